@@ -53,7 +53,8 @@ export default {
     ...layerRules,
     {
       name: 'runtime-imports-nothing-above',
-      comment: 'runtime/ is the library: it imports none of the command, the generator, the hardware model, the benches, the tests or the scripts',
+      comment:
+        'runtime/ is the library: it imports none of the command, the generator, the hardware model, the benches, the tests or the scripts',
       severity: 'error',
       from: { path: '^runtime/' },
       to: { path: '^(cli|generator|hwmodel|bench|tests|scripts)/' },
@@ -68,7 +69,8 @@ export default {
     },
     {
       name: 'library-entry-without-generator-packages',
-      comment: "import('dtls13') loads none of the generator's packages (tests/cli/module-graph.test.ts checks what it loads at run time)",
+      comment:
+        "import('dtls13') loads none of the generator's packages (tests/cli/module-graph.test.ts checks what it loads at run time)",
       severity: 'error',
       from: { path: '^runtime/(index|sans-io|wire|crypto|workers)\\.ts$' },
       to: { path: GENERATOR_PACKAGES, reachable: true },
@@ -82,14 +84,16 @@ export default {
     },
     {
       name: 'generated-codecs-on-wire-primitives',
-      comment: "generated/wire/ (the codecs) imports only runtime/wire's primitives (Reader, Writer, bytes, errors, scratch)",
+      comment:
+        "generated/wire/ (the codecs) imports only runtime/wire's primitives (Reader, Writer, bytes, errors, scratch)",
       severity: 'error',
       from: { path: '^generated/wire/' },
       to: { path: '^runtime/', pathNot: WIRE_PRIMITIVES },
     },
     {
       name: 'wire-primitives-below-codecs',
-      comment: "runtime/wire's primitives import nothing generated (the record framing in runtime/wire reads the generated headers: it sits above them)",
+      comment:
+        "runtime/wire's primitives import nothing generated (the record framing in runtime/wire reads the generated headers: it sits above them)",
       severity: 'error',
       from: { path: WIRE_PRIMITIVES },
       to: { path: '^generated/' },
@@ -102,7 +106,8 @@ export default {
       from: { path: '^generated/charts/' },
       to: {
         path: '^runtime/',
-        pathNot: '^runtime/(connection/(client|server)-(handshake|states)|dtls12/(client|server)12|dtls12/states12|handshake/flight-steps)\\.ts$',
+        pathNot:
+          '^runtime/(connection/(client|server)-(handshake|states)|dtls12/(client|server)12|dtls12/states12|handshake/flight-steps)\\.ts$',
       },
     },
     {
@@ -114,7 +119,8 @@ export default {
     },
     {
       name: 'generated-imports-nothing-above',
-      comment: "generated/ imports none of the command, the generator, the benches or the tests (generated/tlm is the hardware model's, and imports hwmodel/)",
+      comment:
+        "generated/ imports none of the command, the generator, the benches or the tests (generated/tlm is the hardware model's, and imports hwmodel/)",
       severity: 'error',
       from: { path: '^generated/' },
       to: { path: '^(cli|generator|bench|tests|scripts)/' },

@@ -72,7 +72,11 @@ async function driver(): Promise<Contender> {
 }
 
 async function sessions(): Promise<Contender> {
-  const endpoint = listen((s) => (s.onmessage = (d) => s.send(d)), { cert: [...id.chain], key: id.privateKey, host: '127.0.0.1' });
+  const endpoint = listen((s) => (s.onmessage = (d) => s.send(d)), {
+    cert: [...id.chain],
+    key: id.privateKey,
+    host: '127.0.0.1',
+  });
   const { port } = await endpoint.listening;
   const ca = createSecureContext({ ca: id.caDer }); // the trust anchor parsed once for every session, as an application opening many would
   const echo = (s: DtlsSession): Promise<Buffer> => new Promise((resolve) => (s.onmessage = resolve));
@@ -139,7 +143,9 @@ export async function benchApi(log: (line: string) => void): Promise<void> {
   log(
     `api: ${ROUNDS} alternating rounds of ${HANDSHAKES} sessions (handshake, one 100-byte echo, close) and ${ROUND_TRIPS} echoes on one session; loopback, one process`,
   );
-  log('  contender                                   ms/session          × driver           round trips/s              × driver');
+  log(
+    '  contender                                   ms/session          × driver           round trips/s              × driver',
+  );
   all.forEach((c, i) => {
     log(
       `  ${c.name.padEnd(42)}  ${fmt(handshakeMs[i]!).padEnd(18)} ${fmt(handshakeRatios[i]!).padEnd(18)} ${fmt(tripRates[i]!, 0).padEnd(26)} ${fmt(tripRatios[i]!)}`,

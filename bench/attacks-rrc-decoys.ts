@@ -47,7 +47,8 @@ async function mode(rrc: 'basic' | 'enhanced', log: (line: string) => void): Pro
     const follow = async (decoys: boolean): Promise<number> => {
       const t0 = performance.now();
       const to = await nat.rebind(decoys);
-      while (server?.remoteAddress?.port !== to && performance.now() - t0 < GIVE_UP_MS) await new Promise((r) => setTimeout(r, 5));
+      while (server?.remoteAddress?.port !== to && performance.now() - t0 < GIVE_UP_MS)
+        await new Promise((r) => setTimeout(r, 5));
       return server?.remoteAddress?.port === to ? performance.now() - t0 : Infinity;
     };
     await follow(false); // warm-up

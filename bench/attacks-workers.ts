@@ -54,7 +54,9 @@ async function mode(steered: boolean, log: (line: string) => void): Promise<void
   try {
     const { port } = await server.listening;
     if (server.stats.steered !== steered) {
-      log(`attacks (workers): ${steered ? 'no steering program here (native addon)' : 'steering could not be turned off'}: skipped`);
+      log(
+        `attacks (workers): ${steered ? 'no steering program here (native addon)' : 'steering could not be turned off'}: skipped`,
+      );
       return;
     }
     const client = await clientOnWorker0(port, id.ca);
@@ -90,7 +92,12 @@ async function mode(steered: boolean, log: (line: string) => void): Promise<void
 }
 
 /** `TRIPS` round trips one after another (each given up after 1 s), with the flood running from `attacker` when given. */
-async function round(server: DtlsWorkerListener, client: DtlsSession, attacker: Socket | undefined, port: number): Promise<Round> {
+async function round(
+  server: DtlsWorkerListener,
+  client: DtlsSession,
+  attacker: Socket | undefined,
+  port: number,
+): Promise<Round> {
   await settle();
   const cpu0 = server.stats.workers[0]!.threadCpuMs;
   let running = attacker !== undefined;
@@ -121,7 +128,12 @@ async function round(server: DtlsWorkerListener, client: DtlsSession, attacker: 
   await sending;
   await settle();
   rtts.sort((a, b) => a - b);
-  return { rttMs: rtts[rtts.length >> 1] ?? LOST_AFTER_MS, lost, cpuMs: server.stats.workers[0]!.threadCpuMs - cpu0, forged };
+  return {
+    rttMs: rtts[rtts.length >> 1] ?? LOST_AFTER_MS,
+    lost,
+    cpuMs: server.stats.workers[0]!.threadCpuMs - cpu0,
+    forged,
+  };
 }
 
 /** Lets the workers' rows catch up (their CPU time is written every 100 ms). */

@@ -33,7 +33,9 @@ const NAMES = 100;
 
 function spoofedClientHellos(log: (line: string) => void): void {
   const wallClock = (): number => TEST_TIME;
-  const ids = Array.from({ length: NAMES }, (_, i) => createThrowawayIdentity({ serverName: `n${i}.test`, caName: `CA ${i}`, at: TEST_TIME }));
+  const ids = Array.from({ length: NAMES }, (_, i) =>
+    createThrowawayIdentity({ serverName: `n${i}.test`, caName: `CA ${i}`, at: TEST_TIME }),
+  );
   const sni = (name: string): { chain: Uint8Array[]; privateKey: Uint8Array } | undefined => {
     const id = ids[Number(/^n(\d+)\.test$/.exec(name)?.[1] ?? -1)];
     return id && { chain: id.chain.map((c) => c.slice()), privateKey: id.privateKey.slice() };
@@ -91,7 +93,8 @@ function forgedRecordFlood(log: (line: string) => void): void {
   log(
     `forged-record flood, ${records.length} records in a ${length}-byte datagram: ${floodUs.toFixed(1)} µs CPU each; one genuine 1 KiB record: ${genuineUs.toFixed(1)} µs (${(floodUs / genuineUs).toFixed(1)}×); drops: ${dropped}`,
   );
-  if (server.state !== 'connected') log(`the session ended under the flood: ${server.failure?.message ?? server.state}`);
+  if (server.state !== 'connected')
+    log(`the session ended under the flood: ${server.failure?.message ?? server.state}`);
 }
 
 /** Microseconds of CPU (the event loop thread's where the addon reads it) per call of `a` and of `b`: medians of 9 alternating rounds of `calls` calls. */

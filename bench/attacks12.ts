@@ -40,7 +40,9 @@ function session12(options: { suite?: string; cid?: number; allowCcm8?: boolean 
     ...(options.allowCcm8 === true ? { allowCcm8: true } : {}),
   } as const;
   const p = pair12(
-    Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'server.test', ...extra } as Parameters<typeof Dtls12Connection.client>[0]),
+    Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'server.test', ...extra } as Parameters<
+      typeof Dtls12Connection.client
+    >[0]),
     Dtls12Connection.server({ certificate, ...extra } as Parameters<typeof Dtls12Connection.server>[0]),
   );
   p.client.connect(0);
@@ -68,7 +70,11 @@ function flood12(log: (line: string) => void): void {
   const clock = (base: number) => (): number => base + (performance.now() - start);
   const [at12, atCid, at13] = [clock(plain.now), clock(withCid.now), clock(link.now)];
   const r = alternateRounds(
-    [() => plain.server.receive(f12.datagram, at12()), () => withCid.server.receive(f12cid.datagram, atCid()), () => consume(link.server.receive(f13, at13()))],
+    [
+      () => plain.server.receive(f12.datagram, at12()),
+      () => withCid.server.receive(f12cid.datagram, atCid()),
+      () => consume(link.server.receive(f13, at13())),
+    ],
     50,
   );
   const [u12, uCid, u13] = r;
@@ -78,12 +84,15 @@ function flood12(log: (line: string) => void): void {
   log(
     `1.2 forged-record flood with 8-byte CIDs, ${f12cid.records} records in ${f12cid.datagram.length} bytes: ${show(uCid!)} µs CPU each (${ratio(uCid!, u13!)} the 1.3 flood's); drops: ${dropsOf(withCid.server.drops)}`,
   );
-  log(`1.3 forged-record flood, ${f13.length / 21} records in ${f13.length} bytes (the baseline of the two lines above): ${show(u13!)} µs CPU each`);
+  log(
+    `1.3 forged-record flood, ${f13.length / 21} records in ${f13.length} bytes (the baseline of the two lines above): ${show(u13!)} µs CPU each`,
+  );
   for (const [name, s] of [
     ['1.2', plain.server],
     ['1.2 CID', withCid.server],
   ] as const)
-    if (s.stateName !== 'connected') log(`the ${name} session ended under the flood: ${s.failureReason?.message ?? s.stateName}`);
+    if (s.stateName !== 'connected')
+      log(`the ${name} session ended under the flood: ${s.failureReason?.message ?? s.stateName}`);
 }
 
 const BURST = 3000;
@@ -105,7 +114,8 @@ function ccm8Burst(log: (line: string) => void): void {
   }
   const cpu13 = ((clock() - t0) * 1000) / fed13;
   const usage13 = link.server.stats.drops;
-  const ended13 = link.server.state !== 'connected' ? `ended: ${link.server.failure?.message ?? link.server.state}` : 'survived';
+  const ended13 =
+    link.server.state !== 'connected' ? `ended: ${link.server.failure?.message ?? link.server.state}` : 'survived';
   let both13 = false;
   if (link.server.state === 'connected') {
     link.now += 2000;
@@ -132,7 +142,8 @@ function ccm8Burst(log: (line: string) => void): void {
     fed12++;
   }
   const cpu12 = ((clock() - t1) * 1000) / fed12;
-  const ended12 = p.server.stateName !== 'connected' ? `ended: ${p.server.failureReason?.message ?? p.server.stateName}` : 'survived';
+  const ended12 =
+    p.server.stateName !== 'connected' ? `ended: ${p.server.failureReason?.message ?? p.server.stateName}` : 'survived';
   let both12 = false;
   if (p.server.stateName === 'connected') {
     p.now += 2000;

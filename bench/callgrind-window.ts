@@ -8,8 +8,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * switch, so a figure over the window is the mean of the two reads at its end
  * less the mean of the two at its start.
  */
-export async function callgrindWindow<T>(pid: number, ms: number, read: () => Promise<T>): Promise<readonly [T, T, T, T]> {
-  const control = (arg: string): void => void execFileSync('callgrind_control', [arg, String(pid)], { stdio: 'ignore' });
+export async function callgrindWindow<T>(
+  pid: number,
+  ms: number,
+  read: () => Promise<T>,
+): Promise<readonly [T, T, T, T]> {
+  const control = (arg: string): void =>
+    void execFileSync('callgrind_control', [arg, String(pid)], { stdio: 'ignore' });
   const beforeOn = await read();
   control('--instr=on');
   const afterOn = await read();

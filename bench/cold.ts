@@ -59,9 +59,13 @@ interface ColdRun extends Phases {
 
 /** User + system CPU (ms) of a whole child process, by /usr/bin/time (boot included, which process.cpuUsage() inside it would miss). */
 function processCpu(args: readonly string[]): number {
-  const run = spawnSync('/usr/bin/time', ['-f', 'dtls13-cpu %U %S', process.execPath, ...args], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const run = spawnSync('/usr/bin/time', ['-f', 'dtls13-cpu %U %S', process.execPath, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const m = /dtls13-cpu ([\d.]+) ([\d.]+)\s*$/.exec(run.stderr);
-  if (run.status !== 0 || !m) throw new Error(`bench -- cold: ${args.join(' ')} exited ${String(run.status)}: ${run.stderr.slice(-300)}`);
+  if (run.status !== 0 || !m)
+    throw new Error(`bench -- cold: ${args.join(' ')} exited ${String(run.status)}: ${run.stderr.slice(-300)}`);
   return (Number(m[1]) + Number(m[2])) * 1000;
 }
 
@@ -73,16 +77,27 @@ function timed(args: readonly string[], env: NodeJS.ProcessEnv = process.env): {
 
 export function benchCold(log: (line: string) => void): void {
   const runs = Number(process.env.BENCH_COLD_RUNS ?? 10);
-  if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`BENCH_COLD_RUNS must be an integer >= 1, got ${String(process.env.BENCH_COLD_RUNS)}`);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new RangeError(`BENCH_COLD_RUNS must be an integer >= 1, got ${String(process.env.BENCH_COLD_RUNS)}`);
   const baseline = process.env.BENCH_COLD_BASELINE;
-  if (baseline !== undefined && !existsSync(baseline)) throw new RangeError(`BENCH_COLD_BASELINE names no file: ${baseline}`);
-  if (!existsSync(ENTRY) || !existsSync(MODULES)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (baseline !== undefined && !existsSync(baseline))
+    throw new RangeError(`BENCH_COLD_BASELINE names no file: ${baseline}`);
+  if (!existsSync(ENTRY) || !existsSync(MODULES))
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   const dir = mkdtempSync(join(tmpdir(), 'dtls13-cold-'));
   try {
     const id = createThrowawayIdentity({ serverName: 'localhost', caName: 'cold CA' });
     const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
     const identity = join(dir, 'identity.json');
-    writeFileSync(identity, JSON.stringify({ ca: hex(id.caDer), chain: id.chain.map(hex), privateKey: hex(id.privateKey), serverName: 'localhost' }));
+    writeFileSync(
+      identity,
+      JSON.stringify({
+        ca: hex(id.caDer),
+        chain: id.chain.map(hex),
+        privateKey: hex(id.privateKey),
+        serverName: 'localhost',
+      }),
+    );
     const bareScript = 'process.stdout.write(String(performance.now()))';
     const child = (entry: string, env?: NodeJS.ProcessEnv): ColdRun => {
       const { out, wall } = timed([CHILD, entry, identity], env);
@@ -91,7 +106,9 @@ export function benchCold(log: (line: string) => void): void {
     const noCache = { ...process.env, DTLS13_COMPILE_CACHE: '0' };
     // A warm server in a process of its own, for the fresh processes that are clients only.
     const portFile = join(dir, 'port');
-    const server = spawn(process.execPath, [SERVER, ENTRY, identity, portFile], { stdio: ['pipe', 'ignore', 'inherit'] });
+    const server = spawn(process.execPath, [SERVER, ENTRY, identity, portFile], {
+      stdio: ['pipe', 'ignore', 'inherit'],
+    });
     const port = waitForPort(server, portFile);
     const client = (entry: string, env?: NodeJS.ProcessEnv): ColdRun => {
       const { out, wall } = timed([CHILD, entry, identity, String(port)], env);
@@ -100,13 +117,25 @@ export function benchCold(log: (line: string) => void): void {
     const caPem = join(dir, 'ca.pem');
     writeFileSync(caPem, certificateToPem(id.caDer));
     // A one-shot `dtls13 client` (connect, send one line, close) against the warm server, and `node -e 0`: CPU of the whole process.
-    const oneShot = ['client', '--connect', `127.0.0.1:${port}`, '--ca', caPem, '--servername', 'localhost', '--message', 'x'];
+    const oneShot = [
+      'client',
+      '--connect',
+      `127.0.0.1:${port}`,
+      '--ca',
+      caPem,
+      '--servername',
+      'localhost',
+      '--message',
+      'x',
+    ];
     // The baseline build's command line too, when BENCH_COLD_BASELINE's dist has one.
     const baselineCli = baseline === undefined ? undefined : join(baseline, '..', '..', 'cli', 'main.js');
     const oneShotKinds: Record<string, () => number> = {
       'node -e 0': () => processCpu(['-e', '0']),
       'dtls13 client --message x': () => processCpu([CLI, ...oneShot]),
-      ...(baselineCli !== undefined && existsSync(baselineCli) ? { 'BENCH_COLD_BASELINE client': () => processCpu([baselineCli, ...oneShot]) } : {}),
+      ...(baselineCli !== undefined && existsSync(baselineCli)
+        ? { 'BENCH_COLD_BASELINE client': () => processCpu([baselineCli, ...oneShot]) }
+        : {}),
     };
     const cpuOf: Record<string, number[]> = Object.fromEntries(Object.keys(oneShotKinds).map((k) => [k, []]));
     const kinds: Record<string, () => ColdRun> = {
@@ -169,7 +198,9 @@ export function benchCold(log: (line: string) => void): void {
     const first = cached.map((d) => d.first);
     const ratio = (kind: string, f: (r: ColdRun) => number): string => {
       const other = results.get(kind);
-      return other && other.length > 0 ? `${(median(cached.map(f)) / median(other.map(f))).toFixed(2)}× ${labels[kind] ?? kind}'s` : '';
+      return other && other.length > 0
+        ? `${(median(cached.map(f)) / median(other.map(f))).toFixed(2)}× ${labels[kind] ?? kind}'s`
+        : '';
     };
     log(
       `  import ${m(imp)} (runs ${range(imp)}; target ≤ 50 ms) = ${['uncached', 'modules', 'baseline']
@@ -187,7 +218,9 @@ export function benchCold(log: (line: string) => void): void {
     // The targets per kind (issue 47), without warmUp() unless the kind says so: the first handshake after import in wall and
     // CPU time, and first / second per process in CPU time (less moved by the machine's load than wall time).
     const met = (ok: boolean): string => (ok ? 'met' : 'MISSED');
-    log(`  ${'targets (median, runs range)'.padEnd(30)}${'first ≤ 3 ms: wall'.padEnd(30)}${'cpu'.padEnd(30)}first / second cpu ≤ 1.5×`);
+    log(
+      `  ${'targets (median, runs range)'.padEnd(30)}${'first ≤ 3 ms: wall'.padEnd(30)}${'cpu'.padEnd(30)}first / second cpu ≤ 1.5×`,
+    );
     for (const kind of ['cached', 'client', 'dtls12', 'warm', 'clientWarm', 'baseline']) {
       const rs = results.get(kind) ?? [];
       if (rs.length === 0) continue;
@@ -207,7 +240,9 @@ export function benchCold(log: (line: string) => void): void {
       );
     }
     const lazy = [...new Set(cached.flatMap((c) => c.loaded))];
-    log(`  loaded on first use during the runs: ${lazy.length > 0 ? lazy.join(', ') : 'nothing (noble, ML-KEM and xstate stayed unloaded)'}`);
+    log(
+      `  loaded on first use during the runs: ${lazy.length > 0 ? lazy.join(', ') : 'nothing (noble, ML-KEM and xstate stayed unloaded)'}`,
+    );
     const clientFirst = (results.get('client') ?? []).map((c) => c.cpu.first);
     log(
       `  client only (a fresh process whose first handshake is with a warm server in another process): first handshake ${m((results.get('client') ?? []).map((c) => c.first))}, cpu ${m(clientFirst)}`,
@@ -237,7 +272,8 @@ export function benchCold(log: (line: string) => void): void {
 function waitForPort(server: ChildProcess, portFile: string): number {
   const deadline = Date.now() + 60_000;
   while (!existsSync(portFile)) {
-    if (Date.now() > deadline || server.exitCode !== null) throw new Error('bench -- cold: the server process did not start');
+    if (Date.now() > deadline || server.exitCode !== null)
+      throw new Error('bench -- cold: the server process did not start');
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
   }
   return Number(readFileSync(portFile, 'utf8'));

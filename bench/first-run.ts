@@ -23,15 +23,25 @@ export function benchFirstRun(log: (line: string) => void): void {
   try {
     const clone = join(base, 'dtls13');
     execFileSync('git', ['clone', '--quiet', ROOT, clone]);
-    const env = { ...process.env, DTLS13_NATIVE: '0', npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' };
+    const env = {
+      ...process.env,
+      DTLS13_NATIVE: '0',
+      npm_config_fund: 'false',
+      npm_config_audit: 'false',
+      npm_config_update_notifier: 'false',
+    };
     const t0 = performance.now();
     execFileSync('npm', ['ci', '--prefer-offline'], { cwd: clone, env, stdio: 'ignore' });
-    log(`first-run: npm ci --prefer-offline (with its build) ${((performance.now() - t0) / 1000).toFixed(1)} s; load ${loadavg()[0]!.toFixed(1)}`);
+    log(
+      `first-run: npm ci --prefer-offline (with its build) ${((performance.now() - t0) / 1000).toFixed(1)} s; load ${loadavg()[0]!.toFixed(1)}`,
+    );
     for (let i = 1; i <= RUNS; i++) {
       const t = performance.now();
       const run = spawnSync('sh', ['-c', command], { cwd: clone, env, encoding: 'utf8' });
       if (run.status !== 0) throw new Error(`'${command}' exited ${String(run.status)}: ${run.stderr}`);
-      log(`first-run: '${command}' run ${i}: ${((performance.now() - t) / 1000).toFixed(2)} s wall; load ${loadavg()[0]!.toFixed(1)}`);
+      log(
+        `first-run: '${command}' run ${i}: ${((performance.now() - t) / 1000).toFixed(2)} s wall; load ${loadavg()[0]!.toFixed(1)}`,
+      );
     }
   } finally {
     rmSync(base, { recursive: true, force: true });

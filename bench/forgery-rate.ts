@@ -17,13 +17,29 @@ import { makeIdentity } from '../tests/support/pki-fixtures.js';
 export function benchForgeryRate(log: (line: string) => void): void {
   const id = makeIdentity('p256', 'server.test');
   const rates = [0, 1, 4, 100, 1000];
-  const rows: { name: string; version: ForgeryVersion; suite: ForgerySuite; limits?: DtlsOptions['limits']; recordsPerDatagram?: number }[] = [
+  const rows: {
+    name: string;
+    version: ForgeryVersion;
+    suite: ForgerySuite;
+    limits?: DtlsOptions['limits'];
+    recordsPerDatagram?: number;
+  }[] = [
     { name: '1.3 AES-128-CCM-8', version: 'DTLSv1.3', suite: 'ccm8' },
     { name: '1.3 AES-128-CCM-8, 100-record datagrams', version: 'DTLSv1.3', suite: 'ccm8', recordsPerDatagram: 100 },
     { name: '1.3 AES-128-GCM', version: 'DTLSv1.3', suite: 'gcm' },
     { name: "1.2 AES-128-CCM-8 ('count', the default)", version: 'DTLSv1.2', suite: 'ccm8' },
-    { name: "1.2 AES-128-CCM-8, integrityPolicy12 'rate'", version: 'DTLSv1.2', suite: 'ccm8', limits: { integrityPolicy12: 'rate' } },
-    { name: "1.2 AES-128-CCM-8, integrityPolicy12 'close'", version: 'DTLSv1.2', suite: 'ccm8', limits: { integrityPolicy12: 'close' } },
+    {
+      name: "1.2 AES-128-CCM-8, integrityPolicy12 'rate'",
+      version: 'DTLSv1.2',
+      suite: 'ccm8',
+      limits: { integrityPolicy12: 'rate' },
+    },
+    {
+      name: "1.2 AES-128-CCM-8, integrityPolicy12 'close'",
+      version: 'DTLSv1.2',
+      suite: 'ccm8',
+      limits: { integrityPolicy12: 'close' },
+    },
     { name: '1.2 AES-128-GCM', version: 'DTLSv1.2', suite: 'gcm' },
   ];
   log(
@@ -42,7 +58,9 @@ export function benchForgeryRate(log: (line: string) => void): void {
       });
       const pct = `${o.deliveredPercent.toFixed(o.deliveredPercent === 100 || o.deliveredPercent === 0 ? 0 : 1)} %`;
       const notes = [
-        ...(row.version === 'DTLSv1.3' && row.suite === 'ccm8' && forgedPerSecond > 0 ? [`${o.keyUpdates} KeyUpdates`] : []),
+        ...(row.version === 'DTLSv1.3' && row.suite === 'ccm8' && forgedPerSecond > 0
+          ? [`${o.keyUpdates} KeyUpdates`]
+          : []),
         ...(o.ended === undefined ? [] : ['session ended']),
       ];
       return notes.length === 0 ? pct : `${pct} (${notes.join(', ')})`;

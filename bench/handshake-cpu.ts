@@ -55,7 +55,10 @@ function deliver(to: DtlsConnection, datagrams: readonly Uint8Array[], now: numb
  */
 export function handshakeCpu(n: number, warmup = 2000): HandshakeCpuRun {
   const id = createThrowawayIdentity({ serverName: 'bench.test', caName: 'bench CA', at: NOW });
-  const server: ConnectionOptions = { certificate: { chain: id.chain, privateKey: id.privateKey }, wallClock: () => NOW };
+  const server: ConnectionOptions = {
+    certificate: { chain: id.chain, privateKey: id.privateKey },
+    wallClock: () => NOW,
+  };
   const client: ConnectionOptions = { trustAnchors: [id.caDer], serverName: 'bench.test', wallClock: () => NOW };
   let clientMs = 0;
   let serverMs = 0;
@@ -80,7 +83,8 @@ export function handshakeCpu(n: number, warmup = 2000): HandshakeCpuRun {
     t = process.cpuUsage();
     deliver(s, toServer, 9);
     serverMs += cpuMs(t);
-    if (c.state !== 'connected' || s.state !== 'connected') throw new Error(`handshake failed: ${c.failure?.message ?? s.failure?.message}`);
+    if (c.state !== 'connected' || s.state !== 'connected')
+      throw new Error(`handshake failed: ${c.failure?.message ?? s.failure?.message}`);
   };
   const measure = (count: number): HandshakeCpu => {
     clientMs = 0;
@@ -125,7 +129,11 @@ export function handshakeAllocation(n: number, warmup = 500): number {
   };
   try {
     post('HeapProfiler.enable');
-    post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    post('HeapProfiler.startSampling', {
+      samplingInterval: 1024,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
     handshakeCpu(n, 0);
     const { profile } = post('HeapProfiler.stopSampling') as { readonly profile: { readonly head: HeapProfileNode } };
     let total = 0;
@@ -140,7 +148,10 @@ export function handshakeAllocation(n: number, warmup = 500): number {
   }
 }
 
-const fromEnv = (): [number, number] => [Number(process.env.DTLS13_BENCH_HANDSHAKES ?? 500), Number(process.env.DTLS13_BENCH_WARMUP ?? 2000)];
+const fromEnv = (): [number, number] => [
+  Number(process.env.DTLS13_BENCH_HANDSHAKES ?? 500),
+  Number(process.env.DTLS13_BENCH_WARMUP ?? 2000),
+];
 
 const ALLOCATION_HANDSHAKES = 300;
 const CLIENT_SETUPS = 5000;
@@ -161,5 +172,7 @@ export function benchHandshakeCpu(log: (line: string) => void): void {
 
 if (process.argv[1]?.endsWith('handshake-cpu.ts') && process.argv.includes('--json')) {
   const r = handshakeCpu(...fromEnv());
-  process.stdout.write(`${JSON.stringify({ ...r, allocatedBytes: Math.round(handshakeAllocation(ALLOCATION_HANDSHAKES)) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ...r, allocatedBytes: Math.round(handshakeAllocation(ALLOCATION_HANDSHAKES)) })}\n`,
+  );
 }

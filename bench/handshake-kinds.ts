@@ -61,7 +61,8 @@ function run(kind: Kind): Sample & { readonly events: ConnectionEvent[] } {
       timed('client', () => client.receive(d, roundTrips));
     }
   }
-  if (client.state !== 'connected' || server.state !== 'connected') throw new Error(`${kind.name}: ${client.failure?.message ?? server.failure?.message}`);
+  if (client.state !== 'connected' || server.state !== 'connected')
+    throw new Error(`${kind.name}: ${client.failure?.message ?? server.failure?.message}`);
   const events: ConnectionEvent[] = [];
   // The client's final flight has gone out; the tickets that follow are after the handshake, not counted.
   for (let d = server.pollTransmit(); d; d = server.pollTransmit()) client.receive(d, 99);
@@ -93,7 +94,11 @@ export function benchHandshakeKinds(rounds = 40): void {
     { name: 'full (certificate, x25519)', client: () => certificateClient, server },
     { name: 'resumed (ticket, psk_dhe_ke)', client: () => ({ ...certificateClient, session: ticket.session }), server },
     { name: 'external PSK, psk_dhe_ke', client: () => ({ ...base, psk: { identity: 'device', key: PSK } }), server },
-    { name: 'external PSK, psk_ke', client: () => ({ ...base, psk: { identity: 'device', key: PSK }, pskKeyExchangeModes: ['psk_ke'] }), server },
+    {
+      name: 'external PSK, psk_ke',
+      client: () => ({ ...base, psk: { identity: 'device', key: PSK }, pskKeyExchangeModes: ['psk_ke'] }),
+      server,
+    },
   ];
   const samples = new Map<string, Sample[]>(kinds.map((k) => [k.name, []]));
   for (let i = 0; i < 5; i++) for (const k of kinds) run(k); // warm-up

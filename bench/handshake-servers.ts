@@ -84,14 +84,19 @@ export async function benchHandshakeServers(log: (line: string) => void): Promis
   // The same server without the cookie exchange (no HelloRetryRequest).
   const oursNoCookies = await startDtls13Server(files.chain, files.key, { noCookies: true });
   const baselineCheckout = process.env.DTLS13_HS_SERVERS_BASELINE;
-  const baseline = baselineCheckout ? await startDtls13Server(files.chain, files.key, { checkout: baselineCheckout }) : undefined;
+  const baseline = baselineCheckout
+    ? await startDtls13Server(files.chain, files.key, { checkout: baselineCheckout })
+    : undefined;
   const wolfName = `wolfSSL 5.7.2 ${client.build === 'asm' ? 'C+asm' : 'C'}`;
   const wolf = await startCServer(wolfName, wolfServer(client.build, say), files.chain, files.key);
   const opensslBuild = opensslServer();
   if (!('tool' in opensslBuild)) say(`OpenSSL 3.0 skipped: ${opensslBuild.reason}`);
   const client12 = 'tool' in opensslBuild ? wolfClient12(client.build, say) : undefined;
   const ours12 = client12 === undefined ? undefined : await startDtls13Server(files.chain, files.key, { dtls12: true });
-  const openssl = 'tool' in opensslBuild ? await startCServer(`${opensslBuild.version} C (DTLS 1.2)`, opensslBuild.tool, files.chain, files.key) : undefined;
+  const openssl =
+    'tool' in opensslBuild
+      ? await startCServer(`${opensslBuild.version} C (DTLS 1.2)`, opensslBuild.tool, files.chain, files.key)
+      : undefined;
   const cServers = [wolf];
   const servers: ServerProcess[] = [
     ours,
@@ -101,19 +106,29 @@ export async function benchHandshakeServers(log: (line: string) => void): Promis
     ...(ours12 === undefined || openssl === undefined ? [] : [ours12, openssl]),
   ];
   /** The client each server is loaded by: the DTLS 1.2 one for the 1.2 servers. */
-  const clientOf = (s: ServerProcess): CClient => (client12 !== undefined && (s === ours12 || s === openssl) ? client12 : client);
+  const clientOf = (s: ServerProcess): CClient =>
+    client12 !== undefined && (s === ours12 || s === openssl) ? client12 : client;
   /** Each dtls13 server against the C server that makes the same exchange: wolfSSL's in DTLS 1.3, OpenSSL's in DTLS 1.2. */
   const likeForLike: [ServerProcess, ServerProcess][] = [
     [ours, wolf],
     ...(ours12 === undefined || openssl === undefined ? [] : [[ours12, openssl] as [ServerProcess, ServerProcess]]),
   ];
 
-  say(`client: bench/scale-out/c-client.c on ${describeBuild(client.build)}, ${inFlight} threads, one full handshake at a time each`);
-  if (client12 !== undefined) say(`DTLS 1.2 client: bench/scale-out/c-client.c with -DDTLS12 on the same build, ${inFlight} threads`);
-  say(`certificates: ECDSA P-256 leaf (a chain of ${id.chain.length}), X25519, AES-128-GCM, no client certificate, no resumption`);
+  say(
+    `client: bench/scale-out/c-client.c on ${describeBuild(client.build)}, ${inFlight} threads, one full handshake at a time each`,
+  );
+  if (client12 !== undefined)
+    say(`DTLS 1.2 client: bench/scale-out/c-client.c with -DDTLS12 on the same build, ${inFlight} threads`);
+  say(
+    `certificates: ECDSA P-256 leaf (a chain of ${id.chain.length}), X25519, AES-128-GCM, no client certificate, no resumption`,
+  );
   say(`dtls13: listen() in its own process, no workers, provider ${servers[0]!.note.replace('provider=', '')}`);
-  say(`a warm-up of ${warmupMs} ms per server, then ${rounds} rounds of ${ms} ms per server, alternating order; load ${loadavg()[0]!.toFixed(2)}`);
-  const tallies = new Map<ServerProcess, Tally>(servers.map((s) => [s, { perRound: [], handshakes: 0, failures: 0, datagramsIn: 0, datagramsOut: 0 }]));
+  say(
+    `a warm-up of ${warmupMs} ms per server, then ${rounds} rounds of ${ms} ms per server, alternating order; load ${loadavg()[0]!.toFixed(2)}`,
+  );
+  const tallies = new Map<ServerProcess, Tally>(
+    servers.map((s) => [s, { perRound: [], handshakes: 0, failures: 0, datagramsIn: 0, datagramsOut: 0 }]),
+  );
   const window = async (
     s: ServerProcess,
     windowMs: number,
@@ -156,9 +171,12 @@ export async function benchHandshakeServers(log: (line: string) => void): Promis
         `${t.handshakes} handshakes, ${t.failures} failed; datagrams per handshake ${(t.datagramsIn / per).toFixed(2)} in, ${(t.datagramsOut / per).toFixed(2)} out`,
     );
   }
-  say(`dtls13 / the cheaper C server (DTLS 1.3) in each round: ${spread(ratios, 2)}x (target <= 1.5x); with cookies: false ${spread(ratiosNoCookies, 2)}x`);
+  say(
+    `dtls13 / the cheaper C server (DTLS 1.3) in each round: ${spread(ratios, 2)}x (target <= 1.5x); with cookies: false ${spread(ratiosNoCookies, 2)}x`,
+  );
   likeForLike.forEach(([a, b], i) => say(`the same exchange: ${a.name} / ${b.name} ${spread(paired[i]!, 2)}x`));
-  if (againstBaseline.length > 0) say(`dtls13 / dtls13 at ${baselineCheckout} in each round: ${spread(againstBaseline, 3)}x`);
+  if (againstBaseline.length > 0)
+    say(`dtls13 / dtls13 at ${baselineCheckout} in each round: ${spread(againstBaseline, 3)}x`);
   say(
     'what differs: dtls13 and wolfSSL (--enable-hrrcookie) answer the first DTLS 1.3 ClientHello with a cookie HelloRetryRequest, ' +
       'dtls13 with cookies: false does not (fewer datagrams in and out above), and both send one NewSessionTicket; in DTLS 1.2 dtls13 ' +

@@ -37,14 +37,19 @@ function oneHandshake(opts: ReturnType<typeof options>): void {
     for (let d = server.pollTransmit(); d; d = server.pollTransmit()) client.receive(d, round);
   }
   for (let d = client.pollTransmit(); d; d = client.pollTransmit()) server.receive(d, 9);
-  if (client.state !== 'connected' || server.state !== 'connected') throw new Error(`handshake failed: ${client.failure?.message ?? server.failure?.message}`);
+  if (client.state !== 'connected' || server.state !== 'connected')
+    throw new Error(`handshake failed: ${client.failure?.message ?? server.failure?.message}`);
 }
 
 /** Runs the handshake benchmark and prints its table. */
 export function benchHandshake(): void {
   const id = identity();
-  console.log('\nhandshakes: in-memory, client + server in one process (ECDHE x25519, ECDSA P-256 certificates, AES-128-GCM)\n');
-  console.log(`${'provider'.padEnd(10)}${'handshakes/s'.padEnd(15)}${'ms each'.padEnd(10)}${'crypto'.padEnd(10)}${'the rest'.padEnd(10)}crypto calls each`);
+  console.log(
+    '\nhandshakes: in-memory, client + server in one process (ECDHE x25519, ECDSA P-256 certificates, AES-128-GCM)\n',
+  );
+  console.log(
+    `${'provider'.padEnd(10)}${'handshakes/s'.padEnd(15)}${'ms each'.padEnd(10)}${'crypto'.padEnd(10)}${'the rest'.padEnd(10)}crypto calls each`,
+  );
   for (const inner of [nodeProvider, nobleProvider]) {
     const clock: CryptoClock = { ms: 0, calls: 0 };
     const provider = timedProvider(inner, clock);

@@ -105,7 +105,9 @@ async function allHibernated(s: Side): Promise<void> {
     if (s.server.stats.hibernated - s.server.stats.thawed >= SESSIONS) return;
     await sleep(5);
   }
-  throw new Error(`the sessions did not hibernate (hibernated ${s.server.stats.hibernated}, thawed ${s.server.stats.thawed})`);
+  throw new Error(
+    `the sessions did not hibernate (hibernated ${s.server.stats.hibernated}, thawed ${s.server.stats.thawed})`,
+  );
 }
 
 const spread = (xs: readonly number[]): { median: number; low: number; high: number } => {
@@ -163,7 +165,12 @@ function thawCost(log: (line: string) => void): void {
   let frozen: FrozenSession | undefined = server.hibernate(now);
   if (frozen === undefined) throw new Error('the session did not hibernate');
   const { provider, replayWindow, limits } = config;
-  const context = { provider, replayWindow, maxRecordsPerDatagram: limits.maxRecordsPerDatagram, ownsConnectionId: () => false };
+  const context = {
+    provider,
+    replayWindow,
+    maxRecordsPerDatagram: limits.maxRecordsPerDatagram,
+    ownsConnectionId: () => false,
+  };
   const forged = forgedCiphertext(3, 7, bytesFrom(7, 32));
   const clock = clockOf(DEFAULT_CLOCK);
   const calls = 200;

@@ -22,7 +22,16 @@ import { SideConnections, type EnterConnection } from '../hwmodel/model/routed-c
 import { payloads, sideConnections, type Workload } from '../hwmodel/model/scenario.js';
 
 /** What the model calls on a connection. */
-const METHODS = ['connect', 'receive', 'send', 'close', 'handleTimeout', 'pollTransmit', 'pollEvent', 'pollTimeout'] as const;
+const METHODS = [
+  'connect',
+  'receive',
+  'send',
+  'close',
+  'handleTimeout',
+  'pollTransmit',
+  'pollEvent',
+  'pollTimeout',
+] as const;
 type Method = (typeof METHODS)[number];
 export const SEND = METHODS.indexOf('send');
 
@@ -53,7 +62,8 @@ export function recordCalls(run: () => void): CallLog {
     methods: METHODS.map((m) => proto[m]),
   };
   const created = (side: 'client' | 'server', c: DtlsConnection): DtlsConnection => {
-    if (entered === undefined || entered.side !== side) throw new Error(`a ${side} connection was created outside its route`);
+    if (entered === undefined || entered.side !== side)
+      throw new Error(`a ${side} connection was created outside its route`);
     ids.set(c, connections.length);
     connections.push(entered);
     return c;
@@ -90,8 +100,15 @@ export function recordCalls(run: () => void): CallLog {
 export function replayCalls(w: Workload, log: CallLog): number {
   const t0 = performance.now();
   const sides = { client: sideConnections(w, 'client'), server: sideConnections(w, 'server') };
-  const conns: { c: DtlsConnection; enter: EnterConnection; log: CryptoOpLog; side: 'client' | 'server'; index: number; data?: Uint8Array; sent: number }[] =
-    [];
+  const conns: {
+    c: DtlsConnection;
+    enter: EnterConnection;
+    log: CryptoOpLog;
+    side: 'client' | 'server';
+    index: number;
+    data?: Uint8Array;
+    sent: number;
+  }[] = [];
   let made = 0;
   for (const call of log.calls) {
     while (made <= call.connection && made < log.connections.length) {
@@ -99,7 +116,8 @@ export function replayCalls(w: Workload, log: CallLog): number {
       const ops = new CryptoOpLog();
       const enter = sides[side].enterer(index, ops);
       enter();
-      const c = side === 'client' ? DtlsConnection.client(sides.client.options) : DtlsConnection.server(sides.server.options);
+      const c =
+        side === 'client' ? DtlsConnection.client(sides.client.options) : DtlsConnection.server(sides.server.options);
       conns.push({ c, enter, log: ops, side, index, sent: 0 });
     }
     const conn = conns[call.connection]!;
@@ -111,12 +129,16 @@ export function replayCalls(w: Workload, log: CallLog): number {
   }
   const ms = performance.now() - t0;
   for (const { c } of conns)
-    if (c.state !== 'closed') throw new Error(`replay: a connection ended ${c.state}, not closed (the replay diverged from the recording)`);
+    if (c.state !== 'closed')
+      throw new Error(`replay: a connection ended ${c.state}, not closed (the replay diverged from the recording)`);
   return ms;
 }
 
 /** A client's next record, as the simulation's send thread gives it: payload n of one buffer made at the first send. */
-export function nextPayload(w: Workload, conn: { readonly index: number; data?: Uint8Array; sent: number }): Uint8Array {
+export function nextPayload(
+  w: Workload,
+  conn: { readonly index: number; data?: Uint8Array; sent: number },
+): Uint8Array {
   conn.data ??= payloads(w, conn.index, w.records);
   const n = conn.sent++;
   return conn.data.subarray(n * w.payloadBytes, (n + 1) * w.payloadBytes);

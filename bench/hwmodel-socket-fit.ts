@@ -49,7 +49,8 @@ export function fitSocketCosts(predict: (costs: SocketCosts) => SocketFigures, m
   const det = hd * le - he * ld;
   const datagramUs = (dh * le - he * dl) / det;
   const endpointUs = (hd * dl - dh * ld) / det;
-  if (Number.isFinite(datagramUs) && Number.isFinite(endpointUs) && datagramUs >= 0 && endpointUs >= 0) return { datagramUs, endpointUs };
+  if (Number.isFinite(datagramUs) && Number.isFinite(endpointUs) && datagramUs >= 0 && endpointUs >= 0)
+    return { datagramUs, endpointUs };
   // Off the line: one cost, from the CPU per handshake alone (none when the round was cheaper than the model's base).
   const byDatagramAlone = { datagramUs: Math.max(0, dh / hd), endpointUs: 0 };
   const byEndpointAlone = { datagramUs: 0, endpointUs: Math.max(0, dh / he) };

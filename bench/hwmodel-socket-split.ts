@@ -41,7 +41,12 @@ export interface SocketSplit {
 }
 
 type ToServer =
-  | { readonly type: 'listen'; readonly suite: SupportedCipherSuite; readonly group: KeyExchangeGroup; readonly certificate: SimIdentity['certificate'] }
+  | {
+      readonly type: 'listen';
+      readonly suite: SupportedCipherSuite;
+      readonly group: KeyExchangeGroup;
+      readonly certificate: SimIdentity['certificate'];
+    }
   | { readonly type: 'round'; readonly clients: number }
   | { readonly type: 'close' };
 type FromServer =
@@ -92,7 +97,12 @@ async function serverProcess(): Promise<void> {
         await Promise.all(sides);
         const cpu = cpuTime() - c0;
         stop();
-        send({ type: 'done', cpuMs: cpu, drains: io.drains - before.drains, drained: io.drainedDatagrams - before.drained });
+        send({
+          type: 'done',
+          cpuMs: cpu,
+          drains: io.drains - before.drains,
+          drained: io.drainedDatagrams - before.drained,
+        });
       } else {
         await server?.close();
         process.exit(0);
@@ -111,7 +121,11 @@ function inMemory(c: SplitCase, identity: SimIdentity, n: number): { server: num
   const one = (timed: boolean): void => {
     const t0 = cpuTime();
     const server = DtlsConnection.server({ ...options, certificate: identity.certificate, tickets: 0 });
-    const client = DtlsConnection.client({ ...options, trustAnchors: identity.trustAnchors, serverName: identity.serverName });
+    const client = DtlsConnection.client({
+      ...options,
+      trustAnchors: identity.trustAnchors,
+      serverName: identity.serverName,
+    });
     const s0 = cpuTime();
     if (timed) serverMs += s0 - t0; // creating the server's connection (the UDP server does it for a ClientHello)
     const toServer: Uint8Array[] = [];
@@ -164,7 +178,13 @@ function inMemory(c: SplitCase, identity: SimIdentity, n: number): { server: num
  * `n` in-memory handshakes. `datagrams`: datagrams one handshake sends, both
  * ends (each end sends some and receives the others).
  */
-export async function measureSocketSplit(c: SplitCase, identity: SimIdentity, datagrams: number, rounds = 4, n = 300): Promise<SocketSplit> {
+export async function measureSocketSplit(
+  c: SplitCase,
+  identity: SimIdentity,
+  datagrams: number,
+  rounds = 4,
+  n = 300,
+): Promise<SocketSplit> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--hwmodel-socket-server'], {
     execArgv: ['--import', 'tsx'],
     serialization: 'advanced',

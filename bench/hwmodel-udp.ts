@@ -62,7 +62,13 @@ export interface UdpMeasurement {
 async function udpRound(c: UdpCase, identity: SimIdentity, clients = c.clients): Promise<UdpMeasurement> {
   // Loopback loses nothing; a long first retransmit timeout keeps a busy spell of this shared machine from
   // retransmitting flights (which the model, whose handshakes take simulated milliseconds, never does).
-  const common = { provider: nodeProvider, cipherSuites: [c.suite], allowCcm8: true, groups: [c.group], retransmission: { initialTimeout: 30_000 } };
+  const common = {
+    provider: nodeProvider,
+    cipherSuites: [c.suite],
+    allowCcm8: true,
+    groups: [c.group],
+    retransmission: { initialTimeout: 30_000 },
+  };
   const server = await DtlsUdpServer.listen({
     ...common,
     certificate: identity.certificate,
@@ -123,10 +129,13 @@ async function udpRound(c: UdpCase, identity: SimIdentity, clients = c.clients):
  * at half to a third of the usual rate, and with the bench's warm-up one
  * run of two missed 10 % with it, none of two without.
  */
-export const UDP_PROCESS_ARGS: readonly string[] = (process.env['DTLS13_BENCH_HWMODEL_UDP_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+export const UDP_PROCESS_ARGS: readonly string[] = (process.env['DTLS13_BENCH_HWMODEL_UDP_ARGS'] ?? '')
+  .split(' ')
+  .filter((a) => a !== '');
 
 type ToRounds = { readonly type: 'round'; readonly c: UdpCase; readonly clients: number } | { readonly type: 'close' };
-type FromRounds = { readonly type: 'measured'; readonly m: UdpMeasurement } | { readonly type: 'failed'; readonly error: string };
+type FromRounds =
+  { readonly type: 'measured'; readonly m: UdpMeasurement } | { readonly type: 'failed'; readonly error: string };
 
 /** The child process the real UDP rounds run in, one round at a time. */
 export class UdpRoundProcess {
@@ -185,7 +194,8 @@ function roundsProcess(): void {
     if (identity === undefined) identities.set(m.c.kind, (identity = makeSimIdentity(m.c.kind)));
     udpRound(m.c, identity, m.clients).then(
       (measured) => process.send?.({ type: 'measured', m: measured } satisfies FromRounds),
-      (e: unknown) => process.send?.({ type: 'failed', error: e instanceof Error ? e.message : String(e) } satisfies FromRounds),
+      (e: unknown) =>
+        process.send?.({ type: 'failed', error: e instanceof Error ? e.message : String(e) } satisfies FromRounds),
     );
   });
 }

@@ -1,12 +1,23 @@
 import { loadavg } from 'node:os';
 import { clockOf, cpuTime, DEFAULT_CLOCK } from '../hwmodel/calibrate/clock.js';
-import { calibrate, calibrateAndValidate, type TimingValidation, type ValidationTarget } from '../hwmodel/calibrate/index.js';
+import {
+  calibrate,
+  calibrateAndValidate,
+  type TimingValidation,
+  type ValidationTarget,
+} from '../hwmodel/calibrate/index.js';
 import { CryptoOpLog } from '../hwmodel/model/crypto-ops.js';
 import { makeSimIdentity, type SimIdentity } from '../hwmodel/model/identity.js';
 import { payload, sideConnections, type Workload } from '../hwmodel/model/scenario.js';
 import { recordCalls, replayCalls } from './hwmodel-replay.js';
 import { fitSocketCosts, type SocketCosts } from './hwmodel-socket-fit.js';
-import { UdpRoundProcess, UDP_PROCESS_ARGS, type UdpCase, type UdpFigures, type UdpMeasurement } from './hwmodel-udp.js';
+import {
+  UdpRoundProcess,
+  UDP_PROCESS_ARGS,
+  type UdpCase,
+  type UdpFigures,
+  type UdpMeasurement,
+} from './hwmodel-udp.js';
 import { measureSocketSplit } from './hwmodel-socket-split.js';
 import { simulate } from '../hwmodel/model/simulate.js';
 import { DtlsConnection } from '../runtime/dtls/connection.js';
@@ -69,12 +80,14 @@ function positiveInt(name: string, fallback: number): number {
   const v = process.env[name];
   if (v === undefined || v === '') return fallback;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name}: expected a positive integer, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new RangeError(`${name}: expected a positive integer, got ${JSON.stringify(v)}`);
   return n;
 }
 
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const range = (ratios: readonly number[]): string => `${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)}`;
+const range = (ratios: readonly number[]): string =>
+  `${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)}`;
 
 /** The scenario's protocol work with no simulator, one connection after another: each connection's handshake, records and close, in memory. */
 function replay(w: Workload, connections: number): number {
@@ -91,7 +104,10 @@ function replay(w: Workload, connections: number): number {
     enterClient();
     client.connect(0);
     pump(client, server, enterClient, enterServer);
-    if (client.state !== 'connected') throw new Error(`replayed handshake ${i} failed: ${client.failure?.message ?? server.failure?.message ?? client.state}`);
+    if (client.state !== 'connected')
+      throw new Error(
+        `replayed handshake ${i} failed: ${client.failure?.message ?? server.failure?.message ?? client.state}`,
+      );
     for (let n = 0; n < w.records; n++) {
       enterClient();
       client.send(payload(w, i, n));
@@ -164,7 +180,13 @@ function clockProtocol(): ProtocolClock {
   clock.uninstall = () => {
     DtlsConnection.client = saved.client;
     DtlsConnection.server = saved.server;
-    Object.assign(proto, { connect: saved.connect, receive: saved.receive, send: saved.send, handleTimeout: saved.handleTimeout, close: saved.close });
+    Object.assign(proto, {
+      connect: saved.connect,
+      receive: saved.receive,
+      send: saved.send,
+      handleTimeout: saved.handleTimeout,
+      close: saved.close,
+    });
   };
   return clock;
 }
@@ -193,7 +215,15 @@ interface Times {
 
 export function kernelRate(log: (line: string) => void): void {
   const identity: SimIdentity = makeSimIdentity('p256');
-  const w: Workload = { suite: 'tls_aes_128_gcm_sha256', group: 'x25519', records: RECORDS, payloadBytes: 1200, provider: 'node', seed: 1, identity };
+  const w: Workload = {
+    suite: 'tls_aes_128_gcm_sha256',
+    group: 'x25519',
+    records: RECORDS,
+    payloadBytes: 1200,
+    provider: 'node',
+    seed: 1,
+    identity,
+  };
   const scenario = () =>
     simulate({
       connections: CONNECTIONS,
@@ -251,8 +281,12 @@ export function kernelRate(log: (line: string) => void): void {
     `\nhwmodel: simulate(), offload platform, ${CONNECTIONS} clients x ${RECORDS} records of 1200 B (AES-128-GCM, x25519, ECDSA P-256); ${ROUNDS} alternating rounds (simulation, ordered replay, sequential replay), medians; load average ${load.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after\n`,
   );
   log(`${'kernel events'.padEnd(44)}${events}`);
-  log(`${'simulate() wall time'.padEnd(44)}${simMs.toFixed(1)} ms  (${formatRate((events * 1000) / simMs)} events, protocol included)`);
-  log(`${'  of which inside DtlsConnection calls'.padEnd(44)}${protocolMs.toFixed(1)} ms  (${CLOCKED_ROUNDS} more rounds with those calls clocked)`);
+  log(
+    `${'simulate() wall time'.padEnd(44)}${simMs.toFixed(1)} ms  (${formatRate((events * 1000) / simMs)} events, protocol included)`,
+  );
+  log(
+    `${'  of which inside DtlsConnection calls'.padEnd(44)}${protocolMs.toFixed(1)} ms  (${CLOCKED_ROUNDS} more rounds with those calls clocked)`,
+  );
   log(`${'  the simulation itself'.padEnd(44)}${ownMs.toFixed(1)} ms  (${formatRate(rate)} kernel events)`);
   log(
     `${'baseline: the same calls, no simulator'.padEnd(44)}${median(ordered.map((o) => o.wallMs)).toFixed(1)} ms  (simulate / baseline = ${ratio(ordered, 'wallMs').toFixed(2)} wall, ${ratio(ordered, 'cpuMs').toFixed(2)} CPU, ${ratio(ordered, 'threadMs').toFixed(2)} thread CPU, rounds ${range(ratios(ordered, JUDGED))}; medians' ratio ${(median(sims.map((s) => s[JUDGED])) / median(ordered.map((o) => o[JUDGED]))).toFixed(2)})`,
@@ -268,7 +302,9 @@ export function kernelRate(log: (line: string) => void): void {
   log(
     `target: simulate / baseline <= 1.20 (${JUDGED === 'threadMs' ? 'event loop thread CPU' : 'process CPU: no thread clock without the addon'}): ${overhead <= 1.2 ? 'met' : 'NOT met'} (${overhead.toFixed(2)}; process CPU ${ratio(ordered, 'cpuMs').toFixed(2)}, wall ${ratio(ordered, 'wallMs').toFixed(2)})`,
   );
-  log(`target: >= 1M kernel events/s of the simulation's own time: ${rate >= TARGET ? 'met' : 'NOT met'} (${(rate / TARGET).toFixed(2)}x)`);
+  log(
+    `target: >= 1M kernel events/s of the simulation's own time: ${rate >= TARGET ? 'met' : 'NOT met'} (${(rate / TARGET).toFixed(2)}x)`,
+  );
 }
 
 /** The calibration fits its aggregate figures on these; the validation also predicts configurations outside them (held out). */
@@ -329,13 +365,25 @@ function udpPrediction(c: UdpCase, identity: SimIdentity, profile: TimingProfile
     provider: 'node',
     seed,
   });
-  if (p.report.handshakes.failed > 0) throw new Error(`simulated UDP case: ${p.report.handshakes.failed} handshakes failed`);
-  return { handshakesPerSecond: c.clients / (p.run.duration / 1e12), meanLatencyMs: (p.report.handshakes.latencyUs?.mean ?? NaN) / 1000 };
+  if (p.report.handshakes.failed > 0)
+    throw new Error(`simulated UDP case: ${p.report.handshakes.failed} handshakes failed`);
+  return {
+    handshakesPerSecond: c.clients / (p.run.duration / 1e12),
+    meanLatencyMs: (p.report.handshakes.latencyUs?.mean ?? NaN) / 1000,
+  };
 }
 
 /** Datagrams one handshake of `c` sends, both ends (each is also received once). */
 function datagramsPerHandshake(c: UdpCase, identity: SimIdentity): number {
-  const t = simulate({ platform: 'software', connections: 1, records: 0, suite: c.suite, group: c.group, identity, transcripts: true }).transcripts![0]!;
+  const t = simulate({
+    platform: 'software',
+    connections: 1,
+    records: 0,
+    suite: c.suite,
+    group: c.group,
+    identity,
+    transcripts: true,
+  }).transcripts![0]!;
   return t.clientSent.length + t.serverSent.length;
 }
 
@@ -401,7 +449,8 @@ async function udpRepetition(
   const predict = (costs: SocketCosts): UdpFigures => {
     const key = `${costs.datagramUs}/${costs.endpointUs}`;
     let p = predictions.get(key);
-    if (p === undefined) predictions.set(key, (p = udpPrediction(UDP_FIT, fitIdentity, withSocketCosts(profile, costs), seed)));
+    if (p === undefined)
+      predictions.set(key, (p = udpPrediction(UDP_FIT, fitIdentity, withSocketCosts(profile, costs), seed)));
     return p;
   };
   const mine: SocketCosts[] = [];
@@ -410,7 +459,13 @@ async function udpRepetition(
     mine.push(fitSocketCosts(predict, m.cpu));
     for (const [i, c] of UDP_CASES.entries()) {
       const identity = identities.get(c.kind)!;
-      (into.cases[i] ??= []).push({ c, identity, profile, seed: seed * UDP_ROUNDS + round, measured: await udp.round(c) });
+      (into.cases[i] ??= []).push({
+        c,
+        identity,
+        profile,
+        seed: seed * UDP_ROUNDS + round,
+        measured: await udp.round(c),
+      });
     }
   }
   into.fits.push(...mine);
@@ -424,7 +479,10 @@ function medianCosts(fits: readonly SocketCosts[]): SocketCosts {
 
 /** `profile` with the socket costs `costs`. */
 function withSocketCosts(profile: TimingProfile, costs: SocketCosts): TimingProfile {
-  return { ...profile, processing: { ...profile.processing, datagramUs: costs.datagramUs, endpointUs: costs.endpointUs } };
+  return {
+    ...profile,
+    processing: { ...profile.processing, datagramUs: costs.datagramUs, endpointUs: costs.endpointUs },
+  };
 }
 
 /**
@@ -471,7 +529,9 @@ function printUdp(log: (line: string) => void, rows: UdpRows, costs: SocketCosts
       if (Math.abs(med - 1) <= 0.05) within5++;
       const wall = median(r.map((x) => x.measured.wall[key]));
       log(
-        `${`${c.suite}, ${c.group}, ${c.kind}, ${c.clients}`.padEnd(58)}${name.padEnd(18)}${median(r.map((x) => x.measured.cpu[key]))
+        `${`${c.suite}, ${c.group}, ${c.kind}, ${c.clients}`.padEnd(58)}${name.padEnd(18)}${median(
+          r.map((x) => x.measured.cpu[key]),
+        )
           .toFixed(digits)
           .padStart(10)}${median(r.map((x) => x.predicted[key]))
           .toFixed(digits)
@@ -494,7 +554,9 @@ async function calibration(log: (line: string) => void): Promise<void> {
   log(
     `\nhwmodel: calibration in place (node provider, ${CLOCK} clock), then the timing validation, ${REPETITIONS} times, each followed by a round of the real UDP server; load average ${loadavg()[0]!.toFixed(2)} (figures on the ${CLOCK === 'thread' ? "event loop thread's" : "process's"} CPU clock; the rounds alternate so a slow spell reaches model and machine alike)\n`,
   );
-  log(`fitted on: ${FIT_SUITES.join(', ')} × ${FIT_GROUPS.join(', ')} × ${FIT_SCHEMES.join(', ')} (the other combinations only sampled for their primitives)`);
+  log(
+    `fitted on: ${FIT_SUITES.join(', ')} × ${FIT_GROUPS.join(', ')} × ${FIT_SCHEMES.join(', ')} (the other combinations only sampled for their primitives)`,
+  );
   const identities = new Map<string, SimIdentity>([
     ['ed25519', makeSimIdentity('ed25519')],
     ['p256', makeSimIdentity('p256')],
@@ -523,7 +585,9 @@ async function calibration(log: (line: string) => void): Promise<void> {
   } finally {
     await udpProcess.close();
   }
-  log("\nvalidation: measured (in memory, between the calibration rounds) vs predicted (simulate, software platform, that repetition's profile)");
+  log(
+    "\nvalidation: measured (in memory, between the calibration rounds) vs predicted (simulate, software platform, that repetition's profile)",
+  );
   log(`ratio = predicted / measured: the median of ${REPETITIONS} repetitions and their range\n`);
   const first = reps[0]!;
   const head = `${'suite, group, certificate'.padEnd(62)}${'fit'.padEnd(10)}${'figure'.padEnd(12)}${'measured'.padStart(11)}${'predicted'.padStart(11)}${'ratio'.padStart(8)}  ${'range'.padEnd(13)}within 10 %`;
@@ -558,7 +622,9 @@ async function calibration(log: (line: string) => void): Promise<void> {
 export async function benchHwmodel(log: (line: string) => void): Promise<void> {
   const part = process.env['DTLS13_BENCH_HWMODEL_PART'] ?? '';
   if (!['', 'overhead', 'validation', 'sockets'].includes(part))
-    throw new RangeError(`DTLS13_BENCH_HWMODEL_PART: expected overhead, validation or sockets, got ${JSON.stringify(part)}`);
+    throw new RangeError(
+      `DTLS13_BENCH_HWMODEL_PART: expected overhead, validation or sockets, got ${JSON.stringify(part)}`,
+    );
   if (part === 'sockets') return socketSplit(log);
   if (part !== 'validation') kernelRate(log);
   if (part === 'overhead') return;

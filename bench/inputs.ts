@@ -1,4 +1,9 @@
-import { encodeClientHello, encodeDtlsCiphertextHeader, encodeDtlsPlaintext, type ClientHello } from '../generated/wire/index.js';
+import {
+  encodeClientHello,
+  encodeDtlsCiphertextHeader,
+  encodeDtlsPlaintext,
+  type ClientHello,
+} from '../generated/wire/index.js';
 
 /** Benchmark inputs: realistic DTLS 1.3 records and hellos. */
 
@@ -31,16 +36,30 @@ export const clientHelloValue: ClientHello = {
   random: new Uint8Array(32).fill(7),
   legacySessionId: new Uint8Array(0),
   legacyCookie: new Uint8Array(0),
-  cipherSuites: ['tls_aes_128_gcm_sha256', 'tls_aes_256_gcm_sha384', 'tls_chacha20_poly1305_sha256', 'tls_aes_128_ccm_sha256'],
+  cipherSuites: [
+    'tls_aes_128_gcm_sha256',
+    'tls_aes_256_gcm_sha384',
+    'tls_chacha20_poly1305_sha256',
+    'tls_aes_128_ccm_sha256',
+  ],
   legacyCompressionMethods: Uint8Array.of(0),
   extensions: [
-    { extensionType: 'server_name', extensionData: { serverNameList: [{ nameType: 'host_name', hostName: new TextEncoder().encode('example.com') }] } },
+    {
+      extensionType: 'server_name',
+      extensionData: { serverNameList: [{ nameType: 'host_name', hostName: new TextEncoder().encode('example.com') }] },
+    },
     { extensionType: 'supported_versions', extensionData: { versions: ['dtls1_3'] } },
     { extensionType: 'supported_groups', extensionData: { namedGroupList: ['x25519', 'secp256r1', 'secp384r1'] } },
     {
       extensionType: 'signature_algorithms',
       extensionData: {
-        supportedSignatureAlgorithms: ['ecdsa_secp256r1_sha256', 'rsa_pss_rsae_sha256', 'ed25519', 'ecdsa_secp384r1_sha384', 'rsa_pkcs1_sha256'],
+        supportedSignatureAlgorithms: [
+          'ecdsa_secp256r1_sha256',
+          'rsa_pss_rsae_sha256',
+          'ed25519',
+          'ecdsa_secp384r1_sha384',
+          'rsa_pkcs1_sha256',
+        ],
       },
     },
     {

@@ -191,7 +191,11 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 export async function benchKernel(log: (line: string) => void): Promise<void> {
   const N = 400_000;
   const workloads: Workload[] = [
-    { name: '(a) timed ping-pong, 16 thread pairs', kernel: (n) => pingPong(16, n), baseline: (n) => bareTimed(32, () => 1000, n) },
+    {
+      name: '(a) timed ping-pong, 16 thread pairs',
+      kernel: (n) => pingPong(16, n),
+      baseline: (n) => bareTimed(32, () => 1000, n),
+    },
     { name: '(b) delta ring, 256 methods', kernel: (n) => deltaRing(256, n), baseline: (n) => bareDelta(256, n) },
     {
       name: '(c) wait(time), 1000 threads, random delays',

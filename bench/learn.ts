@@ -16,10 +16,17 @@ import { randomMachine } from '../tests/learn/machines.js';
 const STEP_DELAY_MS = 2;
 const PARALLELS = [1, 4, 8, 16];
 
-export async function benchLearn(log: (line: string) => void, openSul?: (parallel: number) => Promise<SystemUnderLearning>): Promise<void> {
+export async function benchLearn(
+  log: (line: string) => void,
+  openSul?: (parallel: number) => Promise<SystemUnderLearning>,
+): Promise<void> {
   const truth = randomMachine(2026, 21, 8, 3, true);
   const open = openSul ?? (async (parallel: number) => machineSul(truth, { parallel, stepDelayMs: STEP_DELAY_MS }));
-  log(openSul ? 'learn: the given peer' : `learn: a simulated peer of 21 states (20 live), 8 inputs, ${STEP_DELAY_MS} ms before each answer`);
+  log(
+    openSul
+      ? 'learn: the given peer'
+      : `learn: a simulated peer of 21 states (20 live), 8 inputs, ${STEP_DELAY_MS} ms before each answer`,
+  );
   let sequential: number | undefined;
   for (const parallel of PARALLELS) {
     const sul = await open(parallel);

@@ -31,7 +31,8 @@ import { loadNote, percentile } from './network/stats.js';
  */
 
 /** How one handshake went: its time at the client in ms, or why it failed. */
-export type Outcome = { readonly ok: true; readonly ms: number } | { readonly ok: false; readonly ms: number; readonly why: string };
+export type Outcome =
+  { readonly ok: true; readonly ms: number } | { readonly ok: false; readonly ms: number; readonly why: string };
 
 /** A cell's figures. */
 export interface CellSummary {
@@ -63,11 +64,16 @@ export function summarize(outcomes: readonly Outcome[]): CellSummary {
 
 /** `value / baseline` as `1.23×`, or `-` when either is not a number. */
 export function ratio(value: number, baseline: number): string {
-  return Number.isFinite(value) && Number.isFinite(baseline) && baseline > 0 ? `${(value / baseline).toFixed(2)}×` : '-';
+  return Number.isFinite(value) && Number.isFinite(baseline) && baseline > 0
+    ? `${(value / baseline).toFixed(2)}×`
+    : '-';
 }
 
 /** One table row per cell: `name`, success, median, p90, and the ratios of median and p90 to `baseline`'s. */
-export function table(rows: readonly { readonly name: string; readonly summary: CellSummary }[], baseline: CellSummary | undefined): string[] {
+export function table(
+  rows: readonly { readonly name: string; readonly summary: CellSummary }[],
+  baseline: CellSummary | undefined,
+): string[] {
   const ms = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : '-');
   const header = ['pairing', 'success', 'median', 'p90', 'median ratio', 'p90 ratio'];
   const body = rows.map(({ name, summary: s }) => [
@@ -79,7 +85,8 @@ export function table(rows: readonly { readonly name: string; readonly summary: 
     baseline ? ratio(s.p90, baseline.p90) : '-',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]): string => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`;
+  const line = (cells: readonly string[]): string =>
+    `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`;
   return [line(header), ...body.map(line)];
 }
 
@@ -122,11 +129,22 @@ const dtls13: LossyPeer = {
   name: 'dtls13',
   perHandshake: false,
   async server(path) {
-    const config: PeerConfig = { host: path.serverAddress, cert: path.pem.cert, key: path.pem.key, handshakeTimeout: path.limitMs + 5000 };
+    const config: PeerConfig = {
+      host: path.serverAddress,
+      cert: path.pem.cert,
+      key: path.pem.key,
+      handshakeTimeout: path.limitMs + 5000,
+    };
     const child = path.bed.node(path.serverNs, PEER_SCRIPT, ['server', JSON.stringify(config)]);
     const out = new Lines(child.stdout);
     const err = new Lines(child.stderr);
-    const port = Number((await out.wait(/listening (\d+)/, 60_000).catch((e: unknown) => Promise.reject(new Error(`${String(e)}: ${err.all}`))))[1]);
+    const port = Number(
+      (
+        await out
+          .wait(/listening (\d+)/, 60_000)
+          .catch((e: unknown) => Promise.reject(new Error(`${String(e)}: ${err.all}`)))
+      )[1],
+    );
     return { port, stop: () => stopChild(child) };
   },
   async client(path) {
@@ -144,8 +162,10 @@ const dtls13: LossyPeer = {
         for (;;) {
           const line = out.all.split('\n').filter((l) => /^(ok|fail) /.test(l))[n - 1];
           const m = line === undefined ? null : /^(ok|fail) ([\d.]+) ?(.*)$/.exec(line);
-          if (m) return m[1] === 'ok' ? { ok: true, ms: Number(m[2]) } : { ok: false, ms: Number(m[2]), why: m[3] ?? '' };
-          if (performance.now() > until || child.exitCode !== null) throw new Error(`the dtls13 client process stalled: ${err.all.slice(-2000)}`);
+          if (m)
+            return m[1] === 'ok' ? { ok: true, ms: Number(m[2]) } : { ok: false, ms: Number(m[2]), why: m[3] ?? '' };
+          if (performance.now() > until || child.exitCode !== null)
+            throw new Error(`the dtls13 client process stalled: ${err.all.slice(-2000)}`);
           await new Promise((r) => setTimeout(r, 5));
         }
       },
@@ -160,11 +180,24 @@ const wolfssl: LossyPeer = {
   perHandshake: true,
   async server(path) {
     const port = 11_111;
-    const child = wolfProgram(path.serverNs, 'server', ['-u', '-v', '4', '-b', '-p', String(port), '-c', path.pem.cert, '-k', path.pem.key, '-d']);
+    const child = wolfProgram(path.serverNs, 'server', [
+      '-u',
+      '-v',
+      '4',
+      '-b',
+      '-p',
+      String(port),
+      '-c',
+      path.pem.cert,
+      '-k',
+      path.pem.key,
+      '-d',
+    ]);
     const out = new Lines(child.stdout);
     const err = new Lines(child.stderr);
     for (let i = 0; !udpBound(child.pid, port); i++) {
-      if (child.exitCode !== null || i > 500) throw new Error(`the wolfSSL server did not bind UDP port ${port}: ${out.all} ${err.all}`);
+      if (child.exitCode !== null || i > 500)
+        throw new Error(`the wolfSSL server did not bind UDP port ${port}: ${out.all} ${err.all}`);
       await new Promise((r) => setTimeout(r, 10));
     }
     return { port, stop: () => stopChild(child) };
@@ -197,7 +230,10 @@ const wolfssl: LossyPeer = {
         const wall = performance.now() - t0;
         const m = /wolfSSL_connect avg took:\s*([\d.]+)\s*milliseconds/.exec(out.all);
         if (m) return { ok: true, ms: Number(m[1]) };
-        const why = code === null ? `no handshake in ${path.limitMs} ms` : (`${out.all}${err.all}`.trim().split('\n').at(-1) ?? `exit ${code}`);
+        const why =
+          code === null
+            ? `no handshake in ${path.limitMs} ms`
+            : (`${out.all}${err.all}`.trim().split('\n').at(-1) ?? `exit ${code}`);
         return { ok: false, ms: wall, why };
       },
       stop: async () => {},
@@ -208,8 +244,14 @@ const wolfssl: LossyPeer = {
 /** The implementations measured, as clients and as servers; every client meets every server. Add a row for another peer. */
 export const PEERS: readonly LossyPeer[] = [dtls13, wolfssl];
 
-function wolfProgram(ns: string, program: 'client' | 'server', args: readonly string[]): ChildProcessWithoutNullStreams {
-  return spawn(systemTool('ip'), ['netns', 'exec', ns, `./examples/${program}/${program}`, ...args], { cwd: wolfsslBuild() });
+function wolfProgram(
+  ns: string,
+  program: 'client' | 'server',
+  args: readonly string[],
+): ChildProcessWithoutNullStreams {
+  return spawn(systemTool('ip'), ['netns', 'exec', ns, `./examples/${program}/${program}`, ...args], {
+    cwd: wolfsslBuild(),
+  });
 }
 
 async function stopChild(child: ChildProcessWithoutNullStreams): Promise<void> {
@@ -244,14 +286,19 @@ function lossLevels(): number[] {
   const v = process.env.BENCH_LOSSY_LOSS;
   if (v === undefined || v === '') return [10, 30];
   const levels = v.split(',').map((x) => Number(x.trim()));
-  if (levels.some((x) => !Number.isFinite(x) || x < 0 || x >= 100)) throw new ConfigError('BENCH_LOSSY_LOSS', `must be percentages 0..99, got ${v}`);
+  if (levels.some((x) => !Number.isFinite(x) || x < 0 || x >= 100))
+    throw new ConfigError('BENCH_LOSSY_LOSS', `must be percentages 0..99, got ${v}`);
   return levels;
 }
 
 /** The pairings, as "client → server" names with the two peers. */
-function pairings(peers: readonly LossyPeer[]): { readonly name: string; readonly client: LossyPeer; readonly server: LossyPeer }[] {
+function pairings(
+  peers: readonly LossyPeer[],
+): { readonly name: string; readonly client: LossyPeer; readonly server: LossyPeer }[] {
   return peers.flatMap((client) =>
-    peers.filter((server) => client.client && server.server).map((server) => ({ name: `${client.name} → ${server.name}`, client, server })),
+    peers
+      .filter((server) => client.client && server.server)
+      .map((server) => ({ name: `${client.name} → ${server.name}`, client, server })),
   );
 }
 
@@ -271,11 +318,24 @@ export async function benchLossy(log: (line: string) => void): Promise<void> {
   };
   process.once('SIGINT', interrupted);
   try {
-    const path: LossyPath = { bed: lossy.bed, clientNs: lossy.client, serverNs: lossy.server, serverAddress: lossy.serverAddress, pem, limitMs };
+    const path: LossyPath = {
+      bed: lossy.bed,
+      clientNs: lossy.client,
+      serverNs: lossy.server,
+      serverAddress: lossy.serverAddress,
+      pem,
+      limitMs,
+    };
     const pairs = pairings(PEERS);
-    log(`\nlossy: handshakes between two network namespaces through a router impairing both directions, ${n} per cell in alternating rounds (${loadNote()})`);
-    log(`  ECDSA P-256 certificate, X25519, HelloRetryRequest cookie; time at the client to handshake complete; a handshake not done in ${limitMs} ms fails`);
-    log(`  (this kernel has no netem: the router's impair-relay.ts applies netem's loss, delay and reorder to each datagram, tests/network/lossy-bed.ts)`);
+    log(
+      `\nlossy: handshakes between two network namespaces through a router impairing both directions, ${n} per cell in alternating rounds (${loadNote()})`,
+    );
+    log(
+      `  ECDSA P-256 certificate, X25519, HelloRetryRequest cookie; time at the client to handshake complete; a handshake not done in ${limitMs} ms fails`,
+    );
+    log(
+      `  (this kernel has no netem: the router's impair-relay.ts applies netem's loss, delay and reorder to each datagram, tests/network/lossy-bed.ts)`,
+    );
     for (const loss of lossLevels()) {
       const spec = `loss ${loss}% delay 10ms reorder 25% 50%`;
       await lossy.impair(spec);

@@ -35,14 +35,19 @@ if (only === undefined || only === 'hwmodel') await benchHwmodel(console.log);
 if (only === undefined || only === 'memory') await (await import('./memory.js')).benchMemory(console.log);
 if (only === undefined || only === 'api') await (await import('./api.js')).benchApi(console.log);
 if (only === undefined || only === 'attacks') (await import('./attacks.js')).benchAttacks(console.log);
-if (only === undefined || only === 'attacks') await (await import('./hibernated-forgery.js')).benchHibernatedForgery(console.log);
-if (only === undefined || only === 'attacks') await (await import('./attacks-workers.js')).benchWorkerFlood(console.log);
-if (only === undefined || only === 'attacks') await (await import('./attacks-rrc-decoys.js')).benchRrcDecoys(console.log);
+if (only === undefined || only === 'attacks')
+  await (await import('./hibernated-forgery.js')).benchHibernatedForgery(console.log);
+if (only === undefined || only === 'attacks')
+  await (await import('./attacks-workers.js')).benchWorkerFlood(console.log);
+if (only === undefined || only === 'attacks')
+  await (await import('./attacks-rrc-decoys.js')).benchRrcDecoys(console.log);
 if (only === undefined || only === 'cold') (await import('./cold.js')).benchCold(console.log);
 if (only === 'scale') await (await import('./scale.js')).benchScale();
 if (only === 'scale-out') await (await import('./scale-out.js')).benchScaleOut(console.log);
-if (only === 'scale-out-instructions') await (await import('./scale-out/instructions.js')).benchScaleOutInstructions(console.log);
-if (only === 'receive-instructions') await (await import('./network/receive-instructions.js')).benchReceiveInstructions(console.log);
+if (only === 'scale-out-instructions')
+  await (await import('./scale-out/instructions.js')).benchScaleOutInstructions(console.log);
+if (only === 'receive-instructions')
+  await (await import('./network/receive-instructions.js')).benchReceiveInstructions(console.log);
 if (only === 'handshake-servers') await (await import('./handshake-servers.js')).benchHandshakeServers(console.log);
 if (only === 'road') await (await import('./road.js')).benchRoad(console.log);
 if (only === 'learn') await (await import('./learn.js')).benchLearn(console.log);

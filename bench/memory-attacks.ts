@@ -60,7 +60,12 @@ interface Setup {
 function setup(): Setup {
   const id = createThrowawayIdentity({ serverName: 'bench.test', caName: 'bench CA', at: NOW });
   return {
-    server: { certificate: { chain: id.chain, privateKey: id.privateKey }, wallClock, ticketKeys: new Uint8Array(32).fill(0x33), maxEarlyData: 16 * KiB },
+    server: {
+      certificate: { chain: id.chain, privateKey: id.privateKey },
+      wallClock,
+      ticketKeys: new Uint8Array(32).fill(0x33),
+      maxEarlyData: 16 * KiB,
+    },
     client: { trustAnchors: [id.caDer], serverName: 'bench.test', wallClock },
   };
 }
@@ -70,7 +75,9 @@ async function ticketFor(s: Setup, address: string): Promise<Uint8Array> {
   const issuer = await DtlsUdpServer.listen({ ...s.server, antiReplay: { admit: () => true } });
   try {
     const client = openClientEndpoint({ ...s.client, port: issuer.address.port, localAddress: address });
-    const ticket = new Promise<Uint8Array>((resolve) => client.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)));
+    const ticket = new Promise<Uint8Array>((resolve) =>
+      client.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)),
+    );
     await client.handshake;
     const session = await ticket;
     client.close();
@@ -82,7 +89,10 @@ async function ticketFor(s: Setup, address: string): Promise<Uint8Array> {
 
 /** A fresh client's first flight: its ClientHello and, with `session`, its early data (`early` bytes). */
 function firstFlight(s: Setup, session: Uint8Array | undefined, early: number): Uint8Array[] {
-  const client = DtlsConnection.client({ ...s.client, ...(session ? { session, earlyData: bytesFrom(early, early) } : {}) });
+  const client = DtlsConnection.client({
+    ...s.client,
+    ...(session ? { session, earlyData: bytesFrom(early, early) } : {}),
+  });
   client.connect(0);
   const out: Uint8Array[] = [];
   for (let d = client.pollTransmit(); d; d = client.pollTransmit()) out.push(d);
@@ -124,7 +134,10 @@ async function forgedFlood(
   round: number,
 ): Promise<ForgedRound> {
   const forgers = addresses * ports;
-  const flights = Array.from({ length: forgers }, (_, i) => [...firstFlight(s, session, 1000), ...earlyLooking(8, 1200, round * forgers + i)]);
+  const flights = Array.from({ length: forgers }, (_, i) => [
+    ...firstFlight(s, session, 1000),
+    ...earlyLooking(8, 1200, round * forgers + i),
+  ]);
   const sockets: Raw[] = [];
   for (let i = 0; i < forgers; i++) sockets.push(await rawSocket(`127.0.0.${(i % addresses) + 2}`));
   const dtls = server instanceof DtlsUdpServer ? server : undefined;
@@ -169,7 +182,17 @@ async function zeroRttFlood(log: (line: string) => void, gc: Gc, s: Setup, round
     for (let r = 0; r < rounds; r++) {
       // Alternate the order from round to round, so drift hits every subject alike.
       for (const kind of r % 2 === 0 ? kinds : [...kinds].reverse()) {
-        figures[kind].push(await forgedFlood(s, kind === 'sink' ? sink : server, gc, kind === 'plain' ? undefined : session, addresses, ports, r + 1));
+        figures[kind].push(
+          await forgedFlood(
+            s,
+            kind === 'sink' ? sink : server,
+            gc,
+            kind === 'plain' ? undefined : session,
+            addresses,
+            ports,
+            r + 1,
+          ),
+        );
       }
     }
   } finally {
@@ -240,7 +263,10 @@ async function silentFlood(
       for (let p = 0; p < ports; p++) {
         const socket = await rawSocket(host);
         sockets.push(socket);
-        const flight = [...(withHello ? firstFlight(s, session, 1000).slice(0, 1) : []), ...earlyLooking(EXTRA, EXTRA_SIZE, round * 4096 + sockets.length)];
+        const flight = [
+          ...(withHello ? firstFlight(s, session, 1000).slice(0, 1) : []),
+          ...earlyLooking(EXTRA, EXTRA_SIZE, round * 4096 + sockets.length),
+        ];
         sent += sum(flight);
         await sendAll(socket, flight, server.address.port);
         await sleep(1);

@@ -6,7 +6,10 @@ import type { HandshakeTypeName } from '../generated/wire/enums.js';
 import { handshakeFragment, plaintextRecord } from '../tests/support/attacker.js';
 import { DtlsConnection, type ConnectionOptions } from '../runtime/dtls/connection.js';
 import { HelloRetryResponder } from '../runtime/connection/hello-retry-responder.js';
-import { DEFAULT_MAX_CLIENT_HELLO_LENGTH, DEFAULT_MAX_PENDING_CLIENT_HELLOS } from '../runtime/connection/hello-retry-reassembly.js';
+import {
+  DEFAULT_MAX_CLIENT_HELLO_LENGTH,
+  DEFAULT_MAX_PENDING_CLIENT_HELLOS,
+} from '../runtime/connection/hello-retry-reassembly.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 import { benchMemoryAttacks } from './memory-attacks.js';
 
@@ -64,7 +67,10 @@ interface Subject {
 
 function identity() {
   const id = createThrowawayIdentity({ serverName: 'bench.test', caName: 'bench CA', at: NOW });
-  const server: ConnectionOptions = { certificate: { chain: id.chain, privateKey: id.privateKey }, wallClock: () => NOW };
+  const server: ConnectionOptions = {
+    certificate: { chain: id.chain, privateKey: id.privateKey },
+    wallClock: () => NOW,
+  };
   const client: ConnectionOptions = { trustAnchors: [id.caDer], serverName: 'bench.test', wallClock: () => NOW };
   return { server, client };
 }
@@ -76,7 +82,11 @@ function drain(c: DtlsConnection): Uint8Array[] {
 }
 
 /** A client and the server connection the UDP server would make for it after the cookie exchange; the server has sent its flight. */
-function acceptedPair(responder: HelloRetryResponder, opts: ReturnType<typeof identity>, address: string): { client: DtlsConnection; server: DtlsConnection } {
+function acceptedPair(
+  responder: HelloRetryResponder,
+  opts: ReturnType<typeof identity>,
+  address: string,
+): { client: DtlsConnection; server: DtlsConnection } {
   const client = DtlsConnection.client(opts.client);
   client.connect(0);
   const hrr = responder.handle(drain(client)[0]!, address, 0);
@@ -90,8 +100,18 @@ function acceptedPair(responder: HelloRetryResponder, opts: ReturnType<typeof id
 }
 
 let recordSeq = 1000;
-function record(msgType: HandshakeTypeName, messageSeq: number, length: number, offset: number, body: Uint8Array): Uint8Array {
-  return plaintextRecord('handshake', handshakeFragment({ msgType, length, messageSeq, fragmentOffset: offset, fragment: body }), recordSeq++);
+function record(
+  msgType: HandshakeTypeName,
+  messageSeq: number,
+  length: number,
+  offset: number,
+  body: Uint8Array,
+): Uint8Array {
+  return plaintextRecord(
+    'handshake',
+    handshakeFragment({ msgType, length, messageSeq, fragmentOffset: offset, fragment: body }),
+    recordSeq++,
+  );
 }
 
 /** Records packed into datagrams of at most ~1,400 bytes. */
@@ -120,7 +140,13 @@ function worstDatagrams(): Uint8Array[] {
   // One-byte fragments claiming the longest message, for next..next+8.
   out.push(...datagrams(Array.from({ length: 9 }, (_, k) => record('certificate', 2 + k, LONGEST, LONGEST - 1, one))));
   // Zero-length fragments, old and new.
-  out.push(...datagrams(Array.from({ length: 56 }, (_, k) => record('client_hello', k % 12, k % 12 < 2 ? 0 : LONGEST, 0, new Uint8Array(0)))));
+  out.push(
+    ...datagrams(
+      Array.from({ length: 56 }, (_, k) =>
+        record('client_hello', k % 12, k % 12 < 2 ? 0 : LONGEST, 0, new Uint8Array(0)),
+      ),
+    ),
+  );
   // 40 forged ciphertext records of a future epoch (3: unified header 001 0 1 1 11), 1,200 bytes each.
   for (let i = 0; i < 40; i++) {
     const d = new Uint8Array(1200);
@@ -130,7 +156,8 @@ function worstDatagrams(): Uint8Array[] {
   }
   // Out-of-order one-byte fragments: every other byte, 300 per message, for every buffered message_seq.
   const scattered: Uint8Array[] = [];
-  for (let k = 0; k < 9; k++) for (let j = 0; j < 300; j++) scattered.push(record('certificate', 2 + k, LONGEST, 2 * j + 1, one));
+  for (let k = 0; k < 9; k++)
+    for (let j = 0; j < 300; j++) scattered.push(record('certificate', 2 + k, LONGEST, 2 * j + 1, one));
   out.push(...datagrams(scattered));
   return out;
 }
@@ -153,7 +180,11 @@ function subjects(opts: ReturnType<typeof identity>): Subject[] {
           await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', () => resolve()));
           sockets.push(s);
         }
-        return { keep: sockets, release: async () => void (await Promise.all(sockets.map((s) => new Promise<void>((r) => s.close(() => r()))))) };
+        return {
+          keep: sockets,
+          release: async () =>
+            void (await Promise.all(sockets.map((s) => new Promise<void>((r) => s.close(() => r()))))),
+        };
       },
     },
     {
@@ -166,7 +197,8 @@ function subjects(opts: ReturnType<typeof identity>): Subject[] {
             for (const d of drain(server)) client.receive(d, round);
             for (const d of drain(client)) server.receive(d, round);
           }
-          if (server.state !== 'connected') throw new Error(`handshake failed: ${server.failure?.message ?? server.state}`);
+          if (server.state !== 'connected')
+            throw new Error(`handshake failed: ${server.failure?.message ?? server.state}`);
           client.send(Uint8Array.of(1));
           for (const d of drain(client)) server.receive(d, 11);
           server.send(Uint8Array.of(2));
@@ -181,7 +213,10 @@ function subjects(opts: ReturnType<typeof identity>): Subject[] {
     },
     {
       name: 'half-open handshake',
-      make: async (n) => ({ keep: Array.from({ length: n }, () => acceptedPair(responder, opts, `peer ${peer++}`).server), release: async () => {} }),
+      make: async (n) => ({
+        keep: Array.from({ length: n }, () => acceptedPair(responder, opts, `peer ${peer++}`).server),
+        release: async () => {},
+      }),
     },
     {
       name: 'attacked half-open handshake',
@@ -201,7 +236,10 @@ function subjects(opts: ReturnType<typeof identity>): Subject[] {
 }
 
 /** The responder's reassembly cache after first fragments (claiming the longest ClientHello) from twice as many peers as it holds. */
-function reassemblyFlood(opts: ReturnType<typeof identity>, gc: Gc): { bytes: number; held: number; evicted: number; retained: number } {
+function reassemblyFlood(
+  opts: ReturnType<typeof identity>,
+  gc: Gc,
+): { bytes: number; held: number; evicted: number; retained: number } {
   const before = used(gc);
   const responder = new HelloRetryResponder(opts.server);
   const length = DEFAULT_MAX_CLIENT_HELLO_LENGTH;
@@ -245,10 +283,15 @@ async function run(log: (line: string) => void, gc: Gc): Promise<void> {
   }
   const per = (name: string): number => median(figures.get(name)!);
   const socket = per('node:dgram socket (bound)');
-  log(`memory: retained bytes per item, heap growth across N = ${n} held at once (V8 heap + array buffers, after gc), median of ${rounds} alternating rounds`);
+  log(
+    `memory: retained bytes per item, heap growth across N = ${n} held at once (V8 heap + array buffers, after gc), median of ${rounds} alternating rounds`,
+  );
   for (const s of list) {
     const v = per(s.name);
-    const ratio = s.name === 'bare object' || s.name.startsWith('node:dgram') ? '' : `  (${(v / socket).toFixed(1)}× a bound dgram socket)`;
+    const ratio =
+      s.name === 'bare object' || s.name.startsWith('node:dgram')
+        ? ''
+        : `  (${(v / socket).toFixed(1)}× a bound dgram socket)`;
     log(`  ${s.name.padEnd(30)} ${kib(v).padStart(12)}${ratio}`);
   }
   const attacked = per('attacked half-open handshake');
@@ -269,7 +312,9 @@ export async function benchMemory(log: (line: string) => void): Promise<void> {
   if (gc) return run(log, gc);
   // Re-run in a child that has global.gc.
   const self = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--child'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--child'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   child.stdout.setEncoding('utf8');
   let buffered = '';
   child.stdout.on('data', (chunk: string) => {

@@ -79,14 +79,21 @@ export async function benchPackageSize(log: (line: string) => void): Promise<voi
     const maps = tarball.files.filter((f) => f.path.endsWith('.map'));
     const app = join(work, 'app');
     execFileSync('mkdir', [app]);
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'size-probe', version: '1.0.0', private: true, type: 'module' }));
+    writeFileSync(
+      join(app, 'package.json'),
+      JSON.stringify({ name: 'size-probe', version: '1.0.0', private: true, type: 'module' }),
+    );
     npm(['install', '--omit=dev', '--no-audit', '--no-fund', join(work, tarball.filename)], app);
     const installed = packages(join(app, 'node_modules'));
     const { bytes, files } = treeSize(join(app, 'node_modules'));
-    const imported = spawnSync(process.execPath, ['--input-type=module', '-e', "const m = await import('dtls13'); console.log(typeof m.connect);"], {
-      cwd: app,
-      encoding: 'utf8',
-    });
+    const imported = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', "const m = await import('dtls13'); console.log(typeof m.connect);"],
+      {
+        cwd: app,
+        encoding: 'utf8',
+      },
+    );
     const bin = join(app, 'node_modules', '.bin', 'dtls13');
     const help: number[] = [];
     const bare: number[] = [];
@@ -95,7 +102,9 @@ export async function benchPackageSize(log: (line: string) => void): Promise<voi
       help.push(timed(bin, ['--help'], app));
     }
     const mb = (n: number): string => `${(n / 1e6).toFixed(2)} MB`;
-    log(`tarball:        ${mb(tarball.size)} packed, ${mb(tarball.unpackedSize)} unpacked, ${tarball.entryCount} files, ${maps.length} source maps`);
+    log(
+      `tarball:        ${mb(tarball.size)} packed, ${mb(tarball.unpackedSize)} unpacked, ${tarball.entryCount} files, ${maps.length} source maps`,
+    );
     log(`installed:      ${mb(bytes)} in node_modules, ${installed.length} packages, ${files} files (target ≤ 5 MB)`);
     log(`packages:       ${installed.sort().join(', ')}`);
     log(

@@ -58,7 +58,8 @@ function pair(
     /** BATCH records sealed in one call and opened one by one; returns per record, so rates compare with `record`. */
     batch: () => {
       if (n++ % BATCH !== 0) return undefined;
-      for (const r of tx.sealBatch('application_data', BATCH_CONTENTS)) if (rx.receive(r.bytes, 0).length !== 1) throw new Error('record dropped in benchmark');
+      for (const r of tx.sealBatch('application_data', BATCH_CONTENTS))
+        if (rx.receive(r.bytes, 0).length !== 1) throw new Error('record dropped in benchmark');
       return undefined;
     },
     bare: () => {
@@ -76,8 +77,12 @@ export function benchRecord(): void {
   console.log(
     `\nrecord layer: records sealed + opened per second, 1,200-byte payload; ratio = record layer / bare AEAD seal+open (same provider, alternating 500 ms rounds; ${loadNote()})`,
   );
-  console.log('mask = one record number mask computation (RFC 9147 §4.2.3), which each record needs twice (seal and open)\n');
-  console.log(`${'suite'.padEnd(30)}${'provider'.padEnd(10)}${'records'.padEnd(14)}${'bare AEAD'.padEnd(14)}${'ratio'.padEnd(8)}mask`);
+  console.log(
+    'mask = one record number mask computation (RFC 9147 §4.2.3), which each record needs twice (seal and open)\n',
+  );
+  console.log(
+    `${'suite'.padEnd(30)}${'provider'.padEnd(10)}${'records'.padEnd(14)}${'bare AEAD'.padEnd(14)}${'ratio'.padEnd(8)}mask`,
+  );
   const ratios: number[] = [];
   for (const provider of [nodeProvider, nobleProvider, ...(nativeProvider ? [nativeProvider] : [])]) {
     for (const suite of ALL_CIPHER_SUITES) {
@@ -91,7 +96,9 @@ export function benchRecord(): void {
     }
   }
   const worst = Math.min(...ratios);
-  console.log(`\ntarget: record layer >= 0.9 of bare AEAD on every row: ${worst >= 0.9 ? 'met' : 'NOT met'} (worst ${worst.toFixed(2)})`);
+  console.log(
+    `\ntarget: record layer >= 0.9 of bare AEAD on every row: ${worst >= 0.9 ? 'met' : 'NOT met'} (worst ${worst.toFixed(2)})`,
+  );
   if (!nativeProvider) {
     console.log('\nnative record path: not measured (the addon is not built here, or DTLS13_NATIVE=0)');
     return;
@@ -146,8 +153,13 @@ export function benchRecord12(): void {
   console.log(
     `\nDTLS 1.2 records (EpochCipher12 + ReadEpoch12), 1,200-byte payload, sealed + opened per second; ratios from alternating 500 ms rounds in this process (${loadNote()}):`,
   );
-  console.log(`${'suite'.padEnd(46)}${'native 1.2'.padEnd(14)}${'node:crypto'.padEnd(14)}${'ratio'.padEnd(8)}${'native AEAD'.padEnd(14)}ratio`);
-  for (const [suite, cid] of [...SUITES_12.map((s) => [s, undefined] as const), [SUITES_12[0]!, Uint8Array.of(1, 2, 3, 4)] as const]) {
+  console.log(
+    `${'suite'.padEnd(46)}${'native 1.2'.padEnd(14)}${'node:crypto'.padEnd(14)}${'ratio'.padEnd(8)}${'native AEAD'.padEnd(14)}ratio`,
+  );
+  for (const [suite, cid] of [
+    ...SUITES_12.map((s) => [s, undefined] as const),
+    [SUITES_12[0]!, Uint8Array.of(1, 2, 3, 4)] as const,
+  ]) {
     const fast = record12(nativeProvider, suite, cid);
     const vsNode = compare(fast, record12(nodeProvider, suite, cid), { rounds: 5, roundMs: 500 });
     const vsAead = compare(fast, record12(aeadOnly, suite, cid), { rounds: 5, roundMs: 500 });

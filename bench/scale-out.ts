@@ -75,12 +75,15 @@ function median(xs: readonly number[]): number {
 export function envInt(name: string, fallback: number, least = 1): number {
   const v = process.env[name];
   const n = v === undefined || v === '' ? fallback : Number(v);
-  if (!Number.isInteger(n) || n < least) throw new RangeError(`${name} must be an integer >= ${least}, got ${String(v)}`);
+  if (!Number.isInteger(n) || n < least)
+    throw new RangeError(`${name} must be an integer >= ${least}, got ${String(v)}`);
   return n;
 }
 
 function startClient(): Promise<ChildProcess> {
-  const child = fork(fileURLToPath(new URL('./scale-out/clients.ts', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(new URL('./scale-out/clients.ts', import.meta.url)), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     child.once('message', () => resolve(child));
     child.once('error', reject);
@@ -113,27 +116,35 @@ export const SERVER_LIMITS = {
 type ClientKind = 'c' | 'node';
 
 /** The client kinds `DTLS13_SCALE_OUT_CLIENT` asks for (`c`, `node` or `c,node`); by default the C client when it builds, else node. */
-function chooseClients(log: (line: string) => void): { readonly kinds: readonly ClientKind[]; readonly c: CClient | undefined } {
+function chooseClients(log: (line: string) => void): {
+  readonly kinds: readonly ClientKind[];
+  readonly c: CClient | undefined;
+} {
   const asked = process.env.DTLS13_SCALE_OUT_CLIENT ?? '';
   if (asked === '') {
     const c = findCClient(log);
-    if (c === undefined) log("scale-out: no C client, so dtls13's own JS clients make the handshakes (DTLS13_SCALE_OUT_CLIENT=node)");
+    if (c === undefined)
+      log("scale-out: no C client, so dtls13's own JS clients make the handshakes (DTLS13_SCALE_OUT_CLIENT=node)");
     return { kinds: c === undefined ? ['node'] : ['c'], c };
   }
   const kinds = [...new Set(asked.split(','))];
-  for (const k of kinds) if (k !== 'c' && k !== 'node') throw new RangeError(`DTLS13_SCALE_OUT_CLIENT: ${k} is neither c nor node`);
+  for (const k of kinds)
+    if (k !== 'c' && k !== 'node') throw new RangeError(`DTLS13_SCALE_OUT_CLIENT: ${k} is neither c nor node`);
   if (!kinds.includes('c')) return { kinds: kinds as ClientKind[], c: undefined };
   const c = findCClient(log);
-  if (c === undefined) throw new Error('DTLS13_SCALE_OUT_CLIENT asks for the C client, which could not be built (see above)');
+  if (c === undefined)
+    throw new Error('DTLS13_SCALE_OUT_CLIENT asks for the C client, which could not be built (see above)');
   return { kinds: kinds as ClientKind[], c };
 }
 
 export async function benchScaleOut(log: (line: string) => void): Promise<void> {
   const keys = (process.env.DTLS13_SCALE_OUT_KEYS ?? 'p256,rsa4096').split(',');
   for (const kind of keys)
-    if (WORKLOADS[kind] === undefined) throw new RangeError(`DTLS13_SCALE_OUT_KEYS: ${kind} is none of ${Object.keys(WORKLOADS).join(', ')}`);
+    if (WORKLOADS[kind] === undefined)
+      throw new RangeError(`DTLS13_SCALE_OUT_KEYS: ${kind} is none of ${Object.keys(WORKLOADS).join(', ')}`);
   const clients = chooseClients(log);
-  for (const [i, kind] of keys.entries()) await benchWorkload(log, kind as KeyPairKind, i === 0, clients.kinds, clients.c);
+  for (const [i, kind] of keys.entries())
+    await benchWorkload(log, kind as KeyPairKind, i === 0, clients.kinds, clients.c);
 }
 
 /** The median of `xs` and their spread, as the bench prints a ratio: `1.02× (0.95–1.10)`. */
@@ -212,9 +223,14 @@ async function benchWorkload(
     udpReceiveBufferSize: 4 * 1024 * 1024,
   };
   const canPin = pinning();
-  const placements = new Map<number, Placement | undefined>(ns.map((n) => [n, canPin ? placementFor(n, cores) : undefined]));
+  const placements = new Map<number, Placement | undefined>(
+    ns.map((n) => [n, canPin ? placementFor(n, cores) : undefined]),
+  );
   for (const n of ns) {
-    const server = n === 0 ? listen((session) => (session.onmessage = () => {}), common) : listenWorkers(module, { workers: n, ...common });
+    const server =
+      n === 0
+        ? listen((session) => (session.onmessage = () => {}), common)
+        : listenWorkers(module, { workers: n, ...common });
     await server.listening;
     servers.set(n, server);
   }
@@ -255,7 +271,9 @@ async function benchWorkload(
       ? `C clients (bench/scale-out/c-client.c on ${describeBuild(c!.build)}): ${clientCount} process(es) x ${inFlight} threads, one handshake at a time each`
       : `JS clients (dtls13's own, bench/scale-out/clients.ts): ${clientCount} process(es) x ${inFlight} handshakes in flight`;
   log(`scale-out: ${WORKLOADS[kind]}`);
-  log(`scale-out: ${cores} cores, N = 1..${most} workers, a warm-up of ${warmupMs} ms then ${rounds} rounds of ${ms} ms`);
+  log(
+    `scale-out: ${cores} cores, N = 1..${most} workers, a warm-up of ${warmupMs} ms then ${rounds} rounds of ${ms} ms`,
+  );
   for (const k of kinds) log(`scale-out: handshakes from ${describe(k)}`);
   for (const n of ns) log(`scale-out: placement: ${describePlacement(n, placements.get(n))}`);
   // V8 compiles the handshake path over a process's first few thousand handshakes (the workers' and the JS clients'):
@@ -289,17 +307,24 @@ async function benchWorkload(
       const rowsBefore = n === 0 ? [] : (server as DtlsWorkerListener).stats.workers;
       place(n);
       const t0 = performance.now();
-      await Promise.all(jsClients.map((child) => ask(child, { type: 'goodput', port: server.address!.port, ms, sessions: 4 * Math.max(1, n), ca })));
+      await Promise.all(
+        jsClients.map((child) =>
+          ask(child, { type: 'goodput', port: server.address!.port, ms, sessions: 4 * Math.max(1, n), ca }),
+        ),
+      );
       await new Promise((r) => setTimeout(r, 150)); // the workers' counters are at most 100 ms old
       const windowMs = performance.now() - t0 - 150;
       goodputs.get(n)!.push(((server.stats.bytesReceived - before) / windowMs) * 1000);
       const rows = goodputRows.get(n)!;
       rows.ms += windowMs;
       if (n > 0)
-        (server as DtlsWorkerListener).stats.workers.forEach((w, i) => (rows.bytes[i] = (rows.bytes[i] ?? 0) + w.bytesReceived - rowsBefore[i]!.bytesReceived));
+        (server as DtlsWorkerListener).stats.workers.forEach(
+          (w, i) => (rows.bytes[i] = (rows.bytes[i] ?? 0) + w.bytesReceived - rowsBefore[i]!.bytesReceived),
+        );
     }
   }
-  for (const k of kinds) report(log, k === 'c' ? 'C clients' : 'JS clients', measures.get(k)!, ns, kinds.length > 1, placements, cores);
+  for (const k of kinds)
+    report(log, k === 'c' ? 'C clients' : 'JS clients', measures.get(k)!, ns, kinds.length > 1, placements, cores);
   if (withGoodput) {
     log(`scale-out: before goodput ${(median(goodputs.get(0)!) / 1e6).toFixed(1)} MB/s received (4 sessions)`);
     for (const n of ns.slice(1)) {
@@ -336,12 +361,16 @@ function report(
   const one = median(m.rates.get(1)!);
   const before = median(m.rates.get(0)!);
   const rounds$ = (xs: readonly number[]): string => xs.map((r) => r.toFixed(0)).join(', ');
-  say(`before (listen without workers: one event loop, this process's) ${before.toFixed(0)} handshakes/s (rounds ${rounds$(m.rates.get(0)!)})`);
+  say(
+    `before (listen without workers: one event loop, this process's) ${before.toFixed(0)} handshakes/s (rounds ${rounds$(m.rates.get(0)!)})`,
+  );
   for (const n of ns.slice(1)) {
     const rate = median(m.rates.get(n)!);
     const apart = placements.get(n)?.separated === true ? 'clients on other cores' : 'clients on the same cores';
     const target = `target ≥ ${(0.8 * n).toFixed(1)}× (${apart}); ${spread(m.rates.get(n)!.map((v, r) => v / m.rates.get(0)![r]!))} before; ${m.failures.get(n)} failed`;
-    say(`${n} workers ${rate.toFixed(0)} handshakes/s = ${spread(ratios(m.rates, n))} one worker (${target}; rounds ${rounds$(m.rates.get(n)!)})`);
+    say(
+      `${n} workers ${rate.toFixed(0)} handshakes/s = ${spread(ratios(m.rates, n))} one worker (${target}; rounds ${rounds$(m.rates.get(n)!)})`,
+    );
   }
   // Each worker's own CPU per handshake (its event loop thread's clock): the same for every N when workers add.
   const totals = (n: number): WorkerTotals => m.workers.get(n)!;
@@ -349,7 +378,11 @@ function report(
   const perHandshake = (n: number): number => sum(totals(n).cpuMs) / Math.max(1, sum(totals(n).handshakes));
   for (const n of ns.slice(1)) {
     const t = totals(n);
-    const each = t.cpuMs.map((ms, i) => `worker ${i} ${(ms / Math.max(1, t.handshakes[i]!)).toFixed(3)} ms (${t.handshakes[i]} handshakes)`).join(', ');
+    const each = t.cpuMs
+      .map(
+        (ms, i) => `worker ${i} ${(ms / Math.max(1, t.handshakes[i]!)).toFixed(3)} ms (${t.handshakes[i]} handshakes)`,
+      )
+      .join(', ');
     const handshakes = Math.max(1, sum(t.handshakes));
     say(
       `${n} workers: worker CPU per handshake ${each}; across threads per handshake ${(t.forwarded / handshakes).toFixed(3)} datagrams forwarded, ${(t.posted / handshakes).toFixed(3)} messages posted`,

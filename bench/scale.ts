@@ -51,7 +51,10 @@ interface ServerStats {
 }
 
 type ToServer = { type: 'stats'; gc: boolean } | { type: 'stop' };
-type FromServer = { type: 'ready'; port: number } | ({ type: 'stats' } & ServerStats) | { type: 'closed'; ms: number; cpuMs: number; thawed: number };
+type FromServer =
+  | { type: 'ready'; port: number }
+  | ({ type: 'stats' } & ServerStats)
+  | { type: 'closed'; ms: number; cpuMs: number; thawed: number };
 
 function envInt(name: string, fallback: number): number {
   const v = process.env[name];
@@ -86,7 +89,11 @@ function serverStats(server: DtlsUdpServer, gc: boolean): ServerStats {
  * API, whose every session is a DtlsSession as well (held by the listener;
  * the application keeps none): what a user of that API holds per session.
  */
-async function throughListen(id: { chain: Uint8Array[]; privateKey: Uint8Array; maxConnections: number }): Promise<DtlsUdpServer> {
+async function throughListen(id: {
+  chain: Uint8Array[];
+  privateKey: Uint8Array;
+  maxConnections: number;
+}): Promise<DtlsUdpServer> {
   const listener = listen(() => {}, {
     host: '127.0.0.1',
     port: 0,
@@ -104,7 +111,9 @@ async function throughListen(id: { chain: Uint8Array[]; privateKey: Uint8Array; 
 
 /** The server process. */
 async function serve(): Promise<void> {
-  const id = await new Promise<{ chain: Uint8Array[]; privateKey: Uint8Array; maxConnections: number }>((resolve) => process.once('message', resolve));
+  const id = await new Promise<{ chain: Uint8Array[]; privateKey: Uint8Array; maxConnections: number }>((resolve) =>
+    process.once('message', resolve),
+  );
   // Room for every session asked for and the handshakes still in flight when the last of them opens (at the cap those
   // get their HelloRetryRequest, then silence: a run of 1,000,000 once counted its last 31 as failed).
   const server =
@@ -130,7 +139,12 @@ async function serve(): Promise<void> {
       const thawed = server.stats.thawed;
       void server.close().then(() => {
         const c = process.cpuUsage(c0);
-        send({ type: 'closed', ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000, thawed: server.stats.thawed - thawed });
+        send({
+          type: 'closed',
+          ms: performance.now() - t0,
+          cpuMs: (c.user + c.system) / 1000,
+          thawed: server.stats.thawed - thawed,
+        });
         setTimeout(() => process.exit(0), 100);
       });
     }
@@ -139,7 +153,12 @@ async function serve(): Promise<void> {
 }
 
 /** One client: handshake over its own socket, then gone without a word. True when the server answered the final flight; else why not. */
-async function openSession(serverPort: number, address: string, port: number, options: ConnectionOptions): Promise<true | string> {
+async function openSession(
+  serverPort: number,
+  address: string,
+  port: number,
+  options: ConnectionOptions,
+): Promise<true | string> {
   const socket: Socket = createSocket('udp4');
   try {
     await new Promise<void>((resolve, reject) => {
@@ -190,7 +209,8 @@ async function openSession(serverPort: number, address: string, port: number, op
         connectedAt ??= performance.now();
         // The server's ticket, acknowledged: the server has the session and nothing outstanding to resend to us.
         if (ticket) done(true);
-      } else if (c.state === 'failed' || c.state === 'closed') done(`${c.state}: ${c.failure?.alert ?? ''} ${c.failure?.message ?? ''}`);
+      } else if (c.state === 'failed' || c.state === 'closed')
+        done(`${c.state}: ${c.failure?.alert ?? ''} ${c.failure?.message ?? ''}`);
     });
     const timer = setInterval(() => {
       c.handleTimeout(performance.now() - t0);
@@ -199,7 +219,9 @@ async function openSession(serverPort: number, address: string, port: number, op
       if (connectedAt !== undefined && now - connectedAt > 2000)
         done(true); // nothing more came: the final flight got through or was resent
       else if (now - t0 > 20_000)
-        done(`no handshake in 20 s (state ${c.state}, ${c.stats.datagramsSent} datagrams sent, ${c.stats.datagramsReceived} received)`);
+        done(
+          `no handshake in 20 s (state ${c.state}, ${c.stats.datagramsSent} datagrams sent, ${c.stats.datagramsReceived} received)`,
+        );
     }, 100);
     c.connect(0);
     flush();
@@ -255,7 +277,8 @@ function idleSessionAccounting(): void {
 }
 
 function* addresses(): Generator<[string, number]> {
-  for (let host = 2; host <= 254; host++) for (let port = 20_000; port < 60_000; port++) yield [`127.0.0.${host}`, port];
+  for (let host = 2; host <= 254; host++)
+    for (let port = 20_000; port < 60_000; port++) yield [`127.0.0.${host}`, port];
 }
 
 const kib = (bytes: number): string => `${(bytes / 1024).toFixed(2)} KiB`;
@@ -334,7 +357,10 @@ async function main(): Promise<void> {
   // Progress without forced collections (two full collections of a heap of tens of thousands of sessions every 10 s would
   // be most of the server's CPU per session): its heap figures include garbage not yet collected; the final one does not.
   const ticker = setInterval(
-    () => void stats(false).then((s) => report(s, (performance.now() - start) / 1000, `${((performance.now() - start) / 1000).toFixed(0)} s:`)),
+    () =>
+      void stats(false).then((s) =>
+        report(s, (performance.now() - start) / 1000, `${((performance.now() - start) / 1000).toFixed(0)} s:`),
+      ),
     10_000,
   );
   await Promise.all(Array.from({ length: inFlight }, worker));
@@ -343,7 +369,9 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, 3000)); // last final flights and ACKs settle
   const held = await stats();
   report(held, opening, 'opened:');
-  console.log(`  clients: ${opened} answered, ${failed} failed, ${inUse} source addresses in use (skipped), in ${opening.toFixed(0)} s`);
+  console.log(
+    `  clients: ${opened} answered, ${failed} failed, ${inUse} source addresses in use (skipped), in ${opening.toFixed(0)} s`,
+  );
   const perSession = (held.rss - empty.rss) / Math.max(1, held.size);
   console.log(
     `  1,000,000 sessions: ${held.size >= 1_000_000 ? 'held' : `not opened here (${(1_000_000 / Math.max(1, held.size / opening) / 60).toFixed(0)} min of handshakes at this rate)`}; ` +

@@ -22,7 +22,11 @@ const calls = { recordSeal: 0, recordSealBatch: 0, recordsInBatches: 0 };
 if (process.env.SEND_BURST_COUNT !== '0') {
   const { recordSeal, recordSealBatch } = binding;
   binding.recordSeal = (...a) => (calls.recordSeal++, recordSeal.apply(binding, a));
-  binding.recordSealBatch = (...a) => (calls.recordSealBatch++, (calls.recordsInBatches += a[3]), recordSealBatch.apply(binding, a));
+  binding.recordSealBatch = (...a) => (
+    calls.recordSealBatch++,
+    (calls.recordsInBatches += a[3]),
+    recordSealBatch.apply(binding, a)
+  );
 }
 const { link } = handshake(makeIdentity('p256', 'server.test'));
 const payload = new Uint8Array(1200).fill(7);

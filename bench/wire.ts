@@ -60,10 +60,24 @@ interface Row {
   readonly encodeRatio: number;
 }
 
-function row(what: string, bytes: number, decode: () => unknown, oracleParse: () => unknown, encode: () => unknown): Row {
+function row(
+  what: string,
+  bytes: number,
+  decode: () => unknown,
+  oracleParse: () => unknown,
+  encode: () => unknown,
+): Row {
   const d = compare(decode, oracleParse);
   const e = compare(encode, oracleParse);
-  return { what, bytes, decode: d.rate, oracle: d.baseline, decodeRatio: d.ratio, encode: e.rate, encodeRatio: e.ratio };
+  return {
+    what,
+    bytes,
+    decode: d.rate,
+    oracle: d.baseline,
+    decodeRatio: d.ratio,
+    encode: e.rate,
+    encodeRatio: e.ratio,
+  };
 }
 
 /** Runs the wire codec benchmark and prints its table. */

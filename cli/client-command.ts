@@ -23,7 +23,13 @@ import { hostPort, loadCertificates, loadPrivateKey } from './pem-files.js';
 import { clientSessionOptions } from './session-options.js';
 import { addressText, diagnostics, groupList, suiteList } from './tls-options.js';
 import { CliUsageError } from './usage-error.js';
-import { connected12Details, connectedAuthentication, connectedSuite, splitCipherList, versionOptions } from './version-options.js';
+import {
+  connected12Details,
+  connectedAuthentication,
+  connectedSuite,
+  splitCipherList,
+  versionOptions,
+} from './version-options.js';
 import { withOpensslSpellings } from './openssl-spellings.js';
 
 /** Records sent and not yet answered before the client waits for a reply (a pipe must not overrun the peer's socket buffer). */
@@ -41,7 +47,8 @@ const FIRST_WORDS_MS = 250;
 function positiveMs(option: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new CliUsageError(`${option} must be a positive integer of ms, got '${text}'`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new CliUsageError(`${option} must be a positive integer of ms, got '${text}'`);
   return n;
 }
 
@@ -49,7 +56,8 @@ function positiveMs(option: string, text: string | undefined): number | undefine
 function replyCount(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new CliUsageError(`--replies must be a count of messages (0 or more), got '${text}'`);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n))
+    throw new CliUsageError(`--replies must be a count of messages (0 or more), got '${text}'`);
   return n;
 }
 
@@ -60,7 +68,9 @@ export async function runClient(argv: readonly string[]): Promise<number> {
   const raw = rawKeyOptions(v);
   const peer = peerOptions(v);
   if (!target || (!caPath && v.psk === undefined && !raw.rawPublicKey && peer.fingerprint === undefined))
-    throw new CliUsageError('client needs --connect HOST:PORT and --ca FILE (or --psk HEX, --raw-public-key or --fingerprint)');
+    throw new CliUsageError(
+      'client needs --connect HOST:PORT and --ca FILE (or --psk HEX, --raw-public-key or --fingerprint)',
+    );
   if (peer.fingerprint !== undefined && (caPath !== undefined || v['no-verify-name'] === true))
     throw new CliUsageError('--fingerprint checks the server certificate alone: leave out --ca and --no-verify-name');
   const sessions = clientSessionOptions(v);
@@ -149,7 +159,9 @@ export async function runClient(argv: readonly string[]): Promise<number> {
 function fixedInput(message: string): LineInput {
   return {
     start(onItems, onEnd) {
-      onItems(inputItems([message]).map((i) => (i.kind === 'text' ? { kind: 'text', text: i.text.replace(/\n$/, '') } : i)));
+      onItems(
+        inputItems([message]).map((i) => (i.kind === 'text' ? { kind: 'text', text: i.text.replace(/\n$/, '') } : i)),
+      );
       onEnd();
     },
     drained() {},
@@ -158,11 +170,18 @@ function fixedInput(message: string): LineInput {
 }
 
 /** What this client offers, for explaining a handshake_failure the server sent. */
-function offeredText(cipherSuites: readonly string[] | undefined, groups: readonly string[] | undefined, dtls12: boolean): string {
+function offeredText(
+  cipherSuites: readonly string[] | undefined,
+  groups: readonly string[] | undefined,
+  dtls12: boolean,
+): string {
   if (dtls12)
     return `DTLS 1.2 (and the 1.3 range asked for); cipher suites ${cipherSuites?.join(', ') ?? 'default'}; groups ${groups?.join(', ') ?? 'default'}`;
   try {
-    const c = resolveConfig('client', { ...(cipherSuites ? { cipherSuites: cipherSuites as never } : {}), ...(groups ? { groups: groups as never } : {}) });
+    const c = resolveConfig('client', {
+      ...(cipherSuites ? { cipherSuites: cipherSuites as never } : {}),
+      ...(groups ? { groups: groups as never } : {}),
+    });
     return `cipher suites ${c.cipherSuites.join(', ')}; groups ${c.groups.join(', ')}`;
   } catch {
     return `cipher suites ${cipherSuites?.join(', ') ?? 'default'}; groups ${groups?.join(', ') ?? 'default'}`;
@@ -235,19 +254,26 @@ class ClientExchange {
         this.limits.timeout === undefined
           ? undefined
           : setTimeout(
-              () => this.fail(`timeout: the exchange took longer than --timeout ${this.limits.timeout} ms${this.replyProgress()}`),
+              () =>
+                this.fail(
+                  `timeout: the exchange took longer than --timeout ${this.limits.timeout} ms${this.replyProgress()}`,
+                ),
               this.limits.timeout,
             );
       s.onhandshake = () => {
         const p = s.parameters!;
         if (this.limits.anyName && !s.authorized && s.authorizationError !== 'HOSTNAME_MISMATCH') {
-          this.fail(`the server certificate does not verify (${s.authorizationError ?? 'no certificate'}); --no-verify-name accepts only another name`);
+          this.fail(
+            `the server certificate does not verify (${s.authorizationError ?? 'no certificate'}); --no-verify-name accepts only another name`,
+          );
           return;
         }
         this.connected = true;
         this.connectedAt = performance.now();
         const how = connectedAuthentication(p);
-        process.stderr.write(`connected: ${connectedSuite(p)} ${p.group ?? 'no (EC)DHE'} ${how}${connected12Details(p)}${negotiatedExtensions(p)}\n`);
+        process.stderr.write(
+          `connected: ${connectedSuite(p)} ${p.group ?? 'no (EC)DHE'} ${how}${connected12Details(p)}${negotiatedExtensions(p)}\n`,
+        );
         const certificate = peerCertificateLine(p.peerCertificateChain);
         if (certificate !== undefined) process.stderr.write(`${certificate}\n`);
         if (this.limits.showCerts) process.stderr.write(certificateChainText(p.peerCertificateChain));
@@ -286,7 +312,12 @@ class ClientExchange {
         if (this.failure === undefined && reason === 'close_notify') {
           // The server's close_notify is a clean close; input it came before is reported as not sent.
           const unsent = this.queue.filter((i) => i.kind === 'text').length;
-          const rest = unsent > 0 ? `; ${unsent} record(s) of input not sent` : this.inputEnded ? '' : '; the rest of the input not read';
+          const rest =
+            unsent > 0
+              ? `; ${unsent} record(s) of input not sent`
+              : this.inputEnded
+                ? ''
+                : '; the rest of the input not read';
           process.stderr.write(`closed by the server (close_notify)${rest}\n`);
           if (!this.repliesOwed()) {
             resolve(0);
@@ -298,7 +329,10 @@ class ClientExchange {
           return;
         }
         const why =
-          this.failure ?? (this.idled ? `idle for --idle-timeout ${this.limits.idleTimeout} ms${this.replyProgress()}` : `connection ended (${reason})`);
+          this.failure ??
+          (this.idled
+            ? `idle for --idle-timeout ${this.limits.idleTimeout} ms${this.replyProgress()}`
+            : `connection ended (${reason})`);
         process.stderr.write(`dtls13 client: ${why}\n`);
         resolve(1);
       };
@@ -327,7 +361,9 @@ class ClientExchange {
 
   /** ' before every reply came (--replies N: K came)' when replies are owed, else ''. */
   private replyProgress(): string {
-    return this.repliesOwed() ? ` before every reply came (--replies ${this.limits.replies}: ${this.received} came)` : '';
+    return this.repliesOwed()
+      ? ` before every reply came (--replies ${this.limits.replies}: ${this.received} came)`
+      : '';
   }
 
   /** Sends what the window allows, runs commands in order, and closes once the input is over (and --replies came). */
@@ -394,7 +430,9 @@ class ClientExchange {
         );
         return true;
       default:
-        process.stderr.write(`unknown command ':${name}' (commands: :keyupdate, :rebind, :quit; '::TEXT' sends ':TEXT')\n`);
+        process.stderr.write(
+          `unknown command ':${name}' (commands: :keyupdate, :rebind, :quit; '::TEXT' sends ':TEXT')\n`,
+        );
         return true;
     }
   }

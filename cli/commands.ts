@@ -135,7 +135,8 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'server',
     summary: 'a DTLS 1.3 server (like openssl s_server)',
-    help: () => helpText('dtls13 server --listen HOST:PORT --cert FILE --key FILE [options]', SERVER_ABOUT, SERVER_OPTIONS),
+    help: () =>
+      helpText('dtls13 server --listen HOST:PORT --cert FILE --key FILE [options]', SERVER_ABOUT, SERVER_OPTIONS),
     load: async () => (await import('./server-command.js')).runServer,
   },
   {

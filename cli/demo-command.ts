@@ -1,7 +1,13 @@
 import { parseArgs } from 'node:util';
 import type { InspectionEvent } from 'xstate';
 import { performance } from 'node:perf_hooks';
-import { connect, createThrowawayIdentity, listen, NATIVE_DISABLED_BY_ENV, nativeUnavailableReason } from './runtime.js';
+import {
+  connect,
+  createThrowawayIdentity,
+  listen,
+  NATIVE_DISABLED_BY_ENV,
+  nativeUnavailableReason,
+} from './runtime.js';
 import { inspectPort, interrupted, withInspectDefault } from './inspect-option.js';
 import type { ChartInspector } from './inspector.js';
 import { inspectorModule, installed } from './optional-packages.js';
@@ -10,7 +16,10 @@ import { CliUsageError } from './usage-error.js';
 const DAY = 24 * 3600 * 1000;
 
 /** Records the states a chart passes through, from XState inspection events, and passes every event on to the inspector if there is one. */
-function chartPath(chartId: string, inspector: ChartInspector | undefined): { inspect?: (e: InspectionEvent) => void; path: string[] } {
+function chartPath(
+  chartId: string,
+  inspector: ChartInspector | undefined,
+): { inspect?: (e: InspectionEvent) => void; path: string[] } {
   const path: string[] = [];
   // The paths come from XState's copy of the chart: without xstate (an optional peer dependency), none.
   if (!installed('xstate')) return { path };
@@ -35,13 +44,19 @@ function chartPath(chartId: string, inspector: ChartInspector | undefined): { in
 export async function runDemo(argv: readonly string[]): Promise<number> {
   let port: number | undefined;
   try {
-    port = inspectPort(parseArgs({ args: withInspectDefault(argv), options: { inspect: { type: 'string' } }, strict: true }).values.inspect);
+    port = inspectPort(
+      parseArgs({ args: withInspectDefault(argv), options: { inspect: { type: 'string' } }, strict: true }).values
+        .inspect,
+    );
   } catch (e) {
     throw e instanceof CliUsageError ? e : new CliUsageError(e instanceof Error ? e.message : String(e));
   }
   const out = (line: string): boolean => process.stdout.write(`${line}\n`);
   const inspector = port === undefined ? undefined : await (await inspectorModule()).startInspector(port);
-  if (inspector) out(`inspector: open ${inspector.url} in a browser to watch the handshake charts live (works offline; the Stately inspector is at /stately)`);
+  if (inspector)
+    out(
+      `inspector: open ${inspector.url} in a browser to watch the handshake charts live (works offline; the Stately inspector is at /stately)`,
+    );
   try {
     const code = await demo(out, inspector);
     if (inspector) {
@@ -57,14 +72,18 @@ export async function runDemo(argv: readonly string[]): Promise<number> {
 
 /** A chart's path, or what to install to see it. */
 function chartLine(path: readonly string[]): string {
-  return path.length > 0 ? path.join(' → ') : '(the path needs xstate, an optional peer dependency: npm install xstate)';
+  return path.length > 0
+    ? path.join(' → ')
+    : '(the path needs xstate, an optional peer dependency: npm install xstate)';
 }
 
 /** Which crypto runs: the native addon, or why not and what its absence costs (an npm install may skip building it). */
 function cryptoLine(): string {
   if (nativeUnavailableReason === undefined) return 'crypto: the native addon (OpenSSL record path, batched UDP I/O)';
   const cost = `crypto: node:crypto, without the native addon (${nativeUnavailableReason}): records are sealed and opened about 3-5 times slower and datagrams go out one node:dgram call each`;
-  return NATIVE_DISABLED_BY_ENV ? cost : `${cost}; to build it: a C compiler, make and Python 3, then node node_modules/dtls13/native/build.mjs`;
+  return NATIVE_DISABLED_BY_ENV
+    ? cost
+    : `${cost}; to build it: a C compiler, make and Python 3, then node node_modules/dtls13/native/build.mjs`;
 }
 
 async function demo(out: (line: string) => void, inspector: ChartInspector | undefined): Promise<number> {
@@ -91,7 +110,9 @@ async function demo(out: (line: string) => void, inspector: ChartInspector | und
   try {
     await client.opened;
     const p = client.parameters!;
-    out(`negotiated: ${p.cipherSuite}, ${p.group}, ${p.signatureAlgorithm}${p.helloRetryRequest ? ', after a HelloRetryRequest with a cookie' : ''}`);
+    out(
+      `negotiated: ${p.cipherSuite}, ${p.group}, ${p.signatureAlgorithm}${p.helloRetryRequest ? ', after a HelloRetryRequest with a cookie' : ''}`,
+    );
     out(`client chart: ${chartLine(clientChart.path)}`);
     const stats = client.stats;
     out(

@@ -13,7 +13,12 @@ export async function runDissect(argv: readonly string[]): Promise<number> {
   try {
     ({ values, positionals } = parseArgs({
       args: [...argv],
-      options: { keylog: { type: 'string' }, port: { type: 'string' }, json: { type: 'boolean' }, data: { type: 'boolean' } },
+      options: {
+        keylog: { type: 'string' },
+        port: { type: 'string' },
+        json: { type: 'boolean' },
+        data: { type: 'boolean' },
+      },
       allowPositionals: true,
       strict: true,
     }));
@@ -21,7 +26,9 @@ export async function runDissect(argv: readonly string[]): Promise<number> {
     throw new CliUsageError(shortParseError(e instanceof Error ? e.message : String(e)));
   }
   if (positionals.length !== 1)
-    throw new CliUsageError(positionals.length === 0 ? 'dissect needs a capture FILE' : `one capture FILE, got ${positionals.length}`);
+    throw new CliUsageError(
+      positionals.length === 0 ? 'dissect needs a capture FILE' : `one capture FILE, got ${positionals.length}`,
+    );
   const path = positionals[0]!;
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535))
@@ -38,7 +45,9 @@ export async function runDissect(argv: readonly string[]): Promise<number> {
   for (const r of records) {
     if (values.json) process.stdout.write(`${toJson(r)}\n`);
     else {
-      process.stdout.write(`${(r.time - t0).toFixed(6).padStart(10)} ${r.source} > ${r.destination} ${r.from}: ${recordLine(r)}\n`);
+      process.stdout.write(
+        `${(r.time - t0).toFixed(6).padStart(10)} ${r.source} > ${r.destination} ${r.from}: ${recordLine(r)}\n`,
+      );
       for (const line of traceLines(r)) process.stdout.write(`${line}\n`);
     }
   }

@@ -40,14 +40,20 @@ export function extensionOptions(v: OptionValues): ExtensionOptions {
   const srtp = stringValue(v.srtp);
   const limit = stringValue(v['record-size-limit']);
   const profile = stringValue(v.profile);
-  if (profile !== undefined && profile !== 'rfc7925') throw new CliUsageError(`--profile: '${profile}' is no profile dtls13 has (rfc7925)`);
+  if (profile !== undefined && profile !== 'rfc7925')
+    throw new CliUsageError(`--profile: '${profile}' is no profile dtls13 has (rfc7925)`);
   const recordSizeLimit = limit === undefined ? undefined : Number(limit);
-  if (limit !== undefined && !/^\d+$/.test(limit)) throw new CliUsageError(`--record-size-limit: '${limit}' is not a whole number`);
+  if (limit !== undefined && !/^\d+$/.test(limit))
+    throw new CliUsageError(`--record-size-limit: '${limit}' is not a whole number`);
   return {
     ...(alpn === undefined ? {} : { alpn: checked('--alpn', () => alpnNames('alpn', names('--alpn', alpn))) }),
-    ...(srtp === undefined ? {} : { srtp: checked('--srtp', () => srtpOption(names('--srtp', srtp).map((n) => n.toUpperCase())) ?? []) }),
+    ...(srtp === undefined
+      ? {}
+      : { srtp: checked('--srtp', () => srtpOption(names('--srtp', srtp).map((n) => n.toUpperCase())) ?? []) }),
     ...(profile === undefined ? {} : { profile }),
-    ...(recordSizeLimit === undefined ? {} : { recordSizeLimit: checked('--record-size-limit', () => recordSizeLimitOption(recordSizeLimit)!) }),
+    ...(recordSizeLimit === undefined
+      ? {}
+      : { recordSizeLimit: checked('--record-size-limit', () => recordSizeLimitOption(recordSizeLimit)!) }),
   };
 }
 

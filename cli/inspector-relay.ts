@@ -75,7 +75,11 @@ export async function startInspectorRelay(port: number): Promise<InspectorRelay>
     } else if (path === '/stately') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(bridgePage(port));
-    } else if (chart !== undefined && (PAGE_CHARTS as readonly string[]).includes(chart) && chartSvg(chart) !== undefined) {
+    } else if (
+      chart !== undefined &&
+      (PAGE_CHARTS as readonly string[]).includes(chart) &&
+      chartSvg(chart) !== undefined
+    ) {
       res.writeHead(200, { 'content-type': 'image/svg+xml' });
       res.end(chartSvg(chart));
     } else {

@@ -19,7 +19,10 @@ function reducedNow(event: InspectionEvent): InspectionEvent {
   if (event.type !== '@xstate.snapshot') return event;
   const snapshot = event.snapshot as { context?: unknown };
   if (typeof snapshot.context !== 'object' || snapshot.context === null) return event;
-  return { ...event, snapshot: { ...event.snapshot, context: primitiveFields(snapshot.context) } as unknown as typeof event.snapshot };
+  return {
+    ...event,
+    snapshot: { ...event.snapshot, context: primitiveFields(snapshot.context) } as unknown as typeof event.snapshot,
+  };
 }
 
 /**

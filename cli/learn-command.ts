@@ -39,9 +39,19 @@ async function openSul(plan: LearnPlan): Promise<SystemUnderLearning> {
     const { report, model } = readReport('--replay', t.path);
     return machineSul(model, { version: report.version, role: report.role, parallel: plan.parallel });
   }
-  const common = { version: plan.version, parallel: plan.parallel, ...plan.credentials, ...(plan.waitMs !== undefined ? { waitMs: plan.waitMs } : {}) };
+  const common = {
+    version: plan.version,
+    parallel: plan.parallel,
+    ...plan.credentials,
+    ...(plan.waitMs !== undefined ? { waitMs: plan.waitMs } : {}),
+  };
   return t.role === 'server'
-    ? openServerSul({ host: t.host, port: t.port, ...(t.serverCommand !== undefined ? { serverCommand: t.serverCommand } : {}), ...common })
+    ? openServerSul({
+        host: t.host,
+        port: t.port,
+        ...(t.serverCommand !== undefined ? { serverCommand: t.serverCommand } : {}),
+        ...common,
+      })
     : openClientSul({ host: t.host, port: t.port, clientCommand: t.clientCommand, ...common });
 }
 
@@ -55,9 +65,11 @@ function summary(r: LearnReport, target: string): string[] {
         .map(([o, c]) => `${o} x${c}`)
         .join(', ')} (kept ${n.kept})`,
     );
-  for (const b of r.bugPatterns) lines.push(`bug pattern ${b.pattern}: ${b.description}: ${b.word.join(' ')} -> ${b.outputs.join(' | ')}`);
+  for (const b of r.bugPatterns)
+    lines.push(`bug pattern ${b.pattern}: ${b.description}: ${b.word.join(' ')} -> ${b.outputs.join(' | ')}`);
   if (r.bugPatterns.length === 0) lines.push(`bug patterns: none of ${r.bugPatternsChecked.join(', ')}`);
-  for (const d of r.differences ?? []) lines.push(`differs from the reference: ${d.word.join(' ')} -> ${d.first.at(-1)} (reference: ${d.second.at(-1)})`);
+  for (const d of r.differences ?? [])
+    lines.push(`differs from the reference: ${d.word.join(' ')} -> ${d.first.at(-1)} (reference: ${d.second.at(-1)})`);
   return lines;
 }
 
@@ -80,9 +92,14 @@ export async function runLearn(argv: readonly string[]): Promise<number> {
           ? 'started by --server-command'
           : `at ${t.host}:${t.port}`
         : 'started by --client-command';
-  if (plan.reference === 'self' && !plan.quiet) process.stderr.write(`learning dtls13's own DTLS ${plan.version} ${t.role} as the reference\n`);
+  if (plan.reference === 'self' && !plan.quiet)
+    process.stderr.write(`learning dtls13's own DTLS ${plan.version} ${t.role} as the reference\n`);
   const reference =
-    plan.reference === undefined ? undefined : plan.reference === 'self' ? await learnOwnPeer(plan, options) : readReport('--reference', plan.reference).model;
+    plan.reference === undefined
+      ? undefined
+      : plan.reference === 'self'
+        ? await learnOwnPeer(plan, options)
+        : readReport('--reference', plan.reference).model;
   const sul = await openSul(plan);
   let report: LearnReport;
   try {

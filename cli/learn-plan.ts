@@ -9,12 +9,14 @@ import { inspectPort } from './inspect-option.js';
 function count(option: string, value: string | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new CliUsageError(`--${option} must be a whole number >= ${min}, got '${value}'`);
+  if (!Number.isInteger(n) || n < min)
+    throw new CliUsageError(`--${option} must be a whole number >= ${min}, got '${value}'`);
   return n;
 }
 
 function hexKey(text: string): Uint8Array {
-  if (!/^([0-9a-fA-F]{2}){16,}$/.test(text.trim())) throw new CliUsageError(`--psk: at least 16 bytes in hex, got '${text}'`);
+  if (!/^([0-9a-fA-F]{2}){16,}$/.test(text.trim()))
+    throw new CliUsageError(`--psk: at least 16 bytes in hex, got '${text}'`);
   return Uint8Array.from(text.trim().match(/../g) ?? [], (h) => parseInt(h, 16));
 }
 
@@ -25,7 +27,13 @@ export interface LearnPlan {
     | { readonly role: 'client'; readonly host: string; readonly port: number; readonly clientCommand: string }
     | { readonly role: 'replay'; readonly path: string };
   readonly version: '1.2' | '1.3';
-  readonly credentials: { ca?: Uint8Array[]; cert?: Uint8Array[]; key?: Uint8Array; psk?: Uint8Array; pskIdentity?: string };
+  readonly credentials: {
+    ca?: Uint8Array[];
+    cert?: Uint8Array[];
+    key?: Uint8Array;
+    psk?: Uint8Array;
+    pskIdentity?: string;
+  };
   readonly parallel: number;
   readonly seed: number;
   readonly budget: number;
@@ -54,9 +62,12 @@ export function learnPlan(v: OptionValues): LearnPlan {
     throw new CliUsageError('--client-command goes with --listen (learning a client), not --server-command');
   if (listen !== undefined && command === undefined)
     throw new CliUsageError("--listen needs --client-command 'CMD {port}': the client to start for each query");
-  if (connect !== undefined && command !== undefined) throw new CliUsageError('--client-command goes with --listen (learning a client), not --connect');
-  if (command !== undefined && !command.includes('{port}')) throw new CliUsageError("--client-command must contain '{port}', where the session's port goes");
-  if (v.dtls1_2 === true && v.dtls1_3 === true) throw new CliUsageError('-dtls1_2 and -dtls1_3 each name the one version to learn: give one');
+  if (connect !== undefined && command !== undefined)
+    throw new CliUsageError('--client-command goes with --listen (learning a client), not --connect');
+  if (command !== undefined && !command.includes('{port}'))
+    throw new CliUsageError("--client-command must contain '{port}', where the session's port goes");
+  if (v.dtls1_2 === true && v.dtls1_3 === true)
+    throw new CliUsageError('-dtls1_2 and -dtls1_3 each name the one version to learn: give one');
   const certPath = stringValue(v.cert);
   const keyPath = stringValue(v.key);
   if ((certPath === undefined) !== (keyPath === undefined)) throw new CliUsageError('--cert and --key go together');
@@ -65,9 +76,12 @@ export function learnPlan(v: OptionValues): LearnPlan {
   if (identity !== undefined && psk === undefined) throw new CliUsageError('--psk-identity needs --psk');
   const caPath = stringValue(v.ca);
   const reference = stringValue(v.reference);
-  if (reference === 'self' && replay !== undefined) throw new CliUsageError('--reference self learns our own peer beside a live one, not beside --replay');
+  if (reference === 'self' && replay !== undefined)
+    throw new CliUsageError('--reference self learns our own peer beside a live one, not beside --replay');
   if (reference === 'self' && listen !== undefined && certPath === undefined)
-    throw new CliUsageError('--reference self, learning a client, needs --cert and --key: our own client trusts the certificate we present');
+    throw new CliUsageError(
+      '--reference self, learning a client, needs --cert and --key: our own client trusts the certificate we present',
+    );
   const target =
     replay !== undefined
       ? { role: 'replay' as const, path: replay }
@@ -83,7 +97,9 @@ export function learnPlan(v: OptionValues): LearnPlan {
     version: v.dtls1_2 === true ? '1.2' : '1.3',
     credentials: {
       ...(caPath !== undefined ? { ca: loadCertificates('--ca', caPath) } : {}),
-      ...(certPath !== undefined ? { cert: loadCertificates('--cert', certPath), key: loadPrivateKey('--key', keyPath!) } : {}),
+      ...(certPath !== undefined
+        ? { cert: loadCertificates('--cert', certPath), key: loadPrivateKey('--key', keyPath!) }
+        : {}),
       ...(psk !== undefined ? { psk: hexKey(psk), pskIdentity: identity ?? DEFAULT_PSK_IDENTITY } : {}),
     },
     parallel: count('parallel', stringValue(v.parallel), 4, 1),

@@ -12,7 +12,12 @@ import { CliUsageError } from './usage-error.js';
 
 /** Learns our own server (a throwaway certificate) or client (trusting the certificate we present) as `plan` learns the peer. */
 export async function learnOwnPeer(plan: LearnPlan, options: LearnOptions): Promise<MealyMachine> {
-  const common = { version: plan.version, parallel: plan.parallel, ...plan.credentials, ...(plan.waitMs !== undefined ? { waitMs: plan.waitMs } : {}) };
+  const common = {
+    version: plan.version,
+    parallel: plan.parallel,
+    ...plan.credentials,
+    ...(plan.waitMs !== undefined ? { waitMs: plan.waitMs } : {}),
+  };
   if (plan.target.role === 'server') {
     const id = createThrowawayIdentity({ serverName: 'localhost', caName: 'dtls13 learn reference CA' });
     const ours = plan.credentials.cert;
@@ -34,7 +39,10 @@ export async function learnOwnPeer(plan: LearnPlan, options: LearnOptions): Prom
     }
   }
   const cert = plan.credentials.cert;
-  if (cert === undefined) throw new CliUsageError('--reference self, learning a client, needs --cert and --key: our client trusts the certificate we present');
+  if (cert === undefined)
+    throw new CliUsageError(
+      '--reference self, learning a client, needs --cert and --key: our client trusts the certificate we present',
+    );
   const client = referenceClient({ version: plan.version, ca: cert[cert.length - 1]! });
   try {
     const sul = await openClientSul({ host: '127.0.0.1', port: 0, clientCommand: client.command, ...common });

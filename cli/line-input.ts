@@ -12,7 +12,8 @@ import { createInterface } from 'node:readline';
 export const RECORD_TEXT = 1024;
 const HIGH_WATER = 64 * 1024;
 
-export type InputItem = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'command'; readonly name: string };
+export type InputItem =
+  { readonly kind: 'text'; readonly text: string } | { readonly kind: 'command'; readonly name: string };
 
 export interface LineInput {
   /** Starts reading; `onItems` gets what one burst of input held, `onEnd` the end of input. */

@@ -36,7 +36,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   const command = COMMANDS.find((c) => c.name === name);
-  if (!command) throw new CliUsageError(`unknown command '${name}'; the commands are ${COMMANDS.map((c) => c.name).join(', ')} (see 'dtls13 --help')`);
+  if (!command)
+    throw new CliUsageError(
+      `unknown command '${name}'; the commands are ${COMMANDS.map((c) => c.name).join(', ')} (see 'dtls13 --help')`,
+    );
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(command.help());
     return 0;

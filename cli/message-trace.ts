@@ -30,7 +30,12 @@ export function messageTrace(role: 'client' | 'server', fields: boolean, write: 
     const from = direction === 'sent' ? role : role === 'client' ? 'server' : 'client';
     // A ClientHello (record type 22, msg_type 1) whose message_seq (bytes 17-18) is 0 or, after a stateless HelloRetryRequest, 1.
     const firstClientHello =
-      role === 'server' && direction === 'received' && datagram[0] === 22 && datagram[13] === 1 && datagram[17] === 0 && datagram[18]! <= 1;
+      role === 'server' &&
+      direction === 'received' &&
+      datagram[0] === 22 &&
+      datagram[13] === 1 &&
+      datagram[17] === 0 &&
+      datagram[18]! <= 1;
     if (firstClientHello) conversation = new LiveConversation(keys, nodeProvider);
     for (const r of conversation.dissect(from, datagram)) {
       write(`${direction === 'sent' ? '>>>' : '<<<'} ${recordLine(r)}\n`);

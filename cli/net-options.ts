@@ -9,7 +9,8 @@ import type { OptionTable } from './option-table.js';
 /** Suite and group names, as every command accepts them (IANA names or the short ones). */
 export const SUITE_HELP =
   'cipher suites by IANA name (tls_aes_128_gcm_sha256, ...) or short name\n(aes128gcm, aes256gcm, chacha20, aes128ccm, aes128ccm8), comma-separated; DTLS 1.2 suites\nby OpenSSL name (ECDHE-ECDSA-AES128-GCM-SHA256, ...) or IANA name';
-export const GROUP_HELP = 'key exchange groups (x25519, x448, secp256r1, secp384r1, secp521r1, x25519mlkem768), comma-separated';
+export const GROUP_HELP =
+  'key exchange groups (x25519, x448, secp256r1, secp384r1, secp521r1, x25519mlkem768), comma-separated';
 
 /** The protocol versions (cli/version-options.ts reads them). */
 const VERSION_OPTIONS: OptionTable = [
@@ -45,7 +46,13 @@ const TLS_OPTIONS: OptionTable = [
   ...VERSION_OPTIONS,
   { name: 'cipher', type: 'string', value: 'LIST', help: SUITE_HELP, group: 'TLS' },
   { name: 'group', type: 'string', value: 'LIST', help: GROUP_HELP, group: 'TLS' },
-  { name: 'keylog', type: 'string', value: 'FILE', help: 'append NSS key log lines (SSLKEYLOGFILE format); a new file is created mode 0600', group: 'TLS' },
+  {
+    name: 'keylog',
+    type: 'string',
+    value: 'FILE',
+    help: 'append NSS key log lines (SSLKEYLOGFILE format); a new file is created mode 0600',
+    group: 'TLS',
+  },
   {
     name: 'alpn',
     type: 'string',
@@ -60,7 +67,13 @@ const TLS_OPTIONS: OptionTable = [
     help: 'SRTP protection profiles for use_srtp (RFC 5764), preferred first: SRTP_AES128_CM_SHA1_80,\nSRTP_AES128_CM_SHA1_32, SRTP_AEAD_AES_128_GCM, SRTP_AEAD_AES_256_GCM',
     group: 'TLS',
   },
-  { name: 'record-size-limit', type: 'string', value: 'N', help: 'the largest record plaintext we take (RFC 8449; 64..16385)', group: 'TLS' },
+  {
+    name: 'record-size-limit',
+    type: 'string',
+    value: 'N',
+    help: 'the largest record plaintext we take (RFC 8449; 64..16385)',
+    group: 'TLS',
+  },
   {
     name: 'profile',
     type: 'string',
@@ -74,7 +87,13 @@ const TLS_OPTIONS: OptionTable = [
     help: "raw public keys (RFC 7250): send --key's public key instead of a certificate, and take\nthe peer's, checked against --peer-key (listen's and connect's rawPublicKey)",
     group: 'TLS',
   },
-  { name: 'peer-key', type: 'string', value: 'FILE', help: "PEM PUBLIC KEY(s) the peer's raw public key must be one of (peerPublicKey)", group: 'TLS' },
+  {
+    name: 'peer-key',
+    type: 'string',
+    value: 'FILE',
+    help: "PEM PUBLIC KEY(s) the peer's raw public key must be one of (peerPublicKey)",
+    group: 'TLS',
+  },
   {
     name: 'fingerprint',
     type: 'string',
@@ -89,12 +108,30 @@ const TLS_OPTIONS: OptionTable = [
     help: "DTLS 1.2 (RFC 7627): required (default) refuses a peer without extended_master_secret;\npreferred offers it and goes on without it (Erlang/OTP 25's DTLS, werift's default client)",
     group: 'TLS',
   },
-  { name: 'mtu', type: 'string', value: 'BYTES', help: 'the largest datagram sent (default 1200; 256..65507); flights are fragmented to it', group: 'TLS' },
+  {
+    name: 'mtu',
+    type: 'string',
+    value: 'BYTES',
+    help: 'the largest datagram sent (default 1200; 256..65507); flights are fragmented to it',
+    group: 'TLS',
+  },
 ];
 
 const PSK_OPTIONS: OptionTable = [
-  { name: 'psk', type: 'string', value: 'HEX', help: 'an external PSK (RFC 8446 §4.2.11), at least 16 bytes in hex', group: 'sessions' },
-  { name: 'psk-identity', type: 'string', value: 'ID', help: `the PSK's identity (default ${'Client_identity'}, as OpenSSL)`, group: 'sessions' },
+  {
+    name: 'psk',
+    type: 'string',
+    value: 'HEX',
+    help: 'an external PSK (RFC 8446 §4.2.11), at least 16 bytes in hex',
+    group: 'sessions',
+  },
+  {
+    name: 'psk-identity',
+    type: 'string',
+    value: 'ID',
+    help: `the PSK's identity (default ${'Client_identity'}, as OpenSSL)`,
+    group: 'sessions',
+  },
   {
     name: 'allow-no-dhe-kex',
     type: 'boolean',
@@ -135,7 +172,12 @@ const TRACE_OPTIONS: OptionTable = [
     help: 'print every record and handshake message sent and received\n(direction, epoch, record number, type, length) on stderr',
     group: 'diagnostics',
   },
-  { name: 'trace', type: 'boolean', help: 'like --msg, with the decoded fields of each handshake message', group: 'diagnostics' },
+  {
+    name: 'trace',
+    type: 'boolean',
+    help: 'like --msg, with the decoded fields of each handshake message',
+    group: 'diagnostics',
+  },
   {
     name: 'inspect',
     type: 'string',
@@ -147,7 +189,13 @@ const TRACE_OPTIONS: OptionTable = [
 ];
 
 export const CLIENT_OPTIONS: OptionTable = [
-  { name: 'connect', type: 'string', value: 'HOST:PORT', help: 'the server (HOST a name, an IPv4 address or [IPv6]); required', group: 'connection' },
+  {
+    name: 'connect',
+    type: 'string',
+    value: 'HOST:PORT',
+    help: 'the server (HOST a name, an IPv4 address or [IPv6]); required',
+    group: 'connection',
+  },
   {
     name: 'ca',
     type: 'string',
@@ -155,10 +203,27 @@ export const CLIENT_OPTIONS: OptionTable = [
     help: 'PEM trust anchors for the server certificate; required unless --psk, --raw-public-key\nor --fingerprint',
     group: 'connection',
   },
-  { name: 'cert', type: 'string', value: 'FILE', help: 'PEM certificate chain for client authentication (with --key)', group: 'connection' },
+  {
+    name: 'cert',
+    type: 'string',
+    value: 'FILE',
+    help: 'PEM certificate chain for client authentication (with --key)',
+    group: 'connection',
+  },
   { name: 'key', type: 'string', value: 'FILE', help: 'PEM private key of --cert', group: 'connection' },
-  { name: 'servername', type: 'string', value: 'NAME', help: 'the name the server certificate must match (default: the HOST)', group: 'connection' },
-  { name: 'no-verify-name', type: 'boolean', help: 'do not check the server certificate against a name or address', group: 'connection' },
+  {
+    name: 'servername',
+    type: 'string',
+    value: 'NAME',
+    help: 'the name the server certificate must match (default: the HOST)',
+    group: 'connection',
+  },
+  {
+    name: 'no-verify-name',
+    type: 'boolean',
+    help: 'do not check the server certificate against a name or address',
+    group: 'connection',
+  },
   {
     name: 'showcerts',
     type: 'boolean',
@@ -166,7 +231,13 @@ export const CLIENT_OPTIONS: OptionTable = [
     group: 'connection',
   },
   ...TLS_OPTIONS,
-  { name: 'message', type: 'string', value: 'TEXT', help: 'send TEXT as the whole input (instead of reading stdin)', group: 'input and output' },
+  {
+    name: 'message',
+    type: 'string',
+    value: 'TEXT',
+    help: 'send TEXT as the whole input (instead of reading stdin)',
+    group: 'input and output',
+  },
   {
     name: 'replies',
     type: 'string',
@@ -181,10 +252,28 @@ export const CLIENT_OPTIONS: OptionTable = [
     help: 'give up when the whole exchange (handshake, lines, replies) takes longer;\nalso the handshake limit (default 10000 for the handshake, none after)',
     group: 'input and output',
   },
-  { name: 'idle-timeout', type: 'string', value: 'MS', help: 'close when nothing was sent or received for MS', group: 'input and output' },
+  {
+    name: 'idle-timeout',
+    type: 'string',
+    value: 'MS',
+    help: 'close when nothing was sent or received for MS',
+    group: 'input and output',
+  },
   ...PSK_OPTIONS,
-  { name: 'sess-out', type: 'string', value: 'FILE', help: "write the server's latest session ticket to FILE (mode 0600; it holds a key)", group: 'sessions' },
-  { name: 'sess-in', type: 'string', value: 'FILE', help: 'resume the session in FILE (from --sess-out); prints resumed: yes|no', group: 'sessions' },
+  {
+    name: 'sess-out',
+    type: 'string',
+    value: 'FILE',
+    help: "write the server's latest session ticket to FILE (mode 0600; it holds a key)",
+    group: 'sessions',
+  },
+  {
+    name: 'sess-in',
+    type: 'string',
+    value: 'FILE',
+    help: 'resume the session in FILE (from --sess-out); prints resumed: yes|no',
+    group: 'sessions',
+  },
   {
     name: 'early-data',
     type: 'string',
@@ -242,9 +331,21 @@ export const SERVER_OPTIONS: OptionTable = [
     help: 'address to listen on ([::1]:4433; :4433 or 4433 alone for 127.0.0.1); required',
     group: 'connection',
   },
-  { name: 'cert', type: 'string', value: 'FILE', help: 'PEM certificate chain; required unless --psk (a PSK-only server)', group: 'connection' },
+  {
+    name: 'cert',
+    type: 'string',
+    value: 'FILE',
+    help: 'PEM certificate chain; required unless --psk (a PSK-only server)',
+    group: 'connection',
+  },
   { name: 'key', type: 'string', value: 'FILE', help: 'PEM private key of --cert', group: 'connection' },
-  { name: 'ca', type: 'string', value: 'FILE', help: 'PEM trust anchors: ask clients for a certificate (optional)', group: 'connection' },
+  {
+    name: 'ca',
+    type: 'string',
+    value: 'FILE',
+    help: 'PEM trust anchors: ask clients for a certificate (optional)',
+    group: 'connection',
+  },
   { name: 'verify-client', type: 'boolean', help: 'require a client certificate (needs --ca)', group: 'connection' },
   ...TLS_OPTIONS,
   {
@@ -268,7 +369,13 @@ export const SERVER_OPTIONS: OptionTable = [
     help: "session ticket keys: FILE holds 32 × N raw bytes, the first key seals, all open\n(servers with the same file resume each other's sessions; default: random per process)",
     group: 'sessions',
   },
-  { name: 'max-early-data', type: 'string', value: 'N', help: 'take up to N bytes of 0-RTT early data per resumed connection (default 0)', group: 'sessions' },
+  {
+    name: 'max-early-data',
+    type: 'string',
+    value: 'N',
+    help: 'take up to N bytes of 0-RTT early data per resumed connection (default 0)',
+    group: 'sessions',
+  },
   {
     name: 'anti-replay',
     type: 'string',

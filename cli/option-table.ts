@@ -58,14 +58,16 @@ export function parseOptions(argv: readonly string[], table: OptionTable): Optio
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
   for (const row of table) options[row.name] = { type: row.type, ...(row.short ? { short: row.short } : {}) };
   try {
-    return parseArgs({ args: joinNegativeValues(argv), options, strict: true, allowPositionals: false }).values as OptionValues;
+    return parseArgs({ args: joinNegativeValues(argv), options, strict: true, allowPositionals: false })
+      .values as OptionValues;
   } catch (e) {
     throw new CliUsageError(shortParseError(e instanceof Error ? e.message : String(e)));
   }
 }
 
 /** The value of a string option, or undefined. */
-export const stringValue = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
+export const stringValue = (v: string | boolean | undefined): string | undefined =>
+  typeof v === 'string' ? v : undefined;
 
 /** `COMMAND --help`: the synopsis, what the command does, then the options by group. */
 export function helpText(synopsis: string, about: string, table: OptionTable): string {

@@ -37,7 +37,8 @@ function fingerprints(text: string): string[] {
 
 function mtuValue(text: string): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 256 || n > 65_507) throw new CliUsageError(`--mtu must be a datagram size in bytes, 256..65507, got '${text}'`);
+  if (!/^\d+$/.test(text) || n < 256 || n > 65_507)
+    throw new CliUsageError(`--mtu must be a datagram size in bytes, 256..65507, got '${text}'`);
   return n;
 }
 

@@ -32,18 +32,24 @@ export function loadPrivateKey(option: string, path: string): Uint8Array {
 export function hostPort(option: string, value: string, defaultHost: string): { host: string; port: number } {
   const m = /^(?:(?:\[([^\]]+)\]|([^:]*)):)?(\d+)$/.exec(value);
   const port = Number(m?.[3]);
-  if (!m || !Number.isInteger(port) || port > 65535) throw new CliUsageError(`${option} must be HOST:PORT, got '${value}'`);
+  if (!m || !Number.isInteger(port) || port > 65535)
+    throw new CliUsageError(`${option} must be HOST:PORT, got '${value}'`);
   return { host: m[1] ?? (m[2] || defaultHost), port };
 }
 
 /** A comma-separated list checked against the names allowed. */
-export function nameList<T extends string>(option: string, value: string | undefined, allowed: readonly T[]): T[] | undefined {
+export function nameList<T extends string>(
+  option: string,
+  value: string | undefined,
+  allowed: readonly T[],
+): T[] | undefined {
   if (value === undefined) return undefined;
   const names = value
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
   const bad = names.find((n) => !(allowed as readonly string[]).includes(n));
-  if (bad !== undefined || names.length === 0) throw new CliUsageError(`${option}: unknown name '${bad ?? value}' (known: ${allowed.join(', ')})`);
+  if (bad !== undefined || names.length === 0)
+    throw new CliUsageError(`${option}: unknown name '${bad ?? value}' (known: ${allowed.join(', ')})`);
   return names as T[];
 }

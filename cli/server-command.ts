@@ -23,7 +23,13 @@ import { hostPort, loadCertificates, loadPrivateKey } from './pem-files.js';
 import { antiReplayStore, maxEarlyData, requestCertAfter, serverSessionOptions } from './session-options.js';
 import { addressText, diagnostics, groupList, suiteList } from './tls-options.js';
 import { CliUsageError } from './usage-error.js';
-import { connected12Details, connectedAuthentication, connectedSuite, splitCipherList, versionOptions } from './version-options.js';
+import {
+  connected12Details,
+  connectedAuthentication,
+  connectedSuite,
+  splitCipherList,
+  versionOptions,
+} from './version-options.js';
 import { withOpensslSpellings } from './openssl-spellings.js';
 
 const REPLY = 'dtls13 server: got your message\n';
@@ -39,14 +45,19 @@ export async function runServer(argv: readonly string[]): Promise<number> {
   if (certPath !== undefined ? keyPath === undefined : keyPath !== undefined && !raw.rawPublicKey)
     throw new CliUsageError('--cert and --key go together (--key alone with --raw-public-key)');
   if (!listen || (!certPath && !sessions.psk && !(raw.rawPublicKey && keyPath)))
-    throw new CliUsageError('server needs --listen HOST:PORT and --cert FILE --key FILE (or --psk HEX, or --raw-public-key --key FILE)');
+    throw new CliUsageError(
+      'server needs --listen HOST:PORT and --cert FILE --key FILE (or --psk HEX, or --raw-public-key --key FILE)',
+    );
   const { host, port } = hostPort('--listen', listen, '127.0.0.1');
   const caPath = stringValue(v.ca);
   const peer = peerOptions(v);
   const pinned = peer.fingerprint !== undefined;
   if (pinned && (caPath !== undefined || askAfter !== undefined))
-    throw new CliUsageError('--fingerprint checks the client certificate in the handshake, in place of --ca: leave out --ca and --request-cert-after');
-  if (v['verify-client'] && !caPath && !pinned) throw new CliUsageError('--verify-client needs --ca FILE (or --fingerprint)');
+    throw new CliUsageError(
+      '--fingerprint checks the client certificate in the handshake, in place of --ca: leave out --ca and --request-cert-after',
+    );
+  if (v['verify-client'] && !caPath && !pinned)
+    throw new CliUsageError('--verify-client needs --ca FILE (or --fingerprint)');
   const { rest: ciphers13, names12 } = splitCipherList(stringValue(v.cipher));
   const cipherSuites = suiteList('--cipher', ciphers13);
   const versions = versionOptions(v);
@@ -81,12 +92,20 @@ export async function runServer(argv: readonly string[]): Promise<number> {
   const fleet = fleetListenOptions(v, workers !== undefined);
   if (workers !== undefined) {
     if (replay.store || inspector || Object.keys(diag).length > 0)
-      throw new CliUsageError('--workers cannot go with --inspect, --keylog or a Redis --anti-replay store (they do not cross threads)');
+      throw new CliUsageError(
+        '--workers cannot go with --inspect, --keylog or a Redis --anti-replay store (they do not cross threads)',
+      );
     await serveWorkers({ ...options, ...fleet }, host, port, workersValue(workers), v.echo === true, askAfter);
     return 0;
   }
   try {
-    await serve({ ...options, ...diag, ...(replay.store ? { antiReplay: replay.store } : {}) }, host, port, v.echo === true, askAfter);
+    await serve(
+      { ...options, ...diag, ...(replay.store ? { antiReplay: replay.store } : {}) },
+      host,
+      port,
+      v.echo === true,
+      askAfter,
+    );
   } finally {
     await replay.close();
     inspector?.close(); // also when the options or the port are refused: an open inspector would keep the process alive
@@ -95,11 +114,18 @@ export async function runServer(argv: readonly string[]): Promise<number> {
 }
 
 /** Runs the server until SIGINT or SIGTERM. */
-async function serve(options: ListenOptions, host: string, port: number, echo: boolean, askAfter: number | undefined): Promise<void> {
+async function serve(
+  options: ListenOptions,
+  host: string,
+  port: number,
+  echo: boolean,
+  askAfter: number | undefined,
+): Promise<void> {
   const live = new Set<DtlsSession>();
   const endpoint: DtlsListener = listen((s) => session(s, live, echo, askAfter), { ...options, host, port });
   // Refused before any connection (the cookie exchange): why, as for a connection's failed handshake.
-  endpoint.onhandshakeerror = (e, remote) => process.stdout.write(`${addressText(remote.address, remote.port)}: handshake failed: ${e.message}\n`);
+  endpoint.onhandshakeerror = (e, remote) =>
+    process.stdout.write(`${addressText(remote.address, remote.port)}: handshake failed: ${e.message}\n`);
   const a = await endpoint.listening;
   const stop = interrupted();
   process.stdout.write(`listening on ${addressText(a.address, a.port)}\n`);
@@ -146,15 +172,21 @@ async function serveWorkers(
   process.env.DTLS13_SERVER_ASK_AFTER = askAfter === undefined ? '' : String(askAfter);
   let endpoint: DtlsWorkerListener;
   try {
-    endpoint = listenWorkers(new URL(`./server-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url), { ...options, host, port, workers });
+    endpoint = listenWorkers(
+      new URL(`./server-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url),
+      { ...options, host, port, workers },
+    );
   } catch (e) {
     if (e instanceof ConfigError) throw new CliUsageError(`${cliFlag(e.option)}: ${e.message}`);
     throw e;
   }
-  endpoint.onhandshakeerror = (e, remote) => process.stdout.write(`${addressText(remote.address, remote.port)}: handshake failed: ${e.message}\n`);
+  endpoint.onhandshakeerror = (e, remote) =>
+    process.stdout.write(`${addressText(remote.address, remote.port)}: handshake failed: ${e.message}\n`);
   const a = await endpoint.listening;
   const stop = interrupted();
-  process.stdout.write(`listening on ${addressText(a.address, a.port)} (${endpoint.workers} workers${endpoint.stats.steered ? ', CID steering' : ''})\n`);
+  process.stdout.write(
+    `listening on ${addressText(a.address, a.port)} (${endpoint.workers} workers${endpoint.stats.steered ? ', CID steering' : ''})\n`,
+  );
   await stop;
   await endpoint.close();
 }
@@ -189,7 +221,8 @@ export function session(s: DtlsSession, live: Set<DtlsSession>, echo: boolean, a
       answer(REPLY);
     }
   };
-  s.onmigrate = (from, to) => process.stdout.write(`migrated: ${addressText(from.address, from.port)} -> ${addressText(to.address, to.port)}\n`);
+  s.onmigrate = (from, to) =>
+    process.stdout.write(`migrated: ${addressText(from.address, from.port)} -> ${addressText(to.address, to.port)}\n`);
   s.onclientcertificate = (pem) =>
     process.stdout.write(
       `${who} client certificate: ${pem ? `verified (leaf of ${s.peerX509Certificate?.raw.length ?? 0} bytes)` : 'none (the client has no certificate)'}\n`,
@@ -200,7 +233,10 @@ export function session(s: DtlsSession, live: Set<DtlsSession>, echo: boolean, a
   };
   s.closed.then(ended, (e: unknown) => {
     // A restarted client's new session replacing this one is no error: the close line says so.
-    if (s.closeReason !== 'replaced') process.stdout.write(`${who}: ${live.has(s) ? '' : 'handshake failed: '}${e instanceof Error ? e.message : String(e)}\n`);
+    if (s.closeReason !== 'replaced')
+      process.stdout.write(
+        `${who}: ${live.has(s) ? '' : 'handshake failed: '}${e instanceof Error ? e.message : String(e)}\n`,
+      );
     ended();
   });
 }
@@ -230,7 +266,9 @@ function operatorInput(live: Set<DtlsSession>): LineInput {
             updated++;
           }
           const skipped = live.size - updated;
-          process.stdout.write(`KeyUpdate sent (update_requested) on ${updated} connection(s)${skipped > 0 ? ` (${skipped} DTLS 1.2, which has none)` : ''}\n`);
+          process.stdout.write(
+            `KeyUpdate sent (update_requested) on ${updated} connection(s)${skipped > 0 ? ` (${skipped} DTLS 1.2, which has none)` : ''}\n`,
+          );
         } else process.stdout.write(`unknown command ':${i.name}' (commands: :keyupdate; '::TEXT' sends ':TEXT')\n`);
       }
     },
@@ -244,6 +282,8 @@ function sendLine(s: DtlsSession, text: string | Buffer): void {
   try {
     s.send(text);
   } catch (e) {
-    process.stdout.write(`${addressText(s.remoteAddress?.address, s.remoteAddress?.port)}: not sent: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stdout.write(
+      `${addressText(s.remoteAddress?.address, s.remoteAddress?.port)}: not sent: ${e instanceof Error ? e.message : String(e)}\n`,
+    );
   }
 }

@@ -11,5 +11,10 @@ const live = new Set<DtlsSession>();
 const askAfter = process.env.DTLS13_SERVER_ASK_AFTER;
 
 export function onsession(s: DtlsSession): void {
-  session(s, live, process.env.DTLS13_SERVER_ECHO === '1', askAfter === undefined || askAfter === '' ? undefined : Number(askAfter));
+  session(
+    s,
+    live,
+    process.env.DTLS13_SERVER_ECHO === '1',
+    askAfter === undefined || askAfter === '' ? undefined : Number(askAfter),
+  );
 }

@@ -17,7 +17,8 @@ export const DEFAULT_PSK_IDENTITY = 'Client_identity';
 
 function hexKey(text: string): Uint8Array {
   const clean = text.trim();
-  if (!/^([0-9a-fA-F]{2})+$/.test(clean)) throw new CliUsageError(`--psk: a key in hex (an even number of hex digits), got '${text}'`);
+  if (!/^([0-9a-fA-F]{2})+$/.test(clean))
+    throw new CliUsageError(`--psk: a key in hex (an even number of hex digits), got '${text}'`);
   if (clean.length < 32) throw new CliUsageError('--psk: the key must be at least 16 bytes (32 hex digits)');
   return Uint8Array.from(clean.match(/../g) ?? [], (h) => parseInt(h, 16));
 }
@@ -51,7 +52,8 @@ export function clientSessionOptions(v: OptionValues): {
   const sessIn = stringValue(v['sess-in']);
   const sessOut = stringValue(v['sess-out']);
   const early = stringValue(v['early-data']);
-  if (early !== undefined && sessIn === undefined) throw new CliUsageError('--early-data needs --sess-in FILE (0-RTT needs a session to resume)');
+  if (early !== undefined && sessIn === undefined)
+    throw new CliUsageError('--early-data needs --sess-in FILE (0-RTT needs a session to resume)');
   return {
     options: {
       ...(psk !== undefined ? { psk: { identity: identity ?? DEFAULT_PSK_IDENTITY, key: hexKey(psk) } } : {}),
@@ -70,8 +72,10 @@ export function requestCertAfter(v: OptionValues): number | undefined {
   const text = stringValue(v['request-cert-after']);
   if (text === undefined) return undefined;
   const ms = Number(text);
-  if (!Number.isInteger(ms) || ms < 0) throw new CliUsageError(`--request-cert-after must be a whole number of ms, got '${text}'`);
-  if (stringValue(v.ca) === undefined) throw new CliUsageError('--request-cert-after needs --ca FILE (to verify the certificates clients send)');
+  if (!Number.isInteger(ms) || ms < 0)
+    throw new CliUsageError(`--request-cert-after must be a whole number of ms, got '${text}'`);
+  if (stringValue(v.ca) === undefined)
+    throw new CliUsageError('--request-cert-after needs --ca FILE (to verify the certificates clients send)');
   return ms;
 }
 
@@ -85,15 +89,19 @@ export function maxEarlyData(v: OptionValues): { maxEarlyData?: number } {
   const text = stringValue(v['max-early-data']);
   if (text === undefined) return {};
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 0xffff_ffff) throw new CliUsageError(`--max-early-data must be a whole number of bytes, got '${text}'`);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffff_ffff)
+    throw new CliUsageError(`--max-early-data must be a whole number of bytes, got '${text}'`);
   return { maxEarlyData: n };
 }
 
 /** Server: --anti-replay redis://HOST:PORT, connected (node-redis, an optional dependency, loaded only then). */
-export async function antiReplayStore(v: OptionValues): Promise<{ store: AntiReplayStore | undefined; close: () => Promise<void> }> {
+export async function antiReplayStore(
+  v: OptionValues,
+): Promise<{ store: AntiReplayStore | undefined; close: () => Promise<void> }> {
   const url = stringValue(v['anti-replay']);
   if (url === undefined) return { store: undefined, close: async () => {} };
-  if (!/^rediss?:\/\/[^/\s]+/.test(url)) throw new CliUsageError(`--anti-replay: a redis://HOST:PORT address, got '${url}'`);
+  if (!/^rediss?:\/\/[^/\s]+/.test(url))
+    throw new CliUsageError(`--anti-replay: a redis://HOST:PORT address, got '${url}'`);
   let redis: typeof import('redis');
   try {
     redis = await import('redis');
@@ -124,7 +132,9 @@ export function serverSessionOptions(v: OptionValues): {
   if (keysPath !== undefined) {
     ticketKeys = readFile('--ticket-keys', keysPath);
     if (ticketKeys.length === 0 || ticketKeys.length % 32 !== 0) {
-      throw new CliUsageError(`--ticket-keys ${keysPath}: ${ticketKeys.length} bytes; the file holds 32-byte keys (32 × N bytes, the first current)`);
+      throw new CliUsageError(
+        `--ticket-keys ${keysPath}: ${ticketKeys.length} bytes; the file holds 32-byte keys (32 × N bytes, the first current)`,
+      );
     }
   }
   return {

@@ -10,7 +10,15 @@ import type { SimTime } from '../hwmodel/kernel/time.js';
 import { networkChannelDefaults } from '../generated/tlm/index.js';
 import type { HostParams } from '../hwmodel/model/host.js';
 import { hostParams, parseSetting, parseSweep, type ParamSetting } from './simulate-set.js';
-import { parseBandwidth, parseChoice, parseDuration, parseInteger, parsePositive, parseProbability, parseSuite } from './simulate-values.js';
+import {
+  parseBandwidth,
+  parseChoice,
+  parseDuration,
+  parseInteger,
+  parsePositive,
+  parseProbability,
+  parseSuite,
+} from './simulate-values.js';
 import { CliUsageError } from './usage-error.js';
 
 /** The calibration file written when `--profile-out` is not given (in the working directory). */
@@ -109,7 +117,12 @@ const CALIBRATE_OPTIONS = {
 export function parseSimulateArgs(argv: readonly string[]): RunPlan | CalibratePlan {
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
-    values = parseArgs({ args: [...argv], options: { ...RUN_OPTIONS, ...CALIBRATE_OPTIONS }, strict: true, allowPositionals: false }).values;
+    values = parseArgs({
+      args: [...argv],
+      options: { ...RUN_OPTIONS, ...CALIBRATE_OPTIONS },
+      strict: true,
+      allowPositionals: false,
+    }).values;
   } catch (e) {
     throw new CliUsageError(e instanceof Error ? e.message : String(e));
   }
@@ -120,7 +133,9 @@ export function parseSimulateArgs(argv: readonly string[]): RunPlan | CalibrateP
   if (values.calibrate === true) {
     const stray = Object.keys(values).find((k) => k !== 'quiet' && !(k in CALIBRATE_OPTIONS));
     if (stray !== undefined)
-      throw new CliUsageError(`--${stray} does not go with --calibrate (it takes --out, --profile-out, --calibrate-handshakes, --quiet)`);
+      throw new CliUsageError(
+        `--${stray} does not go with --calibrate (it takes --out, --profile-out, --calibrate-handshakes, --quiet)`,
+      );
     const handshakes = str('calibrate-handshakes');
     return {
       kind: 'calibrate',
@@ -165,11 +180,14 @@ export function parseSimulateArgs(argv: readonly string[]): RunPlan | CalibrateP
   const replications = opt('replications', (v, o) => parseInteger(v, o, 1, 1000)) ?? 1;
   const many = sweep !== undefined || replications > 1;
   for (const only of ['csv', 'plot'] as const) {
-    if (values[only] !== undefined && !many) throw new CliUsageError(`--${only} goes with --sweep or --replications (it writes one row per swept value)`);
+    if (values[only] !== undefined && !many)
+      throw new CliUsageError(`--${only} goes with --sweep or --replications (it writes one row per swept value)`);
   }
   for (const single of ['vcd', 'trace', 'trace-out'] as const) {
     if (values[single] !== undefined && many)
-      throw new CliUsageError(`--${single} writes one run; it does not go with --sweep or --replications (use --csv or --plot)`);
+      throw new CliUsageError(
+        `--${single} writes one run; it does not go with --sweep or --replications (use --csv or --plot)`,
+      );
   }
   return {
     kind: 'run',

@@ -6,7 +6,12 @@
  */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { calibrateAndValidate, formatValidation, type CalibrationDetails, type TimingValidation } from '../hwmodel/calibrate/index.js';
+import {
+  calibrateAndValidate,
+  formatValidation,
+  type CalibrationDetails,
+  type TimingValidation,
+} from '../hwmodel/calibrate/index.js';
 import { saveProfile, type TimingProfile } from '../hwmodel/timing/index.js';
 import type { CalibratePlan } from './simulate-args.js';
 import { CliUsageError } from './usage-error.js';
@@ -27,7 +32,10 @@ export function measuredFigures(profile: TimingProfile, details: CalibrationDeta
       'handshake, in memory, both ends',
       `${details.handshakeMs.toFixed(3)} ms (median of ${details.handshakes}), ${(details.cryptoShare * 100).toFixed(0)} % in crypto`,
     ),
-    row('per handshake message, non-crypto', `${us(details.processing.messageUs)} (${details.messages} messages per handshake)`),
+    row(
+      'per handshake message, non-crypto',
+      `${us(details.processing.messageUs)} (${details.messages} messages per handshake)`,
+    ),
     row('per record or datagram, non-crypto', us(details.processing.recordUs)),
     row(`one ${QUOTE_BYTES}-byte record, both ends`, us(details.recordUs)),
   ];
@@ -37,7 +45,10 @@ export function measuredFigures(profile: TimingProfile, details: CalibrationDeta
     ['TLS_CHACHA20_POLY1305_SHA256', 'ChaCha20-Poly1305'],
   ] as const) {
     const c = t.aead[suite];
-    lines.push(row(`${label} seal ${QUOTE_BYTES} B`, linear(c.seal)), row(`${label} open ${QUOTE_BYTES} B`, linear(c.open)));
+    lines.push(
+      row(`${label} seal ${QUOTE_BYTES} B`, linear(c.seal)),
+      row(`${label} open ${QUOTE_BYTES} B`, linear(c.open)),
+    );
   }
   for (const g of ['x25519', 'secp256r1', 'secp384r1'] as const) {
     const c = t.keyExchange[g];
@@ -71,9 +82,20 @@ function measureAndReport(plan: CalibratePlan, profilePath: string, outPath: str
   const log = plan.quiet ? undefined : (line: string): void => void process.stderr.write(`${line}\n`);
   const n = plan.handshakes;
   // A small --calibrate-handshakes also shortens the record and direct timings, so a test run takes seconds.
-  const budget = n === undefined ? {} : { handshakes: n, warmup: Math.min(2, n), records: Math.max(50, n * 100), repeats: Math.max(5, Math.min(40, n * 5)) };
+  const budget =
+    n === undefined
+      ? {}
+      : {
+          handshakes: n,
+          warmup: Math.min(2, n),
+          records: Math.max(50, n * 100),
+          repeats: Math.max(5, Math.min(40, n * 5)),
+        };
   // The validation's own measurements run between the calibration's rounds: both see the same minutes of the machine.
-  const { calibration, validation }: { calibration: { profile: TimingProfile; details: CalibrationDetails }; validation: TimingValidation } =
+  const {
+    calibration,
+    validation,
+  }: { calibration: { profile: TimingProfile; details: CalibrationDetails }; validation: TimingValidation } =
     calibrateAndValidate(
       { ...budget, ...(log ? { log } : {}) },
       {
@@ -99,7 +121,9 @@ function measureAndReport(plan: CalibratePlan, profilePath: string, outPath: str
 
   const out: string[] = [measuredFigures(profile, details)];
   out.push(`Timing profile written to ${profilePath}`, `  use it with: dtls13 simulate --profile ${profilePath}`, '');
-  out.push(`Validation: the model (software platform, this profile) against measurements on this machine taken between the calibration's rounds`);
+  out.push(
+    `Validation: the model (software platform, this profile) against measurements on this machine taken between the calibration's rounds`,
+  );
   out.push(formatValidation(validation));
   out.push(
     validation.allWithin

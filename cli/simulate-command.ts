@@ -7,7 +7,12 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../runtime/config-error.js';
-import { simulate, type SimulationOptions, type SimulationProgressState, type SimulationResult } from '../hwmodel/model/simulate.js';
+import {
+  simulate,
+  type SimulationOptions,
+  type SimulationProgressState,
+  type SimulationResult,
+} from '../hwmodel/model/simulate.js';
 import { SimulationProgress } from './progress.js';
 import { DEFAULT_PROFILE, loadProfile, type TimingProfile } from '../hwmodel/timing/index.js';
 import { FileSink, formatReport, gtkwaveSaveFile } from '../hwmodel/trace/index.js';
@@ -112,7 +117,10 @@ function runTimed(plan: RunPlan, profile: TimingProfile, engine: Engine | undefi
   const powerAndArea = engine === undefined ? undefined : runPowerArea(engine, plan.device, result);
   let files = '';
   if (jsonPath !== undefined) {
-    const doc = { ...reportDocument(plan, profile.metadata, result), ...(powerAndArea !== undefined ? { powerArea: powerAndArea } : {}) };
+    const doc = {
+      ...reportDocument(plan, profile.metadata, result),
+      ...(powerAndArea !== undefined ? { powerArea: powerAndArea } : {}),
+    };
     writeFileSync(jsonPath, `${JSON.stringify(doc, null, 2)}\n`);
     files += `JSON report written to ${jsonPath}\n`;
   }
@@ -121,7 +129,8 @@ function runTimed(plan: RunPlan, profile: TimingProfile, engine: Engine | undefi
     writeFileSync(gtkw, gtkwaveSaveFile(vcd.path, result.vcdSignals ?? [], result.endTime));
     files += `VCD of the device's module activity written to ${vcd.path} (every module and lane), with a GTKWave save file: gtkwave ${gtkw}\n`;
   }
-  if (trace !== undefined) files += `Transaction trace (Chrome trace-event JSON) written to ${trace.path}: open it in https://ui.perfetto.dev\n`;
+  if (trace !== undefined)
+    files += `Transaction trace (Chrome trace-event JSON) written to ${trace.path}: open it in https://ui.perfetto.dev\n`;
   if (traceOut !== undefined)
     files += `Engine trace (every crypto command and memory access of the device's engine) written to ${traceOut.path}: it drives the engine co-simulation (hwmodel/cocheck/README.md)\n`;
   process.stdout.write(

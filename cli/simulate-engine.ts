@@ -19,7 +19,8 @@ export function withEngine(plan: RunPlan): { plan: RunPlan; profile: TimingProfi
   try {
     engine = loadEngine(name);
   } catch (e) {
-    if (e instanceof ConfigError) throw new CliUsageError(`--profile ${name}: ${e.option === 'profile' ? e.reason : `${e.option}: ${e.reason}`}`);
+    if (e instanceof ConfigError)
+      throw new CliUsageError(`--profile ${name}: ${e.option === 'profile' ? e.reason : `${e.option}: ${e.reason}`}`);
     throw e;
   }
   const option = `--profile ${name} (spec/hw/engines/${name}.yaml)`;

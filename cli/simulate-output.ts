@@ -7,7 +7,15 @@ import { networkChannelDefaults } from '../generated/tlm/index.js';
 import { formatTime } from '../hwmodel/kernel/time.js';
 import type { SimulationResult } from '../hwmodel/model/simulate.js';
 import type { ProfileMetadata } from '../hwmodel/timing/index.js';
-import { formatUs, HOLDING_SHARE, NEAR_SATURATION, QUEUEING_MIN_QUEUE, QUEUEING_SHARE, SATURATION, type SimulationReport } from '../hwmodel/trace/index.js';
+import {
+  formatUs,
+  HOLDING_SHARE,
+  NEAR_SATURATION,
+  QUEUEING_MIN_QUEUE,
+  QUEUEING_SHARE,
+  SATURATION,
+  type SimulationReport,
+} from '../hwmodel/trace/index.js';
 import type { RunPlan } from './simulate-args.js';
 
 /** The format name of the `--json` document (the report's fields plus `options`, `seed`, `profile`, `simulation`, `wallClock`). */
@@ -21,15 +29,19 @@ const LINKS: Readonly<Record<string, string>> = {
   'clients.networkChannel': 'the link into the device',
   'device.networkChannel': 'the link out of the device',
 };
-const describeModule = (module: string): string => (LINKS[module] === undefined ? module : `${LINKS[module]} (${module})`);
+const describeModule = (module: string): string =>
+  LINKS[module] === undefined ? module : `${LINKS[module]} (${module})`;
 
 /** The parameter that raises a resource's limit, as the reading suggests it. */
 function remedy(b: NonNullable<SimulationReport['bottleneck']>): string {
-  if (b.kind === 'buffer') return `a deeper buffer (${b.knob ?? b.module}) or a shorter time per entry raises the rate.`;
+  if (b.kind === 'buffer')
+    return `a deeper buffer (${b.knob ?? b.module}) or a shorter time per entry raises the rate.`;
   if (b.kind === 'link') return 'a faster link (--bandwidth) raises the rate; the device is not what limits it.';
   if (b.module.endsWith('.dma')) return 'a wider DMA (crypto_engine.dma_bandwidth) raises the rate.';
-  if (b.module.endsWith('cryptoEngine.publicKey')) return 'more public-key lanes (crypto_engine.pk_lanes) or a faster clock raise the rate.';
-  if (b.module.endsWith('cryptoEngine.symmetric')) return 'more symmetric lanes (crypto_engine.lanes) or a faster clock raise the rate.';
+  if (b.module.endsWith('cryptoEngine.publicKey'))
+    return 'more public-key lanes (crypto_engine.pk_lanes) or a faster clock raise the rate.';
+  if (b.module.endsWith('cryptoEngine.symmetric'))
+    return 'more symmetric lanes (crypto_engine.lanes) or a faster clock raise the rate.';
   return `more lanes or faster timing for it${b.module === 'device.cryptoEngine' ? ' (for the crypto engine: --hw-accel)' : ''} raise the rate.`;
 }
 
@@ -68,7 +80,10 @@ export function readingGuide(report: SimulationReport, refused = 0): string {
           ? `${s.dropped} datagrams were dropped at ${s.buffer} (full)`
           : `${s.heldBack} arrivals were held back at ${s.buffer} (${formatUs(s.heldBackUs)} in all)`;
       const via = b.chain.length > 1 ? `; its work waits on ${b.chain.slice(1).join(' → ')}` : '';
-      const own = b.chain[b.chain.length - 1] === s.buffer ? `, and nothing after it is near saturation or queueing: its own depth is the limit` : '';
+      const own =
+        b.chain[b.chain.length - 1] === s.buffer
+          ? `, and nothing after it is near saturation or queueing: its own depth is the limit`
+          : '';
       lines.push(`Here ${what}${via}${own}.`);
       lines.push(
         `So ${name} (${percent(b.utilization)} ${b.kind === 'buffer' ? 'occupied' : 'utilized'} ${during}) limits the run, and there is no headroom; ${remedy(b)}`,
@@ -79,7 +94,9 @@ export function readingGuide(report: SimulationReport, refused = 0): string {
       );
       lines.push(`lengthens its queue and the latency; ${remedy(b)}`);
     } else if (b.reason === 'queueing') {
-      lines.push(`Here ${name} is ${percent(b.utilization)} busy ${during}, but its requests waited ${percent(b.waitingShare)} of their time for a lane:`);
+      lines.push(
+        `Here ${name} is ${percent(b.utilization)} busy ${during}, but its requests waited ${percent(b.waitingShare)} of their time for a lane:`,
+      );
       lines.push('work came in bursts faster than it serves them, so while they last it sets the pace,');
       lines.push(`and there is no headroom then. Spread the load (--rate) to see the steady state; ${remedy(b)}`);
     } else if (report.headroom) {
@@ -88,7 +105,10 @@ export function readingGuide(report: SimulationReport, refused = 0): string {
       );
       lines.push('and part of the time goes to the clients, the network latency or the arrival rate. Offer more load');
       lines.push('(--connections, --rate) to see which module saturates first.');
-    } else lines.push(`Here the busiest module, ${name}, is at ${percent(b.utilization)}; other resources are pressed (below).`);
+    } else
+      lines.push(
+        `Here the busiest module, ${name}, is at ${percent(b.utilization)}; other resources are pressed (below).`,
+      );
     if (report.pressed.length > 0) {
       const figure = (name: string): string => {
         const m = report.modules.find((x) => x.name === name);
@@ -99,12 +119,16 @@ export function readingGuide(report: SimulationReport, refused = 0): string {
               ? `${percent(m.utilization)} utilized`
               : `waiting ${percent(m.waitingShare)}`
             : f !== undefined
-              ? [f.dropped > 0 ? `${f.dropped} dropped` : '', f.blocked > 0 ? `${f.blocked} held back` : ''].filter((x) => x !== '').join(', ')
+              ? [f.dropped > 0 ? `${f.dropped} dropped` : '', f.blocked > 0 ? `${f.blocked} held back` : '']
+                  .filter((x) => x !== '')
+                  .join(', ')
               : '';
         const link = LINKS[name];
         return `${name} (${[link, what].filter((x) => x !== undefined && x !== '').join(', ')})`;
       };
-      lines.push(`Pressed as well (dropping, holding back, near saturation or queueing): ${report.pressed.map(figure).join(', ')}.`);
+      lines.push(
+        `Pressed as well (dropping, holding back, near saturation or queueing): ${report.pressed.map(figure).join(', ')}.`,
+      );
     }
   }
   const t = report.throughput;
@@ -122,8 +146,12 @@ export function readingGuide(report: SimulationReport, refused = 0): string {
     lines.push(
       `But the device refused ${refused} connection attempts (datagrams of connections it had no room for, retransmissions included): connection_manager.max_connections (spec/hw) was reached, so`,
     );
-    lines.push('admission, not a busy module, limits this run; refused clients wait for their retransmission timers, which');
-    lines.push('stretches the simulated time and lowers every utilization. Open connections gradually (--rate) or raise it.');
+    lines.push(
+      'admission, not a busy module, limits this run; refused clients wait for their retransmission timers, which',
+    );
+    lines.push(
+      'stretches the simulated time and lowers every utilization. Open connections gradually (--rate) or raise it.',
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -143,7 +171,8 @@ export function lossLine(result: Pick<SimulationResult, 'refused' | 'lost'>): st
 /** The run's options as the `--json` document records them (defaults filled in from spec/hw; times as text and in µs). */
 export function planOptions(plan: RunPlan): Record<string, unknown> {
   const software = plan.platform === 'software';
-  const time = (t: number | undefined): { text: string; us: number } | null => (t === undefined ? null : { text: formatTime(t), us: t / 1e6 });
+  const time = (t: number | undefined): { text: string; us: number } | null =>
+    t === undefined ? null : { text: formatTime(t), us: t / 1e6 };
   return {
     connections: plan.connections,
     suite: plan.suite,
@@ -164,7 +193,11 @@ export function planOptions(plan: RunPlan): Record<string, unknown> {
 }
 
 /** The `--json` document: the report (`buildReport` shape) with the run's options, seed, profile metadata and run figures beside it. */
-export function reportDocument(plan: RunPlan, profile: ProfileMetadata, result: SimulationResult): Record<string, unknown> {
+export function reportDocument(
+  plan: RunPlan,
+  profile: ProfileMetadata,
+  result: SimulationResult,
+): Record<string, unknown> {
   return {
     ...result.report,
     options: planOptions(plan),

@@ -23,7 +23,9 @@ export function openOutput(option: string, path: string): void {
 
 export function describe(plan: RunPlan, profile: TimingProfile): string {
   const device =
-    plan.platform === 'software' ? 'software platform (both ends on one CPU)' : `offload device, ${plan.hwAccel ? 'accelerated' : 'software'} crypto engine`;
+    plan.platform === 'software'
+      ? 'software platform (both ends on one CPU)'
+      : `offload device, ${plan.hwAccel ? 'accelerated' : 'software'} crypto engine`;
   const arrivals = plan.arrivalRate === undefined ? 'all opened at 0' : `opened at ${plan.arrivalRate}/s`;
   return (
     `dtls13 simulate: ${plan.connections} connections (${arrivals}), ${plan.suite}, ${plan.records} × ${plan.payloadBytes} B each; ` +

@@ -26,7 +26,13 @@ export interface ParamSetting {
 
 /** The parameters spec/hw declares, by spec names (generated: no YAML read at run time). */
 const PARAMETERS: Readonly<
-  Record<string, { readonly module: string; readonly params: Readonly<Record<string, { readonly name: string; readonly kind: ParamKind }>> }>
+  Record<
+    string,
+    {
+      readonly module: string;
+      readonly params: Readonly<Record<string, { readonly name: string; readonly kind: ParamKind }>>;
+    }
+  >
 > = architectureParameters;
 
 function lookup(path: string, option: string): { module: string; param: string; kind: ParamKind } {
@@ -36,7 +42,11 @@ function lookup(path: string, option: string): { module: string; param: string; 
     throw new ConfigError(option, `'${path}' is not module.parameter; modules: ${Object.keys(PARAMETERS).join(', ')}`);
   }
   const p = m.params[paramId];
-  if (p === undefined) throw new ConfigError(option, `${moduleId} has no parameter '${paramId}'; it has ${Object.keys(m.params).join(', ')}`);
+  if (p === undefined)
+    throw new ConfigError(
+      option,
+      `${moduleId} has no parameter '${paramId}'; it has ${Object.keys(m.params).join(', ')}`,
+    );
   return { module: m.module, param: p.name, kind: p.kind };
 }
 
@@ -68,7 +78,10 @@ export function parseSetting(arg: string, option = '--set'): ParamSetting {
 }
 
 /** Parses `--sweep module.param=v1,v2,…` into one setting per value (at least two). */
-export function parseSweep(arg: string, option = '--sweep'): { readonly path: string; readonly settings: readonly ParamSetting[] } {
+export function parseSweep(
+  arg: string,
+  option = '--sweep',
+): { readonly path: string; readonly settings: readonly ParamSetting[] } {
   const eq = arg.indexOf('=');
   if (eq <= 0) throw new ConfigError(option, `'${arg}' is not module.parameter=v1,v2,…`);
   const path = arg.slice(0, eq);

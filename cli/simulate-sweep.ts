@@ -18,7 +18,9 @@ import type { Engine } from '../hwmodel/timing/engine-file.js';
 import { powerAreaFigures, runPowerArea } from '../hwmodel/sizing/power-area.js';
 
 const fmt = (i: Interval, scale: number, digits: number): string =>
-  i.halfWidth > 0 ? `${(i.mean / scale).toFixed(digits)} ± ${(i.halfWidth / scale).toFixed(digits)}` : (i.mean / scale).toFixed(digits);
+  i.halfWidth > 0
+    ? `${(i.mean / scale).toFixed(digits)} ± ${(i.halfWidth / scale).toFixed(digits)}`
+    : (i.mean / scale).toFixed(digits);
 
 /**
  * The line under the table: what the ± figures are, or, when replications
@@ -32,7 +34,8 @@ export function sweepNote(rows: readonly SweepRow[], replications: number): stri
   const why =
     `nothing in the run's timing drew on the seed (it moves --rate arrivals and --loss and jitter draws; the connections' random bytes change no time), ` +
     'so there is no interval: the figures are exact for this workload. Add --rate or --loss for replications that differ, or run once.';
-  if (same.length === rows.length) return `The ${replications} replications gave identical reports, figure for figure: ${why}\n`;
+  if (same.length === rows.length)
+    return `The ${replications} replications gave identical reports, figure for figure: ${why}\n`;
   const marked = same.length === 0 ? '' : ` Rows marked * had identical replications, figure for figure: ${why}`;
   return `Intervals are 95% (Student t over the replications); ${bottleneck}${marked}\n`;
 }
@@ -67,7 +70,8 @@ export function sweepTable(parameter: string, rows: readonly SweepRow[]): string
     fmt(r.bottleneckUtilization, 0.01, 0) + '%',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 || i === 9 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === 0 || i === 9 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return `${[line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n')}\n`;
 }
 
@@ -127,9 +131,13 @@ export function figuresTable(parameter: string, rows: readonly SweepRow[]): stri
   const names = Object.keys(rows[0]?.figures ?? {});
   if (names.length === 0) return '';
   const head = [parameter, ...names];
-  const body = rows.map((r) => [r.label, ...names.map((n) => (r.figures[n] === undefined ? '' : fmt(r.figures[n], 1, n.startsWith('power') ? 3 : 0)))]);
+  const body = rows.map((r) => [
+    r.label,
+    ...names.map((n) => (r.figures[n] === undefined ? '' : fmt(r.figures[n], 1, n.startsWith('power') ? 3 : 0))),
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return `Power (W: power_w, the units' dynamic power in the steady window and their leakage, power_w_static) and area of the engine:\n${[line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n')}\n\n`;
 }
 
@@ -163,7 +171,9 @@ export function runSweepCommand(plan: RunPlan, profile: TimingProfile, engine?: 
   }
   process.stdout.write(`\n${sweepTable(parameter, rows)}\n${figuresTable(parameter, rows)}`);
   process.stdout.write(sweepNote(rows, plan.replications));
-  process.stdout.write(`${rows.length * plan.replications} runs in ${((performance.now() - t0) / 1000).toFixed(1)} s wall time\n`);
+  process.stdout.write(
+    `${rows.length * plan.replications} runs in ${((performance.now() - t0) / 1000).toFixed(1)} s wall time\n`,
+  );
   if (plan.csvFile !== undefined) {
     writeFileSync(resolve(plan.csvFile), sweepCsv(parameter, rows));
     process.stdout.write(`CSV written to ${resolve(plan.csvFile)}\n`);

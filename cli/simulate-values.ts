@@ -27,10 +27,12 @@ export const SUITE_SHORT_NAMES: Readonly<Record<string, SupportedCipherSuite>> =
 export function parseBandwidth(text: string, option = '--bandwidth'): number {
   const m = BANDWIDTH.exec(text);
   if (m === null) throw new ConfigError(option, `expected a rate like 1Gbps, 100Mbps or 10e9 (bit/s), got '${text}'`);
-  if (m[4]?.startsWith('B') === true) throw new ConfigError(option, `a rate in bits per second (1Gbps, bit/s), not bytes: got '${text}'`);
+  if (m[4]?.startsWith('B') === true)
+    throw new ConfigError(option, `a rate in bits per second (1Gbps, bit/s), not bytes: got '${text}'`);
   const value = Number(`${m[1] ?? ''}e${m[2] ?? '0'}`) * (PREFIX[(m[3] ?? '').toLowerCase()] ?? 1);
   const bits = Math.round(value);
-  if (!Number.isSafeInteger(bits) || bits < 1) throw new ConfigError(option, `must be at least 1 bit/s and at most ${Number.MAX_SAFE_INTEGER}, got '${text}'`);
+  if (!Number.isSafeInteger(bits) || bits < 1)
+    throw new ConfigError(option, `must be at least 1 bit/s and at most ${Number.MAX_SAFE_INTEGER}, got '${text}'`);
   return bits;
 }
 
@@ -51,7 +53,8 @@ export function parseProbability(text: string, option: string): number {
 /** A decimal integer in [min, max]. */
 export function parseInteger(text: string, option: string, min: number, max: number): number {
   const n = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new ConfigError(option, `must be an integer in ${min}..${max}, got '${text}'`);
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw new ConfigError(option, `must be an integer in ${min}..${max}, got '${text}'`);
   return n;
 }
 
@@ -68,7 +71,10 @@ export function parseSuite(text: string, option = '--suite'): SupportedCipherSui
   const full = (ALL_CIPHER_SUITES as readonly string[]).find((s) => s === key) as SupportedCipherSuite | undefined;
   const suite = full ?? SUITE_SHORT_NAMES[key.replace(/[-_]/g, '')];
   if (suite === undefined) {
-    throw new ConfigError(option, `unknown cipher suite '${text}' (known: ${[...ALL_CIPHER_SUITES, ...Object.keys(SUITE_SHORT_NAMES)].join(', ')})`);
+    throw new ConfigError(
+      option,
+      `unknown cipher suite '${text}' (known: ${[...ALL_CIPHER_SUITES, ...Object.keys(SUITE_SHORT_NAMES)].join(', ')})`,
+    );
   }
   return suite;
 }

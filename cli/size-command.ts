@@ -40,11 +40,16 @@ const FLAGS: Readonly<Record<string, string>> = {
 };
 
 const fmt = (i: Interval | undefined, scale: number, digits: number): string =>
-  i === undefined ? '-' : i.halfWidth > 0 ? `${(i.mean / scale).toFixed(digits)} ± ${(i.halfWidth / scale).toFixed(digits)}` : (i.mean / scale).toFixed(digits);
+  i === undefined
+    ? '-'
+    : i.halfWidth > 0
+      ? `${(i.mean / scale).toFixed(digits)} ± ${(i.halfWidth / scale).toFixed(digits)}`
+      : (i.mean / scale).toFixed(digits);
 
 export async function runSize(argv: readonly string[]): Promise<number> {
   // The workload search is the default; the protocol-level search (real DTLS connections at link rate) when asked for by its options.
-  if (!argv.some((a) => /^--(connections|records|clock-steps|max-candidates)(=|$)/.test(a))) return runSizeWorkload(argv);
+  if (!argv.some((a) => /^--(connections|records|clock-steps|max-candidates)(=|$)/.test(a)))
+    return runSizeWorkload(argv);
   let values;
   try {
     ({ values } = parseArgs({
@@ -97,30 +102,37 @@ export async function runSize(argv: readonly string[]): Promise<number> {
       ...(values.connections !== undefined ? { connections: num('--connections', values.connections) ?? 0 } : {}),
       ...(values.records !== undefined ? { records: num('--records', values.records) ?? 0 } : {}),
       ...(values.replications !== undefined ? { replications: num('--replications', values.replications) ?? 0 } : {}),
-      ...(values['max-candidates'] !== undefined ? { maxCandidates: num('--max-candidates', values['max-candidates']) ?? 0 } : {}),
+      ...(values['max-candidates'] !== undefined
+        ? { maxCandidates: num('--max-candidates', values['max-candidates']) ?? 0 }
+        : {}),
       ...(values['clock-steps'] !== undefined ? { clockSteps: num('--clock-steps', values['clock-steps']) ?? 0 } : {}),
       seed: num('--seed', values.seed) ?? 1,
-      ...(values.set !== undefined ? { device: hostParams(values.set.map((text) => parseSetting(text, '--set'))) } : {}),
+      ...(values.set !== undefined
+        ? { device: hostParams(values.set.map((text) => parseSetting(text, '--set'))) }
+        : {}),
     };
     const checked = checkTargets(targets);
     process.stdout.write(
       `dtls13 size: ${gbps} Gbit/s of ${targets.recordSize}-byte ${targets.suite.toUpperCase()} records and ${handshakes} ${targets.group} handshakes/s ` +
         `on engine ${profile} (spec/hw/engines/${profile}.yaml), the smallest by ${minimize}\n`,
     );
-    if (values.quiet !== true) process.stdout.write(boundsText({ bounds: lowerBounds(checked, engine), targets: checked }, engine));
+    if (values.quiet !== true)
+      process.stdout.write(boundsText({ bounds: lowerBounds(checked, engine), targets: checked }, engine));
     let header = false;
     result = size(targets, engine, {
       ...options,
       onCandidate: (c) => {
         if (values.quiet === true) return;
-        if (!header) process.stdout.write(`\nCandidates (each over its replications; ± is a 95% interval):\n${candidateHead()}\n`);
+        if (!header)
+          process.stdout.write(`\nCandidates (each over its replications; ± is a 95% interval):\n${candidateHead()}\n`);
         header = true;
         process.stdout.write(`${candidateLine(c)}\n`);
       },
     });
   } catch (e) {
     if (e instanceof ConfigError) {
-      const option = e.option === 'profile' || e.option.startsWith('engines/') ? '--profile' : (FLAGS[e.option] ?? e.option);
+      const option =
+        e.option === 'profile' || e.option.startsWith('engines/') ? '--profile' : (FLAGS[e.option] ?? e.option);
       throw new CliUsageError(`${option}: ${e.reason}`);
     }
     throw e;
@@ -168,7 +180,11 @@ export function boundsText(r: Pick<SizingResult, 'bounds' | 'targets'>, engine?:
       `= ${b.pipelineDepth}`,
       "Little's law (records/s × a record's least time in a slot) × 2, a power of two: slots cost no area here",
     ],
-    ['record_layer.rx_ring_depth', `= ${b.rxRingDepth}`, 'the spec default, doubled when the runs drop there; key_manager.key_slots = the connections'],
+    [
+      'record_layer.rx_ring_depth',
+      `= ${b.rxRingDepth}`,
+      'the spec default, doubled when the runs drop there; key_manager.key_slots = the connections',
+    ],
   ];
   const w0 = Math.max(...rows.map((x) => x[0]!.length));
   const w1 = Math.max(...rows.map((x) => x[1]!.length));
@@ -177,7 +193,10 @@ export function boundsText(r: Pick<SizingResult, 'bounds' | 'targets'>, engine?:
 
 /** The clocks tried: each one's bounds' area and what the search did there. */
 export function clocksText(r: Pick<SizingResult, 'clocks'>): string {
-  const lines = r.clocks.map((c) => `  ${mhzText(c.clockPeriod).padStart(9)}  lanes ≥ ${c.bounds.lanes}, pk lanes ≥ ${c.bounds.pkLanes}: ${c.outcome}`);
+  const lines = r.clocks.map(
+    (c) =>
+      `  ${mhzText(c.clockPeriod).padStart(9)}  lanes ≥ ${c.bounds.lanes}, pk lanes ≥ ${c.bounds.pkLanes}: ${c.outcome}`,
+  );
   return `Clocks (the smallest bounds first; lanes' area at the bounds):\n${lines.join('\n')}\n`;
 }
 

@@ -58,7 +58,10 @@ export function sloTable(v: SloVerdict, title: string): string {
 export function stepText(s: SearchStep): string {
   const head = `  [${knobsShort(s.knobs)}] area ${Math.round(s.area).toLocaleString('en-US')}: ${s.verdict.limiting.metric} ${iv(s.verdict.limiting.measured)}; ${s.action}`;
   if (s.proof === undefined) return head;
-  const g = s.proof.growths.map((x) => `${x.knob} ${x.from}→${x.to}: ${x.metric} ${(x.improvement.mean * 100).toFixed(1)}%${x.moved ? '' : ' (did not move)'}`);
+  const g = s.proof.growths.map(
+    (x) =>
+      `${x.knob} ${x.from}→${x.to}: ${x.metric} ${(x.improvement.mean * 100).toFixed(1)}%${x.moved ? '' : ' (did not move)'}`,
+  );
   return `${head}\n      grown one step each: ${g.join('; ')}`;
 }
 
@@ -70,7 +73,13 @@ export function workloadAnswerText(r: WorkloadSizing): string {
     out.push(`No configuration found: ${r.verdict}`);
   } else {
     out.push(`Answer: ${r.verdict}`, `  --set ${knobSettings(a.knobs).split(' ').join(' --set ')}`);
-    out.push('', sloTable(a.atMargin, `SLOs at the sizing load (× ${1 + r.slos.margin}, margin ${(r.slos.margin * 100).toFixed(0)}%)`));
+    out.push(
+      '',
+      sloTable(
+        a.atMargin,
+        `SLOs at the sizing load (× ${1 + r.slos.margin}, margin ${(r.slos.margin * 100).toFixed(0)}%)`,
+      ),
+    );
     out.push(sloTable(a.atTarget, 'SLOs at the target load'));
     out.push(`Delivered at the target load: ${a.deliveredGbps.toFixed(2)} Gbit/s (both directions, the steady window)`);
     if (a.burst !== undefined) {
@@ -111,7 +120,10 @@ export function workloadAnswerText(r: WorkloadSizing): string {
     }
   }
   if (r.sensitivity.length > 0) {
-    out.push('', 'Sensitivity at the answer under the sizing load (each row: one knob a step down | up, or one cost × 0.8 | × 1.2):');
+    out.push(
+      '',
+      'Sensitivity at the answer under the sizing load (each row: one knob a step down | up, or one cost × 0.8 | × 1.2):',
+    );
     out.push(
       `  ${'what'.padEnd(16)} ${'low'.padEnd(10)} ${'p99 µs'.padStart(9)} ${'drops'.padStart(9)} met   ${'high'.padEnd(10)} ${'p99 µs'.padStart(9)} ${'drops'.padStart(9)} met   swing`,
     );
@@ -170,11 +182,47 @@ export function workloadCsv(r: WorkloadSizing): string {
       ['slo_target_load', a.atTarget],
     ] as const)
       for (const x of v.rows)
-        rows.push([section, x.metric, x.limit, x.measured.mean, x.measured.halfWidth, x.bound, x.met, '', '', '', '', '', '', '', '', '']);
-    for (const l of a.cost.lines) rows.push(['cost', l.part, l.count, l.perUnit, 0, l.area, l.basis, '', '', '', '', '', '', '', '', '']);
+        rows.push([
+          section,
+          x.metric,
+          x.limit,
+          x.measured.mean,
+          x.measured.halfWidth,
+          x.bound,
+          x.met,
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+        ]);
+    for (const l of a.cost.lines)
+      rows.push(['cost', l.part, l.count, l.perUnit, 0, l.area, l.basis, '', '', '', '', '', '', '', '', '']);
     for (const i of a.wholeDevice?.items ?? [])
-      rows.push(['device', i.part, i.count, i.dynamicW + i.staticW, '', i.areaKGE, i.basis, '', '', '', '', '', '', '', '', '']);
-    for (const k of KNOBS) rows.push(['knob', KNOB_SPEC_NAMES[k], a.knobs[k], '', '', '', '', '', '', '', '', '', '', '', '', '']);
+      rows.push([
+        'device',
+        i.part,
+        i.count,
+        i.dynamicW + i.staticW,
+        '',
+        i.areaKGE,
+        i.basis,
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+      ]);
+    for (const k of KNOBS)
+      rows.push(['knob', KNOB_SPEC_NAMES[k], a.knobs[k], '', '', '', '', '', '', '', '', '', '', '', '', '']);
   }
   for (const s of r.sensitivity)
     rows.push([

@@ -12,7 +12,13 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../runtime/config-error.js';
 import { checkTargets } from '../hwmodel/sizing/targets.js';
 import { checkSlos, parseMargin, type Slos } from '../hwmodel/sizing/workload/slo.js';
-import { checkTraffic, parseMix, scaleTraffic, type HandshakeKind, type Traffic } from '../hwmodel/sizing/workload/traffic.js';
+import {
+  checkTraffic,
+  parseMix,
+  scaleTraffic,
+  type HandshakeKind,
+  type Traffic,
+} from '../hwmodel/sizing/workload/traffic.js';
 import { deviceCosts } from '../hwmodel/sizing/workload/device.js';
 import { workloadBounds } from '../hwmodel/sizing/workload/workload-bounds.js';
 import { sizeWorkload, type WorkloadSizing } from '../hwmodel/sizing/workload/workload-search.js';
@@ -100,21 +106,33 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
     throw new CliUsageError('--gbps is required (the data rate each way, Gbit/s; or --open-gbps and --seal-gbps)');
   if (handshakes === undefined) throw new CliUsageError('--handshakes is required (new sessions a second)');
   const profile = values.profile ?? 'asic';
-  const outputs = { json: values.json === undefined ? undefined : resolve(values.json), csv: values.csv === undefined ? undefined : resolve(values.csv) };
+  const outputs = {
+    json: values.json === undefined ? undefined : resolve(values.json),
+    csv: values.csv === undefined ? undefined : resolve(values.csv),
+  };
   if (outputs.json !== undefined) openOutput('--json', outputs.json);
   if (outputs.csv !== undefined) openOutput('--csv', outputs.csv);
   let result: WorkloadSizing;
   try {
     if (values.set !== undefined) {
       for (const text of values.set) parseSetting(text, '--set');
-      throw new CliUsageError('--set: applies to the protocol-level search (with --connections or --records); the workload search sizes the knobs itself');
+      throw new CliUsageError(
+        '--set: applies to the protocol-level search (with --connections or --records); the workload search sizes the knobs itself',
+      );
     }
     const engine = loadEngine(/^[a-z0-9][a-z0-9-]*$/.test(profile) ? profile : 'invalid name');
     const recordSize = num('--record-size', values['record-size']);
-    const mix = values.mix !== undefined ? parseMix(values.mix) : recordSize !== undefined ? recordMix(recordSize) : parseMix('imix');
+    const mix =
+      values.mix !== undefined
+        ? parseMix(values.mix)
+        : recordSize !== undefined
+          ? recordMix(recordSize)
+          : parseMix('imix');
     const minimize = values.minimize ?? 'area';
     const targets = checkTargets({
-      gbps: gbps ?? Math.max(num('--open-gbps', values['open-gbps']) ?? 0, num('--seal-gbps', values['seal-gbps']) ?? 0, 1e-9),
+      gbps:
+        gbps ??
+        Math.max(num('--open-gbps', values['open-gbps']) ?? 0, num('--seal-gbps', values['seal-gbps']) ?? 0, 1e-9),
       recordSize: Math.max(...mix.map((m) => m.bytes)),
       handshakesPerSecond: Math.max(handshakes, 1e-9),
       group: values.group ?? 'P-256',
@@ -122,7 +140,8 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
       profile,
       minimize: minimize as 'area' | 'power',
     });
-    if (minimize !== 'area') throw new ConfigError('minimize', 'the workload search minimizes area (power is reported at the target load)');
+    if (minimize !== 'area')
+      throw new ConfigError('minimize', 'the workload search minimizes area (power is reported at the target load)');
     const [burstFactor, burstUs] = (values.burst ?? '1').split(':').map((x) => num('--burst', x));
     const sessions = num('--sessions', values.sessions) ?? 1000;
     const traffic = checkTraffic({
@@ -148,7 +167,9 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
       margin: parseMargin(values.margin ?? '20%'),
     });
     const run = {
-      ...(values.replications !== undefined ? { replications: whole('--replications', num('--replications', values.replications), 1, 30) } : {}),
+      ...(values.replications !== undefined
+        ? { replications: whole('--replications', num('--replications', values.replications), 1, 30) }
+        : {}),
       ...(values.seed !== undefined ? { seed: num('--seed', values.seed) ?? 1 } : {}),
       ...(values.window !== undefined ? { windowUs: positive('--window', num('--window', values.window)) } : {}),
       ...(values.warmup !== undefined ? { warmupUs: positive('--warmup', num('--warmup', values.warmup)) } : {}),
@@ -162,7 +183,9 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
     }
     result = sizeWorkload(targets, traffic, slos, engine, {
       run,
-      ...(values['max-steps'] !== undefined ? { maxSteps: whole('--max-steps', num('--max-steps', values['max-steps']), 1, 200) } : {}),
+      ...(values['max-steps'] !== undefined
+        ? { maxSteps: whole('--max-steps', num('--max-steps', values['max-steps']), 1, 200) }
+        : {}),
       sensitivity: values['no-sensitivity'] !== true,
       onStep: (s) => {
         if (values.quiet !== true) process.stdout.write(`${stepText(s)}\n`);
@@ -170,7 +193,8 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
     });
   } catch (e) {
     if (e instanceof ConfigError) {
-      const option = e.option === 'profile' || e.option.startsWith('engines/') ? '--profile' : (FLAGS[e.option] ?? e.option);
+      const option =
+        e.option === 'profile' || e.option.startsWith('engines/') ? '--profile' : (FLAGS[e.option] ?? e.option);
       throw new CliUsageError(
         `${option === '--mix' && values.mix === undefined && values['record-size'] !== undefined ? '--record-size' : option}: ${e.reason}`,
       );
@@ -179,7 +203,10 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
   }
   process.stdout.write(`\n${workloadAnswerText(result)}`);
   if (outputs.json !== undefined) {
-    writeFileSync(outputs.json, `${JSON.stringify({ format: 'dtls13-size-workload', version: 1, ...result }, jsonSafe, 2)}\n`);
+    writeFileSync(
+      outputs.json,
+      `${JSON.stringify({ format: 'dtls13-size-workload', version: 1, ...result }, jsonSafe, 2)}\n`,
+    );
     process.stdout.write(`JSON written to ${outputs.json}\n`);
   }
   if (outputs.csv !== undefined) {
@@ -200,11 +227,13 @@ function jsonSafe(_key: string, v: unknown): unknown {
 }
 
 function whole(flag: string, v: number | undefined, min: number, max: number): number {
-  if (v === undefined || !Number.isInteger(v) || v < min || v > max) throw new CliUsageError(`${flag}: must be a whole number from ${min} to ${max}`);
+  if (v === undefined || !Number.isInteger(v) || v < min || v > max)
+    throw new CliUsageError(`${flag}: must be a whole number from ${min} to ${max}`);
   return v;
 }
 
 function positive(flag: string, v: number | undefined): number {
-  if (v === undefined || !(v > 0 && v <= 1e6)) throw new CliUsageError(`${flag}: must be a number of µs above 0 and at most 1000000`);
+  if (v === undefined || !(v > 0 && v <= 1e6))
+    throw new CliUsageError(`${flag}: must be a number of µs above 0 and at most 1000000`);
   return v;
 }

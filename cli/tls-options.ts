@@ -16,7 +16,14 @@ import { stringValue, type OptionValues } from './option-table.js';
 import { inspectorModule } from './optional-packages.js';
 import { CliUsageError } from './usage-error.js';
 
-export const GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1', 'x25519mlkem768'];
+export const GROUPS: readonly KeyExchangeGroup[] = [
+  'x25519',
+  'x448',
+  'secp256r1',
+  'secp384r1',
+  'secp521r1',
+  'x25519mlkem768',
+];
 
 /** Short names for the suites, as `simulate --suite` takes them too. */
 export const SUITE_SHORT_NAMES: Readonly<Record<string, SupportedCipherSuite>> = {
@@ -40,7 +47,9 @@ function list(option: string, value: string): string[] {
 export function suiteList(option: string, value: string | undefined): SupportedCipherSuite[] | undefined {
   if (value === undefined) return undefined;
   return list(option, value).map((n) => {
-    const suite = (ALL_CIPHER_SUITES as readonly string[]).includes(n) ? (n as SupportedCipherSuite) : SUITE_SHORT_NAMES[n.replace(/[-_]/g, '')];
+    const suite = (ALL_CIPHER_SUITES as readonly string[]).includes(n)
+      ? (n as SupportedCipherSuite)
+      : SUITE_SHORT_NAMES[n.replace(/[-_]/g, '')];
     if (suite === undefined)
       throw new CliUsageError(
         `${option}: unknown name '${n}' (DTLS 1.3: ${[...ALL_CIPHER_SUITES, ...Object.keys(SUITE_SHORT_NAMES)].join(', ')}; ` +
@@ -116,10 +125,16 @@ export async function diagnostics(
   if (port !== undefined) {
     const { startInspector } = await inspectorModule();
     inspector = await startInspector(port);
-    say(`inspector: open ${inspector.url} in a browser to watch the handshake charts live (works offline; the Stately inspector is at /stately)\n`);
+    say(
+      `inspector: open ${inspector.url} in a browser to watch the handshake charts live (works offline; the Stately inspector is at /stately)\n`,
+    );
   }
   return {
-    options: { ...(keyLog ? { keyLog } : {}), ...(trace ? { onDatagram: trace.onDatagram } : {}), ...(inspector ? { inspect: inspector.inspect } : {}) },
+    options: {
+      ...(keyLog ? { keyLog } : {}),
+      ...(trace ? { onDatagram: trace.onDatagram } : {}),
+      ...(inspector ? { inspect: inspector.inspect } : {}),
+    },
     inspector,
   };
 }

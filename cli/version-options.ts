@@ -30,7 +30,9 @@ export function versionOptions(v: OptionValues): { minVersion?: DtlsVersionName;
     throw new CliUsageError('-dtls1_2 and -dtls1_3 each name the one version to use: give one (or neither, for both)');
   if (only !== undefined) {
     if (min !== undefined || max !== undefined)
-      throw new CliUsageError(`-${only === 'DTLSv1.2' ? 'dtls1_2' : 'dtls1_3'} sets both ends of the range: leave out --min-version and --max-version`);
+      throw new CliUsageError(
+        `-${only === 'DTLSv1.2' ? 'dtls1_2' : 'dtls1_3'} sets both ends of the range: leave out --min-version and --max-version`,
+      );
     min = only;
     max = only;
   }
@@ -39,7 +41,10 @@ export function versionOptions(v: OptionValues): { minVersion?: DtlsVersionName;
 }
 
 /** The DTLS 1.2 names in a `--cipher` list (OpenSSL's, ECDHE-ECDSA-AES128-GCM-SHA256, or IANA's), as OpenSSL names; the rest stay for the 1.3 list. */
-export function splitCipherList(value: string | undefined): { readonly rest: string | undefined; readonly names12: readonly string[] } {
+export function splitCipherList(value: string | undefined): {
+  readonly rest: string | undefined;
+  readonly names12: readonly string[];
+} {
   if (value === undefined) return { rest: undefined, names12: [] };
   const rest: string[] = [];
   const names12: string[] = [];

@@ -10,7 +10,13 @@ import type { SpecIR } from './ir/model.js';
 import type { ChartIR } from './charts/model.js';
 
 /** Output directories owned by the generator: every file in them is generated. */
-export const OUTPUT_DIRS = ['generated/wire', 'generated/oracle', 'generated/charts', 'generated/tlm', 'generated/systemc'] as const;
+export const OUTPUT_DIRS = [
+  'generated/wire',
+  'generated/oracle',
+  'generated/charts',
+  'generated/tlm',
+  'generated/systemc',
+] as const;
 
 export interface GenerateResult {
   /** Path (relative to the root) → content, for every generated file. */

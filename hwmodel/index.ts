@@ -13,7 +13,13 @@
  *   profile, crypto cost and link models), `trace` (VCD, activity, report),
  *   `calibrate` (this machine's costs into a profile, and its validation).
  */
-export { simulate, type ConnectionTranscript, type SimulationOptions, type SimulationProgressState, type SimulationResult } from './model/simulate.js';
+export {
+  simulate,
+  type ConnectionTranscript,
+  type SimulationOptions,
+  type SimulationProgressState,
+  type SimulationResult,
+} from './model/simulate.js';
 export { runSweep, type Interval, type SweepPoint, type SweepRow } from './model/sweep.js';
 export { makeSimIdentity, type SimIdentity, type SimIdentityOptions } from './model/identity.js';
 export type { KeyPairKind } from '../runtime/pki/key-pair.js';

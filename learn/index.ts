@@ -14,10 +14,30 @@ export { CLOSED, type InputSymbol, type OutputSymbol, type SulSession, type Syst
 export * as symbols from './symbols.js';
 export { learn, LearnError, type LearnOptions, type LearnResult } from './learner/learn.js';
 export type { Nondeterminism } from './learner/query-runner.js';
-export { learnReport, modelFromReport, reportTransitions, type LearnReport, type ReportTransition } from './learner/report.js';
+export {
+  learnReport,
+  modelFromReport,
+  reportTransitions,
+  type LearnReport,
+  type ReportTransition,
+} from './learner/report.js';
 export { modelToDot, type DotOptions } from './learner/dot.js';
 export { modelToXState, type LearnedMachineConfig, type LearnedTransitionConfig } from './learner/xstate.js';
 export { diffModels, type ModelDifference } from './learner/diff.js';
-export { applicableBugPatterns, findBugPatterns, type BugPatternContext, type BugPatternFinding, type BugPatternId } from './learner/bug-patterns.js';
+export {
+  applicableBugPatterns,
+  findBugPatterns,
+  type BugPatternContext,
+  type BugPatternFinding,
+  type BugPatternId,
+} from './learner/bug-patterns.js';
 export { machineSul, type MachineSulCounters, type MachineSulOptions } from './learner/machine-sul.js';
-export { checkMachine, distinguishingWord, minimize, run, stateAfter, MealyMachineError, type MealyMachine } from './learner/mealy.js';
+export {
+  checkMachine,
+  distinguishingWord,
+  minimize,
+  run,
+  stateAfter,
+  MealyMachineError,
+  type MealyMachine,
+} from './learner/mealy.js';

@@ -177,7 +177,9 @@ export const INPUTS_12_CLIENT: readonly InputSymbol[] = [
  * oracle tries first (with every one-symbol extension of their prefixes), because random tests rarely send a long
  * handshake in exactly the right order (the 1.2 ClientKeyExchange, ChangeCipherSpec, Finished).
  */
-export const NORMAL_HANDSHAKES: Readonly<Record<'1.2' | '1.3', Readonly<Record<'server' | 'client', readonly (readonly InputSymbol[])[]>>>> = {
+export const NORMAL_HANDSHAKES: Readonly<
+  Record<'1.2' | '1.3', Readonly<Record<'server' | 'client', readonly (readonly InputSymbol[])[]>>>
+> = {
   '1.3': {
     server: [
       [CLIENT_HELLO, CLIENT_HELLO_WITH_COOKIE, FINISHED, APPLICATION_DATA],
@@ -187,7 +189,15 @@ export const NORMAL_HANDSHAKES: Readonly<Record<'1.2' | '1.3', Readonly<Record<'
       [CLIENT_HELLO, CERTIFICATE, CERTIFICATE_VERIFY, FINISHED, APPLICATION_DATA],
     ],
     client: [
-      [HELLO_RETRY_REQUEST, SERVER_HELLO, ENCRYPTED_EXTENSIONS, CERTIFICATE, CERTIFICATE_VERIFY, FINISHED, APPLICATION_DATA],
+      [
+        HELLO_RETRY_REQUEST,
+        SERVER_HELLO,
+        ENCRYPTED_EXTENSIONS,
+        CERTIFICATE,
+        CERTIFICATE_VERIFY,
+        FINISHED,
+        APPLICATION_DATA,
+      ],
       [SERVER_HELLO, ENCRYPTED_EXTENSIONS, CERTIFICATE, CERTIFICATE_VERIFY, FINISHED, APPLICATION_DATA],
     ],
   },
@@ -195,16 +205,46 @@ export const NORMAL_HANDSHAKES: Readonly<Record<'1.2' | '1.3', Readonly<Record<'
     server: [
       [CLIENT_HELLO, CLIENT_HELLO_WITH_COOKIE, CLIENT_KEY_EXCHANGE, CHANGE_CIPHER_SPEC, FINISHED, APPLICATION_DATA],
       [CLIENT_HELLO, CLIENT_KEY_EXCHANGE, CHANGE_CIPHER_SPEC, FINISHED, APPLICATION_DATA],
-      [CLIENT_HELLO, CLIENT_HELLO_WITH_COOKIE, CERTIFICATE, CLIENT_KEY_EXCHANGE, CERTIFICATE_VERIFY, CHANGE_CIPHER_SPEC, FINISHED, APPLICATION_DATA],
+      [
+        CLIENT_HELLO,
+        CLIENT_HELLO_WITH_COOKIE,
+        CERTIFICATE,
+        CLIENT_KEY_EXCHANGE,
+        CERTIFICATE_VERIFY,
+        CHANGE_CIPHER_SPEC,
+        FINISHED,
+        APPLICATION_DATA,
+      ],
     ],
     client: [
-      [HELLO_VERIFY_REQUEST, SERVER_HELLO, CERTIFICATE, SERVER_KEY_EXCHANGE, SERVER_HELLO_DONE, CHANGE_CIPHER_SPEC, FINISHED, APPLICATION_DATA],
-      [SERVER_HELLO, CERTIFICATE, SERVER_KEY_EXCHANGE, SERVER_HELLO_DONE, CHANGE_CIPHER_SPEC, FINISHED, APPLICATION_DATA],
+      [
+        HELLO_VERIFY_REQUEST,
+        SERVER_HELLO,
+        CERTIFICATE,
+        SERVER_KEY_EXCHANGE,
+        SERVER_HELLO_DONE,
+        CHANGE_CIPHER_SPEC,
+        FINISHED,
+        APPLICATION_DATA,
+      ],
+      [
+        SERVER_HELLO,
+        CERTIFICATE,
+        SERVER_KEY_EXCHANGE,
+        SERVER_HELLO_DONE,
+        CHANGE_CIPHER_SPEC,
+        FINISHED,
+        APPLICATION_DATA,
+      ],
     ],
   },
 };
 
 /** The normal handshakes of a version and role that use only these inputs (none for an alphabet of other names). */
-export function normalHandshakes(version: '1.2' | '1.3', role: 'server' | 'client', inputs: readonly InputSymbol[]): InputSymbol[][] {
+export function normalHandshakes(
+  version: '1.2' | '1.3',
+  role: 'server' | 'client',
+  inputs: readonly InputSymbol[],
+): InputSymbol[][] {
   return NORMAL_HANDSHAKES[version][role].filter((w) => w.every((i) => inputs.includes(i))).map((w) => [...w]);
 }

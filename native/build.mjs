@@ -25,8 +25,21 @@ function skipped(reason) {
 function nodeGyp() {
   const candidates = [];
   if (process.env.npm_config_node_gyp) candidates.push(process.env.npm_config_node_gyp);
-  if (process.env.npm_execpath) candidates.push(join(dirname(process.env.npm_execpath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
-  candidates.push(join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+  if (process.env.npm_execpath)
+    candidates.push(join(dirname(process.env.npm_execpath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+  candidates.push(
+    join(
+      dirname(process.execPath),
+      '..',
+      'lib',
+      'node_modules',
+      'npm',
+      'node_modules',
+      'node-gyp',
+      'bin',
+      'node-gyp.js',
+    ),
+  );
   return candidates.find((c) => existsSync(c));
 }
 
@@ -41,7 +54,9 @@ function onPath(names) {
 function missingTools() {
   const compiler = process.env.CC ? process.env.CC.split(' ')[0] : undefined;
   const missing = [];
-  if (compiler ? !existsSync(compiler) && onPath([compiler]) === undefined : onPath(['cc', 'gcc', 'clang']) === undefined) {
+  if (
+    compiler ? !existsSync(compiler) && onPath([compiler]) === undefined : onPath(['cc', 'gcc', 'clang']) === undefined
+  ) {
     missing.push(compiler ? `C compiler CC=${compiler}` : 'C compiler (cc, gcc or clang)');
   }
   const cxx = process.env.CXX ? process.env.CXX.split(' ')[0] : undefined;
@@ -49,7 +64,8 @@ function missingTools() {
     missing.push(cxx ? `C++ compiler CXX=${cxx}` : 'C++ compiler (c++, g++ or clang++)');
   }
   if (onPath(['make', 'gmake']) === undefined) missing.push('make');
-  if (!process.env.npm_config_python && !process.env.PYTHON && onPath(['python3', 'python']) === undefined) missing.push('Python 3');
+  if (!process.env.npm_config_python && !process.env.PYTHON && onPath(['python3', 'python']) === undefined)
+    missing.push('Python 3');
   return missing.length === 0 ? undefined : `no ${missing.join(', no ')} on PATH`;
 }
 
@@ -61,9 +77,11 @@ function missingTools() {
  */
 function prune() {
   const build = join(here, 'build');
-  for (const name of readdirSync(build)) if (name !== 'Release') rmSync(join(build, name), { recursive: true, force: true });
+  for (const name of readdirSync(build))
+    if (name !== 'Release') rmSync(join(build, name), { recursive: true, force: true });
   const release = join(build, 'Release');
-  for (const name of readdirSync(release)) if (name !== 'dtls13_native.node') rmSync(join(release, name), { recursive: true, force: true });
+  for (const name of readdirSync(release))
+    if (name !== 'dtls13_native.node') rmSync(join(release, name), { recursive: true, force: true });
 }
 
 function main() {
@@ -78,7 +96,8 @@ function main() {
   const args = [gyp, 'rebuild'];
   // Outside npm (which passes its nodedir setting on), build against the running Node's own headers when it ships them.
   const prefix = join(dirname(process.execPath), '..');
-  if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node_api.h'))) args.push(`--nodedir=${prefix}`);
+  if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node_api.h')))
+    args.push(`--nodedir=${prefix}`);
   // node-gyp's own log is long: shown only when the build fails, its end, above the reason.
   const run = spawnSync(process.execPath, args, { cwd: here, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (run.status === 0) {

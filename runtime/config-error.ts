@@ -6,7 +6,8 @@
 export type ConfigErrorCode = 'ERR_INVALID_ARG_TYPE' | 'ERR_OUT_OF_RANGE' | 'ERR_INVALID_ARG_VALUE';
 
 /** A reason that says the value has the wrong type ("must be a boolean, got string", "must be a function ..."). */
-const WRONG_TYPE = /^must be (?:a|an) (?:boolean|string|number|function|object|array|Buffer|Uint8Array|bigint)\b(?! in )/;
+const WRONG_TYPE =
+  /^must be (?:a|an) (?:boolean|string|number|function|object|array|Buffer|Uint8Array|bigint)\b(?! in )/;
 
 /**
  * A bad option from the caller, thrown synchronously where the option is
@@ -43,7 +44,12 @@ export class ConfigError extends Error {
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
     const v = value as { option?: unknown; reason?: unknown };
-    return value instanceof Error && value.name === 'ConfigError' && typeof v.option === 'string' && typeof v.reason === 'string';
+    return (
+      value instanceof Error &&
+      value.name === 'ConfigError' &&
+      typeof v.option === 'string' &&
+      typeof v.reason === 'string'
+    );
   }
 }
 
@@ -55,8 +61,10 @@ export class ConfigError extends Error {
 export function described(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (typeof value === 'function') return `function ${value.name}`;
-  if (typeof value === 'object') return `an instance of ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'Object'}`;
-  const shown = typeof value === 'string' ? `'${value.length > 25 ? `${value.slice(0, 25)}...` : value}'` : String(value);
+  if (typeof value === 'object')
+    return `an instance of ${(value as { constructor?: { name?: string } }).constructor?.name ?? 'Object'}`;
+  const shown =
+    typeof value === 'string' ? `'${value.length > 25 ? `${value.slice(0, 25)}...` : value}'` : String(value);
   return `type ${typeof value} (${shown})`;
 }
 
@@ -66,7 +74,12 @@ export function described(value: unknown): string {
  * all, ERR_OUT_OF_RANGE when it is one outside the range (or not an integer).
  */
 export function integerOption(option: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number') throw new ConfigError(option, `must be an integer in ${min}..${max}, got ${described(value)}`, 'ERR_INVALID_ARG_TYPE');
+  if (typeof value !== 'number')
+    throw new ConfigError(
+      option,
+      `must be an integer in ${min}..${max}, got ${described(value)}`,
+      'ERR_INVALID_ARG_TYPE',
+    );
   if (!Number.isInteger(value) || value < min || value > max)
     throw new ConfigError(option, `must be an integer in ${min}..${max}, got ${String(value)}`, 'ERR_OUT_OF_RANGE'); // a number: as Node's ERR_OUT_OF_RANGE, no type
   return value;

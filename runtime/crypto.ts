@@ -21,13 +21,31 @@ export {
   type RecordProtection,
   type SignatureAlgorithm,
 } from './crypto/provider.js';
-export { ALL_CIPHER_SUITES, CIPHER_SUITES, type CipherSuiteParams, type SupportedCipherSuite } from './crypto/suites.js';
-export { DEFAULT_PREFERENCE, defaultProvider, getProvider, providerNames, registerProvider, selectProvider } from './crypto/registry.js';
+export {
+  ALL_CIPHER_SUITES,
+  CIPHER_SUITES,
+  type CipherSuiteParams,
+  type SupportedCipherSuite,
+} from './crypto/suites.js';
+export {
+  DEFAULT_PREFERENCE,
+  defaultProvider,
+  getProvider,
+  providerNames,
+  registerProvider,
+  selectProvider,
+} from './crypto/registry.js';
 export { nodeProvider } from './crypto/node/index.js';
 export { nativeProvider, nativeUnavailableReason } from './crypto/native/index.js';
 export { nobleProvider } from './crypto/noble/index.js';
 
-export { createCertificate, generateKeyPair, type CertificateOptions, type CreatedCertificate, type KeyPairKind } from './pki/certificate-builder.js';
+export {
+  createCertificate,
+  generateKeyPair,
+  type CertificateOptions,
+  type CreatedCertificate,
+  type KeyPairKind,
+} from './pki/certificate-builder.js';
 export {
   createChainVerifier,
   parsePemCertificates,
@@ -39,7 +57,11 @@ export {
   type VerifyChainOptions,
 } from './pki/verify-chain.js';
 export { certificateToPem, privateKeyToPem } from './pki/pem.js';
-export { createThrowawayIdentity, type ThrowawayIdentity, type ThrowawayIdentityOptions } from './pki/throwaway-identity.js';
+export {
+  createThrowawayIdentity,
+  type ThrowawayIdentity,
+  type ThrowawayIdentityOptions,
+} from './pki/throwaway-identity.js';
 export {
   resolveCredentials,
   SecureContext,

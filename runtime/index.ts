@@ -21,13 +21,24 @@ export {
   type ListenOptionsFor,
   type SessionHandler,
 } from './node/dtls/listener.js';
-export { DtlsSession, type MessageHandler, type SendData, type SessionAddress, type SessionCloseReason, type SessionOpened } from './node/dtls/session.js';
+export {
+  DtlsSession,
+  type MessageHandler,
+  type SendData,
+  type SessionAddress,
+  type SessionCloseReason,
+  type SessionOpened,
+} from './node/dtls/session.js';
 export type { DtlsSessionStats } from './node/dtls/session-stats.js';
 export { createSecureContext, type DtlsSecureContextOptions } from './node/dtls/secure-context.js';
 export type { SecureContext, CredentialInput, SecureContextOptions } from './pki/secure-context.js';
 export type { FingerprintHash } from './pki/fingerprint.js';
 export type { ConnectOptions as DtlsConnectOptions, ListenOptions as DtlsListenOptions } from './node/dtls/options.js';
-export type { WorkerListenOptions as DtlsWorkerListenOptions, DtlsWorkerListener, DtlsWorkerListenerStats } from './node/dtls/workers/worker-listener.js';
+export type {
+  WorkerListenOptions as DtlsWorkerListenOptions,
+  DtlsWorkerListener,
+  DtlsWorkerListenerStats,
+} from './node/dtls/workers/worker-listener.js';
 export type { FleetOptions as DtlsFleetOptions } from './node/dtls/workers/fleet-options.js';
 export { DatagramTransport, type DatagramSend, type TransportAddress } from './node/dtls/transport.js';
 export { warmUp } from './node/dtls/warm-up.js';
@@ -61,5 +72,9 @@ export { MemoryAntiReplay, type AntiReplayStore, type SyncAntiReplay } from './s
 export { RedisAntiReplay, type RedisAntiReplayClient, type RedisSetClient } from './session/redis-anti-replay.js';
 
 // Credentials for tests and first runs.
-export { createThrowawayIdentity, type ThrowawayIdentity, type ThrowawayIdentityOptions } from './pki/throwaway-identity.js';
+export {
+  createThrowawayIdentity,
+  type ThrowawayIdentity,
+  type ThrowawayIdentityOptions,
+} from './pki/throwaway-identity.js';
 export { certificateToPem, privateKeyToPem } from './pki/pem.js';

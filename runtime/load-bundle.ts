@@ -71,7 +71,10 @@ const HEADER = MAGIC.length + 32;
 const sha256 = (data: Uint8Array): Buffer => createHash('sha256').update(data).digest();
 
 /** The user's cache directory for code caches (see the file's comment): where a cache goes when nothing names another. */
-export function userCodeCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function userCodeCacheDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   const home = env['HOME'] ?? env['USERPROFILE'] ?? homedir();
   const root =
     platform === 'win32'
@@ -91,12 +94,16 @@ export function userCodeCacheDir(env: NodeJS.ProcessEnv = process.env, platform:
 export function codeCacheFile(file: string, bundleHash: string, options: LoadBundleOptions): string | undefined {
   const setting = options.setting === undefined ? process.env['DTLS13_COMPILE_CACHE'] : options.setting;
   if (setting !== undefined && OFF.includes(setting.toLowerCase())) return undefined;
-  const dir = setting === undefined || setting === '' ? (options.defaultCacheDir ?? userCodeCacheDir()) : resolve(setting);
+  const dir =
+    setting === undefined || setting === '' ? (options.defaultCacheDir ?? userCodeCacheDir()) : resolve(setting);
   const base = basename(file).replace(/\.c?js$/, '');
   // V8 refuses a cache made under other flags: one file per set of them, so processes run with different flags do not overwrite each other's.
   const flags = [...process.execArgv, process.env['NODE_OPTIONS'] ?? ''].join(' ').trim();
   const flagKey = flags === '' ? '' : `-flags-${sha256(Buffer.from(flags)).toString('hex').slice(0, 8)}`;
-  return join(dir, `${base}-${bundleHash.slice(0, 16)}-node${process.versions.node}-v8-${process.versions.v8}-${process.arch}${flagKey}.cache`);
+  return join(
+    dir,
+    `${base}-${bundleHash.slice(0, 16)}-node${process.versions.node}-v8-${process.versions.v8}-${process.arch}${flagKey}.cache`,
+  );
 }
 
 /**
@@ -148,17 +155,32 @@ export function loadBundle(file: string, options: LoadBundleOptions = {}): Loade
   const read = cacheFile === undefined ? 'absent' : readCache(cacheFile);
   const cachedData = typeof read === 'string' ? undefined : read;
   // Node's own module wrapper, on the first line so line numbers in stack traces stay the file's.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${bytes.toString('utf8')}\n})`, {
-    filename: file,
-    ...(cachedData ? { cachedData } : {}),
-  });
+  const script = new Script(
+    `(function (exports, require, module, __filename, __dirname) { ${bytes.toString('utf8')}\n})`,
+    {
+      filename: file,
+      ...(cachedData ? { cachedData } : {}),
+    },
+  );
   const outcome: CodeCacheOutcome =
-    cacheFile === undefined ? 'off' : read === 'absent' ? 'missing' : read === 'corrupt' || script.cachedDataRejected === true ? 'rejected' : 'accepted';
+    cacheFile === undefined
+      ? 'off'
+      : read === 'absent'
+        ? 'missing'
+        : read === 'corrupt' || script.cachedDataRejected === true
+          ? 'rejected'
+          : 'accepted';
   const save = (): boolean => cacheFile !== undefined && writeCache(script, cacheFile);
   // The process that had no usable cache leaves one: at exit, when the most has been compiled.
   if (cacheFile !== undefined && outcome !== 'accepted' && isMainThread) process.once('exit', save);
   const module = { exports: {} as Record<string, unknown> };
-  const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
+  const run = script.runInThisContext() as (
+    exports: unknown,
+    require: NodeJS.Require,
+    module: unknown,
+    filename: string,
+    dirname: string,
+  ) => void;
   run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
   return { exports: module.exports, outcome, cacheFile, save };
 }

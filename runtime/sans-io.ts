@@ -7,13 +7,28 @@
  * record layer, the TLS 1.3 key schedule with DTLS labels, the stateless
  * cookie responder, resumption tickets and PSKs, and the charts' types.
  */
-export { DtlsConnection, ConnectionStateError, type ConnectionOptions, type ConnectionStats, type DtlsOptions } from './dtls/connection.js';
+export {
+  DtlsConnection,
+  ConnectionStateError,
+  type ConnectionOptions,
+  type ConnectionStats,
+  type DtlsOptions,
+} from './dtls/connection.js';
 export { ConfigError, type ConfigErrorCode } from './config-error.js';
 export type { DtlsConfig } from './connection/config.js';
-export type { ConnectionEvent, NegotiatedParameters, Negotiated12Parameters, SessionParameters } from './connection/events.js';
+export type {
+  ConnectionEvent,
+  NegotiatedParameters,
+  Negotiated12Parameters,
+  SessionParameters,
+} from './connection/events.js';
 export { Dtls12FeatureError } from './dtls12/feature-error12.js';
 export { isDtls12 } from './dtls12/negotiated12.js';
-export { HelloRetryResponder, type ClientHelloReassemblyOptions, type HelloRetryOutcome } from './connection/hello-retry-responder.js';
+export {
+  HelloRetryResponder,
+  type ClientHelloReassemblyOptions,
+  type HelloRetryOutcome,
+} from './connection/hello-retry-responder.js';
 export type { CryptoProvider, HashAlgorithm } from './crypto/provider.js';
 export type { SupportedCipherSuite } from './crypto/suites.js';
 export type { ContentType } from '../generated/wire/enums.js';
@@ -43,7 +58,13 @@ export {
   encodeClientSession,
   type ClientSession,
 } from './session/client-session.js';
-export type { ClientPskOption, ExternalPsk, PskKeyExchangeModeName, ServerPskEntry, ServerPskOption } from './session/external-psk.js';
+export type {
+  ClientPskOption,
+  ExternalPsk,
+  PskKeyExchangeModeName,
+  ServerPskEntry,
+  ServerPskOption,
+} from './session/external-psk.js';
 export { MemoryAntiReplay, type AntiReplayStore, type SyncAntiReplay } from './session/anti-replay.js';
 export { RedisAntiReplay, type RedisAntiReplayClient, type RedisSetClient } from './session/redis-anti-replay.js';
 
@@ -57,7 +78,13 @@ export { DEFAULT_AEAD_LIMITS, type AeadLimits } from './record/limits.js';
 export { ReplayWindow } from './record/replay-window.js';
 
 // The TLS 1.3 key schedule with DTLS labels (RFC 8446 §7, RFC 9147 §5.9).
-export { deriveSecret, hkdfExpandLabel, scheduleContext, type LabelPrefix, type ScheduleContext } from './keyschedule/context.js';
+export {
+  deriveSecret,
+  hkdfExpandLabel,
+  scheduleContext,
+  type LabelPrefix,
+  type ScheduleContext,
+} from './keyschedule/context.js';
 export { EarlyStage, HandshakeStage, MasterStage } from './keyschedule/stages.js';
 export {
   exportKeyingMaterial,

@@ -113,8 +113,13 @@ async function bundleCommonJs(root: string, shared: readonly string[]): Promise<
     plugins: [lazyParts(await lazyStands(runtimeDir))],
   });
   if (warnings.length > 0) throw new Error(`bundle-entry: esbuild warned: ${warnings.map((w) => w.text).join('; ')}`);
-  const dynamic = Object.values(metafile.outputs).flatMap((o: Metafile['outputs'][string]) => o.imports.filter((i) => i.kind === 'dynamic-import'));
-  if (dynamic.length > 0) throw new Error(`bundle-entry: the bundle has import() of ${dynamic.map((i) => i.path).join(', ')}: a vm.Script cannot run it`);
+  const dynamic = Object.values(metafile.outputs).flatMap((o: Metafile['outputs'][string]) =>
+    o.imports.filter((i) => i.kind === 'dynamic-import'),
+  );
+  if (dynamic.length > 0)
+    throw new Error(
+      `bundle-entry: the bundle has import() of ${dynamic.map((i) => i.path).join(', ')}: a vm.Script cannot run it`,
+    );
 }
 
 /**
@@ -135,7 +140,10 @@ function writeWorker(root: string): void {
  * another entry of this process did, and exports `names` from its namespace.
  */
 async function writeEntry(root: string, entry: Subpath, names: readonly string[]): Promise<void> {
-  const contents = [...loadOnce('./'), `export const { ${names.join(', ')} } = __dtls13_loaded.exports.${entry.namespace};`].join('\n');
+  const contents = [
+    ...loadOnce('./'),
+    `export const { ${names.join(', ')} } = __dtls13_loaded.exports.${entry.namespace};`,
+  ].join('\n');
   await build({
     stdin: { contents, resolveDir: resolve(root, 'dist', 'runtime'), sourcefile: `${entry.file}.js`, loader: 'js' },
     outfile: resolve(root, 'dist', 'runtime', `${entry.file}.js`),
@@ -194,7 +202,9 @@ function writeFromBundle(root: string, file: string, namespace: string, names: r
   writeFileSync(resolve(root, file), contents);
 }
 
-export async function bundleEntry(root: string): Promise<{ bundle: number; entry: number; shared: number; dropped: number }> {
+export async function bundleEntry(
+  root: string,
+): Promise<{ bundle: number; entry: number; shared: number; dropped: number }> {
   const entry = resolve(root, ENTRY);
   for (const { file } of SUBPATHS) {
     const written = resolve(root, 'dist', 'runtime', `${file}.js`);
@@ -213,7 +223,9 @@ export async function bundleEntry(root: string): Promise<{ bundle: number; entry
   const namespaces = createRequire(import.meta.url)(bundle) as Record<string, object>;
   for (const s of SUBPATHS) await writeEntry(root, s, Object.keys(namespaces[s.namespace] ?? {}));
   writeFromBundle(root, CLI_RUNTIME, CLI_NAMESPACE, Object.keys(namespaces[CLI_NAMESPACE] ?? {}));
-  shared.forEach((file, i) => writeFromBundle(root, file, sharedNamespace(i), Object.keys(namespaces[sharedNamespace(i)] ?? {})));
+  shared.forEach((file, i) =>
+    writeFromBundle(root, file, sharedNamespace(i), Object.keys(namespaces[sharedNamespace(i)] ?? {})),
+  );
   const dropped = dropBundled(root, shared);
   return { bundle: statSync(bundle).size, entry: statSync(entry).size, shared: shared.length, dropped };
 }
@@ -233,7 +245,9 @@ export function warmCodeCache(root: string): string {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const root = process.cwd();
   const { bundle, entry, shared, dropped } = await bundleEntry(root);
-  process.stdout.write(`bundle-entry: ${BUNDLE} is one module of ${(bundle / 1024).toFixed(0)} KiB, loaded by ${ENTRY} (${(entry / 1024).toFixed(0)} KiB)\n`);
+  process.stdout.write(
+    `bundle-entry: ${BUNDLE} is one module of ${(bundle / 1024).toFixed(0)} KiB, loaded by ${ENTRY} (${(entry / 1024).toFixed(0)} KiB)\n`,
+  );
   process.stdout.write(
     `bundle-entry: ${shared} modules the rest of dist/ imports take their exports from it; ${dropped} of tsc's modules it holds removed (kept in dist/modules/)\n`,
   );

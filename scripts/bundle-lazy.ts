@@ -38,9 +38,16 @@ export async function lazyStands(runtimeDir: string): Promise<Map<string, Stand>
   const lazy = JSON.stringify(join(runtimeDir, 'crypto', 'lazy-provider.js'));
   const nobleIndex = join(runtimeDir, 'crypto', 'noble', 'index.js');
   const mlKem = join(runtimeDir, 'crypto', 'noble', 'ml-kem.js');
-  const kem = ((await import(pathToFileURL(mlKem).href)) as { nobleMlKem768: { name: string; encapsulationKeyLength: number; ciphertextLength: number } })
-    .nobleMlKem768;
-  const shape = JSON.stringify({ name: kem.name, encapsulationKeyLength: kem.encapsulationKeyLength, ciphertextLength: kem.ciphertextLength });
+  const kem = (
+    (await import(pathToFileURL(mlKem).href)) as {
+      nobleMlKem768: { name: string; encapsulationKeyLength: number; ciphertextLength: number };
+    }
+  ).nobleMlKem768;
+  const shape = JSON.stringify({
+    name: kem.name,
+    encapsulationKeyLength: kem.encapsulationKeyLength,
+    ciphertextLength: kem.ciphertextLength,
+  });
   const stands = new Map<string, Stand>();
   stands.set(nobleIndex, {
     real: nobleIndex,

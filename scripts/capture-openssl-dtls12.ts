@@ -68,9 +68,13 @@ async function capture(dir: string, openssl: string, suite: string): Promise<Cap
   const keyLog = join(dir, `${openssl}.keys`);
   const psk = openssl.startsWith('PSK-');
   const credentials = psk ? ['-psk', PSK, '-nocert'] : ['-cert', join(dir, 'c.pem'), '-key', join(dir, 'k.pem')];
-  const server = spawn('openssl', ['s_server', '-dtls1_2', '-accept', `127.0.0.1:${serverPort}`, ...credentials, '-cipher', openssl, '-quiet'], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
+  const server = spawn(
+    'openssl',
+    ['s_server', '-dtls1_2', '-accept', `127.0.0.1:${serverPort}`, ...credentials, '-cipher', openssl, '-quiet'],
+    {
+      stdio: ['pipe', 'ignore', 'ignore'],
+    },
+  );
   await sleep(500);
   const clientPsk = psk ? ['-psk', PSK, '-psk_identity', PSK_IDENTITY] : [];
   const c = spawn(

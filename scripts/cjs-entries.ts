@@ -30,7 +30,9 @@ interface Conditions {
 }
 
 /** The package's entries: subpath, the ES module and the CommonJS files. */
-export function cjsEntries(exportsField: Readonly<Record<string, Conditions>>): { subpath: string; esm: Side; cjs: Side }[] {
+export function cjsEntries(
+  exportsField: Readonly<Record<string, Conditions>>,
+): { subpath: string; esm: Side; cjs: Side }[] {
   return Object.entries(exportsField).map(([subpath, c]) => {
     const esm = c.import;
     const cjs = c.require;
@@ -71,7 +73,10 @@ try {
 }
 
 function main(): void {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; exports: Record<string, Conditions> };
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    name: string;
+    exports: Record<string, Conditions>;
+  };
   for (const { subpath, esm, cjs } of cjsEntries(pkg.exports)) {
     const specifier = subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`;
     const js = basename(esm.default);

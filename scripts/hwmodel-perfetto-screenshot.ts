@@ -46,23 +46,38 @@ const whereDrawn = (ts: number, dur: number, process: string, thread: string): s
 
 async function main(): Promise<void> {
   const [tracePath, out] = process.argv.slice(2);
-  if (tracePath === undefined || out === undefined) throw new Error('usage: hwmodel-perfetto-screenshot.ts TRACE.json OUT.png');
+  if (tracePath === undefined || out === undefined)
+    throw new Error('usage: hwmodel-perfetto-screenshot.ts TRACE.json OUT.png');
   const trace = readFileSync(tracePath);
   const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
-  const processes = new Map(events.filter((e) => e.ph === 'M' && e.name === 'process_name').map((e) => [e.pid, e.args?.name ?? '']));
-  const threads = new Map(events.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => [`${e.pid}/${e.tid}`, e.args?.name ?? '']));
+  const processes = new Map(
+    events.filter((e) => e.ph === 'M' && e.name === 'process_name').map((e) => [e.pid, e.args?.name ?? '']),
+  );
+  const threads = new Map(
+    events
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name')
+      .map((e) => [`${e.pid}/${e.tid}`, e.args?.name ?? '']),
+  );
   const publicKey = events.find((e) => e.ph === 'X' && (processes.get(e.pid) ?? '').endsWith('.publicKey'));
   const view = await openInPerfetto(trace, threads.size);
   try {
     await view.page.waitForTimeout(2000); // the rows are there; let the last ones draw their slices before the picture
     if (publicKey) {
-      const where = whereDrawn(publicKey.ts ?? 0, publicKey.dur ?? 0, processes.get(publicKey.pid)!, threads.get(`${publicKey.pid}/${publicKey.tid}`)!);
+      const where = whereDrawn(
+        publicKey.ts ?? 0,
+        publicKey.dur ?? 0,
+        processes.get(publicKey.pid)!,
+        threads.get(`${publicKey.pid}/${publicKey.tid}`)!,
+      );
       const point = (await view.page.evaluate(where)) as { x: number; y: number } | null;
       if (!point) throw new Error(`no row for the ${publicKey.name} event`);
       await view.page.mouse.click(point.x, point.y);
       await view.page.waitForTimeout(1500);
-      const details = (await view.page.evaluate(`document.querySelector('.details-panel')?.textContent ?? ''`)) as string;
-      if (!details.includes(publicKey.name)) throw new Error(`selecting ${publicKey.name} showed: ${details.slice(0, 200)}`);
+      const details = (await view.page.evaluate(
+        `document.querySelector('.details-panel')?.textContent ?? ''`,
+      )) as string;
+      if (!details.includes(publicKey.name))
+        throw new Error(`selecting ${publicKey.name} showed: ${details.slice(0, 200)}`);
     }
     await view.page.evaluate(LABEL_ROWS);
     await view.page.screenshot({ path: out });

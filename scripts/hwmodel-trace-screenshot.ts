@@ -22,7 +22,8 @@ const TRACK_STEP = 21;
 
 async function main(): Promise<void> {
   const [tracePath, out] = process.argv.slice(2);
-  if (tracePath === undefined || out === undefined) throw new Error('usage: hwmodel-trace-screenshot.ts TRACE.json OUT.png');
+  if (tracePath === undefined || out === undefined)
+    throw new Error('usage: hwmodel-trace-screenshot.ts TRACE.json OUT.png');
   const doc = JSON.parse(readFileSync(tracePath, 'utf8')) as { traceEvents: { ph: string; name: string }[] };
   const modules = doc.traceEvents.filter((e) => e.ph === 'M' && e.name === 'process_name').length;
   const browser = await chromium.launch({

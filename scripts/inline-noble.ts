@@ -21,7 +21,9 @@ function ownModulesExternal(entry: string): Plugin {
   return {
     name: 'own-modules-external',
     setup(b) {
-      b.onResolve({ filter: /^\.\.?\// }, (args) => (args.importer === entry ? { path: args.path, external: true } : undefined));
+      b.onResolve({ filter: /^\.\.?\// }, (args) =>
+        args.importer === entry ? { path: args.path, external: true } : undefined,
+      );
     },
   };
 }

@@ -26,7 +26,9 @@ const at = args.indexOf('--dir');
 const directory = at >= 0 ? args[at + 1] : recordsDirectory();
 const unknown = args.filter((a, i) => a !== '--check' && a !== '--dir' && !(at >= 0 && i === at + 1));
 if (directory === undefined || unknown.length > 0) {
-  console.error(`usage: npm run interop-matrix -- [--check] [--dir DIR]${unknown.length > 0 ? ` (unknown: ${unknown.join(' ')})` : ''}`);
+  console.error(
+    `usage: npm run interop-matrix -- [--check] [--dir DIR]${unknown.length > 0 ? ` (unknown: ${unknown.join(' ')})` : ''}`,
+  );
   process.exit(2);
 }
 
@@ -36,8 +38,11 @@ const recorded = readRecords(directory);
 if (check) {
   const problems = disagreements(documented, recorded, true);
   for (const p of problems) console.error(p);
-  console.log(`interop matrix: ${recorded.length} rows recorded in ${directory}, ${documented.length} in docs/interop.md, ${problems.length} disagreements`);
-  if (problems.length > 0) console.error('run `npm run interop-matrix` after a run of the test files named, and commit docs/interop.md');
+  console.log(
+    `interop matrix: ${recorded.length} rows recorded in ${directory}, ${documented.length} in docs/interop.md, ${problems.length} disagreements`,
+  );
+  if (problems.length > 0)
+    console.error('run `npm run interop-matrix` after a run of the test files named, and commit docs/interop.md');
   process.exit(problems.length > 0 ? 1 : 0);
 }
 if (recorded.length === 0) {

@@ -14,7 +14,15 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** The folders of dist/ whose modules tsc wrote. */
-export const MINIFIED_DIRS = ['dist/runtime', 'dist/generated', 'dist/cli', 'dist/generator', 'dist/hwmodel', 'dist/learn', 'dist/modules'] as const;
+export const MINIFIED_DIRS = [
+  'dist/runtime',
+  'dist/generated',
+  'dist/cli',
+  'dist/generator',
+  'dist/hwmodel',
+  'dist/learn',
+  'dist/modules',
+] as const;
 
 /** Where esbuild breaks lines (an uncaught error prints its source line, which must stay short). */
 const LINE_LIMIT = 160;
@@ -60,5 +68,7 @@ export async function minifyDist(root: string): Promise<{ files: number; before:
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { files, before, after } = await minifyDist(process.cwd());
-  process.stdout.write(`minify-dist: ${files} modules of dist/, ${(before / 1024).toFixed(0)} KiB to ${(after / 1024).toFixed(0)} KiB\n`);
+  process.stdout.write(
+    `minify-dist: ${files} modules of dist/, ${(before / 1024).toFixed(0)} KiB to ${(after / 1024).toFixed(0)} KiB\n`,
+  );
 }

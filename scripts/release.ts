@@ -50,7 +50,9 @@ function main(): void {
   const unknown = args.filter((a, i) => a !== '--out' && !(at >= 0 && i === at + 1));
   const out = resolve(at >= 0 ? (args[at + 1] ?? '') : ROOT);
   if (unknown.length > 0 || (at >= 0 && args[at + 1] === undefined)) {
-    console.error(`usage: npm run release -- [--out DIR]${unknown.length > 0 ? ` (unknown: ${unknown.join(' ')})` : ''}`);
+    console.error(
+      `usage: npm run release -- [--out DIR]${unknown.length > 0 ? ` (unknown: ${unknown.join(' ')})` : ''}`,
+    );
     process.exit(2);
   }
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -61,7 +63,9 @@ function main(): void {
   run('npm', ['run', 'build'], 'the build');
 
   // --ignore-scripts: the build above is prepare's (npm would run it again, and its output would mix with --json).
-  const [packed] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', out], 'npm pack')) as PackReport[];
+  const [packed] = JSON.parse(
+    run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', out], 'npm pack'),
+  ) as PackReport[];
   if (packed === undefined) throw new Error('release: npm pack made no tarball');
   const tarball = join(out, packed.filename);
   console.log(
@@ -70,9 +74,13 @@ function main(): void {
 
   const bin = (name: string): string => join(ROOT, 'node_modules/.bin', name);
   const lint = run(bin('publint'), ['run', '--strict', tarball], 'publint');
-  console.log(`release: publint --strict: ${lint.includes('All good!') ? 'no errors, warnings or suggestions' : `no errors or warnings; ${lint.trim()}`}`);
+  console.log(
+    `release: publint --strict: ${lint.includes('All good!') ? 'no errors, warnings or suggestions' : `no errors or warnings; ${lint.trim()}`}`,
+  );
   run(bin('attw'), [tarball, '--format', 'ascii', '--no-emoji', '--no-color'], '@arethetypeswrong/cli');
-  console.log('release: @arethetypeswrong/cli: no problems (node10, node16 from CommonJS and ESM, bundler; every entry)');
+  console.log(
+    'release: @arethetypeswrong/cli: no problems (node10, node16 from CommonJS and ESM, bundler; every entry)',
+  );
 
   const sha256 = createHash('sha256').update(readFileSync(tarball)).digest('hex');
   writeFileSync(`${tarball}.sha256`, `${sha256}  ${basename(tarball)}\n`);

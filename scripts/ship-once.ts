@@ -26,7 +26,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 /** The folders of dist/ the bundle holds (their modules, but the files below). */
 const BUNDLED_DIRS = ['dist/runtime', 'dist/generated/wire', 'dist/generated/charts'] as const;
 /** Files of dist/runtime that are not the bundle's modules: its loader, the entries, the bundle, the worker thread's file. */
-const NOT_BUNDLED = /^dist\/runtime\/(load-bundle|index|sans-io|wire|crypto|workers|worker-thread)(\.modules)?\.c?js$|^dist\/runtime\/index\.bundle\.cjs$/;
+const NOT_BUNDLED =
+  /^dist\/runtime\/(load-bundle|index|sans-io|wire|crypto|workers|worker-thread)(\.modules)?\.c?js$|^dist\/runtime\/index\.bundle\.cjs$/;
 /** The folders whose modules stay tsc's, beside the bundle (the package's other parts). */
 const OUTSIDE_DIRS = ['dist/cli', 'dist/hwmodel', 'dist/learn', 'dist/generator', 'dist/generated/tlm'] as const;
 /** tsc's copy of the whole runtime, kept for the cold-start bench (not in package.json "files"). */
@@ -56,7 +57,10 @@ function relativeImports(source: string): string[] {
  * (the command line's runtime).
  */
 export function sharedModules(root: string, skip: readonly string[], extraImporters: readonly string[]): string[] {
-  const importers = [...OUTSIDE_DIRS.flatMap((d) => jsFiles(resolve(root, d))), ...extraImporters.map((f) => resolve(root, f))];
+  const importers = [
+    ...OUTSIDE_DIRS.flatMap((d) => jsFiles(resolve(root, d))),
+    ...extraImporters.map((f) => resolve(root, f)),
+  ];
   const shared = new Set<string>();
   for (const file of importers) {
     if (skip.some((s) => resolve(root, s) === file)) continue;
@@ -75,7 +79,10 @@ export const sharedNamespace = (index: number): string => `shared${index}`;
 export function keepModules(root: string): void {
   rmSync(resolve(root, MODULES_DIR), { recursive: true, force: true });
   for (const dir of BUNDLED_DIRS)
-    cpSync(resolve(root, dir), resolve(root, MODULES_DIR, relative('dist', dir)), { recursive: true, filter: (p) => !p.endsWith('.d.ts') });
+    cpSync(resolve(root, dir), resolve(root, MODULES_DIR, relative('dist', dir)), {
+      recursive: true,
+      filter: (p) => !p.endsWith('.d.ts'),
+    });
 }
 
 /** Removes every bundled module's .js from dist/ but the shared ones (stubs now) and tsc's entries; returns how many. */

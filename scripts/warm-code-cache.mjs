@@ -15,7 +15,12 @@ const dtls = await import(pathToFileURL(process.argv[2]).href);
 // warmUp()'s own code too (the handshakes below would run warm after it, which the cache does not mind).
 await dtls.warmUp();
 const id = dtls.createThrowawayIdentity({ serverName: 'localhost', caName: 'code cache CA' });
-const endpoint = dtls.listen((s) => (s.onmessage = (m) => s.send(m)), { host: '127.0.0.1', port: 0, cert: [...id.chain], key: id.privateKey });
+const endpoint = dtls.listen((s) => (s.onmessage = (m) => s.send(m)), {
+  host: '127.0.0.1',
+  port: 0,
+  cert: [...id.chain],
+  key: id.privateKey,
+});
 const { port } = await endpoint.listening;
 for (const version of [{}, { maxVersion: 'DTLSv1.2' }]) {
   const session = dtls.connect('127.0.0.1', port, { ca: id.caDer, servername: 'localhost', ...version });

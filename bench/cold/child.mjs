@@ -33,7 +33,12 @@ const t1 = performance.now();
 const cpuImport = cpu();
 const endpoint =
   serverPort === undefined
-    ? dtls.listen(() => {}, { host: '127.0.0.1', port: 0, cert: identity.chain.map(bytes), key: bytes(identity.privateKey) })
+    ? dtls.listen(() => {}, {
+        host: '127.0.0.1',
+        port: 0,
+        cert: identity.chain.map(bytes),
+        key: bytes(identity.privateKey),
+      })
     : undefined;
 const port = endpoint === undefined ? Number(serverPort) : (await endpoint.listening).port;
 // DTLS13_COLD_WARM_UP=1: warmUp() (one handshake in memory) in the listen phase, before the first real handshake.
@@ -44,7 +49,11 @@ const maxVersion = process.env.DTLS13_COLD_MAX_VERSION ? { maxVersion: process.e
 const handshake = async () => {
   cpu();
   const start = performance.now();
-  const session = dtls.connect('127.0.0.1', port, { ca: bytes(identity.ca), servername: identity.serverName, ...maxVersion });
+  const session = dtls.connect('127.0.0.1', port, {
+    ca: bytes(identity.ca),
+    servername: identity.serverName,
+    ...maxVersion,
+  });
   await session.opened;
   const ms = performance.now() - start;
   const used = cpu();

@@ -9,7 +9,12 @@ const [entry, identityFile, portFile] = process.argv.slice(2);
 const identity = JSON.parse(readFileSync(identityFile, 'utf8'));
 const bytes = (hex) => Uint8Array.from(Buffer.from(hex, 'hex'));
 const dtls = await import(pathToFileURL(entry).href);
-const endpoint = dtls.listen(() => {}, { host: '127.0.0.1', port: 0, cert: identity.chain.map(bytes), key: bytes(identity.privateKey) });
+const endpoint = dtls.listen(() => {}, {
+  host: '127.0.0.1',
+  port: 0,
+  cert: identity.chain.map(bytes),
+  key: bytes(identity.privateKey),
+});
 const { port } = await endpoint.listening;
 for (let i = 0; i < 20; i++) {
   const session = dtls.connect('127.0.0.1', port, { ca: bytes(identity.ca), servername: identity.serverName });

@@ -40,6 +40,8 @@ const lines = createInterface({ input: process.stdin });
 lines.on('line', () => {
   const s = server.stats;
   const cpu = process.cpuUsage();
-  process.stdout.write(`handshakes=${s.serverSessions} in=${s.packetsReceived} out=${s.packetsSent} cpu=${cpu.user + cpu.system}\n`);
+  process.stdout.write(
+    `handshakes=${s.serverSessions} in=${s.packetsReceived} out=${s.packetsSent} cpu=${cpu.user + cpu.system}\n`,
+  );
 });
 lines.on('close', () => void server.close().then(() => process.exit(0)));

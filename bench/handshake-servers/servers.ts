@@ -23,16 +23,31 @@ function cacheRoot(): string {
 }
 
 /** Compiles `source` with `flags` into the bench cache, once per source, flags and library stamp. */
-function compile(source: string, name: string, stamp: string, flags: readonly string[], libraries: readonly string[]): string {
-  const hash = createHash('sha256').update(readFileSync(source)).update(stamp).update(flags.join(' ')).digest('hex').slice(0, 12);
+function compile(
+  source: string,
+  name: string,
+  stamp: string,
+  flags: readonly string[],
+  libraries: readonly string[],
+): string {
+  const hash = createHash('sha256')
+    .update(readFileSync(source))
+    .update(stamp)
+    .update(flags.join(' '))
+    .digest('hex')
+    .slice(0, 12);
   const dir = join(cacheRoot(), 'bench');
   const tool = join(dir, `${name}-${hash}`);
   if (!existsSync(tool)) {
     mkdirSync(dir, { recursive: true });
     const temporary = `${tool}.${process.pid}.tmp`;
-    execFileSync(process.env.CC ?? 'cc', ['-O2', '-Wall', ...flags, source, ...libraries, '-lm', '-lpthread', '-o', temporary], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    execFileSync(
+      process.env.CC ?? 'cc',
+      ['-O2', '-Wall', ...flags, source, ...libraries, '-lm', '-lpthread', '-o', temporary],
+      {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
     renameSync(temporary, tool);
   }
   return tool;
@@ -41,12 +56,19 @@ function compile(source: string, name: string, stamp: string, flags: readonly st
 /** c-server.c on the wolfSSL build `build` (DTLS 1.3). */
 export function wolfServer(build: WolfsslBuild, log: (line: string) => void): string {
   const { tree, stamp } = wolfssl(build, log);
-  return compile(SERVER_SOURCE, `c-server-wolfssl-${build}`, stamp, ['-DWITH_WOLFSSL', '-I', tree], [join(tree, 'src', '.libs', 'libwolfssl.a')]);
+  return compile(
+    SERVER_SOURCE,
+    `c-server-wolfssl-${build}`,
+    stamp,
+    ['-DWITH_WOLFSSL', '-I', tree],
+    [join(tree, 'src', '.libs', 'libwolfssl.a')],
+  );
 }
 
 /** The version of the system's OpenSSL (libssl-dev), "OpenSSL 3.0.19" as `openssl version` begins, or why there is none. */
 function opensslVersion(): { readonly version: string } | { readonly reason: string } {
-  if (!existsSync('/usr/include/openssl/ssl.h')) return { reason: 'no /usr/include/openssl/ssl.h (apt-get install libssl-dev)' };
+  if (!existsSync('/usr/include/openssl/ssl.h'))
+    return { reason: 'no /usr/include/openssl/ssl.h (apt-get install libssl-dev)' };
   try {
     const printed = execFileSync('openssl', ['version'], { encoding: 'utf8' }).trim();
     return { version: /^OpenSSL \S+/.exec(printed)?.[0] ?? printed };
@@ -59,7 +81,10 @@ function opensslVersion(): { readonly version: string } | { readonly reason: str
 export function opensslServer(): { readonly tool: string; readonly version: string } | { readonly reason: string } {
   const found = opensslVersion();
   if (!('version' in found)) return found;
-  return { tool: compile(SERVER_SOURCE, 'c-server-openssl', found.version, ['-DWITH_OPENSSL'], ['-lssl', '-lcrypto']), version: found.version };
+  return {
+    tool: compile(SERVER_SOURCE, 'c-server-openssl', found.version, ['-DWITH_OPENSSL'], ['-lssl', '-lcrypto']),
+    version: found.version,
+  };
 }
 
 /** bench/scale-out/c-client.c with -DDTLS12 on the wolfSSL build `build`: the DTLS 1.2 load. */
@@ -91,7 +116,9 @@ async function attach(name: string, child: ChildProcess): Promise<ServerProcess>
   const waiting: ((line: string) => void)[] = [];
   const first = new Promise<string>((resolve, reject) => {
     waiting.push(resolve);
-    child.once('exit', (code, signal) => reject(new Error(`${name} ended with ${signal ?? `code ${code}`} before it listened`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`${name} ended with ${signal ?? `code ${code}`} before it listened`)),
+    );
   });
   lines.on('line', (line) => waiting.shift()?.(line));
   const ask = (): Promise<string> =>
@@ -108,7 +135,12 @@ async function attach(name: string, child: ChildProcess): Promise<ServerProcess>
     counts: async () => {
       const m = /^handshakes=(\d+) in=(\d+) out=(\d+) cpu=(\d+)$/.exec(await ask());
       if (m === null) throw new Error(`${name} answered no counts`);
-      return { handshakes: Number(m[1]), datagramsIn: Number(m[2]), datagramsOut: Number(m[3]), cpuMs: Number(m[4]) / 1000 };
+      return {
+        handshakes: Number(m[1]),
+        datagramsIn: Number(m[2]),
+        datagramsOut: Number(m[3]),
+        cpuMs: Number(m[4]) / 1000,
+      };
     },
     stop: () =>
       new Promise((resolve) => {

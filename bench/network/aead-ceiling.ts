@@ -17,7 +17,10 @@ const TAG = 16;
  * seals) when it is loaded, else by node:crypto (one cipher per record).
  * Payload bytes per ms; undefined for a suite this can not seal (CCM-8 under node:crypto).
  */
-export function aeadCeiling(suite: SupportedCipherSuite, payload: number): { readonly bytesPerMs: number; readonly how: string } | undefined {
+export function aeadCeiling(
+  suite: SupportedCipherSuite,
+  payload: number,
+): { readonly bytesPerMs: number; readonly how: string } | undefined {
   let best: { readonly bytesPerMs: number; readonly how: string } | undefined;
   for (let w = 0; w < WINDOWS; w++) {
     const r = sealWindow(suite, payload);
@@ -26,7 +29,10 @@ export function aeadCeiling(suite: SupportedCipherSuite, payload: number): { rea
   return best;
 }
 
-function sealWindow(suite: SupportedCipherSuite, payload: number): { readonly bytesPerMs: number; readonly how: string } | undefined {
+function sealWindow(
+  suite: SupportedCipherSuite,
+  payload: number,
+): { readonly bytesPerMs: number; readonly how: string } | undefined {
   const { aead, mask } = CIPHER_SUITES[suite];
   const key = randomBytes(aeadKeyLength(aead));
   const iv = randomBytes(12);
@@ -36,15 +42,28 @@ function sealWindow(suite: SupportedCipherSuite, payload: number): { readonly by
   const t0 = performance.now();
   let t1 = t0;
   if (nativeBinding !== undefined) {
-    const p = nativeRecordProtection(nativeBinding, aead, mask, key, iv, randomBytes(mask === 'chacha20' ? 32 : mask === 'aes-256' ? 32 : 16));
+    const p = nativeRecordProtection(
+      nativeBinding,
+      aead,
+      mask,
+      key,
+      iv,
+      randomBytes(mask === 'chacha20' ? 32 : mask === 'aes-256' ? 32 : 16),
+    );
     try {
-      for (; t1 - t0 < SEAL_MS; t1 = performance.now()) for (let k = 0; k < 256; k++) p.sealRecord(sealed++, record, HEADER, payload, 1, 2);
+      for (; t1 - t0 < SEAL_MS; t1 = performance.now())
+        for (let k = 0; k < 256; k++) p.sealRecord(sealed++, record, HEADER, payload, 1, 2);
     } finally {
       p.release();
     }
     return { bytesPerMs: (sealed * payload) / (t1 - t0), how: 'the addon sealing records' };
   }
-  const name = aead === 'chacha20-poly1305' ? 'chacha20-poly1305' : aead === 'aes-128-ccm-8' || aead === 'aes-128-ccm' ? undefined : aead;
+  const name =
+    aead === 'chacha20-poly1305'
+      ? 'chacha20-poly1305'
+      : aead === 'aes-128-ccm-8' || aead === 'aes-128-ccm'
+        ? undefined
+        : aead;
   if (name === undefined) return undefined;
   const plain = record.subarray(HEADER, HEADER + payload);
   for (; t1 - t0 < SEAL_MS; t1 = performance.now())

@@ -61,7 +61,9 @@ export async function openSession(
     handshakeTimeout: 10_000,
     ...(options.provider ? { provider: options.provider } : {}),
     ...(options.mtu ? { mtu: options.mtu } : {}),
-    ...(options.suite ? { ciphers: version === 'DTLSv1.2' ? SUITE_12_FOR[options.suite] : SUITE_13_NAME[options.suite] } : {}),
+    ...(options.suite
+      ? { ciphers: version === 'DTLSv1.2' ? SUITE_12_FOR[options.suite] : SUITE_13_NAME[options.suite] }
+      : {}),
   });
   const opened = await s.opened;
   if (opened.protocol !== version) throw new Error(`asked for ${version}, got ${opened.protocol}`);
@@ -69,7 +71,13 @@ export async function openSession(
 }
 
 /** ms from connect() to `opened`, one handshake at a time; `pace` between them (untimed). */
-async function sequential(port: number, id: Identity, version: Version, n: number, pace: () => Promise<void> = async () => {}): Promise<number[]> {
+async function sequential(
+  port: number,
+  id: Identity,
+  version: Version,
+  n: number,
+  pace: () => Promise<void> = async () => {},
+): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = DtlsEndpoint.now();
@@ -82,7 +90,13 @@ async function sequential(port: number, id: Identity, version: Version, n: numbe
 }
 
 /** Handshakes per second with `concurrency` in flight. */
-async function concurrent(port: number, id: Identity, version: Version, n: number, concurrency: number): Promise<number> {
+async function concurrent(
+  port: number,
+  id: Identity,
+  version: Version,
+  n: number,
+  concurrency: number,
+): Promise<number> {
   let started = 0;
   const t0 = DtlsEndpoint.now();
   const worker = async (): Promise<void> => {
@@ -116,7 +130,10 @@ async function wolfClient12(
 }
 
 /** A paced wolfSSL DTLS 1.2 server (`-u -v 3 -i`), as handshakes.ts paces its 1.3 one. */
-async function withWolfServer12<T>(pem: PemFiles, run: (port: number, pace: () => Promise<void>) => Promise<T>): Promise<{ result: T; unpaced: number }> {
+async function withWolfServer12<T>(
+  pem: PemFiles,
+  run: (port: number, pace: () => Promise<void>) => Promise<T>,
+): Promise<{ result: T; unpaced: number }> {
   const wolf = await startWolfServer(pem, ['-v', '3', '-d', '-i', '-x']);
   let served: string | undefined;
   let unpaced = 0;
@@ -133,15 +150,24 @@ async function withWolfServer12<T>(pem: PemFiles, run: (port: number, pace: () =
   }
 }
 
-const ratio = (a: readonly number[], b: readonly number[]): string => (a.length && b.length ? (median(a) / median(b)).toFixed(2) : 'n/a');
+const ratio = (a: readonly number[], b: readonly number[]): string =>
+  a.length && b.length ? (median(a) / median(b)).toFixed(2) : 'n/a';
 
 /**
  * The 1.2 handshake lines: dtls13 1.2 and 1.3 through connect() to the
  * peer's server, sequential and 8 in flight; wolfSSL 1.2 in the three
  * pairings with a wolfSSL end; then the ratios.
  */
-export async function handshakes12(port: number, id: Identity, pem: PemFiles | undefined, n: number, inFlight: number): Promise<void> {
-  console.log('handshakes, DTLS 1.2 beside 1.3 (connect() with minVersion = maxVersion; the same dtls13 server answers both; ECDSA P-256, X25519):');
+export async function handshakes12(
+  port: number,
+  id: Identity,
+  pem: PemFiles | undefined,
+  n: number,
+  inFlight: number,
+): Promise<void> {
+  console.log(
+    'handshakes, DTLS 1.2 beside 1.3 (connect() with minVersion = maxVersion; the same dtls13 server answers both; ECDSA P-256, X25519):',
+  );
   await sequential(port, id, 'DTLSv1.2', Math.min(20, n));
   await sequential(port, id, 'DTLSv1.3', Math.min(20, n));
   const t12 = await sequential(port, id, 'DTLSv1.2', n);
@@ -153,8 +179,12 @@ export async function handshakes12(port: number, id: Identity, pem: PemFiles | u
   if (inFlight > 0) {
     r12 = await concurrent(port, id, 'DTLSv1.2', inFlight, 8);
     r13 = await concurrent(port, id, 'DTLSv1.3', inFlight, 8);
-    console.log(`  ${'dtls13 1.2 clients → dtls13 server'.padEnd(34)} ${r12.toFixed(0).padStart(5)} handshakes/s with 8 in flight (n=${inFlight})`);
-    console.log(`  ${'dtls13 1.3 clients → dtls13 server'.padEnd(34)} ${r13.toFixed(0).padStart(5)} handshakes/s with 8 in flight (n=${inFlight})`);
+    console.log(
+      `  ${'dtls13 1.2 clients → dtls13 server'.padEnd(34)} ${r12.toFixed(0).padStart(5)} handshakes/s with 8 in flight (n=${inFlight})`,
+    );
+    console.log(
+      `  ${'dtls13 1.3 clients → dtls13 server'.padEnd(34)} ${r13.toFixed(0).padStart(5)} handshakes/s with 8 in flight (n=${inFlight})`,
+    );
   }
   let wolfBoth: number[] = [];
   if (pem) {
@@ -162,10 +192,20 @@ export async function handshakes12(port: number, id: Identity, pem: PemFiles | u
       await sequential(p, id, 'DTLSv1.2', 5, pace);
       return sequential(p, id, 'DTLSv1.2', n, pace);
     });
-    console.log(latencyLine('dtls13 1.2 client → wolfSSL 1.2 server', ours.result, ours.unpaced ? `${ours.unpaced} not paced` : ''));
+    console.log(
+      latencyLine(
+        'dtls13 1.2 client → wolfSSL 1.2 server',
+        ours.result,
+        ours.unpaced ? `${ours.unpaced} not paced` : '',
+      ),
+    );
     const theirs = await wolfClient12(port, pem, n);
     console.log(
-      latencyLine('wolfSSL 1.2 client → dtls13 server', theirs.times, theirs.failures.length ? `${theirs.failures.length} failed: ${theirs.failures[0]}` : ''),
+      latencyLine(
+        'wolfSSL 1.2 client → dtls13 server',
+        theirs.times,
+        theirs.failures.length ? `${theirs.failures.length} failed: ${theirs.failures[0]}` : '',
+      ),
     );
     const both = await withWolfServer12(pem, (p, pace) => wolfClient12(p, pem, n, pace));
     wolfBoth = both.result.times;

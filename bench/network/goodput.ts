@@ -55,8 +55,17 @@ function sizeSocket(s: Socket, bufferSize: number): void {
  * (the runtime's batched I/O turned off for it, DatagramIo.setBatching), as
  * on a platform without sendmmsg.
  */
-function dtls13(peer: Peer, port: number, provider: CryptoProvider, id: Identity, o: GoodputOptions, unbatched = false, receiver = ''): System {
-  const which: Receiver = receiver === BATCH ? 'dtls-native-batch' : provider.name === 'native' ? 'dtls-native' : 'dtls-node';
+function dtls13(
+  peer: Peer,
+  port: number,
+  provider: CryptoProvider,
+  id: Identity,
+  o: GoodputOptions,
+  unbatched = false,
+  receiver = '',
+): System {
+  const which: Receiver =
+    receiver === BATCH ? 'dtls-native-batch' : provider.name === 'native' ? 'dtls-native' : 'dtls-node';
   const clients = new Map<SupportedCipherSuite, ReturnType<typeof openClientEndpoint>>();
   return {
     name: `dtls13, ${provider.name} provider${unbatched ? ', node:dgram sends' : ''}${receiver}`,
@@ -64,16 +73,26 @@ function dtls13(peer: Peer, port: number, provider: CryptoProvider, id: Identity
     run: async (suite) => {
       let client = clients.get(suite);
       if (!client) {
-        client = openClientEndpoint({ port, provider, cipherSuites: [suite], trustAnchors: [id.caDer], serverName: 'localhost' });
+        client = openClientEndpoint({
+          port,
+          provider,
+          cipherSuites: [suite],
+          trustAnchors: [id.caDer],
+          serverName: 'localhost',
+        });
         await client.handshake;
         sizeSocket(client.socket, o.bufferSize);
         if (unbatched) DatagramIo.of(client.socket).setBatching(false);
-        else if (!DatagramIo.of(client.socket).batched) console.log('  (no batched datagram I/O here: every datagram goes through node:dgram)');
+        else if (!DatagramIo.of(client.socket).batched)
+          console.log('  (no batched datagram I/O here: every datagram goes through node:dgram)');
         clients.set(suite, client);
       }
       const c = client;
       const trial = await jsTrial(peer, which, (d) => c.send(d), o);
-      if (c.isEnded) throw new Error(`the dtls13 client ended during the trial: ${c.endError?.message ?? 'no reason'}`, { cause: c.internalError });
+      if (c.isEnded)
+        throw new Error(`the dtls13 client ended during the trial: ${c.endError?.message ?? 'no reason'}`, {
+          cause: c.internalError,
+        });
       return trial;
     },
     close: async () => {
@@ -123,21 +142,31 @@ export async function goodput(
   const tx = createSocket('udp4');
   await new Promise<void>((r) => tx.bind(0, '127.0.0.1', () => r()));
   sizeSocket(tx, o.bufferSize);
-  const plain: System = { name: 'plain node:dgram', perSuite: false, run: () => jsTrial(peer, 'udp', (d) => void tx.send(d, peer.udpPort, '127.0.0.1'), o) };
+  const plain: System = {
+    name: 'plain node:dgram',
+    perSuite: false,
+    run: () => jsTrial(peer, 'udp', (d) => void tx.send(d, peer.udpPort, '127.0.0.1'), o),
+  };
   const systems: System[] = [plain, dtls13(peer, peer.dtlsPort, nodeProvider, id, o)];
   if (nativeProvider && peer.nativePort !== undefined) {
     systems.push(dtls13(peer, peer.nativePort, nativeProvider, id, o));
-    if (peer.nativeBatchPort !== undefined) systems.push(dtls13(peer, peer.nativeBatchPort, nativeProvider, id, o, false, BATCH));
+    if (peer.nativeBatchPort !== undefined)
+      systems.push(dtls13(peer, peer.nativeBatchPort, nativeProvider, id, o, false, BATCH));
     if (process.platform === 'linux') systems.push(dtls13(peer, peer.nativePort, nativeProvider, id, o, true));
-    if (unswept?.nativePort !== undefined) systems.push(dtls13(unswept, unswept.nativePort, nativeProvider, id, o, false, UNSWEPT));
+    if (unswept?.nativePort !== undefined)
+      systems.push(dtls13(unswept, unswept.nativePort, nativeProvider, id, o, false, UNSWEPT));
   } else console.log('  (no native provider here: the addon is not built or DTLS13_NATIVE=0)');
   const wolfs = pem ? [wolf('wolfssl', pem, o), wolf('wolfssl-asm', pem, o)].filter((s) => s !== undefined) : [];
   systems.push(...wolfs);
   // DTLS 1.2 beside 1.3, both through connect() on the default provider, and wolfSSL's 1.2 (issue 28).
   const provider12 = nativeProvider && peer.nativePort !== undefined ? nativeProvider : nodeProvider;
   const port12 = provider12 === nativeProvider ? (peer.nativePort ?? peer.dtlsPort) : peer.dtlsPort;
-  systems.push(connectSystem(peer, port12, id, provider12, 'DTLSv1.3', o), connectSystem(peer, port12, id, provider12, 'DTLSv1.2', o));
-  if (pem) systems.push(...[wolf('wolfssl', pem, o, true), wolf('wolfssl-asm', pem, o, true)].filter((s) => s !== undefined));
+  systems.push(
+    connectSystem(peer, port12, id, provider12, 'DTLSv1.3', o),
+    connectSystem(peer, port12, id, provider12, 'DTLSv1.2', o),
+  );
+  if (pem)
+    systems.push(...[wolf('wolfssl', pem, o, true), wolf('wolfssl-asm', pem, o, true)].filter((s) => s !== undefined));
   if (wolfs[0]) {
     const tool = wolfGoodputTool('wolfssl');
     systems.push({ name: 'plain C UDP', perSuite: false, run: () => cTrial(tool, o, undefined, '') });
@@ -150,7 +179,10 @@ export async function goodput(
       const here = systems.filter((s) => s.perSuite || i === 0 || s === plain);
       console.log(`  ${suite}:`);
       const warm = { ...o, trialMs: Math.min(300, o.trialMs) };
-      for (const s of here) await (s === plain ? jsTrial(peer, 'udp', (d) => void tx.send(d, peer.udpPort, '127.0.0.1'), warm) : s.run(suite));
+      for (const s of here)
+        await (s === plain
+          ? jsTrial(peer, 'udp', (d) => void tx.send(d, peer.udpPort, '127.0.0.1'), warm)
+          : s.run(suite));
       const trials = new Map<System, Trial[]>(here.map((s) => [s, []]));
       for (let r = 0; r < o.rounds; r++) {
         for (const s of r % 2 === 0 ? here : [...here].reverse()) trials.get(s)!.push(await s.run(suite));
@@ -158,7 +190,8 @@ export async function goodput(
       const base = trials.get(plain)!;
       for (const s of here) print(s.name, trials.get(s)!, base);
       if (i === 0) for (const [s, ts] of trials) if (!s.perSuite) first.set(s, ts);
-      const find = (suffix: string): Trial[] | undefined => [...trials.entries(), ...first.entries()].find(([s]) => s.name.endsWith(suffix))?.[1];
+      const find = (suffix: string): Trial[] | undefined =>
+        [...trials.entries(), ...first.entries()].find(([s]) => s.name.endsWith(suffix))?.[1];
       const ratioLine = (name: string, a: Trial[] | undefined, b: Trial[] | undefined): void => {
         if (!a || !b) return;
         const r = a.map((t, k) => t.delivered / b[k]!.delivered);
@@ -176,9 +209,16 @@ export async function goodput(
       ratioLine("native, messageBuffers 'batch' / sendmmsg", batch, find(MMSG));
       ratioLine("native, messageBuffers 'batch' / GSO/GRO", batch, find(GSO));
       ratioLine("native, 'batch' / 'own'", batch, native);
-      if (i > 0) console.log(`    (the C UDP anchors do not depend on the suite: their trials are those of ${suites[0]} in this run)`);
+      if (i > 0)
+        console.log(
+          `    (the C UDP anchors do not depend on the suite: their trials are those of ${suites[0]} in this run)`,
+        );
       const d12 = find('1.2 via connect(), native') ?? find('1.2 via connect(), node');
-      ratioLine('dtls13 1.2 / dtls13 1.3 (both via connect())', d12, find('1.3 via connect(), native') ?? find('1.3 via connect(), node'));
+      ratioLine(
+        'dtls13 1.2 / dtls13 1.3 (both via connect())',
+        d12,
+        find('1.3 via connect(), native') ?? find('1.3 via connect(), node'),
+      );
       ratioLine('dtls13 1.2 / wolfSSL 1.2 C, no assembly', d12, find('no assembly, 1.2'));
       ratioLine('dtls13 1.2 / wolfSSL 1.2 C + assembly', d12, find('+ assembly, 1.2'));
       const receiverLine = (name: string, ts: Trial[] | undefined): void => {
@@ -199,7 +239,8 @@ export async function goodput(
       }
       const ceiling = aeadCeiling(suite, o.payload);
       if (ceiling !== undefined) {
-        const vs = (ts: Trial[] | undefined): string => (ts ? ` ${(median(ts.map((t) => t.delivered)) / ceiling.bytesPerMs).toFixed(2)}×` : ' not measured');
+        const vs = (ts: Trial[] | undefined): string =>
+          ts ? ` ${(median(ts.map((t) => t.delivered)) / ceiling.bytesPerMs).toFixed(2)}×` : ' not measured';
         console.log(
           `    ${'AEAD ceiling (one core, sealing)'.padEnd(40)} ${mbit(ceiling.bytesPerMs).trim()} (${ceiling.how}); native${vs(native)}, 'batch'${vs(batch)} of it`,
         );
@@ -224,7 +265,8 @@ function batchedC(o: GoodputOptions): System[] {
     const tool = udpBatchTool();
     const offload = probeOffload(tool);
     const systems: System[] = [{ name: MMSG, perSuite: false, run: () => udpBatchTrial(tool, 'mmsg', o) }];
-    if (offload.gso && offload.gro) systems.push({ name: GSO, perSuite: false, run: () => udpBatchTrial(tool, 'gso', o) });
+    if (offload.gso && offload.gro)
+      systems.push({ name: GSO, perSuite: false, run: () => udpBatchTrial(tool, 'gso', o) });
     else
       console.log(
         `  (no GSO/GRO C baseline: this kernel refuses ${[offload.gso ? '' : 'UDP_SEGMENT', offload.gro ? '' : 'UDP_GRO'].filter(Boolean).join(' and ')})`,

@@ -20,7 +20,12 @@ import { rebound, servingSocket } from './wolf-pacing.js';
  */
 
 /** Our client: ms from connect to handshake complete at the client; `pace` runs between handshakes (untimed). */
-async function ourClient(port: number, id: Identity, n: number, pace: () => Promise<void> = async () => {}): Promise<number[]> {
+async function ourClient(
+  port: number,
+  id: Identity,
+  n: number,
+  pace: () => Promise<void> = async () => {},
+): Promise<number[]> {
   const times: number[] = [];
   // One anchor list for every connection, as an application keeps its options: the anchors are then parsed once.
   const trustAnchors = anchorsFor(id);
@@ -56,7 +61,13 @@ function cpuMicros(): number {
 }
 
 /** `n` handshakes with up to `concurrency` in flight: handshakes per second over the whole run, and CPU per handshake on both sides. */
-async function ourClientsConcurrent(port: number, id: Identity, n: number, concurrency: number, serverCpu: () => Promise<number>): Promise<ConcurrentRun> {
+async function ourClientsConcurrent(
+  port: number,
+  id: Identity,
+  n: number,
+  concurrency: number,
+  serverCpu: () => Promise<number>,
+): Promise<ConcurrentRun> {
   const trustAnchors = anchorsFor(id);
   let started = 0;
   const server0 = await serverCpu();
@@ -88,7 +99,11 @@ async function wolfClient(
   const times: number[] = [];
   const failures: string[] = [];
   for (let i = 0; i < n; i++) {
-    const r = await runWolf('client', ['-u', '-v', '4', '-p', String(port), '-A', pem.ca, '-x', '-t', '-b', '1'], 15_000).done;
+    const r = await runWolf(
+      'client',
+      ['-u', '-v', '4', '-p', String(port), '-A', pem.ca, '-x', '-t', '-b', '1'],
+      15_000,
+    ).done;
     const m = /wolfSSL_connect avg took:\s*([\d.]+)\s*milliseconds/.exec(r.output);
     if (m) times.push(Number(m[1]));
     else failures.push(r.output.trim().split('\n').at(-1) ?? `exit ${String(r.code)}`);
@@ -98,7 +113,10 @@ async function wolfClient(
 }
 
 /** A paced wolfSSL server (-i: one client after another): the next client waits until the server has a fresh socket bound. */
-async function withWolfServer<T>(pem: PemFiles, run: (port: number, pace: () => Promise<void>) => Promise<T>): Promise<{ result: T; unpaced: number }> {
+async function withWolfServer<T>(
+  pem: PemFiles,
+  run: (port: number, pace: () => Promise<void>) => Promise<T>,
+): Promise<{ result: T; unpaced: number }> {
   const wolf = await startWolfServer(pem, ['-d', '-i', '-x']);
   let served: string | undefined;
   let unpaced = 0;
@@ -136,7 +154,13 @@ export interface HandshakeCounts {
 export const WARM_UP_ROUND = 1000;
 
 /** Warm-up rounds until the rate settles (a round within 5 % of the previous one) or `max` handshakes are done. */
-async function warmUp(port: number, id: Identity, max: number, concurrency: number, serverCpu: () => Promise<number>): Promise<void> {
+async function warmUp(
+  port: number,
+  id: Identity,
+  max: number,
+  concurrency: number,
+  serverCpu: () => Promise<number>,
+): Promise<void> {
   const rounds: ConcurrentRun[] = [];
   let done = 0;
   let settled = false;
@@ -176,7 +200,8 @@ export async function handshakeLatency(
     console.log('  wolfSSL: not measured (no wolfSSL build)');
     return;
   }
-  const paceNote = (unpaced: number): string => (unpaced > 0 ? `${unpaced} handshakes not paced: wolfSSL did not rebind within 2 s` : '');
+  const paceNote = (unpaced: number): string =>
+    unpaced > 0 ? `${unpaced} handshakes not paced: wolfSSL did not rebind within 2 s` : '';
   const ours = await withWolfServer(pem, async (port, pace) => {
     await ourClient(port, id, 5, pace);
     return ourClient(port, id, n, pace);
@@ -184,14 +209,21 @@ export async function handshakeLatency(
   console.log(latencyLine('dtls13 client → wolfSSL server', ours.result, paceNote(ours.unpaced)));
   const theirs = await wolfClient(ourPort, pem, n);
   console.log(
-    latencyLine('wolfSSL client → dtls13 server', theirs.times, theirs.failures.length ? `${theirs.failures.length} failed: ${theirs.failures[0]}` : ''),
+    latencyLine(
+      'wolfSSL client → dtls13 server',
+      theirs.times,
+      theirs.failures.length ? `${theirs.failures.length} failed: ${theirs.failures[0]}` : '',
+    ),
   );
   const both = await withWolfServer(pem, (port, pace) => wolfClient(port, pem, n, pace));
   console.log(
     latencyLine(
       'wolfSSL client → wolfSSL server',
       both.result.times,
-      [paceNote(both.unpaced), both.result.failures.length ? `${both.result.failures.length} failed: ${both.result.failures[0]}` : '']
+      [
+        paceNote(both.unpaced),
+        both.result.failures.length ? `${both.result.failures.length} failed: ${both.result.failures[0]}` : '',
+      ]
         .filter(Boolean)
         .join('; '),
     ),

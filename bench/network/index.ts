@@ -54,7 +54,8 @@ function envSuites(name: string, fallback: readonly SupportedCipherSuite[]): rea
   if (v === undefined || v === '') return fallback;
   const names = v.split(',').map((x) => x.trim());
   const bad = names.find((x) => !(ALL_CIPHER_SUITES as readonly string[]).includes(x));
-  if (bad !== undefined) throw new ConfigError(name, `names an unknown suite '${bad}' (known: ${ALL_CIPHER_SUITES.join(', ')})`);
+  if (bad !== undefined)
+    throw new ConfigError(name, `names an unknown suite '${bad}' (known: ${ALL_CIPHER_SUITES.join(', ')})`);
   return names as SupportedCipherSuite[];
 }
 
@@ -89,9 +90,15 @@ export async function benchNetwork(): Promise<void> {
   try {
     unswept = await startPeer(id, GOODPUT.bufferSize, ['--no-concurrent-array-buffer-sweeping', ...peerArgs]);
     pem = wolfPem(id);
-    console.log(`\nnetwork, on loopback: clients/senders in this process, servers/receivers in another (${loadNote()})`);
-    console.log(`  ${describePlacement(peer.pid)}; the unswept peer on ${unswept.pid === undefined ? '?' : allowedCpus(unswept.pid)}`);
-    console.log('handshakes (ECDSA P-256 certificate, X25519, AES-128-GCM, HelloRetryRequest cookie round trip; client-side time to complete):');
+    console.log(
+      `\nnetwork, on loopback: clients/senders in this process, servers/receivers in another (${loadNote()})`,
+    );
+    console.log(
+      `  ${describePlacement(peer.pid)}; the unswept peer on ${unswept.pid === undefined ? '?' : allowedCpus(unswept.pid)}`,
+    );
+    console.log(
+      'handshakes (ECDSA P-256 certificate, X25519, AES-128-GCM, HelloRetryRequest cookie round trip; client-side time to complete):',
+    );
     // The server on the default provider (native when the addon loads), as the client is.
     if (HANDSHAKES > 0)
       await handshakeLatency(peer.nativePort ?? peer.dtlsPort, () => peer.reset(), id, pem, {

@@ -23,7 +23,12 @@ interface Counter {
 }
 
 const fresh = (): Counter => ({ bytes: 0, messages: 0, firstAt: Number.NaN, lastAt: Number.NaN });
-const freshCounters = (): Record<Receiver, Counter> => ({ 'dtls-node': fresh(), 'dtls-native': fresh(), 'dtls-native-batch': fresh(), udp: fresh() });
+const freshCounters = (): Record<Receiver, Counter> => ({
+  'dtls-node': fresh(),
+  'dtls-native': fresh(),
+  'dtls-native-batch': fresh(),
+  udp: fresh(),
+});
 let counters = freshCounters();
 
 function count(c: Counter, n: number): void {

@@ -29,7 +29,11 @@ export interface Peer {
  * both receiving sockets. `execArgv` adds node flags (e.g. --cpu-prof).
  * Pinned to the receiving side's CPUs when BENCH_NET_CPUS asks (placement.ts).
  */
-export async function startPeer(identity: Identity, bufferSize: number, execArgv: readonly string[] = []): Promise<Peer> {
+export async function startPeer(
+  identity: Identity,
+  bufferSize: number,
+  execArgv: readonly string[] = [],
+): Promise<Peer> {
   const child: ChildProcess = fork(fileURLToPath(new URL('./peer-main.ts', import.meta.url)), [], {
     execArgv: ['--import', 'tsx', ...execArgv],
     serialization: 'advanced',
@@ -52,12 +56,18 @@ export async function startPeer(identity: Identity, bufferSize: number, execArgv
   const started = await Promise.race([
     new Promise<Extract<FromPeer, { type: 'ready' }>>((resolve) => {
       ready = resolve;
-      child.send({ type: 'start', certificate: { chain: identity.chain, privateKey: identity.privateKey }, bufferSize });
+      child.send({
+        type: 'start',
+        certificate: { chain: identity.chain, privateKey: identity.privateKey },
+        bufferSize,
+      });
     }),
     exited.then(() => {
       throw new Error('the bench peer process exited before it was ready');
     }),
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the bench peer process was not ready within 30 s')), 30_000).unref()),
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('the bench peer process was not ready within 30 s')), 30_000).unref(),
+    ),
   ]);
   let next = 0;
   const ask = (m: { type: 'reset' } | { type: 'count'; which: Receiver }): Promise<FromPeer> =>

@@ -25,7 +25,10 @@ export function placementFromEnv(value = process.env.BENCH_NET_CPUS): Placement 
   if (value === undefined || value === '') return undefined;
   const [sender = '', receiver = '', ...rest] = value.split(':');
   if (rest.length > 0 || !CPU_LIST.test(sender) || !CPU_LIST.test(receiver)) {
-    throw new ConfigError('BENCH_NET_CPUS', `must be <sender CPUs>:<receiver CPUs> (taskset -c lists, e.g. 0:1), got ${value}`);
+    throw new ConfigError(
+      'BENCH_NET_CPUS',
+      `must be <sender CPUs>:<receiver CPUs> (taskset -c lists, e.g. 0:1), got ${value}`,
+    );
   }
   return { sender, receiver };
 }

@@ -20,21 +20,32 @@ import { jsTrial } from './trial.js';
  */
 const dir = process.argv[2] ?? 'profiles';
 const which = process.argv[3] ?? '1.3';
-if (which !== '1.2' && which !== '1.3' && which !== 'both') throw new Error(`the version is 1.2, 1.3 or both, got ${which}`);
+if (which !== '1.2' && which !== '1.3' && which !== 'both')
+  throw new Error(`the version is 1.2, 1.3 or both, got ${which}`);
 const rounds = Number(process.env.BENCH_NET_ROUNDS ?? 5);
 const batch = process.env.BENCH_NET_MESSAGE_BUFFERS === 'batch';
 const receiver = batch ? 'dtls-native-batch' : 'dtls-native';
-const o = { payload: 1200, trialMs: Number(process.env.BENCH_NET_TRIAL_MS ?? 1000), rounds, burst: 32, bufferSize: 4 * 1024 * 1024 };
+const o = {
+  payload: 1200,
+  trialMs: Number(process.env.BENCH_NET_TRIAL_MS ?? 1000),
+  rounds,
+  burst: 32,
+  bufferSize: 4 * 1024 * 1024,
+};
 
 async function main(): Promise<void> {
   if (!nativeProvider) throw new Error('the native addon is not built (or DTLS13_NATIVE=0)');
   const id = makeIdentity('p256', 'localhost', { at: Date.now() });
   const extra = (process.env.BENCH_NET_PEER_ARGS ?? '').split(' ').filter(Boolean);
-  const peer = await startPeer(id, o.bufferSize, [...(dir === '-' ? [] : ['--cpu-prof', '--cpu-prof-dir', dir]), ...extra]);
+  const peer = await startPeer(id, o.bufferSize, [
+    ...(dir === '-' ? [] : ['--cpu-prof', '--cpu-prof-dir', dir]),
+    ...extra,
+  ]);
   try {
     const port = batch ? peer.nativeBatchPort : peer.nativePort;
     if (port === undefined) throw new Error('the peer has no native server');
-    if (which !== '1.3') return await versions(peer, port, id, which === 'both' ? ['DTLSv1.2', 'DTLSv1.3'] : ['DTLSv1.2']);
+    if (which !== '1.3')
+      return await versions(peer, port, id, which === 'both' ? ['DTLSv1.2', 'DTLSv1.3'] : ['DTLSv1.2']);
     const client = openClientEndpoint({
       port,
       provider: nativeProvider,
@@ -67,7 +78,8 @@ async function versions(
 ): Promise<void> {
   const provider = nativeProvider!;
   const sessions = [];
-  for (const v of list) sessions.push(await openSession(port, id, v, { provider, suite: 'tls_aes_128_gcm_sha256', mtu: 1400 }));
+  for (const v of list)
+    sessions.push(await openSession(port, id, v, { provider, suite: 'tls_aes_128_gcm_sha256', mtu: 1400 }));
   console.log(`profile-receive ${list.join(' / ')} via connect() (${loadNote()}):`);
   const figures = list.map(() => ({ mbit: [] as number[], cpu: [] as number[] }));
   for (let r = 0; r < rounds; r++) {
@@ -82,7 +94,9 @@ async function versions(
     }
   }
   list.forEach((v, k) =>
-    console.log(`  median ${v}: ${median(figures[k]!.mbit).toFixed(0)} Mbit/s, receiver ${median(figures[k]!.cpu).toFixed(2)} µs/payload`),
+    console.log(
+      `  median ${v}: ${median(figures[k]!.mbit).toFixed(0)} Mbit/s, receiver ${median(figures[k]!.cpu).toFixed(2)} µs/payload`,
+    ),
   );
   for (const s of sessions) await s.close();
 }

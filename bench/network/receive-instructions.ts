@@ -31,7 +31,10 @@ async function serve(messageBuffers: MessageBuffers): Promise<void> {
   if (!nativeProvider) throw new Error('the native addon is not built (or DTLS13_NATIVE=0)');
   const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
   const given = JSON.parse((await lines.next()).value as string) as { chain: string[]; key: string };
-  const certificate = { chain: given.chain.map((c) => new Uint8Array(Buffer.from(c, 'base64'))), privateKey: new Uint8Array(Buffer.from(given.key, 'base64')) };
+  const certificate = {
+    chain: given.chain.map((c) => new Uint8Array(Buffer.from(c, 'base64'))),
+    privateKey: new Uint8Array(Buffer.from(given.key, 'base64')),
+  };
   const server = await DtlsUdpServer.listen({ certificate, provider: nativeProvider, messageBuffers });
   server.socket.setRecvBufferSize(4 * 1024 * 1024);
   let messages = 0;
@@ -42,7 +45,8 @@ async function serve(messageBuffers: MessageBuffers): Promise<void> {
     });
   });
   console.log(JSON.stringify(server.address.port));
-  for (let line = await lines.next(); !line.done && line.value === 'stats'; line = await lines.next()) console.log(JSON.stringify(messages));
+  for (let line = await lines.next(); !line.done && line.value === 'stats'; line = await lines.next())
+    console.log(JSON.stringify(messages));
   await server.close();
   process.exit(0);
 }
@@ -55,12 +59,27 @@ const OPEN_CALL: Record<Version, Record<MessageBuffers, readonly string[]>> = {
 const OPEN_WORK: Record<Version, string> = { 'DTLSv1.3': 'record_open', 'DTLSv1.2': 'record12_open' };
 
 /** One server under callgrind: the instructions per payload delivered, and the addon's opening call's share. */
-async function measure(log: (line: string) => void, version: Version, buffers: MessageBuffers, runs = true): Promise<void> {
+async function measure(
+  log: (line: string) => void,
+  version: Version,
+  buffers: MessageBuffers,
+  runs = true,
+): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'dtls13-rx-callgrind-'));
   const self = fileURLToPath(import.meta.url);
   const server = spawn(
     'valgrind',
-    ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${join(dir, 'cg.%p')}`, process.execPath, '--import', 'tsx', self, '--serve', buffers],
+    [
+      '--tool=callgrind',
+      '--instr-atstart=no',
+      `--callgrind-out-file=${join(dir, 'cg.%p')}`,
+      process.execPath,
+      '--import',
+      'tsx',
+      self,
+      '--serve',
+      buffers,
+    ],
     { stdio: ['pipe', 'pipe', 'ignore'], env: runs ? process.env : { ...process.env, DTLS13_OPEN_RUN: '0' } },
   );
   const id = makeIdentity('p256', 'localhost', { at: Date.now() });
@@ -74,7 +93,11 @@ async function measure(log: (line: string) => void, version: Version, buffers: M
     return next();
   };
   const port = await next();
-  const session = await openSession(port, id, version, { provider: nativeProvider!, suite: 'tls_aes_128_gcm_sha256', mtu: 1400 });
+  const session = await openSession(port, id, version, {
+    provider: nativeProvider!,
+    suite: 'tls_aes_128_gcm_sha256',
+    mtu: 1400,
+  });
   const payload = new Uint8Array(1200).fill(0x61);
   const sleep = (t: number): Promise<void> => new Promise((r) => setTimeout(r, t));
   let sending = true;
@@ -96,16 +119,22 @@ async function measure(log: (line: string) => void, version: Version, buffers: M
   const payloads = (m2 + m3) / 2 - (m0 + m1) / 2;
   const file = readdirSync(dir).find((f) => /\.1$/.test(f));
   if (file === undefined) throw new Error(`no callgrind dump in ${dir}`);
-  const annotate = execFileSync('callgrind_annotate', ['--inclusive=yes', '--threshold=100', join(dir, file)], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const annotate = execFileSync('callgrind_annotate', ['--inclusive=yes', '--threshold=100', join(dir, file)], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   const cost = (fn: string): number => {
     const m = new RegExp(`^\\s*([\\d,]+) \\([^)]*\\)\\s+\\S*:${fn} `, 'm').exec(annotate);
     return m === null ? Number.NaN : Number(m[1]!.replace(/,/g, '')) / payloads;
   };
-  const total = Number(/([\d,]+) \(100\.0%\)\s+PROGRAM TOTALS/.exec(annotate)?.[1]?.replace(/,/g, '') ?? Number.NaN) / payloads;
+  const total =
+    Number(/([\d,]+) \(100\.0%\)\s+PROGRAM TOTALS/.exec(annotate)?.[1]?.replace(/,/g, '') ?? Number.NaN) / payloads;
   const call = OPEN_CALL[version][buffers].reduce((sum, fn) => sum + (cost(fn) || 0), 0);
   const work = cost(OPEN_WORK[version]);
   const how = runs ? '' : ', each record opened alone (DTLS13_OPEN_RUN=0)';
-  log(`receive-instructions: ${version}, messageBuffers '${buffers}'${how}: ${payloads.toFixed(0)} payloads counted in ${ms} ms`);
+  log(
+    `receive-instructions: ${version}, messageBuffers '${buffers}'${how}: ${payloads.toFixed(0)} payloads counted in ${ms} ms`,
+  );
   log(
     `receive-instructions:   ${total.toFixed(0)} instructions per payload in the server; the addon's opening call ${call.toFixed(0)} (${((call / total) * 100).toFixed(1)} %): the record's mask and AEAD ${work.toFixed(0)}, the rest of the call ${(call - work).toFixed(0)} (${(((call - work) / total) * 100).toFixed(1)} %)`,
   );
@@ -115,7 +144,8 @@ async function measure(log: (line: string) => void, version: Version, buffers: M
 
 /** `npm run bench -- receive-instructions`: DTLS 1.3 and 1.2, each in 'own' and 'batch' mode, and 'batch' with each record opened alone. */
 export async function benchReceiveInstructions(log: (line: string) => void): Promise<void> {
-  for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) for (const buffers of ['own', 'batch'] as const) await measure(log, version, buffers);
+  for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const)
+    for (const buffers of ['own', 'batch'] as const) await measure(log, version, buffers);
   for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) await measure(log, version, 'batch', false);
 }
 

@@ -37,7 +37,12 @@ const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** A trial with this process sending through `send` and the peer process's `which` receiver counting. */
-export async function jsTrial(peer: Peer, which: Receiver, send: (d: Uint8Array) => void, o: GoodputOptions): Promise<Trial> {
+export async function jsTrial(
+  peer: Peer,
+  which: Receiver,
+  send: (d: Uint8Array) => void,
+  o: GoodputOptions,
+): Promise<Trial> {
   const payload = new Uint8Array(o.payload).fill(0x61);
   const peerCpu0 = await peer.reset();
   const cpu0 = process.cpuUsage();

@@ -30,7 +30,9 @@ export function udpBatchTool(): string {
   const tool = join(dir, `udp-batch-${hash}`);
   if (!existsSync(tool)) {
     mkdirSync(dir, { recursive: true });
-    execFileSync(process.env.CC ?? 'cc', ['-O2', SOURCE, '-o', `${tool}.tmp`], { stdio: ['ignore', 'inherit', 'inherit'] });
+    execFileSync(process.env.CC ?? 'cc', ['-O2', SOURCE, '-o', `${tool}.tmp`], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     renameSync(`${tool}.tmp`, tool);
   }
   return tool;

@@ -32,12 +32,19 @@ export function wolfGoodputTool(variant: WolfVariant): string {
   const hash = createHash('sha256').update(readFileSync(SOURCE)).digest('hex').slice(0, 12);
   const tool = join(dirname(build), `wolf-goodput-${hash}`);
   if (!existsSync(tool))
-    execFileSync('gcc', ['-O2', '-I', build, SOURCE, library, '-lm', '-lpthread', '-o', tool], { stdio: ['ignore', 'inherit', 'inherit'] });
+    execFileSync('gcc', ['-O2', '-I', build, SOURCE, library, '-lm', '-lpthread', '-o', tool], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
   return tool;
 }
 
 /** Plain UDP in C needs no wolfSSL; any build of the tool does it. Runs on `side`'s CPUs when BENCH_NET_CPUS pins (placement.ts). */
-function run(side: 'sender' | 'receiver', tool: string, args: readonly string[], onLine?: (line: string) => void): Promise<string> {
+function run(
+  side: 'sender' | 'receiver',
+  tool: string,
+  args: readonly string[],
+  onLine?: (line: string) => void,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(...onSide(side, tool, args), { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -57,13 +64,28 @@ function run(side: 'sender' | 'receiver', tool: string, args: readonly string[],
 }
 
 /** One C trial: a receiver, then a sender for `o.trialMs`; DTLS 1.3 (or 1.2 with `dtls12`) with `suite` (wolfSSL's name), or plain UDP when `pem` is undefined. */
-export function cTrial(tool: string, o: GoodputOptions, pem: PemFiles | undefined, suite: string, dtls12 = false): Promise<Trial> {
+export function cTrial(
+  tool: string,
+  o: GoodputOptions,
+  pem: PemFiles | undefined,
+  suite: string,
+  dtls12 = false,
+): Promise<Trial> {
   const mode = pem ? (dtls12 ? 'dtls12' : 'dtls') : 'udp';
   return cToolTrial(
     tool,
     o,
     (port) => ['recv', mode, String(port), String(o.bufferSize), '150', ...(pem ? [pem.cert, pem.key] : [])],
-    (port) => ['send', mode, String(port), String(o.bufferSize), String(o.trialMs), String(o.payload), String(o.burst), ...(pem ? [pem.ca, suite] : [])],
+    (port) => [
+      'send',
+      mode,
+      String(port),
+      String(o.bufferSize),
+      String(o.trialMs),
+      String(o.payload),
+      String(o.burst),
+      ...(pem ? [pem.ca, suite] : []),
+    ],
   );
 }
 
@@ -84,7 +106,13 @@ export async function cToolTrial(
   const receiver = run('receiver', tool, receiverArgs(port), (l) => l === 'ready' && ready());
   await Promise.race([bound, receiver]);
   const sender = await run('sender', tool, senderArgs(port));
-  const [bytes, messages, spanNs, receiverCpu, receiverOn = -1] = (await receiver).split(' ').map(Number) as [number, number, number, number, number?];
+  const [bytes, messages, spanNs, receiverCpu, receiverOn = -1] = (await receiver).split(' ').map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number?,
+  ];
   const [sent, senderCpu, senderOn = -1] = sender.split(' ').map(Number) as [number, number, number?];
   const spanMs = spanNs / 1e6;
   return {

@@ -33,18 +33,19 @@ export interface CClient {
 
 const SOURCE = fileURLToPath(new URL('./c-client.c', import.meta.url));
 
-const BUILDS: Readonly<Record<WolfsslBuild, { readonly script: string; readonly dir: string; readonly what: string }>> = {
-  asm: {
-    script: fileURLToPath(new URL('../network/build-wolfssl-asm.sh', import.meta.url)),
-    dir: 'wolfssl-5.7.2-asm',
-    what: 'wolfSSL 5.7.2 with assembly (bench/network/build-wolfssl-asm.sh)',
-  },
-  plain: {
-    script: fileURLToPath(new URL('../../tests/interop/build-wolfssl.sh', import.meta.url)),
-    dir: 'wolfssl-5.7.2',
-    what: 'wolfSSL 5.7.2 without assembly (tests/interop/build-wolfssl.sh)',
-  },
-};
+const BUILDS: Readonly<Record<WolfsslBuild, { readonly script: string; readonly dir: string; readonly what: string }>> =
+  {
+    asm: {
+      script: fileURLToPath(new URL('../network/build-wolfssl-asm.sh', import.meta.url)),
+      dir: 'wolfssl-5.7.2-asm',
+      what: 'wolfSSL 5.7.2 with assembly (bench/network/build-wolfssl-asm.sh)',
+    },
+    plain: {
+      script: fileURLToPath(new URL('../../tests/interop/build-wolfssl.sh', import.meta.url)),
+      dir: 'wolfssl-5.7.2',
+      what: 'wolfSSL 5.7.2 without assembly (tests/interop/build-wolfssl.sh)',
+    },
+  };
 
 /** What a build is, for the bench's output. */
 export function describeBuild(build: WolfsslBuild): string {
@@ -56,20 +57,31 @@ function cacheRoot(): string {
 }
 
 /** The wolfSSL build tree (built by its script first when it is not there yet). */
-export function wolfssl(build: WolfsslBuild, log: (line: string) => void): { readonly tree: string; readonly stamp: string } {
+export function wolfssl(
+  build: WolfsslBuild,
+  log: (line: string) => void,
+): { readonly tree: string; readonly stamp: string } {
   const { script, dir, what } = BUILDS[build];
   const stampFile = join(cacheRoot(), dir, '.build-complete');
   const built = existsSync(stampFile);
   if (!built) log(`scale-out: ${what} is not built yet: building it now (a few minutes, once per machine)`);
   // The scripts log to stderr and print the build tree last on stdout; their log is shown only while they build.
-  const out = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', built ? 'pipe' : 'inherit'] });
+  const out = execFileSync('bash', [script], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', built ? 'pipe' : 'inherit'],
+  });
   const tree = out.trim().split('\n').at(-1) ?? '';
-  if (!existsSync(join(tree, 'src', '.libs', 'libwolfssl.a'))) throw new Error(`${script} printed ${tree}, which holds no src/.libs/libwolfssl.a`);
+  if (!existsSync(join(tree, 'src', '.libs', 'libwolfssl.a')))
+    throw new Error(`${script} printed ${tree}, which holds no src/.libs/libwolfssl.a`);
   return { tree, stamp: readFileSync(stampFile, 'utf8') };
 }
 
 /** The C client compiled against `build` for `version` (compiled on first use, then cached). */
-export function compileCClient(build: WolfsslBuild, log: (line: string) => void, version: CClientVersion = 'DTLSv1.3'): CClient {
+export function compileCClient(
+  build: WolfsslBuild,
+  log: (line: string) => void,
+  version: CClientVersion = 'DTLSv1.3',
+): CClient {
   const { tree, stamp } = wolfssl(build, log);
   const source = readFileSync(SOURCE);
   const flags = version === 'DTLSv1.2' ? ['-DDTLS12'] : [];
@@ -81,7 +93,19 @@ export function compileCClient(build: WolfsslBuild, log: (line: string) => void,
     const temporary = `${tool}.${process.pid}.tmp`;
     execFileSync(
       process.env.CC ?? 'cc',
-      ['-O2', '-Wall', ...flags, '-I', tree, SOURCE, join(tree, 'src', '.libs', 'libwolfssl.a'), '-lm', '-lpthread', '-o', temporary],
+      [
+        '-O2',
+        '-Wall',
+        ...flags,
+        '-I',
+        tree,
+        SOURCE,
+        join(tree, 'src', '.libs', 'libwolfssl.a'),
+        '-lm',
+        '-lpthread',
+        '-o',
+        temporary,
+      ],
       { stdio: ['ignore', 'inherit', 'inherit'] },
     );
     renameSync(temporary, tool);
@@ -96,13 +120,16 @@ export function compileCClient(build: WolfsslBuild, log: (line: string) => void,
  */
 export function findCClient(log: (line: string) => void): CClient | undefined {
   const asked = process.env.DTLS13_SCALE_OUT_WOLFSSL ?? 'asm';
-  if (asked !== 'asm' && asked !== 'plain') throw new RangeError(`DTLS13_SCALE_OUT_WOLFSSL must be asm or plain, got ${asked}`);
+  if (asked !== 'asm' && asked !== 'plain')
+    throw new RangeError(`DTLS13_SCALE_OUT_WOLFSSL must be asm or plain, got ${asked}`);
   const order: readonly WolfsslBuild[] = asked === 'asm' ? ['asm', 'plain'] : ['plain'];
   for (const build of order) {
     try {
       return compileCClient(build, log);
     } catch (e) {
-      log(`scale-out: the C client could not be built against ${BUILDS[build].what}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+      log(
+        `scale-out: the C client could not be built against ${BUILDS[build].what}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+      );
     }
   }
   return undefined;

@@ -8,10 +8,28 @@
 import { connect, type DtlsSession } from '../../runtime/index.js';
 
 export type ClientRequest =
-  | { readonly type: 'handshakes'; readonly port: number; readonly ms: number; readonly inFlight: number; readonly ca: string }
-  | { readonly type: 'goodput'; readonly port: number; readonly ms: number; readonly sessions: number; readonly ca: string };
+  | {
+      readonly type: 'handshakes';
+      readonly port: number;
+      readonly ms: number;
+      readonly inFlight: number;
+      readonly ca: string;
+    }
+  | {
+      readonly type: 'goodput';
+      readonly port: number;
+      readonly ms: number;
+      readonly sessions: number;
+      readonly ca: string;
+    };
 /** `cpuMs`: the client process's CPU (user and system) over the run. */
-export type ClientReply = { readonly type: 'done'; readonly count: number; readonly failed: number; readonly ms: number; readonly cpuMs: number };
+export type ClientReply = {
+  readonly type: 'done';
+  readonly count: number;
+  readonly failed: number;
+  readonly ms: number;
+  readonly cpuMs: number;
+};
 
 function open(port: number, ca: string): DtlsSession {
   return connect('127.0.0.1', port, { ca, servername: 'localhost', handshakeTimeout: 10_000 });
@@ -60,7 +78,8 @@ async function goodput(port: number, ms: number, sessions: number, ca: string): 
 if (process.send !== undefined) {
   // Forked by bench/scale-out.ts (imported by profile-client.ts, it only lends its handshakes).
   process.on('message', (m: ClientRequest) => {
-    const run = m.type === 'handshakes' ? handshakes(m.port, m.ms, m.inFlight, m.ca) : goodput(m.port, m.ms, m.sessions, m.ca);
+    const run =
+      m.type === 'handshakes' ? handshakes(m.port, m.ms, m.inFlight, m.ca) : goodput(m.port, m.ms, m.sessions, m.ca);
     void run.then((reply) => process.send!(reply));
   });
   process.send({ type: 'ready' });

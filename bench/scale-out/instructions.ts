@@ -42,7 +42,9 @@ async function serve(workers: number, kind: KeyPairKind): Promise<void> {
   });
   const { port } = await server.listening;
   const rows = (): Row[] =>
-    server.stats.workers.map((w) => Object.fromEntries(COUNTED.map((k) => [k, (w as unknown as Record<string, number>)[k] ?? 0])) as Row);
+    server.stats.workers.map(
+      (w) => Object.fromEntries(COUNTED.map((k) => [k, (w as unknown as Record<string, number>)[k] ?? 0])) as Row,
+    );
   console.log(JSON.stringify({ port, caFile }));
   for await (const line of createInterface({ input: process.stdin })) {
     if (line === 'stats') console.log(JSON.stringify(rows()));
@@ -59,7 +61,14 @@ function nextLine(lines: AsyncIterator<string>): Promise<unknown> {
 }
 
 /** One server of `workers` workers under callgrind, `inFlight` C client threads: the workers' instructions per handshake. */
-async function measure(log: (line: string) => void, workers: number, kind: string, warm: number, ms: number, inFlight: number): Promise<number> {
+async function measure(
+  log: (line: string) => void,
+  workers: number,
+  kind: string,
+  warm: number,
+  ms: number,
+  inFlight: number,
+): Promise<number> {
   const c = findCClient(log);
   if (c === undefined) throw new Error('the C client could not be built');
   const dir = mkdtempSync(join(tmpdir(), 'dtls13-callgrind-'));
@@ -87,9 +96,13 @@ async function measure(log: (line: string) => void, workers: number, kind: strin
     return (await nextLine(lines)) as Row[];
   };
   const { port, caFile } = (await nextLine(lines)) as { port: number; caFile: string };
-  const client: ChildProcess = spawn(c.tool, ['127.0.0.1', String(port), caFile, 'localhost', String(inFlight), String(24 * 3600 * 1000)], {
-    stdio: 'ignore',
-  });
+  const client: ChildProcess = spawn(
+    c.tool,
+    ['127.0.0.1', String(port), caFile, 'localhost', String(inFlight), String(24 * 3600 * 1000)],
+    {
+      stdio: 'ignore',
+    },
+  );
   const sleep = (t: number): Promise<void> => new Promise((r) => setTimeout(r, t));
   for (;;) {
     await sleep(2000);
@@ -115,7 +128,9 @@ async function measure(log: (line: string) => void, workers: number, kind: strin
   const handshakes = s0.reduce((a, _, i) => a + delta('serverSessions', i), 0);
   const all = threads.reduce((a, t) => a + t.total, 0);
   const top = threads.slice(0, workers).reduce((a, t) => a + t.total, 0);
-  log(`instructions: ${kind}, ${workers} worker(s), ${inFlight} C client threads, ${ms} ms counted, ${handshakes.toFixed(0)} handshakes`);
+  log(
+    `instructions: ${kind}, ${workers} worker(s), ${inFlight} C client threads, ${ms} ms counted, ${handshakes.toFixed(0)} handshakes`,
+  );
   log(
     `instructions: threads (callgrind's numbering) ${threads
       .filter((t) => t.total > 0.001 * all)

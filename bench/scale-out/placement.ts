@@ -54,7 +54,8 @@ export function pinned(cpus: string | undefined, tool: string, args: readonly st
 /** How the bench prints a placement. */
 export function describePlacement(workers: number, p: Placement | undefined): string {
   const who = workers === 0 ? 'listen without workers' : `${workers} worker(s)`;
-  if (p === undefined) return `${who}: not pinned (DTLS13_SCALE_OUT_PIN=0, or no taskset): the scheduler places server and clients`;
+  if (p === undefined)
+    return `${who}: not pinned (DTLS13_SCALE_OUT_PIN=0, or no taskset): the scheduler places server and clients`;
   if (p.separated) return `${who}: the server's threads on CPU ${p.server}, the clients on CPU ${p.clients} (apart)`;
   return `${who}: server and clients share CPUs ${p.server}: ${workers} worker(s) and their clients cannot be kept apart on this machine (the measured rate is a floor; see the model from the workers' CPU)`;
 }

@@ -25,6 +25,8 @@ const { handshakes } = await import('./clients.js');
 const cpu0 = threadCpuMs();
 const reply = await handshakes(port, 5000, 16, certificateToPem(id.caDer));
 const cpu = threadCpuMs() - cpu0;
-console.log(`${kind}: ${reply.count} handshakes in ${reply.ms.toFixed(0)} ms; client thread CPU ${(cpu / reply.count).toFixed(2)} ms per handshake`);
+console.log(
+  `${kind}: ${reply.count} handshakes in ${reply.ms.toFixed(0)} ms; client thread CPU ${(cpu / reply.count).toFixed(2)} ms per handshake`,
+);
 await server.close();
 process.exit(0);

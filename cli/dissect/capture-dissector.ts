@@ -39,7 +39,12 @@ interface Dissector {
 }
 
 /** Every DTLS record of a capture file, in order. `port` keeps only datagrams from or to that UDP port. */
-export function dissectCapture(file: Uint8Array, keyLog: KeyLog, port?: number, options: ConversationOptions = {}): CapturedRecord[] {
+export function dissectCapture(
+  file: Uint8Array,
+  keyLog: KeyLog,
+  port?: number,
+  options: ConversationOptions = {},
+): CapturedRecord[] {
   const datagrams = [...udpDatagrams(file, port)];
   // First pass: each conversation's datagrams, to tell 1.2 from 1.3 before any is dissected.
   const byConversation = new Map<string, Uint8Array[]>();
@@ -57,21 +62,31 @@ export function dissectCapture(file: Uint8Array, keyLog: KeyLog, port?: number, 
       const payloads = byConversation.get(key);
       if (!payloads) continue;
       const conversation =
-        sniffVersion(payloads) === '1.2' ? new Conversation12(keyLog, nodeProvider, options) : new Conversation(keyLog, nodeProvider, options);
+        sniffVersion(payloads) === '1.2'
+          ? new Conversation12(keyLog, nodeProvider, options)
+          : new Conversation(keyLog, nodeProvider, options);
       c = { conversation, client: undefined };
       conversations.set(key, c);
     }
     const clientHello = udp.payload[0] === 22 && udp.payload[13] === 1;
-    if (c.client === undefined || (clientHello && c.client !== source && !out.some((r) => r.source === source || r.destination === source))) c.client = source;
+    if (
+      c.client === undefined ||
+      (clientHello && c.client !== source && !out.some((r) => r.source === source || r.destination === source))
+    )
+      c.client = source;
     const from = source === c.client ? 'client' : 'server';
-    for (const r of c.conversation.dissect(from, udp.payload)) out.push({ ...r, time: udp.time, source, destination, datagram: index });
+    for (const r of c.conversation.dissect(from, udp.payload))
+      out.push({ ...r, time: udp.time, source, destination, datagram: index });
     index++;
   }
   return out;
 }
 
 /** The capture's UDP datagrams (from or to `port` when given), with their endpoints and conversation key. */
-function* udpDatagrams(file: Uint8Array, port: number | undefined): Generator<{ udp: UdpDatagram; source: string; destination: string; key: string }> {
+function* udpDatagrams(
+  file: Uint8Array,
+  port: number | undefined,
+): Generator<{ udp: UdpDatagram; source: string; destination: string; key: string }> {
   for (const packet of readCapture(file)) {
     const udp = udpDatagram(packet);
     if (!udp || (port !== undefined && udp.source.port !== port && udp.destination.port !== port)) continue;

@@ -35,7 +35,8 @@ export function readCapture(file: Uint8Array): CapturedPacket[] {
   if (magicBE === PCAPNG_SHB) return readPcapng(file, view);
   for (const little of [false, true]) {
     const magic = view.getUint32(0, little);
-    if (magic === PCAP_MICRO || magic === PCAP_NANO) return readPcap(file, view, little, magic === PCAP_NANO ? 1e-9 : 1e-6);
+    if (magic === PCAP_MICRO || magic === PCAP_NANO)
+      return readPcap(file, view, little, magic === PCAP_NANO ? 1e-9 : 1e-6);
   }
   throw new CaptureFormatError(`magic 0x${magicBE.toString(16).padStart(8, '0')} is neither pcap nor pcapng`, 0);
 }
@@ -50,7 +51,8 @@ function readPcap(file: Uint8Array, view: DataView, little: boolean, fraction: n
     const seconds = view.getUint32(at, little);
     const sub = view.getUint32(at + 4, little);
     const captured = view.getUint32(at + 8, little);
-    if (at + 16 + captured > file.length) throw new CaptureFormatError(`pcap record of ${captured} bytes cut short`, at + 8);
+    if (at + 16 + captured > file.length)
+      throw new CaptureFormatError(`pcap record of ${captured} bytes cut short`, at + 8);
     packets.push({ linkType, time: seconds + sub * fraction, data: file.subarray(at + 16, at + 16 + captured) });
     at += 16 + captured;
   }
@@ -79,18 +81,27 @@ function readPcapng(file: Uint8Array, view: DataView): CapturedPacket[] {
       interfaces = [];
     }
     const length = view.getUint32(at + 4, little);
-    if (length < 12 || length % 4 !== 0 || at + length > file.length) throw new CaptureFormatError(`pcapng block length ${length} is not valid`, at + 4);
+    if (length < 12 || length % 4 !== 0 || at + length > file.length)
+      throw new CaptureFormatError(`pcapng block length ${length} is not valid`, at + 4);
     const body = at + 8;
     if (type === 1) {
-      interfaces.push({ linkType: view.getUint16(body, little), unit: interfaceUnit(file, view, body + 8, at + length - 4, little) });
+      interfaces.push({
+        linkType: view.getUint16(body, little),
+        unit: interfaceUnit(file, view, body + 8, at + length - 4, little),
+      });
     } else if (type === 6) {
       const iface = interfaces[view.getUint32(body, little)];
       if (!iface) throw new CaptureFormatError('enhanced packet block names an interface not described', body);
       const high = view.getUint32(body + 4, little);
       const low = view.getUint32(body + 8, little);
       const captured = view.getUint32(body + 12, little);
-      if (body + 20 + captured > at + length) throw new CaptureFormatError(`packet of ${captured} bytes longer than its block`, body + 12);
-      packets.push({ linkType: iface.linkType, time: (high * 2 ** 32 + low) * iface.unit, data: file.subarray(body + 20, body + 20 + captured) });
+      if (body + 20 + captured > at + length)
+        throw new CaptureFormatError(`packet of ${captured} bytes longer than its block`, body + 12);
+      packets.push({
+        linkType: iface.linkType,
+        time: (high * 2 ** 32 + low) * iface.unit,
+        data: file.subarray(body + 20, body + 20 + captured),
+      });
     } else if (type === 3) {
       const iface = interfaces[0];
       if (!iface) throw new CaptureFormatError('simple packet block before any interface', body);

@@ -73,7 +73,14 @@ export class Conversation {
   private plaintext(from: Role, r: Extract<DtlsRecord, { kind: 'plaintext' }>): RecordView {
     const rec = r.record;
     const type = typeof rec.type === 'string' ? rec.type : `content_type_${rec.type}`;
-    const base = { from, epoch: rec.epoch, sequenceNumber: rec.sequenceNumber, length: 13 + rec.fragment.length, protected: false, decrypted: false };
+    const base = {
+      from,
+      epoch: rec.epoch,
+      sequenceNumber: rec.sequenceNumber,
+      length: 13 + rec.fragment.length,
+      protected: false,
+      decrypted: false,
+    };
     return { ...base, ...this.content(from, type, rec.fragment) };
   }
 
@@ -117,7 +124,14 @@ export class Conversation {
         ...this.content(from, typeof type === 'string' ? type : `content_type_${type}`, inner.content),
       };
     }
-    return { ...base, epoch: undefined, sequenceNumber: undefined, decrypted: false, contentType: 'encrypted', messages: [] };
+    return {
+      ...base,
+      epoch: undefined,
+      sequenceNumber: undefined,
+      decrypted: false,
+      contentType: 'encrypted',
+      messages: [],
+    };
   }
 
   /** Epochs whose low bits match, nearest the sender's current one first (RFC 9147 §4.2.2). */
@@ -138,7 +152,11 @@ export class Conversation {
     if (!secret || !suite) return undefined;
     const params = CIPHER_SUITES[suite];
     const keys = trafficKeys(scheduleContext(this.provider, params.hash), secret, suite);
-    const cipher = { aead: this.provider.aead(params.aead, keys.key), iv: keys.iv, mask: this.provider.mask(params.mask, keys.snKey) };
+    const cipher = {
+      aead: this.provider.aead(params.aead, keys.key),
+      iv: keys.iv,
+      mask: this.provider.mask(params.mask, keys.snKey),
+    };
     dir.ciphers.set(epoch, cipher);
     return cipher;
   }
@@ -167,16 +185,28 @@ export class Conversation {
           return { contentType: type, messages: this.handshake(from, content) };
         case 'alert': {
           const a = decodeAlert(content);
-          return { contentType: type, messages: [], alert: { level: String(a.level), description: String(a.description) } };
+          return {
+            contentType: type,
+            messages: [],
+            alert: { level: String(a.level), description: String(a.description) },
+          };
         }
         case 'ack':
           return {
             contentType: type,
             messages: [],
-            ack: decodeAck(content).recordNumbers.map((n) => ({ epoch: Number(n.epoch), sequenceNumber: Number(n.sequenceNumber) })),
+            ack: decodeAck(content).recordNumbers.map((n) => ({
+              epoch: Number(n.epoch),
+              sequenceNumber: Number(n.sequenceNumber),
+            })),
           };
         case 'application_data':
-          return { contentType: type, messages: [], applicationData: content.length, ...(this.showData ? { data: content.slice() } : {}) };
+          return {
+            contentType: type,
+            messages: [],
+            applicationData: content.length,
+            ...(this.showData ? { data: content.slice() } : {}),
+          };
         default:
           return { contentType: type, messages: [] };
       }
@@ -190,9 +220,14 @@ export class Conversation {
     return this.dirs[from].messages.fragments(content, (msgType, body) => this.decodeMessage(msgType, body));
   }
 
-  private decodeMessage(msgType: string | number, body: Uint8Array): Pick<HandshakeView, 'fields' | 'error' | 'helloRetryRequest'> {
+  private decodeMessage(
+    msgType: string | number,
+    body: Uint8Array,
+  ): Pick<HandshakeView, 'fields' | 'error' | 'helloRetryRequest'> {
     const whole = withHandshakeHeader(
-      typeof msgType === 'string' ? handshakeTypeToNumber(msgType as Parameters<typeof handshakeTypeToNumber>[0]) : msgType,
+      typeof msgType === 'string'
+        ? handshakeTypeToNumber(msgType as Parameters<typeof handshakeTypeToNumber>[0])
+        : msgType,
       body,
     );
     try {

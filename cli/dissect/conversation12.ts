@@ -89,10 +89,16 @@ export class Conversation12 {
     };
     if (r.epoch === 0 && wire.kind === 'record') {
       const type = wire.record.type;
-      return { ...base, protected: false, decrypted: false, ...this.content(from, typeof type === 'string' ? type : `content_type_${type}`, fragment) };
+      return {
+        ...base,
+        protected: false,
+        decrypted: false,
+        ...this.content(from, typeof type === 'string' ? type : `content_type_${type}`, fragment),
+      };
     }
     const cipher = this.cipher(from, r.epoch);
-    if (cipher === undefined) return { ...base, protected: true, decrypted: false, contentType: 'encrypted', messages: [] };
+    if (cipher === undefined)
+      return { ...base, protected: true, decrypted: false, contentType: 'encrypted', messages: [] };
     const opened = cipher.open(wire);
     if (!opened.ok)
       return {
@@ -104,7 +110,12 @@ export class Conversation12 {
         error: `undecryptable with the key log's master secret (${opened.reason})`,
       };
     const type = contentTypeFromNumber(opened.type);
-    return { ...base, protected: true, decrypted: true, ...this.content(from, typeof type === 'string' ? type : `content_type_${type}`, opened.content) };
+    return {
+      ...base,
+      protected: true,
+      decrypted: true,
+      ...this.content(from, typeof type === 'string' ? type : `content_type_${type}`, opened.content),
+    };
   }
 
   /** The protection of `from`'s records in `epoch` from the key log's master secret; undefined while something is missing. */
@@ -119,7 +130,13 @@ export class Conversation12 {
     if (master === undefined) return undefined;
     const block = keyBlock(this.provider, suite, master, clientRandom, serverRandom);
     // The reader of these records is the other side, whose CID they carry.
-    const cipher = new EpochCipher12(this.provider, suite, from === 'client' ? block.client : block.server, epoch, dir.cid ? { cid: dir.cid } : {});
+    const cipher = new EpochCipher12(
+      this.provider,
+      suite,
+      from === 'client' ? block.client : block.server,
+      epoch,
+      dir.cid ? { cid: dir.cid } : {},
+    );
     dir.ciphers.set(epoch, cipher);
     return cipher;
   }
@@ -128,16 +145,28 @@ export class Conversation12 {
     try {
       switch (type) {
         case 'handshake':
-          return { contentType: type, messages: this.dirs[from].messages.fragments(content, (msgType, body) => this.decodeMessage(msgType, body)) };
+          return {
+            contentType: type,
+            messages: this.dirs[from].messages.fragments(content, (msgType, body) => this.decodeMessage(msgType, body)),
+          };
         case 'change_cipher_spec':
           decodeChangeCipherSpec(content);
           return { contentType: type, messages: [] };
         case 'alert': {
           const a = decodeAlert(content);
-          return { contentType: type, messages: [], alert: { level: String(a.level), description: String(a.description) } };
+          return {
+            contentType: type,
+            messages: [],
+            alert: { level: String(a.level), description: String(a.description) },
+          };
         }
         case 'application_data':
-          return { contentType: type, messages: [], applicationData: content.length, ...(this.showData ? { data: content.slice() } : {}) };
+          return {
+            contentType: type,
+            messages: [],
+            applicationData: content.length,
+            ...(this.showData ? { data: content.slice() } : {}),
+          };
         default:
           return { contentType: type, messages: [] };
       }
@@ -163,12 +192,14 @@ export class Conversation12 {
       this.clientRandom = m.body.random.slice();
       const cid = m.body.extensions.find((x) => x.extensionType === 'connection_id');
       // The client's CID is the one the server's records carry (RFC 9146 §3).
-      if (cid?.extensionType === 'connection_id' && cid.extensionData.cid.length > 0) this.dirs.server.cid = cid.extensionData.cid.slice();
+      if (cid?.extensionType === 'connection_id' && cid.extensionData.cid.length > 0)
+        this.dirs.server.cid = cid.extensionData.cid.slice();
     } else if (m.msgType === 'server_hello') {
       this.serverRandom = m.body.random.slice();
       this.suite = dtls12Suite(m.body.cipherSuite);
       const cid = m.body.extensions.find((x) => x.extensionType === 'connection_id');
-      if (cid?.extensionType === 'connection_id' && cid.extensionData.cid.length > 0) this.dirs.client.cid = cid.extensionData.cid.slice();
+      if (cid?.extensionType === 'connection_id' && cid.extensionData.cid.length > 0)
+        this.dirs.client.cid = cid.extensionData.cid.slice();
     }
   }
 

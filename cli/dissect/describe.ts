@@ -13,14 +13,17 @@ export function recordLine(r: RecordView): string {
   const seq = r.sequenceNumber !== undefined ? `rec ${r.sequenceNumber}` : 'rec ?';
   const cid = r.connectionId ? ` cid ${r.connectionId}` : '';
   const head = `${epoch} ${seq}${cid} ${r.contentType} ${r.length} B`;
-  return r.error ? `${head}: ${carries(r)}${carries(r) ? '; ' : ''}error: ${r.error}` : `${head}${carries(r) ? `: ${carries(r)}` : ''}`;
+  return r.error
+    ? `${head}: ${carries(r)}${carries(r) ? '; ' : ''}error: ${r.error}`
+    : `${head}${carries(r) ? `: ${carries(r)}` : ''}`;
 }
 
 function carries(r: RecordView): string {
   if (r.messages.length > 0) return r.messages.map(messageText).join(', ');
   if (r.alert) return `${r.alert.level} ${r.alert.description}`;
   if (r.ack) return `ack [${r.ack.map((n) => `${n.epoch}:${n.sequenceNumber}`).join(', ')}]`;
-  if (r.applicationData !== undefined) return `${r.applicationData} B of application data${r.data ? ` ${dataText(r.data)}` : ''}`;
+  if (r.applicationData !== undefined)
+    return `${r.applicationData} B of application data${r.data ? ` ${dataText(r.data)}` : ''}`;
   if (r.contentType === 'encrypted') return r.error ? '' : 'protected, no key (give --keylog)';
   return '';
 }
@@ -91,7 +94,8 @@ function render(v: unknown, indent: string, out: string[]): void {
     if (x === undefined) continue;
     const s = scalar(x, k);
     if (s !== undefined) out.push(`${indent}${k}: ${s}`);
-    else if (Array.isArray(x) && x.every((y) => scalar(y) !== undefined)) out.push(`${indent}${k}: [${x.map((y) => scalar(y)).join(', ')}]`);
+    else if (Array.isArray(x) && x.every((y) => scalar(y) !== undefined))
+      out.push(`${indent}${k}: [${x.map((y) => scalar(y)).join(', ')}]`);
     else {
       out.push(`${indent}${k}:`);
       render(x, `${indent}  `, out);
@@ -101,5 +105,7 @@ function render(v: unknown, indent: string, out: string[]): void {
 
 /** JSON with byte arrays as hex and 64-bit integers as numbers. */
 export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : typeof v === 'bigint' ? Number(v) : v));
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v instanceof Uint8Array ? Buffer.from(v).toString('hex') : typeof v === 'bigint' ? Number(v) : v,
+  );
 }

@@ -18,7 +18,10 @@ export function addKeyLogLine(log: KeyLog, line: string, lineNumber = 0): boolea
   const text = line.trim();
   if (text === '' || text.startsWith('#')) return false;
   const m = LINE.exec(text);
-  if (!m) throw new KeyLogError(`key log line ${lineNumber}: expected 'LABEL <64 hex digits> <hex secret>', got '${text.slice(0, 60)}'`);
+  if (!m)
+    throw new KeyLogError(
+      `key log line ${lineNumber}: expected 'LABEL <64 hex digits> <hex secret>', got '${text.slice(0, 60)}'`,
+    );
   const random = m[2]!.toLowerCase();
   let secrets = log.get(random);
   if (!secrets) log.set(random, (secrets = new Map()));

@@ -40,7 +40,10 @@ export class MessageAssembly {
    *
    * @throws DecodeError when a fragment header does not decode (the caller reports it on the record).
    */
-  fragments(content: Uint8Array, decode: (msgType: string | number, body: Uint8Array) => DecodedMessage): HandshakeView[] {
+  fragments(
+    content: Uint8Array,
+    decode: (msgType: string | number, body: Uint8Array) => DecodedMessage,
+  ): HandshakeView[] {
     const r = new Reader(content, 'Handshake');
     const out: HandshakeView[] = [];
     while (r.pos < r.end) {

@@ -4,7 +4,17 @@
  * the candidate pair the full agent nominates (USE-CANDIDATE). Being lite,
  * it is always the controlled agent.
  */
-import { ATTR, BINDING, attribute, encodeStun, errorCode, fingerprintValid, integrityValid, parseStun, xorMappedAddress } from './stun.js';
+import {
+  ATTR,
+  BINDING,
+  attribute,
+  encodeStun,
+  errorCode,
+  fingerprintValid,
+  integrityValid,
+  parseStun,
+  xorMappedAddress,
+} from './stun.js';
 
 export interface IceCredentials {
   readonly ufrag: string;
@@ -54,12 +64,17 @@ export class IceLiteAgent {
       }),
     });
     const username = attribute(m, ATTR.USERNAME);
-    if (username === undefined || attribute(m, ATTR.MESSAGE_INTEGRITY) === undefined) return fail(400, 'USERNAME and MESSAGE-INTEGRITY required');
+    if (username === undefined || attribute(m, ATTR.MESSAGE_INTEGRITY) === undefined)
+      return fail(400, 'USERNAME and MESSAGE-INTEGRITY required');
     // RFC 8445 §7.3: USERNAME is "our ufrag:their ufrag", and the integrity key is our password (RFC 8489 §9.1.3).
-    if (Buffer.from(username).toString('utf8') !== `${this.local.ufrag}:${this.remote.ufrag}` || !integrityValid(m, this.local.pwd))
+    if (
+      Buffer.from(username).toString('utf8') !== `${this.local.ufrag}:${this.remote.ufrag}` ||
+      !integrityValid(m, this.local.pwd)
+    )
       return fail(401, 'Unauthenticated');
     // A lite agent is always controlled (§6.1.1); a full agent that says it is controlled too has its role wrong.
-    if (attribute(m, ATTR.ICE_CONTROLLING) === undefined) return fail(400, 'ICE-CONTROLLING required with an ICE-lite peer');
+    if (attribute(m, ATTR.ICE_CONTROLLING) === undefined)
+      return fail(400, 'ICE-CONTROLLING required with an ICE-lite peer');
     this.validated.add(`${address}|${port}`);
     const nominating = attribute(m, ATTR.USE_CANDIDATE) !== undefined;
     if (nominating) this.nominated = { address, port };

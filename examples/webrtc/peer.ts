@@ -55,7 +55,8 @@ export class WebRtcPeer {
   static async answer(offerSdp: string, options: PeerOptions): Promise<WebRtcPeer> {
     const offer = parseOffer(offerSdp);
     if (typeof offer === 'string') throw new Error(`not an offer this peer takes: ${offer}`);
-    if (!offer.media.some((m) => m.kind === 'audio' || m.kind === 'video')) throw new Error('the offer has no audio or video section');
+    if (!offer.media.some((m) => m.kind === 'audio' || m.kind === 'video'))
+      throw new Error('the offer has no audio or video section');
     const socket = createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, options.host ?? '127.0.0.1', resolve));
     return new WebRtcPeer(socket, offer.ice, offer.fingerprints, options, (ice, port) =>
@@ -107,7 +108,10 @@ export class WebRtcPeer {
       if (profile !== undefined) {
         // The other side's keys: the DTLS client's when we are the server (RFC 5764 §4.2).
         const k = srtpKeyingMaterial(s, profile);
-        this.receiver = options.setup === 'passive' ? srtpReceiver(profile, k.clientKey, k.clientSalt) : srtpReceiver(profile, k.serverKey, k.serverSalt);
+        this.receiver =
+          options.setup === 'passive'
+            ? srtpReceiver(profile, k.clientKey, k.clientSalt)
+            : srtpReceiver(profile, k.serverKey, k.serverSalt);
       }
       return s;
     });

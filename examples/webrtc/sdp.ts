@@ -39,12 +39,16 @@ export function parseOffer(sdp: string): Offer | string {
   }
   const [session = [], ...mediaLines] = sections;
   const value = (lines: readonly string[], name: string): string | undefined =>
-    (lines.find((l) => l.startsWith(`a=${name}:`)) ?? session.find((l) => l.startsWith(`a=${name}:`)))?.slice(name.length + 3).trim();
+    (lines.find((l) => l.startsWith(`a=${name}:`)) ?? session.find((l) => l.startsWith(`a=${name}:`)))
+      ?.slice(name.length + 3)
+      .trim();
   const first = mediaLines[0] ?? [];
   const ufrag = value(first, 'ice-ufrag');
   const pwd = value(first, 'ice-pwd');
   const setup = value(first, 'setup');
-  const fingerprints = [...session, ...first].filter((l) => l.startsWith('a=fingerprint:')).map((l) => l.slice('a=fingerprint:'.length).trim());
+  const fingerprints = [...session, ...first]
+    .filter((l) => l.startsWith('a=fingerprint:'))
+    .map((l) => l.slice('a=fingerprint:'.length).trim());
   if (ufrag === undefined || pwd === undefined) return 'no a=ice-ufrag / a=ice-pwd';
   if (fingerprints.length === 0) return 'no a=fingerprint';
   if (setup === undefined) return 'no a=setup';
@@ -57,7 +61,9 @@ export function parseOffer(sdp: string): Offer | string {
       protocol,
       mid: value(lines, 'mid') ?? String(media.length),
       firstPayloadType: pt,
-      codecLines: lines.filter((l) => l.startsWith(`a=rtpmap:${pt} `) || l.startsWith(`a=fmtp:${pt} `)).map((l) => l.slice(2)),
+      codecLines: lines
+        .filter((l) => l.startsWith(`a=rtpmap:${pt} `) || l.startsWith(`a=fmtp:${pt} `))
+        .map((l) => l.slice(2)),
       direction: DIRECTIONS.find((d) => lines.includes(`a=${d}`)) ?? 'sendrecv',
     });
   }
@@ -75,16 +81,32 @@ export interface AnswerParameters {
   readonly port: number;
 }
 
-const answerDirection = { sendrecv: 'recvonly', sendonly: 'recvonly', recvonly: 'inactive', inactive: 'inactive' } as const;
+const answerDirection = {
+  sendrecv: 'recvonly',
+  sendonly: 'recvonly',
+  recvonly: 'inactive',
+  inactive: 'inactive',
+} as const;
 
 /** An answer: RTP sections bundled on our one candidate, everything else declined. */
 export function answer(offer: Offer, p: AnswerParameters): string {
   const ip = p.address.includes(':') ? 'IP6' : 'IP4';
   const taken = offer.media.filter((m) => (m.kind === 'audio' || m.kind === 'video') && m.protocol.includes('RTP/'));
-  const lines = ['v=0', `o=- ${Date.now()} 1 IN ${ip} ${p.address}`, 's=-', 't=0 0', 'a=ice-lite', `a=group:BUNDLE ${taken.map((m) => m.mid).join(' ')}`];
+  const lines = [
+    'v=0',
+    `o=- ${Date.now()} 1 IN ${ip} ${p.address}`,
+    's=-',
+    't=0 0',
+    'a=ice-lite',
+    `a=group:BUNDLE ${taken.map((m) => m.mid).join(' ')}`,
+  ];
   for (const m of offer.media) {
     if (!taken.includes(m)) {
-      lines.push(`m=${m.kind} 0 ${m.protocol} ${m.firstPayloadType || '0'}`, `c=IN ${ip} ${p.address}`, `a=mid:${m.mid}`);
+      lines.push(
+        `m=${m.kind} 0 ${m.protocol} ${m.firstPayloadType || '0'}`,
+        `c=IN ${ip} ${p.address}`,
+        `a=mid:${m.mid}`,
+      );
       continue;
     }
     lines.push(

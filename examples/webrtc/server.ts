@@ -26,7 +26,8 @@ export function peerOptions(query: URLSearchParams): PeerOptions | string {
   const srtp = query.get('srtp');
   if (setup !== 'active' && setup !== 'passive') return `setup must be active or passive, got ${setup}`;
   if (version !== '1.2' && version !== '1.3') return `version must be 1.2 or 1.3, got ${version}`;
-  if (srtp !== null && !Object.hasOwn(SRTP_PROFILES, srtp)) return `srtp must be one of ${Object.keys(SRTP_PROFILES).join(', ')}`;
+  if (srtp !== null && !Object.hasOwn(SRTP_PROFILES, srtp))
+    return `srtp must be one of ${Object.keys(SRTP_PROFILES).join(', ')}`;
   return {
     setup,
     maxVersion: version === '1.2' ? 'DTLSv1.2' : 'DTLSv1.3',

@@ -58,7 +58,11 @@ export interface SrtpSessionKeys {
 }
 
 /** The session keys of `profile` from its master key and salt (RFC 3711 §4.3; RFC 7714 §11 for AEAD: a 12-byte salt, no authentication key). */
-export function srtpSessionKeys(profile: SrtpProfileName, masterKey: Uint8Array, masterSalt: Uint8Array): SrtpSessionKeys {
+export function srtpSessionKeys(
+  profile: SrtpProfileName,
+  masterKey: Uint8Array,
+  masterSalt: Uint8Array,
+): SrtpSessionKeys {
   const aead = profile.startsWith('SRTP_AEAD_');
   return {
     encryptionKey: deriveKey(masterKey, masterSalt, 0, masterKey.length),

@@ -61,7 +61,8 @@ export function parseStun(datagram: Uint8Array): StunMessage | undefined {
     const attrLength = view.getUint16(at + 2);
     const end = at + 4 + attrLength;
     if (end > datagram.length) return undefined;
-    if (!afterIntegrity || attrType === ATTR.FINGERPRINT) attributes.push({ type: attrType, value: datagram.subarray(at + 4, end), offset: at });
+    if (!afterIntegrity || attrType === ATTR.FINGERPRINT)
+      attributes.push({ type: attrType, value: datagram.subarray(at + 4, end), offset: at });
     if (attrType === ATTR.MESSAGE_INTEGRITY) afterIntegrity = true;
     if (attrType === ATTR.FINGERPRINT && end !== datagram.length) return undefined; // §14.7: always the last
     at = end + ((4 - (attrLength % 4)) % 4);
@@ -72,7 +73,8 @@ export function parseStun(datagram: Uint8Array): StunMessage | undefined {
 }
 
 /** The first attribute of `type`, if any. */
-export const attribute = (m: StunMessage, type: number): Uint8Array | undefined => m.attributes.find((a) => a.type === type)?.value;
+export const attribute = (m: StunMessage, type: number): Uint8Array | undefined =>
+  m.attributes.find((a) => a.type === type)?.value;
 
 /** The bytes before the attribute at `offset`, with the header's length set as if that attribute (of `size` bytes) ended the message. */
 function prefix(m: StunMessage, offset: number, size: number): Uint8Array {
@@ -136,7 +138,8 @@ export interface StunOut {
 /** Encodes a message, then MESSAGE-INTEGRITY (with `password`) and FINGERPRINT. */
 export function encodeStun(o: StunOut): Uint8Array {
   const c = CLASSES.indexOf(o.cls);
-  const type = (o.method & 0x000f) | ((o.method & 0x0070) << 1) | ((o.method & 0x0f80) << 2) | ((c & 1) << 4) | ((c & 2) << 7);
+  const type =
+    (o.method & 0x000f) | ((o.method & 0x0070) << 1) | ((o.method & 0x0f80) << 2) | ((c & 1) << 4) | ((c & 2) << 7);
   const parts: Uint8Array[] = [];
   const header = new Uint8Array(HEADER);
   const hv = new DataView(header.buffer);
@@ -157,7 +160,8 @@ export function encodeStun(o: StunOut): Uint8Array {
     bytes.writeUInt16BE(bytes.length + extra - HEADER, 2);
     return bytes;
   };
-  if (o.password !== undefined) parts.push(tlv(ATTR.MESSAGE_INTEGRITY, createHmac('sha1', o.password).update(joined(24)).digest()));
+  if (o.password !== undefined)
+    parts.push(tlv(ATTR.MESSAGE_INTEGRITY, createHmac('sha1', o.password).update(joined(24)).digest()));
   const crc = Buffer.alloc(4);
   crc.writeUInt32BE((crc32(joined(8)) ^ FINGERPRINT_XOR) >>> 0);
   parts.push(tlv(ATTR.FINGERPRINT, crc));

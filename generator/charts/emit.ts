@@ -11,7 +11,9 @@ function paramsType(uses: readonly { params?: Readonly<Record<string, string | n
   if (withParams.length === 0) return 'undefined';
   const keys = [...new Set(withParams.flatMap((u) => Object.keys(u.params!)))].sort();
   const fields = keys.map((k) => {
-    const values = [...new Set(withParams.map((u) => u.params![k]).filter((v) => v !== undefined))].map((v) => (typeof v === 'string' ? lit(v) : String(v)));
+    const values = [...new Set(withParams.map((u) => u.params![k]).filter((v) => v !== undefined))].map((v) =>
+      typeof v === 'string' ? lit(v) : String(v),
+    );
     return `readonly ${k}: ${values.join(' | ')}`;
   });
   const shape = `{ ${fields.join('; ')} }`;
@@ -30,7 +32,9 @@ export function chartModule(c: ChartIR): string {
   const wireTypes = [...new Set(c.payloads.values())].sort();
   const events = c.events.map((e) => {
     const p = c.payloads.get(e);
-    return p === undefined ? `  | { readonly type: ${lit(e)} }` : `  | { readonly type: ${lit(e)}; readonly payload: ${p} }`;
+    return p === undefined
+      ? `  | { readonly type: ${lit(e)} }`
+      : `  | { readonly type: ${lit(e)}; readonly payload: ${p} }`;
   });
   const args = `{ readonly context: TContext; readonly event: ${b}Event }`;
   const lines = [

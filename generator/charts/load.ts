@@ -33,7 +33,10 @@ class ChartWalker {
     else if (isObject(a) && typeof a.type === 'string') {
       name = a.type;
       if (a.params !== undefined) {
-        if (!isObject(a.params) || !Object.values(a.params).every((v) => ['string', 'number', 'boolean'].includes(typeof v))) {
+        if (
+          !isObject(a.params) ||
+          !Object.values(a.params).every((v) => ['string', 'number', 'boolean'].includes(typeof v))
+        ) {
           throw this.fail(where, `action '${name}' params must be an object of literal values`);
         }
         use = { params: a.params as Readonly<Record<string, string | number | boolean>> };
@@ -114,11 +117,13 @@ export function loadCharts(root: string, dir: string, wireNames: ReadonlySet<str
     const payloads = new Map<string, string>();
     const meta = isObject(config.meta) ? config.meta : {};
     if (meta.payloads !== undefined) {
-      if (!isObject(meta.payloads)) throw new SchemaError(path, 'meta.payloads must map event names to wire type names');
+      if (!isObject(meta.payloads))
+        throw new SchemaError(path, 'meta.payloads must map event names to wire type names');
       for (const [event, type] of Object.entries(meta.payloads)) {
         if (typeof type !== 'string' || !wireNames.has(type))
           throw new SchemaError(path, `meta.payloads.${event}: '${String(type)}' is not a generated wire type or enum`);
-        if (!walker.events.has(event)) throw new SchemaError(path, `meta.payloads.${event}: the chart has no such event`);
+        if (!walker.events.has(event))
+          throw new SchemaError(path, `meta.payloads.${event}: the chart has no such event`);
         payloads.set(event, type);
       }
     }

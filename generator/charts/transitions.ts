@@ -21,7 +21,10 @@ export function compilable(c: ChartIR): boolean {
 }
 
 /** The module for chart `c` bound to the runtime modules of `bind` (its binding in {@link TYPED_MACHINES} unless given), or `undefined` when it has none. */
-export function chartTransitionsModule(c: ChartIR, bind: TypedMachineBinding | undefined = TYPED_MACHINES[c.id]): string | undefined {
+export function chartTransitionsModule(
+  c: ChartIR,
+  bind: TypedMachineBinding | undefined = TYPED_MACHINES[c.id],
+): string | undefined {
   if (bind === undefined || !compilable(c)) return undefined;
   const b = c.tsBase;
   const typed = typedMachineSection(c, bind);

@@ -105,7 +105,9 @@ function edges(x: unknown): readonly Edge[] {
     const o: Json = typeof t === 'string' ? { target: t } : (t as Json);
     const target = typeof o.target === 'string' ? o.target.replace(/^\./, '') : undefined;
     const steps = list(o.actions).map((a) =>
-      typeof a === 'string' ? { type: a, params: undefined } : { type: String((a as Json).type), params: (a as Json).params },
+      typeof a === 'string'
+        ? { type: a, params: undefined }
+        : { type: String((a as Json).type), params: (a as Json).params },
     );
     return { guard: typeof o.guard === 'string' ? o.guard : undefined, target, reenter: o.reenter === true, steps };
   });
@@ -119,7 +121,10 @@ export const TIMEOUT_EVENT = 'timeout';
  * root `on`, final states and, when its binding has `move`, `arm` and `delays`, `entry`, one `after` delay
  * and `always`; never `exit`.
  */
-export function typedMachineSection(c: ChartIR, bind: TypedMachineBinding): { readonly imports: readonly string[]; readonly body: readonly string[] } {
+export function typedMachineSection(
+  c: ChartIR,
+  bind: TypedMachineBinding,
+): { readonly imports: readonly string[]; readonly body: readonly string[] } {
   const b = c.tsBase;
   const n = camel(b);
   const root = c.config;
@@ -133,12 +138,17 @@ export function typedMachineSection(c: ChartIR, bind: TypedMachineBinding): { re
     if (!isObject(a)) return undefined;
     const delays = Object.keys(a);
     if (delays.length !== 1 || /^\d+$/.test(delays[0]!))
-      throw new Error(`${c.path}: state ${s} needs exactly one named after delay in a generated machine (generator/charts/typed-machine.ts)`);
+      throw new Error(
+        `${c.path}: state ${s} needs exactly one named after delay in a generated machine (generator/charts/typed-machine.ts)`,
+      );
     return { delay: delays[0]!, transitions: a[delays[0]!] };
   };
   for (const [s, o] of Object.entries(states)) {
     if (!isObject(o)) continue;
-    if (o.exit !== undefined) throw new Error(`${c.path}: state ${s} has exit, which a generated machine (generator/charts/typed-machine.ts) does not run`);
+    if (o.exit !== undefined)
+      throw new Error(
+        `${c.path}: state ${s} has exit, which a generated machine (generator/charts/typed-machine.ts) does not run`,
+      );
     if (!timed && (o.entry !== undefined || o.after !== undefined || o.always !== undefined))
       throw new Error(
         `${c.path}: state ${s} has entry, after or always, which a generated machine runs only with a binding's move, arm and delays (generator/charts/typed-machine.ts)`,
@@ -167,15 +177,22 @@ export function typedMachineSection(c: ChartIR, bind: TypedMachineBinding): { re
    */
   const take = (e: Edge, from: string, indent: string, state = 'state', n = { i: 0 }, depth = 0): string[] => {
     const to = e.target ?? from;
-    if (to === '') throw new Error(`${c.path}: a root transition without a target, which a generated machine (generator/charts/typed-machine.ts) does not run`);
+    if (to === '')
+      throw new Error(
+        `${c.path}: a root transition without a target, which a generated machine (generator/charts/typed-machine.ts) does not run`,
+      );
     if (depth > Object.keys(states).length)
-      throw new Error(`${c.path}: always transitions from ${from} do not settle, which a generated machine (generator/charts/typed-machine.ts) cannot run`);
+      throw new Error(
+        `${c.path}: always transitions from ${from} do not settle, which a generated machine (generator/charts/typed-machine.ts) cannot run`,
+      );
     const out: string[] = [];
     let s = state;
     const next = (): string => `s${++n.i}`;
     for (const step of e.steps) {
       const v = next();
-      out.push(`${indent}const ${v} = ${bind.steps}.${step.type}(c, ${s}, event, ${paramRef(step.params)}, ${lit(to)});`);
+      out.push(
+        `${indent}const ${v} = ${bind.steps}.${step.type}(c, ${s}, event, ${paramRef(step.params)}, ${lit(to)});`,
+      );
       s = v;
     }
     const enters = e.target !== undefined && (from === '' || e.reenter || e.target !== from);
@@ -185,14 +202,19 @@ export function typedMachineSection(c: ChartIR, bind: TypedMachineBinding): { re
     }
     const timer = after(to);
     const v = next();
-    if (timer) out.push(`${indent}const ${v} = ${bind.arm}(c, ${s}, ${bind.delays}.${timer.delay}(c, ${s}), ${lit(to)});`);
+    if (timer)
+      out.push(`${indent}const ${v} = ${bind.arm}(c, ${s}, ${bind.delays}.${timer.delay}(c, ${s}), ${lit(to)});`);
     else out.push(`${indent}const ${v} = ${bind.move}(c, ${s}, ${lit(to)});`);
     s = v;
     for (const step of list(node(to).entry).map((a) =>
-      typeof a === 'string' ? { type: a, params: undefined } : { type: String((a as Json).type), params: (a as Json).params },
+      typeof a === 'string'
+        ? { type: a, params: undefined }
+        : { type: String((a as Json).type), params: (a as Json).params },
     )) {
       const w = next();
-      out.push(`${indent}const ${w} = ${bind.steps}.${step.type}(c, ${s}, event, ${paramRef(step.params)}, ${lit(to)});`);
+      out.push(
+        `${indent}const ${w} = ${bind.steps}.${step.type}(c, ${s}, event, ${paramRef(step.params)}, ${lit(to)});`,
+      );
       s = w;
     }
     for (const t of edges(node(to).always)) {
@@ -213,7 +235,11 @@ export function typedMachineSection(c: ChartIR, bind: TypedMachineBinding): { re
         out.push(`${indent}{`, ...take(t, from, `${indent}  `), `${indent}}`);
         return out;
       }
-      out.push(`${indent}if (${bind.guards}.${t.guard}(state, event, c)) {`, ...take(t, from, `${indent}  `), `${indent}}`);
+      out.push(
+        `${indent}if (${bind.guards}.${t.guard}(state, event, c)) {`,
+        ...take(t, from, `${indent}  `),
+        `${indent}}`,
+      );
     }
     out.push(`${indent}break;`);
     return out;
@@ -221,7 +247,8 @@ export function typedMachineSection(c: ChartIR, bind: TypedMachineBinding): { re
   const onSwitch = (on: unknown, from: string, indent: string): string[] => {
     if (!isObject(on)) return [];
     const out = [`${indent}switch (event.type) {`];
-    for (const [event, t] of Object.entries(on)) out.push(`${indent}  case ${lit(event)}: {`, ...branches(edges(t), from, `${indent}    `), `${indent}  }`);
+    for (const [event, t] of Object.entries(on))
+      out.push(`${indent}  case ${lit(event)}: {`, ...branches(edges(t), from, `${indent}    `), `${indent}  }`);
     out.push(`${indent}}`);
     return out;
   };
@@ -235,7 +262,10 @@ export function typedMachineSection(c: ChartIR, bind: TypedMachineBinding): { re
   }
   const rootOn = isObject(root.on) ? root.on : {};
   const takes = Object.keys(states).map((s) => {
-    const own = [...(isObject((states[s] as Json).on) ? Object.keys((states[s] as Json).on as Json) : []), ...(timed && after(s) ? [TIMEOUT_EVENT] : [])];
+    const own = [
+      ...(isObject((states[s] as Json).on) ? Object.keys((states[s] as Json).on as Json) : []),
+      ...(timed && after(s) ? [TIMEOUT_EVENT] : []),
+    ];
     const all = finals.includes(s) ? [] : [...new Set([...own, ...Object.keys(rootOn)])].sort();
     return `  ${s}: new Set([${all.map(lit).join(', ')}]),`;
   });

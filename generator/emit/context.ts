@@ -86,7 +86,10 @@ export class Imports {
     return modules.map((m) => {
       const vals = this.values.get(m) ?? new Set<string>();
       const tys = [...(this.types.get(m) ?? [])].filter((t) => !vals.has(t));
-      const named = [...[...vals].map((name) => ({ name, isTypeOnly: false })), ...tys.map((name) => ({ name, isTypeOnly: true }))];
+      const named = [
+        ...[...vals].map((name) => ({ name, isTypeOnly: false })),
+        ...tys.map((name) => ({ name, isTypeOnly: true })),
+      ];
       return { moduleSpecifier: m, namedImports: named.sort((a, b) => a.name.localeCompare(b.name)) };
     });
   }
@@ -191,7 +194,9 @@ export function unionSwitch(t: TypeIR): FieldIR | undefined {
 
 /** JSDoc text from a doc string and an RFC reference. */
 export function docText(doc: string | undefined, ref?: string): string | undefined {
-  const parts = [doc?.trim(), ref === undefined ? undefined : `@see ${ref}`].filter((x): x is string => x !== undefined && x !== '');
+  const parts = [doc?.trim(), ref === undefined ? undefined : `@see ${ref}`].filter(
+    (x): x is string => x !== undefined && x !== '',
+  );
   return parts.length === 0 ? undefined : parts.join('\n\n');
 }
 

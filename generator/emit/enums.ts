@@ -19,22 +19,39 @@ export function enumStatements(e: EnumIR): StatementStructures[] {
       kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
-      declarations: [{ name: e.tsName, initializer: `{\n${e.members.map((m) => `  ${m.name}: ${hex(m.value)},`).join('\n')}\n} as const` }],
+      declarations: [
+        {
+          name: e.tsName,
+          initializer: `{\n${e.members.map((m) => `  ${m.name}: ${hex(m.value)},`).join('\n')}\n} as const`,
+        },
+      ],
       docs: [`The ${e.id} registry: member name → wire value.`],
     },
-    { kind: StructureKind.TypeAlias, isExported: true, name: `${e.tsName}Name`, type: `keyof typeof ${e.tsName}`, docs: [`A known ${e.id} member.`] },
+    {
+      kind: StructureKind.TypeAlias,
+      isExported: true,
+      name: `${e.tsName}Name`,
+      type: `keyof typeof ${e.tsName}`,
+      docs: [`A known ${e.id} member.`],
+    },
     {
       kind: StructureKind.TypeAlias,
       isExported: true,
       name: e.tsName,
       type: `${e.tsName}Name | number`,
-      docs: [`A ${e.id} value: the member name when known, else the number from the wire (open enum: unknown values round-trip).`],
+      docs: [
+        `A ${e.id} value: the member name when known, else the number from the wire (open enum: unknown values round-trip).`,
+      ],
     },
     {
       kind: StructureKind.VariableStatement,
       declarationKind: VariableDeclarationKind.Const,
       declarations: [
-        { name: `${base}Names`, type: dense ? `readonly (${e.tsName}Name | undefined)[]` : `ReadonlyMap<number, ${e.tsName}Name>`, initializer: byValue },
+        {
+          name: `${base}Names`,
+          type: dense ? `readonly (${e.tsName}Name | undefined)[]` : `ReadonlyMap<number, ${e.tsName}Name>`,
+          initializer: byValue,
+        },
       ],
     },
     {

@@ -5,7 +5,9 @@ import type { SpecIR } from '../ir/model.js';
 export function extensionTable(ir: SpecIR): Map<string, string[]> {
   const table = new Map<string, string[]>();
   for (const t of ir.types.values()) {
-    const tag = t.fields.find((f) => f.id === 'extension_type' && f.value.kind === 'uint' && f.value.enumId === 'extension_type');
+    const tag = t.fields.find(
+      (f) => f.id === 'extension_type' && f.value.kind === 'uint' && f.value.enumId === 'extension_type',
+    );
     if (!tag || !t.id.endsWith('_extension')) continue;
     const data = t.fields.find((f) => f.value.kind === 'switch' && f.value.tag === tag.id);
     const cases = data?.value.kind === 'switch' ? data.value.cases.map((c) => String(c.key)) : [];

@@ -1,4 +1,9 @@
-import { StructureKind, VariableDeclarationKind, type FunctionDeclarationStructure, type StatementStructures } from 'ts-morph';
+import {
+  StructureKind,
+  VariableDeclarationKind,
+  type FunctionDeclarationStructure,
+  type StatementStructures,
+} from 'ts-morph';
 import type { FileIR, SpecIR, TypeIR } from '../ir/model.js';
 import { EmitContext, docText, local } from './context.js';
 import { constName, readBody, readParams } from './read.js';
@@ -6,7 +11,13 @@ import { sizeBody } from './size.js';
 import { typeDeclarations } from './types.js';
 import { writeBody } from './write.js';
 
-function fn(name: string, params: { name: string; type: string }[], returnType: string, statements: string[], docs?: string): FunctionDeclarationStructure {
+function fn(
+  name: string,
+  params: { name: string; type: string }[],
+  returnType: string,
+  statements: string[],
+  docs?: string,
+): FunctionDeclarationStructure {
   return {
     kind: StructureKind.Function,
     name,
@@ -29,7 +40,10 @@ function typeStatements(ctx: EmitContext, t: TypeIR): StatementStructures[] {
       kind: StructureKind.VariableStatement,
       declarationKind: VariableDeclarationKind.Const,
       declarations: [
-        { name: constName(t, i.id), initializer: `new Uint8Array([${i.constant.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}])` },
+        {
+          name: constName(t, i.id),
+          initializer: `new Uint8Array([${i.constant.map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}])`,
+        },
       ],
       docs: [`The value of \`${i.field}\` that makes \`${i.tsName}\` true.`],
     });
@@ -51,7 +65,13 @@ function typeStatements(ctx: EmitContext, t: TypeIR): StatementStructures[] {
       writeBody(ctx, t),
       `Writes ${what}.`,
     ),
-    fn(`size${t.tsName}`, [{ name: 'v', type: valueType }], 'number', sizeBody(ctx, t), `The encoded length of ${what} in bytes (bounds are not checked).`),
+    fn(
+      `size${t.tsName}`,
+      [{ name: 'v', type: valueType }],
+      'number',
+      sizeBody(ctx, t),
+      `The encoded length of ${what} in bytes (bounds are not checked).`,
+    ),
   );
   if (t.listOf) return out;
   const args = t.params.map((p) => local(p.id));
@@ -90,7 +110,10 @@ function typeStatements(ctx: EmitContext, t: TypeIR): StatementStructures[] {
       `validate${t.tsName}`,
       [{ name: 'v', type: t.tsName }, ...params.slice(1)],
       `${ctx.runtime('EncodeError', true)} | undefined`,
-      [...paramChecks, `return ${ctx.runtime('validateWith')}('${t.tsName}', (w) => write${t.tsName}(${['w', 'v', ...args].join(', ')}));`],
+      [
+        ...paramChecks,
+        `return ${ctx.runtime('validateWith')}('${t.tsName}', (w) => write${t.tsName}(${['w', 'v', ...args].join(', ')}));`,
+      ],
       `Checks every \`valid:\` rule and RFC vector bound of a ${t.tsName} value; returns the first violation, or undefined.`,
     ),
   );

@@ -24,19 +24,35 @@ function sizeExpr(size: SizeIR): string | undefined {
 }
 
 /** Statements checking a decoded integer against its `valid:` range. */
-function validChecks(f: FieldIR, name: string, width: number, min: number | undefined, max: number | undefined, anyOf?: readonly number[]): string[] {
+function validChecks(
+  f: FieldIR,
+  name: string,
+  width: number,
+  min: number | undefined,
+  max: number | undefined,
+  anyOf?: readonly number[],
+): string[] {
   const at = `r.pos - ${width}`;
   const out: string[] = [];
-  if (min !== undefined && min > 0) out.push(`if (${name} < ${min}) throw r.error('${f.id}', \`\${${name}} is below the minimum ${min}\`, ${at});`);
+  if (min !== undefined && min > 0)
+    out.push(`if (${name} < ${min}) throw r.error('${f.id}', \`\${${name}} is below the minimum ${min}\`, ${at});`);
   if (max !== undefined && max < 2 ** (8 * width) - 1)
     out.push(`if (${name} > ${max}) throw r.error('${f.id}', \`\${${name}} is above the maximum ${max}\`, ${at});`);
   if (anyOf !== undefined)
-    out.push(`if (![${anyOf.join(', ')}].includes(${name})) throw r.error('${f.id}', \`\${${name}} is not one of ${anyOf.join(', ')}\`, ${at});`);
+    out.push(
+      `if (![${anyOf.join(', ')}].includes(${name})) throw r.error('${f.id}', \`\${${name}} is not one of ${anyOf.join(', ')}\`, ${at});`,
+    );
   return out;
 }
 
 /** Statements that read a user-type value into `target` (a declaration or assignment prefix), within its extent. */
-function readStruct(ctx: EmitContext, typeId: string, f: FieldIR, target: (expr: string) => string, segment: string): string[] {
+function readStruct(
+  ctx: EmitContext,
+  typeId: string,
+  f: FieldIR,
+  target: (expr: string) => string,
+  segment: string,
+): string[] {
   const t = ctx.type(typeId);
   const fn = ctx.ref(typeId, `read${t.tsName}`);
   const n = sizeExpr(f.size);
@@ -56,9 +72,12 @@ function readField(ctx: EmitContext, _t: TypeIR, f: FieldIR): string[] {
     const mask = f.bits.bits >= 32 ? '0xffffffff' : `0x${(2 ** f.bits.bits - 1).toString(16)}`;
     const raw = `(${g} >>> ${f.bits.shift}) & ${mask}`;
     if (f.role.kind === 'constant') {
-      out.push(`if ((${raw}) !== ${f.role.value}) throw r.error('${f.id}', \`is \${${raw}}, must be ${f.role.value}\`, r.pos - ${f.bits.groupBytes});`);
+      out.push(
+        `if ((${raw}) !== ${f.role.value}) throw r.error('${f.id}', \`is \${${raw}}, must be ${f.role.value}\`, r.pos - ${f.bits.groupBytes});`,
+      );
     } else if (v.kind === 'bool') out.push(`const ${name} = (${raw}) !== 0;`);
-    else if (v.kind === 'uint' && v.enumId !== undefined) out.push(`const ${name} = ${ctx.enumFrom(v.enumId)}(${raw});`);
+    else if (v.kind === 'uint' && v.enumId !== undefined)
+      out.push(`const ${name} = ${ctx.enumFrom(v.enumId)}(${raw});`);
     else out.push(`const ${name} = ${raw};`);
     return out;
   }
@@ -67,7 +86,9 @@ function readField(ctx: EmitContext, _t: TypeIR, f: FieldIR): string[] {
       case 'uint':
       case 'bool': {
         if (f.role.kind === 'constant' && v.kind === 'uint') {
-          return [`if (r.${READ[v.width]}('${f.id}') !== ${f.role.value}) throw r.error('${f.id}', 'must be ${f.role.value}', r.pos - ${v.width});`];
+          return [
+            `if (r.${READ[v.width]}('${f.id}') !== ${f.role.value}) throw r.error('${f.id}', 'must be ${f.role.value}', r.pos - ${v.width});`,
+          ];
         }
         const lines = [`const ${name} = ${readScalar(ctx, v, f.id)};`];
         if (f.role.kind === 'length') {
@@ -93,7 +114,8 @@ function readField(ctx: EmitContext, _t: TypeIR, f: FieldIR): string[] {
         const tag = local(v.tag);
         const c = (key: boolean): ScalarIR => {
           const hit = v.cases.find((x) => x.key === key);
-          if (!hit || hit.target.kind === 'struct') throw new Error('internal: scalar switch must cover true and false');
+          if (!hit || hit.target.kind === 'struct')
+            throw new Error('internal: scalar switch must cover true and false');
           return hit.target;
         };
         return [`const ${name} = ${tag} ? ${readScalar(ctx, c(true), f.id)} : ${readScalar(ctx, c(false), f.id)};`];
@@ -159,14 +181,19 @@ function readUnion(ctx: EmitContext, t: TypeIR, f: FieldIR): string[] {
   const tag = local(v.tag);
   const base = resultMembers(ctx, t);
   const tagTs = t.fields.find((x) => x.id === v.tag)?.tsName ?? t.instances.find((x) => x.id === v.tag)!.tsName;
-  const obj = (expr: string): string => `result = { ${[...base, tagTs === tag ? tag : `${tagTs}: ${tag}`, `${f.tsName}: ${expr}`].join(', ')} };`;
+  const obj = (expr: string): string =>
+    `result = { ${[...base, tagTs === tag ? tag : `${tagTs}: ${tag}`, `${f.tsName}: ${expr}`].join(', ')} };`;
   const n = sizeExpr(f.size);
   const end = `end${f.tsName.charAt(0).toUpperCase()}${f.tsName.slice(1)}`;
   const lines: string[] = [`let result: ${t.tsName};`];
   if (n !== undefined) lines.push(`const ${end} = r.limit(${n}, '${f.id}');`);
   const caseBody = (target: { kind: 'struct'; typeId: string } | ScalarIR, segment: string): string[] =>
     target.kind === 'struct'
-      ? [`r.enter(${segment});`, obj(`${ctx.ref(target.typeId, `read${ctx.type(target.typeId).tsName}`)}(r)`), 'r.leave();']
+      ? [
+          `r.enter(${segment});`,
+          obj(`${ctx.ref(target.typeId, `read${ctx.type(target.typeId).tsName}`)}(r)`),
+          'r.leave();',
+        ]
       : [obj(readScalar(ctx, target, f.id))];
   const boolTag = v.cases.every((c) => typeof c.key === 'boolean');
   if (boolTag) {
@@ -174,13 +201,22 @@ function readUnion(ctx: EmitContext, t: TypeIR, f: FieldIR): string[] {
     const t1 = hit(true);
     const t0 = hit(false);
     const fallback = [obj('r.rest()')];
-    lines.push(`if (${tag}) {`, ...(t1 ? caseBody(t1.target, `'${f.id}'`) : fallback), '} else {', ...(t0 ? caseBody(t0.target, `'${f.id}'`) : fallback), '}');
+    lines.push(
+      `if (${tag}) {`,
+      ...(t1 ? caseBody(t1.target, `'${f.id}'`) : fallback),
+      '} else {',
+      ...(t0 ? caseBody(t0.target, `'${f.id}'`) : fallback),
+      '}',
+    );
   } else {
     lines.push(`switch (${tag}) {`);
     const byTarget = new Map<string, { keys: string[]; target: { kind: 'struct'; typeId: string } | ScalarIR }>();
     for (const c of v.cases) {
       const key = c.target.kind === 'struct' ? c.target.typeId : JSON.stringify(c.target);
-      const entry: { keys: string[]; target: { kind: 'struct'; typeId: string } | ScalarIR } = byTarget.get(key) ?? { keys: [], target: c.target };
+      const entry: { keys: string[]; target: { kind: 'struct'; typeId: string } | ScalarIR } = byTarget.get(key) ?? {
+        keys: [],
+        target: c.target,
+      };
       entry.keys.push(String(c.key));
       byTarget.set(key, entry);
     }
@@ -196,7 +232,10 @@ function readUnion(ctx: EmitContext, t: TypeIR, f: FieldIR): string[] {
 
 /** Parameters of a read function. */
 export function readParams(ctx: EmitContext, t: TypeIR): { name: string; type: string }[] {
-  return [{ name: 'r', type: ctx.runtime('Reader', true) }, ...t.params.map((p) => ({ name: local(p.id), type: ctx.scalarType(p.scalar) }))];
+  return [
+    { name: 'r', type: ctx.runtime('Reader', true) },
+    ...t.params.map((p) => ({ name: local(p.id), type: ctx.scalarType(p.scalar) })),
+  ];
 }
 
 /** The body of `read<Type>(r, ...params)`. */

@@ -17,7 +17,9 @@ function fieldSize(ctx: EmitContext, t: TypeIR, f: FieldIR): { fixed: number } |
   switch (v.kind) {
     case 'uint':
     case 'bool':
-      return f.cond === undefined || f.role.kind !== 'value' ? { fixed: scalarWidth(v) } : { lines: [`if (${x} !== undefined) n += ${scalarWidth(v)};`] };
+      return f.cond === undefined || f.role.kind !== 'value'
+        ? { fixed: scalarWidth(v) }
+        : { lines: [`if (${x} !== undefined) n += ${scalarWidth(v)};`] };
     case 'bytes':
       if (f.size.kind === 'fixed' && f.cond === undefined) return { fixed: f.size.n };
       return { lines: [f.cond === undefined ? `n += ${x}.length;` : `if (${x} !== undefined) n += ${x}.length;`] };
@@ -44,7 +46,9 @@ function fieldSize(ctx: EmitContext, t: TypeIR, f: FieldIR): { fixed: number } |
       }
       const lines = [`switch (${tag}) {`];
       const seen = new Map<string, string[]>();
-      for (const c of v.cases) if (c.target.kind === 'struct') seen.set(c.target.typeId, [...(seen.get(c.target.typeId) ?? []), String(c.key)]);
+      for (const c of v.cases)
+        if (c.target.kind === 'struct')
+          seen.set(c.target.typeId, [...(seen.get(c.target.typeId) ?? []), String(c.key)]);
       for (const [typeId, keys] of seen) lines.push(...keys.map((k) => `case '${k}':`), call(typeId), 'break;');
       lines.push('default:', `n += ${x}.length;`, '}');
       return { lines };

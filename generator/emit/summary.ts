@@ -13,7 +13,10 @@ export function summarize(ir: SpecIR, kaitaiVersion: string): SpecSummary {
     enums: ir.enums.size,
     enumMembers: [...ir.enums.values()].reduce((n, e) => n + e.members.length, 0),
     messages: tops.map((t) => ({ name: t.tsName, file: `spec/wire/${t.file}.ksy`, ref: t.docRef ?? '' })),
-    extensionTable: [...extensionTable(ir)].map(([message, exts]) => ({ message, extensions: exts.join(', ') || '(none parsed)' })),
+    extensionTable: [...extensionTable(ir)].map(([message, exts]) => ({
+      message,
+      extensions: exts.join(', ') || '(none parsed)',
+    })),
   };
 }
 

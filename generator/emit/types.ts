@@ -1,4 +1,9 @@
-import { StructureKind, type InterfaceDeclarationStructure, type PropertySignatureStructure, type TypeAliasDeclarationStructure } from 'ts-morph';
+import {
+  StructureKind,
+  type InterfaceDeclarationStructure,
+  type PropertySignatureStructure,
+  type TypeAliasDeclarationStructure,
+} from 'ts-morph';
 import type { CaseIR, FieldIR, TypeIR } from '../ir/model.js';
 import { type EmitContext, docText, unionSwitch } from './context.js';
 
@@ -54,7 +59,9 @@ export function variants(ctx: EmitContext, t: TypeIR, sw: FieldIR): string[] {
     byType.set(ty, [...(byType.get(ty) ?? []), c]);
   }
   const lit = (k: string | boolean): string => (typeof k === 'boolean' ? String(k) : `'${k}'`);
-  const out = [...byType].map(([ty, cs]) => `{ readonly ${tagName}: ${cs.map((c) => lit(c.key)).join(' | ')}; readonly ${sw.tsName}: ${ty} }`);
+  const out = [...byType].map(
+    ([ty, cs]) => `{ readonly ${tagName}: ${cs.map((c) => lit(c.key)).join(' | ')}; readonly ${sw.tsName}: ${ty} }`,
+  );
   const tagField = t.fields.find((f) => f.id === v.tag);
   if (tagField?.value.kind === 'uint' && tagField.value.enumId !== undefined) {
     const all = ctx.enumType(tagField.value.enumId);
@@ -65,12 +72,23 @@ export function variants(ctx: EmitContext, t: TypeIR, sw: FieldIR): string[] {
 }
 
 /** The exported declarations that give `t` its TypeScript type. */
-export function typeDeclarations(ctx: EmitContext, t: TypeIR): (InterfaceDeclarationStructure | TypeAliasDeclarationStructure)[] {
+export function typeDeclarations(
+  ctx: EmitContext,
+  t: TypeIR,
+): (InterfaceDeclarationStructure | TypeAliasDeclarationStructure)[] {
   const docs = docText(t.doc, t.docRef);
   const members = valueMembers(ctx, t);
   const sw = unionSwitch(t);
   if (sw?.value.kind !== 'switch') {
-    return [{ kind: StructureKind.Interface, name: t.tsName, isExported: true, properties: members, ...(docs === undefined ? {} : { docs: [docs] }) }];
+    return [
+      {
+        kind: StructureKind.Interface,
+        name: t.tsName,
+        isExported: true,
+        properties: members,
+        ...(docs === undefined ? {} : { docs: [docs] }),
+      },
+    ];
   }
   const decls: (InterfaceDeclarationStructure | TypeAliasDeclarationStructure)[] = [];
   const union = variants(ctx, t, sw)

@@ -64,7 +64,9 @@ function writeValue(ctx: EmitContext, t: TypeIR, f: FieldIR): string[] {
   const dynamicMax = lenRole?.maxExpr ? boundExpr(lenRole.maxExpr, (id) => valueExpression(t, id)) : undefined;
   if (v.kind === 'bytes' && lenRole && adjacent) {
     const checks = [...(lenRole.min > 0 ? [`${x}.length < ${lenRole.min}`] : []), `${x}.length > ${lenRole.max}`];
-    const lines = [`if (${checks.join(' || ')}) throw w.error('${f.id}', \`is \${${x}.length} bytes, outside ${lenRole.min}..${lenRole.max}\`);`];
+    const lines = [
+      `if (${checks.join(' || ')}) throw w.error('${f.id}', \`is \${${x}.length} bytes, outside ${lenRole.min}..${lenRole.max}\`);`,
+    ];
     if (dynamicMax !== undefined) {
       lines.push(
         `if (${x}.length > ${dynamicMax}) throw w.error('${f.id}', \`is \${${x}.length} bytes, above ${lenRole.maxExpr!.text} = \${${dynamicMax}}\`);`,
@@ -82,7 +84,8 @@ function writeValue(ctx: EmitContext, t: TypeIR, f: FieldIR): string[] {
         if (f.valid.min !== undefined) checks.push(`${x} < ${f.valid.min}`);
         if (f.valid.max !== undefined) checks.push(`${x} > ${f.valid.max}`);
         if (f.valid.anyOf !== undefined) checks.push(`![${f.valid.anyOf.join(', ')}].includes(${x})`);
-        if (checks.length > 0) body.push(`if (${checks.join(' || ')}) throw w.error('${f.id}', \`\${${x}} breaks its valid rule\`);`);
+        if (checks.length > 0)
+          body.push(`if (${checks.join(' || ')}) throw w.error('${f.id}', \`\${${x}} breaks its valid rule\`);`);
       }
       body.push(writeScalar(ctx, v, x, f.id));
       break;
@@ -104,7 +107,11 @@ function writeValue(ctx: EmitContext, t: TypeIR, f: FieldIR): string[] {
   if (lenRole && len) {
     const start = `start${cap(f.tsName)}`;
     const max = dynamicMax === undefined ? String(lenRole.max) : `Math.min(${lenRole.max}, ${dynamicMax})`;
-    return [`const ${start} = w.pos;`, ...body, `w.patchLength(at${cap(f.tsName)}, ${lenWidth}, ${start}, ${lenRole.min}, ${max}, '${f.id}');`];
+    return [
+      `const ${start} = w.pos;`,
+      ...body,
+      `w.patchLength(at${cap(f.tsName)}, ${lenWidth}, ${start}, ${lenRole.min}, ${max}, '${f.id}');`,
+    ];
   }
   return body;
 }
@@ -118,7 +125,13 @@ function writeScalarSwitch(ctx: EmitContext, t: TypeIR, f: FieldIR): string[] {
     return c.target;
   };
   const x = `v.${f.tsName}`;
-  return [`if (${valueExpression(t, f.value.tag)}) {`, writeScalar(ctx, hit(true), x, f.id), '} else {', writeScalar(ctx, hit(false), x, f.id), '}'];
+  return [
+    `if (${valueExpression(t, f.value.tag)}) {`,
+    writeScalar(ctx, hit(true), x, f.id),
+    '} else {',
+    writeScalar(ctx, hit(false), x, f.id),
+    '}',
+  ];
 }
 
 function writeUnion(ctx: EmitContext, t: TypeIR, f: FieldIR): string[] {
@@ -138,7 +151,9 @@ function writeUnion(ctx: EmitContext, t: TypeIR, f: FieldIR): string[] {
     const branch = (k: boolean): string[] => {
       const c = v.cases.find((q) => q.key === k);
       if (!c) return [`w.bytes(${x});`];
-      return c.target.kind === 'struct' ? [`w.enter('${f.id}');`, call(c.target.typeId), 'w.leave();'] : [writeScalar(ctx, c.target, x, f.id)];
+      return c.target.kind === 'struct'
+        ? [`w.enter('${f.id}');`, call(c.target.typeId), 'w.leave();']
+        : [writeScalar(ctx, c.target, x, f.id)];
     };
     out.push(`if (${tag}) {`, ...branch(true), '} else {', ...branch(false), '}');
     return out;
@@ -189,7 +204,8 @@ export function writeBody(ctx: EmitContext, t: TypeIR): string[] {
       case 'length': {
         const target = t.fields.find((x) => x.id === role.of)!;
         const adjacent = t.fields.indexOf(target) === t.fields.indexOf(f) + 1 && target.value.kind === 'bytes';
-        if (!adjacent) lines.push(`const at${cap(target.tsName)} = w.reserve(${f.value.kind === 'uint' ? f.value.width : 1});`);
+        if (!adjacent)
+          lines.push(`const at${cap(target.tsName)} = w.reserve(${f.value.kind === 'uint' ? f.value.width : 1});`);
         break;
       }
       case 'part':
@@ -226,6 +242,9 @@ function writePart(t: TypeIR, f: FieldIR): string[] {
 
 function writeListBody(ctx: EmitContext, t: TypeIR): string[] {
   const e = t.listOf!;
-  const item = e.kind === 'struct' ? `${ctx.ref(e.typeId, `write${ctx.type(e.typeId).tsName}`)}(w, v[i]!);` : writeScalar(ctx, e, 'v[i]!', '');
+  const item =
+    e.kind === 'struct'
+      ? `${ctx.ref(e.typeId, `write${ctx.type(e.typeId).tsName}`)}(w, v[i]!);`
+      : writeScalar(ctx, e, 'v[i]!', '');
   return ['for (let i = 0; i < v.length; i++) {', 'w.enter(i);', item, 'w.leave();', '}'];
 }

@@ -21,7 +21,9 @@ function statements(arch: HwArchitectureIR): StatementStructures[] {
       kind: StructureKind.Interface,
       name: 'ArchitectureEndpoint',
       isExported: true,
-      docs: ['One end of a binding: a module key of `ArchitectureModules`, a socket field, and for a multi-socket the binding index.'],
+      docs: [
+        'One end of a binding: a module key of `ArchitectureModules`, a socket field, and for a multi-socket the binding index.',
+      ],
       properties: [
         { name: 'module', isReadonly: true, type: 'keyof ArchitectureModules' },
         { name: 'socket', isReadonly: true, type: 'string' },
@@ -32,7 +34,11 @@ function statements(arch: HwArchitectureIR): StatementStructures[] {
       kind: StructureKind.Interface,
       name: 'ArchitectureModules',
       isExported: true,
-      docs: [docText(`One instance of every module of ${arch.name} (${arch.path}), keyed by module: what \`bindArchitecture\` wires.`)],
+      docs: [
+        docText(
+          `One instance of every module of ${arch.name} (${arch.path}), keyed by module: what \`bindArchitecture\` wires.`,
+        ),
+      ],
       properties: arch.modules.map((m) => ({ name: m.tsName, isReadonly: true, type: skeletonName(m) })),
     },
     {
@@ -40,7 +46,12 @@ function statements(arch: HwArchitectureIR): StatementStructures[] {
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
       docs: [docText(`The architecture's name and description as written in ${arch.path}.`)],
-      declarations: [{ name: 'architecture', initializer: `{ name: ${lit(arch.name)}, description: ${lit(arch.description)} } as const` }],
+      declarations: [
+        {
+          name: 'architecture',
+          initializer: `{ name: ${lit(arch.name)}, description: ${lit(arch.description)} } as const`,
+        },
+      ],
     },
     {
       kind: StructureKind.VariableStatement,
@@ -58,7 +69,9 @@ function statements(arch: HwArchitectureIR): StatementStructures[] {
       kind: StructureKind.VariableStatement,
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
-      docs: ['Every binding, initiator (`from`) to target (`to`), in spec order, with the protocol the initiator uses.'],
+      docs: [
+        'Every binding, initiator (`from`) to target (`to`), in spec order, with the protocol the initiator uses.',
+      ],
       declarations: [
         {
           name: 'architectureConnections',
@@ -103,16 +116,30 @@ function statements(arch: HwArchitectureIR): StatementStructures[] {
       kind: StructureKind.Function,
       name: 'bindArchitecture',
       isExported: true,
-      docs: [docText(`Binds every connection of ${arch.path} (initiator.bind(target)); external sockets are left to the caller.`)],
+      docs: [
+        docText(
+          `Binds every connection of ${arch.path} (initiator.bind(target)); external sockets are left to the caller.`,
+        ),
+      ],
       parameters: [{ name: 'modules', type: 'ArchitectureModules' }],
       returnType: 'void',
-      statements: arch.connections.map((c) => `${socketExpr(c.from)}.bind(${socketExpr(c.to)}); // ${endpointText(c.from)} → ${endpointText(c.to)}`),
+      statements: arch.connections.map(
+        (c) => `${socketExpr(c.from)}.bind(${socketExpr(c.to)}); // ${endpointText(c.from)} → ${endpointText(c.to)}`,
+      ),
     },
   ];
 }
 
 /** generated/tlm/architecture.ts: the module list, the connection table and bindArchitecture. */
 export function architectureFile(arch: HwArchitectureIR): string {
-  const imports = new Map<string, ImportName[]>(arch.modules.map((m) => [`./${fileName(m)}.js`, [{ name: skeletonName(m), type: true }]]));
-  return printTs('generated/tlm/architecture.ts', arch.path, docText(`The wiring of ${arch.name}: ${arch.description}`), imports, statements(arch));
+  const imports = new Map<string, ImportName[]>(
+    arch.modules.map((m) => [`./${fileName(m)}.js`, [{ name: skeletonName(m), type: true }]]),
+  );
+  return printTs(
+    'generated/tlm/architecture.ts',
+    arch.path,
+    docText(`The wiring of ${arch.name}: ${arch.description}`),
+    imports,
+    statements(arch),
+  );
 }

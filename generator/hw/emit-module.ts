@@ -14,7 +14,11 @@ import { docText, lit, printTs, type ImportName } from './print.js';
 import { plainUnit } from './units.js';
 
 /** Where generated/tlm/ finds the hwmodel and runtime pieces it builds on. */
-export const IMPORTS = { kernel: '../../hwmodel/kernel/index.js', tlm: '../../hwmodel/tlm/index.js', config: '../../runtime/config-error.js' } as const;
+export const IMPORTS = {
+  kernel: '../../hwmodel/kernel/index.js',
+  tlm: '../../hwmodel/tlm/index.js',
+  config: '../../runtime/config-error.js',
+} as const;
 
 /** `crypto_engine` → `crypto-engine` (the generated file's name without `.ts`). */
 export const fileName = (m: HwModuleIR): string => m.id.replace(/_/g, '-');
@@ -31,7 +35,9 @@ const tsType = (p: HwParamIR): string => (p.kind === 'time' ? 'SimTime' : p.kind
 function paramDoc(p: HwParamIR): string {
   const unit = plainUnit(p.kind);
   const dflt =
-    unit === undefined || p.written === String(p.value) ? `Default ${p.written}.` : `Default ${p.written} = ${numberLiteral(p.value as number)} ${unit}.`;
+    unit === undefined || p.written === String(p.value)
+      ? `Default ${p.written}.`
+      : `Default ${p.written} = ${numberLiteral(p.value as number)} ${unit}.`;
   return docText(`${p.description} ${unit === undefined ? `(${p.kind})` : `In ${unit}.`} ${dflt}`);
 }
 
@@ -47,15 +53,26 @@ function check(p: HwParamIR): { readonly fails: string; readonly must: string } 
       return { fails: `!(${v} >= ${lo} && ${v} <= ${hi})`, must: `must be a ratio in ${lo}..${hi}` };
     }
     case 'number': {
-      const conds = [`Number.isFinite(${v})`, ...(p.min === undefined ? [] : [`${v} >= ${p.min}`]), ...(p.max === undefined ? [] : [`${v} <= ${p.max}`])];
+      const conds = [
+        `Number.isFinite(${v})`,
+        ...(p.min === undefined ? [] : [`${v} >= ${p.min}`]),
+        ...(p.max === undefined ? [] : [`${v} <= ${p.max}`]),
+      ];
       const range = p.min === undefined && p.max === undefined ? 'finite' : `in ${p.min ?? '-∞'}..${p.max ?? '∞'}`;
       return { fails: `!(${conds.join(' && ')})`, must: `must be a number ${range}` };
     }
     default: {
       const lo = p.min ?? (p.kind === 'bandwidth' ? 1 : 0);
-      const conds = [`!Number.isSafeInteger(${v})`, `${v} < ${numberLiteral(lo)}`, ...(p.max === undefined ? [] : [`${v} > ${numberLiteral(p.max)}`])];
+      const conds = [
+        `!Number.isSafeInteger(${v})`,
+        `${v} < ${numberLiteral(lo)}`,
+        ...(p.max === undefined ? [] : [`${v} > ${numberLiteral(p.max)}`]),
+      ];
       const range = p.max === undefined ? `>= ${lo}` : `in ${lo}..${p.max}`;
-      return { fails: conds.join(' || '), must: `must be an integer${unit === undefined ? '' : ` number of ${unit}`} ${range}` };
+      return {
+        fails: conds.join(' || '),
+        must: `must be an integer${unit === undefined ? '' : ` number of ${unit}`} ${range}`,
+      };
     }
   }
 }
@@ -67,7 +84,8 @@ function peers(arch: HwArchitectureIR, m: HwModuleIR): ReadonlyMap<string, strin
     if (c.from.module === m.id) out.set(endpointText(c.from), `bound to ${endpointText(c.to)}`);
     if (c.to.module === m.id) out.set(endpointText(c.to), `bound from ${endpointText(c.from)}`);
   }
-  for (const e of arch.externals) if (e.endpoint.module === m.id) out.set(endpointText(e.endpoint), 'external: bound by the testbench');
+  for (const e of arch.externals)
+    if (e.endpoint.module === m.id) out.set(endpointText(e.endpoint), 'external: bound by the testbench');
   return out;
 }
 
@@ -77,11 +95,15 @@ function socketDoc(arch: HwArchitectureIR, m: HwModuleIR, s: HwSocketIR): string
     s.multi === undefined
       ? (p.get(`${m.id}.${s.id}`) ?? '')
       : Array.from({ length: s.multi }, (_, i) => `[${i}] ${p.get(`${m.id}.${s.id}[${i}]`) ?? ''}`).join('; ');
-  return docText(`${s.description} (${s.role}, ${s.protocol.replace('_', '-')}${s.multi === undefined ? '' : `, ${s.multi} bindings`}; ${bindings})`);
+  return docText(
+    `${s.description} (${s.role}, ${s.protocol.replace('_', '-')}${s.multi === undefined ? '' : `, ${s.multi} bindings`}; ${bindings})`,
+  );
 }
 
 /** The abstract hooks a socket needs: b_transport / nb_transport_fw for targets, nb_transport_bw for non-blocking initiators. */
-export function hooks(s: HwSocketIR): { readonly method: string; readonly register: string; readonly kind: 'b' | 'nbFw' | 'nbBw' }[] {
+export function hooks(
+  s: HwSocketIR,
+): { readonly method: string; readonly register: string; readonly kind: 'b' | 'nbFw' | 'nbBw' }[] {
   const base = pascalCase(s.id);
   const blocking = s.protocol !== 'non_blocking';
   const nb = s.protocol !== 'blocking';
@@ -98,13 +120,17 @@ export function hooks(s: HwSocketIR): { readonly method: string; readonly regist
  * The optional hook of a blocking target: its b_transport path without a generator (`BTransportNowFn`), a method
  * that declines every call unless the behaviour overrides it for calls that need not wait before their end.
  */
-export function nowHooks(s: HwSocketIR): { readonly method: string; readonly register: string; readonly kind: 'bNow' }[] {
+export function nowHooks(
+  s: HwSocketIR,
+): { readonly method: string; readonly register: string; readonly kind: 'bNow' }[] {
   if (s.role !== 'target' || s.protocol === 'non_blocking') return [];
   return [{ method: `bTransportNow${pascalCase(s.id)}`, register: 'registerBTransportNow', kind: 'bNow' }];
 }
 
 /** Every hook of a socket, abstract or optional. */
-function allHooks(s: HwSocketIR): { readonly method: string; readonly register: string; readonly kind: 'b' | 'bNow' | 'nbFw' | 'nbBw' }[] {
+function allHooks(
+  s: HwSocketIR,
+): { readonly method: string; readonly register: string; readonly kind: 'b' | 'bNow' | 'nbFw' | 'nbBw' }[] {
   return [...hooks(s), ...nowHooks(s)];
 }
 
@@ -148,7 +174,10 @@ function registrations(s: HwSocketIR): string[] {
   return allHooks(s).flatMap((h) => {
     const args = h.kind === 'b' || h.kind === 'bNow' ? 'gp, delay' : 'gp, phase, delay';
     if (s.multi === undefined) return [`this.${s.tsName}.${h.register}((${args}) => this.${h.method}(${args}));`];
-    return Array.from({ length: s.multi }, (_, i) => `this.${s.tsName}[${i}].${h.register}((${args}) => this.${h.method}(${args}, ${i}));`);
+    return Array.from(
+      { length: s.multi },
+      (_, i) => `this.${s.tsName}[${i}].${h.register}((${args}) => this.${h.method}(${args}, ${i}));`,
+    );
   });
 }
 
@@ -171,7 +200,12 @@ function skeletonClass(arch: HwArchitectureIR, m: HwModuleIR): ClassDeclarationS
       ),
     ],
     properties: [
-      ...m.sockets.map((s) => ({ name: s.tsName, isReadonly: true, type: socketType(s), docs: [socketDoc(arch, m, s)] })),
+      ...m.sockets.map((s) => ({
+        name: s.tsName,
+        isReadonly: true,
+        type: socketType(s),
+        docs: [socketDoc(arch, m, s)],
+      })),
       {
         name: 'params',
         isReadonly: true,
@@ -213,7 +247,9 @@ function paramStatements(m: HwModuleIR): StatementStructures[] {
       kind: StructureKind.Interface,
       name: `${b}Params`,
       isExported: true,
-      docs: [`The parameters of ${m.id} (${m.path}), in plain units: times in ps (SimTime), bandwidths in bit/s, sizes in bytes.`],
+      docs: [
+        `The parameters of ${m.id} (${m.path}), in plain units: times in ps (SimTime), bandwidths in bit/s, sizes in bytes.`,
+      ],
       properties: m.params.map((p) => ({ name: p.tsName, isReadonly: true, type: tsType(p), docs: [paramDoc(p)] })),
     },
     {
@@ -253,7 +289,8 @@ function moduleImports(m: HwModuleIR): Map<string, ImportName[]> {
   if (m.sockets.some((s) => s.role === 'initiator')) tlm.push({ name: 'InitiatorSocket' });
   if (m.sockets.some((s) => s.role === 'target')) tlm.push({ name: 'TargetSocket' });
   if (all.length > 0) tlm.push({ name: 'GenericPayload', type: true }, { name: 'Delay', type: true });
-  if (all.some((h) => h.kind === 'nbFw' || h.kind === 'nbBw')) tlm.push({ name: 'PhaseRef', type: true }, { name: 'SyncEnum', type: true });
+  if (all.some((h) => h.kind === 'nbFw' || h.kind === 'nbBw'))
+    tlm.push({ name: 'PhaseRef', type: true }, { name: 'SyncEnum', type: true });
   return new Map([
     [IMPORTS.config, m.params.length > 0 ? [{ name: 'ConfigError' }] : []],
     [IMPORTS.kernel, kernel],
@@ -264,5 +301,8 @@ function moduleImports(m: HwModuleIR): Map<string, ImportName[]> {
 /** generated/tlm/<module>.ts: the parameters, their defaults and check, and the skeleton class. */
 export function moduleFile(arch: HwArchitectureIR, m: HwModuleIR): string {
   const path = `generated/tlm/${fileName(m)}.ts`;
-  return printTs(path, m.path, docText(`TLM-2.0 skeleton of ${m.id}: ${m.description}`), moduleImports(m), [...paramStatements(m), skeletonClass(arch, m)]);
+  return printTs(path, m.path, docText(`TLM-2.0 skeleton of ${m.id}: ${m.description}`), moduleImports(m), [
+    ...paramStatements(m),
+    skeletonClass(arch, m),
+  ]);
 }

@@ -16,7 +16,9 @@ export function tlmSummary(arch: HwArchitectureIR) {
       file: `${fileName(m)}.ts`,
       spec: m.path,
       skeleton: skeletonName(m),
-      sockets: m.sockets.map((s) => `${s.tsName} (${s.role}, ${s.protocol}${s.multi === undefined ? '' : ` ×${s.multi}`})`).join(', '),
+      sockets: m.sockets
+        .map((s) => `${s.tsName} (${s.role}, ${s.protocol}${s.multi === undefined ? '' : ` ×${s.multi}`})`)
+        .join(', '),
       hooks: m.sockets.flatMap((s) => hooks(s).map((h) => h.method)).join(', ') || '—',
     })),
     params: arch.modules.flatMap((m) =>
@@ -32,8 +34,17 @@ export function tlmSummary(arch: HwArchitectureIR) {
         };
       }),
     ),
-    connections: arch.connections.map((c) => ({ from: endpointText(c.from), to: endpointText(c.to), protocol: c.protocol })),
-    externals: arch.externals.map((e) => ({ socket: endpointText(e.endpoint), role: e.role, protocol: e.protocol, description: cell(e.description) })),
+    connections: arch.connections.map((c) => ({
+      from: endpointText(c.from),
+      to: endpointText(c.to),
+      protocol: c.protocol,
+    })),
+    externals: arch.externals.map((e) => ({
+      socket: endpointText(e.endpoint),
+      role: e.role,
+      protocol: e.protocol,
+      description: cell(e.description),
+    })),
   };
 }
 

@@ -1,5 +1,12 @@
 import { engineBenchMain, engineTablesHeader, setParamMethod } from './emit-systemc-engine.js';
-import { endpointText, type HwArchitectureIR, type HwEndpointIR, type HwModuleIR, type HwParamIR, type HwSocketIR } from './model.js';
+import {
+  endpointText,
+  type HwArchitectureIR,
+  type HwEndpointIR,
+  type HwModuleIR,
+  type HwParamIR,
+  type HwSocketIR,
+} from './model.js';
 import { CRYPTO_ENGINE_BEHAVIOUR } from './systemc-crypto-engine.js';
 import { MEMORY_BEHAVIOUR } from './systemc-memory.js';
 import { RECORD_LAYER_BEHAVIOUR } from './systemc-record-layer.js';
@@ -78,7 +85,15 @@ function socketType(m: HwModuleIR, s: HwSocketIR): string {
 /** Modules whose behaviour is generated (their transport callbacks are part of it). */
 /** `stubTargets`: the module's target callbacks stay stubs (their DTLS work is not modelled in C++). */
 const BEHAVIOUR: Readonly<
-  Record<string, { readonly text: string; readonly thread?: string; readonly includes?: readonly string[]; readonly stubTargets?: true }>
+  Record<
+    string,
+    {
+      readonly text: string;
+      readonly thread?: string;
+      readonly includes?: readonly string[];
+      readonly stubTargets?: true;
+    }
+  >
 > = {
   crypto_engine: { text: CRYPTO_ENGINE_BEHAVIOUR, thread: 'engine_thread' },
   memory: { text: MEMORY_BEHAVIOUR },
@@ -89,7 +104,12 @@ const BEHAVIOUR: Readonly<
     includes: ['deque', 'map'],
     stubTargets: true,
   },
-  key_manager: { text: laneBehaviour('key derivation', 'derivation_cost'), thread: 'lane_thread', includes: ['deque', 'map'], stubTargets: true },
+  key_manager: {
+    text: laneBehaviour('key derivation', 'derivation_cost'),
+    thread: 'lane_thread',
+    includes: ['deque', 'map'],
+    stubTargets: true,
+  },
 };
 
 function callbacks(m: HwModuleIR, s: HwSocketIR): string {
@@ -113,9 +133,12 @@ function callbacks(m: HwModuleIR, s: HwSocketIR): string {
 
 function registrations(m: HwModuleIR, s: HwSocketIR, target: string, tag: string): string {
   let out = '';
-  if (s.role === 'target' && hasBlocking(s)) out += `    ${target}.register_b_transport(this, &${m.id}::b_transport_${s.id}${tag});\n`;
-  if (s.role === 'target' && hasNb(s)) out += `    ${target}.register_nb_transport_fw(this, &${m.id}::nb_transport_fw_${s.id}${tag});\n`;
-  if (s.role === 'initiator' && hasNb(s)) out += `    ${target}.register_nb_transport_bw(this, &${m.id}::nb_transport_bw_${s.id}${tag});\n`;
+  if (s.role === 'target' && hasBlocking(s))
+    out += `    ${target}.register_b_transport(this, &${m.id}::b_transport_${s.id}${tag});\n`;
+  if (s.role === 'target' && hasNb(s))
+    out += `    ${target}.register_nb_transport_fw(this, &${m.id}::nb_transport_fw_${s.id}${tag});\n`;
+  if (s.role === 'initiator' && hasNb(s))
+    out += `    ${target}.register_nb_transport_bw(this, &${m.id}::nb_transport_bw_${s.id}${tag});\n`;
   return out;
 }
 
@@ -126,12 +149,16 @@ export function systemcModuleHeader(m: HwModuleIR): string {
   out += comment(m.description, '');
   const behaviour = BEHAVIOUR[m.id];
   out += `#ifndef ${guard}\n#define ${guard}\n\n#include <cstdint>\n#include <string>\n#include <systemc>\n#include <tlm>\n#include <tlm_utils/simple_initiator_socket.h>\n#include <tlm_utils/simple_target_socket.h>\n`;
-  if (behaviour !== undefined) out += `#include <tlm_utils/peq_with_get.h>\n#include <memory>\n#include "engine/tables.h"\n`;
+  if (behaviour !== undefined)
+    out += `#include <tlm_utils/peq_with_get.h>\n#include <memory>\n#include "engine/tables.h"\n`;
   for (const i of behaviour?.includes ?? []) out += `#include <${i}>\n`;
   out += `\nstruct ${m.id} : sc_core::sc_module {\n`;
   for (const s of m.sockets) {
     out += comment(`${s.role} socket, ${s.protocol.replace('_', '-')}: ${s.description}`, '  ');
-    out += s.multi === undefined ? `  ${socketType(m, s)} ${s.id};\n` : `  sc_core::sc_vector<${socketType(m, s)}> ${s.id};\n`;
+    out +=
+      s.multi === undefined
+        ? `  ${socketType(m, s)} ${s.id};\n`
+        : `  sc_core::sc_vector<${socketType(m, s)}> ${s.id};\n`;
   }
   out += '\n';
   for (const p of m.params) {
@@ -141,7 +168,8 @@ export function systemcModuleHeader(m: HwModuleIR): string {
   }
   if (behaviour?.thread !== undefined) out += `\n  SC_HAS_PROCESS(${m.id});`;
   out += `\n  explicit ${m.id}(sc_core::sc_module_name name)\n      : sc_core::sc_module(name)`;
-  for (const s of m.sockets) out += s.multi === undefined ? `,\n        ${s.id}("${s.id}")` : `,\n        ${s.id}("${s.id}", ${s.multi})`;
+  for (const s of m.sockets)
+    out += s.multi === undefined ? `,\n        ${s.id}("${s.id}")` : `,\n        ${s.id}("${s.id}", ${s.multi})`;
   out += ' {\n';
   if (behaviour?.thread !== undefined) out += `    SC_THREAD(${behaviour.thread});\n`;
   for (const s of m.sockets) {
@@ -149,7 +177,8 @@ export function systemcModuleHeader(m: HwModuleIR): string {
       out += registrations(m, s, s.id, '');
     } else {
       const body = registrations(m, s, `${s.id}[i]`, ', static_cast<int>(i)');
-      if (body.length > 0) out += `    for (std::size_t i = 0; i < ${s.id}.size(); i++) {\n${body.replace(/^ {4}/gm, '      ')}    }\n`;
+      if (body.length > 0)
+        out += `    for (std::size_t i = 0; i < ${s.id}.size(); i++) {\n${body.replace(/^ {4}/gm, '      ')}    }\n`;
     }
   }
   out += '  }\n\n';

@@ -12,7 +12,10 @@ export const HW_SPEC_DIR = 'spec/hw';
 export const TLM_OUTPUT_DIR = 'generated/tlm';
 
 /** Every generated/tlm and generated/systemc file (path relative to the root → content) from spec/hw under `root`, plus the IR it came from. */
-export function generateTlm(root: string): { readonly files: ReadonlyMap<string, string>; readonly architecture: HwArchitectureIR } {
+export function generateTlm(root: string): {
+  readonly files: ReadonlyMap<string, string>;
+  readonly architecture: HwArchitectureIR;
+} {
   const arch = loadArchitecture(root, HW_SPEC_DIR);
   const files = new Map<string, string>();
   for (const m of arch.modules) files.set(`${TLM_OUTPUT_DIR}/${fileName(m)}.ts`, moduleFile(arch, m));

@@ -1,7 +1,15 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModule } from './load-module.js';
-import { endpointText, type HwArchitectureIR, type HwConnectionIR, type HwEndpointIR, type HwExternalIR, type HwModuleIR, type HwSocketIR } from './model.js';
+import {
+  endpointText,
+  type HwArchitectureIR,
+  type HwConnectionIR,
+  type HwEndpointIR,
+  type HwExternalIR,
+  type HwModuleIR,
+  type HwSocketIR,
+} from './model.js';
 import { YamlReader, type YamlMap } from './yaml-reader.js';
 
 /** The file in spec/hw that holds the wiring; every other `.yaml` file there is one module. */
@@ -23,10 +31,20 @@ class Wiring {
   /** The endpoint and its socket; `path` names the YAML key for messages. */
   resolve(raw: unknown, path: string): { endpoint: HwEndpointIR; socket: HwSocketIR } {
     const m = typeof raw === 'string' ? ENDPOINT.exec(raw) : null;
-    if (!m) throw this.r.fail(path, 'bad_value', `'${String(raw)}' is not a socket reference: module.socket or module.socket[index]`);
+    if (!m)
+      throw this.r.fail(
+        path,
+        'bad_value',
+        `'${String(raw)}' is not a socket reference: module.socket or module.socket[index]`,
+      );
     const [, moduleId = '', socketId = '', index] = m;
     const mod = this.modules.get(moduleId);
-    if (!mod) throw this.r.fail(path, 'unknown_module', `unknown module '${moduleId}' (modules: ${[...this.modules.keys()].join(', ')})`);
+    if (!mod)
+      throw this.r.fail(
+        path,
+        'unknown_module',
+        `unknown module '${moduleId}' (modules: ${[...this.modules.keys()].join(', ')})`,
+      );
     const socket = mod.sockets.find((s) => s.id === socketId);
     if (!socket)
       throw this.r.fail(
@@ -50,7 +68,11 @@ class Wiring {
           `'${raw as string}': index ${index} is out of range, '${moduleId}.${socketId}' has ${socket.multi} bindings (0..${socket.multi - 1})`,
         );
     }
-    const endpoint: HwEndpointIR = { module: moduleId, socket: socketId, ...(index === undefined ? {} : { index: Number(index) }) };
+    const endpoint: HwEndpointIR = {
+      module: moduleId,
+      socket: socketId,
+      ...(index === undefined ? {} : { index: Number(index) }),
+    };
     return { endpoint, socket };
   }
 
@@ -68,9 +90,17 @@ function connection(r: YamlReader, w: Wiring, x: unknown, path: string): HwConne
   const from = w.resolve(c.from, `${path}.from`);
   const to = w.resolve(c.to, `${path}.to`);
   if (from.socket.role !== 'initiator')
-    throw r.fail(`${path}.from`, 'role_mismatch', `'${String(c.from)}' is a target socket; a connection goes from an initiator socket`);
+    throw r.fail(
+      `${path}.from`,
+      'role_mismatch',
+      `'${String(c.from)}' is a target socket; a connection goes from an initiator socket`,
+    );
   if (to.socket.role !== 'target')
-    throw r.fail(`${path}.to`, 'role_mismatch', `'${String(c.to)}' is an initiator socket; a connection goes to a target socket`);
+    throw r.fail(
+      `${path}.to`,
+      'role_mismatch',
+      `'${String(c.to)}' is an initiator socket; a connection goes to a target socket`,
+    );
   if (to.socket.protocol !== 'both' && to.socket.protocol !== from.socket.protocol) {
     throw r.fail(
       path,
@@ -119,15 +149,25 @@ export function loadArchitecture(root: string, dir: string): HwArchitectureIR {
   const names = readdirSync(join(root, dir))
     .filter((n) => n.endsWith('.yaml'))
     .sort();
-  const modules = names.filter((n) => n !== ARCHITECTURE_FILE).map((n) => loadModule(root, `${dir}/${n}`, n.slice(0, -'.yaml'.length)));
+  const modules = names
+    .filter((n) => n !== ARCHITECTURE_FILE)
+    .map((n) => loadModule(root, `${dir}/${n}`, n.slice(0, -'.yaml'.length)));
   const byId = new Map(modules.map((m) => [m.id, m]));
   const path = `${dir}/${ARCHITECTURE_FILE}`;
   const r = new YamlReader(path);
-  if (!names.includes(ARCHITECTURE_FILE)) throw r.fail('(file)', 'missing', `${dir} has no ${ARCHITECTURE_FILE} (the connections between the modules)`);
+  if (!names.includes(ARCHITECTURE_FILE))
+    throw r.fail('(file)', 'missing', `${dir} has no ${ARCHITECTURE_FILE} (the connections between the modules)`);
   const doc: YamlMap = r.map(r.load(root), '', ['architecture', 'description', 'connections'], ['external']);
   const w = new Wiring(r, byId);
   const connections = r.list(doc, 'connections', '').map((c, i) => connection(r, w, c, `connections[${i}]`));
   const externals = r.list(doc, 'external', '', true).map((e, i) => external(r, w, e, `external[${i}]`));
   checkAllBound(r, w, modules);
-  return { name: r.name(doc, 'architecture', ''), path, description: r.text(doc, 'description', ''), modules, connections, externals };
+  return {
+    name: r.name(doc, 'architecture', ''),
+    path,
+    description: r.text(doc, 'description', ''),
+    modules,
+    connections,
+    externals,
+  };
 }

@@ -19,10 +19,22 @@ function socket(r: YamlReader, x: unknown, path: string): HwSocketIR {
   const m = r.map(x, path, ['name', 'role', 'protocol', 'description'], ['multi']);
   const id = r.name(m, 'name', path);
   const tsName = camelCase(id);
-  if (RESERVED.has(tsName)) throw r.fail(at(path, 'name'), 'bad_name', `'${id}' is reserved (a member of every module: ${[...RESERVED].join(', ')})`);
+  if (RESERVED.has(tsName))
+    throw r.fail(
+      at(path, 'name'),
+      'bad_name',
+      `'${id}' is reserved (a member of every module: ${[...RESERVED].join(', ')})`,
+    );
   const multi = m.multi;
-  if (multi !== undefined && (typeof multi !== 'number' || !Number.isInteger(multi) || multi < 1 || multi > MAX_MULTI)) {
-    throw r.fail(at(path, 'multi'), 'bad_value', `multi is a binding count, an integer in 1..${MAX_MULTI}, got ${JSON.stringify(multi)}`);
+  if (
+    multi !== undefined &&
+    (typeof multi !== 'number' || !Number.isInteger(multi) || multi < 1 || multi > MAX_MULTI)
+  ) {
+    throw r.fail(
+      at(path, 'multi'),
+      'bad_value',
+      `multi is a binding count, an integer in 1..${MAX_MULTI}, got ${JSON.stringify(multi)}`,
+    );
   }
   return {
     id,
@@ -51,10 +63,15 @@ function param(r: YamlReader, x: unknown, path: string): HwParamIR {
   if (!parsed.ok) throw r.fail(at(path, 'default'), parsed.problem, parsed.reason);
   const min = bound(r, m, 'min', kind, path);
   const max = bound(r, m, 'max', kind, path);
-  if (min !== undefined && max !== undefined && min > max) throw r.fail(at(path, 'min'), 'bad_value', `min ${String(m.min)} exceeds max ${String(m.max)}`);
+  if (min !== undefined && max !== undefined && min > max)
+    throw r.fail(at(path, 'min'), 'bad_value', `min ${String(m.min)} exceeds max ${String(m.max)}`);
   const value = parsed.value;
   if (typeof value === 'number' && ((min !== undefined && value < min) || (max !== undefined && value > max))) {
-    throw r.fail(at(path, 'default'), 'bad_value', `default ${String(m.default)} is outside ${String(m.min ?? '')}..${String(m.max ?? '')}`);
+    throw r.fail(
+      at(path, 'default'),
+      'bad_value',
+      `default ${String(m.default)} is outside ${String(m.min ?? '')}..${String(m.max ?? '')}`,
+    );
   }
   return {
     id,
@@ -69,11 +86,17 @@ function param(r: YamlReader, x: unknown, path: string): HwParamIR {
 }
 
 /** Names must be unique, also once camelCased (`a_1` and `a1` would be one field). */
-function unique<T extends { readonly id: string; readonly tsName: string }>(r: YamlReader, items: readonly T[], list: string, what: string): void {
+function unique<T extends { readonly id: string; readonly tsName: string }>(
+  r: YamlReader,
+  items: readonly T[],
+  list: string,
+  what: string,
+): void {
   const seen = new Map<string, number>();
   items.forEach((item, i) => {
     const first = seen.get(item.tsName);
-    if (first !== undefined) throw r.fail(`${list}[${i}].name`, 'duplicate', `${what} '${item.id}' is already declared at ${list}[${first}]`);
+    if (first !== undefined)
+      throw r.fail(`${list}[${i}].name`, 'duplicate', `${what} '${item.id}' is already declared at ${list}[${first}]`);
     seen.set(item.tsName, i);
   });
 }
@@ -88,5 +111,13 @@ export function loadModule(root: string, file: string, id: string): HwModuleIR {
   const params = r.list(doc, 'parameters', '', true).map((p, i) => param(r, p, `parameters[${i}]`));
   unique(r, sockets, 'sockets', 'socket');
   unique(r, params, 'parameters', 'parameter');
-  return { id, path: file, tsName: camelCase(id), tsBase: pascalCase(id), description: r.text(doc, 'description', ''), sockets, params };
+  return {
+    id,
+    path: file,
+    tsName: camelCase(id),
+    tsBase: pascalCase(id),
+    description: r.text(doc, 'description', ''),
+    sockets,
+    params,
+  };
 }

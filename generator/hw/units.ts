@@ -1,12 +1,27 @@
 import type { ParamKind } from './model.js';
 
 /** The outcome of reading one parameter value: the plain value, or why it cannot be read. */
-export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: 'bad_unit' | 'bad_value'; readonly reason: string };
+export type Parsed<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly problem: 'bad_unit' | 'bad_value'; readonly reason: string };
 
 /** Picoseconds per time unit (SimTime's resolution is 1 ps). */
-export const TIME_UNITS: Readonly<Record<string, bigint>> = { ps: 1n, ns: 1_000n, us: 1_000_000n, µs: 1_000_000n, ms: 1_000_000_000n, s: 1_000_000_000_000n };
+export const TIME_UNITS: Readonly<Record<string, bigint>> = {
+  ps: 1n,
+  ns: 1_000n,
+  us: 1_000_000n,
+  µs: 1_000_000n,
+  ms: 1_000_000_000n,
+  s: 1_000_000_000_000n,
+};
 /** Bits per second per bandwidth unit (decimal SI prefixes, as link rates are quoted). */
-export const BANDWIDTH_UNITS: Readonly<Record<string, bigint>> = { bps: 1n, kbps: 1_000n, Mbps: 1_000_000n, Gbps: 1_000_000_000n, Tbps: 1_000_000_000_000n };
+export const BANDWIDTH_UNITS: Readonly<Record<string, bigint>> = {
+  bps: 1n,
+  kbps: 1_000n,
+  Mbps: 1_000_000n,
+  Gbps: 1_000_000_000n,
+  Tbps: 1_000_000_000_000n,
+};
 /** Bytes per size unit: IEC binary prefixes (KiB) and SI decimal ones (kB). */
 export const SIZE_UNITS: Readonly<Record<string, bigint>> = {
   B: 1n,
@@ -18,7 +33,9 @@ export const SIZE_UNITS: Readonly<Record<string, bigint>> = {
   GB: 1_000_000_000n,
 };
 
-const UNITS: Readonly<Partial<Record<ParamKind, { readonly table: Readonly<Record<string, bigint>>; readonly plain: string }>>> = {
+const UNITS: Readonly<
+  Partial<Record<ParamKind, { readonly table: Readonly<Record<string, bigint>>; readonly plain: string }>>
+> = {
   time: { table: TIME_UNITS, plain: 'ps' },
   bandwidth: { table: BANDWIDTH_UNITS, plain: 'bit/s' },
   size: { table: SIZE_UNITS, plain: 'bytes' },
@@ -36,9 +53,17 @@ export function parseQuantity(kind: 'time' | 'bandwidth' | 'size', raw: unknown)
   const units = UNITS[kind]!;
   const names = Object.keys(units.table).join(', ');
   if (typeof raw === 'number') return bad('bad_unit', `${kind} ${raw} needs a unit (one of ${names})`);
-  if (typeof raw !== 'string') return bad('bad_value', `${kind} must be a string like '10${Object.keys(units.table)[1]}', got ${JSON.stringify(raw)}`);
+  if (typeof raw !== 'string')
+    return bad(
+      'bad_value',
+      `${kind} must be a string like '10${Object.keys(units.table)[1]}', got ${JSON.stringify(raw)}`,
+    );
   const m = /^\s*(\d+)(?:\.(\d+))?\s*([A-Za-zµ/]+)\s*$/.exec(raw);
-  if (!m) return bad('bad_value', `'${raw}' is not a ${kind}: a non-negative decimal number followed by a unit (one of ${names})`);
+  if (!m)
+    return bad(
+      'bad_value',
+      `'${raw}' is not a ${kind}: a non-negative decimal number followed by a unit (one of ${names})`,
+    );
   const [, whole, frac = '', unit = ''] = m;
   const factor = units.table[unit];
   if (factor === undefined) return bad('bad_unit', `unknown ${kind} unit '${unit}' in '${raw}' (one of ${names})`);
@@ -46,7 +71,8 @@ export function parseQuantity(kind: 'time' | 'bandwidth' | 'size', raw: unknown)
   const divisor = 10n ** BigInt(frac.length);
   if (scaled % divisor !== 0n) return bad('bad_value', `'${raw}' is not a whole number of ${units.plain}`);
   const value = scaled / divisor;
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) return bad('bad_value', `'${raw}' exceeds ${Number.MAX_SAFE_INTEGER} ${units.plain}`);
+  if (value > BigInt(Number.MAX_SAFE_INTEGER))
+    return bad('bad_value', `'${raw}' exceeds ${Number.MAX_SAFE_INTEGER} ${units.plain}`);
   return { ok: true, value: Number(value) };
 }
 
@@ -70,7 +96,9 @@ export function parseParamValue(kind: ParamKind, raw: unknown): Parsed<number | 
         ? { ok: true, value: raw }
         : bad('bad_value', `expected a finite number, got ${JSON.stringify(raw)}`);
     case 'flag':
-      return typeof raw === 'boolean' ? { ok: true, value: raw } : bad('bad_value', `a flag is true or false, got ${JSON.stringify(raw)}`);
+      return typeof raw === 'boolean'
+        ? { ok: true, value: raw }
+        : bad('bad_value', `a flag is true or false, got ${JSON.stringify(raw)}`);
   }
 }
 

@@ -40,7 +40,8 @@ export class YamlReader {
     if (!isMap(x)) throw this.fail(path, 'shape', 'must be a mapping');
     const allowed = new Set([...required, ...optional]);
     for (const k of Object.keys(x)) {
-      if (!allowed.has(k)) throw this.fail(at(path, k), 'unknown_key', `unknown key '${k}' (allowed: ${[...allowed].join(', ')})`);
+      if (!allowed.has(k))
+        throw this.fail(at(path, k), 'unknown_key', `unknown key '${k}' (allowed: ${[...allowed].join(', ')})`);
     }
     for (const k of required) if (x[k] === undefined) throw this.fail(at(path, k), 'missing', `'${k}' is required`);
     return x;
@@ -57,14 +58,16 @@ export class YamlReader {
   /** A non-empty string; descriptions are folded to single spaces. */
   text(m: YamlMap, key: string, path: string): string {
     const x = m[key];
-    if (typeof x !== 'string' || x.trim() === '') throw this.fail(at(path, key), 'bad_value', `'${key}' must be a non-empty string`);
+    if (typeof x !== 'string' || x.trim() === '')
+      throw this.fail(at(path, key), 'bad_value', `'${key}' must be a non-empty string`);
     return x.trim().replace(/\s+/g, ' ');
   }
 
   /** A snake_case name. */
   name(m: YamlMap, key: string, path: string): string {
     const x = m[key];
-    if (typeof x !== 'string' || !NAME.test(x)) throw this.fail(at(path, key), 'bad_name', `'${String(x)}' is not a snake_case name`);
+    if (typeof x !== 'string' || !NAME.test(x))
+      throw this.fail(at(path, key), 'bad_name', `'${String(x)}' is not a snake_case name`);
     return x;
   }
 
@@ -72,7 +75,8 @@ export class YamlReader {
   oneOf<T extends string>(m: YamlMap, key: string, path: string, values: readonly T[]): T {
     const x = m[key];
     const found = values.find((v) => v === x);
-    if (found === undefined) throw this.fail(at(path, key), 'bad_value', `'${String(x)}' is not one of ${values.join(', ')}`);
+    if (found === undefined)
+      throw this.fail(at(path, key), 'bad_value', `'${String(x)}' is not one of ${values.join(', ')}`);
     return found;
   }
 }

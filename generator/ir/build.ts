@@ -55,8 +55,10 @@ function collectEnums(files: readonly KsyFile[]): Map<string, EnumIR> {
       if (out.has(id)) throw new SchemaError(f.path, `enum '${id}' is defined twice`);
       const list = Object.entries(members).map(([k, name]) => {
         const value = Number(k);
-        if (!Number.isInteger(value) || value < 0) throw new SchemaError(f.path, `enum ${id}: key '${k}' is not a non-negative integer`);
-        if (!/^[a-z][a-z0-9_]*$/.test(String(name))) throw new SchemaError(f.path, `enum ${id}: member '${String(name)}' is not a lowercase identifier`);
+        if (!Number.isInteger(value) || value < 0)
+          throw new SchemaError(f.path, `enum ${id}: key '${k}' is not a non-negative integer`);
+        if (!/^[a-z][a-z0-9_]*$/.test(String(name)))
+          throw new SchemaError(f.path, `enum ${id}: member '${String(name)}' is not a lowercase identifier`);
         return { name: String(name), value };
       });
       out.set(id, { id, file: f.id, tsName: pascalCase(id), members: list.sort((a, b) => a.value - b.value) });
@@ -68,9 +70,14 @@ function collectEnums(files: readonly KsyFile[]): Map<string, EnumIR> {
 function collectTypes(files: readonly KsyFile[]): Map<string, TypeSite> {
   const out = new Map<string, TypeSite>();
   const add = (id: string, file: KsyFile, ksy: KsyType, topLevel: boolean): void => {
-    if (!/^[a-z][a-z0-9_]*$/.test(id)) throw new SchemaError(file.path, `type id '${id}' is not a lowercase identifier`);
+    if (!/^[a-z][a-z0-9_]*$/.test(id))
+      throw new SchemaError(file.path, `type id '${id}' is not a lowercase identifier`);
     const prior = out.get(id);
-    if (prior) throw new SchemaError(file.path, `type id '${id}' is also defined in ${prior.file.path}: type ids must be unique across spec/wire`);
+    if (prior)
+      throw new SchemaError(
+        file.path,
+        `type id '${id}' is also defined in ${prior.file.path}: type ids must be unique across spec/wire`,
+      );
     out.set(id, { id, file, ksy, topLevel });
     for (const [nid, nested] of Object.entries(ksy.types ?? {})) add(nid, file, nested, false);
   };
@@ -97,7 +104,11 @@ function parseBoundExpr(text: string, earlier: ReadonlySet<string>, fail: (m: st
   return { text: text.trim(), terms };
 }
 
-function parseValid(v: KsyValid | undefined, earlier: ReadonlySet<string>, fail: (m: string) => SchemaError): { constant?: number; valid?: ValidIR } {
+function parseValid(
+  v: KsyValid | undefined,
+  earlier: ReadonlySet<string>,
+  fail: (m: string) => SchemaError,
+): { constant?: number; valid?: ValidIR } {
   if (v === undefined) return {};
   if (typeof v === 'number') return { constant: v };
   if (typeof v === 'boolean') throw fail('a boolean valid is not supported');
@@ -157,7 +168,9 @@ class TypeBuilder {
       }
       const t = a.type;
       if (typeof t !== 'string') throw this.fail("list entries can't be a switch");
-      const listOf = /^u[124]$/.test(t) ? this.scalarOf(t, a.enum, 'entries') : { kind: 'struct' as const, typeId: this.resolveType(t) };
+      const listOf = /^u[124]$/.test(t)
+        ? this.scalarOf(t, a.enum, 'entries')
+        : { kind: 'struct' as const, typeId: this.resolveType(t) };
       return { ...base, fields: [], instances: [], listOf, namespaceOnly: false };
     }
     const instances = Object.entries(k.instances ?? {}).map(([id, inst]) => this.instance(id, inst, seq));
@@ -189,7 +202,8 @@ class TypeBuilder {
       const [fileId, typeId] = parts as [string, string];
       const s = this.sites.get(typeId);
       if (!s || s.file.id !== fileId) throw this.fail(`unknown type '${ref}'`);
-      if (fileId !== this.site.file.id && !imports.includes(fileId)) throw this.fail(`'${ref}' needs '${fileId}' in meta/imports`);
+      if (fileId !== this.site.file.id && !imports.includes(fileId))
+        throw this.fail(`'${ref}' needs '${fileId}' in meta/imports`);
       return typeId;
     }
     const s = this.sites.get(ref);
@@ -204,7 +218,8 @@ class TypeBuilder {
   private instance(id: string, inst: KsyInstance, seq: readonly KsyAttr[]): InstanceIR {
     const common = { id, tsName: camelCase(id), ...(inst.doc === undefined ? {} : { doc: inst.doc.trim() }) };
     const extra = Object.keys(inst).filter((key) => !['value', 'doc', '-dtls13'].includes(key));
-    if (extra.length > 0) throw this.fail(`instance '${id}': only value instances are supported (found ${extra.join(', ')})`);
+    if (extra.length > 0)
+      throw this.fail(`instance '${id}': only value instances are supported (found ${extra.join(', ')})`);
     const gen = inst['-dtls13'];
     if (gen !== undefined) {
       const keys = Object.keys(gen);
@@ -227,14 +242,18 @@ class TypeBuilder {
       return { kind: 'combine', ...common, hi, lo, loBits, bigint: hiBits + loBits > 53 };
     }
     const m = /^(\w+)\s*==\s*\[([^\]]*)\]$/.exec(String(inst.value).trim());
-    if (!m) throw this.fail(`instance '${id}': unsupported value expression '${String(inst.value)}' (supported: field == [bytes], or -dtls13 combine)`);
+    if (!m)
+      throw this.fail(
+        `instance '${id}': unsupported value expression '${String(inst.value)}' (supported: field == [bytes], or -dtls13 combine)`,
+      );
     const field = m[1]!;
     const constant = m[2]!.split(',').map((x) => Number(x.trim()));
     const a = seq.find((x) => x.id === field);
     if (!a || a.size !== constant.length || a.type !== undefined) {
       throw this.fail(`instance '${id}': '${field}' must be a fixed-size opaque field of ${constant.length} bytes`);
     }
-    if (constant.some((b) => !Number.isInteger(b) || b < 0 || b > 255)) throw this.fail(`instance '${id}': bad byte in constant`);
+    if (constant.some((b) => !Number.isInteger(b) || b < 0 || b > 255))
+      throw this.fail(`instance '${id}': bad byte in constant`);
     return { kind: 'bytes-equal', ...common, field, constant };
   }
 
@@ -297,7 +316,9 @@ class TypeBuilder {
       return { kind: 'presence', of: u[0]!.slice('if:'.length) };
     }
     if (u.every((x) => x.startsWith('switch:') || x.startsWith('instance:'))) return { kind: 'value' };
-    throw this.fail(`field '${a.id}' is used as ${u.join(', ')}: a field may size one field, flag one field, or tag switches`);
+    throw this.fail(
+      `field '${a.id}' is used as ${u.join(', ')}: a field may size one field, flag one field, or tag switches`,
+    );
   }
 
   private bitGroups(seq: readonly KsyAttr[]): (BitsIR | undefined)[] {
@@ -316,7 +337,10 @@ class TypeBuilder {
         if (total > 0 && total % 8 === 0 && bitCount(seq[j]!)! % 8 === 0) break;
         total += bitCount(seq[j++]!)!;
       }
-      if (total % 8 !== 0 || total > 32) throw this.fail(`bit fields ${seq[i]!.id}..${seq[j - 1]!.id} take ${total} bits: a run must fill 1 to 4 whole bytes`);
+      if (total % 8 !== 0 || total > 32)
+        throw this.fail(
+          `bit fields ${seq[i]!.id}..${seq[j - 1]!.id} take ${total} bits: a run must fill 1 to 4 whole bytes`,
+        );
       if (j - i > 1) {
         let shift = total;
         for (let k = i; k < j; k++) {
@@ -331,7 +355,12 @@ class TypeBuilder {
     return out;
   }
 
-  private field(a: KsyAttr, earlier: ReadonlySet<string>, params: readonly ParamIR[], instances: readonly InstanceIR[]): FieldDraft {
+  private field(
+    a: KsyAttr,
+    earlier: ReadonlySet<string>,
+    params: readonly ParamIR[],
+    instances: readonly InstanceIR[],
+  ): FieldDraft {
     const allowed = new Set(['id', 'type', 'size', 'size-eos', 'if', 'enum', 'valid', 'doc', 'doc-ref']);
     const unknown = Object.keys(a).filter((key) => !allowed.has(key));
     if (unknown.length > 0) throw this.fail(`field '${a.id}': unsupported key(s) ${unknown.join(', ')}`);
@@ -347,12 +376,14 @@ class TypeBuilder {
     }
     let cond: string | undefined;
     if (a.if !== undefined) {
-      if (!earlier.has(a.if) && !isParam(a.if)) throw this.fail(`${what}: if '${a.if}' must name an earlier b1 field or a parameter`);
+      if (!earlier.has(a.if) && !isParam(a.if))
+        throw this.fail(`${what}: if '${a.if}' must name an earlier b1 field or a parameter`);
       cond = a.if;
     }
     const { constant, valid } = parseValid(a.valid, earlier, (m) => this.fail(`${what}: ${m}`));
     const value = this.valueOf(a, size, earlier, instances);
-    if (value.kind === 'bytes' && size.kind === 'natural') throw this.fail(`${what}: opaque data needs size or size-eos`);
+    if (value.kind === 'bytes' && size.kind === 'natural')
+      throw this.fail(`${what}: opaque data needs size or size-eos`);
     return {
       id: a.id,
       tsName: camelCase(a.id),
@@ -383,7 +414,8 @@ class TypeBuilder {
     }
     const tag = t['switch-on'];
     const tagIsInstance = instances.some((x) => x.id === tag && x.kind === 'bytes-equal');
-    if (!earlier.has(tag) && !tagIsInstance) throw this.fail(`${what}: switch-on '${tag}' must name an earlier field or a boolean instance`);
+    if (!earlier.has(tag) && !tagIsInstance)
+      throw this.fail(`${what}: switch-on '${tag}' must name an earlier field or a boolean instance`);
     const tagAttr = (this.site.ksy.seq ?? []).find((x) => x.id === tag);
     const tagEnum = tagAttr?.enum === undefined ? undefined : this.enumOf(tagAttr.enum, what);
     const cases: CaseIR[] = Object.entries(t.cases).map(([key, target]): CaseIR => {
@@ -397,13 +429,17 @@ class TypeBuilder {
         }
         k = m[2]!;
       }
-      const tgt = /^u[124]$/.test(target) ? this.scalarOf(target, undefined, what) : { kind: 'struct' as const, typeId: this.resolveType(target) };
+      const tgt = /^u[124]$/.test(target)
+        ? this.scalarOf(target, undefined, what)
+        : { kind: 'struct' as const, typeId: this.resolveType(target) };
       return { key: k, target: tgt };
     });
     const union = cases.some((c) => c.target.kind === 'struct');
-    if (union && cases.some((c) => c.target.kind !== 'struct')) throw this.fail(`${what}: switch cases mix structures and integers`);
+    if (union && cases.some((c) => c.target.kind !== 'struct'))
+      throw this.fail(`${what}: switch cases mix structures and integers`);
     const boolCovered = cases.length === 2 && cases.every((c) => typeof c.key === 'boolean');
-    if (size.kind === 'natural' && !boolCovered) throw this.fail(`${what}: a switch without size must cover every tag value`);
+    if (size.kind === 'natural' && !boolCovered)
+      throw this.fail(`${what}: a switch without size must cover every tag value`);
     return { kind: 'switch', tag, cases, union };
   }
 }

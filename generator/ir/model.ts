@@ -19,7 +19,8 @@ export interface EnumIR {
 }
 
 /** What one field (or list element, or switch case) holds on the wire. */
-export type ScalarIR = { readonly kind: 'uint'; readonly width: UintWidth; readonly enumId?: string } | { readonly kind: 'bool' };
+export type ScalarIR =
+  { readonly kind: 'uint'; readonly width: UintWidth; readonly enumId?: string } | { readonly kind: 'bool' };
 
 export type ValueIR =
   | ScalarIR
@@ -44,7 +45,13 @@ export type SizeIR =
 /** Why a field exists: `value` fields are in the TypeScript value; the others are derived. */
 export type RoleIR =
   | { readonly kind: 'value' }
-  | { readonly kind: 'length'; readonly of: string; readonly min: number; readonly max: number; readonly maxExpr?: BoundExprIR }
+  | {
+      readonly kind: 'length';
+      readonly of: string;
+      readonly min: number;
+      readonly max: number;
+      readonly maxExpr?: BoundExprIR;
+    }
   | { readonly kind: 'presence'; readonly of: string }
   | { readonly kind: 'constant'; readonly value: number }
   | { readonly kind: 'part'; readonly of: string };

@@ -4,7 +4,12 @@ import { SchemaError } from '../schema-error.js';
 
 interface KaitaiCompiler {
   readonly version: string;
-  compile(lang: string, ksy: KsyType, importer: { importYaml(name: string, mode: string): Promise<KsyType> }, debug: boolean): Promise<Record<string, string>>;
+  compile(
+    lang: string,
+    ksy: KsyType,
+    importer: { importYaml(name: string, mode: string): Promise<KsyType> },
+    debug: boolean,
+  ): Promise<Record<string, string>>;
 }
 
 const require = createRequire(import.meta.url);
@@ -31,12 +36,17 @@ function problemText(e: unknown): string {
  * compiler's message. Returns the compiler's output files (`ClientHello.js`,
  * ...): the independent parsers the tests use as an oracle.
  */
-export async function compileWithKaitai(files: readonly KsyFile[], options: { debug?: boolean } = {}): Promise<Map<string, string>> {
+export async function compileWithKaitai(
+  files: readonly KsyFile[],
+  options: { debug?: boolean } = {},
+): Promise<Map<string, string>> {
   const byId = new Map(files.map((f) => [f.id, f]));
   const importer = {
     importYaml(name: string): Promise<KsyType> {
       const f = byId.get(name);
-      return f ? Promise.resolve(structuredClone(f.doc)) : Promise.reject(new Error(`import '${name}' not found in spec/wire`));
+      return f
+        ? Promise.resolve(structuredClone(f.doc))
+        : Promise.reject(new Error(`import '${name}' not found in spec/wire`));
     },
   };
   const out = new Map<string, string>();

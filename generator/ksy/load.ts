@@ -15,7 +15,12 @@ export interface KsyFile {
 
 /** The subset of the KSY object model the generator reads (the rest passes through to kaitai-struct-compiler). */
 export interface KsyType {
-  readonly meta?: { readonly id?: string; readonly title?: string; readonly imports?: readonly string[]; readonly endian?: string };
+  readonly meta?: {
+    readonly id?: string;
+    readonly title?: string;
+    readonly imports?: readonly string[];
+    readonly endian?: string;
+  };
   readonly doc?: string;
   readonly 'doc-ref'?: string;
   readonly params?: readonly KsyParam[];
@@ -37,7 +42,14 @@ export interface KsySwitch {
 }
 
 export type KsyValid =
-  number | boolean | { readonly min?: number | string; readonly max?: number | string; readonly eq?: number; readonly 'any-of'?: readonly number[] };
+  | number
+  | boolean
+  | {
+      readonly min?: number | string;
+      readonly max?: number | string;
+      readonly eq?: number;
+      readonly 'any-of'?: readonly number[];
+    };
 
 export interface KsyAttr {
   readonly id: string;
@@ -73,7 +85,8 @@ export function loadKsyDir(root: string, dir: string): KsyFile[] {
       throw new SchemaError(path, `not valid YAML: ${(e as Error).message}`);
     }
     const id = name.slice(0, -'.ksy'.length);
-    if (doc?.meta?.id !== id) throw new SchemaError(path, `meta/id must be '${id}' (the file name), is '${String(doc?.meta?.id)}'`);
+    if (doc?.meta?.id !== id)
+      throw new SchemaError(path, `meta/id must be '${id}' (the file name), is '${String(doc?.meta?.id)}'`);
     files.push({ id, path, doc });
   }
   return files;

@@ -18,7 +18,12 @@ export const DIRECT_SIZES = [16, 64, 256, 1024, 1200, 4096, 16384] as const;
  * a burst of noise spreads over all of them). `provider` must report to
  * `log` with measuring on; returns the logged operations.
  */
-export function directSamples(provider: CryptoProvider, log: CryptoOpLog, suites: readonly SupportedCipherSuite[], repeats: number): CryptoOp[] {
+export function directSamples(
+  provider: CryptoProvider,
+  log: CryptoOpLog,
+  suites: readonly SupportedCipherSuite[],
+  repeats: number,
+): CryptoOp[] {
   log.take();
   const out: CryptoOp[] = [];
   const data = new Uint8Array(Math.max(...DIRECT_SIZES)).fill(0xa5);

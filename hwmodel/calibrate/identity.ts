@@ -25,6 +25,11 @@ export interface ServerIdentity {
 
 /** Makes a CA and a leaf for `scheme`, valid for a year either side of `now` (ms since the epoch). */
 export function serverIdentity(scheme: CalibrationScheme, now: number): ServerIdentity {
-  const id = createThrowawayIdentity({ kind: CERTIFICATE_KINDS[scheme], at: now, serverName: SERVER_NAME, caName: 'dtls13 calibration CA' });
+  const id = createThrowawayIdentity({
+    kind: CERTIFICATE_KINDS[scheme],
+    at: now,
+    serverName: SERVER_NAME,
+    caName: 'dtls13 calibration CA',
+  });
   return { scheme, trustAnchor: id.caDer, chain: id.chain, privateKey: id.privateKey };
 }

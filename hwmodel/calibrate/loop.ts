@@ -56,13 +56,17 @@ export function workCounts(client: DtlsConnection, server: DtlsConnection): Work
   const c = client.stats;
   const s = server.stats;
   return {
-    messages: c.handshakeMessagesReceived + c.handshakeMessagesSent + s.handshakeMessagesReceived + s.handshakeMessagesSent,
+    messages:
+      c.handshakeMessagesReceived + c.handshakeMessagesSent + s.handshakeMessagesReceived + s.handshakeMessagesSent,
     records: c.recordsReceived + c.datagramsSent + s.recordsReceived + s.datagramsSent,
   };
 }
 
 const anchorLists = new WeakMap<PairConfig['identity'], readonly Uint8Array[]>();
-const certificates = new WeakMap<PairConfig['identity'], { readonly chain: readonly Uint8Array[]; readonly privateKey: Uint8Array }>();
+const certificates = new WeakMap<
+  PairConfig['identity'],
+  { readonly chain: readonly Uint8Array[]; readonly privateKey: Uint8Array }
+>();
 
 /**
  * One trust-anchor list per identity, as an application keeps its options:
@@ -84,9 +88,13 @@ function anchorsOf(identity: PairConfig['identity']): readonly Uint8Array[] {
  * configuration check (about a quarter of an in-memory handshake), which a
  * real server pays once when it starts listening.
  */
-function certificateOf(identity: PairConfig['identity']): { readonly chain: readonly Uint8Array[]; readonly privateKey: Uint8Array } {
+function certificateOf(identity: PairConfig['identity']): {
+  readonly chain: readonly Uint8Array[];
+  readonly privateKey: Uint8Array;
+} {
   let certificate = certificates.get(identity);
-  if (certificate === undefined) certificates.set(identity, (certificate = { chain: identity.chain, privateKey: identity.privateKey }));
+  if (certificate === undefined)
+    certificates.set(identity, (certificate = { chain: identity.chain, privateKey: identity.privateKey }));
   return certificate;
 }
 
@@ -98,7 +106,13 @@ function certificateOf(identity: PairConfig['identity']): { readonly chain: read
  */
 export function handshake(config: PairConfig): HandshakeRun {
   const wallClock = (): number => config.wallClock;
-  const common = { cipherSuites: [config.suite], allowCcm8: true, groups: [config.group], signatureAlgorithms: [config.identity.scheme], wallClock };
+  const common = {
+    cipherSuites: [config.suite],
+    allowCcm8: true,
+    groups: [config.group],
+    signatureAlgorithms: [config.identity.scheme],
+    wallClock,
+  };
   const clock = config.clock ?? wallTime;
   const t0 = clock();
   const server = DtlsConnection.server({
@@ -107,7 +121,12 @@ export function handshake(config: PairConfig): HandshakeRun {
     certificate: certificateOf(config.identity),
     tickets: 0, // full handshakes, as the model's workload (hwmodel/model/scenario.ts)
   });
-  const client = DtlsConnection.client({ ...common, provider: config.clientProvider, trustAnchors: anchorsOf(config.identity), serverName: SERVER_NAME });
+  const client = DtlsConnection.client({
+    ...common,
+    provider: config.clientProvider,
+    trustAnchors: anchorsOf(config.identity),
+    serverName: SERVER_NAME,
+  });
   const setupMs = clock() - t0;
   const toServer: Uint8Array[] = [];
   const toClient: Uint8Array[] = [];
@@ -132,7 +151,12 @@ export function handshake(config: PairConfig): HandshakeRun {
     }
   }
   const ms = clock() - t0;
-  if (client.state !== 'connected' || server.state !== 'connected' || clientMs === undefined || atClientConnected === undefined) {
+  if (
+    client.state !== 'connected' ||
+    server.state !== 'connected' ||
+    clientMs === undefined ||
+    atClientConnected === undefined
+  ) {
     throw new Error(
       `calibration handshake failed (${config.suite}, ${config.group}, ${config.identity.scheme}): ${client.failure?.message ?? server.failure?.message ?? 'not connected'}`,
     );

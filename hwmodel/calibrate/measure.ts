@@ -14,7 +14,13 @@ import type { TimingProfile } from '../timing/index.js';
 import { directSamples } from './direct.js';
 import { serverIdentity, type CalibrationScheme, type ServerIdentity } from './identity.js';
 import { exchangeRecord, handshake, workCounts, type PairConfig, type WorkCounts } from './loop.js';
-import { CALIBRATION_GROUPS, CALIBRATION_SCHEMES, CALIBRATION_SUITES, resolveCalibrateOptions, type CalibrateOptions } from './options.js';
+import {
+  CALIBRATION_GROUPS,
+  CALIBRATION_SCHEMES,
+  CALIBRATION_SUITES,
+  resolveCalibrateOptions,
+  type CalibrateOptions,
+} from './options.js';
 import { CostSamples, tallyCostUs, tallyOps, type OpTally } from './samples.js';
 import { recordTime, mean, median, trimmedMean } from './stats.js';
 
@@ -109,7 +115,9 @@ export function calibrateWithDetails(options: CalibrateOptions = {}): Calibratio
   // and nothing kept that the collector would have to carry).
   const sampling = loggingProvider(o.provider, log, true);
   const listing = loggingProvider(o.provider, log, false);
-  const identities = new Map<CalibrationScheme, ServerIdentity>(CALIBRATION_SCHEMES.map((s) => [s, serverIdentity(s, wallClock)]));
+  const identities = new Map<CalibrationScheme, ServerIdentity>(
+    CALIBRATION_SCHEMES.map((s) => [s, serverIdentity(s, wallClock)]),
+  );
   // Per combination: a sampled run (every call timed: the table), a listed run (the calls it makes: C), and
   // a timed run on the bare provider (T: a wrapper around every hash update and HKDF step costs about 9 %
   // of a handshake, which the validation's bare runs do not pay).
@@ -137,17 +145,29 @@ export function calibrateWithDetails(options: CalibrateOptions = {}): Calibratio
   const fittedSuites = new Set(configs.filter((c) => c.fitted).map((c) => c.timed.suite));
   const x25519 = [...fittedSuites].map(
     (suite) =>
-      configs.find((c) => c.fitted && c.timed.suite === suite && c.timed.group === 'x25519' && c.timed.identity.scheme === CALIBRATION_SCHEMES[0]) ??
-      configs.find((c) => c.fitted && c.timed.suite === suite)!,
+      configs.find(
+        (c) =>
+          c.fitted &&
+          c.timed.suite === suite &&
+          c.timed.group === 'x25519' &&
+          c.timed.identity.scheme === CALIBRATION_SCHEMES[0],
+      ) ?? configs.find((c) => c.fitted && c.timed.suite === suite)!,
   );
   if (x25519.length === 0) throw new ConfigError('fitOn', 'leaves no combination to fit on');
-  const pairs = x25519.map((c) => ({ sampled: handshake(c.sampled), listed: handshake(c.listed), timed: handshake(c.timed) }));
+  const pairs = x25519.map((c) => ({
+    sampled: handshake(c.sampled),
+    listed: handshake(c.listed),
+    timed: handshake(c.timed),
+  }));
   // Held-out suites' records are sampled as often as the fitted ones' (their primitives' costs), never timed.
   const heldOutSuites = CALIBRATION_SUITES.filter((suite) => !fittedSuites.has(suite));
   const samplers = heldOutSuites.map((suite) => handshake(configs.find((c) => c.timed.suite === suite)!.sampled));
   for (let i = 0; i < o.warmup; i++) for (const c of configs) handshake(i % 2 === 0 ? c.timed : c.sampled);
-  for (const pair of pairs) for (let i = 0; i < o.records; i++) exchangeRecord(pair.timed.client, pair.timed.server, payload, 10);
-  for (const pair of pairs) for (let i = 0; i < Math.ceil(o.records / 4); i++) exchangeRecord(pair.listed.client, pair.listed.server, payload, 10);
+  for (const pair of pairs)
+    for (let i = 0; i < o.records; i++) exchangeRecord(pair.timed.client, pair.timed.server, payload, 10);
+  for (const pair of pairs)
+    for (let i = 0; i < Math.ceil(o.records / 4); i++)
+      exchangeRecord(pair.listed.client, pair.listed.server, payload, 10);
   directSamples(sampling, log, CALIBRATION_SUITES, 1);
   log.take();
 
@@ -172,7 +192,8 @@ export function calibrateWithDetails(options: CalibrateOptions = {}): Calibratio
         suiteRecords.batchUs.push(((o.clock() - t0) * 1000) / k);
       }
       log.take();
-      for (let i = Math.ceil(n / 4); i > 0; i--, suiteRecords.listed++) exchangeRecord(pair.listed.client, pair.listed.server, payload, 10);
+      for (let i = Math.ceil(n / 4); i > 0; i--, suiteRecords.listed++)
+        exchangeRecord(pair.listed.client, pair.listed.server, payload, 10);
       tallyOps(log.take(), suiteRecords.tally);
       for (let i = Math.ceil(n / 4); i > 0; i--) {
         exchangeRecord(pair.sampled.client, pair.sampled.server, payload, 10);
@@ -228,12 +249,21 @@ export function calibrateWithDetails(options: CalibrateOptions = {}): Calibratio
   // The crypto time C is charged by the fitted table, not summed from the
   // logged wall times: on a busy machine a few calls wait for a core, and a
   // sum (unlike the medians behind the table) keeps every such wait.
-  const measurements = { machine: machineName(), date: new Date(wallClock).toISOString(), provider: o.providerName, crypto: samples.overrides(), lanes: 1 };
+  const measurements = {
+    machine: machineName(),
+    date: new Date(wallClock).toISOString(),
+    provider: o.providerName,
+    crypto: samples.overrides(),
+    lanes: 1,
+  };
   const model = CryptoTimingModel.fromProfile(profileFromMeasurements(measurements, o.base), { loadFactor: 1 });
   // Per record, per suite: recordTime of its batches (their 10 % quantile: the batches fall in a fast and a
   // slow cluster; the validation measures its record rate the same way), less its charged crypto; then the mean
   // over the suites.
-  const perSuite = records.map((r) => ({ batchUs: recordTime(r.batchUs), cryptoUs: tallyCostUs(r.tally, model) / r.listed }));
+  const perSuite = records.map((r) => ({
+    batchUs: recordTime(r.batchUs),
+    cryptoUs: tallyCostUs(r.tally, model) / r.listed,
+  }));
   const recordUs = Math.max(0, mean(perSuite.map((r) => (r.batchUs - r.cryptoUs) / 2)));
   const recordBatchUs = mean(perSuite.map((r) => r.batchUs));
   o.log(

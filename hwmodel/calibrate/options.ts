@@ -16,7 +16,11 @@ export const CALIBRATION_PROVIDERS = { node: nodeProvider, noble: nobleProvider 
 export type CalibrationProviderName = keyof typeof CALIBRATION_PROVIDERS;
 
 /** The suites, groups and certificate schemes measured unless told otherwise. */
-export const CALIBRATION_SUITES: readonly SupportedCipherSuite[] = ['tls_aes_128_gcm_sha256', 'tls_aes_256_gcm_sha384', 'tls_chacha20_poly1305_sha256'];
+export const CALIBRATION_SUITES: readonly SupportedCipherSuite[] = [
+  'tls_aes_128_gcm_sha256',
+  'tls_aes_256_gcm_sha384',
+  'tls_chacha20_poly1305_sha256',
+];
 export const CALIBRATION_GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'secp256r1', 'secp384r1'];
 export const CALIBRATION_SCHEMES: readonly CalibrationScheme[] = ['ecdsa_secp256r1_sha256', 'ed25519'];
 
@@ -92,16 +96,23 @@ export interface ResolvedCalibrateOptions {
 export function providerOption(value: string | undefined): CalibrationProviderName {
   const name = value ?? 'node';
   if (!Object.hasOwn(CALIBRATION_PROVIDERS, name))
-    throw new ConfigError('provider', `must be one of ${Object.keys(CALIBRATION_PROVIDERS).join(', ')}, got ${JSON.stringify(name)}`);
+    throw new ConfigError(
+      'provider',
+      `must be one of ${Object.keys(CALIBRATION_PROVIDERS).join(', ')}, got ${JSON.stringify(name)}`,
+    );
   return name as CalibrationProviderName;
 }
 
 /** The `clock` option (default `thread` where there is a thread clock, else `cpu`), checked. */
 export function clockOption(value: string | undefined): ClockName {
   const name = value ?? DEFAULT_CLOCK;
-  if (name !== 'cpu' && name !== 'thread' && name !== 'wall') throw new ConfigError('clock', `must be cpu, thread or wall, got ${JSON.stringify(name)}`);
+  if (name !== 'cpu' && name !== 'thread' && name !== 'wall')
+    throw new ConfigError('clock', `must be cpu, thread or wall, got ${JSON.stringify(name)}`);
   if (name === 'thread' && threadTime === undefined)
-    throw new ConfigError('clock', "thread needs the native addon's per-thread CPU clock (npm install builds it), not available here");
+    throw new ConfigError(
+      'clock',
+      "thread needs the native addon's per-thread CPU clock (npm install builds it), not available here",
+    );
   return name;
 }
 

@@ -2,8 +2,21 @@
  * Timing samples of logged crypto operations, sorted by the cost-table entry
  * they measure, and the fits that turn them into table entries.
  */
-import { fitLinearCost, HASH_ALGORITHMS, KEY_EXCHANGE_GROUPS, MASK_ALGORITHMS, SIGNATURE_SCHEMES, suiteFromName } from '../timing/index.js';
-import type { CostSample, CryptoCostOverrides, CryptoOpKind as TimedOp, CryptoTimingModel, LinearCost } from '../timing/index.js';
+import {
+  fitLinearCost,
+  HASH_ALGORITHMS,
+  KEY_EXCHANGE_GROUPS,
+  MASK_ALGORITHMS,
+  SIGNATURE_SCHEMES,
+  suiteFromName,
+} from '../timing/index.js';
+import type {
+  CostSample,
+  CryptoCostOverrides,
+  CryptoOpKind as TimedOp,
+  CryptoTimingModel,
+  LinearCost,
+} from '../timing/index.js';
 import type { CryptoOp, CryptoOpKind } from '../model/crypto-ops.js';
 import { median } from './stats.js';
 
@@ -88,7 +101,10 @@ export function robustLinearFit(samples: readonly CostSample[]): LinearCost {
   }
   const all = [...buckets.values()];
   const full = all.filter((b) => b.length >= MIN_BUCKET);
-  const points = (full.length >= 2 ? full : all).map((b) => ({ bytes: median(b.map((s) => s.bytes)), us: median(b.map((s) => s.us)) }));
+  const points = (full.length >= 2 ? full : all).map((b) => ({
+    bytes: median(b.map((s) => s.bytes)),
+    us: median(b.map((s) => s.us)),
+  }));
   if (new Set(points.map((p) => p.bytes)).size < 2) return { setupUs: median(samples.map((s) => s.us)), perByteNs: 0 };
   return fitLinearCost(points);
 }
@@ -134,16 +150,19 @@ export class CostSamples {
         return;
       }
       case 'mask':
-        if ((MASK_ALGORITHMS as readonly string[]).includes(op.algorithm)) this.#push(`mask/${op.algorithm}`, sample, source);
+        if ((MASK_ALGORITHMS as readonly string[]).includes(op.algorithm))
+          this.#push(`mask/${op.algorithm}`, sample, source);
         return;
       case 'hash':
       case 'hmac':
       case 'hkdf':
-        if ((HASH_ALGORITHMS as readonly string[]).includes(op.algorithm)) this.#push(`${timed}/${op.algorithm}`, sample, source);
+        if ((HASH_ALGORITHMS as readonly string[]).includes(op.algorithm))
+          this.#push(`${timed}/${op.algorithm}`, sample, source);
         return;
       case 'kx_generate':
       case 'kx_derive':
-        if ((KEY_EXCHANGE_GROUPS as readonly string[]).includes(op.algorithm)) this.#fix(`${op.algorithm}/${timed}`, us);
+        if ((KEY_EXCHANGE_GROUPS as readonly string[]).includes(op.algorithm))
+          this.#fix(`${op.algorithm}/${timed}`, us);
         return;
       case 'sign':
       case 'verify':

@@ -73,7 +73,12 @@ const RECORD_CHUNKS = 4;
 export class SoftwareMeasurement {
   private readonly clock: Clock;
   private readonly payload = new Uint8Array(RECORD_BYTES).fill(0x42);
-  private readonly state: { config: PairConfig; pair: ReturnType<typeof handshake>; handshakeMs: number[]; chunkUs: number[] }[];
+  private readonly state: {
+    config: PairConfig;
+    pair: ReturnType<typeof handshake>;
+    handshakeMs: number[];
+    chunkUs: number[];
+  }[];
 
   /** Warms up: `warmup` untimed handshakes per case and a connected pair each. */
   constructor(cases: readonly ValidationCase[], o: Pick<MeasureOptions, 'provider' | 'warmup' | 'records' | 'clock'>) {
@@ -137,7 +142,10 @@ export class SoftwareMeasurement {
 
   /** The figures so far, per case. */
   figures(): SoftwareFigures[] {
-    return this.state.map((s) => ({ handshakeMs: trimmedMean(s.handshakeMs, TRIM), recordsPerSecond: 1e6 / recordTime(s.chunkUs) }));
+    return this.state.map((s) => ({
+      handshakeMs: trimmedMean(s.handshakeMs, TRIM),
+      recordsPerSecond: 1e6 / recordTime(s.chunkUs),
+    }));
   }
 }
 
@@ -202,7 +210,8 @@ export function predictSoftware(profile: TimingProfile, c: ValidationCase, o: Pr
   const latency = bare.report.handshakes.latencyUs;
   if (latency === null || bare.report.handshakes.failed > 0 || loaded.report.handshakes.failed > 0)
     throw new Error(`the simulated handshake failed (${c.suite}, ${c.group})`);
-  if (loaded.run.records !== o.records) throw new Error(`the simulation delivered ${loaded.run.records} of ${o.records} records`);
+  if (loaded.run.records !== o.records)
+    throw new Error(`the simulation delivered ${loaded.run.records} of ${o.records} records`);
   const extra = (loaded.run.duration - bare.run.duration) / SEC;
   return {
     handshakeMs: latency.mean / 1000,

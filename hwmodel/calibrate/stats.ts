@@ -26,7 +26,8 @@ export function mean(values: readonly number[]): number {
  */
 export function trimmedMean(values: readonly number[], fraction = 0.1): number {
   if (values.length === 0) throw new ConfigError('samples', 'need at least one sample');
-  if (!(fraction >= 0 && fraction < 0.5)) throw new ConfigError('fraction', `must be in [0, 0.5), got ${String(fraction)}`);
+  if (!(fraction >= 0 && fraction < 0.5))
+    throw new ConfigError('fraction', `must be in [0, 0.5), got ${String(fraction)}`);
   const s = [...values].sort((a, b) => a - b);
   const cut = Math.floor(s.length * fraction);
   const kept = s.slice(cut, s.length - cut);

@@ -11,9 +11,22 @@ import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
 import type { TimingProfile } from '../timing/index.js';
 import { clockOf, type ClockName } from './clock.js';
 import { serverIdentity, type CalibrationScheme } from './identity.js';
-import { CALIBRATION_PROVIDERS, clockOption, providerOption, type CalibrateOptions, type CalibrationProviderName } from './options.js';
+import {
+  CALIBRATION_PROVIDERS,
+  clockOption,
+  providerOption,
+  type CalibrateOptions,
+  type CalibrationProviderName,
+} from './options.js';
 import { calibrateWithDetails, type Calibration } from './measure.js';
-import { measureSoftware, predictSoftware, share, SoftwareMeasurement, type SoftwareFigures, type ValidationCase } from './software.js';
+import {
+  measureSoftware,
+  predictSoftware,
+  share,
+  SoftwareMeasurement,
+  type SoftwareFigures,
+  type ValidationCase,
+} from './software.js';
 
 /** The validated figures. */
 export const TIMING_METRICS = { handshakeMs: 'handshake ms', recordsPerSecond: 'records/s' } as const;
@@ -92,14 +105,23 @@ export function compareFigure(
   heldOut = false,
 ): TimingRow {
   const ratio = predicted / measured;
-  return { ...target, metric, measured, predicted, ratio, within: Number.isFinite(ratio) && Math.abs(ratio - 1) <= tolerance, heldOut };
+  return {
+    ...target,
+    metric,
+    measured,
+    predicted,
+    ratio,
+    within: Number.isFinite(ratio) && Math.abs(ratio - 1) <= tolerance,
+    heldOut,
+  };
 }
 
 /** Validation options with defaults filled in and checked, and the cases they name. */
 function resolveValidation(options: ValidateOptions) {
   const providerName = providerOption(options.provider);
   const tolerance = options.tolerance ?? 0.1;
-  if (!(tolerance >= 0 && Number.isFinite(tolerance))) throw new ConfigError('tolerance', `must be a non-negative number, got ${String(tolerance)}`);
+  if (!(tolerance >= 0 && Number.isFinite(tolerance)))
+    throw new ConfigError('tolerance', `must be a non-negative number, got ${String(tolerance)}`);
   const targets = options.targets ?? VALIDATION_TARGETS;
   if (targets.length === 0) throw new ConfigError('targets', 'must not be empty');
   const clockName = clockOption(options.clock);
@@ -112,7 +134,10 @@ function resolveValidation(options: ValidateOptions) {
     rounds: integerOption('rounds', options.rounds ?? 6, 1, 1000),
   };
   if (measure.rounds > Math.min(measure.handshakes, measure.records))
-    throw new ConfigError('rounds', `must be at most handshakes and records (${Math.min(measure.handshakes, measure.records)}), got ${measure.rounds}`);
+    throw new ConfigError(
+      'rounds',
+      `must be at most handshakes and records (${Math.min(measure.handshakes, measure.records)}), got ${measure.rounds}`,
+    );
   const predict = {
     provider: providerName,
     seed: integerOption('seed', options.seed ?? 1, 0, 0xffff_ffff),
@@ -152,7 +177,9 @@ function compareAll(
 /** Measures and predicts every target (see the module comment); ConfigError for bad options. */
 export function validateTiming(profile: TimingProfile, options: ValidateOptions = {}): TimingValidation {
   const v = resolveValidation(options);
-  v.log(`validate: measuring ${v.targets.map((t) => t.suite).join(', ')} (${v.clockName} time, ${v.measure.rounds} rounds)`);
+  v.log(
+    `validate: measuring ${v.targets.map((t) => t.suite).join(', ')} (${v.clockName} time, ${v.measure.rounds} rounds)`,
+  );
   return compareAll(profile, v, measureSoftware(v.cases, v.measure));
 }
 
@@ -179,7 +206,15 @@ export function calibrateAndValidate(
     },
   });
   const fitOn = calibration.fitOn;
-  return { calibration: cal, validation: compareAll(cal.profile, v, m.figures(), fitOn === undefined ? undefined : (t) => fitOn(t.suite, t.group, t.scheme)) };
+  return {
+    calibration: cal,
+    validation: compareAll(
+      cal.profile,
+      v,
+      m.figures(),
+      fitOn === undefined ? undefined : (t) => fitOn(t.suite, t.group, t.scheme),
+    ),
+  };
 }
 
 /** The rows as a text table (one line each, a header first). */

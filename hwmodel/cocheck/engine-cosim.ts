@@ -12,16 +12,24 @@ export const GENERATED_SYSTEMC = treePath('generated', 'systemc');
 /** Compiles (or finds, cached by a hash of it and every generated header) the generated engine's trace testbench. */
 export function buildEngineBench(dir: string = GENERATED_SYSTEMC): string {
   if (!existsSync(join(dir, 'engine', 'main.cpp')))
-    throw new Error(`no generated SystemC engine in ${dir}: it is generated in a clone of dtls13 (npm run generate); an installed package does not ship it`);
-  const headers = [...readdirSync(dir).filter((f) => f.endsWith('.h')), ...readdirSync(join(dir, 'engine')).map((f) => join('engine', f))].map((f) =>
-    join(dir, f),
-  );
+    throw new Error(
+      `no generated SystemC engine in ${dir}: it is generated in a clone of dtls13 (npm run generate); an installed package does not ship it`,
+    );
+  const headers = [
+    ...readdirSync(dir).filter((f) => f.endsWith('.h')),
+    ...readdirSync(join(dir, 'engine')).map((f) => join('engine', f)),
+  ].map((f) => join(dir, f));
   return buildSystemC(join(dir, 'engine', 'main.cpp'), 'engine-bench', ['-I', dir, '-Werror'], headers);
 }
 
 /** Runs an engine trace's text through the compiled SystemC engine: each transaction's finish time by id. */
 export function runEngineBench(binary: string, traceText: string): Map<number, SimTime> {
-  const r = spawnSync(binary, [], { input: traceText, encoding: 'utf8', timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(binary, [], {
+    input: traceText,
+    encoding: 'utf8',
+    timeout: 120_000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (r.status !== 0) throw new Error(`the SystemC engine failed (status ${String(r.status)}):\n${r.stderr}`);
   const done = new Map<number, SimTime>();
   for (const line of r.stdout.split('\n')) {
@@ -58,7 +66,10 @@ export function compareFinishes(
       exact++;
       continue;
     }
-    maxDifference = Math.max(maxDifference, a === undefined || b === undefined ? Number.POSITIVE_INFINITY : Math.abs(a - b));
+    maxDifference = Math.max(
+      maxDifference,
+      a === undefined || b === undefined ? Number.POSITIVE_INFINITY : Math.abs(a - b),
+    );
     if (differences.length < 5) differences.push(`${r.kind}${r.id} at=${r.at} left=${String(a)} right=${String(b)}`);
   }
   return { transactions: trace.records.length, exact, maxDifference, differences };

@@ -27,7 +27,12 @@ export function buildEngineProcess(): string {
 
 /** Runs an engine trace's text through the process-style model: each command's and memory access's finish time by id. */
 export function runEngineProcess(binary: string, traceText: string): Map<number, SimTime> {
-  const r = spawnSync(binary, [], { input: traceText, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(binary, [], {
+    input: traceText,
+    encoding: 'utf8',
+    timeout: 120_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.status !== 0) throw new Error(`the process-style engine failed (status ${String(r.status)}):\n${r.stderr}`);
   const done = new Map<number, SimTime>();
   for (const line of r.stdout.split('\n')) {
@@ -58,7 +63,12 @@ export interface ToleranceAgreement {
 }
 
 /** Compares finish times: `ts` the TypeScript replay's, `other` the process model's. */
-export function compareWithin(trace: EngineTrace, ts: ReadonlyMap<number, SimTime>, other: ReadonlyMap<number, SimTime>, periods: number): ToleranceAgreement {
+export function compareWithin(
+  trace: EngineTrace,
+  ts: ReadonlyMap<number, SimTime>,
+  other: ReadonlyMap<number, SimTime>,
+  periods: number,
+): ToleranceAgreement {
   const period = trace.params.get('crypto_engine.clock_period') ?? 1;
   let missing = 0;
   let within = 0;

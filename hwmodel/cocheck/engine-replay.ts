@@ -35,7 +35,12 @@ function paramsOf(trace: EngineTrace, module: string): Record<string, number | b
  */
 export function replayEngineTs(trace: EngineTrace): Map<number, SimTime> {
   const sim = new Simulator();
-  const env: ModelEnv = { profile: engineProfile(trace.engine), monitor: undefined, random: sim.random.fork('device'), cpu: undefined };
+  const env: ModelEnv = {
+    profile: engineProfile(trace.engine),
+    monitor: undefined,
+    random: sim.random.fork('device'),
+    cpu: undefined,
+  };
   const device = new Module(sim, 'device');
   const engine = new CryptoEngine(sim, env, 'cryptoEngine', paramsOf(trace, 'crypto_engine'), device);
   const memory = new Memory(sim, env, 'memory', paramsOf(trace, 'memory'), device);

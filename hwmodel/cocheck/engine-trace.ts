@@ -127,7 +127,11 @@ export interface EngineTrace {
 export interface TracedDevice {
   readonly cryptoEngine: { readonly command: readonly TargetSocket[]; readonly params: object };
   readonly memory: { readonly port: readonly TargetSocket[]; readonly params: object };
-  readonly recordLayer?: { bufferTrace: RecordLayerBufferTrace | undefined; readonly params: object; readonly rxRing: object | undefined };
+  readonly recordLayer?: {
+    bufferTrace: RecordLayerBufferTrace | undefined;
+    readonly params: object;
+    readonly rxRing: object | undefined;
+  };
   readonly connectionManager?: LaneTraced;
   readonly keyManager?: LaneTraced;
 }
@@ -170,8 +174,12 @@ export class EngineTraceRecorder {
       ...paramLines('memory', device.memory.params),
       ...(device.recordLayer?.rxRing !== undefined ? paramLines('record_layer', device.recordLayer.params) : []),
     ];
-    device.cryptoEngine.command.forEach((socket, port) => socket.tap(this.#tap((gp, at, blocking) => this.#command(gp, at, port, blocking))));
-    device.memory.port.slice(0, 2).forEach((socket, port) => socket.tap(this.#tap((gp, at) => this.#access(gp, at, port))));
+    device.cryptoEngine.command.forEach((socket, port) =>
+      socket.tap(this.#tap((gp, at, blocking) => this.#command(gp, at, port, blocking))),
+    );
+    device.memory.port
+      .slice(0, 2)
+      .forEach((socket, port) => socket.tap(this.#tap((gp, at) => this.#access(gp, at, port))));
     if (device.recordLayer?.rxRing !== undefined) {
       device.recordLayer.bufferTrace = this.#bufferTrace();
       for (const [module, m] of [
@@ -182,7 +190,9 @@ export class EngineTraceRecorder {
         this.#header.push(...paramLines(module, m.params));
         m.laneTrace = (service, left) => {
           const at = sim.now;
-          const id: number = this.#line(() => `l ${id} ${at} ${module} ${service} ${left < 0 ? '-' : String(at + left)}`);
+          const id: number = this.#line(
+            () => `l ${id} ${at} ${module} ${service} ${left < 0 ? '-' : String(at + left)}`,
+          );
         };
       }
     }
@@ -203,13 +213,22 @@ export class EngineTraceRecorder {
     const ring = new Map<number, { id: number; left: SimTime | undefined }[]>();
     const requests = new Map<
       number,
-      { id: number; at: SimTime; inbound: boolean; ring: number | undefined; granted: SimTime | undefined; hold: SimTime | undefined }
+      {
+        id: number;
+        at: SimTime;
+        inbound: boolean;
+        ring: number | undefined;
+        granted: SimTime | undefined;
+        hold: SimTime | undefined;
+      }
     >();
     return {
       arrival: (connection, outcome) => {
         const entry = { id: 0, left: undefined as SimTime | undefined };
         const at = sim.now;
-        entry.id = this.#line(() => `r ${entry.id} ${at} ${connection} ${outcome} ${entry.left === undefined ? '-' : String(entry.left)}`);
+        entry.id = this.#line(
+          () => `r ${entry.id} ${at} ${connection} ${outcome} ${entry.left === undefined ? '-' : String(entry.left)}`,
+        );
         if (outcome === 'taken') {
           const q = ring.get(connection) ?? [];
           q.push(entry);
@@ -263,7 +282,8 @@ export class EngineTraceRecorder {
         this.#done[id] = at;
       },
       cancel: (id) => {
-        if (id !== this.#lines.length - 1) throw new Error(`engine trace: cancel of ${id}, not the last transaction begun`);
+        if (id !== this.#lines.length - 1)
+          throw new Error(`engine trace: cancel of ${id}, not the last transaction begun`);
         this.#lines.pop();
         this.#done.pop();
         this.#pending.pop();
@@ -283,7 +303,9 @@ export class EngineTraceRecorder {
 
   /** The trace (header and one line per transaction, in the order they began). */
   text(): string {
-    const body = this.#pending.map((l, i) => this.#late.get(i)?.() ?? l.replace('@', this.#done[i] === undefined ? '-' : String(this.#done[i])));
+    const body = this.#pending.map(
+      (l, i) => this.#late.get(i)?.() ?? l.replace('@', this.#done[i] === undefined ? '-' : String(this.#done[i])),
+    );
     return `${[...this.#header, ...body].join('\n')}\n`;
   }
 }
@@ -299,7 +321,8 @@ export class EngineTraceError extends Error {
 /** Parses an engine trace. */
 export function parseEngineTrace(text: string): EngineTrace {
   const lines = text.split('\n');
-  if (lines[0] !== ENGINE_TRACE_HEADER) throw new EngineTraceError(1, `must be '${ENGINE_TRACE_HEADER}', got '${lines[0] ?? ''}'`);
+  if (lines[0] !== ENGINE_TRACE_HEADER)
+    throw new EngineTraceError(1, `must be '${ENGINE_TRACE_HEADER}', got '${lines[0] ?? ''}'`);
   let engine: string | undefined;
   const params = new Map<string, number>();
   const records: TraceRecord[] = [];
@@ -327,29 +350,65 @@ export function parseEngineTrace(text: string): EngineTrace {
         const ops: CryptoOp[] = [];
         for (let k = 0; k < count; k++) {
           const [kind, algorithm, bytes] = (w[8 + k] ?? '').split(':');
-          if (!(CRYPTO_OPS as readonly string[]).includes(kind ?? '')) throw new EngineTraceError(i + 1, `unknown operation '${kind ?? ''}'`);
+          if (!(CRYPTO_OPS as readonly string[]).includes(kind ?? ''))
+            throw new EngineTraceError(i + 1, `unknown operation '${kind ?? ''}'`);
           const b = Number(bytes);
           if (!Number.isSafeInteger(b) || b < 0) throw new EngineTraceError(i + 1, `bad byte count '${bytes ?? ''}'`);
-          ops.push({ kind: kind as CryptoOpKind, algorithm: algorithm === '-' ? '' : (algorithm ?? ''), bytes: b, ms: 0 });
+          ops.push({
+            kind: kind as CryptoOpKind,
+            algorithm: algorithm === '-' ? '' : (algorithm ?? ''),
+            bytes: b,
+            ms: 0,
+          });
         }
-        records.push({ kind: 'c', id: n(1), at: n(2), port: n(3), blocking: w[4] === 'b', address: n(5), done: done(6), ops });
+        records.push({
+          kind: 'c',
+          id: n(1),
+          at: n(2),
+          port: n(3),
+          blocking: w[4] === 'b',
+          address: n(5),
+          done: done(6),
+          ops,
+        });
         break;
       }
       case 'm':
-        records.push({ kind: 'm', id: n(1), at: n(2), port: n(3), write: w[4] === 'w', address: n(5), length: n(6), done: done(7) });
+        records.push({
+          kind: 'm',
+          id: n(1),
+          at: n(2),
+          port: n(3),
+          write: w[4] === 'w',
+          address: n(5),
+          length: n(6),
+          done: done(7),
+        });
         break;
       case 'r': {
         const outcome = w[4];
-        if (outcome !== 'taken' && outcome !== 'dropped' && outcome !== 'refused') throw new EngineTraceError(i + 1, `unknown ring outcome '${outcome ?? ''}'`);
+        if (outcome !== 'taken' && outcome !== 'dropped' && outcome !== 'refused')
+          throw new EngineTraceError(i + 1, `unknown ring outcome '${outcome ?? ''}'`);
         recordLayer.push({ kind: 'r', id: n(1), at: n(2), connection: n(3), outcome, left: done(5) });
         break;
       }
       case 'p':
-        if (w[4] !== 'in' && w[4] !== 'out') throw new EngineTraceError(i + 1, `word 5 must be 'in' or 'out', got '${w[4] ?? ''}'`);
-        recordLayer.push({ kind: 'p', id: n(1), at: n(2), connection: n(3), inbound: w[4] === 'in', ring: done(5), hold: done(6), granted: done(7) });
+        if (w[4] !== 'in' && w[4] !== 'out')
+          throw new EngineTraceError(i + 1, `word 5 must be 'in' or 'out', got '${w[4] ?? ''}'`);
+        recordLayer.push({
+          kind: 'p',
+          id: n(1),
+          at: n(2),
+          connection: n(3),
+          inbound: w[4] === 'in',
+          ring: done(5),
+          hold: done(6),
+          granted: done(7),
+        });
         break;
       case 'l':
-        if (w[3] !== 'connection_manager' && w[3] !== 'key_manager') throw new EngineTraceError(i + 1, `unknown lane module '${w[3] ?? ''}'`);
+        if (w[3] !== 'connection_manager' && w[3] !== 'key_manager')
+          throw new EngineTraceError(i + 1, `unknown lane module '${w[3] ?? ''}'`);
         lanes.push({ kind: 'l', id: n(1), at: n(2), module: w[3], service: n(4), done: done(5) });
         break;
       default:

@@ -14,7 +14,14 @@ export {
   type ScenarioProcess,
 } from './scenario.js';
 export { runScenarioTs, type RunOrder } from './run-ts.js';
-export { buildRunner, buildSystemC, runScenarioSystemC, systemcCacheDir, SystemCMissingError, RUNNER_SOURCE } from './systemc.js';
+export {
+  buildRunner,
+  buildSystemC,
+  runScenarioSystemC,
+  systemcCacheDir,
+  SystemCMissingError,
+  RUNNER_SOURCE,
+} from './systemc.js';
 export { firstDifference, normaliseTrace } from './trace.js';
 export { cocheck, scenarioFiles, type CocheckResult } from './compare.js';
 export {
@@ -33,11 +40,38 @@ export {
   type TraceRecord,
 } from './engine-trace.js';
 export { engineProfile, replayEngineTs } from './engine-replay.js';
-export { buildEngineBench, compareFinishes, GENERATED_SYSTEMC, recordedFinishes, runEngineBench, type EngineAgreement } from './engine-cosim.js';
-export { compareBufferResults, recordedBufferResults, replayRecordLayerTs, type BufferAgreement, type BufferResults } from './record-layer-replay.js';
+export {
+  buildEngineBench,
+  compareFinishes,
+  GENERATED_SYSTEMC,
+  recordedFinishes,
+  runEngineBench,
+  type EngineAgreement,
+} from './engine-cosim.js';
+export {
+  compareBufferResults,
+  recordedBufferResults,
+  replayRecordLayerTs,
+  type BufferAgreement,
+  type BufferResults,
+} from './record-layer-replay.js';
 export { compareLaneFinishes, recordedLaneFinishes, replayLanesTs, type LaneAgreement } from './lane-replay.js';
-export { buildEngineProcess, compareWithin, ENGINE_PROCESS_SOURCE, runEngineProcess, type ToleranceAgreement } from './engine-process.js';
-export { makeTwinTraffic, rawAead, twinTrafficText, type RawAead, type TwinRecord, type TwinTraffic, type TwinTrafficOptions } from './twin-traffic.js';
+export {
+  buildEngineProcess,
+  compareWithin,
+  ENGINE_PROCESS_SOURCE,
+  runEngineProcess,
+  type ToleranceAgreement,
+} from './engine-process.js';
+export {
+  makeTwinTraffic,
+  rawAead,
+  twinTrafficText,
+  type RawAead,
+  type TwinRecord,
+  type TwinTraffic,
+  type TwinTrafficOptions,
+} from './twin-traffic.js';
 export { KeySlotLru, runTwinTs, type TwinOutcome } from './twin-ts.js';
 export {
   buildDeviceTwin,

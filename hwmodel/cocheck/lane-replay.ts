@@ -51,7 +51,8 @@ export function compareLaneFinishes(
     const b = right.get(r.id);
     if (a !== undefined && a > r.at + r.service) waited++;
     if (a === b) exact++;
-    else if (differences.length < 5) differences.push(`l${r.id} ${r.module} at=${r.at} left=${String(a)} right=${String(b)}`);
+    else if (differences.length < 5)
+      differences.push(`l${r.id} ${r.module} at=${r.at} left=${String(a)} right=${String(b)}`);
   }
   const lookups = trace.lanes.filter((r) => r.module === 'connection_manager').length;
   return { lookups, derivations: trace.lanes.length - lookups, exact, waited, differences };

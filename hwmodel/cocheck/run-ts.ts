@@ -62,7 +62,14 @@ export function runScenarioTs(scenario: Scenario, order: RunOrder = { order: 'fi
   for (const c of scenario.channels) {
     if (c.kind === 'fifo') fifos.set(c.name, new Fifo<number>(sim, c.name, c.size));
     else if (c.kind === 'clock')
-      clocks.set(c.name, new Clock(sim, c.name, c.period, { dutyCycle: c.dutyPercent / 100, start: c.start, posedgeFirst: c.posedgeFirst }));
+      clocks.set(
+        c.name,
+        new Clock(sim, c.name, c.period, {
+          dutyCycle: c.dutyPercent / 100,
+          start: c.start,
+          posedgeFirst: c.posedgeFirst,
+        }),
+      );
     else if (c.kind === 'event_queue') eventQueues.set(c.name, new SimEventQueue(sim, c.name));
     else {
       const chain = c.chain;
@@ -80,15 +87,18 @@ export function runScenarioTs(scenario: Scenario, order: RunOrder = { order: 'fi
     if (part.kind === 'initiator') {
       const i = new Initiator(sim, part.name, part.respDelay, log);
       const t = targets.get(part.target);
-      if (t === undefined) throw new ScenarioError(scenario.name, 0, `initiator ${part.name}: unknown target ${part.target}`);
+      if (t === undefined)
+        throw new ScenarioError(scenario.name, 0, `initiator ${part.name}: unknown target ${part.target}`);
       i.socket.bind(t);
       parts.initiators.set(part.name, i);
     } else {
       targets.set(part.name, buildTarget(sim, part, log));
     }
   }
-  const ev = (op: ScenarioOp, i: number): SimEvent => events.get(op.words[i] ?? '') ?? fail(op, `unknown event ${String(op.words[i])}`);
-  const eq = (op: ScenarioOp): SimEventQueue => eventQueues.get(op.words[1] ?? '') ?? fail(op, `unknown event_queue ${String(op.words[1])}`);
+  const ev = (op: ScenarioOp, i: number): SimEvent =>
+    events.get(op.words[i] ?? '') ?? fail(op, `unknown event ${String(op.words[i])}`);
+  const eq = (op: ScenarioOp): SimEventQueue =>
+    eventQueues.get(op.words[1] ?? '') ?? fail(op, `unknown event_queue ${String(op.words[1])}`);
   const waitable = (op: ScenarioOp, i: number): SimEvent => {
     const w = op.words[i] ?? '';
     const dot = w.lastIndexOf('.');
@@ -97,21 +107,25 @@ export function runScenarioTs(scenario: Scenario, order: RunOrder = { order: 'fi
     const clock = clocks.get(owner);
     if (clock !== undefined && (what === 'changed' || what === 'posedge' || what === 'negedge')) return clock[what];
     const fifo = fifos.get(owner);
-    if (fifo !== undefined && (what === 'written' || what === 'read')) return what === 'written' ? fifo.dataWritten : fifo.dataRead;
+    if (fifo !== undefined && (what === 'written' || what === 'read'))
+      return what === 'written' ? fifo.dataWritten : fifo.dataRead;
     if (what === 'changed') return sig(op, i, owner).changed;
     return fail(op, `unknown event ${w}`);
   };
-  const fifo = (op: ScenarioOp): Fifo<number> => fifos.get(op.words[1] ?? '') ?? fail(op, `unknown fifo ${String(op.words[1])}`);
+  const fifo = (op: ScenarioOp): Fifo<number> =>
+    fifos.get(op.words[1] ?? '') ?? fail(op, `unknown fifo ${String(op.words[1])}`);
   const proc = (op: ScenarioOp, who: string): Process => {
     const n = op.words[1] === 'self' ? who : (op.words[1] ?? '');
     return processes.get(n) ?? fail(op, `unknown process ${n}`);
   };
-  const sig = (op: ScenarioOp, i: number, name = op.words[i] ?? ''): Signal<number> => signals.get(name) ?? fail(op, `unknown signal ${name}`);
+  const sig = (op: ScenarioOp, i: number, name = op.words[i] ?? ''): Signal<number> =>
+    signals.get(name) ?? fail(op, `unknown signal ${name}`);
   const num = (op: ScenarioOp, i: number): number => {
     const w = op.words[i];
     return w !== undefined && /^-?\d+$/.test(w) ? Number(w) : fail(op, `word ${i + 1} must be an integer`);
   };
-  const ini = (op: ScenarioOp): Initiator => parts.initiators.get(op.words[1] ?? '') ?? fail(op, `unknown initiator ${String(op.words[1])}`);
+  const ini = (op: ScenarioOp): Initiator =>
+    parts.initiators.get(op.words[1] ?? '') ?? fail(op, `unknown initiator ${String(op.words[1])}`);
 
   /** Operations that do not wait; true when handled. */
   const plain = (op: ScenarioOp, who: string): boolean => {

@@ -42,9 +42,20 @@ export const NB_TARGET_MODES: readonly NbTargetMode[] = ['accept', 'updated', 'r
 /** A declared TLM part. */
 export type ScenarioPart =
   | { readonly kind: 'btarget'; readonly name: string; readonly latency: number }
-  | { readonly kind: 'nbtarget'; readonly name: string; readonly endReq: number; readonly resp: number; readonly mode: NbTargetMode }
+  | {
+      readonly kind: 'nbtarget';
+      readonly name: string;
+      readonly endReq: number;
+      readonly resp: number;
+      readonly mode: NbTargetMode;
+    }
   /** `respDelay` undefined: BEGIN_RESP answered TLM_COMPLETED; else TLM_ACCEPTED and END_RESP sent that many ps later. */
-  | { readonly kind: 'initiator'; readonly name: string; readonly target: string; readonly respDelay: number | undefined };
+  | {
+      readonly kind: 'initiator';
+      readonly name: string;
+      readonly target: string;
+      readonly respDelay: number | undefined;
+    };
 
 /** A declared channel: `fifo F SIZE`, `clock C PERIOD [DUTY%] [START] [negedge_first]`, `peq Q [then now|PS]`, `event_queue E`. */
 export type ScenarioChannel =
@@ -106,7 +117,8 @@ export function parseScenario(name: string, text: string): Scenario {
   let at = 0;
   const num = (l: Line, i: number): number => {
     const w = l.words[i];
-    if (w === undefined || !/^-?\d+$/.test(w)) throw new ScenarioError(name, l.line, `word ${i + 1} must be an integer, got ${String(w)}`);
+    if (w === undefined || !/^-?\d+$/.test(w))
+      throw new ScenarioError(name, l.line, `word ${i + 1} must be an integer, got ${String(w)}`);
     return Number(w);
   };
   const block = (open: Line): ScenarioOp[] => {
@@ -142,13 +154,24 @@ export function parseScenario(name: string, text: string): Scenario {
         break;
       case 'nbtarget': {
         const mode = (l.words[4] ?? 'accept') as NbTargetMode;
-        if (!NB_TARGET_MODES.includes(mode)) throw new ScenarioError(name, l.line, `nbtarget mode must be one of ${NB_TARGET_MODES.join(', ')}, got ${mode}`);
+        if (!NB_TARGET_MODES.includes(mode))
+          throw new ScenarioError(
+            name,
+            l.line,
+            `nbtarget mode must be one of ${NB_TARGET_MODES.join(', ')}, got ${mode}`,
+          );
         parts.push({ kind, name: id!, endReq: num(l, 2), resp: num(l, 3), mode });
         break;
       }
       case 'initiator': {
-        if (l.words.length > 3 && l.words[3] !== 'resp_delay') throw new ScenarioError(name, l.line, `initiator options: resp_delay N`);
-        parts.push({ kind, name: id!, target: l.words[2] ?? '', respDelay: l.words.length > 3 ? num(l, 4) : undefined });
+        if (l.words.length > 3 && l.words[3] !== 'resp_delay')
+          throw new ScenarioError(name, l.line, `initiator options: resp_delay N`);
+        parts.push({
+          kind,
+          name: id!,
+          target: l.words[2] ?? '',
+          respDelay: l.words.length > 3 ? num(l, 4) : undefined,
+        });
         break;
       }
       case 'fifo':
@@ -165,7 +188,8 @@ export function parseScenario(name: string, text: string): Scenario {
         });
         break;
       case 'peq': {
-        if (l.words.length > 2 && (l.words[2] !== 'then' || l.words.length !== 4)) throw new ScenarioError(name, l.line, 'peq options: then now|PS');
+        if (l.words.length > 2 && (l.words[2] !== 'then' || l.words.length !== 4))
+          throw new ScenarioError(name, l.line, 'peq options: then now|PS');
         const chain = l.words.length > 2 ? (l.words[3] === 'now' ? 'now' : num(l, 3)) : undefined;
         channels.push({ kind, name: id!, chain });
         break;

@@ -25,9 +25,16 @@ export class SystemCMissingError extends Error {
  * it includes, the flags and the compiler version, so it is rebuilt only
  * when one of them changes.
  */
-export function buildSystemC(source: string, name: string, extraFlags: readonly string[] = [], headers: readonly string[] = []): string {
+export function buildSystemC(
+  source: string,
+  name: string,
+  extraFlags: readonly string[] = [],
+  headers: readonly string[] = [],
+): string {
   if (!existsSync('/usr/include/systemc')) {
-    throw new SystemCMissingError('SystemC headers not found (/usr/include/systemc): apt-get install -y libsystemc-dev');
+    throw new SystemCMissingError(
+      'SystemC headers not found (/usr/include/systemc): apt-get install -y libsystemc-dev',
+    );
   }
   let compiler: string;
   try {

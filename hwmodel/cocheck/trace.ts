@@ -30,7 +30,10 @@ export function normaliseTrace(lines: readonly string[]): string[] {
 }
 
 /** The first line where two normalised traces differ, or undefined when they agree. */
-export function firstDifference(a: readonly string[], b: readonly string[]): { line: number; left: string; right: string } | undefined {
+export function firstDifference(
+  a: readonly string[],
+  b: readonly string[],
+): { line: number; left: string; right: string } | undefined {
   const n = Math.max(a.length, b.length);
   for (let i = 0; i < n; i++) {
     if (a[i] !== b[i]) return { line: i + 1, left: a[i] ?? '(end of trace)', right: b[i] ?? '(end of trace)' };

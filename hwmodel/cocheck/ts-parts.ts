@@ -1,5 +1,14 @@
 import type { SimEvent, Simulator } from '../kernel/index.js';
-import { GenericPayload, InitiatorSocket, Module, PayloadEventQueue, QuantumKeeper, TargetSocket, type Phase, type SyncEnum } from '../tlm/index.js';
+import {
+  GenericPayload,
+  InitiatorSocket,
+  Module,
+  PayloadEventQueue,
+  QuantumKeeper,
+  TargetSocket,
+  type Phase,
+  type SyncEnum,
+} from '../tlm/index.js';
 import type { ScenarioPart } from './scenario.js';
 
 /** Writes one trace line for `who`. */
@@ -20,7 +29,10 @@ export class Initiator extends Module {
     super(sim, name);
     this.socket = new InitiatorSocket(this, 'socket');
     this.qk = new QuantumKeeper(sim);
-    const endResp = respDelay === undefined ? undefined : new PayloadEventQueue(sim, `${name}.end_resp`, (gp) => this.#endResp(gp, log));
+    const endResp =
+      respDelay === undefined
+        ? undefined
+        : new PayloadEventQueue(sim, `${name}.end_resp`, (gp) => this.#endResp(gp, log));
     this.socket.registerNbTransportBw((gp, phase, delay) => {
       log(name, `bw ${phase.value} addr=${gp.address} delay=${delay.value}`);
       if (phase.value === 'BEGIN_RESP') {

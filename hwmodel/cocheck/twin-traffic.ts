@@ -11,7 +11,13 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { parse as parseYaml } from 'yaml';
-import { connectionManagerDefaults, cryptoEngineDefaults, keyManagerDefaults, memoryDefaults, recordLayerDefaults } from '../../generated/tlm/index.js';
+import {
+  connectionManagerDefaults,
+  cryptoEngineDefaults,
+  keyManagerDefaults,
+  memoryDefaults,
+  recordLayerDefaults,
+} from '../../generated/tlm/index.js';
 import { ConfigError } from '../../runtime/config-error.js';
 import { SeededRandom } from '../kernel/random.js';
 import type { HostParams } from '../model/host.js';
@@ -97,7 +103,11 @@ export function rawAead(engine: string, suite: string = SUITE): RawAead {
     const e = doc.cycles?.aead?.[suite];
     if (e !== undefined) {
       const f = (typeof e['seal'] === 'object' ? e['seal'] : e) as Record<string, number>;
-      return { setupCycles: f['setup_cycles'] ?? 0, bytesPerCycle: f['bytes_per_cycle'] ?? 0, latencyCycles: f['latency_cycles'] ?? 0 };
+      return {
+        setupCycles: f['setup_cycles'] ?? 0,
+        bytesPerCycle: f['bytes_per_cycle'] ?? 0,
+        latencyCycles: f['latency_cycles'] ?? 0,
+      };
     }
     name = doc.base;
   }
@@ -111,14 +121,22 @@ export function rawPublicKey(engine: string): RawPublicKey {
   for (let name: string | undefined = engine; name !== undefined && (x === undefined || e === undefined);) {
     const doc = parse(readFileSync(join(ENGINES_DIR, `${name}.yaml`), 'utf8')) as {
       base?: string;
-      cycles?: { key_exchange?: Record<string, Record<string, number>>; signature?: Record<string, Record<string, number>> };
+      cycles?: {
+        key_exchange?: Record<string, Record<string, number>>;
+        signature?: Record<string, Record<string, number>>;
+      };
     };
     x ??= doc.cycles?.key_exchange?.['x25519'];
     e ??= doc.cycles?.signature?.['ed25519'];
     name = doc.base;
   }
-  if (x === undefined || e === undefined) throw new ConfigError('engine', `no x25519 or ed25519 figures in spec/hw/engines/${engine}.yaml or its bases`);
-  return { generateCycles: x['generate_cycles'] ?? 0, deriveCycles: x['derive_cycles'] ?? 0, signCycles: e['sign_cycles'] ?? 0 };
+  if (x === undefined || e === undefined)
+    throw new ConfigError('engine', `no x25519 or ed25519 figures in spec/hw/engines/${engine}.yaml or its bases`);
+  return {
+    generateCycles: x['generate_cycles'] ?? 0,
+    deriveCycles: x['derive_cycles'] ?? 0,
+    signCycles: e['sign_cycles'] ?? 0,
+  };
 }
 
 /** The device parameters the twins read, by spec/hw path: the spec defaults under the engine's own and `device`. */
@@ -135,7 +153,12 @@ function paramsOf(device: HostParams | undefined, engineParams: Readonly<Record<
     for (const [key, value] of Object.entries({ ...defaults, ...given })) {
       const path = `${module}.${key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
       const v = typeof value === 'boolean' ? (value ? 1 : 0) : (value as number);
-      out.set(path, engineParams[path] !== undefined && (given as Record<string, unknown> | undefined)?.[key] === undefined ? engineParams[path] : v);
+      out.set(
+        path,
+        engineParams[path] !== undefined && (given as Record<string, unknown> | undefined)?.[key] === undefined
+          ? engineParams[path]
+          : v,
+      );
     }
   }
   return out;
@@ -145,11 +168,19 @@ function paramsOf(device: HostParams | undefined, engineParams: Readonly<Record<
 function engineParameters(engine: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (let name: string | undefined = engine; name !== undefined;) {
-    const doc = parse(readFileSync(join(ENGINES_DIR, `${name}.yaml`), 'utf8')) as { base?: string; parameters?: Record<string, string | number> };
+    const doc = parse(readFileSync(join(ENGINES_DIR, `${name}.yaml`), 'utf8')) as {
+      base?: string;
+      parameters?: Record<string, string | number>;
+    };
     for (const [path, v] of Object.entries(doc.parameters ?? {})) {
       if (out[path] !== undefined) continue;
       const m = typeof v === 'number' ? undefined : /^([0-9.]+)\s*(ps|ns|us)$/.exec(v);
-      out[path] = typeof v === 'number' ? v : m !== undefined && m !== null ? Math.round(Number(m[1]) * { ps: 1, ns: 1e3, us: 1e6 }[m[2] as 'ps']) : Number(v);
+      out[path] =
+        typeof v === 'number'
+          ? v
+          : m !== undefined && m !== null
+            ? Math.round(Number(m[1]) * { ps: 1, ns: 1e3, us: 1e6 }[m[2] as 'ps'])
+            : Number(v);
     }
     name = doc.base;
   }
@@ -169,7 +200,8 @@ export function makeTwinTraffic(o: TwinTrafficOptions = {}): TwinTraffic {
     ['connections', connections, 1],
     ['burst', burst, 1],
   ] as const)
-    if (!Number.isSafeInteger(v) || v < min) throw new ConfigError(name, `must be a whole number >= ${min}, got ${String(v)}`);
+    if (!Number.isSafeInteger(v) || v < min)
+      throw new ConfigError(name, `must be a whole number >= ${min}, got ${String(v)}`);
   if (!(gap >= 0) || sizes.length === 0 || sizes.some((s) => !Number.isSafeInteger(s) || s < 17))
     throw new ConfigError('sizes', 'must be whole numbers of bytes >= 17 (an AEAD tag and a byte), with a gap >= 0');
   const share = o.handshakeShare ?? 0;
@@ -184,7 +216,14 @@ export function makeTwinTraffic(o: TwinTrafficOptions = {}): TwinTraffic {
     const seal = random.chance(0.5);
     records.push({ id, at, connection, bytes, seal, handshake: share > 0 && random.chance(share) });
   }
-  return { engine, suite: SUITE, params: paramsOf(o.device, engineParameters(engine)), aead: rawAead(engine), publicKey: rawPublicKey(engine), records };
+  return {
+    engine,
+    suite: SUITE,
+    params: paramsOf(o.device, engineParameters(engine)),
+    aead: rawAead(engine),
+    publicKey: rawPublicKey(engine),
+    records,
+  };
 }
 
 /** The text the SystemC twin reads. */
@@ -195,6 +234,7 @@ export function twinTrafficText(t: TwinTraffic): string {
     `a ${t.aead.setupCycles} ${t.aead.bytesPerCycle} ${t.aead.latencyCycles}`,
     `k ${t.publicKey.generateCycles} ${t.publicKey.deriveCycles} ${t.publicKey.signCycles}`,
   ];
-  for (const r of t.records) lines.push(`r ${r.id} ${r.at} ${r.connection} ${r.bytes} ${r.seal ? 1 : 0} ${r.handshake ? 1 : 0}`);
+  for (const r of t.records)
+    lines.push(`r ${r.id} ${r.at} ${r.connection} ${r.bytes} ${r.seal ? 1 : 0} ${r.handshake ? 1 : 0}`);
   return `${lines.join('\n')}\n`;
 }

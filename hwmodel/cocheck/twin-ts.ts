@@ -85,7 +85,12 @@ function paramsOf(t: TwinTraffic, module: string): Record<string, number | boole
 /** Runs the description through the TypeScript model's parts; each record's outcome by id. */
 export function runTwinTs(t: TwinTraffic): Map<number, TwinOutcome> {
   const sim = new Simulator();
-  const env: ModelEnv = { profile: engineProfile(t.engine), monitor: undefined, random: sim.random.fork('device'), cpu: undefined };
+  const env: ModelEnv = {
+    profile: engineProfile(t.engine),
+    monitor: undefined,
+    random: sim.random.fork('device'),
+    cpu: undefined,
+  };
   const device = new Module(sim, 'device');
   const engine = new CryptoEngine(sim, env, 'cryptoEngine', paramsOf(t, 'crypto_engine'), device);
   const memory = new Memory(sim, env, 'memory', paramsOf(t, 'memory'), device);
@@ -140,7 +145,9 @@ export function runTwinTs(t: TwinTraffic): Map<number, TwinOutcome> {
       gp.address = r.connection;
       gp.setExtension(
         CryptoCommand.of(
-          r.handshake ? HANDSHAKE_OPS.map((o) => ({ ...o, ms: 0 })) : [{ kind: r.seal ? 'aead_seal' : 'aead_open', algorithm: t.suite, bytes: r.bytes, ms: 0 }],
+          r.handshake
+            ? HANDSHAKE_OPS.map((o) => ({ ...o, ms: 0 }))
+            : [{ kind: r.seal ? 'aead_seal' : 'aead_open', algorithm: t.suite, bytes: r.bytes, ms: 0 }],
         ),
       );
       const delay = { value: 0 };

@@ -75,7 +75,8 @@ export function twinFigures(t: TwinTraffic, outcomes: ReadonlyMap<number, TwinOu
     else latencies.push(o.finish - r.at);
   }
   latencies.sort((a, b) => a - b);
-  const rank = (q: number): number => (latencies.length === 0 ? 0 : latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)]!);
+  const rank = (q: number): number =>
+    latencies.length === 0 ? 0 : latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)]!;
   const mean = latencies.length === 0 ? 0 : latencies.reduce((n, x) => n + x, 0) / latencies.length;
   return { finished: latencies.length, dropped, missing, p50: rank(0.5), p99: rank(0.99), p999: rank(0.999), mean };
 }
@@ -85,7 +86,13 @@ export interface TwinComparison {
   readonly ts: TwinFigures;
   readonly systemc: TwinFigures;
   readonly period: SimTime;
-  readonly checks: readonly { readonly figure: string; readonly ts: number; readonly systemc: number; readonly allowed: number; readonly ok: boolean }[];
+  readonly checks: readonly {
+    readonly figure: string;
+    readonly ts: number;
+    readonly systemc: number;
+    readonly allowed: number;
+    readonly ok: boolean;
+  }[];
   readonly agrees: boolean;
 }
 
@@ -106,7 +113,13 @@ export function compareTwins(
   const drops = Math.max(2, tolerance.drops * t.records.length);
   const all = [
     ...checks,
-    { figure: 'dropped', ts: a.dropped, systemc: b.dropped, allowed: drops, ok: Math.abs(b.dropped - a.dropped) <= drops },
+    {
+      figure: 'dropped',
+      ts: a.dropped,
+      systemc: b.dropped,
+      allowed: drops,
+      ok: Math.abs(b.dropped - a.dropped) <= drops,
+    },
     { figure: 'missing', ts: a.missing, systemc: b.missing, allowed: 0, ok: a.missing === 0 && b.missing === 0 },
   ];
   return { ts: a, systemc: b, period, checks: all, agrees: all.every((c) => c.ok) };
@@ -120,5 +133,8 @@ export function twinComparisonText(c: TwinComparison): string {
       ? `${k.figure.padEnd(8)} ${String(k.ts).padStart(10)} ${String(k.systemc).padStart(10)} ${`±${k.allowed.toFixed(0)}`.padStart(10)}  ${k.ok ? 'ok' : 'FAIL'}`
       : `${k.figure.padEnd(8)} ${us(k.ts).padStart(10)} ${us(k.systemc).padStart(10)} ${`±${us(k.allowed)}`.padStart(10)}  ${k.ok ? 'ok' : 'FAIL'}`,
   );
-  return [`${'figure'.padEnd(8)} ${'TS µs'.padStart(10)} ${'SystemC µs'.padStart(10)} ${'allowed'.padStart(10)}`, ...rows].join('\n');
+  return [
+    `${'figure'.padEnd(8)} ${'TS µs'.padStart(10)} ${'SystemC µs'.padStart(10)} ${'allowed'.padStart(10)}`,
+    ...rows,
+  ].join('\n');
 }

@@ -117,7 +117,8 @@ export class Signal<T> extends PrimitiveChannel {
       return;
     }
     const delta = this.sim.deltaCount;
-    if (first !== undefined && first !== p && this.writerDelta === delta) throw new MultipleDriverError(this.name, first.name, p.name);
+    if (first !== undefined && first !== p && this.writerDelta === delta)
+      throw new MultipleDriverError(this.name, first.name, p.name);
     this.writer = p;
     this.writerDelta = delta;
   }

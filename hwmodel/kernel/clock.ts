@@ -41,7 +41,8 @@ export class Clock extends PrimitiveChannel {
     checkTime(period, `clock "${name}" period`);
     const duty = options.dutyCycle ?? 0.5;
     if (period <= 0) throw new ConfigError('period', `clock "${name}" needs a positive period`);
-    if (!(duty > 0 && duty < 1)) throw new ConfigError('dutyCycle', `clock "${name}": must be in (0, 1), got ${String(duty)}`);
+    if (!(duty > 0 && duty < 1))
+      throw new ConfigError('dutyCycle', `clock "${name}": must be in (0, 1), got ${String(duty)}`);
     this.period = period;
     this.dutyCycle = duty;
     this.start = checkTime(options.start ?? 0, `clock "${name}" start`);

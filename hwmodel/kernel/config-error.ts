@@ -17,6 +17,11 @@ export class ConfigError extends Error {
 
   static override [Symbol.hasInstance](value: unknown): boolean {
     const v = value as { option?: unknown; reason?: unknown };
-    return value instanceof Error && value.name === 'ConfigError' && typeof v.option === 'string' && typeof v.reason === 'string';
+    return (
+      value instanceof Error &&
+      value.name === 'ConfigError' &&
+      typeof v.option === 'string' &&
+      typeof v.reason === 'string'
+    );
   }
 }

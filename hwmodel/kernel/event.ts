@@ -36,8 +36,10 @@ export class SimEvent {
   /** @internal slot in the timed queue, -1 when not queued */ heapIndex = -1;
   /** @internal slot of the live entry in the delta notification list */ deltaSlot = -1;
   /** @internal processes statically sensitive, in the order they were declared */ readonly staticProcs: Process[] = [];
-  /** @internal processes dynamically waiting, in the order they began waiting (first `waitCount` slots) */ readonly waitProcs: Process[] = [];
-  /** @internal the wait id each waiter had when it registered (stale entries are skipped) */ readonly waitIds: number[] = [];
+  /** @internal processes dynamically waiting, in the order they began waiting (first `waitCount` slots) */ readonly waitProcs: Process[] =
+    [];
+  /** @internal the wait id each waiter had when it registered (stale entries are skipped) */ readonly waitIds: number[] =
+    [];
   /** @internal live length of `waitProcs` / `waitIds` */ waitCount = 0;
   /** @internal waiter list length at which stale entries are swept */ compactAt = 16;
   /** @internal set on a process's own timeout event */ timeoutOf: Process | null = null;

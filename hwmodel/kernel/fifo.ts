@@ -29,7 +29,8 @@ export class Fifo<T> extends PrimitiveChannel {
   /** Use `new Fifo(sim, name, size)`. */
   constructor(sim: ChannelHost, name: string, size = 16) {
     super(sim, name);
-    if (!Number.isSafeInteger(size) || size < 1) throw new ConfigError('size', `fifo "${name}" needs a positive integer size, got ${String(size)}`);
+    if (!Number.isSafeInteger(size) || size < 1)
+      throw new ConfigError('size', `fifo "${name}" needs a positive integer size, got ${String(size)}`);
     this.size = size;
     this.dataWritten = this.newEvent(`${name}.data_written`);
     this.dataRead = this.newEvent(`${name}.data_read`);

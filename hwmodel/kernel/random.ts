@@ -56,9 +56,13 @@ export class SeededRandom {
 
   /** An independent stream named `name` (see the class comment). */
   fork(name: string): SeededRandom {
-    if (typeof name !== 'string' || name.length === 0) throw new ConfigError('fork', 'a random stream needs a non-empty name');
+    if (typeof name !== 'string' || name.length === 0)
+      throw new ConfigError('fork', 'a random stream needs a non-empty name');
     const child = new SeededRandom(0);
-    child.reseed(mix32(this.streamKey ^ Math.imul(hashString(name), 0x9e3779b1) ^ 0x5bd1e995), `${this.streamPath}/${name}`);
+    child.reseed(
+      mix32(this.streamKey ^ Math.imul(hashString(name), 0x9e3779b1) ^ 0x5bd1e995),
+      `${this.streamPath}/${name}`,
+    );
     return child;
   }
 
@@ -83,7 +87,8 @@ export class SeededRandom {
 
   /** A uniform integer in [0, n), unbiased (rejection); `n` an integer in 1..2^32, else RangeError. */
   int(n: number): number {
-    if (!Number.isInteger(n) || n < 1 || n > 0x1_0000_0000) throw new RangeError(`random.int(n): n must be an integer in 1..2^32, got ${String(n)}`);
+    if (!Number.isInteger(n) || n < 1 || n > 0x1_0000_0000)
+      throw new RangeError(`random.int(n): n must be an integer in 1..2^32, got ${String(n)}`);
     const limit = 0x1_0000_0000 - (0x1_0000_0000 % n);
     let x = this.nextUint32();
     while (x >= limit) x = this.nextUint32();

@@ -118,8 +118,13 @@ export abstract class Scheduler implements EventHost {
   notifyEvent(ev: SimEvent, delay: SimTime | undefined): void {
     if (ev.host !== this) throw new Error(`${ev.toString()} belongs to another simulator`);
     if (delay === undefined) {
-      if (this.phase === Phase.update) throw new Error(`${ev.toString()}: immediate notification is not allowed in the update phase`);
-      if (this.elaborating) throw new KernelError('E521', `${ev.toString()}: immediate notification is not allowed during elaboration (before the first run)`);
+      if (this.phase === Phase.update)
+        throw new Error(`${ev.toString()}: immediate notification is not allowed in the update phase`);
+      if (this.elaborating)
+        throw new KernelError(
+          'E521',
+          `${ev.toString()}: immediate notification is not allowed during elaboration (before the first run)`,
+        );
       if (ev.pending !== Pending.none) this.cancelEvent(ev);
       this.trigger(ev);
       return;
@@ -160,7 +165,8 @@ export abstract class Scheduler implements EventHost {
 
   /** @internal `PrimitiveChannel.requestUpdate`; repeated requests in one delta count once. */
   requestUpdate(channel: PrimitiveChannel): void {
-    if (this.phase === Phase.update) throw new Error(`channel "${channel.name}": request_update is not allowed in the update phase`);
+    if (this.phase === Phase.update)
+      throw new Error(`channel "${channel.name}": request_update is not allowed in the update phase`);
     if (channel.updateRequested) return;
     channel.updateRequested = true;
     this.updates[this.updateLen++] = channel;
@@ -439,12 +445,18 @@ export abstract class Scheduler implements EventHost {
    */
   protected control(p: Process, action: 'kill' | 'reset'): void {
     if (p.state === ProcessState.terminated) return;
-    if (p.kind === ProcessKind.asyncThread) throw new Error(`${p.toString()}: kill and reset are for method and generator thread processes`);
+    if (p.kind === ProcessKind.asyncThread)
+      throw new Error(`${p.toString()}: kill and reset are for method and generator thread processes`);
     const caller = this.current;
     if (caller === p) throw new ProcessUnwind(action === 'reset');
     if (caller === null) {
-      if (this.elaborating && action === 'kill') throw new KernelError('E572', `${p.toString()}: a process may not be killed before it is initialized`);
-      if (action === 'reset') throw new KernelError('E573', `${p.toString()}: a process may not be asynchronously reset while the simulation is not running`);
+      if (this.elaborating && action === 'kill')
+        throw new KernelError('E572', `${p.toString()}: a process may not be killed before it is initialized`);
+      if (action === 'reset')
+        throw new KernelError(
+          'E573',
+          `${p.toString()}: a process may not be asynchronously reset while the simulation is not running`,
+        );
       this.unwind(p);
       this.terminate(p);
       return;
@@ -492,7 +504,8 @@ export abstract class Scheduler implements EventHost {
    */
   protected setSuspended(p: Process, suspended: boolean): void {
     if (p.state === ProcessState.terminated || p.suspended === suspended) return;
-    if (suspended && this.current === p) throw new Error(`${p.toString()} cannot suspend itself (suspend it from another process)`);
+    if (suspended && this.current === p)
+      throw new Error(`${p.toString()} cannot suspend itself (suspend it from another process)`);
     p.suspended = suspended;
     if (!suspended && p.state === ProcessState.runnable) this.runQueue[this.runTail++] = p;
   }
@@ -524,7 +537,10 @@ export abstract class Scheduler implements EventHost {
       if (lost === undefined && w !== undefined && !w.started) lost = w;
     }
     this.watchedLen = 0;
-    if (lost !== undefined) throw new Error(`${lost.what} returned a generator that was never run: call it as yield* ${lost.what}(...) from a thread`);
+    if (lost !== undefined)
+      throw new Error(
+        `${lost.what} returned a generator that was never run: call it as yield* ${lost.what}(...) from a thread`,
+      );
   }
 
   /** Puts `p` into the wait `w` (a thread's yield, a method's nextTrigger, an async k.wait). */
@@ -554,14 +570,18 @@ export abstract class Scheduler implements EventHost {
       }
       this.armTimeout(p, w.delay);
     } else {
-      throw new TypeError(`${p.toString()} waited on ${String(w)}, which is not a time, event, anyOf, allOf or timeoutOr`);
+      throw new TypeError(
+        `${p.toString()} waited on ${String(w)}, which is not a time, event, anyOf, allOf or timeoutOr`,
+      );
     }
     p.state = ProcessState.waitDynamic;
   }
 
   private armTimeout(p: Process, delay: SimTime): void {
     if (!Number.isSafeInteger(delay) || delay < 0) {
-      throw new RangeError(`${p.toString()}: wait time must be a non-negative integer number of picoseconds, got ${String(delay)}`);
+      throw new RangeError(
+        `${p.toString()}: wait time must be a non-negative integer number of picoseconds, got ${String(delay)}`,
+      );
     }
     let ev = p.timeoutEvent;
     if (ev === null) {

@@ -38,7 +38,9 @@ export class SimEventQueue {
   /** Triggers `event` once at `now + delay` ps (`0`: the next delta cycle). */
   notify(delay: SimTime): void {
     if (!(Number.isSafeInteger(delay) && delay >= 0)) {
-      throw new RangeError(`${this.name}: notify delay must be a non-negative integer number of ps, got ${String(delay)}`);
+      throw new RangeError(
+        `${this.name}: notify delay must be a non-negative integer number of ps, got ${String(delay)}`,
+      );
     }
     const when = this.#sim.now + delay;
     const heap = this.#heap;

@@ -79,8 +79,10 @@ export class Simulator extends Scheduler {
     if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object');
     this.random = new SeededRandom(options.seed ?? 1);
     const order = options.order ?? 'fifo';
-    if (order !== 'fifo' && order !== 'random') throw new ConfigError('order', `must be 'fifo' or 'random', got ${String(order)}`);
-    if (order === 'random') this.orderRandom = new SeededRandom(options.orderSeed ?? options.seed ?? 1).fork('runnable-order');
+    if (order !== 'fifo' && order !== 'random')
+      throw new ConfigError('order', `must be 'fifo' or 'random', got ${String(order)}`);
+    if (order === 'random')
+      this.orderRandom = new SeededRandom(options.orderSeed ?? options.seed ?? 1).fork('runnable-order');
   }
 
   /** The runnable order in force (see `SimulatorOptions.order`). */
@@ -160,7 +162,8 @@ export class Simulator extends Scheduler {
 
   /** A new signal channel holding `initial` (`sc_signal<T, writerPolicy>`; default one writer). */
   signal<T>(name: string, initial: T, writerPolicy: WriterPolicy = 'one'): Signal<T> {
-    if (writerPolicy !== 'one' && writerPolicy !== 'many') throw new ConfigError('writerPolicy', `must be 'one' or 'many', got ${String(writerPolicy)}`);
+    if (writerPolicy !== 'one' && writerPolicy !== 'many')
+      throw new ConfigError('writerPolicy', `must be 'one' or 'many', got ${String(writerPolicy)}`);
     return new Signal<T>(this, name, initial, writerPolicy);
   }
 
@@ -176,7 +179,8 @@ export class Simulator extends Scheduler {
 
   /** A thread process as an async function awaiting `k.wait(...)`; drive the simulation with `runAsync`. */
   asyncThread(name: string, body: AsyncThreadBody, options: ProcessOptions = {}): Process {
-    if (this.running && !this.asyncRun) throw new Error(`asyncThread "${name}" created during a synchronous run(); use await sim.runAsync()`);
+    if (this.running && !this.asyncRun)
+      throw new Error(`asyncThread "${name}" created during a synchronous run(); use await sim.runAsync()`);
     const p = this.spawn(name, ProcessKind.asyncThread, body, options);
     this.liveAsync++;
     return p;
@@ -189,7 +193,8 @@ export class Simulator extends Scheduler {
    */
   nextTrigger(w?: Wait): void {
     const p = this.current;
-    if (p === null || p.kind !== ProcessKind.method) throw new Error('nextTrigger() may only be called from a method process');
+    if (p === null || p.kind !== ProcessKind.method)
+      throw new Error('nextTrigger() may only be called from a method process');
     p.nextTriggerSet = true;
     p.nextTriggerWait = w;
   }
@@ -221,7 +226,9 @@ export class Simulator extends Scheduler {
   run(duration?: SimTime): void {
     const end = this.begin('run', duration);
     if (this.liveAsync > 0) {
-      const names = [...this.processes.values()].filter((p) => p.kind === ProcessKind.asyncThread && !p.terminated).map((p) => `"${p.name}"`);
+      const names = [...this.processes.values()]
+        .filter((p) => p.kind === ProcessKind.asyncThread && !p.terminated)
+        .map((p) => `"${p.name}"`);
       throw new Error(`sim.run() cannot drive async threads (${names.join(', ')}); use await sim.runAsync()`);
     }
     this.running = true;
@@ -269,8 +276,14 @@ export class Simulator extends Scheduler {
     if (this.processes.get(p.name) === p) this.processes.delete(p.name);
   }
 
-  private spawn(name: string, kind: ProcessKind, body: MethodBody | ThreadBody | AsyncThreadBody, options: ProcessOptions): Process {
-    if (typeof name !== 'string' || name.length === 0) throw new ConfigError('name', `a ${kind} process needs a non-empty name`);
+  private spawn(
+    name: string,
+    kind: ProcessKind,
+    body: MethodBody | ThreadBody | AsyncThreadBody,
+    options: ProcessOptions,
+  ): Process {
+    if (typeof name !== 'string' || name.length === 0)
+      throw new ConfigError('name', `a ${kind} process needs a non-empty name`);
     if (this.processes.has(name)) throw new ConfigError('name', `a process named "${name}" already exists`);
     if (typeof body !== 'function') throw new ConfigError('body', `${kind} "${name}" needs a function body`);
     const sensitive = options.sensitive ?? [];
@@ -398,7 +411,9 @@ export class Simulator extends Scheduler {
       name: p.name,
       wait(w?: Wait): Promise<void> {
         if (sim.current !== p || p.state !== ProcessState.running || p.yieldToKernel === null) {
-          const error = new Error(`asyncThread "${p.name}": k.wait() called while the process is not running (await each wait before the next)`);
+          const error = new Error(
+            `asyncThread "${p.name}": k.wait() called while the process is not running (await each wait before the next)`,
+          );
           if (p.state !== ProcessState.terminated) {
             // Fail the process now, so the kernel reports it at once rather than waiting on a wait that never resumes.
             sim.strayFailure ??= new ProcessError(p.name, sim.time, sim.deltas, error);

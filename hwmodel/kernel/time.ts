@@ -33,7 +33,9 @@ const DESCENDING: readonly TimeUnit[] = ['s', 'ms', 'us', 'ns', 'ps'];
  */
 export function checkTime(t: number, what = 'time'): SimTime {
   if (!Number.isSafeInteger(t) || t < 0) {
-    throw new RangeError(`${what} must be a non-negative integer number of picoseconds up to ${Number.MAX_SAFE_INTEGER}, got ${String(t)}`);
+    throw new RangeError(
+      `${what} must be a non-negative integer number of picoseconds up to ${Number.MAX_SAFE_INTEGER}, got ${String(t)}`,
+    );
   }
   return t;
 }
@@ -75,11 +77,13 @@ export function parseTime(text: string, option = 'time'): SimTime {
   if (typeof text !== 'string') throw new ConfigError(option, `expected a time such as "10us", got ${typeof text}`);
   if (/^\s*0\s*$/.test(text)) return 0;
   const m = TIME_TEXT.exec(text);
-  if (m === null) throw new ConfigError(option, `"${text}" is not a time (a number and one of ps, ns, us, ms, s, e.g. "10us")`);
+  if (m === null)
+    throw new ConfigError(option, `"${text}" is not a time (a number and one of ps, ns, us, ms, s, e.g. "10us")`);
   const unit = m[3]!.toLowerCase() as TimeUnit;
   const value = Number(`${m[1]!}e${m[2] ?? '0'}`);
   const t = Math.round(value * TIME_UNITS[unit]);
-  if (!Number.isSafeInteger(t)) throw new ConfigError(option, `"${text}" is beyond the simulated time range (${Number.MAX_SAFE_INTEGER} ps)`);
+  if (!Number.isSafeInteger(t))
+    throw new ConfigError(option, `"${text}" is beyond the simulated time range (${Number.MAX_SAFE_INTEGER} ps)`);
   return t;
 }
 

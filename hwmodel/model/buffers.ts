@@ -45,7 +45,8 @@ export class BoundedBuffer {
     policy: 'drop' | 'block',
     stages: { readonly feeds?: readonly string[]; readonly knob?: string } = {},
   ) {
-    if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`${name}: capacity must be a positive integer, got ${String(capacity)}`);
+    if (!Number.isSafeInteger(capacity) || capacity < 1)
+      throw new RangeError(`${name}: capacity must be a positive integer, got ${String(capacity)}`);
     this.#sim = sim;
     this.name = name;
     this.capacity = capacity;

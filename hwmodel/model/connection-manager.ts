@@ -26,7 +26,13 @@ export class ConnectionManager extends ConnectionManagerSkeleton {
   /** Datagrams of new connections dropped because the table was full. */
   refused = 0;
 
-  constructor(sim: Simulator, env: ModelEnv, name = 'connectionManager', params: Partial<ConnectionManagerParams> = {}, parent?: Module) {
+  constructor(
+    sim: Simulator,
+    env: ModelEnv,
+    name = 'connectionManager',
+    params: Partial<ConnectionManagerParams> = {},
+    parent?: Module,
+  ) {
     super(sim, name, params, parent);
     this.lanes = computeLanes(env, this.fullName, 1);
     this.software = env.cpu !== undefined;

@@ -104,11 +104,20 @@ export class CryptoEngine extends CryptoEngineSkeleton {
   /** Each unit queue's occupancy as a VCD integer (only with a VCD). */
   readonly #levels: Record<Unit, LevelSignal | undefined> = { symmetric: undefined, publicKey: undefined };
 
-  constructor(sim: Simulator, env: ModelEnv, name = 'cryptoEngine', params: Partial<CryptoEngineParams> = {}, parent?: Module) {
+  constructor(
+    sim: Simulator,
+    env: ModelEnv,
+    name = 'cryptoEngine',
+    params: Partial<CryptoEngineParams> = {},
+    parent?: Module,
+  ) {
     super(sim, name, params, parent);
     const p = this.params;
     this.accelerated = p.hwAccel && env.cpu === undefined;
-    this.timing = CryptoTimingModel.fromProfile(env.profile, { accelerated: this.accelerated, clockPeriod: p.clockPeriod });
+    this.timing = CryptoTimingModel.fromProfile(env.profile, {
+      accelerated: this.accelerated,
+      clockPeriod: p.clockPeriod,
+    });
     if (env.cpu !== undefined) {
       this.symmetric = this.publicKey = env.cpu;
     } else if (this.accelerated) {
@@ -158,7 +167,12 @@ export class CryptoEngine extends CryptoEngineSkeleton {
     const memory = this.parent === undefined ? 'memory' : `${this.parent.fullName}.memory`;
     return {
       // A command leaves its queue when its lane starts it, after its operands came in by DMA (a public-key command's hashing follows on the symmetric unit).
-      feeds: [`${this.fullName}.${unit}`, `${this.fullName}.dma`, ...(unit === 'publicKey' ? [`${this.fullName}.symmetric`] : []), memory],
+      feeds: [
+        `${this.fullName}.${unit}`,
+        `${this.fullName}.dma`,
+        ...(unit === 'publicKey' ? [`${this.fullName}.symmetric`] : []),
+        memory,
+      ],
       knob: 'crypto_engine.queue_depth',
       name: `${this.fullName}.${unit}Queue`,
       capacity: this.queueCapacity(unit),
@@ -240,7 +254,8 @@ export class CryptoEngine extends CryptoEngineSkeleton {
       else {
         symmetric += t;
         // The lane issues the command's operations one after another; the last one's pipeline drains after them.
-        if (this.accelerated) latency = Math.max(latency, this.timing.latency({ op, algorithm: o.algorithm, bytes: o.bytes }));
+        if (this.accelerated)
+          latency = Math.max(latency, this.timing.latency({ op, algorithm: o.algorithm, bytes: o.bytes }));
       }
     }
     return { symmetric, publicKey, latency };
@@ -330,7 +345,10 @@ export class CryptoEngine extends CryptoEngineSkeleton {
     // The operands in by DMA, the units, the results out by DMA. The two transfers share one piece of code,
     // written out here rather than in a helper generator (one more object and level per transfer).
     for (const command of DMA_STEPS) {
-      const bytes = command === 'read' ? ops.reduce((n, o) => n + (TIMED[o.kind] === undefined ? 0 : o.bytes), 0) : resultBytes(ops);
+      const bytes =
+        command === 'read'
+          ? ops.reduce((n, o) => n + (TIMED[o.kind] === undefined ? 0 : o.bytes), 0)
+          : resultBytes(ops);
       if (bytes > 0) {
         // One DMA transfer between the engine and memory: the channel for the size at the DMA bandwidth, then the memory access.
         const left = this.dmaChannels?.book(this.sim, this.dmaTime(bytes)) ?? 0;

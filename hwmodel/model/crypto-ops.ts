@@ -6,7 +6,11 @@ import type { AeadKey, CryptoProvider, IncrementalHash, KeyShare, MaskKey } from
  * cost, the hash barely does.
  */
 function ecdsaScheme(keyType: string): string {
-  return keyType === 'ec-p384' ? 'ecdsa_secp384r1_sha384' : keyType === 'ec-p521' ? 'ecdsa_secp521r1_sha512' : 'ecdsa_secp256r1_sha256';
+  return keyType === 'ec-p384'
+    ? 'ecdsa_secp384r1_sha384'
+    : keyType === 'ec-p521'
+      ? 'ecdsa_secp521r1_sha512'
+      : 'ecdsa_secp256r1_sha256';
 }
 
 /**
@@ -107,8 +111,10 @@ function measuringProvider(inner: CryptoProvider, sink: CryptoOpSink): CryptoPro
   const aead = (algorithm: string, k: AeadKey): AeadKey => ({
     algorithm: k.algorithm,
     tagLength: k.tagLength,
-    seal: (nonce, aad, plaintext) => timed('aead_seal', algorithm, plaintext.length, () => k.seal(nonce, aad, plaintext)),
-    sealInto: (nonce, aad, parts, out, offset) => timed('aead_seal', algorithm, totalLength(parts), () => k.sealInto(nonce, aad, parts, out, offset)),
+    seal: (nonce, aad, plaintext) =>
+      timed('aead_seal', algorithm, plaintext.length, () => k.seal(nonce, aad, plaintext)),
+    sealInto: (nonce, aad, parts, out, offset) =>
+      timed('aead_seal', algorithm, totalLength(parts), () => k.sealInto(nonce, aad, parts, out, offset)),
     open: (nonce, aad, c) => timed('aead_open', algorithm, c.length, () => k.open(nonce, aad, c)),
     release: () => k.release(),
   });
@@ -148,8 +154,10 @@ function measuringProvider(inner: CryptoProvider, sink: CryptoOpSink): CryptoPro
     verify: (a, key, data, sig) => timed('verify', a, data.length, () => inner.verify(a, key, data, sig)),
     ...(ecdsaSign !== undefined && ecdsaVerify !== undefined
       ? {
-          ecdsaSign: (h, key, data) => timed('sign', ecdsaScheme(key.keyType), data.length, () => ecdsaSign(h, key, data)),
-          ecdsaVerify: (h, key, data, sig) => timed('verify', ecdsaScheme(key.keyType), data.length, () => ecdsaVerify(h, key, data, sig)),
+          ecdsaSign: (h, key, data) =>
+            timed('sign', ecdsaScheme(key.keyType), data.length, () => ecdsaSign(h, key, data)),
+          ecdsaVerify: (h, key, data, sig) =>
+            timed('verify', ecdsaScheme(key.keyType), data.length, () => ecdsaVerify(h, key, data, sig)),
         }
       : {}),
   };
@@ -241,7 +249,8 @@ function listingProvider(inner: CryptoProvider, sink: CryptoOpSink): CryptoProvi
     ...(ecdsaSign !== undefined && ecdsaVerify !== undefined
       ? {
           ecdsaSign: (h, key, data) => listed('sign', ecdsaScheme(key.keyType), data.length, ecdsaSign(h, key, data)),
-          ecdsaVerify: (h, key, data, sig) => listed('verify', ecdsaScheme(key.keyType), data.length, ecdsaVerify(h, key, data, sig)),
+          ecdsaVerify: (h, key, data, sig) =>
+            listed('verify', ecdsaScheme(key.keyType), data.length, ecdsaVerify(h, key, data, sig)),
         }
       : {}),
   };

@@ -27,7 +27,10 @@ export class DmaChannels {
   constructor(name: string, count: number, roundRobin: boolean, monitor: ActivityMonitor | undefined) {
     if (roundRobin) {
       this.#pool = undefined;
-      this.#channels = Array.from({ length: count }, (_, i) => new Lanes(`${name}.ch${i}`, 1, monitor?.module(`${name}.ch${i}`, 1)));
+      this.#channels = Array.from(
+        { length: count },
+        (_, i) => new Lanes(`${name}.ch${i}`, 1, monitor?.module(`${name}.ch${i}`, 1)),
+      );
       this.#shares = [];
     } else {
       this.#pool = new Lanes(name, count, monitor?.module(name, count));

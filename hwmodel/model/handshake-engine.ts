@@ -18,7 +18,13 @@ export class HandshakeEngine extends HandshakeEngineSkeleton {
   /** Crypto commands and key installs: each payload held while its transport runs (engines work concurrently), then reused. */
   readonly #requests = new PayloadPool();
 
-  constructor(sim: Simulator, env: ModelEnv, name = 'handshakeEngine', params: Partial<HandshakeEngineParams> = {}, parent?: Module) {
+  constructor(
+    sim: Simulator,
+    env: ModelEnv,
+    name = 'handshakeEngine',
+    params: Partial<HandshakeEngineParams> = {},
+    parent?: Module,
+  ) {
     super(sim, name, params, parent);
     this.lanes = computeLanes(env, this.fullName, this.params.concurrentHandshakes);
     this.messageCost = env.cpu ? Math.round(env.profile.processing.messageUs * 1e6) : this.params.messageCost;

@@ -32,7 +32,11 @@ const SEEDED: readonly SimIdentityKind[] = ['p256', 'p384', 'p521', 'ed25519', '
 export const SIM_IDENTITY_AT = Date.UTC(2026, 0, 1);
 
 // node:crypto's names of the curves and their scalars' sizes (the installed package has no @noble/curves of its own).
-const CURVES = { p256: { name: 'prime256v1', size: 32 }, p384: { name: 'secp384r1', size: 48 }, p521: { name: 'secp521r1', size: 66 } } as const;
+const CURVES = {
+  p256: { name: 'prime256v1', size: 32 },
+  p384: { name: 'secp384r1', size: 48 },
+  p521: { name: 'secp521r1', size: 66 },
+} as const;
 const JWK_CURVES = { p256: 'P-256', p384: 'P-384', p521: 'P-521' } as const;
 const ECDSA_SIGNATURES: Readonly<Record<'p256' | 'p384' | 'p521', SignatureAlgorithm>> = {
   p256: 'ecdsa_secp256r1_sha256',
@@ -56,11 +60,19 @@ function derive(seed: number, kind: string, role: string, n: number, counter = 0
 const b64u = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
 
 /** A key pair of `kind` derived from (seed, role). */
-function seededKey(kind: SimIdentityKind, seed: number, role: string): { privateKey: KeyObject; publicKey: KeyObject; pkcs8: Uint8Array } {
+function seededKey(
+  kind: SimIdentityKind,
+  seed: number,
+  role: string,
+): { privateKey: KeyObject; publicKey: KeyObject; pkcs8: Uint8Array } {
   let privateKey: KeyObject;
   if (kind === 'ed25519' || kind === 'ed448') {
     const raw = derive(seed, kind, role, EDDSA_LENGTH[kind]);
-    privateKey = createPrivateKey({ key: Buffer.concat([Buffer.from(EDDSA_PKCS8[kind], 'hex'), raw]), format: 'der', type: 'pkcs8' });
+    privateKey = createPrivateKey({
+      key: Buffer.concat([Buffer.from(EDDSA_PKCS8[kind], 'hex'), raw]),
+      format: 'der',
+      type: 'pkcs8',
+    });
   } else {
     const { name, size } = CURVES[kind];
     // A scalar outside [1, n) is refused by setPrivateKey: draw the next block (2^-128 for P-256 and P-384; P-521's
@@ -77,7 +89,13 @@ function seededKey(kind: SimIdentityKind, seed: number, role: string): { private
       }
     }
     const half = (point.length - 1) / 2;
-    const jwk = { kty: 'EC', crv: JWK_CURVES[kind], d: b64u(d), x: b64u(point.subarray(1, 1 + half)), y: b64u(point.subarray(1 + half)) };
+    const jwk = {
+      kty: 'EC',
+      crv: JWK_CURVES[kind],
+      d: b64u(d),
+      x: b64u(point.subarray(1, 1 + half)),
+      y: b64u(point.subarray(1 + half)),
+    };
     privateKey = createPrivateKey({ key: jwk, format: 'jwk' });
   }
   const pkcs8 = new Uint8Array(privateKey.export({ type: 'pkcs8', format: 'der' }));
@@ -115,10 +133,14 @@ export interface SimIdentityOptions {
 /** A CA and a server certificate (`kind` keys) derived from the seed, valid around `at`; the same seed, the same bytes. */
 export function makeSimIdentity(kind: KeyPairKind = 'p256', options: SimIdentityOptions = {}): SimIdentity {
   if (!(SEEDED as readonly string[]).includes(kind))
-    throw new ConfigError('certificate', `a simulation identity is derived from the seed for ${SEEDED.join(', ')}, not '${kind}'`);
+    throw new ConfigError(
+      'certificate',
+      `a simulation identity is derived from the seed for ${SEEDED.join(', ')}, not '${kind}'`,
+    );
   const k = kind as SimIdentityKind;
   const seed = options.seed ?? 1;
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new ConfigError('seed', `must be a non-negative safe integer, got ${String(seed)}`);
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new ConfigError('seed', `must be a non-negative safe integer, got ${String(seed)}`);
   const at = options.at ?? SIM_IDENTITY_AT;
   // Ten years either side: a real server checking the wall clock (the UDP bench) accepts it too.
   const span = 10 * 365 * 24 * 3600 * 1000;
@@ -130,7 +152,8 @@ export function makeSimIdentity(kind: KeyPairKind = 'p256', options: SimIdentity
   };
   const ca = seededKey(k, seed, 'ca');
   const leaf = seededKey(k, seed, 'server');
-  const fix = (der: Uint8Array): Uint8Array => (k === 'ed25519' || k === 'ed448' ? der : resign(der, ca.pkcs8, ECDSA_SIGNATURES[k]));
+  const fix = (der: Uint8Array): Uint8Array =>
+    k === 'ed25519' || k === 'ed448' ? der : resign(der, ca.pkcs8, ECDSA_SIGNATURES[k]);
   const caDer = fix(
     createCertificate({
       subjectCommonName: 'dtls13 simulation CA',
@@ -151,5 +174,10 @@ export function makeSimIdentity(kind: KeyPairKind = 'p256', options: SimIdentity
       ...validity,
     }).der,
   );
-  return { certificate: { chain: [leafDer], privateKey: leaf.pkcs8 }, trustAnchors: [caDer], serverName: 'device.sim', at };
+  return {
+    certificate: { chain: [leafDer], privateKey: leaf.pkcs8 },
+    trustAnchors: [caDer],
+    serverName: 'device.sim',
+    at,
+  };
 }

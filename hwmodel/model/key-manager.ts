@@ -27,7 +27,13 @@ export class KeyManager extends KeyManagerSkeleton {
   /** Trace hook (the engine trace): each key derivation booked on the lane, with the ps until it finishes (-1: queued by admission). */
   laneTrace: ((service: SimTime, left: SimTime) => void) | undefined;
 
-  constructor(sim: Simulator, env: ModelEnv, name = 'keyManager', params: Partial<KeyManagerParams> = {}, parent?: Module) {
+  constructor(
+    sim: Simulator,
+    env: ModelEnv,
+    name = 'keyManager',
+    params: Partial<KeyManagerParams> = {},
+    parent?: Module,
+  ) {
     super(sim, name, params, parent);
     this.lanes = computeLanes(env, this.fullName, 1);
     if (env.cpu === undefined) {

@@ -31,7 +31,8 @@ export class KeySlots {
   readonly #feeds: readonly string[];
 
   constructor(name: string, capacity: number, feeds: readonly string[]) {
-    if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`${name}: capacity must be a positive integer, got ${String(capacity)}`);
+    if (!Number.isSafeInteger(capacity) || capacity < 1)
+      throw new RangeError(`${name}: capacity must be a positive integer, got ${String(capacity)}`);
     this.name = name;
     this.capacity = capacity;
     this.#feeds = feeds;

@@ -36,7 +36,13 @@ export class NetworkChannel extends NetworkChannelSkeleton {
   lost = 0;
   oversize = 0;
 
-  constructor(sim: Simulator, env: ModelEnv, name = 'networkChannel', params: Partial<NetworkChannelParams> = {}, parent?: Module) {
+  constructor(
+    sim: Simulator,
+    env: ModelEnv,
+    name = 'networkChannel',
+    params: Partial<NetworkChannelParams> = {},
+    parent?: Module,
+  ) {
     super(sim, name, params, parent);
     const p = this.params;
     this.link = new NetworkLink(

@@ -6,7 +6,15 @@ import { ConnectionStateError, type DtlsConnection } from '../../runtime/dtls/co
 import type { ConnectionEvent } from '../../runtime/connection/events.js';
 import { HandshakeWork, NONE, type Outbound } from './commands.js';
 import { CryptoOpLog } from './crypto-ops.js';
-import { cryptoCommand, handshakeWork, keyRead, newScratch, type CallPlan, type CallScratch, type Endpoint } from './endpoint.js';
+import {
+  cryptoCommand,
+  handshakeWork,
+  keyRead,
+  newScratch,
+  type CallPlan,
+  type CallScratch,
+  type Endpoint,
+} from './endpoint.js';
 import { computeLanes, type ModelEnv } from './env.js';
 import type { Lanes } from './lanes.js';
 import { BoundedBuffer } from './buffers.js';
@@ -26,7 +34,10 @@ const HANDSHAKE_CONTENT_TYPE = 22;
  * accepting), with the route to it (see `SideConnections`; absent: a
  * provider of its own), or undefined to refuse it.
  */
-export type Accept = (connection: number, log: CryptoOpLog) => { readonly connection: DtlsConnection; readonly enter?: EnterConnection } | undefined;
+export type Accept = (
+  connection: number,
+  log: CryptoOpLog,
+) => { readonly connection: DtlsConnection; readonly enter?: EnterConnection } | undefined;
 
 const UNROUTED: EnterConnection = () => undefined;
 
@@ -109,29 +120,67 @@ export class RecordLayer extends RecordLayerSkeleton {
   readonly rxCredits: BoundedBuffer | undefined;
   readonly cryptoCredits: BoundedBuffer | undefined;
 
-  constructor(sim: Simulator, env: ModelEnv, name = 'recordLayer', params: Partial<RecordLayerParams> = {}, parent?: Module) {
+  constructor(
+    sim: Simulator,
+    env: ModelEnv,
+    name = 'recordLayer',
+    params: Partial<RecordLayerParams> = {},
+    parent?: Module,
+  ) {
     super(sim, name, params, parent);
     this.lanes = computeLanes(env, this.fullName, this.params.pipelineDepth);
     this.software = env.cpu !== undefined;
     this.recordCost = env.cpu ? Math.round(env.profile.processing.recordUs * 1e6) : this.params.headerCost;
     const p = env.profile.processing;
-    this.datagramCost = env.cpu && env.sockets === true ? Math.round(((env.server === true ? p.serverDatagramUs : undefined) ?? p.datagramUs ?? 0) * 1e6) : 0;
-    this.connectionCost = env.cpu ? Math.round(((p.connectionUs ?? 0) + (env.sockets === true ? (p.endpointUs ?? 0) : 0)) * 1e6) : 0;
+    this.datagramCost =
+      env.cpu && env.sockets === true
+        ? Math.round(((env.server === true ? p.serverDatagramUs : undefined) ?? p.datagramUs ?? 0) * 1e6)
+        : 0;
+    this.connectionCost = env.cpu
+      ? Math.round(((p.connectionUs ?? 0) + (env.sockets === true ? (p.endpointUs ?? 0) : 0)) * 1e6)
+      : 0;
     if (env.cpu === undefined) {
       // What each buffer's entries wait on before leaving it: the bottleneck analysis follows these from a buffer that drops or holds back.
       const host = parent === undefined ? '' : `${parent.fullName}.`;
       const crypto = `${host}cryptoEngine`;
-      this.txRing = new TxRing(sim, this.fullName, this.params.txRingDepth, this.params.txCredits, `${host}networkChannel`, env.buffers);
+      this.txRing = new TxRing(
+        sim,
+        this.fullName,
+        this.params.txRingDepth,
+        this.params.txCredits,
+        `${host}networkChannel`,
+        env.buffers,
+      );
       // A record command is symmetric work only (AEAD and masks), admitted through the one intake (the public-key
       // queue may block it: head-of-line); what holds a credit waits on these, never on the public-key unit itself.
-      const records = [`${crypto}.symmetricQueue`, `${crypto}.publicKeyQueue`, `${crypto}.symmetric`, `${crypto}.dma`, crypto, `${host}memory`];
-      this.cryptoCredits = new BoundedBuffer(sim, `${this.fullName}.cryptoCredits`, this.params.cryptoCredits, 'block', {
-        feeds: records,
-        knob: 'record_layer.crypto_credits',
-      });
+      const records = [
+        `${crypto}.symmetricQueue`,
+        `${crypto}.publicKeyQueue`,
+        `${crypto}.symmetric`,
+        `${crypto}.dma`,
+        crypto,
+        `${host}memory`,
+      ];
+      this.cryptoCredits = new BoundedBuffer(
+        sim,
+        `${this.fullName}.cryptoCredits`,
+        this.params.cryptoCredits,
+        'block',
+        {
+          feeds: records,
+          knob: 'record_layer.crypto_credits',
+        },
+      );
       const keys = [`${host}keyManager`, `${host}keySlots`];
       this.pipeline = new BoundedBuffer(sim, `${this.fullName}.pipeline`, this.params.pipelineDepth, 'block', {
-        feeds: [this.fullName, this.txRing.credits.name, this.cryptoCredits.name, ...keys, ...records, `${crypto}.publicKey`],
+        feeds: [
+          this.fullName,
+          this.txRing.credits.name,
+          this.cryptoCredits.name,
+          ...keys,
+          ...records,
+          `${crypto}.publicKey`,
+        ],
         knob: 'record_layer.pipeline_depth',
       });
       this.rxCredits = new BoundedBuffer(sim, `${this.fullName}.rxCredits`, this.params.rxCredits, 'block', {
@@ -141,7 +190,13 @@ export class RecordLayer extends RecordLayerSkeleton {
       // A datagram leaves the ring when its connection's worker takes it: after the pipeline grants a slot and after the
       // worker's previous call (its crypto command, its handshake work) is done, so it waits on all of these.
       this.rxRing = new BoundedBuffer(sim, `${this.fullName}.rxRing`, this.params.rxRingDepth, 'drop', {
-        feeds: [this.rxCredits.name, this.pipeline.name, ...this.pipeline.feeds, `${host}connectionManager`, `${host}handshakeEngine`],
+        feeds: [
+          this.rxCredits.name,
+          this.pipeline.name,
+          ...this.pipeline.feeds,
+          `${host}connectionManager`,
+          `${host}handshakeEngine`,
+        ],
         knob: 'record_layer.rx_ring_depth',
       });
       env.buffers?.add(this.rxRing);
@@ -161,7 +216,13 @@ export class RecordLayer extends RecordLayerSkeleton {
    * provider is shared: `enter` runs before every call into it); a client's
    * worker sends its ClientHello at once.
    */
-  attach(index: number, connection: DtlsConnection, log: CryptoOpLog, initiate: boolean, enter: EnterConnection = UNROUTED): void {
+  attach(
+    index: number,
+    connection: DtlsConnection,
+    log: CryptoOpLog,
+    initiate: boolean,
+    enter: EnterConnection = UNROUTED,
+  ): void {
     const name = `${this.fullName}.c${index}#${this.attached++}`;
     const ep: Endpoint = {
       index,
@@ -272,7 +333,8 @@ export class RecordLayer extends RecordLayerSkeleton {
 
   protected *bTransportFlights(gp: GenericPayload): Generator<Wait, void, void> {
     const out = gp.getExtension(HandshakeWork)?.outbound;
-    if (out !== undefined) yield* this.outbound(out, this.endpoints.get(out.connection)?.scratch ?? newScratch(out.connection));
+    if (out !== undefined)
+      yield* this.outbound(out, this.endpoints.get(out.connection)?.scratch ?? newScratch(out.connection));
     gp.responseStatus = 'ok';
   }
 
@@ -327,11 +389,13 @@ export class RecordLayer extends RecordLayerSkeleton {
         if (left > 0) yield left;
         else if (left < 0) yield* this.lanes.serve(this.sim, plan.inboundService);
         // The key read and the crypto command written out in place (no helper generator: DESIGN.md, "b_transport without a generator").
-        if (!this.keys.bTransportNow(keyRead(scratch), scratch.delay)) yield* this.keys.bTransport(scratch.key, scratch.delay);
+        if (!this.keys.bTransportNow(keyRead(scratch), scratch.delay))
+          yield* this.keys.bTransport(scratch.key, scratch.delay);
         if (scratch.delay.value > 0) yield scratch.delay.value;
         if (scratch.inbound.length > 0) {
           if (credits !== undefined) yield* credits.take();
-          if (!this.crypto.bTransportNow(cryptoCommand(scratch, scratch.inbound), scratch.delay)) yield* this.crypto.bTransport(scratch.crypto, scratch.delay);
+          if (!this.crypto.bTransportNow(cryptoCommand(scratch, scratch.inbound), scratch.delay))
+            yield* this.crypto.bTransport(scratch.crypto, scratch.delay);
           if (scratch.delay.value > 0) yield scratch.delay.value;
           credits?.give(); // the command is done
         }
@@ -484,7 +548,8 @@ export class RecordLayer extends RecordLayerSkeleton {
       ep.seen.records = stats.recordsReceived;
     }
     const plan = scratch.plan;
-    plan.inboundService = recordsIn > 0 || nIn > 0 || received > 0 ? this.recordCost * recordsIn + this.datagramCost * received : -1;
+    plan.inboundService =
+      recordsIn > 0 || nIn > 0 || received > 0 ? this.recordCost * recordsIn + this.datagramCost * received : -1;
     plan.messages = messagesDone;
     plan.keys = keys;
     return plan;
@@ -519,7 +584,8 @@ export class RecordLayer extends RecordLayerSkeleton {
       if (delay.value > 0) yield delay.value;
       const credits = this.cryptoCredits;
       if (credits !== undefined) yield* credits.take();
-      if (!this.crypto.bTransportNow(cryptoCommand(scratch, out.ops), delay)) yield* this.crypto.bTransport(scratch.crypto, delay);
+      if (!this.crypto.bTransportNow(cryptoCommand(scratch, out.ops), delay))
+        yield* this.crypto.bTransport(scratch.crypto, delay);
       if (delay.value > 0) yield delay.value;
       credits?.give(); // the command is done
     }

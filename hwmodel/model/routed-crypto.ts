@@ -19,7 +19,8 @@ export class CryptoRoute implements Uint32Source, CryptoOpSink {
   }
 
   nextUint32(): number {
-    if (this.#random === undefined) throw new Error('a routed crypto provider drew randomness outside a connection call (no route entered)');
+    if (this.#random === undefined)
+      throw new Error('a routed crypto provider drew randomness outside a connection call (no route entered)');
     return this.#random.nextUint32();
   }
 

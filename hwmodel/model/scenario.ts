@@ -40,7 +40,12 @@ export function connectionRandom(seed: number, side: 'client' | 'server', index:
  * object per side, the same streams), which is what makes their transcripts
  * comparable.
  */
-export function connectionOptions(w: Workload, side: 'client' | 'server', index: number, sink?: CryptoOpSink): ConnectionOptions {
+export function connectionOptions(
+  w: Workload,
+  side: 'client' | 'server',
+  index: number,
+  sink?: CryptoOpSink,
+): ConnectionOptions {
   return optionsWith(w, side, connectionRandom(w.seed, side, index), sink);
 }
 
@@ -52,11 +57,22 @@ export function sideConnections(w: Workload, side: 'client' | 'server'): SideCon
   );
 }
 
-function optionsWith(w: Workload, side: 'client' | 'server', random: Uint32Source, sink: CryptoOpSink | undefined): ConnectionOptions {
+function optionsWith(
+  w: Workload,
+  side: 'client' | 'server',
+  random: Uint32Source,
+  sink: CryptoOpSink | undefined,
+): ConnectionOptions {
   const inner = w.provider === 'noble' ? nobleProvider : nodeProvider;
   const seeded = seededProvider(inner, random);
   const provider = sink ? loggingProvider(seeded, sink) : seeded;
-  const common = { provider, cipherSuites: [w.suite], allowCcm8: true, groups: [w.group], wallClock: () => w.identity.at };
+  const common = {
+    provider,
+    cipherSuites: [w.suite],
+    allowCcm8: true,
+    groups: [w.group],
+    wallClock: () => w.identity.at,
+  };
   // The same arrays every time: connections share the parsed trust anchors and the imported key (runtime/connection/shared-material.ts).
   return side === 'client'
     ? { ...common, trustAnchors: w.identity.trustAnchors, serverName: w.identity.serverName }

@@ -1,5 +1,10 @@
 import { nobleProvider } from '../../runtime/crypto/noble/index.js';
-import { CryptoError, type CryptoProvider, type KeyExchangeGroup, type PrivateKeyHandle } from '../../runtime/crypto/provider.js';
+import {
+  CryptoError,
+  type CryptoProvider,
+  type KeyExchangeGroup,
+  type PrivateKeyHandle,
+} from '../../runtime/crypto/provider.js';
 
 /** A source of uniformly random 32-bit integers (the kernel's seeded random source fits). */
 export interface Uint32Source {
@@ -10,7 +15,14 @@ export interface Uint32Source {
 const ecdsaKeys = new WeakMap<PrivateKeyHandle, PrivateKeyHandle>();
 
 /** Private key lengths (bytes) per group: RFC 7748 scalars, SEC 1 field-size scalars. */
-const PRIVATE_LENGTH: Readonly<Record<KeyExchangeGroup, number>> = { x25519: 32, x448: 56, secp256r1: 32, secp384r1: 48, secp521r1: 66, x25519mlkem768: 96 };
+const PRIVATE_LENGTH: Readonly<Record<KeyExchangeGroup, number>> = {
+  x25519: 32,
+  x448: 56,
+  secp256r1: 32,
+  secp384r1: 48,
+  secp521r1: 66,
+  x25519mlkem768: 96,
+};
 
 /**
  * Wraps `inner` so that its randomness comes from `source`: `randomBytes`,
@@ -36,7 +48,8 @@ export function seededProvider(inner: CryptoProvider, source: Uint32Source): Cry
     name: `${inner.name}+seeded`,
     importPrivateKey: (pkcs8) => {
       const key = inner.importPrivateKey(pkcs8);
-      if (key.keyType.startsWith('ec-') && inner !== nobleProvider) ecdsaKeys.set(key, nobleProvider.importPrivateKey(pkcs8));
+      if (key.keyType.startsWith('ec-') && inner !== nobleProvider)
+        ecdsaKeys.set(key, nobleProvider.importPrivateKey(pkcs8));
       return key;
     },
     sign: (algorithm, key, data) => {

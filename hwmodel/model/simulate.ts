@@ -127,8 +127,10 @@ export interface SimulationResult {
 }
 
 function checkOptions(o: SimulationOptions): void {
-  if (o.suite !== undefined && !(o.suite in CIPHER_SUITES)) throw new ConfigError('suite', `unknown cipher suite '${String(o.suite)}'`);
-  if (o.loss !== undefined && !(o.loss >= 0 && o.loss <= 1)) throw new ConfigError('loss', `must be a probability in [0, 1], got ${String(o.loss)}`);
+  if (o.suite !== undefined && !(o.suite in CIPHER_SUITES))
+    throw new ConfigError('suite', `unknown cipher suite '${String(o.suite)}'`);
+  if (o.loss !== undefined && !(o.loss >= 0 && o.loss <= 1))
+    throw new ConfigError('loss', `must be a probability in [0, 1], got ${String(o.loss)}`);
   if (o.bandwidth !== undefined && !(o.bandwidth > 0 && Number.isFinite(o.bandwidth)))
     throw new ConfigError('bandwidth', `must be a positive number of bit/s, got ${String(o.bandwidth)}`);
   if (o.arrivalRate !== undefined && !(o.arrivalRate > 0 && Number.isFinite(o.arrivalRate)))
@@ -171,13 +173,25 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
     throw new ConfigError('warmup', `must be a non-negative integer number of picoseconds, got ${String(warmup)}`);
   const deviceMonitor = new ActivityMonitor({
     ...(vcd ? { vcd, scope: 'top', lanes: true } : {}),
-    ...(trace ? { onServe: (m: string, lane: number, start: SimTime, finish: SimTime) => trace.served(m, lane, start, finish) } : {}),
+    ...(trace
+      ? { onServe: (m: string, lane: number, start: SimTime, finish: SimTime) => trace.served(m, lane, start, finish) }
+      : {}),
   });
   const software =
-    platform === 'software' ? new Lanes('cpu', profile.crypto.software.lanes, deviceMonitor.module('cpu', profile.crypto.software.lanes)) : undefined;
+    platform === 'software'
+      ? new Lanes('cpu', profile.crypto.software.lanes, deviceMonitor.module('cpu', profile.crypto.software.lanes))
+      : undefined;
   const sockets = software !== undefined && options.sockets === true;
   const buffers = new BufferRegistry();
-  const deviceEnv: ModelEnv = { profile, monitor: deviceMonitor, random: sim.random.fork('device'), cpu: software, sockets, server: true, buffers };
+  const deviceEnv: ModelEnv = {
+    profile,
+    monitor: deviceMonitor,
+    random: sim.random.fork('device'),
+    cpu: software,
+    sockets,
+    server: true,
+    buffers,
+  };
   // Offload: every client is its own machine (a core each); software: the one CPU runs both ends. Nothing reads
   // the clients' activity: their modules report none.
   const clientEnv: ModelEnv = {
@@ -198,7 +212,10 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
   };
   const device = buildHost(sim, deviceEnv, 'device', {
     ...options.device,
-    cryptoEngine: { ...(platform === 'software' ? { hwAccel: false } : { hwAccel: options.hwAccel ?? false }), ...options.device?.cryptoEngine },
+    cryptoEngine: {
+      ...(platform === 'software' ? { hwAccel: false } : { hwAccel: options.hwAccel ?? false }),
+      ...options.device?.cryptoEngine,
+    },
     networkChannel: { ...link, ...options.device?.networkChannel },
   });
   const clients = buildHost(sim, clientEnv, 'clients', {
@@ -218,7 +235,8 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
       };
   }
   if (trace !== undefined) new TransactionTracer(sim, trace, tracedSockets(device));
-  const engineTrace = options.engineTrace !== undefined ? new EngineTraceRecorder(sim, device, engineNameOf(profile)) : undefined;
+  const engineTrace =
+    options.engineTrace !== undefined ? new EngineTraceRecorder(sim, device, engineNameOf(profile)) : undefined;
   vcd?.begin();
 
   const keep = options.transcripts === true;
@@ -360,7 +378,8 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
   else sim.run();
   const wallMs = performance.now() - t0;
   const end = sim.now;
-  if (end < warmup) throw new ConfigError('warmup', `the run ended at ${end} ps, before the warm-up of ${warmup} ps ended`);
+  if (end < warmup)
+    throw new ConfigError('warmup', `the run ended at ${end} ps, before the warm-up of ${warmup} ps ended`);
   const stats = deviceMonitor.stats(end);
   vcd?.close(end);
   trace?.close();
@@ -398,12 +417,20 @@ export function simulate(options: SimulationOptions = {}): SimulationResult {
  * delivered], clipped to start at `from` (the warm-up). A connection idle
  * for seconds on a retransmission timer adds only its own data phase.
  */
-export function dataTime(starts: readonly (SimTime | undefined)[], ends: readonly (SimTime | undefined)[], from: SimTime): SimTime {
+export function dataTime(
+  starts: readonly (SimTime | undefined)[],
+  ends: readonly (SimTime | undefined)[],
+  from: SimTime,
+): SimTime {
   return dataPhases(starts, ends, from).reduce((n, [a, b]) => n + b - a, 0);
 }
 
 /** The union of the connections' data phases (see {@link dataTime}) as disjoint intervals in time order. */
-export function dataPhases(starts: readonly (SimTime | undefined)[], ends: readonly (SimTime | undefined)[], from: SimTime): [SimTime, SimTime][] {
+export function dataPhases(
+  starts: readonly (SimTime | undefined)[],
+  ends: readonly (SimTime | undefined)[],
+  from: SimTime,
+): [SimTime, SimTime][] {
   const spans: [SimTime, SimTime][] = [];
   ends.forEach((end, i) => {
     const start = starts[i];
@@ -421,7 +448,11 @@ export function dataPhases(starts: readonly (SimTime | undefined)[], ends: reado
 }
 
 /** Per connection opened at or after `from` that delivered application data: opened to its last byte delivered. */
-function completions(opened: readonly (SimTime | undefined)[], ends: readonly (SimTime | undefined)[], from: SimTime): { connection: number; time: SimTime }[] {
+function completions(
+  opened: readonly (SimTime | undefined)[],
+  ends: readonly (SimTime | undefined)[],
+  from: SimTime,
+): { connection: number; time: SimTime }[] {
   const out: { connection: number; time: SimTime }[] = [];
   ends.forEach((end, connection) => {
     const at = opened[connection];

@@ -48,8 +48,8 @@ export interface SweepRow {
 
 /** t(0.975, df) for df = 1..30; 1.96 beyond. */
 const T975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069,
-  2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
 ];
 
 /** Mean and 95% confidence interval half-width of `values` (Student t with n − 1 degrees of freedom). */
@@ -97,7 +97,9 @@ export function runSweep(
     const names = runs[0]?.report.modules.map((m) => m.name) ?? [];
     // A module's utilization, or a buffer's occupancy, in the run's steady window.
     const util = (x: SimulationResult, name: string | null): number =>
-      x.report.bottleneck?.module === name ? x.report.bottleneck.utilization : (x.report.modules.find((m) => m.name === name)?.utilization ?? 0);
+      x.report.bottleneck?.module === name
+        ? x.report.bottleneck.utilization
+        : (x.report.modules.find((m) => m.name === name)?.utilization ?? 0);
     return {
       label: point.label,
       goodputBitsPerSecond: interval(runs.map((x) => x.report.throughput.goodputBytesPerSecond * 8)),

@@ -17,7 +17,12 @@ function command(gp: GenericPayload): ReturnType<TracedSocket['describe']> {
     if (!kinds.includes(o.kind)) kinds.push(o.kind);
     bytes += o.bytes;
   }
-  return { connection: gp.address, operation: kinds.join('+') || 'none', bytes, flow: kinds.includes('aead_open') ? 'end' : 'step' };
+  return {
+    connection: gp.address,
+    operation: kinds.join('+') || 'none',
+    bytes,
+    flow: kinds.includes('aead_open') ? 'end' : 'step',
+  };
 }
 
 /**
@@ -36,15 +41,25 @@ export function tracedSockets(device: Host): TracedSocket[] {
     { module: rl.fullName, socket: rl.datagrams, describe: carried('datagram', 'step') },
     { module: rl.fullName, socket: rl.host, describe: carried('host write', 'none') },
     { module: rl.fullName, socket: rl.flights, describe: carried('flight', 'none') },
-    { module: device.handshakeEngine.fullName, socket: device.handshakeEngine.records, describe: carried('handshake', 'end') },
+    {
+      module: device.handshakeEngine.fullName,
+      socket: device.handshakeEngine.records,
+      describe: carried('handshake', 'end'),
+    },
   ];
   for (const s of device.keyManager.requests)
     out.push({
       module: device.keyManager.fullName,
       socket: s,
-      describe: (gp) => ({ connection: gp.address, operation: `key ${gp.command}`, bytes: gp.dataLength, flow: 'step' }),
+      describe: (gp) => ({
+        connection: gp.address,
+        operation: `key ${gp.command}`,
+        bytes: gp.dataLength,
+        flow: 'step',
+      }),
     });
-  for (const s of device.cryptoEngine.command) out.push({ module: device.cryptoEngine.fullName, socket: s, describe: command });
+  for (const s of device.cryptoEngine.command)
+    out.push({ module: device.cryptoEngine.fullName, socket: s, describe: command });
   for (const s of device.memory.port)
     out.push({
       module: device.memory.fullName,

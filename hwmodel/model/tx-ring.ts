@@ -44,8 +44,14 @@ export class TxRing {
   /** `name` is the record layer's full name; `link` the egress link's module name. */
   constructor(sim: Simulator, name: string, depth: number, credits: number, link: string, buffers?: BufferRegistry) {
     this.#sim = sim;
-    this.ring = new BoundedBuffer(sim, `${name}.txRing`, depth, 'drop', { feeds: [link], knob: 'record_layer.tx_ring_depth' });
-    this.credits = new BoundedBuffer(sim, `${name}.txCredits`, credits, 'block', { feeds: [this.ring.name, link], knob: 'record_layer.tx_credits' });
+    this.ring = new BoundedBuffer(sim, `${name}.txRing`, depth, 'drop', {
+      feeds: [link],
+      knob: 'record_layer.tx_ring_depth',
+    });
+    this.credits = new BoundedBuffer(sim, `${name}.txCredits`, credits, 'block', {
+      feeds: [this.ring.name, link],
+      knob: 'record_layer.tx_credits',
+    });
     buffers?.add(this.ring);
     buffers?.add(this.credits);
     this.#wake = sim.event(`${name}.txRing.departure`);

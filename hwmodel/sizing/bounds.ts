@@ -52,9 +52,15 @@ export function lowerBounds(targets: CheckedTargets, engine: Engine, clock?: num
   const clockPeriod = clock ?? engineClock(engine);
   const commandCycles = Number(param('crypto_engine.command_cycles') ?? cryptoEngineDefaults.commandCycles);
   const dmaBandwidth = cryptoEngineDefaults.dmaBandwidth;
-  const model = new CryptoTimingModel({ ...DEFAULT_PROFILE.crypto, accelerated: engine.table }, { accelerated: true, clockPeriod });
+  const model = new CryptoTimingModel(
+    { ...DEFAULT_PROFILE.crypto, accelerated: engine.table },
+    { accelerated: true, clockPeriod },
+  );
   const suite = targets.cipherSuite;
-  const recordCycles = model.cycles({ op: 'aead_open', suite, bytes: targets.recordSize + 1 }) + model.cycles({ op: 'mask', suite, bytes: 16 }) + commandCycles;
+  const recordCycles =
+    model.cycles({ op: 'aead_open', suite, bytes: targets.recordSize + 1 }) +
+    model.cycles({ op: 'mask', suite, bytes: 16 }) +
+    commandCycles;
   const handshakeCycles =
     model.cycles({ op: 'kx_generate', algorithm: targets.keyExchange, bytes: 0 }) +
     model.cycles({ op: 'kx_derive', algorithm: targets.keyExchange, bytes: 0 }) +

@@ -59,21 +59,26 @@ export interface CostFile {
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** spec/hw/costs: two folders up in the sources (hwmodel/sizing), three once built. */
 export const COSTS_DIR =
-  [join(HERE, '..', '..', 'spec', 'hw', 'costs'), join(HERE, '..', '..', '..', 'spec', 'hw', 'costs')].find((d) => existsSync(d)) ??
-  join(HERE, '..', '..', 'spec', 'hw', 'costs');
+  [join(HERE, '..', '..', 'spec', 'hw', 'costs'), join(HERE, '..', '..', '..', 'spec', 'hw', 'costs')].find((d) =>
+    existsSync(d),
+  ) ?? join(HERE, '..', '..', 'spec', 'hw', 'costs');
 
 function yaml(): typeof parseYaml {
   try {
     return (createRequire(import.meta.url)('yaml') as { parse: typeof parseYaml }).parse;
   } catch (e) {
     if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND') throw e;
-    throw new ConfigError('costs', "a cost file (spec/hw/costs) needs the package 'yaml', an optional peer dependency: npm install yaml");
+    throw new ConfigError(
+      'costs',
+      "a cost file (spec/hw/costs) needs the package 'yaml', an optional peer dependency: npm install yaml",
+    );
   }
 }
 
 function basis(value: unknown, path: string): Basis {
   const b = string(value, path);
-  if (!(BASES as readonly string[]).includes(b)) throw new ConfigError(path, `must be one of ${BASES.join(', ')}, got '${b}'`);
+  if (!(BASES as readonly string[]).includes(b))
+    throw new ConfigError(path, `must be one of ${BASES.join(', ')}, got '${b}'`);
   return b as Basis;
 }
 
@@ -87,7 +92,11 @@ const positive = (v: unknown, path: string): number => number(v, path, { min: 0,
 
 /** `{ <key>: N, basis, source }` at `path`. */
 function sourced(o: Json, path: string, key: string): Sourced {
-  return { value: positive(o[key], `${path}.${key}`), basis: basis(o['basis'], `${path}.basis`), source: text(o['source'], `${path}.source`) };
+  return {
+    value: positive(o[key], `${path}.${key}`),
+    basis: basis(o['basis'], `${path}.basis`),
+    source: text(o['source'], `${path}.source`),
+  };
 }
 
 /** True when `spec/hw/costs/<name>.yaml` exists. */
@@ -108,20 +117,30 @@ export function readCostFile(doc: unknown, name: string): CostFile {
   if (o['costs'] !== name) throw new ConfigError('costs', `the file names '${String(o['costs'])}', not '${name}'`);
   const node = object(o['node'], 'node');
   const sram = object(o['sram'], 'sram');
-  const readPj = (Array.isArray(sram['read_pj_per_64_bits']) ? (sram['read_pj_per_64_bits'] as unknown[]) : []).map((e, i) => {
-    const p = object(e, `sram.read_pj_per_64_bits[${i}]`);
-    return { bytes: positive(p['bytes'], `sram.read_pj_per_64_bits[${i}].bytes`), pj: positive(p['pj'], `sram.read_pj_per_64_bits[${i}].pj`) };
-  });
+  const readPj = (Array.isArray(sram['read_pj_per_64_bits']) ? (sram['read_pj_per_64_bits'] as unknown[]) : []).map(
+    (e, i) => {
+      const p = object(e, `sram.read_pj_per_64_bits[${i}]`);
+      return {
+        bytes: positive(p['bytes'], `sram.read_pj_per_64_bits[${i}].bytes`),
+        pj: positive(p['pj'], `sram.read_pj_per_64_bits[${i}].pj`),
+      };
+    },
+  );
   if (readPj.length === 0) throw new ConfigError('sram.read_pj_per_64_bits', 'must list at least one { bytes, pj }');
   for (let i = 1; i < readPj.length; i++)
-    if (readPj[i]!.bytes <= readPj[i - 1]!.bytes) throw new ConfigError(`sram.read_pj_per_64_bits[${i}].bytes`, 'must ascend');
+    if (readPj[i]!.bytes <= readPj[i - 1]!.bytes)
+      throw new ConfigError(`sram.read_pj_per_64_bits[${i}].bytes`, 'must ascend');
   const parts = object(o['parts'], 'parts');
-  const part = (key: string, field: 'kge' | 'bytes'): Sourced => sourced(object(parts[key], `parts.${key}`), `parts.${key}`, field);
+  const part = (key: string, field: 'kge' | 'bytes'): Sourced =>
+    sourced(object(parts[key], `parts.${key}`), `parts.${key}`, field);
   const dma = object(parts['dma_channel'], 'parts.dma_channel');
   const datapaths = object(o['datapaths'], 'datapaths');
   const datapath = (key: string): Sourced & { bytesPerCycle: number } => {
     const d = object(datapaths[key], `datapaths.${key}`);
-    return { ...sourced(d, `datapaths.${key}`, 'kge'), bytesPerCycle: positive(d['bytes_per_cycle'], `datapaths.${key}.bytes_per_cycle`) };
+    return {
+      ...sourced(d, `datapaths.${key}`, 'kge'),
+      bytesPerCycle: positive(d['bytes_per_cycle'], `datapaths.${key}.bytes_per_cycle`),
+    };
   };
   const energies: Record<string, Sourced & { per: 'bit' | 'cycle' | 'op' }> = {};
   for (const [op, v] of Object.entries(object(o['energies'], 'energies'))) {
@@ -130,12 +149,17 @@ export function readCostFile(doc: unknown, name: string): CostFile {
     energies[op] = { ...sourced(e, `energies.${op}`, `pj_per_${per}`), per };
   }
   const excludes = o['excludes'];
-  if (!Array.isArray(excludes) || excludes.length === 0) throw new ConfigError('excludes', 'must list what the figures leave out');
+  if (!Array.isArray(excludes) || excludes.length === 0)
+    throw new ConfigError('excludes', 'must list what the figures leave out');
   return {
     name,
     node: { name: text(node['name'], 'node.name'), um2PerGe: sourced(node, 'node', 'um2_per_ge') },
     flopGe: sourced(object(o['flop_ge'], 'flop_ge'), 'flop_ge', 'value'),
-    activityPjPerKgeCycle: sourced(object(o['activity_pj_per_kge_cycle'], 'activity_pj_per_kge_cycle'), 'activity_pj_per_kge_cycle', 'value'),
+    activityPjPerKgeCycle: sourced(
+      object(o['activity_pj_per_kge_cycle'], 'activity_pj_per_kge_cycle'),
+      'activity_pj_per_kge_cycle',
+      'value',
+    ),
     sram: {
       um2PerBit: {
         value: positive(sram['um2_per_bit'], 'sram.um2_per_bit'),

@@ -7,7 +7,8 @@
 import type { DeviceCost } from './device-cost.js';
 
 const kge = (v: number): string => v.toLocaleString('en-US', { maximumFractionDigits: v < 10 ? 1 : 0 });
-const mw = (w: number): string => `${(w * 1e3).toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 })} mW`;
+const mw = (w: number): string =>
+  `${(w * 1e3).toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 })} mW`;
 
 /** The cost table and its caveats (text). */
 export function deviceCostText(c: DeviceCost): string {
@@ -31,11 +32,31 @@ export function deviceCostCsv(c: DeviceCost): string {
   const lines = ['part,count,area_kGE,area_mm2,dynamic_w,static_w,basis,source'];
   for (const i of c.items)
     lines.push(
-      [i.part, String(i.count), i.areaKGE.toFixed(3), i.areaMm2.toFixed(6), i.dynamicW.toExponential(4), i.staticW.toExponential(4), i.basis, i.source]
+      [
+        i.part,
+        String(i.count),
+        i.areaKGE.toFixed(3),
+        i.areaMm2.toFixed(6),
+        i.dynamicW.toExponential(4),
+        i.staticW.toExponential(4),
+        i.basis,
+        i.source,
+      ]
         .map(csvField)
         .join(','),
     );
-  lines.push(['total', '', c.areaKGE.toFixed(3), c.areaMm2.toFixed(6), c.dynamicW.toExponential(4), c.staticW.toExponential(4), '', ''].join(','));
+  lines.push(
+    [
+      'total',
+      '',
+      c.areaKGE.toFixed(3),
+      c.areaMm2.toFixed(6),
+      c.dynamicW.toExponential(4),
+      c.staticW.toExponential(4),
+      '',
+      '',
+    ].join(','),
+  );
   for (const x of c.caveats) lines.push(`# ${x}`);
   return `${lines.join('\n')}\n`;
 }

@@ -127,11 +127,17 @@ export interface UnitCost {
 /** The area of one more key slot, RX or TX ring entry, pipeline slot, queue entry, DMA channel, symmetric or public-key lane. */
 export function unitCosts(
   config: DeviceCostConfig,
-): Readonly<Record<'keySlot' | 'rxRingEntry' | 'txRingEntry' | 'pipelineSlot' | 'queueEntry' | 'dmaChannel' | 'lane' | 'pkLane', UnitCost>> {
+): Readonly<
+  Record<
+    'keySlot' | 'rxRingEntry' | 'txRingEntry' | 'pipelineSlot' | 'queueEntry' | 'dmaChannel' | 'lane' | 'pkLane',
+    UnitCost
+  >
+> {
   const costs = config.costs ?? loadCostFile(config.engine.name);
   const s = costShape(config.device);
   const k = pricing(config.engine, costs);
-  const sram = (bytes: number, basis: Basis): UnitCost => k.unit(k.sramKge(bytes), weakest(basis, costs.sram.um2PerBit.basis));
+  const sram = (bytes: number, basis: Basis): UnitCost =>
+    k.unit(k.sramKge(bytes), weakest(basis, costs.sram.um2PerBit.basis));
   const p = costs.parts;
   const lane = laneParts(config.engine, costs);
   return {
@@ -140,12 +146,18 @@ export function unitCosts(
     txRingEntry: sram(p.ringDescriptorBytes.value + s.mtu, p.ringDescriptorBytes.basis),
     pipelineSlot: sram(s.mtu, 'derived'),
     queueEntry: sram(p.commandEntryBytes.value, p.commandEntryBytes.basis),
-    dmaChannel: k.unit(p.dmaChannel.value + MEMORY_PORTS * p.interconnectPort.value, weakest(p.dmaChannel.basis, p.interconnectPort.basis)),
+    dmaChannel: k.unit(
+      p.dmaChannel.value + MEMORY_PORTS * p.interconnectPort.value,
+      weakest(p.dmaChannel.basis, p.interconnectPort.basis),
+    ),
     lane: k.unit(
       lane.reduce((n, x) => n + x.kge, 0),
       weakest(...lane.map((x) => x.basis)),
     ),
-    pkLane: k.unit(config.engine.area.publicKey.perLane?.value ?? 0, config.engine.area.publicKey.perLane?.basis ?? 'estimate'),
+    pkLane: k.unit(
+      config.engine.area.publicKey.perLane?.value ?? 0,
+      config.engine.area.publicKey.perLane?.basis ?? 'estimate',
+    ),
   };
 }
 
@@ -160,12 +172,21 @@ function pricing(
   unit: (kge: number, basis: Basis) => UnitCost;
 } {
   const unit = engine.area.symmetric.perLane?.unit;
-  if (unit !== 'kGE') throw new ConfigError('costs', `engine '${engine.name}' gives its lanes' area in ${unit ?? 'nothing'}: the device cost needs kGE`);
+  if (unit !== 'kGE')
+    throw new ConfigError(
+      'costs',
+      `engine '${engine.name}' gives its lanes' area in ${unit ?? 'nothing'}: the device cost needs kGE`,
+    );
   const um2 = costs.node.um2PerGe.value;
   const mm2 = (kge: number): number => (kge * 1000 * um2) / 1e6;
   const leakW = (kge: number): number => kge * (engine.staticPower?.uwPerArea ?? 0) * 1e-6;
   const sramKge = (bytes: number): number => (bytes * 8 * costs.sram.um2PerBit.value) / um2 / 1000;
-  return { mm2, leakW, sramKge, unit: (kge, basis) => ({ areaKGE: kge, areaMm2: mm2(kge), staticW: leakW(kge), basis }) };
+  return {
+    mm2,
+    leakW,
+    sramKge,
+    unit: (kge, basis) => ({ areaKGE: kge, areaMm2: mm2(kge), staticW: leakW(kge), basis }),
+  };
 }
 
 /** What one symmetric lane holds: the engine's AES-GCM lane, a ChaCha20-Poly1305 datapath at the table's width, a SHA-256 core. */
@@ -206,7 +227,8 @@ export function deviceCost(config: DeviceCostConfig, load: TargetLoad): DeviceCo
   const rates = operationRates(l, p.keySlotBytes.value, p.commandEntryBytes.value, p.connectionEntryBytes.value);
   const energy = (op: string): Sourced & { readonly per: string } => {
     const e = costs.energies[op];
-    if (e === undefined) throw new ConfigError(`energies.${op}`, `spec/hw/costs/${costs.name}.yaml gives no energy for '${op}'`);
+    if (e === undefined)
+      throw new ConfigError(`energies.${op}`, `spec/hw/costs/${costs.name}.yaml gives no energy for '${op}'`);
     return e;
   };
   const items: CostItem[] = [];
@@ -222,13 +244,19 @@ export function deviceCost(config: DeviceCostConfig, load: TargetLoad): DeviceCo
   for (const part of laneParts(engine, costs)) {
     const dynamic =
       part.part === 'AES-GCM datapath'
-        ? (l.suite === 'TLS_CHACHA20_POLY1305_SHA256' ? 0 : rates.aeadBitsPerSecond * aead.value * pj) + rates.maskBlocksPerSecond * 128 * aes.value * pj
+        ? (l.suite === 'TLS_CHACHA20_POLY1305_SHA256' ? 0 : rates.aeadBitsPerSecond * aead.value * pj) +
+          rates.maskBlocksPerSecond * 128 * aes.value * pj
         : part.part === 'ChaCha20-Poly1305 datapath'
           ? l.suite === 'TLS_CHACHA20_POLY1305_SHA256'
             ? rates.aeadBitsPerSecond * aead.value * pj
             : 0
           : rates.sha256BitsPerSecond * sha.value * pj;
-    const e = part.part === 'SHA-256 core' ? sha : part.part === 'AES-GCM datapath' && l.suite === 'TLS_CHACHA20_POLY1305_SHA256' ? aes : aead;
+    const e =
+      part.part === 'SHA-256 core'
+        ? sha
+        : part.part === 'AES-GCM datapath' && l.suite === 'TLS_CHACHA20_POLY1305_SHA256'
+          ? aes
+          : aead;
     add(
       `symmetric lane: ${part.part}`,
       s.lanes,
@@ -261,7 +289,14 @@ export function deviceCost(config: DeviceCostConfig, load: TargetLoad): DeviceCo
     `${p.commandDecoder.source} ${s.commandCycles} command cycles × ${cmd.value} pJ (${cmd.source})`,
   );
   // Storage: SRAM macros, each access at its macro's size.
-  const sram = (part: string, count: number, bytesEach: number, wordsPerSecond: number, basis: Basis, source: string): void => {
+  const sram = (
+    part: string,
+    count: number,
+    bytesEach: number,
+    wordsPerSecond: number,
+    basis: Basis,
+    source: string,
+  ): void => {
     const bytes = count * bytesEach;
     const readPj = sramReadPj(costs, bytes);
     add(

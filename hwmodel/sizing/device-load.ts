@@ -63,7 +63,8 @@ export interface OperationRates {
 /** The load with its defaults, checked. */
 export function checkLoad(load: TargetLoad): Required<TargetLoad> {
   const num = (v: number, name: string, min: number, max = Infinity): number => {
-    if (!(Number.isFinite(v) && v >= min && v <= max)) throw new ConfigError(`load.${name}`, `must be a number in ${min}..${max}, got ${String(v)}`);
+    if (!(Number.isFinite(v) && v >= min && v <= max))
+      throw new ConfigError(`load.${name}`, `must be a number in ${min}..${max}, got ${String(v)}`);
     return v;
   };
   return {
@@ -78,7 +79,12 @@ export function checkLoad(load: TargetLoad): Required<TargetLoad> {
 }
 
 /** What the device does a second at `load`, with `keySlotBytes` of key context read per record. */
-export function operationRates(load: TargetLoad, keySlotBytes: number, commandEntryBytes: number, connectionEntryBytes: number): OperationRates {
+export function operationRates(
+  load: TargetLoad,
+  keySlotBytes: number,
+  commandEntryBytes: number,
+  connectionEntryBytes: number,
+): OperationRates {
   const l = checkLoad(load);
   const records = (l.gbps * 1e9) / (8 * l.recordBytes);
   const words = (bytes: number): number => Math.ceil(bytes / 8);

@@ -70,7 +70,11 @@ export function engineShape(device: HostParams | undefined): EngineShape {
  * `utilization` of the time (0..1 of lanes × time). Power in W: the busy
  * lane-cycles per second × pJ each (pJ / ps = W).
  */
-export function powerArea(engine: Engine, shape: EngineShape, utilization: { readonly symmetric: number; readonly publicKey: number }): PowerArea {
+export function powerArea(
+  engine: Engine,
+  shape: EngineShape,
+  utilization: { readonly symmetric: number; readonly publicKey: number },
+): PowerArea {
   const units = (['symmetric', 'publicKey'] as const).map((unit): UnitPowerArea => {
     const lanes = unit === 'symmetric' ? shape.lanes : shape.pkLanes;
     const perLane = engine.area[unit].perLane;
@@ -78,7 +82,8 @@ export function powerArea(engine: Engine, shape: EngineShape, utilization: { rea
     const u = utilization[unit];
     const area = perLane === undefined ? undefined : perLane.value * lanes;
     const dynamicW = power === undefined ? undefined : (u * lanes * power.pjPerCycle) / shape.clockPeriod;
-    const staticW = area === undefined || engine.staticPower === undefined ? undefined : area * engine.staticPower.uwPerArea * 1e-6;
+    const staticW =
+      area === undefined || engine.staticPower === undefined ? undefined : area * engine.staticPower.uwPerArea * 1e-6;
     return {
       unit,
       lanes,
@@ -111,7 +116,8 @@ export function powerArea(engine: Engine, shape: EngineShape, utilization: { rea
 
 /** A run's utilization of the two units in its steady window (the report's modules). */
 export function unitUtilization(result: Pick<SimulationResult, 'report'>): { symmetric: number; publicKey: number } {
-  const of = (name: string): number => result.report.modules.find((m) => m.name === `device.cryptoEngine.${name}`)?.utilization ?? 0;
+  const of = (name: string): number =>
+    result.report.modules.find((m) => m.name === `device.cryptoEngine.${name}`)?.utilization ?? 0;
   return { symmetric: of('symmetric'), publicKey: of('publicKey') };
 }
 
@@ -121,7 +127,12 @@ export function unitUtilization(result: Pick<SimulationResult, 'report'>): { sym
  * when the engine has a cost file, at `load` (the target) or else at the
  * load the run carried (its goodput, record size and handshakes a second).
  */
-export function runPowerArea(engine: Engine, device: HostParams | undefined, result: Pick<SimulationResult, 'report'>, load?: TargetLoad): PowerArea {
+export function runPowerArea(
+  engine: Engine,
+  device: HostParams | undefined,
+  result: Pick<SimulationResult, 'report'>,
+  load?: TargetLoad,
+): PowerArea {
   const p = powerArea(engine, engineShape(device), unitUtilization(result));
   if (!hasCostFile(engine.name) || engine.area.symmetric.perLane?.unit !== 'kGE') return p;
   return { ...p, device: deviceCost({ engine, device }, load ?? runLoad(result)) };
@@ -183,7 +194,10 @@ export function powerAreaText(p: PowerArea): string {
     const leak = u.staticW === undefined ? '' : ` + ${formatPower(u.staticW)} static`;
     return `  ${name.padEnd(11)} ${area}; ${power}${leak}`;
   });
-  const total = [p.area === undefined ? undefined : formatArea(p.area, p.areaUnit), p.powerW === undefined ? undefined : formatPower(p.powerW)]
+  const total = [
+    p.area === undefined ? undefined : formatArea(p.area, p.areaUnit),
+    p.powerW === undefined ? undefined : formatPower(p.powerW),
+  ]
     .filter((x) => x !== undefined)
     .join(', ');
   const s = p.staticPower;

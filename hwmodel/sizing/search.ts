@@ -17,7 +17,15 @@ import { runSweep, type Interval, type SweepRow } from '../model/sweep.js';
 import { NEAR_SATURATION } from '../trace/index.js';
 import { DEFAULT_PROFILE, US, type TimingProfile } from '../timing/index.js';
 import type { Engine } from '../timing/engine-file.js';
-import { boundArea, engineClock, lowerBounds, SPACE, type Configuration, type Knobs, type LowerBounds } from './bounds.js';
+import {
+  boundArea,
+  engineClock,
+  lowerBounds,
+  SPACE,
+  type Configuration,
+  type Knobs,
+  type LowerBounds,
+} from './bounds.js';
 import { clockSteps, mhzText, periodText } from '../timing/engine-clock.js';
 import { powerAreaFigures, runPowerArea } from './power-area.js';
 import { checkTargets, type CheckedTargets, type SizingTargets } from './targets.js';
@@ -101,15 +109,21 @@ export function settingsOf(c: Configuration): string[] {
 }
 
 /** The knob a bottleneck names, and its next value (undefined: not a knob of the space). */
-function grow(c: Configuration, bottleneck: string | null): { configuration: Configuration; knob: keyof Knobs } | undefined {
+function grow(
+  c: Configuration,
+  bottleneck: string | null,
+): { configuration: Configuration; knob: keyof Knobs } | undefined {
   const step = (n: number): number => n + Math.max(1, Math.ceil(n / 4));
   if (bottleneck === 'device.cryptoEngine.symmetric' || bottleneck === 'device.cryptoEngine.symmetricQueue')
     return { configuration: { ...c, lanes: step(c.lanes) }, knob: 'lanes' };
   if (bottleneck === 'device.cryptoEngine.publicKey' || bottleneck === 'device.cryptoEngine.publicKeyQueue')
     return { configuration: { ...c, pkLanes: step(c.pkLanes) }, knob: 'pkLanes' };
-  if (bottleneck === 'device.cryptoEngine.dma') return { configuration: { ...c, dmaChannels: step(c.dmaChannels) }, knob: 'dmaChannels' };
-  if (bottleneck === 'device.recordLayer.pipeline') return { configuration: { ...c, pipelineDepth: c.pipelineDepth * 2 }, knob: 'pipelineDepth' };
-  if (bottleneck === 'device.recordLayer.rxRing') return { configuration: { ...c, rxRingDepth: c.rxRingDepth * 2 }, knob: 'rxRingDepth' };
+  if (bottleneck === 'device.cryptoEngine.dma')
+    return { configuration: { ...c, dmaChannels: step(c.dmaChannels) }, knob: 'dmaChannels' };
+  if (bottleneck === 'device.recordLayer.pipeline')
+    return { configuration: { ...c, pipelineDepth: c.pipelineDepth * 2 }, knob: 'pipelineDepth' };
+  if (bottleneck === 'device.recordLayer.rxRing')
+    return { configuration: { ...c, rxRingDepth: c.rxRingDepth * 2 }, knob: 'rxRingDepth' };
   return undefined;
 }
 
@@ -140,7 +154,12 @@ export function size(targetsIn: SizingTargets, engine: Engine, options: SizingOp
   };
   const steps = whole('clockSteps', options.clockSteps ?? 3, 1, 16);
   const pinned = options.device?.cryptoEngine?.clockPeriod;
-  const periods = pinned !== undefined ? [pinned] : engine.clock === undefined ? [engineClock(engine)] : clockSteps(engine.clock, steps);
+  const periods =
+    pinned !== undefined
+      ? [pinned]
+      : engine.clock === undefined
+        ? [engineClock(engine)]
+        : clockSteps(engine.clock, steps);
   // The clock whose bounds take the least area first (the fastest of equals): an answer there prunes the others.
   const order = periods
     .map((clockPeriod) => {
@@ -181,14 +200,28 @@ export function size(targetsIn: SizingTargets, engine: Engine, options: SizingOp
     const notTheClock = out.why.endsWith('outside the space') || out.why.includes('the workload offers only');
     if (out.answer === undefined && notTheClock && (outside === undefined || o.clockPeriod < outside.clockPeriod))
       outside = { clockPeriod: o.clockPeriod, why: out.why };
-    clocks.push({ ...o, outcome: out.answer === undefined ? `searched: ${out.why}` : `searched: met at ${areaOf(out.answer).toLocaleString('en-US')}` });
+    clocks.push({
+      ...o,
+      outcome:
+        out.answer === undefined
+          ? `searched: ${out.why}`
+          : `searched: met at ${areaOf(out.answer).toLocaleString('en-US')}`,
+    });
   }
   const answer = pick(
     answers.map((a) => a.answer),
     targets.minimize,
   );
   const at = order.find((o) => o.clockPeriod === answer?.configuration.clockPeriod) ?? order[0]!;
-  const result = (verdict: string): SizingResult => ({ targets, bounds: at.bounds, clocks, candidates, answer, verdict, settings: settingsOf });
+  const result = (verdict: string): SizingResult => ({
+    targets,
+    bounds: at.bounds,
+    clocks,
+    candidates,
+    answer,
+    verdict,
+    settings: settingsOf,
+  });
   if (answer !== undefined) {
     const met = answers.reduce((n, a) => n + a.met, 0);
     return result(
@@ -217,7 +250,8 @@ function pick(answers: readonly Candidate[], minimize: 'area' | 'power'): Candid
       ? power(b) < power(a) || (power(b) === power(a) && areaOf(b) < areaOf(a))
       : areaOf(b) < areaOf(a) ||
         (areaOf(b) === areaOf(a) &&
-          (b.configuration.clockPeriod > a.configuration.clockPeriod || (b.configuration.clockPeriod === a.configuration.clockPeriod && power(b) < power(a))));
+          (b.configuration.clockPeriod > a.configuration.clockPeriod ||
+            (b.configuration.clockPeriod === a.configuration.clockPeriod && power(b) < power(a))));
   return answers.reduce<Candidate | undefined>((a, b) => (a === undefined || better(a, b) ? b : a), undefined);
 }
 
@@ -239,7 +273,10 @@ function searchAtClock(
         why: `at ${mhzText(bounds.clockPeriod)} ${KNOB_NAMES[knob]} would need at least ${bounds[knob]} at 100% busy, and the space allows ${SPACE[knob]}`,
       };
 
-  const profile: TimingProfile = { ...DEFAULT_PROFILE, crypto: { ...DEFAULT_PROFILE.crypto, accelerated: engine.table } };
+  const profile: TimingProfile = {
+    ...DEFAULT_PROFILE,
+    crypto: { ...DEFAULT_PROFILE.crypto, accelerated: engine.table },
+  };
   const base: SimulationOptions = {
     connections,
     records,
@@ -273,10 +310,16 @@ function searchAtClock(
   // With --minimize power, the first configuration that meets the targets and up to two steps beyond it are compared.
   const extra = targets.minimize === 'power' ? 2 : 0;
   while (candidates.length < maxCandidates) {
-    const [row] = runSweep(base, [{ label: settingsOf(c).join(' '), device: deviceOf(c) }], replications, undefined, (r, device) => ({
-      ...powerAreaFigures(runPowerArea(engine, device, r)),
-      handshakes_per_s: handshakeRate(r.report.handshakes.latencyUs, connections, targets.handshakesPerSecond),
-    }));
+    const [row] = runSweep(
+      base,
+      [{ label: settingsOf(c).join(' '), device: deviceOf(c) }],
+      replications,
+      undefined,
+      (r, device) => ({
+        ...powerAreaFigures(runPowerArea(engine, device, r)),
+        handshakes_per_s: handshakeRate(r.report.handshakes.latencyUs, connections, targets.handshakesPerSecond),
+      }),
+    );
     if (row === undefined) break;
     const hs = row.figures['handshakes_per_s'] ?? { mean: 0, halfWidth: 0, values: [] };
     const meets = {
@@ -296,7 +339,8 @@ function searchAtClock(
       .sort((a, b) => b.busy - a.busy)[0]?.u;
     const named = pressed ? (saturated ?? row.bottleneck) : null;
     // Handshakes not kept up with while nothing drops: the public-key lanes.
-    const pkShort = !meets.handshakes && meets.noDrops && (row.utilization['device.cryptoEngine.publicKey']?.mean ?? 0) > 0;
+    const pkShort =
+      !meets.handshakes && meets.noDrops && (row.utilization['device.cryptoEngine.publicKey']?.mean ?? 0) > 0;
     let grown = pkShort ? grow(c, 'device.cryptoEngine.publicKey') : grow(c, named);
     // The named resource outside the space, the handshakes short: the public-key lanes are still the space's to grow.
     if (grown === undefined && !meets.handshakes && (row.utilization['device.cryptoEngine.publicKey']?.mean ?? 0) > 0)
@@ -318,7 +362,8 @@ function searchAtClock(
     else if (grown === undefined && named === null && !ok)
       next = `the device has headroom (busiest ${row.bottleneck ?? 'none'} at ${(row.bottleneckUtilization.mean * 100).toFixed(0)}%) and the workload offers only ${(row.goodputBitsPerSecond.mean / 1e9).toFixed(2)} Gbit/s: more --connections or --records offer more: stop`;
     else if (grown === undefined) next = `limited by ${named ?? 'nothing in the device'}, outside the space: stop`;
-    else if (grown.configuration[grown.knob] > SPACE[grown.knob]) next = `${KNOB_NAMES[grown.knob]} would pass ${SPACE[grown.knob]}: stop`;
+    else if (grown.configuration[grown.knob] > SPACE[grown.knob])
+      next = `${KNOB_NAMES[grown.knob]} would pass ${SPACE[grown.knob]}: stop`;
     else
       next = `${ok ? 'meets the targets; ' : ''}${KNOB_NAMES[grown.knob]} → ${grown.configuration[grown.knob]} (${pkShort ? 'handshakes short' : `bottleneck ${named ?? row.bottleneck ?? 'none'}`})`;
     const candidate: Candidate = { configuration: c, row, handshakesPerSecond: hs, meets, next };
@@ -352,12 +397,17 @@ function areaOf(c: Candidate): number {
  * plus the spread of their latencies, p99 − p50). A public-key unit that
  * cannot keep up makes later handshakes wait longer and the spread grow.
  */
-export function handshakeRate(latencyUs: { readonly p50: number; readonly p99: number } | null, connections: number, rate: number): number {
+export function handshakeRate(
+  latencyUs: { readonly p50: number; readonly p99: number } | null,
+  connections: number,
+  rate: number,
+): number {
   if (latencyUs === null) return 0;
   return connections / (connections / rate + Math.max(0, latencyUs.p99 - latencyUs.p50) / 1e6);
 }
 
 function whole(option: string, v: number, min: number, max: number): number {
-  if (!Number.isInteger(v) || v < min || v > max) throw new ConfigError(option, `must be a whole number from ${min} to ${max}, got ${String(v)}`);
+  if (!Number.isInteger(v) || v < min || v > max)
+    throw new ConfigError(option, `must be a whole number from ${min} to ${max}, got ${String(v)}`);
   return v;
 }

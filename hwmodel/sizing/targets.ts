@@ -48,19 +48,28 @@ export const SIZING_PROFILES = ['asic', 'fpga'] as const;
 /** Checks `t`; a ConfigError names the first bad option. */
 export function checkTargets(t: SizingTargets): CheckedTargets {
   const positive = (option: string, v: number, max: number): void => {
-    if (!(Number.isFinite(v) && v > 0 && v <= max)) throw new ConfigError(option, `must be a number above 0 and at most ${max}, got ${String(v)}`);
+    if (!(Number.isFinite(v) && v > 0 && v <= max))
+      throw new ConfigError(option, `must be a number above 0 and at most ${max}, got ${String(v)}`);
   };
   positive('gbps', t.gbps, 10_000);
   if (!(Number.isInteger(t.recordSize) && t.recordSize >= 1 && t.recordSize <= 16_000))
     throw new ConfigError('recordSize', `must be a whole number of bytes from 1 to 16000, got ${String(t.recordSize)}`);
   positive('handshakesPerSecond', t.handshakesPerSecond, 10_000_000);
   const group = GROUPS[t.group.toLowerCase()];
-  if (group === undefined) throw new ConfigError('group', `must be one of P-256, P-384, X25519 (or secp256r1, secp384r1), got '${t.group}'`);
+  if (group === undefined)
+    throw new ConfigError('group', `must be one of P-256, P-384, X25519 (or secp256r1, secp384r1), got '${t.group}'`);
   const suite = t.suite.toLowerCase();
   if (!(suite in CIPHER_SUITES))
-    throw new ConfigError('suite', `must be a TLS 1.3 cipher suite (${Object.keys(CIPHER_SUITES).join(', ').toUpperCase()}), got '${t.suite}'`);
+    throw new ConfigError(
+      'suite',
+      `must be a TLS 1.3 cipher suite (${Object.keys(CIPHER_SUITES).join(', ').toUpperCase()}), got '${t.suite}'`,
+    );
   if (!(SIZING_PROFILES as readonly string[]).includes(t.profile))
-    throw new ConfigError('profile', `must be ${SIZING_PROFILES.join(' or ')} (an engine with power and area figures), got '${t.profile}'`);
-  if (t.minimize !== 'area' && t.minimize !== 'power') throw new ConfigError('minimize', `must be area or power, got '${String(t.minimize)}'`);
+    throw new ConfigError(
+      'profile',
+      `must be ${SIZING_PROFILES.join(' or ')} (an engine with power and area figures), got '${t.profile}'`,
+    );
+  if (t.minimize !== 'area' && t.minimize !== 'power')
+    throw new ConfigError('minimize', `must be area or power, got '${String(t.minimize)}'`);
   return { ...t, ...group, cipherSuite: suite as SupportedCipherSuite };
 }

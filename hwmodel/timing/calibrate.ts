@@ -40,7 +40,10 @@ export function profileFromMeasurements(m: Measurements, base: TimingProfile = D
   const table = mergeTable(base.crypto.software.table, m.crypto);
   const kept = unmeasured(base.crypto.software.table, m.crypto);
   for (const k of ['messageUs', 'recordUs'] as const) if (m.processing?.[k] === undefined) kept.push(`processing.${k}`);
-  const notes = kept.length === 0 ? 'All crypto and processing figures measured.' : `Not measured, base figures kept: ${kept.join(', ')}.`;
+  const notes =
+    kept.length === 0
+      ? 'All crypto and processing figures measured.'
+      : `Not measured, base figures kept: ${kept.join(', ')}.`;
   return checkProfile({
     ...base,
     metadata: { machine: m.machine, date: m.date, provider: m.provider, source: 'calibrated', notes },
@@ -64,7 +67,8 @@ export function fitLinearCost(samples: readonly CostSample[]): LinearCost {
     sxx += (p.bytes - meanX) ** 2;
     sxy += (p.bytes - meanX) * (p.us - meanY);
   }
-  if (n < 2 || sxx === 0 || !Number.isFinite(sxy)) throw new ConfigError('samples', 'need finite samples at two or more distinct sizes');
+  if (n < 2 || sxx === 0 || !Number.isFinite(sxy))
+    throw new ConfigError('samples', 'need finite samples at two or more distinct sizes');
   const slope = Math.max(0, sxy / sxx);
   return { setupUs: Math.max(0, meanY - slope * meanX), perByteNs: slope * 1000 };
 }

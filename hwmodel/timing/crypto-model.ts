@@ -4,8 +4,23 @@
  * hardware engine (cycle tables at the engine's clock).
  */
 import { ConfigError } from '../../runtime/config-error.js';
-import type { AcceleratedCrypto, CryptoCostTable, CryptoUnit, CycleCost, LinearCost, SoftwareCrypto } from './crypto-table.js';
-import { HASH_ALGORITHMS, KEY_EXCHANGE_GROUPS, MASK_ALGORITHMS, SIGNATURE_SCHEMES, SUITE_ALGORITHMS, isOneOf, suiteFromName } from './names.js';
+import type {
+  AcceleratedCrypto,
+  CryptoCostTable,
+  CryptoUnit,
+  CycleCost,
+  LinearCost,
+  SoftwareCrypto,
+} from './crypto-table.js';
+import {
+  HASH_ALGORITHMS,
+  KEY_EXCHANGE_GROUPS,
+  MASK_ALGORITHMS,
+  SIGNATURE_SCHEMES,
+  SUITE_ALGORITHMS,
+  isOneOf,
+  suiteFromName,
+} from './names.js';
 import type { CryptoOpKind } from './names.js';
 import { NS, US } from './time.js';
 import type { SimTime } from './time.js';
@@ -56,10 +71,14 @@ export class CryptoTimingModel {
 
   constructor(crypto: CryptoProfile, options: CryptoTimingOptions = {}) {
     const loadFactor = options.loadFactor ?? 1;
-    if (!Number.isFinite(loadFactor) || loadFactor <= 0) throw new ConfigError('loadFactor', `must be a positive finite number, got ${String(loadFactor)}`);
+    if (!Number.isFinite(loadFactor) || loadFactor <= 0)
+      throw new ConfigError('loadFactor', `must be a positive finite number, got ${String(loadFactor)}`);
     const clockPeriod = options.clockPeriod ?? 2 * NS;
     if (!Number.isSafeInteger(clockPeriod) || clockPeriod <= 0)
-      throw new ConfigError('clockPeriod', `must be a positive integer number of picoseconds, got ${String(clockPeriod)}`);
+      throw new ConfigError(
+        'clockPeriod',
+        `must be a positive integer number of picoseconds, got ${String(clockPeriod)}`,
+      );
     this.#crypto = crypto;
     this.accelerated = options.accelerated ?? false;
     this.clockPeriod = clockPeriod;
@@ -67,14 +86,18 @@ export class CryptoTimingModel {
   }
 
   /** The model for a whole profile: its crypto tables and its load factor (unless `options` gives one). */
-  static fromProfile(profile: { readonly crypto: CryptoProfile; readonly loadFactor: number }, options: CryptoTimingOptions = {}): CryptoTimingModel {
+  static fromProfile(
+    profile: { readonly crypto: CryptoProfile; readonly loadFactor: number },
+    options: CryptoTimingOptions = {},
+  ): CryptoTimingModel {
     return new CryptoTimingModel(profile.crypto, { loadFactor: profile.loadFactor, ...options });
   }
 
   /** The simulated time `operation` takes on one lane (of its unit, when accelerated). Throws ConfigError for an algorithm the tables do not know. */
   cost(operation: CryptoOperation): SimTime {
     const { bytes } = operation;
-    if (!Number.isFinite(bytes) || bytes < 0) throw new ConfigError(`${operation.op}.bytes`, `must be a non-negative number, got ${String(bytes)}`);
+    if (!Number.isFinite(bytes) || bytes < 0)
+      throw new ConfigError(`${operation.op}.bytes`, `must be a non-negative number, got ${String(bytes)}`);
     if (this.accelerated) return this.cycles(operation) * this.clockPeriod;
     const t = this.#tableCost(this.#crypto.software.table, operation);
     if (t === undefined) throw new ConfigError(`${operation.op}.algorithm`, `no cost entry for ${describe(operation)}`);
@@ -120,7 +143,8 @@ export class CryptoTimingModel {
         break;
       }
     }
-    if (c === undefined) throw new ConfigError(`${operation.op}.algorithm`, `no cycle entry for ${describe(operation)}`);
+    if (c === undefined)
+      throw new ConfigError(`${operation.op}.algorithm`, `no cycle entry for ${describe(operation)}`);
     return Math.ceil(c);
   }
 

@@ -13,7 +13,11 @@ const nonNegative = { min: 0 } as const;
 /** Checks a complete software table (`complete`) or a partial override table. */
 export function checkCryptoTable(value: unknown, path: string, complete: true): CryptoCostTable;
 export function checkCryptoTable(value: unknown, path: string, complete: false): CryptoCostOverrides;
-export function checkCryptoTable(value: unknown, path: string, complete: boolean): CryptoCostTable | CryptoCostOverrides {
+export function checkCryptoTable(
+  value: unknown,
+  path: string,
+  complete: boolean,
+): CryptoCostTable | CryptoCostOverrides {
   const v = object(value, path);
   const sections = ['aead', 'mask', 'hash', 'hmac', 'hkdf', 'keyExchange', 'signature'] as const;
   onlyKeys(v, path, sections);
@@ -55,7 +59,10 @@ export function checkCryptoTable(value: unknown, path: string, complete: boolean
         out[section] = entries(s, p, SIGNATURE_SCHEMES, complete, (e, ep) => {
           const o = object(e, ep);
           onlyKeys(o, ep, ['signUs', 'verifyUs']);
-          return { signUs: number(o['signUs'], join(ep, 'signUs'), nonNegative), verifyUs: number(o['verifyUs'], join(ep, 'verifyUs'), nonNegative) };
+          return {
+            signUs: number(o['signUs'], join(ep, 'signUs'), nonNegative),
+            verifyUs: number(o['verifyUs'], join(ep, 'verifyUs'), nonNegative),
+          };
         });
         break;
     }
@@ -67,7 +74,10 @@ export function checkCryptoTable(value: unknown, path: string, complete: boolean
 export function checkSoftwareCrypto(value: unknown, path: string): SoftwareCrypto {
   const v = object(value, path);
   onlyKeys(v, path, ['lanes', 'table']);
-  return { lanes: lanes(v['lanes'], join(path, 'lanes')), table: checkCryptoTable(v['table'], join(path, 'table'), true) };
+  return {
+    lanes: lanes(v['lanes'], join(path, 'lanes')),
+    table: checkCryptoTable(v['table'], join(path, 'table'), true),
+  };
 }
 
 /** Checks `crypto.accelerated`: a complete cycle table. */
@@ -81,7 +91,10 @@ export function checkAcceleratedCrypto(value: unknown, path: string): Accelerate
     (e: unknown, ep: string): Record<A | B, number> => {
       const o = object(e, ep);
       onlyKeys(o, ep, [a, b]);
-      return { [a]: number(o[a], join(ep, a), nonNegative), [b]: number(o[b], join(ep, b), nonNegative) } as Record<A | B, number>;
+      return { [a]: number(o[a], join(ep, a), nonNegative), [b]: number(o[b], join(ep, b), nonNegative) } as Record<
+        A | B,
+        number
+      >;
     };
   return {
     aead: entries(s('aead'), join(path, 'aead'), CIPHER_SUITES, true, (e, ep) => {
@@ -93,8 +106,20 @@ export function checkAcceleratedCrypto(value: unknown, path: string): Accelerate
     hash: entries(s('hash'), join(path, 'hash'), HASH_ALGORITHMS, true, cycles),
     hmac: entries(s('hmac'), join(path, 'hmac'), HASH_ALGORITHMS, true, cycles),
     hkdf: entries(s('hkdf'), join(path, 'hkdf'), HASH_ALGORITHMS, true, cycles),
-    keyExchange: entries(s('keyExchange'), join(path, 'keyExchange'), KEY_EXCHANGE_GROUPS, true, pair('generateCycles', 'deriveCycles')),
-    signature: entries(s('signature'), join(path, 'signature'), SIGNATURE_SCHEMES, true, pair('signCycles', 'verifyCycles')),
+    keyExchange: entries(
+      s('keyExchange'),
+      join(path, 'keyExchange'),
+      KEY_EXCHANGE_GROUPS,
+      true,
+      pair('generateCycles', 'deriveCycles'),
+    ),
+    signature: entries(
+      s('signature'),
+      join(path, 'signature'),
+      SIGNATURE_SCHEMES,
+      true,
+      pair('signCycles', 'verifyCycles'),
+    ),
   } as unknown as AcceleratedCrypto;
 }
 
@@ -104,7 +129,9 @@ function cycles(value: unknown, path: string): { setupCycles: number; bytesPerCy
   return {
     setupCycles: number(o['setupCycles'], join(path, 'setupCycles'), nonNegative),
     bytesPerCycle: number(o['bytesPerCycle'], join(path, 'bytesPerCycle'), nonNegative),
-    ...(o['latencyCycles'] === undefined ? {} : { latencyCycles: number(o['latencyCycles'], join(path, 'latencyCycles'), nonNegative) }),
+    ...(o['latencyCycles'] === undefined
+      ? {}
+      : { latencyCycles: number(o['latencyCycles'], join(path, 'latencyCycles'), nonNegative) }),
   };
 }
 
@@ -115,10 +142,19 @@ function lanes(value: unknown, path: string): number {
 function linear(value: unknown, path: string): { setupUs: number; perByteNs: number } {
   const o = object(value, path);
   onlyKeys(o, path, ['setupUs', 'perByteNs']);
-  return { setupUs: number(o['setupUs'], join(path, 'setupUs'), nonNegative), perByteNs: number(o['perByteNs'], join(path, 'perByteNs'), nonNegative) };
+  return {
+    setupUs: number(o['setupUs'], join(path, 'setupUs'), nonNegative),
+    perByteNs: number(o['perByteNs'], join(path, 'perByteNs'), nonNegative),
+  };
 }
 
-function entries<T>(s: Json, path: string, names: readonly string[], complete: boolean, check: (v: unknown, path: string) => T): Record<string, T> {
+function entries<T>(
+  s: Json,
+  path: string,
+  names: readonly string[],
+  complete: boolean,
+  check: (v: unknown, path: string) => T,
+): Record<string, T> {
   onlyKeys(s, path, names);
   const out: Record<string, T> = {};
   for (const n of names) {

@@ -82,7 +82,9 @@ export interface AcceleratedCrypto {
   readonly hash: Readonly<Record<HashAlgorithm, CycleCost>>;
   readonly hmac: Readonly<Record<HashAlgorithm, CycleCost>>;
   readonly hkdf: Readonly<Record<HashAlgorithm, CycleCost>>;
-  readonly keyExchange: Readonly<Record<KeyExchangeGroup, { readonly generateCycles: number; readonly deriveCycles: number }>>;
+  readonly keyExchange: Readonly<
+    Record<KeyExchangeGroup, { readonly generateCycles: number; readonly deriveCycles: number }>
+  >;
   readonly signature: Readonly<Record<SignatureScheme, { readonly signCycles: number; readonly verifyCycles: number }>>;
 }
 

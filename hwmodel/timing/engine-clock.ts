@@ -24,7 +24,11 @@ export interface ClockRange {
  * one). `defaultPeriod` (the engine's `crypto_engine.clock_period`) must lie
  * in the range.
  */
-export function readClock(value: unknown, base: ClockRange | undefined, defaultPeriod: number | undefined): ClockRange | undefined {
+export function readClock(
+  value: unknown,
+  base: ClockRange | undefined,
+  defaultPeriod: number | undefined,
+): ClockRange | undefined {
   if (value === undefined) return base;
   const o = object(value, 'clock');
   onlyKeys(o, 'clock', ['fastest', 'slowest', 'basis', 'source']);
@@ -36,13 +40,22 @@ export function readClock(value: unknown, base: ClockRange | undefined, defaultP
   };
   const fastest = period('fastest');
   const slowest = period('slowest');
-  if (slowest < fastest) throw new ConfigError('clock.slowest', `must be a period no shorter than clock.fastest (${fastest} ps), got ${slowest} ps`);
+  if (slowest < fastest)
+    throw new ConfigError(
+      'clock.slowest',
+      `must be a period no shorter than clock.fastest (${fastest} ps), got ${slowest} ps`,
+    );
   const basis = string(o['basis'], 'clock.basis');
-  if (!(BASES as readonly string[]).includes(basis)) throw new ConfigError('clock.basis', `must be one of ${BASES.join(', ')}, got '${basis}'`);
+  if (!(BASES as readonly string[]).includes(basis))
+    throw new ConfigError('clock.basis', `must be one of ${BASES.join(', ')}, got '${basis}'`);
   const source = string(o['source'], 'clock.source').trim();
-  if (source === '') throw new ConfigError('clock.source', 'must name the source (or, for an estimate, give the reasoning)');
+  if (source === '')
+    throw new ConfigError('clock.source', 'must name the source (or, for an estimate, give the reasoning)');
   if (defaultPeriod !== undefined && (defaultPeriod < fastest || defaultPeriod > slowest))
-    throw new ConfigError('clock', `must hold the engine's crypto_engine.clock_period (${defaultPeriod} ps), got ${fastest} to ${slowest} ps`);
+    throw new ConfigError(
+      'clock',
+      `must hold the engine's crypto_engine.clock_period (${defaultPeriod} ps), got ${fastest} to ${slowest} ps`,
+    );
   return { fastest, slowest, basis: basis as Basis, source };
 }
 

@@ -12,12 +12,30 @@ import type { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../../runtime/config-error.js';
 import type { AcceleratedCrypto, CycleCost } from './crypto-table.js';
 import { CIPHER_SUITES, HASH_ALGORITHMS, KEY_EXCHANGE_GROUPS, MASK_ALGORITHMS, SIGNATURE_SCHEMES } from './names.js';
-import { BASES, readArea, readPower, readStaticPower, source, type Basis, type StaticPower, type UnitArea, type UnitPower } from './engine-power-area.js';
+import {
+  BASES,
+  readArea,
+  readPower,
+  readStaticPower,
+  source,
+  type Basis,
+  type StaticPower,
+  type UnitArea,
+  type UnitPower,
+} from './engine-power-area.js';
 import { readClock, type ClockRange } from './engine-clock.js';
 import { parseTime } from '../kernel/time.js';
 import { join, number, object, onlyKeys, string, type Json } from './validate.js';
 
-export { AREA_UNITS, BASES, type AreaUnit, type Basis, type StaticPower, type UnitArea, type UnitPower } from './engine-power-area.js';
+export {
+  AREA_UNITS,
+  BASES,
+  type AreaUnit,
+  type Basis,
+  type StaticPower,
+  type UnitArea,
+  type UnitPower,
+} from './engine-power-area.js';
 export type { ClockRange } from './engine-clock.js';
 
 /** Where one entry of the table comes from. */
@@ -50,8 +68,9 @@ export interface Engine {
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** spec/hw/engines of this package: two folders up in the sources (hwmodel/timing), three once built (dist/hwmodel/timing). */
 export const ENGINES_DIR =
-  [joinPath(HERE, '..', '..', 'spec', 'hw', 'engines'), joinPath(HERE, '..', '..', '..', 'spec', 'hw', 'engines')].find((d) => existsSync(d)) ??
-  joinPath(HERE, '..', '..', 'spec', 'hw', 'engines');
+  [joinPath(HERE, '..', '..', 'spec', 'hw', 'engines'), joinPath(HERE, '..', '..', '..', 'spec', 'hw', 'engines')].find(
+    (d) => existsSync(d),
+  ) ?? joinPath(HERE, '..', '..', 'spec', 'hw', 'engines');
 
 /**
  * yaml's parser, loaded at the first engine read: yaml is an optional peer
@@ -63,7 +82,10 @@ function yamlParser(): typeof parseYaml {
     return (createRequire(import.meta.url)('yaml') as { parse: typeof parseYaml }).parse;
   } catch (e) {
     if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND') throw e;
-    throw new ConfigError('profile', "an engine file (spec/hw/engines) needs the package 'yaml', an optional peer dependency: npm install yaml");
+    throw new ConfigError(
+      'profile',
+      "an engine file (spec/hw/engines) needs the package 'yaml', an optional peer dependency: npm install yaml",
+    );
   }
 }
 
@@ -104,8 +126,10 @@ export function loadEngine(name: string, dir: string = ENGINES_DIR): Engine {
 
 function loadChain(name: string, dir: string, seen: readonly string[]): Engine {
   const file = `engines/${name}.yaml`;
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new ConfigError('profile', `'${name}' is not an engine name (lower case, digits and '-')`);
-  if (seen.includes(name)) throw new ConfigError(`${file}: base`, `the base chain loops (${[...seen, name].join(' → ')})`);
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name))
+    throw new ConfigError('profile', `'${name}' is not an engine name (lower case, digits and '-')`);
+  if (seen.includes(name))
+    throw new ConfigError(`${file}: base`, `the base chain loops (${[...seen, name].join(' → ')})`);
   let text: string;
   try {
     text = readFileSync(joinPath(dir, `${name}.yaml`), 'utf8');
@@ -127,9 +151,22 @@ function loadChain(name: string, dir: string, seen: readonly string[]): Engine {
   }
   const at = (path: string): string => `${file}: ${path}`;
   const v = withFile(file, () => object(doc, ''));
-  withFile(file, () => onlyKeys(v, '', ['engine', 'description', 'base', 'parameters', 'area', 'power', 'static_power', 'clock', 'cycles']));
+  withFile(file, () =>
+    onlyKeys(v, '', [
+      'engine',
+      'description',
+      'base',
+      'parameters',
+      'area',
+      'power',
+      'static_power',
+      'clock',
+      'cycles',
+    ]),
+  );
   const engineName = withFile(file, () => string(v['engine'], 'engine'));
-  if (engineName !== name) throw new ConfigError(at('engine'), `must equal the file name '${name}', got '${engineName}'`);
+  if (engineName !== name)
+    throw new ConfigError(at('engine'), `must equal the file name '${name}', got '${engineName}'`);
   const description = withFile(file, () => string(v['description'], 'description'));
   const baseName = v['base'] === undefined ? undefined : withFile(file, () => string(v['base'], 'base'));
   const base = baseName === undefined ? undefined : loadChain(baseName, dir, [...seen, name]);
@@ -138,9 +175,13 @@ function loadChain(name: string, dir: string, seen: readonly string[]): Engine {
   if (v['parameters'] !== undefined) {
     const p = withFile(file, () => object(v['parameters'], 'parameters'));
     for (const [path, value] of Object.entries(p)) {
-      if (!/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/.test(path)) throw new ConfigError(at(`parameters.${path}`), 'is not module.parameter (snake_case)');
+      if (!/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/.test(path))
+        throw new ConfigError(at(`parameters.${path}`), 'is not module.parameter (snake_case)');
       if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
-        throw new ConfigError(at(`parameters.${path}`), 'must be a value as written in spec/hw (10ns, 2, 64Gbps, true)');
+        throw new ConfigError(
+          at(`parameters.${path}`),
+          'must be a value as written in spec/hw (10ns, 2, 64Gbps, true)',
+        );
       const i = parameters.findIndex((q) => q.path === path);
       if (i >= 0) parameters.splice(i, 1);
       parameters.push({ path, text: String(value) });
@@ -161,14 +202,18 @@ function loadChain(name: string, dir: string, seen: readonly string[]): Engine {
         entries[key] = withFile(file, () => readEntry(section, s[entryName], `cycles.${key}`, name));
         continue;
       }
-      if (base === undefined) throw new ConfigError(at(`cycles.${key}`), 'is missing (an engine without a base gives every entry)');
+      if (base === undefined)
+        throw new ConfigError(at(`cycles.${key}`), 'is missing (an engine without a base gives every entry)');
     }
   }
   const assembled = assemble(entries, base);
   const power = withFile(file, () => readPower(v['power'], base?.power, assembled.table));
   const staticPower = withFile(file, () => readStaticPower(v['static_power'], base?.staticPower, area));
   const clockText = parameters.find((p) => p.path === 'crypto_engine.clock_period')?.text;
-  const clockPeriod = clockText === undefined ? undefined : withFile(file, () => parseTime(clockText, 'parameters.crypto_engine.clock_period'));
+  const clockPeriod =
+    clockText === undefined
+      ? undefined
+      : withFile(file, () => parseTime(clockText, 'parameters.crypto_engine.clock_period'));
   const clock = withFile(file, () => readClock(v['clock'], base?.clock, clockPeriod));
   return { name, description, base: baseName, parameters, area, power, staticPower, clock, ...assembled };
 }
@@ -178,7 +223,8 @@ function withFile<T>(file: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof ConfigError && !e.option.startsWith('engines/')) throw new ConfigError(`${file}: ${e.option}`, e.reason);
+    if (e instanceof ConfigError && !e.option.startsWith('engines/'))
+      throw new ConfigError(`${file}: ${e.option}`, e.reason);
     throw e;
   }
 }
@@ -187,17 +233,24 @@ function readEntry(section: Section, value: unknown, path: string, engine: strin
   const o: Json = object(value, path);
   const nonNegative = { min: 0 } as const;
   const whole = { min: 0, integer: true } as const;
-  const fields = section === 'key_exchange' ? ['generate_cycles', 'derive_cycles'] : section === 'signature' ? ['sign_cycles', 'verify_cycles'] : undefined;
+  const fields =
+    section === 'key_exchange'
+      ? ['generate_cycles', 'derive_cycles']
+      : section === 'signature'
+        ? ['sign_cycles', 'verify_cycles']
+        : undefined;
   onlyKeys(o, path, [...(fields ?? ['setup_cycles', 'bytes_per_cycle', 'latency_cycles']), 'basis', 'source']);
   const basis = string(o['basis'], join(path, 'basis'));
-  if (!(BASES as readonly string[]).includes(basis)) throw new ConfigError(join(path, 'basis'), `must be one of ${BASES.join(', ')}, got '${basis}'`);
+  if (!(BASES as readonly string[]).includes(basis))
+    throw new ConfigError(join(path, 'basis'), `must be one of ${BASES.join(', ')}, got '${basis}'`);
   const provenance: Provenance = { basis: basis as Basis, source: source(o['source'], join(path, 'source')), engine };
   if (fields !== undefined) {
     const cost: Record<string, number> = {};
     for (const f of fields) cost[camel(f)] = number(o[f], join(path, f), whole);
     return { cost, provenance };
   }
-  const latency = o['latency_cycles'] === undefined ? undefined : number(o['latency_cycles'], join(path, 'latency_cycles'), whole);
+  const latency =
+    o['latency_cycles'] === undefined ? undefined : number(o['latency_cycles'], join(path, 'latency_cycles'), whole);
   const cost: CycleCost = {
     setupCycles: number(o['setup_cycles'], join(path, 'setup_cycles'), whole),
     bytesPerCycle: number(o['bytes_per_cycle'], join(path, 'bytes_per_cycle'), nonNegative),
@@ -211,7 +264,10 @@ function camel(snake: string): string {
 }
 
 /** The table and provenance: this engine's entries over its base's. */
-function assemble(entries: Readonly<Record<string, RawEntry>>, base: Engine | undefined): Pick<Engine, 'table' | 'provenance'> {
+function assemble(
+  entries: Readonly<Record<string, RawEntry>>,
+  base: Engine | undefined,
+): Pick<Engine, 'table' | 'provenance'> {
   const provenance: Record<string, Provenance> = { ...base?.provenance };
   const table: Record<string, Record<string, unknown>> = {};
   const baseTable = base?.table as unknown as Readonly<Record<string, Readonly<Record<string, unknown>>>> | undefined;

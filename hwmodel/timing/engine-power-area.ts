@@ -63,7 +63,8 @@ const AREA_CLASSES = ['small', 'medium', 'large'] as const;
 
 function basisOf(value: unknown, path: string): Basis {
   const b = string(value, path);
-  if (!(BASES as readonly string[]).includes(b)) throw new ConfigError(path, `must be one of ${BASES.join(', ')}, got '${b}'`);
+  if (!(BASES as readonly string[]).includes(b))
+    throw new ConfigError(path, `must be one of ${BASES.join(', ')}, got '${b}'`);
   return b as Basis;
 }
 
@@ -75,7 +76,10 @@ export function source(value: unknown, path: string): string {
 }
 
 /** The `area` section: each unit's class and source, and its area per lane when given (both units then, in one unit of area). */
-export function readArea(value: unknown, base: Readonly<Record<UnitName, UnitArea>> | undefined): Readonly<Record<UnitName, UnitArea>> {
+export function readArea(
+  value: unknown,
+  base: Readonly<Record<UnitName, UnitArea>> | undefined,
+): Readonly<Record<UnitName, UnitArea>> {
   if (value === undefined) {
     if (base === undefined) throw new ConfigError('area', 'is missing');
     return base;
@@ -93,10 +97,12 @@ export function readArea(value: unknown, base: Readonly<Record<UnitName, UnitAre
     const u = object(o[key], at);
     onlyKeys(u, at, ['class', 'source', 'per_lane', 'unit', 'node', 'basis']);
     const cls = string(u['class'], `${at}.class`);
-    if (!(AREA_CLASSES as readonly string[]).includes(cls)) throw new ConfigError(`${at}.class`, `must be one of ${AREA_CLASSES.join(', ')}, got '${cls}'`);
+    if (!(AREA_CLASSES as readonly string[]).includes(cls))
+      throw new ConfigError(`${at}.class`, `must be one of ${AREA_CLASSES.join(', ')}, got '${cls}'`);
     const out = { class: cls as UnitArea['class'], source: source(u['source'], `${at}.source`) };
     if (u['per_lane'] === undefined) {
-      for (const k of ['unit', 'node', 'basis']) if (u[k] !== undefined) throw new ConfigError(`${at}.${k}`, 'goes with per_lane');
+      for (const k of ['unit', 'node', 'basis'])
+        if (u[k] !== undefined) throw new ConfigError(`${at}.${k}`, 'goes with per_lane');
       return out;
     }
     const areaUnit = string(u['unit'], `${at}.unit`);
@@ -113,7 +119,10 @@ export function readArea(value: unknown, base: Readonly<Record<UnitName, UnitAre
   const area = { symmetric: unit('symmetric'), publicKey: unit('publicKey') };
   const [s, p] = [area.symmetric.perLane, area.publicKey.perLane];
   if ((s === undefined) !== (p === undefined))
-    throw new ConfigError(`area.${s === undefined ? 'symmetric' : 'public_key'}.per_lane`, 'is missing (give both units an area or neither)');
+    throw new ConfigError(
+      `area.${s === undefined ? 'symmetric' : 'public_key'}.per_lane`,
+      'is missing (give both units an area or neither)',
+    );
   if (s !== undefined && p !== undefined && s.unit !== p.unit)
     throw new ConfigError('area.public_key.unit', `must be the symmetric unit's '${s.unit}' (one total)`);
   return area;
@@ -125,7 +134,10 @@ export function readPower(
   base: Readonly<Record<UnitName, UnitPower>> | undefined,
   table: AcceleratedCrypto,
 ): Readonly<Record<UnitName, UnitPower>> | undefined {
-  if (value === undefined) return base === undefined ? undefined : { symmetric: rebase(base.symmetric, table), publicKey: rebase(base.publicKey, table) };
+  if (value === undefined)
+    return base === undefined
+      ? undefined
+      : { symmetric: rebase(base.symmetric, table), publicKey: rebase(base.publicKey, table) };
   const o = object(value, 'power');
   onlyKeys(o, 'power', Object.values(UNIT_KEYS));
   const unit = (name: UnitName): UnitPower => {
@@ -138,9 +150,16 @@ export function readPower(
     const at = `power.${key}`;
     const u = object(o[key], at);
     onlyKeys(u, at, ['pj_per_bit', 'pj_per_op', 'op', 'node', 'basis', 'source']);
-    const perBit = u['pj_per_bit'] === undefined ? undefined : number(u['pj_per_bit'], `${at}.pj_per_bit`, { min: 0, exclusiveMin: true });
-    const perOp = u['pj_per_op'] === undefined ? undefined : number(u['pj_per_op'], `${at}.pj_per_op`, { min: 0, exclusiveMin: true });
-    if ((perBit === undefined) === (perOp === undefined)) throw new ConfigError(at, 'gives one of pj_per_bit (symmetric) or pj_per_op');
+    const perBit =
+      u['pj_per_bit'] === undefined
+        ? undefined
+        : number(u['pj_per_bit'], `${at}.pj_per_bit`, { min: 0, exclusiveMin: true });
+    const perOp =
+      u['pj_per_op'] === undefined
+        ? undefined
+        : number(u['pj_per_op'], `${at}.pj_per_op`, { min: 0, exclusiveMin: true });
+    if ((perBit === undefined) === (perOp === undefined))
+      throw new ConfigError(at, 'gives one of pj_per_bit (symmetric) or pj_per_op');
     if (perBit !== undefined && name !== 'symmetric')
       throw new ConfigError(`${at}.pj_per_bit`, 'is for the symmetric unit (the public-key unit gives pj_per_op)');
     const op = string(u['op'], `${at}.op`);
@@ -167,14 +186,21 @@ const LINEAR = ['aead', 'mask', 'hash', 'hmac', 'hkdf'] as const;
 const isLinear = (op: string): boolean => (LINEAR as readonly string[]).includes(op.split('.')[0] ?? '');
 
 /** Energy per busy lane-cycle (pJ) of a figure, from the entry `op` of the table. */
-function perCycle(p: Pick<UnitPower, 'pjPerBit' | 'pjPerOp' | 'op'>, unit: UnitName, table: AcceleratedCrypto, path: string): number {
+function perCycle(
+  p: Pick<UnitPower, 'pjPerBit' | 'pjPerOp' | 'op'>,
+  unit: UnitName,
+  table: AcceleratedCrypto,
+  path: string,
+): number {
   const parts = p.op.split('.');
   const [section, entry, which] = [parts[0] ?? '', parts[1] ?? '', parts[2]];
   const bad = (why: string): ConfigError => new ConfigError(path, `'${p.op}' ${why}`);
   if (unit === 'symmetric') {
-    if (!isLinear(p.op) || which !== undefined) throw bad('must name a symmetric entry (aead.<suite>, mask.<cipher>, hash.<hash>, hmac.<hash> or hkdf.<hash>)');
+    if (!isLinear(p.op) || which !== undefined)
+      throw bad('must name a symmetric entry (aead.<suite>, mask.<cipher>, hash.<hash>, hmac.<hash> or hkdf.<hash>)');
     const t = table as unknown as Readonly<Record<string, Readonly<Record<string, unknown>>>>;
-    const e = t[section]?.[entry] as { readonly seal?: { readonly bytesPerCycle: number }; readonly bytesPerCycle?: number } | undefined;
+    const e = t[section]?.[entry] as
+      { readonly seal?: { readonly bytesPerCycle: number }; readonly bytesPerCycle?: number } | undefined;
     const bytesPerCycle = e?.seal?.bytesPerCycle ?? e?.bytesPerCycle;
     if (bytesPerCycle === undefined) throw bad('is not an entry of the cycle table');
     if (p.pjPerBit !== undefined) {
@@ -183,10 +209,15 @@ function perCycle(p: Pick<UnitPower, 'pjPerBit' | 'pjPerOp' | 'op'>, unit: UnitN
     }
     throw bad('is a symmetric entry: give pj_per_bit');
   }
-  const kinds: Readonly<Record<string, readonly [string, string]>> = { key_exchange: ['generate', 'derive'], signature: ['sign', 'verify'] };
+  const kinds: Readonly<Record<string, readonly [string, string]>> = {
+    key_exchange: ['generate', 'derive'],
+    signature: ['sign', 'verify'],
+  };
   const ops = kinds[section];
   if (ops === undefined || which === undefined || !ops.includes(which))
-    throw bad('must name a public-key operation (key_exchange.<group>.generate|derive, signature.<scheme>.sign|verify)');
+    throw bad(
+      'must name a public-key operation (key_exchange.<group>.generate|derive, signature.<scheme>.sign|verify)',
+    );
   const group = section === 'key_exchange' ? table.keyExchange : table.signature;
   const e = (group as unknown as Readonly<Record<string, Readonly<Record<string, number>>>>)[entry];
   const cycles = e?.[`${which}Cycles`];
@@ -195,11 +226,16 @@ function perCycle(p: Pick<UnitPower, 'pjPerBit' | 'pjPerOp' | 'op'>, unit: UnitN
 }
 
 /** The `static_power` section (optional: the base's when not given; it needs areas per lane to apply to). */
-export function readStaticPower(value: unknown, base: StaticPower | undefined, area: Readonly<Record<UnitName, UnitArea>>): StaticPower | undefined {
+export function readStaticPower(
+  value: unknown,
+  base: StaticPower | undefined,
+  area: Readonly<Record<UnitName, UnitArea>>,
+): StaticPower | undefined {
   if (value === undefined) return base;
   const o = object(value, 'static_power');
   onlyKeys(o, 'static_power', ['uw_per_area', 'node', 'basis', 'source']);
-  if (area.symmetric.perLane === undefined) throw new ConfigError('static_power', 'needs an area per lane (area.*.per_lane) to apply to');
+  if (area.symmetric.perLane === undefined)
+    throw new ConfigError('static_power', 'needs an area per lane (area.*.per_lane) to apply to');
   return {
     uwPerArea: number(o['uw_per_area'], 'static_power.uw_per_area', { min: 0 }),
     node: source(o['node'], 'static_power.node'),

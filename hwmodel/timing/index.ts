@@ -40,7 +40,15 @@ export type { CacheStats, MemoryParams } from './memory.js';
 export { LoadFactor, loadFactorFromUtilization } from './load.js';
 export type { LoadStep } from './load.js';
 export type { RandomSource } from './random.js';
-export { PROFILE_FORMAT, PROFILE_SOURCES, PROFILE_VERSION, checkProcessing, checkProfile, parseProfile, serializeProfile } from './profile.js';
+export {
+  PROFILE_FORMAT,
+  PROFILE_SOURCES,
+  PROFILE_VERSION,
+  checkProcessing,
+  checkProfile,
+  parseProfile,
+  serializeProfile,
+} from './profile.js';
 export type { ProcessingCosts, ProfileMetadata, TimingProfile } from './profile.js';
 export { loadProfile, saveProfile } from './profile-file.js';
 export { DEFAULT_ACCELERATED_TABLE, DEFAULT_PROFILE, DEFAULT_SOFTWARE_TABLE } from './default-profile.js';

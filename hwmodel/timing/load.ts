@@ -34,7 +34,8 @@ export class LoadFactor {
     let previous = -1;
     steps.forEach((s, i) => {
       checkTime(s.from, `loadSteps[${i}].from`);
-      if (s.from <= previous) throw new ConfigError(`loadSteps[${i}].from`, 'steps must be in strictly increasing time order');
+      if (s.from <= previous)
+        throw new ConfigError(`loadSteps[${i}].from`, 'steps must be in strictly increasing time order');
       checkFactor(`loadSteps[${i}].factor`, s.factor);
       previous = s.from;
     });
@@ -58,6 +59,7 @@ export class LoadFactor {
 }
 
 function checkFactor(option: string, f: number): number {
-  if (!Number.isFinite(f) || f <= 0) throw new ConfigError(option, `must be a positive finite number, got ${String(f)}`);
+  if (!Number.isFinite(f) || f <= 0)
+    throw new ConfigError(option, `must be a positive finite number, got ${String(f)}`);
   return f;
 }

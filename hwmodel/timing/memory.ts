@@ -47,7 +47,8 @@ export function checkMemoryParams(value: unknown, path = 'memory'): MemoryParams
   onlyKeys(v, path, ['lineBytes', 'sets', 'ways', 'hitLatencyNs', 'missLatencyNs', 'perByteNs', 'burst']);
   const powerOfTwo = (key: string): number => {
     const n = number(v[key], join(path, key), { min: 1, integer: true });
-    if ((n & (n - 1)) !== 0 || n > 2 ** 30) throw new ConfigError(join(path, key), `must be a power of two up to 2^30, got ${n}`);
+    if ((n & (n - 1)) !== 0 || n > 2 ** 30)
+      throw new ConfigError(join(path, key), `must be a power of two up to 2^30, got ${n}`);
     return n;
   };
   return {
@@ -80,8 +81,10 @@ export class CacheModel {
 
   /** Latency of reading or writing `bytes` bytes at `address`; updates the cache and counts. */
   access(address: number, bytes: number): SimTime {
-    if (!Number.isSafeInteger(address) || address < 0) throw new RangeError(`memory address must be a non-negative integer, got ${String(address)}`);
-    if (!Number.isSafeInteger(bytes) || bytes < 0) throw new RangeError(`memory access length must be a non-negative integer, got ${String(bytes)}`);
+    if (!Number.isSafeInteger(address) || address < 0)
+      throw new RangeError(`memory address must be a non-negative integer, got ${String(address)}`);
+    if (!Number.isSafeInteger(bytes) || bytes < 0)
+      throw new RangeError(`memory access length must be a non-negative integer, got ${String(bytes)}`);
     const { lineBytes, hitLatencyNs, missLatencyNs, perByteNs } = this.params;
     let ns = bytes * perByteNs;
     if (bytes > 0) {

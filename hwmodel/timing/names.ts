@@ -3,7 +3,12 @@
  * TLS 1.3 (RFC 8446 §B.4 cipher suites, §4.2.7 groups, §4.2.3 signature
  * schemes). Lists are `as const` so profiles can be validated at run time.
  */
-import type { HashAlgorithm, KeyExchangeGroup, MaskAlgorithm, SignatureAlgorithm } from '../../runtime/crypto/provider.js';
+import type {
+  HashAlgorithm,
+  KeyExchangeGroup,
+  MaskAlgorithm,
+  SignatureAlgorithm,
+} from '../../runtime/crypto/provider.js';
 
 /** The five TLS 1.3 cipher suites (RFC 8446 §B.4), as the profile keys them. */
 export const CIPHER_SUITES = [
@@ -21,7 +26,14 @@ export const MASK_ALGORITHMS = ['aes-128', 'aes-256', 'chacha20'] as const satis
 /** Hash functions of the TLS 1.3 suites. */
 export const HASH_ALGORITHMS = ['sha256', 'sha384'] as const satisfies readonly HashAlgorithm[];
 /** Key exchange groups (RFC 8446 §4.2.7). */
-export const KEY_EXCHANGE_GROUPS = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1', 'x25519mlkem768'] as const satisfies readonly KeyExchangeGroup[];
+export const KEY_EXCHANGE_GROUPS = [
+  'x25519',
+  'x448',
+  'secp256r1',
+  'secp384r1',
+  'secp521r1',
+  'x25519mlkem768',
+] as const satisfies readonly KeyExchangeGroup[];
 /** Signature schemes (RFC 8446 §4.2.3) with a cost entry. RSA figures assume 2048-bit keys. */
 export const SIGNATURE_SCHEMES = [
   'ecdsa_secp256r1_sha256',
@@ -46,7 +58,18 @@ export const OP_CLASSES = ['aead', 'mask', 'hash', 'hmac', 'hkdf', 'keyExchange'
 export type OpClass = (typeof OP_CLASSES)[number];
 
 /** The crypto operations the timed provider logs (hwmodel/DESIGN.md, "Binding the real core"). */
-export const CRYPTO_OPS = ['aead_seal', 'aead_open', 'mask', 'kx_generate', 'kx_derive', 'sign', 'verify', 'hash', 'hkdf', 'hmac'] as const;
+export const CRYPTO_OPS = [
+  'aead_seal',
+  'aead_open',
+  'mask',
+  'kx_generate',
+  'kx_derive',
+  'sign',
+  'verify',
+  'hash',
+  'hkdf',
+  'hmac',
+] as const;
 /** A logged crypto operation kind. */
 export type CryptoOpKind = (typeof CRYPTO_OPS)[number];
 
@@ -65,7 +88,9 @@ export const OP_CLASS_OF: Readonly<Record<CryptoOpKind, OpClass>> = {
 };
 
 /** What a suite means for timing: its AEAD (provider name), hash and mask cipher (RFC 8446 §B.4, RFC 9147 §4.2.3). */
-export const SUITE_ALGORITHMS: Readonly<Record<CipherSuite, { readonly aead: string; readonly hash: HashAlgorithm; readonly mask: MaskAlgorithm }>> = {
+export const SUITE_ALGORITHMS: Readonly<
+  Record<CipherSuite, { readonly aead: string; readonly hash: HashAlgorithm; readonly mask: MaskAlgorithm }>
+> = {
   TLS_AES_128_GCM_SHA256: { aead: 'aes-128-gcm', hash: 'sha256', mask: 'aes-128' },
   TLS_AES_256_GCM_SHA384: { aead: 'aes-256-gcm', hash: 'sha384', mask: 'aes-256' },
   TLS_CHACHA20_POLY1305_SHA256: { aead: 'chacha20-poly1305', hash: 'sha256', mask: 'chacha20' },

@@ -29,7 +29,12 @@ export interface NetworkParams {
 
 /** What happened to one datagram. */
 export type Delivery =
-  | { readonly dropped: false; readonly serializationStart: SimTime; readonly serializationEnd: SimTime; readonly deliveryTime: SimTime }
+  | {
+      readonly dropped: false;
+      readonly serializationStart: SimTime;
+      readonly serializationEnd: SimTime;
+      readonly deliveryTime: SimTime;
+    }
   | { readonly dropped: true; readonly serializationStart: SimTime; readonly serializationEnd: SimTime };
 
 /** Counts of one link. */
@@ -49,7 +54,10 @@ export function checkNetworkParams(value: unknown, path = 'network'): NetworkPar
   onlyKeys(v, path, ['latencyUs', 'bandwidthBitsPerSecond', 'jitterUs', 'lossProbability', 'reorder', 'overheadBytes']);
   return {
     latencyUs: number(v['latencyUs'], join(path, 'latencyUs'), { min: 0 }),
-    bandwidthBitsPerSecond: number(v['bandwidthBitsPerSecond'], join(path, 'bandwidthBitsPerSecond'), { min: 0, exclusiveMin: true }),
+    bandwidthBitsPerSecond: number(v['bandwidthBitsPerSecond'], join(path, 'bandwidthBitsPerSecond'), {
+      min: 0,
+      exclusiveMin: true,
+    }),
     jitterUs: number(v['jitterUs'], join(path, 'jitterUs'), { min: 0 }),
     lossProbability: number(v['lossProbability'], join(path, 'lossProbability'), { min: 0, max: 1 }),
     reorder: boolean(v['reorder'], join(path, 'reorder')),
@@ -88,8 +96,10 @@ export class NetworkLink {
   /** Put a datagram of `bytes` bytes on the link at `at` (non-decreasing across calls). */
   send(bytes: number, at: SimTime): Delivery {
     checkTime(at, 'at');
-    if (!Number.isSafeInteger(bytes) || bytes < 0) throw new RangeError(`${this.name}: datagram length must be a non-negative integer, got ${String(bytes)}`);
-    if (at < this.#lastSend) throw new RangeError(`${this.name}: send at ${at} is before the previous send at ${this.#lastSend}`);
+    if (!Number.isSafeInteger(bytes) || bytes < 0)
+      throw new RangeError(`${this.name}: datagram length must be a non-negative integer, got ${String(bytes)}`);
+    if (at < this.#lastSend)
+      throw new RangeError(`${this.name}: send at ${at} is before the previous send at ${this.#lastSend}`);
     this.#lastSend = at;
     const lost = draw(this.#random) < this.params.lossProbability;
     const jitter = Math.round(draw(this.#random) * this.params.jitterUs * US);
@@ -116,7 +126,13 @@ export class NetworkLink {
 
   /** Counts so far. */
   get stats(): LinkStats {
-    return { sent: this.#sent, dropped: this.#dropped, delivered: this.#sent - this.#dropped, bytes: this.#bytes, busyTime: this.#busyTime };
+    return {
+      sent: this.#sent,
+      dropped: this.#dropped,
+      delivered: this.#sent - this.#dropped,
+      bytes: this.#bytes,
+      busyTime: this.#busyTime,
+    };
   }
 }
 

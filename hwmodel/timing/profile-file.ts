@@ -15,7 +15,8 @@ export function loadProfile(path: string): TimingProfile {
   try {
     return parseProfile(text);
   } catch (e) {
-    if (e instanceof ConfigError) throw new ConfigError(e.option, `${e.message.slice(`option ${e.option}: `.length)} (in ${path})`);
+    if (e instanceof ConfigError)
+      throw new ConfigError(e.option, `${e.message.slice(`option ${e.option}: `.length)} (in ${path})`);
     throw e;
   }
 }

@@ -98,9 +98,13 @@ export interface TimingProfile {
 export function checkProfile(value: unknown): TimingProfile {
   const v = object(value, 'profile');
   onlyKeys(v, '', ['format', 'version', 'metadata', 'crypto', 'processing', 'loadFactor']);
-  if (v['format'] !== PROFILE_FORMAT) throw new ConfigError('format', `must be "${PROFILE_FORMAT}", got ${JSON.stringify(v['format']) ?? 'nothing'}`);
+  if (v['format'] !== PROFILE_FORMAT)
+    throw new ConfigError('format', `must be "${PROFILE_FORMAT}", got ${JSON.stringify(v['format']) ?? 'nothing'}`);
   if (v['version'] !== PROFILE_VERSION)
-    throw new ConfigError('version', `must be ${PROFILE_VERSION} (the version this dtls13 reads), got ${JSON.stringify(v['version']) ?? 'nothing'}`);
+    throw new ConfigError(
+      'version',
+      `must be ${PROFILE_VERSION} (the version this dtls13 reads), got ${JSON.stringify(v['version']) ?? 'nothing'}`,
+    );
   const crypto = object(v['crypto'], 'crypto');
   onlyKeys(crypto, 'crypto', ['software', 'accelerated']);
   return {
@@ -139,10 +143,18 @@ export function checkProcessing(value: unknown, path: string): ProcessingCosts {
   return {
     messageUs: number(v['messageUs'], join(path, 'messageUs'), { min: 0 }),
     recordUs: number(v['recordUs'], join(path, 'recordUs'), { min: 0 }),
-    ...(v['datagramUs'] === undefined ? {} : { datagramUs: number(v['datagramUs'], join(path, 'datagramUs'), { min: 0 }) }),
-    ...(v['serverDatagramUs'] === undefined ? {} : { serverDatagramUs: number(v['serverDatagramUs'], join(path, 'serverDatagramUs'), { min: 0 }) }),
-    ...(v['connectionUs'] === undefined ? {} : { connectionUs: number(v['connectionUs'], join(path, 'connectionUs'), { min: 0 }) }),
-    ...(v['endpointUs'] === undefined ? {} : { endpointUs: number(v['endpointUs'], join(path, 'endpointUs'), { min: 0 }) }),
+    ...(v['datagramUs'] === undefined
+      ? {}
+      : { datagramUs: number(v['datagramUs'], join(path, 'datagramUs'), { min: 0 }) }),
+    ...(v['serverDatagramUs'] === undefined
+      ? {}
+      : { serverDatagramUs: number(v['serverDatagramUs'], join(path, 'serverDatagramUs'), { min: 0 }) }),
+    ...(v['connectionUs'] === undefined
+      ? {}
+      : { connectionUs: number(v['connectionUs'], join(path, 'connectionUs'), { min: 0 }) }),
+    ...(v['endpointUs'] === undefined
+      ? {}
+      : { endpointUs: number(v['endpointUs'], join(path, 'endpointUs'), { min: 0 }) }),
   };
 }
 
@@ -153,7 +165,8 @@ function checkMetadata(value: unknown, path: string): ProfileMetadata {
   if (!(PROFILE_SOURCES as readonly string[]).includes(source))
     throw new ConfigError(join(path, 'source'), `must be one of ${PROFILE_SOURCES.join(', ')}, got "${source}"`);
   const date = string(v['date'], join(path, 'date'));
-  if (Number.isNaN(Date.parse(date))) throw new ConfigError(join(path, 'date'), `must be an ISO 8601 date, got "${date}"`);
+  if (Number.isNaN(Date.parse(date)))
+    throw new ConfigError(join(path, 'date'), `must be an ISO 8601 date, got "${date}"`);
   const base = {
     machine: string(v['machine'], join(path, 'machine')),
     date,

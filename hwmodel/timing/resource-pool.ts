@@ -79,7 +79,8 @@ export class ResourcePool {
   readonly #scratch: ScratchGrant = { lane: 0, arrival: 0, start: 0, finish: 0, wait: 0, queueDepth: 0 };
 
   constructor(name: string, lanes: number) {
-    if (!Number.isSafeInteger(lanes) || lanes < 1) throw new ConfigError(`${name}.lanes`, `must be a positive integer, got ${String(lanes)}`);
+    if (!Number.isSafeInteger(lanes) || lanes < 1)
+      throw new ConfigError(`${name}.lanes`, `must be a positive integer, got ${String(lanes)}`);
     this.name = name;
     this.lanes = lanes;
     this.#freeAt = new Array<SimTime>(lanes).fill(0);
@@ -125,7 +126,8 @@ export class ResourcePool {
   book(arrival: SimTime, service: SimTime): Readonly<LaneGrant> {
     checkTime(arrival, 'arrival');
     checkTime(service, 'service');
-    if (arrival < this.#lastArrival) throw new RangeError(`${this.name}: arrival ${arrival} is before the previous arrival ${this.#lastArrival}`);
+    if (arrival < this.#lastArrival)
+      throw new RangeError(`${this.name}: arrival ${arrival} is before the previous arrival ${this.#lastArrival}`);
     this.#lastArrival = arrival;
     this.#retire(arrival);
     const lane = this.#heap[0]!;
@@ -192,7 +194,8 @@ export class ResourcePool {
   /** Totals over [0, until]; `until` must not be before the last arrival. */
   stats(until: SimTime): PoolStats {
     checkTime(until, 'until');
-    if (until < this.#lastArrival) throw new RangeError(`${this.name}: stats until ${until} is before the last arrival ${this.#lastArrival}`);
+    if (until < this.#lastArrival)
+      throw new RangeError(`${this.name}: stats until ${until} is before the last arrival ${this.#lastArrival}`);
     let busy = this.#closedBusy;
     let wait = this.#closedWait;
     for (let i = this.#head; i < this.#tail; i++) {

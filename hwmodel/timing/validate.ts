@@ -10,13 +10,16 @@ export type Json = Readonly<Record<string, unknown>>;
 
 /** `value` as an object, or ConfigError naming `path`. */
 export function object(value: unknown, path: string): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(path, `must be an object, got ${kind(value)}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ConfigError(path, `must be an object, got ${kind(value)}`);
   return value as Json;
 }
 
 /** Rejects keys of `value` outside `allowed` (catches misspelt fields). */
 export function onlyKeys(value: Json, path: string, allowed: readonly string[]): void {
-  for (const k of Object.keys(value)) if (!allowed.includes(k)) throw new ConfigError(join(path, k), `unknown field (expected one of ${allowed.join(', ')})`);
+  for (const k of Object.keys(value))
+    if (!allowed.includes(k))
+      throw new ConfigError(join(path, k), `unknown field (expected one of ${allowed.join(', ')})`);
 }
 
 /** Bounds for {@link number}. */
@@ -30,8 +33,10 @@ export interface NumberRule {
 
 /** `value` as a finite number within `rule`, or ConfigError naming `path`. */
 export function number(value: unknown, path: string, rule: NumberRule = {}): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ConfigError(path, `must be a finite number, got ${kind(value)}`);
-  if (rule.integer === true && !Number.isSafeInteger(value)) throw new ConfigError(path, `must be an integer, got ${value}`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new ConfigError(path, `must be a finite number, got ${kind(value)}`);
+  if (rule.integer === true && !Number.isSafeInteger(value))
+    throw new ConfigError(path, `must be an integer, got ${value}`);
   if (rule.min !== undefined && (rule.exclusiveMin === true ? value <= rule.min : value < rule.min)) {
     throw new ConfigError(path, `must be ${rule.exclusiveMin === true ? '>' : '>='} ${rule.min}, got ${value}`);
   }

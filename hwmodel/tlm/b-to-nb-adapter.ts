@@ -62,7 +62,8 @@ export class BToNbAdapter {
 
   /** The b_transport body: run with `yield*`. */
   *bTransport(gp: GenericPayload, delay: Delay): Generator<Wait, void, void> {
-    if (this.#pending.has(gp)) throw new TlmError(this.#name, 'b_transport called again with a payload already in flight');
+    if (this.#pending.has(gp))
+      throw new TlmError(this.#name, 'b_transport called again with a payload already in flight');
     this.#enqueue(gp, delay.value);
     delay.value = 0;
     const done = this.#spare.pop() ?? this.#sim.event(`${this.#name}.b_transport_done`);

@@ -73,7 +73,12 @@ export class DtlsExtension extends TlmExtension {
 
   /** A deep copy (the CID bytes are copied too). */
   override clone(): DtlsExtension {
-    return new DtlsExtension({ contentType: this.#contentType, epoch: this.#epoch, recordNumber: this.#recordNumber, cid: this.cid?.slice() });
+    return new DtlsExtension({
+      contentType: this.#contentType,
+      epoch: this.#epoch,
+      recordNumber: this.#recordNumber,
+      cid: this.cid?.slice(),
+    });
   }
 
   /** Takes `other`'s values; the CID bytes are copied. */

@@ -95,14 +95,16 @@ export class GenericPayload {
 
   /** Takes a reference (`acquire`); only for payloads with a memory manager. */
   acquire(): void {
-    if (this.#mm === undefined) throw new TlmError('GenericPayload', 'acquire() needs a memory manager (setMm or a PayloadPool)');
+    if (this.#mm === undefined)
+      throw new TlmError('GenericPayload', 'acquire() needs a memory manager (setMm or a PayloadPool)');
     this.#refCount++;
   }
 
   /** Drops a reference (`release`); the last one hands the payload to its memory manager. */
   release(): void {
     const mm = this.#mm;
-    if (mm === undefined) throw new TlmError('GenericPayload', 'release() needs a memory manager (setMm or a PayloadPool)');
+    if (mm === undefined)
+      throw new TlmError('GenericPayload', 'release() needs a memory manager (setMm or a PayloadPool)');
     if (this.#refCount <= 0) throw new TlmError('GenericPayload', 'release() without a matching acquire()');
     if (--this.#refCount === 0) mm.free(this);
   }

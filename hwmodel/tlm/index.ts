@@ -13,7 +13,14 @@ export { PayloadEventQueue, type PeqCallback } from './payload-event-queue.js';
 export { PayloadPool } from './payload-pool.js';
 export { TlmPhase, TlmSync, type Delay, type Phase, type PhaseRef, type SyncEnum } from './phase.js';
 export { QuantumKeeper } from './quantum-keeper.js';
-export { isResponseError, isResponseOk, responseStatusValue, responseString, TlmResponseStatus, type ResponseStatus } from './response-status.js';
+export {
+  isResponseError,
+  isResponseOk,
+  responseStatusValue,
+  responseString,
+  TlmResponseStatus,
+  type ResponseStatus,
+} from './response-status.js';
 export { InitiatorSocket, TargetSocket } from './sockets.js';
 export { TlmError } from './tlm-error.js';
 export type { TransportTap } from './transport-tap.js';

@@ -51,7 +51,10 @@ export class Module {
     this.sim = sim;
     this.name = name;
     this.parent = parent;
-    this.fullName = parent === undefined ? claimName(sim, undefined, name, 'module') : claimName(parent, parent.fullName, name, 'module');
+    this.fullName =
+      parent === undefined
+        ? claimName(sim, undefined, name, 'module')
+        : claimName(parent, parent.fullName, name, 'module');
     if (parent !== undefined) parent.#children.push(this);
   }
 

@@ -53,7 +53,11 @@ export class NbToBAdapter {
         h.gp = gp;
         h.suspended = false;
       } else {
-        const handle: Handle = { gp, wake: this.#sim.event(`${this.#name}.nb2b_${this.#handles.length}`), suspended: false };
+        const handle: Handle = {
+          gp,
+          wake: this.#sim.event(`${this.#name}.nb2b_${this.#handles.length}`),
+          suspended: false,
+        };
         this.#handles.push(handle);
         this.#sim.thread(`${this.#name}.nb2b_thread_${this.#handles.length - 1}`, () => this.#thread(handle), {
           sensitive: [handle.wake],
@@ -69,7 +73,10 @@ export class NbToBAdapter {
       this.#endResponse.notify(delay.value);
       return 'TLM_COMPLETED';
     }
-    throw new TlmError(this.#name, `invalid phase received: ${phase.value} on the forward path of a b_transport-only target`);
+    throw new TlmError(
+      this.#name,
+      `invalid phase received: ${phase.value} on the forward path of a b_transport-only target`,
+    );
   }
 
   *#thread(h: Handle): Generator<Wait, void, void> {
@@ -80,7 +87,8 @@ export class NbToBAdapter {
       while (this.#responseInProgress) yield this.#endResponse;
       const phase: PhaseRef = { value: 'BEGIN_RESP' };
       const sync = this.#bw(h.gp, phase, { value: 0 });
-      if (!(sync === 'TLM_COMPLETED' || (sync === 'TLM_UPDATED' && phase.value === 'END_RESP'))) this.#responseInProgress = true;
+      if (!(sync === 'TLM_COMPLETED' || (sync === 'TLM_UPDATED' && phase.value === 'END_RESP')))
+        this.#responseInProgress = true;
       h.suspended = true;
       yield undefined;
     }

@@ -85,7 +85,9 @@ export class PayloadEventQueue {
   /** Entries waiting for delivery. */
   get pending(): number {
     const i = this.#immediate;
-    return i.size - i.out + (this.#uneven.size - this.#uneven.out) + (this.#even.size - this.#even.out) + this.#heap.length;
+    return (
+      i.size - i.out + (this.#uneven.size - this.#uneven.out) + (this.#even.size - this.#even.out) + this.#heap.length
+    );
   }
 
   /** Queues (gp, phase) for `sim.now + delay` (ps), or for now in this evaluation phase when `delay` is omitted. */
@@ -98,7 +100,9 @@ export class PayloadEventQueue {
       this.#event.notify(0);
     } else {
       if (!(Number.isSafeInteger(delay) && delay > 0)) {
-        throw new RangeError(`${this.name}: notify delay must be a non-negative integer number of ps, got ${String(delay)}`);
+        throw new RangeError(
+          `${this.name}: notify delay must be a non-negative integer number of ps, got ${String(delay)}`,
+        );
       }
       const e = this.#spare.pop() ?? { when: 0, seq: 0, gp: undefined, phase };
       e.seq = this.#seq++;

@@ -28,7 +28,8 @@ export class QuantumKeeper {
 
   /** Sets the global quantum (ps, a non-negative integer; 0 disables quantum-based decoupling). */
   static setGlobalQuantum(t: SimTime): void {
-    if (!Number.isSafeInteger(t) || t < 0) throw new ConfigError('globalQuantum', `must be a non-negative integer number of picoseconds, got ${String(t)}`);
+    if (!Number.isSafeInteger(t) || t < 0)
+      throw new ConfigError('globalQuantum', `must be a non-negative integer number of picoseconds, got ${String(t)}`);
     globalQuantum = t;
   }
 

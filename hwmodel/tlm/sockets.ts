@@ -67,8 +67,13 @@ export class InitiatorSocket {
   /** Binds to `target` (once; either socket already bound throws `TlmError` naming it). */
   bind(target: TargetSocket): void {
     if (!(target instanceof TargetSocket)) throw new TlmError(this.fullName, 'can only be bound to a TargetSocket');
-    if (this.#target !== undefined) throw new TlmError(this.fullName, `is already bound to ${this.#target.fullName}; cannot bind it to ${target.fullName}`);
-    if (target.owner.sim !== this.owner.sim) throw new TlmError(this.fullName, `cannot bind to ${target.fullName}, which belongs to another simulator`);
+    if (this.#target !== undefined)
+      throw new TlmError(
+        this.fullName,
+        `is already bound to ${this.#target.fullName}; cannot bind it to ${target.fullName}`,
+      );
+    if (target.owner.sim !== this.owner.sim)
+      throw new TlmError(this.fullName, `cannot bind to ${target.fullName}, which belongs to another simulator`);
     this.#fw = linkTarget(target, this);
     this.#target = target;
   }
@@ -145,7 +150,12 @@ export class TargetSocket {
   readonly fullName: string;
   #initiator: InitiatorSocket | undefined;
   #bw: BwTable | undefined;
-  readonly #fw: FwTable = { bTransport: undefined, bTransportNow: undefined, nbTransportFw: undefined, transportDbg: undefined };
+  readonly #fw: FwTable = {
+    bTransport: undefined,
+    bTransportNow: undefined,
+    nbTransportFw: undefined,
+    transportDbg: undefined,
+  };
   /** Set when b_transport is served through nb_transport_fw. */
   #adapter: BToNbAdapter | undefined;
 
@@ -167,7 +177,8 @@ export class TargetSocket {
 
   /** Binds to `initiator`; the same as `initiator.bind(this)`. */
   bind(initiator: InitiatorSocket): void {
-    if (!(initiator instanceof InitiatorSocket)) throw new TlmError(this.fullName, 'can only be bound to an InitiatorSocket');
+    if (!(initiator instanceof InitiatorSocket))
+      throw new TlmError(this.fullName, 'can only be bound to an InitiatorSocket');
     initiator.bind(this);
   }
 
@@ -209,7 +220,9 @@ export class TargetSocket {
     const fw = this.#fw;
     fw.nbTransportFw = fn;
     if (fw.bTransport === undefined) {
-      const adapter = new BToNbAdapter(this.owner.sim, this.fullName, (gp, phase, delay) => fw.nbTransportFw!(gp, phase, delay));
+      const adapter = new BToNbAdapter(this.owner.sim, this.fullName, (gp, phase, delay) =>
+        fw.nbTransportFw!(gp, phase, delay),
+      );
       this.#adapter = adapter;
       fw.bTransport = (gp, delay) => adapter.bTransport(gp, delay);
     }
@@ -258,7 +271,8 @@ export class TargetSocket {
         const id = tap.begin(gp, delay.value, false);
         const r = nb(gp, phase, delay);
         const after: string = phase.value;
-        if (r === 'TLM_COMPLETED' || (r === 'TLM_UPDATED' && after === 'BEGIN_RESP')) tap.end(id, sim.now + delay.value);
+        if (r === 'TLM_COMPLETED' || (r === 'TLM_UPDATED' && after === 'BEGIN_RESP'))
+          tap.end(id, sim.now + delay.value);
         else {
           // Taps stack (each wraps the last): every one of them waits for this transaction's BEGIN_RESP.
           const open = this.#tapped.get(gp);
@@ -290,14 +304,18 @@ export class TargetSocket {
       const handled = adapter.onBw(gp, phase, delay);
       if (handled !== undefined) return handled;
     }
-    if (fn === undefined) throw new TlmError(this.fullName, `initiator ${this.#initiator?.fullName ?? '?'} registered no nb_transport_bw`);
+    if (fn === undefined)
+      throw new TlmError(this.fullName, `initiator ${this.#initiator?.fullName ?? '?'} registered no nb_transport_bw`);
     return fn(gp, phase, delay);
   }
 
   static {
     linkTarget = (target, initiator) => {
       if (target.#initiator !== undefined) {
-        throw new TlmError(target.fullName, `is already bound to ${target.#initiator.fullName}; cannot bind it to ${initiator.fullName}`);
+        throw new TlmError(
+          target.fullName,
+          `is already bound to ${target.#initiator.fullName}; cannot bind it to ${initiator.fullName}`,
+        );
       }
       target.#initiator = initiator;
       target.#bw = linkInitiator(initiator);

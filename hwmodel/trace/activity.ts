@@ -71,7 +71,12 @@ const KEEP_UP = 512;
 /** The counters `countGrant` adds to, in the order `count` would first have made them. */
 const GRANT_COUNTERS = ['requests', 'waitPs', 'servicePs'] as const;
 
-type ModuleSignals = { readonly busy: VcdSignal; readonly active: VcdSignal; readonly queue: VcdSignal; readonly lanes: readonly VcdSignal[] };
+type ModuleSignals = {
+  readonly busy: VcdSignal;
+  readonly active: VcdSignal;
+  readonly queue: VcdSignal;
+  readonly lanes: readonly VcdSignal[];
+};
 
 /** What a queued change applies to: a module, or a level signal. */
 interface ChangeTarget {
@@ -119,16 +124,24 @@ export class ActivityMonitor {
 
   /** Declares a module with `capacity` lanes (default 1). */
   module(name: string, capacity = 1): ModuleActivity {
-    if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`module ${name}: capacity must be a positive integer, got ${String(capacity)}`);
+    if (!Number.isSafeInteger(capacity) || capacity < 1)
+      throw new RangeError(`module ${name}: capacity must be a positive integer, got ${String(capacity)}`);
     if (this.#modules.some((m) => m.name === name)) throw new RangeError(`module ${name} is already declared`);
     const vcd = this.#options.vcd;
     const prefix = `${this.#options.scope ?? 'top'}.${name}`;
     const lanes =
-      vcd !== undefined && this.#options.lanes === true && capacity <= 64 ? Array.from({ length: capacity }, (_, i) => vcd.wire(`${prefix}.lane${i}`)) : [];
+      vcd !== undefined && this.#options.lanes === true && capacity <= 64
+        ? Array.from({ length: capacity }, (_, i) => vcd.wire(`${prefix}.lane${i}`))
+        : [];
     const signals =
       vcd === undefined
         ? undefined
-        : { busy: vcd.wire(`${prefix}.busy`), active: vcd.integer(`${prefix}.active`), queue: vcd.integer(`${prefix}.queue`), lanes };
+        : {
+            busy: vcd.wire(`${prefix}.busy`),
+            active: vcd.integer(`${prefix}.active`),
+            queue: vcd.integer(`${prefix}.queue`),
+            lanes,
+          };
     const m = new ModuleActivity(this, name, capacity, signals, this.#now, this.#options.onServe);
     this.#modules.push(m);
     return m;
@@ -176,7 +189,8 @@ export class ActivityMonitor {
    * would later, while the heap of pending changes stays short.
    */
   keepUp(t: SimTime): void {
-    if ((this.#pending.size >= KEEP_UP || this.#busyPending >= this.#busyFoldAt) && t - 1 > this.#now) this.advanceTo(t - 1);
+    if ((this.#pending.size >= KEEP_UP || this.#busyPending >= this.#busyFoldAt) && t - 1 > this.#now)
+      this.advanceTo(t - 1);
   }
 
   /** @internal A module summed busy intervals (see {@link ModuleActivity.busy}): `n` more wait to be folded. */
@@ -218,7 +232,8 @@ export class ActivityMonitor {
   }
 
   #checkNotPast(t: SimTime, what: string): void {
-    if (!Number.isSafeInteger(t) || t < 0) throw new RangeError(`${what}: time must be a non-negative integer number of picoseconds, got ${String(t)}`);
+    if (!Number.isSafeInteger(t) || t < 0)
+      throw new RangeError(`${what}: time must be a non-negative integer number of picoseconds, got ${String(t)}`);
     if (t < this.#now) throw new RangeError(`${what}: time ${t} ps is before the monitor's time ${this.#now} ps`);
   }
 }
@@ -435,7 +450,8 @@ export class ModuleActivity {
   stats(until: SimTime, length: SimTime): ModuleStats {
     this.#integrate(until);
     let busy = this.#busyArea; // and the summed intervals still open at `until`, up to it
-    for (let i = 0; i < this.#busyStarts.length; i++) busy += Math.max(0, until - Math.max(this.#busyStarts[i]!, this.#windowFrom));
+    for (let i = 0; i < this.#busyStarts.length; i++)
+      busy += Math.max(0, until - Math.max(this.#busyStarts[i]!, this.#windowFrom));
     return {
       name: this.name,
       capacity: this.capacity,
@@ -473,7 +489,8 @@ export class ModuleActivity {
 }
 
 function checkInterval(name: string, from: SimTime, to: SimTime): void {
-  if (!(to >= from)) throw new RangeError(`module ${name}: interval [${String(from)}, ${String(to)}) ends before it starts`);
+  if (!(to >= from))
+    throw new RangeError(`module ${name}: interval [${String(from)}, ${String(to)}) ends before it starts`);
 }
 
 /**

@@ -81,7 +81,12 @@ export interface BottleneckFinding {
   readonly reason: BottleneckReason;
   readonly waitingShare: number;
   /** Where the drops or the held-back work happened (absent when named by utilization). */
-  readonly symptom?: { readonly buffer: string; readonly dropped: number; readonly heldBack: number; readonly heldBackPs: number };
+  readonly symptom?: {
+    readonly buffer: string;
+    readonly dropped: number;
+    readonly heldBack: number;
+    readonly heldBackPs: number;
+  };
   /** From the symptom's buffer to the resource named, stage by stage (just the resource when named by utilization). */
   readonly chain: readonly string[];
   /** The knob that sizes a buffer named for its own depth. */
@@ -117,7 +122,8 @@ export const isLink = (name: string): boolean => /(^|\.)networkChannel$/.test(na
 export function waitingShare(m: ModuleFigures): number {
   const wait = m.counters?.['waitPs'];
   const service = m.counters?.['servicePs'];
-  if (wait !== undefined && service !== undefined && (m.counters?.['requests'] ?? 0) > 0) return wait + service > 0 ? wait / (wait + service) : 0;
+  if (wait !== undefined && service !== undefined && (m.counters?.['requests'] ?? 0) > 0)
+    return wait + service > 0 ? wait / (wait + service) : 0;
   const queued = m.queue.timeWeightedMean;
   const busy = m.utilization * m.capacity;
   return queued + busy > 0 ? queued / (queued + busy) : 0;
@@ -145,7 +151,12 @@ export function pressure(m: ModuleFigures): 'saturated' | 'near-saturation' | 'q
 }
 
 function queueing(m: ModuleFigures): boolean {
-  return !isLink(m.name) && m.utilization > 0 && m.queue.timeWeightedMean >= QUEUEING_MIN_QUEUE && waitingShare(m) >= QUEUEING_SHARE;
+  return (
+    !isLink(m.name) &&
+    m.utilization > 0 &&
+    m.queue.timeWeightedMean >= QUEUEING_MIN_QUEUE &&
+    waitingShare(m) >= QUEUEING_SHARE
+  );
 }
 
 /** The modules' part of the rule (step 3), or undefined when none was busy. */
@@ -181,12 +192,15 @@ export function analyzeBottleneck(all: BottleneckInput): BottleneckFinding | und
   const windowBuffers = input.windowBuffers ?? input.buffers;
   const inWindow = new Map(windowBuffers.map((f) => [f.name, f]));
   // Drops anywhere in the run, traced with the run's figures; else work held back in the steady window, traced with the window's.
-  const dropping = input.buffers.filter((f) => f.dropped > 0).sort((a, b) => b.dropped - a.dropped || order(a.name, b.name));
+  const dropping = input.buffers
+    .filter((f) => f.dropped > 0)
+    .sort((a, b) => b.dropped - a.dropped || order(a.name, b.name));
   // A cache's misses (the key slots: it evicts) delay their records without holding anything back by themselves: they
   // count when the stages before them were held back (reached through a chain), not as a symptom of their own.
   // Held back sporadically (fewer than half a caller on average, as a queue's QUEUEING_MIN_QUEUE) presses nothing.
   const span = input.span;
-  const sustained = (f: BufferFigures): boolean => span === undefined || span <= 0 || f.blockedTime / span >= QUEUEING_MIN_QUEUE;
+  const sustained = (f: BufferFigures): boolean =>
+    span === undefined || span <= 0 || f.blockedTime / span >= QUEUEING_MIN_QUEUE;
   const holding = windowBuffers
     .filter((f) => f.blocked > 0 && f.evicted === undefined && sustained(f))
     .sort((a, b) => b.blockedTime - a.blockedTime || order(a.name, b.name));
@@ -195,7 +209,10 @@ export function analyzeBottleneck(all: BottleneckInput): BottleneckFinding | und
     const chain = [symptom.name];
     const traced =
       dropping[0] !== undefined
-        ? { modules: new Map((input.runModules ?? input.modules).map((m) => [m.name, m])), buffers: new Map(input.buffers.map((f) => [f.name, f])) }
+        ? {
+            modules: new Map((input.runModules ?? input.modules).map((m) => [m.name, m])),
+            buffers: new Map(input.buffers.map((f) => [f.name, f])),
+          }
         : { modules, buffers: inWindow };
     // Drops are traced over the run; a run a straggler's retransmission stretched presses no unit over it, so the units'
     // figures in the steady window are asked next.
@@ -204,7 +221,12 @@ export function analyzeBottleneck(all: BottleneckInput): BottleneckFinding | und
     return {
       ...found,
       reason: symptom.dropped > 0 ? 'drops' : 'held-back',
-      symptom: { buffer: symptom.name, dropped: symptom.dropped, heldBack: symptom.blocked, heldBackPs: symptom.blockedTime },
+      symptom: {
+        buffer: symptom.name,
+        dropped: symptom.dropped,
+        heldBack: symptom.blocked,
+        heldBackPs: symptom.blockedTime,
+      },
       chain,
     };
   }
@@ -214,8 +236,15 @@ export function analyzeBottleneck(all: BottleneckInput): BottleneckFinding | und
   const full = [...inWindow.values()]
     .filter((f) => f.policy === 'block' && f.evicted === undefined && occupancyShare(f) >= NEAR_SATURATION)
     .sort((a, b) => occupancyShare(b) - occupancyShare(a))[0];
-  if (full !== undefined && (top === undefined || pressure(top) === 'busiest' || occupancyShare(full) > top.utilization)) {
-    return { ...describe(full.name, modules, inWindow), reason: occupancyShare(full) >= SATURATION ? 'saturated' : 'near-saturation', chain: [full.name] };
+  if (
+    full !== undefined &&
+    (top === undefined || pressure(top) === 'busiest' || occupancyShare(full) > top.utilization)
+  ) {
+    return {
+      ...describe(full.name, modules, inWindow),
+      reason: occupancyShare(full) >= SATURATION ? 'saturated' : 'near-saturation',
+      chain: [full.name],
+    };
   }
   if (top === undefined) return undefined;
   return { ...describe(top.name, modules, inWindow), reason: pressure(top), chain: [top.name] };
@@ -238,11 +267,16 @@ function causeOf(
   fallback?: Map<string, ModuleFigures>,
 ): string {
   // A stage that is not a module itself may be round-robin channels (`<stage>.ch<i>`): each of them is a stage.
-  const next = (f.feeds ?? []).flatMap((n) => (modules.has(n) || buffers.has(n) ? [n] : [...modules.keys()].filter((m) => CHANNEL.exec(m)?.[1] === n)));
+  const next = (f.feeds ?? []).flatMap((n) =>
+    modules.has(n) || buffers.has(n) ? [n] : [...modules.keys()].filter((m) => CHANNEL.exec(m)?.[1] === n),
+  );
   const heldAfter = (cache: boolean): BufferFigures | undefined =>
     next
       .map((n) => buffers.get(n))
-      .filter((b): b is BufferFigures => b !== undefined && b.blocked > 0 && (b.evicted !== undefined) === cache && !chain.includes(b.name))
+      .filter(
+        (b): b is BufferFigures =>
+          b !== undefined && b.blocked > 0 && (b.evicted !== undefined) === cache && !chain.includes(b.name),
+      )
       .sort((a, b) => b.blockedTime - a.blockedTime || order(a.name, b.name))[0];
   const held = heldAfter(false);
   if (held !== undefined) {
@@ -251,7 +285,11 @@ function causeOf(
   }
   // A pressed stage holds the buffer back only when its requests wait for it: else they are served, and the depth limits.
   const pressed = (from: Map<string, ModuleFigures>): ModuleFigures[] =>
-    next.map((n) => from.get(n)).filter((m): m is ModuleFigures => m !== undefined && pressure(m) !== 'busiest' && holdingShare(m) >= HOLDING_SHARE);
+    next
+      .map((n) => from.get(n))
+      .filter(
+        (m): m is ModuleFigures => m !== undefined && pressure(m) !== 'busiest' && holdingShare(m) >= HOLDING_SHARE,
+      );
   const units = pressed(modules);
   const unit = findBottleneck(units.length > 0 || fallback === undefined ? units : pressed(fallback));
   const cache = heldAfter(true);
@@ -268,9 +306,14 @@ function causeOf(
   return f.name;
 }
 
-function describe(name: string, modules: Map<string, ModuleFigures>, inWindow: Map<string, BufferFigures>): Omit<BottleneckFinding, 'reason' | 'chain'> {
+function describe(
+  name: string,
+  modules: Map<string, ModuleFigures>,
+  inWindow: Map<string, BufferFigures>,
+): Omit<BottleneckFinding, 'reason' | 'chain'> {
   const m = modules.get(name);
-  if (m !== undefined) return { name, kind: isLink(name) ? 'link' : 'lanes', utilization: m.utilization, waitingShare: waitingShare(m) };
+  if (m !== undefined)
+    return { name, kind: isLink(name) ? 'link' : 'lanes', utilization: m.utilization, waitingShare: waitingShare(m) };
   const f = inWindow.get(name);
   return {
     name,
@@ -298,7 +341,11 @@ export function pressedResources(all: BottleneckInput, named: BottleneckFinding 
 }
 
 function judgedInput(input: BottleneckInput): BottleneckInput {
-  return { ...input, modules: judged(input.modules), ...(input.runModules !== undefined ? { runModules: judged(input.runModules) } : {}) };
+  return {
+    ...input,
+    modules: judged(input.modules),
+    ...(input.runModules !== undefined ? { runModules: judged(input.runModules) } : {}),
+  };
 }
 
 function busiest<M extends ModuleFigures>(modules: readonly M[]): M | undefined {
@@ -306,7 +353,8 @@ function busiest<M extends ModuleFigures>(modules: readonly M[]): M | undefined 
   for (const m of modules) {
     if (best === undefined) best = m;
     else if (m.utilization !== best.utilization) best = m.utilization > best.utilization ? m : best;
-    else if (m.queue.timeWeightedMean !== best.queue.timeWeightedMean) best = m.queue.timeWeightedMean > best.queue.timeWeightedMean ? m : best;
+    else if (m.queue.timeWeightedMean !== best.queue.timeWeightedMean)
+      best = m.queue.timeWeightedMean > best.queue.timeWeightedMean ? m : best;
     else if (m.name < best.name) best = m;
   }
   return best;
@@ -316,7 +364,8 @@ function deepest<M extends ModuleFigures>(modules: readonly M[]): M | undefined 
   let best: M | undefined;
   for (const m of modules) {
     if (best === undefined) best = m;
-    else if (m.queue.timeWeightedMean !== best.queue.timeWeightedMean) best = m.queue.timeWeightedMean > best.queue.timeWeightedMean ? m : best;
+    else if (m.queue.timeWeightedMean !== best.queue.timeWeightedMean)
+      best = m.queue.timeWeightedMean > best.queue.timeWeightedMean ? m : best;
     else if (m.utilization !== best.utilization) best = m.utilization > best.utilization ? m : best;
     else if (m.name < best.name) best = m;
   }

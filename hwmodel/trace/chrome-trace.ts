@@ -96,11 +96,27 @@ export class ChromeTraceWriter {
    * (a thread named `label`: transactions overlapping in time go on
    * different tracks), with its connection, operation and bytes.
    */
-  transaction(module: string, track: number, label: string, start: SimTime, finish: SimTime, args: TransactionArgs): void {
+  transaction(
+    module: string,
+    track: number,
+    label: string,
+    start: SimTime,
+    finish: SimTime,
+    args: TransactionArgs,
+  ): void {
     if (this.#closed) return;
     const tid = TRANSACTION_TID + track;
     const pid = this.#thread(module, tid, label);
-    this.#event({ name: args.operation, cat: 'transaction', ph: 'X', pid, tid, ts: start / PS_PER_US, dur: (finish - start) / PS_PER_US, args });
+    this.#event({
+      name: args.operation,
+      cat: 'transaction',
+      ph: 'X',
+      pid,
+      tid,
+      ts: start / PS_PER_US,
+      dur: (finish - start) / PS_PER_US,
+      args,
+    });
     this.#events++;
   }
 
@@ -108,7 +124,16 @@ export class ChromeTraceWriter {
   flow(id: number, step: FlowStep, module: string, track: number, label: string, at: SimTime): void {
     if (this.#closed) return;
     const pid = this.#thread(module, TRANSACTION_TID + track, label);
-    this.#event({ name: 'datagram', cat: 'flow', ph: step, id, pid, tid: TRANSACTION_TID + track, ts: at / PS_PER_US, bp: 'e' });
+    this.#event({
+      name: 'datagram',
+      cat: 'flow',
+      ph: step,
+      id,
+      pid,
+      tid: TRANSACTION_TID + track,
+      ts: at / PS_PER_US,
+      bp: 'e',
+    });
   }
 
   /** `module`'s process id, with thread `tid` named `label` (both declared on first use). */

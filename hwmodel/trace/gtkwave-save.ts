@@ -11,8 +11,15 @@
  * 1600-pixel window).
  */
 export function gtkwaveSaveFile(dumpFile: string, signals: readonly string[], endTime?: number): string {
-  const lines = [`[dumpfile] "${dumpFile}"`, '[timestart] 0', '[size] 1600 900', '[signals_width] 320', '[sst_expanded] 1'];
-  if (endTime !== undefined && endTime > 0) lines.push(`*${(-Math.log2(endTime / 4.9)).toFixed(6)} 0${' -1'.repeat(26)}`);
+  const lines = [
+    `[dumpfile] "${dumpFile}"`,
+    '[timestart] 0',
+    '[size] 1600 900',
+    '[signals_width] 320',
+    '[sst_expanded] 1',
+  ];
+  if (endTime !== undefined && endTime > 0)
+    lines.push(`*${(-Math.log2(endTime / 4.9)).toFixed(6)} 0${' -1'.repeat(26)}`);
   let group = '';
   for (const s of signals) {
     const module = s.slice(0, s.lastIndexOf('.'));

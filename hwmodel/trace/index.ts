@@ -25,11 +25,25 @@ export {
   waitingShare,
 } from './report.js';
 export type { BottleneckReason, BufferFigures, ModuleFigures, RunResult, SimulationReport } from './report.js';
-export { analyzeBottleneck, HOLDING_SHARE, holdingShare, isLink, pressedResources, type BottleneckFinding, type BottleneckInput } from './bottleneck.js';
+export {
+  analyzeBottleneck,
+  HOLDING_SHARE,
+  holdingShare,
+  isLink,
+  pressedResources,
+  type BottleneckFinding,
+  type BottleneckInput,
+} from './bottleneck.js';
 export { between, steadyWindow, STEADY_TRIM, type Snapshot, type SteadyWindow } from './steady-window.js';
 export { formatRate, formatReport, formatUs } from './report-text.js';
 export { ProgressBar } from './progress.js';
-export { ChromeTraceWriter, TRANSACTION_TID, type ChromeTraceEvent, type FlowStep, type TransactionArgs } from './chrome-trace.js';
+export {
+  ChromeTraceWriter,
+  TRANSACTION_TID,
+  type ChromeTraceEvent,
+  type FlowStep,
+  type TransactionArgs,
+} from './chrome-trace.js';
 export { TransactionTracer, type FlowRole, type TracedSocket } from './transaction-trace.js';
 export { gtkwaveSaveFile } from './gtkwave-save.js';
 export { sweepPlotSvg, type PlotPoint, type PlotSpec } from './sweep-plot.js';

@@ -41,7 +41,8 @@ export class ProgressBar {
   #finished = false;
 
   constructor(options: ProgressOptions) {
-    if (!(Number.isFinite(options.total) && options.total > 0)) throw new RangeError(`progress total must be a positive number, got ${String(options.total)}`);
+    if (!(Number.isFinite(options.total) && options.total > 0))
+      throw new RangeError(`progress total must be a positive number, got ${String(options.total)}`);
     this.#o = options;
     this.#tty = options.stream.isTTY === true;
     this.#clock = options.clock ?? (() => performance.now());

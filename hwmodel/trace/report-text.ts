@@ -6,7 +6,8 @@ type Bottleneck = NonNullable<SimulationReport['bottleneck']>;
 /** What the bottleneck line adds after the utilization, by why the resource was named. */
 const BOTTLENECK_NOTE: Readonly<Record<BottleneckReason, (b: Bottleneck) => string>> = {
   drops: (b) => `: ${b.symptom?.dropped ?? 0} dropped at ${b.symptom?.buffer ?? '?'}${through(b)}`,
-  'held-back': (b) => `: ${b.symptom?.heldBack ?? 0} held back ${formatUs(b.symptom?.heldBackUs ?? 0)} at ${b.symptom?.buffer ?? '?'}${through(b)}`,
+  'held-back': (b) =>
+    `: ${b.symptom?.heldBack ?? 0} held back ${formatUs(b.symptom?.heldBackUs ?? 0)} at ${b.symptom?.buffer ?? '?'}${through(b)}`,
   saturated: () => ', saturated',
   'near-saturation': () => ', near saturation',
   queueing: (b) => `, queueing: its requests waited ${(b.waitingShare * 100).toFixed(1)}% of their time`,
@@ -59,13 +60,24 @@ export function formatReport(r: SimulationReport): string {
   const t = r.throughput;
   const w = r.window;
   // Goodput is over the steady window when there is one, else over the data-transfer time; the other figures beside it.
-  const within = t.dataTimeUs !== r.durationUs && t.dataTimeUs > 0 ? ` in ${formatUs(t.dataTimeUs)} of data transfer` : '';
+  const within =
+    t.dataTimeUs !== r.durationUs && t.dataTimeUs > 0 ? ` in ${formatUs(t.dataTimeUs)} of data transfer` : '';
   const whole =
-    t.dataTimeUs > 0 && t.dataTimeUs < 0.9 * r.durationUs ? `; ${formatRate(t.runGoodputBytesPerSecond, 'B')} over the whole ${formatUs(r.durationUs)}` : '';
-  if (w === null) lines.push(`Goodput            ${formatRate(t.goodputBytesPerSecond, 'B')} (${t.applicationBytes} bytes${within}${whole})`);
+    t.dataTimeUs > 0 && t.dataTimeUs < 0.9 * r.durationUs
+      ? `; ${formatRate(t.runGoodputBytesPerSecond, 'B')} over the whole ${formatUs(r.durationUs)}`
+      : '';
+  if (w === null)
+    lines.push(
+      `Goodput            ${formatRate(t.goodputBytesPerSecond, 'B')} (${t.applicationBytes} bytes${within}${whole})`,
+    );
   else {
-    const data = within === '' ? '' : `; ${formatRate(t.dataGoodputBytesPerSecond, 'B')} over the ${formatUs(t.dataTimeUs)} of data transfer`;
-    lines.push(`Goodput            ${formatRate(t.goodputBytesPerSecond, 'B')} in the steady window (${t.applicationBytes} bytes in all${data}${whole})`);
+    const data =
+      within === ''
+        ? ''
+        : `; ${formatRate(t.dataGoodputBytesPerSecond, 'B')} over the ${formatUs(t.dataTimeUs)} of data transfer`;
+    lines.push(
+      `Goodput            ${formatRate(t.goodputBytesPerSecond, 'B')} in the steady window (${t.applicationBytes} bytes in all${data}${whole})`,
+    );
   }
   lines.push(`Records            ${formatRate(t.recordsPerSecond, 'rec')} (${t.records} records)`);
   const c = r.tail;
@@ -128,7 +140,10 @@ export function formatReport(r: SimulationReport): string {
           .trimEnd(),
       );
     const dropped = r.buffers.reduce((n, f) => n + f.dropped, 0);
-    if (dropped > 0) lines.push(`${dropped} datagram(s) dropped at full buffers (the peers' retransmissions recovered what they could)`);
+    if (dropped > 0)
+      lines.push(
+        `${dropped} datagram(s) dropped at full buffers (the peers' retransmissions recovered what they could)`,
+      );
   }
   lines.push('');
   const b = r.bottleneck;

@@ -14,7 +14,14 @@ import type { BufferFigures, ModuleFigures } from './figures.js';
 
 export type { BufferFigures, ModuleFigures } from './figures.js';
 import type { Summary } from './percentile.js';
-import { analyzeBottleneck, BOTTLENECK_RULE, pressedResources, SATURATION, waitingShare, type BottleneckReason } from './bottleneck.js';
+import {
+  analyzeBottleneck,
+  BOTTLENECK_RULE,
+  pressedResources,
+  SATURATION,
+  waitingShare,
+  type BottleneckReason,
+} from './bottleneck.js';
 import { STEADY_TRIM, type SteadyWindow } from './steady-window.js';
 
 export {
@@ -94,7 +101,10 @@ export interface SimulationReport {
     readonly records: number;
   } | null;
   /** The connections' completion times (opened to last application byte delivered), and the slowest: the tail, reported apart from goodput; null when no connection delivered data or none were tracked. */
-  readonly tail: { readonly completionUs: Summary; readonly slowest: { readonly connection: number; readonly completionUs: number } } | null;
+  readonly tail: {
+    readonly completionUs: Summary;
+    readonly slowest: { readonly connection: number; readonly completionUs: number };
+  } | null;
   /** Sorted by name; over the steady window (the whole run without one), `runUtilization` over the whole run. */
   readonly modules: readonly {
     readonly name: string;
@@ -127,7 +137,12 @@ export interface SimulationReport {
     readonly saturated: boolean;
     readonly reason: BottleneckReason;
     readonly waitingShare: number;
-    readonly symptom: { readonly buffer: string; readonly dropped: number; readonly heldBack: number; readonly heldBackUs: number } | null;
+    readonly symptom: {
+      readonly buffer: string;
+      readonly dropped: number;
+      readonly heldBack: number;
+      readonly heldBackUs: number;
+    } | null;
     readonly chain: readonly string[];
     readonly knob: string | null;
     readonly rule: string;
@@ -206,24 +221,39 @@ export function buildReport(run: RunResult): SimulationReport {
   const found = analyzeBottleneck(input);
   const windowOccupancy = new Map((w?.buffers ?? []).map((f) => [f.name, f.meanOccupancy]));
   const completions = run.completions ?? [];
-  const slowest = completions.reduce<(typeof completions)[number] | undefined>((a, c) => (a === undefined || c.time > a.time ? c : a), undefined);
+  const slowest = completions.reduce<(typeof completions)[number] | undefined>(
+    (a, c) => (a === undefined || c.time > a.time ? c : a),
+    undefined,
+  );
   const completionUs = summarize(completions.map((c) => c.time / US));
   const dataGoodput = dataSeconds === 0 ? 0 : run.applicationBytes / dataSeconds;
   return {
     format: 'dtls13-simulation-report',
     version: 1,
     durationUs: run.duration / US,
-    handshakes: { completed: run.handshakeLatencies.length, failed: run.handshakesFailed ?? 0, latencyUs: latency ?? null },
+    handshakes: {
+      completed: run.handshakeLatencies.length,
+      failed: run.handshakesFailed ?? 0,
+      latencyUs: latency ?? null,
+    },
     throughput: {
       applicationBytes: run.applicationBytes,
       records: run.records,
       goodputBytesPerSecond: w !== undefined && windowSeconds > 0 ? w.bytes / windowSeconds : dataGoodput,
-      recordsPerSecond: w !== undefined && windowSeconds > 0 ? w.records / windowSeconds : dataSeconds === 0 ? 0 : run.records / dataSeconds,
+      recordsPerSecond:
+        w !== undefined && windowSeconds > 0
+          ? w.records / windowSeconds
+          : dataSeconds === 0
+            ? 0
+            : run.records / dataSeconds,
       dataTimeUs: dataTime / US,
       dataGoodputBytesPerSecond: dataGoodput,
       runGoodputBytesPerSecond: seconds === 0 ? 0 : run.applicationBytes / seconds,
     },
-    window: w === undefined ? null : { fromUs: w.from / US, toUs: w.to / US, trim: STEADY_TRIM, bytes: w.bytes, records: w.records },
+    window:
+      w === undefined
+        ? null
+        : { fromUs: w.from / US, toUs: w.to / US, trim: STEADY_TRIM, bytes: w.bytes, records: w.records },
     tail:
       slowest === undefined || completionUs === undefined
         ? null
@@ -242,7 +272,12 @@ export function buildReport(run: RunResult): SimulationReport {
             symptom:
               found.symptom === undefined
                 ? null
-                : { buffer: found.symptom.buffer, dropped: found.symptom.dropped, heldBack: found.symptom.heldBack, heldBackUs: found.symptom.heldBackPs / US },
+                : {
+                    buffer: found.symptom.buffer,
+                    dropped: found.symptom.dropped,
+                    heldBack: found.symptom.heldBack,
+                    heldBackUs: found.symptom.heldBackPs / US,
+                  },
             chain: found.chain,
             knob: found.knob ?? null,
             rule: BOTTLENECK_RULE,

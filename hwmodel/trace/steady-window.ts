@@ -48,7 +48,11 @@ export interface SteadyWindow {
  * intervals in time order). Undefined when no phase carried enough
  * records for a window of `STEADY_MIN_RECORDS`.
  */
-export function steadyWindow(snapshots: readonly Snapshot[], phases: readonly (readonly [SimTime, SimTime])[], start: SimTime): SteadyWindow | undefined {
+export function steadyWindow(
+  snapshots: readonly Snapshot[],
+  phases: readonly (readonly [SimTime, SimTime])[],
+  start: SimTime,
+): SteadyWindow | undefined {
   if (snapshots.length < 2 || phases.length === 0) return undefined;
   const bytesAt = (t: SimTime): number => {
     let b = 0;
@@ -68,7 +72,13 @@ export function steadyWindow(snapshots: readonly Snapshot[], phases: readonly (r
   const base = bytesAt(main[0]);
   const first = snapshots.find((s) => s.time >= main[0] && s.bytes >= base + STEADY_TRIM * most);
   const last = snapshots.find((s) => s.time >= main[0] && s.bytes >= base + (1 - STEADY_TRIM) * most);
-  if (first === undefined || last === undefined || last.time <= first.time || last.records - first.records < STEADY_MIN_RECORDS) return undefined;
+  if (
+    first === undefined ||
+    last === undefined ||
+    last.time <= first.time ||
+    last.records - first.records < STEADY_MIN_RECORDS
+  )
+    return undefined;
   return between(first, last, start);
 }
 
@@ -104,7 +114,12 @@ export function between(a: Snapshot, b: Snapshot, start: SimTime): SteadyWindow 
       capacity: mb.capacity,
       busyTime: busy,
       utilization: length > 0 ? busy / (mb.capacity * length) : 0,
-      queue: { max: mb.queue.max, mean: mb.queue.mean, timeWeightedMean: length > 0 ? Math.max(0, queueArea) / length : 0, samples: mb.queue.samples },
+      queue: {
+        max: mb.queue.max,
+        mean: mb.queue.mean,
+        timeWeightedMean: length > 0 ? Math.max(0, queueArea) / length : 0,
+        samples: mb.queue.samples,
+      },
       counters,
     };
   });

@@ -39,7 +39,8 @@ const H = 520;
 const M = { left: 80, right: 90, top: 80, bottom: 126 };
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
+const fmt = (v: number): string =>
+  Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
 
 /** A count as a whole number when it is one (a mean over replications may not be). */
 const count = (v: number): string => (Number.isInteger(v) ? String(v) : fmt(v));
@@ -57,16 +58,25 @@ export function sweepPlotSvg(spec: PlotSpec): string {
   const n = spec.points.length;
   const plotW = W - M.left - M.right;
   const plotH = H - M.top - M.bottom;
-  const gMax = niceMax(Math.max(...spec.points.map((p) => (p.goodput.mean + p.goodput.halfWidth) / spec.goodputScale)) * 1.15);
-  const lMax = niceMax(Math.max(...spec.points.map((p) => (p.latency.mean + p.latency.halfWidth) / spec.latencyScale)) * 1.15);
+  const gMax = niceMax(
+    Math.max(...spec.points.map((p) => (p.goodput.mean + p.goodput.halfWidth) / spec.goodputScale)) * 1.15,
+  );
+  const lMax = niceMax(
+    Math.max(...spec.points.map((p) => (p.latency.mean + p.latency.halfWidth) / spec.latencyScale)) * 1.15,
+  );
   const x = (i: number): number => M.left + ((i + 0.5) * plotW) / Math.max(1, n);
   const yG = (v: number): number => M.top + plotH - (v / spec.goodputScale / gMax) * plotH;
   const yL = (v: number): number => M.top + plotH - (v / spec.latencyScale / lMax) * plotH;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+  );
   out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
-  out.push(`<text x="${W / 2}" y="28" text-anchor="middle" font-size="16" font-weight="bold">${esc(spec.title)}</text>`);
-  if (spec.subtitle !== undefined) out.push(`<text x="${W / 2}" y="48" text-anchor="middle" fill="#555">${esc(spec.subtitle)}</text>`);
+  out.push(
+    `<text x="${W / 2}" y="28" text-anchor="middle" font-size="16" font-weight="bold">${esc(spec.title)}</text>`,
+  );
+  if (spec.subtitle !== undefined)
+    out.push(`<text x="${W / 2}" y="48" text-anchor="middle" fill="#555">${esc(spec.subtitle)}</text>`);
   // Axes and grid.
   for (let k = 0; k <= 5; k++) {
     const gy = M.top + plotH - (k / 5) * plotH;
@@ -76,7 +86,9 @@ export function sweepPlotSvg(spec: PlotSpec): string {
   }
   out.push(`<line x1="${M.left}" y1="${M.top + plotH}" x2="${M.left + plotW}" y2="${M.top + plotH}" stroke="#333"/>`);
   out.push(`<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${M.top + plotH}" stroke="#1f5fa8"/>`);
-  out.push(`<line x1="${M.left + plotW}" y1="${M.top}" x2="${M.left + plotW}" y2="${M.top + plotH}" stroke="#c0392b"/>`);
+  out.push(
+    `<line x1="${M.left + plotW}" y1="${M.top}" x2="${M.left + plotW}" y2="${M.top + plotH}" stroke="#c0392b"/>`,
+  );
   out.push(
     `<text transform="translate(22 ${M.top + plotH / 2}) rotate(-90)" text-anchor="middle" fill="#1f5fa8">${esc(spec.goodputLabel ?? 'goodput')} (${esc(spec.goodputUnit)}), bars</text>`,
   );
@@ -92,13 +104,24 @@ export function sweepPlotSvg(spec: PlotSpec): string {
     const top = yG(p.goodput.mean);
     out.push(`<rect x="${cx - barW / 2}" y="${top}" width="${barW}" height="${M.top + plotH - top}" fill="#5b8fd1"/>`);
     whisker(out, cx, yG(p.goodput.mean - p.goodput.halfWidth), yG(p.goodput.mean + p.goodput.halfWidth), '#123a66');
-    out.push(`<text x="${cx}" y="${top - 8}" text-anchor="middle" fill="#123a66">${fmt(p.goodput.mean / spec.goodputScale)}</text>`);
-    out.push(`<text x="${cx}" y="${M.top + plotH + 18}" text-anchor="middle" font-weight="bold">${esc(p.label)}</text>`);
+    out.push(
+      `<text x="${cx}" y="${top - 8}" text-anchor="middle" fill="#123a66">${fmt(p.goodput.mean / spec.goodputScale)}</text>`,
+    );
+    out.push(
+      `<text x="${cx}" y="${M.top + plotH + 18}" text-anchor="middle" font-weight="bold">${esc(p.label)}</text>`,
+    );
     const shifted = i > 0 && p.bottleneck !== spec.points[i - 1]!.bottleneck;
     const name = p.bottleneck === null ? 'none' : p.bottleneck.replace(/^device\./, '');
-    out.push(`<text x="${cx}" y="${M.top + plotH + 36}" text-anchor="middle" fill="${shifted ? '#b35900' : '#333'}">${shifted ? '▶ ' : ''}${esc(name)}</text>`);
-    out.push(`<text x="${cx}" y="${M.top + plotH + 52}" text-anchor="middle" fill="#555">${(p.bottleneckUtilization * 100).toFixed(0)}% busy</text>`);
-    if (drops) out.push(`<text x="${cx}" y="${M.top + plotH + 68}" text-anchor="middle" fill="#b35900">${count(p.dropped ?? 0)} dropped</text>`);
+    out.push(
+      `<text x="${cx}" y="${M.top + plotH + 36}" text-anchor="middle" fill="${shifted ? '#b35900' : '#333'}">${shifted ? '▶ ' : ''}${esc(name)}</text>`,
+    );
+    out.push(
+      `<text x="${cx}" y="${M.top + plotH + 52}" text-anchor="middle" fill="#555">${(p.bottleneckUtilization * 100).toFixed(0)}% busy</text>`,
+    );
+    if (drops)
+      out.push(
+        `<text x="${cx}" y="${M.top + plotH + 68}" text-anchor="middle" fill="#b35900">${count(p.dropped ?? 0)} dropped</text>`,
+      );
     const ly = yL(p.latency.mean);
     line.push(`${cx},${ly}`);
     whisker(out, cx + 6, yL(p.latency.mean - p.latency.halfWidth), yL(p.latency.mean + p.latency.halfWidth), '#c0392b');

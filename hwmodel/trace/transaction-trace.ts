@@ -86,7 +86,8 @@ export class TransactionTracer {
   /** Undoes the last `#begin` (a declined path without a generator): its track, its flow's place, its id. */
   #cancel(id: number): void {
     const o = this.#open.get(id);
-    if (o === undefined || id !== this.#ids - 1) throw new Error(`transaction trace: cancel of ${id}, not the last transaction begun`);
+    if (o === undefined || id !== this.#ids - 1)
+      throw new Error(`transaction trace: cancel of ${id}, not the last transaction begun`);
     this.#open.delete(id);
     this.#ids--;
     if (o.before === undefined) o.tracks.pop();
@@ -122,6 +123,7 @@ export class TransactionTracer {
     const label = `transactions ${o.track}`;
     this.#writer.transaction(o.module, o.track, label, o.start, finish, o.args());
     // In the middle of its slice: a reader binding it to the slice open on the track at that instant finds this one, not the one before.
-    if (o.flow !== undefined) this.#writer.flow(o.flow.id, o.flow.step, o.module, o.track, label, o.start + (finish - o.start) / 2);
+    if (o.flow !== undefined)
+      this.#writer.flow(o.flow.id, o.flow.step, o.module, o.track, label, o.start + (finish - o.start) / 2);
   }
 }

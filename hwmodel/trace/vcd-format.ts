@@ -12,7 +12,8 @@ const RADIX = 94; // '!'..'~'
 
 /** The `n`th (0-based) identifier code: `!`, `"`, …, `~`, `!!`, `"!`, … (bijective base 94, shortest first). */
 export function identifierCode(n: number): string {
-  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`identifier index must be a non-negative integer, got ${String(n)}`);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new RangeError(`identifier index must be a non-negative integer, got ${String(n)}`);
   let s = '';
   let k = n;
   do {
@@ -42,7 +43,8 @@ export function vectorValue(v: VcdValue, width: number, name: string): string {
   else if (Number.isSafeInteger(v)) n = BigInt(v);
   else throw new RangeError(`signal ${name}: value must be an integer, got ${String(v)}`);
   const w = BigInt(width);
-  if (n < -(1n << (w - 1n)) || n >= 1n << w) throw new RangeError(`signal ${name}: value ${n} does not fit in ${width} bits`);
+  if (n < -(1n << (w - 1n)) || n >= 1n << w)
+    throw new RangeError(`signal ${name}: value ${n} does not fit in ${width} bits`);
   if (n < 0n) n += 1n << w;
   return n.toString(2);
 }
@@ -50,6 +52,7 @@ export function vectorValue(v: VcdValue, width: number, name: string): string {
 /** A real value in a form C's `strtod` reads back exactly. */
 export function realValue(v: VcdValue, name: string): string {
   const n = typeof v === 'bigint' ? Number(v) : typeof v === 'boolean' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isFinite(n)) throw new RangeError(`signal ${name}: a real value must be a finite number, got ${String(v)}`);
+  if (typeof n !== 'number' || !Number.isFinite(n))
+    throw new RangeError(`signal ${name}: a real value must be a finite number, got ${String(v)}`);
   return String(n);
 }

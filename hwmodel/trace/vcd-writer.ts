@@ -135,7 +135,8 @@ export class VcdWriter {
 
   #advance(time: SimTime): void {
     if (this.#closed) throw new Error('VCD writer is closed');
-    if (!Number.isSafeInteger(time) || time < 0) throw new RangeError(`VCD time must be a non-negative integer number of picoseconds, got ${String(time)}`);
+    if (!Number.isSafeInteger(time) || time < 0)
+      throw new RangeError(`VCD time must be a non-negative integer number of picoseconds, got ${String(time)}`);
     if (time < this.#time) throw new RangeError(`VCD time cannot go back: ${time} ps is before ${this.#time} ps`);
     this.begin();
     if (time > this.#time) {
@@ -155,7 +156,8 @@ export class VcdWriter {
   #declare(name: string, type: VcdVarType, width: number, initial: VcdValue): VcdSignal {
     if (this.#started) throw new Error(`signal ${name}: declare every signal before the first value change`);
     const path = name.includes('.') ? name.split('.') : [this.#options.topScope ?? 'top', name];
-    if (path.some((p) => !/^[^\s.]+$/.test(p))) throw new RangeError(`signal name ${JSON.stringify(name)} must be dot-separated parts without spaces`);
+    if (path.some((p) => !/^[^\s.]+$/.test(p)))
+      throw new RangeError(`signal name ${JSON.stringify(name)} must be dot-separated parts without spaces`);
     let scope = this.#root;
     for (const part of path.slice(0, -1)) {
       const next = scope.children.get(part) ?? { children: new Map() };

@@ -79,7 +79,8 @@ function search(
       const input = m.inputs[i]!;
       const output = m.output[w.state]![i]!;
       const to = m.next[w.state]![i]!;
-      if (bad(w.flags, input, output, w.state, to)) return { word: [...w.word, input], outputs: [...w.outputs, output] };
+      if (bad(w.flags, input, output, w.state, to))
+        return { word: [...w.word, input], outputs: [...w.outputs, output] };
       const flags = update(w.flags, input, output, w.state, to);
       if (flags === undefined || seen.has(`${to},${flags}`)) continue;
       seen.add(`${to},${flags}`);
@@ -107,7 +108,10 @@ const SENT_CCS = 4;
 const SENT_CKE = 8;
 
 /** The handshake-skipping rules that apply to a version and role and that the alphabet can express. */
-function skipRules(m: MealyMachine, c: BugPatternContext): { id: BugPatternId; description: string; violated: (f: Flags) => boolean }[] {
+function skipRules(
+  m: MealyMachine,
+  c: BugPatternContext,
+): { id: BugPatternId; description: string; violated: (f: Flags) => boolean }[] {
   const has = (...symbols: string[]): boolean => symbols.every((s) => m.inputs.includes(s));
   const rules: { id: BugPatternId; description: string; violated: (f: Flags) => boolean }[] = [];
   if (has(CERTIFICATE, CERTIFICATE_VERIFY) && !(c.version === '1.2' && c.role === 'client'))
@@ -151,7 +155,11 @@ export function applicableBugPatterns(m: MealyMachine, c: BugPatternContext): Bu
 /** The bug patterns a learned model shows, each once with a shortest word. */
 export function findBugPatterns(m: MealyMachine, c: BugPatternContext): BugPatternFinding[] {
   const findings: BugPatternFinding[] = [];
-  const add = (pattern: BugPatternId, description: string, hit: { word: InputSymbol[]; outputs: OutputSymbol[] } | undefined): void => {
+  const add = (
+    pattern: BugPatternId,
+    description: string,
+    hit: { word: InputSymbol[]; outputs: OutputSymbol[] } | undefined,
+  ): void => {
     if (hit !== undefined) findings.push({ pattern, description, ...hit });
   };
   for (const rule of skipRules(m, c)) {
@@ -170,7 +178,8 @@ export function findBugPatterns(m: MealyMachine, c: BugPatternContext): BugPatte
       search(
         m,
         (f, input) => (input === FINISHED ? f | SENT_FINISHED : f),
-        (f, input, output) => (f & SENT_FINISHED) === 0 && input === APPLICATION_DATA && outputHas(output, APPLICATION_DATA),
+        (f, input, output) =>
+          (f & SENT_FINISHED) === 0 && input === APPLICATION_DATA && outputHas(output, APPLICATION_DATA),
       ),
     );
   }
@@ -186,7 +195,9 @@ export function findBugPatterns(m: MealyMachine, c: BugPatternContext): BugPatte
         return isFatalAlert(input) || outputParts(output).some(isFatalAlert) ? kept | ALERTED : kept;
       },
       (f, input, output) =>
-        (f & ALERTED) !== 0 && !(c.role === 'server' && isClientHello(input)) && outputParts(output).some((part) => !part.startsWith('Alert(')),
+        (f & ALERTED) !== 0 &&
+        !(c.role === 'server' && isClientHello(input)) &&
+        outputParts(output).some((part) => !part.startsWith('Alert(')),
     ),
   );
   if (m.inputs.includes(CLIENT_HELLO_WITH_COOKIE_CHANGED)) {
@@ -196,8 +207,10 @@ export function findBugPatterns(m: MealyMachine, c: BugPatternContext): BugPatte
       "a ClientHello with the peer's cookie but other parameters was answered with a ServerHello",
       search(
         m,
-        (f, _input, output) => (outputHas(output, HELLO_RETRY_REQUEST) || outputHas(output, HELLO_VERIFY_REQUEST) ? f | REQUESTED : f),
-        (f, input, output) => (f & REQUESTED) !== 0 && input === CLIENT_HELLO_WITH_COOKIE_CHANGED && outputHas(output, SERVER_HELLO),
+        (f, _input, output) =>
+          outputHas(output, HELLO_RETRY_REQUEST) || outputHas(output, HELLO_VERIFY_REQUEST) ? f | REQUESTED : f,
+        (f, input, output) =>
+          (f & REQUESTED) !== 0 && input === CLIENT_HELLO_WITH_COOKIE_CHANGED && outputHas(output, SERVER_HELLO),
       ),
     );
   }

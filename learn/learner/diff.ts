@@ -22,7 +22,8 @@ export interface ModelDifference {
 export function diffModels(a: MealyMachine, b: MealyMachine): ModelDifference[] {
   const missing = a.inputs.filter((i) => !b.inputs.includes(i));
   const extra = b.inputs.filter((i) => !a.inputs.includes(i));
-  if (missing.length + extra.length > 0) throw new MealyMachineError(`the models' inputs differ: ${[...missing, ...extra].join(', ')}`);
+  if (missing.length + extra.length > 0)
+    throw new MealyMachineError(`the models' inputs differ: ${[...missing, ...extra].join(', ')}`);
   const seen = new Map<string, { word: InputSymbol[]; outputs: OutputSymbol[] }>([['0,0', { word: [], outputs: [] }]]);
   const queue: [number, number][] = [[0, 0]];
   const out: ModelDifference[] = [];
@@ -34,7 +35,12 @@ export function diffModels(a: MealyMachine, b: MealyMachine): ModelDifference[] 
       const oa = a.output[p]![i]!;
       const ob = b.output[q]![j]!;
       if (oa !== ob) {
-        out.push({ word: [...path.word, input], first: [...path.outputs, oa], second: [...path.outputs, ob], states: [p, q] });
+        out.push({
+          word: [...path.word, input],
+          first: [...path.outputs, oa],
+          second: [...path.outputs, ob],
+          states: [p, q],
+        });
         return;
       }
       const key = `${a.next[p]![i]},${b.next[q]![j]}`;

@@ -75,7 +75,8 @@ export class RandomWpOracle {
     }
     for (let done = 0; done < this.options.budget;) {
       const tests: InputSymbol[][] = [];
-      for (; tests.length < this.options.batch && done < this.options.budget; done++) tests.push(this.test(h, access, separate));
+      for (; tests.length < this.options.batch && done < this.options.budget; done++)
+        tests.push(this.test(h, access, separate));
       const found = await this.check(h, tests);
       if (found !== undefined) return found;
     }
@@ -94,7 +95,11 @@ export class RandomWpOracle {
     return undefined;
   }
 
-  private test(h: MealyMachine, access: readonly (InputSymbol[] | undefined)[], separate: (p: number, q: number) => InputSymbol[]): InputSymbol[] {
+  private test(
+    h: MealyMachine,
+    access: readonly (InputSymbol[] | undefined)[],
+    separate: (p: number, q: number) => InputSymbol[],
+  ): InputSymbol[] {
     const n = h.next.length;
     const state = this.random.below(n);
     const word = [...(access[state] ?? [])];

@@ -36,7 +36,11 @@ export interface LearnOptions {
    */
   readonly seeds?: readonly (readonly InputSymbol[])[];
   /** Called after each hypothesis with its size and the queries so far. */
-  readonly onHypothesis?: (progress: { readonly states: number; readonly queries: number; readonly rounds: number }) => void;
+  readonly onHypothesis?: (progress: {
+    readonly states: number;
+    readonly queries: number;
+    readonly rounds: number;
+  }) => void;
 }
 
 /** The learned model and what learning it cost. */
@@ -77,12 +81,15 @@ export class LearnError extends Error {
 export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}): Promise<LearnResult> {
   const started = performance.now();
   const budget = options.budget ?? 1000;
-  if (!Number.isInteger(budget) || budget < 0) throw new LearnError(`budget must be a whole number of tests, got ${budget}`);
+  if (!Number.isInteger(budget) || budget < 0)
+    throw new LearnError(`budget must be a whole number of tests, got ${budget}`);
   if (sul.inputs.length === 0) throw new LearnError('the SUL has no inputs');
-  if (!Number.isInteger(sul.parallel) || sul.parallel < 1) throw new LearnError(`the SUL's parallel must be a whole number >= 1, got ${sul.parallel}`);
+  if (!Number.isInteger(sul.parallel) || sul.parallel < 1)
+    throw new LearnError(`the SUL's parallel must be a whole number >= 1, got ${sul.parallel}`);
   for (const seed of options.seeds ?? []) {
     const unknown = seed.find((i) => !sul.inputs.includes(i));
-    if (unknown !== undefined) throw new LearnError(`the seed word ${seed.join(' ')} has ${unknown}, which is not in the SUL's inputs`);
+    if (unknown !== undefined)
+      throw new LearnError(`the seed word ${seed.join(' ')} has ${unknown}, which is not in the SUL's inputs`);
   }
   const tree = new ObservationTree(options.pruneClosed ?? true);
   const runner = new QueryRunner(sul, tree, options.repeats ?? 4, options.maxQueries);

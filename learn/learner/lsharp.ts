@@ -18,7 +18,10 @@ import { apartnessWitness } from './observation-tree.js';
 import type { QueryRunner } from './query-runner.js';
 
 /** Finds a word on which the hypothesis and the peer differ (the answers then in the tree), or undefined. */
-export type EquivalenceOracle = (hypothesis: MealyMachine, basis: readonly TreeNode[]) => Promise<InputSymbol[] | undefined>;
+export type EquivalenceOracle = (
+  hypothesis: MealyMachine,
+  basis: readonly TreeNode[],
+) => Promise<InputSymbol[] | undefined>;
 
 /** Counterexamples in a row that teach nothing before learning gives up on more (only nondeterminism does that). */
 const STALL_LIMIT = 20;
@@ -93,7 +96,8 @@ export class LSharp {
 
   private async extend(): Promise<void> {
     const missing: InputSymbol[][] = [];
-    for (const b of this.basis) for (const i of this.inputs) if (this.tree.child(b, i) === undefined) missing.push([...b.word(), i]);
+    for (const b of this.basis)
+      for (const i of this.inputs) if (this.tree.child(b, i) === undefined) missing.push([...b.word(), i]);
     if (missing.length > 0) await this.runner.ensure(missing);
   }
 
@@ -162,7 +166,9 @@ export class LSharp {
     const index = new Map(this.basis.map((b, k) => [b.id, k]));
     return {
       inputs: [...this.inputs],
-      next: this.basis.map((b) => this.inputs.map((i) => index.get(this.representative(this.tree.child(b, i)!.node).id)!)),
+      next: this.basis.map((b) =>
+        this.inputs.map((i) => index.get(this.representative(this.tree.child(b, i)!.node).id)!),
+      ),
       output: this.basis.map((b) => this.inputs.map((i) => this.tree.child(b, i)!.output)),
     };
   }

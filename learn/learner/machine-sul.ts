@@ -25,7 +25,10 @@ export interface MachineSulCounters {
   mostOpen: number;
 }
 
-export function machineSul(machine: MealyMachine, options: MachineSulOptions = {}): SystemUnderLearning & { readonly counters: MachineSulCounters } {
+export function machineSul(
+  machine: MealyMachine,
+  options: MachineSulOptions = {},
+): SystemUnderLearning & { readonly counters: MachineSulCounters } {
   checkMachine(machine);
   const counters: MachineSulCounters = { sessions: 0, steps: 0, mostOpen: 0 };
   let open = 0;

@@ -19,13 +19,15 @@ export class MealyMachineError extends Error {
 /** Checks a machine's shape; throws MealyMachineError naming the first fault. */
 export function checkMachine(m: MealyMachine): void {
   if (m.next.length === 0) throw new MealyMachineError('a Mealy machine needs at least one state');
-  if (m.next.length !== m.output.length) throw new MealyMachineError(`${m.next.length} rows of successors but ${m.output.length} rows of outputs`);
+  if (m.next.length !== m.output.length)
+    throw new MealyMachineError(`${m.next.length} rows of successors but ${m.output.length} rows of outputs`);
   if (new Set(m.inputs).size !== m.inputs.length) throw new MealyMachineError('the inputs repeat a symbol');
   m.next.forEach((row, s) => {
     if (row.length !== m.inputs.length || m.output[s]!.length !== m.inputs.length)
       throw new MealyMachineError(`state ${s} has ${row.length} successors for ${m.inputs.length} inputs`);
     row.forEach((t, i) => {
-      if (!Number.isInteger(t) || t < 0 || t >= m.next.length) throw new MealyMachineError(`state ${s} on ${m.inputs[i]} goes to ${t}, no state`);
+      if (!Number.isInteger(t) || t < 0 || t >= m.next.length)
+        throw new MealyMachineError(`state ${s} on ${m.inputs[i]} goes to ${t}, no state`);
     });
   });
 }
@@ -121,7 +123,8 @@ export function minimize(m: MealyMachine): MealyMachine {
 
 /** A shortest word on which two machines over the same inputs answer differently, or undefined when they are equivalent. */
 export function distinguishingWord(a: MealyMachine, b: MealyMachine): InputSymbol[] | undefined {
-  if (a.inputs.join('\u0000') !== b.inputs.join('\u0000')) throw new MealyMachineError('the machines have different inputs');
+  if (a.inputs.join('\u0000') !== b.inputs.join('\u0000'))
+    throw new MealyMachineError('the machines have different inputs');
   const seen = new Map<string, InputSymbol[]>([['0,0', []]]);
   const queue: [number, number][] = [[0, 0]];
   for (let k = 0; k < queue.length; k++) {

@@ -119,7 +119,10 @@ export class ObservationTree {
       const answered = outputs[k]!;
       const edge = this.child(node, input);
       if (edge === undefined) {
-        const made = { output: answered, node: this.make(node, input, this.pruneClosed && (node.closed || answered === CLOSED)) };
+        const made = {
+          output: answered,
+          node: this.make(node, input, this.pruneClosed && (node.closed || answered === CLOSED)),
+        };
         node.children.set(input, made);
         node = made.node;
       } else if (edge.output !== answered) {

@@ -31,7 +31,11 @@ export interface QueryStats {
 }
 
 /** Runs `work` on each item with at most `parallel` running at once; results in the items' order. */
-export async function inParallel<T, R>(items: readonly T[], parallel: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function inParallel<T, R>(
+  items: readonly T[],
+  parallel: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let nextIndex = 0;
   const worker = async (): Promise<void> => {
@@ -74,7 +78,8 @@ export class QueryRunner {
 
   /** One session: the word's inputs in order, `closed` for the rest once the peer closed. */
   private async ask(word: readonly InputSymbol[]): Promise<OutputSymbol[]> {
-    if (this.stats.queries >= this.maxQueries) throw new QueryBudgetSpent(`the budget of ${this.maxQueries} queries is spent`);
+    if (this.stats.queries >= this.maxQueries)
+      throw new QueryBudgetSpent(`the budget of ${this.maxQueries} queries is spent`);
     this.stats.queries++;
     const session = await this.sul.open();
     const out: OutputSymbol[] = [];
@@ -143,8 +148,11 @@ export class QueryRunner {
     this.found.set(key, { word: prefix, answers: merged, kept });
     if (kept !== conflict.known) this.tree.replace(prefix, kept);
     // The rest of the word: from an answer that agrees with the majority here, if any.
-    const agreeing = [outputs, ...again].find((a) => a[conflict.position] === kept && a.slice(0, conflict.position).every((o, i) => o === outputs[i]));
-    if (agreeing !== undefined && word.length > prefix.length) await this.mergeTail(word, agreeing, conflict.position + 1);
+    const agreeing = [outputs, ...again].find(
+      (a) => a[conflict.position] === kept && a.slice(0, conflict.position).every((o, i) => o === outputs[i]),
+    );
+    if (agreeing !== undefined && word.length > prefix.length)
+      await this.mergeTail(word, agreeing, conflict.position + 1);
   }
 
   /** Merges a word's answers from `from` on, where the tree already agrees with all before. */

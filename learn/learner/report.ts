@@ -44,7 +44,9 @@ export interface LearnReport {
 
 /** The model as the report lists it. */
 export function reportTransitions(m: MealyMachine): ReportTransition[] {
-  return m.next.flatMap((row, s) => row.map((t, i) => ({ from: `s${s}`, input: m.inputs[i]!, output: m.output[s]![i]!, to: `s${t}` })));
+  return m.next.flatMap((row, s) =>
+    row.map((t, i) => ({ from: `s${s}`, input: m.inputs[i]!, output: m.output[s]![i]!, to: `s${t}` })),
+  );
 }
 
 export function learnReport(result: LearnResult, reference?: MealyMachine): LearnReport {
@@ -85,8 +87,10 @@ export function modelFromReport(report: {
     const s = index.get(t.from)!;
     const i = inputs.indexOf(t.input);
     const to = index.get(t.to);
-    if (i < 0) throw new MealyMachineError(`transition ${t.from} --${t.input}--> ${t.to}: the input is not in the alphabet`);
-    if (to === undefined) throw new MealyMachineError(`transition ${t.from} --${t.input}--> ${t.to}: no transition leaves ${t.to}`);
+    if (i < 0)
+      throw new MealyMachineError(`transition ${t.from} --${t.input}--> ${t.to}: the input is not in the alphabet`);
+    if (to === undefined)
+      throw new MealyMachineError(`transition ${t.from} --${t.input}--> ${t.to}: no transition leaves ${t.to}`);
     next[s]![i] = to;
     output[s]![i] = t.output;
   }

@@ -30,5 +30,10 @@ export function modelToXState(model: MealyMachine, id = 'learned'): LearnedMachi
     });
     states[`s${s}`] = { on };
   });
-  return { id, initial: 's0', description: `a learned Mealy machine: ${model.next.length} states, ${model.inputs.length} inputs`, states };
+  return {
+    id,
+    initial: 's0',
+    description: `a learned Mealy machine: ${model.next.length} states, ${model.inputs.length} inputs`,
+    states,
+  };
 }

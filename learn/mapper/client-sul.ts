@@ -41,9 +41,12 @@ export async function openClientSul(options: ClientSulOptions): Promise<SystemUn
   const waitMs = checkedWait(options.waitMs);
   const parallel = checkedCount('parallel', options.parallel);
   const startMs = options.startMs ?? 5000;
-  if (options.version !== '1.2' && options.version !== '1.3') throw new RangeError(`version must be '1.2' or '1.3', got ${String(options.version)}`);
+  if (options.version !== '1.2' && options.version !== '1.3')
+    throw new RangeError(`version must be '1.2' or '1.3', got ${String(options.version)}`);
   if (typeof options.clientCommand !== 'string' || !options.clientCommand.includes('{port}'))
-    throw new RangeError(`clientCommand must contain {port} (the port the client connects to), got ${JSON.stringify(options.clientCommand)}`);
+    throw new RangeError(
+      `clientCommand must contain {port} (the port the client connects to), got ${JSON.stringify(options.clientCommand)}`,
+    );
   if (!Number.isInteger(options.port) || options.port < 0 || options.port + parallel - 1 > 65535)
     throw new RangeError(`port must be 0 or a first port with room for ${parallel} sessions, got ${options.port}`);
   const free = Array.from({ length: parallel }, (_, i) => i);

@@ -1,5 +1,11 @@
 import type { CryptoProvider, KeyExchangeGroup, SignatureAlgorithm } from '../../runtime/crypto/provider.js';
-import { extendedMasterSecret, keyBlock, masterSecret, verifyData, type KeyBlock } from '../../runtime/dtls12/key-derivation.js';
+import {
+  extendedMasterSecret,
+  keyBlock,
+  masterSecret,
+  verifyData,
+  type KeyBlock,
+} from '../../runtime/dtls12/key-derivation.js';
 import { schemesForKey12, sign12 } from '../../runtime/dtls12/signing12.js';
 import { wholeMessageHeader } from '../../runtime/dtls12/transcript.js';
 import { dtls12Suite, type Dtls12SuiteParams } from '../../runtime/versions/suites12.js';
@@ -15,7 +21,13 @@ import { decodeTls12ServerHello } from '../../generated/wire/tls12-server-hello.
 import { alertRecord, APPLICATION_DATA, CONTENT, WRONG_FINISHED } from './content.js';
 import type { Answer, ConcreteSide } from './concrete-side.js';
 import type { Credentials } from './credentials.js';
-import { dtlsHandshakeBytes, HandshakeReassembler, messageName, typeNumber, type HandshakeMessage } from './handshake-framing.js';
+import {
+  dtlsHandshakeBytes,
+  HandshakeReassembler,
+  messageName,
+  typeNumber,
+  type HandshakeMessage,
+} from './handshake-framing.js';
 import { receive12 } from './receive12.js';
 import { Records12 } from './records12.js';
 
@@ -81,7 +93,12 @@ export class Client12 implements ConcreteSide {
         return [this.clientHello(this.cookie, SUITES.slice(1))];
       case 'Certificate':
         // Our chain; without one configured, the same as EmptyCertificate.
-        return [this.handshake(typeNumber('certificate'), encodeTls12Certificate({ certificateList: this.credentials.chain.map((cert) => ({ cert })) }))];
+        return [
+          this.handshake(
+            typeNumber('certificate'),
+            encodeTls12Certificate({ certificateList: this.credentials.chain.map((cert) => ({ cert })) }),
+          ),
+        ];
       case 'EmptyCertificate':
         return [this.handshake(typeNumber('certificate'), encodeTls12Certificate({ certificateList: [] }))];
       case 'ClientKeyExchange':
@@ -111,7 +128,8 @@ export class Client12 implements ConcreteSide {
         reassembler: this.reassembler,
         message: (m) => this.onMessage(m),
         changeCipherSpec: () => {
-          if (this.keys !== undefined && this.suite !== undefined) this.records.readEpoch1(this.suite, this.keys.server);
+          if (this.keys !== undefined && this.suite !== undefined)
+            this.records.readEpoch1(this.suite, this.keys.server);
         },
       },
       datagram,
@@ -160,7 +178,10 @@ export class Client12 implements ConcreteSide {
     } catch {
       premaster = undefined;
     }
-    const record = this.handshake(typeNumber('client_key_exchange'), encodeClientKeyExchangeEcdhe({ ecdhYc: share.publicKey }));
+    const record = this.handshake(
+      typeNumber('client_key_exchange'),
+      encodeClientKeyExchangeEcdhe({ ecdhYc: share.publicKey }),
+    );
     share.release();
     const suite = this.suite;
     if (premaster !== undefined && suite !== undefined && this.serverRandom !== undefined) {
@@ -181,7 +202,10 @@ export class Client12 implements ConcreteSide {
     const scheme = key === undefined ? undefined : schemesForKey12(key)[0];
     if (key !== undefined && scheme !== undefined) {
       try {
-        return encodeDigitallySigned({ algorithm: scheme, signature: sign12(this.provider, scheme, key, concatBytes(this.transcript)) });
+        return encodeDigitallySigned({
+          algorithm: scheme,
+          signature: sign12(this.provider, scheme, key, concatBytes(this.transcript)),
+        });
       } catch {
         // fall through to the unverifiable signature
       }

@@ -69,7 +69,12 @@ export class Client13 extends Side13 {
 
   /** After our Finished our application keys take over (epoch 3). */
   protected afterOwnFinished(): void {
-    if (this.ownAppSecret !== undefined && this.suite !== undefined && this.ctx !== undefined && !this.records.hasWrite(3)) {
+    if (
+      this.ownAppSecret !== undefined &&
+      this.suite !== undefined &&
+      this.ctx !== undefined &&
+      !this.records.hasWrite(3)
+    ) {
       this.records.installWrite(3, this.suite, trafficKeys(this.ctx, this.ownAppSecret, this.suite), true);
       this.ownAppEpoch = 4;
     }
@@ -88,7 +93,11 @@ export class Client13 extends Side13 {
    * transcript it left (RFC 8446 §4.4.1), leaving out anything we sent in between (a server cannot have taken it before
    * the hellos); any other ClientHello starts the transcript again.
    */
-  private clientHello(group: KeyExchangeGroup | undefined, withCookie: boolean, suites: readonly SupportedCipherSuite[] = SUITES_13): Uint8Array {
+  private clientHello(
+    group: KeyExchangeGroup | undefined,
+    withCookie: boolean,
+    suites: readonly SupportedCipherSuite[] = SUITES_13,
+  ): Uint8Array {
     const extensions: ClientHelloExtension[] = [
       { extensionType: 'supported_versions', extensionData: { versions: ['dtls1_3'] } },
       { extensionType: 'supported_groups', extensionData: { namedGroupList: GROUPS as NamedGroup[] } },
@@ -101,7 +110,8 @@ export class Client13 extends Side13 {
       clientShares.push({ group, keyExchange: share.publicKey });
     }
     extensions.push({ extensionType: 'key_share', extensionData: { clientShares } });
-    if (withCookie && this.cookie !== undefined) extensions.push({ extensionType: 'cookie', extensionData: { cookie: this.cookie } });
+    if (withCookie && this.cookie !== undefined)
+      extensions.push({ extensionType: 'cookie', extensionData: { cookie: this.cookie } });
     const body = encodeClientHello({
       legacyVersion: 'dtls1_2',
       random: this.random,
@@ -121,7 +131,8 @@ export class Client13 extends Side13 {
   private onServerHello(body: Uint8Array): Seen {
     const hello = decodeServerHello(body);
     const suite = SUITES_13.find((s) => cipherSuiteToNumber(s) === cipherSuiteToNumber(hello.cipherSuite));
-    if (suite === undefined) return { name: hello.isHelloRetryRequest ? 'HelloRetryRequest' : 'ServerHello', flightEnd: true };
+    if (suite === undefined)
+      return { name: hello.isHelloRetryRequest ? 'HelloRetryRequest' : 'ServerHello', flightEnd: true };
     const ctx = this.chooseSuite(suite);
     if (hello.isHelloRetryRequest) {
       for (const e of hello.extensions) {
@@ -132,7 +143,10 @@ export class Client13 extends Side13 {
         }
       }
       const digest = this.transcriptHash();
-      this.transcript = [concatBytes([Uint8Array.of(MESSAGE_HASH, 0, 0, digest.length), digest]), tlsHandshakeBytes(typeNumber('server_hello'), body)];
+      this.transcript = [
+        concatBytes([Uint8Array.of(MESSAGE_HASH, 0, 0, digest.length), digest]),
+        tlsHandshakeBytes(typeNumber('server_hello'), body),
+      ];
       this.retryTranscript = [...this.transcript];
       return { name: 'HelloRetryRequest', flightEnd: true };
     }
@@ -141,7 +155,9 @@ export class Client13 extends Side13 {
     let shared: Uint8Array | undefined;
     for (const e of hello.extensions) {
       if (e.extensionType !== 'key_share') continue;
-      shared = this.shares.get(e.extensionData.serverShare.group as KeyExchangeGroup)?.deriveSecret(e.extensionData.serverShare.keyExchange);
+      shared = this.shares
+        .get(e.extensionData.serverShare.group as KeyExchangeGroup)
+        ?.deriveSecret(e.extensionData.serverShare.keyExchange);
     }
     if (shared === undefined) return { name: 'ServerHello', flightEnd: false };
     const hs = EarlyStage.start(ctx).handshake(shared);

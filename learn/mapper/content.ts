@@ -27,7 +27,10 @@ export function alertRecord(symbol: string): Uint8Array | undefined {
   const m = /^Alert\(([a-z_]+)\)$/.exec(symbol);
   if (m === null || !(m[1]! in AlertDescription)) return undefined;
   const description = m[1] as AlertDescriptionName;
-  return encodeAlert({ level: description === 'close_notify' || description === 'user_canceled' ? 'warning' : 'fatal', description });
+  return encodeAlert({
+    level: description === 'close_notify' || description === 'user_canceled' ? 'warning' : 'fatal',
+    description,
+  });
 }
 
 /**

@@ -30,6 +30,7 @@ export function loadCredentials(provider: CryptoProvider, options: CredentialOpt
     if (text.includes(PEM_START)) chain.push(...parsePemCertificates(text));
     else chain.push(c);
   }
-  const key = options.key === undefined ? undefined : provider.importPrivateKey(readPrivateKey(options.key, undefined).pkcs8);
+  const key =
+    options.key === undefined ? undefined : provider.importPrivateKey(readPrivateKey(options.key, undefined).pkcs8);
   return { chain, key };
 }

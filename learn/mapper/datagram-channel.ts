@@ -72,7 +72,9 @@ export class DatagramChannel {
     const peer = this.peer;
     if (peer === undefined || this.ended) return false;
     for (const d of datagrams) {
-      const ok = await new Promise<boolean>((resolve) => this.socket.send(d, peer.port, peer.host, (e) => resolve(e === null || e === undefined)));
+      const ok = await new Promise<boolean>((resolve) =>
+        this.socket.send(d, peer.port, peer.host, (e) => resolve(e === null || e === undefined)),
+      );
       if (!ok) return false;
     }
     return true;

@@ -11,7 +11,13 @@ export interface HandshakeMessage {
 
 /** The message with DTLS's 12-byte header, in one fragment (what the mapper sends: its messages fit one datagram). */
 export function dtlsHandshakeBytes(msgType: number, messageSeq: number, body: Uint8Array): Uint8Array {
-  return encodeDtlsHandshake({ msgType: handshakeTypeFromNumber(msgType), length: body.length, messageSeq, fragmentOffset: 0, fragment: body });
+  return encodeDtlsHandshake({
+    msgType: handshakeTypeFromNumber(msgType),
+    length: body.length,
+    messageSeq,
+    fragmentOffset: 0,
+    fragment: body,
+  });
 }
 
 /** The message with TLS's 4-byte header: how the 1.3 transcript takes it (RFC 9147 §5.2). */
@@ -81,7 +87,13 @@ export class HandshakeReassembler {
       let p = this.partials.get(key);
       if (p === undefined) {
         if (this.partials.size >= MAX_PARTIALS) this.partials.clear();
-        p = { msgType, length: f.length, body: new Uint8Array(f.length), have: new Uint8Array(f.length), missing: f.length };
+        p = {
+          msgType,
+          length: f.length,
+          body: new Uint8Array(f.length),
+          have: new Uint8Array(f.length),
+          missing: f.length,
+        };
         this.partials.set(key, p);
       }
       for (let i = 0; i < f.fragment.length; i++) {

@@ -40,7 +40,13 @@ export class Records12 {
   seal(type: number, content: Uint8Array): Uint8Array {
     const seq = this.write.seq++;
     if (this.write.cipher !== undefined) return this.write.cipher.seal(type, seq, content);
-    return encodeDtlsPlaintext({ type: contentTypeFromNumber(type), legacyRecordVersion: 'dtls1_2', epoch: 0, sequenceNumber: seq, fragment: content });
+    return encodeDtlsPlaintext({
+      type: contentTypeFromNumber(type),
+      legacyRecordVersion: 'dtls1_2',
+      epoch: 0,
+      sequenceNumber: seq,
+      fragment: content,
+    });
   }
 
   /**
@@ -61,7 +67,8 @@ export class Records12 {
       const key = `${r.epoch}/${r.sequenceNumber}`;
       if (this.seen.has(key)) continue;
       let opened: OpenedRecord | undefined;
-      if (r.epoch === 0) opened = { epoch: 0, sequenceNumber: r.sequenceNumber, type: contentTypeToNumber(r.type), content: r.fragment };
+      if (r.epoch === 0)
+        opened = { epoch: 0, sequenceNumber: r.sequenceNumber, type: contentTypeToNumber(r.type), content: r.fragment };
       else if (r.epoch === 1 && this.read !== undefined) {
         const o = this.read.open(w);
         if (o.ok) opened = { epoch: 1, sequenceNumber: r.sequenceNumber, type: o.type, content: o.content };

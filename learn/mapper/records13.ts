@@ -63,12 +63,22 @@ export class Records13 {
   }
 
   /** One record of `content` as content type `type` in the current write epoch (or `epoch`); its record number too. */
-  seal(type: number, content: Uint8Array, epoch = this.writeEpoch): { bytes: Uint8Array; epoch: number; sequenceNumber: number } {
+  seal(
+    type: number,
+    content: Uint8Array,
+    epoch = this.writeEpoch,
+  ): { bytes: Uint8Array; epoch: number; sequenceNumber: number } {
     const w = this.writes.get(epoch) ?? this.writes.get(0)!;
     const used = w.cipher === undefined ? 0 : epoch;
     const sequenceNumber = w.seq++;
     if (w.cipher === undefined) {
-      const bytes = encodeDtlsPlaintext({ type: contentTypeFromNumber(type), legacyRecordVersion: 'dtls1_2', epoch: 0, sequenceNumber, fragment: content });
+      const bytes = encodeDtlsPlaintext({
+        type: contentTypeFromNumber(type),
+        legacyRecordVersion: 'dtls1_2',
+        epoch: 0,
+        sequenceNumber,
+        fragment: content,
+      });
       return { bytes, epoch: 0, sequenceNumber };
     }
     const tag = w.cipher.suite.tagLength;
@@ -105,7 +115,12 @@ export class Records13 {
         const p = rec.record;
         if (p.epoch !== 0) continue;
         if (!this.firstTime(0, p.sequenceNumber)) continue;
-        afterEach({ epoch: 0, sequenceNumber: p.sequenceNumber, type: contentTypeToNumber(p.type), content: p.fragment });
+        afterEach({
+          epoch: 0,
+          sequenceNumber: p.sequenceNumber,
+          type: contentTypeToNumber(p.type),
+          content: p.fragment,
+        });
         continue;
       }
       const h = rec.header;
@@ -116,7 +131,16 @@ export class Records13 {
         if ((epoch & 3) !== h.epochLowBits) continue;
         let inner: Uint8Array | undefined;
         try {
-          inner = state.cipher.openRecord(datagram, at, headerLength, rec.encryptedRecord.length, 1, h.sequenceNumber16bit ? 2 : 1, state.next, undefined);
+          inner = state.cipher.openRecord(
+            datagram,
+            at,
+            headerLength,
+            rec.encryptedRecord.length,
+            1,
+            h.sequenceNumber16bit ? 2 : 1,
+            state.next,
+            undefined,
+          );
         } catch {
           inner = undefined;
         }
@@ -125,7 +149,8 @@ export class Records13 {
         const split = decodeInnerPlaintext(inner);
         if (split === undefined) break;
         state.next = Math.max(state.next, seq + 1);
-        if (this.firstTime(epoch, seq)) afterEach({ epoch, sequenceNumber: seq, type: split.contentType, content: split.content });
+        if (this.firstTime(epoch, seq))
+          afterEach({ epoch, sequenceNumber: seq, type: split.contentType, content: split.content });
         break;
       }
     }

@@ -88,8 +88,17 @@ export function referenceClient(options: ReferenceClientOptions): ReferenceClien
     return path;
   };
   const ca = file('ca.pem', typeof options.ca === 'string' ? options.ca : pemText(options.ca));
-  const args = ['client', '--connect', '127.0.0.1:{port}', '--ca', ca, '--no-verify-name', options.version === '1.2' ? '--dtls1_2' : '--dtls1_3'];
-  if (options.cert !== undefined && options.key !== undefined) args.push('--cert', file('cert.pem', options.cert), '--key', file('key.pem', options.key));
+  const args = [
+    'client',
+    '--connect',
+    '127.0.0.1:{port}',
+    '--ca',
+    ca,
+    '--no-verify-name',
+    options.version === '1.2' ? '--dtls1_2' : '--dtls1_3',
+  ];
+  if (options.cert !== undefined && options.key !== undefined)
+    args.push('--cert', file('cert.pem', options.cert), '--key', file('key.pem', options.key));
   const command = [process.execPath, cliMain(), ...args].map(shellQuoted).join(' ');
   return { command, close: () => rmSync(dir, { recursive: true, force: true }) };
 }

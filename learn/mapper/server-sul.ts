@@ -45,18 +45,23 @@ export async function openServerSul(options: ServerSulOptions): Promise<SystemUn
   const credentials = loadCredentials(provider, options);
   const waitMs = checkedWait(options.waitMs);
   const parallel = checkedCount('parallel', options.parallel);
-  if (options.version !== '1.2' && options.version !== '1.3') throw new RangeError(`version must be '1.2' or '1.3', got ${String(options.version)}`);
+  if (options.version !== '1.2' && options.version !== '1.3')
+    throw new RangeError(`version must be '1.2' or '1.3', got ${String(options.version)}`);
   const peer = { host: options.host, port: options.port };
   const inputs = options.version === '1.3' ? INPUTS_13_SERVER : INPUTS_12_SERVER;
   const command = options.serverCommand;
-  if (command !== undefined && !command.includes('{port}')) throw new RangeError(`serverCommand must contain {port}, got ${JSON.stringify(command)}`);
+  if (command !== undefined && !command.includes('{port}'))
+    throw new RangeError(`serverCommand must contain {port}, got ${JSON.stringify(command)}`);
   return new SessionsOverUdp(options.version, 'server', inputs, parallel, async () => {
     let process: PeerProcess | undefined;
     let to = peer;
     if (command !== undefined) {
       const port = await freeUdpPort(options.host);
       let ended = false;
-      process = new PeerProcess(command.replaceAll('{port}', String(port)).replaceAll('{host}', options.host), () => (ended = true));
+      process = new PeerProcess(
+        command.replaceAll('{port}', String(port)).replaceAll('{host}', options.host),
+        () => (ended = true),
+      );
       await waitForUdpPort(port, options.startMs ?? 5000, () => ended);
       to = { host: options.host, port };
     }

@@ -1,5 +1,11 @@
 import type { CryptoProvider, KeyExchangeGroup, KeyShare, SignatureAlgorithm } from '../../runtime/crypto/provider.js';
-import { extendedMasterSecret, keyBlock, masterSecret, verifyData, type KeyBlock } from '../../runtime/dtls12/key-derivation.js';
+import {
+  extendedMasterSecret,
+  keyBlock,
+  masterSecret,
+  verifyData,
+  type KeyBlock,
+} from '../../runtime/dtls12/key-derivation.js';
 import { schemesForKey12, sign12 } from '../../runtime/dtls12/signing12.js';
 import { serverKeyExchangeSignedData, wholeMessageHeader } from '../../runtime/dtls12/transcript.js';
 import { dtls12Suite, type Dtls12SuiteParams } from '../../runtime/versions/suites12.js';
@@ -17,12 +23,24 @@ import { encodeTls12ServerHello, type Tls12ServerHelloExtension } from '../../ge
 import { alertRecord, APPLICATION_DATA, CONTENT, WRONG_FINISHED } from './content.js';
 import type { Answer, ConcreteSide } from './concrete-side.js';
 import type { Credentials } from './credentials.js';
-import { dtlsHandshakeBytes, HandshakeReassembler, messageName, typeNumber, type HandshakeMessage } from './handshake-framing.js';
+import {
+  dtlsHandshakeBytes,
+  HandshakeReassembler,
+  messageName,
+  typeNumber,
+  type HandshakeMessage,
+} from './handshake-framing.js';
 import { receive12 } from './receive12.js';
 import { Records12 } from './records12.js';
 
 const GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'secp256r1', 'secp384r1'];
-const SCHEMES: readonly SignatureAlgorithm[] = ['ecdsa_secp256r1_sha256', 'ecdsa_secp384r1_sha384', 'rsa_pss_rsae_sha256', 'rsa_pkcs1_sha256', 'ed25519'];
+const SCHEMES: readonly SignatureAlgorithm[] = [
+  'ecdsa_secp256r1_sha256',
+  'ecdsa_secp384r1_sha384',
+  'rsa_pss_rsae_sha256',
+  'rsa_pkcs1_sha256',
+  'ed25519',
+];
 const EMPTY = new Uint8Array(0);
 
 /** What the client's last ClientHello offered. */
@@ -75,7 +93,12 @@ export class Server12 implements ConcreteSide {
       case 'ServerHello':
         return [this.handshake(typeNumber('server_hello'), this.serverHello())];
       case 'Certificate':
-        return [this.handshake(typeNumber('certificate'), encodeTls12Certificate({ certificateList: this.credentials.chain.map((cert) => ({ cert })) }))];
+        return [
+          this.handshake(
+            typeNumber('certificate'),
+            encodeTls12Certificate({ certificateList: this.credentials.chain.map((cert) => ({ cert })) }),
+          ),
+        ];
       case 'ServerKeyExchange':
         return [this.handshake(typeNumber('server_key_exchange'), this.serverKeyExchange())];
       case 'CertificateRequest':
@@ -121,7 +144,8 @@ export class Server12 implements ConcreteSide {
         reassembler: this.reassembler,
         message: (m) => this.onMessage(m),
         changeCipherSpec: () => {
-          if (this.keys !== undefined && this.suite !== undefined) this.records.readEpoch1(this.suite, this.keys.client);
+          if (this.keys !== undefined && this.suite !== undefined)
+            this.records.readEpoch1(this.suite, this.keys.client);
         },
       },
       datagram,
@@ -137,8 +161,14 @@ export class Server12 implements ConcreteSide {
   private chooseSuite(): Dtls12SuiteParams | undefined {
     const keyType = this.credentials.key?.keyType;
     const fits = (s: Dtls12SuiteParams): boolean =>
-      keyType === undefined ? s.keyExchange.startsWith('ecdhe_') : keyType === 'rsa' ? s.keyExchange === 'ecdhe_rsa' : s.keyExchange === 'ecdhe_ecdsa';
-    const offered = (this.offer?.suites ?? []).map((s) => dtls12Suite(s)).filter((s): s is Dtls12SuiteParams => s !== undefined);
+      keyType === undefined
+        ? s.keyExchange.startsWith('ecdhe_')
+        : keyType === 'rsa'
+          ? s.keyExchange === 'ecdhe_rsa'
+          : s.keyExchange === 'ecdhe_ecdsa';
+    const offered = (this.offer?.suites ?? [])
+      .map((s) => dtls12Suite(s))
+      .filter((s): s is Dtls12SuiteParams => s !== undefined);
     return offered.find(fits) ?? offered.find((s) => s.keyExchange.startsWith('ecdhe_'));
   }
 
@@ -146,8 +176,10 @@ export class Server12 implements ConcreteSide {
   private serverHello(): Uint8Array {
     this.suite = this.chooseSuite();
     const extensions: Tls12ServerHelloExtension[] = [];
-    if (this.offer?.renegotiationInfo === true) extensions.push({ extensionType: 'renegotiation_info', extensionData: { renegotiatedConnection: EMPTY } });
-    if (this.offer?.extendedMaster === true) extensions.push({ extensionType: 'extended_master_secret', extensionData: {} });
+    if (this.offer?.renegotiationInfo === true)
+      extensions.push({ extensionType: 'renegotiation_info', extensionData: { renegotiatedConnection: EMPTY } });
+    if (this.offer?.extendedMaster === true)
+      extensions.push({ extensionType: 'extended_master_secret', extensionData: {} });
     extensions.push({ extensionType: 'ec_point_formats', extensionData: { formats: ['uncompressed'] } });
     return encodeTls12ServerHello({
       serverVersion: 'dtls1_2',
@@ -168,10 +200,17 @@ export class Server12 implements ConcreteSide {
     this.share?.release();
     const share = (this.share = this.provider.generateKeyShare(group));
     const params = { namedCurve: group, publicKey: share.publicKey };
-    const signed = serverKeyExchangeSignedData(this.offer?.random ?? new Uint8Array(32), this.random, encodeServerEcdhParams(params));
+    const signed = serverKeyExchangeSignedData(
+      this.offer?.random ?? new Uint8Array(32),
+      this.random,
+      encodeServerEcdhParams(params),
+    );
     const key = this.credentials.key;
     const scheme = key === undefined ? undefined : schemesForKey12(key)[0];
-    let signedParams = { algorithm: 'ecdsa_secp256r1_sha256' as SignatureAlgorithm, signature: this.provider.randomBytes(64) };
+    let signedParams = {
+      algorithm: 'ecdsa_secp256r1_sha256' as SignatureAlgorithm,
+      signature: this.provider.randomBytes(64),
+    };
     if (key !== undefined && scheme !== undefined) {
       try {
         signedParams = { algorithm: scheme, signature: sign12(this.provider, scheme, key, signed) };
@@ -217,14 +256,16 @@ export class Server12 implements ConcreteSide {
           const hello = decodeClientHello(m.body);
           const groups: KeyExchangeGroup[] = [];
           for (const e of hello.extensions)
-            if (e.extensionType === 'supported_groups') groups.push(...GROUPS.filter((g) => e.extensionData.namedGroupList.includes(g)));
+            if (e.extensionType === 'supported_groups')
+              groups.push(...GROUPS.filter((g) => e.extensionData.namedGroupList.includes(g)));
           this.offer = {
             random: hello.random,
             suites: hello.cipherSuites,
             groups,
             extendedMaster: hello.extensions.some((e) => e.extensionType === 'extended_master_secret'),
             renegotiationInfo:
-              hello.extensions.some((e) => e.extensionType === 'renegotiation_info') || hello.cipherSuites.includes('tls_empty_renegotiation_info_scsv'),
+              hello.extensions.some((e) => e.extensionType === 'renegotiation_info') ||
+              hello.cipherSuites.includes('tls_empty_renegotiation_info_scsv'),
           };
           // Each ClientHello starts the transcript again (the first and our HelloVerifyRequest are not in it, §4.2.6).
           this.transcript = [];
@@ -237,7 +278,10 @@ export class Server12 implements ConcreteSide {
           return { name, flightEnd: false };
         case typeNumber('certificate'): {
           this.transcribe(m);
-          return { name: decodeTls12Certificate(m.body).certificateList.length === 0 ? 'EmptyCertificate' : name, flightEnd: false };
+          return {
+            name: decodeTls12Certificate(m.body).certificateList.length === 0 ? 'EmptyCertificate' : name,
+            flightEnd: false,
+          };
         }
         case typeNumber('finished'):
           this.transcribe(m);

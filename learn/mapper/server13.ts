@@ -13,7 +13,9 @@ import { tlsHandshakeBytes, typeNumber, type HandshakeMessage } from './handshak
 import { EMPTY, MESSAGE_HASH, SCHEMES_13, Side13, SUITES_13, type Seen } from './side13.js';
 
 /** The random of a HelloRetryRequest (RFC 8446 §4.1.3). */
-const HRR_RANDOM = Uint8Array.from(Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex'));
+const HRR_RANDOM = Uint8Array.from(
+  Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex'),
+);
 const GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'secp256r1', 'secp384r1'];
 
 /** What the client's last ClientHello offered. */
@@ -58,7 +60,12 @@ export class Server13 extends Side13 {
             typeNumber('certificate_request'),
             encodeCertificateRequest({
               certificateRequestContext: EMPTY,
-              extensions: [{ extensionType: 'signature_algorithms', extensionData: { supportedSignatureAlgorithms: [...SCHEMES_13] } }],
+              extensions: [
+                {
+                  extensionType: 'signature_algorithms',
+                  extensionData: { supportedSignatureAlgorithms: [...SCHEMES_13] },
+                },
+              ],
             }),
           ),
         ];
@@ -123,7 +130,8 @@ export class Server13 extends Side13 {
     const groups: KeyExchangeGroup[] = [];
     const shares = new Map<KeyExchangeGroup, Uint8Array>();
     for (const e of hello.extensions) {
-      if (e.extensionType === 'supported_groups') groups.push(...GROUPS.filter((g) => e.extensionData.namedGroupList.includes(g)));
+      if (e.extensionType === 'supported_groups')
+        groups.push(...GROUPS.filter((g) => e.extensionData.namedGroupList.includes(g)));
       if (e.extensionType === 'key_share') {
         for (const s of e.extensionData.clientShares) {
           const g = GROUPS.find((x) => x === s.group);
@@ -131,7 +139,12 @@ export class Server13 extends Side13 {
         }
       }
     }
-    this.offer = { sessionId: hello.legacySessionId, suites: hello.cipherSuites.map((s) => cipherSuiteToNumber(s)), groups, shares };
+    this.offer = {
+      sessionId: hello.legacySessionId,
+      suites: hello.cipherSuites.map((s) => cipherSuiteToNumber(s)),
+      groups,
+      shares,
+    };
     this.transcript = this.retryTranscript ?? [];
     this.retryTranscript = undefined;
     this.transcript.push(tlsHandshakeBytes(typeNumber('client_hello'), body));

@@ -2,7 +2,11 @@ import type { CryptoProvider, SignatureAlgorithm } from '../../runtime/crypto/pr
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../../runtime/crypto/suites.js';
 import { signCertificateVerify, schemesForKey } from '../../runtime/handshake/certificate-verify.js';
 import { scheduleContext, type ScheduleContext } from '../../runtime/keyschedule/context.js';
-import { finishedVerifyData, nextApplicationTrafficSecret, trafficKeys } from '../../runtime/keyschedule/derived-keys.js';
+import {
+  finishedVerifyData,
+  nextApplicationTrafficSecret,
+  trafficKeys,
+} from '../../runtime/keyschedule/derived-keys.js';
 import { concatBytes } from '../../runtime/wire/bytes.js';
 import { decodeAck, encodeAck } from '../../generated/wire/ack.js';
 import { decodeCertificate, encodeCertificate } from '../../generated/wire/certificate.js';
@@ -11,11 +15,22 @@ import { encodeKeyUpdate } from '../../generated/wire/key-update.js';
 import { alertAnswer, alertRecord, APPLICATION_DATA, CONTENT } from './content.js';
 import { NOTHING, type Answer, type ConcreteSide } from './concrete-side.js';
 import type { Credentials } from './credentials.js';
-import { dtlsHandshakeBytes, HandshakeReassembler, messageName, tlsHandshakeBytes, typeNumber, type HandshakeMessage } from './handshake-framing.js';
+import {
+  dtlsHandshakeBytes,
+  HandshakeReassembler,
+  messageName,
+  tlsHandshakeBytes,
+  typeNumber,
+  type HandshakeMessage,
+} from './handshake-framing.js';
 import { Records13 } from './records13.js';
 
 /** The suites a 1.3 side offers or takes, in our order. */
-export const SUITES_13: readonly SupportedCipherSuite[] = ['tls_aes_128_gcm_sha256', 'tls_aes_256_gcm_sha384', 'tls_chacha20_poly1305_sha256'];
+export const SUITES_13: readonly SupportedCipherSuite[] = [
+  'tls_aes_128_gcm_sha256',
+  'tls_aes_256_gcm_sha384',
+  'tls_chacha20_poly1305_sha256',
+];
 /** The signature schemes a 1.3 side offers. */
 export const SCHEMES_13: readonly SignatureAlgorithm[] = [
   'ecdsa_secp256r1_sha256',
@@ -210,7 +225,9 @@ export abstract class Side13 implements ConcreteSide {
   private finished(wrong: boolean): Uint8Array {
     const secret = this.ownHandshakeSecret;
     const verifyData =
-      secret !== undefined && this.ctx !== undefined ? finishedVerifyData(this.ctx, secret, this.transcriptHash()) : this.provider.randomBytes(32);
+      secret !== undefined && this.ctx !== undefined
+        ? finishedVerifyData(this.ctx, secret, this.transcriptHash())
+        : this.provider.randomBytes(32);
     if (wrong) verifyData[0]! ^= 0xff;
     const record = this.handshake(typeNumber('finished'), verifyData);
     this.afterOwnFinished();
@@ -219,7 +236,11 @@ export abstract class Side13 implements ConcreteSide {
 
   /** KeyUpdate(update_requested) in the current epoch; we move to the next keys once it is acknowledged (RFC 9147 §8). */
   private keyUpdate(): Uint8Array {
-    const bytes = dtlsHandshakeBytes(typeNumber('key_update'), this.sendSeq++, encodeKeyUpdate({ requestUpdate: 'update_requested' }));
+    const bytes = dtlsHandshakeBytes(
+      typeNumber('key_update'),
+      this.sendSeq++,
+      encodeKeyUpdate({ requestUpdate: 'update_requested' }),
+    );
     const sealed = this.records.seal(CONTENT.handshake, bytes);
     this.keyUpdateRecord = { epoch: sealed.epoch, sequenceNumber: sealed.sequenceNumber };
     return sealed.bytes;
@@ -227,7 +248,10 @@ export abstract class Side13 implements ConcreteSide {
 
   /** An ACK of every handshake record of the peer's not yet acknowledged (RFC 9147 §7), in the current epoch. */
   private ack(): Uint8Array {
-    const recordNumbers = this.unacknowledged.map((n) => ({ epoch: BigInt(n.epoch), sequenceNumber: BigInt(n.sequenceNumber) }));
+    const recordNumbers = this.unacknowledged.map((n) => ({
+      epoch: BigInt(n.epoch),
+      sequenceNumber: BigInt(n.sequenceNumber),
+    }));
     this.unacknowledged = [];
     return this.records.seal(CONTENT.ack, encodeAck({ recordNumbers })).bytes;
   }
@@ -239,7 +263,10 @@ export abstract class Side13 implements ConcreteSide {
       switch (m.msgType) {
         case typeNumber('certificate'):
           this.transcript.push(tlsHandshakeBytes(m.msgType, m.body));
-          return { name: decodeCertificate(m.body).certificateList.length === 0 ? 'EmptyCertificate' : 'Certificate', flightEnd: false };
+          return {
+            name: decodeCertificate(m.body).certificateList.length === 0 ? 'EmptyCertificate' : 'Certificate',
+            flightEnd: false,
+          };
         case typeNumber('key_update'):
           this.onKeyUpdate();
           return { name: 'KeyUpdate', flightEnd: true };
@@ -264,16 +291,27 @@ export abstract class Side13 implements ConcreteSide {
   /** An ACK that covers our KeyUpdate: we send with our next keys from now on. */
   private onAck(content: Uint8Array): void {
     const pending = this.keyUpdateRecord;
-    if (pending === undefined || this.ownAppSecret === undefined || this.ctx === undefined || this.suite === undefined) return;
+    if (pending === undefined || this.ownAppSecret === undefined || this.ctx === undefined || this.suite === undefined)
+      return;
     let ack;
     try {
       ack = decodeAck(content);
     } catch {
       return;
     }
-    if (!ack.recordNumbers.some((n) => n.epoch === BigInt(pending.epoch) && n.sequenceNumber === BigInt(pending.sequenceNumber))) return;
+    if (
+      !ack.recordNumbers.some(
+        (n) => n.epoch === BigInt(pending.epoch) && n.sequenceNumber === BigInt(pending.sequenceNumber),
+      )
+    )
+      return;
     this.keyUpdateRecord = undefined;
     this.ownAppSecret = nextApplicationTrafficSecret(this.ctx, this.ownAppSecret);
-    this.records.installWrite(this.ownAppEpoch++, this.suite, trafficKeys(this.ctx, this.ownAppSecret, this.suite), true);
+    this.records.installWrite(
+      this.ownAppEpoch++,
+      this.suite,
+      trafficKeys(this.ctx, this.ownAppSecret, this.suite),
+      true,
+    );
   }
 }

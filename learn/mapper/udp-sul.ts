@@ -56,6 +56,7 @@ export function checkedCount(name: string, value: number): number {
 /** The wait of a step, checked. */
 export function checkedWait(value: number | undefined): number {
   if (value === undefined) return DEFAULT_WAIT_MS;
-  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`waitMs must be a positive number of milliseconds, got ${value}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new RangeError(`waitMs must be a positive number of milliseconds, got ${value}`);
   return value;
 }

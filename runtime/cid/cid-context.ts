@@ -1,4 +1,8 @@
-import { encodeReturnRoutabilityCheck, type ReturnRoutabilityCheck, type ServerHelloExtension } from '../../generated/wire/index.js';
+import {
+  encodeReturnRoutabilityCheck,
+  type ReturnRoutabilityCheck,
+  type ServerHelloExtension,
+} from '../../generated/wire/index.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { ManualClock } from '../handshake/manual-clock.js';
 import type { RecordLayer } from '../record/record-layer.js';
@@ -86,7 +90,8 @@ export class CidContext implements CidNegotiationHost {
   /** The number (`epoch.sequence`) of the last authenticated record observed. */
   private lastRecord: string | undefined;
   /** Answers to our path_challenges by the record that carried them, so a copy over another path counts as its answer (made with the first). */
-  private answers: Map<string, { readonly msgType: 'path_response' | 'path_drop'; readonly cookie: Uint8Array }> | undefined;
+  private answers:
+    Map<string, { readonly msgType: 'path_response' | 'path_drop'; readonly cookie: Uint8Array }> | undefined;
   /** Datagrams waiting at the last poll while holding (counted as held when the check ends). */
   private waiting = 0;
   /** A thawed session's checks before it hibernated (its PathValidation was not kept). */
@@ -141,7 +146,13 @@ export class CidContext implements CidNegotiationHost {
    * go.
    */
   atRest(now: number): boolean {
-    if (this.validation?.candidate !== undefined || this.pathOutgoing !== undefined || this.waiting > 0 || this.left !== undefined) return false;
+    if (
+      this.validation?.candidate !== undefined ||
+      this.pathOutgoing !== undefined ||
+      this.waiting > 0 ||
+      this.left !== undefined
+    )
+      return false;
     return this.forwarding === undefined || this.forwarding.quietAt(now);
   }
 
@@ -167,7 +178,8 @@ export class CidContext implements CidNegotiationHost {
   /** A hibernated session's CIDs again (server, on a new context): as negotiated, with what was issued, retired and given since. */
   restore(h: HibernatedCids): void {
     const o = this.options;
-    if (o === undefined) throw new TypeError('a hibernated session with connection IDs on a configuration without them');
+    if (o === undefined)
+      throw new TypeError('a hibernated session with connection IDs on a configuration without them');
     const local = new LocalConnectionIds(o.length, o.generate, this.taken);
     local.restore(h);
     const s = new ConnectionIdState(o, local, h.peerCurrent, h.rrcNegotiated);
@@ -201,11 +213,17 @@ export class CidContext implements CidNegotiationHost {
    * starts a return routability check (or, without RRC, moves the session
    * when it is the newest record yet, RFC 9146 §6).
    */
-  observe(record: { readonly epoch: number; readonly sequenceNumber: number; readonly connectionId?: Uint8Array | undefined }, bytes: number): void {
+  observe(
+    record: { readonly epoch: number; readonly sequenceNumber: number; readonly connectionId?: Uint8Array | undefined },
+    bytes: number,
+  ): void {
     const s = this.session;
     if (s === undefined) return;
-    if (record.connectionId !== undefined) for (const cid of s.local.used(record.connectionId)) this.events.push({ type: 'connectionIdRetired', cid });
-    const newer = record.epoch > this.newestEpoch || (record.epoch === this.newestEpoch && record.sequenceNumber > this.newestSequence);
+    if (record.connectionId !== undefined)
+      for (const cid of s.local.used(record.connectionId)) this.events.push({ type: 'connectionIdRetired', cid });
+    const newer =
+      record.epoch > this.newestEpoch ||
+      (record.epoch === this.newestEpoch && record.sequenceNumber > this.newestSequence);
     if (newer) {
       this.newestEpoch = record.epoch;
       this.newestSequence = record.sequenceNumber;
@@ -214,7 +232,8 @@ export class CidContext implements CidNegotiationHost {
     const path = this.arriving;
     if (!this.follows || path === undefined || this.current === undefined || !s.receivesCid) return;
     if (path === this.current) {
-      if (this.holding || this.forwarding?.previous !== undefined) this.forwarding?.record(record.epoch, record.sequenceNumber, path);
+      if (this.holding || this.forwarding?.previous !== undefined)
+        this.forwarding?.record(record.epoch, record.sequenceNumber, path);
       return;
     }
     if (s.rrc !== undefined && path === this.forwarding?.previous) {
@@ -271,10 +290,16 @@ export class CidContext implements CidNegotiationHost {
     // A copy of a record that carried an answer to our path_challenge counts as that answer from the path the copy came over:
     // a tap that races the peer's path_response from its own address must not make the genuine one a mere replay.
     const answer = this.answers?.get(`${epoch}.${sequenceNumber}`);
-    if (answer !== undefined && this.validation !== undefined) this.validation.answered(answer.msgType, answer.cookie, path);
+    if (answer !== undefined && this.validation !== undefined)
+      this.validation.answered(answer.msgType, answer.cookie, path);
     // A copy from a third path while a check runs: decoys racing copies ahead of a genuine rebinding make the genuine path's
     // records duplicates, so that path is probed beside the candidate (PathValidation.also; one challenge's worth of budget).
-    if (this.validation?.candidate !== undefined && path !== this.current && this.left?.includes(path) !== true && this.forwarding?.suspected(path) !== true)
+    if (
+      this.validation?.candidate !== undefined &&
+      path !== this.current &&
+      this.left?.includes(path) !== true &&
+      this.forwarding?.suspected(path) !== true
+    )
       this.validation.also(path, CHALLENGE_OVERHEAD + this.records.protectedOverhead());
     if (this.forwarding?.crossed(epoch, sequenceNumber, path) !== true) return;
     if (this.validation?.candidate !== undefined) {
@@ -291,7 +316,10 @@ export class CidContext implements CidNegotiationHost {
     if (m.msgType === 'path_challenge') {
       // §5.4: exactly one answer per valid challenge, to where it came from; path_drop for a path we left.
       this.counts.challengesAnswered++;
-      this.sendTo(path, { msgType: path !== undefined && this.left?.includes(path) === true ? 'path_drop' : 'path_response', cookie: m.cookie });
+      this.sendTo(path, {
+        msgType: path !== undefined && this.left?.includes(path) === true ? 'path_drop' : 'path_response',
+        cookie: m.cookie,
+      });
     } else if (m.msgType === 'path_response' || m.msgType === 'path_drop') {
       if (this.validation === undefined || path === undefined) this.counts.answersIgnored++;
       else {

@@ -42,9 +42,14 @@ export interface ResolvedConnectionIds {
 const csprng = (length: number): Uint8Array => new Uint8Array(randomBytes(length));
 
 /** Resolves `cid` (a length, or the object), `rrc` (default basic with a CID) and `rrcTimeoutMs`; ConfigError names the option. */
-export function resolveConnectionIds(cid: unknown, rrc: unknown, rrcTimeoutMs: unknown): ResolvedConnectionIds | undefined {
+export function resolveConnectionIds(
+  cid: unknown,
+  rrc: unknown,
+  rrcTimeoutMs: unknown,
+): ResolvedConnectionIds | undefined {
   if (cid === undefined) {
-    if (rrc !== undefined && rrc !== false) throw new ConfigError('rrc', 'needs a connection ID: set cid (RFC 9853 §3: rrc is offered with connection_id)');
+    if (rrc !== undefined && rrc !== false)
+      throw new ConfigError('rrc', 'needs a connection ID: set cid (RFC 9853 §3: rrc is offered with connection_id)');
     return undefined;
   }
   if (typeof cid !== 'number' && (typeof cid !== 'object' || cid === null)) {
@@ -52,16 +57,19 @@ export function resolveConnectionIds(cid: unknown, rrc: unknown, rrcTimeoutMs: u
   }
   const o: ConnectionIdOption = typeof cid === 'number' ? { length: cid } : (cid as ConnectionIdOption);
   const length = integerOption('cid.length', o.length, 0, MAX_CID_LENGTH);
-  if (o.generate !== undefined && typeof o.generate !== 'function') throw new ConfigError('cid.generate', 'must be a function (length) => Uint8Array');
+  if (o.generate !== undefined && typeof o.generate !== 'function')
+    throw new ConfigError('cid.generate', 'must be a function (length) => Uint8Array');
   const generate = o.generate ?? csprng;
   if (length > 0) checkGenerated(generate(length), length);
   const maxIssued = integerOption('cid.maxIssued', o.maxIssued ?? 8, 1, 64);
   const spares = integerOption('cid.spares', o.spares ?? 0, 0, maxIssued - 1);
-  if (spares > 0 && length === 0) throw new ConfigError('cid.spares', 'a zero-length CID has no spares (RFC 9147 §9: no NewConnectionId then)');
+  if (spares > 0 && length === 0)
+    throw new ConfigError('cid.spares', 'a zero-length CID has no spares (RFC 9147 §9: no NewConnectionId then)');
   if (rrc !== undefined && typeof rrc !== 'boolean' && rrc !== 'basic' && rrc !== 'enhanced') {
     throw new ConfigError('rrc', `must be true, false, 'basic' or 'enhanced', got ${described(rrc)}`);
   }
-  const procedure: RrcProcedure | undefined = rrc === undefined || rrc === true ? 'basic' : rrc === false ? undefined : rrc;
+  const procedure: RrcProcedure | undefined =
+    rrc === undefined || rrc === true ? 'basic' : rrc === false ? undefined : rrc;
   return {
     length,
     generate: (n) => checkGenerated(generate(n), n),

@@ -46,7 +46,10 @@ export function ownerCidGenerator(owner: CidOwner): (length: number) => Uint8Arr
   const worker = integerOption('workers', owner.worker, 0, MAX_OWNERS - 1);
   return (length: number) => {
     if (length < MIN_OWNER_CID_LENGTH)
-      throw new ConfigError('cid.length', `must be at least ${MIN_OWNER_CID_LENGTH} with workers or hostId (2 bytes name the owner)`);
+      throw new ConfigError(
+        'cid.length',
+        `must be at least ${MIN_OWNER_CID_LENGTH} with workers or hostId (2 bytes name the owner)`,
+      );
     const cid = new Uint8Array(length);
     randomFillSync(cid, CID_OWNER_BYTES);
     cid[0] = host;
@@ -70,7 +73,9 @@ export function datagramOwner(datagram: Uint8Array, cidLength: number): CidOwner
   const first = datagram[0];
   if (cidLength < MIN_OWNER_CID_LENGTH || first === undefined) return undefined;
   if (first === TLS12_CID)
-    return datagram.length < TLS12_CID_OFFSET + cidLength ? undefined : { host: datagram[TLS12_CID_OFFSET]!, worker: datagram[TLS12_CID_OFFSET + 1]! };
+    return datagram.length < TLS12_CID_OFFSET + cidLength
+      ? undefined
+      : { host: datagram[TLS12_CID_OFFSET]!, worker: datagram[TLS12_CID_OFFSET + 1]! };
   if ((first & 0xf0) !== 0x30 || datagram.length < 1 + cidLength) return undefined;
   return { host: datagram[1]!, worker: datagram[2]! };
 }

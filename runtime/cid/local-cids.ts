@@ -36,7 +36,11 @@ export class LocalConnectionIds {
 
   /** What hibernation keeps: those issued and not retired, the next sequence number, the one in use. */
   get kept(): Pick<HibernatedCids, 'issued' | 'nextSequence' | 'inUse'> {
-    return { issued: this.issued.map((i) => ({ cid: i.cid, sequence: i.sequence })), nextSequence: this.nextSequence, inUse: this.inUse };
+    return {
+      issued: this.issued.map((i) => ({ cid: i.cid, sequence: i.sequence })),
+      nextSequence: this.nextSequence,
+      inUse: this.inUse,
+    };
   }
 
   /** Takes up what {@link kept} gave (on a new, empty set). */

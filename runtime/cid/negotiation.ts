@@ -36,7 +36,10 @@ export function clientCidExtensions(host: CidNegotiationHost): ClientHelloExtens
   const local = host.offered;
   host.records.setConnectionIds({ length: local.length, ours: (c) => local.has(c), optional: true }, undefined);
   const cid = local.current ?? new Uint8Array(0);
-  return [{ extensionType: 'connection_id', extensionData: { cid } }, ...(o.rrc !== undefined ? [{ extensionType: 'rrc' as const, extensionData: {} }] : [])];
+  return [
+    { extensionType: 'connection_id', extensionData: { cid } },
+    ...(o.rrc !== undefined ? [{ extensionType: 'rrc' as const, extensionData: {} }] : []),
+  ];
 }
 
 /** Client: the ServerHello's answer. A connection_id or rrc we did not offer is unsupported_extension (RFC 8446 §4.2); rrc alone is illegal. */
@@ -46,10 +49,14 @@ export function acceptServerCid(host: CidNegotiationHost, extensions: readonly S
   const local = host.offered;
   if (local === undefined || host.options === undefined) {
     if (answer !== undefined || rrc)
-      throw new ProtocolError('unsupported_extension', 'ServerHello answers connection_id or rrc, which the client did not offer');
+      throw new ProtocolError(
+        'unsupported_extension',
+        'ServerHello answers connection_id or rrc, which the client did not offer',
+      );
     return;
   }
-  if (rrc && host.options.rrc === undefined) throw new ProtocolError('unsupported_extension', 'ServerHello answers rrc, which the client did not offer');
+  if (rrc && host.options.rrc === undefined)
+    throw new ProtocolError('unsupported_extension', 'ServerHello answers rrc, which the client did not offer');
   if (answer === undefined) {
     if (rrc) throw new ProtocolError('illegal_parameter', 'ServerHello sends rrc without connection_id (RFC 9853 §3)');
     host.records.setConnectionIds(undefined, undefined); // the server takes no CIDs: none either way
@@ -70,7 +77,10 @@ export const NO_CID_ANSWER: readonly ServerHelloExtension[] = Object.freeze([]);
  * layer uses both CIDs from the handshake epoch on. Called for each
  * ClientHello a connection handles; the first CID is kept.
  */
-export function answerClientCid(host: CidNegotiationHost, extensions: readonly ClientHelloExtension[]): readonly ServerHelloExtension[] {
+export function answerClientCid(
+  host: CidNegotiationHost,
+  extensions: readonly ClientHelloExtension[],
+): readonly ServerHelloExtension[] {
   const o = host.options;
   const offer = findExtension(extensions, 'connection_id');
   if (o === undefined || offer === undefined) return NO_CID_ANSWER;

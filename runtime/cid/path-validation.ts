@@ -127,7 +127,15 @@ export class PathValidation {
       return;
     }
     if (c.further.length >= MAX_FURTHER_CANDIDATES) return;
-    const probe: Probe = { path, cookies: [], received: bytes, sent: 0, challenges: 0, timer: undefined, until: undefined };
+    const probe: Probe = {
+      path,
+      cookies: [],
+      received: bytes,
+      sent: 0,
+      challenges: 0,
+      timer: undefined,
+      until: undefined,
+    };
     c.further.push(probe);
     if (c.phase === 'new') this.challengeFurther(probe);
   }
@@ -136,7 +144,10 @@ export class PathValidation {
   answered(msgType: 'path_response' | 'path_drop', cookie: Uint8Array, path: string): void {
     const c = this.check;
     if (c === undefined) return;
-    const further = c.phase === 'new' ? c.further.find((p) => p.path === path && p.cookies.some((k) => bytesEqual(k, cookie))) : undefined;
+    const further =
+      c.phase === 'new'
+        ? c.further.find((p) => p.path === path && p.cookies.some((k) => bytesEqual(k, cookie)))
+        : undefined;
     if (further !== undefined && msgType === 'path_response') {
       this.end();
       this.totals.validated++;
@@ -226,7 +237,8 @@ export class PathValidation {
       this.host.send(p.path, 'path_challenge', cookie);
     }
     p.challenges++;
-    if (p.challenges < CHALLENGES_PER_PATH) p.timer = this.clock.setTimeout(() => this.challengeFurther(p), Math.ceil(this.timeoutMs / CHALLENGES_PER_PATH));
+    if (p.challenges < CHALLENGES_PER_PATH)
+      p.timer = this.clock.setTimeout(() => this.challengeFurther(p), Math.ceil(this.timeoutMs / CHALLENGES_PER_PATH));
     else p.timer = undefined;
   }
 
@@ -256,7 +268,10 @@ export class PathValidation {
     c.challenges++;
     const last = c.challenges >= CHALLENGES_PER_PATH;
     // Challenges at 0, T/3 and 2T/3; T ends the phase.
-    c.timer = this.clock.setTimeout(() => (last ? this.expired() : this.challenge()), Math.ceil(this.timeoutMs / CHALLENGES_PER_PATH));
+    c.timer = this.clock.setTimeout(
+      () => (last ? this.expired() : this.challenge()),
+      Math.ceil(this.timeoutMs / CHALLENGES_PER_PATH),
+    );
   }
 
   private expired(): void {

@@ -24,9 +24,17 @@ export interface FatalReason {
  */
 export function toAlert(error: unknown): FatalReason {
   if (error instanceof CallbackError) return { alert: error.alert, message: error.message, callbackError: error.cause };
-  if (error instanceof ConfigError) return { alert: 'internal_error', message: `a callback returned a bad value: ${error.message}`, callbackError: error };
+  if (error instanceof ConfigError)
+    return {
+      alert: 'internal_error',
+      message: `a callback returned a bad value: ${error.message}`,
+      callbackError: error,
+    };
   if (error instanceof ProtocolError) return { alert: error.alert, message: error.message };
   if (error instanceof DecodeError) return { alert: 'decode_error', message: error.message };
   if (error instanceof CryptoError) return { alert: 'illegal_parameter', message: error.message };
-  return { alert: 'internal_error', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  return {
+    alert: 'internal_error',
+    message: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+  };
 }

@@ -25,12 +25,19 @@ export interface HelloSignaturePreferences {
 const names = (list: readonly SignatureScheme[] | undefined): readonly string[] =>
   (list ?? []).filter((s): s is SignatureScheme & string => typeof s === 'string');
 
-export function chooseCredentials(candidates: readonly SelectedCredentials[], hello: HelloSignaturePreferences): SelectedCredentials | undefined {
+export function chooseCredentials(
+  candidates: readonly SelectedCredentials[],
+  hello: HelloSignaturePreferences,
+): SelectedCredentials | undefined {
   if (candidates.length <= 1) return candidates[0];
   const offered = names(findExtension(hello.ch.extensions, 'signature_algorithms')?.supportedSignatureAlgorithms);
   const forCertificates = findExtension(hello.ch.extensions, 'signature_algorithms_cert');
-  const accepted = (forCertificates ? names(forCertificates.supportedSignatureAlgorithms) : offered) as readonly SignatureAlgorithm[];
-  const usable = candidates.filter((c) => schemesForKey(c.key).some((s) => hello.ourSchemes.includes(s) && offered.includes(s)));
+  const accepted = (
+    forCertificates ? names(forCertificates.supportedSignatureAlgorithms) : offered
+  ) as readonly SignatureAlgorithm[];
+  const usable = candidates.filter((c) =>
+    schemesForKey(c.key).some((s) => hello.ourSchemes.includes(s) && offered.includes(s)),
+  );
   const pool = usable.length > 0 ? usable : candidates;
   return pool.find((c) => unfitCertificate(accepted, c.chain) === undefined) ?? pool[0];
 }

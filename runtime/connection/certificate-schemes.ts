@@ -41,20 +41,32 @@ const BY_OID: Readonly<Record<string, readonly SignatureAlgorithm[]>> = {
  * so the bytes are compared whole (an MGF1 or salt of another hash is no
  * scheme), with the hash parameters NULL or absent.
  */
-const PSS_IDENTIFIERS: readonly (readonly [Uint8Array, readonly SignatureAlgorithm[]])[] = (['sha256', 'sha384', 'sha512'] as const).flatMap((hash) =>
+const PSS_IDENTIFIERS: readonly (readonly [Uint8Array, readonly SignatureAlgorithm[]])[] = (
+  ['sha256', 'sha384', 'sha512'] as const
+).flatMap((hash) =>
   (['null', 'absent'] as const).map(
-    (p) => [derSequence([derOid(PKI_OID.rsassaPss), pssParameters(hash, p)]), [`rsa_pss_rsae_${hash}`, `rsa_pss_pss_${hash}`] as const] as const,
+    (p) =>
+      [
+        derSequence([derOid(PKI_OID.rsassaPss), pssParameters(hash, p)]),
+        [`rsa_pss_rsae_${hash}`, `rsa_pss_pss_${hash}`] as const,
+      ] as const,
   ),
 );
 
 /** The schemes a certificate's signature counts as; empty for an algorithm no scheme names (SHA-1, PSS without parameters, ...). */
-export function certificateSignatureSchemes(oid: string, algorithmIdentifier: Uint8Array): readonly SignatureAlgorithm[] {
-  if (oid === PKI_OID.rsassaPss) return PSS_IDENTIFIERS.find(([identifier]) => bytesEqual(identifier, algorithmIdentifier))?.[1] ?? [];
+export function certificateSignatureSchemes(
+  oid: string,
+  algorithmIdentifier: Uint8Array,
+): readonly SignatureAlgorithm[] {
+  if (oid === PKI_OID.rsassaPss)
+    return PSS_IDENTIFIERS.find(([identifier]) => bytesEqual(identifier, algorithmIdentifier))?.[1] ?? [];
   return BY_OID[oid] ?? [];
 }
 
 /** A certificate's signature as scheme names; `checked` false for one whose signature is not validated (self-signed) or that does not parse. */
-type SignatureOf = { readonly checked: false } | { readonly checked: true; readonly oid: string; readonly schemes: readonly SignatureAlgorithm[] };
+type SignatureOf =
+  | { readonly checked: false }
+  | { readonly checked: true; readonly oid: string; readonly schemes: readonly SignatureAlgorithm[] };
 
 const chainSignatures = new WeakMap<readonly Uint8Array[], readonly SignatureOf[]>();
 
@@ -64,7 +76,8 @@ function signaturesOf(chain: readonly Uint8Array[]): readonly SignatureOf[] {
     known = chain.map((der, i): SignatureOf => {
       const parsed = parseCertificate(der, `certificate_list[${i}]`);
       // The chain verifier refuses what does not parse; a self-signed certificate's signature is not validated.
-      if (typeof parsed === 'string' || bytesEqual(parsed.fields.issuer, parsed.fields.subject)) return { checked: false };
+      if (typeof parsed === 'string' || bytesEqual(parsed.fields.issuer, parsed.fields.subject))
+        return { checked: false };
       const { signatureAlgorithmOid: oid, signatureAlgorithm } = parsed.fields;
       return { checked: true, oid, schemes: certificateSignatureSchemes(oid, signatureAlgorithm) };
     });

@@ -44,18 +44,24 @@ type Selected = {
 
 /** The types we send, preferred first (client_certificate_type's list, or the server's candidates). */
 function ownTypes(config: ResolvedConfig, hasCertificate: boolean): CertificateTypeName[] {
-  return [...(config.rawPublicKey?.own ? ['raw_public_key' as const] : []), ...(hasCertificate ? ['x509' as const] : [])];
+  return [
+    ...(config.rawPublicKey?.own ? ['raw_public_key' as const] : []),
+    ...(hasCertificate ? ['x509' as const] : []),
+  ];
 }
 
 /** The types we take from the peer. */
-const peerTypes = (config: ResolvedConfig): CertificateTypeName[] => (config.rawPublicKey?.verifyPeer ? ['raw_public_key'] : ['x509']);
+const peerTypes = (config: ResolvedConfig): CertificateTypeName[] =>
+  config.rawPublicKey?.verifyPeer ? ['raw_public_key'] : ['x509'];
 
 /** The client's offer: the two extensions, each only when it names more than X.509. */
 export function certificateTypeOffer(config: ResolvedConfig): ClientHelloExtension[] {
   const offer: ClientHelloExtension[] = [];
   const sends = ownTypes(config, config.certificate !== undefined);
-  if (sends.includes('raw_public_key')) offer.push({ extensionType: 'client_certificate_type', extensionData: { certificateTypes: sends } });
-  if (config.rawPublicKey?.verifyPeer) offer.push({ extensionType: 'server_certificate_type', extensionData: { certificateTypes: peerTypes(config) } });
+  if (sends.includes('raw_public_key'))
+    offer.push({ extensionType: 'client_certificate_type', extensionData: { certificateTypes: sends } });
+  if (config.rawPublicKey?.verifyPeer)
+    offer.push({ extensionType: 'server_certificate_type', extensionData: { certificateTypes: peerTypes(config) } });
   return offer;
 }
 
@@ -73,7 +79,8 @@ export interface ServerCertificateTypes {
   readonly clientAnswer: Selected | undefined;
 }
 
-const known = (list: readonly CertificateType[]): CertificateTypeName[] => list.filter((t): t is CertificateTypeName => t === 'x509' || t === 'raw_public_key');
+const known = (list: readonly CertificateType[]): CertificateTypeName[] =>
+  list.filter((t): t is CertificateTypeName => t === 'x509' || t === 'raw_public_key');
 
 /**
  * The server's reading of the client's lists (`hasCertificate`: a chain of
@@ -81,7 +88,11 @@ const known = (list: readonly CertificateType[]): CertificateTypeName[] => list.
  *
  * @throws ProtocolError unsupported_certificate when no type of the server_certificate_type list is one we can present (RFC 7250 §4.2).
  */
-export function chooseCertificateTypes(config: ResolvedConfig, ch: ClientHello, hasCertificate: boolean): ServerCertificateTypes {
+export function chooseCertificateTypes(
+  config: ResolvedConfig,
+  ch: ClientHello,
+  hasCertificate: boolean,
+): ServerCertificateTypes {
   const serverList = findExtension(ch.extensions, 'server_certificate_type')?.certificateTypes;
   const clientList = findExtension(ch.extensions, 'client_certificate_type')?.certificateTypes;
   const ours = ownTypes(config, hasCertificate);
@@ -95,15 +106,28 @@ export function chooseCertificateTypes(config: ResolvedConfig, ch: ClientHello, 
   const client = clientList === undefined ? undefined : known(clientList).find((t) => accepted.includes(t));
   return {
     types: { server, client: client ?? 'x509' },
-    serverAnswer: serverList === undefined ? undefined : { extensionType: 'server_certificate_type', extensionData: { certificateType: server } },
-    clientAnswer: client === undefined ? undefined : { extensionType: 'client_certificate_type', extensionData: { certificateType: client } },
+    serverAnswer:
+      serverList === undefined
+        ? undefined
+        : { extensionType: 'server_certificate_type', extensionData: { certificateType: server } },
+    clientAnswer:
+      client === undefined
+        ? undefined
+        : { extensionType: 'client_certificate_type', extensionData: { certificateType: client } },
   };
 }
 
 /** The answers that go out: none when no certificate is presented (PSK), client_certificate_type only with a CertificateRequest (RFC 7250 §4.2). */
-export function certificateTypeAnswers(choice: ServerCertificateTypes | undefined, certificates: boolean, requestsClient: boolean): Selected[] {
+export function certificateTypeAnswers(
+  choice: ServerCertificateTypes | undefined,
+  certificates: boolean,
+  requestsClient: boolean,
+): Selected[] {
   if (choice === undefined || !certificates) return [];
-  return [...(choice.serverAnswer ? [choice.serverAnswer] : []), ...(requestsClient && choice.clientAnswer ? [choice.clientAnswer] : [])];
+  return [
+    ...(choice.serverAnswer ? [choice.serverAnswer] : []),
+    ...(requestsClient && choice.clientAnswer ? [choice.clientAnswer] : []),
+  ];
 }
 
 /**
@@ -114,12 +138,18 @@ export function certificateTypeAnswers(choice: ServerCertificateTypes | undefine
  * @throws ProtocolError illegal_parameter for a type we did not offer in that list.
  */
 export function acceptCertificateTypes(config: ResolvedConfig, extensions: readonly Listed[]): CertificateTypes {
-  const pick = (name: 'client_certificate_type' | 'server_certificate_type', offered: readonly CertificateTypeName[]): CertificateTypeName => {
+  const pick = (
+    name: 'client_certificate_type' | 'server_certificate_type',
+    offered: readonly CertificateTypeName[],
+  ): CertificateTypeName => {
     const e = extensions.find((x) => x.extensionType === name) as Selected | undefined;
     if (e === undefined) return 'x509';
     const t = e.extensionData.certificateType;
     if (!offered.includes(t as CertificateTypeName))
-      throw new ProtocolError('illegal_parameter', `the server selected ${String(t)} in ${name}, which the client did not offer (RFC 7250 §4.2)`);
+      throw new ProtocolError(
+        'illegal_parameter',
+        `the server selected ${String(t)} in ${name}, which the client did not offer (RFC 7250 §4.2)`,
+      );
     return t as CertificateTypeName;
   };
   return {
@@ -148,6 +178,13 @@ export function credentialsForHello(
 ): { readonly types: ServerCertificateTypes; readonly credentials: SelectedCredentials | undefined } {
   const types = chooseCertificateTypes(config, ch, config.certificate !== undefined || config.sni !== undefined);
   const raw = config.rawPublicKey?.own;
-  if (types.types.server === 'raw_public_key' && raw) return { types, credentials: { chain: [raw.spki], key: cachedPrivateKey(provider, raw.privateKey) } };
-  return { types, credentials: credentialsFor(provider, config.certificate, config.sni, servername, { ch, ourSchemes: config.signatureAlgorithms }) };
+  if (types.types.server === 'raw_public_key' && raw)
+    return { types, credentials: { chain: [raw.spki], key: cachedPrivateKey(provider, raw.privateKey) } };
+  return {
+    types,
+    credentials: credentialsFor(provider, config.certificate, config.sni, servername, {
+      ch,
+      ourSchemes: config.signatureAlgorithms,
+    }),
+  };
 }

@@ -21,12 +21,18 @@ import { MAX_REQUESTS_ANSWERED, type ConnectionIdState } from '../cid/cid-state.
 /** RFC 9147 §9: NewConnectionId only from a side that receives a non-empty CID, RequestConnectionId only from one that sends one. */
 function negotiated(parts: ConnectionParts, what: string): ConnectionIdState {
   const s = parts.cid.session;
-  if (s === undefined) throw new ProtocolError('unexpected_message', `${what} without a negotiated connection_id (RFC 9147 §9)`);
+  if (s === undefined)
+    throw new ProtocolError('unexpected_message', `${what} without a negotiated connection_id (RFC 9147 §9)`);
   return s;
 }
 
 /** Queues a NewConnectionId with `cids` as a post-handshake flight (retransmitted until acknowledged). */
-export function sendNewConnectionIds(parts: ConnectionParts, session: Session, cids: readonly Uint8Array[], usage: 'cid_immediate' | 'cid_spare'): void {
+export function sendNewConnectionIds(
+  parts: ConnectionParts,
+  session: Session,
+  cids: readonly Uint8Array[],
+  usage: 'cid_immediate' | 'cid_spare',
+): void {
   const body = encodeNewConnectionId({ cids: cids.map((cid) => ({ cid })), usage });
   sendPostHandshakeFlight(parts, session, () => parts.queue(session.write.epoch, 'new_connection_id', body));
 }
@@ -42,9 +48,15 @@ export function issueConnectionIds(parts: ConnectionParts, s: ConnectionIdState,
 /** The peer's NewConnectionId: its CIDs kept (within the cap), the first used at once when it says `cid_immediate`. */
 export function applyNewConnectionId(parts: ConnectionParts, m: NewConnectionId): void {
   const s = negotiated(parts, 'NewConnectionId');
-  if (!s.sendsCid) throw new ProtocolError('unexpected_message', 'NewConnectionId from a peer that asked for a zero-length CID (RFC 9147 §9)');
-  if (m.usage !== 'cid_immediate' && m.usage !== 'cid_spare') throw new ProtocolError('illegal_parameter', `NewConnectionId usage ${String(m.usage)}`);
-  if (m.cids.some((c) => c.cid.length === 0)) throw new ProtocolError('illegal_parameter', 'NewConnectionId carries a zero-length CID');
+  if (!s.sendsCid)
+    throw new ProtocolError(
+      'unexpected_message',
+      'NewConnectionId from a peer that asked for a zero-length CID (RFC 9147 §9)',
+    );
+  if (m.usage !== 'cid_immediate' && m.usage !== 'cid_spare')
+    throw new ProtocolError('illegal_parameter', `NewConnectionId usage ${String(m.usage)}`);
+  if (m.cids.some((c) => c.cid.length === 0))
+    throw new ProtocolError('illegal_parameter', 'NewConnectionId carries a zero-length CID');
   s.peer.add(
     m.cids.map((c) => c.cid.slice()),
     m.usage === 'cid_immediate',
@@ -56,9 +68,16 @@ export function applyNewConnectionId(parts: ConnectionParts, m: NewConnectionId)
 /** The peer's RequestConnectionId: answered with `cid_spare` CIDs, fewer than asked (or none) beyond what the peer may hold (§9). */
 export function answerRequestConnectionId(parts: ConnectionParts, session: Session, m: RequestConnectionId): void {
   const s = negotiated(parts, 'RequestConnectionId');
-  if (!s.receivesCid) throw new ProtocolError('unexpected_message', 'RequestConnectionId while the peer sends a zero-length CID (RFC 9147 §9)');
+  if (!s.receivesCid)
+    throw new ProtocolError(
+      'unexpected_message',
+      'RequestConnectionId while the peer sends a zero-length CID (RFC 9147 §9)',
+    );
   if (++s.requestsReceived > MAX_REQUESTS_ANSWERED) {
-    throw new ProtocolError('too_many_cids_requested', `more than ${MAX_REQUESTS_ANSWERED} RequestConnectionId messages (RFC 9147 §9)`);
+    throw new ProtocolError(
+      'too_many_cids_requested',
+      `more than ${MAX_REQUESTS_ANSWERED} RequestConnectionId messages (RFC 9147 §9)`,
+    );
   }
   sendNewConnectionIds(parts, session, issueConnectionIds(parts, s, m.numCids), 'cid_spare');
 }

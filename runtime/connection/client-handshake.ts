@@ -8,7 +8,11 @@ import { ProtocolError } from '../handshake/protocol-error.js';
 import { Transcript } from '../keyschedule/transcript.js';
 import type { ClientEvent, ClientOffer, ClientState, InboundMessage } from './client-states.js';
 import type { PskOffer } from './psk-offer.js';
-import { checkEncryptedExtensions, checkHelloRetryRequestExtensions, checkServerHelloExtensions } from './extension-policy.js';
+import {
+  checkEncryptedExtensions,
+  checkHelloRetryRequestExtensions,
+  checkServerHelloExtensions,
+} from './extension-policy.js';
 import {
   deriveApplicationSecrets,
   deriveEarlySecret,
@@ -29,7 +33,12 @@ import { answerCertificateRequest } from './post-handshake-auth.js';
 import { certificateBody, certificateVerifyBody, clientHelloBody, finishedBody } from './messages.js';
 import { firstKeyShares, sharesThatFit } from './key-share-offer.js';
 import { ownChain, X509_TYPES } from './certificate-types.js';
-import { acceptPeerCertificate, checkCertificateVerify, checkFinished, type PeerCertificate } from './peer-authentication.js';
+import {
+  acceptPeerCertificate,
+  checkCertificateVerify,
+  checkFinished,
+  type PeerCertificate,
+} from './peer-authentication.js';
 import { CID_STEPS, SESSION_STEPS } from './session-actions.js';
 import type { MachineContext } from './machine-context.js';
 import { guardTable, stepTable } from '../machine/step-table.js';
@@ -59,11 +68,16 @@ function clientSteps() {
     const cookie = offer.retry?.cookie;
     const now = c.parts.wallClock();
     const early = offer.earlyData === 'offered';
-    const psk = offer.psk ? pskExtensions(offer.psk, c.parts.config.pskModes, now, early) : ticketModesExtension(c.parts.config.pskModes);
+    const psk = offer.psk
+      ? pskExtensions(offer.psk, c.parts.config.pskModes, now, early)
+      : ticketModesExtension(c.parts.config.pskModes);
     const extra = [...clientCidExtensions(c.parts.cid), ...psk];
     let body = clientHelloBody(c.parts.config, offer.random, offer.keyShares, cookie, extra);
     // The first ClientHello only: after a HelloRetryRequest that asks for no group the shares stay as they were (RFC 8446 §4.1.2).
-    const kept = offer.retry === undefined ? sharesThatFit(offer.keyShares, body.length, c.parts.config.maxDatagramSize) : offer.keyShares;
+    const kept =
+      offer.retry === undefined
+        ? sharesThatFit(offer.keyShares, body.length, c.parts.config.maxDatagramSize)
+        : offer.keyShares;
     if (kept !== offer.keyShares) {
       offer = { ...offer, keyShares: kept };
       body = clientHelloBody(c.parts.config, offer.random, offer.keyShares, cookie, extra);
@@ -72,11 +86,18 @@ function clientSteps() {
     const clientHelloSeq = c.parts.sendSeq;
     c.parts.queue(0, 'client_hello', body, offer.transcript);
     c.parts.sendFlight();
-    if (early && offer.psk && c.parts.config.earlyData) sendEarlyData(c, offer.psk, offer, c.parts.config.earlyData, clientHelloSeq);
+    if (early && offer.psk && c.parts.config.earlyData)
+      sendEarlyData(c, offer.psk, offer, c.parts.config.earlyData, clientHelloSeq);
     return { kind: 'waitServerHello', offer };
   };
   // 0-RTT (RFC 8446 §4.2.10, RFC 9147 epoch 1): records keyed by client_early_traffic_secret over the ClientHello, right after it.
-  const sendEarlyData = (c: ClientContext, psk: PskOffer, offer: ClientOffer, data: Uint8Array, clientHelloSeq: number): void => {
+  const sendEarlyData = (
+    c: ClientContext,
+    psk: PskOffer,
+    offer: ClientOffer,
+    data: Uint8Array,
+    clientHelloSeq: number,
+  ): void => {
     const suite = psk.session?.suite;
     if (!suite) return;
     const schedule = scheduleFor(c.parts.provider, suite);
@@ -86,7 +107,8 @@ function clientSteps() {
     c.parts.installEpoch(1, suite, schedule, { clientSecret: secret, serverSecret: secret }, 'write');
     const chunk = Math.max(1, c.parts.config.maxDatagramSize - 64);
     const datagrams: Uint8Array[] = [];
-    for (let i = 0; i < data.length; i += chunk) datagrams.push(c.parts.records.seal('application_data', data.subarray(i, i + chunk), { epoch: 1 }).bytes);
+    for (let i = 0; i < data.length; i += chunk)
+      datagrams.push(c.parts.records.seal('application_data', data.subarray(i, i + chunk), { epoch: 1 }).bytes);
     c.parts.outgoing.push(...datagrams);
     c.parts.earlyDatagrams = { clientHelloSeq, datagrams }; // resent with the ClientHello (ConnectionHooks.transmit)
   };
@@ -117,18 +139,37 @@ function clientSteps() {
     const offered = s.earlyData === 'offered';
     // server_name may be acknowledged only when it was sent: never for an IP address (RFC 6066 §3).
     const sentName = sentServerName(c.parts.config.serverName) !== undefined;
-    checkEncryptedExtensions(ee.extensions, sentName, offered, c.parts.config.alpnOffer !== undefined, clientOfferedMore(c.parts.config));
-    const alpn = chosenAlpn(c.parts.config.alpnOffer, findExtension(ee.extensions, 'application_layer_protocol_negotiation')?.protocolNameList);
+    checkEncryptedExtensions(
+      ee.extensions,
+      sentName,
+      offered,
+      c.parts.config.alpnOffer !== undefined,
+      clientOfferedMore(c.parts.config),
+    );
+    const alpn = chosenAlpn(
+      c.parts.config.alpnOffer,
+      findExtension(ee.extensions, 'application_layer_protocol_negotiation')?.protocolNameList,
+    );
     const answers = applyServerAnswers(c.parts.config, c.parts.records, ee);
     transcribe(s.keys.transcript, event.message);
     const accepted = findExtension(ee.extensions, 'early_data') !== undefined;
     if (accepted && s.keys.psk?.kind !== 'resumption')
-      throw new ProtocolError('illegal_parameter', 'early data accepted without the ticket it was sent under (RFC 8446 §4.2.10)');
-    const keys: HandshakeKeys = { ...s.keys, alpn, ...answers, earlyData: offered ? (accepted ? 'accepted' : 'rejected') : s.keys.earlyData };
+      throw new ProtocolError(
+        'illegal_parameter',
+        'early data accepted without the ticket it was sent under (RFC 8446 §4.2.10)',
+      );
+    const keys: HandshakeKeys = {
+      ...s.keys,
+      alpn,
+      ...answers,
+      earlyData: offered ? (accepted ? 'accepted' : 'rejected') : s.keys.earlyData,
+    };
     // Refused here or by a HelloRetryRequest: the application gets its data back to send again.
-    if (s.earlyData !== 'not sent' && c.parts.config.earlyData) c.parts.events.push({ type: 'earlyData', accepted, data: c.parts.config.earlyData });
+    if (s.earlyData !== 'not sent' && c.parts.config.earlyData)
+      c.parts.events.push({ type: 'earlyData', accepted, data: c.parts.config.earlyData });
     // With a PSK the server's Finished alone authenticates it (RFC 8446 §2.2): the chart's pskAccepted and earlyDataAccepted.
-    if (to === 'waitFinished') return { kind: 'waitFinished', keys, request: undefined, peer: undefined, signature: undefined };
+    if (to === 'waitFinished')
+      return { kind: 'waitFinished', keys, request: undefined, peer: undefined, signature: undefined };
     return { kind: 'waitCertificateOrCertificateRequest', keys };
   }
 
@@ -157,22 +198,37 @@ function clientSteps() {
       return sendHello(c, { ...s.offer, keyShares });
     },
 
-    applyHelloRetryRequest(c: ClientContext, s: At<'waitServerHello'>, event: On<'HelloRetryRequest'>): At<'waitServerHello'> {
+    applyHelloRetryRequest(
+      c: ClientContext,
+      s: At<'waitServerHello'>,
+      event: On<'HelloRetryRequest'>,
+    ): At<'waitServerHello'> {
       const hrr = event.payload;
       if (!hrr.isHelloRetryRequest) throw new Error('a ServerHello decoded as HelloRetryRequest'); // the handler table decides by this flag
-      const suite = checkVersionAndSuite(c.parts.config.cipherSuites, findExtension(hrr.extensions, 'supported_versions')?.selectedVersion, hrr, undefined);
+      const suite = checkVersionAndSuite(
+        c.parts.config.cipherSuites,
+        findExtension(hrr.extensions, 'supported_versions')?.selectedVersion,
+        hrr,
+        undefined,
+      );
       checkHelloRetryRequestExtensions(hrr.extensions);
       const selected = findExtension(hrr.extensions, 'key_share')?.selectedGroup;
       const cookie = findExtension(hrr.extensions, 'cookie')?.cookie;
       if (selected === undefined && cookie === undefined)
         throw new ProtocolError('illegal_parameter', 'a HelloRetryRequest that would change nothing (RFC 8446 §4.1.4)');
       if (selected === undefined && s.offer.keyShares.length === 0 && s.offer.psk === undefined)
-        throw new ProtocolError('illegal_parameter', 'a HelloRetryRequest that names no group for a ClientHello with no key share (RFC 8446 §4.1.4)');
+        throw new ProtocolError(
+          'illegal_parameter',
+          'a HelloRetryRequest that names no group for a ClientHello with no key share (RFC 8446 §4.1.4)',
+        );
       let group: KeyExchangeGroup | undefined;
       if (selected !== undefined) {
         group = c.parts.config.groups.find((g) => g === selected);
         if (group === undefined || s.offer.keyShares.some((k) => k.group === group)) {
-          throw new ProtocolError('illegal_parameter', `HelloRetryRequest selects ${String(selected)}: not offered, or already shared (RFC 8446 §4.1.4)`);
+          throw new ProtocolError(
+            'illegal_parameter',
+            `HelloRetryRequest selects ${String(selected)}: not offered, or already shared (RFC 8446 §4.1.4)`,
+          );
         }
       }
       s.offer.transcript.selectHash(scheduleFor(c.parts.provider, suite).hash);
@@ -188,7 +244,11 @@ function clientSteps() {
       return { kind: 'waitServerHello', offer: { ...s.offer, retry: { suite, group, cookie }, psk, earlyData } };
     },
 
-    applyServerHello(c: ClientContext, s: At<'waitServerHello'>, event: On<'ServerHello'>): At<'waitEncryptedExtensions'> {
+    applyServerHello(
+      c: ClientContext,
+      s: At<'waitServerHello'>,
+      event: On<'ServerHello'>,
+    ): At<'waitEncryptedExtensions'> {
       const sh = event.payload;
       if (sh.isHelloRetryRequest) throw new Error('a HelloRetryRequest decoded as ServerHello'); // the handler table decides by this flag
       const suite = checkVersionAndSuite(
@@ -210,7 +270,11 @@ function clientSteps() {
       let shared: Uint8Array | undefined;
       const own = share && s.offer.keyShares.find((k) => k.group === share.group);
       if (mode !== 'psk_ke') {
-        if (!share || !own) throw new ProtocolError('illegal_parameter', 'the server key share is missing or not for a group the client sent');
+        if (!share || !own)
+          throw new ProtocolError(
+            'illegal_parameter',
+            'the server key share is missing or not for a group the client sent',
+          );
         shared = own.deriveSecret(share.keyExchange);
       }
       for (const k of s.offer.keyShares) k.release();
@@ -250,13 +314,27 @@ function clientSteps() {
 
     applyEncryptedExtensions,
 
-    applyCertificateRequest(_c: ClientContext, s: At<'waitCertificateOrCertificateRequest'>, event: On<'CertificateRequest'>): At<'waitCertificate'> {
+    applyCertificateRequest(
+      _c: ClientContext,
+      s: At<'waitCertificateOrCertificateRequest'>,
+      event: On<'CertificateRequest'>,
+    ): At<'waitCertificate'> {
       const cr = event.payload;
       const sigs = findExtension(cr.extensions, 'signature_algorithms');
-      if (!sigs) throw new ProtocolError('missing_extension', 'CertificateRequest without signature_algorithms (RFC 8446 §4.3.2)');
+      if (!sigs)
+        throw new ProtocolError(
+          'missing_extension',
+          'CertificateRequest without signature_algorithms (RFC 8446 §4.3.2)',
+        );
       transcribe(s.keys.transcript, event.message);
-      const signatureAlgorithms = sigs.supportedSignatureAlgorithms.filter((a): a is Extract<typeof a, string> => typeof a === 'string');
-      return { kind: 'waitCertificate', keys: s.keys, request: { context: cr.certificateRequestContext, signatureAlgorithms } };
+      const signatureAlgorithms = sigs.supportedSignatureAlgorithms.filter(
+        (a): a is Extract<typeof a, string> => typeof a === 'string',
+      );
+      return {
+        kind: 'waitCertificate',
+        keys: s.keys,
+        request: { context: cr.certificateRequestContext, signatureAlgorithms },
+      };
     },
 
     // From waitCertificateOrCertificateRequest (no request) or waitCertificate (after one).
@@ -269,7 +347,11 @@ function clientSteps() {
       return { kind: 'waitCertificateVerify', keys: s.keys, request, peer: serverCertificate(c, s.keys, event) };
     },
 
-    applyServerCertificateVerify(c: ClientContext, s: At<'waitCertificateVerify'>, event: On<'CertificateVerify'>): At<'waitFinished'> {
+    applyServerCertificateVerify(
+      c: ClientContext,
+      s: At<'waitCertificateVerify'>,
+      event: On<'CertificateVerify'>,
+    ): At<'waitFinished'> {
       const signature = checkCertificateVerify(c.parts.config, 'client', s.peer, event.payload, s.keys.transcript);
       transcribe(s.keys.transcript, event.message);
       return { kind: 'waitFinished', keys: s.keys, request: s.request, peer: s.peer, signature };
@@ -282,14 +364,28 @@ function clientSteps() {
       // A certificate goes out only with a scheme the CertificateRequest accepts and our key can make (RFC 8446 §4.4.2.4).
       const own = c.parts.ownKey ? schemesForKey(c.parts.ownKey) : [];
       const presents = s.keys.certificateTypes.client === 'raw_public_key' || c.parts.config.certificate !== undefined;
-      const clientSignature = s.request && presents ? own.find((a) => s.request?.signatureAlgorithms.includes(a)) : undefined;
+      const clientSignature =
+        s.request && presents ? own.find((a) => s.request?.signatureAlgorithms.includes(a)) : undefined;
       c.parts.flight.peerFlight(true);
-      return { kind: 'finishing', keys: s.keys, request: s.request, peer: s.peer, signature: s.signature, application, clientSignature };
+      return {
+        kind: 'finishing',
+        keys: s.keys,
+        request: s.request,
+        peer: s.peer,
+        signature: s.signature,
+        application,
+        clientSignature,
+      };
     },
 
     sendClientCertificate(c: ClientContext, s: At<'finishing'>): At<'finishing'> {
       const chain = s.clientSignature ? ownChain(c.parts.config, s.keys.certificateTypes.client) : [];
-      c.parts.queue(2, 'certificate', certificateBody(chain, s.request?.context ?? new Uint8Array(0)), s.keys.transcript);
+      c.parts.queue(
+        2,
+        'certificate',
+        certificateBody(chain, s.request?.context ?? new Uint8Array(0)),
+        s.keys.transcript,
+      );
       return s;
     },
 
@@ -306,7 +402,12 @@ function clientSteps() {
     },
 
     sendClientFinished(c: ClientContext, s: At<'finishing'>): At<'finishing'> {
-      c.parts.queue(2, 'finished', finishedBody(s.keys.schedule, s.keys.clientSecret, s.keys.transcript), s.keys.transcript);
+      c.parts.queue(
+        2,
+        'finished',
+        finishedBody(s.keys.schedule, s.keys.clientSecret, s.keys.transcript),
+        s.keys.transcript,
+      );
       c.parts.sendFlight();
       return s;
     },
@@ -345,7 +446,10 @@ function clientSteps() {
     storeTicket(c: ClientContext, s: At<'connected'>, event: On<'NewSessionTicket'>): At<'connected'> {
       const nst = event.payload;
       if (nst.ticketLifetime > 604_800)
-        throw new ProtocolError('illegal_parameter', `ticket_lifetime ${nst.ticketLifetime} s is above 7 days (RFC 8446 §4.6.1)`);
+        throw new ProtocolError(
+          'illegal_parameter',
+          `ticket_lifetime ${nst.ticketLifetime} s is above 7 days (RFC 8446 §4.6.1)`,
+        );
       if (nst.ticketLifetime === 0) return s; // "discard the ticket immediately"
       const session = s.session;
       const now = c.parts.wallClock();
@@ -377,10 +481,20 @@ function clientSteps() {
   function serverCertificate(c: ClientContext, keys: HandshakeKeys, event: On<'Certificate'>): PeerCertificate {
     const transcript = keys.transcript;
     const cert = event.payload;
-    if (cert.certificateList.length === 0) throw new ProtocolError('decode_error', 'the server sent an empty Certificate (RFC 8446 §4.4.2.4)');
+    if (cert.certificateList.length === 0)
+      throw new ProtocolError('decode_error', 'the server sent an empty Certificate (RFC 8446 §4.4.2.4)');
     if (cert.certificateRequestContext.length !== 0)
-      throw new ProtocolError('illegal_parameter', 'a server Certificate must have an empty certificate_request_context (RFC 8446 §4.4.2)');
-    const peer = acceptPeerCertificate(c.parts.config, 'client', cert, c.parts.wallClock(), keys.certificateTypes.server);
+      throw new ProtocolError(
+        'illegal_parameter',
+        'a server Certificate must have an empty certificate_request_context (RFC 8446 §4.4.2)',
+      );
+    const peer = acceptPeerCertificate(
+      c.parts.config,
+      'client',
+      cert,
+      c.parts.wallClock(),
+      keys.certificateTypes.server,
+    );
     transcribe(transcript, event.message);
     return peer;
   }
@@ -403,17 +517,31 @@ export const CLIENT_GUARDS = guardTable({
  * offered, with a suite of its hash. Undefined when the server chose a full
  * handshake.
  */
-function acceptedPsk(offer: ClientOffer, selected: number | undefined, suite: SupportedCipherSuite): PskOffer | undefined {
+function acceptedPsk(
+  offer: ClientOffer,
+  selected: number | undefined,
+  suite: SupportedCipherSuite,
+): PskOffer | undefined {
   if (selected === undefined) return undefined;
   const psk = offer.psk;
-  if (!psk || selected !== 0) throw new ProtocolError('illegal_parameter', `the server selected PSK identity ${selected}, which the client did not offer`);
+  if (!psk || selected !== 0)
+    throw new ProtocolError(
+      'illegal_parameter',
+      `the server selected PSK identity ${selected}, which the client did not offer`,
+    );
   if (CIPHER_SUITES[suite].hash !== psk.hash)
-    throw new ProtocolError('illegal_parameter', `the server selected ${suite} for a PSK whose hash is ${psk.hash} (RFC 8446 §4.2.11)`);
+    throw new ProtocolError(
+      'illegal_parameter',
+      `the server selected ${suite} for a PSK whose hash is ${psk.hash} (RFC 8446 §4.2.11)`,
+    );
   return psk;
 }
 
 /** RFC 7301 §3.1: the server names exactly one protocol, one we offered. */
-function chosenAlpn(offer: readonly string[] | undefined, names: readonly { readonly name: Uint8Array }[] | undefined): string | undefined {
+function chosenAlpn(
+  offer: readonly string[] | undefined,
+  names: readonly { readonly name: Uint8Array }[] | undefined,
+): string | undefined {
   if (names === undefined) return undefined;
   const chosen = names.length === 1 ? decodeAlpnName(names[0]!.name) : undefined;
   if (chosen === undefined || !offer?.includes(chosen)) {
@@ -437,10 +565,18 @@ function checkVersionAndSuite(
   }
   const suite = offered.find((s) => s === sh.cipherSuite);
   if (suite === undefined)
-    throw new ProtocolError('illegal_parameter', `the server chose cipher suite ${String(sh.cipherSuite)}, which the client did not offer`);
+    throw new ProtocolError(
+      'illegal_parameter',
+      `the server chose cipher suite ${String(sh.cipherSuite)}, which the client did not offer`,
+    );
   if (fixed !== undefined && suite !== fixed)
-    throw new ProtocolError('illegal_parameter', 'ServerHello changes the HelloRetryRequest cipher suite (RFC 8446 §4.1.4)');
-  if (sh.legacySessionIdEcho.length !== 0) throw new ProtocolError('illegal_parameter', 'legacy_session_id_echo must match the empty legacy_session_id');
-  if (sh.legacyCompressionMethod !== 0) throw new ProtocolError('illegal_parameter', 'legacy_compression_method must be 0');
+    throw new ProtocolError(
+      'illegal_parameter',
+      'ServerHello changes the HelloRetryRequest cipher suite (RFC 8446 §4.1.4)',
+    );
+  if (sh.legacySessionIdEcho.length !== 0)
+    throw new ProtocolError('illegal_parameter', 'legacy_session_id_echo must match the empty legacy_session_id');
+  if (sh.legacyCompressionMethod !== 0)
+    throw new ProtocolError('illegal_parameter', 'legacy_compression_method must be 0');
   return suite;
 }

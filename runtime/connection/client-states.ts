@@ -13,7 +13,13 @@ export interface ClientOffer {
   readonly keyShares: readonly KeyShare[];
   readonly transcript: Transcript;
   /** Set by a HelloRetryRequest: the suite it fixed, the group it asked for and its cookie. */
-  readonly retry: { readonly suite: SupportedCipherSuite; readonly group: KeyExchangeGroup | undefined; readonly cookie: Uint8Array | undefined } | undefined;
+  readonly retry:
+    | {
+        readonly suite: SupportedCipherSuite;
+        readonly group: KeyExchangeGroup | undefined;
+        readonly cookie: Uint8Array | undefined;
+      }
+    | undefined;
   /** The PSK the ClientHello offers (a ticket or an external PSK), if any. */
   readonly psk: PskOffer | undefined;
   /** 0-RTT: sent with the first ClientHello, refused by a HelloRetryRequest, or none. */
@@ -34,7 +40,11 @@ export type ClientState =
   | { readonly kind: 'start' }
   | { readonly kind: 'waitServerHello'; readonly offer: ClientOffer }
   /** `earlyData`: what became of our 0-RTT data so far (offered in this ClientHello, refused by a HelloRetryRequest, none). */
-  | { readonly kind: 'waitEncryptedExtensions'; readonly keys: HandshakeKeys; readonly earlyData: ClientOffer['earlyData'] }
+  | {
+      readonly kind: 'waitEncryptedExtensions';
+      readonly keys: HandshakeKeys;
+      readonly earlyData: ClientOffer['earlyData'];
+    }
   | { readonly kind: 'waitCertificateOrCertificateRequest'; readonly keys: HandshakeKeys }
   | { readonly kind: 'waitCertificate'; readonly keys: HandshakeKeys; readonly request: CertificateRequestSeen }
   | {

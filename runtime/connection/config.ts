@@ -1,4 +1,9 @@
-import { resolveConnectionIds, type ConnectionIdOption, type ResolvedConnectionIds, type RrcProcedure } from '../cid/cid-options.js';
+import {
+  resolveConnectionIds,
+  type ConnectionIdOption,
+  type ResolvedConnectionIds,
+  type RrcProcedure,
+} from '../cid/cid-options.js';
 import type { CryptoProvider, KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
 import { defaultProvider } from '../crypto/registry.js';
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
@@ -312,7 +317,11 @@ const DEFAULT_SIGNATURES: readonly SignatureAlgorithm[] = [
 
 // The defaults, one copy for every configuration that takes them (a connection resolves its options afresh: what it holds
 // of them should not be copies).
-const DEFAULT_CIPHER_SUITES: readonly SupportedCipherSuite[] = ['tls_aes_128_gcm_sha256', 'tls_aes_256_gcm_sha384', 'tls_chacha20_poly1305_sha256'];
+const DEFAULT_CIPHER_SUITES: readonly SupportedCipherSuite[] = [
+  'tls_aes_128_gcm_sha256',
+  'tls_aes_256_gcm_sha384',
+  'tls_chacha20_poly1305_sha256',
+];
 const DEFAULT_GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'secp256r1', 'secp384r1'];
 const DEFAULT_RETRANSMISSION: FlightTimerConfig = {};
 const signaturesByProvider = new WeakMap<CryptoProvider, readonly SignatureAlgorithm[]>();
@@ -327,7 +336,12 @@ function defaultSignatures(provider: CryptoProvider): readonly SignatureAlgorith
   return list;
 }
 
-function nonEmpty<T>(option: string, value: readonly T[] | undefined, fallback: readonly T[], valid: (x: T) => boolean): readonly T[] {
+function nonEmpty<T>(
+  option: string,
+  value: readonly T[] | undefined,
+  fallback: readonly T[],
+  valid: (x: T) => boolean,
+): readonly T[] {
   const v = value ?? fallback;
   if (v.length === 0) throw new ConfigError(option, 'must not be empty');
   const bad = v.find((x) => !valid(x));
@@ -357,30 +371,52 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig, owner: o
       `${versions.maxVersion} leaves the DTLS 1.3 configuration nothing to negotiate: a DTLS 1.2 connection is DtlsConnection.client/server, connect() or listen() with maxVersion 'DTLSv1.2'`,
     );
   }
-  const cipherSuites = nonEmpty<SupportedCipherSuite>('cipherSuites', o.cipherSuites, DEFAULT_CIPHER_SUITES, (s) => s in CIPHER_SUITES);
-  if (o.allowCcm8 !== undefined && typeof o.allowCcm8 !== 'boolean') throw new ConfigError('allowCcm8', `must be a boolean, got ${described(o.allowCcm8)}`);
+  const cipherSuites = nonEmpty<SupportedCipherSuite>(
+    'cipherSuites',
+    o.cipherSuites,
+    DEFAULT_CIPHER_SUITES,
+    (s) => s in CIPHER_SUITES,
+  );
+  if (o.allowCcm8 !== undefined && typeof o.allowCcm8 !== 'boolean')
+    throw new ConfigError('allowCcm8', `must be a boolean, got ${described(o.allowCcm8)}`);
   if (cipherSuites.includes('tls_aes_128_ccm_8_sha256') && o.allowCcm8 !== true) {
     throw new ConfigError(
       'cipherSuites',
       'names tls_aes_128_ccm_8_sha256, which needs allowCcm8: true: with its 8-byte tag 2^7 forged records end a session (RFC 9147 §4.5.3)',
     );
   }
-  const groups = nonEmpty<KeyExchangeGroup>('groups', o.groups, DEFAULT_GROUPS, (g) => provider.supports({ kind: 'keyExchange', group: g }));
-  const signatureAlgorithms = nonEmpty<SignatureAlgorithm>('signatureAlgorithms', o.signatureAlgorithms, defaultSignatures(provider), (a) =>
-    provider.supports({ kind: 'signature', algorithm: a }),
+  const groups = nonEmpty<KeyExchangeGroup>('groups', o.groups, DEFAULT_GROUPS, (g) =>
+    provider.supports({ kind: 'keyExchange', group: g }),
+  );
+  const signatureAlgorithms = nonEmpty<SignatureAlgorithm>(
+    'signatureAlgorithms',
+    o.signatureAlgorithms,
+    defaultSignatures(provider),
+    (a) => provider.supports({ kind: 'signature', algorithm: a }),
   );
   if (role === 'client' && o.sni !== undefined) throw new ConfigError('sni', 'is a server option');
   const rawPublicKey = resolveRawPublicKey(o.rawPublicKey, o.certificate);
-  if (role === 'server' && !o.certificate && o.psk === undefined && o.sni === undefined && rawPublicKey?.own === undefined)
+  if (
+    role === 'server' &&
+    !o.certificate &&
+    o.psk === undefined &&
+    o.sni === undefined &&
+    rawPublicKey?.own === undefined
+  )
     throw new ConfigError(
       'certificate',
       'a server needs a certificate chain and private key (or sni, or rawPublicKey.privateKey), or psk for PSK clients only',
     );
-  if (o.certificate && o.certificate.chain.length === 0) throw new ConfigError('certificate', 'the chain must hold at least the leaf certificate');
+  if (o.certificate && o.certificate.chain.length === 0)
+    throw new ConfigError('certificate', 'the chain must hold at least the leaf certificate');
   const clientAuthentication = o.clientAuthentication ?? 'none';
   if (!['none', 'optional', 'required'].includes(clientAuthentication))
-    throw new ConfigError('clientAuthentication', `must be none, optional or required, got ${described(clientAuthentication)}`);
-  if (o.checkServerIdentity !== undefined && typeof o.checkServerIdentity !== 'boolean') throw new ConfigError('checkServerIdentity', 'must be a boolean');
+    throw new ConfigError(
+      'clientAuthentication',
+      `must be none, optional or required, got ${described(clientAuthentication)}`,
+    );
+  if (o.checkServerIdentity !== undefined && typeof o.checkServerIdentity !== 'boolean')
+    throw new ConfigError('checkServerIdentity', 'must be a boolean');
   const serverName = o.serverName === undefined ? undefined : resolveServerName(o.serverName);
   // Without trust anchors nothing verifies anyway (every chain is unknown_ca); with them, the identity is checked unless switched off.
   const checkIdentity = role === 'client' && o.verifyPeer === undefined && o.checkServerIdentity !== false;
@@ -395,7 +431,10 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig, owner: o
   if (role === 'client' && (o.ticketKeys !== undefined || o.tickets !== undefined))
     throw new ConfigError(o.ticketKeys !== undefined ? 'ticketKeys' : 'tickets', 'is a server option');
   const tickets = role === 'server' ? integerOption('tickets', o.tickets ?? 1, 0, 16) : 0;
-  checkIdentityOptions(provider, { ...(o.certificate ? { certificate: o.certificate } : {}), ...(o.trustAnchors ? { trustAnchors: o.trustAnchors } : {}) });
+  checkIdentityOptions(provider, {
+    ...(o.certificate ? { certificate: o.certificate } : {}),
+    ...(o.trustAnchors ? { trustAnchors: o.trustAnchors } : {}),
+  });
   return {
     provider,
     cipherSuites,
@@ -434,22 +473,38 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig, owner: o
     srtp: srtpOption(o.srtp),
     signatureAlgorithmsCert: signatureSchemesOption('signatureAlgorithmsCert', o.signatureAlgorithmsCert),
     versions,
-    offer12: role === 'client' && versions.enabled.includes('DTLSv1.2') && o.offer12 !== undefined && o.offer12.length > 0 ? o.offer12 : undefined,
+    offer12:
+      role === 'client' && versions.enabled.includes('DTLSv1.2') && o.offer12 !== undefined && o.offer12.length > 0
+        ? o.offer12
+        : undefined,
     offer12Session: o.offer12Session,
   };
 }
 
 /** A list of signature scheme names, non-empty, each one this library knows; undefined stays undefined. */
-function signatureSchemesOption(option: string, value: readonly SignatureAlgorithm[] | undefined): readonly SignatureAlgorithm[] | undefined {
+function signatureSchemesOption(
+  option: string,
+  value: readonly SignatureAlgorithm[] | undefined,
+): readonly SignatureAlgorithm[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) throw new ConfigError(option, 'must be an array of signature scheme names');
-  return nonEmpty(option, value, [], (a) => DEFAULT_SIGNATURES.includes(a) || a === 'rsa_pkcs1_sha256' || a === 'rsa_pkcs1_sha384' || a === 'rsa_pkcs1_sha512');
+  return nonEmpty(
+    option,
+    value,
+    [],
+    (a) =>
+      DEFAULT_SIGNATURES.includes(a) ||
+      a === 'rsa_pkcs1_sha256' ||
+      a === 'rsa_pkcs1_sha384' ||
+      a === 'rsa_pkcs1_sha512',
+  );
 }
 
 function earlyDataOption(role: 'client' | 'server', data: unknown): Uint8Array | undefined {
   if (data === undefined) return undefined;
   if (role !== 'client') throw new ConfigError('earlyData', 'is a client option');
-  if (!(data instanceof Uint8Array) || data.length === 0) throw new ConfigError('earlyData', 'must be a non-empty Uint8Array');
+  if (!(data instanceof Uint8Array) || data.length === 0)
+    throw new ConfigError('earlyData', 'must be a non-empty Uint8Array');
   return data;
 }
 
@@ -461,7 +516,10 @@ function booleanOption(option: string, value: unknown, allowed: boolean): boolea
 }
 
 /** The session to resume, checked now: it must decode, and the server name it was issued for must be the one asked for. */
-function resumptionSession(option: Uint8Array | ClientSession | undefined, serverName: string | undefined): ClientSession | undefined {
+function resumptionSession(
+  option: Uint8Array | ClientSession | undefined,
+  serverName: string | undefined,
+): ClientSession | undefined {
   if (option === undefined) return undefined;
   let session: ClientSession;
   try {
@@ -498,6 +556,7 @@ function storedServerName(name: string | undefined): string | undefined {
 /** `messageBuffers`: 'own' (default) or 'batch'. @throws ConfigError for anything else. */
 export function messageBuffersOption(value: MessageBuffers | undefined): MessageBuffers {
   if (value === undefined) return 'own';
-  if (!MESSAGE_BUFFERS.includes(value)) throw new ConfigError('messageBuffers', `must be 'own' or 'batch', got ${described(value)}`);
+  if (!MESSAGE_BUFFERS.includes(value))
+    throw new ConfigError('messageBuffers', `must be 'own' or 'batch', got ${described(value)}`);
   return value;
 }

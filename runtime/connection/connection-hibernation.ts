@@ -6,7 +6,13 @@ import type { AckScheduler } from './ack-scheduler.js';
 import type { ConnectionCounters, ConnectionStats } from './connection-api.js';
 import type { ConnectionParts } from './connection-parts.js';
 import type { HeldRecords } from './held-records.js';
-import { freezeSession, thawSession, type FrozenSession, type HibernatedCounts, type HibernatedSession } from './hibernation.js';
+import {
+  freezeSession,
+  thawSession,
+  type FrozenSession,
+  type HibernatedCounts,
+  type HibernatedSession,
+} from './hibernation.js';
 import { scheduleFor } from './key-material.js';
 import { NONE_IGNORED, type IgnoreReason } from './record-rules.js';
 import type { RoleDriver } from './role-driver.js';
@@ -43,15 +49,37 @@ export interface HibernatingConnection {
 export function hibernateConnection(c: HibernatingConnection, now: number): FrozenSession | undefined {
   const p = c.parts;
   const session = c.driver.session();
-  if (c.role !== 'server' || session === undefined || c.ended || c.frozen || c.inspected || c.completedAt === undefined) return undefined;
-  if (session.postHandshakeAuth || session.transcript !== undefined || session.pendingAuth !== undefined || !p.cid.atRest(now)) return undefined;
-  if (c.outgoing.length > 0 || p.events.length > 0 || p.earlyDataRemaining !== undefined || p.postHandshake.waitingFlights > 0) return undefined;
-  if (p.acks.size > 0 || c.ackScheduler.armed || c.inbox.retainedBytes > 0 || c.deferred.length > 0 || c.heldData.length > 0) return undefined;
+  if (c.role !== 'server' || session === undefined || c.ended || c.frozen || c.inspected || c.completedAt === undefined)
+    return undefined;
+  if (
+    session.postHandshakeAuth ||
+    session.transcript !== undefined ||
+    session.pendingAuth !== undefined ||
+    !p.cid.atRest(now)
+  )
+    return undefined;
+  if (
+    c.outgoing.length > 0 ||
+    p.events.length > 0 ||
+    p.earlyDataRemaining !== undefined ||
+    p.postHandshake.waitingFlights > 0
+  )
+    return undefined;
+  if (
+    p.acks.size > 0 ||
+    c.ackScheduler.armed ||
+    c.inbox.retainedBytes > 0 ||
+    c.deferred.length > 0 ||
+    c.heldData.length > 0
+  )
+    return undefined;
   const flight = p.flight.atRest;
   if (flight === undefined || p.records.usage().read.some((r) => r.epoch > session.read.epoch)) return undefined;
   // The session's read epoch, and the handshake's while its keys are kept (RFC 9147 §5.8.1); the peer's older application
   // epochs are let go (kept only for reordered records, RFC 9147 §4.2.1, which a session quiet this long has none of).
-  const records = p.records.hibernation((epoch) => epoch === session.read.epoch || (epoch === 2 && p.handshakeReadSecret !== undefined));
+  const records = p.records.hibernation(
+    (epoch) => epoch === session.read.epoch || (epoch === 2 && p.handshakeReadSecret !== undefined),
+  );
   if (records === undefined || records.write.epoch !== session.write.epoch) return undefined;
   const h: HibernatedSession = {
     parameters: session.parameters,
@@ -97,7 +125,9 @@ export function restoreConnection(c: HibernatingConnection, h: HibernatedSession
     if (secret === undefined) throw new TypeError('a hibernated session holds epoch 2 read keys without their secret');
     return secret;
   };
-  p.records.restore(h.records, suite, trafficKeys(schedule, h.writeSecret, suite), (epoch) => trafficKeys(schedule, readSecret(epoch), suite));
+  p.records.restore(h.records, suite, trafficKeys(schedule, h.writeSecret, suite), (epoch) =>
+    trafficKeys(schedule, readSecret(epoch), suite),
+  );
   p.handshakeReadSecret = h.handshakeReadSecret;
   p.sendSeq = h.sendSeq;
   c.inbox.reset(h.receiveSeq);

@@ -78,7 +78,10 @@ export class ConnectionHooks implements FlightHooks<OutMessage>, AckSchedulerHoo
     parts.outbox.transmit(messages);
     // A retransmitted ClientHello takes its 0-RTT datagrams along (ConnectionParts.earlyDatagrams).
     const early = parts.earlyDatagrams;
-    if (early !== undefined && messages.some((m) => m.msgType === 'client_hello' && m.messageSeq === early.clientHelloSeq))
+    if (
+      early !== undefined &&
+      messages.some((m) => m.msgType === 'client_hello' && m.messageSeq === early.clientHelloSeq)
+    )
       parts.outgoing.push(...early.datagrams);
   }
 

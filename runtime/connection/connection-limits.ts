@@ -1,6 +1,9 @@
 import { ConfigError, integerOption } from '../config-error.js';
 import { DEFAULT_INTEGRITY_BUDGET_SECONDS } from '../record/integrity-monitor.js';
-import { DEFAULT_MAX_FAILED_AUTHENTICATIONS_PER_SECOND, DEFAULT_MAX_RECORDS_PER_DATAGRAM } from '../record/record-reader.js';
+import {
+  DEFAULT_MAX_FAILED_AUTHENTICATIONS_PER_SECOND,
+  DEFAULT_MAX_RECORDS_PER_DATAGRAM,
+} from '../record/record-reader.js';
 
 /**
  * What one connection may hold for its peer at most. Each cap bounds memory
@@ -76,28 +79,47 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
 
 /** Checks `limits` options (ConfigError naming `limits.<name>`) and fills in the defaults. */
 export function resolveLimits(given: Partial<ConnectionLimits> | undefined): ConnectionLimits {
-  if (given !== undefined && (typeof given !== 'object' || given === null)) throw new ConfigError('limits', 'must be an object');
+  if (given !== undefined && (typeof given !== 'object' || given === null))
+    throw new ConfigError('limits', 'must be an object');
   const d = DEFAULT_CONNECTION_LIMITS;
   if (given === undefined) return d; // one object for every configuration without limits of its own
   const g = given;
   return {
-    maxReassemblyBytes: integerOption('limits.maxReassemblyBytes', g.maxReassemblyBytes ?? d.maxReassemblyBytes, 4_096, 16_777_216),
+    maxReassemblyBytes: integerOption(
+      'limits.maxReassemblyBytes',
+      g.maxReassemblyBytes ?? d.maxReassemblyBytes,
+      4_096,
+      16_777_216,
+    ),
     maxDeferredBytes: integerOption('limits.maxDeferredBytes', g.maxDeferredBytes ?? d.maxDeferredBytes, 0, 16_777_216),
     maxAckRecords: integerOption('limits.maxAckRecords', g.maxAckRecords ?? d.maxAckRecords, 1, 1_000),
     maxReadEpochs: integerOption('limits.maxReadEpochs', g.maxReadEpochs ?? d.maxReadEpochs, 2, 64),
-    maxRecordsPerDatagram: integerOption('limits.maxRecordsPerDatagram', g.maxRecordsPerDatagram ?? d.maxRecordsPerDatagram, 1, 65_535),
+    maxRecordsPerDatagram: integerOption(
+      'limits.maxRecordsPerDatagram',
+      g.maxRecordsPerDatagram ?? d.maxRecordsPerDatagram,
+      1,
+      65_535,
+    ),
     maxFailedAuthenticationsPerSecond: integerOption(
       'limits.maxFailedAuthenticationsPerSecond',
       g.maxFailedAuthenticationsPerSecond ?? d.maxFailedAuthenticationsPerSecond,
       1,
       1_000_000,
     ),
-    integrityBudgetSeconds: integerOption('limits.integrityBudgetSeconds', g.integrityBudgetSeconds ?? d.integrityBudgetSeconds, 0, 86_400),
+    integrityBudgetSeconds: integerOption(
+      'limits.integrityBudgetSeconds',
+      g.integrityBudgetSeconds ?? d.integrityBudgetSeconds,
+      0,
+      86_400,
+    ),
     integrityPolicy12: integrityPolicy12(g.integrityPolicy12 ?? d.integrityPolicy12),
   };
 }
 
 function integrityPolicy12(value: unknown): IntegrityPolicy12 {
   if (INTEGRITY_POLICIES_12.includes(value as IntegrityPolicy12)) return value as IntegrityPolicy12;
-  throw new ConfigError('limits.integrityPolicy12', `must be 'count', 'rate' or 'close', got ${JSON.stringify(value) ?? String(value)}`);
+  throw new ConfigError(
+    'limits.integrityPolicy12',
+    `must be 'count', 'rate' or 'close', got ${JSON.stringify(value) ?? String(value)}`,
+  );
 }

@@ -1,5 +1,10 @@
 import { encodeAck, encodeAlert } from '../../generated/wire/index.js';
-import type { AlertDescription, AlertDescriptionName, AlertLevel, HandshakeTypeName } from '../../generated/wire/enums.js';
+import type {
+  AlertDescription,
+  AlertDescriptionName,
+  AlertLevel,
+  HandshakeTypeName,
+} from '../../generated/wire/enums.js';
 import { handshakeTypeToNumber } from '../../generated/wire/enums.js';
 import type { CryptoProvider, PrivateKeyHandle } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
@@ -79,7 +84,8 @@ export class ConnectionParts implements FlightRestListener {
    * retransmission of that ClientHello, since a lost first flight most likely lost them too (a server drops a copy
    * it already read by its replay window). Let go once the server answers.
    */
-  earlyDatagrams: { readonly clientHelloSeq: number; readonly datagrams: readonly Uint8Array[] } | undefined = undefined;
+  earlyDatagrams: { readonly clientHelloSeq: number; readonly datagrams: readonly Uint8Array[] } | undefined =
+    undefined;
   /**
    * The peer's handshake traffic secret, kept while epoch 2's read keys are
    * (a hibernated session makes them again from it); dropped with them.
@@ -178,7 +184,8 @@ export class ConnectionParts implements FlightRestListener {
       postHandshake,
       onAcked: options.onAcked,
       // Made per post-handshake flight (and let go when it ends), not held for the connection's life.
-      onExhausted: options.onExhausted ?? (postHandshake ? (messages) => this.owner.postHandshakeExhausted(messages) : undefined),
+      onExhausted:
+        options.onExhausted ?? (postHandshake ? (messages) => this.owner.postHandshakeExhausted(messages) : undefined),
     });
   }
 
@@ -188,7 +195,9 @@ export class ConnectionParts implements FlightRestListener {
     if (epoch === undefined || epoch < 2) return;
     // As many as the peer's record_size_limit lets one record carry (RFC 8449); an ACK may name a subset (RFC 9147 §7).
     const listed = records.slice(0, ackEntriesWithin(this.records.maxProtectedContent + 1));
-    const body = encodeAck({ recordNumbers: listed.map((r) => ({ epoch: BigInt(r.epoch), sequenceNumber: BigInt(r.sequenceNumber) })) });
+    const body = encodeAck({
+      recordNumbers: listed.map((r) => ({ epoch: BigInt(r.epoch), sequenceNumber: BigInt(r.sequenceNumber) })),
+    });
     const ack = this.records.seal('ack', body).bytes;
     this.outgoing.push(ack);
     // A flight sent in the same turn (a server's NewSessionTicket after the client's Finished) opens its first datagram with it.
@@ -198,7 +207,10 @@ export class ConnectionParts implements FlightRestListener {
   /** One alert record in the newest write epoch (plaintext before keys exist); alerts are never retransmitted (RFC 9147 §5.10). */
   sendAlert(level: 'warning' | 'fatal', description: AlertDescription): void {
     const body = encodeAlert({ level, description });
-    const sealed = this.records.writeEpoch === undefined ? this.records.sealPlaintext('alert', body) : this.records.seal('alert', body);
+    const sealed =
+      this.records.writeEpoch === undefined
+        ? this.records.sealPlaintext('alert', body)
+        : this.records.seal('alert', body);
     this.outgoing.push(sealed.bytes);
   }
 
@@ -213,7 +225,8 @@ export class ConnectionParts implements FlightRestListener {
     const mine = this.role === 'client' ? secrets.clientSecret : secrets.serverSecret;
     const theirs = this.role === 'client' ? secrets.serverSecret : secrets.clientSecret;
     if (direction !== 'read') this.records.installWriteKeys(epoch, suite, trafficKeys(schedule, mine, suite));
-    if (direction !== 'write') this.records.installReadKeys(epoch, suite, trafficKeys(schedule, theirs, suite), this.clock.now);
+    if (direction !== 'write')
+      this.records.installReadKeys(epoch, suite, trafficKeys(schedule, theirs, suite), this.clock.now);
     if (epoch === 2 && direction !== 'write') this.handshakeReadSecret = theirs;
   }
 
@@ -241,13 +254,17 @@ export class ConnectionParts implements FlightRestListener {
     if (this.failure) return;
     this.failure = callbackError === undefined ? { alert, message } : { alert, message, callbackError };
     this.flight.stop();
-    this.events.push({ type: 'alert', level: 'fatal', description: alert, sent: true }, { type: 'closed', reason: 'failed' });
+    this.events.push(
+      { type: 'alert', level: 'fatal', description: alert, sent: true },
+      { type: 'closed', reason: 'failed' },
+    );
     this.sendAlertIfPossible('fatal', alert);
   }
 
   /** What an application callback threw, kept with the failure it caused (recorded already by the chart's fatal-alert action). */
   keepCallbackError(thrown: unknown): void {
-    if (this.failure && this.failure.callbackError === undefined) this.failure = { ...this.failure, callbackError: thrown };
+    if (this.failure && this.failure.callbackError === undefined)
+      this.failure = { ...this.failure, callbackError: thrown };
   }
 
   /**
@@ -268,7 +285,10 @@ export class ConnectionParts implements FlightRestListener {
     if (this.failure) return;
     this.failure = { alert: 'close_notify', message: 'the peer closed before the handshake completed' };
     this.flight.stop();
-    this.events.push({ type: 'alert', level: 'warning', description: 'close_notify', sent: false }, { type: 'closed', reason: 'close_notify' });
+    this.events.push(
+      { type: 'alert', level: 'warning', description: 'close_notify', sent: false },
+      { type: 'closed', reason: 'close_notify' },
+    );
   }
 
   /** An alert on the way out of a connection that is ending: a key past its limit must not stop the ending. */
@@ -283,7 +303,10 @@ export class ConnectionParts implements FlightRestListener {
   /** The peer ended the connection with a fatal alert. */
   peerFailed(description: AlertDescription, level: AlertLevel): void {
     if (this.failure) return;
-    this.failure = { alert: typeof description === 'string' ? description : 'internal_error', message: `the peer sent ${String(description)}` };
+    this.failure = {
+      alert: typeof description === 'string' ? description : 'internal_error',
+      message: `the peer sent ${String(description)}`,
+    };
     this.flight.stop();
     this.events.push({ type: 'alert', level, description, sent: false }, { type: 'closed', reason: 'failed' });
   }

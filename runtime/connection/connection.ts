@@ -15,7 +15,14 @@ import {
   type SharedState,
   type VersionState,
 } from './connection-api.js';
-import { connectionIdsOf, exportKeying, issueMoreConnectionIds, requestClientCertificate, requestMoreConnectionIds, updateKeys } from './session-calls.js';
+import {
+  connectionIdsOf,
+  exportKeying,
+  issueMoreConnectionIds,
+  requestClientCertificate,
+  requestMoreConnectionIds,
+  updateKeys,
+} from './session-calls.js';
 import type { ConnectionParts } from './connection-parts.js';
 import type { ConnectionEvent } from './events.js';
 import { assembleParts } from './parts-assembly.js';
@@ -136,7 +143,13 @@ export class Dtls13Connection implements VersionState {
     return c;
   }
 
-  private constructor(role: 'client' | 'server', options: ConnectionOptions, config: ResolvedConfig, charts: Charts13, shared: SharedState) {
+  private constructor(
+    role: 'client' | 'server',
+    options: ConnectionOptions,
+    config: ResolvedConfig,
+    charts: Charts13,
+    shared: SharedState,
+  ) {
     this.role = role;
     this.counts = shared.counters;
     this.outgoing = shared.outgoing;
@@ -216,7 +229,10 @@ export class Dtls13Connection implements VersionState {
         });
       }
       this.checkIntegrityLimit();
-      pass = this.deferred.length > 0 && this.parts.records.readKeyGeneration !== generation ? this.deferred.take() : NO_DATAGRAMS;
+      pass =
+        this.deferred.length > 0 && this.parts.records.readKeyGeneration !== generation
+          ? this.deferred.take()
+          : NO_DATAGRAMS;
       // RFC 9147 §7.1: records still waiting for keys get an ACK of what was processed, possibly empty, so the peer resends sooner.
       if (pass.length === 0 && deferredNow && (this.parts.records.writeEpoch ?? 0) >= 2) this.ackScheduler.ackSoon();
     }
@@ -285,7 +301,8 @@ export class Dtls13Connection implements VersionState {
    * next pollTransmit (RecordLayer.stage). `now` times a KeyUpdate this record starts (the write key near its limit).
    */
   send(data: Uint8Array, now?: number): void {
-    if (this.frozen) throw new ConnectionStateError('the connection hibernated: its session goes on in the connection thawed from it');
+    if (this.frozen)
+      throw new ConnectionStateError('the connection hibernated: its session goes on in the connection thawed from it');
     if (this.parts.failure) throw new ConnectionStateError(`the connection failed (${this.parts.failure.alert})`);
     const session = this.driver.session();
     if (this.driver.stateKind() === 'closed') throw new ConnectionStateError('the connection is closed');
@@ -296,7 +313,9 @@ export class Dtls13Connection implements VersionState {
       return; // held until the server confirms (peer-confirmation.ts)
     }
     if (this.parts.records.writeKeyExhausted)
-      throw new ConnectionStateError('the write key reached its usage limit; send again once the KeyUpdate is acknowledged (RFC 9147 §4.5.3)');
+      throw new ConnectionStateError(
+        'the write key reached its usage limit; send again once the KeyUpdate is acknowledged (RFC 9147 §4.5.3)',
+      );
     this.parts.records.stage('application_data', data, this.outgoing); // sealed with the rest of the burst (pollTransmit)
     this.counts.applicationBytesSent += data.length;
     if (this.parts.records.keyUpdateDue && !keyUpdateOutstanding(this.parts)) this.updateKeys(false, now);
@@ -329,7 +348,10 @@ export class Dtls13Connection implements VersionState {
   }
 
   /** NewConnectionId: `count` more CIDs of ours for the peer, returned (session-calls.ts). */
-  issueConnectionIds(count: number, options: { readonly immediate?: boolean; readonly now?: number } = {}): Uint8Array[] {
+  issueConnectionIds(
+    count: number,
+    options: { readonly immediate?: boolean; readonly now?: number } = {},
+  ): Uint8Array[] {
     this.catchUp(options.now);
     return issueMoreConnectionIds(this, count, options.immediate === true);
   }
@@ -485,7 +507,11 @@ export class Dtls13Connection implements VersionState {
       this.confirmation?.recordAuthenticated(this.parts, this.driver.session(), r);
       if (r.epoch >= 3) this.parts.cid.observe(r, this.datagramBytes);
     }
-    const phase: RecordPhase = this.driver.session() ? 'connected' : this.parts.earlyDataRemaining !== undefined ? 'early-data' : 'handshake';
+    const phase: RecordPhase = this.driver.session()
+      ? 'connected'
+      : this.parts.earlyDataRemaining !== undefined
+        ? 'early-data'
+        : 'handshake';
     const rule = recordRule('DTLSv1.3', r, phase, this.peerEpoch);
     if (typeof rule === 'string') this.ignore(rule);
     else this.handlers[rule.handler](r);
@@ -510,7 +536,10 @@ export class Dtls13Connection implements VersionState {
     if (cid !== undefined && cid.receivesCid && cid.options.spares > 0) {
       // Spares for the peer to move to on a new path (RFC 9147 §9, RFC 9146 §8), sent once its final flight allows.
       const spares = issueConnectionIds(this.parts, cid, cid.options.spares);
-      this.driver.control({ type: 'issueConnectionIds', payload: { cids: spares.map((c) => ({ cid: c })), usage: 'cid_spare' } });
+      this.driver.control({
+        type: 'issueConnectionIds',
+        payload: { cids: spares.map((c) => ({ cid: c })), usage: 'cid_spare' },
+      });
     }
     this.confirmation?.connected();
     this.parts.records.setAcceptPlaintext(false);
@@ -523,7 +552,13 @@ export class Dtls13Connection implements VersionState {
    * kept for keys that never come (RFC 8446 §4.2.10).
    */
   private refusedEarlyData(epochBits: number): boolean {
-    if (this.role !== 'server' || epochBits !== 1 || this.parts.earlyDataRemaining !== undefined || this.driver.session()) return false;
+    if (
+      this.role !== 'server' ||
+      epochBits !== 1 ||
+      this.parts.earlyDataRemaining !== undefined ||
+      this.driver.session()
+    )
+      return false;
     const state = this.driver.stateKind();
     return state !== 'waitClientHello' && state !== 'waitSecondClientHello';
   }
@@ -561,7 +596,13 @@ export class Dtls13Connection implements VersionState {
 
   /** A flight's retransmissions ran out without `what` acknowledged (connection-hooks.ts): the connection fails as `timeout`. @internal */
   timedOut(what: string): void {
-    this.fail({ alert: 'handshake_failure', message: `timeout: the peer did not acknowledge ${what} before the retransmission limit` }, 'timeout');
+    this.fail(
+      {
+        alert: 'handshake_failure',
+        message: `timeout: the peer did not acknowledge ${what} before the retransmission limit`,
+      },
+      'timeout',
+    );
   }
 
   /** Runs `fn`; anything it throws takes the fatal path. For calls from the application and timers. @internal */

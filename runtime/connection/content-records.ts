@@ -77,7 +77,10 @@ export class ContentRecords implements RecordHandlers<InboundRecord> {
     const data = r.content;
     const remaining = c.parts.earlyDataRemaining ?? 0;
     if (data.length > remaining) {
-      throw new ProtocolError('unexpected_message', `more 0-RTT data than max_early_data_size (${remaining} bytes were left, ${data.length} came)`);
+      throw new ProtocolError(
+        'unexpected_message',
+        `more 0-RTT data than max_early_data_size (${remaining} bytes were left, ${data.length} came)`,
+      );
     }
     c.parts.earlyDataRemaining = remaining - data.length;
     c.counts.applicationBytesReceived += data.length;
@@ -87,7 +90,8 @@ export class ContentRecords implements RecordHandlers<InboundRecord> {
   heldApplicationData(r: InboundRecord): void {
     const c = this.c;
     // In 'batch' mode a copy: held past this batch, it must not keep the arena's ArrayBuffer, nor go with its transfer.
-    if (!c.heldData.push(c.parts.config.messageBuffers === 'batch' ? r.content.slice() : r.content)) c.ignore('early-data-cap');
+    if (!c.heldData.push(c.parts.config.messageBuffers === 'batch' ? r.content.slice() : r.content))
+      c.ignore('early-data-cap');
   }
 
   applicationData(r: InboundRecord): void {
@@ -100,12 +104,16 @@ export class ContentRecords implements RecordHandlers<InboundRecord> {
   returnRoutabilityCheck(r: InboundRecord): void {
     const c = this.c;
     if (c.parts.cid.session?.rrcNegotiated !== true) {
-      throw new ProtocolError('unexpected_message', 'a return_routability_check record without the rrc extension negotiated (RFC 9853 §3)');
+      throw new ProtocolError(
+        'unexpected_message',
+        'a return_routability_check record without the rrc extension negotiated (RFC 9853 §3)',
+      );
     }
     const type = r.content[0];
     if (type === undefined || type > 2) return; // an RRC message type this implementation does not know
     const m = decodeReturnRoutabilityCheck(r.content);
-    const event = m.msgType === 'path_challenge' ? 'PathChallenge' : m.msgType === 'path_response' ? 'PathResponse' : 'PathDrop';
+    const event =
+      m.msgType === 'path_challenge' ? 'PathChallenge' : m.msgType === 'path_response' ? 'PathResponse' : 'PathDrop';
     c.driver.control({ type: event, payload: m });
   }
 }

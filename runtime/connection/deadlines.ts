@@ -47,7 +47,8 @@ export class ConnectionDeadlines {
 
   /** The deadline that runs now: the handshake's until connected, then the idle one; undefined when none does. */
   next(s: DeadlineState): number | undefined {
-    if (s.connectedAt === undefined) return this.handshakeMs > 0 && s.startedAt !== undefined ? s.startedAt + this.handshakeMs : undefined;
+    if (s.connectedAt === undefined)
+      return this.handshakeMs > 0 && s.startedAt !== undefined ? s.startedAt + this.handshakeMs : undefined;
     if (this.idleMs === 0) return undefined;
     return Math.max(s.connectedAt, s.lastAuthenticated ?? s.connectedAt) + this.idleMs;
   }

@@ -82,5 +82,10 @@ export type ConnectionEvent =
   | { readonly type: 'clientAuthenticated'; readonly certificate: Uint8Array | undefined }
   /** connectionIdIssued, connectionIdRetired, pathMigrated (runtime/cid/cid-events.ts). */
   | CidEvent
-  | { readonly type: 'alert'; readonly level: AlertLevel; readonly description: AlertDescription; readonly sent: boolean }
+  | {
+      readonly type: 'alert';
+      readonly level: AlertLevel;
+      readonly description: AlertDescription;
+      readonly sent: boolean;
+    }
   | { readonly type: 'closed'; readonly reason: 'close_notify' | 'local' | 'failed' | 'timeout' };

@@ -3,7 +3,12 @@ import { findExtension } from '../handshake/extensions.js';
 import type { RecordLayer } from '../record/record-layer.js';
 import type { ResolvedConfig } from './config.js';
 import { MAX_RECORD_SIZE_LIMIT, peerRecordSizeLimit } from './record-size-limit.js';
-import { acceptCertificateTypes, offeredCertificateTypeExtensions, type CertificateTypes, type ServerCertificateTypes } from './certificate-types.js';
+import {
+  acceptCertificateTypes,
+  offeredCertificateTypeExtensions,
+  type CertificateTypes,
+  type ServerCertificateTypes,
+} from './certificate-types.js';
 import { acceptedSrtpProfile, chooseSrtpProfile, srtpAnswer, type SrtpProfileName } from './srtp.js';
 
 /**
@@ -22,7 +27,11 @@ export interface ServerExtensionChoices {
 }
 
 /** The server's reading of the ClientHello (bad values throw ProtocolError with the RFC's alert). */
-export function serverExtensionChoices(config: ResolvedConfig, ch: ClientHello, certificateTypeChoice: ServerCertificateTypes): ServerExtensionChoices {
+export function serverExtensionChoices(
+  config: ResolvedConfig,
+  ch: ClientHello,
+  certificateTypeChoice: ServerCertificateTypes,
+): ServerExtensionChoices {
   const limit = findExtension(ch.extensions, 'record_size_limit');
   const srtp = findExtension(ch.extensions, 'use_srtp');
   return {
@@ -37,14 +46,19 @@ export function serverExtensionChoices(config: ResolvedConfig, ch: ClientHello, 
  * EncryptedExtensions on, records to the client fit the client's limit, and
  * the client's protected records must fit ours.
  */
-export function serverExtensionAnswers(config: ResolvedConfig, records: RecordLayer, choices: ServerExtensionChoices): EncryptedExtensionsExtension[] {
+export function serverExtensionAnswers(
+  config: ResolvedConfig,
+  records: RecordLayer,
+  choices: ServerExtensionChoices,
+): EncryptedExtensionsExtension[] {
   const answers: EncryptedExtensionsExtension[] = [];
   if (choices.peerRecordSizeLimit !== undefined) {
     const ours = config.recordSizeLimit ?? MAX_RECORD_SIZE_LIMIT;
     records.setRecordSizeLimits({ send: choices.peerRecordSizeLimit, receive: ours });
     answers.push({ extensionType: 'record_size_limit', extensionData: { recordSizeLimit: ours } });
   }
-  if (choices.srtpProfile !== undefined) answers.push({ extensionType: 'use_srtp', extensionData: srtpAnswer(choices.srtpProfile) });
+  if (choices.srtpProfile !== undefined)
+    answers.push({ extensionType: 'use_srtp', extensionData: srtpAnswer(choices.srtpProfile) });
   return answers;
 }
 
@@ -66,7 +80,11 @@ export function applyServerAnswers(
   config: ResolvedConfig,
   records: RecordLayer,
   ee: EncryptedExtensions,
-): { readonly srtpProfile: SrtpProfileName | undefined; readonly peerRecordSizeLimit: number | undefined; readonly certificateTypes: CertificateTypes } {
+): {
+  readonly srtpProfile: SrtpProfileName | undefined;
+  readonly peerRecordSizeLimit: number | undefined;
+  readonly certificateTypes: CertificateTypes;
+} {
   const srtp = findExtension(ee.extensions, 'use_srtp');
   const srtpProfile = srtp ? acceptedSrtpProfile(config.srtp, srtp) : undefined;
   const limit = findExtension(ee.extensions, 'record_size_limit');

@@ -10,10 +10,14 @@ type Listed = { readonly extensionType: unknown; readonly extensionData: unknown
  */
 function onlyOffered(message: string, list: readonly Listed[], allowed: readonly string[]): void {
   const dup = duplicateExtension(list);
-  if (dup !== undefined) throw new ProtocolError('illegal_parameter', `${message} repeats extension ${String(dup)} (RFC 8446 §4.2)`);
+  if (dup !== undefined)
+    throw new ProtocolError('illegal_parameter', `${message} repeats extension ${String(dup)} (RFC 8446 §4.2)`);
   for (const e of list) {
     if (!allowed.includes(String(e.extensionType))) {
-      throw new ProtocolError('unsupported_extension', `${message} carries ${String(e.extensionType)}, which the client did not offer there (RFC 8446 §4.2)`);
+      throw new ProtocolError(
+        'unsupported_extension',
+        `${message} carries ${String(e.extensionType)}, which the client did not offer there (RFC 8446 §4.2)`,
+      );
     }
   }
 }

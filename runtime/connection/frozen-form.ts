@@ -46,7 +46,8 @@ class FormWriter {
   }
 
   uint(n: number, field: string): void {
-    if (!Number.isSafeInteger(n) || n < 0) throw new FrozenFormError(`${field}: ${n} is not a non-negative safe integer`);
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new FrozenFormError(`${field}: ${n} is not a non-negative safe integer`);
     this.room(8);
     for (let v = n; ; v = Math.floor(v / 128)) {
       if (v < 128) {
@@ -97,7 +98,14 @@ class FormWriter {
         return this.uint(v === true ? 1 : 0, field);
       case 'bytes':
       case 'text': {
-        const b = kind === 'text' ? (typeof v === 'string' ? utf8.encode(v) : undefined) : v instanceof Uint8Array ? v : undefined;
+        const b =
+          kind === 'text'
+            ? typeof v === 'string'
+              ? utf8.encode(v)
+              : undefined
+            : v instanceof Uint8Array
+              ? v
+              : undefined;
         if (b === undefined) throw new FrozenFormError(`${field}: not ${kind === 'text' ? 'a string' : 'bytes'}`);
         this.uint(b.length, field);
         return this.raw(b);
@@ -108,7 +116,8 @@ class FormWriter {
   /** What was written, one character per byte. */
   finish(): string {
     let s = '';
-    for (let i = 0; i < this.at; i += 4096) s += String.fromCharCode(...this.buf.subarray(i, Math.min(this.at, i + 4096)));
+    for (let i = 0; i < this.at; i += 4096)
+      s += String.fromCharCode(...this.buf.subarray(i, Math.min(this.at, i + 4096)));
     return s;
   }
 }
@@ -154,7 +163,8 @@ class FormReader {
   value(kind: FieldKind, field: string): unknown {
     if (typeof kind === 'object') {
       if ('optional' in kind) return this.uint(field) === 0 ? undefined : this.value(kind.optional, field);
-      if ('list' in kind) return Array.from({ length: this.uint(field) }, (_, i) => this.value(kind.list, `${field}[${i}]`));
+      if ('list' in kind)
+        return Array.from({ length: this.uint(field) }, (_, i) => this.value(kind.list, `${field}[${i}]`));
       const o: Record<string, unknown> = {};
       for (const [name, k] of kind.record) o[name] = this.value(k, `${field}.${name}`);
       return o;

@@ -33,7 +33,8 @@ export function freezeReads(r: ReadsAtRest): string {
       [iv, suite.ivLength],
       [snKey, suite.keyLength],
     ] as const) {
-      if (bytes.length !== length) throw new FrozenFormError(`reads at rest: a key of ${bytes.length} bytes for ${r.suite} (${length})`);
+      if (bytes.length !== length)
+        throw new FrozenFormError(`reads at rest: a key of ${bytes.length} bytes for ${r.suite} (${length})`);
       for (const byte of bytes) b.push(byte);
     }
   }
@@ -46,10 +47,16 @@ export function freezeReads(r: ReadsAtRest): string {
 export function thawReads(frozen: string, at: number): { readonly reads: ReadsAtRest; readonly end: number } {
   const r = new Bytes(frozen, at);
   const end = r.varint() + r.at;
-  if (end > frozen.length) throw new FrozenFormError(`not a frozen form: reads at rest of ${end - r.at} bytes at offset ${r.at}, past the end`);
+  if (end > frozen.length)
+    throw new FrozenFormError(
+      `not a frozen form: reads at rest of ${end - r.at} bytes at offset ${r.at}, past the end`,
+    );
   r.limit = end;
   const suite = ALL_CIPHER_SUITES[r.byte()];
-  if (suite === undefined) throw new FrozenFormError(`not a frozen form: no cipher suite ${frozen.charCodeAt(r.at - 1)} at offset ${r.at - 1}`);
+  if (suite === undefined)
+    throw new FrozenFormError(
+      `not a frozen form: no cipher suite ${frozen.charCodeAt(r.at - 1)} at offset ${r.at - 1}`,
+    );
   const { keyLength, ivLength } = CIPHER_SUITES[suite];
   const cidLength = r.byte();
   const highestDropped = unzigzag(r.varint());
@@ -102,7 +109,8 @@ export function freezeTally(t: ScreeningTally): string {
 export function thawTally(frozen: string): { readonly tally: ScreeningTally; readonly start: number } {
   const length = (frozen.charCodeAt(frozen.length - 2) << 8) | frozen.charCodeAt(frozen.length - 1);
   const start = frozen.length - 2 - length;
-  if (!(start >= 0)) throw new FrozenFormError(`not a frozen form: a screening tally of ${length} bytes in ${frozen.length}`);
+  if (!(start >= 0))
+    throw new FrozenFormError(`not a frozen form: a screening tally of ${length} bytes in ${frozen.length}`);
   const r = new Bytes(frozen, start);
   r.limit = frozen.length - 2;
   const datagrams = r.varint();
@@ -118,12 +126,14 @@ export function thawTally(frozen: string): { readonly tally: ScreeningTally; rea
     failed.push(r.varint());
     failedInRow.push(r.varint());
   }
-  if (r.at !== r.limit) throw new FrozenFormError(`not a frozen form: ${r.limit - r.at} bytes left over in the screening tally`);
+  if (r.at !== r.limit)
+    throw new FrozenFormError(`not a frozen form: ${r.limit - r.at} bytes left over in the screening tally`);
   return { tally: { datagrams, drops, failed, failedInRow }, start };
 }
 
 function varint(out: number[], n: number): void {
-  if (!Number.isSafeInteger(n) || n < 0) throw new FrozenFormError(`reads at rest: ${n} is not a non-negative safe integer`);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new FrozenFormError(`reads at rest: ${n} is not a non-negative safe integer`);
   for (let v = n; ; v = Math.floor(v / 128)) {
     if (v < 128) return void out.push(v);
     out.push((v % 128) | 0x80);

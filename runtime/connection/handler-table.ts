@@ -40,13 +40,19 @@ export interface HandshakeHandler {
  * for that role; decoders throw DecodeError (decode_error).
  */
 export const HANDSHAKE_HANDLERS: Readonly<Partial<Record<HandshakeTypeName, HandshakeHandler>>> = {
-  client_hello: { epochs: 'plaintext', events: ['ClientHello'], server: (m) => ({ type: 'ClientHello', payload: decodeClientHello(m.body), message: m }) },
+  client_hello: {
+    epochs: 'plaintext',
+    events: ['ClientHello'],
+    server: (m) => ({ type: 'ClientHello', payload: decodeClientHello(m.body), message: m }),
+  },
   server_hello: {
     epochs: 'plaintext',
     events: ['ServerHello', 'HelloRetryRequest'],
     client: (m) => {
       const payload = decodeServerHello(m.body);
-      return payload.isHelloRetryRequest ? { type: 'HelloRetryRequest', payload, message: m } : { type: 'ServerHello', payload, message: m };
+      return payload.isHelloRetryRequest
+        ? { type: 'HelloRetryRequest', payload, message: m }
+        : { type: 'ServerHello', payload, message: m };
     },
   },
   encrypted_extensions: {

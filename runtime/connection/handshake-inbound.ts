@@ -95,7 +95,10 @@ export class HandshakeInbound {
       c.ignore('unauthenticated-violation');
       return undefined;
     }
-    throw new ProtocolError('unexpected_message', `${String(type)} is not allowed in epoch ${epoch} for a ${c.role === 'client' ? 'server' : 'client'}`);
+    throw new ProtocolError(
+      'unexpected_message',
+      `${String(type)} is not allowed in epoch ${epoch} for a ${c.role === 'client' ? 'server' : 'client'}`,
+    );
   }
 
   /**
@@ -107,12 +110,19 @@ export class HandshakeInbound {
     const c = this.c;
     c.counts.handshakeMessagesReceived++;
     const handler = handlerFor(c.role, handshakeTypeFromNumber(msgType));
-    if (!handler) throw new ProtocolError('unexpected_message', `${String(handshakeTypeFromNumber(msgType))} is not a message a ${c.role} receives`);
+    if (!handler)
+      throw new ProtocolError(
+        'unexpected_message',
+        `${String(handshakeTypeFromNumber(msgType))} is not a message a ${c.role} receives`,
+      );
     const postHandshake = this.driver.session() !== undefined;
     // After the handshake its messages (post-handshake authentication) come only under application keys: a handshake
     // message held in reassembly and released once connected is judged now (the handshake may have ended since it came).
     if (postHandshake && epoch < 3) {
-      throw new ProtocolError('unexpected_message', `${String(handshakeTypeFromNumber(msgType))} under epoch ${epoch} keys after the handshake`);
+      throw new ProtocolError(
+        'unexpected_message',
+        `${String(handshakeTypeFromNumber(msgType))} under epoch ${epoch} keys after the handshake`,
+      );
     }
     this.driver.deliver(handler, msgType, body);
     if (!postHandshake && this.driver.session()) c.handshakeCompleted();

@@ -42,7 +42,15 @@ export function planClientHello(
   const choice = negotiate(ch, preferencesFor(c, credentials), psk && { hash: psk.hash, mode: psk.mode });
   const alpn = chooseAlpn(c, ch);
   const extensions = serverExtensionChoices(c.parts.config, ch, types);
-  return { psk, choice, alpn, servername, credentials, extensions, earlyData: earlyDataDecision(c, ch, s.kind === 'waitClientHello', psk, choice, alpn) };
+  return {
+    psk,
+    choice,
+    alpn,
+    servername,
+    credentials,
+    extensions,
+    earlyData: earlyDataDecision(c, ch, s.kind === 'waitClientHello', psk, choice, alpn),
+  };
 }
 
 // The certificate is chosen per ClientHello (server_name, RFC 6066), and with it the schemes we can sign with.
@@ -62,7 +70,10 @@ function chooseAlpn(c: MachineContext, ch: ClientHello): string | undefined {
   const names = offer.protocolNameList.map((p) => decodeAlpnName(p.name));
   const pick = c.parts.config.alpnSelect(names, requestedName(ch));
   if (pick === undefined || !names.includes(pick)) {
-    throw new ProtocolError('no_application_protocol', `no application protocol in common: the client offered ${names.join(', ')} (RFC 7301 §3.2)`);
+    throw new ProtocolError(
+      'no_application_protocol',
+      `no application protocol in common: the client offered ${names.join(', ')} (RFC 7301 §3.2)`,
+    );
   }
   return pick;
 }
@@ -82,7 +93,14 @@ function earlyDataDecision(
   const limit = Math.min(ticket?.maxEarlyData ?? 0, c.parts.config.maxEarlyData);
   const fresh = psk?.ticketAgeSkewMs !== undefined && psk.ticketAgeSkewMs <= TICKET_AGE_TOLERANCE_MS;
   // Early data is for the protocol the ticket was issued under (RFC 8446 §4.2.10).
-  const usable = firstHello && psk?.index === 0 && limit > 0 && fresh && choice.kind === 'proceed' && choice.suite === ticket?.suite && ticket.alpn === alpn;
+  const usable =
+    firstHello &&
+    psk?.index === 0 &&
+    limit > 0 &&
+    fresh &&
+    choice.kind === 'proceed' &&
+    choice.suite === ticket?.suite &&
+    ticket.alpn === alpn;
   // RFC 9147 §5.1: early data skips the address check, so only from the address the ticket was issued to.
   const sameAddress = ticket !== undefined && ticketNamesAddress(ticket.address, c.parts.peerAddress);
   // RFC 8446 §8: a store that started after the ticket was issued (a restart) cannot have seen its flights.

@@ -103,9 +103,24 @@ export class ClientHelloReassembly {
 
   /** @throws ConfigError naming the option that is not an integer in its range. */
   constructor(options: ClientHelloReassemblyOptions = {}) {
-    this.maxEntries = integerOption('maxPendingClientHellos', options.maxPendingClientHellos ?? DEFAULT_MAX_PENDING_CLIENT_HELLOS, 0, 1_000_000);
-    this.maxLength = integerOption('maxClientHelloLength', options.maxClientHelloLength ?? DEFAULT_MAX_CLIENT_HELLO_LENGTH, 64, 16_372);
-    this.lifetime = integerOption('pendingClientHelloMs', options.pendingClientHelloMs ?? DEFAULT_PENDING_CLIENT_HELLO_MS, 1, 3_600_000);
+    this.maxEntries = integerOption(
+      'maxPendingClientHellos',
+      options.maxPendingClientHellos ?? DEFAULT_MAX_PENDING_CLIENT_HELLOS,
+      0,
+      1_000_000,
+    );
+    this.maxLength = integerOption(
+      'maxClientHelloLength',
+      options.maxClientHelloLength ?? DEFAULT_MAX_CLIENT_HELLO_LENGTH,
+      64,
+      16_372,
+    );
+    this.lifetime = integerOption(
+      'pendingClientHelloMs',
+      options.pendingClientHelloMs ?? DEFAULT_PENDING_CLIENT_HELLO_MS,
+      1,
+      3_600_000,
+    );
   }
 
   /** Partial ClientHellos held now. */
@@ -124,8 +139,13 @@ export class ClientHelloReassembly {
   add(clientAddress: string, recordSequence: number, f: DtlsHandshake, now: number): ClientHelloFragmentResult {
     this.expire(now);
     if (this.maxEntries === 0) return { kind: 'drop', reason: 'ClientHello reassembly is off' };
-    if (f.length > this.maxLength) return { kind: 'drop', reason: `ClientHello of ${f.length} bytes is above maxClientHelloLength ${this.maxLength}` };
-    if (f.fragmentOffset + f.fragment.length > f.length) return { kind: 'drop', reason: 'fragment past the end of its message' };
+    if (f.length > this.maxLength)
+      return {
+        kind: 'drop',
+        reason: `ClientHello of ${f.length} bytes is above maxClientHelloLength ${this.maxLength}`,
+      };
+    if (f.fragmentOffset + f.fragment.length > f.length)
+      return { kind: 'drop', reason: 'fragment past the end of its message' };
     const key = `${f.messageSeq}#${clientAddress}`;
     let entry = this.entries.get(key);
     if (entry !== undefined && entry.body.length !== f.length) {

@@ -1,4 +1,11 @@
-import { decodeClientHello, encodeAlert, encodeDtlsHandshake, encodeDtlsPlaintext, readDtlsHandshake, type ClientHello } from '../../generated/wire/index.js';
+import {
+  decodeClientHello,
+  encodeAlert,
+  encodeDtlsHandshake,
+  encodeDtlsPlaintext,
+  readDtlsHandshake,
+  type ClientHello,
+} from '../../generated/wire/index.js';
 import type { AlertDescriptionName } from '../../generated/wire/enums.js';
 import { CIPHER_SUITES } from '../crypto/suites.js';
 import { CookieProtector, cookieTag } from '../handshake/cookie.js';
@@ -92,7 +99,12 @@ export class HelloRetryResponder {
   private readonly wallClock: () => number;
 
   /** @throws ConfigError naming a bad connection, cookie or reassembly option. */
-  constructor(options: ConnectionOptions, cookieSecret?: Uint8Array, cookieLifetimeMs?: number, reassembly: ClientHelloReassemblyOptions = {}) {
+  constructor(
+    options: ConnectionOptions,
+    cookieSecret?: Uint8Array,
+    cookieLifetimeMs?: number,
+    reassembly: ClientHelloReassemblyOptions = {},
+  ) {
     this.config = resolveConfig('server', options);
     this.wallClock = options.wallClock ?? Date.now;
     this.cookies = new CookieProtector(this.config.provider, cookieSecret, cookieLifetimeMs);
@@ -144,11 +156,17 @@ export class HelloRetryResponder {
           // message_seq 0 is the first ClientHello, 1 the second (after the HelloRetryRequest, message 0 of ours).
           if (f.msgType !== 'client_hello' || f.messageSeq > 1) continue;
           if (f.fragmentOffset === 0 && f.fragment.length === f.length) {
-            found = { body: f.fragment, messageSeq: f.messageSeq, recordSequence: rec.record.sequenceNumber, inOneFragment: true };
+            found = {
+              body: f.fragment,
+              messageSeq: f.messageSeq,
+              recordSequence: rec.record.sequenceNumber,
+              inOneFragment: true,
+            };
             continue;
           }
           const r = this.reassembly.add(clientAddress, rec.record.sequenceNumber, f, now);
-          if (r.kind === 'complete') found = { body: r.body, messageSeq: f.messageSeq, recordSequence: r.recordSequence, inOneFragment: false };
+          if (r.kind === 'complete')
+            found = { body: r.body, messageSeq: f.messageSeq, recordSequence: r.recordSequence, inOneFragment: false };
           else if (r.kind === 'buffered') buffered = true;
         }
       } catch (e) {
@@ -159,7 +177,14 @@ export class HelloRetryResponder {
     if (!found) return buffered ? { kind: 'buffered' } : { kind: 'drop', reason: 'no ClientHello in the datagram' };
     try {
       const known = decoded !== undefined && bytesEqual(decoded.body, found.body) ? decoded.hello : undefined;
-      return this.answer(found, found.inOneFragment ? datagram : wholeRecord(found), clientAddress, now, peerAddress, known);
+      return this.answer(
+        found,
+        found.inOneFragment ? datagram : wholeRecord(found),
+        clientAddress,
+        now,
+        peerAddress,
+        known,
+      );
     } catch (e) {
       // An application callback (sni, psk) threw or returned something unusable: the client is told at once (internal_error)
       // rather than left to retransmit into silence, and the application gets what was thrown.
@@ -198,10 +223,17 @@ export class HelloRetryResponder {
         );
       // A cookie starts one connection: a copy (a replay, or a retransmission after that connection ended) is dropped silently,
       // as an alert would go to an address anyone can forge.
-      if (!this.usedCookies.firstUse(cookieTag(cookie), now)) return { kind: 'drop', reason: 'a cookie that already started a connection' };
+      if (!this.usedCookies.firstUse(cookieTag(cookie), now))
+        return { kind: 'drop', reason: 'a cookie that already started a connection' };
       return {
         kind: 'accept',
-        retry: { contents, cookie, recordSequence: recordSeq, legacySessionId: ch.legacySessionId.slice(), clientHello: { body: hello.body, hello: ch } },
+        retry: {
+          contents,
+          cookie,
+          recordSequence: recordSeq,
+          legacySessionId: ch.legacySessionId.slice(),
+          clientHello: { body: hello.body, hello: ch },
+        },
         datagram,
         random: ch.random,
       };
@@ -210,7 +242,10 @@ export class HelloRetryResponder {
     // cookie (RFC 9147 §5.1): a HelloRetryRequest would refuse its 0-RTT data. From any other address it gets the cookie exchange
     // like any ClientHello: whoever holds a ticket cannot make the server start a connection, or answer with more than a
     // HelloRetryRequest, at an address it does not own.
-    const early = peerAddress === undefined ? undefined : this.verifiedEarlyResumption(ch, hello.body, ticketAddressOf(peerAddress));
+    const early =
+      peerAddress === undefined
+        ? undefined
+        : this.verifiedEarlyResumption(ch, hello.body, ticketAddressOf(peerAddress));
     if (early) return { kind: 'accept', retry: undefined, datagram, random: ch.random, earlyDataKey: early };
     let choice: ServerChoice;
     let serverName: string | undefined;
@@ -219,9 +254,15 @@ export class HelloRetryResponder {
       serverName = offeredServerName(ch);
       // An sni function runs only once the cookie came back (the connection selects then): never for a spoofable ClientHello.
       const deferred = serverName !== undefined && this.config.sni?.callsApplication === true;
-      const credentials = deferred ? undefined : credentialsForHello(this.config.provider, this.config, ch, serverName).credentials;
+      const credentials = deferred
+        ? undefined
+        : credentialsForHello(this.config.provider, this.config, ch, serverName).credentials;
       // Until then any scheme we sign with; without credentials, none (a PSK-only server).
-      const schemes: readonly string[] = deferred ? this.config.signatureAlgorithms : credentials ? schemesForKey(credentials.key) : [];
+      const schemes: readonly string[] = deferred
+        ? this.config.signatureAlgorithms
+        : credentials
+          ? schemesForKey(credentials.key)
+          : [];
       choice = negotiate(
         ch,
         {
@@ -252,13 +293,30 @@ export class HelloRetryResponder {
       now,
     );
     // Views of shared buffers, each copied into the next: one array, the datagram, is made.
-    const hrr = helloRetryRequestView(choice.suite, group, newCookie, this.config.echoLegacySessionId ? ch.legacySessionId : new Uint8Array(0));
-    const fragment = encodeFragmentView({ msgType: 'server_hello', length: hrr.length, messageSeq: 0, fragmentOffset: 0, fragment: hrr });
+    const hrr = helloRetryRequestView(
+      choice.suite,
+      group,
+      newCookie,
+      this.config.echoLegacySessionId ? ch.legacySessionId : new Uint8Array(0),
+    );
+    const fragment = encodeFragmentView({
+      msgType: 'server_hello',
+      length: hrr.length,
+      messageSeq: 0,
+      fragmentOffset: 0,
+      fragment: hrr,
+    });
     // The record takes the ClientHello's (last) sequence number: nothing to remember, nothing repeated for a new ClientHello.
     return {
       kind: 'reply',
       what: 'hello-retry-request',
-      datagram: encodeDtlsPlaintext({ type: 'handshake', legacyRecordVersion: 'dtls1_2', epoch: 0, sequenceNumber: recordSeq, fragment }),
+      datagram: encodeDtlsPlaintext({
+        type: 'handshake',
+        legacyRecordVersion: 'dtls1_2',
+        epoch: 0,
+        sequenceNumber: recordSeq,
+        fragment,
+      }),
     };
   }
 
@@ -280,7 +338,13 @@ export class HelloRetryResponder {
       kind: 'reply',
       what: description,
       reason,
-      datagram: encodeDtlsPlaintext({ type: 'alert', legacyRecordVersion: 'dtls1_2', epoch: 0, sequenceNumber: recordSeq, fragment }),
+      datagram: encodeDtlsPlaintext({
+        type: 'alert',
+        legacyRecordVersion: 'dtls1_2',
+        epoch: 0,
+        sequenceNumber: recordSeq,
+        fragment,
+      }),
     };
   }
 }
@@ -314,5 +378,11 @@ function wholeRecord(hello: WholeHello): Uint8Array {
     fragmentOffset: 0,
     fragment: hello.body,
   });
-  return encodeDtlsPlaintext({ type: 'handshake', legacyRecordVersion: 'dtls1_2', epoch: 0, sequenceNumber: hello.recordSequence, fragment });
+  return encodeDtlsPlaintext({
+    type: 'handshake',
+    legacyRecordVersion: 'dtls1_2',
+    epoch: 0,
+    sequenceNumber: hello.recordSequence,
+    fragment,
+  });
 }

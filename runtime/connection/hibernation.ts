@@ -7,7 +7,12 @@ import type { HibernatedCids } from '../cid/hibernated-cids.js';
 import type { PathStats } from '../cid/cid-context.js';
 import { freezeForm, FrozenFormError, thawForm, type FieldKind, type Schema, type Unnamed } from './frozen-form.js';
 import { freezeReads, freezeTally, thawReads, thawTally } from './frozen-reads.js';
-import { screenDatagram, type ReadsAtRest, type ScreeningContext, type ScreeningTally } from '../record/hibernated-reader.js';
+import {
+  screenDatagram,
+  type ReadsAtRest,
+  type ScreeningContext,
+  type ScreeningTally,
+} from '../record/hibernated-reader.js';
 import { emptyDropCounters } from '../record/drops.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { trafficKeys } from '../keyschedule/derived-keys.js';
@@ -249,7 +254,8 @@ export function freezeSession(h: HibernatedSession, provider: CryptoProvider): F
     highestDropped: h.records.highestDropped,
     epochs: h.records.reads.map((r) => {
       const secret = r.epoch === 2 ? h.handshakeReadSecret : h.readSecret;
-      if (secret === undefined) throw new FrozenFormError('a hibernated session holds epoch 2 read keys without their secret');
+      if (secret === undefined)
+        throw new FrozenFormError('a hibernated session holds epoch 2 read keys without their secret');
       return { epoch: r.epoch, right: r.right, words: r.words, keys: trafficKeys(schedule, secret, suite) };
     }),
   };
@@ -264,12 +270,17 @@ export function freezeSession(h: HibernatedSession, provider: CryptoProvider): F
 
 /** The session again from its kept form, with what screening counted since. @throws FrozenFormError when `frozen` is not one {@link freezeSession} made. */
 export function thawSession(frozen: FrozenSession): HibernatedSession {
-  if (frozen[0] !== VERSION) throw new FrozenFormError(`not a hibernated session of this version (${frozen.charCodeAt(0)})`);
+  if (frozen[0] !== VERSION)
+    throw new FrozenFormError(`not a hibernated session of this version (${frozen.charCodeAt(0)})`);
   const { reads, end } = thawReads(frozen, 1);
   const { tally, start } = thawTally(frozen);
   const h = thawForm<HibernatedSession>(frozen.slice(end, start), SESSION, 'session');
   const kept = h.records.reads;
-  if (kept.length !== reads.epochs.length || tally.failed.length !== kept.length || kept.some((r, i) => r.epoch !== reads.epochs[i]!.epoch)) {
+  if (
+    kept.length !== reads.epochs.length ||
+    tally.failed.length !== kept.length ||
+    kept.some((r, i) => r.epoch !== reads.epochs[i]!.epoch)
+  ) {
     throw new FrozenFormError('not a frozen form: its read epochs, reads at rest and screening tally differ');
   }
   let drops = h.records.drops;
@@ -284,7 +295,14 @@ export function thawSession(frozen: FrozenSession): HibernatedSession {
       ...h.records,
       reads: kept.map((r, i) => {
         const e = reads.epochs[i]!;
-        return { epoch: r.epoch, used: r.used, right: e.right, words: e.words, failed: tally.failed[i]!, failedInRow: tally.failedInRow[i]! };
+        return {
+          epoch: r.epoch,
+          used: r.used,
+          right: e.right,
+          words: e.words,
+          failed: tally.failed[i]!,
+          failedInRow: tally.failedInRow[i]!,
+        };
       }),
       drops,
     },
@@ -300,8 +318,13 @@ export function thawSession(frozen: FrozenSession): HibernatedSession {
  * authenticated in it). @throws FrozenFormError when `frozen` is not one
  * {@link freezeSession} made.
  */
-export function screenFrozen(frozen: FrozenSession, datagram: Uint8Array, context: ScreeningContext): FrozenSession | undefined {
-  if (frozen[0] !== VERSION) throw new FrozenFormError(`not a hibernated session of this version (${frozen.charCodeAt(0)})`);
+export function screenFrozen(
+  frozen: FrozenSession,
+  datagram: Uint8Array,
+  context: ScreeningContext,
+): FrozenSession | undefined {
+  if (frozen[0] !== VERSION)
+    throw new FrozenFormError(`not a hibernated session of this version (${frozen.charCodeAt(0)})`);
   const { reads } = thawReads(frozen, 1);
   const { tally, start } = thawTally(frozen);
   if (screenDatagram(reads, tally, datagram, context) === 'thaw') return undefined;

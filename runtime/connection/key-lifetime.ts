@@ -32,12 +32,23 @@ export function dropHandshakeKeysWhenDue(parts: ConnectionParts, completedAt: nu
  * and for the current one the reason the connection fails is returned. The key's records are all opened until 3/4 of
  * its limit (IntegrityMonitor), so the peer's answer gets through while forgeries come slower than the exchange.
  */
-export function integrityLimitVerdict(parts: ConnectionParts, session: Session | undefined, guard: (fn: () => void) => void): FatalReason | undefined {
-  const verdicts = parts.records.integrity.verdict(() => parts.records.usage().read, session?.read.epoch, !keyUpdateOutstanding(parts));
+export function integrityLimitVerdict(
+  parts: ConnectionParts,
+  session: Session | undefined,
+  guard: (fn: () => void) => void,
+): FatalReason | undefined {
+  const verdicts = parts.records.integrity.verdict(
+    () => parts.records.usage().read,
+    session?.read.epoch,
+    !keyUpdateOutstanding(parts),
+  );
   for (const v of verdicts) {
     if (v.kind === 'drop-epoch') parts.records.dropReadEpoch(v.epoch);
     else if (v.kind === 'fail')
-      return { alert: 'bad_record_mac', message: `more than ${v.limit} records failed authentication under epoch ${v.epoch} keys (RFC 9147 §4.5.3)` };
+      return {
+        alert: 'bad_record_mac',
+        message: `more than ${v.limit} records failed authentication under epoch ${v.epoch} keys (RFC 9147 §4.5.3)`,
+      };
     else if (session) guard(() => sendKeyUpdate(parts, session, true));
   }
   return undefined;

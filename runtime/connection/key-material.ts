@@ -107,8 +107,18 @@ export interface Session {
 /** Post-handshake client authentication (post-handshake-auth.ts), server side: the outstanding request and how far the client's answer has come. */
 export type PendingAuthentication =
   | { readonly stage: 'certificate'; readonly context: Uint8Array; readonly transcript: Transcript }
-  | { readonly stage: 'certificateVerify'; readonly context: Uint8Array; readonly transcript: Transcript; readonly peer: PeerCertificate }
-  | { readonly stage: 'finished'; readonly context: Uint8Array; readonly transcript: Transcript; readonly peer: PeerCertificate | undefined };
+  | {
+      readonly stage: 'certificateVerify';
+      readonly context: Uint8Array;
+      readonly transcript: Transcript;
+      readonly peer: PeerCertificate;
+    }
+  | {
+      readonly stage: 'finished';
+      readonly context: Uint8Array;
+      readonly transcript: Transcript;
+      readonly peer: PeerCertificate | undefined;
+    };
 
 /** Writes one NSS key log line when the caller asked for a key log. */
 export type KeyLogger = (label: string, clientRandom: Uint8Array, secret: Uint8Array) => void;
@@ -156,7 +166,12 @@ export function deriveHandshakeKeys(
   early.release();
   sharedSecret?.fill(0);
   const helloHash = input.transcript.current();
-  const keys = { ...input, stage, clientSecret: stage.clientHandshakeTrafficSecret(helloHash), serverSecret: stage.serverHandshakeTrafficSecret(helloHash) };
+  const keys = {
+    ...input,
+    stage,
+    clientSecret: stage.clientHandshakeTrafficSecret(helloHash),
+    serverSecret: stage.serverHandshakeTrafficSecret(helloHash),
+  };
   log('CLIENT_HANDSHAKE_TRAFFIC_SECRET', keys.clientRandom, keys.clientSecret);
   log('SERVER_HANDSHAKE_TRAFFIC_SECRET', keys.clientRandom, keys.serverSecret);
   return keys;
@@ -166,7 +181,11 @@ export function deriveHandshakeKeys(
  * The application traffic secrets over `serverFinishedHash`; the handshake
  * and master stages are released here, so nothing later can derive from them.
  */
-export function deriveApplicationSecrets(keys: HandshakeKeys, serverFinishedHash: Uint8Array, log: KeyLogger): ApplicationSecrets {
+export function deriveApplicationSecrets(
+  keys: HandshakeKeys,
+  serverFinishedHash: Uint8Array,
+  log: KeyLogger,
+): ApplicationSecrets {
   const master = keys.stage.master();
   keys.stage.release();
   const secrets = {

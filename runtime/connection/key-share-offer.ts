@@ -47,7 +47,11 @@ const HELLO_OVERHEAD = 13 + 12;
  * `bodyLength` bytes fits one datagram of `maxDatagramSize`, else (two
  * shares, the hybrid first) none, and both are released.
  */
-export function sharesThatFit(shares: readonly KeyShare[], bodyLength: number, maxDatagramSize: number): readonly KeyShare[] {
+export function sharesThatFit(
+  shares: readonly KeyShare[],
+  bodyLength: number,
+  maxDatagramSize: number,
+): readonly KeyShare[] {
   if (shares.length < 2 || HELLO_OVERHEAD + bodyLength <= maxDatagramSize) return shares;
   for (const s of shares) s.release();
   return [];

@@ -29,8 +29,8 @@ import { certificateTypeOffer } from './certificate-types.js';
 
 /** The special random of a HelloRetryRequest (RFC 8446 §4.1.3). */
 export const HELLO_RETRY_RANDOM = Uint8Array.from([
-  0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e,
-  0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+  0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11,
+  0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 ]);
 
 /**
@@ -49,13 +49,21 @@ export function clientHelloBody(
   // a 1.2 ServerKeyExchange (never a 1.3 CertificateVerify, RFC 8446 §4.2.3), and 1.2's extensions (OFFER12_EXTENSIONS).
   const offer12 = c.offer12;
   const extensions: ClientHelloExtension[] = [
-    { extensionType: 'supported_versions', extensionData: { versions: offer12 ? ['dtls1_3', 'dtls1_2'] : ['dtls1_3'] } },
+    {
+      extensionType: 'supported_versions',
+      extensionData: { versions: offer12 ? ['dtls1_3', 'dtls1_2'] : ['dtls1_3'] },
+    },
     { extensionType: 'supported_groups', extensionData: { namedGroupList: [...c.groups] } },
     {
       extensionType: 'signature_algorithms',
-      extensionData: { supportedSignatureAlgorithms: offer12 ? withPkcs1(c.signatureAlgorithms) : [...c.signatureAlgorithms] },
+      extensionData: {
+        supportedSignatureAlgorithms: offer12 ? withPkcs1(c.signatureAlgorithms) : [...c.signatureAlgorithms],
+      },
     },
-    { extensionType: 'key_share', extensionData: { clientShares: shares.map((k) => ({ group: k.group, keyExchange: k.publicKey })) } },
+    {
+      extensionType: 'key_share',
+      extensionData: { clientShares: shares.map((k) => ({ group: k.group, keyExchange: k.publicKey })) },
+    },
   ];
   const servername = sentServerName(c.serverName);
   if (servername !== undefined) {
@@ -73,9 +81,13 @@ export function clientHelloBody(
     });
   }
   if (c.signatureAlgorithmsCert) {
-    extensions.push({ extensionType: 'signature_algorithms_cert', extensionData: { supportedSignatureAlgorithms: [...c.signatureAlgorithmsCert] } });
+    extensions.push({
+      extensionType: 'signature_algorithms_cert',
+      extensionData: { supportedSignatureAlgorithms: [...c.signatureAlgorithmsCert] },
+    });
   }
-  if (c.recordSizeLimit !== undefined) extensions.push({ extensionType: 'record_size_limit', extensionData: { recordSizeLimit: c.recordSizeLimit } });
+  if (c.recordSizeLimit !== undefined)
+    extensions.push({ extensionType: 'record_size_limit', extensionData: { recordSizeLimit: c.recordSizeLimit } });
   if (c.srtp) extensions.push({ extensionType: 'use_srtp', extensionData: srtpOffer(c.srtp) });
   extensions.push(...certificateTypeOffer(c));
   if (offer12) extensions.push(...OFFER12_EXTENSIONS, ...(c.offer12Session?.extensions ?? []));
@@ -126,8 +138,17 @@ export function serverHelloBody(
     isHelloRetryRequest: false,
     extensions: [
       { extensionType: 'supported_versions', extensionData: { selectedVersion: 'dtls1_3' } },
-      ...(share ? [{ extensionType: 'key_share' as const, extensionData: { serverShare: { group: share.group, keyExchange: share.publicKey } } }] : []),
-      ...(selectedIdentity !== undefined ? [{ extensionType: 'pre_shared_key' as const, extensionData: { selectedIdentity } }] : []),
+      ...(share
+        ? [
+            {
+              extensionType: 'key_share' as const,
+              extensionData: { serverShare: { group: share.group, keyExchange: share.publicKey } },
+            },
+          ]
+        : []),
+      ...(selectedIdentity !== undefined
+        ? [{ extensionType: 'pre_shared_key' as const, extensionData: { selectedIdentity } }]
+        : []),
       ...extra,
     ],
   });
@@ -146,7 +167,8 @@ export function newSessionTicketBody(t: {
     ticketAgeAdd: t.ticketAgeAdd,
     ticketNonce: t.nonce,
     ticket: t.ticket,
-    extensions: t.maxEarlyData > 0 ? [{ extensionType: 'early_data', extensionData: { maxEarlyDataSize: t.maxEarlyData } }] : [],
+    extensions:
+      t.maxEarlyData > 0 ? [{ extensionType: 'early_data', extensionData: { maxEarlyDataSize: t.maxEarlyData } }] : [],
   });
 }
 
@@ -214,7 +236,12 @@ export function encryptedExtensionsBody(
       ...more,
       ...(earlyDataAccepted ? [{ extensionType: 'early_data' as const, extensionData: {} }] : []),
       ...(alpn !== undefined
-        ? [{ extensionType: 'application_layer_protocol_negotiation' as const, extensionData: { protocolNameList: [{ name: encodeAlpnName(alpn) }] } }]
+        ? [
+            {
+              extensionType: 'application_layer_protocol_negotiation' as const,
+              extensionData: { protocolNameList: [{ name: encodeAlpnName(alpn) }] },
+            },
+          ]
         : []),
     ],
   });
@@ -229,10 +256,18 @@ export function certificateRequestBody(
   return encodeCertificateRequest({
     certificateRequestContext: context,
     extensions: [
-      { extensionType: 'signature_algorithms', extensionData: { supportedSignatureAlgorithms: [...signatureAlgorithms] } },
+      {
+        extensionType: 'signature_algorithms',
+        extensionData: { supportedSignatureAlgorithms: [...signatureAlgorithms] },
+      },
       // signature_algorithms_cert (RFC 8446 §4.2.3): the schemes accepted in the client's certificates, when configured.
       ...(certificateSchemes
-        ? [{ extensionType: 'signature_algorithms_cert' as const, extensionData: { supportedSignatureAlgorithms: [...certificateSchemes] } }]
+        ? [
+            {
+              extensionType: 'signature_algorithms_cert' as const,
+              extensionData: { supportedSignatureAlgorithms: [...certificateSchemes] },
+            },
+          ]
         : []),
     ],
   });
@@ -240,7 +275,10 @@ export function certificateRequestBody(
 
 /** Certificate with `chain`; empty when the client has nothing the server accepts (RFC 8446 §4.4.2). */
 export function certificateBody(chain: readonly Uint8Array[], context: Uint8Array): Uint8Array {
-  return encodeCertificate({ certificateRequestContext: context, certificateList: chain.map((certData) => ({ certData, extensions: [] })) });
+  return encodeCertificate({
+    certificateRequestContext: context,
+    certificateList: chain.map((certData) => ({ certData, extensions: [] })),
+  });
 }
 
 /** CertificateVerify (RFC 8446 §4.4.3) over the transcript so far. */
@@ -251,7 +289,10 @@ export function certificateVerifyBody(
   key: PrivateKeyHandle,
   transcript: Transcript,
 ): Uint8Array {
-  return encodeCertificateVerify({ algorithm, signature: signCertificateVerify(provider, role, algorithm, key, transcript.current()) });
+  return encodeCertificateVerify({
+    algorithm,
+    signature: signCertificateVerify(provider, role, algorithm, key, transcript.current()),
+  });
 }
 
 /** Finished over the transcript so far, keyed by our handshake traffic secret (RFC 8446 §4.4.4). */

@@ -88,7 +88,13 @@ export class HandshakeOutbox {
   /** Flights cut to {@link SILENT_PATH_DATAGRAM} because a transmission of them went unanswered. */
   silentPathBackOffs = 0;
 
-  constructor(records: RecordLayer, maxDatagramSize: number, cidLength: number, outgoing: Uint8Array[], counts: { handshakeMessagesSent: number }) {
+  constructor(
+    records: RecordLayer,
+    maxDatagramSize: number,
+    cidLength: number,
+    outgoing: Uint8Array[],
+    counts: { handshakeMessagesSent: number },
+  ) {
     this.records = records;
     this.counts = counts;
     this.maxDatagramSize = maxDatagramSize;
@@ -148,7 +154,10 @@ export class HandshakeOutbox {
   private fragmentBudget(epoch: number): number {
     if (epoch === 0) return this.maxDatagramSize - PLAINTEXT_HEADER - HANDSHAKE_HEADER;
     // Protected records fit both the datagram and the peer's record_size_limit (RFC 8449; plaintext is not subject to it).
-    return Math.min(this.maxDatagramSize - CIPHERTEXT_OVERHEAD - this.cidLength, this.records.maxProtectedContent) - HANDSHAKE_HEADER;
+    return (
+      Math.min(this.maxDatagramSize - CIPHERTEXT_OVERHEAD - this.cidLength, this.records.maxProtectedContent) -
+      HANDSHAKE_HEADER
+    );
   }
 
   /**
@@ -162,7 +171,8 @@ export class HandshakeOutbox {
    * retransmission as IP fragments, which many paths drop.
    */
   transmit(messages: readonly OutMessage[]): void {
-    if (this.unanswered > 0 && this.largestSent > SILENT_PATH_DATAGRAM && this.lowerDatagramLimit(SILENT_PATH_DATAGRAM)) this.silentPathBackOffs++;
+    if (this.unanswered > 0 && this.largestSent > SILENT_PATH_DATAGRAM && this.lowerDatagramLimit(SILENT_PATH_DATAGRAM))
+      this.silentPathBackOffs++;
     this.unanswered++;
     this.largestSent = 0;
     let datagram: Uint8Array[] = [];
@@ -178,13 +188,19 @@ export class HandshakeOutbox {
     const carried = (this.carried ??= new Map());
     const ackedByIndex = (this.acked ??= new Map());
     for (const m of messages) {
-      const fragments = fragmentMessage({ msgType: m.msgType, messageSeq: m.messageSeq, body: m.body }, this.fragmentBudget(m.epoch));
+      const fragments = fragmentMessage(
+        { msgType: m.msgType, messageSeq: m.messageSeq, body: m.body },
+        this.fragmentBudget(m.epoch),
+      );
       let acked = ackedByIndex.get(m.index);
       if (!acked) ackedByIndex.set(m.index, (acked = { offsets: [], count: fragments.length }));
       for (const f of fragments) {
         if (acked.offsets.length > 0 && acked.offsets.includes(f.fragmentOffset)) continue;
         const sealed = this.seal(m.epoch, f);
-        carried.set(carriedKey(sealed.number.epoch, sealed.number.sequenceNumber), m.index * OFFSET_SPAN + f.fragmentOffset);
+        carried.set(
+          carriedKey(sealed.number.epoch, sealed.number.sequenceNumber),
+          m.index * OFFSET_SPAN + f.fragmentOffset,
+        );
         if (size + sealed.bytes.length > this.maxDatagramSize && datagram.length > 0) {
           this.queueDatagram(datagram, size);
           datagram = [];
@@ -205,7 +221,9 @@ export class HandshakeOutbox {
   private seal(epoch: number, f: DtlsHandshake): SealedRecord {
     // A view of a shared buffer: the record layer copies it into the record.
     const bytes = encodeFragmentView(f);
-    return epoch === 0 ? this.records.sealPlaintext('handshake', bytes) : this.records.seal('handshake', bytes, { epoch });
+    return epoch === 0
+      ? this.records.sealPlaintext('handshake', bytes)
+      : this.records.seal('handshake', bytes, { epoch });
   }
 
   /** Records an ACK's record numbers; returns the indexes of messages now wholly acknowledged. */

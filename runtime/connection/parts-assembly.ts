@@ -30,7 +30,8 @@ export function assembleParts(
 ): ConnectionParts {
   const outgoing = shared.outgoing;
   const clock = shared.clock;
-  const { maxReadEpochs, maxRecordsPerDatagram, maxFailedAuthenticationsPerSecond, integrityBudgetSeconds } = config.limits;
+  const { maxReadEpochs, maxRecordsPerDatagram, maxFailedAuthenticationsPerSecond, integrityBudgetSeconds } =
+    config.limits;
   const records = new RecordLayer({
     provider: config.provider,
     replayWindow: config.replayWindow,
@@ -51,7 +52,10 @@ export function assembleParts(
       ownKey = cachedPrivateKey(config.provider, ownPkcs8);
     } catch (e) {
       if (e instanceof CryptoError)
-        throw new ConfigError(config.certificate ? 'certificate' : 'rawPublicKey.privateKey', `the private key does not import: ${e.message}`);
+        throw new ConfigError(
+          config.certificate ? 'certificate' : 'rawPublicKey.privateKey',
+          `the private key does not import: ${e.message}`,
+        );
       throw e;
     }
   }

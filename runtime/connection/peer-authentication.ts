@@ -35,7 +35,8 @@ export function acceptPeerCertificate(
   const raw = config.rawPublicKey?.verifyPeer;
   if (type === 'raw_public_key' || raw !== undefined) return acceptRawPublicKey(config, chain, type, raw);
   const identity = role === 'client' && config.serverIdentity !== undefined ? { hostname: config.serverIdentity } : {};
-  const verify = config.verifyPeer ?? cachedVerifier(config.trustAnchors, role === 'client' ? 'serverAuth' : 'clientAuth');
+  const verify =
+    config.verifyPeer ?? cachedVerifier(config.trustAnchors, role === 'client' ? 'serverAuth' : 'clientAuth');
   const result = verify(chain, { now: wallClock, ...identity });
   if (!result.ok) throw new ProtocolError(result.alert, `peer certificate rejected: ${result.reason}`);
   if (config.signatureAlgorithmsCert) checkCertificateSchemes(config.signatureAlgorithmsCert, chain);
@@ -56,9 +57,15 @@ function acceptRawPublicKey(
   verify: RawPublicKeyVerifier | undefined,
 ): PeerCertificate {
   if (type !== 'raw_public_key' || verify === undefined)
-    throw new ProtocolError('unsupported_certificate', 'the peer sent an X.509 certificate; this end takes raw public keys only (RFC 7250)');
+    throw new ProtocolError(
+      'unsupported_certificate',
+      'the peer sent an X.509 certificate; this end takes raw public keys only (RFC 7250)',
+    );
   if (chain.length !== 1)
-    throw new ProtocolError('bad_certificate', `a raw public key is one SubjectPublicKeyInfo, the peer sent ${chain.length} entries (RFC 7250 §3)`);
+    throw new ProtocolError(
+      'bad_certificate',
+      `a raw public key is one SubjectPublicKeyInfo, the peer sent ${chain.length} entries (RFC 7250 §3)`,
+    );
   const result = verify(chain[0]!);
   if (!result.ok) throw new ProtocolError(result.alert, `peer raw public key rejected: ${result.reason}`);
   return { chain, key: cachedPublicKey(config.provider, result.spki) };
@@ -77,7 +84,8 @@ export function checkCertificateVerify(
 ): SignatureAlgorithm {
   const algorithm = cv.algorithm;
   const offered = config.signatureAlgorithms.find((a) => a === algorithm);
-  if (offered === undefined) throw new ProtocolError('illegal_parameter', `CertificateVerify uses ${String(algorithm)}, which was not offered`);
+  if (offered === undefined)
+    throw new ProtocolError('illegal_parameter', `CertificateVerify uses ${String(algorithm)}, which was not offered`);
   const side = role === 'client' ? 'server' : 'client';
   if (!verifyCertificateVerify(config.provider, side, offered, peer.key, transcript.current(), cv.signature)) {
     throw new ProtocolError('decrypt_error', `the ${side} CertificateVerify signature does not verify`);
@@ -86,7 +94,14 @@ export function checkCertificateVerify(
 }
 
 /** Checks the peer's Finished (RFC 8446 §4.4.4) over the transcript so far, keyed by the peer's handshake traffic secret. */
-export function checkFinished(schedule: ScheduleContext, peerSecret: Uint8Array, transcript: Transcript, finished: Finished, side: 'client' | 'server'): void {
+export function checkFinished(
+  schedule: ScheduleContext,
+  peerSecret: Uint8Array,
+  transcript: Transcript,
+  finished: Finished,
+  side: 'client' | 'server',
+): void {
   const expected = finishedVerifyData(schedule, peerSecret, transcript.current());
-  if (!constantTimeEqual(expected, finished.verifyData)) throw new ProtocolError('decrypt_error', `the ${side} Finished does not verify`);
+  if (!constantTimeEqual(expected, finished.verifyData))
+    throw new ProtocolError('decrypt_error', `the ${side} Finished does not verify`);
 }

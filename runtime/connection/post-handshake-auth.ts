@@ -26,7 +26,8 @@ export function postHandshakeAuthenticated(parts: ConnectionParts, certificate: 
 
 /** The handshake's transcript, which a session keeps when post_handshake_auth was offered (both callers check that first). */
 function handshakeTranscript(session: Session): Transcript {
-  if (session.transcript === undefined) throw new ProtocolError('internal_error', 'post-handshake authentication without the handshake transcript kept');
+  if (session.transcript === undefined)
+    throw new ProtocolError('internal_error', 'post-handshake authentication without the handshake transcript kept');
   return session.transcript;
 }
 
@@ -41,20 +42,37 @@ export function requestClientCertificate(parts: ConnectionParts, session: Sessio
   sendPostHandshakeFlight(parts, session, () => parts.queue(session.write.epoch, 'certificate_request', body));
 }
 
-function pending<S extends PendingAuthentication['stage']>(session: Session, stage: S, what: string): Extract<PendingAuthentication, { stage: S }> {
+function pending<S extends PendingAuthentication['stage']>(
+  session: Session,
+  stage: S,
+  what: string,
+): Extract<PendingAuthentication, { stage: S }> {
   const p = session.pendingAuth;
-  if (!p || p.stage !== stage) throw new ProtocolError('unexpected_message', `a post-handshake ${what} the server did not ask for (RFC 8446 §4.6.2)`);
+  if (!p || p.stage !== stage)
+    throw new ProtocolError(
+      'unexpected_message',
+      `a post-handshake ${what} the server did not ask for (RFC 8446 §4.6.2)`,
+    );
   return p as Extract<PendingAuthentication, { stage: S }>;
 }
 
 /** Server: the client's Certificate; empty means it has none (certificate_required when the server requires one). */
-export function applyPostHandshakeCertificate(parts: ConnectionParts, session: Session, cert: Certificate, body: Uint8Array): void {
+export function applyPostHandshakeCertificate(
+  parts: ConnectionParts,
+  session: Session,
+  cert: Certificate,
+  body: Uint8Array,
+): void {
   const p = pending(session, 'certificate', 'Certificate');
   if (!bytesEqual(cert.certificateRequestContext, p.context)) {
-    throw new ProtocolError('illegal_parameter', 'the client Certificate does not echo the CertificateRequest context (RFC 8446 §4.4.2)');
+    throw new ProtocolError(
+      'illegal_parameter',
+      'the client Certificate does not echo the CertificateRequest context (RFC 8446 §4.4.2)',
+    );
   }
   if (cert.certificateList.length === 0) {
-    if (parts.config.clientAuthentication === 'required') throw new ProtocolError('certificate_required', 'the client sent no certificate (RFC 8446 §4.4.2.4)');
+    if (parts.config.clientAuthentication === 'required')
+      throw new ProtocolError('certificate_required', 'the client sent no certificate (RFC 8446 §4.4.2.4)');
     p.transcript.addMessage(11, body);
     session.pendingAuth = { stage: 'finished', context: p.context, transcript: p.transcript, peer: undefined };
     return;
@@ -64,7 +82,12 @@ export function applyPostHandshakeCertificate(parts: ConnectionParts, session: S
   session.pendingAuth = { stage: 'certificateVerify', context: p.context, transcript: p.transcript, peer };
 }
 
-export function applyPostHandshakeCertificateVerify(parts: ConnectionParts, session: Session, cv: CertificateVerify, body: Uint8Array): void {
+export function applyPostHandshakeCertificateVerify(
+  parts: ConnectionParts,
+  session: Session,
+  cv: CertificateVerify,
+  body: Uint8Array,
+): void {
   const p = pending(session, 'certificateVerify', 'CertificateVerify');
   checkCertificateVerify(parts.config, 'server', p.peer, cv, p.transcript);
   p.transcript.addMessage(15, body);
@@ -80,16 +103,30 @@ export function applyPostHandshakeFinished(parts: ConnectionParts, session: Sess
 }
 
 /** Client: answers a post-handshake CertificateRequest with our certificate (if it fits the request) or an empty one. */
-export function answerCertificateRequest(parts: ConnectionParts, session: Session, cr: CertificateRequest, body: Uint8Array): void {
+export function answerCertificateRequest(
+  parts: ConnectionParts,
+  session: Session,
+  cr: CertificateRequest,
+  body: Uint8Array,
+): void {
   if (!parts.config.postHandshakeAuth) {
-    throw new ProtocolError('unexpected_message', 'a post-handshake CertificateRequest, but the client did not offer post_handshake_auth (RFC 8446 §4.6.2)');
+    throw new ProtocolError(
+      'unexpected_message',
+      'a post-handshake CertificateRequest, but the client did not offer post_handshake_auth (RFC 8446 §4.6.2)',
+    );
   }
   if (cr.certificateRequestContext.length === 0) {
-    throw new ProtocolError('illegal_parameter', 'a post-handshake CertificateRequest with an empty context (RFC 8446 §4.3.2)');
+    throw new ProtocolError(
+      'illegal_parameter',
+      'a post-handshake CertificateRequest with an empty context (RFC 8446 §4.3.2)',
+    );
   }
   const sigs = findExtension(cr.extensions, 'signature_algorithms');
-  if (!sigs) throw new ProtocolError('missing_extension', 'CertificateRequest without signature_algorithms (RFC 8446 §4.3.2)');
-  const accepted = sigs.supportedSignatureAlgorithms.filter((a): a is Extract<typeof a, string> => typeof a === 'string');
+  if (!sigs)
+    throw new ProtocolError('missing_extension', 'CertificateRequest without signature_algorithms (RFC 8446 §4.3.2)');
+  const accepted = sigs.supportedSignatureAlgorithms.filter(
+    (a): a is Extract<typeof a, string> => typeof a === 'string',
+  );
   const transcript = handshakeTranscript(session).clone();
   transcript.addMessage(13, body);
   const key = parts.ownKey;
@@ -103,8 +140,19 @@ export function answerCertificateRequest(parts: ConnectionParts, session: Sessio
     session,
     () => {
       const epoch = session.write.epoch;
-      parts.queue(epoch, 'certificate', certificateBody(scheme && certificate ? certificate.chain : [], cr.certificateRequestContext), transcript);
-      if (scheme && key) parts.queue(epoch, 'certificate_verify', certificateVerifyBody(parts.provider, 'client', scheme, key, transcript), transcript);
+      parts.queue(
+        epoch,
+        'certificate',
+        certificateBody(scheme && certificate ? certificate.chain : [], cr.certificateRequestContext),
+        transcript,
+      );
+      if (scheme && key)
+        parts.queue(
+          epoch,
+          'certificate_verify',
+          certificateVerifyBody(parts.provider, 'client', scheme, key, transcript),
+          transcript,
+        );
       parts.queue(epoch, 'finished', finishedBody(session.schedule, session.write.secret, transcript), transcript);
     },
     confirmation && (() => confirmation.confirm(parts, 'certificate')),

@@ -48,7 +48,12 @@ export function sendPendingFlights(parts: ConnectionParts, session: Session): vo
 }
 
 /** Builds (`queue` its messages) and sends a post-handshake flight now, or when the outstanding flight ends (the session is its callers'); `onAcked` runs once the peer acknowledged all of it. */
-export function sendPostHandshakeFlight(parts: ConnectionParts, _session: Session, queue: () => void, onAcked?: () => void): void {
+export function sendPostHandshakeFlight(
+  parts: ConnectionParts,
+  _session: Session,
+  queue: () => void,
+  onAcked?: () => void,
+): void {
   const send = (): void => {
     queue();
     parts.sendFlight(onAcked ? { acknowledgesPeer: false, onAcked } : { acknowledgesPeer: false });

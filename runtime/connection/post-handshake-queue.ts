@@ -25,7 +25,10 @@ export class PostHandshakeFlights {
   wait(send: () => void): void {
     const waiting = (this.waiting ??= []);
     if (waiting.length >= MAX_WAITING_FLIGHTS) {
-      throw new ProtocolError('unexpected_message', `more than ${MAX_WAITING_FLIGHTS} post-handshake requests waiting for an answer`);
+      throw new ProtocolError(
+        'unexpected_message',
+        `more than ${MAX_WAITING_FLIGHTS} post-handshake requests waiting for an answer`,
+      );
     }
     waiting.push(send);
   }

@@ -24,7 +24,12 @@ export function bindersLength(binders: OfferedPsks['binders']): number {
  * carries the full length. Undefined when the transcript's hash is already
  * fixed (by a HelloRetryRequest) to another algorithm than the PSK's.
  */
-export function truncatedHelloHash(before: Transcript, hash: HashAlgorithm, body: Uint8Array, bindersBytes: number): Uint8Array | undefined {
+export function truncatedHelloHash(
+  before: Transcript,
+  hash: HashAlgorithm,
+  body: Uint8Array,
+  bindersBytes: number,
+): Uint8Array | undefined {
   if (before.algorithm !== undefined && before.algorithm !== hash) return undefined;
   const t = before.clone();
   t.selectHash(hash);

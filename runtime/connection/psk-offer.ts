@@ -29,7 +29,13 @@ export function pskOfferFor(config: ResolvedConfig, wallNow: number): PskOffer |
   }
   const external = config.clientPsk?.(config.serverName);
   if (external && config.cipherSuites.some((suite) => CIPHER_SUITES[suite].hash === external.hash)) {
-    return { kind: 'external', identity: external.identity, key: external.key, hash: external.hash, session: undefined };
+    return {
+      kind: 'external',
+      identity: external.identity,
+      key: external.key,
+      hash: external.hash,
+      session: undefined,
+    };
   }
   return undefined;
 }
@@ -41,7 +47,12 @@ export function obfuscatedTicketAge(offer: PskOffer, wallNow: number): number {
 }
 
 /** psk_key_exchange_modes, early_data when 0-RTT is offered, and pre_shared_key (to go last, RFC 8446 §4.2.11) with a placeholder binder. */
-export function pskExtensions(offer: PskOffer, modes: readonly PskKeyExchangeModeName[], wallNow: number, earlyData: boolean): ClientHelloExtension[] {
+export function pskExtensions(
+  offer: PskOffer,
+  modes: readonly PskKeyExchangeModeName[],
+  wallNow: number,
+  earlyData: boolean,
+): ClientHelloExtension[] {
   return [
     ...(earlyData ? [{ extensionType: 'early_data' as const, extensionData: {} }] : []),
     { extensionType: 'psk_key_exchange_modes', extensionData: { keModes: [...modes] } },
@@ -74,6 +85,9 @@ export function earlyDataFits(offer: PskOffer | undefined, data: Uint8Array | un
 export function bindClientHello(provider: CryptoProvider, body: Uint8Array, offer: PskOffer, before: Transcript): void {
   const n = hashLength(offer.hash);
   const helloHash = truncatedHelloHash(before, offer.hash, body, 2 + 1 + n);
-  if (!helloHash) throw new Error("a PSK offered with a transcript of another hash (the HelloRetryRequest's suite should have dropped it)");
+  if (!helloHash)
+    throw new Error(
+      "a PSK offered with a transcript of another hash (the HelloRetryRequest's suite should have dropped it)",
+    );
   body.set(binderFor(provider, offer, helloHash), body.length - n);
 }

@@ -56,32 +56,59 @@ interface Candidate {
  * the handshake goes on with a certificate, or, on a PSK-only server, ends
  * with unknown_psk_identity.
  */
-export function selectPsk(ch: ClientHello, body: Uint8Array, before: Transcript, config: ResolvedConfig, wallNow: number): SelectedPsk | undefined {
+export function selectPsk(
+  ch: ClientHello,
+  body: Uint8Array,
+  before: Transcript,
+  config: ResolvedConfig,
+  wallNow: number,
+): SelectedPsk | undefined {
   const offered = findExtension(ch.extensions, 'pre_shared_key');
-  const pskOnly = config.certificate === undefined && config.sni === undefined && config.rawPublicKey?.own === undefined;
+  const pskOnly =
+    config.certificate === undefined && config.sni === undefined && config.rawPublicKey?.own === undefined;
   if (!offered) {
-    if (pskOnly) throw new ProtocolError('handshake_failure', 'this server authenticates with PSKs only, and the client offered none');
+    if (pskOnly)
+      throw new ProtocolError(
+        'handshake_failure',
+        'this server authenticates with PSKs only, and the client offered none',
+      );
     return undefined;
   }
   if (ch.extensions.at(-1)?.extensionType !== 'pre_shared_key') {
-    throw new ProtocolError('illegal_parameter', 'pre_shared_key is not the last extension of the ClientHello (RFC 8446 §4.2.11)');
+    throw new ProtocolError(
+      'illegal_parameter',
+      'pre_shared_key is not the last extension of the ClientHello (RFC 8446 §4.2.11)',
+    );
   }
   const clientModes = findExtension(ch.extensions, 'psk_key_exchange_modes');
-  if (!clientModes) throw new ProtocolError('missing_extension', 'pre_shared_key without psk_key_exchange_modes (RFC 8446 §4.2.9)');
+  if (!clientModes)
+    throw new ProtocolError('missing_extension', 'pre_shared_key without psk_key_exchange_modes (RFC 8446 §4.2.9)');
   if (offered.identities.length !== offered.binders.length) {
-    throw new ProtocolError('illegal_parameter', `${offered.identities.length} PSK identities but ${offered.binders.length} binders (RFC 8446 §4.2.11)`);
+    throw new ProtocolError(
+      'illegal_parameter',
+      `${offered.identities.length} PSK identities but ${offered.binders.length} binders (RFC 8446 §4.2.11)`,
+    );
   }
   const mode = config.pskModes.find((m) => clientModes.keModes.includes(m));
   const refuse = (why: string): undefined => {
     if (pskOnly) throw new ProtocolError(mode ? 'unknown_psk_identity' : 'handshake_failure', why);
     return undefined;
   };
-  if (!mode) return refuse(`no PSK key exchange mode in common: client offers ${clientModes.keModes.join(', ')}, server accepts ${config.pskModes.join(', ')}`);
-  const offeredSuites = ch.cipherSuites.filter((s): s is SupportedCipherSuite => typeof s === 'string' && s in CIPHER_SUITES);
-  const usableHashes = new Set(config.cipherSuites.filter((s) => offeredSuites.includes(s)).map((s) => CIPHER_SUITES[s].hash));
+  if (!mode)
+    return refuse(
+      `no PSK key exchange mode in common: client offers ${clientModes.keModes.join(', ')}, server accepts ${config.pskModes.join(', ')}`,
+    );
+  const offeredSuites = ch.cipherSuites.filter(
+    (s): s is SupportedCipherSuite => typeof s === 'string' && s in CIPHER_SUITES,
+  );
+  const usableHashes = new Set(
+    config.cipherSuites.filter((s) => offeredSuites.includes(s)).map((s) => CIPHER_SUITES[s].hash),
+  );
   const bindersBytes = bindersLength(offered.binders);
   for (const [index, offer] of offered.identities.slice(0, MAX_IDENTITIES_CONSIDERED).entries()) {
-    const candidate = ticketCandidate(config, offer.identity, offer.obfuscatedTicketAge, ch, wallNow) ?? externalCandidate(config, offer.identity);
+    const candidate =
+      ticketCandidate(config, offer.identity, offer.obfuscatedTicketAge, ch, wallNow) ??
+      externalCandidate(config, offer.identity);
     if (!candidate || !usableHashes.has(candidate.hash)) continue;
     const helloHash = truncatedHelloHash(before, candidate.hash, body, bindersBytes);
     if (!helloHash) continue; // the HelloRetryRequest fixed another hash
@@ -94,12 +121,16 @@ export function selectPsk(ch: ClientHello, body: Uint8Array, before: Transcript,
     }
     return { ...candidate, index, identity: offer.identity, mode, binder };
   }
-  return refuse(`no offered PSK identity is known here (${offered.identities.map((i) => describe(i.identity)).join(', ')})`);
+  return refuse(
+    `no offered PSK identity is known here (${offered.identities.map((i) => describe(i.identity)).join(', ')})`,
+  );
 }
 
 function externalCandidate(config: ResolvedConfig, identity: Uint8Array): Candidate | undefined {
   const psk = config.serverPsk?.(identity);
-  return psk ? { kind: 'external', key: psk.key, hash: psk.hash, ticket: undefined, ticketAgeSkewMs: undefined } : undefined;
+  return psk
+    ? { kind: 'external', key: psk.key, hash: psk.hash, ticket: undefined, ticketAgeSkewMs: undefined }
+    : undefined;
 }
 
 /** The contents of a ticket of ours that has not expired by our clock; undefined for anything else (foreign, garbled, old format, expired). */
@@ -122,14 +153,26 @@ export function openTicket(config: ResolvedConfig, identity: Uint8Array, wallNow
  * client certificate checked under the same policy, a PSK identity known
  * here with the same key.
  */
-function ticketCandidate(config: ResolvedConfig, identity: Uint8Array, obfuscatedAge: number, ch: ClientHello, wallNow: number): Candidate | undefined {
+function ticketCandidate(
+  config: ResolvedConfig,
+  identity: Uint8Array,
+  obfuscatedAge: number,
+  ch: ClientHello,
+  wallNow: number,
+): Candidate | undefined {
   const ticket = openTicket(config, identity, wallNow);
   if (!ticket || ticket.serverName !== requestedName(ch)) return undefined;
   if (config.clientAuthentication === 'required' && !ticket.clientAuthenticated) return undefined;
   if (!grantHolds(config, ticket.grant, ticket.pskIdentity)) return undefined;
   const serverAge = wallNow - ticket.issuedAt;
   const clientAge = (obfuscatedAge - ticket.ticketAgeAdd) >>> 0;
-  return { kind: 'resumption', key: ticket.psk, hash: CIPHER_SUITES[ticket.suite].hash, ticket, ticketAgeSkewMs: Math.abs(clientAge - serverAge) };
+  return {
+    kind: 'resumption',
+    key: ticket.psk,
+    hash: CIPHER_SUITES[ticket.suite].hash,
+    ticket,
+    ticketAgeSkewMs: Math.abs(clientAge - serverAge),
+  };
 }
 
 /** The host_name of the ClientHello's server_name, if any. */

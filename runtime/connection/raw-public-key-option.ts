@@ -27,13 +27,24 @@ export function resolveRawPublicKey(
   certificate: { readonly privateKey: Uint8Array } | undefined,
 ): ResolvedRawPublicKey | undefined {
   if (o === undefined) return undefined;
-  if (typeof o !== 'object' || o === null) throw new ConfigError('rawPublicKey', 'must be an object { privateKey?, verifyPeer? }', 'ERR_INVALID_ARG_TYPE');
-  if (o.privateKey !== undefined && !(o.privateKey instanceof Uint8Array)) throw new ConfigError('rawPublicKey.privateKey', 'must be PKCS#8 DER bytes');
-  if (o.verifyPeer !== undefined && typeof o.verifyPeer !== 'function') throw new ConfigError('rawPublicKey.verifyPeer', 'must be a function');
-  if (o.privateKey === undefined && o.verifyPeer === undefined) throw new ConfigError('rawPublicKey', 'names neither privateKey nor verifyPeer');
+  if (typeof o !== 'object' || o === null)
+    throw new ConfigError('rawPublicKey', 'must be an object { privateKey?, verifyPeer? }', 'ERR_INVALID_ARG_TYPE');
+  if (o.privateKey !== undefined && !(o.privateKey instanceof Uint8Array))
+    throw new ConfigError('rawPublicKey.privateKey', 'must be PKCS#8 DER bytes');
+  if (o.verifyPeer !== undefined && typeof o.verifyPeer !== 'function')
+    throw new ConfigError('rawPublicKey.verifyPeer', 'must be a function');
+  if (o.privateKey === undefined && o.verifyPeer === undefined)
+    throw new ConfigError('rawPublicKey', 'names neither privateKey nor verifyPeer');
   // One key signs CertificateVerify whichever type is negotiated (connection-parts' ownKey).
-  if (o.privateKey !== undefined && certificate !== undefined && !constantTimeEqual(o.privateKey, certificate.privateKey))
+  if (
+    o.privateKey !== undefined &&
+    certificate !== undefined &&
+    !constantTimeEqual(o.privateKey, certificate.privateKey)
+  )
     throw new ConfigError('rawPublicKey.privateKey', "must be the certificate's private key when both are given");
-  const own = o.privateKey === undefined ? undefined : { spki: ownPublicKey('rawPublicKey.privateKey', o.privateKey), privateKey: o.privateKey };
+  const own =
+    o.privateKey === undefined
+      ? undefined
+      : { spki: ownPublicKey('rawPublicKey.privateKey', o.privateKey), privateKey: o.privateKey };
   return { own, verifyPeer: o.verifyPeer };
 }

@@ -3,7 +3,13 @@ import type { DtlsVersionName } from '../versions/versions.js';
 
 /** Why an accepted record's content was set aside without failing the connection. */
 export type IgnoreReason =
-  'unauthenticated-violation' | 'reassembly-refused' | 'deferred-cap' | 'early-data-cap' | 'early-data-refused' | 'stale-alert' | 'ack-epoch';
+  | 'unauthenticated-violation'
+  | 'reassembly-refused'
+  | 'deferred-cap'
+  | 'early-data-cap'
+  | 'early-data-refused'
+  | 'stale-alert'
+  | 'ack-epoch';
 
 /** No record set aside for any reason. */
 export const NONE_IGNORED: Readonly<Record<IgnoreReason, number>> = {
@@ -26,7 +32,8 @@ export const NONE_IGNORED: Readonly<Record<IgnoreReason, number>> = {
 export type RecordPhase = 'handshake' | 'early-data' | 'connected';
 
 /** What handles a record a 1.3 rule admits (one method of {@link RecordHandlers}). */
-export type RecordHandlerName = 'handshake' | 'ack' | 'alert' | 'earlyData' | 'heldApplicationData' | 'applicationData' | 'returnRoutabilityCheck';
+export type RecordHandlerName =
+  'handshake' | 'ack' | 'alert' | 'earlyData' | 'heldApplicationData' | 'applicationData' | 'returnRoutabilityCheck';
 
 /** The handlers a 1.3 connection provides for the table; each takes a record the table admitted. */
 export type RecordHandlers<R> = Readonly<Record<RecordHandlerName, (record: R) => void>>;
@@ -45,7 +52,8 @@ export type RecordHandlers<R> = Readonly<Record<RecordHandlerName, (record: R) =
 export type RecordPhase12 = 'handshake' | 'change-cipher-spec' | 'after-change-cipher-spec' | 'connected';
 
 /** What handles a record a 1.2 rule admits (Connection12's record path). */
-export type RecordHandlerName12 = 'handshake' | 'changeCipherSpec' | 'changeCipherSpecAgain' | 'alert' | 'applicationData';
+export type RecordHandlerName12 =
+  'handshake' | 'changeCipherSpec' | 'changeCipherSpecAgain' | 'alert' | 'applicationData';
 
 /** Each version's phases and handlers: the columns of its rows. */
 interface VersionColumns {
@@ -54,7 +62,10 @@ interface VersionColumns {
 }
 
 /** A version's rows. */
-export type VersionRule<V extends DtlsVersionName> = RecordRule<VersionColumns[V]['phase'], VersionColumns[V]['handler']>;
+export type VersionRule<V extends DtlsVersionName> = RecordRule<
+  VersionColumns[V]['phase'],
+  VersionColumns[V]['handler']
+>;
 
 /**
  * One row of the record-rule table: records of `contentType` whose epoch is
@@ -75,7 +86,12 @@ export interface RecordRule<P extends string = RecordPhase, H extends string = R
 
 const ANY_PHASE: readonly RecordPhase[] = ['handshake', 'early-data', 'connected'];
 const BEFORE_CONNECTED: readonly RecordPhase[] = ['handshake', 'early-data'];
-const ANY_PHASE_12: readonly RecordPhase12[] = ['handshake', 'change-cipher-spec', 'after-change-cipher-spec', 'connected'];
+const ANY_PHASE_12: readonly RecordPhase12[] = [
+  'handshake',
+  'change-cipher-spec',
+  'after-change-cipher-spec',
+  'connected',
+];
 
 /**
  * The one table of inbound records, by version (aioquic's frame-handler
@@ -93,11 +109,32 @@ const ANY_PHASE_12: readonly RecordPhase12[] = ['handshake', 'change-cipher-spec
 export const RECORD_RULES: { readonly [V in DtlsVersionName]: readonly VersionRule<V>[] } = {
   'DTLSv1.3': [
     // Hellos in plaintext, the rest under keys: HANDSHAKE_HANDLERS decides per message.
-    { contentType: 'handshake', epochs: { min: 0 }, protectedOnly: false, phases: ANY_PHASE, handler: 'handshake', refused: 'unauthenticated-violation' },
+    {
+      contentType: 'handshake',
+      epochs: { min: 0 },
+      protectedOnly: false,
+      phases: ANY_PHASE,
+      handler: 'handshake',
+      refused: 'unauthenticated-violation',
+    },
     // RFC 9147 §7: ACKs only under keys; a plaintext ACK could be anyone's.
-    { contentType: 'ack', epochs: { min: 1 }, protectedOnly: true, phases: ANY_PHASE, handler: 'ack', refused: 'unauthenticated-violation' },
+    {
+      contentType: 'ack',
+      epochs: { min: 1 },
+      protectedOnly: true,
+      phases: ANY_PHASE,
+      handler: 'ack',
+      refused: 'unauthenticated-violation',
+    },
     // RFC 9147 §4.5.2: an alert older than the epoch the peer has already moved to is stale or forged.
-    { contentType: 'alert', epochs: { min: 'peer' }, protectedOnly: false, phases: ANY_PHASE, handler: 'alert', refused: 'stale-alert' },
+    {
+      contentType: 'alert',
+      epochs: { min: 'peer' },
+      protectedOnly: false,
+      phases: ANY_PHASE,
+      handler: 'alert',
+      refused: 'stale-alert',
+    },
     // 0-RTT data (RFC 8446 §4.2.10) while the server takes it.
     {
       contentType: 'application_data',
@@ -164,7 +201,14 @@ export const RECORD_RULES: { readonly [V in DtlsVersionName]: readonly VersionRu
       refused: 'unauthenticated-violation',
     },
     // Once the peer's epoch-1 keys read, a plaintext alert could be anyone's (an off-path sender could end the session).
-    { contentType: 'alert', epochs: { min: 'peer' }, protectedOnly: false, phases: ANY_PHASE_12, handler: 'alert', refused: 'stale-alert' },
+    {
+      contentType: 'alert',
+      epochs: { min: 'peer' },
+      protectedOnly: false,
+      phases: ANY_PHASE_12,
+      handler: 'alert',
+      refused: 'stale-alert',
+    },
     // Application data only under epoch 1 and once connected (RFC 5246 §7.1: after Finished).
     {
       contentType: 'application_data',
@@ -209,7 +253,9 @@ export function recordRule<V extends DtlsVersionName>(
   return rows[0]?.refused ?? 'unauthenticated-violation';
 }
 
-function byContentType<R extends { readonly contentType: ContentType }>(rules: readonly R[]): ReadonlyMap<ContentType, readonly R[]> {
+function byContentType<R extends { readonly contentType: ContentType }>(
+  rules: readonly R[],
+): ReadonlyMap<ContentType, readonly R[]> {
   const byType = new Map<ContentType, R[]>();
   for (const rule of rules) {
     const rows = byType.get(rule.contentType);
@@ -219,7 +265,12 @@ function byContentType<R extends { readonly contentType: ContentType }>(rules: r
   return byType;
 }
 
-function admits<P extends string, H extends string>(rule: RecordRule<P, H>, record: RecordFacts, phase: P, peerEpoch: number): boolean {
+function admits<P extends string, H extends string>(
+  rule: RecordRule<P, H>,
+  record: RecordFacts,
+  phase: P,
+  peerEpoch: number,
+): boolean {
   const min = rule.epochs.min === 'peer' ? peerEpoch : rule.epochs.min;
   if (record.epoch < min || (rule.epochs.max !== undefined && record.epoch > rule.epochs.max)) return false;
   if (rule.protectedOnly && !record.protected) return false;

@@ -28,7 +28,11 @@ export const MIN_RECORD_SIZE_LIMIT = 64;
 /** The `recordSizeLimit` option, checked: an integer in 64..2^14+1, or undefined. */
 export function recordSizeLimitOption(value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number') throw new ConfigError('recordSizeLimit', `must be an integer in ${MIN_RECORD_SIZE_LIMIT}..${MAX_RECORD_SIZE_LIMIT}`);
+  if (typeof value !== 'number')
+    throw new ConfigError(
+      'recordSizeLimit',
+      `must be an integer in ${MIN_RECORD_SIZE_LIMIT}..${MAX_RECORD_SIZE_LIMIT}`,
+    );
   return integerOption('recordSizeLimit', value, MIN_RECORD_SIZE_LIMIT, MAX_RECORD_SIZE_LIMIT);
 }
 
@@ -40,7 +44,10 @@ export function recordSizeLimitOption(value: unknown): number | undefined {
  */
 export function peerRecordSizeLimit(advertised: number, from: 'client' | 'server'): number {
   if (advertised < MIN_RECORD_SIZE_LIMIT)
-    throw new ProtocolError('illegal_parameter', `record_size_limit of ${advertised} is below ${MIN_RECORD_SIZE_LIMIT} (RFC 8449 §4)`);
+    throw new ProtocolError(
+      'illegal_parameter',
+      `record_size_limit of ${advertised} is below ${MIN_RECORD_SIZE_LIMIT} (RFC 8449 §4)`,
+    );
   if (advertised > MAX_RECORD_SIZE_LIMIT) {
     if (from === 'server')
       throw new ProtocolError(

@@ -5,7 +5,14 @@ import { dtls13ClientInput } from '../../generated/charts/dtls13-client.js';
 import { sharedDtls13ServerMachine } from '../../generated/charts/dtls13-server-machine.js';
 import { dtls13ServerInput } from '../../generated/charts/dtls13-server.js';
 import { handshakeTypeFromNumber } from '../../generated/wire/enums.js';
-import type { Alert, ClientHello, KeyUpdate, NewConnectionId, RequestConnectionId, ReturnRoutabilityCheck } from '../../generated/wire/index.js';
+import type {
+  Alert,
+  ClientHello,
+  KeyUpdate,
+  NewConnectionId,
+  RequestConnectionId,
+  ReturnRoutabilityCheck,
+} from '../../generated/wire/index.js';
 import type { AlertDescription } from '../../generated/wire/enums.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { bytesEqual } from '../wire/bytes.js';
@@ -83,7 +90,10 @@ export function roleDriver(
  * with how a handshake message and a control event become the role's
  * chart event, and, once connected, the flight controller settled.
  */
-abstract class Machine13<S extends { readonly kind: string }, E extends { readonly type: string }> extends Machine<MachineContext, S, E> implements RoleDriver {
+abstract class Machine13<S extends { readonly kind: string }, E extends { readonly type: string }>
+  extends Machine<MachineContext, S, E>
+  implements RoleDriver
+{
   private settled = false;
 
   /** The chart event for a handshake message, with its input step run (the server's ClientHello plan). */
@@ -108,7 +118,10 @@ abstract class Machine13<S extends { readonly kind: string }, E extends { readon
   }
 
   private unexpected(msgType: number): ProtocolError {
-    return new ProtocolError('unexpected_message', `${String(handshakeTypeFromNumber(msgType))} is not expected in state ${this.state.kind}`);
+    return new ProtocolError(
+      'unexpected_message',
+      `${String(handshakeTypeFromNumber(msgType))} is not expected in state ${this.state.kind}`,
+    );
   }
 
   control(event: ControlEvent): void {
@@ -152,8 +165,17 @@ function inspected(
 }
 
 class ClientMachine extends Machine13<ClientState, ClientEvent> {
-  constructor(context: MachineContext, chart: Charts13['client'], inspect: ((event: ChartInspectionEvent) => void) | undefined) {
-    super({ kind: 'start' }, context, chart, inspected(sharedDtls13ClientMachine, dtls13ClientInput, CLIENT_STEPS, CLIENT_GUARDS, inspect));
+  constructor(
+    context: MachineContext,
+    chart: Charts13['client'],
+    inspect: ((event: ChartInspectionEvent) => void) | undefined,
+  ) {
+    super(
+      { kind: 'start' },
+      context,
+      chart,
+      inspected(sharedDtls13ClientMachine, dtls13ClientInput, CLIENT_STEPS, CLIENT_GUARDS, inspect),
+    );
   }
 
   override connect(): void {
@@ -187,7 +209,12 @@ class ServerMachine extends Machine13<ServerState, ServerEvent> {
     inspect: ((event: ChartInspectionEvent) => void) | undefined,
     known: { readonly body: Uint8Array; readonly hello: ClientHello } | undefined,
   ) {
-    super({ kind: 'waitClientHello' }, context, chart, inspected(sharedDtls13ServerMachine, dtls13ServerInput, SERVER_STEPS, SERVER_GUARDS, inspect));
+    super(
+      { kind: 'waitClientHello' },
+      context,
+      chart,
+      inspected(sharedDtls13ServerMachine, dtls13ServerInput, SERVER_STEPS, SERVER_GUARDS, inspect),
+    );
     this.known = known;
   }
 

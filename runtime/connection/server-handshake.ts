@@ -11,7 +11,14 @@ import { findExtension } from '../handshake/extensions.js';
 import { serverExtensionAnswers } from './extension-answers.js';
 import { certificateTypeAnswers } from './certificate-types.js';
 import { Transcript } from '../keyschedule/transcript.js';
-import { deriveApplicationSecrets, deriveEarlySecret, deriveHandshakeKeys, deriveResumptionSecret, negotiatedParameters, scheduleFor } from './key-material.js';
+import {
+  deriveApplicationSecrets,
+  deriveEarlySecret,
+  deriveHandshakeKeys,
+  deriveResumptionSecret,
+  negotiatedParameters,
+  scheduleFor,
+} from './key-material.js';
 import {
   certificateBody,
   certificateRequestBody,
@@ -55,8 +62,20 @@ const transcribe = (t: Transcript, m: InboundMessage): void => t.addMessage(m.ms
  */
 function serverSteps() {
   // The server's flight; it asks for the client's certificate when the chart's guards sent it to waitClientCertificate (clientAuthentication, no PSK).
-  function sendServerFlight(c: ServerContext, s: At<'negotiated'>, e: unknown, p: undefined, to: 'waitClientCertificate'): At<'waitClientCertificate'>;
-  function sendServerFlight(c: ServerContext, s: At<'negotiated'>, e: unknown, p: undefined, to: 'waitClientFinished'): At<'waitClientFinished'>;
+  function sendServerFlight(
+    c: ServerContext,
+    s: At<'negotiated'>,
+    e: unknown,
+    p: undefined,
+    to: 'waitClientCertificate',
+  ): At<'waitClientCertificate'>;
+  function sendServerFlight(
+    c: ServerContext,
+    s: At<'negotiated'>,
+    e: unknown,
+    p: undefined,
+    to: 'waitClientFinished',
+  ): At<'waitClientFinished'>;
   function sendServerFlight(
     c: ServerContext,
     s: At<'negotiated'>,
@@ -86,7 +105,14 @@ function serverSteps() {
     c.parts.queue(
       0,
       'server_hello',
-      serverHelloBody(c.parts.provider.randomBytes(32), h.suite, share, h.psk?.index, h.sessionIdEcho, c.parts.cid.answer),
+      serverHelloBody(
+        c.parts.provider.randomBytes(32),
+        h.suite,
+        share,
+        h.psk?.index,
+        h.sessionIdEcho,
+        c.parts.cid.answer,
+      ),
       h.transcript,
     );
     const keys = deriveHandshakeKeys(
@@ -115,12 +141,22 @@ function serverSteps() {
     const certificateAuthentication = h.psk === undefined;
     const answers = [
       ...serverExtensionAnswers(c.parts.config, c.parts.records, h.extensions),
-      ...certificateTypeAnswers(h.extensions.certificateTypeChoice, certificateAuthentication, to === 'waitClientCertificate'),
+      ...certificateTypeAnswers(
+        h.extensions.certificateTypeChoice,
+        certificateAuthentication,
+        to === 'waitClientCertificate',
+      ),
     ];
-    c.parts.queue(2, 'encrypted_extensions', encryptedExtensionsBody(h.earlyData.status === 'accepted', h.alpn, acknowledgeName, answers), h.transcript);
+    c.parts.queue(
+      2,
+      'encrypted_extensions',
+      encryptedExtensionsBody(h.earlyData.status === 'accepted', h.alpn, acknowledgeName, answers),
+      h.transcript,
+    );
     if (certificateAuthentication) {
       const own = h.credentials;
-      if (!own || !h.signature) throw new Error('certificate authentication without a certificate (negotiate should have refused)');
+      if (!own || !h.signature)
+        throw new Error('certificate authentication without a certificate (negotiate should have refused)');
       if (to === 'waitClientCertificate')
         c.parts.queue(
           2,
@@ -129,7 +165,12 @@ function serverSteps() {
           h.transcript,
         );
       c.parts.queue(2, 'certificate', certificateBody(own.chain, new Uint8Array(0)), h.transcript);
-      c.parts.queue(2, 'certificate_verify', certificateVerifyBody(c.parts.provider, 'server', h.signature, own.key, h.transcript), h.transcript);
+      c.parts.queue(
+        2,
+        'certificate_verify',
+        certificateVerifyBody(c.parts.provider, 'server', h.signature, own.key, h.transcript),
+        h.transcript,
+      );
     }
     c.parts.queue(2, 'finished', finishedBody(schedule, keys.serverSecret, h.transcript), h.transcript);
     const application = deriveApplicationSecrets(keys, h.transcript.current(), c.parts.log);
@@ -154,23 +195,43 @@ function serverSteps() {
       ticketsUntil,
     };
     if (to === 'waitClientCertificate') return { kind: 'waitClientCertificate', sent };
-    return { kind: 'waitClientFinished', sent, peer: undefined, clientAuthenticated: h.psk?.ticket?.clientAuthenticated ?? false };
+    return {
+      kind: 'waitClientFinished',
+      sent,
+      peer: undefined,
+      clientAuthenticated: h.psk?.ticket?.clientAuthenticated ?? false,
+    };
   }
 
   return {
-    restoreFromCookie(c: ServerContext, _s: At<'waitClientHello'>, event: On<'statelessRetryVerified'>): At<'waitSecondClientHello'> {
+    restoreFromCookie(
+      c: ServerContext,
+      _s: At<'waitClientHello'>,
+      event: On<'statelessRetryVerified'>,
+    ): At<'waitSecondClientHello'> {
       const { contents, cookie } = event.retry;
       const transcript = new Transcript(c.parts.provider);
       transcript.startWithMessageHash(CIPHER_SUITES[contents.suite].hash, contents.clientHelloHash);
-      const echo = c.parts.config.echoLegacySessionId ? (event.retry.legacySessionId ?? new Uint8Array(0)) : new Uint8Array(0);
+      const echo = c.parts.config.echoLegacySessionId
+        ? (event.retry.legacySessionId ?? new Uint8Array(0))
+        : new Uint8Array(0);
       // Hashed at once: the scratch writer's view will do.
       transcript.addMessage(2, helloRetryRequestView(contents.suite, contents.group, cookie, echo));
       c.parts.sendSeq = 1;
-      const retry = { suite: contents.suite, group: contents.group, transcript, firstServerName: { name: contents.serverName } };
+      const retry = {
+        suite: contents.suite,
+        group: contents.group,
+        transcript,
+        firstServerName: { name: contents.serverName },
+      };
       return { kind: 'waitSecondClientHello', retry };
     },
 
-    sendHelloRetryRequest(c: ServerContext, _s: At<'waitClientHello'>, event: On<'ClientHello'>): At<'waitSecondClientHello'> {
+    sendHelloRetryRequest(
+      c: ServerContext,
+      _s: At<'waitClientHello'>,
+      event: On<'ClientHello'>,
+    ): At<'waitSecondClientHello'> {
       const { choice, servername } = event.plan;
       const echo = c.parts.config.echoLegacySessionId ? event.payload.legacySessionId : new Uint8Array(0);
       if (choice.kind !== 'retry') throw new Error('sendHelloRetryRequest without a group to ask for');
@@ -181,20 +242,36 @@ function serverSteps() {
       c.parts.flight.peerFlight(false);
       c.parts.queue(0, 'server_hello', helloRetryRequestBody(choice.suite, choice.group, undefined, echo), transcript);
       c.parts.sendFlight();
-      return { kind: 'waitSecondClientHello', retry: { suite: choice.suite, group: choice.group, transcript, firstServerName: { name: servername } } };
+      return {
+        kind: 'waitSecondClientHello',
+        retry: { suite: choice.suite, group: choice.group, transcript, firstServerName: { name: servername } },
+      };
     },
 
-    applyClientHello(c: ServerContext, s: At<'waitClientHello'> | At<'waitSecondClientHello'>, event: On<'ClientHello'>): At<'negotiated'> {
+    applyClientHello(
+      c: ServerContext,
+      s: At<'waitClientHello'> | At<'waitSecondClientHello'>,
+      event: On<'ClientHello'>,
+    ): At<'negotiated'> {
       const ch = event.payload;
       const { choice, psk } = event.plan;
       c.parts.cid.answer = answerClientCid(c.parts.cid, ch.extensions);
       if (choice.kind !== 'proceed')
-        throw new ProtocolError('illegal_parameter', 'the second ClientHello still has no key share the server can use (RFC 8446 §4.1.2)');
+        throw new ProtocolError(
+          'illegal_parameter',
+          'the second ClientHello still has no key share the server can use (RFC 8446 §4.1.2)',
+        );
       const retry = s.kind === 'waitSecondClientHello' ? s.retry : undefined;
       if (retry && choice.suite !== retry.suite)
-        throw new ProtocolError('illegal_parameter', 'the second ClientHello changes the cipher suite (RFC 8446 §4.1.2)');
+        throw new ProtocolError(
+          'illegal_parameter',
+          'the second ClientHello changes the cipher suite (RFC 8446 §4.1.2)',
+        );
       if (retry?.group !== undefined && choice.keyExchange?.group !== retry.group)
-        throw new ProtocolError('illegal_parameter', 'the second ClientHello has no share for the group the HelloRetryRequest asked for');
+        throw new ProtocolError(
+          'illegal_parameter',
+          'the second ClientHello has no share for the group the HelloRetryRequest asked for',
+        );
       const transcript = retry?.transcript ?? new Transcript(c.parts.provider);
       if (!retry) transcript.selectHash(CIPHER_SUITES[choice.suite].hash);
       transcribe(transcript, event.message);
@@ -223,7 +300,11 @@ function serverSteps() {
 
     sendServerFlight,
 
-    acceptNoClientCertificate(c: ServerContext, s: At<'waitClientCertificate'>, event: On<'Certificate'>): At<'waitClientFinished'> {
+    acceptNoClientCertificate(
+      c: ServerContext,
+      s: At<'waitClientCertificate'>,
+      event: On<'Certificate'>,
+    ): At<'waitClientFinished'> {
       checkRequestContext(event.payload.certificateRequestContext);
       if (c.parts.config.clientAuthentication === 'required')
         throw new ProtocolError('certificate_required', 'the client sent no certificate (RFC 8446 §4.4.2.4)');
@@ -231,21 +312,39 @@ function serverSteps() {
       return { kind: 'waitClientFinished', sent: s.sent, peer: undefined, clientAuthenticated: false };
     },
 
-    applyClientCertificate(c: ServerContext, s: At<'waitClientCertificate'>, event: On<'Certificate'>): At<'waitClientCertificateVerify'> {
+    applyClientCertificate(
+      c: ServerContext,
+      s: At<'waitClientCertificate'>,
+      event: On<'Certificate'>,
+    ): At<'waitClientCertificateVerify'> {
       const cert = event.payload;
       checkRequestContext(cert.certificateRequestContext);
-      const peer = acceptPeerCertificate(c.parts.config, 'server', cert, c.parts.wallClock(), s.sent.keys.certificateTypes.client);
+      const peer = acceptPeerCertificate(
+        c.parts.config,
+        'server',
+        cert,
+        c.parts.wallClock(),
+        s.sent.keys.certificateTypes.client,
+      );
       transcribe(s.sent.keys.transcript, event.message);
       return { kind: 'waitClientCertificateVerify', sent: s.sent, peer };
     },
 
-    applyClientCertificateVerify(c: ServerContext, s: At<'waitClientCertificateVerify'>, event: On<'CertificateVerify'>): At<'waitClientFinished'> {
+    applyClientCertificateVerify(
+      c: ServerContext,
+      s: At<'waitClientCertificateVerify'>,
+      event: On<'CertificateVerify'>,
+    ): At<'waitClientFinished'> {
       checkCertificateVerify(c.parts.config, 'server', s.peer, event.payload, s.sent.keys.transcript);
       transcribe(s.sent.keys.transcript, event.message);
       return { kind: 'waitClientFinished', sent: s.sent, peer: s.peer, clientAuthenticated: true };
     },
 
-    applyClientFinished(c: ServerContext, s: At<'waitClientFinished'>, event: On<'Finished'>): At<'waitClientFinished'> {
+    applyClientFinished(
+      c: ServerContext,
+      s: At<'waitClientFinished'>,
+      event: On<'Finished'>,
+    ): At<'waitClientFinished'> {
       checkFinished(s.sent.keys.schedule, s.sent.keys.clientSecret, s.sent.keys.transcript, event.payload, 'client');
       transcribe(s.sent.keys.transcript, event.message);
       c.parts.flight.peerFlight(true);
@@ -338,7 +437,11 @@ function serverSteps() {
       applyPostHandshakeCertificate(c.parts, s.session, event.payload, event.message.body);
       return s;
     },
-    applyPostHandshakeCertificateVerify(c: ServerContext, s: At<'connected'>, event: On<'CertificateVerify'>): At<'connected'> {
+    applyPostHandshakeCertificateVerify(
+      c: ServerContext,
+      s: At<'connected'>,
+      event: On<'CertificateVerify'>,
+    ): At<'connected'> {
       applyPostHandshakeCertificateVerify(c.parts, s.session, event.payload, event.message.body);
       return s;
     },
@@ -360,12 +463,16 @@ export const SERVER_GUARDS = guardTable({
   helloRetryNeeded: (_s: unknown, event: On<'ClientHello'>): boolean => event.plan.choice.kind === 'retry',
   earlyDataAccepted: (_s: unknown, event: On<'ClientHello'>): boolean => event.plan.earlyData.status === 'accepted',
   pskAccepted: (_s: unknown, event: On<'ClientHello'>): boolean => event.plan.psk !== undefined,
-  clientAuthentication: (_s: unknown, _e: unknown, c: ServerContext): boolean => c.parts.config.clientAuthentication !== 'none',
+  clientAuthentication: (_s: unknown, _e: unknown, c: ServerContext): boolean =>
+    c.parts.config.clientAuthentication !== 'none',
   emptyCertificate: (_s: unknown, event: On<'Certificate'>): boolean => event.payload.certificateList.length === 0,
 } satisfies Dtls13ServerGuardTable);
 
 /** Our CertificateRequest's context is empty; the client's Certificate must echo it (RFC 8446 §4.4.2). */
 function checkRequestContext(context: Uint8Array): void {
   if (context.length !== 0)
-    throw new ProtocolError('illegal_parameter', 'the client Certificate does not echo the CertificateRequest context (RFC 8446 §4.4.2)');
+    throw new ProtocolError(
+      'illegal_parameter',
+      'the client Certificate does not echo the CertificateRequest context (RFC 8446 §4.4.2)',
+    );
 }

@@ -47,7 +47,8 @@ export interface AcceptedHello {
   /** What ServerHello's legacy_session_id_echo carries: empty, unless `echoLegacySessionId`. */
   readonly sessionIdEcho: Uint8Array;
   /** 0-RTT: taken (with the most bytes it may bring), refused, or not offered. */
-  readonly earlyData: { readonly status: 'accepted'; readonly limit: number } | { readonly status: 'rejected' | 'not sent' };
+  readonly earlyData:
+    { readonly status: 'accepted'; readonly limit: number } | { readonly status: 'rejected' | 'not sent' };
 }
 
 /** The server's flight is out: what it waits for the client's flight with. */
@@ -76,7 +77,12 @@ export type ServerState =
   | { readonly kind: 'negotiated'; readonly hello: AcceptedHello }
   | { readonly kind: 'waitClientCertificate'; readonly sent: ServerSent }
   | { readonly kind: 'waitClientCertificateVerify'; readonly sent: ServerSent; readonly peer: PeerCertificate }
-  | { readonly kind: 'waitClientFinished'; readonly sent: ServerSent; readonly peer: PeerCertificate | undefined; readonly clientAuthenticated: boolean }
+  | {
+      readonly kind: 'waitClientFinished';
+      readonly sent: ServerSent;
+      readonly peer: PeerCertificate | undefined;
+      readonly clientAuthenticated: boolean;
+    }
   | { readonly kind: 'connected'; readonly session: Session }
   | { readonly kind: 'closed' }
   | { readonly kind: 'failed' };
@@ -103,7 +109,14 @@ export interface HelloPlan {
 }
 
 /** The chart's events that come from a handshake message. */
-type ServerMessageEvent = 'ClientHello' | 'Certificate' | 'CertificateVerify' | 'Finished' | 'KeyUpdate' | 'NewConnectionId' | 'RequestConnectionId';
+type ServerMessageEvent =
+  | 'ClientHello'
+  | 'Certificate'
+  | 'CertificateVerify'
+  | 'Finished'
+  | 'KeyUpdate'
+  | 'NewConnectionId'
+  | 'RequestConnectionId';
 
 /** The chart's events with the message each handshake event was decoded from: what the handler table gives. */
 export type ServerInbound = Dtls13ServerEvent extends infer E

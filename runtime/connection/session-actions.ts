@@ -1,6 +1,18 @@
-import type { Alert, KeyUpdate, NewConnectionId, RequestConnectionId, ReturnRoutabilityCheck } from '../../generated/wire/index.js';
+import type {
+  Alert,
+  KeyUpdate,
+  NewConnectionId,
+  RequestConnectionId,
+  ReturnRoutabilityCheck,
+} from '../../generated/wire/index.js';
 import type { AlertDescriptionName } from '../../generated/wire/enums.js';
-import { answerRequestConnectionId, applyNewConnectionId, applyReturnRoutabilityCheck, sendNewConnectionId, sendRequestConnectionId } from './cid-actions.js';
+import {
+  answerRequestConnectionId,
+  applyNewConnectionId,
+  applyReturnRoutabilityCheck,
+  sendNewConnectionId,
+  sendRequestConnectionId,
+} from './cid-actions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { nextApplicationTrafficSecret, trafficKeys } from '../keyschedule/derived-keys.js';
 import type { Session } from './key-material.js';
@@ -13,7 +25,12 @@ export interface SharedEvent {
   readonly payload?: unknown;
 }
 
-export { MAX_WAITING_FLIGHTS, sendKeyUpdate, sendPendingFlights, sendPostHandshakeFlight } from './post-handshake-flights.js';
+export {
+  MAX_WAITING_FLIGHTS,
+  sendKeyUpdate,
+  sendPendingFlights,
+  sendPostHandshakeFlight,
+} from './post-handshake-flights.js';
 
 /** The `connected` variant of either role's state. */
 export interface Connected {
@@ -34,12 +51,20 @@ export const SESSION_STEPS = {
     const update = event.payload;
     const session = s.session;
     if (update.requestUpdate !== 'update_requested' && update.requestUpdate !== 'update_not_requested') {
-      throw new ProtocolError('illegal_parameter', `KeyUpdate request_update ${String(update.requestUpdate)} (RFC 8446 §4.6.3)`);
+      throw new ProtocolError(
+        'illegal_parameter',
+        `KeyUpdate request_update ${String(update.requestUpdate)} (RFC 8446 §4.6.3)`,
+      );
     }
     const suite = session.parameters.cipherSuite;
     const secret = nextApplicationTrafficSecret(session.schedule, session.read.secret);
     session.read = { epoch: session.read.epoch + 1, secret };
-    c.parts.records.installReadKeys(session.read.epoch, suite, trafficKeys(session.schedule, secret, suite), c.parts.clock.now);
+    c.parts.records.installReadKeys(
+      session.read.epoch,
+      suite,
+      trafficKeys(session.schedule, secret, suite),
+      c.parts.clock.now,
+    );
     if (update.requestUpdate === 'update_requested') sendKeyUpdate(c.parts, session, false);
     return s;
   },
@@ -61,8 +86,16 @@ export const SESSION_STEPS = {
     return CLOSED;
   },
   /** The one fatal path: the alert the chart names, else the `fail` event's; the reason `DtlsConnection.fail` was given, if it was. */
-  sendFatalAlert(c: MachineContext, _s: unknown, event: SharedEvent, params: { readonly alert: AlertDescriptionName } | undefined): typeof FAILED {
-    const fromEvent = event.type === 'fail' && typeof event.payload === 'string' ? (event.payload as AlertDescriptionName) : 'internal_error';
+  sendFatalAlert(
+    c: MachineContext,
+    _s: unknown,
+    event: SharedEvent,
+    params: { readonly alert: AlertDescriptionName } | undefined,
+  ): typeof FAILED {
+    const fromEvent =
+      event.type === 'fail' && typeof event.payload === 'string'
+        ? (event.payload as AlertDescriptionName)
+        : 'internal_error';
     const alert = params?.alert ?? fromEvent;
     const reason = c.failure();
     c.parts.failWith(alert, reason?.message ?? `the handshake chart answered with ${alert}`, reason?.callbackError);
@@ -84,7 +117,11 @@ export const CID_STEPS = {
     applyNewConnectionId(c.parts, event.payload);
     return s;
   },
-  answerRequestConnectionId<S extends Connected>(c: MachineContext, s: S, event: { readonly payload: RequestConnectionId }): S {
+  answerRequestConnectionId<S extends Connected>(
+    c: MachineContext,
+    s: S,
+    event: { readonly payload: RequestConnectionId },
+  ): S {
     answerRequestConnectionId(c.parts, s.session, event.payload);
     return s;
   },
@@ -92,17 +129,29 @@ export const CID_STEPS = {
     sendNewConnectionId(c.parts, s.session, event.payload);
     return s;
   },
-  sendRequestConnectionId<S extends Connected>(c: MachineContext, s: S, event: { readonly payload: RequestConnectionId }): S {
+  sendRequestConnectionId<S extends Connected>(
+    c: MachineContext,
+    s: S,
+    event: { readonly payload: RequestConnectionId },
+  ): S {
     sendRequestConnectionId(c.parts, s.session, event.payload);
     return s;
   },
   /** PathChallenge. */
-  answerPathChallenge<S extends Connected>(c: MachineContext, s: S, event: { readonly payload: ReturnRoutabilityCheck }): S {
+  answerPathChallenge<S extends Connected>(
+    c: MachineContext,
+    s: S,
+    event: { readonly payload: ReturnRoutabilityCheck },
+  ): S {
     applyReturnRoutabilityCheck(c.parts, event.payload);
     return s;
   },
   /** PathResponse and PathDrop. */
-  applyPathResponse<S extends Connected>(c: MachineContext, s: S, event: { readonly payload: ReturnRoutabilityCheck }): S {
+  applyPathResponse<S extends Connected>(
+    c: MachineContext,
+    s: S,
+    event: { readonly payload: ReturnRoutabilityCheck },
+  ): S {
     applyReturnRoutabilityCheck(c.parts, event.payload);
     return s;
   },

@@ -31,8 +31,14 @@ export interface CalledConnection {
  * once the peer has acknowledged the KeyUpdate.
  */
 export function updateKeys(c: CalledConnection, requestPeer: boolean): void {
-  if (!c.driver.session() || c.ended) throw new ConnectionStateError('keys can only be updated on a connected connection');
-  c.guard(() => c.driver.control({ type: 'updateKeys', payload: { requestUpdate: requestPeer ? 'update_requested' : 'update_not_requested' } }));
+  if (!c.driver.session() || c.ended)
+    throw new ConnectionStateError('keys can only be updated on a connected connection');
+  c.guard(() =>
+    c.driver.control({
+      type: 'updateKeys',
+      payload: { requestUpdate: requestPeer ? 'update_requested' : 'update_not_requested' },
+    }),
+  );
 }
 
 /**
@@ -43,8 +49,10 @@ export function updateKeys(c: CalledConnection, requestPeer: boolean): void {
  */
 export function requestClientCertificate(c: CalledConnection): void {
   const session = c.driver.session();
-  if (c.role !== 'server' || !session || c.ended) throw new ConnectionStateError('only a connected server can ask for a client certificate');
-  if (!session.postHandshakeAuth) throw new ConnectionStateError('the client did not offer post_handshake_auth (RFC 8446 §4.6.2)');
+  if (c.role !== 'server' || !session || c.ended)
+    throw new ConnectionStateError('only a connected server can ask for a client certificate');
+  if (!session.postHandshakeAuth)
+    throw new ConnectionStateError('the client did not offer post_handshake_auth (RFC 8446 §4.6.2)');
   if (c.parts.config.trustAnchors.length === 0 && !c.parts.config.verifyPeer) {
     throw new ConnectionStateError('no trustAnchors or verifyPeer to check a client certificate with');
   }
@@ -58,12 +66,18 @@ export function requestClientCertificate(c: CalledConnection): void {
  * empty string). Throws ConnectionStateError before the handshake
  * completes, ConfigError for a bad length or label.
  */
-export function exportKeying(c: CalledConnection, length: number, label: string, context: Uint8Array | undefined): Uint8Array {
+export function exportKeying(
+  c: CalledConnection,
+  length: number,
+  label: string,
+  context: Uint8Array | undefined,
+): Uint8Array {
   const session = c.driver.session();
   if (!session) throw new ConnectionStateError('keying material can only be exported from a connected connection');
   integerOption('length', length, 1, 255 * hashLength(session.schedule.hash));
   if (typeof label !== 'string' || label.length === 0) throw new ConfigError('label', 'must be a non-empty string');
-  if (context !== undefined && !(context instanceof Uint8Array)) throw new ConfigError('context', 'must be a Uint8Array');
+  if (context !== undefined && !(context instanceof Uint8Array))
+    throw new ConfigError('context', 'must be a Uint8Array');
   return exportKeyingMaterial(session.schedule, session.exporterSecret, label, context, length);
 }
 
@@ -78,7 +92,13 @@ export function connectionIdsOf(parts: ConnectionParts): ConnectionIds | undefin
   const s = parts.cid.session;
   if (s === undefined) return undefined;
   const peer = s.peer.current;
-  return { local: s.local.current, peer: peer.length > 0 ? peer : undefined, spares: s.peer.spares, rrc: s.rrcNegotiated, issued: s.local.active };
+  return {
+    local: s.local.current,
+    peer: peer.length > 0 ? peer : undefined,
+    spares: s.peer.spares,
+    rrc: s.rrcNegotiated,
+    issued: s.local.active,
+  };
 }
 
 /**
@@ -89,12 +109,16 @@ export function connectionIdsOf(parts: ConnectionParts): ConnectionIds | undefin
  */
 export function issueMoreConnectionIds(c: CalledConnection, count: number, immediate: boolean): Uint8Array[] {
   const s = c.parts.cid.session;
-  if (!c.driver.session() || c.ended) throw new ConnectionStateError('connection IDs are issued on a connected connection');
-  if (s === undefined || !s.receivesCid) throw new ConnectionStateError('no connection ID of ours was negotiated (or ours is zero-length)');
+  if (!c.driver.session() || c.ended)
+    throw new ConnectionStateError('connection IDs are issued on a connected connection');
+  if (s === undefined || !s.receivesCid)
+    throw new ConnectionStateError('no connection ID of ours was negotiated (or ours is zero-length)');
   integerOption('count', count, 1, 64);
   const cids = issueConnectionIds(c.parts, s, count);
   const usage = immediate ? 'cid_immediate' : 'cid_spare';
-  c.guard(() => c.driver.control({ type: 'issueConnectionIds', payload: { cids: cids.map((cid) => ({ cid })), usage } }));
+  c.guard(() =>
+    c.driver.control({ type: 'issueConnectionIds', payload: { cids: cids.map((cid) => ({ cid })), usage } }),
+  );
   return cids;
 }
 
@@ -106,8 +130,10 @@ export function issueMoreConnectionIds(c: CalledConnection, count: number, immed
  */
 export function requestMoreConnectionIds(c: CalledConnection, count: number): void {
   const s = c.parts.cid.session;
-  if (!c.driver.session() || c.ended) throw new ConnectionStateError('connection IDs are requested on a connected connection');
-  if (s === undefined || !s.sendsCid) throw new ConnectionStateError('the peer has no (non-empty) connection ID to ask more of');
+  if (!c.driver.session() || c.ended)
+    throw new ConnectionStateError('connection IDs are requested on a connected connection');
+  if (s === undefined || !s.sendsCid)
+    throw new ConnectionStateError('the peer has no (non-empty) connection ID to ask more of');
   integerOption('count', count, 1, 255);
   c.guard(() => c.driver.control({ type: 'requestConnectionIds', payload: { numCids: count } }));
 }

@@ -36,7 +36,10 @@ export type { ServerCredentials } from './server-credentials.js';
 export type SniEntry = ServerCredentials | readonly ServerCredentials[];
 
 /** Server `sni` option: host name → credentials (a Map or an object, `'*'` the fallback), or a function of the requested name. */
-export type SniOption = ReadonlyMap<string, SniEntry> | { readonly [servername: string]: SniEntry } | ((servername: string) => SniEntry | undefined);
+export type SniOption =
+  | ReadonlyMap<string, SniEntry>
+  | { readonly [servername: string]: SniEntry }
+  | ((servername: string) => SniEntry | undefined);
 
 /** The resolved option: the candidates for a requested name (normalized), or undefined for a name it does not recognize. */
 export interface SniSelector {
@@ -71,18 +74,24 @@ export function offeredServerName(ch: ClientHello): string | undefined {
   let entry: (typeof ext.serverNameList)[number] | undefined;
   for (const n of ext.serverNameList) {
     if (n.nameType !== 'host_name') continue;
-    if (entry !== undefined) throw new ProtocolError('illegal_parameter', 'server_name lists more than one host_name (RFC 6066 §3)');
+    if (entry !== undefined)
+      throw new ProtocolError('illegal_parameter', 'server_name lists more than one host_name (RFC 6066 §3)');
     entry = n;
   }
   if (!entry || !('hostName' in entry)) return undefined;
   const bytes = entry.hostName;
   for (const b of bytes)
-    if (b < 0x21 || b > 0x7e) throw new ProtocolError('illegal_parameter', 'server_name holds a byte that is not printable ASCII (RFC 6066 §3)');
+    if (b < 0x21 || b > 0x7e)
+      throw new ProtocolError(
+        'illegal_parameter',
+        'server_name holds a byte that is not printable ASCII (RFC 6066 §3)',
+      );
   const text = String.fromCharCode(...bytes);
   if (text === lastOffered?.text) return lastOffered.name;
   const name = normalizeServerName(text);
   const problem = hostNameProblem(name);
-  if (problem !== undefined) throw new ProtocolError('illegal_parameter', `server_name '${name.slice(0, 64)}' ${problem}`);
+  if (problem !== undefined)
+    throw new ProtocolError('illegal_parameter', `server_name '${name.slice(0, 64)}' ${problem}`);
   lastOffered = { text, name };
   return name;
 }
@@ -115,7 +124,8 @@ function checkedEntriesOf(provider: CryptoProvider, option: object): CheckedSniE
   let perProvider = checkedByFunction.get(provider);
   if (!perProvider) checkedByFunction.set(provider, (perProvider = new WeakMap()));
   let checked = perProvider.get(option);
-  if (!checked) perProvider.set(option, (checked = new CheckedSniEntries((where, value) => checkEntry(provider, where, value))));
+  if (!checked)
+    perProvider.set(option, (checked = new CheckedSniEntries((where, value) => checkEntry(provider, where, value))));
   return checked;
 }
 
@@ -133,8 +143,10 @@ export function sniSelector(provider: CryptoProvider, option: SniOption | undefi
       callsApplication: true,
     };
   }
-  if (typeof option !== 'object' || option === null) throw new ConfigError('sni', 'must be a Map or object of host name → credentials, or a function');
-  const entries: Iterable<readonly [unknown, unknown]> = option instanceof Map ? option.entries() : Object.entries(option);
+  if (typeof option !== 'object' || option === null)
+    throw new ConfigError('sni', 'must be a Map or object of host name → credentials, or a function');
+  const entries: Iterable<readonly [unknown, unknown]> =
+    option instanceof Map ? option.entries() : Object.entries(option);
   const byName = new Map<string, readonly ServerCredentials[]>();
   for (const [key, value] of entries) {
     if (typeof key !== 'string') throw new ConfigError('sni', `keys are host names, got ${described(key)}`);
@@ -179,11 +191,15 @@ export function credentialsFor(
   let candidates: readonly ServerCredentials[] | undefined;
   if (sni && servername !== undefined) {
     candidates = sni.select(servername);
-    if (!candidates) throw new ProtocolError('unrecognized_name', `no certificate for the server name '${servername}' (RFC 6066 §3)`);
+    if (!candidates)
+      throw new ProtocolError('unrecognized_name', `no certificate for the server name '${servername}' (RFC 6066 §3)`);
   } else {
     candidates = certificate ? [certificate] : sni?.fallback;
     if (!candidates && sni)
-      throw new ProtocolError('missing_extension', 'this server selects its certificate by server_name, and the client sent none (RFC 8446 §9.2)');
+      throw new ProtocolError(
+        'missing_extension',
+        'this server selects its certificate by server_name, and the client sent none (RFC 8446 §9.2)',
+      );
   }
   if (!candidates || candidates.length === 0) return undefined;
   const keyed = candidates.map((c): SelectedCredentials => {
@@ -191,7 +207,10 @@ export function credentialsFor(
       return { chain: c.chain, key: cachedPrivateKey(provider, c.privateKey) };
     } catch (e) {
       if (e instanceof CryptoError)
-        throw new ProtocolError('internal_error', `the private key for '${servername ?? '(no name)'}' does not import: ${e.message}`);
+        throw new ProtocolError(
+          'internal_error',
+          `the private key for '${servername ?? '(no name)'}' does not import: ${e.message}`,
+        );
       throw e;
     }
   });
@@ -202,5 +221,7 @@ export function credentialsFor(
 export function sentServerName(serverName: string | undefined): string | undefined {
   if (serverName === undefined) return undefined;
   const name = normalizeServerName(serverName);
-  return parseIpAddress(name) === undefined && parseIpAddress(serverName) === undefined && name.length > 0 ? name : undefined;
+  return parseIpAddress(name) === undefined && parseIpAddress(serverName) === undefined && name.length > 0
+    ? name
+    : undefined;
 }

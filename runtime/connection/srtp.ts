@@ -37,14 +37,18 @@ export const SRTP_PROFILES = {
   SRTP_AES128_CM_SHA1_32: { wire: 'srtp_aes128_cm_hmac_sha1_32', keyLength: 16, saltLength: 14 },
   SRTP_AEAD_AES_128_GCM: { wire: 'srtp_aead_aes_128_gcm', keyLength: 16, saltLength: 12 },
   SRTP_AEAD_AES_256_GCM: { wire: 'srtp_aead_aes_256_gcm', keyLength: 32, saltLength: 12 },
-} as const satisfies Record<string, { readonly wire: SrtpProtectionProfile & string; readonly keyLength: number; readonly saltLength: number }>;
+} as const satisfies Record<
+  string,
+  { readonly wire: SrtpProtectionProfile & string; readonly keyLength: number; readonly saltLength: number }
+>;
 
 export type SrtpProfileName = keyof typeof SRTP_PROFILES;
 
 /** The exporter label of RFC 5764 §4.2. */
 export const SRTP_EXPORTER_LABEL = 'EXTRACTOR-dtls_srtp';
 
-const isProfileName = (name: unknown): name is SrtpProfileName => typeof name === 'string' && Object.hasOwn(SRTP_PROFILES, name);
+const isProfileName = (name: unknown): name is SrtpProfileName =>
+  typeof name === 'string' && Object.hasOwn(SRTP_PROFILES, name);
 
 /** What a profile is: its code point and key and salt lengths. */
 export function srtpProfileInfo(name: SrtpProfileName): SrtpProfileInfo {
@@ -59,9 +63,14 @@ export function srtpProfileInfo(name: SrtpProfileName): SrtpProfileInfo {
 export function srtpOption(value: unknown): readonly SrtpProfileName[] | undefined {
   if (value === undefined) return undefined;
   const names = typeof value === 'string' ? value.split(':').filter((s) => s.length > 0) : value;
-  if (!Array.isArray(names) || names.length === 0) throw new ConfigError('srtp', 'must be a non-empty list of SRTP protection profile names');
+  if (!Array.isArray(names) || names.length === 0)
+    throw new ConfigError('srtp', 'must be a non-empty list of SRTP protection profile names');
   for (const [i, n] of (names as unknown[]).entries()) {
-    if (!isProfileName(n)) throw new ConfigError('srtp', `'${String(n)}' is not a profile dtls13 knows (${Object.keys(SRTP_PROFILES).join(', ')})`);
+    if (!isProfileName(n))
+      throw new ConfigError(
+        'srtp',
+        `'${String(n)}' is not a profile dtls13 knows (${Object.keys(SRTP_PROFILES).join(', ')})`,
+      );
     if (names.indexOf(n) !== i) throw new ConfigError('srtp', `'${n}' is listed twice`);
   }
   return names as readonly SrtpProfileName[];
@@ -88,7 +97,10 @@ export function srtpAnswer(profile: SrtpProfileName): UseSrtpData {
 }
 
 /** The client's reading of the server's answer: exactly one profile it offered, and no MKI (we offer none). */
-export function acceptedSrtpProfile(offered: readonly SrtpProfileName[] | undefined, answer: UseSrtpData): SrtpProfileName {
+export function acceptedSrtpProfile(
+  offered: readonly SrtpProfileName[] | undefined,
+  answer: UseSrtpData,
+): SrtpProfileName {
   const [only, ...more] = answer.protectionProfiles;
   const name = only === undefined ? undefined : byWire.get(only);
   if (more.length > 0 || name === undefined || !offered?.includes(name)) {
@@ -97,7 +109,11 @@ export function acceptedSrtpProfile(offered: readonly SrtpProfileName[] | undefi
       `the server's use_srtp answer ${answer.protectionProfiles.map(String).join(', ')} is not one profile we offered (RFC 5764 §4.1.1)`,
     );
   }
-  if (answer.srtpMki.length > 0) throw new ProtocolError('illegal_parameter', 'the server answered use_srtp with an MKI we did not offer (RFC 5764 §4.1.1)');
+  if (answer.srtpMki.length > 0)
+    throw new ProtocolError(
+      'illegal_parameter',
+      'the server answered use_srtp with an MKI we did not offer (RFC 5764 §4.1.1)',
+    );
   return name;
 }
 
@@ -123,8 +139,12 @@ export interface KeyingMaterialExporter {
  * `profile` is the negotiated `srtpProfile`; a name dtls13 does not know is
  * a ConfigError.
  */
-export function srtpKeyingMaterial(connection: KeyingMaterialExporter, profile: SrtpProfileName | (string & {})): SrtpKeyingMaterial {
-  if (!isProfileName(profile)) throw new ConfigError('profile', `'${String(profile)}' is not an SRTP protection profile dtls13 knows`);
+export function srtpKeyingMaterial(
+  connection: KeyingMaterialExporter,
+  profile: SrtpProfileName | (string & {}),
+): SrtpKeyingMaterial {
+  if (!isProfileName(profile))
+    throw new ConfigError('profile', `'${String(profile)}' is not an SRTP protection profile dtls13 knows`);
   const { keyLength: k, saltLength: s } = SRTP_PROFILES[profile];
   const m = connection.exportKeyingMaterial(2 * (k + s), SRTP_EXPORTER_LABEL);
   return {

@@ -35,12 +35,17 @@ const encoder = new TextEncoder();
 function policyDigest(config: ResolvedConfig): Uint8Array {
   let digest = policies.get(config);
   if (digest === undefined) {
-    const pskOnly = config.certificate === undefined && config.sni === undefined && config.rawPublicKey?.own === undefined;
+    const pskOnly =
+      config.certificate === undefined && config.sni === undefined && config.rawPublicKey?.own === undefined;
     const parts: Uint8Array[] = [
       encoder.encode(`dtls13 ticket policy 1\n${config.clientAuthentication}\npsk only ${pskOnly}\n`),
-      encoder.encode(`verifier ${verifierPolicy(config.verifyPeer)}\nraw key verifier ${verifierPolicy(config.rawPublicKey?.verifyPeer)}\n`),
+      encoder.encode(
+        `verifier ${verifierPolicy(config.verifyPeer)}\nraw key verifier ${verifierPolicy(config.rawPublicKey?.verifyPeer)}\n`,
+      ),
       // The schemes a client chain may be signed with (peer-authentication.ts): a restriction refuses chains the other accepts.
-      encoder.encode(`certificate schemes ${config.signatureAlgorithmsCert === undefined ? 'any' : [...config.signatureAlgorithmsCert].sort().join(',')}\n`),
+      encoder.encode(
+        `certificate schemes ${config.signatureAlgorithmsCert === undefined ? 'any' : [...config.signatureAlgorithmsCert].sort().join(',')}\n`,
+      ),
       encoder.encode(`trust anchors ${config.trustAnchors.length}\n`),
     ];
     for (const anchor of config.trustAnchors) parts.push(lengthPrefixed(anchor));
@@ -54,7 +59,11 @@ function policyDigest(config: ResolvedConfig): Uint8Array {
 export function grantFor(config: ResolvedConfig, psk: ResolvedPsk | undefined): Uint8Array {
   if (psk === undefined) {
     let grant = policyGrants.get(config);
-    if (grant === undefined) policyGrants.set(config, (grant = digestOf(config.provider, [encoder.encode('dtls13 ticket grant 1\n'), policyDigest(config)])));
+    if (grant === undefined)
+      policyGrants.set(
+        config,
+        (grant = digestOf(config.provider, [encoder.encode('dtls13 ticket grant 1\n'), policyDigest(config)])),
+      );
     return grant;
   }
   const parts = [encoder.encode('dtls13 ticket grant 1\n'), policyDigest(config)];

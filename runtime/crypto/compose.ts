@@ -1,4 +1,10 @@
-import { UnsupportedAlgorithmError, type Capability, type CryptoProvider, type KeyExchangeGroup, type SignatureAlgorithm } from './provider.js';
+import {
+  UnsupportedAlgorithmError,
+  type Capability,
+  type CryptoProvider,
+  type KeyExchangeGroup,
+  type SignatureAlgorithm,
+} from './provider.js';
 
 /** What a provider implements; {@link composeProvider} adds the capability query and its guards. */
 export type ProviderParts = Omit<CryptoProvider, 'supports'> & {
@@ -55,7 +61,8 @@ export function composeProvider(parts: ProviderParts): CryptoProvider {
       need({ kind: 'signature', algorithm });
       return parts.sign(algorithm, key, data);
     },
-    verify: (algorithm, key, data, signature) => supports({ kind: 'signature', algorithm }) && parts.verify(algorithm, key, data, signature),
+    verify: (algorithm, key, data, signature) =>
+      supports({ kind: 'signature', algorithm }) && parts.verify(algorithm, key, data, signature),
     ...(parts.ecdsaSign ? { ecdsaSign: parts.ecdsaSign } : {}),
     ...(parts.ecdsaVerify ? { ecdsaVerify: parts.ecdsaVerify } : {}),
   };

@@ -205,7 +205,8 @@ export function parseSubjectPublicKeyInfo(der: Uint8Array): SubjectPublicKeyInfo
   const keyType = decodeAlgorithm(r.read(TAG_SEQUENCE, 'AlgorithmIdentifier'));
   const publicKey = bitStringBytes(r.read(TAG_BIT_STRING, 'subjectPublicKey'), 'subjectPublicKey');
   r.end('');
-  if (isRawKeyType(keyType) && publicKey.length !== RAW_KEY_LENGTH[keyType]) fail(`${keyType} public key has wrong length`);
+  if (isRawKeyType(keyType) && publicKey.length !== RAW_KEY_LENGTH[keyType])
+    fail(`${keyType} public key has wrong length`);
   if (publicKey.length === 0) fail('empty public key');
   return { keyType, publicKey };
 }
@@ -284,7 +285,8 @@ export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array {
 
 /** Fixed-size r||s → the DER Ecdsa-Sig-Value (RFC 3279 §2.2.3). */
 export function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
-  if (raw.length === 0 || raw.length % 2 !== 0) throw new CryptoError('ECDSA raw signature must be r||s of equal sizes');
+  if (raw.length === 0 || raw.length % 2 !== 0)
+    throw new CryptoError('ECDSA raw signature must be r||s of equal sizes');
   const half = raw.length / 2;
   const body = concatBytes([encodeInteger(raw.subarray(0, half)), encodeInteger(raw.subarray(half))]);
   return concatBytes([encodeHeader(TAG_SEQUENCE, body.length), body]);
@@ -312,7 +314,8 @@ const RFC8410_ARC: Readonly<Record<RawKeyType, number>> = { x25519: 110, x448: 1
 
 /** SubjectPublicKeyInfo for a raw RFC 8410 public key (RFC 8410 §4). */
 export function rawPublicKeyToSpki(keyType: RawKeyType, raw: Uint8Array): Uint8Array {
-  if (raw.length !== RAW_KEY_LENGTH[keyType]) throw new CryptoError(`${keyType} public key must be ${RAW_KEY_LENGTH[keyType]} bytes`);
+  if (raw.length !== RAW_KEY_LENGTH[keyType])
+    throw new CryptoError(`${keyType} public key must be ${RAW_KEY_LENGTH[keyType]} bytes`);
   const algorithm = new Uint8Array([0x30, 0x05, TAG_OID, 0x03, 0x2b, 0x65, RFC8410_ARC[keyType]]);
   const bits = concatBytes([encodeHeader(TAG_BIT_STRING, raw.length + 1), new Uint8Array([0]), raw]);
   return concatBytes([encodeHeader(TAG_SEQUENCE, algorithm.length + bits.length), algorithm, bits]);
@@ -320,7 +323,8 @@ export function rawPublicKeyToSpki(keyType: RawKeyType, raw: Uint8Array): Uint8A
 
 /** PKCS#8 PrivateKeyInfo (v1) for a raw RFC 8410 private key (RFC 8410 §7). The caller should zero it after use. */
 export function rawPrivateKeyToPkcs8(keyType: RawKeyType, raw: Uint8Array): Uint8Array {
-  if (raw.length !== RAW_KEY_LENGTH[keyType]) throw new CryptoError(`${keyType} private key must be ${RAW_KEY_LENGTH[keyType]} bytes`);
+  if (raw.length !== RAW_KEY_LENGTH[keyType])
+    throw new CryptoError(`${keyType} private key must be ${RAW_KEY_LENGTH[keyType]} bytes`);
   const version = new Uint8Array([TAG_INTEGER, 0x01, 0x00]);
   const algorithm = new Uint8Array([0x30, 0x05, TAG_OID, 0x03, 0x2b, 0x65, RFC8410_ARC[keyType]]);
   const curveKey = concatBytes([encodeHeader(TAG_OCTET_STRING, raw.length), raw]);

@@ -16,7 +16,10 @@ export interface Kem {
    * absent). Throws when the key fails the input check of §7.2 (its length,
    * or a coefficient not reduced modulo q).
    */
-  encapsulate(encapsulationKey: Uint8Array, message?: Uint8Array): { readonly ciphertext: Uint8Array; readonly sharedSecret: Uint8Array };
+  encapsulate(
+    encapsulationKey: Uint8Array,
+    message?: Uint8Array,
+  ): { readonly ciphertext: Uint8Array; readonly sharedSecret: Uint8Array };
   /** ML-KEM.Decaps (FIPS 203 Algorithm 18): never fails for a ciphertext of the right length (implicit rejection). */
   decapsulate(ciphertext: Uint8Array, decapsulationKey: Uint8Array): Uint8Array;
 }

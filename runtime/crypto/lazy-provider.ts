@@ -50,7 +50,8 @@ export function lazyProvider(name: string, load: () => CryptoProvider): CryptoPr
     verify: (a, k, d, s) => p().verify(a, k, d, s),
     ecdsaSign: (h, k, d) => {
       const inner = p();
-      if (inner.ecdsaSign === undefined) throw new CryptoError(`crypto provider '${name}' has no ECDSA with a chosen hash`);
+      if (inner.ecdsaSign === undefined)
+        throw new CryptoError(`crypto provider '${name}' has no ECDSA with a chosen hash`);
       return inner.ecdsaSign(h, k, d);
     },
     ecdsaVerify: (h, k, d, s) => p().ecdsaVerify?.(h, k, d, s) ?? false,
@@ -58,7 +59,11 @@ export function lazyProvider(name: string, load: () => CryptoProvider): CryptoPr
 }
 
 /** A KEM with `shape`'s name and lengths whose implementation `load` gives at its first use. */
-export function lazyKem(part: string, shape: Pick<Kem, 'name' | 'encapsulationKeyLength' | 'ciphertextLength'>, load: () => Kem): Kem {
+export function lazyKem(
+  part: string,
+  shape: Pick<Kem, 'name' | 'encapsulationKeyLength' | 'ciphertextLength'>,
+  load: () => Kem,
+): Kem {
   const k = once(part, load);
   return {
     name: shape.name,

@@ -115,7 +115,14 @@ export interface RecordProtection {
    * replaces; the tag follows it (the array must have room), and the record
    * number bytes are masked last.
    */
-  sealRecord(seq: number, record: Uint8Array, headerLength: number, plaintextLength: number, snOffset: number, snBytes: 1 | 2): void;
+  sealRecord(
+    seq: number,
+    record: Uint8Array,
+    headerLength: number,
+    plaintextLength: number,
+    snOffset: number,
+    snBytes: 1 | 2,
+  ): void;
   /**
    * Several records of one buffer in one call: `layout` holds six numbers
    * per record, `at, headerLength, plaintextLength, seq, snOffset, snBytes`,
@@ -227,7 +234,14 @@ export interface CryptoProvider {
    * hibernated session's record screened), so nothing need watch for it
    * being dropped unreleased.
    */
-  recordProtection?(aead: AeadAlgorithm, mask: MaskAlgorithm, key: Uint8Array, iv: Uint8Array, snKey: Uint8Array, transient?: boolean): RecordProtection;
+  recordProtection?(
+    aead: AeadAlgorithm,
+    mask: MaskAlgorithm,
+    key: Uint8Array,
+    iv: Uint8Array,
+    snKey: Uint8Array,
+    transient?: boolean,
+  ): RecordProtection;
 
   /** A fresh key share. */
   generateKeyShare(group: KeyExchangeGroup): KeyShare;

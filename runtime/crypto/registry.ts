@@ -50,11 +50,16 @@ export function getProvider(name: string): CryptoProvider {
  * The first provider in `preference` that supports every capability in
  * `needs`; throws CryptoError naming what no provider offers.
  */
-export function selectProvider(needs: readonly Capability[], preference: readonly string[] = DEFAULT_PREFERENCE): CryptoProvider {
+export function selectProvider(
+  needs: readonly Capability[],
+  preference: readonly string[] = DEFAULT_PREFERENCE,
+): CryptoProvider {
   for (const name of preference) {
     const p = providers.get(name);
     if (p && needs.every((c) => p.supports(c))) return p;
   }
   const missing = needs.filter((c) => !preference.some((n) => providers.get(n)?.supports(c)));
-  throw new CryptoError(`no provider among ${preference.join(', ')} supports ${(missing.length > 0 ? missing : needs).map(capabilityName).join(', ')}`);
+  throw new CryptoError(
+    `no provider among ${preference.join(', ')} supports ${(missing.length > 0 ? missing : needs).map(capabilityName).join(', ')}`,
+  );
 }

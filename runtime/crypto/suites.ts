@@ -17,7 +17,11 @@ export interface CipherSuiteParams {
 
 export type SupportedCipherSuite = Extract<
   CipherSuiteName,
-  'tls_aes_128_gcm_sha256' | 'tls_aes_256_gcm_sha384' | 'tls_chacha20_poly1305_sha256' | 'tls_aes_128_ccm_sha256' | 'tls_aes_128_ccm_8_sha256'
+  | 'tls_aes_128_gcm_sha256'
+  | 'tls_aes_256_gcm_sha384'
+  | 'tls_chacha20_poly1305_sha256'
+  | 'tls_aes_128_ccm_sha256'
+  | 'tls_aes_128_ccm_8_sha256'
 >;
 
 export const CIPHER_SUITES: Readonly<Record<SupportedCipherSuite, CipherSuiteParams>> = {

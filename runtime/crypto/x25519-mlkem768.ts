@@ -53,7 +53,8 @@ class X25519MlKem768Share implements KeyShare {
   private role: Role = { kind: 'unused' };
 
   constructor(ecdh: KeyShare, kem: Kem, seed: Uint8Array) {
-    if (seed.length !== SEED_LENGTH) throw new CryptoError(`${X25519_MLKEM768} ML-KEM seed must be ${SEED_LENGTH} bytes`);
+    if (seed.length !== SEED_LENGTH)
+      throw new CryptoError(`${X25519_MLKEM768} ML-KEM seed must be ${SEED_LENGTH} bytes`);
     this.ecdh = ecdh;
     this.kem = kem;
     this.seed = seed;
@@ -90,7 +91,8 @@ class X25519MlKem768Share implements KeyShare {
   /** Client: the server's ciphertext ‖ X25519 value. */
   private decapsulate(peer: Uint8Array, decapsulationKey: Uint8Array): Uint8Array {
     const expected = this.kem.ciphertextLength + X25519_LENGTH;
-    if (peer.length !== expected) throw new CryptoError(`${X25519_MLKEM768} server share must be ${expected} bytes, got ${peer.length}`);
+    if (peer.length !== expected)
+      throw new CryptoError(`${X25519_MLKEM768} server share must be ${expected} bytes, got ${peer.length}`);
     const ecdhSecret = this.ecdh.deriveSecret(peer.subarray(this.kem.ciphertextLength));
     return concat(this.kem.decapsulate(peer.subarray(0, this.kem.ciphertextLength), decapsulationKey), ecdhSecret);
   }
@@ -98,12 +100,15 @@ class X25519MlKem768Share implements KeyShare {
   /** Server: the client's encapsulation key ‖ X25519 value. */
   private encapsulate(peer: Uint8Array): Uint8Array {
     const expected = this.kem.encapsulationKeyLength + X25519_LENGTH;
-    if (peer.length !== expected) throw new CryptoError(`${X25519_MLKEM768} client share must be ${expected} bytes, got ${peer.length}`);
+    if (peer.length !== expected)
+      throw new CryptoError(`${X25519_MLKEM768} client share must be ${expected} bytes, got ${peer.length}`);
     let encapsulated: { readonly ciphertext: Uint8Array; readonly sharedSecret: Uint8Array };
     try {
       encapsulated = this.kem.encapsulate(peer.subarray(0, this.kem.encapsulationKeyLength));
     } catch (e) {
-      throw new CryptoError(`${X25519_MLKEM768} client encapsulation key fails the FIPS 203 §7.2 check (${e instanceof Error ? e.message : String(e)})`);
+      throw new CryptoError(
+        `${X25519_MLKEM768} client encapsulation key fails the FIPS 203 §7.2 check (${e instanceof Error ? e.message : String(e)})`,
+      );
     }
     const ecdhSecret = this.ecdh.deriveSecret(peer.subarray(this.kem.encapsulationKeyLength));
     this.role = { kind: 'server', publicKey: concat(encapsulated.ciphertext, this.ecdh.publicKey) };
@@ -119,7 +124,11 @@ class X25519MlKem768Share implements KeyShare {
 }
 
 /** A fresh X25519MLKEM768 share from a fresh X25519 share and 64 random bytes for the ML-KEM seed. */
-export function generateX25519MlKem768Share(x25519: KeyShare, kem: Kem, randomBytes: (n: number) => Uint8Array): KeyShare {
+export function generateX25519MlKem768Share(
+  x25519: KeyShare,
+  kem: Kem,
+  randomBytes: (n: number) => Uint8Array,
+): KeyShare {
   return new X25519MlKem768Share(x25519, kem, randomBytes(SEED_LENGTH));
 }
 
@@ -128,8 +137,18 @@ export function generateX25519MlKem768Share(x25519: KeyShare, kem: Kem, randomBy
  * X25519 private key), for tests with fixed values. `x25519FromPrivate`
  * makes the provider's X25519 share from its 32 bytes.
  */
-export function x25519MlKem768ShareFromPrivate(privateKey: Uint8Array, kem: Kem, x25519FromPrivate: (raw: Uint8Array) => KeyShare): KeyShare {
+export function x25519MlKem768ShareFromPrivate(
+  privateKey: Uint8Array,
+  kem: Kem,
+  x25519FromPrivate: (raw: Uint8Array) => KeyShare,
+): KeyShare {
   if (privateKey.length !== X25519_MLKEM768_PRIVATE_LENGTH)
-    throw new CryptoError(`${X25519_MLKEM768} private key must be ${X25519_MLKEM768_PRIVATE_LENGTH} bytes (ML-KEM seed d ‖ z, X25519 key)`);
-  return new X25519MlKem768Share(x25519FromPrivate(privateKey.subarray(SEED_LENGTH)), kem, privateKey.slice(0, SEED_LENGTH));
+    throw new CryptoError(
+      `${X25519_MLKEM768} private key must be ${X25519_MLKEM768_PRIVATE_LENGTH} bytes (ML-KEM seed d ‖ z, X25519 key)`,
+    );
+  return new X25519MlKem768Share(
+    x25519FromPrivate(privateKey.subarray(SEED_LENGTH)),
+    kem,
+    privateKey.slice(0, SEED_LENGTH),
+  );
 }

@@ -18,7 +18,9 @@ import { Reader } from '../wire/reader.js';
 
 /** What became of a datagram: its ClientHello whole (in one record, rebuilt when it came in pieces), kept for more, or nothing to act on. */
 export type FragmentOutcome =
-  { readonly kind: 'whole'; readonly datagram: Uint8Array } | { readonly kind: 'buffered' } | { readonly kind: 'drop'; readonly reason: string };
+  | { readonly kind: 'whole'; readonly datagram: Uint8Array }
+  | { readonly kind: 'buffered' }
+  | { readonly kind: 'drop'; readonly reason: string };
 
 export class ClientHelloFragments {
   private readonly cache: ClientHelloReassembly;

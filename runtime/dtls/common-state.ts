@@ -63,10 +63,17 @@ export class CommonState implements SharedState {
     const expired = this.deadlines.expired(now, this.state(v));
     if (expired === undefined) return;
     this.expired = expired;
-    v.expire(expired, expired === 'handshake' ? `timeout: no handshake within ${this.deadlines.handshakeMs} ms` : 'idle timeout');
+    v.expire(
+      expired,
+      expired === 'handshake' ? `timeout: no handshake within ${this.deadlines.handshakeMs} ms` : 'idle timeout',
+    );
   }
 
-  private state(v: VersionState): { startedAt: number | undefined; connectedAt: number | undefined; lastAuthenticated: number | undefined } {
+  private state(v: VersionState): {
+    startedAt: number | undefined;
+    connectedAt: number | undefined;
+    lastAuthenticated: number | undefined;
+  } {
     return { startedAt: this.startedAt, connectedAt: v.handshakeDoneAt, lastAuthenticated: v.lastAuthenticatedReceive };
   }
 }

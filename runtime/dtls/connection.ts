@@ -48,7 +48,13 @@ import { CommonState } from './common-state.js';
 import { CHARTS12, CHARTS13 } from './role-drivers.js';
 import { clientConfigs, serverConfigs, type VersionConfigs } from './version-configs.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
-import { answeredVersion, chooseServerVersion, firstAnswer, plaintextAlertsOnly, SentClientHello } from './version-negotiation.js';
+import {
+  answeredVersion,
+  chooseServerVersion,
+  firstAnswer,
+  plaintextAlertsOnly,
+  SentClientHello,
+} from './version-negotiation.js';
 
 export {
   ConnectionStateError,
@@ -124,11 +130,23 @@ export class DtlsConnection implements Connection {
   }
 
   /** @internal A hibernated 1.3 server session made a connection again (Dtls13Connection.thaw). */
-  static thaw(configs: VersionConfigs | ResolvedConfig, perConnection: Options, frozen: FrozenSession, now: number): DtlsConnection {
+  static thaw(
+    configs: VersionConfigs | ResolvedConfig,
+    perConnection: Options,
+    frozen: FrozenSession,
+    now: number,
+  ): DtlsConnection {
     const config = 'enabled' in configs ? configs.config13 : configs;
-    if (config === undefined) throw new ConnectionStateError('a hibernated session is DTLS 1.3, which this configuration does not enable');
-    const thawed = (shared: SharedState): Dtls13Connection => Dtls13Connection.thaw(config, perConnection, CHARTS13, frozen, now, shared);
-    return new DtlsConnection('server', perConnection, { enabled: ONLY_13, config13: config, config12: undefined }, thawed);
+    if (config === undefined)
+      throw new ConnectionStateError('a hibernated session is DTLS 1.3, which this configuration does not enable');
+    const thawed = (shared: SharedState): Dtls13Connection =>
+      Dtls13Connection.thaw(config, perConnection, CHARTS13, frozen, now, shared);
+    return new DtlsConnection(
+      'server',
+      perConnection,
+      { enabled: ONLY_13, config13: config, config12: undefined },
+      thawed,
+    );
   }
 
   /** @internal The stats a hibernated session would show if thawed now (runtime/connection/connection-hibernation.ts). */
@@ -136,14 +154,20 @@ export class DtlsConnection implements Connection {
     return frozenSessionStats(frozen);
   }
 
-  private constructor(role: 'client' | 'server', options: Options, configs: VersionConfigs, thawed?: (shared: SharedState) => Dtls13Connection) {
+  private constructor(
+    role: 'client' | 'server',
+    options: Options,
+    configs: VersionConfigs,
+    thawed?: (shared: SharedState) => Dtls13Connection,
+  ) {
     this.role = role;
     this.versions = configs.enabled;
     this.common = new CommonState(options);
     const { config13, config12 } = configs;
     const common = this.common;
     if (thawed !== undefined) this.current = thawed(common);
-    else if (config13 === undefined) this.current = state12(options, role === 'client' ? config12! : server12(options, config12!), common);
+    else if (config13 === undefined)
+      this.current = state12(options, role === 'client' ? config12! : server12(options, config12!), common);
     else
       this.current =
         role === 'client'
@@ -169,7 +193,8 @@ export class DtlsConnection implements Connection {
   receive(datagram: Uint8Array, now: number, path?: string): void {
     this.common.onDatagram?.('received', datagram);
     // A connection that ended (closed, failed, timed out) before the version was known stays ended: no datagram gives it a new state.
-    if (this.choosing !== undefined && (this.current.failure !== undefined || this.current.state === 'closed')) this.choosing = undefined;
+    if (this.choosing !== undefined && (this.current.failure !== undefined || this.current.state === 'closed'))
+      this.choosing = undefined;
     const choosing = this.choosing;
     if (this.role === 'server') {
       this.common.started(now); // a server's handshake starts with its first datagram
@@ -183,9 +208,16 @@ export class DtlsConnection implements Connection {
       // wait for a ServerHello that never comes (docs/versions.md). It is no more forgeable than the plaintext alerts this
       // state takes anyway (RFC 9147 §4.5.2).
       return (this.current as Dtls13Connection).guard(() => {
-        throw new ProtocolError('protocol_version', 'the server answered with a HelloVerifyRequest (it speaks DTLS 1.2), and this client does DTLS 1.3 only');
+        throw new ProtocolError(
+          'protocol_version',
+          'the server answered with a HelloVerifyRequest (it speaks DTLS 1.2), and this client does DTLS 1.3 only',
+        );
       });
-    } else if (this.held13 !== undefined && answeredVersion(datagram) === 'DTLSv1.3' && this.current instanceof State12) {
+    } else if (
+      this.held13 !== undefined &&
+      answeredVersion(datagram) === 'DTLSv1.3' &&
+      this.current instanceof State12
+    ) {
       this.current.retire();
       this.current = this.held13; // the 1.3 answer to our first ClientHello, after a HelloVerifyRequest (forged, or a confused server)
       this.held13 = undefined;
@@ -202,7 +234,12 @@ export class DtlsConnection implements Connection {
     if (this.held13 !== undefined && this.current.state !== 'waitServerHello') this.held13 = undefined; // the 1.2 ServerHello taken (or failed)
     // A ServerHello or ClientHello the readers could not place (in fragments, say) went to the 1.3 state: once it moved on, that is the version.
     const state = this.current.state;
-    if (this.choosing !== undefined && this.current instanceof Dtls13Connection && state !== this.choosing.initialState && state !== 'waitServerHello')
+    if (
+      this.choosing !== undefined &&
+      this.current instanceof Dtls13Connection &&
+      state !== this.choosing.initialState &&
+      state !== 'waitServerHello'
+    )
       this.choosing = undefined;
   }
 
@@ -229,7 +266,10 @@ export class DtlsConnection implements Connection {
     }
     if (choice.version === undefined) {
       const versions = this.versions.join(', ');
-      this.current.refuse({ alert: 'protocol_version', message: `the ClientHello offers no version this server enables (${versions})` }, now);
+      this.current.refuse(
+        { alert: 'protocol_version', message: `the ClientHello offers no version this server enables (${versions})` },
+        now,
+      );
     }
   }
 
@@ -238,7 +278,12 @@ export class DtlsConnection implements Connection {
     const offer = choosing.offer;
     const sent = offer?.whole();
     if (offer === undefined || sent === undefined || !(this.current instanceof Dtls13Connection)) return; // never: the ClientHello left whole before any answer
-    const offered = { hello: decodeClientHello(sent.body), body: sent.body, messageSeq: sent.messageSeq, nextRecordSequenceNumber: sent.lastRecord + 1 };
+    const offered = {
+      hello: decodeClientHello(sent.body),
+      body: sent.body,
+      messageSeq: sent.messageSeq,
+      nextRecordSequenceNumber: sent.lastRecord + 1,
+    };
     this.choosing = undefined;
     this.current.offerTimed(false);
     if (helloVerifyRequest) this.held13 = this.current;
@@ -406,5 +451,9 @@ function state12(o: Options, config: Config12, common: CommonState, offer?: Offe
 /** A server's 1.2 configuration: the shared one with this peer's cookie binding and key. */
 function server12(o: Options, config: Config12): Config12 {
   const { peer, cookieSecret } = o;
-  return { ...config, ...(peer !== undefined ? { peer } : {}), ...(cookieSecret !== undefined ? { cookieSecret } : {}) };
+  return {
+    ...config,
+    ...(peer !== undefined ? { peer } : {}),
+    ...(cookieSecret !== undefined ? { cookieSecret } : {}),
+  };
 }

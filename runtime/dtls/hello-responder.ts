@@ -57,12 +57,18 @@ export class HelloResponder {
    * `retry13`: the 1.3 cookie exchange, undefined without cookies; the 1.2 one follows `configs.config12.helloVerify`.
    * `reassembly`: the caps on ClientHellos in fragments (the listener's `maxPendingClientHellos`, `maxClientHelloLength`).
    */
-  constructor(configs: VersionConfigs, retry13: HelloRetryResponder | undefined, reassembly: ClientHelloReassemblyOptions = {}) {
+  constructor(
+    configs: VersionConfigs,
+    retry13: HelloRetryResponder | undefined,
+    reassembly: ClientHelloReassemblyOptions = {},
+  ) {
     this.enabled = configs.enabled;
     this.retry13 = retry13;
-    this.fragments = this.enabled.includes('DTLSv1.3') && retry13 === undefined ? undefined : new ClientHelloFragments(reassembly);
+    this.fragments =
+      this.enabled.includes('DTLSv1.3') && retry13 === undefined ? undefined : new ClientHelloFragments(reassembly);
     const c12 = configs.config12;
-    this.verify12 = c12?.helloVerify === true ? new HelloVerifyResponder12(c12.base.provider, c12.cookieSecret) : undefined;
+    this.verify12 =
+      c12?.helloVerify === true ? new HelloVerifyResponder12(c12.base.provider, c12.cookieSecret) : undefined;
   }
 
   /** Partial ClientHellos the 1.3 exchange holds. */
@@ -84,7 +90,12 @@ export class HelloResponder {
     const choice = chooseServerVersion(datagram, this.enabled);
     if (choice.version === undefined && choice.reason === 'no-common-version') {
       const reason = `protocol_version: the ClientHello offers no version this server enables (${this.enabled.join(', ')})`;
-      return { kind: 'reply', datagram: protocolVersionAlert(firstRecordNumber(datagram)), what: 'protocol_version', reason };
+      return {
+        kind: 'reply',
+        datagram: protocolVersionAlert(firstRecordNumber(datagram)),
+        what: 'protocol_version',
+        reason,
+      };
     }
     if (choice.version === 'DTLSv1.2') {
       if (this.verify12 === undefined) return { kind: 'accept', random: undefined, datagram, start: { peer } };
@@ -96,10 +107,22 @@ export class HelloResponder {
     // DTLS 1.3, or not a ClientHello (nor, without cookies, a whole one: the 1.3 connection reassembles its own).
     if (!this.enabled.includes('DTLSv1.3')) return { kind: 'drop' };
     if (this.retry13 === undefined) return { kind: 'accept', random: undefined, datagram, start: {} };
-    const o = this.retry13.handle(datagram, peer, now, peerAddress, choice.version === 'DTLSv1.3' ? choice.clientHello : undefined);
+    const o = this.retry13.handle(
+      datagram,
+      peer,
+      now,
+      peerAddress,
+      choice.version === 'DTLSv1.3' ? choice.clientHello : undefined,
+    );
     if (o.kind !== 'accept') return o.kind === 'drop' ? { kind: 'drop' } : o;
     const start = o.retry !== undefined ? { statelessRetry: o.retry } : {};
     const random = toHex(o.random);
-    return { kind: 'accept', random, datagram: o.datagram, start, ...(o.earlyDataKey !== undefined ? { earlyDataKey: o.earlyDataKey } : {}) };
+    return {
+      kind: 'accept',
+      random,
+      datagram: o.datagram,
+      start,
+      ...(o.earlyDataKey !== undefined ? { earlyDataKey: o.earlyDataKey } : {}),
+    };
   }
 }

@@ -6,7 +6,14 @@ import type { Dtls12Options } from '../dtls12/config12.js';
 /** The DTLS 1.2 options a connection takes beside the shared ones (runtime/dtls12/config12.ts), used when 1.2 is negotiated. */
 export type Options12 = Pick<
   Dtls12Options,
-  'cipherSuites12' | 'requireExtendedMasterSecret' | 'helloVerify' | 'cookieSecret' | 'sessionCache12' | 'sessionTickets12' | 'pskIdentityHint12' | 'peer'
+  | 'cipherSuites12'
+  | 'requireExtendedMasterSecret'
+  | 'helloVerify'
+  | 'cookieSecret'
+  | 'sessionCache12'
+  | 'sessionTickets12'
+  | 'pskIdentityHint12'
+  | 'peer'
 >;
 
 /** The options of a DtlsConnection: the protocol's, the 1.2 ones, the version range and the deadlines. */

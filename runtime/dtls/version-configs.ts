@@ -34,33 +34,51 @@ function withoutRange(options: DtlsOptions): DtlsOptions {
 
 /** @throws ConfigError naming the option. */
 export function clientConfigs(options: DtlsOptions): VersionConfigs {
-  const enabled = versionsForGroups(resolveVersionRange(options.minVersion, options.maxVersion).enabled, options.groups ?? GROUPS_12);
+  const enabled = versionsForGroups(
+    resolveVersionRange(options.minVersion, options.maxVersion).enabled,
+    options.groups ?? GROUPS_12,
+  );
   // A stored DTLS 1.2 session (session-blob12.ts) resumes only in 1.2: the 1.3 state never sees it.
-  const stored12 = options.session instanceof Uint8Array && isSession12Blob(options.session) ? options.session : undefined;
+  const stored12 =
+    options.session instanceof Uint8Array && isSession12Blob(options.session) ? options.session : undefined;
   if (stored12 !== undefined && !enabled.includes('DTLSv1.2')) {
-    throw new ConfigError('session', 'is a DTLS 1.2 session, which a DTLS 1.3 handshake (minVersion DTLSv1.3) cannot resume');
+    throw new ConfigError(
+      'session',
+      'is a DTLS 1.2 session, which a DTLS 1.3 handshake (minVersion DTLSv1.3) cannot resume',
+    );
   }
   const { session: _session, ...without12Session } = options;
   const options13 = stored12 !== undefined ? without12Session : options;
-  if (!enabled.includes('DTLSv1.2')) return { enabled, config13: resolveConfig('client', options), config12: undefined };
+  if (!enabled.includes('DTLSv1.2'))
+    return { enabled, config13: resolveConfig('client', options), config12: undefined };
   const offers13 = enabled.includes('DTLSv1.3');
   const base = resolveConfig('client', offers13 ? options13 : withoutRange(without12Session));
   const config12 = withSession12(resolveConfig12On(base, 'client', { ...options, offers13 }), stored12);
   if (!offers13) return { enabled, config13: undefined, config12 };
   // The one ClientHello carries the 1.2 suites, session ID and SessionTicket extension beside the 1.3 offer (RFC 5077 §3.4),
   // and one supported_groups: the 1.2 offer's certificate curves (clientGroups12) are listed, and accepted, in 1.3 too.
-  const session = config12.session !== undefined && config12.session.expiresAt > config12.wallClock() ? config12.session : undefined;
+  const session =
+    config12.session !== undefined && config12.session.expiresAt > config12.wallClock() ? config12.session : undefined;
   const groups = [...base.groups, ...config12.groups.filter((g) => !base.groups.includes(g))];
-  return { enabled, config13: { ...base, groups, offer12: config12.suites, offer12Session: ticketOffer12(config12, session) }, config12 };
+  return {
+    enabled,
+    config13: { ...base, groups, offer12: config12.suites, offer12Session: ticketOffer12(config12, session) },
+    config12,
+  };
 }
 
 /** @throws ConfigError naming the option. `shared`: the shared options already resolved (a UDP server's, at listen). */
 export function serverConfigs(options: DtlsOptions, shared?: ResolvedConfig): VersionConfigs {
-  const enabled = versionsForGroups(resolveVersionRange(options.minVersion, options.maxVersion).enabled, shared?.groups ?? options.groups ?? GROUPS_12);
+  const enabled = versionsForGroups(
+    resolveVersionRange(options.minVersion, options.maxVersion).enabled,
+    shared?.groups ?? options.groups ?? GROUPS_12,
+  );
   const offers13 = enabled.includes('DTLSv1.3');
   // Tickets without ticketKeys are sealed under keys of the server's own: those of `options`, not of the copy.
   const base = shared ?? resolveConfig('server', offers13 ? options : withoutRange(options), options);
-  const config12 = enabled.includes('DTLSv1.2') ? resolveConfig12On(base, 'server', { ...options, offers13 }) : undefined;
+  const config12 = enabled.includes('DTLSv1.2')
+    ? resolveConfig12On(base, 'server', { ...options, offers13 })
+    : undefined;
   return { enabled, config13: offers13 ? base : undefined, config12 };
 }
 

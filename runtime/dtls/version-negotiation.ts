@@ -62,7 +62,8 @@ export function chooseServerVersion(datagram: Uint8Array, enabled: readonly Dtls
     const first = firstHandshakeRecord(datagram);
     if (first === undefined) return { version: undefined, reason: 'not-a-client-hello' };
     const f = readDtlsHandshake(new Reader(first, 'Handshake'));
-    if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length) return { version: undefined, reason: 'not-a-client-hello' };
+    if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length)
+      return { version: undefined, reason: 'not-a-client-hello' };
     const ch = decodeClientHello12(f.fragment); // a 1.2 one may have no extensions (client-hello-body12.ts)
     clientHello = { body: f.fragment, hello: ch };
     const versions = findExtension(ch.extensions, 'supported_versions')?.versions;
@@ -94,7 +95,9 @@ export function answeredVersion(datagram: Uint8Array): 'DTLSv1.2' | 'DTLSv1.3' |
 }
 
 /** The version the answer chose, and whether the answer is a HelloVerifyRequest (not authenticated by any handshake). */
-export function firstAnswer(datagram: Uint8Array): { readonly version: 'DTLSv1.2' | 'DTLSv1.3'; readonly helloVerifyRequest: boolean } | undefined {
+export function firstAnswer(
+  datagram: Uint8Array,
+): { readonly version: 'DTLSv1.2' | 'DTLSv1.3'; readonly helloVerifyRequest: boolean } | undefined {
   let fragment: Uint8Array;
   let msgType: string;
   try {
@@ -123,7 +126,10 @@ export function firstAnswer(datagram: Uint8Array): { readonly version: 'DTLSv1.2
 export function plaintextAlertsOnly(datagram: Uint8Array): boolean {
   try {
     const records = decodeDatagram12(datagram);
-    return records.length > 0 && records.every((w) => w.kind === 'record' && w.record.epoch === 0 && w.record.type === 'alert');
+    return (
+      records.length > 0 &&
+      records.every((w) => w.kind === 'record' && w.record.epoch === 0 && w.record.type === 'alert')
+    );
   } catch {
     return false;
   }

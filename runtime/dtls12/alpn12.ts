@@ -22,12 +22,19 @@ import { decodeAlpnName, encodeAlpnName, type AlpnSelector } from '../session/al
 /** The ClientHello's application_layer_protocol_negotiation for `names`; none when there is nothing to offer. */
 export function alpnOffer12(names: readonly string[] | undefined): ClientHelloExtension[] {
   if (names === undefined || names.length === 0) return [];
-  return [{ extensionType: 'application_layer_protocol_negotiation', extensionData: { protocolNameList: names.map((n) => ({ name: encodeAlpnName(n) })) } }];
+  return [
+    {
+      extensionType: 'application_layer_protocol_negotiation',
+      extensionData: { protocolNameList: names.map((n) => ({ name: encodeAlpnName(n) })) },
+    },
+  ];
 }
 
 /** The names a ClientHello offers, in its order; undefined when it carries no ALPN. */
 export function offeredAlpn12(ch: ClientHello): readonly string[] | undefined {
-  return findExtension(ch.extensions, 'application_layer_protocol_negotiation')?.protocolNameList.map((p) => decodeAlpnName(p.name));
+  return findExtension(ch.extensions, 'application_layer_protocol_negotiation')?.protocolNameList.map((p) =>
+    decodeAlpnName(p.name),
+  );
 }
 
 /**
@@ -40,14 +47,20 @@ export function chooseAlpn12(select: AlpnSelector | undefined, ch: ClientHello):
   if (names === undefined || select === undefined) return undefined;
   const pick = select(names, requestedName(ch));
   if (pick === undefined || !names.includes(pick)) {
-    throw new ProtocolError('no_application_protocol', `no application protocol in common: the client offered ${names.join(', ')} (RFC 7301 §3.2)`);
+    throw new ProtocolError(
+      'no_application_protocol',
+      `no application protocol in common: the client offered ${names.join(', ')} (RFC 7301 §3.2)`,
+    );
   }
   return pick;
 }
 
 /** The ServerHello's answer: the one protocol chosen. */
 export function alpnAnswer12(name: string): Tls12ServerHelloExtension {
-  return { extensionType: 'application_layer_protocol_negotiation', extensionData: { protocolNameList: [{ name: encodeAlpnName(name) }] } };
+  return {
+    extensionType: 'application_layer_protocol_negotiation',
+    extensionData: { protocolNameList: [{ name: encodeAlpnName(name) }] },
+  };
 }
 
 /**
@@ -59,7 +72,10 @@ export function acceptedAlpn12(offered: readonly string[] | undefined, answer: P
   const names = answer.protocolNameList.map((p) => decodeAlpnName(p.name));
   const [only] = names;
   if (names.length !== 1 || only === undefined || offered?.includes(only) !== true) {
-    throw new ProtocolError('illegal_parameter', `the server's ALPN answer ${names.join(', ')} is not one protocol we offered (RFC 7301 §3.1)`);
+    throw new ProtocolError(
+      'illegal_parameter',
+      `the server's ALPN answer ${names.join(', ')} is not one protocol we offered (RFC 7301 §3.1)`,
+    );
   }
   return only;
 }

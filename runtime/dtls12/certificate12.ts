@@ -3,7 +3,11 @@
  * settled (RFC 7250 §3): X.509's certificate_list (RFC 5246 §7.4.2), or a
  * raw public key, the SubjectPublicKeyInfo alone in one opaque vector.
  */
-import { decodeTls12Certificate, encodeTls12Certificate, type Tls12Certificate } from '../../generated/wire/tls12-certificate.js';
+import {
+  decodeTls12Certificate,
+  encodeTls12Certificate,
+  type Tls12Certificate,
+} from '../../generated/wire/tls12-certificate.js';
 import { decodeTls12RawPublicKey, encodeTls12RawPublicKey } from '../../generated/wire/tls12-raw-public-key.js';
 import type { PrivateKeyHandle } from '../crypto/provider.js';
 import { ownChain, type CertificateTypeName } from '../connection/certificate-types.js';
@@ -12,7 +16,10 @@ import type { Config12 } from './config12.js';
 import { acceptChain12, type Peer12 } from './keys12.js';
 
 /** Our Certificate body for `type` (empty certificate_list without a chain) and the key that signs for it, when we have one. */
-export function ownCertificate12(config: Config12, type: CertificateTypeName): { readonly body: Uint8Array; readonly key: PrivateKeyHandle | undefined } {
+export function ownCertificate12(
+  config: Config12,
+  type: CertificateTypeName,
+): { readonly body: Uint8Array; readonly key: PrivateKeyHandle | undefined } {
   const base = config.base;
   const pkcs8 = type === 'raw_public_key' ? base.rawPublicKey?.own?.privateKey : base.certificate?.privateKey;
   const chain = pkcs8 === undefined ? [] : ownChain(base, type);
@@ -30,6 +37,11 @@ export function decodeCertificate12(body: Uint8Array, type: CertificateTypeName)
 }
 
 /** The peer's Certificate checked as `type` (a raw key by rawPublicKey.verifyPeer, a chain as the 1.3 connection does). */
-export function acceptCertificate12(config: Config12, body: Uint8Array, type: CertificateTypeName, wallClock: number): Peer12 {
+export function acceptCertificate12(
+  config: Config12,
+  body: Uint8Array,
+  type: CertificateTypeName,
+  wallClock: number,
+): Peer12 {
   return acceptChain12(config, decodeCertificate12(body, type), wallClock, type);
 }

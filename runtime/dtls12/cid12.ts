@@ -71,15 +71,28 @@ export function offeredCid12(ch: ClientHello): Uint8Array | undefined {
  *
  * @throws ProtocolError unsupported_extension for rrc, which 1.2 does not negotiate here; handshake_failure for a CID too long for `maxDatagramSize`.
  */
-export function acceptedCids12(offered: Uint8Array | undefined, sh: Tls12ServerHello, maxDatagramSize: number): Cids12 | undefined {
+export function acceptedCids12(
+  offered: Uint8Array | undefined,
+  sh: Tls12ServerHello,
+  maxDatagramSize: number,
+): Cids12 | undefined {
   if (sh.extensions.some((e) => e.extensionType === 'rrc'))
-    throw new ProtocolError('unsupported_extension', 'a DTLS 1.2 ServerHello carries rrc, which dtls13 does not negotiate in 1.2');
+    throw new ProtocolError(
+      'unsupported_extension',
+      'a DTLS 1.2 ServerHello carries rrc, which dtls13 does not negotiate in 1.2',
+    );
   const answer = findExtension(sh.extensions, 'connection_id');
   if (answer === undefined) return undefined;
   if (offered === undefined)
-    throw new ProtocolError('unsupported_extension', 'ServerHello answers connection_id, which the client did not offer (RFC 9146 §3)');
+    throw new ProtocolError(
+      'unsupported_extension',
+      'ServerHello answers connection_id, which the client did not offer (RFC 9146 §3)',
+    );
   if (!peerCidFits12(answer.cid.length, maxDatagramSize)) {
-    throw new ProtocolError('handshake_failure', `the server's ${answer.cid.length}-byte CID leaves too little room in a ${maxDatagramSize}-byte datagram`);
+    throw new ProtocolError(
+      'handshake_failure',
+      `the server's ${answer.cid.length}-byte CID leaves too little room in a ${maxDatagramSize}-byte datagram`,
+    );
   }
   return { local: offered, peer: answer.cid.slice() };
 }
@@ -94,9 +107,13 @@ export function answerCid12(
   maxDatagramSize: number,
 ): { readonly answer: Tls12ServerHelloExtension; readonly cids: Cids12 } | undefined {
   const offered = offeredCid12(ch);
-  if (options === undefined || offered === undefined || !peerCidFits12(offered.length, maxDatagramSize)) return undefined;
+  if (options === undefined || offered === undefined || !peerCidFits12(offered.length, maxDatagramSize))
+    return undefined;
   const local = newLocalCid12(options);
-  return { answer: { extensionType: 'connection_id', extensionData: { cid: local } }, cids: { local, peer: offered.slice() } };
+  return {
+    answer: { extensionType: 'connection_id', extensionData: { cid: local } },
+    cids: { local, peer: offered.slice() },
+  };
 }
 
 const TLS12_CID = 25;
@@ -112,9 +129,11 @@ const TLS12_CID = 25;
  */
 export function readRecord12(r: Reader, cidLength: number): Dtls12WireRecord {
   const first = r.buf[r.pos]!;
-  if (!DTLS12_CONTENT_TYPES.has(first)) throw r.error('type', `${first} is not a DTLS 1.2 content type (20..23, or 25 with a connection ID)`);
+  if (!DTLS12_CONTENT_TYPES.has(first))
+    throw r.error('type', `${first} is not a DTLS 1.2 content type (20..23, or 25 with a connection ID)`);
   if (first !== TLS12_CID) return { kind: 'record', record: readDtls12Record(r) };
-  if (cidLength === 0) throw r.error('type', 'a tls12_cid record, but no connection ID was negotiated for receiving (RFC 9146 §4)');
+  if (cidLength === 0)
+    throw r.error('type', 'a tls12_cid record, but no connection ID was negotiated for receiving (RFC 9146 §4)');
   return { kind: 'cid', record: readDtls12CidRecord(r, cidLength) };
 }
 
@@ -126,5 +145,11 @@ export function readRecord12(r: Reader, cidLength: number): Dtls12WireRecord {
 export function connectionIds12(c: Cids12 | undefined): ConnectionIds | undefined {
   if (c === undefined) return undefined;
   const local = c.local.length > 0 ? c.local : undefined;
-  return { local, peer: c.peer.length > 0 ? c.peer : undefined, spares: 0, rrc: false, issued: local === undefined ? [] : [local] };
+  return {
+    local,
+    peer: c.peer.length > 0 ? c.peer : undefined,
+    spares: 0,
+    rrc: false,
+    issued: local === undefined ? [] : [local],
+  };
 }

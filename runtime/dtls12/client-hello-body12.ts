@@ -66,7 +66,11 @@ export function decodeClientHello12(body: Uint8Array): ClientHello {
   // it has would otherwise take the stand-in as its data, and a malformed block would read as no extensions at all.
   const last = hello.extensions.at(-1);
   if (last?.extensionType !== 'padding' || last.extensionData.padding.length !== pad) {
-    throw new DecodeError('ClientHello.extensions', at + 2, `the ${extensions.length}-byte extensions block does not hold whole extensions`);
+    throw new DecodeError(
+      'ClientHello.extensions',
+      at + 2,
+      `the ${extensions.length}-byte extensions block does not hold whole extensions`,
+    );
   }
   return { ...hello, extensions: hello.extensions.slice(0, -1) };
 }

@@ -28,15 +28,25 @@ export interface Resumption12 {
 }
 
 /** The suite of a full handshake, or why there is none (the handshake_failure applyClientHello sends). */
-export type SuiteChoice12 = { readonly ok: true; readonly suite: Dtls12SuiteParams } | { readonly ok: false; readonly reason: string };
+export type SuiteChoice12 =
+  { readonly ok: true; readonly suite: Dtls12SuiteParams } | { readonly ok: false; readonly reason: string };
 
 export type ClientHelloPlan12 =
   /** No valid cookie (cookies on): the HelloVerifyRequest body to answer with, statelessly. */
   | { readonly kind: 'verify'; readonly reply: Uint8Array }
-  | { readonly kind: 'answer'; readonly hello: ClientHello; readonly resumption: Resumption12 | undefined; readonly suite: SuiteChoice12 };
+  | {
+      readonly kind: 'answer';
+      readonly hello: ClientHello;
+      readonly resumption: Resumption12 | undefined;
+      readonly suite: SuiteChoice12;
+    };
 
 /** The named group of an ECDSA key's curve (RFC 8422 §5.1.1). */
-const ECDSA_CURVES: Readonly<Record<string, NamedGroupName>> = { 'ec-p256': 'secp256r1', 'ec-p384': 'secp384r1', 'ec-p521': 'secp521r1' };
+const ECDSA_CURVES: Readonly<Record<string, NamedGroupName>> = {
+  'ec-p256': 'secp256r1',
+  'ec-p384': 'secp384r1',
+  'ec-p521': 'secp521r1',
+};
 
 /** The suite: ours first (server preference), offered by the client, and one our certificate's key (or our `psk` option) can serve (RFC 8422 §5.3). */
 export function chooseSuite12(config: Config12, ch: ClientHello): SuiteChoice12 {
@@ -53,11 +63,18 @@ export function chooseSuite12(config: Config12, ch: ClientHello): SuiteChoice12 
   const psk = config.base.serverPsk !== undefined;
   for (const name of config.suites) {
     const p = dtls12Suite(name);
-    if (p !== undefined && (p.keyExchange === kx || (psk && isPskSuite(p))) && ch.cipherSuites.includes(name)) return { ok: true, suite: p };
+    if (p !== undefined && (p.keyExchange === kx || (psk && isPskSuite(p))) && ch.cipherSuites.includes(name))
+      return { ok: true, suite: p };
   }
-  if (curveRefused) return { ok: false, reason: `the client's supported_groups does not name ${curve}, the curve of our ECDSA certificate (RFC 8422 §5.1)` };
+  if (curveRefused)
+    return {
+      ok: false,
+      reason: `the client's supported_groups does not name ${curve}, the curve of our ECDSA certificate (RFC 8422 §5.1)`,
+    };
   // An RFC 7925 device offers the CCM_8 suites, which a server takes only when asked to: say which option that is.
-  const ccm8 = ch.cipherSuites.filter((s) => typeof s === 'string' && s.endsWith('_ccm_8') && !config.suites.includes(s as Dtls12CipherSuite));
+  const ccm8 = ch.cipherSuites.filter(
+    (s) => typeof s === 'string' && s.endsWith('_ccm_8') && !config.suites.includes(s as Dtls12CipherSuite),
+  );
   if (ccm8.length > 0) {
     return {
       ok: false,
@@ -72,7 +89,8 @@ function resumption12(config: Config12, ch: ClientHello, wallNow: number): Resum
   if (findExtension(ch.extensions, 'extended_master_secret') === undefined) return undefined; // RFC 7627 §5.3
   const fromTicket = ticketResumption12(config, ch, wallNow);
   const session = fromTicket?.session ?? cachedSession12(config, ch, wallNow);
-  if (session === undefined || !ch.cipherSuites.includes(session.suite) || !config.suites.includes(session.suite)) return undefined;
+  if (session === undefined || !ch.cipherSuites.includes(session.suite) || !config.suites.includes(session.suite))
+    return undefined;
   return { session, fromTicket };
 }
 
@@ -99,5 +117,10 @@ export function clientHelloPlan12(config: Config12, ch: ClientHello, wallNow: nu
     return { kind: 'verify', reply: encodeHelloVerifyRequest({ serverVersion: 'dtls1_0', cookie }) };
   }
   const resumption = resumption12(config, ch, wallNow);
-  return { kind: 'answer', hello: ch, resumption, suite: resumption !== undefined ? { ok: false, reason: 'resumed' } : chooseSuite12(config, ch) };
+  return {
+    kind: 'answer',
+    hello: ch,
+    resumption,
+    suite: resumption !== undefined ? { ok: false, reason: 'resumed' } : chooseSuite12(config, ch),
+  };
 }

@@ -14,7 +14,10 @@ import { decodeHelloVerifyRequest } from '../../generated/wire/hello-verify-requ
 import { encodeServerEcdhParams } from '../../generated/wire/server-ecdh-params.js';
 import { decodeServerHelloDone } from '../../generated/wire/server-hello-done.js';
 import { decodeServerKeyExchangeEcdhe } from '../../generated/wire/server-key-exchange.js';
-import { decodeTls12CertificateRequest, type Tls12CertificateRequest } from '../../generated/wire/tls12-certificate-request.js';
+import {
+  decodeTls12CertificateRequest,
+  type Tls12CertificateRequest,
+} from '../../generated/wire/tls12-certificate-request.js';
 import { encodeTls12Certificate } from '../../generated/wire/tls12-certificate.js';
 import { decodeTls12Finished, encodeTls12Finished } from '../../generated/wire/tls12-finished.js';
 import type { Tls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
@@ -37,7 +40,12 @@ import type { Session12 } from './session12.js';
 import { serverKeyExchangeSignedData } from './transcript.js';
 import { dtls12Suite, type Dtls12SuiteParams } from '../versions/suites12.js';
 import { SESSION_STEPS12 } from './session-steps12.js';
-import { isPskSuite, pskClientKeyExchange12, readPskServerKeyExchange12, type PskServerParams12 } from './psk-key-exchange12.js';
+import {
+  isPskSuite,
+  pskClientKeyExchange12,
+  readPskServerKeyExchange12,
+  type PskServerParams12,
+} from './psk-key-exchange12.js';
 import { clientPsk12 } from './psk12.js';
 import { acceptNewSessionTicket12, ticketOffer12 } from './ticket12.js';
 import { acceptCertificateTypes, type CertificateTypes } from '../connection/certificate-types.js';
@@ -88,7 +96,9 @@ interface ServerParams12 {
 }
 
 /** One variant per kind `K` (each its own member, so that the machine narrows to it). */
-type KeyedState<K extends string, More> = K extends string ? { readonly kind: K; readonly keyed: ClientKeyed12 } & More : never;
+type KeyedState<K extends string, More> = K extends string
+  ? { readonly kind: K; readonly keyed: ClientKeyed12 } & More
+  : never;
 
 export type ClientState12 =
   | { readonly kind: 'start' }
@@ -100,12 +110,22 @@ export type ClientState12 =
       readonly offered: Session12 | undefined;
     }
   /** The ServerHello accepted and the session resumed: the runtime's own state between applyServerHello and resumeSession. */
-  | { readonly kind: 'resumingSession'; readonly hs: Hello12; readonly offered: Session12; readonly cipherSuite: Tls12ServerHello['cipherSuite'] }
+  | {
+      readonly kind: 'resumingSession';
+      readonly hs: Hello12;
+      readonly offered: Session12;
+      readonly cipherSuite: Tls12ServerHello['cipherSuite'];
+    }
   | { readonly kind: 'waitCertificate'; readonly hs: Hello12 }
   | { readonly kind: 'waitPskServerKeyExchange'; readonly hs: Hello12 }
   | { readonly kind: 'waitPskServerHelloDone'; readonly hs: Hello12; readonly server: PskServerParams12 }
   | { readonly kind: 'waitServerKeyExchange'; readonly hs: Hello12; readonly peer: Peer12 }
-  | { readonly kind: 'waitCertificateRequestOrServerHelloDone'; readonly hs: Hello12; readonly peer: Peer12; readonly server: ServerParams12 }
+  | {
+      readonly kind: 'waitCertificateRequestOrServerHelloDone';
+      readonly hs: Hello12;
+      readonly peer: Peer12;
+      readonly server: ServerParams12;
+    }
   | {
       readonly kind: 'waitServerHelloDone';
       readonly hs: Hello12;
@@ -113,8 +133,14 @@ export type ClientState12 =
       readonly server: ServerParams12;
       readonly request: Tls12CertificateRequest;
     }
-  | KeyedState<'waitNewSessionTicketOrChangeCipherSpec' | 'waitChangeCipherSpec' | 'waitFinished', { readonly clientAuthenticated: boolean }>
-  | KeyedState<'waitResumedNewSessionTicketOrChangeCipherSpec' | 'waitResumedChangeCipherSpec' | 'waitResumedFinished', unknown>
+  | KeyedState<
+      'waitNewSessionTicketOrChangeCipherSpec' | 'waitChangeCipherSpec' | 'waitFinished',
+      { readonly clientAuthenticated: boolean }
+    >
+  | KeyedState<
+      'waitResumedNewSessionTicketOrChangeCipherSpec' | 'waitResumedChangeCipherSpec' | 'waitResumedFinished',
+      unknown
+    >
   | { readonly kind: 'connected' }
   | { readonly kind: 'closed' }
   | { readonly kind: 'failed' };
@@ -122,7 +148,13 @@ export type ClientState12 =
 type At<K extends ClientState12['kind']> = Extract<ClientState12, { readonly kind: K }>;
 type On<T extends ClientEvent12['type']> = Extract<ClientEvent12, { readonly type: T }>;
 
-function message(io: Io12, msgType: HandshakeType, body: Uint8Array, log: HandshakeLog12 | undefined, epoch: 0 | 1 = 0): Out12 {
+function message(
+  io: Io12,
+  msgType: HandshakeType,
+  body: Uint8Array,
+  log: HandshakeLog12 | undefined,
+  epoch: 0 | 1 = 0,
+): Out12 {
   const messageSeq = io.nextMessageSeq();
   log?.add(handshakeTypeToNumber(msgType), messageSeq, body);
   return { kind: 'handshake', msgType, messageSeq, body, epoch };
@@ -140,11 +172,22 @@ function offerable(io: Io12): Session12 | undefined {
 }
 
 /** waitServerHello from a ClientHello already sent (a 1.3 client's offer that also offered 1.2): its body as sent starts the transcript. */
-export function clientStateFromOffer(io: Io12, hello: ClientHello, body: Uint8Array, messageSeq: number): ClientState12 {
+export function clientStateFromOffer(
+  io: Io12,
+  hello: ClientHello,
+  body: Uint8Array,
+  messageSeq: number,
+): ClientState12 {
   const log = new HandshakeLog12(io.config.base.provider);
   log.add(handshakeTypeToNumber('client_hello'), messageSeq, body);
   // The offer carried our 1.2 session's ID (and ticket) beside 1.3 (RFC 5077 §3.4): the echo resumes it.
-  return { kind: 'waitServerHello', log, hello, helloVerifyRequest: false, offered: hello.legacySessionId.length > 0 ? offerable(io) : undefined };
+  return {
+    kind: 'waitServerHello',
+    log,
+    hello,
+    helloVerifyRequest: false,
+    offered: hello.legacySessionId.length > 0 ? offerable(io) : undefined,
+  };
 }
 
 /** start → waitServerHello: our first ClientHello (the session to resume, its ticket); after a HelloVerifyRequest the same hello with the cookie. */
@@ -163,7 +206,11 @@ function sendClientHello(io: Io12, s: At<'start' | 'waitServerHello'>): At<'wait
 }
 
 /** The cookie taken into the next ClientHello; the transcript starts again (RFC 6347 §4.2.1). */
-function applyHelloVerifyRequest(_io: Io12, s: At<'waitServerHello'>, e: On<'HelloVerifyRequest'>): At<'waitServerHello'> {
+function applyHelloVerifyRequest(
+  _io: Io12,
+  s: At<'waitServerHello'>,
+  e: On<'HelloVerifyRequest'>,
+): At<'waitServerHello'> {
   const hvr = decodeHelloVerifyRequest(e.message.body);
   if (hvr.serverVersion !== 'dtls1_2' && hvr.serverVersion !== 'dtls1_0')
     throw new ProtocolError('protocol_version', `HelloVerifyRequest.server_version is ${String(hvr.serverVersion)}`);
@@ -186,7 +233,13 @@ function applyServerHello(
   p: undefined,
   to: 'waitPskServerKeyExchange',
 ): At<'waitPskServerKeyExchange'>;
-function applyServerHello(io: Io12, s: At<'waitServerHello'>, e: On<'ServerHello'>, p: undefined, to: 'waitCertificate'): At<'waitCertificate'>;
+function applyServerHello(
+  io: Io12,
+  s: At<'waitServerHello'>,
+  e: On<'ServerHello'>,
+  p: undefined,
+  to: 'waitCertificate',
+): At<'waitCertificate'>;
 function applyServerHello(
   io: Io12,
   s: At<'waitServerHello'>,
@@ -218,7 +271,8 @@ function applyServerHello(
     cids: extensions.cids,
     certificateTypes: acceptCertificateTypes(io.config.base, sh.extensions),
   };
-  if (to === 'waitResumedNewSessionTicketOrChangeCipherSpec') return { kind: 'resumingSession', hs, offered: s.offered!, cipherSuite: sh.cipherSuite };
+  if (to === 'waitResumedNewSessionTicketOrChangeCipherSpec')
+    return { kind: 'resumingSession', hs, offered: s.offered!, cipherSuite: sh.cipherSuite };
   // A PSK suite: no Certificate; a ServerKeyExchange (ECDHE_PSK always, plain PSK with a hint) or ServerHelloDone.
   return to === 'waitPskServerKeyExchange' ? { kind: 'waitPskServerKeyExchange', hs } : { kind: 'waitCertificate', hs };
 }
@@ -226,8 +280,10 @@ function applyServerHello(
 /** The session ID we sent echoed (RFC 5246 §7.3): the same suite, the kept master secret (RFC 7627 §5.3: made with EMS, and EMS again). */
 function resumeSession(io: Io12, s: At<'resumingSession'>): At<'waitResumedNewSessionTicketOrChangeCipherSpec'> {
   const { hs, offered } = s;
-  if (s.cipherSuite !== offered.suite) throw new ProtocolError('illegal_parameter', 'a resumed session with another cipher suite');
-  if (!hs.extendedMasterSecret) throw new ProtocolError('handshake_failure', 'a resumed session without extended_master_secret (RFC 7627 §5.3)');
+  if (s.cipherSuite !== offered.suite)
+    throw new ProtocolError('illegal_parameter', 'a resumed session with another cipher suite');
+  if (!hs.extendedMasterSecret)
+    throw new ProtocolError('handshake_failure', 'a resumed session without extended_master_secret (RFC 7627 §5.3)');
   const ticket = offered.ticket !== undefined ? { ticket: offered.ticket, lifetimeSeconds: 0 } : undefined;
   const keyed: ClientKeyed12 = {
     log: hs.log,
@@ -250,25 +306,44 @@ function resumeSession(io: Io12, s: At<'resumingSession'>): At<'waitResumedNewSe
   return { kind: 'waitResumedNewSessionTicketOrChangeCipherSpec', keyed };
 }
 
-function acceptServerCertificate(io: Io12, s: At<'waitCertificate'>, e: On<'Certificate'>): At<'waitServerKeyExchange'> {
+function acceptServerCertificate(
+  io: Io12,
+  s: At<'waitCertificate'>,
+  e: On<'Certificate'>,
+): At<'waitServerKeyExchange'> {
   const peer = acceptCertificate12(io.config, e.message.body, s.hs.certificateTypes.server, io.wallClock);
   if (keyExchangeForKey(peer.key.keyType) !== s.hs.suite.keyExchange)
-    throw new ProtocolError('unsupported_certificate', `a ${peer.key.keyType} certificate cannot serve ${s.hs.suite.name}`);
+    throw new ProtocolError(
+      'unsupported_certificate',
+      `a ${peer.key.keyType} certificate cannot serve ${s.hs.suite.name}`,
+    );
   add(s.hs.log, e.message);
   return { kind: 'waitServerKeyExchange', hs: s.hs, peer };
 }
 
 /** psk_identity_hint (and ECDHE_PSK's curve and public value, unsigned: RFC 4279 §2, RFC 5489 §2). */
-function applyPskServerKeyExchange(io: Io12, s: At<'waitPskServerKeyExchange'>, e: On<'ServerKeyExchange'>): At<'waitPskServerHelloDone'> {
+function applyPskServerKeyExchange(
+  io: Io12,
+  s: At<'waitPskServerKeyExchange'>,
+  e: On<'ServerKeyExchange'>,
+): At<'waitPskServerHelloDone'> {
   const server = readPskServerKeyExchange12(s.hs.suite, e.message.body, io.config.groups);
   add(s.hs.log, e.message);
   return { kind: 'waitPskServerHelloDone', hs: s.hs, server };
 }
 
-function verifyServerKeyExchange(io: Io12, s: At<'waitServerKeyExchange'>, e: On<'ServerKeyExchange'>): At<'waitCertificateRequestOrServerHelloDone'> {
+function verifyServerKeyExchange(
+  io: Io12,
+  s: At<'waitServerKeyExchange'>,
+  e: On<'ServerKeyExchange'>,
+): At<'waitCertificateRequestOrServerHelloDone'> {
   const ske = decodeServerKeyExchangeEcdhe(e.message.body);
   const group = io.config.groups.find((g) => g === ske.params.namedCurve);
-  if (group === undefined) throw new ProtocolError('illegal_parameter', `the server chose curve ${String(ske.params.namedCurve)}, which was not offered`);
+  if (group === undefined)
+    throw new ProtocolError(
+      'illegal_parameter',
+      `the server chose curve ${String(ske.params.namedCurve)}, which was not offered`,
+    );
   const signed = serverKeyExchangeSignedData(s.hs.clientRandom, s.hs.serverRandom, encodeServerEcdhParams(ske.params));
   const signatureAlgorithm = verify12(
     io.config.base.provider,
@@ -280,10 +355,19 @@ function verifyServerKeyExchange(io: Io12, s: At<'waitServerKeyExchange'>, e: On
     'ServerKeyExchange',
   );
   add(s.hs.log, e.message);
-  return { kind: 'waitCertificateRequestOrServerHelloDone', hs: s.hs, peer: s.peer, server: { group, publicKey: ske.params.publicKey, signatureAlgorithm } };
+  return {
+    kind: 'waitCertificateRequestOrServerHelloDone',
+    hs: s.hs,
+    peer: s.peer,
+    server: { group, publicKey: ske.params.publicKey, signatureAlgorithm },
+  };
 }
 
-function applyCertificateRequest(_io: Io12, s: At<'waitCertificateRequestOrServerHelloDone'>, e: On<'CertificateRequest'>): At<'waitServerHelloDone'> {
+function applyCertificateRequest(
+  _io: Io12,
+  s: At<'waitCertificateRequestOrServerHelloDone'>,
+  e: On<'CertificateRequest'>,
+): At<'waitServerHelloDone'> {
   const request = decodeTls12CertificateRequest(e.message.body);
   add(s.hs.log, e.message);
   return { kind: 'waitServerHelloDone', hs: s.hs, peer: s.peer, server: s.server, request };
@@ -292,7 +376,12 @@ function applyCertificateRequest(_io: Io12, s: At<'waitCertificateRequestOrServe
 /** ServerHelloDone: the key exchange of the suite (PSK, ECDHE_PSK or ECDHE), then our flight. */
 function sendClientFlight(
   io: Io12,
-  s: At<'waitPskServerKeyExchange' | 'waitPskServerHelloDone' | 'waitCertificateRequestOrServerHelloDone' | 'waitServerHelloDone'>,
+  s: At<
+    | 'waitPskServerKeyExchange'
+    | 'waitPskServerHelloDone'
+    | 'waitCertificateRequestOrServerHelloDone'
+    | 'waitServerHelloDone'
+  >,
   e: On<'ServerHelloDone'>,
 ): At<'waitNewSessionTicketOrChangeCipherSpec'> {
   decodeServerHelloDone(e.message.body);
@@ -302,9 +391,21 @@ function sendClientFlight(
     const server = s.kind === 'waitPskServerHelloDone' ? s.server : { hint: EMPTY, ecdh: undefined };
     const psk = clientPsk12(io.config.base);
     const kx = pskClientKeyExchange12(io.config.base.provider, s.hs.suite, psk, server);
-    return clientFlight(io, s.hs, undefined, { ...kx, signatureAlgorithm: undefined, pskIdentity: psk.identity }, undefined);
+    return clientFlight(
+      io,
+      s.hs,
+      undefined,
+      { ...kx, signatureAlgorithm: undefined, pskIdentity: psk.identity },
+      undefined,
+    );
   }
-  return clientFlight(io, s.hs, s.peer, ecdheKeyExchange(io, s.server), s.kind === 'waitServerHelloDone' ? s.request : undefined);
+  return clientFlight(
+    io,
+    s.hs,
+    s.peer,
+    ecdheKeyExchange(io, s.server),
+    s.kind === 'waitServerHelloDone' ? s.request : undefined,
+  );
 }
 
 /** storeSessionTicket: allowed only after a ServerHello with SessionTicket (RFC 5077 §3.3). */
@@ -329,7 +430,11 @@ function storeSessionTicket(
   _p: undefined,
   _to: 'waitChangeCipherSpec' | 'waitResumedChangeCipherSpec',
 ): At<'waitChangeCipherSpec'> | At<'waitResumedChangeCipherSpec'> {
-  if (!s.keyed.ticketExpected) throw new ProtocolError('unexpected_message', 'a NewSessionTicket after a ServerHello without SessionTicket (RFC 5077 §3.3)');
+  if (!s.keyed.ticketExpected)
+    throw new ProtocolError(
+      'unexpected_message',
+      'a NewSessionTicket after a ServerHello without SessionTicket (RFC 5077 §3.3)',
+    );
   const ticket = acceptNewSessionTicket12(e.message.body);
   add(s.keyed.log, e.message);
   const keyed: ClientKeyed12 = { ...s.keyed, ticket };
@@ -355,7 +460,12 @@ function installReadEpoch(
 ): At<'waitResumedFinished'>;
 function installReadEpoch(
   io: Io12,
-  s: At<'waitNewSessionTicketOrChangeCipherSpec' | 'waitChangeCipherSpec' | 'waitResumedNewSessionTicketOrChangeCipherSpec' | 'waitResumedChangeCipherSpec'>,
+  s: At<
+    | 'waitNewSessionTicketOrChangeCipherSpec'
+    | 'waitChangeCipherSpec'
+    | 'waitResumedNewSessionTicketOrChangeCipherSpec'
+    | 'waitResumedChangeCipherSpec'
+  >,
   _e: unknown,
   _p: undefined,
   _to: 'waitFinished' | 'waitResumedFinished',
@@ -366,7 +476,13 @@ function installReadEpoch(
     : { kind: 'waitResumedFinished', keyed: s.keyed };
 }
 
-function verifyServerFinished<S extends At<'waitFinished' | 'waitResumedFinished'>>(io: Io12, s: S, e: On<'Finished'>, _p: undefined, _to: string): S {
+function verifyServerFinished<S extends At<'waitFinished' | 'waitResumedFinished'>>(
+  io: Io12,
+  s: S,
+  e: On<'Finished'>,
+  _p: undefined,
+  _to: string,
+): S {
   checkFinished12(io, s.keyed, decodeTls12Finished(e.message.body).verifyData);
   add(s.keyed.log, e.message);
   return s;
@@ -408,7 +524,9 @@ export const CLIENT_GUARDS12 = guardTable({
   firstHelloVerifyRequest: (s: At<'waitServerHello'>): boolean => !s.helloVerifyRequest,
   // The session ID we sent echoed: the session's own, or the one sent with its ticket (RFC 5077 §3.4).
   sessionResumed: (s: At<'waitServerHello'>, e: On<'ServerHello'>): boolean =>
-    s.offered !== undefined && e.payload.sessionId.length > 0 && bytesEqual(e.payload.sessionId, s.hello.legacySessionId),
+    s.offered !== undefined &&
+    e.payload.sessionId.length > 0 &&
+    bytesEqual(e.payload.sessionId, s.hello.legacySessionId),
   pskKeyExchange: (_s: At<'waitServerHello'>, e: On<'ServerHello'>): boolean => {
     const suite = dtls12Suite(e.payload.cipherSuite);
     return suite !== undefined && isPskSuite(suite);
@@ -423,7 +541,13 @@ function ecdheKeyExchange(io: Io12, server: ServerParams12): ClientKx12 {
   try {
     const premaster = share.deriveSecret(server.publicKey);
     const body = encodeClientKeyExchangeEcdhe({ ecdhYc: share.publicKey });
-    return { body, premaster, group: server.group, signatureAlgorithm: server.signatureAlgorithm, pskIdentity: undefined };
+    return {
+      body,
+      premaster,
+      group: server.group,
+      signatureAlgorithm: server.signatureAlgorithm,
+      pskIdentity: undefined,
+    };
   } finally {
     share.release();
   }
@@ -443,13 +567,23 @@ function clientFlight(
   const key = ours.key;
   let signWith: SignatureAlgorithm | undefined;
   if (request !== undefined) {
-    const fits = key !== undefined && schemesForKey12(key).some((sc) => request.supportedSignatureAlgorithms.includes(sc));
+    const fits =
+      key !== undefined && schemesForKey12(key).some((sc) => request.supportedSignatureAlgorithms.includes(sc));
     const empty = encodeTls12Certificate({ certificateList: [] });
     out.push(message(io, 'certificate', fits ? ours.body : empty, hs.log));
-    if (fits && key !== undefined) signWith = chooseScheme12(io.config.base.signatureAlgorithms, key, request.supportedSignatureAlgorithms);
+    if (fits && key !== undefined)
+      signWith = chooseScheme12(io.config.base.signatureAlgorithms, key, request.supportedSignatureAlgorithms);
   }
   out.push(message(io, 'client_key_exchange', kx.body, hs.log));
-  const master = deriveMaster12(io.config, hs.suite, hs.log, kx.premaster, hs.clientRandom, hs.serverRandom, hs.extendedMasterSecret);
+  const master = deriveMaster12(
+    io.config,
+    hs.suite,
+    hs.log,
+    kx.premaster,
+    hs.clientRandom,
+    hs.serverRandom,
+    hs.extendedMasterSecret,
+  );
   if (signWith !== undefined && key !== undefined) {
     const signature = sign12(provider, signWith, key, hs.log.messages());
     out.push(message(io, 'certificate_verify', encodeCertificateVerify({ algorithm: signWith, signature }), hs.log));

@@ -118,14 +118,21 @@ export function resolveConfig12On(base: ResolvedConfig, role: 'client' | 'server
     const p = dtls12Suite(s);
     if (p === undefined) throw new ConfigError('cipherSuites12', `'${String(s)}' is not a DTLS 1.2 suite dtls13 knows`);
     checkPskSuite12(role, base, s);
-    if (!base.provider.supports({ kind: 'aead', algorithm: p.aead })) throw new ConfigError('cipherSuites12', `the provider has no ${p.aead} for '${s}'`);
-    if (p.tagLength === 8 && o.allowCcm8 !== true) throw new ConfigError('cipherSuites12', `'${s}' has an 8-byte tag and needs allowCcm8: true`);
+    if (!base.provider.supports({ kind: 'aead', algorithm: p.aead }))
+      throw new ConfigError('cipherSuites12', `the provider has no ${p.aead} for '${s}'`);
+    if (p.tagLength === 8 && o.allowCcm8 !== true)
+      throw new ConfigError('cipherSuites12', `'${s}' has an 8-byte tag and needs allowCcm8: true`);
   }
   const usable = base.groups.filter((g) => GROUPS_12.includes(g));
   if (usable.length === 0) throw new ConfigError('groups', `names no group DTLS 1.2 can use (${GROUPS_12.join(', ')})`);
   const groups =
-    role === 'client' ? clientGroups12(usable, base.signatureAlgorithms, suites, (g) => base.provider.supports({ kind: 'keyExchange', group: g })) : usable;
-  if (cookieSecret !== undefined && cookieSecret.length < 16) throw new ConfigError('cookieSecret', 'must be at least 16 bytes');
+    role === 'client'
+      ? clientGroups12(usable, base.signatureAlgorithms, suites, (g) =>
+          base.provider.supports({ kind: 'keyExchange', group: g }),
+        )
+      : usable;
+  if (cookieSecret !== undefined && cookieSecret.length < 16)
+    throw new ConfigError('cookieSecret', 'must be at least 16 bytes');
   if (role === 'server' && session12 !== undefined) throw new ConfigError('session12', 'is a client option');
   if (role === 'client' && sessionCache12 !== undefined) throw new ConfigError('sessionCache12', 'is a server option');
   return {

@@ -14,12 +14,21 @@
  *   records are dropped and counted, handshake violations end the connection with one fatal alert.
  */
 import type { ClientHello } from '../../generated/wire/client-hello.js';
-import { alertDescriptionFromNumber, alertDescriptionToNumber, type AlertDescriptionName } from '../../generated/wire/enums.js';
+import {
+  alertDescriptionFromNumber,
+  alertDescriptionToNumber,
+  type AlertDescriptionName,
+} from '../../generated/wire/enums.js';
 import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
 import { FlightController, type FlightHooks } from '../handshake/flight.js';
 import type { ManualClock } from '../handshake/manual-clock.js';
 import { HandshakeInbound12, type Inbound12Host } from './handshake-inbound12.js';
-import { ConnectionStateError, type ConnectionCounters, type ConnectionIds, type SharedState } from '../connection/connection-api.js';
+import {
+  ConnectionStateError,
+  type ConnectionCounters,
+  type ConnectionIds,
+  type SharedState,
+} from '../connection/connection-api.js';
 import type { IgnoreReason } from '../connection/record-rules.js';
 import type { DropCounters, DropReason } from '../record/drops.js';
 import { clientStateFromOffer } from './client12.js';
@@ -32,7 +41,14 @@ import type { Handshake12Result, Io12, Out12 } from './io12.js';
 import { ReadEpoch12 } from './read-epoch.js';
 import { MessageArena } from '../wire/message-arena.js';
 import type { EpochCipher12 } from './record-protection.js';
-import { ALERT, APPLICATION_DATA, CHANGE_CIPHER_SPEC, HANDSHAKE, RECORD_HEADER, RecordWriter12 } from './record-writer12.js';
+import {
+  ALERT,
+  APPLICATION_DATA,
+  CHANGE_CIPHER_SPEC,
+  HANDSHAKE,
+  RECORD_HEADER,
+  RecordWriter12,
+} from './record-writer12.js';
 import type { Session12 } from './session12.js';
 import { exportKeyingMaterial } from './key-derivation.js';
 import { dtls12Suite } from '../versions/suites12.js';
@@ -301,8 +317,19 @@ export class Connection12 implements Inbound12Host {
     const epoch = (d[3]! << 8) | d[4]!;
     if (length !== d.length - RECORD_HEADER || length > MAX_FRAGMENT_12 || epoch !== 1) return false;
     const version = (d[1]! << 8) | d[2]!;
-    const sequenceNumber = ((d[5]! << 8) | d[6]!) * 0x100000000 + (((d[7]! << 24) | (d[8]! << 16) | (d[9]! << 8) | d[10]!) >>> 0);
-    const content = read1.receiveAt(d, 0, APPLICATION_DATA, version, epoch, sequenceNumber, length, this.now, this.arena);
+    const sequenceNumber =
+      ((d[5]! << 8) | d[6]!) * 0x100000000 + (((d[7]! << 24) | (d[8]! << 16) | (d[9]! << 8) | d[10]!) >>> 0);
+    const content = read1.receiveAt(
+      d,
+      0,
+      APPLICATION_DATA,
+      version,
+      epoch,
+      sequenceNumber,
+      length,
+      this.now,
+      this.arena,
+    );
     this.arena?.datagramDone();
     if (typeof content === 'string') {
       this.refused(content, read1);
@@ -338,7 +365,8 @@ export class Connection12 implements Inbound12Host {
 
   /** Sends application data (RFC 5246 §6.2.1: records of at most 2^14 bytes, each fitting a datagram). */
   send(data: Uint8Array): void {
-    if (this.state.kind !== 'connected' || this.writer.epoch1 === undefined) throw new ConnectionStateError(`send() in ${this.state.kind}`);
+    if (this.state.kind !== 'connected' || this.writer.epoch1 === undefined)
+      throw new ConnectionStateError(`send() in ${this.state.kind}`);
     const exhausted = this.writer.applicationData(data, this.config.base.maxDatagramSize);
     if (exhausted === undefined) return;
     // The key's usage limit: internal_error ends the connection (the record kept for it), the send refused by name.
@@ -362,7 +390,16 @@ export class Connection12 implements Inbound12Host {
     if (r === undefined) throw new ConnectionStateError('exportKeyingMaterial() before the handshake completed');
     // From the suite the handshake settled: the write keys are released once the connection has ended (releaseKeys).
     const hash = dtls12Suite(r.cipherSuite)!.hash;
-    return exportKeyingMaterial(this.config.base.provider, hash, r.masterSecret, label, r.clientRandom, r.serverRandom, context, length);
+    return exportKeyingMaterial(
+      this.config.base.provider,
+      hash,
+      r.masterSecret,
+      label,
+      r.clientRandom,
+      r.serverRandom,
+      context,
+      length,
+    );
   }
 
   /** Ends the connection with one fatal alert (a deadline, an application callback that threw). */
@@ -434,16 +471,26 @@ export class Connection12 implements Inbound12Host {
         this.writer.peerCidLength = negotiated.cids?.peer.length ?? 0;
       },
       complete: (result) => {
-        const settled = { ...result, alpnProtocol: this.extensions?.alpnProtocol, srtpProfile: this.extensions?.srtpProfile };
+        const settled = {
+          ...result,
+          alpnProtocol: this.extensions?.alpnProtocol,
+          srtpProfile: this.extensions?.srtpProfile,
+        };
         this.result = settled;
         this.completedAt = this.now;
         const session = this.role === 'client' ? this.session : undefined;
-        this.events.completed(settled, this.role === 'client' ? config.base.serverName : undefined, this.connectionIds?.local, session);
+        this.events.completed(
+          settled,
+          this.role === 'client' ? config.base.serverName : undefined,
+          this.connectionIds?.local,
+          session,
+        );
       },
       session: (session) => {
         this.session = session;
       },
-      helloVerifyRequest: (body, messageSeq, recordSequenceNumber) => this.writer.helloVerifyRequest(body, messageSeq, recordSequenceNumber),
+      helloVerifyRequest: (body, messageSeq, recordSequenceNumber) =>
+        this.writer.helloVerifyRequest(body, messageSeq, recordSequenceNumber),
       installReadEpoch: () => {
         if (this.pendingRead === undefined) throw new ConnectionStateError('ChangeCipherSpec before the read keys');
         this.read1 = new ReadEpoch12(this.pendingRead, this.path.integrity, this.config.base.replayWindow);
@@ -504,7 +551,13 @@ export class Connection12 implements Inbound12Host {
       if (p.version !== 'dtls1_2' && p.version !== 'dtls1_0') return this.drop('malformed');
       this.counts.recordsReceived++;
       return this.content(
-        p.type === 'handshake' ? HANDSHAKE : p.type === 'alert' ? ALERT : p.type === 'change_cipher_spec' ? CHANGE_CIPHER_SPEC : APPLICATION_DATA,
+        p.type === 'handshake'
+          ? HANDSHAKE
+          : p.type === 'alert'
+            ? ALERT
+            : p.type === 'change_cipher_spec'
+              ? CHANGE_CIPHER_SPEC
+              : APPLICATION_DATA,
         p.fragment,
         0,
         p.sequenceNumber,

@@ -25,7 +25,14 @@ function cookieInput(peer: string, ch: ClientHello): Uint8Array {
     suites[2 * i + 1] = n & 0xff;
   });
   const peerBytes = encoder.encode(peer);
-  return concatBytes([Uint8Array.of(peerBytes.length), peerBytes, ch.random, Uint8Array.of(ch.legacySessionId.length), ch.legacySessionId, suites]);
+  return concatBytes([
+    Uint8Array.of(peerBytes.length),
+    peerBytes,
+    ch.random,
+    Uint8Array.of(ch.legacySessionId.length),
+    ch.legacySessionId,
+    suites,
+  ]);
 }
 
 export function makeCookie12(provider: CryptoProvider, secret: Uint8Array, peer: string, ch: ClientHello): Uint8Array {
@@ -33,5 +40,8 @@ export function makeCookie12(provider: CryptoProvider, secret: Uint8Array, peer:
 }
 
 export function cookieValid12(provider: CryptoProvider, secret: Uint8Array, peer: string, ch: ClientHello): boolean {
-  return ch.legacyCookie.length === COOKIE_LENGTH_12 && constantTimeEqual(ch.legacyCookie, makeCookie12(provider, secret, peer, ch));
+  return (
+    ch.legacyCookie.length === COOKIE_LENGTH_12 &&
+    constantTimeEqual(ch.legacyCookie, makeCookie12(provider, secret, peer, ch))
+  );
 }

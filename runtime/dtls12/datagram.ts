@@ -5,7 +5,11 @@
  * content type tls12_cid (RFC 9146 §4) has the CID after its sequence
  * number; its length is the one this endpoint negotiated to receive.
  */
-import { readDtls12CidRecord, writeDtls12CidRecord, type Dtls12CidRecord } from '../../generated/wire/dtls12-cid-record.js';
+import {
+  readDtls12CidRecord,
+  writeDtls12CidRecord,
+  type Dtls12CidRecord,
+} from '../../generated/wire/dtls12-cid-record.js';
 import { readDtls12Record, writeDtls12Record, type Dtls12Record } from '../../generated/wire/dtls12-record.js';
 import { contentTypeToNumber } from '../../generated/wire/enums.js';
 import { integerOption } from '../config-error.js';
@@ -13,7 +17,9 @@ import { Reader } from '../wire/reader.js';
 import { scratchWriter } from '../wire/scratch.js';
 
 /** A record as it stands on the wire: plain 1.2 framing, or the CID framing of RFC 9146. */
-export type Dtls12WireRecord = { readonly kind: 'record'; readonly record: Dtls12Record } | { readonly kind: 'cid'; readonly record: Dtls12CidRecord };
+export type Dtls12WireRecord =
+  | { readonly kind: 'record'; readonly record: Dtls12Record }
+  | { readonly kind: 'cid'; readonly record: Dtls12CidRecord };
 
 /** The content types a DTLS 1.2 record header may carry (RFC 5246 §6.2.1, RFC 9146 §4); heartbeat (RFC 6520) is not supported. */
 export const DTLS12_CONTENT_TYPES: ReadonlySet<number> = new Set([20, 21, 22, 23, 25]);
@@ -39,9 +45,11 @@ export function decodeDatagram12(datagram: Uint8Array, options: Datagram12Option
   for (let i = 0; r.pos < r.end; i++) {
     r.enter(i);
     const first = datagram[r.pos]!;
-    if (!DTLS12_CONTENT_TYPES.has(first)) throw r.error('type', `${first} is not a DTLS 1.2 content type (20..23, or 25 with a connection ID)`);
+    if (!DTLS12_CONTENT_TYPES.has(first))
+      throw r.error('type', `${first} is not a DTLS 1.2 content type (20..23, or 25 with a connection ID)`);
     if (first === TLS12_CID) {
-      if (cidLength === 0) throw r.error('type', 'a tls12_cid record, but no connection ID was negotiated for receiving (RFC 9146 §4)');
+      if (cidLength === 0)
+        throw r.error('type', 'a tls12_cid record, but no connection ID was negotiated for receiving (RFC 9146 §4)');
       out.push({ kind: 'cid', record: readDtls12CidRecord(r, cidLength) });
     } else {
       out.push({ kind: 'record', record: readDtls12Record(r) });

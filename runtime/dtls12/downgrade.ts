@@ -21,7 +21,11 @@ export const DOWNGRADE_SENTINEL_TLS11 = Uint8Array.of(0x44, 0x4f, 0x57, 0x4e, 0x
  * become DOWNGRD 01; otherwise `random` is returned unchanged. The other 24
  * bytes stay random (RFC 8446 §4.1.3).
  */
-export function withDowngradeSentinel(random: Uint8Array, negotiated: DtlsVersionName, serverMax: DtlsVersionName): Uint8Array {
+export function withDowngradeSentinel(
+  random: Uint8Array,
+  negotiated: DtlsVersionName,
+  serverMax: DtlsVersionName,
+): Uint8Array {
   if (random.length !== 32) throw new RangeError(`ServerHello.random is 32 bytes, got ${random.length}`);
   if (negotiated !== 'DTLSv1.2' || serverMax !== 'DTLSv1.3') return random;
   const out = random.slice();
@@ -37,10 +41,17 @@ export function withDowngradeSentinel(random: Uint8Array, negotiated: DtlsVersio
  *
  * @throws ProtocolError illegal_parameter when a sentinel shows a downgrade.
  */
-export function checkDowngradeSentinel(serverRandom: Uint8Array, negotiated: DtlsVersionName, clientMax: DtlsVersionName): void {
+export function checkDowngradeSentinel(
+  serverRandom: Uint8Array,
+  negotiated: DtlsVersionName,
+  clientMax: DtlsVersionName,
+): void {
   if (negotiated !== 'DTLSv1.2') return;
   const tail = serverRandom.subarray(24, 32);
-  if (clientMax === 'DTLSv1.3' && (constantTimeEqual(tail, DOWNGRADE_SENTINEL_TLS12) || constantTimeEqual(tail, DOWNGRADE_SENTINEL_TLS11))) {
+  if (
+    clientMax === 'DTLSv1.3' &&
+    (constantTimeEqual(tail, DOWNGRADE_SENTINEL_TLS12) || constantTimeEqual(tail, DOWNGRADE_SENTINEL_TLS11))
+  ) {
     throw new ProtocolError(
       'illegal_parameter',
       'the server negotiated DTLS 1.2 but its ServerHello.random ends in a downgrade sentinel: it can do DTLS 1.3, so 1.3 was removed from our offer on the way (RFC 8446 §4.1.3)',

@@ -77,7 +77,10 @@ export type Event12 = ClientEvent12 | ServerEvent12;
 const has = <T extends object>(table: T, key: PropertyKey): key is keyof T => Object.hasOwn(table, key);
 
 /** The client chart's event for a message (a ServerHello is decoded here), or undefined when the chart names no such message. */
-export function clientMessageEvent12(m: Message12, decodeServerHello: (body: Uint8Array) => Tls12ServerHello): ClientEvent12 | undefined {
+export function clientMessageEvent12(
+  m: Message12,
+  decodeServerHello: (body: Uint8Array) => Tls12ServerHello,
+): ClientEvent12 | undefined {
   const type = m.msgType;
   if (!has(CLIENT_MESSAGES, type)) return undefined;
   const name = CLIENT_MESSAGES[type];

@@ -29,11 +29,20 @@ export class Events12 {
    * session), then a client's session to resume (as a 1.3 client's first ticket is there when `opened` resolves), then
    * the parameters (a client's `serverName`: the name it sent).
    */
-  completed(result: Handshake12Result, serverName: string | undefined, localCid: Uint8Array | undefined, session: Session12 | undefined): void {
+  completed(
+    result: Handshake12Result,
+    serverName: string | undefined,
+    localCid: Uint8Array | undefined,
+    session: Session12 | undefined,
+  ): void {
     // The name a client sent, as the handshake reports it: not an address, lower case, no final dot.
-    const servername = serverName !== undefined && !/^[0-9.]+$|:/.test(serverName) ? serverName.toLowerCase().replace(/\.$/, '') : undefined;
+    const servername =
+      serverName !== undefined && !/^[0-9.]+$|:/.test(serverName)
+        ? serverName.toLowerCase().replace(/\.$/, '')
+        : undefined;
     if (localCid !== undefined) this.queue.push({ type: 'connectionIdIssued', cid: localCid });
-    if (session !== undefined) this.queue.push({ type: 'sessionTicket', session: encodeSession12(session), expiresAt: session.expiresAt });
+    if (session !== undefined)
+      this.queue.push({ type: 'sessionTicket', session: encodeSession12(session), expiresAt: session.expiresAt });
     this.queue.push({ type: 'handshakeComplete', parameters: negotiated12(result, servername) });
   }
 

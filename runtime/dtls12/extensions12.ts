@@ -39,7 +39,12 @@ export interface Negotiated12Extensions {
 /** The client's ALPN, use_srtp and connection_id for a 1.2 ClientHello (a fresh CID of ours when `cid` is set). */
 export function clientExtensions12(config: ResolvedConfig): ClientHelloExtension[] {
   const cid = config.connectionIds === undefined ? undefined : newLocalCid12(config.connectionIds);
-  return [...alpnOffer12(config.alpnOffer), ...srtpOffer12(config.srtp), ...cidOffer12(cid), ...certificateTypeOffer(config)];
+  return [
+    ...alpnOffer12(config.alpnOffer),
+    ...srtpOffer12(config.srtp),
+    ...cidOffer12(cid),
+    ...certificateTypeOffer(config),
+  ];
 }
 
 /** What `ch` offered, whoever built it. */
@@ -54,7 +59,11 @@ export function offerFromClientHello12(ch: ClientHello): Offer12Extensions {
  * @throws ProtocolError illegal_parameter for an ALPN or SRTP answer that is not one of ours; unsupported_extension for rrc;
  *   handshake_failure for a server CID that leaves too little room in `maxDatagramSize`.
  */
-export function acceptServerExtensions12(sh: Tls12ServerHello, offer: Offer12Extensions, maxDatagramSize: number): Negotiated12Extensions {
+export function acceptServerExtensions12(
+  sh: Tls12ServerHello,
+  offer: Offer12Extensions,
+  maxDatagramSize: number,
+): Negotiated12Extensions {
   const alpn = findExtension(sh.extensions, 'application_layer_protocol_negotiation');
   const srtp = findExtension(sh.extensions, 'use_srtp');
   return {

@@ -14,5 +14,8 @@ export class Dtls12FeatureError extends Error {
 
 /** `rebind` on a 1.2 session without a CID from the server (RFC 9146): the server would see a new peer. */
 export function rebindRefused12(): Dtls12FeatureError {
-  return new Dtls12FeatureError('rebind', 'without a connection ID from the server (RFC 9146) cannot move to another address: the server would see a new peer');
+  return new Dtls12FeatureError(
+    'rebind',
+    'without a connection ID from the server (RFC 9146) cannot move to another address: the server would see a new peer',
+  );
 }

@@ -88,7 +88,8 @@ export class HandshakeInbound12 {
    */
   private clientHello(f: DtlsHandshake, recordSequenceNumber: number): void {
     const host = this.host;
-    if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length) return host.drop('plaintext-refused');
+    if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length)
+      return host.drop('plaintext-refused');
     let ch: ClientHello;
     try {
       ch = decodeClientHello12(f.fragment);
@@ -115,7 +116,8 @@ export class HandshakeInbound12 {
     host.counts.handshakeMessagesReceived++;
     if (host.machine.current.kind === 'connected') return this.afterHandshake(m, epoch);
     // The messages after our ChangeCipherSpec come under epoch 1, and Finished only so.
-    if ((m.msgType === 'finished') !== (epoch === 1)) return host.fail({ alert: 'unexpected_message', message: `${m.msgType} under epoch ${epoch}` });
+    if ((m.msgType === 'finished') !== (epoch === 1))
+      return host.fail({ alert: 'unexpected_message', message: `${m.msgType} under epoch ${epoch}` });
     host.peerFlight();
     this.dispatchMessage(m, plan);
   }

@@ -41,7 +41,8 @@ export class HandshakeLog12 {
 
   /** handshake_messages so far, for a CertificateVerify (RFC 5246 §7.4.8). */
   messages(): Uint8Array {
-    if (this.parts === undefined) throw new Error('the handshake messages were released: no CertificateVerify needs them any more');
+    if (this.parts === undefined)
+      throw new Error('the handshake messages were released: no CertificateVerify needs them any more');
     return concatBytes(this.parts);
   }
 

@@ -50,33 +50,63 @@ export interface ServerHello12Outcome {
  */
 export function checkServerHello12(sh: Tls12ServerHello, offer: Offer12): ServerHello12Outcome {
   if (sh.serverVersion !== 'dtls1_2')
-    throw new ProtocolError('protocol_version', `ServerHello.server_version is ${String(sh.serverVersion)}, not DTLS 1.2 (0xfefd)`);
+    throw new ProtocolError(
+      'protocol_version',
+      `ServerHello.server_version is ${String(sh.serverVersion)}, not DTLS 1.2 (0xfefd)`,
+    );
   if (!offer.cipherSuites.includes(sh.cipherSuite))
-    throw new ProtocolError('illegal_parameter', `the server chose cipher suite ${String(sh.cipherSuite)}, which was not offered`);
+    throw new ProtocolError(
+      'illegal_parameter',
+      `the server chose cipher suite ${String(sh.cipherSuite)}, which was not offered`,
+    );
   const suite = dtls12Suite(sh.cipherSuite);
-  if (suite === undefined) throw new ProtocolError('illegal_parameter', `cipher suite ${String(sh.cipherSuite)} is not a DTLS 1.2 suite dtls13 does`);
-  if (sh.compressionMethod !== 0) throw new ProtocolError('illegal_parameter', `compression method ${sh.compressionMethod} was not offered (only null, 0)`);
+  if (suite === undefined)
+    throw new ProtocolError(
+      'illegal_parameter',
+      `cipher suite ${String(sh.cipherSuite)} is not a DTLS 1.2 suite dtls13 does`,
+    );
+  if (sh.compressionMethod !== 0)
+    throw new ProtocolError(
+      'illegal_parameter',
+      `compression method ${sh.compressionMethod} was not offered (only null, 0)`,
+    );
   const dup = duplicateExtension(sh.extensions);
-  if (dup !== undefined) throw new ProtocolError('illegal_parameter', `ServerHello repeats extension ${String(dup)} (RFC 5246 §7.4.1.4)`);
+  if (dup !== undefined)
+    throw new ProtocolError('illegal_parameter', `ServerHello repeats extension ${String(dup)} (RFC 5246 §7.4.1.4)`);
   // The SCSV asks for renegotiation_info as the extension does (RFC 5746 §3.6).
   const scsv = offer.cipherSuites.includes('tls_empty_renegotiation_info_scsv');
   for (const e of sh.extensions) {
     if (!offer.extensions.includes(String(e.extensionType)) && !(scsv && e.extensionType === 'renegotiation_info')) {
-      throw new ProtocolError('unsupported_extension', `ServerHello carries ${String(e.extensionType)}, which the client did not offer (RFC 5246 §7.4.1.4)`);
+      throw new ProtocolError(
+        'unsupported_extension',
+        `ServerHello carries ${String(e.extensionType)}, which the client did not offer (RFC 5246 §7.4.1.4)`,
+      );
     }
   }
   const ri = findExtension(sh.extensions, 'renegotiation_info');
   if (ri === undefined)
-    throw new ProtocolError('handshake_failure', 'the server does not show RFC 5746 secure renegotiation (no renegotiation_info); dtls13 refuses such servers');
+    throw new ProtocolError(
+      'handshake_failure',
+      'the server does not show RFC 5746 secure renegotiation (no renegotiation_info); dtls13 refuses such servers',
+    );
   if (ri.renegotiatedConnection.length !== 0)
-    throw new ProtocolError('handshake_failure', 'renegotiation_info is not empty on an initial handshake (RFC 5746 §3.4)');
+    throw new ProtocolError(
+      'handshake_failure',
+      'renegotiation_info is not empty on an initial handshake (RFC 5746 §3.4)',
+    );
   const points = findExtension(sh.extensions, 'ec_point_formats');
   if (points !== undefined && !points.formats.includes('uncompressed')) {
-    throw new ProtocolError('illegal_parameter', 'ec_point_formats leaves out uncompressed, the only format in use (RFC 8422 §5.2)');
+    throw new ProtocolError(
+      'illegal_parameter',
+      'ec_point_formats leaves out uncompressed, the only format in use (RFC 8422 §5.2)',
+    );
   }
   const ems = findExtension(sh.extensions, 'extended_master_secret') !== undefined;
   if (!ems && offer.requireExtendedMasterSecret !== false) {
-    throw new ProtocolError('handshake_failure', 'the server does not do extended_master_secret, which dtls13 requires (RFC 7627 §5.3)');
+    throw new ProtocolError(
+      'handshake_failure',
+      'the server does not do extended_master_secret, which dtls13 requires (RFC 7627 §5.3)',
+    );
   }
   return { suite, extendedMasterSecret: ems };
 }
@@ -97,15 +127,25 @@ export interface ClientHello12Security {
  */
 export function checkClientHello12(ch: ClientHello, requireExtendedMasterSecret = true): ClientHello12Security {
   const dup = duplicateExtension(ch.extensions);
-  if (dup !== undefined) throw new ProtocolError('illegal_parameter', `ClientHello repeats extension ${String(dup)} (RFC 5246 §7.4.1.4)`);
+  if (dup !== undefined)
+    throw new ProtocolError('illegal_parameter', `ClientHello repeats extension ${String(dup)} (RFC 5246 §7.4.1.4)`);
   if (!ch.legacyCompressionMethods.includes(0))
-    throw new ProtocolError('illegal_parameter', 'ClientHello does not offer the null compression method (RFC 5246 §7.4.1.2)');
+    throw new ProtocolError(
+      'illegal_parameter',
+      'ClientHello does not offer the null compression method (RFC 5246 §7.4.1.2)',
+    );
   const ri = findExtension(ch.extensions, 'renegotiation_info');
   const scsv = ch.cipherSuites.includes('tls_empty_renegotiation_info_scsv');
   if (ri !== undefined && ri.renegotiatedConnection.length !== 0)
-    throw new ProtocolError('handshake_failure', 'renegotiation_info is not empty on an initial handshake (RFC 5746 §3.6)');
+    throw new ProtocolError(
+      'handshake_failure',
+      'renegotiation_info is not empty on an initial handshake (RFC 5746 §3.6)',
+    );
   const ems = findExtension(ch.extensions, 'extended_master_secret') !== undefined;
   if (!ems && requireExtendedMasterSecret)
-    throw new ProtocolError('handshake_failure', 'the client does not offer extended_master_secret, which dtls13 requires (RFC 7627 §5.2)');
+    throw new ProtocolError(
+      'handshake_failure',
+      'the client does not offer extended_master_secret, which dtls13 requires (RFC 7627 §5.2)',
+    );
   return { extendedMasterSecret: ems, secureRenegotiation: ri !== undefined || scsv };
 }

@@ -53,7 +53,11 @@ export class HelloVerifyResponder12 {
     return previous.kind === 'accept' ? this.admit(previous, this.key(period - 1), now) : current;
   }
 
-  private admit(outcome: Extract<HelloVerify12Outcome, { kind: 'accept' }>, secret: Uint8Array, now: number): Responder12Outcome {
+  private admit(
+    outcome: Extract<HelloVerify12Outcome, { kind: 'accept' }>,
+    secret: Uint8Array,
+    now: number,
+  ): Responder12Outcome {
     if (!this.used.firstUse(outcome.cookie, now)) return { kind: 'replay' };
     return { kind: 'accept', random: outcome.random, secret };
   }

@@ -53,16 +53,27 @@ export function plainRecord(type: number, sequenceNumber: number, fragment: Uint
  * The cookie exchange for the ClientHello in `datagram` from `peer` (the
  * transport address the cookie binds), under `secret`.
  */
-export function helloVerify12(datagram: Uint8Array, provider: CryptoProvider, secret: Uint8Array, peer: string): HelloVerify12Outcome {
+export function helloVerify12(
+  datagram: Uint8Array,
+  provider: CryptoProvider,
+  secret: Uint8Array,
+  peer: string,
+): HelloVerify12Outcome {
   try {
     const first = decodeDatagram12(datagram)[0];
-    if (first === undefined || first.kind !== 'record' || first.record.epoch !== 0 || first.record.type !== 'handshake') return { kind: 'drop' };
+    if (first === undefined || first.kind !== 'record' || first.record.epoch !== 0 || first.record.type !== 'handshake')
+      return { kind: 'drop' };
     const f = readDtlsHandshake(new Reader(first.record.fragment, 'Handshake'));
-    if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length) return { kind: 'drop' };
+    if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length)
+      return { kind: 'drop' };
     const ch = decodeClientHello12(f.fragment);
-    if (cookieValid12(provider, secret, peer, ch)) return { kind: 'accept', random: Buffer.from(ch.random).toString('hex'), cookie: ch.legacyCookie };
+    if (cookieValid12(provider, secret, peer, ch))
+      return { kind: 'accept', random: Buffer.from(ch.random).toString('hex'), cookie: ch.legacyCookie };
     // RFC 6347 §4.2.1: server_version DTLS 1.0 whatever will be negotiated; the ClientHello's message_seq and record number.
-    const body = encodeHelloVerifyRequest({ serverVersion: 'dtls1_0', cookie: makeCookie12(provider, secret, peer, ch) });
+    const body = encodeHelloVerifyRequest({
+      serverVersion: 'dtls1_0',
+      cookie: makeCookie12(provider, secret, peer, ch),
+    });
     const message = new Uint8Array(HANDSHAKE_HEADER + body.length);
     message[0] = HELLO_VERIFY_REQUEST;
     message[3] = body.length;
@@ -84,5 +95,11 @@ export function protocolVersionAlert(sequenceNumber: number): Uint8Array {
 /** The record sequence number of the datagram's first DTLS 1.2-style record, or 0. */
 export function firstRecordNumber(datagram: Uint8Array): number {
   if (datagram.length < RECORD_HEADER) return 0;
-  return ((datagram[5]! << 8) | datagram[6]!) * 0x100000000 + ((datagram[7]! << 24) >>> 0) + (datagram[8]! << 16) + (datagram[9]! << 8) + datagram[10]!;
+  return (
+    ((datagram[5]! << 8) | datagram[6]!) * 0x100000000 +
+    ((datagram[7]! << 24) >>> 0) +
+    (datagram[8]! << 16) +
+    (datagram[9]! << 8) +
+    datagram[10]!
+  );
 }

@@ -31,14 +31,20 @@ export function clientHello12(
   const extensions: ClientHelloExtension[] = [];
   const name = config.base.serverName;
   if (name !== undefined && !/^[0-9.]+$|:/.test(name)) {
-    extensions.push({ extensionType: 'server_name', extensionData: { serverNameList: [{ nameType: 'host_name', hostName: new TextEncoder().encode(name) }] } });
+    extensions.push({
+      extensionType: 'server_name',
+      extensionData: { serverNameList: [{ nameType: 'host_name', hostName: new TextEncoder().encode(name) }] },
+    });
   }
   extensions.push(
     { extensionType: 'renegotiation_info', extensionData: { renegotiatedConnection: EMPTY } },
     { extensionType: 'extended_master_secret', extensionData: {} },
     { extensionType: 'ec_point_formats', extensionData: { formats: ['uncompressed'] } },
     { extensionType: 'supported_groups', extensionData: { namedGroupList: [...config.groups] } },
-    { extensionType: 'signature_algorithms', extensionData: { supportedSignatureAlgorithms: [...offeredSchemes12(config)] } },
+    {
+      extensionType: 'signature_algorithms',
+      extensionData: { supportedSignatureAlgorithms: [...offeredSchemes12(config)] },
+    },
     ...more,
   );
   return {
@@ -57,13 +63,19 @@ export function serverHello12(
   random: Uint8Array,
   sessionId: Uint8Array,
   suite: CipherSuite,
-  answer: { readonly pointFormats: boolean; readonly secureRenegotiation: boolean; readonly extendedMasterSecret: boolean },
+  answer: {
+    readonly pointFormats: boolean;
+    readonly secureRenegotiation: boolean;
+    readonly extendedMasterSecret: boolean;
+  },
   more: readonly Tls12ServerHelloExtension[] = [],
 ): Tls12ServerHello {
   const extensions: Tls12ServerHelloExtension[] = [];
-  if (answer.secureRenegotiation) extensions.push({ extensionType: 'renegotiation_info', extensionData: { renegotiatedConnection: EMPTY } });
+  if (answer.secureRenegotiation)
+    extensions.push({ extensionType: 'renegotiation_info', extensionData: { renegotiatedConnection: EMPTY } });
   if (answer.extendedMasterSecret) extensions.push({ extensionType: 'extended_master_secret', extensionData: {} });
-  if (answer.pointFormats) extensions.push({ extensionType: 'ec_point_formats', extensionData: { formats: ['uncompressed'] } });
+  if (answer.pointFormats)
+    extensions.push({ extensionType: 'ec_point_formats', extensionData: { formats: ['uncompressed'] } });
   extensions.push(...more);
   return { serverVersion: 'dtls1_2', random, sessionId, cipherSuite: suite, compressionMethod: 0, extensions };
 }

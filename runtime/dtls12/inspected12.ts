@@ -15,8 +15,23 @@ import { CLIENT_GUARDS12, CLIENT_STEPS12 } from './client12.js';
 import { SERVER_GUARDS12, SERVER_STEPS12 } from './server12.js';
 
 /** XState's copy of the `role`'s chart, reporting to `inspect`; it starts in the chart's initial state. */
-export function inspectedChart12(role: 'client' | 'server', inspect: (event: ChartInspectionEvent) => void): InspectedChart {
+export function inspectedChart12(
+  role: 'client' | 'server',
+  inspect: (event: ChartInspectionEvent) => void,
+): InspectedChart {
   return role === 'client'
-    ? new InspectedChart(sharedDtls12ClientMachine, dtls12ClientInput, Object.keys(CLIENT_STEPS12), CLIENT_GUARDS12, inspect)
-    : new InspectedChart(sharedDtls12ServerMachine, dtls12ServerInput, Object.keys(SERVER_STEPS12), SERVER_GUARDS12, inspect);
+    ? new InspectedChart(
+        sharedDtls12ClientMachine,
+        dtls12ClientInput,
+        Object.keys(CLIENT_STEPS12),
+        CLIENT_GUARDS12,
+        inspect,
+      )
+    : new InspectedChart(
+        sharedDtls12ServerMachine,
+        dtls12ServerInput,
+        Object.keys(SERVER_STEPS12),
+        SERVER_GUARDS12,
+        inspect,
+      );
 }

@@ -16,7 +16,13 @@ import type { Dtls12CipherSuite } from '../versions/suites12.js';
 
 /** One entry of a flight: a handshake message (with its message_seq, sent under `epoch`) or ChangeCipherSpec. */
 export type Out12 =
-  | { readonly kind: 'handshake'; readonly msgType: HandshakeType; readonly messageSeq: number; readonly body: Uint8Array; readonly epoch: 0 | 1 }
+  | {
+      readonly kind: 'handshake';
+      readonly msgType: HandshakeType;
+      readonly messageSeq: number;
+      readonly body: Uint8Array;
+      readonly epoch: 0 | 1;
+    }
   | { readonly kind: 'changeCipherSpec' };
 
 /** What a 1.2 handshake settled, for `handshakeComplete`. */

@@ -23,7 +23,14 @@ export function masterSecret(
   clientRandom: Uint8Array,
   serverRandom: Uint8Array,
 ): Uint8Array {
-  return prf(provider, hash, preMasterSecret, 'master secret', concatBytes([clientRandom, serverRandom]), MASTER_SECRET_LENGTH);
+  return prf(
+    provider,
+    hash,
+    preMasterSecret,
+    'master secret',
+    concatBytes([clientRandom, serverRandom]),
+    MASTER_SECRET_LENGTH,
+  );
 }
 
 /**
@@ -31,7 +38,12 @@ export function masterSecret(
  * session_hash)[0..47] (RFC 7627 §4), where session_hash is the transcript
  * hash up to and including ClientKeyExchange (§3).
  */
-export function extendedMasterSecret(provider: CryptoProvider, hash: HashAlgorithm, preMasterSecret: Uint8Array, sessionHash: Uint8Array): Uint8Array {
+export function extendedMasterSecret(
+  provider: CryptoProvider,
+  hash: HashAlgorithm,
+  preMasterSecret: Uint8Array,
+  sessionHash: Uint8Array,
+): Uint8Array {
   return prf(provider, hash, preMasterSecret, 'extended master secret', sessionHash, MASTER_SECRET_LENGTH);
 }
 
@@ -54,10 +66,23 @@ export interface KeyBlock {
  * client_write_IV, server_write_IV (RFC 5246 §6.3; the MAC keys have length
  * 0 for AEAD suites).
  */
-export function keyBlock(provider: CryptoProvider, suite: Dtls12SuiteParams, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array): KeyBlock {
+export function keyBlock(
+  provider: CryptoProvider,
+  suite: Dtls12SuiteParams,
+  master: Uint8Array,
+  clientRandom: Uint8Array,
+  serverRandom: Uint8Array,
+): KeyBlock {
   const k = suite.keyLength;
   const iv = suite.fixedIvLength;
-  const block = prf(provider, suite.hash, master, 'key expansion', concatBytes([serverRandom, clientRandom]), 2 * k + 2 * iv);
+  const block = prf(
+    provider,
+    suite.hash,
+    master,
+    'key expansion',
+    concatBytes([serverRandom, clientRandom]),
+    2 * k + 2 * iv,
+  );
   return {
     client: { key: block.slice(0, k), iv: block.slice(2 * k, 2 * k + iv) },
     server: { key: block.slice(k, 2 * k), iv: block.slice(2 * k + iv, 2 * k + 2 * iv) },
@@ -90,7 +115,8 @@ export function exportKeyingMaterial(
   context: Uint8Array | undefined,
   length: number,
 ): Uint8Array {
-  if (context !== undefined && context.length > 0xffff) throw new RangeError(`exporter context must be at most 65535 bytes, got ${context.length}`);
+  if (context !== undefined && context.length > 0xffff)
+    throw new RangeError(`exporter context must be at most 65535 bytes, got ${context.length}`);
   const reserved = ['client finished', 'server finished', 'master secret', 'key expansion', 'extended master secret'];
   if (reserved.includes(label)) throw new RangeError(`exporter label '${label}' is reserved (RFC 5705 §4)`);
   const seed =
@@ -107,7 +133,8 @@ export function exportKeyingMaterial(
  * (RFC 5489 §2).
  */
 export function pskPremasterSecret(psk: Uint8Array, otherSecret: Uint8Array = new Uint8Array(psk.length)): Uint8Array {
-  if (psk.length > 0xffff || otherSecret.length > 0xffff) throw new RangeError('a PSK and other_secret are at most 65535 bytes');
+  if (psk.length > 0xffff || otherSecret.length > 0xffff)
+    throw new RangeError('a PSK and other_secret are at most 65535 bytes');
   const out = new Uint8Array(4 + otherSecret.length + psk.length);
   out[0] = otherSecret.length >>> 8;
   out[1] = otherSecret.length & 0xff;

@@ -42,11 +42,23 @@ export interface Keyed12 {
 }
 
 /** Validates the peer's chain as the 1.3 connection does (trust anchors or verifyPeer, identity for a client). */
-export function acceptChain12(config: Config12, cert: Tls12Certificate, wallClock: number, type: CertificateTypeName = 'x509'): Peer12 {
-  if (cert.certificateList.length === 0) throw new ProtocolError('bad_certificate', 'the peer sent an empty certificate chain');
+export function acceptChain12(
+  config: Config12,
+  cert: Tls12Certificate,
+  wallClock: number,
+  type: CertificateTypeName = 'x509',
+): Peer12 {
+  if (cert.certificateList.length === 0)
+    throw new ProtocolError('bad_certificate', 'the peer sent an empty certificate chain');
   const entries: CertificateEntry[] = cert.certificateList.map((c) => ({ certData: c.cert, extensions: [] }));
   const peerRole = config.role;
-  return acceptPeerCertificate(config.base, peerRole, { certificateRequestContext: new Uint8Array(0), certificateList: entries }, wallClock, type);
+  return acceptPeerCertificate(
+    config.base,
+    peerRole,
+    { certificateRequestContext: new Uint8Array(0), certificateList: entries },
+    wallClock,
+    type,
+  );
 }
 
 /** The master secret (RFC 7627 §4: over the session_hash, the log up to ClientKeyExchange), logged to keyLog as CLIENT_RANDOM. */
@@ -69,7 +81,14 @@ export function deriveMaster12(
 }
 
 /** Gives the record layer both directions' epoch-1 ciphers (RFC 5246 §6.3), as tls12_cid records where `cids` names a CID (RFC 9146). */
-export function installKeys12(io: Io12, suite: Dtls12SuiteParams, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array, cids?: Cids12): void {
+export function installKeys12(
+  io: Io12,
+  suite: Dtls12SuiteParams,
+  master: Uint8Array,
+  clientRandom: Uint8Array,
+  serverRandom: Uint8Array,
+  cids?: Cids12,
+): void {
   const provider = io.config.base.provider;
   const kb = keyBlock(provider, suite, master, clientRandom, serverRandom);
   const mine = io.config.role === 'client' ? kb.client : kb.server;
@@ -89,5 +108,6 @@ export function ourFinished12(io: Io12, k: Keyed12): Uint8Array {
 export function checkFinished12(io: Io12, k: Keyed12, received: Uint8Array): void {
   const side = io.config.role === 'client' ? 'server' : 'client';
   const expected = verifyData(io.config.base.provider, k.suite.hash, k.master, side, k.log.digest());
-  if (!constantTimeEqual(expected, received)) throw new ProtocolError('decrypt_error', `the ${side} Finished does not verify`);
+  if (!constantTimeEqual(expected, received))
+    throw new ProtocolError('decrypt_error', `the ${side} Finished does not verify`);
 }

@@ -20,7 +20,8 @@ export function isDtls12(p: SessionParameters): p is Negotiated12Parameters {
 
 /** A 1.2 handshake's result as session parameters; `servername` as the client sent it or the server read it. */
 export function negotiated12(r: Handshake12Result, servername: string | undefined): Negotiated12Parameters {
-  const chain = r.peerCertificateChain !== undefined && r.peerCertificateChain.length > 0 ? r.peerCertificateChain : undefined;
+  const chain =
+    r.peerCertificateChain !== undefined && r.peerCertificateChain.length > 0 ? r.peerCertificateChain : undefined;
   return {
     version: 'DTLSv1.2',
     cipherSuite: r.cipherSuite,

@@ -13,8 +13,15 @@ const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(
  * A(i-1)); the output is HMAC(secret, A(1) + seed) + HMAC(secret, A(2) +
  * seed) + ..., cut to `length` bytes.
  */
-export function pHash(provider: CryptoProvider, hash: HashAlgorithm, secret: Uint8Array, seed: Uint8Array, length: number): Uint8Array {
-  if (!Number.isInteger(length) || length < 0) throw new RangeError(`P_hash length must be a non-negative integer, got ${length}`);
+export function pHash(
+  provider: CryptoProvider,
+  hash: HashAlgorithm,
+  secret: Uint8Array,
+  seed: Uint8Array,
+  length: number,
+): Uint8Array {
+  if (!Number.isInteger(length) || length < 0)
+    throw new RangeError(`P_hash length must be a non-negative integer, got ${length}`);
   const out = new Uint8Array(length);
   let a = seed;
   for (let at = 0; at < length;) {
@@ -27,6 +34,13 @@ export function pHash(provider: CryptoProvider, hash: HashAlgorithm, secret: Uin
 }
 
 /** PRF(secret, label, seed) = P_hash(secret, label + seed) (RFC 5246 §5); `label` is ASCII without a terminating zero. */
-export function prf(provider: CryptoProvider, hash: HashAlgorithm, secret: Uint8Array, label: string, seed: Uint8Array, length: number): Uint8Array {
+export function prf(
+  provider: CryptoProvider,
+  hash: HashAlgorithm,
+  secret: Uint8Array,
+  label: string,
+  seed: Uint8Array,
+  length: number,
+): Uint8Array {
   return pHash(provider, hash, secret, concatBytes([ascii(label), seed]), length);
 }

@@ -8,10 +8,22 @@
  * No Certificate, CertificateRequest or CertificateVerify is sent: the PSK
  * authenticates both ends, proven by Finished.
  */
-import { decodeClientKeyExchangeEcdhePsk, decodeClientKeyExchangePsk } from '../../generated/wire/client-key-exchange.js';
-import { encodeClientKeyExchangeEcdhePsk, encodeClientKeyExchangePsk } from '../../generated/wire/client-key-exchange.js';
-import { decodeServerKeyExchangeEcdhePsk, decodeServerKeyExchangePsk } from '../../generated/wire/server-key-exchange.js';
-import { encodeServerKeyExchangeEcdhePsk, encodeServerKeyExchangePsk } from '../../generated/wire/server-key-exchange.js';
+import {
+  decodeClientKeyExchangeEcdhePsk,
+  decodeClientKeyExchangePsk,
+} from '../../generated/wire/client-key-exchange.js';
+import {
+  encodeClientKeyExchangeEcdhePsk,
+  encodeClientKeyExchangePsk,
+} from '../../generated/wire/client-key-exchange.js';
+import {
+  decodeServerKeyExchangeEcdhePsk,
+  decodeServerKeyExchangePsk,
+} from '../../generated/wire/server-key-exchange.js';
+import {
+  encodeServerKeyExchangeEcdhePsk,
+  encodeServerKeyExchangePsk,
+} from '../../generated/wire/server-key-exchange.js';
 import type { CryptoProvider, KeyExchangeGroup, KeyShare } from '../crypto/provider.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import type { ResolvedPsk } from '../session/external-psk.js';
@@ -40,11 +52,18 @@ export function pskServerKeyExchange12(
   group: KeyExchangeGroup | undefined,
 ): { readonly body: Uint8Array | undefined; readonly share: KeyShare | undefined } {
   if (suite.keyExchange === 'psk') {
-    return { body: hint === undefined ? undefined : encodeServerKeyExchangePsk({ pskIdentityHint: hint }), share: undefined };
+    return {
+      body: hint === undefined ? undefined : encodeServerKeyExchangePsk({ pskIdentityHint: hint }),
+      share: undefined,
+    };
   }
-  if (group === undefined) throw new ProtocolError('handshake_failure', 'no ECDHE group in common for an ECDHE_PSK suite');
+  if (group === undefined)
+    throw new ProtocolError('handshake_failure', 'no ECDHE group in common for an ECDHE_PSK suite');
   const share = provider.generateKeyShare(group);
-  const body = encodeServerKeyExchangeEcdhePsk({ pskIdentityHint: hint ?? EMPTY, params: { namedCurve: group, publicKey: share.publicKey } });
+  const body = encodeServerKeyExchangeEcdhePsk({
+    pskIdentityHint: hint ?? EMPTY,
+    params: { namedCurve: group, publicKey: share.publicKey },
+  });
   return { body, share };
 }
 
@@ -53,11 +72,20 @@ export function pskServerKeyExchange12(
  *
  * @throws DecodeError, or ProtocolError(illegal_parameter) for a curve not offered.
  */
-export function readPskServerKeyExchange12(suite: Dtls12SuiteParams, body: Uint8Array, groups: readonly KeyExchangeGroup[]): PskServerParams12 {
-  if (suite.keyExchange === 'psk') return { hint: decodeServerKeyExchangePsk(body).pskIdentityHint.slice(), ecdh: undefined };
+export function readPskServerKeyExchange12(
+  suite: Dtls12SuiteParams,
+  body: Uint8Array,
+  groups: readonly KeyExchangeGroup[],
+): PskServerParams12 {
+  if (suite.keyExchange === 'psk')
+    return { hint: decodeServerKeyExchangePsk(body).pskIdentityHint.slice(), ecdh: undefined };
   const ske = decodeServerKeyExchangeEcdhePsk(body);
   const group = groups.find((g) => g === ske.params.namedCurve);
-  if (group === undefined) throw new ProtocolError('illegal_parameter', `the server chose curve ${String(ske.params.namedCurve)}, which was not offered`);
+  if (group === undefined)
+    throw new ProtocolError(
+      'illegal_parameter',
+      `the server chose curve ${String(ske.params.namedCurve)}, which was not offered`,
+    );
   return { hint: ske.pskIdentityHint.slice(), ecdh: { group, publicKey: ske.params.publicKey.slice() } };
 }
 
@@ -69,15 +97,24 @@ export function pskClientKeyExchange12(
   server: PskServerParams12,
 ): { readonly body: Uint8Array; readonly premaster: Uint8Array; readonly group: KeyExchangeGroup | undefined } {
   if (suite.keyExchange === 'psk') {
-    return { body: encodeClientKeyExchangePsk({ pskIdentity: psk.identity }), premaster: pskPremasterSecret(psk.key), group: undefined };
+    return {
+      body: encodeClientKeyExchangePsk({ pskIdentity: psk.identity }),
+      premaster: pskPremasterSecret(psk.key),
+      group: undefined,
+    };
   }
-  if (server.ecdh === undefined) throw new ProtocolError('unexpected_message', 'an ECDHE_PSK suite without the server ECDH parameters');
+  if (server.ecdh === undefined)
+    throw new ProtocolError('unexpected_message', 'an ECDHE_PSK suite without the server ECDH parameters');
   const share = provider.generateKeyShare(server.ecdh.group);
   try {
     const secret = share.deriveSecret(server.ecdh.publicKey);
     const premaster = pskPremasterSecret(psk.key, secret);
     secret.fill(0);
-    return { body: encodeClientKeyExchangeEcdhePsk({ pskIdentity: psk.identity, ecdhYc: share.publicKey }), premaster, group: server.ecdh.group };
+    return {
+      body: encodeClientKeyExchangeEcdhePsk({ pskIdentity: psk.identity, ecdhYc: share.publicKey }),
+      premaster,
+      group: server.ecdh.group,
+    };
   } finally {
     share.release();
   }
@@ -98,11 +135,20 @@ export function acceptPskClientKeyExchange12(
   share: KeyShare | undefined,
 ): { readonly premaster: Uint8Array; readonly identity: Uint8Array; readonly psk: ResolvedPsk } {
   try {
-    const cke = suite.keyExchange === 'psk' ? { ...decodeClientKeyExchangePsk(body), ecdhYc: undefined } : decodeClientKeyExchangeEcdhePsk(body);
+    const cke =
+      suite.keyExchange === 'psk'
+        ? { ...decodeClientKeyExchangePsk(body), ecdhYc: undefined }
+        : decodeClientKeyExchangeEcdhePsk(body);
     const psk = lookup?.(cke.pskIdentity);
-    if (psk === undefined) throw new ProtocolError('unknown_psk_identity', `PSK identity ${describeIdentity(cke.pskIdentity)} is not known here (RFC 4279 §2)`);
-    if (cke.ecdhYc === undefined) return { premaster: pskPremasterSecret(psk.key), identity: cke.pskIdentity.slice(), psk };
-    if (share === undefined) throw new ProtocolError('internal_error', 'an ECDHE_PSK ClientKeyExchange without our key share');
+    if (psk === undefined)
+      throw new ProtocolError(
+        'unknown_psk_identity',
+        `PSK identity ${describeIdentity(cke.pskIdentity)} is not known here (RFC 4279 §2)`,
+      );
+    if (cke.ecdhYc === undefined)
+      return { premaster: pskPremasterSecret(psk.key), identity: cke.pskIdentity.slice(), psk };
+    if (share === undefined)
+      throw new ProtocolError('internal_error', 'an ECDHE_PSK ClientKeyExchange without our key share');
     const secret = share.deriveSecret(cke.ecdhYc);
     const premaster = pskPremasterSecret(psk.key, secret);
     secret.fill(0);

@@ -40,8 +40,16 @@ export function defaultSuites12(
 ): readonly Dtls12CipherSuite[] {
   const hasPsk = role === 'client' ? base.clientPsk !== undefined : base.serverPsk !== undefined;
   if (!hasPsk) return certificateSuites;
-  const psk = DEFAULT_PSK_SUITES_12.filter((s) => base.pskModes.includes(dtls12Suite(s)?.keyExchange === 'psk' ? 'psk_ke' : 'psk_dhe_ke'));
-  if (role === 'server' && base.certificate === undefined && base.sni === undefined && base.rawPublicKey?.own === undefined) return psk;
+  const psk = DEFAULT_PSK_SUITES_12.filter((s) =>
+    base.pskModes.includes(dtls12Suite(s)?.keyExchange === 'psk' ? 'psk_ke' : 'psk_dhe_ke'),
+  );
+  if (
+    role === 'server' &&
+    base.certificate === undefined &&
+    base.sni === undefined &&
+    base.rawPublicKey?.own === undefined
+  )
+    return psk;
   return [...psk, ...certificateSuites];
 }
 
@@ -54,7 +62,10 @@ export function checkPskSuite12(role: 'client' | 'server', base: ResolvedConfig,
 }
 
 /** The `pskIdentityHint12` option: a string (UTF-8) or bytes, at most 65535 (RFC 4279 §5.2). */
-export function pskIdentityHintOption(role: 'client' | 'server', value: string | Uint8Array | undefined): Uint8Array | undefined {
+export function pskIdentityHintOption(
+  role: 'client' | 'server',
+  value: string | Uint8Array | undefined,
+): Uint8Array | undefined {
   if (value === undefined) return undefined;
   if (role === 'client') throw new ConfigError('pskIdentityHint12', 'is a server option');
   const bytes = typeof value === 'string' ? new TextEncoder().encode(value) : value;
@@ -70,6 +81,10 @@ export function pskIdentityHintOption(role: 'client' | 'server', value: string |
  */
 export function clientPsk12(config: ResolvedConfig): ResolvedPsk {
   const psk = config.clientPsk?.(config.serverName);
-  if (psk === undefined) throw new ProtocolError('handshake_failure', 'the server chose a PSK suite and the psk option gives no PSK for this server');
+  if (psk === undefined)
+    throw new ProtocolError(
+      'handshake_failure',
+      'the server chose a PSK suite and the psk option gives no PSK for this server',
+    );
   return psk;
 }

@@ -27,7 +27,12 @@ import { dtls12ServerTakes } from '../../generated/charts/dtls12-server-transiti
 import type { FatalReason } from '../connection/alert-mapping.js';
 import type { ConnectionLimits } from '../connection/connection-limits.js';
 import { contentTypeFromNumber } from '../../generated/wire/enums.js';
-import { recordRule, type IgnoreReason, type RecordHandlerName12, type RecordPhase12 } from '../connection/record-rules.js';
+import {
+  recordRule,
+  type IgnoreReason,
+  type RecordHandlerName12,
+  type RecordPhase12,
+} from '../connection/record-rules.js';
 import { emptyDropCounters, type DropCounters, type DropReason } from '../record/drops.js';
 import { IntegrityMonitor } from '../record/integrity-monitor.js';
 import { Reader } from '../wire/reader.js';
@@ -63,7 +68,10 @@ export class RecordPath12 {
   constructor(limits: ConnectionLimits) {
     this.maxRecords = limits.maxRecordsPerDatagram;
     const policy = limits.integrityPolicy12;
-    this.integrity = new IntegrityMonitor(limits.maxFailedAuthenticationsPerSecond, policy === 'rate' ? limits.integrityBudgetSeconds : 0);
+    this.integrity = new IntegrityMonitor(
+      limits.maxFailedAuthenticationsPerSecond,
+      policy === 'rate' ? limits.integrityBudgetSeconds : 0,
+    );
     this.closeAtLimit = policy === 'close';
   }
 
@@ -72,7 +80,10 @@ export class RecordPath12 {
    * (`limits.integrityPolicy12` 'close', the key's failures at its
    * integrity limit), or undefined.
    */
-  integrityVerdict(key: { readonly failed: number; readonly limits: { readonly integrity: number } }): FatalReason | undefined {
+  integrityVerdict(key: {
+    readonly failed: number;
+    readonly limits: { readonly integrity: number };
+  }): FatalReason | undefined {
     if (!this.closeAtLimit || key.failed < key.limits.integrity) return undefined;
     return {
       alert: 'bad_record_mac',
@@ -94,7 +105,12 @@ export class RecordPath12 {
    * epoch-1 keys read); undefined, and counted in `ignored`, when no row does.
    */
   admit(type: number, epoch: 0 | 1, phase: RecordPhase12, peerEpoch: number): RecordHandlerName12 | undefined {
-    const rule = recordRule('DTLSv1.2', { contentType: contentTypeFromNumber(type), epoch, protected: epoch === 1 }, phase, peerEpoch);
+    const rule = recordRule(
+      'DTLSv1.2',
+      { contentType: contentTypeFromNumber(type), epoch, protected: epoch === 1 },
+      phase,
+      peerEpoch,
+    );
     if (typeof rule !== 'string') return rule.handler;
     this.ignore(rule);
     return undefined;
@@ -171,16 +187,23 @@ function framed12(d: Uint8Array, at: number, cidLength: number, count: number): 
  * the server sends it before its ChangeCipherSpec).
  */
 export function changeCipherSpecDue12(role: 'client' | 'server', state: ClientState12 | ServerState12): boolean {
-  const takes: Readonly<Record<string, ReadonlySet<string> | undefined>> = role === 'client' ? dtls12ClientTakes : dtls12ServerTakes;
+  const takes: Readonly<Record<string, ReadonlySet<string> | undefined>> =
+    role === 'client' ? dtls12ClientTakes : dtls12ServerTakes;
   if (takes[state.kind]?.has('ChangeCipherSpec') !== true) return false;
   if (role === 'server') return true;
   const s = state as ClientState12;
-  const promised = s.kind === 'waitNewSessionTicketOrChangeCipherSpec' || s.kind === 'waitResumedNewSessionTicketOrChangeCipherSpec';
+  const promised =
+    s.kind === 'waitNewSessionTicketOrChangeCipherSpec' || s.kind === 'waitResumedNewSessionTicketOrChangeCipherSpec';
   return !(promised && s.keyed.ticketExpected);
 }
 
 /** The phase of the 1.2 rows: the handshake done, the peer's ChangeCipherSpec taken (`readKeys`), due (its keys pending and the state taking it), or not yet. */
-export function phase12(role: 'client' | 'server', state: ClientState12 | ServerState12, keysPending: boolean, readKeys: boolean): RecordPhase12 {
+export function phase12(
+  role: 'client' | 'server',
+  state: ClientState12 | ServerState12,
+  keysPending: boolean,
+  readKeys: boolean,
+): RecordPhase12 {
   if (state.kind === 'connected') return 'connected';
   if (readKeys) return 'after-change-cipher-spec';
   return keysPending && changeCipherSpecDue12(role, state) ? 'change-cipher-spec' : 'handshake';

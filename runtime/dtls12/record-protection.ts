@@ -48,7 +48,13 @@ function putSeqNum(out: Uint8Array, at: number, epoch: number, sequenceNumber: n
  * seq_num being epoch + sequence_number (RFC 6347 §4.1.2.1) and length the
  * plaintext's.
  */
-export function additionalData12(epoch: number, sequenceNumber: number, type: number, version: number, plaintextLength: number): Uint8Array {
+export function additionalData12(
+  epoch: number,
+  sequenceNumber: number,
+  type: number,
+  version: number,
+  plaintextLength: number,
+): Uint8Array {
   const aad = new Uint8Array(13);
   putSeqNum(aad, 0, epoch, sequenceNumber);
   aad[8] = type;
@@ -64,7 +70,13 @@ export function additionalData12(epoch: number, sequenceNumber: number, type: nu
  * seq_num_placeholder (8 x 0xff) + tls12_cid + cid_length + tls12_cid +
  * version + epoch + sequence_number + cid + length_of_DTLSInnerPlaintext.
  */
-export function cidAdditionalData12(version: number, epoch: number, sequenceNumber: number, cid: Uint8Array, innerLength: number): Uint8Array {
+export function cidAdditionalData12(
+  version: number,
+  epoch: number,
+  sequenceNumber: number,
+  cid: Uint8Array,
+  innerLength: number,
+): Uint8Array {
   const aad = new Uint8Array(8 + 3 + 2 + 8 + cid.length + 2);
   aad.fill(0xff, 0, 8);
   aad[8] = TLS12_CID;
@@ -84,7 +96,13 @@ export function cidAdditionalData12(version: number, epoch: number, sequenceNumb
  * 5288 §3, RFC 6655 §3), write_IV XOR (4 zero bytes + seq_num) for
  * ChaCha20-Poly1305 (RFC 7905 §2).
  */
-export function recordNonce12(suite: Dtls12SuiteParams, iv: Uint8Array, epoch: number, sequenceNumber: number, explicit?: Uint8Array): Uint8Array {
+export function recordNonce12(
+  suite: Dtls12SuiteParams,
+  iv: Uint8Array,
+  epoch: number,
+  sequenceNumber: number,
+  explicit?: Uint8Array,
+): Uint8Array {
   const nonce = new Uint8Array(12);
   if (suite.nonce === 'explicit') {
     nonce.set(iv.subarray(0, 4));
@@ -143,10 +161,19 @@ export class EpochCipher12 {
   /** 'batch' mode: the records of a receive batch opened in one call (made with the first). */
   private ahead: OpenedAhead | undefined;
 
-  constructor(provider: CryptoProvider, suite: Dtls12SuiteParams, keys: WriteKeys, epoch: number, options: EpochCipher12Options = {}) {
-    if (keys.key.length !== suite.keyLength) throw new RangeError(`${suite.name} needs a ${suite.keyLength}-byte key, got ${keys.key.length}`);
-    if (keys.iv.length !== suite.fixedIvLength) throw new RangeError(`${suite.name} needs a ${suite.fixedIvLength}-byte write IV, got ${keys.iv.length}`);
-    if (!Number.isInteger(epoch) || epoch < 1 || epoch > 0xffff) throw new RangeError(`a protected epoch is 1..65535, got ${epoch}`);
+  constructor(
+    provider: CryptoProvider,
+    suite: Dtls12SuiteParams,
+    keys: WriteKeys,
+    epoch: number,
+    options: EpochCipher12Options = {},
+  ) {
+    if (keys.key.length !== suite.keyLength)
+      throw new RangeError(`${suite.name} needs a ${suite.keyLength}-byte key, got ${keys.key.length}`);
+    if (keys.iv.length !== suite.fixedIvLength)
+      throw new RangeError(`${suite.name} needs a ${suite.fixedIvLength}-byte write IV, got ${keys.iv.length}`);
+    if (!Number.isInteger(epoch) || epoch < 1 || epoch > 0xffff)
+      throw new RangeError(`a protected epoch is 1..65535, got ${epoch}`);
     this.epoch = epoch;
     this.suite = suite;
     this.aead = provider.aead(suite.aead, keys.key);
@@ -165,12 +192,15 @@ export class EpochCipher12 {
    * sender, and it must never repeat under one key.
    */
   seal(type: number, sequenceNumber: number, content: Uint8Array, explicitNonce?: Uint8Array): Uint8Array {
-    if (content.length > MAX_PLAINTEXT_12) throw new RangeError(`a DTLS 1.2 record carries at most ${MAX_PLAINTEXT_12} bytes, got ${content.length}`);
+    if (content.length > MAX_PLAINTEXT_12)
+      throw new RangeError(`a DTLS 1.2 record carries at most ${MAX_PLAINTEXT_12} bytes, got ${content.length}`);
     if (!Number.isInteger(sequenceNumber) || sequenceNumber < 0 || sequenceNumber > 2 ** 48 - 1)
       throw new RangeError(`sequence number ${sequenceNumber} is not a uint48`);
     const explicitLength = this.suite.recordIvLength;
     if (explicitNonce !== undefined && explicitNonce.length !== explicitLength)
-      throw new RangeError(`${this.suite.name} takes a ${explicitLength}-byte explicit nonce, got ${explicitNonce.length}`);
+      throw new RangeError(
+        `${this.suite.name} takes a ${explicitLength}-byte explicit nonce, got ${explicitNonce.length}`,
+      );
     if (this.native !== undefined) return this.sealNative(this.native, type, sequenceNumber, content, explicitNonce);
     let plaintext = content;
     let aad: Uint8Array;
@@ -216,12 +246,19 @@ export class EpochCipher12 {
     if (plaintextLength < 0) return { ok: false, reason: 'too-short' };
     if (plaintextLength > MAX_PLAINTEXT_12) return { ok: false, reason: 'too-long' };
     if (wire.kind === 'cid') {
-      if (this.cid === undefined || !constantTimeEqual(wire.record.cid, this.cid)) return { ok: false, reason: 'connection-id' };
+      if (this.cid === undefined || !constantTimeEqual(wire.record.cid, this.cid))
+        return { ok: false, reason: 'connection-id' };
       const inner = this.decrypt(fragment, TLS12_CID, r.sequenceNumber, plaintextLength, wire.record.cid);
       if (inner === undefined) return { ok: false, reason: 'authentication' };
       const split = decodeInnerPlaintext(inner);
       if (split === undefined) return { ok: false, reason: 'no-content-type' };
-      return { ok: true, type: split.contentType, content: split.content, epoch: r.epoch, sequenceNumber: r.sequenceNumber };
+      return {
+        ok: true,
+        type: split.contentType,
+        content: split.content,
+        epoch: r.epoch,
+        sequenceNumber: r.sequenceNumber,
+      };
     }
     if (this.cid !== undefined) return { ok: false, reason: 'connection-id' };
     const type = contentTypeToNumber(wire.record.type);
@@ -261,11 +298,25 @@ export class EpochCipher12 {
         if (ahead !== undefined) return ahead.inner ?? 'authentication';
       }
       const into = arena?.take(plaintextLength, datagram.length);
-      const opened = this.native.openAt(datagram, fragmentAt, fragmentLength, type, sequenceNumber, plaintextLength, into);
+      const opened = this.native.openAt(
+        datagram,
+        fragmentAt,
+        fragmentLength,
+        type,
+        sequenceNumber,
+        plaintextLength,
+        into,
+      );
       if (opened === undefined && into !== undefined) arena!.giveBack(into);
       return opened ?? 'authentication';
     }
-    const content = this.decrypt(datagram.subarray(fragmentAt, fragmentAt + fragmentLength), type, sequenceNumber, plaintextLength, undefined);
+    const content = this.decrypt(
+      datagram.subarray(fragmentAt, fragmentAt + fragmentLength),
+      type,
+      sequenceNumber,
+      plaintextLength,
+      undefined,
+    );
     if (content === undefined) return 'authentication';
     // A copy: the provider's output may share an ArrayBuffer (Node's Buffer pool) with other data.
     if (arena === undefined) return content.slice();
@@ -275,7 +326,12 @@ export class EpochCipher12 {
   }
 
   /** The record that is all of `datagram`, opened with the rest of its receive batch (record/opened-ahead.ts); undefined: open it alone. */
-  private openedAhead(native: NativeRecord12, datagram: Uint8Array, sequenceNumber: number, arena: MessageArena): OpenedAhead | undefined {
+  private openedAhead(
+    native: NativeRecord12,
+    datagram: Uint8Array,
+    sequenceNumber: number,
+    arena: MessageArena,
+  ): OpenedAhead | undefined {
     if (!native.opensRuns || !OPEN_RUNS) return undefined;
     const ahead = (this.ahead ??= new OpenedAhead(arena));
     if (!ahead.take(datagram, this, 0, 0, 0)) {
@@ -289,10 +345,22 @@ export class EpochCipher12 {
   }
 
   /** Opens a fragment of this epoch (version 0xfefd, CID already checked): in the addon where it runs, else with the provider's AEAD. */
-  private decrypt(fragment: Uint8Array, type: number, sequenceNumber: number, plaintextLength: number, cid: Uint8Array | undefined): Uint8Array | undefined {
+  private decrypt(
+    fragment: Uint8Array,
+    type: number,
+    sequenceNumber: number,
+    plaintextLength: number,
+    cid: Uint8Array | undefined,
+  ): Uint8Array | undefined {
     if (this.native !== undefined) return this.native.open(fragment, type, sequenceNumber, plaintextLength);
     const explicitLength = this.suite.recordIvLength;
-    const nonce = recordNonce12(this.suite, this.iv, this.epoch, sequenceNumber, explicitLength > 0 ? fragment.subarray(0, explicitLength) : undefined);
+    const nonce = recordNonce12(
+      this.suite,
+      this.iv,
+      this.epoch,
+      sequenceNumber,
+      explicitLength > 0 ? fragment.subarray(0, explicitLength) : undefined,
+    );
     const aad =
       cid === undefined
         ? additionalData12(this.epoch, sequenceNumber, type, DTLS12_VERSION, plaintextLength)
@@ -301,12 +369,19 @@ export class EpochCipher12 {
   }
 
   /** seal() in one addon call: the plaintext (a DTLSInnerPlaintext for a CID record) put in place, header, nonce and tag written there. */
-  private sealNative(native: NativeRecord12, type: number, sequenceNumber: number, content: Uint8Array, explicitNonce: Uint8Array | undefined): Uint8Array {
+  private sealNative(
+    native: NativeRecord12,
+    type: number,
+    sequenceNumber: number,
+    content: Uint8Array,
+    explicitNonce: Uint8Array | undefined,
+  ): Uint8Array {
     const explicitLength = this.suite.recordIvLength;
     let plaintextLength = content.length;
     if (this.cid !== undefined) {
       plaintextLength += 1 + this.padding(content.length, type);
-      if (plaintextLength > MAX_PLAINTEXT_12) throw new RangeError(`DTLSInnerPlaintext of ${plaintextLength} bytes is over ${MAX_PLAINTEXT_12}`);
+      if (plaintextLength > MAX_PLAINTEXT_12)
+        throw new RangeError(`DTLSInnerPlaintext of ${plaintextLength} bytes is over ${MAX_PLAINTEXT_12}`);
     }
     const at = native.headerLength + explicitLength;
     const out = new Uint8Array(at + plaintextLength + this.suite.tagLength);

@@ -69,7 +69,13 @@ export class RecordWriter12 {
   /** A HelloVerifyRequest: RFC 6347 §4.2.1 has it take the ClientHello's message_seq and record sequence number. */
   helloVerifyRequest(body: Uint8Array, messageSeq: number, recordSequenceNumber: number): void {
     this.counts.handshakeMessagesSent++;
-    const hvr = encodeFragment({ msgType: 'hello_verify_request', length: body.length, messageSeq, fragmentOffset: 0, fragment: body });
+    const hvr = encodeFragment({
+      msgType: 'hello_verify_request',
+      length: body.length,
+      messageSeq,
+      fragmentOffset: 0,
+      fragment: body,
+    });
     this.outgoing.push(this.plain(HANDSHAKE, hvr, recordSequenceNumber));
   }
 
@@ -87,7 +93,8 @@ export class RecordWriter12 {
       );
     }
     if (data.length === 0) this.outgoing.push(epoch.seal(APPLICATION_DATA, data));
-    for (let at = 0; at < data.length; at += room) this.outgoing.push(epoch.seal(APPLICATION_DATA, data.subarray(at, at + room)));
+    for (let at = 0; at < data.length; at += room)
+      this.outgoing.push(epoch.seal(APPLICATION_DATA, data.subarray(at, at + room)));
     return undefined;
   }
 
@@ -117,7 +124,11 @@ export class RecordWriter12 {
     if (sealed > 0 && this.epoch1!.remaining < sealed + 1) return;
     this.counts.handshakeMessagesSent += handshakeMessages;
     const records = parts.map((p) =>
-      p === undefined ? this.plain(CHANGE_CIPHER_SPEC, Uint8Array.of(1)) : p.sealed ? this.epoch1!.seal(HANDSHAKE, p.bytes) : this.plain(HANDSHAKE, p.bytes),
+      p === undefined
+        ? this.plain(CHANGE_CIPHER_SPEC, Uint8Array.of(1))
+        : p.sealed
+          ? this.epoch1!.seal(HANDSHAKE, p.bytes)
+          : this.plain(HANDSHAKE, p.bytes),
     );
     let datagram: Uint8Array[] = [];
     let size = 0;

@@ -36,15 +36,34 @@ import { HandshakeLog12 } from './handshake-log.js';
 import { checkClientHello12, type ClientHello12Security } from './hello-checks.js';
 import { offeredSchemes12, serverHello12 } from './hello12.js';
 import type { Io12, Out12 } from './io12.js';
-import { acceptChain12, checkFinished12, deriveMaster12, installKeys12, ourFinished12, type Keyed12, type Peer12 } from './keys12.js';
+import {
+  acceptChain12,
+  checkFinished12,
+  deriveMaster12,
+  installKeys12,
+  ourFinished12,
+  type Keyed12,
+  type Peer12,
+} from './keys12.js';
 import { acceptPskClientKeyExchange12, isPskSuite, pskServerKeyExchange12 } from './psk-key-exchange12.js';
 import { SESSION_STEPS12 } from './session-steps12.js';
 import { chooseScheme12, sign12, verify12 } from './signing12.js';
 import { dtls12Suite, type Dtls12SuiteParams } from '../versions/suites12.js';
 import { grantFor } from '../connection/ticket-grant.js';
-import { issuesTicket12, newSessionTicket12, SESSION_TICKET_ANSWER, ticketPlan12, type TicketPlan12 } from './ticket12.js';
+import {
+  issuesTicket12,
+  newSessionTicket12,
+  SESSION_TICKET_ANSWER,
+  ticketPlan12,
+  type TicketPlan12,
+} from './ticket12.js';
 import { serverKeyExchangeSignedData } from './transcript.js';
-import { certificateTypeAnswers, chooseCertificateTypes, type CertificateTypes, type ServerCertificateTypes } from '../connection/certificate-types.js';
+import {
+  certificateTypeAnswers,
+  chooseCertificateTypes,
+  type CertificateTypes,
+  type ServerCertificateTypes,
+} from '../connection/certificate-types.js';
 import { decodeCertificate12, ownCertificate12 } from './certificate12.js';
 
 export type { Io12 } from './io12.js';
@@ -96,7 +115,9 @@ interface Answering12 {
 }
 
 /** One variant per kind `K` (each its own member, so that the machine narrows to it). */
-type KeyedState<K extends string, More> = K extends string ? { readonly kind: K; readonly keyed: ServerKeyed12 } & More : never;
+type KeyedState<K extends string, More> = K extends string
+  ? { readonly kind: K; readonly keyed: ServerKeyed12 } & More
+  : never;
 
 export type ServerState12 =
   | { readonly kind: 'waitClientHello' }
@@ -125,19 +146,22 @@ function add(log: HandshakeLog12, m: Message12): void {
 
 /** The plan a ClientHello in waitClientHello carries (none only for a renegotiation attempt, which `connected` refuses). */
 function planOf(e: On<'ClientHello'>): ClientHelloPlan12 {
-  if (e.plan === undefined) throw new ProtocolError('internal_error', 'a ClientHello without its plan (client-hello-plan12.ts)');
+  if (e.plan === undefined)
+    throw new ProtocolError('internal_error', 'a ClientHello without its plan (client-hello-plan12.ts)');
   return e.plan;
 }
 
 function answerOf(e: On<'ClientHello'>): Extract<ClientHelloPlan12, { kind: 'answer' }> {
   const plan = planOf(e);
-  if (plan.kind !== 'answer') throw new ProtocolError('internal_error', 'a ClientHello answered without a valid cookie');
+  if (plan.kind !== 'answer')
+    throw new ProtocolError('internal_error', 'a ClientHello answered without a valid cookie');
   return plan;
 }
 
 function sendHelloVerifyRequest(io: Io12, s: At<'waitClientHello'>, e: On<'ClientHello'>): At<'waitClientHello'> {
   const plan = planOf(e);
-  if (plan.kind !== 'verify') throw new ProtocolError('internal_error', 'a HelloVerifyRequest for a ClientHello with a valid cookie');
+  if (plan.kind !== 'verify')
+    throw new ProtocolError('internal_error', 'a HelloVerifyRequest for a ClientHello with a valid cookie');
   io.helloVerifyRequest(plan.reply, e.message.messageSeq, e.message.recordSequenceNumber);
   return s;
 }
@@ -145,7 +169,11 @@ function sendHelloVerifyRequest(io: Io12, s: At<'waitClientHello'>, e: On<'Clien
 /** The checks of a ClientHello both answers share; the ServerHello's extensions (ALPN: no_application_protocol when nothing is in common). */
 function applyClientHello(io: Io12, _s: At<'waitClientHello'>, e: On<'ClientHello'>): At<'answeringClientHello'> {
   const ch = answerOf(e).hello;
-  if (ch.legacyVersion !== 'dtls1_2') throw new ProtocolError('protocol_version', `ClientHello.client_version is ${String(ch.legacyVersion)}, not DTLS 1.2`);
+  if (ch.legacyVersion !== 'dtls1_2')
+    throw new ProtocolError(
+      'protocol_version',
+      `ClientHello.client_version is ${String(ch.legacyVersion)}, not DTLS 1.2`,
+    );
   const security = checkClientHello12(ch, io.config.requireExtendedMasterSecret);
   // ALPN, use_srtp and connection_id, for either ServerHello.
   const answered = answerClientExtensions12(io.config.base, ch);
@@ -178,7 +206,11 @@ function idResumptionTicket12(io: Io12, ch: ClientHello, cached: Session12): Ret
 }
 
 /** sendResumedServerFlight: ServerHello, [NewSessionTicket], ChangeCipherSpec, Finished (RFC 5246 §7.3, RFC 5077 §3.2). */
-function sendResumedServerFlight(io: Io12, s: At<'answeringClientHello'>, e: On<'ClientHello'>): At<'waitResumedChangeCipherSpec'> {
+function sendResumedServerFlight(
+  io: Io12,
+  s: At<'answeringClientHello'>,
+  e: On<'ClientHello'>,
+): At<'waitResumedChangeCipherSpec'> {
   const { hs } = s;
   const ch = hs.hello;
   const resumption: Resumption12 | undefined = answerOf(e).resumption;
@@ -188,19 +220,39 @@ function sendResumedServerFlight(io: Io12, s: At<'answeringClientHello'>, e: On<
   hs.log.choose(suite.hash);
   // A renewed ticket keeps the session's start and lifetime; a session resumed by ID gets its first ticket, which
   // expires with the cached session (its start moved back): a chain of resumptions lives one lifetime, not two.
-  const ticket = fromTicket !== undefined && issuesTicket12(io.config, ch) ? fromTicket.contents : idResumptionTicket12(io, ch, cached);
+  const ticket =
+    fromTicket !== undefined && issuesTicket12(io.config, ch)
+      ? fromTicket.contents
+      : idResumptionTicket12(io, ch, cached);
   const sh = serverHello12(
     hs.serverRandom,
     cached.id,
     cached.suite as CipherSuite,
-    { pointFormats: hs.pointFormats, secureRenegotiation: hs.security.secureRenegotiation, extendedMasterSecret: hs.security.extendedMasterSecret },
+    {
+      pointFormats: hs.pointFormats,
+      secureRenegotiation: hs.security.secureRenegotiation,
+      extendedMasterSecret: hs.security.extendedMasterSecret,
+    },
     [...hs.answers, ...(ticket !== undefined ? SESSION_TICKET_ANSWER : [])],
   );
   const out: Out12[] = [message(io, 'server_hello', serverHelloBody12(sh), hs.log)];
   if (ticket !== undefined && io.config.base.ticketKeys !== undefined) {
     const clientAuthenticated = fromTicket?.contents.clientAuthenticated ?? cached.clientAuthenticated ?? false;
-    const contents = { ...ticket, suite: suite.name, masterSecret: cached.masterSecret, pskIdentity: cached.pskIdentity, clientAuthenticated };
-    out.push(message(io, 'new_session_ticket', newSessionTicket12(io.config, io.config.base.ticketKeys, contents, io.wallClock), hs.log));
+    const contents = {
+      ...ticket,
+      suite: suite.name,
+      masterSecret: cached.masterSecret,
+      pskIdentity: cached.pskIdentity,
+      clientAuthenticated,
+    };
+    out.push(
+      message(
+        io,
+        'new_session_ticket',
+        newSessionTicket12(io.config, io.config.base.ticketKeys, contents, io.wallClock),
+        hs.log,
+      ),
+    );
   }
   const keyed: ServerKeyed12 = {
     log: hs.log,
@@ -222,7 +274,10 @@ function sendResumedServerFlight(io: Io12, s: At<'answeringClientHello'>, e: On<
   };
   hs.log.release();
   installKeys12(io, suite, keyed.master, keyed.clientRandom, keyed.serverRandom, hs.extensions.cids);
-  out.push({ kind: 'changeCipherSpec' }, message(io, 'finished', encodeTls12Finished({ verifyData: ourFinished12(io, keyed) }), hs.log, 1));
+  out.push(
+    { kind: 'changeCipherSpec' },
+    message(io, 'finished', encodeTls12Finished({ verifyData: ourFinished12(io, keyed) }), hs.log, 1),
+  );
   io.flight(out, false);
   return { kind: 'waitResumedChangeCipherSpec', keyed };
 }
@@ -258,7 +313,9 @@ function sendServerFlight(
   hs.log.choose(suite.hash);
   const clientGroups = findExtension(ch.extensions, 'supported_groups')?.namedGroupList;
   // RFC 8422 §4: a client without supported_groups takes any curve; secp256r1 is the one all do.
-  const group = io.config.groups.find((g) => (clientGroups === undefined ? g === 'secp256r1' : clientGroups.includes(g)));
+  const group = io.config.groups.find((g) =>
+    clientGroups === undefined ? g === 'secp256r1' : clientGroups.includes(g),
+  );
   const sessionId = io.config.sessionCache !== undefined ? provider.randomBytes(32) : new Uint8Array(0);
   const ticket = hs.security.extendedMasterSecret ? ticketPlan12(io.config, ch, io.wallClock) : undefined;
   const answer = {
@@ -312,7 +369,14 @@ function sendServerFlight(
   const params = { namedCurve: group, publicKey: share.publicKey };
   const signed = serverKeyExchangeSignedData(ch.random, hs.serverRandom, encodeServerEcdhParams(params));
   const signature = sign12(provider, signatureAlgorithm, key, signed);
-  out.push(message(io, 'server_key_exchange', encodeServerKeyExchangeEcdhe({ params, signedParams: { algorithm: signatureAlgorithm, signature } }), hs.log));
+  out.push(
+    message(
+      io,
+      'server_key_exchange',
+      encodeServerKeyExchangeEcdhe({ params, signedParams: { algorithm: signatureAlgorithm, signature } }),
+      hs.log,
+    ),
+  );
   if (clientCertificateRequested) {
     const request = {
       certificateTypes: ['ecdsa_sign' as const, 'rsa_sign' as const],
@@ -324,15 +388,22 @@ function sendServerFlight(
   out.push(message(io, 'server_hello_done', encodeServerHelloDone({}), hs.log));
   io.flight(out, false);
   const offered: Offered12 = { ...base, share, signatureAlgorithm, clientCertificateRequested };
-  return clientCertificateRequested ? { kind: 'waitClientCertificate', hs: offered } : { kind: 'waitClientKeyExchange', hs: offered, peer: undefined };
+  return clientCertificateRequested
+    ? { kind: 'waitClientCertificate', hs: offered }
+    : { kind: 'waitClientKeyExchange', hs: offered, peer: undefined };
 }
 
-function acceptClientCertificate(io: Io12, s: At<'waitClientCertificate'>, e: On<'Certificate'>): At<'waitClientKeyExchange'> {
+function acceptClientCertificate(
+  io: Io12,
+  s: At<'waitClientCertificate'>,
+  e: On<'Certificate'>,
+): At<'waitClientKeyExchange'> {
   const type = s.hs.certificateTypes.client;
   const cert = decodeCertificate12(e.message.body, type);
   let peer: Peer12 | undefined;
   if (cert.certificateList.length === 0) {
-    if (io.config.base.clientAuthentication === 'required') throw new ProtocolError('handshake_failure', 'the client sent no certificate, and one is required');
+    if (io.config.base.clientAuthentication === 'required')
+      throw new ProtocolError('handshake_failure', 'the client sent no certificate, and one is required');
   } else peer = acceptChain12(io.config, cert, io.wallClock, type);
   add(s.hs.log, e.message);
   return { kind: 'waitClientKeyExchange', hs: s.hs, peer };
@@ -378,7 +449,15 @@ function applyClientKeyExchange(
     }
   }
   add(hs.log, e.message);
-  const master = deriveMaster12(io.config, hs.suite, hs.log, premaster, hs.clientRandom, hs.serverRandom, hs.extendedMasterSecret);
+  const master = deriveMaster12(
+    io.config,
+    hs.suite,
+    hs.log,
+    premaster,
+    hs.clientRandom,
+    hs.serverRandom,
+    hs.extendedMasterSecret,
+  );
   installKeys12(io, hs.suite, master, hs.clientRandom, hs.serverRandom, hs.cids);
   const keyed: ServerKeyed12 = {
     log: hs.log,
@@ -403,17 +482,41 @@ function applyClientKeyExchange(
   return { kind: 'waitChangeCipherSpec', keyed, clientAuthenticated: false };
 }
 
-function verifyClientCertificateVerify(io: Io12, s: At<'waitClientCertificateVerify'>, e: On<'CertificateVerify'>): At<'waitChangeCipherSpec'> {
+function verifyClientCertificateVerify(
+  io: Io12,
+  s: At<'waitClientCertificateVerify'>,
+  e: On<'CertificateVerify'>,
+): At<'waitChangeCipherSpec'> {
   const cv = decodeCertificateVerify(e.message.body);
-  verify12(io.config.base.provider, offeredSchemes12(io.config), s.peer.key, cv.algorithm, s.keyed.log.messages(), cv.signature, 'client CertificateVerify');
+  verify12(
+    io.config.base.provider,
+    offeredSchemes12(io.config),
+    s.peer.key,
+    cv.algorithm,
+    s.keyed.log.messages(),
+    cv.signature,
+    'client CertificateVerify',
+  );
   add(s.keyed.log, e.message);
   s.keyed.log.release();
   return { kind: 'waitChangeCipherSpec', keyed: s.keyed, clientAuthenticated: true };
 }
 
 /** The peer's ChangeCipherSpec: its epoch-1 keys read what follows (RFC 5246 §7.1). */
-function installReadEpoch(io: Io12, s: At<'waitChangeCipherSpec'>, e: unknown, p: undefined, to: 'waitClientFinished'): At<'waitClientFinished'>;
-function installReadEpoch(io: Io12, s: At<'waitResumedChangeCipherSpec'>, e: unknown, p: undefined, to: 'waitResumedFinished'): At<'waitResumedFinished'>;
+function installReadEpoch(
+  io: Io12,
+  s: At<'waitChangeCipherSpec'>,
+  e: unknown,
+  p: undefined,
+  to: 'waitClientFinished',
+): At<'waitClientFinished'>;
+function installReadEpoch(
+  io: Io12,
+  s: At<'waitResumedChangeCipherSpec'>,
+  e: unknown,
+  p: undefined,
+  to: 'waitResumedFinished',
+): At<'waitResumedFinished'>;
 function installReadEpoch(
   io: Io12,
   s: At<'waitChangeCipherSpec' | 'waitResumedChangeCipherSpec'>,
@@ -422,10 +525,18 @@ function installReadEpoch(
   _to: 'waitClientFinished' | 'waitResumedFinished',
 ): At<'waitClientFinished'> | At<'waitResumedFinished'> {
   io.installReadEpoch();
-  return s.kind === 'waitChangeCipherSpec' ? { ...s, kind: 'waitClientFinished' } : { kind: 'waitResumedFinished', keyed: s.keyed };
+  return s.kind === 'waitChangeCipherSpec'
+    ? { ...s, kind: 'waitClientFinished' }
+    : { kind: 'waitResumedFinished', keyed: s.keyed };
 }
 
-function verifyClientFinished<S extends At<'waitClientFinished' | 'waitResumedFinished'>>(io: Io12, s: S, e: On<'Finished'>, _p: undefined, _to: string): S {
+function verifyClientFinished<S extends At<'waitClientFinished' | 'waitResumedFinished'>>(
+  io: Io12,
+  s: S,
+  e: On<'Finished'>,
+  _p: undefined,
+  _to: string,
+): S {
   checkFinished12(io, s.keyed, decodeTls12Finished(e.message.body).verifyData);
   add(s.keyed.log, e.message);
   return s;
@@ -444,7 +555,9 @@ function sendServerFinishedFlight(io: Io12, s: At<'waitClientFinished'>): At<'wa
       clientAuthenticated: s.clientAuthenticated,
       grant: s.keyed.grant,
     };
-    out.push(message(io, 'new_session_ticket', newSessionTicket12(io.config, keys, contents, io.wallClock), s.keyed.log));
+    out.push(
+      message(io, 'new_session_ticket', newSessionTicket12(io.config, keys, contents, io.wallClock), s.keyed.log),
+    );
   }
   const body = encodeTls12Finished({ verifyData: ourFinished12(io, s.keyed) });
   io.flight([...out, { kind: 'changeCipherSpec' }, message(io, 'finished', body, s.keyed.log, 1)], true);
@@ -467,7 +580,8 @@ function sendServerFinishedFlight(io: Io12, s: At<'waitClientFinished'>): At<'wa
 
 function completeHandshake(io: Io12, s: At<'waitClientFinished' | 'waitResumedFinished'>): At<'connected'> {
   // The client's Finished verified under the cached master secret: the session proved itself, the cache keeps it longer.
-  if (s.kind === 'waitResumedFinished' && s.keyed.sessionId.length > 0) io.config.sessionCache?.proven(s.keyed.sessionId);
+  if (s.kind === 'waitResumedFinished' && s.keyed.sessionId.length > 0)
+    io.config.sessionCache?.proven(s.keyed.sessionId);
   io.complete({
     version: 'DTLSv1.2',
     cipherSuite: s.keyed.suite.name,
@@ -505,9 +619,13 @@ export const SERVER_STEPS12 = stepTable({
 /** The server chart's guards: pure branches over the state, the event (the ClientHello's plan) and the configuration. */
 export const SERVER_GUARDS12 = guardTable({
   cookieMissing: (_s: At<'waitClientHello'>, e: On<'ClientHello'>): boolean => e.plan?.kind === 'verify',
-  resumableSession: (_s: At<'waitClientHello'>, e: On<'ClientHello'>): boolean => e.plan?.kind === 'answer' && e.plan.resumption !== undefined,
+  resumableSession: (_s: At<'waitClientHello'>, e: On<'ClientHello'>): boolean =>
+    e.plan?.kind === 'answer' && e.plan.resumption !== undefined,
   clientCertificateRequested: (_s: At<'waitClientHello'>, e: On<'ClientHello'>, io: Io12): boolean =>
-    e.plan?.kind === 'answer' && e.plan.suite.ok && !isPskSuite(e.plan.suite.suite) && io.config.base.clientAuthentication !== 'none',
+    e.plan?.kind === 'answer' &&
+    e.plan.suite.ok &&
+    !isPskSuite(e.plan.suite.suite) &&
+    io.config.base.clientAuthentication !== 'none',
   clientCertificateSent: (s: At<'waitClientKeyExchange'>): boolean => s.peer !== undefined,
 } satisfies Dtls12ServerGuardTable);
 

@@ -66,18 +66,27 @@ export function decodeSession12(bytes: Uint8Array): Session12 {
   if (version !== VERSION) throw r.error('version', `version ${version} is not supported (expected ${VERSION})`, 4);
   const suiteNumber = r.u16('suite');
   const suite = dtls12Suite(cipherSuiteFromNumber(suiteNumber));
-  if (suite === undefined) throw r.error('suite', `cipher suite 0x${suiteNumber.toString(16)} is not a DTLS 1.2 suite`, 5);
+  if (suite === undefined)
+    throw r.error('suite', `cipher suite 0x${suiteNumber.toString(16)} is not a DTLS 1.2 suite`, 5);
   const expiresAt = readWallTime(r, 'expires_at');
   const ems = r.u8('extended_master_secret');
-  if (ems !== 1) throw r.error('extended_master_secret', `is ${ems}: only sessions made with the extended master secret resume (RFC 7627 §5.3)`, r.pos - 1);
+  if (ems !== 1)
+    throw r.error(
+      'extended_master_secret',
+      `is ${ems}: only sessions made with the extended master secret resume (RFC 7627 §5.3)`,
+      r.pos - 1,
+    );
   const masterLength = r.u8('len_master_secret');
-  if (masterLength !== MASTER_SECRET_LENGTH) throw r.error('len_master_secret', `is ${masterLength}, not ${MASTER_SECRET_LENGTH}`, r.pos - 1);
+  if (masterLength !== MASTER_SECRET_LENGTH)
+    throw r.error('len_master_secret', `is ${masterLength}, not ${MASTER_SECRET_LENGTH}`, r.pos - 1);
   const masterSecret = r.bytes(masterLength, 'master_secret').slice();
   const idLength = r.u8('len_session_id');
-  if (idLength > MAX_SESSION_ID) throw r.error('len_session_id', `is ${idLength}, more than ${MAX_SESSION_ID}`, r.pos - 1);
+  if (idLength > MAX_SESSION_ID)
+    throw r.error('len_session_id', `is ${idLength}, more than ${MAX_SESSION_ID}`, r.pos - 1);
   const id = r.bytes(idLength, 'session_id').slice();
   const ticket = r.bytes(r.u16('len_ticket'), 'ticket').slice();
-  if (id.length === 0 && ticket.length === 0) throw r.error('len_ticket', 'a session with neither a session ID nor a ticket cannot be resumed', r.pos - 2);
+  if (id.length === 0 && ticket.length === 0)
+    throw r.error('len_ticket', 'a session with neither a session ID nor a ticket cannot be resumed', r.pos - 2);
   const name = r.bytes(r.u8('len_server_name'), 'server_name');
   const identity = r.bytes(r.u16('len_psk_identity'), 'psk_identity');
   r.finish();

@@ -13,7 +13,14 @@ type Alert = { readonly alert: AlertDescriptionName };
 export const SESSION_STEPS12 = {
   /** The one fatal alert: the reason of the `fail` event, or the chart's alert for a message it refuses (a second HelloVerifyRequest). */
   sendFatalAlert(io: Io12, _s: unknown, e: Event12, p: Alert | undefined): { readonly kind: 'failed' } {
-    io.fatal(e.type === 'fail' ? e.reason : { alert: p?.alert ?? 'internal_error', message: `${eventName12(e)} is refused here (spec/charts/dtls12-*.json)` });
+    io.fatal(
+      e.type === 'fail'
+        ? e.reason
+        : {
+            alert: p?.alert ?? 'internal_error',
+            message: `${eventName12(e)} is refused here (spec/charts/dtls12-*.json)`,
+          },
+    );
     return { kind: 'failed' };
   },
 

@@ -58,7 +58,8 @@ export class SessionCache12 {
   private readonly resumed = new Map<string, Session12>();
 
   constructor(capacity = DEFAULT_SESSION_CACHE_SIZE, lifetimeMs = 7_200_000) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
     this.capacity = capacity;
     this.lifetimeMs = lifetimeMs;
   }

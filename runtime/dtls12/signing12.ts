@@ -15,7 +15,14 @@
  * `ecdsaSign` / `ecdsaVerify`.
  */
 import type { SignatureScheme } from '../../generated/wire/enums.js';
-import { CryptoError, type CryptoProvider, type EcdsaHash, type PrivateKeyHandle, type PublicKeyHandle, type SignatureAlgorithm } from '../crypto/provider.js';
+import {
+  CryptoError,
+  type CryptoProvider,
+  type EcdsaHash,
+  type PrivateKeyHandle,
+  type PublicKeyHandle,
+  type SignatureAlgorithm,
+} from '../crypto/provider.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import type { KeyExchange12 } from '../versions/suites12.js';
 
@@ -25,7 +32,14 @@ const BY_KEY_TYPE_12: Readonly<Record<string, readonly SignatureAlgorithm[]>> = 
   'ec-p384': ['ecdsa_secp384r1_sha384', 'ecdsa_secp521r1_sha512', 'ecdsa_secp256r1_sha256'],
   'ec-p521': ['ecdsa_secp521r1_sha512', 'ecdsa_secp384r1_sha384', 'ecdsa_secp256r1_sha256'],
   ed25519: ['ed25519'],
-  rsa: ['rsa_pss_rsae_sha256', 'rsa_pss_rsae_sha384', 'rsa_pss_rsae_sha512', 'rsa_pkcs1_sha256', 'rsa_pkcs1_sha384', 'rsa_pkcs1_sha512'],
+  rsa: [
+    'rsa_pss_rsae_sha256',
+    'rsa_pss_rsae_sha384',
+    'rsa_pss_rsae_sha512',
+    'rsa_pkcs1_sha256',
+    'rsa_pkcs1_sha384',
+    'rsa_pkcs1_sha512',
+  ],
   'rsa-pss': ['rsa_pss_pss_sha256', 'rsa_pss_pss_sha384', 'rsa_pss_pss_sha512'],
 };
 
@@ -44,9 +58,14 @@ const OWN_CURVE: Readonly<Partial<Record<SignatureAlgorithm, string>>> = {
 };
 
 /** The 1.2 signature schemes a key can make, in our order of preference (ECDSA: any of the three hashes, the curve's own first). */
-export function schemesForKey12(key: { readonly keyType: string; readonly pssHash?: string | undefined }): readonly SignatureAlgorithm[] {
+export function schemesForKey12(key: {
+  readonly keyType: string;
+  readonly pssHash?: string | undefined;
+}): readonly SignatureAlgorithm[] {
   const all = BY_KEY_TYPE_12[key.keyType] ?? [];
-  return key.keyType === 'rsa-pss' && key.pssHash !== undefined ? all.filter((s) => s.endsWith(`_${key.pssHash}`)) : all;
+  return key.keyType === 'rsa-pss' && key.pssHash !== undefined
+    ? all.filter((s) => s.endsWith(`_${key.pssHash}`))
+    : all;
 }
 
 /** The key exchange a certificate key can serve as a server (RFC 8422 §5.3: ECDHE_ECDSA wants an ECDSA key, ECDHE_RSA an RSA one). */
@@ -57,7 +76,8 @@ export function keyExchangeForKey(keyType: string): KeyExchange12 | undefined {
 }
 
 /** The offer's scheme names as strings (unknown numbers left out). */
-const known = (list: readonly SignatureScheme[]): readonly string[] => list.filter((s): s is SignatureScheme & string => typeof s === 'string');
+const known = (list: readonly SignatureScheme[]): readonly string[] =>
+  list.filter((s): s is SignatureScheme & string => typeof s === 'string');
 
 /**
  * The scheme to sign with: the first of ours the key can make and the peer
@@ -75,7 +95,8 @@ export function chooseScheme12(
   const canMake = schemesForKey12(key).filter((s) => ours.includes(s) || s.startsWith('rsa_pkcs1_'));
   const peer = offered === undefined ? undefined : known(offered);
   const pick = canMake.find((s) => peer === undefined || peer.includes(s));
-  if (pick === undefined) throw new ProtocolError('handshake_failure', `no signature scheme the peer offered fits our ${key.keyType} key`);
+  if (pick === undefined)
+    throw new ProtocolError('handshake_failure', `no signature scheme the peer offered fits our ${key.keyType} key`);
   return pick;
 }
 
@@ -85,15 +106,27 @@ export function chooseScheme12(
  *
  * @throws CryptoError when the provider has no `ecdsaSign` for such a pair.
  */
-export function sign12(provider: CryptoProvider, scheme: SignatureAlgorithm, key: PrivateKeyHandle, data: Uint8Array): Uint8Array {
+export function sign12(
+  provider: CryptoProvider,
+  scheme: SignatureAlgorithm,
+  key: PrivateKeyHandle,
+  data: Uint8Array,
+): Uint8Array {
   const hash = ECDSA_HASH_12[scheme];
   if (hash === undefined || OWN_CURVE[scheme] === key.keyType) return provider.sign(scheme, key, data);
-  if (provider.ecdsaSign === undefined) throw new CryptoError(`crypto provider '${provider.name}' cannot sign ${scheme} with a ${key.keyType} key`);
+  if (provider.ecdsaSign === undefined)
+    throw new CryptoError(`crypto provider '${provider.name}' cannot sign ${scheme} with a ${key.keyType} key`);
   return provider.ecdsaSign(hash, key, data);
 }
 
 /** True when `signature` is a valid `scheme` signature of `data` as TLS 1.2 reads the scheme (ECDSA: the hash, with any curve). */
-function check12(provider: CryptoProvider, scheme: SignatureAlgorithm, key: PublicKeyHandle, data: Uint8Array, signature: Uint8Array): boolean {
+function check12(
+  provider: CryptoProvider,
+  scheme: SignatureAlgorithm,
+  key: PublicKeyHandle,
+  data: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   const hash = ECDSA_HASH_12[scheme];
   if (hash === undefined || OWN_CURVE[scheme] === key.keyType) return provider.verify(scheme, key, data, signature);
   return provider.ecdsaVerify?.(hash, key, data, signature) ?? false;
@@ -115,8 +148,11 @@ export function verify12(
   what: string,
 ): SignatureAlgorithm {
   const scheme = offered.find((a) => a === algorithm);
-  if (scheme === undefined) throw new ProtocolError('illegal_parameter', `${what} is signed with ${String(algorithm)}, which was not offered`);
-  if (!schemesForKey12(key).includes(scheme)) throw new ProtocolError('illegal_parameter', `${what} uses ${scheme}, which a ${key.keyType} key cannot make`);
-  if (!check12(provider, scheme, key, signed, signature)) throw new ProtocolError('decrypt_error', `the ${what} signature does not verify`);
+  if (scheme === undefined)
+    throw new ProtocolError('illegal_parameter', `${what} is signed with ${String(algorithm)}, which was not offered`);
+  if (!schemesForKey12(key).includes(scheme))
+    throw new ProtocolError('illegal_parameter', `${what} uses ${scheme}, which a ${key.keyType} key cannot make`);
+  if (!check12(provider, scheme, key, signed, signature))
+    throw new ProtocolError('decrypt_error', `the ${what} signature does not verify`);
   return scheme;
 }

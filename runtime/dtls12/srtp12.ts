@@ -15,7 +15,14 @@
 import type { ClientHello, ClientHelloExtension } from '../../generated/wire/client-hello.js';
 import type { UseSrtpData } from '../../generated/wire/ext-use-srtp.js';
 import type { Tls12ServerHelloExtension } from '../../generated/wire/tls12-server-hello.js';
-import { SRTP_PROFILES, acceptedSrtpProfile, chooseSrtpProfile, srtpAnswer, srtpOffer, type SrtpProfileName } from '../connection/srtp.js';
+import {
+  SRTP_PROFILES,
+  acceptedSrtpProfile,
+  chooseSrtpProfile,
+  srtpAnswer,
+  srtpOffer,
+  type SrtpProfileName,
+} from '../connection/srtp.js';
 import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { bytesEqual } from '../wire/bytes.js';
@@ -43,7 +50,10 @@ export function offeredSrtp12(ch: ClientHello): SrtpOffer12 | undefined {
 }
 
 /** The server's profile: its first preference the client offered; undefined when either has no SRTP or none is in common. */
-export function chooseSrtp12(ours: readonly SrtpProfileName[] | undefined, ch: ClientHello): SrtpProfileName | undefined {
+export function chooseSrtp12(
+  ours: readonly SrtpProfileName[] | undefined,
+  ch: ClientHello,
+): SrtpProfileName | undefined {
   const offer = findExtension(ch.extensions, 'use_srtp');
   return offer !== undefined && ours !== undefined ? chooseSrtpProfile(ours, offer) : undefined;
 }
@@ -61,7 +71,10 @@ export function srtpAnswer12(profile: SrtpProfileName): Tls12ServerHelloExtensio
 export function acceptedSrtp12(offer: SrtpOffer12 | undefined, answer: UseSrtpData): SrtpProfileName {
   if (offer !== undefined && offer.mki.length > 0 && answer.srtpMki.length > 0) {
     if (!bytesEqual(offer.mki, answer.srtpMki))
-      throw new ProtocolError('illegal_parameter', 'the server answered use_srtp with an MKI we did not offer (RFC 5764 §4.1.1)');
+      throw new ProtocolError(
+        'illegal_parameter',
+        'the server answered use_srtp with an MKI we did not offer (RFC 5764 §4.1.1)',
+      );
     return acceptedSrtpProfile(offer.profiles, { ...answer, srtpMki: new Uint8Array(0) });
   }
   return acceptedSrtpProfile(offer?.profiles, answer);

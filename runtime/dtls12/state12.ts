@@ -101,10 +101,12 @@ export class State12 implements VersionState {
 
   /** RFC 5705 keying material (the TLS 1.2 PRF over the master secret and both randoms). */
   exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Uint8Array {
-    if (this.connection.negotiated === undefined) throw new ConnectionStateError('keying material can only be exported from a connected connection');
+    if (this.connection.negotiated === undefined)
+      throw new ConnectionStateError('keying material can only be exported from a connected connection');
     integerOption('length', length, 1, 65_535);
     if (typeof label !== 'string' || label.length === 0) throw new ConfigError('label', 'must be a non-empty string');
-    if (context !== undefined && !(context instanceof Uint8Array)) throw new ConfigError('context', 'must be a Uint8Array');
+    if (context !== undefined && !(context instanceof Uint8Array))
+      throw new ConfigError('context', 'must be a Uint8Array');
     return this.connection.exportKeyingMaterial(length, label, context);
   }
 
@@ -156,14 +158,23 @@ export class State12 implements VersionState {
       retransmissions: flight.retransmissions,
       flightState: flight.state,
       retransmitTimeout: flight.timeout,
-      handshakeDuration: c.completedAt === undefined || this.startedAt === undefined ? undefined : c.completedAt - this.startedAt,
-      retained: { reassemblyBytes: 0, deferredBytes: 0, ackRecords: 0, readEpochs: this.connection.negotiated === undefined ? 1 : 2 },
+      handshakeDuration:
+        c.completedAt === undefined || this.startedAt === undefined ? undefined : c.completedAt - this.startedAt,
+      retained: {
+        reassemblyBytes: 0,
+        deferredBytes: 0,
+        ackRecords: 0,
+        readEpochs: this.connection.negotiated === undefined ? 1 : 2,
+      },
       paths: { ...NO_PATH_STATS, migrations: this.connection.peerPath.migrations },
     };
   }
 
   updateKeys(): void {
-    throw new Dtls12FeatureError('updateKeys', 'has no KeyUpdate (RFC 8446 §4.6.3): its keys last the session; renegotiation is refused (RFC 5746)');
+    throw new Dtls12FeatureError(
+      'updateKeys',
+      'has no KeyUpdate (RFC 8446 §4.6.3): its keys last the session; renegotiation is refused (RFC 5746)',
+    );
   }
 
   requestClientCertificate(): void {
@@ -174,11 +185,17 @@ export class State12 implements VersionState {
   }
 
   issueConnectionIds(_count?: number, _options?: unknown): Uint8Array[] {
-    throw new Dtls12FeatureError('issueConnectionIds', 'has no NewConnectionId message (RFC 9147 §9 is DTLS 1.3): an RFC 9146 CID is fixed at the handshake');
+    throw new Dtls12FeatureError(
+      'issueConnectionIds',
+      'has no NewConnectionId message (RFC 9147 §9 is DTLS 1.3): an RFC 9146 CID is fixed at the handshake',
+    );
   }
 
   requestConnectionIds(): void {
-    throw new Dtls12FeatureError('requestConnectionIds', 'has no RequestConnectionId message (RFC 9147 §9 is DTLS 1.3)');
+    throw new Dtls12FeatureError(
+      'requestConnectionIds',
+      'has no RequestConnectionId message (RFC 9147 §9 is DTLS 1.3)',
+    );
   }
 
   /**

@@ -22,7 +22,10 @@
  */
 import type { ClientHello, ClientHelloExtension } from '../../generated/wire/client-hello.js';
 import { cipherSuiteFromNumber, cipherSuiteToNumber } from '../../generated/wire/enums.js';
-import { decodeTls12NewSessionTicket, encodeTls12NewSessionTicket } from '../../generated/wire/tls12-new-session-ticket.js';
+import {
+  decodeTls12NewSessionTicket,
+  encodeTls12NewSessionTicket,
+} from '../../generated/wire/tls12-new-session-ticket.js';
 import type { Tls12ServerHelloExtension } from '../../generated/wire/tls12-server-hello.js';
 import { requestedName } from '../connection/psk-selection.js';
 import { grantHolds, ticketGrant } from '../connection/ticket-grant.js';
@@ -88,13 +91,15 @@ export function decodeTicket12Contents(bytes: Uint8Array): Ticket12Contents {
   if (version !== DTLS12_VERSION) throw r.error('version', `version 0x${version.toString(16)} is not DTLS 1.2`, 1);
   const suiteNumber = r.u16('suite');
   const suite = dtls12Suite(cipherSuiteFromNumber(suiteNumber));
-  if (suite === undefined) throw r.error('suite', `cipher suite 0x${suiteNumber.toString(16)} is not a DTLS 1.2 suite`, 3);
+  if (suite === undefined)
+    throw r.error('suite', `cipher suite 0x${suiteNumber.toString(16)} is not a DTLS 1.2 suite`, 3);
   const issuedAt = readWallTime(r, 'issued_at');
   const lifetimeSeconds = r.u32('lifetime');
   const clientAuthenticated = r.u8('client_authenticated');
   if (clientAuthenticated > 1) throw r.error('client_authenticated', `is ${clientAuthenticated}, not 0 or 1`);
   const masterLength = r.u8('len_master_secret');
-  if (masterLength !== MASTER_SECRET_LENGTH) throw r.error('len_master_secret', `is ${masterLength}, not ${MASTER_SECRET_LENGTH}`);
+  if (masterLength !== MASTER_SECRET_LENGTH)
+    throw r.error('len_master_secret', `is ${masterLength}, not ${MASTER_SECRET_LENGTH}`);
   const masterSecret = r.bytes(masterLength, 'master_secret').slice();
   const name = r.bytes(r.u8('len_server_name'), 'server_name');
   const identity = r.bytes(r.u16('len_psk_identity'), 'psk_identity');
@@ -161,14 +166,22 @@ export interface TicketOffer12 {
 export function ticketOffer12(config: Config12, offered: Session12 | undefined): TicketOffer12 {
   if (!config.sessionTickets) return { sessionId: offered?.id ?? EMPTY, extensions: [] };
   const ticket = offered?.ticket;
-  const sessionId = offered === undefined ? EMPTY : ticket !== undefined && offered.id.length === 0 ? config.base.provider.randomBytes(32) : offered.id;
+  const sessionId =
+    offered === undefined
+      ? EMPTY
+      : ticket !== undefined && offered.id.length === 0
+        ? config.base.provider.randomBytes(32)
+        : offered.id;
   return { sessionId, extensions: [{ extensionType: 'session_ticket', extensionData: { ticket: ticket ?? EMPTY } }] };
 }
 
 /** The server issues tickets: the client asked (SessionTicket in its ClientHello), and tickets are on here (`sessionTickets12`, `tickets` > 0). */
 export function issuesTicket12(config: Config12, ch: ClientHello): boolean {
   return (
-    config.sessionTickets && config.base.tickets > 0 && config.base.ticketKeys !== undefined && findExtension(ch.extensions, 'session_ticket') !== undefined
+    config.sessionTickets &&
+    config.base.tickets > 0 &&
+    config.base.ticketKeys !== undefined &&
+    findExtension(ch.extensions, 'session_ticket') !== undefined
   );
 }
 
@@ -186,7 +199,8 @@ export interface TicketResumption12 {
 export function ticketResumption12(config: Config12, ch: ClientHello, wallNow: number): TicketResumption12 | undefined {
   const offered = findExtension(ch.extensions, 'session_ticket');
   const keys = config.base.ticketKeys;
-  if (offered === undefined || offered.ticket.length === 0 || keys === undefined || !config.sessionTickets) return undefined;
+  if (offered === undefined || offered.ticket.length === 0 || keys === undefined || !config.sessionTickets)
+    return undefined;
   // An empty session ID is allowed: the client then tells a resumption by the messages after ServerHello (RFC 5077 §3.4),
   // as wolfSSL's client does, which always sends its ticket with an empty session ID.
   const contents = openTicket12(keys, offered.ticket, wallNow);
@@ -222,11 +236,16 @@ export function newSessionTicket12(
   const grant = contents.grant ?? ticketGrant(config.base, contents.pskIdentity);
   if (grant === undefined) return encodeTls12NewSessionTicket({ ticketLifetimeHint: 0, ticket: new Uint8Array(0) });
   const left = Math.max(1, Math.floor((contents.issuedAt + contents.lifetimeSeconds * 1000 - wallNow) / 1000));
-  return encodeTls12NewSessionTicket({ ticketLifetimeHint: Math.min(left, contents.lifetimeSeconds), ticket: sealTicket12(keys, { ...contents, grant }) });
+  return encodeTls12NewSessionTicket({
+    ticketLifetimeHint: Math.min(left, contents.lifetimeSeconds),
+    ticket: sealTicket12(keys, { ...contents, grant }),
+  });
 }
 
 /** Client: a NewSessionTicket's ticket and lifetime (seconds, 0: unspecified); an empty ticket is the server not issuing one after all (§3.3). */
-export function acceptNewSessionTicket12(body: Uint8Array): { readonly ticket: Uint8Array; readonly lifetimeSeconds: number } | undefined {
+export function acceptNewSessionTicket12(
+  body: Uint8Array,
+): { readonly ticket: Uint8Array; readonly lifetimeSeconds: number } | undefined {
   const nst = decodeTls12NewSessionTicket(body);
   return nst.ticket.length === 0 ? undefined : { ticket: nst.ticket.slice(), lifetimeSeconds: nst.ticketLifetimeHint };
 }
@@ -245,7 +264,9 @@ export function ticketPlan12(config: Config12, ch: ClientHello, wallNow: number)
 }
 
 /** The ServerHello's empty SessionTicket extension: a NewSessionTicket follows (RFC 5077 §3.2). */
-export const SESSION_TICKET_ANSWER: readonly Tls12ServerHelloExtension[] = [{ extensionType: 'session_ticket', extensionData: {} }];
+export const SESSION_TICKET_ANSWER: readonly Tls12ServerHelloExtension[] = [
+  { extensionType: 'session_ticket', extensionData: {} },
+];
 
 /** Server: whether a session from the cache by ID may be resumed here: what it was granted is what this server grants now. */
 export function cachedSessionHolds12(config: Config12, session: Session12): boolean {

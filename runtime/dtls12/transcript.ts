@@ -56,7 +56,8 @@ export class Transcript12 {
 
   /** Forgets what was added: after a HelloVerifyRequest, the exchange starts again with the next ClientHello (RFC 6347 §4.2.6). */
   restart(): void {
-    if (this.running !== undefined) throw new Error('the transcript restarts only before the hash is chosen (before ServerHello)');
+    if (this.running !== undefined)
+      throw new Error('the transcript restarts only before the hash is chosen (before ServerHello)');
     this.pending = [];
   }
 
@@ -80,7 +81,11 @@ export class Transcript12 {
  * ClientHello.random + ServerHello.random + the encoded ServerECDHParams
  * (RFC 8422 §5.4; RFC 5246 §7.4.3). The signature algorithm hashes it.
  */
-export function serverKeyExchangeSignedData(clientRandom: Uint8Array, serverRandom: Uint8Array, encodedParams: Uint8Array): Uint8Array {
+export function serverKeyExchangeSignedData(
+  clientRandom: Uint8Array,
+  serverRandom: Uint8Array,
+  encodedParams: Uint8Array,
+): Uint8Array {
   const out = new Uint8Array(64 + encodedParams.length);
   out.set(clientRandom, 0);
   out.set(serverRandom, 32);

@@ -24,7 +24,11 @@ export class WriteEpoch12 {
 
   /** `firstSequenceNumber`: 0 for a new epoch (RFC 6347 §4.1); larger only to resume counting. */
   constructor(cipher: EpochCipher12, firstSequenceNumber = 0, limits?: AeadLimits) {
-    if (!Number.isInteger(firstSequenceNumber) || firstSequenceNumber < 0 || firstSequenceNumber > LAST_SEQUENCE_NUMBER) {
+    if (
+      !Number.isInteger(firstSequenceNumber) ||
+      firstSequenceNumber < 0 ||
+      firstSequenceNumber > LAST_SEQUENCE_NUMBER
+    ) {
       throw new RangeError(`sequence number ${firstSequenceNumber} is not a uint48`);
     }
     this.cipher = cipher;
@@ -58,7 +62,10 @@ export class WriteEpoch12 {
    * @throws EpochExhaustedError once the sequence numbers or the key's confidentiality limit run out.
    */
   seal(type: number, content: Uint8Array): Uint8Array {
-    if (this.next > LAST_SEQUENCE_NUMBER) throw new EpochExhaustedError(`epoch ${this.cipher.epoch}: the 48-bit sequence number would wrap (RFC 6347 §4.1)`);
+    if (this.next > LAST_SEQUENCE_NUMBER)
+      throw new EpochExhaustedError(
+        `epoch ${this.cipher.epoch}: the 48-bit sequence number would wrap (RFC 6347 §4.1)`,
+      );
     if (this.sealed >= this.limits.confidentiality) {
       throw new EpochExhaustedError(
         `epoch ${this.cipher.epoch}: ${this.sealed} records reached ${this.cipher.suite.aead}'s confidentiality limit, and 1.2 cannot rekey`,

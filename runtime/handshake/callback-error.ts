@@ -1,7 +1,16 @@
 import { ProtocolError } from './protocol-error.js';
 
 /** The application callbacks whose exceptions end a connection: the connection's own (`sni`, `psk`, `antiReplay`) and the node API's. */
-export type CallbackName = 'sni' | 'psk' | 'antiReplay' | 'onsession' | 'onhandshake' | 'onmessage' | 'onticket' | 'onmigrate' | 'onclientcertificate';
+export type CallbackName =
+  | 'sni'
+  | 'psk'
+  | 'antiReplay'
+  | 'onsession'
+  | 'onhandshake'
+  | 'onmessage'
+  | 'onticket'
+  | 'onmigrate'
+  | 'onclientcertificate';
 
 /**
  * An application callback (`sni`, `psk`, the anti-replay store) threw while
@@ -16,7 +25,10 @@ export class CallbackError extends ProtocolError {
   override readonly cause: unknown;
 
   constructor(callback: CallbackName, cause: unknown) {
-    super('internal_error', `the ${callback} callback threw: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(
+      'internal_error',
+      `the ${callback} callback threw: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
     this.callback = callback;
     this.cause = cause;
   }

@@ -43,9 +43,14 @@ export const SCHEMES_BY_KEY_TYPE: Readonly<Record<string, readonly SignatureAlgo
  * The CertificateVerify schemes a key can make: by its type, and for an
  * RSASSA-PSS key bound to one hash by its parameters, only that hash's scheme.
  */
-export function schemesForKey(key: { readonly keyType: string; readonly pssHash?: string | undefined }): readonly SignatureAlgorithm[] {
+export function schemesForKey(key: {
+  readonly keyType: string;
+  readonly pssHash?: string | undefined;
+}): readonly SignatureAlgorithm[] {
   const all = SCHEMES_BY_KEY_TYPE[key.keyType] ?? [];
-  return key.keyType === 'rsa-pss' && key.pssHash !== undefined ? all.filter((s) => s.endsWith(`_${key.pssHash}`)) : all;
+  return key.keyType === 'rsa-pss' && key.pssHash !== undefined
+    ? all.filter((s) => s.endsWith(`_${key.pssHash}`))
+    : all;
 }
 
 /** Signs a CertificateVerify for `side`. */

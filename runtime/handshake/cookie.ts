@@ -4,7 +4,12 @@ import { integerOption } from '../config-error.js';
 import { copyOf } from '../wire/bytes.js';
 import { scratchWriter } from '../wire/scratch.js';
 import { Writer } from '../wire/writer.js';
-import { namedGroupFromNumber, namedGroupToNumber, cipherSuiteFromNumber, cipherSuiteToNumber } from '../../generated/wire/enums.js';
+import {
+  namedGroupFromNumber,
+  namedGroupToNumber,
+  cipherSuiteFromNumber,
+  cipherSuiteToNumber,
+} from '../../generated/wire/enums.js';
 
 /** What a server must remember across a stateless HelloRetryRequest (RFC 9147 §5.1, RFC 8446 §4.2.2). */
 export interface CookieContents {
@@ -104,9 +109,21 @@ export class CookieProtector {
     const group = groupNumber === 0 ? undefined : namedGroupFromNumber(groupNumber);
     const hashLength = body[13]!;
     const nameLength = body[14 + hashLength];
-    if (typeof suite !== 'string' || !(suite in CIPHER_SUITES) || nameLength === undefined || body.length !== 15 + hashLength + nameLength) return undefined;
+    if (
+      typeof suite !== 'string' ||
+      !(suite in CIPHER_SUITES) ||
+      nameLength === undefined ||
+      body.length !== 15 + hashLength + nameLength
+    )
+      return undefined;
     if (group !== undefined && !GROUPS.includes(group as KeyExchangeGroup)) return undefined;
-    const contents = { suite: suite as SupportedCipherSuite, group: group as KeyExchangeGroup | undefined, clientHelloHash: body.slice(14, 14 + hashLength) };
-    return nameLength === 0 ? contents : { ...contents, serverName: utf8Decoder.decode(body.subarray(15 + hashLength)) };
+    const contents = {
+      suite: suite as SupportedCipherSuite,
+      group: group as KeyExchangeGroup | undefined,
+      clientHelloHash: body.slice(14, 14 + hashLength),
+    };
+    return nameLength === 0
+      ? contents
+      : { ...contents, serverName: utf8Decoder.decode(body.subarray(15 + hashLength)) };
   }
 }

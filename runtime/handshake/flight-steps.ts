@@ -89,7 +89,8 @@ export function armFlight(c: AnyFlightContext, _state: FlightState, ms: number, 
 /** What an idle controller holds as its flight and pending acknowledgement (one array for all). */
 export const NONE: readonly never[] = [];
 
-export const unacknowledged = <M>(c: FlightContext<M>): readonly M[] => (c.acknowledged ? c.flight.filter((_, i) => !c.acknowledged!.has(i)) : c.flight);
+export const unacknowledged = <M>(c: FlightContext<M>): readonly M[] =>
+  c.acknowledged ? c.flight.filter((_, i) => !c.acknowledged!.has(i)) : c.flight;
 
 /** A step that works on the context alone and leaves the state as it is (the machine moves it). */
 const step =
@@ -131,7 +132,8 @@ export const FLIGHT_STEPS = {
   }),
   measureRoundTrip: step((c) => {
     // §5.8.2: once a flight is acknowledged without a retransmission, use 1.5 times the measured RTT.
-    if (c.retransmissions === 0) c.timeout = Math.min(c.maxTimeout, Math.max(1, Math.round(1.5 * (c.clock.now - c.sentAt))));
+    if (c.retransmissions === 0)
+      c.timeout = Math.min(c.maxTimeout, Math.max(1, Math.round(1.5 * (c.clock.now - c.sentAt))));
   }),
   discardFlight: step((c) => {
     c.flight = NONE;
@@ -143,8 +145,10 @@ export const FLIGHT_STEPS = {
 
 /** The chart's guards, `(state, event, context)`: they read the context's counters and the connection's verdict on the flight. */
 export const FLIGHT_GUARDS = {
-  retransmissionsLeft: (_state: FlightState, _event: FlightEvent, c: AnyFlightContext): boolean => c.retransmissions < c.maxRetransmissions,
-  flightOptional: (_state: FlightState, _event: FlightEvent, c: AnyFlightContext): boolean => c.hooks.optional?.(c.flight) ?? false,
+  retransmissionsLeft: (_state: FlightState, _event: FlightEvent, c: AnyFlightContext): boolean =>
+    c.retransmissions < c.maxRetransmissions,
+  flightOptional: (_state: FlightState, _event: FlightEvent, c: AnyFlightContext): boolean =>
+    c.hooks.optional?.(c.flight) ?? false,
 } as const satisfies Dtls13FlightGuardTable;
 
 /** The chart's delays: the current retransmit timeout (RFC 9147 §5.8.2). */

@@ -87,7 +87,12 @@ export class FlightController<M> {
   private stopped = false;
   private onRest: FlightRestListener | undefined;
 
-  constructor(hooks: FlightHooks<M>, clock: ManualClock, config: FlightTimerConfig = {}, inspect?: (event: ChartInspectionEvent) => void) {
+  constructor(
+    hooks: FlightHooks<M>,
+    clock: ManualClock,
+    config: FlightTimerConfig = {},
+    inspect?: (event: ChartInspectionEvent) => void,
+  ) {
     const initial = integerOption('initialTimeout', config.initialTimeout ?? 1000, 1, 600_000);
     const max = integerOption('maxTimeout', config.maxTimeout ?? 60_000, initial, 3_600_000);
     const maxRetransmissions = integerOption('maxRetransmissions', config.maxRetransmissions ?? 10, 0, 1000);
@@ -241,7 +246,8 @@ export class FlightController<M> {
   /** Back on the clock after {@link pause}: a flight still waiting for its answer is timed again from now. */
   resume(): void {
     const c = this.context;
-    if (this.status === 'active' && this.running?.kind === 'waiting' && this.timer === undefined) this.timer = c.clock.setTimeout(() => this.fire(), c.timeout);
+    if (this.status === 'active' && this.running?.kind === 'waiting' && this.timer === undefined)
+      this.timer = c.clock.setTimeout(() => this.fire(), c.timeout);
   }
 
   stop(): void {
@@ -271,7 +277,8 @@ export class FlightController<M> {
       for (let event: FlightEvent | undefined = e; event; event = this.queue?.shift()) {
         if (this.status !== 'active') break;
         const before = this.current();
-        if (this.inspected && dtls13FlightTakes[before.kind].has(event.type)) this.inspected.took(event.type === 'timeout' ? AFTER_EVENT : event, before, c);
+        if (this.inspected && dtls13FlightTakes[before.kind].has(event.type))
+          this.inspected.took(event.type === 'timeout' ? AFTER_EVENT : event, before, c);
         const next = dtls13FlightStep(c, before, event);
         if (next === undefined || next === before) continue;
         // The state was left (and maybe re-entered): its timer goes, the new state's comes.

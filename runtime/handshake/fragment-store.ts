@@ -67,7 +67,10 @@ export class FragmentStore {
    * The first byte of `data` (a fragment at message offset `start`) that
    * differs from a byte already held, or undefined when they all agree.
    */
-  firstMismatch(start: number, data: Uint8Array): { readonly at: number; readonly had: number; readonly got: number } | undefined {
+  firstMismatch(
+    start: number,
+    data: Uint8Array,
+  ): { readonly at: number; readonly had: number; readonly got: number } | undefined {
     const end = start + data.length;
     return this.ranges.findInOverlaps(start, end, (from, to) => {
       // The chunks holding [from, to): from the one holding `from`, in order.
@@ -112,7 +115,8 @@ export class FragmentStore {
     const touchesLeft = left !== undefined && left.start + left.bytes.length === start;
     const touchesRight = right !== undefined && right.start === start + bytes.length;
     const withLeft = touchesLeft && left.bytes.length + bytes.length <= CHUNK_MERGE_LIMIT;
-    const withRight = touchesRight && right.bytes.length + bytes.length + (withLeft ? left.bytes.length : 0) <= CHUNK_MERGE_LIMIT;
+    const withRight =
+      touchesRight && right.bytes.length + bytes.length + (withLeft ? left.bytes.length : 0) <= CHUNK_MERGE_LIMIT;
     if (!withLeft && !withRight) {
       this.chunks.splice(i, 0, { start, bytes: bytes.slice() });
       return;

@@ -29,7 +29,8 @@ export function fragmentMessage(
   if (!Number.isInteger(messageSeq) || messageSeq < 0 || messageSeq > MAX_MESSAGE_SEQ)
     throw new RangeError(`messageSeq must be an integer in 0..${MAX_MESSAGE_SEQ}, got ${String(messageSeq)}`);
   const length = body.length;
-  if (length > MAX_UINT24) throw new RangeError(`handshake body is ${length} bytes, above the uint24 length field's 2^24-1`);
+  if (length > MAX_UINT24)
+    throw new RangeError(`handshake body is ${length} bytes, above the uint24 length field's 2^24-1`);
   if (length === 0) return [{ msgType, length, messageSeq, fragmentOffset: 0, fragment: body }];
   const fragments: DtlsHandshake[] = [];
   for (let fragmentOffset = 0; fragmentOffset < length; fragmentOffset += maxFragmentBody) {

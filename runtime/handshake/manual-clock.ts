@@ -50,7 +50,8 @@ export class ManualClock {
       const timers = this.timers;
       if (!timers) break;
       let next: [number, { at: number; fn: () => void }] | undefined;
-      for (const entry of timers) if (entry[1].at <= now && (next === undefined || entry[1].at < next[1].at)) next = entry;
+      for (const entry of timers)
+        if (entry[1].at <= now && (next === undefined || entry[1].at < next[1].at)) next = entry;
       if (!next) break;
       timers.delete(next[0]);
       if (timers.size === 0 && this.timers === timers) this.timers = undefined;

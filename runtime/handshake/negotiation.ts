@@ -35,7 +35,9 @@ const isString = <T extends string>(x: T | number): x is T => typeof x === 'stri
 
 /** A list the client offered, for an error message: names, and code points the decoder does not know as 0x hex. */
 const offered = (list: readonly (string | number)[]): string =>
-  list.length === 0 ? 'none' : list.map((x) => (typeof x === 'string' ? x : `0x${x.toString(16).padStart(4, '0')}`)).join(', ');
+  list.length === 0
+    ? 'none'
+    : list.map((x) => (typeof x === 'string' ? x : `0x${x.toString(16).padStart(4, '0')}`)).join(', ');
 
 /**
  * Checks a ClientHello against DTLS 1.3's rules and picks suite, group and
@@ -47,13 +49,17 @@ export function negotiate(ch: ClientHello, prefs: ServerPreferences, psk?: PskTe
   if (duplicateExtension(ch.extensions) !== undefined)
     throw new ProtocolError('illegal_parameter', `duplicate extension ${String(duplicateExtension(ch.extensions))}`);
   const versions = findExtension(ch.extensions, 'supported_versions');
-  if (!versions?.versions.includes('dtls1_3')) throw new ProtocolError('protocol_version', 'the client does not offer DTLS 1.3 in supported_versions');
-  if (ch.legacyCookie.length !== 0) throw new ProtocolError('illegal_parameter', 'legacy_cookie must be empty in DTLS 1.3 (RFC 9147 §5.3)');
+  if (!versions?.versions.includes('dtls1_3'))
+    throw new ProtocolError('protocol_version', 'the client does not offer DTLS 1.3 in supported_versions');
+  if (ch.legacyCookie.length !== 0)
+    throw new ProtocolError('illegal_parameter', 'legacy_cookie must be empty in DTLS 1.3 (RFC 9147 §5.3)');
   if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== 0) {
     throw new ProtocolError('illegal_parameter', 'legacy_compression_methods must be exactly [0] (RFC 8446 §4.1.2)');
   }
   const offeredSuites = ch.cipherSuites.filter(isString);
-  const suite = prefs.cipherSuites.find((s) => offeredSuites.includes(s) && (psk === undefined || CIPHER_SUITES[s].hash === psk.hash));
+  const suite = prefs.cipherSuites.find(
+    (s) => offeredSuites.includes(s) && (psk === undefined || CIPHER_SUITES[s].hash === psk.hash),
+  );
   if (!suite)
     throw new ProtocolError(
       'handshake_failure',
@@ -63,7 +69,11 @@ export function negotiate(ch: ClientHello, prefs: ServerPreferences, psk?: PskTe
   let signature: SignatureAlgorithm | undefined;
   if (psk === undefined) {
     const sigs = findExtension(ch.extensions, 'signature_algorithms');
-    if (!sigs) throw new ProtocolError('missing_extension', 'signature_algorithms is required for certificate authentication (RFC 8446 §9.2)');
+    if (!sigs)
+      throw new ProtocolError(
+        'missing_extension',
+        'signature_algorithms is required for certificate authentication (RFC 8446 §9.2)',
+      );
     const offeredSigs = sigs.supportedSignatureAlgorithms.filter(isString) as readonly (SignatureScheme & string)[];
     signature = prefs.signatureAlgorithms.find((s) => (offeredSigs as readonly string[]).includes(s));
     if (!signature) {
@@ -78,11 +88,18 @@ export function negotiate(ch: ClientHello, prefs: ServerPreferences, psk?: PskTe
   if (psk?.mode === 'psk_ke') return { kind: 'proceed', suite, keyExchange: undefined, signature };
   const groupsExt = findExtension(ch.extensions, 'supported_groups');
   const shares = findExtension(ch.extensions, 'key_share');
-  if (!groupsExt || !shares) throw new ProtocolError('missing_extension', 'supported_groups and key_share are required for (EC)DHE (RFC 8446 §9.2)');
+  if (!groupsExt || !shares)
+    throw new ProtocolError(
+      'missing_extension',
+      'supported_groups and key_share are required for (EC)DHE (RFC 8446 §9.2)',
+    );
   const offeredGroups = groupsExt.namedGroupList.filter(isString) as readonly (NamedGroup & string)[];
   for (const share of shares.clientShares) {
     if (!(offeredGroups as readonly string[]).includes(String(share.group))) {
-      throw new ProtocolError('illegal_parameter', `key_share for ${String(share.group)}, which supported_groups does not list (RFC 8446 §4.2.8)`);
+      throw new ProtocolError(
+        'illegal_parameter',
+        `key_share for ${String(share.group)}, which supported_groups does not list (RFC 8446 §4.2.8)`,
+      );
     }
   }
   for (const group of prefs.groups) {

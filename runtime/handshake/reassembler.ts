@@ -96,7 +96,12 @@ export type ReassemblyResult =
   /** Not buffered, for `reason`: the peer will retransmit it. */
   | { readonly kind: 'refused'; readonly messageSeq: number; readonly reason: RefusalReason }
   /** The fragment contradicts itself or earlier fragments of its message: rejected. */
-  | { readonly kind: 'inconsistent'; readonly messageSeq: number; readonly field: InconsistentField; readonly reason: string };
+  | {
+      readonly kind: 'inconsistent';
+      readonly messageSeq: number;
+      readonly field: InconsistentField;
+      readonly reason: string;
+    };
 
 /** One message being reassembled, for diagnostics. */
 export interface PendingMessageView {
@@ -141,12 +146,19 @@ class PendingMessage {
   /** Why `f` cannot belong to this message, or undefined. */
   conflict(f: DtlsHandshake): { readonly field: InconsistentField; readonly reason: string } | undefined {
     if (handshakeTypeToNumber(f.msgType) !== this.msgTypeNumber) {
-      return { field: 'msg_type', reason: `msg_type ${String(f.msgType)} differs from ${String(this.msgType)} in earlier fragments` };
+      return {
+        field: 'msg_type',
+        reason: `msg_type ${String(f.msgType)} differs from ${String(this.msgType)} in earlier fragments`,
+      };
     }
-    if (f.length !== this.store.length) return { field: 'length', reason: `length ${f.length} differs from ${this.store.length} in earlier fragments` };
+    if (f.length !== this.store.length)
+      return { field: 'length', reason: `length ${f.length} differs from ${this.store.length} in earlier fragments` };
     const bad = this.store.firstMismatch(f.fragmentOffset, f.fragment);
     if (bad === undefined) return undefined;
-    return { field: 'fragment', reason: `byte ${bad.at} of the message is 0x${hex2(bad.got)}, but 0x${hex2(bad.had)} in an earlier fragment` };
+    return {
+      field: 'fragment',
+      reason: `byte ${bad.at} of the message is 0x${hex2(bad.got)}, but 0x${hex2(bad.had)} in an earlier fragment`,
+    };
   }
 }
 
@@ -197,10 +209,30 @@ export class HandshakeReassembler {
   /** @throws ConfigError naming the option that is not an integer in its range. */
   constructor(options: HandshakeReassemblerOptions = {}) {
     this.next = integerOption('nextReceiveSeq', options.nextReceiveSeq ?? 0, 0, MAX_MESSAGE_SEQ + 1);
-    this.maxMessagesAhead = integerOption('maxMessagesAhead', options.maxMessagesAhead ?? DEFAULT_MAX_MESSAGES_AHEAD, 0, MAX_MESSAGE_SEQ);
-    this.maxMessageLength = integerOption('maxMessageLength', options.maxMessageLength ?? DEFAULT_MAX_MESSAGE_LENGTH, 0, MAX_UINT24);
-    this.maxRangesPerMessage = integerOption('maxRangesPerMessage', options.maxRangesPerMessage ?? DEFAULT_MAX_RANGES_PER_MESSAGE, 1, MAX_UINT24);
-    this.maxBufferedBytes = integerOption('maxBufferedBytes', options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, 0, 2 ** 31);
+    this.maxMessagesAhead = integerOption(
+      'maxMessagesAhead',
+      options.maxMessagesAhead ?? DEFAULT_MAX_MESSAGES_AHEAD,
+      0,
+      MAX_MESSAGE_SEQ,
+    );
+    this.maxMessageLength = integerOption(
+      'maxMessageLength',
+      options.maxMessageLength ?? DEFAULT_MAX_MESSAGE_LENGTH,
+      0,
+      MAX_UINT24,
+    );
+    this.maxRangesPerMessage = integerOption(
+      'maxRangesPerMessage',
+      options.maxRangesPerMessage ?? DEFAULT_MAX_RANGES_PER_MESSAGE,
+      1,
+      MAX_UINT24,
+    );
+    this.maxBufferedBytes = integerOption(
+      'maxBufferedBytes',
+      options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+      0,
+      2 ** 31,
+    );
   }
 
   /** next_receive_seq: the message_seq of the next message to be delivered. */
@@ -245,7 +277,8 @@ export class HandshakeReassembler {
       }
       if (f.length > this.maxBufferedBytes) return refused(seq, 'too-long');
       // A zero-length fragment of a longer message says nothing worth keeping.
-      if (start === end && f.length > 0) return { kind: 'progress', messageSeq: seq, newBytes: 0, outOfOrder: seq !== this.next || start > 0 };
+      if (start === end && f.length > 0)
+        return { kind: 'progress', messageSeq: seq, newBytes: 0, outOfOrder: seq !== this.next || start > 0 };
     } else {
       const conflict = p.conflict(f);
       if (conflict !== undefined) return { kind: 'inconsistent', messageSeq: seq, ...conflict };
@@ -294,7 +327,13 @@ export class HandshakeReassembler {
         ranges: p.store.ranges.list(),
       });
     }
-    return { nextReceiveSeq: this.next, bufferedMessages: messages.length, receivedBytes, retainedBytes: this.retained, messages };
+    return {
+      nextReceiveSeq: this.next,
+      bufferedMessages: messages.length,
+      receivedBytes,
+      retainedBytes: this.retained,
+      messages,
+    };
   }
 
   /** Delivers `first` and then every whole message from next_receive_seq on. */

@@ -11,7 +11,11 @@ export interface ScheduleContext {
   readonly prefix: LabelPrefix;
 }
 
-export function scheduleContext(provider: CryptoProvider, hash: HashAlgorithm, prefix: LabelPrefix = 'dtls13'): ScheduleContext {
+export function scheduleContext(
+  provider: CryptoProvider,
+  hash: HashAlgorithm,
+  prefix: LabelPrefix = 'dtls13',
+): ScheduleContext {
   return { provider, hash, prefix };
 }
 
@@ -50,9 +54,18 @@ function labelBytes(prefix: LabelPrefix, label: string): Uint8Array {
  * dozen per handshake), by prefix, label, then length: made once, never
  * written, kept for the first KEPT_LABELS labels as above.
  */
-const emptyContextInfos: Readonly<Record<LabelPrefix, Map<string, Map<number, Uint8Array>>>> = { dtls13: new Map(), 'tls13 ': new Map() };
+const emptyContextInfos: Readonly<Record<LabelPrefix, Map<string, Map<number, Uint8Array>>>> = {
+  dtls13: new Map(),
+  'tls13 ': new Map(),
+};
 
-export function hkdfExpandLabel(ctx: ScheduleContext, secret: Uint8Array, label: string, context: Uint8Array, length: number): Uint8Array {
+export function hkdfExpandLabel(
+  ctx: ScheduleContext,
+  secret: Uint8Array,
+  label: string,
+  context: Uint8Array,
+  length: number,
+): Uint8Array {
   if (context.length === 0) {
     const byLabel = emptyContextInfos[ctx.prefix];
     let byLength = byLabel.get(label);
@@ -70,7 +83,8 @@ export function hkdfExpandLabel(ctx: ScheduleContext, secret: Uint8Array, label:
 /** The HkdfLabel structure (RFC 8446 §7.1): length, the prefixed label, the context. */
 function hkdfLabel(prefix: LabelPrefix, label: string, context: Uint8Array, length: number): Uint8Array {
   const fullLabel = labelBytes(prefix, label);
-  if (fullLabel.length > 255 || context.length > 255) throw new RangeError(`HkdfLabel: label or context longer than 255 bytes ('${label}')`);
+  if (fullLabel.length > 255 || context.length > 255)
+    throw new RangeError(`HkdfLabel: label or context longer than 255 bytes ('${label}')`);
   const info = new Uint8Array(2 + 1 + fullLabel.length + 1 + context.length);
   info[0] = length >>> 8;
   info[1] = length & 0xff;
@@ -82,7 +96,12 @@ function hkdfLabel(prefix: LabelPrefix, label: string, context: Uint8Array, leng
 }
 
 /** Derive-Secret(Secret, Label, Messages), given Transcript-Hash(Messages) (RFC 8446 §7.1). */
-export function deriveSecret(ctx: ScheduleContext, secret: Uint8Array, label: string, transcriptHash: Uint8Array): Uint8Array {
+export function deriveSecret(
+  ctx: ScheduleContext,
+  secret: Uint8Array,
+  label: string,
+  transcriptHash: Uint8Array,
+): Uint8Array {
   return hkdfExpandLabel(ctx, secret, label, transcriptHash, hashLen(ctx));
 }
 

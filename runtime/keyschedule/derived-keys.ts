@@ -42,7 +42,11 @@ export function nextApplicationTrafficSecret(ctx: ScheduleContext, secret: Uint8
 }
 
 /** The PSK a ticket stands for: HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length) (RFC 8446 §4.6.1). */
-export function resumptionPsk(ctx: ScheduleContext, resumptionMasterSecret: Uint8Array, ticketNonce: Uint8Array): Uint8Array {
+export function resumptionPsk(
+  ctx: ScheduleContext,
+  resumptionMasterSecret: Uint8Array,
+  ticketNonce: Uint8Array,
+): Uint8Array {
   return hkdfExpandLabel(ctx, resumptionMasterSecret, 'resumption', ticketNonce, hashLen(ctx));
 }
 

@@ -102,7 +102,10 @@ export class EarlyStage extends Stage {
   /** Handshake Secret = HKDF-Extract(Derive-Secret(Early, "derived", ""), (EC)DHE), zeros for PSK-only. */
   handshake(sharedSecret?: Uint8Array): HandshakeStage {
     const salt = this.noPsk ? EarlyStage.constants(this.ctx).derived.slice() : this.derived();
-    return HandshakeStage.from(this.ctx, this.ctx.provider.hkdfExtract(this.ctx.hash, salt, sharedSecret ?? new Uint8Array(hashLen(this.ctx))));
+    return HandshakeStage.from(
+      this.ctx,
+      this.ctx.provider.hkdfExtract(this.ctx.hash, salt, sharedSecret ?? new Uint8Array(hashLen(this.ctx))),
+    );
   }
 }
 
@@ -124,7 +127,10 @@ export class HandshakeStage extends Stage {
 
   /** Master Secret = HKDF-Extract(Derive-Secret(Handshake, "derived", ""), 0). */
   master(): MasterStage {
-    return MasterStage.from(this.ctx, this.ctx.provider.hkdfExtract(this.ctx.hash, this.derived(), new Uint8Array(hashLen(this.ctx))));
+    return MasterStage.from(
+      this.ctx,
+      this.ctx.provider.hkdfExtract(this.ctx.hash, this.derived(), new Uint8Array(hashLen(this.ctx))),
+    );
   }
 }
 

@@ -54,7 +54,8 @@ export class InspectedChart {
       guards: Object.fromEntries(
         Object.entries(guards).map(([name, guard]) => [
           name,
-          (args: { readonly context: Before; readonly event: unknown }): boolean => (guard as Guard)(args.context.state, args.event, args.context.context),
+          (args: { readonly context: Before; readonly event: unknown }): boolean =>
+            (guard as Guard)(args.context.state, args.event, args.context.context),
         ]),
       ),
       delays: Object.fromEntries(delays.map((name) => [name, (): number => 0])),

@@ -13,7 +13,13 @@ type Uniform<F> = F extends (...args: infer A) => infer R
   ? A['length'] extends 5
     ? F
     : A extends [infer C, infer S, ...infer Rest]
-      ? (c: C, state: S, event: Rest extends [infer E, ...unknown[]] ? E : unknown, params?: unknown, target?: string) => R
+      ? (
+          c: C,
+          state: S,
+          event: Rest extends [infer E, ...unknown[]] ? E : unknown,
+          params?: unknown,
+          target?: string,
+        ) => R
       : A extends [infer C, ...unknown[]]
         ? (c: C, state: unknown, event: unknown, params?: unknown, target?: string) => R
         : F

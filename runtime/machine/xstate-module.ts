@@ -26,7 +26,10 @@ export function xstate(): typeof Xstate {
   } catch (e) {
     if ((e as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw e;
     throw Object.assign(
-      new ConfigError('inspect', "needs the package 'xstate', which 'npm install dtls13' does not install (an optional peer dependency): npm install xstate"),
+      new ConfigError(
+        'inspect',
+        "needs the package 'xstate', which 'npm install dtls13' does not install (an optional peer dependency): npm install xstate",
+      ),
       { cause: e },
     );
   }

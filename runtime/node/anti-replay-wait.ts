@@ -59,7 +59,8 @@ export function antiReplayWaitLimits(o: AntiReplayWaitOptions | undefined): Anti
   if (o === undefined) return DEFAULT_ANTI_REPLAY_WAIT;
   if (typeof o !== 'object' || o === null) throw new ConfigError('antiReplayWait', 'must be an object of caps');
   const d = DEFAULT_ANTI_REPLAY_WAIT;
-  const n = (name: keyof AntiReplayWaitOptions, min: number, max: number): number => integerOption(`antiReplayWait.${name}`, o[name] ?? d[name], min, max);
+  const n = (name: keyof AntiReplayWaitOptions, min: number, max: number): number =>
+    integerOption(`antiReplayWait.${name}`, o[name] ?? d[name], min, max);
   return {
     maxBytes: n('maxBytes', 0, 1 << 30),
     maxBytesPerHost: n('maxBytesPerHost', 0, 1 << 30),
@@ -110,7 +111,14 @@ export class AntiReplayWait {
    * the store throws): nothing was asked, the caller answers with the
    * cookie exchange.
    */
-  ask(path: string, host: string, first: Uint8Array, binder: Uint8Array, windowMs: number, verdict: AntiReplayVerdict): boolean {
+  ask(
+    path: string,
+    host: string,
+    first: Uint8Array,
+    binder: Uint8Array,
+    windowMs: number,
+    verdict: AntiReplayVerdict,
+  ): boolean {
     const h = this.hosts.get(host);
     const full =
       this.waiting.has(path) ||

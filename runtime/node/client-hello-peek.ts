@@ -23,6 +23,9 @@ export function peekClientHello(d: Uint8Array): ClientHelloPeek | undefined {
   const fragmentLength = (d[22]! << 16) | (d[23]! << 8) | d[24]!;
   if (12 + fragmentLength > recordLength) return undefined;
   // body: legacy_version(2), random(32)
-  const random = fragmentOffset === 0 && fragmentLength >= 34 ? Buffer.from(d.buffer, d.byteOffset + 27, 32).toString('hex') : undefined;
+  const random =
+    fragmentOffset === 0 && fragmentLength >= 34
+      ? Buffer.from(d.buffer, d.byteOffset + 27, 32).toString('hex')
+      : undefined;
   return { messageSeq, fragmentOffset, random };
 }

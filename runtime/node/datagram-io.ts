@@ -62,7 +62,16 @@ export class DatagramIo {
    * Datagrams sent by sendmmsg, taken by recvmmsg (beyond the one node:dgram delivered), and read by {@link receive}'s
    * own reading (`reads` recvmmsg calls; `groBuffers` coalesced runs among them, holding `groDatagrams` datagrams).
    */
-  readonly counts = { batchedSends: 0, batchedDatagramsSent: 0, drains: 0, drainedDatagrams: 0, reads: 0, readDatagrams: 0, groBuffers: 0, groDatagrams: 0 };
+  readonly counts = {
+    batchedSends: 0,
+    batchedDatagramsSent: 0,
+    drains: 0,
+    drainedDatagrams: 0,
+    reads: 0,
+    readDatagrams: 0,
+    groBuffers: 0,
+    groDatagrams: 0,
+  };
 
   private readonly socket: Socket;
   private readonly binding: NativeBinding | undefined;
@@ -110,7 +119,14 @@ export class DatagramIo {
    * send comes first) gets the error in its `sent`, as node:dgram reports
    * one, and is not sent again.
    */
-  send(datagrams: readonly Uint8Array[], count: number, port: number, address: string, connected: boolean, sent: (error?: Error | null) => void): void {
+  send(
+    datagrams: readonly Uint8Array[],
+    count: number,
+    port: number,
+    address: string,
+    connected: boolean,
+    sent: (error?: Error | null) => void,
+  ): void {
     if (this.sentObserver !== undefined) {
       let bytes = 0;
       for (let i = 0; i < count; i++) bytes += datagrams[i]!.length;
@@ -129,7 +145,14 @@ export class DatagramIo {
       while (ipv4 >= 0 && done < count) {
         const n = Math.min(count - done, SEND_BATCH_MAX);
         SEND_STATUS[0] = 0;
-        const r = this.binding!.udpSendBatch(fd, done === 0 ? datagrams : datagrams.slice(done, done + n), n, ipv4, connected ? 0 : port, SEND_STATUS);
+        const r = this.binding!.udpSendBatch(
+          fd,
+          done === 0 ? datagrams : datagrams.slice(done, done + n),
+          n,
+          ipv4,
+          connected ? 0 : port,
+          SEND_STATUS,
+        );
         if (r > 0) {
           done += r;
           this.counts.batchedSends++;
@@ -243,17 +266,23 @@ export class DatagramIo {
       this.drain(counted);
     });
     const b = this.binding;
-    if (b?.udpReceiveStart === undefined || b.udpReceiveSegments === undefined || b.udpReceiveStop === undefined) return;
+    if (b?.udpReceiveStart === undefined || b.udpReceiveSegments === undefined || b.udpReceiveStop === undefined)
+      return;
     const lend = options.lend === true;
     if (this.fd() !== undefined) this.takeOver(counted, gro, lend);
     else this.socket.once('listening', () => this.takeOver(counted, gro, lend));
   }
 
   /** Stops libuv's reading of the socket and starts ours; leaves node:dgram's in place when any step is refused. */
-  private takeOver(deliver: (datagram: Uint8Array, address: string, port: number, path?: string) => void, gro: boolean, lend: boolean): void {
+  private takeOver(
+    deliver: (datagram: Uint8Array, address: string, port: number, path?: string) => void,
+    gro: boolean,
+    lend: boolean,
+  ): void {
     const fd = this.fd();
     const handle: unknown = this.state === undefined ? undefined : Reflect.get(this.state, 'handle');
-    const recvStop: unknown = handle !== null && typeof handle === 'object' ? Reflect.get(handle, 'recvStop') : undefined;
+    const recvStop: unknown =
+      handle !== null && typeof handle === 'object' ? Reflect.get(handle, 'recvStop') : undefined;
     if (fd === undefined || this.watcher !== undefined || typeof recvStop !== 'function') return;
     const watcher = this.binding!.udpReceiveStart!(fd, () => this.readAll(deliver, lend));
     if (typeof watcher === 'number') return; // refused (-errno): node:dgram reads on
@@ -284,7 +313,10 @@ export class DatagramIo {
    * Everything waiting on the socket (up to a bound per wake-up, for fairness: the watcher calls again while more waits), in
    * order, each datagram delivered as it is split from its buffer: a copy, or with `lend` a view (see {@link receive}).
    */
-  private readAll(deliver: (datagram: Uint8Array, address: string, port: number, path?: string) => void, lend: boolean): void {
+  private readAll(
+    deliver: (datagram: Uint8Array, address: string, port: number, path?: string) => void,
+    lend: boolean,
+  ): void {
     const nested = slabInUse;
     // A delivery cannot wake a watcher again, but should one ever read (a drain, a future caller), it must not overwrite the datagram being delivered.
     const slab = nested ? new Uint8Array(RECEIVE_BATCH * RECEIVE_STRIDE) : receiveSlab();

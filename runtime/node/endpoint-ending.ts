@@ -15,7 +15,13 @@ export class EndpointClosedError extends Error {
   readonly alert: string | undefined;
   /** What an application callback threw (`sni`, `psk`, the anti-replay store, `onmessage`), when that ended the connection with internal_error. */
   readonly callbackError: unknown;
-  constructor(reason: EndpointCloseReason, alert: string | undefined, message: string, cause?: unknown, callbackError?: unknown) {
+  constructor(
+    reason: EndpointCloseReason,
+    alert: string | undefined,
+    message: string,
+    cause?: unknown,
+    callbackError?: unknown,
+  ) {
     super(message, cause === undefined ? undefined : { cause });
     this.reason = reason;
     this.alert = alert;

@@ -26,7 +26,8 @@ export class EndpointOutcome<P> {
   /** `reason`: why the endpoint ended, if it has. */
   closed(reason: EndpointCloseReason | undefined): Promise<EndpointCloseReason> {
     if (this.closedPromise) return this.closedPromise;
-    return (this.closedPromise = reason !== undefined ? Promise.resolve(reason) : new Promise((resolve) => (this.settleClosed = resolve)));
+    return (this.closedPromise =
+      reason !== undefined ? Promise.resolve(reason) : new Promise((resolve) => (this.settleClosed = resolve)));
   }
 
   /** The handshake completed. */

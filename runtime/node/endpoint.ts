@@ -7,7 +7,12 @@ import { DtlsConnection, type ConnectionStats } from '../dtls/connection.js';
 import type { Connection } from '../connection/connection-api.js';
 import type { ConnectionEvent, NegotiatedParameters, SessionParameters } from '../connection/events.js';
 import { DatagramIo } from './datagram-io.js';
-import { describeFailure, EndpointClosedError, type EndpointCloseReason, type EndpointEnding } from './endpoint-ending.js';
+import {
+  describeFailure,
+  EndpointClosedError,
+  type EndpointCloseReason,
+  type EndpointEnding,
+} from './endpoint-ending.js';
 import type { EndpointObserver, EndpointOwnerOf } from './endpoint-owner.js';
 import { EndpointOutcome } from './endpoint-outcome.js';
 import { DEFAULT_INBOX_LIMIT, MessageInbox } from './message-inbox.js';
@@ -114,7 +119,8 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   private thaw(): Connection {
     const frozen = this.frozen;
     const thaw = this.owner?.thaw;
-    if (frozen === undefined || thaw === undefined) throw new Error('an endpoint with neither a connection nor a hibernated session');
+    if (frozen === undefined || thaw === undefined)
+      throw new Error('an endpoint with neither a connection nor a hibernated session');
     const live = thaw.call(this.owner, frozen, this, DtlsEndpoint.now());
     this.live = live;
     this.frozen = undefined;
@@ -221,7 +227,14 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
    */
   private hibernate(live: Connection, now: number): void {
     if (this.owner?.thaw === undefined || !live.canHibernate) return;
-    if (this.timer !== undefined || this.pumpQueued || this.dispatching || this.pendingSends > 0 || (this.inbox?.length ?? 0) > 0) return;
+    if (
+      this.timer !== undefined ||
+      this.pumpQueued ||
+      this.dispatching ||
+      this.pendingSends > 0 ||
+      (this.inbox?.length ?? 0) > 0
+    )
+      return;
     if (this.paths !== undefined && !this.paths.atRest) return;
     let frozen: FrozenSession | undefined;
     if (!this.guard(() => (frozen = live.hibernate(now)))) return;
@@ -268,7 +281,12 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
       p = pathOf(from);
       // Made when a second path shows up, with the peer's own first (a session that never sees another keeps no map: what it
       // would hold, the peer's path, is `remote`).
-      if (this.paths?.tracksAddresses !== true && from.address === this.remote.address && from.port === this.remote.port) this.remote = from;
+      if (
+        this.paths?.tracksAddresses !== true &&
+        from.address === this.remote.address &&
+        from.port === this.remote.port
+      )
+        this.remote = from;
       else (this.paths ??= new PeerPaths()).cameFrom(p, from, this.remote);
     }
     let connection: Connection;
@@ -303,7 +321,13 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
    */
   rebind(socket: Socket, path: string, oldPath: string, graceMs = 2000): void {
     if (this.ended) return;
-    (this.paths ??= new PeerPaths()).rebind(this.socket, path, oldPath, graceMs, this.connection.lastAuthenticatedReceive);
+    (this.paths ??= new PeerPaths()).rebind(
+      this.socket,
+      path,
+      oldPath,
+      graceMs,
+      this.connection.lastAuthenticatedReceive,
+    );
     this.socket = socket;
     if (this.guard(() => this.connection.rebind(path))) this.pump();
   }
@@ -496,9 +520,17 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
       const moved = bound === undefined ? undefined : this.paths?.addressOf(bound);
       if (moved !== undefined) this.remote = moved;
       if (out.length > 0) {
-        DatagramIo.of(this.socket).send(out, out.length, this.remote.port, this.remote.address, this.socketConnected, this.sending(out.length));
+        DatagramIo.of(this.socket).send(
+          out,
+          out.length,
+          this.remote.port,
+          this.remote.address,
+          this.socketConnected,
+          this.sending(out.length),
+        );
       }
-      for (let p = this.connection.pollPathTransmit(); p !== undefined; p = this.connection.pollPathTransmit()) this.sendOnPath(p.path, p.datagram);
+      for (let p = this.connection.pollPathTransmit(); p !== undefined; p = this.connection.pollPathTransmit())
+        this.sendOnPath(p.path, p.datagram);
       at = this.connection.pollTimeout();
     } catch (e) {
       this.crash(e);
@@ -528,7 +560,8 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   /** A return routability message for a path other than the current one: to the address it names, or on the socket it names. */
   private sendOnPath(path: string, datagram: Uint8Array): void {
     const paths = this.paths;
-    const to = paths?.addressOf(path) ?? (paths?.rebound !== true && path === pathOf(this.remote) ? this.remote : undefined);
+    const to =
+      paths?.addressOf(path) ?? (paths?.rebound !== true && path === pathOf(this.remote) ? this.remote : undefined);
     const own = paths?.socketOf(path);
     if (to !== undefined) {
       // Through DatagramIo as every other send of a server's (a fleet's worker may divert it: runtime/node/dtls/workers/fleet-link.ts).
@@ -555,7 +588,13 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
       if (inbox?.put(e.data, this.inboxLimit) !== true) this.inboxDropped++;
     } else if (e.type === 'closed') {
       const f = this.connection.failure;
-      this.end(e.reason, f?.alert, f ? describeFailure(f) : `connection closed (${e.reason})`, undefined, f?.callbackError);
+      this.end(
+        e.reason,
+        f?.alert,
+        f ? describeFailure(f) : `connection closed (${e.reason})`,
+        undefined,
+        f?.callbackError,
+      );
     }
   }
 
@@ -577,7 +616,13 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     if (this.guard(() => this.connection.handleTimeout(DtlsEndpoint.now()))) this.pump();
   }
 
-  private end(reason: EndpointCloseReason, alert: string | undefined, message: string, cause?: unknown, callbackError?: unknown): void {
+  private end(
+    reason: EndpointCloseReason,
+    alert: string | undefined,
+    message: string,
+    cause?: unknown,
+    callbackError?: unknown,
+  ): void {
     if (this.ended) return;
     const ended = (this.ended = { reason, alert, message, cause, callbackError });
     this.paths?.closeAll();

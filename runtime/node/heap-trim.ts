@@ -98,5 +98,10 @@ export class HeapTrimmer {
 /** A `gc` performance entry of a full (mark-compact) collection (Node puts the kind in `detail`). */
 function isFullCollection(e: PerformanceEntry): boolean {
   const detail: unknown = 'detail' in e ? e.detail : undefined;
-  return typeof detail === 'object' && detail !== null && 'kind' in detail && detail.kind === constants.NODE_PERFORMANCE_GC_MAJOR;
+  return (
+    typeof detail === 'object' &&
+    detail !== null &&
+    'kind' in detail &&
+    detail.kind === constants.NODE_PERFORMANCE_GC_MAJOR
+  );
 }

@@ -56,7 +56,8 @@ export function hostKey(address: string, prefixes: HostPrefixes = DEFAULT_HOST_P
   if (bytes.length === 4) return prefixes.ipv4 === 32 && percent < 0 ? address : ipv4Host(bytes, prefixes.ipv4);
   const carried = carriedIpv4(bytes);
   if (carried) return ipv4Host(carried, prefixes.ipv4);
-  if (bytes[0] === 0xfe && (bytes[1]! & 0xc0) === 0x80) return percent < 0 ? formatIpAddress(bytes) : `${formatIpAddress(bytes)}${address.slice(percent)}`;
+  if (bytes[0] === 0xfe && (bytes[1]! & 0xc0) === 0x80)
+    return percent < 0 ? formatIpAddress(bytes) : `${formatIpAddress(bytes)}${address.slice(percent)}`;
   return `${formatIpAddress(masked(bytes, prefixes.ipv6))}/${prefixes.ipv6}`;
 }
 

@@ -1,6 +1,13 @@
 export { connect } from './dtls/connect.js';
 export { listen, DtlsListener, DtlsListenerStats, type HandshakeErrorHandler } from './dtls/listener.js';
-export { DtlsSession, type MessageHandler, type SendData, type SessionAddress, type SessionCloseReason, type SessionOpened } from './dtls/session.js';
+export {
+  DtlsSession,
+  type MessageHandler,
+  type SendData,
+  type SessionAddress,
+  type SessionCloseReason,
+  type SessionOpened,
+} from './dtls/session.js';
 export { DtlsSessionStats } from './dtls/session-stats.js';
 export {
   DtlsSessionError,

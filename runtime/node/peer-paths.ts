@@ -17,7 +17,9 @@ export function pathOf(a: RemoteAddress): string {
 }
 
 /** The address a path name (`address|port`) stands for, when it is one. */
-export function addressOfPath(path: string): { readonly address: string; readonly family: 'IPv4' | 'IPv6'; readonly port: number } | undefined {
+export function addressOfPath(
+  path: string,
+): { readonly address: string; readonly family: 'IPv4' | 'IPv6'; readonly port: number } | undefined {
   const bar = path.lastIndexOf('|');
   const port = Number(path.slice(bar + 1));
   if (bar <= 0 || !Number.isInteger(port)) return undefined;

@@ -73,7 +73,10 @@ export class RestingSessions {
       // while it could not hibernate yet. A hibernated session is not thawed for its handshake keys: they go at its thaw.
       const thawedAt = e.thawedAt;
       const deferred = e.hibernationDeferredSince;
-      const again = handshakeKeysDue || (thawedAt !== undefined && thawedAt + parkMs < now) || (deferred !== undefined && deferred + parkMs < now);
+      const again =
+        handshakeKeysDue ||
+        (thawedAt !== undefined && thawedAt + parkMs < now) ||
+        (deferred !== undefined && deferred + parkMs < now);
       if (parkMs > 0 && last + parkMs < now && (!e.isParked || again) && !e.isHibernated) {
         if (!e.isParked) this.counts.parked++;
         e.park(now);
@@ -99,7 +102,8 @@ export class RestingSessions {
     const e = p.endpoint;
     if (parkMs > 0 && !e.isParked) due = Math.min(due, last + parkMs + 1);
     else if (parkMs > 0 && p.handshakeKeysUntil !== undefined) due = Math.min(due, p.handshakeKeysUntil + 1);
-    for (const since of [e.thawedAt, e.hibernationDeferredSince]) if (parkMs > 0 && since !== undefined) due = Math.min(due, since + parkMs + 1);
+    for (const since of [e.thawedAt, e.hibernationDeferredSince])
+      if (parkMs > 0 && since !== undefined) due = Math.min(due, since + parkMs + 1);
     if (due !== Infinity) this.idle?.schedule(p, due);
   }
 }

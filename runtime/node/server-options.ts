@@ -2,12 +2,20 @@ import { releaseOwnTicketKeys } from '../session/ticket-key-cache.js';
 import type { ConnectionOptions } from '../dtls/connection.js';
 import { DtlsConnection } from '../dtls/connection.js';
 import { ConfigError, integerOption, described } from '../config-error.js';
-import { DEFAULT_MAX_CLIENT_HELLO_LENGTH, DEFAULT_MAX_PENDING_CLIENT_HELLOS } from '../connection/hello-retry-reassembly.js';
+import {
+  DEFAULT_MAX_CLIENT_HELLO_LENGTH,
+  DEFAULT_MAX_PENDING_CLIENT_HELLOS,
+} from '../connection/hello-retry-reassembly.js';
 import type { AntiReplayStore } from '../session/anti-replay.js';
 import type { Dtls12CipherSuite } from '../versions/suites12.js';
 import { resolveVersionRange } from '../versions/versions.js';
 import type { AdmissionLimits } from './admission.js';
-import { antiReplayWaitLimits, type AntiReplayWaitLimits, type AntiReplayWaitOptions, type AntiReplayWaitStats } from './anti-replay-wait.js';
+import {
+  antiReplayWaitLimits,
+  type AntiReplayWaitLimits,
+  type AntiReplayWaitOptions,
+  type AntiReplayWaitStats,
+} from './anti-replay-wait.js';
 import { MAX_SERVER_CONNECTIONS } from './connection-limits.js';
 import { DEFAULT_SESSION_CACHE_SIZE } from '../dtls12/session12.js';
 import { hostPrefixes, type HostPrefixes } from './host-key.js';
@@ -196,10 +204,17 @@ export function validateServerOptions(options: UdpServerOptions): UdpServerLimit
     ...connectionOptions
   } = options;
   resolveVersionRange(options.minVersion, options.maxVersion);
-  if (antiReplay !== undefined && (typeof antiReplay !== 'object' || antiReplay === null || typeof antiReplay.admit !== 'function')) {
-    throw new ConfigError('antiReplay', 'must be a store with admit(key, windowMs) (MemoryAntiReplay, RedisAntiReplay)');
+  if (
+    antiReplay !== undefined &&
+    (typeof antiReplay !== 'object' || antiReplay === null || typeof antiReplay.admit !== 'function')
+  ) {
+    throw new ConfigError(
+      'antiReplay',
+      'must be a store with admit(key, windowMs) (MemoryAntiReplay, RedisAntiReplay)',
+    );
   }
-  if (inspect !== undefined && typeof inspect !== 'function') throw new ConfigError('inspect', 'must be a function receiving inspection events');
+  if (inspect !== undefined && typeof inspect !== 'function')
+    throw new ConfigError('inspect', 'must be a function receiving inspection events');
   if (options.cookies !== undefined && typeof options.cookies !== 'boolean')
     throw new ConfigError('cookies', `must be a boolean, got ${described(options.cookies)}`);
   DtlsConnection.server(connectionOptions); // the connection options, now rather than at the first client (uninspected: it is no connection)
@@ -207,13 +222,28 @@ export function validateServerOptions(options: UdpServerOptions): UdpServerLimit
   return {
     connections: integerOption('maxConnections', options.maxConnections ?? 10_000, 1, MAX_SERVER_CONNECTIONS),
     handshakes: integerOption('maxHandshakes', options.maxHandshakes ?? 1_000, 1, 1_000_000),
-    connectionsPerHost: integerOption('maxConnectionsPerHost', options.maxConnectionsPerHost ?? 100, 1, MAX_SERVER_CONNECTIONS),
+    connectionsPerHost: integerOption(
+      'maxConnectionsPerHost',
+      options.maxConnectionsPerHost ?? 100,
+      1,
+      MAX_SERVER_CONNECTIONS,
+    ),
     handshakesPerHost: integerOption('maxHandshakesPerHost', options.maxHandshakesPerHost ?? 10, 1, 1_000_000),
     handshakeMs: integerOption('handshakeTimeoutMs', options.handshakeTimeoutMs ?? 10_000, 1, 3_600_000),
     idleMs: integerOption('idleTimeoutMs', options.idleTimeoutMs ?? 300_000, 0, 86_400_000),
     parkMs: integerOption('parkAfterMs', options.parkAfterMs ?? 30_000, 0, 86_400_000),
-    pendingClientHellos: integerOption('maxPendingClientHellos', options.maxPendingClientHellos ?? DEFAULT_MAX_PENDING_CLIENT_HELLOS, 0, 1_000_000),
-    clientHelloLength: integerOption('maxClientHelloLength', options.maxClientHelloLength ?? DEFAULT_MAX_CLIENT_HELLO_LENGTH, 64, 16_372),
+    pendingClientHellos: integerOption(
+      'maxPendingClientHellos',
+      options.maxPendingClientHellos ?? DEFAULT_MAX_PENDING_CLIENT_HELLOS,
+      0,
+      1_000_000,
+    ),
+    clientHelloLength: integerOption(
+      'maxClientHelloLength',
+      options.maxClientHelloLength ?? DEFAULT_MAX_CLIENT_HELLO_LENGTH,
+      64,
+      16_372,
+    ),
     hostPrefixes: hostPrefixes(options.ipv4HostPrefix, options.ipv6HostPrefix),
     antiReplayWait: antiReplayWaitLimits(options.antiReplayWait),
     sessionIds12: integerOption('maxSessionIds12', options.maxSessionIds12 ?? DEFAULT_SESSION_CACHE_SIZE, 0, 1_000_000),

@@ -20,7 +20,13 @@ import { CallbackError, callApplication } from '../handshake/callback-error.js';
 import { HelloResponder, type HelloOutcome } from '../dtls/hello-responder.js';
 import { serverConfigs, type VersionConfigs } from '../dtls/version-configs.js';
 import type { Connection } from '../connection/connection-api.js';
-import { validateServerOptions, type RefusalListener, type UdpServerLimits, type UdpServerOptions, type UdpServerStats } from './server-options.js';
+import {
+  validateServerOptions,
+  type RefusalListener,
+  type UdpServerLimits,
+  type UdpServerOptions,
+  type UdpServerStats,
+} from './server-options.js';
 import { cidKey, PeerRouter, type Peer } from './peer-router.js';
 import { RestingSessions } from './resting-sessions.js';
 import { SessionCache12 } from '../dtls12/session12.js';
@@ -41,7 +47,11 @@ const REFUSE_EARLY_DATA = { admit: (): boolean => false };
  * instead of false: the server handles the datagram, then calls it with the endpoint a record of it authenticated at,
  * found by its CID, if one did (a route that follows a peer moves only for that peer's own authenticated records).
  */
-export type DatagramRoute = (datagram: Uint8Array, address: string, port: number) => boolean | ((authenticated: DtlsEndpoint | undefined) => void);
+export type DatagramRoute = (
+  datagram: Uint8Array,
+  address: string,
+  port: number,
+) => boolean | ((authenticated: DtlsEndpoint | undefined) => void);
 
 /**
  * A DTLS server (1.3, or 1.2 when a ClientHello offers no 1.3: DtlsConnection chooses from the first ClientHello)
@@ -112,9 +122,20 @@ export class DtlsUdpServer {
   private constructor(options: UdpServerOptions, socket: Socket, route?: DatagramRoute) {
     this.route = route;
     this.socket = socket;
-    const { antiReplay, minVersion, maxVersion, cipherSuites12, requireExtendedMasterSecret, maxSessionIds12: _maxSessionIds12, ...rest } = options;
+    const {
+      antiReplay,
+      minVersion,
+      maxVersion,
+      cipherSuites12,
+      requireExtendedMasterSecret,
+      maxSessionIds12: _maxSessionIds12,
+      ...rest
+    } = options;
     this.store = antiReplay ?? processAntiReplay();
-    this.askingStore = { admit: (k: Uint8Array, w: number): boolean => this.askStore(k, w), generation: this.store.generation };
+    this.askingStore = {
+      admit: (k: Uint8Array, w: number): boolean => this.askStore(k, w),
+      generation: this.store.generation,
+    };
     this.connectionOptions = { ...rest, antiReplay: { ...REFUSE_EARLY_DATA, generation: this.store.generation } };
     this.limits = DtlsUdpServer.validate(options);
     this.config = resolveConfig('server', this.connectionOptions);
@@ -127,19 +148,30 @@ export class DtlsUdpServer {
       ...(requireExtendedMasterSecret !== undefined ? { requireExtendedMasterSecret } : {}),
       helloVerify: options.cookies !== false,
       // This server's own cache of 1.2 sessions by ID, never another listener's: a session resumes only where it was made.
-      ...(this.limits.sessionIds12 > 0 ? { sessionCache12: new SessionCache12(this.limits.sessionIds12, this.config.ticketLifetime * 1000) } : {}),
+      ...(this.limits.sessionIds12 > 0
+        ? { sessionCache12: new SessionCache12(this.limits.sessionIds12, this.config.ticketLifetime * 1000) }
+        : {}),
     };
     this.configs = serverConfigs(versioned, this.config);
     const { inspect, onDatagram, wallClock } = this.connectionOptions;
-    this.observers = { ...(inspect ? { inspect } : {}), ...(onDatagram ? { onDatagram } : {}), ...(wallClock ? { wallClock } : {}) };
+    this.observers = {
+      ...(inspect ? { inspect } : {}),
+      ...(onDatagram ? { onDatagram } : {}),
+      ...(wallClock ? { wallClock } : {}),
+    };
     this.router = new PeerRouter(typeof options.cid === 'number' ? options.cid : (options.cid?.length ?? 0));
     this.admission = new Admission(this.limits);
     this.storeWait = new AntiReplayWait(this.store, this.limits.antiReplayWait);
     this.resting = new RestingSessions(this.limits);
     this.cookies = options.cookies !== false;
-    const reassembly = { maxPendingClientHellos: this.limits.pendingClientHellos, maxClientHelloLength: this.limits.clientHelloLength };
+    const reassembly = {
+      maxPendingClientHellos: this.limits.pendingClientHellos,
+      maxClientHelloLength: this.limits.clientHelloLength,
+    };
     const retry13 =
-      !this.cookies || this.configs.config13 === undefined ? undefined : new HelloRetryResponder(this.connectionOptions, undefined, undefined, reassembly);
+      !this.cookies || this.configs.config13 === undefined
+        ? undefined
+        : new HelloRetryResponder(this.connectionOptions, undefined, undefined, reassembly);
     this.responder = new HelloResponder(this.configs, retry13, reassembly);
     // Every datagram, read in batches (recvmmsg, UDP GRO) where the platform allows; protected records lent, not copied (nothing
     // here keeps a datagram: the record layer copies what it hands up, the anti-replay wait what it holds), unless an
@@ -176,7 +208,12 @@ export class DtlsUdpServer {
     io: {
       readonly socket?: Socket;
       readonly route?: DatagramRoute;
-      readonly udp?: { readonly ipv6Only?: boolean; readonly recvBufferSize?: number; readonly sendBufferSize?: number; readonly ttl?: number };
+      readonly udp?: {
+        readonly ipv6Only?: boolean;
+        readonly recvBufferSize?: number;
+        readonly sendBufferSize?: number;
+        readonly ttl?: number;
+      };
     } = {},
   ): Promise<DtlsUdpServer> {
     if (io.socket !== undefined) return new DtlsUdpServer(options, io.socket, io.route);
@@ -185,7 +222,11 @@ export class DtlsUdpServer {
     if (family === 0) throw new ConfigError('host', `must be an IP address to bind, got ${host}`);
     if (options.port !== undefined) integerOption('port', options.port, 0, 65535);
     const { ttl, ...udp } = io.udp ?? {};
-    const socketOptions = { type: family === 6 ? 'udp6' : 'udp4', ...udp, ...(options.reusePort === true ? { reusePort: true } : {}) } as const;
+    const socketOptions = {
+      type: family === 6 ? 'udp6' : 'udp4',
+      ...udp,
+      ...(options.reusePort === true ? { reusePort: true } : {}),
+    } as const;
     const socket = createSocket(socketOptions);
     let server: DtlsUdpServer;
     try {
@@ -283,7 +324,11 @@ export class DtlsUdpServer {
   }
 
   /** What differs between this server's connections: the observers, the anti-replay store's verdict, the client's address, CIDs taken. */
-  private perConnection(antiReplay: SyncAntiReplay, peerAddress: string, start?: HelloStart): ConnectionOptions & DeadlineOptions {
+  private perConnection(
+    antiReplay: SyncAntiReplay,
+    peerAddress: string,
+    start?: HelloStart,
+  ): ConnectionOptions & DeadlineOptions {
     return {
       ...this.observers,
       antiReplay,
@@ -367,10 +412,12 @@ export class DtlsUdpServer {
     if (outcome.kind === 'reply') return this.reply(outcome, address, port);
     if (outcome.kind !== 'accept') return;
     const random = outcome.random ?? hello.random;
-    const same = slot && random !== undefined && outcome.random !== undefined && this.router.matching(slot, { ...hello, random });
+    const same =
+      slot && random !== undefined && outcome.random !== undefined && this.router.matching(slot, { ...hello, random });
     if (same)
       same.endpoint.deliver(outcome.datagram); // a fragmented retransmission, reassembled
-    else if (outcome.earlyDataKey && random !== undefined) this.startAfterStore(key, host, { address, port }, random, outcome.datagram, outcome.earlyDataKey);
+    else if (outcome.earlyDataKey && random !== undefined)
+      this.startAfterStore(key, host, { address, port }, random, outcome.datagram, outcome.earlyDataKey);
     else this.start(key, host, { address, port }, random, outcome.start, outcome.datagram);
   }
 
@@ -383,7 +430,8 @@ export class DtlsUdpServer {
   private reply(outcome: HelloOutcome & { kind: 'reply' }, address: string, port: number): void {
     DatagramIo.of(this.socket).send([outcome.datagram], 1, port, address, false, NO_CALLBACK);
     if (outcome.what !== 'hello-retry-request' && outcome.what !== 'hello-verify-request')
-      for (const l of this.refusalListeners) l({ address, port }, outcome.what, outcome.reason ?? outcome.what, outcome.callbackError);
+      for (const l of this.refusalListeners)
+        l({ address, port }, outcome.what, outcome.reason ?? outcome.what, outcome.callbackError);
   }
 
   /**
@@ -395,7 +443,14 @@ export class DtlsUdpServer {
    * exchange instead, so no connection starts at an address that did not
    * answer a cookie or send this ClientHello first (zero-rtt.md).
    */
-  private startAfterStore(key: string, host: string, remote: { address: string; port: number }, random: string, first: Uint8Array, binder: Uint8Array): void {
+  private startAfterStore(
+    key: string,
+    host: string,
+    remote: { address: string; port: number },
+    random: string,
+    first: Uint8Array,
+    binder: Uint8Array,
+  ): void {
     const asked = this.storeWait.ask(key, host, first, binder, 2 * TICKET_AGE_TOLERANCE_MS, (admitted, held) => {
       if (admitted === false) return this.retryWithCookie(key, remote, first);
       const refusal = this.admission.refusal(host, this.router.slot(key)?.primary !== undefined);
@@ -545,7 +600,12 @@ export class DtlsUdpServer {
     screen(frozen: FrozenSession, datagram: Uint8Array): FrozenSession | undefined {
       const { provider, replayWindow, limits } = this.server.config;
       const ownsConnectionId = (cid: Uint8Array): boolean => this.cids?.has(cidKey(cid)) === true;
-      return screenFrozen(frozen, datagram, { provider, replayWindow, maxRecordsPerDatagram: limits.maxRecordsPerDatagram, ownsConnectionId });
+      return screenFrozen(frozen, datagram, {
+        provider,
+        replayWindow,
+        maxRecordsPerDatagram: limits.maxRecordsPerDatagram,
+        ownsConnectionId,
+      });
     }
 
     /** Thawed without waking: due to rest again once quiet for parkMs more. */
@@ -563,7 +623,10 @@ export class DtlsUdpServer {
     const old = this.router.established(peer);
     if (old) {
       this.counts.restarts++;
-      old.endpoint.abort('replaced', 'replaced: the client completed a new handshake from the same address and port (RFC 9147 §5.11)');
+      old.endpoint.abort(
+        'replaced',
+        'replaced: the client completed a new handshake from the same address and port (RFC 9147 §5.11)',
+      );
     }
   }
 

@@ -63,7 +63,8 @@ export function bindSocket(socket: Socket, port: number, address: string | undef
 
 function socketBinding(): SocketBinding | undefined {
   const b = nativeBinding as Partial<SocketBinding> | undefined;
-  if (process.platform !== 'linux' || typeof b?.udpSocketBind !== 'function' || typeof b.reuseportClose !== 'function') return undefined;
+  if (process.platform !== 'linux' || typeof b?.udpSocketBind !== 'function' || typeof b.reuseportClose !== 'function')
+    return undefined;
   return b as SocketBinding;
 }
 
@@ -99,7 +100,8 @@ function freshHandle(socket: Socket): UdpHandle | undefined {
   if (typeof kind !== 'function') return undefined;
   const handle: unknown = Reflect.construct(kind, []);
   const h = handle as Partial<UdpHandle>;
-  if (typeof h.open !== 'function' || typeof h.recvStart !== 'function' || typeof h.close !== 'function') return undefined;
+  if (typeof h.open !== 'function' || typeof h.recvStart !== 'function' || typeof h.close !== 'function')
+    return undefined;
   // node:dgram's handle swap carries lookup, bind and send over from the socket's own handle, not connect: a udp6 socket's
   // is connect6, so without it connect() would take the IPv6 address as IPv4 and fail (EINVAL).
   const connect: unknown = Reflect.get(own as object, 'connect');

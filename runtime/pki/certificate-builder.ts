@@ -15,8 +15,26 @@ import { ConfigError } from '../config-error.js';
 import { parseSubjectPublicKeyInfo } from '../crypto/der.js';
 import { parseCertificateFields, subjectKeyIdentifier, type CertificateFields } from './certificate-fields.js';
 import { sameBytes } from './bytes.js';
-import { derBitString, derBoolean, derExplicit, derImplicit, derInteger, derNamedBits, derOctetString, derOid, derSequence, derTime } from './der-writer.js';
-import { commonNameName, dnsGeneralName, emailGeneralName, encodeNameConstraints, ipGeneralName, type NameConstraintsOptions } from './general-name-writer.js';
+import {
+  derBitString,
+  derBoolean,
+  derExplicit,
+  derImplicit,
+  derInteger,
+  derNamedBits,
+  derOctetString,
+  derOid,
+  derSequence,
+  derTime,
+} from './der-writer.js';
+import {
+  commonNameName,
+  dnsGeneralName,
+  emailGeneralName,
+  encodeNameConstraints,
+  ipGeneralName,
+  type NameConstraintsOptions,
+} from './general-name-writer.js';
 import { parseIpAddress } from './ip-address.js';
 import { KEY_USAGE_BIT, PKI_OID, type KeyUsageName } from './oids.js';
 import { certificateToPem } from './pem.js';
@@ -28,7 +46,8 @@ export type { NameConstraintBase, NameConstraintsOptions } from './general-name-
 
 /** Who signs: another certificate (its DER and private key), or the subject itself. */
 export type CertificateIssuer =
-  { readonly certificateDer: Uint8Array; readonly privateKey: KeyObject } | { readonly selfSigned: true; readonly privateKey: KeyObject };
+  | { readonly certificateDer: Uint8Array; readonly privateKey: KeyObject }
+  | { readonly selfSigned: true; readonly privateKey: KeyObject };
 
 /** Extended key purposes (RFC 5280 §4.2.1.12) a TLS certificate may name. */
 export type ExtendedKeyPurpose = 'serverAuth' | 'clientAuth';
@@ -61,7 +80,11 @@ export interface CertificateOptions {
   /** extKeyUsage purposes; the extension is left out when absent. */
   readonly extendedKeyUsage?: readonly ExtendedKeyPurpose[];
   /** More extensions, appended as given (extnValue is the DER inside the OCTET STRING); for testing validators. */
-  readonly extraExtensions?: readonly { readonly oid: string; readonly critical: boolean; readonly value: Uint8Array }[];
+  readonly extraExtensions?: readonly {
+    readonly oid: string;
+    readonly critical: boolean;
+    readonly value: Uint8Array;
+  }[];
 }
 
 /** A certificate as DER and as PEM text (RFC 7468 §5). */
@@ -84,7 +107,9 @@ function keyIdentifier(spki: Uint8Array, option: string): Uint8Array {
 }
 
 function extension(oid: string, critical: boolean, value: Uint8Array): Uint8Array {
-  return derSequence(critical ? [derOid(oid), derBoolean(true), derOctetString(value)] : [derOid(oid), derOctetString(value)]);
+  return derSequence(
+    critical ? [derOid(oid), derBoolean(true), derOctetString(value)] : [derOid(oid), derOctetString(value)],
+  );
 }
 
 function defaultSerial(): Uint8Array {
@@ -99,17 +124,25 @@ function checkSerial(serial: Uint8Array): Uint8Array {
   const magnitude = serial.subarray(i);
   if (magnitude.length === 0) throw new ConfigError('serialNumber', 'must be positive');
   // 20 octets of DER contents, counting the leading zero a set top bit needs.
-  if (magnitude.length + (((magnitude[0] ?? 0) & 0x80) !== 0 ? 1 : 0) > 20) throw new ConfigError('serialNumber', 'must fit 20 octets (RFC 5280 §4.1.2.2)');
+  if (magnitude.length + (((magnitude[0] ?? 0) & 0x80) !== 0 ? 1 : 0) > 20)
+    throw new ConfigError('serialNumber', 'must fit 20 octets (RFC 5280 §4.1.2.2)');
   return magnitude;
 }
 
 /** The issuer's Name encoding, key identifier, and a check that its certificate and private key belong together. */
-function issuerDetails(options: CertificateOptions, subjectName: Uint8Array, subjectKeyId: Uint8Array): { name: Uint8Array; keyId: Uint8Array } {
+function issuerDetails(
+  options: CertificateOptions,
+  subjectName: Uint8Array,
+  subjectKeyId: Uint8Array,
+): { name: Uint8Array; keyId: Uint8Array } {
   const { issuer } = options;
   const issuerSpki = spkiOf(createPublicKey(issuer.privateKey));
   if ('selfSigned' in issuer) {
     if (!sameBytes(issuerSpki, spkiOf(options.subjectPublicKey)))
-      throw new ConfigError('subjectPublicKey', 'a self-signed certificate must certify the public half of issuer.privateKey');
+      throw new ConfigError(
+        'subjectPublicKey',
+        'a self-signed certificate must certify the public half of issuer.privateKey',
+      );
     return { name: subjectName, keyId: subjectKeyId };
   }
   let fields: CertificateFields;
@@ -118,8 +151,12 @@ function issuerDetails(options: CertificateOptions, subjectName: Uint8Array, sub
   } catch (e) {
     throw new ConfigError('issuer.certificateDer', e instanceof Error ? e.message : String(e));
   }
-  if (!sameBytes(issuerSpki, fields.subjectPublicKeyInfo)) throw new ConfigError('issuer.privateKey', 'does not match the public key of issuer.certificateDer');
-  return { name: fields.subject, keyId: subjectKeyIdentifier(fields) ?? keyIdentifier(fields.subjectPublicKeyInfo, 'issuer.certificateDer') };
+  if (!sameBytes(issuerSpki, fields.subjectPublicKeyInfo))
+    throw new ConfigError('issuer.privateKey', 'does not match the public key of issuer.certificateDer');
+  return {
+    name: fields.subject,
+    keyId: subjectKeyIdentifier(fields) ?? keyIdentifier(fields.subjectPublicKeyInfo, 'issuer.certificateDer'),
+  };
 }
 
 function subjectAltName(options: CertificateOptions): Uint8Array | undefined {
@@ -133,7 +170,8 @@ function subjectAltName(options: CertificateOptions): Uint8Array | undefined {
     if (octets === undefined) throw new ConfigError(`ipAddresses[${i}]`, `'${ip}' is not an IPv4 or IPv6 address`);
     names.push(ipGeneralName(octets));
   }
-  for (const [i, email] of (options.emailAddresses ?? []).entries()) names.push(emailGeneralName(email, `emailAddresses[${i}]`));
+  for (const [i, email] of (options.emailAddresses ?? []).entries())
+    names.push(emailGeneralName(email, `emailAddresses[${i}]`));
   return names.length === 0 ? undefined : derSequence(names);
 }
 
@@ -148,7 +186,8 @@ export function createCertificate(options: CertificateOptions): CreatedCertifica
   const notBefore = options.notBefore.getTime();
   const notAfter = options.notAfter.getTime();
   if (!Number.isFinite(notBefore)) throw new ConfigError('notBefore', 'invalid Date');
-  if (!Number.isFinite(notAfter) || notAfter < notBefore) throw new ConfigError('notAfter', 'must be a valid Date not before notBefore');
+  if (!Number.isFinite(notAfter) || notAfter < notBefore)
+    throw new ConfigError('notAfter', 'must be a valid Date not before notBefore');
   const isCa = options.isCa ?? false;
   const pathLen = options.pathLenConstraint;
   if (pathLen !== undefined && (!isCa || !Number.isInteger(pathLen) || pathLen < 0))
@@ -165,20 +204,33 @@ export function createCertificate(options: CertificateOptions): CreatedCertifica
   const serial = options.serialNumber === undefined ? defaultSerial() : checkSerial(options.serialNumber);
 
   const usage = options.keyUsage ?? (isCa ? ['keyCertSign', 'cRLSign'] : ['digitalSignature']);
-  const basic = derSequence(isCa ? (pathLen === undefined ? [derBoolean(true)] : [derBoolean(true), derInteger(BigInt(pathLen))]) : []);
+  const basic = derSequence(
+    isCa ? (pathLen === undefined ? [derBoolean(true)] : [derBoolean(true), derInteger(BigInt(pathLen))]) : [],
+  );
   const extensions = [extension(PKI_OID.basicConstraints, true, basic)];
-  if (usage.length > 0) extensions.push(extension(PKI_OID.keyUsage, true, derNamedBits(usage.map((u) => KEY_USAGE_BIT[u]))));
+  if (usage.length > 0)
+    extensions.push(extension(PKI_OID.keyUsage, true, derNamedBits(usage.map((u) => KEY_USAGE_BIT[u]))));
   if (options.extendedKeyUsage !== undefined) {
-    extensions.push(extension(PKI_OID.extKeyUsage, false, derSequence(options.extendedKeyUsage.map((p) => derOid(PKI_OID[p])))));
+    extensions.push(
+      extension(PKI_OID.extKeyUsage, false, derSequence(options.extendedKeyUsage.map((p) => derOid(PKI_OID[p])))),
+    );
   }
   const san = subjectAltName(options);
   if (san !== undefined) extensions.push(extension(PKI_OID.subjectAltName, false, san));
   const constraints = options.nameConstraints;
   if (constraints !== undefined)
-    extensions.push(extension(PKI_OID.nameConstraints, constraints.critical ?? true, encodeNameConstraints(constraints, 'nameConstraints')));
+    extensions.push(
+      extension(
+        PKI_OID.nameConstraints,
+        constraints.critical ?? true,
+        encodeNameConstraints(constraints, 'nameConstraints'),
+      ),
+    );
   extensions.push(extension(PKI_OID.subjectKeyIdentifier, false, derOctetString(subjectKeyId)));
   // AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT KeyIdentifier OPTIONAL, ... }
-  extensions.push(extension(PKI_OID.authorityKeyIdentifier, false, derSequence([derImplicit(0, derOctetString(issuer.keyId))])));
+  extensions.push(
+    extension(PKI_OID.authorityKeyIdentifier, false, derSequence([derImplicit(0, derOctetString(issuer.keyId))])),
+  );
   for (const e of options.extraExtensions ?? []) extensions.push(extension(e.oid, e.critical, e.value));
 
   const tbs = derSequence([

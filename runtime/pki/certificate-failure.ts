@@ -5,7 +5,8 @@
  */
 
 /** The alerts certificate validation ends with (RFC 8446 §6.2). */
-export type CertificateAlert = 'bad_certificate' | 'unsupported_certificate' | 'certificate_expired' | 'unknown_ca' | 'certificate_unknown';
+export type CertificateAlert =
+  'bad_certificate' | 'unsupported_certificate' | 'certificate_expired' | 'unknown_ca' | 'certificate_unknown';
 
 /** A failed validation: the alert to send and why, for logs. */
 export interface CertificateFailure {

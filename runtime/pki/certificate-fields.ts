@@ -138,7 +138,13 @@ function decodeTime(r: DerReader, field: string): number {
   } else {
     r.fail(field, 'not a UTCTime YYMMDDHHMMSSZ or GeneralizedTime YYYYMMDDHHMMSSZ', element.offset);
   }
-  const [month, day, hour, minute, second] = [0, 2, 4, 6, 8].map((i) => Number(rest.slice(i, i + 2))) as [number, number, number, number, number];
+  const [month, day, hour, minute, second] = [0, 2, 4, 6, 8].map((i) => Number(rest.slice(i, i + 2))) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
   date.setUTCHours(hour, minute, second, 0);
@@ -172,7 +178,8 @@ function decodeExtensions(wrapper: DerElement): CertificateExtension[] {
     const criticalElement = e.optional(DER_TAG.boolean, 'critical');
     const critical = criticalElement !== undefined && decodeBoolean(e, criticalElement, 'critical');
     // DEFAULT FALSE must be omitted in DER (X.690 §11.5).
-    if (criticalElement !== undefined && !critical) e.fail('critical', 'FALSE must be omitted in DER', criticalElement.offset);
+    if (criticalElement !== undefined && !critical)
+      e.fail('critical', 'FALSE must be omitted in DER', criticalElement.offset);
     const value = e.read(DER_TAG.octetString, 'extnValue').contents;
     e.end('Extension');
     if (seen.has(oid)) e.fail('extnID', `duplicate extension ${oid}`, oidElement.offset);
@@ -210,7 +217,8 @@ export function keyUsageBits(fields: CertificateFields): ReadonlySet<number> | u
   const bits = r.read(DER_TAG.bitString, 'KeyUsage').contents;
   r.end('KeyUsage');
   const unused = bits[0];
-  if (unused === undefined || unused > 7 || (bits.length === 1 && unused !== 0)) r.fail('KeyUsage', 'malformed BIT STRING');
+  if (unused === undefined || unused > 7 || (bits.length === 1 && unused !== 0))
+    r.fail('KeyUsage', 'malformed BIT STRING');
   const set = new Set<number>();
   for (let i = 1; i < bits.length; i++) {
     const byte = bits[i] ?? 0;

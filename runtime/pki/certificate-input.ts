@@ -25,11 +25,15 @@ export function readCertificates(option: string, input: CredentialInput): Uint8A
     const certs = (item.pem ?? []).filter((b) => b.label === 'CERTIFICATE');
     if (certs.length === 0) {
       const labels = (item.pem ?? []).map((b) => b.label);
-      throw new ConfigError(item.option, `no CERTIFICATE block${labels.length > 0 ? ` (found ${labels.join(', ')})` : ''}`);
+      throw new ConfigError(
+        item.option,
+        `no CERTIFICATE block${labels.length > 0 ? ` (found ${labels.join(', ')})` : ''}`,
+      );
     }
     for (const block of certs) {
       const parsed = parseCertificate(block.der, 'the certificate');
-      if (typeof parsed === 'string') throw new ConfigError(item.option, `PEM block ${block.position} (CERTIFICATE): ${parsed}`);
+      if (typeof parsed === 'string')
+        throw new ConfigError(item.option, `PEM block ${block.position} (CERTIFICATE): ${parsed}`);
       out.push(block.der);
     }
   }

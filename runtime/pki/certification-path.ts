@@ -11,7 +11,13 @@ import { sameBytes } from './bytes.js';
 import { BytesLru } from './bytes-lru.js';
 import { CertificateMemo } from './certificate-memo.js';
 import { errorMessage as message, fail, type CertificateFailure } from './certificate-failure.js';
-import { basicConstraints, keyUsageBits, parseCertificateFields, type BasicConstraints, type CertificateFields } from './certificate-fields.js';
+import {
+  basicConstraints,
+  keyUsageBits,
+  parseCertificateFields,
+  type BasicConstraints,
+  type CertificateFields,
+} from './certificate-fields.js';
 import { checkNameConstraints } from './check-name-constraints.js';
 import type { ParsedCertificate } from './parsed-certificate.js';
 import { ACCEPTED_SIGNATURE_ALGORITHMS, KEY_USAGE_BIT, PKI_OID } from './oids.js';
@@ -92,7 +98,8 @@ function issuedBy(subject: ParsedCertificate, issuer: ParsedCertificate): boolea
   return ISSUED_BY.get(subject.der, issuer.der, checkIssued, [subject, issuer] as const);
 }
 
-const checkIssued = ([subject, issuer]: readonly [ParsedCertificate, ParsedCertificate]): boolean => subject.x509.checkIssued(issuer.x509);
+const checkIssued = ([subject, issuer]: readonly [ParsedCertificate, ParsedCertificate]): boolean =>
+  subject.x509.checkIssued(issuer.x509);
 
 /**
  * Builds the path from `chain[0]` to a trust anchor, leaf first, anchor
@@ -130,8 +137,14 @@ export function buildPath(
     const issuer = candidates.find((c) => signedBy(current, c));
     if (issuer === undefined) {
       if (candidates.length > 0)
-        return fail('bad_certificate', `signature of ${current.label} does not verify with the key of ${candidates.map((c) => c.label).join(', ')}`);
-      return fail('unknown_ca', `no issuer of ${current.label} (${current.x509.issuer.replace(/\n/g, ', ')}) among the chain and the trust anchors`);
+        return fail(
+          'bad_certificate',
+          `signature of ${current.label} does not verify with the key of ${candidates.map((c) => c.label).join(', ')}`,
+        );
+      return fail(
+        'unknown_ca',
+        `no issuer of ${current.label} (${current.x509.issuer.replace(/\n/g, ', ')}) among the chain and the trust anchors`,
+      );
     }
     if (anchors.includes(issuer)) {
       path.push(issuer);
@@ -175,9 +188,13 @@ export function checkPath(path: readonly ParsedCertificate[], now: number): Cert
     if (!sameBytes(c.fields.signatureAlgorithm, c.fields.tbsSignatureAlgorithm))
       return fail('bad_certificate', `${c.label}: signatureAlgorithm differs from tbsCertificate.signature`);
     if (!ACCEPTED_SIGNATURE_ALGORITHMS.has(c.fields.signatureAlgorithmOid))
-      return fail('unsupported_certificate', `${c.label}: signature algorithm ${c.fields.signatureAlgorithmOid} is not accepted`);
+      return fail(
+        'unsupported_certificate',
+        `${c.label}: signature algorithm ${c.fields.signatureAlgorithmOid} is not accepted`,
+      );
     const unknown = c.fields.extensions.find((e) => e.critical && !UNDERSTOOD_EXTENSIONS.has(e.oid));
-    if (unknown !== undefined) return fail('unsupported_certificate', `${c.label}: unsupported critical extension ${unknown.oid}`);
+    if (unknown !== undefined)
+      return fail('unsupported_certificate', `${c.label}: unsupported critical extension ${unknown.oid}`);
   }
   for (let i = 1; i < path.length; i++) {
     const c = path[i];
@@ -191,17 +208,29 @@ export function checkPath(path: readonly ParsedCertificate[], now: number): Cert
       return fail('bad_certificate', `${c.label}: ${message(e)}`);
     }
     if (!c.x509.ca || bc?.ca !== true)
-      return fail('unknown_ca', `${c.label} issues ${path[i - 1]?.label ?? 'a certificate'} but is not a CA (basicConstraints cA)`);
-    if (usage !== undefined && !usage.has(KEY_USAGE_BIT.keyCertSign)) return fail('unknown_ca', `${c.label}: keyUsage lacks keyCertSign`);
+      return fail(
+        'unknown_ca',
+        `${c.label} issues ${path[i - 1]?.label ?? 'a certificate'} but is not a CA (basicConstraints cA)`,
+      );
+    if (usage !== undefined && !usage.has(KEY_USAGE_BIT.keyCertSign))
+      return fail('unknown_ca', `${c.label}: keyUsage lacks keyCertSign`);
     if (bc.pathLenConstraint !== undefined) {
       const below = path.slice(1, i).filter((p) => !selfIssued(p)).length;
       if (below > bc.pathLenConstraint)
-        return fail('unknown_ca', `${c.label}: pathLenConstraint ${bc.pathLenConstraint} allows fewer than the ${below} intermediates below it`);
+        return fail(
+          'unknown_ca',
+          `${c.label}: pathLenConstraint ${bc.pathLenConstraint} allows fewer than the ${below} intermediates below it`,
+        );
     }
   }
   for (const c of path) {
-    if (now < c.fields.notBefore) return fail('certificate_expired', `${c.label} is not valid before ${new Date(c.fields.notBefore).toISOString()}`);
-    if (now >= c.fields.notAfter + 1000) return fail('certificate_expired', `${c.label} expired at ${new Date(c.fields.notAfter).toISOString()}`);
+    if (now < c.fields.notBefore)
+      return fail(
+        'certificate_expired',
+        `${c.label} is not valid before ${new Date(c.fields.notBefore).toISOString()}`,
+      );
+    if (now >= c.fields.notAfter + 1000)
+      return fail('certificate_expired', `${c.label} expired at ${new Date(c.fields.notAfter).toISOString()}`);
   }
   return checkNameConstraints(path);
 }

@@ -104,41 +104,64 @@ function checkOrder(chain: readonly ParsedCertificate[]): void {
     } catch {
       signed = false;
     }
-    if (!signed) throw new ConfigError('certificate', `the signature of chain[${i}] does not verify with the key of chain[${i + 1}]`);
+    if (!signed)
+      throw new ConfigError(
+        'certificate',
+        `the signature of chain[${i}] does not verify with the key of chain[${i + 1}]`,
+      );
   }
 }
 
 /** The private key parses with `provider`, the provider can sign with it, and it belongs to the leaf (its public half is the leaf's key). */
 function checkKeyPair(provider: CryptoProvider, leaf: ParsedCertificate, pkcs8: Uint8Array): void {
-  if (!(pkcs8 instanceof Uint8Array)) throw new ConfigError('certificate', 'privateKey must be PKCS#8 DER in a Uint8Array');
+  if (!(pkcs8 instanceof Uint8Array))
+    throw new ConfigError('certificate', 'privateKey must be PKCS#8 DER in a Uint8Array');
   let publicKey: PublicKeyHandle;
   try {
     publicKey = provider.importPublicKey(leaf.fields.subjectPublicKeyInfo);
   } catch (e) {
-    throw new ConfigError('certificate', `the public key of chain[0] is not usable with crypto provider '${provider.name}': ${errorMessage(e)}`);
+    throw new ConfigError(
+      'certificate',
+      `the public key of chain[0] is not usable with crypto provider '${provider.name}': ${errorMessage(e)}`,
+    );
   }
   let privateKey: PrivateKeyHandle;
   try {
     privateKey = provider.importPrivateKey(pkcs8);
   } catch (e) {
-    throw new ConfigError('certificate', `privateKey does not parse as a PKCS#8 private key for crypto provider '${provider.name}': ${errorMessage(e)}`);
+    throw new ConfigError(
+      'certificate',
+      `privateKey does not parse as a PKCS#8 private key for crypto provider '${provider.name}': ${errorMessage(e)}`,
+    );
   }
   try {
     if (privateKey.keyType !== publicKey.keyType)
-      throw new ConfigError('certificate', `privateKey is a ${privateKey.keyType} key but chain[0] certifies a ${publicKey.keyType} key`);
+      throw new ConfigError(
+        'certificate',
+        `privateKey is a ${privateKey.keyType} key but chain[0] certifies a ${publicKey.keyType} key`,
+      );
     if (schemesForKey(privateKey).every((s) => !provider.supports({ kind: 'signature', algorithm: s }))) {
-      throw new ConfigError('certificate', `crypto provider '${provider.name}' cannot sign with a ${privateKey.keyType} key`);
+      throw new ConfigError(
+        'certificate',
+        `crypto provider '${provider.name}' cannot sign with a ${privateKey.keyType} key`,
+      );
     }
     // The public half derived from the private key must be the leaf's: no signature is made, so a provider that counts
     // or times its operations (the hardware model's) sees none at configuration.
     let matches: boolean;
     try {
       const derived = createPublicKey(createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' }));
-      matches = derived.equals(createPublicKey({ key: Buffer.from(leaf.fields.subjectPublicKeyInfo), format: 'der', type: 'spki' }));
+      matches = derived.equals(
+        createPublicKey({ key: Buffer.from(leaf.fields.subjectPublicKeyInfo), format: 'der', type: 'spki' }),
+      );
     } catch (e) {
       throw new ConfigError('certificate', `privateKey does not parse as a PKCS#8 private key: ${errorMessage(e)}`);
     }
-    if (!matches) throw new ConfigError('certificate', 'privateKey does not match the public key of chain[0] (the leaf certificate)');
+    if (!matches)
+      throw new ConfigError(
+        'certificate',
+        'privateKey does not match the public key of chain[0] (the leaf certificate)',
+      );
   } finally {
     privateKey.release();
   }
@@ -148,9 +171,13 @@ function checkCertificate(provider: CryptoProvider, certificate: NonNullable<Ide
   const seen = checkedCertificates.get(certificate);
   if (seen?.has(provider)) return;
   const { chain, privateKey } = certificate;
-  if (!Array.isArray(chain) || chain.length === 0) throw new ConfigError('certificate', 'the chain must hold at least the leaf certificate');
+  if (!Array.isArray(chain) || chain.length === 0)
+    throw new ConfigError('certificate', 'the chain must hold at least the leaf certificate');
   if (chain.length > MAX_CHAIN_LENGTH)
-    throw new ConfigError('certificate', `the chain holds ${chain.length} certificates; peers refuse more than ${MAX_CHAIN_LENGTH}`);
+    throw new ConfigError(
+      'certificate',
+      `the chain holds ${chain.length} certificates; peers refuse more than ${MAX_CHAIN_LENGTH}`,
+    );
   const parsed = chain.map((der, i) => {
     const p = parseCertificate(der, `chain[${i}]`);
     if (typeof p === 'string') throw new ConfigError('certificate', `not an X.509 certificate: ${p}`);

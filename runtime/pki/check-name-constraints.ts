@@ -42,7 +42,14 @@ import { errorMessage, fail, type CertificateFailure } from './certificate-failu
 import type { ParsedCertificate } from './parsed-certificate.js';
 import { subjectAltNames, type GeneralName, type GeneralNameForm } from './general-name.js';
 import { formatIpAddress } from './ip-address.js';
-import { dnsNameLabels, dnsNameMeets, dnsNameWithin, ipAddressWithin, parseDnsSubtree, type DnsSubtree } from './name-constraint-match.js';
+import {
+  dnsNameLabels,
+  dnsNameMeets,
+  dnsNameWithin,
+  ipAddressWithin,
+  parseDnsSubtree,
+  type DnsSubtree,
+} from './name-constraint-match.js';
 import { nameConstraints, type NameConstraints } from './name-constraints.js';
 import { commonNameDnsNames, hasEmailAddressAttribute, nameAttributes } from './subject-name.js';
 
@@ -75,7 +82,8 @@ function presentedNames(c: ParsedCertificate, isLeaf: boolean): PresentedNames {
     if (n.form === 'dNSName') dnsNames.push({ name: n.name, source: 'dNSName' });
     if (n.form === 'iPAddress') ipAddresses.push(n.octets);
   }
-  if (isLeaf && dnsNames.length === 0) for (const name of commonNameDnsNames(attributes)) dnsNames.push({ name, source: 'commonName' });
+  if (isLeaf && dnsNames.length === 0)
+    for (const name of commonNameDnsNames(attributes)) dnsNames.push({ name, source: 'commonName' });
   return { forms, dnsNames, ipAddresses };
 }
 
@@ -85,7 +93,8 @@ const dnsBases = (bases: readonly GeneralName[]): DnsSubtree[] =>
     return subtree === undefined ? [] : [subtree];
   });
 
-const ipBases = (bases: readonly GeneralName[]): Uint8Array[] => bases.flatMap((b) => (b.form === 'iPAddress' ? [b.octets] : []));
+const ipBases = (bases: readonly GeneralName[]): Uint8Array[] =>
+  bases.flatMap((b) => (b.form === 'iPAddress' ? [b.octets] : []));
 
 function formatIpBase(base: Uint8Array): string {
   const n = base.length / 2;
@@ -114,24 +123,39 @@ function checkAgainst(c: ParsedCertificate, names: PresentedNames, k: Constraini
     for (const { name, source } of names.dnsNames) {
       const labels = dnsNameLabels(name);
       if (labels === undefined)
-        return fail('certificate_unknown', `${c.label}: ${source} '${name}' is not a DNS name, so the nameConstraints of ${k.label} cannot be checked`);
+        return fail(
+          'certificate_unknown',
+          `${c.label}: ${source} '${name}' is not a DNS name, so the nameConstraints of ${k.label} cannot be checked`,
+        );
       if (permittedDns.length > 0 && !permittedDns.some((s) => dnsNameWithin(labels, s))) {
-        return fail('certificate_unknown', `${c.label}: ${source} '${name}' is outside the permitted subtrees of ${k.label}`);
+        return fail(
+          'certificate_unknown',
+          `${c.label}: ${source} '${name}' is outside the permitted subtrees of ${k.label}`,
+        );
       }
       const hit = excludedDns.find((s) => dnsNameMeets(labels, s));
       if (hit !== undefined)
-        return fail('certificate_unknown', `${c.label}: ${source} '${name}' is in the excluded subtree ${formatDnsBase(hit)} of ${k.label}`);
+        return fail(
+          'certificate_unknown',
+          `${c.label}: ${source} '${name}' is in the excluded subtree ${formatDnsBase(hit)} of ${k.label}`,
+        );
     }
   }
   const permittedIp = ipBases(permitted);
   const excludedIp = ipBases(excluded);
   for (const address of names.ipAddresses) {
     if (permittedIp.length > 0 && !permittedIp.some((b) => ipAddressWithin(address, b))) {
-      return fail('certificate_unknown', `${c.label}: iPAddress ${formatIpAddress(address)} is outside the permitted subtrees of ${k.label}`);
+      return fail(
+        'certificate_unknown',
+        `${c.label}: iPAddress ${formatIpAddress(address)} is outside the permitted subtrees of ${k.label}`,
+      );
     }
     const hit = excludedIp.find((b) => ipAddressWithin(address, b));
     if (hit !== undefined)
-      return fail('certificate_unknown', `${c.label}: iPAddress ${formatIpAddress(address)} is in the excluded subtree ${formatIpBase(hit)} of ${k.label}`);
+      return fail(
+        'certificate_unknown',
+        `${c.label}: iPAddress ${formatIpAddress(address)} is in the excluded subtree ${formatIpBase(hit)} of ${k.label}`,
+      );
   }
   return undefined;
 }

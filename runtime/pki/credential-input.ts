@@ -30,16 +30,21 @@ export function credentialItems(option: string, input: CredentialInput): Labelle
   return list.map((item, i) => {
     const name = Array.isArray(input) ? `${option}[${i}]` : option;
     if (typeof item === 'string') {
-      if (!looksLikePem(item)) throw new ConfigError(name, 'a string must be PEM text (-----BEGIN ...); give DER as a Buffer or Uint8Array');
+      if (!looksLikePem(item))
+        throw new ConfigError(name, 'a string must be PEM text (-----BEGIN ...); give DER as a Buffer or Uint8Array');
       return { option: name, pem: parsePemBlocks(item, name), der: undefined };
     }
     if (item instanceof Uint8Array) {
       if (item.length === 0) throw new ConfigError(name, 'is empty');
       // PEM read from a file arrives as bytes; DER never starts with '-' (0x2d) or whitespace.
       const head = new TextDecoder('latin1').decode(item.subarray(0, 64));
-      if (looksLikePem(head)) return { option: name, pem: parsePemBlocks(new TextDecoder('latin1').decode(item), name), der: undefined };
+      if (looksLikePem(head))
+        return { option: name, pem: parsePemBlocks(new TextDecoder('latin1').decode(item), name), der: undefined };
       return { option: name, pem: undefined, der: new Uint8Array(item) }; // a copy, and a plain Uint8Array even from a Buffer
     }
-    throw new ConfigError(name, `must be a PEM string, a Buffer or Uint8Array (PEM or DER), or an array of them; got ${described(item)}`);
+    throw new ConfigError(
+      name,
+      `must be a PEM string, a Buffer or Uint8Array (PEM or DER), or an array of them; got ${described(item)}`,
+    );
   });
 }

@@ -41,7 +41,8 @@ function lengthOctets(length: number): Uint8Array {
 
 /** A TLV with a single-byte identifier octet `tag` (X.690 §8.1.2) around `contents`. */
 export function derTlv(tag: number, contents: Uint8Array): Uint8Array {
-  if (!Number.isInteger(tag) || tag < 0 || tag > 0xff || (tag & 0x1f) === 0x1f) throw new EncodeError('DER', `tag ${String(tag)} is not a single-byte tag`);
+  if (!Number.isInteger(tag) || tag < 0 || tag > 0xff || (tag & 0x1f) === 0x1f)
+    throw new EncodeError('DER', `tag ${String(tag)} is not a single-byte tag`);
   return concatBytes([new Uint8Array([tag]), lengthOctets(contents.length), contents]);
 }
 
@@ -118,7 +119,8 @@ export function derOid(dotted: string): Uint8Array {
 
 /** The contents octets of an OBJECT IDENTIFIER (X.690 §8.19.2–5). */
 export function oidContents(dotted: string): Uint8Array {
-  if (!/^[0-9]+(\.[0-9]+)+$/.test(dotted)) throw new EncodeError('OBJECT IDENTIFIER', `'${dotted}' is not a dotted OID`);
+  if (!/^[0-9]+(\.[0-9]+)+$/.test(dotted))
+    throw new EncodeError('OBJECT IDENTIFIER', `'${dotted}' is not a dotted OID`);
   const arcs = dotted.split('.').map((s) => BigInt(s));
   const [first, second] = arcs;
   if (first === undefined || second === undefined || first > 2n || (first < 2n && second > 39n)) {
@@ -151,7 +153,9 @@ export function derBitString(bytes: Uint8Array, unusedBits = 0): Uint8Array {
  */
 export function derNamedBits(bits: readonly number[]): Uint8Array {
   if (bits.length === 0) return derBitString(new Uint8Array(0));
-  for (const b of bits) if (!Number.isInteger(b) || b < 0 || b > 255) throw new EncodeError('BIT STRING', `invalid bit number ${String(b)}`);
+  for (const b of bits)
+    if (!Number.isInteger(b) || b < 0 || b > 255)
+      throw new EncodeError('BIT STRING', `invalid bit number ${String(b)}`);
   const highest = Math.max(...bits);
   const bytes = new Uint8Array((highest >> 3) + 1);
   for (const b of bits) bytes[b >> 3] = (bytes[b >> 3] ?? 0) | (0x80 >> (b & 7));
@@ -170,7 +174,8 @@ export function derUtf8String(text: string): Uint8Array {
 
 /** PrintableString (X.680 §41.4: letters, digits, space and `'()+,-./:=?`). */
 export function derPrintableString(text: string): Uint8Array {
-  if (!/^[A-Za-z0-9 '()+,\-./:=?]*$/.test(text)) throw new EncodeError('PrintableString', `'${text}' has characters outside the PrintableString set`);
+  if (!/^[A-Za-z0-9 '()+,\-./:=?]*$/.test(text))
+    throw new EncodeError('PrintableString', `'${text}' has characters outside the PrintableString set`);
   return derTlv(DER_TAG.printableString, new TextEncoder().encode(text));
 }
 
@@ -189,7 +194,11 @@ function utcDigits(date: Date, what: string): { year: number; rest: string } {
   const year = date.getUTCFullYear();
   if (year < 0 || year > 9999) throw new EncodeError(what, `year ${year} is outside 0000..9999`);
   const rest =
-    pad(date.getUTCMonth() + 1, 2) + pad(date.getUTCDate(), 2) + pad(date.getUTCHours(), 2) + pad(date.getUTCMinutes(), 2) + pad(date.getUTCSeconds(), 2);
+    pad(date.getUTCMonth() + 1, 2) +
+    pad(date.getUTCDate(), 2) +
+    pad(date.getUTCHours(), 2) +
+    pad(date.getUTCMinutes(), 2) +
+    pad(date.getUTCSeconds(), 2);
   return { year, rest };
 }
 
@@ -233,7 +242,8 @@ export function derExplicit(tagNumber: number, inner: Uint8Array): Uint8Array {
  */
 export function derImplicit(tagNumber: number, element: Uint8Array): Uint8Array {
   const tag = element[0];
-  if (tag === undefined || (tag & 0x1f) === 0x1f) throw new EncodeError('DER', 'IMPLICIT needs a complete single-byte-tag element');
+  if (tag === undefined || (tag & 0x1f) === 0x1f)
+    throw new EncodeError('DER', 'IMPLICIT needs a complete single-byte-tag element');
   const out = element.slice();
   out[0] = contextTag(tagNumber, (tag & CONSTRUCTED) !== 0);
   return out;

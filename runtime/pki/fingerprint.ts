@@ -40,23 +40,43 @@ export interface FingerprintPin {
 const HASH_NAMES = Object.keys(FINGERPRINT_HASHES).join(', ');
 
 function hashName(option: string, value: unknown): FingerprintHash {
-  if (typeof value !== 'string') throw new ConfigError(option, `must name a hash function (${HASH_NAMES}), got ${described(value)}`, 'ERR_INVALID_ARG_TYPE');
+  if (typeof value !== 'string')
+    throw new ConfigError(
+      option,
+      `must name a hash function (${HASH_NAMES}), got ${described(value)}`,
+      'ERR_INVALID_ARG_TYPE',
+    );
   const name = value.toLowerCase();
-  if (!(name in FINGERPRINT_HASHES)) throw new ConfigError(option, `names the hash function '${value}', which is none of ${HASH_NAMES}`);
+  if (!(name in FINGERPRINT_HASHES))
+    throw new ConfigError(option, `names the hash function '${value}', which is none of ${HASH_NAMES}`);
   return name as FingerprintHash;
 }
 
 /** One `'sha-256 AB:CD:...'` string → a pin; a ConfigError named `option` says what is wrong with it. */
 function parsePin(option: string, text: unknown): FingerprintPin {
-  if (typeof text !== 'string') throw new ConfigError(option, `must be a string like 'sha-256 AB:CD:...', got ${described(text)}`, 'ERR_INVALID_ARG_TYPE');
+  if (typeof text !== 'string')
+    throw new ConfigError(
+      option,
+      `must be a string like 'sha-256 AB:CD:...', got ${described(text)}`,
+      'ERR_INVALID_ARG_TYPE',
+    );
   const parts = text.trim().split(/\s+/);
-  if (parts.length !== 2) throw new ConfigError(option, `must be a hash function, one space and the hex digest ('sha-256 AB:CD:...'), got '${text}'`);
+  if (parts.length !== 2)
+    throw new ConfigError(
+      option,
+      `must be a hash function, one space and the hex digest ('sha-256 AB:CD:...'), got '${text}'`,
+    );
   const hash = hashName(option, parts[0]);
   const hex = parts[1]!;
-  if (!/^[0-9a-f]{2}(:[0-9a-f]{2})*$/i.test(hex)) throw new ConfigError(option, `has a digest that is not colon-separated hex pairs: '${hex}'`);
+  if (!/^[0-9a-f]{2}(:[0-9a-f]{2})*$/i.test(hex))
+    throw new ConfigError(option, `has a digest that is not colon-separated hex pairs: '${hex}'`);
   const digest = new Uint8Array(Buffer.from(hex.replaceAll(':', ''), 'hex'));
   const expected = FINGERPRINT_HASHES[hash].bytes;
-  if (digest.length !== expected) throw new ConfigError(option, `has a ${hash} digest of ${digest.length} bytes; ${hash} digests are ${expected} bytes`);
+  if (digest.length !== expected)
+    throw new ConfigError(
+      option,
+      `has a ${hash} digest of ${digest.length} bytes; ${hash} digests are ${expected} bytes`,
+    );
   return { hash, digest };
 }
 
@@ -68,7 +88,11 @@ function parsePin(option: string, text: unknown): FingerprintPin {
 export function fingerprintOption(value: unknown, option = 'fingerprint'): readonly FingerprintPin[] {
   if (typeof value === 'string') return [parsePin(option, value)];
   if (!Array.isArray(value))
-    throw new ConfigError(option, `must be a string ('sha-256 AB:CD:...') or a list of them, got ${described(value)}`, 'ERR_INVALID_ARG_TYPE');
+    throw new ConfigError(
+      option,
+      `must be a string ('sha-256 AB:CD:...') or a list of them, got ${described(value)}`,
+      'ERR_INVALID_ARG_TYPE',
+    );
   if (value.length === 0) throw new ConfigError(option, 'is an empty list: give at least one fingerprint');
   return value.map((v: unknown, i) => parsePin(`${option}[${i}]`, v));
 }
@@ -94,21 +118,36 @@ export function fingerprintVerifier(pins: readonly FingerprintPin[]): Certificat
   return describeVerifier<CertificateVerifier>(
     (chain) => {
       const der = chain[0];
-      if (der === undefined) return fail('certificate_unknown', 'the peer sent no certificate to check against fingerprint');
+      if (der === undefined)
+        return fail('certificate_unknown', 'the peer sent no certificate to check against fingerprint');
       const leaf = parseCertificate(der, 'chain[0]');
       if (typeof leaf === 'string') return fail('bad_certificate', leaf);
       try {
         parseSubjectPublicKeyInfo(leaf.fields.subjectPublicKeyInfo);
       } catch (e) {
-        return fail('unsupported_certificate', `chain[0]: unsupported public key: ${e instanceof Error ? e.message : String(e)}`);
+        return fail(
+          'unsupported_certificate',
+          `chain[0]: unsupported public key: ${e instanceof Error ? e.message : String(e)}`,
+        );
       }
       const matched = hashes.some((hash) => {
         const digest = new Uint8Array(createHash(FINGERPRINT_HASHES[hash].node).update(leaf.der).digest());
         // Every pin of this hash is compared, so the time taken does not say which one matched.
-        return pins.filter((p) => p.hash === hash).reduce((found, p) => constantTimeEqual(p.digest, digest) || found, false);
+        return pins
+          .filter((p) => p.hash === hash)
+          .reduce((found, p) => constantTimeEqual(p.digest, digest) || found, false);
       });
-      if (!matched) return fail('bad_certificate', `the peer's certificate (${certificateFingerprint(leaf.der, hashes[0])}) matches no fingerprint given`);
-      return { ok: true, leaf: leaf.x509, path: [leaf.x509], leafPublicKeySpki: leaf.fields.subjectPublicKeyInfo.slice() };
+      if (!matched)
+        return fail(
+          'bad_certificate',
+          `the peer's certificate (${certificateFingerprint(leaf.der, hashes[0])}) matches no fingerprint given`,
+        );
+      return {
+        ok: true,
+        leaf: leaf.x509,
+        path: [leaf.x509],
+        leafPublicKeySpki: leaf.fields.subjectPublicKeyInfo.slice(),
+      };
     },
     pinsPolicy('certificate fingerprint', pins),
   );

@@ -6,7 +6,17 @@
  * naming the option.
  */
 import { ConfigError } from '../config-error.js';
-import { derExplicit, derIa5String, derImplicit, derOctetString, derOid, derSequence, derSet, derTlv, derUtf8String } from './der-writer.js';
+import {
+  derExplicit,
+  derIa5String,
+  derImplicit,
+  derOctetString,
+  derOid,
+  derSequence,
+  derSet,
+  derTlv,
+  derUtf8String,
+} from './der-writer.js';
 import { parseIpAddress } from './ip-address.js';
 import { PKI_OID } from './oids.js';
 
@@ -56,7 +66,8 @@ export function parseIpPrefix(text: string, option: string): Uint8Array {
   const octets = parseIpAddress(address ?? '');
   if (octets === undefined || rest.length > 0) throw new ConfigError(option, `'${text}' is not an IP address prefix`);
   const bits = prefix === undefined ? octets.length * 8 : Number(prefix);
-  if (prefix !== undefined && !/^(0|[1-9][0-9]*)$/.test(prefix)) throw new ConfigError(option, `'${text}' has a bad prefix length`);
+  if (prefix !== undefined && !/^(0|[1-9][0-9]*)$/.test(prefix))
+    throw new ConfigError(option, `'${text}' has a bad prefix length`);
   if (bits > octets.length * 8) throw new ConfigError(option, `'${text}': prefix longer than the address`);
   const mask = new Uint8Array(octets.length);
   for (let i = 0; i < mask.length; i++) mask[i] = (0xff00 >> Math.max(0, Math.min(8, bits - 8 * i))) & 0xff;
@@ -85,6 +96,10 @@ function subtrees(tag: number, bases: readonly NameConstraintBase[], option: str
 export function encodeNameConstraints(o: NameConstraintsOptions, option: string): Uint8Array {
   const permitted = o.permitted ?? [];
   const excluded = o.excluded ?? [];
-  if (permitted.length === 0 && excluded.length === 0) throw new ConfigError(option, 'needs a permitted or an excluded subtree (RFC 5280 §4.2.1.10)');
-  return derSequence([...subtrees(0, permitted, `${option}.permitted`), ...subtrees(1, excluded, `${option}.excluded`)]);
+  if (permitted.length === 0 && excluded.length === 0)
+    throw new ConfigError(option, 'needs a permitted or an excluded subtree (RFC 5280 §4.2.1.10)');
+  return derSequence([
+    ...subtrees(0, permitted, `${option}.permitted`),
+    ...subtrees(1, excluded, `${option}.excluded`),
+  ]);
 }

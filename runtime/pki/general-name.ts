@@ -32,7 +32,12 @@ export type GeneralName =
   | { readonly form: Exclude<GeneralNameForm, 'dNSName' | 'iPAddress'>; readonly contents: Uint8Array };
 
 /** Choices whose encoding is constructed (a SEQUENCE, or an EXPLICIT Name); the others are primitive. */
-const CONSTRUCTED_FORMS: ReadonlySet<GeneralNameForm> = new Set(['otherName', 'x400Address', 'directoryName', 'ediPartyName']);
+const CONSTRUCTED_FORMS: ReadonlySet<GeneralNameForm> = new Set([
+  'otherName',
+  'x400Address',
+  'directoryName',
+  'ediPartyName',
+]);
 
 const FORM_BY_TAG: readonly GeneralNameForm[] = Object.keys(GENERAL_NAME_TAG) as GeneralNameForm[];
 
@@ -44,11 +49,17 @@ const CONSTRUCTED = 0x20;
  * allowed for iPAddress: 4 or 16 in a subjectAltName, 8 or 32 (address and
  * mask) in a name constraint (RFC 5280 §4.2.1.10). Throws `DecodeError`.
  */
-export function decodeGeneralName(r: DerReader, element: DerElement, field: string, iPAddressLengths: readonly number[]): GeneralName {
+export function decodeGeneralName(
+  r: DerReader,
+  element: DerElement,
+  field: string,
+  iPAddressLengths: readonly number[],
+): GeneralName {
   const tag = element.tag;
   const form = (tag & 0xc0) === CONTEXT_SPECIFIC ? FORM_BY_TAG[tag & 0x1f] : undefined;
   if (form === undefined) r.fail(field, `not a GeneralName (tag 0x${tag.toString(16)})`, element.offset);
-  if (((tag & CONSTRUCTED) !== 0) !== CONSTRUCTED_FORMS.has(form)) r.fail(field, `${form} with the wrong primitive/constructed form`, element.offset);
+  if (((tag & CONSTRUCTED) !== 0) !== CONSTRUCTED_FORMS.has(form))
+    r.fail(field, `${form} with the wrong primitive/constructed form`, element.offset);
   const v = element.contents;
   switch (form) {
     case 'dNSName':
@@ -56,7 +67,8 @@ export function decodeGeneralName(r: DerReader, element: DerElement, field: stri
       if (v.some((b) => b > 0x7f)) r.fail(field, 'dNSName is not an IA5String', element.offset);
       return { form, name: new TextDecoder().decode(v) };
     case 'iPAddress':
-      if (!iPAddressLengths.includes(v.length)) r.fail(field, `iPAddress of ${v.length} octets, expected ${iPAddressLengths.join(' or ')}`, element.offset);
+      if (!iPAddressLengths.includes(v.length))
+        r.fail(field, `iPAddress of ${v.length} octets, expected ${iPAddressLengths.join(' or ')}`, element.offset);
       return { form, octets: v };
     default:
       return { form, contents: v };

@@ -9,7 +9,8 @@ import { ConfigError } from '../config-error.js';
 import { parseIpAddress } from './ip-address.js';
 
 /** A reference identity: a DNS name (lower case, no trailing dot) or the 4 or 16 octets of an IP address. */
-export type HostIdentity = { readonly kind: 'dns'; readonly name: string } | { readonly kind: 'ip'; readonly address: Uint8Array };
+export type HostIdentity =
+  { readonly kind: 'dns'; readonly name: string } | { readonly kind: 'ip'; readonly address: Uint8Array };
 
 /**
  * DNS names read lately, by the text given (a client checks the same
@@ -38,7 +39,8 @@ const DNS_NAMES_KEPT = 64;
  * can name as either (RFC 1123 §2.1: a top-level domain is alphabetic).
  */
 export function identityOf(host: string, option = 'hostname'): HostIdentity {
-  if (typeof host !== 'string' || host === '') throw new ConfigError(option, 'must be a non-empty host name or IP address');
+  if (typeof host !== 'string' || host === '')
+    throw new ConfigError(option, 'must be a non-empty host name or IP address');
   const known = DNS_NAMES.get(host);
   if (known !== undefined) return known;
   const identity = readIdentity(host, option);
@@ -52,12 +54,14 @@ export function identityOf(host: string, option = 'hostname'): HostIdentity {
 
 function readIdentity(host: string, option: string): HostIdentity {
   const bracketed = host.startsWith('[') || host.endsWith(']');
-  if (bracketed && !(host.startsWith('[') && host.endsWith(']'))) throw new ConfigError(option, `'${host}' has unbalanced brackets`);
+  if (bracketed && !(host.startsWith('[') && host.endsWith(']')))
+    throw new ConfigError(option, `'${host}' has unbalanced brackets`);
   const text = bracketed ? host.slice(1, -1) : host;
   if (text.includes(':')) {
     const zone = text.indexOf('%');
     const address = parseIpAddress(zone < 0 ? text : text.slice(0, zone));
-    if (address === undefined || address.length !== 16 || zone === text.length - 1) throw new ConfigError(option, `'${host}' is not an IPv6 address`);
+    if (address === undefined || address.length !== 16 || zone === text.length - 1)
+      throw new ConfigError(option, `'${host}' is not an IPv6 address`);
     return { kind: 'ip', address };
   }
   if (bracketed) throw new ConfigError(option, `only an IPv6 address goes in brackets, not '${text}'`);
@@ -68,6 +72,7 @@ function readIdentity(host: string, option: string): HostIdentity {
   const name = (text.endsWith('.') ? text.slice(0, -1) : text).replace(/[A-Z]+/g, (m) => m.toLowerCase());
   if (name === '') throw new ConfigError(option, 'must be a non-empty host name or IP address');
   const last = name.slice(name.lastIndexOf('.') + 1);
-  if (/^([0-9]+|0x[0-9a-f]*)$/.test(last)) throw new ConfigError(option, `'${host}' is neither a dotted-quad IPv4 address nor a DNS name`);
+  if (/^([0-9]+|0x[0-9a-f]*)$/.test(last))
+    throw new ConfigError(option, `'${host}' is neither a dotted-quad IPv4 address nor a DNS name`);
   return { kind: 'dns', name };
 }

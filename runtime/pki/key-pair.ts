@@ -8,7 +8,17 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 
 /** The key pair kinds {@link generateKeyPair} makes. */
 /** 'rsa-pss2048' is bound to SHA-256 by its parameters (RFC 4055); the -sha384 and -sha512 kinds to those hashes. */
-export type KeyPairKind = 'p256' | 'p384' | 'p521' | 'ed25519' | 'ed448' | 'rsa2048' | 'rsa4096' | 'rsa-pss2048' | 'rsa-pss2048-sha384' | 'rsa-pss2048-sha512';
+export type KeyPairKind =
+  | 'p256'
+  | 'p384'
+  | 'p521'
+  | 'ed25519'
+  | 'ed448'
+  | 'rsa2048'
+  | 'rsa4096'
+  | 'rsa-pss2048'
+  | 'rsa-pss2048-sha384'
+  | 'rsa-pss2048-sha512';
 
 /** A key pair as node KeyObjects and as DER (PKCS#8 PrivateKeyInfo, RFC 5208 §5; SubjectPublicKeyInfo, RFC 5280 §4.1.2.7). */
 export interface GeneratedKeyPair {
@@ -19,7 +29,8 @@ export interface GeneratedKeyPair {
   readonly spkiDer: Uint8Array;
 }
 
-const toBytes = (b: Uint8Array): Uint8Array => new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+const toBytes = (b: Uint8Array): Uint8Array =>
+  new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 
 function generate(kind: KeyPairKind): { privateKey: KeyObject; publicKey: KeyObject } {
   switch (kind) {
@@ -38,11 +49,23 @@ function generate(kind: KeyPairKind): { privateKey: KeyObject; publicKey: KeyObj
     case 'rsa4096':
       return generateKeyPairSync('rsa', { modulusLength: 4096 });
     case 'rsa-pss2048':
-      return generateKeyPairSync('rsa-pss', { modulusLength: 2048, hashAlgorithm: 'sha256', mgf1HashAlgorithm: 'sha256' }); // minimum salt length defaults to the hash length, 32
+      return generateKeyPairSync('rsa-pss', {
+        modulusLength: 2048,
+        hashAlgorithm: 'sha256',
+        mgf1HashAlgorithm: 'sha256',
+      }); // minimum salt length defaults to the hash length, 32
     case 'rsa-pss2048-sha384':
-      return generateKeyPairSync('rsa-pss', { modulusLength: 2048, hashAlgorithm: 'sha384', mgf1HashAlgorithm: 'sha384' });
+      return generateKeyPairSync('rsa-pss', {
+        modulusLength: 2048,
+        hashAlgorithm: 'sha384',
+        mgf1HashAlgorithm: 'sha384',
+      });
     case 'rsa-pss2048-sha512':
-      return generateKeyPairSync('rsa-pss', { modulusLength: 2048, hashAlgorithm: 'sha512', mgf1HashAlgorithm: 'sha512' });
+      return generateKeyPairSync('rsa-pss', {
+        modulusLength: 2048,
+        hashAlgorithm: 'sha512',
+        mgf1HashAlgorithm: 'sha512',
+      });
   }
 }
 

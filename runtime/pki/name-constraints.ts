@@ -66,6 +66,7 @@ export function nameConstraints(fields: CertificateFields): NameConstraints | un
   const permitted = decodeSubtrees(r, PERMITTED, 'permittedSubtrees');
   const excluded = decodeSubtrees(r, EXCLUDED, 'excludedSubtrees');
   r.end('NameConstraints');
-  if (permitted.length === 0 && excluded.length === 0) r.fail('NameConstraints', 'empty (RFC 5280 §4.2.1.10: one of the subtrees must be present)');
+  if (permitted.length === 0 && excluded.length === 0)
+    r.fail('NameConstraints', 'empty (RFC 5280 §4.2.1.10: one of the subtrees must be present)');
   return { critical: ext.critical, permitted, excluded };
 }

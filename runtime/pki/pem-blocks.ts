@@ -37,10 +37,12 @@ export function parsePemBlocks(text: string, option: string): PemBlock[] {
     const bodyStart = (m.index ?? 0) + m[0].length;
     const endAt = text.indexOf('-----END ', bodyStart);
     const nextBegin = text.indexOf('-----BEGIN ', bodyStart);
-    if (endAt < 0 || (nextBegin >= 0 && nextBegin < endAt)) throw new ConfigError(option, `${where}: BEGIN without END`);
+    if (endAt < 0 || (nextBegin >= 0 && nextBegin < endAt))
+      throw new ConfigError(option, `${where}: BEGIN without END`);
     const endLine = /^-----END ([^-\r\n]*)-----/.exec(text.slice(endAt));
     if (!endLine) throw new ConfigError(option, `${where}: malformed END line`);
-    if (endLine[1] !== label) throw new ConfigError(option, `${where}: BEGIN ${label} ends with END ${String(endLine[1])}`);
+    if (endLine[1] !== label)
+      throw new ConfigError(option, `${where}: BEGIN ${label} ends with END ${String(endLine[1])}`);
     const lines = text.slice(bodyStart, endAt).split(/\r?\n/);
     const headers = lines.filter((l) => l.includes(':'));
     const b64 = lines
@@ -48,7 +50,8 @@ export function parsePemBlocks(text: string, option: string): PemBlock[] {
       .join('')
       .replace(/\s+/g, '');
     if (b64.length === 0) throw new ConfigError(option, `${where}: empty body`);
-    if (b64.length % 4 !== 0 || !BASE64.test(b64)) throw new ConfigError(option, `${where}: the body is not valid base64`);
+    if (b64.length % 4 !== 0 || !BASE64.test(b64))
+      throw new ConfigError(option, `${where}: the body is not valid base64`);
     const der = new Uint8Array(Buffer.from(b64, 'base64')); // node's decoder (a copy: no view of Buffer's shared pool)
     const encrypted = headers.some((h) => /^Proc-Type:\s*4,ENCRYPTED/i.test(h.trim()));
     blocks.push({ position, label, encrypted, text: text.slice(m.index ?? 0, endAt + endLine[0].length), der });

@@ -12,7 +12,12 @@ import { ConfigError } from '../config-error.js';
 import { errorMessage } from './certificate-failure.js';
 import { credentialItems, type CredentialInput } from './credential-input.js';
 
-const KEY_LABELS: ReadonlySet<string> = new Set(['PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY']);
+const KEY_LABELS: ReadonlySet<string> = new Set([
+  'PRIVATE KEY',
+  'ENCRYPTED PRIVATE KEY',
+  'RSA PRIVATE KEY',
+  'EC PRIVATE KEY',
+]);
 
 /** DER EncryptedPrivateKeyInfo (RFC 5958 §3) starts SEQUENCE { SEQUENCE (the algorithm) ...; PrivateKeyInfo with an INTEGER (the version). */
 function derIsEncryptedPkcs8(der: Uint8Array): boolean {
@@ -22,15 +27,26 @@ function derIsEncryptedPkcs8(der: Uint8Array): boolean {
 }
 
 /** A key that could not be read: the passphrase's fault when the key is encrypted and one was given. */
-function keyFailure(option: string, where: string, encrypted: boolean, passphrase: string | undefined, e: unknown): ConfigError {
-  if (encrypted && passphrase === undefined) return new ConfigError('passphrase', `${option}${where} is encrypted: give its passphrase`);
+function keyFailure(
+  option: string,
+  where: string,
+  encrypted: boolean,
+  passphrase: string | undefined,
+  e: unknown,
+): ConfigError {
+  if (encrypted && passphrase === undefined)
+    return new ConfigError('passphrase', `${option}${where} is encrypted: give its passphrase`);
   if (encrypted) return new ConfigError('passphrase', `does not decrypt ${option}${where} (${errorMessage(e)})`);
-  return new ConfigError(option, `${where ? `${where.slice(2)}: ` : ''}not a private key OpenSSL can read (${errorMessage(e)})`);
+  return new ConfigError(
+    option,
+    `${where ? `${where.slice(2)}: ` : ''}not a private key OpenSSL can read (${errorMessage(e)})`,
+  );
 }
 
 function parseDer(der: Uint8Array, passphrase: string | undefined): KeyObject {
   const encrypted = derIsEncryptedPkcs8(der);
-  if (encrypted) return createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8', passphrase: passphrase ?? '' });
+  if (encrypted)
+    return createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8', passphrase: passphrase ?? '' });
   let first: unknown;
   for (const type of ['pkcs8', 'pkcs1', 'sec1'] as const) {
     try {
@@ -49,13 +65,22 @@ function parseDer(der: Uint8Array, passphrase: string | undefined): KeyObject {
  * does not parse; `passphrase` when an encrypted key has none or it does
  * not decrypt the key.
  */
-export function readPrivateKey(input: CredentialInput, passphrase: string | undefined): { pkcs8: Uint8Array; keyObject: KeyObject } {
-  if (passphrase !== undefined && typeof passphrase !== 'string') throw new ConfigError('passphrase', 'must be a string');
+export function readPrivateKey(
+  input: CredentialInput,
+  passphrase: string | undefined,
+): { pkcs8: Uint8Array; keyObject: KeyObject } {
+  if (passphrase !== undefined && typeof passphrase !== 'string')
+    throw new ConfigError('passphrase', 'must be a string');
   const found: { option: string; where: string; encrypted: boolean; parse: () => KeyObject }[] = [];
   for (const item of credentialItems('key', input)) {
     if (item.der !== undefined) {
       const der = item.der;
-      found.push({ option: item.option, where: '', encrypted: derIsEncryptedPkcs8(der), parse: () => parseDer(der, passphrase) });
+      found.push({
+        option: item.option,
+        where: '',
+        encrypted: derIsEncryptedPkcs8(der),
+        parse: () => parseDer(der, passphrase),
+      });
       continue;
     }
     for (const block of item.pem ?? []) {
@@ -71,7 +96,10 @@ export function readPrivateKey(input: CredentialInput, passphrase: string | unde
     }
     if (!found.some((f) => f.option === item.option)) {
       const labels = (item.pem ?? []).map((b) => b.label);
-      throw new ConfigError(item.option, `no private key block${labels.length > 0 ? ` (found ${labels.join(', ')})` : ''}`);
+      throw new ConfigError(
+        item.option,
+        `no private key block${labels.length > 0 ? ` (found ${labels.join(', ')})` : ''}`,
+      );
     }
   }
   if (found.length !== 1) throw new ConfigError('key', `one private key per context, got ${found.length}`);

@@ -51,7 +51,10 @@ export function peerEntry(der: Uint8Array | undefined, kind: 'certificate' | 'ra
 function checkedSpki(der: Uint8Array): CertificateFailure | undefined {
   const problem = spkiProblem(der);
   if (problem === undefined) return undefined;
-  return fail(/unsupported|unknown/i.test(problem) ? 'unsupported_certificate' : 'bad_certificate', `the peer's raw public key: ${problem}`);
+  return fail(
+    /unsupported|unknown/i.test(problem) ? 'unsupported_certificate' : 'bad_certificate',
+    `the peer's raw public key: ${problem}`,
+  );
 }
 
 /**
@@ -62,12 +65,23 @@ function checkedSpki(der: Uint8Array): CertificateFailure | undefined {
 export function publicKeysOption(option: string, value: CredentialInput): readonly Uint8Array[] {
   const keys: Uint8Array[] = [];
   for (const item of credentialItems(option, value)) {
-    const ders = item.pem ? item.pem.map((b) => ({ der: b.der, label: b.label })) : [{ der: item.der!, label: 'PUBLIC KEY' }];
-    if (ders.length === 0) throw new ConfigError(item.option, 'holds no PEM block: give -----BEGIN PUBLIC KEY----- text or SubjectPublicKeyInfo DER');
+    const ders = item.pem
+      ? item.pem.map((b) => ({ der: b.der, label: b.label }))
+      : [{ der: item.der!, label: 'PUBLIC KEY' }];
+    if (ders.length === 0)
+      throw new ConfigError(
+        item.option,
+        'holds no PEM block: give -----BEGIN PUBLIC KEY----- text or SubjectPublicKeyInfo DER',
+      );
     for (const { der, label } of ders) {
-      if (label !== 'PUBLIC KEY') throw new ConfigError(item.option, `holds a ${label} PEM block: a raw public key is a PUBLIC KEY (SubjectPublicKeyInfo)`);
+      if (label !== 'PUBLIC KEY')
+        throw new ConfigError(
+          item.option,
+          `holds a ${label} PEM block: a raw public key is a PUBLIC KEY (SubjectPublicKeyInfo)`,
+        );
       const problem = spkiProblem(der);
-      if (problem !== undefined) throw new ConfigError(item.option, `is not a SubjectPublicKeyInfo dtls13 can use: ${problem}`);
+      if (problem !== undefined)
+        throw new ConfigError(item.option, `is not a SubjectPublicKeyInfo dtls13 can use: ${problem}`);
       keys.push(der);
     }
   }
@@ -78,7 +92,10 @@ export function publicKeysOption(option: string, value: CredentialInput): readon
 export function ownPublicKey(option: string, pkcs8: Uint8Array): Uint8Array {
   try {
     const spki = new Uint8Array(
-      createPublicKey(createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' })).export({ type: 'spki', format: 'der' }),
+      createPublicKey(createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' })).export({
+        type: 'spki',
+        format: 'der',
+      }),
     );
     const problem = spkiProblem(spki);
     if (problem !== undefined) throw new Error(problem);
@@ -104,8 +121,13 @@ export function pinnedKeyVerifier(pins: readonly Uint8Array[]): RawPublicKeyVeri
     (spki) => {
       const bad = checkedSpki(spki);
       if (bad) return bad;
-      const matched = pins.reduce((found, pin) => (pin.length === spki.length && constantTimeEqual(pin, spki)) || found, false);
-      return matched ? { ok: true, spki: spki.slice() } : fail('bad_certificate', "the peer's raw public key is none of the keys given");
+      const matched = pins.reduce(
+        (found, pin) => (pin.length === spki.length && constantTimeEqual(pin, spki)) || found,
+        false,
+      );
+      return matched
+        ? { ok: true, spki: spki.slice() }
+        : fail('bad_certificate', "the peer's raw public key is none of the keys given");
     },
     `raw key: ${listed.join(', ')}`,
   );
@@ -120,9 +142,15 @@ export function keyFingerprintVerifier(pins: readonly FingerprintPin[]): RawPubl
       if (bad) return bad;
       const matched = hashes.some((hash) => {
         const digest = new Uint8Array(createHash(FINGERPRINT_HASHES[hash].node).update(spki).digest());
-        return pins.filter((p) => p.hash === hash).reduce((found, p) => constantTimeEqual(p.digest, digest) || found, false);
+        return pins
+          .filter((p) => p.hash === hash)
+          .reduce((found, p) => constantTimeEqual(p.digest, digest) || found, false);
       });
-      if (!matched) return fail('bad_certificate', `the peer's raw public key (${certificateFingerprint(spki, hashes[0])}) matches no fingerprint given`);
+      if (!matched)
+        return fail(
+          'bad_certificate',
+          `the peer's raw public key (${certificateFingerprint(spki, hashes[0])}) matches no fingerprint given`,
+        );
       return { ok: true, spki: spki.slice() };
     },
     pinsPolicy('raw key fingerprint', pins),

@@ -86,25 +86,43 @@ export class SecureContext {
     const o = options as Record<string, unknown>;
     if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object');
     if ((o['cert'] === undefined) !== (o['key'] === undefined)) {
-      throw new ConfigError(o['cert'] === undefined ? 'cert' : 'key', `is needed with ${o['cert'] === undefined ? 'key' : 'cert'}`);
+      throw new ConfigError(
+        o['cert'] === undefined ? 'cert' : 'key',
+        `is needed with ${o['cert'] === undefined ? 'key' : 'cert'}`,
+      );
     }
-    if (options.passphrase !== undefined && options.key === undefined) throw new ConfigError('passphrase', 'is given without key');
+    if (options.passphrase !== undefined && options.key === undefined)
+      throw new ConfigError('passphrase', 'is given without key');
     const certificate =
-      options.cert !== undefined && options.key !== undefined ? certificateCredential(options.cert, options.key, options.passphrase) : undefined;
+      options.cert !== undefined && options.key !== undefined
+        ? certificateCredential(options.cert, options.key, options.passphrase)
+        : undefined;
     const ca = options.ca !== undefined ? Object.freeze(readCertificates('ca', options.ca)) : undefined;
     // Node's own roots are not the caller's input: not checked (runtime/pki/check-identity-options.ts), nor read here.
-    renamed(() => checkIdentityOptions(nodeProvider, { ...(certificate ? { certificate } : {}), ...(ca ? { trustAnchors: ca } : {}) }));
+    renamed(() =>
+      checkIdentityOptions(nodeProvider, {
+        ...(certificate ? { certificate } : {}),
+        ...(ca ? { trustAnchors: ca } : {}),
+      }),
+    );
     return new SecureContext(certificate, ca);
   }
 }
 
 /** The chain and key, the key checked against the leaf. */
-function certificateCredential(cert: CredentialInput, key: CredentialInput, passphrase: string | undefined): CertificateCredential {
+function certificateCredential(
+  cert: CredentialInput,
+  key: CredentialInput,
+  passphrase: string | undefined,
+): CertificateCredential {
   const chain = readCertificates('cert', cert);
   const { pkcs8, keyObject } = readPrivateKey(key, passphrase);
   const leaf = new X509Certificate(chain[0] ?? new Uint8Array());
   if (!leaf.checkPrivateKey(keyObject)) {
-    throw new ConfigError('key', `does not match the certificate (the leaf, ${leaf.subject.replace(/\n/g, ', ')}, holds another public key)`);
+    throw new ConfigError(
+      'key',
+      `does not match the certificate (the leaf, ${leaf.subject.replace(/\n/g, ', ')}, holds another public key)`,
+    );
   }
   return Object.freeze({ chain: Object.freeze(chain), privateKey: pkcs8 });
 }
@@ -148,9 +166,11 @@ export interface CredentialOptions extends SecureContextOptions {
 export function credentialContext(options: CredentialOptions): SecureContext {
   const context = options.secureContext;
   if (context === undefined) return createSecureContext(options);
-  if (!(context instanceof SecureContext)) throw new ConfigError('secureContext', 'must come from createSecureContext()');
+  if (!(context instanceof SecureContext))
+    throw new ConfigError('secureContext', 'must come from createSecureContext()');
   const clash = (['cert', 'key', 'passphrase', 'ca'] as const).find((k) => options[k] !== undefined);
-  if (clash !== undefined) throw new ConfigError(clash, 'give either secureContext or cert/key/passphrase/ca, not both');
+  if (clash !== undefined)
+    throw new ConfigError(clash, 'give either secureContext or cert/key/passphrase/ca, not both');
   return context;
 }
 
@@ -162,5 +182,7 @@ export function credentialContext(options: CredentialOptions): SecureContext {
  */
 export function resolveCredentials(options: CredentialOptions): ResolvedCredentials {
   const context = credentialContext(options);
-  return context.certificate ? { certificate: context.certificate, trustAnchors: context.trustAnchors } : { trustAnchors: context.trustAnchors };
+  return context.certificate
+    ? { certificate: context.certificate, trustAnchors: context.trustAnchors }
+    : { trustAnchors: context.trustAnchors };
 }

@@ -23,10 +23,12 @@ const RESOLVED_NAMES = 64;
  */
 export function hostNameProblem(name: string): string | undefined {
   if (name.length === 0 || name.length > MAX_NAME_LENGTH) return `must be 1..${MAX_NAME_LENGTH} characters`;
-  if (parseIpAddress(name) !== undefined) return 'is an IP address literal, which server_name must not carry (RFC 6066 §3)';
+  if (parseIpAddress(name) !== undefined)
+    return 'is an IP address literal, which server_name must not carry (RFC 6066 §3)';
   for (const label of name.split('.')) {
     if (label.length === 0 || label.length > 63) return 'has an empty label or one longer than 63 characters';
-    if (!HOST_LABEL.test(label)) return 'holds characters other than letters, digits, hyphens and underscores (ASCII host names only, RFC 6066 §3)';
+    if (!HOST_LABEL.test(label))
+      return 'holds characters other than letters, digits, hyphens and underscores (ASCII host names only, RFC 6066 §3)';
   }
   return undefined;
 }
@@ -50,7 +52,8 @@ export function hostNameProblem(name: string): string | undefined {
  * rather than when the server's certificate arrives.
  */
 export function resolveServerName(value: unknown, option = 'serverName'): string {
-  if (typeof value !== 'string' || value.length === 0) throw new ConfigError(option, 'must be a non-empty host name or IP address');
+  if (typeof value !== 'string' || value.length === 0)
+    throw new ConfigError(option, 'must be a non-empty host name or IP address');
   const known = RESOLVED.get(value);
   if (known !== undefined) return known;
   const name = resolveName(value, option);
@@ -64,7 +67,8 @@ function resolveName(value: string, option: string): string {
   if (identity.kind === 'ip') return formatIpAddress(identity.address); // no brackets or zone, in its canonical form
   // identityOf has lower-cased ASCII letters and dropped a trailing dot; a name with other characters goes to A-labels.
   const name = /^[\x21-\x7e]*$/.test(identity.name) ? identity.name : domainToASCII(identity.name);
-  if (name === '') throw new ConfigError(option, `'${value}' is not a valid internationalized domain name (IDNA, RFC 5891)`);
+  if (name === '')
+    throw new ConfigError(option, `'${value}' is not a valid internationalized domain name (IDNA, RFC 5891)`);
   const problem = hostNameProblem(name);
   if (problem !== undefined) throw new ConfigError(option, `'${value}' ${problem}`);
   return name;

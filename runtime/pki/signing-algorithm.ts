@@ -38,22 +38,34 @@ export const PSS_HASHES = {
  * §2.1 lets encoders omit them).
  */
 export function pssParameters(hash: keyof typeof PSS_HASHES, hashParameters: 'null' | 'absent' = 'null'): Uint8Array {
-  const h = derSequence(hashParameters === 'null' ? [derOid(PSS_HASHES[hash].oid), derNull()] : [derOid(PSS_HASHES[hash].oid)]);
-  return derSequence([derExplicit(0, h), derExplicit(1, derSequence([derOid(PKI_OID.mgf1), h])), derExplicit(2, derInteger(BigInt(PSS_HASHES[hash].length)))]);
+  const h = derSequence(
+    hashParameters === 'null' ? [derOid(PSS_HASHES[hash].oid), derNull()] : [derOid(PSS_HASHES[hash].oid)],
+  );
+  return derSequence([
+    derExplicit(0, h),
+    derExplicit(1, derSequence([derOid(PKI_OID.mgf1), h])),
+    derExplicit(2, derInteger(BigInt(PSS_HASHES[hash].length))),
+  ]);
 }
 
-const toBytes = (b: Uint8Array): Uint8Array => new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+const toBytes = (b: Uint8Array): Uint8Array =>
+  new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 
 /** The signer for `privateKey`; throws {@link ConfigError} (option `issuer.privateKey`) for other key types. */
 export function certificateSigner(privateKey: KeyObject): CertificateSigner {
-  if (privateKey.type !== 'private') throw new ConfigError('issuer.privateKey', `must be a private key, got a ${privateKey.type} key`);
+  if (privateKey.type !== 'private')
+    throw new ConfigError('issuer.privateKey', `must be a private key, got a ${privateKey.type} key`);
   const type = privateKey.asymmetricKeyType;
   switch (type) {
     case 'ec': {
       const curve = privateKey.asymmetricKeyDetails?.namedCurve;
       const alg = curve === 'prime256v1' || curve === 'secp384r1' || curve === 'secp521r1' ? ECDSA[curve] : undefined;
-      if (alg === undefined) throw new ConfigError('issuer.privateKey', `EC curve ${String(curve)} is not P-256, P-384 or P-521`);
-      return { algorithmIdentifier: derSequence([derOid(alg.oid)]), sign: (tbs) => toBytes(sign(alg.hash, tbs, { key: privateKey, dsaEncoding: 'der' })) };
+      if (alg === undefined)
+        throw new ConfigError('issuer.privateKey', `EC curve ${String(curve)} is not P-256, P-384 or P-521`);
+      return {
+        algorithmIdentifier: derSequence([derOid(alg.oid)]),
+        sign: (tbs) => toBytes(sign(alg.hash, tbs, { key: privateKey, dsaEncoding: 'der' })),
+      };
     }
     case 'ed25519':
     case 'ed448': {
@@ -71,7 +83,14 @@ export function certificateSigner(privateKey: KeyObject): CertificateSigner {
       const hash = bound === 'sha384' || bound === 'sha512' ? bound : 'sha256';
       return {
         algorithmIdentifier: derSequence([derOid(PKI_OID.rsassaPss), pssParameters(hash)]),
-        sign: (tbs) => toBytes(sign(hash, tbs, { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: PSS_HASHES[hash].length })),
+        sign: (tbs) =>
+          toBytes(
+            sign(hash, tbs, {
+              key: privateKey,
+              padding: constants.RSA_PKCS1_PSS_PADDING,
+              saltLength: PSS_HASHES[hash].length,
+            }),
+          ),
       };
     }
     default:

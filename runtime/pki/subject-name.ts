@@ -90,7 +90,8 @@ export function hasEmailAddressAttribute(attributes: readonly NameAttribute[]): 
 export function commonNameAsDnsName(text: string): string | undefined {
   const cn = text.replace(/\0+$/, '');
   if (cn.includes('\0')) return cn;
-  if (!/^[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)+$/.test(cn)) return undefined;
+  if (!/^[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)+$/.test(cn))
+    return undefined;
   return cn;
 }
 

@@ -21,7 +21,9 @@ let anchors: readonly Uint8Array[] | undefined;
  */
 export function systemTrustAnchors(): readonly Uint8Array[] {
   if (anchors === undefined) {
-    anchors = Object.freeze(rootCertificates.flatMap((pem) => parsePemBlocks(pem, 'tls.rootCertificates').map((b) => b.der)));
+    anchors = Object.freeze(
+      rootCertificates.flatMap((pem) => parsePemBlocks(pem, 'tls.rootCertificates').map((b) => b.der)),
+    );
     const loads = channel(LOAD_CHANNEL);
     if (loads.hasSubscribers) loads.publish({ part: 'root-certificates' });
   }

@@ -36,7 +36,8 @@ export function createThrowawayIdentity(o: ThrowawayIdentityOptions): ThrowawayI
   // Both names are required: from JavaScript, a missing one would otherwise fail deep inside the certificate builder.
   for (const option of ['serverName', 'caName'] as const) {
     const value: unknown = o[option];
-    if (typeof value !== 'string' || value.length === 0) throw new ConfigError(option, `must be a non-empty string, got ${described(value)}`);
+    if (typeof value !== 'string' || value.length === 0)
+      throw new ConfigError(option, `must be a non-empty string, got ${described(value)}`);
   }
   const kind = o.kind ?? 'p256';
   const at = o.at ?? Date.now();

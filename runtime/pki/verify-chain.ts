@@ -114,7 +114,11 @@ const LEAF_CHECKS = new CertificateMemo<string, CertificateFailure | null>(8);
 const HOST_CHECKS = new CertificateMemo<string, CertificateFailure | null>(16);
 
 /** The leaf's own requirements: a usable key, keyUsage, extKeyUsage, and the expected name. */
-function checkLeaf(leaf: ParsedCertificate, identities: readonly HostIdentity[], purpose: CertificatePurpose | undefined): CertificateFailure | undefined {
+function checkLeaf(
+  leaf: ParsedCertificate,
+  identities: readonly HostIdentity[],
+  purpose: CertificatePurpose | undefined,
+): CertificateFailure | undefined {
   const own = LEAF_CHECKS.get(leaf.der, `${purpose ?? ''} ${leaf.label}`, leafOwnProblem, [leaf, purpose] as const);
   if (own !== null) return own;
   for (const identity of identities) {
@@ -127,11 +131,17 @@ function checkLeaf(leaf: ParsedCertificate, identities: readonly HostIdentity[],
   return undefined;
 }
 
-function leafOwnProblem([leaf, purpose]: readonly [ParsedCertificate, CertificatePurpose | undefined]): CertificateFailure | null {
+function leafOwnProblem([leaf, purpose]: readonly [
+  ParsedCertificate,
+  CertificatePurpose | undefined,
+]): CertificateFailure | null {
   try {
     parseSubjectPublicKeyInfo(leaf.fields.subjectPublicKeyInfo);
   } catch (e) {
-    return fail('unsupported_certificate', `${leaf.label}: unsupported public key: ${e instanceof Error ? e.message : String(e)}`);
+    return fail(
+      'unsupported_certificate',
+      `${leaf.label}: unsupported public key: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   let usage: ReadonlySet<number> | undefined;
   let purposes: readonly string[] | undefined;
@@ -144,7 +154,12 @@ function leafOwnProblem([leaf, purpose]: readonly [ParsedCertificate, Certificat
   // RFC 8446 §4.4.2.2: digitalSignature MUST be set if keyUsage is present.
   if (usage !== undefined && !usage.has(KEY_USAGE_BIT.digitalSignature))
     return fail('unsupported_certificate', `${leaf.label}: keyUsage lacks digitalSignature`);
-  if (purpose !== undefined && purposes !== undefined && !purposes.includes(PKI_OID[purpose]) && !purposes.includes(PKI_OID.anyExtendedKeyUsage)) {
+  if (
+    purpose !== undefined &&
+    purposes !== undefined &&
+    !purposes.includes(PKI_OID[purpose]) &&
+    !purposes.includes(PKI_OID.anyExtendedKeyUsage)
+  ) {
     return fail('unsupported_certificate', `${leaf.label}: extKeyUsage does not allow ${purpose}`);
   }
   return null;
@@ -160,7 +175,9 @@ function checkIdentity([leaf, identity]: readonly [ParsedCertificate, HostIdenti
       return fail('bad_certificate', `${leaf.label}: ${e instanceof Error ? e.message : String(e)}`);
     }
     const match = names.some((n) => n.form === 'iPAddress' && sameBytes(n.octets, identity.address));
-    return match ? null : fail('certificate_unknown', `${leaf.label} is not valid for IP address ${formatIpAddress(identity.address)}`);
+    return match
+      ? null
+      : fail('certificate_unknown', `${leaf.label} is not valid for IP address ${formatIpAddress(identity.address)}`);
   }
   // DNS-ID only, never the subject CN (RFC 9525 §6.3); '*' only as a whole leftmost label (RFC 9525 §6.3 item 2).
   const match = leaf.x509.checkHost(identity.name, {
@@ -170,12 +187,15 @@ function checkIdentity([leaf, identity]: readonly [ParsedCertificate, HostIdenti
     multiLabelWildcards: false,
     singleLabelSubdomains: false,
   });
-  return match === undefined ? fail('certificate_unknown', `${leaf.label} is not valid for host name ${identity.name}`) : null;
+  return match === undefined
+    ? fail('certificate_unknown', `${leaf.label} is not valid for host name ${identity.name}`)
+    : null;
 }
 
 /** Checks the caller's context; returns the identities the leaf must name. Throws {@link ConfigError}. */
 function checkContext(context: VerificationContext): HostIdentity[] {
-  if (!Number.isFinite(context.now)) throw new ConfigError('now', `must be a finite number of ms, got ${described(context.now)}`);
+  if (!Number.isFinite(context.now))
+    throw new ConfigError('now', `must be a finite number of ms, got ${described(context.now)}`);
   const identities: HostIdentity[] = [];
   if (context.hostname !== undefined) identities.push(identityOf(context.hostname, 'hostname'));
   if (context.ipAddress !== undefined) {
@@ -195,7 +215,8 @@ function verifyWithAnchors(
 ): ChainResult {
   const identities = checkContext(context);
   if (chain.length === 0) return fail('certificate_unknown', 'empty certificate chain');
-  if (chain.length > MAX_CHAIN_LENGTH) return fail('certificate_unknown', `${chain.length} certificates, more than ${MAX_CHAIN_LENGTH}`);
+  if (chain.length > MAX_CHAIN_LENGTH)
+    return fail('certificate_unknown', `${chain.length} certificates, more than ${MAX_CHAIN_LENGTH}`);
   const parsed: ParsedCertificate[] = [];
   for (const [i, der] of chain.entries()) {
     const p = parseCertificate(der, `chain[${i}]`);
@@ -210,12 +231,18 @@ function verifyWithAnchors(
   if (leaf === undefined) return fail('certificate_unknown', 'empty certificate chain');
   const leafProblem = checkLeaf(leaf, identities, purpose);
   if (leafProblem !== undefined) return leafProblem;
-  return { ok: true, leafPublicKeySpki: leaf.fields.subjectPublicKeyInfo.slice(), leaf: leaf.x509, path: path.map((c) => c.x509) };
+  return {
+    ok: true,
+    leafPublicKeySpki: leaf.fields.subjectPublicKeyInfo.slice(),
+    leaf: leaf.x509,
+    path: path.map((c) => c.x509),
+  };
 }
 
 function depthOption(maxDepth: number | undefined): number {
   const depth = maxDepth ?? DEFAULT_MAX_DEPTH;
-  if (!Number.isInteger(depth) || depth < 1 || depth > 64) throw new ConfigError('maxDepth', `must be an integer in 1..64, got ${described(depth)}`);
+  if (!Number.isInteger(depth) || depth < 1 || depth > 64)
+    throw new ConfigError('maxDepth', `must be an integer in 1..64, got ${described(depth)}`);
   return depth;
 }
 

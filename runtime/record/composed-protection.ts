@@ -33,9 +33,22 @@ export class ComposedRecordProtection implements RecordProtection {
     this.nonce = both.subarray(n);
   }
 
-  sealRecord(seq: number, record: Uint8Array, headerLength: number, plaintextLength: number, snOffset: number, snBytes: 1 | 2): void {
+  sealRecord(
+    seq: number,
+    record: Uint8Array,
+    headerLength: number,
+    plaintextLength: number,
+    snOffset: number,
+    snBytes: 1 | 2,
+  ): void {
     const header = record.subarray(0, headerLength);
-    this.aead.sealInto(recordNonce(this.iv, seq, this.nonce), header, [record.subarray(headerLength, headerLength + plaintextLength)], record, headerLength);
+    this.aead.sealInto(
+      recordNonce(this.iv, seq, this.nonce),
+      header,
+      [record.subarray(headerLength, headerLength + plaintextLength)],
+      record,
+      headerLength,
+    );
     const mask = this.snMask.mask(record.subarray(headerLength));
     record[snOffset]! ^= mask[0]!;
     if (snBytes === 2) record[snOffset + 1]! ^= mask[1]!;

@@ -24,7 +24,14 @@ export class EpochCipher {
   failureWindow: FailureWindow | undefined = undefined;
 
   /** `transient`: released before the call that made it returns (see CryptoProvider.recordProtection). */
-  constructor(provider: CryptoProvider, epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys, limits?: AeadLimits, transient?: boolean) {
+  constructor(
+    provider: CryptoProvider,
+    epoch: number,
+    suite: SupportedCipherSuite,
+    keys: TrafficKeys,
+    limits?: AeadLimits,
+    transient?: boolean,
+  ) {
     this.epoch = epoch;
     this.suite = CIPHER_SUITES[suite];
     this.limits = limits ?? DEFAULT_AEAD_LIMITS[this.suite.aead];
@@ -59,7 +66,14 @@ export class EpochCipher {
    * DTLSInnerPlaintext, then room for the tag. Counted in {@link used}
    * when its sequence number was taken (RecordWriter), not here.
    */
-  sealRecord(seq: number, record: Uint8Array, headerLength: number, plaintextLength: number, snOffset: number, snBytes: 1 | 2): void {
+  sealRecord(
+    seq: number,
+    record: Uint8Array,
+    headerLength: number,
+    plaintextLength: number,
+    snOffset: number,
+    snBytes: 1 | 2,
+  ): void {
     this.protection.sealRecord(seq, record, headerLength, plaintextLength, snOffset, snBytes);
   }
 
@@ -92,7 +106,16 @@ export class EpochCipher {
     expected: number,
     allocate: ((n: number) => Uint8Array) | undefined,
   ): Uint8Array | undefined {
-    const inner = this.protection.openRecord(datagram, at, headerLength, ciphertextLength, snOffset, snBytes, expected, allocate);
+    const inner = this.protection.openRecord(
+      datagram,
+      at,
+      headerLength,
+      ciphertextLength,
+      snOffset,
+      snBytes,
+      expected,
+      allocate,
+    );
     if (inner === undefined) this.failed++;
     else this.used++;
     return inner;

@@ -85,7 +85,12 @@ const reader = new Reader(EMPTY, 'Datagram');
  * (`replay`, `too-old`) and thaws nothing. Counts go into `tally` only for
  * a datagram that thaws nothing (the connection counts the others itself).
  */
-export function screenDatagram(reads: ReadsAtRest, tally: ScreeningTally, datagram: Uint8Array, context: ScreeningContext): Screening {
+export function screenDatagram(
+  reads: ReadsAtRest,
+  tally: ScreeningTally,
+  datagram: Uint8Array,
+  context: ScreeningContext,
+): Screening {
   const state: Screened = { drops: [], ciphers: new Map(), failedIn: undefined };
   try {
     if (screenRecords(reads, tally, datagram, context, state) === 'thaw') return 'thaw';
@@ -111,7 +116,13 @@ interface Screened {
   failedIn: number | undefined;
 }
 
-function screenRecords(reads: ReadsAtRest, tally: ScreeningTally, d: Uint8Array, context: ScreeningContext, state: Screened): 'thaw' | undefined {
+function screenRecords(
+  reads: ReadsAtRest,
+  tally: ScreeningTally,
+  d: Uint8Array,
+  context: ScreeningContext,
+  state: Screened,
+): 'thaw' | undefined {
   const drops = state.drops;
   for (let at = 0, records = 0; at < d.length; records++) {
     if (records === context.maxRecordsPerDatagram) {
@@ -177,7 +188,11 @@ function endOfDatagram(at: number, d: Uint8Array, drops: DropReason[]): undefine
 }
 
 /** A unified header (RFC 9147 §4) at `at` that fits, with a length that does: its header length and ciphertext length. */
-function unifiedRecord(d: Uint8Array, at: number, cidLength: number): { headerLength: number; length: number } | undefined {
+function unifiedRecord(
+  d: Uint8Array,
+  at: number,
+  cidLength: number,
+): { headerLength: number; length: number } | undefined {
   const b0 = d[at]!;
   if ((b0 & 0xe0) !== 0x20) return undefined;
   const hasLength = (b0 & 0x04) !== 0;

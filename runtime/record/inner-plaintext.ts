@@ -12,7 +12,8 @@ export const noPadding: PaddingPolicy = () => 0;
 
 /** Pads content + type up to a multiple of `block` bytes (hides lengths to that granularity). */
 export function padToMultipleOf(block: number): PaddingPolicy {
-  if (!Number.isInteger(block) || block < 1) throw new RangeError(`padding block must be a positive integer, got ${block}`);
+  if (!Number.isInteger(block) || block < 1)
+    throw new RangeError(`padding block must be a positive integer, got ${block}`);
   return (n) => (block - ((n + 1) % block)) % block;
 }
 

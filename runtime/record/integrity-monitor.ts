@@ -151,13 +151,18 @@ export class IntegrityMonitor {
    * now (none of ours outstanding). In read-epoch order, stopping at a
    * `fail`; nothing failed since the last call costs nothing.
    */
-  verdict(keys: () => readonly ReadKeyFailures[], currentReadEpoch: number | undefined, canRequestUpdate: boolean): readonly IntegrityVerdict[] {
+  verdict(
+    keys: () => readonly ReadKeyFailures[],
+    currentReadEpoch: number | undefined,
+    canRequestUpdate: boolean,
+  ): readonly IntegrityVerdict[] {
     if (this.total === this.seen) return NONE;
     this.seen = this.total;
     const out: IntegrityVerdict[] = [];
     for (const e of keys()) {
       if (e.failed >= e.integrityLimit) {
-        if (currentReadEpoch !== undefined && e.epoch < currentReadEpoch) out.push({ kind: 'drop-epoch', epoch: e.epoch });
+        if (currentReadEpoch !== undefined && e.epoch < currentReadEpoch)
+          out.push({ kind: 'drop-epoch', epoch: e.epoch });
         else return [...out, { kind: 'fail', epoch: e.epoch, limit: e.integrityLimit }];
       } else if (
         e.epoch === currentReadEpoch &&

@@ -1,4 +1,10 @@
-import { isDetached, receiveBatch, receiveBatchId, type MessageArena, type ReceiveBatchSource } from '../wire/message-arena.js';
+import {
+  isDetached,
+  receiveBatch,
+  receiveBatchId,
+  type MessageArena,
+  type ReceiveBatchSource,
+} from '../wire/message-arena.js';
 import { reconstructSequenceNumber } from './sequence.js';
 
 /** Records opened in one call at most. */
@@ -9,7 +15,13 @@ export const OPEN_RUNS = !['0', 'off', 'false', 'no'].includes((process.env.DTLS
 export const OPENED_AHEAD = { taken: 0, opened: 0 };
 
 /** Opens the records of `count` datagrams (`at, length` pairs in `buffer`) into `out`: RecordProtection.openRun's results, how many. */
-export type OpenRun = (buffer: Uint8Array, pairs: Float64Array, count: number, out: Uint8Array, results: Float64Array) => number;
+export type OpenRun = (
+  buffer: Uint8Array,
+  pairs: Float64Array,
+  count: number,
+  out: Uint8Array,
+  results: Float64Array,
+) => number;
 
 /**
  * Records of one connection opened ahead, in one call of the record
@@ -114,7 +126,13 @@ export class OpenedAhead {
     if (this.detachedIn === receiveBatchId()) return false;
     // A datagram inside the run that the run left out (not one record of its kind) is opened alone, the run kept: a sender
     // interleaving such datagrams must not have the rest of the run opened again for each.
-    if (this.next < this.count && this.source === source && this.batch === receiveBatchId() && (source.position ?? 0) < this.lastPosition()) return false;
+    if (
+      this.next < this.count &&
+      this.source === source &&
+      this.batch === receiveBatchId() &&
+      (source.position ?? 0) < this.lastPosition()
+    )
+      return false;
     this.discard();
     const pairs = this.pairs;
     const n = source.datagramsAhead(pairs);
@@ -158,6 +176,7 @@ export class OpenedAhead {
   private zero(k: number): void {
     const r = this.results;
     // A detached ArrayBuffer (transferred by the application) has nothing left here to zero, and no view can be made of it.
-    if (r[4 * k + 3]! >= 0 && !isDetached(this.out!)) new Uint8Array(this.out!, this.base + r[4 * k + 1]!, r[4 * k + 2]!).fill(0);
+    if (r[4 * k + 3]! >= 0 && !isDetached(this.out!))
+      new Uint8Array(this.out!, this.base + r[4 * k + 1]!, r[4 * k + 2]!).fill(0);
   }
 }

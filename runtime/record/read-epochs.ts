@@ -79,7 +79,8 @@ export class ReadEpochs {
 
   /** Holds `state` for `epoch` (replacing keys already held for it), then enforces the cap. */
   install(epoch: number, state: ReadEpoch): void {
-    if (state.cipher.epoch !== epoch) throw new Error(`read keys for epoch ${state.cipher.epoch} installed as epoch ${epoch}`);
+    if (state.cipher.epoch !== epoch)
+      throw new Error(`read keys for epoch ${state.cipher.epoch} installed as epoch ${epoch}`);
     const old = this.get(epoch);
     if (old) {
       old.cipher.release();
@@ -150,7 +151,8 @@ export class ReadEpochs {
   handleTimeout(now: number): void {
     let removed = false;
     // Runs on every datagram: no allocation unless an epoch goes (remove replaces the list; this loop keeps the one it started on).
-    for (const r of this.epochs) if (r.expiresAt !== undefined && r.expiresAt <= now) removed = this.remove(r.cipher.epoch) || removed;
+    for (const r of this.epochs)
+      if (r.expiresAt !== undefined && r.expiresAt <= now) removed = this.remove(r.cipher.epoch) || removed;
     if (removed) this.reindex();
   }
 
@@ -193,9 +195,14 @@ export class ReadEpochs {
  * the newest epoch installed and the newest dropped: a recent past epoch
  * whose keys are gone, one of the next epochs, or neither.
  */
-export function lapsedOrAhead(bits: number, newestInstalled: number, highestDropped: number): 'epoch-dropped' | 'deferred' | 'unknown-epoch' {
+export function lapsedOrAhead(
+  bits: number,
+  newestInstalled: number,
+  highestDropped: number,
+): 'epoch-dropped' | 'deferred' | 'unknown-epoch' {
   const base = Math.max(newestInstalled, highestDropped, 0);
-  for (let e = Math.min(base, highestDropped); e >= Math.max(0, base - 3); e--) if ((e & 3) === bits) return 'epoch-dropped';
+  for (let e = Math.min(base, highestDropped); e >= Math.max(0, base - 3); e--)
+    if ((e & 3) === bits) return 'epoch-dropped';
   for (let e = base + 1; e <= base + 3; e++) if ((e & 3) === bits) return 'deferred';
   return 'unknown-epoch';
 }

@@ -80,7 +80,8 @@ export class RecordLayer {
    * (undefined or empty: none).
    */
   setConnectionIds(
-    receive: { readonly length: number; readonly ours: (cid: Uint8Array) => boolean; readonly optional?: boolean } | undefined,
+    receive:
+      { readonly length: number; readonly ours: (cid: Uint8Array) => boolean; readonly optional?: boolean } | undefined,
     send: Uint8Array | undefined,
   ): void {
     this.reader.setConnectionIds(receive);
@@ -178,7 +179,12 @@ export class RecordLayer {
    * from `writeKeys` and `readKeys` (by epoch) with their sequence numbers, replay windows and
    * usage, plaintext refused, its limits and drop counts back.
    */
-  restore(h: HibernatedRecords, suite: SupportedCipherSuite, writeKeys: TrafficKeys, readKeys: (epoch: number) => TrafficKeys): void {
+  restore(
+    h: HibernatedRecords,
+    suite: SupportedCipherSuite,
+    writeKeys: TrafficKeys,
+    readKeys: (epoch: number) => TrafficKeys,
+  ): void {
     this.writer.restore(h, suite, writeKeys);
     this.reader.restore(h, suite, readKeys);
   }
@@ -235,7 +241,10 @@ export class RecordLayer {
   }
 
   /** Per-key usage: records protected with the write key, and deprotected / failed per read epoch (with its integrity limit). */
-  usage(): { write?: { epoch: number; used: number; limit: number }; read: { epoch: number; used: number; failed: number; integrityLimit: number }[] } {
+  usage(): {
+    write?: { epoch: number; used: number; limit: number };
+    read: { epoch: number; used: number; failed: number; integrityLimit: number }[];
+  } {
     const read = this.reader.usage();
     const write = this.writer.usage();
     return write ? { write, read } : { read };
@@ -244,7 +253,11 @@ export class RecordLayer {
   // ── sending ───────────────────────────────────────────────────────────
 
   /** A DTLSPlaintext record (epoch 0). `legacyVersion` is 0xfefd except for an initial ClientHello (RFC 9147 §4). */
-  sealPlaintext(contentType: ContentType, fragment: Uint8Array, legacyVersion: 'dtls1_2' | 'dtls1_0' = 'dtls1_2'): SealedRecord {
+  sealPlaintext(
+    contentType: ContentType,
+    fragment: Uint8Array,
+    legacyVersion: 'dtls1_2' | 'dtls1_0' = 'dtls1_2',
+  ): SealedRecord {
     return this.writer.sealPlaintext(contentType, fragment, legacyVersion);
   }
 
@@ -254,7 +267,11 @@ export class RecordLayer {
    *
    * @throws RecordLayerError without keys for the epoch, at the key's usage limit, or for content over 2^14.
    */
-  seal(contentType: ContentType, content: Uint8Array, options?: { sequenceNumberLength?: 8 | 16; includeLength?: boolean; epoch?: number }): SealedRecord {
+  seal(
+    contentType: ContentType,
+    content: Uint8Array,
+    options?: { sequenceNumberLength?: 8 | 16; includeLength?: boolean; epoch?: number },
+  ): SealedRecord {
     return this.writer.seal(contentType, content, options);
   }
 

@@ -149,7 +149,12 @@ export class RecordReader {
     this.receiveCids = own === undefined ? undefined : (cid) => bytesEqual(cid, own);
     const maxReadEpochs = integerOption('maxReadEpochs', config.maxReadEpochs ?? DEFAULT_MAX_READ_EPOCHS, 2, 0xffff);
     this.readEpochs = new ReadEpochs(config.previousEpochRetention ?? DEFAULT_PREVIOUS_EPOCH_RETENTION, maxReadEpochs);
-    this.maxRecordsPerDatagram = integerOption('maxRecordsPerDatagram', config.maxRecordsPerDatagram ?? DEFAULT_MAX_RECORDS_PER_DATAGRAM, 1, 0xffff);
+    this.maxRecordsPerDatagram = integerOption(
+      'maxRecordsPerDatagram',
+      config.maxRecordsPerDatagram ?? DEFAULT_MAX_RECORDS_PER_DATAGRAM,
+      1,
+      0xffff,
+    );
     if (config.messageBuffers === 'batch') {
       const arena = new MessageArena();
       this.arena = arena;
@@ -163,7 +168,12 @@ export class RecordReader {
         1,
         1_000_000,
       ),
-      integerOption('integrityBudgetSeconds', config.integrityBudgetSeconds ?? DEFAULT_INTEGRITY_BUDGET_SECONDS, 0, 86_400),
+      integerOption(
+        'integrityBudgetSeconds',
+        config.integrityBudgetSeconds ?? DEFAULT_INTEGRITY_BUDGET_SECONDS,
+        0,
+        86_400,
+      ),
       INTEGRITY_RATE_THRESHOLD,
     );
   }
@@ -174,7 +184,10 @@ export class RecordReader {
   }
 
   /** The CIDs records to us carry: see `RecordLayer.setConnectionIds` (record-layer.ts). */
-  setConnectionIds(receive: { readonly length: number; readonly ours: (cid: Uint8Array) => boolean; readonly optional?: boolean } | undefined): void {
+  setConnectionIds(
+    receive:
+      { readonly length: number; readonly ours: (cid: Uint8Array) => boolean; readonly optional?: boolean } | undefined,
+  ): void {
     this.cidLength = receive?.length ?? 0;
     this.receiveCids = receive === undefined || receive.length === 0 ? undefined : receive.ours;
     this.cidOptional = receive?.optional === true;
@@ -220,7 +233,14 @@ export class RecordReader {
       }
       if (r.expiresAt !== undefined) return undefined;
       const { window, cipher } = r;
-      reads.push({ epoch, right: window.right, words: [...window.words], used: cipher.used, failed: cipher.failed, failedInRow: r.recovery.inRow });
+      reads.push({
+        epoch,
+        right: window.right,
+        words: [...window.words],
+        used: cipher.used,
+        failed: cipher.failed,
+        failedInRow: r.recovery.inRow,
+      });
     }
     return {
       reads,
@@ -329,7 +349,17 @@ export class RecordReader {
       else if (rec.kind === 'plaintext') ok = this.receivePlaintext(rec.record, out);
       else {
         const h = rec.header;
-        ok = this.receiveCiphertext(h.connectionId, h.epochLowBits, h.sequenceNumber16bit, rec.encryptedRecord.length, datagram, start, r.pos, now, out);
+        ok = this.receiveCiphertext(
+          h.connectionId,
+          h.epochLowBits,
+          h.sequenceNumber16bit,
+          rec.encryptedRecord.length,
+          datagram,
+          start,
+          r.pos,
+          now,
+          out,
+        );
       }
       if (!ok) {
         if (r.pos < r.end) this.drop('datagram-remainder');
@@ -386,7 +416,15 @@ export class RecordReader {
     if (rec.epoch !== 0) this.drop('plaintext-epoch');
     else if (!this.acceptPlaintext) this.drop('plaintext-refused');
     // A copy: the datagram may be a view of a receive buffer that the next read overwrites (DatagramIo.receive's `lend`).
-    else out.push({ kind: 'record', epoch: 0, sequenceNumber: rec.sequenceNumber, contentType: rec.type, content: copyOf(rec.fragment), protected: false });
+    else
+      out.push({
+        kind: 'record',
+        epoch: 0,
+        sequenceNumber: rec.sequenceNumber,
+        contentType: rec.type,
+        content: copyOf(rec.fragment),
+        protected: false,
+      });
     return true;
   }
 
@@ -415,7 +453,8 @@ export class RecordReader {
     if (ciphertextLength < 16) return this.dropAndGoOn('too-short');
     const epoch = this.readEpochs.resolve(epochBits);
     if (typeof epoch === 'string') {
-      if (epoch === 'deferred') out.push({ kind: 'deferred', epochBits, record: copyOf(datagram.subarray(start, end)) });
+      if (epoch === 'deferred')
+        out.push({ kind: 'deferred', epochBits, record: copyOf(datagram.subarray(start, end)) });
       else this.drop(epoch);
       return true;
     }
@@ -435,7 +474,16 @@ export class RecordReader {
     let inner =
       ahead !== undefined
         ? ahead.inner
-        : cipher.openRecord(datagram, start, headerLength, ciphertextLength, 1 + this.cidLength, seq16 ? 2 : 1, expected, allocate);
+        : cipher.openRecord(
+            datagram,
+            start,
+            headerLength,
+            ciphertextLength,
+            1 + this.cidLength,
+            seq16 ? 2 : 1,
+            expected,
+            allocate,
+          );
     if (inner === undefined) {
       if (ahead === undefined) this.arena?.failed();
       this.integrity.failed(now, cipher);
@@ -443,7 +491,16 @@ export class RecordReader {
       // second's budgets only; the probe counts toward the key's integrity limit (openRecord) and rate, not the CPU budget.
       const further = recovery.nextExpected(expected, seq16 ? 16 : 8, cipher.limits.integrity);
       if (further !== undefined && this.integrity.mayOpen(now, cipher)) {
-        inner = cipher.openRecord(datagram, start, headerLength, ciphertextLength, 1 + this.cidLength, seq16 ? 2 : 1, further, allocate);
+        inner = cipher.openRecord(
+          datagram,
+          start,
+          headerLength,
+          ciphertextLength,
+          1 + this.cidLength,
+          seq16 ? 2 : 1,
+          further,
+          allocate,
+        );
         if (inner === undefined) {
           this.arena?.failed();
           this.integrity.keyFailed(now, cipher);
@@ -507,7 +564,8 @@ export class RecordReader {
     if (!ahead.take(datagram, cipher, generation, bits, expected)) {
       if (!cipher.opensRuns) return undefined;
       const c = cid ?? EMPTY;
-      const run: OpenRun = (buf, pairs, n, out, results) => cipher.openRun(buf, pairs, n, c, epochBits, expected, out, results);
+      const run: OpenRun = (buf, pairs, n, out, results) =>
+        cipher.openRun(buf, pairs, n, c, epochBits, expected, out, results);
       if (!ahead.open(datagram, cipher, generation, run)) return undefined;
       if (!ahead.take(datagram, cipher, generation, bits, expected)) return undefined;
     }

@@ -95,7 +95,8 @@ export class RecordWriter {
     const wanted = (this.config.padding ?? noPadding)(length, type);
     const allowed = this.sendInnerLimit === undefined ? wanted : Math.min(wanted, this.sendInnerLimit - length - 1);
     const padding = Math.max(allowed, 16 - tag - length - 1, 0);
-    if (length + 1 + padding > MAX_INNER_PLAINTEXT) throw new RecordLayerError(`padding of ${padding} bytes does not fit a record`);
+    if (length + 1 + padding > MAX_INNER_PLAINTEXT)
+      throw new RecordLayerError(`padding of ${padding} bytes does not fit a record`);
     return padding;
   }
 
@@ -124,7 +125,8 @@ export class RecordWriter {
     this.writes.set(epoch, { cipher, seq: 0 });
     if (this.write === undefined || epoch >= this.write.epoch) this.write = cipher;
     // Application write epochs older than the previous one are never needed again (a KeyUpdate is retransmitted in its own epoch).
-    for (const e of this.writes.keys()) if (e >= FIRST_APPLICATION_EPOCH && e < this.write.epoch - 1) this.retireWriteEpoch(e);
+    for (const e of this.writes.keys())
+      if (e >= FIRST_APPLICATION_EPOCH && e < this.write.epoch - 1) this.retireWriteEpoch(e);
   }
 
   /** Drops the keys of an old write epoch. */
@@ -190,11 +192,22 @@ export class RecordWriter {
   // ── sending ───────────────────────────────────────────────────────────
 
   /** A DTLSPlaintext record (epoch 0). `legacyVersion` is 0xfefd except for an initial ClientHello (RFC 9147 §4). */
-  sealPlaintext(contentType: ContentType, fragment: Uint8Array, legacyVersion: 'dtls1_2' | 'dtls1_0' = 'dtls1_2'): SealedRecord {
+  sealPlaintext(
+    contentType: ContentType,
+    fragment: Uint8Array,
+    legacyVersion: 'dtls1_2' | 'dtls1_0' = 'dtls1_2',
+  ): SealedRecord {
     this.sealStaged();
-    if (this.plaintextSeq > 0xffffffffffff) throw new RecordLayerError('DTLSPlaintext sequence numbers exhausted (2^48)');
+    if (this.plaintextSeq > 0xffffffffffff)
+      throw new RecordLayerError('DTLSPlaintext sequence numbers exhausted (2^48)');
     const sequenceNumber = this.plaintextSeq++;
-    const bytes = encodeDtlsPlaintext({ type: contentType, legacyRecordVersion: legacyVersion, epoch: 0, sequenceNumber, fragment });
+    const bytes = encodeDtlsPlaintext({
+      type: contentType,
+      legacyRecordVersion: legacyVersion,
+      epoch: 0,
+      sequenceNumber,
+      fragment,
+    });
     return { bytes, number: { epoch: 0, sequenceNumber } };
   }
 
@@ -205,10 +218,26 @@ export class RecordWriter {
    *
    * @throws RecordLayerError without keys for the epoch, at the key's usage limit, or for content over 2^14.
    */
-  seal(contentType: ContentType, content: Uint8Array, options: { sequenceNumberLength?: 8 | 16; includeLength?: boolean; epoch?: number } = {}): SealedRecord {
+  seal(
+    contentType: ContentType,
+    content: Uint8Array,
+    options: { sequenceNumberLength?: 8 | 16; includeLength?: boolean; epoch?: number } = {},
+  ): SealedRecord {
     this.sealStaged();
-    const state = options.epoch === undefined ? (this.write ? this.writes.get(this.write.epoch) : undefined) : this.writes.get(options.epoch);
-    const out = this.layOut(state, options.epoch, contentType, content, options.sequenceNumberLength, options.includeLength);
+    const state =
+      options.epoch === undefined
+        ? this.write
+          ? this.writes.get(this.write.epoch)
+          : undefined
+        : this.writes.get(options.epoch);
+    const out = this.layOut(
+      state,
+      options.epoch,
+      contentType,
+      content,
+      options.sequenceNumberLength,
+      options.includeLength,
+    );
     const w = state!.cipher;
     const seq = this.laidSeq;
     try {
@@ -241,7 +270,16 @@ export class RecordWriter {
       if (staged.count === 0) this.sealStaged(); // nothing staged: the spare goes back
       throw e;
     }
-    staged.add(state!.cipher, sink, out, this.laidHeader, this.laidInner, this.laidSeq, 1 + (this.sendCid?.length ?? 0), this.laidSnBytes);
+    staged.add(
+      state!.cipher,
+      sink,
+      out,
+      this.laidHeader,
+      this.laidInner,
+      this.laidSeq,
+      1 + (this.sendCid?.length ?? 0),
+      this.laidSnBytes,
+    );
   }
 
   /** Seals every staged record ({@link stage}) and appends each to its queue, in order: one call of the record protection per run of them. */
@@ -272,10 +310,13 @@ export class RecordWriter {
     includeLength: boolean | undefined,
     staged?: StagedRecords,
   ): Uint8Array {
-    if (!state) throw new RecordLayerError(epoch === undefined ? 'no write keys installed' : `no write keys for epoch ${epoch}`);
+    if (!state)
+      throw new RecordLayerError(epoch === undefined ? 'no write keys installed' : `no write keys for epoch ${epoch}`);
     const w = state.cipher;
     if (w.exhausted)
-      throw new RecordLayerError(`epoch ${w.epoch} write key reached its usage limit (${w.limits.confidentiality} records): a KeyUpdate is required`);
+      throw new RecordLayerError(
+        `epoch ${w.epoch} write key reached its usage limit (${w.limits.confidentiality} records): a KeyUpdate is required`,
+      );
     const type = contentTypeToNumber(contentType);
     const tag = w.suite.tagLength;
     const padding = this.paddingFor(content.length, type, tag);
@@ -283,12 +324,15 @@ export class RecordWriter {
     const seq16 = (sequenceNumberLength ?? this.config.sequenceNumberLength ?? 16) === 16;
     // A burst's records share their header but for the record number and length: encoded once, then patched.
     const template = staged?.headerTemplate(w, this.sendCid);
-    const header = template ?? this.header(w.epoch, state.seq, seq16, includeLength ?? this.config.includeLength ?? true, innerLength + tag);
+    const header =
+      template ??
+      this.header(w.epoch, state.seq, seq16, includeLength ?? this.config.includeLength ?? true, innerLength + tag);
     if (template === undefined) staged?.keepHeaderTemplate(w, this.sendCid, header);
     // Header, then the DTLSInnerPlaintext, sealed in place: the content is copied once, into the record itself.
     const out = allocate(header.length + innerLength + tag);
     out.set(header, 0);
-    if (template !== undefined) patchHeader(out, 1 + (this.sendCid?.length ?? 0), seq16, header.length, state.seq, innerLength + tag);
+    if (template !== undefined)
+      patchHeader(out, 1 + (this.sendCid?.length ?? 0), seq16, header.length, state.seq, innerLength + tag);
     out.set(content, header.length);
     out[header.length + content.length] = type;
     out.fill(0, header.length + content.length + 1, header.length + innerLength);
@@ -332,7 +376,9 @@ export class RecordWriter {
     const w = this.write;
     if (!w) throw new RecordLayerError('no write keys installed');
     if (w.used + contents.length > w.limits.confidentiality)
-      throw new RecordLayerError(`epoch ${w.epoch} write key reached its usage limit (${w.limits.confidentiality} records): a KeyUpdate is required`);
+      throw new RecordLayerError(
+        `epoch ${w.epoch} write key reached its usage limit (${w.limits.confidentiality} records): a KeyUpdate is required`,
+      );
     const type = contentTypeToNumber(contentType);
     for (const c of contents) this.paddingFor(c.length, type, w.suite.tagLength); // every record checked before any is numbered
     const first = this.writes.get(w.epoch)!.seq;
@@ -348,7 +394,14 @@ export class RecordWriter {
  * the length into a unified header copied from another record's of the
  * same epoch and CID (RFC 9147 §4: flags, CID, sequence number, length).
  */
-function patchHeader(out: Uint8Array, snOffset: number, seq16: boolean, headerLength: number, seq: number, length: number): void {
+function patchHeader(
+  out: Uint8Array,
+  snOffset: number,
+  seq16: boolean,
+  headerLength: number,
+  seq: number,
+  length: number,
+): void {
   if (seq16) {
     out[snOffset] = (seq >>> 8) & 0xff;
     out[snOffset + 1] = seq & 0xff;

@@ -14,7 +14,8 @@ export class ReplayWindow {
   private highest = -1;
 
   constructor(size = 64) {
-    if (!Number.isInteger(size) || size < 64) throw new RangeError(`replay window size must be an integer >= 64, got ${size}`);
+    if (!Number.isInteger(size) || size < 64)
+      throw new RangeError(`replay window size must be an integer >= 64, got ${size}`);
     this.size = size;
     this.bits = new Array<number>(Math.ceil(size / WORD)).fill(0);
   }
@@ -31,7 +32,8 @@ export class ReplayWindow {
 
   /** Puts back a window saved as {@link right} and {@link words} (a hibernated session's, of the same size). */
   restore(right: number, words: readonly number[]): void {
-    if (words.length !== this.bits.length) throw new RangeError(`a replay window of ${words.length} words restored into one of ${this.bits.length}`);
+    if (words.length !== this.bits.length)
+      throw new RangeError(`a replay window of ${words.length} words restored into one of ${this.bits.length}`);
     this.highest = right;
     for (let i = 0; i < words.length; i++) this.bits[i] = words[i]!;
   }

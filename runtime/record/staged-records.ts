@@ -121,7 +121,12 @@ export class StagedRecords {
           const l = this.layout;
           const at = STRIDE * start;
           cipher.sealRecord(l[at + 3]!, records[start]!, l[at + 1]!, l[at + 2]!, l[at + 4]!, l[at + 5] === 1 ? 1 : 2);
-        } else cipher.sealRecords(new Uint8Array(buffer), start === 0 ? this.layout : this.layout.subarray(STRIDE * start), i - start);
+        } else
+          cipher.sealRecords(
+            new Uint8Array(buffer),
+            start === 0 ? this.layout : this.layout.subarray(STRIDE * start),
+            i - start,
+          );
         start = i;
       }
       for (let i = 0; i < n; i++) sink.push(records[i]!);

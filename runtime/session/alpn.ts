@@ -9,7 +9,8 @@ import { ConfigError, described } from '../config-error.js';
  */
 
 /** Server `alpn` option: names in preference order, or a function of the offered names and the server name. */
-export type ServerAlpnOption = readonly string[] | ((offered: readonly string[], serverName: string | undefined) => string | undefined);
+export type ServerAlpnOption =
+  readonly string[] | ((offered: readonly string[], serverName: string | undefined) => string | undefined);
 
 /** What the server does with a ClientHello's offer: pick a name, or none in common. */
 export type AlpnSelector = (offered: readonly string[], serverName: string | undefined) => string | undefined;
@@ -18,7 +19,8 @@ const utf8 = new TextEncoder();
 
 /** A list of protocol names, each 1..255 bytes of UTF-8, the whole list encodable. */
 export function alpnNames(option: string, names: unknown): readonly string[] {
-  if (!Array.isArray(names) || names.length === 0) throw new ConfigError(option, 'must be a non-empty array of protocol names');
+  if (!Array.isArray(names) || names.length === 0)
+    throw new ConfigError(option, 'must be a non-empty array of protocol names');
   let total = 0;
   for (const n of names) {
     if (typeof n !== 'string') throw new ConfigError(option, `protocol names are strings, got ${described(n)}`);

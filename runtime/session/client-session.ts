@@ -59,14 +59,16 @@ export function decodeResumptionTicket(bytes: Uint8Array): ResumptionTicket {
   if (version !== VERSION) throw r.error('version', `version ${version} is not supported (expected ${VERSION})`, 4);
   const suiteNumber = r.u16('suite');
   const suite = cipherSuiteFromNumber(suiteNumber);
-  if (typeof suite !== 'string' || !(suite in CIPHER_SUITES)) throw r.error('suite', `cipher suite 0x${suiteNumber.toString(16)} is not supported`, 5);
+  if (typeof suite !== 'string' || !(suite in CIPHER_SUITES))
+    throw r.error('suite', `cipher suite 0x${suiteNumber.toString(16)} is not supported`, 5);
   const receivedAt = readWallTime(r, 'received_at');
   const lifetimeSeconds = r.u32('lifetime');
   const ticketAgeAdd = r.u32('ticket_age_add');
   const maxEarlyData = r.u32('max_early_data');
   const lenPsk = r.u8('len_psk');
   const hashLength = CIPHER_SUITES[suite as SupportedCipherSuite].hashLength;
-  if (lenPsk !== hashLength) throw r.error('len_psk', `${lenPsk} bytes, the suite's hash needs ${hashLength}`, r.pos - 1);
+  if (lenPsk !== hashLength)
+    throw r.error('len_psk', `${lenPsk} bytes, the suite's hash needs ${hashLength}`, r.pos - 1);
   const psk = r.bytes(lenPsk, 'psk').slice();
   const lenTicket = r.u16('len_ticket');
   if (lenTicket === 0) throw r.error('len_ticket', 'the ticket is empty', r.pos - 2);

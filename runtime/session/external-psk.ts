@@ -20,7 +20,9 @@ export type ServerPskEntry = Uint8Array | { readonly key: Uint8Array; readonly h
 
 /** Server `psk` option: identity (UTF-8) → key, as a Map, a plain object, or a synchronous function (undefined: unknown identity). */
 export type ServerPskOption =
-  ReadonlyMap<string, ServerPskEntry> | Readonly<Record<string, ServerPskEntry>> | ((identity: string, raw: Uint8Array) => ServerPskEntry | undefined);
+  | ReadonlyMap<string, ServerPskEntry>
+  | Readonly<Record<string, ServerPskEntry>>
+  | ((identity: string, raw: Uint8Array) => ServerPskEntry | undefined);
 
 /** A PSK ready for the handshake. */
 export interface ResolvedPsk {
@@ -36,13 +38,15 @@ const utf8 = new TextEncoder();
 
 function checkKey(option: string, key: unknown): Uint8Array {
   if (!(key instanceof Uint8Array)) throw new ConfigError(option, 'the key must be a Uint8Array');
-  if (key.length < MIN_PSK_LENGTH || key.length > 255) throw new ConfigError(option, `the key must be ${MIN_PSK_LENGTH}..255 bytes, got ${key.length}`);
+  if (key.length < MIN_PSK_LENGTH || key.length > 255)
+    throw new ConfigError(option, `the key must be ${MIN_PSK_LENGTH}..255 bytes, got ${key.length}`);
   return key;
 }
 
 function checkHash(option: string, hash: unknown): HashAlgorithm {
   if (hash === undefined) return 'sha256';
-  if (hash !== 'sha256' && hash !== 'sha384') throw new ConfigError(option, `hash must be sha256 or sha384, got ${described(hash)}`);
+  if (hash !== 'sha256' && hash !== 'sha384')
+    throw new ConfigError(option, `hash must be sha256 or sha384, got ${described(hash)}`);
   return hash;
 }
 
@@ -56,7 +60,9 @@ function resolveClientPsk(option: string, p: ExternalPsk): ResolvedPsk {
 }
 
 /** Validates the client option now (a static PSK) or at each use (a function); the result gives the PSK for a server name. */
-export function clientPskSource(option: ClientPskOption | undefined): ((serverName: string | undefined) => ResolvedPsk | undefined) | undefined {
+export function clientPskSource(
+  option: ClientPskOption | undefined,
+): ((serverName: string | undefined) => ResolvedPsk | undefined) | undefined {
   if (option === undefined) return undefined;
   if (typeof option === 'function') {
     return (serverName) => {
@@ -70,12 +76,15 @@ export function clientPskSource(option: ClientPskOption | undefined): ((serverNa
 
 function resolveEntry(option: string, identity: Uint8Array, entry: ServerPskEntry): ResolvedPsk {
   if (entry instanceof Uint8Array) return { identity, key: checkKey(option, entry), hash: 'sha256' };
-  if (typeof entry !== 'object' || entry === null) throw new ConfigError(option, 'each entry is a key (Uint8Array) or { key, hash }');
+  if (typeof entry !== 'object' || entry === null)
+    throw new ConfigError(option, 'each entry is a key (Uint8Array) or { key, hash }');
   return { identity, key: checkKey(option, entry.key), hash: checkHash(option, entry.hash) };
 }
 
 /** Validates a map or object now; a function's answers are validated when it gives them. */
-export function serverPskLookup(option: ServerPskOption | undefined): ((identity: Uint8Array) => ResolvedPsk | undefined) | undefined {
+export function serverPskLookup(
+  option: ServerPskOption | undefined,
+): ((identity: Uint8Array) => ResolvedPsk | undefined) | undefined {
   if (option === undefined) return undefined;
   const decode = (raw: Uint8Array): string => new TextDecoder('utf-8', { fatal: false }).decode(raw);
   if (typeof option === 'function') {
@@ -98,9 +107,13 @@ export function serverPskLookup(option: ServerPskOption | undefined): ((identity
 /** The default modes, one array for every configuration. */
 const DEFAULT_PSK_MODES: readonly PskKeyExchangeModeName[] = ['psk_dhe_ke'];
 
-export function pskModesOption(value: readonly PskKeyExchangeModeName[] | undefined): readonly PskKeyExchangeModeName[] {
+export function pskModesOption(
+  value: readonly PskKeyExchangeModeName[] | undefined,
+): readonly PskKeyExchangeModeName[] {
   const modes = value ?? DEFAULT_PSK_MODES;
-  if (!Array.isArray(modes) || modes.length === 0) throw new ConfigError('pskKeyExchangeModes', 'must list psk_dhe_ke and/or psk_ke');
-  for (const m of modes) if (m !== 'psk_dhe_ke' && m !== 'psk_ke') throw new ConfigError('pskKeyExchangeModes', `unknown mode ${String(m)}`);
+  if (!Array.isArray(modes) || modes.length === 0)
+    throw new ConfigError('pskKeyExchangeModes', 'must list psk_dhe_ke and/or psk_ke');
+  for (const m of modes)
+    if (m !== 'psk_dhe_ke' && m !== 'psk_ke') throw new ConfigError('pskKeyExchangeModes', `unknown mode ${String(m)}`);
   return modes;
 }

@@ -79,7 +79,10 @@ export class RedisAntiReplay implements AntiReplayStore {
   async admit(key: Uint8Array, windowMs: number): Promise<boolean> {
     const window = String(Math.max(1, Math.ceil(windowMs)));
     try {
-      const answer = await this.client.eval(SCRIPT, { keys: [this.epochKey, this.prefix + toHex(key)], arguments: [window] });
+      const answer = await this.client.eval(SCRIPT, {
+        keys: [this.epochKey, this.prefix + toHex(key)],
+        arguments: [window],
+      });
       return answer === 1;
     } catch {
       return false;

@@ -110,7 +110,8 @@ export function decodeTicketContents(bytes: Uint8Array): TicketContents {
   if (version !== VERSION) throw r.error('version', `version ${version} is not supported`, 0);
   const suiteNumber = r.u16('suite');
   const suite = cipherSuiteFromNumber(suiteNumber);
-  if (typeof suite !== 'string' || !(suite in CIPHER_SUITES)) throw r.error('suite', `cipher suite 0x${suiteNumber.toString(16)} is not supported`, 1);
+  if (typeof suite !== 'string' || !(suite in CIPHER_SUITES))
+    throw r.error('suite', `cipher suite 0x${suiteNumber.toString(16)} is not supported`, 1);
   const issuedAt = readWallTime(r, 'issued_at');
   const lifetimeSeconds = r.u32('lifetime');
   const ticketAgeAdd = r.u32('ticket_age_add');

@@ -16,7 +16,11 @@ const ownKeys = new WeakMap<object, TicketKeys>();
  * listeners of one process that should resume each other's tickets share
  * `ticketKeys`.
  */
-export function ticketKeysFor(provider: CryptoProvider, option: Uint8Array | readonly Uint8Array[] | undefined, owner: object): TicketKeys {
+export function ticketKeysFor(
+  provider: CryptoProvider,
+  option: Uint8Array | readonly Uint8Array[] | undefined,
+  owner: object,
+): TicketKeys {
   if (option === undefined) {
     let keys = ownKeys.get(owner);
     if (!keys) ownKeys.set(owner, (keys = TicketKeys.random(provider)));

@@ -40,7 +40,8 @@ export class TicketKeys {
    */
   static from(provider: CryptoProvider, option: Uint8Array | readonly Uint8Array[]): TicketKeys {
     const list = option instanceof Uint8Array ? split(option) : option;
-    if (!Array.isArray(list) || list.length === 0) throw new ConfigError('ticketKeys', 'needs at least one 32-byte key');
+    if (!Array.isArray(list) || list.length === 0)
+      throw new ConfigError('ticketKeys', 'needs at least one 32-byte key');
     const keys = list.map((k, i) => {
       if (!(k instanceof Uint8Array) || k.length !== TICKET_KEY_LENGTH) {
         throw new ConfigError('ticketKeys', `key ${i} must be a Uint8Array of ${TICKET_KEY_LENGTH} bytes`);
@@ -86,13 +87,20 @@ export class TicketKeys {
     const id = ticket.subarray(0, KEY_ID_LENGTH);
     const key = this.keys.find((k) => bytesEqual(k.id, id));
     if (!key) return undefined;
-    return key.aead.open(ticket.subarray(KEY_ID_LENGTH, KEY_ID_LENGTH + NONCE_LENGTH), id, ticket.subarray(KEY_ID_LENGTH + NONCE_LENGTH));
+    return key.aead.open(
+      ticket.subarray(KEY_ID_LENGTH, KEY_ID_LENGTH + NONCE_LENGTH),
+      id,
+      ticket.subarray(KEY_ID_LENGTH + NONCE_LENGTH),
+    );
   }
 }
 
 function split(bytes: Uint8Array): Uint8Array[] {
   if (bytes.length === 0 || bytes.length % TICKET_KEY_LENGTH !== 0) {
-    throw new ConfigError('ticketKeys', `must be a multiple of ${TICKET_KEY_LENGTH} bytes (one or more keys, the first current), got ${bytes.length}`);
+    throw new ConfigError(
+      'ticketKeys',
+      `must be a multiple of ${TICKET_KEY_LENGTH} bytes (one or more keys, the first current), got ${bytes.length}`,
+    );
   }
   const keys: Uint8Array[] = [];
   for (let i = 0; i < bytes.length; i += TICKET_KEY_LENGTH) keys.push(bytes.slice(i, i + TICKET_KEY_LENGTH));

@@ -14,7 +14,10 @@ import { dtls12Suite, type Dtls12CipherSuite } from './suites12.js';
 export const GROUPS_12: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1'];
 
 /** The enabled versions (newest first) less DTLS 1.2 when 1.3 is enabled too and `groups` names no group 1.2 can use. */
-export function versionsForGroups(enabled: readonly DtlsVersionName[], groups: readonly KeyExchangeGroup[]): readonly DtlsVersionName[] {
+export function versionsForGroups(
+  enabled: readonly DtlsVersionName[],
+  groups: readonly KeyExchangeGroup[],
+): readonly DtlsVersionName[] {
   if (!enabled.includes('DTLSv1.3') || groups.some((g) => GROUPS_12.includes(g))) return enabled;
   return enabled.filter((v) => v !== 'DTLSv1.2');
 }

@@ -30,9 +30,14 @@ export interface VersionRange {
   readonly enabled: readonly DtlsVersionName[];
 }
 
-function versionOption(option: 'minVersion' | 'maxVersion', value: unknown, fallback: DtlsVersionName): DtlsVersionName {
+function versionOption(
+  option: 'minVersion' | 'maxVersion',
+  value: unknown,
+  fallback: DtlsVersionName,
+): DtlsVersionName {
   if (value === undefined) return fallback;
-  if (typeof value === 'string' && (DTLS_VERSIONS as readonly string[]).includes(value)) return value as DtlsVersionName;
+  if (typeof value === 'string' && (DTLS_VERSIONS as readonly string[]).includes(value))
+    return value as DtlsVersionName;
   const tls = typeof value === 'string' ? /^TLSv(1\.[23])$/.exec(value) : null;
   const hint = tls ? ` (node:tls's '${value}' is 'DTLSv${tls[1]!}' in DTLS)` : '';
   throw new ConfigError(option, `must be 'DTLSv1.2' or 'DTLSv1.3', got ${described(value)}${hint}`);

@@ -36,7 +36,10 @@ export function decodeDatagram(datagram: Uint8Array, options: DecodeDatagramOpti
     const record = readRecord(r, cidLength);
     if (record === undefined) {
       const first = datagram[r.pos]!;
-      throw r.error('type', `first byte 0x${first.toString(16).padStart(2, '0')} is neither alert, handshake or ack nor a unified header (001xxxxx)`);
+      throw r.error(
+        'type',
+        `first byte 0x${first.toString(16).padStart(2, '0')} is neither alert, handshake or ack nor a unified header (001xxxxx)`,
+      );
     }
     records.push(record);
     r.leave();
@@ -61,12 +64,16 @@ export function encodeDatagram(records: readonly DtlsRecord[], options: DecodeDa
     w.enter(i);
     if (rec.kind === 'plaintext') {
       if (!startsPlaintext(contentTypeToNumber(rec.record.type))) {
-        throw w.error('type', `a DTLSPlaintext record carries alert, handshake or ack, not ${String(rec.record.type)} (RFC 9147 §4.1)`);
+        throw w.error(
+          'type',
+          `a DTLSPlaintext record carries alert, handshake or ack, not ${String(rec.record.type)} (RFC 9147 §4.1)`,
+        );
       }
       writeDtlsPlaintext(w, rec.record);
     } else {
       const len = rec.header.length;
-      if (len === undefined && i !== records.length - 1) throw w.error('length', 'only the last record of a datagram may omit its length');
+      if (len === undefined && i !== records.length - 1)
+        throw w.error('length', 'only the last record of a datagram may omit its length');
       if (len !== undefined && len !== rec.encryptedRecord.length) {
         throw w.error('length', `is ${len}, but the encrypted record has ${rec.encryptedRecord.length} bytes`);
       }

@@ -79,13 +79,19 @@ export class DerReader {
     }
     if (p + length > b.length) this.fail(field, `truncated: needs ${length} bytes, ${b.length - p} left`);
     this.pos = p + length;
-    return { tag, contents: b.subarray(p, p + length), encoded: b.subarray(start, p + length), offset: this.base + start };
+    return {
+      tag,
+      contents: b.subarray(p, p + length),
+      encoded: b.subarray(start, p + length),
+      offset: this.base + start,
+    };
   }
 
   /** The next TLV, which must have `tag`. */
   read(tag: number, field: string): DerElement {
     const found = this.peekTag();
-    if (found !== tag) this.fail(field, found === undefined ? 'missing' : `expected tag 0x${hex2(tag)}, got 0x${hex2(found)}`);
+    if (found !== tag)
+      this.fail(field, found === undefined ? 'missing' : `expected tag 0x${hex2(tag)}, got 0x${hex2(found)}`);
     return this.next(field);
   }
 

@@ -44,7 +44,12 @@ export class EncodeError extends Error {
 export type PathSegment = string | number;
 
 /** Joins a root name, the segments entered so far and a field into `Root.a[3].b.field`. */
-export function formatPath(root: string, segments: readonly PathSegment[], depth: number, field: string | undefined): string {
+export function formatPath(
+  root: string,
+  segments: readonly PathSegment[],
+  depth: number,
+  field: string | undefined,
+): string {
   let path = root;
   for (let i = 0; i < depth; i++) {
     const s = segments[i];

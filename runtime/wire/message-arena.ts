@@ -75,7 +75,8 @@ interface WaitingEvent {
  */
 export function apartFromWaiting(data: Uint8Array, waiting: readonly WaitingEvent[]): Uint8Array {
   const b = data.buffer;
-  for (const e of waiting) if (e.type === 'data' && e.data instanceof Uint8Array && e.data.buffer === b) return data.slice();
+  for (const e of waiting)
+    if (e.type === 'data' && e.data instanceof Uint8Array && e.data.buffer === b) return data.slice();
   return data;
 }
 

@@ -121,7 +121,10 @@ export class Reader {
   /** Close the extent opened by {@link limit}: every byte of it must have been read. */
   unlimit(outer: number, field: string): void {
     if (this.pos !== this.end) {
-      throw this.error(field, `${this.end - this.pos} trailing byte${this.end - this.pos === 1 ? '' : 's'} inside ${field}`);
+      throw this.error(
+        field,
+        `${this.end - this.pos} trailing byte${this.end - this.pos === 1 ? '' : 's'} inside ${field}`,
+      );
     }
     this.end = outer;
   }

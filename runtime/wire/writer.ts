@@ -133,7 +133,8 @@ export class Writer {
    */
   patchLength(at: number, width: 1 | 2 | 3, start: number, min: number, max: number, field: string): void {
     const n = this.pos - start;
-    if (n < min || n > max || n > MAX_BY_WIDTH[width]) throw this.error(field, `encodes to ${n} bytes, outside ${min}..${Math.min(max, MAX_BY_WIDTH[width])}`);
+    if (n < min || n > max || n > MAX_BY_WIDTH[width])
+      throw this.error(field, `encodes to ${n} bytes, outside ${min}..${Math.min(max, MAX_BY_WIDTH[width])}`);
     const b = this.buf;
     if (width === 1) b[at] = n;
     else if (width === 2) {

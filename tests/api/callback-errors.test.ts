@@ -8,7 +8,15 @@
  */
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
-import { connect, createSecureContext, DtlsSessionError, listen, type AntiReplayStore, type DtlsListener, type DtlsSession } from '../../runtime/index.js';
+import {
+  connect,
+  createSecureContext,
+  DtlsSessionError,
+  listen,
+  type AntiReplayStore,
+  type DtlsListener,
+  type DtlsSession,
+} from '../../runtime/index.js';
 import { pemIdentity, sleep } from './fixtures.js';
 
 const id = pemIdentity('localhost');
@@ -93,7 +101,10 @@ test('psk: a server function that throws refuses the handshake with internal_err
   });
   const told = handshakeErrors(endpoint);
   const { port } = await endpoint.listening;
-  const client = connect('127.0.0.1', port, { psk: { identity: 'device-42', key: randomBytes(32) }, handshakeTimeout: STALL });
+  const client = connect('127.0.0.1', port, {
+    psk: { identity: 'device-42', key: randomBytes(32) },
+    handshakeTimeout: STALL,
+  });
   t.like(await t.throwsAsync(client.opened), { code: 'ERR_DTLS_ALERT', alert: 'internal_error' });
   await until(() => told.length > 0);
   t.is(told[0]?.error, thrown);

@@ -40,7 +40,10 @@ test.serial('a lazy provider loads its implementation at the first call, once, a
   const key = new Uint8Array(32).fill(7);
   t.deepEqual(lazy.hmac('sha256', key, data), nobleProvider.hmac('sha256', key, data));
   t.deepEqual(lazy.hkdfExpand('sha256', key, data, 42), nobleProvider.hkdfExpand('sha256', key, data, 42));
-  t.is(lazy.supports({ kind: 'signature', algorithm: 'rsa_pss_rsae_sha256' }), nobleProvider.supports({ kind: 'signature', algorithm: 'rsa_pss_rsae_sha256' }));
+  t.is(
+    lazy.supports({ kind: 'signature', algorithm: 'rsa_pss_rsae_sha256' }),
+    nobleProvider.supports({ kind: 'signature', algorithm: 'rsa_pss_rsae_sha256' }),
+  );
   const nonce = new Uint8Array(12);
   t.deepEqual(
     lazy.aead('aes-128-gcm', key.subarray(0, 16)).seal(nonce, data, data),
@@ -53,11 +56,14 @@ test.serial('a lazy provider loads its implementation at the first call, once, a
   t.deepEqual(published, ['noble']);
 });
 
-test.serial('every method of CryptoProvider is forwarded (the stand-in has the same keys as a composed provider)', (t) => {
-  const lazy = lazyProvider('noble', () => nobleProvider);
-  const keys = (p: CryptoProvider): string[] => Object.keys(p).sort();
-  t.deepEqual(keys(lazy), keys(nobleProvider));
-});
+test.serial(
+  'every method of CryptoProvider is forwarded (the stand-in has the same keys as a composed provider)',
+  (t) => {
+    const lazy = lazyProvider('noble', () => nobleProvider);
+    const keys = (p: CryptoProvider): string[] => Object.keys(p).sort();
+    t.deepEqual(keys(lazy), keys(nobleProvider));
+  },
+);
 
 test.serial('a lazy KEM has its shape without loading and gives the real results', (t) => {
   const published = watched(t);

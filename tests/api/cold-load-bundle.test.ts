@@ -10,7 +10,16 @@
  */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -54,11 +63,13 @@ function load(bundle: string, cacheDir: string, env: NodeJS.ProcessEnv = {}): Ru
     encoding: 'utf8',
     env: { ...process.env, DTLS13_COMPILE_CACHE: undefined, ...env },
   });
-  if (run.status !== 0) throw new Error(`the loader's process exited ${String(run.status)} (signal ${String(run.signal)}):\n${run.stderr}`);
+  if (run.status !== 0)
+    throw new Error(`the loader's process exited ${String(run.status)} (signal ${String(run.signal)}):\n${run.stderr}`);
   return JSON.parse(run.stdout) as Run;
 }
 
-const cacheFiles = (cacheDir: string): string[] => (existsSync(cacheDir) ? readdirSync(cacheDir).filter((f) => f.endsWith('.cache')) : []);
+const cacheFiles = (cacheDir: string): string[] =>
+  existsSync(cacheDir) ? readdirSync(cacheDir).filter((f) => f.endsWith('.cache')) : [];
 
 test('no cache: compiled from source, a cache written at exit; the next process takes it and gets the same results', (t) => {
   const { dir, bundle, cacheDir } = setup();

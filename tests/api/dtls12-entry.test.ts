@@ -28,7 +28,11 @@ function describe(p: SessionParameters): string {
 }
 
 test('from the package entry: a 1.2 session throws the entry Dtls12FeatureError; isDtls12 tells the versions apart', async (t) => {
-  const server = listen((s) => (s.onmessage = (m) => s.send(m)), { cert: [...id.chain], key: id.privateKey, host: '127.0.0.1' });
+  const server = listen((s) => (s.onmessage = (m) => s.send(m)), {
+    cert: [...id.chain],
+    key: id.privateKey,
+    host: '127.0.0.1',
+  });
   const { port } = await server.listening;
   try {
     const old = connect('127.0.0.1', port, { ca: id.caDer, servername: 'localhost', maxVersion: 'DTLSv1.2' });

@@ -1,5 +1,12 @@
 import test from 'ava';
-import { connect, listen, MessageTooLargeError, SessionStateError, type DtlsSession, type DtlsConnectOptions } from '../../runtime/index.js';
+import {
+  connect,
+  listen,
+  MessageTooLargeError,
+  SessionStateError,
+  type DtlsSession,
+  type DtlsConnectOptions,
+} from '../../runtime/index.js';
 import { EarlyReplies, MAX_HELD_MESSAGES, MAX_HELD_SEND_BYTES } from '../../runtime/node/dtls/early-replies.js';
 import { pemIdentity, sleep } from './fixtures.js';
 
@@ -28,8 +35,19 @@ async function sessionFrom(port: number): Promise<Buffer> {
 }
 
 /** A 0-RTT connection with `early` as its early data; every message it receives, in order. */
-function resumeWithEarlyData(port: number, session: Buffer, early: string, more: Partial<DtlsConnectOptions> = {}): { c: Connected; got: string[] } {
-  const c = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', session, earlyData: Buffer.from(early), ...more });
+function resumeWithEarlyData(
+  port: number,
+  session: Buffer,
+  early: string,
+  more: Partial<DtlsConnectOptions> = {},
+): { c: Connected; got: string[] } {
+  const c = connect('127.0.0.1', port, {
+    ca: id.ca,
+    servername: 'localhost',
+    session,
+    earlyData: Buffer.from(early),
+    ...more,
+  });
   const got: string[] = [];
   c.onmessage = (m) => got.push(m.toString());
   return { c, got };
@@ -147,7 +165,10 @@ test('without early data a send before opened still throws SessionStateError', a
 test('held replies are capped in messages and bytes: past either, send throws SessionStateError', (t) => {
   const byCount = new EarlyReplies();
   for (let i = 0; i < MAX_HELD_MESSAGES; i++) byCount.hold(Uint8Array.of(i & 0xff), 1000, 1200, undefined);
-  t.throws(() => byCount.hold(Uint8Array.of(1), 1000, 1200, undefined), { instanceOf: SessionStateError, message: /at most 1024 messages/ });
+  t.throws(() => byCount.hold(Uint8Array.of(1), 1000, 1200, undefined), {
+    instanceOf: SessionStateError,
+    message: /at most 1024 messages/,
+  });
   t.is(byCount.takeAll().length, MAX_HELD_MESSAGES);
   const byBytes = new EarlyReplies();
   const big = new Uint8Array(1000);

@@ -18,7 +18,9 @@ const ROOT_LIMIT = 80;
 interface Conditions {
   readonly import?: { readonly types?: string };
 }
-const exportsField = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, Conditions> }).exports;
+const exportsField = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, Conditions> }
+).exports;
 
 /** Each subpath's source entry: dist/D/X.d.ts is tsc's output of D/X.ts (D: runtime, hwmodel, learn, generator). */
 const entries = Object.entries(exportsField).map(([subpath, c]) => {
@@ -34,7 +36,16 @@ test('every subpath of package.json "exports" has declarations from a source ent
     entries.filter((e) => e.source === undefined).map((e) => `${e.subpath}: ${e.types}`),
     [],
   );
-  t.deepEqual(entries.map((e) => e.subpath).sort(), ['.', './crypto', './generator', './hwmodel', './learn', './sans-io', './wire', './workers']);
+  t.deepEqual(entries.map((e) => e.subpath).sort(), [
+    '.',
+    './crypto',
+    './generator',
+    './hwmodel',
+    './learn',
+    './sans-io',
+    './wire',
+    './workers',
+  ]);
 });
 
 test(`the root exports at most ${ROOT_LIMIT} names, exactly those of tests/api/root-exports.txt`, async (t) => {
@@ -42,7 +53,11 @@ test(`the root exports at most ${ROOT_LIMIT} names, exactly those of tests/api/r
     .split('\n')
     .filter((l) => l !== '' && !l.startsWith('#'));
   const names = reports.get(join(ROOT, 'runtime/index.ts'))?.names ?? [];
-  t.deepEqual(names, listed, 'a name added to or removed from runtime/index.ts: update tests/api/root-exports.txt (and CHANGELOG.md)');
+  t.deepEqual(
+    names,
+    listed,
+    'a name added to or removed from runtime/index.ts: update tests/api/root-exports.txt (and CHANGELOG.md)',
+  );
   t.true(names.length <= ROOT_LIMIT, `${names.length} names`);
   // The values at run time are among them (types have none).
   const values = Object.keys((await import('../../runtime/index.js')) as object);

@@ -26,7 +26,8 @@ const OPTIONS: ts.CompilerOptions = {
 /** The declared (not built-in) named types a parameter's type refers to at its top level: `A | B`, `A[]`, `readonly A[]`. */
 function namedTypes(type: ts.Type, checker: ts.TypeChecker, program: ts.Program): ts.Symbol[] {
   if (type.flags & ts.TypeFlags.TypeParameter) return [];
-  if (type.aliasSymbol === undefined && (type.isUnion() || type.isIntersection())) return type.types.flatMap((t) => namedTypes(t, checker, program));
+  if (type.aliasSymbol === undefined && (type.isUnion() || type.isIntersection()))
+    return type.types.flatMap((t) => namedTypes(t, checker, program));
   if (checker.isArrayType(type) || checker.isTupleType(type))
     return checker.getTypeArguments(type as ts.TypeReference).flatMap((t) => namedTypes(t, checker, program));
   const symbol = type.aliasSymbol ?? type.getSymbol();
@@ -82,9 +83,15 @@ function entryReport(program: ts.Program, file: string): EntryReport {
       ] as const) {
         for (const member of members) {
           const d = member.valueDeclaration;
-          if (!d || isInternal(d) || (ts.getCombinedModifierFlags(d) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) !== 0) continue;
+          if (
+            !d ||
+            isInternal(d) ||
+            (ts.getCombinedModifierFlags(d) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) !== 0
+          )
+            continue;
           if (member.getName().startsWith('#') || member.getName() === 'prototype') continue;
-          for (const signature of checker.getTypeOfSymbolAtLocation(member, d).getCallSignatures()) check(`${owner}.${member.getName()}`, signature);
+          for (const signature of checker.getTypeOfSymbolAtLocation(member, d).getCallSignatures())
+            check(`${owner}.${member.getName()}`, signature);
         }
       }
     }

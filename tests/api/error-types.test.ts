@@ -33,7 +33,9 @@ test('a port out of range: ERR_OUT_OF_RANGE, as docs/node-dtls.md promises', (t)
 });
 
 test("handshakeTimeout: '5000' is named a string, not a number out of range", (t) => {
-  const e = configError(t, () => connect('127.0.0.1', 4433, { ca: id.ca, handshakeTimeout: '5000' as unknown as number }));
+  const e = configError(t, () =>
+    connect('127.0.0.1', 4433, { ca: id.ca, handshakeTimeout: '5000' as unknown as number }),
+  );
   t.is(e.code, 'ERR_INVALID_ARG_TYPE');
   t.regex(e.message, /handshakeTimeout: must be an integer in 0\.\.\d+, got type string \('5000'\)/);
 });
@@ -68,7 +70,12 @@ test("ciphers: an OpenSSL '@SECLEVEL=0' after a suite name is skipped; an unknow
     await listener.close();
   }
   const e = configError(t, () => connect('127.0.0.1', port, { ca: id.ca, ciphers: 'NO-SUCH-SUITE-SHA1' }));
-  for (const name of ['PSK-AES128-CCM8', 'PSK-AES128-GCM-SHA256', 'ECDHE-PSK-CHACHA20-POLY1305', 'TLS_AES_128_GCM_SHA256'])
+  for (const name of [
+    'PSK-AES128-CCM8',
+    'PSK-AES128-GCM-SHA256',
+    'ECDHE-PSK-CHACHA20-POLY1305',
+    'TLS_AES_128_GCM_SHA256',
+  ])
     t.true(e.message.includes(name), name);
 });
 
@@ -82,7 +89,12 @@ test('onhandshakeerror: a refusal before any session has a code and the alert (a
     };
   });
   const { port } = await listener.listening;
-  const client = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', maxVersion: 'DTLSv1.2', handshakeTimeout: 10_000 });
+  const client = connect('127.0.0.1', port, {
+    ca: id.ca,
+    servername: 'localhost',
+    maxVersion: 'DTLSv1.2',
+    handshakeTimeout: 10_000,
+  });
   client.onerror = () => {};
   try {
     await t.throwsAsync(client.opened);

@@ -16,7 +16,16 @@ const dir = mkdtempSync(join(tmpdir(), 'dtls13-noems-'));
 const conf = join(dir, 'openssl.cnf');
 writeFileSync(
   conf,
-  ['openssl_conf = init', '[init]', 'ssl_conf = ssl', '[ssl]', 'system_default = defaults', '[defaults]', 'Options = -ExtendedMasterSecret', ''].join('\n'),
+  [
+    'openssl_conf = init',
+    '[init]',
+    'ssl_conf = ssl',
+    '[ssl]',
+    'system_default = defaults',
+    '[defaults]',
+    'Options = -ExtendedMasterSecret',
+    '',
+  ].join('\n'),
 );
 // Every openssl these tests start reads it (spawn passes the environment on); this process's node:crypto read its
 // configuration at startup and does not look again.
@@ -51,7 +60,12 @@ test.serial("a client with the default ('required') refuses a server without ext
 test.serial("a client with 'preferred' completes without it, and data flows", async (t) => {
   const { peer, port } = await server();
   try {
-    const session = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', maxVersion: 'DTLSv1.2', extendedMasterSecret: 'preferred' });
+    const session = connect('127.0.0.1', port, {
+      ca: id.ca,
+      servername: 'localhost',
+      maxVersion: 'DTLSv1.2',
+      extendedMasterSecret: 'preferred',
+    });
     t.is((await session.opened).protocol, 'DTLSv1.2');
     const p = session.parameters;
     t.false(p !== undefined && 'extendedMasterSecret' in p ? p.extendedMasterSecret : true);
@@ -74,7 +88,13 @@ for (const ems of [undefined, 'preferred'] as const) {
           sessions.push(s);
           s.onerror = (e) => errors.push(e);
         },
-        { cert: id.cert, key: id.key, host: '127.0.0.1', maxVersion: 'DTLSv1.2', ...(ems ? { extendedMasterSecret: ems } : {}) },
+        {
+          cert: id.cert,
+          key: id.key,
+          host: '127.0.0.1',
+          maxVersion: 'DTLSv1.2',
+          ...(ems ? { extendedMasterSecret: ems } : {}),
+        },
       );
       listener.onhandshakeerror = (e) => errors.push(e);
       const { port } = await listener.listening;
@@ -101,10 +121,14 @@ for (const ems of [undefined, 'preferred'] as const) {
 
 test('extendedMasterSecret takes required or preferred; anything else is a ConfigError naming it', (t) => {
   for (const value of ['optional', true, 'REQUIRED']) {
-    const error = t.throws(() => connect('127.0.0.1', 4433, { extendedMasterSecret: value as 'required' }), { instanceOf: ConfigError });
+    const error = t.throws(() => connect('127.0.0.1', 4433, { extendedMasterSecret: value as 'required' }), {
+      instanceOf: ConfigError,
+    });
     t.is(error?.option, 'extendedMasterSecret');
     t.is(
-      t.throws(() => listen(() => {}, { cert: id.cert, key: id.key, extendedMasterSecret: value as 'required' }), { instanceOf: ConfigError })?.option,
+      t.throws(() => listen(() => {}, { cert: id.cert, key: id.key, extendedMasterSecret: value as 'required' }), {
+        instanceOf: ConfigError,
+      })?.option,
       'extendedMasterSecret',
     );
   }

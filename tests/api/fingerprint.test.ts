@@ -19,10 +19,23 @@ for (const version of VERSIONS) {
         sessions.push(s);
         s.onmessage = (m) => s.send(`echo ${m.toString()}`);
       },
-      { cert: server.cert, key: server.key, host: '127.0.0.1', fingerprint: client.sha256, minVersion: version, maxVersion: version },
+      {
+        cert: server.cert,
+        key: server.key,
+        host: '127.0.0.1',
+        fingerprint: client.sha256,
+        minVersion: version,
+        maxVersion: version,
+      },
     );
     const { port } = await listener.listening;
-    const session = connect('127.0.0.1', port, { cert: client.cert, key: client.key, fingerprint: server.sha256, minVersion: version, maxVersion: version });
+    const session = connect('127.0.0.1', port, {
+      cert: client.cert,
+      key: client.key,
+      fingerprint: server.sha256,
+      minVersion: version,
+      maxVersion: version,
+    });
     t.is((await session.opened).protocol, version);
     const reply = nextMessage(session);
     session.send('hello');
@@ -45,13 +58,23 @@ for (const version of VERSIONS) {
   test(`${version}: a client pinning another fingerprint fails the handshake with bad_certificate; the listener serves the next client`, async (t) => {
     const server = selfSigned('server');
     const other = selfSigned('other');
-    const listener = listen(() => {}, { cert: server.cert, key: server.key, host: '127.0.0.1', minVersion: version, maxVersion: version });
+    const listener = listen(() => {}, {
+      cert: server.cert,
+      key: server.key,
+      host: '127.0.0.1',
+      minVersion: version,
+      maxVersion: version,
+    });
     const { port } = await listener.listening;
     const wrong = connect('127.0.0.1', port, { fingerprint: other.sha256, minVersion: version, maxVersion: version });
     const failure = await t.throwsAsync(wrong.opened);
     t.regex(failure?.message ?? '', /^bad_certificate: .*matches no fingerprint/);
     // A list: any one of the pins may match; hex in lower case counts the same.
-    const right = connect('127.0.0.1', port, { fingerprint: [other.sha256, server.sha256.toLowerCase()], minVersion: version, maxVersion: version });
+    const right = connect('127.0.0.1', port, {
+      fingerprint: [other.sha256, server.sha256.toLowerCase()],
+      minVersion: version,
+      maxVersion: version,
+    });
     t.is((await right.opened).protocol, version);
     await right.close();
     await listener.close();
@@ -71,7 +94,13 @@ for (const version of VERSIONS) {
       maxVersion: version,
     });
     const { port } = await listener.listening;
-    const session = connect('127.0.0.1', port, { cert: client.cert, key: client.key, fingerprint: server.sha256, minVersion: version, maxVersion: version });
+    const session = connect('127.0.0.1', port, {
+      cert: client.cert,
+      key: client.key,
+      fingerprint: server.sha256,
+      minVersion: version,
+      maxVersion: version,
+    });
     const failure = await t.throwsAsync(session.opened);
     t.regex(failure?.message ?? '', /bad_certificate/);
     // A client without a certificate is refused too: the pin makes the client certificate required.

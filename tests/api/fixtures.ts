@@ -13,7 +13,11 @@ export interface PemIdentity {
 
 export function pemIdentity(serverName: string, caName = 'dtls13 test CA'): PemIdentity {
   const id = createThrowawayIdentity({ serverName, caName });
-  return { cert: id.chain.map((c) => certificateToPem(c)).join(''), key: privateKeyToPem(id.privateKey), ca: certificateToPem(id.caDer) };
+  return {
+    cert: id.chain.map((c) => certificateToPem(c)).join(''),
+    key: privateKeyToPem(id.privateKey),
+    ca: certificateToPem(id.caDer),
+  };
 }
 
 /** Resolves after `ms`. */
@@ -38,5 +42,10 @@ export function selfSigned(name: string): { cert: string; key: string; der: Uint
     notAfter: new Date(now + 30 * 86_400_000),
   });
   const hex = createHash('sha256').update(made.der).digest('hex').toUpperCase();
-  return { cert: certificateToPem(made.der), key: privateKeyToPem(pair.pkcs8Der), der: made.der, sha256: `sha-256 ${hex.match(/../g)!.join(':')}` };
+  return {
+    cert: certificateToPem(made.der),
+    key: privateKeyToPem(pair.pkcs8Der),
+    der: made.der,
+    sha256: `sha-256 ${hex.match(/../g)!.join(':')}`,
+  };
 }

@@ -68,7 +68,11 @@ test("Server Name Indication: an sni map of options and contexts, with a '*' fal
   t.is(await servedName(port, 'api.example.com', api.ca), 'DNS:api.example.com');
   t.is(await servedName(port, 'www.example.com', www.ca), 'DNS:www.example.com');
   // A name the map does not hold gets the '*' identity (which the client must then accept: here it is checked with rejectUnauthorized: false).
-  const other = connect('127.0.0.1', port, { ca: fallback.ca, servername: 'other.example.com', rejectUnauthorized: false });
+  const other = connect('127.0.0.1', port, {
+    ca: fallback.ca,
+    servername: 'other.example.com',
+    rejectUnauthorized: false,
+  });
   await other.opened;
   t.is(other.peerX509Certificate?.subjectAltName, 'DNS:default.example.com');
   t.is(other.authorizationError, 'HOSTNAME_MISMATCH');
@@ -97,7 +101,10 @@ test("Server Name Indication: without '*', an unmatched name is refused with unr
 
 test('Pre-shared keys: no certificate on either side', async (t) => {
   const deviceKey = randomBytes(32);
-  const endpoint = listen((s) => (s.onmessage = (d) => s.send(d)), { host: '127.0.0.1', psk: { 'device-42': deviceKey } });
+  const endpoint = listen((s) => (s.onmessage = (d) => s.send(d)), {
+    host: '127.0.0.1',
+    psk: { 'device-42': deviceKey },
+  });
   const { port } = await endpoint.listening;
   const client = connect('127.0.0.1', port, { psk: { identity: 'device-42', key: deviceKey } });
   await client.opened;
@@ -139,7 +146,9 @@ test('Session resumption: session.session resumes at another endpoint sharing ti
   await second.close();
 
   // A session is bound to the name it authenticated: using it for another throws.
-  t.throws(() => connect('127.0.0.1', portB, { ca: server.ca, servername: 'elsewhere.test', session: ticket! }), { message: /option session/ });
+  t.throws(() => connect('127.0.0.1', portB, { ca: server.ca, servername: 'elsewhere.test', session: ticket! }), {
+    message: /option session/,
+  });
   await Promise.all([a.close(), b.close()]);
 });
 
@@ -155,7 +164,11 @@ test('DTLS-SRTP: the profile negotiated and the keying material exported on both
   );
   const { port } = await endpoint.listening;
   // node:dtls's example turns verification off (rejectUnauthorized: false); here the client checks the server's certificate.
-  const session = connect('127.0.0.1', port, { ca: server.ca, servername: 'localhost', srtp: 'SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80' });
+  const session = connect('127.0.0.1', port, {
+    ca: server.ca,
+    servername: 'localhost',
+    srtp: 'SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80',
+  });
   await session.opened;
   const keys = session.exportKeyingMaterial(60, 'EXTRACTOR-dtls_srtp');
   for (let waited = 0; onServer.length === 0 && waited < 5000; waited += 20) await sleep(20);
@@ -180,7 +193,9 @@ test('createSecureContext: one server context for several endpoints, one client 
   const ports = [(await a.listening).port, (await b.listening).port];
 
   const clientContext = createSecureContext({ ca: server.ca });
-  const sessions = Array.from({ length: 12 }, (_, i) => connect('127.0.0.1', ports[i % 2]!, { secureContext: clientContext, servername: 'localhost' }));
+  const sessions = Array.from({ length: 12 }, (_, i) =>
+    connect('127.0.0.1', ports[i % 2]!, { secureContext: clientContext, servername: 'localhost' }),
+  );
   await Promise.all(sessions.map((s) => s.opened));
   const replies = await Promise.all(
     sessions.map((s, i) => {

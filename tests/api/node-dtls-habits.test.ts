@@ -68,7 +68,10 @@ test("a server session's onkeylog gets its handshake's secrets: the lines its cl
       t.true(lines.length >= 1, `${maxVersion}: the client logged its secrets`);
       const random = lines[0]!.split(' ')[1];
       const server = [...serverLines.entries()].find(([, l]) => l.some((line) => line.split(' ')[1] === random));
-      t.truthy(server, `${maxVersion}: a server session logged the secrets of the client with random ${String(random)}`);
+      t.truthy(
+        server,
+        `${maxVersion}: a server session logged the secrets of the client with random ${String(random)}`,
+      );
       t.deepEqual([...server![1]].sort(), [...lines].sort(), `${maxVersion}: the same lines on both ends`);
       await c.close();
     }

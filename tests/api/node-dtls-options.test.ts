@@ -50,7 +50,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function configError(t: import('ava').ExecutionContext, run: () => unknown, option: string, code: ConfigErrorCode, reason?: RegExp): void {
+function configError(
+  t: import('ava').ExecutionContext,
+  run: () => unknown,
+  option: string,
+  code: ConfigErrorCode,
+  reason?: RegExp,
+): void {
   const error = t.throws(run, { instanceOf: ConfigError });
   t.is(error?.option, option, error?.message);
   t.is((error as ConfigError | undefined)?.code, code, error?.message);
@@ -66,12 +72,21 @@ test('ciphers: the TLS 1.3 suites an OpenSSL cipher string names are the ones ne
   t.is(aes256.cipher?.standardName, 'TLS_AES_256_GCM_SHA384');
   await aes256.close();
   // The client's order decides among the suites both have (TLS 1.3: the server follows its own order; both name ChaCha20 first here).
-  const chacha = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', ciphers: 'TLS_CHACHA20_POLY1305_SHA256' });
+  const chacha = connect('127.0.0.1', port, {
+    ca: id.ca,
+    servername: 'localhost',
+    ciphers: 'TLS_CHACHA20_POLY1305_SHA256',
+  });
   await chacha.opened;
   t.is(chacha.cipher?.standardName, 'TLS_CHACHA20_POLY1305_SHA256');
   await chacha.close();
   // A client asking only for a suite the server's ciphers leave out fails the handshake instead of getting another.
-  const refused = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', ciphers: 'TLS_AES_128_GCM_SHA256', handshakeTimeout: 3000 });
+  const refused = connect('127.0.0.1', port, {
+    ca: id.ca,
+    servername: 'localhost',
+    ciphers: 'TLS_AES_128_GCM_SHA256',
+    handshakeTimeout: 3000,
+  });
   await t.throwsAsync(refused.opened);
 });
 
@@ -92,9 +107,25 @@ test('ciphers: a string with no TLS 1.3 suite, a TLS_ name that is none, a non-s
     'ERR_INVALID_ARG_VALUE',
     /TLS_AES_256_GCM_SHA256, which is no TLS 1\.3/,
   );
-  configError(t, () => connect('127.0.0.1', 4433, { ciphers: 'PSK-AES128-CCM8@SECLEVEL=0' }), 'ciphers', 'ERR_INVALID_ARG_VALUE');
-  configError(t, () => connect('127.0.0.1', 4433, { ciphers: 'TLS_AES_128_CCM_8_SHA256' }), 'ciphers', 'ERR_INVALID_ARG_VALUE', /allowCcm8/);
-  configError(t, () => connect('127.0.0.1', 4433, { ciphers: ['TLS_AES_256_GCM_SHA384'] as unknown as string }), 'ciphers', 'ERR_INVALID_ARG_TYPE');
+  configError(
+    t,
+    () => connect('127.0.0.1', 4433, { ciphers: 'PSK-AES128-CCM8@SECLEVEL=0' }),
+    'ciphers',
+    'ERR_INVALID_ARG_VALUE',
+  );
+  configError(
+    t,
+    () => connect('127.0.0.1', 4433, { ciphers: 'TLS_AES_128_CCM_8_SHA256' }),
+    'ciphers',
+    'ERR_INVALID_ARG_VALUE',
+    /allowCcm8/,
+  );
+  configError(
+    t,
+    () => connect('127.0.0.1', 4433, { ciphers: ['TLS_AES_256_GCM_SHA384'] as unknown as string }),
+    'ciphers',
+    'ERR_INVALID_ARG_TYPE',
+  );
   configError(
     t,
     () => listen(() => {}, { ...base, ciphers: 'TLS_AES_256_GCM_SHA384', cipherSuites: ['tls_aes_128_gcm_sha256'] }),
@@ -120,16 +151,45 @@ test('listen({ idleTimeout }) closes idle sessions, as idleTimeoutMs does; both 
     'ERR_INVALID_ARG_VALUE',
     /not both/,
   );
-  configError(t, () => listen(() => {}, { cert: id.cert, key: id.key, idleTimeout: -1 }), 'idleTimeout', 'ERR_OUT_OF_RANGE');
+  configError(
+    t,
+    () => listen(() => {}, { cert: id.cert, key: id.key, idleTimeout: -1 }),
+    'idleTimeout',
+    'ERR_OUT_OF_RANGE',
+  );
 });
 
 test('unknown and misspelled options are a ConfigError naming them, with the option meant', (t) => {
   const base = { cert: id.cert, key: id.key };
   const bad = <T extends object>(o: T): DtlsListenOptions => o as unknown as DtlsListenOptions;
-  configError(t, () => listen(() => {}, bad({ ...base, maxSesions: 3 })), 'maxSesions', 'ERR_INVALID_ARG_VALUE', /did you mean maxSessions\?/);
-  configError(t, () => listen(() => {}, bad({ ...base, handshakeTimeoutMs: 500 })), 'handshakeTimeoutMs', 'ERR_INVALID_ARG_VALUE', /give handshakeTimeout/);
-  configError(t, () => listen(() => {}, bad({ ...base, bindPort: 5 })), 'bindPort', 'ERR_INVALID_ARG_VALUE', /option of connect\(\), not of listen\(\)/);
-  configError(t, () => listen(() => {}, bad({ ...base, frobnicate: true })), 'frobnicate', 'ERR_INVALID_ARG_VALUE', /is not an option of listen\(\)$/);
+  configError(
+    t,
+    () => listen(() => {}, bad({ ...base, maxSesions: 3 })),
+    'maxSesions',
+    'ERR_INVALID_ARG_VALUE',
+    /did you mean maxSessions\?/,
+  );
+  configError(
+    t,
+    () => listen(() => {}, bad({ ...base, handshakeTimeoutMs: 500 })),
+    'handshakeTimeoutMs',
+    'ERR_INVALID_ARG_VALUE',
+    /give handshakeTimeout/,
+  );
+  configError(
+    t,
+    () => listen(() => {}, bad({ ...base, bindPort: 5 })),
+    'bindPort',
+    'ERR_INVALID_ARG_VALUE',
+    /option of connect\(\), not of listen\(\)/,
+  );
+  configError(
+    t,
+    () => listen(() => {}, bad({ ...base, frobnicate: true })),
+    'frobnicate',
+    'ERR_INVALID_ARG_VALUE',
+    /is not an option of listen\(\)$/,
+  );
   configError(
     t,
     () => connect('127.0.0.1', 4433, { rejectUnauthorised: false } as unknown as DtlsConnectOptions),
@@ -151,20 +211,66 @@ test('unknown and misspelled options are a ConfigError naming them, with the opt
 test("node:dtls's options dtls13 does not take are a ConfigError saying why: isServer, signal, sessionIdContext", (t) => {
   const base = { cert: id.cert, key: id.key };
   const bad = <T extends object>(o: T): DtlsListenOptions => o as unknown as DtlsListenOptions;
-  configError(t, () => listen(() => {}, bad({ ...base, isServer: true })), 'isServer', 'ERR_INVALID_ARG_VALUE', /createSecureContext\(\)/);
-  configError(t, () => connect('127.0.0.1', 4433, { isServer: false } as unknown as DtlsConnectOptions), 'isServer', 'ERR_INVALID_ARG_VALUE');
+  configError(
+    t,
+    () => listen(() => {}, bad({ ...base, isServer: true })),
+    'isServer',
+    'ERR_INVALID_ARG_VALUE',
+    /createSecureContext\(\)/,
+  );
+  configError(
+    t,
+    () => connect('127.0.0.1', 4433, { isServer: false } as unknown as DtlsConnectOptions),
+    'isServer',
+    'ERR_INVALID_ARG_VALUE',
+  );
   const controller = new AbortController();
-  configError(t, () => listen(() => {}, bad({ ...base, signal: controller.signal })), 'signal', 'ERR_INVALID_ARG_VALUE', /no AbortSignal.*close\(\)/);
-  configError(t, () => connect('127.0.0.1', 4433, { signal: controller.signal } as unknown as DtlsConnectOptions), 'signal', 'ERR_INVALID_ARG_VALUE');
-  configError(t, () => listen(() => {}, bad({ ...base, sessionIdContext: 'app' })), 'sessionIdContext', 'ERR_INVALID_ARG_VALUE', /tickets.*ticketKeys/);
-  configError(t, () => listen(() => {}, bad({ ...base, ecdhCurve: 'X25519' })), 'ecdhCurve', 'ERR_INVALID_ARG_VALUE', /groups/);
+  configError(
+    t,
+    () => listen(() => {}, bad({ ...base, signal: controller.signal })),
+    'signal',
+    'ERR_INVALID_ARG_VALUE',
+    /no AbortSignal.*close\(\)/,
+  );
+  configError(
+    t,
+    () => connect('127.0.0.1', 4433, { signal: controller.signal } as unknown as DtlsConnectOptions),
+    'signal',
+    'ERR_INVALID_ARG_VALUE',
+  );
+  configError(
+    t,
+    () => listen(() => {}, bad({ ...base, sessionIdContext: 'app' })),
+    'sessionIdContext',
+    'ERR_INVALID_ARG_VALUE',
+    /tickets.*ticketKeys/,
+  );
+  configError(
+    t,
+    () => listen(() => {}, bad({ ...base, ecdhCurve: 'X25519' })),
+    'ecdhCurve',
+    'ERR_INVALID_ARG_VALUE',
+    /groups/,
+  );
 });
 
 test('createSecureContext: isServer is kept (a server context refused by connect, a client one by listen); the options node:dtls keeps on a context are refused', async (t) => {
   const serverContext = createSecureContext({ cert: id.cert, key: id.key, isServer: true });
   const clientContext = createSecureContext({ ca: id.ca, isServer: false });
-  configError(t, () => connect('127.0.0.1', 4433, { secureContext: serverContext }), 'secureContext', 'ERR_INVALID_ARG_VALUE', /isServer: true/);
-  configError(t, () => listen(() => {}, { secureContext: clientContext }), 'secureContext', 'ERR_INVALID_ARG_VALUE', /isServer: false/);
+  configError(
+    t,
+    () => connect('127.0.0.1', 4433, { secureContext: serverContext }),
+    'secureContext',
+    'ERR_INVALID_ARG_VALUE',
+    /isServer: true/,
+  );
+  configError(
+    t,
+    () => listen(() => {}, { secureContext: clientContext }),
+    'secureContext',
+    'ERR_INVALID_ARG_VALUE',
+    /isServer: false/,
+  );
   configError(
     t,
     () => createSecureContext({ ca: id.ca, alpn: ['h2'] } as unknown as Parameters<typeof createSecureContext>[0]),
@@ -191,7 +297,12 @@ test('ConfigError has a Node-style code: ERR_OUT_OF_RANGE for a number out of ra
   const base = { cert: id.cert, key: id.key };
   configError(t, () => listen(() => {}, { ...base, mtu: 100 }), 'mtu', 'ERR_OUT_OF_RANGE');
   configError(t, () => listen(() => {}, { ...base, mtu: '1400' as unknown as number }), 'mtu', 'ERR_INVALID_ARG_TYPE');
-  configError(t, () => listen(() => {}, { ...base, requestCert: 'yes' as unknown as boolean }), 'requestCert', 'ERR_INVALID_ARG_TYPE');
+  configError(
+    t,
+    () => listen(() => {}, { ...base, requestCert: 'yes' as unknown as boolean }),
+    'requestCert',
+    'ERR_INVALID_ARG_TYPE',
+  );
   configError(t, () => listen(() => {}, { ...base, host: 'not an address' }), 'host', 'ERR_INVALID_ARG_VALUE');
   configError(t, () => connect('127.0.0.1', 4433, { handshakeTimeout: 1.5 }), 'handshakeTimeout', 'ERR_OUT_OF_RANGE');
   // option and reason are still there, for callers that re-raise under another name.
@@ -204,8 +315,19 @@ test('maxSessions takes more than a million (a million held plus the handshakes 
   const big = listen(() => {}, { ...base, maxSessions: 1_000_032, maxSessionsPerHost: 1_000_032 });
   t.teardown(() => big.close());
   await big.listening;
-  configError(t, () => listen(() => {}, { ...base, maxSessions: 2 ** 24 + 1 }), 'maxSessions', 'ERR_OUT_OF_RANGE', /0\.\.16777216/);
-  configError(t, () => listen(() => {}, { ...base, maxSessionsPerHost: 2 ** 24 + 1 }), 'maxSessionsPerHost', 'ERR_OUT_OF_RANGE');
+  configError(
+    t,
+    () => listen(() => {}, { ...base, maxSessions: 2 ** 24 + 1 }),
+    'maxSessions',
+    'ERR_OUT_OF_RANGE',
+    /0\.\.16777216/,
+  );
+  configError(
+    t,
+    () => listen(() => {}, { ...base, maxSessionsPerHost: 2 ** 24 + 1 }),
+    'maxSessionsPerHost',
+    'ERR_OUT_OF_RANGE',
+  );
 });
 
 test('the UDP socket options: udpReceiveBufferSize and udpSendBufferSize set SO_RCVBUF / SO_SNDBUF, udpTTL is checked and set, ipv6Only is checked', async (t) => {
@@ -218,8 +340,18 @@ test('the UDP socket options: udpReceiveBufferSize and udpSendBufferSize set SO_
   t.true(socket.getSendBufferSize() >= size, String(socket.getSendBufferSize()));
   configError(t, () => listen(() => {}, { cert: id.cert, key: id.key, udpTTL: 0 }), 'udpTTL', 'ERR_OUT_OF_RANGE');
   configError(t, () => listen(() => {}, { cert: id.cert, key: id.key, udpTTL: 256 }), 'udpTTL', 'ERR_OUT_OF_RANGE');
-  configError(t, () => listen(() => {}, { cert: id.cert, key: id.key, udpReceiveBufferSize: 0 }), 'udpReceiveBufferSize', 'ERR_OUT_OF_RANGE');
-  configError(t, () => listen(() => {}, { cert: id.cert, key: id.key, ipv6Only: 1 as unknown as boolean }), 'ipv6Only', 'ERR_INVALID_ARG_TYPE');
+  configError(
+    t,
+    () => listen(() => {}, { cert: id.cert, key: id.key, udpReceiveBufferSize: 0 }),
+    'udpReceiveBufferSize',
+    'ERR_OUT_OF_RANGE',
+  );
+  configError(
+    t,
+    () => listen(() => {}, { cert: id.cert, key: id.key, ipv6Only: 1 as unknown as boolean }),
+    'ipv6Only',
+    'ERR_INVALID_ARG_TYPE',
+  );
 });
 
 const IPV6_ONLY = "ipv6Only: an IPv6-only endpoint on '::' leaves the IPv4 wildcard of the same port free for another";
@@ -255,13 +387,29 @@ test("servername: '' sends no server_name and still checks the certificate again
 test('alpn as a wire-format Buffer (length-prefixed names, as node:tls takes it) works on both ends; a malformed one is a ConfigError', async (t) => {
   const { endpoint, port, sessions } = await server({ alpn: Buffer.from('\x02h2\x08http/1.1', 'latin1') });
   t.teardown(() => endpoint.close());
-  const client = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', alpn: Buffer.from('\x08http/1.1', 'latin1') });
+  const client = connect('127.0.0.1', port, {
+    ca: id.ca,
+    servername: 'localhost',
+    alpn: Buffer.from('\x08http/1.1', 'latin1'),
+  });
   await client.opened;
   t.is(client.alpnProtocol, 'http/1.1');
   t.is(sessions[0]?.alpnProtocol, 'http/1.1');
   await client.close();
-  configError(t, () => connect('127.0.0.1', port, { alpn: Buffer.from('\x05h2') }), 'alpn', 'ERR_INVALID_ARG_VALUE', /ends inside/);
-  configError(t, () => connect('127.0.0.1', port, { alpn: Buffer.from('\x00') }), 'alpn', 'ERR_INVALID_ARG_VALUE', /empty protocol name/);
+  configError(
+    t,
+    () => connect('127.0.0.1', port, { alpn: Buffer.from('\x05h2') }),
+    'alpn',
+    'ERR_INVALID_ARG_VALUE',
+    /ends inside/,
+  );
+  configError(
+    t,
+    () => connect('127.0.0.1', port, { alpn: Buffer.from('\x00') }),
+    'alpn',
+    'ERR_INVALID_ARG_VALUE',
+    /empty protocol name/,
+  );
 });
 
 test('endpoint.address is there as soon as listen() returns when the port is given (node:dtls); with port 0, once bound', async (t) => {
@@ -285,7 +433,11 @@ test('endpoint.address is there as soon as listen() returns when the port is giv
 test("exportKeyingMaterial: node:dtls's errors, codes and wording (ERR_OUT_OF_RANGE, ERR_INVALID_ARG_TYPE); the bound is HKDF's", async (t) => {
   const { endpoint, port } = await server();
   t.teardown(() => endpoint.close());
-  const client = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', cipherSuites: ['tls_aes_128_gcm_sha256'] });
+  const client = connect('127.0.0.1', port, {
+    ca: id.ca,
+    servername: 'localhost',
+    cipherSuites: ['tls_aes_128_gcm_sha256'],
+  });
   await client.opened;
   t.is(client.exportKeyingMaterial(8160, 'EXPERIMENTAL-test').length, 8160);
   for (const length of [0, 8161, 1.5]) {
@@ -296,10 +448,15 @@ test("exportKeyingMaterial: node:dtls's errors, codes and wording (ERR_OUT_OF_RA
   const label = t.throws(() => client.exportKeyingMaterial(32, 5 as unknown as string), { instanceOf: TypeError });
   t.is((label as TypeError & { code?: string }).code, 'ERR_INVALID_ARG_TYPE');
   t.is(label?.message, 'The "label" argument must be of type string. Received type number (5)');
-  const context = t.throws(() => client.exportKeyingMaterial(32, 'EXPERIMENTAL-test', 'ctx' as unknown as Uint8Array), { instanceOf: TypeError });
+  const context = t.throws(() => client.exportKeyingMaterial(32, 'EXPERIMENTAL-test', 'ctx' as unknown as Uint8Array), {
+    instanceOf: TypeError,
+  });
   t.is((context as TypeError & { code?: string }).code, 'ERR_INVALID_ARG_TYPE');
   // A DataView is a context, as in node:dtls.
   const bytes = new Uint8Array([1, 2, 3]);
-  t.deepEqual(client.exportKeyingMaterial(16, 'EXPERIMENTAL-test', new DataView(bytes.buffer)), client.exportKeyingMaterial(16, 'EXPERIMENTAL-test', bytes));
+  t.deepEqual(
+    client.exportKeyingMaterial(16, 'EXPERIMENTAL-test', new DataView(bytes.buffer)),
+    client.exportKeyingMaterial(16, 'EXPERIMENTAL-test', bytes),
+  );
   await client.close();
 });

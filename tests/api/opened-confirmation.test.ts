@@ -8,7 +8,14 @@
  * test, not by timing.
  */
 import test from 'ava';
-import { connect, DtlsSessionError, listen, type DtlsListener, type DtlsListenOptions, type DtlsSession } from '../../runtime/index.js';
+import {
+  connect,
+  DtlsSessionError,
+  listen,
+  type DtlsListener,
+  type DtlsListenOptions,
+  type DtlsSession,
+} from '../../runtime/index.js';
 import { HoldingRelay, unifiedEpochBits } from '../support/holding-relay.js';
 import { nextMessage, pemIdentity, sleep } from './fixtures.js';
 
@@ -16,7 +23,9 @@ const serverId = pemIdentity('localhost');
 const clientId = pemIdentity('device.test', 'device CA');
 
 /** A server asking for client certificates (checked against the device CA), echoing what it gets; the messages it received. */
-async function certServer(options: Partial<DtlsListenOptions> = {}): Promise<{ listener: DtlsListener; port: number; received: string[] }> {
+async function certServer(
+  options: Partial<DtlsListenOptions> = {},
+): Promise<{ listener: DtlsListener; port: number; received: string[] }> {
   const received: string[] = [];
   const listener = listen(
     (s) => {
@@ -93,7 +102,12 @@ test('a client with a certificate the server accepts: opened resolves once the s
     relay.close();
     return listener.close();
   });
-  const client = connect('127.0.0.1', relay.port, { ca: serverId.ca, servername: 'localhost', cert: clientId.cert, key: clientId.key });
+  const client = connect('127.0.0.1', relay.port, {
+    ca: serverId.ca,
+    servername: 'localhost',
+    cert: clientId.cert,
+    key: clientId.key,
+  });
   let opened = false;
   client.opened.then(
     () => (opened = true),
@@ -147,7 +161,12 @@ test("the server's acknowledgement lost: the client retransmits its final flight
     relay.close();
     return listener.close();
   });
-  const client = connect('127.0.0.1', relay.port, { ca: serverId.ca, servername: 'localhost', cert: clientId.cert, key: clientId.key });
+  const client = connect('127.0.0.1', relay.port, {
+    ca: serverId.ca,
+    servername: 'localhost',
+    cert: clientId.cert,
+    key: clientId.key,
+  });
   t.deepEqual(await client.opened, { protocol: 'DTLSv1.3' });
   t.true(relay.counts.dropped >= 1, 'the server answered the first final flight, and that answer was lost');
   t.true(finalFlights >= 2, 'the client sent its final flight again');
@@ -177,7 +196,12 @@ test('a message from the server that overtakes its acknowledgement waits for ope
     relay.close();
     return listener.close();
   });
-  const client = connect('127.0.0.1', relay.port, { ca: serverId.ca, servername: 'localhost', cert: clientId.cert, key: clientId.key });
+  const client = connect('127.0.0.1', relay.port, {
+    ca: serverId.ca,
+    servername: 'localhost',
+    cert: clientId.cert,
+    key: clientId.key,
+  });
   const seen: string[] = [];
   client.onhandshake = () => seen.push('handshake');
   client.onmessage = (d) => seen.push(`message of ${d.length}`);

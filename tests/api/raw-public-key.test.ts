@@ -11,7 +11,12 @@ import { privateKeyToPem } from '../../runtime/pki/pem.js';
 import { nextMessage, selfSigned } from './fixtures.js';
 
 /** A P-256 key as a device holds it: the private key (PEM), the public key (PEM and SPKI DER) and its SPKI fingerprint. */
-export function rawKey(kind: 'p256' | 'ed25519' = 'p256'): { key: string; publicKey: string; spki: Uint8Array; sha256: string } {
+export function rawKey(kind: 'p256' | 'ed25519' = 'p256'): {
+  key: string;
+  publicKey: string;
+  spki: Uint8Array;
+  sha256: string;
+} {
   const pair = generateKeyPair(kind);
   const key = privateKeyToPem(pair.pkcs8Der);
   const spki = new Uint8Array(createPublicKey(key).export({ type: 'spki', format: 'der' }));
@@ -37,7 +42,12 @@ for (const version of VERSIONS) {
       { key: server.key, rawPublicKey: true, peerPublicKey: client.publicKey, host: '127.0.0.1', ...range },
     );
     const { port } = await listener.listening;
-    const session = connect('127.0.0.1', port, { key: client.key, rawPublicKey: true, peerPublicKey: server.spki, ...range });
+    const session = connect('127.0.0.1', port, {
+      key: client.key,
+      rawPublicKey: true,
+      peerPublicKey: server.spki,
+      ...range,
+    });
     t.is((await session.opened).protocol, version);
     const reply = nextMessage(session);
     session.send('hello');
@@ -70,7 +80,11 @@ for (const version of VERSIONS) {
     const wrong = connect('127.0.0.1', port, { rawPublicKey: true, peerPublicKey: other.publicKey, ...range });
     const failure = await t.throwsAsync(wrong.opened);
     t.regex(failure?.message ?? '', /^bad_certificate: .*none of the keys given/);
-    const right = connect('127.0.0.1', port, { rawPublicKey: true, peerPublicKey: [other.publicKey, server.publicKey], ...range });
+    const right = connect('127.0.0.1', port, {
+      rawPublicKey: true,
+      peerPublicKey: [other.publicKey, server.publicKey],
+      ...range,
+    });
     t.is((await right.opened).protocol, version);
     await right.close();
     await listener.close();
@@ -88,7 +102,13 @@ for (const version of VERSIONS) {
 
   test(`${version}: a server with a certificate and rawPublicKey serves a raw-key client and an X.509 client`, async (t) => {
     const server = certificateFor('server');
-    const listener = listen(() => {}, { cert: server.cert, key: server.key, rawPublicKey: true, host: '127.0.0.1', ...range });
+    const listener = listen(() => {}, {
+      cert: server.cert,
+      key: server.key,
+      rawPublicKey: true,
+      host: '127.0.0.1',
+      ...range,
+    });
     const { port } = await listener.listening;
     const raw = connect('127.0.0.1', port, { rawPublicKey: true, peerPublicKey: server.publicKey, ...range });
     t.is((await raw.opened).protocol, version);
@@ -116,9 +136,20 @@ for (const version of VERSIONS) {
     const server = rawKey();
     const client = rawKey();
     const other = rawKey();
-    const listener = listen(() => {}, { key: server.key, rawPublicKey: true, peerPublicKey: other.publicKey, host: '127.0.0.1', ...range });
+    const listener = listen(() => {}, {
+      key: server.key,
+      rawPublicKey: true,
+      peerPublicKey: other.publicKey,
+      host: '127.0.0.1',
+      ...range,
+    });
     const { port } = await listener.listening;
-    const session = connect('127.0.0.1', port, { key: client.key, rawPublicKey: true, peerPublicKey: server.publicKey, ...range });
+    const session = connect('127.0.0.1', port, {
+      key: client.key,
+      rawPublicKey: true,
+      peerPublicKey: server.publicKey,
+      ...range,
+    });
     const failure = await t.throwsAsync(session.opened);
     t.regex(failure?.message ?? '', /bad_certificate/);
     await listener.close();
@@ -128,7 +159,12 @@ for (const version of VERSIONS) {
 test('ed25519 raw keys both ways (DTLS 1.3)', async (t) => {
   const server = rawKey('ed25519');
   const client = rawKey('ed25519');
-  const listener = listen(() => {}, { key: server.key, rawPublicKey: true, peerPublicKey: client.publicKey, host: '127.0.0.1' });
+  const listener = listen(() => {}, {
+    key: server.key,
+    rawPublicKey: true,
+    peerPublicKey: client.publicKey,
+    host: '127.0.0.1',
+  });
   const { port } = await listener.listening;
   const session = connect('127.0.0.1', port, { key: client.key, rawPublicKey: true, fingerprint: server.sha256 });
   t.is((await session.opened).protocol, 'DTLSv1.3');
@@ -150,7 +186,12 @@ test('bad raw public key options are ConfigErrors naming the option', (t) => {
     'peerPublicKey',
   );
   t.is(
-    option(() => connect('127.0.0.1', 1, { rawPublicKey: true, peerPublicKey: [key.publicKey, Buffer.from([0x30, 0x03, 1, 2, 3])] })),
+    option(() =>
+      connect('127.0.0.1', 1, {
+        rawPublicKey: true,
+        peerPublicKey: [key.publicKey, Buffer.from([0x30, 0x03, 1, 2, 3])],
+      }),
+    ),
     'peerPublicKey[1]',
   );
   t.is(
@@ -175,7 +216,9 @@ test('bad raw public key options are ConfigErrors naming the option', (t) => {
     'peerPublicKey',
   );
   t.is(
-    option(() => connect('127.0.0.1', 1, { rawPublicKey: true, peerPublicKey: key.publicKey, fingerprint: key.sha256 })),
+    option(() =>
+      connect('127.0.0.1', 1, { rawPublicKey: true, peerPublicKey: key.publicKey, fingerprint: key.sha256 }),
+    ),
     'peerPublicKey',
   );
   t.is(
@@ -203,7 +246,13 @@ test('bad raw public key options are ConfigErrors naming the option', (t) => {
 test("profile 'rfc7925' with peerPublicKey turns raw public keys on (DTLS 1.2, CCM_8)", async (t) => {
   const server = rawKey();
   const client = rawKey();
-  const listener = listen(() => {}, { key: server.key, profile: 'rfc7925', peerPublicKey: client.publicKey, host: '127.0.0.1', maxVersion: 'DTLSv1.2' });
+  const listener = listen(() => {}, {
+    key: server.key,
+    profile: 'rfc7925',
+    peerPublicKey: client.publicKey,
+    host: '127.0.0.1',
+    maxVersion: 'DTLSv1.2',
+  });
   const { port } = await listener.listening;
   const session = connect('127.0.0.1', port, {
     key: client.key,

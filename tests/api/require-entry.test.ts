@@ -34,12 +34,15 @@ const SOURCES = [
 
 function npm(args: readonly string[], cwd: string): string {
   const run = spawnSync('npm', [...args], { cwd, encoding: 'utf8', env: { ...process.env, DTLS13_NATIVE: '0' } });
-  if (run.status !== 0) throw new Error(`npm ${args.join(' ')} exited ${String(run.status)}:\n${run.stdout}\n${run.stderr}`);
+  if (run.status !== 0)
+    throw new Error(`npm ${args.join(' ')} exited ${String(run.status)}:\n${run.stdout}\n${run.stderr}`);
   return run.stdout;
 }
 
 function pack(folder: string, into: string): string {
-  const out = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', into], folder)) as { filename: string }[];
+  const out = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', into], folder)) as {
+    filename: string;
+  }[];
   const name = out[0]?.filename;
   if (name === undefined) throw new Error(`npm pack of ${folder} made no tarball`);
   return name;
@@ -83,7 +86,10 @@ test('require("dtls13") from a CommonJS project, installed from npm pack: the sa
   t.teardown(() => rmSync(work, { recursive: true, force: true }));
   const source = join(work, 'dtls13');
   for (const entry of SOURCES)
-    cpSync(join(ROOT, entry), join(source, entry), { recursive: true, filter: (path) => !/\/(node_modules|dist|build)(\/|$)/.test(path.slice(ROOT.length)) });
+    cpSync(join(ROOT, entry), join(source, entry), {
+      recursive: true,
+      filter: (path) => !/\/(node_modules|dist|build)(\/|$)/.test(path.slice(ROOT.length)),
+    });
   symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'), 'dir');
   const tarballs = join(work, 'tarballs');
   mkdirSync(tarballs);
@@ -106,7 +112,9 @@ test('require("dtls13") from a CommonJS project, installed from npm pack: the sa
   );
   npm(['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], app);
   const exports = (
-    JSON.parse(readFileSync(join(app, 'node_modules/dtls13/package.json'), 'utf8')) as { exports: Record<string, Record<string, Record<string, string>>> }
+    JSON.parse(readFileSync(join(app, 'node_modules/dtls13/package.json'), 'utf8')) as {
+      exports: Record<string, Record<string, Record<string, string>>>;
+    }
   ).exports;
   t.is(exports['.']?.['require']?.['default'], './dist/runtime/index.cjs');
   writeFileSync(join(app, 'main.js'), SCRIPT);
@@ -128,5 +136,8 @@ test('require("dtls13") from a CommonJS project, installed from npm pack: the sa
     { cwd: app, encoding: 'utf8' },
   );
   t.not(old.status, 0);
-  t.regex(old.stderr, /dtls13 is an ES module, and Node v[\d.]+ cannot require\(\) one: use `const dtls13 = await import\('dtls13'\)`/);
+  t.regex(
+    old.stderr,
+    /dtls13 is an ES module, and Node v[\d.]+ cannot require\(\) one: use `const dtls13 = await import\('dtls13'\)`/,
+  );
 });

@@ -14,7 +14,10 @@ const WAITING_BYTES = 1 << 20;
  * arrived; then what the client's onmessage gets. The sender keeps at most 64 messages ahead of what the client has
  * received (both ends are in this process), so a busy machine does not overflow the client's socket buffer.
  */
-async function parked(count: number, size: number): Promise<{ delivered: number[]; dropped: number; received: number }> {
+async function parked(
+  count: number,
+  size: number,
+): Promise<{ delivered: number[]; dropped: number; received: number }> {
   const client: { session?: DtlsSession } = {};
   const received = (): number => client.session?.stats.messagesReceived ?? 0;
   const endpoint = listen(

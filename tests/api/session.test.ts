@@ -17,7 +17,9 @@ import { nextMessage, pemIdentity, sleep } from './fixtures.js';
 const id = pemIdentity('localhost');
 
 /** An echo server on 127.0.0.1 and its port; every session it accepted. */
-async function echoServer(options: Partial<DtlsListenOptions> = {}): Promise<{ endpoint: DtlsListener; port: number; sessions: DtlsSession[] }> {
+async function echoServer(
+  options: Partial<DtlsListenOptions> = {},
+): Promise<{ endpoint: DtlsListener; port: number; sessions: DtlsSession[] }> {
   const sessions: DtlsSession[] = [];
   const endpoint = listen(
     (s) => {
@@ -63,7 +65,10 @@ test('data arrives as a Buffer; send takes strings, Buffers, TypedArray views an
   t.deepEqual([...(await nextMessage(session))], [8, 7, 6]);
   session.send(Buffer.from('buf'));
   t.is((await nextMessage(session)).toString(), 'buf');
-  t.throws(() => session.send(42 as unknown as string), { instanceOf: TypeError, message: /string, Buffer, TypedArray or DataView/ });
+  t.throws(() => session.send(42 as unknown as string), {
+    instanceOf: TypeError,
+    message: /string, Buffer, TypedArray or DataView/,
+  });
   await session.close();
   await endpoint.close();
 });
@@ -243,7 +248,11 @@ test('idleTimeout, read late: the error is made when asked for, with its class, 
   t.is(unread.closeReason, 'timeout');
   // Nothing asked `unread` why before it ended: its error is made now, as it would have been then.
   const late = await t.throwsAsync(unread.closed, { instanceOf: DtlsSessionError });
-  t.like(late, { name: 'DtlsSessionError', code: 'ERR_DTLS_IDLE_TIMEOUT', message: 'idle timeout: nothing from the server for 300 ms' });
+  t.like(late, {
+    name: 'DtlsSessionError',
+    code: 'ERR_DTLS_IDLE_TIMEOUT',
+    message: 'idle timeout: nothing from the server for 300 ms',
+  });
   t.is(await t.throwsAsync(unread.closed), late);
   t.is(heard.length, 1);
   t.like(heard[0], { code: 'ERR_DTLS_IDLE_TIMEOUT', message: 'idle timeout: nothing from the server for 300 ms' });
@@ -254,7 +263,11 @@ test('handshakeTimeout: opened rejects when the server never answers', async (t)
   const silent = createSocket('udp4');
   silent.bind(0, '127.0.0.1');
   await once(silent, 'listening');
-  const session = connect('127.0.0.1', silent.address().port, { ca: id.ca, servername: 'localhost', handshakeTimeout: 300 });
+  const session = connect('127.0.0.1', silent.address().port, {
+    ca: id.ca,
+    servername: 'localhost',
+    handshakeTimeout: 300,
+  });
   const error = await t.throwsAsync(session.opened, { instanceOf: DtlsSessionError });
   t.is(error?.code, 'ERR_DTLS_HANDSHAKE_TIMEOUT');
   await t.throwsAsync(session.closed);
@@ -341,7 +354,10 @@ test('the session getters: servername, authorized, peerCertificate, cipher, remo
   t.is(session.stats, stats); // live: the same object, updated
   t.is(stats.messagesReceived, before + 1);
   t.true(stats.datagramsSent > 0 && stats.handshakeCompletedAt !== undefined);
-  t.deepEqual(session.exportKeyingMaterial(32, 'EXPERIMENTAL x', Buffer.from('c')), server.exportKeyingMaterial(32, 'EXPERIMENTAL x', Buffer.from('c')));
+  t.deepEqual(
+    session.exportKeyingMaterial(32, 'EXPERIMENTAL x', Buffer.from('c')),
+    server.exportKeyingMaterial(32, 'EXPERIMENTAL x', Buffer.from('c')),
+  );
   t.true(Buffer.isBuffer(session.exportKeyingMaterial(60, 'EXTRACTOR-dtls_srtp')));
   await session.close();
   t.false(stats.isConnected);
@@ -417,10 +433,16 @@ test('the endpoint: address, live stats, maxSessions refusing in silence, a port
   t.like(await t.throwsAsync(clash.listening), { code: 'EADDRINUSE' });
   await t.throwsAsync(clash.closed);
 
-  t.throws(() => listen(() => {}, { cert: id.cert, key: id.key, mtu: 100 }), { instanceOf: ConfigError, message: /option mtu/ });
+  t.throws(() => listen(() => {}, { cert: id.cert, key: id.key, mtu: 100 }), {
+    instanceOf: ConfigError,
+    message: /option mtu/,
+  });
   t.throws(() => listen(() => {}, { cert: id.cert }), { instanceOf: ConfigError, message: /option key/ });
   t.throws(() => connect('127.0.0.1', 0), { instanceOf: ConfigError, message: /option port/ });
-  t.throws(() => connect('127.0.0.1', 4433, { idleTimeout: -1 }), { instanceOf: ConfigError, message: /option idleTimeout/ });
+  t.throws(() => connect('127.0.0.1', 4433, { idleTimeout: -1 }), {
+    instanceOf: ConfigError,
+    message: /option idleTimeout/,
+  });
   await first.close();
   await endpoint.close();
   t.false(stats.isConnected);
@@ -434,7 +456,10 @@ test("reusePort needs node:dgram's reusePort: refused by name on a Node without 
     t.truthy(a);
     void a.close();
   } else {
-    t.throws(() => listen(() => {}, { cert: id.cert, key: id.key, reusePort: true }), { instanceOf: ConfigError, message: /option reusePort: .*Node 22.12/ });
+    t.throws(() => listen(() => {}, { cert: id.cert, key: id.key, reusePort: true }), {
+      instanceOf: ConfigError,
+      message: /option reusePort: .*Node 22.12/,
+    });
   }
 });
 
@@ -451,7 +476,12 @@ test('0-RTT: onmessage marks early data; resumption through session.session', as
   await first.opened;
   for (let waited = 0; first.session === undefined && waited < 5000; waited += 20) await sleep(20);
   await first.close();
-  const second = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', session: first.session!, earlyData: Buffer.from('early hello') });
+  const second = connect('127.0.0.1', port, {
+    ca: id.ca,
+    servername: 'localhost',
+    session: first.session!,
+    earlyData: Buffer.from('early hello'),
+  });
   await second.opened;
   t.is(second.parameters?.earlyData, 'accepted');
   second.send('after the handshake');
@@ -476,7 +506,13 @@ test('post-handshake authentication: requestClientCertificate and onclientcertif
     { cert: id.cert, key: id.key, ca: clientId.ca, host: '127.0.0.1' },
   );
   const { port } = await endpoint.listening;
-  const client = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', cert: clientId.cert, key: clientId.key, postHandshakeAuth: true });
+  const client = connect('127.0.0.1', port, {
+    ca: id.ca,
+    servername: 'localhost',
+    cert: clientId.cert,
+    key: clientId.key,
+    postHandshakeAuth: true,
+  });
   await client.opened;
   await serverSide!.opened;
   t.false(serverSide!.authorized);

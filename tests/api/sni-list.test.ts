@@ -26,7 +26,11 @@ test('several identities for a name: the client’s signature algorithms choose'
       [d.ca, ['ed25519'], 'ed25519'],
       [e.ca, ['ecdsa_secp256r1_sha256'], 'ecdsa_secp256r1_sha256'],
     ] as const) {
-      const session = connect('127.0.0.1', port, { ca, servername: name, signatureAlgorithms: [...signatureAlgorithms] });
+      const session = connect('127.0.0.1', port, {
+        ca,
+        servername: name,
+        signatureAlgorithms: [...signatureAlgorithms],
+      });
       await session.opened;
       t.is(session.parameters?.signatureAlgorithm, expected, `${form}: ${expected}`);
       await session.close();
@@ -36,6 +40,8 @@ test('several identities for a name: the client’s signature algorithms choose'
 });
 
 test('an empty list is a ConfigError naming the entry', (t) => {
-  const error = t.throws(() => listen(() => {}, { host: '127.0.0.1', sni: { [name]: [] } }), { instanceOf: ConfigError });
+  const error = t.throws(() => listen(() => {}, { host: '127.0.0.1', sni: { [name]: [] } }), {
+    instanceOf: ConfigError,
+  });
   t.is(error?.option, `sni['${name}']`);
 });

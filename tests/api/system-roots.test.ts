@@ -30,25 +30,38 @@ test.serial('a listen without ca and a full handshake that checks no client cert
   t.false(loaded.includes('root-certificates'), `loaded: ${loaded.join(', ')}`);
 });
 
-test.serial('requestCert without ca checks the client against the root CAs, read at that first check, once', async (t) => {
-  const servers: DtlsSession[] = [];
-  const endpoint = listen((s) => servers.push(s), { cert: id.cert, key: id.key, host: '127.0.0.1', requestCert: true });
-  t.teardown(() => endpoint.close());
-  const { port } = await endpoint.listening;
-  t.false(loaded.includes('root-certificates'), 'not at listen');
-  // A certificate from the device's own CA, which no bundled root issued: unknown_ca.
-  for (let i = 0; i < 2; i++) {
-    const client = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', cert: device.cert, key: device.key });
-    const error = await t.throwsAsync(client.opened);
-    t.true(error instanceof DtlsSessionError && error.alert === 'unknown_ca', String(error));
-    await t.throwsAsync(client.closed);
-  }
-  t.true(servers.length >= 1);
-  t.deepEqual(
-    loaded.filter((p) => p === 'root-certificates'),
-    ['root-certificates'],
-  );
-});
+test.serial(
+  'requestCert without ca checks the client against the root CAs, read at that first check, once',
+  async (t) => {
+    const servers: DtlsSession[] = [];
+    const endpoint = listen((s) => servers.push(s), {
+      cert: id.cert,
+      key: id.key,
+      host: '127.0.0.1',
+      requestCert: true,
+    });
+    t.teardown(() => endpoint.close());
+    const { port } = await endpoint.listening;
+    t.false(loaded.includes('root-certificates'), 'not at listen');
+    // A certificate from the device's own CA, which no bundled root issued: unknown_ca.
+    for (let i = 0; i < 2; i++) {
+      const client = connect('127.0.0.1', port, {
+        ca: id.ca,
+        servername: 'localhost',
+        cert: device.cert,
+        key: device.key,
+      });
+      const error = await t.throwsAsync(client.opened);
+      t.true(error instanceof DtlsSessionError && error.alert === 'unknown_ca', String(error));
+      await t.throwsAsync(client.closed);
+    }
+    t.true(servers.length >= 1);
+    t.deepEqual(
+      loaded.filter((p) => p === 'root-certificates'),
+      ['root-certificates'],
+    );
+  },
+);
 
 test.serial('a verifyPeer given to listen replaces the root CAs', async (t) => {
   let asked = 0;

@@ -22,9 +22,15 @@ test('transport.moveRemote: the client follows the server to its new candidate',
   t.teardown(() => [first, second, clientSocket].forEach((s) => s.close()));
   // The server's transport sends from whichever candidate ICE has nominated, and takes DTLS from both.
   let nominated = first;
-  const serverTransport = new DatagramTransport((d, address, port) => nominated.send(d, port, address), first.address());
+  const serverTransport = new DatagramTransport(
+    (d, address, port) => nominated.send(d, port, address),
+    first.address(),
+  );
   for (const s of [first, second]) s.on('message', (m, from) => serverTransport.receive(m, from.address, from.port));
-  const clientTransport = new DatagramTransport((d, address, port) => clientSocket.send(d, port, address), clientSocket.address());
+  const clientTransport = new DatagramTransport(
+    (d, address, port) => clientSocket.send(d, port, address),
+    clientSocket.address(),
+  );
   clientSocket.on('message', (m, from) => clientTransport.receive(m, from.address, from.port));
 
   const heard: string[] = [];
@@ -40,7 +46,11 @@ test('transport.moveRemote: the client follows the server to its new candidate',
   );
   t.teardown(() => listener.close());
   await listener.listening;
-  const session = connect('127.0.0.1', first.address().port, { ca: id.ca, servername: 'localhost', transport: clientTransport });
+  const session = connect('127.0.0.1', first.address().port, {
+    ca: id.ca,
+    servername: 'localhost',
+    transport: clientTransport,
+  });
   await session.opened;
   let clientHeard: () => void = () => {};
   session.onmessage = (m) => {

@@ -17,7 +17,10 @@ async function sharedSocket(
 ): Promise<{ socket: Socket; transport: DatagramTransport; port: number }> {
   const socket = createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const transport = new DatagramTransport((datagram, address, port) => socket.send(datagram, port, address), socket.address());
+  const transport = new DatagramTransport(
+    (datagram, address, port) => socket.send(datagram, port, address),
+    socket.address(),
+  );
   socket.on('message', (msg, from) => {
     if (DatagramTransport.isDtls(msg)) transport.receive(msg, from.address, from.port);
     else other(msg, from.address, from.port, socket);
@@ -67,7 +70,11 @@ test('listen and connect over transports sharing their UDP sockets with STUN: bo
   t.deepEqual(endpoint.address, { address: '127.0.0.1', family: 'IPv4', port: server.port });
   t.deepEqual(await endpoint.listening, { address: '127.0.0.1', family: 'IPv4', port: server.port });
 
-  const session = connect('127.0.0.1', server.port, { ca: id.ca, servername: 'localhost', transport: client.transport });
+  const session = connect('127.0.0.1', server.port, {
+    ca: id.ca,
+    servername: 'localhost',
+    transport: client.transport,
+  });
   // STUN on the same ports, before and during the handshake.
   client.socket.send(STUN_REQUEST, server.port, '127.0.0.1');
   await session.opened;
@@ -100,14 +107,25 @@ test('a transport serves one endpoint or session at a time; the options that bin
     ['host', '127.0.0.1'],
     ['udpTTL', 3],
   ] as const) {
-    const error = t.throws(() => listen(() => {}, { cert: id.cert, key: id.key, transport, [option]: value }), { instanceOf: ConfigError });
+    const error = t.throws(() => listen(() => {}, { cert: id.cert, key: id.key, transport, [option]: value }), {
+      instanceOf: ConfigError,
+    });
     t.is(error?.option, option);
   }
-  t.is(t.throws(() => connect('127.0.0.1', 4433, { ca: id.ca, transport, bindPort: 4000 }), { instanceOf: ConfigError })?.option, 'bindPort');
-  t.is(t.throws(() => connect('localhost', 4433, { ca: id.ca, transport }), { instanceOf: ConfigError })?.option, 'host');
   t.is(
-    t.throws(() => listen(() => {}, { cert: id.cert, key: id.key, transport: { send() {} } as unknown as DatagramTransport }), { instanceOf: ConfigError })
-      ?.code,
+    t.throws(() => connect('127.0.0.1', 4433, { ca: id.ca, transport, bindPort: 4000 }), { instanceOf: ConfigError })
+      ?.option,
+    'bindPort',
+  );
+  t.is(
+    t.throws(() => connect('localhost', 4433, { ca: id.ca, transport }), { instanceOf: ConfigError })?.option,
+    'host',
+  );
+  t.is(
+    t.throws(
+      () => listen(() => {}, { cert: id.cert, key: id.key, transport: { send() {} } as unknown as DatagramTransport }),
+      { instanceOf: ConfigError },
+    )?.code,
     'ERR_INVALID_ARG_TYPE',
   );
   t.false(transport.inUse, 'a refused call leaves the transport free');
@@ -116,7 +134,11 @@ test('a transport serves one endpoint or session at a time; the options that bin
 test('a client over a transport takes only the server address and port; what its send throws ends the session', async (t) => {
   const server = await sharedSocket(() => {});
   t.teardown(() => server.socket.close());
-  const endpoint = listen((s) => void (s.onmessage = (d) => s.send(d)), { cert: id.cert, key: id.key, transport: server.transport });
+  const endpoint = listen((s) => void (s.onmessage = (d) => s.send(d)), {
+    cert: id.cert,
+    key: id.key,
+    transport: server.transport,
+  });
   t.teardown(() => endpoint.close());
 
   let sent = 0;

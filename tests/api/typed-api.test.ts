@@ -47,7 +47,10 @@ test('a misspelled option is a compile error that names it and the option meant'
   ] as const) {
     const error = errors.find((e) => e.startsWith(`${line}: `));
     t.truthy(error, `line ${line} does not compile`);
-    t.true(error?.includes(`'${wrong}'`) && error.includes(`'${meant}'`), `line ${line} names '${wrong}' and '${meant}': ${String(error)}`);
+    t.true(
+      error?.includes(`'${wrong}'`) && error.includes(`'${meant}'`),
+      `line ${line} names '${wrong}' and '${meant}': ${String(error)}`,
+    );
     t.false(error?.includes('No overload matches') ?? true, `line ${line}: ${String(error)}`);
   }
 });
@@ -55,7 +58,13 @@ test('a misspelled option is a compile error that names it and the option meant'
 test("error.code is a closed union: a misspelled code is a compile error, and an application's own codes join it by declaration", (t) => {
   const errors = diagnostics(join(TYPES, 'misspelled-codes.ts'));
   t.deepEqual(
-    errors.map((e) => /^(\d+): .*error TS|^(\d+): This comparison appears to be unintentional .*'"([\w]+)"'/.exec(e)?.slice(2, 4).join(' ') ?? e),
+    errors.map(
+      (e) =>
+        /^(\d+): .*error TS|^(\d+): This comparison appears to be unintentional .*'"([\w]+)"'/
+          .exec(e)
+          ?.slice(2, 4)
+          .join(' ') ?? e,
+    ),
     ['4 ERR_DTLS_ALRET', '5 ERR_DTLS_HANDSHAKE_TIMEOUTT', '6 ECONREFUSED', '7 E_QUOTA'],
     errors.join('\n'),
   );

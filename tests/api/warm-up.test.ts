@@ -12,14 +12,17 @@ import { pemIdentity } from './fixtures.js';
 
 const id = pemIdentity('localhost');
 
-test.serial('the first call runs the in-memory handshake, later ones do nothing; a real handshake follows', async (t) => {
-  t.true(await warmUp());
-  t.false(await warmUp());
-  const endpoint = listen(() => {}, { cert: id.cert, key: id.key, host: '127.0.0.1' });
-  t.teardown(() => endpoint.close());
-  const { port } = await endpoint.listening;
-  const client = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost' });
-  await client.opened;
-  t.is(client.protocol, 'DTLSv1.3');
-  await client.close();
-});
+test.serial(
+  'the first call runs the in-memory handshake, later ones do nothing; a real handshake follows',
+  async (t) => {
+    t.true(await warmUp());
+    t.false(await warmUp());
+    const endpoint = listen(() => {}, { cert: id.cert, key: id.key, host: '127.0.0.1' });
+    t.teardown(() => endpoint.close());
+    const { port } = await endpoint.listening;
+    const client = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost' });
+    await client.opened;
+    t.is(client.protocol, 'DTLSv1.3');
+    await client.close();
+  },
+);

@@ -18,7 +18,9 @@ const SECRET = 'SECRET-of-session-A-';
 /** A DTLSInnerPlaintext: the content, its type byte, at most 255 bytes of padding (we send none, the bound is the record's). */
 const innerPlaintextBound = (contentLength: number): number => contentLength + 1 + 255;
 
-const providers: readonly CryptoProvider[] = [defaultProvider(), nodeProvider].filter((p, i, all) => all.findIndex((q) => q.name === p.name) === i);
+const providers: readonly CryptoProvider[] = [defaultProvider(), nodeProvider].filter(
+  (p, i, all) => all.findIndex((q) => q.name === p.name) === i,
+);
 
 async function client(port: number, provider: CryptoProvider): Promise<DtlsSession> {
   const session = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', provider });
@@ -45,7 +47,8 @@ for (const provider of providers) {
     const bed = await namedEchoServer(id, provider);
     const a = await client(bed.port, provider);
     const b = await client(bed.port, provider);
-    const secrets = (from: number): string[] => Array.from({ length: 20 }, (_, i) => `${SECRET}${from + i}`.padEnd(200, '.'));
+    const secrets = (from: number): string[] =>
+      Array.from({ length: 20 }, (_, i) => `${SECRET}${from + i}`.padEnd(200, '.'));
     for (const s of secrets(0)) a.send(s);
     await until(() => (bed.received.get('SECRET')?.length ?? 0) === 20);
     const bReceived = nextMessage(b);
@@ -63,7 +66,10 @@ for (const provider of providers) {
       t.is(buf.toString(), 'hello');
       const whole = Buffer.from(buf.buffer);
       t.false(whole.includes(SECRET), `${where}: no bytes of session A behind session B's message`);
-      t.true(buf.buffer.byteLength <= innerPlaintextBound(5), `${where}: the ArrayBuffer holds one record's plaintext (${buf.buffer.byteLength} bytes)`);
+      t.true(
+        buf.buffer.byteLength <= innerPlaintextBound(5),
+        `${where}: the ArrayBuffer holds one record's plaintext (${buf.buffer.byteLength} bytes)`,
+      );
     }
     for (const s of [a, b]) await s.close();
     await bed.listener.close();

@@ -69,9 +69,12 @@ async function bed(t: ExecutionContext, version: Version, handling: Handling): P
   let movedBytes = 0;
   let movedCount = 0;
   if (handling === 'worker') {
-    worker = new Worker(`const { parentPort } = require('node:worker_threads'); parentPort.on('message', (m) => parentPort.postMessage(m.byteLength));`, {
-      eval: true,
-    });
+    worker = new Worker(
+      `const { parentPort } = require('node:worker_threads'); parentPort.on('message', (m) => parentPort.postMessage(m.byteLength));`,
+      {
+        eval: true,
+      },
+    );
     worker.on('message', (n: number) => {
       movedBytes += n;
       movedCount++;
@@ -102,7 +105,8 @@ async function bed(t: ExecutionContext, version: Version, handling: Handling): P
   let clientPort = 0;
   const state = { hold: false, held: [] as Uint8Array[] };
   const release = (datagrams: readonly Uint8Array[]): void => {
-    if (datagrams.length > 0) DatagramIo.of(relay).send(datagrams, datagrams.length, serverPort, '127.0.0.1', false, () => {});
+    if (datagrams.length > 0)
+      DatagramIo.of(relay).send(datagrams, datagrams.length, serverPort, '127.0.0.1', false, () => {});
   };
   relay.on('message', (msg, rinfo) => {
     const d = new Uint8Array(msg);
@@ -113,7 +117,12 @@ async function bed(t: ExecutionContext, version: Version, handling: Handling): P
       else release([d]);
     }
   });
-  const client = connect('127.0.0.1', relay.address().port, { ca: id.ca, servername: 'localhost', maxVersion: version, minVersion: version });
+  const client = connect('127.0.0.1', relay.address().port, {
+    ca: id.ca,
+    servername: 'localhost',
+    maxVersion: version,
+    minVersion: version,
+  });
   t.teardown(() => client.destroy());
   await client.opened;
   await until('the server to have the session', () => session !== undefined);
@@ -140,7 +149,8 @@ async function bed(t: ExecutionContext, version: Version, handling: Handling): P
       const held = state.held.splice(0);
       release(held.filter((d) => !isMessage(d)));
       const burst = held.filter(isMessage);
-      if (!burst.every((d) => d.length === burst[0]!.length)) throw new Error('the burst has datagrams of different sizes');
+      if (!burst.every((d) => d.length === burst[0]!.length))
+        throw new Error('the burst has datagrams of different sizes');
       return burst;
     },
     release,
@@ -182,7 +192,8 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
             b.kept.map((m) => m.toString('latin1')),
             expected,
           );
-        } else if (handling === 'worker') t.true((await b.moved()) >= expected.length * MESSAGE, 'every transfer reached the worker with its message');
+        } else if (handling === 'worker')
+          t.true((await b.moved()) >= expected.length * MESSAGE, 'every transfer reached the worker with its message');
         // The session goes on both ways.
         const reply = new Promise<string>((resolve) => (b.client.onmessage = (m) => resolve(m.toString('latin1'))));
         session.send('still here');
@@ -212,7 +223,9 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
       const sizes = b.bufferSizes;
       const shared = sizes.filter((n, i) => i % 2 === 0 && n > MESSAGE + 1 + 255).length;
       const copies = sizes.filter((n, i) => i % 2 === 1 && n === MESSAGE).length;
-      t.log(`${expected.length} records in ${expected.length / 2} datagrams: ${shared} first records in an arena, ${copies} second ones copied apart`);
+      t.log(
+        `${expected.length} records in ${expected.length / 2} datagrams: ${shared} first records in an arena, ${copies} second ones copied apart`,
+      );
       t.true(
         sizes.every((n, i) => i % 2 === 0 || sizes[i - 1]! <= MESSAGE + 1 + 255 || n === MESSAGE),
         'every second record behind an arena one has an ArrayBuffer of its own',

@@ -12,14 +12,20 @@ import { namedEchoServer, type NamedEchoServer as Bed } from '../support/named-e
  */
 
 const id = pemIdentity('localhost');
-const providers: readonly CryptoProvider[] = [defaultProvider(), nodeProvider].filter((p, i, all) => all.findIndex((q) => q.name === p.name) === i);
+const providers: readonly CryptoProvider[] = [defaultProvider(), nodeProvider].filter(
+  (p, i, all) => all.findIndex((q) => q.name === p.name) === i,
+);
 const versions = ['DTLSv1.3', 'DTLSv1.2'] as const;
 const COUNT = 24;
 
 /** Only messages ending in -echo are sent back (the bulk would otherwise queue at the clients ahead of the echo awaited). */
 const echoed = (data: Buffer): boolean => data.toString('latin1').endsWith('-echo');
 
-async function client(port: number, provider: CryptoProvider, maxVersion: (typeof versions)[number]): Promise<DtlsSession> {
+async function client(
+  port: number,
+  provider: CryptoProvider,
+  maxVersion: (typeof versions)[number],
+): Promise<DtlsSession> {
   const session = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', provider, maxVersion });
   await session.opened;
   return session;
@@ -31,7 +37,9 @@ async function sendBoth(bed: Bed, a: DtlsSession, b: DtlsSession): Promise<void>
     a.send(`alpha-${i}`.padEnd(300, 'a'));
     b.send(`bravo-${i}`.padEnd(300, 'b'));
   }
-  await until(() => (bed.received.get('alpha')?.length ?? 0) >= COUNT && (bed.received.get('bravo')?.length ?? 0) >= COUNT);
+  await until(
+    () => (bed.received.get('alpha')?.length ?? 0) >= COUNT && (bed.received.get('bravo')?.length ?? 0) >= COUNT,
+  );
 }
 
 async function echo(session: DtlsSession, text: string): Promise<string> {
@@ -45,7 +53,8 @@ async function echo(session: DtlsSession, text: string): Promise<string> {
  * its socket in batches (recvmmsg) unless DTLS13_UDP_BATCH turns that off (then every datagram is a batch of one).
  */
 const sharing = (provider: CryptoProvider): boolean =>
-  provider.name === 'native' && !['0', 'off', 'false', 'no'].includes((process.env.DTLS13_UDP_BATCH ?? '').toLowerCase());
+  provider.name === 'native' &&
+  !['0', 'off', 'false', 'no'].includes((process.env.DTLS13_UDP_BATCH ?? '').toLowerCase());
 
 for (const provider of providers) {
   for (const version of versions) {
@@ -82,7 +91,11 @@ for (const provider of providers) {
       const sharers = alpha.filter((m) => m.buffer === moved).length;
       structuredClone(moved, { transfer: [moved] });
       t.is(alpha[0]!.length, 0, 'the transferred message is detached');
-      t.is(alpha.filter((m) => m.length === 0).length, sharers, 'exactly the messages of that ArrayBuffer are detached');
+      t.is(
+        alpha.filter((m) => m.length === 0).length,
+        sharers,
+        'exactly the messages of that ArrayBuffer are detached',
+      );
       t.true(
         bravo.every((m, i) => m.toString('latin1') === `bravo-${i}`.padEnd(300, 'b')),
         'the other session keeps all its messages',
@@ -110,7 +123,12 @@ for (const provider of providers) {
 
 test("a 'batch' session's messages that wait for onmessage are kept as copies of their own (the 1 MiB cap counts them)", async (t) => {
   const sessions: DtlsSession[] = [];
-  const listener = listen((s) => void sessions.push(s), { cert: id.cert, key: id.key, host: '127.0.0.1', messageBuffers: 'batch' });
+  const listener = listen((s) => void sessions.push(s), {
+    cert: id.cert,
+    key: id.key,
+    host: '127.0.0.1',
+    messageBuffers: 'batch',
+  });
   const { port } = await listener.listening;
   const a = await client(port, defaultProvider(), 'DTLSv1.3');
   for (let i = 0; i < COUNT; i++) a.send(`alpha-${i}`.padEnd(300, 'a'));
@@ -119,7 +137,14 @@ test("a 'batch' session's messages that wait for onmessage are kept as copies of
   sessions[0]!.onmessage = (data) => void got.push(data);
   await until(() => got.length >= COUNT);
   t.is(got.length, COUNT);
-  t.true(got.every((m, i) => m.toString('latin1') === `alpha-${i}`.padEnd(300, 'a') && m.buffer.byteLength === m.length && m.byteOffset === 0));
+  t.true(
+    got.every(
+      (m, i) =>
+        m.toString('latin1') === `alpha-${i}`.padEnd(300, 'a') &&
+        m.buffer.byteLength === m.length &&
+        m.byteOffset === 0,
+    ),
+  );
   await a.close();
   await listener.close();
 });

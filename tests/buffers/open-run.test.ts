@@ -47,7 +47,10 @@ interface Bed {
 }
 
 async function bed(t: ExecutionContext, version: Version = 'DTLSv1.3'): Promise<Bed> {
-  const server = await DtlsUdpServer.listen({ certificate: { chain: id.chain, privateKey: id.privateKey }, messageBuffers: 'batch' });
+  const server = await DtlsUdpServer.listen({
+    certificate: { chain: id.chain, privateKey: id.privateKey },
+    messageBuffers: 'batch',
+  });
   t.teardown(() => server.close());
   const received: string[] = [];
   let session: DtlsEndpoint | undefined;
@@ -66,7 +69,8 @@ async function bed(t: ExecutionContext, version: Version = 'DTLSv1.3'): Promise<
     hold: false,
     held: [] as Uint8Array[],
   };
-  const toServer = (datagrams: readonly Uint8Array[]): void => DatagramIo.of(relay).send(datagrams, datagrams.length, serverPort, '127.0.0.1', false, () => {});
+  const toServer = (datagrams: readonly Uint8Array[]): void =>
+    DatagramIo.of(relay).send(datagrams, datagrams.length, serverPort, '127.0.0.1', false, () => {});
   relay.on('message', (msg, rinfo) => {
     const d = new Uint8Array(msg);
     if (rinfo.port === serverPort) relay.send(d, clientPort, '127.0.0.1');
@@ -76,7 +80,12 @@ async function bed(t: ExecutionContext, version: Version = 'DTLSv1.3'): Promise<
       else toServer([d]);
     }
   });
-  const client = openClientEndpoint({ port: relay.address().port, trustAnchors: [id.caDer], serverName: 'server.test', maxVersion: version });
+  const client = openClientEndpoint({
+    port: relay.address().port,
+    trustAnchors: [id.caDer],
+    serverName: 'server.test',
+    maxVersion: version,
+  });
   t.teardown(() => client.close());
   await client.handshake;
   await until('the server to have the session', () => connected);
@@ -184,31 +193,34 @@ test('DTLSv1.3: a KeyUpdate in the middle of a burst: the records on both sides 
   t.is(b.session.connectionStats.drops.authentication, 0);
 });
 
-test.serial('DTLSv1.3: records of the previous epoch interleaved in a run are opened alone, the run not again', async (t) => {
-  const b = await bed(t);
-  const old = await heldBurst(b, 4);
-  b.release(old);
-  await until('4 messages', () => b.received.length >= 4);
-  // A KeyUpdate, and messages until the client writes under epoch 4 (its records' epoch bits 0); the server keeps epoch 3 a while.
-  b.client.updateKeys();
-  let n = 4;
-  for (let waited = 0; ; waited += 20) {
-    const probe = await heldBurst(b, 1, n++);
-    b.release(probe);
-    if ((probe[0]![0]! & 3) === 0) break;
-    if (waited > 5_000) return t.fail('the client did not move to epoch 4');
-    await sleep(20);
-  }
-  await until(`${n} messages`, () => b.received.length >= n);
-  const before = OPENED_AHEAD.opened;
-  const burst = await heldBurst(b, 8, n);
-  // Each new record behind a replay of an old one (the same size): the old ones authenticate under epoch 3 and are replays.
-  b.release(burst.flatMap((d, i) => (i === 0 ? [d] : [old[i % 4]!, d])));
-  await until(`${n + 8} messages`, () => b.received.length >= n + 8);
-  await until('7 replays', () => b.session.connectionStats.drops.replay >= 7);
-  t.deepEqual(
-    b.received.slice(n),
-    [0, 1, 2, 3, 4, 5, 6, 7].map((i) => message(n + i)),
-  );
-  if (runs) t.true(OPENED_AHEAD.opened - before <= 8, `${OPENED_AHEAD.opened - before} records opened in runs for 8`);
-});
+test.serial(
+  'DTLSv1.3: records of the previous epoch interleaved in a run are opened alone, the run not again',
+  async (t) => {
+    const b = await bed(t);
+    const old = await heldBurst(b, 4);
+    b.release(old);
+    await until('4 messages', () => b.received.length >= 4);
+    // A KeyUpdate, and messages until the client writes under epoch 4 (its records' epoch bits 0); the server keeps epoch 3 a while.
+    b.client.updateKeys();
+    let n = 4;
+    for (let waited = 0; ; waited += 20) {
+      const probe = await heldBurst(b, 1, n++);
+      b.release(probe);
+      if ((probe[0]![0]! & 3) === 0) break;
+      if (waited > 5_000) return t.fail('the client did not move to epoch 4');
+      await sleep(20);
+    }
+    await until(`${n} messages`, () => b.received.length >= n);
+    const before = OPENED_AHEAD.opened;
+    const burst = await heldBurst(b, 8, n);
+    // Each new record behind a replay of an old one (the same size): the old ones authenticate under epoch 3 and are replays.
+    b.release(burst.flatMap((d, i) => (i === 0 ? [d] : [old[i % 4]!, d])));
+    await until(`${n + 8} messages`, () => b.received.length >= n + 8);
+    await until('7 replays', () => b.session.connectionStats.drops.replay >= 7);
+    t.deepEqual(
+      b.received.slice(n),
+      [0, 1, 2, 3, 4, 5, 6, 7].map((i) => message(n + i)),
+    );
+    if (runs) t.true(OPENED_AHEAD.opened - before <= 8, `${OPENED_AHEAD.opened - before} records opened in runs for 8`);
+  },
+);

@@ -34,7 +34,8 @@ const failingSeal: CryptoProvider = new Proxy(nodeProvider, {
   },
 });
 
-const contains = (haystack: Uint8Array, needle: Uint8Array): boolean => Buffer.from(haystack).includes(Buffer.from(needle));
+const contains = (haystack: Uint8Array, needle: Uint8Array): boolean =>
+  Buffer.from(haystack).includes(Buffer.from(needle));
 
 test('a record whose seal fails leaves no plaintext in the slab other records are views of', (t) => {
   const healthy = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256' }).tx;

@@ -35,10 +35,16 @@ test('an implementation missing a named action or guard does not compile', (t) =
     guards: { retransmissionsLeft: () => true, flightOptional: () => false },
     delays: { retransmitTimeout: () => 1000 },
   };
-  // @ts-expect-error retransmitAck is missing
-  const missing: Dtls13FlightImplementation<object> = { ...complete, actions: { ...complete.actions, retransmitAck: undefined } };
-  // @ts-expect-error a guard the chart does not name
-  const misspelled: Dtls13FlightImplementation<object> = { ...complete, guards: { retransmissionLeft: () => true, flightOptional: () => false } };
+  const missing: Dtls13FlightImplementation<object> = {
+    ...complete,
+    // @ts-expect-error retransmitAck is missing
+    actions: { ...complete.actions, retransmitAck: undefined },
+  };
+  const misspelled: Dtls13FlightImplementation<object> = {
+    ...complete,
+    // @ts-expect-error a guard the chart does not name
+    guards: { retransmissionLeft: () => true, flightOptional: () => false },
+  };
   t.truthy(missing && misspelled);
   // The complete implementation runs: the shared machine calls the actor's own actions with the actor's own context.
   const context = { transmitted: 0 };

@@ -28,7 +28,12 @@ function watch(side: 'client' | 'server'): { readonly options: Pick<ConnectionOp
   const options = {
     inspect: (e: unknown): void => {
       const ev = e as { type?: string; snapshot?: { value?: unknown }; actorRef?: { logic?: { id?: string } } };
-      if (ev.type !== '@xstate.snapshot' || ev.actorRef?.logic?.id !== `dtls13-${side}` || ev.snapshot?.value === undefined) return;
+      if (
+        ev.type !== '@xstate.snapshot' ||
+        ev.actorRef?.logic?.id !== `dtls13-${side}` ||
+        ev.snapshot?.value === undefined
+      )
+        return;
       const value = String(ev.snapshot.value);
       w.seen.push(value);
       const state = w.connection?.state;
@@ -38,7 +43,10 @@ function watch(side: 'client' | 'server'): { readonly options: Pick<ConnectionOp
   return { options, w };
 }
 
-const SCENARIOS: Record<string, { client?: ConnectionOptions; server?: Partial<ConnectionOptions>; clientId?: typeof clientId; ends: string }> = {
+const SCENARIOS: Record<
+  string,
+  { client?: ConnectionOptions; server?: Partial<ConnectionOptions>; clientId?: typeof clientId; ends: string }
+> = {
   plain: { ends: 'connected' },
   hrr: { client: { groups: ['x25519', 'secp256r1'] }, server: { groups: ['secp256r1'] }, ends: 'connected' },
   clientAuth: { server: { clientAuthentication: 'required' }, clientId, ends: 'connected' },
@@ -50,7 +58,11 @@ const SCENARIOS: Record<string, { client?: ConnectionOptions; server?: Partial<C
   },
   'client certificate required, none sent': { server: { clientAuthentication: 'required' }, ends: 'failed' },
   // DTLS 1.3 only: a client offering 1.2 too lists the curves of the ECDSA certificates it accepts (RFC 8422 §5.1), secp384r1 among them.
-  'no common group': { client: { groups: ['x25519'], minVersion: 'DTLSv1.3' }, server: { groups: ['secp384r1'] }, ends: 'failed' },
+  'no common group': {
+    client: { groups: ['x25519'], minVersion: 'DTLSv1.3' },
+    server: { groups: ['secp384r1'] },
+    ends: 'failed',
+  },
 };
 
 for (const [name, s] of Object.entries(SCENARIOS)) {

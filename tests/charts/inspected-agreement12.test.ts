@@ -28,7 +28,12 @@ function watched(c: Dtls12Connection, side: 'client' | 'server'): Watch {
   const w: Watch = { seen: [], disagreements: [] };
   c.inspect((e) => {
     const ev = e as { type?: string; snapshot?: { value?: unknown }; actorRef?: { logic?: { id?: string } } };
-    if (ev.type !== '@xstate.snapshot' || ev.actorRef?.logic?.id !== `dtls12-${side}` || ev.snapshot?.value === undefined) return;
+    if (
+      ev.type !== '@xstate.snapshot' ||
+      ev.actorRef?.logic?.id !== `dtls12-${side}` ||
+      ev.snapshot?.value === undefined
+    )
+      return;
     const value = String(ev.snapshot.value);
     w.seen.push(value);
     if (c.stateName !== value) w.disagreements.push(`XState ${value}, machine ${c.stateName}`);
@@ -39,15 +44,29 @@ function watched(c: Dtls12Connection, side: 'client' | 'server'): Watch {
 const certificateClient: Dtls12Options = { trustAnchors: [serverId.caDer], serverName: 'server.test' };
 const certificateServer: Dtls12Options = { certificate: { chain: serverId.chain, privateKey: serverId.privateKey } };
 
-const SCENARIOS: Record<string, { client: Dtls12Options; server: Dtls12Options; resume?: true; ends: string; through: string }> = {
-  'full, close_notify': { client: certificateClient, server: certificateServer, ends: 'closed', through: 'waitCertificate' },
+const SCENARIOS: Record<
+  string,
+  { client: Dtls12Options; server: Dtls12Options; resume?: true; ends: string; through: string }
+> = {
+  'full, close_notify': {
+    client: certificateClient,
+    server: certificateServer,
+    ends: 'closed',
+    through: 'waitCertificate',
+  },
   'client authentication': {
     client: { ...certificateClient, certificate: { chain: clientId.chain, privateKey: clientId.privateKey } },
     server: { ...certificateServer, clientAuthentication: 'required', trustAnchors: [clientId.caDer] },
     ends: 'closed',
     through: 'waitServerHelloDone',
   },
-  'resumed from a ticket': { client: certificateClient, server: certificateServer, resume: true, ends: 'closed', through: 'waitResumedFinished' },
+  'resumed from a ticket': {
+    client: certificateClient,
+    server: certificateServer,
+    resume: true,
+    ends: 'closed',
+    through: 'waitResumedFinished',
+  },
   ECDHE_PSK: {
     client: { psk: { identity: 'node-1', key: KEY }, cipherSuites12: ['tls_ecdhe_psk_with_aes_128_gcm_sha256'] },
     server: { psk: { 'node-1': KEY }, cipherSuites12: ['tls_ecdhe_psk_with_aes_128_gcm_sha256'] },

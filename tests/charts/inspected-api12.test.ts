@@ -20,13 +20,16 @@ function statesOf(chart: string): { readonly seen: string[]; inspect(event: unkn
     seen,
     inspect(event: unknown): void {
       const e = event as { type?: string; snapshot?: { value?: unknown }; actorRef?: { logic?: { id?: string } } };
-      if (e.type === '@xstate.snapshot' && e.actorRef?.logic?.id === chart && e.snapshot?.value !== undefined) seen.push(String(e.snapshot.value));
+      if (e.type === '@xstate.snapshot' && e.actorRef?.logic?.id === chart && e.snapshot?.value !== undefined)
+        seen.push(String(e.snapshot.value));
     },
   };
 }
 
 /** One handshake with a 1.2-only listener, a message and close_notify; what each side's inspector saw of the 1.2 charts. */
-async function handshake12(client: DtlsConnectOptions): Promise<{ client: string[]; server: string[]; protocol: string | undefined }> {
+async function handshake12(
+  client: DtlsConnectOptions,
+): Promise<{ client: string[]; server: string[]; protocol: string | undefined }> {
   const server = statesOf('dtls12-server');
   const endpoint = listen((s) => (s.onmessage = (m) => s.send(m)), {
     cert: id.cert,
@@ -38,7 +41,12 @@ async function handshake12(client: DtlsConnectOptions): Promise<{ client: string
   try {
     const { port } = await endpoint.listening;
     const seen = statesOf('dtls12-client');
-    const session = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', ...client, inspect: (e) => seen.inspect(e) });
+    const session = connect('127.0.0.1', port, {
+      ca: id.ca,
+      servername: 'localhost',
+      ...client,
+      inspect: (e) => seen.inspect(e),
+    });
     const { protocol } = await session.opened;
     const echoed = new Promise<void>((resolve) => (session.onmessage = () => resolve()));
     session.send('hello');

@@ -50,14 +50,24 @@ function refused(seen: Seen): string[] {
 }
 
 /** An `inspect` option that records each transition the 1.3 machine of `side` takes: the state before, the event, the connection's state after. */
-function watch(side: 'client' | 'server', seen: Seen, initial: string): { readonly options: Pick<ConnectionOptions, 'inspect'>; connection?: DtlsConnection } {
+function watch(
+  side: 'client' | 'server',
+  seen: Seen,
+  initial: string,
+): { readonly options: Pick<ConnectionOptions, 'inspect'>; connection?: DtlsConnection } {
   const chart = `dtls13-${side}`;
   let from = initial;
   const w: { options: Pick<ConnectionOptions, 'inspect'>; connection?: DtlsConnection } = {
     options: {
       inspect: (e: unknown): void => {
         const ev = e as { type?: string; event?: { type?: string }; actorRef?: { logic?: { id?: string } } };
-        if (ev.type !== '@xstate.event' || ev.actorRef?.logic?.id !== chart || ev.event?.type === undefined || ev.event.type === 'xstate.init') return;
+        if (
+          ev.type !== '@xstate.event' ||
+          ev.actorRef?.logic?.id !== chart ||
+          ev.event?.type === undefined ||
+          ev.event.type === 'xstate.init'
+        )
+          return;
         const to = w.connection!.state;
         add(seen, chart, `${from} --${ev.event.type}--> ${to}`);
         from = to;
@@ -92,7 +102,11 @@ const SCENARIOS: Record<string, Scenario13> = {
       link.run();
     },
   },
-  hrr: { client: { groups: ['x25519', 'secp256r1'] }, server: { groups: ['secp256r1'] }, then: (link) => (link.server.close(), link.run()) },
+  hrr: {
+    client: { groups: ['x25519', 'secp256r1'] },
+    server: { groups: ['secp256r1'] },
+    then: (link) => (link.server.close(), link.run()),
+  },
   clientAuth: { server: { clientAuthentication: 'required' }, clientId },
   psk: { client: { psk: { identity: 'device-1', key: PSK } }, server: { psk: { 'device-1': PSK } } },
   pskHrr: {
@@ -165,7 +179,11 @@ test('DTLS 1.2: every transition the client and server machines take in real han
     },
     {
       client: { psk: { identity: 'node-1', key: KEY }, cipherSuites12: ['tls_psk_with_aes_128_gcm_sha256'] },
-      server: { psk: { 'node-1': KEY }, cipherSuites12: ['tls_psk_with_aes_128_gcm_sha256'], pskIdentityHint12: 'hint' },
+      server: {
+        psk: { 'node-1': KEY },
+        cipherSuites12: ['tls_psk_with_aes_128_gcm_sha256'],
+        pskIdentityHint12: 'hint',
+      },
     },
     {
       client: { psk: { identity: 'node-1', key: KEY }, cipherSuites12: ['tls_ecdhe_psk_with_aes_128_gcm_sha256'] },
@@ -184,7 +202,10 @@ test('DTLS 1.2: every transition the client and server machines take in real han
     p.server.send(Uint8Array.of(2));
     pump(p);
     if (r.resume === true) {
-      const again = pair12(Dtls12Connection.client({ ...r.client, session12: p.client.lastSession! }), Dtls12Connection.server(r.server));
+      const again = pair12(
+        Dtls12Connection.client({ ...r.client, session12: p.client.lastSession! }),
+        Dtls12Connection.server(r.server),
+      );
       record(again);
       again.client.connect(0);
       pump(again);
@@ -196,7 +217,11 @@ test('DTLS 1.2: every transition the client and server machines take in real han
   t.deepEqual(refused(seen), []);
   const all = [...seen.values()].flatMap((x) => [...x]);
   t.log(`${all.length} distinct transitions seen`);
-  for (const x of ['connected --ApplicationData--> connected', 'connected --close--> closed', 'connected --closeNotify--> closed'])
+  for (const x of [
+    'connected --ApplicationData--> connected',
+    'connected --close--> closed',
+    'connected --closeNotify--> closed',
+  ])
     t.true(all.includes(x), `${x} not seen`);
   t.true(
     all.some((x) => x.endsWith('--fail--> failed')),

@@ -30,7 +30,11 @@ interface Recording {
   answers: Answers;
 }
 
-type Step = (c: object, state: { readonly kind: string }, event: { readonly type: string }) => { readonly kind: string } | undefined;
+type Step = (
+  c: object,
+  state: { readonly kind: string },
+  event: { readonly type: string },
+) => { readonly kind: string } | undefined;
 
 interface Loaded {
   readonly step: Step;
@@ -43,9 +47,12 @@ function load(id: string): Loaded {
   const bind = TYPED_MACHINES[id]!;
   const n = id.replace(/-(\w)/g, (_, ch: string) => ch.toUpperCase());
   const source = readFileSync(join(ROOT, `generated/charts/${id}-transitions.ts`), 'utf8');
-  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const js = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
   const recording: Recording = { steps: [], timers: [], answers: () => false };
-  const named = <T>(make: (name: string) => T): Record<string, T> => new Proxy({}, { get: (_, name) => make(String(name)) });
+  const named = <T>(make: (name: string) => T): Record<string, T> =>
+    new Proxy({}, { get: (_, name) => make(String(name)) });
   const implementation = {
     [bind.steps]: named((name) => (_c: object, _s: object, _e: object, params: unknown, target: string) => {
       recording.steps.push(stepName(name, params));
@@ -95,13 +102,16 @@ for (const id of Object.keys(TYPED_MACHINES)) {
     for (const state of o.restingStates) {
       const takes = [...(m.takes[state] ?? [])].sort();
       const accepts = [...o.accepts(state)].sort();
-      if (takes.join() !== accepts.join()) disagreements.push(`${state} takes ${takes.join(',')}; XState's state node takes ${accepts.join(',')}`);
+      if (takes.join() !== accepts.join())
+        disagreements.push(`${state} takes ${takes.join(',')}; XState's state node takes ${accepts.join(',')}`);
       for (const type of o.events) {
         for (const [i, answers] of tables.entries()) {
           const viaXState = o.run(state, type, answers);
           const viaStep = runStep(m, state, type, answers);
           if (JSON.stringify(viaStep) !== JSON.stringify(viaXState))
-            disagreements.push(`${state} --${type}--> (guard answers ${i}): generated ${JSON.stringify(viaStep)}, XState ${JSON.stringify(viaXState)}`);
+            disagreements.push(
+              `${state} --${type}--> (guard answers ${i}): generated ${JSON.stringify(viaStep)}, XState ${JSON.stringify(viaXState)}`,
+            );
           if (viaXState.taken) {
             taken++;
             targets.add(`${state} --${type}--> ${viaXState.to}`);
@@ -135,15 +145,27 @@ test('the oracle is not blind: a step function that ignores a guard disagrees wi
     },
   };
   const never: Answers = () => false;
-  t.notDeepEqual(runStep(forced, 'waitServerHello', 'HelloRetryRequest', never), o.run('waitServerHello', 'HelloRetryRequest', never));
-  t.deepEqual(runStep(m, 'waitServerHello', 'HelloRetryRequest', never), o.run('waitServerHello', 'HelloRetryRequest', never));
+  t.notDeepEqual(
+    runStep(forced, 'waitServerHello', 'HelloRetryRequest', never),
+    o.run('waitServerHello', 'HelloRetryRequest', never),
+  );
+  t.deepEqual(
+    runStep(m, 'waitServerHello', 'HelloRetryRequest', never),
+    o.run('waitServerHello', 'HelloRetryRequest', never),
+  );
 });
 
 test('a chart no runtime binds, or one with nested states, gets no machine module (it runs on XState alone)', (t) => {
   const root = mkdtempSync(join(tmpdir(), 'dtls13-unbound-'));
   mkdirSync(join(root, 'charts'));
-  writeFileSync(join(root, 'charts/nested.json'), JSON.stringify({ id: 'nested', initial: 'x', states: { x: { initial: 'y', states: { y: {} } } } }));
-  writeFileSync(join(root, 'charts/flat.json'), JSON.stringify({ id: 'flat', initial: 'x', states: { x: { on: { go: 'y' } }, y: { type: 'final' } } }));
+  writeFileSync(
+    join(root, 'charts/nested.json'),
+    JSON.stringify({ id: 'nested', initial: 'x', states: { x: { initial: 'y', states: { y: {} } } } }),
+  );
+  writeFileSync(
+    join(root, 'charts/flat.json'),
+    JSON.stringify({ id: 'flat', initial: 'x', states: { x: { on: { go: 'y' } }, y: { type: 'final' } } }),
+  );
   const [flat, nested] = loadCharts(root, 'charts', new Set());
   t.true(compilable(flat!));
   t.false(compilable(nested!));

@@ -19,7 +19,9 @@ import { ROOT } from '../support/spec.js';
  * type check, naming what is wrong.
  */
 
-type Chart = { states: Record<string, { on?: Record<string, unknown>; entry?: unknown; after?: unknown; always?: unknown }> };
+type Chart = {
+  states: Record<string, { on?: Record<string, unknown>; entry?: unknown; after?: unknown; always?: unknown }>;
+};
 
 /** Type errors of the flight steps and the generated machine when generated/charts/dtls13-flight*.ts are what the generator makes of the `edit`ed chart. */
 function errors(edit: (chart: Chart) => void): string[] {
@@ -33,7 +35,11 @@ function errors(edit: (chart: Chart) => void): string[] {
   const target = project.addSourceFileAtPath(join(ROOT, 'runtime/handshake/flight-steps.ts'));
   project.resolveSourceFileDependencies();
   project.createSourceFile(join(ROOT, 'generated/charts/dtls13-flight.ts'), chartModule(ir!), { overwrite: true });
-  const machine = project.createSourceFile(join(ROOT, 'generated/charts/dtls13-flight-transitions.ts'), chartTransitionsModule(ir!)!, { overwrite: true });
+  const machine = project.createSourceFile(
+    join(ROOT, 'generated/charts/dtls13-flight-transitions.ts'),
+    chartTransitionsModule(ir!)!,
+    { overwrite: true },
+  );
   return [target, machine].flatMap((f) =>
     f.getPreEmitDiagnostics().map((d) => {
       const m = d.getMessageText();

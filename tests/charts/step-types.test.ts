@@ -32,7 +32,11 @@ function clientErrors(edit: (chart: Chart) => void): string[] {
   const target = project.addSourceFileAtPath(join(ROOT, 'runtime/connection/client-handshake.ts'));
   project.resolveSourceFileDependencies();
   project.createSourceFile(join(ROOT, 'generated/charts/dtls13-client.ts'), chartModule(ir!), { overwrite: true });
-  const machine = project.createSourceFile(join(ROOT, 'generated/charts/dtls13-client-transitions.ts'), chartTransitionsModule(ir!)!, { overwrite: true });
+  const machine = project.createSourceFile(
+    join(ROOT, 'generated/charts/dtls13-client-transitions.ts'),
+    chartTransitionsModule(ir!)!,
+    { overwrite: true },
+  );
   return [target, machine].flatMap((f) =>
     f.getPreEmitDiagnostics().map((d) => {
       const m = d.getMessageText();
@@ -60,7 +64,9 @@ test('a transition added to the chart without its step fails the type check, nam
 
 test('a step the chart no longer names fails the type check, naming the step', (t) => {
   const errors = clientErrors((c) => {
-    c.states.waitCertificateVerify!.on = { CertificateVerify: { target: 'waitFinished', actions: ['applyServerFinished'] } };
+    c.states.waitCertificateVerify!.on = {
+      CertificateVerify: { target: 'waitFinished', actions: ['applyServerFinished'] },
+    };
   });
   t.true(
     errors.some((e) => e.includes("'applyServerCertificateVerify'")),
@@ -86,7 +92,9 @@ test('a step the chart calls in a state it was not written for fails the type ch
 test("a transition whose steps do not end in its target's state fails the type check", (t) => {
   // applyServerCertificateVerify ends in waitFinished; the edited chart says the transition ends in connected.
   const errors = clientErrors((c) => {
-    c.states.waitCertificateVerify!.on = { CertificateVerify: { target: 'connected', actions: ['applyServerCertificateVerify'] } };
+    c.states.waitCertificateVerify!.on = {
+      CertificateVerify: { target: 'connected', actions: ['applyServerCertificateVerify'] },
+    };
   });
   t.log(errors.join('\n'));
   t.true(
@@ -97,7 +105,9 @@ test("a transition whose steps do not end in its target's state fails the type c
 
 test("a chart state the client's state union lacks fails the type check, naming it", (t) => {
   const errors = clientErrors((c) => {
-    c.states.waitHeartbeat = { on: { Finished: { target: 'connected', actions: ['applyServerFinished', 'reportConnected'] } } };
+    c.states.waitHeartbeat = {
+      on: { Finished: { target: 'connected', actions: ['applyServerFinished', 'reportConnected'] } },
+    };
   });
   t.log(errors.join('\n'));
   t.true(

@@ -21,7 +21,10 @@ import { ROOT } from '../support/spec.js';
 
 type Chart = { states: Record<string, { on?: Record<string, unknown> }> };
 
-const IMPLEMENTATION = { 'dtls12-client': 'runtime/dtls12/client12.ts', 'dtls12-server': 'runtime/dtls12/server12.ts' } as const;
+const IMPLEMENTATION = {
+  'dtls12-client': 'runtime/dtls12/client12.ts',
+  'dtls12-server': 'runtime/dtls12/server12.ts',
+} as const;
 
 /** Type errors of the role's steps and its generated machine when generated/charts/<id>*.ts are what the generator makes of the `edit`ed chart. */
 function errors(id: keyof typeof IMPLEMENTATION, edit: (chart: Chart) => void): string[] {
@@ -35,7 +38,11 @@ function errors(id: keyof typeof IMPLEMENTATION, edit: (chart: Chart) => void): 
   const target = project.addSourceFileAtPath(join(ROOT, IMPLEMENTATION[id]));
   project.resolveSourceFileDependencies();
   project.createSourceFile(join(ROOT, `generated/charts/${id}.ts`), chartModule(ir!), { overwrite: true });
-  const machine = project.createSourceFile(join(ROOT, `generated/charts/${id}-transitions.ts`), chartTransitionsModule(ir!)!, { overwrite: true });
+  const machine = project.createSourceFile(
+    join(ROOT, `generated/charts/${id}-transitions.ts`),
+    chartTransitionsModule(ir!)!,
+    { overwrite: true },
+  );
   return [target, machine].flatMap((f) =>
     f.getPreEmitDiagnostics().map((d) => {
       const m = d.getMessageText();
@@ -69,7 +76,9 @@ test('a PSK transition added to the 1.2 server chart without its step fails the 
   const found = errors('dtls12-server', (c) => {
     c.states.waitClientKeyExchange!.on = {
       ...c.states.waitClientKeyExchange!.on,
-      ClientKeyExchange: [{ target: 'waitChangeCipherSpec', guard: 'clientCertificateSent', actions: ['applyPskClientKeyExchange'] }],
+      ClientKeyExchange: [
+        { target: 'waitChangeCipherSpec', guard: 'clientCertificateSent', actions: ['applyPskClientKeyExchange'] },
+      ],
     };
   });
   t.true(
@@ -95,7 +104,9 @@ test('a step the 1.2 client chart no longer names fails the type check, naming t
 test('a 1.2 step the chart runs in a state it was not written for fails the type check (the PSK states)', (t) => {
   // applyPskServerKeyExchange needs waitPskServerKeyExchange; the edited chart also runs it in waitServerKeyExchange.
   const found = errors('dtls12-client', (c) => {
-    c.states.waitServerKeyExchange!.on = { ServerKeyExchange: { target: 'waitPskServerHelloDone', actions: ['applyPskServerKeyExchange'] } };
+    c.states.waitServerKeyExchange!.on = {
+      ServerKeyExchange: { target: 'waitPskServerHelloDone', actions: ['applyPskServerKeyExchange'] },
+    };
   });
   t.true(
     found.some((e) => e.includes('"waitServerKeyExchange"') && e.includes('"waitPskServerKeyExchange"')),
@@ -106,7 +117,9 @@ test('a 1.2 step the chart runs in a state it was not written for fails the type
 test("a 1.2 transition whose steps do not end in its target's state fails the type check", (t) => {
   // acceptServerCertificate ends in waitServerKeyExchange; the edited chart says the transition ends in waitCertificateRequestOrServerHelloDone.
   const found = errors('dtls12-client', (c) => {
-    c.states.waitCertificate!.on = { Certificate: { target: 'waitCertificateRequestOrServerHelloDone', actions: ['acceptServerCertificate'] } };
+    c.states.waitCertificate!.on = {
+      Certificate: { target: 'waitCertificateRequestOrServerHelloDone', actions: ['acceptServerCertificate'] },
+    };
   });
   t.true(
     found.some((e) => e.includes('does not satisfy') && e.includes('"waitCertificateRequestOrServerHelloDone"')),
@@ -116,7 +129,10 @@ test("a 1.2 transition whose steps do not end in its target's state fails the ty
 
 test("a chart state the 1.2 server's state union lacks fails the type check, naming it", (t) => {
   const found = errors('dtls12-server', (c) => {
-    c.states.waitClientKeyExchange!.on = { ...c.states.waitClientKeyExchange!.on, ClientKeyExchange: { target: 'waitPskIdentity', actions: [] } };
+    c.states.waitClientKeyExchange!.on = {
+      ...c.states.waitClientKeyExchange!.on,
+      ClientKeyExchange: { target: 'waitPskIdentity', actions: [] },
+    };
     c.states.waitPskIdentity = { on: {} };
   });
   t.true(

@@ -25,8 +25,9 @@ const EVERY_MS = 80;
 
 for (const rrc of ['basic', 'enhanced'] as const) {
   test(`RRC ${rrc}: a NAT rebinding is followed while decoys race copies of every record ahead of the genuine ones`, async (t) => {
-    const { port, session, migrations } = await echoServer({ cert: id.cert, key: id.key, host: '127.0.0.1', port: 0, cid: 4, rrc, rrcTimeoutMs: T_MS }, (fn) =>
-      t.teardown(fn),
+    const { port, session, migrations } = await echoServer(
+      { cert: id.cert, key: id.key, host: '127.0.0.1', port: 0, cid: 4, rrc, rrcTimeoutMs: T_MS },
+      (fn) => t.teardown(fn),
     );
     const n = await decoyNat(port);
     t.teardown(n.close);
@@ -50,6 +51,10 @@ for (const rrc of ['basic', 'enhanced'] as const) {
     );
     t.is(session()?.remoteAddress?.port, newPort, 'the session followed the rebinding');
     t.is(migrations.at(-1), newPort);
-    t.deepEqual([...replies].sort(), Array.from({ length: MESSAGES }, (_, i) => `echo m${i}`).sort(), 'every reply arrived (held during the check)');
+    t.deepEqual(
+      [...replies].sort(),
+      Array.from({ length: MESSAGES }, (_, i) => `echo m${i}`).sort(),
+      'every reply arrived (held during the check)',
+    );
   });
 }

@@ -8,7 +8,12 @@ import { listen, type DtlsListener, type DtlsSession, type DtlsListenOptions } f
 export async function echoServer(
   options: DtlsListenOptions,
   teardown: (fn: () => Promise<void>) => void,
-): Promise<{ readonly listener: DtlsListener; readonly port: number; session: () => DtlsSession | undefined; readonly migrations: number[] }> {
+): Promise<{
+  readonly listener: DtlsListener;
+  readonly port: number;
+  session: () => DtlsSession | undefined;
+  readonly migrations: number[];
+}> {
   let server: DtlsSession | undefined;
   const migrations: number[] = [];
   const listener = listen((s) => {

@@ -55,7 +55,12 @@ async function raced(version: 'DTLSv1.3' | 'DTLSv1.2') {
   back.on('message', (m) => {
     if (clientPort !== undefined) front.send(m, clientPort, '127.0.0.1');
   });
-  const client = connect('127.0.0.1', front.address().port, { ca: [id.ca], servername: 'localhost', cid: 4, maxVersion: version });
+  const client = connect('127.0.0.1', front.address().port, {
+    ca: [id.ca],
+    servername: 'localhost',
+    cid: 4,
+    maxVersion: version,
+  });
   await client.opened;
   return {
     client,

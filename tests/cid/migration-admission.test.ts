@@ -29,7 +29,12 @@ async function echoServer(withRrc: boolean) {
     { cert: id.cert, key: id.key, host: '127.0.0.1', cid: 4, ...rrc, maxSessionsPerHost: 1 },
   );
   const { port } = await endpoint.listening;
-  return { endpoint, port, migrated: () => migrations > 0, options: { ca: [id.ca], servername: 'localhost', cid: 4, ...rrc } };
+  return {
+    endpoint,
+    port,
+    migrated: () => migrations > 0,
+    options: { ca: [id.ca], servername: 'localhost', cid: 4, ...rrc },
+  };
 }
 
 async function until(condition: () => boolean): Promise<void> {

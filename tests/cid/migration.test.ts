@@ -19,8 +19,17 @@ const received = (link: PathLink, side: 'client' | 'server'): string[] =>
 const migrations = (link: PathLink): { from: string; to: string }[] =>
   link.events.server.flatMap((e) => (e.type === 'pathMigrated' ? [{ from: e.from, to: e.to }] : []));
 
-function connected(options: { client?: ConnectionOptions; server?: ConnectionOptions; link?: ConstructorParameters<typeof PathLink>[2] } = {}): PathLink {
-  const { client, server } = makePair(id, { client: { cid: 4, ...options.client }, server: { cid: 6, ...options.server } });
+function connected(
+  options: {
+    client?: ConnectionOptions;
+    server?: ConnectionOptions;
+    link?: ConstructorParameters<typeof PathLink>[2];
+  } = {},
+): PathLink {
+  const { client, server } = makePair(id, {
+    client: { cid: 4, ...options.client },
+    server: { cid: 6, ...options.server },
+  });
   const link = new PathLink(client, server, options.link);
   client.connect(0);
   link.run();
@@ -48,8 +57,12 @@ test('a NAT rebinding: the server checks the new address (basic RRC) and moves t
   // Anti-amplification (RFC 9853 §8.1.1): before the move, what went to client:2 is within 3× what came from it.
   const movedAt = link.wire.find((w) => w.from === 'server:1' && w.to === 'client:2' && !isRrc(w, 4))?.at ?? Infinity;
   const before = (w: Wire): boolean => w.at < movedAt;
-  const sent = link.wire.filter((w) => before(w) && w.from === 'server:1' && w.to === 'client:2').reduce((n, w) => n + w.datagram.length, 0);
-  const got = link.wire.filter((w) => before(w) && w.to === 'server:1' && w.from === 'client:2').reduce((n, w) => n + w.datagram.length, 0);
+  const sent = link.wire
+    .filter((w) => before(w) && w.from === 'server:1' && w.to === 'client:2')
+    .reduce((n, w) => n + w.datagram.length, 0);
+  const got = link.wire
+    .filter((w) => before(w) && w.to === 'server:1' && w.from === 'client:2')
+    .reduce((n, w) => n + w.datagram.length, 0);
   t.true(sent > 0, 'a path_challenge went to the new address');
   t.true(sent <= AMPLIFICATION_FACTOR * got, `sent ${sent} to the unvalidated address for ${got} received`);
   // The connection's own counts: one check, passed; what it sent while the address was unvalidated, within 3× what came from it.

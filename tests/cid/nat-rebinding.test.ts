@@ -59,7 +59,10 @@ for (const rrc of ['basic', 'enhanced'] as const) {
       const at = session()?.remoteAddress;
       t.is(at?.address, nat.outsideAddress, 'the server sees the NAT');
       const { low, high } = nat.ports;
-      t.true(at !== undefined && at.port >= low && at.port <= high, `mapping ${mapping}: the session is at port ${at?.port}, from ${low}-${high}`);
+      t.true(
+        at !== undefined && at.port >= low && at.port <= high,
+        `mapping ${mapping}: the session is at port ${at?.port}, from ${low}-${high}`,
+      );
       seen.push(at?.port ?? 0);
     }
     t.deepEqual(lost, [], 'every request got its reply');

@@ -62,7 +62,9 @@ test.after.always(tearDown);
 
 /** tcpdump on the host side of the veth, once it writes packets (probes to a closed port in the namespace until it does). */
 async function capture(file: string): Promise<{ stop: () => Promise<void> }> {
-  const child = spawn('tcpdump', ['-i', HOST_SIDE, '--immediate-mode', '-U', '-n', '-w', file, 'udp'], { stdio: 'ignore' });
+  const child = spawn('tcpdump', ['-i', HOST_SIDE, '--immediate-mode', '-U', '-n', '-w', file, 'udp'], {
+    stdio: 'ignore',
+  });
   const done = new Promise((r) => child.on('close', r));
   const probe = createSocket('udp4');
   for (let i = 0; !(existsSync(file) && statSync(file).size > 24); i++) {
@@ -71,7 +73,9 @@ async function capture(file: string): Promise<{ stop: () => Promise<void> }> {
     await new Promise((r) => setTimeout(r, 100));
   }
   probe.close();
-  return { stop: async () => (await new Promise((r) => setTimeout(r, 300)), child.kill('SIGINT'), await done, undefined) };
+  return {
+    stop: async () => (await new Promise((r) => setTimeout(r, 300)), child.kill('SIGINT'), await done, undefined),
+  };
 }
 
 const text = (label: string): string => `${label} ${'.'.repeat(100)}`;
@@ -91,13 +95,24 @@ if (unavailable !== undefined) {
       (s) => {
         server = s;
         s.onmessage = (data) => s.send(`echo ${data.toString()}`);
-        s.onmigrate = (from, to) => migrations.push({ from: `${from.address}:${from.port}`, to: `${to.address}:${to.port}` });
+        s.onmigrate = (from, to) =>
+          migrations.push({ from: `${from.address}:${from.port}`, to: `${to.address}:${to.port}` });
       },
       { cert: id.cert, key: id.key, host: SERVER, port: 0, cid: { length: 4, spares: 2 } },
     );
     const { port } = await endpoint.listening;
     const tap = await capture(pcap);
-    const child: ChildProcessWithoutNullStreams = spawn('ip', ['netns', 'exec', NS, process.execPath, '--import=tsx', CLIENT, SERVER, String(port), caFile]);
+    const child: ChildProcessWithoutNullStreams = spawn('ip', [
+      'netns',
+      'exec',
+      NS,
+      process.execPath,
+      '--import=tsx',
+      CLIENT,
+      SERVER,
+      String(port),
+      caFile,
+    ]);
     const out = new Lines(child.stdout);
     const err = new Lines(child.stderr);
     try {
@@ -116,7 +131,8 @@ if (unavailable !== undefined) {
       t.is(moved[1], SECOND);
       child.stdin.write(`send ${text('two')}\n`);
       await out.wait(/reply echo two/);
-      for (let waited = 0; migrations.length === 0 && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      for (let waited = 0; migrations.length === 0 && waited < 10_000; waited += 20)
+        await new Promise((r) => setTimeout(r, 20));
       t.deepEqual(migrations, [{ from: `${FIRST}:${firstAddress?.port}`, to: `${SECOND}:${moved[2]}` }]);
       child.stdin.write(`send ${text('three')}\n`);
       await out.wait(/reply echo three/);

@@ -22,13 +22,19 @@ const MESSAGES = 30;
 const EVERY_MS = 80;
 
 /** A relay on the genuine path (client ⇄ relay ⇄ server, the server sees the relay's upstream port) and the racing tap beside it. */
-async function path(
-  serverPort: number,
-): Promise<{ clientPort: number; genuinePort: number; tapPort: number; copies: () => number; start: () => void; close: () => void }> {
+async function path(serverPort: number): Promise<{
+  clientPort: number;
+  genuinePort: number;
+  tapPort: number;
+  copies: () => number;
+  start: () => void;
+  close: () => void;
+}> {
   const front = createSocket('udp4');
   const upstream = createSocket('udp4');
   const tap = createSocket('udp4');
-  const bind = (s: ReturnType<typeof createSocket>): Promise<number> => new Promise((r) => s.bind(0, '127.0.0.1', () => r(s.address().port)));
+  const bind = (s: ReturnType<typeof createSocket>): Promise<number> =>
+    new Promise((r) => s.bind(0, '127.0.0.1', () => r(s.address().port)));
   const [clientPort, genuinePort, tapPort] = await Promise.all([bind(front), bind(upstream), bind(tap)]);
   let client: RemoteInfo | undefined;
   let copies = 0;
@@ -65,8 +71,9 @@ async function path(
 
 for (const rrc of ['enhanced', 'basic'] as const) {
   test(`a tap that copies the client's records (path_responses included) from its own address and wins the race does not move the session (RRC ${rrc})`, async (t) => {
-    const { port, session, migrations } = await echoServer({ cert: id.cert, key: id.key, host: '127.0.0.1', port: 0, cid: 4, rrc, rrcTimeoutMs: T_MS }, (fn) =>
-      t.teardown(fn),
+    const { port, session, migrations } = await echoServer(
+      { cert: id.cert, key: id.key, host: '127.0.0.1', port: 0, cid: 4, rrc, rrcTimeoutMs: T_MS },
+      (fn) => t.teardown(fn),
     );
     const p = await path(port);
     t.teardown(p.close);
@@ -92,9 +99,15 @@ for (const rrc of ['enhanced', 'basic'] as const) {
         `every move to the tap was undone: ${migrations.join(', ')}`,
       );
     }
-    t.log(`moves: ${migrations.length}, copies detected: ${session()?.stats.connectionStats?.paths.copiesDetected ?? 0}`);
+    t.log(
+      `moves: ${migrations.length}, copies detected: ${session()?.stats.connectionStats?.paths.copiesDetected ?? 0}`,
+    );
     t.is(session()?.remoteAddress?.port, p.genuinePort, 'the session is on the genuine path');
-    t.deepEqual([...replies].sort(), Array.from({ length: MESSAGES }, (_, i) => `echo m${i}`).sort(), 'every reply arrived');
+    t.deepEqual(
+      [...replies].sort(),
+      Array.from({ length: MESSAGES }, (_, i) => `echo m${i}`).sort(),
+      'every reply arrived',
+    );
     const paths = session()?.stats.connectionStats?.paths;
     t.true((paths?.copiesDetected ?? 0) >= 1, 'copies over two paths were seen');
     if (rrc === 'enhanced') t.is(paths?.validated, 0);

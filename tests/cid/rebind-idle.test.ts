@@ -42,7 +42,8 @@ for (const rrc of ['basic', 'enhanced'] as const) {
     t.is(await reply, 'echo before');
 
     // The post-handshake flights (tickets, spare CIDs) and their ACKs settle first: after the rebind the client sends nothing.
-    for (let waited = 0; (client.connectionIds?.spares ?? 0) < 2 && waited < WAIT_MS; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    for (let waited = 0; (client.connectionIds?.spares ?? 0) < 2 && waited < WAIT_MS; waited += 20)
+      await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 300));
     const moved = await client.rebind();
     await new Promise((r) => setTimeout(r, IDLE_MS));

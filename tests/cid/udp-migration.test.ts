@@ -27,7 +27,8 @@ async function pair(serverCid: number | { length: number; spares?: number } = 4)
   const serverSession = new Promise<DtlsSession>((r) => (resolveServer = r));
   const endpoint = listen(
     (s) => {
-      s.onmigrate = (from, to) => migrations.push({ from: `${from.address}:${from.port}`, to: `${to.address}:${to.port}` });
+      s.onmigrate = (from, to) =>
+        migrations.push({ from: `${from.address}:${from.port}`, to: `${to.address}:${to.port}` });
       s.onmessage = (data) => s.send(`echo ${data.toString()}`);
       resolveServer(s);
     },
@@ -102,7 +103,10 @@ test('a datagram captured from the session and replayed from a third socket move
   t.deepEqual(p.migrations, []);
   t.is(p.server.remoteAddress?.port, clientPort);
   t.is(p.stats().unknownConnectionId, 1);
-  t.true((p.server.stats.connectionStats?.drops.replay ?? 0) >= 1, 'the replay reached the session and was dropped as one');
+  t.true(
+    (p.server.stats.connectionStats?.drops.replay ?? 0) >= 1,
+    'the replay reached the session and was dropped as one',
+  );
   tap.close();
   await p.close();
 });

@@ -19,8 +19,17 @@ const id = makeIdentity('p256', 'server.test');
 const NEW_CONNECTION_ID = 10;
 const REQUEST_CONNECTION_ID = 9;
 
-function connected(options: { client?: ConnectionOptions; server?: ConnectionOptions; link?: ConstructorParameters<typeof PathLink>[2] } = {}): PathLink {
-  const { client, server } = makePair(id, { client: { cid: 4, ...options.client }, server: { cid: 6, ...options.server } });
+function connected(
+  options: {
+    client?: ConnectionOptions;
+    server?: ConnectionOptions;
+    link?: ConstructorParameters<typeof PathLink>[2];
+  } = {},
+): PathLink {
+  const { client, server } = makePair(id, {
+    client: { cid: 4, ...options.client },
+    server: { cid: 6, ...options.server },
+  });
   const link = new PathLink(client, server, options.link);
   client.connect(0);
   link.run();
@@ -59,7 +68,12 @@ test('NewConnectionId and RequestConnectionId reordered behind application data 
   t.is(link.client.connectionIds?.spares, 2);
   // The same NewConnectionId again (a retransmission that crossed its ACK): the CIDs are not taken twice.
   const s = link.server.connectionIds!;
-  injectHandshakeMessage(link.client, NEW_CONNECTION_ID, encodeNewConnectionId({ cids: s.issued.slice(1).map((cid) => ({ cid })), usage: 'cid_spare' }), 3);
+  injectHandshakeMessage(
+    link.client,
+    NEW_CONNECTION_ID,
+    encodeNewConnectionId({ cids: s.issued.slice(1).map((cid) => ({ cid })), usage: 'cid_spare' }),
+    3,
+  );
   t.is(link.client.connectionIds?.spares, 2);
 });
 
@@ -100,7 +114,10 @@ test('a record with a CID we never issued is dropped and counted; the session go
   const real = link.client.pollTransmit()!;
   const [rec] = decodeDatagram(real, { cidLength: 6 });
   if (rec?.kind !== 'ciphertext') return void t.fail('not a ciphertext');
-  const forged = encodeDatagram([{ ...rec, header: { ...rec.header, connectionId: Uint8Array.of(9, 9, 9, 9, 9, 9) } }], { cidLength: 6 });
+  const forged = encodeDatagram(
+    [{ ...rec, header: { ...rec.header, connectionId: Uint8Array.of(9, 9, 9, 9, 9, 9) } }],
+    { cidLength: 6 },
+  );
   const drops = link.server.stats.drops['connection-id'];
   link.server.receive(forged, link.now, 'client:1');
   t.is(link.server.stats.drops['connection-id'], drops + 1);
@@ -113,7 +130,12 @@ test('a record with a CID we never issued is dropped and counted; the session go
 test('who may send what (RFC 9147 §9): NewConnectionId to a side that asked for no CID, RequestConnectionId to a side without one, either without CIDs: unexpected_message', (t) => {
   // The client asked for a zero-length CID: it must not send NewConnectionIds (nor be asked for CIDs).
   const zero = connected({ client: { cid: 0 } });
-  injectHandshakeMessage(zero.server, NEW_CONNECTION_ID, encodeNewConnectionId({ cids: [{ cid: Uint8Array.of(1, 2) }], usage: 'cid_spare' }), 3);
+  injectHandshakeMessage(
+    zero.server,
+    NEW_CONNECTION_ID,
+    encodeNewConnectionId({ cids: [{ cid: Uint8Array.of(1, 2) }], usage: 'cid_spare' }),
+    3,
+  );
   t.is(zero.server.failure?.alert, 'unexpected_message');
   t.throws(() => zero.client.issueConnectionIds(1), { message: /zero-length/ });
   const zero2 = connected({ client: { cid: 0 } });
@@ -130,8 +152,18 @@ test('who may send what (RFC 9147 §9): NewConnectionId to a side that asked for
 
 test('RRC: a path_challenge gets exactly one path_response to where it came from; an unknown msg_type is ignored; RRC without rrc negotiated is unexpected_message', (t) => {
   const link = connected();
-  const challenge = encodeReturnRoutabilityCheck({ msgType: 'path_challenge', cookie: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8) });
-  injectRecord(link.client, { kind: 'record', epoch: 3, sequenceNumber: 900, contentType: 'return_routability_check', content: challenge, protected: true });
+  const challenge = encodeReturnRoutabilityCheck({
+    msgType: 'path_challenge',
+    cookie: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8),
+  });
+  injectRecord(link.client, {
+    kind: 'record',
+    epoch: 3,
+    sequenceNumber: 900,
+    contentType: 'return_routability_check',
+    content: challenge,
+    protected: true,
+  });
   const answer = link.client.pollTransmit();
   t.truthy(answer);
   t.is(link.client.pollTransmit(), undefined, 'exactly one answer');
@@ -146,7 +178,14 @@ test('RRC: a path_challenge gets exactly one path_response to where it came from
   t.is(link.client.pollTransmit(), undefined);
   t.is(link.client.state, 'connected');
   const plain = connected({ client: { rrc: false } });
-  injectRecord(plain.server, { kind: 'record', epoch: 3, sequenceNumber: 900, contentType: 'return_routability_check', content: challenge, protected: true });
+  injectRecord(plain.server, {
+    kind: 'record',
+    epoch: 3,
+    sequenceNumber: 900,
+    contentType: 'return_routability_check',
+    content: challenge,
+    protected: true,
+  });
   t.is(plain.server.failure?.alert, 'unexpected_message');
 });
 
@@ -154,9 +193,19 @@ test('RRC: a client that moved answers a challenge on the path it left with path
   const link = connected();
   link.client.receive(new Uint8Array(0), link.now, 'client:1'); // the path the client's datagrams came over
   link.moveClient('client:2', true);
-  const challenge = encodeReturnRoutabilityCheck({ msgType: 'path_challenge', cookie: Uint8Array.of(8, 7, 6, 5, 4, 3, 2, 1) });
+  const challenge = encodeReturnRoutabilityCheck({
+    msgType: 'path_challenge',
+    cookie: Uint8Array.of(8, 7, 6, 5, 4, 3, 2, 1),
+  });
   link.client.receive(new Uint8Array(0), link.now, 'client:1');
-  injectRecord(link.client, { kind: 'record', epoch: 3, sequenceNumber: 902, contentType: 'return_routability_check', content: challenge, protected: true });
+  injectRecord(link.client, {
+    kind: 'record',
+    epoch: 3,
+    sequenceNumber: 902,
+    contentType: 'return_routability_check',
+    content: challenge,
+    protected: true,
+  });
   const drop = link.client.pollPathTransmit();
   t.is(drop?.path, 'client:1');
   t.truthy(drop?.datagram);

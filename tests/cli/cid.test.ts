@@ -25,7 +25,10 @@ async function seen(run: CliRun, what: 'stdout' | 'stderr', pattern: RegExp): Pr
 
 test(':rebind moves the client to a new port; the server follows after RRC and prints migrated: OLD -> NEW', async (t) => {
   const server = await startServer(pem, ['--echo', '--cid', '4', '--cid-spares', '2']);
-  const client = dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost', '--cid', '4'], null);
+  const client = dtls13(
+    ['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost', '--cid', '4'],
+    null,
+  );
   try {
     client.child.stdin!.write('first\n');
     await seen(client, 'stdout', /first\n/);

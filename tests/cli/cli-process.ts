@@ -38,7 +38,11 @@ export interface RunningServer {
  * from that line): a port found free first and bound by the child seconds later could be another process's by then
  * (with SO_REUSEPORT, as `--workers` binds, the two would even share it silently).
  */
-export async function startServer(pem: { cert: string; key: string }, extra: readonly string[], host = '127.0.0.1'): Promise<RunningServer> {
+export async function startServer(
+  pem: { cert: string; key: string },
+  extra: readonly string[],
+  host = '127.0.0.1',
+): Promise<RunningServer> {
   const listen = host.includes(':') ? `[${host}]:0` : `${host}:0`;
   const run = dtls13(['server', '--listen', listen, '--cert', pem.cert, '--key', pem.key, ...extra], null);
   const port = await new Promise<number>((resolve, reject) => {

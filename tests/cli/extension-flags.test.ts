@@ -12,11 +12,39 @@ test.after.always(() => pem.remove());
 
 const startServer = (extra: readonly string[]): Promise<RunningServer> => startServerWith(pem, extra);
 const client = (port: number, extra: readonly string[]) =>
-  dtls13(['client', '--connect', `127.0.0.1:${port}`, '--ca', pem.ca, '--servername', 'localhost', '--message', 'hi', '--replies', '1', ...extra]).done;
+  dtls13([
+    'client',
+    '--connect',
+    `127.0.0.1:${port}`,
+    '--ca',
+    pem.ca,
+    '--servername',
+    'localhost',
+    '--message',
+    'hi',
+    '--replies',
+    '1',
+    ...extra,
+  ]).done;
 
 test('the server picks its first ALPN protocol and SRTP profile the client offered; each side reports the other side’s record size limit', async (t) => {
-  const server = await startServer(['--echo', '--alpn', 'coap,h3', '--srtp', 'SRTP_AEAD_AES_128_GCM,SRTP_AES128_CM_SHA1_80', '--record-size-limit', '512']);
-  const r = await client(server.port, ['--alpn', 'h3, coap', '--srtp', 'srtp_aes128_cm_sha1_80,SRTP_AEAD_AES_128_GCM', '--record-size-limit', '1000']);
+  const server = await startServer([
+    '--echo',
+    '--alpn',
+    'coap,h3',
+    '--srtp',
+    'SRTP_AEAD_AES_128_GCM,SRTP_AES128_CM_SHA1_80',
+    '--record-size-limit',
+    '512',
+  ]);
+  const r = await client(server.port, [
+    '--alpn',
+    'h3, coap',
+    '--srtp',
+    'srtp_aes128_cm_sha1_80,SRTP_AEAD_AES_128_GCM',
+    '--record-size-limit',
+    '1000',
+  ]);
   t.is(r.code, 0, r.stderr);
   t.is(r.stdout, 'hi\n');
   t.regex(r.stderr, /connected: \S+ \S+ \S+ alpn coap srtp SRTP_AEAD_AES_128_GCM peer record limit 512\n/);

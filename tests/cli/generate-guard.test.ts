@@ -36,7 +36,10 @@ test('generate --check with spec/ but no generated/ (an installed package) exits
     mkdirSync(join(root, 'spec', 'wire'), { recursive: true });
     const r = await dtls13(['generate', '--check', '--root', root]).done;
     t.is(r.code, 2);
-    t.regex(r.stderr, /nothing to check under .* \(no generated\/wire\/; an installed package ships the built code, not generated\/\)/);
+    t.regex(
+      r.stderr,
+      /nothing to check under .* \(no generated\/wire\/; an installed package ships the built code, not generated\/\)/,
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -74,7 +74,10 @@ function watch(port: number, done: (seen: Seen) => boolean): Promise<Seen> {
   const seen: Seen = { actors: new Map(), states: new Map(), contexts: [] };
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}`);
-    const timer = setTimeout(() => (ws.close(), reject(new Error(`inspector relayed only ${JSON.stringify([...seen.states])}`))), 60_000);
+    const timer = setTimeout(
+      () => (ws.close(), reject(new Error(`inspector relayed only ${JSON.stringify([...seen.states])}`))),
+      60_000,
+    );
     ws.on('error', reject);
     ws.on('message', (raw: WebSocket.RawData) => {
       const e = JSON.parse(raw.toString()) as {
@@ -83,7 +86,8 @@ function watch(port: number, done: (seen: Seen) => boolean): Promise<Seen> {
         sessionId: string;
         snapshot?: { value?: unknown; context?: Record<string, unknown> };
       };
-      if (e.type === '@xstate.actor' && e.name) seen.actors.set(e.name, [...(seen.actors.get(e.name) ?? []), e.sessionId]);
+      if (e.type === '@xstate.actor' && e.name)
+        seen.actors.set(e.name, [...(seen.actors.get(e.name) ?? []), e.sessionId]);
       if (e.type === '@xstate.snapshot' && e.snapshot) {
         const value = JSON.stringify(e.snapshot.value);
         const states = seen.states.get(e.sessionId) ?? [];
@@ -100,9 +104,12 @@ function watch(port: number, done: (seen: Seen) => boolean): Promise<Seen> {
   });
 }
 
-const statesOf = (seen: Seen, chart: string): string[][] => (seen.actors.get(chart) ?? []).map((id) => seen.states.get(id) ?? []);
-const reached = (seen: Seen, chart: string, state: string): boolean => statesOf(seen, chart).some((s) => s.includes(JSON.stringify(state)));
-const onlyPrimitives = (ctx: Record<string, unknown>): boolean => Object.values(ctx).every((v) => ['string', 'number', 'boolean'].includes(typeof v));
+const statesOf = (seen: Seen, chart: string): string[][] =>
+  (seen.actors.get(chart) ?? []).map((id) => seen.states.get(id) ?? []);
+const reached = (seen: Seen, chart: string, state: string): boolean =>
+  statesOf(seen, chart).some((s) => s.includes(JSON.stringify(state)));
+const onlyPrimitives = (ctx: Record<string, unknown>): boolean =>
+  Object.values(ctx).every((v) => ['string', 'number', 'boolean'].includes(typeof v));
 
 test('dtls13 demo --inspect streams both handshake charts to the inspector server; a viewer sees the path the demo printed', async (t) => {
   const port = await freeTcpPort();
@@ -116,14 +123,22 @@ test('dtls13 demo --inspect streams both handshake charts to the inspector serve
   t.is(r.code, 0, r.stderr);
 
   t.is(seen.actors.get('dtls13-client')?.length, 1);
-  t.is(seen.actors.get('dtls13-server')?.length, 1, 'one server chart: option validation must not show up as a connection');
+  t.is(
+    seen.actors.get('dtls13-server')?.length,
+    1,
+    'one server chart: option validation must not show up as a connection',
+  );
   t.true((seen.actors.get('dtls13-flight')?.length ?? 0) >= 2, 'the retransmission charts are streamed too');
-  const printed = (side: string): string[] => (new RegExp(`${side} chart: (.*)`).exec(out)?.[1] ?? '').split(' → ').map((s) => JSON.stringify(s));
+  const printed = (side: string): string[] =>
+    (new RegExp(`${side} chart: (.*)`).exec(out)?.[1] ?? '').split(' → ').map((s) => JSON.stringify(s));
   const [client] = statesOf(seen, 'dtls13-client');
   const [server] = statesOf(seen, 'dtls13-server');
   t.deepEqual(client?.slice(0, client.indexOf('"connected"') + 1), printed('client'));
   t.deepEqual(server?.slice(0, server.indexOf('"connected"') + 1), printed('server'));
-  t.true(seen.contexts.length > 0 && seen.contexts.every(onlyPrimitives), 'contexts reach the inspector reduced to primitive fields (no key material)');
+  t.true(
+    seen.contexts.length > 0 && seen.contexts.every(onlyPrimitives),
+    'contexts reach the inspector reduced to primitive fields (no key material)',
+  );
 });
 
 test('the inspector server listens on loopback only', async (t) => {
@@ -149,7 +164,17 @@ test('the inspector server listens on loopback only', async (t) => {
 test('dtls13 server --inspect and dtls13 client --inspect each stream their own chart', async (t) => {
   const [serverInspect, clientInspect] = [await freeTcpPort(), await freeTcpPort()];
   const udp = await freePort();
-  const server = dtls13(['server', '--listen', `127.0.0.1:${udp}`, '--cert', pem.cert, '--key', pem.key, '--echo', `--inspect=${serverInspect}`]);
+  const server = dtls13([
+    'server',
+    '--listen',
+    `127.0.0.1:${udp}`,
+    '--cert',
+    pem.cert,
+    '--key',
+    pem.key,
+    '--echo',
+    `--inspect=${serverInspect}`,
+  ]);
   await server.output(/listening on/);
   const serverSeen = watch(serverInspect, (s) => reached(s, 'dtls13-server', 'connected'));
   const client = dtls13([
@@ -194,10 +219,20 @@ test('--inspect with a port in use or not a port is a usage error naming the opt
     t.regex(bad.stderr, /--inspect takes a TCP port/);
     // A bad file is reported and the process ends: the inspector must not keep it alive.
     const free = await freeTcpPort();
-    const client = await dtls13(['client', '--connect', '127.0.0.1:9', '--ca', '/nonexistent.pem', `--inspect=${free}`]).done;
+    const client = await dtls13(['client', '--connect', '127.0.0.1:9', '--ca', '/nonexistent.pem', `--inspect=${free}`])
+      .done;
     t.is(client.code, 2);
     t.regex(client.stderr, /--ca/);
-    const server = await dtls13(['server', '--listen', '127.0.0.1:0', '--cert', '/nonexistent.pem', '--key', pem.key, `--inspect=${free}`]).done;
+    const server = await dtls13([
+      'server',
+      '--listen',
+      '127.0.0.1:0',
+      '--cert',
+      '/nonexistent.pem',
+      '--key',
+      pem.key,
+      `--inspect=${free}`,
+    ]).done;
     t.is(server.code, 2);
     t.regex(server.stderr, /--cert/);
   } finally {

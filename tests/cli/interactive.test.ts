@@ -18,7 +18,10 @@ test.after.always(() => pem.remove());
 
 /** `sh -c SCRIPT` with the CLI as $DTLS13; resolves with its exit code and output. */
 function shell(script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn('sh', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DTLS13: CLI_COMMAND } });
+  const child = spawn('sh', ['-c', script], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DTLS13: CLI_COMMAND },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -26,7 +29,8 @@ function shell(script: string): Promise<{ code: number | null; stdout: string; s
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
-const client = (port: number, extra = ''): string => `eval "$DTLS13" client --connect 127.0.0.1:${port} --ca ${pem.ca} --servername localhost ${extra}`;
+const client = (port: number, extra = ''): string =>
+  `eval "$DTLS13" client --connect 127.0.0.1:${port} --ca ${pem.ca} --servername localhost ${extra}`;
 
 test('a slow pipe: (sleep 12; echo hi) | dtls13 client --replies 1 gets its line sent after 12 s and the echo back', async (t) => {
   const server = await startServer(pem, ['--echo']);
@@ -45,8 +49,14 @@ test('a 200 KB pipe comes back byte for byte from an echo server', async (t) => 
   try {
     // 2000 numbered lines of 100 bytes; the client packs them into records of up to 1 KiB. Its stdin ends once the whole
     // echo is on its stdout (the end of input closes the session at once).
-    const expected = Array.from({ length: 2000 }, (_, i) => `${String(i + 1).padStart(6, '0')} ${'x'.repeat(92)}\n`).join('');
-    const run = dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost'], null);
+    const expected = Array.from(
+      { length: 2000 },
+      (_, i) => `${String(i + 1).padStart(6, '0')} ${'x'.repeat(92)}\n`,
+    ).join('');
+    const run = dtls13(
+      ['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost'],
+      null,
+    );
     run.child.stdin!.write(expected);
     let exited = false;
     void run.done.then(() => (exited = true));
@@ -97,7 +107,18 @@ test('--msg prints every record both ways; :keyupdate sends a KeyUpdate in the t
   const server = await startServer(pem, ['--echo']);
   try {
     const r = await dtls13(
-      ['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost', '--msg', '--replies', '2'],
+      [
+        'client',
+        '--connect',
+        `127.0.0.1:${server.port}`,
+        '--ca',
+        pem.ca,
+        '--servername',
+        'localhost',
+        '--msg',
+        '--replies',
+        '2',
+      ],
       'one\n:keyupdate\ntwo\n',
     ).done;
     t.is(r.code, 0, r.stderr);
@@ -196,7 +217,10 @@ test('--version, COMMAND --help, short usage errors, a negative value, key log m
 test("lines typed on the server's stdin reach the connected client; :keyupdate there updates its keys", async (t) => {
   const server = await startServer(pem, ['--echo']);
   try {
-    const client = dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost', '--msg'], null);
+    const client = dtls13(
+      ['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost', '--msg'],
+      null,
+    );
     const until = async (what: () => boolean): Promise<void> => {
       // Bounded for a stuck peer only: on a loaded machine the handshake alone can take tens of seconds.
       for (let i = 0; i < 4800 && !what(); i++) await new Promise((r) => setTimeout(r, 50));
@@ -204,7 +228,11 @@ test("lines typed on the server's stdin reach the connected client; :keyupdate t
     await until(() => /connected: /.test(client.out().stderr));
     await until(() => /connected: /.test(server.run.out().stdout));
     server.run.child.stdin!.write('hello from the server\n:keyupdate\n');
-    await until(() => client.out().stdout.includes('hello from the server\n') && /<<< epoch 3 rec \d+ handshake \d+ B: key_update/.test(client.out().stderr));
+    await until(
+      () =>
+        client.out().stdout.includes('hello from the server\n') &&
+        /<<< epoch 3 rec \d+ handshake \d+ B: key_update/.test(client.out().stderr),
+    );
     t.regex(server.run.out().stdout, /KeyUpdate sent \(update_requested\) on 1 connection\(s\)/);
     client.child.stdin!.end(':quit\n');
     const r = await client.done;

@@ -33,21 +33,41 @@ async function savedReport(name: string, changes: Parameters<typeof server13>[0]
 const usage: [string, string[], RegExp][] = [
   ['no peer', [], /learn needs one of --connect/],
   ['--listen without --client-command', ['--listen', '127.0.0.1:0'], /--listen needs --client-command/],
-  ['a client command without {port}', ['--listen', '127.0.0.1:0', '--client-command', 'true'], /must contain '\{port\}'/],
+  [
+    'a client command without {port}',
+    ['--listen', '127.0.0.1:0', '--client-command', 'true'],
+    /must contain '\{port\}'/,
+  ],
   ['both versions', ['--connect', '127.0.0.1:4433', '-dtls1_2', '-dtls1_3'], /-dtls1_2 and -dtls1_3/],
   ['a bad --parallel', ['--connect', '127.0.0.1:4433', '--parallel', '0'], /--parallel must be a whole number >= 1/],
   ['--cert without --key', ['--connect', '127.0.0.1:4433', '--cert', 'x.pem'], /--cert and --key go together/],
   ['a short --psk', ['--connect', '127.0.0.1:4433', '--psk', 'abcd'], /--psk: at least 16 bytes/],
   ['--server-command without {port}', ['--server-command', 'true'], /--server-command must contain '\{port\}'/],
-  ['--server-command with --connect', ['--server-command', 'x {port}', '--connect', '127.0.0.1:4433'], /learn needs one of/],
-  ['--server-command with --client-command', ['--server-command', 'x {port}', '--client-command', 'y {port}'], /--client-command goes with --listen/],
-  ['--reference self with --replay', ['--replay', 'r.json', '--reference', 'self'], /--reference self learns our own peer beside a live one/],
+  [
+    '--server-command with --connect',
+    ['--server-command', 'x {port}', '--connect', '127.0.0.1:4433'],
+    /learn needs one of/,
+  ],
+  [
+    '--server-command with --client-command',
+    ['--server-command', 'x {port}', '--client-command', 'y {port}'],
+    /--client-command goes with --listen/,
+  ],
+  [
+    '--reference self with --replay',
+    ['--replay', 'r.json', '--reference', 'self'],
+    /--reference self learns our own peer beside a live one/,
+  ],
   [
     '--reference self for a client without --cert',
     ['--listen', '127.0.0.1:0', '--client-command', 'x {port}', '--reference', 'self'],
     /needs --cert and --key/,
   ],
-  ['an unknown option', ['--connect', '127.0.0.1:4433', '--paralel', '2'], /unknown option '--paralel'; did you mean '--parallel'/],
+  [
+    'an unknown option',
+    ['--connect', '127.0.0.1:4433', '--paralel', '2'],
+    /unknown option '--paralel'; did you mean '--parallel'/,
+  ],
 ];
 
 for (const [what, args, message] of usage) {
@@ -62,7 +82,8 @@ test('learn --replay: a model with a bug pattern exits 1 and writes the report a
   const saved = await savedReport('broken', [['verify', 'Finished', 'ACK', 'connected']]);
   const out = join(dir, 'out.json');
   const dot = join(dir, 'out.dot');
-  const r = await dtls13(['learn', '--replay', saved, '--parallel', '3', '--out', out, '--dot', dot, '--budget', '200']).done;
+  const r = await dtls13(['learn', '--replay', saved, '--parallel', '3', '--out', out, '--dot', dot, '--budget', '200'])
+    .done;
   t.is(r.code, 1, r.stderr);
   t.regex(r.stdout, /learned DTLS 1\.3 server \(replayed from .*\): \d+ states/);
   t.regex(r.stdout, /bug pattern skipped-certificate-verify: .*: ClientHello Certificate Finished/);
@@ -81,7 +102,10 @@ test('learn --replay --reference: a correct model exits 0 and lists its differen
   const r = await dtls13(['learn', '--replay', correct, '--reference', broken, '--budget', '200']).done;
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /bug patterns: none of skipped-certificate-verify, data-before-finished, answer-after-fatal-alert/);
-  t.regex(r.stdout, /differs from the reference: ClientHello Certificate Finished -> Alert\(unexpected_message\) \(reference: ACK\)/);
+  t.regex(
+    r.stdout,
+    /differs from the reference: ClientHello Certificate Finished -> Alert\(unexpected_message\) \(reference: ACK\)/,
+  );
 });
 
 test('learn --inspect serves our 1.3 server chart beside the learned model, and its XState config', async (t) => {
@@ -99,7 +123,10 @@ test('learn --inspect serves our 1.3 server chart beside the learned model, and 
     t.regex(html, /our chart: dtls13-server/);
     t.regex(html, /<section id="ours">.*<svg/s);
     t.regex(html, /<section id="learned">.*<svg/s);
-    const config = (await (await fetch(`http://127.0.0.1:${port}/learned.json`)).json()) as { initial: string; states: Record<string, unknown> };
+    const config = (await (await fetch(`http://127.0.0.1:${port}/learned.json`)).json()) as {
+      initial: string;
+      states: Record<string, unknown>;
+    };
     const { createMachine } = await import('xstate');
     t.is(createMachine(config as Parameters<typeof createMachine>[0]).config.initial, 's0');
     t.is(Object.keys(config.states).length, (JSON.parse(readFileSync(saved, 'utf8')) as LearnReport).states);

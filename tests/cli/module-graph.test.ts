@@ -45,7 +45,9 @@ function packageOf(url: string): string | undefined {
 
 test("import of the library's entry loads no CLI, generator or hardware-model module, and only the packages in dependencies", (t) => {
   const urls = loadedModules(new URL('runtime/index.ts', `file://${ROOT}`).href);
-  const own = urls.filter((u) => u.startsWith(`file://${ROOT}`) && !u.includes('/node_modules/')).map((u) => u.slice(`file://${ROOT}`.length));
+  const own = urls
+    .filter((u) => u.startsWith(`file://${ROOT}`) && !u.includes('/node_modules/'))
+    .map((u) => u.slice(`file://${ROOT}`.length));
   t.true(
     own.some((p) => p.startsWith('runtime/')),
     'the runtime itself was loaded',
@@ -62,7 +64,11 @@ test("import of the library's entry loads no CLI, generator or hardware-model mo
       .filter((p): p is string => p !== undefined),
   );
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-  t.deepEqual([...used].sort(), [...Object.keys(pkg.dependencies ?? {}), ...INLINED_PACKAGES].sort(), 'packages loaded = dependencies + inlined');
+  t.deepEqual(
+    [...used].sort(),
+    [...Object.keys(pkg.dependencies ?? {}), ...INLINED_PACKAGES].sort(),
+    'packages loaded = dependencies + inlined',
+  );
 });
 
 test('dtls13 --help and --version load no command module', (t) => {

@@ -17,7 +17,9 @@ test('an option far from every option gets no suggestion', async (t) => {
 });
 
 test('nearestOption: one edit for a short name, none past the limit, the value ignored', (t) => {
-  const known = optionsInHelp('  --connect HOST:PORT  where\n  --ca FILE  roots\n  --check  only check\n  --json  JSON');
+  const known = optionsInHelp(
+    '  --connect HOST:PORT  where\n  --ca FILE  roots\n  --check  only check\n  --json  JSON',
+  );
   t.deepEqual(known, ['--connect', '--ca', '--check', '--json']);
   t.is(nearestOption('--conect', known), '--connect');
   t.is(nearestOption('--jsno', known), '--json');

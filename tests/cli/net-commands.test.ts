@@ -54,7 +54,15 @@ test('the client exits 1 with a one-line reason: an unknown CA, a timeout, a bad
   const server = await startServer([]);
   const other = writePem(makeIdentity('p256', 'localhost', { at: Date.now() }));
   try {
-    const untrusted = await dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', other.ca, '--message', 'x']).done;
+    const untrusted = await dtls13([
+      'client',
+      '--connect',
+      `127.0.0.1:${server.port}`,
+      '--ca',
+      other.ca,
+      '--message',
+      'x',
+    ]).done;
     t.is(untrusted.code, 1);
     t.regex(untrusted.stderr, /^dtls13 client: unknown_ca: .*\n$/);
   } finally {
@@ -63,21 +71,51 @@ test('the client exits 1 with a one-line reason: an unknown CA, a timeout, a bad
   await server.stop();
   // Nothing listening: the client's connected socket hears the ICMP port unreachable (ECONNREFUSED) at once.
   const nobody = await freePort();
-  const refused = await dtls13(['client', '--connect', `127.0.0.1:${nobody}`, '--ca', pem.ca, '--message', 'x', '--timeout', '20000']).done;
+  const refused = await dtls13([
+    'client',
+    '--connect',
+    `127.0.0.1:${nobody}`,
+    '--ca',
+    pem.ca,
+    '--message',
+    'x',
+    '--timeout',
+    '20000',
+  ]).done;
   t.is(refused.code, 1);
   t.regex(refused.stderr, /^dtls13 client: nothing is listening at 127\.0\.0\.1:\d+ \(ECONNREFUSED\)\n$/);
   // A socket that never answers: the handshake times out.
   const silent = createSocket('udp4');
   silent.bind(0, '127.0.0.1');
   await once(silent, 'listening');
-  const timeout = await dtls13(['client', '--connect', `127.0.0.1:${silent.address().port}`, '--ca', pem.ca, '--message', 'x', '--timeout', '300']).done;
+  const timeout = await dtls13([
+    'client',
+    '--connect',
+    `127.0.0.1:${silent.address().port}`,
+    '--ca',
+    pem.ca,
+    '--message',
+    'x',
+    '--timeout',
+    '300',
+  ]).done;
   silent.close();
   t.is(timeout.code, 1);
   t.regex(timeout.stderr, /timeout/);
   const bad = await dtls13(['client', '--connect', 'nowhere', '--ca', pem.ca]).done;
   t.is(bad.code, 2);
   t.regex(bad.stderr, /--connect must be HOST:PORT/);
-  const badCipher = await dtls13(['server', '--listen', ':0', '--cert', pem.cert, '--key', pem.key, '--cipher', 'rot13']).done;
+  const badCipher = await dtls13([
+    'server',
+    '--listen',
+    ':0',
+    '--cert',
+    pem.cert,
+    '--key',
+    pem.key,
+    '--cipher',
+    'rot13',
+  ]).done;
   t.is(badCipher.code, 2);
   t.regex(badCipher.stderr, /--cipher: unknown name 'rot13'/);
 });
@@ -85,7 +123,10 @@ test('the client exits 1 with a one-line reason: an unknown CA, a timeout, a bad
 test('dtls13 demo runs a real handshake on loopback and prints parameters, chart paths, timing and the round trip', async (t) => {
   const r = await dtls13(['demo']).done;
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /negotiated: tls_aes_128_gcm_sha256, x25519, ecdsa_secp256r1_sha256, after a HelloRetryRequest with a cookie/);
+  t.regex(
+    r.stdout,
+    /negotiated: tls_aes_128_gcm_sha256, x25519, ecdsa_secp256r1_sha256, after a HelloRetryRequest with a cookie/,
+  );
   t.regex(r.stdout, /client chart: start → waitServerHello → .* → connected\n/);
   t.regex(r.stdout, /server chart: waitClientHello → .* → connected\n/);
   t.regex(r.stdout, /handshake: \d+\.\d ms/);
@@ -121,7 +162,13 @@ test('--keylog on client and server writes the same NSS key log lines', async (t
         .trim()
         .split('\n')
         .map((l) => l.split(' ')[0]),
-      ['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0', 'SERVER_TRAFFIC_SECRET_0', 'EXPORTER_SECRET'],
+      [
+        'CLIENT_HANDSHAKE_TRAFFIC_SECRET',
+        'SERVER_HANDSHAKE_TRAFFIC_SECRET',
+        'CLIENT_TRAFFIC_SECRET_0',
+        'SERVER_TRAFFIC_SECRET_0',
+        'EXPORTER_SECRET',
+      ],
     );
   } finally {
     dir.remove();
@@ -132,13 +179,41 @@ test('item 6: a client that connects by IP address checks the certificate agains
   // The server's certificate names only DNS:localhost, so 127.0.0.1 is not an identity it vouches for.
   const server = await startServer(['--echo']);
   try {
-    const byAddress = await dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--message', 'x']).done;
+    const byAddress = await dtls13([
+      'client',
+      '--connect',
+      `127.0.0.1:${server.port}`,
+      '--ca',
+      pem.ca,
+      '--message',
+      'x',
+    ]).done;
     t.is(byAddress.code, 1);
     t.regex(byAddress.stderr, /^dtls13 client: certificate_unknown: .*127\.0\.0\.1.*\n$/);
-    const byName = await dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost', '--message', 'x']).done;
+    const byName = await dtls13([
+      'client',
+      '--connect',
+      `127.0.0.1:${server.port}`,
+      '--ca',
+      pem.ca,
+      '--servername',
+      'localhost',
+      '--message',
+      'x',
+    ]).done;
     t.is(byName.code, 0, byName.stderr);
-    const optedOut = await dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--no-verify-name', '--message', 'x', '--replies', '1'])
-      .done;
+    const optedOut = await dtls13([
+      'client',
+      '--connect',
+      `127.0.0.1:${server.port}`,
+      '--ca',
+      pem.ca,
+      '--no-verify-name',
+      '--message',
+      'x',
+      '--replies',
+      '1',
+    ]).done;
     t.is(optedOut.code, 0, optedOut.stderr);
     t.is(optedOut.stdout, 'x\n');
   } finally {

@@ -15,31 +15,42 @@ const pem = writePem(id);
 test.after.always(() => pem.remove());
 
 test('the spellings: each openssl name becomes ours, its value kept; -Verify DEPTH drops the depth', (t) => {
-  t.deepEqual(withOpensslSpellings(['-connect', 'h:1', '-CAfile', 'ca.pem', '-cipher', 'ECDHE-ECDSA-AES128-GCM-SHA256', '-msg', '-servername', 'x']), [
+  t.deepEqual(
+    withOpensslSpellings([
+      '-connect',
+      'h:1',
+      '-CAfile',
+      'ca.pem',
+      '-cipher',
+      'ECDHE-ECDSA-AES128-GCM-SHA256',
+      '-msg',
+      '-servername',
+      'x',
+    ]),
+    ['--connect', 'h:1', '--ca', 'ca.pem', '--cipher', 'ECDHE-ECDSA-AES128-GCM-SHA256', '--msg', '--servername', 'x'],
+  );
+  t.deepEqual(
+    withOpensslSpellings([
+      '-accept',
+      '4433',
+      '-cert',
+      'c',
+      '-key',
+      'k',
+      '-Verify',
+      '2',
+      '-psk',
+      'ab',
+      '-psk_identity',
+      'id',
+    ]),
+    ['--listen', '4433', '--cert', 'c', '--key', 'k', '--verify-client', '--psk', 'ab', '--psk-identity', 'id'],
+  );
+  t.deepEqual(withOpensslSpellings(['--connect', 'h:1', 'value-with--dashes']), [
     '--connect',
     'h:1',
-    '--ca',
-    'ca.pem',
-    '--cipher',
-    'ECDHE-ECDSA-AES128-GCM-SHA256',
-    '--msg',
-    '--servername',
-    'x',
+    'value-with--dashes',
   ]);
-  t.deepEqual(withOpensslSpellings(['-accept', '4433', '-cert', 'c', '-key', 'k', '-Verify', '2', '-psk', 'ab', '-psk_identity', 'id']), [
-    '--listen',
-    '4433',
-    '--cert',
-    'c',
-    '--key',
-    'k',
-    '--verify-client',
-    '--psk',
-    'ab',
-    '--psk-identity',
-    'id',
-  ]);
-  t.deepEqual(withOpensslSpellings(['--connect', 'h:1', 'value-with--dashes']), ['--connect', 'h:1', 'value-with--dashes']);
 });
 
 test('an unknown --cipher name lists the DTLS 1.2 names too', async (t) => {
@@ -50,41 +61,59 @@ test('an unknown --cipher name lists the DTLS 1.2 names too', async (t) => {
   t.regex(r.stderr, /tls_aes_128_gcm_sha256/);
 });
 
-test.serial('dtls13 client -connect HOST:PORT -CAfile FILE -servername NAME against openssl s_server -dtls1_2', async (t) => {
-  const port = await freeUdpPort();
-  const server = new OpenSslPeer(['s_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-cert', pem.cert, '-key', pem.key]);
-  try {
-    await server.waitFor('ACCEPT', 120_000);
-    const r = await dtls13(['client', '-connect', `127.0.0.1:${port}`, '-CAfile', pem.ca, '-servername', 'localhost'], 'spelled as openssl does\n').done;
-    t.is(r.code, 0, r.stderr);
-    t.regex(r.stderr, /^connected: DTLSv1\.2 /m);
-    await server.waitFor('spelled as openssl does', 120_000);
-  } finally {
-    server.stop();
-  }
-});
-
-test.serial('openssl s_client -dtls1_2 against dtls13 server -accept PORT (a port alone) -cert FILE -key FILE', async (t) => {
-  const port = await freeUdpPort();
-  const server = dtls13(['server', '-accept', String(port), '-cert', pem.cert, '-key', pem.key, '--echo'], null);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.child.stdout!.on('data', () => {
-        if (server.out().stdout.includes(`listening on 127.0.0.1:${port}`)) resolve();
-      });
-      void server.done.then((r) => reject(new Error(`server exited: ${r.stderr}`)));
-    });
-    const client = new OpenSslPeer(['s_client', '-dtls1_2', '-connect', `127.0.0.1:${port}`, '-CAfile', pem.ca]);
+test.serial(
+  'dtls13 client -connect HOST:PORT -CAfile FILE -servername NAME against openssl s_server -dtls1_2',
+  async (t) => {
+    const port = await freeUdpPort();
+    const server = new OpenSslPeer([
+      's_server',
+      '-dtls1_2',
+      '-accept',
+      `127.0.0.1:${port}`,
+      '-cert',
+      pem.cert,
+      '-key',
+      pem.key,
+    ]);
     try {
-      await client.waitFor('Verify return code: 0 (ok)', 120_000);
-      client.write('echo me\n');
-      await client.waitFor('echo me', 120_000);
-      t.pass();
+      await server.waitFor('ACCEPT', 120_000);
+      const r = await dtls13(
+        ['client', '-connect', `127.0.0.1:${port}`, '-CAfile', pem.ca, '-servername', 'localhost'],
+        'spelled as openssl does\n',
+      ).done;
+      t.is(r.code, 0, r.stderr);
+      t.regex(r.stderr, /^connected: DTLSv1\.2 /m);
+      await server.waitFor('spelled as openssl does', 120_000);
     } finally {
-      client.stop();
+      server.stop();
     }
-  } finally {
-    server.child.kill('SIGTERM');
-    await server.done;
-  }
-});
+  },
+);
+
+test.serial(
+  'openssl s_client -dtls1_2 against dtls13 server -accept PORT (a port alone) -cert FILE -key FILE',
+  async (t) => {
+    const port = await freeUdpPort();
+    const server = dtls13(['server', '-accept', String(port), '-cert', pem.cert, '-key', pem.key, '--echo'], null);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.child.stdout!.on('data', () => {
+          if (server.out().stdout.includes(`listening on 127.0.0.1:${port}`)) resolve();
+        });
+        void server.done.then((r) => reject(new Error(`server exited: ${r.stderr}`)));
+      });
+      const client = new OpenSslPeer(['s_client', '-dtls1_2', '-connect', `127.0.0.1:${port}`, '-CAfile', pem.ca]);
+      try {
+        await client.waitFor('Verify return code: 0 (ok)', 120_000);
+        client.write('echo me\n');
+        await client.waitFor('echo me', 120_000);
+        t.pass();
+      } finally {
+        client.stop();
+      }
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.done;
+    }
+  },
+);

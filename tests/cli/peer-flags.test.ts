@@ -54,11 +54,45 @@ for (const version of ['1.3', '1.2']) {
   test(`DTLS ${version}: server --fingerprint requires a client certificate that hashes to it`, async (t) => {
     const running = await startServer(server, ['--echo', '--fingerprint', pin(client.cert)]);
     try {
-      const base = ['client', '--connect', `127.0.0.1:${running.port}`, '--ca', server.ca, '--servername', 'localhost', '--min-version', version];
-      const ok = await dtls13([...base, '--max-version', version, '--cert', client.cert, '--key', client.key, '--message', 'hi', '--replies', '1']).done;
+      const base = [
+        'client',
+        '--connect',
+        `127.0.0.1:${running.port}`,
+        '--ca',
+        server.ca,
+        '--servername',
+        'localhost',
+        '--min-version',
+        version,
+      ];
+      const ok = await dtls13([
+        ...base,
+        '--max-version',
+        version,
+        '--cert',
+        client.cert,
+        '--key',
+        client.key,
+        '--message',
+        'hi',
+        '--replies',
+        '1',
+      ]).done;
       t.is(ok.code, 0, ok.stderr);
       t.is(ok.stdout, 'hi\n');
-      const wrong = await dtls13([...base, '--max-version', version, '--cert', other.cert, '--key', other.key, '--message', 'hi', '--replies', '1']).done;
+      const wrong = await dtls13([
+        ...base,
+        '--max-version',
+        version,
+        '--cert',
+        other.cert,
+        '--key',
+        other.key,
+        '--message',
+        'hi',
+        '--replies',
+        '1',
+      ]).done;
       t.not(wrong.code, 0);
       const none = await dtls13([...base, '--max-version', version, '--message', 'hi', '--replies', '1']).done;
       t.not(none.code, 0);
@@ -111,16 +145,50 @@ test('values the flags do not take are usage errors naming the flag; --fingerpri
       ['client', '--connect', '127.0.0.1:9', '--ca', server.ca, '--extended-master-secret', 'sometimes'],
       /--extended-master-secret must be required or preferred, got 'sometimes'/,
     ],
-    [['client', '--connect', '127.0.0.1:9', '--fingerprint', 'sha-256 zz:11'], /--fingerprint: .*digest that is not colon-separated hex pairs/],
-    [['client', '--connect', '127.0.0.1:9', '--fingerprint', 'sha-256 AB:CD'], /--fingerprint: has a sha-256 digest of 2 bytes/],
-    [['client', '--connect', '127.0.0.1:9', '--fingerprint', pin(server.cert), '--ca', server.ca], /--fingerprint checks the server certificate alone/],
-    [['client', '--connect', '127.0.0.1:9', '--ca', server.ca, '--mtu', '100'], /--mtu must be a datagram size in bytes, 256\.\.65507, got '100'/],
     [
-      ['server', '--listen', '127.0.0.1:0', '--cert', server.cert, '--key', server.key, '--fingerprint', pin(client.cert), '--ca', client.ca],
+      ['client', '--connect', '127.0.0.1:9', '--fingerprint', 'sha-256 zz:11'],
+      /--fingerprint: .*digest that is not colon-separated hex pairs/,
+    ],
+    [
+      ['client', '--connect', '127.0.0.1:9', '--fingerprint', 'sha-256 AB:CD'],
+      /--fingerprint: has a sha-256 digest of 2 bytes/,
+    ],
+    [
+      ['client', '--connect', '127.0.0.1:9', '--fingerprint', pin(server.cert), '--ca', server.ca],
+      /--fingerprint checks the server certificate alone/,
+    ],
+    [
+      ['client', '--connect', '127.0.0.1:9', '--ca', server.ca, '--mtu', '100'],
+      /--mtu must be a datagram size in bytes, 256\.\.65507, got '100'/,
+    ],
+    [
+      [
+        'server',
+        '--listen',
+        '127.0.0.1:0',
+        '--cert',
+        server.cert,
+        '--key',
+        server.key,
+        '--fingerprint',
+        pin(client.cert),
+        '--ca',
+        client.ca,
+      ],
       /--fingerprint checks the client certificate in the handshake, in place of --ca/,
     ],
     [
-      ['server', '--listen', '127.0.0.1:0', '--cert', server.cert, '--key', server.key, '--extended-master-secret', 'off'],
+      [
+        'server',
+        '--listen',
+        '127.0.0.1:0',
+        '--cert',
+        server.cert,
+        '--key',
+        server.key,
+        '--extended-master-secret',
+        'off',
+      ],
       /--extended-master-secret must be required or preferred/,
     ],
   ];
@@ -135,6 +203,7 @@ test('client --help and server --help list the three flags', async (t) => {
   for (const command of ['client', 'server']) {
     const r = await dtls13([command, '--help']).done;
     t.is(r.code, 0);
-    for (const flag of ['--fingerprint LIST', '--extended-master-secret MODE', '--mtu BYTES']) t.true(r.stdout.includes(flag), `${command}: ${flag}`);
+    for (const flag of ['--fingerprint LIST', '--extended-master-secret MODE', '--mtu BYTES'])
+      t.true(r.stdout.includes(flag), `${command}: ${flag}`);
   }
 });

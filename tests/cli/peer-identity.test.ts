@@ -45,12 +45,28 @@ test('connected: is followed by the peer certificate on both ends; --showcerts p
   );
   t.true(r.stderr.includes(`sha256 ${leaf.fingerprint256}\n`));
   // The chain as s_client -showcerts prints it: depth, subject, issuer, then the PEM the server sent.
-  t.true(r.stderr.includes(`Certificate chain\n 0 s:CN=localhost\n   i:CN=localhost test CA\n${leaf.toString()}---\n`), r.stderr);
+  t.true(
+    r.stderr.includes(`Certificate chain\n 0 s:CN=localhost\n   i:CN=localhost test CA\n${leaf.toString()}---\n`),
+    r.stderr,
+  );
   const log = await running.stop();
-  t.regex(log, / connected: .* client-authenticated\n\S+ peer certificate: subject CN=device-7; issuer CN=device-7 test CA; /);
+  t.regex(
+    log,
+    / connected: .* client-authenticated\n\S+ peer certificate: subject CN=device-7; issuer CN=device-7 test CA; /,
+  );
   // Without --showcerts, the one line only.
   const again = await startServer(server, []);
-  const plain = await dtls13(['client', '--connect', `127.0.0.1:${again.port}`, '--ca', server.ca, '--servername', 'localhost', '--message', 'hi']).done;
+  const plain = await dtls13([
+    'client',
+    '--connect',
+    `127.0.0.1:${again.port}`,
+    '--ca',
+    server.ca,
+    '--servername',
+    'localhost',
+    '--message',
+    'hi',
+  ]).done;
   t.is(plain.code, 0, plain.stderr);
   t.regex(plain.stderr, /peer certificate: subject CN=localhost/);
   t.notRegex(plain.stderr, /BEGIN CERTIFICATE/);
@@ -60,11 +76,34 @@ test('connected: is followed by the peer certificate on both ends; --showcerts p
 test('--psk with an identity a certificate server does not know names the identity as the cause', async (t) => {
   const running = await startServer(server, ['--psk', KEY, '--psk-identity', 'known']);
   try {
-    const r = await dtls13(['client', '--connect', `127.0.0.1:${running.port}`, '--psk', KEY, '--psk-identity', 'stranger', '--message', 'hi']).done;
+    const r = await dtls13([
+      'client',
+      '--connect',
+      `127.0.0.1:${running.port}`,
+      '--psk',
+      KEY,
+      '--psk-identity',
+      'stranger',
+      '--message',
+      'hi',
+    ]).done;
     t.is(r.code, 1);
-    t.regex(r.stderr, /^dtls13 client: the server did not accept PSK identity 'stranger': it authenticated with a certificate instead/m);
+    t.regex(
+      r.stderr,
+      /^dtls13 client: the server did not accept PSK identity 'stranger': it authenticated with a certificate instead/m,
+    );
     t.regex(r.stderr, /no --ca/);
-    const ok = await dtls13(['client', '--connect', `127.0.0.1:${running.port}`, '--psk', KEY, '--psk-identity', 'known', '--message', 'hi']).done;
+    const ok = await dtls13([
+      'client',
+      '--connect',
+      `127.0.0.1:${running.port}`,
+      '--psk',
+      KEY,
+      '--psk-identity',
+      'known',
+      '--message',
+      'hi',
+    ]).done;
     t.is(ok.code, 0, ok.stderr);
     t.notRegex(ok.stderr, /peer certificate/, 'a PSK handshake has no certificate');
   } finally {

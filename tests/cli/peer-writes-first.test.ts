@@ -61,50 +61,65 @@ function clientAfterPeerLine(port: number, peerLine: string): { run: CliRun; fed
   return { run, fed };
 }
 
-test.serial(`DTLS 1.2: openssl s_server -dtls1_2 writes first; all ${N} lines of the client reach it, and the client exits 0`, async (t) => {
-  const port = await freeUdpPort();
-  const server = new OpenSslPeer(['s_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-cert', pem.cert, '-key', pem.key]);
-  try {
-    await server.waitFor('ACCEPT', PATIENCE_MS);
-    const { run, fed } = clientAfterPeerLine(port, 'from openssl first\n');
-    // s_server writes what its stdin gives once the handshake has completed (its "CIPHER is" line).
-    await server.waitFor('CIPHER is', PATIENCE_MS);
-    server.write('from openssl first\n');
-    await fed;
-    const r = await run.done;
-    t.is(r.code, 0, r.stderr);
-    t.regex(r.stderr, /^connected: DTLSv1\.2 /m);
-    t.is(r.stdout, 'from openssl first\n');
-    // The client's close_notify comes after its lines: s_server prints DONE once it has read them all.
-    await server.waitFor('DONE', PATIENCE_MS);
-    t.is(counted(server.out), N, server.out.slice(-2000));
-  } finally {
-    server.stop();
-  }
-});
+test.serial(
+  `DTLS 1.2: openssl s_server -dtls1_2 writes first; all ${N} lines of the client reach it, and the client exits 0`,
+  async (t) => {
+    const port = await freeUdpPort();
+    const server = new OpenSslPeer([
+      's_server',
+      '-dtls1_2',
+      '-accept',
+      `127.0.0.1:${port}`,
+      '-cert',
+      pem.cert,
+      '-key',
+      pem.key,
+    ]);
+    try {
+      await server.waitFor('ACCEPT', PATIENCE_MS);
+      const { run, fed } = clientAfterPeerLine(port, 'from openssl first\n');
+      // s_server writes what its stdin gives once the handshake has completed (its "CIPHER is" line).
+      await server.waitFor('CIPHER is', PATIENCE_MS);
+      server.write('from openssl first\n');
+      await fed;
+      const r = await run.done;
+      t.is(r.code, 0, r.stderr);
+      t.regex(r.stderr, /^connected: DTLSv1\.2 /m);
+      t.is(r.stdout, 'from openssl first\n');
+      // The client's close_notify comes after its lines: s_server prints DONE once it has read them all.
+      await server.waitFor('DONE', PATIENCE_MS);
+      t.is(counted(server.out), N, server.out.slice(-2000));
+    } finally {
+      server.stop();
+    }
+  },
+);
 
-test.serial(`DTLS 1.3: NSS's tstclnt -P server writes first; all ${N} lines of the client reach it, and the client exits 0`, async (t) => {
-  const db = await makeNssDb(serverId, serverId);
-  const { port, run: peer } = await startNssServer(db, [], PATIENCE_MS + 10_000);
-  try {
-    const { run, fed } = clientAfterPeerLine(port, 'from nss first\n');
-    // tstclnt -v reports its handshake on stderr ("SSL version 3.4 using ..."): then it has our Finished and writes.
-    await until(() => /SSL version 3\.4 using/.test(peer.stderr()), 'the handshake on the NSS side', peer.done);
-    peer.write('from nss first\n');
-    await fed;
-    const r = await run.done;
-    t.is(r.code, 0, r.stderr);
-    t.regex(r.stderr, /^connected: tls_\w+ /m);
-    t.is(r.stdout, 'from nss first\n');
-    // The client's close_notify comes after its lines: NSS has read them all once it reads the end of the connection.
-    await until(() => counted(dataOf(peer.stdout())) === N, 'every line printed by NSS', peer.done);
-    peer.end();
-    const { code, stdout, stderr } = await peer.done;
-    t.is(code, 0, stderr.slice(-2000));
-    t.regex(stderr, /Read from server 0 bytes/, 'the close_notify reached NSS');
-    t.is(counted(dataOf(stdout)), N, stdout.slice(-2000));
-  } finally {
-    peer.kill();
-    db.remove();
-  }
-});
+test.serial(
+  `DTLS 1.3: NSS's tstclnt -P server writes first; all ${N} lines of the client reach it, and the client exits 0`,
+  async (t) => {
+    const db = await makeNssDb(serverId, serverId);
+    const { port, run: peer } = await startNssServer(db, [], PATIENCE_MS + 10_000);
+    try {
+      const { run, fed } = clientAfterPeerLine(port, 'from nss first\n');
+      // tstclnt -v reports its handshake on stderr ("SSL version 3.4 using ..."): then it has our Finished and writes.
+      await until(() => /SSL version 3\.4 using/.test(peer.stderr()), 'the handshake on the NSS side', peer.done);
+      peer.write('from nss first\n');
+      await fed;
+      const r = await run.done;
+      t.is(r.code, 0, r.stderr);
+      t.regex(r.stderr, /^connected: tls_\w+ /m);
+      t.is(r.stdout, 'from nss first\n');
+      // The client's close_notify comes after its lines: NSS has read them all once it reads the end of the connection.
+      await until(() => counted(dataOf(peer.stdout())) === N, 'every line printed by NSS', peer.done);
+      peer.end();
+      const { code, stdout, stderr } = await peer.done;
+      t.is(code, 0, stderr.slice(-2000));
+      t.regex(stderr, /Read from server 0 bytes/, 'the close_notify reached NSS');
+      t.is(counted(dataOf(stdout)), N, stdout.slice(-2000));
+    } finally {
+      peer.kill();
+      db.remove();
+    }
+  },
+);

@@ -24,27 +24,42 @@ function busyLoop(): ChildProcess {
   return spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
 }
 
-test.serial(`piped input that ends at once: the line s_server writes first is printed in ${RUNS} of ${RUNS} runs, under load`, async (t) => {
-  const load = [busyLoop(), busyLoop()];
-  try {
-    let printed = 0;
-    for (let i = 0; i < RUNS; i++) {
-      const port = await freeUdpPort();
-      const server = new OpenSslPeer(['s_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-cert', pem.cert, '-key', pem.key]);
-      try {
-        await server.waitFor('ACCEPT', PATIENCE_MS);
-        server.write('first from s_server\n'); // waits in its input until a client has connected
-        const r = await dtls13(['client', '--connect', `127.0.0.1:${port}`, '--ca', pem.ca, '--servername', 'localhost'], 'hello\n').done;
-        t.is(r.code, 0, r.stderr);
-        if (r.stdout.includes('first from s_server\n')) printed++;
-        else t.log(`run ${i + 1}: not printed; stdout ${JSON.stringify(r.stdout)}`);
-        await server.waitFor('hello', PATIENCE_MS); // and the client's line reached the server
-      } finally {
-        server.stop();
+test.serial(
+  `piped input that ends at once: the line s_server writes first is printed in ${RUNS} of ${RUNS} runs, under load`,
+  async (t) => {
+    const load = [busyLoop(), busyLoop()];
+    try {
+      let printed = 0;
+      for (let i = 0; i < RUNS; i++) {
+        const port = await freeUdpPort();
+        const server = new OpenSslPeer([
+          's_server',
+          '-dtls1_2',
+          '-accept',
+          `127.0.0.1:${port}`,
+          '-cert',
+          pem.cert,
+          '-key',
+          pem.key,
+        ]);
+        try {
+          await server.waitFor('ACCEPT', PATIENCE_MS);
+          server.write('first from s_server\n'); // waits in its input until a client has connected
+          const r = await dtls13(
+            ['client', '--connect', `127.0.0.1:${port}`, '--ca', pem.ca, '--servername', 'localhost'],
+            'hello\n',
+          ).done;
+          t.is(r.code, 0, r.stderr);
+          if (r.stdout.includes('first from s_server\n')) printed++;
+          else t.log(`run ${i + 1}: not printed; stdout ${JSON.stringify(r.stdout)}`);
+          await server.waitFor('hello', PATIENCE_MS); // and the client's line reached the server
+        } finally {
+          server.stop();
+        }
       }
+      t.is(printed, RUNS);
+    } finally {
+      for (const l of load) l.kill();
     }
-    t.is(printed, RUNS);
-  } finally {
-    for (const l of load) l.kill();
-  }
-});
+  },
+);

@@ -9,7 +9,10 @@ const KEY = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
 
 test('dtls13 client and server with --psk over DTLS 1.2: connected: ... psk psk_dhe_ke on both sides', async (t) => {
   const port = await freePort();
-  const server = dtls13(['server', '--listen', `127.0.0.1:${port}`, '--psk', KEY, '--psk-identity', 'dev-1', '--max-version', 'DTLSv1.2'], null);
+  const server = dtls13(
+    ['server', '--listen', `127.0.0.1:${port}`, '--psk', KEY, '--psk-identity', 'dev-1', '--max-version', 'DTLSv1.2'],
+    null,
+  );
   await new Promise<void>((resolve, reject) => {
     server.child.stdout!.on('data', () => server.out().stdout.includes('listening on') && resolve());
     void server.done.then((r) => reject(new Error(`server exited: ${r.stderr}`)));

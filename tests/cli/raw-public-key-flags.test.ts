@@ -26,7 +26,10 @@ const client = keyFiles('client');
 const other = keyFiles('other');
 
 async function startServer(port: number): Promise<ReturnType<typeof dtls13>> {
-  const s = dtls13(['server', '--listen', `127.0.0.1:${port}`, '--raw-public-key', '--key', server.key, '--peer-key', client.pub], null);
+  const s = dtls13(
+    ['server', '--listen', `127.0.0.1:${port}`, '--raw-public-key', '--key', server.key, '--peer-key', client.pub],
+    null,
+  );
   await new Promise<void>((resolve, reject) => {
     s.child.stdout!.on('data', () => s.out().stdout.includes('listening on') && resolve());
     void s.done.then((r) => reject(new Error(`server exited: ${r.stderr}`)));
@@ -38,7 +41,18 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2']) {
   test(`${version}: dtls13 client and server with --raw-public-key and --peer-key`, async (t) => {
     const port = await freePort();
     const s = await startServer(port);
-    const args = ['client', '--connect', `127.0.0.1:${port}`, '--raw-public-key', '--key', client.key, '--max-version', version, '--min-version', version];
+    const args = [
+      'client',
+      '--connect',
+      `127.0.0.1:${port}`,
+      '--raw-public-key',
+      '--key',
+      client.key,
+      '--max-version',
+      version,
+      '--min-version',
+      version,
+    ];
     const ok = await dtls13([...args, '--peer-key', server.pub, '--message', 'hi']).done;
     t.is(ok.code, 0, ok.stderr);
     t.regex(ok.stderr, version === 'DTLSv1.2' ? /^connected: DTLSv1\.2 /m : /^connected: tls_aes_/m);
@@ -53,7 +67,8 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2']) {
 }
 
 test('--peer-key without --raw-public-key, and --key alone without it, are usage errors', async (t) => {
-  const noRaw = await dtls13(['client', '--connect', '127.0.0.1:9', '--psk', '00'.repeat(16), '--peer-key', server.pub]).done;
+  const noRaw = await dtls13(['client', '--connect', '127.0.0.1:9', '--psk', '00'.repeat(16), '--peer-key', server.pub])
+    .done;
   t.not(noRaw.code, 0);
   t.regex(noRaw.stderr, /--peer-key checks raw public keys: it needs --raw-public-key/);
   const keyAlone = await dtls13(['server', '--listen', '127.0.0.1:0', '--key', server.key]).done;

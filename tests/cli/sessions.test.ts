@@ -48,7 +48,17 @@ test('--sess-out writes the session (mode 0600); --sess-in resumes it on a secon
 
 test('--psk on both sides: a PSK-only server (no --cert), with and without --allow-no-dhe-kex; a wrong key is named', async (t) => {
   const server = await listening(['--psk', KEY, '--psk-identity', 'device-1', '--allow-no-dhe-kex']);
-  const ok = await dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--psk', KEY, '--psk-identity', 'device-1', '--message', 'hi']).done;
+  const ok = await dtls13([
+    'client',
+    '--connect',
+    `127.0.0.1:${server.port}`,
+    '--psk',
+    KEY,
+    '--psk-identity',
+    'device-1',
+    '--message',
+    'hi',
+  ]).done;
   t.is(ok.code, 0, ok.stderr);
   t.regex(ok.stderr, /connected: tls_aes_128_gcm_sha256 x25519 psk psk_dhe_ke/);
   const noDhe = await dtls13([
@@ -87,7 +97,17 @@ test('bad session options are usage errors naming the option', async (t) => {
   t.regex(short.stderr, /--psk: the key must be at least 16 bytes/);
   const badKeys = join(dir, 'bad-keys.bin');
   writeFileSync(badKeys, new Uint8Array(40));
-  const keys = await dtls13(['server', '--listen', '127.0.0.1:0', '--cert', pem.cert, '--key', pem.key, '--ticket-keys', badKeys]).done;
+  const keys = await dtls13([
+    'server',
+    '--listen',
+    '127.0.0.1:0',
+    '--cert',
+    pem.cert,
+    '--key',
+    pem.key,
+    '--ticket-keys',
+    badKeys,
+  ]).done;
   t.is(keys.code, 2);
   t.regex(keys.stderr, /--ticket-keys .*40 bytes/);
 });
@@ -99,10 +119,24 @@ test('--request-cert-after on the server and --post-handshake-auth on the client
     const server = await startServer(pem, ['--echo', '--ca', clientPem.ca, '--request-cert-after', '0']);
     const common = ['--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost'];
     // The client's input stays open until the server has its answer (the request goes after the ticket flight).
-    const run = dtls13(['client', ...common, '--cert', clientPem.cert, '--key', clientPem.key, '--post-handshake-auth', '--timeout', '20000'], null);
+    const run = dtls13(
+      [
+        'client',
+        ...common,
+        '--cert',
+        clientPem.cert,
+        '--key',
+        clientPem.key,
+        '--post-handshake-auth',
+        '--timeout',
+        '20000',
+      ],
+      null,
+    );
     run.child.stdin!.write('one\n');
     // The end of input closes at once: it waits until the server has verified the certificate (bounded for a stuck server).
-    for (let i = 0; i < 4800 && !server.run.out().stdout.includes('client certificate:'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let i = 0; i < 4800 && !server.run.out().stdout.includes('client certificate:'); i++)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     run.child.stdin!.end();
     const r = await run.done;
     t.is(r.code, 0, r.stderr);
@@ -126,7 +160,16 @@ test('--early-data with --sess-in: accepted by a server with --max-early-data, r
   const taking = await startServer(pem, ['--echo', '--ticket-keys', keys, '--max-early-data', '1024']);
   const refusing = await startServer(pem, ['--echo', '--ticket-keys', keys]);
   const common = ['--ca', pem.ca, '--servername', 'localhost'];
-  const first = await dtls13(['client', '--connect', `127.0.0.1:${taking.port}`, ...common, '--message', 'hi', '--sess-out', session]).done;
+  const first = await dtls13([
+    'client',
+    '--connect',
+    `127.0.0.1:${taking.port}`,
+    ...common,
+    '--message',
+    'hi',
+    '--sess-out',
+    session,
+  ]).done;
   t.is(first.code, 0, first.stderr);
   const accepted = await dtls13([
     'client',
@@ -182,7 +225,14 @@ test('--early-data with --sess-in: accepted by a server with --max-early-data, r
   );
   const log = await refusing.stop();
   t.notRegex(log, /early data \(0-RTT\)/);
-  const noSession = await dtls13(['client', '--connect', `127.0.0.1:${refusing.port}`, ...common, '--early-data', request]).done;
+  const noSession = await dtls13([
+    'client',
+    '--connect',
+    `127.0.0.1:${refusing.port}`,
+    ...common,
+    '--early-data',
+    request,
+  ]).done;
   t.is(noSession.code, 2);
   t.regex(noSession.stderr, /--early-data needs --sess-in/);
 });
@@ -196,13 +246,40 @@ test('--anti-replay redis://HOST:PORT: the server records 0-RTT ClientHellos in 
     const session = join(dir, 'session-redis.bin');
     const request = join(dir, 'request-redis.txt');
     writeFileSync(request, 'once\n');
-    const server = await startServer(pem, ['--echo', '--ticket-keys', keys, '--max-early-data', '64', '--anti-replay', redis.url]);
-    const common = ['--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost', '--message', 'hi'];
+    const server = await startServer(pem, [
+      '--echo',
+      '--ticket-keys',
+      keys,
+      '--max-early-data',
+      '64',
+      '--anti-replay',
+      redis.url,
+    ]);
+    const common = [
+      '--connect',
+      `127.0.0.1:${server.port}`,
+      '--ca',
+      pem.ca,
+      '--servername',
+      'localhost',
+      '--message',
+      'hi',
+    ];
     t.is((await dtls13(['client', ...common, '--sess-out', session]).done).code, 0);
     const early = await dtls13(['client', ...common, '--sess-in', session, '--early-data', request]).done;
     t.regex(early.stderr, /early data: accepted/);
     await server.stop();
-    const bad = await dtls13(['server', '--listen', '127.0.0.1:0', '--cert', pem.cert, '--key', pem.key, '--anti-replay', 'memcached://x']).done;
+    const bad = await dtls13([
+      'server',
+      '--listen',
+      '127.0.0.1:0',
+      '--cert',
+      pem.cert,
+      '--key',
+      pem.key,
+      '--anti-replay',
+      'memcached://x',
+    ]).done;
     t.is(bad.code, 2);
     t.regex(bad.stderr, /--anti-replay: a redis:\/\/HOST:PORT address/);
   } finally {

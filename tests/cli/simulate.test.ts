@@ -31,7 +31,10 @@ interface Run {
 }
 
 function dtls13(args: readonly string[], cwd?: string): Promise<Run> {
-  const child = spawn(process.execPath, [`--import=${TSX}`, MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
+  const child = spawn(process.execPath, [`--import=${TSX}`, MAIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(cwd ? { cwd } : {}),
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -49,10 +52,23 @@ interface ReportDoc {
   readonly format: string;
   readonly version: number;
   readonly durationUs: number;
-  readonly handshakes: { readonly completed: number; readonly failed: number; readonly latencyUs: { readonly p50: number } | null };
-  readonly throughput: { readonly applicationBytes: number; readonly records: number; readonly goodputBytesPerSecond: number };
+  readonly handshakes: {
+    readonly completed: number;
+    readonly failed: number;
+    readonly latencyUs: { readonly p50: number } | null;
+  };
+  readonly throughput: {
+    readonly applicationBytes: number;
+    readonly records: number;
+    readonly goodputBytesPerSecond: number;
+  };
   readonly modules: readonly ModuleRow[];
-  readonly bottleneck: { readonly module: string; readonly utilization: number; readonly saturated: boolean; readonly rule: string } | null;
+  readonly bottleneck: {
+    readonly module: string;
+    readonly utilization: number;
+    readonly saturated: boolean;
+    readonly rule: string;
+  } | null;
   readonly options: Readonly<Record<string, unknown>>;
   readonly seed: number;
   readonly profile: { readonly source: string; readonly machine: string };
@@ -102,7 +118,20 @@ test('a small run prints the report, names the bottleneck by the rule and says h
 });
 
 test('--json holds the documented fields; the same seed gives the same document, another seed a different one', async (t) => {
-  const args = ['--connections', '8', '--records', '2', '--rate', '2000', '--latency', '20us', '--bandwidth', '100Mbps', '--suite', 'chacha20'];
+  const args = [
+    '--connections',
+    '8',
+    '--records',
+    '2',
+    '--rate',
+    '2000',
+    '--latency',
+    '20us',
+    '--bandwidth',
+    '100Mbps',
+    '--suite',
+    'chacha20',
+  ];
   const [a, b, c] = await Promise.all([
     simulateJson('seed7a', [...args, '--seed', '7']),
     simulateJson('seed7b', [...args, '--seed', '7']),
@@ -140,7 +169,8 @@ test('--json holds the documented fields; the same seed gives the same document,
 
 test('--vcd writes a VCD that GTKWave vcd2fst accepts, with the device modules in it', async (t) => {
   const found = spawnSync('vcd2fst', ['--help'], { encoding: 'utf8' });
-  if (found.error !== undefined) return t.fail('vcd2fst not found: install the Debian package `gtkwave` (.ci/run does this)');
+  if (found.error !== undefined)
+    return t.fail('vcd2fst not found: install the Debian package `gtkwave` (.ci/run does this)');
   const vcd = join(dir, 'run.vcd');
   const run = await dtls13(['simulate', ...SMALL, '--vcd', vcd]);
   t.is(run.code, 0, run.stderr);
@@ -157,7 +187,10 @@ test('--vcd writes a VCD that GTKWave vcd2fst accepts, with the device modules i
 });
 
 test('--hw-accel changes the report: the crypto engine is less utilized and handshakes are faster', async (t) => {
-  const [soft, accel] = await Promise.all([simulateJson('soft', SMALL), simulateJson('accel', [...SMALL, '--hw-accel'])]);
+  const [soft, accel] = await Promise.all([
+    simulateJson('soft', SMALL),
+    simulateJson('accel', [...SMALL, '--hw-accel']),
+  ]);
   t.true(
     cryptoEngine(accel.doc).utilization < cryptoEngine(soft.doc).utilization,
     `${cryptoEngine(accel.doc).utilization} < ${cryptoEngine(soft.doc).utilization}`,
@@ -226,7 +259,16 @@ test('--calibrate with a small budget writes a profile that --profile then loads
   t.is(report.validation.rows.length, 4);
   for (const row of report.validation.rows) t.true(Number.isFinite(row.ratio) && row.ratio > 0);
 
-  const { run, doc } = await simulateJson('calibrated', ['--connections', '3', '--records', '1', '--platform', 'software', '--profile', profilePath]);
+  const { run, doc } = await simulateJson('calibrated', [
+    '--connections',
+    '3',
+    '--records',
+    '1',
+    '--platform',
+    'software',
+    '--profile',
+    profilePath,
+  ]);
   t.regex(run.stdout, /profile: calibrated/);
   t.is(doc.profile.source, 'calibrated');
   t.is(doc.profile.machine, profile.metadata.machine);
@@ -241,8 +283,20 @@ test('the reading under the table follows the bottleneck: saturated, with headro
     applicationBytes: 0,
     records: 0,
     modules: [
-      { name: 'device.cryptoEngine', capacity: 1, busyTime: busy * US, utilization: busy / 1000, queue: { max: 3, mean: 1, timeWeightedMean: 0.5 } },
-      { name: 'device.recordLayer', capacity: 4, busyTime: 40 * US, utilization: 0.01, queue: { max: 0, mean: 0, timeWeightedMean: 0 } },
+      {
+        name: 'device.cryptoEngine',
+        capacity: 1,
+        busyTime: busy * US,
+        utilization: busy / 1000,
+        queue: { max: 3, mean: 1, timeWeightedMean: 0.5 },
+      },
+      {
+        name: 'device.recordLayer',
+        capacity: 4,
+        busyTime: 40 * US,
+        utilization: 0.01,
+        queue: { max: 0, mean: 0, timeWeightedMean: 0 },
+      },
     ],
   });
   const saturated = readingGuide(buildReport(run(950)));
@@ -259,7 +313,12 @@ test('the reading under the table follows the bottleneck: saturated, with headro
 });
 
 test('the reading claims no headroom while the link runs near line rate or a unit queues (issue 32 item 5)', (t) => {
-  const row = (name: string, utilization: number, queued = 0, counters?: Record<string, number>): RunResult['modules'][number] => ({
+  const row = (
+    name: string,
+    utilization: number,
+    queued = 0,
+    counters?: Record<string, number>,
+  ): RunResult['modules'][number] => ({
     name,
     capacity: 1,
     busyTime: Math.round(utilization * 1000 * US),
@@ -267,26 +326,46 @@ test('the reading claims no headroom while the link runs near line rate or a uni
     queue: { max: queued > 0 ? 30 : 0, mean: queued, timeWeightedMean: queued },
     ...(counters !== undefined ? { counters } : {}),
   });
-  const run = (modules: RunResult['modules']): RunResult => ({ duration: 1000 * US, handshakeLatencies: [100 * US], applicationBytes: 0, records: 0, modules });
+  const run = (modules: RunResult['modules']): RunResult => ({
+    duration: 1000 * US,
+    handshakeLatencies: [100 * US],
+    applicationBytes: 0,
+    records: 0,
+    modules,
+  });
   // 1 Gbit/s: the link carries 89% of line rate, a device unit is 6.9% busy.
-  const link = readingGuide(buildReport(run([row('clients.networkChannel', 0.89), row('device.cryptoEngine.dma', 0.069)])));
-  t.regex(link, /Here the link into the device \(clients\.networkChannel\) is near saturation \(89\.0%\): it sets the pace, and there is no headroom/);
+  const link = readingGuide(
+    buildReport(run([row('clients.networkChannel', 0.89), row('device.cryptoEngine.dma', 0.069)])),
+  );
+  t.regex(
+    link,
+    /Here the link into the device \(clients\.networkChannel\) is near saturation \(89\.0%\): it sets the pace, and there is no headroom/,
+  );
   t.regex(link, /a faster link \(--bandwidth\) raises the rate/);
   t.notRegex(link, /the device has headroom/);
   // --hw-accel, every connection at 0: the public-key unit 4.1% busy, its requests waiting 91% of their time.
   const queued = readingGuide(
     buildReport(
-      run([row('device.cryptoEngine.publicKey', 0.041, 1.3, { requests: 100, waitPs: 91 * MS, servicePs: 9 * MS }), row('device.networkChannel', 0.06)]),
+      run([
+        row('device.cryptoEngine.publicKey', 0.041, 1.3, { requests: 100, waitPs: 91 * MS, servicePs: 9 * MS }),
+        row('device.networkChannel', 0.06),
+      ]),
     ),
   );
-  t.regex(queued, /Here device\.cryptoEngine\.publicKey is 4\.1% busy over the run, but its requests waited 91\.0% of their time for a lane/);
+  t.regex(
+    queued,
+    /Here device\.cryptoEngine\.publicKey is 4\.1% busy over the run, but its requests waited 91\.0% of their time for a lane/,
+  );
   t.notRegex(queued, /the device has headroom/);
 });
 
 test('--replications that the seed does not change say so instead of printing zero-width intervals', async (t) => {
   const run = await dtls13(['simulate', '--connections', '3', '--records', '1', '--replications', '2', '--quiet']);
   t.is(run.code, 0, run.stderr);
-  t.regex(run.stdout, /The 2 replications gave identical reports, figure for figure: nothing in the run's timing drew on the seed/);
+  t.regex(
+    run.stdout,
+    /The 2 replications gave identical reports, figure for figure: nothing in the run's timing drew on the seed/,
+  );
   t.notRegex(run.stdout, /Intervals are 95%/);
   t.notRegex(run.stdout, /±/);
 });

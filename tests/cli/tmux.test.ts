@@ -21,7 +21,8 @@ test.after.always(() => {
   }
 });
 
-const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', env: { ...process.env, TERM: 'xterm' } });
+const tmux = (...args: string[]): string =>
+  execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', env: { ...process.env, TERM: 'xterm' } });
 const pane = (session = 'client'): string => tmux('capture-pane', '-p', '-J', '-S', '-200', '-t', session);
 
 /** Waits until the pane of `session` shows `pattern`; fails with the pane's text after `ms`. */
@@ -79,7 +80,8 @@ test('Ctrl-C on the client closes with close_notify before it exits (130); the s
     t.regex(text, /client exited 130/);
     // The server learns of it from the close_notify, not from an idle timeout minutes later.
     const until = Date.now() + 20_000;
-    while (!/closed \(close_notify\)/.test(server.run.out().stdout) && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+    while (!/closed \(close_notify\)/.test(server.run.out().stdout) && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 200));
   } finally {
     log = await server.stop();
   }

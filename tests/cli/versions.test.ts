@@ -19,11 +19,34 @@ test.serial(
   'dtls13 client (default versions) against openssl s_server -dtls1_2: connected: DTLSv1.2 with the OpenSSL suite name; --msg prints the protocol',
   async (t) => {
     const port = await freePort();
-    const server = new OpenSslPeer(['s_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-cert', pem.cert, '-key', pem.key]);
+    const server = new OpenSslPeer([
+      's_server',
+      '-dtls1_2',
+      '-accept',
+      `127.0.0.1:${port}`,
+      '-cert',
+      pem.cert,
+      '-key',
+      pem.key,
+    ]);
     try {
       await server.waitFor('ACCEPT');
-      const r = await dtls13(['client', '--connect', `127.0.0.1:${port}`, '--ca', pem.ca, '--servername', 'localhost', '--msg', '--message', 'over 1.2']).done;
-      t.regex(r.stderr, /^connected: DTLSv1\.2 ECDHE-ECDSA-AES128-GCM-SHA256 x25519 ecdsa_secp256r1_sha256 ems hello-verify$/m);
+      const r = await dtls13([
+        'client',
+        '--connect',
+        `127.0.0.1:${port}`,
+        '--ca',
+        pem.ca,
+        '--servername',
+        'localhost',
+        '--msg',
+        '--message',
+        'over 1.2',
+      ]).done;
+      t.regex(
+        r.stderr,
+        /^connected: DTLSv1\.2 ECDHE-ECDSA-AES128-GCM-SHA256 x25519 ecdsa_secp256r1_sha256 ems hello-verify$/m,
+      );
       t.regex(r.stderr, /^protocol: DTLSv1\.2$/m);
       // --msg reads the conversation as 1.2: the 1.2 Certificate decodes, the Finished under epoch 1 is decrypted.
       t.regex(r.stderr, /^<<< epoch 0 rec \d+ handshake \d+ B: certificate \(msg_seq \d+, /m);
@@ -39,7 +62,16 @@ test.serial(
 /** `dtls13 client FLAGS --message x` against a fresh `openssl s_server -dtls1_2` (it serves one peer at a time). */
 async function againstOpenssl(flags: readonly string[]): Promise<{ code: number | null; stderr: string }> {
   const port = await freePort();
-  const server = new OpenSslPeer(['s_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-cert', pem.cert, '-key', pem.key]);
+  const server = new OpenSslPeer([
+    's_server',
+    '-dtls1_2',
+    '-accept',
+    `127.0.0.1:${port}`,
+    '-cert',
+    pem.cert,
+    '-key',
+    pem.key,
+  ]);
   try {
     await server.waitFor('ACCEPT');
     return await dtls13([
@@ -61,15 +93,22 @@ async function againstOpenssl(flags: readonly string[]): Promise<{ code: number 
   }
 }
 
-test.serial('dtls13 client -dtls1_3 against openssl s_server -dtls1_2 fails; -dtls1_2 and --max-version 1.2 connect', async (t) => {
-  const only13 = await againstOpenssl(['-dtls1_3']);
-  t.is(only13.code, 1, only13.stderr);
-  t.notRegex(only13.stderr, /connected:/);
-  for (const flags of [['-dtls1_2'], ['--max-version', '1.2'], ['--min-version', 'DTLSv1.2', '--max-version', 'DTLSv1.2']]) {
-    const r = await againstOpenssl(flags);
-    t.regex(r.stderr, /connected: DTLSv1\.2 /, flags.join(' '));
-  }
-});
+test.serial(
+  'dtls13 client -dtls1_3 against openssl s_server -dtls1_2 fails; -dtls1_2 and --max-version 1.2 connect',
+  async (t) => {
+    const only13 = await againstOpenssl(['-dtls1_3']);
+    t.is(only13.code, 1, only13.stderr);
+    t.notRegex(only13.stderr, /connected:/);
+    for (const flags of [
+      ['-dtls1_2'],
+      ['--max-version', '1.2'],
+      ['--min-version', 'DTLSv1.2', '--max-version', 'DTLSv1.2'],
+    ]) {
+      const r = await againstOpenssl(flags);
+      t.regex(r.stderr, /connected: DTLSv1\.2 /, flags.join(' '));
+    }
+  },
+);
 
 test('dtls13 server -dtls1_2 and a default dtls13 client: both print the DTLSv1.2 connected: line; a default server gives 1.3 (the line unchanged)', async (t) => {
   const server12 = await startServer(pem, ['-dtls1_2', '--echo']);
@@ -89,9 +128,22 @@ test('dtls13 server -dtls1_2 and a default dtls13 client: both print the DTLSv1.
   t.is(r.code, 0, r.stderr);
   t.is(r.stdout, 'hi\n');
   t.regex(r.stderr, /^connected: DTLSv1\.2 ECDHE-ECDSA-AES128-GCM-SHA256 /m);
-  t.regex(await server12.stop(), / connected: DTLSv1\.2 ECDHE-ECDSA-AES128-GCM-SHA256 x25519 ecdsa_secp256r1_sha256 ems/);
+  t.regex(
+    await server12.stop(),
+    / connected: DTLSv1\.2 ECDHE-ECDSA-AES128-GCM-SHA256 x25519 ecdsa_secp256r1_sha256 ems/,
+  );
   const server13 = await startServer(pem, ['--echo']);
-  const r13 = await dtls13(['client', '--connect', `127.0.0.1:${server13.port}`, '--ca', pem.ca, '--servername', 'localhost', '--message', 'hi']).done;
+  const r13 = await dtls13([
+    'client',
+    '--connect',
+    `127.0.0.1:${server13.port}`,
+    '--ca',
+    pem.ca,
+    '--servername',
+    'localhost',
+    '--message',
+    'hi',
+  ]).done;
   t.regex(r13.stderr, /^connected: tls_aes_128_gcm_sha256 x25519 ecdsa_secp256r1_sha256$/m);
   await server13.stop();
 });

@@ -10,7 +10,10 @@ import { makePair } from '../support/stepper.js';
 const serverId = makeIdentity('p256', 'server.test');
 
 test('ALPN: the server picks its preferred protocol among those offered; both sides report it', (t) => {
-  const { link, parameters } = handshake(serverId, { client: { alpn: ['coap', 'h3'] }, server: { alpn: ['h3', 'coap'] } });
+  const { link, parameters } = handshake(serverId, {
+    client: { alpn: ['coap', 'h3'] },
+    server: { alpn: ['h3', 'coap'] },
+  });
   t.is(parameters?.alpnProtocol, 'h3');
   const atServer = link.events.server.find((e) => e.type === 'handshakeComplete');
   t.is(atServer?.type === 'handshakeComplete' ? atServer.parameters.alpnProtocol : 'missing', 'h3');
@@ -39,7 +42,10 @@ test('ALPN: nothing negotiated when either side has none; bad names are ConfigEr
   t.is(handshake(serverId, { client: { alpn: ['coap'] } }).parameters?.alpnProtocol, undefined);
   t.is(handshake(serverId, { server: { alpn: ['coap'] } }).parameters?.alpnProtocol, undefined);
   t.is(t.throws(() => handshake(serverId, { client: { alpn: [] } }), { instanceOf: ConfigError })?.option, 'alpn');
-  t.is(t.throws(() => handshake(serverId, { client: { alpn: ['x'.repeat(256)] } }), { instanceOf: ConfigError })?.option, 'alpn');
+  t.is(
+    t.throws(() => handshake(serverId, { client: { alpn: ['x'.repeat(256)] } }), { instanceOf: ConfigError })?.option,
+    'alpn',
+  );
 });
 
 test('ALPN: early data only for the protocol its ticket was issued under', (t) => {
@@ -48,9 +54,15 @@ test('ALPN: early data only for the protocol its ticket was issued under', (t) =
   const first = handshake(serverId, { client: { alpn: ['coap'] }, server });
   const ticket = first.link.events.client.find((e) => e.type === 'sessionTicket');
   if (ticket?.type !== 'sessionTicket') return void t.fail('no ticket');
-  const same = handshake(serverId, { client: { alpn: ['coap'], session: ticket.session, earlyData: Uint8Array.of(1) }, server });
+  const same = handshake(serverId, {
+    client: { alpn: ['coap'], session: ticket.session, earlyData: Uint8Array.of(1) },
+    server,
+  });
   t.is(same.parameters?.earlyData, 'accepted');
-  const other = handshake(serverId, { client: { alpn: ['h3'], session: ticket.session, earlyData: Uint8Array.of(1) }, server });
+  const other = handshake(serverId, {
+    client: { alpn: ['h3'], session: ticket.session, earlyData: Uint8Array.of(1) },
+    server,
+  });
   t.is(other.parameters?.earlyData, 'rejected');
   t.true(other.parameters?.resumed);
 });

@@ -3,7 +3,14 @@ import { encodeAlert, encodeEncryptedExtensions, encodeServerHello } from '../..
 import { ConnectionStateError, DtlsConnection } from '../../runtime/dtls/connection.js';
 import { DEFAULT_CONNECTION_LIMITS } from '../../runtime/connection/connection-limits.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
-import { bytesFrom, forgedCiphertext, handshakeFragment, plaintextAck, plaintextAlert, plaintextRecord } from '../support/attacker.js';
+import {
+  bytesFrom,
+  forgedCiphertext,
+  handshakeFragment,
+  plaintextAck,
+  plaintextAlert,
+  plaintextRecord,
+} from '../support/attacker.js';
 import { handshake, roundTrip } from '../support/handshake.js';
 import { Link } from '../support/link.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
@@ -20,7 +27,12 @@ import { injectHandshakeMessage, injectRecord } from '../support/inject.js';
 const serverId = makeIdentity('p256', 'server.test');
 
 /** Delivers everything each side has to send, until quiet, at time `now`. */
-function pump(a: DtlsConnection, b: DtlsConnection, now: number, drop: (from: 'a' | 'b', d: Uint8Array) => boolean = () => false): void {
+function pump(
+  a: DtlsConnection,
+  b: DtlsConnection,
+  now: number,
+  drop: (from: 'a' | 'b', d: Uint8Array) => boolean = () => false,
+): void {
   for (let round = 0; round < 50; round++) {
     let moved = false;
     for (let d = a.pollTransmit(); d; d = a.pollTransmit()) {
@@ -62,7 +74,17 @@ test('item 1: old and zero-length handshake fragments and an out-of-order one ca
     server.receive(plaintextRecord('handshake', f, 5000 + i), 1);
   }
   server.receive(
-    plaintextRecord('handshake', handshakeFragment({ msgType: 'finished', length: 32, messageSeq: 5, fragmentOffset: 3, fragment: new Uint8Array(1) }), 6000),
+    plaintextRecord(
+      'handshake',
+      handshakeFragment({
+        msgType: 'finished',
+        length: 32,
+        messageSeq: 5,
+        fragmentOffset: 3,
+        fragment: new Uint8Array(1),
+      }),
+      6000,
+    ),
     1,
   );
   t.notThrows(() => server.handleTimeout(200));
@@ -80,11 +102,19 @@ test('item 1: the same junk sent to a connected session changes nothing', (t) =>
   const link = established();
   for (let i = 0; i < 200; i++) {
     link.server.receive(
-      plaintextRecord('handshake', handshakeFragment({ msgType: 'client_hello', length: 0, messageSeq: i % 3, fragmentOffset: 0 }), 100 + i),
+      plaintextRecord(
+        'handshake',
+        handshakeFragment({ msgType: 'client_hello', length: 0, messageSeq: i % 3, fragmentOffset: 0 }),
+        100 + i,
+      ),
       link.now,
     );
     link.client.receive(
-      plaintextRecord('handshake', handshakeFragment({ msgType: 'server_hello', length: 0, messageSeq: i % 3, fragmentOffset: 0 }), 100 + i),
+      plaintextRecord(
+        'handshake',
+        handshakeFragment({ msgType: 'server_hello', length: 0, messageSeq: i % 3, fragmentOffset: 0 }),
+        100 + i,
+      ),
       link.now,
     );
   }
@@ -114,7 +144,13 @@ const spoofed: readonly [string, () => readonly Uint8Array[]][] = [
       return NEXT_SEQS.map((seq) =>
         plaintextRecord(
           'handshake',
-          handshakeFragment({ msgType: 'client_hello', length: body.length, messageSeq: seq, fragmentOffset: 0, fragment: body }),
+          handshakeFragment({
+            msgType: 'client_hello',
+            length: body.length,
+            messageSeq: seq,
+            fragmentOffset: 0,
+            fragment: body,
+          }),
           900 + seq,
         ),
       );
@@ -126,7 +162,13 @@ const spoofed: readonly [string, () => readonly Uint8Array[]][] = [
       NEXT_SEQS.map((seq) =>
         plaintextRecord(
           'handshake',
-          handshakeFragment({ msgType: 'key_update', length: 1, messageSeq: seq, fragmentOffset: 0, fragment: Uint8Array.of(1) }),
+          handshakeFragment({
+            msgType: 'key_update',
+            length: 1,
+            messageSeq: seq,
+            fragmentOffset: 0,
+            fragment: Uint8Array.of(1),
+          }),
           900 + seq,
         ),
       ),
@@ -137,12 +179,24 @@ const spoofed: readonly [string, () => readonly Uint8Array[]][] = [
       NEXT_SEQS.flatMap((seq) => [
         plaintextRecord(
           'handshake',
-          handshakeFragment({ msgType: 'key_update', length: 4, messageSeq: seq, fragmentOffset: 0, fragment: Uint8Array.of(1, 2) }),
+          handshakeFragment({
+            msgType: 'key_update',
+            length: 4,
+            messageSeq: seq,
+            fragmentOffset: 0,
+            fragment: Uint8Array.of(1, 2),
+          }),
           900 + seq,
         ),
         plaintextRecord(
           'handshake',
-          handshakeFragment({ msgType: 'key_update', length: 4, messageSeq: seq, fragmentOffset: 0, fragment: Uint8Array.of(3, 4) }),
+          handshakeFragment({
+            msgType: 'key_update',
+            length: 4,
+            messageSeq: seq,
+            fragmentOffset: 0,
+            fragment: Uint8Array.of(3, 4),
+          }),
           950 + seq,
         ),
       ]),
@@ -204,7 +258,13 @@ test('item 4: one-byte fragments of the next nine messages and forged future-epo
   client.connect(0);
   pump(client, server, 0, (from) => from === 'b');
   for (let seq = 1; seq <= 9; seq++) {
-    const f = handshakeFragment({ msgType: 'client_hello', length: 0x1ffff, messageSeq: seq, fragmentOffset: 5, fragment: Uint8Array.of(1) });
+    const f = handshakeFragment({
+      msgType: 'client_hello',
+      length: 0x1ffff,
+      messageSeq: seq,
+      fragmentOffset: 5,
+      fragment: Uint8Array.of(1),
+    });
     server.receive(plaintextRecord('handshake', f, 7000 + seq), 1);
   }
   for (let i = 0; i < 64; i++) server.receive(forgedCiphertext(0, i, bytesFrom(i + 1, 600)), 1); // epoch bits 0: epoch 4, not installed
@@ -221,8 +281,14 @@ test('item 4: thousands of KeyUpdates leave no more read epochs than the cap', (
     link.run(link.now + 50);
   }
   link.run(link.now + 20_000);
-  t.true(link.client.stats.retained.readEpochs <= DEFAULT_CONNECTION_LIMITS.maxReadEpochs, `client ${link.client.stats.retained.readEpochs}`);
-  t.true(link.server.stats.retained.readEpochs <= DEFAULT_CONNECTION_LIMITS.maxReadEpochs, `server ${link.server.stats.retained.readEpochs}`);
+  t.true(
+    link.client.stats.retained.readEpochs <= DEFAULT_CONNECTION_LIMITS.maxReadEpochs,
+    `client ${link.client.stats.retained.readEpochs}`,
+  );
+  t.true(
+    link.server.stats.retained.readEpochs <= DEFAULT_CONNECTION_LIMITS.maxReadEpochs,
+    `server ${link.server.stats.retained.readEpochs}`,
+  );
   stillTalks(t, link, 'after 1000 key updates');
 });
 
@@ -276,7 +342,8 @@ test('item 8: at the integrity limit of the current read key, with no KeyUpdate 
     server: { ...ccm8, limits: { maxFailedAuthenticationsPerSecond: 1_000_000, integrityBudgetSeconds: 0 } },
   });
   // The peer never answers (its datagrams go nowhere), so the requested KeyUpdate cannot complete.
-  for (let i = 0; i < 1500 && !link.server.failure; i++) link.server.receive(forgedCiphertext(3, i, bytesFrom(i + 11, 40)), link.now);
+  for (let i = 0; i < 1500 && !link.server.failure; i++)
+    link.server.receive(forgedCiphertext(3, i, bytesFrom(i + 11, 40)), link.now);
   t.is(link.server.failure?.alert, 'bad_record_mac');
 });
 
@@ -292,7 +359,10 @@ test('item 8: an unsolicited extension in ServerHello or EncryptedExtensions is 
     isHelloRetryRequest: false,
     extensions: [
       { extensionType: 'supported_versions', extensionData: { selectedVersion: 'dtls1_3' } },
-      { extensionType: 'key_share', extensionData: { serverShare: { group: 'x25519', keyExchange: bytesFrom(6, 32) } } },
+      {
+        extensionType: 'key_share',
+        extensionData: { serverShare: { group: 'x25519', keyExchange: bytesFrom(6, 32) } },
+      },
       { extensionType: 'server_name', extensionData: new Uint8Array(0) },
     ],
   });
@@ -301,7 +371,12 @@ test('item 8: an unsolicited extension in ServerHello or EncryptedExtensions is 
 
   const q = reach(makePair(serverId, { client: { serverName: 'server.test' } }), 'client', 'waitEncryptedExtensions');
   if (!q) return void t.fail('no pair');
-  injectHandshakeMessage(q.client, 8, encodeEncryptedExtensions({ extensions: [{ extensionType: 'early_data', extensionData: {} }] }), 2);
+  injectHandshakeMessage(
+    q.client,
+    8,
+    encodeEncryptedExtensions({ extensions: [{ extensionType: 'early_data', extensionData: {} }] }),
+    2,
+  );
   t.is(q.client.failure?.alert, 'unsupported_extension');
 });
 
@@ -365,7 +440,16 @@ test('item 8: fragments the connection refused are not ACKed', (t) => {
   client.connect(0);
   pump(client, server, 0, (from) => from === 'b');
   server.receive(
-    plaintextRecord('handshake', handshakeFragment({ msgType: 'client_hello', length: 10, messageSeq: 3, fragmentOffset: 0, fragment: new Uint8Array(10) })),
+    plaintextRecord(
+      'handshake',
+      handshakeFragment({
+        msgType: 'client_hello',
+        length: 10,
+        messageSeq: 3,
+        fragmentOffset: 0,
+        fragment: new Uint8Array(10),
+      }),
+    ),
     1,
   );
   server.handleTimeout(500);

@@ -21,7 +21,10 @@ const LIMITS = { confidentiality: 40, integrity: 1000 };
 
 function linked(): { link: Link; server: DtlsConnection; client: DtlsConnection } {
   const serverOptions = { certificate: { chain: id.chain, privateKey: id.privateKey }, wallClock };
-  const server = DtlsConnection.serverSharing({ ...resolveConfig('server', serverOptions), aeadLimits: LIMITS }, serverOptions);
+  const server = DtlsConnection.serverSharing(
+    { ...resolveConfig('server', serverOptions), aeadLimits: LIMITS },
+    serverOptions,
+  );
   const client = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'server.test', wallClock });
   const link = new Link(client, server);
   client.connect(0);
@@ -29,7 +32,8 @@ function linked(): { link: Link; server: DtlsConnection; client: DtlsConnection 
   return { link, server, client };
 }
 
-const received = (link: Link): number[] => link.events.client.flatMap((e) => (e.type === 'data' ? [e.data[0]! * 256 + e.data[1]!] : []));
+const received = (link: Link): number[] =>
+  link.events.client.flatMap((e) => (e.type === 'data' ? [e.data[0]! * 256 + e.data[1]!] : []));
 
 test('bursts crossing the write key usage limit start the KeyUpdate at the send that crosses it, and every message arrives once, in order', (t) => {
   const { link, server } = linked();
@@ -42,7 +46,8 @@ test('bursts crossing the write key usage limit start the KeyUpdate at the send 
     const before = server.counters.handshakeMessagesSent;
     const used = records.usage().write!.used;
     const crossing = used < 30 && used + BURST >= 30;
-    for (let i = 0; i < BURST; i++) server.send(Uint8Array.of(next >> 8, next++ & 0xff, ...new Uint8Array(100)), link.now);
+    for (let i = 0; i < BURST; i++)
+      server.send(Uint8Array.of(next >> 8, next++ & 0xff, ...new Uint8Array(100)), link.now);
     if (crossing) {
       t.is(server.counters.handshakeMessagesSent, before + 1, `burst ${burst}: the KeyUpdate started within it`);
       // The send that took the key to 30 records started it: the sends up to it were sealed ahead of the KeyUpdate.

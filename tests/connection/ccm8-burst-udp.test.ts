@@ -57,7 +57,14 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
     // parkAfterMs 0: the session stays awake however long the burst takes here (hibernation is tested on its own).
     const s = await echoServer(id, { ciphers, allowCcm8: true, parkAfterMs: 0, ...versions });
     const client = await clientSocket();
-    const c = connect('127.0.0.1', s.port, { ca, servername: 'localhost', ciphers, allowCcm8: true, transport: client.transport, ...versions });
+    const c = connect('127.0.0.1', s.port, {
+      ca,
+      servername: 'localhost',
+      ciphers,
+      allowCcm8: true,
+      transport: client.transport,
+      ...versions,
+    });
     try {
       await c.opened;
       t.is(c.protocol, version);
@@ -85,8 +92,12 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
       const d = stats().drops;
       // Issue 56: the rule changed. Before, the key took one failure a second from its first (fewer than 128 in all).
       t.true(d.authentication >= 128, `more forgeries were tried than one key's limit (2^7): ${d.authentication}`);
-      if (version === 'DTLSv1.3') t.true(stats().handshakeMessagesReceived > before, 'the client sent new keys (KeyUpdate) when asked');
-      t.true(d['authentication-rate'] > 0, 'past the per-second budget, flood datagrams were dropped after their first failure');
+      if (version === 'DTLSv1.3')
+        t.true(stats().handshakeMessagesReceived > before, 'the client sent new keys (KeyUpdate) when asked');
+      t.true(
+        d['authentication-rate'] > 0,
+        'past the per-second budget, flood datagrams were dropped after their first failure',
+      );
       t.is(await echoedAgain(c, 'after'), 'echo: after', 'data both ways after the burst');
     } finally {
       client.close();

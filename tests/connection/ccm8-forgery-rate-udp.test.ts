@@ -44,7 +44,14 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
     const versions = { minVersion: version, maxVersion: version } as const;
     const s = await echoServer(id, { ciphers, allowCcm8: true, parkAfterMs: 0, ...versions });
     const client = await clientSocket();
-    const c = connect('127.0.0.1', s.port, { ca, servername: 'localhost', ciphers, allowCcm8: true, transport: client.transport, ...versions });
+    const c = connect('127.0.0.1', s.port, {
+      ca,
+      servername: 'localhost',
+      ciphers,
+      allowCcm8: true,
+      transport: client.transport,
+      ...versions,
+    });
     try {
       await c.opened;
       t.is(c.protocol, version);
@@ -55,15 +62,26 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
       for (let round = 0; round < ROUNDS; round++) {
         const read = stats().datagramsReceived;
         for (let k = 0; k < 4; k++, forged++) {
-          const d = version === 'DTLSv1.3' ? forgedCiphertext(k, forged, bytesFrom(forged + 1, 48)) : forgedRecord12(1, 1_000_000 + forged, 64, forged + 1);
+          const d =
+            version === 'DTLSv1.3'
+              ? forgedCiphertext(k, forged, bytesFrom(forged + 1, 48))
+              : forgedRecord12(1, 1_000_000 + forged, 64, forged + 1);
           await client.send(d, s.port);
         }
-        await until(() => stats().datagramsReceived >= read + 4 || server.destroyed, `the server read round ${round}'s forgeries`, 20_000);
+        await until(
+          () => stats().datagramsReceived >= read + 4 || server.destroyed,
+          `the server read round ${round}'s forgeries`,
+          20_000,
+        );
         t.false(server.destroyed, `the session ended: ${String(server.closeReason)}`);
         t.is(await echoedOnce(c, `m${round}`, 10_000), `echo: m${round}`);
       }
       t.is(stats().drops['authentication-rate'], 0, 'no record dropped untried');
-      if (version === 'DTLSv1.3') t.true(stats().handshakeMessagesReceived > keyMessagesBefore, 'the client sent new keys (KeyUpdate) when asked');
+      if (version === 'DTLSv1.3')
+        t.true(
+          stats().handshakeMessagesReceived > keyMessagesBefore,
+          'the client sent new keys (KeyUpdate) when asked',
+        );
     } finally {
       client.close();
       await c.close().catch(() => undefined);

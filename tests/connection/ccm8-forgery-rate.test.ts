@@ -48,7 +48,12 @@ test('DTLS 1.2 CCM_8, 1 forged datagram a second, default limits.integrityPolicy
 });
 
 test('DTLS 1.2 CCM_8, limits.integrityPolicy12 rate: the per-key rate holds the genuine records back while the flood lasts (the trade-off it documents)', (t) => {
-  const o = forgeryRun(id, { version: 'DTLSv1.2', suite: 'ccm8', forgedPerSecond: 1, serverLimits: { integrityPolicy12: 'rate' } });
+  const o = forgeryRun(id, {
+    version: 'DTLSv1.2',
+    suite: 'ccm8',
+    forgedPerSecond: 1,
+    serverLimits: { integrityPolicy12: 'rate' },
+  });
   t.is(o.ended, undefined);
   t.true(o.deliveredPercent < 50, `${o.delivered} of ${o.sent} delivered`);
   t.true(o.authentication <= 33, 'one failure a second at most');
@@ -65,7 +70,11 @@ test('DTLS 1.2 CCM_8, limits.integrityPolicy12 close: the 2^7th failed record en
   } as const;
   const p = pair12(
     DtlsConnection.client({ ...options, trustAnchors: [id.caDer], serverName: 'server.test' }),
-    DtlsConnection.server({ ...options, certificate: { chain: id.chain, privateKey: id.privateKey }, limits: { integrityPolicy12: 'close' } }),
+    DtlsConnection.server({
+      ...options,
+      certificate: { chain: id.chain, privateKey: id.privateKey },
+      limits: { integrityPolicy12: 'close' },
+    }),
   );
   p.client.connect(0);
   pump(p);
@@ -81,10 +90,19 @@ test('DTLS 1.2 CCM_8, limits.integrityPolicy12 close: the 2^7th failed record en
 });
 
 test('DTLS 1.2 CCM_8, limits.integrityPolicy12 close: a datagram of forged records spends one failure, so the limit takes 2^7 datagrams, not two', (t) => {
-  const options = { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2', cipherSuites12: ['tls_ecdhe_ecdsa_with_aes_128_ccm_8'], allowCcm8: true } as const;
+  const options = {
+    minVersion: 'DTLSv1.2',
+    maxVersion: 'DTLSv1.2',
+    cipherSuites12: ['tls_ecdhe_ecdsa_with_aes_128_ccm_8'],
+    allowCcm8: true,
+  } as const;
   const p = pair12(
     DtlsConnection.client({ ...options, trustAnchors: [id.caDer], serverName: 'server.test' }),
-    DtlsConnection.server({ ...options, certificate: { chain: id.chain, privateKey: id.privateKey }, limits: { integrityPolicy12: 'close' } }),
+    DtlsConnection.server({
+      ...options,
+      certificate: { chain: id.chain, privateKey: id.privateKey },
+      limits: { integrityPolicy12: 'close' },
+    }),
   );
   p.client.connect(0);
   pump(p);
@@ -103,7 +121,9 @@ test('DTLS 1.2 CCM_8, limits.integrityPolicy12 close: a datagram of forged recor
 });
 
 test('limits.integrityPolicy12 is checked at configuration', (t) => {
-  const e = t.throws(() => DtlsConnection.client({ limits: { integrityPolicy12: 'stall' as 'rate' } }), { instanceOf: ConfigError });
+  const e = t.throws(() => DtlsConnection.client({ limits: { integrityPolicy12: 'stall' as 'rate' } }), {
+    instanceOf: ConfigError,
+  });
   t.is(e?.option, 'limits.integrityPolicy12');
   t.notThrows(() => DtlsConnection.client({ limits: { integrityPolicy12: 'close' } }));
 });

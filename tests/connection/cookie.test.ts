@@ -9,7 +9,10 @@ import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 /** The stateless cookie exchange (RFC 9147 §5.1): no server state before a valid cookie. */
 
 const id = makeIdentity('p256', 'server.test');
-const serverOptions: ConnectionOptions = { certificate: { chain: id.chain, privateKey: id.privateKey }, wallClock: () => TEST_TIME };
+const serverOptions: ConnectionOptions = {
+  certificate: { chain: id.chain, privateKey: id.privateKey },
+  wallClock: () => TEST_TIME,
+};
 const ADDRESS = '192.0.2.1:50000';
 
 function run(
@@ -23,7 +26,12 @@ function run(
 ) {
   const sOpts = { ...serverOptions, ...options.server };
   const responder = new HelloRetryResponder(sOpts, undefined, 5000);
-  const client = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'server.test', wallClock: () => TEST_TIME, ...options.client });
+  const client = DtlsConnection.client({
+    trustAnchors: [id.caDer],
+    serverName: 'server.test',
+    wallClock: () => TEST_TIME,
+    ...options.client,
+  });
   let server: DtlsConnection | undefined;
   const replies: string[] = [];
   let i = 0;
@@ -57,7 +65,13 @@ function withCookieFlipped(d: Uint8Array): Uint8Array {
   for (let j = 0; j + 6 <= d.length; j++) {
     const extLength = (d[j + 2]! << 8) | d[j + 3]!;
     const cookieLength = (d[j + 4]! << 8) | d[j + 5]!;
-    if (d[j] === 0 && d[j + 1] === 44 && cookieLength > 0 && extLength === cookieLength + 2 && j + 4 + extLength <= d.length) {
+    if (
+      d[j] === 0 &&
+      d[j + 1] === 44 &&
+      cookieLength > 0 &&
+      extLength === cookieLength + 2 &&
+      j + 4 + extLength <= d.length
+    ) {
       const out = Uint8Array.from(d);
       out[j + 4 + extLength - 1]! ^= 1;
       return out;
@@ -80,7 +94,10 @@ test('a HelloRetryRequest with a cookie first; the server connection exists only
 });
 
 test('one HelloRetryRequest carries both the cookie and the group the server wants', (t) => {
-  const { client, server } = run({ client: { groups: ['x25519', 'secp384r1'] }, server: { ...serverOptions, groups: ['secp384r1'] } });
+  const { client, server } = run({
+    client: { groups: ['x25519', 'secp384r1'] },
+    server: { ...serverOptions, groups: ['secp384r1'] },
+  });
   t.is(client.state, 'connected', client.failure?.message);
   t.is(server?.state, 'connected');
 });
@@ -102,7 +119,11 @@ for (const [what, opts] of [
 
 test('the reply to a ClientHello is a small plaintext HelloRetryRequest (no amplification), with the ClientHello record number', (t) => {
   const responder = new HelloRetryResponder(serverOptions);
-  const client = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'server.test', wallClock: () => TEST_TIME });
+  const client = DtlsConnection.client({
+    trustAnchors: [id.caDer],
+    serverName: 'server.test',
+    wallClock: () => TEST_TIME,
+  });
   client.connect(0);
   const ch = client.pollTransmit()!;
   const r = responder.handle(ch, ADDRESS, 0);
@@ -132,7 +153,11 @@ test('a ClientHello the server cannot serve gets its alert statelessly', (t) => 
 
 test('after a stateless HelloRetryRequest the ServerHello record takes a sequence number past the HelloRetryRequest (a peer replay window would drop a repeat)', (t) => {
   const responder = new HelloRetryResponder(serverOptions);
-  const client = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'server.test', wallClock: () => TEST_TIME });
+  const client = DtlsConnection.client({
+    trustAnchors: [id.caDer],
+    serverName: 'server.test',
+    wallClock: () => TEST_TIME,
+  });
   client.connect(0);
   const hrr = responder.handle(client.pollTransmit()!, ADDRESS, 0);
   if (hrr.kind !== 'reply') return t.fail(hrr.kind);
@@ -145,7 +170,10 @@ test('after a stateless HelloRetryRequest the ServerHello record takes a sequenc
   server.receive(ch2, 1);
   const [serverHello] = decodeDatagram(server.pollTransmit()!);
   if (hrrRecord?.kind !== 'plaintext' || serverHello?.kind !== 'plaintext') return t.fail('expected plaintext records');
-  t.true(serverHello.record.sequenceNumber > hrrRecord.record.sequenceNumber, `${serverHello.record.sequenceNumber} after ${hrrRecord.record.sequenceNumber}`);
+  t.true(
+    serverHello.record.sequenceNumber > hrrRecord.record.sequenceNumber,
+    `${serverHello.record.sequenceNumber} after ${hrrRecord.record.sequenceNumber}`,
+  );
 });
 
 /** The datagrams of a client's first ClientHello, the responder's HelloRetryRequest, and the client's second ClientHello. */
@@ -154,7 +182,11 @@ function cookieExchange(
   address: string,
   now = 0,
 ): { first: Uint8Array; hrr: Uint8Array; second: Uint8Array; client: DtlsConnection } {
-  const client = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'server.test', wallClock: () => TEST_TIME });
+  const client = DtlsConnection.client({
+    trustAnchors: [id.caDer],
+    serverName: 'server.test',
+    wallClock: () => TEST_TIME,
+  });
   client.connect(now);
   const first = client.pollTransmit()!;
   const r = responder.handle(first, address, now);
@@ -196,7 +228,11 @@ test('issue 33 item 8: a cookie starts one connection; the same second ClientHel
 test('a ClientHello the caller already decoded is used only when it is the body found in the datagram', (t) => {
   const responder = new HelloRetryResponder(serverOptions);
   const secondHello = (): Uint8Array => {
-    const client = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'server.test', wallClock: () => TEST_TIME });
+    const client = DtlsConnection.client({
+      trustAnchors: [id.caDer],
+      serverName: 'server.test',
+      wallClock: () => TEST_TIME,
+    });
     client.connect(0);
     const hrr = responder.handle(client.pollTransmit()!, ADDRESS, 0);
     if (hrr.kind !== 'reply') throw new Error(hrr.kind);
@@ -206,7 +242,8 @@ test('a ClientHello the caller already decoded is used only when it is the body 
   const [a, b] = [secondHello(), secondHello()];
   const decodedA = chooseServerVersion(a, ['DTLSv1.3']);
   const decodedB = chooseServerVersion(b, ['DTLSv1.3']);
-  if (decodedA.version !== 'DTLSv1.3' || decodedB.version !== 'DTLSv1.3') return t.fail('expected DTLS 1.3 ClientHellos');
+  if (decodedA.version !== 'DTLSv1.3' || decodedB.version !== 'DTLSv1.3')
+    return t.fail('expected DTLS 1.3 ClientHellos');
   // B's ClientHello handed along with A's datagram: A's own is decoded (its random, its cookie), not B's taken.
   const mismatched = responder.handle(a, ADDRESS, 1, undefined, decodedB.clientHello);
   if (mismatched.kind !== 'accept') return t.fail(mismatched.kind);
@@ -226,11 +263,17 @@ test('the connection takes the second ClientHello the cookie check decoded, and 
     const responder = new HelloRetryResponder(serverOptions);
     const { second } = cookieExchange(responder, ADDRESS);
     const accepted = responder.handle(second, ADDRESS, 0);
-    if (accepted.kind !== 'accept' || accepted.retry?.clientHello === undefined) return t.fail('no decoded ClientHello with the retry');
+    if (accepted.kind !== 'accept' || accepted.retry?.clientHello === undefined)
+      return t.fail('no decoded ClientHello with the retry');
     const known = accepted.retry.clientHello;
     const hello = { ...known.hello, cipherSuites: ['tls_ecdhe_rsa_with_aes_256_gcm_sha384' as const] };
-    const body = sameBytes ? known.body : Uint8Array.from(known.body, (b, i) => (i === known.body.length - 1 ? b ^ 1 : b));
-    const server = DtlsConnection.server({ ...serverOptions, statelessRetry: { ...accepted.retry, clientHello: { body, hello } } });
+    const body = sameBytes
+      ? known.body
+      : Uint8Array.from(known.body, (b, i) => (i === known.body.length - 1 ? b ^ 1 : b));
+    const server = DtlsConnection.server({
+      ...serverOptions,
+      statelessRetry: { ...accepted.retry, clientHello: { body, hello } },
+    });
     server.receive(second, 1);
     t.is(server.state === 'failed', sameBytes, `bytes ${sameBytes ? 'the same' : 'different'}: ${server.state}`);
   }

@@ -1,7 +1,12 @@
 import test from 'ava';
 import { dtls13ClientChart } from '../../generated/charts/dtls13-client.js';
 import { dtls13ServerChart } from '../../generated/charts/dtls13-server.js';
-import { encodeAlert, encodeKeyUpdate, encodeNewSessionTicket, encodeReturnRoutabilityCheck } from '../../generated/wire/index.js';
+import {
+  encodeAlert,
+  encodeKeyUpdate,
+  encodeNewSessionTicket,
+  encodeReturnRoutabilityCheck,
+} from '../../generated/wire/index.js';
 import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
 import { HelloRetryResponder } from '../../runtime/connection/hello-retry-responder.js';
 import { chartEdges } from '../support/chart-graph.js';
@@ -23,11 +28,17 @@ function watcher(side: 'client' | 'server'): Pick<ConnectionOptions, 'inspect'> 
   let prev: string | undefined;
   return {
     inspect: (e: unknown) => {
-      const ev = e as { type?: string; event?: { type?: string }; snapshot?: { value?: unknown }; actorRef?: { logic?: { id?: string } } };
+      const ev = e as {
+        type?: string;
+        event?: { type?: string };
+        snapshot?: { value?: unknown };
+        actorRef?: { logic?: { id?: string } };
+      };
       if (ev.type !== '@xstate.snapshot' || ev.event?.type === undefined || ev.snapshot?.value === undefined) return;
       if (ev.actorRef?.logic?.id !== `dtls13-${side}`) return; // the handshake chart, not the flight chart
       const now = String(ev.snapshot.value);
-      if (prev !== undefined && !ev.event.type.startsWith('xstate.')) taken[side].add(`${prev} --${ev.event.type}--> ${now}`);
+      if (prev !== undefined && !ev.event.type.startsWith('xstate.'))
+        taken[side].add(`${prev} --${ev.event.type}--> ${now}`);
       prev = now;
     },
   };
@@ -48,9 +59,16 @@ const SCENARIOS: Record<string, Scenario> = {
   clientAuth: { server: { clientAuthentication: 'required' }, clientId },
   clientAuthOptionalNoCert: { server: { clientAuthentication: 'optional' } },
   hrr: { client: { groups: ['x25519', 'secp256r1'] }, server: { groups: ['secp256r1'] } },
-  hrrClientAuth: { client: { groups: ['x25519', 'secp256r1'] }, server: { groups: ['secp256r1'], clientAuthentication: 'required' }, clientId },
+  hrrClientAuth: {
+    client: { groups: ['x25519', 'secp256r1'] },
+    server: { groups: ['secp256r1'], clientAuthentication: 'required' },
+    clientId,
+  },
   psk: { client: { psk: { identity: 'device-1', key: PSK } }, server: { psk: { 'device-1': PSK } } },
-  pskHrr: { client: { psk: { identity: 'device-1', key: PSK }, groups: ['x25519', 'secp256r1'] }, server: { psk: { 'device-1': PSK }, groups: ['secp256r1'] } },
+  pskHrr: {
+    client: { psk: { identity: 'device-1', key: PSK }, groups: ['x25519', 'secp256r1'] },
+    server: { psk: { 'device-1': PSK }, groups: ['secp256r1'] },
+  },
 };
 
 function watchedPair(s: Scenario) {
@@ -91,7 +109,13 @@ test.serial('post-handshake NewSessionTicket, KeyUpdate and updateKeys are taken
   injectHandshakeMessage(
     link.client,
     4,
-    encodeNewSessionTicket({ ticketLifetime: 60, ticketAgeAdd: 1, ticketNonce: Uint8Array.of(0), ticket: Uint8Array.of(1), extensions: [] }),
+    encodeNewSessionTicket({
+      ticketLifetime: 60,
+      ticketAgeAdd: 1,
+      ticketNonce: Uint8Array.of(0),
+      ticket: Uint8Array.of(1),
+      extensions: [],
+    }),
     3,
   );
   injectHandshakeMessage(link.client, 24, encodeKeyUpdate({ requestUpdate: 'update_not_requested' }), 3);
@@ -179,9 +203,17 @@ test.serial('a second HelloRetryRequest, and a second ClientHello that still nee
 });
 
 test.serial('a server created from a verified cookie enters through statelessRetryVerified', (t) => {
-  const serverOptions = { certificate: { chain: serverId.chain, privateKey: serverId.privateKey }, wallClock: () => TEST_TIME };
+  const serverOptions = {
+    certificate: { chain: serverId.chain, privateKey: serverId.privateKey },
+    wallClock: () => TEST_TIME,
+  };
   const responder = new HelloRetryResponder(serverOptions);
-  const client = DtlsConnection.client({ trustAnchors: [serverId.caDer], serverName: 'server.test', wallClock: () => TEST_TIME, ...watcher('client') });
+  const client = DtlsConnection.client({
+    trustAnchors: [serverId.caDer],
+    serverName: 'server.test',
+    wallClock: () => TEST_TIME,
+    ...watcher('client'),
+  });
   client.connect(0);
   const ch1 = client.pollTransmit()!;
   const hrr = responder.handle(ch1, 'a', 0);
@@ -211,7 +243,15 @@ test.serial('fail and alertReceived from every state', (t) => {
         const p = reach(watchedPair(scenario), side, state)!;
         if (how === 'fail') injectHandshakeMessage(p[side], 254, new Uint8Array(0), 0);
         // An authenticated alert (a plaintext one is ignored once the peer has keys; tests/connection/attacks.test.ts).
-        else injectRecord(p[side], { kind: 'record', epoch: 3, sequenceNumber: 77, contentType: 'alert', content: alert, protected: true });
+        else
+          injectRecord(p[side], {
+            kind: 'record',
+            epoch: 3,
+            sequenceNumber: 77,
+            contentType: 'alert',
+            content: alert,
+            protected: true,
+          });
         t.is(p[side].state, 'failed', `${side} ${state} ${how}`);
       }
     }
@@ -223,7 +263,9 @@ test.serial('every transition of both handshake charts was taken (model-based co
     ['client', dtls13ClientChart],
     ['server', dtls13ServerChart],
   ] as const) {
-    const edges = new Set(chartEdges(chart as unknown as Record<string, unknown>).map((e) => `${e.from} --${e.event}--> ${e.to}`));
+    const edges = new Set(
+      chartEdges(chart as unknown as Record<string, unknown>).map((e) => `${e.from} --${e.event}--> ${e.to}`),
+    );
     const missing = [...edges].filter((e) => !taken[side].has(e));
     t.log(`${side} chart: ${edges.size - missing.length} of ${edges.size} transitions taken`);
     t.deepEqual(missing, [], `${side} transitions never taken`);

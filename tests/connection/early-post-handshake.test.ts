@@ -65,7 +65,8 @@ test('close() during the handshake sends user_canceled and close_notify; the pee
   client.close();
   const events: string[] = [];
   for (let d = client.pollTransmit(); d; d = client.pollTransmit()) server.receive(d, 5);
-  for (let e = server.pollEvent(); e; e = server.pollEvent()) events.push(e.type === 'closed' ? `closed:${e.reason}` : e.type);
+  for (let e = server.pollEvent(); e; e = server.pollEvent())
+    events.push(e.type === 'closed' ? `closed:${e.reason}` : e.type);
   t.true(events.includes('closed:close_notify'), events.join(','));
   t.is(server.pollTimeout(), undefined, 'nothing left to retransmit');
 });

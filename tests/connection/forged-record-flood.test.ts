@@ -30,7 +30,8 @@ function genuineAt(link: Link, at: number, text: string): string[] {
   link.client.send(new TextEncoder().encode(text));
   const out: string[] = [];
   for (let d = link.client.pollTransmit(); d !== undefined; d = link.client.pollTransmit()) link.server.receive(d, at);
-  for (let e = link.server.pollEvent(); e; e = link.server.pollEvent()) if (e.type === 'data') out.push(new TextDecoder().decode(e.data));
+  for (let e = link.server.pollEvent(); e; e = link.server.pollEvent())
+    if (e.type === 'data') out.push(new TextDecoder().decode(e.data));
   return out;
 }
 
@@ -70,7 +71,11 @@ test('CCM_8 is refused unless allowCcm8 is set, naming cipherSuites', (t) => {
     t.is(e?.option, 'cipherSuites');
     t.regex(e?.message ?? '', /allowCcm8: true/);
   }
-  t.is(t.throws(() => DtlsConnection.client({ allowCcm8: 'yes' as unknown as boolean }), { instanceOf: ConfigError })?.option, 'allowCcm8');
+  t.is(
+    t.throws(() => DtlsConnection.client({ allowCcm8: 'yes' as unknown as boolean }), { instanceOf: ConfigError })
+      ?.option,
+    'allowCcm8',
+  );
   t.notThrows(() => DtlsConnection.client({ cipherSuites: ['tls_aes_128_ccm_8_sha256'], allowCcm8: true }));
 });
 
@@ -101,7 +106,10 @@ test('CCM_8: forgeries that reach 1/8 of the integrity limit ask for new keys (u
   t.true(link.client.stats.handshakeMessagesReceived > updatesBefore, 'the server sent a KeyUpdate');
   const { atServer, atClient } = roundTrip(link, 'rekeyed');
   t.deepEqual([atServer.at(-1), atClient.at(-1)], ['rekeyed to server', 'rekeyed to client']);
-  t.true(link.server.stats.handshakeMessagesReceived > answersBefore, 'the client answered with a KeyUpdate of its own: its keys moved on');
+  t.true(
+    link.server.stats.handshakeMessagesReceived > answersBefore,
+    'the client answered with a KeyUpdate of its own: its keys moved on',
+  );
 });
 
 test('the caps are limits options, checked at configuration', (t) => {

@@ -69,7 +69,16 @@ test('what is not a form of the schema throws a FrozenFormError naming the field
   const frozen = freezeForm(sample, SCHEMA, 'sample');
   const short = t.throws(() => thawForm(frozen.slice(0, 20), SCHEMA, 'sample'), { instanceOf: FrozenFormError });
   t.regex(short.message, /sample\.\w+ at offset \d+: ends early/);
-  t.throws(() => thawForm(`${frozen}x`, SCHEMA, 'sample'), { instanceOf: FrozenFormError, message: /1 bytes left over/ });
-  t.throws(() => thawForm(`${frozen.slice(0, 5)}\u0100${frozen.slice(6)}`, SCHEMA, 'sample'), { instanceOf: FrozenFormError, message: /above 0xff/ });
-  t.throws(() => freezeForm({ ...sample, n: -1 }, SCHEMA, 'sample'), { instanceOf: FrozenFormError, message: /sample\.n/ });
+  t.throws(() => thawForm(`${frozen}x`, SCHEMA, 'sample'), {
+    instanceOf: FrozenFormError,
+    message: /1 bytes left over/,
+  });
+  t.throws(() => thawForm(`${frozen.slice(0, 5)}\u0100${frozen.slice(6)}`, SCHEMA, 'sample'), {
+    instanceOf: FrozenFormError,
+    message: /above 0xff/,
+  });
+  t.throws(() => freezeForm({ ...sample, n: -1 }, SCHEMA, 'sample'), {
+    instanceOf: FrozenFormError,
+    message: /sample\.n/,
+  });
 });

@@ -38,8 +38,20 @@ function mutate(rng: Prng, b: Uint8Array): Uint8Array {
 /** A plaintext handshake record carrying a random fragment: reaches the reassembler and the inbound checks. */
 function randomHandshakeRecord(rng: Prng): Uint8Array {
   const body = rng.bytes(rng.below(40));
-  const fragment = encodeDtlsHandshake({ msgType: rng.below(30), length: body.length, messageSeq: rng.below(4), fragmentOffset: 0, fragment: body });
-  return encodeDtlsPlaintext({ type: 'handshake', legacyRecordVersion: 'dtls1_2', epoch: 0, sequenceNumber: 100 + rng.below(1000), fragment });
+  const fragment = encodeDtlsHandshake({
+    msgType: rng.below(30),
+    length: body.length,
+    messageSeq: rng.below(4),
+    fragmentOffset: 0,
+    fragment: body,
+  });
+  return encodeDtlsPlaintext({
+    type: 'handshake',
+    legacyRecordVersion: 'dtls1_2',
+    epoch: 0,
+    sequenceNumber: 100 + rng.below(1000),
+    fragment,
+  });
 }
 
 for (const [side, chart] of [
@@ -49,7 +61,9 @@ for (const [side, chart] of [
   const chartStates = new Set(Object.keys(chart.states));
   for (const state of Object.keys(chart.states).filter((s) => s !== 'start' && s !== 'closed' && s !== 'failed')) {
     test(`fuzz ${side} in ${state}: ${INSTANCES * INPUTS} inputs, no throw, only chart states`, (t) => {
-      const rng = new Prng(SEED ^ [...`${side}${state}`].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619), 2166136261));
+      const rng = new Prng(
+        SEED ^ [...`${side}${state}`].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619), 2166136261),
+      );
       const scenario = scenarios.find((s) => reach(makePair(serverId, s), side, state));
       if (!scenario) return void t.fail(`no scenario reaches ${side} ${state}`);
       let inputs = 0;
@@ -69,7 +83,10 @@ for (const [side, chart] of [
           pair[side].receive(input, j);
           pair[side].handleTimeout(j * 700);
           inputs++;
-          t.true(chartStates.has(pair[side].state), `state ${pair[side].state} after input ${Buffer.from(input).toString('hex')}`);
+          t.true(
+            chartStates.has(pair[side].state),
+            `state ${pair[side].state} after input ${Buffer.from(input).toString('hex')}`,
+          );
           while (pair[side].pollTransmit()) {
             /* drain */
           }

@@ -7,8 +7,15 @@ const utf8 = new TextEncoder();
 
 test('a client and a server complete a DTLS 1.3 handshake in memory and exchange data', (t) => {
   const id = makeIdentity('p256', 'server.test');
-  const server = DtlsConnection.server({ certificate: { chain: id.chain, privateKey: id.privateKey }, wallClock: () => TEST_TIME });
-  const client = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'server.test', wallClock: () => TEST_TIME });
+  const server = DtlsConnection.server({
+    certificate: { chain: id.chain, privateKey: id.privateKey },
+    wallClock: () => TEST_TIME,
+  });
+  const client = DtlsConnection.client({
+    trustAnchors: [id.caDer],
+    serverName: 'server.test',
+    wallClock: () => TEST_TIME,
+  });
   const link = new Link(client, server);
   client.connect(0);
   link.run();

@@ -36,9 +36,19 @@ interface Frozen {
 }
 
 function hibernated(provider: CryptoProvider, server: ConnectionOptions = {}, client: ConnectionOptions = {}): Frozen {
-  const config = resolveConfig('server', { certificate: { chain: serverId.chain, privateKey: serverId.privateKey }, provider, ...server });
+  const config = resolveConfig('server', {
+    certificate: { chain: serverId.chain, privateKey: serverId.privateKey },
+    provider,
+    ...server,
+  });
   const s = DtlsConnection.serverSharing(config, { wallClock });
-  const c = DtlsConnection.client({ trustAnchors: [serverId.caDer], serverName: 'server.test', wallClock, provider, ...client });
+  const c = DtlsConnection.client({
+    trustAnchors: [serverId.caDer],
+    serverName: 'server.test',
+    wallClock,
+    provider,
+    ...client,
+  });
   const link = new Link(c, s);
   c.connect(0);
   link.run();
@@ -101,7 +111,11 @@ for (const provider of providers)
       'authentication-rate': 127,
       'records-per-datagram': 1,
     });
-    t.is(DtlsConnection.frozenStats(x.frozen).datagramsReceived, before.datagramsReceived + forged.length, 'each datagram counted');
+    t.is(
+      DtlsConnection.frozenStats(x.frozen).datagramsReceived,
+      before.datagramsReceived + forged.length,
+      'each datagram counted',
+    );
     // The client's next record thaws it; the thawed server delivers it once and counts on from what screening counted.
     x.client.send(new TextEncoder().encode('after'));
     const next = x.client.pollTransmit()!;
@@ -110,7 +124,8 @@ for (const provider of providers)
     server.receive(next, x.now + 1);
     server.receive(next, x.now + 2);
     const data: string[] = [];
-    for (let e = server.pollEvent(); e; e = server.pollEvent()) if (e.type === 'data') data.push(new TextDecoder().decode(e.data));
+    for (let e = server.pollEvent(); e; e = server.pollEvent())
+      if (e.type === 'data') data.push(new TextDecoder().decode(e.data));
     t.deepEqual(data, ['after'], 'delivered once: its copy is a replay');
     t.is(server.stats.drops.authentication, 3);
     t.is(server.stats.drops.replay, 2);
@@ -152,7 +167,11 @@ test('AES-128-CCM_8 (integrity limit 2^7): a hibernated session screens forgerie
     d = forgedCiphertext(3, screened, bytesFrom(screened, 32));
     if (screen(x, d)) break;
   }
-  t.is(screened, 14, 'thawed where one more failure and its probe could reach 1/8 of the limit (16), where the awake session asks for new keys');
+  t.is(
+    screened,
+    14,
+    'thawed where one more failure and its probe could reach 1/8 of the limit (16), where the awake session asks for new keys',
+  );
   t.is(thawSession(x.frozen).records.reads.find((r) => r.epoch === 3)?.failed, 14);
   const server = DtlsConnection.thaw(x.config, { wallClock }, x.frozen, x.now + 1);
   server.receive(d, x.now + 1);
@@ -191,6 +210,7 @@ test('after a long run of lost records, a hibernated session finds the peer agai
   const server = DtlsConnection.thaw(x.config, { wallClock }, x.frozen, x.now + 1);
   server.receive(d!, x.now + 1);
   const data: string[] = [];
-  for (let e = server.pollEvent(); e; e = server.pollEvent()) if (e.type === 'data') data.push(new TextDecoder().decode(e.data));
+  for (let e = server.pollEvent(); e; e = server.pollEvent())
+    if (e.type === 'data') data.push(new TextDecoder().decode(e.data));
   t.deepEqual(data, [`found ${PROBE_EVERY - 1}`]);
 });

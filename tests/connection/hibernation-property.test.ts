@@ -36,8 +36,14 @@ type Step =
   | { readonly kind: 'hibernate' };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ kind: fc.constantFrom('clientSend' as const, 'serverSend' as const), size: fc.integer({ min: 1, max: 1000 }) }),
-  fc.record({ kind: fc.constantFrom('clientKeyUpdate' as const, 'serverKeyUpdate' as const), requestPeer: fc.boolean() }),
+  fc.record({
+    kind: fc.constantFrom('clientSend' as const, 'serverSend' as const),
+    size: fc.integer({ min: 1, max: 1000 }),
+  }),
+  fc.record({
+    kind: fc.constantFrom('clientKeyUpdate' as const, 'serverKeyUpdate' as const),
+    requestPeer: fc.boolean(),
+  }),
   fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 3000 }) }),
   fc.record({ kind: fc.constant('hibernate' as const) }),
 );
@@ -67,8 +73,10 @@ class Run {
   private collect(): void {
     for (const side of ['client', 'server'] as const) {
       const c = this.end(side);
-      for (let d = c.pollTransmit(); d; d = c.pollTransmit()) this.wire.push({ at: this.now + 5, to: side === 'client' ? 'server' : 'client', d });
-      for (let e = c.pollEvent(); e; e = c.pollEvent()) if (e.type === 'data') this.received[side].push(new TextDecoder().decode(e.data));
+      for (let d = c.pollTransmit(); d; d = c.pollTransmit())
+        this.wire.push({ at: this.now + 5, to: side === 'client' ? 'server' : 'client', d });
+      for (let e = c.pollEvent(); e; e = c.pollEvent())
+        if (e.type === 'data') this.received[side].push(new TextDecoder().decode(e.data));
     }
   }
 
@@ -77,7 +85,9 @@ class Run {
     const until = this.now + ms;
     this.collect();
     for (;;) {
-      const timers = [this.client.pollTimeout(), this.server.pollTimeout(), ...this.wire.map((w) => w.at)].filter((t): t is number => t !== undefined);
+      const timers = [this.client.pollTimeout(), this.server.pollTimeout(), ...this.wire.map((w) => w.at)].filter(
+        (t): t is number => t !== undefined,
+      );
       const next = Math.min(...timers);
       if (!Number.isFinite(next) || next > until) break;
       this.now = Math.max(this.now, next);
@@ -94,7 +104,10 @@ class Run {
     let frozen = this.server.hibernate(this.now);
     if (frozen === undefined) return;
     this.hibernations++;
-    for (const forged of [forgedCiphertext(3, this.hibernations, bytesFrom(this.hibernations, 32)), plaintextAlert('fatal', 'bad_record_mac')]) {
+    for (const forged of [
+      forgedCiphertext(3, this.hibernations, bytesFrom(this.hibernations, 32)),
+      plaintextAlert('fatal', 'bad_record_mac'),
+    ]) {
       const kept = screenFrozen(frozen, forged, screening);
       if (kept === undefined) this.forgedThaws++;
       frozen = kept ?? frozen;
@@ -145,7 +158,11 @@ test('frozen and thawed whenever at rest, a server delivers and receives every m
     { numRuns: 60, seed: 0x5eed },
   );
   t.is(runs, 60);
-  t.is(frozen - midRun, 60, 'at rest at the end of every run (the peer quiet since its last KeyUpdate, too), and frozen');
+  t.is(
+    frozen - midRun,
+    60,
+    'at rest at the end of every run (the peer quiet since its last KeyUpdate, too), and frozen',
+  );
   t.true(midRun >= 30, `and in the middle of runs, between sends and KeyUpdates: ${midRun} times`);
   t.is(statsMismatches, 0, 'every frozen form shows the stats of the connection thawed from it');
   t.is(forgedThaws, 0, 'no forged datagram screened at a frozen session asked for a thaw');

@@ -20,7 +20,12 @@ import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
  */
 
 const serverId = makeIdentity('p256', 'server.test');
-const SUITES = ['tls_aes_128_gcm_sha256', 'tls_aes_256_gcm_sha384', 'tls_chacha20_poly1305_sha256', 'tls_aes_128_ccm_sha256'] as const;
+const SUITES = [
+  'tls_aes_128_gcm_sha256',
+  'tls_aes_256_gcm_sha384',
+  'tls_chacha20_poly1305_sha256',
+  'tls_aes_128_ccm_sha256',
+] as const;
 const providers = [...(nativeProvider ? [nativeProvider] : []), nodeProvider];
 const wallClock = (): number => TEST_TIME;
 
@@ -31,8 +36,15 @@ interface Served {
 }
 
 /** A handshake with a server made as a UDP server makes its connections (one resolved configuration, per-connection options). */
-function served(server: ConnectionOptions = {}, client: ConnectionOptions = {}, perConnection: ConnectionOptions = {}): Served {
-  const config = resolveConfig('server', { certificate: { chain: serverId.chain, privateKey: serverId.privateKey }, ...server });
+function served(
+  server: ConnectionOptions = {},
+  client: ConnectionOptions = {},
+  perConnection: ConnectionOptions = {},
+): Served {
+  const config = resolveConfig('server', {
+    certificate: { chain: serverId.chain, privateKey: serverId.privateKey },
+    ...server,
+  });
   const s = DtlsConnection.serverSharing(config, { wallClock, ...perConnection });
   const c = DtlsConnection.client({ trustAnchors: [serverId.caDer], serverName: 'server.test', wallClock, ...client });
   const link = new Link(c, s);
@@ -69,7 +81,11 @@ for (const provider of providers as CryptoProvider[])
       t.throws(() => old.send(new Uint8Array(1)), { message: /hibernated/ });
       let server = thawed(x, frozen);
       t.is(server.state, 'connected');
-      t.deepEqual(DtlsConnection.frozenStats(frozen), server.stats, 'the frozen form shows the stats the thawed connection has');
+      t.deepEqual(
+        DtlsConnection.frozenStats(frozen),
+        server.stats,
+        'the frozen form shows the stats the thawed connection has',
+      );
       t.deepEqual(server.exportKeyingMaterial(32, 'EXPERIMENTAL hibernation'), exporter, 'the same exporter secret');
       t.is(roundTrip(x.link, 'after').atServer.at(-1), 'after to server');
       t.is(data(x.link, 'client').at(-1), 'after to client');
@@ -128,7 +144,10 @@ test('a record received before hibernating is refused as a replay after thawing'
 });
 
 test('thawed within 2 × MSL the server still ACKs a retransmitted Finished (its handshake read keys came back from their secret); thawed after, they are gone', (t) => {
-  const config = resolveConfig('server', { certificate: { chain: serverId.chain, privateKey: serverId.privateKey }, tickets: 0 });
+  const config = resolveConfig('server', {
+    certificate: { chain: serverId.chain, privateKey: serverId.privateKey },
+    tickets: 0,
+  });
   const server = DtlsConnection.serverSharing(config, { wallClock });
   const client = DtlsConnection.client({ trustAnchors: [serverId.caDer], serverName: 'server.test', wallClock });
   const { copies, now: connected } = retransmittedFinished(client, server, 2);
@@ -165,7 +184,8 @@ test('a session that is not at rest does not hibernate, and is left as it was', 
   const moving = served({ cid: { length: 4 } }, { cid: { length: 4 } });
   const sendFromClient = (path: string): void => {
     moving.client.send(new Uint8Array([7]));
-    for (let d = moving.client.pollTransmit(); d; d = moving.client.pollTransmit()) moving.link.server.receive(d, moving.link.now, path);
+    for (let d = moving.client.pollTransmit(); d; d = moving.client.pollTransmit())
+      moving.link.server.receive(d, moving.link.now, path);
   };
   sendFromClient('a');
   sendFromClient('b'); // a new address: a return routability check starts (RFC 9853)

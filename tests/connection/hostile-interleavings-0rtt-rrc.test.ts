@@ -77,7 +77,13 @@ function serverOptions(antiReplay: SyncAntiReplay, peerAddress: string): Connect
 }
 
 function clientOptions(earlyData: string): ConnectionOptions {
-  return { trustAnchors: [serverId.caDer], serverName: 'server.test', wallClock: () => TEST_TIME, session, earlyData: enc(earlyData) };
+  return {
+    trustAnchors: [serverId.caDer],
+    serverName: 'server.test',
+    wallClock: () => TEST_TIME,
+    session,
+    earlyData: enc(earlyData),
+  };
 }
 
 /** Where the attacker's ClientHello copy goes: a new connection of a server without cookies, or the UDP server's stateless front. */
@@ -85,23 +91,46 @@ type Entry = 'bare' | 'front';
 const entry = fc.constantFrom('bare' as const, 'front' as const);
 /** 0: the ticket's address (another port); 1..3: a forged address. */
 const source = fc.integer({ min: 0, max: FORGED_ADDRESSES.length });
-const addressOf = (n: number): string => (n === 0 ? TICKET_ADDRESS : FORGED_ADDRESSES[(n - 1) % FORGED_ADDRESSES.length]!);
+const addressOf = (n: number): string =>
+  n === 0 ? TICKET_ADDRESS : FORGED_ADDRESSES[(n - 1) % FORGED_ADDRESSES.length]!;
 
 type ZeroRttStep =
   | { readonly kind: 'advance'; readonly ms: number }
   | { readonly kind: 'duplicate'; readonly pick: number }
-  | { readonly kind: 'replay'; readonly pick: number; readonly from: number; readonly via: Entry; readonly followers: number }
+  | {
+      readonly kind: 'replay';
+      readonly pick: number;
+      readonly from: number;
+      readonly via: Entry;
+      readonly followers: number;
+    }
   | { readonly kind: 'copyEarly'; readonly pick: number; readonly target: number }
   | { readonly kind: 'mutate'; readonly pick: number; readonly at: number; readonly via: Entry | 'genuine' }
   | { readonly kind: 'forgeHello'; readonly from: number; readonly via: Entry; readonly seed: number }
   | { readonly kind: 'forgeEarly'; readonly target: number; readonly seed: number; readonly length: number }
-  | { readonly kind: 'spoofPlaintext'; readonly type: 'alert' | 'ack' | 'handshake' | 'application_data'; readonly seed: number };
+  | {
+      readonly kind: 'spoofPlaintext';
+      readonly type: 'alert' | 'ack' | 'handshake' | 'application_data';
+      readonly seed: number;
+    };
 
 const zeroRttStep: fc.Arbitrary<ZeroRttStep> = fc.oneof(
   fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 1500 }) }),
   fc.record({ kind: fc.constant('duplicate' as const), pick: fc.nat() }),
-  fc.record({ kind: fc.constant('replay' as const), pick: fc.nat(), from: source, via: entry, followers: fc.integer({ min: 0, max: 3 }) }),
-  fc.record({ kind: fc.constant('replay' as const), pick: fc.nat(), from: fc.constant(0), via: entry, followers: fc.integer({ min: 0, max: 3 }) }),
+  fc.record({
+    kind: fc.constant('replay' as const),
+    pick: fc.nat(),
+    from: source,
+    via: entry,
+    followers: fc.integer({ min: 0, max: 3 }),
+  }),
+  fc.record({
+    kind: fc.constant('replay' as const),
+    pick: fc.nat(),
+    from: fc.constant(0),
+    via: entry,
+    followers: fc.integer({ min: 0, max: 3 }),
+  }),
   fc.record({ kind: fc.constant('copyEarly' as const), pick: fc.nat(), target: fc.nat() }),
   fc.record({
     kind: fc.constant('mutate' as const),
@@ -109,8 +138,18 @@ const zeroRttStep: fc.Arbitrary<ZeroRttStep> = fc.oneof(
     at: fc.nat(),
     via: fc.constantFrom('bare' as const, 'front' as const, 'genuine' as const),
   }),
-  fc.record({ kind: fc.constant('forgeHello' as const), from: fc.integer({ min: 1, max: FORGED_ADDRESSES.length }), via: entry, seed: fc.nat() }),
-  fc.record({ kind: fc.constant('forgeEarly' as const), target: fc.nat(), seed: fc.nat(), length: fc.integer({ min: 0, max: 300 }) }),
+  fc.record({
+    kind: fc.constant('forgeHello' as const),
+    from: fc.integer({ min: 1, max: FORGED_ADDRESSES.length }),
+    via: entry,
+    seed: fc.nat(),
+  }),
+  fc.record({
+    kind: fc.constant('forgeEarly' as const),
+    target: fc.nat(),
+    seed: fc.nat(),
+    length: fc.integer({ min: 0, max: 300 }),
+  }),
   fc.record({ kind: fc.constant('spoofPlaintext' as const), type: spoofType, seed: fc.nat() }),
 );
 
@@ -133,7 +172,8 @@ interface Spawned {
   readonly events: ConnectionEvent[];
 }
 
-const earlyTexts = (events: readonly ConnectionEvent[]): string[] => events.flatMap((e) => (e.type === 'data' && e.early ? [dec(e.data)] : []));
+const earlyTexts = (events: readonly ConnectionEvent[]): string[] =>
+  events.flatMap((e) => (e.type === 'data' && e.early ? [dec(e.data)] : []));
 const isHandshakeRecord = (d: Uint8Array): boolean => d[0] === 22;
 
 /** One run of the 0-RTT property; returns why it failed, or undefined. */
@@ -163,7 +203,11 @@ function zeroRttRun(steps: readonly ZeroRttStep[], net: Net, store: SyncAntiRepl
   let failure: string | undefined;
 
   const spawn = (address: string, d: Uint8Array, antiReplay: SyncAntiReplay): Spawned => {
-    const s: Spawned = { connection: DtlsConnection.server({ ...serverOptions(antiReplay, address) }), address, events: [] };
+    const s: Spawned = {
+      connection: DtlsConnection.server({ ...serverOptions(antiReplay, address) }),
+      address,
+      events: [],
+    };
     spawned.push(s);
     s.connection.receive(d, link.now);
     return s;
@@ -174,7 +218,8 @@ function zeroRttRun(steps: readonly ZeroRttStep[], net: Net, store: SyncAntiRepl
     const path = `${address}|${port++}`;
     const outcome = responder.handle(d, path, link.now, address);
     if (outcome.kind === 'reply') {
-      if (isHandshakeRecord(d) && outcome.datagram.length > d.length) failure ??= `the responder answered ${d.length} bytes with ${outcome.datagram.length}`;
+      if (isHandshakeRecord(d) && outcome.datagram.length > d.length)
+        failure ??= `the responder answered ${d.length} bytes with ${outcome.datagram.length}`;
       return undefined;
     }
     if (outcome.kind !== 'accept') return undefined;
@@ -182,11 +227,13 @@ function zeroRttRun(steps: readonly ZeroRttStep[], net: Net, store: SyncAntiRepl
       failure ??= `a ClientHello from ${address} passed the cookie check without a cookie`;
       return undefined;
     }
-    if (address !== TICKET_ADDRESS) failure ??= `a 0-RTT ClientHello from ${address}, which its ticket does not name, skipped the cookie exchange`;
+    if (address !== TICKET_ADDRESS)
+      failure ??= `a 0-RTT ClientHello from ${address}, which its ticket does not name, skipped the cookie exchange`;
     // As DtlsUdpServer.startAfterStore: the store decides; refused, the ClientHello gets the cookie exchange instead.
     if (!store.admit(outcome.earlyDataKey, WINDOW)) {
       const retry = responder.handle(d, path, link.now);
-      if (retry.kind !== 'reply') failure ??= `a refused 0-RTT ClientHello from ${address} was not sent to the cookie exchange (${retry.kind})`;
+      if (retry.kind !== 'reply')
+        failure ??= `a refused 0-RTT ClientHello from ${address} was not sent to the cookie exchange (${retry.kind})`;
       return undefined;
     }
     frontStarted++;
@@ -270,28 +317,34 @@ function zeroRttRun(steps: readonly ZeroRttStep[], net: Net, store: SyncAntiRepl
     runUntil(link, link.now + (s.kind === 'advance' ? s.ms : 3));
     settle();
     if (failure) return failure;
-    for (const c of servers()) if (!retainedWithinCaps(c)) return `retained state over the caps: ${JSON.stringify(c.stats.retained)}`;
+    for (const c of servers())
+      if (!retainedWithinCaps(c)) return `retained state over the caps: ${JSON.stringify(c.stats.retained)}`;
   }
   runUntil(link, link.now + 120_000);
   settle();
   const atGenuine = earlyTexts(link.events.server);
   const atSpawned = spawned.flatMap((s) => earlyTexts(s.events).map((x) => `${s.address}: ${x}`));
-  if (atGenuine.length > 1 || atGenuine.some((x) => x !== EARLY)) return `early data at the genuine server: ${JSON.stringify(atGenuine)}`;
+  if (atGenuine.length > 1 || atGenuine.some((x) => x !== EARLY))
+    return `early data at the genuine server: ${JSON.stringify(atGenuine)}`;
   if (atSpawned.length > 0) return `early data taken from a copy or a forgery: ${JSON.stringify(atSpawned)}`;
   // The genuine ClientHello and its early data (the client's datagrams 0 and 1) not lost, nor the early data delayed past the
   // client's Finished (datagram 2, sent a round trip after the ClientHello; early data after it is dropped, RFC 9147 has no
   // EndOfEarlyData): the early data is taken, once.
   const [d0 = 0, d1 = 0, d2 = 0] = net.delays;
   const arrives = !net.lost.includes(0) && !net.lost.includes(1) && d1 < d0 + d2 + 15;
-  if (arrives && atGenuine.length !== 1) return `the genuine early data was not taken (${genuine.stats.ignored['early-data-refused']} refused)`;
+  if (arrives && atGenuine.length !== 1)
+    return `the genuine early data was not taken (${genuine.stats.ignored['early-data-refused']} refused)`;
   if (frontStarted > 0) return `${frontStarted} connections started without a cookie`;
-  if (spawned.some((s) => s.connection.state === 'connected')) return 'a connection the attacker started completed its handshake';
+  if (spawned.some((s) => s.connection.state === 'connected'))
+    return 'a connection the attacker started completed its handshake';
   const before = { client: link.events.client.length, server: link.events.server.length };
   finalExchange = true;
   client.send(Uint8Array.of(1, 2, 3));
   genuine.send(Uint8Array.of(4, 5, 6));
   runUntil(link, link.now + 120_000);
-  const gotServer = link.events.server.slice(before.server).some((e) => e.type === 'data' && !e.early && e.data[0] === 1);
+  const gotServer = link.events.server
+    .slice(before.server)
+    .some((e) => e.type === 'data' && !e.early && e.data[0] === 1);
   const gotClient = link.events.client.slice(before.client).some((e) => e.type === 'data' && e.data[0] === 4);
   if (client.state !== 'connected' || genuine.state !== 'connected')
     return `not connected: client ${client.state}, server ${genuine.state} (${genuine.failure?.message ?? client.failure?.message ?? ''})`;
@@ -325,7 +378,13 @@ type RrcStep =
   /** A copy of a datagram the client sent earlier, from an attacker's address (or a client's old one). */
   | { readonly kind: 'copy'; readonly pick: number; readonly from: number }
   /** The client sends; the attacker copies it from its address at once, the genuine one `lag` ms late or (`steal`) never. */
-  | { readonly kind: 'race'; readonly from: number; readonly lag: number; readonly steal: boolean; readonly size: number }
+  | {
+      readonly kind: 'race';
+      readonly from: number;
+      readonly lag: number;
+      readonly steal: boolean;
+      readonly size: number;
+    }
   /** A captured datagram with one bit flipped (it no longer authenticates), from an attacker's address. */
   | { readonly kind: 'corrupt'; readonly pick: number; readonly at: number; readonly from: number }
   /** The client's NAT gives it a new address (the server learns it from its next record). */
@@ -334,7 +393,10 @@ type RrcStep =
 /** 0..2: an attacker's address; 3: a client's old address (if it had one), else the first attacker's. */
 const from = fc.integer({ min: 0, max: ATTACKERS.length });
 const rrcStep: fc.Arbitrary<RrcStep> = fc.oneof(
-  { arbitrary: fc.record({ kind: fc.constant('data' as const), from: side, size: fc.integer({ min: 1, max: 600 }) }), weight: 3 },
+  {
+    arbitrary: fc.record({ kind: fc.constant('data' as const), from: side, size: fc.integer({ min: 1, max: 600 }) }),
+    weight: 3,
+  },
   { arbitrary: fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 1, max: 4000 }) }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('copy' as const), pick: fc.nat(), from }), weight: 2 },
   {
@@ -352,7 +414,11 @@ const rrcStep: fc.Arbitrary<RrcStep> = fc.oneof(
 );
 
 /** One run of the RRC property with the server's procedure `rrc`; returns why it failed, or undefined. */
-function rrcRun(steps: readonly RrcStep[], rrc: 'basic' | 'enhanced', serverRrc: ConnectionOptions['rrc'] = rrc): string | undefined {
+function rrcRun(
+  steps: readonly RrcStep[],
+  rrc: 'basic' | 'enhanced',
+  serverRrc: ConnectionOptions['rrc'] = rrc,
+): string | undefined {
   let lag: number | undefined;
   let steal = false;
   const { client, server } = makePair(serverId, { client: { cid: 4, rrc }, server: { cid: 6, rrc: serverRrc } });
@@ -370,7 +436,8 @@ function rrcRun(steps: readonly RrcStep[], rrc: 'basic' | 'enhanced', serverRrc:
   let nat = 1;
   let sent = 0;
   const attacker = (n: number): string => (n < ATTACKERS.length ? ATTACKERS[n]! : (old.at(-1) ?? ATTACKERS[0]));
-  const clientDatagrams = (): Uint8Array[] => link.wire.filter((w) => held.has(w.from) && w.to === link.serverAddress).map((w) => w.datagram);
+  const clientDatagrams = (): Uint8Array[] =>
+    link.wire.filter((w) => held.has(w.from) && w.to === link.serverAddress).map((w) => w.datagram);
   const pick = <T>(xs: readonly T[], n: number): T | undefined => xs[n % Math.max(1, xs.length)];
   const boundWell = (): string | undefined => {
     const path = server.path;
@@ -399,7 +466,8 @@ function rrcRun(steps: readonly RrcStep[], rrc: 'basic' | 'enhanced', serverRrc:
         link.run(link.now); // the client's datagram goes on the wire (late, or stolen)
         steal = false;
         lag = undefined;
-        for (const w of link.wire.slice(count)) if (w.from === link.clientAddress) link.inject(w.datagram, attacker(s.from));
+        for (const w of link.wire.slice(count))
+          if (w.from === link.clientAddress) link.inject(w.datagram, attacker(s.from));
         break;
       }
       case 'corrupt': {
@@ -425,7 +493,8 @@ function rrcRun(steps: readonly RrcStep[], rrc: 'basic' | 'enhanced', serverRrc:
   }
   for (const a of ATTACKERS) {
     const b = link.bytes(a);
-    if (b.sent > AMPLIFICATION_FACTOR * b.received) return `${b.sent} bytes sent to ${a} for ${b.received} received from it`;
+    if (b.sent > AMPLIFICATION_FACTOR * b.received)
+      return `${b.sent} bytes sent to ${a} for ${b.received} received from it`;
   }
   runUntil(link, link.now + 120_000);
   const before = { client: link.events.client.length, server: link.events.server.length };
@@ -445,10 +514,16 @@ function rrcRun(steps: readonly RrcStep[], rrc: 'basic' | 'enhanced', serverRrc:
       seen.add(k);
     }
   }
-  const gotServer = link.events.server.slice(before.server).some((e) => e.type === 'data' && e.data.length === 3 && e.data[0] === 1);
-  const gotClient = link.events.client.slice(before.client).some((e) => e.type === 'data' && e.data.length === 3 && e.data[0] === 4);
-  if (client.state !== 'connected' || server.state !== 'connected') return `not connected: client ${client.state}, server ${server.state}`;
-  if (server.path !== link.clientAddress) return `the session stays bound to ${server.path ?? 'nothing'}, the client is at ${link.clientAddress}`;
+  const gotServer = link.events.server
+    .slice(before.server)
+    .some((e) => e.type === 'data' && e.data.length === 3 && e.data[0] === 1);
+  const gotClient = link.events.client
+    .slice(before.client)
+    .some((e) => e.type === 'data' && e.data.length === 3 && e.data[0] === 4);
+  if (client.state !== 'connected' || server.state !== 'connected')
+    return `not connected: client ${client.state}, server ${server.state}`;
+  if (server.path !== link.clientAddress)
+    return `the session stays bound to ${server.path ?? 'nothing'}, the client is at ${link.clientAddress}`;
   if (!gotServer || !gotClient) return `not talking: server got ${gotServer}, client got ${gotClient}`;
   return undefined;
 }

@@ -25,7 +25,13 @@ type Step =
       readonly type: 'alert' | 'ack' | 'handshake' | 'application_data';
       readonly seed: number;
     }
-  | { readonly kind: 'forgeCiphertext'; readonly to: 'client' | 'server'; readonly epochBits: number; readonly seed: number; readonly length: number }
+  | {
+      readonly kind: 'forgeCiphertext';
+      readonly to: 'client' | 'server';
+      readonly epochBits: number;
+      readonly seed: number;
+      readonly length: number;
+    }
   | { readonly kind: 'replay'; readonly to: 'client' | 'server'; readonly pick: number }
   | { readonly kind: 'fragmentFlood'; readonly to: 'client' | 'server'; readonly seed: number; readonly count: number }
   | { readonly kind: 'ackFlood'; readonly to: 'client' | 'server'; readonly count: number };
@@ -48,7 +54,12 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     length: fc.integer({ min: 0, max: 300 }),
   }),
   fc.record({ kind: fc.constant('replay' as const), to: side, pick: fc.nat() }),
-  fc.record({ kind: fc.constant('fragmentFlood' as const), to: side, seed: fc.nat(), count: fc.integer({ min: 1, max: 60 }) }),
+  fc.record({
+    kind: fc.constant('fragmentFlood' as const),
+    to: side,
+    seed: fc.nat(),
+    count: fc.integer({ min: 1, max: 60 }),
+  }),
   fc.record({ kind: fc.constant('ackFlood' as const), to: side, count: fc.integer({ min: 1, max: 60 }) }),
 );
 
@@ -101,8 +112,12 @@ test('random interleavings of valid traffic and attacker datagrams leave the pai
       link.client.send(Uint8Array.of(1, 2, 3));
       link.server.send(Uint8Array.of(4, 5, 6));
       runUntil(link, link.now + 120_000);
-      const gotServer = link.events.server.slice(before.server).some((e) => e.type === 'data' && e.data.length === 3 && e.data[0] === 1);
-      const gotClient = link.events.client.slice(before.client).some((e) => e.type === 'data' && e.data.length === 3 && e.data[0] === 4);
+      const gotServer = link.events.server
+        .slice(before.server)
+        .some((e) => e.type === 'data' && e.data.length === 3 && e.data[0] === 1);
+      const gotClient = link.events.client
+        .slice(before.client)
+        .some((e) => e.type === 'data' && e.data.length === 3 && e.data[0] === 4);
       return link.client.state === 'connected' && link.server.state === 'connected' && gotServer && gotClient;
     }),
     { numRuns: 60, seed: 20261122 },

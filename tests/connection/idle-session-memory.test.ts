@@ -24,7 +24,11 @@ const wallClock = (): number => NOW;
  * The server's options resolved once for all its sessions, as `listen` does (DtlsConnection.serverSharing): what a
  * configuration holds once for all (its ticket key, its grant digest) is no session's own.
  */
-const serverOptions = { certificate: { chain: id.chain, privateKey: id.privateKey }, trustAnchors: [id.caDer], wallClock };
+const serverOptions = {
+  certificate: { chain: id.chain, privateKey: id.privateKey },
+  trustAnchors: [id.caDer],
+  wallClock,
+};
 const shared = serverConfigs(serverOptions);
 
 /**
@@ -52,12 +56,14 @@ function leftovers(connection: DtlsConnection, twinConnection: DtlsConnection): 
   const r = retained(s, twinConnection.versionState);
   const found: string[] = [];
   for (const b of r.buffers) {
-    if (b.path.startsWith('.parts.outbox') || b.path.startsWith('.parts.flight')) found.push(`a flight message's bytes (${b.length} at ${b.path})`);
+    if (b.path.startsWith('.parts.outbox') || b.path.startsWith('.parts.flight'))
+      found.push(`a flight message's bytes (${b.length} at ${b.path})`);
     else if (b.length >= 512) found.push(`a buffer of ${b.length} bytes at ${b.path}`);
   }
   // The flight machine's state (runtime/handshake/flight.ts `running`): held while a flight is outstanding, let go at rest.
   const flight: unknown = Reflect.get(Reflect.get(s, 'parts') as object, 'flight');
-  if (typeof flight === 'object' && flight !== null && Reflect.get(flight, 'running') !== undefined) found.push('the flight machine');
+  if (typeof flight === 'object' && flight !== null && Reflect.get(flight, 'running') !== undefined)
+    found.push('the flight machine');
   // Three epochs of keys: read 2 (a retransmitted client Finished must still be acknowledged), read 3 and write 3.
   const ciphers = r.byConstructor.get('EpochCipher') ?? 0;
   if (ciphers > 3) found.push(`${ciphers} epoch ciphers (the handshake epoch's write keys)`);

@@ -21,7 +21,10 @@ const clientId = makeIdentity('p256', 'client.test');
 /** The parts of a connection these tests look into (private fields, read only). */
 interface Insides {
   readonly driver: { readonly running?: unknown };
-  readonly parts: { readonly records: RecordLayer; readonly flight: { readonly running?: unknown; readonly state: string } };
+  readonly parts: {
+    readonly records: RecordLayer;
+    readonly flight: { readonly running?: unknown; readonly state: string };
+  };
 }
 const insides = (c: DtlsConnection): Insides => c.versionState as unknown as Insides;
 
@@ -60,7 +63,9 @@ test('the client keeps its epoch 2 write keys until its final flight is acknowle
   // The server's first two datagrams once it is connected (its ACK of the client's Finished, and the next) are lost.
   const { client, server } = makePair(serverId, { server: { tickets: 0 } });
   let lost = 0;
-  const link = new Link(client, server, { filter: (from) => from === 'client' || server.state !== 'connected' || lost++ >= 2 });
+  const link = new Link(client, server, {
+    filter: (from) => from === 'client' || server.state !== 'connected' || lost++ >= 2,
+  });
   client.connect(0);
   link.run(link.now + 500);
   t.is(client.state, 'connected');
@@ -74,13 +79,20 @@ test('the client keeps its epoch 2 write keys until its final flight is acknowle
 });
 
 test('KeyUpdate, tickets, post-handshake authentication and close all run on resumed actors, which are let go again', (t) => {
-  const { link } = handshake(serverId, { clientId, client: { postHandshakeAuth: true }, server: { tickets: 1, trustAnchors: [clientId.caDer] } });
+  const { link } = handshake(serverId, {
+    clientId,
+    client: { postHandshakeAuth: true },
+    server: { tickets: 1, trustAnchors: [clientId.caDer] },
+  });
   link.run(link.now + 60_000);
   t.deepEqual(holdsActors(link.server), idle);
 
   link.client.updateKeys(true);
   link.run(link.now + 60_000);
-  t.deepEqual(roundTrip(link, 'after update'), { atServer: ['after update to server'], atClient: ['after update to client'] });
+  t.deepEqual(roundTrip(link, 'after update'), {
+    atServer: ['after update to server'],
+    atClient: ['after update to client'],
+  });
   t.deepEqual(holdsActors(link.client), idle);
   t.deepEqual(holdsActors(link.server), idle);
 

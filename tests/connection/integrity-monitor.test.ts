@@ -50,13 +50,21 @@ test('integrity limit: 1/8 of the current read key asks for a KeyUpdate once per
   m.failed(0);
   t.deepEqual(m.verdict(keys({ epoch: 3, failed: 15, integrityLimit: 128 }), 3, true), [], 'below 1/8');
   m.failed(0);
-  t.deepEqual(m.verdict(keys({ epoch: 3, failed: 16, integrityLimit: 128 }), 3, false), [], 'a KeyUpdate of ours is outstanding');
+  t.deepEqual(
+    m.verdict(keys({ epoch: 3, failed: 16, integrityLimit: 128 }), 3, false),
+    [],
+    'a KeyUpdate of ours is outstanding',
+  );
   m.failed(0);
-  t.deepEqual(m.verdict(keys({ epoch: 3, failed: 17, integrityLimit: 128 }), 3, true), [{ kind: 'request-key-update', epoch: 3 }]);
+  t.deepEqual(m.verdict(keys({ epoch: 3, failed: 17, integrityLimit: 128 }), 3, true), [
+    { kind: 'request-key-update', epoch: 3 },
+  ]);
   m.failed(0);
   t.deepEqual(m.verdict(keys({ epoch: 3, failed: 66, integrityLimit: 128 }), 3, true), [], 'once per read epoch');
   m.failed(0);
-  t.deepEqual(m.verdict(keys({ epoch: 4, failed: 16, integrityLimit: 128 }), 4, true), [{ kind: 'request-key-update', epoch: 4 }]);
+  t.deepEqual(m.verdict(keys({ epoch: 4, failed: 16, integrityLimit: 128 }), 4, true), [
+    { kind: 'request-key-update', epoch: 4 },
+  ]);
 });
 
 test('per-key rate: a key takes its integrity limit over integrityBudgetSeconds at most; past it its records are not tried until the second ends', (t) => {
@@ -84,13 +92,22 @@ test('per-key rate: a key takes its integrity limit over integrityBudgetSeconds 
 test('integrity limit: an older epoch at its limit is dropped; the current one (or any during the handshake) fails', (t) => {
   const m = new IntegrityMonitor(100);
   m.failed(0);
-  t.deepEqual(m.verdict(keys({ epoch: 3, failed: 128, integrityLimit: 128 }, { epoch: 4, failed: 1, integrityLimit: 128 }), 4, true), [
-    { kind: 'drop-epoch', epoch: 3 },
+  t.deepEqual(
+    m.verdict(
+      keys({ epoch: 3, failed: 128, integrityLimit: 128 }, { epoch: 4, failed: 1, integrityLimit: 128 }),
+      4,
+      true,
+    ),
+    [{ kind: 'drop-epoch', epoch: 3 }],
+  );
+  m.failed(0);
+  t.deepEqual(m.verdict(keys({ epoch: 4, failed: 128, integrityLimit: 128 }), 4, true), [
+    { kind: 'fail', epoch: 4, limit: 128 },
   ]);
   m.failed(0);
-  t.deepEqual(m.verdict(keys({ epoch: 4, failed: 128, integrityLimit: 128 }), 4, true), [{ kind: 'fail', epoch: 4, limit: 128 }]);
-  m.failed(0);
-  t.deepEqual(m.verdict(keys({ epoch: 2, failed: 128, integrityLimit: 128 }), undefined, true), [{ kind: 'fail', epoch: 2, limit: 128 }]);
+  t.deepEqual(m.verdict(keys({ epoch: 2, failed: 128, integrityLimit: 128 }), undefined, true), [
+    { kind: 'fail', epoch: 2, limit: 128 },
+  ]);
 });
 
 test('per-key rate from 3/4 of the limit (DTLS 1.3, issue 56): below it every record of the key is opened; from it, one failure a second', (t) => {

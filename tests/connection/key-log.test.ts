@@ -8,13 +8,24 @@ import { handshake } from '../support/handshake.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 
 const serverId = makeIdentity('p256', 'server.test');
-const LABELS = ['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0', 'SERVER_TRAFFIC_SECRET_0', 'EXPORTER_SECRET'];
+const LABELS = [
+  'CLIENT_HANDSHAKE_TRAFFIC_SECRET',
+  'SERVER_HANDSHAKE_TRAFFIC_SECRET',
+  'CLIENT_TRAFFIC_SECRET_0',
+  'SERVER_TRAFFIC_SECRET_0',
+  'EXPORTER_SECRET',
+];
 
 for (const suite of ['tls_aes_128_gcm_sha256', 'tls_aes_256_gcm_sha384'] as const) {
   test(`the NSS key log (${suite}): both sides log the same five secrets, and they decrypt a captured record`, (t) => {
     const logs = { client: [] as string[], server: [] as string[] };
     const { link } = handshake(serverId, {
-      client: { trustAnchors: [serverId.caDer], serverName: 'server.test', cipherSuites: [suite], keyLog: (l) => logs.client.push(l) },
+      client: {
+        trustAnchors: [serverId.caDer],
+        serverName: 'server.test',
+        cipherSuites: [suite],
+        keyLog: (l) => logs.client.push(l),
+      },
       server: { keyLog: (l) => logs.server.push(l) },
     });
     t.is(link.client.state, 'connected');
@@ -32,7 +43,12 @@ for (const suite of ['tls_aes_128_gcm_sha256', 'tls_aes_256_gcm_sha384'] as cons
     const secretHex = logs.client.find((l) => l.startsWith('CLIENT_TRAFFIC_SECRET_0 '))!.split(' ')[2]!;
     const secret = Uint8Array.from(secretHex.match(/../g)!, (h) => parseInt(h, 16));
     const reader = new RecordLayer({ provider: nodeProvider });
-    reader.installReadKeys(3, suite, trafficKeys(scheduleContext(nodeProvider, CIPHER_SUITES[suite].hash, 'dtls13'), secret, suite), 0);
+    reader.installReadKeys(
+      3,
+      suite,
+      trafficKeys(scheduleContext(nodeProvider, CIPHER_SUITES[suite].hash, 'dtls13'), secret, suite),
+      0,
+    );
     const [record] = reader.receive(datagram, 0);
     t.true(record?.kind === 'record' && new TextDecoder().decode(record.content) === 'read me from the key log');
   });
@@ -48,11 +64,17 @@ test('a key log sink whose wanted() says no gets no line, and none is formatted 
       return wanted;
     },
   });
-  handshake(serverId, { client: { trustAnchors: [serverId.caDer], serverName: 'server.test' }, server: { keyLog: sink } });
+  handshake(serverId, {
+    client: { trustAnchors: [serverId.caDer], serverName: 'server.test' },
+    server: { keyLog: sink },
+  });
   t.deepEqual(lines, []);
   t.is(asked, LABELS.length);
   wanted = true;
-  handshake(serverId, { client: { trustAnchors: [serverId.caDer], serverName: 'server.test' }, server: { keyLog: sink } });
+  handshake(serverId, {
+    client: { trustAnchors: [serverId.caDer], serverName: 'server.test' },
+    server: { keyLog: sink },
+  });
   t.deepEqual(
     lines.map((l) => l.split(' ')[0]),
     LABELS,

@@ -15,7 +15,12 @@ import { openClientEndpoint } from '../support/udp-client.js';
 
 const id = makeIdentity('p256', 'localhost');
 const wallClock = (): number => TEST_TIME;
-const hybridFirst: ConnectionOptions = { trustAnchors: [id.caDer], serverName: 'localhost', wallClock, groups: ['x25519mlkem768', 'x25519'] };
+const hybridFirst: ConnectionOptions = {
+  trustAnchors: [id.caDer],
+  serverName: 'localhost',
+  wallClock,
+  groups: ['x25519mlkem768', 'x25519'],
+};
 
 /** The datagrams of a client's first flight, and the key share groups and supported_groups of its ClientHello. */
 function firstHello(options: ConnectionOptions): { datagrams: Uint8Array[]; shares: string[]; groups: string[] } {
@@ -23,7 +28,9 @@ function firstHello(options: ConnectionOptions): { datagrams: Uint8Array[]; shar
   client.connect(0);
   const datagrams: Uint8Array[] = [];
   for (let d = client.pollTransmit(); d; d = client.pollTransmit()) datagrams.push(d);
-  const fragments = datagrams.flatMap((d) => decodeDatagram(d)).map((r) => (r.kind === 'plaintext' ? decodeDtlsHandshake(r.record.fragment) : undefined));
+  const fragments = datagrams
+    .flatMap((d) => decodeDatagram(d))
+    .map((r) => (r.kind === 'plaintext' ? decodeDtlsHandshake(r.record.fragment) : undefined));
   const whole = new Uint8Array(fragments[0]!.length);
   for (const f of fragments) whole.set(f!.fragment, f!.fragmentOffset);
   const ch = decodeClientHello(whole);
@@ -67,7 +74,13 @@ for (const [name, size, cookies, retried] of [
   ['1,500 bytes, cookies', 1500, true, true],
 ] as const) {
   test(`over UDP, ${name}: a server ranking x25519mlkem768 first gets the hybrid exchange (a HelloRetryRequest: ${retried ? 'yes' : 'no'})`, async (t) => {
-    const server = await DtlsUdpServer.listen({ certificate: id, wallClock, groups: ['x25519mlkem768', 'x25519'], cookies, maxDatagramSize: size });
+    const server = await DtlsUdpServer.listen({
+      certificate: id,
+      wallClock,
+      groups: ['x25519mlkem768', 'x25519'],
+      cookies,
+      maxDatagramSize: size,
+    });
     t.teardown(() => server.close());
     const client = openClientEndpoint({ port: server.address.port, ...hybridFirst, maxDatagramSize: size });
     t.teardown(() => client.close());
@@ -78,7 +91,12 @@ for (const [name, size, cookies, retried] of [
 }
 
 test('over UDP: a server ranking x25519 first asks for X25519 (no key share came)', async (t) => {
-  const server = await DtlsUdpServer.listen({ certificate: id, wallClock, groups: ['x25519', 'x25519mlkem768'], cookies: false });
+  const server = await DtlsUdpServer.listen({
+    certificate: id,
+    wallClock,
+    groups: ['x25519', 'x25519mlkem768'],
+    cookies: false,
+  });
   t.teardown(() => server.close());
   const client = openClientEndpoint({ port: server.address.port, ...hybridFirst });
   t.teardown(() => client.close());

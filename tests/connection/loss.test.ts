@@ -9,7 +9,8 @@ import { makeIdentity } from '../support/pki-fixtures.js';
  */
 
 const id = makeIdentity('p256', 'server.test');
-const ok = (link: ReturnType<typeof handshake>['link']): boolean => link.client.state === 'connected' && link.server.state === 'connected';
+const ok = (link: ReturnType<typeof handshake>['link']): boolean =>
+  link.client.state === 'connected' && link.server.state === 'connected';
 const dataFlows = (link: ReturnType<typeof handshake>['link']): boolean => {
   const r = roundTrip(link, 'x');
   return r.atServer.includes('x to server') && r.atClient.includes('x to client');
@@ -17,7 +18,9 @@ const dataFlows = (link: ReturnType<typeof handshake>['link']): boolean => {
 
 /** The datagrams of a lossless handshake, by direction: the ones worth dropping. */
 const baseline = handshake(id).link.log;
-const positions = (['client', 'server'] as const).flatMap((from) => baseline.filter((l) => l.from === from).map((l) => ({ from, index: l.index })));
+const positions = (['client', 'server'] as const).flatMap((from) =>
+  baseline.filter((l) => l.from === from).map((l) => ({ from, index: l.index })),
+);
 
 test('the lossless handshake is one round trip plus the final flight and its ACK', (t) => {
   t.true(positions.length >= 4);
@@ -42,7 +45,9 @@ test('any pair of datagrams of the handshake can be lost', (t) => {
       const a = positions[i]!;
       const b = positions[j]!;
       const { link } = handshake(id, {
-        link: { filter: (from, index) => !((from === a.from && index === a.index) || (from === b.from && index === b.index)) },
+        link: {
+          filter: (from, index) => !((from === a.from && index === a.index) || (from === b.from && index === b.index)),
+        },
       });
       t.true(ok(link) && dataFlows(link), `dropping ${a.from} #${a.index} and ${b.from} #${b.index}`);
       pairs++;
@@ -78,7 +83,10 @@ test('reordered datagrams (each direction reversed within a flight) still comple
 });
 
 test('a server that never answers makes the client give up after the retransmission limit, with the same error on every call', (t) => {
-  const { link } = handshake(id, { link: { filter: (from) => from === 'server' && false }, client: { retransmission: { maxRetransmissions: 3 } } });
+  const { link } = handshake(id, {
+    link: { filter: (from) => from === 'server' && false },
+    client: { retransmission: { maxRetransmissions: 3 } },
+  });
   t.is(link.client.state, 'failed');
   t.regex(link.client.failure?.message ?? '', /timeout/);
   t.deepEqual(
@@ -99,13 +107,25 @@ test('small datagrams: messages are fragmented to fit, reassembled, and a lost f
   const serverDatagrams = clean.link.log.filter((l) => l.from === 'server' && l.at === firstServer.at).length;
   t.true(serverDatagrams > 4, `the server's flight took ${serverDatagrams} datagrams`);
   // Lose the third datagram of the server's flight: the client ACKs what came, the server resends less than the whole flight.
-  const lossy = handshake(rsa, { client: mtu, server: serverMtu, link: { filter: (from, index) => !(from === 'server' && index === 2) } });
+  const lossy = handshake(rsa, {
+    client: mtu,
+    server: serverMtu,
+    link: { filter: (from, index) => !(from === 'server' && index === 2) },
+  });
   t.true(ok(lossy.link));
   const after = lossy.link.log.filter((l) => l.from === 'server' && l.index >= serverDatagrams);
-  t.is(lossy.link.log.filter((l) => l.from === 'client').length, 3, 'ClientHello, one ACK of the partial flight, the final flight');
+  t.is(
+    lossy.link.log.filter((l) => l.from === 'client').length,
+    3,
+    'ClientHello, one ACK of the partial flight, the final flight',
+  );
   // The missing fragment and the final ACK: far less than the flight again.
   t.true(after.length <= 2, `${after.length} server datagrams after the first flight of ${serverDatagrams}`);
-  t.is(after[0]?.at, 80, 'resent as soon as the ACK arrived (flight at 10 ms, ACK sent at 60 + 10 ms delay, resent at 70 + 10), not after the 1 s timer');
+  t.is(
+    after[0]?.at,
+    80,
+    'resent as soon as the ACK arrived (flight at 10 ms, ACK sent at 60 + 10 ms delay, resent at 70 + 10), not after the 1 s timer',
+  );
   t.true(dataFlows(lossy.link));
 });
 

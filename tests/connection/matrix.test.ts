@@ -26,7 +26,8 @@ const SCHEMES: [SignatureAlgorithm, KeyPairKind][] = [
 ];
 
 /** The client's own certificate for client authentication: one the provider can sign with. */
-const clientIdentity = (provider: CryptoProvider): Identity => identity(provider.name === 'noble' ? 'ed25519' : 'p256', 'client.test');
+const clientIdentity = (provider: CryptoProvider): Identity =>
+  identity(provider.name === 'noble' ? 'ed25519' : 'p256', 'client.test');
 
 const identities = new Map<string, Identity>();
 const identity = (kind: KeyPairKind, name = 'server.test'): Identity => {
@@ -43,11 +44,23 @@ for (const provider of [nodeProvider, nobleProvider] as CryptoProvider[]) {
         for (const group of GROUPS) {
           for (const variant of VARIANTS) {
             const what = `${suite} ${group} ${scheme} ${JSON.stringify(variant)}`;
-            const base = { provider, cipherSuites: [suite], allowCcm8: true, groups: [group], signatureAlgorithms: [scheme] };
+            const base = {
+              provider,
+              cipherSuites: [suite],
+              allowCcm8: true,
+              groups: [group],
+              signatureAlgorithms: [scheme],
+            };
             const r = runVariant(variant, { server: identity(kind), client: clientIdentity(provider) }, base);
             const p = r.parameters;
             t.deepEqual(
-              p && { suite: p.cipherSuite, group: p.group, scheme: p.signatureAlgorithm, hrr: p.helloRetryRequest, auth: p.clientAuthenticated },
+              p && {
+                suite: p.cipherSuite,
+                group: p.group,
+                scheme: p.signatureAlgorithm,
+                hrr: p.helloRetryRequest,
+                auth: p.clientAuthenticated,
+              },
               { suite, group, scheme, hrr: variant.hrr || variant.cookie, auth: variant.clientAuth },
               `${what}: ${r.failure ?? ''}`,
             );

@@ -11,7 +11,8 @@ import { pair12, pump, type Pair12 } from '../dtls12/pair12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 
 const id = makeIdentity('p256', 'server.test', { at: Date.now() });
-const latin1 = (b: Uint8Array | ArrayBufferLike): string => Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b)).toString('latin1');
+const latin1 = (b: Uint8Array | ArrayBufferLike): string =>
+  Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b)).toString('latin1');
 /** The addon opens records into the arena; node:crypto's DTLS 1.3 records keep arrays of their own (1.2's are copied in). */
 const native = defaultProvider().name === 'native';
 
@@ -20,7 +21,11 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
     const only = { minVersion: version, maxVersion: version } as const;
     const p: Pair12<DtlsConnection> = pair12(
       DtlsConnection.client({ ...only, trustAnchors: [id.caDer], serverName: 'server.test' }),
-      DtlsConnection.server({ ...only, certificate: { chain: id.chain, privateKey: id.privateKey }, messageBuffers: 'batch' }),
+      DtlsConnection.server({
+        ...only,
+        certificate: { chain: id.chain, privateKey: id.privateKey },
+        messageBuffers: 'batch',
+      }),
     );
     p.client.connect(0);
     pump(p);
@@ -73,7 +78,11 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
     const only = { minVersion: version, maxVersion: version } as const;
     const p: Pair12<DtlsConnection> = pair12(
       DtlsConnection.client({ ...only, trustAnchors: [id.caDer], serverName: 'server.test' }),
-      DtlsConnection.server({ ...only, certificate: { chain: id.chain, privateKey: id.privateKey }, messageBuffers: 'batch' }),
+      DtlsConnection.server({
+        ...only,
+        certificate: { chain: id.chain, privateKey: id.privateKey },
+        messageBuffers: 'batch',
+      }),
     );
     p.client.connect(0);
     pump(p);

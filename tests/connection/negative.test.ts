@@ -62,7 +62,8 @@ for (const [side, chart] of [
       if (!pairIn(side, state)) return void t.fail(`no scenario reaches ${side} ${state}`);
       let checked = 0;
       for (const [msgType, handler] of Object.entries(HANDSHAKE_HANDLERS)) {
-        const takes: Readonly<Record<string, ReadonlySet<string>>> = side === 'client' ? dtls13ClientTakes : dtls13ServerTakes;
+        const takes: Readonly<Record<string, ReadonlySet<string>>> =
+          side === 'client' ? dtls13ClientTakes : dtls13ServerTakes;
         const handled = handler.events.some((event) => takes[state]!.has(event));
         // After the handshake, its messages come under application keys (post-handshake authentication).
         const normal = state === 'connected' && handler.afterHandshake ? 3 : EPOCH[msgType]!;
@@ -71,7 +72,11 @@ for (const [side, chart] of [
           const pair = pairIn(side, state)!;
           const victim = pair[side];
           injectHandshakeMessage(victim, handshakeTypeToNumber(msgType as never), new Uint8Array(0), epoch);
-          t.is(victim.failure?.alert, 'unexpected_message', `${msgType} in epoch ${epoch}${handled ? ' (wrong epoch)' : ''}`);
+          t.is(
+            victim.failure?.alert,
+            'unexpected_message',
+            `${msgType} in epoch ${epoch}${handled ? ' (wrong epoch)' : ''}`,
+          );
           t.is(victim.state, 'failed', `${msgType} in epoch ${epoch}`);
           checked++;
         }
@@ -100,7 +105,14 @@ test('a CertificateVerify or Finished with a wrong value fails the handshake wit
       15,
       scenarios[1]!,
     ],
-    ['client Finished', 'server', 'waitClientFinished', encodeFinished({ verifyData: new Uint8Array(32).fill(7) }), 20, {}],
+    [
+      'client Finished',
+      'server',
+      'waitClientFinished',
+      encodeFinished({ verifyData: new Uint8Array(32).fill(7) }),
+      20,
+      {},
+    ],
   ];
   for (const [what, side, state, body, msgType, scenario] of cases) {
     const pair = reach(makePair(serverId, scenario), side, state);
@@ -134,7 +146,14 @@ test('application data under handshake keys, or before the peer Finished, is nev
   t.is(link.client.pollEvent(), undefined);
   // The server holds epoch-3 data that overtakes the client's Finished until the Finished is in.
   const pair = reach(makePair(serverId), 'server', 'waitClientFinished')!;
-  injectRecord(pair.server, { kind: 'record', epoch: 3, sequenceNumber: 0, contentType: 'application_data', content: Uint8Array.of(9), protected: true });
+  injectRecord(pair.server, {
+    kind: 'record',
+    epoch: 3,
+    sequenceNumber: 0,
+    contentType: 'application_data',
+    content: Uint8Array.of(9),
+    protected: true,
+  });
   const before: string[] = [];
   for (let e = pair.server.pollEvent(); e; e = pair.server.pollEvent()) before.push(e.type);
   t.false(before.includes('data'));

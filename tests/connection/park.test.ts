@@ -15,7 +15,12 @@ import { makePair } from '../support/stepper.js';
  */
 
 const serverId = makeIdentity('p256', 'server.test');
-const SUITES = ['tls_aes_128_gcm_sha256', 'tls_aes_256_gcm_sha384', 'tls_chacha20_poly1305_sha256', 'tls_aes_128_ccm_sha256'] as const;
+const SUITES = [
+  'tls_aes_128_gcm_sha256',
+  'tls_aes_256_gcm_sha384',
+  'tls_chacha20_poly1305_sha256',
+  'tls_aes_128_ccm_sha256',
+] as const;
 const providers = [...(nativeProvider ? [nativeProvider] : []), nodeProvider];
 
 for (const provider of providers)
@@ -40,7 +45,11 @@ for (const provider of providers)
     });
 
 /** A server whose client resent its Finished (its answers lost): the copies captured, and the time of connecting. */
-function retransmittedFinishedAtServer(): { server: ReturnType<typeof makePair>['server']; copies: Uint8Array[]; now: number } {
+function retransmittedFinishedAtServer(): {
+  server: ReturnType<typeof makePair>['server'];
+  copies: Uint8Array[];
+  now: number;
+} {
   const { client, server } = makePair(serverId, { server: { tickets: 0 } });
   return { server, ...retransmittedFinished(client, server, 2) };
 }

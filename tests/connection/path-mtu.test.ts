@@ -20,7 +20,10 @@ function drain(conn: DtlsConnection): Uint8Array[] {
 }
 
 test('after pathMtuExceeded(548) the retransmitted X25519MLKEM768 ClientHello comes in datagrams of at most 548 bytes, and the handshake completes', (t) => {
-  const { client, server } = makePair(id, { client: { groups: ['x25519mlkem768'] }, server: { groups: ['x25519mlkem768'] } });
+  const { client, server } = makePair(id, {
+    client: { groups: ['x25519mlkem768'] },
+    server: { groups: ['x25519mlkem768'] },
+  });
   client.connect(0);
   const first = drain(client);
   t.true(
@@ -55,7 +58,10 @@ test('pathMtuExceeded never goes below 256 bytes', (t) => {
 
 /** The server's first flight (an X25519MLKEM768 ServerHello and a certificate: more than 548 bytes a datagram), sent at `at`. */
 function serverFlight(identity = id): { client: DtlsConnection; server: DtlsConnection; flight: Uint8Array[] } {
-  const { client, server } = makePair(identity, { client: { groups: ['x25519mlkem768'] }, server: { groups: ['x25519mlkem768'] } });
+  const { client, server } = makePair(identity, {
+    client: { groups: ['x25519mlkem768'] },
+    server: { groups: ['x25519mlkem768'] },
+  });
   client.connect(0);
   for (const d of drain(client)) server.receive(d, 0);
   const flight = drain(server);
@@ -88,7 +94,10 @@ test('a server flight of datagrams over 548 bytes that gets no answer is retrans
 
 test('a flight the peer acknowledged in part is retransmitted at the full datagram size', (t) => {
   const { client, server, flight } = serverFlight(makeIdentity('rsa2048', 'server.test', { caKind: 'rsa2048' }));
-  t.true(flight.length > 2, `the flight takes three datagrams or more (precondition): ${flight.map((d) => d.length).join(', ')}`);
+  t.true(
+    flight.length > 2,
+    `the flight takes three datagrams or more (precondition): ${flight.map((d) => d.length).join(', ')}`,
+  );
   // The second datagram is lost; the client sees the gap, acknowledges what it got (RFC 9147 §7.1) and the ACK reaches the server.
   for (const d of flight.filter((_, i) => i !== 1)) client.receive(d, 0);
   const due = client.pollTimeout();

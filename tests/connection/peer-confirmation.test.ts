@@ -30,7 +30,8 @@ function events(c: DtlsConnection): ConnectionEvent['type'][] {
 
 function dataAt(c: DtlsConnection): string[] {
   const out: string[] = [];
-  for (let e = c.pollEvent(); e !== undefined; e = c.pollEvent()) if (e.type === 'data') out.push(new TextDecoder().decode(e.data));
+  for (let e = c.pollEvent(); e !== undefined; e = c.pollEvent())
+    if (e.type === 'data') out.push(new TextDecoder().decode(e.data));
   return out;
 }
 
@@ -102,7 +103,9 @@ test('held messages are bounded by count too: empty sends past MAX_HELD_MESSAGES
   t.is(MAX_HELD_MESSAGES, 1024, 'the bound docs/node-dtls.md gives');
   for (let i = 0; i < MAX_HELD_MESSAGES - 1; i++) pair.client.send(new Uint8Array(0), 1);
   pair.client.send(text('last'), 1);
-  t.throws(() => pair.client.send(new Uint8Array(0), 1), { message: /1024 messages are held until the server confirms the handshake/ });
+  t.throws(() => pair.client.send(new Uint8Array(0), 1), {
+    message: /1024 messages are held until the server confirms the handshake/,
+  });
   t.is(drain(pair.client).length, 0, 'nothing goes out before the confirmation');
   for (const d of answer) pair.client.receive(d, 2);
   const out = drain(pair.client);
@@ -115,14 +118,22 @@ test('held messages are bounded by count too: empty sends past MAX_HELD_MESSAGES
 
 test('the ACK never comes: with the server heard meanwhile the handshake is confirmed when retransmissions run out; with nothing heard it times out', (t) => {
   for (const heard of [true, false]) {
-    const pair = makePair(serverId, { clientId, server: { clientAuthentication: 'required' }, client: { retransmission: { maxRetransmissions: 2 } } });
+    const pair = makePair(serverId, {
+      clientId,
+      server: { clientAuthentication: 'required' },
+      client: { retransmission: { maxRetransmissions: 2 } },
+    });
     untilServerAnswers(pair); // the ACK and ticket are lost
     if (heard) {
       pair.server.send(text('still here'));
       for (const d of drain(pair.server)) pair.client.receive(d, 1);
     }
     events(pair.client);
-    for (let at = pair.client.pollTimeout(); at !== undefined && pair.client.failure === undefined; at = pair.client.pollTimeout()) {
+    for (
+      let at = pair.client.pollTimeout();
+      at !== undefined && pair.client.failure === undefined;
+      at = pair.client.pollTimeout()
+    ) {
       pair.client.handleTimeout(at);
       drain(pair.client); // lost too
       if (events(pair.client).includes('handshakeConfirmed')) break;
@@ -135,7 +146,11 @@ test('the ACK never comes: with the server heard meanwhile the handshake is conf
 test('post-handshake authentication: data sent while the server checks our answer is held; sent once it acknowledged, never if it refused', (t) => {
   for (const accepted of [true, false]) {
     const presented = accepted ? clientId : makeIdentity('p256', 'stranger.test');
-    const { link } = handshake(serverId, { clientId: presented, client: { postHandshakeAuth: true }, server: { trustAnchors: [clientId.caDer], tickets: 0 } });
+    const { link } = handshake(serverId, {
+      clientId: presented,
+      client: { postHandshakeAuth: true },
+      server: { trustAnchors: [clientId.caDer], tickets: 0 },
+    });
     link.server.requestClientCertificate(link.now);
     link.run(link.now + 15); // the request is in (10 ms), the answer on its way
     t.true(link.events.client.some((e) => e.type === 'certificateRequested'));

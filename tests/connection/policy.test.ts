@@ -1,6 +1,12 @@
 import { X509Certificate } from 'node:crypto';
 import test from 'ava';
-import { decodeClientHello, decodeDtlsHandshake, decodeServerHello, encodeClientHello, type ClientHello } from '../../generated/wire/index.js';
+import {
+  decodeClientHello,
+  decodeDtlsHandshake,
+  decodeServerHello,
+  encodeClientHello,
+  type ClientHello,
+} from '../../generated/wire/index.js';
 import { negotiate, type ServerPreferences } from '../../runtime/handshake/negotiation.js';
 import { ProtocolError } from '../../runtime/handshake/protocol-error.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
@@ -11,7 +17,11 @@ import { injectHandshakeMessage } from '../support/inject.js';
 
 const id = makeIdentity('p256', 'server.test');
 
-const prefs: ServerPreferences = { cipherSuites: ['tls_aes_128_gcm_sha256'], groups: ['x25519', 'secp256r1'], signatureAlgorithms: ['ecdsa_secp256r1_sha256'] };
+const prefs: ServerPreferences = {
+  cipherSuites: ['tls_aes_128_gcm_sha256'],
+  groups: ['x25519', 'secp256r1'],
+  signatureAlgorithms: ['ecdsa_secp256r1_sha256'],
+};
 const hello: ClientHello = {
   legacyVersion: 'dtls1_2',
   random: new Uint8Array(32),
@@ -22,11 +32,20 @@ const hello: ClientHello = {
   extensions: [
     { extensionType: 'supported_versions', extensionData: { versions: ['dtls1_3'] } },
     { extensionType: 'supported_groups', extensionData: { namedGroupList: ['x25519', 'secp256r1'] } },
-    { extensionType: 'signature_algorithms', extensionData: { supportedSignatureAlgorithms: ['ecdsa_secp256r1_sha256'] } },
-    { extensionType: 'key_share', extensionData: { clientShares: [{ group: 'secp256r1', keyExchange: new Uint8Array(65).fill(4) }] } },
+    {
+      extensionType: 'signature_algorithms',
+      extensionData: { supportedSignatureAlgorithms: ['ecdsa_secp256r1_sha256'] },
+    },
+    {
+      extensionType: 'key_share',
+      extensionData: { clientShares: [{ group: 'secp256r1', keyExchange: new Uint8Array(65).fill(4) }] },
+    },
   ],
 };
-const without = (type: string): ClientHello => ({ ...hello, extensions: hello.extensions.filter((e) => e.extensionType !== type) });
+const without = (type: string): ClientHello => ({
+  ...hello,
+  extensions: hello.extensions.filter((e) => e.extensionType !== type),
+});
 const alertOf = (ch: ClientHello): string => {
   try {
     negotiate(ch, prefs);
@@ -41,7 +60,10 @@ test('ClientHello rules of DTLS 1.3 and the alert for each (RFC 9147 §5.3, RFC 
   t.is(
     alertOf({
       ...hello,
-      extensions: [{ extensionType: 'supported_versions', extensionData: { versions: ['dtls1_2'] } }, ...without('supported_versions').extensions],
+      extensions: [
+        { extensionType: 'supported_versions', extensionData: { versions: ['dtls1_2'] } },
+        ...without('supported_versions').extensions,
+      ],
     }),
     'protocol_version',
   );
@@ -56,13 +78,19 @@ test('ClientHello rules of DTLS 1.3 and the alert for each (RFC 9147 §5.3, RFC 
     ...hello,
     extensions: [
       ...without('key_share').extensions,
-      { extensionType: 'key_share', extensionData: { clientShares: [{ group: 'x448', keyExchange: new Uint8Array(56) }] } },
+      {
+        extensionType: 'key_share',
+        extensionData: { clientShares: [{ group: 'x448', keyExchange: new Uint8Array(56) }] },
+      },
     ],
   };
   t.is(alertOf(badShare), 'illegal_parameter');
   const noShareForUs: ClientHello = {
     ...hello,
-    extensions: [...without('key_share').extensions, { extensionType: 'key_share', extensionData: { clientShares: [] } }],
+    extensions: [
+      ...without('key_share').extensions,
+      { extensionType: 'key_share', extensionData: { clientShares: [] } },
+    ],
   };
   t.deepEqual(negotiate(noShareForUs, prefs), { kind: 'retry', suite: 'tls_aes_128_gcm_sha256', group: 'x25519' });
 });
@@ -100,7 +128,12 @@ test('a custom verification hook replaces chain validation, both ways', (t) => {
       trustAnchors: [],
       verifyPeer: (chain) => {
         const leaf = new X509Certificate(chain[0]!);
-        return { ok: true, leafPublicKeySpki: new Uint8Array(leaf.publicKey.export({ type: 'spki', format: 'der' })), leaf, path: [leaf] };
+        return {
+          ok: true,
+          leafPublicKeySpki: new Uint8Array(leaf.publicKey.export({ type: 'spki', format: 'der' })),
+          leaf,
+          path: [leaf],
+        };
       },
     },
   });

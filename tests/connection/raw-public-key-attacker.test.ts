@@ -24,7 +24,10 @@ import { rewriteServerHello } from '../dtls12/hello-tamper12.js';
 const ONLY_12 = { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2' } as const;
 const pair = generateKeyPair('p256');
 const spki = new Uint8Array(
-  createPublicKey(createPrivateKey({ key: Buffer.from(pair.pkcs8Der), format: 'der', type: 'pkcs8' })).export({ type: 'spki', format: 'der' }),
+  createPublicKey(createPrivateKey({ key: Buffer.from(pair.pkcs8Der), format: 'der', type: 'pkcs8' })).export({
+    type: 'spki',
+    format: 'der',
+  }),
 );
 
 /** `d` with the body of each whole epoch-0 handshake message of `type` replaced by `change(body)`. */
@@ -45,7 +48,11 @@ function rewriteMessage(d: Uint8Array, type: string, change: (body: Uint8Array) 
 }
 
 /** Runs a sans-I/O handshake with the server's datagrams passed through `tamper`; the alerts each side sent or got. */
-function handshake(client: DtlsConnection, server: DtlsConnection, tamper: (d: Uint8Array) => Uint8Array): { client: string[]; server: string[] } {
+function handshake(
+  client: DtlsConnection,
+  server: DtlsConnection,
+  tamper: (d: Uint8Array) => Uint8Array,
+): { client: string[]; server: string[] } {
   let now = 0;
   client.connect(now);
   for (let round = 0; round < 12; round++) {
@@ -55,14 +62,17 @@ function handshake(client: DtlsConnection, server: DtlsConnection, tamper: (d: U
   }
   const alerts = (c: DtlsConnection): string[] => {
     const seen: string[] = [];
-    for (let e; (e = c.pollEvent());) if (e.type === 'alert') seen.push(`${e.sent ? 'sent' : 'got'} ${String(e.description)}`);
+    for (let e; (e = c.pollEvent());)
+      if (e.type === 'alert') seen.push(`${e.sent ? 'sent' : 'got'} ${String(e.description)}`);
     return seen;
   };
   return { client: alerts(client), server: alerts(server) };
 }
 
-const rawServer = (): DtlsConnection => DtlsConnection.server({ ...ONLY_12, rawPublicKey: { privateKey: pair.pkcs8Der } });
-const rawClient = (): DtlsConnection => DtlsConnection.client({ ...ONLY_12, rawPublicKey: { verifyPeer: pinnedKeyVerifier([spki]) } });
+const rawServer = (): DtlsConnection =>
+  DtlsConnection.server({ ...ONLY_12, rawPublicKey: { privateKey: pair.pkcs8Der } });
+const rawClient = (): DtlsConnection =>
+  DtlsConnection.client({ ...ONLY_12, rawPublicKey: { verifyPeer: pinnedKeyVerifier([spki]) } });
 
 test('the untouched sans-I/O pair completes (the tampered runs below can fail)', (t) => {
   const client = rawClient();
@@ -73,7 +83,9 @@ test('the untouched sans-I/O pair completes (the tampered runs below can fail)',
 test('1.2: a ServerHello selecting x509 where the client offered raw_public_key only: illegal_parameter', (t) => {
   const select = (sh: Tls12ServerHello): Tls12ServerHello => ({
     ...sh,
-    extensions: sh.extensions.map((e) => (e.extensionType === 'server_certificate_type' ? { ...e, extensionData: { certificateType: 'x509' } } : e)),
+    extensions: sh.extensions.map((e) =>
+      e.extensionType === 'server_certificate_type' ? { ...e, extensionData: { certificateType: 'x509' } } : e,
+    ),
   });
   const client = rawClient();
   const alerts = handshake(client, rawServer(), (d) => rewriteServerHello(d, select));
@@ -83,7 +95,10 @@ test('1.2: a ServerHello selecting x509 where the client offered raw_public_key 
 test('1.2: a ServerHello answering client_certificate_type, which the client did not offer: unsupported_extension', (t) => {
   const add = (sh: Tls12ServerHello): Tls12ServerHello => ({
     ...sh,
-    extensions: [...sh.extensions, { extensionType: 'client_certificate_type', extensionData: { certificateType: 'raw_public_key' } }],
+    extensions: [
+      ...sh.extensions,
+      { extensionType: 'client_certificate_type', extensionData: { certificateType: 'raw_public_key' } },
+    ],
   });
   const client = rawClient();
   const alerts = handshake(client, rawServer(), (d) => rewriteServerHello(d, add));
@@ -91,9 +106,17 @@ test('1.2: a ServerHello answering client_certificate_type, which the client did
 });
 
 for (const [name, change, alert] of [
-  ['truncated inside the key (lengths made to fit)', (b: Uint8Array) => Uint8Array.of(0, 0, 40, ...b.subarray(3, 43)), 'bad_certificate'],
+  [
+    'truncated inside the key (lengths made to fit)',
+    (b: Uint8Array) => Uint8Array.of(0, 0, 40, ...b.subarray(3, 43)),
+    'bad_certificate',
+  ],
   ['cut short of its own length field', (b: Uint8Array) => b.subarray(0, b.length - 10), 'decode_error'],
-  ['an X.509-style certificate_list in its place', (b: Uint8Array) => Uint8Array.of(0, 0, b.length, 0, 0, b.length - 3, ...b.subarray(3)), 'bad_certificate'],
+  [
+    'an X.509-style certificate_list in its place',
+    (b: Uint8Array) => Uint8Array.of(0, 0, b.length, 0, 0, b.length - 3, ...b.subarray(3)),
+    'bad_certificate',
+  ],
 ] as const) {
   test(`1.2: the server's raw public key ${name}: ${alert}, nothing thrown`, (t) => {
     const client = rawClient();
@@ -104,17 +127,35 @@ for (const [name, change, alert] of [
 
 test('units: a type not offered, a truncated SPKI, two entries, and X.509 where raw keys are checked', (t) => {
   const config = resolveConfig('client', { rawPublicKey: { verifyPeer: pinnedKeyVerifier([spki]) } });
-  const selected = (type: string, certificateType: string) => [{ extensionType: type, extensionData: { certificateType } }];
-  t.deepEqual(acceptCertificateTypes(config, selected('server_certificate_type', 'raw_public_key')), { client: 'x509', server: 'raw_public_key' });
-  t.is(t.throws(() => acceptCertificateTypes(config, selected('server_certificate_type', 'x509')), { instanceOf: ProtocolError })?.alert, 'illegal_parameter');
+  const selected = (type: string, certificateType: string) => [
+    { extensionType: type, extensionData: { certificateType } },
+  ];
+  t.deepEqual(acceptCertificateTypes(config, selected('server_certificate_type', 'raw_public_key')), {
+    client: 'x509',
+    server: 'raw_public_key',
+  });
   t.is(
-    t.throws(() => acceptCertificateTypes(config, selected('client_certificate_type', 'raw_public_key')), { instanceOf: ProtocolError })?.alert,
+    t.throws(() => acceptCertificateTypes(config, selected('server_certificate_type', 'x509')), {
+      instanceOf: ProtocolError,
+    })?.alert,
+    'illegal_parameter',
+  );
+  t.is(
+    t.throws(() => acceptCertificateTypes(config, selected('client_certificate_type', 'raw_public_key')), {
+      instanceOf: ProtocolError,
+    })?.alert,
     'illegal_parameter',
   );
   // 1.3: EncryptedExtensions may answer only what the ClientHello offered.
-  t.notThrows(() => checkEncryptedExtensions(selected('server_certificate_type', 'raw_public_key'), false, false, false, ['server_certificate_type']));
+  t.notThrows(() =>
+    checkEncryptedExtensions(selected('server_certificate_type', 'raw_public_key'), false, false, false, [
+      'server_certificate_type',
+    ]),
+  );
   t.is(
-    t.throws(() => checkEncryptedExtensions(selected('client_certificate_type', 'raw_public_key'), false), { instanceOf: ProtocolError })?.alert,
+    t.throws(() => checkEncryptedExtensions(selected('client_certificate_type', 'raw_public_key'), false), {
+      instanceOf: ProtocolError,
+    })?.alert,
     'unsupported_extension',
   );
   const certificate = (...entries: Uint8Array[]) => ({
@@ -126,7 +167,10 @@ test('units: a type not offered, a truncated SPKI, two entries, and X.509 where 
     () =>
       acceptPeerCertificate(config, 'client', certificate(...entries), 0, type);
   t.notThrows(accept('raw_public_key', spki));
-  t.is(t.throws(accept('raw_public_key', spki.subarray(0, 60)), { instanceOf: ProtocolError })?.alert, 'bad_certificate');
+  t.is(
+    t.throws(accept('raw_public_key', spki.subarray(0, 60)), { instanceOf: ProtocolError })?.alert,
+    'bad_certificate',
+  );
   t.is(t.throws(accept('raw_public_key', spki, spki), { instanceOf: ProtocolError })?.alert, 'bad_certificate');
   t.is(t.throws(accept('x509', spki), { instanceOf: ProtocolError })?.alert, 'unsupported_certificate');
   t.throws(() => decodeCertificate12(Uint8Array.of(0, 0, 9, 1, 2), 'raw_public_key'));

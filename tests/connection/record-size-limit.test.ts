@@ -1,5 +1,11 @@
 import test from 'ava';
-import { decodeClientHello, decodeDtlsHandshake, encodeClientHello, encodeEncryptedExtensions, type ClientHello } from '../../generated/wire/index.js';
+import {
+  decodeClientHello,
+  decodeDtlsHandshake,
+  encodeClientHello,
+  encodeEncryptedExtensions,
+  type ClientHello,
+} from '../../generated/wire/index.js';
 import { ConfigError } from '../../runtime/config-error.js';
 import type { DtlsConnection } from '../../runtime/dtls/connection.js';
 import type { ConnectionEvent } from '../../runtime/connection/events.js';
@@ -29,7 +35,8 @@ function run(client: ConnectionOptions, server: ServerOverrides, identity = id) 
       for (const from of ['client', 'server'] as const) {
         const to = from === 'client' ? pair.server : pair.client;
         for (let d = pair[from].pollTransmit(); d !== undefined; d = pair[from].pollTransmit()) {
-          for (const r of decodeDatagram(d)) if (r.kind === 'ciphertext') inner[from].push(r.encryptedRecord.length - 16);
+          for (const r of decodeDatagram(d))
+            if (r.kind === 'ciphertext') inner[from].push(r.encryptedRecord.length - 16);
           to.receive(d, 0);
           moved = true;
         }
@@ -43,7 +50,16 @@ function run(client: ConnectionOptions, server: ServerOverrides, identity = id) 
     const e = events[side].find((x) => x.type === 'handshakeComplete');
     return e?.type === 'handshakeComplete' ? e.parameters : undefined;
   };
-  return { ...pair, inner, events, pump, client: pair.client, server: pair.server, atClient: done('client'), atServer: done('server') };
+  return {
+    ...pair,
+    inner,
+    events,
+    pump,
+    client: pair.client,
+    server: pair.server,
+    atClient: done('client'),
+    atServer: done('server'),
+  };
 }
 
 test("the client's limit caps the server's protected records, handshake fragments included; the server answers it", (t) => {
@@ -102,7 +118,9 @@ test('a peer that ignores our limit: its record is record_overflow, on both side
   r.pump();
   t.is(r.server.failure, undefined);
   // A misbehaving client: its record layer forgets the server's limit.
-  (r.client.versionState as unknown as { parts: { records: RecordLayer } }).parts.records.setRecordSizeLimits({ send: 16_385 });
+  (r.client.versionState as unknown as { parts: { records: RecordLayer } }).parts.records.setRecordSizeLimits({
+    send: 16_385,
+  });
   r.client.send(new Uint8Array(500));
   r.pump();
   t.is(r.server.failure?.alert, 'record_overflow');
@@ -113,7 +131,11 @@ test('a peer that ignores our limit: its record is record_overflow, on both side
 
 test('the option is checked: an integer in 64..16385', (t) => {
   for (const bad of [63, 16_386, 100.5, '100', -1]) {
-    t.is(t.throws(() => handshake(id, { client: { recordSizeLimit: bad as number } }), { instanceOf: ConfigError })?.option, 'recordSizeLimit');
+    t.is(
+      t.throws(() => handshake(id, { client: { recordSizeLimit: bad as number } }), { instanceOf: ConfigError })
+        ?.option,
+      'recordSizeLimit',
+    );
   }
   t.notThrows(() => handshake(id, { client: { recordSizeLimit: 64 }, server: { recordSizeLimit: 16_385 } }));
 });
@@ -131,7 +153,9 @@ test('hostile ClientHello values: below 64 is illegal_parameter; above 2^14+1 is
     encodeClientHello({
       ...base,
       extensions: base.extensions.map((e) =>
-        e.extensionType === 'record_size_limit' ? { extensionType: 'record_size_limit', extensionData: { recordSizeLimit: v } } : e,
+        e.extensionType === 'record_size_limit'
+          ? { extensionType: 'record_size_limit', extensionData: { recordSizeLimit: v } }
+          : e,
       ),
     });
   const outcome = (body: Uint8Array): string => {
@@ -146,7 +170,13 @@ test('hostile ClientHello values: below 64 is illegal_parameter; above 2^14+1 is
   // The extension with 3 bytes of body instead of 2.
   const good = withLimit(1000);
   const at = good.findIndex(
-    (_, i) => good[i] === 0 && good[i + 1] === 28 && good[i + 2] === 0 && good[i + 3] === 2 && good[i + 4] === 0x03 && good[i + 5] === 0xe8,
+    (_, i) =>
+      good[i] === 0 &&
+      good[i + 1] === 28 &&
+      good[i + 2] === 0 &&
+      good[i + 3] === 2 &&
+      good[i + 4] === 0x03 &&
+      good[i + 5] === 0xe8,
   );
   t.true(at > 0);
   const bad = new Uint8Array(good.length + 1);
@@ -154,7 +184,16 @@ test('hostile ClientHello values: below 64 is illegal_parameter; above 2^14+1 is
   bad[at + 3] = 3;
   bad.set(good.subarray(at + 6), at + 7);
   const extLenAt =
-    2 + 32 + 1 + base.legacySessionId.length + 1 + base.legacyCookie.length + 2 + 2 * base.cipherSuites.length + 1 + base.legacyCompressionMethods.length;
+    2 +
+    32 +
+    1 +
+    base.legacySessionId.length +
+    1 +
+    base.legacyCookie.length +
+    2 +
+    2 * base.cipherSuites.length +
+    1 +
+    base.legacyCompressionMethods.length;
   const extLen = ((good[extLenAt]! << 8) | good[extLenAt + 1]!) + 1;
   bad.set([extLen >> 8, extLen & 0xff], extLenAt);
   t.is(outcome(bad), 'decode_error');
@@ -168,7 +207,9 @@ test("hostile EncryptedExtensions: the server's limit below 64 or above 2^14+1 i
     return pair.client.failure?.alert ?? pair.client.state;
   };
   const ee = (v: number): Uint8Array =>
-    encodeEncryptedExtensions({ extensions: [{ extensionType: 'record_size_limit', extensionData: { recordSizeLimit: v } }] });
+    encodeEncryptedExtensions({
+      extensions: [{ extensionType: 'record_size_limit', extensionData: { recordSizeLimit: v } }],
+    });
   t.is(outcome({ recordSizeLimit: 512 }, ee(512)), 'waitCertificateOrCertificateRequest');
   t.is(outcome({ recordSizeLimit: 512 }, ee(63)), 'illegal_parameter');
   t.is(outcome({ recordSizeLimit: 512 }, ee(16_386)), 'illegal_parameter');

@@ -91,14 +91,20 @@ test('a serverName that is neither a host name nor an IP address is a ConfigErro
     ['', /non-empty/],
   ];
   for (const [name, message] of cases) {
-    const e = t.throws(() => DtlsConnection.client({ serverName: name, trustAnchors: [] }), { instanceOf: ConfigError }, JSON.stringify(name));
+    const e = t.throws(
+      () => DtlsConnection.client({ serverName: name, trustAnchors: [] }),
+      { instanceOf: ConfigError },
+      JSON.stringify(name),
+    );
     t.is(e?.option, 'serverName', JSON.stringify(name));
     t.regex(e?.message ?? '', message, JSON.stringify(name));
   }
 });
 
 test('node:dtls-style connect names servername, or host when that is the default, before any socket or lookup', (t) => {
-  const byServername = t.throws(() => connect('127.0.0.1', 1, { servername: 'a b.test', ca: [] }), { instanceOf: ConfigError });
+  const byServername = t.throws(() => connect('127.0.0.1', 1, { servername: 'a b.test', ca: [] }), {
+    instanceOf: ConfigError,
+  });
   t.is(byServername?.option, 'servername');
   const byHost = t.throws(() => connect('exa$mple.test', 1, { ca: [] }), { instanceOf: ConfigError });
   t.is(byHost?.option, 'host');

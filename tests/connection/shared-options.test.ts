@@ -18,11 +18,16 @@ import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 const serverId = makeIdentity('p256', 'server.test');
 const otherId = makeIdentity('p256', 'server.test');
 
-const configOf = (c: DtlsConnection): ResolvedConfig => (c.versionState as unknown as { readonly parts: { readonly config: ResolvedConfig } }).parts.config;
+const configOf = (c: DtlsConnection): ResolvedConfig =>
+  (c.versionState as unknown as { readonly parts: { readonly config: ResolvedConfig } }).parts.config;
 
 test('an options object changed between connections is read again, never answered from an older reading; bad options fail the same way every time', (t) => {
   const suites: ConnectionOptions['cipherSuites'] = ['tls_aes_128_gcm_sha256'];
-  const options = { certificate: { chain: serverId.chain, privateKey: serverId.privateKey }, wallClock: () => TEST_TIME, cipherSuites: suites };
+  const options = {
+    certificate: { chain: serverId.chain, privateKey: serverId.privateKey },
+    wallClock: () => TEST_TIME,
+    cipherSuites: suites,
+  };
   const a = DtlsConnection.server(options);
   options.cipherSuites = ['tls_chacha20_poly1305_sha256'];
   const b = DtlsConnection.server(options);
@@ -37,7 +42,10 @@ test('an options object changed between connections is read again, never answere
     const e = t.throws(() => DtlsConnection.client(bad), { instanceOf: ConfigError });
     t.regex(e?.message ?? '', /cipherSuites/);
   }
-  const serverOnly: ConnectionOptions = { tickets: 2, certificate: { chain: serverId.chain, privateKey: serverId.privateKey } };
+  const serverOnly: ConnectionOptions = {
+    tickets: 2,
+    certificate: { chain: serverId.chain, privateKey: serverId.privateKey },
+  };
   t.notThrows(() => DtlsConnection.server(serverOnly));
   t.throws(() => DtlsConnection.client(serverOnly), { instanceOf: ConfigError, message: /tickets/ });
   t.throws(() => DtlsConnection.client(serverOnly), { instanceOf: ConfigError, message: /tickets/ });
@@ -63,7 +71,10 @@ test("the server's leaf key is imported once per key bytes and provider; a refus
   t.is(counting.imports(), 1, 'three handshakes with one server key: one import');
   t.truthy(handshake(otherId, { client: { provider: counting.provider, trustAnchors: [otherId.caDer] } }).parameters);
   t.is(counting.imports(), 2, 'another server key is imported');
-  t.truthy(handshake(serverId, { client: { provider: countingProvider().provider } }).parameters, 'another provider imports for itself');
+  t.truthy(
+    handshake(serverId, { client: { provider: countingProvider().provider } }).parameters,
+    'another provider imports for itself',
+  );
 
   const refusing = countingProvider(true);
   for (let i = 0; i < 2; i++) {

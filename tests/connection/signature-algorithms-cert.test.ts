@@ -35,12 +35,21 @@ test('a client sends it when configured, and refuses a chain signed otherwise wi
   const [record] = decodeDatagram(client.pollTransmit()!);
   if (record?.kind !== 'plaintext') return void t.fail('no ClientHello');
   const ch = decodeClientHello(decodeDtlsHandshake(record.record.fragment).fragment);
-  t.deepEqual(findExtension(ch.extensions, 'signature_algorithms_cert')?.supportedSignatureAlgorithms, ['ed25519', 'ecdsa_secp256r1_sha256']);
+  t.deepEqual(findExtension(ch.extensions, 'signature_algorithms_cert')?.supportedSignatureAlgorithms, [
+    'ed25519',
+    'ecdsa_secp256r1_sha256',
+  ]);
   const { client: plain } = makePair(p256);
   plain.connect(0);
   const [plainRecord] = decodeDatagram(plain.pollTransmit()!);
   if (plainRecord?.kind !== 'plaintext') return void t.fail('no ClientHello');
-  t.is(findExtension(decodeClientHello(decodeDtlsHandshake(plainRecord.record.fragment).fragment).extensions, 'signature_algorithms_cert'), undefined);
+  t.is(
+    findExtension(
+      decodeClientHello(decodeDtlsHandshake(plainRecord.record.fragment).fragment).extensions,
+      'signature_algorithms_cert',
+    ),
+    undefined,
+  );
 
   t.truthy(handshake(p256, { client: { signatureAlgorithmsCert: ['ecdsa_secp256r1_sha256'] } }).parameters);
   t.truthy(handshake(edSigned, { client: { signatureAlgorithmsCert: ['ed25519'] } }).parameters);
@@ -49,7 +58,10 @@ test('a client sends it when configured, and refuses a chain signed otherwise wi
   t.is(refused.parameters, undefined);
   t.is(refused.link.client.failure?.alert, 'unsupported_certificate');
   t.regex(refused.link.client.failure?.message ?? '', /ecdsa_secp256r1_sha256/);
-  t.is(handshake(pssSigned, { client: { signatureAlgorithmsCert: ['rsa_pss_rsae_sha384'] } }).link.client.failure?.alert, 'unsupported_certificate');
+  t.is(
+    handshake(pssSigned, { client: { signatureAlgorithmsCert: ['rsa_pss_rsae_sha384'] } }).link.client.failure?.alert,
+    'unsupported_certificate',
+  );
 });
 
 test('a server checks the client chain with it (and lists it in its CertificateRequest)', (t) => {
@@ -64,14 +76,17 @@ test('a server checks the client chain with it (and lists it in its CertificateR
 test('the option is a non-empty list of scheme names', (t) => {
   for (const bad of [[], ['sha1'], 'ed25519']) {
     t.is(
-      t.throws(() => handshake(p256, { client: { signatureAlgorithmsCert: bad as ['ed25519'] } }), { instanceOf: ConfigError })?.option,
+      t.throws(() => handshake(p256, { client: { signatureAlgorithmsCert: bad as ['ed25519'] } }), {
+        instanceOf: ConfigError,
+      })?.option,
       'signatureAlgorithmsCert',
     );
   }
 });
 
 test('RSASSA-PSS counts as a scheme only when hash, MGF1 hash and salt are all of one hash (RFC 8446 §4.2.3)', (t) => {
-  const hash = (oid: string, withNull: boolean): Uint8Array => derSequence(withNull ? [derOid(oid), derNull()] : [derOid(oid)]);
+  const hash = (oid: string, withNull: boolean): Uint8Array =>
+    derSequence(withNull ? [derOid(oid), derNull()] : [derOid(oid)]);
   const pss = (main: string, mgf: string, salt: number, withNull = true): Uint8Array =>
     derSequence([
       derOid(PKI_OID.rsassaPss),
@@ -83,7 +98,11 @@ test('RSASSA-PSS counts as a scheme only when hash, MGF1 hash and salt are all o
     ]);
   const schemes = (id: Uint8Array): readonly string[] => certificateSignatureSchemes(PKI_OID.rsassaPss, id);
   t.deepEqual(schemes(pss(PKI_OID.sha384, PKI_OID.sha384, 48)), ['rsa_pss_rsae_sha384', 'rsa_pss_pss_sha384']);
-  t.deepEqual(schemes(pss(PKI_OID.sha256, PKI_OID.sha256, 32, false)), ['rsa_pss_rsae_sha256', 'rsa_pss_pss_sha256'], 'hash parameters absent');
+  t.deepEqual(
+    schemes(pss(PKI_OID.sha256, PKI_OID.sha256, 32, false)),
+    ['rsa_pss_rsae_sha256', 'rsa_pss_pss_sha256'],
+    'hash parameters absent',
+  );
   t.deepEqual(schemes(pss(PKI_OID.sha384, PKI_OID.sha256, 48)), [], 'MGF1 with another hash is no TLS scheme');
   t.deepEqual(schemes(pss(PKI_OID.sha256, PKI_OID.sha256, 20)), [], 'a salt shorter than the digest is no TLS scheme');
 });

@@ -25,11 +25,22 @@ const b = makeIdentity('ed25519', 'b.test');
 const fallback = makeIdentity('p256', 'other.test');
 const wild = makeIdentity('p256', 'www.example.test');
 const ADDRESS = '192.0.2.7:5000';
-const creds = (id: Identity): { chain: readonly Uint8Array[]; privateKey: Uint8Array } => ({ chain: id.chain, privateKey: id.privateKey });
+const creds = (id: Identity): { chain: readonly Uint8Array[]; privateKey: Uint8Array } => ({
+  chain: id.chain,
+  privateKey: id.privateKey,
+});
 
 /** A handshake whose client asks for `serverName` and trusts `trusted`; the server has only `sni` (and maybe `certificate`). */
-function withSni(serverName: string, trusted: Identity, server: Record<string, unknown>, client: Record<string, unknown> = {}): ReturnType<typeof handshake> {
-  return handshake(a, { client: { serverName, trustAnchors: [trusted.caDer], ...client }, server: { certificate: undefined, ...server } });
+function withSni(
+  serverName: string,
+  trusted: Identity,
+  server: Record<string, unknown>,
+  client: Record<string, unknown> = {},
+): ReturnType<typeof handshake> {
+  return handshake(a, {
+    client: { serverName, trustAnchors: [trusted.caDer], ...client },
+    server: { certificate: undefined, ...server },
+  });
 }
 
 const serverParameters = (r: ReturnType<typeof handshake>): { servername: string | undefined } | undefined => {
@@ -99,18 +110,32 @@ test('without sni the server still reports the name asked for, and presents its 
 });
 
 test('sni entries are checked when the options are given: ConfigError naming the entry', (t) => {
-  const server = (sni: unknown): DtlsConnection => DtlsConnection.server({ sni: sni as Map<string, never>, wallClock: () => TEST_TIME });
-  t.is(t.throws(() => server({ 'a.test': { chain: [], privateKey: a.privateKey } }), { instanceOf: ConfigError })?.option, "sni['a.test']");
-  const mismatch = t.throws(() => server(new Map([['b.test', { chain: b.chain, privateKey: a.privateKey }]])), { instanceOf: ConfigError });
+  const server = (sni: unknown): DtlsConnection =>
+    DtlsConnection.server({ sni: sni as Map<string, never>, wallClock: () => TEST_TIME });
+  t.is(
+    t.throws(() => server({ 'a.test': { chain: [], privateKey: a.privateKey } }), { instanceOf: ConfigError })?.option,
+    "sni['a.test']",
+  );
+  const mismatch = t.throws(() => server(new Map([['b.test', { chain: b.chain, privateKey: a.privateKey }]])), {
+    instanceOf: ConfigError,
+  });
   t.is(mismatch?.option, "sni['b.test']");
   t.regex(mismatch?.message ?? '', /privateKey/);
   t.is(t.throws(() => server({ 'a.test': 'cert.pem' }), { instanceOf: ConfigError })?.option, "sni['a.test']");
-  t.is(t.throws(() => server({ 'A.test': creds(a), 'a.test.': creds(a) }), { instanceOf: ConfigError })?.option, "sni['a.test.']");
+  t.is(
+    t.throws(() => server({ 'A.test': creds(a), 'a.test.': creds(a) }), { instanceOf: ConfigError })?.option,
+    "sni['a.test.']",
+  );
   t.is(t.throws(() => server({ 'bad name': creds(a) }), { instanceOf: ConfigError })?.option, "sni['bad name']");
   t.is(t.throws(() => server({ '10.0.0.1': creds(a) }), { instanceOf: ConfigError })?.option, "sni['10.0.0.1']");
   t.is(t.throws(() => server({}), { instanceOf: ConfigError })?.option, 'sni');
   t.is(t.throws(() => server(42), { instanceOf: ConfigError })?.option, 'sni');
-  t.is(t.throws(() => DtlsConnection.client({ sni: { 'a.test': creds(a) }, serverName: 'a.test' }), { instanceOf: ConfigError })?.option, 'sni');
+  t.is(
+    t.throws(() => DtlsConnection.client({ sni: { 'a.test': creds(a) }, serverName: 'a.test' }), {
+      instanceOf: ConfigError,
+    })?.option,
+    'sni',
+  );
   t.notThrows(() => server({ 'a.test': creds(a), '*': creds(fallback) }));
 });
 
@@ -126,7 +151,10 @@ const withName = (ch: ClientHello, ...names: Uint8Array[]): ClientHello => ({
   ...ch,
   extensions: [
     ...ch.extensions.filter((e) => e.extensionType !== 'server_name'),
-    { extensionType: 'server_name', extensionData: { serverNameList: names.map((hostName) => ({ nameType: 'host_name' as const, hostName })) } },
+    {
+      extensionType: 'server_name',
+      extensionData: { serverNameList: names.map((hostName) => ({ nameType: 'host_name' as const, hostName })) },
+    },
   ],
 });
 
@@ -134,7 +162,17 @@ const withName = (ch: ClientHello, ...names: Uint8Array[]): ClientHello => ({
 function withRawExtension(ch: ClientHello, type: number, body: Uint8Array): Uint8Array {
   const full = encodeClientHello(ch);
   // legacy_version, random, legacy_session_id, legacy_cookie, cipher_suites, legacy_compression_methods, then extensions' length.
-  const at = 2 + 32 + 1 + ch.legacySessionId.length + 1 + ch.legacyCookie.length + 2 + 2 * ch.cipherSuites.length + 1 + ch.legacyCompressionMethods.length;
+  const at =
+    2 +
+    32 +
+    1 +
+    ch.legacySessionId.length +
+    1 +
+    ch.legacyCookie.length +
+    2 +
+    2 * ch.cipherSuites.length +
+    1 +
+    ch.legacyCompressionMethods.length;
   const extensionsLength = full.length - at - 2 + 4 + body.length;
   const out = new Uint8Array(full.length + 4 + body.length);
   out.set(full);
@@ -173,15 +211,22 @@ test('hostile server_name: two host names, non-ASCII bytes, an IP literal, a bad
 
 test('after a HelloRetryRequest the second ClientHello must ask for the same name (RFC 8446 §4.1.2)', (t) => {
   const second = (name: string): string => {
-    const { server } = makePair(a, { server: { sni: { 'a.test': creds(a), 'b.test': creds(b) }, groups: ['x25519'], certificate: undefined } });
-    const ch = firstClientHello(DtlsConnection.client({ serverName: 'a.test', groups: ['secp256r1', 'x25519'], checkServerIdentity: false }));
+    const { server } = makePair(a, {
+      server: { sni: { 'a.test': creds(a), 'b.test': creds(b) }, groups: ['x25519'], certificate: undefined },
+    });
+    const ch = firstClientHello(
+      DtlsConnection.client({ serverName: 'a.test', groups: ['secp256r1', 'x25519'], checkServerIdentity: false }),
+    );
     injectHandshakeMessage(server, 1, encodeClientHello(ch), 0);
     if (server.state !== 'waitSecondClientHello') return `no HelloRetryRequest (${server.state})`;
     const share: ClientHelloExtension = {
       extensionType: 'key_share',
       extensionData: { clientShares: [{ group: 'x25519', keyExchange: new Uint8Array(32).fill(9) }] },
     };
-    const ch2 = withName({ ...ch, extensions: [...ch.extensions.filter((e) => e.extensionType !== 'key_share'), share] }, new TextEncoder().encode(name));
+    const ch2 = withName(
+      { ...ch, extensions: [...ch.extensions.filter((e) => e.extensionType !== 'key_share'), share] },
+      new TextEncoder().encode(name),
+    );
     injectHandshakeMessage(server, 1, encodeClientHello(ch2), 0);
     return server.failure?.alert ?? server.state;
   };
@@ -222,7 +267,10 @@ test("several certificates for a name: the one whose key and chain the client's 
   const ec = makeIdentity('p256', 'multi.test');
   const anchors = { trustAnchors: [ed.caDer, ec.caDer] };
   const sni = { 'multi.test': [creds(ed), creds(ec)] };
-  const first = handshake(a, { client: { serverName: 'multi.test', ...anchors }, server: { certificate: undefined, sni } });
+  const first = handshake(a, {
+    client: { serverName: 'multi.test', ...anchors },
+    server: { certificate: undefined, sni },
+  });
   t.deepEqual(first.parameters?.peerCertificate, ed.chain[0]);
   const ecdsaOnly = handshake(a, {
     client: { serverName: 'multi.test', ...anchors, signatureAlgorithms: ['ecdsa_secp256r1_sha256'] },
@@ -239,11 +287,20 @@ test("several certificates for a name: the one whose key and chain the client's 
     server: { certificate: undefined, sni: both },
   });
   t.deepEqual(byCertList.parameters?.peerCertificate, ec.chain[0], byCertList.link.client.failure?.message);
-  const noCertList = handshake(a, { client: { serverName: 'multi.test', ...anchors2 }, server: { certificate: undefined, sni: both } });
+  const noCertList = handshake(a, {
+    client: { serverName: 'multi.test', ...anchors2 },
+    server: { certificate: undefined, sni: both },
+  });
   t.deepEqual(noCertList.parameters?.peerCertificate, edSigned.chain[0]);
-  const server = (sni: unknown): DtlsConnection => DtlsConnection.server({ sni: sni as Map<string, never>, wallClock: () => TEST_TIME });
+  const server = (sni: unknown): DtlsConnection =>
+    DtlsConnection.server({ sni: sni as Map<string, never>, wallClock: () => TEST_TIME });
   t.is(t.throws(() => server({ 'x.test': [] }), { instanceOf: ConfigError })?.option, "sni['x.test']");
-  t.is(t.throws(() => server({ 'x.test': [creds(a), { chain: [], privateKey: a.privateKey }] }), { instanceOf: ConfigError })?.option, "sni['x.test'][1]");
+  t.is(
+    t.throws(() => server({ 'x.test': [creds(a), { chain: [], privateKey: a.privateKey }] }), {
+      instanceOf: ConfigError,
+    })?.option,
+    "sni['x.test'][1]",
+  );
 });
 
 test('through the stateless cookie exchange too: the cookie carries the first name, and a second ClientHello asking for another is illegal_parameter', (t) => {
@@ -288,9 +345,18 @@ test('through the stateless cookie exchange too: the cookie carries the first na
 
 test('a client acknowledged for a server_name it never sent (it connected to an IP address) refuses it: unsupported_extension', (t) => {
   const answer = (serverName: string): string => {
-    const pair = reach(makePair(a, { client: { serverName, checkServerIdentity: false } }), 'client', 'waitEncryptedExtensions');
+    const pair = reach(
+      makePair(a, { client: { serverName, checkServerIdentity: false } }),
+      'client',
+      'waitEncryptedExtensions',
+    );
     if (!pair) return 'never waited for EncryptedExtensions';
-    injectHandshakeMessage(pair.client, 8, encodeEncryptedExtensions({ extensions: [{ extensionType: 'server_name', extensionData: {} }] }), 2);
+    injectHandshakeMessage(
+      pair.client,
+      8,
+      encodeEncryptedExtensions({ extensions: [{ extensionType: 'server_name', extensionData: {} }] }),
+      2,
+    );
     return pair.client.failure?.alert ?? pair.client.state;
   };
   t.is(answer('a.test'), 'waitCertificateOrCertificateRequest');

@@ -29,7 +29,11 @@ test('a server that restricts the client certificates signature schemes grants a
   const open = grantOf({});
   const restricted = grantOf({ signatureAlgorithmsCert: ['ed25519'] });
   t.notDeepEqual([...restricted], [...open], 'a ticket of the unrestricted server would resume at the restricted one');
-  t.deepEqual([...grantOf({ signatureAlgorithmsCert: ['ed25519'] })], [...restricted], 'the same options: the same grant');
+  t.deepEqual(
+    [...grantOf({ signatureAlgorithmsCert: ['ed25519'] })],
+    [...restricted],
+    'the same options: the same grant',
+  );
   t.notDeepEqual([...grantOf({ signatureAlgorithmsCert: ['ecdsa_secp256r1_sha256'] })], [...restricted]);
 });
 

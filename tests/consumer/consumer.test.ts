@@ -18,7 +18,17 @@
 import test from 'ava';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -50,19 +60,23 @@ let env: NodeJS.ProcessEnv = {};
 function npm(args: readonly string[], cwd: string): { stdout: string; stderr: string } {
   // DTLS13_NATIVE=0: the install script skips the native addon (tests/crypto/native.test.ts covers it); the rest is the user's path.
   const run = spawnSync('npm', [...args], { cwd, encoding: 'utf8', env });
-  if (run.status !== 0) throw new Error(`npm ${args.join(' ')} exited ${String(run.status)}:\n${run.stdout}\n${run.stderr}`);
+  if (run.status !== 0)
+    throw new Error(`npm ${args.join(' ')} exited ${String(run.status)}:\n${run.stdout}\n${run.stderr}`);
   return { stdout: run.stdout, stderr: run.stderr };
 }
 
 /** `npm pack` of a folder into `into` (its scripts already run); the tarball's file name. */
 function pack(folder: string, into: string): string {
-  const out = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', into], folder).stdout) as { filename: string }[];
+  const out = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', into], folder).stdout) as {
+    filename: string;
+  }[];
   const name = out[0]?.filename;
   if (name === undefined) throw new Error(`npm pack of ${folder} made no tarball`);
   return name;
 }
 
-const versionOf = (pkg: string): string => (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+const versionOf = (pkg: string): string =>
+  (JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** The release's tarball, its `npm pack` report, the README's install line, and the installed consumer project, made once for this file. */
 interface Installed {
@@ -89,10 +103,19 @@ function readmeInstallLine(): string {
 function install(): Installed {
   if (installed) return installed;
   const work = mkdtempSync(join(tmpdir(), 'dtls13-consumer-'));
-  env = { ...process.env, DTLS13_NATIVE: '0', XDG_CACHE_HOME: join(work, 'cache'), npm_config_audit: 'false', npm_config_fund: 'false' };
+  env = {
+    ...process.env,
+    DTLS13_NATIVE: '0',
+    XDG_CACHE_HOME: join(work, 'cache'),
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+  };
   const source = join(work, 'dtls13');
   for (const entry of SOURCES)
-    cpSync(join(ROOT, entry), join(source, entry), { recursive: true, filter: (path) => !/\/(node_modules|dist|build)(\/|$)/.test(path.slice(ROOT.length)) });
+    cpSync(join(ROOT, entry), join(source, entry), {
+      recursive: true,
+      filter: (path) => !/\/(node_modules|dist|build)(\/|$)/.test(path.slice(ROOT.length)),
+    });
   symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'), 'dir');
   const tarballs = join(work, 'tarballs');
   mkdirSync(tarballs);
@@ -106,10 +129,14 @@ function install(): Installed {
   }[];
   // npm publish's own check of package.json (a dry run: nothing leaves the machine); only the login notice is expected.
   const publish = npm(['publish', '--dry-run', '--ignore-scripts'], source);
-  const publishWarnings = publish.stderr.split('\n').filter((l) => /^npm warn/.test(l) && !/requires you to be logged in/.test(l));
+  const publishWarnings = publish.stderr
+    .split('\n')
+    .filter((l) => /^npm warn/.test(l) && !/requires you to be logged in/.test(l));
 
   const dependencies = ['xstate', '@types/node', 'undici-types'];
-  const packed = Object.fromEntries(dependencies.map((d) => [d, `file:${join(tarballs, pack(join(ROOT, 'node_modules', d), tarballs))}`]));
+  const packed = Object.fromEntries(
+    dependencies.map((d) => [d, `file:${join(tarballs, pack(join(ROOT, 'node_modules', d), tarballs))}`]),
+  );
   const stale = dependencies.filter((d) => !packed[d]?.includes(versionOf(d)));
   if (stale.length > 0) throw new Error(`packed at another version than node_modules holds: ${stale.join(', ')}`);
 
@@ -136,7 +163,15 @@ function install(): Installed {
   const [command, ...args] = readmeLine.split(' ');
   if (command !== 'npm') throw new Error(`README.md's install line is not an npm command: ${readmeLine}`);
   npm([...args, '--offline'], app);
-  installed = { work, app, release, publishWarnings, readmeLine, version, packed: listed[0] ?? { size: 0, unpackedSize: 0, entryCount: 0 } };
+  installed = {
+    work,
+    app,
+    release,
+    publishWarnings,
+    readmeLine,
+    version,
+    packed: listed[0] ?? { size: 0, unpackedSize: 0, entryCount: 0 },
+  };
   return installed;
 }
 
@@ -162,16 +197,24 @@ function treeHash(dir: string): { hash: string; files: number; bytes: number } {
   return { hash: hash.digest('hex'), files, bytes };
 }
 
-test.serial('npm run release makes the tarball the README installs in one line, checked by publint, @arethetypeswrong/cli and npm publish --dry-run', (t) => {
-  const { app, release, publishWarnings, readmeLine, version } = install();
-  t.is(readmeLine, installCommand(version), "the README's install line names this version's release tarball");
-  t.regex(release, /^release: publint --strict: no errors, warnings or suggestions$/m);
-  t.regex(release, /^release: @arethetypeswrong\/cli: no problems/m);
-  t.regex(release, new RegExp(`^release: sha256 [0-9a-f]{64} \\(dtls13-${version.replaceAll('.', '\\.')}\\.tgz\\.sha256\\)$`, 'm'));
-  t.deepEqual(publishWarnings, [], 'npm publish --dry-run corrects nothing in package.json');
-  const manifest = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-  t.is(manifest.dependencies['dtls13'], `file:dtls13-${version}.tgz`);
-});
+test.serial(
+  'npm run release makes the tarball the README installs in one line, checked by publint, @arethetypeswrong/cli and npm publish --dry-run',
+  (t) => {
+    const { app, release, publishWarnings, readmeLine, version } = install();
+    t.is(readmeLine, installCommand(version), "the README's install line names this version's release tarball");
+    t.regex(release, /^release: publint --strict: no errors, warnings or suggestions$/m);
+    t.regex(release, /^release: @arethetypeswrong\/cli: no problems/m);
+    t.regex(
+      release,
+      new RegExp(`^release: sha256 [0-9a-f]{64} \\(dtls13-${version.replaceAll('.', '\\.')}\\.tgz\\.sha256\\)$`, 'm'),
+    );
+    t.deepEqual(publishWarnings, [], 'npm publish --dry-run corrects nothing in package.json');
+    const manifest = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    t.is(manifest.dependencies['dtls13'], `file:dtls13-${version}.tgz`);
+  },
+);
 
 test.serial(
   'installed from the release, every entry imports (ESM) and requires (CommonJS), type-checks in a strict project (skipLibCheck false) and runs over UDP; the package folder stays byte-identical',
@@ -235,21 +278,39 @@ test.serial(
     t.regex(misuse.stdout, /wrong\.ts\(5,\d+\): error TS2322/);
 
     // And it runs: a client against a server over UDP on 127.0.0.1.
-    const output = execFileSync(process.execPath, [join(app, 'out/main.js')], { cwd: app, encoding: 'utf8', env, timeout: 60_000 });
+    const output = execFileSync(process.execPath, [join(app, 'out/main.js')], {
+      cwd: app,
+      encoding: 'utf8',
+      env,
+      timeout: 60_000,
+    });
     t.regex(output, /^sans-io: 1 record, provider \w+, one ConfigError: true$/m);
     t.regex(
       output,
       /^workers: function 1; hwmodel: 1 handshake; learn: function; generator: .*npm install ts-morph kaitai-struct-compiler handlebars yaml @viz-js\/viz$/m,
     );
-    t.regex(output, /^consumer: hello from a consumer project \| group x25519mlkem768 \| inspected .*@xstate\.snapshot/m);
+    t.regex(
+      output,
+      /^consumer: hello from a consumer project \| group x25519mlkem768 \| inspected .*@xstate\.snapshot/m,
+    );
     // From CommonJS: every entry by require(), each the very module import gives.
-    const cjs = execFileSync(process.execPath, [join(app, 'out/main.cjs')], { cwd: app, encoding: 'utf8', env, timeout: 60_000 });
+    const cjs = execFileSync(process.execPath, [join(app, 'out/main.cjs')], {
+      cwd: app,
+      encoding: 'utf8',
+      env,
+      timeout: 60_000,
+    });
     t.regex(
       cjs,
       /^cjs: 8 entries required, the same as imported: true; ConfigError true; 1 record; provider \w+; workers function; hwmodel 1 handshake; learn function; generator function$/m,
     );
     // And the command line's demo. None of it writes inside the installed package (a code cache goes to the user's cache).
-    const demo = spawnSync(join(app, 'node_modules/.bin/dtls13'), ['demo'], { cwd: app, encoding: 'utf8', env, timeout: 60_000 });
+    const demo = spawnSync(join(app, 'node_modules/.bin/dtls13'), ['demo'], {
+      cwd: app,
+      encoding: 'utf8',
+      env,
+      timeout: 60_000,
+    });
     t.is(demo.status, 0, demo.stderr);
     t.deepEqual(treeHash(folder), before, 'node_modules/dtls13 is byte-identical after the runs');
   },
@@ -258,25 +319,39 @@ test.serial(
 /** How far a size or count in the docs may be from what this file measures before the test fails. */
 const FIGURE_TOLERANCE = 0.05;
 
-test.serial("README.md's and docs/cli.md's installed and packed sizes and file count are what the release's tarball measures, within 5%", (t) => {
-  const { app, packed } = install();
-  const measured = treeHash(join(app, 'node_modules/dtls13'));
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const cli = readFileSync(join(ROOT, 'docs/cli.md'), 'utf8');
-  const installedMb = /\((\d+(?:\.\d+)?) MB installed/.exec(readme)?.[1];
-  const brings = /(\d+(?:\.\d+)?) MB installed in ([\d,]+) files \(the\s+native addon's build adds its one file\), (\d+(?:\.\d+)?) MB packed/.exec(cli);
-  t.truthy(installedMb, 'README.md: "(N MB installed"');
-  t.truthy(brings, 'docs/cli.md: "N MB installed in N files (the native addon\'s build adds its one file), N MB packed"');
-  const figures: [string, number, number][] = [
-    ['README.md: MB installed', Number(installedMb) * 1e6, measured.bytes],
-    ['docs/cli.md: MB installed', Number(brings?.[1]) * 1e6, measured.bytes],
-    ['docs/cli.md: files', Number(brings?.[2]?.replaceAll(',', '')), measured.files],
-    ['docs/cli.md: MB packed', Number(brings?.[3]) * 1e6, packed.size],
-  ];
-  t.log(`measured: ${(measured.bytes / 1e6).toFixed(2)} MB installed in ${measured.files} files, ${(packed.size / 1e6).toFixed(2)} MB packed`);
-  for (const [what, written, actual] of figures)
-    t.true(Math.abs(written - actual) <= actual * FIGURE_TOLERANCE, `${what}: the doc says ${written}, measured ${actual}: update the doc`);
-});
+test.serial(
+  "README.md's and docs/cli.md's installed and packed sizes and file count are what the release's tarball measures, within 5%",
+  (t) => {
+    const { app, packed } = install();
+    const measured = treeHash(join(app, 'node_modules/dtls13'));
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const cli = readFileSync(join(ROOT, 'docs/cli.md'), 'utf8');
+    const installedMb = /\((\d+(?:\.\d+)?) MB installed/.exec(readme)?.[1];
+    const brings =
+      /(\d+(?:\.\d+)?) MB installed in ([\d,]+) files \(the\s+native addon's build adds its one file\), (\d+(?:\.\d+)?) MB packed/.exec(
+        cli,
+      );
+    t.truthy(installedMb, 'README.md: "(N MB installed"');
+    t.truthy(
+      brings,
+      'docs/cli.md: "N MB installed in N files (the native addon\'s build adds its one file), N MB packed"',
+    );
+    const figures: [string, number, number][] = [
+      ['README.md: MB installed', Number(installedMb) * 1e6, measured.bytes],
+      ['docs/cli.md: MB installed', Number(brings?.[1]) * 1e6, measured.bytes],
+      ['docs/cli.md: files', Number(brings?.[2]?.replaceAll(',', '')), measured.files],
+      ['docs/cli.md: MB packed', Number(brings?.[3]) * 1e6, packed.size],
+    ];
+    t.log(
+      `measured: ${(measured.bytes / 1e6).toFixed(2)} MB installed in ${measured.files} files, ${(packed.size / 1e6).toFixed(2)} MB packed`,
+    );
+    for (const [what, written, actual] of figures)
+      t.true(
+        Math.abs(written - actual) <= actual * FIGURE_TOLERANCE,
+        `${what}: the doc says ${written}, measured ${actual}: update the doc`,
+      );
+  },
+);
 
 test.serial(
   'from an npm install: demo --inspect without its optional packages says which to install; without a compiler the addon is skipped, with why and the cost',
@@ -311,9 +386,17 @@ test.serial(
     );
     t.regex(build.stderr, /records are sealed and opened about 3-5 times slower/);
     // And the demo, the first thing a user runs, says which crypto it runs on.
-    const demo = spawnSync(process.execPath, [main, 'demo'], { cwd: app, encoding: 'utf8', env: withAddon, timeout: 60_000 });
+    const demo = spawnSync(process.execPath, [main, 'demo'], {
+      cwd: app,
+      encoding: 'utf8',
+      env: withAddon,
+      timeout: 60_000,
+    });
     t.is(demo.status, 0, demo.stderr);
-    t.regex(demo.stdout, /^crypto: node:crypto, without the native addon \(the addon is not built.*\): records are sealed and opened about 3-5 times slower/m);
+    t.regex(
+      demo.stdout,
+      /^crypto: node:crypto, without the native addon \(the addon is not built.*\): records are sealed and opened about 3-5 times slower/m,
+    );
   },
 );
 
@@ -324,7 +407,9 @@ function freeTcpPort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

@@ -1,9 +1,17 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { nobleGenerateKeyShare, nobleKeyShareFromPrivate, NOBLE_KEY_EXCHANGE_GROUPS } from '../../runtime/crypto/noble/key-exchange.js';
+import {
+  nobleGenerateKeyShare,
+  nobleKeyShareFromPrivate,
+  NOBLE_KEY_EXCHANGE_GROUPS,
+} from '../../runtime/crypto/noble/key-exchange.js';
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
-import { nodeGenerateKeyShare, nodeKeyShareFromPrivate, NODE_KEY_EXCHANGE_GROUPS } from '../../runtime/crypto/node/key-exchange.js';
+import {
+  nodeGenerateKeyShare,
+  nodeKeyShareFromPrivate,
+  NODE_KEY_EXCHANGE_GROUPS,
+} from '../../runtime/crypto/node/key-exchange.js';
 import { CryptoError, type KeyExchangeGroup, type KeyShare } from '../../runtime/crypto/provider.js';
 import { fromHex, hex } from '../support/canon.js';
 
@@ -21,9 +29,15 @@ const node: Provider = { name: 'node', generate: nodeGenerateKeyShare, fromPriva
 const noble: Provider = { name: 'noble', generate: nobleGenerateKeyShare, fromPrivate: nobleKeyShareFromPrivate };
 /** The native provider (X25519 in its addon, the rest node's), where the addon loaded. */
 const native: readonly Provider[] = ((p) =>
-  p ? [{ name: 'native', generate: (g: DhGroup) => p.generateKeyShare(g), fromPrivate: (g: DhGroup, k: Uint8Array) => p.keyShareFromPrivate(g, k) }] : [])(
-  nativeProvider,
-);
+  p
+    ? [
+        {
+          name: 'native',
+          generate: (g: DhGroup) => p.generateKeyShare(g),
+          fromPrivate: (g: DhGroup, k: Uint8Array) => p.keyShareFromPrivate(g, k),
+        },
+      ]
+    : [])(nativeProvider);
 const PROVIDERS = [node, noble, ...native] as const;
 
 const NIST_CURVE = { secp256r1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' } as const;
@@ -39,11 +53,16 @@ const RFC7748 = {
     shared: '4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742',
   },
   x448: {
-    alicePrivate: '9a8f4925d1519f5775cf46b04b5800d4ee9ee8bae8bc5565d498c28dd9c9baf574a9419744897391006382a6f127ab1d9ac2d8c0a598726b',
-    alicePublic: '9b08f7cc31b7e3e67d22d5aea121074a273bd2b83de09c63faa73d2c22c5d9bbc836647241d953d40c5b12da88120d53177f80e532c41fa0',
-    bobPrivate: '1c306a7ac2a0e2e0990b294470cba339e6453772b075811d8fad0d1d6927c120bb5ee8972b0d3e21374c9c921b09d1b0366f10b65173992d',
-    bobPublic: '3eb7a829b0cd20f5bcfc0b599b6feccf6da4627107bdb0d4f345b43027d8b972fc3e34fb4232a13ca706dcb57aec3dae07bdc1c67bf33609',
-    shared: '07fff4181ac6cc95ec1c16a94a0f74d12da232ce40a77552281d282bb60c0b56fd2464c335543936521c24403085d59a449a5037514a879d',
+    alicePrivate:
+      '9a8f4925d1519f5775cf46b04b5800d4ee9ee8bae8bc5565d498c28dd9c9baf574a9419744897391006382a6f127ab1d9ac2d8c0a598726b',
+    alicePublic:
+      '9b08f7cc31b7e3e67d22d5aea121074a273bd2b83de09c63faa73d2c22c5d9bbc836647241d953d40c5b12da88120d53177f80e532c41fa0',
+    bobPrivate:
+      '1c306a7ac2a0e2e0990b294470cba339e6453772b075811d8fad0d1d6927c120bb5ee8972b0d3e21374c9c921b09d1b0366f10b65173992d',
+    bobPublic:
+      '3eb7a829b0cd20f5bcfc0b599b6feccf6da4627107bdb0d4f345b43027d8b972fc3e34fb4232a13ca706dcb57aec3dae07bdc1c67bf33609',
+    shared:
+      '07fff4181ac6cc95ec1c16a94a0f74d12da232ce40a77552281d282bb60c0b56fd2464c335543936521c24403085d59a449a5037514a879d',
   },
 } as const;
 
@@ -82,7 +101,8 @@ for (const group of ['x25519', 'x448'] as const) {
 
   test(`${group}: the RFC 7748 vector agrees with node:crypto on its own`, (t) => {
     // Independent of the code under test: hand-built RFC 8410 PKCS#8, then node:crypto alone.
-    const pkcs8 = (priv: string): KeyObject => createPrivateKey({ key: Buffer.from(PKCS8_PREFIX[group] + priv, 'hex'), format: 'der', type: 'pkcs8' });
+    const pkcs8 = (priv: string): KeyObject =>
+      createPrivateKey({ key: Buffer.from(PKCS8_PREFIX[group] + priv, 'hex'), format: 'der', type: 'pkcs8' });
     const alice = pkcs8(v.alicePrivate);
     const bob = pkcs8(v.bobPrivate);
     const rawPublic = (k: KeyObject): string => hex(b64u(createPublicKey(k).export({ format: 'jwk' }).x));
@@ -105,20 +125,24 @@ for (const group of ['x25519', 'x448'] as const) {
   test(`${group}: node, noble and native agree on any private key and any peer value`, (t) => {
     const n = FIELD_LENGTH[group];
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: n, maxLength: n }), fc.uint8Array({ minLength: n, maxLength: n }), (priv, peer) => {
-        const a = nodeKeyShareFromPrivate(group, priv);
-        const b = nobleKeyShareFromPrivate(group, priv);
-        const c = nativeProvider?.keyShareFromPrivate(group, priv) ?? a;
-        if (hex(a.publicKey) !== hex(b.publicKey) || hex(c.publicKey) !== hex(a.publicKey)) return false;
-        const outcome = (s: KeyShare): string => {
-          try {
-            return hex(s.deriveSecret(peer));
-          } catch (e) {
-            return e instanceof CryptoError ? 'CryptoError' : `other: ${String(e)}`;
-          }
-        };
-        return outcome(a) === outcome(b) && outcome(c) === outcome(a);
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: n, maxLength: n }),
+        fc.uint8Array({ minLength: n, maxLength: n }),
+        (priv, peer) => {
+          const a = nodeKeyShareFromPrivate(group, priv);
+          const b = nobleKeyShareFromPrivate(group, priv);
+          const c = nativeProvider?.keyShareFromPrivate(group, priv) ?? a;
+          if (hex(a.publicKey) !== hex(b.publicKey) || hex(c.publicKey) !== hex(a.publicKey)) return false;
+          const outcome = (s: KeyShare): string => {
+            try {
+              return hex(s.deriveSecret(peer));
+            } catch (e) {
+              return e instanceof CryptoError ? 'CryptoError' : `other: ${String(e)}`;
+            }
+          };
+          return outcome(a) === outcome(b) && outcome(c) === outcome(a);
+        },
+      ),
       { numRuns: 50 },
     );
     t.pass();
@@ -176,7 +200,9 @@ for (const group of GROUPS) {
     });
 
     test(`${group}: ${p.name} refuses a private key of the wrong length`, (t) => {
-      t.throws(() => p.fromPrivate(group, new Uint8Array(FIELD_LENGTH[group] + 1).fill(1)), { instanceOf: CryptoError });
+      t.throws(() => p.fromPrivate(group, new Uint8Array(FIELD_LENGTH[group] + 1).fill(1)), {
+        instanceOf: CryptoError,
+      });
     });
 
     test(`${group}: ${p.name} share is unusable after release`, (t) => {
@@ -193,7 +219,11 @@ for (const group of ['secp256r1', 'secp384r1', 'secp521r1'] as const) {
   for (const p of PROVIDERS) {
     test(`${group}: ${p.name} refuses out-of-range private keys`, (t) => {
       t.throws(() => p.fromPrivate(group, new Uint8Array(FIELD_LENGTH[group])), { instanceOf: CryptoError }, 'zero');
-      t.throws(() => p.fromPrivate(group, new Uint8Array(FIELD_LENGTH[group]).fill(0xff)), { instanceOf: CryptoError }, 'above the order');
+      t.throws(
+        () => p.fromPrivate(group, new Uint8Array(FIELD_LENGTH[group]).fill(0xff)),
+        { instanceOf: CryptoError },
+        'above the order',
+      );
     });
   }
 }

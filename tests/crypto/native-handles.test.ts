@@ -44,7 +44,11 @@ function handleTests(b: NativeBinding & { handleCount(): number }, provider: Cry
       );
     // Not an integer id: refused, not rounded to one (the live key's number plus a half would otherwise name it).
     for (const notHandle of ['1', -1, (fresh as unknown as number) + 0.5, {}])
-      t.throws(() => b.aeadSeal(notHandle as unknown as NativeHandle, nonce, buf.subarray(0, 0), buf, 0, 16), code, JSON.stringify(notHandle));
+      t.throws(
+        () => b.aeadSeal(notHandle as unknown as NativeHandle, nonce, buf.subarray(0, 0), buf, 0, 16),
+        code,
+        JSON.stringify(notHandle),
+      );
     const record = b.recordCreate(0, new Uint8Array(16), new Uint8Array(12), 0, new Uint8Array(16));
     t.throws(() => b.aeadSeal(record, nonce, buf.subarray(0, 0), buf, 0, 16), { ...code, message: /right kind/ });
     b.release(record);
@@ -57,7 +61,13 @@ function handleTests(b: NativeBinding & { handleCount(): number }, provider: Cry
       for (let i = 0; i < 300; i++) {
         provider.aead('aes-128-gcm', new Uint8Array(16)).seal(nonce, new Uint8Array(0), new Uint8Array(8));
         provider.mask('aes-128', new Uint8Array(16)).mask(new Uint8Array(16));
-        provider.recordProtection!('aes-128-gcm', 'aes-128', new Uint8Array(16), new Uint8Array(12), new Uint8Array(16));
+        provider.recordProtection!(
+          'aes-128-gcm',
+          'aes-128',
+          new Uint8Array(16),
+          new Uint8Array(12),
+          new Uint8Array(16),
+        );
       }
     })();
     t.true(b.handleCount() >= before + 900, 'held while their holders live');

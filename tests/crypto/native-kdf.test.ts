@@ -81,7 +81,8 @@ function nativeKdfTests(native: CryptoProvider, binding: NativeBinding): void {
             return (
               hex(prk) === crypto.createHmac(h, salt).update(ikm).digest('hex') &&
               hex(native.hmac(h, ikm, info)) === crypto.createHmac(h, ikm).update(info).digest('hex') &&
-              hex(native.hkdfExpand(h, prk, info, length)) === Buffer.from(crypto.hkdfSync(h, ikm, salt, info, length)).toString('hex')
+              hex(native.hkdfExpand(h, prk, info, length)) ===
+                Buffer.from(crypto.hkdfSync(h, ikm, salt, info, length)).toString('hex')
             );
           },
         ),
@@ -93,7 +94,10 @@ function nativeKdfTests(native: CryptoProvider, binding: NativeBinding): void {
     test(`${h}: native HKDF-Expand of 0 bytes, of exactly 255 * HashLen, and one byte more (a RangeError, as node's)`, (t) => {
       const prk = crypto.randomBytes(n);
       t.is(native.hkdfExpand(h, prk, new Uint8Array(0), 0).length, 0);
-      t.is(hex(native.hkdfExpand(h, prk, Uint8Array.of(1), 255 * n)), hex(nodeProvider.hkdfExpand(h, prk, Uint8Array.of(1), 255 * n)));
+      t.is(
+        hex(native.hkdfExpand(h, prk, Uint8Array.of(1), 255 * n)),
+        hex(nodeProvider.hkdfExpand(h, prk, Uint8Array.of(1), 255 * n)),
+      );
       t.throws(() => native.hkdfExpand(h, prk, new Uint8Array(0), 255 * n + 1), { instanceOf: RangeError });
       t.throws(() => nodeProvider.hkdfExpand(h, prk, new Uint8Array(0), 255 * n + 1), { instanceOf: RangeError });
     });
@@ -103,7 +107,16 @@ function nativeKdfTests(native: CryptoProvider, binding: NativeBinding): void {
     const calls: string[] = [];
     const spied = binding as unknown as Record<string, unknown>;
     const originals = new Map<string, unknown>();
-    for (const name of ['hmacIn', 'hkdfExpandIn', 'x25519Create', 'x25519Derive', 'randomFill', 'hashInit', 'hashUpdate', 'hashDigest']) {
+    for (const name of [
+      'hmacIn',
+      'hkdfExpandIn',
+      'x25519Create',
+      'x25519Derive',
+      'randomFill',
+      'hashInit',
+      'hashUpdate',
+      'hashDigest',
+    ]) {
       const f = spied[name] as (...args: unknown[]) => unknown;
       originals.set(name, f);
       spied[name] = (...args: unknown[]): unknown => {
@@ -127,7 +140,16 @@ function nativeKdfTests(native: CryptoProvider, binding: NativeBinding): void {
       for (const [name, f] of originals) spied[name] = f;
     }
     const hashCalls = ['hashInit', 'hashUpdate', 'hashDigest'];
-    t.deepEqual(calls, ['hmacIn', 'hkdfExpandIn', 'hmacIn', 'x25519Create', 'x25519Derive', 'randomFill', ...hashCalls, ...hashCalls]);
+    t.deepEqual(calls, [
+      'hmacIn',
+      'hkdfExpandIn',
+      'hmacIn',
+      'x25519Create',
+      'x25519Derive',
+      'randomFill',
+      ...hashCalls,
+      ...hashCalls,
+    ]);
   });
 
   test('native random bytes come from a reserve one addon call refills: the lengths asked, never the same bytes twice, zeroed once handed out', (t) => {
@@ -173,9 +195,15 @@ function nativeKdfTests(native: CryptoProvider, binding: NativeBinding): void {
     const data = crypto.randomBytes(2000);
     t.is(hex(native.hmac('sha384', key, data)), crypto.createHmac('sha384', key).update(data).digest('hex'));
     const prk = crypto.randomBytes(48);
-    t.is(hex(native.hkdfExpand('sha384', prk, data.subarray(0, 255), 255 * 48)), hex(nodeProvider.hkdfExpand('sha384', prk, data.subarray(0, 255), 255 * 48)));
+    t.is(
+      hex(native.hkdfExpand('sha384', prk, data.subarray(0, 255), 255 * 48)),
+      hex(nodeProvider.hkdfExpand('sha384', prk, data.subarray(0, 255), 255 * 48)),
+    );
     // And the small path right after still starts from a clean buffer.
-    t.is(hex(native.hmac('sha256', Uint8Array.of(1), Uint8Array.of(2))), crypto.createHmac('sha256', Uint8Array.of(1)).update(Uint8Array.of(2)).digest('hex'));
+    t.is(
+      hex(native.hmac('sha256', Uint8Array.of(1), Uint8Array.of(2))),
+      crypto.createHmac('sha256', Uint8Array.of(1)).update(Uint8Array.of(2)).digest('hex'),
+    );
   });
 
   for (const h of ['sha256', 'sha384'] as const) {
@@ -209,7 +237,10 @@ function nativeKdfTests(native: CryptoProvider, binding: NativeBinding): void {
     const err = { instanceOf: RangeError, code: 'ERR_DTLS13_NATIVE' };
     const state = new Uint8Array(new ArrayBuffer(binding.hashStateLength + 8));
     t.throws(() => binding.hashInit(0, state), { ...err, message: /hashInit: expected a hash state/ });
-    t.throws(() => binding.hashInit(0, state.subarray(1, 1 + binding.hashStateLength)), { ...err, message: /hashInit: expected a hash state/ });
+    t.throws(() => binding.hashInit(0, state.subarray(1, 1 + binding.hashStateLength)), {
+      ...err,
+      message: /hashInit: expected a hash state/,
+    });
     const ok = state.subarray(0, binding.hashStateLength);
     t.throws(() => binding.hashInit(5, ok), { ...err, message: /hashInit: unknown hash/ });
     binding.hashInit(0, ok);
@@ -219,9 +250,18 @@ function nativeKdfTests(native: CryptoProvider, binding: NativeBinding): void {
     t.is(hex(out.subarray(0, 32)), crypto.createHash('sha256').update(new Uint8Array(100)).digest('hex'));
     // Garbage where the block fill count and digest length live: refused, never used as an index.
     ok.fill(0xff, 4);
-    t.throws(() => binding.hashUpdate(ok, new Uint8Array(10)), { ...err, message: /hashUpdate: the hash state is not one hashInit made/ });
-    t.throws(() => binding.hashDigest(ok, out), { ...err, message: /hashDigest: the hash state is not one hashInit made/ });
-    t.throws(() => binding.hashDigest(new Uint8Array(new ArrayBuffer(binding.hashStateLength)), out), { ...err, message: /not one hashInit made/ });
+    t.throws(() => binding.hashUpdate(ok, new Uint8Array(10)), {
+      ...err,
+      message: /hashUpdate: the hash state is not one hashInit made/,
+    });
+    t.throws(() => binding.hashDigest(ok, out), {
+      ...err,
+      message: /hashDigest: the hash state is not one hashInit made/,
+    });
+    t.throws(() => binding.hashDigest(new Uint8Array(new ArrayBuffer(binding.hashStateLength)), out), {
+      ...err,
+      message: /not one hashInit made/,
+    });
   });
 
   test('native random bytes: the length asked, none for 0, never the same 32 bytes twice', (t) => {
@@ -239,23 +279,44 @@ function nativeKdfTests(native: CryptoProvider, binding: NativeBinding): void {
   test('the addon checks the HMAC and HKDF arguments itself and throws a RangeError naming the call', (t) => {
     const err = { instanceOf: RangeError, code: 'ERR_DTLS13_NATIVE' };
     const scratch = new Uint8Array(200);
-    t.throws(() => binding.hmacIn(0, scratch, 100, 69), { ...err, message: /hmacIn: the inputs and the output do not fit/ });
+    t.throws(() => binding.hmacIn(0, scratch, 100, 69), {
+      ...err,
+      message: /hmacIn: the inputs and the output do not fit/,
+    });
     t.notThrows(() => binding.hmacIn(0, scratch, 100, 68));
     t.throws(() => binding.hmacIn(2, scratch, 1, 1), { ...err, message: /hmacIn: unknown hash/ });
     t.throws(() => binding.hmacIn(0, scratch, -1, 1), { ...err, message: /hmacIn: expected a non-negative integer/ });
-    t.throws(() => binding.hkdfExpandIn(0, new Uint8Array(9000), 32, 1, 255 * 32 + 1), { ...err, message: /hkdfExpandIn: more than 255/ });
-    t.throws(() => binding.hkdfExpandIn(1, scratch, 32, 10, 159), { ...err, message: /hkdfExpandIn: the inputs and the output do not fit/ });
-    t.throws(() => binding.x25519Create(new Uint8Array(31), new Uint8Array(32)), { ...err, message: /x25519Create: .*32 bytes/ });
+    t.throws(() => binding.hkdfExpandIn(0, new Uint8Array(9000), 32, 1, 255 * 32 + 1), {
+      ...err,
+      message: /hkdfExpandIn: more than 255/,
+    });
+    t.throws(() => binding.hkdfExpandIn(1, scratch, 32, 10, 159), {
+      ...err,
+      message: /hkdfExpandIn: the inputs and the output do not fit/,
+    });
+    t.throws(() => binding.x25519Create(new Uint8Array(31), new Uint8Array(32)), {
+      ...err,
+      message: /x25519Create: .*32 bytes/,
+    });
     const share = binding.x25519Create(new Uint8Array(0), new Uint8Array(32));
-    t.throws(() => binding.x25519Derive(share, new Uint8Array(33), new Uint8Array(32)), { ...err, message: /x25519Derive/ });
+    t.throws(() => binding.x25519Derive(share, new Uint8Array(33), new Uint8Array(32)), {
+      ...err,
+      message: /x25519Derive/,
+    });
     binding.release(share);
-    t.throws(() => binding.x25519Derive(share, new Uint8Array(32), new Uint8Array(32)), { ...err, message: /released/ });
+    t.throws(() => binding.x25519Derive(share, new Uint8Array(32), new Uint8Array(32)), {
+      ...err,
+      message: /released/,
+    });
   });
 
   test('x25519: a low-order peer value the addon refuses is a CryptoError and leaves no OpenSSL error queued for node', (t) => {
-    const pkcs8 = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'der', type: 'pkcs8' });
+    const pkcs8 = crypto
+      .generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ format: 'der', type: 'pkcs8' });
     const share = native.generateKeyShare('x25519');
-    for (const peer of [new Uint8Array(32), Uint8Array.of(1, ...new Uint8Array(31))]) t.throws(() => share.deriveSecret(peer), { instanceOf: CryptoError });
+    for (const peer of [new Uint8Array(32), Uint8Array.of(1, ...new Uint8Array(31))])
+      t.throws(() => share.deriveSecret(peer), { instanceOf: CryptoError });
     t.notThrows(() => crypto.createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }));
   });
 
@@ -263,10 +324,14 @@ function nativeKdfTests(native: CryptoProvider, binding: NativeBinding): void {
     const bundled3 = process.config.variables.node_shared_openssl !== true && process.versions.openssl.startsWith('3.');
     t.is(binding.x25519Direct?.(), bundled3);
     t.deepEqual(rfc7748Exchange(binding), RFC7748_EXCHANGE);
-    const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../support/native-x25519.ts', import.meta.url))], {
-      env: { ...process.env, DTLS13_NATIVE_X25519: 'evp' },
-      encoding: 'utf8',
-    });
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('../support/native-x25519.ts', import.meta.url))],
+      {
+        env: { ...process.env, DTLS13_NATIVE_X25519: 'evp' },
+        encoding: 'utf8',
+      },
+    );
     t.is(child.status, 0, child.stderr);
     t.deepEqual(JSON.parse(child.stdout) as unknown, { direct: false, exchange: RFC7748_EXCHANGE });
   });
@@ -288,5 +353,6 @@ function nativeKdfTests(native: CryptoProvider, binding: NativeBinding): void {
 const NATIVE_KDF = "the native provider's HMAC, HKDF, X25519, random bytes and incremental hash";
 if (nativeProvider !== undefined && nativeBinding !== undefined) nativeKdfTests(nativeProvider, nativeBinding);
 // Turned off, they say so; missing where npm ci builds the addon, they fail (as tests/crypto/native.test.ts does).
-else if (NATIVE_DISABLED_BY_ENV) test.skip(`${NATIVE_KDF} — not run: ${nativeUnavailableReason ?? 'DTLS13_NATIVE'}`, () => {});
+else if (NATIVE_DISABLED_BY_ENV)
+  test.skip(`${NATIVE_KDF} — not run: ${nativeUnavailableReason ?? 'DTLS13_NATIVE'}`, () => {});
 else test(NATIVE_KDF, (t) => t.fail(`no native provider: ${nativeUnavailableReason ?? 'the addon has no binding'}`));

@@ -114,11 +114,24 @@ skip('out of room it stops; pairs outside the buffer throw', (t) => {
   const { buffer, pairs } = lay(records);
   const results = new Float64Array(16);
   t.is(p.openRun!(buffer, pairs, 3, new Uint8Array(0), 3, 0, new Uint8Array(text(0).length * 2 + 5), results), 2);
-  t.is(p.openRun!(buffer, pairs, 3, new Uint8Array(0), 3, 0, new Uint8Array(1000), new Float64Array(4)), 1, 'room for one result');
+  t.is(
+    p.openRun!(buffer, pairs, 3, new Uint8Array(0), 3, 0, new Uint8Array(1000), new Float64Array(4)),
+    1,
+    'room for one result',
+  );
   const outside = Float64Array.from([buffer.length - 10, 40]);
-  t.throws(() => p.openRun!(buffer, outside, 1, new Uint8Array(0), 3, 0, new Uint8Array(1000), results), { name: 'RangeError' });
-  t.throws(() => p.openRun!(buffer, pairs, 4, new Uint8Array(0), 3, 0, new Uint8Array(1000), results), { name: 'RangeError' }, 'more than the pairs hold');
-  t.throws(() => p.openRun!(buffer, Float64Array.from([-1, 10]), 1, new Uint8Array(0), 3, 0, new Uint8Array(1000), results), { name: 'RangeError' });
+  t.throws(() => p.openRun!(buffer, outside, 1, new Uint8Array(0), 3, 0, new Uint8Array(1000), results), {
+    name: 'RangeError',
+  });
+  t.throws(
+    () => p.openRun!(buffer, pairs, 4, new Uint8Array(0), 3, 0, new Uint8Array(1000), results),
+    { name: 'RangeError' },
+    'more than the pairs hold',
+  );
+  t.throws(
+    () => p.openRun!(buffer, Float64Array.from([-1, 10]), 1, new Uint8Array(0), 3, 0, new Uint8Array(1000), results),
+    { name: 'RangeError' },
+  );
 });
 
 /** A sealed DTLS 1.2 record (13-byte header, explicit nonce) of `type` with sequence number `seq`. */
@@ -163,5 +176,8 @@ skip('DTLS 1.2: a run of application_data records opens; other types, versions, 
   t.true(out.subarray(results[4 + 1]!, results[4 + 1]! + results[4 + 2]!).every((b) => b === 0));
   t.is(results[8 + 3], 9);
   t.throws(() => r.openRun(buffer, Float64Array.from([buffer.length, 5]), 1, out, results), { name: 'RangeError' });
-  t.false(nativeRecord12(native!, 'aes-128-gcm', key, randomBytes(4), 1, Uint8Array.from([1, 2]))!.opensRuns, 'none with a CID');
+  t.false(
+    nativeRecord12(native!, 'aes-128-gcm', key, randomBytes(4), 1, Uint8Array.from([1, 2]))!.opensRuns,
+    'none with a CID',
+  );
 });

@@ -5,9 +5,19 @@ import fc from 'fast-check';
 import { nativeBinding } from '../../runtime/crypto/native/binding.js';
 import { NATIVE_DISABLED_BY_ENV, nativeProvider, nativeUnavailableReason } from '../../runtime/crypto/native/index.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
-import { CryptoError, type AeadAlgorithm, type CryptoProvider, type MaskAlgorithm } from '../../runtime/crypto/provider.js';
+import {
+  CryptoError,
+  type AeadAlgorithm,
+  type CryptoProvider,
+  type MaskAlgorithm,
+} from '../../runtime/crypto/provider.js';
 import { DEFAULT_PREFERENCE, defaultProvider, selectProvider } from '../../runtime/crypto/registry.js';
-import { ALL_CIPHER_SUITES, CIPHER_SUITES, aeadKeyLength, type SupportedCipherSuite } from '../../runtime/crypto/suites.js';
+import {
+  ALL_CIPHER_SUITES,
+  CIPHER_SUITES,
+  aeadKeyLength,
+  type SupportedCipherSuite,
+} from '../../runtime/crypto/suites.js';
 import type { TrafficKeys } from '../../runtime/keyschedule/derived-keys.js';
 import { RecordLayer } from '../../runtime/record/record-layer.js';
 import { fromHex, hex } from '../support/canon.js';
@@ -21,19 +31,31 @@ import { AEAD_KNOWN_ANSWERS as KNOWN_ANSWERS } from '../vectors/aead-known-answe
  * out instead.
  */
 
-const AEADS: readonly AeadAlgorithm[] = ['aes-128-gcm', 'aes-256-gcm', 'chacha20-poly1305', 'aes-128-ccm', 'aes-128-ccm-8'];
+const AEADS: readonly AeadAlgorithm[] = [
+  'aes-128-gcm',
+  'aes-256-gcm',
+  'chacha20-poly1305',
+  'aes-128-ccm',
+  'aes-128-ccm-8',
+];
 const MASKS: readonly MaskAlgorithm[] = ['aes-128', 'aes-256', 'chacha20'];
 
 const bytes = (min: number, max: number): fc.Arbitrary<Uint8Array> => fc.uint8Array({ minLength: min, maxLength: max });
 
 function keysFor(suite: SupportedCipherSuite, seed: number): TrafficKeys {
   const p = CIPHER_SUITES[suite];
-  const fill = (n: number, k: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 31 + k * 7 + seed) & 0xff);
+  const fill = (n: number, k: number): Uint8Array =>
+    Uint8Array.from({ length: n }, (_, i) => (i * 31 + k * 7 + seed) & 0xff);
   return { key: fill(p.keyLength, 1), iv: fill(12, 2), snKey: fill(p.keyLength, 3) };
 }
 
 /** A sender and a receiver for one suite and provider, with shared keys in epoch 3. */
-function layers(provider: CryptoProvider, suite: SupportedCipherSuite, keys: TrafficKeys, cid?: Uint8Array): { tx: RecordLayer; rx: RecordLayer } {
+function layers(
+  provider: CryptoProvider,
+  suite: SupportedCipherSuite,
+  keys: TrafficKeys,
+  cid?: Uint8Array,
+): { tx: RecordLayer; rx: RecordLayer } {
   const tx = new RecordLayer({ provider, sendConnectionId: cid });
   const rx = new RecordLayer({ provider, receiveConnectionId: cid });
   tx.installWriteKeys(3, suite, keys);
@@ -67,22 +89,29 @@ function nativeTests(native: CryptoProvider): void {
   for (const alg of AEADS) {
     test(`${alg}: native and node seal to the same bytes (sealInto too) and open each other's`, (t) => {
       fc.assert(
-        fc.property(bytes(aeadKeyLength(alg), aeadKeyLength(alg)), bytes(12, 12), bytes(0, 40), bytes(0, 1500), fc.nat(9), (key, nonce, aad, pt, cut) => {
-          const a = native.aead(alg, key);
-          const b = nodeProvider.aead(alg, key);
-          const ca = a.seal(nonce, aad, pt);
-          const cb = b.seal(nonce, aad, pt);
-          const into = new Uint8Array(ca.length + 7);
-          const split = Math.min(cut, pt.length);
-          const n = a.sealInto(nonce, aad, [pt.subarray(0, split), pt.subarray(split)], into, 7);
-          return (
-            hex(ca) === hex(cb) &&
-            n === ca.length &&
-            hex(into.subarray(7)) === hex(ca) &&
-            hex(b.open(nonce, aad, ca) ?? Uint8Array.of(1)) === hex(pt) &&
-            hex(a.open(nonce, aad, cb) ?? Uint8Array.of(1)) === hex(pt)
-          );
-        }),
+        fc.property(
+          bytes(aeadKeyLength(alg), aeadKeyLength(alg)),
+          bytes(12, 12),
+          bytes(0, 40),
+          bytes(0, 1500),
+          fc.nat(9),
+          (key, nonce, aad, pt, cut) => {
+            const a = native.aead(alg, key);
+            const b = nodeProvider.aead(alg, key);
+            const ca = a.seal(nonce, aad, pt);
+            const cb = b.seal(nonce, aad, pt);
+            const into = new Uint8Array(ca.length + 7);
+            const split = Math.min(cut, pt.length);
+            const n = a.sealInto(nonce, aad, [pt.subarray(0, split), pt.subarray(split)], into, 7);
+            return (
+              hex(ca) === hex(cb) &&
+              n === ca.length &&
+              hex(into.subarray(7)) === hex(ca) &&
+              hex(b.open(nonce, aad, ca) ?? Uint8Array.of(1)) === hex(pt) &&
+              hex(a.open(nonce, aad, cb) ?? Uint8Array.of(1)) === hex(pt)
+            );
+          },
+        ),
         { numRuns: 80 },
       );
       t.pass();
@@ -90,21 +119,33 @@ function nativeTests(native: CryptoProvider): void {
 
     test(`${alg}: a forgery the addon refuses leaves no OpenSSL error queued for node's own calls`, (t) => {
       // node shares this OpenSSL; createPrivateKey reports whatever error is left on the thread's queue.
-      const pkcs8 = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'der', type: 'pkcs8' });
+      const pkcs8 = crypto
+        .generateKeyPairSync('ec', { namedCurve: 'P-256' })
+        .privateKey.export({ format: 'der', type: 'pkcs8' });
       const key = native.aead(alg, new Uint8Array(aeadKeyLength(alg)).fill(3));
-      for (let i = 0; i < 3; i++) t.is(key.open(new Uint8Array(12).fill(i), new Uint8Array(5), new Uint8Array(40).fill(0xa5)), undefined);
+      for (let i = 0; i < 3; i++)
+        t.is(key.open(new Uint8Array(12).fill(i), new Uint8Array(5), new Uint8Array(40).fill(0xa5)), undefined);
       t.notThrows(() => crypto.createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }));
       key.release();
     });
 
     test(`${alg}: a wrong key length is a CryptoError; a released key throws; a short input opens to undefined`, (t) => {
-      t.throws(() => native.aead(alg, new Uint8Array(aeadKeyLength(alg) + 1)), { instanceOf: CryptoError, message: /key/ });
+      t.throws(() => native.aead(alg, new Uint8Array(aeadKeyLength(alg) + 1)), {
+        instanceOf: CryptoError,
+        message: /key/,
+      });
       const key = native.aead(alg, new Uint8Array(aeadKeyLength(alg)).fill(9));
       t.is(key.open(new Uint8Array(12), new Uint8Array(0), new Uint8Array(key.tagLength - 1)), undefined);
       t.is(key.open(new Uint8Array(11), new Uint8Array(0), new Uint8Array(40)), undefined);
-      t.throws(() => key.seal(new Uint8Array(11), new Uint8Array(0), new Uint8Array(4)), { instanceOf: CryptoError, message: /nonce/ });
+      t.throws(() => key.seal(new Uint8Array(11), new Uint8Array(0), new Uint8Array(4)), {
+        instanceOf: CryptoError,
+        message: /nonce/,
+      });
       key.release();
-      t.throws(() => key.seal(new Uint8Array(12), new Uint8Array(0), new Uint8Array(4)), { instanceOf: CryptoError, message: /released/ });
+      t.throws(() => key.seal(new Uint8Array(12), new Uint8Array(0), new Uint8Array(4)), {
+        instanceOf: CryptoError,
+        message: /released/,
+      });
     });
   }
 
@@ -149,7 +190,8 @@ function nativeTests(native: CryptoProvider): void {
             const content = crypto.randomBytes(i % 7 === 0 ? 0 : (i * 37) % 1400);
             const a = n.tx.seal('application_data', content, { sequenceNumberLength });
             const b = o.tx.seal('application_data', content, { sequenceNumberLength });
-            if (hex(a.bytes) !== hex(b.bytes)) return t.fail(`record ${i} differs (cid ${cid ? 'on' : 'off'}, ${sequenceNumberLength}-bit)`);
+            if (hex(a.bytes) !== hex(b.bytes))
+              return t.fail(`record ${i} differs (cid ${cid ? 'on' : 'off'}, ${sequenceNumberLength}-bit)`);
             const byNative = n.rx.receive(b.bytes, 0);
             const byNode = o.rx.receive(a.bytes, 0);
             for (const got of [byNative, byNode]) {
@@ -194,7 +236,11 @@ function nativeTests(native: CryptoProvider): void {
         const sealed = batch.tx.sealBatch('application_data', contents);
         t.is(sealed.length, contents.length);
         for (let i = 0; i < contents.length; i++) {
-          t.is(hex(sealed[i]!.bytes), hex(single.tx.seal('application_data', contents[i]!).bytes), `${suite} record ${i}`);
+          t.is(
+            hex(sealed[i]!.bytes),
+            hex(single.tx.seal('application_data', contents[i]!).bytes),
+            `${suite} record ${i}`,
+          );
           t.is(sealed[i]!.number.sequenceNumber, i + 1);
           const got = single.rx.receive(sealed[i]!.bytes, 0);
           t.is(got[0]?.kind === 'record' ? hex(got[0].content) : 'dropped', hex(contents[i]!));
@@ -206,7 +252,9 @@ function nativeTests(native: CryptoProvider): void {
   test('sealBatch checks every record before sealing any: content over 2^14 throws and uses no sequence number', (t) => {
     const keys = keysFor('tls_aes_128_gcm_sha256', 1);
     const { tx } = layers(native, 'tls_aes_128_gcm_sha256', keys);
-    t.throws(() => tx.sealBatch('application_data', [new Uint8Array(5), new Uint8Array(16385)]), { message: /exceeds 2\^14/ });
+    t.throws(() => tx.sealBatch('application_data', [new Uint8Array(5), new Uint8Array(16385)]), {
+      message: /exceeds 2\^14/,
+    });
     t.is(tx.seal('application_data', new Uint8Array(1)).number.sequenceNumber, 0);
   });
 
@@ -215,14 +263,29 @@ function nativeTests(native: CryptoProvider): void {
     const h = b.recordCreate(0, new Uint8Array(16), new Uint8Array(12), 0, new Uint8Array(16));
     const buf = new Uint8Array(64);
     const code = { code: 'ERR_DTLS13_NATIVE' };
-    t.throws(() => b.recordSeal(h, buf, 0, 5, 44, 0, 1, 2), { ...code, message: /recordSeal: the record does not fit/ });
+    t.throws(() => b.recordSeal(h, buf, 0, 5, 44, 0, 1, 2), {
+      ...code,
+      message: /recordSeal: the record does not fit/,
+    });
     t.throws(() => b.recordSeal(h, buf, 60, 5, 0, 0, 1, 2), { ...code, message: /does not fit/ });
     t.throws(() => b.recordSeal(h, buf, 0, 5, 10, -1, 1, 2), { ...code, message: /sequence number/ });
     t.throws(() => b.recordSeal(h, buf, 0, 2, 10, 0, 1, 2), { ...code, message: /record number bytes/ });
-    t.throws(() => b.recordOpen(h, buf, 0, 5, 60, 1, 2, 0, buf, 0), { ...code, message: /recordOpen: the record does not fit/ });
-    t.throws(() => b.recordOpen(h, buf, 0, 5, 20, 1, 2, 0, new Uint8Array(3), 0), { ...code, message: /output buffer/ });
-    t.throws(() => b.recordSealBatch(h, buf, new Float64Array([0, 5, 10, 0, 1, 2]), 2), { ...code, message: /fewer records/ });
-    t.throws(() => b.recordSealBatch(h, buf, new Float64Array([0, 5, 10.5, 0, 1, 2]), 1), { ...code, message: /not a non-negative integer/ });
+    t.throws(() => b.recordOpen(h, buf, 0, 5, 60, 1, 2, 0, buf, 0), {
+      ...code,
+      message: /recordOpen: the record does not fit/,
+    });
+    t.throws(() => b.recordOpen(h, buf, 0, 5, 20, 1, 2, 0, new Uint8Array(3), 0), {
+      ...code,
+      message: /output buffer/,
+    });
+    t.throws(() => b.recordSealBatch(h, buf, new Float64Array([0, 5, 10, 0, 1, 2]), 2), {
+      ...code,
+      message: /fewer records/,
+    });
+    t.throws(() => b.recordSealBatch(h, buf, new Float64Array([0, 5, 10.5, 0, 1, 2]), 1), {
+      ...code,
+      message: /not a non-negative integer/,
+    });
     t.throws(() => b.aeadSeal(h, new Uint8Array(12), buf, buf, 0, 1), { ...code, message: /handle of the right kind/ });
     t.throws(() => b.aeadCreate(9, new Uint8Array(16)), { ...code, message: /unknown AEAD/ });
     t.is(b.recordOpen(h, buf, 0, 5, 40, 1, 2, 0, buf, 0), -1, 'zeros do not authenticate');
@@ -235,17 +298,27 @@ function nativeTests(native: CryptoProvider): void {
     const b = nativeBinding!;
     const code = { code: 'ERR_DTLS13_NATIVE' };
     t.throws(() => b.udpSendBatch(-1, [], 0, 0x7f000001, 4433), { ...code, message: /non-negative integer/ });
-    t.throws(() => b.udpSendBatch(3, [new Uint8Array(1)], 1, 0x7f000001, 70_000), { ...code, message: /port out of range/ });
+    t.throws(() => b.udpSendBatch(3, [new Uint8Array(1)], 1, 0x7f000001, 70_000), {
+      ...code,
+      message: /port out of range/,
+    });
     t.throws(() => b.udpSendBatch(3, [new Uint8Array(1)], 2, 0x7f000001, 4433), { ...code, message: /Uint8Array/ });
-    t.true(b.udpSendBatch(1_000_000, [new Uint8Array(1)], 1, 0x7f000001, 4433) < 0, 'a bad descriptor is -errno, not a throw');
+    t.true(
+      b.udpSendBatch(1_000_000, [new Uint8Array(1)], 1, 0x7f000001, 4433) < 0,
+      'a bad descriptor is -errno, not a throw',
+    );
     const slab = new Uint8Array(2 * 65_536);
     t.throws(() => b.udpRecvBatch(3, slab, 1500, new Uint32Array(6)), { ...code, message: /stride/ });
-    t.throws(() => b.udpRecvBatch(3, slab, 65_536, new Float64Array(6) as unknown as Uint32Array), { ...code, message: /Uint32Array/ });
+    t.throws(() => b.udpRecvBatch(3, slab, 65_536, new Float64Array(6) as unknown as Uint32Array), {
+      ...code,
+      message: /Uint32Array/,
+    });
     t.true(b.udpRecvBatch(1_000_000, slab, 65_536, new Uint32Array(6)) < 0, 'a bad descriptor is -errno');
     const rx = createSocket('udp4');
     await new Promise<void>((r) => rx.bind(0, '127.0.0.1', () => r()));
-    const fd = (rx as unknown as { [k: symbol]: { handle: { fd: number } } })[Object.getOwnPropertySymbols(rx).find((s) => s.description === 'state symbol')!]!
-      .handle.fd;
+    const fd = (rx as unknown as { [k: symbol]: { handle: { fd: number } } })[
+      Object.getOwnPropertySymbols(rx).find((s) => s.description === 'state symbol')!
+    ]!.handle.fd;
     t.is(b.udpRecvBatch(fd, slab, 65_536, new Uint32Array(6)), 0, 'nothing waiting: 0, at once');
     rx.close();
   });

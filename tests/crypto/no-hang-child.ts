@@ -44,7 +44,10 @@ function share(group: 'x25519' | 'x448'): { publicKey: Uint8Array; derive(peer: 
   return {
     publicKey: new Uint8Array(Buffer.from(x, 'base64url')),
     derive: (peer) => {
-      const publicKey = createPublicKey({ key: { kty: 'OKP', crv, x: Buffer.from(peer).toString('base64url') }, format: 'jwk' });
+      const publicKey = createPublicKey({
+        key: { kty: 'OKP', crv, x: Buffer.from(peer).toString('base64url') },
+        format: 'jwk',
+      });
       return new Uint8Array(diffieHellman({ privateKey, publicKey }));
     },
   };

@@ -27,16 +27,26 @@ type Outcome =
   | { readonly kind: 'done'; readonly ops: number; readonly handshakes: number }
   | { readonly kind: 'stalled'; readonly lastProgress: number; readonly forMs: number }
   | { readonly kind: 'overran'; readonly lastProgress: number }
-  | { readonly kind: 'failed'; readonly code: number | null; readonly signal: string | null; readonly lastLine: string; readonly stderr: string };
+  | {
+      readonly kind: 'failed';
+      readonly code: number | null;
+      readonly signal: string | null;
+      readonly lastLine: string;
+      readonly stderr: string;
+    };
 
 /** Runs the child and watches its progress lines. */
 function watch(args: readonly string[]): Promise<Outcome> {
   return new Promise((resolve) => {
     // A 1 MB young generation: collections start often, inside whatever allocates (the JWK export among them).
-    const child = spawn(process.execPath, ['--expose-gc', '--max-semi-space-size=1', '--import', 'tsx', CHILD, ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', '--max-semi-space-size=1', '--import', 'tsx', CHILD, ...args],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let lastProgress = 0;
     let lastAt = Date.now();
     let lastLine = '';

@@ -6,11 +6,23 @@ import { aeadKeyLength } from '../../runtime/crypto/suites.js';
 import { aeadKeyMaterial, nobleAead } from '../../runtime/crypto/noble/aead.js';
 import { AEAD_KNOWN_ANSWERS as KNOWN_ANSWERS } from '../vectors/aead-known-answers.js';
 import { maskKeyMaterial, nobleMask } from '../../runtime/crypto/noble/mask.js';
-import { nobleCreateHash, nobleDigest, nobleHkdfExpand, nobleHkdfExtract, nobleHmac } from '../../runtime/crypto/noble/hash.js';
+import {
+  nobleCreateHash,
+  nobleDigest,
+  nobleHkdfExpand,
+  nobleHkdfExtract,
+  nobleHmac,
+} from '../../runtime/crypto/noble/hash.js';
 
 /** Symmetric primitives of the noble provider: published vectors, cross-checks against node:crypto, and misuse. */
 
-const ALL_AEADS: readonly AeadAlgorithm[] = ['aes-128-gcm', 'aes-256-gcm', 'chacha20-poly1305', 'aes-128-ccm', 'aes-128-ccm-8'];
+const ALL_AEADS: readonly AeadAlgorithm[] = [
+  'aes-128-gcm',
+  'aes-256-gcm',
+  'chacha20-poly1305',
+  'aes-128-ccm',
+  'aes-128-ccm-8',
+];
 
 function h(s: string): Uint8Array {
   return new Uint8Array(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
@@ -25,7 +37,13 @@ function concat(...parts: readonly Uint8Array[]): Uint8Array {
 }
 
 /** node:crypto's seal for the same AEAD, as the reference. */
-function nodeSeal(algorithm: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
+function nodeSeal(
+  algorithm: AeadAlgorithm,
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  plaintext: Uint8Array,
+): Uint8Array {
   switch (algorithm) {
     case 'aes-128-gcm':
     case 'aes-256-gcm': {
@@ -42,7 +60,9 @@ function nodeSeal(algorithm: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array, 
     }
     case 'aes-128-ccm':
     case 'aes-128-ccm-8': {
-      const c = crypto.createCipheriv('aes-128-ccm', key, nonce, { authTagLength: algorithm === 'aes-128-ccm' ? 16 : 8 });
+      const c = crypto.createCipheriv('aes-128-ccm', key, nonce, {
+        authTagLength: algorithm === 'aes-128-ccm' ? 16 : 8,
+      });
       c.setAAD(aad, { plaintextLength: plaintext.length });
       const ct = Buffer.concat([c.update(plaintext), c.final()]);
       return concat(ct, c.getAuthTag());
@@ -95,7 +115,11 @@ test('AES-CCM: the 0xFFFE + 4-byte AAD length form agrees with node:crypto', (t)
     const aad = crypto.randomBytes(aadLength);
     const plaintext = crypto.randomBytes(37);
     for (const algorithm of ['aes-128-ccm', 'aes-128-ccm-8'] as const) {
-      t.is(hex(nobleAead(algorithm, key).seal(nonce, aad, plaintext)), hex(nodeSeal(algorithm, key, nonce, aad, plaintext)), `${algorithm} aad ${aadLength}`);
+      t.is(
+        hex(nobleAead(algorithm, key).seal(nonce, aad, plaintext)),
+        hex(nodeSeal(algorithm, key, nonce, aad, plaintext)),
+        `${algorithm} aad ${aadLength}`,
+      );
     }
   }
 });
@@ -144,9 +168,12 @@ for (const algorithm of ALL_AEADS) {
     const sealed = key.seal(nonce, aad, plaintext);
     t.is(hex(key.open(nonce, aad, sealed) ?? new Uint8Array()), hex(plaintext));
     let rejected = 0;
-    for (let bit = 0; bit < sealed.length * 8; bit++) if (key.open(nonce, aad, flipped(sealed, bit)) === undefined) rejected++;
-    for (let bit = 0; bit < nonce.length * 8; bit++) if (key.open(flipped(nonce, bit), aad, sealed) === undefined) rejected++;
-    for (let bit = 0; bit < aad.length * 8; bit++) if (key.open(nonce, flipped(aad, bit), sealed) === undefined) rejected++;
+    for (let bit = 0; bit < sealed.length * 8; bit++)
+      if (key.open(nonce, aad, flipped(sealed, bit)) === undefined) rejected++;
+    for (let bit = 0; bit < nonce.length * 8; bit++)
+      if (key.open(flipped(nonce, bit), aad, sealed) === undefined) rejected++;
+    for (let bit = 0; bit < aad.length * 8; bit++)
+      if (key.open(nonce, flipped(aad, bit), sealed) === undefined) rejected++;
     t.is(rejected, (sealed.length + nonce.length + aad.length) * 8);
     // Dropping or adding a byte of AAD or ciphertext fails too.
     t.is(key.open(nonce, aad.subarray(1), sealed), undefined);
@@ -156,10 +183,20 @@ for (const algorithm of ALL_AEADS) {
 
   test(`${algorithm}: input shorter than the tag opens to undefined, without throwing`, (t) => {
     const key = nobleAead(algorithm, crypto.randomBytes(aeadKeyLength(algorithm)));
-    for (let n = 0; n < key.tagLength; n++) t.is(key.open(new Uint8Array(12), new Uint8Array(), new Uint8Array(n)), undefined);
+    for (let n = 0; n < key.tagLength; n++)
+      t.is(key.open(new Uint8Array(12), new Uint8Array(), new Uint8Array(n)), undefined);
     // Exactly a tag long: an empty plaintext, which here does not authenticate.
     t.is(key.open(new Uint8Array(12), new Uint8Array(), new Uint8Array(key.tagLength)), undefined);
-    t.is(hex(key.open(new Uint8Array(12), new Uint8Array(), key.seal(new Uint8Array(12), new Uint8Array(), new Uint8Array())) ?? h('ff')), '');
+    t.is(
+      hex(
+        key.open(
+          new Uint8Array(12),
+          new Uint8Array(),
+          key.seal(new Uint8Array(12), new Uint8Array(), new Uint8Array()),
+        ) ?? h('ff'),
+      ),
+      '',
+    );
   });
 }
 
@@ -189,8 +226,16 @@ for (const algorithm of ALL_AEADS) {
     }
     const key = nobleAead(algorithm, new Uint8Array(length));
     for (const bad of [0, 8, 11, 13, 16]) {
-      t.throws(() => key.seal(new Uint8Array(bad), new Uint8Array(), new Uint8Array(3)), { instanceOf: CryptoError }, `seal nonce ${bad}`);
-      t.throws(() => key.open(new Uint8Array(bad), new Uint8Array(), new Uint8Array(40)), { instanceOf: CryptoError }, `open nonce ${bad}`);
+      t.throws(
+        () => key.seal(new Uint8Array(bad), new Uint8Array(), new Uint8Array(3)),
+        { instanceOf: CryptoError },
+        `seal nonce ${bad}`,
+      );
+      t.throws(
+        () => key.open(new Uint8Array(bad), new Uint8Array(), new Uint8Array(40)),
+        { instanceOf: CryptoError },
+        `open nonce ${bad}`,
+      );
     }
   });
 }
@@ -211,9 +256,13 @@ function nodeAesMask(snKey: Uint8Array, sample: Uint8Array): Uint8Array {
 
 test('ChaCha20 mask agrees with node:crypto (counter || nonce from the sample)', (t) => {
   fc.assert(
-    fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 16, maxLength: 40 }), (snKey, sample) => {
-      return hex(nobleMask('chacha20', snKey).mask(sample)) === hex(nodeChaChaMask(snKey, sample));
-    }),
+    fc.property(
+      fc.uint8Array({ minLength: 32, maxLength: 32 }),
+      fc.uint8Array({ minLength: 16, maxLength: 40 }),
+      (snKey, sample) => {
+        return hex(nobleMask('chacha20', snKey).mask(sample)) === hex(nodeChaChaMask(snKey, sample));
+      },
+    ),
     { numRuns: 300 },
   );
   // Block counters at the edges, including 0xffffffff, which noble's chacha20() refuses.
@@ -231,9 +280,13 @@ for (const [algorithm, keyLength] of [
 ] as const) {
   test(`${algorithm} mask agrees with node's AES-ECB`, (t) => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: keyLength, maxLength: keyLength }), fc.uint8Array({ minLength: 16, maxLength: 40 }), (snKey, sample) => {
-        return hex(nobleMask(algorithm, snKey).mask(sample)) === hex(nodeAesMask(snKey, sample));
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: keyLength, maxLength: keyLength }),
+        fc.uint8Array({ minLength: 16, maxLength: 40 }),
+        (snKey, sample) => {
+          return hex(nobleMask(algorithm, snKey).mask(sample)) === hex(nodeAesMask(snKey, sample));
+        },
+      ),
       { numRuns: 300 },
     );
     t.pass();
@@ -253,7 +306,11 @@ test('masks: the sample is left alone, short samples and wrong keys are CryptoEr
     t.is(mask.mask(sample).length, 16);
     t.is(hex(backing), before, `${algorithm} left the sample alone`);
     t.throws(() => mask.mask(new Uint8Array(15)), { instanceOf: CryptoError }, algorithm);
-    t.throws(() => nobleMask(algorithm, new Uint8Array(keyLength === 16 ? 32 : 16)), { instanceOf: CryptoError }, algorithm);
+    t.throws(
+      () => nobleMask(algorithm, new Uint8Array(keyLength === 16 ? 32 : 16)),
+      { instanceOf: CryptoError },
+      algorithm,
+    );
     t.false(isZero(maskKeyMaterial(mask)));
     mask.release();
     t.true(isZero(maskKeyMaterial(mask)), `${algorithm} zeroed`);
@@ -274,14 +331,20 @@ test('HKDF: RFC 5869 test cases 1 and 3 (SHA-256)', (t) => {
   // RFC 5869 Appendix A.3, Test Case 3: zero-length salt and info.
   const prk3 = nobleHkdfExtract('sha256', new Uint8Array(), h('0b'.repeat(22)));
   t.is(hex(prk3), '19ef24a32c717b167f33a91d6f648bdf96596776afdb6377ac434c1c293ccb04');
-  t.is(hex(nobleHkdfExpand('sha256', prk3, new Uint8Array(), 42)), '8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8');
+  t.is(
+    hex(nobleHkdfExpand('sha256', prk3, new Uint8Array(), 42)),
+    '8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8',
+  );
 });
 
 test('HKDF-Expand: lengths 0 and 255 * HashLen work, beyond and short PRKs are CryptoErrors; SHA-384 agrees with node', (t) => {
   const prk = crypto.randomBytes(48);
   t.is(nobleHkdfExpand('sha384', prk, new Uint8Array(), 0).length, 0);
   t.is(hex(nobleHkdfExpand('sha384', prk, h('01'), 255 * 48)), hex(expandReference('sha384', prk, h('01'), 255 * 48)));
-  t.is(hex(nobleHkdfExpand('sha256', prk.subarray(0, 32), h('0203'), 77)), hex(expandReference('sha256', prk.subarray(0, 32), h('0203'), 77)));
+  t.is(
+    hex(nobleHkdfExpand('sha256', prk.subarray(0, 32), h('0203'), 77)),
+    hex(expandReference('sha256', prk.subarray(0, 32), h('0203'), 77)),
+  );
   t.throws(() => nobleHkdfExpand('sha384', prk, new Uint8Array(), 255 * 48 + 1), { instanceOf: CryptoError });
   t.throws(() => nobleHkdfExpand('sha256', new Uint8Array(31), new Uint8Array(), 32), { instanceOf: CryptoError });
   const salt = crypto.randomBytes(20);
@@ -294,7 +357,9 @@ function expandReference(algorithm: HashAlgorithm, prk: Uint8Array, info: Uint8A
   const blocks: Uint8Array[] = [];
   let previous = new Uint8Array();
   for (let i = 1; blocks.length * (algorithm === 'sha256' ? 32 : 48) < length; i++) {
-    previous = new Uint8Array(crypto.createHmac(algorithm, prk).update(previous).update(info).update(Uint8Array.of(i)).digest());
+    previous = new Uint8Array(
+      crypto.createHmac(algorithm, prk).update(previous).update(info).update(Uint8Array.of(i)).digest(),
+    );
     blocks.push(previous);
   }
   return concat(...blocks).subarray(0, length);

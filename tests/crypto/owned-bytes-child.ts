@@ -18,7 +18,8 @@ import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 
 const [mode, addon] = process.argv.slice(2);
-if (addon === undefined || !['keep', 'transfer', 'twice'].includes(mode ?? '')) throw new Error('usage: owned-bytes-child.ts keep|transfer|twice <addon>');
+if (addon === undefined || !['keep', 'transfer', 'twice'].includes(mode ?? ''))
+  throw new Error('usage: owned-bytes-child.ts keep|transfer|twice <addon>');
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
@@ -66,7 +67,8 @@ if (mode === 'twice') {
     worker.once('error', reject);
     worker.once('exit', () => resolve());
   });
-  if (mode === 'transfer' && !(received instanceof Uint8Array && received.length === 100)) throw new Error('the worker sent no record');
+  if (mode === 'transfer' && !(received instanceof Uint8Array && received.length === 100))
+    throw new Error('the worker sent no record');
   received = undefined;
   await collectFor(300);
   process.stdout.write(`ok ${String(received)}\n`);

@@ -19,27 +19,37 @@ const GROUPS: KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 
 for (const h of HASHES) {
   test(`${h}: digest, incremental hash, HMAC, HKDF-Extract and HKDF-Expand agree`, (t) => {
     fc.assert(
-      fc.property(bytes(0, 300), bytes(0, 80), bytes(0, 80), fc.integer({ min: 1, max: 255 * (h === 'sha256' ? 32 : 48) }), (data, key, info, len) => {
-        for (const [a, b] of [
-          [nodeProvider.digest(h, data), nobleProvider.digest(h, data)],
-          [nodeProvider.hmac(h, key, data), nobleProvider.hmac(h, key, data)],
-        ] as const) {
-          if (hex(a) !== hex(b)) return false;
-        }
-        const prkA = nodeProvider.hkdfExtract(h, key, data);
-        if (hex(prkA) !== hex(nobleProvider.hkdfExtract(h, key, data))) return false;
-        const okm = hex(nodeProvider.hkdfExpand(h, prkA, info, len));
-        if (okm !== hex(nobleProvider.hkdfExpand(h, prkA, info, len))) return false;
-        if (nativeProvider) {
-          if (hex(nativeProvider.hmac(h, key, data)) !== hex(nodeProvider.hmac(h, key, data))) return false;
-          if (hex(nativeProvider.hkdfExtract(h, key, data)) !== hex(prkA) || hex(nativeProvider.hkdfExpand(h, prkA, info, len)) !== okm) return false;
-        }
-        const ia = nodeProvider.createHash(h);
-        const ib = nobleProvider.createHash(h);
-        ia.update(data);
-        ib.update(data);
-        return hex(ia.digest()) === hex(ib.digest()) && hex(ia.digest()) === hex(nodeProvider.digest(h, data));
-      }),
+      fc.property(
+        bytes(0, 300),
+        bytes(0, 80),
+        bytes(0, 80),
+        fc.integer({ min: 1, max: 255 * (h === 'sha256' ? 32 : 48) }),
+        (data, key, info, len) => {
+          for (const [a, b] of [
+            [nodeProvider.digest(h, data), nobleProvider.digest(h, data)],
+            [nodeProvider.hmac(h, key, data), nobleProvider.hmac(h, key, data)],
+          ] as const) {
+            if (hex(a) !== hex(b)) return false;
+          }
+          const prkA = nodeProvider.hkdfExtract(h, key, data);
+          if (hex(prkA) !== hex(nobleProvider.hkdfExtract(h, key, data))) return false;
+          const okm = hex(nodeProvider.hkdfExpand(h, prkA, info, len));
+          if (okm !== hex(nobleProvider.hkdfExpand(h, prkA, info, len))) return false;
+          if (nativeProvider) {
+            if (hex(nativeProvider.hmac(h, key, data)) !== hex(nodeProvider.hmac(h, key, data))) return false;
+            if (
+              hex(nativeProvider.hkdfExtract(h, key, data)) !== hex(prkA) ||
+              hex(nativeProvider.hkdfExpand(h, prkA, info, len)) !== okm
+            )
+              return false;
+          }
+          const ia = nodeProvider.createHash(h);
+          const ib = nobleProvider.createHash(h);
+          ia.update(data);
+          ib.update(data);
+          return hex(ia.digest()) === hex(ib.digest()) && hex(ia.digest()) === hex(nodeProvider.digest(h, data));
+        },
+      ),
       { numRuns: RUNS },
     );
     t.pass();
@@ -49,21 +59,27 @@ for (const h of HASHES) {
 for (const alg of AEADS) {
   test(`${alg}: the providers seal to the same bytes and open each other's`, (t) => {
     fc.assert(
-      fc.property(bytes(aeadKeyLength(alg), aeadKeyLength(alg)), bytes(12, 12), bytes(0, 40), bytes(0, 1500), (key, nonce, aad, pt) => {
-        const a = nodeProvider.aead(alg, key);
-        const b = nobleProvider.aead(alg, key);
-        const ca = a.seal(nonce, aad, pt);
-        const cb = b.seal(nonce, aad, pt);
-        const c = nativeProvider?.aead(alg, key);
-        const cc = c?.seal(nonce, aad, pt) ?? ca;
-        return (
-          hex(ca) === hex(cb) &&
-          hex(cc) === hex(ca) &&
-          hex(b.open(nonce, aad, ca) ?? Uint8Array.of(1)) === hex(pt) &&
-          hex(a.open(nonce, aad, cb) ?? Uint8Array.of(1)) === hex(pt) &&
-          hex((c ?? a).open(nonce, aad, cb) ?? Uint8Array.of(1)) === hex(pt)
-        );
-      }),
+      fc.property(
+        bytes(aeadKeyLength(alg), aeadKeyLength(alg)),
+        bytes(12, 12),
+        bytes(0, 40),
+        bytes(0, 1500),
+        (key, nonce, aad, pt) => {
+          const a = nodeProvider.aead(alg, key);
+          const b = nobleProvider.aead(alg, key);
+          const ca = a.seal(nonce, aad, pt);
+          const cb = b.seal(nonce, aad, pt);
+          const c = nativeProvider?.aead(alg, key);
+          const cc = c?.seal(nonce, aad, pt) ?? ca;
+          return (
+            hex(ca) === hex(cb) &&
+            hex(cc) === hex(ca) &&
+            hex(b.open(nonce, aad, ca) ?? Uint8Array.of(1)) === hex(pt) &&
+            hex(a.open(nonce, aad, cb) ?? Uint8Array.of(1)) === hex(pt) &&
+            hex((c ?? a).open(nonce, aad, cb) ?? Uint8Array.of(1)) === hex(pt)
+          );
+        },
+      ),
       { numRuns: RUNS },
     );
     t.pass();
@@ -75,7 +91,10 @@ for (const alg of MASKS) {
     fc.assert(
       fc.property(bytes(alg === 'aes-128' ? 16 : 32, alg === 'aes-128' ? 16 : 32), bytes(16, 40), (key, sample) => {
         const m = hex(nodeProvider.mask(alg, key).mask(sample));
-        return m === hex(nobleProvider.mask(alg, key).mask(sample)) && m === hex((nativeProvider ?? nodeProvider).mask(alg, key).mask(sample));
+        return (
+          m === hex(nobleProvider.mask(alg, key).mask(sample)) &&
+          m === hex((nativeProvider ?? nodeProvider).mask(alg, key).mask(sample))
+        );
       }),
       { numRuns: RUNS },
     );

@@ -8,14 +8,20 @@ test('providers by name; an unknown name is a CryptoError naming the known ones'
   t.is(getProvider('node').name, 'node');
   t.is(getProvider('noble').name, 'noble');
   const known = nativeProvider ? 'native, node, noble' : 'node, noble';
-  t.true((t.throws(() => getProvider('botan'), { instanceOf: CryptoError })?.message ?? '').startsWith(`no crypto provider 'botan' (known: ${known}`));
+  t.true(
+    (t.throws(() => getProvider('botan'), { instanceOf: CryptoError })?.message ?? '').startsWith(
+      `no crypto provider 'botan' (known: ${known}`,
+    ),
+  );
 });
 
 test('selection falls back by capability: RSA leads to node even when noble is preferred', (t) => {
   t.is(selectProvider([{ kind: 'aead', algorithm: 'aes-128-gcm' }], ['noble', 'node']).name, 'noble');
   t.is(selectProvider([{ kind: 'signature', algorithm: 'rsa_pss_rsae_sha256' }], ['noble', 'node']).name, 'node');
   t.regex(
-    t.throws(() => selectProvider([{ kind: 'signature', algorithm: 'rsa_pss_rsae_sha256' }], ['noble']), { instanceOf: CryptoError })?.message ?? '',
+    t.throws(() => selectProvider([{ kind: 'signature', algorithm: 'rsa_pss_rsae_sha256' }], ['noble']), {
+      instanceOf: CryptoError,
+    })?.message ?? '',
     /no provider among noble supports signature rsa_pss_rsae_sha256/,
   );
 });

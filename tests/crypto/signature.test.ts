@@ -2,10 +2,34 @@ import test from 'ava';
 import fc from 'fast-check';
 import { constants, createPublicKey, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
-import { ecdsaDerToRaw, ecdsaRawToDer, parsePrivateKeyInfo, parseSubjectPublicKeyInfo, type SignatureKeyType } from '../../runtime/crypto/der.js';
-import { NOBLE_SIGNATURE_ALGORITHMS, nobleImportPrivateKey, nobleImportPublicKey, nobleSign, nobleVerify } from '../../runtime/crypto/noble/signature.js';
-import { NODE_SIGNATURE_ALGORITHMS, nodeImportPrivateKey, nodeImportPublicKey, nodeSign, nodeVerify } from '../../runtime/crypto/node/signature.js';
-import { CryptoError, UnsupportedAlgorithmError, type PrivateKeyHandle, type PublicKeyHandle, type SignatureAlgorithm } from '../../runtime/crypto/provider.js';
+import {
+  ecdsaDerToRaw,
+  ecdsaRawToDer,
+  parsePrivateKeyInfo,
+  parseSubjectPublicKeyInfo,
+  type SignatureKeyType,
+} from '../../runtime/crypto/der.js';
+import {
+  NOBLE_SIGNATURE_ALGORITHMS,
+  nobleImportPrivateKey,
+  nobleImportPublicKey,
+  nobleSign,
+  nobleVerify,
+} from '../../runtime/crypto/noble/signature.js';
+import {
+  NODE_SIGNATURE_ALGORITHMS,
+  nodeImportPrivateKey,
+  nodeImportPublicKey,
+  nodeSign,
+  nodeVerify,
+} from '../../runtime/crypto/node/signature.js';
+import {
+  CryptoError,
+  UnsupportedAlgorithmError,
+  type PrivateKeyHandle,
+  type PublicKeyHandle,
+  type SignatureAlgorithm,
+} from '../../runtime/crypto/provider.js';
 
 interface Provider {
   readonly name: string;
@@ -89,7 +113,8 @@ function makeKeyPair(type: SignatureKeyType): KeyPairDer {
 
 /** Two independent real keys of every type, made by node:crypto. */
 const KEYS = new Map(KEY_TYPES.map((type) => [type, [makeKeyPair(type), makeKeyPair(type)] as const]));
-const keysOf = (type: SignatureKeyType): readonly [KeyPairDer, KeyPairDer] => KEYS.get(type) ?? [makeKeyPair(type), makeKeyPair(type)];
+const keysOf = (type: SignatureKeyType): readonly [KeyPairDer, KeyPairDer] =>
+  KEYS.get(type) ?? [makeKeyPair(type), makeKeyPair(type)];
 
 const supportedBy = (a: SignatureAlgorithm): Provider[] => PROVIDERS.filter((p) => p.algorithms.includes(a));
 
@@ -124,7 +149,11 @@ for (const algorithm of ALL_ALGORITHMS) {
   for (const signer of providers) {
     test(`${algorithm}: signed by ${signer.name}, verified by ${providers.map((p) => p.name).join(' and ')}; any flipped bit fails`, (t) => {
       const priv = signer.importPrivate(keys.pkcs8);
-      const verifiers = providers.map((p) => ({ p, key: p.importPublic(keys.spki), other: p.importPublic(otherKeys.spki) }));
+      const verifiers = providers.map((p) => ({
+        p,
+        key: p.importPublic(keys.spki),
+        other: p.importPublic(otherKeys.spki),
+      }));
       fc.assert(
         fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.nat(), fc.nat(), (data, dataBit, sigBit) => {
           const sig = signer.sign(algorithm, priv, data);
@@ -148,9 +177,14 @@ for (const algorithm of ALL_ALGORITHMS) {
     const sig = signer.sign(algorithm, signer.importPrivate(keys.pkcs8), data);
     for (const type of KEY_TYPES.filter((k) => k !== KEY_TYPE[algorithm])) {
       const [wrong] = keysOf(type);
-      for (const p of providers) t.false(p.verify(algorithm, p.importPublic(wrong.spki), data, sig), `${p.name} with ${type}`);
       for (const p of providers)
-        t.throws(() => p.sign(algorithm, p.importPrivate(wrong.pkcs8), data), { instanceOf: CryptoError }, `${p.name} signing with ${type}`);
+        t.false(p.verify(algorithm, p.importPublic(wrong.spki), data, sig), `${p.name} with ${type}`);
+      for (const p of providers)
+        t.throws(
+          () => p.sign(algorithm, p.importPrivate(wrong.pkcs8), data),
+          { instanceOf: CryptoError },
+          `${p.name} signing with ${type}`,
+        );
     }
   });
 
@@ -158,7 +192,8 @@ for (const algorithm of ALL_ALGORITHMS) {
     const data = new Uint8Array([1, 2, 3]);
     for (const p of providers) {
       const key = p.importPublic(keys.spki);
-      for (const sig of [new Uint8Array(0), new Uint8Array(1), new Uint8Array(600).fill(0x30)]) t.false(p.verify(algorithm, key, data, sig), p.name);
+      for (const sig of [new Uint8Array(0), new Uint8Array(1), new Uint8Array(600).fill(0x30)])
+        t.false(p.verify(algorithm, key, data, sig), p.name);
     }
   });
 }
@@ -187,7 +222,8 @@ for (const [algorithm, hash, saltLength] of [
     const data = new Uint8Array([7]);
     const sig = nodeSign(algorithm, nodeImportPrivateKey(keys.pkcs8), data);
     const key = createPublicKey({ key: Buffer.from(keys.spki), format: 'der', type: 'spki' });
-    const check = (salt: number): boolean => verify(hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: salt }, sig);
+    const check = (salt: number): boolean =>
+      verify(hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: salt }, sig);
     t.true(check(saltLength));
     t.false(check(saltLength - 1));
   });
@@ -275,7 +311,11 @@ test('der.ts: malformed ECDSA DER throws CryptoError', (t) => {
     '308106020101020101', // non-minimal length
   ];
   for (const h of bad) t.throws(() => ecdsaDerToRaw(Buffer.from(h, 'hex'), 32), { instanceOf: CryptoError }, h);
-  t.throws(() => ecdsaDerToRaw(ecdsaRawToDer(new Uint8Array(66).fill(0xff)), 32), { instanceOf: CryptoError }, 'r too large');
+  t.throws(
+    () => ecdsaDerToRaw(ecdsaRawToDer(new Uint8Array(66).fill(0xff)), 32),
+    { instanceOf: CryptoError },
+    'r too large',
+  );
 });
 
 test('malformed or unsupported keys throw CryptoError from both providers', (t) => {
@@ -293,7 +333,8 @@ test('malformed or unsupported keys throw CryptoError from both providers', (t) 
   const secp256k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' });
   dh.push({ what: 'secp256k1', spki: new Uint8Array(secp256k1.publicKey.export({ format: 'der', type: 'spki' })) });
   for (const p of PROVIDERS) {
-    for (const { what, spki } of dh) t.throws(() => p.importPublic(spki), { instanceOf: CryptoError }, `${p.name}: ${what}`);
+    for (const { what, spki } of dh)
+      t.throws(() => p.importPublic(spki), { instanceOf: CryptoError }, `${p.name}: ${what}`);
     t.throws(
       () => p.importPrivate(new Uint8Array(x25519.privateKey.export({ format: 'der', type: 'pkcs8' }))),
       { instanceOf: CryptoError },

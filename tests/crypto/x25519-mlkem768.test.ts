@@ -29,8 +29,16 @@ test('ML-KEM-768 (the Kem the providers use) reproduces the C2SP accumulated vec
     seed.set(z, 32);
     const { encapsulationKey, decapsulationKey } = nobleMlKem768.keyGen(seed);
     const { ciphertext, sharedSecret } = nobleMlKem768.encapsulate(encapsulationKey, m);
-    if (hex(nobleMlKem768.decapsulate(ciphertext, decapsulationKey)) !== hex(sharedSecret)) return void t.fail(`test ${i}: Decaps(ct) is not Encaps's K`);
-    for (const out of [encapsulationKey, decapsulationKey, ciphertext, sharedSecret, nobleMlKem768.decapsulate(invalid, decapsulationKey)]) acc.update(out);
+    if (hex(nobleMlKem768.decapsulate(ciphertext, decapsulationKey)) !== hex(sharedSecret))
+      return void t.fail(`test ${i}: Decaps(ct) is not Encaps's K`);
+    for (const out of [
+      encapsulationKey,
+      decapsulationKey,
+      ciphertext,
+      sharedSecret,
+      nobleMlKem768.decapsulate(invalid, decapsulationKey),
+    ])
+      acc.update(out);
   }
   t.is(hex(acc.xof(32)), v.hash);
 });
@@ -38,7 +46,8 @@ test('ML-KEM-768 (the Kem the providers use) reproduces the C2SP accumulated vec
 /** A fixed private key: ML-KEM seed bytes 0..63, then RFC 7748 §6.1's Alice X25519 key. */
 const ALICE_X25519 = '77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a';
 const ALICE_X25519_PUBLIC = '8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a';
-const fixedPrivate = (): Uint8Array => Uint8Array.from([...Array.from({ length: 64 }, (_, i) => i), ...fromHex(ALICE_X25519)]);
+const fixedPrivate = (): Uint8Array =>
+  Uint8Array.from([...Array.from({ length: 64 }, (_, i) => i), ...fromHex(ALICE_X25519)]);
 
 test('the client share is the encapsulation key then the X25519 value (1184 + 32 bytes), from a fixed private key on both providers', (t) => {
   t.is(X25519_MLKEM768_PRIVATE_LENGTH, 96);
@@ -63,9 +72,14 @@ test('client and server agree across providers: server share ciphertext then X25
       t.is(hex(clientSecret), hex(serverSecret), `${c.name} client, ${s.name} server`);
       t.is(clientSecret.length, 64);
       // The parts, computed on their own.
-      const kemSecret = nobleMlKem768.decapsulate(server.publicKey.subarray(0, 1088), nobleMlKem768.keyGen(fixedPrivate().subarray(0, 64)).decapsulationKey);
+      const kemSecret = nobleMlKem768.decapsulate(
+        server.publicKey.subarray(0, 1088),
+        nobleMlKem768.keyGen(fixedPrivate().subarray(0, 64)).decapsulationKey,
+      );
       t.is(hex(clientSecret.subarray(0, 32)), hex(kemSecret));
-      const x25519Secret = nodeKeyShareFromPrivate('x25519', fromHex(ALICE_X25519)).deriveSecret(server.publicKey.subarray(1088));
+      const x25519Secret = nodeKeyShareFromPrivate('x25519', fromHex(ALICE_X25519)).deriveSecret(
+        server.publicKey.subarray(1088),
+      );
       t.is(hex(clientSecret.subarray(32)), hex(x25519Secret));
     }
   }
@@ -87,7 +101,10 @@ test('refused with CryptoError (illegal_parameter): bad lengths, an unreduced en
       ['client share one byte long', () => p.generate(GROUP).deriveSecret(Uint8Array.of(...client, 0))],
       ['a server share sent as the client share', () => p.generate(GROUP).deriveSecret(new Uint8Array(1120))],
       ['unreduced encapsulation key', () => p.generate(GROUP).deriveSecret(unreducedKey(client))],
-      ['all-zero X25519 value', () => p.generate(GROUP).deriveSecret(Uint8Array.of(...client.subarray(0, 1184), ...new Uint8Array(32)))],
+      [
+        'all-zero X25519 value',
+        () => p.generate(GROUP).deriveSecret(Uint8Array.of(...client.subarray(0, 1184), ...new Uint8Array(32))),
+      ],
       [
         'server ciphertext of the wrong length',
         () => {

@@ -32,15 +32,31 @@ function ipv6Udp(payload: number[]): number[] {
   return [0x60, 0, 0, 0, ...u16(udp.length, false), 17, 64, ...one, ...one, ...udp];
 }
 
-const ethernet = (ip: number[], type: number): number[] => [...new Array<number>(12).fill(0), ...u16(type, false), ...ip];
+const ethernet = (ip: number[], type: number): number[] => [
+  ...new Array<number>(12).fill(0),
+  ...u16(type, false),
+  ...ip,
+];
 const cooked = (ip: number[]): number[] => [0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, ...u16(0x0800, false), ...ip];
 const PAYLOAD = [0x16, 0xfe, 0xfd, 1, 2, 3];
 
 function pcap(linkType: number, frames: number[][], little: boolean, nano: boolean): Uint8Array {
-  const out = [...u32(nano ? 0xa1b23c4d : 0xa1b2c3d4, little), ...u16(2, little), ...u16(4, little), ...u32(0, little), ...u32(0, little)];
+  const out = [
+    ...u32(nano ? 0xa1b23c4d : 0xa1b2c3d4, little),
+    ...u16(2, little),
+    ...u16(4, little),
+    ...u32(0, little),
+    ...u32(0, little),
+  ];
   out.push(...u32(65535, little), ...u32(linkType, little));
   frames.forEach((f, i) =>
-    out.push(...u32(1000 + i, little), ...u32(nano ? 500_000_000 : 500_000, little), ...u32(f.length, little), ...u32(f.length, little), ...f),
+    out.push(
+      ...u32(1000 + i, little),
+      ...u32(nano ? 500_000_000 : 500_000, little),
+      ...u32(f.length, little),
+      ...u32(f.length, little),
+      ...f,
+    ),
   );
   return Uint8Array.from(out);
 }
@@ -51,9 +67,30 @@ function pcapng(linkType: number, frames: number[][], little: boolean): Uint8Arr
     const len = 12 + b.length;
     return [...u32(type, little), ...u32(len, little), ...b, ...u32(len, little)];
   };
-  const shb = block(0x0a0d0d0a, [...u32(0x1a2b3c4d, little), ...u16(1, little), ...u16(0, little), ...u32(0xffffffff, little), ...u32(0xffffffff, little)]);
+  const shb = block(0x0a0d0d0a, [
+    ...u32(0x1a2b3c4d, little),
+    ...u16(1, little),
+    ...u16(0, little),
+    ...u32(0xffffffff, little),
+    ...u32(0xffffffff, little),
+  ]);
   // if_tsresol = 9 (nanoseconds), then opt_endofopt.
-  const idb = block(1, [...u16(linkType, little), 0, 0, ...u32(0, little), ...u16(9, little), ...u16(1, little), 9, 0, 0, 0, 0, 0, 0, 0]);
+  const idb = block(1, [
+    ...u16(linkType, little),
+    0,
+    0,
+    ...u32(0, little),
+    ...u16(9, little),
+    ...u16(1, little),
+    9,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+  ]);
   const epbs = frames.map((f) => {
     const ts = 1_700_000_000_250_000_000n; // ns
     return block(6, [
@@ -100,7 +137,13 @@ test('pcapng in both byte orders with a nanosecond interface: Linux cooked v1 an
 });
 
 test('a file that is neither, or cut short, is a CaptureFormatError with the offset', (t) => {
-  t.throws(() => readCapture(Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8])), { instanceOf: CaptureFormatError, message: /neither pcap nor pcapng \(at byte 0\)/ });
+  t.throws(() => readCapture(Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8])), {
+    instanceOf: CaptureFormatError,
+    message: /neither pcap nor pcapng \(at byte 0\)/,
+  });
   const whole = pcap(1, [ethernet(ipv4Udp(PAYLOAD), 0x0800)], true, false);
-  t.throws(() => readCapture(whole.subarray(0, whole.length - 3)), { instanceOf: CaptureFormatError, message: /cut short \(at byte 32\)/ });
+  t.throws(() => readCapture(whole.subarray(0, whole.length - 3)), {
+    instanceOf: CaptureFormatError,
+    message: /cut short \(at byte 32\)/,
+  });
 });

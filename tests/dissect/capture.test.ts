@@ -52,7 +52,9 @@ interface JsonRecord {
 }
 
 function dissect(args: readonly string[]): { records: JsonRecord[]; text: string } {
-  const json = execFileSync(process.execPath, ['--import=tsx', MAIN, 'dissect', ...args, '--json'], { encoding: 'utf8' });
+  const json = execFileSync(process.execPath, ['--import=tsx', MAIN, 'dissect', ...args, '--json'], {
+    encoding: 'utf8',
+  });
   const text = execFileSync(process.execPath, ['--import=tsx', MAIN, 'dissect', ...args], { encoding: 'utf8' });
   return {
     records: json
@@ -114,9 +116,18 @@ test('dtls13 ↔ dtls13: HRR with a cookie, a fragmented server flight, KeyUpdat
   const { records, text } = dissect([pcap, '--keylog', keylog]);
   t.deepEqual(messagesFrom(records, 'client'), ['client_hello', 'client_hello', 'finished', 'key_update']);
   const server_ = messagesFrom(records, 'server');
-  t.deepEqual(server_.slice(0, 6), ['hello_retry_request', 'server_hello', 'encrypted_extensions', 'certificate', 'certificate_verify', 'finished']);
+  t.deepEqual(server_.slice(0, 6), [
+    'hello_retry_request',
+    'server_hello',
+    'encrypted_extensions',
+    'certificate',
+    'certificate_verify',
+    'finished',
+  ]);
   t.true(server_.includes('key_update'), `the server answered update_requested: ${server_.join(', ')}`);
-  const certFragments = records.flatMap((r) => r.messages).filter((m) => m.type === 'certificate' && m.fragmentLength < m.length);
+  const certFragments = records
+    .flatMap((r) => r.messages)
+    .filter((m) => m.type === 'certificate' && m.fragmentLength < m.length);
   t.true(certFragments.length >= 2, 'the Certificate went in fragments');
   const appData = records.filter((r) => r.contentType === 'application_data');
   t.deepEqual(
@@ -136,7 +147,10 @@ test('dtls13 ↔ dtls13: HRR with a cookie, a fragmented server flight, KeyUpdat
   t.deepEqual(messagesFrom(bare, 'client'), ['client_hello', 'client_hello']);
   t.deepEqual(messagesFrom(bare, 'server'), ['hello_retry_request', 'server_hello']);
   const hidden = bare.filter((r) => r.protected);
-  t.true(hidden.length > 0 && hidden.every((r) => r.contentType === 'encrypted' && !r.decrypted && r.epochBits !== undefined));
+  t.true(
+    hidden.length > 0 &&
+      hidden.every((r) => r.contentType === 'encrypted' && !r.decrypted && r.epochBits !== undefined),
+  );
 });
 
 test('dtls13 client ↔ wolfSSL server: every message of both sides, KeyUpdate, decrypted with our key log', async (t) => {
@@ -147,7 +161,12 @@ test('dtls13 client ↔ wolfSSL server: every message of both sides, KeyUpdate, 
   const { port, run } = await startWolfServer(pem, ['-d', '-e']);
   const capture = await captureLoopback(pcap, [port]);
   try {
-    const client = openClientEndpoint({ port, trustAnchors: [id.caDer], serverName: 'localhost', keyLog: (l) => lines.push(l) });
+    const client = openClientEndpoint({
+      port,
+      trustAnchors: [id.caDer],
+      serverName: 'localhost',
+      keyLog: (l) => lines.push(l),
+    });
     await client.handshake;
     client.send(new TextEncoder().encode('before the update'));
     await client.receive();

@@ -38,7 +38,8 @@ interface JsonRecord {
 }
 
 function dissect(args: readonly string[]): { records: JsonRecord[]; text: string } {
-  const run = (extra: readonly string[]): string => execFileSync(process.execPath, ['--import=tsx', MAIN, 'dissect', ...args, ...extra], { encoding: 'utf8' });
+  const run = (extra: readonly string[]): string =>
+    execFileSync(process.execPath, ['--import=tsx', MAIN, 'dissect', ...args, ...extra], { encoding: 'utf8' });
   return {
     records: run(['--json'])
       .trim()
@@ -65,11 +66,31 @@ const captured = (async () => {
   const pcap = join(id.dir, 'openssl12.pcap');
   const keylog = join(id.dir, 'openssl12.keys');
   const capture = await captureLoopback(pcap, [port]);
-  const server = new OpenSslPeer(['s_server', '-dtls1_2', '-accept', String(port), '-cert', id.cert, '-key', id.key, '-naccept', '1']);
+  const server = new OpenSslPeer([
+    's_server',
+    '-dtls1_2',
+    '-accept',
+    String(port),
+    '-cert',
+    id.cert,
+    '-key',
+    id.key,
+    '-naccept',
+    '1',
+  ]);
   let client: OpenSslPeer | undefined;
   try {
     await server.waitFor('ACCEPT');
-    client = new OpenSslPeer(['s_client', '-dtls1_2', '-connect', `127.0.0.1:${port}`, '-CAfile', id.ca, '-keylogfile', keylog]);
+    client = new OpenSslPeer([
+      's_client',
+      '-dtls1_2',
+      '-connect',
+      `127.0.0.1:${port}`,
+      '-CAfile',
+      id.ca,
+      '-keylogfile',
+      keylog,
+    ]);
     await client.waitFor('Verify return code: 0 (ok)');
     client.write(`${CLIENT_TEXT}\n`);
     await server.waitFor(CLIENT_TEXT);
@@ -122,14 +143,20 @@ test('openssl s_client -dtls1_2 -> s_server -dtls1_2: every handshake message in
   const ske = records.flatMap((r) => r.messages).find((m) => m.type === 'server_key_exchange' && m.complete);
   t.like(ske?.fields, { params: { namedCurve: 'x25519' } });
   t.regex(text, /server: epoch 0 rec \d+ handshake \d+ B: hello_verify_request \(msg_seq 0, \d+ B\)/);
-  t.regex(text, /client: epoch 1 rec \d+ application_data \d+ B: \d+ B of application data "hello from s_client over DTLS 1\.2\\n"/);
+  t.regex(
+    text,
+    /client: epoch 1 rec \d+ application_data \d+ B: \d+ B of application data "hello from s_client over DTLS 1\.2\\n"/,
+  );
   t.regex(text, /client: epoch 1 rec 0 handshake \d+ B: finished \(msg_seq \d, 12 B\)/);
 
   // Without the key log: the same plaintext messages, the protected records shown as such.
   const bare = dissect([pcap]).records;
   t.deepEqual(messagesFrom(bare, 'client'), ['client_hello', 'client_hello', 'client_key_exchange']);
   const hidden = bare.filter((r) => r.protected);
-  t.true(hidden.length >= 5 && hidden.every((r) => r.contentType === 'encrypted' && !r.decrypted && r.epoch === 1 && r.error === undefined));
+  t.true(
+    hidden.length >= 5 &&
+      hidden.every((r) => r.contentType === 'encrypted' && !r.decrypted && r.epoch === 1 && r.error === undefined),
+  );
 });
 
 test('a key log with the wrong master secret: the protected records are reported undecryptable, the rest still shown', async (t) => {
@@ -146,8 +173,19 @@ test('a key log with the wrong master secret: the protected records are reported
   const hidden = records.filter((r) => r.protected);
   t.true(hidden.length >= 5);
   for (const r of hidden)
-    t.like(r, { epoch: 1, contentType: 'encrypted', decrypted: false, error: "undecryptable with the key log's master secret (authentication)" });
-  t.deepEqual(messagesFrom(records, 'server').slice(0, 5), ['hello_verify_request', 'server_hello', 'certificate', 'server_key_exchange', 'server_hello_done']);
+    t.like(r, {
+      epoch: 1,
+      contentType: 'encrypted',
+      decrypted: false,
+      error: "undecryptable with the key log's master secret (authentication)",
+    });
+  t.deepEqual(messagesFrom(records, 'server').slice(0, 5), [
+    'hello_verify_request',
+    'server_hello',
+    'certificate',
+    'server_key_exchange',
+    'server_hello_done',
+  ]);
   t.regex(text, /epoch 1 rec 0 encrypted \d+ B: error: undecryptable/);
 });
 
@@ -157,7 +195,18 @@ test("dtls13's client offering 1.3 and 1.2 -> s_server -dtls1_2: dissected as 1.
   const keylog = join(id.dir, 'negotiated12.keys');
   const lines: string[] = [];
   const capture = await captureLoopback(pcap, [port]);
-  const server = new OpenSslPeer(['s_server', '-dtls1_2', '-accept', String(port), '-cert', id.cert, '-key', id.key, '-naccept', '1']);
+  const server = new OpenSslPeer([
+    's_server',
+    '-dtls1_2',
+    '-accept',
+    String(port),
+    '-cert',
+    id.cert,
+    '-key',
+    id.key,
+    '-naccept',
+    '1',
+  ]);
   try {
     await server.waitFor('ACCEPT');
     // The default range, 1.2..1.3: one ClientHello with supported_versions and the 1.2 suites; OpenSSL 3.0 answers 1.2.
@@ -176,7 +225,13 @@ test("dtls13's client offering 1.3 and 1.2 -> s_server -dtls1_2: dissected as 1.
   t.regex(lines.join('\n'), /^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$/m);
   const { records } = dissect([pcap, '--keylog', keylog, '--data']);
   t.deepEqual(messagesFrom(records, 'client'), ['client_hello', 'client_hello', 'client_key_exchange', 'finished']);
-  t.deepEqual(messagesFrom(records, 'server').slice(0, 5), ['hello_verify_request', 'server_hello', 'certificate', 'server_key_exchange', 'server_hello_done']);
+  t.deepEqual(messagesFrom(records, 'server').slice(0, 5), [
+    'hello_verify_request',
+    'server_hello',
+    'certificate',
+    'server_key_exchange',
+    'server_hello_done',
+  ]);
   t.true(messagesFrom(records, 'server').includes('finished'));
   const data = records.filter((r) => r.contentType === 'application_data');
   t.deepEqual(

@@ -24,8 +24,19 @@ const hex = (b: Uint8Array | undefined): string => Buffer.from(b ?? []).toString
 test('tls12_cid records both ways: the CID lengths from the hellos, the records opened with the key log', (t) => {
   const lines: string[] = [];
   const p = pair12(
-    DtlsConnection.client({ ...ONLY_12, trustAnchors: [id.caDer], serverName: 'localhost', cid: { length: 4 }, keyLog: (l) => lines.push(l) }),
-    DtlsConnection.server({ ...ONLY_12, certificate: { chain: id.chain, privateKey: id.privateKey }, peer: '192.0.2.1:5000', cid: { length: 6 } }),
+    DtlsConnection.client({
+      ...ONLY_12,
+      trustAnchors: [id.caDer],
+      serverName: 'localhost',
+      cid: { length: 4 },
+      keyLog: (l) => lines.push(l),
+    }),
+    DtlsConnection.server({
+      ...ONLY_12,
+      certificate: { chain: id.chain, privateKey: id.privateKey },
+      peer: '192.0.2.1:5000',
+      cid: { length: 6 },
+    }),
   );
   const datagrams: ['client' | 'server', Uint8Array][] = [];
   const tap = (from: 'client' | 'server', d: Uint8Array): Uint8Array => {
@@ -56,7 +67,12 @@ test('tls12_cid records both ways: the CID lengths from the hellos, the records 
     t.is(r.epoch, 1);
   }
   t.deepEqual(
-    protectedRecords.map((r) => [r.from, r.contentType, r.messages.map((m) => m.type).join(), new TextDecoder().decode(r.data)]),
+    protectedRecords.map((r) => [
+      r.from,
+      r.contentType,
+      r.messages.map((m) => m.type).join(),
+      new TextDecoder().decode(r.data),
+    ]),
     [
       ['client', 'handshake', 'finished', ''],
       ['server', 'handshake', 'finished', ''],

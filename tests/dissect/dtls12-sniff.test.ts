@@ -12,12 +12,18 @@ import { sniffVersion } from '../../cli/dissect/version-sniff.js';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 
-const recorded = JSON.parse(readFileSync(new URL('../vectors/openssl-dtls12-handshakes.json', import.meta.url), 'utf8')) as {
+const recorded = JSON.parse(
+  readFileSync(new URL('../vectors/openssl-dtls12-handshakes.json', import.meta.url), 'utf8'),
+) as {
   captures: readonly { datagrams: readonly { from: string; hex: string }[] }[];
 };
-const datagrams = recorded.captures[0]!.datagrams.map((d) => ({ from: d.from, bytes: new Uint8Array(Buffer.from(d.hex, 'hex')) }));
+const datagrams = recorded.captures[0]!.datagrams.map((d) => ({
+  from: d.from,
+  bytes: new Uint8Array(Buffer.from(d.hex, 'hex')),
+}));
 /** The recorded datagram whose first record is a handshake message of `msgType`. */
-const first = (msgType: number): Uint8Array => datagrams.find((d) => d.bytes[0] === 22 && d.bytes[13] === msgType)!.bytes;
+const first = (msgType: number): Uint8Array =>
+  datagrams.find((d) => d.bytes[0] === 22 && d.bytes[13] === msgType)!.bytes;
 
 test('a 1.2 ServerHello alone says 1.2; a 1.3 ServerHello (supported_versions) says 1.3', (t) => {
   t.is(sniffVersion([first(2)]), '1.2');

@@ -21,7 +21,9 @@ const PCAP_HEADER = 24;
 export async function captureLoopback(file: string, ports: readonly number[]): Promise<Capture> {
   const probePort = await freePort();
   const filter = ports.length === 0 ? 'udp' : `udp and (${[...ports, probePort].map((p) => `port ${p}`).join(' or ')})`;
-  const child = spawn('tcpdump', ['-i', 'lo', '--immediate-mode', '-U', '-n', '-w', file, filter], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('tcpdump', ['-i', 'lo', '--immediate-mode', '-U', '-n', '-w', file, filter], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));

@@ -26,7 +26,16 @@
  */
 import test from 'ava';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,20 +98,26 @@ function workspace(): string {
   mkdirSync(modules);
   // The packages a reader would have installed beside dtls13 (redis for the shared anti-replay store, ...): this clone's.
   for (const name of readdirSync(join(ROOT, 'node_modules'))) {
-    if (name !== '.bin' && !name.startsWith('.') && name !== 'dtls13') symlinkSync(join(ROOT, 'node_modules', name), join(modules, name));
+    if (name !== '.bin' && !name.startsWith('.') && name !== 'dtls13')
+      symlinkSync(join(ROOT, 'node_modules', name), join(modules, name));
   }
   const pkg = join(modules, 'dtls13');
   mkdirSync(pkg);
   // The package's entries ('dtls13', 'dtls13/sans-io', ...), each this tree's source of it.
   const entries = Object.entries(
-    (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, { types?: string; import?: { types?: string } }> }).exports,
+    (
+      JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+        exports: Record<string, { types?: string; import?: { types?: string } }>;
+      }
+    ).exports,
   );
   const exportsField: Record<string, string> = {};
   for (const [subpath, conditions] of entries) {
     const name = subpath === '.' ? 'index' : subpath.slice(2);
     exportsField[subpath] = `./${name}.ts`;
     // The entry's source is what its declarations are made from: ./dist/learn/index.d.ts is learn/index.ts.
-    const source = /^\.\/dist\/(.+)\.d\.ts$/.exec(conditions.import?.types ?? conditions.types ?? '')?.[1] ?? `runtime/${name}`;
+    const source =
+      /^\.\/dist\/(.+)\.d\.ts$/.exec(conditions.import?.types ?? conditions.types ?? '')?.[1] ?? `runtime/${name}`;
     writeFileSync(join(pkg, `${name}.ts`), `export * from ${JSON.stringify(join(ROOT, `${source}.ts`))};\n`);
   }
   writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'dtls13', type: 'module', exports: exportsField }));
@@ -112,9 +127,13 @@ function workspace(): string {
   const cli = `exec ${JSON.stringify(process.execPath)} --import=${JSON.stringify(TSX)} ${JSON.stringify(CLI)} "$@"`;
   writeFileSync(join(bin, 'dtls13'), `#!/bin/sh\n${cli}\n`, { mode: 0o755 });
   // `npx dtls13` is the CLI from source too (exec'd, so `$!` of `npx dtls13 server &` is the server); any other npx is npm's, offline.
-  writeFileSync(join(bin, 'npx'), `#!/bin/sh\nif [ "$1" = dtls13 ]; then shift; ${cli}; fi\nexec ${JSON.stringify(REAL_NPX)} --offline "$@"\n`, {
-    mode: 0o755,
-  });
+  writeFileSync(
+    join(bin, 'npx'),
+    `#!/bin/sh\nif [ "$1" = dtls13 ]; then shift; ${cli}; fi\nexec ${JSON.stringify(REAL_NPX)} --offline "$@"\n`,
+    {
+      mode: 0o755,
+    },
+  );
   return dir;
 }
 
@@ -134,7 +153,8 @@ async function slot<T>(work: () => Promise<T>): Promise<T> {
 function runBlock(block: Block, dir: string): Promise<{ code: number | null; output: string; timedOut: boolean }> {
   const name = `block-${block.line}.${block.lang === 'sh' ? 'sh' : block.lang === 'ts' ? 'ts' : 'mjs'}`;
   writeFileSync(join(dir, name), block.code);
-  const [command, args] = block.lang === 'sh' ? ['bash', ['-euo', 'pipefail', name]] : [process.execPath, [`--import=${TSX}`, name]];
+  const [command, args] =
+    block.lang === 'sh' ? ['bash', ['-euo', 'pipefail', name]] : [process.execPath, [`--import=${TSX}`, name]];
   const child = spawn(command, args, {
     cwd: dir,
     env: { ...process.env, PATH: `${join(dir, '.bin')}:${process.env.PATH ?? ''}` },
@@ -177,7 +197,8 @@ for (const path of markdownFiles()) {
       if (r.timedOut) failures.push(`${where}: still running after ${BLOCK_TIMEOUT_MS} ms\n${r.output}`);
       else if (r.code !== 0) failures.push(`${where}: exited ${String(r.code)}\n${r.output}`);
     }
-    if (failures.length > 0) t.fail(`${failures.length} of ${blocks.length} blocks failed:\n\n${failures.join('\n\n')}`);
+    if (failures.length > 0)
+      t.fail(`${failures.length} of ${blocks.length} blocks failed:\n\n${failures.join('\n\n')}`);
     else t.pass();
   });
 }

@@ -35,7 +35,12 @@ function samples(file: string): Sample[] {
     if (lines[i]!.trim() !== '```console exact') continue;
     let current: { line: number; args: string[]; output: string[] } | undefined;
     const flush = (): void => {
-      if (current) out.push({ where: `${relative(ROOT, file)}:${current.line}`, args: current.args, expected: current.output.join('\n') });
+      if (current)
+        out.push({
+          where: `${relative(ROOT, file)}:${current.line}`,
+          args: current.args,
+          expected: current.output.join('\n'),
+        });
     };
     for (i++; i < lines.length && lines[i]!.trim() !== '```'; i++) {
       const command = /^\$ dtls13 (.*)$/.exec(lines[i]!);
@@ -58,7 +63,11 @@ test('there are exact samples to check (docs/cli.md has one)', (t) => {
 
 for (const sample of all) {
   test(`${sample.where}: dtls13 ${sample.args.join(' ')}`, (t) => {
-    const run = spawnSync(process.execPath, ['--import=tsx', CLI, ...sample.args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    const run = spawnSync(process.execPath, ['--import=tsx', CLI, ...sample.args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     t.is(`${run.stdout}${run.stderr}`.replace(/\n$/, ''), sample.expected);
   });
 }

@@ -33,12 +33,18 @@ test('no file of the docs gains a figure without its source (bench, test or date
           .map((p) => `  - ${p.slice(0, 160).replaceAll('\n', ' ')}`)
           .join('\n')}`,
       );
-    else if (untied.length < allowed) t.log(`${name}: ${untied.length} untied, the list allows ${allowed}: lower it in tests/docs/untied-figures.json`);
+    else if (untied.length < allowed)
+      t.log(`${name}: ${untied.length} untied, the list allows ${allowed}: lower it in tests/docs/untied-figures.json`);
   }
   t.deepEqual(grown, []);
 });
 
 test('the heuristic finds a section with an untied figure and accepts a tied one', (t) => {
-  t.is(untiedSections('## Size\n\nIt installs in 4.1 MB.\n\n## Speed\n\nA handshake takes 8 ms (`npm run bench -- handshake`).').length, 1);
+  t.is(
+    untiedSections(
+      '## Size\n\nIt installs in 4.1 MB.\n\n## Speed\n\nA handshake takes 8 ms (`npm run bench -- handshake`).',
+    ).length,
+    1,
+  );
   t.is(untiedSections('Measured by tests/consumer/consumer.test.ts: 4.03 MB.\n\n```text\n12 ms\n```').length, 0);
 });

@@ -36,7 +36,9 @@ function tsFiles(dir: string): string[] {
 const rows = glossaryRows(readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8'));
 const exported = new Set(
   tsFiles(join(ROOT, 'runtime')).flatMap((f) =>
-    [...readFileSync(f, 'utf8').matchAll(/export (?:abstract )?(?:class|interface|type|function|const) (\w+)/g)].map((m) => m[1]!),
+    [...readFileSync(f, 'utf8').matchAll(/export (?:abstract )?(?:class|interface|type|function|const) (\w+)/g)].map(
+      (m) => m[1]!,
+    ),
   ),
 );
 
@@ -61,7 +63,9 @@ test('every name the glossary gives still exists in runtime/', (t) => {
 });
 
 test('the check fails on a drifted row (a name that does not exist)', (t) => {
-  const drifted = glossaryRows('## Glossary\n\n| word | meaning | lives in | else |\n| --- | --- | --- | --- |\n| x | y | `NoSuchThing` | |\n\n## Next\n');
+  const drifted = glossaryRows(
+    '## Glossary\n\n| word | meaning | lives in | else |\n| --- | --- | --- | --- |\n| x | y | `NoSuchThing` | |\n\n## Next\n',
+  );
   t.deepEqual(drifted, [{ word: 'x', names: ['NoSuchThing'] }]);
   t.false(exported.has('NoSuchThing'));
 });

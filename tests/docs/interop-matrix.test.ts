@@ -58,7 +58,8 @@ test('render and parse are inverses, whatever the order rows come in', (t) => {
   ];
   const body = renderMatrix(rows);
   t.is(renderMatrix([...rows].reverse()), body);
-  const key = (r: InteropRow): string => JSON.stringify([r.peer, r.version, r.dtls, r.role, r.feature, r.result, r.test]);
+  const key = (r: InteropRow): string =>
+    JSON.stringify([r.peer, r.version, r.dtls, r.role, r.feature, r.result, r.test]);
   t.deepEqual(parseMatrix(body).map(key).sort(), rows.map(key).sort());
 });
 
@@ -99,7 +100,10 @@ test('the newest run of each test file wins; files are independent', (t) => {
 test('writeRow appends to one file per process, which readRecords reads back', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'dtls13-interop-test-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const a = interopRow({ peer: 'P', version: '1', dtls: '1.2', role: 'server', feature: 'f' }, new URL(import.meta.url).href);
+  const a = interopRow(
+    { peer: 'P', version: '1', dtls: '1.2', role: 'server', feature: 'f' },
+    new URL(import.meta.url).href,
+  );
   t.is(a.test, 'tests/docs/interop-matrix.test.ts');
   t.is(a.result, 'pass');
   writeRow(a, dir);
@@ -124,8 +128,15 @@ test('the check names each disagreement, and a whole run counts files that recor
     "in the matrix but not recorded by its test file's run: Peer, DTLS 1.3, we are client, KeyUpdate (tests/x.test.ts)",
   ]);
   const whole = disagreements(documented, recorded, true);
-  t.deepEqual(whole, [...partial, 'in the matrix but its test file recorded nothing: Peer, DTLS 1.3, we are client, handshake (tests/y.test.ts)']);
-  t.deepEqual(disagreements(documented, documented, true), [], 'a new patch version of a peer alone is no disagreement');
+  t.deepEqual(whole, [
+    ...partial,
+    'in the matrix but its test file recorded nothing: Peer, DTLS 1.3, we are client, handshake (tests/y.test.ts)',
+  ]);
+  t.deepEqual(
+    disagreements(documented, documented, true),
+    [],
+    'a new patch version of a peer alone is no disagreement',
+  );
 });
 
 test('npm run interop-matrix -- --check fails on a run that disagrees and passes on one that agrees', (t) => {
@@ -134,7 +145,12 @@ test('npm run interop-matrix -- --check fails on a run that disagrees and passes
   const script = new URL('../../scripts/interop-matrix.ts', import.meta.url).pathname;
   const check = (): { status: number; output: string } => {
     try {
-      return { status: 0, output: execFileSync(process.execPath, ['--import=tsx', script, '--check', '--dir', dir], { stdio: 'pipe' }).toString() };
+      return {
+        status: 0,
+        output: execFileSync(process.execPath, ['--import=tsx', script, '--check', '--dir', dir], {
+          stdio: 'pipe',
+        }).toString(),
+      };
     } catch (e) {
       const x = e as { status: number; stderr: Buffer };
       return { status: x.status, output: x.stderr.toString() };

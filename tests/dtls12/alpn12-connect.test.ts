@@ -26,8 +26,18 @@ for (const [name, clientVersions] of [
   ['a default client (1.2..1.3) answered by a 1.2-only listener', {}],
 ] as const) {
   test.serial(`connect/listen, ${name}: ALPN and SRTP negotiated, the same SRTP keys on both ends`, async (t) => {
-    const server = await echoServer(id, { alpn: ALPN.server, srtp: ['SRTP_AES128_CM_SHA1_80'], maxVersion: 'DTLSv1.2' });
-    const session = connect('127.0.0.1', server.port, { ca, servername: 'localhost', alpn: ALPN.client, srtp: SRTP, ...clientVersions });
+    const server = await echoServer(id, {
+      alpn: ALPN.server,
+      srtp: ['SRTP_AES128_CM_SHA1_80'],
+      maxVersion: 'DTLSv1.2',
+    });
+    const session = connect('127.0.0.1', server.port, {
+      ca,
+      servername: 'localhost',
+      alpn: ALPN.client,
+      srtp: SRTP,
+      ...clientVersions,
+    });
     try {
       t.deepEqual(await session.opened, { protocol: 'DTLSv1.2' });
       t.is(session.alpnProtocol, 'coap');
@@ -39,7 +49,10 @@ for (const [name, clientVersions] of [
       t.is(peer.protocol, 'DTLSv1.2');
       t.is(peer.alpnProtocol, 'coap');
       t.is(peer.srtpProfile, 'SRTP_AES128_CM_SHA1_80');
-      t.deepEqual(session.exportKeyingMaterial(60, SRTP_EXPORTER_LABEL), peer.exportKeyingMaterial(60, SRTP_EXPORTER_LABEL));
+      t.deepEqual(
+        session.exportKeyingMaterial(60, SRTP_EXPORTER_LABEL),
+        peer.exportKeyingMaterial(60, SRTP_EXPORTER_LABEL),
+      );
     } finally {
       await session.close();
       await server.listener.close();
@@ -47,37 +60,40 @@ for (const [name, clientVersions] of [
   });
 }
 
-test.serial('a default client (1.2..1.3) against openssl s_server -dtls1_2 -alpn -use_srtp: 1.2 with ALPN, SRTP and the keys OpenSSL prints', async (t) => {
-  const port = await freeUdpPort();
-  const server = new OpenSslPeer([
-    's_server',
-    '-dtls1_2',
-    '-accept',
-    `127.0.0.1:${port}`,
-    '-cert',
-    files.cert,
-    '-key',
-    files.key,
-    '-alpn',
-    'coap,h2',
-    '-use_srtp',
-    'SRTP_AES128_CM_SHA1_80',
-    '-keymatexport',
-    SRTP_EXPORTER_LABEL,
-    '-keymatexportlen',
-    '60',
-  ]);
-  await server.waitFor('ACCEPT');
-  const session = connect('127.0.0.1', port, { ca, servername: 'localhost', alpn: ALPN.client, srtp: SRTP });
-  try {
-    t.deepEqual(await session.opened, { protocol: 'DTLSv1.2' });
-    t.is(session.alpnProtocol, 'coap');
-    t.is(session.srtpProfile, 'SRTP_AES128_CM_SHA1_80');
-    await server.waitFor(/Keying material: [0-9A-F]{120}/);
-    const openssl = /Keying material: ([0-9A-F]{120})/.exec(server.out)![1]!;
-    t.is(session.exportKeyingMaterial(60, SRTP_EXPORTER_LABEL).toString('hex').toUpperCase(), openssl);
-  } finally {
-    await session.close();
-    server.stop();
-  }
-});
+test.serial(
+  'a default client (1.2..1.3) against openssl s_server -dtls1_2 -alpn -use_srtp: 1.2 with ALPN, SRTP and the keys OpenSSL prints',
+  async (t) => {
+    const port = await freeUdpPort();
+    const server = new OpenSslPeer([
+      's_server',
+      '-dtls1_2',
+      '-accept',
+      `127.0.0.1:${port}`,
+      '-cert',
+      files.cert,
+      '-key',
+      files.key,
+      '-alpn',
+      'coap,h2',
+      '-use_srtp',
+      'SRTP_AES128_CM_SHA1_80',
+      '-keymatexport',
+      SRTP_EXPORTER_LABEL,
+      '-keymatexportlen',
+      '60',
+    ]);
+    await server.waitFor('ACCEPT');
+    const session = connect('127.0.0.1', port, { ca, servername: 'localhost', alpn: ALPN.client, srtp: SRTP });
+    try {
+      t.deepEqual(await session.opened, { protocol: 'DTLSv1.2' });
+      t.is(session.alpnProtocol, 'coap');
+      t.is(session.srtpProfile, 'SRTP_AES128_CM_SHA1_80');
+      await server.waitFor(/Keying material: [0-9A-F]{120}/);
+      const openssl = /Keying material: ([0-9A-F]{120})/.exec(server.out)![1]!;
+      t.is(session.exportKeyingMaterial(60, SRTP_EXPORTER_LABEL).toString('hex').toUpperCase(), openssl);
+    } finally {
+      await session.close();
+      server.stop();
+    }
+  },
+);

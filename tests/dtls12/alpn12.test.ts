@@ -41,7 +41,11 @@ test('the server picks by its own preference; both ends report it', (t) => {
   t.is(p.client.negotiated?.alpnProtocol, 'webrtc');
   t.is(p.server.negotiated?.alpnProtocol, 'webrtc');
   const done = p.events.client.find((e) => e.type === 'handshakeComplete');
-  t.is(done?.type === 'handshakeComplete' ? done.parameters.alpnProtocol : 'none', 'webrtc', 'the handshakeComplete event carries it');
+  t.is(
+    done?.type === 'handshakeComplete' ? done.parameters.alpnProtocol : 'none',
+    'webrtc',
+    'the handshakeComplete event carries it',
+  );
 });
 
 test('a server function sees the offer and the server name, and its answer is taken', (t) => {
@@ -90,7 +94,10 @@ test('a resumed session negotiates ALPN again', (t) => {
   const first = run({ alpn: ['coap'] }, { alpn: ['coap'], sessionCache12: cache });
   const session = first.client.lastSession;
   t.truthy(session);
-  const p = run({ alpn: ['coap'], ...(session ? { session12: session } : {}) }, { alpn: ['coap'], sessionCache12: cache });
+  const p = run(
+    { alpn: ['coap'], ...(session ? { session12: session } : {}) },
+    { alpn: ['coap'], sessionCache12: cache },
+  );
   t.true(p.client.negotiated?.resumed);
   t.is(p.client.negotiated?.alpnProtocol, 'coap');
   t.is(p.server.negotiated?.alpnProtocol, 'coap');
@@ -103,7 +110,10 @@ test('an ALPN answer naming a protocol we did not offer is illegal_parameter', (
           ...sh,
           extensions: sh.extensions.map((e) =>
             e.extensionType === 'application_layer_protocol_negotiation'
-              ? { extensionType: e.extensionType, extensionData: { protocolNameList: [{ name: encodeAlpnName('spdy/1') }] } }
+              ? {
+                  extensionType: e.extensionType,
+                  extensionData: { protocolNameList: [{ name: encodeAlpnName('spdy/1') }] },
+                }
               : e,
           ),
         }))
@@ -121,7 +131,12 @@ test('an ALPN answer with two names is illegal_parameter', (t) => {
           ...sh,
           extensions: sh.extensions.map((e) =>
             e.extensionType === 'application_layer_protocol_negotiation'
-              ? { extensionType: e.extensionType, extensionData: { protocolNameList: [{ name: encodeAlpnName('h2') }, { name: encodeAlpnName('coap') }] } }
+              ? {
+                  extensionType: e.extensionType,
+                  extensionData: {
+                    protocolNameList: [{ name: encodeAlpnName('h2') }, { name: encodeAlpnName('coap') }],
+                  },
+                }
               : e,
           ),
         }))
@@ -137,7 +152,10 @@ test('a ServerHello that answers ALPN the client never offered is unsupported_ex
           ...sh,
           extensions: [
             ...sh.extensions,
-            { extensionType: 'application_layer_protocol_negotiation', extensionData: { protocolNameList: [{ name: encodeAlpnName('h2') }] } },
+            {
+              extensionType: 'application_layer_protocol_negotiation',
+              extensionData: { protocolNameList: [{ name: encodeAlpnName('h2') }] },
+            },
           ],
         }))
       : d,

@@ -47,7 +47,11 @@ test('a 1.2 session names its version and suite everywhere, on both ends', async
     t.deepEqual(protocols, ['DTLSv1.2']);
     t.is(c.protocol, 'DTLSv1.2');
     t.is(server.protocol, 'DTLSv1.2');
-    t.deepEqual(c.cipher, { name: 'ECDHE-ECDSA-AES128-GCM-SHA256', standardName: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', version: 'DTLSv1.2' });
+    t.deepEqual(c.cipher, {
+      name: 'ECDHE-ECDSA-AES128-GCM-SHA256',
+      standardName: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+      version: 'DTLSv1.2',
+    });
     t.deepEqual(server.cipher, c.cipher);
     const p = c.parameters!;
     t.true(isDtls12(p));
@@ -62,7 +66,10 @@ test('a 1.2 session names its version and suite everywhere, on both ends', async
     t.true(c.authorized);
     t.is(c.peerX509Certificate?.subject, 'CN=localhost');
     t.false(c.reused);
-    t.true(isSession12Blob((await c.ticket)!), "the ticket is the 1.2 session to resume (the listener's ticket with the master secret)");
+    t.true(
+      isSession12Blob((await c.ticket)!),
+      "the ticket is the 1.2 session to resume (the listener's ticket with the master secret)",
+    );
   } finally {
     await c.close();
     await s.listener.close();
@@ -74,7 +81,10 @@ test('send / onmessage both ways, maxMessageSize for the 1.2 record (header 13, 
   try {
     t.is(await echoed(c, 'hello'), 'echo: hello');
     t.is(c.maxMessageSize, 1200 - 13 - 8 - 16);
-    t.is(await echoed(c, 'x'.repeat(c.maxMessageSize - 6)), `echo: ${'x'.repeat(c.maxMessageSize - 6)}`.slice(0, c.maxMessageSize + 6));
+    t.is(
+      await echoed(c, 'x'.repeat(c.maxMessageSize - 6)),
+      `echo: ${'x'.repeat(c.maxMessageSize - 6)}`.slice(0, c.maxMessageSize + 6),
+    );
     t.throws(() => c.send(new Uint8Array(c.maxMessageSize + 1)), { instanceOf: MessageTooLargeError });
     t.is(c.stats.messagesSent, 2);
     t.is(c.stats.messagesReceived, 2);
@@ -98,7 +108,10 @@ test('the RFC 5705 exporter is the same on both ends, with and without a context
     t.is(a.length, 48);
     t.deepEqual(a, server.exportKeyingMaterial(48, 'EXTRACTOR-dtls_srtp'));
     const ctx = Buffer.from('context');
-    t.deepEqual(c.exportKeyingMaterial(32, 'EXPERIMENTAL x', ctx), server.exportKeyingMaterial(32, 'EXPERIMENTAL x', ctx));
+    t.deepEqual(
+      c.exportKeyingMaterial(32, 'EXPERIMENTAL x', ctx),
+      server.exportKeyingMaterial(32, 'EXPERIMENTAL x', ctx),
+    );
     t.notDeepEqual(c.exportKeyingMaterial(32, 'EXPERIMENTAL x', ctx), c.exportKeyingMaterial(32, 'EXPERIMENTAL x'));
     t.throws(() => c.exportKeyingMaterial(0, 'EXPERIMENTAL x'), { code: 'ERR_OUT_OF_RANGE' });
   } finally {
@@ -166,7 +179,12 @@ test('a 1.2 handshake that gets no answer ends with ERR_DTLS_HANDSHAKE_TIMEOUT',
   const silent = createSocket('udp4');
   await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
   try {
-    const c = connect('127.0.0.1', silent.address().port, { ca, servername: 'localhost', maxVersion: 'DTLSv1.2', handshakeTimeout: 500 });
+    const c = connect('127.0.0.1', silent.address().port, {
+      ca,
+      servername: 'localhost',
+      maxVersion: 'DTLSv1.2',
+      handshakeTimeout: 500,
+    });
     const e = await t.throwsAsync(c.opened, { instanceOf: DtlsSessionError });
     t.is(e?.code, 'ERR_DTLS_HANDSHAKE_TIMEOUT');
   } finally {
@@ -183,9 +201,22 @@ test('ciphers takes OpenSSL 1.2 names: the suite named is negotiated; unknown na
     await c.close();
     await s.listener.close();
   }
-  const unknown = t.throws(() => connect('127.0.0.1', 4433, { maxVersion: 'DTLSv1.2', ciphers: 'ECDHE-ECDSA-AES512-GCM-SHA999' }), { instanceOf: ConfigError });
+  const unknown = t.throws(
+    () => connect('127.0.0.1', 4433, { maxVersion: 'DTLSv1.2', ciphers: 'ECDHE-ECDSA-AES512-GCM-SHA999' }),
+    { instanceOf: ConfigError },
+  );
   t.is(unknown?.option, 'ciphers');
-  const only12 = t.throws(() => listen(() => {}, { cert, key, ciphers: 'ECDHE-ECDSA-CHACHA20-POLY1305' }), { instanceOf: ConfigError });
+  const only12 = t.throws(() => listen(() => {}, { cert, key, ciphers: 'ECDHE-ECDSA-CHACHA20-POLY1305' }), {
+    instanceOf: ConfigError,
+  });
   t.regex(only12?.message ?? '', /maxVersion/);
-  t.notThrows(() => listen(() => {}, { cert, key, host: '127.0.0.1', maxVersion: 'DTLSv1.2', ciphers: 'ECDHE-ECDSA-CHACHA20-POLY1305' }).destroy());
+  t.notThrows(() =>
+    listen(() => {}, {
+      cert,
+      key,
+      host: '127.0.0.1',
+      maxVersion: 'DTLSv1.2',
+      ciphers: 'ECDHE-ECDSA-CHACHA20-POLY1305',
+    }).destroy(),
+  );
 });

@@ -54,7 +54,21 @@ function plainHandshakeRecord(body: Uint8Array, msgType: number, seq: number): U
   ]);
   hs.set(body, 12);
   const rec = new Uint8Array(13 + hs.length);
-  rec.set([22, 0xfe, 0xfd, 0, 0, 0, 0, (seq >>> 24) & 0xff, (seq >>> 16) & 0xff, (seq >>> 8) & 0xff, seq & 0xff, hs.length >> 8, hs.length & 0xff]);
+  rec.set([
+    22,
+    0xfe,
+    0xfd,
+    0,
+    0,
+    0,
+    0,
+    (seq >>> 24) & 0xff,
+    (seq >>> 16) & 0xff,
+    (seq >>> 8) & 0xff,
+    seq & 0xff,
+    hs.length >> 8,
+    hs.length & 0xff,
+  ]);
   rec.set(hs, 13);
   return rec;
 }
@@ -132,7 +146,9 @@ test('renegotiation refused both ways with a warning no_renegotiation; the sessi
   p.client.receive(fromServer.seal(22, 50, helloRequest), p.now);
   // A new ClientHello from the client under epoch 1, with its next message_seq (ClientHellos 0 and 1, ClientKeyExchange 2, Finished 3).
   const config = resolveConfig12('client', {});
-  const body = encodeClientHello(clientHello12(config, config.base.provider.randomBytes(32), new Uint8Array(0), new Uint8Array(0)));
+  const body = encodeClientHello(
+    clientHello12(config, config.base.provider.randomBytes(32), new Uint8Array(0), new Uint8Array(0)),
+  );
   const msg = new Uint8Array(12 + body.length);
   msg.set([
     1,
@@ -153,7 +169,9 @@ test('renegotiation refused both ways with a warning no_renegotiation; the sessi
   pump(p);
   for (const side of ['client', 'server'] as const) {
     t.true(
-      p.events[side].some((e) => e.type === 'alert' && e.sent && e.level === 'warning' && e.description === 'no_renegotiation_reserved'),
+      p.events[side].some(
+        (e) => e.type === 'alert' && e.sent && e.level === 'warning' && e.description === 'no_renegotiation_reserved',
+      ),
       `${side} refused`,
     );
   }

@@ -35,7 +35,8 @@ function connected(): Pair12<DtlsConnection> {
 }
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
-const received = (p: Pair12<DtlsConnection>): string[] => p.events.server.flatMap((e) => (e.type === 'data' ? [new TextDecoder().decode(e.data)] : []));
+const received = (p: Pair12<DtlsConnection>): string[] =>
+  p.events.server.flatMap((e) => (e.type === 'data' ? [new TextDecoder().decode(e.data)] : []));
 
 /** `n` application data records the client sealed, one datagram each, not delivered. */
 function sealed(p: Pair12<DtlsConnection>, n: number, label = 'm'): Uint8Array[] {
@@ -116,7 +117,11 @@ test('a flood of epoch-1 records before the ChangeCipherSpec: 8 held, the rest d
     for (let i = 0; i < FLOOD; i++) {
       const forged: Dtls12WireRecord = {
         kind: 'record',
-        record: { ...finished.record, sequenceNumber: 100 + i, fragment: finished.record.fragment.map((b, k) => (k === 9 ? b ^ (i + 1) : b)) },
+        record: {
+          ...finished.record,
+          sequenceNumber: 100 + i,
+          fragment: finished.record.fragment.map((b, k) => (k === 9 ? b ^ (i + 1) : b)),
+        },
       };
       p.server.receive(encodeDatagram12([forged]), p.now);
     }

@@ -21,14 +21,16 @@ import { pair12, pump, type Pair12 } from './pair12.js';
 
 type Chart = { on?: Record<string, unknown>; states: Record<string, { on?: Record<string, unknown> }> };
 
-const targetOf = (one: unknown): string | undefined => (typeof one === 'string' ? one : (one as { target?: string }).target);
+const targetOf = (one: unknown): string | undefined =>
+  typeof one === 'string' ? one : (one as { target?: string }).target;
 
 /** Every transition of the chart: a state's as "from --event--> to" (no target: stays), the root's as "* --event--> to". */
 function allTransitions(c: Chart): Set<string> {
   const out = new Set<string>();
   const each = (from: string, on: Record<string, unknown> | undefined): void => {
     for (const [event, t] of Object.entries(on ?? {}))
-      for (const one of Array.isArray(t) ? t : [t]) out.add(`${from} --${event}--> ${(targetOf(one) ?? from).replace(/^\./, '')}`);
+      for (const one of Array.isArray(t) ? t : [t])
+        out.add(`${from} --${event}--> ${(targetOf(one) ?? from).replace(/^\./, '')}`);
   };
   for (const [from, node] of Object.entries(c.states)) each(from, node.on);
   each('*', c.on);
@@ -78,7 +80,9 @@ function run(r: Run, taken: { client: Set<string>; server: Set<string> }): void 
   const tickets = { sessionTickets12: r.tickets ?? true };
   const clientOptions = {
     ...tickets,
-    ...(r.psk !== undefined ? { psk: { identity: 'node-1', key: KEY }, cipherSuites12: [r.psk] } : { trustAnchors: [server.caDer], serverName: 'server.test' }),
+    ...(r.psk !== undefined
+      ? { psk: { identity: 'node-1', key: KEY }, cipherSuites12: [r.psk] }
+      : { trustAnchors: [server.caDer], serverName: 'server.test' }),
     ...(r.clientAuth === true ? { certificate: { chain: clientId.chain, privateKey: clientId.privateKey } } : {}),
   };
   const serverOptions = {
@@ -96,7 +100,10 @@ function run(r: Run, taken: { client: Set<string>; server: Set<string> }): void 
   pump(first);
   if (first.client.stateName !== 'connected') throw new Error(`no handshake: ${JSON.stringify(r)}`);
   if (r.resume !== true) return;
-  const second = pair12(Dtls12Connection.client({ ...clientOptions, session12: first.client.lastSession! }), Dtls12Connection.server(serverOptions));
+  const second = pair12(
+    Dtls12Connection.client({ ...clientOptions, session12: first.client.lastSession! }),
+    Dtls12Connection.server(serverOptions),
+  );
   second.client.machine.onTransition = (f, e, t) => taken.client.add(`${f} --${e}--> ${t}`);
   second.server.machine.onTransition = (f, e, t) => taken.server.add(`${f} --${e}--> ${t}`);
   second.client.connect(0);
@@ -121,7 +128,11 @@ test('the 1.2 machines take exactly the handshake transitions of their charts', 
     const expected = transitions(c);
     const notTaken = [...expected].filter((x) => !taken[side].has(x));
     t.deepEqual(notTaken, [], `${side}: chart transitions no handshake took`);
-    for (const x of ['connected --ApplicationData--> connected', 'connected --close--> closed', 'connected --closeNotify--> closed'])
+    for (const x of [
+      'connected --ApplicationData--> connected',
+      'connected --close--> closed',
+      'connected --closeNotify--> closed',
+    ])
       t.true([...taken[side]].includes(x), `${side}: ${x} not taken`);
   }
   t.true(
@@ -154,10 +165,14 @@ function after(taken: { client: Set<string>; server: Set<string> }): void {
     pump(p);
     p[closer].close();
     pump(p);
-    if (p.client.stateName !== 'closed' || p.server.stateName !== 'closed') throw new Error(`not closed by the ${closer}`);
+    if (p.client.stateName !== 'closed' || p.server.stateName !== 'closed')
+      throw new Error(`not closed by the ${closer}`);
   }
   // The client trusts another CA: bad_certificate, sent through the chart's fail; the server takes it as alertReceived.
-  const p = pair12(Dtls12Connection.client({ trustAnchors: [clientId.caDer], serverName: 'server.test' }), Dtls12Connection.server(options.server));
+  const p = pair12(
+    Dtls12Connection.client({ trustAnchors: [clientId.caDer], serverName: 'server.test' }),
+    Dtls12Connection.server(options.server),
+  );
   record(p);
   p.client.connect(0);
   pump(p);

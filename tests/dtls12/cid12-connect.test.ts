@@ -35,7 +35,10 @@ for (const [name, clientVersions] of [
       t.is(await reply, 'echo: with a CID');
       t.true(sent.includes(25), 'the listener sent tls12_cid records');
       t.true(received.includes(25), 'the client sent tls12_cid records');
-      t.false(received.slice(received.indexOf(25)).includes(23), 'no plain application data record once CIDs are in force');
+      t.false(
+        received.slice(received.indexOf(25)).includes(23),
+        'no plain application data record once CIDs are in force',
+      );
     } finally {
       await session.close();
       await server.listener.close();

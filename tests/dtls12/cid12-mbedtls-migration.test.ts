@@ -22,7 +22,9 @@ const files = identityFiles(id);
 const { cert, key } = credentials(id);
 
 /** A relay for one client: its datagrams go to `target` from one port, then (after `rebind()`) from another. */
-async function nat(target: number): Promise<{ readonly port: number; backPorts(): number[]; rebind(): Promise<void>; close(): void }> {
+async function nat(
+  target: number,
+): Promise<{ readonly port: number; backPorts(): number[]; rebind(): Promise<void>; close(): void }> {
   const bound = async (): Promise<Socket> => {
     const s = createSocket('udp4');
     await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
@@ -54,46 +56,49 @@ async function nat(target: number): Promise<{ readonly port: number; backPorts()
   };
 }
 
-test.serial('Mbed TLS ssl_client2 behind a NAT that rebinds between two exchanges: our listener follows the session by its CID', async (t) => {
-  const requests: number[] = [];
-  const moves: [number, number][] = [];
-  const natHolder: { relay?: Awaited<ReturnType<typeof nat>> } = {};
-  const listener = listen(
-    (s) => {
-      s.onmigrate = (from, to) => moves.push([from.port, to.port]);
-      s.onmessage = (m) => {
-        requests.push(s.remotePort ?? 0);
-        s.send(`HTTP/1.0 200 OK\r\n\r\nhello ${requests.length} from dtls13 (${m.length} bytes)\r\n`);
-        // After the first answer the NAT's mapping changes: Mbed TLS's next request leaves from another port.
-        if (requests.length === 1) void natHolder.relay?.rebind();
-      };
-    },
-    { cert, key, host: '127.0.0.1', maxVersion: 'DTLSv1.2', cid: 4 },
-  );
-  const { port } = await listener.listening;
-  const relay = await nat(port);
-  natHolder.relay = relay;
-  const client = new MbedPeer('ssl_client2', [
-    `server_port=${relay.port}`,
-    `ca_file=${files.ca}`,
-    'server_name=server.test',
-    'cid=1',
-    'cid_val=c1c1',
-    'exchanges=2',
-    'read_timeout=10000',
-  ]);
-  try {
-    t.is(await client.exited, 0, client.out);
-    t.regex(client.out, /hello 1 from dtls13/);
-    t.regex(client.out, /hello 2 from dtls13/, 'the second response reached Mbed TLS through the new mapping');
-    const ports = relay.backPorts();
-    t.is(ports.length, 2, 'the relay rebound once');
-    t.deepEqual(requests, ports, 'each request came from the port of its time, and the session was found from both');
-    t.deepEqual(moves, [[ports[0]!, ports[1]!]]);
-    t.is(listener.stats.migrations, 1);
-  } finally {
-    client.stop();
-    relay.close();
-    await listener.close();
-  }
-});
+test.serial(
+  'Mbed TLS ssl_client2 behind a NAT that rebinds between two exchanges: our listener follows the session by its CID',
+  async (t) => {
+    const requests: number[] = [];
+    const moves: [number, number][] = [];
+    const natHolder: { relay?: Awaited<ReturnType<typeof nat>> } = {};
+    const listener = listen(
+      (s) => {
+        s.onmigrate = (from, to) => moves.push([from.port, to.port]);
+        s.onmessage = (m) => {
+          requests.push(s.remotePort ?? 0);
+          s.send(`HTTP/1.0 200 OK\r\n\r\nhello ${requests.length} from dtls13 (${m.length} bytes)\r\n`);
+          // After the first answer the NAT's mapping changes: Mbed TLS's next request leaves from another port.
+          if (requests.length === 1) void natHolder.relay?.rebind();
+        };
+      },
+      { cert, key, host: '127.0.0.1', maxVersion: 'DTLSv1.2', cid: 4 },
+    );
+    const { port } = await listener.listening;
+    const relay = await nat(port);
+    natHolder.relay = relay;
+    const client = new MbedPeer('ssl_client2', [
+      `server_port=${relay.port}`,
+      `ca_file=${files.ca}`,
+      'server_name=server.test',
+      'cid=1',
+      'cid_val=c1c1',
+      'exchanges=2',
+      'read_timeout=10000',
+    ]);
+    try {
+      t.is(await client.exited, 0, client.out);
+      t.regex(client.out, /hello 1 from dtls13/);
+      t.regex(client.out, /hello 2 from dtls13/, 'the second response reached Mbed TLS through the new mapping');
+      const ports = relay.backPorts();
+      t.is(ports.length, 2, 'the relay rebound once');
+      t.deepEqual(requests, ports, 'each request came from the port of its time, and the session was found from both');
+      t.deepEqual(moves, [[ports[0]!, ports[1]!]]);
+      t.is(listener.stats.migrations, 1);
+    } finally {
+      client.stop();
+      relay.close();
+      await listener.close();
+    }
+  },
+);

@@ -92,48 +92,71 @@ async function toMbedServer(
   return { client: await Udp12.client(conn, path.port), server, path };
 }
 
-test.serial('dtls13 client -> Mbed TLS ssl_server2: CIDs both ways, every protected record carries the receiver’s', async (t) => {
-  const { client, server, path } = await toMbedServer('5e5e', { length: 4, byte: 0xc1 });
-  try {
-    await client.waitFor((e) => e.type === 'handshakeComplete', 15_000, 'handshake');
-    t.is(hex(client.conn.connectionIds?.peer), '5e5e');
-    t.is(hex(client.conn.connectionIds?.local), 'c1c1c1c1');
-    client.send(new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n'));
-    await client.waitFor(() => client.text().includes('HTTP/1.0 200 OK'), 10_000, 'reply');
-    await server.waitFor('Peer CID (length 4 Bytes): c1 c1 c1 c1');
-    t.true(path.seen.toTarget.length >= 2, 'Finished and data');
-    t.deepEqual(unique(path.seen.toTarget), ['cid:5e5e'], 'every protected record we sent carried Mbed TLS’s CID');
-    t.deepEqual(unique(path.seen.fromTarget), ['cid:c1c1c1c1'], 'every protected record Mbed TLS sent carried ours');
-  } finally {
-    await client.close();
-    server.stop();
-    path.close();
-  }
-});
+test.serial(
+  'dtls13 client -> Mbed TLS ssl_server2: CIDs both ways, every protected record carries the receiver’s',
+  async (t) => {
+    const { client, server, path } = await toMbedServer('5e5e', { length: 4, byte: 0xc1 });
+    try {
+      await client.waitFor((e) => e.type === 'handshakeComplete', 15_000, 'handshake');
+      t.is(hex(client.conn.connectionIds?.peer), '5e5e');
+      t.is(hex(client.conn.connectionIds?.local), 'c1c1c1c1');
+      client.send(new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n'));
+      await client.waitFor(() => client.text().includes('HTTP/1.0 200 OK'), 10_000, 'reply');
+      await server.waitFor('Peer CID (length 4 Bytes): c1 c1 c1 c1');
+      t.true(path.seen.toTarget.length >= 2, 'Finished and data');
+      t.deepEqual(unique(path.seen.toTarget), ['cid:5e5e'], 'every protected record we sent carried Mbed TLS’s CID');
+      t.deepEqual(unique(path.seen.fromTarget), ['cid:c1c1c1c1'], 'every protected record Mbed TLS sent carried ours');
+    } finally {
+      await client.close();
+      server.stop();
+      path.close();
+    }
+  },
+);
 
-test.serial('dtls13 client -> Mbed TLS ssl_server2, mixed: we ask for a zero-length CID (cid: 0) and send the server’s', async (t) => {
-  const { client, server, path } = await toMbedServer('5e5e5e', { length: 0, byte: 0 });
-  try {
-    await client.waitFor((e) => e.type === 'handshakeComplete', 15_000, 'handshake');
-    t.is(client.conn.connectionIds?.local, undefined);
-    t.is(hex(client.conn.connectionIds?.peer), '5e5e5e');
-    client.send(new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n'));
-    await client.waitFor(() => client.text().includes('HTTP/1.0 200 OK'), 10_000, 'reply');
-    t.deepEqual(unique(path.seen.toTarget), ['cid:5e5e5e']);
-    t.deepEqual(unique(path.seen.fromTarget), ['plain'], 'Mbed TLS sends plain records to an end that asked for none');
-  } finally {
-    await client.close();
-    server.stop();
-    path.close();
-  }
-});
+test.serial(
+  'dtls13 client -> Mbed TLS ssl_server2, mixed: we ask for a zero-length CID (cid: 0) and send the server’s',
+  async (t) => {
+    const { client, server, path } = await toMbedServer('5e5e5e', { length: 0, byte: 0 });
+    try {
+      await client.waitFor((e) => e.type === 'handshakeComplete', 15_000, 'handshake');
+      t.is(client.conn.connectionIds?.local, undefined);
+      t.is(hex(client.conn.connectionIds?.peer), '5e5e5e');
+      client.send(new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n'));
+      await client.waitFor(() => client.text().includes('HTTP/1.0 200 OK'), 10_000, 'reply');
+      t.deepEqual(unique(path.seen.toTarget), ['cid:5e5e5e']);
+      t.deepEqual(
+        unique(path.seen.fromTarget),
+        ['plain'],
+        'Mbed TLS sends plain records to an end that asked for none',
+      );
+    } finally {
+      await client.close();
+      server.stop();
+      path.close();
+    }
+  },
+);
 
-async function fromMbedClient(serverCid: number | undefined, clientCid: string): Promise<{ server: Udp12<DtlsConnection>; client: MbedPeer; path: Relay }> {
+async function fromMbedClient(
+  serverCid: number | undefined,
+  clientCid: string,
+): Promise<{ server: Udp12<DtlsConnection>; client: MbedPeer; path: Relay }> {
   const server = await Udp12.server(
-    DtlsConnection.server({ ...ONLY_12, certificate, ...(serverCid !== undefined ? { cid: { length: serverCid, generate: fixed(0x5e) } } : {}) }),
+    DtlsConnection.server({
+      ...ONLY_12,
+      certificate,
+      ...(serverCid !== undefined ? { cid: { length: serverCid, generate: fixed(0x5e) } } : {}),
+    }),
   );
   const path = await relay(server.port, { target: serverCid ?? 0, other: clientCid.length / 2 });
-  const client = new MbedPeer('ssl_client2', [`server_port=${path.port}`, `ca_file=${files.ca}`, 'server_name=server.test', 'cid=1', `cid_val=${clientCid}`]);
+  const client = new MbedPeer('ssl_client2', [
+    `server_port=${path.port}`,
+    `ca_file=${files.ca}`,
+    'server_name=server.test',
+    'cid=1',
+    `cid_val=${clientCid}`,
+  ]);
   void server
     .waitFor((e) => e.type === 'data', 15_000, 'request')
     .then(
@@ -143,35 +166,41 @@ async function fromMbedClient(serverCid: number | undefined, clientCid: string):
   return { server, client, path };
 }
 
-test.serial('Mbed TLS ssl_client2 -> dtls13 server: CIDs both ways, every protected record carries the receiver’s', async (t) => {
-  const { server, client, path } = await fromMbedClient(3, 'c1c1');
-  try {
-    const code = await client.exited;
-    t.is(code, 0, client.out);
-    t.regex(client.out, /Peer CID \(length 3 Bytes\): 5e 5e 5e/);
-    t.regex(client.out, /hello from dtls13/);
-    t.is(hex(server.conn.connectionIds?.peer), 'c1c1');
-    t.is(hex(server.conn.connectionIds?.local), '5e5e5e');
-    t.true(server.text().includes('GET /'));
-    t.deepEqual(unique(path.seen.toTarget), ['cid:5e5e5e'], 'every protected record Mbed TLS sent carried our CID');
-    t.deepEqual(unique(path.seen.fromTarget), ['cid:c1c1'], 'every protected record we sent carried Mbed TLS’s');
-  } finally {
-    client.stop();
-    await server.close();
-    path.close();
-  }
-});
+test.serial(
+  'Mbed TLS ssl_client2 -> dtls13 server: CIDs both ways, every protected record carries the receiver’s',
+  async (t) => {
+    const { server, client, path } = await fromMbedClient(3, 'c1c1');
+    try {
+      const code = await client.exited;
+      t.is(code, 0, client.out);
+      t.regex(client.out, /Peer CID \(length 3 Bytes\): 5e 5e 5e/);
+      t.regex(client.out, /hello from dtls13/);
+      t.is(hex(server.conn.connectionIds?.peer), 'c1c1');
+      t.is(hex(server.conn.connectionIds?.local), '5e5e5e');
+      t.true(server.text().includes('GET /'));
+      t.deepEqual(unique(path.seen.toTarget), ['cid:5e5e5e'], 'every protected record Mbed TLS sent carried our CID');
+      t.deepEqual(unique(path.seen.fromTarget), ['cid:c1c1'], 'every protected record we sent carried Mbed TLS’s');
+    } finally {
+      client.stop();
+      await server.close();
+      path.close();
+    }
+  },
+);
 
-test.serial('Mbed TLS ssl_client2 -> dtls13 server without the cid option: no CIDs, plain records both ways', async (t) => {
-  const { server, client, path } = await fromMbedClient(undefined, 'c1c1');
-  try {
-    t.is(await client.exited, 0, client.out);
-    t.regex(client.out, /hello from dtls13/);
-    t.is(server.conn.connectionIds, undefined);
-    t.deepEqual(unique([...path.seen.toTarget, ...path.seen.fromTarget]), ['plain']);
-  } finally {
-    client.stop();
-    await server.close();
-    path.close();
-  }
-});
+test.serial(
+  'Mbed TLS ssl_client2 -> dtls13 server without the cid option: no CIDs, plain records both ways',
+  async (t) => {
+    const { server, client, path } = await fromMbedClient(undefined, 'c1c1');
+    try {
+      t.is(await client.exited, 0, client.out);
+      t.regex(client.out, /hello from dtls13/);
+      t.is(server.conn.connectionIds, undefined);
+      t.deepEqual(unique([...path.seen.toTarget, ...path.seen.fromTarget]), ['plain']);
+    } finally {
+      client.stop();
+      await server.close();
+      path.close();
+    }
+  },
+);

@@ -3,7 +3,11 @@ import type { ClientHello } from '../../generated/wire/client-hello.js';
 import type { Tls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
 import { Dtls12Connection } from '../support/dtls12-connection.js';
 import { decodeDatagram12 } from '../../runtime/dtls12/datagram.js';
-import { acceptServerExtensions12, answerClientExtensions12, offerFromClientHello12 } from '../../runtime/dtls12/extensions12.js';
+import {
+  acceptServerExtensions12,
+  answerClientExtensions12,
+  offerFromClientHello12,
+} from '../../runtime/dtls12/extensions12.js';
 import { SessionCache12 } from '../../runtime/dtls12/session12.js';
 import { resolveConfig12 } from '../../runtime/dtls12/config12.js';
 import { clientHello12 } from '../../runtime/dtls12/hello12.js';
@@ -149,10 +153,14 @@ test('with 20-byte CIDs each way every datagram still fits a 300-byte maxDatagra
 /** A connected pair with 4-byte CIDs (client c1..., server 5e...), and the last CID datagram the client sent. */
 function connectedWithCids(): { p: Pair12; lastFromClient: () => Uint8Array | undefined } {
   let last: Uint8Array | undefined;
-  const p = run({ cid: { length: 4, generate: fixed(0xc1) } }, { cid: { length: 4, generate: fixed(0x5e) } }, (from, d) => {
-    if (from === 'client' && d[0] === 25) last = d.slice();
-    return d;
-  });
+  const p = run(
+    { cid: { length: 4, generate: fixed(0xc1) } },
+    { cid: { length: 4, generate: fixed(0x5e) } },
+    (from, d) => {
+      if (from === 'client' && d[0] === 25) last = d.slice();
+      return d;
+    },
+  );
   if (p.server.stateName !== 'connected') throw new Error('no handshake');
   return { p, lastFromClient: () => last };
 }
@@ -221,7 +229,26 @@ test('a tls12_cid record to an end that asked for no CID is malformed, dropped',
   const p = run({ cid: 0 }, { cid: 4 });
   t.is(p.client.stateName, 'connected');
   const before = p.client.drops.malformed;
-  const record = Uint8Array.of(25, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 9, 1, 2, 3, 4, 0, 24, ...new Array<number>(24).fill(7));
+  const record = Uint8Array.of(
+    25,
+    0xfe,
+    0xfd,
+    0,
+    1,
+    0,
+    0,
+    0,
+    0,
+    0,
+    9,
+    1,
+    2,
+    3,
+    4,
+    0,
+    24,
+    ...new Array<number>(24).fill(7),
+  );
   t.notThrows(() => p.client.receive(record, p.now));
   t.is(p.client.drops.malformed, before + 1);
   t.is(p.client.stateName, 'connected');
@@ -239,23 +266,38 @@ test('a ServerHello answering connection_id the client did not offer is unsuppor
 });
 
 test('a ServerHello with rrc is unsupported_extension (RRC is not negotiated in 1.2)', (t) => {
-  const p = run({ cid: 2 }, { cid: 2 }, withExtra({ extensionType: 'rrc', extensionData: new Uint8Array(0) } as Tls12ServerHello['extensions'][number]));
+  const p = run(
+    { cid: 2 },
+    { cid: 2 },
+    withExtra({ extensionType: 'rrc', extensionData: new Uint8Array(0) } as Tls12ServerHello['extensions'][number]),
+  );
   t.is(p.client.stateName, 'failed');
   t.is(p.client.failureReason?.alert, 'unsupported_extension');
 });
 
 test('the answers are checked against the ClientHello as offered, also one a 1.3 client built (ALPN, use_srtp, connection_id, rrc)', (t) => {
   // A 1.3+1.2 ClientHello as the 1.3 client sends it: its 1.3 parts beside the three extensions the 1.2 checks read.
-  const base = clientHello12(resolveConfig12('client', { serverName: 'server.test' }), new Uint8Array(32), new Uint8Array(0), new Uint8Array(0));
+  const base = clientHello12(
+    resolveConfig12('client', { serverName: 'server.test' }),
+    new Uint8Array(32),
+    new Uint8Array(0),
+    new Uint8Array(0),
+  );
   const ch: ClientHello = {
     ...base,
     extensions: [
       ...base.extensions,
       { extensionType: 'supported_versions', extensionData: { versions: ['dtls1_3', 'dtls1_2'] } },
-      { extensionType: 'application_layer_protocol_negotiation', extensionData: { protocolNameList: [{ name: text('coap') }, { name: text('h2') }] } },
+      {
+        extensionType: 'application_layer_protocol_negotiation',
+        extensionData: { protocolNameList: [{ name: text('coap') }, { name: text('h2') }] },
+      },
       {
         extensionType: 'use_srtp',
-        extensionData: { protectionProfiles: ['srtp_aes128_cm_hmac_sha1_80', 'srtp_null_hmac_sha1_80'], srtpMki: new Uint8Array(0) },
+        extensionData: {
+          protectionProfiles: ['srtp_aes128_cm_hmac_sha1_80', 'srtp_null_hmac_sha1_80'],
+          srtpMki: new Uint8Array(0),
+        },
       },
       { extensionType: 'connection_id', extensionData: { cid: Uint8Array.of(1, 2, 3) } },
       { extensionType: 'rrc', extensionData: {} },
@@ -275,8 +317,14 @@ test('the answers are checked against the ClientHello as offered, also one a 1.3
   });
   const ok = acceptServerExtensions12(
     sh([
-      { extensionType: 'application_layer_protocol_negotiation', extensionData: { protocolNameList: [{ name: text('h2') }] } },
-      { extensionType: 'use_srtp', extensionData: { protectionProfiles: ['srtp_aes128_cm_hmac_sha1_80'], srtpMki: new Uint8Array(0) } },
+      {
+        extensionType: 'application_layer_protocol_negotiation',
+        extensionData: { protocolNameList: [{ name: text('h2') }] },
+      },
+      {
+        extensionType: 'use_srtp',
+        extensionData: { protectionProfiles: ['srtp_aes128_cm_hmac_sha1_80'], srtpMki: new Uint8Array(0) },
+      },
       { extensionType: 'connection_id', extensionData: { cid: Uint8Array.of(7) } },
     ]),
     offer,
@@ -288,7 +336,12 @@ test('the answers are checked against the ClientHello as offered, also one a 1.3
   const refused = t.throws(
     () =>
       acceptServerExtensions12(
-        sh([{ extensionType: 'application_layer_protocol_negotiation', extensionData: { protocolNameList: [{ name: text('spdy/3') }] } }]),
+        sh([
+          {
+            extensionType: 'application_layer_protocol_negotiation',
+            extensionData: { protocolNameList: [{ name: text('spdy/3') }] },
+          },
+        ]),
         offer,
         1200,
       ),
@@ -316,7 +369,9 @@ test('a server CID that leaves under 64 bytes of a 256-byte datagram is refused 
     rewriteServerHello(d, (sh) => ({
       ...sh,
       extensions: sh.extensions.map((e) =>
-        e.extensionType === 'connection_id' ? { extensionType: e.extensionType, extensionData: { cid: new Uint8Array(200).fill(9) } } : e,
+        e.extensionType === 'connection_id'
+          ? { extensionType: e.extensionType, extensionData: { cid: new Uint8Array(200).fill(9) } }
+          : e,
       ),
     }));
   const p = run({ cid: 2, maxDatagramSize: 256 }, { cid: 2 }, (from, d) => (from === 'server' ? long(d) : d));
@@ -333,14 +388,21 @@ test('a server CID that leaves under 64 bytes of a 256-byte datagram is refused 
     compressionMethod: 0,
     extensions: [{ extensionType: 'connection_id', extensionData: { cid: new Uint8Array(255).fill(9) } }],
   };
-  t.is(acceptServerExtensions12(sh, offer, 1200).cids?.peer.length, 255, 'RFC 9146 allows 255 bytes, and 1200 holds them');
+  t.is(
+    acceptServerExtensions12(sh, offer, 1200).cids?.peer.length,
+    255,
+    'RFC 9146 allows 255 bytes, and 1200 holds them',
+  );
 });
 
 test('a client CID too long for the server’s datagrams is left unanswered: no CIDs, the handshake goes on', (t) => {
   const base = clientHello12(resolveConfig12('client', {}), new Uint8Array(32), new Uint8Array(0), new Uint8Array(0));
   const ch = (length: number): ClientHello => ({
     ...base,
-    extensions: [...base.extensions, { extensionType: 'connection_id', extensionData: { cid: new Uint8Array(length).fill(3) } }],
+    extensions: [
+      ...base.extensions,
+      { extensionType: 'connection_id', extensionData: { cid: new Uint8Array(length).fill(3) } },
+    ],
   });
   const small = resolveConfig12('server', { certificate, cid: 4, maxDatagramSize: 256 }).base;
   t.is(answerClientExtensions12(small, ch(200)).negotiated.cids, undefined);
@@ -355,7 +417,11 @@ test('a resumed session negotiates CIDs again and its records carry them', (t) =
   const session = first.client.lastSession;
   if (session === undefined) return void t.fail('no session');
   const w = watcher({ client: 3, server: 5 });
-  const p = run({ cid: { length: 3, generate: fixed(0xaa) }, session12: session }, { cid: { length: 5, generate: fixed(0xbb) }, sessionCache12: cache }, w.tap);
+  const p = run(
+    { cid: { length: 3, generate: fixed(0xaa) }, session12: session },
+    { cid: { length: 5, generate: fixed(0xbb) }, sessionCache12: cache },
+    w.tap,
+  );
   t.true(p.client.negotiated?.resumed);
   p.client.send(text('again'));
   p.server.send(text('back'));

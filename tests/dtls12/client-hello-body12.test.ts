@@ -17,8 +17,37 @@ function body(tail: readonly number[]): Uint8Array {
 
 /** `b` as a whole ClientHello in a DTLSPlaintext record of epoch 0. */
 function datagram(b: Uint8Array): Uint8Array {
-  const message = Uint8Array.from([1, 0, b.length >> 8, b.length & 0xff, 0, 0, 0, 0, 0, 0, b.length >> 8, b.length & 0xff, ...b]);
-  return Uint8Array.from([22, 0xfe, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, message.length >> 8, message.length & 0xff, ...message]);
+  const message = Uint8Array.from([
+    1,
+    0,
+    b.length >> 8,
+    b.length & 0xff,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    b.length >> 8,
+    b.length & 0xff,
+    ...b,
+  ]);
+  return Uint8Array.from([
+    22,
+    0xfe,
+    0xff,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    message.length >> 8,
+    message.length & 0xff,
+    ...message,
+  ]);
 }
 
 const EMS_ONLY = [0, 4, 0, 23, 0, 0];

@@ -11,7 +11,10 @@ import { createThrowawayIdentity } from '../../runtime/pki/throwaway-identity.js
 
 const NOW = Date.UTC(2026, 10, 21);
 const id = createThrowawayIdentity({ serverName: 'counters.test', caName: 'counters CA', at: NOW });
-const serverOptions: DtlsOptions = { certificate: { chain: id.chain, privateKey: id.privateKey }, wallClock: () => NOW };
+const serverOptions: DtlsOptions = {
+  certificate: { chain: id.chain, privateKey: id.privateKey },
+  wallClock: () => NOW,
+};
 const clientOptions: DtlsOptions = { trustAnchors: [id.caDer], serverName: 'counters.test', wallClock: () => NOW };
 
 /** Runs the handshake and one 5-byte message each way, counting the datagrams each side sent. */
@@ -20,8 +23,10 @@ function run(client: DtlsConnection, server: DtlsConnection): { fromClient: numb
   const pump = (): void => {
     for (let round = 0; round < 20; round++) {
       let moved = false;
-      for (let d = client.pollTransmit(); d; d = client.pollTransmit(), moved = true, sent.fromClient++) server.receive(d, round);
-      for (let d = server.pollTransmit(); d; d = server.pollTransmit(), moved = true, sent.fromServer++) client.receive(d, round);
+      for (let d = client.pollTransmit(); d; d = client.pollTransmit(), moved = true, sent.fromClient++)
+        server.receive(d, round);
+      for (let d = server.pollTransmit(); d; d = server.pollTransmit(), moved = true, sent.fromServer++)
+        client.receive(d, round);
       if (!moved) return;
     }
   };
@@ -52,9 +57,23 @@ for (const version of ['DTLSv1.2', 'DTLSv1.3'] as const) {
     t.is(client.protocolVersion, version);
     const c = client.stats;
     const s = server.stats;
-    t.deepEqual(Object.keys(c).sort(), Object.keys(DtlsConnection.client(clientOptions).stats).sort(), 'the same names as a connection not yet negotiated');
-    t.like(c, { datagramsSent: sent.fromClient, datagramsReceived: sent.fromServer, applicationBytesSent: 5, applicationBytesReceived: 5 });
-    t.like(s, { datagramsSent: sent.fromServer, datagramsReceived: sent.fromClient, applicationBytesSent: 5, applicationBytesReceived: 5 });
+    t.deepEqual(
+      Object.keys(c).sort(),
+      Object.keys(DtlsConnection.client(clientOptions).stats).sort(),
+      'the same names as a connection not yet negotiated',
+    );
+    t.like(c, {
+      datagramsSent: sent.fromClient,
+      datagramsReceived: sent.fromServer,
+      applicationBytesSent: 5,
+      applicationBytesReceived: 5,
+    });
+    t.like(s, {
+      datagramsSent: sent.fromServer,
+      datagramsReceived: sent.fromClient,
+      applicationBytesSent: 5,
+      applicationBytesReceived: 5,
+    });
     // Nothing lost: every handshake message one side sent, the other took; every datagram carried at least one record taken.
     t.true(c.handshakeMessagesSent >= 2 && s.handshakeMessagesSent >= 4);
     t.is(c.handshakeMessagesSent, s.handshakeMessagesReceived);

@@ -22,7 +22,11 @@ import { Udp12, type AnyEvent } from './udp12.js';
  * key and SHA-256 when that is all we offer, and verifies ours.
  */
 
-const ECDSA: readonly SignatureAlgorithm[] = ['ecdsa_secp256r1_sha256', 'ecdsa_secp384r1_sha384', 'ecdsa_secp521r1_sha512'];
+const ECDSA: readonly SignatureAlgorithm[] = [
+  'ecdsa_secp256r1_sha256',
+  'ecdsa_secp384r1_sha384',
+  'ecdsa_secp521r1_sha512',
+];
 const PROVIDERS: readonly CryptoProvider[] = [nodeProvider, nobleProvider];
 const KINDS = ['p384', 'p521'] as const;
 /** RFC 8422 §5.1: a client that wants a P-521 certificate names secp521r1 (ours does not by default). */
@@ -31,7 +35,12 @@ const ids = { p384: makeIdentity('p384', 'server.test'), p521: makeIdentity('p52
 const clientIds = { p384: makeIdentity('p384', 'client.test'), p521: makeIdentity('p521', 'client.test') };
 
 const spkiOf = (id: Identity): Uint8Array =>
-  new Uint8Array(createPublicKey(createPrivateKey({ key: Buffer.from(id.privateKey), format: 'der', type: 'pkcs8' })).export({ type: 'spki', format: 'der' }));
+  new Uint8Array(
+    createPublicKey(createPrivateKey({ key: Buffer.from(id.privateKey), format: 'der', type: 'pkcs8' })).export({
+      type: 'spki',
+      format: 'der',
+    }),
+  );
 
 const alertOf = (f: () => unknown): string | undefined => {
   try {
@@ -77,7 +86,10 @@ for (const kind of KINDS) {
 test("the signer's choice: the curve's own hash when offered, else the strongest offered ECDSA hash", (t) => {
   const p384 = nodeProvider.importPrivateKey(ids.p384.privateKey);
   const p521 = nodeProvider.importPrivateKey(ids.p521.privateKey);
-  t.is(chooseScheme12(ECDSA, p384, ['ecdsa_secp256r1_sha256', 'ecdsa_secp521r1_sha512', 'ecdsa_secp384r1_sha384']), 'ecdsa_secp384r1_sha384');
+  t.is(
+    chooseScheme12(ECDSA, p384, ['ecdsa_secp256r1_sha256', 'ecdsa_secp521r1_sha512', 'ecdsa_secp384r1_sha384']),
+    'ecdsa_secp384r1_sha384',
+  );
   t.is(chooseScheme12(ECDSA, p384, ['ecdsa_secp256r1_sha256', 'ecdsa_secp521r1_sha512']), 'ecdsa_secp521r1_sha512');
   t.is(chooseScheme12(ECDSA, p521, ['ecdsa_secp256r1_sha256', 'ecdsa_secp384r1_sha384']), 'ecdsa_secp384r1_sha384');
   t.is(chooseScheme12(ECDSA, p521, ['rsa_pss_rsae_sha256', 'ecdsa_secp256r1_sha256']), 'ecdsa_secp256r1_sha256');
@@ -92,10 +104,29 @@ for (const verifier of PROVIDERS) {
     const key = nodeProvider.importPrivateKey(ids.p384.privateKey);
     const signature = sign12(nodeProvider, 'ecdsa_secp256r1_sha256', key, data);
     const pub = verifier.importPublicKey(spkiOf(ids.p384));
-    t.is(verify12(verifier, ['ecdsa_secp256r1_sha256'], pub, 'ecdsa_secp256r1_sha256', data, signature, 'ServerKeyExchange'), 'ecdsa_secp256r1_sha256');
+    t.is(
+      verify12(
+        verifier,
+        ['ecdsa_secp256r1_sha256'],
+        pub,
+        'ecdsa_secp256r1_sha256',
+        data,
+        signature,
+        'ServerKeyExchange',
+      ),
+      'ecdsa_secp256r1_sha256',
+    );
     t.is(
       alertOf(() =>
-        verify12(verifier, ['ecdsa_secp384r1_sha384', 'ecdsa_secp521r1_sha512'], pub, 'ecdsa_secp256r1_sha256', data, signature, 'ServerKeyExchange'),
+        verify12(
+          verifier,
+          ['ecdsa_secp384r1_sha384', 'ecdsa_secp521r1_sha512'],
+          pub,
+          'ecdsa_secp256r1_sha256',
+          data,
+          signature,
+          'ServerKeyExchange',
+        ),
       ),
       'illegal_parameter',
     );
@@ -146,7 +177,12 @@ for (const provider of PROVIDERS) {
   test(`1.3's CertificateVerify check refuses a valid P-384 signature with SHA-256 named ecdsa_secp256r1_sha256 (${provider.name})`, (t) => {
     const transcriptHash = new Uint8Array(32).fill(5);
     const content = certificateVerifyContent('server', transcriptHash);
-    const signature = sign12(nodeProvider, 'ecdsa_secp256r1_sha256', nodeProvider.importPrivateKey(ids.p384.privateKey), content);
+    const signature = sign12(
+      nodeProvider,
+      'ecdsa_secp256r1_sha256',
+      nodeProvider.importPrivateKey(ids.p384.privateKey),
+      content,
+    );
     const pub = provider.importPublicKey(spkiOf(ids.p384));
     t.true(provider.ecdsaVerify?.('sha256', pub, content, signature), 'the signature is valid ECDSA with SHA-256');
     t.false(verifyCertificateVerify(provider, 'server', 'ecdsa_secp256r1_sha256', pub, transcriptHash, signature));
@@ -208,30 +244,36 @@ for (const kind of KINDS) {
     },
   );
 
-  test.serial(`openssl s_client -dtls1_2 -sigalgs ECDSA+SHA256 verifies our ${kind} server's ServerKeyExchange`, async (t) => {
-    const conn = Dtls12Connection.server({ certificate: { chain: id.chain, privateKey: id.privateKey }, cipherSuites12: [SUITE] });
-    const server = await Udp12.server(conn);
-    const client = new OpenSslPeer([
-      's_client',
-      '-dtls1_2',
-      '-connect',
-      `127.0.0.1:${server.port}`,
-      '-CAfile',
-      files.ca,
-      '-verify_return_error',
-      '-servername',
-      'server.test',
-      '-sigalgs',
-      'ECDSA+SHA256',
-    ]);
-    try {
-      await server.waitFor(isComplete, 15_000, 'handshake');
-      await client.waitFor('Verify return code: 0 (ok)');
-      t.regex(client.out, /Peer signing digest: SHA256/);
-      t.regex(client.out, /Peer signature type: ECDSA/);
-    } finally {
-      client.stop();
-      await server.close();
-    }
-  });
+  test.serial(
+    `openssl s_client -dtls1_2 -sigalgs ECDSA+SHA256 verifies our ${kind} server's ServerKeyExchange`,
+    async (t) => {
+      const conn = Dtls12Connection.server({
+        certificate: { chain: id.chain, privateKey: id.privateKey },
+        cipherSuites12: [SUITE],
+      });
+      const server = await Udp12.server(conn);
+      const client = new OpenSslPeer([
+        's_client',
+        '-dtls1_2',
+        '-connect',
+        `127.0.0.1:${server.port}`,
+        '-CAfile',
+        files.ca,
+        '-verify_return_error',
+        '-servername',
+        'server.test',
+        '-sigalgs',
+        'ECDSA+SHA256',
+      ]);
+      try {
+        await server.waitFor(isComplete, 15_000, 'handshake');
+        await client.waitFor('Verify return code: 0 (ok)');
+        t.regex(client.out, /Peer signing digest: SHA256/);
+        t.regex(client.out, /Peer signature type: ECDSA/);
+      } finally {
+        client.stop();
+        await server.close();
+      }
+    },
+  );
 }

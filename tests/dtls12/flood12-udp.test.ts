@@ -29,7 +29,9 @@ async function echoed(session: DtlsSession, text: string): Promise<string> {
 const FLOODS = 3;
 
 for (const withCid of [false, true]) {
-  const name = withCid ? 'tls12_cid records with the session’s CID from another address' : 'records from the client’s address and port';
+  const name = withCid
+    ? 'tls12_cid records with the session’s CID from another address'
+    : 'records from the client’s address and port';
   test(`attacker, DTLS 1.2 over UDP: 65,507-byte datagrams of forged ${name} open at most 128 records each`, async (t) => {
     const s = await echoServer(id, { maxVersion: 'DTLSv1.2', ...(withCid ? { cid: 4 } : {}) });
     const client = await clientSocket();
@@ -57,8 +59,15 @@ for (const withCid of [false, true]) {
       }
       const d = drops();
       t.is(d['records-per-datagram'], FLOODS, 'each datagram was cut at the cap');
-      t.is(d.authentication + d['authentication-rate'], 128 * FLOODS, 'of each, 128 records were read: tried or dropped untried');
-      t.true(d.authentication <= 100 + FLOODS, `at most 100 decryptions in the second, then one a datagram (${d.authentication})`);
+      t.is(
+        d.authentication + d['authentication-rate'],
+        128 * FLOODS,
+        'of each, 128 records were read: tried or dropped untried',
+      );
+      t.true(
+        d.authentication <= 100 + FLOODS,
+        `at most 100 decryptions in the second, then one a datagram (${d.authentication})`,
+      );
       t.is(await echoed(c, 'after'), 'echo: after');
       t.is(server.stats.connectionStats?.paths.migrations, 0, 'nothing moved the session');
     } finally {

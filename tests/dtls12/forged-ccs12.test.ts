@@ -28,7 +28,8 @@ const CERTIFICATE_VERIFY = 15;
 
 const forgedCcs = (): Uint8Array => plaintextRecord('change_cipher_spec', Uint8Array.of(1), 5000);
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
-const got = (p: Pair12, side: 'client' | 'server'): string[] => p.events[side].flatMap((e) => (e.type === 'data' ? [new TextDecoder().decode(e.data)] : []));
+const got = (p: Pair12, side: 'client' | 'server'): string[] =>
+  p.events[side].flatMap((e) => (e.type === 'data' ? [new TextDecoder().decode(e.data)] : []));
 
 /** Data goes both ways. */
 function talks(t: import('ava').ExecutionContext, p: Pair12): void {
@@ -41,7 +42,10 @@ function talks(t: import('ava').ExecutionContext, p: Pair12): void {
 
 /** Whether a datagram holds an epoch-0 handshake record whose first message is `type`. */
 function carries(d: Uint8Array, type: number): boolean {
-  return decodeDatagram12(d).some((w) => w.kind === 'record' && w.record.epoch === 0 && w.record.type === 'handshake' && w.record.fragment[0] === type);
+  return decodeDatagram12(d).some(
+    (w) =>
+      w.kind === 'record' && w.record.epoch === 0 && w.record.type === 'handshake' && w.record.fragment[0] === type,
+  );
 }
 
 test('a forged ChangeCipherSpec just before the server’s last flight, a NewSessionTicket promised: dropped and counted, the handshake completes', (t) => {
@@ -69,7 +73,11 @@ test('a forged ChangeCipherSpec just before the server’s last flight, a NewSes
 
 test('a forged ChangeCipherSpec between the client’s ClientKeyExchange and CertificateVerify: dropped and counted at the server', (t) => {
   const p = pair12(
-    Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'server.test', certificate: { chain: clientId.chain, privateKey: clientId.privateKey } }),
+    Dtls12Connection.client({
+      trustAnchors: [id.caDer],
+      serverName: 'server.test',
+      certificate: { chain: clientId.chain, privateKey: clientId.privateKey },
+    }),
     Dtls12Connection.server({ certificate, clientAuthentication: 'required', trustAnchors: [clientId.caDer] }),
   );
   let injected = false;
@@ -77,7 +85,9 @@ test('a forged ChangeCipherSpec between the client’s ClientKeyExchange and Cer
   pump(p, (from, d) => {
     if (from !== 'client' || injected) return d;
     const records = decodeDatagram12(d);
-    const cv = records.findIndex((w) => w.kind === 'record' && w.record.type === 'handshake' && w.record.fragment[0] === CERTIFICATE_VERIFY);
+    const cv = records.findIndex(
+      (w) => w.kind === 'record' && w.record.type === 'handshake' && w.record.fragment[0] === CERTIFICATE_VERIFY,
+    );
     if (cv < 0) return d;
     injected = true;
     p.server.receive(encodeDatagram12(records.slice(0, cv)), p.now); // through the ClientKeyExchange: the server's read keys pending
@@ -93,7 +103,10 @@ test('a forged ChangeCipherSpec between the client’s ClientKeyExchange and Cer
 });
 
 test('a forged ChangeCipherSpec before any keys, and one after the genuine one: set aside, nothing changes', (t) => {
-  const p = pair12(Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'server.test' }), Dtls12Connection.server({ certificate }));
+  const p = pair12(
+    Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'server.test' }),
+    Dtls12Connection.server({ certificate }),
+  );
   p.client.connect(0);
   p.server.receive(forgedCcs(), p.now); // the server has not even seen a ClientHello
   t.is(p.server.ignored['unauthenticated-violation'], 1);

@@ -37,7 +37,9 @@ function forgedHelloVerifyRequest(): Uint8Array {
  * (the server's, as the client sees it), with a forged HelloVerifyRequest,
  * before the server's real answer is passed back.
  */
-async function forgingRelay(target: number): Promise<{ readonly port: number; readonly forged: number; close(): void }> {
+async function forgingRelay(
+  target: number,
+): Promise<{ readonly port: number; readonly forged: number; close(): void }> {
   const front = createSocket('udp4');
   const back = createSocket('udp4');
   const bound = (s: Socket): Promise<void> => new Promise((resolve) => s.bind(0, '127.0.0.1', resolve));

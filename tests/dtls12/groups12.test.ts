@@ -23,7 +23,12 @@ test('a listener with groups [x25519mlkem768] and the default range starts, answ
     t.deepEqual(await c.opened, { protocol: 'DTLSv1.3' });
     t.is(c.parameters?.group, 'x25519mlkem768');
     await c.close();
-    const old = connect('127.0.0.1', s.port, { ca, servername: 'localhost', maxVersion: 'DTLSv1.2', handshakeTimeout: 5000 });
+    const old = connect('127.0.0.1', s.port, {
+      ca,
+      servername: 'localhost',
+      maxVersion: 'DTLSv1.2',
+      handshakeTimeout: 5000,
+    });
     const e = await t.throwsAsync(old.opened);
     t.regex(e?.message ?? '', /protocol_version/);
   } finally {
@@ -35,7 +40,13 @@ test('a client with groups [x25519mlkem768] and the default range offers 1.3 onl
   const s = await echoServer(id, { maxVersion: 'DTLSv1.2' });
   try {
     // mtu 1400: the hybrid key share's ClientHello in one datagram (a fragmented first ClientHello is taken by the 1.3 path only).
-    const c = connect('127.0.0.1', s.port, { ca, servername: 'localhost', groups: ['x25519mlkem768'], mtu: 1400, handshakeTimeout: 5000 });
+    const c = connect('127.0.0.1', s.port, {
+      ca,
+      servername: 'localhost',
+      groups: ['x25519mlkem768'],
+      mtu: 1400,
+      handshakeTimeout: 5000,
+    });
     const e = await t.throwsAsync(c.opened);
     t.regex(e?.message ?? '', /protocol_version/);
     t.regex(s.refusals.join('\n'), /protocol_version/);
@@ -45,9 +56,17 @@ test('a client with groups [x25519mlkem768] and the default range offers 1.3 onl
 });
 
 test('with a 1.2-only range, groups naming no DTLS 1.2 group is a ConfigError naming groups, on listen and on connect', async (t) => {
-  const listener = listen(() => {}, { cert, key, host: '127.0.0.1', groups: ['x25519mlkem768'], maxVersion: 'DTLSv1.2' });
+  const listener = listen(() => {}, {
+    cert,
+    key,
+    host: '127.0.0.1',
+    groups: ['x25519mlkem768'],
+    maxVersion: 'DTLSv1.2',
+  });
   const l = await t.throwsAsync(listener.listening, { instanceOf: ConfigError });
   t.is(l?.option, 'groups');
-  const c = t.throws(() => connect('127.0.0.1', 9, { ca, groups: ['x25519mlkem768'], maxVersion: 'DTLSv1.2' }), { instanceOf: ConfigError });
+  const c = t.throws(() => connect('127.0.0.1', 9, { ca, groups: ['x25519mlkem768'], maxVersion: 'DTLSv1.2' }), {
+    instanceOf: ConfigError,
+  });
   t.is(c?.option, 'groups');
 });

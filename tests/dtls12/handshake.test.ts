@@ -39,14 +39,21 @@ for (const suite of DEFAULT_SUITES_12) {
     p.server.send(new TextEncoder().encode('pong'));
     pump(p);
     t.deepEqual(
-      p.events.server.filter((e) => e.type === 'data').map((e) => (e.type === 'data' ? new TextDecoder().decode(e.data) : '')),
+      p.events.server
+        .filter((e) => e.type === 'data')
+        .map((e) => (e.type === 'data' ? new TextDecoder().decode(e.data) : '')),
       ['ping'],
     );
     t.deepEqual(
-      p.events.client.filter((e) => e.type === 'data').map((e) => (e.type === 'data' ? new TextDecoder().decode(e.data) : '')),
+      p.events.client
+        .filter((e) => e.type === 'data')
+        .map((e) => (e.type === 'data' ? new TextDecoder().decode(e.data) : '')),
       ['pong'],
     );
-    t.deepEqual(p.client.exportKeyingMaterial(32, 'EXTRACTOR-dtls_srtp'), p.server.exportKeyingMaterial(32, 'EXTRACTOR-dtls_srtp'));
+    t.deepEqual(
+      p.client.exportKeyingMaterial(32, 'EXTRACTOR-dtls_srtp'),
+      p.server.exportKeyingMaterial(32, 'EXTRACTOR-dtls_srtp'),
+    );
     p.client.close();
     pump(p);
     t.true(p.events.server.some((e) => e.type === 'closed' && e.reason === 'close_notify'));
@@ -55,7 +62,10 @@ for (const suite of DEFAULT_SUITES_12) {
 
 test('client authentication: the server sees the client chain; required and missing fails with handshake_failure', (t) => {
   const p = pair12(
-    Dtls12Connection.client({ ...clientOptions(ecdsa.caDer), certificate: { chain: clientId.chain, privateKey: clientId.privateKey } }),
+    Dtls12Connection.client({
+      ...clientOptions(ecdsa.caDer),
+      certificate: { chain: clientId.chain, privateKey: clientId.privateKey },
+    }),
     Dtls12Connection.server({
       certificate: { chain: ecdsa.chain, privateKey: ecdsa.privateKey },
       clientAuthentication: 'required',
@@ -85,12 +95,17 @@ test('client authentication: the server sees the client chain; required and miss
 
 test('resumption by session ID: the abbreviated handshake, no certificates', (t) => {
   const cache = new SessionCache12();
-  const server = () => Dtls12Connection.server({ certificate: { chain: ecdsa.chain, privateKey: ecdsa.privateKey }, sessionCache12: cache });
+  const server = () =>
+    Dtls12Connection.server({
+      certificate: { chain: ecdsa.chain, privateKey: ecdsa.privateKey },
+      sessionCache12: cache,
+    });
   const p = pair12(Dtls12Connection.client(clientOptions(ecdsa.caDer)), server());
   p.client.connect(0);
   pump(p);
   const session = p.client.lastSession;
-  if (session === undefined || !p.events.client.some((e) => e.type === 'sessionTicket')) return void t.fail('no session');
+  if (session === undefined || !p.events.client.some((e) => e.type === 'sessionTicket'))
+    return void t.fail('no session');
   t.is(cache.size, 1);
   const q = pair12(Dtls12Connection.client({ ...clientOptions(ecdsa.caDer), session12: session }), server());
   q.client.connect(0);
@@ -128,7 +143,10 @@ test('small MTU: every datagram fits 300 bytes, a 4 kB RSA chain arrives in frag
 test('path MTU: the server flight is lost as too large; after pathMtuExceeded(548) its retransmission fits 548-byte datagrams', (t) => {
   const big = makeIdentity('rsa2048', 'server.test', { at: now, caKind: 'rsa2048' });
   const chain = [...big.chain, big.caDer];
-  const p = pair12(Dtls12Connection.client(clientOptions(big.caDer)), Dtls12Connection.server({ certificate: { chain, privateKey: big.privateKey } }));
+  const p = pair12(
+    Dtls12Connection.client(clientOptions(big.caDer)),
+    Dtls12Connection.server({ certificate: { chain, privateKey: big.privateKey } }),
+  );
   t.is(p.server.datagramLimit, 1200);
   let refused = 0;
   let largest = 0;

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
-import { decodeClientHello, decodeTls12ServerHello, type ClientHello, type Tls12ServerHello } from '../../generated/wire/index.js';
+import {
+  decodeClientHello,
+  decodeTls12ServerHello,
+  type ClientHello,
+  type Tls12ServerHello,
+} from '../../generated/wire/index.js';
 import { decodeDatagram12 } from '../../runtime/dtls12/datagram.js';
 import { checkClientHello12, checkServerHello12, type Offer12 } from '../../runtime/dtls12/hello-checks.js';
 import type { Dtls12CipherSuite } from '../../runtime/versions/suites12.js';
@@ -30,7 +35,8 @@ function bodies(type: number): Uint8Array[] {
       const r = new Reader(w.record.fragment, 'Fragment');
       while (r.pos < r.end) {
         const m = readDtlsHandshake(r);
-        if (m.msgType === (type === 1 ? 'client_hello' : 'server_hello') && m.fragment.length === m.length) out.push(m.fragment);
+        if (m.msgType === (type === 1 ? 'client_hello' : 'server_hello') && m.fragment.length === m.length)
+          out.push(m.fragment);
       }
     }
   }
@@ -39,7 +45,10 @@ function bodies(type: number): Uint8Array[] {
 
 const clientHello: ClientHello = decodeClientHello(bodies(1).at(-1)!);
 const serverHello: Tls12ServerHello = decodeTls12ServerHello(bodies(2)[0]!);
-const offer: Offer12 = { cipherSuites: clientHello.cipherSuites, extensions: clientHello.extensions.map((e) => String(e.extensionType)) };
+const offer: Offer12 = {
+  cipherSuites: clientHello.cipherSuites,
+  extensions: clientHello.extensions.map((e) => String(e.extensionType)),
+};
 
 const refused = (f: () => unknown): ProtocolError | undefined => {
   try {
@@ -63,10 +72,18 @@ test("OpenSSL's ClientHello passes: the SCSV shows secure renegotiation; extende
 });
 
 test('a ServerHello changed in any checked way is refused with the RFC alert', (t) => {
-  const without = (type: string): Tls12ServerHello => ({ ...serverHello, extensions: serverHello.extensions.filter((e) => e.extensionType !== type) });
+  const without = (type: string): Tls12ServerHello => ({
+    ...serverHello,
+    extensions: serverHello.extensions.filter((e) => e.extensionType !== type),
+  });
   const cases: [string, Tls12ServerHello, Offer12, AlertDescriptionName][] = [
     ['DTLS 1.0 version', { ...serverHello, serverVersion: 'dtls1_0' }, offer, 'protocol_version'],
-    ['a suite not offered', { ...serverHello, cipherSuite: 'tls_ecdhe_rsa_with_aes_256_gcm_sha384' }, offer, 'illegal_parameter'],
+    [
+      'a suite not offered',
+      { ...serverHello, cipherSuite: 'tls_ecdhe_rsa_with_aes_256_gcm_sha384' },
+      offer,
+      'illegal_parameter',
+    ],
     [
       'a 1.3 suite',
       { ...serverHello, cipherSuite: 'tls_aes_128_gcm_sha256' },
@@ -81,13 +98,20 @@ test('a ServerHello changed in any checked way is refused with the RFC alert', (
       {
         ...serverHello,
         extensions: serverHello.extensions.map((e) =>
-          e.extensionType === 'renegotiation_info' ? { ...e, extensionData: { renegotiatedConnection: new Uint8Array(24) } } : e,
+          e.extensionType === 'renegotiation_info'
+            ? { ...e, extensionData: { renegotiatedConnection: new Uint8Array(24) } }
+            : e,
         ),
       },
       offer,
       'handshake_failure',
     ],
-    ['a repeated extension', { ...serverHello, extensions: [...serverHello.extensions, serverHello.extensions[0]!] }, offer, 'illegal_parameter'],
+    [
+      'a repeated extension',
+      { ...serverHello, extensions: [...serverHello.extensions, serverHello.extensions[0]!] },
+      offer,
+      'illegal_parameter',
+    ],
     [
       'an extension not offered',
       serverHello,
@@ -114,25 +138,48 @@ test('a ServerHello changed in any checked way is refused with the RFC alert', (
     ],
   ];
   for (const [what, sh, o, alert] of cases) t.is(refused(() => checkServerHello12(sh, o))?.alert, alert, what);
-  t.notThrows(() => checkServerHello12(without('extended_master_secret'), { ...offer, requireExtendedMasterSecret: false }), 'EMS can be made optional');
+  t.notThrows(
+    () => checkServerHello12(without('extended_master_secret'), { ...offer, requireExtendedMasterSecret: false }),
+    'EMS can be made optional',
+  );
 });
 
 test('a ClientHello without extended master secret, or with a non-empty renegotiation_info, is refused; one without RFC 5746 is taken (this server never renegotiates)', (t) => {
-  const noScsv: ClientHello = { ...clientHello, cipherSuites: clientHello.cipherSuites.filter((s) => s !== 'tls_empty_renegotiation_info_scsv') };
+  const noScsv: ClientHello = {
+    ...clientHello,
+    cipherSuites: clientHello.cipherSuites.filter((s) => s !== 'tls_empty_renegotiation_info_scsv'),
+  };
   t.deepEqual(checkClientHello12(noScsv), { extendedMasterSecret: true, secureRenegotiation: false });
   const withRi: ClientHello = {
     ...noScsv,
-    extensions: [...noScsv.extensions, { extensionType: 'renegotiation_info', extensionData: { renegotiatedConnection: new Uint8Array(0) } }],
+    extensions: [
+      ...noScsv.extensions,
+      { extensionType: 'renegotiation_info', extensionData: { renegotiatedConnection: new Uint8Array(0) } },
+    ],
   };
   t.notThrows(() => checkClientHello12(withRi), 'an empty renegotiation_info shows it as well as the SCSV');
   const renegotiating: ClientHello = {
     ...clientHello,
-    extensions: [...clientHello.extensions, { extensionType: 'renegotiation_info', extensionData: { renegotiatedConnection: new Uint8Array(12) } }],
+    extensions: [
+      ...clientHello.extensions,
+      { extensionType: 'renegotiation_info', extensionData: { renegotiatedConnection: new Uint8Array(12) } },
+    ],
   };
   t.is(refused(() => checkClientHello12(renegotiating))?.alert, 'handshake_failure');
-  const noEms: ClientHello = { ...clientHello, extensions: clientHello.extensions.filter((e) => e.extensionType !== 'extended_master_secret') };
+  const noEms: ClientHello = {
+    ...clientHello,
+    extensions: clientHello.extensions.filter((e) => e.extensionType !== 'extended_master_secret'),
+  };
   t.is(refused(() => checkClientHello12(noEms))?.alert, 'handshake_failure');
   t.deepEqual(checkClientHello12(noEms, false), { extendedMasterSecret: false, secureRenegotiation: true });
-  t.is(refused(() => checkClientHello12({ ...clientHello, legacyCompressionMethods: Uint8Array.of(1) }))?.alert, 'illegal_parameter');
-  t.is(refused(() => checkClientHello12({ ...clientHello, extensions: [...clientHello.extensions, clientHello.extensions[0]!] }))?.alert, 'illegal_parameter');
+  t.is(
+    refused(() => checkClientHello12({ ...clientHello, legacyCompressionMethods: Uint8Array.of(1) }))?.alert,
+    'illegal_parameter',
+  );
+  t.is(
+    refused(() =>
+      checkClientHello12({ ...clientHello, extensions: [...clientHello.extensions, clientHello.extensions[0]!] }),
+    )?.alert,
+    'illegal_parameter',
+  );
 });

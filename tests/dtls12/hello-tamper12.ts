@@ -1,6 +1,10 @@
 /** An on-path change to a DTLS 1.2 ServerHello in transit (tests of what a client refuses). */
 import { encodeDtlsHandshake, readDtlsHandshake, type DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
-import { decodeTls12ServerHello, encodeTls12ServerHello, type Tls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
+import {
+  decodeTls12ServerHello,
+  encodeTls12ServerHello,
+  type Tls12ServerHello,
+} from '../../generated/wire/tls12-server-hello.js';
 import { decodeDatagram12, encodeDatagram12, type Dtls12WireRecord } from '../../runtime/dtls12/datagram.js';
 import { Reader } from '../../runtime/wire/reader.js';
 

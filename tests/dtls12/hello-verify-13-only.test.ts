@@ -19,7 +19,16 @@ const files = identityFiles(id);
 
 test('a 1.3-only client answers OpenSSL 1.2-only HelloVerifyRequest with protocol_version, not a timeout', async (t) => {
   const port = await freeUdpPort();
-  const openssl = new OpenSslPeer(['s_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-cert', files.cert, '-key', files.key]);
+  const openssl = new OpenSslPeer([
+    's_server',
+    '-dtls1_2',
+    '-accept',
+    `127.0.0.1:${port}`,
+    '-cert',
+    files.cert,
+    '-key',
+    files.key,
+  ]);
   t.teardown(() => openssl.stop());
   await openssl.waitFor('ACCEPT');
   const session = connect('127.0.0.1', port, { ca, servername: 'localhost', minVersion: 'DTLSv1.3' });

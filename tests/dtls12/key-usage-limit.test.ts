@@ -19,7 +19,10 @@ const LIMIT = 12;
 /** The 1.2 configuration with the key's confidentiality limit lowered to LIMIT (no option sets it). */
 function lowered(configs: VersionConfigs): VersionConfigs {
   const c12 = configs.config12!;
-  return { ...configs, config12: { ...c12, base: { ...c12.base, aeadLimits: { confidentiality: LIMIT, integrity: 1000 } } } };
+  return {
+    ...configs,
+    config12: { ...c12, base: { ...c12.base, aeadLimits: { confidentiality: LIMIT, integrity: 1000 } } },
+  };
 }
 
 test('a 1.2 key at its usage limit: the send past it is refused by name, the connection ends with internal_error, what came before arrives', (t) => {
@@ -63,19 +66,29 @@ test('over real UDP through DtlsEndpoint: the refused send still sends the inter
   const only = { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2' } as const;
   const serverOptions = { ...only, certificate: { chain: id.chain, privateKey: id.privateKey } };
   const [serverSocket, clientSocket] = [createSocket('udp4'), createSocket('udp4')];
-  await Promise.all([serverSocket, clientSocket].map((s) => new Promise<void>((resolve) => s.bind(0, '127.0.0.1', () => resolve()))));
+  await Promise.all(
+    [serverSocket, clientSocket].map((s) => new Promise<void>((resolve) => s.bind(0, '127.0.0.1', () => resolve()))),
+  );
   t.teardown(() => {
     serverSocket.close();
     clientSocket.close();
   });
-  const server = new DtlsEndpoint(DtlsConnection.serverSharing(lowered(serverConfigs(serverOptions)), serverOptions), serverSocket, {
-    address: '127.0.0.1',
-    port: clientSocket.address().port,
-  });
-  const client = new DtlsEndpoint(DtlsConnection.client({ ...only, trustAnchors: [id.caDer], serverName: 'server.test' }), clientSocket, {
-    address: '127.0.0.1',
-    port: serverSocket.address().port,
-  });
+  const server = new DtlsEndpoint(
+    DtlsConnection.serverSharing(lowered(serverConfigs(serverOptions)), serverOptions),
+    serverSocket,
+    {
+      address: '127.0.0.1',
+      port: clientSocket.address().port,
+    },
+  );
+  const client = new DtlsEndpoint(
+    DtlsConnection.client({ ...only, trustAnchors: [id.caDer], serverName: 'server.test' }),
+    clientSocket,
+    {
+      address: '127.0.0.1',
+      port: serverSocket.address().port,
+    },
+  );
   serverSocket.on('message', (m) => server.deliver(new Uint8Array(m)));
   clientSocket.on('message', (m) => client.deliver(new Uint8Array(m)));
   const got: string[] = [];

@@ -38,7 +38,10 @@ function handshakeTypes(d: Uint8Array): number[] {
 }
 
 /** One 1.2 connection through `connect`: whether it resumed, whether a Certificate came, the session it handed out, the echo. */
-async function once(port: number, session?: Uint8Array): Promise<{ reused: boolean; certificateSeen: boolean; session: Buffer | undefined; echo: string }> {
+async function once(
+  port: number,
+  session?: Uint8Array,
+): Promise<{ reused: boolean; certificateSeen: boolean; session: Buffer | undefined; echo: string }> {
   const seen: number[] = [];
   const c = connect('127.0.0.1', port, {
     ca,
@@ -188,7 +191,9 @@ test('maxSessionIds12: 0 issues no session ID; a bad value is a ConfigError nami
     await s.listener.close();
   }
   for (const bad of [-1, 1.5, 2_000_000]) {
-    const e = t.throws(() => listen(() => {}, { maxSessionIds12: bad, ...credentials(id) }), { instanceOf: ConfigError });
+    const e = t.throws(() => listen(() => {}, { maxSessionIds12: bad, ...credentials(id) }), {
+      instanceOf: ConfigError,
+    });
     t.is(e?.option, 'maxSessionIds12');
   }
 });
@@ -196,7 +201,10 @@ test('maxSessionIds12: 0 issues no session ID; a bad value is a ConfigError nami
 // The policy checks, in memory: a cache shared by two servers here stands for one listener whose name or policy differs.
 const certificate = { chain: id.chain, privateKey: id.privateKey };
 
-function handshake(client: Partial<Dtls12Options>, server: Partial<Dtls12Options>): ReturnType<typeof pair12<Dtls12Connection>> {
+function handshake(
+  client: Partial<Dtls12Options>,
+  server: Partial<Dtls12Options>,
+): ReturnType<typeof pair12<Dtls12Connection>> {
   const p = pair12(
     Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'localhost', sessionTickets12: false, ...client }),
     Dtls12Connection.server({ certificate, tickets: 0, ...server }),

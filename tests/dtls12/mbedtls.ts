@@ -28,7 +28,8 @@ export class MbedPeer {
     const deadline = Date.now() + ms;
     const seen = (): boolean => (typeof text === 'string' ? this.out.includes(text) : text.test(this.out));
     while (!seen()) {
-      if (Date.now() > deadline) throw new Error(`mbedtls did not print ${String(text)} (exit ${String(this.child.exitCode)}):\n${this.out}`);
+      if (Date.now() > deadline)
+        throw new Error(`mbedtls did not print ${String(text)} (exit ${String(this.child.exitCode)}):\n${this.out}`);
       await new Promise((r) => setTimeout(r, 25));
     }
   }

@@ -131,10 +131,12 @@ test('the admission limits and the handshake deadline hold 1.2 handshakes: a sec
     }
     clients.forEach((c, i) => c.sock.send(seconds[i]!, server.port, '127.0.0.1'));
     await clients[0]!.next(); // the server's flight to the first: its handshake started
-    for (let i = 0; i < 100 && server.listener.stats.refusedPerHost === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && server.listener.stats.refusedPerHost === 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
     t.is(server.listener.stats.handshaking, 1);
     t.is(server.listener.stats.refusedPerHost, 1, 'the second 1.2 handshake from the host is refused');
-    for (let i = 0; i < 200 && server.listener.stats.handshakeTimeouts === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 200 && server.listener.stats.handshakeTimeouts === 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
     t.is(server.listener.stats.handshakeTimeouts, 1);
     t.is(server.listener.stats.handshaking, 0);
     t.is(server.listener.stats.sessions, 0);
@@ -155,8 +157,16 @@ test('a 1.2 cookie is taken for one to two periods of 30 s and starts one connec
   };
   const { withCookie } = cookieAt(1000);
   t.is(responder.handle(withCookie, '127.0.0.1|5001', 2000).kind, 'reply', 'bound to the address and port');
-  t.is(responder.handle(withCookie, '127.0.0.1|5000', 2 * COOKIE_PERIOD_12_MS - 1).kind, 'accept', 'still valid in the next period');
-  t.is(responder.handle(withCookie, '127.0.0.1|5000', 2 * COOKIE_PERIOD_12_MS - 1).kind, 'replay', 'one connection per cookie');
+  t.is(
+    responder.handle(withCookie, '127.0.0.1|5000', 2 * COOKIE_PERIOD_12_MS - 1).kind,
+    'accept',
+    'still valid in the next period',
+  );
+  t.is(
+    responder.handle(withCookie, '127.0.0.1|5000', 2 * COOKIE_PERIOD_12_MS - 1).kind,
+    'replay',
+    'one connection per cookie',
+  );
   const late = cookieAt(1000).withCookie;
   t.is(responder.handle(late, '127.0.0.1|5000', 2 * COOKIE_PERIOD_12_MS).kind, 'reply', 'expired two periods on');
 });

@@ -38,21 +38,37 @@ test('the one ClientHello offers 1.3 and 1.2: supported_versions, the 1.2 suites
   const ch = firstClientHello(c.pollTransmit()!);
   const ext = (type: string) => ch.extensions.find((e) => e.extensionType === type);
   t.deepEqual((ext('supported_versions')?.extensionData as { versions: string[] }).versions, ['dtls1_3', 'dtls1_2']);
-  t.deepEqual(ch.cipherSuites.slice(0, 3), ['tls_aes_128_gcm_sha256', 'tls_aes_256_gcm_sha384', 'tls_chacha20_poly1305_sha256']);
+  t.deepEqual(ch.cipherSuites.slice(0, 3), [
+    'tls_aes_128_gcm_sha256',
+    'tls_aes_256_gcm_sha384',
+    'tls_chacha20_poly1305_sha256',
+  ]);
   t.true(ch.cipherSuites.includes('tls_ecdhe_ecdsa_with_aes_128_gcm_sha256'));
-  for (const type of ['renegotiation_info', 'extended_master_secret', 'ec_point_formats', 'key_share']) t.truthy(ext(type), type);
-  t.true((ext('signature_algorithms')?.extensionData as { supportedSignatureAlgorithms: string[] }).supportedSignatureAlgorithms.includes('rsa_pkcs1_sha256'));
+  for (const type of ['renegotiation_info', 'extended_master_secret', 'ec_point_formats', 'key_share'])
+    t.truthy(ext(type), type);
+  t.true(
+    (
+      ext('signature_algorithms')?.extensionData as { supportedSignatureAlgorithms: string[] }
+    ).supportedSignatureAlgorithms.includes('rsa_pkcs1_sha256'),
+  );
   const plain = DtlsConnection.client({ ...options, minVersion: 'DTLSv1.3' });
   plain.connect(0);
   const only13 = firstClientHello(plain.pollTransmit()!);
-  t.deepEqual((only13.extensions.find((e) => e.extensionType === 'supported_versions')?.extensionData as { versions: string[] }).versions, ['dtls1_3']);
+  t.deepEqual(
+    (only13.extensions.find((e) => e.extensionType === 'supported_versions')?.extensionData as { versions: string[] })
+      .versions,
+    ['dtls1_3'],
+  );
   t.false(only13.cipherSuites.some((s) => String(s).startsWith('tls_ecdhe')));
   t.false(only13.extensions.some((e) => e.extensionType === 'extended_master_secret'));
 });
 
 test('a 1.2 ServerHello hands over to the 1.2 client with the ClientHello as sent: a sans-I/O handshake with a 1.2 server completes', (t) => {
   const c = negotiating();
-  const server = Dtls12Connection.server({ certificate: { chain: id.chain, privateKey: id.privateKey }, offers13: false });
+  const server = Dtls12Connection.server({
+    certificate: { chain: id.chain, privateKey: id.privateKey },
+    offers13: false,
+  });
   c.connect(0);
   let now = 0;
   for (let round = 0; round < 20; round++) {
@@ -67,7 +83,10 @@ test('a 1.2 ServerHello hands over to the 1.2 client with the ClientHello as sen
   for (let e = c.pollEvent(); e !== undefined; e = c.pollEvent()) events.push(e);
   const done = events.find((e) => e.type === 'handshakeComplete');
   t.is(done?.type === 'handshakeComplete' ? (done.parameters as { version?: string }).version : undefined, 'DTLSv1.2');
-  t.true(server.negotiated?.helloVerifyRequest, 'after a HelloVerifyRequest, the ClientHello went again with the cookie');
+  t.true(
+    server.negotiated?.helloVerifyRequest,
+    'after a HelloVerifyRequest, the ClientHello went again with the cookie',
+  );
   t.deepEqual(c.exportKeyingMaterial(16, 'EXPERIMENTAL t'), server.exportKeyingMaterial(16, 'EXPERIMENTAL t'));
 });
 
@@ -78,7 +97,8 @@ test('hostile datagrams to a client waiting for the first answer: nothing throws
   let seed = 7;
   const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 0xff;
   for (let i = 0; i < 3000; i++) {
-    const d = i % 2 === 0 ? Uint8Array.from({ length: rand() }, rand) : hello.map((b, j) => (j === 13 + (i % 40) ? rand() : b));
+    const d =
+      i % 2 === 0 ? Uint8Array.from({ length: rand() }, rand) : hello.map((b, j) => (j === 13 + (i % 40) ? rand() : b));
     if (i % 2 === 0) d[0] = 22; // a handshake record's type, to get past the first check
     t.notThrows(() => answeredVersion(d));
     t.notThrows(() => c.receive(d, i));

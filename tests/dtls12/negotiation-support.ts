@@ -13,10 +13,15 @@ import type { DtlsSession } from '../../runtime/node/dtls/session.js';
 import { Reader } from '../../runtime/wire/reader.js';
 import type { Identity } from '../support/pki-fixtures.js';
 
-export const pemText = (label: string, der: Uint8Array): string => `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64')}\n-----END ${label}-----\n`;
+export const pemText = (label: string, der: Uint8Array): string =>
+  `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64')}\n-----END ${label}-----\n`;
 
 export function credentials(id: Identity): { readonly cert: string; readonly key: string; readonly ca: string } {
-  return { cert: pemText('CERTIFICATE', id.chain[0]!), key: pemText('PRIVATE KEY', id.privateKey), ca: pemText('CERTIFICATE', id.caDer) };
+  return {
+    cert: pemText('CERTIFICATE', id.chain[0]!),
+    key: pemText('PRIVATE KEY', id.privateKey),
+    ca: pemText('CERTIFICATE', id.caDer),
+  };
 }
 
 /** The ServerHello.random values in a datagram (epoch-0 handshake records). */
@@ -26,7 +31,8 @@ export function serverHelloRandoms(d: Uint8Array): Uint8Array[] {
     for (const w of decodeDatagram12(d)) {
       if (w.kind !== 'record' || w.record.epoch !== 0 || w.record.type !== 'handshake') continue;
       const f = readDtlsHandshake(new Reader(w.record.fragment, 'H'));
-      if (f.msgType === 'server_hello' && f.fragmentOffset === 0 && f.fragment.length >= 34) out.push(f.fragment.slice(2, 34));
+      if (f.msgType === 'server_hello' && f.fragmentOffset === 0 && f.fragment.length >= 34)
+        out.push(f.fragment.slice(2, 34));
     }
   } catch {
     // not a DTLSPlaintext datagram (a 1.3 ciphertext record)
@@ -71,7 +77,10 @@ export async function echoServer(id: Identity, options: Partial<ListenOptions> =
 }
 
 /** A UDP relay on 127.0.0.1 to `target`: what the client sends passes through `change`. */
-export async function relay(target: number, change: (d: Uint8Array) => Uint8Array): Promise<{ readonly port: number; close(): void }> {
+export async function relay(
+  target: number,
+  change: (d: Uint8Array) => Uint8Array,
+): Promise<{ readonly port: number; close(): void }> {
   const front = createSocket('udp4');
   const back = createSocket('udp4');
   const bound = (s: Socket): Promise<void> => new Promise((resolve) => s.bind(0, '127.0.0.1', resolve));
@@ -94,4 +103,5 @@ export async function relay(target: number, change: (d: Uint8Array) => Uint8Arra
 }
 
 export const DOWNGRD_01 = '444f574e47524401';
-export const tailHex = (random: Uint8Array | undefined): string => Buffer.from(random?.subarray(24) ?? []).toString('hex');
+export const tailHex = (random: Uint8Array | undefined): string =>
+  Buffer.from(random?.subarray(24) ?? []).toString('hex');

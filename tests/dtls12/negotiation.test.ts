@@ -54,7 +54,11 @@ test.serial(
     try {
       t.deepEqual(await session.opened, { protocol: 'DTLSv1.2' });
       t.is(session.protocol, 'DTLSv1.2');
-      t.deepEqual(session.cipher, { name: 'ECDHE-ECDSA-AES128-GCM-SHA256', standardName: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', version: 'DTLSv1.2' });
+      t.deepEqual(session.cipher, {
+        name: 'ECDHE-ECDSA-AES128-GCM-SHA256',
+        standardName: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+        version: 'DTLSv1.2',
+      });
       t.true(session.authorized);
       await server.waitFor(/Keying material: [0-9A-F]{64}/);
       const openssl = /Keying material: ([0-9A-F]{64})/.exec(server.out)![1]!;
@@ -87,41 +91,69 @@ test.serial('a default client against a default dtls13 listener: DTLS 1.3', asyn
   }
 });
 
-test.serial('openssl s_client -dtls1_2 against a default dtls13 listener: DTLS 1.2 with DOWNGRD 01 ending ServerHello.random', async (t) => {
-  const server = await echoServer(id);
-  const client = new OpenSslPeer(['s_client', '-dtls1_2', '-connect', `127.0.0.1:${server.port}`, '-CAfile', files.ca, '-verify_return_error']);
-  try {
-    await client.waitFor('Verify return code: 0 (ok)');
-    t.regex(client.out, /Protocol\s*: DTLSv1\.2/);
-    client.write('ping\n');
-    await client.waitFor('echo: ping');
-    t.is(server.sessions[0]?.protocol, 'DTLSv1.2');
-    t.is(server.randoms.length, 1);
-    t.is(tailHex(server.randoms[0]), DOWNGRD_01, 'a 1.3-capable server negotiating 1.2 says so (RFC 8446 §4.1.3)');
-  } finally {
-    client.stop();
-    await server.listener.close();
-  }
-});
-
-test.serial('wolfSSL clients against a default dtls13 listener: -v 3 (1.2 only) gets 1.2, -v 4 (1.3 only) and -v d (both) get 1.3', async (t) => {
-  for (const [flag, protocol] of [
-    ['3', 'DTLSv1.2'],
-    ['4', 'DTLSv1.3'],
-    ['d', 'DTLSv1.3'],
-  ] as const) {
+test.serial(
+  'openssl s_client -dtls1_2 against a default dtls13 listener: DTLS 1.2 with DOWNGRD 01 ending ServerHello.random',
+  async (t) => {
     const server = await echoServer(id);
+    const client = new OpenSslPeer([
+      's_client',
+      '-dtls1_2',
+      '-connect',
+      `127.0.0.1:${server.port}`,
+      '-CAfile',
+      files.ca,
+      '-verify_return_error',
+    ]);
     try {
-      const { code, output } = await runWolf('client', ['-u', '-v', flag, '-h', '127.0.0.1', '-p', String(server.port), '-A', wolfPem.ca]).done;
-      t.is(code, 0, `wolfSSL -v ${flag}: ${output}`);
-      t.regex(output, /echo: hello wolfssl/i, `wolfSSL -v ${flag}`);
-      t.is(server.sessions[0]?.protocol, protocol, `wolfSSL -v ${flag}`);
-      t.is(tailHex(server.randoms[0]) === DOWNGRD_01, protocol === 'DTLSv1.2', `the sentinel only in a 1.2 ServerHello (wolfSSL -v ${flag})`);
+      await client.waitFor('Verify return code: 0 (ok)');
+      t.regex(client.out, /Protocol\s*: DTLSv1\.2/);
+      client.write('ping\n');
+      await client.waitFor('echo: ping');
+      t.is(server.sessions[0]?.protocol, 'DTLSv1.2');
+      t.is(server.randoms.length, 1);
+      t.is(tailHex(server.randoms[0]), DOWNGRD_01, 'a 1.3-capable server negotiating 1.2 says so (RFC 8446 §4.1.3)');
     } finally {
+      client.stop();
       await server.listener.close();
     }
-  }
-});
+  },
+);
+
+test.serial(
+  'wolfSSL clients against a default dtls13 listener: -v 3 (1.2 only) gets 1.2, -v 4 (1.3 only) and -v d (both) get 1.3',
+  async (t) => {
+    for (const [flag, protocol] of [
+      ['3', 'DTLSv1.2'],
+      ['4', 'DTLSv1.3'],
+      ['d', 'DTLSv1.3'],
+    ] as const) {
+      const server = await echoServer(id);
+      try {
+        const { code, output } = await runWolf('client', [
+          '-u',
+          '-v',
+          flag,
+          '-h',
+          '127.0.0.1',
+          '-p',
+          String(server.port),
+          '-A',
+          wolfPem.ca,
+        ]).done;
+        t.is(code, 0, `wolfSSL -v ${flag}: ${output}`);
+        t.regex(output, /echo: hello wolfssl/i, `wolfSSL -v ${flag}`);
+        t.is(server.sessions[0]?.protocol, protocol, `wolfSSL -v ${flag}`);
+        t.is(
+          tailHex(server.randoms[0]) === DOWNGRD_01,
+          protocol === 'DTLSv1.2',
+          `the sentinel only in a 1.2 ServerHello (wolfSSL -v ${flag})`,
+        );
+      } finally {
+        await server.listener.close();
+      }
+    }
+  },
+);
 
 test.serial('a default client against wolfSSL servers: -v 3 gives 1.2, -v 4 gives 1.3', async (t) => {
   for (const [flag, protocol] of [
@@ -154,8 +186,14 @@ function stripSupportedVersions(d: Uint8Array): Uint8Array {
       const f = readDtlsHandshake(new Reader(w.record.fragment, 'H'));
       if (f.msgType !== 'client_hello') return w;
       const ch = decodeClientHello(f.fragment);
-      const body = encodeClientHello({ ...ch, extensions: ch.extensions.filter((e) => e.extensionType !== 'supported_versions') });
-      return { kind: 'record', record: { ...w.record, fragment: encodeDtlsHandshake({ ...f, length: body.length, fragment: body }) } };
+      const body = encodeClientHello({
+        ...ch,
+        extensions: ch.extensions.filter((e) => e.extensionType !== 'supported_versions'),
+      });
+      return {
+        kind: 'record',
+        record: { ...w.record, fragment: encodeDtlsHandshake({ ...f, length: body.length, fragment: body }) },
+      };
     }),
   );
 }
@@ -212,26 +250,43 @@ test.serial("a listener with maxVersion 'DTLSv1.2' answers a default client in 1
   }
 });
 
-test.serial("minVersion 'DTLSv1.3' against 1.2-only peers: protocol_version from a dtls13 listener, and never 1.2 from OpenSSL", async (t) => {
-  const server = await echoServer(id, { maxVersion: 'DTLSv1.2' });
-  try {
-    const session = connect('127.0.0.1', server.port, { ca, servername: 'localhost', minVersion: 'DTLSv1.3' });
-    const e = await t.throwsAsync(session.opened, { instanceOf: DtlsSessionError });
-    t.is(e?.alert, 'protocol_version', e?.message);
-    t.is(server.sessions.length, 0, 'no session started');
-    t.regex(server.refusals.join('\n'), /protocol_version/);
-  } finally {
-    await server.listener.close();
-  }
-  const port = await freeUdpPort();
-  const openssl = new OpenSslPeer(['s_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-cert', files.cert, '-key', files.key]);
-  try {
-    await openssl.waitFor('ACCEPT');
-    const session = connect('127.0.0.1', port, { ca, servername: 'localhost', minVersion: 'DTLSv1.3', handshakeTimeout: 5000 });
-    const e = await t.throwsAsync(session.opened, { instanceOf: DtlsSessionError });
-    t.log(e?.message);
-    t.is(session.protocol, undefined);
-  } finally {
-    openssl.stop();
-  }
-});
+test.serial(
+  "minVersion 'DTLSv1.3' against 1.2-only peers: protocol_version from a dtls13 listener, and never 1.2 from OpenSSL",
+  async (t) => {
+    const server = await echoServer(id, { maxVersion: 'DTLSv1.2' });
+    try {
+      const session = connect('127.0.0.1', server.port, { ca, servername: 'localhost', minVersion: 'DTLSv1.3' });
+      const e = await t.throwsAsync(session.opened, { instanceOf: DtlsSessionError });
+      t.is(e?.alert, 'protocol_version', e?.message);
+      t.is(server.sessions.length, 0, 'no session started');
+      t.regex(server.refusals.join('\n'), /protocol_version/);
+    } finally {
+      await server.listener.close();
+    }
+    const port = await freeUdpPort();
+    const openssl = new OpenSslPeer([
+      's_server',
+      '-dtls1_2',
+      '-accept',
+      `127.0.0.1:${port}`,
+      '-cert',
+      files.cert,
+      '-key',
+      files.key,
+    ]);
+    try {
+      await openssl.waitFor('ACCEPT');
+      const session = connect('127.0.0.1', port, {
+        ca,
+        servername: 'localhost',
+        minVersion: 'DTLSv1.3',
+        handshakeTimeout: 5000,
+      });
+      const e = await t.throwsAsync(session.opened, { instanceOf: DtlsSessionError });
+      t.log(e?.message);
+      t.is(session.protocol, undefined);
+    } finally {
+      openssl.stop();
+    }
+  },
+);

@@ -20,33 +20,47 @@ const DTLS12 = ['-V', 'tls1.2:tls1.2'];
 /** 1,100 letters: one record (tstclnt sends what one read of its stdin gives, up to 4,000 bytes, as one record). */
 const BIG = Array.from({ length: 1100 }, (_, i) => String.fromCharCode(97 + (i % 26))).join('');
 
-test.serial('tstclnt -P client (DTLS 1.2) → dtls13 server (listen): a 1,100-byte record echoed, the exporter with a context equal on both ends', async (t) => {
-  const db = await makeNssDb(id);
-  const { cert, key } = pemOf(id);
-  const server = await ourServer({ cert, key }, (m) => m);
-  const run = runTstclnt(db, ['-P', 'client', '-h', '127.0.0.1', '-p', String(server.port), '-a', 'localhost', ...DTLS12, ...EXPORTER]);
-  try {
-    run.write(BIG);
-    await run.waitFor(BIG);
-    await server.sessions[0]?.session.close();
-    run.end();
-    const { code, stdout, stderr } = await run.done;
-    const ours = server.sessions[0];
-    t.is(ours?.protocol, 'DTLSv1.2', `ours: ${ours?.error}; NSS: ${stderr}`);
-    t.deepEqual(ours?.data, [BIG], 'our server received the record whole');
-    t.is(dataOf(stdout), BIG, 'tstclnt got the echo');
-    t.is(nssReport(stdout, stderr).version, '3.3', 'NSS reports TLS 1.2 inside (the wire carries DTLS 1.2)');
-    t.regex(stdout, /Context:/, 'tstclnt exported with a context');
-    t.regex(ours?.exporterWithContext ?? '', /^[0-9a-f]{64}$/);
-    t.is(nssReport(stdout, stderr).exporter, ours?.exporterWithContext, 'exporters with a context agree');
-    t.not(ours?.exporterWithContext, ours?.exporter, 'the context changes the exporter');
-    t.is(code, 0, stderr);
-  } finally {
-    run.kill();
-    await server.close();
-    db.remove();
-  }
-});
+test.serial(
+  'tstclnt -P client (DTLS 1.2) → dtls13 server (listen): a 1,100-byte record echoed, the exporter with a context equal on both ends',
+  async (t) => {
+    const db = await makeNssDb(id);
+    const { cert, key } = pemOf(id);
+    const server = await ourServer({ cert, key }, (m) => m);
+    const run = runTstclnt(db, [
+      '-P',
+      'client',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(server.port),
+      '-a',
+      'localhost',
+      ...DTLS12,
+      ...EXPORTER,
+    ]);
+    try {
+      run.write(BIG);
+      await run.waitFor(BIG);
+      await server.sessions[0]?.session.close();
+      run.end();
+      const { code, stdout, stderr } = await run.done;
+      const ours = server.sessions[0];
+      t.is(ours?.protocol, 'DTLSv1.2', `ours: ${ours?.error}; NSS: ${stderr}`);
+      t.deepEqual(ours?.data, [BIG], 'our server received the record whole');
+      t.is(dataOf(stdout), BIG, 'tstclnt got the echo');
+      t.is(nssReport(stdout, stderr).version, '3.3', 'NSS reports TLS 1.2 inside (the wire carries DTLS 1.2)');
+      t.regex(stdout, /Context:/, 'tstclnt exported with a context');
+      t.regex(ours?.exporterWithContext ?? '', /^[0-9a-f]{64}$/);
+      t.is(nssReport(stdout, stderr).exporter, ours?.exporterWithContext, 'exporters with a context agree');
+      t.not(ours?.exporterWithContext, ours?.exporter, 'the context changes the exporter');
+      t.is(code, 0, stderr);
+    } finally {
+      run.kill();
+      await server.close();
+      db.remove();
+    }
+  },
+);
 
 test.serial(
   'dtls13 client (connect) → tstclnt -P server (DTLS 1.2): a 1,100-byte record each way, the exporter with a context equal on both ends',
@@ -54,12 +68,18 @@ test.serial(
     const db = await makeNssDb(id, id);
     const { port, run } = await startNssServer(db, [...DTLS12, ...EXPORTER]);
     try {
-      const session = connect('127.0.0.1', port, { ca: pemOf(id).ca, servername: 'localhost', handshakeTimeout: 15_000 });
+      const session = connect('127.0.0.1', port, {
+        ca: pemOf(id).ca,
+        servername: 'localhost',
+        handshakeTimeout: 15_000,
+      });
       let received = '';
       session.onmessage = (m) => (received += m.toString());
       await session.opened;
       t.is(session.protocol, 'DTLSv1.2');
-      const withContext = session.exportKeyingMaterial(32, OUR_EXPORTER.label, Buffer.from(OUR_EXPORTER.context)).toString('hex');
+      const withContext = session
+        .exportKeyingMaterial(32, OUR_EXPORTER.label, Buffer.from(OUR_EXPORTER.context))
+        .toString('hex');
       const without = session.exportKeyingMaterial(32, OUR_EXPORTER.label).toString('hex');
       session.send(BIG);
       await run.waitFor(BIG);

@@ -51,7 +51,8 @@ const rangeFor = (suite: Dtls12CipherSuite): { ciphers: string; allowCcm8: true 
 });
 
 /** Resolves once `p` settles or after `ms`. */
-const bounded = (p: Promise<unknown>, ms: number): Promise<unknown> => Promise.race([p.catch(() => undefined), new Promise((r) => setTimeout(r, ms))]);
+const bounded = (p: Promise<unknown>, ms: number): Promise<unknown> =>
+  Promise.race([p.catch(() => undefined), new Promise((r) => setTimeout(r, ms))]);
 
 interface ToServer {
   readonly protocol: string | undefined;
@@ -77,10 +78,27 @@ async function againstOpenSslServer(
 ): Promise<ToServer> {
   const pem = writePem(id);
   const port = await freePort();
-  const server = new OpenSslPeer(['s_server', '-dtls1_2', '-accept', String(port), '-cert', pem.cert, '-key', pem.key, '-state', ...EXPORT, ...serverArgs]);
+  const server = new OpenSslPeer([
+    's_server',
+    '-dtls1_2',
+    '-accept',
+    String(port),
+    '-cert',
+    pem.cert,
+    '-key',
+    pem.key,
+    '-state',
+    ...EXPORT,
+    ...serverArgs,
+  ]);
   try {
     await server.waitFor('ACCEPT');
-    const session = connect('127.0.0.1', port, { ca: pemOf(id).ca, servername: 'server.test', handshakeTimeout: 15_000, ...options });
+    const session = connect('127.0.0.1', port, {
+      ca: pemOf(id).ca,
+      servername: 'server.test',
+      handshakeTimeout: 15_000,
+      ...options,
+    });
     let received = '';
     session.onmessage = (m) => (received += m.toString());
     await session.opened;
@@ -158,27 +176,39 @@ async function fromOpenSslClient(
 }
 
 for (const [suite, name] of Object.entries(OPENSSL_SUITES_12) as [Dtls12CipherSuite, string][]) {
-  test.serial(`dtls13 client (connect, default range) → openssl s_server -dtls1_2: ${suite}, the exporter equal on both ends`, async (t) => {
-    const r = await againstOpenSslServer(serverFor(suite), ['-cipher', name], rangeFor(suite), 'hello from dtls13\n', 'hello from openssl\n');
-    t.is(r.protocol, 'DTLSv1.2', r.output);
-    t.is(r.suite, suite);
-    t.true(r.helloVerify, "OpenSSL's server asked for a cookie (HelloVerifyRequest)");
-    t.regex(r.exporter ?? '', /^[0-9a-f]{64}$/);
-    t.is(exporterOf(r.output), r.exporter, 'both ends export the same keying material');
-    t.is(r.received, 'hello from openssl\n');
-  });
+  test.serial(
+    `dtls13 client (connect, default range) → openssl s_server -dtls1_2: ${suite}, the exporter equal on both ends`,
+    async (t) => {
+      const r = await againstOpenSslServer(
+        serverFor(suite),
+        ['-cipher', name],
+        rangeFor(suite),
+        'hello from dtls13\n',
+        'hello from openssl\n',
+      );
+      t.is(r.protocol, 'DTLSv1.2', r.output);
+      t.is(r.suite, suite);
+      t.true(r.helloVerify, "OpenSSL's server asked for a cookie (HelloVerifyRequest)");
+      t.regex(r.exporter ?? '', /^[0-9a-f]{64}$/);
+      t.is(exporterOf(r.output), r.exporter, 'both ends export the same keying material');
+      t.is(r.received, 'hello from openssl\n');
+    },
+  );
 
-  test.serial(`openssl s_client -dtls1_2 → dtls13 server (listen, default range): ${suite}, the exporter equal on both ends`, async (t) => {
-    const r = await fromOpenSslClient(serverFor(suite), rangeFor(suite), ['-cipher', name], 'hello from openssl\n');
-    t.is(r.ours?.protocol, 'DTLSv1.2', `ours: ${r.ours?.error}; OpenSSL: ${r.output}`);
-    t.is(r.ours?.suite, suite);
-    t.regex(r.output, new RegExp(`Cipher is ${name}`));
-    t.true(r.ours?.parameters?.helloRetryRequest, 'our server asked for a cookie (HelloVerifyRequest)');
-    t.regex(r.ours?.exporter ?? '', /^[0-9a-f]{64}$/);
-    t.is(exporterOf(r.output), r.ours?.exporter, 'both ends export the same keying material');
-    t.deepEqual(r.ours?.data, ['hello from openssl\n']);
-    t.is(r.code, 0, r.output);
-  });
+  test.serial(
+    `openssl s_client -dtls1_2 → dtls13 server (listen, default range): ${suite}, the exporter equal on both ends`,
+    async (t) => {
+      const r = await fromOpenSslClient(serverFor(suite), rangeFor(suite), ['-cipher', name], 'hello from openssl\n');
+      t.is(r.ours?.protocol, 'DTLSv1.2', `ours: ${r.ours?.error}; OpenSSL: ${r.output}`);
+      t.is(r.ours?.suite, suite);
+      t.regex(r.output, new RegExp(`Cipher is ${name}`));
+      t.true(r.ours?.parameters?.helloRetryRequest, 'our server asked for a cookie (HelloVerifyRequest)');
+      t.regex(r.ours?.exporter ?? '', /^[0-9a-f]{64}$/);
+      t.is(exporterOf(r.output), r.ours?.exporter, 'both ends export the same keying material');
+      t.deepEqual(r.ours?.data, ['hello from openssl\n']);
+      t.is(r.code, 0, r.output);
+    },
+  );
 }
 
 // RFC 8422 §5.1: an ECDHE_ECDSA suite may be chosen only when the client's supported_groups names the certificate's curve.
@@ -188,10 +218,19 @@ test.serial(
     const refused = await fromOpenSslClient(ecdsa, { maxVersion: 'DTLSv1.2' }, ['-groups', 'X25519'], '', true);
     t.not(refused.code, 0, refused.output);
     t.is(refused.ours?.protocol, undefined);
-    t.regex(refused.ours?.error ?? '', /^handshake_failure: .*secp256r1/, 'our server names the curve the client did not offer');
+    t.regex(
+      refused.ours?.error ?? '',
+      /^handshake_failure: .*secp256r1/,
+      'our server names the curve the client did not offer',
+    );
     t.regex(refused.output, /SSL3 alert read:fatal:handshake failure/, 'OpenSSL reads our handshake_failure');
     const suite = 'tls_ecdhe_rsa_with_aes_128_gcm_sha256';
-    const r = await fromOpenSslClient(rsa, { maxVersion: 'DTLSv1.2' }, ['-groups', 'X25519', '-cipher', OPENSSL_SUITES_12[suite]!], 'over x25519\n');
+    const r = await fromOpenSslClient(
+      rsa,
+      { maxVersion: 'DTLSv1.2' },
+      ['-groups', 'X25519', '-cipher', OPENSSL_SUITES_12[suite]!],
+      'over x25519\n',
+    );
     t.is(r.ours?.protocol, 'DTLSv1.2', `ours: ${r.ours?.error}; OpenSSL: ${r.output}`);
     t.is(r.ours?.suite, suite);
     t.is(r.ours?.parameters?.group, 'x25519');
@@ -203,21 +242,24 @@ test.serial(
 /** 1,100 letters: one record each way, larger than any message above. */
 const BIG = Array.from({ length: 1100 }, (_, i) => String.fromCharCode(97 + (i % 26))).join('');
 
-test.serial('a 1,100-byte record each way, the RFC 5705 exporter equal on both ends, and close_notify seen by each side (OpenSSL)', async (t) => {
-  // Our client: s_server receives the big record, sends one back, and reads our close_notify.
-  const a = await againstOpenSslServer(ecdsa, [], { maxVersion: 'DTLSv1.2' }, BIG, BIG.toUpperCase());
-  t.is(a.protocol, 'DTLSv1.2', a.output);
-  t.true(a.output.includes(BIG), 'OpenSSL received the record whole');
-  t.is(a.received, BIG.toUpperCase(), 'and we received its record whole');
-  t.is(exporterOf(a.output), a.exporter, 'both ends export the same keying material');
-  t.true(a.output.includes(CLOSE_NOTIFY_READ), `OpenSSL read our close_notify: ${a.output}`);
-  // s_client: our server echoes the big record; at the end of its stdin s_client closes with close_notify.
-  const b = await fromOpenSslClient(ecdsa, { maxVersion: 'DTLSv1.2' }, [], BIG);
-  t.is(b.ours?.protocol, 'DTLSv1.2', `ours: ${b.ours?.error}; OpenSSL: ${b.output}`);
-  t.deepEqual(b.ours?.data, [BIG], 'our server received the record whole');
-  t.is(b.output.split(BIG).length - 1, 1, 'OpenSSL got the echo (its input is not printed)');
-  t.is(exporterOf(b.output), b.ours?.exporter, 'both ends export the same keying material');
-  t.is(b.ours?.session.closeReason, 'close_notify', "OpenSSL's close_notify ended our session");
-  t.regex(b.output, /SSL3 alert write:warning:close notify/);
-  t.is(b.code, 0, b.output);
-});
+test.serial(
+  'a 1,100-byte record each way, the RFC 5705 exporter equal on both ends, and close_notify seen by each side (OpenSSL)',
+  async (t) => {
+    // Our client: s_server receives the big record, sends one back, and reads our close_notify.
+    const a = await againstOpenSslServer(ecdsa, [], { maxVersion: 'DTLSv1.2' }, BIG, BIG.toUpperCase());
+    t.is(a.protocol, 'DTLSv1.2', a.output);
+    t.true(a.output.includes(BIG), 'OpenSSL received the record whole');
+    t.is(a.received, BIG.toUpperCase(), 'and we received its record whole');
+    t.is(exporterOf(a.output), a.exporter, 'both ends export the same keying material');
+    t.true(a.output.includes(CLOSE_NOTIFY_READ), `OpenSSL read our close_notify: ${a.output}`);
+    // s_client: our server echoes the big record; at the end of its stdin s_client closes with close_notify.
+    const b = await fromOpenSslClient(ecdsa, { maxVersion: 'DTLSv1.2' }, [], BIG);
+    t.is(b.ours?.protocol, 'DTLSv1.2', `ours: ${b.ours?.error}; OpenSSL: ${b.output}`);
+    t.deepEqual(b.ours?.data, [BIG], 'our server received the record whole');
+    t.is(b.output.split(BIG).length - 1, 1, 'OpenSSL got the echo (its input is not printed)');
+    t.is(exporterOf(b.output), b.ours?.exporter, 'both ends export the same keying material');
+    t.is(b.ours?.session.closeReason, 'close_notify', "OpenSSL's close_notify ended our session");
+    t.regex(b.output, /SSL3 alert write:warning:close notify/);
+    t.is(b.code, 0, b.output);
+  },
+);

@@ -31,15 +31,31 @@ async function opensslKeys(peer: OpenSslPeer): Promise<string> {
   return /Keying material: ([0-9A-F]+)/.exec(peer.out)![1]!;
 }
 
-async function toServer(serverArgs: readonly string[], options: Partial<DtlsOptions>): Promise<{ client: Udp12<DtlsConnection>; server: OpenSslPeer }> {
+async function toServer(
+  serverArgs: readonly string[],
+  options: Partial<DtlsOptions>,
+): Promise<{ client: Udp12<DtlsConnection>; server: OpenSslPeer }> {
   const port = await freeUdpPort();
-  const server = new OpenSslPeer(['s_server', '-dtls1_2', '-accept', String(port), '-cert', files.cert, '-key', files.key, ...serverArgs]);
+  const server = new OpenSslPeer([
+    's_server',
+    '-dtls1_2',
+    '-accept',
+    String(port),
+    '-cert',
+    files.cert,
+    '-key',
+    files.key,
+    ...serverArgs,
+  ]);
   await server.waitFor('ACCEPT');
   const conn = DtlsConnection.client({ ...ONLY_12, trustAnchors: [id.caDer], serverName: 'server.test', ...options });
   return { client: await Udp12.client(conn, port), server };
 }
 
-async function fromClient(clientArgs: readonly string[], options: Partial<DtlsOptions>): Promise<{ server: Udp12<DtlsConnection>; client: OpenSslPeer }> {
+async function fromClient(
+  clientArgs: readonly string[],
+  options: Partial<DtlsOptions>,
+): Promise<{ server: Udp12<DtlsConnection>; client: OpenSslPeer }> {
   const server = await Udp12.server(DtlsConnection.server({ ...ONLY_12, certificate, ...options }));
   const client = new OpenSslPeer([
     's_client',
@@ -56,34 +72,40 @@ async function fromClient(clientArgs: readonly string[], options: Partial<DtlsOp
   return { server, client };
 }
 
-test.serial('dtls13 client -> openssl s_server: ALPN by the server’s preference, SRTP_AES128_CM_SHA1_80, the same SRTP keys', async (t) => {
-  const { client, server } = await toServer(['-alpn', 'coap,h2', '-use_srtp', 'SRTP_AES128_CM_SHA1_80', ...KEYMAT], {
-    alpn: ['h2', 'coap'],
-    srtp: ['SRTP_AEAD_AES_128_GCM', 'SRTP_AES128_CM_SHA1_80'],
-  });
-  try {
-    await client.waitFor((e) => e.type === 'handshakeComplete', 15_000, 'handshake');
-    t.is(negotiated(client)?.alpnProtocol, 'coap');
-    t.is(negotiated(client)?.srtpProfile, 'SRTP_AES128_CM_SHA1_80');
-    await server.waitFor('SRTP Extension negotiated, profile=SRTP_AES128_CM_SHA1_80');
-    await server.waitFor('ALPN protocols selected: coap');
-    const theirs = await opensslKeys(server);
-    t.is(hex(client.conn.exportKeyingMaterial(60, SRTP_EXPORTER_LABEL)), theirs);
-    const k = srtpKeyingMaterial(client.conn, 'SRTP_AES128_CM_SHA1_80');
-    t.is(hex(Buffer.concat([k.clientKey, k.serverKey, k.clientSalt, k.serverSalt])), theirs);
-    client.send(new TextEncoder().encode('media keys agreed\n'));
-    await server.waitFor('media keys agreed');
-  } finally {
-    await client.close();
-    server.stop();
-  }
-});
+test.serial(
+  'dtls13 client -> openssl s_server: ALPN by the server’s preference, SRTP_AES128_CM_SHA1_80, the same SRTP keys',
+  async (t) => {
+    const { client, server } = await toServer(['-alpn', 'coap,h2', '-use_srtp', 'SRTP_AES128_CM_SHA1_80', ...KEYMAT], {
+      alpn: ['h2', 'coap'],
+      srtp: ['SRTP_AEAD_AES_128_GCM', 'SRTP_AES128_CM_SHA1_80'],
+    });
+    try {
+      await client.waitFor((e) => e.type === 'handshakeComplete', 15_000, 'handshake');
+      t.is(negotiated(client)?.alpnProtocol, 'coap');
+      t.is(negotiated(client)?.srtpProfile, 'SRTP_AES128_CM_SHA1_80');
+      await server.waitFor('SRTP Extension negotiated, profile=SRTP_AES128_CM_SHA1_80');
+      await server.waitFor('ALPN protocols selected: coap');
+      const theirs = await opensslKeys(server);
+      t.is(hex(client.conn.exportKeyingMaterial(60, SRTP_EXPORTER_LABEL)), theirs);
+      const k = srtpKeyingMaterial(client.conn, 'SRTP_AES128_CM_SHA1_80');
+      t.is(hex(Buffer.concat([k.clientKey, k.serverKey, k.clientSalt, k.serverSalt])), theirs);
+      client.send(new TextEncoder().encode('media keys agreed\n'));
+      await server.waitFor('media keys agreed');
+    } finally {
+      await client.close();
+      server.stop();
+    }
+  },
+);
 
 test.serial('openssl s_client -> dtls13 server: our ALPN and SRTP preference, the same SRTP keys', async (t) => {
-  const { server, client } = await fromClient(['-alpn', 'h2,coap', '-use_srtp', 'SRTP_AES128_CM_SHA1_32:SRTP_AES128_CM_SHA1_80', ...KEYMAT], {
-    alpn: ['coap', 'h2'],
-    srtp: ['SRTP_AES128_CM_SHA1_80', 'SRTP_AES128_CM_SHA1_32'],
-  });
+  const { server, client } = await fromClient(
+    ['-alpn', 'h2,coap', '-use_srtp', 'SRTP_AES128_CM_SHA1_32:SRTP_AES128_CM_SHA1_80', ...KEYMAT],
+    {
+      alpn: ['coap', 'h2'],
+      srtp: ['SRTP_AES128_CM_SHA1_80', 'SRTP_AES128_CM_SHA1_32'],
+    },
+  );
   try {
     await client.waitFor('Verify return code: 0 (ok)');
     await client.waitFor('ALPN protocol: coap');
@@ -112,15 +134,22 @@ test.serial('openssl s_client with no ALPN in common -> dtls13 server: no_applic
   }
 });
 
-test.serial('dtls13 client -> openssl s_server with no ALPN in common: OpenSSL refuses with no_application_protocol, which we report', async (t) => {
-  const { client, server } = await toServer(['-alpn', 'spdy/3'], { alpn: ['coap'] });
-  try {
-    await client.waitFor((e) => e.type === 'closed', 15_000, 'closed');
-    const alert = client.events.find((e) => e.type === 'alert') as { description?: string; sent?: boolean } | undefined;
-    t.deepEqual({ description: alert?.description, sent: alert?.sent }, { description: 'no_application_protocol', sent: false });
-    t.is(client.conn.state, 'failed');
-  } finally {
-    await client.close();
-    server.stop();
-  }
-});
+test.serial(
+  'dtls13 client -> openssl s_server with no ALPN in common: OpenSSL refuses with no_application_protocol, which we report',
+  async (t) => {
+    const { client, server } = await toServer(['-alpn', 'spdy/3'], { alpn: ['coap'] });
+    try {
+      await client.waitFor((e) => e.type === 'closed', 15_000, 'closed');
+      const alert = client.events.find((e) => e.type === 'alert') as
+        { description?: string; sent?: boolean } | undefined;
+      t.deepEqual(
+        { description: alert?.description, sent: alert?.sent },
+        { description: 'no_application_protocol', sent: false },
+      );
+      t.is(client.conn.state, 'failed');
+    } finally {
+      await client.close();
+      server.stop();
+    }
+  },
+);

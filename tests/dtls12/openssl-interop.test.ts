@@ -129,7 +129,11 @@ async function fromClient(
   return { server, client };
 }
 
-async function exchange(t: import('ava').ExecutionContext, server: Udp12<Dtls12Connection>, client: OpenSslPeer): Promise<void> {
+async function exchange(
+  t: import('ava').ExecutionContext,
+  server: Udp12<Dtls12Connection>,
+  client: OpenSslPeer,
+): Promise<void> {
   await client.waitFor('Verify return code: 0 (ok)');
   client.write('hello from openssl\n');
   await server.waitFor(() => server.text().includes('hello from openssl'), 10_000, 'data');
@@ -153,30 +157,33 @@ for (const [suite] of Object.entries(OPENSSL_NAMES) as [Dtls12CipherSuite, strin
   });
 }
 
-test.serial('client authentication both ways: dtls13 client to s_server -Verify, s_client -cert to a dtls13 server requiring it', async (t) => {
-  const suite = 'tls_ecdhe_ecdsa_with_aes_128_gcm_sha256';
-  const a = await againstServer({ suite, clientAuth: true });
-  try {
-    await a.client.waitFor(isComplete, 15_000, 'handshake');
-    t.true(a.client.conn.negotiated?.clientAuthenticated);
-    a.client.send(new TextEncoder().encode('authenticated\n'));
-    await a.server.waitFor('authenticated');
-    t.regex(a.server.out + a.server.err, /client\.test/);
-  } finally {
-    await a.client.close();
-    a.server.stop();
-  }
-  const b = await fromClient({ suite, clientAuth: true });
-  try {
-    await b.server.waitFor(isComplete, 15_000, 'handshake');
-    t.true(b.server.conn.negotiated?.clientAuthenticated);
-    t.deepEqual(b.server.conn.negotiated?.peerCertificateChain, clientId.chain);
-    await exchange(t, b.server, b.client);
-  } finally {
-    b.client.stop();
-    await b.server.close();
-  }
-});
+test.serial(
+  'client authentication both ways: dtls13 client to s_server -Verify, s_client -cert to a dtls13 server requiring it',
+  async (t) => {
+    const suite = 'tls_ecdhe_ecdsa_with_aes_128_gcm_sha256';
+    const a = await againstServer({ suite, clientAuth: true });
+    try {
+      await a.client.waitFor(isComplete, 15_000, 'handshake');
+      t.true(a.client.conn.negotiated?.clientAuthenticated);
+      a.client.send(new TextEncoder().encode('authenticated\n'));
+      await a.server.waitFor('authenticated');
+      t.regex(a.server.out + a.server.err, /client\.test/);
+    } finally {
+      await a.client.close();
+      a.server.stop();
+    }
+    const b = await fromClient({ suite, clientAuth: true });
+    try {
+      await b.server.waitFor(isComplete, 15_000, 'handshake');
+      t.true(b.server.conn.negotiated?.clientAuthenticated);
+      t.deepEqual(b.server.conn.negotiated?.peerCertificateChain, clientId.chain);
+      await exchange(t, b.server, b.client);
+    } finally {
+      b.client.stop();
+      await b.server.close();
+    }
+  },
+);
 
 test.serial('resumption by session ID both ways', async (t) => {
   const suite = 'tls_ecdhe_ecdsa_with_aes_128_gcm_sha256';
@@ -195,7 +202,12 @@ test.serial('resumption by session ID both ways', async (t) => {
   await first.server.waitFor('DONE').catch(() => undefined);
   // s_server -naccept 2 takes a second client; its socket stays connected to the first one's address, so the same local port.
   const serverPort = first.server.child.spawnargs[first.server.child.spawnargs.indexOf('-accept') + 1]!;
-  const conn = Dtls12Connection.client({ trustAnchors: [ecdsa.caDer], serverName: 'server.test', cipherSuites12: [suite], session12: session! });
+  const conn = Dtls12Connection.client({
+    trustAnchors: [ecdsa.caDer],
+    serverName: 'server.test',
+    cipherSuites12: [suite],
+    session12: session!,
+  });
   const second = await Udp12.client(conn, Number(serverPort), localPort);
   try {
     await second.waitFor(isComplete, 15_000, 'resumed handshake');

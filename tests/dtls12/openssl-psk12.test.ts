@@ -64,7 +64,13 @@ async function againstServer(
     ...serverArgs,
   ]);
   await server.waitFor('ACCEPT');
-  const conn = Dtls12Connection.client({ psk: { identity: IDENTITY, key: KEY }, cipherSuites12: [suite], allowCcm8: true, ...fast, ...client });
+  const conn = Dtls12Connection.client({
+    psk: { identity: IDENTITY, key: KEY },
+    cipherSuites12: [suite],
+    allowCcm8: true,
+    ...fast,
+    ...client,
+  });
   const udp = await Udp12.client(conn, port);
   const seen: number[] = [];
   udp.inbound = (d) => {
@@ -79,7 +85,13 @@ async function fromClient(
   options: Partial<Dtls12Options> = {},
   clientArgs: readonly string[] = [],
 ): Promise<{ server: Udp12<Dtls12Connection>; client: OpenSslPeer }> {
-  const conn = Dtls12Connection.server({ psk: { [IDENTITY]: KEY }, cipherSuites12: [suite], allowCcm8: true, ...fast, ...options });
+  const conn = Dtls12Connection.server({
+    psk: { [IDENTITY]: KEY },
+    cipherSuites12: [suite],
+    allowCcm8: true,
+    ...fast,
+    ...options,
+  });
   const server = await Udp12.server(conn);
   const client = new OpenSslPeer([
     's_client',
@@ -155,68 +167,78 @@ test.serial('identity hint both ways: s_server -psk_hint reaches our client; our
   }
 });
 
-test.serial("an unknown identity: our server ends s_client's handshake with unknown_psk_identity; s_server only warns", async (t) => {
-  const suite = 'tls_psk_with_aes_128_gcm_sha256';
-  const b = await fromClient(suite, {}, ['-psk_identity', 'intruder']);
-  try {
-    await b.server.waitFor((e) => e.type === 'closed', 15_000, 'failure');
-    t.is(b.server.conn.failureReason?.alert, 'unknown_psk_identity');
-    t.is(b.server.conn.negotiated, undefined);
-    await b.client.waitFor(/unknown psk identity|alert number 115/i);
-  } finally {
-    b.client.stop();
-    await b.server.close();
-  }
-  // s_server's callback (apps/s_server.c) prints a warning for another identity and goes on with its one key:
-  // OpenSSL itself sends unknown_psk_identity only when the application's callback finds no key.
-  const a = await againstServer(suite, { psk: { identity: 'intruder', key: KEY } });
-  try {
-    await a.server.waitFor('PSK warning: client identity not what we expected');
-    await a.client.waitFor(isComplete, 15_000, 'handshake');
-    t.pass();
-  } finally {
-    await a.client.close();
-    a.server.stop();
-  }
-});
+test.serial(
+  "an unknown identity: our server ends s_client's handshake with unknown_psk_identity; s_server only warns",
+  async (t) => {
+    const suite = 'tls_psk_with_aes_128_gcm_sha256';
+    const b = await fromClient(suite, {}, ['-psk_identity', 'intruder']);
+    try {
+      await b.server.waitFor((e) => e.type === 'closed', 15_000, 'failure');
+      t.is(b.server.conn.failureReason?.alert, 'unknown_psk_identity');
+      t.is(b.server.conn.negotiated, undefined);
+      await b.client.waitFor(/unknown psk identity|alert number 115/i);
+    } finally {
+      b.client.stop();
+      await b.server.close();
+    }
+    // s_server's callback (apps/s_server.c) prints a warning for another identity and goes on with its one key:
+    // OpenSSL itself sends unknown_psk_identity only when the application's callback finds no key.
+    const a = await againstServer(suite, { psk: { identity: 'intruder', key: KEY } });
+    try {
+      await a.server.waitFor('PSK warning: client identity not what we expected');
+      await a.client.waitFor(isComplete, 15_000, 'handshake');
+      t.pass();
+    } finally {
+      await a.client.close();
+      a.server.stop();
+    }
+  },
+);
 
-test.serial('a wrong key: the Finished does not authenticate on either end; nothing completes, our end gives up', async (t) => {
-  const suite = 'tls_ecdhe_psk_with_chacha20_poly1305_sha256';
-  // Our client with the wrong key: s_server drops our Finished (DTLS drops records that do not authenticate) and sends nothing more.
-  const port = await freeUdpPort();
-  const server = new OpenSslPeer([
-    's_server',
-    '-dtls1_2',
-    '-accept',
-    String(port),
-    '-nocert',
-    '-psk',
-    WRONG_HEX,
-    '-psk_identity',
-    IDENTITY,
-    '-cipher',
-    OPENSSL_PSK_NAMES[suite]!,
-  ]);
-  await server.waitFor('ACCEPT');
-  const client = await Udp12.client(Dtls12Connection.client({ psk: { identity: IDENTITY, key: KEY }, cipherSuites12: [suite], ...fast }), port);
-  try {
-    await client.waitFor((e) => e.type === 'closed', 20_000, 'failure');
-    t.is(client.conn.negotiated, undefined);
-    t.true(client.events.some((e) => e.type === 'closed' && (e as { reason?: string }).reason === 'timeout'));
-  } finally {
-    await client.close();
-    server.stop();
-  }
-  // s_client with the wrong key: our server drops its Finished as not authentic, counted, and does not complete.
-  const b = await fromClient(suite, {}, ['-psk', WRONG_HEX]);
-  try {
-    const deadline = Date.now() + 15_000;
-    while (b.server.conn.drops.authentication === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    t.true(b.server.conn.drops.authentication > 0, "s_client's Finished did not authenticate");
-    t.is(b.server.conn.negotiated, undefined);
-    t.false(b.server.events.some(isComplete));
-  } finally {
-    b.client.stop();
-    await b.server.close();
-  }
-});
+test.serial(
+  'a wrong key: the Finished does not authenticate on either end; nothing completes, our end gives up',
+  async (t) => {
+    const suite = 'tls_ecdhe_psk_with_chacha20_poly1305_sha256';
+    // Our client with the wrong key: s_server drops our Finished (DTLS drops records that do not authenticate) and sends nothing more.
+    const port = await freeUdpPort();
+    const server = new OpenSslPeer([
+      's_server',
+      '-dtls1_2',
+      '-accept',
+      String(port),
+      '-nocert',
+      '-psk',
+      WRONG_HEX,
+      '-psk_identity',
+      IDENTITY,
+      '-cipher',
+      OPENSSL_PSK_NAMES[suite]!,
+    ]);
+    await server.waitFor('ACCEPT');
+    const client = await Udp12.client(
+      Dtls12Connection.client({ psk: { identity: IDENTITY, key: KEY }, cipherSuites12: [suite], ...fast }),
+      port,
+    );
+    try {
+      await client.waitFor((e) => e.type === 'closed', 20_000, 'failure');
+      t.is(client.conn.negotiated, undefined);
+      t.true(client.events.some((e) => e.type === 'closed' && (e as { reason?: string }).reason === 'timeout'));
+    } finally {
+      await client.close();
+      server.stop();
+    }
+    // s_client with the wrong key: our server drops its Finished as not authentic, counted, and does not complete.
+    const b = await fromClient(suite, {}, ['-psk', WRONG_HEX]);
+    try {
+      const deadline = Date.now() + 15_000;
+      while (b.server.conn.drops.authentication === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      t.true(b.server.conn.drops.authentication > 0, "s_client's Finished did not authenticate");
+      t.is(b.server.conn.negotiated, undefined);
+      t.false(b.server.events.some(isComplete));
+    } finally {
+      b.client.stop();
+      await b.server.close();
+    }
+  },
+);

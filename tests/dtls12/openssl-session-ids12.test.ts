@@ -33,7 +33,12 @@ async function serve(): Promise<{ listener: DtlsListener; port: number; sessions
 }
 
 /** One s_client connection with `-no_ticket` and `mode` `sess`; what it printed and whether our session says reused. */
-async function client(port: number, sess: string, mode: '-sess_out' | '-sess_in', sessions: DtlsSession[]): Promise<{ out: string; reused: boolean }> {
+async function client(
+  port: number,
+  sess: string,
+  mode: '-sess_out' | '-sess_in',
+  sessions: DtlsSession[],
+): Promise<{ out: string; reused: boolean }> {
   const before = sessions.length;
   const c = new OpenSslPeer([
     's_client',

@@ -61,46 +61,56 @@ async function connectOnce(
   }
 }
 
-test.serial('dtls13 client resumes from its ticket with s_server -dtls1_2 -no_cache; a ticket flipped in one byte gives a full handshake', async (t) => {
-  const port = await freeUdpPort();
-  const server = new OpenSslPeer([
-    's_server',
-    '-dtls1_2',
-    '-accept',
-    String(port),
-    '-cert',
-    files.cert,
-    '-key',
-    files.key,
-    '-cipher',
-    'ECDHE-ECDSA-AES128-GCM-SHA256',
-    '-no_cache',
-    '-naccept',
-    '3',
-  ]);
-  await server.waitFor('ACCEPT');
-  // s_server's socket stays connected to the first client's address: every connection from the same local port.
-  const localPort = await freeUdpPort();
-  try {
-    const first = await connectOnce(port, localPort, undefined);
-    t.false(first.resumed);
-    t.true(first.seen.includes(4), 'OpenSSL sent a NewSessionTicket');
-    t.truthy(first.session?.ticket, 'the ticket is kept with the session');
-    const second = await connectOnce(port, localPort, first.session);
-    t.true(second.resumed, 'OpenSSL resumed from the ticket (it keeps no session cache)');
-    t.false(second.seen.includes(11), 'no Certificate: the abbreviated handshake');
-    const forged = first.session!.ticket!.slice();
-    forged[forged.length >> 1]! ^= 0x01;
-    const third = await connectOnce(port, localPort, { ...first.session!, ticket: forged });
-    t.false(third.resumed, 'a forged ticket: a full handshake');
-    t.true(third.seen.includes(11), 'with the Certificate');
-  } finally {
-    server.stop();
-  }
-});
+test.serial(
+  'dtls13 client resumes from its ticket with s_server -dtls1_2 -no_cache; a ticket flipped in one byte gives a full handshake',
+  async (t) => {
+    const port = await freeUdpPort();
+    const server = new OpenSslPeer([
+      's_server',
+      '-dtls1_2',
+      '-accept',
+      String(port),
+      '-cert',
+      files.cert,
+      '-key',
+      files.key,
+      '-cipher',
+      'ECDHE-ECDSA-AES128-GCM-SHA256',
+      '-no_cache',
+      '-naccept',
+      '3',
+    ]);
+    await server.waitFor('ACCEPT');
+    // s_server's socket stays connected to the first client's address: every connection from the same local port.
+    const localPort = await freeUdpPort();
+    try {
+      const first = await connectOnce(port, localPort, undefined);
+      t.false(first.resumed);
+      t.true(first.seen.includes(4), 'OpenSSL sent a NewSessionTicket');
+      t.truthy(first.session?.ticket, 'the ticket is kept with the session');
+      const second = await connectOnce(port, localPort, first.session);
+      t.true(second.resumed, 'OpenSSL resumed from the ticket (it keeps no session cache)');
+      t.false(second.seen.includes(11), 'no Certificate: the abbreviated handshake');
+      const forged = first.session!.ticket!.slice();
+      forged[forged.length >> 1]! ^= 0x01;
+      const third = await connectOnce(port, localPort, { ...first.session!, ticket: forged });
+      t.false(third.resumed, 'a forged ticket: a full handshake');
+      t.true(third.seen.includes(11), 'with the Certificate');
+    } finally {
+      server.stop();
+    }
+  },
+);
 
-async function serveOnce(sess: string, mode: '-sess_out' | '-sess_in'): Promise<{ resumed: boolean; client: OpenSslPeer; ticket: boolean }> {
-  const conn = Dtls12Connection.server({ certificate: { chain: ecdsa.chain, privateKey: ecdsa.privateKey }, cipherSuites12: [SUITE], ticketKeys: TICKET_KEY });
+async function serveOnce(
+  sess: string,
+  mode: '-sess_out' | '-sess_in',
+): Promise<{ resumed: boolean; client: OpenSslPeer; ticket: boolean }> {
+  const conn = Dtls12Connection.server({
+    certificate: { chain: ecdsa.chain, privateKey: ecdsa.privateKey },
+    cipherSuites12: [SUITE],
+    ticketKeys: TICKET_KEY,
+  });
   const server = await Udp12.server(conn);
   const client = new OpenSslPeer([
     's_client',
@@ -123,20 +133,27 @@ async function serveOnce(sess: string, mode: '-sess_out' | '-sess_in'): Promise<
       while (!(existsSync(sess) && readFileSync(sess, 'latin1').includes('END SSL SESSION')) && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 50));
     }
-    return { resumed: server.conn.negotiated?.resumed === true, client, ticket: client.out.includes('TLS session ticket:') };
+    return {
+      resumed: server.conn.negotiated?.resumed === true,
+      client,
+      ticket: client.out.includes('TLS session ticket:'),
+    };
   } finally {
     client.stop();
     await server.close();
   }
 }
 
-test.serial('s_client -sess_out / -sess_in resumes with our server from our ticket (no session cache on our side)', async (t) => {
-  const sess = join(files.dir, 'ticket-session.pem');
-  const one = await serveOnce(sess, '-sess_out');
-  t.false(one.resumed);
-  t.true(one.ticket, 's_client got our NewSessionTicket');
-  t.true(existsSync(sess));
-  const two = await serveOnce(sess, '-sess_in');
-  t.true(two.resumed, 'our server resumed from the ticket s_client sent');
-  t.regex(two.client.out, /Reused, TLSv1\.2/);
-});
+test.serial(
+  's_client -sess_out / -sess_in resumes with our server from our ticket (no session cache on our side)',
+  async (t) => {
+    const sess = join(files.dir, 'ticket-session.pem');
+    const one = await serveOnce(sess, '-sess_out');
+    t.false(one.resumed);
+    t.true(one.ticket, 's_client got our NewSessionTicket');
+    t.true(existsSync(sess));
+    const two = await serveOnce(sess, '-sess_in');
+    t.true(two.resumed, 'our server resumed from the ticket s_client sent');
+    t.regex(two.client.out, /Reused, TLSv1\.2/);
+  },
+);

@@ -48,7 +48,9 @@ interface Capture {
   readonly datagrams: readonly { readonly from: 'client' | 'server'; readonly hex: string }[];
 }
 
-const vectors = JSON.parse(readFileSync(new URL('../vectors/openssl-dtls12-handshakes.json', import.meta.url), 'utf8')) as { captures: readonly Capture[] };
+const vectors = JSON.parse(
+  readFileSync(new URL('../vectors/openssl-dtls12-handshakes.json', import.meta.url), 'utf8'),
+) as { captures: readonly Capture[] };
 
 interface Seen {
   readonly from: 'client' | 'server';
@@ -58,7 +60,9 @@ interface Seen {
 }
 
 function recordsOf(c: Capture): Seen[] {
-  return c.datagrams.flatMap((d) => decodeDatagram12(fromHex(d.hex)).map((wire) => ({ from: d.from, wire, bytes: encodeDatagram12([wire]) })));
+  return c.datagrams.flatMap((d) =>
+    decodeDatagram12(fromHex(d.hex)).map((wire) => ({ from: d.from, wire, bytes: encodeDatagram12([wire]) })),
+  );
 }
 
 /**
@@ -68,8 +72,13 @@ function recordsOf(c: Capture): Seen[] {
  * bytes are the message as the transcript takes it (RFC 6347 §4.2.6): the
  * 12-byte header with fragment_offset 0 and fragment_length = length.
  */
-function plaintextHandshakes(seen: readonly Seen[]): { from: 'client' | 'server'; msg: DtlsHandshake; bytes: Uint8Array }[] {
-  const byKey = new Map<string, { from: 'client' | 'server'; msg: DtlsHandshake; body: Uint8Array; have: Set<number> }>();
+function plaintextHandshakes(
+  seen: readonly Seen[],
+): { from: 'client' | 'server'; msg: DtlsHandshake; bytes: Uint8Array }[] {
+  const byKey = new Map<
+    string,
+    { from: 'client' | 'server'; msg: DtlsHandshake; body: Uint8Array; have: Set<number> }
+  >();
   for (const s of seen) {
     if (s.wire.kind !== 'record' || s.wire.record.epoch !== 0 || s.wire.record.type !== 'handshake') continue;
     for (const { msg } of handshakesIn(s.wire.record.fragment)) {
@@ -101,7 +110,13 @@ function handshakesIn(fragment: Uint8Array): { msg: DtlsHandshake; bytes: Uint8A
 
 /** The TLS-framed (4-byte header) form of a whole message, for the 1.2 schemas. */
 const tlsFramed = (m: DtlsHandshake): Uint8Array =>
-  Uint8Array.of(handshakeTypeToNumber(m.msgType), m.length >> 16, (m.length >> 8) & 0xff, m.length & 0xff, ...m.fragment);
+  Uint8Array.of(
+    handshakeTypeToNumber(m.msgType),
+    m.length >> 16,
+    (m.length >> 8) & 0xff,
+    m.length & 0xff,
+    ...m.fragment,
+  );
 
 const digest = (hash: 'sha256' | 'sha384', parts: readonly Uint8Array[]): Uint8Array => {
   const h = createHash(hash);
@@ -129,7 +144,14 @@ for (const c of vectors.captures) {
       : ['server:server_hello', 'server:certificate', 'server:server_key_exchange', 'server:server_hello_done'];
     t.deepEqual(
       messages.map((m) => `${m.from}:${String(m.msg.msgType)}`),
-      ['client:client_hello', 'server:hello_verify_request', 'client:client_hello', ...serverFlight, 'client:client_key_exchange', 'server:new_session_ticket'],
+      [
+        'client:client_hello',
+        'server:hello_verify_request',
+        'client:client_hello',
+        ...serverFlight,
+        'client:client_key_exchange',
+        'server:new_session_ticket',
+      ],
     );
     for (const m of messages) {
       t.is(m.msg.fragmentOffset, 0);
@@ -139,10 +161,15 @@ for (const c of vectors.captures) {
       t.is(hex(encodeTls12Handshake(decoded)), hex(framed), String(m.msg.msgType));
     }
     const [ch1, hvr, ch2, sh] = messages.map((m) => decodeTls12Handshake(tlsFramed(m.msg)));
-    if (ch1?.msgType !== 'client_hello' || hvr?.msgType !== 'hello_verify_request' || ch2?.msgType !== 'client_hello') return void t.fail('hello flights');
+    if (ch1?.msgType !== 'client_hello' || hvr?.msgType !== 'hello_verify_request' || ch2?.msgType !== 'client_hello')
+      return void t.fail('hello flights');
     t.is(ch1.body.legacyCookie.length, 0);
     t.true(hvr.body.cookie.length > 0);
-    t.is(hex(ch2.body.legacyCookie), hex(hvr.body.cookie), 'the second ClientHello echoes the cookie (RFC 6347 §4.2.1)');
+    t.is(
+      hex(ch2.body.legacyCookie),
+      hex(hvr.body.cookie),
+      'the second ClientHello echoes the cookie (RFC 6347 §4.2.1)',
+    );
     t.true(ch2.body.extensions.some((e) => e.extensionType === 'extended_master_secret'));
     if (sh?.msgType !== 'server_hello') return void t.fail('no ServerHello');
     t.is(sh.body.serverVersion, 'dtls1_2');
@@ -163,7 +190,9 @@ for (const c of vectors.captures) {
     const cert = decodeTls12Certificate(messages.find((m) => m.msg.msgType === 'certificate')!.msg.fragment);
     t.is(cert.certificateList.length, 1);
     t.is(cert.certificateList[0]!.cert[0], 0x30, 'a DER SEQUENCE');
-    const params = decodeServerKeyExchangeEcdhe(messages.find((m) => m.msg.msgType === 'server_key_exchange')!.msg.fragment);
+    const params = decodeServerKeyExchangeEcdhe(
+      messages.find((m) => m.msg.msgType === 'server_key_exchange')!.msg.fragment,
+    );
     t.is(params.params.namedCurve, 'x25519');
     t.is(params.params.publicKey.length, 32);
     t.is(params.signedParams.algorithm, 'ecdsa_secp256r1_sha256');
@@ -188,11 +217,21 @@ for (const c of vectors.captures) {
       t.is(clientFinished.type, 22);
       t.is(clientFinished.content[0], 20, 'a Finished message');
       const upToCke = entries.filter((e) => e.msg.msgType !== 'new_session_ticket').map((e) => e.bytes);
-      t.is(hex(clientFinished.content.subarray(12)), hex(verifyData(provider, suite.hash, master, 'client', digest(suite.hash, upToCke))));
+      t.is(
+        hex(clientFinished.content.subarray(12)),
+        hex(verifyData(provider, suite.hash, master, 'client', digest(suite.hash, upToCke))),
+      );
       const serverFinished = opened(fromServer.open(protectedRecords.find((s) => s.from === 'server')!.wire));
       t.is(serverFinished.content[0], 20);
-      const beforeServerFinished = [...upToCke, clientFinished.content, ...entries.filter((e) => e.msg.msgType === 'new_session_ticket').map((e) => e.bytes)];
-      t.is(hex(serverFinished.content.subarray(12)), hex(verifyData(provider, suite.hash, master, 'server', digest(suite.hash, beforeServerFinished))));
+      const beforeServerFinished = [
+        ...upToCke,
+        clientFinished.content,
+        ...entries.filter((e) => e.msg.msgType === 'new_session_ticket').map((e) => e.bytes),
+      ];
+      t.is(
+        hex(serverFinished.content.subarray(12)),
+        hex(verifyData(provider, suite.hash, master, 'server', digest(suite.hash, beforeServerFinished))),
+      );
 
       // Transcript12 gives the same hashes, fed as a handshake will feed it: every message, restarted at the HelloVerifyRequest.
       const transcript = new Transcript12(provider);
@@ -207,7 +246,10 @@ for (const c of vectors.captures) {
         if (e.msg.msgType === 'server_hello') transcript.choose(suite.hash);
         if (e.msg.msgType === 'client_key_exchange') sessionHash = transcript.digest();
       }
-      t.is(hex(verifyData(provider, suite.hash, master, 'client', sessionHash!)), hex(clientFinished.content.subarray(12)));
+      t.is(
+        hex(verifyData(provider, suite.hash, master, 'client', sessionHash!)),
+        hex(clientFinished.content.subarray(12)),
+      );
     });
 
     if (c.psk) {
@@ -220,10 +262,25 @@ for (const c of vectors.captures) {
           if (e.msg.msgType === 'server_hello') transcript.choose(suite.hash);
           if (e.msg.msgType === 'client_key_exchange') break;
         }
-        const master = extendedMasterSecret(provider, suite.hash, pskPremasterSecret(fromHex(psk.key)), transcript.digest());
+        const master = extendedMasterSecret(
+          provider,
+          suite.hash,
+          pskPremasterSecret(fromHex(psk.key)),
+          transcript.digest(),
+        );
         const masterFromLog = c.keyLog.split(' ')[2]!;
         t.is(hex(master), masterFromLog);
-        t.not(hex(extendedMasterSecret(provider, suite.hash, pskPremasterSecret(fromHex(psk.key), new Uint8Array(0)), transcript.digest())), masterFromLog);
+        t.not(
+          hex(
+            extendedMasterSecret(
+              provider,
+              suite.hash,
+              pskPremasterSecret(fromHex(psk.key), new Uint8Array(0)),
+              transcript.digest(),
+            ),
+          ),
+          masterFromLog,
+        );
       });
     } else {
       test(`${provider.name} ${c.openssl}: the ServerKeyExchange signature verifies over client_random + server_random + params (RFC 8422 §5.4)`, (t) => {
@@ -245,7 +302,13 @@ for (const c of vectors.captures) {
     test(`${provider.name} ${c.openssl}: application data opens both ways, and sealing it again gives OpenSSL's record bytes`, (t) => {
       const [, clientRandomHex, masterHex] = c.keyLog.split(' ');
       const seen = recordsOf(c);
-      const sh = seen.find((s) => s.from === 'server' && s.wire.kind === 'record' && s.wire.record.type === 'handshake' && s.wire.record.fragment[0] === 2)!;
+      const sh = seen.find(
+        (s) =>
+          s.from === 'server' &&
+          s.wire.kind === 'record' &&
+          s.wire.record.type === 'handshake' &&
+          s.wire.record.fragment[0] === 2,
+      )!;
       const serverRandom = sh.wire.kind === 'record' ? sh.wire.record.fragment.subarray(14, 46) : new Uint8Array(0);
       const kb = keyBlock(provider, suite, fromHex(masterHex!), fromHex(clientRandomHex!), serverRandom);
       const text = new TextDecoder();
@@ -254,7 +317,11 @@ for (const c of vectors.captures) {
         ['server', kb.server, c.serverMessage],
       ] as const) {
         const appData = seen.filter(
-          (s) => s.from === from && s.wire.record.epoch === 1 && s.wire.kind === 'record' && s.wire.record.type === 'application_data',
+          (s) =>
+            s.from === from &&
+            s.wire.record.epoch === 1 &&
+            s.wire.kind === 'record' &&
+            s.wire.record.type === 'application_data',
         );
         t.is(appData.length, 1, `${from} sent one application data record`);
         const o = opened(new EpochCipher12(provider, suite, keys, 1).open(appData[0]!.wire));
@@ -268,7 +335,9 @@ for (const c of vectors.captures) {
           'our record is OpenSSL’s, byte for byte',
         );
         // The wrong direction's keys open nothing.
-        t.false(new EpochCipher12(provider, suite, from === 'client' ? kb.server : kb.client, 1).open(appData[0]!.wire).ok);
+        t.false(
+          new EpochCipher12(provider, suite, from === 'client' ? kb.server : kb.client, 1).open(appData[0]!.wire).ok,
+        );
       }
     });
   }

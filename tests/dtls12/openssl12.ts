@@ -18,7 +18,11 @@ export function pem(label: string, der: Uint8Array): string {
 }
 
 /** Writes an identity's files; returns their paths. */
-export function identityFiles(id: { readonly chain: readonly Uint8Array[]; readonly privateKey: Uint8Array; readonly caDer: Uint8Array }): {
+export function identityFiles(id: {
+  readonly chain: readonly Uint8Array[];
+  readonly privateKey: Uint8Array;
+  readonly caDer: Uint8Array;
+}): {
   cert: string;
   key: string;
   ca: string;
@@ -29,7 +33,13 @@ export function identityFiles(id: { readonly chain: readonly Uint8Array[]; reado
   const key = join(dir, 'key.pem');
   const ca = join(dir, 'ca.pem');
   writeFileSync(cert, id.chain.map((c) => pem('CERTIFICATE', c)).join(''));
-  writeFileSync(key, createPrivateKey({ key: Buffer.from(id.privateKey), format: 'der', type: 'pkcs8' }).export({ format: 'pem', type: 'pkcs8' }));
+  writeFileSync(
+    key,
+    createPrivateKey({ key: Buffer.from(id.privateKey), format: 'der', type: 'pkcs8' }).export({
+      format: 'pem',
+      type: 'pkcs8',
+    }),
+  );
   writeFileSync(ca, pem('CERTIFICATE', id.caDer));
   return { cert, key, ca, dir };
 }
@@ -56,10 +66,13 @@ export class OpenSslPeer {
   /** Resolves when stdout or stderr shows `text`; rejects after `ms`. */
   async waitFor(text: string | RegExp, ms = 15_000): Promise<void> {
     const deadline = Date.now() + ms;
-    const seen = (): boolean => (typeof text === 'string' ? (this.out + this.err).includes(text) : text.test(this.out + this.err));
+    const seen = (): boolean =>
+      typeof text === 'string' ? (this.out + this.err).includes(text) : text.test(this.out + this.err);
     while (!seen()) {
       if (Date.now() > deadline || this.child.exitCode !== null)
-        throw new Error(`openssl did not print ${String(text)} (exit ${String(this.child.exitCode)}):\n${this.out}\n${this.err}`);
+        throw new Error(
+          `openssl did not print ${String(text)} (exit ${String(this.child.exitCode)}):\n${this.out}\n${this.err}`,
+        );
       await new Promise((r) => setTimeout(r, 25));
     }
   }

@@ -21,29 +21,43 @@ const CASES: readonly [string, ConnectOptions][] = [
 ];
 
 for (const [name, range] of CASES) {
-  test.serial(`groups [x25519mlkem768, x25519], ${name} → openssl s_server -dtls1_2 (ECDSA P-256): ECDHE_ECDSA, a message each way`, async (t) => {
-    const port = await freeUdpPort();
-    const server = new OpenSslPeer(['s_server', '-dtls1_2', '-accept', String(port), '-cert', files.server.certFile, '-key', files.server.keyFile]);
-    try {
-      await server.waitFor('ACCEPT');
-      const session = connect('127.0.0.1', port, {
-        ca: files.server.ca,
-        servername: 'localhost',
-        groups: ['x25519mlkem768', 'x25519'],
-        handshakeTimeout: 10_000,
-        ...range,
-      });
-      await session.opened.catch((e: Error) => Promise.reject(new Error(`${e.message}\nopenssl: ${server.out}\n${server.err}`)));
-      t.is(session.protocol, 'DTLSv1.2');
-      t.regex(session.cipher?.standardName ?? '', /^TLS_ECDHE_ECDSA_WITH_/);
-      const fromServer = new Promise<string>((resolve) => (session.onmessage = (m) => resolve(m.toString())));
-      session.send('hello openssl\n');
-      await server.waitFor('hello openssl');
-      server.write('hello dtls13\n');
-      t.is(await fromServer, 'hello dtls13\n');
-      await session.close();
-    } finally {
-      server.stop();
-    }
-  });
+  test.serial(
+    `groups [x25519mlkem768, x25519], ${name} → openssl s_server -dtls1_2 (ECDSA P-256): ECDHE_ECDSA, a message each way`,
+    async (t) => {
+      const port = await freeUdpPort();
+      const server = new OpenSslPeer([
+        's_server',
+        '-dtls1_2',
+        '-accept',
+        String(port),
+        '-cert',
+        files.server.certFile,
+        '-key',
+        files.server.keyFile,
+      ]);
+      try {
+        await server.waitFor('ACCEPT');
+        const session = connect('127.0.0.1', port, {
+          ca: files.server.ca,
+          servername: 'localhost',
+          groups: ['x25519mlkem768', 'x25519'],
+          handshakeTimeout: 10_000,
+          ...range,
+        });
+        await session.opened.catch((e: Error) =>
+          Promise.reject(new Error(`${e.message}\nopenssl: ${server.out}\n${server.err}`)),
+        );
+        t.is(session.protocol, 'DTLSv1.2');
+        t.regex(session.cipher?.standardName ?? '', /^TLS_ECDHE_ECDSA_WITH_/);
+        const fromServer = new Promise<string>((resolve) => (session.onmessage = (m) => resolve(m.toString())));
+        session.send('hello openssl\n');
+        await server.waitFor('hello openssl');
+        server.write('hello dtls13\n');
+        t.is(await fromServer, 'hello dtls13\n');
+        await session.close();
+      } finally {
+        server.stop();
+      }
+    },
+  );
 }

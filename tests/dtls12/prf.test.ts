@@ -1,7 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import test from 'ava';
-import { exportKeyingMaterial, extendedMasterSecret, keyBlock, masterSecret, verifyData } from '../../runtime/dtls12/key-derivation.js';
+import {
+  exportKeyingMaterial,
+  extendedMasterSecret,
+  keyBlock,
+  masterSecret,
+  verifyData,
+} from '../../runtime/dtls12/key-derivation.js';
 import { prf } from '../../runtime/dtls12/prf.js';
 import { DTLS12_CIPHER_SUITES } from '../../runtime/versions/suites12.js';
 import { fromHex, hex } from '../support/canon.js';
@@ -16,8 +22,24 @@ import { PRF_VECTORS } from '../vectors/tls12-prf.js';
  */
 
 /** OpenSSL's TLS1-PRF of `secret` over `label` + `seed` (its "seed" options are concatenated). */
-function opensslPrf(hash: 'sha256' | 'sha384', secret: Uint8Array, label: string, seed: Uint8Array, length: number): string {
-  const args = ['kdf', '-keylen', String(length), '-kdfopt', `digest:${hash.toUpperCase()}`, '-kdfopt', `hexsecret:${hex(secret)}`, '-kdfopt', `seed:${label}`];
+function opensslPrf(
+  hash: 'sha256' | 'sha384',
+  secret: Uint8Array,
+  label: string,
+  seed: Uint8Array,
+  length: number,
+): string {
+  const args = [
+    'kdf',
+    '-keylen',
+    String(length),
+    '-kdfopt',
+    `digest:${hash.toUpperCase()}`,
+    '-kdfopt',
+    `hexsecret:${hex(secret)}`,
+    '-kdfopt',
+    `seed:${label}`,
+  ];
   if (seed.length > 0) args.push('-kdfopt', `hexseed:${hex(seed)}`);
   args.push('TLS1-PRF');
   const r = spawnSync('openssl', args, { encoding: 'utf8' });
@@ -37,7 +59,8 @@ for (const provider of PROVIDERS) {
 
   test(`${provider.name}: every prefix length of P_hash is the prefix of the longer output (blocks cut, not recomputed)`, (t) => {
     const v = PRF_VECTORS[0]!;
-    for (const n of [0, 1, 31, 32, 33, 64, 99]) t.is(hex(prf(provider, v.hash, fromHex(v.secret), v.label, fromHex(v.seed), n)), v.output.slice(0, 2 * n));
+    for (const n of [0, 1, 31, 32, 33, 64, 99])
+      t.is(hex(prf(provider, v.hash, fromHex(v.secret), v.label, fromHex(v.seed), n)), v.output.slice(0, 2 * n));
   });
 }
 
@@ -49,15 +72,35 @@ test('master secret, extended master secret, key block, verify_data and exporter
       const cr = randomBytes(32);
       const sr = randomBytes(32);
       const sessionHash = randomBytes(hash === 'sha256' ? 32 : 48);
-      t.is(hex(masterSecret(provider, hash, pms, cr, sr)), opensslPrf(hash, pms, 'master secret', concat(cr, sr), 48), `${hash} master secret`);
+      t.is(
+        hex(masterSecret(provider, hash, pms, cr, sr)),
+        opensslPrf(hash, pms, 'master secret', concat(cr, sr), 48),
+        `${hash} master secret`,
+      );
       const ems = extendedMasterSecret(provider, hash, pms, sessionHash);
-      t.is(hex(ems), opensslPrf(hash, pms, 'extended master secret', sessionHash, 48), `${hash} extended master secret`);
-      t.is(hex(verifyData(provider, hash, ems, 'client', sessionHash)), opensslPrf(hash, ems, 'client finished', sessionHash, 12));
-      t.is(hex(verifyData(provider, hash, ems, 'server', sessionHash)), opensslPrf(hash, ems, 'server finished', sessionHash, 12));
+      t.is(
+        hex(ems),
+        opensslPrf(hash, pms, 'extended master secret', sessionHash, 48),
+        `${hash} extended master secret`,
+      );
+      t.is(
+        hex(verifyData(provider, hash, ems, 'client', sessionHash)),
+        opensslPrf(hash, ems, 'client finished', sessionHash, 12),
+      );
+      t.is(
+        hex(verifyData(provider, hash, ems, 'server', sessionHash)),
+        opensslPrf(hash, ems, 'server finished', sessionHash, 12),
+      );
       const ctx = randomBytes(round * 5);
       t.is(
         hex(exportKeyingMaterial(provider, hash, ems, 'EXTRACTOR-dtls_srtp', cr, sr, ctx, 60)),
-        opensslPrf(hash, ems, 'EXTRACTOR-dtls_srtp', concat(cr, sr, Uint8Array.of(ctx.length >> 8, ctx.length & 0xff), ctx), 60),
+        opensslPrf(
+          hash,
+          ems,
+          'EXTRACTOR-dtls_srtp',
+          concat(cr, sr, Uint8Array.of(ctx.length >> 8, ctx.length & 0xff), ctx),
+          60,
+        ),
       );
       t.is(
         hex(exportKeyingMaterial(provider, hash, ems, 'EXTRACTOR-dtls_srtp', cr, sr, undefined, 60)),
@@ -85,8 +128,16 @@ test('the key block of each 1.2 suite: key expansion over server_random + client
 test('exporter labels the PRF already uses are refused (RFC 5705 §4), and so is a context over 2^16 - 1 bytes', (t) => {
   const provider = PROVIDERS[0]!;
   const z = new Uint8Array(32);
-  for (const label of ['client finished', 'server finished', 'master secret', 'key expansion', 'extended master secret']) {
+  for (const label of [
+    'client finished',
+    'server finished',
+    'master secret',
+    'key expansion',
+    'extended master secret',
+  ]) {
     t.throws(() => exportKeyingMaterial(provider, 'sha256', z, label, z, z, undefined, 16), { instanceOf: RangeError });
   }
-  t.throws(() => exportKeyingMaterial(provider, 'sha256', z, 'EXPERIMENTAL', z, z, new Uint8Array(65536), 16), { instanceOf: RangeError });
+  t.throws(() => exportKeyingMaterial(provider, 'sha256', z, 'EXPERIMENTAL', z, z, new Uint8Array(65536), 16), {
+    instanceOf: RangeError,
+  });
 });

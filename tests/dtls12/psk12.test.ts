@@ -23,7 +23,10 @@ const OTHER = Uint8Array.from({ length: 32 }, (_, i) => 0xff - i);
 const fast = { retransmission: { initialTimeout: 100, maxRetransmissions: 2 } };
 
 /** The handshake types of each datagram the tap saw, per side, and the datagrams themselves. */
-function recorder(): { types: { client: number[]; server: number[] }; tap: (from: 'client' | 'server', d: Uint8Array) => Uint8Array } {
+function recorder(): {
+  types: { client: number[]; server: number[] };
+  tap: (from: 'client' | 'server', d: Uint8Array) => Uint8Array;
+} {
   const types = { client: [] as number[], server: [] as number[] };
   return {
     types,
@@ -39,10 +42,26 @@ function recorder(): { types: { client: number[]; server: number[] }; tap: (from
   };
 }
 
-function pskPair(suite: Dtls12CipherSuite, client: Partial<Dtls12Options> = {}, server: Partial<Dtls12Options> = {}): Pair12 {
+function pskPair(
+  suite: Dtls12CipherSuite,
+  client: Partial<Dtls12Options> = {},
+  server: Partial<Dtls12Options> = {},
+): Pair12 {
   return pair12(
-    Dtls12Connection.client({ psk: { identity: 'sensor-17', key: KEY }, cipherSuites12: [suite], allowCcm8: true, ...fast, ...client }),
-    Dtls12Connection.server({ psk: { 'sensor-17': KEY }, cipherSuites12: [suite], allowCcm8: true, ...fast, ...server }),
+    Dtls12Connection.client({
+      psk: { identity: 'sensor-17', key: KEY },
+      cipherSuites12: [suite],
+      allowCcm8: true,
+      ...fast,
+      ...client,
+    }),
+    Dtls12Connection.server({
+      psk: { 'sensor-17': KEY },
+      cipherSuites12: [suite],
+      allowCcm8: true,
+      ...fast,
+      ...server,
+    }),
   );
 }
 
@@ -77,14 +96,16 @@ for (const suite of SUITES) {
     t.deepEqual(p.client.negotiated?.masterSecret, p.server.negotiated?.masterSecret);
     t.is(p.client.negotiated?.peerCertificateChain, undefined);
     // No Certificate (11), CertificateRequest (13) or CertificateVerify (15) either way.
-    for (const type of [11, 13, 15]) t.false([...rec.types.client, ...rec.types.server].includes(type), `message type ${type} was sent`);
+    for (const type of [11, 13, 15])
+      t.false([...rec.types.client, ...rec.types.server].includes(type), `message type ${type} was sent`);
     // ServerKeyExchange (12): always for ECDHE_PSK, never for plain PSK without a hint.
     t.is(rec.types.server.includes(12), suite.startsWith('tls_ecdhe_psk'));
     t.is(p.client.negotiated?.group !== undefined, suite.startsWith('tls_ecdhe_psk'));
     p.client.send(new TextEncoder().encode('temperature=21.5'));
     p.server.send(new TextEncoder().encode('ack'));
     pump(p);
-    const got = (ev: readonly ConnectionEvent[]): string => ev.map((e) => (e.type === 'data' ? new TextDecoder().decode(e.data) : '')).join('');
+    const got = (ev: readonly ConnectionEvent[]): string =>
+      ev.map((e) => (e.type === 'data' ? new TextDecoder().decode(e.data) : '')).join('');
     t.is(got(p.events.server), 'temperature=21.5');
     t.is(got(p.events.client), 'ack');
   });
@@ -144,13 +165,20 @@ test('a wrong key: the Finished does not open under the other keys and is droppe
 });
 
 test('options: a PSK suite needs psk, and psk puts the PSK suites first by default', (t) => {
-  const e = t.throws(() => Dtls12Connection.client({ cipherSuites12: ['tls_psk_with_aes_128_gcm_sha256'] }), { instanceOf: ConfigError });
+  const e = t.throws(() => Dtls12Connection.client({ cipherSuites12: ['tls_psk_with_aes_128_gcm_sha256'] }), {
+    instanceOf: ConfigError,
+  });
   t.is(e?.option, 'cipherSuites12');
-  t.throws(() => Dtls12Connection.client({ psk: { identity: 'a', key: KEY }, pskIdentityHint12: 'x' }), { instanceOf: ConfigError });
+  t.throws(() => Dtls12Connection.client({ psk: { identity: 'a', key: KEY }, pskIdentityHint12: 'x' }), {
+    instanceOf: ConfigError,
+  });
   const c = Dtls12Connection.client({ psk: { identity: 'a', key: KEY } });
   t.is(c.config.suites[0], 'tls_ecdhe_psk_with_aes_128_gcm_sha256');
   t.true(c.config.suites.includes('tls_ecdhe_ecdsa_with_aes_128_gcm_sha256'));
-  t.false(c.config.suites.includes('tls_psk_with_aes_128_gcm_sha256'), "plain PSK (1.3's psk_ke) is not in the default");
+  t.false(
+    c.config.suites.includes('tls_psk_with_aes_128_gcm_sha256'),
+    "plain PSK (1.3's psk_ke) is not in the default",
+  );
   const ke = Dtls12Connection.server({ psk: { a: KEY }, pskKeyExchangeModes: ['psk_dhe_ke', 'psk_ke'] });
   t.true(ke.config.suites.includes('tls_psk_with_aes_128_gcm_sha256'), 'with psk_ke listed, plain PSK too');
   const s = Dtls12Connection.server({ psk: { a: KEY } });
@@ -163,12 +191,22 @@ test('options: a PSK suite needs psk, and psk puts the PSK suites first by defau
 test('a server with a certificate and psk: a certificate client gets ECDHE_ECDSA, a PSK client gets ECDHE_PSK', (t) => {
   const id = makeIdentity('p256', 'server.test', { at: Date.now() });
   const server = (): Dtls12Connection =>
-    Dtls12Connection.server({ certificate: { chain: id.chain, privateKey: id.privateKey }, psk: { 'sensor-17': KEY }, ...fast });
+    Dtls12Connection.server({
+      certificate: { chain: id.chain, privateKey: id.privateKey },
+      psk: { 'sensor-17': KEY },
+      ...fast,
+    });
   const a = pair12(Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'server.test' }), server());
   a.client.connect(0);
   pump(a);
   t.is(a.client.negotiated?.cipherSuite, 'tls_ecdhe_ecdsa_with_aes_128_gcm_sha256');
-  const b = pair12(Dtls12Connection.client({ psk: { identity: 'sensor-17', key: KEY }, cipherSuites12: ['tls_ecdhe_psk_with_aes_128_gcm_sha256'] }), server());
+  const b = pair12(
+    Dtls12Connection.client({
+      psk: { identity: 'sensor-17', key: KEY },
+      cipherSuites12: ['tls_ecdhe_psk_with_aes_128_gcm_sha256'],
+    }),
+    server(),
+  );
   b.client.connect(0);
   pump(b);
   t.is(b.client.negotiated?.cipherSuite, 'tls_ecdhe_psk_with_aes_128_gcm_sha256');
@@ -209,7 +247,11 @@ function replaceClientKeyExchange(d: Uint8Array, body: Uint8Array): Uint8Array {
 test('attacker: a truncated identity (length beyond the message) is decode_error, never a throw', (t) => {
   const p = pskPair('tls_psk_with_aes_128_gcm_sha256');
   p.client.connect(0);
-  t.notThrows(() => pump(p, (from, d) => (from === 'client' ? replaceClientKeyExchange(d, Uint8Array.of(0x00, 0x40, 0x73, 0x65, 0x6e)) : d)));
+  t.notThrows(() =>
+    pump(p, (from, d) =>
+      from === 'client' ? replaceClientKeyExchange(d, Uint8Array.of(0x00, 0x40, 0x73, 0x65, 0x6e)) : d,
+    ),
+  );
   t.is(p.server.stateName, 'failed');
   t.deepEqual(alertsSent(p.events.server), ['decode_error']);
 });
@@ -230,7 +272,11 @@ test('attacker: an oversized identity (16,000 bytes) is unknown_psk_identity, wi
   );
   const identity = new Uint8Array(16_000).fill(0x41);
   p.client.connect(0);
-  t.notThrows(() => pump(p, (from, d) => (from === 'client' ? replaceClientKeyExchange(d, encodeClientKeyExchangePsk({ pskIdentity: identity })) : d)));
+  t.notThrows(() =>
+    pump(p, (from, d) =>
+      from === 'client' ? replaceClientKeyExchange(d, encodeClientKeyExchangePsk({ pskIdentity: identity })) : d,
+    ),
+  );
   t.is(p.server.stateName, 'failed');
   t.deepEqual(alertsSent(p.events.server), ['unknown_psk_identity']);
   t.is(calls, 1);
@@ -255,7 +301,10 @@ test('the premaster secret is RFC 4279 §2 for plain PSK: zeros of the key lengt
   const pm = pskPremasterSecret(Uint8Array.of(1, 2, 3));
   t.deepEqual(pm, Uint8Array.of(0, 3, 0, 0, 0, 0, 3, 1, 2, 3));
   // The ClientHello of a PSK client offers the suites and no certificate-only ones when told so.
-  const c = Dtls12Connection.client({ psk: { identity: 'a', key: KEY }, cipherSuites12: ['tls_psk_with_aes_128_gcm_sha256'] });
+  const c = Dtls12Connection.client({
+    psk: { identity: 'a', key: KEY },
+    cipherSuites12: ['tls_psk_with_aes_128_gcm_sha256'],
+  });
   c.connect(0);
   const d = c.pollTransmit()!;
   const ch = decodeClientHello(d.subarray(25));

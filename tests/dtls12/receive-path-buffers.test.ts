@@ -16,7 +16,9 @@ const id = pemIdentity('localhost');
 /** What another session sends: its bytes must never be reachable from this session's messages. */
 const SECRET = 'SECRET-of-session-A-';
 
-const providers: readonly CryptoProvider[] = [defaultProvider(), nodeProvider].filter((p, i, all) => all.findIndex((q) => q.name === p.name) === i);
+const providers: readonly CryptoProvider[] = [defaultProvider(), nodeProvider].filter(
+  (p, i, all) => all.findIndex((q) => q.name === p.name) === i,
+);
 
 async function client(port: number, provider: CryptoProvider): Promise<DtlsSession> {
   const session = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', provider, maxVersion: 'DTLSv1.2' });
@@ -30,7 +32,8 @@ for (const provider of providers) {
     const bed = await namedEchoServer(id, provider);
     const a = await client(bed.port, provider);
     const b = await client(bed.port, provider);
-    const secrets = (from: number): string[] => Array.from({ length: 20 }, (_, i) => `${SECRET}${from + i}`.padEnd(200, '.'));
+    const secrets = (from: number): string[] =>
+      Array.from({ length: 20 }, (_, i) => `${SECRET}${from + i}`.padEnd(200, '.'));
     for (const s of secrets(0)) a.send(s);
     await until(() => (bed.received.get('SECRET')?.length ?? 0) === 20);
     const bReceived = nextMessage(b);
@@ -48,7 +51,11 @@ for (const provider of providers) {
       t.is(buf.toString(), 'hello');
       t.false(Buffer.from(buf.buffer).includes(SECRET), `${where}: no bytes of session A behind session B's message`);
       // A 1.2 record without a CID has no inner content type or padding: the plaintext is the message.
-      t.is(buf.buffer.byteLength, 5, `${where}: the ArrayBuffer holds this message only (${buf.buffer.byteLength} bytes)`);
+      t.is(
+        buf.buffer.byteLength,
+        5,
+        `${where}: the ArrayBuffer holds this message only (${buf.buffer.byteLength} bytes)`,
+      );
     }
     for (const s of [a, b]) await s.close();
     await bed.listener.close();

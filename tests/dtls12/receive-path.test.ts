@@ -25,7 +25,8 @@ const ONLY_12 = { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2' } as const;
 const id = makeIdentity('p256', 'server.test', { at: Date.now() });
 const certificate = { chain: id.chain, privateKey: id.privateKey };
 const SUITE = 'tls_ecdhe_ecdsa_with_aes_128_gcm_sha256';
-const providers: readonly CryptoProvider[] = nativeProvider === undefined ? [nodeProvider] : [nativeProvider, nodeProvider];
+const providers: readonly CryptoProvider[] =
+  nativeProvider === undefined ? [nodeProvider] : [nativeProvider, nodeProvider];
 
 /** One receive buffer for every datagram, as the server's reading has. */
 const slab = new Uint8Array(65_536);
@@ -67,7 +68,14 @@ function pumpLent(p: Pair12<DtlsConnection>, rounds = 200): void {
 function connectedLent(provider: CryptoProvider): Pair12<DtlsConnection> {
   // 300-byte datagrams: the certificate and other messages arrive in fragments, reassembled across datagrams.
   const p = pair12(
-    DtlsConnection.client({ ...ONLY_12, provider, trustAnchors: [id.caDer], serverName: 'server.test', cipherSuites12: [SUITE], maxDatagramSize: 300 }),
+    DtlsConnection.client({
+      ...ONLY_12,
+      provider,
+      trustAnchors: [id.caDer],
+      serverName: 'server.test',
+      cipherSuites12: [SUITE],
+      maxDatagramSize: 300,
+    }),
     DtlsConnection.server({ ...ONLY_12, provider, certificate, cipherSuites12: [SUITE], maxDatagramSize: 300 }),
   );
   p.client.connect(0);
@@ -77,7 +85,8 @@ function connectedLent(provider: CryptoProvider): Pair12<DtlsConnection> {
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 const decode = (b: Uint8Array): string => new TextDecoder().decode(b);
-const data = (p: Pair12<DtlsConnection>, side: 'client' | 'server'): Uint8Array[] => p.events[side].flatMap((e) => (e.type === 'data' ? [e.data] : []));
+const data = (p: Pair12<DtlsConnection>, side: 'client' | 'server'): Uint8Array[] =>
+  p.events[side].flatMap((e) => (e.type === 'data' ? [e.data] : []));
 
 for (const provider of providers) {
   test(`${provider.name}: a handshake of lent datagrams completes (fragments across datagrams, epoch-1 records held for the ChangeCipherSpec)`, (t) => {

@@ -91,14 +91,22 @@ test('a datagram whose framing fails past the 128th record is still refused whol
 
 test("CCM_8, limits.integrityPolicy12 'rate': forgeries spend one failure of the key a second (its 2^7 over 128 s); the key’s records open again once the second ends", (t) => {
   // Issue 56 finding 5: this was the default; the default is now 'count' (tests/dtls12/integrity-policy12.test.ts).
-  const p = connected({ cipherSuites12: ['tls_ecdhe_ecdsa_with_aes_128_ccm_8'], allowCcm8: true, limits: { integrityPolicy12: 'rate' } });
+  const p = connected({
+    cipherSuites12: ['tls_ecdhe_ecdsa_with_aes_128_ccm_8'],
+    allowCcm8: true,
+    limits: { integrityPolicy12: 'rate' },
+  });
   // 3,000 forged datagrams within one second: one is tried.
   for (let i = 0; i < 3000; i++) p.server.receive(forgedRecord12(1, 100 + i, 1200, i), p.now + i / 10);
   t.is(p.server.stats.drops.authentication, 1);
   t.is(p.server.stats.drops['authentication-rate'], 2999);
   const during = sealed(p, 'during');
   p.server.receive(during, p.now + 500);
-  t.deepEqual(got(p, 'server'), [], 'while the flood’s second lasts, the key’s records are not tried (RFC 9147 Appendix B.3: CCM_8 needs such a safeguard)');
+  t.deepEqual(
+    got(p, 'server'),
+    [],
+    'while the flood’s second lasts, the key’s records are not tried (RFC 9147 Appendix B.3: CCM_8 needs such a safeguard)',
+  );
   p.now += 1000;
   p.server.receive(sealed(p, 'after'), p.now);
   p.server.send(text('reply'));

@@ -27,7 +27,10 @@ const SUITES: readonly Dtls12SuiteParams[] = [
 ];
 const CID = Uint8Array.of(0xc1, 0xd0, 0xc2, 0xd3, 0xc4, 0xc5);
 const fill = (n: number, k: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 29 + k * 11) & 0xff);
-const keysOf = (s: Dtls12SuiteParams): { key: Uint8Array; iv: Uint8Array } => ({ key: fill(s.keyLength, 1), iv: fill(s.fixedIvLength, 2) });
+const keysOf = (s: Dtls12SuiteParams): { key: Uint8Array; iv: Uint8Array } => ({
+  key: fill(s.keyLength, 1),
+  iv: fill(s.fixedIvLength, 2),
+});
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 /** Sizes around the edges: empty, one byte, a block, odd sizes, the 2^14 maximum. */
 const SIZES = [0, 1, 15, 16, 17, 100, 1200, 16384 - 7, 16384];
@@ -79,7 +82,8 @@ if (nativeProvider === undefined || nativeBinding === undefined) {
               const fromNode = o.seal(type, seq, content);
               t.is(hex(fromNative), hex(fromNode), `${size} B, seq ${seq}`);
               // A caller's explicit nonce (GCM, CCM) is used as given on both paths.
-              if (suite.recordIvLength > 0) t.is(hex(n.seal(type, seq, content, fill(8, 9))), hex(o.seal(type, seq, content, fill(8, 9))));
+              if (suite.recordIvLength > 0)
+                t.is(hex(n.seal(type, seq, content, fill(8, 9))), hex(o.seal(type, seq, content, fill(8, 9))));
               // Each opens the other's, also from a view inside a larger (pooled) buffer.
               const datagram = Buffer.concat([Buffer.from([0xaa, 0xbb]), fromNode]).subarray(2);
               for (const [reader, record] of [
@@ -101,7 +105,10 @@ if (nativeProvider === undefined || nativeBinding === undefined) {
             }
           }
         });
-        t.true(counts.seal >= SIZES.length * SEQS.length && counts.open >= 2 * SIZES.length * SEQS.length, JSON.stringify(counts));
+        t.true(
+          counts.seal >= SIZES.length * SEQS.length && counts.open >= 2 * SIZES.length * SEQS.length,
+          JSON.stringify(counts),
+        );
       });
     }
   }
@@ -121,11 +128,17 @@ if (nativeProvider === undefined || nativeBinding === undefined) {
       console.log(JSON.stringify({ provider: p.name, plain: Buffer.from(plain).toString('hex'), cid: Buffer.from(cid).toString('hex') }));
     `;
     const out = JSON.parse(
-      execFileSync(process.execPath, ['--import=tsx', '--input-type=module', '-e', child], { encoding: 'utf8', env: { ...process.env, DTLS13_NATIVE: '0' } }),
+      execFileSync(process.execPath, ['--import=tsx', '--input-type=module', '-e', child], {
+        encoding: 'utf8',
+        env: { ...process.env, DTLS13_NATIVE: '0' },
+      }),
     ) as { provider: string; plain: string; cid: string };
     t.is(out.provider, 'node');
     const keys = keysOf(suite);
     t.is(out.plain, hex(new EpochCipher12(native, suite, keys, 3).seal(23, 77, fill(300, 4))));
-    t.is(out.cid, hex(new EpochCipher12(native, suite, keys, 3, { cid: Uint8Array.of(1, 2, 3) }).seal(23, 78, fill(300, 4))));
+    t.is(
+      out.cid,
+      hex(new EpochCipher12(native, suite, keys, 3, { cid: Uint8Array.of(1, 2, 3) }).seal(23, 78, fill(300, 4))),
+    );
   });
 }

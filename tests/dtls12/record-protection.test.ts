@@ -30,7 +30,13 @@ const u16 = (n: number): string => n.toString(16).padStart(4, '0');
 const u48 = (n: number): string => n.toString(16).padStart(12, '0');
 
 /** AEAD seal with node:crypto: ciphertext + tag. */
-function aeadSeal(suite: Dtls12SuiteParams, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
+function aeadSeal(
+  suite: Dtls12SuiteParams,
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  plaintext: Uint8Array,
+): Uint8Array {
   const name = suite.aead === 'aes-128-ccm-8' ? 'aes-128-ccm' : suite.aead;
   if (name === 'aes-128-ccm') {
     const c = createCipheriv(name as CipherCCMTypes, key, nonce, { authTagLength: suite.tagLength });
@@ -80,7 +86,16 @@ function referenceCidRecord(
   inner: Uint8Array,
 ): Uint8Array {
   const seqNum = u16(epoch) + u48(seq);
-  const aad = fromHex('ffffffffffffffff' + '19' + cid.length.toString(16).padStart(2, '0') + '19' + 'fefd' + seqNum + hex(cid) + u16(inner.length));
+  const aad = fromHex(
+    'ffffffffffffffff' +
+      '19' +
+      cid.length.toString(16).padStart(2, '0') +
+      '19' +
+      'fefd' +
+      seqNum +
+      hex(cid) +
+      u16(inner.length),
+  );
   const sealed = aeadSeal(suite, key, referenceNonce(suite, iv, seqNum, seqNum), aad, inner);
   const fragment = (suite.nonce === 'explicit' ? seqNum : '') + hex(sealed);
   return fromHex('19' + 'fefd' + seqNum + hex(cid) + u16(fragment.length / 2) + fragment);
@@ -125,7 +140,10 @@ for (const provider of PROVIDERS) {
         const keys = keysFor(suite);
         const content = randomBytes(40);
         const record = referenceRecord(suite, keys.key, keys.iv, 22, 3, 9, content, 'a1b2c3d4e5f60718');
-        t.is(hex(opened(new EpochCipher12(provider, suite, keys, 3).open(decodeDatagram12(record)[0]!)).content), hex(content));
+        t.is(
+          hex(opened(new EpochCipher12(provider, suite, keys, 3).open(decodeDatagram12(record)[0]!)).content),
+          hex(content),
+        );
       });
     }
 
@@ -145,9 +163,16 @@ for (const provider of PROVIDERS) {
         }
         const res = r.open(wire);
         t.false(res.ok, `byte ${i} flipped`);
-        if (!res.ok) t.is(res.reason, i < 3 && i > 0 ? 'malformed' : i >= 3 && i < 5 ? 'unknown-epoch' : 'authentication', `byte ${i}`);
+        if (!res.ok)
+          t.is(
+            res.reason,
+            i < 3 && i > 0 ? 'malformed' : i >= 3 && i < 5 ? 'unknown-epoch' : 'authentication',
+            `byte ${i}`,
+          );
       }
-      t.throws(() => decodeDatagram12(Uint8Array.of(...record.subarray(0, 12), record[12]! + 1, ...record.subarray(13))));
+      t.throws(() =>
+        decodeDatagram12(Uint8Array.of(...record.subarray(0, 12), record[12]! + 1, ...record.subarray(13))),
+      );
     });
 
     test(`${label}: fragments shorter than explicit nonce + tag and plaintexts over 2^14 are refused`, (t) => {
@@ -156,13 +181,25 @@ for (const provider of PROVIDERS) {
       const short = suite.recordIvLength + suite.tagLength - 1;
       const res = r.open({
         kind: 'record',
-        record: { type: 'application_data', version: 'dtls1_2', epoch: 1, sequenceNumber: 0, fragment: new Uint8Array(short) },
+        record: {
+          type: 'application_data',
+          version: 'dtls1_2',
+          epoch: 1,
+          sequenceNumber: 0,
+          fragment: new Uint8Array(short),
+        },
       });
       t.deepEqual(res, { ok: false, reason: 'too-short' });
       const long = suite.recordIvLength + suite.tagLength + 16385;
       const res2 = r.open({
         kind: 'record',
-        record: { type: 'application_data', version: 'dtls1_2', epoch: 1, sequenceNumber: 0, fragment: new Uint8Array(long) },
+        record: {
+          type: 'application_data',
+          version: 'dtls1_2',
+          epoch: 1,
+          sequenceNumber: 0,
+          fragment: new Uint8Array(long),
+        },
       });
       t.deepEqual(res2, { ok: false, reason: 'too-long' });
       t.throws(() => r.seal(23, 0, new Uint8Array(16385)), { instanceOf: RangeError });
@@ -183,18 +220,31 @@ for (const provider of PROVIDERS) {
       t.is(o.type, 22);
       t.is(hex(o.content), hex(content));
       // Our CID differs: refused. A reader without CID refuses tls12_cid; a reader with one refuses plain records.
-      t.deepEqual(new EpochCipher12(provider, suite, keys, 1, { cid: fromHex('c1d0c2d3c6') }).open(wires[0]!), { ok: false, reason: 'connection-id' });
+      t.deepEqual(new EpochCipher12(provider, suite, keys, 1, { cid: fromHex('c1d0c2d3c6') }).open(wires[0]!), {
+        ok: false,
+        reason: 'connection-id',
+      });
       t.deepEqual(new EpochCipher12(provider, suite, keys, 1).open(wires[0]!), { ok: false, reason: 'connection-id' });
       const plain = decodeDatagram12(new EpochCipher12(provider, suite, keys, 1).seal(23, 5, content))[0]!;
-      t.deepEqual(new EpochCipher12(provider, suite, keys, 1, { cid }).open(plain), { ok: false, reason: 'connection-id' });
+      t.deepEqual(new EpochCipher12(provider, suite, keys, 1, { cid }).open(plain), {
+        ok: false,
+        reason: 'connection-id',
+      });
       // A DTLSInnerPlaintext of zeros only has no content type.
-      const zeros = decodeDatagram12(referenceCidRecord(suite, keys.key, keys.iv, 1, 6, cid, new Uint8Array(8)), { cidLength: 5 })[0]!;
-      t.deepEqual(new EpochCipher12(provider, suite, keys, 1, { cid }).open(zeros), { ok: false, reason: 'no-content-type' });
+      const zeros = decodeDatagram12(referenceCidRecord(suite, keys.key, keys.iv, 1, 6, cid, new Uint8Array(8)), {
+        cidLength: 5,
+      })[0]!;
+      t.deepEqual(new EpochCipher12(provider, suite, keys, 1, { cid }).open(zeros), {
+        ok: false,
+        reason: 'no-content-type',
+      });
       // The CID is in the AAD: the same record read with another CID of the same length does not authenticate.
       const moved = record.slice();
       moved[11]! ^= 0xff;
       const movedWire = decodeDatagram12(moved, { cidLength: 5 })[0]!;
-      const r2 = new EpochCipher12(provider, suite, keys, 1, { cid: movedWire.kind === 'cid' ? movedWire.record.cid : cid });
+      const r2 = new EpochCipher12(provider, suite, keys, 1, {
+        cid: movedWire.kind === 'cid' ? movedWire.record.cid : cid,
+      });
       t.deepEqual(r2.open(movedWire), { ok: false, reason: 'authentication' });
     });
   }
@@ -249,6 +299,9 @@ test('datagram12: several records in one datagram split and join back; tls12_cid
   const cidRec = new EpochCipher12(provider, suite, keys, 1, { cid: Uint8Array.of(9) }).seal(23, 0, Uint8Array.of(1));
   t.regex(t.throws(() => decodeDatagram12(cidRec))?.message ?? '', /Datagram12\.records\[0\]\.type.*no connection ID/);
   t.is(decodeDatagram12(cidRec, { cidLength: 1 })[0]!.kind, 'cid');
-  t.regex(t.throws(() => decodeDatagram12(Uint8Array.of(...plain, 0x1a, ...plain.subarray(1))))?.message ?? '', /Datagram12\.records\[1\]\.type/);
+  t.regex(
+    t.throws(() => decodeDatagram12(Uint8Array.of(...plain, 0x1a, ...plain.subarray(1))))?.message ?? '',
+    /Datagram12\.records\[1\]\.type/,
+  );
   t.regex(t.throws(() => decodeDatagram12(plain.subarray(0, 12)))?.message ?? '', /Datagram12\.records\[0\]/);
 });

@@ -31,7 +31,11 @@ function handshakeTypes(d: Uint8Array): number[] {
 }
 
 /** One connection from `localPort` (s_server's socket stays connected to its first client's address). */
-async function once(port: number, localPort: number, options: ConnectOptions): Promise<{ reused: boolean; certificate: boolean; session: Buffer | undefined }> {
+async function once(
+  port: number,
+  localPort: number,
+  options: ConnectOptions,
+): Promise<{ reused: boolean; certificate: boolean; session: Buffer | undefined }> {
   const seen: number[] = [];
   const c = connect('127.0.0.1', port, {
     ca: pem('CERTIFICATE', ecdsa.caDer),
@@ -86,7 +90,11 @@ for (const range of ranges) {
         t.true(first.certificate);
         t.truthy(first.session, 'session.session holds the 1.2 session');
         const stored = decodeSession12(first.session!);
-        t.is(stored.ticket !== undefined, mode.ticket, mode.ticket ? "OpenSSL's ticket is kept" : 'no ticket: the session ID alone');
+        t.is(
+          stored.ticket !== undefined,
+          mode.ticket,
+          mode.ticket ? "OpenSSL's ticket is kept" : 'no ticket: the session ID alone',
+        );
         if (!mode.ticket) t.is(stored.id.length, 32);
         const second = await once(port, localPort, { ...range, session: first.session! });
         t.true(second.reused, 'resumed');

@@ -160,12 +160,16 @@ test('a 1.2 session blob says its version, round-trips, and is never read as a 1
   const idOnly = { ...session, ticket: undefined };
   const { ticket: _ticket, ...withoutTicket } = idOnly;
   t.deepEqual(decodeSession12(encodeSession12(withoutTicket)), withoutTicket);
-  for (let cut = 0; cut < blob.length; cut++) t.throws(() => decodeSession12(blob.subarray(0, cut)), { instanceOf: DecodeError }, `cut at ${cut}`);
+  for (let cut = 0; cut < blob.length; cut++)
+    t.throws(() => decodeSession12(blob.subarray(0, cut)), { instanceOf: DecodeError }, `cut at ${cut}`);
   t.throws(() => decodeSession12(Uint8Array.of(...blob, 0)), { instanceOf: DecodeError });
   const noEms = blob.slice();
   noEms[15] = 0;
   t.throws(() => decodeSession12(noEms), { instanceOf: DecodeError, message: /extended_master_secret/ });
-  t.throws(() => decodeSession12(encodeSession12({ ...withoutTicket, id: new Uint8Array(0) })), { instanceOf: DecodeError, message: /neither/ });
+  t.throws(() => decodeSession12(encodeSession12({ ...withoutTicket, id: new Uint8Array(0) })), {
+    instanceOf: DecodeError,
+    message: /neither/,
+  });
 });
 
 test('connect: a malformed or misplaced 1.2 session is a ConfigError naming session', (t) => {

@@ -30,7 +30,10 @@ function run(client: Partial<Dtls12Options>, server: Partial<Dtls12Options>, tap
 }
 
 test('the server picks its first preference the client offered; the SRTP keys are equal on both ends', (t) => {
-  const p = run({ srtp: ['SRTP_AES128_CM_SHA1_80', 'SRTP_AEAD_AES_128_GCM'] }, { srtp: 'SRTP_AEAD_AES_256_GCM:SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80' });
+  const p = run(
+    { srtp: ['SRTP_AES128_CM_SHA1_80', 'SRTP_AEAD_AES_128_GCM'] },
+    { srtp: 'SRTP_AEAD_AES_256_GCM:SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80' },
+  );
   t.is(p.client.stateName, 'connected', JSON.stringify(p.client.failureReason));
   t.is(p.client.negotiated?.srtpProfile, 'SRTP_AEAD_AES_128_GCM');
   t.is(p.server.negotiated?.srtpProfile, 'SRTP_AEAD_AES_128_GCM');
@@ -48,7 +51,10 @@ test('the server picks its first preference the client offered; the SRTP keys ar
 test('WebRTC’s usual profile: 60 bytes of keying material, the same both ends', (t) => {
   const p = run({ srtp: ['SRTP_AES128_CM_SHA1_80'] }, { srtp: ['SRTP_AES128_CM_SHA1_80'] });
   t.is(p.server.negotiated?.srtpProfile, 'SRTP_AES128_CM_SHA1_80');
-  t.deepEqual(p.client.exportKeyingMaterial(60, SRTP_EXPORTER_LABEL), p.server.exportKeyingMaterial(60, SRTP_EXPORTER_LABEL));
+  t.deepEqual(
+    p.client.exportKeyingMaterial(60, SRTP_EXPORTER_LABEL),
+    p.server.exportKeyingMaterial(60, SRTP_EXPORTER_LABEL),
+  );
 });
 
 test('no profile in common, or one side without SRTP: the handshake goes on without SRTP', (t) => {
@@ -64,7 +70,10 @@ test('no profile in common, or one side without SRTP: the handshake goes on with
   }
 });
 
-const answer = (profiles: readonly ('srtp_aes128_cm_hmac_sha1_80' | 'srtp_aes128_cm_hmac_sha1_32')[], mki: readonly number[] = []) => ({
+const answer = (
+  profiles: readonly ('srtp_aes128_cm_hmac_sha1_80' | 'srtp_aes128_cm_hmac_sha1_32')[],
+  mki: readonly number[] = [],
+) => ({
   extensionType: 'use_srtp' as const,
   extensionData: { protectionProfiles: [...profiles], srtpMki: Uint8Array.from(mki) },
 });
@@ -77,7 +86,10 @@ for (const [name, profiles, mki] of [
   test(`a use_srtp answer with ${name} is illegal_parameter`, (t) => {
     const p = run({ srtp: ['SRTP_AES128_CM_SHA1_80'] }, { srtp: ['SRTP_AES128_CM_SHA1_80'] }, (from, d) =>
       from === 'server'
-        ? rewriteServerHello(d, (sh) => ({ ...sh, extensions: sh.extensions.map((e) => (e.extensionType === 'use_srtp' ? answer(profiles, mki) : e)) }))
+        ? rewriteServerHello(d, (sh) => ({
+            ...sh,
+            extensions: sh.extensions.map((e) => (e.extensionType === 'use_srtp' ? answer(profiles, mki) : e)),
+          }))
         : d,
     );
     t.is(p.client.stateName, 'failed');
@@ -87,7 +99,12 @@ for (const [name, profiles, mki] of [
 
 test('a ServerHello that answers use_srtp the client never offered is unsupported_extension', (t) => {
   const p = run({}, {}, (from, d) =>
-    from === 'server' ? rewriteServerHello(d, (sh) => ({ ...sh, extensions: [...sh.extensions, answer(['srtp_aes128_cm_hmac_sha1_80'])] })) : d,
+    from === 'server'
+      ? rewriteServerHello(d, (sh) => ({
+          ...sh,
+          extensions: [...sh.extensions, answer(['srtp_aes128_cm_hmac_sha1_80'])],
+        }))
+      : d,
   );
   t.is(p.client.failureReason?.alert, 'unsupported_extension');
 });

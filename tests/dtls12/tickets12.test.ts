@@ -34,7 +34,10 @@ function pair(client: Partial<Dtls12Options> = {}, server: Partial<Dtls12Options
 }
 
 /** The handshake types of the epoch-0 handshake records in a side's datagrams. */
-function handshakeTypes(): { seen: { client: number[]; server: number[] }; tap: (from: 'client' | 'server', d: Uint8Array) => Uint8Array } {
+function handshakeTypes(): {
+  seen: { client: number[]; server: number[] };
+  tap: (from: 'client' | 'server', d: Uint8Array) => Uint8Array;
+} {
   const seen = { client: [] as number[], server: [] as number[] };
   return {
     seen,
@@ -62,7 +65,8 @@ function firstSession(client: Partial<Dtls12Options> = {}, server: Partial<Dtls1
   return p.client.lastSession!;
 }
 
-const alerts = (ev: readonly ConnectionEvent[]): string[] => ev.flatMap((e) => (e.type === 'alert' ? [String(e.description)] : []));
+const alerts = (ev: readonly ConnectionEvent[]): string[] =>
+  ev.flatMap((e) => (e.type === 'alert' ? [String(e.description)] : []));
 
 test('a full handshake issues a ticket; the next connection resumes from it alone (no server cache), abbreviated, ID echoed, ticket renewed', (t) => {
   const session = firstSession();
@@ -87,7 +91,11 @@ test('a full handshake issues a ticket; the next connection resumes from it alon
   t.true(rec.seen.server.includes(NEW_SESSION_TICKET), 'the ticket is renewed');
   t.deepEqual(p.client.negotiated?.masterSecret, session.masterSecret);
   t.true(sentId !== undefined && sentId.length === 32);
-  t.deepEqual(p.client.lastSession?.id, sentId, 'the server echoed the session ID sent with the ticket (RFC 5077 §3.4)');
+  t.deepEqual(
+    p.client.lastSession?.id,
+    sentId,
+    'the server echoed the session ID sent with the ticket (RFC 5077 §3.4)',
+  );
   t.notDeepEqual(p.client.lastSession?.ticket, session.ticket);
   // The renewed ticket keeps the session's start: a session does not live forever by renewal.
   const opened = openTicket12(p.server.config.base.ticketKeys!, p.client.lastSession!.ticket!, Date.now());
@@ -124,8 +132,15 @@ test('an expired ticket, one under another ticket key, or for another server nam
   t.false(rotated.client.negotiated?.resumed, 'another key');
   const other = makeIdentity('p256', 'other.test', { at: now });
   const named = pair12(
-    Dtls12Connection.client({ trustAnchors: [other.caDer], serverName: 'other.test', session12: { ...session, serverName: 'other.test' } }),
-    Dtls12Connection.server({ certificate: { chain: other.chain, privateKey: other.privateKey }, ticketKeys: TICKET_KEY }),
+    Dtls12Connection.client({
+      trustAnchors: [other.caDer],
+      serverName: 'other.test',
+      session12: { ...session, serverName: 'other.test' },
+    }),
+    Dtls12Connection.server({
+      certificate: { chain: other.chain, privateKey: other.privateKey },
+      ticketKeys: TICKET_KEY,
+    }),
   );
   named.client.connect(0);
   pump(named);
@@ -140,7 +155,10 @@ test('a 1.3 ticket is never a 1.2 one, and a 1.2 ticket never opens as a 1.3 one
   // The 1.3 server of the same options has the very same key ring.
   t.is(resolveConfig('server', { certificate, ticketKeys: TICKET_KEY }).ticketKeys, keys);
   // A 1.2 ticket offered to the 1.3 lookup: does not open.
-  t.is(openTicket(resolveConfig('server', { certificate, ticketKeys: TICKET_KEY }), session.ticket!, Date.now()), undefined);
+  t.is(
+    openTicket(resolveConfig('server', { certificate, ticketKeys: TICKET_KEY }), session.ticket!, Date.now()),
+    undefined,
+  );
   // A 1.3 ticket with the same master-secret-length PSK offered to the 1.2 server: a full handshake.
   const ticket13 = keys.seal(
     encodeTicketContents({
@@ -214,7 +232,12 @@ test('attacker: a session cache shared by two servers resumes a session by ID on
   const clientId = makeIdentity('p256', 'client.test', { at: now });
   const otherCa = makeIdentity('p256', 'other.test', { at: now });
   const client = { certificate: { chain: clientId.chain, privateKey: clientId.privateKey } };
-  const trustingA = { sessionCache12: cache, tickets: 0, clientAuthentication: 'required' as const, trustAnchors: [clientId.caDer] };
+  const trustingA = {
+    sessionCache12: cache,
+    tickets: 0,
+    clientAuthentication: 'required' as const,
+    trustAnchors: [clientId.caDer],
+  };
   const first = pair(client, trustingA);
   first.client.connect(0);
   pump(first);
@@ -256,7 +279,11 @@ test('a server requiring client authentication resumes only a ticket whose sessi
 test('a PSK session resumes from its ticket with its identity', (t) => {
   const key = new Uint8Array(32).fill(9);
   const options = { psk: { identity: 'meter-4', key }, cipherSuites12: ['tls_psk_with_aes_128_gcm_sha256' as const] };
-  const server = { psk: { 'meter-4': key }, cipherSuites12: ['tls_psk_with_aes_128_gcm_sha256' as const], ticketKeys: TICKET_KEY };
+  const server = {
+    psk: { 'meter-4': key },
+    cipherSuites12: ['tls_psk_with_aes_128_gcm_sha256' as const],
+    ticketKeys: TICKET_KEY,
+  };
   const first = pair12(Dtls12Connection.client(options), Dtls12Connection.server(server));
   first.client.connect(0);
   pump(first);
@@ -279,7 +306,8 @@ test('attacker: an unsolicited NewSessionTicket (no SessionTicket in the ServerH
       if (from !== 'server') return d;
       for (let off = 0; off + 13 <= d.length;) {
         const len = (d[off + 11]! << 8) | d[off + 12]!;
-        if (d[off] === 22 && d[off + 3] === 0 && d[off + 4] === 0) lastServerSeq = Math.max(lastServerSeq, (d[off + 17]! << 8) | d[off + 18]!);
+        if (d[off] === 22 && d[off + 3] === 0 && d[off + 4] === 0)
+          lastServerSeq = Math.max(lastServerSeq, (d[off + 17]! << 8) | d[off + 18]!);
         if (d[off] === 20 && !injected) {
           injected = true;
           const body = Uint8Array.of(0, 0, 0x1c, 0x20, 0, 4, 1, 2, 3, 4);
@@ -347,7 +375,11 @@ test('attacker: a session resumed by ID gets a ticket that ends when the session
   t.true(byId.server.negotiated?.resumed);
   const ticket = byId.client.lastSession?.ticket;
   t.truthy(ticket);
-  t.is(openTicket12(byId.server.config.base.ticketKeys!, ticket!, at50)?.issuedAt, T0, 'issued as of the full handshake');
+  t.is(
+    openTicket12(byId.server.config.base.ticketKeys!, ticket!, at50)?.issuedAt,
+    T0,
+    'issued as of the full handshake',
+  );
   // 61 minutes on the ticket no longer opens: the chain lived one lifetime.
   const at61 = T0 + 3660_000;
   t.is(openTicket12(byId.server.config.base.ticketKeys!, ticket!, at61), undefined);

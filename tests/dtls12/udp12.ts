@@ -115,7 +115,8 @@ export class Udp12<C extends SansIo = SansIo> {
       const found = this.events.find(match);
       if (found !== undefined) return found;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${what} within ${ms} ms (events ${JSON.stringify(this.events.map((e) => e.type))})`);
+      if (left <= 0)
+        throw new Error(`no ${what} within ${ms} ms (events ${JSON.stringify(this.events.map((e) => e.type))})`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, Math.min(left, 200));
         this.waiters.push(() => {
@@ -128,7 +129,9 @@ export class Udp12<C extends SansIo = SansIo> {
 
   /** The application data received so far, as text. */
   text(): string {
-    return this.events.map((e) => (e.type === 'data' && e.data !== undefined ? new TextDecoder().decode(e.data) : '')).join('');
+    return this.events
+      .map((e) => (e.type === 'data' && e.data !== undefined ? new TextDecoder().decode(e.data) : ''))
+      .join('');
   }
 
   /** Sends close_notify, and closes the socket once it is on the wire. */
@@ -144,7 +147,10 @@ export class Udp12<C extends SansIo = SansIo> {
 }
 
 /** The parameters the driven connection's handshakeComplete event reported, once it did (a DtlsConnection's, in either version's shape). */
-export function negotiated(udp: { readonly events: readonly AnyEvent[] }): Extract<ConnectionEvent, { type: 'handshakeComplete' }>['parameters'] | undefined {
-  const e = udp.events.find((x) => x.type === 'handshakeComplete') as Extract<ConnectionEvent, { type: 'handshakeComplete' }> | undefined;
+export function negotiated(udp: {
+  readonly events: readonly AnyEvent[];
+}): Extract<ConnectionEvent, { type: 'handshakeComplete' }>['parameters'] | undefined {
+  const e = udp.events.find((x) => x.type === 'handshakeComplete') as
+    Extract<ConnectionEvent, { type: 'handshakeComplete' }> | undefined;
   return e?.parameters;
 }

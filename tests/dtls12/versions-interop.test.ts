@@ -32,7 +32,9 @@ const BOTH: readonly DtlsVersionName[] = ['DTLSv1.3', 'DTLSv1.2'];
 const certificate = { chain: id.chain, privateKey: id.privateKey };
 
 /** A server that chooses its connection from the first datagram. */
-async function versionedServer(enabled: readonly DtlsVersionName[]): Promise<{ udp: Udp12<SansIo>; chosen: () => DtlsVersionName | undefined }> {
+async function versionedServer(
+  enabled: readonly DtlsVersionName[],
+): Promise<{ udp: Udp12<SansIo>; chosen: () => DtlsVersionName | undefined }> {
   let chosen: DtlsVersionName | undefined;
   const udp = await Udp12.server<SansIo>(Dtls12Connection.server({ certificate }));
   udp.select = (first) => {
@@ -59,7 +61,10 @@ function stripSupportedVersions(d: Uint8Array): Uint8Array {
       const f = readDtlsHandshake(new Reader(w.record.fragment, 'H'));
       if (f.msgType !== 'client_hello') return w;
       const ch = decodeClientHello(f.fragment);
-      const body = encodeClientHello({ ...ch, extensions: ch.extensions.filter((e) => e.extensionType !== 'supported_versions') });
+      const body = encodeClientHello({
+        ...ch,
+        extensions: ch.extensions.filter((e) => e.extensionType !== 'supported_versions'),
+      });
       const fragment = encodeDtlsHandshake({ ...f, length: body.length, fragment: body });
       return { kind: 'record', record: { ...w.record, fragment } };
     }),
@@ -102,28 +107,39 @@ test.serial('wolfSSL -v d (1.3 with 1.2 fallback) against a 1.2+1.3 dtls13 serve
   }
 });
 
-test.serial('a relay strips supported_versions from wolfSSL -v d: the sentinel gives it away and the handshake fails', async (t) => {
-  const { udp, chosen } = await versionedServer(BOTH);
-  udp.inbound = stripSupportedVersions;
-  try {
-    const run = runWolf('client', ['-u', '-v', 'd', '-h', '127.0.0.1', '-p', String(udp.port), '-A', pem.ca], 15_000);
-    const { code, output } = await run.done;
-    t.is(chosen(), 'DTLSv1.2', 'without supported_versions the server answers 1.2');
-    t.not(code, 0, output);
-    t.false(
-      udp.events.some((e) => e.type === 'handshakeComplete'),
-      'no handshake completed',
-    );
-    const alert = udp.events.find((e) => e.type === 'alert' && !(e as { sent?: boolean }).sent);
-    t.is((alert as { description?: string } | undefined)?.description, 'illegal_parameter', `wolfSSL: ${output}`);
-  } finally {
-    await udp.close();
-  }
-});
+test.serial(
+  'a relay strips supported_versions from wolfSSL -v d: the sentinel gives it away and the handshake fails',
+  async (t) => {
+    const { udp, chosen } = await versionedServer(BOTH);
+    udp.inbound = stripSupportedVersions;
+    try {
+      const run = runWolf('client', ['-u', '-v', 'd', '-h', '127.0.0.1', '-p', String(udp.port), '-A', pem.ca], 15_000);
+      const { code, output } = await run.done;
+      t.is(chosen(), 'DTLSv1.2', 'without supported_versions the server answers 1.2');
+      t.not(code, 0, output);
+      t.false(
+        udp.events.some((e) => e.type === 'handshakeComplete'),
+        'no handshake completed',
+      );
+      const alert = udp.events.find((e) => e.type === 'alert' && !(e as { sent?: boolean }).sent);
+      t.is((alert as { description?: string } | undefined)?.description, 'illegal_parameter', `wolfSSL: ${output}`);
+    } finally {
+      await udp.close();
+    }
+  },
+);
 
 test.serial('openssl s_client -dtls1_2 against a 1.2+1.3 dtls13 server: 1.2', async (t) => {
   const { udp, chosen } = await versionedServer(BOTH);
-  const client = new OpenSslPeer(['s_client', '-dtls1_2', '-connect', `127.0.0.1:${udp.port}`, '-CAfile', files.ca, '-verify_return_error']);
+  const client = new OpenSslPeer([
+    's_client',
+    '-dtls1_2',
+    '-connect',
+    `127.0.0.1:${udp.port}`,
+    '-CAfile',
+    files.ca,
+    '-verify_return_error',
+  ]);
   try {
     await client.waitFor('Verify return code: 0 (ok)');
     t.is(chosen(), 'DTLSv1.2');
@@ -138,7 +154,10 @@ test.serial('openssl s_client -dtls1_2 against a 1.2+1.3 dtls13 server: 1.2', as
 test.serial('dtls13 1.2 client against wolfSSL -v 3 server', async (t) => {
   const { startWolfServer } = await import('../interop/wolfssl.js');
   const server = await startWolfServer(pem, ['-v', '3', '-d']);
-  const udp = await Udp12.client(Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'server.test' }), server.port);
+  const udp = await Udp12.client(
+    Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'server.test' }),
+    server.port,
+  );
   try {
     await udp.waitFor((e) => e.type === 'handshakeComplete', 15_000, 'handshake');
     udp.send(new TextEncoder().encode('hello wolfSSL'));

@@ -3,7 +3,12 @@ import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { ConfigError } from '../../runtime/config-error.js';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
-import { checkDowngradeSentinel, DOWNGRADE_SENTINEL_TLS11, DOWNGRADE_SENTINEL_TLS12, withDowngradeSentinel } from '../../runtime/dtls12/downgrade.js';
+import {
+  checkDowngradeSentinel,
+  DOWNGRADE_SENTINEL_TLS11,
+  DOWNGRADE_SENTINEL_TLS12,
+  withDowngradeSentinel,
+} from '../../runtime/dtls12/downgrade.js';
 import { resolveVersionRange } from '../../runtime/versions/versions.js';
 import { ProtocolError } from '../../runtime/handshake/protocol-error.js';
 import { listen } from '../../runtime/node/dtls/listener.js';
@@ -21,7 +26,8 @@ import { Reader } from '../../runtime/wire/reader.js';
 
 const serverId = makeIdentity('p256', 'server.test');
 
-const pem = (label: string, der: Uint8Array): string => `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64')}\n-----END ${label}-----\n`;
+const pem = (label: string, der: Uint8Array): string =>
+  `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64')}\n-----END ${label}-----\n`;
 
 test('the sentinels are "DOWNGRD" followed by 01 (TLS 1.2) and 00 (TLS 1.1 and below), RFC 8446 §4.1.3', (t) => {
   t.is(hex(DOWNGRADE_SENTINEL_TLS12), '444f574e47524401');
@@ -53,7 +59,9 @@ test('a client that offered 1.3 and got 1.2 with either sentinel aborts with ill
   }
   t.notThrows(() => checkDowngradeSentinel(plain, 'DTLSv1.2', 'DTLSv1.3'));
   // What the server writes is what the client catches.
-  t.throws(() => checkDowngradeSentinel(withDowngradeSentinel(plain, 'DTLSv1.2', 'DTLSv1.3'), 'DTLSv1.2', 'DTLSv1.3'), { instanceOf: ProtocolError });
+  t.throws(() => checkDowngradeSentinel(withDowngradeSentinel(plain, 'DTLSv1.2', 'DTLSv1.3'), 'DTLSv1.2', 'DTLSv1.3'), {
+    instanceOf: ProtocolError,
+  });
   // Seven of eight bytes is no sentinel.
   const near = plain.slice();
   near.set(DOWNGRADE_SENTINEL_TLS12.subarray(0, 7), 24);
@@ -61,10 +69,26 @@ test('a client that offered 1.3 and got 1.2 with either sentinel aborts with ill
 });
 
 test('minVersion / maxVersion: default DTLSv1.2..DTLSv1.3, both enabled, newest first', (t) => {
-  t.deepEqual(resolveVersionRange(undefined, undefined), { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.3', enabled: ['DTLSv1.3', 'DTLSv1.2'] });
-  t.deepEqual(resolveVersionRange('DTLSv1.3', undefined), { minVersion: 'DTLSv1.3', maxVersion: 'DTLSv1.3', enabled: ['DTLSv1.3'] });
-  t.deepEqual(resolveVersionRange('DTLSv1.2', 'DTLSv1.3'), { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.3', enabled: ['DTLSv1.3', 'DTLSv1.2'] });
-  t.deepEqual(resolveVersionRange(undefined, 'DTLSv1.2'), { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2', enabled: ['DTLSv1.2'] });
+  t.deepEqual(resolveVersionRange(undefined, undefined), {
+    minVersion: 'DTLSv1.2',
+    maxVersion: 'DTLSv1.3',
+    enabled: ['DTLSv1.3', 'DTLSv1.2'],
+  });
+  t.deepEqual(resolveVersionRange('DTLSv1.3', undefined), {
+    minVersion: 'DTLSv1.3',
+    maxVersion: 'DTLSv1.3',
+    enabled: ['DTLSv1.3'],
+  });
+  t.deepEqual(resolveVersionRange('DTLSv1.2', 'DTLSv1.3'), {
+    minVersion: 'DTLSv1.2',
+    maxVersion: 'DTLSv1.3',
+    enabled: ['DTLSv1.3', 'DTLSv1.2'],
+  });
+  t.deepEqual(resolveVersionRange(undefined, 'DTLSv1.2'), {
+    minVersion: 'DTLSv1.2',
+    maxVersion: 'DTLSv1.2',
+    enabled: ['DTLSv1.2'],
+  });
 });
 
 test('a 1.2-only range makes the sans-I/O DtlsConnection speak 1.2 alone: a ClientHello without supported_versions, never a silent 1.3', (t) => {
@@ -72,7 +96,11 @@ test('a 1.2-only range makes the sans-I/O DtlsConnection speak 1.2 alone: a Clie
     [undefined, 'DTLSv1.2'],
     ['DTLSv1.2', 'DTLSv1.2'],
   ] as const) {
-    const c = DtlsConnection.client({ ...(min === undefined ? {} : { minVersion: min }), maxVersion: max, checkServerIdentity: false });
+    const c = DtlsConnection.client({
+      ...(min === undefined ? {} : { minVersion: min }),
+      maxVersion: max,
+      checkServerIdentity: false,
+    });
     t.deepEqual(c.versions, ['DTLSv1.2']);
     t.is(c.protocolVersion, 'DTLSv1.2');
     c.connect(0);
@@ -97,15 +125,30 @@ test('unknown version names, node:tls spellings and minVersion above maxVersion 
 });
 
 test('the options reach the connection and the UDP server: listen takes a 1.2-only range, bad names throw at once; 1.2..1.3 sans-I/O handshakes 1.3', async (t) => {
-  t.deepEqual(DtlsConnection.server({ certificate: serverId, minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2' }).versions, ['DTLSv1.2']);
-  const credentials = { cert: pem('CERTIFICATE', serverId.chain[0]!), key: pem('PRIVATE KEY', serverId.privateKey), host: '127.0.0.1' };
+  t.deepEqual(
+    DtlsConnection.server({ certificate: serverId, minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2' }).versions,
+    ['DTLSv1.2'],
+  );
+  const credentials = {
+    cert: pem('CERTIFICATE', serverId.chain[0]!),
+    key: pem('PRIVATE KEY', serverId.privateKey),
+    host: '127.0.0.1',
+  };
   const only12 = listen(() => undefined, { ...credentials, maxVersion: 'DTLSv1.2' });
   await only12.listening;
   await only12.close();
-  const bad = t.throws(() => listen(() => undefined, { ...credentials, maxVersion: 'TLSv1.2' as 'DTLSv1.2' }), { instanceOf: ConfigError });
+  const bad = t.throws(() => listen(() => undefined, { ...credentials, maxVersion: 'TLSv1.2' as 'DTLSv1.2' }), {
+    instanceOf: ConfigError,
+  });
   t.is(bad?.option, 'maxVersion');
-  const inverted = t.throws(() => listen(() => undefined, { ...credentials, minVersion: 'DTLSv1.3', maxVersion: 'DTLSv1.2' }), { instanceOf: ConfigError });
+  const inverted = t.throws(
+    () => listen(() => undefined, { ...credentials, minVersion: 'DTLSv1.3', maxVersion: 'DTLSv1.2' }),
+    { instanceOf: ConfigError },
+  );
   t.is(inverted?.option, 'minVersion');
-  const { parameters } = handshake(serverId, { client: { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.3' }, server: { minVersion: 'DTLSv1.2' } });
+  const { parameters } = handshake(serverId, {
+    client: { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.3' },
+    server: { minVersion: 'DTLSv1.2' },
+  });
   t.truthy(parameters, 'the handshake completed');
 });

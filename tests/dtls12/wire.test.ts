@@ -252,14 +252,27 @@ test('ServerHelloDone is empty: one byte in it is a DecodeError', (t) => {
 test('ChangeCipherSpec (RFC 5246 §7.1) is the single byte 1; 0, 2 and an empty or longer body are DecodeErrors', (t) => {
   t.deepEqual(decodeChangeCipherSpec(Uint8Array.of(1)), {});
   t.is(hex(encodeChangeCipherSpec({})), '01');
-  for (const bad of [[0], [2], [], [1, 1]]) t.throws(() => decodeChangeCipherSpec(Uint8Array.from(bad)), { instanceOf: DecodeError });
-  t.is(t.throws(() => decodeChangeCipherSpec(Uint8Array.of(2)), { instanceOf: DecodeError })?.path, 'ChangeCipherSpec.type');
+  for (const bad of [[0], [2], [], [1, 1]])
+    t.throws(() => decodeChangeCipherSpec(Uint8Array.from(bad)), { instanceOf: DecodeError });
+  t.is(
+    t.throws(() => decodeChangeCipherSpec(Uint8Array.of(2)), { instanceOf: DecodeError })?.path,
+    'ChangeCipherSpec.type',
+  );
 });
 
 test('DTLS 1.2 record (RFC 6347 §4.1): type, version, explicit epoch, 48-bit sequence number, length, fragment', (t) => {
   const h = '17' + 'fefd' + '0001' + 'fedcba987654' + '0004' + 'deadbeef';
   const r = decodeDtls12Record(fromHex(h));
-  t.deepEqual(canon(r), canon({ type: 'application_data', version: 'dtls1_2', epoch: 1, sequenceNumber: 0xfedcba987654, fragment: fromHex('deadbeef') }));
+  t.deepEqual(
+    canon(r),
+    canon({
+      type: 'application_data',
+      version: 'dtls1_2',
+      epoch: 1,
+      sequenceNumber: 0xfedcba987654,
+      fragment: fromHex('deadbeef'),
+    }),
+  );
   t.is(hex(encodeDtls12Record(r)), h);
   // The largest 48-bit number survives both ways (no 32-bit arithmetic on the way).
   const top = decodeDtls12Record(fromHex('16fefd0000ffffffffffff0000'));
@@ -269,29 +282,57 @@ test('DTLS 1.2 record (RFC 6347 §4.1): type, version, explicit epoch, 48-bit se
 
 test('DTLS 1.2 record: a length above 2^14 + 2048 is a DecodeError naming len_fragment; a sequence number past 2^48 - 1 does not encode', (t) => {
   const over = fromHex('17fefd0001000000000001' + '4801');
-  const e = t.throws(() => decodeDtls12Record(Uint8Array.of(...over, ...new Uint8Array(0x4801))), { instanceOf: DecodeError });
+  const e = t.throws(() => decodeDtls12Record(Uint8Array.of(...over, ...new Uint8Array(0x4801))), {
+    instanceOf: DecodeError,
+  });
   t.is(e?.path, 'Dtls12Record.len_fragment');
   t.is(e?.offset, 11);
-  const max = decodeDtls12Record(Uint8Array.of(...fromHex('17fefd0001000000000001' + '4800'), ...new Uint8Array(0x4800)));
+  const max = decodeDtls12Record(
+    Uint8Array.of(...fromHex('17fefd0001000000000001' + '4800'), ...new Uint8Array(0x4800)),
+  );
   t.is(max.fragment.length, 18432);
-  t.throws(() => encodeDtls12Record({ type: 'handshake', version: 'dtls1_2', epoch: 0, sequenceNumber: 2 ** 48, fragment: new Uint8Array(0) }), {
-    instanceOf: EncodeError,
-  });
-  t.throws(() => encodeDtls12Record({ type: 'handshake', version: 'dtls1_2', epoch: 65536, sequenceNumber: 0, fragment: new Uint8Array(0) }), {
-    instanceOf: EncodeError,
-  });
+  t.throws(
+    () =>
+      encodeDtls12Record({
+        type: 'handshake',
+        version: 'dtls1_2',
+        epoch: 0,
+        sequenceNumber: 2 ** 48,
+        fragment: new Uint8Array(0),
+      }),
+    {
+      instanceOf: EncodeError,
+    },
+  );
+  t.throws(
+    () =>
+      encodeDtls12Record({
+        type: 'handshake',
+        version: 'dtls1_2',
+        epoch: 65536,
+        sequenceNumber: 0,
+        fragment: new Uint8Array(0),
+      }),
+    {
+      instanceOf: EncodeError,
+    },
+  );
 });
 
 test('tls12_cid record (RFC 9146 §4): the CID sits between sequence number and length; its length is the receiver’s', (t) => {
   const h = '19' + 'fefd' + '0001' + '000000000005' + 'c1d0c2d3' + '0003' + 'aabbcc';
   const r = decodeDtls12CidRecord(fromHex(h), 4);
-  t.deepEqual(canon(r), canon({ version: 'dtls1_2', epoch: 1, sequenceNumber: 5, cid: fromHex('c1d0c2d3'), encContent: fromHex('aabbcc') }));
+  t.deepEqual(
+    canon(r),
+    canon({ version: 'dtls1_2', epoch: 1, sequenceNumber: 5, cid: fromHex('c1d0c2d3'), encContent: fromHex('aabbcc') }),
+  );
   t.is(hex(encodeDtls12CidRecord(r, 4)), h);
   // Read with the wrong CID length, the length field is misplaced: a DecodeError, never a misread record.
   t.throws(() => decodeDtls12CidRecord(fromHex(h), 2), { instanceOf: DecodeError });
   const notCid = t.throws(() => decodeDtls12CidRecord(fromHex('17' + h.slice(2)), 4), { instanceOf: DecodeError });
   t.is(notCid?.path, 'Dtls12CidRecord.outer_type');
-  for (let k = 0; k < h.length / 2; k++) t.throws(() => decodeDtls12CidRecord(fromHex(h).subarray(0, k), 4), { instanceOf: DecodeError });
+  for (let k = 0; k < h.length / 2; k++)
+    t.throws(() => decodeDtls12CidRecord(fromHex(h).subarray(0, k), 4), { instanceOf: DecodeError });
 });
 
 test('GenericAEADCipher (RFC 5288 §3): 8-byte nonce_explicit, then the AEAD output; shorter than 8 bytes is a DecodeError', (t) => {
@@ -305,9 +346,13 @@ test('GenericAEADCipher (RFC 5288 §3): 8-byte nonce_explicit, then the AEAD out
 test('ServerECDHParams: an explicit curve (curve_type 1 or 2) and an empty point are DecodeErrors naming the field', (t) => {
   const good = '03' + '001d' + '20' + '01'.repeat(32) + '0807' + '0000';
   t.notThrows(() => decodeServerKeyExchangeEcdhe(fromHex(good)));
-  const explicit = t.throws(() => decodeServerKeyExchangeEcdhe(fromHex('01' + good.slice(2))), { instanceOf: DecodeError });
+  const explicit = t.throws(() => decodeServerKeyExchangeEcdhe(fromHex('01' + good.slice(2))), {
+    instanceOf: DecodeError,
+  });
   t.is(explicit?.path, 'ServerKeyExchangeEcdhe.params.curve_type');
-  const empty = t.throws(() => decodeServerKeyExchangeEcdhe(fromHex('03' + '001d' + '00' + '0807' + '0000')), { instanceOf: DecodeError });
+  const empty = t.throws(() => decodeServerKeyExchangeEcdhe(fromHex('03' + '001d' + '00' + '0807' + '0000')), {
+    instanceOf: DecodeError,
+  });
   t.is(empty?.path, 'ServerKeyExchangeEcdhe.params.len_public_key');
 });
 
@@ -323,7 +368,9 @@ test('Tls12Handshake: each 1.2 message by msg_type; ServerKeyExchange and Client
   t.is(hex(encodeTls12Handshake(ske)), '0c000003aabbcc');
   const fin = decodeTls12Handshake(fromHex('1400000c' + '11'.repeat(12)));
   t.is(fin.msgType, 'finished');
-  const short = t.throws(() => decodeTls12Handshake(fromHex('1400000b' + '11'.repeat(11))), { instanceOf: DecodeError });
+  const short = t.throws(() => decodeTls12Handshake(fromHex('1400000b' + '11'.repeat(11))), {
+    instanceOf: DecodeError,
+  });
   t.is(short?.path, 'Tls12Handshake.finished.verify_data');
   const shdWithByte = t.throws(() => decodeTls12Handshake(fromHex('0e00000100')), { instanceOf: DecodeError });
   t.regex(shdWithByte?.path ?? '', /^Tls12Handshake/);

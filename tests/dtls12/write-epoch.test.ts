@@ -42,12 +42,19 @@ test("the AEAD's confidentiality limit ends the epoch: 1.2 cannot rekey", (t) =>
   for (let i = 0; i < 3; i++) w.seal(23, Uint8Array.of(i));
   t.true(w.exhausted);
   t.throws(() => w.seal(23, Uint8Array.of(9)), { instanceOf: EpochExhaustedError, message: /confidentiality limit/ });
-  t.is(new WriteEpoch12(new EpochCipher12(provider, suite, keys, 1)).limits.confidentiality, 2 ** 23, 'CCM_8 defaults to RFC 9147 §4.5.3');
+  t.is(
+    new WriteEpoch12(new EpochCipher12(provider, suite, keys, 1)).limits.confidentiality,
+    2 ** 23,
+    'CCM_8 defaults to RFC 9147 §4.5.3',
+  );
 });
 
 test('keyLogLine12 writes the CLIENT_RANDOM line OpenSSL wrote for the same session', (t) => {
-  const line = (JSON.parse(readFileSync(new URL('../vectors/openssl-dtls12-handshakes.json', import.meta.url), 'utf8')) as { captures: { keyLog: string }[] })
-    .captures[0]!.keyLog;
+  const line = (
+    JSON.parse(readFileSync(new URL('../vectors/openssl-dtls12-handshakes.json', import.meta.url), 'utf8')) as {
+      captures: { keyLog: string }[];
+    }
+  ).captures[0]!.keyLog;
   const [, random, master] = line.split(' ');
   t.is(keyLogLine12(fromHex(random!), fromHex(master!)), line);
 });

@@ -69,7 +69,11 @@ export class FirefoxControl {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, host, resolve));
     const address = server.address();
-    const control = new FirefoxControl(server, host, typeof address === 'object' && address !== null ? address.port : 0);
+    const control = new FirefoxControl(
+      server,
+      host,
+      typeof address === 'object' && address !== null ? address.port : 0,
+    );
     server.on('request', (request, response) => control.serve(request, response, host));
     return control;
   }
@@ -142,7 +146,8 @@ export class FirefoxControl {
             p.report = (r) => {
               states.push(r.state ?? '?');
               if (r.state === 'connected') resolve(r.pair ?? {});
-              if (r.state === 'failed' || r.state === 'error') reject(new Error(`the page's connection ${id}: ${r.state} ${r.message ?? ''}`));
+              if (r.state === 'failed' || r.state === 'error')
+                reject(new Error(`the page's connection ${id}: ${r.state} ${r.message ?? ''}`));
             };
           });
           connected.catch(() => {}); // the test awaits it; one it does not await must not end the process

@@ -41,7 +41,9 @@ export class UdpTap {
   /** A tap on `host` in front of our port `oursPort`; its own port is {@link port}. */
   static async start(host: string, oursPort: number): Promise<UdpTap> {
     const tap = new UdpTap(host, oursPort);
-    await Promise.all([tap.outside, tap.inside].map((s) => new Promise<void>((resolve) => s.bind(0, host, () => resolve()))));
+    await Promise.all(
+      [tap.outside, tap.inside].map((s) => new Promise<void>((resolve) => s.bind(0, host, () => resolve()))),
+    );
     return tap;
   }
 

@@ -21,7 +21,8 @@ const SCRIPT = fileURLToPath(new URL('aiortc-peer.py', import.meta.url));
 
 /** aiortc's version as Debian's python3 imports it. */
 function aiortcVersion(): string {
-  if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: tests/examples/install-aiortc.sh installs python3-aiortc`);
+  if (!existsSync(PYTHON))
+    throw new Error(`${PYTHON} is missing: tests/examples/install-aiortc.sh installs python3-aiortc`);
   try {
     return execFileSync(PYTHON, ['-c', 'import aiortc; print(aiortc.__version__)']).toString().trim();
   } catch (e) {
@@ -65,7 +66,8 @@ answerEachRole(
         throw new Error(`aiortc-peer.py: ${String(e)}; stderr: ${err.all.slice(-2000)}`, { cause: e });
       });
       const message = JSON.parse(line[0]) as Record<string, unknown>;
-      if ('error' in message) throw new Error(`aiortc-peer.py: ${String(message['error'])}; stderr: ${err.all.slice(-2000)}`);
+      if ('error' in message)
+        throw new Error(`aiortc-peer.py: ${String(message['error'])}; stderr: ${err.all.slice(-2000)}`);
       return message[key] as T;
     };
     const offer = await read<string>('offer');

@@ -28,7 +28,11 @@ test.before(async () => {
   example = await startExample();
   chromiumVersion = /Chromium (\S+)/.exec(execFileSync(CHROMIUM, ['--version']).toString())?.[1] ?? 'unknown';
   // Fake media (and no prompt for it), and host candidates on loopback too, for a machine with no other interface.
-  browser = await launchChromium(profile, ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection']);
+  browser = await launchChromium(profile, [
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    '--allow-loopback-in-peer-connection',
+  ]);
 });
 
 test.after.always(async () => {
@@ -59,11 +63,16 @@ for (const { version, setup, srtp } of cases) {
     t.teardown(() => page.close());
     await page.goto(`${example.url}?setup=${setup}&version=${version}&srtp=${srtp}`);
     const p = await bounded(peer, 'the page sent no offer');
-    const packet = new Promise<{ rtp: RtpPacket; datagram: Uint8Array }>((resolve) => (p.onrtp = (rtp, datagram) => resolve({ rtp, datagram })));
+    const packet = new Promise<{ rtp: RtpPacket; datagram: Uint8Array }>(
+      (resolve) => (p.onrtp = (rtp, datagram) => resolve({ rtp, datagram })),
+    );
     const session = await bounded(p.opened, 'DTLS did not come up');
     t.is(session.protocol, version === '1.3' ? 'DTLSv1.3' : 'DTLSv1.2');
     t.is(session.srtpProfile, srtp);
-    const { rtp, datagram } = await bounded(packet, 'no SRTP packet from the browser authenticated with the exported keys');
+    const { rtp, datagram } = await bounded(
+      packet,
+      'no SRTP packet from the browser authenticated with the exported keys',
+    );
     t.is(rtp.payloadType, 111, "Opus, the offer's first codec, which the answer took");
     t.true(rtp.payload.length > 0);
     // The same packet with one bit changed, in the payload or in the tag, does not open.
@@ -81,6 +90,12 @@ for (const { version, setup, srtp } of cases) {
       srtpCipher: BROWSER_CIPHER[srtp],
     });
     const role = setup === 'passive' ? 'server' : 'client';
-    recordInterop(t, { peer: 'Chromium', version: chromiumVersion, dtls: version, role, feature: `DTLS-SRTP, ${srtp}: Chromium's packet opened` });
+    recordInterop(t, {
+      peer: 'Chromium',
+      version: chromiumVersion,
+      dtls: version,
+      role,
+      feature: `DTLS-SRTP, ${srtp}: Chromium's packet opened`,
+    });
   });
 }

@@ -71,19 +71,30 @@ async function connectPage(
   options: Omit<PeerOptions, 'host'>,
   via?: (port: number) => Promise<number>,
 ): Promise<{ c: PageConnection; packet: Promise<{ rtp: RtpPacket; datagram: Uint8Array }> }> {
-  const c = await bounded(control.open({ ...options, host }, via), `Firefox sent no offer: ${firefox.output().slice(-2000)}`);
-  const packet = new Promise<{ rtp: RtpPacket; datagram: Uint8Array }>((resolve) => (c.peer.onrtp = (rtp, datagram) => resolve({ rtp, datagram })));
+  const c = await bounded(
+    control.open({ ...options, host }, via),
+    `Firefox sent no offer: ${firefox.output().slice(-2000)}`,
+  );
+  const packet = new Promise<{ rtp: RtpPacket; datagram: Uint8Array }>(
+    (resolve) => (c.peer.onrtp = (rtp, datagram) => resolve({ rtp, datagram })),
+  );
   await bounded(c.peer.opened, 'DTLS did not come up');
   await bounded(c.connected, `the page never said connected (states: ${c.states.join(', ')})`);
   return { c, packet };
 }
 
 const PROFILES = ['SRTP_AES128_CM_SHA1_80', 'SRTP_AEAD_AES_128_GCM', 'SRTP_AEAD_AES_256_GCM'] as const;
-const cases = (['1.3', '1.2'] as const).flatMap((dtls) => (['passive', 'active'] as const).flatMap((setup) => PROFILES.map((srtp) => ({ dtls, setup, srtp }))));
+const cases = (['1.3', '1.2'] as const).flatMap((dtls) =>
+  (['passive', 'active'] as const).flatMap((setup) => PROFILES.map((srtp) => ({ dtls, setup, srtp }))),
+);
 
 for (const { dtls, setup, srtp } of cases) {
   test.serial(`Firefox, DTLS ${dtls}, we are a=setup:${setup}, ${srtp}: a packet opens`, async (t) => {
-    const { c, packet } = await connectPage({ setup, maxVersion: dtls === '1.3' ? 'DTLSv1.3' : 'DTLSv1.2', srtp: [srtp] });
+    const { c, packet } = await connectPage({
+      setup,
+      maxVersion: dtls === '1.3' ? 'DTLSv1.3' : 'DTLSv1.2',
+      srtp: [srtp],
+    });
     t.teardown(() => control.closeOnPage(c.id));
     const session = await c.peer.opened;
     t.is(session.protocol, dtls === '1.3' ? 'DTLSv1.3' : 'DTLSv1.2');
@@ -98,7 +109,13 @@ for (const { dtls, setup, srtp } of cases) {
       forged[at]! ^= 1;
       t.is(c.peer.receiver?.open(forged), undefined, `bit flipped at ${at} of ${datagram.length}`);
     }
-    recordInterop(t, { peer: PEER, version, dtls, role: roleOf(setup), feature: `DTLS-SRTP, ${srtp}: Firefox's packet opened` });
+    recordInterop(t, {
+      peer: PEER,
+      version,
+      dtls,
+      role: roleOf(setup),
+      feature: `DTLS-SRTP, ${srtp}: Firefox's packet opened`,
+    });
   });
 }
 
@@ -115,7 +132,10 @@ for (const setup of ['passive', 'active'] as const) {
 
   test.serial(`Firefox, DTLS 1.3, we are a=setup:${setup}: KeyUpdate both ways, seen on the wire`, async (t) => {
     let tap: UdpTap | undefined;
-    const { c } = await connectPage({ setup, maxVersion: 'DTLSv1.3' }, async (port) => (tap = await UdpTap.start(host, port)).port);
+    const { c } = await connectPage(
+      { setup, maxVersion: 'DTLSv1.3' },
+      async (port) => (tap = await UdpTap.start(host, port)).port,
+    );
     t.teardown(() => tap?.close());
     const session = await c.peer.opened;
     const from = tap!.seen.length;
@@ -145,6 +165,12 @@ for (const setup of ['passive', 'active'] as const) {
       tap!.next((d) => d.from === 'ours' && epochBits(d.datagram) === 0, from),
       'we sent nothing under our updated keys',
     );
-    recordInterop(t, { peer: PEER, version, dtls: '1.3', role: roleOf(setup), feature: 'KeyUpdate both ways, epoch 4 on the wire' });
+    recordInterop(t, {
+      peer: PEER,
+      version,
+      dtls: '1.3',
+      role: roleOf(setup),
+      feature: 'KeyUpdate both ways, epoch 4 on the wire',
+    });
   });
 }

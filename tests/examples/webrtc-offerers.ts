@@ -81,7 +81,11 @@ export function answerEachRole(who: OffererName, make: () => Promise<Offerer>, h
         const packet = await bounded(rtp, `${name}: no RTP packet authenticated with the exported keys`);
         t.true(packet.payload.length > 0);
       }
-      const opened = offerer.sendRtp ? 'a packet it was given, payload read back' : offerer.startMedia ? 'its media authenticated' : 'no packet checked';
+      const opened = offerer.sendRtp
+        ? 'a packet it was given, payload read back'
+        : offerer.startMedia
+          ? 'its media authenticated'
+          : 'no packet checked';
       recordInterop(t, {
         peer: who.peer,
         version: who.version,

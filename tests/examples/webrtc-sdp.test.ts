@@ -32,9 +32,19 @@ const OFFER = [
 
 test('an offer: ICE credentials, fingerprint, role and media read; the answer takes audio and declines the data channel', (t) => {
   const offer = parseOffer(OFFER) as Offer;
-  t.like(offer, { ice: { ufrag: 'Wxyz', pwd: '0123456789abcdefghijkl' }, fingerprints: ['sha-256 AB:CD:EF'], setup: 'actpass' });
+  t.like(offer, {
+    ice: { ufrag: 'Wxyz', pwd: '0123456789abcdefghijkl' },
+    fingerprints: ['sha-256 AB:CD:EF'],
+    setup: 'actpass',
+  });
   t.like(offer.media[0], { kind: 'audio', mid: '0', firstPayloadType: '111', direction: 'sendonly' });
-  const sdp = answer(offer, { ice: { ufrag: 'lite', pwd: 'p'.repeat(22) }, fingerprint: 'sha-256 01:02', setup: 'active', address: '127.0.0.1', port: 5004 });
+  const sdp = answer(offer, {
+    ice: { ufrag: 'lite', pwd: 'p'.repeat(22) },
+    fingerprint: 'sha-256 01:02',
+    setup: 'active',
+    address: '127.0.0.1',
+    port: 5004,
+  });
   const lines = sdp.split('\r\n');
   for (const line of [
     'a=ice-lite',

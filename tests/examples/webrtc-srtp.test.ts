@@ -35,13 +35,19 @@ test('RFC 7983 / RFC 5761: RTP is 128..191 first, RTCP packet types are not RTP'
 for (const profile of ['SRTP_AES128_CM_SHA1_80', 'SRTP_AEAD_AES_128_GCM', 'SRTP_AEAD_AES_256_GCM'] as const) {
   test(`${profile}: nothing opens from random bytes or forged headers, and nothing throws`, (t) => {
     const length = profile === 'SRTP_AEAD_AES_256_GCM' ? 32 : 16;
-    const r = srtpReceiver(profile, new Uint8Array(length).fill(7), new Uint8Array(profile.startsWith('SRTP_AEAD') ? 12 : 14).fill(9));
-    const header = fc.tuple(fc.integer({ min: 0, max: 15 }), fc.boolean(), fc.nat(0xffff)).map(([csrcs, extension, extLength]) => {
-      const h = Buffer.alloc(16);
-      h[0] = 0x80 | (extension ? 0x10 : 0) | csrcs;
-      h.writeUInt16BE(extLength, 14);
-      return h;
-    });
+    const r = srtpReceiver(
+      profile,
+      new Uint8Array(length).fill(7),
+      new Uint8Array(profile.startsWith('SRTP_AEAD') ? 12 : 14).fill(9),
+    );
+    const header = fc
+      .tuple(fc.integer({ min: 0, max: 15 }), fc.boolean(), fc.nat(0xffff))
+      .map(([csrcs, extension, extLength]) => {
+        const h = Buffer.alloc(16);
+        h[0] = 0x80 | (extension ? 0x10 : 0) | csrcs;
+        h.writeUInt16BE(extLength, 14);
+        return h;
+      });
     fc.assert(
       fc.property(
         fc.oneof(

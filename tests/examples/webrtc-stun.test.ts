@@ -8,7 +8,16 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { IceLiteAgent } from '../../examples/webrtc/ice-lite.js';
-import { ATTR, BINDING, attribute, encodeStun, fingerprintValid, integrityValid, parseStun, xorMappedAddress } from '../../examples/webrtc/stun.js';
+import {
+  ATTR,
+  BINDING,
+  attribute,
+  encodeStun,
+  fingerprintValid,
+  integrityValid,
+  parseStun,
+  xorMappedAddress,
+} from '../../examples/webrtc/stun.js';
 
 const hex = (s: string): Uint8Array => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
@@ -39,7 +48,9 @@ const remote = { ufrag: 'full', pwd: 'remote-password-0123456789' };
 const controlling = { type: ATTR.ICE_CONTROLLING, value: new Uint8Array(8) };
 
 /** A check as the full agent sends it; `over` changes the parts an attacker would. */
-function check(over: { username?: string; password?: string; attributes?: { type: number; value: Uint8Array }[] } = {}): Uint8Array {
+function check(
+  over: { username?: string; password?: string; attributes?: { type: number; value: Uint8Array }[] } = {},
+): Uint8Array {
   return encodeStun({
     cls: 'request',
     method: BINDING,
@@ -87,7 +98,11 @@ const refused: [string, Uint8Array, number | undefined][] = [
   ['for another ufrag of ours', check({ username: 'other:full' }), 401],
   ['from another remote ufrag', check({ username: 'lite:else' }), 401],
   ['with no colon in USERNAME', check({ username: 'lite' }), 401],
-  ['from an agent that says it is controlled', check({ attributes: [{ type: ATTR.ICE_CONTROLLED, value: new Uint8Array(8) }] }), 400],
+  [
+    'from an agent that says it is controlled',
+    check({ attributes: [{ type: ATTR.ICE_CONTROLLED, value: new Uint8Array(8) }] }),
+    400,
+  ],
   ['the RFC 5769 request (another ufrag, ICE-CONTROLLED)', RFC5769_REQUEST, 401],
 ];
 for (const [what, datagram, code] of refused) {
@@ -139,7 +154,11 @@ test('a bad or missing FINGERPRINT, and answers and indications, are dropped wit
   t.is(agent.receive(noFingerprint, '192.0.2.1', 1).reply, undefined);
   for (const cls of ['indication', 'success', 'error'] as const)
     t.is(
-      agent.receive(encodeStun({ cls, method: BINDING, transactionId: TRANSACTION, attributes: [], password: local.pwd }), '192.0.2.1', 1).reply,
+      agent.receive(
+        encodeStun({ cls, method: BINDING, transactionId: TRANSACTION, attributes: [], password: local.pwd }),
+        '192.0.2.1',
+        1,
+      ).reply,
       undefined,
       cls,
     );
@@ -169,11 +188,13 @@ test('no datagram makes the agent throw: random bytes, and good checks with byte
     fc.property(
       fc.oneof(
         fc.uint8Array({ maxLength: 200 }),
-        fc.array(fc.tuple(fc.nat(good.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }).map((changes) => {
-          const d = Uint8Array.from(good);
-          for (const [at, x] of changes) d[at]! ^= x;
-          return d;
-        }),
+        fc
+          .array(fc.tuple(fc.nat(good.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 })
+          .map((changes) => {
+            const d = Uint8Array.from(good);
+            for (const [at, x] of changes) d[at]! ^= x;
+            return d;
+          }),
       ),
       (datagram) => {
         const agent = new IceLiteAgent(local, remote);

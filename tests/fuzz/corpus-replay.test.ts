@@ -15,7 +15,10 @@ for (const [name, make] of Object.entries(TARGETS)) {
     const target = make();
     target.setup?.();
     const inputs = [
-      ...loadDir(fileURLToPath(new URL(`./corpus/${name}`, import.meta.url))).map((e) => ({ label: `corpus/${name}/${e.name}`, input: e.input })),
+      ...loadDir(fileURLToPath(new URL(`./corpus/${name}`, import.meta.url))).map((e) => ({
+        label: `corpus/${name}/${e.name}`,
+        input: e.input,
+      })),
       ...target.seeds().map((input, i) => ({ label: `seed ${i}`, input })),
     ];
     const failures: string[] = [];
@@ -23,7 +26,9 @@ for (const [name, make] of Object.entries(TARGETS)) {
       try {
         target.run(input);
       } catch (e) {
-        failures.push(`${label}: ${crashSignature(e)}\n${e instanceof Error ? e.stack : String(e)}\n${target.describe?.(input) ?? ''}`);
+        failures.push(
+          `${label}: ${crashSignature(e)}\n${e instanceof Error ? e.stack : String(e)}\n${target.describe?.(input) ?? ''}`,
+        );
       }
     }
     t.log(`${inputs.length} inputs`);

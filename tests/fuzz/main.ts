@@ -56,10 +56,14 @@ const number = (name: string, fallback: number): number => {
 function fuzzInChild(name: string, seconds: number, seed: number, save: boolean): Promise<string[]> {
   return new Promise((resolve) => {
     const currentFile = join(tmpdir(), `dtls13-fuzz-${name}-${process.pid}.current`);
-    const child = spawn(process.execPath, ['--import', 'tsx', here('./worker.ts'), name, String(seconds), String(seed), save ? '1' : '0', currentFile], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', here('./worker.ts'), name, String(seconds), String(seed), save ? '1' : '0', currentFile],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const crashes: string[] = [];
     let lastLine = Date.now();
     let lastStatus = 0;
@@ -110,7 +114,9 @@ function fuzzInChild(name: string, seconds: number, seed: number, save: boolean)
 
 function inputsOf(paths: readonly string[]): { path: string; input: Uint8Array }[] {
   return paths.flatMap((p) =>
-    statSync(p).isDirectory() ? loadDir(p).map((e) => ({ path: join(p, e.name), input: e.input })) : [{ path: p, input: new Uint8Array(readFileSync(p)) }],
+    statSync(p).isDirectory()
+      ? loadDir(p).map((e) => ({ path: join(p, e.name), input: e.input }))
+      : [{ path: p, input: new Uint8Array(readFileSync(p)) }],
   );
 }
 
@@ -126,7 +132,9 @@ if (args.includes('--replay')) {
       process.stdout.write(`ok    ${path}\n`);
     } catch (e) {
       failed++;
-      process.stdout.write(`THROW ${path}\n  ${crashSignature(e)}\n${e instanceof Error ? e.stack : String(e)}\n${target.describe?.(input) ?? ''}\n`);
+      process.stdout.write(
+        `THROW ${path}\n  ${crashSignature(e)}\n${e instanceof Error ? e.stack : String(e)}\n${target.describe?.(input) ?? ''}\n`,
+      );
     }
   }
   process.stdout.write(`${files.length} input(s), ${failed} threw\n`);
@@ -136,7 +144,9 @@ if (args.includes('--replay')) {
     const target = TARGETS[name]!();
     const dir = here(`./corpus/${name}`);
     const onDisk = loadDir(dir);
-    const inputs = [...new Map([...onDisk.map((e) => e.input), ...target.seeds()].map((i) => [inputId(i), i])).values()];
+    const inputs = [
+      ...new Map([...onDisk.map((e) => e.input), ...target.seeds()].map((i) => [inputId(i), i])).values(),
+    ];
     const features = featuresOf(target, inputs);
     // Regression inputs (regress-*, former crashes) always stay, and count first.
     const regression = new Set(onDisk.filter((e) => e.name.startsWith('regress-')).map((e) => e.input));
@@ -163,7 +173,9 @@ if (args.includes('--replay')) {
     }
     for (const e of onDisk) if (!keep.has(e.name) && !e.name.startsWith('regress-')) unlinkSync(join(dir, e.name));
     const bytes = loadDir(dir).reduce((n, e) => n + e.input.length, 0);
-    process.stdout.write(`[${name}] ${inputs.length} inputs → ${keep.size} kept (${bytes} bytes), ${covered.size} features\n`);
+    process.stdout.write(
+      `[${name}] ${inputs.length} inputs → ${keep.size} kept (${bytes} bytes), ${covered.size} features\n`,
+    );
   }
 } else {
   const seconds = number('--seconds', 60);

@@ -55,7 +55,8 @@ const cases: readonly Case[] = [
     file: ARCH,
     yamlPath: 'connections[6]',
     problem: 'protocol_mismatch',
-    reason: /initiator 'record_layer\.crypto' uses both transport but target 'crypto_engine\.command\[0\]' offers only blocking/,
+    reason:
+      /initiator 'record_layer\.crypto' uses both transport but target 'crypto_engine\.command\[0\]' offers only blocking/,
   },
   {
     title: 'unbound target (an external dropped)',

@@ -88,10 +88,13 @@ function typecheck(entry: string): string[] {
   delete options.rootDir;
   delete options.outDir;
   const program = ts.createProgram([entry], options);
-  return ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+  return ts
+    .getPreEmitDiagnostics(program)
+    .map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
 }
 
-const runConsumer = async (entry: string): Promise<string[]> => ((await import(pathToFileURL(entry).href)) as { run(): string[] }).run();
+const runConsumer = async (entry: string): Promise<string[]> =>
+  ((await import(pathToFileURL(entry).href)) as { run(): string[] }).run();
 
 test('spec/hw generates deterministically, and generated/tlm and generated/systemc on disk are what it produces', (t) => {
   const a = generateTlm(ROOT);
@@ -157,7 +160,10 @@ test('a hook left unimplemented is a compile error naming it', (t) => {
   const entry = tlmRoot(spec, files, consumerSource(architecture, 'memory.bTransportPort'));
   const errors = typecheck(entry);
   t.is(errors.length, 1, errors.join('\n'));
-  t.regex(errors[0] ?? '', /Non-abstract class 'Memory' does not implement inherited abstract member '?bTransportPort'? from class 'MemorySkeleton'/);
+  t.regex(
+    errors[0] ?? '',
+    /Non-abstract class 'Memory' does not implement inherited abstract member '?bTransportPort'? from class 'MemorySkeleton'/,
+  );
 });
 
 test('adding a module and a connection to spec/hw and regenerating is enough: new skeleton, binding, and it compiles and runs', async (t) => {
@@ -188,18 +194,31 @@ parameters:
     '  - name: keys\n',
     '  - name: compression\n    role: initiator\n    protocol: blocking\n    description: Compression of outgoing application data.\n  - name: keys\n',
   );
-  spec.edit('spec/hw/architecture.yaml', 'external:\n', '  - from: record_layer.compression\n    to: compression_engine.command\nexternal:\n');
+  spec.edit(
+    'spec/hw/architecture.yaml',
+    'external:\n',
+    '  - from: record_layer.compression\n    to: compression_engine.command\nexternal:\n',
+  );
   const result = await generate(spec.root);
   writeGenerated(spec.root, result);
   const skeleton = spec.read('generated/tlm/compression-engine.ts');
   t.regex(skeleton, /export abstract class CompressionEngineSkeleton extends Module/);
-  t.regex(skeleton, /protected abstract bTransportCommand\(gp: GenericPayload, delay: Delay\): Generator<Wait, void, void>;/);
-  t.regex(skeleton, /export const compressionEngineDefaults: CompressionEngineParams = Object\.freeze\(\{ throughput: 2_500_000_000, window: 32_768 \}\);/);
+  t.regex(
+    skeleton,
+    /protected abstract bTransportCommand\(gp: GenericPayload, delay: Delay\): Generator<Wait, void, void>;/,
+  );
+  t.regex(
+    skeleton,
+    /export const compressionEngineDefaults: CompressionEngineParams = Object\.freeze\(\{ throughput: 2_500_000_000, window: 32_768 \}\);/,
+  );
   const arch = spec.read('generated/tlm/architecture.ts');
   t.regex(arch, /readonly compressionEngine: CompressionEngineSkeleton;/);
   t.regex(arch, /modules\.recordLayer\.compression\.bind\(modules\.compressionEngine\.command\);/);
   t.regex(spec.read('generated/tlm/index.ts'), /export \* from '\.\/compression-engine\.js';/);
-  t.regex(spec.read('generated/tlm/README.md'), /\| compression_engine \| compression-engine\.ts \| `CompressionEngineSkeleton` \|/);
+  t.regex(
+    spec.read('generated/tlm/README.md'),
+    /\| compression_engine \| compression-engine\.ts \| `CompressionEngineSkeleton` \|/,
+  );
 
   const { architecture } = generateTlm(spec.root);
   const entry = tlmRoot(spec, new Map(), consumerSource(architecture));
@@ -268,8 +287,14 @@ parameters:
   const { files, architecture } = generateTlm(spec.root);
   const probe = files.get('generated/tlm/probe.ts') ?? '';
   t.regex(probe, /export interface ProbeParams \{\s*\}/);
-  t.regex(probe, /protected abstract nbTransportFwTap\(gp: GenericPayload, phase: PhaseRef, delay: Delay, index: number\): SyncEnum;/);
-  t.regex(probe, /protected abstract nbTransportBwLoop\(gp: GenericPayload, phase: PhaseRef, delay: Delay\): SyncEnum;/);
+  t.regex(
+    probe,
+    /protected abstract nbTransportFwTap\(gp: GenericPayload, phase: PhaseRef, delay: Delay, index: number\): SyncEnum;/,
+  );
+  t.regex(
+    probe,
+    /protected abstract nbTransportBwLoop\(gp: GenericPayload, phase: PhaseRef, delay: Delay\): SyncEnum;/,
+  );
   t.notRegex(probe, /^import \{ ConfigError|abstract bTransport|Wait/m);
   t.regex(files.get('generated/tlm/gain.ts') ?? '', /!\(Number\.isFinite\(p\.factor\) && p\.factor >= -2\)/);
   const entry = tlmRoot(spec, files, consumerSource(architecture));

@@ -1,6 +1,13 @@
 import test from 'ava';
 import { NS, Simulator, US, type Wait } from '../../hwmodel/kernel/index.js';
-import { GenericPayload, type Delay, type PhaseRef, type SyncEnum, type TargetSocket, InitiatorSocket } from '../../hwmodel/tlm/index.js';
+import {
+  GenericPayload,
+  type Delay,
+  type PhaseRef,
+  type SyncEnum,
+  type TargetSocket,
+  InitiatorSocket,
+} from '../../hwmodel/tlm/index.js';
 import { ConfigError } from '../../runtime/config-error.js';
 import {
   architectureConnections,
@@ -69,7 +76,12 @@ function modules(sim: Simulator, log: Log): ArchitectureModules {
     protected override bTransportCommand(_gp: GenericPayload, delay: Delay, index: number) {
       return charge(log, `cryptoEngine.command[${index}]`, delay);
     }
-    protected override nbTransportFwCommand(_gp: GenericPayload, phase: PhaseRef, _delay: Delay, index: number): SyncEnum {
+    protected override nbTransportFwCommand(
+      _gp: GenericPayload,
+      phase: PhaseRef,
+      _delay: Delay,
+      index: number,
+    ): SyncEnum {
       log.push(`cryptoEngine.command[${index}] fw ${phase.value}`);
       phase.value = 'END_REQ';
       return 'TLM_UPDATED';
@@ -101,7 +113,9 @@ function socketOf(
   m: ArchitectureModules,
   e: { readonly module: keyof ArchitectureModules; readonly socket: string; readonly index?: number },
 ): InitiatorSocket | TargetSocket {
-  const field = (m[e.module] as unknown as Record<string, InitiatorSocket | TargetSocket | readonly TargetSocket[]>)[e.socket];
+  const field = (m[e.module] as unknown as Record<string, InitiatorSocket | TargetSocket | readonly TargetSocket[]>)[
+    e.socket
+  ];
   const s = Array.isArray(field) ? field[e.index ?? -1] : field;
   if (s === undefined || Array.isArray(s)) throw new Error(`no socket ${e.module}.${e.socket}`);
   return s as InitiatorSocket | TargetSocket;
@@ -153,7 +167,8 @@ test('bindArchitecture binds exactly the connection table; the externals stay un
     t.true(from instanceof InitiatorSocket);
     t.is(from.peer, socketOf(m, c.to), `${c.from.module}.${c.from.socket}`);
   }
-  for (const e of architectureExternals) t.false(socketOf(m, e.socket).isBound, `${e.socket.module}.${e.socket.socket}`);
+  for (const e of architectureExternals)
+    t.false(socketOf(m, e.socket).isBound, `${e.socket.module}.${e.socket.socket}`);
   t.deepEqual(
     architectureExternals.map((e) => `${e.socket.module}.${e.socket.socket}`),
     ['networkChannel.peerRx', 'networkChannel.peerTx', 'recordLayer.host'],
@@ -185,7 +200,10 @@ test('transactions reach the hooks the constructors registered, with the binding
   const phase: PhaseRef = { value: 'BEGIN_REQ' };
   t.is(m.recordLayer.crypto.nbTransportFw(new GenericPayload(), phase, { value: 0 }), 'TLM_UPDATED');
   t.is(phase.value, 'END_REQ');
-  t.is(m.cryptoEngine.command[0].nbTransportBw(new GenericPayload(), { value: 'BEGIN_RESP' }, { value: 0 }), 'TLM_COMPLETED');
+  t.is(
+    m.cryptoEngine.command[0].nbTransportBw(new GenericPayload(), { value: 'BEGIN_RESP' }, { value: 0 }),
+    'TLM_COMPLETED',
+  );
   t.deepEqual(log, [
     'connectionManager.networkRx',
     'keyManager.requests[0]',

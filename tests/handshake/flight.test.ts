@@ -96,7 +96,10 @@ test('an optional flight (NewSessionTickets) whose retries run out is dropped: n
 });
 
 test('model-based: every transition of the dtls13-flight chart is taken by the real controller', (t) => {
-  const chart = JSON.parse(readFileSync(join(ROOT, 'spec/charts/dtls13-flight.json'), 'utf8')) as Record<string, unknown>;
+  const chart = JSON.parse(readFileSync(join(ROOT, 'spec/charts/dtls13-flight.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   const all = chartEdges(chart);
   const taken = new Set<string>();
   const key = (e: ChartEdge): string => `${e.from} --${e.event}#${e.alternative}--> ${e.to}`;

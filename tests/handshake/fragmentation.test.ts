@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import test from 'ava';
 import fc from 'fast-check';
-import { decodeDtlsHandshake, type DtlsHandshake, encodeDtlsHandshake, readDtlsHandshake, sizeDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
+import {
+  decodeDtlsHandshake,
+  type DtlsHandshake,
+  encodeDtlsHandshake,
+  readDtlsHandshake,
+  sizeDtlsHandshake,
+} from '../../generated/wire/dtls-handshake.js';
 import type { HandshakeType } from '../../generated/wire/enums.js';
 import { ConfigError } from '../../runtime/config-error.js';
 import { fragmentMessage, maxFragmentBodyFor } from '../../runtime/handshake/fragmenter.js';
@@ -17,7 +23,15 @@ import { Reader } from '../../runtime/wire/index.js';
 import { hex } from '../support/canon.js';
 import { Prng } from '../support/prng.js';
 
-const TYPES: readonly HandshakeType[] = ['client_hello', 'server_hello', 'encrypted_extensions', 'certificate', 'certificate_verify', 'finished', 200];
+const TYPES: readonly HandshakeType[] = [
+  'client_hello',
+  'server_hello',
+  'encrypted_extensions',
+  'certificate',
+  'certificate_verify',
+  'finished',
+  200,
+];
 const UNCAPPED = 0xffffff;
 
 /** A comparable form: bodies as hex. */
@@ -37,7 +51,13 @@ function shuffle<T>(items: T[], prng: Prng): T[] {
 
 /** A fragment of `m` covering [start, end): what a sender re-fragmenting at another alignment would send. */
 function window(m: HandshakeMessage, start: number, end: number): DtlsHandshake {
-  return { msgType: m.msgType, length: m.body.length, messageSeq: m.messageSeq, fragmentOffset: start, fragment: m.body.subarray(start, end) };
+  return {
+    msgType: m.msgType,
+    length: m.body.length,
+    messageSeq: m.messageSeq,
+    fragmentOffset: start,
+    fragment: m.body.subarray(start, end),
+  };
 }
 
 /**
@@ -63,7 +83,10 @@ function scramble(messages: readonly HandshakeMessage[], sizes: readonly number[
   return shuffle(all, prng);
 }
 
-function feed(r: HandshakeReassembler, fragments: readonly DtlsHandshake[]): { delivered: HandshakeMessage[]; results: ReassemblyResult[] } {
+function feed(
+  r: HandshakeReassembler,
+  fragments: readonly DtlsHandshake[],
+): { delivered: HandshakeMessage[]; results: ReassemblyResult[] } {
   const delivered: HandshakeMessage[] = [];
   const results: ReassemblyResult[] = [];
   for (const f of fragments) {
@@ -78,7 +101,10 @@ const arbMessages = (maxCount: number, maxBody: number): fc.Arbitrary<HandshakeM
   fc
     .tuple(
       fc.integer({ min: 0, max: 0xffff - maxCount }),
-      fc.array(fc.tuple(fc.constantFrom(...TYPES), fc.uint8Array({ maxLength: maxBody })), { minLength: 1, maxLength: maxCount }),
+      fc.array(fc.tuple(fc.constantFrom(...TYPES), fc.uint8Array({ maxLength: maxBody })), {
+        minLength: 1,
+        maxLength: maxCount,
+      }),
     )
     .map(([seq0, parts]) => parts.map(([msgType, body], i) => ({ msgType, messageSeq: seq0 + i, body })));
 
@@ -89,23 +115,28 @@ const arbSizes = fc.array(fc.integer({ min: 1, max: 1200 }), { minLength: 1, max
 test('fragmentMessage: contiguous subarray views of at most the size, each with the full length, covering the body', (t) => {
   t.notThrows(() =>
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 5000 }), fc.integer({ min: 1, max: 1200 }), fc.integer({ min: 0, max: 0xffff }), (body, size, messageSeq) => {
-        const fragments = fragmentMessage({ msgType: 'certificate', messageSeq, body }, size);
-        assert.equal(fragments.length, Math.max(1, Math.ceil(body.length / size)));
-        let offset = 0;
-        for (const f of fragments) {
-          assert.equal(f.msgType, 'certificate');
-          assert.equal(f.messageSeq, messageSeq);
-          assert.equal(f.length, body.length);
-          assert.equal(f.fragmentOffset, offset);
-          assert.ok(f.fragment.length <= size);
-          assert.ok(f.fragment.length > 0 || body.length === 0, 'no empty fragment of a non-empty body');
-          assert.equal(f.fragment.buffer, body.buffer, 'zero copy');
-          assert.equal(f.fragment.byteOffset, body.byteOffset + offset);
-          offset += f.fragment.length;
-        }
-        assert.equal(offset, body.length);
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 5000 }),
+        fc.integer({ min: 1, max: 1200 }),
+        fc.integer({ min: 0, max: 0xffff }),
+        (body, size, messageSeq) => {
+          const fragments = fragmentMessage({ msgType: 'certificate', messageSeq, body }, size);
+          assert.equal(fragments.length, Math.max(1, Math.ceil(body.length / size)));
+          let offset = 0;
+          for (const f of fragments) {
+            assert.equal(f.msgType, 'certificate');
+            assert.equal(f.messageSeq, messageSeq);
+            assert.equal(f.length, body.length);
+            assert.equal(f.fragmentOffset, offset);
+            assert.ok(f.fragment.length <= size);
+            assert.ok(f.fragment.length > 0 || body.length === 0, 'no empty fragment of a non-empty body');
+            assert.equal(f.fragment.buffer, body.buffer, 'zero copy');
+            assert.equal(f.fragment.byteOffset, body.byteOffset + offset);
+            offset += f.fragment.length;
+          }
+          assert.equal(offset, body.length);
+        },
+      ),
       { numRuns: 200 },
     ),
   );
@@ -124,7 +155,9 @@ test('fragmentMessage rejects sizes below 1, non-integers, bodies past 2^24-1 an
   t.throws(() => fragmentMessage({ msgType: 'finished', messageSeq: 0, body }, 0), { instanceOf: RangeError });
   t.throws(() => fragmentMessage({ msgType: 'finished', messageSeq: 0, body }, 1.5), { instanceOf: RangeError });
   t.throws(() => fragmentMessage({ msgType: 'finished', messageSeq: 0x10000, body }, 10), { instanceOf: RangeError });
-  t.throws(() => fragmentMessage({ msgType: 'finished', messageSeq: 0, body: new Uint8Array(0x1000000) }, 0x10000), { instanceOf: RangeError });
+  t.throws(() => fragmentMessage({ msgType: 'finished', messageSeq: 0, body: new Uint8Array(0x1000000) }, 0x10000), {
+    instanceOf: RangeError,
+  });
   t.is(fragmentMessage({ msgType: 'finished', messageSeq: 0xffff, body }, 1).length, 3);
 });
 
@@ -168,7 +201,8 @@ test('one message, shuffled, duplicated and re-fragmented at other sizes: delive
         const firstComplete = results.findIndex((x) => x.kind === 'complete');
         results.forEach((x, i) => {
           if (i < firstComplete) assert.equal(x.kind, 'progress', `fragment ${i} before completion`);
-          if (i > firstComplete) assert.deepEqual(x, { kind: 'old', messageSeq: m.messageSeq }, `fragment ${i} after completion`);
+          if (i > firstComplete)
+            assert.deepEqual(x, { kind: 'old', messageSeq: m.messageSeq }, `fragment ${i} after completion`);
         });
         assert.equal(r.nextReceiveSeq, m.messageSeq + 1);
         assert.equal(r.snapshot().bufferedMessages, 0);
@@ -192,7 +226,10 @@ test('several messages with interleaved fragments, default limits, retransmitted
           const out = feed(r, scramble(messages, sizes, prng));
           delivered.push(...out.delivered);
           for (const x of out.results)
-            assert.ok(x.kind === 'progress' || x.kind === 'complete' || x.kind === 'old' || x.kind === 'refused', `unexpected ${x.kind}`);
+            assert.ok(
+              x.kind === 'progress' || x.kind === 'complete' || x.kind === 'old' || x.kind === 'refused',
+              `unexpected ${x.kind}`,
+            );
           const view = r.snapshot();
           assert.ok(view.bufferedMessages <= DEFAULT_MAX_MESSAGES_AHEAD + 1);
           assert.equal(
@@ -202,8 +239,15 @@ test('several messages with interleaved fragments, default limits, retransmitted
         }
         assert.deepEqual(delivered.map(plain), messages.map(plain));
         assert.equal(r.nextReceiveSeq, first + messages.length);
-        assert.deepEqual(r.snapshot(), { nextReceiveSeq: first + messages.length, bufferedMessages: 0, receivedBytes: 0, retainedBytes: 0, messages: [] });
-        for (const f of scramble(messages, sizes, prng)) assert.deepEqual(r.receive(f), { kind: 'old', messageSeq: f.messageSeq });
+        assert.deepEqual(r.snapshot(), {
+          nextReceiveSeq: first + messages.length,
+          bufferedMessages: 0,
+          receivedBytes: 0,
+          retainedBytes: 0,
+          messages: [],
+        });
+        for (const f of scramble(messages, sizes, prng))
+          assert.deepEqual(r.receive(f), { kind: 'old', messageSeq: f.messageSeq });
       }),
       { numRuns: 100 },
     ),
@@ -213,26 +257,38 @@ test('several messages with interleaved fragments, default limits, retransmitted
 test('fragments that went through encodeDtlsHandshake / decodeDtlsHandshake, and several packed in one record, reassemble too', (t) => {
   t.notThrows(() =>
     fc.assert(
-      fc.property(arbMessages(4, 3000), arbSizes, fc.integer({ min: 13, max: 1400 }), fc.integer(), (messages, sizes, budget, seed) => {
-        const prng = new Prng(seed);
-        const wire = scramble(messages, [maxFragmentBodyFor(budget), ...sizes], prng).map(encodeDtlsHandshake);
-        // One fragment per record, decoded on its own ...
-        const r1 = new HandshakeReassembler({ nextReceiveSeq: messages[0]!.messageSeq, maxRangesPerMessage: UNCAPPED });
-        assert.deepEqual(feed(r1, wire.map(decodeDtlsHandshake)).delivered.map(plain), messages.map(plain));
-        // ... and several fragments back to back in one record payload, read in turn.
-        const payload = new Uint8Array(wire.reduce((n, w) => n + w.length, 0));
-        let at = 0;
-        for (const w of wire) {
-          payload.set(w, at);
-          at += w.length;
-        }
-        const reader = new Reader(payload, 'DtlsHandshake');
-        const decoded: DtlsHandshake[] = [];
-        while (reader.remaining > 0) decoded.push(readDtlsHandshake(reader));
-        assert.equal(decoded.length, wire.length);
-        const r2 = new HandshakeReassembler({ nextReceiveSeq: messages[0]!.messageSeq, maxRangesPerMessage: UNCAPPED });
-        assert.deepEqual(feed(r2, decoded).delivered.map(plain), messages.map(plain));
-      }),
+      fc.property(
+        arbMessages(4, 3000),
+        arbSizes,
+        fc.integer({ min: 13, max: 1400 }),
+        fc.integer(),
+        (messages, sizes, budget, seed) => {
+          const prng = new Prng(seed);
+          const wire = scramble(messages, [maxFragmentBodyFor(budget), ...sizes], prng).map(encodeDtlsHandshake);
+          // One fragment per record, decoded on its own ...
+          const r1 = new HandshakeReassembler({
+            nextReceiveSeq: messages[0]!.messageSeq,
+            maxRangesPerMessage: UNCAPPED,
+          });
+          assert.deepEqual(feed(r1, wire.map(decodeDtlsHandshake)).delivered.map(plain), messages.map(plain));
+          // ... and several fragments back to back in one record payload, read in turn.
+          const payload = new Uint8Array(wire.reduce((n, w) => n + w.length, 0));
+          let at = 0;
+          for (const w of wire) {
+            payload.set(w, at);
+            at += w.length;
+          }
+          const reader = new Reader(payload, 'DtlsHandshake');
+          const decoded: DtlsHandshake[] = [];
+          while (reader.remaining > 0) decoded.push(readDtlsHandshake(reader));
+          assert.equal(decoded.length, wire.length);
+          const r2 = new HandshakeReassembler({
+            nextReceiveSeq: messages[0]!.messageSeq,
+            maxRangesPerMessage: UNCAPPED,
+          });
+          assert.deepEqual(feed(r2, decoded).delivered.map(plain), messages.map(plain));
+        },
+      ),
       { numRuns: 60 },
     ),
   );
@@ -241,34 +297,39 @@ test('fragments that went through encodeDtlsHandshake / decodeDtlsHandshake, and
 test('overlapping bytes that disagree are inconsistent, change nothing, and the message still arrives intact', (t) => {
   t.notThrows(() =>
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 5000 }), fc.integer({ min: 1, max: 1200 }), fc.integer(), (length, size, seed) => {
-        const prng = new Prng(seed);
-        const m: HandshakeMessage = { msgType: 'certificate', messageSeq: 0, body: prng.bytes(length) };
-        // Receive [0, k), then a bad fragment [a, b) overlapping it (a < k) and reaching past it (b > k) when there is room.
-        const k = 1 + prng.below(length - 1);
-        const r = new HandshakeReassembler();
-        feed(
-          r,
-          fragmentMessage({ ...m, body: m.body.subarray(0, k) }, size).map((f) => ({ ...f, length })),
-        );
-        const before = r.snapshot();
-        assert.equal(before.receivedBytes, k);
-        const a = prng.below(k);
-        const b = k + 1 + prng.below(length - k);
-        const bad = m.body.slice(a, b);
-        const flipped = a + prng.below(k - a);
-        bad[flipped - a]! ^= 1 + prng.below(255);
-        for (let i = k; i < b; i++) bad[i - a]! ^= 0xff; // new bytes, also wrong: must not be kept
-        const res = r.receive({ msgType: m.msgType, length, messageSeq: 0, fragmentOffset: a, fragment: bad });
-        assert.ok(res.kind === 'inconsistent', `got ${res.kind}`);
-        assert.equal(res.field, 'fragment');
-        assert.equal(res.messageSeq, 0);
-        assert.match(res.reason, new RegExp(`^byte ${flipped} `));
-        assert.deepEqual(r.snapshot(), before, 'a rejected fragment changes nothing');
-        const { delivered, results } = feed(r, fragmentMessage(m, size));
-        assert.ok(results.every((x) => x.kind === 'progress' || x.kind === 'complete' || x.kind === 'old'));
-        assert.deepEqual(delivered.map(plain), [plain(m)]);
-      }),
+      fc.property(
+        fc.integer({ min: 2, max: 5000 }),
+        fc.integer({ min: 1, max: 1200 }),
+        fc.integer(),
+        (length, size, seed) => {
+          const prng = new Prng(seed);
+          const m: HandshakeMessage = { msgType: 'certificate', messageSeq: 0, body: prng.bytes(length) };
+          // Receive [0, k), then a bad fragment [a, b) overlapping it (a < k) and reaching past it (b > k) when there is room.
+          const k = 1 + prng.below(length - 1);
+          const r = new HandshakeReassembler();
+          feed(
+            r,
+            fragmentMessage({ ...m, body: m.body.subarray(0, k) }, size).map((f) => ({ ...f, length })),
+          );
+          const before = r.snapshot();
+          assert.equal(before.receivedBytes, k);
+          const a = prng.below(k);
+          const b = k + 1 + prng.below(length - k);
+          const bad = m.body.slice(a, b);
+          const flipped = a + prng.below(k - a);
+          bad[flipped - a]! ^= 1 + prng.below(255);
+          for (let i = k; i < b; i++) bad[i - a]! ^= 0xff; // new bytes, also wrong: must not be kept
+          const res = r.receive({ msgType: m.msgType, length, messageSeq: 0, fragmentOffset: a, fragment: bad });
+          assert.ok(res.kind === 'inconsistent', `got ${res.kind}`);
+          assert.equal(res.field, 'fragment');
+          assert.equal(res.messageSeq, 0);
+          assert.match(res.reason, new RegExp(`^byte ${flipped} `));
+          assert.deepEqual(r.snapshot(), before, 'a rejected fragment changes nothing');
+          const { delivered, results } = feed(r, fragmentMessage(m, size));
+          assert.ok(results.every((x) => x.kind === 'progress' || x.kind === 'complete' || x.kind === 'old'));
+          assert.deepEqual(delivered.map(plain), [plain(m)]);
+        },
+      ),
       { numRuns: 200 },
     ),
   );
@@ -288,14 +349,25 @@ test('a fragment whose msg_type or length differs from earlier fragments is inco
   });
   t.deepEqual(r.receive({ ...f0, msgType: 11 }).kind, 'progress', 'the number of a known type is the same type');
   const length = r.receive({ ...f2, length: 301 });
-  t.deepEqual(length, { kind: 'inconsistent', messageSeq: 0, field: 'length', reason: 'length 301 differs from 300 in earlier fragments' });
+  t.deepEqual(length, {
+    kind: 'inconsistent',
+    messageSeq: 0,
+    field: 'length',
+    reason: 'length 301 differs from 300 in earlier fragments',
+  });
   const done = r.receive(f2);
   t.true(done.kind === 'complete' && hex(done.messages[0]!.body) === hex(m.body));
 });
 
 test('a fragment reaching past its own length is inconsistent (fragment_length)', (t) => {
   const r = new HandshakeReassembler();
-  const res = r.receive({ msgType: 'finished', length: 10, messageSeq: 0, fragmentOffset: 8, fragment: new Uint8Array(3) });
+  const res = r.receive({
+    msgType: 'finished',
+    length: 10,
+    messageSeq: 0,
+    fragmentOffset: 8,
+    fragment: new Uint8Array(3),
+  });
   t.like(res, { kind: 'inconsistent', field: 'fragment_length' });
   t.is(r.snapshot().bufferedMessages, 0);
 });
@@ -311,11 +383,25 @@ test('message_seq below next_receive_seq is old; the next message still arrives'
 });
 
 test('filling a gap delivers every whole message after it at once, in order', (t) => {
-  const ms = [0, 1, 2, 3].map((i): HandshakeMessage => ({ msgType: TYPES[i]!, messageSeq: i, body: new Uint8Array(50 + i).fill(i) }));
+  const ms = [0, 1, 2, 3].map((i): HandshakeMessage => ({
+    msgType: TYPES[i]!,
+    messageSeq: i,
+    body: new Uint8Array(50 + i).fill(i),
+  }));
   const [m0, m1, m2, m3] = ms as [HandshakeMessage, HandshakeMessage, HandshakeMessage, HandshakeMessage];
   const r = new HandshakeReassembler();
-  t.deepEqual(r.receive(fragmentMessage(m2, 100)[0]!), { kind: 'progress', messageSeq: 2, newBytes: 52, outOfOrder: true });
-  t.deepEqual(r.receive(fragmentMessage(m1, 100)[0]!), { kind: 'progress', messageSeq: 1, newBytes: 51, outOfOrder: true });
+  t.deepEqual(r.receive(fragmentMessage(m2, 100)[0]!), {
+    kind: 'progress',
+    messageSeq: 2,
+    newBytes: 52,
+    outOfOrder: true,
+  });
+  t.deepEqual(r.receive(fragmentMessage(m1, 100)[0]!), {
+    kind: 'progress',
+    messageSeq: 1,
+    newBytes: 51,
+    outOfOrder: true,
+  });
   t.like(r.receive(fragmentMessage(m3, 30)[1]!), { kind: 'progress', messageSeq: 3 }); // m3 half done
   t.is(r.snapshot().bufferedMessages, 3);
   const [a, b] = fragmentMessage(m0, 25) as [DtlsHandshake, DtlsHandshake];
@@ -345,13 +431,23 @@ test('outOfOrder: false for the next piece of the next message, true past a hole
 test('a whole next message in one fragment is delivered zero-copy; a reassembled one is a copy', (t) => {
   const r = new HandshakeReassembler();
   const record = new Uint8Array(64).fill(9);
-  const whole: DtlsHandshake = { msgType: 'server_hello', length: 40, messageSeq: 0, fragmentOffset: 0, fragment: record.subarray(12, 52) };
+  const whole: DtlsHandshake = {
+    msgType: 'server_hello',
+    length: 40,
+    messageSeq: 0,
+    fragmentOffset: 0,
+    fragment: record.subarray(12, 52),
+  };
   const res = r.receive(whole);
   t.true(res.kind === 'complete' && res.messages[0]!.body === whole.fragment);
   const parts = fragmentMessage({ msgType: 'finished', messageSeq: 1, body: record.subarray(0, 32) }, 16);
   feed(r, parts.slice(1));
   const res2 = r.receive(parts[0]!);
-  t.true(res2.kind === 'complete' && res2.messages[0]!.body.buffer !== record.buffer && hex(res2.messages[0]!.body) === hex(record.subarray(0, 32)));
+  t.true(
+    res2.kind === 'complete' &&
+      res2.messages[0]!.body.buffer !== record.buffer &&
+      hex(res2.messages[0]!.body) === hex(record.subarray(0, 32)),
+  );
 });
 
 test('too-long: above maxMessageLength (default 0x20000), or above maxBufferedBytes when fragmented, is refused; exactly the limit is buffered', (t) => {
@@ -366,11 +462,23 @@ test('too-long: above maxMessageLength (default 0x20000), or above maxBufferedBy
   t.is(r.retainedBytes, 10, 'only the bytes that arrived are held');
   const byDefault = new HandshakeReassembler();
   t.deepEqual(
-    byDefault.receive({ msgType: 'certificate', length: 0x10001, messageSeq: 0, fragmentOffset: 0, fragment: new Uint8Array(10) }),
+    byDefault.receive({
+      msgType: 'certificate',
+      length: 0x10001,
+      messageSeq: 0,
+      fragmentOffset: 0,
+      fragment: new Uint8Array(10),
+    }),
     { kind: 'refused', messageSeq: 0, reason: 'too-long' },
     'it could never be held whole',
   );
-  const whole = byDefault.receive({ msgType: 'certificate', length: 0x10001, messageSeq: 0, fragmentOffset: 0, fragment: new Uint8Array(0x10001) });
+  const whole = byDefault.receive({
+    msgType: 'certificate',
+    length: 0x10001,
+    messageSeq: 0,
+    fragmentOffset: 0,
+    fragment: new Uint8Array(0x10001),
+  });
   t.true(whole.kind === 'complete', 'a whole next message in one fragment is not held, so the cap does not apply');
   const small = new HandshakeReassembler({ maxMessageLength: 100 });
   const body = new Uint8Array(101);
@@ -380,20 +488,32 @@ test('too-long: above maxMessageLength (default 0x20000), or above maxBufferedBy
       return x.kind === 'refused' && x.reason === 'too-long';
     }),
   );
-  t.deepEqual(feed(small, fragmentMessage({ msgType: 'certificate', messageSeq: 0, body: body.subarray(1) }, 50)).delivered.length, 1);
+  t.deepEqual(
+    feed(small, fragmentMessage({ msgType: 'certificate', messageSeq: 0, body: body.subarray(1) }, 50)).delivered
+      .length,
+    1,
+  );
 });
 
 test('too-far-ahead: more than maxMessagesAhead (default 8) past next_receive_seq is dropped; the window moves with delivery', (t) => {
   t.is(DEFAULT_MAX_MESSAGES_AHEAD, 8);
   const r = new HandshakeReassembler();
-  const frag = (messageSeq: number): DtlsHandshake => ({ msgType: 'key_update', length: 2, messageSeq, fragmentOffset: 1, fragment: Uint8Array.of(0) });
+  const frag = (messageSeq: number): DtlsHandshake => ({
+    msgType: 'key_update',
+    length: 2,
+    messageSeq,
+    fragmentOffset: 1,
+    fragment: Uint8Array.of(0),
+  });
   t.deepEqual(r.receive(frag(9)), { kind: 'refused', messageSeq: 9, reason: 'too-far-ahead' });
   t.like(r.receive(frag(8)), { kind: 'progress', messageSeq: 8 });
   t.deepEqual(
     r.snapshot().messages.map((p) => p.messageSeq),
     [8],
   );
-  t.like(r.receive({ msgType: 'finished', length: 1, messageSeq: 0, fragmentOffset: 0, fragment: Uint8Array.of(7) }), { kind: 'complete' });
+  t.like(r.receive({ msgType: 'finished', length: 1, messageSeq: 0, fragmentOffset: 0, fragment: Uint8Array.of(7) }), {
+    kind: 'complete',
+  });
   t.like(r.receive(frag(9)), { kind: 'progress', messageSeq: 9 });
   const none = new HandshakeReassembler({ maxMessagesAhead: 0, nextReceiveSeq: 3 });
   t.like(none.receive(frag(4)), { kind: 'refused', reason: 'too-far-ahead' });
@@ -417,7 +537,10 @@ test('memory stays within maxBufferedBytes and maxMessagesAhead whatever is thro
     if (r.retainedBytes > 2500) return void t.fail(`${r.retainedBytes} bytes retained after fragment ${i}`);
   }
   const view = r.snapshot();
-  t.true(view.bufferedMessages <= 4 && view.retainedBytes <= 2500, JSON.stringify({ n: view.bufferedMessages, bytes: view.retainedBytes }));
+  t.true(
+    view.bufferedMessages <= 4 && view.retainedBytes <= 2500,
+    JSON.stringify({ n: view.bufferedMessages, bytes: view.retainedBytes }),
+  );
   t.is(
     view.retainedBytes,
     view.messages.reduce((n, p) => n + p.retainedBytes, 0),
@@ -450,12 +573,19 @@ test('with the default caps, 1-byte fragments in random order are partly refused
   for (let round = 0; round < 20 && delivered.length === 0; round++) {
     const out = feed(r, shuffle(fragmentMessage(m, 1), prng));
     delivered.push(...out.delivered);
-    for (const x of out.results) kinds.set(x.kind === 'refused' ? x.reason : x.kind, (kinds.get(x.kind === 'refused' ? x.reason : x.kind) ?? 0) + 1);
+    for (const x of out.results)
+      kinds.set(
+        x.kind === 'refused' ? x.reason : x.kind,
+        (kinds.get(x.kind === 'refused' ? x.reason : x.kind) ?? 0) + 1,
+      );
     t.true((r.snapshot().messages[0]?.ranges.length ?? 0) <= 256);
     t.is(r.retainedBytes, r.snapshot().receivedBytes);
   }
   // Each range past the first counts RANGE_OVERHEAD against the 64 KiB cap, which stops the ranges just short of 256.
-  t.true((kinds.get('too-fragmented') ?? 0) + (kinds.get('buffer-cap') ?? 0) > 0, `a cap was reached: ${JSON.stringify([...kinds])}`);
+  t.true(
+    (kinds.get('too-fragmented') ?? 0) + (kinds.get('buffer-cap') ?? 0) > 0,
+    `a cap was reached: ${JSON.stringify([...kinds])}`,
+  );
   t.deepEqual(delivered.map(plain), [plain(m)]);
 });
 
@@ -465,16 +595,28 @@ test('reset forgets buffered fragments and moves next_receive_seq', (t) => {
   r.receive({ msgType: 'certificate', length: 100, messageSeq: 0, fragmentOffset: 50, fragment: new Uint8Array(10) });
   t.like(r.snapshot(), { bufferedMessages: 2, receivedBytes: 50, retainedBytes: 50 });
   r.reset(2);
-  t.deepEqual(r.snapshot(), { nextReceiveSeq: 2, bufferedMessages: 0, receivedBytes: 0, retainedBytes: 0, messages: [] });
+  t.deepEqual(r.snapshot(), {
+    nextReceiveSeq: 2,
+    bufferedMessages: 0,
+    receivedBytes: 0,
+    retainedBytes: 0,
+    messages: [],
+  });
   t.is(r.retainedBytes, 0);
-  t.deepEqual(r.receive({ msgType: 'certificate', length: 100, messageSeq: 1, fragmentOffset: 0, fragment: new Uint8Array(100) }), {
-    kind: 'old',
-    messageSeq: 1,
-  });
-  t.like(r.receive({ msgType: 'certificate', length: 100, messageSeq: 2, fragmentOffset: 40, fragment: new Uint8Array(60) }), {
-    kind: 'progress',
-    newBytes: 60,
-  });
+  t.deepEqual(
+    r.receive({ msgType: 'certificate', length: 100, messageSeq: 1, fragmentOffset: 0, fragment: new Uint8Array(100) }),
+    {
+      kind: 'old',
+      messageSeq: 1,
+    },
+  );
+  t.like(
+    r.receive({ msgType: 'certificate', length: 100, messageSeq: 2, fragmentOffset: 40, fragment: new Uint8Array(60) }),
+    {
+      kind: 'progress',
+      newBytes: 60,
+    },
+  );
   t.throws(() => r.reset(-1), { instanceOf: ConfigError });
 });
 

@@ -28,9 +28,20 @@ for (const epoch of [2, 31, 32, 40_000]) {
     const sent = outgoing.flatMap((d) => decodeDatagram(d));
     t.is(sent.length, 4);
     t.deepEqual(outbox.allIndexes(), [0, 1]);
-    const rn = (i: number): { epoch: bigint; sequenceNumber: bigint } => ({ epoch: BigInt(epoch), sequenceNumber: BigInt(i) });
+    const rn = (i: number): { epoch: bigint; sequenceNumber: bigint } => ({
+      epoch: BigInt(epoch),
+      sequenceNumber: BigInt(i),
+    });
     // The Finished's record (the last sent), a record never sent, one of another epoch: message 1 only.
-    t.deepEqual(outbox.acknowledge([rn(3), rn(99), { epoch: BigInt(epoch) + 1n, sequenceNumber: 0n }, { epoch: 2n ** 63n, sequenceNumber: 2n ** 60n }]), [1]);
+    t.deepEqual(
+      outbox.acknowledge([
+        rn(3),
+        rn(99),
+        { epoch: BigInt(epoch) + 1n, sequenceNumber: 0n },
+        { epoch: 2n ** 63n, sequenceNumber: 2n ** 60n },
+      ]),
+      [1],
+    );
     // Two of message 0's three fragments: still not whole; the third completes it.
     t.deepEqual(outbox.acknowledge([rn(0), rn(1)]), [1]);
     t.deepEqual(outbox.acknowledge([rn(2)]), [0, 1]);

@@ -5,13 +5,24 @@ import type { DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import type { HandshakeType } from '../../generated/wire/enums.js';
 import type { HandshakeMessage } from '../../runtime/handshake/handshake-message.js';
 import { CHUNK_MERGE_LIMIT, FragmentStore } from '../../runtime/handshake/fragment-store.js';
-import { DEFAULT_MAX_BUFFERED_BYTES, HandshakeReassembler, RANGE_OVERHEAD, type ReassemblyResult } from '../../runtime/handshake/reassembler.js';
+import {
+  DEFAULT_MAX_BUFFERED_BYTES,
+  HandshakeReassembler,
+  RANGE_OVERHEAD,
+  type ReassemblyResult,
+} from '../../runtime/handshake/reassembler.js';
 import { hex } from '../support/canon.js';
 import { Prng } from '../support/prng.js';
 
 /** The reassembler holds only bytes that arrived, within maxBufferedBytes (RFC 9147 §5.5; a peer cannot make it allocate what it declares). */
 
-const frag = (messageSeq: number, length: number, fragmentOffset: number, fragment: Uint8Array, msgType: HandshakeType = 'certificate'): DtlsHandshake => ({
+const frag = (
+  messageSeq: number,
+  length: number,
+  fragmentOffset: number,
+  fragment: Uint8Array,
+  msgType: HandshakeType = 'certificate',
+): DtlsHandshake => ({
   msgType,
   length,
   messageSeq,
@@ -25,7 +36,11 @@ const window = (m: HandshakeMessage, start: number, end: number): DtlsHandshake 
 const plain = (m: HandshakeMessage): string => `${String(m.msgType)}/${m.messageSeq}/${hex(m.body)}`;
 
 /** Feeds fragments, checking the memory bounds after each; returns what was delivered and every result. */
-function feed(r: HandshakeReassembler, fragments: readonly DtlsHandshake[], cap: number): { delivered: HandshakeMessage[]; results: ReassemblyResult[] } {
+function feed(
+  r: HandshakeReassembler,
+  fragments: readonly DtlsHandshake[],
+  cap: number,
+): { delivered: HandshakeMessage[]; results: ReassemblyResult[] } {
   const delivered: HandshakeMessage[] = [];
   const results: ReassemblyResult[] = [];
   for (const f of fragments) {
@@ -128,7 +143,8 @@ test('tiny fragments are kept in few chunks: adjacent chunks hold more than CHUN
   let worst = 0;
   for (const [k, at] of order.entries()) {
     store.insert(at, body.subarray(at, at + 1));
-    if (k % 500 === 0) worst = Math.max(worst, store.chunkCount - store.ranges.count - (2 * store.held) / CHUNK_MERGE_LIMIT);
+    if (k % 500 === 0)
+      worst = Math.max(worst, store.chunkCount - store.ranges.count - (2 * store.held) / CHUNK_MERGE_LIMIT);
   }
   t.true(worst <= 0, `chunks beyond one per range and 2 per ${CHUNK_MERGE_LIMIT} bytes: ${worst}`);
   t.true(store.complete);
@@ -170,7 +186,14 @@ test("each range beyond a message's first counts RANGE_OVERHEAD against the cap"
 
 // ------------------------------------------------------------------- property
 
-const TYPES: readonly HandshakeType[] = ['server_hello', 'encrypted_extensions', 'certificate', 'certificate_verify', 'finished', 200];
+const TYPES: readonly HandshakeType[] = [
+  'server_hello',
+  'encrypted_extensions',
+  'certificate',
+  'certificate_verify',
+  'finished',
+  200,
+];
 
 /** Messages, and for each a fragmentation: cut points, extra (overlapping) windows and duplicates. */
 const arbFlight = fc
@@ -189,7 +212,11 @@ const arbFlight = fc
     fc.integer(),
   )
   .map(([seq0, parts, seed]) => {
-    const messages = parts.map((p, i): HandshakeMessage => ({ msgType: p.msgType, messageSeq: seq0 + i, body: p.body }));
+    const messages = parts.map((p, i): HandshakeMessage => ({
+      msgType: p.msgType,
+      messageSeq: seq0 + i,
+      body: p.body,
+    }));
     const fragments: DtlsHandshake[] = [];
     parts.forEach((p, i) => {
       const m = messages[i]!;
@@ -217,7 +244,11 @@ test('property: any fragmentation, duplication and reordering reassembles to the
       fc.property(arbFlight, ({ messages, fragments }) => {
         const total = messages.reduce((n, m) => n + m.body.length, 0);
         const cap = total + RANGE_OVERHEAD * fragments.length;
-        const r = new HandshakeReassembler({ nextReceiveSeq: messages[0]!.messageSeq, maxBufferedBytes: cap, maxRangesPerMessage: 0xffffff });
+        const r = new HandshakeReassembler({
+          nextReceiveSeq: messages[0]!.messageSeq,
+          maxBufferedBytes: cap,
+          maxRangesPerMessage: 0xffffff,
+        });
         const { delivered, results } = feed(r, fragments, cap);
         assert.ok(results.every((x) => x.kind !== 'refused' && x.kind !== 'inconsistent'));
         assert.deepEqual(delivered.map(plain), messages.map(plain));
@@ -237,7 +268,8 @@ test('property: with a small cap, retransmitted flights never hold more than the
         for (let round = 0; round < 5; round++) delivered.push(...feed(r, fragments, cap).delivered);
         assert.deepEqual(delivered.map(plain), messages.slice(0, delivered.length).map(plain));
         const fits = messages.every((m) => m.body.length <= cap);
-        if (fits && cap >= messages.reduce((n, m) => n + m.body.length, 0) + RANGE_OVERHEAD * fragments.length) assert.equal(delivered.length, messages.length);
+        if (fits && cap >= messages.reduce((n, m) => n + m.body.length, 0) + RANGE_OVERHEAD * fragments.length)
+          assert.equal(delivered.length, messages.length);
       }),
       { numRuns: 200 },
     ),

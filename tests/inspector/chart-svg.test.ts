@@ -15,7 +15,10 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 function charts() {
   const ir = buildIR(loadKsyDir(ROOT, 'spec/wire'));
-  const wireNames = new Set([...[...ir.types.values()].map((t) => t.tsName), ...[...ir.enums.values()].map((e) => e.tsName)]);
+  const wireNames = new Set([
+    ...[...ir.types.values()].map((t) => t.tsName),
+    ...[...ir.enums.values()].map((e) => e.tsName),
+  ]);
   return loadCharts(ROOT, 'spec/charts', wireNames);
 }
 

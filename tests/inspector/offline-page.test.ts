@@ -28,7 +28,8 @@ test.after.always(() => {
 const launch = (): Promise<BrowserContext> => launchChromium(profile, [], { width: 1500, height: 1000 });
 
 /** The comma-separated active states the page shows for `chart`. */
-const active = async (page: Page, chart: string): Promise<string> => (await page.getAttribute(`#chart-${chart}`, 'data-active')) ?? '';
+const active = async (page: Page, chart: string): Promise<string> =>
+  (await page.getAttribute(`#chart-${chart}`, 'data-active')) ?? '';
 
 /** Waits until the page shows `state` as the active state of `chart`. */
 const activeBecomes = (page: Page, chart: string, state: string): Promise<unknown> =>
@@ -43,7 +44,10 @@ test('the page lights up the server chart live during a real handshake, offline,
     const offsite: string[] = [];
     page.on(
       'request',
-      (r) => !r.url().startsWith(`http://localhost:${inspectPort}`) && !r.url().startsWith(`ws://127.0.0.1:${inspectPort}`) && offsite.push(r.url()),
+      (r) =>
+        !r.url().startsWith(`http://localhost:${inspectPort}`) &&
+        !r.url().startsWith(`ws://127.0.0.1:${inspectPort}`) &&
+        offsite.push(r.url()),
     );
     await page.goto(`http://localhost:${inspectPort}/`);
     await page.waitForSelector('body[data-live="true"]');
@@ -52,12 +56,18 @@ test('the page lights up the server chart live during a real handshake, offline,
     }
     t.is(await active(page, 'dtls13-server'), '', 'no actor before a client connects');
 
-    const client = dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost'], null);
+    const client = dtls13(
+      ['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost'],
+      null,
+    );
     await activeBecomes(page, 'dtls13-server', 'connected');
     const lit = await page.$$eval('#chart-dtls13-server g.node.active', (gs) => gs.map((g) => g.id));
     t.deepEqual(lit, ['state:connected']);
-    const visited = await page.$$eval('#chart-dtls13-server g.node.visited', (gs) => gs.map((g) => g.id.replace('state:', '')));
-    for (const s of ['waitSecondClientHello', 'waitClientFinished', 'connected']) t.true(visited.includes(s), `visited ${s}: ${visited.join(', ')}`);
+    const visited = await page.$$eval('#chart-dtls13-server g.node.visited', (gs) =>
+      gs.map((g) => g.id.replace('state:', '')),
+    );
+    for (const s of ['waitSecondClientHello', 'waitClientFinished', 'connected'])
+      t.true(visited.includes(s), `visited ${s}: ${visited.join(', ')}`);
     if (process.env.DTLS13_SCREENSHOT) await page.screenshot({ path: process.env.DTLS13_SCREENSHOT });
 
     client.child.stdin!.end(':quit\n');
@@ -70,9 +80,15 @@ test('the page lights up the server chart live during a real handshake, offline,
     );
 
     // A second client: the page follows the newest server actor; picking #1 shows the first one again, closed.
-    const second = dtls13(['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost'], null);
+    const second = dtls13(
+      ['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost'],
+      null,
+    );
     await activeBecomes(page, 'dtls13-server', 'connected');
-    t.deepEqual(await page.$$eval('#chart-dtls13-server select.actors option', (os) => os.map((o) => o.textContent)), ['#1 of 2', '#2 of 2']);
+    t.deepEqual(await page.$$eval('#chart-dtls13-server select.actors option', (os) => os.map((o) => o.textContent)), [
+      '#1 of 2',
+      '#2 of 2',
+    ]);
     const first = await page.$eval('#chart-dtls13-server select.actors option', (o) => o.getAttribute('value') ?? '');
     await page.selectOption('#chart-dtls13-server select.actors', first);
     await activeBecomes(page, 'dtls13-server', 'closed');

@@ -1,5 +1,11 @@
 import test, { type ExecutionContext } from 'ava';
-import { opensslServer, startCServer, wolfClient12, wolfServer, type ServerProcess } from '../../bench/handshake-servers/servers.js';
+import {
+  opensslServer,
+  startCServer,
+  wolfClient12,
+  wolfServer,
+  type ServerProcess,
+} from '../../bench/handshake-servers/servers.js';
 import { cHandshakes, compileCClient, type CClient } from '../../bench/scale-out/c-client.js';
 import { identity } from './sessions.js';
 import { writePem } from './wolfssl.js';
@@ -64,7 +70,9 @@ test('the C client without -DDTLS12 completes no handshake with the OpenSSL 3.0 
 });
 
 test('the C client with -DDTLS12 completes no handshake with the wolfSSL C server (DTLS 1.3 only)', async (t) => {
-  const r = await load(t, wolfClient12('plain', log(t)), (chain, key) => startCServer('wolfSSL', wolfServer('plain', log(t)), chain, key));
+  const r = await load(t, wolfClient12('plain', log(t)), (chain, key) =>
+    startCServer('wolfSSL', wolfServer('plain', log(t)), chain, key),
+  );
   t.is(r.count, 0);
   t.is(r.served, 0);
   t.true(r.failed >= 1);

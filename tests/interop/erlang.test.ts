@@ -37,14 +37,21 @@ const erlangClient = (port: number, ...messages: string[]): PeerProcess =>
   erlang(['client', `127.0.0.1:${port}`, files.server.caFile, 'localhost', ...messages]);
 
 async function connectTo(port: number, options: ConnectOptions): Promise<{ session: DtlsSession; reply: string }> {
-  const session = connect('127.0.0.1', port, { ca: files.server.ca, servername: 'localhost', handshakeTimeout: 15_000, ...options });
+  const session = connect('127.0.0.1', port, {
+    ca: files.server.ca,
+    servername: 'localhost',
+    handshakeTimeout: 15_000,
+    ...options,
+  });
   await session.opened;
   const reply = new Promise<string>((resolve) => (session.onmessage = (m) => resolve(m.toString())));
   session.send('hello erlang');
   return { session, reply: await reply };
 }
 
-async function echoListener(options: ListenOptions): Promise<{ port: number; sessions: DtlsSession[]; errors: string[]; close(): Promise<void> }> {
+async function echoListener(
+  options: ListenOptions,
+): Promise<{ port: number; sessions: DtlsSession[]; errors: string[]; close(): Promise<void> }> {
   const sessions: DtlsSession[] = [];
   const errors: string[] = [];
   const listener = listen(
@@ -80,10 +87,17 @@ test("dtls13 connect (extendedMasterSecret 'preferred') → Erlang/OTP 25 server
 test("dtls13 connect with groups ['x25519mlkem768', 'x25519'] (and 'preferred') → Erlang/OTP 25 server (ECDSA P-256): DTLS 1.2 goes through", async (t) => {
   const { port, peer } = await erlangServer();
   try {
-    const { session, reply } = await connectTo(port, { extendedMasterSecret: 'preferred', groups: ['x25519mlkem768', 'x25519'] });
+    const { session, reply } = await connectTo(port, {
+      extendedMasterSecret: 'preferred',
+      groups: ['x25519mlkem768', 'x25519'],
+    });
     t.is(session.protocol, 'DTLSv1.2');
     t.is(reply, 'hello erlang');
-    recordInterop(t, { ...ERLANG, role: 'client', feature: 'groups x25519mlkem768, x25519: the 1.2 offer names P-256' });
+    recordInterop(t, {
+      ...ERLANG,
+      role: 'client',
+      feature: 'groups x25519mlkem768, x25519: the 1.2 offer names P-256',
+    });
     await session.close();
   } finally {
     peer.stop();
@@ -93,10 +107,19 @@ test("dtls13 connect with groups ['x25519mlkem768', 'x25519'] (and 'preferred') 
 test('dtls13 connect with the default extendedMasterSecret (required) → Erlang/OTP 25 server: refused, naming extended_master_secret', async (t) => {
   const { port, peer } = await erlangServer();
   try {
-    const session = connect('127.0.0.1', port, { ca: files.server.ca, servername: 'localhost', handshakeTimeout: 15_000 });
+    const session = connect('127.0.0.1', port, {
+      ca: files.server.ca,
+      servername: 'localhost',
+      handshakeTimeout: 15_000,
+    });
     const e = await t.throwsAsync(session.opened);
     t.regex(e?.message ?? '', /extended_master_secret|extended master secret/i);
-    recordInterop(t, { ...ERLANG, role: 'client', feature: 'the default, EMS required', result: 'refused: no extended_master_secret' });
+    recordInterop(t, {
+      ...ERLANG,
+      role: 'client',
+      feature: 'the default, EMS required',
+      result: 'refused: no extended_master_secret',
+    });
   } finally {
     peer.stop();
   }
@@ -127,7 +150,12 @@ test('Erlang/OTP 25 client → dtls13 listen with the default (required): refuse
     peer.stop();
   }
   t.regex(s.errors.join('\n'), /extended_master_secret|extended master secret/i);
-  recordInterop(t, { ...ERLANG, role: 'server', feature: 'the default, EMS required', result: 'refused: no extended_master_secret' });
+  recordInterop(t, {
+    ...ERLANG,
+    role: 'server',
+    feature: 'the default, EMS required',
+    result: 'refused: no extended_master_secret',
+  });
 });
 
 test('dtls13 client --extended-master-secret preferred → Erlang/OTP 25 server, and Erlang client → dtls13 server --extended-master-secret preferred', async (t) => {
@@ -156,7 +184,18 @@ test('dtls13 client --extended-master-secret preferred → Erlang/OTP 25 server,
     peer.stop();
   }
   const server = dtls13(
-    ['server', '--listen', '127.0.0.1:0', '--cert', files.server.certFile, '--key', files.server.keyFile, '--echo', '--extended-master-secret', 'preferred'],
+    [
+      'server',
+      '--listen',
+      '127.0.0.1:0',
+      '--cert',
+      files.server.certFile,
+      '--key',
+      files.server.keyFile,
+      '--echo',
+      '--extended-master-secret',
+      'preferred',
+    ],
     null,
   );
   try {

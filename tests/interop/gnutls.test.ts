@@ -30,7 +30,14 @@ interface Case {
 }
 
 const CASES: readonly Case[] = [
-  { name: 'PSK (ECDHE_PSK)', auth: 'psk', priority: 'NORMAL:-KX-ALL:+ECDHE-PSK', ours: {}, suite: /^tls_ecdhe_psk_with_/, gnutlsCliStalls: true },
+  {
+    name: 'PSK (ECDHE_PSK)',
+    auth: 'psk',
+    priority: 'NORMAL:-KX-ALL:+ECDHE-PSK',
+    ours: {},
+    suite: /^tls_ecdhe_psk_with_/,
+    gnutlsCliStalls: true,
+  },
   {
     name: 'PSK (plain PSK, psk_ke)',
     auth: 'psk',
@@ -45,7 +52,13 @@ const CASES: readonly Case[] = [
     ours: { maxVersion: 'DTLSv1.2', ciphers: 'PSK-AES128-CCM8', allowCcm8: true, pskKeyExchangeModes: ['psk_ke'] },
     suite: /^tls_psk_with_aes_128_ccm_8$/,
   },
-  { name: 'certificates (ECDHE_ECDSA)', auth: 'certificate', priority: 'NORMAL', ours: {}, suite: /^tls_ecdhe_ecdsa_with_/ },
+  {
+    name: 'certificates (ECDHE_ECDSA)',
+    auth: 'certificate',
+    priority: 'NORMAL',
+    ours: {},
+    suite: /^tls_ecdhe_ecdsa_with_/,
+  },
   {
     name: 'certificates with AES-128-CCM-8 (RFC 7925)',
     auth: 'certificate',
@@ -53,11 +66,18 @@ const CASES: readonly Case[] = [
     ours: { maxVersion: 'DTLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-CCM8', allowCcm8: true },
     suite: /^tls_ecdhe_ecdsa_with_aes_128_ccm_8$/,
   },
-  { name: 'certificates both ways (client authentication)', auth: 'mutual', priority: 'NORMAL', ours: {}, suite: /^tls_ecdhe_ecdsa_with_/ },
+  {
+    name: 'certificates both ways (client authentication)',
+    auth: 'mutual',
+    priority: 'NORMAL',
+    ours: {},
+    suite: /^tls_ecdhe_ecdsa_with_/,
+  },
 ];
 
 /** The next message a session receives. */
-const nextMessage = (s: DtlsSession): Promise<string> => new Promise((resolve) => (s.onmessage = (m) => resolve(m.toString())));
+const nextMessage = (s: DtlsSession): Promise<string> =>
+  new Promise((resolve) => (s.onmessage = (m) => resolve(m.toString())));
 
 for (const c of CASES) {
   test.serial(`dtls13 connect → gnutls-serv --udp: ${c.name}`, async (t) => {
@@ -73,12 +93,22 @@ for (const c of CASES) {
             files.server.keyFile,
             ...(c.auth === 'mutual' ? ['--require-client-cert', '--x509cafile', files.client.caFile] : []),
           ];
-    const server = new PeerProcess('gnutls-serv', ['--udp', '--echo', '-p', String(port), '--priority', c.priority, ...credentials]);
+    const server = new PeerProcess('gnutls-serv', [
+      '--udp',
+      '--echo',
+      '-p',
+      String(port),
+      '--priority',
+      c.priority,
+      ...credentials,
+    ]);
     try {
       await server.waitFor(/listening on IPv4/);
       const session = connect('127.0.0.1', port, {
         ...c.ours,
-        ...(c.auth === 'psk' ? { psk: { identity: IOT_PSK.identity, key: pskKey } } : { ca: files.server.ca, servername: 'localhost' }),
+        ...(c.auth === 'psk'
+          ? { psk: { identity: IOT_PSK.identity, key: pskKey } }
+          : { ca: files.server.ca, servername: 'localhost' }),
         ...(c.auth === 'mutual' ? { cert: files.client.cert, key: files.client.key } : {}),
       });
       t.is((await session.opened).protocol, 'DTLSv1.2');
@@ -107,7 +137,9 @@ for (const c of CASES) {
       {
         ...c.ours,
         host: '127.0.0.1',
-        ...(c.auth === 'psk' ? { psk: { [IOT_PSK.identity]: pskKey } } : { cert: files.server.cert, key: files.server.key }),
+        ...(c.auth === 'psk'
+          ? { psk: { [IOT_PSK.identity]: pskKey } }
+          : { cert: files.server.cert, key: files.server.key }),
         ...(c.auth === 'mutual' ? { requestCert: true, ca: files.client.ca } : {}),
       },
     );
@@ -120,9 +152,19 @@ for (const c of CASES) {
             files.server.caFile,
             '--verify-hostname',
             'localhost',
-            ...(c.auth === 'mutual' ? ['--x509certfile', files.client.certFile, '--x509keyfile', files.client.keyFile] : []),
+            ...(c.auth === 'mutual'
+              ? ['--x509certfile', files.client.certFile, '--x509keyfile', files.client.keyFile]
+              : []),
           ];
-    const client = new PeerProcess('gnutls-cli', ['--udp', '-p', String(port), '127.0.0.1', '--priority', c.priority, ...credentials]);
+    const client = new PeerProcess('gnutls-cli', [
+      '--udp',
+      '-p',
+      String(port),
+      '127.0.0.1',
+      '--priority',
+      c.priority,
+      ...credentials,
+    ]);
     try {
       await client.waitFor('- Description: (DTLS1.2');
       const s = sessions[0]!;

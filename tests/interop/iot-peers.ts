@@ -13,7 +13,8 @@ import { pemIdentity } from '../api/fixtures.js';
 /** Throws naming the Debian package when `command` is not on the PATH. */
 export function requireCommand(command: string, debianPackage: string): void {
   const found = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
-  if (found.status !== 0) throw new Error(`${command} is not installed: apt-get install ${debianPackage} (.ci/run does)`);
+  if (found.status !== 0)
+    throw new Error(`${command} is not installed: apt-get install ${debianPackage} (.ci/run does)`);
 }
 
 /** A peer program: its output collected, its input written, stopped at the end. */
@@ -36,7 +37,9 @@ export class PeerProcess {
     const seen = (): boolean => (typeof text === 'string' ? this.out.includes(text) : text.test(this.out));
     while (!seen()) {
       if (Date.now() > deadline || this.child.exitCode !== null)
-        throw new Error(`${this.command} did not print ${String(text)} (exit ${String(this.child.exitCode)}):\n${this.out}`);
+        throw new Error(
+          `${this.command} did not print ${String(text)} (exit ${String(this.child.exitCode)}):\n${this.out}`,
+        );
       await new Promise((r) => setTimeout(r, 25));
     }
   }
@@ -62,8 +65,16 @@ export const IOT_PSK = { identity: 'sensor-7', keyHex: '00112233445566778899aabb
 /** A server identity for 'localhost' (ECDSA P-256) and a client one, as PEM texts and as files. */
 export interface IotMaterial {
   readonly dir: string;
-  readonly server: ReturnType<typeof pemIdentity> & { readonly certFile: string; readonly keyFile: string; readonly caFile: string };
-  readonly client: ReturnType<typeof pemIdentity> & { readonly certFile: string; readonly keyFile: string; readonly caFile: string };
+  readonly server: ReturnType<typeof pemIdentity> & {
+    readonly certFile: string;
+    readonly keyFile: string;
+    readonly caFile: string;
+  };
+  readonly client: ReturnType<typeof pemIdentity> & {
+    readonly certFile: string;
+    readonly keyFile: string;
+    readonly caFile: string;
+  };
   /** GnuTLS's `--pskpasswd` file: `identity:hexkey`. */
   readonly pskFile: string;
   remove(): void;

@@ -17,13 +17,27 @@ const files = iotMaterial();
 const JSSE = { peer: 'JSSE, OpenJDK', version: debianVersion('openjdk-17-jdk-headless'), dtls: '1.2' } as const;
 test.after.always(() => files.remove());
 
-async function toJsseServer(options: ConnectOptions, jsseGroups?: readonly string[]): Promise<{ reply: string; protocol: string; output: string }> {
+async function toJsseServer(
+  options: ConnectOptions,
+  jsseGroups?: readonly string[],
+): Promise<{ reply: string; protocol: string; output: string }> {
   const port = await freeUdpPort();
-  const peer = startJsse('server', [String(port), '--cert', files.server.certFile, '--key', files.server.keyFile], jsseGroups);
+  const peer = startJsse(
+    'server',
+    [String(port), '--cert', files.server.certFile, '--key', files.server.keyFile],
+    jsseGroups,
+  );
   try {
     await peer.waitFor(`listening ${port}`);
-    const session = connect('127.0.0.1', port, { ca: files.server.ca, servername: 'localhost', handshakeTimeout: 15_000, ...options });
-    const { protocol } = await session.opened.catch((e: Error) => Promise.reject(new Error(`${e.message}\njsse: ${peer.out}`)));
+    const session = connect('127.0.0.1', port, {
+      ca: files.server.ca,
+      servername: 'localhost',
+      handshakeTimeout: 15_000,
+      ...options,
+    });
+    const { protocol } = await session.opened.catch((e: Error) =>
+      Promise.reject(new Error(`${e.message}\njsse: ${peer.out}`)),
+    );
     const reply = new Promise<string>((resolve) => (session.onmessage = (m) => resolve(m.toString())));
     session.send('hello jsse');
     const text = await reply;
@@ -54,10 +68,18 @@ test("dtls13 connect with groups ['x25519mlkem768', 'x25519'] → JSSE 17 server
 test('dtls13 connect → JSSE 17 server that takes only secp256r1: the key exchange is on P-256', async (t) => {
   let group: string | undefined;
   const port = await freeUdpPort();
-  const peer = startJsse('server', [String(port), '--cert', files.server.certFile, '--key', files.server.keyFile], ['secp256r1']);
+  const peer = startJsse(
+    'server',
+    [String(port), '--cert', files.server.certFile, '--key', files.server.keyFile],
+    ['secp256r1'],
+  );
   try {
     await peer.waitFor(`listening ${port}`);
-    const session = connect('127.0.0.1', port, { ca: files.server.ca, servername: 'localhost', handshakeTimeout: 15_000 });
+    const session = connect('127.0.0.1', port, {
+      ca: files.server.ca,
+      servername: 'localhost',
+      handshakeTimeout: 15_000,
+    });
     await session.opened.catch((e: Error) => Promise.reject(new Error(`${e.message}\njsse: ${peer.out}`)));
     group = session.parameters?.group;
     await session.close();
@@ -79,7 +101,15 @@ test('JSSE 17 client → dtls13 listen: DTLS 1.2, two messages echoed', async (t
   );
   t.teardown(() => listener.close());
   const { port } = await listener.listening;
-  const peer = startJsse('client', [`127.0.0.1:${port}`, '--ca', files.server.caFile, '--message', 'first', '--message', 'second']);
+  const peer = startJsse('client', [
+    `127.0.0.1:${port}`,
+    '--ca',
+    files.server.caFile,
+    '--message',
+    'first',
+    '--message',
+    'second',
+  ]);
   try {
     t.is(await peer.exited(), 0, peer.out);
   } finally {

@@ -32,5 +32,12 @@ export function jssePeerClasses(): string {
 export function startJsse(role: 'server' | 'client', args: readonly string[], groups?: readonly string[]): PeerProcess {
   const classes = jssePeerClasses();
   requireCommand('java', 'openjdk-17-jdk-headless (bash tests/interop/install-jsse.sh)');
-  return new PeerProcess('java', [...(groups ? [`-Djdk.tls.namedGroups=${groups.join(',')}`] : []), '-cp', classes, 'DtlsPeer', role, ...args]);
+  return new PeerProcess('java', [
+    ...(groups ? [`-Djdk.tls.namedGroups=${groups.join(',')}`] : []),
+    '-cp',
+    classes,
+    'DtlsPeer',
+    role,
+    ...args,
+  ]);
 }

@@ -44,14 +44,25 @@ for (const build of ['openssl', 'gnutls'] as const) {
     test.serial(`dtls13 connect → coap-server-${build}: ${c.name}`, async (t) => {
       requireCommand(`coap-server-${build}`, 'libcoap3-bin');
       const port = await freeUdpPort();
-      const credentials = c.auth === 'psk' ? ['-k', PSK.key] : ['-c', files.server.certFile, '-j', files.server.keyFile, '-n'];
+      const credentials =
+        c.auth === 'psk' ? ['-k', PSK.key] : ['-c', files.server.certFile, '-j', files.server.keyFile, '-n'];
       // coaps on port + 1; the plain CoAP port is bound to another free port's neighbour.
-      const server = new PeerProcess(`coap-server-${build}`, ['-A', '127.0.0.1', '-p', String(port - 1), '-v', '7', ...credentials]);
+      const server = new PeerProcess(`coap-server-${build}`, [
+        '-A',
+        '127.0.0.1',
+        '-p',
+        String(port - 1),
+        '-v',
+        '7',
+        ...credentials,
+      ]);
       try {
         await server.waitFor(`created DTLS endpoint 127.0.0.1:${port}`);
         const session = connect('127.0.0.1', port, {
           ...c.ours,
-          ...(c.auth === 'psk' ? { psk: { identity: PSK.identity, key: Buffer.from(PSK.key) } } : { ca: files.server.ca, servername: 'localhost' }),
+          ...(c.auth === 'psk'
+            ? { psk: { identity: PSK.identity, key: Buffer.from(PSK.key) } }
+            : { ca: files.server.ca, servername: 'localhost' }),
         });
         await session.opened;
         t.is(session.protocol, 'DTLSv1.2');
@@ -79,12 +90,21 @@ for (const build of ['openssl', 'gnutls'] as const) {
         {
           ...c.ours,
           host: '127.0.0.1',
-          ...(c.auth === 'psk' ? { psk: { [PSK.identity]: Buffer.from(PSK.key) } } : { cert: files.server.cert, key: files.server.key }),
+          ...(c.auth === 'psk'
+            ? { psk: { [PSK.identity]: Buffer.from(PSK.key) } }
+            : { cert: files.server.cert, key: files.server.key }),
         },
       );
       const { port } = await listener.listening;
       const credentials = c.auth === 'psk' ? ['-u', PSK.identity, '-k', PSK.key] : ['-C', files.server.caFile];
-      const client = new PeerProcess(`coap-client-${build}`, ['-m', 'get', '-B', '10', ...credentials, `coaps://127.0.0.1:${port}/sensors/temperature`]);
+      const client = new PeerProcess(`coap-client-${build}`, [
+        '-m',
+        'get',
+        '-B',
+        '10',
+        ...credentials,
+        `coaps://127.0.0.1:${port}/sensors/temperature`,
+      ]);
       try {
         t.is(await client.exited(), 0, client.out);
         t.regex(client.out, /21\.5 C at \/sensors\/temperature/);

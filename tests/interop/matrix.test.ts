@@ -12,7 +12,11 @@ import { NOT_RUN } from './not-run.js';
  * HelloRetryRequest; wolfSSL's client meets our stateless one, which also
  * asks for the group when its first key share is another.
  */
-const SUITES: readonly SupportedCipherSuite[] = ['tls_aes_128_gcm_sha256', 'tls_aes_256_gcm_sha384', 'tls_chacha20_poly1305_sha256'];
+const SUITES: readonly SupportedCipherSuite[] = [
+  'tls_aes_128_gcm_sha256',
+  'tls_aes_256_gcm_sha384',
+  'tls_chacha20_poly1305_sha256',
+];
 const GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'secp256r1', 'secp384r1'];
 const clientId = makeIdentity('p256', 'client.test', { at: Date.now() });
 
@@ -30,14 +34,23 @@ for (const direction of ['dtls13 client → wolfSSL server', 'wolfSSL client →
           const ca = writePem(clientId);
           try {
             if (direction === 'dtls13 client → wolfSSL server') {
-              const o = await talkToWolfServer(identity('p256'), [...(auth === 'mutual' ? ['-A', ca.ca, '-F'] : ['-d']), '-l', WOLF_SUITES[suite]], {
-                cipherSuites: [suite],
-                allowCcm8: true,
-                groups: [group],
-                ...(auth === 'mutual' ? { certificate: clientId } : {}),
-              });
+              const o = await talkToWolfServer(
+                identity('p256'),
+                [...(auth === 'mutual' ? ['-A', ca.ca, '-F'] : ['-d']), '-l', WOLF_SUITES[suite]],
+                {
+                  cipherSuites: [suite],
+                  allowCcm8: true,
+                  groups: [group],
+                  ...(auth === 'mutual' ? { certificate: clientId } : {}),
+                },
+              );
               assertTalked(t, o);
-              t.like(o.parameters, { cipherSuite: suite, group, helloRetryRequest: true, clientAuthenticated: auth === 'mutual' });
+              t.like(o.parameters, {
+                cipherSuite: suite,
+                group,
+                helloRetryRequest: true,
+                clientAuthenticated: auth === 'mutual',
+              });
             } else {
               const s = await serveWolfClient(
                 identity('p256'),
@@ -45,12 +58,19 @@ for (const direction of ['dtls13 client → wolfSSL server', 'wolfSSL client →
                   cipherSuites: [suite],
                   allowCcm8: true,
                   groups: [group],
-                  ...(auth === 'mutual' ? { clientAuthentication: 'required' as const, trustAnchors: [clientId.caDer] } : {}),
+                  ...(auth === 'mutual'
+                    ? { clientAuthentication: 'required' as const, trustAnchors: [clientId.caDer] }
+                    : {}),
                 },
                 [...(auth === 'mutual' ? ['-c', ca.cert, '-k', ca.key] : ['-x']), '-l', WOLF_SUITES[suite]],
               );
               assertServed(t, s);
-              t.like(await s.endpoint?.handshake, { cipherSuite: suite, group, helloRetryRequest: true, clientAuthenticated: auth === 'mutual' });
+              t.like(await s.endpoint?.handshake, {
+                cipherSuite: suite,
+                group,
+                helloRetryRequest: true,
+                clientAuthenticated: auth === 'mutual',
+              });
             }
           } finally {
             ca.remove();
@@ -68,16 +88,28 @@ for (const direction of ['dtls13 client → wolfSSL server', 'wolfSSL client →
     for (const mode of ['both', 'mixed'] as const) {
       test(`${direction}: ${suite}, connection IDs ${mode === 'both' ? 'both ways' : 'mixed (ours zero-length)'}`, async (t) => {
         const cid = mode === 'both' ? 2 : 0;
-        const ours = (ids: { readonly local: Uint8Array | undefined; readonly peer: Uint8Array | undefined } | undefined): void => {
+        const ours = (
+          ids: { readonly local: Uint8Array | undefined; readonly peer: Uint8Array | undefined } | undefined,
+        ): void => {
           t.deepEqual(Buffer.from(ids?.peer ?? []).toString('latin1'), 'wc');
           t.is(ids?.local?.length, mode === 'both' ? 2 : undefined);
         };
         if (direction === 'dtls13 client → wolfSSL server') {
-          const o = await talkToWolfServer(identity('p256'), ['-d', '--cid', 'wc', '-l', WOLF_SUITES[suite]], { cipherSuites: [suite], allowCcm8: true, cid });
+          const o = await talkToWolfServer(identity('p256'), ['-d', '--cid', 'wc', '-l', WOLF_SUITES[suite]], {
+            cipherSuites: [suite],
+            allowCcm8: true,
+            cid,
+          });
           assertTalked(t, o);
           ours(o.client.connection.connectionIds);
         } else {
-          const s = await serveWolfClient(identity('p256'), { cipherSuites: [suite], allowCcm8: true, cid }, ['-x', '--cid', 'wc', '-l', WOLF_SUITES[suite]]);
+          const s = await serveWolfClient(identity('p256'), { cipherSuites: [suite], allowCcm8: true, cid }, [
+            '-x',
+            '--cid',
+            'wc',
+            '-l',
+            WOLF_SUITES[suite],
+          ]);
           assertServed(t, s);
           ours(s.endpoint?.connection.connectionIds);
         }

@@ -14,7 +14,10 @@ import { listen, type DtlsListenOptions } from '../../runtime/index.js';
 const KEY = Buffer.from('0123456789abcdef');
 
 /** A PSK-only server echoing with a prefix; node-dtls-client connects, sends `text`, and reports the reply or its error. */
-async function exchange(options: Partial<DtlsListenOptions>, ciphers?: string[]): Promise<{ reply?: string; error?: string }> {
+async function exchange(
+  options: Partial<DtlsListenOptions>,
+  ciphers?: string[],
+): Promise<{ reply?: string; error?: string }> {
   const listener = listen(
     (s) => {
       s.onmessage = (m) => s.send(Buffer.concat([Buffer.from('echo: '), m]));
@@ -44,19 +47,34 @@ async function exchange(options: Partial<DtlsListenOptions>, ciphers?: string[])
   }
 }
 
-const plainPsk: Partial<DtlsListenOptions> = { extendedMasterSecret: 'preferred', pskKeyExchangeModes: ['psk_dhe_ke', 'psk_ke'] };
+const plainPsk: Partial<DtlsListenOptions> = {
+  extendedMasterSecret: 'preferred',
+  pskKeyExchangeModes: ['psk_dhe_ke', 'psk_ke'],
+};
 
-test.serial('a dtls13 server requiring extended_master_secret (the default) refuses node-dtls-client with handshake_failure, not silence', async (t) => {
-  const outcome = await exchange({ pskKeyExchangeModes: ['psk_dhe_ke', 'psk_ke'] });
-  t.is(outcome.reply, undefined);
-  t.regex(outcome.error ?? '', /fatal alert: handshake_failure/);
-});
+test.serial(
+  'a dtls13 server requiring extended_master_secret (the default) refuses node-dtls-client with handshake_failure, not silence',
+  async (t) => {
+    const outcome = await exchange({ pskKeyExchangeModes: ['psk_dhe_ke', 'psk_ke'] });
+    t.is(outcome.reply, undefined);
+    t.regex(outcome.error ?? '', /fatal alert: handshake_failure/);
+  },
+);
 
-test.serial("node-dtls-client's PSK client (no extensions) completes a handshake with extendedMasterSecret: 'preferred', AES-128-GCM", async (t) => {
-  t.deepEqual(await exchange(plainPsk), { reply: 'echo: hello over psk' });
-});
+test.serial(
+  "node-dtls-client's PSK client (no extensions) completes a handshake with extendedMasterSecret: 'preferred', AES-128-GCM",
+  async (t) => {
+    t.deepEqual(await exchange(plainPsk), { reply: 'echo: hello over psk' });
+  },
+);
 
-test.serial("node-dtls-client's PSK client with TLS_PSK_WITH_AES_128_CCM_8 (a CoAP suite) against a dtls13 server that allows CCM_8", async (t) => {
-  const outcome = await exchange({ ...plainPsk, allowCcm8: true, ciphers: 'TLS_AES_128_GCM_SHA256:PSK-AES128-CCM8' }, ['TLS_PSK_WITH_AES_128_CCM_8']);
-  t.deepEqual(outcome, { reply: 'echo: hello over psk' });
-});
+test.serial(
+  "node-dtls-client's PSK client with TLS_PSK_WITH_AES_128_CCM_8 (a CoAP suite) against a dtls13 server that allows CCM_8",
+  async (t) => {
+    const outcome = await exchange(
+      { ...plainPsk, allowCcm8: true, ciphers: 'TLS_AES_128_GCM_SHA256:PSK-AES128-CCM8' },
+      ['TLS_PSK_WITH_AES_128_CCM_8'],
+    );
+    t.deepEqual(outcome, { reply: 'echo: hello over psk' });
+  },
+);

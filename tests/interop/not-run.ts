@@ -6,10 +6,22 @@
  */
 export const NOT_RUN: ReadonlyMap<string, string> = new Map<string, string>([
   // NSS 3.110 (tests/interop/nss.test.ts): what NSS or its tstclnt lacks.
-  ['NSS client → dtls13 server: tls_aes_128_ccm_sha256', 'NSS implements no AES-CCM suite for TLS/DTLS 1.3 (only AES-GCM and ChaCha20-Poly1305)'],
-  ['NSS client → dtls13 server: tls_aes_128_ccm_8_sha256', 'NSS implements no AES-CCM suite for TLS/DTLS 1.3 (only AES-GCM and ChaCha20-Poly1305)'],
-  ['dtls13 client → NSS server: tls_aes_128_ccm_sha256', 'NSS implements no AES-CCM suite for TLS/DTLS 1.3 (only AES-GCM and ChaCha20-Poly1305)'],
-  ['dtls13 client → NSS server: tls_aes_128_ccm_8_sha256', 'NSS implements no AES-CCM suite for TLS/DTLS 1.3 (only AES-GCM and ChaCha20-Poly1305)'],
+  [
+    'NSS client → dtls13 server: tls_aes_128_ccm_sha256',
+    'NSS implements no AES-CCM suite for TLS/DTLS 1.3 (only AES-GCM and ChaCha20-Poly1305)',
+  ],
+  [
+    'NSS client → dtls13 server: tls_aes_128_ccm_8_sha256',
+    'NSS implements no AES-CCM suite for TLS/DTLS 1.3 (only AES-GCM and ChaCha20-Poly1305)',
+  ],
+  [
+    'dtls13 client → NSS server: tls_aes_128_ccm_sha256',
+    'NSS implements no AES-CCM suite for TLS/DTLS 1.3 (only AES-GCM and ChaCha20-Poly1305)',
+  ],
+  [
+    'dtls13 client → NSS server: tls_aes_128_ccm_8_sha256',
+    'NSS implements no AES-CCM suite for TLS/DTLS 1.3 (only AES-GCM and ChaCha20-Poly1305)',
+  ],
   ['NSS client → dtls13 server: x448', 'NSS implements no X448 key exchange'],
   ['dtls13 client → NSS server: x448', 'NSS implements no X448 key exchange'],
   [

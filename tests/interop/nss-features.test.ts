@@ -1,7 +1,16 @@
 import test from 'ava';
 import { toHex } from '../../runtime/wire/bytes.js';
 import { identity } from './sessions.js';
-import { assertNssClientRun, assertNssServerRun, EXPORTER_LABEL, EXPORTER_LENGTH, holds, NSS_KEA_BITS, serveNssClient, talkToNssServer } from './nss.js';
+import {
+  assertNssClientRun,
+  assertNssServerRun,
+  EXPORTER_LABEL,
+  EXPORTER_LENGTH,
+  holds,
+  NSS_KEA_BITS,
+  serveNssClient,
+  talkToNssServer,
+} from './nss.js';
 
 /**
  * DTLS 1.3 with NSS 3.110 (tstclnt), both directions, where NSS can show
@@ -19,12 +28,18 @@ const OUR_MESSAGES = ['hello from dtls13\n', `${'y'.repeat(1500)}\n`];
 const REPLY = 'reply from NSS\n';
 
 /** A fatal alert (level 2) with `description`, in plaintext (content type 21) or as the tail of a datagram. */
-const fatalAlert = (d: Uint8Array | undefined, description: number): boolean => d !== undefined && d[0] === 21 && d.at(-2) === 2 && d.at(-1) === description;
+const fatalAlert = (d: Uint8Array | undefined, description: number): boolean =>
+  d !== undefined && d[0] === 21 && d.at(-2) === 2 && d.at(-1) === description;
 
 // ---------------------------------------------------------------- HelloRetryRequest to the hybrid group
 
 test(`${FROM_NSS}: HelloRetryRequest from X25519 to X25519MLKEM768 with our cookie (NSS shares x25519 first)`, async (t) => {
-  const r = await serveNssClient(identity('p256'), { groups: ['x25519mlkem768'] }, ['-I', 'x25519,mlkem768x25519'], MESSAGES);
+  const r = await serveNssClient(
+    identity('p256'),
+    { groups: ['x25519mlkem768'] },
+    ['-I', 'x25519,mlkem768x25519'],
+    MESSAGES,
+  );
   const nss = assertNssClientRun(t, r, MESSAGES);
   t.like(r.handshakes[0], { group: 'x25519mlkem768', helloRetryRequest: true });
   t.is(nss.keaBits, NSS_KEA_BITS.x25519mlkem768);
@@ -34,7 +49,13 @@ test(`${FROM_NSS}: HelloRetryRequest from X25519 to X25519MLKEM768 with our cook
 });
 
 test(`${TO_NSS}: HelloRetryRequest from x25519 to X25519MLKEM768 (a 1216-byte second key share)`, async (t) => {
-  const r = await talkToNssServer(identity('p256'), ['-I', 'mlkem768x25519'], { groups: ['x25519', 'x25519mlkem768'] }, OUR_MESSAGES, REPLY);
+  const r = await talkToNssServer(
+    identity('p256'),
+    ['-I', 'mlkem768x25519'],
+    { groups: ['x25519', 'x25519mlkem768'] },
+    OUR_MESSAGES,
+    REPLY,
+  );
   const nss = assertNssServerRun(t, r, OUR_MESSAGES, REPLY);
   t.like(r.parameters, { group: 'x25519mlkem768', helloRetryRequest: true });
   t.is(nss.keaBits, NSS_KEA_BITS.x25519mlkem768);
@@ -46,7 +67,13 @@ test(`${TO_NSS}: HelloRetryRequest from x25519 to X25519MLKEM768 (a 1216-byte se
 test(`${TO_NSS}: our ClientHello with an X25519MLKEM768 share, fragmented into 300-byte datagrams (maxDatagramSize 300)`, async (t) => {
   // One short message: maxDatagramSize cuts handshake flights; a message goes out as one record whatever its size.
   const messages = ['hello from dtls13\n'];
-  const r = await talkToNssServer(identity('p256'), ['-I', 'mlkem768x25519'], { groups: ['x25519mlkem768'], maxDatagramSize: 300 }, messages, REPLY);
+  const r = await talkToNssServer(
+    identity('p256'),
+    ['-I', 'mlkem768x25519'],
+    { groups: ['x25519mlkem768'], maxDatagramSize: 300 },
+    messages,
+    REPLY,
+  );
   assertNssServerRun(t, r, messages, REPLY);
   t.like(r.parameters, { group: 'x25519mlkem768', helloRetryRequest: false });
   const sizes = r.captured.client.map((d) => d.length);
@@ -64,10 +91,13 @@ const EXPORTERS = ['-x', `${EXPORTER_LABEL}:${EXPORTER_LENGTH},${EXPORTER_LABEL}
 
 /** Every "Keying Material" tstclnt printed, hex, in the order of -x. */
 function keyingMaterials(stdout: string): string[] {
-  return [...stdout.matchAll(/Keying Material:\n((?:[ \t]+[0-9a-f:]+\n?)+)/g)].map((m) => (m[1] ?? '').replace(/[\s:]/g, ''));
+  return [...stdout.matchAll(/Keying Material:\n((?:[ \t]+[0-9a-f:]+\n?)+)/g)].map((m) =>
+    (m[1] ?? '').replace(/[\s:]/g, ''),
+  );
 }
 /** tstclnt's stdout without its exporter blocks (they come last, after the data). */
-const dataWithoutExporters = (stdout: string): string => stdout.replace(/Exported Keying Material:\n(?:[ \t].*(?:\n|$))*/g, '');
+const dataWithoutExporters = (stdout: string): string =>
+  stdout.replace(/Exported Keying Material:\n(?:[ \t].*(?:\n|$))*/g, '');
 
 test('keying material exporters with a context agree with NSS on both ends, both directions, and differ from the exports without one', async (t) => {
   const context = new TextEncoder().encode(CONTEXT);
@@ -86,7 +116,8 @@ test('keying material exporters with a context agree with NSS on both ends, both
 
   let theirsWith: string | undefined;
   const c = await serveNssClient(identity('p256'), {}, EXPORTERS, MESSAGES, {
-    afterHandshake: (ep) => (theirsWith = toHex(ep.connection.exportKeyingMaterial(EXPORTER_LENGTH, EXPORTER_LABEL, context))),
+    afterHandshake: (ep) =>
+      (theirsWith = toHex(ep.connection.exportKeyingMaterial(EXPORTER_LENGTH, EXPORTER_LABEL, context))),
   });
   t.is(c.code, 0, c.stderr);
   const [clientWithout, clientWith] = keyingMaterials(c.stdout);
@@ -116,7 +147,13 @@ test(`${FROM_NSS}: an Ed25519 certificate for a client that does not offer ed255
 // ---------------------------------------------------------------- versions
 
 test(`NSS limited to DTLS 1.2 (-V tls1.2:tls1.2) against a dtls13 end with minVersion 'DTLSv1.3': the handshake fails with protocol_version both ways`, async (t) => {
-  const o = await talkToNssServer(identity('p256'), ['-V', 'tls1.2:tls1.2'], { minVersion: 'DTLSv1.3' }, OUR_MESSAGES, REPLY);
+  const o = await talkToNssServer(
+    identity('p256'),
+    ['-V', 'tls1.2:tls1.2'],
+    { minVersion: 'DTLSv1.3' },
+    OUR_MESSAGES,
+    REPLY,
+  );
   t.regex(o.error ?? '', /protocol_version/, o.stderr);
   t.true(fatalAlert(o.captured.server.at(-1), 70), 'NSS sent protocol_version');
   t.not(o.code, 0);

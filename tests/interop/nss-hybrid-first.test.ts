@@ -13,7 +13,13 @@ for (const [order, expected] of [
   ['x25519,mlkem768x25519', 'x25519'],
 ] as const) {
   test(`dtls13 client, groups [x25519mlkem768, x25519], default size → NSS server preferring ${order}: ${expected}`, async (t) => {
-    const r = await talkToNssServer(identity('p256'), ['-I', order], { groups: ['x25519mlkem768', 'x25519'] }, ['hello from dtls13\n'], 'reply from NSS\n');
+    const r = await talkToNssServer(
+      identity('p256'),
+      ['-I', order],
+      { groups: ['x25519mlkem768', 'x25519'] },
+      ['hello from dtls13\n'],
+      'reply from NSS\n',
+    );
     t.is(r.error, undefined);
     t.like(r.parameters, { group: expected, helloRetryRequest: true });
     t.true((r.captured.client[0]?.length ?? 0) <= 1200, 'the first ClientHello in one datagram');

@@ -36,13 +36,24 @@ for (const direction of ['dtls13 client → NSS server', 'NSS client → dtls13 
       test(`${direction}: ${suite} × ${group}`, async (t) => {
         const id = identity('p256');
         if (direction === 'dtls13 client → NSS server') {
-          const r = await talkToNssServer(id, ['-c', code, '-I', ALL_NSS_GROUPS], { cipherSuites: [suite], groups: [group] }, OUR_MESSAGES, REPLY);
+          const r = await talkToNssServer(
+            id,
+            ['-c', code, '-I', ALL_NSS_GROUPS],
+            { cipherSuites: [suite], groups: [group] },
+            OUR_MESSAGES,
+            REPLY,
+          );
           const nss = assertNssServerRun(t, r, OUR_MESSAGES, REPLY);
           t.like(r.parameters, { cipherSuite: suite, group, helloRetryRequest: false, resumed: false });
           t.is(nss.cipher, NSS_SUITE_REPORT[suite]);
           t.is(nss.keaBits, NSS_KEA_BITS[group]);
         } else {
-          const r = await serveNssClient(id, { cipherSuites: [suite], groups: [group], cookies: false }, ['-c', code, '-I', name], MESSAGES);
+          const r = await serveNssClient(
+            id,
+            { cipherSuites: [suite], groups: [group], cookies: false },
+            ['-c', code, '-I', name],
+            MESSAGES,
+          );
           const nss = assertNssClientRun(t, r, MESSAGES);
           t.like(r.handshakes[0], { cipherSuite: suite, group, helloRetryRequest: false, resumed: false });
           t.is(nss.cipher, NSS_SUITE_REPORT[suite]);

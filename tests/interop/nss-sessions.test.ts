@@ -24,7 +24,9 @@ const id = identity('p256');
 
 /** Every "Keying Material" tstclnt printed, hex, in order (one a connection). */
 function keyingMaterials(stdout: string): string[] {
-  return [...stdout.matchAll(/Keying Material:\n((?:[ \t]+[0-9a-f:]+\n?)+)/g)].map((m) => (m[1] ?? '').replace(/[\s:]/g, ''));
+  return [...stdout.matchAll(/Keying Material:\n((?:[ \t]+[0-9a-f:]+\n?)+)/g)].map((m) =>
+    (m[1] ?? '').replace(/[\s:]/g, ''),
+  );
 }
 
 /** A temporary file holding `text`, for tstclnt -A. */
@@ -118,7 +120,11 @@ test('dtls13 client → NSS server: our second and third connections resume with
       run.end();
       const { code, stdout, stderr } = await run.done;
       t.is(code, 0, stderr);
-      t.deepEqual(keyingMaterials(stdout), [first.exporter, second.exporter, third.exporter], 'each connection exports the same on both ends');
+      t.deepEqual(
+        keyingMaterials(stdout),
+        [first.exporter, second.exporter, third.exporter],
+        'each connection exports the same on both ends',
+      );
     } finally {
       run.kill();
     }
@@ -218,8 +224,21 @@ async function nssClient(port: number, connections: number) {
   const db = await makeNssDb(id);
   const data = textFile('hello\n');
   try {
-    return await runTstclnt(db, ['-P', 'client', '-h', '127.0.0.1', '-p', String(port), '-a', 'localhost', '-u', '-L', String(connections), '-A', data.path])
-      .done;
+    return await runTstclnt(db, [
+      '-P',
+      'client',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-a',
+      'localhost',
+      '-u',
+      '-L',
+      String(connections),
+      '-A',
+      data.path,
+    ]).done;
   } finally {
     data.remove();
     db.remove();

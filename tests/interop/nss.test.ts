@@ -40,7 +40,8 @@ const OUR_MESSAGES = ['hello from dtls13\n', `${'y'.repeat(1500)}\n`];
 const REPLY = 'reply from NSS\n';
 
 // What NSS or tstclnt lacks, with the reason (tests/interop/not-run.ts).
-for (const [name, reason] of NOT_RUN) if (name.startsWith(TO_NSS) || name.startsWith(FROM_NSS)) test.skip(`${name} — not run: ${reason}`, () => {});
+for (const [name, reason] of NOT_RUN)
+  if (name.startsWith(TO_NSS) || name.startsWith(FROM_NSS)) test.skip(`${name} — not run: ${reason}`, () => {});
 const notRun = (name: string): boolean => NOT_RUN.has(name);
 
 const SUITES = Object.keys(NSS_SUITES) as SupportedCipherSuite[];
@@ -53,7 +54,12 @@ for (const suite of SUITES) {
     test(`${FROM_NSS}: ${suite}`, async (t) => {
       const r = await serveNssClient(identity('p256'), { cipherSuites: [suite] }, ['-c', code], MESSAGES);
       const nss = assertNssClientRun(t, r, MESSAGES);
-      t.like(r.handshakes[0], { cipherSuite: suite, group: 'x25519', helloRetryRequest: true, signatureAlgorithm: 'ecdsa_secp256r1_sha256' });
+      t.like(r.handshakes[0], {
+        cipherSuite: suite,
+        group: 'x25519',
+        helloRetryRequest: true,
+        signatureAlgorithm: 'ecdsa_secp256r1_sha256',
+      });
       t.is(nss.cipher, NSS_SUITE_REPORT[suite]);
       t.is(nss.signatureScheme, 'ecdsa_secp256r1_sha256');
     });
@@ -61,7 +67,12 @@ for (const suite of SUITES) {
     test(`${TO_NSS}: ${suite}`, async (t) => {
       const r = await talkToNssServer(identity('p256'), ['-c', code], { cipherSuites: [suite] }, OUR_MESSAGES, REPLY);
       const nss = assertNssServerRun(t, r, OUR_MESSAGES, REPLY);
-      t.like(r.parameters, { cipherSuite: suite, group: 'x25519', helloRetryRequest: false, signatureAlgorithm: 'ecdsa_secp256r1_sha256' });
+      t.like(r.parameters, {
+        cipherSuite: suite,
+        group: 'x25519',
+        helloRetryRequest: false,
+        signatureAlgorithm: 'ecdsa_secp256r1_sha256',
+      });
       t.is(nss.cipher, NSS_SUITE_REPORT[suite]);
     });
 }
@@ -101,14 +112,25 @@ test(`${TO_NSS}: DTLS 1.3 by RFC 9147's number (0xfefc) in NSS's ServerHello`, a
 });
 
 test(`${FROM_NSS}: HelloRetryRequest for our group (NSS's key share is x25519, we take only P-384)`, async (t) => {
-  const r = await serveNssClient(identity('p256'), { groups: ['secp384r1'], cookies: false }, ['-I', 'x25519,P384'], MESSAGES);
+  const r = await serveNssClient(
+    identity('p256'),
+    { groups: ['secp384r1'], cookies: false },
+    ['-I', 'x25519,P384'],
+    MESSAGES,
+  );
   const nss = assertNssClientRun(t, r, MESSAGES);
   t.like(r.handshakes[0], { group: 'secp384r1', helloRetryRequest: true });
   t.is(nss.keaBits, 384);
 });
 
 test(`${TO_NSS}: HelloRetryRequest from NSS for its group (our key share is x25519, NSS takes only P-256)`, async (t) => {
-  const r = await talkToNssServer(identity('p256'), ['-I', 'P256'], { groups: ['x25519', 'secp256r1'] }, OUR_MESSAGES, REPLY);
+  const r = await talkToNssServer(
+    identity('p256'),
+    ['-I', 'P256'],
+    { groups: ['x25519', 'secp256r1'] },
+    OUR_MESSAGES,
+    REPLY,
+  );
   const nss = assertNssServerRun(t, r, OUR_MESSAGES, REPLY);
   t.like(r.parameters, { group: 'secp256r1', helloRetryRequest: true });
   t.is(nss.keaBits, 256);
@@ -122,7 +144,12 @@ for (const [kind, scheme] of [
   if (!notRun(`${FROM_NSS}: ${kind} server certificate`))
     test(`${FROM_NSS}: ${kind} server certificate`, async (t) => {
       // -o for RSA: see the next test; tstclnt goes on after its certificate check's complaint (the signature is still checked).
-      const r = await serveNssClient(identity(kind), {}, ['-I', ALL_NSS_GROUPS, ...(kind === 'rsa2048' ? ['-o'] : [])], MESSAGES);
+      const r = await serveNssClient(
+        identity(kind),
+        {},
+        ['-I', ALL_NSS_GROUPS, ...(kind === 'rsa2048' ? ['-o'] : [])],
+        MESSAGES,
+      );
       const nss = assertNssClientRun(t, r, MESSAGES);
       t.is(r.handshakes[0]?.signatureAlgorithm, scheme);
       t.is(nss.signatureScheme, scheme);
@@ -148,21 +175,31 @@ test(`${FROM_NSS}: NSS's certificate check refuses an RSA server certificate wit
 
 test(`${FROM_NSS}: mutual authentication (our server requires NSS's certificate)`, async (t) => {
   const clientId = makeIdentity('p256', 'client.test', { at: Date.now() });
-  const r = await serveNssClient(identity('p256'), { clientAuthentication: 'required', trustAnchors: [clientId.caDer] }, [], MESSAGES, {
-    clientCert: clientId,
-  });
+  const r = await serveNssClient(
+    identity('p256'),
+    { clientAuthentication: 'required', trustAnchors: [clientId.caDer] },
+    [],
+    MESSAGES,
+    {
+      clientCert: clientId,
+    },
+  );
   assertNssClientRun(t, r, MESSAGES);
   t.true(r.handshakes[0]?.clientAuthenticated);
   t.deepEqual(r.handshakes[0]?.peerCertificate, clientId.chain[0]);
 });
 
 test(`${TO_NSS}: we update our keys and ask NSS to update its own before sending`, async (t) => {
-  const r = await talkToNssServer(identity('p256'), [], {}, OUR_MESSAGES, REPLY, { beforeSend: (c) => c.updateKeys(true) });
+  const r = await talkToNssServer(identity('p256'), [], {}, OUR_MESSAGES, REPLY, {
+    beforeSend: (c) => c.updateKeys(true),
+  });
   assertNssServerRun(t, r, OUR_MESSAGES, REPLY);
 });
 
 test(`${FROM_NSS}: NSS's first ClientHello and our first answer lost`, async (t) => {
-  const r = await serveNssClient(identity('p256'), {}, [], MESSAGES, { fate: (_from, i) => (i === 0 ? 'drop' : 'pass') });
+  const r = await serveNssClient(identity('p256'), {}, [], MESSAGES, {
+    fate: (_from, i) => (i === 0 ? 'drop' : 'pass'),
+  });
   assertNssClientRun(t, r, MESSAGES);
   t.deepEqual(r.proxy?.dropped, [
     { from: 'client', index: 0 },
@@ -171,7 +208,9 @@ test(`${FROM_NSS}: NSS's first ClientHello and our first answer lost`, async (t)
 });
 
 test(`${TO_NSS}: our first ClientHello and NSS's first flight lost`, async (t) => {
-  const r = await talkToNssServer(identity('p256'), [], {}, OUR_MESSAGES, REPLY, { fate: (_from, i) => (i === 0 ? 'drop' : 'pass') });
+  const r = await talkToNssServer(identity('p256'), [], {}, OUR_MESSAGES, REPLY, {
+    fate: (_from, i) => (i === 0 ? 'drop' : 'pass'),
+  });
   assertNssServerRun(t, r, OUR_MESSAGES, REPLY);
   t.deepEqual(r.proxy.dropped, [
     { from: 'client', index: 0 },

@@ -115,7 +115,20 @@ export async function makeNssDb(trust: Identity, own?: Identity): Promise<NssDb>
       const pem = writePem(own);
       try {
         const p12 = join(pem.dir, 'peer.p12');
-        await run('openssl', ['pkcs12', '-export', '-in', pem.cert, '-inkey', pem.key, '-name', nickname, '-passout', 'pass:', '-out', p12]);
+        await run('openssl', [
+          'pkcs12',
+          '-export',
+          '-in',
+          pem.cert,
+          '-inkey',
+          pem.key,
+          '-name',
+          nickname,
+          '-passout',
+          'pass:',
+          '-out',
+          p12,
+        ]);
         await nssTool('pk12util', ['-i', p12, '-d', db, '-W', '']);
       } finally {
         pem.remove();
@@ -151,10 +164,14 @@ export interface TstclntRun {
  */
 export function runTstclnt(db: NssDb, args: readonly string[], limitMs = 30_000): TstclntRun {
   const exporter = `${EXPORTER_LABEL}:${EXPORTER_LENGTH}`;
-  const child = spawn(join(nssBuild(), 'bin/tstclnt'), ['-d', `sql:${db.dir}`, '-V', 'tls1.3:tls1.3', '-v', '-x', exporter, ...args], {
-    env: nssEnv(),
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    join(nssBuild(), 'bin/tstclnt'),
+    ['-d', `sql:${db.dir}`, '-V', 'tls1.3:tls1.3', '-v', '-x', exporter, ...args],
+    {
+      env: nssEnv(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   let exited = false;
@@ -244,7 +261,8 @@ export const NSS_KEA_BITS: Readonly<Partial<Record<KeyExchangeGroup, number>>> =
 };
 
 /** Our side's exporter, hex, to compare with tstclnt's. */
-export const ourExporter = (ep: DtlsEndpoint): string => toHex(ep.connection.exportKeyingMaterial(EXPORTER_LENGTH, EXPORTER_LABEL));
+export const ourExporter = (ep: DtlsEndpoint): string =>
+  toHex(ep.connection.exportKeyingMaterial(EXPORTER_LENGTH, EXPORTER_LABEL));
 
 /** The datagrams a relay between the two saw, in order, by sender. */
 export interface Captured {
@@ -324,7 +342,18 @@ export async function serveNssClient(
   const captured: Captured = { client: [], server: [] };
   const proxy = await LossyProxy.start(server.address.port, capture(captured, extra.fate));
   const nickname = extra.clientCert ? ['-n', db.nickname ?? ''] : [];
-  const run = runTstclnt(db, ['-P', 'client', '-h', '127.0.0.1', '-p', String(proxy.port), '-a', 'localhost', ...nickname, ...clientArgs]);
+  const run = runTstclnt(db, [
+    '-P',
+    'client',
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(proxy.port),
+    '-a',
+    'localhost',
+    ...nickname,
+    ...clientArgs,
+  ]);
   try {
     for (const m of messages) {
       run.write(m);
@@ -339,7 +368,18 @@ export async function serveNssClient(
   proxy.close();
   await server.close();
   db.remove();
-  return { code, stdout, stderr, report: nssReport(stdout, stderr), received, exporter, handshakes, endpoint, captured, proxy };
+  return {
+    code,
+    stdout,
+    stderr,
+    report: nssReport(stdout, stderr),
+    received,
+    exporter,
+    handshakes,
+    endpoint,
+    captured,
+    proxy,
+  };
 }
 
 export function assertNssClientRun(t: ExecutionContext, r: NssClientRun, messages: readonly string[]): NssReport {
@@ -406,10 +446,18 @@ function boundBy(port: number, pid: number | undefined): boolean {
 }
 
 /** Starts tstclnt -P server on a free port; resolves once its socket is bound (tstclnt binds without SO_REUSEADDR: a taken port ends it, and we try another). */
-export async function startNssServer(db: NssDb, args: readonly string[], limitMs?: number): Promise<{ port: number; run: TstclntRun }> {
+export async function startNssServer(
+  db: NssDb,
+  args: readonly string[],
+  limitMs?: number,
+): Promise<{ port: number; run: TstclntRun }> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const run = runTstclnt(db, ['-P', 'server', '-h', '127.0.0.1', '-p', String(port), '-n', db.nickname ?? '', ...args], limitMs);
+    const run = runTstclnt(
+      db,
+      ['-P', 'server', '-h', '127.0.0.1', '-p', String(port), '-n', db.nickname ?? '', ...args],
+      limitMs,
+    );
     let exited = false;
     void run.done.then(() => (exited = true));
     for (let i = 0; i < 500 && !exited && !boundBy(port, run.pid); i++) await new Promise((r) => setTimeout(r, 10));
@@ -438,7 +486,12 @@ export async function talkToNssServer(
   const { port, run } = await startNssServer(db, serverArgs);
   const captured: Captured = { client: [], server: [] };
   const proxy = await LossyProxy.start(port, capture(captured, extra.fate));
-  const client = openClientEndpoint({ port: proxy.port, trustAnchors: [serverId.caDer], serverName: 'localhost', ...options });
+  const client = openClientEndpoint({
+    port: proxy.port,
+    trustAnchors: [serverId.caDer],
+    serverName: 'localhost',
+    ...options,
+  });
   let parameters: NegotiatedParameters | undefined;
   let exporter: string | undefined;
   let error: string | undefined;
@@ -469,10 +522,27 @@ export async function talkToNssServer(
   const { code, stdout, stderr } = await run.done;
   proxy.close();
   db.remove();
-  return { code, stdout, stderr, report: nssReport(stdout, stderr), parameters, error, replies, exporter, client, captured, proxy };
+  return {
+    code,
+    stdout,
+    stderr,
+    report: nssReport(stdout, stderr),
+    parameters,
+    error,
+    replies,
+    exporter,
+    client,
+    captured,
+    proxy,
+  };
 }
 
-export function assertNssServerRun(t: ExecutionContext, r: NssServerRun, messages: readonly string[], reply: string): NssReport {
+export function assertNssServerRun(
+  t: ExecutionContext,
+  r: NssServerRun,
+  messages: readonly string[],
+  reply: string,
+): NssReport {
   const why = `${String(r.error)}; tstclnt exit ${String(r.code)}\n${r.stderr
     .split('\n')
     .filter((l) => !/PR_Poll|about to call/.test(l))

@@ -28,11 +28,20 @@ interface Opened {
 }
 
 /** Our listener on 127.0.0.1 echoing every message; its sessions as they open. */
-async function ourServer(options: Partial<ListenOptions> = {}): Promise<{ port: number; sessions: Promise<Opened>[]; close(): Promise<void> }> {
+async function ourServer(
+  options: Partial<ListenOptions> = {},
+): Promise<{ port: number; sessions: Promise<Opened>[]; close(): Promise<void> }> {
   const sessions: Promise<Opened>[] = [];
   const listener = listen(
     (s) => {
-      sessions.push(s.opened.then(() => ({ session: s, reused: s.reused, authorized: s.authorized, peerCertificate: s.peerCertificate !== undefined })));
+      sessions.push(
+        s.opened.then(() => ({
+          session: s,
+          reused: s.reused,
+          authorized: s.authorized,
+          peerCertificate: s.peerCertificate !== undefined,
+        })),
+      );
       s.onmessage = (m) => s.send(m);
     },
     { cert: files.server.cert, key: files.server.key, host: '127.0.0.1', ...options },
@@ -51,8 +60,21 @@ async function ourClient(port: number, options: ConnectOptions = {}): Promise<{ 
 }
 
 test.serial('pion client → dtls13 listen: handshake, data, ALPN, DTLS-SRTP, exporter equal on both ends', async (t) => {
-  const server = await ourServer({ alpn: ['webrtc', 'c-webrtc'], srtp: ['SRTP_AEAD_AES_128_GCM', 'SRTP_AES128_CM_SHA1_80'] });
-  const client = pionClient(server.port, ['-ca', files.server.caFile, '-servername', 'localhost', '-alpn', 'webrtc', '-srtp', '-exporter', LABEL]);
+  const server = await ourServer({
+    alpn: ['webrtc', 'c-webrtc'],
+    srtp: ['SRTP_AEAD_AES_128_GCM', 'SRTP_AES128_CM_SHA1_80'],
+  });
+  const client = pionClient(server.port, [
+    '-ca',
+    files.server.caFile,
+    '-servername',
+    'localhost',
+    '-alpn',
+    'webrtc',
+    '-srtp',
+    '-exporter',
+    LABEL,
+  ]);
   try {
     t.is(await client.exited(), 0, client.out);
     t.regex(client.out, /^reply 1 hello from pion$/m);
@@ -64,29 +86,51 @@ test.serial('pion client → dtls13 listen: handshake, data, ALPN, DTLS-SRTP, ex
     t.is(pion?.srtp, '0x0007', 'SRTP_AEAD_AES_128_GCM (RFC 7714)');
     t.is(ours.srtpProfile, 'SRTP_AEAD_AES_128_GCM');
     t.is(pion?.exporter, ours.exportKeyingMaterial(32, LABEL).toString('hex'), 'the same exporter output on both ends');
-    recordInterop(t, { ...PION, role: 'server', feature: 'handshake and data, ALPN, DTLS-SRTP SRTP_AEAD_AES_128_GCM, exporter equal' });
+    recordInterop(t, {
+      ...PION,
+      role: 'server',
+      feature: 'handshake and data, ALPN, DTLS-SRTP SRTP_AEAD_AES_128_GCM, exporter equal',
+    });
   } finally {
     client.stop();
     await server.close();
   }
 });
 
-test.serial('dtls13 connect → pion server: handshake, data, ALPN, exporter equal on both ends, a 300-byte MTU', async (t) => {
-  const { peer, port } = await pionServer(['-cert', files.server.certFile, '-key', files.server.keyFile, '-alpn', 'coap', '-exporter', LABEL, '-mtu', '300']);
-  try {
-    const { session, echo } = await ourClient(port, { alpn: ['coap'], mtu: 300 });
-    t.is(session.protocol, 'DTLSv1.2');
-    t.is(echo, 'hello from dtls13');
-    t.is(session.alpnProtocol, 'coap');
-    await peer.waitFor(/^received 1 /m);
-    t.is(pionHandshakes(peer.out)[0]?.exporter, session.exportKeyingMaterial(32, LABEL).toString('hex'));
-    t.regex(peer.out, /^received 1 hello from dtls13$/m);
-    await session.close();
-    recordInterop(t, { ...PION, role: 'client', feature: 'handshake and data, ALPN, exporter equal, a 300-byte MTU' });
-  } finally {
-    peer.stop();
-  }
-});
+test.serial(
+  'dtls13 connect → pion server: handshake, data, ALPN, exporter equal on both ends, a 300-byte MTU',
+  async (t) => {
+    const { peer, port } = await pionServer([
+      '-cert',
+      files.server.certFile,
+      '-key',
+      files.server.keyFile,
+      '-alpn',
+      'coap',
+      '-exporter',
+      LABEL,
+      '-mtu',
+      '300',
+    ]);
+    try {
+      const { session, echo } = await ourClient(port, { alpn: ['coap'], mtu: 300 });
+      t.is(session.protocol, 'DTLSv1.2');
+      t.is(echo, 'hello from dtls13');
+      t.is(session.alpnProtocol, 'coap');
+      await peer.waitFor(/^received 1 /m);
+      t.is(pionHandshakes(peer.out)[0]?.exporter, session.exportKeyingMaterial(32, LABEL).toString('hex'));
+      t.regex(peer.out, /^received 1 hello from dtls13$/m);
+      await session.close();
+      recordInterop(t, {
+        ...PION,
+        role: 'client',
+        feature: 'handshake and data, ALPN, exporter equal, a 300-byte MTU',
+      });
+    } finally {
+      peer.stop();
+    }
+  },
+);
 
 test.serial('client authentication: a pion client proves its certificate to dtls13 listen (required)', async (t) => {
   const server = await ourServer({ ca: files.client.ca, requestCert: true, rejectUnauthorized: true });
@@ -112,45 +156,80 @@ test.serial('client authentication: a pion client proves its certificate to dtls
   }
 });
 
-test.serial('client authentication: dtls13 connect proves its certificate to a pion server that requires one; without one it is refused', async (t) => {
-  const args = ['-cert', files.server.certFile, '-key', files.server.keyFile, '-ca', files.client.caFile, '-client-auth', 'require'];
-  const { peer, port } = await pionServer([...args, '-connections', '2']);
-  try {
-    const { session, echo } = await ourClient(port, { cert: files.client.cert, key: files.client.key });
-    t.is(echo, 'hello from dtls13');
-    await peer.waitFor(/^received 1 /m);
-    t.is(pionHandshakes(peer.out)[0]?.peerCerts, 1, 'pion saw our certificate');
-    await session.close();
-    const refused = connect('127.0.0.1', port, { ca: files.server.ca, servername: 'localhost', handshakeTimeout: 5000 });
-    await t.throwsAsync(refused.opened, undefined, 'no certificate: pion refuses the handshake');
-    recordInterop(t, { ...PION, role: 'client', feature: 'client authentication' });
-  } finally {
-    peer.stop();
-  }
-});
+test.serial(
+  'client authentication: dtls13 connect proves its certificate to a pion server that requires one; without one it is refused',
+  async (t) => {
+    const args = [
+      '-cert',
+      files.server.certFile,
+      '-key',
+      files.server.keyFile,
+      '-ca',
+      files.client.caFile,
+      '-client-auth',
+      'require',
+    ];
+    const { peer, port } = await pionServer([...args, '-connections', '2']);
+    try {
+      const { session, echo } = await ourClient(port, { cert: files.client.cert, key: files.client.key });
+      t.is(echo, 'hello from dtls13');
+      await peer.waitFor(/^received 1 /m);
+      t.is(pionHandshakes(peer.out)[0]?.peerCerts, 1, 'pion saw our certificate');
+      await session.close();
+      const refused = connect('127.0.0.1', port, {
+        ca: files.server.ca,
+        servername: 'localhost',
+        handshakeTimeout: 5000,
+      });
+      await t.throwsAsync(refused.opened, undefined, 'no certificate: pion refuses the handshake');
+      recordInterop(t, { ...PION, role: 'client', feature: 'client authentication' });
+    } finally {
+      peer.stop();
+    }
+  },
+);
 
-test.serial('pion resumes by session ID with dtls13 listen: abbreviated (no Certificate), the same ID, reused on our side', async (t) => {
-  const server = await ourServer();
-  const client = pionClient(server.port, ['-ca', files.server.caFile, '-servername', 'localhost', '-sessions', '-connections', '2']);
-  try {
-    t.is(await client.exited(), 0, client.out);
-    const [first, second] = pionHandshakes(client.out);
-    t.regex(first?.sessionId ?? '', /^[0-9a-f]{64}$/, 'the listener issued a 32-byte session ID');
-    t.is(first?.peerCerts, 1, 'the first handshake is full');
-    t.is(second?.sessionId, first?.sessionId, 'the second offered and got the same ID');
-    t.is(second?.peerCerts, 0, 'abbreviated: no Certificate');
-    t.false((await server.sessions[0]!).reused);
-    t.true((await server.sessions[1]!).reused, 'our listener resumed it');
-    t.regex(client.out, /^reply 2 hello from pion$/m);
-    recordInterop(t, { ...PION, role: 'server', feature: 'resumption by session ID' });
-  } finally {
-    client.stop();
-    await server.close();
-  }
-});
+test.serial(
+  'pion resumes by session ID with dtls13 listen: abbreviated (no Certificate), the same ID, reused on our side',
+  async (t) => {
+    const server = await ourServer();
+    const client = pionClient(server.port, [
+      '-ca',
+      files.server.caFile,
+      '-servername',
+      'localhost',
+      '-sessions',
+      '-connections',
+      '2',
+    ]);
+    try {
+      t.is(await client.exited(), 0, client.out);
+      const [first, second] = pionHandshakes(client.out);
+      t.regex(first?.sessionId ?? '', /^[0-9a-f]{64}$/, 'the listener issued a 32-byte session ID');
+      t.is(first?.peerCerts, 1, 'the first handshake is full');
+      t.is(second?.sessionId, first?.sessionId, 'the second offered and got the same ID');
+      t.is(second?.peerCerts, 0, 'abbreviated: no Certificate');
+      t.false((await server.sessions[0]!).reused);
+      t.true((await server.sessions[1]!).reused, 'our listener resumed it');
+      t.regex(client.out, /^reply 2 hello from pion$/m);
+      recordInterop(t, { ...PION, role: 'server', feature: 'resumption by session ID' });
+    } finally {
+      client.stop();
+      await server.close();
+    }
+  },
+);
 
 test.serial('dtls13 connect resumes by session ID with a pion server (its SessionStore)', async (t) => {
-  const { peer, port } = await pionServer(['-cert', files.server.certFile, '-key', files.server.keyFile, '-sessions', '-connections', '2']);
+  const { peer, port } = await pionServer([
+    '-cert',
+    files.server.certFile,
+    '-key',
+    files.server.keyFile,
+    '-sessions',
+    '-connections',
+    '2',
+  ]);
   try {
     const first = await ourClient(port, { maxVersion: 'DTLSv1.2' });
     const session = await first.session.ticket;

@@ -52,7 +52,9 @@ export function pionClient(port: number, args: readonly string[]): PeerProcess {
 }
 
 /** The peer as a server on 127.0.0.1, once it listens: the process and its port. */
-export async function pionServer(args: readonly string[]): Promise<{ readonly peer: PeerProcess; readonly port: number }> {
+export async function pionServer(
+  args: readonly string[],
+): Promise<{ readonly peer: PeerProcess; readonly port: number }> {
   const peer = new PeerProcess(pionPeer(), ['-role', 'server', '-port', '0', ...args]);
   await peer.waitFor(/^listening \d+$/m);
   return { peer, port: Number(/^listening (\d+)$/m.exec(peer.out)![1]) };

@@ -23,10 +23,18 @@ const files = iotMaterial();
 test.after.always(() => files.remove());
 
 /** A P-256 key as PEM texts and files: the private key, the public key, and both in one file (libcoap's -M). */
-function keyFiles(name: string): { key: string; publicKey: string; keyFile: string; publicKeyFile: string; bothFile: string } {
+function keyFiles(name: string): {
+  key: string;
+  publicKey: string;
+  keyFile: string;
+  publicKeyFile: string;
+  bothFile: string;
+} {
   const key = privateKeyToPem(generateKeyPair('p256').pkcs8Der);
   const publicKey = createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString();
-  const [keyFile, publicKeyFile, bothFile] = ['key', 'pub', 'both'].map((k) => join(files.dir, `${name}-rpk-${k}.pem`)) as [string, string, string];
+  const [keyFile, publicKeyFile, bothFile] = ['key', 'pub', 'both'].map((k) =>
+    join(files.dir, `${name}-rpk-${k}.pem`),
+  ) as [string, string, string];
   writeFileSync(keyFile, key);
   writeFileSync(publicKeyFile, publicKey);
   writeFileSync(bothFile, publicKey + key);
@@ -37,12 +45,24 @@ const server = keyFiles('server');
 const client = keyFiles('client');
 const other = keyFiles('other');
 const RAWPK = 'NORMAL:+CTYPE-SRV-RAWPK:+CTYPE-CLI-RAWPK';
-const nextMessage = (s: DtlsSession): Promise<string> => new Promise((resolve) => (s.onmessage = (m) => resolve(m.toString())));
+const nextMessage = (s: DtlsSession): Promise<string> =>
+  new Promise((resolve) => (s.onmessage = (m) => resolve(m.toString())));
 
 async function gnutlsServer(priority: string): Promise<{ process: PeerProcess; port: number }> {
   requireCommand('gnutls-serv', 'gnutls-bin');
   const port = await freeUdpPort();
-  const args = ['--udp', '--echo', '-p', String(port), '--priority', priority, '--rawpkkeyfile', server.keyFile, '--rawpkfile', server.publicKeyFile];
+  const args = [
+    '--udp',
+    '--echo',
+    '-p',
+    String(port),
+    '--priority',
+    priority,
+    '--rawpkkeyfile',
+    server.keyFile,
+    '--rawpkfile',
+    server.publicKeyFile,
+  ];
   const process = new PeerProcess('gnutls-serv', [...args, '--require-client-cert']);
   await process.waitFor(/listening on IPv4/);
   return { process, port };
@@ -50,12 +70,22 @@ async function gnutlsServer(priority: string): Promise<{ process: PeerProcess; p
 
 for (const c of [
   { name: 'ECDHE_ECDSA', priority: RAWPK, ours: {}, suite: /^tls_ecdhe_ecdsa_with_aes_/ },
-  { name: "AES-128-CCM-8, profile 'rfc7925'", priority: `${RAWPK}:+AES-128-CCM-8`, ours: { profile: 'rfc7925' as const }, suite: /_ccm_8$/ },
+  {
+    name: "AES-128-CCM-8, profile 'rfc7925'",
+    priority: `${RAWPK}:+AES-128-CCM-8`,
+    ours: { profile: 'rfc7925' as const },
+    suite: /_ccm_8$/,
+  },
 ]) {
   test.serial(`dtls13 connect → gnutls-serv --udp, raw public keys both ways: ${c.name}`, async (t) => {
     const { process, port } = await gnutlsServer(c.priority);
     try {
-      const session = connect('127.0.0.1', port, { ...c.ours, rawPublicKey: true, key: client.key, peerPublicKey: server.publicKey });
+      const session = connect('127.0.0.1', port, {
+        ...c.ours,
+        rawPublicKey: true,
+        key: client.key,
+        peerPublicKey: server.publicKey,
+      });
       t.is((await session.opened).protocol, 'DTLSv1.2');
       t.regex(String(session.parameters?.cipherSuite), c.suite);
       const echoed = nextMessage(session);
@@ -69,18 +99,25 @@ for (const c of [
   });
 }
 
-test.serial('dtls13 connect → gnutls-serv: a wrong pin is bad_certificate; the next connection with the right one opens', async (t) => {
-  const { process, port } = await gnutlsServer(RAWPK);
-  try {
-    const wrong = connect('127.0.0.1', port, { rawPublicKey: true, key: client.key, peerPublicKey: other.publicKey });
-    t.regex((await t.throwsAsync(wrong.opened))?.message ?? '', /^bad_certificate: .*none of the keys given/);
-    const right = connect('127.0.0.1', port, { rawPublicKey: true, key: client.key, peerPublicKey: server.publicKey });
-    t.is((await right.opened).protocol, 'DTLSv1.2');
-    await right.close();
-  } finally {
-    process.stop();
-  }
-});
+test.serial(
+  'dtls13 connect → gnutls-serv: a wrong pin is bad_certificate; the next connection with the right one opens',
+  async (t) => {
+    const { process, port } = await gnutlsServer(RAWPK);
+    try {
+      const wrong = connect('127.0.0.1', port, { rawPublicKey: true, key: client.key, peerPublicKey: other.publicKey });
+      t.regex((await t.throwsAsync(wrong.opened))?.message ?? '', /^bad_certificate: .*none of the keys given/);
+      const right = connect('127.0.0.1', port, {
+        rawPublicKey: true,
+        key: client.key,
+        peerPublicKey: server.publicKey,
+      });
+      t.is((await right.opened).protocol, 'DTLSv1.2');
+      await right.close();
+    } finally {
+      process.stop();
+    }
+  },
+);
 
 test.serial('gnutls-cli --udp → dtls13 listen, raw public keys both ways, the client key pinned', async (t) => {
   requireCommand('gnutls-cli', 'gnutls-bin');
@@ -93,13 +130,28 @@ test.serial('gnutls-cli --udp → dtls13 listen, raw public keys both ways, the 
     { host: '127.0.0.1', rawPublicKey: true, key: server.key, peerPublicKey: client.publicKey },
   );
   const { port } = await listener.listening;
-  const args = ['--udp', '-p', String(port), '127.0.0.1', '--priority', RAWPK, '--rawpkkeyfile', client.keyFile, '--rawpkfile', client.publicKeyFile];
+  const args = [
+    '--udp',
+    '-p',
+    String(port),
+    '127.0.0.1',
+    '--priority',
+    RAWPK,
+    '--rawpkkeyfile',
+    client.keyFile,
+    '--rawpkfile',
+    client.publicKeyFile,
+  ];
   const peer = new PeerProcess('gnutls-cli', [...args, '--insecure']);
   try {
     await peer.waitFor('- Description: (DTLS1.2-Raw Public Key)');
     const s = sessions[0]!;
     await s.opened;
-    t.is(s.peerFingerprint(), certificateFingerprint(createPublicKey(client.key).export({ type: 'spki', format: 'der' })), 'the fingerprint is over its SPKI');
+    t.is(
+      s.peerFingerprint(),
+      certificateFingerprint(createPublicKey(client.key).export({ type: 'spki', format: 'der' })),
+      'the fingerprint is over its SPKI',
+    );
     peer.write('reading 22.0 C\n');
     await peer.waitFor('ack reading 22.0 C');
   } finally {
@@ -108,35 +160,62 @@ test.serial('gnutls-cli --udp → dtls13 listen, raw public keys both ways, the 
   }
 });
 
-test.serial('gnutls-cli with another key → dtls13 listen pinning the client key: bad_certificate, the listener goes on', async (t) => {
-  requireCommand('gnutls-cli', 'gnutls-bin');
-  const failures: string[] = [];
-  const listener = listen((s) => s.opened.catch((e: Error) => failures.push(e.message)), {
-    host: '127.0.0.1',
-    rawPublicKey: true,
-    key: server.key,
-    peerPublicKey: client.publicKey,
-  });
-  const { port } = await listener.listening;
-  const args = ['--udp', '-p', String(port), '127.0.0.1', '--priority', RAWPK, '--rawpkkeyfile', other.keyFile, '--rawpkfile', other.publicKeyFile];
-  const peer = new PeerProcess('gnutls-cli', [...args, '--insecure']);
-  try {
-    t.not(await peer.exited(), 0);
-    t.regex(peer.out, /Bad certificate|bad_certificate|certificate is bad/i);
-    t.regex(failures.join('\n'), /bad_certificate/);
-  } finally {
-    peer.stop();
-    await listener.close();
-  }
-});
+test.serial(
+  'gnutls-cli with another key → dtls13 listen pinning the client key: bad_certificate, the listener goes on',
+  async (t) => {
+    requireCommand('gnutls-cli', 'gnutls-bin');
+    const failures: string[] = [];
+    const listener = listen((s) => s.opened.catch((e: Error) => failures.push(e.message)), {
+      host: '127.0.0.1',
+      rawPublicKey: true,
+      key: server.key,
+      peerPublicKey: client.publicKey,
+    });
+    const { port } = await listener.listening;
+    const args = [
+      '--udp',
+      '-p',
+      String(port),
+      '127.0.0.1',
+      '--priority',
+      RAWPK,
+      '--rawpkkeyfile',
+      other.keyFile,
+      '--rawpkfile',
+      other.publicKeyFile,
+    ];
+    const peer = new PeerProcess('gnutls-cli', [...args, '--insecure']);
+    try {
+      t.not(await peer.exited(), 0);
+      t.regex(peer.out, /Bad certificate|bad_certificate|certificate is bad/i);
+      t.regex(failures.join('\n'), /bad_certificate/);
+    } finally {
+      peer.stop();
+      await listener.close();
+    }
+  },
+);
 
 test.serial('dtls13 connect → coap-server-gnutls -M: raw public keys both ways, a CoAP GET', async (t) => {
   requireCommand('coap-server-gnutls', 'libcoap3-bin');
   const port = await freeUdpPort();
-  const peer = new PeerProcess('coap-server-gnutls', ['-A', '127.0.0.1', '-p', String(port - 1), '-v', '7', '-M', server.bothFile]);
+  const peer = new PeerProcess('coap-server-gnutls', [
+    '-A',
+    '127.0.0.1',
+    '-p',
+    String(port - 1),
+    '-v',
+    '7',
+    '-M',
+    server.bothFile,
+  ]);
   try {
     await peer.waitFor(`created DTLS endpoint 127.0.0.1:${port}`);
-    const session = connect('127.0.0.1', port, { rawPublicKey: true, key: client.key, peerPublicKey: server.publicKey });
+    const session = connect('127.0.0.1', port, {
+      rawPublicKey: true,
+      key: client.key,
+      peerPublicKey: server.publicKey,
+    });
     t.is((await session.opened).protocol, 'DTLSv1.2');
     const answer = new Promise<Buffer>((resolve) => (session.onmessage = resolve));
     session.send(coapGet('/', 0x2345, new Uint8Array([9])));
@@ -159,7 +238,15 @@ test.serial('coap-client-gnutls -M → dtls13 listen: raw public keys both ways,
     { host: '127.0.0.1', rawPublicKey: true, key: server.key, peerPublicKey: client.publicKey },
   );
   const { port } = await listener.listening;
-  const peer = new PeerProcess('coap-client-gnutls', ['-m', 'get', '-B', '10', '-M', client.bothFile, `coaps://127.0.0.1:${port}/sensors/temperature`]);
+  const peer = new PeerProcess('coap-client-gnutls', [
+    '-m',
+    'get',
+    '-B',
+    '10',
+    '-M',
+    client.bothFile,
+    `coaps://127.0.0.1:${port}/sensors/temperature`,
+  ]);
   try {
     t.is(await peer.exited(), 0, peer.out);
     t.regex(peer.out, /21\.5 C at \/sensors\/temperature/);

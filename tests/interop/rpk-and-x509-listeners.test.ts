@@ -26,48 +26,71 @@ writeFileSync(clientBoth, clientPublic + clientKey);
 
 function coapClient(port: number): PeerProcess {
   requireCommand('coap-client-gnutls', 'libcoap3-bin');
-  return new PeerProcess('coap-client-gnutls', ['-m', 'get', '-B', '10', '-M', clientBoth, `coaps://127.0.0.1:${port}/sensors/temperature`]);
+  return new PeerProcess('coap-client-gnutls', [
+    '-m',
+    'get',
+    '-B',
+    '10',
+    '-M',
+    clientBoth,
+    `coaps://127.0.0.1:${port}/sensors/temperature`,
+  ]);
 }
 
-test.serial('one listener with cert and rawPublicKey: coap-client-gnutls -M is sent the certificate and fails', async (t) => {
-  const failures: string[] = [];
-  const listener = listen((s) => s.opened.catch((e: Error) => failures.push(e.message)), {
-    host: '127.0.0.1',
-    cert: files.server.cert,
-    key: files.server.key,
-    rawPublicKey: true,
-    peerPublicKey: clientPublic,
-  });
-  const { port } = await listener.listening;
-  const peer = coapClient(port);
-  try {
-    // libcoap 4.3.1 exits 0 all the same: what it prints says what happened.
-    await peer.exited();
-    t.regex(peer.out, /The peer certificate's CA is unknown/);
-    t.regex(peer.out, /cannot send CoAP pdu/);
-    t.notRegex(peer.out, /21\.5 C/);
-  } finally {
-    peer.stop();
-    await listener.close();
-  }
-});
+test.serial(
+  'one listener with cert and rawPublicKey: coap-client-gnutls -M is sent the certificate and fails',
+  async (t) => {
+    const failures: string[] = [];
+    const listener = listen((s) => s.opened.catch((e: Error) => failures.push(e.message)), {
+      host: '127.0.0.1',
+      cert: files.server.cert,
+      key: files.server.key,
+      rawPublicKey: true,
+      peerPublicKey: clientPublic,
+    });
+    const { port } = await listener.listening;
+    const peer = coapClient(port);
+    try {
+      // libcoap 4.3.1 exits 0 all the same: what it prints says what happened.
+      await peer.exited();
+      t.regex(peer.out, /The peer certificate's CA is unknown/);
+      t.regex(peer.out, /cannot send CoAP pdu/);
+      t.notRegex(peer.out, /21\.5 C/);
+    } finally {
+      peer.stop();
+      await listener.close();
+    }
+  },
+);
 
-test.serial('two listeners: coap-client-gnutls -M on the raw-key one, an X.509 client on the certificate one', async (t) => {
-  const rpk = listen((s) => serveTemperature(s), { host: '127.0.0.1', rawPublicKey: true, key: serverKey, peerPublicKey: clientPublic });
-  const x509 = listen((s) => (s.onmessage = (m) => s.send(m)), { host: '127.0.0.1', cert: files.server.cert, key: files.server.key });
-  t.teardown(() => Promise.all([rpk.close(), x509.close()]));
-  const [{ port: rpkPort }, { port: x509Port }] = await Promise.all([rpk.listening, x509.listening]);
-  const peer = coapClient(rpkPort);
-  try {
-    t.is(await peer.exited(), 0, peer.out);
-    t.regex(peer.out, /21\.5 C at \/sensors\/temperature/);
-  } finally {
-    peer.stop();
-  }
-  const device = connect('127.0.0.1', x509Port, { ca: files.server.ca, servername: 'localhost' });
-  await device.opened;
-  const echoed = new Promise<string>((resolve) => (device.onmessage = (m) => resolve(m.toString())));
-  device.send('x509 device');
-  t.is(await echoed, 'x509 device');
-  await device.close();
-});
+test.serial(
+  'two listeners: coap-client-gnutls -M on the raw-key one, an X.509 client on the certificate one',
+  async (t) => {
+    const rpk = listen((s) => serveTemperature(s), {
+      host: '127.0.0.1',
+      rawPublicKey: true,
+      key: serverKey,
+      peerPublicKey: clientPublic,
+    });
+    const x509 = listen((s) => (s.onmessage = (m) => s.send(m)), {
+      host: '127.0.0.1',
+      cert: files.server.cert,
+      key: files.server.key,
+    });
+    t.teardown(() => Promise.all([rpk.close(), x509.close()]));
+    const [{ port: rpkPort }, { port: x509Port }] = await Promise.all([rpk.listening, x509.listening]);
+    const peer = coapClient(rpkPort);
+    try {
+      t.is(await peer.exited(), 0, peer.out);
+      t.regex(peer.out, /21\.5 C at \/sensors\/temperature/);
+    } finally {
+      peer.stop();
+    }
+    const device = connect('127.0.0.1', x509Port, { ca: files.server.ca, servername: 'localhost' });
+    await device.opened;
+    const echoed = new Promise<string>((resolve) => (device.onmessage = (m) => resolve(m.toString())));
+    device.send('x509 device');
+    t.is(await echoed, 'x509 device');
+    await device.close();
+  },
+);

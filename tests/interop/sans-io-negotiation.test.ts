@@ -29,65 +29,89 @@ const id = makeIdentity('p256', 'server.test', { at: Date.now() });
 const files = identityFiles(id);
 const encoder = new TextEncoder();
 
-const handshakeOf = (e: AnyEvent): e is Extract<ConnectionEvent, { type: 'handshakeComplete' }> => e.type === 'handshakeComplete';
-const versionOf = (e: Extract<ConnectionEvent, { type: 'handshakeComplete' }>): string => ('version' in e.parameters ? e.parameters.version : 'DTLSv1.3');
+const handshakeOf = (e: AnyEvent): e is Extract<ConnectionEvent, { type: 'handshakeComplete' }> =>
+  e.type === 'handshakeComplete';
+const versionOf = (e: Extract<ConnectionEvent, { type: 'handshakeComplete' }>): string =>
+  'version' in e.parameters ? e.parameters.version : 'DTLSv1.3';
 
-test.serial('DtlsConnection.client (1.2..1.3) -> openssl s_server -dtls1_2: the HelloVerifyRequest moves it to 1.2; data both ways', async (t) => {
-  const port = await freeUdpPort();
-  const server = new OpenSslPeer(['s_server', '-dtls1_2', '-accept', String(port), '-cert', files.cert, '-key', files.key]);
-  await server.waitFor('ACCEPT');
-  const conn = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'server.test' });
-  t.deepEqual(conn.versions, ['DTLSv1.3', 'DTLSv1.2']);
-  t.is(conn.protocolVersion, undefined, 'no version before the server answers');
-  const client = await Udp12.client(conn, port);
-  try {
-    const done = await client.waitFor(handshakeOf, 15_000, 'handshake');
-    t.is(conn.protocolVersion, 'DTLSv1.2');
-    t.true(handshakeOf(done) && versionOf(done) === 'DTLSv1.2');
-    t.true(handshakeOf(done) && done.parameters.helloRetryRequest, "OpenSSL's server asked for a cookie (HelloVerifyRequest)");
-    client.send(encoder.encode('hello from the sans-I/O client\n'));
-    await server.waitFor('hello from the sans-I/O client');
-    server.write('hello from openssl\n');
-    await client.waitFor(() => client.text().includes('hello from openssl'), 10_000, 'data');
-  } finally {
-    await client.close();
-    server.stop();
-  }
-});
+test.serial(
+  'DtlsConnection.client (1.2..1.3) -> openssl s_server -dtls1_2: the HelloVerifyRequest moves it to 1.2; data both ways',
+  async (t) => {
+    const port = await freeUdpPort();
+    const server = new OpenSslPeer([
+      's_server',
+      '-dtls1_2',
+      '-accept',
+      String(port),
+      '-cert',
+      files.cert,
+      '-key',
+      files.key,
+    ]);
+    await server.waitFor('ACCEPT');
+    const conn = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'server.test' });
+    t.deepEqual(conn.versions, ['DTLSv1.3', 'DTLSv1.2']);
+    t.is(conn.protocolVersion, undefined, 'no version before the server answers');
+    const client = await Udp12.client(conn, port);
+    try {
+      const done = await client.waitFor(handshakeOf, 15_000, 'handshake');
+      t.is(conn.protocolVersion, 'DTLSv1.2');
+      t.true(handshakeOf(done) && versionOf(done) === 'DTLSv1.2');
+      t.true(
+        handshakeOf(done) && done.parameters.helloRetryRequest,
+        "OpenSSL's server asked for a cookie (HelloVerifyRequest)",
+      );
+      client.send(encoder.encode('hello from the sans-I/O client\n'));
+      await server.waitFor('hello from the sans-I/O client');
+      server.write('hello from openssl\n');
+      await client.waitFor(() => client.text().includes('hello from openssl'), 10_000, 'data');
+    } finally {
+      await client.close();
+      server.stop();
+    }
+  },
+);
 
-test.serial('openssl s_client -dtls1_2 -> DtlsConnection.server (1.2..1.3): answered in 1.2 after our HelloVerifyRequest; data both ways', async (t) => {
-  const conn = DtlsConnection.server({ certificate: { chain: id.chain, privateKey: id.privateKey } });
-  t.is(conn.protocolVersion, undefined, 'no version before the first ClientHello');
-  const server = await Udp12.server(conn);
-  const client = new OpenSslPeer([
-    's_client',
-    '-dtls1_2',
-    '-connect',
-    `127.0.0.1:${server.port}`,
-    '-CAfile',
-    files.ca,
-    '-verify_return_error',
-    '-servername',
-    'server.test',
-  ]);
-  try {
-    const done = await server.waitFor(handshakeOf, 15_000, 'handshake');
-    t.is(conn.protocolVersion, 'DTLSv1.2');
-    t.true(handshakeOf(done) && versionOf(done) === 'DTLSv1.2');
-    t.true(handshakeOf(done) && done.parameters.helloRetryRequest, 'our server asked OpenSSL for a cookie (HelloVerifyRequest)');
-    await client.waitFor('Verify return code: 0 (ok)');
-    client.write('hello from openssl\n');
-    await server.waitFor(() => server.text().includes('hello from openssl'), 10_000, 'data');
-    server.send(encoder.encode('hello from the sans-I/O server\n'));
-    await client.waitFor('hello from the sans-I/O server');
-  } finally {
-    client.stop();
-    await server.close();
-  }
-});
+test.serial(
+  'openssl s_client -dtls1_2 -> DtlsConnection.server (1.2..1.3): answered in 1.2 after our HelloVerifyRequest; data both ways',
+  async (t) => {
+    const conn = DtlsConnection.server({ certificate: { chain: id.chain, privateKey: id.privateKey } });
+    t.is(conn.protocolVersion, undefined, 'no version before the first ClientHello');
+    const server = await Udp12.server(conn);
+    const client = new OpenSslPeer([
+      's_client',
+      '-dtls1_2',
+      '-connect',
+      `127.0.0.1:${server.port}`,
+      '-CAfile',
+      files.ca,
+      '-verify_return_error',
+      '-servername',
+      'server.test',
+    ]);
+    try {
+      const done = await server.waitFor(handshakeOf, 15_000, 'handshake');
+      t.is(conn.protocolVersion, 'DTLSv1.2');
+      t.true(handshakeOf(done) && versionOf(done) === 'DTLSv1.2');
+      t.true(
+        handshakeOf(done) && done.parameters.helloRetryRequest,
+        'our server asked OpenSSL for a cookie (HelloVerifyRequest)',
+      );
+      await client.waitFor('Verify return code: 0 (ok)');
+      client.write('hello from openssl\n');
+      await server.waitFor(() => server.text().includes('hello from openssl'), 10_000, 'data');
+      server.send(encoder.encode('hello from the sans-I/O server\n'));
+      await client.waitFor('hello from the sans-I/O server');
+    } finally {
+      client.stop();
+      await server.close();
+    }
+  },
+);
 
 /** The keys wolfSSL's example programs print once DTLS-SRTP is negotiated ("DTLS SRTP: Exported key material: <hex>"), lower-case hex. */
-const wolfSrtpKeys = (output: string): string | undefined => /Exported key material: ?([0-9A-Fa-f ]+)/.exec(output)?.[1]?.replace(/ /g, '').toLowerCase();
+const wolfSrtpKeys = (output: string): string | undefined =>
+  /Exported key material: ?([0-9A-Fa-f ]+)/.exec(output)?.[1]?.replace(/ /g, '').toLowerCase();
 /** SRTP_AES128_CM_SHA1_80's keying material: two 16-byte keys and two 14-byte salts (RFC 5764 §4.2). */
 const SRTP_KEYS_LENGTH = 60;
 
@@ -95,7 +119,11 @@ const SRTP_KEYS_LENGTH = 60;
 test.serial('DtlsConnection.client (1.2..1.3) -> wolfSSL server (-v 4): 1.3; its echo, equal exporters', async (t) => {
   const pem = writePem(id);
   const { port, run } = await startWolfServer(pem, ['-d', '-e', '-J', 'n', '--srtp', 'SRTP_AES128_CM_SHA1_80']);
-  const conn = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'server.test', srtp: ['SRTP_AES128_CM_SHA1_80'] });
+  const conn = DtlsConnection.client({
+    trustAnchors: [id.caDer],
+    serverName: 'server.test',
+    srtp: ['SRTP_AES128_CM_SHA1_80'],
+  });
   t.deepEqual(conn.versions, ['DTLSv1.3', 'DTLSv1.2']);
   const client = await Udp12.client(conn, port);
   try {
@@ -119,10 +147,24 @@ test.serial('DtlsConnection.client (1.2..1.3) -> wolfSSL server (-v 4): 1.3; its
 
 test.serial('wolfSSL client (-v 4) -> DtlsConnection.server (1.2..1.3): 1.3; our echo, equal exporters', async (t) => {
   const pem = writePem(id);
-  const conn = DtlsConnection.server({ certificate: { chain: id.chain, privateKey: id.privateKey }, srtp: ['SRTP_AES128_CM_SHA1_80'] });
+  const conn = DtlsConnection.server({
+    certificate: { chain: id.chain, privateKey: id.privateKey },
+    srtp: ['SRTP_AES128_CM_SHA1_80'],
+  });
   const server = await Udp12.server(conn);
   // The client sends "hello wolfssl!", prints our answer and exits.
-  const run = runWolf('client', ['-u', '-v', '4', '-p', String(server.port), '-A', pem.ca, '-x', '--srtp', 'SRTP_AES128_CM_SHA1_80']);
+  const run = runWolf('client', [
+    '-u',
+    '-v',
+    '4',
+    '-p',
+    String(server.port),
+    '-A',
+    pem.ca,
+    '-x',
+    '--srtp',
+    'SRTP_AES128_CM_SHA1_80',
+  ]);
   try {
     const done = await server.waitFor(handshakeOf, 15_000, 'handshake');
     t.is(conn.protocolVersion, 'DTLSv1.3');

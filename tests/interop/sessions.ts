@@ -60,7 +60,16 @@ export async function serveWolfClient(
   });
   const proxy = fate ? await LossyProxy.start(server.address.port, fate) : undefined;
   try {
-    const { code, output } = await runWolf('client', ['-u', '-v', '4', '-p', String(proxy?.port ?? server.address.port), '-A', pem.ca, ...clientArgs]).done;
+    const { code, output } = await runWolf('client', [
+      '-u',
+      '-v',
+      '4',
+      '-p',
+      String(proxy?.port ?? server.address.port),
+      '-A',
+      pem.ca,
+      ...clientArgs,
+    ]).done;
     return { code, output, received, endpoint, handshakes, proxy };
   } finally {
     proxy?.close();
@@ -78,7 +87,11 @@ export function assertServed(t: ExecutionContext, s: Served): void {
 
 // Our openClientEndpoint client → wolfSSL's example server in echo mode (-e): it returns every record's data and exits on close_notify.
 const WOLF_REPLY = 'I hear you fa shizzle!';
-export const MESSAGES = [new TextEncoder().encode('hello from dtls13'), Uint8Array.from({ length: 1000 }, (_, i) => (i * 7) & 0xff), Uint8Array.of(0)];
+export const MESSAGES = [
+  new TextEncoder().encode('hello from dtls13'),
+  Uint8Array.from({ length: 1000 }, (_, i) => (i * 7) & 0xff),
+  Uint8Array.of(0),
+];
 
 export interface Outcome {
   readonly parameters: NegotiatedParameters | undefined;
@@ -101,7 +114,12 @@ export async function talkToWolfServer(
   const echo = !serverArgs.includes('-U');
   const { port, run } = await startWolfServer(pem, echo ? ['-e', ...serverArgs] : serverArgs);
   const proxy = extra.fate ? await LossyProxy.start(port, extra.fate) : undefined;
-  const client = openClientEndpoint({ port: proxy?.port ?? port, trustAnchors: [serverId.caDer], serverName: 'localhost', ...options });
+  const client = openClientEndpoint({
+    port: proxy?.port ?? port,
+    trustAnchors: [serverId.caDer],
+    serverName: 'localhost',
+    ...options,
+  });
   let parameters: NegotiatedParameters | undefined;
   const replies: Uint8Array[] = [];
   let error: string | undefined;

@@ -18,7 +18,12 @@ test('dtls13 client ↔ wolfSSL server: ALPN (-L): the server picks from our off
   const pem = writePem(id);
   const { port, run } = await startWolfServer(pem, ['-d', '-L', 'C:coap']);
   try {
-    const client = openClientEndpoint({ port, trustAnchors: [id.caDer], serverName: 'localhost', alpn: ['mqtt', 'coap'] });
+    const client = openClientEndpoint({
+      port,
+      trustAnchors: [id.caDer],
+      serverName: 'localhost',
+      alpn: ['mqtt', 'coap'],
+    });
     t.is((await client.handshake).alpnProtocol, 'coap');
     client.close();
   } finally {

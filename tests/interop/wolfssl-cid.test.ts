@@ -24,7 +24,8 @@ function cidsSeen(): {
     fate: (from, _i, d) => {
       const first = d[0] ?? 0;
       // A unified header with the C bit: the CID follows the first byte; its length is what the receiver chose (2 for wolfSSL, 2 for ours here).
-      if ((first & 0xe0) === 0x20) seen[from].add((first & 0x10) !== 0 ? Buffer.from(d.subarray(1, 3)).toString('latin1') : '');
+      if ((first & 0xe0) === 0x20)
+        seen[from].add((first & 0x10) !== 0 ? Buffer.from(d.subarray(1, 3)).toString('latin1') : '');
       return 'pass';
     },
   };
@@ -44,7 +45,11 @@ test('dtls13 client ↔ wolfSSL server: CIDs both ways (ours 2 bytes, wolfSSL’
   t.is(ids?.local?.length, 2);
   t.false(ids?.rrc, 'wolfSSL does not negotiate rrc');
   t.deepEqual([...watch.seen.client], [WOLF_CID], 'every protected record we sent carried wolfSSL’s CID');
-  t.deepEqual([...watch.seen.server], [Buffer.from(ids?.local ?? []).toString('latin1')], 'every protected record wolfSSL sent carried ours');
+  t.deepEqual(
+    [...watch.seen.server],
+    [Buffer.from(ids?.local ?? []).toString('latin1')],
+    'every protected record wolfSSL sent carried ours',
+  );
   t.regex(o.serverOutput, /CID extension was negotiated/);
 });
 
@@ -77,7 +82,11 @@ test('wolfSSL client ↔ dtls13 server: CIDs both ways, data and the client’s 
   t.deepEqual(Buffer.from(ids?.peer ?? []).toString('latin1'), WOLF_CID);
   t.is(ids?.local?.length, 2);
   t.deepEqual([...watch.seen.server], [WOLF_CID], 'our records carried wolfSSL’s CID');
-  t.deepEqual([...watch.seen.client], [Buffer.from(ids?.local ?? []).toString('latin1')], 'wolfSSL’s records carried ours');
+  t.deepEqual(
+    [...watch.seen.client],
+    [Buffer.from(ids?.local ?? []).toString('latin1')],
+    'wolfSSL’s records carried ours',
+  );
 });
 
 test('wolfSSL client ↔ dtls13 server: mixed, our server asks for a zero-length CID (cid: 0) and sends wolfSSL’s', async (t) => {
@@ -91,7 +100,12 @@ test('wolfSSL client ↔ dtls13 server: mixed, our server asks for a zero-length
 
 test('the CIDs on the wire decode with the datagram decoder at the receiver’s CID length', (t) => {
   // A guard that the relay's reading of the header matches the codec (2-byte CIDs).
-  const [rec] = decodeDatagram(Uint8Array.of(0x3e, 0x77, 0x63, 0, 1, 0, 17, ...new Array<number>(17).fill(0)), { cidLength: 2 });
+  const [rec] = decodeDatagram(Uint8Array.of(0x3e, 0x77, 0x63, 0, 1, 0, 17, ...new Array<number>(17).fill(0)), {
+    cidLength: 2,
+  });
   t.is(rec?.kind, 'ciphertext');
-  t.deepEqual(rec?.kind === 'ciphertext' ? Buffer.from(rec.header.connectionId ?? []).toString('latin1') : '', WOLF_CID);
+  t.deepEqual(
+    rec?.kind === 'ciphertext' ? Buffer.from(rec.header.connectionId ?? []).toString('latin1') : '',
+    WOLF_CID,
+  );
 });

@@ -10,7 +10,11 @@ import { WOLF_SUITES, writePem } from './wolfssl.js';
 for (const suite of Object.keys(WOLF_SUITES) as SupportedCipherSuite[]) {
   for (const cookies of [true, false]) {
     test(`wolfSSL client ↔ dtls13 server: ${suite}, cookies ${cookies ? 'on' : 'off'}`, async (t) => {
-      const s = await serveWolfClient(identity('p256'), { cookies, cipherSuites: [suite], allowCcm8: true }, ['-x', '-l', WOLF_SUITES[suite]]);
+      const s = await serveWolfClient(identity('p256'), { cookies, cipherSuites: [suite], allowCcm8: true }, [
+        '-x',
+        '-l',
+        WOLF_SUITES[suite],
+      ]);
       assertExchanged(t, s);
       const p = await s.endpoint?.handshake;
       t.is(p?.cipherSuite, suite);
@@ -38,7 +42,11 @@ test('wolfSSL client ↔ dtls13 server: mutual authentication', async (t) => {
   const clientId = identity('p384');
   const pem = writePem(clientId);
   try {
-    const s = await serveWolfClient(identity('p256'), { clientAuthentication: 'required', trustAnchors: [clientId.caDer] }, ['-c', pem.cert, '-k', pem.key]);
+    const s = await serveWolfClient(
+      identity('p256'),
+      { clientAuthentication: 'required', trustAnchors: [clientId.caDer] },
+      ['-c', pem.cert, '-k', pem.key],
+    );
     assertExchanged(t, s);
     const p = await s.endpoint?.handshake;
     t.true(p?.clientAuthenticated);
@@ -60,7 +68,9 @@ test('wolfSSL client ↔ dtls13 server: the client updates its keys before sendi
 });
 
 test('wolfSSL client ↔ dtls13 server: first ClientHello and first server flight lost', async (t) => {
-  const s = await serveWolfClient(identity('p256'), { cookies: false }, ['-x'], (_from, i) => (i === 0 ? 'drop' : 'pass'));
+  const s = await serveWolfClient(identity('p256'), { cookies: false }, ['-x'], (_from, i) =>
+    i === 0 ? 'drop' : 'pass',
+  );
   assertExchanged(t, s);
   t.deepEqual(s.proxy?.dropped, [
     { from: 'client', index: 0 },

@@ -35,7 +35,8 @@ test('wolfSSL client (-r -0) ↔ listen with the echo handler and maxEarlyData: 
   );
   try {
     const { port } = await listener.listening;
-    const { code, output } = await runWolf('client', ['-u', '-v', '4', '-p', String(port), '-A', pem.ca, '-r', '-0']).done;
+    const { code, output } = await runWolf('client', ['-u', '-v', '4', '-p', String(port), '-A', pem.ca, '-r', '-0'])
+      .done;
     t.is(code, 0, output);
     t.regex(output, /reused session id/, output);
     t.is(sessions.length, 2, output);

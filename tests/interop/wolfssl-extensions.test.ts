@@ -6,12 +6,16 @@ import { assertServed, assertTalked, identity, serveWolfClient, talkToWolfServer
 
 // SNI (RFC 6066), DTLS-SRTP (RFC 5764) and record_size_limit (RFC 8449) with wolfSSL 5.7.2 (built with --enable-sni --enable-srtp).
 
-const creds = (id: { chain: readonly Uint8Array[]; privateKey: Uint8Array }) => ({ chain: id.chain, privateKey: id.privateKey });
+const creds = (id: { chain: readonly Uint8Array[]; privateKey: Uint8Array }) => ({
+  chain: id.chain,
+  privateKey: id.privateKey,
+});
 /** A certificate wolfSSL's client cannot verify (another CA): presenting it would fail the handshake. */
 const stranger = makeIdentity('p256', 'localhost', { at: Date.now() });
 
 /** The key material wolfSSL's example programs print ("DTLS SRTP: Exported key material: <hex>"), lower-case hex. */
-const wolfEkm = (output: string): string | undefined => /Exported key material: ?([0-9A-Fa-f ]+)/.exec(output)?.[1]?.replace(/ /g, '').toLowerCase();
+const wolfEkm = (output: string): string | undefined =>
+  /Exported key material: ?([0-9A-Fa-f ]+)/.exec(output)?.[1]?.replace(/ /g, '').toLowerCase();
 
 test('wolfSSL client -S ↔ dtls13 server: the name picks the certificate, servername is reported; an unknown name is refused', async (t) => {
   const id = identity('p256');
@@ -33,7 +37,10 @@ test('dtls13 client ↔ wolfSSL server -S: our name is sent and acknowledged; a 
   const o = await talkToWolfServer(id, ['-d', '-S', 'localhost']);
   assertTalked(t, o);
   t.is(o.parameters?.servername, 'localhost');
-  const other = await talkToWolfServer(id, ['-d', '-S', 'localhost'], { serverName: 'other.test', checkServerIdentity: false });
+  const other = await talkToWolfServer(id, ['-d', '-S', 'localhost'], {
+    serverName: 'other.test',
+    checkServerIdentity: false,
+  });
   t.not(other.error, undefined, other.serverOutput);
   t.regex(other.error ?? '', /unrecognized_name/);
 });
@@ -41,9 +48,15 @@ test('dtls13 client ↔ wolfSSL server -S: our name is sent and acknowledged; a 
 test('wolfSSL client --srtp ↔ dtls13 server: the profile is negotiated and both export the same EXTRACTOR-dtls_srtp keys', async (t) => {
   const id = identity('p256');
   let ours: string | undefined;
-  const s = await serveWolfClient(id, { srtp: ['SRTP_AEAD_AES_128_GCM', 'SRTP_AES128_CM_SHA1_80'] }, ['--srtp', 'SRTP_AES128_CM_SHA1_80'], undefined, (ep) => {
-    ours = toHex(ep.connection.exportKeyingMaterial(60, SRTP_EXPORTER_LABEL));
-  });
+  const s = await serveWolfClient(
+    id,
+    { srtp: ['SRTP_AEAD_AES_128_GCM', 'SRTP_AES128_CM_SHA1_80'] },
+    ['--srtp', 'SRTP_AES128_CM_SHA1_80'],
+    undefined,
+    (ep) => {
+      ours = toHex(ep.connection.exportKeyingMaterial(60, SRTP_EXPORTER_LABEL));
+    },
+  );
   assertServed(t, s);
   t.is(s.handshakes[0]?.srtpProfile, 'SRTP_AES128_CM_SHA1_80');
   t.truthy(ours);

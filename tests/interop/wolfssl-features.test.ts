@@ -20,7 +20,10 @@ const stranger = makeIdentity('p256', 'client.test', { at: Date.now() });
 /** An onEndpoint hook for serveWolfClient that notes every alert our server sends (wolfSSL prints only "received alert fatal error"). */
 function alertsSent(): { readonly sent: (string | number)[]; onEndpoint: (ep: DtlsEndpoint) => void } {
   const sent: (string | number)[] = [];
-  return { sent, onEndpoint: (ep) => ep.onEvent((e) => void (e.type === 'alert' && e.sent && sent.push(e.description))) };
+  return {
+    sent,
+    onEndpoint: (ep) => ep.onEvent((e) => void (e.type === 'alert' && e.sent && sent.push(e.description))),
+  };
 }
 
 // ---------------------------------------------------------------- client authentication refused
@@ -85,7 +88,14 @@ test('dtls13 client → wolfSSL server: a client certificate from a CA the serve
 // The other direction is in wolfssl-alpn.test.ts ("no protocol in common (-L F:...)").
 test('wolfSSL client → dtls13 server: ALPN with no protocol in common fails with our no_application_protocol', async (t) => {
   const alerts = alertsSent();
-  const s = await serveWolfClient(identity('p256'), { alpn: ['coap'] }, ['-x', '-L', 'F:h3'], undefined, undefined, alerts.onEndpoint);
+  const s = await serveWolfClient(
+    identity('p256'),
+    { alpn: ['coap'] },
+    ['-x', '-L', 'F:h3'],
+    undefined,
+    undefined,
+    alerts.onEndpoint,
+  );
   t.not(s.code, 0, s.output);
   t.deepEqual(s.handshakes, []);
   t.is(s.endpoint?.connection.state, 'failed');

@@ -55,7 +55,10 @@ for (const cookies of [true, false]) {
     t.is(hs.msgType, 'client_hello');
     t.is(hs.fragment.length, hs.length, 'not a fragment');
     const ch = decodeClientHello(hs.fragment);
-    t.deepEqual(findExtension(ch.extensions, 'supported_groups')?.namedGroupList.slice(0, 2), ['x25519mlkem768', 'x25519']);
+    t.deepEqual(findExtension(ch.extensions, 'supported_groups')?.namedGroupList.slice(0, 2), [
+      'x25519mlkem768',
+      'x25519',
+    ]);
     t.deepEqual(
       findExtension(ch.extensions, 'key_share')?.clientShares.map((s) => s.group),
       [],

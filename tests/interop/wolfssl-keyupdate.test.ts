@@ -20,20 +20,31 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** Every datagram our side received and sent. */
-function epochWatch(): { onDatagram: (direction: 'received' | 'sent', d: Uint8Array) => void; readonly received: Uint8Array[]; readonly sent: Uint8Array[] } {
+function epochWatch(): {
+  onDatagram: (direction: 'received' | 'sent', d: Uint8Array) => void;
+  readonly received: Uint8Array[];
+  readonly sent: Uint8Array[];
+} {
   const received: Uint8Array[] = [];
   const sent: Uint8Array[] = [];
-  return { received, sent, onDatagram: (direction, d) => (direction === 'received' ? received : sent).push(Uint8Array.from(d)) };
+  return {
+    received,
+    sent,
+    onDatagram: (direction, d) => (direction === 'received' ? received : sent).push(Uint8Array.from(d)),
+  };
 }
 
 /** The low two epoch bits of every protected (unified header) record in the datagrams. */
 function epochBits(datagrams: readonly Uint8Array[]): number[] {
-  return datagrams.flatMap((d) => decodeDatagram(d).flatMap((r) => (r.kind === 'ciphertext' ? [r.header.epochLowBits] : [])));
+  return datagrams.flatMap((d) =>
+    decodeDatagram(d).flatMap((r) => (r.kind === 'ciphertext' ? [r.header.epochLowBits] : [])),
+  );
 }
 
 /** Waits (5 s at most) until the endpoint has no flight waiting for an ACK: a KeyUpdate of ours was acknowledged. */
 async function flightAcknowledged(ep: DtlsEndpoint): Promise<void> {
-  for (let waited = 0; ep.connection.stats.flightState === 'waiting' && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+  for (let waited = 0; ep.connection.stats.flightState === 'waiting' && waited < 5000; waited += 10)
+    await new Promise((r) => setTimeout(r, 10));
 }
 
 /** Epoch-4 records went both ways; before the update, epoch 3 was in use both ways. */
@@ -73,7 +84,17 @@ async function serveWolf(
     })();
   });
   try {
-    const { code, output } = await runWolf('client', ['-u', '-v', '4', '-p', String(server.address.port), '-A', pem.ca, '-x', ...clientArgs]).done;
+    const { code, output } = await runWolf('client', [
+      '-u',
+      '-v',
+      '4',
+      '-p',
+      String(server.address.port),
+      '-A',
+      pem.ca,
+      '-x',
+      ...clientArgs,
+    ]).done;
     return { code, output, received, w };
   } finally {
     await server.close();

@@ -10,13 +10,22 @@ import { startWolfServer, writePem } from './wolfssl.js';
 
 const serverId = identity('p256');
 const clientId = makeIdentity('p256', 'client.test', { at: Date.now() });
-const pemOf = (id: Identity) => ({ cert: id.chain.map((c) => certificateToPem(c)).join(''), key: privateKeyToPem(id.privateKey) });
+const pemOf = (id: Identity) => ({
+  cert: id.chain.map((c) => certificateToPem(c)).join(''),
+  key: privateKeyToPem(id.privateKey),
+});
 
-async function againstWolf(client: Identity | undefined): Promise<{ opened: Promise<unknown>; echo: () => Promise<string>; finish: () => Promise<string> }> {
+async function againstWolf(
+  client: Identity | undefined,
+): Promise<{ opened: Promise<unknown>; echo: () => Promise<string>; finish: () => Promise<string> }> {
   const serverPem = writePem(serverId);
   const clientCa = writePem(clientId);
   const { port, run } = await startWolfServer(serverPem, ['-e', '-A', clientCa.ca, '-F']);
-  const session = connect('127.0.0.1', port, { ca: certificateToPem(serverId.caDer), servername: 'localhost', ...(client ? pemOf(client) : {}) });
+  const session = connect('127.0.0.1', port, {
+    ca: certificateToPem(serverId.caDer),
+    servername: 'localhost',
+    ...(client ? pemOf(client) : {}),
+  });
   const echo = (): Promise<string> =>
     new Promise((resolve) => {
       session.onmessage = (d) => resolve(d.toString());

@@ -9,7 +9,8 @@ import { MemoryAntiReplay } from '../../runtime/session/anti-replay.js';
 
 /** wolfSSL's test PSK (wolfssl/test.h): 32 bytes 0x01, 0x23, ... 0xef, four times; identity "Client_identity" (+ a hash name from its client). */
 const WOLF_PSK = Uint8Array.from({ length: 32 }, (_, i) => [0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef][i % 8]!);
-const wolfIdentities = (identity: string): Uint8Array | undefined => (identity.startsWith('Client_identity') ? WOLF_PSK : undefined);
+const wolfIdentities = (identity: string): Uint8Array | undefined =>
+  identity.startsWith('Client_identity') ? WOLF_PSK : undefined;
 const ticketKeys = new Uint8Array(32).fill(0x42);
 
 // wolfSSL 5.7.2's client resumes (D)TLS 1.3 with a fake 32-byte legacy_session_id taken from the ticket (src/internal.c SetTicket)
@@ -46,7 +47,12 @@ for (const accept of [true, false]) {
     const early: string[] = [];
     const s = await serveWolfClient(
       identity('p256'),
-      { ticketKeys, echoLegacySessionId: true, maxEarlyData: 4096, antiReplay: accept ? new MemoryAntiReplay() : { admit: () => false } },
+      {
+        ticketKeys,
+        echoLegacySessionId: true,
+        maxEarlyData: 4096,
+        antiReplay: accept ? new MemoryAntiReplay() : { admit: () => false },
+      },
       ['-r', '-0'],
       undefined,
       undefined,
@@ -71,7 +77,11 @@ test('wolfSSL client ↔ dtls13 server: external PSK with (EC)DHE (-s --onlyPskD
 });
 
 test('wolfSSL client ↔ dtls13 server: external PSK without (EC)DHE (-s -K) when the server allows psk_ke', async (t) => {
-  const s = await serveWolfClient(identity('p256'), { psk: wolfIdentities, pskKeyExchangeModes: ['psk_dhe_ke', 'psk_ke'] }, ['-s', '-K']);
+  const s = await serveWolfClient(
+    identity('p256'),
+    { psk: wolfIdentities, pskKeyExchangeModes: ['psk_dhe_ke', 'psk_ke'] },
+    ['-s', '-K'],
+  );
   assertServed(t, s);
   t.is((await s.endpoint?.handshake)?.pskMode, 'psk_ke');
 });
@@ -83,7 +93,9 @@ test('dtls13 client ↔ wolfSSL server: resumption (-r): our second connection r
     const { port, run } = await startWolfServer(pem, ['-d', '-r', '-e']);
     const first = openClientEndpoint({ port, trustAnchors: [id.caDer], serverName: 'localhost' });
     t.false((await first.handshake).resumed);
-    const session = await new Promise<Uint8Array>((resolve) => first.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)));
+    const session = await new Promise<Uint8Array>((resolve) =>
+      first.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)),
+    );
     first.send(new TextEncoder().encode('first'));
     await first.receive();
     first.close();
@@ -102,7 +114,9 @@ test('dtls13 client ↔ wolfSSL server: resumption (-r): our second connection r
 });
 
 test('dtls13 client ↔ wolfSSL server: external PSK with (EC)DHE (-s --onlyPskDheKe)', async (t) => {
-  const o = await talkToWolfServer(identity('p256'), ['-d', '-s', '--onlyPskDheKe'], { psk: { identity: 'Client_identity', key: WOLF_PSK } });
+  const o = await talkToWolfServer(identity('p256'), ['-d', '-s', '--onlyPskDheKe'], {
+    psk: { identity: 'Client_identity', key: WOLF_PSK },
+  });
   assertTalked(t, o);
   t.is(o.parameters?.pskMode, 'psk_dhe_ke');
 });
@@ -121,10 +135,16 @@ test('dtls13 client ↔ wolfSSL server: post-handshake authentication (-Q): we a
   const clientId = makeIdentity('p256', 'client.test', { at: Date.now() });
   const ca = writePem(clientId);
   try {
-    const o = await talkToWolfServer(identity('p256'), ['-A', ca.ca, '-Q'], { certificate: clientId, postHandshakeAuth: true });
+    const o = await talkToWolfServer(identity('p256'), ['-A', ca.ca, '-Q'], {
+      certificate: clientId,
+      postHandshakeAuth: true,
+    });
     assertTalked(t, o);
     t.false(o.parameters?.clientAuthenticated, 'not in the handshake: after it');
-    t.true((o.client.connection.stats.handshakeMessagesReceived ?? 0) >= 6, 'a CertificateRequest arrived after the handshake');
+    t.true(
+      (o.client.connection.stats.handshakeMessagesReceived ?? 0) >= 6,
+      'a CertificateRequest arrived after the handshake',
+    );
   } finally {
     ca.remove();
   }
@@ -162,12 +182,20 @@ for (const accept of [true, false]) {
       const { port, run } = await startWolfServer(pem, ['-d', '-r', '-e', '-0', ...(accept ? ['-J', 'n'] : [])]);
       const first = openClientEndpoint({ port, trustAnchors: [id.caDer], serverName: 'localhost' });
       await first.handshake;
-      const session = await new Promise<Uint8Array>((resolve) => first.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)));
+      const session = await new Promise<Uint8Array>((resolve) =>
+        first.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)),
+      );
       first.send(new TextEncoder().encode('first'));
       await first.receive();
       first.close();
       const early = new TextEncoder().encode('early request');
-      const second = openClientEndpoint({ port, trustAnchors: [id.caDer], serverName: 'localhost', session, earlyData: early });
+      const second = openClientEndpoint({
+        port,
+        trustAnchors: [id.caDer],
+        serverName: 'localhost',
+        session,
+        earlyData: early,
+      });
       const verdicts: boolean[] = [];
       second.onEvent((e) => e.type === 'earlyData' && verdicts.push(e.accepted));
       const p = await second.handshake;

@@ -8,7 +8,13 @@ import { certificateToPem, privateKeyToPem } from '../../runtime/pki/pem.js';
 import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
 import { createCertificate, generateKeyPair } from '../../runtime/pki/certificate-builder.js';
 import type { Identity } from '../support/pki-fixtures.js';
-import { connect, listen, type DtlsConnectOptions, type DtlsListenOptions, type DtlsSession } from '../../runtime/index.js';
+import {
+  connect,
+  listen,
+  type DtlsConnectOptions,
+  type DtlsListenOptions,
+  type DtlsSession,
+} from '../../runtime/index.js';
 import type { SessionParameters } from '../../runtime/connection/events.js';
 
 /**
@@ -23,7 +29,8 @@ export function wolfsslBuild(): string {
   const script = fileURLToPath(new URL('./build-wolfssl.sh', import.meta.url));
   const out = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const dir = out.trim().split('\n').at(-1) ?? '';
-  if (!existsSync(join(dir, 'examples/server/server'))) throw new Error(`build-wolfssl.sh printed ${dir}, which holds no examples/server/server`);
+  if (!existsSync(join(dir, 'examples/server/server')))
+    throw new Error(`build-wolfssl.sh printed ${dir}, which holds no examples/server/server`);
   buildDir = dir;
   return dir;
 }
@@ -135,7 +142,11 @@ function udpPortBound(port: number, pid: number | undefined): boolean {
  * Starts the wolfSSL DTLS 1.3 server for one connection; resolves once its
  * socket is bound (its -R ready file is TCP-only, so we watch the socket table).
  */
-export async function startWolfServer(pem: PemFiles, args: readonly string[], limitMs?: number): Promise<{ port: number; run: WolfRun }> {
+export async function startWolfServer(
+  pem: PemFiles,
+  args: readonly string[],
+  limitMs?: number,
+): Promise<{ port: number; run: WolfRun }> {
   // The port freePort found may be taken by another test's socket before wolfSSL binds it: then another port, a few times.
   for (let attempt = 1; ; attempt++) {
     try {
@@ -146,7 +157,12 @@ export async function startWolfServer(pem: PemFiles, args: readonly string[], li
   }
 }
 
-async function startWolfServerOn(port: number, pem: PemFiles, args: readonly string[], limitMs?: number): Promise<{ port: number; run: WolfRun }> {
+async function startWolfServerOn(
+  port: number,
+  pem: PemFiles,
+  args: readonly string[],
+  limitMs?: number,
+): Promise<{ port: number; run: WolfRun }> {
   const run = runWolf('server', ['-u', '-v', '4', '-p', String(port), '-c', pem.cert, '-k', pem.key, ...args], limitMs);
   let exited = false;
   void run.done.then(() => (exited = true));
@@ -235,18 +251,34 @@ export function longRsaChain(name: string, at = Date.now()): Identity {
   const intermediates: Uint8Array[] = [];
   for (let i = 1; i <= 4; i++) {
     const k = generateKeyPair('rsa2048');
-    const der = createCertificate({ subjectCommonName: `${name} intermediate CA ${i}`, subjectPublicKey: k.publicKey, issuer, isCa: true, ...validity }).der;
+    const der = createCertificate({
+      subjectCommonName: `${name} intermediate CA ${i}`,
+      subjectPublicKey: k.publicKey,
+      issuer,
+      isCa: true,
+      ...validity,
+    }).der;
     intermediates.unshift(der);
     issuer = { certificateDer: der, privateKey: k.privateKey };
   }
   const leaf = generateKeyPair('rsa2048');
-  const leafDer = createCertificate({ subjectCommonName: name, subjectPublicKey: leaf.publicKey, issuer, dnsNames: [name], ...validity }).der;
+  const leafDer = createCertificate({
+    subjectCommonName: name,
+    subjectPublicKey: leaf.publicKey,
+    issuer,
+    dnsNames: [name],
+    ...validity,
+  }).der;
   return { caDer: rootDer, chain: [leafDer, ...intermediates], privateKey: leaf.pkcs8Der };
 }
 
 /** The PEM texts connect/listen take for an identity (`cert` holds the whole chain). */
 export function pemOf(id: Identity): { readonly cert: string; readonly key: string; readonly ca: string } {
-  return { cert: id.chain.map(certificateToPem).join(''), key: privateKeyToPem(id.privateKey), ca: certificateToPem(id.caDer) };
+  return {
+    cert: id.chain.map(certificateToPem).join(''),
+    key: privateKeyToPem(id.privateKey),
+    ca: certificateToPem(id.caDer),
+  };
 }
 
 /** What one of our sessions (connect or listen) reported, taken when it opened; the data it received. */
@@ -288,7 +320,9 @@ function follow(session: DtlsSession, label: string, onData?: (s: OurSession, m:
       o.suite = session.cipher?.standardName.toLowerCase();
       o.parameters = session.parameters;
       o.exporter = session.exportKeyingMaterial(32, label).toString('hex');
-      o.exporterWithContext = session.exportKeyingMaterial(32, label, Buffer.from(OUR_EXPORTER.context)).toString('hex');
+      o.exporterWithContext = session
+        .exportKeyingMaterial(32, label, Buffer.from(OUR_EXPORTER.context))
+        .toString('hex');
     },
     (e: unknown) => (o.error ??= e instanceof Error ? e.message : String(e)),
   );
@@ -311,7 +345,8 @@ export async function ourClient(
   try {
     await o.session.opened;
     o.session.send(message);
-    for (let i = 0; i < 1000 && !done(o.data.join('')) && o.error === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 1000 && !done(o.data.join('')) && o.error === undefined; i++)
+      await new Promise((r) => setTimeout(r, 10));
   } catch {
     // o.error says why
   }
@@ -326,7 +361,10 @@ export async function ourServer(
   label: string = OUR_EXPORTER.label,
 ): Promise<{ readonly port: number; readonly sessions: OurSession[]; close(): Promise<void> }> {
   const sessions: OurSession[] = [];
-  const listener = listen((s) => sessions.push(follow(s, label, (o, m) => o.session.send(reply(m)))), { host: '127.0.0.1', ...options });
+  const listener = listen((s) => sessions.push(follow(s, label, (o, m) => o.session.send(reply(m)))), {
+    host: '127.0.0.1',
+    ...options,
+  });
   const { port } = await listener.listening;
   return { port, sessions, close: () => listener.close() };
 }

@@ -1,6 +1,4 @@
 import test, { type ExecutionContext } from 'ava';
-import { createSocket, type Socket } from 'node:dgram';
-import { performance } from 'node:perf_hooks';
 import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import type { DtlsConnectOptions, DtlsListenOptions } from '../../runtime/index.js';
@@ -8,13 +6,13 @@ import { Dtls12Connection } from '../support/dtls12-connection.js';
 import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
 import { decodeDatagram12 } from '../../runtime/dtls12/datagram.js';
 import { decodeSession12 } from '../../runtime/dtls12/session-blob12.js';
-import { SessionCache12, type Session12 } from '../../runtime/dtls12/session12.js';
+import { SessionCache12 } from '../../runtime/dtls12/session12.js';
 import { freeUdpPort } from '../dtls12/openssl12.js';
 import type { Dtls12CipherSuite } from '../../runtime/versions/suites12.js';
 import { Reader } from '../../runtime/wire/reader.js';
-import type { AnyEvent, SansIo } from '../dtls12/udp12.js';
 import { makeIdentity, type Identity } from '../support/pki-fixtures.js';
 import { LossyProxy } from '../support/udp-relay.js';
+import { Server12, type Ours } from './wolfssl12-server12.js';
 import {
   longRsaChain,
   ourClient,
@@ -90,7 +88,11 @@ async function tap(port: number): Promise<{ proxy: LossyProxy; wire: Run['wire']
 }
 
 /** Our client (connect, through a relay) against wolfSSL's example server (`-u -v 3 …serverArgs`): a message, wolfSSL's reply, close. */
-async function againstWolfServer(serverId: Identity, serverArgs: readonly string[], options: DtlsConnectOptions): Promise<Run> {
+async function againstWolfServer(
+  serverId: Identity,
+  serverArgs: readonly string[],
+  options: DtlsConnectOptions,
+): Promise<Run> {
   const pem = writePem(serverId);
   const { port, run } = await startWolfServer(pem, ['-v', '3', ...serverArgs]);
   const { proxy, wire } = await tap(port);
@@ -128,8 +130,16 @@ async function fromWolfClient(
   const tapped = relay ? await tap(server.port) : undefined;
   try {
     const port = tapped?.proxy.port ?? server.port;
-    const { code, output } = await runWolf('client', ['-u', '-v', '3', '-p', String(port), '-A', pem.ca, ...clientArgs]).done;
-    return { ours: server.sessions[0], all: server.sessions, wolf: wolfHandshakes(output), output, code, wire: tapped?.wire ?? { client: [], server: [] } };
+    const { code, output } = await runWolf('client', ['-u', '-v', '3', '-p', String(port), '-A', pem.ca, ...clientArgs])
+      .done;
+    return {
+      ours: server.sessions[0],
+      all: server.sessions,
+      wolf: wolfHandshakes(output),
+      output,
+      code,
+      wire: tapped?.wire ?? { client: [], server: [] },
+    };
   } finally {
     tapped?.proxy.close();
     await server.close();
@@ -147,7 +157,9 @@ function agreed(t: ExecutionContext, r: Run, suite: Dtls12CipherSuite = SUITE): 
 }
 
 /** The plaintext (epoch 0) handshake messages in datagrams, whole or first fragments: type, and a ClientHello's cookie length. */
-function plainHandshakes(datagrams: readonly Uint8Array[]): { readonly type: string; readonly cookie?: number | undefined }[] {
+function plainHandshakes(
+  datagrams: readonly Uint8Array[],
+): { readonly type: string; readonly cookie?: number | undefined }[] {
   const out: { type: string; cookie?: number | undefined }[] = [];
   for (const d of datagrams)
     for (const w of decodeDatagram12(d)) {
@@ -156,148 +168,16 @@ function plainHandshakes(datagrams: readonly Uint8Array[]): { readonly type: str
       if (f.fragmentOffset !== 0) continue;
       const whole = f.fragment.length === f.length;
       const type = String(f.msgType);
-      out.push(type === 'client_hello' && whole ? { type, cookie: decodeClientHello(f.fragment).legacyCookie.length } : { type });
+      out.push(
+        type === 'client_hello' && whole
+          ? { type, cookie: decodeClientHello(f.fragment).legacyCookie.length }
+          : { type },
+      );
     }
   return out;
 }
 
 // ---- Dtls12Connection over UDP: what listen does not offer in 1.2 yet (a session cache by ID)
-
-/** A sans-I/O connection that notes the size of every datagram it sends. */
-class Recorded implements SansIo {
-  readonly sent: number[] = [];
-  readonly sentData: Uint8Array[] = [];
-  readonly inner: Dtls12Connection;
-  constructor(inner: Dtls12Connection) {
-    this.inner = inner;
-  }
-  receive(d: Uint8Array, now: number): void {
-    this.inner.receive(d, now);
-  }
-  pollTransmit(): Uint8Array | undefined {
-    const d = this.inner.pollTransmit();
-    if (d !== undefined) {
-      this.sent.push(d.length);
-      this.sentData.push(d.slice());
-    }
-    return d;
-  }
-  pollTimeout(): number | undefined {
-    return this.inner.pollTimeout();
-  }
-  handleTimeout(now: number): void {
-    this.inner.handleTimeout(now);
-  }
-  pollEvent(): AnyEvent | undefined {
-    return this.inner.pollEvent();
-  }
-  send(data: Uint8Array): void {
-    this.inner.send(data);
-  }
-  close(): void {
-    this.inner.close();
-  }
-  connect(now: number): void {
-    this.inner.connect(now);
-  }
-}
-
-/** What our end reported of one connection, and what it saw on the wire. */
-interface Ours {
-  readonly connection: Dtls12Connection;
-  /** The sizes of the datagrams sent, and the datagrams. */
-  readonly sent: readonly number[];
-  readonly sentData: readonly Uint8Array[];
-  /** The datagrams received. */
-  readonly received: readonly Uint8Array[];
-  /** The application data received, as text. */
-  readonly text: string;
-  readonly session: Session12 | undefined;
-}
-
-const encode = (s: string): Uint8Array => new TextEncoder().encode(s);
-
-/**
- * Our server for peers that connect more than once (a resuming client
- * leaves from a new port): one UDP socket, one Dtls12Connection per peer
- * address, each driven like Udp12 drives one. Each connection answers the
- * first message with OUR_REPLY.
- */
-interface Peer12 {
-  readonly conn: Recorded;
-  readonly events: AnyEvent[];
-  readonly received: Uint8Array[];
-  timer?: NodeJS.Timeout;
-  replied: boolean;
-}
-
-class Server12 {
-  readonly peers = new Map<string, Peer12>();
-  readonly socket: Socket;
-  private readonly make: () => Dtls12Connection;
-  private constructor(socket: Socket, make: () => Dtls12Connection) {
-    this.socket = socket;
-    this.make = make;
-    socket.on('message', (msg, rinfo) => {
-      const key = `${rinfo.address}:${rinfo.port}`;
-      let p = this.peers.get(key);
-      if (p === undefined) this.peers.set(key, (p = { conn: new Recorded(this.make()), events: [], received: [], replied: false }));
-      p.received.push(Uint8Array.from(msg));
-      p.conn.receive(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), performance.now());
-      this.flush(p, rinfo.port, rinfo.address);
-    });
-  }
-
-  static async start(make: () => Dtls12Connection): Promise<Server12> {
-    const socket = createSocket('udp4');
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-    return new Server12(socket, make);
-  }
-
-  get port(): number {
-    return this.socket.address().port;
-  }
-
-  private flush(p: Peer12, port: number, address: string): void {
-    let d: Uint8Array | undefined;
-    let e: AnyEvent | undefined;
-    while ((e = p.conn.pollEvent()) !== undefined) {
-      p.events.push(e);
-      if (e.type === 'data' && !p.replied) {
-        p.replied = true;
-        p.conn.send(encode(OUR_REPLY));
-      }
-    }
-    while ((d = p.conn.pollTransmit()) !== undefined) this.socket.send(d, port, address);
-    if (p.timer !== undefined) clearTimeout(p.timer);
-    const at = p.conn.pollTimeout();
-    if (at !== undefined)
-      p.timer = setTimeout(
-        () => {
-          p.conn.handleTimeout(performance.now());
-          this.flush(p, port, address);
-        },
-        Math.max(0, at - performance.now()),
-      );
-  }
-
-  /** Each peer's connection, in the order they first wrote. */
-  results(): Ours[] {
-    return [...this.peers.values()].map((p) => ({
-      connection: p.conn.inner,
-      sent: p.conn.sent,
-      sentData: p.conn.sentData,
-      received: p.received,
-      text: p.events.map((e) => (e.type === 'data' && e.data !== undefined ? new TextDecoder().decode(e.data) : '')).join(''),
-      session: p.conn.inner.lastSession,
-    }));
-  }
-
-  async close(): Promise<void> {
-    for (const p of this.peers.values()) if (p.timer !== undefined) clearTimeout(p.timer);
-    await new Promise<void>((resolve) => this.socket.close(() => resolve()));
-  }
-}
 
 /** wolfSSL's example client (`-u -v 3 …clientArgs`) against our server, to its end (`-r`: two connections). */
 async function fromWolfClient12(
@@ -307,15 +187,26 @@ async function fromWolfClient12(
   clientArgs: readonly string[],
 ): Promise<{ ours: Ours[]; wolf: WolfHandshake[]; output: string; code: number | null }> {
   const pem = writePem(serverId);
-  const server = await Server12.start(() =>
-    Dtls12Connection.server({
-      certificate: { chain: serverId.chain, privateKey: serverId.privateKey },
-      allowCcm8: true,
-      ...(typeof options === 'function' ? options() : options),
-    }),
+  const server = await Server12.start(
+    () =>
+      Dtls12Connection.server({
+        certificate: { chain: serverId.chain, privateKey: serverId.privateKey },
+        allowCcm8: true,
+        ...(typeof options === 'function' ? options() : options),
+      }),
+    OUR_REPLY,
   );
   try {
-    const { code, output } = await runWolf('client', ['-u', '-v', '3', '-p', String(server.port), '-A', pem.ca, ...clientArgs]).done;
+    const { code, output } = await runWolf('client', [
+      '-u',
+      '-v',
+      '3',
+      '-p',
+      String(server.port),
+      '-A',
+      pem.ca,
+      ...clientArgs,
+    ]).done;
     return { ours: server.results(), wolf: wolfHandshakes(output), output, code };
   } finally {
     await server.close();
@@ -325,7 +216,11 @@ async function fromWolfClient12(
 
 /** Both ends agree on DTLS 1.2 and SUITE (connection `index` of a Dtls12Connection run). */
 function agreed12(t: ExecutionContext, r: { ours: Ours[]; wolf: WolfHandshake[]; output: string }, index = 0): void {
-  t.is(r.ours[index]?.connection.negotiated?.version, 'DTLSv1.2', `ours: ${JSON.stringify(r.ours[index]?.connection.failureReason)}; wolfSSL: ${r.output}`);
+  t.is(
+    r.ours[index]?.connection.negotiated?.version,
+    'DTLSv1.2',
+    `ours: ${JSON.stringify(r.ours[index]?.connection.failureReason)}; wolfSSL: ${r.output}`,
+  );
   t.is(r.ours[index]?.connection.negotiated?.cipherSuite, SUITE);
   t.is(r.wolf[index]?.version, 'DTLSv1.2', r.output);
   t.is(r.wolf[index]?.cipher, SUITE.toUpperCase(), r.output);
@@ -357,7 +252,12 @@ test('client authentication: wolfSSL client with a certificate (-c, -k) → dtls
   slot(async () => {
     const ca = writePem(clientId);
     try {
-      const r = await fromWolfClient(ecdsa, { requestCert: true, ca: pemOf(clientId).ca }, ['-c', ca.cert, '-k', ca.key]);
+      const r = await fromWolfClient(ecdsa, { requestCert: true, ca: pemOf(clientId).ca }, [
+        '-c',
+        ca.cert,
+        '-k',
+        ca.key,
+      ]);
       agreed(t, r);
       t.true(r.ours?.parameters?.clientAuthenticated);
       t.deepEqual(r.ours?.parameters?.peerCertificateChain, clientId.chain, "wolfSSL's certificate, verified");
@@ -377,7 +277,11 @@ test("HelloVerifyRequest both ways: our client answers the cookie of wolfSSL's s
     const a = await againstWolfServer(ecdsa, ['-d'], {});
     agreed(t, a);
     t.true(a.ours?.parameters?.helloRetryRequest, 'our client reports the cookie exchange');
-    t.is(plainHandshakes(a.wire.server.slice(0, 1))[0]?.type, 'hello_verify_request', "wolfSSL's first answer is a HelloVerifyRequest");
+    t.is(
+      plainHandshakes(a.wire.server.slice(0, 1))[0]?.type,
+      'hello_verify_request',
+      "wolfSSL's first answer is a HelloVerifyRequest",
+    );
     t.deepEqual(
       plainHandshakes(a.wire.client)
         .filter((h) => h.type === 'client_hello')
@@ -409,7 +313,11 @@ const chainBytes = (id: Identity): number => id.chain.reduce((n, c) => n + c.len
 const MTU = 300;
 
 /** Every datagram each way fits MTU, and each side's flight with its chain took as many as it must. */
-function fitted(t: ExecutionContext, wire: Run['wire'], chains: { readonly client: Identity; readonly server: Identity }): void {
+function fitted(
+  t: ExecutionContext,
+  wire: Run['wire'],
+  chains: { readonly client: Identity; readonly server: Identity },
+): void {
   for (const from of ['client', 'server'] as const) {
     const sizes = wire[from].map((d) => d.length);
     t.true(Math.max(...sizes) <= MTU, `${from} datagrams: ${JSON.stringify(sizes)}`);
@@ -419,21 +327,39 @@ function fitted(t: ExecutionContext, wire: Run['wire'], chains: { readonly clien
 
 test(`a ${MTU}-byte MTU on both ends (ours mtu, wolfSSL -u${MTU}): 4 kB RSA chains in fragments both ways, with client authentication`, (t) =>
   slot(async () => {
-    t.true(chainBytes(longChain) > 4000 && chainBytes(longClientChain) > 4000, `chains of ${chainBytes(longChain)} and ${chainBytes(longClientChain)} bytes`);
+    t.true(
+      chainBytes(longChain) > 4000 && chainBytes(longClientChain) > 4000,
+      `chains of ${chainBytes(longChain)} and ${chainBytes(longClientChain)} bytes`,
+    );
     const suite = 'tls_ecdhe_rsa_with_aes_128_gcm_sha256';
     const chains = { client: longClientChain, server: longChain };
     const ca = writePem(longClientChain);
     try {
       const { cert, key } = pemOf(longClientChain);
-      const a = await againstWolfServer(longChain, [`-u${MTU}`, '-A', ca.ca, '-F'], { cert, key, mtu: MTU, ciphers: suite.toUpperCase() });
+      const a = await againstWolfServer(longChain, [`-u${MTU}`, '-A', ca.ca, '-F'], {
+        cert,
+        key,
+        mtu: MTU,
+        ciphers: suite.toUpperCase(),
+      });
       agreed(t, a, suite);
       t.true(a.ours?.parameters?.clientAuthenticated);
       t.deepEqual(a.ours?.parameters?.peerCertificateChain, longChain.chain, "wolfSSL's whole chain, reassembled");
       t.regex(a.output, /Client message: hello from dtls13/);
       fitted(t, a.wire, chains);
-      const b = await fromWolfClient(longChain, { mtu: MTU, requestCert: true, ca: pemOf(longClientChain).ca }, [`-u${MTU}`, '-c', ca.cert, '-k', ca.key]);
+      const b = await fromWolfClient(longChain, { mtu: MTU, requestCert: true, ca: pemOf(longClientChain).ca }, [
+        `-u${MTU}`,
+        '-c',
+        ca.cert,
+        '-k',
+        ca.key,
+      ]);
       agreed(t, b, suite);
-      t.deepEqual(b.ours?.parameters?.peerCertificateChain, longClientChain.chain, "wolfSSL's whole chain, reassembled");
+      t.deepEqual(
+        b.ours?.parameters?.peerCertificateChain,
+        longClientChain.chain,
+        "wolfSSL's whole chain, reassembled",
+      );
       t.true(b.output.includes(OUR_REPLY), b.output);
       fitted(t, b.wire, chains);
     } finally {
@@ -493,7 +419,10 @@ test('resumption by ticket: wolfSSL client (-r) → dtls13 server (listen issues
 
 test('resumption by session ID: wolfSSL client (-r) → a Dtls12Connection server with a session cache and no tickets', (t) =>
   slot(async () => {
-    const r = await fromWolfClient12(ecdsa, { sessionCache12: new SessionCache12(), sessionTickets12: false }, ['-x', '-r']);
+    const r = await fromWolfClient12(ecdsa, { sessionCache12: new SessionCache12(), sessionTickets12: false }, [
+      '-x',
+      '-r',
+    ]);
     t.is(r.code, 0, r.output);
     t.notRegex(r.output, /Session Ticket CB/, 'no ticket');
     t.deepEqual(
@@ -526,7 +455,11 @@ test("a ticket the server cannot open (another key): wolfSSL's client refuses th
       r.ours.map((o) => o.connection.negotiated?.resumed),
       [false, undefined],
     );
-    t.deepEqual(sentTypes(r.ours[1]).slice(1, 3), ['server_hello', 'certificate'], 'our server fell back to a full handshake');
+    t.deepEqual(
+      sentTypes(r.ours[1]).slice(1, 3),
+      ['server_hello', 'certificate'],
+      'our server fell back to a full handshake',
+    );
     t.regex(r.output, /resume error -373, Out of order message/);
   }));
 
@@ -578,11 +511,19 @@ for (const by of ['ticket', 'session ID'] as const) {
     const name = range === FORCED ? 'maxVersion DTLSv1.2' : 'the default range';
     test(`resumption by ${by}: dtls13 client (connect, ${name}) → wolfSSL server (-r${by === 'session ID' ? ' -T a' : ''}), the second connection resumes`, (t) =>
       slot(async () => {
-        const r = await resumingAgainstWolfServer(ecdsa, ['-d', '-r', ...(by === 'session ID' ? ['-T', 'a'] : [])], range);
+        const r = await resumingAgainstWolfServer(
+          ecdsa,
+          ['-d', '-r', ...(by === 'session ID' ? ['-T', 'a'] : [])],
+          range,
+        );
         t.is(r.code, 0, r.output);
         const first = r.ours[0]?.session.session;
         t.truthy(first, `ours: ${r.ours[0]?.error}`);
-        t.is(decodeSession12(first!).ticket !== undefined, by === 'ticket', 'the session holds a ticket only when resuming by one');
+        t.is(
+          decodeSession12(first!).ticket !== undefined,
+          by === 'ticket',
+          'the session holds a ticket only when resuming by one',
+        );
         t.deepEqual(
           r.ours.map((o) => o.parameters?.resumed),
           [false, true],
@@ -632,7 +573,12 @@ for (const kind of ['p384', 'p521'] as const) {
     slot(async () => {
       const ca = writePem(peerClient);
       try {
-        const r = await fromWolfClient(ecdsa, { requestCert: true, ca: pemOf(peerClient).ca }, ['-c', ca.cert, '-k', ca.key]);
+        const r = await fromWolfClient(ecdsa, { requestCert: true, ca: pemOf(peerClient).ca }, [
+          '-c',
+          ca.cert,
+          '-k',
+          ca.key,
+        ]);
         agreed(t, r);
         t.true(r.ours?.parameters?.clientAuthenticated);
       } finally {

@@ -71,12 +71,19 @@ interface Run {
 }
 
 /** Our client (connect) against wolfSSL's example server (`-u -v 3 …serverArgs`): a message, wolfSSL's reply, close. */
-async function againstWolfServer(serverId: Identity, serverArgs: readonly string[], options: DtlsConnectOptions): Promise<Run> {
+async function againstWolfServer(
+  serverId: Identity,
+  serverArgs: readonly string[],
+  options: DtlsConnectOptions,
+): Promise<Run> {
   const pem = writePem(serverId);
   const { port, run } = await startWolfServer(pem, ['-v', '3', ...serverArgs]);
   try {
-    const ours = await ourClient(port, { ca: pemOf(serverId).ca, servername: 'server.test', ...options }, 'hello from dtls13', (r) =>
-      r.includes(WOLF_SERVER_REPLY),
+    const ours = await ourClient(
+      port,
+      { ca: pemOf(serverId).ca, servername: 'server.test', ...options },
+      'hello from dtls13',
+      (r) => r.includes(WOLF_SERVER_REPLY),
     );
     if (ours.protocol === undefined) run.kill();
     const { code, output } = await run.done;
@@ -88,12 +95,25 @@ async function againstWolfServer(serverId: Identity, serverArgs: readonly string
 }
 
 /** wolfSSL's example client (`-u -v 3 …clientArgs`) against our server (listen), which answers with OUR_REPLY. */
-async function fromWolfClient(serverId: Identity, options: DtlsListenOptions, clientArgs: readonly string[]): Promise<Run> {
+async function fromWolfClient(
+  serverId: Identity,
+  options: DtlsListenOptions,
+  clientArgs: readonly string[],
+): Promise<Run> {
   const pem = writePem(serverId);
   const { cert, key } = pemOf(serverId);
   const server = await ourServer({ cert, key, ...options }, () => OUR_REPLY);
   try {
-    const { code, output } = await runWolf('client', ['-u', '-v', '3', '-p', String(server.port), '-A', pem.ca, ...clientArgs]).done;
+    const { code, output } = await runWolf('client', [
+      '-u',
+      '-v',
+      '3',
+      '-p',
+      String(server.port),
+      '-A',
+      pem.ca,
+      ...clientArgs,
+    ]).done;
     return { ours: server.sessions[0], wolf: wolfHandshakes(output), output, code };
   } finally {
     await server.close();
@@ -113,8 +133,15 @@ function agreed(t: ExecutionContext, r: Run, suite: Dtls12CipherSuite): void {
 
 /** Our end's version options: forced to 1.2, or the default range; `ciphers` names a 1.3 suite too with the latter (it must). */
 const RANGES = {
-  "maxVersion 'DTLSv1.2'": (suite: Dtls12CipherSuite) => ({ maxVersion: 'DTLSv1.2' as const, ciphers: suite.toUpperCase(), allowCcm8: true }),
-  'default range (1.2..1.3)': (suite: Dtls12CipherSuite) => ({ ciphers: `TLS_AES_128_GCM_SHA256:${suite.toUpperCase()}`, allowCcm8: true }),
+  "maxVersion 'DTLSv1.2'": (suite: Dtls12CipherSuite) => ({
+    maxVersion: 'DTLSv1.2' as const,
+    ciphers: suite.toUpperCase(),
+    allowCcm8: true,
+  }),
+  'default range (1.2..1.3)': (suite: Dtls12CipherSuite) => ({
+    ciphers: `TLS_AES_128_GCM_SHA256:${suite.toUpperCase()}`,
+    allowCcm8: true,
+  }),
 };
 
 for (const [suite, name] of Object.entries(WOLF_SUITES_12) as [Dtls12CipherSuite, string][]) {

@@ -2,7 +2,11 @@ import { createHash, createHmac } from 'node:crypto';
 import test from 'ava';
 import fc from 'fast-check';
 import { hkdfExpandLabel, scheduleContext } from '../../runtime/keyschedule/context.js';
-import { exportKeyingMaterial, nextApplicationTrafficSecret, trafficKeys } from '../../runtime/keyschedule/derived-keys.js';
+import {
+  exportKeyingMaterial,
+  nextApplicationTrafficSecret,
+  trafficKeys,
+} from '../../runtime/keyschedule/derived-keys.js';
 import { EarlyStage } from '../../runtime/keyschedule/stages.js';
 import { hex } from '../support/canon.js';
 import { PROVIDERS } from '../support/providers.js';
@@ -28,7 +32,11 @@ function expand(prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
 
 function expandLabel(secret: Uint8Array, label: string, context: Uint8Array, length: number): Uint8Array {
   const full = Buffer.from(`dtls13${label}`, 'ascii');
-  return expand(secret, Buffer.concat([Buffer.of(length >> 8, length & 0xff, full.length), full, Buffer.of(context.length), context]), length);
+  return expand(
+    secret,
+    Buffer.concat([Buffer.of(length >> 8, length & 0xff, full.length), full, Buffer.of(context.length), context]),
+    length,
+  );
 }
 
 const sha256 = (b: Uint8Array): Uint8Array => createHash('sha256').update(b).digest();
@@ -62,9 +70,15 @@ for (const provider of PROVIDERS) {
     const secret = new Uint8Array(32).fill(7);
     const context = new TextEncoder().encode('context value');
     const perLabel = expandLabel(secret, 'EXPORTER-Test', sha256(new Uint8Array()), 32);
-    t.is(hex(exportKeyingMaterial(ctx, secret, 'EXPORTER-Test', context, 42)), hex(expandLabel(perLabel, 'exporter', sha256(context), 42)));
+    t.is(
+      hex(exportKeyingMaterial(ctx, secret, 'EXPORTER-Test', context, 42)),
+      hex(expandLabel(perLabel, 'exporter', sha256(context), 42)),
+    );
     // No context is an empty context (RFC 8446 §7.5).
-    t.is(hex(exportKeyingMaterial(ctx, secret, 'EXPORTER-Test', undefined, 16)), hex(exportKeyingMaterial(ctx, secret, 'EXPORTER-Test', new Uint8Array(), 16)));
+    t.is(
+      hex(exportKeyingMaterial(ctx, secret, 'EXPORTER-Test', undefined, 16)),
+      hex(exportKeyingMaterial(ctx, secret, 'EXPORTER-Test', new Uint8Array(), 16)),
+    );
   });
 }
 
@@ -74,7 +88,11 @@ test('HKDF-Expand-Label keeps being right for labels seen again and past the lab
   const labels = Array.from({ length: 100 }, (_, i) => `EXPORTER-label ${i}`);
   for (let round = 0; round < 2; round++) {
     for (const label of [...labels, 'key', 'iv', 'traffic upd']) {
-      t.is(hex(hkdfExpandLabel(ctx, secret, label, new Uint8Array([round]), 32)), hex(expandLabel(secret, label, new Uint8Array([round]), 32)), label);
+      t.is(
+        hex(hkdfExpandLabel(ctx, secret, label, new Uint8Array([round]), 32)),
+        hex(expandLabel(secret, label, new Uint8Array([round]), 32)),
+        label,
+      );
     }
   }
 });
@@ -95,7 +113,10 @@ test('each stage yields only what exists at that point of the handshake (misuse 
 });
 
 /** Early Secret, Handshake Secret and Master Secret written out from RFC 8446 §7.1 with node's HMAC (SHA-256, "dtls13" labels). */
-function plainSchedule(psk: Uint8Array | undefined, ecdhe: Uint8Array): { early: string; handshake: string; master: string } {
+function plainSchedule(
+  psk: Uint8Array | undefined,
+  ecdhe: Uint8Array,
+): { early: string; handshake: string; master: string } {
   const zeros = new Uint8Array(32);
   const extract = (salt: Uint8Array, ikm: Uint8Array): Uint8Array => createHmac('sha256', salt).update(ikm).digest();
   const early = extract(zeros, psk ?? zeros);
@@ -136,8 +157,14 @@ test('the no-PSK constants are computed once per provider object: a later schedu
   const base = PROVIDERS[0]!;
   const counting = {
     ...base,
-    hkdfExtract: (a: 'sha256' | 'sha384', salt: Uint8Array, ikm: Uint8Array) => (calls.push('extract'), base.hkdfExtract(a, salt, ikm)),
-    hkdfExpand: (a: 'sha256' | 'sha384', prk: Uint8Array, info: Uint8Array, n: number) => (calls.push('expand'), base.hkdfExpand(a, prk, info, n)),
+    hkdfExtract: (a: 'sha256' | 'sha384', salt: Uint8Array, ikm: Uint8Array) => (
+      calls.push('extract'),
+      base.hkdfExtract(a, salt, ikm)
+    ),
+    hkdfExpand: (a: 'sha256' | 'sha384', prk: Uint8Array, info: Uint8Array, n: number) => (
+      calls.push('expand'),
+      base.hkdfExpand(a, prk, info, n)
+    ),
     digest: (a: 'sha256' | 'sha384', data: Uint8Array) => (calls.push('digest'), base.digest(a, data)),
   };
   const ctx = scheduleContext(counting, 'sha256');

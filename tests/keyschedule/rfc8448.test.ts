@@ -1,6 +1,17 @@
 import test from 'ava';
-import { scheduleContext, deriveSecret, hkdfExpandLabel, type ScheduleContext } from '../../runtime/keyschedule/context.js';
-import { finishedKey, finishedVerifyData, pskBinder, resumptionPsk, trafficKeys } from '../../runtime/keyschedule/derived-keys.js';
+import {
+  scheduleContext,
+  deriveSecret,
+  hkdfExpandLabel,
+  type ScheduleContext,
+} from '../../runtime/keyschedule/context.js';
+import {
+  finishedKey,
+  finishedVerifyData,
+  pskBinder,
+  resumptionPsk,
+  trafficKeys,
+} from '../../runtime/keyschedule/derived-keys.js';
 import { EarlyStage } from '../../runtime/keyschedule/stages.js';
 import { Transcript } from '../../runtime/keyschedule/transcript.js';
 import { fromHex, hex } from '../support/canon.js';

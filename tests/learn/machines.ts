@@ -7,7 +7,13 @@ import { SeededRandom } from '../../learn/learner/random.js';
  * every other transition goes anywhere; outputs are drawn from `outputs` symbols, and with `closing`, one output is
  * `closed` into a sink that answers `closed` to everything (as a peer that ended the session).
  */
-export function randomMachine(seed: number, states: number, inputs: number, outputs = 3, closing = false): MealyMachine {
+export function randomMachine(
+  seed: number,
+  states: number,
+  inputs: number,
+  outputs = 3,
+  closing = false,
+): MealyMachine {
   const r = new SeededRandom(seed);
   const names = Array.from({ length: inputs }, (_, i) => `i${i}`);
   const outs = Array.from({ length: outputs }, (_, o) => `o${o}`);
@@ -26,14 +32,18 @@ export function randomMachine(seed: number, states: number, inputs: number, outp
     output[sink] = names.map(() => 'closed');
     // A fifth of the other live transitions close the session.
     for (let s = 0; s < live; s++) {
-      for (let i = 0; i < inputs; i++) if (!spanning.has(`${s},${i}`) && r.next() < 0.2) [next[s]![i], output[s]![i]] = [sink, 'closed'];
+      for (let i = 0; i < inputs; i++)
+        if (!spanning.has(`${s},${i}`) && r.next() < 0.2) [next[s]![i], output[s]![i]] = [sink, 'closed'];
     }
   }
   return { inputs: names, next, output };
 }
 
 /** A machine from its transitions `[from, input, output, to]`; every transition not listed loops with `timeout`, state `closed` answers `closed`. */
-export function machineOf(inputs: readonly string[], transitions: readonly (readonly [string, string, string, string])[]): MealyMachine {
+export function machineOf(
+  inputs: readonly string[],
+  transitions: readonly (readonly [string, string, string, string])[],
+): MealyMachine {
   const names = ['s0', ...new Set(transitions.flatMap(([from, , , to]) => [from, to]).filter((n) => n !== 's0'))];
   const index = new Map(names.map((n, k) => [n, k]));
   const next = names.map((_, s) => inputs.map(() => s));
@@ -46,7 +56,14 @@ export function machineOf(inputs: readonly string[], transitions: readonly (read
 }
 
 const SERVER_FLIGHT = 'ServerHello+EncryptedExtensions+CertificateRequest+Certificate+CertificateVerify+Finished';
-export const SERVER13_INPUTS = ['ClientHello', 'Certificate', 'CertificateVerify', 'Finished', 'ApplicationData', 'Alert(unexpected_message)'];
+export const SERVER13_INPUTS = [
+  'ClientHello',
+  'Certificate',
+  'CertificateVerify',
+  'Finished',
+  'ApplicationData',
+  'Alert(unexpected_message)',
+];
 
 /**
  * A DTLS 1.3 server asking for a client certificate, as a learned model would show it, with `changes` replacing

@@ -7,7 +7,11 @@ import type { SystemUnderLearning } from '../../learn/sul.js';
 import { randomMachine } from './machines.js';
 
 /** The machine's SUL, with some answers replaced: `change(session, step, output)` (session and step count from 0). */
-function disturbed(truth: MealyMachine, parallel: number, change: (session: number, step: number, output: string) => string): SystemUnderLearning {
+function disturbed(
+  truth: MealyMachine,
+  parallel: number,
+  change: (session: number, step: number, output: string) => string,
+): SystemUnderLearning {
   const inner = machineSul(truth, { parallel });
   let sessions = 0;
   return {
@@ -39,7 +43,9 @@ test('a transition that really answers at random is reported, and learning still
   const truth = randomMachine(22, 8, 4);
   let coin = 0;
   // In the state after i0, i1 answers 'a' or 'b' in turns of three: no answer has a steady majority.
-  const sul = disturbed(truth, 2, (_session, step, output) => (step === 1 && output === run(truth, ['i0', 'i1'])[1] ? (coin++ % 6 < 3 ? 'a' : 'b') : output));
+  const sul = disturbed(truth, 2, (_session, step, output) =>
+    step === 1 && output === run(truth, ['i0', 'i1'])[1] ? (coin++ % 6 < 3 ? 'a' : 'b') : output,
+  );
   const result = await learn(sul, { seed: 4, budget: 300, maxQueries: 20_000 });
   t.true(result.nondeterministic.length > 0);
   t.true(
@@ -52,7 +58,9 @@ test('a peer that answers every input at random ends learning, reported as incom
   const truth = randomMachine(23, 6, 3);
   let coin = 7;
   // A fixed pseudo-random sequence: a third of all answers are 'x' instead of the machine's.
-  const sul = disturbed(truth, 4, (_session, _step, output) => ((coin = (coin * 1103515245 + 12345) % 2147483648) % 3 === 0 ? 'x' : output));
+  const sul = disturbed(truth, 4, (_session, _step, output) =>
+    (coin = (coin * 1103515245 + 12345) % 2147483648) % 3 === 0 ? 'x' : output,
+  );
   const result = await learn(sul, { seed: 6, budget: 200, maxQueries: 30_000 });
   t.false(result.complete);
   t.true(result.nondeterministic.length > 0);

@@ -58,7 +58,9 @@ test('the JSON report carries the figures, the findings and a model that reads b
 
 test('the diff against a reference lists the planted difference with a word that shows it', async (t) => {
   const reference = (await learn(machineSul(server13(), { parallel: 2 }), { budget: 300 })).model;
-  const peer = (await learn(machineSul(server13([['verify', 'Finished', 'ACK', 'connected']]), { parallel: 2 }), { budget: 300 })).model;
+  const peer = (
+    await learn(machineSul(server13([['verify', 'Finished', 'ACK', 'connected']]), { parallel: 2 }), { budget: 300 })
+  ).model;
   const differences = diffModels(peer, reference);
   t.is(differences.length, 1);
   t.deepEqual(differences[0]!.word, ['ClientHello', 'Certificate', 'Finished']);

@@ -21,19 +21,29 @@ const steps: [string, string, string, string][] = [
   ['connected', 'ApplicationData', 'ApplicationData', 'connected'],
 ];
 const strict = (['flight', 'keyed', 'ccs'] as const).flatMap((s) =>
-  INPUTS_12_SERVER.filter((i) => !steps.some(([f, x]) => f === s && x === i)).map((i): [string, string, string, string] => [s, i, alert, 'closed']),
+  INPUTS_12_SERVER.filter((i) => !steps.some(([f, x]) => f === s && x === i)).map(
+    (i): [string, string, string, string] => [s, i, alert, 'closed'],
+  ),
 );
 const truth = machineOf(INPUTS_12_SERVER, [...steps, ...strict]);
-const echoes = (output: readonly (readonly string[])[]): boolean => output.some((row) => row.includes('ApplicationData'));
+const echoes = (output: readonly (readonly string[])[]): boolean =>
+  output.some((row) => row.includes('ApplicationData'));
 
 test('without seeds a small random budget misses the 1.2 handshake completion: no connected state', async (t) => {
-  const result = await learn(machineSul(truth, { version: '1.2', role: 'server', parallel: 4 }), { seed: 1, budget: 40, seeds: [] });
+  const result = await learn(machineSul(truth, { version: '1.2', role: 'server', parallel: 4 }), {
+    seed: 1,
+    budget: 40,
+    seeds: [],
+  });
   t.false(echoes(result.model.output), 'no state echoes application data');
   t.not(distinguishingWord(result.model, truth), undefined);
 });
 
 test('seeded with the normal 1.2 handshake (the default), the same budget learns the connected state exactly', async (t) => {
-  const result = await learn(machineSul(truth, { version: '1.2', role: 'server', parallel: 4 }), { seed: 1, budget: 40 });
+  const result = await learn(machineSul(truth, { version: '1.2', role: 'server', parallel: 4 }), {
+    seed: 1,
+    budget: 40,
+  });
   t.true(echoes(result.model.output), 'a state echoes application data');
   t.is(distinguishingWord(result.model, truth), undefined);
 });
@@ -55,5 +65,8 @@ test('normal handshakes: only those the alphabet spells; a seed outside the alph
   t.true(normalHandshakes('1.2', 'server', INPUTS_12_SERVER).length > 0);
   t.deepEqual(normalHandshakes('1.2', 'server', ['i0', 'i1']), []);
   const sul = machineSul(truth, { version: '1.2', role: 'server' });
-  await t.throwsAsync(learn(sul, { seeds: [['ClientHello', 'NoSuchInput']] }), { instanceOf: LearnError, message: /NoSuchInput/ });
+  await t.throwsAsync(learn(sul, { seeds: [['ClientHello', 'NoSuchInput']] }), {
+    instanceOf: LearnError,
+    message: /NoSuchInput/,
+  });
 });

@@ -38,7 +38,9 @@ if (!linux) test.skip(`${PIN} (not run: needs Linux's /proc and taskset)`, () =>
 else
   test(PIN, async (t) => {
     const last = cpus().length - 1;
-    const child = spawn(process.execPath, ['-e', 'setInterval(() => { for (let i = 0; i < 1e6; i++); }, 1)'], { stdio: 'ignore' });
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => { for (let i = 0; i < 1e6; i++); }, 1)'], {
+      stdio: 'ignore',
+    });
     try {
       const pid = child.pid!;
       t.is(allowedCpus(pid), allowedCpus(), 'the child may run where this process may');
@@ -47,7 +49,10 @@ else
       // Where it runs once the scheduler has moved it (it spins every millisecond).
       for (let i = 0; i < 200 && lastCpu(pid) !== last; i++) await new Promise((r) => setTimeout(r, 10));
       t.is(lastCpu(pid), last);
-      t.true(Number.isInteger(lastCpu()) && lastCpu() >= 0 && lastCpu() <= last, 'this process runs on one of the CPUs');
+      t.true(
+        Number.isInteger(lastCpu()) && lastCpu() >= 0 && lastCpu() <= last,
+        'this process runs on one of the CPUs',
+      );
     } finally {
       child.kill();
     }

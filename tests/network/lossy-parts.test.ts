@@ -11,7 +11,21 @@ const ok = (ms: number): Outcome => ({ ok: true, ms });
 const fail = (why: string): Outcome => ({ ok: false, ms: 20_000, why });
 
 test('summarize: success rate over all attempts, median and p90 (nearest rank) over the successes only, the commonest failure', (t) => {
-  const s = summarize([ok(50), fail('timeout'), ok(10), ok(40), ok(20), fail('alert'), ok(30), fail('timeout'), ok(60), ok(70), ok(80), ok(90), ok(100)]);
+  const s = summarize([
+    ok(50),
+    fail('timeout'),
+    ok(10),
+    ok(40),
+    ok(20),
+    fail('alert'),
+    ok(30),
+    fail('timeout'),
+    ok(60),
+    ok(70),
+    ok(80),
+    ok(90),
+    ok(100),
+  ]);
   t.is(s.attempts, 13);
   t.is(s.successes, 10);
   t.is(s.successRate, 10 / 13);
@@ -50,7 +64,12 @@ test('ratio and table: each cell against the baseline row; missing figures print
 });
 
 test('parseImpairment reads netem syntax and refuses what it does not know', (t) => {
-  t.deepEqual(parseImpairment('loss 10% delay 10ms reorder 25% 50%'), { loss: 0.1, delayMs: 10, reorder: 0.25, reorderCorrelation: 0.5 });
+  t.deepEqual(parseImpairment('loss 10% delay 10ms reorder 25% 50%'), {
+    loss: 0.1,
+    delayMs: 10,
+    reorder: 0.25,
+    reorderCorrelation: 0.5,
+  });
   t.deepEqual(parseImpairment('loss 30%'), { loss: 0.3, delayMs: 0, reorder: 0, reorderCorrelation: 0 });
   t.deepEqual(parseImpairment(''), { loss: 0, delayMs: 0, reorder: 0, reorderCorrelation: 0 });
   t.throws(() => parseImpairment('loss 10'), { message: /percentage/ });
@@ -85,5 +104,7 @@ test("Impairment: a reorder correlation makes a datagram sent at once likelier a
   const independent = fates('delay 10ms reorder 25%', 200_000);
   const afterNowIndependent = independent.slice(1).filter((_, i) => independent[i] === 'now');
   t.true(Math.abs(share(afterNowIndependent, 'now') - share(independent, 'now')) < 0.01, 'uncorrelated: no memory');
-  t.log(`reorder 25% 50%: ${(100 * p).toFixed(1)} % of datagrams go at once (netem's correlation lowers the share, as in the kernel)`);
+  t.log(
+    `reorder 25% 50%: ${(100 * p).toFixed(1)} % of datagrams go at once (netem's correlation lowers the share, as in the kernel)`,
+  );
 });

@@ -38,7 +38,11 @@ function seedDroppingEarly(): number {
 async function handshake(bed: LossyBed, dir: string): Promise<string> {
   const server = bed.bed.node(bed.server, PEER, [
     'server',
-    JSON.stringify({ host: bed.serverAddress, cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') } satisfies PeerConfig),
+    JSON.stringify({
+      host: bed.serverAddress,
+      cert: join(dir, 'cert.pem'),
+      key: join(dir, 'key.pem'),
+    } satisfies PeerConfig),
   ]);
   const serverOut = new Lines(server.stdout);
   const port = Number((await serverOut.wait(/listening (\d+)/, 30_000))[1]);
@@ -54,30 +58,36 @@ async function handshake(bed: LossyBed, dir: string): Promise<string> {
   return out.all;
 }
 
-test.serial(`through the impairing router (${SPEC}) a dtls13 handshake completes while datagrams are dropped both ways`, async (t) => {
-  const bed = await LossyBed.create(seedDroppingEarly());
-  t.teardown(() => bed.destroy());
-  const dir = mkdtempSync(join(tmpdir(), 'dtls13-lossy-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  for (const [name, pem] of Object.entries(pemIdentity('localhost'))) writeFileSync(join(dir, `${name}.pem`), pem);
-  await bed.impair(SPEC);
-  // A message of 100 bytes may be lost too: the handshake is what must get through.
-  t.regex(await handshake(bed, dir), /^opened x25519 /);
-  const { up, down } = await bed.counts();
-  t.log(`client→server ${JSON.stringify(up)}, server→client ${JSON.stringify(down)}`);
-  t.true(up.dropped > 0 && down.dropped > 0, 'datagrams were dropped in both directions');
-  t.true(up.delayed > 0 && down.delayed > 0, 'and delayed');
-});
+test.serial(
+  `through the impairing router (${SPEC}) a dtls13 handshake completes while datagrams are dropped both ways`,
+  async (t) => {
+    const bed = await LossyBed.create(seedDroppingEarly());
+    t.teardown(() => bed.destroy());
+    const dir = mkdtempSync(join(tmpdir(), 'dtls13-lossy-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    for (const [name, pem] of Object.entries(pemIdentity('localhost'))) writeFileSync(join(dir, `${name}.pem`), pem);
+    await bed.impair(SPEC);
+    // A message of 100 bytes may be lost too: the handshake is what must get through.
+    t.regex(await handshake(bed, dir), /^opened x25519 /);
+    const { up, down } = await bed.counts();
+    t.log(`client→server ${JSON.stringify(up)}, server→client ${JSON.stringify(down)}`);
+    t.true(up.dropped > 0 && down.dropped > 0, 'datagrams were dropped in both directions');
+    t.true(up.delayed > 0 && down.delayed > 0, 'and delayed');
+  },
+);
 
-test.serial('through the router with no impairment: the handshake and an echo get through, every datagram passed at once', async (t) => {
-  const bed = await LossyBed.create();
-  t.teardown(() => bed.destroy());
-  const dir = mkdtempSync(join(tmpdir(), 'dtls13-lossy-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  for (const [name, pem] of Object.entries(pemIdentity('localhost'))) writeFileSync(join(dir, `${name}.pem`), pem);
-  await bed.impair('');
-  t.regex(await handshake(bed, dir), /^opened x25519 ecdsa_secp256r1_sha256\necho 100\n/);
-  const { up, down } = await bed.counts();
-  t.is(up.dropped + down.dropped + up.delayed + down.delayed, 0);
-  t.true(up.now >= 3 && down.now >= 3, `${up.now} datagrams up, ${down.now} down`);
-});
+test.serial(
+  'through the router with no impairment: the handshake and an echo get through, every datagram passed at once',
+  async (t) => {
+    const bed = await LossyBed.create();
+    t.teardown(() => bed.destroy());
+    const dir = mkdtempSync(join(tmpdir(), 'dtls13-lossy-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    for (const [name, pem] of Object.entries(pemIdentity('localhost'))) writeFileSync(join(dir, `${name}.pem`), pem);
+    await bed.impair('');
+    t.regex(await handshake(bed, dir), /^opened x25519 ecdsa_secp256r1_sha256\necho 100\n/);
+    const { up, down } = await bed.counts();
+    t.is(up.dropped + down.dropped + up.delayed + down.delayed, 0);
+    t.true(up.now >= 3 && down.now >= 3, `${up.now} datagrams up, ${down.now} down`);
+  },
+);

@@ -91,9 +91,13 @@ export interface Capture {
  * says so on stderr, after its socket is bound; no filter is attached later).
  */
 export async function captureIn(ns: string, file: string, device = 'any'): Promise<Capture> {
-  const child = spawn(systemTool('ip'), ['netns', 'exec', ns, systemTool('tcpdump'), '-i', device, '--immediate-mode', '-U', '-n', '-s', '128', '-w', file], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    systemTool('ip'),
+    ['netns', 'exec', ns, systemTool('tcpdump'), '-i', device, '--immediate-mode', '-U', '-n', '-s', '128', '-w', file],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
@@ -163,7 +167,8 @@ export function ipPackets(file: string): IpPacket[] {
       dontFragment: (flags & 0x4000) !== 0,
       fragment,
       udpPayload: protocol === 17 && firstPart && l4 + 8 <= o ? b.readUInt16BE(l4 + 4) - 8 : undefined,
-      fragmentationNeeded: protocol === 1 && l4 + 8 <= o && b[l4] === 3 && b[l4 + 1] === 4 ? b.readUInt16BE(l4 + 6) : undefined,
+      fragmentationNeeded:
+        protocol === 1 && l4 + 8 <= o && b[l4] === 3 && b[l4 + 1] === 4 ? b.readUInt16BE(l4 + 6) : undefined,
     });
   }
   return out;
@@ -202,5 +207,9 @@ export function rsaChain(): { readonly cert: string; readonly key: string; reado
     notAfter,
     dnsNames: ['localhost'],
   });
-  return { cert: certificateToPem(leafCert.der) + certificateToPem(midCert.der), key: privateKeyToPem(leaf.pkcs8Der), ca: certificateToPem(rootCert.der) };
+  return {
+    cert: certificateToPem(leafCert.der) + certificateToPem(midCert.der),
+    key: privateKeyToPem(leaf.pkcs8Der),
+    ca: certificateToPem(rootCert.der),
+  };
 }

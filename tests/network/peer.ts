@@ -39,7 +39,8 @@ export interface PeerConfig {
 }
 
 const [role, json] = process.argv.slice(2);
-if ((role !== 'server' && role !== 'client' && role !== 'dialer') || json === undefined) throw new Error('usage: peer.ts server|client|dialer JSON');
+if ((role !== 'server' && role !== 'client' && role !== 'dialer') || json === undefined)
+  throw new Error('usage: peer.ts server|client|dialer JSON');
 const config = JSON.parse(json) as PeerConfig;
 const say = (line: string): boolean => process.stdout.write(`${line}\n`);
 const describe = (s: DtlsSession): string =>
@@ -52,7 +53,9 @@ const clientOptions = (ca: Buffer): DtlsConnectOptions => ({
   ...(config.mtu === undefined ? {} : { mtu: config.mtu }),
   ...(config.groups === undefined ? {} : { groups: config.groups }),
   ...(config.maxVersion === undefined ? {} : { maxVersion: config.maxVersion }),
-  ...(config.clientCert === undefined ? {} : { cert: readFileSync(config.clientCert), key: readFileSync(config.clientKey!) }),
+  ...(config.clientCert === undefined
+    ? {}
+    : { cert: readFileSync(config.clientCert), key: readFileSync(config.clientKey!) }),
 });
 
 if (role === 'server') {

@@ -112,13 +112,24 @@ async function handshake(
   for (const c of captures) await c.stop();
   server.stdin.end();
   if (clientErr.all.trim() !== '') t.log(`client stderr: ${clientErr.all.trim().slice(-1000)}`);
-  return { client: clientOut.all, bottleneck: ipPackets(files.core), routers: [...ipPackets(files.r1), ...ipPackets(files.r2)], bed };
+  return {
+    client: clientOut.all,
+    bottleneck: ipPackets(files.core),
+    routers: [...ipPackets(files.r1), ...ipPackets(files.r2)],
+    bed,
+  };
 }
 
 const udp = (packets: readonly IpPacket[]): IpPacket[] => packets.filter((p) => p.protocol === 17);
-const fragmentationNeeded = (packets: readonly IpPacket[]): IpPacket[] => packets.filter((p) => p.fragmentationNeeded !== undefined);
+const fragmentationNeeded = (packets: readonly IpPacket[]): IpPacket[] =>
+  packets.filter((p) => p.fragmentationNeeded !== undefined);
 const summary = (packets: readonly IpPacket[]): string =>
-  packets.map((p) => `${p.src}>${p.dst} ${p.protocol === 1 ? `ICMP${p.fragmentationNeeded ?? ''}` : p.length}${p.fragment ? ' frag' : ''}`).join(', ');
+  packets
+    .map(
+      (p) =>
+        `${p.src}>${p.dst} ${p.protocol === 1 ? `ICMP${p.fragmentationNeeded ?? ''}` : p.length}${p.fragment ? ' frag' : ''}`,
+    )
+    .join(', ');
 
 // The path's own size, and at 1,280 (IPv6's minimum MTU) also the default: 1,200 bytes of UDP payload fit it.
 for (const [pathMtu, mtu] of [
@@ -133,13 +144,20 @@ for (const [pathMtu, mtu] of [
       async (t) => {
         const run = await handshake(t, pathMtu, kind, mtu);
         const expected = kind === 'X25519MLKEM768' ? 'x25519mlkem768' : 'x25519';
-        t.regex(run.client, new RegExp(`^opened ${expected} rsa_pss_rsae_sha256\\necho 100\\n`), 'handshake, RSA signature, one message echoed');
+        t.regex(
+          run.client,
+          new RegExp(`^opened ${expected} rsa_pss_rsae_sha256\\necho 100\\n`),
+          'handshake, RSA signature, one message echoed',
+        );
         const crossed = udp(run.bottleneck);
         t.true(crossed.length >= 8, `${crossed.length} UDP datagrams crossed the bottleneck`);
         const largest = Math.max(...crossed.map((p) => p.length));
         t.true(largest <= pathMtu, `largest IP packet ${largest} bytes, path MTU ${pathMtu}`);
         // The flights needed cutting: some datagram was filled to within a record's overhead of the budget.
-        t.true(largest > budget + HEADERS - 36, `largest IP packet ${largest} bytes: the flights were cut to fill the ${budget}-byte budget`);
+        t.true(
+          largest > budget + HEADERS - 36,
+          `largest IP packet ${largest} bytes: the flights were cut to fill the ${budget}-byte budget`,
+        );
         t.true(largest <= budget + HEADERS, `largest IP packet ${largest} bytes: within the ${budget}-byte budget`);
         t.deepEqual(
           crossed.filter((p) => p.fragment),

@@ -48,9 +48,16 @@ test('a failed handshake rejects opened and closed naming the alert, and tells o
 });
 
 test('options are checked when the listener is made, and a host that does not resolve is an error naming it', async (t) => {
-  t.is(t.throws(() => listen(() => {}, { cert: id.cert, key: id.key, maxSessions: -1 }), { instanceOf: ConfigError })?.option, 'maxSessions');
+  t.is(
+    t.throws(() => listen(() => {}, { cert: id.cert, key: id.key, maxSessions: -1 }), { instanceOf: ConfigError })
+      ?.option,
+    'maxSessions',
+  );
   // No credentials: refused now, saying what is missing.
-  t.regex(t.throws(() => listen(() => {}, {}), { instanceOf: ConfigError })?.message ?? '', /certificate chain and private key/);
+  t.regex(
+    t.throws(() => listen(() => {}, {}), { instanceOf: ConfigError })?.message ?? '',
+    /certificate chain and private key/,
+  );
   const client = connect('no-such-host.invalid', 4433);
   const error = await t.throwsAsync(client.opened);
   t.regex(error?.message ?? '', /no-such-host\.invalid/);

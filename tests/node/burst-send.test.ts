@@ -25,7 +25,9 @@ const message = (i: number): Buffer => {
 };
 
 /** A server collecting what its one session receives, and a client session to it, opened. */
-async function pair(maxVersion: 'DTLSv1.2' | 'DTLSv1.3'): Promise<{ server: DtlsListener; client: DtlsSession; arrived: (n: number) => Promise<number[]> }> {
+async function pair(
+  maxVersion: 'DTLSv1.2' | 'DTLSv1.3',
+): Promise<{ server: DtlsListener; client: DtlsSession; arrived: (n: number) => Promise<number[]> }> {
   const got: number[] = [];
   let wake: (() => void) | undefined;
   const server = listen(
@@ -66,10 +68,15 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
 }
 
 const batching =
-  nativeBinding !== undefined && process.platform === 'linux' && !['0', 'off', 'false', 'no'].includes((process.env.DTLS13_UDP_BATCH ?? '').toLowerCase());
-const sealedAndSent = 'DTLS 1.3 with the addon: a burst is sealed in one call per slab, and leaves in one udpSendBatch call';
+  nativeBinding !== undefined &&
+  process.platform === 'linux' &&
+  !['0', 'off', 'false', 'no'].includes((process.env.DTLS13_UDP_BATCH ?? '').toLowerCase());
+const sealedAndSent =
+  'DTLS 1.3 with the addon: a burst is sealed in one call per slab, and leaves in one udpSendBatch call';
 (batching ? test : test.skip)(
-  batching ? sealedAndSent : `${sealedAndSent} (skipped: the addon is off, DTLS13_NATIVE=0 or DTLS13_UDP_BATCH=0, or not Linux)`,
+  batching
+    ? sealedAndSent
+    : `${sealedAndSent} (skipped: the addon is off, DTLS13_NATIVE=0 or DTLS13_UDP_BATCH=0, or not Linux)`,
   async (t) => {
     const { server, client, arrived } = await pair('DTLSv1.3');
     const b = nativeBinding!;
@@ -86,7 +93,10 @@ const sealedAndSent = 'DTLS 1.3 with the addon: a burst is sealed in one call pe
     }
     // One call per 64 KiB slab the burst lies in (it may cross one boundary); a run of one record takes the single call.
     t.is(calls.seal + calls.batchRecords, N, 'every record sealed once');
-    t.true(calls.seal + calls.batchCalls <= 2, `${calls.batchCalls} batch calls and ${calls.seal} single ones for ${N} records`);
+    t.true(
+      calls.seal + calls.batchCalls <= 2,
+      `${calls.batchCalls} batch calls and ${calls.seal} single ones for ${N} records`,
+    );
     t.deepEqual(calls.sends, [N], 'the whole burst in one call');
     t.deepEqual(
       await arrived(N),

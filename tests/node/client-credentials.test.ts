@@ -18,7 +18,8 @@ const keyPem = (pkcs8: Uint8Array): string =>
   createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' })
     .export({ format: 'pem', type: 'pkcs8' })
     .toString();
-const anchors = (ca: string | Buffer) => clientOptions('127.0.0.1', { ca, servername: 'a.test' }, { error: undefined }).connection.trustAnchors;
+const anchors = (ca: string | Buffer) =>
+  clientOptions('127.0.0.1', { ca, servername: 'a.test' }, { error: undefined }).connection.trustAnchors;
 
 test('the same ca content, in a new string or Buffer, gives the anchors read the first time', (t) => {
   const first = anchors(pem(a.caDer));
@@ -40,9 +41,14 @@ test('a ca that fails throws each time, and a client certificate is checked agai
   for (let i = 0; i < 2; i++) t.throws(() => anchors('not a certificate'), { instanceOf: ConfigError, message: /ca/ });
   const cert = pem(a.chain[0]!);
   const withKey = (key: Uint8Array) =>
-    clientOptions('127.0.0.1', { cert, key: Buffer.from(key), ca: pem(a.caDer), servername: 'a.test' }, { error: undefined });
+    clientOptions(
+      '127.0.0.1',
+      { cert, key: Buffer.from(key), ca: pem(a.caDer), servername: 'a.test' },
+      { error: undefined },
+    );
   t.truthy(withKey(a.privateKey).connection.certificate);
-  for (let i = 0; i < 2; i++) t.throws(() => withKey(b.privateKey), { instanceOf: ConfigError, message: /does not match/ });
+  for (let i = 0; i < 2; i++)
+    t.throws(() => withKey(b.privateKey), { instanceOf: ConfigError, message: /does not match/ });
   t.is(withKey(a.privateKey).connection.certificate, withKey(a.privateKey).connection.certificate);
 });
 
@@ -56,8 +62,13 @@ test('the same strings again are the context of the last time; other strings in 
   t.is(anchors(caA), first);
   const cert = pem(a.chain[0]!);
   const key = keyPem(a.privateKey);
-  const withKey = (k: string) => clientOptions('127.0.0.1', { cert, key: k, ca: caA, servername: 'a.test' }, { error: undefined });
+  const withKey = (k: string) =>
+    clientOptions('127.0.0.1', { cert, key: k, ca: caA, servername: 'a.test' }, { error: undefined });
   t.truthy(withKey(key).connection.certificate);
-  t.throws(() => withKey(pem(a.caDer)), { instanceOf: ConfigError, message: /key/ }, 'the same cert and ca, another key: read, and refused');
+  t.throws(
+    () => withKey(pem(a.caDer)),
+    { instanceOf: ConfigError, message: /key/ },
+    'the same cert and ca, another key: read, and refused',
+  );
   t.truthy(withKey(key).connection.certificate);
 });

@@ -11,7 +11,9 @@ import { DatagramIo } from '../../runtime/node/datagram-io.js';
  * be the ones sent, whole and in order, whichever way they were read.
  */
 const OWN_READING =
-  process.platform === 'linux' && nativeBinding?.udpReceiveStart !== undefined && !['0', 'off', 'false', 'no'].includes(process.env.DTLS13_UDP_BATCH ?? '');
+  process.platform === 'linux' &&
+  nativeBinding?.udpReceiveStart !== undefined &&
+  !['0', 'off', 'false', 'no'].includes(process.env.DTLS13_UDP_BATCH ?? '');
 
 async function bound(s: Socket = createSocket('udp4'), port = 0): Promise<Socket> {
   await new Promise<void>((resolve, reject) => {
@@ -32,7 +34,10 @@ function datagram(i: number, size: number): Uint8Array {
 }
 
 /** Starts the reading with receive(); `until(n)` resolves once n datagrams came (or with what came, 5 s after the last one). */
-function receiving(io: DatagramIo, gro?: boolean): { data: Uint8Array[]; from: string[]; until: (n: number) => Promise<void> } {
+function receiving(
+  io: DatagramIo,
+  gro?: boolean,
+): { data: Uint8Array[]; from: string[]; until: (n: number) => Promise<void> } {
   const data: Uint8Array[] = [];
   const from: string[] = [];
   let waiting: { n: number; resolve: () => void; timer: NodeJS.Timeout } | undefined;
@@ -60,7 +65,12 @@ function receiving(io: DatagramIo, gro?: boolean): { data: Uint8Array[]; from: s
  * has arrived: a larger burst could overflow loopback's queues on a loaded machine, and a lost datagram is not what
  * these tests are about.
  */
-async function sendInBursts(tx: Socket, rx: Socket, out: readonly Uint8Array[], r: ReturnType<typeof receiving>): Promise<void> {
+async function sendInBursts(
+  tx: Socket,
+  rx: Socket,
+  out: readonly Uint8Array[],
+  r: ReturnType<typeof receiving>,
+): Promise<void> {
   for (let at = 0; at < out.length; at += 32) {
     const burst = out.slice(at, at + 32);
     DatagramIo.of(tx).send(burst, burst.length, rx.address().port, '127.0.0.1', false, () => {});
@@ -69,9 +79,25 @@ async function sendInBursts(tx: Socket, rx: Socket, out: readonly Uint8Array[], 
 }
 
 // Equal runs (one GSO send each on the sender, coalesced by GRO on the receiver), shorter ones ending runs, an empty one, odd sizes.
-const SIZES = [...Array<number>(40).fill(1200), 300, 0, ...Array<number>(20).fill(1229), 1300, 1300, 5, 5, 5, 1, ...Array<number>(30).fill(1200)];
+const SIZES = [
+  ...Array<number>(40).fill(1200),
+  300,
+  0,
+  ...Array<number>(20).fill(1229),
+  1300,
+  1300,
+  5,
+  5,
+  5,
+  1,
+  ...Array<number>(30).fill(1200),
+];
 
-async function roundTrip(t: import('ava').ExecutionContext, setUp: (io: DatagramIo) => void, gro?: boolean): Promise<DatagramIo> {
+async function roundTrip(
+  t: import('ava').ExecutionContext,
+  setUp: (io: DatagramIo) => void,
+  gro?: boolean,
+): Promise<DatagramIo> {
   const rx = createSocket('udp4');
   const io = DatagramIo.of(rx);
   setUp(io);
@@ -95,16 +121,19 @@ async function roundTrip(t: import('ava').ExecutionContext, setUp: (io: Datagram
   return io;
 }
 
-const GRO = 'own reading with UDP GRO: coalesced runs are split back into the datagrams sent, in order, each from its sender';
+const GRO =
+  'own reading with UDP GRO: coalesced runs are split back into the datagrams sent, in order, each from its sender';
 // Without the addon's reading node:dgram reads every datagram: 'batching off' below and the GRO-off test check that path.
-if (!OWN_READING) test.skip(`${GRO} — not run: no reading of its own here (Linux and the addon with udpReceiveStart, DTLS13_UDP_BATCH not off)`, () => {});
+if (!OWN_READING)
+  test.skip(`${GRO} — not run: no reading of its own here (Linux and the addon with udpReceiveStart, DTLS13_UDP_BATCH not off)`, () => {});
 else
   test(GRO, async (t) => {
     const io = await roundTrip(t, () => {});
     t.true(io.reading.own);
     t.is(io.counts.readDatagrams, SIZES.length);
     t.log(`UDP GRO ${io.reading.gro ? 'on' : 'refused by this kernel'}: ${JSON.stringify(io.counts)}`);
-    if (io.reading.gro) t.true(io.counts.groBuffers > 0 && io.counts.groDatagrams > io.counts.groBuffers, JSON.stringify(io.counts));
+    if (io.reading.gro)
+      t.true(io.counts.groBuffers > 0 && io.counts.groDatagrams > io.counts.groBuffers, JSON.stringify(io.counts));
   });
 
 test('own reading with GRO off: recvmmsg alone, the same datagrams', async (t) => {
@@ -181,10 +210,14 @@ test('socket.unref() lets the process exit while the own reading watches the soc
   ].join('\n');
   // Without the unref reaching the watcher the child never exits: killed after 20 s, it fails here. (Not spawnSync: it
   // would stop this process's event loop, and the other tests' sockets with it.)
-  const child = await new Promise<{ error: (Error & { killed?: boolean }) | null; stdout: string; stderr: string }>((resolve) =>
-    execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 }, (error, stdout, stderr) =>
-      resolve({ error, stdout, stderr }),
-    ),
+  const child = await new Promise<{ error: (Error & { killed?: boolean }) | null; stdout: string; stderr: string }>(
+    (resolve) =>
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '-e', script],
+        { encoding: 'utf8', timeout: 20_000 },
+        (error, stdout, stderr) => resolve({ error, stdout, stderr }),
+      ),
   );
   t.falsy(child.error?.killed, 'the process had to be killed: something kept its event loop alive');
   t.is(child.error, null, child.stderr);

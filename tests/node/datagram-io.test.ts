@@ -5,7 +5,10 @@ import { DatagramIo, parseIpv4 } from '../../runtime/node/datagram-io.js';
 import { ipv6Unavailable } from '../support/ipv6.js';
 
 /** Batching applies here: Linux, the addon built and not disabled. Elsewhere the same tests check the node:dgram path. */
-const BATCHING = process.platform === 'linux' && nativeBinding !== undefined && !['0', 'off', 'false', 'no'].includes(process.env.DTLS13_UDP_BATCH ?? '');
+const BATCHING =
+  process.platform === 'linux' &&
+  nativeBinding !== undefined &&
+  !['0', 'off', 'false', 'no'].includes(process.env.DTLS13_UDP_BATCH ?? '');
 
 async function bound(type: 'udp4' | 'udp6' = 'udp4'): Promise<Socket> {
   const s = createSocket(type);
@@ -58,7 +61,19 @@ test('parseIpv4 takes dotted quads only', (t) => {
   t.is(parseIpv4('255.255.255.255'), 0xffffffff);
   t.is(parseIpv4('0.0.0.0'), 0);
   t.is(parseIpv4('10.1.2.3'), 0x0a010203);
-  for (const bad of ['', 'localhost', '::1', '1.2.3', '1.2.3.4.5', '256.1.1.1', '1..2.3', '01.2.3.4', '1.2.3.4 ', '-1.2.3.4', '1.2.3.'])
+  for (const bad of [
+    '',
+    'localhost',
+    '::1',
+    '1.2.3',
+    '1.2.3.4.5',
+    '256.1.1.1',
+    '1..2.3',
+    '01.2.3.4',
+    '1.2.3.4 ',
+    '-1.2.3.4',
+    '1.2.3.',
+  ])
     t.is(parseIpv4(bad), -1, bad);
 });
 
@@ -87,7 +102,10 @@ test('a burst sent in one call arrives whole and in order; behind the first data
   const txCounts = DatagramIo.of(tx).counts;
   if (BATCHING) {
     t.is(txCounts.batchedDatagramsSent, n, 'sent by sendmmsg');
-    t.true(rxCounts.drainedDatagrams > 0 && events < n, `received ${rxCounts.drainedDatagrams} by recvmmsg, ${events} by node:dgram`);
+    t.true(
+      rxCounts.drainedDatagrams > 0 && events < n,
+      `received ${rxCounts.drainedDatagrams} by recvmmsg, ${events} by node:dgram`,
+    );
     t.is(rxCounts.drainedDatagrams + events, n);
   } else {
     t.is(txCounts.batchedDatagramsSent, 0);
@@ -136,7 +154,9 @@ test('a connected socket sends to its peer; a closed one is never written to (no
   );
   await new Promise<void>((resolve) => tx.close(resolve));
   t.false(io.batched, 'no descriptor once closed');
-  t.throws(() => io.send([datagram(4, 10)], 1, rx.address().port, '127.0.0.1', true, () => {}), { code: 'ERR_SOCKET_DGRAM_NOT_RUNNING' });
+  t.throws(() => io.send([datagram(4, 10)], 1, rx.address().port, '127.0.0.1', true, () => {}), {
+    code: 'ERR_SOCKET_DGRAM_NOT_RUNNING',
+  });
   rx.close();
 });
 

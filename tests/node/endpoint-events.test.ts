@@ -37,7 +37,10 @@ test('datagrams delivered while a listener is being told of one are told after i
       log.push(`end ${m}`);
     });
   });
-  const client = await RawClient.connect({ trustAnchors: [id.caDer], serverName: 'localhost', wallClock }, server.address.port);
+  const client = await RawClient.connect(
+    { trustAnchors: [id.caDer], serverName: 'localhost', wallClock },
+    server.address.port,
+  );
   t.teardown(() => client.close());
   clientPort = client.socket.address().port;
   await until(() => accepted !== undefined);

@@ -13,7 +13,12 @@ const wallClock = (): number => TEST_TIME;
 async function pair(): Promise<{ listener: DtlsUdpServer; client: DtlsEndpoint; serverSide: DtlsEndpoint }> {
   const listener = await DtlsUdpServer.listen({ certificate: id, wallClock });
   const accepted = new Promise<DtlsEndpoint>((resolve) => listener.onConnection(resolve));
-  const client = openClientEndpoint({ port: listener.address.port, trustAnchors: [id.caDer], serverName: 'inbox.test', wallClock });
+  const client = openClientEndpoint({
+    port: listener.address.port,
+    trustAnchors: [id.caDer],
+    serverName: 'inbox.test',
+    wallClock,
+  });
   await client.handshake;
   const serverSide = await accepted;
   await serverSide.handshake;

@@ -19,7 +19,12 @@ test('asked for only after the handshake and the close, handshake resolves with 
   t.teardown(() => server.close());
   const accepted: DtlsEndpoint[] = [];
   server.onConnection((ep) => accepted.push(ep));
-  const client = openClientEndpoint({ port: server.address.port, trustAnchors: [id.caDer], serverName: 'localhost', wallClock });
+  const client = openClientEndpoint({
+    port: server.address.port,
+    trustAnchors: [id.caDer],
+    serverName: 'localhost',
+    wallClock,
+  });
   const clientParameters = await client.handshake;
   client.close();
   await client.closed;
@@ -38,7 +43,13 @@ test('asked for only after an end without a handshake, handshake rejects with th
   silent.bind(0, '127.0.0.1');
   await once(silent, 'listening');
   t.teardown(() => silent.close());
-  const client = openClientEndpoint({ port: silent.address().port, trustAnchors: [id.caDer], serverName: 'localhost', wallClock, handshakeTimeoutMs: 200 });
+  const client = openClientEndpoint({
+    port: silent.address().port,
+    trustAnchors: [id.caDer],
+    serverName: 'localhost',
+    wallClock,
+    handshakeTimeoutMs: 200,
+  });
   await until(() => client.isEnded);
   const error = await t.throwsAsync(client.handshake, { instanceOf: EndpointClosedError });
   t.is(error, client.endError!);

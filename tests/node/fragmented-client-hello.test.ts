@@ -11,7 +11,13 @@ const id = makeIdentity('p256', 'localhost');
 const wallClock = (): number => TEST_TIME;
 const serverOptions: ConnectionOptions = { certificate: id, wallClock, groups: ['secp521r1', 'x448', 'x25519'] };
 /** A client whose ClientHello does not fit one datagram: two big key shares, the smallest datagram allowed. */
-const bigHelloClient: ConnectionOptions = { trustAnchors: [id.caDer], serverName: 'localhost', wallClock, maxDatagramSize: 256, groups: ['secp521r1', 'x448'] };
+const bigHelloClient: ConnectionOptions = {
+  trustAnchors: [id.caDer],
+  serverName: 'localhost',
+  wallClock,
+  maxDatagramSize: 256,
+  groups: ['secp521r1', 'x448'],
+};
 
 /** The handshake fragments of a ClientHello datagram, cut again into pieces of `size` bytes, each in a record (and datagram) of its own. */
 function refragment(datagram: Uint8Array, size: number, firstSeq = 0): Uint8Array[] {
@@ -20,7 +26,11 @@ function refragment(datagram: Uint8Array, size: number, firstSeq = 0): Uint8Arra
   const whole = decodeDtlsHandshake(rec.record.fragment);
   const out: Uint8Array[] = [];
   for (let at = 0; at < whole.length; at += size) {
-    const fragment = encodeDtlsHandshake({ ...whole, fragmentOffset: at, fragment: whole.fragment.subarray(at, Math.min(whole.length, at + size)) });
+    const fragment = encodeDtlsHandshake({
+      ...whole,
+      fragmentOffset: at,
+      fragment: whole.fragment.subarray(at, Math.min(whole.length, at + size)),
+    });
     out.push(encodeDtlsPlaintext({ ...rec.record, sequenceNumber: firstSeq + out.length, fragment }));
   }
   return out;
@@ -63,7 +73,12 @@ test('over UDP with reassembly off (maxPendingClientHellos 0) the fragmented Cli
 });
 
 /** Feeds datagrams to the responder; returns the outcomes. */
-function feed(responder: HelloRetryResponder, datagrams: readonly Uint8Array[], address = 'peer', now = 0): HelloRetryOutcome[] {
+function feed(
+  responder: HelloRetryResponder,
+  datagrams: readonly Uint8Array[],
+  address = 'peer',
+  now = 0,
+): HelloRetryOutcome[] {
   return datagrams.map((d) => responder.handle(d, address, now));
 }
 
@@ -88,7 +103,9 @@ test('fragments in any order: buffered until whole, then one HelloRetryRequest; 
   if (accepted.kind !== 'accept') return void t.fail(accepted.kind);
   t.deepEqual(
     accepted.random,
-    decodeDtlsHandshake((decodeDatagram(second[0]!)[0] as { record: { fragment: Uint8Array } }).record.fragment).fragment.subarray(2, 34),
+    decodeDtlsHandshake(
+      (decodeDatagram(second[0]!)[0] as { record: { fragment: Uint8Array } }).record.fragment,
+    ).fragment.subarray(2, 34),
   );
   const server = DtlsConnection.server({ ...serverOptions, statelessRetry: accepted.retry });
   server.receive(accepted.datagram, 1);
@@ -112,7 +129,11 @@ test('the cache holds at most maxPendingClientHellos (oldest evicted), drops Cli
   t.deepEqual(responder.pendingClientHellos.count, 2);
   t.is(responder.pendingClientHellos.evicted, 1);
   t.true(responder.pendingClientHellos.bytes <= 2 * (1024 + 128));
-  t.not(feed(responder, hellos[0]!.slice(1), 'peer 0').at(-1)!.kind, 'reply', 'the evicted one cannot complete from its remaining pieces');
+  t.not(
+    feed(responder, hellos[0]!.slice(1), 'peer 0').at(-1)!.kind,
+    'reply',
+    'the evicted one cannot complete from its remaining pieces',
+  );
   t.is(feed(responder, hellos[2]!.slice(1), 'peer 2').at(-1)!.kind, 'reply');
   // Past the lifetime, the second one is gone.
   t.is(feed(responder, hellos[1]!.slice(1), 'peer 1', 1_001).at(-1)!.kind, 'buffered');
@@ -122,7 +143,13 @@ test('the cache holds at most maxPendingClientHellos (oldest evicted), drops Cli
     legacyRecordVersion: 'dtls1_2',
     epoch: 0,
     sequenceNumber: 0,
-    fragment: encodeDtlsHandshake({ msgType: 'client_hello', length: 1025, messageSeq: 0, fragmentOffset: 0, fragment: new Uint8Array(100) }),
+    fragment: encodeDtlsHandshake({
+      msgType: 'client_hello',
+      length: 1025,
+      messageSeq: 0,
+      fragmentOffset: 0,
+      fragment: new Uint8Array(100),
+    }),
   });
   t.is(responder.handle(long, 'peer 3', 2_000).kind, 'drop');
 });
@@ -139,7 +166,13 @@ test('fragments that contradict earlier ones drop the partial ClientHello; zero-
     legacyRecordVersion: 'dtls1_2',
     epoch: 0,
     sequenceNumber: 0,
-    fragment: encodeDtlsHandshake({ msgType: 'client_hello', length: 300, messageSeq: 0, fragmentOffset: 0, fragment: new Uint8Array(0) }),
+    fragment: encodeDtlsHandshake({
+      msgType: 'client_hello',
+      length: 300,
+      messageSeq: 0,
+      fragmentOffset: 0,
+      fragment: new Uint8Array(0),
+    }),
   });
   t.is(responder.handle(empty, 'peer', 0).kind, 'drop');
   const laterMessage = encodeDtlsPlaintext({
@@ -147,7 +180,13 @@ test('fragments that contradict earlier ones drop the partial ClientHello; zero-
     legacyRecordVersion: 'dtls1_2',
     epoch: 0,
     sequenceNumber: 0,
-    fragment: encodeDtlsHandshake({ msgType: 'client_hello', length: 300, messageSeq: 5, fragmentOffset: 0, fragment: new Uint8Array(10) }),
+    fragment: encodeDtlsHandshake({
+      msgType: 'client_hello',
+      length: 300,
+      messageSeq: 5,
+      fragmentOffset: 0,
+      fragment: new Uint8Array(10),
+    }),
   });
   t.is(responder.handle(laterMessage, 'peer', 0).kind, 'drop');
   t.is(responder.pendingClientHellos.count, 0);

@@ -39,12 +39,19 @@ test('over UDP: a 1.2-only listener answers a client whose ClientHellos (first a
     handshakeTimeout: 8_000,
     onDatagram: (direction, d) => direction === 'sent' && sent.push(d.length),
   });
-  t.is((await session.opened.catch((e: Error) => Promise.reject(new Error(`${e.message}; server: ${errors.join('; ')}`)))).protocol, 'DTLSv1.2');
+  t.is(
+    (await session.opened.catch((e: Error) => Promise.reject(new Error(`${e.message}; server: ${errors.join('; ')}`))))
+      .protocol,
+    'DTLSv1.2',
+  );
   const echoed = new Promise<Buffer>((resolve) => (session.onmessage = resolve));
   session.send('after a fragmented ClientHello');
   t.is((await echoed).toString(), 'after a fragmented ClientHello');
   t.is(listener.stats.pendingClientHellos, 0);
-  t.true((sent[0] ?? 0) + (sent[1] ?? 0) > 1200 && Math.max(sent[0] ?? 0, sent[1] ?? 0) <= 1200, `the first ClientHello in two datagrams: ${sent.join(' ')}`);
+  t.true(
+    (sent[0] ?? 0) + (sent[1] ?? 0) > 1200 && Math.max(sent[0] ?? 0, sent[1] ?? 0) <= 1200,
+    `the first ClientHello in two datagrams: ${sent.join(' ')}`,
+  );
   await session.close();
 });
 
@@ -71,7 +78,11 @@ function cut(datagram: Uint8Array, size: number, firstSeq = 0): { pieces: Uint8A
   const whole = decodeDtlsHandshake(rec.record.fragment);
   const pieces: Uint8Array[] = [];
   for (let at = 0; at < whole.length; at += size) {
-    const fragment = encodeDtlsHandshake({ ...whole, fragmentOffset: at, fragment: whole.fragment.subarray(at, Math.min(whole.length, at + size)) });
+    const fragment = encodeDtlsHandshake({
+      ...whole,
+      fragmentOffset: at,
+      fragment: whole.fragment.subarray(at, Math.min(whole.length, at + size)),
+    });
     pieces.push(encodeDtlsPlaintext({ ...rec.record, sequenceNumber: firstSeq + pieces.length, fragment }));
   }
   return { pieces, length: whole.length };
@@ -79,11 +90,24 @@ function cut(datagram: Uint8Array, size: number, firstSeq = 0): { pieces: Uint8A
 
 /** One handshake fragment of a ClientHello claiming `length` bytes in all, at `offset`. */
 function forged(length: number, offset: number, bytes: Uint8Array, messageSeq = 0): Uint8Array {
-  const fragment = encodeDtlsHandshake({ msgType: 'client_hello', length, messageSeq, fragmentOffset: offset, fragment: bytes });
-  return encodeDtlsPlaintext({ type: 'handshake', legacyRecordVersion: 'dtls1_0', epoch: 0, sequenceNumber: 0, fragment });
+  const fragment = encodeDtlsHandshake({
+    msgType: 'client_hello',
+    length,
+    messageSeq,
+    fragmentOffset: offset,
+    fragment: bytes,
+  });
+  return encodeDtlsPlaintext({
+    type: 'handshake',
+    legacyRecordVersion: 'dtls1_0',
+    epoch: 0,
+    sequenceNumber: 0,
+    fragment,
+  });
 }
 
-const kinds = (outcomes: readonly HelloOutcome[]): string[] => outcomes.map((o) => (o.kind === 'reply' ? o.what : o.kind));
+const kinds = (outcomes: readonly HelloOutcome[]): string[] =>
+  outcomes.map((o) => (o.kind === 'reply' ? o.what : o.kind));
 
 test('fragments in any order are held until whole, then answered with a HelloVerifyRequest; the second ClientHello in fragments is accepted by its cookie', (t) => {
   const r = responder();
@@ -153,7 +177,8 @@ test('a flood of first fragments from many addresses holds at most maxPendingCli
   const cap = 8;
   const length = 4000;
   const r = responder({ maxPendingClientHellos: cap, maxClientHelloLength: length });
-  for (let i = 0; i < 500; i++) t.is(r.handle(forged(length, 0, new Uint8Array(64).fill(i & 0xff)), `spoofed|${i}`, 0).kind, 'buffered');
+  for (let i = 0; i < 500; i++)
+    t.is(r.handle(forged(length, 0, new Uint8Array(64).fill(i & 0xff)), `spoofed|${i}`, 0).kind, 'buffered');
   const held = r.pendingClientHellos!;
   t.is(held.count, cap);
   t.true(held.bytes <= cap * (length + Math.ceil(length / 8)), `${held.bytes} bytes`);

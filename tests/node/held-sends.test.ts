@@ -18,7 +18,9 @@ import { pemIdentity, sleep } from '../api/fixtures.js';
 const serverId = pemIdentity('localhost');
 const clientId = pemIdentity('device.test', 'device CA');
 const batching =
-  nativeBinding !== undefined && process.platform === 'linux' && !['0', 'off', 'false', 'no'].includes((process.env.DTLS13_UDP_BATCH ?? '').toLowerCase());
+  nativeBinding !== undefined &&
+  process.platform === 'linux' &&
+  !['0', 'off', 'false', 'no'].includes((process.env.DTLS13_UDP_BATCH ?? '').toLowerCase());
 
 /** Calls of udpSendBatch while `run` runs: how many datagrams each was given. */
 async function sendCalls(run: () => Promise<void>): Promise<number[]> {
@@ -34,37 +36,43 @@ async function sendCalls(run: () => Promise<void>): Promise<number[]> {
   return calls;
 }
 
-const sendMany = 'one send of 2,500 datagrams leaves in calls of at most 1,024 to the addon, each datagram reported written';
-(batching ? test.serial : test.skip)(batching ? sendMany : `${sendMany} (skipped: no addon, DTLS13_UDP_BATCH=0, or not Linux)`, async (t) => {
-  const sink = createSocket('udp4');
-  const source = createSocket('udp4');
-  await Promise.all([sink, source].map((s) => new Promise<void>((resolve) => s.bind(0, '127.0.0.1', () => resolve()))));
-  t.teardown(() => {
-    sink.close();
-    source.close();
-  });
-  const datagrams = Array.from({ length: 2_500 }, (_, i) => new Uint8Array([i >> 8, i & 0xff, 1, 2, 3]));
-  const outcomes: (Error | null | undefined)[] = [];
-  const calls = await sendCalls(async () => {
-    await new Promise<void>((resolve) =>
-      DatagramIo.of(source).send(datagrams, datagrams.length, sink.address().port, '127.0.0.1', false, (e) => {
-        outcomes.push(e);
-        if (outcomes.length === datagrams.length) resolve();
-      }),
+const sendMany =
+  'one send of 2,500 datagrams leaves in calls of at most 1,024 to the addon, each datagram reported written';
+(batching ? test.serial : test.skip)(
+  batching ? sendMany : `${sendMany} (skipped: no addon, DTLS13_UDP_BATCH=0, or not Linux)`,
+  async (t) => {
+    const sink = createSocket('udp4');
+    const source = createSocket('udp4');
+    await Promise.all(
+      [sink, source].map((s) => new Promise<void>((resolve) => s.bind(0, '127.0.0.1', () => resolve()))),
     );
-  });
-  t.is(SEND_BATCH_MAX, 1024);
-  t.true(calls.length >= 3, `${calls.length} calls`);
-  t.true(
-    calls.every((n) => n >= 1 && n <= SEND_BATCH_MAX),
-    `calls of ${calls.join(', ')}`,
-  );
-  t.is(outcomes.length, datagrams.length);
-  t.true(
-    outcomes.every((e) => e === undefined || e === null),
-    'every datagram written',
-  );
-});
+    t.teardown(() => {
+      sink.close();
+      source.close();
+    });
+    const datagrams = Array.from({ length: 2_500 }, (_, i) => new Uint8Array([i >> 8, i & 0xff, 1, 2, 3]));
+    const outcomes: (Error | null | undefined)[] = [];
+    const calls = await sendCalls(async () => {
+      await new Promise<void>((resolve) =>
+        DatagramIo.of(source).send(datagrams, datagrams.length, sink.address().port, '127.0.0.1', false, (e) => {
+          outcomes.push(e);
+          if (outcomes.length === datagrams.length) resolve();
+        }),
+      );
+    });
+    t.is(SEND_BATCH_MAX, 1024);
+    t.true(calls.length >= 3, `${calls.length} calls`);
+    t.true(
+      calls.every((n) => n >= 1 && n <= SEND_BATCH_MAX),
+      `calls of ${calls.join(', ')}`,
+    );
+    t.is(outcomes.length, datagrams.length);
+    t.true(
+      outcomes.every((e) => e === undefined || e === null),
+      'every datagram written',
+    );
+  },
+);
 
 /** A server asking for a client certificate (so a 1.3 client holds its sends until the server's answer), keeping what it gets. */
 async function certServer(): Promise<{ port: number; received: string[]; close: () => Promise<void> }> {
@@ -138,11 +146,17 @@ for (const sends of [MAX_HELD_MESSAGES - 1, MAX_HELD_MESSAGES, MAX_HELD_MESSAGES
         outcomes.every((e) => e === null),
         `${outcomes.filter((e) => e !== null).length} held sends failed`,
       );
-      if (batching) t.true(calls.every((n) => n <= SEND_BATCH_MAX) && calls.reduce((a, b) => a + b, 0) >= held, `udpSendBatch calls of ${calls.join(', ')}`);
+      if (batching)
+        t.true(
+          calls.every((n) => n <= SEND_BATCH_MAX) && calls.reduce((a, b) => a + b, 0) >= held,
+          `udpSendBatch calls of ${calls.join(', ')}`,
+        );
       // The session goes on both ways (what arrives of the burst is up to the loopback's buffers: in order, no repeats).
       // Sent again until answered: the loopback may drop it behind the burst, and UDP does not send it again.
       let answered = false;
-      const reply = new Promise<string>((resolve) => (client.onmessage = (m) => resolve(m.toString('latin1')))).finally(() => (answered = true));
+      const reply = new Promise<string>((resolve) => (client.onmessage = (m) => resolve(m.toString('latin1')))).finally(
+        () => (answered = true),
+      );
       for (let i = 0; i < 50 && !answered; i++) {
         client.send('echo');
         await Promise.race([reply, sleep(200)]);
@@ -154,7 +168,9 @@ for (const sends of [MAX_HELD_MESSAGES - 1, MAX_HELD_MESSAGES, MAX_HELD_MESSAGES
         numbers.every((n, i) => i === 0 || n > numbers[i - 1]!),
         'in order, none twice',
       );
-      t.log(`${held} held, ${burst.length} arrived at the server through the relay, udpSendBatch calls: ${calls.join(', ') || 'none (no addon)'}`);
+      t.log(
+        `${held} held, ${burst.length} arrived at the server through the relay, udpSendBatch calls: ${calls.join(', ') || 'none (no addon)'}`,
+      );
       t.is(client.closeReason, undefined);
     },
   );

@@ -124,9 +124,11 @@ function withCid(cid: Uint8Array, seq: number, body: Uint8Array): Uint8Array {
 }
 
 async function sessionsGoOn(t: ExecutionContext, r: Rig): Promise<void> {
-  for (const [i, c] of r.clients.entries()) t.is(await echo(c, `after ${i}`), `after ${i}`, 'the session carries data both ways');
+  for (const [i, c] of r.clients.entries())
+    t.is(await echo(c, `after ${i}`), `after ${i}`, 'the session carries data both ways');
   t.is(r.server.stats.thawed, SESSIONS, 'each thawed once, by its client’s record');
-  for (const [i, got] of r.delivered.entries()) t.deepEqual(got, ['before', `after ${i}`], 'every message delivered once');
+  for (const [i, got] of r.delivered.entries())
+    t.deepEqual(got, ['before', `after ${i}`], 'every message delivered once');
 }
 
 test('forged datagrams from the clients’ own addresses and ports thaw no hibernated session; a replayed record is not delivered twice; the sessions go on', async (t) => {
@@ -142,7 +144,8 @@ test('forged datagrams from the clients’ own addresses and ports thaw no hiber
     concat(Array.from({ length: 300 }, (_, k) => forgedCiphertext(3, k, bytesFrom(k + i, 16)))),
     genuine(r, i),
   ];
-  for (let round = 0; round < 3; round++) for (const [i, c] of r.clients.entries()) for (const d of kinds(i)) await forge(r, c.socket, d, r.sessions[i]!);
+  for (let round = 0; round < 3; round++)
+    for (const [i, c] of r.clients.entries()) for (const d of kinds(i)) await forge(r, c.socket, d, r.sessions[i]!);
   t.is(r.server.stats.thawed, 0, 'no thaw');
   t.true(
     r.sessions.every((s) => s.isHibernated),
@@ -150,7 +153,11 @@ test('forged datagrams from the clients’ own addresses and ports thaw no hiber
   );
   for (const s of r.sessions) {
     const drops = s.connectionStats.drops;
-    t.is(drops.authentication, 3 * 3, 'a failed authentication for each forged record tried (epochs 3 and 2, and the flood’s first)');
+    t.is(
+      drops.authentication,
+      3 * 3,
+      'a failed authentication for each forged record tried (epochs 3 and 2, and the flood’s first)',
+    );
     t.is(drops.replay, 3, 'the genuine record replayed, dropped as a replay');
     t.is(drops['authentication-rate'], 3 * 127, 'the flood’s other records unread');
   }
@@ -167,7 +174,11 @@ test('forged datagrams carrying the sessions’ CIDs from another address thaw n
     for (const [i, c] of r.clients.entries()) {
       const cid = c.connection.connectionIds?.peer;
       if (cid === undefined) return t.fail('CIDs negotiated');
-      for (const d of [withCid(cid, 200 + round, bytesFrom(i + round, 32)), withCid(cid, 7, bytesFrom(i, 8)), genuine(r, i)])
+      for (const d of [
+        withCid(cid, 200 + round, bytesFrom(i + round, 32)),
+        withCid(cid, 7, bytesFrom(i, 8)),
+        genuine(r, i),
+      ])
         await forge(r, attacker, d, r.sessions[i]!);
     }
   t.is(r.server.stats.thawed, 0, 'no thaw');

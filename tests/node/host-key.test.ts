@@ -82,7 +82,9 @@ test('host prefixes out of range are ConfigErrors naming the option, at configur
     t.is(e?.option, option);
   }
   const id = makeIdentity('p256', 'localhost');
-  const e = t.throws(() => DtlsUdpServer.validate({ certificate: id, ipv6HostPrefix: 130 }), { instanceOf: ConfigError });
+  const e = t.throws(() => DtlsUdpServer.validate({ certificate: id, ipv6HostPrefix: 130 }), {
+    instanceOf: ConfigError,
+  });
   t.is(e?.option, 'ipv6HostPrefix');
   t.regex(e?.message ?? '', /ipv6HostPrefix: must be an integer in 16\.\.128, got 130/);
 });

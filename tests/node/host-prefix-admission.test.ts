@@ -28,7 +28,9 @@ function ip(...args: string[]): string | undefined {
   return r.status === 0 ? undefined : `ip ${args.join(' ')}: ${(r.stderr?.toString() ?? '').trim() || 'failed'}`;
 }
 
-const unavailable = ALL.map((a) => ip('-6', 'addr', 'add', `${a}/128`, 'dev', 'lo', 'nodad')).find((e) => e !== undefined);
+const unavailable = ALL.map((a) => ip('-6', 'addr', 'add', `${a}/128`, 'dev', 'lo', 'nodad')).find(
+  (e) => e !== undefined,
+);
 test.after.always(() => ALL.forEach((a) => ip('-6', 'addr', 'del', `${a}/128`, 'dev', 'lo')));
 
 async function boundSocket(address: string): Promise<Socket & { received: Uint8Array[] }> {
@@ -40,7 +42,8 @@ async function boundSocket(address: string): Promise<Socket & { received: Uint8A
 }
 
 async function send(socket: Socket, datagrams: readonly Uint8Array[], port: number, address: string): Promise<void> {
-  for (const d of datagrams) await new Promise<void>((resolve, reject) => socket.send(d, port, address, (e) => (e ? reject(e) : resolve())));
+  for (const d of datagrams)
+    await new Promise<void>((resolve, reject) => socket.send(d, port, address, (e) => (e ? reject(e) : resolve())));
 }
 
 /**
@@ -61,7 +64,13 @@ async function stalledHandshakes(server: DtlsUdpServer, serverAddress: string, f
 
 test('eight /64s of one IPv6 /56 are one host: maxHandshakesPerHost slots between them; another /56 is another host', async (t) => {
   if (unavailable) return t.fail(unavailable);
-  const server = await DtlsUdpServer.listen({ certificate: id, wallClock, host: '::1', maxHandshakesPerHost: 3, maxHandshakes: 100 });
+  const server = await DtlsUdpServer.listen({
+    certificate: id,
+    wallClock,
+    host: '::1',
+    maxHandshakesPerHost: 3,
+    maxHandshakes: 100,
+  });
   t.teardown(() => server.close());
   await stalledHandshakes(server, '::1', ALL);
   t.log(server.stats);
@@ -74,7 +83,13 @@ test('eight /64s of one IPv6 /56 are one host: maxHandshakesPerHost slots betwee
 
 test('ipv6HostPrefix: 64 makes each /64 a host again (the operator decides)', async (t) => {
   if (unavailable) return t.fail(unavailable);
-  const server = await DtlsUdpServer.listen({ certificate: id, wallClock, host: '::1', maxHandshakesPerHost: 3, ipv6HostPrefix: 64 });
+  const server = await DtlsUdpServer.listen({
+    certificate: id,
+    wallClock,
+    host: '::1',
+    maxHandshakesPerHost: 3,
+    ipv6HostPrefix: 64,
+  });
   t.teardown(() => server.close());
   await stalledHandshakes(server, '::1', SITE);
   t.is(server.stats.handshaking, SITE.length);
@@ -83,7 +98,13 @@ test('ipv6HostPrefix: 64 makes each /64 a host again (the operator decides)', as
 
 test('the global limits come first: a site under its host share is still refused by a full table', async (t) => {
   if (unavailable) return t.fail(unavailable);
-  const server = await DtlsUdpServer.listen({ certificate: id, wallClock, host: '::1', maxHandshakesPerHost: 10, maxHandshakes: 4 });
+  const server = await DtlsUdpServer.listen({
+    certificate: id,
+    wallClock,
+    host: '::1',
+    maxHandshakesPerHost: 10,
+    maxHandshakes: 4,
+  });
   t.teardown(() => server.close());
   await stalledHandshakes(server, '::1', SITE);
   t.is(server.stats.handshaking, 4);
@@ -94,7 +115,12 @@ test('the global limits come first: a site under its host share is still refused
 test('ipv4HostPrefix: 24 makes 127.0.0.0/24 one host; 127.0.1.0/24 is another', async (t) => {
   const site = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6'];
   const other = ['127.0.1.2', '127.0.1.3'];
-  const server = await DtlsUdpServer.listen({ certificate: id, wallClock, maxHandshakesPerHost: 2, ipv4HostPrefix: 24 });
+  const server = await DtlsUdpServer.listen({
+    certificate: id,
+    wallClock,
+    maxHandshakesPerHost: 2,
+    ipv4HostPrefix: 24,
+  });
   t.teardown(() => server.close());
   await stalledHandshakes(server, '127.0.0.1', [...site, ...other]);
   t.is(server.stats.handshaking, 2 + 2);

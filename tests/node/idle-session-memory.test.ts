@@ -31,12 +31,19 @@ test('an idle session of the UDP server: no closures in its endpoint, its peer o
   t.teardown(() => server.close());
   const endpoints: DtlsEndpoint[] = [];
   server.onConnection((e) => endpoints.push(e));
-  const clients = [openClientEndpoint({ port: server.address.port, ...clientOptions }), openClientEndpoint({ port: server.address.port, ...clientOptions })];
+  const clients = [
+    openClientEndpoint({ port: server.address.port, ...clientOptions }),
+    openClientEndpoint({ port: server.address.port, ...clientOptions }),
+  ];
   // Closed when the test ends, passed or failed: a failed assertion throws, and open sockets keep the process alive.
   t.teardown(() => clients.forEach((c) => c.close()));
   await Promise.all(clients.map((c) => c.handshake));
   // Idle: the client's ACK of the ticket is in (the flight rests), and nothing is being sent.
-  await until(() => endpoints.length === 2 && endpoints.every((e) => e.connection.stats.flightState !== 'waiting' && Reflect.get(e, 'pendingSends') === 0));
+  await until(
+    () =>
+      endpoints.length === 2 &&
+      endpoints.every((e) => e.connection.stats.flightState !== 'waiting' && Reflect.get(e, 'pendingSends') === 0),
+  );
   t.is(endpoints.length, 2);
   const [a, b] = endpoints as [DtlsEndpoint, DtlsEndpoint];
   t.deepEqual(ownFunctions(a), []);

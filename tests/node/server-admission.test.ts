@@ -45,12 +45,18 @@ test("150 stalled peers from one host hold only that host's handshake share: 3 c
   // The answers paced the same way: each ten once the server has read them (admitted, or refused for the host's share).
   const admitted = (): number => (server.stats.handshaking ?? 0) + (server.stats.refusedPerHost ?? 0);
   for (let first = 0; first < answered.length; first += 10) {
-    await Promise.all(answered.slice(first, first + 10).map((i) => sendAll(bogus[i]!, sources[i]!.answer(bogus[i]!.received[0]!), port)));
+    await Promise.all(
+      answered
+        .slice(first, first + 10)
+        .map((i) => sendAll(bogus[i]!, sources[i]!.answer(bogus[i]!.received[0]!), port)),
+    );
     await until(() => admitted() >= Math.min(first + 10, answered.length));
   }
   t.log(`${answered.length} flood peers got a HelloRetryRequest; handshaking ${server.stats.handshaking}`);
   // Three legitimate clients from 127.0.0.2.
-  const clients = [0, 1, 2].map(() => openClientEndpoint({ port, localAddress: '127.0.0.2', ...clientOptions, handshakeTimeoutMs: 20_000 }));
+  const clients = [0, 1, 2].map(() =>
+    openClientEndpoint({ port, localAddress: '127.0.0.2', ...clientOptions, handshakeTimeoutMs: 20_000 }),
+  );
   t.teardown(() => clients.forEach((c) => c.close()));
   const outcomes = await Promise.all(
     clients.map((c) =>
@@ -161,9 +167,20 @@ test('every admission option is checked up front, with a ConfigError naming it',
     ['maxClientHelloLength', 20_000],
     ['idleTimeoutMs', Number.NaN],
   ] as const) {
-    t.is(t.throws(() => DtlsUdpServer.validate({ certificate: id, [option]: value }), { instanceOf: ConfigError })?.option, option);
+    t.is(
+      t.throws(() => DtlsUdpServer.validate({ certificate: id, [option]: value }), { instanceOf: ConfigError })?.option,
+      option,
+    );
   }
-  t.is(t.throws(() => DtlsUdpServer.validate({ certificate: id, cookies: 'yes' as unknown as boolean }), { instanceOf: ConfigError })?.option, 'cookies');
+  t.is(
+    t.throws(() => DtlsUdpServer.validate({ certificate: id, cookies: 'yes' as unknown as boolean }), {
+      instanceOf: ConfigError,
+    })?.option,
+    'cookies',
+  );
   t.is(t.throws(() => connect('127.0.0.1', 1, { bindPort: 70_000 }), { instanceOf: ConfigError })?.option, 'bindPort');
-  t.is(t.throws(() => connect('127.0.0.1', 1, { bindHost: 'not an address' }), { instanceOf: ConfigError })?.option, 'bindHost');
+  t.is(
+    t.throws(() => connect('127.0.0.1', 1, { bindHost: 'not an address' }), { instanceOf: ConfigError })?.option,
+    'bindHost',
+  );
 });

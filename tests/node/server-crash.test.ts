@@ -61,8 +61,18 @@ async function startChild() {
 
 let recordSeq = 1000;
 /** One DTLSPlaintext epoch-0 handshake record with a fragment of `length`, `messageSeq`, `offset` and `body`. */
-function fragmentRecord(msgType: HandshakeTypeName, messageSeq: number, length: number, offset: number, body: Uint8Array): Uint8Array {
-  return plaintextRecord('handshake', handshakeFragment({ msgType, length, messageSeq, fragmentOffset: offset, fragment: body }), recordSeq++);
+function fragmentRecord(
+  msgType: HandshakeTypeName,
+  messageSeq: number,
+  length: number,
+  offset: number,
+  body: Uint8Array,
+): Uint8Array {
+  return plaintextRecord(
+    'handshake',
+    handshakeFragment({ msgType, length, messageSeq, fragmentOffset: offset, fragment: body }),
+    recordSeq++,
+  );
 }
 
 test('old and zero-length ClientHello fragments after a cookie round trip do not bring the server process down; a new client still gets a session', async (t) => {
@@ -90,7 +100,12 @@ test('old and zero-length ClientHello fragments after a cookie round trip do not
   // One out-of-order fragment (message_seq 5: a gap), which arms the delayed ACK of everything received.
   await sendAll(
     attacker,
-    [concatBytes([fragmentRecord('finished', 1, 0, 0, new Uint8Array(0)), fragmentRecord('client_hello', 5, 40, 0, new Uint8Array(1))])],
+    [
+      concatBytes([
+        fragmentRecord('finished', 1, 0, 0, new Uint8Array(0)),
+        fragmentRecord('client_hello', 5, 40, 0, new Uint8Array(1)),
+      ]),
+    ],
     server.port,
   );
   await sleep(500); // past the 50 ms ACK delay and a retransmission timer

@@ -18,7 +18,11 @@ async function until(condition: () => boolean, ms = 5000): Promise<void> {
 }
 
 /** A listener that echoes every message and keeps the server side of each session, closed when the test ends. */
-function echoServer(t: ExecutionContext, parkAfterMs: number, extra: { cid?: number } = {}): { server: DtlsListener; sessions: DtlsSession[] } {
+function echoServer(
+  t: ExecutionContext,
+  parkAfterMs: number,
+  extra: { cid?: number } = {},
+): { server: DtlsListener; sessions: DtlsSession[] } {
   const sessions: DtlsSession[] = [];
   const server = listen(
     (s) => {

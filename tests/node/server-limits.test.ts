@@ -40,7 +40,8 @@ test('maxHandshakes bounds connections still handshaking', async (t) => {
   half.connect(0);
   silent.send(half.pollTransmit()!, server.address.port, '127.0.0.1');
   // Until the server has read it (not a fixed time: a loaded machine may take longer than any guess).
-  for (let polls = 0; server.stats.handshaking === 0 && polls < 1000; polls++) await new Promise((r) => setTimeout(r, 10));
+  for (let polls = 0; server.stats.handshaking === 0 && polls < 1000; polls++)
+    await new Promise((r) => setTimeout(r, 10));
   t.is(server.stats.handshaking, 1);
   const c = openClientEndpoint({ port: server.address.port, ...clientOptions, handshakeTimeoutMs: 400 });
   await t.throwsAsync(c.handshake, { instanceOf: EndpointClosedError });
@@ -93,11 +94,16 @@ test('bad server and client options throw ConfigError naming the option', async 
     ['maxHandshakes', 1.5],
     ['idleTimeoutMs', -1],
   ] as const) {
-    const error = await t.throwsAsync(DtlsUdpServer.listen({ certificate: id, [option]: value }), { instanceOf: ConfigError });
+    const error = await t.throwsAsync(DtlsUdpServer.listen({ certificate: id, [option]: value }), {
+      instanceOf: ConfigError,
+    });
     t.is(error?.option, option);
   }
   // The client's own (connect's names).
-  t.is(t.throws(() => connect('127.0.0.1', 1, { handshakeTimeout: -1 }), { instanceOf: ConfigError })?.option, 'handshakeTimeout');
+  t.is(
+    t.throws(() => connect('127.0.0.1', 1, { handshakeTimeout: -1 }), { instanceOf: ConfigError })?.option,
+    'handshakeTimeout',
+  );
   t.is(t.throws(() => connect('127.0.0.1', 70_000), { instanceOf: ConfigError })?.option, 'port');
   t.is(t.throws(() => connect('', 1), { instanceOf: ConfigError })?.option, 'host');
 });

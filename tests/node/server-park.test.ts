@@ -86,32 +86,39 @@ test('a session that keeps talking is not parked while it talks', async (t) => {
 
 test('parkAfterMs is checked at listen: a ConfigError naming it', (t) => {
   for (const parkAfterMs of [-1, 1.5, 86_400_001])
-    t.throws(() => listen(() => {}, { cert: id.cert, key: id.key, parkAfterMs }), { instanceOf: ConfigError, message: /parkAfterMs/ }, String(parkAfterMs));
+    t.throws(
+      () => listen(() => {}, { cert: id.cert, key: id.key, parkAfterMs }),
+      { instanceOf: ConfigError, message: /parkAfterMs/ },
+      String(parkAfterMs),
+    );
 });
 
 const counted = nativeBinding?.handleCount ? nativeBinding : undefined;
 for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const)
-  test.serial(`${version}: a session that ends gives its keys back at once, without waiting for a garbage collection`, async (t) => {
-    if (!counted?.handleCount) return t.fail('the native addon with its handle table is needed here');
-    const handles = (): number => counted.handleCount!();
-    const initial = handles();
-    const server = echoServer(t);
-    const { port } = await server.listening;
-    const before = handles();
-    const clients = await Promise.all(
-      [0, 1, 2].map(async (i) => {
-        const c = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', maxVersion: version });
-        await c.opened;
-        t.is(await echo(c, `hello ${i}`), `hello ${i}`);
-        return c;
-      }),
-    );
-    t.true(handles() >= before + 6, `both ends hold keys while open (${handles() - before})`);
-    await Promise.all(clients.map((c) => c.close()));
-    await until(() => server.stats.sessions === 0);
-    t.is(server.stats.sessions, 0);
-    t.is(handles(), before, 'every key of both ends released when the sessions ended');
-    // And the listener's own (its ticket keys; none left behind by checking its options at listen) when it closes.
-    await server.close();
-    t.is(handles(), initial, 'every key of the listener released when it closed');
-  });
+  test.serial(
+    `${version}: a session that ends gives its keys back at once, without waiting for a garbage collection`,
+    async (t) => {
+      if (!counted?.handleCount) return t.fail('the native addon with its handle table is needed here');
+      const handles = (): number => counted.handleCount!();
+      const initial = handles();
+      const server = echoServer(t);
+      const { port } = await server.listening;
+      const before = handles();
+      const clients = await Promise.all(
+        [0, 1, 2].map(async (i) => {
+          const c = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', maxVersion: version });
+          await c.opened;
+          t.is(await echo(c, `hello ${i}`), `hello ${i}`);
+          return c;
+        }),
+      );
+      t.true(handles() >= before + 6, `both ends hold keys while open (${handles() - before})`);
+      await Promise.all(clients.map((c) => c.close()));
+      await until(() => server.stats.sessions === 0);
+      t.is(server.stats.sessions, 0);
+      t.is(handles(), before, 'every key of both ends released when the sessions ended');
+      // And the listener's own (its ticket keys; none left behind by checking its options at listen) when it closes.
+      await server.close();
+      t.is(handles(), initial, 'every key of the listener released when it closed');
+    },
+  );

@@ -63,7 +63,13 @@ for (const cookies of [true, false]) {
       await once(raw, 'close');
     }
 
-    const second = openClientEndpoint({ port: server.address.port, localAddress: '127.0.0.1', localPort, ...clientOptions, handshakeTimeoutMs: 10_000 });
+    const second = openClientEndpoint({
+      port: server.address.port,
+      localAddress: '127.0.0.1',
+      localPort,
+      ...clientOptions,
+      handshakeTimeoutMs: 10_000,
+    });
     t.teardown(() => second.close());
     await second.handshake;
     t.is(await roundTrip(second, 'after'), 'after');

@@ -116,7 +116,11 @@ test('malformed datagrams from strangers and from a connected peer crash nothing
           : Uint8Array.from(valid, (v, k) => (k === prng.below(valid.length) ? v ^ (1 + prng.below(255)) : v));
     stranger.send(junk, server.address.port, '127.0.0.1');
     // and junk from b's own address and port: its connection must drop it and carry on
-    b.socket.send(i % 2 === 0 ? prng.bytes(1 + prng.below(200)) : Uint8Array.of(0x2e, ...prng.bytes(40)), server.address.port, '127.0.0.1');
+    b.socket.send(
+      i % 2 === 0 ? prng.bytes(1 + prng.below(200)) : Uint8Array.of(0x2e, ...prng.bytes(40)),
+      server.address.port,
+      '127.0.0.1',
+    );
   }
   await new Promise((r) => setTimeout(r, 300));
   t.is(await roundTrip(a, 'a after'), 'a after');

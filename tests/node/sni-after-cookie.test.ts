@@ -29,7 +29,9 @@ test('40 ClientHellos that never return the cookie get their HelloRetryRequests 
   const names = ['a.test', 'b.test', 'unknown.test', 'x.a.test'];
   const sockets = await Promise.all(Array.from({ length: 40 }, () => rawSocket()));
   t.teardown(() => sockets.forEach((s) => s.close()));
-  await Promise.all(sockets.map((s, i) => sendAll(s, new HelloSource({ serverName: names[i % 4]!, wallClock }).first(), port)));
+  await Promise.all(
+    sockets.map((s, i) => sendAll(s, new HelloSource({ serverName: names[i % 4]!, wallClock }).first(), port)),
+  );
   await until(() => sockets.every((s) => s.received.length > 0));
   t.is(sockets.filter((s) => s.received.length > 0).length, 40, 'each got a HelloRetryRequest');
   t.deepEqual(calls, []);
@@ -40,7 +42,10 @@ test('a client that returns the cookie is served by name: sni() runs once for it
   const { sni, calls } = countingSni();
   const server = await DtlsUdpServer.listen({ sni, wallClock });
   t.teardown(() => server.close());
-  const client = await RawClient.connect({ serverName: 'b.test', trustAnchors: [b.caDer], wallClock }, server.address.port);
+  const client = await RawClient.connect(
+    { serverName: 'b.test', trustAnchors: [b.caDer], wallClock },
+    server.address.port,
+  );
   t.teardown(() => client.close());
   t.is(client.connection.state, 'connected');
   t.deepEqual(calls, ['b.test']);
@@ -50,7 +55,9 @@ test('a name sni() does not know is refused with unrecognized_name once the cook
   const { sni, calls } = countingSni();
   const server = await DtlsUdpServer.listen({ sni, wallClock });
   t.teardown(() => server.close());
-  const error = await t.throwsAsync(RawClient.connect({ serverName: 'c.test', trustAnchors: [a.caDer], wallClock }, server.address.port));
+  const error = await t.throwsAsync(
+    RawClient.connect({ serverName: 'c.test', trustAnchors: [a.caDer], wallClock }, server.address.port),
+  );
   t.regex(error?.message ?? '', /unrecognized_name/);
   t.deepEqual(calls, ['c.test']);
 });

@@ -14,7 +14,9 @@ import { bindSocket, createClientSocket } from '../../runtime/node/socket-bind.j
 import { pemIdentity } from '../api/fixtures.js';
 
 const id = pemIdentity('localhost');
-const native = process.platform === 'linux' && typeof (nativeBinding as { udpSocketBind?: unknown } | undefined)?.udpSocketBind === 'function';
+const native =
+  process.platform === 'linux' &&
+  typeof (nativeBinding as { udpSocketBind?: unknown } | undefined)?.udpSocketBind === 'function';
 const entry = new URL('../../runtime/index.ts', import.meta.url).href;
 
 interface Fresh {
@@ -34,8 +36,12 @@ function freshClient(port: number, env: NodeJS.ProcessEnv): Promise<Fresh> {
     await session.close();
     process.stdout.write(JSON.stringify({ protocol: session.protocol, cluster, dns }));`;
   return new Promise((resolve, reject) =>
-    execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000, env }, (error, stdout, stderr) =>
-      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as Fresh),
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      { encoding: 'utf8', timeout: 30_000, env },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as Fresh),
     ),
   );
 }
@@ -49,14 +55,21 @@ const bound = (socket: Socket, port: number, address: string | undefined): Promi
     });
   });
 
-(native ? test : test.skip)('a fresh client process does its handshake without loading node:cluster (the addon binds) or node:dns', async (t) => {
-  const server = listen(() => {}, { cert: id.cert, key: id.key, host: '127.0.0.1' });
-  t.teardown(() => server.close());
-  const { port } = await server.listening;
-  t.deepEqual(await freshClient(port, process.env), { protocol: 'DTLSv1.3', cluster: false, dns: false });
-  // Without the addon node:dgram binds, node:cluster and all: the same handshake.
-  t.deepEqual(await freshClient(port, { ...process.env, DTLS13_NATIVE: '0' }), { protocol: 'DTLSv1.3', cluster: true, dns: false });
-});
+(native ? test : test.skip)(
+  'a fresh client process does its handshake without loading node:cluster (the addon binds) or node:dns',
+  async (t) => {
+    const server = listen(() => {}, { cert: id.cert, key: id.key, host: '127.0.0.1' });
+    t.teardown(() => server.close());
+    const { port } = await server.listening;
+    t.deepEqual(await freshClient(port, process.env), { protocol: 'DTLSv1.3', cluster: false, dns: false });
+    // Without the addon node:dgram binds, node:cluster and all: the same handshake.
+    t.deepEqual(await freshClient(port, { ...process.env, DTLS13_NATIVE: '0' }), {
+      protocol: 'DTLSv1.3',
+      cluster: true,
+      dns: false,
+    });
+  },
+);
 
 for (const [type, address] of [
   ['udp4', '127.0.0.1'],
@@ -103,9 +116,15 @@ for (const [type, address] of [
     });
     await bound(server, 0, address);
     await bound(client, 0, undefined);
-    const error = await new Promise<Error | undefined>((resolve) => client.connect(server.address().port, address, resolve as () => void));
+    const error = await new Promise<Error | undefined>((resolve) =>
+      client.connect(server.address().port, address, resolve as () => void),
+    );
     t.is(error, undefined);
-    t.deepEqual(client.remoteAddress(), { address, family: type === 'udp6' ? 'IPv6' : 'IPv4', port: server.address().port });
+    t.deepEqual(client.remoteAddress(), {
+      address,
+      family: type === 'udp6' ? 'IPv6' : 'IPv4',
+      port: server.address().port,
+    });
     const received = once(server, 'message');
     client.send(Uint8Array.of(9));
     t.deepEqual([...((await received)[0] as Buffer)], [9]);

@@ -51,8 +51,14 @@ export class HelloSource {
 }
 
 /** Sends each datagram from `socket` to 127.0.0.1:`port`, resolving once all have left. */
-export async function sendAll(socket: Socket, datagrams: readonly Uint8Array[], port: number, address = '127.0.0.1'): Promise<void> {
-  for (const d of datagrams) await new Promise<void>((resolve, reject) => socket.send(d, port, address, (e) => (e ? reject(e) : resolve())));
+export async function sendAll(
+  socket: Socket,
+  datagrams: readonly Uint8Array[],
+  port: number,
+  address = '127.0.0.1',
+): Promise<void> {
+  for (const d of datagrams)
+    await new Promise<void>((resolve, reject) => socket.send(d, port, address, (e) => (e ? reject(e) : resolve())));
 }
 
 /**
@@ -104,7 +110,8 @@ export class RawClient {
   }
 
   private flush(): void {
-    for (let d = this.connection.pollTransmit(); d !== undefined; d = this.connection.pollTransmit()) this.socket.send(d, this.port, '127.0.0.1');
+    for (let d = this.connection.pollTransmit(); d !== undefined; d = this.connection.pollTransmit())
+      this.socket.send(d, this.port, '127.0.0.1');
     if (this.timer) clearTimeout(this.timer);
     const at = this.connection.pollTimeout();
     if (at === undefined || this.muted) return;

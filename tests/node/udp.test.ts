@@ -20,7 +20,12 @@ for (const cookies of [true, false]) {
         })(),
       );
     });
-    const client = openClientEndpoint({ port: listener.address.port, trustAnchors: [server.caDer], serverName: 'udp.test', wallClock });
+    const client = openClientEndpoint({
+      port: listener.address.port,
+      trustAnchors: [server.caDer],
+      serverName: 'udp.test',
+      wallClock,
+    });
     const params = await client.handshake;
     t.is(params.helloRetryRequest, cookies);
     client.send(new TextEncoder().encode('ping'));
@@ -36,7 +41,12 @@ for (const cookies of [true, false]) {
 test('a client whose server rejects its certificate check fails with the alert, and the endpoint ends', async (t) => {
   const listener = await DtlsUdpServer.listen({ certificate: server, wallClock });
   const other = makeIdentity('p256', 'other.test');
-  const client = openClientEndpoint({ port: listener.address.port, trustAnchors: [other.caDer], serverName: 'udp.test', wallClock });
+  const client = openClientEndpoint({
+    port: listener.address.port,
+    trustAnchors: [other.caDer],
+    serverName: 'udp.test',
+    wallClock,
+  });
   const error = await t.throwsAsync(client.handshake);
   t.regex(error?.message ?? '', /bad_certificate|unknown_ca/);
   t.is(await client.closed, 'failed');
@@ -46,7 +56,13 @@ test('a client whose server rejects its certificate check fails with the alert, 
 test('IPv6: a server on ::1 and a client to it', async (t) => {
   const listener = await DtlsUdpServer.listen({ certificate: server, wallClock, host: '::1' });
   listener.onConnection((ep) => ep.onEvent((e) => e.type === 'data' && ep.send(e.data)));
-  const client = openClientEndpoint({ host: '::1', port: listener.address.port, trustAnchors: [server.caDer], serverName: 'udp.test', wallClock });
+  const client = openClientEndpoint({
+    host: '::1',
+    port: listener.address.port,
+    trustAnchors: [server.caDer],
+    serverName: 'udp.test',
+    wallClock,
+  });
   await client.handshake;
   client.send(new TextEncoder().encode('over IPv6'));
   t.is(new TextDecoder().decode(await client.receive()), 'over IPv6');

@@ -12,7 +12,12 @@ import { HelloSource, rawSocket, sendAll, sleep } from './support.js';
 const id = makeIdentity('p256', 'localhost');
 const wallClock = (): number => TEST_TIME;
 const serverOptions: ConnectionOptions = { certificate: id, wallClock, groups: ['x25519mlkem768', 'x25519'] };
-const clientOptions: ConnectionOptions = { trustAnchors: [id.caDer], serverName: 'localhost', wallClock, groups: ['x25519mlkem768'] };
+const clientOptions: ConnectionOptions = {
+  trustAnchors: [id.caDer],
+  serverName: 'localhost',
+  wallClock,
+  groups: ['x25519mlkem768'],
+};
 
 /** The client's first flight at the default datagram size (1,200 bytes). */
 function firstFlight(options: ConnectionOptions = clientOptions): Uint8Array[] {
@@ -26,7 +31,9 @@ function firstFlight(options: ConnectionOptions = clientOptions): Uint8Array[] {
 test('an X25519MLKEM768 ClientHello (1,216-byte key share) does not fit 1,200 bytes and is sent in fragments; it is offered only when configured', (t) => {
   const flight = firstFlight();
   t.true(flight.length >= 2, `${flight.length} datagram(s)`);
-  const fragments = flight.flatMap((d) => decodeDatagram(d)).map((r) => (r.kind === 'plaintext' ? decodeDtlsHandshake(r.record.fragment) : undefined));
+  const fragments = flight
+    .flatMap((d) => decodeDatagram(d))
+    .map((r) => (r.kind === 'plaintext' ? decodeDtlsHandshake(r.record.fragment) : undefined));
   t.true(fragments.every((f) => f?.msgType === 'client_hello' && f.length > 1216));
   // Default groups: no hybrid share, one datagram.
   t.is(firstFlight({ trustAnchors: [id.caDer], serverName: 'localhost', wallClock }).length, 1);
@@ -65,7 +72,11 @@ test('over UDP without the cookie exchange (cookies: false): the connection reas
 test('over UDP: a server without the hybrid group asks a hybrid-first client for an X25519 share (HelloRetryRequest), and the handshake completes', async (t) => {
   const server = await DtlsUdpServer.listen({ certificate: id, wallClock });
   t.teardown(() => server.close());
-  const client = openClientEndpoint({ port: server.address.port, ...clientOptions, groups: ['x25519mlkem768', 'x25519'] });
+  const client = openClientEndpoint({
+    port: server.address.port,
+    ...clientOptions,
+    groups: ['x25519mlkem768', 'x25519'],
+  });
   t.teardown(() => client.close());
   t.is((await client.handshake).group, 'x25519');
 });
@@ -115,7 +126,11 @@ function pieces(datagrams: readonly Uint8Array[], size: number): Uint8Array[] {
 
 test('attacker: partial, oversized, out-of-range and contradicting hybrid ClientHello fragments stay under the reassembly caps; a bad encapsulation key gets illegal_parameter; a real client still connects', async (t) => {
   const maxPending = 4;
-  const server = await DtlsUdpServer.listen({ ...serverOptions, maxPendingClientHellos: maxPending, maxClientHelloLength: 2048 });
+  const server = await DtlsUdpServer.listen({
+    ...serverOptions,
+    maxPendingClientHellos: maxPending,
+    maxClientHelloLength: 2048,
+  });
   t.teardown(() => server.close());
   const serverFailures: string[] = [];
   server.onConnection((ep) => {
@@ -140,7 +155,13 @@ test('attacker: partial, oversized, out-of-range and contradicting hybrid Client
       legacyRecordVersion: 'dtls1_2',
       epoch: 0,
       sequenceNumber: 0,
-      fragment: encodeDtlsHandshake({ msgType: 'client_hello', length, messageSeq: 0, fragmentOffset, fragment: new Uint8Array(size).fill(0x41) }),
+      fragment: encodeDtlsHandshake({
+        msgType: 'client_hello',
+        length,
+        messageSeq: 0,
+        fragmentOffset,
+        fragment: new Uint8Array(size).fill(0x41),
+      }),
     });
   const pastEnd = forged(1500, 1300, 200);
   pastEnd.set([0x00, 0x05, 0x78], 13 + 6); // fragment_offset 1400 (DTLSPlaintext header 13 bytes, then type, length, message_seq): 1400 + 200 > 1500
@@ -160,7 +181,12 @@ test('attacker: partial, oversized, out-of-range and contradicting hybrid Client
   t.deepEqual(sockets[2]!.received, [], 'garbage gets no answer');
 
   // 5. A client whose encapsulation key fails FIPS 203 §7.2 gets through the cookie exchange and is refused with illegal_parameter.
-  const bad = openClientEndpoint({ port, ...clientOptions, provider: unreducedKeyProvider(), handshakeTimeoutMs: 10_000 });
+  const bad = openClientEndpoint({
+    port,
+    ...clientOptions,
+    provider: unreducedKeyProvider(),
+    handshakeTimeoutMs: 10_000,
+  });
   const badError = await t.throwsAsync(bad.handshake);
   t.regex(badError?.message ?? '', /illegal_parameter/);
   t.true(

@@ -31,13 +31,27 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const TEST_TIMEOUT_MS = 30 * 60_000;
 
 /** Runs a command to its end: exit status and output, never throwing on a non-zero exit. */
-async function run(file: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number; stdout: string; stderr: string }> {
+async function run(
+  file: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ status: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(file, [...args], { cwd, env, encoding: 'utf8', maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await promisify(execFile)(file, [...args], {
+      cwd,
+      env,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
     return { status: 0, stdout, stderr };
   } catch (e) {
     const r = e as { code?: number | string; stdout?: string; stderr?: string };
-    return { status: typeof r.code === 'number' ? r.code : -1, stdout: r.stdout ?? '', stderr: `${r.stderr ?? ''}${String(e)}` };
+    return {
+      status: typeof r.code === 'number' ? r.code : -1,
+      stdout: r.stdout ?? '',
+      stderr: `${r.stderr ?? ''}${String(e)}`,
+    };
   }
 }
 
@@ -81,7 +95,13 @@ test("after npm ci in a fresh clone, the README's main command runs without buil
   const clone = join(base, 'dtls13');
   const cloned = await run('git', ['clone', '--quiet', ROOT, clone], base, process.env);
   t.is(cloned.status, 0, cloned.stderr);
-  const env = { ...process.env, DTLS13_NATIVE: '0', npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' };
+  const env = {
+    ...process.env,
+    DTLS13_NATIVE: '0',
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
+    npm_config_update_notifier: 'false',
+  };
   const ci = await run('nice', ['npm', 'ci', '--offline'], clone, env);
   t.is(ci.status, 0, `npm ci --offline:\n${ci.stdout}\n${ci.stderr}`);
   const built = [join(clone, 'dist'), join(clone, 'native', 'build')];
@@ -92,12 +112,20 @@ test("after npm ci in a fresh clone, the README's main command runs without buil
   const output = `${main.stdout}\n${main.stderr}`;
   t.is(main.status, 0, `'${command}' exited ${String(main.status)}:\n${output}`);
   t.regex(main.stdout, /closed with close_notify/, 'the demo ran to its end');
-  t.notRegex(output, /> dtls13@\S+ (prepare|build|install|preinstall|postinstall)\b/, `'${command}' ran a lifecycle script:\n${output}`);
+  t.notRegex(
+    output,
+    /> dtls13@\S+ (prepare|build|install|preinstall|postinstall)\b/,
+    `'${command}' ran a lifecycle script:\n${output}`,
+  );
   const written = built.flatMap((dir, i) => changes(before[i]!, snapshot(dir)));
   t.deepEqual(written, [], `'${command}' built files`);
 
   // The built CLI, as `npx dtls13 generate --check` runs it: it finds the clone's spec/ and generated/ (not dist/spec).
   const check = await run(process.execPath, ['dist/cli/main.js', 'generate', '--check'], clone, env);
-  t.is(check.status, 0, `dist/cli/main.js generate --check exited ${String(check.status)}:\n${check.stdout}\n${check.stderr}`);
+  t.is(
+    check.status,
+    0,
+    `dist/cli/main.js generate --check exited ${String(check.status)}:\n${check.stdout}\n${check.stderr}`,
+  );
   t.regex(check.stdout, /generated\/ is up to date/);
 });

@@ -38,19 +38,40 @@ const SOURCES = [
   'spec',
   'native',
 ];
-const ENV = { ...process.env, DTLS13_NATIVE: '0', npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' };
+const ENV = {
+  ...process.env,
+  DTLS13_NATIVE: '0',
+  npm_config_fund: 'false',
+  npm_config_audit: 'false',
+  npm_config_update_notifier: 'false',
+};
 
 /** A bound for the build, pack and install on a loaded two-core machine (a bound on a hang, not a figure). */
 const TEST_TIMEOUT_MS = 30 * 60_000;
 
 /** Runs a command to its end: exit status (null when killed) and output, never throwing. */
-async function run(file: string, args: readonly string[], cwd: string, timeout = 0): Promise<{ status: number | null; stdout: string; stderr: string }> {
+async function run(
+  file: string,
+  args: readonly string[],
+  cwd: string,
+  timeout = 0,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(file, [...args], { cwd, env: ENV, encoding: 'utf8', timeout, maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await promisify(execFile)(file, [...args], {
+      cwd,
+      env: ENV,
+      encoding: 'utf8',
+      timeout,
+      maxBuffer: 64 << 20,
+    });
     return { status: 0, stdout, stderr };
   } catch (e) {
     const r = e as { code?: number | string; killed?: boolean; stdout?: string; stderr?: string };
-    return { status: r.killed ? null : typeof r.code === 'number' ? r.code : -1, stdout: r.stdout ?? '', stderr: r.stderr ?? String(e) };
+    return {
+      status: r.killed ? null : typeof r.code === 'number' ? r.code : -1,
+      stdout: r.stdout ?? '',
+      stderr: r.stderr ?? String(e),
+    };
   }
 }
 
@@ -61,7 +82,9 @@ async function npm(args: readonly string[], cwd: string): Promise<string> {
 }
 
 async function pack(folder: string, into: string): Promise<string> {
-  const out = JSON.parse(await npm(['pack', '--json', '--ignore-scripts', '--pack-destination', into], folder)) as { filename: string }[];
+  const out = JSON.parse(await npm(['pack', '--json', '--ignore-scripts', '--pack-destination', into], folder)) as {
+    filename: string;
+  }[];
   const name = out[0]?.filename;
   if (name === undefined) throw new Error(`npm pack of ${folder} made no tarball`);
   return join(into, name);
@@ -85,7 +108,20 @@ const runs = (inspectPort: number): readonly (readonly string[])[] => [
   ['client', '--ca', 'missing.pem'],
   ['dissect', 'missing.pcap'],
   ['simulate', '--connections', '2', '--records', '1', '--quiet'],
-  ['size', '--gbps', '0.01', '--handshakes', '100', '--connections', '2', '--records', '2', '--replications', '1', '--quiet'],
+  [
+    'size',
+    '--gbps',
+    '0.01',
+    '--handshakes',
+    '100',
+    '--connections',
+    '2',
+    '--records',
+    '2',
+    '--replications',
+    '1',
+    '--quiet',
+  ],
   ['simulate', '--profile', 'iot', '--connections', '1', '--records', '1', '--quiet'],
   ['generate', '--check'],
 ];
@@ -96,7 +132,10 @@ test('each CLI command of an installed tarball works or says exactly what to npm
   t.teardown(() => rmSync(work, { recursive: true, force: true }));
   const source = join(work, 'dtls13');
   for (const entry of SOURCES)
-    cpSync(join(ROOT, entry), join(source, entry), { recursive: true, filter: (path) => !/\/(node_modules|dist|build)(\/|$)/.test(path.slice(ROOT.length)) });
+    cpSync(join(ROOT, entry), join(source, entry), {
+      recursive: true,
+      filter: (path) => !/\/(node_modules|dist|build)(\/|$)/.test(path.slice(ROOT.length)),
+    });
   symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'), 'dir');
   const tarballs = join(work, 'tarballs');
   mkdirSync(tarballs);
@@ -113,9 +152,14 @@ test('each CLI command of an installed tarball works or says exactly what to npm
     const r = await run(join(app, 'node_modules/.bin/dtls13'), args, app, 120_000);
     const line = `dtls13 ${args.join(' ')}: exit ${String(r.status)}\n${r.stderr}`;
     t.log(line.trim());
-    if (/Cannot find (package|module)|ERR_MODULE_NOT_FOUND/.test(r.stderr)) problems.push(`a missing module, not named as an npm install: ${line}`);
+    if (/Cannot find (package|module)|ERR_MODULE_NOT_FOUND/.test(r.stderr))
+      problems.push(`a missing module, not named as an npm install: ${line}`);
     else if (r.status === null) problems.push(`still running after 120 s: ${line}`);
-    else if (r.status !== 0 && !/npm install [@\w]/.test(r.stderr) && !/missing\.(pem|pcap)|--cert|--key|--psk|--connect/.test(r.stderr))
+    else if (
+      r.status !== 0 &&
+      !/npm install [@\w]/.test(r.stderr) &&
+      !/missing\.(pem|pcap)|--cert|--key|--psk|--connect/.test(r.stderr)
+    )
       problems.push(`failed without saying what to install or what was wrong: ${line}`);
   }
   // Each entry of package.json "exports" loads from a plain install (the subpaths need nothing the root does not); the
@@ -136,7 +180,15 @@ test('each CLI command of an installed tarball works or says exactly what to npm
   const [generator, ...loaded] = entries.stdout.trim().split('\n').reverse();
   t.deepEqual(
     loaded.reverse(),
-    ['dtls13 true', 'dtls13/sans-io true', 'dtls13/wire true', 'dtls13/crypto true', 'dtls13/workers true', 'dtls13/hwmodel true', 'dtls13/learn true'],
+    [
+      'dtls13 true',
+      'dtls13/sans-io true',
+      'dtls13/wire true',
+      'dtls13/crypto true',
+      'dtls13/workers true',
+      'dtls13/hwmodel true',
+      'dtls13/learn true',
+    ],
     entries.stderr,
   );
   t.regex(
@@ -171,7 +223,12 @@ test('each CLI command of an installed tarball works or says exactly what to npm
   const demo = await run(join(app, 'node_modules/.bin/dtls13'), ['demo'], app, 120_000);
   t.regex(demo.stdout, /closed with close_notify/, 'the demo runs from a plain install');
   t.regex(demo.stdout, /client chart: .*npm install xstate/, 'the demo says what its chart paths need');
-  const inspected = await run(join(app, 'node_modules/.bin/dtls13'), ['demo', `--inspect=${inspectPort}`], app, 120_000);
+  const inspected = await run(
+    join(app, 'node_modules/.bin/dtls13'),
+    ['demo', `--inspect=${inspectPort}`],
+    app,
+    120_000,
+  );
   t.regex(inspected.stderr, /npm install xstate ws @statelyai\/inspect/, 'the inspector names its three packages');
   // The library: inspect without xstate is a ConfigError naming the option and the npm install.
   const library = await run(

@@ -80,7 +80,9 @@ test('INTEGER: bigint encodings decode back to the same value and are minimal', 
       if ((contents[0] ?? 0) & 0x80) back -= 1n << BigInt(8 * contents.length);
       // Minimal: the first nine bits are not all equal.
       const redundant =
-        contents.length > 1 && ((contents[0] === 0 && ((contents[1] ?? 0) & 0x80) === 0) || (contents[0] === 0xff && ((contents[1] ?? 0) & 0x80) !== 0));
+        contents.length > 1 &&
+        ((contents[0] === 0 && ((contents[1] ?? 0) & 0x80) === 0) ||
+          (contents[0] === 0xff && ((contents[1] ?? 0) & 0x80) !== 0));
       return back === v && !redundant;
     }),
   );
@@ -92,7 +94,8 @@ test('OBJECT IDENTIFIER from dotted text (X.690 §8.19), and bad OIDs refused', 
   t.is(h(derOid('2.5.29.19')), '0603551d13');
   t.is(h(derOid('1.2.840.10045.3.1.7')), '06082a8648ce3d030107');
   t.is(h(derOid('2.999.3')), '0603883703'); // X.690 §8.19.5 example: first subidentifier 1079
-  for (const bad of ['', '1', '1.', '3.1', '1.40', '1.2.-3', 'a.b']) t.throws(() => derOid(bad), { instanceOf: EncodeError }, bad);
+  for (const bad of ['', '1', '1.', '3.1', '1.40', '1.2.-3', 'a.b'])
+    t.throws(() => derOid(bad), { instanceOf: EncodeError }, bad);
 });
 
 test('primitive types: BOOLEAN, NULL, OCTET STRING, strings, BIT STRING', (t) => {
@@ -178,8 +181,32 @@ test('IP addresses parse to 4 or 16 octets, and non-addresses do not', (t) => {
   t.is(h(parseIpAddress('0.0.0.0') ?? new Uint8Array()), '00000000');
   t.is(h(parseIpAddress('255.255.255.255') ?? new Uint8Array()), 'ffffffff');
   t.is(h(parseIpAddress('10.0.200.99') ?? new Uint8Array()), '0a00c863');
-  const badIpv4 = ['1.2.3.4.', '.1.2.3', '1..2.3', '1.2.3.4.5', '1.2.3.-4', '1.2.3.1000', '0.0.0.00', ' 1.2.3.4', '1.2.3.4 ', '1.2.3.0x1', '١.2.3.4'];
-  for (const bad of ['', '1.2.3', '1.2.3.256', '01.2.3.4', ...badIpv4, '1::2::3', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7::8', '12345::', 'a.example', ':1']) {
+  const badIpv4 = [
+    '1.2.3.4.',
+    '.1.2.3',
+    '1..2.3',
+    '1.2.3.4.5',
+    '1.2.3.-4',
+    '1.2.3.1000',
+    '0.0.0.00',
+    ' 1.2.3.4',
+    '1.2.3.4 ',
+    '1.2.3.0x1',
+    '١.2.3.4',
+  ];
+  for (const bad of [
+    '',
+    '1.2.3',
+    '1.2.3.256',
+    '01.2.3.4',
+    ...badIpv4,
+    '1::2::3',
+    '1:2:3:4:5:6:7:8:9',
+    '1:2:3:4:5:6:7::8',
+    '12345::',
+    'a.example',
+    ':1',
+  ]) {
     t.is(parseIpAddress(bad), undefined, bad);
   }
 });
@@ -198,7 +225,15 @@ const SIGNATURE_OID = {
 } as const;
 
 /** What node's parser reports as the key type. */
-const NODE_KEY_TYPE = { p256: 'ec', p384: 'ec', p521: 'ec', ed25519: 'ed25519', ed448: 'ed448', rsa2048: 'rsa', 'rsa-pss2048': 'rsa-pss' } as const;
+const NODE_KEY_TYPE = {
+  p256: 'ec',
+  p384: 'ec',
+  p521: 'ec',
+  ed25519: 'ed25519',
+  ed448: 'ed448',
+  rsa2048: 'rsa',
+  'rsa-pss2048': 'rsa-pss',
+} as const;
 
 for (const kind of ALL_KINDS) {
   test(`${kind}: root → intermediate → leaf parse in node with the right names, dates, flags and signatures`, (t) => {
@@ -225,7 +260,8 @@ for (const kind of ALL_KINDS) {
     t.is(l.publicKey.asymmetricKeyType, NODE_KEY_TYPE[kind]);
     t.deepEqual(spki(l.publicKey), leaf.keys.spkiDer);
     t.deepEqual(l.keyUsage, [PKI_OID.serverAuth]); // node's `keyUsage` is the extended key usage
-    for (const c of [root, intermediate, leaf]) t.is(parseCertificateFields(c.der).signatureAlgorithmOid, SIGNATURE_OID[kind]);
+    for (const c of [root, intermediate, leaf])
+      t.is(parseCertificateFields(c.der).signatureAlgorithmOid, SIGNATURE_OID[kind]);
     // The PEM form is the same certificate.
     t.is(new X509Certificate(leaf.pem).fingerprint256, l.fingerprint256);
   });
@@ -265,7 +301,10 @@ test('extensions: basicConstraints, keyUsage defaults, SKI method 1, AKI = issue
 
 test('keyUsage and extra extensions as asked', (t) => {
   const root = makeRoot('p256');
-  const leaf = issue('p256', root, { keyUsage: ['digitalSignature', 'keyAgreement'], extraExtensions: [{ oid: '1.2.3.4', critical: true, value: derNull() }] });
+  const leaf = issue('p256', root, {
+    keyUsage: ['digitalSignature', 'keyAgreement'],
+    extraExtensions: [{ oid: '1.2.3.4', critical: true, value: derNull() }],
+  });
   const lf = parseCertificateFields(leaf.der);
   t.deepEqual([...(keyUsageBits(lf) ?? [])].sort(), [KEY_USAGE_BIT.digitalSignature, KEY_USAGE_BIT.keyAgreement]);
   t.deepEqual(findExtension(lf, '1.2.3.4'), { oid: '1.2.3.4', critical: true, value: derNull() });
@@ -286,7 +325,10 @@ test('serial numbers: 16 random positive bytes by default, or as given', (t) => 
 });
 
 test('validity dates after 2049 are GeneralizedTime and node reads them back', (t) => {
-  const root = makeRoot('ed25519', { notBefore: new Date('2049-12-31T23:59:59Z'), notAfter: new Date('2120-01-01T00:00:00Z') });
+  const root = makeRoot('ed25519', {
+    notBefore: new Date('2049-12-31T23:59:59Z'),
+    notAfter: new Date('2120-01-01T00:00:00Z'),
+  });
   const f = parseCertificateFields(root.der);
   t.is(f.notBefore, Date.parse('2049-12-31T23:59:59Z'));
   t.is(f.notAfter, Date.parse('2120-01-01T00:00:00Z'));
@@ -301,16 +343,32 @@ test('bad options throw ConfigError naming the option', (t) => {
   const base = { subjectCommonName: 'x', notBefore: days(0), notAfter: days(1) } as const;
   const err = (fn: () => unknown): string | undefined => t.throws(fn, { instanceOf: ConfigError })?.option;
   t.is(
-    err(() => createCertificate({ ...base, subjectPublicKey: other.publicKey, issuer: { selfSigned: true, privateKey: root.keys.privateKey } })),
+    err(() =>
+      createCertificate({
+        ...base,
+        subjectPublicKey: other.publicKey,
+        issuer: { selfSigned: true, privateKey: root.keys.privateKey },
+      }),
+    ),
     'subjectPublicKey',
   );
   t.is(
-    err(() => createCertificate({ ...base, subjectPublicKey: other.publicKey, issuer: { certificateDer: root.der, privateKey: other.privateKey } })),
+    err(() =>
+      createCertificate({
+        ...base,
+        subjectPublicKey: other.publicKey,
+        issuer: { certificateDer: root.der, privateKey: other.privateKey },
+      }),
+    ),
     'issuer.privateKey',
   );
   t.is(
     err(() =>
-      createCertificate({ ...base, subjectPublicKey: other.publicKey, issuer: { certificateDer: new Uint8Array([0x30, 0x00]), privateKey: other.privateKey } }),
+      createCertificate({
+        ...base,
+        subjectPublicKey: other.publicKey,
+        issuer: { certificateDer: new Uint8Array([0x30, 0x00]), privateKey: other.privateKey },
+      }),
     ),
     'issuer.certificateDer',
   );
@@ -335,16 +393,34 @@ test('bad options throw ConfigError naming the option', (t) => {
     'subjectCommonName',
   );
   t.is(
-    err(() => createCertificate({ ...base, subjectPublicKey: other.privateKey, issuer: { certificateDer: root.der, privateKey: root.keys.privateKey } })),
+    err(() =>
+      createCertificate({
+        ...base,
+        subjectPublicKey: other.privateKey,
+        issuer: { certificateDer: root.der, privateKey: root.keys.privateKey },
+      }),
+    ),
     'subjectPublicKey',
   );
   t.is(
-    err(() => createCertificate({ ...base, subjectPublicKey: other.publicKey, issuer: { certificateDer: root.der, privateKey: root.keys.publicKey } })),
+    err(() =>
+      createCertificate({
+        ...base,
+        subjectPublicKey: other.publicKey,
+        issuer: { certificateDer: root.der, privateKey: root.keys.publicKey },
+      }),
+    ),
     'issuer.privateKey',
   );
   const x25519 = generateKeyPairSync('x25519'); // a key agreement key cannot sign
   t.is(
-    err(() => createCertificate({ ...base, subjectPublicKey: x25519.publicKey, issuer: { selfSigned: true, privateKey: x25519.privateKey } })),
+    err(() =>
+      createCertificate({
+        ...base,
+        subjectPublicKey: x25519.publicKey,
+        issuer: { selfSigned: true, privateKey: x25519.privateKey },
+      }),
+    ),
     'issuer.privateKey',
   );
 });
@@ -379,8 +455,12 @@ test('PEM: malformed certificate blocks throw ConfigError', (t) => {
   const { leaf } = makeChain('ed25519');
   t.throws(() => parsePemCertificates(leaf.pem.replace('-----END CERTIFICATE-----', '')), { instanceOf: ConfigError });
   t.throws(() => parsePemCertificates(leaf.pem.replace(/\n([A-Za-z0-9+/])/, '\n!$1')), { instanceOf: ConfigError });
-  t.throws(() => parsePemCertificates('-----BEGIN CERTIFICATE-----\nAAA\n-----END CERTIFICATE-----'), { instanceOf: ConfigError });
-  t.throws(() => parsePemCertificates('-----BEGIN CERTIFICATE-----\nAAAA\n-----END X509 CRL-----'), { instanceOf: ConfigError });
+  t.throws(() => parsePemCertificates('-----BEGIN CERTIFICATE-----\nAAA\n-----END CERTIFICATE-----'), {
+    instanceOf: ConfigError,
+  });
+  t.throws(() => parsePemCertificates('-----BEGIN CERTIFICATE-----\nAAAA\n-----END X509 CRL-----'), {
+    instanceOf: ConfigError,
+  });
 });
 
 test('the DER reader refuses trailing bytes and non-DER encodings of a certificate', (t) => {

@@ -28,14 +28,23 @@ for (const provider of PROVIDERS) {
       const { root, intermediate, leaf } = makeChain(kind);
       t.notThrows(
         () =>
-          checkIdentityOptions(provider, { certificate: { chain: [leaf.der, intermediate.der], privateKey: leaf.keys.pkcs8Der }, trustAnchors: [root.der] }),
+          checkIdentityOptions(provider, {
+            certificate: { chain: [leaf.der, intermediate.der], privateKey: leaf.keys.pkcs8Der },
+            trustAnchors: [root.der],
+          }),
         kind,
       );
       t.notThrows(
-        () => checkIdentityOptions(provider, { certificate: { chain: [leaf.der, intermediate.der, root.der], privateKey: leaf.keys.pkcs8Der } }),
+        () =>
+          checkIdentityOptions(provider, {
+            certificate: { chain: [leaf.der, intermediate.der, root.der], privateKey: leaf.keys.pkcs8Der },
+          }),
         `${kind}: root sent too`,
       );
-      t.notThrows(() => checkIdentityOptions(provider, { certificate: { chain: [leaf.der], privateKey: leaf.keys.pkcs8Der } }), `${kind}: leaf only`);
+      t.notThrows(
+        () => checkIdentityOptions(provider, { certificate: { chain: [leaf.der], privateKey: leaf.keys.pkcs8Der } }),
+        `${kind}: leaf only`,
+      );
     }
     t.notThrows(() => checkIdentityOptions(provider, {}));
     t.notThrows(() => checkIdentityOptions(provider, { trustAnchors: [] }));
@@ -52,7 +61,11 @@ for (const provider of PROVIDERS) {
       ['a private key', leaf.keys.pkcs8Der],
     ];
     for (const [what, der] of bad) {
-      t.is(configError(t, () => checkIdentityOptions(provider, { trustAnchors: [root.der, der] }), what)?.option, 'trustAnchors[1]', what);
+      t.is(
+        configError(t, () => checkIdentityOptions(provider, { trustAnchors: [root.der, der] }), what)?.option,
+        'trustAnchors[1]',
+        what,
+      );
     }
   });
 
@@ -67,14 +80,33 @@ for (const provider of PROVIDERS) {
       notAfter: days(1),
       keyUsage: ['keyAgreement'],
     });
-    const e = configError(t, () => checkIdentityOptions(provider, { trustAnchors: [root.der, agreementOnly.der] }), 'x25519 anchor');
+    const e = configError(
+      t,
+      () => checkIdentityOptions(provider, { trustAnchors: [root.der, agreementOnly.der] }),
+      'x25519 anchor',
+    );
     t.is(e?.option, 'trustAnchors[1]');
     t.regex(e?.message ?? '', /x25519 key cannot sign/);
-    const brokenConstraints = makeRoot('p256', { extraExtensions: [{ oid: PKI_OID.nameConstraints, critical: true, value: derSequence([]) }] });
-    t.is(configError(t, () => checkIdentityOptions(provider, { trustAnchors: [brokenConstraints.der] }), 'empty nameConstraints')?.option, 'trustAnchors[0]');
+    const brokenConstraints = makeRoot('p256', {
+      extraExtensions: [{ oid: PKI_OID.nameConstraints, critical: true, value: derSequence([]) }],
+    });
+    t.is(
+      configError(
+        t,
+        () => checkIdentityOptions(provider, { trustAnchors: [brokenConstraints.der] }),
+        'empty nameConstraints',
+      )?.option,
+      'trustAnchors[0]',
+    );
     const pinned = makeRoot('ed25519', { isCa: false, keyUsage: ['digitalSignature'], dnsNames: ['self.example'] });
-    t.notThrows(() => checkIdentityOptions(provider, { trustAnchors: [pinned.der] }), 'a pinned end-entity certificate');
-    t.notThrows(() => checkIdentityOptions(provider, { trustAnchors: [makeIntermediate('p256', root).der] }), 'an intermediate CA');
+    t.notThrows(
+      () => checkIdentityOptions(provider, { trustAnchors: [pinned.der] }),
+      'a pinned end-entity certificate',
+    );
+    t.notThrows(
+      () => checkIdentityOptions(provider, { trustAnchors: [makeIntermediate('p256', root).der] }),
+      'an intermediate CA',
+    );
   });
 
   test(`${name}: a private key that does not match the leaf: ConfigError certificate`, (t) => {
@@ -82,21 +114,30 @@ for (const provider of PROVIDERS) {
     const otherSameType = keyPair('p256');
     const e1 = configError(
       t,
-      () => checkIdentityOptions(provider, { certificate: { chain: [leaf.der, intermediate.der], privateKey: otherSameType.pkcs8Der } }),
+      () =>
+        checkIdentityOptions(provider, {
+          certificate: { chain: [leaf.der, intermediate.der], privateKey: otherSameType.pkcs8Der },
+        }),
       'another P-256 key',
     );
     t.is(e1?.option, 'certificate');
     t.regex(e1?.message ?? '', /does not match the public key of chain\[0\]/);
     const e2 = configError(
       t,
-      () => checkIdentityOptions(provider, { certificate: { chain: [leaf.der, intermediate.der], privateKey: keyPair('ed25519').pkcs8Der } }),
+      () =>
+        checkIdentityOptions(provider, {
+          certificate: { chain: [leaf.der, intermediate.der], privateKey: keyPair('ed25519').pkcs8Der },
+        }),
       'an Ed25519 key',
     );
     t.is(e2?.option, 'certificate');
     t.regex(e2?.message ?? '', /ed25519 key but chain\[0\] certifies a ec-p256 key/);
     const e3 = configError(
       t,
-      () => checkIdentityOptions(provider, { certificate: { chain: [leaf.der, intermediate.der], privateKey: intermediate.keys.pkcs8Der } }),
+      () =>
+        checkIdentityOptions(provider, {
+          certificate: { chain: [leaf.der, intermediate.der], privateKey: intermediate.keys.pkcs8Der },
+        }),
       "the issuer's key",
     );
     t.regex(e3?.message ?? '', /does not match/);
@@ -110,7 +151,11 @@ for (const provider of PROVIDERS) {
       ['the certificate', leaf.der],
       ['truncated', leaf.keys.pkcs8Der.subarray(1)],
     ] as const) {
-      const e = configError(t, () => checkIdentityOptions(provider, { certificate: { chain: [leaf.der], privateKey: key } }), what);
+      const e = configError(
+        t,
+        () => checkIdentityOptions(provider, { certificate: { chain: [leaf.der], privateKey: key } }),
+        what,
+      );
       t.is(e?.option, 'certificate', what);
       t.regex(e?.message ?? '', /privateKey/, what);
     }
@@ -123,11 +168,19 @@ for (const provider of PROVIDERS) {
     const leaf = issue('ed25519', lower);
     const stranger = makeRoot('ed25519', { subjectCommonName: 'Stranger' });
     const key = leaf.keys.pkcs8Der;
-    t.notThrows(() => checkIdentityOptions(provider, { certificate: { chain: [leaf.der, lower.der, upper.der, root.der], privateKey: key } }));
+    t.notThrows(() =>
+      checkIdentityOptions(provider, {
+        certificate: { chain: [leaf.der, lower.der, upper.der, root.der], privateKey: key },
+      }),
+    );
     const wrong: [string, Uint8Array[], RegExp][] = [
       ['intermediates swapped', [leaf.der, upper.der, lower.der], /chain\[0\] .* is not issued by chain\[1\]/],
       ['leaf not first', [lower.der, leaf.der], /chain\[0\] .* is not issued by chain\[1\]/],
-      ['an unrelated certificate at the end', [leaf.der, lower.der, upper.der, stranger.der], /chain\[2\] .* is not issued by chain\[3\]/],
+      [
+        'an unrelated certificate at the end',
+        [leaf.der, lower.der, upper.der, stranger.der],
+        /chain\[2\] .* is not issued by chain\[3\]/,
+      ],
       ['a missing intermediate', [leaf.der, upper.der], /chain\[0\] .* is not issued by chain\[1\]/],
     ];
     for (const [what, chain, reason] of wrong) {
@@ -141,10 +194,20 @@ for (const provider of PROVIDERS) {
     const { root, intermediate, leaf } = makeChain('p256');
     // Same subject name as the real intermediate, new key (and so another key identifier and signature).
     const impostor = makeIntermediate('p256', root, { subjectCommonName: 'Intermediate p256' });
-    t.notThrows(() => checkIdentityOptions(provider, { certificate: { chain: [leaf.der, intermediate.der], privateKey: leaf.keys.pkcs8Der } }));
+    t.notThrows(() =>
+      checkIdentityOptions(provider, {
+        certificate: { chain: [leaf.der, intermediate.der], privateKey: leaf.keys.pkcs8Der },
+      }),
+    );
     t.is(
-      configError(t, () => checkIdentityOptions(provider, { certificate: { chain: [leaf.der, impostor.der], privateKey: leaf.keys.pkcs8Der } }), 'impostor')
-        ?.option,
+      configError(
+        t,
+        () =>
+          checkIdentityOptions(provider, {
+            certificate: { chain: [leaf.der, impostor.der], privateKey: leaf.keys.pkcs8Der },
+          }),
+        'impostor',
+      )?.option,
       'certificate',
     );
   });
@@ -158,7 +221,11 @@ for (const provider of PROVIDERS) {
       ['garbage intermediate', [leaf.der, new Uint8Array([0x30, 0x00])]],
       ['PEM intermediate', [leaf.der, new TextEncoder().encode(intermediate.pem)]],
     ] as const) {
-      t.is(configError(t, () => checkIdentityOptions(provider, { certificate: { chain, privateKey: key } }), what)?.option, 'certificate', what);
+      t.is(
+        configError(t, () => checkIdentityOptions(provider, { certificate: { chain, privateKey: key } }), what)?.option,
+        'certificate',
+        what,
+      );
     }
   });
 
@@ -172,7 +239,10 @@ for (const provider of PROVIDERS) {
         return provider.importPrivateKey(pkcs8);
       },
     };
-    const options: IdentityOptions = { certificate: { chain: [leaf.der, intermediate.der], privateKey: leaf.keys.pkcs8Der }, trustAnchors: [root.der] };
+    const options: IdentityOptions = {
+      certificate: { chain: [leaf.der, intermediate.der], privateKey: leaf.keys.pkcs8Der },
+      trustAnchors: [root.der],
+    };
     checkIdentityOptions(counting, options);
     checkIdentityOptions(counting, options);
     checkIdentityOptions(counting, { ...options });
@@ -180,7 +250,9 @@ for (const provider of PROVIDERS) {
     const other: CryptoProvider = { ...counting };
     checkIdentityOptions(other, options);
     t.is(imports, 2, 'another provider checks again');
-    checkIdentityOptions(counting, { certificate: { ...(options.certificate ?? { chain: [], privateKey: new Uint8Array() }) } });
+    checkIdentityOptions(counting, {
+      certificate: { ...(options.certificate ?? { chain: [], privateKey: new Uint8Array() }) },
+    });
     t.is(imports, 3, 'another certificate object checks again');
     const bad: IdentityOptions = { certificate: { chain: [leaf.der], privateKey: keyPair('p256').pkcs8Der } };
     t.throws(() => checkIdentityOptions(counting, bad), { instanceOf: ConfigError });
@@ -191,12 +263,17 @@ for (const provider of PROVIDERS) {
 test('RSA: node checks the key pair; noble, which cannot sign with RSA, says so', (t) => {
   const { intermediate, leaf } = makeChain('rsa2048');
   for (const provider of PROVIDERS) {
-    const options: IdentityOptions = { certificate: { chain: [leaf.der, intermediate.der], privateKey: leaf.keys.pkcs8Der } };
+    const options: IdentityOptions = {
+      certificate: { chain: [leaf.der, intermediate.der], privateKey: leaf.keys.pkcs8Der },
+    };
     if (provider.supports({ kind: 'signature', algorithm: 'rsa_pss_rsae_sha256' })) {
       t.notThrows(() => checkIdentityOptions(provider, options), provider.name);
       const pss = makeChain('rsa-pss2048');
       t.notThrows(
-        () => checkIdentityOptions(provider, { certificate: { chain: [pss.leaf.der], privateKey: pss.leaf.keys.pkcs8Der } }),
+        () =>
+          checkIdentityOptions(provider, {
+            certificate: { chain: [pss.leaf.der], privateKey: pss.leaf.keys.pkcs8Der },
+          }),
         `${provider.name}: rsa-pss`,
       );
     } else {

@@ -15,14 +15,22 @@ test('DerReader: strict TLVs, with a path and an absolute offset in errors', (t)
   const cases: [string, Uint8Array, RegExp][] = [
     ['indefinite length', bytes(0x30, 0x80, 0x00, 0x00), /indefinite length/],
     ['non-minimal long form', bytes(0x04, 0x81, 0x05, 1, 2, 3, 4, 5), /non-minimal length/],
-    ['leading zero length octet', bytes(0x04, 0x82, 0x00, 0x85, ...new Array<number>(0x85).fill(0)), /non-minimal length/],
+    [
+      'leading zero length octet',
+      bytes(0x04, 0x82, 0x00, 0x85, ...new Array<number>(0x85).fill(0)),
+      /non-minimal length/,
+    ],
     ['truncated contents', bytes(0x04, 0x05, 1, 2), /truncated/],
     ['multi-byte tag', bytes(0x1f, 0x81, 0x01, 0x00), /multi-byte tag/],
   ];
   for (const [what, der] of cases) {
     const e = t.throws(() => new DerReader(der, 'Top').next('field'), { instanceOf: DecodeError }, what);
     t.regex(e?.reason ?? '', /./);
-    t.regex(e?.message ?? '', new RegExp(`^Top\\.field at offset 0: ${cases.find((c) => c[0] === what)?.[2].source ?? ''}`), what);
+    t.regex(
+      e?.message ?? '',
+      new RegExp(`^Top\\.field at offset 0: ${cases.find((c) => c[0] === what)?.[2].source ?? ''}`),
+      what,
+    );
   }
   const outer = new DerReader(bytes(0x30, 0x03, 0x02, 0x01, 0x05, 0x00), 'Top');
   const seq = outer.read(0x30, 'Seq');
@@ -49,7 +57,10 @@ test('INTEGER decoding: magnitudes and small numbers, minimal and non-negative o
   };
   t.is(small(derInteger(0n)), 0);
   t.is(small(derInteger(BigInt(Number.MAX_SAFE_INTEGER))), Number.MAX_SAFE_INTEGER);
-  t.throws(() => small(derInteger(BigInt(Number.MAX_SAFE_INTEGER) + 1n)), { instanceOf: DecodeError, message: /too large/ });
+  t.throws(() => small(derInteger(BigInt(Number.MAX_SAFE_INTEGER) + 1n)), {
+    instanceOf: DecodeError,
+    message: /too large/,
+  });
   t.throws(() => small(derInteger(-1n)), { instanceOf: DecodeError, message: /negative/ });
   t.throws(() => small(bytes(0x02, 0x02, 0x00, 0x01)), { instanceOf: DecodeError, message: /non-minimal/ });
   t.throws(() => small(bytes(0x02, 0x00)), { instanceOf: DecodeError, message: /empty/ });

@@ -29,7 +29,10 @@ function emptyExtensionsCertificate(): { der: Uint8Array; key: string } {
     pair.spkiDer,
     derExplicit(3, derSequence([])),
   ]);
-  return { der: derSequence([tbs, signer.algorithmIdentifier, derBitString(signer.sign(tbs))]), key: privateKeyToPem(pair.pkcs8Der) };
+  return {
+    der: derSequence([tbs, signer.algorithmIdentifier, derBitString(signer.sign(tbs))]),
+    key: privateKeyToPem(pair.pkcs8Der),
+  };
 }
 
 test('an empty extensions SEQUENCE parses as no extensions, as OpenSSL reads it', (t) => {
@@ -44,9 +47,19 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
   test(`${version}: a server presenting such a certificate is accepted by its fingerprint`, async (t) => {
     const { der, key } = emptyExtensionsCertificate();
     const hex = createHash('sha256').update(der).digest('hex').toUpperCase();
-    const listener = listen(() => {}, { cert: certificateToPem(der), key, host: '127.0.0.1', minVersion: version, maxVersion: version });
+    const listener = listen(() => {}, {
+      cert: certificateToPem(der),
+      key,
+      host: '127.0.0.1',
+      minVersion: version,
+      maxVersion: version,
+    });
     const { port } = await listener.listening;
-    const session = connect('127.0.0.1', port, { fingerprint: `sha-256 ${hex.match(/../g)!.join(':')}`, minVersion: version, maxVersion: version });
+    const session = connect('127.0.0.1', port, {
+      fingerprint: `sha-256 ${hex.match(/../g)!.join(':')}`,
+      minVersion: version,
+      maxVersion: version,
+    });
     t.is((await session.opened).protocol, version);
     await session.close();
     await listener.close();

@@ -5,9 +5,23 @@
  * every level of an RSA chain.
  */
 import type { KeyObject } from 'node:crypto';
-import { createCertificate, generateKeyPair, type CertificateOptions, type GeneratedKeyPair, type KeyPairKind } from '../../runtime/pki/certificate-builder.js';
+import {
+  createCertificate,
+  generateKeyPair,
+  type CertificateOptions,
+  type GeneratedKeyPair,
+  type KeyPairKind,
+} from '../../runtime/pki/certificate-builder.js';
 
-export const ALL_KINDS = ['p256', 'p384', 'p521', 'ed25519', 'ed448', 'rsa2048', 'rsa-pss2048'] as const satisfies readonly KeyPairKind[];
+export const ALL_KINDS = [
+  'p256',
+  'p384',
+  'p521',
+  'ed25519',
+  'ed448',
+  'rsa2048',
+  'rsa-pss2048',
+] as const satisfies readonly KeyPairKind[];
 
 const DAY = 24 * 3600 * 1000;
 /** The verifier's clock in the tests: 2025-01-01T00:00:00Z. */

@@ -14,7 +14,11 @@ import { opensslVerify } from './openssl-verify.js';
 const root = makeRoot('p256');
 const intermediate = makeIntermediate('p256', root);
 
-function leafWith(names: { dnsNames?: readonly string[]; ipAddresses?: readonly string[]; subjectCommonName?: string }): Issued {
+function leafWith(names: {
+  dnsNames?: readonly string[];
+  ipAddresses?: readonly string[];
+  subjectCommonName?: string;
+}): Issued {
   return issue('p256', intermediate, { dnsNames: [], ipAddresses: [], ...names });
 }
 
@@ -44,8 +48,20 @@ const CASES: readonly IdentityCase[] = [
   { leaf: ipv4, what: 'IP:127.0.0.1', hostname: '127.0.0.1', openssl: { ip: '127.0.0.1' }, valid: true },
   { leaf: ipv4, what: 'IP:127.0.0.1', hostname: '127.0.0.2', openssl: { ip: '127.0.0.2' }, valid: false },
   { leaf: ipv4, what: 'IP:127.0.0.1', hostname: 'localhost', openssl: { hostname: 'localhost' }, valid: false },
-  { leaf: dnsLooksLikeIp, what: 'DNS:127.0.0.1 (a dNSName is no IP-ID)', hostname: '127.0.0.1', openssl: { ip: '127.0.0.1' }, valid: false },
-  { leaf: cnLooksLikeIp, what: 'CN=127.0.0.1, no SAN', hostname: '127.0.0.1', openssl: { ip: '127.0.0.1' }, valid: false },
+  {
+    leaf: dnsLooksLikeIp,
+    what: 'DNS:127.0.0.1 (a dNSName is no IP-ID)',
+    hostname: '127.0.0.1',
+    openssl: { ip: '127.0.0.1' },
+    valid: false,
+  },
+  {
+    leaf: cnLooksLikeIp,
+    what: 'CN=127.0.0.1, no SAN',
+    hostname: '127.0.0.1',
+    openssl: { ip: '127.0.0.1' },
+    valid: false,
+  },
   { leaf: ipv6, what: 'IP:::1', hostname: '::1', openssl: { ip: '::1' }, valid: true },
   { leaf: ipv6, what: 'IP:::1', hostname: '[::1]', openssl: { ip: '::1' }, valid: true },
   { leaf: ipv6, what: 'IP:::1', hostname: '0:0:0:0:0:0:0:1', openssl: { ip: '0:0:0:0:0:0:0:1' }, valid: true },
@@ -59,12 +75,36 @@ const CASES: readonly IdentityCase[] = [
     openssl: { ip: '::ffff:127.0.0.1' },
     valid: false,
   },
-  { leaf: mapped, what: 'IP:::ffff:127.0.0.1 (16 octets) for 127.0.0.1', hostname: '127.0.0.1', openssl: { ip: '127.0.0.1' }, valid: false },
+  {
+    leaf: mapped,
+    what: 'IP:::ffff:127.0.0.1 (16 octets) for 127.0.0.1',
+    hostname: '127.0.0.1',
+    openssl: { ip: '127.0.0.1' },
+    valid: false,
+  },
   { leaf: dnsOnly, what: 'DNS:other.example', hostname: '::1', openssl: { ip: '::1' }, valid: false },
-  { leaf: both, what: 'DNS:a.example, IP:192.0.2.1', hostname: 'a.example', openssl: { hostname: 'a.example' }, valid: true },
+  {
+    leaf: both,
+    what: 'DNS:a.example, IP:192.0.2.1',
+    hostname: 'a.example',
+    openssl: { hostname: 'a.example' },
+    valid: true,
+  },
   { leaf: both, what: 'DNS:a.example, IP:192.0.2.1', hostname: '192.0.2.1', openssl: { ip: '192.0.2.1' }, valid: true },
-  { leaf: both, what: 'DNS:a.example, IP:192.0.2.1', hostname: 'b.example', openssl: { hostname: 'b.example' }, valid: false },
-  { leaf: both, what: 'DNS:a.example, IP:192.0.2.1', hostname: '192.0.2.2', openssl: { ip: '192.0.2.2' }, valid: false },
+  {
+    leaf: both,
+    what: 'DNS:a.example, IP:192.0.2.1',
+    hostname: 'b.example',
+    openssl: { hostname: 'b.example' },
+    valid: false,
+  },
+  {
+    leaf: both,
+    what: 'DNS:a.example, IP:192.0.2.1',
+    hostname: '192.0.2.2',
+    openssl: { ip: '192.0.2.2' },
+    valid: false,
+  },
 ];
 
 test("IP and DNS identities: our verdict, openssl verify's and RFC 9525's agree on every case", (t) => {
@@ -89,7 +129,8 @@ test('identityOf: IP literals (IPv4, IPv6, bracketed, with a zone) and DNS names
   t.deepEqual(identityOf('192.0.2.1'), { kind: 'ip', address: new Uint8Array([192, 0, 2, 1]) });
   const loopback6 = new Uint8Array(16);
   loopback6[15] = 1;
-  for (const host of ['::1', '[::1]', '0:0:0:0:0:0:0:1', '[0::1%25eth0]', '::1%lo']) t.deepEqual(identityOf(host), { kind: 'ip', address: loopback6 }, host);
+  for (const host of ['::1', '[::1]', '0:0:0:0:0:0:0:1', '[0::1%25eth0]', '::1%lo'])
+    t.deepEqual(identityOf(host), { kind: 'ip', address: loopback6 }, host);
   const mapped4 = identityOf('::ffff:192.0.2.1');
   t.is(mapped4.kind === 'ip' ? mapped4.address.length : 0, 16);
   t.deepEqual(identityOf('WWW.Example.COM.'), { kind: 'dns', name: 'www.example.com' });
@@ -128,15 +169,23 @@ test('the verifier checks hostname with identityOf: ConfigError for a malformed 
     t.is(t.throws(() => ours(ipv4, bad), { instanceOf: ConfigError })?.option, 'hostname', bad);
   }
   t.is(
-    t.throws(() => verifyCertificateChain({ chain: [ipv4.der], trustAnchors: [root.der], now: NOW, ipAddress: 'a.example' }), { instanceOf: ConfigError })
-      ?.option,
+    t.throws(
+      () => verifyCertificateChain({ chain: [ipv4.der], trustAnchors: [root.der], now: NOW, ipAddress: 'a.example' }),
+      { instanceOf: ConfigError },
+    )?.option,
     'ipAddress',
   );
 });
 
 test('hostname and ipAddress together: the leaf must name both', (t) => {
   const check = (hostname: string, ipAddress: string): boolean =>
-    verifyCertificateChain({ chain: [both.der, intermediate.der], trustAnchors: [root.der], now: NOW, hostname, ipAddress }).ok;
+    verifyCertificateChain({
+      chain: [both.der, intermediate.der],
+      trustAnchors: [root.der],
+      now: NOW,
+      hostname,
+      ipAddress,
+    }).ok;
   t.true(check('a.example', '192.0.2.1'));
   t.true(check('192.0.2.1', '192.0.2.1'));
   t.false(check('a.example', '192.0.2.2'));

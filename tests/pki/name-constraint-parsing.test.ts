@@ -3,7 +3,14 @@ import fc from 'fast-check';
 import { parseCertificateFields } from '../../runtime/pki/certificate-fields.js';
 import { derImplicit, derInteger, derOctetString, derSequence, derTlv } from '../../runtime/pki/der-writer.js';
 import { parseIpPrefix } from '../../runtime/pki/general-name-writer.js';
-import { dnsNameLabels, dnsNameMeets, dnsNameWithin, ipAddressWithin, parseDnsSubtree, type DnsSubtree } from '../../runtime/pki/name-constraint-match.js';
+import {
+  dnsNameLabels,
+  dnsNameMeets,
+  dnsNameWithin,
+  ipAddressWithin,
+  parseDnsSubtree,
+  type DnsSubtree,
+} from '../../runtime/pki/name-constraint-match.js';
 import { nameConstraints } from '../../runtime/pki/name-constraints.js';
 import { PKI_OID } from '../../runtime/pki/oids.js';
 import { commonNameAsDnsName } from '../../runtime/pki/subject-name.js';
@@ -22,8 +29,10 @@ const labels = (name: string): string[] => dnsNameLabels(name) ?? [];
 
 test('dNSName subtrees: the base and names below it, at label boundaries, case-insensitive', (t) => {
   const base = subtree('Good.Example');
-  for (const name of ['good.example', 'a.good.example', 'x.y.GOOD.example', '*.good.example']) t.true(dnsNameWithin(labels(name), base), name);
-  for (const name of ['example', 'notgood.example', 'good.example.com', 'good.examples']) t.false(dnsNameWithin(labels(name), base), name);
+  for (const name of ['good.example', 'a.good.example', 'x.y.GOOD.example', '*.good.example'])
+    t.true(dnsNameWithin(labels(name), base), name);
+  for (const name of ['example', 'notgood.example', 'good.example.com', 'good.examples'])
+    t.false(dnsNameWithin(labels(name), base), name);
   const dotted = subtree('.good.example');
   t.false(dnsNameWithin(labels('good.example'), dotted));
   t.true(dnsNameWithin(labels('a.good.example'), dotted));
@@ -32,8 +41,10 @@ test('dNSName subtrees: the base and names below it, at label boundaries, case-i
 });
 
 test('dNSName subtree bases and names that are no DNS names', (t) => {
-  for (const bad of ['a..b', 'a.b.', '.', '..a', '*.a.example', 'a b.example']) t.is(parseDnsSubtree(bad), undefined, bad);
-  for (const bad of ['', 'a..b', 'a.b.', '.a', 'a\0.b', 'ü.example']) t.is(dnsNameLabels(bad), undefined, JSON.stringify(bad));
+  for (const bad of ['a..b', 'a.b.', '.', '..a', '*.a.example', 'a b.example'])
+    t.is(parseDnsSubtree(bad), undefined, bad);
+  for (const bad of ['', 'a..b', 'a.b.', '.a', 'a\0.b', 'ü.example'])
+    t.is(dnsNameLabels(bad), undefined, JSON.stringify(bad));
 });
 
 test('a wildcard meets an excluded subtree it could stand for, and only that', (t) => {
@@ -42,7 +53,10 @@ test('a wildcard meets an excluded subtree it could stand for, and only that', (
   t.false(dnsNameWithin(labels('*.good.example'), secret));
   t.false(dnsNameMeets(labels('*.other.example'), secret));
   t.false(dnsNameMeets(labels('*.www.good.example'), secret));
-  t.false(dnsNameMeets(labels('*.good.example'), subtree('.secret.good.example')), 'one label cannot reach below secret');
+  t.false(
+    dnsNameMeets(labels('*.good.example'), subtree('.secret.good.example')),
+    'one label cannot reach below secret',
+  );
   t.true(dnsNameMeets(labels('*.good.example'), subtree('good.example')));
   t.false(dnsNameMeets(labels('www.good.example'), secret));
 });
@@ -86,16 +100,36 @@ test('iPAddress subtrees: masked comparison, one family only', (t) => {
 });
 
 test("commonName as a DNS name: OpenSSL's shape rule", (t) => {
-  for (const cn of ['host.example', 'a.b', 'x_y.example', 'a-b.example', 'host.example\0']) t.not(commonNameAsDnsName(cn), undefined, JSON.stringify(cn));
-  for (const cn of ['example', 'Leaf p256', '*.example', '-a.example', 'a-.example', 'a..example', '.a.example', 'a.example.', 'ä.example'])
+  for (const cn of ['host.example', 'a.b', 'x_y.example', 'a-b.example', 'host.example\0'])
+    t.not(commonNameAsDnsName(cn), undefined, JSON.stringify(cn));
+  for (const cn of [
+    'example',
+    'Leaf p256',
+    '*.example',
+    '-a.example',
+    'a-.example',
+    'a..example',
+    '.a.example',
+    'a.example.',
+    'ä.example',
+  ])
     t.is(commonNameAsDnsName(cn), undefined, cn);
-  t.is(commonNameAsDnsName('a.example\0evil.example'), 'a.example\0evil.example', 'an embedded NUL is kept, to fail the check');
+  t.is(
+    commonNameAsDnsName('a.example\0evil.example'),
+    'a.example\0evil.example',
+    'an embedded NUL is kept, to fail the check',
+  );
 });
 
 /** A leaf under an intermediate whose nameConstraints extnValue is `value`. */
-function verdictWithRawConstraints(value: Uint8Array, critical = true): { ok: boolean; alert?: string; reason?: string } {
+function verdictWithRawConstraints(
+  value: Uint8Array,
+  critical = true,
+): { ok: boolean; alert?: string; reason?: string } {
   const root = makeRoot('ed25519');
-  const intermediate = makeIntermediate('ed25519', root, { extraExtensions: [{ oid: PKI_OID.nameConstraints, critical, value }] });
+  const intermediate = makeIntermediate('ed25519', root, {
+    extraExtensions: [{ oid: PKI_OID.nameConstraints, critical, value }],
+  });
   const leaf = issue('ed25519', intermediate, { dnsNames: ['a.good.example'], ipAddresses: [] });
   return verifyCertificateChain({ chain: [leaf.der, intermediate.der], trustAnchors: [root.der], now: NOW });
 }
@@ -135,7 +169,11 @@ test('malformed nameConstraints: rejected, critical or not', (t) => {
 
 test('nameConstraints decodes what the builder writes, with paths in errors', (t) => {
   const root = makeRoot('p256', {
-    nameConstraints: { critical: false, permitted: [{ dns: 'good.example' }, { ip: '10.0.0.0/8' }], excluded: [{ email: 'bad.example' }] },
+    nameConstraints: {
+      critical: false,
+      permitted: [{ dns: 'good.example' }, { ip: '10.0.0.0/8' }],
+      excluded: [{ email: 'bad.example' }],
+    },
   });
   const nc = nameConstraints(parseCertificateFields(root.der));
   if (nc === undefined) return t.fail('no nameConstraints');
@@ -149,7 +187,9 @@ test('nameConstraints decodes what the builder writes, with paths in errors', (t
     ['rfc822Name'],
   );
   t.is(nameConstraints(parseCertificateFields(makeRoot('p256').der)), undefined);
-  const bad = makeRoot('p256', { extraExtensions: [{ oid: PKI_OID.nameConstraints, critical: true, value: derSequence([]) }] });
+  const bad = makeRoot('p256', {
+    extraExtensions: [{ oid: PKI_OID.nameConstraints, critical: true, value: derSequence([]) }],
+  });
   const error = t.throws(() => nameConstraints(parseCertificateFields(bad.der)), { instanceOf: DecodeError });
   t.regex(error?.path ?? '', /^nameConstraints/);
 });

@@ -11,7 +11,10 @@ import { haveOpenssl, OPENSSL, opensslVerify } from './openssl-verify.js';
  * with the verdict the RFC gives (written down per case).
  */
 
-type Constraints = { readonly permitted?: readonly NameConstraintBase[]; readonly excluded?: readonly NameConstraintBase[] };
+type Constraints = {
+  readonly permitted?: readonly NameConstraintBase[];
+  readonly excluded?: readonly NameConstraintBase[];
+};
 type LeafNames = {
   readonly dnsNames?: readonly string[];
   readonly ipAddresses?: readonly string[];
@@ -26,7 +29,12 @@ interface Built {
 }
 
 /** root → intermediate → leaf, the constraints on the intermediate or on the root (the trust anchor). */
-function build(where: 'intermediate' | 'anchor', critical: boolean, constraints: Constraints, leafNames: LeafNames): Built {
+function build(
+  where: 'intermediate' | 'anchor',
+  critical: boolean,
+  constraints: Constraints,
+  leafNames: LeafNames,
+): Built {
   const nameConstraints = { critical, ...constraints };
   const anchor = makeRoot('p256', where === 'anchor' ? { nameConstraints } : {});
   const intermediate = makeIntermediate('p256', anchor, where === 'intermediate' ? { nameConstraints } : {});
@@ -35,7 +43,11 @@ function build(where: 'intermediate' | 'anchor', critical: boolean, constraints:
 }
 
 function ours(b: Built): ChainResult {
-  return verifyCertificateChain({ chain: [b.leaf.der, ...b.intermediates.map((c) => c.der)], trustAnchors: [b.anchor.der], now: NOW });
+  return verifyCertificateChain({
+    chain: [b.leaf.der, ...b.intermediates.map((c) => c.der)],
+    trustAnchors: [b.anchor.der],
+    now: NOW,
+  });
 }
 
 function theirs(b: Built): { ok: boolean; output: string } {
@@ -53,14 +65,39 @@ interface Case {
 const GOOD: Constraints = { permitted: [{ dns: 'good.example' }] };
 const CASES: readonly Case[] = [
   // dNSName, permitted
-  { name: 'dns permitted: a name below the base', constraints: GOOD, leaf: { dnsNames: ['a.good.example'] }, valid: true },
+  {
+    name: 'dns permitted: a name below the base',
+    constraints: GOOD,
+    leaf: { dnsNames: ['a.good.example'] },
+    valid: true,
+  },
   { name: 'dns permitted: the base itself', constraints: GOOD, leaf: { dnsNames: ['good.example'] }, valid: true },
   { name: 'dns permitted: case differs', constraints: GOOD, leaf: { dnsNames: ['A.GOOD.Example'] }, valid: true },
-  { name: 'dns permitted: a wildcard below the base', constraints: GOOD, leaf: { dnsNames: ['*.good.example'] }, valid: true },
+  {
+    name: 'dns permitted: a wildcard below the base',
+    constraints: GOOD,
+    leaf: { dnsNames: ['*.good.example'] },
+    valid: true,
+  },
   { name: 'dns permitted: outside', constraints: GOOD, leaf: { dnsNames: ['evil.example'] }, valid: false },
-  { name: 'dns permitted: same suffix, not a label boundary', constraints: GOOD, leaf: { dnsNames: ['notgood.example'] }, valid: false },
-  { name: 'dns permitted: one name of two outside', constraints: GOOD, leaf: { dnsNames: ['a.good.example', 'evil.example'] }, valid: false },
-  { name: 'dns permitted: an IP address is not constrained by it', constraints: GOOD, leaf: { ipAddresses: ['192.0.2.1'] }, valid: true },
+  {
+    name: 'dns permitted: same suffix, not a label boundary',
+    constraints: GOOD,
+    leaf: { dnsNames: ['notgood.example'] },
+    valid: false,
+  },
+  {
+    name: 'dns permitted: one name of two outside',
+    constraints: GOOD,
+    leaf: { dnsNames: ['a.good.example', 'evil.example'] },
+    valid: false,
+  },
+  {
+    name: 'dns permitted: an IP address is not constrained by it',
+    constraints: GOOD,
+    leaf: { ipAddresses: ['192.0.2.1'] },
+    valid: true,
+  },
   {
     name: 'dns permitted with a leading dot: the base itself is out',
     constraints: { permitted: [{ dns: '.good.example' }] },
@@ -80,10 +117,30 @@ const CASES: readonly Case[] = [
     valid: true,
   },
   // dNSName, excluded
-  { name: 'dns excluded: below the base', constraints: { excluded: [{ dns: 'bad.example' }] }, leaf: { dnsNames: ['x.bad.example'] }, valid: false },
-  { name: 'dns excluded: the base itself', constraints: { excluded: [{ dns: 'bad.example' }] }, leaf: { dnsNames: ['bad.example'] }, valid: false },
-  { name: 'dns excluded: a wildcard below the base', constraints: { excluded: [{ dns: 'bad.example' }] }, leaf: { dnsNames: ['*.bad.example'] }, valid: false },
-  { name: 'dns excluded: elsewhere', constraints: { excluded: [{ dns: 'bad.example' }] }, leaf: { dnsNames: ['a.good.example'] }, valid: true },
+  {
+    name: 'dns excluded: below the base',
+    constraints: { excluded: [{ dns: 'bad.example' }] },
+    leaf: { dnsNames: ['x.bad.example'] },
+    valid: false,
+  },
+  {
+    name: 'dns excluded: the base itself',
+    constraints: { excluded: [{ dns: 'bad.example' }] },
+    leaf: { dnsNames: ['bad.example'] },
+    valid: false,
+  },
+  {
+    name: 'dns excluded: a wildcard below the base',
+    constraints: { excluded: [{ dns: 'bad.example' }] },
+    leaf: { dnsNames: ['*.bad.example'] },
+    valid: false,
+  },
+  {
+    name: 'dns excluded: elsewhere',
+    constraints: { excluded: [{ dns: 'bad.example' }] },
+    leaf: { dnsNames: ['a.good.example'] },
+    valid: true,
+  },
   {
     name: 'dns excluded: same suffix, not a label boundary',
     constraints: { excluded: [{ dns: 'bad.example' }] },
@@ -103,9 +160,24 @@ const CASES: readonly Case[] = [
     valid: true,
   },
   // subject commonName, for a leaf without a dNSName (OpenSSL's rule)
-  { name: 'cn, no SAN: a DNS-like CN inside', constraints: GOOD, leaf: { subjectCommonName: 'host.good.example' }, valid: true },
-  { name: 'cn, no SAN: a DNS-like CN outside', constraints: GOOD, leaf: { subjectCommonName: 'host.evil.example' }, valid: false },
-  { name: 'cn, no SAN: a CN that is no DNS name is not checked', constraints: GOOD, leaf: { subjectCommonName: 'Leaf of evil.example' }, valid: true },
+  {
+    name: 'cn, no SAN: a DNS-like CN inside',
+    constraints: GOOD,
+    leaf: { subjectCommonName: 'host.good.example' },
+    valid: true,
+  },
+  {
+    name: 'cn, no SAN: a DNS-like CN outside',
+    constraints: GOOD,
+    leaf: { subjectCommonName: 'host.evil.example' },
+    valid: false,
+  },
+  {
+    name: 'cn, no SAN: a CN that is no DNS name is not checked',
+    constraints: GOOD,
+    leaf: { subjectCommonName: 'Leaf of evil.example' },
+    valid: true,
+  },
   {
     name: 'cn, only an IP SAN: a DNS-like CN outside',
     constraints: GOOD,
@@ -119,8 +191,18 @@ const CASES: readonly Case[] = [
     valid: true,
   },
   // iPAddress, IPv4
-  { name: 'ipv4 permitted: inside', constraints: { permitted: [{ ip: '10.0.0.0/8' }] }, leaf: { ipAddresses: ['10.1.2.3'] }, valid: true },
-  { name: 'ipv4 permitted: outside', constraints: { permitted: [{ ip: '10.0.0.0/8' }] }, leaf: { ipAddresses: ['192.0.2.1'] }, valid: false },
+  {
+    name: 'ipv4 permitted: inside',
+    constraints: { permitted: [{ ip: '10.0.0.0/8' }] },
+    leaf: { ipAddresses: ['10.1.2.3'] },
+    valid: true,
+  },
+  {
+    name: 'ipv4 permitted: outside',
+    constraints: { permitted: [{ ip: '10.0.0.0/8' }] },
+    leaf: { ipAddresses: ['192.0.2.1'] },
+    valid: false,
+  },
   {
     name: 'ipv4 permitted: one address of two outside',
     constraints: { permitted: [{ ip: '10.0.0.0/8' }] },
@@ -145,21 +227,61 @@ const CASES: readonly Case[] = [
     leaf: { dnsNames: ['a.example'] },
     valid: true,
   },
-  { name: 'ipv4 permitted /32: the one address', constraints: { permitted: [{ ip: '192.0.2.7/32' }] }, leaf: { ipAddresses: ['192.0.2.7'] }, valid: true },
-  { name: 'ipv4 permitted /32: its neighbour', constraints: { permitted: [{ ip: '192.0.2.7/32' }] }, leaf: { ipAddresses: ['192.0.2.6'] }, valid: false },
-  { name: 'ipv4 excluded: inside', constraints: { excluded: [{ ip: '10.0.0.0/8' }] }, leaf: { ipAddresses: ['10.1.2.3'] }, valid: false },
-  { name: 'ipv4 excluded: outside', constraints: { excluded: [{ ip: '10.0.0.0/8' }] }, leaf: { ipAddresses: ['192.0.2.1'] }, valid: true },
+  {
+    name: 'ipv4 permitted /32: the one address',
+    constraints: { permitted: [{ ip: '192.0.2.7/32' }] },
+    leaf: { ipAddresses: ['192.0.2.7'] },
+    valid: true,
+  },
+  {
+    name: 'ipv4 permitted /32: its neighbour',
+    constraints: { permitted: [{ ip: '192.0.2.7/32' }] },
+    leaf: { ipAddresses: ['192.0.2.6'] },
+    valid: false,
+  },
+  {
+    name: 'ipv4 excluded: inside',
+    constraints: { excluded: [{ ip: '10.0.0.0/8' }] },
+    leaf: { ipAddresses: ['10.1.2.3'] },
+    valid: false,
+  },
+  {
+    name: 'ipv4 excluded: outside',
+    constraints: { excluded: [{ ip: '10.0.0.0/8' }] },
+    leaf: { ipAddresses: ['192.0.2.1'] },
+    valid: true,
+  },
   // iPAddress, IPv6
-  { name: 'ipv6 permitted: inside', constraints: { permitted: [{ ip: '2001:db8::/32' }] }, leaf: { ipAddresses: ['2001:db8:1::1'] }, valid: true },
-  { name: 'ipv6 permitted: outside', constraints: { permitted: [{ ip: '2001:db8::/32' }] }, leaf: { ipAddresses: ['2001:db9::1'] }, valid: false },
+  {
+    name: 'ipv6 permitted: inside',
+    constraints: { permitted: [{ ip: '2001:db8::/32' }] },
+    leaf: { ipAddresses: ['2001:db8:1::1'] },
+    valid: true,
+  },
+  {
+    name: 'ipv6 permitted: outside',
+    constraints: { permitted: [{ ip: '2001:db8::/32' }] },
+    leaf: { ipAddresses: ['2001:db9::1'] },
+    valid: false,
+  },
   {
     name: 'ipv6 permitted: an IPv4 address is outside',
     constraints: { permitted: [{ ip: '2001:db8::/32' }] },
     leaf: { ipAddresses: ['192.0.2.1'] },
     valid: false,
   },
-  { name: 'ipv6 excluded: inside', constraints: { excluded: [{ ip: '2001:db8:bad::/48' }] }, leaf: { ipAddresses: ['2001:db8:bad::1'] }, valid: false },
-  { name: 'ipv6 excluded: outside', constraints: { excluded: [{ ip: '2001:db8:bad::/48' }] }, leaf: { ipAddresses: ['2001:db8:600d::1'] }, valid: true },
+  {
+    name: 'ipv6 excluded: inside',
+    constraints: { excluded: [{ ip: '2001:db8:bad::/48' }] },
+    leaf: { ipAddresses: ['2001:db8:bad::1'] },
+    valid: false,
+  },
+  {
+    name: 'ipv6 excluded: outside',
+    constraints: { excluded: [{ ip: '2001:db8:bad::/48' }] },
+    leaf: { ipAddresses: ['2001:db8:600d::1'] },
+    valid: true,
+  },
   // both forms
   {
     name: 'dns and ip permitted: both inside',
@@ -182,7 +304,13 @@ const CASES: readonly Case[] = [
 ];
 
 /** Runs one case through both verifiers; the verdicts must be the RFC's and each other's. */
-function agree(t: { is(a: unknown, b: unknown, m?: string): void }, label: string, b: Built, valid: boolean, alert = 'certificate_unknown'): void {
+function agree(
+  t: { is(a: unknown, b: unknown, m?: string): void },
+  label: string,
+  b: Built,
+  valid: boolean,
+  alert = 'certificate_unknown',
+): void {
   const mine = ours(b);
   const ref = theirs(b);
   t.is(mine.ok, valid, `${label}: ours ${mine.ok ? 'accepts' : `rejects (${mine.reason})`}`);
@@ -214,7 +342,12 @@ test('constraints of the anchor and of the intermediate both apply (intersection
     const anchor = makeRoot('p256', { nameConstraints: { permitted: [{ dns: c.rootNc }] } });
     const intermediate = makeIntermediate('p256', anchor, { nameConstraints: { permitted: [{ dns: c.interNc }] } });
     const leaf = issue('p256', intermediate, { dnsNames: [c.leaf], ipAddresses: [] });
-    agree(t, `root ${c.rootNc}, intermediate ${c.interNc}, leaf ${c.leaf}`, { anchor, intermediates: [intermediate], leaf }, c.valid);
+    agree(
+      t,
+      `root ${c.rootNc}, intermediate ${c.interNc}, leaf ${c.leaf}`,
+      { anchor, intermediates: [intermediate], leaf },
+      c.valid,
+    );
   }
 });
 
@@ -226,17 +359,28 @@ test("an anchor's constraints bind the intermediates too, an intermediate's bind
   ] as const) {
     const intermediate = makeIntermediate('p256', anchor, { dnsNames: [san] });
     const leaf = issue('p256', intermediate, { dnsNames: ['a.good.example'], ipAddresses: [] });
-    agree(t, `intermediate named ${san} under an anchor permitting good.example`, { anchor, intermediates: [intermediate], leaf }, valid);
+    agree(
+      t,
+      `intermediate named ${san} under an anchor permitting good.example`,
+      { anchor, intermediates: [intermediate], leaf },
+      valid,
+    );
   }
   const root = makeRoot('p256');
-  const intermediate = makeIntermediate('p256', root, { dnsNames: ['ca.evil.example'], nameConstraints: { permitted: [{ dns: 'good.example' }] } });
+  const intermediate = makeIntermediate('p256', root, {
+    dnsNames: ['ca.evil.example'],
+    nameConstraints: { permitted: [{ dns: 'good.example' }] },
+  });
   const leaf = issue('p256', intermediate, { dnsNames: ['a.good.example'], ipAddresses: [] });
   agree(t, 'an intermediate outside its own constraints', { anchor: root, intermediates: [intermediate], leaf }, true);
 });
 
 test("two intermediates: the upper one's constraints reach the leaf through the lower one", (t) => {
   const root = makeRoot('p256');
-  const upper = makeIntermediate('p256', root, { subjectCommonName: 'Upper', nameConstraints: { excluded: [{ ip: '10.0.0.0/8' }, { dns: 'bad.example' }] } });
+  const upper = makeIntermediate('p256', root, {
+    subjectCommonName: 'Upper',
+    nameConstraints: { excluded: [{ ip: '10.0.0.0/8' }, { dns: 'bad.example' }] },
+  });
   const lower = makeIntermediate('p256', upper, { subjectCommonName: 'Lower' });
   const cases: [LeafNames, boolean][] = [
     [{ ipAddresses: ['10.9.9.9'] }, false],
@@ -254,7 +398,12 @@ test('critical constraints on a form we do not check refuse a path that uses tha
   const dirName = build('intermediate', true, { permitted: [{ directoryName: 'Other' }] }, { dnsNames: ['a.example'] });
   agree(t, 'critical directoryName', dirName, false, 'unsupported_certificate');
   // rfc822Name: only a leaf with an e-mail address is affected.
-  const withEmail = build('anchor', true, { permitted: [{ email: 'good.example' }] }, { dnsNames: ['a.example'], emailAddresses: ['x@evil.example'] });
+  const withEmail = build(
+    'anchor',
+    true,
+    { permitted: [{ email: 'good.example' }] },
+    { dnsNames: ['a.example'], emailAddresses: ['x@evil.example'] },
+  );
   agree(t, 'critical rfc822Name, leaf with an e-mail address outside', withEmail, false, 'unsupported_certificate');
   const withoutEmail = build('anchor', true, { permitted: [{ email: 'good.example' }] }, { dnsNames: ['a.example'] });
   agree(t, 'critical rfc822Name, leaf without an e-mail address', withoutEmail, true);
@@ -263,13 +412,22 @@ test('critical constraints on a form we do not check refuse a path that uses tha
 // ----- where we deliberately differ from openssl 3.0 (its verdict is logged, ours asserted)
 
 test('stricter than openssl: a wildcard may not stand for an excluded name', (t) => {
-  const b = build('intermediate', true, { excluded: [{ dns: 'secret.good.example' }] }, { dnsNames: ['*.good.example'] });
+  const b = build(
+    'intermediate',
+    true,
+    { excluded: [{ dns: 'secret.good.example' }] },
+    { dnsNames: ['*.good.example'] },
+  );
   const mine = ours(b);
   t.false(mine.ok);
   if (!mine.ok) t.regex(mine.reason, /\*\.good\.example' is in the excluded subtree 'secret\.good\.example'/);
   t.log(`openssl: ${theirs(b).output}`);
   // A wildcard one level further down cannot reach it.
-  t.true(ours(build('intermediate', true, { excluded: [{ dns: 'secret.good.example' }] }, { dnsNames: ['*.www.good.example'] })).ok);
+  t.true(
+    ours(
+      build('intermediate', true, { excluded: [{ dns: 'secret.good.example' }] }, { dnsNames: ['*.www.good.example'] }),
+    ).ok,
+  );
 });
 
 test('a non-critical constraint on a form we do not check is ignored; the DNS and IP ones beside it still apply', (t) => {
@@ -295,7 +453,12 @@ test('a pinned anchor (the leaf itself) is not constrained by its own nameConstr
     dnsNames: ['evil.example'],
     keyUsage: ['digitalSignature', 'keyCertSign'],
   });
-  const result = verifyCertificateChain({ chain: [pinned.der], trustAnchors: [pinned.der], now: NOW, hostname: 'evil.example' });
+  const result = verifyCertificateChain({
+    chain: [pinned.der],
+    trustAnchors: [pinned.der],
+    now: NOW,
+    hostname: 'evil.example',
+  });
   t.true(result.ok, result.ok ? '' : result.reason);
   // The same constraints on an anchor that issues a leaf for that name do apply.
   const leaf = issue('p256', pinned, { dnsNames: ['evil.example'], ipAddresses: [] });

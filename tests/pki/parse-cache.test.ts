@@ -12,7 +12,12 @@ import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 
 const id = makeIdentity('p256', 'server.test');
 const verify = (leaf: Uint8Array) =>
-  verifyCertificateChain({ chain: [leaf, ...id.chain.slice(1)], trustAnchors: [id.caDer], now: TEST_TIME, hostname: 'server.test' });
+  verifyCertificateChain({
+    chain: [leaf, ...id.chain.slice(1)],
+    trustAnchors: [id.caDer],
+    now: TEST_TIME,
+    hostname: 'server.test',
+  });
 
 test('a certificate parsed from a buffer that is reused afterwards is still the certificate it was', (t) => {
   const leaf = id.chain[0]!;
@@ -41,13 +46,19 @@ test('one byte changed in the signature is a different certificate: it fails, th
 
 test('a certificate for another name, seen before under the right one, is refused for the wrong name', (t) => {
   t.true(verify(id.chain[0]!).ok);
-  const r = verifyCertificateChain({ chain: id.chain, trustAnchors: [id.caDer], now: TEST_TIME, hostname: 'other.test' });
+  const r = verifyCertificateChain({
+    chain: id.chain,
+    trustAnchors: [id.caDer],
+    now: TEST_TIME,
+    hostname: 'other.test',
+  });
   t.false(r.ok);
 });
 
 test('the name check remembered per certificate: a wrong name stays refused, the right one accepted, past the per-certificate bound', (t) => {
   const leaf = id.chain[0]!;
-  const named = (hostname: string) => verifyCertificateChain({ chain: [leaf], trustAnchors: [id.caDer], now: TEST_TIME, hostname });
+  const named = (hostname: string) =>
+    verifyCertificateChain({ chain: [leaf], trustAnchors: [id.caDer], now: TEST_TIME, hostname });
   t.false(named('other.test').ok, 'refused the first time');
   t.true(named('server.test').ok);
   for (let i = 0; i < 40; i++) t.false(named(`n${i}.test`).ok);
@@ -59,9 +70,28 @@ test('a signature remembered under one issuer says nothing of another issuer wit
   const leaf = id.chain[0]!;
   t.true(verify(leaf).ok);
   const impostor = makeIdentity('p256', 'server.test');
-  const r = verifyCertificateChain({ chain: [leaf], trustAnchors: [impostor.caDer], now: TEST_TIME, hostname: 'server.test' });
+  const r = verifyCertificateChain({
+    chain: [leaf],
+    trustAnchors: [impostor.caDer],
+    now: TEST_TIME,
+    hostname: 'server.test',
+  });
   t.false(r.ok, 'a CA of the same name and another key did not sign it');
   t.true(verify(leaf).ok, 'and the real CA still did');
-  t.true(verifyCertificateChain({ chain: [impostor.chain[0]!], trustAnchors: [impostor.caDer], now: TEST_TIME, hostname: 'server.test' }).ok);
-  t.false(verifyCertificateChain({ chain: [impostor.chain[0]!], trustAnchors: [id.caDer], now: TEST_TIME, hostname: 'server.test' }).ok);
+  t.true(
+    verifyCertificateChain({
+      chain: [impostor.chain[0]!],
+      trustAnchors: [impostor.caDer],
+      now: TEST_TIME,
+      hostname: 'server.test',
+    }).ok,
+  );
+  t.false(
+    verifyCertificateChain({
+      chain: [impostor.chain[0]!],
+      trustAnchors: [id.caDer],
+      now: TEST_TIME,
+      hostname: 'server.test',
+    }).ok,
+  );
 });

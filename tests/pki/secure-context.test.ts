@@ -5,7 +5,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
-import { certificateToPem, ConfigError, connect, createSecureContext, listen, privateKeyToPem } from '../../runtime/index.js';
+import {
+  certificateToPem,
+  ConfigError,
+  connect,
+  createSecureContext,
+  listen,
+  privateKeyToPem,
+} from '../../runtime/index.js';
 import { createCertificate, generateKeyPair, resolveCredentials } from '../../runtime/crypto.js';
 import { TEST_TIME } from '../support/pki-fixtures.js';
 
@@ -56,7 +63,11 @@ const option = (f: () => unknown): string | undefined => {
 };
 
 test('PEM strings: the chain as DER leaf first, the key as PKCS#8 DER, ca as the trust anchors', (t) => {
-  const ctx = createSecureContext({ cert: ec.leaf.pem + ec.mid.pem, key: privateKeyToPem(ec.leafKey.pkcs8Der), ca: ec.root.pem });
+  const ctx = createSecureContext({
+    cert: ec.leaf.pem + ec.mid.pem,
+    key: privateKeyToPem(ec.leafKey.pkcs8Der),
+    ca: ec.root.pem,
+  });
   t.deepEqual(ctx.certificate?.chain, [ec.leaf.der, ec.mid.der]);
   t.deepEqual(ctx.certificate?.privateKey, ec.leafKey.pkcs8Der);
   t.deepEqual(ctx.trustAnchors, [ec.root.der]);
@@ -64,11 +75,26 @@ test('PEM strings: the chain as DER leaf first, the key as PKCS#8 DER, ca as the
 });
 
 test('Buffers of PEM, DER items and lists all give the same credentials', (t) => {
-  const expected = { certificate: { chain: [ec.leaf.der, ec.mid.der], privateKey: ec.leafKey.pkcs8Der }, trustAnchors: [ec.root.der, rsa.root.der] };
+  const expected = {
+    certificate: { chain: [ec.leaf.der, ec.mid.der], privateKey: ec.leafKey.pkcs8Der },
+    trustAnchors: [ec.root.der, rsa.root.der],
+  };
   const forms = [
-    { cert: Buffer.from(ec.leaf.pem + ec.mid.pem), key: Buffer.from(privateKeyToPem(ec.leafKey.pkcs8Der)), ca: [Buffer.from(ec.root.pem), rsa.root.pem] },
-    { cert: [Buffer.from(ec.leaf.der), ec.mid.der], key: ec.leafKey.pkcs8Der, ca: [ec.root.der, Buffer.from(rsa.root.der)] },
-    { cert: [ec.leaf.pem, Buffer.from(ec.mid.der)], key: [Buffer.from(privateKeyToPem(ec.leafKey.pkcs8Der))], ca: ec.root.pem + rsa.root.pem },
+    {
+      cert: Buffer.from(ec.leaf.pem + ec.mid.pem),
+      key: Buffer.from(privateKeyToPem(ec.leafKey.pkcs8Der)),
+      ca: [Buffer.from(ec.root.pem), rsa.root.pem],
+    },
+    {
+      cert: [Buffer.from(ec.leaf.der), ec.mid.der],
+      key: ec.leafKey.pkcs8Der,
+      ca: [ec.root.der, Buffer.from(rsa.root.der)],
+    },
+    {
+      cert: [ec.leaf.pem, Buffer.from(ec.mid.der)],
+      key: [Buffer.from(privateKeyToPem(ec.leafKey.pkcs8Der))],
+      ca: ec.root.pem + rsa.root.pem,
+    },
     // A file holding key and certificate together, as node:tls accepts.
     {
       cert: privateKeyToPem(ec.leafKey.pkcs8Der) + ec.leaf.pem + ec.mid.pem,
@@ -92,13 +118,52 @@ test('PKCS#1 RSA, SEC1 EC, encrypted PKCS#8 and traditionally encrypted keys (op
   };
   const sec1 = openssl('ec', '-in', ecPem, '-out', join(dir, 'sec1.pem'));
   const pkcs1 = openssl('rsa', '-in', rsaPem, '-traditional', '-out', join(dir, 'pkcs1.pem'));
-  const encrypted8 = openssl('pkcs8', '-topk8', '-in', ecPem, '-v2', 'aes-256-cbc', '-passout', 'pass:s3cret', '-out', join(dir, 'enc8.pem'));
-  const encryptedEc = openssl('ec', '-in', ecPem, '-aes256', '-passout', 'pass:s3cret', '-out', join(dir, 'enc-ec.pem'));
-  const encryptedRsa = openssl('rsa', '-in', rsaPem, '-traditional', '-aes128', '-passout', 'pass:s3cret', '-out', join(dir, 'enc-rsa.pem'));
-  const encrypted8Der = new Uint8Array(
-    createPrivateKey({ key: encrypted8, passphrase: 's3cret' }).export({ format: 'der', type: 'pkcs8', cipher: 'aes-128-cbc', passphrase: 'pw' }),
+  const encrypted8 = openssl(
+    'pkcs8',
+    '-topk8',
+    '-in',
+    ecPem,
+    '-v2',
+    'aes-256-cbc',
+    '-passout',
+    'pass:s3cret',
+    '-out',
+    join(dir, 'enc8.pem'),
   );
-  t.true(sec1.includes('BEGIN EC PRIVATE KEY') && pkcs1.includes('BEGIN RSA PRIVATE KEY') && encryptedEc.includes('Proc-Type: 4,ENCRYPTED'));
+  const encryptedEc = openssl(
+    'ec',
+    '-in',
+    ecPem,
+    '-aes256',
+    '-passout',
+    'pass:s3cret',
+    '-out',
+    join(dir, 'enc-ec.pem'),
+  );
+  const encryptedRsa = openssl(
+    'rsa',
+    '-in',
+    rsaPem,
+    '-traditional',
+    '-aes128',
+    '-passout',
+    'pass:s3cret',
+    '-out',
+    join(dir, 'enc-rsa.pem'),
+  );
+  const encrypted8Der = new Uint8Array(
+    createPrivateKey({ key: encrypted8, passphrase: 's3cret' }).export({
+      format: 'der',
+      type: 'pkcs8',
+      cipher: 'aes-128-cbc',
+      passphrase: 'pw',
+    }),
+  );
+  t.true(
+    sec1.includes('BEGIN EC PRIVATE KEY') &&
+      pkcs1.includes('BEGIN RSA PRIVATE KEY') &&
+      encryptedEc.includes('Proc-Type: 4,ENCRYPTED'),
+  );
   const cases = [
     { what: 'SEC1', id: ec, key: sec1 },
     { what: 'SEC1 DER', id: ec, key: createPrivateKey(sec1).export({ format: 'der', type: 'sec1' }) },
@@ -110,20 +175,37 @@ test('PKCS#1 RSA, SEC1 EC, encrypted PKCS#8 and traditionally encrypted keys (op
     { what: 'traditional encrypted RSA', id: rsa, key: encryptedRsa, passphrase: 's3cret' },
   ];
   for (const c of cases) {
-    const ctx = createSecureContext({ cert: c.id.leaf.pem, key: c.key, ...(c.passphrase ? { passphrase: c.passphrase } : {}), ca: c.id.root.pem });
+    const ctx = createSecureContext({
+      cert: c.id.leaf.pem,
+      key: c.key,
+      ...(c.passphrase ? { passphrase: c.passphrase } : {}),
+      ca: c.id.root.pem,
+    });
     t.deepEqual(ctx.certificate?.privateKey, c.id.leafKey.pkcs8Der, c.what);
   }
   // Wrong and missing passphrases name `passphrase`.
   for (const key of [encrypted8, encryptedEc, encryptedRsa]) {
     const cert = key === encryptedRsa ? rsa.leaf.pem : ec.leaf.pem;
-    t.regex(option(() => createSecureContext({ cert, key, passphrase: 'wrong', ca: ec.root.pem })) ?? '', /^passphrase: .*does not decrypt key, PEM block 1/);
-    t.regex(option(() => createSecureContext({ cert, key, ca: ec.root.pem })) ?? '', /^passphrase: .*key, PEM block 1 .* is encrypted: give its passphrase/);
+    t.regex(
+      option(() => createSecureContext({ cert, key, passphrase: 'wrong', ca: ec.root.pem })) ?? '',
+      /^passphrase: .*does not decrypt key, PEM block 1/,
+    );
+    t.regex(
+      option(() => createSecureContext({ cert, key, ca: ec.root.pem })) ?? '',
+      /^passphrase: .*key, PEM block 1 .* is encrypted: give its passphrase/,
+    );
   }
-  t.regex(option(() => createSecureContext({ cert: ec.leaf.der, key: encrypted8Der, passphrase: 'wrong' })) ?? '', /^passphrase: /);
+  t.regex(
+    option(() => createSecureContext({ cert: ec.leaf.der, key: encrypted8Der, passphrase: 'wrong' })) ?? '',
+    /^passphrase: /,
+  );
 });
 
 test('a key that does not match its certificate is refused, naming key', (t) => {
-  t.regex(option(() => createSecureContext({ cert: ec.leaf.pem, key: privateKeyToPem(rsa.leafKey.pkcs8Der) })) ?? '', /^key: .*does not match the certificate/);
+  t.regex(
+    option(() => createSecureContext({ cert: ec.leaf.pem, key: privateKeyToPem(rsa.leafKey.pkcs8Der) })) ?? '',
+    /^key: .*does not match the certificate/,
+  );
   const other = generateKeyPair('p256');
   t.regex(
     option(() => createSecureContext({ cert: ec.leaf.pem, key: privateKeyToPem(other.pkcs8Der) })) ?? '',
@@ -140,9 +222,13 @@ test('bad PEM and bad items name the option, the item and the block', (t) => {
     option(() => createSecureContext({ cert: ec.leaf.pem + broken, key: ec.leafKey.pkcs8Der })) ?? '',
     /^cert: .*PEM block 2 \(CERTIFICATE\): the body is not valid base64/,
   );
-  t.regex(option(() => createSecureContext({ cert: [ec.leaf.pem, broken], key: ec.leafKey.pkcs8Der })) ?? '', /^cert\[1\]: .*PEM block 1 \(CERTIFICATE\)/);
   t.regex(
-    option(() => createSecureContext({ ca: [ec.root.pem, ec.root.pem.replace('-----END CERTIFICATE-----', '')] })) ?? '',
+    option(() => createSecureContext({ cert: [ec.leaf.pem, broken], key: ec.leafKey.pkcs8Der })) ?? '',
+    /^cert\[1\]: .*PEM block 1 \(CERTIFICATE\)/,
+  );
+  t.regex(
+    option(() => createSecureContext({ ca: [ec.root.pem, ec.root.pem.replace('-----END CERTIFICATE-----', '')] })) ??
+      '',
     /^ca\[1\]: .*PEM block 1 \(CERTIFICATE\): BEGIN without END/,
   );
   t.regex(
@@ -151,15 +237,30 @@ test('bad PEM and bad items name the option, the item and the block', (t) => {
   );
   // Valid base64 that is not a certificate.
   const junk = certificateToPem(enc.encode('not a certificate at all'));
-  t.regex(option(() => createSecureContext({ ca: ec.root.pem + junk })) ?? '', /^ca: .*PEM block 2 \(CERTIFICATE\): .*malformed/);
-  t.regex(option(() => createSecureContext({ cert: ec.leaf.pem, key: ec.leaf.pem })) ?? '', /^key: .*no private key block \(found CERTIFICATE\)/);
+  t.regex(
+    option(() => createSecureContext({ ca: ec.root.pem + junk })) ?? '',
+    /^ca: .*PEM block 2 \(CERTIFICATE\): .*malformed/,
+  );
+  t.regex(
+    option(() => createSecureContext({ cert: ec.leaf.pem, key: ec.leaf.pem })) ?? '',
+    /^key: .*no private key block \(found CERTIFICATE\)/,
+  );
   t.regex(
     option(() => createSecureContext({ cert: privateKeyToPem(ec.leafKey.pkcs8Der), key: ec.leafKey.pkcs8Der })) ?? '',
     /^cert: .*no CERTIFICATE block \(found PRIVATE KEY\)/,
   );
-  t.regex(option(() => createSecureContext({ cert: ec.leaf.der, key: enc.encode('garbage bytes') })) ?? '', /^key: .*not a private key/);
-  t.regex(option(() => createSecureContext({ cert: 'localhost.crt', key: ec.leafKey.pkcs8Der })) ?? '', /^cert: a string must be PEM text/);
-  t.regex(option(() => createSecureContext({ ca: [ec.root.der, 42 as unknown as Uint8Array] })) ?? '', /^ca\[1\]: must be a PEM string/);
+  t.regex(
+    option(() => createSecureContext({ cert: ec.leaf.der, key: enc.encode('garbage bytes') })) ?? '',
+    /^key: .*not a private key/,
+  );
+  t.regex(
+    option(() => createSecureContext({ cert: 'localhost.crt', key: ec.leafKey.pkcs8Der })) ?? '',
+    /^cert: a string must be PEM text/,
+  );
+  t.regex(
+    option(() => createSecureContext({ ca: [ec.root.der, 42 as unknown as Uint8Array] })) ?? '',
+    /^ca\[1\]: must be a PEM string/,
+  );
   t.regex(option(() => createSecureContext({ cert: ec.leaf.pem })) ?? '', /^key: is needed with cert/);
   t.regex(option(() => createSecureContext({ key: ec.leafKey.pkcs8Der })) ?? '', /^cert: is needed with key/);
   t.regex(
@@ -180,7 +281,12 @@ test('without ca: Node bundled root CAs as DER; the context is immutable; secure
   t.true(rootCertificates.length > 50);
   t.deepEqual(ctx.trustAnchors[7], new Uint8Array(new X509Certificate(rootCertificates[7]!).raw));
   t.is(createSecureContext().trustAnchors, ctx.trustAnchors, 'one array per process');
-  t.true(Object.isFrozen(ctx) && Object.isFrozen(ctx.certificate) && Object.isFrozen(ctx.certificate?.chain) && Object.isFrozen(ctx.trustAnchors));
+  t.true(
+    Object.isFrozen(ctx) &&
+      Object.isFrozen(ctx.certificate) &&
+      Object.isFrozen(ctx.certificate?.chain) &&
+      Object.isFrozen(ctx.trustAnchors),
+  );
   t.throws(() => {
     (ctx as unknown as { trustAnchors: unknown }).trustAnchors = [];
   });
@@ -190,8 +296,14 @@ test('without ca: Node bundled root CAs as DER; the context is immutable; secure
   der[10] = (der[10] ?? 0) ^ 0xff;
   t.deepEqual(copy.certificate?.chain[0], ec.leaf.der);
   t.is(resolveCredentials({ secureContext: ctx }).certificate, ctx.certificate);
-  t.regex(option(() => resolveCredentials({ secureContext: ctx, ca: ec.root.pem })) ?? '', /^ca: give either secureContext/);
-  t.regex(option(() => resolveCredentials({ secureContext: { certificate: undefined } as never })) ?? '', /^secureContext: must come from createSecureContext/);
+  t.regex(
+    option(() => resolveCredentials({ secureContext: ctx, ca: ec.root.pem })) ?? '',
+    /^ca: give either secureContext/,
+  );
+  t.regex(
+    option(() => resolveCredentials({ secureContext: { certificate: undefined } as never })) ?? '',
+    /^secureContext: must come from createSecureContext/,
+  );
 });
 
 test('a real UDP handshake with PEM credentials through listen / connect, one context shared by two servers', async (t) => {
@@ -199,8 +311,23 @@ test('a real UDP handshake with PEM credentials through listen / connect, one co
   const dir = mkdtempSync(join(tmpdir(), 'dtls13-pem-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'key.pem'), privateKeyToPem(ec.leafKey.pkcs8Der));
-  execFileSync('openssl', ['pkcs8', '-topk8', '-in', join(dir, 'key.pem'), '-v2', 'aes-256-cbc', '-passout', 'pass:pw', '-out', join(dir, 'key.enc.pem')]);
-  const serverContext = createSecureContext({ cert: Buffer.from(ec.leaf.pem + ec.mid.pem), key: readFileSync(join(dir, 'key.enc.pem')), passphrase: 'pw' });
+  execFileSync('openssl', [
+    'pkcs8',
+    '-topk8',
+    '-in',
+    join(dir, 'key.pem'),
+    '-v2',
+    'aes-256-cbc',
+    '-passout',
+    'pass:pw',
+    '-out',
+    join(dir, 'key.enc.pem'),
+  ]);
+  const serverContext = createSecureContext({
+    cert: Buffer.from(ec.leaf.pem + ec.mid.pem),
+    key: readFileSync(join(dir, 'key.enc.pem')),
+    passphrase: 'pw',
+  });
   const listeners = [0, 1].map(() =>
     listen(
       (s) => {

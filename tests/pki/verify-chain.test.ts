@@ -104,7 +104,12 @@ test('validity: expired and not-yet-valid leaves give certificate_expired; the b
   const expired = issue('p256', root, { notBefore: days(-60), notAfter: days(-1) });
   rejected(t, verify({ chain: [expired.der], trustAnchors: [root.der] }), 'certificate_expired', /chain\[0\] expired/);
   const future = issue('p256', root, { notBefore: days(1), notAfter: days(60) });
-  rejected(t, verify({ chain: [future.der], trustAnchors: [root.der] }), 'certificate_expired', /chain\[0\] is not valid before/);
+  rejected(
+    t,
+    verify({ chain: [future.der], trustAnchors: [root.der] }),
+    'certificate_expired',
+    /chain\[0\] is not valid before/,
+  );
   const leaf = issue('p256', root, { notBefore: days(-1), notAfter: days(1) });
   const { notBefore, notAfter } = parseCertificateFields(leaf.der);
   t.true(verify({ chain: [leaf.der], trustAnchors: [root.der], now: notBefore }).ok);
@@ -117,17 +122,37 @@ test('an expired intermediate or anchor gives certificate_expired', (t) => {
   const root = makeRoot('ed25519');
   const intermediate = makeIntermediate('ed25519', root, { notBefore: days(-400), notAfter: days(-10) });
   const leaf = issue('ed25519', intermediate);
-  rejected(t, verify({ chain: [leaf.der, intermediate.der], trustAnchors: [root.der] }), 'certificate_expired', /chain\[1\] expired/);
+  rejected(
+    t,
+    verify({ chain: [leaf.der, intermediate.der], trustAnchors: [root.der] }),
+    'certificate_expired',
+    /chain\[1\] expired/,
+  );
   const oldRoot = makeRoot('ed25519', { notBefore: days(-400), notAfter: days(-10) });
   const leaf2 = issue('ed25519', oldRoot);
-  rejected(t, verify({ chain: [leaf2.der], trustAnchors: [oldRoot.der] }), 'certificate_expired', /trustAnchors\[0\] expired/);
+  rejected(
+    t,
+    verify({ chain: [leaf2.der], trustAnchors: [oldRoot.der] }),
+    'certificate_expired',
+    /trustAnchors\[0\] expired/,
+  );
 });
 
 test('an untrusted root gives unknown_ca, whether it is sent or not', (t) => {
   const { root, intermediate, leaf } = makeChain('p521');
   const other = makeRoot('p521');
-  rejected(t, verify({ chain: [leaf.der, intermediate.der], trustAnchors: [other.der] }), 'unknown_ca', /no issuer of chain\[1\]/);
-  rejected(t, verify({ chain: [leaf.der, intermediate.der, root.der], trustAnchors: [other.der] }), 'unknown_ca', /no issuer of chain\[2\]/);
+  rejected(
+    t,
+    verify({ chain: [leaf.der, intermediate.der], trustAnchors: [other.der] }),
+    'unknown_ca',
+    /no issuer of chain\[1\]/,
+  );
+  rejected(
+    t,
+    verify({ chain: [leaf.der, intermediate.der, root.der], trustAnchors: [other.der] }),
+    'unknown_ca',
+    /no issuer of chain\[2\]/,
+  );
   rejected(t, verify({ chain: [leaf.der, intermediate.der], trustAnchors: [] }), 'unknown_ca');
 });
 
@@ -143,13 +168,28 @@ test('an intermediate without the CA flag gives unknown_ca', (t) => {
   // With a leaf's keyUsage (no keyCertSign), OpenSSL's issuer check already refuses it.
   const plain = issue('p256', root, { subjectCommonName: 'Not a CA' });
   const leaf1 = issue('p256', plain);
-  rejected(t, verify({ chain: [leaf1.der, plain.der], trustAnchors: [root.der] }), 'unknown_ca', /no issuer of chain\[0\]/);
+  rejected(
+    t,
+    verify({ chain: [leaf1.der, plain.der], trustAnchors: [root.der] }),
+    'unknown_ca',
+    /no issuer of chain\[0\]/,
+  );
   // With keyCertSign but basicConstraints cA FALSE, our CA check refuses it.
   const noCaFlag = issue('p256', root, { subjectCommonName: 'No CA flag', keyUsage: ['keyCertSign'] });
   const leaf2 = issue('p256', noCaFlag);
-  rejected(t, verify({ chain: [leaf2.der, noCaFlag.der], trustAnchors: [root.der] }), 'unknown_ca', /chain\[1\] issues chain\[0\] but is not a CA/);
+  rejected(
+    t,
+    verify({ chain: [leaf2.der, noCaFlag.der], trustAnchors: [root.der] }),
+    'unknown_ca',
+    /chain\[1\] issues chain\[0\] but is not a CA/,
+  );
   // An anchor that is not a CA cannot issue either.
-  rejected(t, verify({ chain: [leaf2.der], trustAnchors: [noCaFlag.der] }), 'unknown_ca', /trustAnchors\[0\] issues chain\[0\] but is not a CA/);
+  rejected(
+    t,
+    verify({ chain: [leaf2.der], trustAnchors: [noCaFlag.der] }),
+    'unknown_ca',
+    /trustAnchors\[0\] issues chain\[0\] but is not a CA/,
+  );
 });
 
 test('a CA whose keyUsage lacks keyCertSign cannot issue: unknown_ca', (t) => {
@@ -163,23 +203,43 @@ test('pathLenConstraint and maxDepth bound the path: unknown_ca', (t) => {
   const root = makeRoot('p256', { pathLenConstraint: 0 });
   const intermediate = makeIntermediate('p256', root);
   const leaf = issue('p256', intermediate);
-  rejected(t, verify({ chain: [leaf.der, intermediate.der], trustAnchors: [root.der] }), 'unknown_ca', /pathLenConstraint 0/);
+  rejected(
+    t,
+    verify({ chain: [leaf.der, intermediate.der], trustAnchors: [root.der] }),
+    'unknown_ca',
+    /pathLenConstraint 0/,
+  );
   t.true(verify({ chain: [issue('p256', root).der], trustAnchors: [root.der] }).ok);
   const root1 = makeRoot('p256', { pathLenConstraint: 1 });
   const i1 = makeIntermediate('p256', root1, { pathLenConstraint: 0 });
   const leaf1 = issue('p256', i1);
   t.true(verify({ chain: [leaf1.der, i1.der], trustAnchors: [root1.der] }).ok);
   t.true(verify({ chain: [leaf1.der, i1.der], trustAnchors: [root1.der], maxDepth: 3 }).ok);
-  rejected(t, verify({ chain: [leaf1.der, i1.der], trustAnchors: [root1.der], maxDepth: 2 }), 'unknown_ca', /within 2 certificates/);
+  rejected(
+    t,
+    verify({ chain: [leaf1.der, i1.der], trustAnchors: [root1.der], maxDepth: 2 }),
+    'unknown_ca',
+    /within 2 certificates/,
+  );
 });
 
 test('a tampered signature byte gives bad_certificate, in the leaf or the intermediate', (t) => {
   for (const kind of ['p256', 'ed25519', 'rsa2048'] as const) {
     const { root, intermediate, leaf } = makeChain(kind);
     const badLeaf = flip(leaf.der, leaf.der.length - 5);
-    rejected(t, verify({ chain: [badLeaf, intermediate.der], trustAnchors: [root.der] }), 'bad_certificate', /signature of chain\[0\] does not verify/);
+    rejected(
+      t,
+      verify({ chain: [badLeaf, intermediate.der], trustAnchors: [root.der] }),
+      'bad_certificate',
+      /signature of chain\[0\] does not verify/,
+    );
     const badIntermediate = flip(intermediate.der, intermediate.der.length - 5);
-    rejected(t, verify({ chain: [leaf.der, badIntermediate], trustAnchors: [root.der] }), 'bad_certificate', /signature of chain\[1\] does not verify/);
+    rejected(
+      t,
+      verify({ chain: [leaf.der, badIntermediate], trustAnchors: [root.der] }),
+      'bad_certificate',
+      /signature of chain\[1\] does not verify/,
+    );
   }
 });
 
@@ -205,7 +265,8 @@ test('any single changed byte in the leaf is rejected, never thrown', (t) => {
 
 test('hostnames: SAN dNSName only, case-insensitive, whole-label wildcards; a mismatch is certificate_unknown', (t) => {
   const { root, intermediate, leaf } = makeChain('ed25519');
-  const check = (hostname: string): ChainResult => verify({ chain: [leaf.der, intermediate.der], trustAnchors: [root.der], hostname });
+  const check = (hostname: string): ChainResult =>
+    verify({ chain: [leaf.der, intermediate.der], trustAnchors: [root.der], hostname });
   for (const ok of ['a.example', 'A.Example', 'a.example.', 'x.b.example']) t.true(check(ok).ok, ok);
   for (const bad of ['other.example', 'b.example', 'y.x.b.example', 'example', 'Leaf ed25519'])
     rejected(t, check(bad), 'certificate_unknown', /not valid for host name/);
@@ -214,12 +275,17 @@ test('hostnames: SAN dNSName only, case-insensitive, whole-label wildcards; a mi
   rejected(t, verify({ chain: [cnOnly.der], trustAnchors: [root.der], hostname: 'cn.example' }), 'certificate_unknown');
   // Partial-label wildcards are not honoured.
   const partial = issue('ed25519', root, { dnsNames: ['w*.example'] });
-  rejected(t, verify({ chain: [partial.der], trustAnchors: [root.der], hostname: 'www.example' }), 'certificate_unknown');
+  rejected(
+    t,
+    verify({ chain: [partial.der], trustAnchors: [root.der], hostname: 'www.example' }),
+    'certificate_unknown',
+  );
 });
 
 test('IP addresses: SAN iPAddress match and mismatch, IPv4 and IPv6, also as a hostname', (t) => {
   const { root, intermediate, leaf } = makeChain('p256');
-  const check = (o: { hostname?: string; ipAddress?: string }): ChainResult => verify({ chain: [leaf.der, intermediate.der], trustAnchors: [root.der], ...o });
+  const check = (o: { hostname?: string; ipAddress?: string }): ChainResult =>
+    verify({ chain: [leaf.der, intermediate.der], trustAnchors: [root.der], ...o });
   t.true(check({ ipAddress: '192.0.2.1' }).ok);
   t.true(check({ ipAddress: '2001:db8::1' }).ok);
   t.true(check({ ipAddress: '2001:0DB8:0:0:0:0:0:1' }).ok);
@@ -229,7 +295,11 @@ test('IP addresses: SAN iPAddress match and mismatch, IPv4 and IPv6, also as a h
   rejected(t, check({ ipAddress: '2001:db8::2' }), 'certificate_unknown');
   rejected(t, check({ hostname: '198.51.100.1' }), 'certificate_unknown');
   rejected(t, check({ hostname: 'other.example', ipAddress: '192.0.2.1' }), 'certificate_unknown');
-  const noIpSan = verify({ chain: [issue('p256', root, { ipAddresses: [] }).der], trustAnchors: [root.der], ipAddress: '192.0.2.1' });
+  const noIpSan = verify({
+    chain: [issue('p256', root, { ipAddresses: [] }).der],
+    trustAnchors: [root.der],
+    ipAddress: '192.0.2.1',
+  });
   rejected(t, noIpSan, 'certificate_unknown');
 });
 
@@ -245,7 +315,12 @@ test('malformed DER anywhere in the chain gives bad_certificate without throwing
     ['indefinite length', new Uint8Array([0x30, 0x80, 0x00, 0x00])],
   ];
   for (const [name, der] of cases) {
-    rejected(t, verify({ chain: [der, intermediate.der], trustAnchors: [root.der] }), 'bad_certificate', /chain\[0\] is (malformed|rejected)/);
+    rejected(
+      t,
+      verify({ chain: [der, intermediate.der], trustAnchors: [root.der] }),
+      'bad_certificate',
+      /chain\[0\] is (malformed|rejected)/,
+    );
     rejected(t, verify({ chain: [leaf.der, der], trustAnchors: [root.der] }), 'bad_certificate', /chain\[1\]/);
     t.log(name);
   }
@@ -279,24 +354,48 @@ test('a SHA-1 signature verifies in node but is unsupported_certificate here', (
   const der = derSequence([tbs, sha1Alg, derBitString(new Uint8Array(sign('sha1', tbs, root.keys.privateKey)))]);
   t.is(parseCertificateFields(der).signatureAlgorithmOid, '1.2.840.113549.1.1.5');
   t.true(new X509Certificate(der).verify(new X509Certificate(root.der).publicKey), 'node accepts the SHA-1 signature');
-  rejected(t, verify({ chain: [der], trustAnchors: [root.der] }), 'unsupported_certificate', /signature algorithm 1\.2\.840\.113549\.1\.1\.5/);
+  rejected(
+    t,
+    verify({ chain: [der], trustAnchors: [root.der] }),
+    'unsupported_certificate',
+    /signature algorithm 1\.2\.840\.113549\.1\.1\.5/,
+  );
 });
 
 test('an unknown critical extension is unsupported_certificate; a non-critical one is ignored', (t) => {
   const root = makeRoot('ed25519');
-  const critical = issue('ed25519', root, { extraExtensions: [{ oid: '1.3.6.1.4.1.99999.1', critical: true, value: derNull() }] });
-  rejected(t, verify({ chain: [critical.der], trustAnchors: [root.der] }), 'unsupported_certificate', /critical extension 1\.3\.6\.1\.4\.1\.99999\.1/);
-  const plain = issue('ed25519', root, { extraExtensions: [{ oid: '1.3.6.1.4.1.99999.1', critical: false, value: derNull() }] });
+  const critical = issue('ed25519', root, {
+    extraExtensions: [{ oid: '1.3.6.1.4.1.99999.1', critical: true, value: derNull() }],
+  });
+  rejected(
+    t,
+    verify({ chain: [critical.der], trustAnchors: [root.der] }),
+    'unsupported_certificate',
+    /critical extension 1\.3\.6\.1\.4\.1\.99999\.1/,
+  );
+  const plain = issue('ed25519', root, {
+    extraExtensions: [{ oid: '1.3.6.1.4.1.99999.1', critical: false, value: derNull() }],
+  });
   t.true(verify({ chain: [plain.der], trustAnchors: [root.der] }).ok);
 });
 
 test('leaf usage: keyUsage without digitalSignature, and extKeyUsage against the purpose', (t) => {
   const root = makeRoot('p256');
   const encipherOnly = issue('p256', root, { keyUsage: ['keyEncipherment'] });
-  rejected(t, verify({ chain: [encipherOnly.der], trustAnchors: [root.der] }), 'unsupported_certificate', /digitalSignature/);
+  rejected(
+    t,
+    verify({ chain: [encipherOnly.der], trustAnchors: [root.der] }),
+    'unsupported_certificate',
+    /digitalSignature/,
+  );
   const server = issue('p256', root, { extendedKeyUsage: ['serverAuth'] });
   t.true(verify({ chain: [server.der], trustAnchors: [root.der], purpose: 'serverAuth' }).ok);
-  rejected(t, verify({ chain: [server.der], trustAnchors: [root.der], purpose: 'clientAuth' }), 'unsupported_certificate', /clientAuth/);
+  rejected(
+    t,
+    verify({ chain: [server.der], trustAnchors: [root.der], purpose: 'clientAuth' }),
+    'unsupported_certificate',
+    /clientAuth/,
+  );
   t.true(verify({ chain: [server.der], trustAnchors: [root.der] }).ok);
   const noEku = issue('p256', root);
   t.true(verify({ chain: [noEku.der], trustAnchors: [root.der], purpose: 'clientAuth' }).ok);
@@ -307,7 +406,12 @@ test('leaf usage: keyUsage without digitalSignature, and extKeyUsage against the
 test('an empty chain and an overlong chain give certificate_unknown', (t) => {
   const root = makeRoot('p256');
   rejected(t, verify({ chain: [], trustAnchors: [root.der] }), 'certificate_unknown', /empty/);
-  rejected(t, verify({ chain: new Array<Uint8Array>(17).fill(root.der), trustAnchors: [root.der] }), 'certificate_unknown', /more than 16/);
+  rejected(
+    t,
+    verify({ chain: new Array<Uint8Array>(17).fill(root.der), trustAnchors: [root.der] }),
+    'certificate_unknown',
+    /more than 16/,
+  );
 });
 
 test("the caller's mistakes throw ConfigError", (t) => {
@@ -330,7 +434,9 @@ test('createChainVerifier: anchors parsed once, the same results through the hoo
   rejected(t, verifier([leaf.der], { now: NOW }), 'unknown_ca');
   t.throws(() => createChainVerifier([new Uint8Array([1])]), { instanceOf: ConfigError });
   const mine: CertificateVerifier = (chain) =>
-    chain.length === 1 ? verifier([...chain, intermediate.der], { now: NOW }) : { ok: false, alert: 'bad_certificate', reason: 'custom' };
+    chain.length === 1
+      ? verifier([...chain, intermediate.der], { now: NOW })
+      : { ok: false, alert: 'bad_certificate', reason: 'custom' };
   t.true(mine([leaf.der], { now: NOW }).ok);
 });
 

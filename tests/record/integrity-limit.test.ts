@@ -8,7 +8,11 @@ import { keysFor } from '../support/record-pair.js';
 /** Records failing authentication are counted per key, and past the AEAD's integrity limit the connection is told to close (RFC 9147 §4.5.3). */
 
 /** A sender with the right keys for `epoch` and a forger with other keys for the same epoch number. */
-function sides(suite: SupportedCipherSuite, rx: RecordLayer, epoch: number): { honest: RecordLayer; forger: RecordLayer } {
+function sides(
+  suite: SupportedCipherSuite,
+  rx: RecordLayer,
+  epoch: number,
+): { honest: RecordLayer; forger: RecordLayer } {
   const honest = new RecordLayer({ provider: nodeProvider });
   const forger = new RecordLayer({ provider: nodeProvider });
   honest.installWriteKeys(epoch, suite, keysFor(nodeProvider, suite, epoch));
@@ -21,12 +25,20 @@ test('CCM_8 defaults to 2^7 failures per key (RFC 9147 Appendix B.3); the 129th 
   const suite = 'tls_aes_128_ccm_8_sha256';
   t.is(DEFAULT_AEAD_LIMITS['aes-128-ccm-8'].integrity, 128);
   // The per-second caps on failed authentications off (all keys', and the key's own): the forgeries all come at one instant.
-  const rx = new RecordLayer({ provider: nodeProvider, maxFailedAuthenticationsPerSecond: 1_000_000, integrityBudgetSeconds: 0 });
+  const rx = new RecordLayer({
+    provider: nodeProvider,
+    maxFailedAuthenticationsPerSecond: 1_000_000,
+    integrityBudgetSeconds: 0,
+  });
   const { honest, forger } = sides(suite, rx, 3);
   for (let i = 0; i < 128; i++) rx.receive(forger.seal('application_data', Uint8Array.of(i)).bytes, 0);
   t.false(rx.integrityLimitExceeded);
   t.like(rx.usage().read[0], { epoch: 3, failed: 128, integrityLimit: 128 });
-  t.is(rx.receive(honest.seal('application_data', Uint8Array.of(1)).bytes, 0).length, 1, 'at the limit the key still opens');
+  t.is(
+    rx.receive(honest.seal('application_data', Uint8Array.of(1)).bytes, 0).length,
+    1,
+    'at the limit the key still opens',
+  );
   rx.receive(forger.seal('application_data', Uint8Array.of(0)).bytes, 0);
   t.true(rx.integrityLimitExceeded);
   t.is(rx.drops.authentication, 129);
@@ -36,7 +48,11 @@ test('CCM_8 defaults to 2^7 failures per key (RFC 9147 Appendix B.3); the 129th 
 
 test('failures are counted per read epoch: each key has its own budget; dropping the epoch that exceeded it clears the signal', (t) => {
   const suite = 'tls_aes_128_gcm_sha256';
-  const rx = new RecordLayer({ provider: nodeProvider, limits: { confidentiality: 1000, integrity: 3 }, integrityBudgetSeconds: 0 });
+  const rx = new RecordLayer({
+    provider: nodeProvider,
+    limits: { confidentiality: 1000, integrity: 3 },
+    integrityBudgetSeconds: 0,
+  });
   const e3 = sides(suite, rx, 3);
   const e4 = sides(suite, rx, 4);
   for (let i = 0; i < 3; i++) {
@@ -53,7 +69,11 @@ test('failures are counted per read epoch: each key has its own budget; dropping
   );
   rx.receive(e4.forger.seal('application_data', Uint8Array.of(9)).bytes, 0);
   t.true(rx.integrityLimitExceeded);
-  t.is(rx.receive(e3.honest.seal('application_data', Uint8Array.of(1)).bytes, 0).length, 1, 'epoch 3 is within its budget');
+  t.is(
+    rx.receive(e3.honest.seal('application_data', Uint8Array.of(1)).bytes, 0).length,
+    1,
+    'epoch 3 is within its budget',
+  );
   rx.dropReadEpoch(4);
   t.false(rx.integrityLimitExceeded, 'the key past its limit is gone');
 });

@@ -12,7 +12,8 @@ import { recordPair } from '../support/record-pair.js';
  */
 
 const utf8 = new TextEncoder();
-const latin1 = (b: Uint8Array | ArrayBufferLike): string => Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b)).toString('latin1');
+const latin1 = (b: Uint8Array | ArrayBufferLike): string =>
+  Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b)).toString('latin1');
 
 function contents(out: readonly ReceivedRecord[]): Extract<ReceivedRecord, { kind: 'record' }>[] {
   return out.filter((r): r is Extract<ReceivedRecord, { kind: 'record' }> => r.kind === 'record');
@@ -33,7 +34,11 @@ for (const provider of PROVIDERS) {
   const shares = provider === nativeProvider;
 
   test(`${provider.name}: forged, replayed and handshake records leave nothing in a datagram's shared ArrayBuffer`, (t) => {
-    const { tx, rx } = recordPair({ sender: provider, suite: 'tls_aes_128_gcm_sha256', config: { messageBuffers: 'batch' } });
+    const { tx, rx } = recordPair({
+      sender: provider,
+      suite: 'tls_aes_128_gcm_sha256',
+      config: { messageBuffers: 'batch' },
+    });
     const alpha = tx.seal('application_data', utf8.encode('alpha')).bytes;
     const forged = tx.seal('application_data', utf8.encode('charlie-forged')).bytes;
     forged[forged.length - 1]! ^= 1; // the tag no longer authenticates
@@ -64,7 +69,11 @@ for (const provider of PROVIDERS) {
   });
 
   test(`${provider.name}: within a receive batch datagrams share one ArrayBuffer, outside each has its own; a transfer starts a new one`, (t) => {
-    const { tx, rx } = recordPair({ sender: provider, suite: 'tls_aes_128_gcm_sha256', config: { messageBuffers: 'batch' } });
+    const { tx, rx } = recordPair({
+      sender: provider,
+      suite: 'tls_aes_128_gcm_sha256',
+      config: { messageBuffers: 'batch' },
+    });
     const next = (text: string): Uint8Array => {
       const [r] = contents(rx.receive(tx.seal('application_data', utf8.encode(text)).bytes, 0));
       if (r === undefined) throw new Error(`${text} did not open`);
@@ -77,7 +86,11 @@ for (const provider of PROVIDERS) {
       structuredClone(one.buffer, { transfer: [one.buffer as ArrayBuffer] });
       return [one, two, two.length, next('three')] as const;
     });
-    t.is(transferred, shares ? 0 : 3, shares ? 'the transfer detached the batch so far' : 'each record has its own ArrayBuffer');
+    t.is(
+      transferred,
+      shares ? 0 : 3,
+      shares ? 'the transfer detached the batch so far' : 'each record has its own ArrayBuffer',
+    );
     t.is(one.length, 0);
     t.not(after.buffer, one.buffer, 'a record after the transfer goes into a new ArrayBuffer');
     const outside = [next('four'), next('five')];

@@ -63,12 +63,16 @@ test('installing past maxReadEpochs (default 4) drops the oldest application epo
   for (let epoch = 3; epoch <= 4002; epoch++) {
     step(epoch);
     if (epoch >= 3998) early.push(tx.seal('application_data', body).bytes);
-    if (rx.usage().read.length > 5) return void t.fail(`${rx.usage().read.length} read epochs after installing ${epoch}`);
+    if (rx.usage().read.length > 5)
+      return void t.fail(`${rx.usage().read.length} read epochs after installing ${epoch}`);
   }
   t.deepEqual(heldEpochs(rx), [2, 3999, 4000, 4001, 4002]);
   t.deepEqual(opened(rx.receive(early[1]!, 0)), [{ epoch: 3999, sequenceNumber: 0 }]);
   t.deepEqual(opened(rx.receive(early[0]!, 0)), [], 'epoch 3998 was dropped');
-  t.throws(() => new RecordLayer({ provider: nodeProvider, maxReadEpochs: 1 }), { instanceOf: ConfigError, message: /maxReadEpochs/ });
+  t.throws(() => new RecordLayer({ provider: nodeProvider, maxReadEpochs: 1 }), {
+    instanceOf: ConfigError,
+    message: /maxReadEpochs/,
+  });
   const two = peers({ maxReadEpochs: 2 });
   for (let epoch = 3; epoch <= 9; epoch++) two.step(epoch);
   t.deepEqual(heldEpochs(two.rx), [8, 9]);
@@ -86,7 +90,11 @@ test('the first record of epoch N drops epochs 3..N-2 at once and keeps N-1 for 
   t.deepEqual(opened(rx.receive(pending[2]!, 1000)), [{ epoch: 5, sequenceNumber: 0 }]);
   t.deepEqual(heldEpochs(rx), [4, 5]);
   t.is(rx.nextTimeout(), 1100);
-  t.deepEqual(opened(rx.receive(pending[1]!, 1050)), [{ epoch: 4, sequenceNumber: 0 }], 'a reordered record of N-1 still opens');
+  t.deepEqual(
+    opened(rx.receive(pending[1]!, 1050)),
+    [{ epoch: 4, sequenceNumber: 0 }],
+    'a reordered record of N-1 still opens',
+  );
   t.deepEqual(opened(rx.receive(pending[0]!, 1050)), []);
   t.is(rx.drops['epoch-dropped'], 1);
   t.is(rx.nextTimeout(), 1100, 'a late record of N-1 does not extend its retention');

@@ -43,7 +43,12 @@ for (const sender of PROVIDERS) {
 }
 
 test('the unified header is as RFC 9147 §4 draws it, with the sequence number encrypted', (t) => {
-  const { tx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', epoch: 3, cid: Uint8Array.of(0xab) });
+  const { tx } = recordPair({
+    sender: nodeProvider,
+    suite: 'tls_aes_128_gcm_sha256',
+    epoch: 3,
+    cid: Uint8Array.of(0xab),
+  });
   const r = tx.seal('application_data', payload(20), { sequenceNumberLength: 16, includeLength: true }).bytes;
   t.is(r[0], 0b0011_1111); // 001 C S L EE=11
   t.is(r[1], 0xab);
@@ -71,7 +76,11 @@ test('any flipped bit makes the record drop (or wait for keys it will never open
 });
 
 test('replays drop; reordering within the window is accepted, outside it is dropped', (t) => {
-  const { tx, rx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', config: { replayWindow: 64 } });
+  const { tx, rx } = recordPair({
+    sender: nodeProvider,
+    suite: 'tls_aes_128_gcm_sha256',
+    config: { replayWindow: 64 },
+  });
   const records = Array.from({ length: 200 }, (_, i) => tx.seal('application_data', utf8.encode(`#${i}`)).bytes);
   t.is(delivered(rx.receive(records[150]!, 0))[0]?.sequenceNumber, 150);
   t.is(delivered(rx.receive(records[150]!, 0)).length, 0);
@@ -86,7 +95,11 @@ test('replays drop; reordering within the window is accepted, outside it is drop
 });
 
 test('a larger replay window accepts older reordered records', (t) => {
-  const { tx, rx } = recordPair({ sender: nodeProvider, suite: 'tls_chacha20_poly1305_sha256', config: { replayWindow: 256 } });
+  const { tx, rx } = recordPair({
+    sender: nodeProvider,
+    suite: 'tls_chacha20_poly1305_sha256',
+    config: { replayWindow: 256 },
+  });
   const records = Array.from({ length: 300 }, () => tx.seal('application_data', payload(3)).bytes);
   rx.receive(records[299]!, 0);
   t.is(delivered(rx.receive(records[44]!, 0))[0]?.sequenceNumber, 44); // 299 - 255
@@ -107,7 +120,11 @@ test('a larger replay window accepts older reordered records', (t) => {
 
 for (const bits of [8, 16] as const) {
   test(`${bits}-bit sequence numbers reconstruct across wrap-around, well past 65,536 records`, (t) => {
-    const { tx, rx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', config: { sequenceNumberLength: bits } });
+    const { tx, rx } = recordPair({
+      sender: nodeProvider,
+      suite: 'tls_aes_128_gcm_sha256',
+      config: { sequenceNumberLength: bits },
+    });
     const gap = bits === 8 ? 100 : 20_000; // deliver with holes smaller than half the sequence space
     let expected = 0;
     let checked = 0;
@@ -165,7 +182,13 @@ test('a record of an epoch whose keys are not yet installed is handed back defer
 test('a plaintext record with an epoch other than 0 drops; plaintext can be refused after the handshake', (t) => {
   const rx = new RecordLayer({ provider: nodeProvider });
   const pt = (epoch: number): Uint8Array =>
-    encodeDtlsPlaintext({ type: 'handshake', legacyRecordVersion: 'dtls1_2', epoch, sequenceNumber: 1, fragment: payload(4) });
+    encodeDtlsPlaintext({
+      type: 'handshake',
+      legacyRecordVersion: 'dtls1_2',
+      epoch,
+      sequenceNumber: 1,
+      fragment: payload(4),
+    });
   t.is(delivered(rx.receive(pt(2), 0)).length, 0);
   t.is(rx.drops['plaintext-epoch'], 1);
   t.is(delivered(rx.receive(pt(0), 0))[0]?.protected, false);
@@ -189,12 +212,15 @@ test('several records in one datagram; a foreign connection ID discards the rest
       ['application_data', 2],
     ],
   );
-  const foreign = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_ccm_sha256', cid: Uint8Array.of(9, 9, 9, 9) }).tx.seal(
-    'application_data',
-    payload(3),
-  ).bytes;
+  const foreign = recordPair({
+    sender: nodeProvider,
+    suite: 'tls_aes_128_ccm_sha256',
+    cid: Uint8Array.of(9, 9, 9, 9),
+  }).tx.seal('application_data', payload(3)).bytes;
   const d = tx.seal('application_data', payload(3)).bytes;
-  const got = delivered(rx.receive(Uint8Array.of(...d, ...foreign, ...tx.seal('application_data', payload(3)).bytes), 0));
+  const got = delivered(
+    rx.receive(Uint8Array.of(...d, ...foreign, ...tx.seal('application_data', payload(3)).bytes), 0),
+  );
   t.is(got.length, 1);
   t.is(rx.drops['connection-id'], 1);
   t.is(rx.drops['datagram-remainder'], 1);
@@ -211,7 +237,10 @@ test('malformed, short and unknown records are dropped and counted by reason', (
   rx.receive(Uint8Array.of(0x2c, 0x00, 0x00, 0x41, 0x01, ...payload(16)), 0); // length 16641 > 2^14 + 256
   t.is(rx.drops['too-long'], 1);
   const sealed = tx.seal('application_data', payload(8)).bytes;
-  const wrongKey = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', epoch: 7 }).tx.seal('application_data', payload(8)).bytes;
+  const wrongKey = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', epoch: 7 }).tx.seal(
+    'application_data',
+    payload(8),
+  ).bytes;
   rx.receive(wrongKey, 0); // epoch bits 3 like ours, other keys
   t.is(rx.drops.authentication, 1);
   t.is(delivered(rx.receive(sealed, 0)).length, 1);
@@ -219,7 +248,11 @@ test('malformed, short and unknown records are dropped and counted by reason', (
 
 test('AEAD usage limits: KeyUpdate is signalled before the limit, sealing stops at it, forgeries are counted', (t) => {
   const limits = { confidentiality: 8, integrity: 2 };
-  const { tx, rx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', config: { limits, integrityBudgetSeconds: 0 } });
+  const { tx, rx } = recordPair({
+    sender: nodeProvider,
+    suite: 'tls_aes_128_gcm_sha256',
+    config: { limits, integrityBudgetSeconds: 0 },
+  });
   for (let i = 0; i < 5; i++) tx.seal('application_data', payload(1));
   t.false(tx.keyUpdateDue);
   tx.seal('application_data', payload(1));
@@ -241,7 +274,11 @@ test('short records are padded so the ciphertext covers the 16-byte mask sample 
   const empty = tx.seal('application_data', new Uint8Array(0), { includeLength: true }).bytes;
   t.true(empty.length - 5 >= 16);
   t.is(delivered(rx.receive(empty, 0))[0]?.content.length, 0);
-  const padded = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', config: { padding: padToMultipleOf(64) } });
+  const padded = recordPair({
+    sender: nodeProvider,
+    suite: 'tls_aes_128_gcm_sha256',
+    config: { padding: padToMultipleOf(64) },
+  });
   const withZeros = Uint8Array.of(1, 2, 0, 0);
   const rec = padded.tx.seal('application_data', withZeros).bytes;
   t.is((rec.length - 5 - 16) % 64, 0);

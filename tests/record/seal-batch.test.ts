@@ -20,9 +20,17 @@ import { keysFor } from '../support/record-pair.js';
 
 const PROVIDERS: readonly CryptoProvider[] = [nodeProvider, ...(nativeProvider ? [nativeProvider] : [])];
 
-const VARIANTS: readonly { readonly name: string; readonly cid?: Uint8Array; readonly config: Partial<RecordLayerConfig> }[] = [
+const VARIANTS: readonly {
+  readonly name: string;
+  readonly cid?: Uint8Array;
+  readonly config: Partial<RecordLayerConfig>;
+}[] = [
   { name: 'defaults', config: {} },
-  { name: 'CID, 8-bit record numbers, no length', cid: Uint8Array.of(9, 8, 7), config: { sequenceNumberLength: 8, includeLength: false } },
+  {
+    name: 'CID, 8-bit record numbers, no length',
+    cid: Uint8Array.of(9, 8, 7),
+    config: { sequenceNumberLength: 8, includeLength: false },
+  },
   { name: 'padding to 64', config: { padding: (length) => 63 - (length % 64) } },
 ];
 
@@ -62,7 +70,11 @@ for (const provider of PROVIDERS) {
           t.is(hex(sealed[i]!.bytes), hex(single.tx.seal('application_data', sent[i]!).bytes), `${suite} record ${i}`);
           t.deepEqual(sealed[i]!.number, { epoch: 3, sequenceNumber: i + 1 });
           const got = rx.receive(sealed[i]!.bytes, 0);
-          t.is(got.length === 1 && got[0]!.kind === 'record' ? hex(got[0]!.content) : 'dropped', hex(sent[i]!), `${suite} record ${i} opens`);
+          t.is(
+            got.length === 1 && got[0]!.kind === 'record' ? hex(got[0]!.content) : 'dropped',
+            hex(sent[i]!),
+            `${suite} record ${i} opens`,
+          );
         }
       }
     });
@@ -78,7 +90,11 @@ for (const provider of PROVIDERS) {
     for (const c of burst) tx.stage('application_data', c, queue);
     t.is(tx.stagedCount, 60);
     t.is(queue.length, 0, 'nothing leaves before it is sealed');
-    t.deepEqual(tx.usage().write, { epoch: 3, used: 60, limit: tx.usage().write!.limit }, 'counted against the key when numbered');
+    t.deepEqual(
+      tx.usage().write,
+      { epoch: 3, used: 60, limit: tx.usage().write!.limit },
+      'counted against the key when numbered',
+    );
     const ack = tx.seal('ack', Uint8Array.of(0, 0)); // another record: the burst is sealed into its queue first
     t.is(tx.stagedCount, 0);
     t.is(queue.length, 60);
@@ -93,7 +109,11 @@ for (const provider of PROVIDERS) {
       t.is(got[0]?.kind === 'record' ? hex(got[0].content) : 'dropped', hex(burst[i]!));
     }
     reference.seal('ack', Uint8Array.of(0, 0));
-    t.is(hex(queue[60]!), hex(reference.seal('application_data', Uint8Array.of(5)).bytes), 'sealed in epoch 3, its own');
+    t.is(
+      hex(queue[60]!),
+      hex(reference.seal('application_data', Uint8Array.of(5)).bytes),
+      'sealed in epoch 3, its own',
+    );
   });
 
   test(`${provider.name}: a staged record is a copy: the sender may reuse its buffer at once`, (t) => {
@@ -118,14 +138,28 @@ for (const provider of PROVIDERS) {
 
 test('sealBatch checks every record and the usage limit before numbering any', (t) => {
   const { tx } = writerAndReader(nodeProvider, 'tls_aes_128_gcm_sha256', VARIANTS[0]!);
-  t.throws(() => tx.sealBatch('application_data', [new Uint8Array(5), new Uint8Array(16385)]), { instanceOf: RecordLayerError, message: /exceeds 2\^14/ });
+  t.throws(() => tx.sealBatch('application_data', [new Uint8Array(5), new Uint8Array(16385)]), {
+    instanceOf: RecordLayerError,
+    message: /exceeds 2\^14/,
+  });
   const limited = new RecordLayer({ provider: nodeProvider, limits: { confidentiality: 4, integrity: 4 } });
   limited.installWriteKeys(3, 'tls_aes_128_gcm_sha256', keysFor(nodeProvider, 'tls_aes_128_gcm_sha256', 3));
   limited.seal('application_data', Uint8Array.of(0));
-  t.throws(() => limited.sealBatch('application_data', [Uint8Array.of(1), Uint8Array.of(2), Uint8Array.of(3), Uint8Array.of(4)]), { message: /usage limit/ });
-  t.is(limited.sealBatch('application_data', [Uint8Array.of(1), Uint8Array.of(2), Uint8Array.of(3)]).at(-1)?.number.sequenceNumber, 3);
+  t.throws(
+    () =>
+      limited.sealBatch('application_data', [Uint8Array.of(1), Uint8Array.of(2), Uint8Array.of(3), Uint8Array.of(4)]),
+    { message: /usage limit/ },
+  );
+  t.is(
+    limited.sealBatch('application_data', [Uint8Array.of(1), Uint8Array.of(2), Uint8Array.of(3)]).at(-1)?.number
+      .sequenceNumber,
+    3,
+  );
   t.is(tx.seal('application_data', new Uint8Array(1)).number.sequenceNumber, 0);
   const queue: Uint8Array[] = [];
-  t.throws(() => limited.stage('application_data', Uint8Array.of(5), queue), { instanceOf: RecordLayerError, message: /usage limit/ });
+  t.throws(() => limited.stage('application_data', Uint8Array.of(5), queue), {
+    instanceOf: RecordLayerError,
+    message: /usage limit/,
+  });
   t.is(limited.stagedCount, 0);
 });

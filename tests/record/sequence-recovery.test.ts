@@ -80,7 +80,12 @@ for (const [suite, probes] of [
   test(`attacker, ${suite}: forged records cost ${probes ? `one decryption each, and one more every ${PROBE_EVERY}th` : 'one decryption each (a small integrity limit: no probes)'}; a genuine record still opens`, (t) => {
     const { provider, opens } = counting();
     // The key's own failure rate off (AES-128-CCM-8 takes one a second): each forgery here is tried.
-    const { tx, rx } = recordPair({ sender: nodeProvider, receiver: provider, suite, config: { integrityBudgetSeconds: 0 } });
+    const { tx, rx } = recordPair({
+      sender: nodeProvider,
+      receiver: provider,
+      suite,
+      config: { integrityBudgetSeconds: 0 },
+    });
     t.is(opened(rx.receive(tx.seal('application_data', Uint8Array.of(1)).bytes, 0)), 1);
     const before = opens();
     const forged = 50;

@@ -27,13 +27,28 @@ const arrayBuffers = (): number => {
 };
 
 async function silentServer(options: Partial<UdpServerOptions> = {}): Promise<DtlsUdpServer> {
-  return DtlsUdpServer.listen({ certificate: id, wallClock, ticketKeys, maxEarlyData: 1 << 20, antiReplay: SILENT, ...options });
+  return DtlsUdpServer.listen({
+    certificate: id,
+    wallClock,
+    ticketKeys,
+    maxEarlyData: 1 << 20,
+    antiReplay: SILENT,
+    ...options,
+  });
 }
 
 /** A ticket `server` issued to `address` (through a server sharing its ticket keys and a store that answers). */
 async function ticketFor(address: string, port: number): Promise<Uint8Array> {
-  const first = openClientEndpoint({ port, localAddress: address, trustAnchors: [id.caDer], serverName: 'localhost', wallClock });
-  const session = new Promise<Uint8Array>((resolve) => first.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)));
+  const first = openClientEndpoint({
+    port,
+    localAddress: address,
+    trustAnchors: [id.caDer],
+    serverName: 'localhost',
+    wallClock,
+  });
+  const session = new Promise<Uint8Array>((resolve) =>
+    first.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)),
+  );
   await first.handshake;
   const s = await session;
   first.close();
@@ -42,7 +57,13 @@ async function ticketFor(address: string, port: number): Promise<Uint8Array> {
 
 /** A 0-RTT ClientHello made with `session`, then `extra` datagrams of `size` bytes each (early data as far as the server can tell). */
 function flight(session: Uint8Array, extra: number, size: number): Uint8Array[] {
-  const client = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'localhost', wallClock, session, earlyData: Uint8Array.of(1) });
+  const client = DtlsConnection.client({
+    trustAnchors: [id.caDer],
+    serverName: 'localhost',
+    wallClock,
+    session,
+    earlyData: Uint8Array.of(1),
+  });
   client.connect(0);
   const hello = client.pollTransmit()!;
   return [hello, ...Array.from({ length: extra }, (_, i) => new Uint8Array(size).fill(0x20 + i))];
@@ -97,7 +118,10 @@ async function attack(
       for (const d of rest) {
         const before = behind();
         await sendAll(socket, [d], server.address.port);
-        await until(() => behind() !== before, `the server reading a datagram behind the ClientHello from ${host}, port ${p}`);
+        await until(
+          () => behind() !== before,
+          `the server reading a datagram behind the ClientHello from ${host}, port ${p}`,
+        );
         peak = Math.max(peak, server.stats.antiReplay.bytes);
       }
     }
@@ -116,7 +140,8 @@ test('one host, many ports, a store that never answers: at most the per-host cap
     t.true(s.overflowed > 0, 'ClientHellos beyond the caps were counted');
     t.is(server.stats.handshaking, 0, 'nothing started without an answer from the store or a cookie');
     // The ClientHellos that found no room got the cookie exchange: a HelloRetryRequest each (one datagram to a socket of its own).
-    const answered = (): number => sockets.filter((x) => (x as Socket & { received: Uint8Array[] }).received.length > 0).length;
+    const answered = (): number =>
+      sockets.filter((x) => (x as Socket & { received: Uint8Array[] }).received.length > 0).length;
     await until(() => answered() >= s.overflowed, 'a HelloRetryRequest at each client sent to the cookie exchange');
     t.is(answered(), s.overflowed, `${answered()} of ${s.overflowed} overflowed ClientHellos answered`);
   } finally {

@@ -105,8 +105,16 @@ async function echoListener(options: Partial<ListenOptions>): Promise<{ port: nu
 }
 
 /** One connection: its session blob (a ticket), and whether it resumed and echoed a message. */
-async function attempt(port: number, options: Partial<ConnectOptions>): Promise<{ ticket: Buffer | undefined; resumedWithData: boolean }> {
-  const c = connect('127.0.0.1', port, { ca: server.ca, servername: 'localhost', handshakeTimeout: TIMEOUT, ...options } as ConnectOptions);
+async function attempt(
+  port: number,
+  options: Partial<ConnectOptions>,
+): Promise<{ ticket: Buffer | undefined; resumedWithData: boolean }> {
+  const c = connect('127.0.0.1', port, {
+    ca: server.ca,
+    servername: 'localhost',
+    handshakeTimeout: TIMEOUT,
+    ...options,
+  } as ConnectOptions);
   c.onerror = () => {};
   try {
     await c.opened;
@@ -136,11 +144,15 @@ async function runCase(c: Case, version: (typeof VERSIONS)[number], shared: bool
     const first = await attempt(issuer.port, { ...c.issuerClient, ...range });
     if (first.ticket === undefined) throw new Error(`${version} ${c.name}: the issuing listener handed out no ticket`);
     const label = `${version} ${shared ? 'shared ticketKeys' : 'own keys'}: ${c.name}`;
-    if ((await attempt(target.port, { ...c.attacker, ...range, session: first.ticket })).resumedWithData) tally.crossAccepted.push(label);
+    if ((await attempt(target.port, { ...c.attacker, ...range, session: first.ticket })).resumedWithData)
+      tally.crossAccepted.push(label);
     // Controls: its own listener, and (shared keys) a twin of the same policy, still resume it.
     const again = await attempt(issuer.port, { ...c.issuerClient, ...range, session: first.ticket });
     if (!again.resumedWithData) tally.controls.push(`${label}: not resumed at its own listener`);
-    if (twin !== undefined && !(await attempt(twin.port, { ...c.issuerClient, ...range, session: first.ticket })).resumedWithData)
+    if (
+      twin !== undefined &&
+      !(await attempt(twin.port, { ...c.issuerClient, ...range, session: first.ticket })).resumedWithData
+    )
       tally.controls.push(`${label}: not resumed at a twin listener sharing the keys`);
   } finally {
     await issuer.close();
@@ -150,14 +162,17 @@ async function runCase(c: Case, version: (typeof VERSIONS)[number], shared: bool
 }
 
 for (const version of VERSIONS) {
-  test.serial(`attacker, ${version}: a ticket from one listener resumes at no listener that would not grant it; it still resumes where it would`, async (t) => {
-    const tally: Tally = { crossAccepted: [], controls: [] };
-    for (const shared of [false, true]) for (const c of CASES) await runCase(c, version, shared, tally);
-    t.log(`cross-listener resumptions accepted: ${tally.crossAccepted.length} of ${2 * CASES.length}`);
-    for (const line of tally.crossAccepted) t.log(`  accepted: ${line}`);
-    t.deepEqual(tally.crossAccepted, []);
-    t.deepEqual(tally.controls, []);
-  });
+  test.serial(
+    `attacker, ${version}: a ticket from one listener resumes at no listener that would not grant it; it still resumes where it would`,
+    async (t) => {
+      const tally: Tally = { crossAccepted: [], controls: [] };
+      for (const shared of [false, true]) for (const c of CASES) await runCase(c, version, shared, tally);
+      t.log(`cross-listener resumptions accepted: ${tally.crossAccepted.length} of ${2 * CASES.length}`);
+      for (const line of tally.crossAccepted) t.log(`  accepted: ${line}`);
+      t.deepEqual(tally.crossAccepted, []);
+      t.deepEqual(tally.controls, []);
+    },
+  );
 }
 
 test('the verifiers made from data describe themselves by it: the same pins give the same policy, other pins another', async (t) => {
@@ -165,8 +180,14 @@ test('the verifiers made from data describe themselves by it: the same pins give
   const { fingerprintOption, fingerprintVerifier } = await import('../../runtime/pki/fingerprint.js');
   const pin = certificateFingerprint(clientA.chain[0]!);
   const other = certificateFingerprint(clientB.chain[0]!);
-  t.is(verifierPolicy(fingerprintVerifier(fingerprintOption(pin))), verifierPolicy(fingerprintVerifier(fingerprintOption([pin, pin]))));
-  t.not(verifierPolicy(fingerprintVerifier(fingerprintOption(pin))), verifierPolicy(fingerprintVerifier(fingerprintOption(other))));
+  t.is(
+    verifierPolicy(fingerprintVerifier(fingerprintOption(pin))),
+    verifierPolicy(fingerprintVerifier(fingerprintOption([pin, pin]))),
+  );
+  t.not(
+    verifierPolicy(fingerprintVerifier(fingerprintOption(pin))),
+    verifierPolicy(fingerprintVerifier(fingerprintOption(other))),
+  );
   const application = (): never => {
     throw new Error('not called');
   };

@@ -39,7 +39,10 @@ test('accepted: the server reads the early data before the handshake completes; 
 
 test('rejected by a server that takes no 0-RTT: skipped, never delivered; the client gets its data back to resend', (t) => {
   const session = sessionAllowing(4096);
-  const { link, parameters } = handshake(serverId, { client: { session, earlyData: REQUEST }, server: { ticketKeys, maxEarlyData: 0 } });
+  const { link, parameters } = handshake(serverId, {
+    client: { session, earlyData: REQUEST },
+    server: { ticketKeys, maxEarlyData: 0 },
+  });
   t.is(parameters?.earlyData, 'rejected');
   t.true(parameters?.resumed);
   t.deepEqual(earlyAt(link.events.server), []);
@@ -59,7 +62,13 @@ test('a replayed ClientHello with its early data, sent to a second server sharin
     maxEarlyData: 4096,
     antiReplay: store,
   };
-  const client = DtlsConnection.client({ trustAnchors: [serverId.caDer], serverName: 'server.test', wallClock: () => TEST_TIME, session, earlyData: REQUEST });
+  const client = DtlsConnection.client({
+    trustAnchors: [serverId.caDer],
+    serverName: 'server.test',
+    wallClock: () => TEST_TIME,
+    session,
+    earlyData: REQUEST,
+  });
   client.connect(0);
   const captured: Uint8Array[] = [];
   for (let d = client.pollTransmit(); d; d = client.pollTransmit()) captured.push(d);
@@ -79,12 +88,18 @@ test('a replayed ClientHello with its early data, sent to a second server sharin
 
 test('early data over the limit: more than the ticket allows is not sent; more than the server allows ends with unexpected_message', (t) => {
   const session = sessionAllowing(8);
-  const tooBig = handshake(serverId, { client: { session, earlyData: REQUEST }, server: { ticketKeys, maxEarlyData: 8 } });
+  const tooBig = handshake(serverId, {
+    client: { session, earlyData: REQUEST },
+    server: { ticketKeys, maxEarlyData: 8 },
+  });
   t.is(tooBig.parameters?.earlyData, 'not sent');
   t.is(verdict(tooBig.link.events.client), undefined);
   // The ticket allows 4096, this server only 4 (its option changed since): the client sends 11 bytes.
   const generous = sessionAllowing(4096);
-  const over = handshake(serverId, { client: { session: generous, earlyData: REQUEST }, server: { ticketKeys, maxEarlyData: 4 } });
+  const over = handshake(serverId, {
+    client: { session: generous, earlyData: REQUEST },
+    server: { ticketKeys, maxEarlyData: 4 },
+  });
   t.is(over.link.server.failure?.alert, 'unexpected_message');
   t.regex(over.link.server.failure?.message ?? '', /max_early_data_size/);
 });
@@ -97,7 +112,11 @@ test('a HelloRetryRequest refuses the early data; the second ClientHello carries
   });
   t.true(parameters?.helloRetryRequest);
   t.is(parameters?.earlyData, 'rejected');
-  t.like(verdict(link.events.client), { type: 'earlyData', accepted: false }, 'the client gets its data back to resend');
+  t.like(
+    verdict(link.events.client),
+    { type: 'earlyData', accepted: false },
+    'the client gets its data back to resend',
+  );
   t.true(parameters?.resumed);
   t.deepEqual(earlyAt(link.events.server), []);
 });
@@ -126,7 +145,13 @@ test('loss of the early-data datagram loses that data only: the handshake comple
 
 test('a lost first flight: the retransmitted ClientHello takes its early data along, and the server reads it once', (t) => {
   const session = sessionAllowing(4096);
-  const client = DtlsConnection.client({ trustAnchors: [serverId.caDer], serverName: 'server.test', wallClock: () => TEST_TIME, session, earlyData: REQUEST });
+  const client = DtlsConnection.client({
+    trustAnchors: [serverId.caDer],
+    serverName: 'server.test',
+    wallClock: () => TEST_TIME,
+    session,
+    earlyData: REQUEST,
+  });
   const server = DtlsConnection.server({
     certificate: { chain: serverId.chain, privateKey: serverId.privateKey },
     wallClock: () => TEST_TIME,

@@ -6,10 +6,17 @@ import { openClientEndpoint } from '../support/udp-client.js';
  * handshake with the server on `port` for its ticket, then a sans-I/O client resuming with `earlyData`; its first
  * flight's datagrams, not sent.
  */
-export async function recordedEarlyFlight(port: number, trustAnchor: Uint8Array, wallClock: () => number, earlyData: string): Promise<Uint8Array[]> {
+export async function recordedEarlyFlight(
+  port: number,
+  trustAnchor: Uint8Array,
+  wallClock: () => number,
+  earlyData: string,
+): Promise<Uint8Array[]> {
   const first = openClientEndpoint({ port, trustAnchors: [trustAnchor], serverName: 'localhost', wallClock });
   await first.handshake;
-  const session = await new Promise<Uint8Array>((resolve) => first.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)));
+  const session = await new Promise<Uint8Array>((resolve) =>
+    first.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)),
+  );
   first.close();
   const client = DtlsConnection.client({
     trustAnchors: [trustAnchor],

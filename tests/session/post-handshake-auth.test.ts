@@ -14,7 +14,11 @@ const clientId = makeIdentity('ed25519', 'client.test');
 const authenticated = (events: readonly ConnectionEvent[]) => events.filter((e) => e.type === 'clientAuthenticated');
 
 test('the server asks after the handshake; the client answers with its certificate; the server verifies and reports it', (t) => {
-  const { link, parameters } = handshake(serverId, { clientId, client: { postHandshakeAuth: true }, server: { tickets: 0 } });
+  const { link, parameters } = handshake(serverId, {
+    clientId,
+    client: { postHandshakeAuth: true },
+    server: { tickets: 0 },
+  });
   t.false(parameters?.clientAuthenticated);
   link.server.requestClientCertificate();
   link.run(link.now + 10_000);
@@ -29,7 +33,10 @@ test('the server asks after the handshake; the client answers with its certifica
 });
 
 test('a client without a certificate answers with an empty one: reported without a certificate, the session goes on', (t) => {
-  const optional = handshake(serverId, { client: { postHandshakeAuth: true }, server: { trustAnchors: [clientId.caDer], tickets: 0 } });
+  const optional = handshake(serverId, {
+    client: { postHandshakeAuth: true },
+    server: { trustAnchors: [clientId.caDer], tickets: 0 },
+  });
   optional.link.server.requestClientCertificate();
   optional.link.run(optional.link.now + 10_000);
   const got = authenticated(optional.link.events.server);
@@ -40,7 +47,11 @@ test('a client without a certificate answers with an empty one: reported without
 
 test('a certificate from an unknown CA ends the connection with unknown_ca on both sides', (t) => {
   const stranger = makeIdentity('p256', 'stranger.test');
-  const { link } = handshake(serverId, { clientId: stranger, client: { postHandshakeAuth: true }, server: { trustAnchors: [clientId.caDer], tickets: 0 } });
+  const { link } = handshake(serverId, {
+    clientId: stranger,
+    client: { postHandshakeAuth: true },
+    server: { trustAnchors: [clientId.caDer], tickets: 0 },
+  });
   link.server.requestClientCertificate();
   link.run(link.now + 10_000);
   t.is(link.server.failure?.alert, 'unknown_ca');
@@ -49,11 +60,16 @@ test('a certificate from an unknown CA ends the connection with unknown_ca on bo
 
 test('the server cannot ask a client that did not offer post_handshake_auth; a client that did not offer it refuses a request', (t) => {
   const { link } = handshake(serverId, { clientId, server: { tickets: 0 } });
-  t.throws(() => link.server.requestClientCertificate(), { instanceOf: ConnectionStateError, message: /post_handshake_auth/ });
+  t.throws(() => link.server.requestClientCertificate(), {
+    instanceOf: ConnectionStateError,
+    message: /post_handshake_auth/,
+  });
   t.throws(() => link.client.requestClientCertificate(), { instanceOf: ConnectionStateError });
   const request = encodeCertificateRequest({
     certificateRequestContext: Uint8Array.of(1, 2),
-    extensions: [{ extensionType: 'signature_algorithms', extensionData: { supportedSignatureAlgorithms: ['ed25519'] } }],
+    extensions: [
+      { extensionType: 'signature_algorithms', extensionData: { supportedSignatureAlgorithms: ['ed25519'] } },
+    ],
   });
   injectHandshakeMessage(link.client, 13, request, 3);
   t.is(link.client.failure?.alert, 'unexpected_message');
@@ -84,7 +100,9 @@ test('a server that keeps sending CertificateRequests before our answers are ack
   const request = (n: number) =>
     encodeCertificateRequest({
       certificateRequestContext: Uint8Array.of(n),
-      extensions: [{ extensionType: 'signature_algorithms', extensionData: { supportedSignatureAlgorithms: ['ed25519'] } }],
+      extensions: [
+        { extensionType: 'signature_algorithms', extensionData: { supportedSignatureAlgorithms: ['ed25519'] } },
+      ],
     });
   // The first answer goes out and stays unacknowledged (nothing is delivered); the next MAX_WAITING_FLIGHTS wait; one more is refused.
   for (let n = 1; n <= 1 + MAX_WAITING_FLIGHTS; n++) injectHandshakeMessage(link.client, 13, request(n), 3);

@@ -11,7 +11,10 @@ const OTHER_KEY = new Uint8Array(32).fill(0x55);
 const pskOnlyServer = { certificate: undefined, psk: { 'device-1': KEY } };
 
 test('psk_dhe_ke by default: no certificates, an (EC)DHE group, the identity reported on both sides', (t) => {
-  const { link, parameters } = handshake(serverId, { client: { psk: { identity: 'device-1', key: KEY }, trustAnchors: [] }, server: pskOnlyServer });
+  const { link, parameters } = handshake(serverId, {
+    client: { psk: { identity: 'device-1', key: KEY }, trustAnchors: [] },
+    server: pskOnlyServer,
+  });
   t.is(link.client.failure, undefined);
   t.is(parameters?.pskMode, 'psk_dhe_ke');
   t.is(parameters?.group, 'x25519');
@@ -33,14 +36,20 @@ test('psk_ke only when both sides ask for it: no key exchange at all', (t) => {
   t.is(parameters?.group, undefined);
   t.deepEqual(roundTrip(link, 'ke'), { atServer: ['ke to server'], atClient: ['ke to client'] });
   // A server left at the default refuses psk_ke: with no mode in common a PSK-only server cannot go on.
-  const refused = handshake(serverId, { client: { psk: { identity: 'device-1', key: KEY }, ...modes }, server: pskOnlyServer });
+  const refused = handshake(serverId, {
+    client: { psk: { identity: 'device-1', key: KEY }, ...modes },
+    server: pskOnlyServer,
+  });
   t.is(refused.link.server.failure?.alert, 'handshake_failure');
   t.regex(refused.link.server.failure?.message ?? '', /no PSK key exchange mode in common/);
   t.is(refused.link.client.failure?.alert, 'handshake_failure');
 });
 
 test('a wrong key fails the binder check: decrypt_error on both sides, named', (t) => {
-  const { link } = handshake(serverId, { client: { psk: { identity: 'device-1', key: OTHER_KEY } }, server: pskOnlyServer });
+  const { link } = handshake(serverId, {
+    client: { psk: { identity: 'device-1', key: OTHER_KEY } },
+    server: pskOnlyServer,
+  });
   t.is(link.server.failure?.alert, 'decrypt_error');
   t.regex(link.server.failure?.message ?? '', /binder of PSK identity 'device-1' does not verify/);
   t.is(link.client.failure?.alert, 'decrypt_error');
@@ -96,14 +105,21 @@ test('after a HelloRetryRequest the second ClientHello carries a fresh binder ov
 });
 
 test('bad PSK options are ConfigErrors naming the option', (t) => {
-  const e1 = t.throws(() => handshake(serverId, { client: { psk: { identity: 'd', key: new Uint8Array(8) } } }), { instanceOf: ConfigError });
+  const e1 = t.throws(() => handshake(serverId, { client: { psk: { identity: 'd', key: new Uint8Array(8) } } }), {
+    instanceOf: ConfigError,
+  });
   t.is(e1?.option, 'psk');
-  const e2 = t.throws(() => handshake(serverId, { server: { psk: { 'device-1': { key: KEY, hash: 'md5' as 'sha256' } } } }), { instanceOf: ConfigError });
+  const e2 = t.throws(
+    () => handshake(serverId, { server: { psk: { 'device-1': { key: KEY, hash: 'md5' as 'sha256' } } } }),
+    { instanceOf: ConfigError },
+  );
   t.is(e2?.option, "psk['device-1']");
   const e3 = t.throws(() => handshake(serverId, { client: { pskKeyExchangeModes: [] } }), { instanceOf: ConfigError });
   t.is(e3?.option, 'pskKeyExchangeModes');
   const e4 = t.throws(() => handshake(serverId, { server: { certificate: undefined } }), { instanceOf: ConfigError });
   t.is(e4?.option, 'certificate');
-  const e5 = t.throws(() => handshake(serverId, { client: { echoLegacySessionId: true } }), { instanceOf: ConfigError });
+  const e5 = t.throws(() => handshake(serverId, { client: { echoLegacySessionId: true } }), {
+    instanceOf: ConfigError,
+  });
   t.is(e5?.option, 'echoLegacySessionId');
 });

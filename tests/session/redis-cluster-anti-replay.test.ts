@@ -22,7 +22,10 @@ test('on a Redis Cluster, a 0-RTT binder is admitted once and its copy refused (
   try {
     await client.connect();
     // The cause: the untagged keys of one admit live in different slots.
-    await t.throwsAsync(client.eval('return 1', { keys: ['dtls13:0rtt:epoch', `dtls13:0rtt:${'ab'.repeat(32)}`], arguments: [] }), { message: /CROSSSLOT/ });
+    await t.throwsAsync(
+      client.eval('return 1', { keys: ['dtls13:0rtt:epoch', `dtls13:0rtt:${'ab'.repeat(32)}`], arguments: [] }),
+      { message: /CROSSSLOT/ },
+    );
     const store = new RedisAntiReplay(client);
     t.false(await store.admit(Uint8Array.of(9), 20_000), 'a new store refuses for its first window');
     await client.eval(AGE_STORE, { keys: [store.epochKey], arguments: [] });

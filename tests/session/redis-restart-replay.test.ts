@@ -26,82 +26,90 @@ async function until(done: () => boolean | Promise<boolean>): Promise<void> {
   for (let i = 0; i < 500 && !(await done()); i++) await new Promise((r) => setTimeout(r, 20));
 }
 
-test.serial('a 0-RTT flight taken before a Redis restart is not taken again after it (the store came back empty)', async (t) => {
-  let redisServer = await startRedis();
-  await ageAntiReplayStore(redisServer.url);
-  const redis = createClient({ url: redisServer.url, socket: { reconnectStrategy: () => 50 } });
-  redis.on('error', () => {}); // a lost connection refuses 0-RTT; the test restarts Redis on purpose
-  await redis.connect();
-  const store = new RedisAntiReplay(redis);
-  const options = { certificate: id, wallClock, ticketKeys, maxEarlyData: 1024, antiReplay: store };
-  const a = await DtlsUdpServer.listen(options);
-  const b = await DtlsUdpServer.listen(options);
-  const early: string[] = [];
-  for (const [name, server] of [
-    ['a', a],
-    ['b', b],
-  ] as const) {
-    server.onConnection((ep) => ep.onEvent((e) => e.type === 'data' && e.early && early.push(`${name}: ${new TextDecoder().decode(e.data)}`)));
-  }
-  const socket = createSocket('udp4');
-  try {
-    const flight = await recordedEarlyFlight(a.address.port, id.caDer, wallClock, 'PAY 100');
-    socket.bind(0, '127.0.0.1');
-    await once(socket, 'listening');
-    for (const d of flight) socket.send(d, a.address.port, '127.0.0.1');
-    await until(() => early.length > 0);
-    t.deepEqual(early, ['a: PAY 100'], 'the flight is taken once at a');
+test.serial(
+  'a 0-RTT flight taken before a Redis restart is not taken again after it (the store came back empty)',
+  async (t) => {
+    let redisServer = await startRedis();
+    await ageAntiReplayStore(redisServer.url);
+    const redis = createClient({ url: redisServer.url, socket: { reconnectStrategy: () => 50 } });
+    redis.on('error', () => {}); // a lost connection refuses 0-RTT; the test restarts Redis on purpose
+    await redis.connect();
+    const store = new RedisAntiReplay(redis);
+    const options = { certificate: id, wallClock, ticketKeys, maxEarlyData: 1024, antiReplay: store };
+    const a = await DtlsUdpServer.listen(options);
+    const b = await DtlsUdpServer.listen(options);
+    const early: string[] = [];
+    for (const [name, server] of [
+      ['a', a],
+      ['b', b],
+    ] as const) {
+      server.onConnection((ep) =>
+        ep.onEvent((e) => e.type === 'data' && e.early && early.push(`${name}: ${new TextDecoder().decode(e.data)}`)),
+      );
+    }
+    const socket = createSocket('udp4');
+    try {
+      const flight = await recordedEarlyFlight(a.address.port, id.caDer, wallClock, 'PAY 100');
+      socket.bind(0, '127.0.0.1');
+      await once(socket, 'listening');
+      for (const d of flight) socket.send(d, a.address.port, '127.0.0.1');
+      await until(() => early.length > 0);
+      t.deepEqual(early, ['a: PAY 100'], 'the flight is taken once at a');
 
-    // Redis restarts without persistence: everything it recorded is gone.
-    const port = redisServer.port;
-    await redisServer.stop();
-    redisServer = await startRedis(port);
-    await until(async () => redis.isReady && (await redis.ping().catch(() => '')) === 'PONG');
-    t.is(await redis.exists('{dtls13:0rtt:}epoch'), 0, 'the store came back empty');
+      // Redis restarts without persistence: everything it recorded is gone.
+      const port = redisServer.port;
+      await redisServer.stop();
+      redisServer = await startRedis(port);
+      await until(async () => redis.isReady && (await redis.ping().catch(() => '')) === 'PONG');
+      t.is(await redis.exists('{dtls13:0rtt:}epoch'), 0, 'the store came back empty');
 
-    const refusedBefore = b.stats.antiReplay.refused;
-    for (const d of flight) socket.send(d, b.address.port, '127.0.0.1'); // the copy
-    await until(() => b.stats.antiReplay.refused > refusedBefore || early.length > 1);
-    t.log(`replays accepted after the restart: ${early.length - 1}`);
-    t.deepEqual(early, ['a: PAY 100'], 'the copy is refused after the restart');
-    t.is(b.stats.antiReplay.refused, refusedBefore + 1);
-    // A ClientHello never seen is refused too for the freshness window after the restart: the store cannot tell.
-    t.false(await store.admit(new Uint8Array(32).fill(7), 20_000));
-  } finally {
-    socket.close();
-    await a.close();
-    await b.close();
-    await redis.quit().catch(() => {});
-    await redisServer.stop();
-  }
-});
+      const refusedBefore = b.stats.antiReplay.refused;
+      for (const d of flight) socket.send(d, b.address.port, '127.0.0.1'); // the copy
+      await until(() => b.stats.antiReplay.refused > refusedBefore || early.length > 1);
+      t.log(`replays accepted after the restart: ${early.length - 1}`);
+      t.deepEqual(early, ['a: PAY 100'], 'the copy is refused after the restart');
+      t.is(b.stats.antiReplay.refused, refusedBefore + 1);
+      // A ClientHello never seen is refused too for the freshness window after the restart: the store cannot tell.
+      t.false(await store.admit(new Uint8Array(32).fill(7), 20_000));
+    } finally {
+      socket.close();
+      await a.close();
+      await b.close();
+      await redis.quit().catch(() => {});
+      await redisServer.stop();
+    }
+  },
+);
 
-test.serial('the store refuses while Redis is down, and refuses a flush, a snapshot or another run as a restart', async (t) => {
-  const redisServer = await startRedis();
-  await ageAntiReplayStore(redisServer.url);
-  const redis = createClient({ url: redisServer.url });
-  redis.on('error', () => {});
-  await redis.connect();
-  const store = new RedisAntiReplay(redis);
-  const key = (n: number): Uint8Array => new Uint8Array(32).fill(n);
-  try {
-    t.true(await store.admit(key(1), 20_000), 'an aged store takes a new ClientHello');
-    t.false(await store.admit(key(1), 20_000), 'once');
-    // FLUSHALL loses the records: the epoch goes with them, so the store starts a new window.
-    await redis.flushAll();
-    t.false(await store.admit(key(1), 20_000), 'after a flush the copy is refused');
-    t.false(await store.admit(key(2), 20_000), 'and so is a new one, within the window');
-    // An epoch of another run (a snapshot loaded by another redis-server): a restart too.
-    await redis.set('{dtls13:0rtt:}epoch', `${'ab'.repeat(20)} 1000`);
-    t.false(await store.admit(key(3), 20_000));
-    t.not(await redis.get('{dtls13:0rtt:}epoch'), `${'ab'.repeat(20)} 1000`, 'the epoch is set anew under this run');
-    // A window short enough to have passed since the new epoch: taken again.
-    await new Promise((r) => setTimeout(r, 5));
-    t.true(await store.admit(key(4), 1), 'past the window the store takes ClientHellos again');
-  } finally {
-    await redis.quit().catch(() => {});
-    await redisServer.stop();
-  }
-  // Redis down: refused, never an exception.
-  t.false(await store.admit(key(5), 20_000));
-});
+test.serial(
+  'the store refuses while Redis is down, and refuses a flush, a snapshot or another run as a restart',
+  async (t) => {
+    const redisServer = await startRedis();
+    await ageAntiReplayStore(redisServer.url);
+    const redis = createClient({ url: redisServer.url });
+    redis.on('error', () => {});
+    await redis.connect();
+    const store = new RedisAntiReplay(redis);
+    const key = (n: number): Uint8Array => new Uint8Array(32).fill(n);
+    try {
+      t.true(await store.admit(key(1), 20_000), 'an aged store takes a new ClientHello');
+      t.false(await store.admit(key(1), 20_000), 'once');
+      // FLUSHALL loses the records: the epoch goes with them, so the store starts a new window.
+      await redis.flushAll();
+      t.false(await store.admit(key(1), 20_000), 'after a flush the copy is refused');
+      t.false(await store.admit(key(2), 20_000), 'and so is a new one, within the window');
+      // An epoch of another run (a snapshot loaded by another redis-server): a restart too.
+      await redis.set('{dtls13:0rtt:}epoch', `${'ab'.repeat(20)} 1000`);
+      t.false(await store.admit(key(3), 20_000));
+      t.not(await redis.get('{dtls13:0rtt:}epoch'), `${'ab'.repeat(20)} 1000`, 'the epoch is set anew under this run');
+      // A window short enough to have passed since the new epoch: taken again.
+      await new Promise((r) => setTimeout(r, 5));
+      t.true(await store.admit(key(4), 1), 'past the window the store takes ClientHellos again');
+    } finally {
+      await redis.quit().catch(() => {});
+      await redisServer.stop();
+    }
+    // Redis down: refused, never an exception.
+    t.false(await store.admit(key(5), 20_000));
+  },
+);

@@ -38,7 +38,13 @@ function ticketUnder(store: MemoryAntiReplay): Uint8Array {
 
 /** The client's first flight (ClientHello and its early data) with `session`. */
 function flight(session: Uint8Array): Uint8Array[] {
-  const client = DtlsConnection.client({ trustAnchors: [serverId.caDer], serverName: 'server.test', wallClock: () => TEST_TIME, session, earlyData: REQUEST });
+  const client = DtlsConnection.client({
+    trustAnchors: [serverId.caDer],
+    serverName: 'server.test',
+    wallClock: () => TEST_TIME,
+    session,
+    earlyData: REQUEST,
+  });
   client.connect(0);
   const out: Uint8Array[] = [];
   for (let d = client.pollTransmit(); d; d = client.pollTransmit()) out.push(d);

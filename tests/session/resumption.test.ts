@@ -37,7 +37,10 @@ test('the server sends a ticket after the handshake; the client hands it to the 
   t.is(session.serverName, 'server.test');
   t.is(session.lifetimeSeconds, 7200);
   t.false(full.parameters?.resumed);
-  const resumed = handshake(serverId, { client: { session: sessions[0]! }, server: { ticketKeys: KEYS_A, tickets: 0 } });
+  const resumed = handshake(serverId, {
+    client: { session: sessions[0]! },
+    server: { ticketKeys: KEYS_A, tickets: 0 },
+  });
   t.true(resumed.parameters?.resumed, resumed.link.server.failure?.message);
   t.is(resumed.parameters?.peerCertificate, undefined);
   t.is(resumed.parameters?.pskMode, 'psk_dhe_ke');
@@ -47,7 +50,9 @@ test('the server sends a ticket after the handshake; the client hands it to the 
   t.is(fullHandshake.link.client.stats.handshakeMessagesReceived, 5);
   const a = serverBytes(fullHandshake.link);
   const b = serverBytes(resumed.link);
-  t.log(`server → client: full ${a.datagrams} datagrams, ${a.bytes} bytes; resumed ${b.datagrams} datagrams, ${b.bytes} bytes`);
+  t.log(
+    `server → client: full ${a.datagrams} datagrams, ${a.bytes} bytes; resumed ${b.datagrams} datagrams, ${b.bytes} bytes`,
+  );
   t.true(b.bytes < a.bytes / 2);
   t.deepEqual(roundTrip(resumed.link, 'again'), { atServer: ['again to server'], atClient: ['again to client'] });
 });
@@ -73,14 +78,18 @@ test('a garbled ticket falls back to a full handshake; a garbled session is a Co
   const r = handshake(serverId, { client: { session: garbled }, server: { ticketKeys: KEYS_A } });
   t.false(r.parameters?.resumed);
   t.is(r.link.client.state, 'connected');
-  const e = t.throws(() => handshake(serverId, { client: { session: bytes.subarray(0, 20) } }), { instanceOf: ConfigError });
+  const e = t.throws(() => handshake(serverId, { client: { session: bytes.subarray(0, 20) } }), {
+    instanceOf: ConfigError,
+  });
   t.is(e?.option, 'session');
   t.regex(e?.message ?? '', /ClientSession/);
 });
 
 test('a ticket is bound to the server name it was issued for: resuming against another name throws', (t) => {
   const session = firstSession();
-  const e = t.throws(() => handshake(serverId, { client: { session, serverName: 'other.test' } }), { instanceOf: ConfigError });
+  const e = t.throws(() => handshake(serverId, { client: { session, serverName: 'other.test' } }), {
+    instanceOf: ConfigError,
+  });
   t.is(e?.option, 'session');
   t.regex(e?.message ?? '', /server\.test, not other\.test/);
 });
@@ -101,7 +110,10 @@ test('an expired ticket is not offered by the client, and not accepted by the se
   const refused = handshake(serverId, { client: { session }, server: { ticketKeys: KEYS_A, ...later } });
   t.false(refused.parameters?.resumed);
   t.truthy(refused.parameters?.peerCertificate);
-  const inTime = handshake(serverId, { client: { session }, server: { ticketKeys: KEYS_A, wallClock: () => TEST_TIME + 59_000 } });
+  const inTime = handshake(serverId, {
+    client: { session },
+    server: { ticketKeys: KEYS_A, wallClock: () => TEST_TIME + 59_000 },
+  });
   t.true(inTime.parameters?.resumed);
 });
 
@@ -120,7 +132,10 @@ test('attacker: a chain of resumptions lives one ticket lifetime from the full h
   t.false(late.parameters?.resumed, 'past the full handshake\u2019s lifetime: a full handshake');
   t.truthy(late.parameters?.peerCertificate);
   // Within it, the chained ticket resumes.
-  const inTime = handshake(serverId, { client: { session: chained, ...at50 }, server: { ...server, wallClock: () => TEST_TIME + 3500_000 } });
+  const inTime = handshake(serverId, {
+    client: { session: chained, ...at50 },
+    server: { ...server, wallClock: () => TEST_TIME + 3500_000 },
+  });
   t.true(inTime.parameters?.resumed);
 });
 
@@ -128,9 +143,15 @@ test('a resumed session keeps the original client authentication', (t) => {
   const clientId = makeIdentity('ed25519', 'client.test');
   const { link } = handshake(serverId, { clientId, server: { clientAuthentication: 'required', ticketKeys: KEYS_A } });
   const session = tickets(link.events.client)[0]!;
-  const resumed = handshake(serverId, { clientId, client: { session }, server: { clientAuthentication: 'required', ticketKeys: KEYS_A } });
+  const resumed = handshake(serverId, {
+    clientId,
+    client: { session },
+    server: { clientAuthentication: 'required', ticketKeys: KEYS_A },
+  });
   const atServer = resumed.link.events.server.find((e) => e.type === 'handshakeComplete');
-  t.true(atServer?.type === 'handshakeComplete' && atServer.parameters.resumed && atServer.parameters.clientAuthenticated);
+  t.true(
+    atServer?.type === 'handshakeComplete' && atServer.parameters.resumed && atServer.parameters.clientAuthenticated,
+  );
 });
 
 test("the server's ACK of the client's Finished and its NewSessionTicket go in one datagram, not two", (t) => {
@@ -144,12 +165,18 @@ test("the server's ACK of the client's Finished and its NewSessionTicket go in o
 
 test('a lost NewSessionTicket datagram is retransmitted; a ticket flight never ACKed is dropped and the session stays', (t) => {
   // Server datagrams: 0 its flight, 1 the ACK of the client's Finished with the tickets. Lose the first copy of the tickets.
-  const lossy = handshake(serverId, { server: { ticketKeys: KEYS_A }, link: { filter: (from, index) => !(from === 'server' && index === 1) } });
+  const lossy = handshake(serverId, {
+    server: { ticketKeys: KEYS_A },
+    link: { filter: (from, index) => !(from === 'server' && index === 1) },
+  });
   lossy.link.run(lossy.link.now + 10_000);
   t.is(tickets(lossy.link.events.client).length, 1);
   t.true(lossy.link.server.stats.retransmissions >= 1);
   // Every datagram from the client after its Finished is lost: the tickets are never acknowledged.
-  const deaf = handshake(serverId, { server: { ticketKeys: KEYS_A }, link: { filter: (from, index) => !(from === 'client' && index >= 2) } });
+  const deaf = handshake(serverId, {
+    server: { ticketKeys: KEYS_A },
+    link: { filter: (from, index) => !(from === 'client' && index >= 2) },
+  });
   deaf.link.run(deaf.link.now + 3_600_000);
   t.is(deaf.link.server.state, 'connected');
   t.is(deaf.link.server.failure, undefined);
@@ -159,7 +186,10 @@ test('a lost NewSessionTicket datagram is retransmitted; a ticket flight never A
 test('tickets reordered with application data, and duplicated, give one session each', (t) => {
   const { link } = handshake(serverId, {
     server: { ticketKeys: KEYS_A, tickets: 2 },
-    link: { delay: (from, index) => (from === 'server' && index === 1 ? 50 : 0), copies: (from, index) => (from === 'server' && index === 1 ? 3 : 1) },
+    link: {
+      delay: (from, index) => (from === 'server' && index === 1 ? 50 : 0),
+      copies: (from, index) => (from === 'server' && index === 1 ? 3 : 1),
+    },
   });
   link.server.send(Uint8Array.of(1, 2, 3));
   link.run(link.now + 10_000);

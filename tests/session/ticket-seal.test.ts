@@ -1,6 +1,11 @@
 import test from 'ava';
 import { TicketKeys } from '../../runtime/session/ticket-keys.js';
-import { decodeTicketContents, encodeTicketContents, sealTicketContents, type TicketContents } from '../../runtime/session/ticket-contents.js';
+import {
+  decodeTicketContents,
+  encodeTicketContents,
+  sealTicketContents,
+  type TicketContents,
+} from '../../runtime/session/ticket-contents.js';
 import { ticketAddressOf } from '../../runtime/session/ticket-address.js';
 import { scratchWriter } from '../../runtime/wire/scratch.js';
 import { PROVIDERS } from '../support/providers.js';

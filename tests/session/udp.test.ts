@@ -46,7 +46,10 @@ test('resumption across two server processes-worth of instances sharing ticketKe
   const again = connect('localhost', second.port, { ca: pem.ca, session });
   t.is(await echo(again, 'resumed'), 'resumed');
   t.true(again.reused);
-  t.true(again.parameters?.helloRetryRequest, 'the stateless cookie exchange ran, and the binder was recomputed after it');
+  t.true(
+    again.parameters?.helloRetryRequest,
+    'the stateless cookie exchange ran, and the binder was recomputed after it',
+  );
   await again.close();
   await first.listener.close();
   await second.listener.close();
@@ -62,7 +65,10 @@ test('a PSK-only server over UDP: a PSK client connects, a certificate client is
   const stranger = connect('127.0.0.1', port, { ca: pem.ca, servername: 'localhost' });
   const error = await t.throwsAsync(stranger.closed);
   t.regex(error?.message ?? '', /handshake_failure/);
-  const wrongKey = connect('127.0.0.1', port, { psk: { identity: 'device-1', key: new Uint8Array(32).fill(4) }, wallClock });
+  const wrongKey = connect('127.0.0.1', port, {
+    psk: { identity: 'device-1', key: new Uint8Array(32).fill(4) },
+    wallClock,
+  });
   const wrong = await t.throwsAsync(wrongKey.closed);
   t.regex(wrong?.message ?? '', /decrypt_error/);
   await listener.close();
@@ -96,7 +102,10 @@ test('a ClientHello listing a thousand PSK identities costs the server sixteen l
     wallClock,
     psk: (identity: string) => (asked.push(identity), undefined),
   });
-  const identities = Array.from({ length: 1000 }, (_, i) => ({ identity: new TextEncoder().encode(`id-${i}`), obfuscatedTicketAge: 0 }));
+  const identities = Array.from({ length: 1000 }, (_, i) => ({
+    identity: new TextEncoder().encode(`id-${i}`),
+    obfuscatedTicketAge: 0,
+  }));
   const ch = encodeClientHello({
     legacyVersion: 'dtls1_2',
     random: new Uint8Array(32).fill(1),
@@ -107,10 +116,19 @@ test('a ClientHello listing a thousand PSK identities costs the server sixteen l
     extensions: [
       { extensionType: 'supported_versions', extensionData: { versions: ['dtls1_3'] } },
       { extensionType: 'supported_groups', extensionData: { namedGroupList: ['x25519'] } },
-      { extensionType: 'signature_algorithms', extensionData: { supportedSignatureAlgorithms: ['ecdsa_secp256r1_sha256'] } },
-      { extensionType: 'key_share', extensionData: { clientShares: [{ group: 'x25519', keyExchange: new Uint8Array(32).fill(9) }] } },
+      {
+        extensionType: 'signature_algorithms',
+        extensionData: { supportedSignatureAlgorithms: ['ecdsa_secp256r1_sha256'] },
+      },
+      {
+        extensionType: 'key_share',
+        extensionData: { clientShares: [{ group: 'x25519', keyExchange: new Uint8Array(32).fill(9) }] },
+      },
       { extensionType: 'psk_key_exchange_modes', extensionData: { keModes: ['psk_dhe_ke'] } },
-      { extensionType: 'pre_shared_key', extensionData: { identities, binders: identities.map(() => ({ binder: new Uint8Array(32) })) } },
+      {
+        extensionType: 'pre_shared_key',
+        extensionData: { identities, binders: identities.map(() => ({ binder: new Uint8Array(32) })) },
+      },
     ],
   });
   injectHandshakeMessage(server, 1, ch, 0);

@@ -26,20 +26,37 @@ interface Watched {
 }
 
 async function watchedServer(options: Partial<UdpServerOptions> = {}): Promise<Watched> {
-  const server = await DtlsUdpServer.listen({ certificate: id, wallClock, ticketKeys, maxEarlyData: 1024, maxHandshakes: 10, ...options });
+  const server = await DtlsUdpServer.listen({
+    certificate: id,
+    wallClock,
+    ticketKeys,
+    maxEarlyData: 1024,
+    maxHandshakes: 10,
+    ...options,
+  });
   const early: string[] = [];
   const connections: string[] = [];
   server.onConnection((ep: DtlsEndpoint) => {
     connections.push(ep.remote.address);
-    ep.onEvent((e) => e.type === 'data' && e.early && early.push(`${ep.remote.address}: ${new TextDecoder().decode(e.data)}`));
+    ep.onEvent(
+      (e) => e.type === 'data' && e.early && early.push(`${ep.remote.address}: ${new TextDecoder().decode(e.data)}`),
+    );
   });
   return { server, early, connections };
 }
 
 /** A ticket issued to 127.0.0.1 by `server`. */
 async function ticketFrom(server: DtlsUdpServer): Promise<Uint8Array> {
-  const first = openClientEndpoint({ port: server.address.port, localAddress: '127.0.0.1', trustAnchors: [id.caDer], serverName: 'localhost', wallClock });
-  const session = new Promise<Uint8Array>((resolve) => first.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)));
+  const first = openClientEndpoint({
+    port: server.address.port,
+    localAddress: '127.0.0.1',
+    trustAnchors: [id.caDer],
+    serverName: 'localhost',
+    wallClock,
+  });
+  const session = new Promise<Uint8Array>((resolve) =>
+    first.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)),
+  );
   await first.handshake;
   const s = await session;
   first.close();
@@ -48,7 +65,13 @@ async function ticketFrom(server: DtlsUdpServer): Promise<Uint8Array> {
 
 /** A fresh 0-RTT flight (ClientHello with a valid binder, then the early data) made with `session`. */
 function zeroRttFlight(session: Uint8Array, text: string): Uint8Array[] {
-  const client = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'localhost', wallClock, session, earlyData: enc(text) });
+  const client = DtlsConnection.client({
+    trustAnchors: [id.caDer],
+    serverName: 'localhost',
+    wallClock,
+    session,
+    earlyData: enc(text),
+  });
   client.connect(0);
   const flight: Uint8Array[] = [];
   for (let d = client.pollTransmit(); d; d = client.pollTransmit()) flight.push(d);
@@ -95,15 +118,25 @@ test('0-RTT ClientHellos from forged addresses: no connection, no early data, at
     // Every forged ClientHello is answered (a HelloRetryRequest) before the legitimate client, sent after them, is served.
     await until(() => forgers.every((s) => s.received.length > 0), 5000);
     const stillHandshaking = w.server.stats.handshaking;
-    t.is(await legitimateZeroRtt(w, session), 'accepted', 'the ticket holder, from its own address, still has its early data taken');
-    t.deepEqual(w.early, ['127.0.0.1: legitimate'], 'no early data from an address the ticket does not name was delivered');
+    t.is(
+      await legitimateZeroRtt(w, session),
+      'accepted',
+      'the ticket holder, from its own address, still has its early data taken',
+    );
+    t.deepEqual(
+      w.early,
+      ['127.0.0.1: legitimate'],
+      'no early data from an address the ticket does not name was delivered',
+    );
     t.deepEqual(
       w.connections.filter((a) => a !== '127.0.0.1'),
       [],
       'no connection (and no handshake slot) for a forged address',
     );
     t.is(stillHandshaking, 0, 'the forged ClientHellos hold no handshake slot');
-    forgers.forEach((s, i) => t.true(bytes(s.received) <= sent[i]!, `127.0.0.${i + 2} got ${bytes(s.received)} bytes for ${sent[i]} sent`));
+    forgers.forEach((s, i) =>
+      t.true(bytes(s.received) <= sent[i]!, `127.0.0.${i + 2} got ${bytes(s.received)} bytes for ${sent[i]} sent`),
+    );
     t.true(
       forgers.every((s) => s.received.every((d) => d[0] === 22)),
       'only handshake records (the HelloRetryRequest) went back',
@@ -131,7 +164,10 @@ test('a replayed 0-RTT ClientHello from the ticket holder’s own address: the s
     t.is(w.connections.length, made, 'no connection started for the replay');
     t.is(w.server.stats.handshaking, before, 'no handshake slot taken by the replay');
     t.deepEqual(w.early, ['127.0.0.1: once only'], 'its early data is not taken twice');
-    t.true(attacker.received.length > 0 && bytes(attacker.received) <= bytes(flight), 'a HelloRetryRequest no larger than what was sent');
+    t.true(
+      attacker.received.length > 0 && bytes(attacker.received) <= bytes(flight),
+      'a HelloRetryRequest no larger than what was sent',
+    );
     victim.close();
   } finally {
     attacker.close();

@@ -18,7 +18,10 @@ function enumArb(enumId: string, max: number): Arb {
   const e = ir.enums.get(enumId)!;
   const known = new Set(e.members.map((m) => m.value));
   const unknown = fc.integer({ min: 0, max }).filter((n) => !known.has(n));
-  return fc.oneof({ arbitrary: fc.constantFrom(...e.members.filter((m) => m.value <= max).map((m) => m.name)), weight: 4 }, { arbitrary: unknown, weight: 1 });
+  return fc.oneof(
+    { arbitrary: fc.constantFrom(...e.members.filter((m) => m.value <= max).map((m) => m.name)), weight: 4 },
+    { arbitrary: unknown, weight: 1 },
+  );
 }
 
 function scalarArb(s: ScalarIR, maxValue?: number, minValue = 0): Arb {
@@ -119,7 +122,9 @@ function build(t: TypeIR): Arb {
       const variants: Arb[] = v.cases.map((c) => caseArb(c.target).map((x) => ({ [tagName]: c.key, [f.tsName]: x })));
       if (tagField?.value.kind === 'uint' && tagField.value.enumId !== undefined) {
         const covered = new Set(v.cases.map((c) => c.key));
-        const other = enumArb(tagField.value.enumId, WIDTH_MAX[tagField.value.width]).filter((k) => !covered.has(k as string));
+        const other = enumArb(tagField.value.enumId, WIDTH_MAX[tagField.value.width]).filter(
+          (k) => !covered.has(k as string),
+        );
         variants.push(fc.record({ [tagName]: other, [f.tsName]: bytesArb(0, 16) }));
         delete parts[tagName];
       }

@@ -1,5 +1,10 @@
 import { encodeAck, encodeAlert, encodeDtlsPlaintext, type DtlsHandshake } from '../../generated/wire/index.js';
-import { handshakeTypeToNumber, type AlertDescriptionName, type ContentTypeName, type HandshakeTypeName } from '../../generated/wire/enums.js';
+import {
+  handshakeTypeToNumber,
+  type AlertDescriptionName,
+  type ContentTypeName,
+  type HandshakeTypeName,
+} from '../../generated/wire/enums.js';
 
 /**
  * Datagrams an off-path attacker can make without any key: plaintext
@@ -18,7 +23,10 @@ export function plaintextRecord(type: ContentTypeName, fragment: Uint8Array, seq
  * generated encoder refuses a fragment that overruns its message).
  */
 export function handshakeFragment(
-  f: Omit<DtlsHandshake, 'fragment' | 'msgType'> & { readonly msgType: HandshakeTypeName; readonly fragment?: Uint8Array },
+  f: Omit<DtlsHandshake, 'fragment' | 'msgType'> & {
+    readonly msgType: HandshakeTypeName;
+    readonly fragment?: Uint8Array;
+  },
 ): Uint8Array {
   const fragment = f.fragment ?? new Uint8Array(0);
   const out = new Uint8Array(12 + fragment.length);
@@ -37,12 +45,23 @@ export function handshakeFragment(
   return out;
 }
 
-export function plaintextAlert(level: 'warning' | 'fatal', description: AlertDescriptionName, sequenceNumber = 1000): Uint8Array {
+export function plaintextAlert(
+  level: 'warning' | 'fatal',
+  description: AlertDescriptionName,
+  sequenceNumber = 1000,
+): Uint8Array {
   return plaintextRecord('alert', encodeAlert({ level, description }), sequenceNumber);
 }
 
-export function plaintextAck(records: readonly { readonly epoch: number; readonly sequenceNumber: number }[]): Uint8Array {
-  return plaintextRecord('ack', encodeAck({ recordNumbers: records.map((r) => ({ epoch: BigInt(r.epoch), sequenceNumber: BigInt(r.sequenceNumber) })) }));
+export function plaintextAck(
+  records: readonly { readonly epoch: number; readonly sequenceNumber: number }[],
+): Uint8Array {
+  return plaintextRecord(
+    'ack',
+    encodeAck({
+      recordNumbers: records.map((r) => ({ epoch: BigInt(r.epoch), sequenceNumber: BigInt(r.sequenceNumber) })),
+    }),
+  );
 }
 
 /**

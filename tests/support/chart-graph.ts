@@ -41,7 +41,8 @@ export function chartEdges(chart: Json): ChartEdge[] {
   for (const [name, s] of Object.entries(states)) {
     if (!isObject(s) || finals.has(name)) continue;
     const on = { ...(isObject(chart.on) ? chart.on : {}), ...(isObject(s.on) ? s.on : {}) };
-    for (const [event, t] of Object.entries(on)) targets(name, t).forEach((x, i) => edges.push({ from: name, event, alternative: i, ...x }));
+    for (const [event, t] of Object.entries(on))
+      targets(name, t).forEach((x, i) => edges.push({ from: name, event, alternative: i, ...x }));
     if (isObject(s.after))
       for (const [delay, t] of Object.entries(s.after))
         targets(name, t).forEach((x, i) => edges.push({ from: name, event: `after:${delay}`, alternative: i, ...x }));

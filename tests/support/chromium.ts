@@ -19,7 +19,11 @@ export const QUIET_FLAGS = [
 ] as const;
 
 /** Chromium on the profile directory `profile`, with {@link QUIET_FLAGS} and `args`. */
-export async function launchChromium(profile: string, args: readonly string[] = [], viewport?: { width: number; height: number }): Promise<BrowserContext> {
+export async function launchChromium(
+  profile: string,
+  args: readonly string[] = [],
+  viewport?: { width: number; height: number },
+): Promise<BrowserContext> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
   return chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

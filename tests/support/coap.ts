@@ -28,7 +28,13 @@ function nibble(n: number): { readonly code: number; readonly extra: number[] } 
 }
 
 export function encodeCoap(m: CoapMessage): Uint8Array {
-  const out: number[] = [(1 << 6) | (m.type << 4) | m.token.length, m.code, m.messageId >> 8, m.messageId & 0xff, ...m.token];
+  const out: number[] = [
+    (1 << 6) | (m.type << 4) | m.token.length,
+    m.code,
+    m.messageId >> 8,
+    m.messageId & 0xff,
+    ...m.token,
+  ];
   let last = 0;
   for (const o of [...m.options].sort((a, b) => a.number - b.number)) {
     const delta = nibble(o.number - last);
@@ -67,7 +73,14 @@ export function decodeCoap(bytes: Uint8Array): CoapMessage {
     at += length;
   }
   const payload = at < bytes.length ? bytes.slice(at + 1) : new Uint8Array(0);
-  return { type: (bytes[0]! >> 4) & 3, code: bytes[1]!, messageId: (bytes[2]! << 8) | bytes[3]!, token: bytes.slice(4, 4 + tokenLength), options, payload };
+  return {
+    type: (bytes[0]! >> 4) & 3,
+    code: bytes[1]!,
+    messageId: (bytes[2]! << 8) | bytes[3]!,
+    token: bytes.slice(4, 4 + tokenLength),
+    options,
+    payload,
+  };
 }
 
 /** A confirmable GET of `path` ('/' or '/a/b'). */

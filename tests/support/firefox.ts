@@ -62,7 +62,8 @@ export function firefoxVersion(): string {
 }
 
 function requireFirefox(): void {
-  if (!existsSync(FIREFOX)) throw new Error(`${FIREFOX} is missing: tests/examples/install-firefox.sh installs Debian's firefox-esr`);
+  if (!existsSync(FIREFOX))
+    throw new Error(`${FIREFOX} is missing: tests/examples/install-firefox.sh installs Debian's firefox-esr`);
 }
 
 /** A running headless Firefox; {@link close} kills it and removes its profile. */
@@ -83,12 +84,17 @@ export function launchFirefox(url: string, prefs: Readonly<Record<string, Pref>>
   requireFirefox();
   const home = mkdtempSync(join(tmpdir(), 'dtls13-firefox-'));
   const profile = join(home, 'profile');
-  const lines = Object.entries({ ...QUIET_PREFS, ...prefs }).map(([name, value]) => `user_pref(${JSON.stringify(name)}, ${JSON.stringify(value)});`);
+  const lines = Object.entries({ ...QUIET_PREFS, ...prefs }).map(
+    ([name, value]) => `user_pref(${JSON.stringify(name)}, ${JSON.stringify(value)});`,
+  );
   mkdirSync(profile);
   writeFileSync(join(profile, 'user.js'), lines.join('\n') + '\n');
   const args = [FIREFOX, '--headless', '--no-remote', '--profile', profile, url];
   const [command, ...rest] = ns === undefined ? args : [systemTool('ip'), 'netns', 'exec', ns, ...args];
-  const child = spawn(command!, rest, { env: { ...process.env, HOME: home, MOZ_CRASHREPORTER_DISABLE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command!, rest, {
+    env: { ...process.env, HOME: home, MOZ_CRASHREPORTER_DISABLE: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let text = '';
   child.stdout.on('data', (d: Buffer) => (text += d.toString()));
   child.stderr.on('data', (d: Buffer) => (text += d.toString()));

@@ -12,7 +12,13 @@ export const MINIMAL_FRAGMENT_12 = 8 + 16;
  * One record of `fragmentLength` bytes: content type application_data (23)
  * or, with `cid`, tls12_cid (25) carrying it after the sequence number.
  */
-export function forgedRecord12(epoch: number, sequenceNumber: number, fragmentLength: number, seed: number, cid?: Uint8Array): Uint8Array {
+export function forgedRecord12(
+  epoch: number,
+  sequenceNumber: number,
+  fragmentLength: number,
+  seed: number,
+  cid?: Uint8Array,
+): Uint8Array {
   const cidLength = cid?.length ?? 0;
   const out = new Uint8Array(13 + cidLength + fragmentLength);
   out[0] = cid === undefined ? 23 : 25;
@@ -39,10 +45,16 @@ export function forgedRecord12(epoch: number, sequenceNumber: number, fragmentLe
  * `firstSequenceNumber`) as fit a datagram of `size` bytes (65,507: the
  * largest UDP payload over IPv4), joined: 1,770 of 37 bytes without a CID.
  */
-export function forgedFlood12(firstSequenceNumber: number, seed: number, cid?: Uint8Array, size = 65_507): { datagram: Uint8Array; records: number } {
+export function forgedFlood12(
+  firstSequenceNumber: number,
+  seed: number,
+  cid?: Uint8Array,
+  size = 65_507,
+): { datagram: Uint8Array; records: number } {
   const one = 13 + (cid?.length ?? 0) + MINIMAL_FRAGMENT_12;
   const records = Math.floor(size / one);
   const datagram = new Uint8Array(records * one);
-  for (let i = 0; i < records; i++) datagram.set(forgedRecord12(1, firstSequenceNumber + i, MINIMAL_FRAGMENT_12, seed + i, cid), i * one);
+  for (let i = 0; i < records; i++)
+    datagram.set(forgedRecord12(1, firstSequenceNumber + i, MINIMAL_FRAGMENT_12, seed + i, cid), i * one);
   return { datagram, records };
 }

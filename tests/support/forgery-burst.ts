@@ -21,7 +21,10 @@ export function burst13(i: number): Uint8Array {
   if (kind === 0) return flood13(i * 4000);
   if (kind === 1) return forgedCiphertext(i & 3, i, bytesFrom(i + 1, 16_000));
   if (kind % 2 === 0) return forgedCiphertext(3, i, bytesFrom(i + 1, 1_200));
-  return Uint8Array.from([...forgedCiphertext(3, i, bytesFrom(i + 1, 40)), ...forgedCiphertext(2, i + 1, bytesFrom(i + 2, 40))]);
+  return Uint8Array.from([
+    ...forgedCiphertext(3, i, bytesFrom(i + 1, 40)),
+    ...forgedCiphertext(2, i + 1, bytesFrom(i + 2, 40)),
+  ]);
 }
 
 /** Forged DTLS 1.2 datagram `i` of a burst (epoch 1; tls12_cid records carrying `cid` when given). */

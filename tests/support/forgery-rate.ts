@@ -61,8 +61,17 @@ const SUITES: Readonly<Record<ForgeryVersion, Readonly<Record<ForgerySuite, Dtls
     gcm: { cipherSuites: ['tls_aes_128_gcm_sha256'] },
   },
   'DTLSv1.2': {
-    ccm8: { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2', cipherSuites12: ['tls_ecdhe_ecdsa_with_aes_128_ccm_8'], allowCcm8: true },
-    gcm: { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2', cipherSuites12: ['tls_ecdhe_ecdsa_with_aes_128_gcm_sha256'] },
+    ccm8: {
+      minVersion: 'DTLSv1.2',
+      maxVersion: 'DTLSv1.2',
+      cipherSuites12: ['tls_ecdhe_ecdsa_with_aes_128_ccm_8'],
+      allowCcm8: true,
+    },
+    gcm: {
+      minVersion: 'DTLSv1.2',
+      maxVersion: 'DTLSv1.2',
+      cipherSuites12: ['tls_ecdhe_ecdsa_with_aes_128_gcm_sha256'],
+    },
   },
 };
 
@@ -73,7 +82,12 @@ export function forgeryRun(serverId: Identity, run: ForgeryRun): ForgeryOutcome 
   const latency = run.latencyMs ?? 25;
   const options = SUITES[run.version][run.suite];
   const wallClock = (): number => TEST_TIME;
-  const client = DtlsConnection.client({ trustAnchors: [serverId.caDer], serverName: 'server.test', wallClock, ...options });
+  const client = DtlsConnection.client({
+    trustAnchors: [serverId.caDer],
+    serverName: 'server.test',
+    wallClock,
+    ...options,
+  });
   const server = DtlsConnection.server({
     certificate: { chain: serverId.chain, privateKey: serverId.privateKey },
     wallClock,
@@ -103,13 +117,17 @@ export function forgeryRun(serverId: Identity, run: ForgeryRun): ForgeryOutcome 
       if ((d[0]! & 0xe0) === 0x20) epochBits = d[0]! & 3;
       queue.push({ at: now + latency, toServer: true, datagram: d });
     }
-    for (let d = server.pollTransmit(); d !== undefined; d = server.pollTransmit()) queue.push({ at: now + latency, toServer: false, datagram: d });
-    for (let e = server.pollEvent(); e !== undefined; e = server.pollEvent()) if (e.type === 'data' && e.data[0] === 0x67) delivered++;
+    for (let d = server.pollTransmit(); d !== undefined; d = server.pollTransmit())
+      queue.push({ at: now + latency, toServer: false, datagram: d });
+    for (let e = server.pollEvent(); e !== undefined; e = server.pollEvent())
+      if (e.type === 'data' && e.data[0] === 0x67) delivered++;
     while (client.pollEvent() !== undefined);
   };
   const perDatagram = run.recordsPerDatagram ?? 1;
   const forgedRecord = (i: number): Uint8Array =>
-    run.version === 'DTLSv1.3' ? forgedCiphertext(epochBits, i, bytesFrom(i + 1, 48)) : forgedRecord12(1, 1_000_000 + i, 64, i + 1);
+    run.version === 'DTLSv1.3'
+      ? forgedCiphertext(epochBits, i, bytesFrom(i + 1, 48))
+      : forgedRecord12(1, 1_000_000 + i, 64, i + 1);
   const forge = (n: number): Uint8Array => {
     if (perDatagram === 1) return forgedRecord(n);
     const records = Array.from({ length: perDatagram }, (_, k) => forgedRecord(n * perDatagram + k));

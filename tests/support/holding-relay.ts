@@ -36,9 +36,14 @@ export class HoldingRelay {
     this.upstream.on('message', (msg) => this.relay('server', msg));
   }
 
-  static async start(serverPort: number, fate: (from: 'client' | 'server', datagram: Uint8Array) => HoldFate): Promise<HoldingRelay> {
+  static async start(
+    serverPort: number,
+    fate: (from: 'client' | 'server', datagram: Uint8Array) => HoldFate,
+  ): Promise<HoldingRelay> {
     const r = new HoldingRelay(serverPort, fate);
-    await Promise.all([r.socket, r.upstream].map((s) => new Promise<void>((resolve) => s.bind(0, '127.0.0.1', () => resolve()))));
+    await Promise.all(
+      [r.socket, r.upstream].map((s) => new Promise<void>((resolve) => s.bind(0, '127.0.0.1', () => resolve()))),
+    );
     return r;
   }
 

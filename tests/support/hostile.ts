@@ -12,7 +12,12 @@ export type Side = 'client' | 'server';
 export type SpoofType = 'alert' | 'ack' | 'handshake' | 'application_data';
 
 export const side: fc.Arbitrary<Side> = fc.constantFrom('client' as const, 'server' as const);
-export const spoofType: fc.Arbitrary<SpoofType> = fc.constantFrom('alert' as const, 'ack' as const, 'handshake' as const, 'application_data' as const);
+export const spoofType: fc.Arbitrary<SpoofType> = fc.constantFrom(
+  'alert' as const,
+  'ack' as const,
+  'handshake' as const,
+  'application_data' as const,
+);
 
 /** A plaintext record of `type` an off-path attacker can make without any key, varied by `seed`. */
 export function spoof(type: SpoofType, seed: number): Uint8Array {
@@ -23,7 +28,9 @@ export function spoof(type: SpoofType, seed: number): Uint8Array {
         ? plaintextAlert(seed % 4 ? 'fatal' : 'warning', seed % 3 ? 'close_notify' : 'decode_error')
         : plaintextRecord('alert', b.subarray(0, seed % 5));
     case 'ack':
-      return seed % 2 ? plaintextAck([{ epoch: 3 + (seed % 3), sequenceNumber: seed % 50 }]) : plaintextRecord('ack', b.subarray(0, seed % 9));
+      return seed % 2
+        ? plaintextAck([{ epoch: 3 + (seed % 3), sequenceNumber: seed % 50 }])
+        : plaintextRecord('ack', b.subarray(0, seed % 9));
     case 'handshake':
       return plaintextRecord(
         'handshake',
@@ -45,7 +52,10 @@ export function retainedWithinCaps(c: DtlsConnection): boolean {
   const r = c.stats.retained;
   const l = DEFAULT_CONNECTION_LIMITS;
   return (
-    r.reassemblyBytes <= l.maxReassemblyBytes && r.deferredBytes <= l.maxDeferredBytes && r.ackRecords <= l.maxAckRecords && r.readEpochs <= l.maxReadEpochs + 1
+    r.reassemblyBytes <= l.maxReassemblyBytes &&
+    r.deferredBytes <= l.maxDeferredBytes &&
+    r.ackRecords <= l.maxAckRecords &&
+    r.readEpochs <= l.maxReadEpochs + 1
   );
 }
 

@@ -17,11 +17,17 @@ function v13(c: DtlsConnection | Dtls13Connection, what: string): Dtls13Connecti
 }
 
 /** Handles a whole handshake message as if reassembled from an authenticated record of `epoch`. */
-export function injectHandshakeMessage(c: DtlsConnection | Dtls13Connection, msgType: number, body: Uint8Array, epoch: number): void {
+export function injectHandshakeMessage(
+  c: DtlsConnection | Dtls13Connection,
+  msgType: number,
+  body: Uint8Array,
+  epoch: number,
+): void {
   const v = v13(c, 'injectHandshakeMessage');
   if (v.ended) return;
   v.guard(() => {
-    if (v.handshake.admit(handshakeTypeFromNumber(msgType), epoch, true)) v.handshake.message(msgType, body, epoch, true);
+    if (v.handshake.admit(handshakeTypeFromNumber(msgType), epoch, true))
+      v.handshake.message(msgType, body, epoch, true);
   });
 }
 

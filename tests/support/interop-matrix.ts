@@ -52,12 +52,17 @@ export function checkRow(row: InteropRow): InteropRow {
     const value = row[field];
     if (typeof value !== 'string' || value.trim() === '' || value.trim() !== value)
       throw new InteropRowError(field, `must be non-empty text without outer spaces, got ${JSON.stringify(value)}`);
-    if (/[|\n\r`]/.test(value)) throw new InteropRowError(field, `must not hold '|', '\`' or a line break: ${JSON.stringify(value)}`);
+    if (/[|\n\r`]/.test(value))
+      throw new InteropRowError(field, `must not hold '|', '\`' or a line break: ${JSON.stringify(value)}`);
   }
-  if (/[()]/.test(row.peer)) throw new InteropRowError('peer', `must not hold parentheses (the heading puts the version in them): ${row.peer}`);
-  if (row.dtls !== '1.2' && row.dtls !== '1.3') throw new InteropRowError('dtls', `must be '1.2' or '1.3', got ${JSON.stringify(row.dtls)}`);
-  if (row.role !== 'client' && row.role !== 'server') throw new InteropRowError('role', `must be 'client' or 'server', got ${JSON.stringify(row.role)}`);
-  if (row.result === NOT_RUN) throw new InteropRowError('result', `must not be '${NOT_RUN}', which the table uses for a case not run`);
+  if (/[()]/.test(row.peer))
+    throw new InteropRowError('peer', `must not hold parentheses (the heading puts the version in them): ${row.peer}`);
+  if (row.dtls !== '1.2' && row.dtls !== '1.3')
+    throw new InteropRowError('dtls', `must be '1.2' or '1.3', got ${JSON.stringify(row.dtls)}`);
+  if (row.role !== 'client' && row.role !== 'server')
+    throw new InteropRowError('role', `must be 'client' or 'server', got ${JSON.stringify(row.role)}`);
+  if (row.result === NOT_RUN)
+    throw new InteropRowError('result', `must not be '${NOT_RUN}', which the table uses for a case not run`);
   return row;
 }
 
@@ -90,7 +95,8 @@ export function readRecords(directory: string): InteropRow[] {
     }
     for (const [file, rows] of byFile) {
       const held = newest.get(file);
-      if (!held || held.run[0] < run[0] || (held.run[0] === run[0] && held.run[1] < run[1])) newest.set(file, { run, rows });
+      if (!held || held.run[0] < run[0] || (held.run[0] === run[0] && held.run[1] < run[1]))
+        newest.set(file, { run, rows });
     }
   }
   return dedupe([...newest.values()].flatMap((n) => n.rows));
@@ -150,7 +156,12 @@ export function renderMatrix(rows: readonly InteropRow[]): string {
       cells.set(`${r.dtls} ${r.role}`, r.result);
       lines.set(line, cells);
     }
-    out.push(heading, '', `| feature | test | ${COLUMNS.map((c) => c.title).join(' | ')} |`, `| --- | --- |${' --- |'.repeat(COLUMNS.length)}`);
+    out.push(
+      heading,
+      '',
+      `| feature | test | ${COLUMNS.map((c) => c.title).join(' | ')} |`,
+      `| --- | --- |${' --- |'.repeat(COLUMNS.length)}`,
+    );
     for (const line of [...lines.keys()].sort(byText)) {
       const cells = lines.get(line)!;
       out.push(`${line} ${COLUMNS.map((c) => cells.get(`${c.dtls} ${c.role}`) ?? NOT_RUN).join(' | ')} |`);
@@ -193,9 +204,13 @@ export function parseMatrix(body: string): InteropRow[] {
     const cells = line.match(/^\| (.+?) \| `([^`]+)` \| (.+) \|$/);
     if (!cells || !peer) throw new Error(`the interop matrix has a line it cannot read: ${line}`);
     const results = cells[3]!.split(' | ');
-    if (results.length !== COLUMNS.length) throw new Error(`the interop matrix has a row without ${COLUMNS.length} results: ${line}`);
+    if (results.length !== COLUMNS.length)
+      throw new Error(`the interop matrix has a row without ${COLUMNS.length} results: ${line}`);
     COLUMNS.forEach((c, i) => {
-      if (results[i] !== NOT_RUN) rows.push(checkRow({ ...peer!, dtls: c.dtls, role: c.role, feature: cells[1]!, test: cells[2]!, result: results[i]! }));
+      if (results[i] !== NOT_RUN)
+        rows.push(
+          checkRow({ ...peer!, dtls: c.dtls, role: c.role, feature: cells[1]!, test: cells[2]!, result: results[i]! }),
+        );
     });
   }
   return rows;
@@ -218,7 +233,11 @@ export function mergeRows(documented: readonly InteropRow[], recorded: readonly 
  * run was the whole suite and a test file it did not record at all counts
  * too; without, only files the run recorded are compared.
  */
-export function disagreements(documented: readonly InteropRow[], recorded: readonly InteropRow[], whole: boolean): string[] {
+export function disagreements(
+  documented: readonly InteropRow[],
+  recorded: readonly InteropRow[],
+  whole: boolean,
+): string[] {
   const ran = new Set(recorded.map((r) => r.test));
   const shown = new Map(documented.map((r) => [rowKey(r), r]));
   const got = new Map(recorded.map((r) => [rowKey(r), r]));
@@ -232,7 +251,9 @@ export function disagreements(documented: readonly InteropRow[], recorded: reado
   for (const [key, d] of shown) {
     if (got.has(key) || (!whole && !ran.has(d.test))) continue;
     out.push(
-      ran.has(d.test) ? `in the matrix but not recorded by its test file's run: ${say(d)}` : `in the matrix but its test file recorded nothing: ${say(d)}`,
+      ran.has(d.test)
+        ? `in the matrix but not recorded by its test file's run: ${say(d)}`
+        : `in the matrix but its test file recorded nothing: ${say(d)}`,
     );
   }
   return out;

@@ -11,7 +11,16 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkRow, INTEROP_DOC, parseMatrix, recordsDirectory, ROOT, rowKey, sectionOf, type InteropRow } from './interop-matrix.js';
+import {
+  checkRow,
+  INTEROP_DOC,
+  parseMatrix,
+  recordsDirectory,
+  ROOT,
+  rowKey,
+  sectionOf,
+  type InteropRow,
+} from './interop-matrix.js';
 
 /** This process's file of rows: its start time and pid, so that a later run of the same test file replaces it. */
 const RUN = `${Math.round(performance.timeOrigin)}-${process.pid}.jsonl`;
@@ -38,7 +47,9 @@ export function recordInterop(t: ExecutionContext, c: InteropCase): void {
   const shown = parseMatrix(sectionOf(readFileSync(INTEROP_DOC, 'utf8'))).find((r) => rowKey(r) === rowKey(row));
   const what = `${row.peer}, DTLS ${row.dtls}, we are ${row.role}, ${row.feature}`;
   if (shown?.result !== row.result)
-    t.fail(`docs/interop.md's interop matrix shows ${shown ? shown.result : 'nothing'} for ${what}, this run ${row.result}: run \`npm run interop-matrix\``);
+    t.fail(
+      `docs/interop.md's interop matrix shows ${shown ? shown.result : 'nothing'} for ${what}, this run ${row.result}: run \`npm run interop-matrix\``,
+    );
 }
 
 /** The upstream version of an installed Debian package ("2.2.6" of "2.2.6-1", "25.2.3" of "1:25.2.3+dfsg-1"), for a row's `version`. */

@@ -50,7 +50,11 @@ export class Link {
         this.log.push({ at: this.now, from: side, index, bytes: d.length, dropped: !pass });
         if (pass) {
           for (let c = 0; c < this.copies(side, index); c++) {
-            this.queue.push({ at: this.now + this.latency + this.delay(side, index) + c, to: side === 'client' ? 'server' : 'client', datagram: d });
+            this.queue.push({
+              at: this.now + this.latency + this.delay(side, index) + c,
+              to: side === 'client' ? 'server' : 'client',
+              datagram: d,
+            });
           }
         }
       }

@@ -37,5 +37,7 @@ export function rfc7748Exchange(binding: NativeBinding): string[] {
 // Run as a script (the test's child process, DTLS13_NATIVE_X25519 set): which path the addon took, and the exchange.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (nativeBinding === undefined) throw new Error('no native addon');
-  process.stdout.write(JSON.stringify({ direct: nativeBinding.x25519Direct?.(), exchange: rfc7748Exchange(nativeBinding) }));
+  process.stdout.write(
+    JSON.stringify({ direct: nativeBinding.x25519Direct?.(), exchange: rfc7748Exchange(nativeBinding) }),
+  );
 }

@@ -16,7 +16,8 @@ import { existsSync } from 'node:fs';
  * unrelated package's `nft` (@vercel/nft) lives.
  */
 export function systemTool(name: string): string {
-  for (const dir of ['/usr/sbin', '/sbin', '/usr/bin', '/bin']) if (existsSync(`${dir}/${name}`)) return `${dir}/${name}`;
+  for (const dir of ['/usr/sbin', '/sbin', '/usr/bin', '/bin'])
+    if (existsSync(`${dir}/${name}`)) return `${dir}/${name}`;
   throw new Error(`${name} is not installed (.ci/run installs iproute2, nftables and conntrack)`);
 }
 
@@ -74,7 +75,12 @@ export class TestBed {
    * `a`'s end at `${subnet}.1/24` and `b`'s at `${subnet}.2/24`, both up,
    * with `mtu` when given. Returns the two interface names.
    */
-  link(a: string | undefined, b: string | undefined, subnet: string, mtu?: number): { readonly a: string; readonly b: string } {
+  link(
+    a: string | undefined,
+    b: string | undefined,
+    subnet: string,
+    mtu?: number,
+  ): { readonly a: string; readonly b: string } {
     const n = this.rootLinks.length + this.namespaces.length;
     const names = { a: `d13a${this.tag}${n}`, b: `d13b${this.tag}${n}` };
     run('ip', ['link', 'add', names.a, 'type', 'veth', 'peer', 'name', names.b]);
@@ -142,7 +148,12 @@ export class NatBed {
 
   constructor(options: { readonly mtu?: number } = {}) {
     try {
-      ({ client: this.client, router: this.router, clientDevice: this.clientDevice, wan: this.wan } = this.build(options.mtu));
+      ({
+        client: this.client,
+        router: this.router,
+        clientDevice: this.clientDevice,
+        wan: this.wan,
+      } = this.build(options.mtu));
     } catch (e) {
       this.bed.destroy();
       throw e;
@@ -198,7 +209,23 @@ export class NatBed {
 
   private masquerade(router: string, wan: string): void {
     const { low, high } = this.ports;
-    this.bed.exec(router, 'nft', 'add', 'rule', 'ip', 'nat', 'post', 'oifname', wan, 'meta', 'l4proto', 'udp', 'masquerade', 'to', `:${low}-${high}`);
+    this.bed.exec(
+      router,
+      'nft',
+      'add',
+      'rule',
+      'ip',
+      'nat',
+      'post',
+      'oifname',
+      wan,
+      'meta',
+      'l4proto',
+      'udp',
+      'masquerade',
+      'to',
+      `:${low}-${high}`,
+    );
   }
 }
 

@@ -24,7 +24,10 @@ export interface Span {
   readonly end: number;
 }
 
-type DebugObject = { _debug: Record<string, { start: number; end?: number; ioOffset: number; arr?: unknown }>; _read(): void } & Record<string, unknown>;
+type DebugObject = {
+  _debug: Record<string, { start: number; end?: number; ioOffset: number; arr?: unknown }>;
+  _read(): void;
+} & Record<string, unknown>;
 type DebugClass = new (io: unknown, parent: unknown, root: unknown, ...params: number[]) => DebugObject;
 
 const dir = join(ROOT, 'node_modules/.cache/dtls13-oracle-debug');
@@ -53,7 +56,8 @@ function walk(obj: DebugObject, prefix: string, out: Span[]): void {
     const child = obj[name];
     if (child !== null && typeof child === 'object' && '_debug' in child) {
       const c = child as DebugObject;
-      if (Array.isArray(c.entries)) (c.entries as unknown[]).forEach((e, i) => isDebug(e) && walk(e, `${path}[${i}]`, out));
+      if (Array.isArray(c.entries))
+        (c.entries as unknown[]).forEach((e, i) => isDebug(e) && walk(e, `${path}[${i}]`, out));
       else walk(c, path, out);
     }
   }

@@ -12,7 +12,10 @@ import { ir } from './spec.js';
  */
 
 const require = createRequire(import.meta.url);
-const KaitaiStream = require('kaitai-struct/KaitaiStream') as new (buf: ArrayBuffer, byteOffset?: number) => { readonly pos: number; readonly size: number };
+const KaitaiStream = require('kaitai-struct/KaitaiStream') as new (
+  buf: ArrayBuffer,
+  byteOffset?: number,
+) => { readonly pos: number; readonly size: number };
 
 type OracleObject = Record<string, unknown>;
 type OracleClass = new (io: unknown, parent: unknown, root: unknown, ...params: number[]) => OracleObject;
@@ -26,7 +29,11 @@ function oracleClass(t: TypeIR): OracleClass {
 }
 
 /** Parses `bytes` as `t` with the Kaitai oracle; returns the value in generated shape and how many bytes it consumed. */
-export function parseWithOracle(t: TypeIR, bytes: Uint8Array, params: readonly number[]): { value: unknown; consumed: number } {
+export function parseWithOracle(
+  t: TypeIR,
+  bytes: Uint8Array,
+  params: readonly number[],
+): { value: unknown; consumed: number } {
   const copy = bytes.slice();
   const io = new KaitaiStream(copy.buffer);
   const obj = new (oracleClass(t))(io, null, null, ...params);
@@ -69,9 +76,13 @@ function fieldValue(t: TypeIR, f: FieldIR, obj: OracleObject): unknown {
     case 'struct':
       return structValue(v.typeId, x);
     case 'switch': {
-      const tagRaw = obj[t.fields.find((q) => q.id === v.tag)?.tsName ?? t.instances.find((q) => q.id === v.tag)!.tsName];
+      const tagRaw =
+        obj[t.fields.find((q) => q.id === v.tag)?.tsName ?? t.instances.find((q) => q.id === v.tag)!.tsName];
       const tagField = t.fields.find((q) => q.id === v.tag);
-      const key = tagField?.value.kind === 'uint' && tagField.value.enumId !== undefined ? enumName(tagField.value.enumId, tagRaw as number) : tagRaw;
+      const key =
+        tagField?.value.kind === 'uint' && tagField.value.enumId !== undefined
+          ? enumName(tagField.value.enumId, tagRaw as number)
+          : tagRaw;
       const c = v.cases.find((q) => q.key === key);
       if (!c) return bytesOf(x);
       return c.target.kind === 'struct' ? structValue(c.target.typeId, x) : scalar(c.target, x);

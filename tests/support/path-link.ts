@@ -80,7 +80,8 @@ export class PathLink {
   }
 
   private collect(): void {
-    for (let d = this.client.pollTransmit(); d !== undefined; d = this.client.pollTransmit()) this.put(this.clientAddress, this.serverAddress, d, 'server');
+    for (let d = this.client.pollTransmit(); d !== undefined; d = this.client.pollTransmit())
+      this.put(this.clientAddress, this.serverAddress, d, 'server');
     for (let d = this.client.pollPathTransmit(); d !== undefined; d = this.client.pollPathTransmit()) {
       // The client's paths are its own addresses: only the current one still has a socket.
       if (d.path === this.clientLocal) this.put(this.clientAddress, this.serverAddress, d.datagram, 'server');

@@ -92,19 +92,30 @@ async function query(page: Page, sql: string): Promise<Record<string, string | n
     }
     return { error: 'no result in 30 s' };
   })()`)) as { rows?: Record<string, string | number | null>[]; error?: string };
-  if (result.error !== undefined || result.rows === undefined) throw new Error(`Perfetto query failed: ${String(result.error)}: ${sql}`);
+  if (result.error !== undefined || result.rows === undefined)
+    throw new Error(`Perfetto query failed: ${String(result.error)}: ${sql}`);
   return result.rows;
 }
 
 /** Opens `trace` in the UI and waits until it has drawn at least `threads` thread rows. */
-export async function openInPerfetto(trace: Uint8Array, threads: number, viewport = { width: 1600, height: 1000 }): Promise<PerfettoView> {
+export async function openInPerfetto(
+  trace: Uint8Array,
+  threads: number,
+  viewport = { width: 1600, height: 1000 },
+): Promise<PerfettoView> {
   const { server, url } = await serve(perfettoUiRoot(), trace);
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+    });
     const page = await browser.newPage({ viewport });
     await page.goto(url, { timeout: 30_000 });
-    await page.waitForFunction(`document.querySelectorAll('.track').length >= ${threads}`, undefined, { timeout: 60_000 });
+    await page.waitForFunction(`document.querySelectorAll('.track').length >= ${threads}`, undefined, {
+      timeout: 60_000,
+    });
     const state = (await page.evaluate(`(() => {
       const s = window.globals.state;
       const rows = [...document.querySelectorAll('.track')].map((row) => {

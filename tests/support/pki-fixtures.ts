@@ -15,7 +15,11 @@ export const TEST_TIME = Date.UTC(2026, 10, 21);
  * `at` centres the validity (default TEST_TIME, for connections given that
  * wallClock); peers that read the real clock (wolfSSL, the CLI) need `Date.now()`.
  */
-export function makeIdentity(kind: KeyPairKind, name: string, options: { notAfter?: number; caKind?: KeyPairKind; at?: number } = {}): Identity {
+export function makeIdentity(
+  kind: KeyPairKind,
+  name: string,
+  options: { notAfter?: number; caKind?: KeyPairKind; at?: number } = {},
+): Identity {
   const at = options.at ?? TEST_TIME;
   const ca = generateKeyPair(options.caKind ?? 'p256');
   const caCert = createCertificate({

@@ -4,4 +4,8 @@ import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { CryptoProvider } from '../../runtime/crypto/provider.js';
 
 /** Both required providers, and the native one where its addon loaded (DTLS13_NATIVE=0 leaves it out), for tests that run everything against each. */
-export const PROVIDERS: readonly CryptoProvider[] = [nodeProvider, nobleProvider, ...(nativeProvider ? [nativeProvider] : [])];
+export const PROVIDERS: readonly CryptoProvider[] = [
+  nodeProvider,
+  nobleProvider,
+  ...(nativeProvider ? [nativeProvider] : []),
+];

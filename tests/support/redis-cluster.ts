@@ -42,7 +42,12 @@ export async function startRedisCluster(count = 3): Promise<RunningCluster> {
   const children: ChildProcess[] = [];
   const stop = async (): Promise<void> => {
     await Promise.all(
-      children.map((c) => new Promise<void>((resolve) => (c.exitCode !== null ? resolve() : (c.once('exit', () => resolve()), c.kill('SIGTERM'))))),
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) =>
+            c.exitCode !== null ? resolve() : (c.once('exit', () => resolve()), c.kill('SIGTERM')),
+          ),
+      ),
     );
     rmSync(dir, { recursive: true, force: true });
   };
@@ -76,15 +81,22 @@ export async function startRedisCluster(count = 3): Promise<RunningCluster> {
       );
     }
     for (const port of ports) {
-      for (let i = 0; i < 200 && !cli(port, 'PING').startsWith('PONG'); i++) await new Promise((r) => setTimeout(r, 25));
+      for (let i = 0; i < 200 && !cli(port, 'PING').startsWith('PONG'); i++)
+        await new Promise((r) => setTimeout(r, 25));
     }
-    const created = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], {
-      encoding: 'utf8',
-    });
+    const created = spawnSync(
+      'redis-cli',
+      ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'],
+      {
+        encoding: 'utf8',
+      },
+    );
     if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stdout}${created.stderr}`);
     for (const port of ports) {
-      for (let i = 0; i < 400 && !cli(port, 'CLUSTER', 'INFO').includes('cluster_state:ok'); i++) await new Promise((r) => setTimeout(r, 25));
-      if (!cli(port, 'CLUSTER', 'INFO').includes('cluster_state:ok')) throw new Error(`cluster node ${port} never reached cluster_state:ok`);
+      for (let i = 0; i < 400 && !cli(port, 'CLUSTER', 'INFO').includes('cluster_state:ok'); i++)
+        await new Promise((r) => setTimeout(r, 25));
+      if (!cli(port, 'CLUSTER', 'INFO').includes('cluster_state:ok'))
+        throw new Error(`cluster node ${port} never reached cluster_state:ok`);
     }
     return { ports, stop };
   } catch (e) {

@@ -36,7 +36,11 @@ function answersPing(port: number): Promise<boolean> {
 /** A redis-server on `port` (default: a free one), e.g. the same port again to restart one that stopped. */
 export async function startRedis(port?: number): Promise<RunningRedis> {
   port ??= await freeTcpPort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   let exited = false;
   child.once('exit', () => (exited = true));
   for (let i = 0; i < 200 && !exited; i++) {
@@ -44,13 +48,18 @@ export async function startRedis(port?: number): Promise<RunningRedis> {
       return {
         url: `redis://127.0.0.1:${port}`,
         port,
-        stop: () => new Promise<void>((resolve) => (exited ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM')))),
+        stop: () =>
+          new Promise<void>((resolve) =>
+            exited ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM')),
+          ),
       };
     }
     await new Promise((r) => setTimeout(r, 25));
   }
   child.kill('SIGKILL');
-  throw new Error(`redis-server did not answer on port ${port}${exited ? ' (it exited: is redis-server installed?)' : ''}`);
+  throw new Error(
+    `redis-server did not answer on port ${port}${exited ? ' (it exited: is redis-server installed?)' : ''}`,
+  );
 }
 
 /**

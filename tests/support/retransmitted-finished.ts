@@ -7,7 +7,11 @@ import type { DtlsConnection } from '../../runtime/dtls/connection.js';
  * delivered. Returns `wanted` copies (fewer if the client gave up) and the
  * time reached.
  */
-export function retransmittedFinished(client: DtlsConnection, server: DtlsConnection, wanted: number): { copies: Uint8Array[]; now: number } {
+export function retransmittedFinished(
+  client: DtlsConnection,
+  server: DtlsConnection,
+  wanted: number,
+): { copies: Uint8Array[]; now: number } {
   client.connect(0);
   const copies: Uint8Array[] = [];
   let now = 0;
@@ -16,7 +20,8 @@ export function retransmittedFinished(client: DtlsConnection, server: DtlsConnec
       if (server.state === 'connected') copies.push(d);
       else server.receive(d, now);
     }
-    for (let d = server.pollTransmit(); d; d = server.pollTransmit()) if (server.state !== 'connected') client.receive(d, now);
+    for (let d = server.pollTransmit(); d; d = server.pollTransmit())
+      if (server.state !== 'connected') client.receive(d, now);
     now += 50;
     client.handleTimeout(now);
     server.handleTimeout(now);

@@ -13,4 +13,6 @@ export const ir = buildIR(loadKsyDir(ROOT, 'spec/wire'));
 export const codecTypes: readonly TypeIR[] = [...ir.types.values()].filter((t) => !t.listOf && !t.namespaceOnly);
 
 /** The top-level structure of every schema file. */
-export const topLevelTypes: readonly TypeIR[] = ir.files.flatMap((f) => f.types.filter((t) => t.id === f.id && !t.namespaceOnly));
+export const topLevelTypes: readonly TypeIR[] = ir.files.flatMap((f) =>
+  f.types.filter((t) => t.id === f.id && !t.namespaceOnly),
+);

@@ -30,7 +30,10 @@ const sender =
 /** A UDP socket on 127.0.0.1 whose DTLS datagrams go to a transport for `connect`, and from which the test sends its own. */
 export async function clientSocket(): Promise<ClientSocket> {
   const socket = await bound();
-  const transport = new DatagramTransport((datagram, address, port) => socket.send(datagram, port, address), socket.address());
+  const transport = new DatagramTransport(
+    (datagram, address, port) => socket.send(datagram, port, address),
+    socket.address(),
+  );
   socket.on('message', (msg, from) => {
     if (DatagramTransport.isDtls(msg)) transport.receive(msg, from.address, from.port);
   });
@@ -38,7 +41,10 @@ export async function clientSocket(): Promise<ClientSocket> {
 }
 
 /** A socket at another address and port. */
-export async function otherSocket(): Promise<{ send(datagram: Uint8Array, port: number): Promise<void>; close(): void }> {
+export async function otherSocket(): Promise<{
+  send(datagram: Uint8Array, port: number): Promise<void>;
+  close(): void;
+}> {
   const socket = await bound();
   return { send: sender(socket), close: () => socket.close() };
 }

@@ -16,7 +16,10 @@ export interface Pair {
 /** Server options over the defaults; `certificate: undefined` makes a server without one (PSK only). */
 export type ServerOverrides = { readonly [K in keyof ConnectionOptions]?: ConnectionOptions[K] | undefined };
 
-export function makePair(serverId: Identity, options: { client?: ConnectionOptions; server?: ServerOverrides; clientId?: Identity } = {}): Pair {
+export function makePair(
+  serverId: Identity,
+  options: { client?: ConnectionOptions; server?: ServerOverrides; clientId?: Identity } = {},
+): Pair {
   const merged: Record<string, unknown> = {
     certificate: { chain: serverId.chain, privateKey: serverId.privateKey },
     wallClock: () => TEST_TIME,
@@ -29,7 +32,9 @@ export function makePair(serverId: Identity, options: { client?: ConnectionOptio
     trustAnchors: [serverId.caDer],
     serverName: 'server.test',
     wallClock: () => TEST_TIME,
-    ...(options.clientId ? { certificate: { chain: options.clientId.chain, privateKey: options.clientId.privateKey } } : {}),
+    ...(options.clientId
+      ? { certificate: { chain: options.clientId.chain, privateKey: options.clientId.privateKey } }
+      : {}),
     ...options.client,
   });
   return { client, server };

@@ -13,7 +13,10 @@ export class Balancer {
   /** The last datagram sent upstream, and the port of the upstream socket it left from (bound with SO_REUSEADDR: a test may send from that address too). */
   lastUpstream: { readonly datagram: Buffer; readonly port: number } | undefined;
   private closed = false;
-  private readonly upstreams = new Map<string, { readonly socket: Socket; readonly target: number; waiting: Buffer[] | undefined }>();
+  private readonly upstreams = new Map<
+    string,
+    { readonly socket: Socket; readonly target: number; waiting: Buffer[] | undefined }
+  >();
 
   async start(): Promise<number> {
     this.front.on('message', (msg, from) => this.fromClient(msg, from));

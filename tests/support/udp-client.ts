@@ -26,7 +26,12 @@ export interface UdpClientOptions extends ConnectionOptions {
 /** A client endpoint that owns its UDP socket; `close()` also closes the socket. */
 export class UdpClientEndpoint extends DtlsEndpoint {
   constructor(connection: DtlsConnection, socket: Socket, host: string, port: number) {
-    super(connection, socket, { address: host, port }, { endpointEnded: (self) => void self.flushed().then(() => socket.close()) });
+    super(
+      connection,
+      socket,
+      { address: host, port },
+      { endpointEnded: (self) => void self.flushed().then(() => socket.close()) },
+    );
   }
 }
 
@@ -55,7 +60,10 @@ export function openClientEndpoint(options: UdpClientOptions): UdpClientEndpoint
   });
   socket.on('error', () => endpoint.close());
   socket.bind(localPort, options.localAddress, () => endpoint.connect());
-  const timer = setTimeout(() => endpoint.abort('timeout', `timeout: no handshake within ${handshakeTimeoutMs} ms`), handshakeTimeoutMs);
+  const timer = setTimeout(
+    () => endpoint.abort('timeout', `timeout: no handshake within ${handshakeTimeoutMs} ms`),
+    handshakeTimeoutMs,
+  );
   void endpoint.handshake.then(
     () => clearTimeout(timer),
     () => clearTimeout(timer),

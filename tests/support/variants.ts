@@ -33,7 +33,9 @@ export function runVariant(
   const serverOptions: ConnectionOptions = {
     ...base,
     // The server also accepts the client certificate's own scheme (ECDSA P-256 or Ed25519) for client authentication.
-    ...(variant.clientAuth ? { signatureAlgorithms: [...(base.signatureAlgorithms ?? []), ...clientSchemes(base)] } : {}),
+    ...(variant.clientAuth
+      ? { signatureAlgorithms: [...(base.signatureAlgorithms ?? []), ...clientSchemes(base)] }
+      : {}),
     certificate: { chain: ids.server.chain, privateKey: ids.server.privateKey },
     wallClock: () => TEST_TIME,
     ...(variant.clientAuth ? { clientAuthentication: 'required' as const, trustAnchors: [ids.client.caDer] } : {}),
@@ -66,9 +68,13 @@ export function runVariant(
   client.connect(0);
   pump(0);
   let parameters: NegotiatedParameters | undefined;
-  for (let e = client.pollEvent(); e; e = client.pollEvent()) if (e.type === 'handshakeComplete' && !isDtls12(e.parameters)) parameters = e.parameters;
+  for (let e = client.pollEvent(); e; e = client.pollEvent())
+    if (e.type === 'handshakeComplete' && !isDtls12(e.parameters)) parameters = e.parameters;
   if (!parameters || !server || server.state !== 'connected') {
-    return { echoed: false, failure: client.failure?.message ?? server?.failure?.message ?? `${client.state}/${server?.state ?? 'no server'}` };
+    return {
+      echoed: false,
+      failure: client.failure?.message ?? server?.failure?.message ?? `${client.state}/${server?.state ?? 'no server'}`,
+    };
   }
   client.send(Uint8Array.of(1));
   server.send(Uint8Array.of(2));

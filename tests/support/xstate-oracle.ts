@@ -70,11 +70,22 @@ export function oracle(id: string): OracleChart {
 
 function build(id: string): OracleChart {
   const config = JSON.parse(readFileSync(join(ROOT, `spec/charts/${id}.json`), 'utf8')) as Json;
-  const ir = loadCharts(ROOT, 'spec/charts', { has: () => true } as unknown as ReadonlySet<string>).find((c) => c.id === id);
+  const ir = loadCharts(ROOT, 'spec/charts', { has: () => true } as unknown as ReadonlySet<string>).find(
+    (c) => c.id === id,
+  );
   if (!ir) throw new Error(`no chart ${id}`);
-  const record: { steps: string[]; timers: number[]; answers: Answers } = { steps: [], timers: [], answers: () => false };
+  const record: { steps: string[]; timers: number[]; answers: Answers } = {
+    steps: [],
+    timers: [],
+    answers: () => false,
+  };
   const machine = createMachine(config as never).provide({
-    actions: Object.fromEntries([...ir.actions.keys()].map((a) => [a, (_: unknown, params: unknown) => void record.steps.push(stepName(a, params))])),
+    actions: Object.fromEntries(
+      [...ir.actions.keys()].map((a) => [
+        a,
+        (_: unknown, params: unknown) => void record.steps.push(stepName(a, params)),
+      ]),
+    ),
     guards: Object.fromEntries(ir.guards.map((g) => [g, () => record.answers(g)])),
     delays: Object.fromEntries(ir.delays.map((d) => [d, () => delayOf(d)])),
   }) as unknown as AnyStateMachine;
@@ -118,7 +129,8 @@ function build(id: string): OracleChart {
     },
     answerTables() {
       const tables: Answers[] = [];
-      for (let mask = 0; mask < 1 << ir.guards.length; mask++) tables.push((g) => (mask & (1 << ir.guards.indexOf(g))) !== 0);
+      for (let mask = 0; mask < 1 << ir.guards.length; mask++)
+        tables.push((g) => (mask & (1 << ir.guards.indexOf(g))) !== 0);
       return tables;
     },
   };

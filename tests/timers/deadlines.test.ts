@@ -26,9 +26,21 @@ function sleepUntilDeadlines(conn: DtlsConnection, until: number): number[] {
 }
 
 /** A pair whose server (or client) also keeps deadlines. */
-function pairWith(deadlines: { client?: DeadlineOptions; server?: DeadlineOptions }): { client: DtlsConnection; server: DtlsConnection } {
-  const server = DtlsConnection.server({ certificate: { chain: id.chain, privateKey: id.privateKey }, wallClock: () => TEST_TIME, ...deadlines.server });
-  const client = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'server.test', wallClock: () => TEST_TIME, ...deadlines.client });
+function pairWith(deadlines: { client?: DeadlineOptions; server?: DeadlineOptions }): {
+  client: DtlsConnection;
+  server: DtlsConnection;
+} {
+  const server = DtlsConnection.server({
+    certificate: { chain: id.chain, privateKey: id.privateKey },
+    wallClock: () => TEST_TIME,
+    ...deadlines.server,
+  });
+  const client = DtlsConnection.client({
+    trustAnchors: [id.caDer],
+    serverName: 'server.test',
+    wallClock: () => TEST_TIME,
+    ...deadlines.client,
+  });
   return { client, server };
 }
 
@@ -39,12 +51,21 @@ function events(conn: DtlsConnection): ConnectionEvent[] {
 }
 
 test('handshakeTimeoutMs: pollTimeout reports the deadline, and handleTimeout there fails the handshake as timed out', (t) => {
-  const client = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'server.test', wallClock: () => TEST_TIME, handshakeTimeoutMs: 2_500 });
+  const client = DtlsConnection.client({
+    trustAnchors: [id.caDer],
+    serverName: 'server.test',
+    wallClock: () => TEST_TIME,
+    handshakeTimeoutMs: 2_500,
+  });
   t.is(client.pollTimeout(), undefined, 'nothing before connect');
   client.connect(0);
   t.is(client.pollTimeout(), 1_000, 'the first retransmission comes first');
   const woken = sleepUntilDeadlines(client, 100_000);
-  t.deepEqual(woken, [1_000, 2_500], 'one retransmission at 1 s, then the handshake deadline (before the 3 s retransmission)');
+  t.deepEqual(
+    woken,
+    [1_000, 2_500],
+    'one retransmission at 1 s, then the handshake deadline (before the 3 s retransmission)',
+  );
   t.is(client.expired, 'handshake');
   t.is(client.failure?.message, 'timeout: no handshake within 2500 ms');
   t.like(events(client).at(-1), { type: 'closed', reason: 'timeout' });
@@ -52,7 +73,11 @@ test('handshakeTimeoutMs: pollTimeout reports the deadline, and handleTimeout th
 });
 
 test('without handshakeTimeoutMs the handshake lasts until the retransmissions run out (no deadline of its own)', (t) => {
-  const client = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'server.test', wallClock: () => TEST_TIME });
+  const client = DtlsConnection.client({
+    trustAnchors: [id.caDer],
+    serverName: 'server.test',
+    wallClock: () => TEST_TIME,
+  });
   client.connect(0);
   const woken = sleepUntilDeadlines(client, 10_000_000);
   t.is(woken.length, 11, 'ten retransmissions and the timeout');
@@ -102,6 +127,9 @@ test('idleTimeoutMs: once connected the deadline moves with every authenticated 
 });
 
 test('bad deadline options are ConfigErrors naming the option', (t) => {
-  t.throws(() => DtlsConnection.client({ handshakeTimeoutMs: -1 }), { instanceOf: ConfigError, message: /handshakeTimeoutMs/ });
+  t.throws(() => DtlsConnection.client({ handshakeTimeoutMs: -1 }), {
+    instanceOf: ConfigError,
+    message: /handshakeTimeoutMs/,
+  });
   t.throws(() => DtlsConnection.client({ idleTimeoutMs: 1.5 }), { instanceOf: ConfigError, message: /idleTimeoutMs/ });
 });

@@ -8,7 +8,11 @@ function controller(): { clock: ManualClock; fc: FlightController<string>; log: 
   const clock = new ManualClock(0);
   const log: string[] = [];
   const fc = new FlightController<string>(
-    { transmit: (m) => log.push(`send ${m.join(',')}`), retransmitAck: () => log.push('ack again'), timedOut: (f) => log.push(`timedOut ${f.join(',')}`) },
+    {
+      transmit: (m) => log.push(`send ${m.join(',')}`),
+      retransmitAck: () => log.push('ack again'),
+      timedOut: (f) => log.push(`timedOut ${f.join(',')}`),
+    },
     clock,
     { initialTimeout: 100, maxTimeout: 400, maxRetransmissions: 2 },
   );
@@ -33,9 +37,18 @@ test('onAcked runs once, when the whole flight is acknowledged, not on a partial
 
 test('onExhausted runs instead of timedOut when the retransmissions run out; onAcked never does', (t) => {
   const { clock, fc, log } = controller();
-  fc.send(['NewConnectionId'], { postHandshake: true, onAcked: () => log.push('acked'), onExhausted: (f) => log.push(`exhausted ${f.join(',')}`) });
+  fc.send(['NewConnectionId'], {
+    postHandshake: true,
+    onAcked: () => log.push('acked'),
+    onExhausted: (f) => log.push(`exhausted ${f.join(',')}`),
+  });
   clock.advanceTo(10_000);
-  t.deepEqual(log, ['send NewConnectionId', 'send NewConnectionId', 'send NewConnectionId', 'exhausted NewConnectionId']);
+  t.deepEqual(log, [
+    'send NewConnectionId',
+    'send NewConnectionId',
+    'send NewConnectionId',
+    'exhausted NewConnectionId',
+  ]);
   t.is(fc.state, 'failed');
 });
 

@@ -13,7 +13,11 @@ import { LossyProxy } from '../support/udp-relay.js';
 const id = pemIdentity('localhost');
 
 test('updateKeys() after 2 s of idleness: one datagram until the server acknowledges', async (t) => {
-  const listener = listen((s) => (s.onmessage = (data) => s.send(data)), { cert: id.cert, key: id.key, host: '127.0.0.1' });
+  const listener = listen((s) => (s.onmessage = (data) => s.send(data)), {
+    cert: id.cert,
+    key: id.key,
+    host: '127.0.0.1',
+  });
   const { port } = await listener.listening;
   let counting = false;
   let fromClient = 0;

@@ -57,5 +57,8 @@ test('a post-handshake flight the peer never acknowledges ends the session as ti
     link.events.client.some((e) => e.type === 'closed' && e.reason === 'timeout'),
     link.events.client.map((e) => e.type).join(', '),
   );
-  t.regex(link.client.failure?.message ?? 'no failure', /timeout: the peer did not acknowledge our request_connection_id/);
+  t.regex(
+    link.client.failure?.message ?? 'no failure',
+    /timeout: the peer did not acknowledge our request_connection_id/,
+  );
 });

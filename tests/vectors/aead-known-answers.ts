@@ -1,6 +1,7 @@
 import type { AeadAlgorithm } from '../../runtime/crypto/provider.js';
 
-const GCM_P = 'd9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39';
+const GCM_P =
+  'd9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39';
 const GCM_A = 'feedfacedeadbeeffeedfacedeadbeefabaddad2';
 const GCM_IV = 'cafebabefacedbaddecaf888';
 
@@ -45,9 +46,9 @@ export const AEAD_KNOWN_ANSWERS: readonly {
     key: '808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f',
     nonce: '070000004041424344454647',
     aad: '50515253c0c1c2c3c4c5c6c7',
-    plaintext: Buffer.from("Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.").toString(
-      'hex',
-    ),
+    plaintext: Buffer.from(
+      "Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.",
+    ).toString('hex'),
     sealed:
       'd31a8d34648e60db7b86afbc53ef7ec2a4aded51296e08fea9e2b5a736ee62d63dbea45e8ca9671282fafb69da92728b1a71de0a9e060b2905d6a5b67ecd3b36' +
       '92ddbd7f2d778b8c9803aee328091b58fab324e4fad675945585808b4831d7bc3ff4def08e4b7a9de576d26586cec64b6116' +

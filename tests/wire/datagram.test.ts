@@ -11,16 +11,34 @@ import { canon, fromHex, hex } from '../support/canon.js';
 
 const plaintext: DtlsRecord = {
   kind: 'plaintext',
-  record: { type: 'handshake', legacyRecordVersion: 'dtls1_2', epoch: 0, sequenceNumber: 0x0102_0304_0506, fragment: fromHex('0100') },
+  record: {
+    type: 'handshake',
+    legacyRecordVersion: 'dtls1_2',
+    epoch: 0,
+    sequenceNumber: 0x0102_0304_0506,
+    fragment: fromHex('0100'),
+  },
 };
 const withLength: DtlsRecord = {
   kind: 'ciphertext',
-  header: { sequenceNumber16bit: true, epochLowBits: 3, connectionId: fromHex('abcd'), sequenceNumber: 0x1234, length: 3 },
+  header: {
+    sequenceNumber16bit: true,
+    epochLowBits: 3,
+    connectionId: fromHex('abcd'),
+    sequenceNumber: 0x1234,
+    length: 3,
+  },
   encryptedRecord: fromHex('010203'),
 };
 const lastWithoutLength: DtlsRecord = {
   kind: 'ciphertext',
-  header: { sequenceNumber16bit: false, epochLowBits: 2, connectionId: fromHex('abcd'), sequenceNumber: 7, length: undefined },
+  header: {
+    sequenceNumber16bit: false,
+    epochLowBits: 2,
+    connectionId: fromHex('abcd'),
+    sequenceNumber: 7,
+    length: undefined,
+  },
   encryptedRecord: fromHex('ffeeddccbbaa'),
 };
 
@@ -52,9 +70,12 @@ test('a record without length takes the rest of the datagram', (t) => {
 });
 
 test('the first byte decides the record kind; anything else is a DecodeError naming the record', (t) => {
-  for (const ct of [21, 22, 26]) t.is(decodeDatagram(Uint8Array.of(ct, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))[0]?.kind, 'plaintext');
+  for (const ct of [21, 22, 26])
+    t.is(decodeDatagram(Uint8Array.of(ct, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))[0]?.kind, 'plaintext');
   for (const first of [20, 23, 24, 25, 0x40, 0x80, 0x00]) {
-    const e = t.throws(() => decodeDatagram(Uint8Array.of(...fromHex('15fefd0000000000000000000000'), first, 0, 0)), { instanceOf: DecodeError });
+    const e = t.throws(() => decodeDatagram(Uint8Array.of(...fromHex('15fefd0000000000000000000000'), first, 0, 0)), {
+      instanceOf: DecodeError,
+    });
     t.is(e?.path, 'Datagram.records[1].type');
     t.is(e?.offset, 13);
   }
@@ -62,18 +83,26 @@ test('the first byte decides the record kind; anything else is a DecodeError nam
 
 test('a truncated second record names it', (t) => {
   const bytes = encodeDatagram([plaintext, withLength], { cidLength: 2 });
-  const e = t.throws(() => decodeDatagram(bytes.subarray(0, bytes.length - 1), { cidLength: 2 }), { instanceOf: DecodeError });
+  const e = t.throws(() => decodeDatagram(bytes.subarray(0, bytes.length - 1), { cidLength: 2 }), {
+    instanceOf: DecodeError,
+  });
   t.is(e?.path, 'Datagram.records[1].encrypted_record');
 });
 
 test('only the last record may omit its length, and a length must match the encrypted record', (t) => {
-  t.is(t.throws(() => encodeDatagram([lastWithoutLength, plaintext]), { instanceOf: EncodeError })?.path, 'Datagram.records[0].length');
+  t.is(
+    t.throws(() => encodeDatagram([lastWithoutLength, plaintext]), { instanceOf: EncodeError })?.path,
+    'Datagram.records[0].length',
+  );
   const wrong: DtlsRecord = {
     kind: 'ciphertext',
     header: { sequenceNumber16bit: true, epochLowBits: 3, connectionId: undefined, sequenceNumber: 1, length: 4 },
     encryptedRecord: fromHex('010203'),
   };
-  t.regex(t.throws(() => encodeDatagram([wrong]), { instanceOf: EncodeError })?.message ?? '', /records\[0\]\.length: is 4/);
+  t.regex(
+    t.throws(() => encodeDatagram([wrong]), { instanceOf: EncodeError })?.message ?? '',
+    /records\[0\]\.length: is 4/,
+  );
 });
 
 test('an empty datagram has no records', (t) => {
@@ -89,12 +118,17 @@ test('the record layer splits datagrams as decodeDatagram does (one splitter): s
   t.notThrows(() =>
     fc.assert(
       fc.property(fc.array(arbRecord, { minLength: 1, maxLength: 6 }), fc.nat(), (parts, cut) => {
-        const records: DtlsRecord[] = parts.map((p) => ({ kind: 'plaintext', record: { ...p, legacyRecordVersion: 'dtls1_2', epoch: 0 } }));
+        const records: DtlsRecord[] = parts.map((p) => ({
+          kind: 'plaintext',
+          record: { ...p, legacyRecordVersion: 'dtls1_2', epoch: 0 },
+        }));
         const bytes = encodeDatagram(records);
         const seen = (d: Uint8Array): string[] =>
           new RecordLayer({ provider: nodeProvider })
             .receive(d, 0)
-            .flatMap((r) => (r.kind === 'record' ? [`${String(r.contentType)}/${r.sequenceNumber}/${hex(r.content)}`] : []));
+            .flatMap((r) =>
+              r.kind === 'record' ? [`${String(r.contentType)}/${r.sequenceNumber}/${hex(r.content)}`] : [],
+            );
         const expected = decodeDatagram(bytes).map((r) =>
           r.kind === 'plaintext' ? `${String(r.record.type)}/${r.record.sequenceNumber}/${hex(r.record.fragment)}` : '',
         );

@@ -41,15 +41,17 @@ for (const t of codecTypes) {
   });
 
   test(`${t.tsName}: mutated bytes our decoder accepts read the same with the oracle`, (tt) => {
-    const mutated = fc.tuple(valid, fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('flip', 'truncate', 'extend')).map(([v, at, byte, how]) => {
-      const b = encodeWithParams(t, codec, v);
-      const params = paramsFor(t, v);
-      if (how === 'truncate') return { bytes: b.subarray(0, b.length === 0 ? 0 : at % b.length), params };
-      if (how === 'extend') return { bytes: Uint8Array.of(...b, byte), params };
-      const c = b.slice();
-      if (c.length > 0) c[at % c.length] = byte;
-      return { bytes: c, params };
-    });
+    const mutated = fc
+      .tuple(valid, fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('flip', 'truncate', 'extend'))
+      .map(([v, at, byte, how]) => {
+        const b = encodeWithParams(t, codec, v);
+        const params = paramsFor(t, v);
+        if (how === 'truncate') return { bytes: b.subarray(0, b.length === 0 ? 0 : at % b.length), params };
+        if (how === 'extend') return { bytes: Uint8Array.of(...b, byte), params };
+        const c = b.slice();
+        if (c.length > 0) c[at % c.length] = byte;
+        return { bytes: c, params };
+      });
     let accepted = 0;
     fc.assert(
       fc.property(mutated, ({ bytes, params }) => {

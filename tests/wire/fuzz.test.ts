@@ -39,19 +39,29 @@ function mutate(rng: Prng, base: Uint8Array): Uint8Array {
   return Uint8Array.from(b);
 }
 
-function fuzz(name: string, seeds: readonly Uint8Array[], decode: (b: Uint8Array) => unknown): { accepted: number; rejected: number } {
+function fuzz(
+  name: string,
+  seeds: readonly Uint8Array[],
+  decode: (b: Uint8Array) => unknown,
+): { accepted: number; rejected: number } {
   const rng = new Prng(SEED ^ [...name].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619), 2166136261));
   let accepted = 0;
   let rejected = 0;
   for (let i = 0; i < INPUTS; i++) {
     const kind = rng.below(3);
-    const input = kind === 0 || seeds.length === 0 ? rng.bytes(rng.below(rng.below(8) === 0 ? 600 : 64)) : mutate(rng, seeds[rng.below(seeds.length)]!);
+    const input =
+      kind === 0 || seeds.length === 0
+        ? rng.bytes(rng.below(rng.below(8) === 0 ? 600 : 64))
+        : mutate(rng, seeds[rng.below(seeds.length)]!);
     try {
       decode(input);
       accepted++;
     } catch (e) {
       if (!(e instanceof DecodeError)) {
-        throw new Error(`${name}: input ${Buffer.from(input).toString('hex')} raised ${String(e)} (seed ${SEED}, input ${i})`, { cause: e });
+        throw new Error(
+          `${name}: input ${Buffer.from(input).toString('hex')} raised ${String(e)} (seed ${SEED}, input ${i})`,
+          { cause: e },
+        );
       }
       rejected++;
     }

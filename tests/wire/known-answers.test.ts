@@ -35,7 +35,10 @@ test('RFC 8448 §3 ClientHello, made DTLS by inserting the empty legacy_cookie, 
   const ks = ch.extensions.find((e) => e.extensionType === 'key_share');
   if (ks?.extensionType !== 'key_share') return void t.fail('no key_share');
   t.is(ks.extensionData.clientShares[0]?.group, 'x25519');
-  t.is(hex(ks.extensionData.clientShares[0]?.keyExchange ?? new Uint8Array()), '99381de560e4bd43d23d8e435a7dbafeb3c06e51c13cae4d5413691e529aaf2c');
+  t.is(
+    hex(ks.extensionData.clientShares[0]?.keyExchange ?? new Uint8Array()),
+    '99381de560e4bd43d23d8e435a7dbafeb3c06e51c13cae4d5413691e529aaf2c',
+  );
   t.is(hex(encodeClientHello(ch)), hex(dtls));
 });
 
@@ -57,7 +60,10 @@ test('ACK (RFC 9147 §7): RecordNumber record_numbers<0..2^16-1> of uint64 epoch
 test('the 12-byte DTLS handshake header (RFC 9147 §5.2): msg_type, uint24 length, message_seq, uint24 fragment_offset, uint24 fragment_length', (t) => {
   const bytes = fromHex('0b' + '000100' + '0003' + '000040' + '000004' + 'deadbeef');
   const h = decodeDtlsHandshake(bytes);
-  t.deepEqual(canon(h), canon({ msgType: 'certificate', length: 256, messageSeq: 3, fragmentOffset: 64, fragment: fromHex('deadbeef') }));
+  t.deepEqual(
+    canon(h),
+    canon({ msgType: 'certificate', length: 256, messageSeq: 3, fragmentOffset: 64, fragment: fromHex('deadbeef') }),
+  );
   t.is(hex(encodeDtlsHandshake(h)), hex(bytes));
 });
 
@@ -66,10 +72,19 @@ test('unified headers of RFC 9147 Figure 4: full (C, S, L set) and minimal (8-bi
   const full = fromHex('3e' + 'c1d0' + '1234' + '0100');
   t.deepEqual(
     canon(decodeDtlsCiphertextHeader(full, 2)),
-    canon({ sequenceNumber16bit: true, epochLowBits: 2, connectionId: fromHex('c1d0'), sequenceNumber: 0x1234, length: 256 }),
+    canon({
+      sequenceNumber16bit: true,
+      epochLowBits: 2,
+      connectionId: fromHex('c1d0'),
+      sequenceNumber: 0x1234,
+      length: 256,
+    }),
   );
   t.is(hex(encodeDtlsCiphertextHeader(decodeDtlsCiphertextHeader(full, 2), 2)), hex(full));
   // 001 0 0 0 01 | 8-bit seq
   const minimal = fromHex('21' + '7f');
-  t.deepEqual(canon(decodeDtlsCiphertextHeader(minimal, 0)), canon({ sequenceNumber16bit: false, epochLowBits: 1, sequenceNumber: 0x7f }));
+  t.deepEqual(
+    canon(decodeDtlsCiphertextHeader(minimal, 0)),
+    canon({ sequenceNumber16bit: false, epochLowBits: 1, sequenceNumber: 0x7f }),
+  );
 });

@@ -81,7 +81,11 @@ test('RFC 8448 §3 EncryptedExtensions fields', (t) => {
     [...f.extensionTypes],
   );
   const [groups, limit, sni] = ee.extensions;
-  if (groups?.extensionType !== 'supported_groups' || limit?.extensionType !== 'record_size_limit' || sni?.extensionType !== 'server_name') {
+  if (
+    groups?.extensionType !== 'supported_groups' ||
+    limit?.extensionType !== 'record_size_limit' ||
+    sni?.extensionType !== 'server_name'
+  ) {
     t.fail('extensions are not supported_groups, record_size_limit, server_name');
     return;
   }

@@ -29,7 +29,8 @@ const vectors = [
 /** The segment of a DecodeError path right below the top-level structure. */
 const firstSegment = (e: DecodeError): string => e.path.split(/[.[]/)[1] ?? '';
 
-const topLevel = (spans: readonly Span[]): Span[] => spans.filter((s) => !s.path.includes('.') && !s.path.includes('['));
+const topLevel = (spans: readonly Span[]): Span[] =>
+  spans.filter((s) => !s.path.includes('.') && !s.path.includes('['));
 
 /** The field being read when the input ran out at `k`: the first top-level field that ends past `k`. */
 const fieldAt = (spans: readonly Span[], k: number): string | undefined => topLevel(spans).find((s) => s.end > k)?.id;
@@ -96,7 +97,9 @@ function boundedFields(t: TypeIR): { f: FieldIR; min: number; max: number; ceili
 
 function sampleWith(t: TypeIR, pred: (v: Record<string, unknown>) => boolean): Record<string, unknown> {
   const codec = codecOf(t);
-  const arb = arbitraryOf(t.id).filter((v) => validateWithParams(t, codec, v) === undefined && pred(v as Record<string, unknown>));
+  const arb = arbitraryOf(t.id).filter(
+    (v) => validateWithParams(t, codec, v) === undefined && pred(v as Record<string, unknown>),
+  );
   return fc.sample(arb, { numRuns: 1, seed: 8446 })[0] as Record<string, unknown>;
 }
 
@@ -104,7 +107,13 @@ function sampleWith(t: TypeIR, pred: (v: Record<string, unknown>) => boolean): R
  * A value of the field `of` whose encoding is `below` the bound (empty) or
  * above it (`bytes` long, or enough copies of one element to pass it).
  */
-function violating(t: TypeIR, value: Record<string, unknown>, of: FieldIR, direction: 'below' | 'above', bytes: number): unknown {
+function violating(
+  t: TypeIR,
+  value: Record<string, unknown>,
+  of: FieldIR,
+  direction: 'below' | 'above',
+  bytes: number,
+): unknown {
   if (of.value.kind === 'bytes') return new Uint8Array(direction === 'below' ? 0 : bytes);
   let typeId: string | undefined;
   if (of.value.kind === 'struct') typeId = of.value.typeId;
@@ -138,9 +147,12 @@ for (const t of codecTypes) {
 
   test(`${t.tsName}: values outside a valid rule or RFC bound fail to encode and to decode`, (tt) => {
     for (const { f, min, max, ceiling } of bounded) {
-      const target = f.role.kind === 'length' ? t.fields.find((x) => x.id === (f.role.kind === 'length' ? f.role.of : ''))! : f;
+      const target =
+        f.role.kind === 'length' ? t.fields.find((x) => x.id === (f.role.kind === 'length' ? f.role.of : ''))! : f;
       const value = sampleWith(t, (v) => v[target.tsName] !== undefined);
-      const outside = [min > 0 ? min - 1 : undefined, max < ceiling ? max + 1 : undefined].filter((x): x is number => x !== undefined);
+      const outside = [min > 0 ? min - 1 : undefined, max < ceiling ? max + 1 : undefined].filter(
+        (x): x is number => x !== undefined,
+      );
       for (const n of outside) {
         // Encode side: give the field (or the vector the length measures) a size outside the bound.
         if (f.role.kind === 'length') {
@@ -162,7 +174,11 @@ for (const t of codecTypes) {
         if (!span) return void tt.fail(`Kaitai found no ${f.id} in a ${t.tsName}`);
         const bad = bytes.slice();
         for (let i = 0, x = n; i < span.end - span.start; i++, x = Math.floor(x / 256)) bad[span.end - 1 - i] = x % 256;
-        const e = tt.throws(() => codec.decode(bad, ...params), { instanceOf: DecodeError }, `${t.tsName}.${f.id} = ${n}`);
+        const e = tt.throws(
+          () => codec.decode(bad, ...params),
+          { instanceOf: DecodeError },
+          `${t.tsName}.${f.id} = ${n}`,
+        );
         tt.is(e?.path, `${t.tsName}.${f.id}`);
         tt.regex(e?.reason ?? '', /minimum|maximum/);
       }
@@ -174,7 +190,8 @@ test('DtlsCiphertextHeader: fixed bits other than 001 fail to decode', (tt) => {
   const t = type('dtls_ciphertext_header');
   for (let first = 0; first < 256; first++) {
     const bytes = Uint8Array.of(first & ~0x10, 0, 0, 0, 0); // no CID: the header is 2..5 bytes
-    const decode = (): unknown => codecOf(t).decode(bytes.subarray(0, 1 + (first & 0x08 ? 2 : 1) + (first & 0x04 ? 2 : 0)), 0);
+    const decode = (): unknown =>
+      codecOf(t).decode(bytes.subarray(0, 1 + (first & 0x08 ? 2 : 1) + (first & 0x04 ? 2 : 0)), 0);
     if ((first & 0xe0) === 0x20) tt.notThrows(decode);
     else tt.is(tt.throws(decode, { instanceOf: DecodeError })?.path, 'DtlsCiphertextHeader.fixed_bits');
   }
@@ -182,14 +199,32 @@ test('DtlsCiphertextHeader: fixed bits other than 001 fail to decode', (tt) => {
 
 test('encoders reject integers that do not fit their field', (tt) => {
   const cv = codecOf(type('certificate_verify'));
-  tt.regex(cv.validate({ algorithm: 0x10000, signature: new Uint8Array() })?.message ?? '', /CertificateVerify\.algorithm: 65536 is not an unsigned 16-bit/);
+  tt.regex(
+    cv.validate({ algorithm: 0x10000, signature: new Uint8Array() })?.message ?? '',
+    /CertificateVerify\.algorithm: 65536 is not an unsigned 16-bit/,
+  );
   const hdr = codecOf(type('dtls_ciphertext_header'));
-  const base = { sequenceNumber16bit: false, epochLowBits: 1, connectionId: undefined, sequenceNumber: 7, length: undefined };
+  const base = {
+    sequenceNumber16bit: false,
+    epochLowBits: 1,
+    connectionId: undefined,
+    sequenceNumber: 7,
+    length: undefined,
+  };
   tt.is(hdr.validate(base, 0), undefined);
-  tt.regex(hdr.validate({ ...base, sequenceNumber: 256 }, 0)?.message ?? '', /sequence_number: 256 is not an unsigned 8-bit/);
+  tt.regex(
+    hdr.validate({ ...base, sequenceNumber: 256 }, 0)?.message ?? '',
+    /sequence_number: 256 is not an unsigned 8-bit/,
+  );
   tt.regex(hdr.validate({ ...base, epochLowBits: 4 }, 0)?.message ?? '', /epoch_low_bits: 4 does not fit 2 bits/);
   const pt = codecOf(type('dtls_plaintext'));
-  const rec = { type: 'handshake', legacyRecordVersion: 'dtls1_2', epoch: 0, sequenceNumber: 2 ** 48, fragment: new Uint8Array(1) };
+  const rec = {
+    type: 'handshake',
+    legacyRecordVersion: 'dtls1_2',
+    epoch: 0,
+    sequenceNumber: 2 ** 48,
+    fragment: new Uint8Array(1),
+  };
   tt.regex(pt.validate(rec)?.message ?? '', /sequence_number: .* is not an unsigned 48-bit/);
   tt.regex(pt.validate({ ...rec, sequenceNumber: 1.5 })?.message ?? '', /sequence_number/);
   tt.is(pt.validate({ ...rec, sequenceNumber: 2 ** 48 - 1 }), undefined);

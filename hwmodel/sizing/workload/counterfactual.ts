@@ -46,7 +46,8 @@ export const MOVE_THRESHOLD = 0.01;
  * utilization (key slots by their miss ratio).
  */
 export function suspects(r: Replicated): { knob: KnobName; evidence: string }[] {
-  const mean = (f: (run: Replicated['runs'][number]) => number): number => r.runs.reduce((s, x) => s + f(x), 0) / r.runs.length;
+  const mean = (f: (run: Replicated['runs'][number]) => number): number =>
+    r.runs.reduce((s, x) => s + f(x), 0) / r.runs.length;
   const scored = KNOBS.map((knob) => {
     const drops = mean((x) => x.steadyDropsBy[knob] + x.burstDropsBy[knob]);
     const blocked = mean((x) => x.blockedUs[knob]);
@@ -87,16 +88,24 @@ export function proveBottleneck(
   // no knob moves it, the next failing metric.
   let named: KnobName | undefined;
   for (let m = 0; m < metrics.length && named === undefined; m++) {
-    const movers = perMetric.map((each) => ({ g: each[m]!, overall: each.reduce((n, x) => n + x.improvement.mean, 0) })).filter((x) => x.g.moved);
+    const movers = perMetric
+      .map((each) => ({ g: each[m]!, overall: each.reduce((n, x) => n + x.improvement.mean, 0) }))
+      .filter((x) => x.g.moved);
     named = movers.reduce<(typeof movers)[number] | undefined>(
       (a, x) =>
-        a === undefined || x.g.improvement.mean > a.g.improvement.mean || (x.g.improvement.mean === a.g.improvement.mean && x.overall > a.overall) ? x : a,
+        a === undefined ||
+        x.g.improvement.mean > a.g.improvement.mean ||
+        (x.g.improvement.mean === a.g.improvement.mean && x.overall > a.overall)
+          ? x
+          : a,
       undefined,
     )?.g.knob;
   }
   // Each growth as reported: the metric it moved most.
   for (const each of perMetric) {
-    const best = each.reduce((a, g) => (Number(g.moved) > Number(a.moved) || (g.moved === a.moved && g.improvement.mean > a.improvement.mean) ? g : a));
+    const best = each.reduce((a, g) =>
+      Number(g.moved) > Number(a.moved) || (g.moved === a.moved && g.improvement.mean > a.improvement.mean) ? g : a,
+    );
     growths.push({ ...best, overall: each.reduce((n, g) => n + g.improvement.mean, 0) });
   }
   return { metrics, suspects: ranked, growths, named };
@@ -116,5 +125,14 @@ export function compare(before: Replicated, after: Replicated, metric: MetricNam
   const improvement = interval(rel);
   // No seed worse (a sign test on paired runs; a seed already at the best, such as no drop, ties), and better by the threshold on average.
   const moved = improvement.mean >= MOVE_THRESHOLD && rel.every((x) => x >= 0);
-  return { knob, from: before.knobs[knob], to: after.knobs[knob], metric, after: after.metrics[metric], improvement, overall: improvement.mean, moved };
+  return {
+    knob,
+    from: before.knobs[knob],
+    to: after.knobs[knob],
+    metric,
+    after: after.metrics[metric],
+    improvement,
+    overall: improvement.mean,
+    moved,
+  };
 }

@@ -57,7 +57,10 @@ export interface KnobUnit {
  * engine's cost file (spec/hw/costs/<engine>.yaml, the one the whole-device cost reads) when it has one, else this
  * file's estimates.
  */
-export function perUnitKge(maxRecordBytes: number, engine?: Engine): Readonly<Record<Exclude<KnobName, 'lanes' | 'pkLanes'>, KnobUnit>> {
+export function perUnitKge(
+  maxRecordBytes: number,
+  engine?: Engine,
+): Readonly<Record<Exclude<KnobName, 'lanes' | 'pkLanes'>, KnobUnit>> {
   const buffer = maxRecordBytes + RECORD_OVERHEAD;
   const slotBytes = CONTEXT_BYTES + SLOT_TAG_BYTES;
   if (engine !== undefined && hasCostFile(engine.name)) {
@@ -75,7 +78,11 @@ export function perUnitKge(maxRecordBytes: number, engine?: Engine): Readonly<Re
       pipelineDepth: sram(buffer, `a ${buffer}-byte record buffer`),
       rxRingDepth: sram(buffer + p.ringDescriptorBytes.value, `a ${buffer}-byte datagram buffer and its descriptor`),
       keySlots: sram(slotBytes, `a ${CONTEXT_BYTES}-byte key context and its tag`),
-      memChannels: { kge: p.memoryController.value, basis: p.memoryController.basis, source: `a memory controller without its PHY (${file})` },
+      memChannels: {
+        kge: p.memoryController.value,
+        basis: p.memoryController.basis,
+        source: `a memory controller without its PHY (${file})`,
+      },
     };
   }
   const sram = (bytes: number, what: string): KnobUnit => ({
@@ -130,9 +137,19 @@ export function knobCost(
     };
     for (const [knob, f] of Object.entries(perUnitKge(maxRecordBytes, engine))) {
       const count = k[knob as KnobName];
-      lines.push({ part: names[knob] ?? knob, count, area: count * f.kge, perUnit: f.kge, basis: f.basis, source: f.source });
+      lines.push({
+        part: names[knob] ?? knob,
+        count,
+        area: count * f.kge,
+        perUnit: f.kge,
+        basis: f.basis,
+        source: f.source,
+      });
     }
-  } else excludes.unshift(`DMA, SRAM and memory controllers (the engine's area is in ${unit}; their per-unit figures are in kGE)`);
+  } else
+    excludes.unshift(
+      `DMA, SRAM and memory controllers (the engine's area is in ${unit}; their per-unit figures are in kGE)`,
+    );
   const area = lines.reduce((s, l) => s + l.area, 0);
   const staticW = engine.staticPower === undefined ? undefined : area * engine.staticPower.uwPerArea * 1e-6;
   const dynamicW = pa.dynamicW;

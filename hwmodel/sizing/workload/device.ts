@@ -26,7 +26,15 @@ export interface DeviceKnobs {
 
 export type KnobName = keyof DeviceKnobs;
 
-export const KNOBS: readonly KnobName[] = ['lanes', 'pkLanes', 'dmaChannels', 'pipelineDepth', 'rxRingDepth', 'keySlots', 'memChannels'];
+export const KNOBS: readonly KnobName[] = [
+  'lanes',
+  'pkLanes',
+  'dmaChannels',
+  'pipelineDepth',
+  'rxRingDepth',
+  'keySlots',
+  'memChannels',
+];
 
 /** The names as `--set` and the spec spell them (memory channels: memory.bandwidth in channels of it). */
 export const KNOB_SPEC_NAMES: Readonly<Record<KnobName, string>> = {
@@ -53,7 +61,12 @@ export const KNOB_LIMITS: DeviceKnobs = {
 /** One step up: a quarter more (at least one) for units, twice for buffers and slots, one more memory channel. */
 export function growKnob(k: DeviceKnobs, knob: KnobName): DeviceKnobs {
   const v = k[knob];
-  const next = knob === 'memChannels' ? v + 1 : ['pipelineDepth', 'rxRingDepth', 'keySlots'].includes(knob) ? v * 2 : v + Math.max(1, Math.ceil(v / 4));
+  const next =
+    knob === 'memChannels'
+      ? v + 1
+      : ['pipelineDepth', 'rxRingDepth', 'keySlots'].includes(knob)
+        ? v * 2
+        : v + Math.max(1, Math.ceil(v / 4));
   return { ...k, [knob]: next };
 }
 
@@ -61,7 +74,9 @@ export function growKnob(k: DeviceKnobs, knob: KnobName): DeviceKnobs {
 export function shrinkKnob(k: DeviceKnobs, knob: KnobName): DeviceKnobs | undefined {
   const v = k[knob];
   if (v <= 1) return undefined;
-  const next = ['pipelineDepth', 'rxRingDepth', 'keySlots'].includes(knob) ? Math.max(1, Math.floor(v / 2)) : v - Math.max(1, Math.floor(v / 5));
+  const next = ['pipelineDepth', 'rxRingDepth', 'keySlots'].includes(knob)
+    ? Math.max(1, Math.floor(v / 2))
+    : v - Math.max(1, Math.floor(v / 5));
   return { ...k, [knob]: next };
 }
 
@@ -110,22 +125,34 @@ const HANDSHAKE_RECORDS = 6;
 const HANDSHAKE_RECORD_BYTES = 300;
 
 /** The costs of `traffic` and `targets` on `engine`, scaled by `scales`. */
-export function deviceCosts(engine: Engine, targets: CheckedTargets, traffic: Traffic, scales: CostScales = UNIT_SCALES): DeviceCosts {
+export function deviceCosts(
+  engine: Engine,
+  targets: CheckedTargets,
+  traffic: Traffic,
+  scales: CostScales = UNIT_SCALES,
+): DeviceCosts {
   const clockPeriodPs = engineClock(engine);
   const param = (path: string): string | undefined => engine.parameters.find((p) => p.path === path)?.text;
-  const commandCycles = Number(param('crypto_engine.command_cycles') ?? cryptoEngineDefaults.commandCycles) * scales.commandCycles;
-  const model = new CryptoTimingModel({ ...DEFAULT_PROFILE.crypto, accelerated: engine.table }, { accelerated: true, clockPeriod: clockPeriodPs });
+  const commandCycles =
+    Number(param('crypto_engine.command_cycles') ?? cryptoEngineDefaults.commandCycles) * scales.commandCycles;
+  const model = new CryptoTimingModel(
+    { ...DEFAULT_PROFILE.crypto, accelerated: engine.table },
+    { accelerated: true, clockPeriod: clockPeriodPs },
+  );
   const suite = targets.cipherSuite;
   const ns = (cycles: number): number => (cycles * clockPeriodPs) / 1000;
   const mask = model.cycles({ op: 'mask', suite, bytes: 16 });
   const record = (op: 'aead_open' | 'aead_seal', bytes: number): number =>
     ns((model.cycles({ op, suite, bytes: bytes + 1 }) + mask) * scales.symmetricCycles + commandCycles);
   const kx =
-    model.cycles({ op: 'kx_generate', algorithm: targets.keyExchange, bytes: 0 }) + model.cycles({ op: 'kx_derive', algorithm: targets.keyExchange, bytes: 0 });
+    model.cycles({ op: 'kx_generate', algorithm: targets.keyExchange, bytes: 0 }) +
+    model.cycles({ op: 'kx_derive', algorithm: targets.keyExchange, bytes: 0 });
   const sign = model.cycles({ op: 'sign', algorithm: targets.signature, bytes: 0 });
   const pkCycles = traffic.handshake === 'full' ? kx + sign : traffic.handshake === 'psk-dhe' ? kx : 0;
   const hkdf = model.cycles({ op: 'hkdf', suite, bytes: 64 });
-  const flight = HANDSHAKE_RECORDS * (record('aead_seal', HANDSHAKE_RECORD_BYTES) / 2 + record('aead_open', HANDSHAKE_RECORD_BYTES) / 2);
+  const flight =
+    HANDSHAKE_RECORDS *
+    (record('aead_seal', HANDSHAKE_RECORD_BYTES) / 2 + record('aead_open', HANDSHAKE_RECORD_BYTES) / 2);
   return {
     clockPeriodPs,
     openNs: traffic.mix.map((m) => record('aead_open', m.bytes)),

@@ -129,7 +129,12 @@ const PHASES = 4; // warm-up, steady, burst, recovery
 /** Runs `traffic` on a device of `knobs` with `costs`. */
 export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts, plan: RunPlan): FlowRun {
   const rng = new SeededRandom(plan.seed);
-  const rand = { open: rng.fork('open'), seal: rng.fork('seal'), hs: rng.fork('handshakes'), sessions: rng.fork('sessions') };
+  const rand = {
+    open: rng.fork('open'),
+    seal: rng.fork('seal'),
+    hs: rng.fork('handshakes'),
+    sessions: rng.fork('sessions'),
+  };
   const steadyStart = plan.warmupUs * 1000;
   const steadyEnd = steadyStart + plan.windowUs * 1000;
   const bursting = traffic.burstFactor > 1;
@@ -178,7 +183,15 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
   const recOffered = new Float64Array(PHASES);
   const latency = [new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram()];
   const hs = { offered: 0, completed: 0, dropped: 0, latency: new LatencyHistogram() };
-  const zero = (): Record<KnobName, number> => ({ lanes: 0, pkLanes: 0, dmaChannels: 0, pipelineDepth: 0, rxRingDepth: 0, keySlots: 0, memChannels: 0 });
+  const zero = (): Record<KnobName, number> => ({
+    lanes: 0,
+    pkLanes: 0,
+    dmaChannels: 0,
+    pipelineDepth: 0,
+    rxRingDepth: 0,
+    keySlots: 0,
+    memChannels: 0,
+  });
   const blocked = zero();
   const steadyDropsBy = zero();
   const burstDropsBy = zero();
@@ -333,7 +346,8 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
 
   const startSym = (job: Job): void => {
     symFree--;
-    const t = job.kind === OPEN ? costs.openNs[job.size]! : job.kind === SEAL ? costs.sealNs[job.size]! : costs.handshakeSymNs;
+    const t =
+      job.kind === OPEN ? costs.openNs[job.size]! : job.kind === SEAL ? costs.sealNs[job.size]! : costs.handshakeSymNs;
     busy.lanes += inWindow(now, now + t);
     schedule(now + t, job, EV_SYM);
   };
@@ -428,7 +442,12 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
 
   if (traffic.openGbps > 0) schedule(0, new Source(OPEN, EV_TRAIN), EV_TRAIN);
   if (traffic.sealGbps > 0) schedule(0, new Source(SEAL, EV_TRAIN), EV_TRAIN);
-  if (traffic.handshakesPerSecond > 0) schedule(rand.hs.exponential(1e9 / traffic.handshakesPerSecond), new Source(HANDSHAKE, EV_HS_ARRIVAL), EV_HS_ARRIVAL);
+  if (traffic.handshakesPerSecond > 0)
+    schedule(
+      rand.hs.exponential(1e9 / traffic.handshakesPerSecond),
+      new Source(HANDSHAKE, EV_HS_ARRIVAL),
+      EV_HS_ARRIVAL,
+    );
   // The drain: every record taken in comes out (so an overload shows as latency with a slope, not a cap), up to 50 times
   // the arrivals' span (a device that cannot drain by then: its records count as never delivered).
   const stopAt = arrivalsEnd * 50 + 1_000_000;

@@ -43,7 +43,9 @@ export function metricsOf(run: FlowRun, traffic: Traffic): Record<MetricName, nu
     // without end, which a window shorter than its filling would not show.
     handshakesPerSecond: Math.min(
       hs.capacityPerSecond,
-      hs.offered - hs.dropped <= 0 ? traffic.handshakesPerSecond : (traffic.handshakesPerSecond * hs.completed) / (hs.offered - hs.dropped),
+      hs.offered - hs.dropped <= 0
+        ? traffic.handshakesPerSecond
+        : (traffic.handshakesPerSecond * hs.completed) / (hs.offered - hs.dropped),
     ),
     burstDropProbability: run.burst?.dropProbability ?? 0,
   };
@@ -52,9 +54,13 @@ export function metricsOf(run: FlowRun, traffic: Traffic): Record<MetricName, nu
 /** Runs `knobs` under `traffic` at seeds `seed`, `seed + 1`, ... */
 export function replicate(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts, s: RunSettings): Replicated {
   const runs: FlowRun[] = [];
-  for (let i = 0; i < s.replications; i++) runs.push(runFlow(traffic, knobs, costs, { warmupUs: s.warmupUs, windowUs: s.windowUs, seed: s.seed + i }));
+  for (let i = 0; i < s.replications; i++)
+    runs.push(runFlow(traffic, knobs, costs, { warmupUs: s.warmupUs, windowUs: s.windowUs, seed: s.seed + i }));
   const per = runs.map((r) => metricsOf(r, traffic));
   const names: MetricName[] = ['dropProbability', 'p99Us', 'p999Us', 'handshakesPerSecond', 'burstDropProbability'];
-  const metrics = Object.fromEntries(names.map((n) => [n, interval(per.map((m) => m[n]))])) as Record<MetricName, Interval>;
+  const metrics = Object.fromEntries(names.map((n) => [n, interval(per.map((m) => m[n]))])) as Record<
+    MetricName,
+    Interval
+  >;
   return { knobs, runs, metrics };
 }

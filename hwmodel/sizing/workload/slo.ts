@@ -49,14 +49,16 @@ export interface SloVerdict {
 export function parseMargin(text: string): number {
   const m = /^\s*([0-9]*\.?[0-9]+)\s*(%?)\s*$/.exec(text);
   const v = m === null ? NaN : Number(m[1]) / (m[2] === '%' ? 100 : 1);
-  if (!(v >= 0 && v <= 10)) throw new ConfigError('margin', `must be a fraction or a percentage from 0 to 1000%, got '${text}'`);
+  if (!(v >= 0 && v <= 10))
+    throw new ConfigError('margin', `must be a fraction or a percentage from 0 to 1000%, got '${text}'`);
   return v;
 }
 
 /** Checks `s` (ConfigError naming the objective). */
 export function checkSlos(s: Slos): Slos {
   const prob = (name: string, v: number | undefined): void => {
-    if (v !== undefined && !(v >= 0 && v < 1)) throw new ConfigError(name, `must be a probability from 0 to below 1, got ${String(v)}`);
+    if (v !== undefined && !(v >= 0 && v < 1))
+      throw new ConfigError(name, `must be a probability from 0 to below 1, got ${String(v)}`);
   };
   prob('dropProbability', s.dropProbability);
   prob('burstDropProbability', s.burstDropProbability);
@@ -64,9 +66,12 @@ export function checkSlos(s: Slos): Slos {
     ['p99Us', s.p99Us],
     ['p999Us', s.p999Us],
   ] as const)
-    if (v !== undefined && !(v > 0 && Number.isFinite(v))) throw new ConfigError(name, `must be a latency above 0 µs, got ${String(v)}`);
-  if (!(s.handshakesPerSecond >= 0)) throw new ConfigError('handshakesPerSecond', `must be 0 or more, got ${String(s.handshakesPerSecond)}`);
-  if (!(s.margin >= 0 && s.margin <= 10)) throw new ConfigError('margin', `must be from 0 to 10, got ${String(s.margin)}`);
+    if (v !== undefined && !(v > 0 && Number.isFinite(v)))
+      throw new ConfigError(name, `must be a latency above 0 µs, got ${String(v)}`);
+  if (!(s.handshakesPerSecond >= 0))
+    throw new ConfigError('handshakesPerSecond', `must be 0 or more, got ${String(s.handshakesPerSecond)}`);
+  if (!(s.margin >= 0 && s.margin <= 10))
+    throw new ConfigError('margin', `must be from 0 to 10, got ${String(s.margin)}`);
   return s;
 }
 

@@ -19,7 +19,8 @@ export class SlotLru {
 
   /** `capacity` slots for session indices 0 ≤ i < `universe`. */
   constructor(capacity: number, universe: number) {
-    if (!(Number.isInteger(capacity) && capacity >= 1)) throw new RangeError(`key slots must be a whole number from 1, got ${String(capacity)}`);
+    if (!(Number.isInteger(capacity) && capacity >= 1))
+      throw new RangeError(`key slots must be a whole number from 1, got ${String(capacity)}`);
     if (!(Number.isInteger(universe) && universe >= 1 && universe <= 2 ** 27))
       throw new RangeError(`sessions must be a whole number from 1 to 2^27, got ${String(universe)}`);
     this.capacity = capacity;

@@ -76,8 +76,12 @@ function checkMix(mix: readonly MixEntry[]): MixEntry[] {
   if (mix.length === 0) throw new ConfigError('mix', 'must hold at least one record size');
   for (const m of mix) {
     if (!(Number.isInteger(m.bytes) && m.bytes >= 1 && m.bytes <= 16_000))
-      throw new ConfigError('mix', `record sizes must be whole numbers of bytes from 1 to 16000, got ${String(m.bytes)}`);
-    if (!(m.weight > 0 && Number.isFinite(m.weight))) throw new ConfigError('mix', `weights must be above 0, got ${String(m.weight)}`);
+      throw new ConfigError(
+        'mix',
+        `record sizes must be whole numbers of bytes from 1 to 16000, got ${String(m.bytes)}`,
+      );
+    if (!(m.weight > 0 && Number.isFinite(m.weight)))
+      throw new ConfigError('mix', `weights must be above 0, got ${String(m.weight)}`);
   }
   return [...mix];
 }
@@ -94,17 +98,23 @@ export function recordsPerSecond(gbps: number, mix: readonly MixEntry[]): number
 }
 
 /** Checks `t`, filling the defaults; a ConfigError names the first bad option. */
-export function checkTraffic(t: Partial<Traffic> & Pick<Traffic, 'openGbps' | 'sealGbps' | 'mix' | 'handshakesPerSecond' | 'sessions'>): Traffic {
+export function checkTraffic(
+  t: Partial<Traffic> & Pick<Traffic, 'openGbps' | 'sealGbps' | 'mix' | 'handshakesPerSecond' | 'sessions'>,
+): Traffic {
   const rate = (option: string, v: number, max: number, zero: boolean): void => {
     if (!(Number.isFinite(v) && (zero ? v >= 0 : v > 0) && v <= max))
-      throw new ConfigError(option, `must be a number ${zero ? 'from 0' : 'above 0 and'} ${zero ? 'to' : 'at most'} ${max}, got ${String(v)}`);
+      throw new ConfigError(
+        option,
+        `must be a number ${zero ? 'from 0' : 'above 0 and'} ${zero ? 'to' : 'at most'} ${max}, got ${String(v)}`,
+      );
   };
   rate('openGbps', t.openGbps, 10_000, true);
   rate('sealGbps', t.sealGbps, 10_000, true);
   if (t.openGbps + t.sealGbps === 0) throw new ConfigError('gbps', 'some data must flow one way or the other');
   rate('handshakesPerSecond', t.handshakesPerSecond, 10_000_000, true);
   const whole = (option: string, v: number, max: number): void => {
-    if (!(Number.isInteger(v) && v >= 1 && v <= max)) throw new ConfigError(option, `must be a whole number from 1 to ${max}, got ${String(v)}`);
+    if (!(Number.isInteger(v) && v >= 1 && v <= max))
+      throw new ConfigError(option, `must be a whole number from 1 to ${max}, got ${String(v)}`);
   };
   whole('sessions', t.sessions, 100_000_000);
   const activeSessions = t.activeSessions ?? t.sessions;
@@ -114,7 +124,8 @@ export function checkTraffic(t: Partial<Traffic> & Pick<Traffic, 'openGbps' | 's
   if (trainRecords < 1) throw new ConfigError('trainRecords', `must be 1 or more, got ${String(trainRecords)}`);
   const linkGbps = t.linkGbps ?? Math.max(TRAFFIC_DEFAULTS.linkGbps, 2 * Math.max(t.openGbps, t.sealGbps));
   rate('linkGbps', linkGbps, 100_000, false);
-  if (linkGbps < Math.max(t.openGbps, t.sealGbps)) throw new ConfigError('linkGbps', `must be at least the data rate of a direction, got ${linkGbps}`);
+  if (linkGbps < Math.max(t.openGbps, t.sealGbps))
+    throw new ConfigError('linkGbps', `must be at least the data rate of a direction, got ${linkGbps}`);
   const zipf = t.zipf ?? TRAFFIC_DEFAULTS.zipf;
   rate('zipf', zipf, 4, true);
   const burstFactor = t.burstFactor ?? TRAFFIC_DEFAULTS.burstFactor;
@@ -123,7 +134,8 @@ export function checkTraffic(t: Partial<Traffic> & Pick<Traffic, 'openGbps' | 's
   const burstUs = t.burstUs ?? TRAFFIC_DEFAULTS.burstUs;
   rate('burstUs', burstUs, 1_000_000, false);
   const handshake = t.handshake ?? TRAFFIC_DEFAULTS.handshake;
-  if (!['full', 'psk-dhe', 'psk'].includes(handshake)) throw new ConfigError('handshake', `must be full, psk-dhe or psk, got '${String(handshake)}'`);
+  if (!['full', 'psk-dhe', 'psk'].includes(handshake))
+    throw new ConfigError('handshake', `must be full, psk-dhe or psk, got '${String(handshake)}'`);
   return {
     openGbps: t.openGbps,
     sealGbps: t.sealGbps,
@@ -142,5 +154,10 @@ export function checkTraffic(t: Partial<Traffic> & Pick<Traffic, 'openGbps' | 's
 
 /** The traffic with every rate × `factor` (the margin policy: the device is sized for the load × (1 + margin)). */
 export function scaleTraffic(t: Traffic, factor: number): Traffic {
-  return { ...t, openGbps: t.openGbps * factor, sealGbps: t.sealGbps * factor, handshakesPerSecond: t.handshakesPerSecond * factor };
+  return {
+    ...t,
+    openGbps: t.openGbps * factor,
+    sealGbps: t.sealGbps * factor,
+    handshakesPerSecond: t.handshakesPerSecond * factor,
+  };
 }

@@ -11,18 +11,23 @@ const pow2 = (x: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, x)));
 /** The least of each knob that can carry `traffic` (already scaled by the margin) at 100% busy. */
 export function workloadBounds(traffic: Traffic, costs: DeviceCosts): DeviceKnobs {
   const totalWeight = traffic.mix.reduce((s, m) => s + m.weight, 0);
-  const mean = (f: (i: number) => number): number => traffic.mix.reduce((s, m, i) => s + (m.weight / totalWeight) * f(i), 0);
+  const mean = (f: (i: number) => number): number =>
+    traffic.mix.reduce((s, m, i) => s + (m.weight / totalWeight) * f(i), 0);
   const open = recordsPerSecond(traffic.openGbps, traffic.mix);
   const seal = recordsPerSecond(traffic.sealGbps, traffic.mix);
   const records = open + seal;
-  const symNs = open * mean((i) => costs.openNs[i]!) + seal * mean((i) => costs.sealNs[i]!) + traffic.handshakesPerSecond * costs.handshakeSymNs;
+  const symNs =
+    open * mean((i) => costs.openNs[i]!) +
+    seal * mean((i) => costs.sealNs[i]!) +
+    traffic.handshakesPerSecond * costs.handshakeSymNs;
   const bitsPerRecord = 2 * 8 * (mean((i) => traffic.mix[i]!.bytes) + RECORD_OVERHEAD);
   const dmaNsPerRecord = (bitsPerRecord / costs.dmaBitsPerSecond) * 1e9;
   const inFlight = (records * (mean((i) => (costs.openNs[i]! + costs.sealNs[i]!) / 2) + dmaNsPerRecord)) / 1e9;
   return {
     lanes: Math.max(1, Math.ceil(symNs / 1e9)),
     // No public-key work (PSK handshakes): no public-key lanes.
-    pkLanes: costs.handshakePkNs === 0 ? 0 : Math.max(1, Math.ceil((traffic.handshakesPerSecond * costs.handshakePkNs) / 1e9)),
+    pkLanes:
+      costs.handshakePkNs === 0 ? 0 : Math.max(1, Math.ceil((traffic.handshakesPerSecond * costs.handshakePkNs) / 1e9)),
     dmaChannels: Math.max(1, Math.ceil((records * bitsPerRecord) / costs.dmaBitsPerSecond)),
     pipelineDepth: Math.max(8, pow2(inFlight)),
     rxRingDepth: 64,

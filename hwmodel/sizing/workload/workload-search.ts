@@ -78,7 +78,9 @@ export interface WorkloadAnswer {
   readonly atTarget: SloVerdict;
   readonly deliveredGbps: number;
   /** The burst and its recovery at the target load (undefined without one): drops, p99, and the drops charged to what held the intake. */
-  readonly burst: { readonly dropProbability: number; readonly p99Us: number; readonly dropsBy: Readonly<Record<KnobName, number>> } | undefined;
+  readonly burst:
+    | { readonly dropProbability: number; readonly p99Us: number; readonly dropsBy: Readonly<Record<KnobName, number>> }
+    | undefined;
   readonly utilization: Readonly<Record<KnobName, number>>;
   readonly cost: KnobCost;
   /**
@@ -108,7 +110,13 @@ export interface WorkloadSizing {
 export const RUN_DEFAULTS: RunSettings = { warmupUs: 50, windowUs: 500, replications: 3, seed: 1 };
 
 /** Sizes the device for `traffic` under `slos` on `engine` (`targets` names the suite and group). */
-export function sizeWorkload(targets: CheckedTargets, traffic: Traffic, slos: Slos, engine: Engine, options: WorkloadSizingOptions = {}): WorkloadSizing {
+export function sizeWorkload(
+  targets: CheckedTargets,
+  traffic: Traffic,
+  slos: Slos,
+  engine: Engine,
+  options: WorkloadSizingOptions = {},
+): WorkloadSizing {
   const run: RunSettings = { ...RUN_DEFAULTS, ...options.run };
   const costs = deviceCosts(engine, targets, traffic);
   const load = scaleTraffic(traffic, 1 + slos.margin);
@@ -118,7 +126,8 @@ export function sizeWorkload(targets: CheckedTargets, traffic: Traffic, slos: Sl
     (k: DeviceKnobs): Replicated =>
       replicate(t, k, c, run);
   const sized = at(load, costs);
-  const areaOf = (k: DeviceKnobs): number => knobCost(engine, k, costs.clockPeriodPs, { symmetric: 0, publicKey: 0 }, maxRecord).area;
+  const areaOf = (k: DeviceKnobs): number =>
+    knobCost(engine, k, costs.clockPeriodPs, { symmetric: 0, publicKey: 0 }, maxRecord).area;
   const bounds = workloadBounds(load, costs);
   const steps: SearchStep[] = [];
   const step = (s: SearchStep): void => {
@@ -156,15 +165,41 @@ export function sizeWorkload(targets: CheckedTargets, traffic: Traffic, slos: Sl
   const caveats = caveatsOf(costs, traffic);
   const method = methodText(traffic, run);
   if (met === undefined)
-    return { traffic, slos, run, costs, bounds, steps, answer: undefined, sensitivity: [], verdict: `no configuration found: ${why}`, method, caveats };
+    return {
+      traffic,
+      slos,
+      run,
+      costs,
+      bounds,
+      steps,
+      answer: undefined,
+      sensitivity: [],
+      verdict: `no configuration found: ${why}`,
+      method,
+      caveats,
+    };
 
   const nominal = replicate(traffic, met.knobs, costs, run);
   const atTarget = evaluateSlos(nominal, { ...slos, margin: 0 });
-  const mean = (f: (r: Replicated['runs'][number]) => number): number => nominal.runs.reduce((s, r) => s + f(r), 0) / nominal.runs.length;
-  const utilization = Object.fromEntries(KNOBS.map((n) => [n, mean((r) => r.utilization[n])])) as Record<KnobName, number>;
-  const cost = knobCost(engine, met.knobs, costs.clockPeriodPs, { symmetric: utilization.lanes, publicKey: utilization.pkLanes }, maxRecord);
-  const nextBottleneck = options.sensitivity === false ? undefined : proveBottleneck(met.rep, [met.verdict.limiting.metric], sized);
-  const sensitivity = options.sensitivity === false ? [] : sensitivityTable(met, slos, load, run, (scales) => deviceCosts(engine, targets, traffic, scales));
+  const mean = (f: (r: Replicated['runs'][number]) => number): number =>
+    nominal.runs.reduce((s, r) => s + f(r), 0) / nominal.runs.length;
+  const utilization = Object.fromEntries(KNOBS.map((n) => [n, mean((r) => r.utilization[n])])) as Record<
+    KnobName,
+    number
+  >;
+  const cost = knobCost(
+    engine,
+    met.knobs,
+    costs.clockPeriodPs,
+    { symmetric: utilization.lanes, publicKey: utilization.pkLanes },
+    maxRecord,
+  );
+  const nextBottleneck =
+    options.sensitivity === false ? undefined : proveBottleneck(met.rep, [met.verdict.limiting.metric], sized);
+  const sensitivity =
+    options.sensitivity === false
+      ? []
+      : sensitivityTable(met, slos, load, run, (scales) => deviceCosts(engine, targets, traffic, scales));
   return {
     traffic,
     slos,
@@ -182,12 +217,17 @@ export function sizeWorkload(targets: CheckedTargets, traffic: Traffic, slos: Sl
           ? {
               dropProbability: mean((r) => r.burst?.dropProbability ?? 0),
               p99Us: mean((r) => r.burst?.p99Us ?? 0),
-              dropsBy: Object.fromEntries(KNOBS.map((n) => [n, mean((r) => r.burstDropsBy[n])])) as Record<KnobName, number>,
+              dropsBy: Object.fromEntries(KNOBS.map((n) => [n, mean((r) => r.burstDropsBy[n])])) as Record<
+                KnobName,
+                number
+              >,
             }
           : undefined,
       utilization,
       cost,
-      wholeDevice: hasCostFile(engine.name) ? deviceCost({ engine, device: hostOf(met.knobs) }, targetLoad(targets, traffic, utilization.keySlots)) : undefined,
+      wholeDevice: hasCostFile(engine.name)
+        ? deviceCost({ engine, device: hostOf(met.knobs) }, targetLoad(targets, traffic, utilization.keySlots))
+        : undefined,
       nextBottleneck,
     },
     sensitivity,
@@ -250,7 +290,9 @@ function trim(
         verdict,
         proof: undefined,
         area: areaOf(floor),
-        action: verdict.met ? `trim ${knob} → 1: still meets, kept` : `trim ${knob} → 1: fails ${verdict.limiting.metric}, undone`,
+        action: verdict.met
+          ? `trim ${knob} → 1: still meets, kept`
+          : `trim ${knob} → 1: fails ${verdict.limiting.metric}, undone`,
       });
       if (verdict.met) {
         best = { knobs: floor, verdict, rep };
@@ -268,7 +310,9 @@ function trim(
         verdict,
         proof: undefined,
         area: areaOf(down),
-        action: verdict.met ? `trim ${knob} → ${down[knob]}: still meets, kept` : `trim ${knob} → ${down[knob]}: fails ${verdict.limiting.metric}, undone`,
+        action: verdict.met
+          ? `trim ${knob} → ${down[knob]}: still meets, kept`
+          : `trim ${knob} → ${down[knob]}: fails ${verdict.limiting.metric}, undone`,
       });
       if (!verdict.met) break;
       best = { knobs: down, verdict, rep };
@@ -304,7 +348,13 @@ function sensitivityTable(
     const down = shrinkKnob(met.knobs, knob);
     const up = growKnob(met.knobs, knob);
     if (down === undefined || up[knob] > KNOB_LIMITS[knob]) continue;
-    rows.push(row(knob, point(String(down[knob]), replicate(load, down, base, run)), point(String(up[knob]), replicate(load, up, base, run))));
+    rows.push(
+      row(
+        knob,
+        point(String(down[knob]), replicate(load, down, base, run)),
+        point(String(up[knob]), replicate(load, up, base, run)),
+      ),
+    );
   }
   for (const cost of Object.keys(UNIT_SCALES) as (keyof CostScales)[]) {
     const lo = point('× 0.8', replicate(load, met.knobs, costsAt({ ...UNIT_SCALES, [cost]: 0.8 }), run));
@@ -333,5 +383,7 @@ function caveatsOf(c: DeviceCosts, t: Traffic): string[] {
 }
 
 function perUnitNote(maxRecord: number, engine: Engine): string[] {
-  return Object.entries(perUnitKge(maxRecord, engine)).map(([knob, f]) => `${knob} costs ${f.kge.toFixed(2)} kGE each (${f.basis}: ${f.source})`);
+  return Object.entries(perUnitKge(maxRecord, engine)).map(
+    ([knob, f]) => `${knob} costs ${f.kge.toFixed(2)} kGE each (${f.basis}: ${f.source})`,
+  );
 }

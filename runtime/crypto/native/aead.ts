@@ -18,7 +18,8 @@ class NativeAeadKey implements AeadKey {
   private handle: NativeHandle | undefined;
 
   constructor(binding: NativeBinding, algorithm: AeadAlgorithm, key: Uint8Array) {
-    if (key.length !== aeadKeyLength(algorithm)) throw new CryptoError(`${algorithm} needs a ${aeadKeyLength(algorithm)}-byte key, got ${key.length}`);
+    if (key.length !== aeadKeyLength(algorithm))
+      throw new CryptoError(`${algorithm} needs a ${aeadKeyLength(algorithm)}-byte key, got ${key.length}`);
     this.binding = binding;
     this.algorithm = algorithm;
     this.tagLength = algorithm === 'aes-128-ccm-8' ? 8 : 16;
@@ -27,7 +28,8 @@ class NativeAeadKey implements AeadKey {
 
   private live(nonce: Uint8Array): NativeHandle {
     if (this.handle === undefined) throw new CryptoError(`${this.algorithm} key was released`);
-    if (nonce.length !== NONCE_LENGTH) throw new CryptoError(`${this.algorithm}: nonce must be ${NONCE_LENGTH} bytes, got ${nonce.length}`);
+    if (nonce.length !== NONCE_LENGTH)
+      throw new CryptoError(`${this.algorithm}: nonce must be ${NONCE_LENGTH} bytes, got ${nonce.length}`);
     return this.handle;
   }
 
@@ -54,7 +56,9 @@ class NativeAeadKey implements AeadKey {
     const n = ciphertextAndTag.length - this.tagLength;
     if (n < 0 || nonce.length !== NONCE_LENGTH) return undefined;
     const out = new Uint8Array(n);
-    return this.binding.aeadOpen(this.handle, nonce, aad, ciphertextAndTag, 0, ciphertextAndTag.length, out, 0) ? out : undefined;
+    return this.binding.aeadOpen(this.handle, nonce, aad, ciphertextAndTag, 0, ciphertextAndTag.length, out, 0)
+      ? out
+      : undefined;
   }
 
   release(): void {

@@ -34,7 +34,14 @@ export interface NativeBinding {
   /** The OpenSSL the addon runs on (the one inside node). */
   readonly openssl: string;
   aeadCreate(algorithm: number, key: Uint8Array): NativeHandle;
-  aeadSeal(key: NativeHandle, nonce: Uint8Array, aad: Uint8Array, buffer: Uint8Array, offset: number, length: number): void;
+  aeadSeal(
+    key: NativeHandle,
+    nonce: Uint8Array,
+    aad: Uint8Array,
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+  ): void;
   aeadOpen(
     key: NativeHandle,
     nonce: Uint8Array,
@@ -63,7 +70,14 @@ export interface NativeBinding {
   /** RecordProtection.openRun in one call. Absent from an addon built before it. */
   recordOpenRun?(key: NativeHandle, ...args: OpenRunArguments): number;
   /** NativeRecord12.openRun in one call. Absent from an addon built before it. */
-  record12OpenRun?(key: NativeHandle, buffer: Uint8Array, pairs: Float64Array, count: number, out: Uint8Array, results: Float64Array): number;
+  record12OpenRun?(
+    key: NativeHandle,
+    buffer: Uint8Array,
+    pairs: Float64Array,
+    count: number,
+    out: Uint8Array,
+    results: Float64Array,
+  ): number;
   /**
    * Opens as recordOpen does, into memory of the addon's own: the plaintext in
    * a Uint8Array over an ArrayBuffer of its own whose memory comes from a pool
@@ -86,9 +100,24 @@ export interface NativeBinding {
    */
   record12Create(aead: number, key: Uint8Array, iv: Uint8Array, epoch: number, cid: Uint8Array): NativeHandle;
   /** record12Open into memory of the addon's own (as recordOpenOwned): the plaintext, or undefined. Absent from an addon built before it. */
-  record12OpenOwned?(key: NativeHandle, buffer: Uint8Array, at: number, fragmentLength: number, type: number, seq: number): Uint8Array | undefined;
+  record12OpenOwned?(
+    key: NativeHandle,
+    buffer: Uint8Array,
+    at: number,
+    fragmentLength: number,
+    type: number,
+    seq: number,
+  ): Uint8Array | undefined;
   /** Writes the header (and the explicit nonce unless explicitGiven is 1) of the record at buffer[at..], whose plaintext is in place, and seals it. */
-  record12Seal(key: NativeHandle, buffer: Uint8Array, at: number, type: number, seq: number, plaintextLength: number, explicitGiven: number): void;
+  record12Seal(
+    key: NativeHandle,
+    buffer: Uint8Array,
+    at: number,
+    type: number,
+    seq: number,
+    plaintextLength: number,
+    explicitGiven: number,
+  ): void;
   /** Opens the fragment at buffer[at, at + fragmentLength) into out[outOffset..]: the plaintext length, or -1. */
   record12Open(
     key: NativeHandle,
@@ -140,7 +169,14 @@ export interface NativeBinding {
    * gets the errno that stopped the batch at the datagram after those sent
    * (EMSGSIZE: too large for the path the kernel knows), or 0.
    */
-  udpSendBatch(fd: number, datagrams: readonly Uint8Array[], count: number, ipv4: number, port: number, status?: Int32Array): number;
+  udpSendBatch(
+    fd: number,
+    datagrams: readonly Uint8Array[],
+    count: number,
+    ipv4: number,
+    port: number,
+    status?: Int32Array,
+  ): number;
   /**
    * Receives the datagrams waiting on the UDP socket `fd` with one
    * recvmmsg(2) call, without blocking: datagram i lands at `slab[i *
@@ -174,7 +210,9 @@ export interface NativeBinding {
 }
 
 /** Set DTLS13_NATIVE=0 (or "off") to run without the addon even where it is built. */
-export const NATIVE_DISABLED_BY_ENV = ['0', 'off', 'false', 'no'].includes((process.env.DTLS13_NATIVE ?? '').toLowerCase());
+export const NATIVE_DISABLED_BY_ENV = ['0', 'off', 'false', 'no'].includes(
+  (process.env.DTLS13_NATIVE ?? '').toLowerCase(),
+);
 
 /** Where node-gyp puts the addon, from this file in the source tree (runtime/crypto/native), in dist/, or bundled into dist/runtime/index.js. */
 function candidates(): string[] {
@@ -186,7 +224,11 @@ function candidates(): string[] {
 function load(): { binding: NativeBinding | undefined; reason: string | undefined } {
   if (NATIVE_DISABLED_BY_ENV) return { binding: undefined, reason: 'disabled by DTLS13_NATIVE' };
   const path = candidates().find((p) => existsSync(p));
-  if (path === undefined) return { binding: undefined, reason: 'the addon is not built (npm install runs native/build.mjs; it needs a C compiler)' };
+  if (path === undefined)
+    return {
+      binding: undefined,
+      reason: 'the addon is not built (npm install runs native/build.mjs; it needs a C compiler)',
+    };
   try {
     return { binding: createRequire(import.meta.url)(path) as NativeBinding, reason: undefined };
   } catch (e) {

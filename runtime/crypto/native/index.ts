@@ -26,7 +26,10 @@ export { NATIVE_DISABLED_BY_ENV, nativeUnavailableReason } from './binding.js';
  * built before these calls existed still loads: those stay node's.
  */
 function makeNativeProvider(binding: NativeBinding): CryptoProvider {
-  const current = typeof binding.hmacIn === 'function' && typeof binding.x25519Create === 'function' && typeof binding.hashInit === 'function';
+  const current =
+    typeof binding.hmacIn === 'function' &&
+    typeof binding.x25519Create === 'function' &&
+    typeof binding.hashInit === 'function';
   const kdf = current ? nativeKdf(binding) : nodeProvider;
   const keyExchange = current ? nativeKeyExchange(binding) : nodeProvider;
   const randomBytes = current ? nativeRandomBytes(binding) : nodeProvider.randomBytes;
@@ -51,7 +54,11 @@ function makeNativeProvider(binding: NativeBinding): CryptoProvider {
     ecdsaSign: nodeEcdsaSign,
     ecdsaVerify: nodeEcdsaVerify,
   });
-  return { ...base, recordProtection: (aead, mask, key, iv, snKey, transient) => nativeRecordProtection(binding, aead, mask, key, iv, snKey, transient) };
+  return {
+    ...base,
+    recordProtection: (aead, mask, key, iv, snKey, transient) =>
+      nativeRecordProtection(binding, aead, mask, key, iv, snKey, transient),
+  };
 }
 
 /** The `native` provider, or undefined where the addon is not built, does not load, or DTLS13_NATIVE=0 (see {@link nativeUnavailableReason}). */

@@ -27,7 +27,8 @@ class NativeX25519Share implements KeyShare {
   private handle: NativeHandle | undefined;
 
   constructor(binding: NativeBinding, out: Uint8Array, privateKey: Uint8Array) {
-    if (privateKey !== FRESH && privateKey.length !== X25519_LENGTH) throw new CryptoError(`x25519 private key must be ${X25519_LENGTH} bytes`);
+    if (privateKey !== FRESH && privateKey.length !== X25519_LENGTH)
+      throw new CryptoError(`x25519 private key must be ${X25519_LENGTH} bytes`);
     this.binding = binding;
     this.out = out;
     this.handle = holdHandle(binding, this, binding.x25519Create(privateKey, out));
@@ -66,7 +67,8 @@ export function nativeKeyExchange(binding: NativeBinding): {
   return {
     generateKeyShare: (group) => {
       if (group === 'x25519') return x25519(FRESH);
-      if (group === 'x25519mlkem768') return generateX25519MlKem768Share(x25519(FRESH), nobleMlKem768, (n) => new Uint8Array(randomBytes(n)));
+      if (group === 'x25519mlkem768')
+        return generateX25519MlKem768Share(x25519(FRESH), nobleMlKem768, (n) => new Uint8Array(randomBytes(n)));
       return nodeGenerateKeyShare(group);
     },
     keyShareFromPrivate: (group, privateKey) => {

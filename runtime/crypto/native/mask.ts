@@ -14,7 +14,8 @@ class NativeMaskKey implements MaskKey {
 
   constructor(binding: NativeBinding, algorithm: MaskAlgorithm, snKey: Uint8Array) {
     const need = maskKeyLength(algorithm);
-    if (snKey.length !== need) throw new CryptoError(`${algorithm} mask needs a ${need}-byte sn_key, got ${snKey.length}`);
+    if (snKey.length !== need)
+      throw new CryptoError(`${algorithm} mask needs a ${need}-byte sn_key, got ${snKey.length}`);
     this.binding = binding;
     this.algorithm = algorithm;
     this.handle = holdHandle(binding, this, binding.maskCreate(MASK_ID[algorithm], snKey));

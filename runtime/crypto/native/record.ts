@@ -1,4 +1,10 @@
-import { CryptoError, type AeadAlgorithm, type MaskAlgorithm, type OpenRunArguments, type RecordProtection } from '../provider.js';
+import {
+  CryptoError,
+  type AeadAlgorithm,
+  type MaskAlgorithm,
+  type OpenRunArguments,
+  type RecordProtection,
+} from '../provider.js';
 import { aeadKeyLength } from '../suites.js';
 import type { NativeBinding, NativeHandle } from './binding.js';
 import { holdHandle, releaseHeld } from './handle-owners.js';
@@ -22,9 +28,19 @@ class NativeRecordProtection implements RecordProtection {
   /** Released by its maker before the call that made it returns: no finalization registered (handle-owners.ts). */
   private readonly transient: boolean;
 
-  constructor(binding: NativeBinding, aead: AeadAlgorithm, mask: MaskAlgorithm, key: Uint8Array, iv: Uint8Array, snKey: Uint8Array, transient: boolean) {
-    if (key.length !== aeadKeyLength(aead)) throw new CryptoError(`${aead} needs a ${aeadKeyLength(aead)}-byte key, got ${key.length}`);
-    if (snKey.length !== maskKeyLength(mask)) throw new CryptoError(`${mask} mask needs a ${maskKeyLength(mask)}-byte sn_key, got ${snKey.length}`);
+  constructor(
+    binding: NativeBinding,
+    aead: AeadAlgorithm,
+    mask: MaskAlgorithm,
+    key: Uint8Array,
+    iv: Uint8Array,
+    snKey: Uint8Array,
+    transient: boolean,
+  ) {
+    if (key.length !== aeadKeyLength(aead))
+      throw new CryptoError(`${aead} needs a ${aeadKeyLength(aead)}-byte key, got ${key.length}`);
+    if (snKey.length !== maskKeyLength(mask))
+      throw new CryptoError(`${mask} mask needs a ${maskKeyLength(mask)}-byte sn_key, got ${snKey.length}`);
     if (iv.length !== 12) throw new CryptoError(`the record IV must be 12 bytes, got ${iv.length}`);
     this.binding = binding;
     this.transient = transient;
@@ -52,7 +68,14 @@ class NativeRecordProtection implements RecordProtection {
     return this.handle;
   }
 
-  sealRecord(seq: number, record: Uint8Array, headerLength: number, plaintextLength: number, snOffset: number, snBytes: 1 | 2): void {
+  sealRecord(
+    seq: number,
+    record: Uint8Array,
+    headerLength: number,
+    plaintextLength: number,
+    snOffset: number,
+    snBytes: 1 | 2,
+  ): void {
     this.binding.recordSeal(this.live(), record, 0, headerLength, plaintextLength, seq, snOffset, snBytes);
   }
 
@@ -71,12 +94,36 @@ class NativeRecordProtection implements RecordProtection {
     allocate: ((length: number) => Uint8Array) | undefined,
   ): Uint8Array | undefined {
     if (allocate === undefined && this.binding.recordOpenOwned !== undefined) {
-      const owned = this.binding.recordOpenOwned(this.live(), datagram, at, headerLength, ciphertextLength, snOffset, snBytes, expected, opened);
+      const owned = this.binding.recordOpenOwned(
+        this.live(),
+        datagram,
+        at,
+        headerLength,
+        ciphertextLength,
+        snOffset,
+        snBytes,
+        expected,
+        opened,
+      );
       if (owned !== undefined) this.openedSequenceNumber = opened[0]!;
       return owned;
     }
-    const out = allocate === undefined ? new Uint8Array(ciphertextLength - this.tagLength) : allocate(ciphertextLength - this.tagLength);
-    const seq = this.binding.recordOpen(this.live(), datagram, at, headerLength, ciphertextLength, snOffset, snBytes, expected, out, 0);
+    const out =
+      allocate === undefined
+        ? new Uint8Array(ciphertextLength - this.tagLength)
+        : allocate(ciphertextLength - this.tagLength);
+    const seq = this.binding.recordOpen(
+      this.live(),
+      datagram,
+      at,
+      headerLength,
+      ciphertextLength,
+      snOffset,
+      snBytes,
+      expected,
+      out,
+      0,
+    );
     if (seq < 0) return undefined;
     this.openedSequenceNumber = seq;
     return out;

@@ -65,7 +65,14 @@ class Record12 implements NativeRecord12 {
 
   readonly opensRuns: boolean;
 
-  constructor(binding: NativeBinding, aead: AeadAlgorithm, key: Uint8Array, iv: Uint8Array, epoch: number, cid: Uint8Array) {
+  constructor(
+    binding: NativeBinding,
+    aead: AeadAlgorithm,
+    key: Uint8Array,
+    iv: Uint8Array,
+    epoch: number,
+    cid: Uint8Array,
+  ) {
     this.binding = binding;
     this.opensRuns = binding.record12OpenRun !== undefined && cid.length === 0;
     this.headerLength = 13 + cid.length;
@@ -101,7 +108,14 @@ class Record12 implements NativeRecord12 {
   open(fragment: Uint8Array, type: number, sequenceNumber: number, plaintextLength: number): Uint8Array | undefined {
     // The fragment is a view into the datagram: the addon reads it in place.
     const at = fragment.byteOffset;
-    return this.openAt(new Uint8Array(fragment.buffer, 0, at + fragment.length), at, fragment.length, type, sequenceNumber, plaintextLength);
+    return this.openAt(
+      new Uint8Array(fragment.buffer, 0, at + fragment.length),
+      at,
+      fragment.length,
+      type,
+      sequenceNumber,
+      plaintextLength,
+    );
   }
 
   openAt(
@@ -114,19 +128,26 @@ class Record12 implements NativeRecord12 {
     into?: Uint8Array,
   ): Uint8Array | undefined {
     if (into !== undefined)
-      return this.binding.record12Open(this.live(), buffer, at, fragmentLength, type, sequenceNumber, into, 0) === plaintextLength ? into : undefined;
+      return this.binding.record12Open(this.live(), buffer, at, fragmentLength, type, sequenceNumber, into, 0) ===
+        plaintextLength
+        ? into
+        : undefined;
     if (this.binding.record12OpenOwned !== undefined) {
       const owned = this.binding.record12OpenOwned(this.live(), buffer, at, fragmentLength, type, sequenceNumber);
       return owned === undefined || owned.length === plaintextLength ? owned : undefined;
     }
     const out = new Uint8Array(plaintextLength);
-    return this.binding.record12Open(this.live(), buffer, at, fragmentLength, type, sequenceNumber, out, 0) < 0 ? undefined : out;
+    return this.binding.record12Open(this.live(), buffer, at, fragmentLength, type, sequenceNumber, out, 0) < 0
+      ? undefined
+      : out;
   }
 
   /** A method, not a closure per key: an idle session's keys hold no function of their own. */
   openRun(buffer: Uint8Array, pairs: Float64Array, count: number, out: Uint8Array, results: Float64Array): number {
     const run = this.binding.record12OpenRun;
-    return run === undefined || !this.opensRuns ? 0 : run.call(this.binding, this.live(), buffer, pairs, count, out, results);
+    return run === undefined || !this.opensRuns
+      ? 0
+      : run.call(this.binding, this.live(), buffer, pairs, count, out, results);
   }
 
   release(): void {

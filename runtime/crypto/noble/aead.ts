@@ -111,7 +111,8 @@ class NobleAeadKey implements AeadKey {
   #use(nonce: Uint8Array): Engine {
     const engine = this.#engine;
     if (engine === undefined) throw new CryptoError(`${this.algorithm}: key used after release()`);
-    if (nonce.length !== NONCE_LENGTH) throw new CryptoError(`${this.algorithm}: nonce must be ${NONCE_LENGTH} bytes, got ${nonce.length}`);
+    if (nonce.length !== NONCE_LENGTH)
+      throw new CryptoError(`${this.algorithm}: nonce must be ${NONCE_LENGTH} bytes, got ${nonce.length}`);
     return engine;
   }
 }

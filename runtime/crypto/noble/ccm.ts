@@ -33,7 +33,13 @@ export function expandAesKey(key: Uint8Array): AesKeySchedule {
  * CCM generation-encryption (SP 800-38C §6.1): `plaintext` encrypted,
  * followed by the `tagLength`-byte tag.
  */
-export function ccmSeal(xk: AesKeySchedule, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, tagLength: CcmTagLength): Uint8Array {
+export function ccmSeal(
+  xk: AesKeySchedule,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  plaintext: Uint8Array,
+  tagLength: CcmTagLength,
+): Uint8Array {
   const n = plaintext.length;
   if (n > MAX_PAYLOAD) throw new CryptoError(`AES-CCM: plaintext of ${n} bytes exceeds 2^24 - 1`);
   const ctr = new CounterBlocks(nonce);
@@ -59,7 +65,13 @@ export function ccmSeal(xk: AesKeySchedule, nonce: Uint8Array, aad: Uint8Array, 
  * `undefined` when the tag does not verify. The tag is compared in constant
  * time and no plaintext is returned unless it verifies.
  */
-export function ccmOpen(xk: AesKeySchedule, nonce: Uint8Array, aad: Uint8Array, ciphertextAndTag: Uint8Array, tagLength: CcmTagLength): Uint8Array | undefined {
+export function ccmOpen(
+  xk: AesKeySchedule,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  ciphertextAndTag: Uint8Array,
+  tagLength: CcmTagLength,
+): Uint8Array | undefined {
   const n = ciphertextAndTag.length - tagLength;
   if (n < 0 || n > MAX_PAYLOAD) return undefined;
   const ctr = new CounterBlocks(nonce);
@@ -102,7 +114,8 @@ class CounterBlocks {
   readonly #n11: number;
 
   constructor(nonce: Uint8Array) {
-    if (nonce.length !== NONCE_LENGTH) throw new CryptoError(`AES-CCM: nonce must be ${NONCE_LENGTH} bytes, got ${nonce.length}`);
+    if (nonce.length !== NONCE_LENGTH)
+      throw new CryptoError(`AES-CCM: nonce must be ${NONCE_LENGTH} bytes, got ${nonce.length}`);
     this.w0 = CTR_FLAGS | (load(nonce, 0) << 8);
     this.w1 = load(nonce, 3);
     this.w2 = load(nonce, 7);

@@ -21,11 +21,18 @@ export function nobleEcdsaSign(hash: EcdsaHash, key: PrivateKeyHandle, data: Uin
   if (!(key instanceof NoblePrivateKey)) throw new CryptoError('not a noble private key');
   const keyType = key.keyType;
   if (!isEcKeyType(keyType)) throw new CryptoError(`ECDSA with ${hash} needs an EC key, not ${keyType}`);
-  return ecdsaRawToDer(CURVE[keyType].sign(HASH[hash](data), key.key, { prehash: false, lowS: true, format: 'compact' }));
+  return ecdsaRawToDer(
+    CURVE[keyType].sign(HASH[hash](data), key.key, { prehash: false, lowS: true, format: 'compact' }),
+  );
 }
 
 /** True when `signature` is a valid ECDSA signature with `hash` of `data`; false for anything malformed or a key that is not EC. */
-export function nobleEcdsaVerify(hash: EcdsaHash, key: PublicKeyHandle, data: Uint8Array, signature: Uint8Array): boolean {
+export function nobleEcdsaVerify(
+  hash: EcdsaHash,
+  key: PublicKeyHandle,
+  data: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   if (!(key instanceof NoblePublicKey)) throw new CryptoError('not a noble public key');
   const keyType = key.keyType;
   if (!isEcKeyType(keyType)) return false;

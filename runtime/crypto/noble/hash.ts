@@ -41,10 +41,17 @@ export function nobleHkdfExtract(algorithm: HashAlgorithm, salt: Uint8Array, ikm
  * HashLen bytes. Throws {@link CryptoError} for a shorter PRK or a length over
  * 255 * HashLen.
  */
-export function nobleHkdfExpand(algorithm: HashAlgorithm, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+export function nobleHkdfExpand(
+  algorithm: HashAlgorithm,
+  prk: Uint8Array,
+  info: Uint8Array,
+  length: number,
+): Uint8Array {
   const hashLen = hashLength(algorithm);
-  if (prk.length < hashLen) throw new CryptoError(`HKDF-Expand: PRK must be at least ${hashLen} bytes, got ${prk.length}`);
-  if (!Number.isInteger(length) || length < 0 || length > 255 * hashLen) throw new CryptoError(`HKDF-Expand: length ${length} is outside 0..${255 * hashLen}`);
+  if (prk.length < hashLen)
+    throw new CryptoError(`HKDF-Expand: PRK must be at least ${hashLen} bytes, got ${prk.length}`);
+  if (!Number.isInteger(length) || length < 0 || length > 255 * hashLen)
+    throw new CryptoError(`HKDF-Expand: length ${length} is outside 0..${255 * hashLen}`);
   return expand(nobleHash(algorithm), prk, info, length);
 }
 

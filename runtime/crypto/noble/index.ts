@@ -6,7 +6,13 @@ import { nobleEcdsaSign, nobleEcdsaVerify } from './ecdsa-hash.js';
 import { nobleCreateHash, nobleDigest, nobleHkdfExpand, nobleHkdfExtract, nobleHmac } from './hash.js';
 import { NOBLE_KEY_EXCHANGE_GROUPS, nobleGenerateKeyShare, nobleKeyShareFromPrivate } from './key-exchange.js';
 import { nobleMask } from './mask.js';
-import { NOBLE_SIGNATURE_ALGORITHMS, nobleImportPrivateKey, nobleImportPublicKey, nobleSign, nobleVerify } from './signature.js';
+import {
+  NOBLE_SIGNATURE_ALGORITHMS,
+  nobleImportPrivateKey,
+  nobleImportPublicKey,
+  nobleSign,
+  nobleVerify,
+} from './signature.js';
 
 /**
  * The `noble` provider: @noble/ciphers, @noble/curves and @noble/hashes,

@@ -17,7 +17,14 @@ import { generateX25519MlKem768Share, x25519MlKem768ShareFromPrivate } from '../
 import { nobleMlKem768 } from './ml-kem.js';
 import { copyOf } from '../../wire/bytes.js';
 
-export const NOBLE_KEY_EXCHANGE_GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1', 'x25519mlkem768'];
+export const NOBLE_KEY_EXCHANGE_GROUPS: readonly KeyExchangeGroup[] = [
+  'x25519',
+  'x448',
+  'secp256r1',
+  'secp384r1',
+  'secp521r1',
+  'x25519mlkem768',
+];
 
 /** The Diffie-Hellman groups (x25519mlkem768 is built on x25519 and ML-KEM). */
 type DhGroup = Exclude<KeyExchangeGroup, 'x25519mlkem768'>;
@@ -90,7 +97,8 @@ class NobleKeyShare implements KeyShare {
   deriveSecret(peer: Uint8Array): Uint8Array {
     if (this.released) throw new CryptoError(`${this.group} key share has been released`);
     const g = GROUPS[this.group];
-    if (peer.length !== g.publicLength) throw new CryptoError(`${this.group} peer public value must be ${g.publicLength} bytes`);
+    if (peer.length !== g.publicLength)
+      throw new CryptoError(`${this.group} peer public value must be ${g.publicLength} bytes`);
     let secret: Uint8Array;
     try {
       secret = g.sharedSecret(this.secret, peer);
@@ -109,7 +117,8 @@ class NobleKeyShare implements KeyShare {
 
 /** A fresh ephemeral key share for `group`. */
 export function nobleGenerateKeyShare(group: KeyExchangeGroup): KeyShare {
-  if (group === 'x25519mlkem768') return generateX25519MlKem768Share(nobleGenerateKeyShare('x25519'), nobleMlKem768, randomBytes);
+  if (group === 'x25519mlkem768')
+    return generateX25519MlKem768Share(nobleGenerateKeyShare('x25519'), nobleMlKem768, randomBytes);
   return new NobleKeyShare(group, GROUPS[group].randomSecret());
 }
 
@@ -119,7 +128,8 @@ export function nobleGenerateKeyShare(group: KeyExchangeGroup): KeyShare {
  * string for X25519/X448.
  */
 export function nobleKeyShareFromPrivate(group: KeyExchangeGroup, privateKey: Uint8Array): KeyShare {
-  if (group === 'x25519mlkem768') return x25519MlKem768ShareFromPrivate(privateKey, nobleMlKem768, (raw) => nobleKeyShareFromPrivate('x25519', raw));
+  if (group === 'x25519mlkem768')
+    return x25519MlKem768ShareFromPrivate(privateKey, nobleMlKem768, (raw) => nobleKeyShareFromPrivate('x25519', raw));
   const { secretLength } = GROUPS[group];
   if (privateKey.length !== secretLength) throw new CryptoError(`${group} private key must be ${secretLength} bytes`);
   return new NobleKeyShare(group, copyOf(privateKey));

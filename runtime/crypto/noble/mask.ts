@@ -21,7 +21,8 @@ const SIGMA = [0x61707865, 0x3320646e, 0x79622d32, 0x6b206574] as const;
  */
 export function nobleMask(algorithm: MaskAlgorithm, snKey: Uint8Array): MaskKey {
   const expected = algorithm === 'aes-128' ? 16 : 32;
-  if (snKey.length !== expected) throw new CryptoError(`${algorithm} mask: sn_key must be ${expected} bytes, got ${snKey.length}`);
+  if (snKey.length !== expected)
+    throw new CryptoError(`${algorithm} mask: sn_key must be ${expected} bytes, got ${snKey.length}`);
   return algorithm === 'chacha20' ? new ChaChaMask(snKey) : new AesMask(algorithm, snKey);
 }
 
@@ -49,7 +50,13 @@ class AesMask implements MaskKey {
   mask(sample: Uint8Array): Uint8Array {
     checkUsable(this.algorithm, this.#released, sample);
     // Word-level AES on the sample's four little-endian words: no typed-array views, no allocation but the result.
-    const r = unsafe.encrypt(this.material, wordLE(sample, 0), wordLE(sample, 4), wordLE(sample, 8), wordLE(sample, 12));
+    const r = unsafe.encrypt(
+      this.material,
+      wordLE(sample, 0),
+      wordLE(sample, 4),
+      wordLE(sample, 8),
+      wordLE(sample, 12),
+    );
     return wordsToBytes(r.s0, r.s1, r.s2, r.s3);
   }
 
@@ -123,5 +130,6 @@ function wordsToBytes(w0: number, w1: number, w2: number, w3: number): Uint8Arra
 
 function checkUsable(algorithm: MaskAlgorithm, released: boolean, sample: Uint8Array): void {
   if (released) throw new CryptoError(`${algorithm} mask: key used after release()`);
-  if (sample.length < SAMPLE_LENGTH) throw new CryptoError(`${algorithm} mask: sample must be at least ${SAMPLE_LENGTH} bytes, got ${sample.length}`);
+  if (sample.length < SAMPLE_LENGTH)
+    throw new CryptoError(`${algorithm} mask: sample must be at least ${SAMPLE_LENGTH} bytes, got ${sample.length}`);
 }

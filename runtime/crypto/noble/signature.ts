@@ -19,10 +19,17 @@ import {
   type KeyType,
   type SignatureKeyType,
 } from '../der.js';
-import { CryptoError, UnsupportedAlgorithmError, type PrivateKeyHandle, type PublicKeyHandle, type SignatureAlgorithm } from '../provider.js';
+import {
+  CryptoError,
+  UnsupportedAlgorithmError,
+  type PrivateKeyHandle,
+  type PublicKeyHandle,
+  type SignatureAlgorithm,
+} from '../provider.js';
 import { copyOf } from '../../wire/bytes.js';
 
-type NobleAlgorithm = 'ecdsa_secp256r1_sha256' | 'ecdsa_secp384r1_sha384' | 'ecdsa_secp521r1_sha512' | 'ed25519' | 'ed448';
+type NobleAlgorithm =
+  'ecdsa_secp256r1_sha256' | 'ecdsa_secp384r1_sha384' | 'ecdsa_secp521r1_sha512' | 'ed25519' | 'ed448';
 type NobleKeyType = Exclude<SignatureKeyType, 'rsa' | 'rsa-pss'>;
 
 /** The key type each supported scheme needs; noble's p256/p384/p521 prehash with SHA-256/384/512, as the schemes name. */
@@ -34,7 +41,9 @@ const SCHEME_KEY_TYPE: Readonly<Record<NobleAlgorithm, NobleKeyType>> = {
   ed448: 'ed448',
 };
 
-export const NOBLE_SIGNATURE_ALGORITHMS: readonly SignatureAlgorithm[] = Object.keys(SCHEME_KEY_TYPE) as NobleAlgorithm[];
+export const NOBLE_SIGNATURE_ALGORITHMS: readonly SignatureAlgorithm[] = Object.keys(
+  SCHEME_KEY_TYPE,
+) as NobleAlgorithm[];
 
 const ECDSA: Readonly<Record<EcKeyType, typeof p256>> = { 'ec-p256': p256, 'ec-p384': p384, 'ec-p521': p521 };
 const EDDSA = { ed25519, ed448 } as const;
@@ -124,7 +133,12 @@ export function nobleSign(algorithm: SignatureAlgorithm, key: PrivateKeyHandle, 
 }
 
 /** True when `signature` is a valid `algorithm` signature of `data`; false for anything malformed or a key of the wrong type. */
-export function nobleVerify(algorithm: SignatureAlgorithm, key: PublicKeyHandle, data: Uint8Array, signature: Uint8Array): boolean {
+export function nobleVerify(
+  algorithm: SignatureAlgorithm,
+  key: PublicKeyHandle,
+  data: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   if (!isNobleAlgorithm(algorithm)) unsupported(algorithm);
   if (!(key instanceof NoblePublicKey)) throw new CryptoError('not a noble public key');
   const keyType = SCHEME_KEY_TYPE[algorithm];

@@ -41,7 +41,8 @@ class NodeAeadKey implements AeadKey {
   private key: Uint8Array | undefined;
 
   constructor(algorithm: AeadAlgorithm, key: Uint8Array) {
-    if (key.length !== aeadKeyLength(algorithm)) throw new CryptoError(`${algorithm} needs a ${aeadKeyLength(algorithm)}-byte key, got ${key.length}`);
+    if (key.length !== aeadKeyLength(algorithm))
+      throw new CryptoError(`${algorithm} needs a ${aeadKeyLength(algorithm)}-byte key, got ${key.length}`);
     const c = CIPHER[algorithm];
     this.algorithm = algorithm;
     this.tagLength = c.tag;

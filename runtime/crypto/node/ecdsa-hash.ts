@@ -23,7 +23,12 @@ export function nodeEcdsaSign(hash: EcdsaHash, key: PrivateKeyHandle, data: Uint
 }
 
 /** True when `signature` is a valid ECDSA signature with `hash` of `data`; false for anything malformed or a key that is not EC. */
-export function nodeEcdsaVerify(hash: EcdsaHash, key: PublicKeyHandle, data: Uint8Array, signature: Uint8Array): boolean {
+export function nodeEcdsaVerify(
+  hash: EcdsaHash,
+  key: PublicKeyHandle,
+  data: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   if (!(key instanceof NodePublicKey)) throw new CryptoError('not a node public key');
   if (!isEcKeyType(key.keyType)) return false;
   try {

@@ -44,7 +44,12 @@ export function nodeHkdfExtract(algorithm: HashAlgorithm, salt: Uint8Array, ikm:
 }
 
 /** HKDF-Expand (RFC 5869 §2.3). */
-export function nodeHkdfExpand(algorithm: HashAlgorithm, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+export function nodeHkdfExpand(
+  algorithm: HashAlgorithm,
+  prk: Uint8Array,
+  info: Uint8Array,
+  length: number,
+): Uint8Array {
   const n = hashLength(algorithm);
   if (length > 255 * n) throw new RangeError(`HKDF-Expand: ${length} bytes is more than 255 * HashLen`);
   const out = new Uint8Array(length);

@@ -6,7 +6,13 @@ import { nodeEcdsaSign, nodeEcdsaVerify } from './ecdsa-hash.js';
 import { nodeCreateHash, nodeDigest, nodeHkdfExpand, nodeHkdfExtract, nodeHmac } from './hash.js';
 import { NODE_KEY_EXCHANGE_GROUPS, nodeGenerateKeyShare, nodeKeyShareFromPrivate } from './key-exchange.js';
 import { nodeMask } from './mask.js';
-import { NODE_SIGNATURE_ALGORITHMS, nodeImportPrivateKey, nodeImportPublicKey, nodeSign, nodeVerify } from './signature.js';
+import {
+  NODE_SIGNATURE_ALGORITHMS,
+  nodeImportPrivateKey,
+  nodeImportPublicKey,
+  nodeSign,
+  nodeVerify,
+} from './signature.js';
 
 /** The `node` provider: node:crypto, with OpenSSL underneath. Supports every algorithm dtls13 uses. */
 export const nodeProvider: CryptoProvider = composeProvider({

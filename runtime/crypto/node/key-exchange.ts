@@ -16,14 +16,29 @@
  * RFC 7748 §5 private keys are any 32/56 random bytes (clamping is part of
  * the function), so random bytes imported as the key are a uniform share.
  */
-import { createECDH, createPrivateKey, createPublicKey, diffieHellman, randomBytes, type ECDH, type KeyObject } from 'node:crypto';
+import {
+  createECDH,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  randomBytes,
+  type ECDH,
+  type KeyObject,
+} from 'node:crypto';
 import { rawPrivateKeyToPkcs8 } from '../der.js';
 import { nobleMlKem768 } from '../noble/ml-kem.js';
 import { CryptoError, type KeyExchangeGroup, type KeyShare } from '../provider.js';
 import { generateX25519MlKem768Share, x25519MlKem768ShareFromPrivate } from '../x25519-mlkem768.js';
 
 /** x25519mlkem768: node's X25519 with ML-KEM-768 from @noble/post-quantum (node 20's OpenSSL 3.0 has no ML-KEM). */
-export const NODE_KEY_EXCHANGE_GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1', 'x25519mlkem768'];
+export const NODE_KEY_EXCHANGE_GROUPS: readonly KeyExchangeGroup[] = [
+  'x25519',
+  'x448',
+  'secp256r1',
+  'secp384r1',
+  'secp521r1',
+  'x25519mlkem768',
+];
 
 type NistGroup = 'secp256r1' | 'secp384r1' | 'secp521r1';
 type MontgomeryGroup = 'x25519' | 'x448';
@@ -65,7 +80,8 @@ class NodeEcdhShare implements KeyShare {
     const ecdh = this.ecdh ?? released(this.group);
     const { size } = NIST[this.group];
     // RFC 8446 §4.2.8.2: only the uncompressed form is allowed.
-    if (peer.length !== 1 + 2 * size || peer[0] !== 0x04) throw new CryptoError(`${this.group} peer public value is not an uncompressed point`);
+    if (peer.length !== 1 + 2 * size || peer[0] !== 0x04)
+      throw new CryptoError(`${this.group} peer public value is not an uncompressed point`);
     let secret: Uint8Array;
     try {
       secret = view(ecdh.computeSecret(peer));
@@ -94,16 +110,21 @@ class NodeMontgomeryShare implements KeyShare {
     const x = createPublicKey(privateKey).export({ format: 'jwk' }).x;
     if (x === undefined) throw new CryptoError(`${group} public key could not be exported`);
     this.publicKey = new Uint8Array(Buffer.from(x, 'base64url'));
-    if (this.publicKey.length !== MONTGOMERY_LENGTH[group]) throw new CryptoError(`${group} public key has unexpected length`);
+    if (this.publicKey.length !== MONTGOMERY_LENGTH[group])
+      throw new CryptoError(`${group} public key has unexpected length`);
   }
 
   deriveSecret(peer: Uint8Array): Uint8Array {
     const privateKey = this.privateKey ?? released(this.group);
-    if (peer.length !== MONTGOMERY_LENGTH[this.group]) throw new CryptoError(`${this.group} peer public value must be ${MONTGOMERY_LENGTH[this.group]} bytes`);
+    if (peer.length !== MONTGOMERY_LENGTH[this.group])
+      throw new CryptoError(`${this.group} peer public value must be ${MONTGOMERY_LENGTH[this.group]} bytes`);
     let secret: Uint8Array;
     try {
       // A raw-key JWK (RFC 8037 §2) imports without OpenSSL 3's DER decoder, which costs more than the key agreement itself.
-      const publicKey = createPublicKey({ key: { kty: 'OKP', crv: JWK_CURVE[this.group], x: base64url(peer) }, format: 'jwk' });
+      const publicKey = createPublicKey({
+        key: { kty: 'OKP', crv: JWK_CURVE[this.group], x: base64url(peer) },
+        format: 'jwk',
+      });
       secret = view(diffieHellman({ privateKey, publicKey }));
     } catch {
       // OpenSSL itself refuses low-order points (its all-zero result).
@@ -120,7 +141,12 @@ class NodeMontgomeryShare implements KeyShare {
 
 /** A fresh ephemeral key share for `group`. */
 export function nodeGenerateKeyShare(group: KeyExchangeGroup): KeyShare {
-  if (group === 'x25519mlkem768') return generateX25519MlKem768Share(nodeGenerateKeyShare('x25519'), nobleMlKem768, (n) => new Uint8Array(randomBytes(n)));
+  if (group === 'x25519mlkem768')
+    return generateX25519MlKem768Share(
+      nodeGenerateKeyShare('x25519'),
+      nobleMlKem768,
+      (n) => new Uint8Array(randomBytes(n)),
+    );
   if (isNist(group)) {
     const ecdh = createECDH(NIST[group].curve);
     ecdh.generateKeys();
@@ -142,7 +168,8 @@ export function nodeGenerateKeyShare(group: KeyExchangeGroup): KeyShare {
  * should a node version refuse that, the PKCS#8 form is used instead.
  */
 function importMontgomeryPrivate(group: MontgomeryGroup, raw: Uint8Array): KeyObject {
-  if (raw.length !== MONTGOMERY_LENGTH[group]) throw new CryptoError(`${group} private key must be ${MONTGOMERY_LENGTH[group]} bytes`);
+  if (raw.length !== MONTGOMERY_LENGTH[group])
+    throw new CryptoError(`${group} private key must be ${MONTGOMERY_LENGTH[group]} bytes`);
   try {
     return createPrivateKey({ key: { kty: 'OKP', crv: JWK_CURVE[group], d: base64url(raw), x: '' }, format: 'jwk' });
   } catch {
@@ -164,7 +191,8 @@ function importMontgomeryPrivate(group: MontgomeryGroup, raw: Uint8Array): KeyOb
  * field element length) for NIST curves, the raw RFC 7748 string for X25519/X448.
  */
 export function nodeKeyShareFromPrivate(group: KeyExchangeGroup, privateKey: Uint8Array): KeyShare {
-  if (group === 'x25519mlkem768') return x25519MlKem768ShareFromPrivate(privateKey, nobleMlKem768, (raw) => nodeKeyShareFromPrivate('x25519', raw));
+  if (group === 'x25519mlkem768')
+    return x25519MlKem768ShareFromPrivate(privateKey, nobleMlKem768, (raw) => nodeKeyShareFromPrivate('x25519', raw));
   if (isNist(group)) {
     const { curve, size } = NIST[group];
     if (privateKey.length !== size) throw new CryptoError(`${group} private key must be ${size} bytes`);

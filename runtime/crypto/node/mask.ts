@@ -17,7 +17,8 @@ class NodeMaskKey implements MaskKey {
 
   constructor(algorithm: MaskAlgorithm, snKey: Uint8Array) {
     const need = algorithm === 'aes-128' ? 16 : 32;
-    if (snKey.length !== need) throw new CryptoError(`${algorithm} mask needs a ${need}-byte sn_key, got ${snKey.length}`);
+    if (snKey.length !== need)
+      throw new CryptoError(`${algorithm} mask needs a ${need}-byte sn_key, got ${snKey.length}`);
     this.algorithm = algorithm;
     this.key = copyOf(snKey);
     if (algorithm !== 'chacha20') {

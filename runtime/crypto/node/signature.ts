@@ -9,8 +9,25 @@
  * - ed25519 / ed448: PureEdDSA (RFC 8032 §5);
  * - rsa_pkcs1_*: RSASSA-PKCS1-v1_5 (RFC 8017 §8.2), for certificates only.
  */
-import { constants, createPrivateKey, createPublicKey, sign, verify, type JsonWebKey, type KeyObject, type SignKeyObjectInput } from 'node:crypto';
-import { EC_SCALAR_LENGTH, ecdsaDerToRaw, isEcKeyType, parsePrivateKeyInfo, parseSubjectPublicKeyInfo, type KeyType, type SignatureKeyType } from '../der.js';
+import {
+  constants,
+  createPrivateKey,
+  createPublicKey,
+  sign,
+  verify,
+  type JsonWebKey,
+  type KeyObject,
+  type SignKeyObjectInput,
+} from 'node:crypto';
+import {
+  EC_SCALAR_LENGTH,
+  ecdsaDerToRaw,
+  isEcKeyType,
+  parsePrivateKeyInfo,
+  parseSubjectPublicKeyInfo,
+  type KeyType,
+  type SignatureKeyType,
+} from '../der.js';
 import { CryptoError, type PrivateKeyHandle, type PublicKeyHandle, type SignatureAlgorithm } from '../provider.js';
 
 /** What one signature scheme needs: the key type, the digest (null for EdDSA) and the RSA padding. */
@@ -98,7 +115,8 @@ function signatureKeyType(t: KeyType): SignatureKeyType {
 }
 
 function checkParsed(keyType: SignatureKeyType, key: KeyObject): void {
-  if (key.asymmetricKeyType !== NODE_KEY_TYPE[keyType]) throw new CryptoError(`key parsed as ${key.asymmetricKeyType ?? 'unknown'}, expected ${keyType}`);
+  if (key.asymmetricKeyType !== NODE_KEY_TYPE[keyType])
+    throw new CryptoError(`key parsed as ${key.asymmetricKeyType ?? 'unknown'}, expected ${keyType}`);
 }
 
 const asBuffer = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.length);
@@ -136,7 +154,9 @@ export function nodeImportPublicKey(spki: Uint8Array): PublicKeyHandle {
   let key: KeyObject;
   try {
     const jwk = publicJwk(keyType, info.publicKey);
-    key = jwk ? createPublicKey({ key: jwk, format: 'jwk' }) : createPublicKey({ key: asBuffer(spki), format: 'der', type: 'spki' });
+    key = jwk
+      ? createPublicKey({ key: jwk, format: 'jwk' })
+      : createPublicKey({ key: asBuffer(spki), format: 'der', type: 'spki' });
   } catch {
     throw new CryptoError(`invalid ${keyType} public key`);
   }
@@ -171,7 +191,8 @@ function options(scheme: Scheme, key: KeyObject): SignKeyObjectInput {
 export function nodeSign(algorithm: SignatureAlgorithm, key: PrivateKeyHandle, data: Uint8Array): Uint8Array {
   if (!(key instanceof NodePrivateKey)) throw new CryptoError('not a node private key');
   const scheme = SCHEMES[algorithm];
-  if (key.keyType !== scheme.keyType) throw new CryptoError(`${algorithm} needs a ${scheme.keyType} key, not ${key.keyType}`);
+  if (key.keyType !== scheme.keyType)
+    throw new CryptoError(`${algorithm} needs a ${scheme.keyType} key, not ${key.keyType}`);
   try {
     const s = sign(scheme.hash, data, options(scheme, key.key));
     return new Uint8Array(s.buffer, s.byteOffset, s.length);
@@ -181,7 +202,12 @@ export function nodeSign(algorithm: SignatureAlgorithm, key: PrivateKeyHandle, d
 }
 
 /** True when `signature` is a valid `algorithm` signature of `data`; false for anything malformed or a key of the wrong type. */
-export function nodeVerify(algorithm: SignatureAlgorithm, key: PublicKeyHandle, data: Uint8Array, signature: Uint8Array): boolean {
+export function nodeVerify(
+  algorithm: SignatureAlgorithm,
+  key: PublicKeyHandle,
+  data: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   if (!(key instanceof NodePublicKey)) throw new CryptoError('not a node public key');
   const scheme = SCHEMES[algorithm];
   if (key.keyType !== scheme.keyType) return false;

@@ -8,7 +8,12 @@
 /** The session's callbacks whose exceptions end it. */
 export type SessionCallbackName = 'onmessage' | 'onhandshake' | 'onticket' | 'onmigrate' | 'onclientcertificate';
 
-export function callApplication<A extends unknown[]>(self: object, handler: (...args: A) => unknown, args: A, failed: (thrown: unknown) => void): void {
+export function callApplication<A extends unknown[]>(
+  self: object,
+  handler: (...args: A) => unknown,
+  args: A,
+  failed: (thrown: unknown) => void,
+): void {
   try {
     const result = handler.apply(self, args);
     if (isThenable(result)) result.then(undefined, failed);

@@ -36,7 +36,11 @@ export interface AuthorizationRecord {
  * (CertificateVerify still proves the peer holds it). A leaf that cannot be
  * parsed at all still fails the handshake: there is no key to go on with.
  */
-export function lenientVerifier(trustAnchors: readonly Uint8Array[], hostname: string | undefined, record: AuthorizationRecord): CertificateVerifier {
+export function lenientVerifier(
+  trustAnchors: readonly Uint8Array[],
+  hostname: string | undefined,
+  record: AuthorizationRecord,
+): CertificateVerifier {
   const verify = cachedVerifier(trustAnchors, 'serverAuth');
   return (chain, context) => {
     const chainOnly = verify(chain, { now: context.now });
@@ -45,7 +49,12 @@ export function lenientVerifier(trustAnchors: readonly Uint8Array[], hostname: s
     if (named.ok) return named;
     try {
       const leaf = new X509Certificate(chain[0] ?? new Uint8Array());
-      return { ok: true, leaf, path: [leaf], leafPublicKeySpki: new Uint8Array(leaf.publicKey.export({ type: 'spki', format: 'der' })) };
+      return {
+        ok: true,
+        leaf,
+        path: [leaf],
+        leafPublicKeySpki: new Uint8Array(leaf.publicKey.export({ type: 'spki', format: 'der' })),
+      };
     } catch {
       return chainOnly.ok ? named : chainOnly;
     }

@@ -34,10 +34,17 @@ export interface CipherChoice {
  * `cipherSuites`. Names of one version leave the other version's suites
  * at their defaults.
  */
-export function ciphersOption(ciphers: unknown, cipherSuites: unknown, allowCcm8: unknown, enables13 = true): CipherChoice {
+export function ciphersOption(
+  ciphers: unknown,
+  cipherSuites: unknown,
+  allowCcm8: unknown,
+  enables13 = true,
+): CipherChoice {
   if (ciphers === undefined) return { suites13: undefined, suites12: undefined };
-  if (typeof ciphers !== 'string') throw new ConfigError('ciphers', `must be a string (an OpenSSL cipher list), got ${described(ciphers)}`);
-  if (cipherSuites !== undefined) throw new ConfigError('ciphers', 'give either ciphers (an OpenSSL cipher string) or cipherSuites, not both');
+  if (typeof ciphers !== 'string')
+    throw new ConfigError('ciphers', `must be a string (an OpenSSL cipher list), got ${described(ciphers)}`);
+  if (cipherSuites !== undefined)
+    throw new ConfigError('ciphers', 'give either ciphers (an OpenSSL cipher string) or cipherSuites, not both');
   const suites: SupportedCipherSuite[] = [];
   const suites12: Dtls12CipherSuite[] = [];
   const skipped: string[] = [];
@@ -51,7 +58,10 @@ export function ciphersOption(ciphers: unknown, cipherSuites: unknown, allowCcm8
     } else if (suite12 !== undefined) {
       if (!suites12.includes(suite12)) suites12.push(suite12);
     } else if (/^TLS_/i.test(item) && !/^TLS_(ECDHE|PSK|RSA|DHE|ECDH|DH)_/i.test(item)) {
-      throw new ConfigError('ciphers', `names ${item}, which is no TLS 1.3 cipher suite; those are ${Object.keys(TLS13_CIPHERS).join(', ')}`);
+      throw new ConfigError(
+        'ciphers',
+        `names ${item}, which is no TLS 1.3 cipher suite; those are ${Object.keys(TLS13_CIPHERS).join(', ')}`,
+      );
     } else if (/^[!+\-@]/.test(item) || item.includes('+') || /^[A-Za-z0-9.=]+$/.test(item)) {
       skipped.push(item); // an OpenSSL keyword or operator
     } else {

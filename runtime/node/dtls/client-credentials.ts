@@ -21,7 +21,14 @@ export function clientCredentialContext(options: CredentialOptions): SecureConte
   if (options.secureContext !== undefined) return credentialContext(options);
   const { cert, key: privateKey, passphrase, ca } = options;
   // The same strings as the last time (a string cannot change) are the same content: no key to build and hash.
-  if (last !== undefined && last.cert === cert && last.key === privateKey && last.passphrase === passphrase && last.ca === ca) return last.context;
+  if (
+    last !== undefined &&
+    last.cert === cert &&
+    last.key === privateKey &&
+    last.passphrase === passphrase &&
+    last.ca === ca
+  )
+    return last.context;
   const key = contentKey({ cert, key: privateKey, passphrase, ca });
   if (key === undefined) return credentialContext(options);
   let context = byContent.get(key);

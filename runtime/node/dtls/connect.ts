@@ -39,11 +39,21 @@ interface Resolved {
  */
 export function connect(host: string, port: number, options: ConnectOptions = {}): DtlsSession {
   if (typeof host !== 'string')
-    throw new ConfigError('host', `must be a host name or an IP address (a string), got ${described(host)}`, 'ERR_INVALID_ARG_TYPE');
+    throw new ConfigError(
+      'host',
+      `must be a host name or an IP address (a string), got ${described(host)}`,
+      'ERR_INVALID_ARG_TYPE',
+    );
   if (host.length === 0) throw new ConfigError('host', 'must be a host name or an IP address, got an empty string');
   portOption('port', port);
   const authorization: AuthorizationRecord = { error: undefined };
-  const { connection: connectionOptions, cipherSuites12, requireExtendedMasterSecret, mtu, transport } = clientOptions(host, options, authorization);
+  const {
+    connection: connectionOptions,
+    cipherSuites12,
+    requireExtendedMasterSecret,
+    mtu,
+    transport,
+  } = clientOptions(host, options, authorization);
   const handshakeMs = handshakeTimeoutMs(options.handshakeTimeout, 30_000);
   const idleMs = integerOption('idleTimeout', options.idleTimeout ?? 0, 0, 86_400_000);
   const bindPort = integerOption('bindPort', options.bindPort ?? 0, 0, 65535);
@@ -51,9 +61,19 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
     throw new ConfigError('bindHost', `must be an IP address, got ${described(options.bindHost)}`);
   const literal = isIP(host);
   if (transport !== undefined && literal === 0)
-    throw new ConfigError('host', `must be an IP address with a transport (the datagrams go to it as they are), got ${host}`);
-  if (transport?.inUse === true) throw new ConfigError('transport', 'is in use by another endpoint or session (one transport carries one)');
-  const session = new DtlsSession('client', mtu, literal ? { address: host, port } : undefined, authorization, undefined);
+    throw new ConfigError(
+      'host',
+      `must be an IP address with a transport (the datagrams go to it as they are), got ${host}`,
+    );
+  if (transport?.inUse === true)
+    throw new ConfigError('transport', 'is in use by another endpoint or session (one transport carries one)');
+  const session = new DtlsSession(
+    'client',
+    mtu,
+    literal ? { address: host, port } : undefined,
+    authorization,
+    undefined,
+  );
   session.clientServerName = connectionOptions.serverName;
   session.localCertificate = localEntry(connectionOptions);
   // The handshake and idle deadlines are the connection's own (pollTimeout); the endpoint sleeps until them, and the
@@ -76,7 +96,12 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
     (r) => {
       if (session.destroyed) return;
       if (options.bindHost !== undefined && isIP(options.bindHost) !== r.family) {
-        session.fail(new ConfigError('bindHost', `must be an IPv${r.family} address like ${host} (${r.address}), got ${options.bindHost}`));
+        session.fail(
+          new ConfigError(
+            'bindHost',
+            `must be an IPv${r.family} address like ${host} (${r.address}), got ${options.bindHost}`,
+          ),
+        );
         return;
       }
       start(session, connection, r, port, options.bindHost, bindPort);
@@ -87,7 +112,14 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
 }
 
 /** Opens the client's connected socket and drives the connection over it. */
-function start(session: DtlsSession, connection: Connection, server: Resolved, port: number, bindHost: string | undefined, bindPort: number): void {
+function start(
+  session: DtlsSession,
+  connection: Connection,
+  server: Resolved,
+  port: number,
+  bindHost: string | undefined,
+  bindPort: number,
+): void {
   const socket = createClientSocket(server.family === 6 ? 'udp6' : 'udp4');
   const endpoint = new DtlsEndpoint<SessionParameters>(
     connection,
@@ -126,7 +158,12 @@ function start(session: DtlsSession, connection: Connection, server: Resolved, p
  * Drives the connection over a transport's socket: datagrams go to the
  * server's address and port, and only datagrams from there are taken.
  */
-function startOverTransport(session: DtlsSession, connection: Connection, socket: Socket, first: { address: string; port: number }): void {
+function startOverTransport(
+  session: DtlsSession,
+  connection: Connection,
+  socket: Socket,
+  first: { address: string; port: number },
+): void {
   let server = first;
   const endpoint = new DtlsEndpoint<SessionParameters>(connection, socket, server, {
     endpointEnded: (self) => void self.flushed().then(() => socket.close()),
@@ -138,7 +175,8 @@ function startOverTransport(session: DtlsSession, connection: Connection, socket
     endpoint.remote = to;
   });
   socket.on('message', (msg: Buffer, rinfo: { address: string; port: number }) => {
-    if (rinfo.port === server.port && rinfo.address === server.address) endpoint.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength));
+    if (rinfo.port === server.port && rinfo.address === server.address)
+      endpoint.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength));
   });
   session.attach(endpoint);
   queueMicrotask(() => {

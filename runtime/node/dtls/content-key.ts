@@ -19,7 +19,13 @@ export function contentKey(value: unknown): string | undefined {
     }
     return `${key}]`;
   }
-  if (typeof value !== 'object' || value === null || value instanceof SecureContext || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    value instanceof SecureContext ||
+    Object.getPrototypeOf(value) !== Object.prototype
+  )
+    return undefined;
   let key = '{';
   for (const name of Object.keys(value).sort()) {
     const v = (value as Record<string, unknown>)[name];

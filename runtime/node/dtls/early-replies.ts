@@ -74,7 +74,11 @@ export class EarlyReplies {
   ended(error: (() => Error) | undefined): void {
     const unsent = this.takeAll();
     if (unsent.length === 0) return;
-    const reason = error?.() ?? new SessionStateError('send: the session ended before its handshake completed; the reply to early data was not sent');
+    const reason =
+      error?.() ??
+      new SessionStateError(
+        'send: the session ended before its handshake completed; the reply to early data was not sent',
+      );
     for (const { callback } of unsent) if (callback) queueMicrotask(() => callback(reason));
   }
 

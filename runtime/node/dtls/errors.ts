@@ -30,7 +30,10 @@ export class MessageTooLargeError extends RangeError {
  * `code` `ERR_INVALID_ARG_TYPE`, or a RangeError with `ERR_OUT_OF_RANGE`,
  * with Node's wording.
  */
-export function argumentError(code: 'ERR_INVALID_ARG_TYPE' | 'ERR_OUT_OF_RANGE', message: string): (TypeError | RangeError) & { readonly code: string } {
+export function argumentError(
+  code: 'ERR_INVALID_ARG_TYPE' | 'ERR_OUT_OF_RANGE',
+  message: string,
+): (TypeError | RangeError) & { readonly code: string } {
   return Object.assign(code === 'ERR_OUT_OF_RANGE' ? new RangeError(message) : new TypeError(message), { code });
 }
 
@@ -97,4 +100,7 @@ export function withCode(error: Error, fallback: 'ERR_DTLS_CALLBACK' | 'ERR_DTLS
 }
 
 /** Told of a ClientHello the stateless cookie exchange refused with an alert, before any session existed. */
-export type HandshakeErrorHandler = (error: DtlsError, remote: { readonly address: string; readonly port: number }) => void;
+export type HandshakeErrorHandler = (
+  error: DtlsError,
+  remote: { readonly address: string; readonly port: number },
+) => void;

@@ -24,9 +24,15 @@ interface PinnedOptions {
 }
 
 function exclusive(o: PinnedOptions): void {
-  if (o.ca !== undefined) throw new ConfigError('fingerprint', 'replaces ca (the peer is checked against the fingerprint alone): give one of them');
-  if (o.verifyPeer !== undefined) throw new ConfigError('fingerprint', 'is a verifier of its own: give fingerprint or verifyPeer, not both');
-  if (o.rejectUnauthorized === false) throw new ConfigError('fingerprint', 'is checked in the handshake; rejectUnauthorized: false does not go with it');
+  if (o.ca !== undefined)
+    throw new ConfigError(
+      'fingerprint',
+      'replaces ca (the peer is checked against the fingerprint alone): give one of them',
+    );
+  if (o.verifyPeer !== undefined)
+    throw new ConfigError('fingerprint', 'is a verifier of its own: give fingerprint or verifyPeer, not both');
+  if (o.rejectUnauthorized === false)
+    throw new ConfigError('fingerprint', 'is checked in the handshake; rejectUnauthorized: false does not go with it');
 }
 
 /** Client: the verifier `fingerprint` makes, or undefined without it. */
@@ -37,9 +43,12 @@ export function clientFingerprint(o: PinnedOptions): CertificateVerifier | undef
 }
 
 /** Server: the verifier `fingerprint` makes and the client certificate it requires, or undefined without it. */
-export function serverFingerprint(o: PinnedOptions): { readonly verifyPeer: CertificateVerifier; readonly clientAuthentication: 'required' } | undefined {
+export function serverFingerprint(
+  o: PinnedOptions,
+): { readonly verifyPeer: CertificateVerifier; readonly clientAuthentication: 'required' } | undefined {
   if (o.fingerprint === undefined) return undefined;
   exclusive(o);
-  if (o.requestCert === false) throw new ConfigError('fingerprint', 'checks the client certificate, so it needs requestCert (true, or left out)');
+  if (o.requestCert === false)
+    throw new ConfigError('fingerprint', 'checks the client certificate, so it needs requestCert (true, or left out)');
   return { verifyPeer: fingerprintVerifier(fingerprintOption(o.fingerprint)), clientAuthentication: 'required' };
 }

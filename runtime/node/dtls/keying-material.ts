@@ -9,12 +9,28 @@ import { described } from '../../config-error.js';
 import { argumentError } from './errors.js';
 
 /** The context as bytes (a DataView's or other view's own range), or undefined; throws for bad arguments. */
-export function keyingMaterialArguments(length: unknown, label: unknown, context: unknown, most: number): Uint8Array | undefined {
-  if (typeof length !== 'number') throw argumentError('ERR_INVALID_ARG_TYPE', `The "length" argument must be of type number. Received ${described(length)}`);
+export function keyingMaterialArguments(
+  length: unknown,
+  label: unknown,
+  context: unknown,
+  most: number,
+): Uint8Array | undefined {
+  if (typeof length !== 'number')
+    throw argumentError(
+      'ERR_INVALID_ARG_TYPE',
+      `The "length" argument must be of type number. Received ${described(length)}`,
+    );
   if (!Number.isInteger(length) || length < 1 || length > most) {
-    throw argumentError('ERR_OUT_OF_RANGE', `The value of "length" is out of range. It must be >= 1 && <= ${most}. Received ${String(length)}`);
+    throw argumentError(
+      'ERR_OUT_OF_RANGE',
+      `The value of "length" is out of range. It must be >= 1 && <= ${most}. Received ${String(length)}`,
+    );
   }
-  if (typeof label !== 'string') throw argumentError('ERR_INVALID_ARG_TYPE', `The "label" argument must be of type string. Received ${described(label)}`);
+  if (typeof label !== 'string')
+    throw argumentError(
+      'ERR_INVALID_ARG_TYPE',
+      `The "label" argument must be of type string. Received ${described(label)}`,
+    );
   if (context === undefined) return undefined;
   if (!ArrayBuffer.isView(context)) {
     throw argumentError(
@@ -22,5 +38,7 @@ export function keyingMaterialArguments(length: unknown, label: unknown, context
       `The "context" argument must be an instance of Buffer, TypedArray, or DataView. Received ${described(context)}`,
     );
   }
-  return context instanceof Uint8Array ? context : new Uint8Array(context.buffer, context.byteOffset, context.byteLength);
+  return context instanceof Uint8Array
+    ? context
+    : new Uint8Array(context.buffer, context.byteOffset, context.byteLength);
 }

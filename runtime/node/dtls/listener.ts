@@ -75,7 +75,11 @@ export class DtlsListener implements SessionListener {
   private settleClosed!: { resolve: () => void; reject: (e: Error) => void };
 
   /** @internal Use {@link listen}. `adopted`: a bound socket to serve on, and what to take off it first (a worker's). */
-  constructor(onsession: SessionHandler, listenerOptions: ListenerOptions, adopted?: { readonly socket: Socket; readonly route: DatagramRoute }) {
+  constructor(
+    onsession: SessionHandler,
+    listenerOptions: ListenerOptions,
+    adopted?: { readonly socket: Socket; readonly route: DatagramRoute },
+  ) {
     const { udp, transport, ...options } = listenerOptions;
     this.mtu = options.maxDatagramSize ?? 1200;
     this.localCertificate = localEntry(options);
@@ -120,7 +124,11 @@ export class DtlsListener implements SessionListener {
         const error =
           thrown !== undefined
             ? withCode(thrownError(thrown), 'ERR_DTLS_CALLBACK')
-            : new DtlsSessionError('ERR_DTLS_ALERT', reason.startsWith(`${alert}:`) ? reason : `${alert}: ${reason}`, alert);
+            : new DtlsSessionError(
+                'ERR_DTLS_ALERT',
+                reason.startsWith(`${alert}:`) ? reason : `${alert}: ${reason}`,
+                alert,
+              );
         this.report(error, remote);
       });
       server.onConnection((endpoint, clientRandom) => this.accept(onsession, endpoint, clientRandom));
@@ -193,7 +201,8 @@ export class DtlsListener implements SessionListener {
 
   /** Ends every session at once, without close_notify (their `closed` rejects with `error`, or `ERR_DTLS_ENDPOINT_DESTROYED`), and closes the socket. */
   destroy(error?: Error): void {
-    const reason = error ?? new DtlsSessionError('ERR_DTLS_ENDPOINT_DESTROYED', 'the endpoint carrying the session was destroyed');
+    const reason =
+      error ?? new DtlsSessionError('ERR_DTLS_ENDPOINT_DESTROYED', 'the endpoint carrying the session was destroyed');
     for (const s of this.sessions) s.destroy(reason);
     void this.close();
   }
@@ -212,7 +221,11 @@ export class DtlsListener implements SessionListener {
     }
   }
 
-  private accept(onsession: SessionHandler, endpoint: Parameters<Parameters<DtlsUdpServer['onConnection']>[0]>[0], clientRandom: string | undefined): void {
+  private accept(
+    onsession: SessionHandler,
+    endpoint: Parameters<Parameters<DtlsUdpServer['onConnection']>[0]>[0],
+    clientRandom: string | undefined,
+  ): void {
     const session = new DtlsSession<DtlsListener>('server', this.mtu, endpoint.remote, undefined, this);
     session.localCertificate = this.localCertificate;
     session.attach(endpoint);
@@ -256,7 +269,10 @@ export class DtlsListener implements SessionListener {
     if (duringHandshake) {
       this.counts.handshakeErrors++;
       const remote = session.remoteAddress;
-      this.report(withCode(error, 'ERR_DTLS_CALLBACK'), remote ? { address: remote.address, port: remote.port } : { address: '', port: 0 });
+      this.report(
+        withCode(error, 'ERR_DTLS_CALLBACK'),
+        remote ? { address: remote.address, port: remote.port } : { address: '', port: 0 },
+      );
     }
   }
 
@@ -290,8 +306,14 @@ export class DtlsListener implements SessionListener {
  * 'ListenOptions'. Did you mean to write 'maxSessions'?"), not as the other
  * overload's first argument.
  */
-export function listen<H extends SessionHandler | string | URL>(onsession: H, options: ListenOptionsFor<H>): ListenerFor<H>;
-export function listen(onsession: SessionHandler | string | URL, options: ListenOptions): DtlsListener | DtlsWorkerListener {
+export function listen<H extends SessionHandler | string | URL>(
+  onsession: H,
+  options: ListenOptionsFor<H>,
+): ListenerFor<H>;
+export function listen(
+  onsession: SessionHandler | string | URL,
+  options: ListenOptions,
+): DtlsListener | DtlsWorkerListener {
   if (typeof options === 'object' && options !== null && options.workers !== undefined) {
     if (typeof onsession === 'function')
       throw new ConfigError(
@@ -300,7 +322,8 @@ export function listen(onsession: SessionHandler | string | URL, options: Listen
       );
     return listenWorkers(onsession, options as WorkerListenOptions);
   }
-  if (typeof onsession !== 'function') throw new ConfigError('onsession', 'must be a function receiving each new session');
+  if (typeof onsession !== 'function')
+    throw new ConfigError('onsession', 'must be a function receiving each new session');
   const listenerOptions = serverOptions(options);
   const { udp: _udp, transport: _transport, ...server } = listenerOptions;
   DtlsUdpServer.validate(server);

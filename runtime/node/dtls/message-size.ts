@@ -18,7 +18,12 @@ const LONGEST_TAG = 16;
  * type and the suite's AEAD tag; and within the peer's record_size_limit
  * (RFC 8449: it counts the content and its type byte). Never above 2^14.
  */
-export function maxMessageSize(mtu: number, suite: SupportedCipherSuite | undefined, connectionIdLength = 0, recordSizeLimit?: number): number {
+export function maxMessageSize(
+  mtu: number,
+  suite: SupportedCipherSuite | undefined,
+  connectionIdLength = 0,
+  recordSizeLimit?: number,
+): number {
   const tag = suite === undefined ? LONGEST_TAG : CIPHER_SUITES[suite].tagLength;
   const byLimit = recordSizeLimit === undefined ? MAX_RECORD_PLAINTEXT : recordSizeLimit - INNER_TYPE;
   return Math.min(MAX_RECORD_PLAINTEXT, byLimit, mtu - UNIFIED_HEADER - connectionIdLength - INNER_TYPE - tag);

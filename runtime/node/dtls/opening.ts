@@ -77,7 +77,10 @@ export class SessionOpening {
     if (this.stage !== 'confirming') return;
     if (!waitForTicket) return owner.announceOpen();
     this.stage = 'ticket';
-    this.ticketTimer = setTimeout(() => owner.announceOpen(), Math.min(TICKET_WAIT_MAX_MS, Math.max(TICKET_WAIT_MIN_MS, tookMs)));
+    this.ticketTimer = setTimeout(
+      () => owner.announceOpen(),
+      Math.min(TICKET_WAIT_MAX_MS, Math.max(TICKET_WAIT_MIN_MS, tookMs)),
+    );
   }
 
   /** `opened` resolved (or is about to): the ticket wait is over. */
@@ -114,7 +117,9 @@ export class SessionOpening {
     this.held = undefined;
     this.holding = false;
     if (held === undefined) return;
-    const reason = error?.() ?? new SessionStateError('send: the session ended before the server confirmed it, and the message was not sent');
+    const reason =
+      error?.() ??
+      new SessionStateError('send: the session ended before the server confirmed it, and the message was not sent');
     // Each in a microtask of its own: the session's teardown calls this, and what an application callback throws must not
     // cut it short (the listener would keep the session, `closed` would never settle).
     for (const callback of held) queueMicrotask(() => callback(reason));

@@ -16,7 +16,11 @@ import { ConfigError } from '../../config-error.js';
  * (a missing property) or one that is no option (`'not an option'`).
  */
 export type ListedExactly<Listed, Options> = {
-  readonly [K in keyof Options | keyof Listed]-?: K extends keyof Options ? (K extends keyof Listed ? true : 'missing') : 'not an option';
+  readonly [K in keyof Options | keyof Listed]-?: K extends keyof Options
+    ? K extends keyof Listed
+      ? true
+      : 'missing'
+    : 'not an option';
 };
 
 /** Every option of `listen` (ListenOptions, options.ts). */
@@ -267,13 +271,18 @@ function unknownReason(call: Call, name: string): string {
   if (refused !== undefined) return refused;
   const elsewhere = ELSEWHERE[name];
   if (elsewhere !== undefined) return `is an option of ${elsewhere}, not of ${call}()`;
-  if (call === 'createSecureContext' && (Object.hasOwn(LISTEN_OPTION_NAMES, name) || Object.hasOwn(CONNECT_OPTION_NAMES, name))) {
+  if (
+    call === 'createSecureContext' &&
+    (Object.hasOwn(LISTEN_OPTION_NAMES, name) || Object.hasOwn(CONNECT_OPTION_NAMES, name))
+  ) {
     return `is not taken by createSecureContext(), whose contexts hold credentials only (cert, key, passphrase, ca); give it to listen() or connect()`;
   }
   const renamed = RENAMED[name];
   if (renamed !== undefined) return `is not an option of ${call}(): give ${renamed}`;
-  if (call === 'connect' && Object.hasOwn(LISTEN_OPTION_NAMES, name)) return 'is an option of listen(), not of connect()';
-  if (call === 'listen' && Object.hasOwn(CONNECT_OPTION_NAMES, name)) return 'is an option of connect(), not of listen()';
+  if (call === 'connect' && Object.hasOwn(LISTEN_OPTION_NAMES, name))
+    return 'is an option of listen(), not of connect()';
+  if (call === 'listen' && Object.hasOwn(CONNECT_OPTION_NAMES, name))
+    return 'is an option of connect(), not of listen()';
   const near = closestOption(name, Object.keys(KNOWN[call]));
   return `is not an option of ${call}()${near !== undefined ? ` (did you mean ${near}?)` : ''}`;
 }

@@ -9,7 +9,12 @@ import { isIP } from 'node:net';
 import { ConfigError, integerOption, described, portOption } from '../../config-error.js';
 import type { ConnectionOptions } from '../../dtls/connection.js';
 import type { ServerCredentials, SniOption } from '../../connection/sni-selection.js';
-import { credentialContext, SecureContext, type CredentialOptions, type SecureContextOptions } from '../../pki/secure-context.js';
+import {
+  credentialContext,
+  SecureContext,
+  type CredentialOptions,
+  type SecureContextOptions,
+} from '../../pki/secure-context.js';
 import { systemRootsVerifier } from '../../pki/system-trust-anchors.js';
 import type { UdpServerOptions } from '../server.js';
 import { MAX_SERVER_CONNECTIONS } from '../connection-limits.js';
@@ -77,10 +82,13 @@ export type SniEntryCredentials = SniCredentials | readonly SniCredentials[];
  * requested name. A name nothing matches is refused with unrecognized_name.
  */
 export type ListenSniOption =
-  ReadonlyMap<string, SniEntryCredentials> | { readonly [servername: string]: SniEntryCredentials } | ((servername: string) => SniEntryCredentials | undefined);
+  | ReadonlyMap<string, SniEntryCredentials>
+  | { readonly [servername: string]: SniEntryCredentials }
+  | ((servername: string) => SniEntryCredentials | undefined);
 
 /** Options of {@link listen}. */
-export interface ListenOptions extends Omit<UdpServerOptions, RenamedServerOptions>, CredentialOptions, RawPublicKeyOptions {
+export interface ListenOptions
+  extends Omit<UdpServerOptions, RenamedServerOptions>, CredentialOptions, RawPublicKeyOptions {
   /** ALPN: the protocols served, most preferred first (a list, or a wire-format Buffer of length-prefixed names, as node:tls), or a function choosing among the client's offers. */
   readonly alpn?: UdpServerOptions['alpn'] | Uint8Array;
   /** Server Name Indication: the identity to serve each requested name with (see {@link ListenSniOption}). */
@@ -165,7 +173,8 @@ type RenamedClientOptions =
   | InternalOptions;
 
 /** Options of {@link connect}. */
-export interface ConnectOptions extends Omit<ConnectionOptions, RenamedClientOptions>, CredentialOptions, RawPublicKeyOptions {
+export interface ConnectOptions
+  extends Omit<ConnectionOptions, RenamedClientOptions>, CredentialOptions, RawPublicKeyOptions {
   /** ALPN: the protocols offered, most preferred first (a list, or a wire-format Buffer of length-prefixed names, as node:tls). */
   readonly alpn?: ConnectionOptions['alpn'] | Uint8Array;
   /** The name sent as server_name and checked against the certificate (default: the `host` argument). */
@@ -219,7 +228,8 @@ function limitOption(option: string, value: number | undefined, fallback: number
 }
 
 function booleanOption(option: string, value: unknown): boolean | undefined {
-  if (value !== undefined && typeof value !== 'boolean') throw new ConfigError(option, `must be a boolean, got ${described(value)}`, 'ERR_INVALID_ARG_TYPE');
+  if (value !== undefined && typeof value !== 'boolean')
+    throw new ConfigError(option, `must be a boolean, got ${described(value)}`, 'ERR_INVALID_ARG_TYPE');
   return value;
 }
 
@@ -251,8 +261,12 @@ function udpOptions(o: ListenOptions): UdpSocketOptions {
   const ipv6Only = booleanOption('ipv6Only', o.ipv6Only);
   return {
     ...(ipv6Only !== undefined ? { ipv6Only } : {}),
-    ...(o.udpReceiveBufferSize !== undefined ? { recvBufferSize: integerOption('udpReceiveBufferSize', o.udpReceiveBufferSize, 1, MAX_SOCKET_BUFFER) } : {}),
-    ...(o.udpSendBufferSize !== undefined ? { sendBufferSize: integerOption('udpSendBufferSize', o.udpSendBufferSize, 1, MAX_SOCKET_BUFFER) } : {}),
+    ...(o.udpReceiveBufferSize !== undefined
+      ? { recvBufferSize: integerOption('udpReceiveBufferSize', o.udpReceiveBufferSize, 1, MAX_SOCKET_BUFFER) }
+      : {}),
+    ...(o.udpSendBufferSize !== undefined
+      ? { sendBufferSize: integerOption('udpSendBufferSize', o.udpSendBufferSize, 1, MAX_SOCKET_BUFFER) }
+      : {}),
     ...(o.udpTTL !== undefined ? { ttl: integerOption('udpTTL', o.udpTTL, 1, 255) } : {}),
   };
 }
@@ -266,13 +280,20 @@ export function alpnOption<T>(alpn: T | Uint8Array): T | string[] {
   for (let at = 0; at < alpn.length;) {
     const length = alpn[at]!;
     if (length === 0)
-      throw new ConfigError('alpn', `holds an empty protocol name at byte ${at} (in wire format, each name is 1..255 bytes after its length byte)`);
+      throw new ConfigError(
+        'alpn',
+        `holds an empty protocol name at byte ${at} (in wire format, each name is 1..255 bytes after its length byte)`,
+      );
     if (at + 1 + length > alpn.length)
-      throw new ConfigError('alpn', `ends inside the protocol name at byte ${at}: its length byte says ${length}, ${alpn.length - at - 1} bytes are left`);
+      throw new ConfigError(
+        'alpn',
+        `ends inside the protocol name at byte ${at}: its length byte says ${length}, ${alpn.length - at - 1} bytes are left`,
+      );
     names.push(Buffer.from(alpn.subarray(at + 1, at + 1 + length)).toString('latin1'));
     at += 1 + length;
   }
-  if (names.length === 0) throw new ConfigError('alpn', 'is an empty Buffer: give at least one length-prefixed protocol name');
+  if (names.length === 0)
+    throw new ConfigError('alpn', 'is an empty Buffer: give at least one length-prefixed protocol name');
   return names;
 }
 
@@ -284,7 +305,8 @@ export const LISTED_OPTION_NAMES: {
 
 /** The UDP server's options from node:dtls's; a ConfigError names the option that is wrong. */
 export function serverOptions(given: ListenOptions): ListenerOptions {
-  if (typeof given !== 'object' || given === null) throw new ConfigError('options', 'must be an object', 'ERR_INVALID_ARG_TYPE');
+  if (typeof given !== 'object' || given === null)
+    throw new ConfigError('options', 'must be an object', 'ERR_INVALID_ARG_TYPE');
   checkOptionNames('listen', given);
   const o = withProfile('server', given);
   const {
@@ -323,20 +345,43 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
     ...rest
   } = o;
   const ems = extendedMasterSecretOption(extendedMasterSecret);
-  if (workers !== undefined) throw new ConfigError('workers', 'is taken by listen() itself (a module as its first argument), not by a single endpoint');
-  if (hostId !== undefined) throw new ConfigError('hostId', 'needs workers (workers: 1 for one event loop): the workers put it in their CIDs');
-  if (ticketKeyFile !== undefined) throw new ConfigError('ticketKeyFile', 'needs workers (workers: 1 for one event loop), whose primary watches the file');
-  if (fleet !== undefined) throw new ConfigError('fleet', 'needs workers (workers: 1 for one event loop): their CIDs name the host that holds a session');
+  if (workers !== undefined)
+    throw new ConfigError(
+      'workers',
+      'is taken by listen() itself (a module as its first argument), not by a single endpoint',
+    );
+  if (hostId !== undefined)
+    throw new ConfigError('hostId', 'needs workers (workers: 1 for one event loop): the workers put it in their CIDs');
+  if (ticketKeyFile !== undefined)
+    throw new ConfigError(
+      'ticketKeyFile',
+      'needs workers (workers: 1 for one event loop), whose primary watches the file',
+    );
+  if (fleet !== undefined)
+    throw new ConfigError(
+      'fleet',
+      'needs workers (workers: 1 for one event loop): their CIDs name the host that holds a session',
+    );
   if (contextRole(o.secureContext) === 'client') {
-    throw new ConfigError('secureContext', 'was made with isServer: false; listen() takes a server context (isServer: true, or left out)');
+    throw new ConfigError(
+      'secureContext',
+      'was made with isServer: false; listen() takes a server context (isServer: true, or left out)',
+    );
   }
-  if (idleTimeout !== undefined && rest.idleTimeoutMs !== undefined) throw new ConfigError('idleTimeout', 'give either idleTimeout or idleTimeoutMs, not both');
+  if (idleTimeout !== undefined && rest.idleTimeoutMs !== undefined)
+    throw new ConfigError('idleTimeout', 'give either idleTimeout or idleTimeoutMs, not both');
   if (transport !== undefined) {
-    const clash = (['host', 'port', 'reusePort', 'ipv6Only', 'udpReceiveBufferSize', 'udpSendBufferSize', 'udpTTL'] as const).find((k) => o[k] !== undefined);
-    if (clash !== undefined) throw new ConfigError(clash, 'is not for a transport: its owner binds the socket and sets its options');
+    const clash = (
+      ['host', 'port', 'reusePort', 'ipv6Only', 'udpReceiveBufferSize', 'udpSendBufferSize', 'udpTTL'] as const
+    ).find((k) => o[k] !== undefined);
+    if (clash !== undefined)
+      throw new ConfigError(clash, 'is not for a transport: its owner binds the socket and sets its options');
   }
   if (booleanOption('reusePort', reusePort) === true && !dgramHasReusePort()) {
-    throw new ConfigError('reusePort', `needs node:dgram's reusePort (Node 22.12 or 23.1 and later); this is Node ${process.versions.node}`);
+    throw new ConfigError(
+      'reusePort',
+      `needs node:dgram's reusePort (Node 22.12 or 23.1 and later); this is Node ${process.versions.node}`,
+    );
   }
   if (host !== undefined && (typeof host !== 'string' || isIP(host) === 0)) {
     throw new ConfigError(
@@ -353,7 +398,9 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
   // A server serving only sni names needs no cert of its own; then no credentials are read here.
   const raw = rawPublicKeyOptions('server', o);
   const context =
-    raw?.keyOnly === true || (o.cert === undefined && o.secureContext === undefined && o.ca === undefined && !ask) ? undefined : credentialContext(o);
+    raw?.keyOnly === true || (o.cert === undefined && o.secureContext === undefined && o.ca === undefined && !ask)
+      ? undefined
+      : credentialContext(o);
   return {
     // Without ca, a client's certificate is checked against the bundled roots, read at the first check (a given verifyPeer, fingerprint or raw key replaces it).
     ...(context?.trustSource === 'system' ? { verifyPeer: systemRootsVerifier('clientAuth') } : {}),
@@ -372,7 +419,9 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
     maxConnections: limitOption('maxSessions', maxSessions, 10_000),
     maxConnectionsPerHost: limitOption('maxSessionsPerHost', maxSessionsPerHost, 100),
     clientAuthentication: ask ? (reject ? 'required' : 'optional') : 'none',
-    ...(raw ? { rawPublicKey: raw.option, ...(raw.option.verifyPeer ? { clientAuthentication: 'required' as const } : {}) } : serverFingerprint(o)),
+    ...(raw
+      ? { rawPublicKey: raw.option, ...(raw.option.verifyPeer ? { clientAuthentication: 'required' as const } : {}) }
+      : serverFingerprint(o)),
     ...(ems !== undefined ? { requireExtendedMasterSecret: ems } : {}),
     reusePort: reusePort === true,
     udp,
@@ -382,8 +431,17 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
 
 function transportOption(transport: unknown): DatagramTransport | undefined {
   if (transport === undefined) return undefined;
-  if (typeof transport !== 'object' || transport === null || typeof (transport as { receive?: unknown }).receive !== 'function' || !('attach' in transport)) {
-    throw new ConfigError('transport', 'must be a DatagramTransport (new DatagramTransport(send))', 'ERR_INVALID_ARG_TYPE');
+  if (
+    typeof transport !== 'object' ||
+    transport === null ||
+    typeof (transport as { receive?: unknown }).receive !== 'function' ||
+    !('attach' in transport)
+  ) {
+    throw new ConfigError(
+      'transport',
+      'must be a DatagramTransport (new DatagramTransport(send))',
+      'ERR_INVALID_ARG_TYPE',
+    );
   }
   return transport as DatagramTransport;
 }
@@ -408,7 +466,8 @@ export function clientOptions(
   readonly mtu: number;
   readonly transport: DatagramTransport | undefined;
 } {
-  if (typeof given !== 'object' || given === null) throw new ConfigError('options', 'must be an object', 'ERR_INVALID_ARG_TYPE');
+  if (typeof given !== 'object' || given === null)
+    throw new ConfigError('options', 'must be an object', 'ERR_INVALID_ARG_TYPE');
   checkOptionNames('connect', given);
   const o = withProfile('client', given);
   const {
@@ -435,17 +494,24 @@ export function clientOptions(
     ...rest
   } = o;
   if (contextRole(o.secureContext) === 'server') {
-    throw new ConfigError('secureContext', 'was made with isServer: true; connect() takes a client context (isServer: false, or left out)');
+    throw new ConfigError(
+      'secureContext',
+      'was made with isServer: true; connect() takes a client context (isServer: false, or left out)',
+    );
   }
   if (transport !== undefined) {
     const clash = (['bindHost', 'bindPort'] as const).find((k) => o[k] !== undefined);
     if (clash !== undefined) throw new ConfigError(clash, 'is not for a transport: its owner binds the socket');
   }
-  if (servername !== undefined && typeof servername !== 'string') throw new ConfigError('servername', `must be a string, got ${described(servername)}`);
+  if (servername !== undefined && typeof servername !== 'string')
+    throw new ConfigError('servername', `must be a string, got ${described(servername)}`);
   // servername '' (node:tls): send no server_name, and check the certificate against host.
   const noSni = servername === '';
   // Checked first so that an error names the option the caller gave (servername, or host as its default).
-  const identity = resolveServerName(noSni || servername === undefined ? host : servername, noSni || servername === undefined ? 'host' : 'servername');
+  const identity = resolveServerName(
+    noSni || servername === undefined ? host : servername,
+    noSni || servername === undefined ? 'host' : 'servername',
+  );
   const serverName = noSni ? undefined : identity;
   const raw = rawPublicKeyOptions('client', o);
   const context = clientCredentialContext(raw?.keyOnly === true ? withoutKey(o) : o);
@@ -453,7 +519,10 @@ export function clientOptions(
   const pinned = raw ? undefined : clientFingerprint(o);
   // A pinned fingerprint or raw key replaces the trust anchors: the bundled roots are not read for them.
   const anchorsUnused = pinned !== undefined || raw?.option.verifyPeer !== undefined;
-  const credentials = { ...(context.certificate ? { certificate: context.certificate } : {}), trustAnchors: anchorsUnused ? [] : context.trustAnchors };
+  const credentials = {
+    ...(context.certificate ? { certificate: context.certificate } : {}),
+    trustAnchors: anchorsUnused ? [] : context.trustAnchors,
+  };
   const size = mtuOption(mtu);
   const enables13 = resolveVersionRange(rest.minVersion, rest.maxVersion).enabled.includes('DTLSv1.3');
   const { suites13: suites, suites12 } = ciphersOption(ciphers, rest.cipherSuites, rest.allowCcm8, enables13);
@@ -484,7 +553,8 @@ export function clientOptions(
 
 /** The certificate of one `sni` entry; a ConfigError names the entry. */
 function sniCredentials(option: string, entry: SniCredentials): ServerCredentials {
-  if (typeof entry !== 'object' || entry === null) throw new ConfigError(option, 'must be a secure context or { cert, key }');
+  if (typeof entry !== 'object' || entry === null)
+    throw new ConfigError(option, 'must be a secure context or { cert, key }');
   let certificate: ServerCredentials | undefined;
   try {
     certificate = entry instanceof SecureContext ? entry.certificate : credentialContext(entry).certificate;
@@ -492,7 +562,8 @@ function sniCredentials(option: string, entry: SniCredentials): ServerCredential
     if (e instanceof ConfigError) throw new ConfigError(`${option}.${e.option}`, e.reason);
     throw e;
   }
-  if (!certificate) throw new ConfigError(option, 'needs a certificate: cert and key, or a secure context made with them');
+  if (!certificate)
+    throw new ConfigError(option, 'needs a certificate: cert and key, or a secure context made with them');
   return certificate;
 }
 
@@ -531,6 +602,7 @@ export function sniOption(sni: ListenSniOption): SniOption {
     };
   }
   if (typeof sni !== 'object' || sni === null) throw new ConfigError('sni', 'must be a Map, an object or a function');
-  const entries: [string, SniEntryCredentials][] = sni instanceof Map ? [...(sni as ReadonlyMap<string, SniEntryCredentials>)] : Object.entries(sni);
+  const entries: [string, SniEntryCredentials][] =
+    sni instanceof Map ? [...(sni as ReadonlyMap<string, SniEntryCredentials>)] : Object.entries(sni);
   return new Map(entries.map(([name, entry]) => [name, sniEntry(`sni['${name}']`, entry)]));
 }

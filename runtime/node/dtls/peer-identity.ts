@@ -42,7 +42,12 @@ export function cipherOf(n: SessionParameters): SessionCipher {
  * verifier recorded it (`rejectUnauthorized: false`), else by its signature
  * or a resumed certificate session (not an external PSK).
  */
-export function peerAuthorized(role: 'client' | 'server', p: SessionParameters, late: boolean, authorization: AuthorizationRecord | undefined): boolean {
+export function peerAuthorized(
+  role: 'client' | 'server',
+  p: SessionParameters,
+  late: boolean,
+  authorization: AuthorizationRecord | undefined,
+): boolean {
   if (role === 'server') return p.clientAuthenticated || late;
   if (authorization?.error !== undefined) return authorization.error === null;
   return p.signatureAlgorithm !== undefined || (p.resumed && p.pskIdentity === undefined);

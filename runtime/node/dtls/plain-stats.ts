@@ -12,7 +12,9 @@ export function plainStats(stats: object): Record<string, unknown> {
     if (descriptor.get === undefined) continue;
     const value: unknown = descriptor.get.call(stats);
     out[name] =
-      typeof value === 'object' && value !== null && 'toJSON' in value && typeof value.toJSON === 'function' ? (value.toJSON as () => unknown)() : value;
+      typeof value === 'object' && value !== null && 'toJSON' in value && typeof value.toJSON === 'function'
+        ? (value.toJSON as () => unknown)()
+        : value;
   }
   return out;
 }

@@ -50,11 +50,15 @@ const TLS13_IOT = ['TLS_AES_128_CCM_8_SHA256', 'TLS_AES_128_CCM_SHA256'];
 export function withProfile<O extends ProfiledOptions>(role: 'client' | 'server', o: O): O {
   if (o.profile === undefined) return o;
   if (o.profile !== 'rfc7925') throw new ConfigError('profile', `must be 'rfc7925', got ${described(o.profile)}`);
-  if (o.allowCcm8 === false) throw new ConfigError('profile', "'rfc7925' uses the CCM_8 suites, which allowCcm8: false refuses");
+  if (o.allowCcm8 === false)
+    throw new ConfigError('profile', "'rfc7925' uses the CCM_8 suites, which allowCcm8: false refuses");
   if (o.groups !== undefined && !o.groups.includes('secp256r1'))
     throw new ConfigError('profile', "'rfc7925' needs secp256r1 among the groups (RFC 7925 §4.4.2)");
   const psk = o.psk !== undefined;
-  const iot12 = [...(psk ? ['tls_psk_with_aes_128_ccm_8' as const] : []), 'tls_ecdhe_ecdsa_with_aes_128_ccm_8' as const];
+  const iot12 = [
+    ...(psk ? ['tls_psk_with_aes_128_ccm_8' as const] : []),
+    'tls_ecdhe_ecdsa_with_aes_128_ccm_8' as const,
+  ];
   const defaults12 = [...(psk ? DEFAULT_PSK_SUITES_12 : []), ...DEFAULT_SUITES_12];
   const ordered12 = role === 'client' ? [...iot12, ...defaults12] : [...defaults12, ...iot12];
   const ordered13 = role === 'client' ? [...TLS13_IOT, ...TLS13_DEFAULT] : [...TLS13_DEFAULT, ...TLS13_IOT];

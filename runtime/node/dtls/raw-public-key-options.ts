@@ -13,7 +13,12 @@ import type { RawPublicKeyOption } from '../../connection/raw-public-key-option.
 import type { CredentialInput } from '../../pki/credential-input.js';
 import { fingerprintOption } from '../../pki/fingerprint.js';
 import { readPrivateKey } from '../../pki/private-key-input.js';
-import { keyFingerprintVerifier, pinnedKeyVerifier, publicKeysOption, type RawPublicKeyVerifier } from '../../pki/raw-public-key.js';
+import {
+  keyFingerprintVerifier,
+  pinnedKeyVerifier,
+  publicKeysOption,
+  type RawPublicKeyVerifier,
+} from '../../pki/raw-public-key.js';
 import type { FingerprintOptionValue } from './fingerprint-options.js';
 
 /** The node:dtls options read here. */
@@ -46,20 +51,29 @@ export interface RawPublicKeySetting {
 /** Whether raw public keys are on: `rawPublicKey`, or `peerPublicKey` under the rfc7925 profile. */
 function enabled(o: Related): boolean {
   if (o.rawPublicKey !== undefined && typeof o.rawPublicKey !== 'boolean')
-    throw new ConfigError('rawPublicKey', `must be a boolean, got ${described(o.rawPublicKey)}`, 'ERR_INVALID_ARG_TYPE');
+    throw new ConfigError(
+      'rawPublicKey',
+      `must be a boolean, got ${described(o.rawPublicKey)}`,
+      'ERR_INVALID_ARG_TYPE',
+    );
   if (o.rawPublicKey === false) {
-    if (o.peerPublicKey !== undefined) throw new ConfigError('peerPublicKey', 'checks raw public keys, which rawPublicKey: false turns off');
+    if (o.peerPublicKey !== undefined)
+      throw new ConfigError('peerPublicKey', 'checks raw public keys, which rawPublicKey: false turns off');
     return false;
   }
   if (o.rawPublicKey === true) return true;
   if (o.peerPublicKey === undefined) return false;
   if (o.profile === 'rfc7925') return true;
-  throw new ConfigError('peerPublicKey', "checks the peer's raw public key: it needs rawPublicKey: true (or profile: 'rfc7925')");
+  throw new ConfigError(
+    'peerPublicKey',
+    "checks the peer's raw public key: it needs rawPublicKey: true (or profile: 'rfc7925')",
+  );
 }
 
 /** The check of the peer's key, or undefined when neither `peerPublicKey` nor `fingerprint` is given. */
 function peerCheck(o: Related): RawPublicKeyVerifier | undefined {
-  if (o.peerPublicKey !== undefined && o.fingerprint !== undefined) throw new ConfigError('peerPublicKey', 'give peerPublicKey or fingerprint, not both');
+  if (o.peerPublicKey !== undefined && o.fingerprint !== undefined)
+    throw new ConfigError('peerPublicKey', 'give peerPublicKey or fingerprint, not both');
   if (o.peerPublicKey !== undefined) return pinnedKeyVerifier(publicKeysOption('peerPublicKey', o.peerPublicKey));
   if (o.fingerprint !== undefined) return keyFingerprintVerifier(fingerprintOption(o.fingerprint));
   return undefined;
@@ -73,16 +87,28 @@ function peerCheck(o: Related): RawPublicKeyVerifier | undefined {
  */
 export function rawPublicKeyOptions(role: 'client' | 'server', o: Related): RawPublicKeySetting | undefined {
   if (!enabled(o)) return undefined;
-  if (o.secureContext !== undefined) throw new ConfigError('rawPublicKey', 'takes key (and cert) as options, not a secureContext');
-  if (o.ca !== undefined) throw new ConfigError('rawPublicKey', "checks the peer's key by peerPublicKey or fingerprint, not ca: give one of them");
+  if (o.secureContext !== undefined)
+    throw new ConfigError('rawPublicKey', 'takes key (and cert) as options, not a secureContext');
+  if (o.ca !== undefined)
+    throw new ConfigError(
+      'rawPublicKey',
+      "checks the peer's key by peerPublicKey or fingerprint, not ca: give one of them",
+    );
   if (o.rejectUnauthorized === false)
-    throw new ConfigError('rawPublicKey', 'checks the peer key in the handshake; rejectUnauthorized: false does not go with it');
+    throw new ConfigError(
+      'rawPublicKey',
+      'checks the peer key in the handshake; rejectUnauthorized: false does not go with it',
+    );
   const verifyPeer = peerCheck(o);
   if (role === 'client' && verifyPeer === undefined)
     throw new ConfigError('rawPublicKey', "needs peerPublicKey or fingerprint to check the server's key against");
-  if (role === 'server' && o.key === undefined) throw new ConfigError('rawPublicKey', 'a server presents its key: give key');
+  if (role === 'server' && o.key === undefined)
+    throw new ConfigError('rawPublicKey', 'a server presents its key: give key');
   if (role === 'server' && verifyPeer === undefined && o.requestCert === true)
-    throw new ConfigError('requestCert', "with rawPublicKey, give peerPublicKey or fingerprint to check the client's key against");
+    throw new ConfigError(
+      'requestCert',
+      "with rawPublicKey, give peerPublicKey or fingerprint to check the client's key against",
+    );
   const privateKey = o.key === undefined ? undefined : readPrivateKey(o.key, o.passphrase).pkcs8;
   return {
     option: { ...(privateKey ? { privateKey } : {}), ...(verifyPeer ? { verifyPeer } : {}) },

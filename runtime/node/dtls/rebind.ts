@@ -22,7 +22,11 @@ export function localPath(socket: Socket): string {
  * that way, and it is a path MTU signal (RFC 9147 §4.4): later datagrams
  * are cut smaller.
  */
-export function attachClientSocket(socket: Socket, endpoint: DtlsEndpoint<SessionParameters>, fail: (error: Error) => void): void {
+export function attachClientSocket(
+  socket: Socket,
+  endpoint: DtlsEndpoint<SessionParameters>,
+  fail: (error: Error) => void,
+): void {
   let path = 'unbound';
   // Named once connected (the local address is the wildcard until then).
   socket.on('connect', () => {
@@ -33,7 +37,9 @@ export function attachClientSocket(socket: Socket, endpoint: DtlsEndpoint<Sessio
     if ((error as NodeJS.ErrnoException).code === 'EMSGSIZE') endpoint.pathMtuExceeded();
     else fail(error);
   });
-  socket.on('message', (msg) => endpoint.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), undefined, path));
+  socket.on('message', (msg) =>
+    endpoint.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), undefined, path),
+  );
 }
 
 /**
@@ -43,7 +49,11 @@ export function attachClientSocket(socket: Socket, endpoint: DtlsEndpoint<Sessio
  * answer a path_challenge there with path_drop (RFC 9853 §5.2). Resolves
  * with the new local address.
  */
-export function rebindClient(endpoint: DtlsEndpoint<SessionParameters>, fail: (error: Error) => void, address?: string): Promise<SessionAddress> {
+export function rebindClient(
+  endpoint: DtlsEndpoint<SessionParameters>,
+  fail: (error: Error) => void,
+  address?: string,
+): Promise<SessionAddress> {
   const old = endpoint.socket;
   const oldPath = localPath(old);
   const family = endpoint.remote.address.includes(':') ? 'udp6' : 'udp4';

@@ -6,7 +6,11 @@
  * (`isServer: false`) passed to `listen`, is a ConfigError.
  */
 import { ConfigError, described } from '../../config-error.js';
-import { createSecureContext as makeContext, type SecureContext, type SecureContextOptions } from '../../pki/secure-context.js';
+import {
+  createSecureContext as makeContext,
+  type SecureContext,
+  type SecureContextOptions,
+} from '../../pki/secure-context.js';
 import { checkOptionNames, SECURE_CONTEXT_OPTION_NAMES, type ListedExactly } from './option-names.js';
 
 /** The options of {@link createSecureContext}. */
@@ -16,7 +20,8 @@ export interface DtlsSecureContextOptions extends SecureContextOptions {
 }
 
 /** option-names.ts lists exactly the options of createSecureContext: a missing or extra name fails to compile here. */
-export const LISTED_SECURE_CONTEXT_NAMES: ListedExactly<typeof SECURE_CONTEXT_OPTION_NAMES, DtlsSecureContextOptions> = SECURE_CONTEXT_OPTION_NAMES;
+export const LISTED_SECURE_CONTEXT_NAMES: ListedExactly<typeof SECURE_CONTEXT_OPTION_NAMES, DtlsSecureContextOptions> =
+  SECURE_CONTEXT_OPTION_NAMES;
 
 /** The role each context was made for, when `isServer` was given. */
 const roles = new WeakMap<SecureContext, 'server' | 'client'>();
@@ -34,7 +39,8 @@ export function contextRole(context: unknown): 'server' | 'client' | undefined {
  * option.
  */
 export function createSecureContext(options: DtlsSecureContextOptions = {}): SecureContext {
-  if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object', 'ERR_INVALID_ARG_TYPE');
+  if (typeof options !== 'object' || options === null)
+    throw new ConfigError('options', 'must be an object', 'ERR_INVALID_ARG_TYPE');
   checkOptionNames('createSecureContext', options);
   const { isServer, ...credentials } = options;
   if (isServer !== undefined && typeof isServer !== 'boolean')

@@ -24,15 +24,23 @@ export function sessionFailure(
   if (expired !== undefined) {
     const { handshakeTimeoutMs, idleTimeoutMs } = connection.deadlineOptions;
     return expired === 'handshake'
-      ? () => new DtlsSessionError('ERR_DTLS_HANDSHAKE_TIMEOUT', `timeout: no handshake within ${handshakeTimeoutMs} ms`)
-      : () => new DtlsSessionError('ERR_DTLS_IDLE_TIMEOUT', `idle timeout: nothing from the server for ${idleTimeoutMs} ms`);
+      ? () =>
+          new DtlsSessionError('ERR_DTLS_HANDSHAKE_TIMEOUT', `timeout: no handshake within ${handshakeTimeoutMs} ms`)
+      : () =>
+          new DtlsSessionError(
+            'ERR_DTLS_IDLE_TIMEOUT',
+            `idle timeout: nothing from the server for ${idleTimeoutMs} ms`,
+          );
   }
   if (reason === 'close_notify' || reason === 'local') return undefined;
   return () => failureOf(reason, endError());
 }
 
 /** The error a session ends with for an endpoint's close reason other than a graceful one. */
-function failureOf(reason: Exclude<EndpointCloseReason, 'close_notify' | 'local'>, e: EndpointClosedError | undefined): Error {
+function failureOf(
+  reason: Exclude<EndpointCloseReason, 'close_notify' | 'local'>,
+  e: EndpointClosedError | undefined,
+): Error {
   const message = e?.message ?? `session ended (${reason})`;
   switch (reason) {
     case 'failed':

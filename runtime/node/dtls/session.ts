@@ -5,7 +5,14 @@ import { thrownError, type CallbackName } from '../../handshake/callback-error.j
 import { ConnectionStateError } from '../../dtls/connection.js';
 import { isDtls12, protocolOf } from '../../dtls12/negotiated12.js';
 import type { ConnectionEvent, SessionParameters } from '../../connection/events.js';
-import { authorizationErrorOf, cipherOf, peerAuthorized, sessionConnectionIds, type SessionCipher, type SessionConnectionIds } from './peer-identity.js';
+import {
+  authorizationErrorOf,
+  cipherOf,
+  peerAuthorized,
+  sessionConnectionIds,
+  type SessionCipher,
+  type SessionConnectionIds,
+} from './peer-identity.js';
 import { rebindRefused12 } from '../../dtls12/feature-error12.js';
 import { certificateToPem } from '../../pki/pem.js';
 import { peerEntry } from '../../pki/raw-public-key.js';
@@ -209,7 +216,11 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
       if (this.onticket) this.callHandler('onticket', this.onticket, this.latestTicket);
       if (this.opening.waitingForTicket) this.announceOpen();
     } else if (e.type === 'handshakeConfirmed') {
-      this.opening.confirmed(endpoint, this.latestTicket === undefined && typeof this.authorization?.error !== 'string', this.counters.createdAt);
+      this.opening.confirmed(
+        endpoint,
+        this.latestTicket === undefined && typeof this.authorization?.error !== 'string',
+        this.counters.createdAt,
+      );
     } else if (e.type === 'certificateRequested') this.opening.certificateRequested();
     else if (e.type === 'certificateAccepted') this.opening.release(endpoint);
     else if (e.type === 'pathMigrated') {
@@ -219,7 +230,11 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     } else if (e.type === 'clientAuthenticated') {
       this.lateCertificate = e.certificate;
       if (this.onclientcertificate)
-        this.callHandler('onclientcertificate', this.onclientcertificate, e.certificate ? certificateToPem(e.certificate) : undefined);
+        this.callHandler(
+          'onclientcertificate',
+          this.onclientcertificate,
+          e.certificate ? certificateToPem(e.certificate) : undefined,
+        );
     }
   }
 
@@ -273,7 +288,11 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
    * rejects with, ends the session with internal_error; `closed` rejects
    * with that error and `onerror` receives it (never the process).
    */
-  private callHandler<A extends unknown[]>(name: SessionCallbackName, handler: (...args: A) => unknown, ...args: A): void {
+  private callHandler<A extends unknown[]>(
+    name: SessionCallbackName,
+    handler: (...args: A) => unknown,
+    ...args: A
+  ): void {
     callApplication(this, handler, args, (e) => this.callbackFailed(name, e));
   }
 
@@ -312,7 +331,8 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   send(data: SendData, callback?: (error: Error | null) => void): number {
     const bytes = sendBytes(data);
     const conn = this.conn;
-    if (conn && !this.negotiated && this.earlyReplies && !this.ending) return this.earlyReplies.hold(bytes, this.maxMessageSize, this.mtu, callback);
+    if (conn && !this.negotiated && this.earlyReplies && !this.ending)
+      return this.earlyReplies.hold(bytes, this.maxMessageSize, this.mtu, callback);
     if (!conn || !this.negotiated || this.ended || this.ending) throw new SessionStateError(this.stateProblem('send'));
     // Only a message near the limit pays for working it out (suite, connection ID, the peer's record_size_limit).
     if (bytes.length > Math.min(this.mtu, this.negotiated.recordSizeLimit ?? Infinity) - SURELY_FITS_BELOW_MTU) {
@@ -340,7 +360,12 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   get maxMessageSize(): number {
     const n = this.negotiated;
     if (n !== undefined && isDtls12(n)) return maxMessageSize12(this.mtu, n.cipherSuite);
-    return maxMessageSize(this.mtu, n?.cipherSuite, this.conn?.connection.connectionIds?.peer?.length ?? 0, n?.recordSizeLimit);
+    return maxMessageSize(
+      this.mtu,
+      n?.cipherSuite,
+      this.conn?.connection.connectionIds?.peer?.length ?? 0,
+      n?.recordSizeLimit,
+    );
   }
 
   /** Closes with close_notify; resolves when ended. Before the handshake completes, abandons it (`opened`: `ERR_INVALID_STATE`). */
@@ -448,7 +473,11 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
    * ended, and for an external PSK.
    */
   get authorized(): boolean {
-    return !this.ended && this.negotiated !== undefined && peerAuthorized(this.role, this.negotiated, this.lateCertificate !== undefined, this.authorization);
+    return (
+      !this.ended &&
+      this.negotiated !== undefined &&
+      peerAuthorized(this.role, this.negotiated, this.lateCertificate !== undefined, this.authorization)
+    );
   }
 
   /** Why `authorized` is false, as node:tls's short code (`CERT_HAS_EXPIRED`, `HOSTNAME_MISMATCH`, ...); see peer-identity.ts. */
@@ -471,7 +500,15 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     const state = this.ended ? 'ended' : this.ending ? 'closing' : this.negotiated ? 'open' : 'handshaking';
     const remote = this.remoteAddress;
     const { role, protocol, servername, closeReason } = this;
-    const shown = { role, remote: remote && `${remote.address}:${remote.port}`, state, protocol, servername, closeReason, stats: this.stats.toJSON() };
+    const shown = {
+      role,
+      remote: remote && `${remote.address}:${remote.port}`,
+      state,
+      protocol,
+      servername,
+      closeReason,
+      stats: this.stats.toJSON(),
+    };
     return `DtlsSession ${show(shown, options)}`;
   }
 
@@ -517,7 +554,8 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
 
   /** Gives the peer `count` more CIDs of ours (NewConnectionId, RFC 9147 §9); `immediate`: it must switch to one now. */
   issueConnectionIds(count: number, options: { readonly immediate?: boolean } = {}): Buffer[] {
-    if (!this.conn || !this.negotiated || this.ended) throw new SessionStateError(this.stateProblem('issueConnectionIds'));
+    if (!this.conn || !this.negotiated || this.ended)
+      throw new SessionStateError(this.stateProblem('issueConnectionIds'));
     const cids = this.conn.connection.issueConnectionIds(count, { ...options, now: DtlsEndpoint.now() });
     this.conn.pumpNow();
     return cids.map((c) => Buffer.from(c));
@@ -525,7 +563,8 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
 
   /** Asks the peer for `count` CIDs to move to later (RequestConnectionId, RFC 9147 §9). */
   requestConnectionIds(count: number): void {
-    if (!this.conn || !this.negotiated || this.ended) throw new SessionStateError(this.stateProblem('requestConnectionIds'));
+    if (!this.conn || !this.negotiated || this.ended)
+      throw new SessionStateError(this.stateProblem('requestConnectionIds'));
     this.conn.connection.requestConnectionIds(count, DtlsEndpoint.now());
     this.conn.pumpNow();
   }
@@ -541,15 +580,18 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
    * choice). Resolves with the new local address.
    */
   rebind(address?: string): Promise<SessionAddress> {
-    if (!this.conn || !this.negotiated || this.ended || !this.rebinder) return Promise.reject(new SessionStateError(this.stateProblem('rebind')));
+    if (!this.conn || !this.negotiated || this.ended || !this.rebinder)
+      return Promise.reject(new SessionStateError(this.stateProblem('rebind')));
     // DTLS 1.2: only with a CID of the server's (RFC 9146), by which its listener finds the session from the new address.
-    if (isDtls12(this.negotiated) && this.conn.connection.connectionIds?.peer === undefined) return Promise.reject(rebindRefused12());
+    if (isDtls12(this.negotiated) && this.conn.connection.connectionIds?.peer === undefined)
+      return Promise.reject(rebindRefused12());
     return this.rebinder(address);
   }
 
   /** Server: asks the client for its certificate after the handshake (RFC 8446 §4.6.2). */
   requestClientCertificate(): void {
-    if (!this.conn || !this.negotiated || this.ended) throw new SessionStateError(this.stateProblem('requestClientCertificate'));
+    if (!this.conn || !this.negotiated || this.ended)
+      throw new SessionStateError(this.stateProblem('requestClientCertificate'));
     this.conn.requestClientCertificate();
   }
 
@@ -567,13 +609,16 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     // While the server's confirmation is due, messages wait for `opened` (and are dropped if it rejects).
     if (data && this.messageHandler && !this.opening.confirming && (this.waiting === undefined || this.waiting.empty))
       this.callHandler('onmessage', this.messageHandler, data, early);
-    else if (data === undefined || !(this.waiting ??= new MessageInbox()).hold(data, early)) this.counters.messagesDropped++;
+    else if (data === undefined || !(this.waiting ??= new MessageInbox()).hold(data, early))
+      this.counters.messagesDropped++;
   }
 
   private finish(failure: Error | (() => Error) | undefined): void {
     if (this.ended) return;
     let made: DtlsError | undefined;
-    const error = failure && ((): DtlsError => (made ??= withCode(typeof failure === 'function' ? failure() : failure, 'ERR_DTLS_CALLBACK')));
+    const error =
+      failure &&
+      ((): DtlsError => (made ??= withCode(typeof failure === 'function' ? failure() : failure, 'ERR_DTLS_CALLBACK')));
     this.endReason ??= error ? 'failed' : 'local';
     this.ended = true;
     this.ending = true;

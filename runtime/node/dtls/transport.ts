@@ -31,7 +31,8 @@ export class DatagramTransport {
   private socket: TransportSocket | undefined;
 
   constructor(send: DatagramSend, local: TransportAddress = { address: '0.0.0.0', port: 0 }) {
-    if (typeof send !== 'function') throw new ConfigError('send', 'must be a function (datagram, address, port) => void', 'ERR_INVALID_ARG_TYPE');
+    if (typeof send !== 'function')
+      throw new ConfigError('send', 'must be a function (datagram, address, port) => void', 'ERR_INVALID_ARG_TYPE');
     if (typeof local !== 'object' || local === null || isIP(local.address) === 0)
       throw new ConfigError('local', 'must be { address, port } with an IP address');
     this.sendDatagram = send;
@@ -71,7 +72,8 @@ export class DatagramTransport {
    * address. A ConfigError names a bad address or port.
    */
   moveRemote(address: string, port: number): void {
-    if (typeof address !== 'string' || isIP(address) === 0) throw new ConfigError('address', `must be an IP address, got ${described(address)}`);
+    if (typeof address !== 'string' || isIP(address) === 0)
+      throw new ConfigError('address', `must be an IP address, got ${described(address)}`);
     portOption('port', port);
     this.socket?.emit('remote', { address, port });
   }
@@ -83,7 +85,8 @@ export class DatagramTransport {
 
   /** @internal The node:dgram-shaped socket the endpoint or session uses, made once per use. */
   attach(option = 'transport'): Socket {
-    if (this.socket !== undefined) throw new ConfigError(option, 'is in use by another endpoint or session (one transport carries one)');
+    if (this.socket !== undefined)
+      throw new ConfigError(option, 'is in use by another endpoint or session (one transport carries one)');
     const socket = new TransportSocket(this.sendDatagram, this.local, () => {
       if (this.socket === socket) this.socket = undefined;
     });

@@ -56,9 +56,18 @@ async function inMemoryHandshake(): Promise<void> {
     later(() => server, CLIENT),
     CLIENT,
   );
-  const listener = listen((s) => (s.onmessage = (m) => s.send(m)), { cert: [...id.chain], key: id.privateKey, transport: server });
+  const listener = listen((s) => (s.onmessage = (m) => s.send(m)), {
+    cert: [...id.chain],
+    key: id.privateKey,
+    transport: server,
+  });
   try {
-    const session = connect(SERVER.address, SERVER.port, { ca: id.caDer, servername: NAME, minVersion: 'DTLSv1.3', transport: client });
+    const session = connect(SERVER.address, SERVER.port, {
+      ca: id.caDer,
+      servername: NAME,
+      minVersion: 'DTLSv1.3',
+      transport: client,
+    });
     await session.opened;
     const echoed = new Promise<Buffer>((resolve) => (session.onmessage = resolve));
     session.send(Uint8Array.of(1));

@@ -32,7 +32,8 @@ export function serve(): DtlsListener {
     { port: 0 },
   );
   listener.busy = false;
-  const { bytesSent, packetsSent, clientSessions, serverBusyCount, serverRejectedCount, serverRefusedCount } = listener.stats;
+  const { bytesSent, packetsSent, clientSessions, serverBusyCount, serverRejectedCount, serverRefusedCount } =
+    listener.stats;
   void [bytesSent, packetsSent, clientSessions, serverBusyCount, serverRejectedCount, serverRefusedCount];
   return listener;
 }

@@ -23,7 +23,9 @@ async function main(): Promise<void> {
   ];
   const required = [dtls13, sansIo, wire, crypto, workers, hwmodel, learn, generator];
   const same = required.every(
-    (m, i) => Object.keys(m).length > 0 && Object.keys(m).every((k) => (m as Record<string, unknown>)[k] === (imported[i] as Record<string, unknown>)[k]),
+    (m, i) =>
+      Object.keys(m).length > 0 &&
+      Object.keys(m).every((k) => (m as Record<string, unknown>)[k] === (imported[i] as Record<string, unknown>)[k]),
   );
   const id = dtls13.createThrowawayIdentity({ serverName: 'localhost', caName: 'cjs consumer CA' });
   const refused = ((): unknown => {

@@ -38,7 +38,9 @@ const probe = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'loc
 probe.connect(0);
 const hello = probe.pollTransmit();
 const records: DtlsRecord[] = hello === undefined ? [] : decodeDatagram(hello, { cidLength: 0 });
-console.log(`sans-io: ${records.length} record, provider ${defaultProvider().name}, one ConfigError: ${String(SansIoConfigError === ConfigError)}`);
+console.log(
+  `sans-io: ${records.length} record, provider ${defaultProvider().name}, one ConfigError: ${String(SansIoConfigError === ConfigError)}`,
+);
 
 // The other entries: workers' types, one run of the hardware model, the generator saying what it needs.
 const workerOptions: DtlsWorkerListenOptions = { workers: 1 };
@@ -74,7 +76,9 @@ try {
   const reply = new Promise<Buffer>((resolve) => (session.onmessage = resolve));
   session.send('hello from a consumer project');
   const data = await reply;
-  console.log(`consumer: ${data.toString()} | group ${session.parameters?.group ?? 'none'} | inspected ${[...inspected].sort().join(' ')}`);
+  console.log(
+    `consumer: ${data.toString()} | group ${session.parameters?.group ?? 'none'} | inspected ${[...inspected].sort().join(' ')}`,
+  );
 } catch (error) {
   console.error(`consumer: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;

@@ -97,7 +97,8 @@ export class BlockCoverage {
           this.functions.set(key, known);
         }
         for (const r of reported) {
-          if (!known.some((k) => k.start === r.startOffset && k.end === r.endOffset)) known.push({ start: r.startOffset, end: r.endOffset, id: this.nextId++ });
+          if (!known.some((k) => k.start === r.startOffset && k.end === r.endOffset))
+            known.push({ start: r.startOffset, end: r.endOffset, id: this.nextId++ });
         }
         for (const k of known) {
           const count = innermostCount(reported, k);
@@ -116,7 +117,8 @@ export class BlockCoverage {
       failure = err;
       result = res?.result;
     });
-    if (failure !== null || result === undefined) throw new Error(`Profiler.takePreciseCoverage failed: ${String(failure)}`);
+    if (failure !== null || result === undefined)
+      throw new Error(`Profiler.takePreciseCoverage failed: ${String(failure)}`);
     return result;
   }
 }
@@ -125,7 +127,12 @@ export class BlockCoverage {
 function innermostCount(reported: readonly Profiler.CoverageRange[], k: KnownRange): number {
   let best: Profiler.CoverageRange | undefined;
   for (const r of reported) {
-    if (r.startOffset <= k.start && k.end <= r.endOffset && (best === undefined || r.endOffset - r.startOffset < best.endOffset - best.startOffset)) best = r;
+    if (
+      r.startOffset <= k.start &&
+      k.end <= r.endOffset &&
+      (best === undefined || r.endOffset - r.startOffset < best.endOffset - best.startOffset)
+    )
+      best = r;
   }
   return best?.count ?? 0;
 }

@@ -37,7 +37,8 @@ export interface FuzzResult {
 }
 
 /** Code under test: the runtime and what it generated (not the harness, not dependencies). */
-export const UNDER_TEST = (url: string): boolean => (url.includes('/runtime/') || url.includes('/generated/')) && !url.includes('/node_modules/');
+export const UNDER_TEST = (url: string): boolean =>
+  (url.includes('/runtime/') || url.includes('/generated/')) && !url.includes('/node_modules/');
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 
@@ -130,7 +131,11 @@ export async function fuzz(target: FuzzTarget, o: FuzzOptions): Promise<FuzzResu
   };
 
   /** Adds `input` when it reaches features not seen yet (checked on a second run, so flaky counts do not count). */
-  const consider = (input: Uint8Array, result: { features: Set<number>; error: unknown }, fromDisk: boolean): boolean => {
+  const consider = (
+    input: Uint8Array,
+    result: { features: Set<number>; error: unknown },
+    fromDisk: boolean,
+  ): boolean => {
     if (result.error !== undefined) {
       report(input, result.error);
       return false;
@@ -158,7 +163,10 @@ export async function fuzz(target: FuzzTarget, o: FuzzOptions): Promise<FuzzResu
     );
   };
 
-  const initial = [...loadDir(o.corpusDir).map((e) => ({ input: e.input, fromDisk: true })), ...target.seeds().map((input) => ({ input, fromDisk: false }))];
+  const initial = [
+    ...loadDir(o.corpusDir).map((e) => ({ input: e.input, fromDisk: true })),
+    ...target.seeds().map((input) => ({ input, fromDisk: false })),
+  ];
   for (const { input, fromDisk } of initial) {
     consider(input, exec(input), fromDisk);
     status('init');
@@ -167,13 +175,17 @@ export async function fuzz(target: FuzzTarget, o: FuzzOptions): Promise<FuzzResu
 
   const tools: MutationTools = {
     rng,
-    bytes: (data) => mutateBytes(data, rng, { maxLength: target.maxLength, dictionary }, corpus[rng.below(corpus.length)]),
+    bytes: (data) =>
+      mutateBytes(data, rng, { maxLength: target.maxLength, dictionary }, corpus[rng.below(corpus.length)]),
     donor: () => corpus[rng.below(corpus.length)]!,
   };
   const deadline = started + o.seconds * 1000;
   let lastYield = performance.now();
   while (performance.now() < deadline) {
-    const parent = rng.below(2) === 0 ? corpus[corpus.length - 1 - rng.below(Math.min(16, corpus.length))]! : corpus[rng.below(corpus.length)]!;
+    const parent =
+      rng.below(2) === 0
+        ? corpus[corpus.length - 1 - rng.below(Math.min(16, corpus.length))]!
+        : corpus[rng.below(corpus.length)]!;
     const child = target.mutate && rng.below(2) === 0 ? target.mutate(parent, tools) : tools.bytes(parent);
     consider(child, exec(child), false);
     status('fuzz');

@@ -118,7 +118,14 @@ function mutateOnce(input: Uint8Array, rng: Prng, o: ByteMutatorOptions, donor: 
       if (n < width) return b;
       const at = rng.below(n - width + 1);
       const v = readBe(b, at, width);
-      writeBe(b, at, width, rng.below(2) === 0 ? v + (rng.below(2) === 0 ? 1 : -1) * (1 + rng.below(16)) : INTERESTING_16[rng.below(INTERESTING_16.length)]!);
+      writeBe(
+        b,
+        at,
+        width,
+        rng.below(2) === 0
+          ? v + (rng.below(2) === 0 ? 1 : -1) * (1 + rng.below(16))
+          : INTERESTING_16[rng.below(INTERESTING_16.length)]!,
+      );
       return b;
     }
     case 5: {

@@ -38,7 +38,8 @@ const COOKIE_SECRET = new Uint8Array(32).fill(7);
 const PEER = '192.0.2.1:5000';
 
 let identity: ReturnType<typeof makeIdentity> | undefined;
-const id = (): ReturnType<typeof makeIdentity> => (identity ??= makeIdentity('p256', 'server.test', { at: Date.now() }));
+const id = (): ReturnType<typeof makeIdentity> =>
+  (identity ??= makeIdentity('p256', 'server.test', { at: Date.now() }));
 
 function server(): Dtls12Connection {
   const { chain, privateKey } = id();
@@ -83,9 +84,13 @@ export const dtls12FirstDatagramTarget: FuzzTarget = {
     const enabled = ENABLED[(input[0] ?? 0) % ENABLED.length]!;
     const datagram = input.subarray(1);
     const choice = chooseServerVersion(datagram, enabled);
-    if (choice.version !== undefined && !enabled.includes(choice.version)) throw new InvariantViolation(`chose ${choice.version}, not enabled`);
+    if (choice.version !== undefined && !enabled.includes(choice.version))
+      throw new InvariantViolation(`chose ${choice.version}, not enabled`);
     const ch = clientHello(datagram);
-    if (choice.version === 'DTLSv1.3' && !findExtension(ch?.extensions ?? [], 'supported_versions')?.versions.includes('dtls1_3'))
+    if (
+      choice.version === 'DTLSv1.3' &&
+      !findExtension(ch?.extensions ?? [], 'supported_versions')?.versions.includes('dtls1_3')
+    )
       throw new InvariantViolation('chose 1.3 for a hello that does not offer it');
     if (choice.version !== 'DTLSv1.2') return;
     const s = server();
@@ -95,11 +100,15 @@ export const dtls12FirstDatagramTarget: FuzzTarget = {
     while (s.pollEvent() !== undefined);
     if (ch === undefined || cookieValid12(nodeProvider, COOKIE_SECRET, PEER, ch)) return;
     // No valid cookie: stateless. At most a HelloVerifyRequest, with the cookie for this very hello.
-    if (s.stateName !== 'waitClientHello') throw new InvariantViolation(`a hello without a valid cookie moved the server to ${s.stateName}`);
+    if (s.stateName !== 'waitClientHello')
+      throw new InvariantViolation(`a hello without a valid cookie moved the server to ${s.stateName}`);
     if (sent.length > 1) throw new InvariantViolation(`a hello without a valid cookie got ${sent.length} datagrams`);
     if (sent.length === 1) {
       const cookie = hvrCookie(sent[0]!);
-      if (cookie === undefined) throw new InvariantViolation('a hello without a valid cookie was answered by something other than a HelloVerifyRequest');
+      if (cookie === undefined)
+        throw new InvariantViolation(
+          'a hello without a valid cookie was answered by something other than a HelloVerifyRequest',
+        );
       if (toHex(cookie) !== toHex(makeCookie12(nodeProvider, COOKIE_SECRET, PEER, ch)))
         throw new InvariantViolation('the HelloVerifyRequest cookie is not the one for this hello');
     }
@@ -107,7 +116,9 @@ export const dtls12FirstDatagramTarget: FuzzTarget = {
   seeds() {
     const hellos: Uint8Array[] = [];
     for (const t of recordedTraffic12())
-      hellos.push(...t.datagrams.filter((d) => d.from === 'client' && d.bytes[0] === 22 && d.bytes[13] === 1).map((d) => d.bytes));
+      hellos.push(
+        ...t.datagrams.filter((d) => d.from === 'client' && d.bytes[0] === 22 && d.bytes[13] === 1).map((d) => d.bytes),
+      );
     // dtls13's 1.2 client: its first hello, the HelloVerifyRequest from this server, its second hello (valid cookie).
     const { caDer } = id();
     const c = Dtls12Connection.client({ trustAnchors: [caDer], serverName: 'server.test' });

@@ -33,7 +33,10 @@ const SCENARIOS: readonly Scenario12[] = [
 
 let identities: { server: ReturnType<typeof makeIdentity>; client: ReturnType<typeof makeIdentity> } | undefined;
 const ids = (): NonNullable<typeof identities> =>
-  (identities ??= { server: makeIdentity('p256', 'server.test', { at: Date.now() }), client: makeIdentity('p256', 'client.test', { at: Date.now() }) });
+  (identities ??= {
+    server: makeIdentity('p256', 'server.test', { at: Date.now() }),
+    client: makeIdentity('p256', 'client.test', { at: Date.now() }),
+  });
 
 function pair(clientAuth: boolean): { client: Dtls12Connection; server: Dtls12Connection } {
   const { server, client } = ids();
@@ -104,7 +107,8 @@ export const dtls12HandshakeTarget: FuzzTarget = {
       victim.handleTimeout(now);
       while (victim.pollTransmit() !== undefined);
       for (let e = victim.pollEvent(); e !== undefined; e = victim.pollEvent()) {
-        if (e.type === 'closed' && e.reason === 'failed' && victim.failureReason === undefined) throw new InvariantViolation('failed without a reason');
+        if (e.type === 'closed' && e.reason === 'failed' && victim.failureReason === undefined)
+          throw new InvariantViolation('failed without a reason');
       }
     }
     if (before === 'connected' && !['connected', 'closed', 'failed'].includes(victim.stateName)) {

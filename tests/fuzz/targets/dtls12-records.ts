@@ -21,7 +21,12 @@ import { nodeProvider } from '../../../runtime/crypto/node/index.js';
 import type { CryptoProvider } from '../../../runtime/crypto/provider.js';
 import { decodeDatagram12, encodeDatagram12, type Dtls12WireRecord } from '../../../runtime/dtls12/datagram.js';
 import { ReadEpoch12 } from '../../../runtime/dtls12/read-epoch.js';
-import { EpochCipher12, MAX_PLAINTEXT_12, type Opened12, type Refused12 } from '../../../runtime/dtls12/record-protection.js';
+import {
+  EpochCipher12,
+  MAX_PLAINTEXT_12,
+  type Opened12,
+  type Refused12,
+} from '../../../runtime/dtls12/record-protection.js';
 import type { Dtls12SuiteParams } from '../../../runtime/versions/suites12.js';
 import type { WriteKeys } from '../../../runtime/dtls12/key-derivation.js';
 import { DecodeError } from '../../../runtime/wire/errors.js';
@@ -99,15 +104,32 @@ function describeResult(r: Opened12 | Refused12): string {
 }
 
 /** The checks on one record that opened: reseals to its own bytes, bounded, a replay the second time. */
-function checkOpened(ctx: Context, provider: CryptoProvider, reader: ReadEpoch12, wire: Dtls12WireRecord, opened: Opened12): void {
-  if (opened.content.length > MAX_PLAINTEXT_12) throw new InvariantViolation(`an opened record holds ${opened.content.length} bytes, over 2^14`);
+function checkOpened(
+  ctx: Context,
+  provider: CryptoProvider,
+  reader: ReadEpoch12,
+  wire: Dtls12WireRecord,
+  opened: Opened12,
+): void {
+  if (opened.content.length > MAX_PLAINTEXT_12)
+    throw new InvariantViolation(`an opened record holds ${opened.content.length} bytes, over 2^14`);
   const fragment = wire.kind === 'cid' ? wire.record.encContent : wire.record.fragment;
   const explicit = ctx.suite.recordIvLength > 0 ? fragment.subarray(0, ctx.suite.recordIvLength) : undefined;
-  const padding = wire.kind === 'cid' ? fragment.length - ctx.suite.recordIvLength - ctx.suite.tagLength - opened.content.length - 1 : 0;
-  const sealer = new EpochCipher12(provider, ctx.suite, ctx.keys, 1, ctx.cid ? { cid: ctx.cid, padding: () => padding } : {});
+  const padding =
+    wire.kind === 'cid'
+      ? fragment.length - ctx.suite.recordIvLength - ctx.suite.tagLength - opened.content.length - 1
+      : 0;
+  const sealer = new EpochCipher12(
+    provider,
+    ctx.suite,
+    ctx.keys,
+    1,
+    ctx.cid ? { cid: ctx.cid, padding: () => padding } : {},
+  );
   const again = sealer.seal(opened.type, opened.sequenceNumber, opened.content, explicit);
   const original = encodeDatagram12([wire], { cidLength: ctx.cid?.length ?? 0 });
-  if (toHex(again) !== toHex(original)) throw new InvariantViolation(`${provider.name}: an opened ${ctx.label} record reseals to other bytes`);
+  if (toHex(again) !== toHex(original))
+    throw new InvariantViolation(`${provider.name}: an opened ${ctx.label} record reseals to other bytes`);
   const replay = reader.receive(wire, 0);
   if (replay.ok || replay.reason !== 'replay')
     throw new InvariantViolation(`${provider.name}: the same record again was ${describeResult(replay)}, not a replay`);
@@ -132,13 +154,19 @@ export const dtls12RecordsTarget: FuzzTarget = {
     }
     const ps = providers();
     const readers = ps.map(
-      (p) => new ReadEpoch12(new EpochCipher12(p, ctx.suite, ctx.keys, 1, ctx.cid ? { cid: ctx.cid } : {}), new IntegrityMonitor(1_000_000, 0)),
+      (p) =>
+        new ReadEpoch12(
+          new EpochCipher12(p, ctx.suite, ctx.keys, 1, ctx.cid ? { cid: ctx.cid } : {}),
+          new IntegrityMonitor(1_000_000, 0),
+        ),
     );
     for (const wire of records) {
       const results = readers.map((r) => r.receive(wire, 0));
       for (let i = 1; i < results.length; i++)
         if (!same(results[0]!, results[i]!))
-          throw new InvariantViolation(`${ctx.label}: ${ps[0]!.name} ${describeResult(results[0]!)}, ${ps[i]!.name} ${describeResult(results[i]!)}`);
+          throw new InvariantViolation(
+            `${ctx.label}: ${ps[0]!.name} ${describeResult(results[0]!)}, ${ps[i]!.name} ${describeResult(results[i]!)}`,
+          );
       results.forEach((r, i) => {
         if (r.ok) checkOpened(ctx, ps[i]!, readers[i]!, wire, r);
       });
@@ -153,11 +181,13 @@ export const dtls12RecordsTarget: FuzzTarget = {
   },
   /** Half the time a header field of the first record is set to an edge value: epoch, sequence number, length, explicit nonce, CID. */
   mutate(input, tools) {
-    if (input.length < 14 || tools.rng.below(2) === 0) return Uint8Array.of(input[0] ?? 0, ...tools.bytes(input.subarray(1)));
+    if (input.length < 14 || tools.rng.below(2) === 0)
+      return Uint8Array.of(input[0] ?? 0, ...tools.bytes(input.subarray(1)));
     const out = input.slice();
     const cid = out[1] === 25 ? CID.length : 0;
     const field = tools.rng.below(6);
-    const put = (at: number, bytes: readonly number[]): void => bytes.forEach((b, k) => at + k < out.length && (out[at + k] = b));
+    const put = (at: number, bytes: readonly number[]): void =>
+      bytes.forEach((b, k) => at + k < out.length && (out[at + k] = b));
     if (field === 0)
       put(
         4,

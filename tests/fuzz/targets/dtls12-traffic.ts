@@ -29,7 +29,11 @@ export interface Traffic12 {
 }
 
 interface Recorded {
-  readonly captures: readonly { readonly suite: string; readonly keyLog: string; readonly datagrams: readonly { from: 'client' | 'server'; hex: string }[] }[];
+  readonly captures: readonly {
+    readonly suite: string;
+    readonly keyLog: string;
+    readonly datagrams: readonly { from: 'client' | 'server'; hex: string }[];
+  }[];
 }
 
 /** The first handshake message of `type` in a datagram's epoch-0 records, whole. */
@@ -47,7 +51,9 @@ let cached: Traffic12[] | undefined;
 /** Every recorded connection, keyed. */
 export function recordedTraffic12(): readonly Traffic12[] {
   if (cached) return cached;
-  const recorded = JSON.parse(readFileSync(new URL('../../vectors/openssl-dtls12-handshakes.json', import.meta.url), 'utf8')) as Recorded;
+  const recorded = JSON.parse(
+    readFileSync(new URL('../../vectors/openssl-dtls12-handshakes.json', import.meta.url), 'utf8'),
+  ) as Recorded;
   cached = recorded.captures.map((c) => {
     const suite = dtls12Suite(c.suite as Parameters<typeof dtls12Suite>[0]);
     if (!suite) throw new Error(`recorded suite ${c.suite} is not a 1.2 suite`);

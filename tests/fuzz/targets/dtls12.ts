@@ -51,7 +51,12 @@ const CHACHA_KEYS = { key: new Uint8Array(32).fill(0x33), iv: new Uint8Array(12)
 const toHex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
 
 /** Decodes with `decode`; what decodes must encode back to `bytes`. DecodeError is the documented failure. */
-function roundTrip<T>(what: string, bytes: Uint8Array, decode: (b: Uint8Array) => T, encode: (v: T) => Uint8Array): void {
+function roundTrip<T>(
+  what: string,
+  bytes: Uint8Array,
+  decode: (b: Uint8Array) => T,
+  encode: (v: T) => Uint8Array,
+): void {
   let v: T;
   try {
     v = decode(bytes);
@@ -60,7 +65,10 @@ function roundTrip<T>(what: string, bytes: Uint8Array, decode: (b: Uint8Array) =
     throw e;
   }
   const again = encode(v);
-  if (toHex(again) !== toHex(bytes)) throw new InvariantViolation(`${what}: ${bytes.length} bytes decode, and encode back to ${again.length} different bytes`);
+  if (toHex(again) !== toHex(bytes))
+    throw new InvariantViolation(
+      `${what}: ${bytes.length} bytes decode, and encode back to ${again.length} different bytes`,
+    );
 }
 
 /** Each handshake message of a plaintext record, through the 1.2 schemas. */
@@ -76,15 +84,31 @@ function handshakeMessages(fragment: Uint8Array): void {
     }
     if (msg.fragmentOffset !== 0 || msg.fragment.length !== msg.length) continue;
     const n = msg.length;
-    const framed = Uint8Array.of(handshakeTypeToNumber(msg.msgType), n >>> 16, (n >>> 8) & 0xff, n & 0xff, ...msg.fragment);
+    const framed = Uint8Array.of(
+      handshakeTypeToNumber(msg.msgType),
+      n >>> 16,
+      (n >>> 8) & 0xff,
+      n & 0xff,
+      ...msg.fragment,
+    );
     roundTrip('Tls12Handshake', framed, decodeTls12Handshake, encodeTls12Handshake);
     if (msg.msgType === 'server_key_exchange') {
       roundTrip('ServerKeyExchangeEcdhe', msg.fragment, decodeServerKeyExchangeEcdhe, encodeServerKeyExchangeEcdhe);
-      roundTrip('ServerKeyExchangeEcdhePsk', msg.fragment, decodeServerKeyExchangeEcdhePsk, encodeServerKeyExchangeEcdhePsk);
+      roundTrip(
+        'ServerKeyExchangeEcdhePsk',
+        msg.fragment,
+        decodeServerKeyExchangeEcdhePsk,
+        encodeServerKeyExchangeEcdhePsk,
+      );
       roundTrip('ServerKeyExchangePsk', msg.fragment, decodeServerKeyExchangePsk, encodeServerKeyExchangePsk);
     } else if (msg.msgType === 'client_key_exchange') {
       roundTrip('ClientKeyExchangeEcdhe', msg.fragment, decodeClientKeyExchangeEcdhe, encodeClientKeyExchangeEcdhe);
-      roundTrip('ClientKeyExchangeEcdhePsk', msg.fragment, decodeClientKeyExchangeEcdhePsk, encodeClientKeyExchangeEcdhePsk);
+      roundTrip(
+        'ClientKeyExchangeEcdhePsk',
+        msg.fragment,
+        decodeClientKeyExchangeEcdhePsk,
+        encodeClientKeyExchangeEcdhePsk,
+      );
       roundTrip('ClientKeyExchangePsk', msg.fragment, decodeClientKeyExchangePsk, encodeClientKeyExchangePsk);
     }
   }
@@ -93,7 +117,8 @@ function handshakeMessages(fragment: Uint8Array): void {
 function openAll(readers: readonly ReadEpoch12[], wire: Dtls12WireRecord): void {
   for (const reader of readers) {
     const res = reader.receive(wire, 0);
-    if (res.ok && res.content.length > 16384) throw new InvariantViolation(`an opened record holds ${res.content.length} bytes, over 2^14`);
+    if (res.ok && res.content.length > 16384)
+      throw new InvariantViolation(`an opened record holds ${res.content.length} bytes, over 2^14`);
   }
 }
 
@@ -105,7 +130,10 @@ export const dtls12Target: FuzzTarget = {
     const readers = [
       new ReadEpoch12(new EpochCipher12(nobleProvider, GCM, GCM_KEYS, 1), new IntegrityMonitor(1_000_000, 0)),
       new ReadEpoch12(new EpochCipher12(nobleProvider, CHACHA, CHACHA_KEYS, 1), new IntegrityMonitor(1_000_000, 0)),
-      new ReadEpoch12(new EpochCipher12(nobleProvider, GCM, GCM_KEYS, 1, { cid: CID }), new IntegrityMonitor(1_000_000, 0)),
+      new ReadEpoch12(
+        new EpochCipher12(nobleProvider, GCM, GCM_KEYS, 1, { cid: CID }),
+        new IntegrityMonitor(1_000_000, 0),
+      ),
     ];
     for (const cidLength of CID_LENGTHS) {
       let records: Dtls12WireRecord[];
@@ -117,7 +145,9 @@ export const dtls12Target: FuzzTarget = {
       }
       const again = encodeDatagram12(records, { cidLength });
       if (toHex(again) !== toHex(input))
-        throw new InvariantViolation(`cidLength ${cidLength}: ${records.length} record(s) encode to bytes that differ from the input`);
+        throw new InvariantViolation(
+          `cidLength ${cidLength}: ${records.length} record(s) encode to bytes that differ from the input`,
+        );
       for (const wire of records) {
         if (wire.kind === 'record' && wire.record.epoch === 0) {
           if (wire.record.type === 'handshake') handshakeMessages(wire.record.fragment);
@@ -131,10 +161,13 @@ export const dtls12Target: FuzzTarget = {
   },
   seeds() {
     const out: Uint8Array[] = [];
-    const recorded = JSON.parse(readFileSync(new URL('../../vectors/openssl-dtls12-handshakes.json', import.meta.url), 'utf8')) as {
+    const recorded = JSON.parse(
+      readFileSync(new URL('../../vectors/openssl-dtls12-handshakes.json', import.meta.url), 'utf8'),
+    ) as {
       captures: readonly { datagrams: readonly { hex: string }[] }[];
     };
-    for (const c of recorded.captures.slice(0, 2)) for (const d of c.datagrams) out.push(new Uint8Array(Buffer.from(d.hex, 'hex')));
+    for (const c of recorded.captures.slice(0, 2))
+      for (const d of c.datagrams) out.push(new Uint8Array(Buffer.from(d.hex, 'hex')));
     const content = new TextEncoder().encode('seed application data');
     out.push(new EpochCipher12(nobleProvider, GCM, GCM_KEYS, 1).seal(23, 1, content));
     out.push(new EpochCipher12(nobleProvider, CHACHA, CHACHA_KEYS, 1).seal(22, 2, content));

@@ -1,6 +1,11 @@
 import test from 'ava';
 import { ConfigError } from '../../../runtime/config-error.js';
-import { calibrateWithDetails, resolveCalibrateOptions, threadTime, TIMED_RUN } from '../../../hwmodel/calibrate/index.js';
+import {
+  calibrateWithDetails,
+  resolveCalibrateOptions,
+  threadTime,
+  TIMED_RUN,
+} from '../../../hwmodel/calibrate/index.js';
 import { CryptoTimingModel, checkProfile, type TimingProfile } from '../../../hwmodel/timing/index.js';
 
 let calibrated: ReturnType<typeof calibrateWithDetails> | undefined;
@@ -31,14 +36,18 @@ test('every measured entry is positive and the processing figures are finite', (
   const tbl = profile.crypto.software.table;
   const model = CryptoTimingModel.fromProfile(profile);
   for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'] as const) {
-    for (const op of ['aead_seal', 'aead_open'] as const) t.true(model.cost({ op, suite, bytes: 1200 }) > 0, `${suite} ${op}`);
+    for (const op of ['aead_seal', 'aead_open'] as const)
+      t.true(model.cost({ op, suite, bytes: 1200 }) > 0, `${suite} ${op}`);
     t.true(model.cost({ op: 'mask', suite, bytes: 16 }) > 0, `${suite} mask`);
   }
   for (const h of ['sha256', 'sha384'] as const) {
-    for (const op of ['hash', 'hmac', 'hkdf'] as const) t.true(model.cost({ op, algorithm: h, bytes: 64 }) > 0, `${op} ${h}`);
+    for (const op of ['hash', 'hmac', 'hkdf'] as const)
+      t.true(model.cost({ op, algorithm: h, bytes: 64 }) > 0, `${op} ${h}`);
   }
-  for (const g of ['x25519', 'secp256r1', 'secp384r1'] as const) t.true(tbl.keyExchange[g].generateUs > 0 && tbl.keyExchange[g].deriveUs > 0, g);
-  for (const s of ['ecdsa_secp256r1_sha256', 'ed25519'] as const) t.true(tbl.signature[s].signUs > 0 && tbl.signature[s].verifyUs > 0, s);
+  for (const g of ['x25519', 'secp256r1', 'secp384r1'] as const)
+    t.true(tbl.keyExchange[g].generateUs > 0 && tbl.keyExchange[g].deriveUs > 0, g);
+  for (const s of ['ecdsa_secp256r1_sha256', 'ed25519'] as const)
+    t.true(tbl.signature[s].signUs > 0 && tbl.signature[s].verifyUs > 0, s);
   t.true(Number.isFinite(profile.processing.messageUs) && profile.processing.messageUs >= 0);
   t.true(Number.isFinite(profile.processing.recordUs) && profile.processing.recordUs >= 0);
   t.is(profile.crypto.software.lanes, 1);
@@ -73,5 +82,8 @@ test('bad calibration options are ConfigErrors naming the option', (t) => {
   t.is(option({ repeats: 0 }), 'repeats');
   t.is(option({ clock: 'sundial' as 'cpu' }), 'clock');
   t.is(option({}), undefined);
-  t.like(resolveCalibrateOptions({ provider: 'noble' }), { providerName: 'noble', clockName: threadTime === undefined ? 'cpu' : 'thread' });
+  t.like(resolveCalibrateOptions({ provider: 'noble' }), {
+    providerName: 'noble',
+    clockName: threadTime === undefined ? 'cpu' : 'thread',
+  });
 });

@@ -1,6 +1,11 @@
 import test from 'ava';
 import { ConfigError } from '../../../runtime/config-error.js';
-import { calibrateAndValidate, calibrateWithDetails, formatValidation, TIMED_RUN } from '../../../hwmodel/calibrate/index.js';
+import {
+  calibrateAndValidate,
+  calibrateWithDetails,
+  formatValidation,
+  TIMED_RUN,
+} from '../../../hwmodel/calibrate/index.js';
 
 const tiny = { handshakes: 1, warmup: 0, records: 3, repeats: 1 } as const;
 
@@ -26,7 +31,11 @@ test('fitOn keeps held-out combinations out of the fitted figures; their rows sa
   );
   t.is(new Set(seen).size, 3 * 3 * 2, 'asked about every combination');
   t.true(calibration.details.handshakes > 0);
-  t.is(calibration.details.handshakes, 2 * TIMED_RUN, 'only the fitted combinations were timed (two schemes of one suite and group)');
+  t.is(
+    calibration.details.handshakes,
+    2 * TIMED_RUN,
+    'only the fitted combinations were timed (two schemes of one suite and group)',
+  );
   t.deepEqual(
     validation.rows.map((r) => r.heldOut),
     [false, false, true, true],

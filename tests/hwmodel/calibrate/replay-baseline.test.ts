@@ -5,9 +5,26 @@ import type { Workload } from '../../../hwmodel/model/scenario.js';
 import { simulate } from '../../../hwmodel/model/simulate.js';
 
 const identity = makeSimIdentity('ed25519');
-const w: Workload = { suite: 'tls_aes_128_gcm_sha256', group: 'x25519', records: 3, payloadBytes: 500, provider: 'node', seed: 4, identity };
+const w: Workload = {
+  suite: 'tls_aes_128_gcm_sha256',
+  group: 'x25519',
+  records: 3,
+  payloadBytes: 500,
+  provider: 'node',
+  seed: 4,
+  identity,
+};
 const scenario = () =>
-  simulate({ connections: 6, records: w.records, suite: w.suite, group: w.group, payloadBytes: w.payloadBytes, seed: w.seed, identity, platform: 'offload' });
+  simulate({
+    connections: 6,
+    records: w.records,
+    suite: w.suite,
+    group: w.group,
+    payloadBytes: w.payloadBytes,
+    seed: w.seed,
+    identity,
+    platform: 'offload',
+  });
 
 test('the overhead baseline makes each client record the way the simulation does: the same bytes as the recorded send, in the same order', (t) => {
   const log = recordCalls(scenario);

@@ -15,7 +15,12 @@ import {
 } from '../../../hwmodel/calibrate/index.js';
 import type { CryptoOp } from '../../../hwmodel/model/crypto-ops.js';
 
-const op = (kind: CryptoOp['kind'], algorithm: string, bytes: number, us: number): CryptoOp => ({ kind, algorithm, bytes, ms: us / 1000 });
+const op = (kind: CryptoOp['kind'], algorithm: string, bytes: number, us: number): CryptoOp => ({
+  kind,
+  algorithm,
+  bytes,
+  ms: us / 1000,
+});
 
 test('median and trimmed mean ignore the tail', (t) => {
   t.is(median([5, 1, 3]), 3);
@@ -87,7 +92,10 @@ test('CostSamples files logged operations under the table entries the model char
   ]);
   const o = s.overrides();
   const seal = o.aead?.TLS_AES_128_GCM_SHA256?.seal;
-  t.true(Math.abs((seal?.setupUs ?? 0) - (5 - 100 / 900)) < 1e-9 && Math.abs((seal?.perByteNs ?? 0) - 1000 / 900) < 1e-9, JSON.stringify(seal));
+  t.true(
+    Math.abs((seal?.setupUs ?? 0) - (5 - 100 / 900)) < 1e-9 && Math.abs((seal?.perByteNs ?? 0) - 1000 / 900) < 1e-9,
+    JSON.stringify(seal),
+  );
   t.is(o.aead?.TLS_AES_128_GCM_SHA256?.open.setupUs, seal?.setupUs === undefined ? -1 : seal.setupUs + 2);
   t.is(o.aead?.TLS_CHACHA20_POLY1305_SHA256, undefined);
   t.deepEqual(o.mask?.chacha20, { setupUs: 3, perByteNs: 0 });
@@ -112,8 +120,13 @@ test('compareFigure: ratio is predicted over measured, within the tolerance eith
 });
 
 test("anchoredLinearFit takes the slope from direct timing and the fixed cost from the protocol's own calls", (t) => {
-  const direct = [16, 256, 4096, 16384].flatMap((bytes) => [0, 0.01, -0.01].map((noise) => ({ bytes, us: 10 + bytes * 0.0005 + noise })));
-  const inPlace = [1201, 1201, 1217, 1201, 50].map((bytes, i) => ({ bytes, us: 2 + bytes * 0.0005 + (i === 4 ? 40 : 0) }));
+  const direct = [16, 256, 4096, 16384].flatMap((bytes) =>
+    [0, 0.01, -0.01].map((noise) => ({ bytes, us: 10 + bytes * 0.0005 + noise })),
+  );
+  const inPlace = [1201, 1201, 1217, 1201, 50].map((bytes, i) => ({
+    bytes,
+    us: 2 + bytes * 0.0005 + (i === 4 ? 40 : 0),
+  }));
   const fit = anchoredLinearFit(inPlace, direct);
   t.true(Math.abs(fit.perByteNs - 0.5) < 1e-6, String(fit.perByteNs));
   t.true(Math.abs(fit.setupUs - 2) < 1e-9, String(fit.setupUs));

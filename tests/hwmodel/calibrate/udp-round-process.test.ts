@@ -11,7 +11,10 @@ test('a UDP round runs in the child process: every client completes, and the mea
       for (const clock of [m.cpu, m.wall]) {
         t.true(Number.isFinite(clock.handshakesPerSecond) && clock.handshakesPerSecond > 0);
         const roundMs = (clients * 1000) / clock.handshakesPerSecond;
-        t.true(clock.meanLatencyMs > 0 && clock.meanLatencyMs <= roundMs, `mean latency ${clock.meanLatencyMs} ms, round ${roundMs} ms`);
+        t.true(
+          clock.meanLatencyMs > 0 && clock.meanLatencyMs <= roundMs,
+          `mean latency ${clock.meanLatencyMs} ms, round ${roundMs} ms`,
+        );
       }
     }
   } finally {

@@ -12,20 +12,28 @@ import {
   type ValidationCase,
 } from '../../../hwmodel/calibrate/index.js';
 import { CryptoOpLog, loggingProvider } from '../../../hwmodel/model/crypto-ops.js';
-import { DEFAULT_PROFILE, checkProfile, type CryptoCostTable, type TimingProfile } from '../../../hwmodel/timing/index.js';
+import {
+  DEFAULT_PROFILE,
+  checkProfile,
+  type CryptoCostTable,
+  type TimingProfile,
+} from '../../../hwmodel/timing/index.js';
 
 /** The default table with every figure 0, then `patch` applied per section. */
 function table(patch: { [K in keyof CryptoCostTable]?: Partial<CryptoCostTable[K]> }): CryptoCostTable {
-  const zero = JSON.parse(JSON.stringify(DEFAULT_PROFILE.crypto.software.table), (_k, v: unknown) => (typeof v === 'number' ? 0 : v)) as Record<
-    string,
-    Record<string, unknown>
-  >;
+  const zero = JSON.parse(JSON.stringify(DEFAULT_PROFILE.crypto.software.table), (_k, v: unknown) =>
+    typeof v === 'number' ? 0 : v,
+  ) as Record<string, Record<string, unknown>>;
   for (const [section, entries] of Object.entries(patch)) zero[section] = { ...zero[section], ...entries };
   return zero as unknown as CryptoCostTable;
 }
 
 function profile(t: CryptoCostTable, processing: TimingProfile['processing']): TimingProfile {
-  return checkProfile({ ...DEFAULT_PROFILE, crypto: { ...DEFAULT_PROFILE.crypto, software: { lanes: 1, table: t } }, processing });
+  return checkProfile({
+    ...DEFAULT_PROFILE,
+    crypto: { ...DEFAULT_PROFILE.crypto, software: { lanes: 1, table: t } },
+    processing,
+  });
 }
 
 const wallClock = Date.now();
@@ -42,7 +50,10 @@ test('the predicted handshake latency is the processing and crypto of the work d
   const { messages, records } = run.atClientConnected;
   t.true(messages > 0 && records > 0);
   const kx = { generateUs: 300, deriveUs: 500 };
-  const p = profile(table({ keyExchange: { x25519: kx }, signature: { ed25519: { signUs: 700, verifyUs: 1100 } } }), { messageUs: 100, recordUs: 10 });
+  const p = profile(table({ keyExchange: { x25519: kx }, signature: { ed25519: { signUs: 700, verifyUs: 1100 } } }), {
+    messageUs: 100,
+    recordUs: 10,
+  });
   // Until the client is connected: a key share each side, a shared secret each side, the server's CertificateVerify signed and checked.
   const expectedUs = 100 * messages + 10 * records + 2 * kx.generateUs + 2 * kx.deriveUs + 700 + 1100;
   const predicted = predictSoftware(p, c, { provider: 'node', seed: 1, records: 20 });
@@ -55,13 +66,19 @@ test('the predicted handshake latency is the processing and crypto of the work d
 
 test("the predicted record rate is one over a record's processing and crypto on both ends", (t) => {
   const aead = { seal: { setupUs: 4, perByteNs: 5 }, open: { setupUs: 6, perByteNs: 2.5 } };
-  const p = profile(table({ aead: { TLS_AES_128_GCM_SHA256: aead }, mask: { 'aes-128': { setupUs: 1.5, perByteNs: 0 } } }), { messageUs: 100, recordUs: 10 });
+  const p = profile(
+    table({ aead: { TLS_AES_128_GCM_SHA256: aead }, mask: { 'aes-128': { setupUs: 1.5, perByteNs: 0 } } }),
+    { messageUs: 100, recordUs: 10 },
+  );
   // One record: a datagram out and a record in (10 µs each), seal and open of 1200 bytes plus a 1-byte content type, a mask each way.
   const perRecordUs = 2 * 10 + (4 + 0.005 * 1201) + (6 + 0.0025 * (1201 + 16)) + 2 * 1.5;
   // Many records: a one-off exchange during the first few (about 20 µs) then weighs little.
   const predicted = predictSoftware(p, c, { provider: 'node', seed: 1, records: 400 });
   const expected = 1e6 / perRecordUs;
-  t.true(Math.abs(predicted.recordsPerSecond - expected) / expected < SMALL_PS_TOLERANCE, `${predicted.recordsPerSecond}/s, expected ${expected}/s`);
+  t.true(
+    Math.abs(predicted.recordsPerSecond - expected) / expected < SMALL_PS_TOLERANCE,
+    `${predicted.recordsPerSecond}/s, expected ${expected}/s`,
+  );
 });
 
 test("validateTiming rows pair each target's measured and predicted figures; bad options are ConfigErrors", (t) => {
@@ -123,7 +140,10 @@ test('calibrateAndValidate runs the validation between the calibration rounds an
     warmup: 0,
     records: 12,
     repeats: 1,
-    interleave: { records: (r, n) => calls.push(`records ${r}/${n}`), handshakes: (r, n) => calls.push(`handshakes ${r}/${n}`) },
+    interleave: {
+      records: (r, n) => calls.push(`records ${r}/${n}`),
+      handshakes: (r, n) => calls.push(`handshakes ${r}/${n}`),
+    },
   });
   t.deepEqual(
     calls,
@@ -146,7 +166,14 @@ test('calibrateAndValidate runs the validation between the calibration rounds an
     t.is(r.ratio, r.predicted / r.measured);
   }
   // The prediction is the calibrated profile's: validating it afterwards predicts the same figures.
-  const again = validateTiming(calibration.profile, { targets: [target], handshakes: 2, warmup: 0, records: 20, rounds: 2, simulatedRecords: 5 });
+  const again = validateTiming(calibration.profile, {
+    targets: [target],
+    handshakes: 2,
+    warmup: 0,
+    records: 20,
+    rounds: 2,
+    simulatedRecords: 5,
+  });
   t.deepEqual(
     again.rows.map((r) => r.predicted),
     validation.rows.map((r) => r.predicted),

@@ -1,6 +1,14 @@
 import test from 'ava';
 import { join } from 'node:path';
-import { buildRunner, cocheck, parseScenario, runScenarioSystemC, runScenarioTs, scenarioFiles, type RunOrder } from '../../../hwmodel/cocheck/index.js';
+import {
+  buildRunner,
+  cocheck,
+  parseScenario,
+  runScenarioSystemC,
+  runScenarioTs,
+  scenarioFiles,
+  type RunOrder,
+} from '../../../hwmodel/cocheck/index.js';
 import { readScenario } from '../../../hwmodel/cocheck/compare.js';
 import { firstDifference, normaliseTrace } from '../../../hwmodel/cocheck/trace.js';
 
@@ -26,7 +34,11 @@ for (const file of files) {
     test(`${name}: hwmodel and SystemC 2.3.4 agree line for line, in FIFO order and ${RANDOM_SEEDS.length} random runnable orders`, (t) => {
       const r = cocheck(binary, name, text);
       t.true(r.systemc.length >= 1, 'SystemC produced a trace');
-      t.deepEqual(r.hwmodel, r.systemc, r.difference === undefined ? '' : `first difference at line ${r.difference.line}`);
+      t.deepEqual(
+        r.hwmodel,
+        r.systemc,
+        r.difference === undefined ? '' : `first difference at line ${r.difference.line}`,
+      );
       for (const seed of RANDOM_SEEDS) {
         const d = firstDifference(r.systemc, ts({ order: 'random', seed }));
         t.is(
@@ -83,7 +95,9 @@ for (const [file, inSystemC] of [
   test(`${file}: some legal orders send a BEGIN_REQ while the previous request is open; SystemC's own order ${inSystemC ? 'does' : 'does not'}`, (t) => {
     const text = readScenario(join(DIR, file));
     const scenario = parseScenario(file, text);
-    const orders = SEARCH_SEEDS.filter((seed) => openRequestViolations(runScenarioTs(scenario, { order: 'random', seed })) > 0).length;
+    const orders = SEARCH_SEEDS.filter(
+      (seed) => openRequestViolations(runScenarioTs(scenario, { order: 'random', seed })) > 0,
+    ).length;
     const systemc = openRequestViolations(runScenarioSystemC(binary, file, text));
     t.log(
       `${orders} of ${SEARCH_SEEDS.length} random orders break request exclusion; FIFO order ${openRequestViolations(runScenarioTs(scenario))}; SystemC ${systemc}`,
@@ -108,7 +122,10 @@ test('test of the test: a kernel that fired pre-run delta notifications a delta 
   const text = readScenario(join(DIR, 'init-phase.scn'));
   const late = text
     .replace('  notify e 0\n', '')
-    .replace('thread early sensitive e dont_initialize', 'thread kick\n  wait 0\n  notify e 0\nend\nthread early sensitive e dont_initialize');
+    .replace(
+      'thread early sensitive e dont_initialize',
+      'thread kick\n  wait 0\n  notify e 0\nend\nthread early sensitive e dont_initialize',
+    );
   const r = cocheck(binary, 'init-phase.scn (late)', text, late);
   t.not(r.difference, undefined);
   t.regex(runScenarioTs(parseScenario('late', late)).join('\n'), /0 [12] early woken/);

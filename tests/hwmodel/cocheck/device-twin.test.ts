@@ -54,7 +54,10 @@ const CASES: readonly (readonly [string, TwinTrafficOptions])[] = [
 ];
 
 const tenTimesCommands = (text: string): string =>
-  text.replace(/^p crypto_engine\.command_cycles (\d+)$/m, (_, v: string) => `p crypto_engine.command_cycles ${Number(v) * 10}`);
+  text.replace(
+    /^p crypto_engine\.command_cycles (\d+)$/m,
+    (_, v: string) => `p crypto_engine.command_cycles ${Number(v) * 10}`,
+  );
 
 for (const [name, options] of CASES) {
   test(`the twins agree within the tolerance: ${name}; 10× the command cycles on the SystemC side fails`, (t) => {
@@ -77,7 +80,10 @@ test('the burst case exercises the RX ring: both twins drop, and about as many',
   const c = compareTwins(traffic, runTwinTs(traffic), runDeviceTwin(binary, twinTrafficText(traffic)));
   t.true(c.ts.dropped > 0 && c.systemc.dropped > 0, `${c.ts.dropped} and ${c.systemc.dropped} dropped`);
   // A deeper ring drops fewer in both.
-  const deeper = makeTwinTraffic({ ...CASES[3]![1], device: { ...CASES[3]![1].device, recordLayer: { rxRingDepth: 4096, pipelineDepth: 16 } } });
+  const deeper = makeTwinTraffic({
+    ...CASES[3]![1],
+    device: { ...CASES[3]![1].device, recordLayer: { rxRingDepth: 4096, pipelineDepth: 16 } },
+  });
   t.is(compareTwins(deeper, runTwinTs(deeper), runDeviceTwin(binary, twinTrafficText(deeper))).systemc.dropped, 0);
 });
 
@@ -121,6 +127,10 @@ test('the public-key figures come from the engine file too: twice the X25519 cyc
   const traffic = makeTwinTraffic(CASES[2]![1]);
   const text = twinTrafficText(traffic);
   t.regex(text, /^k 5190 5190 5190$/m);
-  const c = compareTwins(traffic, runTwinTs(traffic), runDeviceTwin(binary, text.replace(/^k 5190 5190 /m, 'k 10380 10380 ')));
+  const c = compareTwins(
+    traffic,
+    runTwinTs(traffic),
+    runDeviceTwin(binary, text.replace(/^k 5190 5190 /m, 'k 10380 10380 ')),
+  );
   t.false(c.agrees, twinComparisonText(c));
 });

@@ -41,7 +41,10 @@ const CASES: readonly (EngineWorkload & { readonly buffersMatter?: true })[] = [
   },
   {
     name: 'one RX credit and one crypto credit before a 4-slot pipeline and an RX ring of 4, every connection at 0 (datagrams held in the ring, commands held in their slots, the ring dropping)',
-    options: { connections: 30, device: { recordLayer: { pipelineDepth: 4, rxRingDepth: 4, rxCredits: 1, cryptoCredits: 1 } } },
+    options: {
+      connections: 30,
+      device: { recordLayer: { pipelineDepth: 4, rxRingDepth: 4, rxCredits: 1, cryptoCredits: 1 } },
+    },
     buffersMatter: true,
   },
   {
@@ -73,9 +76,14 @@ for (const c of CASES) {
       `record layer: ${buffers.exact}/${buffers.arrivals + buffers.requests} transactions (${buffers.arrivals} datagrams at the RX ring, ${buffers.dropped} dropped; ${buffers.requests} pipeline slot requests, ${buffers.heldBack} held back) agree exactly between the TypeScript model and SystemC 2.3.4; the TypeScript replay reproduces the simulate run for ${buffersRun.exact}/${buffersRun.arrivals + buffersRun.requests}`,
     );
     t.true(buffers.arrivals >= 100 && buffers.requests >= 100, 'the trace holds the record layer traffic');
-    if (c.buffersMatter === true) t.true(buffers.dropped > 0 && buffers.heldBack > 0, 'the ring drops and the pipeline holds requests back');
+    if (c.buffersMatter === true)
+      t.true(buffers.dropped > 0 && buffers.heldBack > 0, 'the ring drops and the pipeline holds requests back');
     t.is(buffers.exact, buffers.arrivals + buffers.requests, `first differences: ${buffers.differences.join('; ')}`);
-    t.is(buffersRun.exact, buffersRun.arrivals + buffersRun.requests, `replay against the run, first differences: ${buffersRun.differences.join('; ')}`);
+    t.is(
+      buffersRun.exact,
+      buffersRun.arrivals + buffersRun.requests,
+      `replay against the run, first differences: ${buffersRun.differences.join('; ')}`,
+    );
     // The connection manager's table lookups and the key manager's derivations: the finish time of each on its module's lane.
     const lanes = compareLaneFinishes(trace, replayLanesTs(trace), sc);
     const lanesRun = compareLaneFinishes(trace, replayLanesTs(trace), recordedLaneFinishes(trace));
@@ -85,7 +93,11 @@ for (const c of CASES) {
     t.true(lanes.lookups >= 100 && lanes.derivations >= 10, 'the trace holds the lookups and derivations');
     if (c.buffersMatter === true) t.true(lanes.waited > 0, 'lookups or derivations wait for the lane');
     t.is(lanes.exact, trace.lanes.length, `first differences: ${lanes.differences.join('; ')}`);
-    t.is(lanesRun.exact, trace.lanes.length, `replay against the run, first differences: ${lanesRun.differences.join('; ')}`);
+    t.is(
+      lanesRun.exact,
+      trace.lanes.length,
+      `replay against the run, first differences: ${lanesRun.differences.join('; ')}`,
+    );
   });
 }
 
@@ -185,7 +197,9 @@ test('test of the test: the SystemC record layer given a deeper RX ring than the
     }
     const sc = runEngineBench(buildEngineBench(dir), text);
     const slow = compareBufferResults(trace, ts, sc);
-    t.log(`a 1 ns longer hold in SystemC: ${slow.exact}/${slow.arrivals + slow.requests} agree; first differences: ${slow.differences.join('; ')}`);
+    t.log(
+      `a 1 ns longer hold in SystemC: ${slow.exact}/${slow.arrivals + slow.requests} agree; first differences: ${slow.differences.join('; ')}`,
+    );
     t.true(slow.exact < slow.arrivals + slow.requests);
     t.true(slow.differences.some((d) => d.startsWith('p')));
     const lanes = compareLaneFinishes(trace, replayLanesTs(trace), sc);

@@ -94,5 +94,6 @@ test('the process model is its own: it uses neither the generated engine nor its
     'of the generated SystemC, the cycle table only',
   );
   for (const borrowed of ['lane_pool', 'reserve(', 'free_at']) t.false(source.includes(borrowed), borrowed);
-  for (const own of ['sc_fifo<job*>', 'sc_semaphore', 'sc_clock', 'posedge_event', 'sc_spawn']) t.true(source.includes(own), own);
+  for (const own of ['sc_fifo<job*>', 'sc_semaphore', 'sc_clock', 'posedge_event', 'sc_spawn'])
+    t.true(source.includes(own), own);
 });

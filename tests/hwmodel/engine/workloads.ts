@@ -24,6 +24,11 @@ export const ENGINE_WORKLOADS: readonly EngineWorkload[] = [
   },
   {
     name: "the iot engine's table and parameters (10 ns clock, one lane each)",
-    options: { connections: 10, arrivalRate: 500, profile: engineProfile('iot'), device: { cryptoEngine: { clockPeriod: 10_000, lanes: 1, pkLanes: 1 } } },
+    options: {
+      connections: 10,
+      arrivalRate: 500,
+      profile: engineProfile('iot'),
+      device: { cryptoEngine: { clockPeriod: 10_000, lanes: 1, pkLanes: 1 } },
+    },
   },
 ];

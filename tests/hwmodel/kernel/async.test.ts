@@ -19,7 +19,10 @@ test('async threads interleave with generator threads and methods in simulated t
     yield ev;
     seen.push(`g ${formatTime(sim.now)}/${sim.deltaCount}`);
   });
-  sim.method('m', () => seen.push(`m ${formatTime(sim.now)}/${sim.deltaCount}`), { sensitive: [ev], dontInitialize: true });
+  sim.method('m', () => seen.push(`m ${formatTime(sim.now)}/${sim.deltaCount}`), {
+    sensitive: [ev],
+    dontInitialize: true,
+  });
   await sim.runAsync();
   t.deepEqual(seen, ['a start 0s', 'a 10 10ns/1', 'm 10ns/2', 'g 10ns/2', 'a delta 10ns/2', 'a timedOut=true 13ns']);
   t.is(sim.process('a'), undefined, 'terminated, and forgotten by name');

@@ -9,7 +9,8 @@ test('the kernel imports nothing outside hwmodel/kernel (no runtime, no generato
   const dir = join(ROOT, 'hwmodel/kernel');
   const outside: string[] = [];
   for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
-    for (const m of readFileSync(join(dir, f), 'utf8').matchAll(/from '([^']+)'/g)) if (m[1]!.startsWith('..')) outside.push(`${f}: ${m[1]}`);
+    for (const m of readFileSync(join(dir, f), 'utf8').matchAll(/from '([^']+)'/g))
+      if (m[1]!.startsWith('..')) outside.push(`${f}: ${m[1]}`);
   }
   t.deepEqual(outside, []);
 });

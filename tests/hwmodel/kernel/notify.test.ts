@@ -11,7 +11,10 @@ function traced(): { sim: Simulator; log: string[] } {
 
 /** A method statically sensitive to `ev` that logs the time and delta it sees. */
 function listener(sim: Simulator, name: string, ev: SimEvent, seen: string[]): void {
-  sim.method(name, () => seen.push(`${name}@${formatTime(sim.now)}/${sim.deltaCount}`), { sensitive: [ev], dontInitialize: true });
+  sim.method(name, () => seen.push(`${name}@${formatTime(sim.now)}/${sim.deltaCount}`), {
+    sensitive: [ev],
+    dontInitialize: true,
+  });
 }
 
 test('notify(0): the sensitive process runs in the next delta at the same time; deltaCount advances', (t) => {

@@ -32,7 +32,9 @@ function model(steps: readonly Step[]): string[] {
   const fireTimedUpTo = (limit: number): void => {
     const due = pending
       .map((p, ev) => ({ p, ev }))
-      .filter((x): x is { p: Extract<Pending, { kind: 'timed' }>; ev: number } => x.p.kind === 'timed' && x.p.when <= limit)
+      .filter(
+        (x): x is { p: Extract<Pending, { kind: 'timed' }>; ev: number } => x.p.kind === 'timed' && x.p.when <= limit,
+      )
       .sort((a, b) => a.p.when - b.p.when || a.p.seq - b.p.seq);
     for (const { p, ev } of due) {
       out.push(`${p.when} e${ev}`);
@@ -49,7 +51,8 @@ function model(steps: readonly Step[]): string[] {
         if (cur.kind !== 'delta') pending[op.ev] = { kind: 'delta', order: counter++ };
       } else {
         const when = now + op.d * NS;
-        if (cur.kind === 'none' || (cur.kind === 'timed' && when < cur.when)) pending[op.ev] = { kind: 'timed', when, seq: counter++ };
+        if (cur.kind === 'none' || (cur.kind === 'timed' && when < cur.when))
+          pending[op.ev] = { kind: 'timed', when, seq: counter++ };
       }
     }
     const deltas = pending
@@ -70,7 +73,9 @@ function simulate(steps: readonly Step[]): string[] {
   const sim = new Simulator();
   const events = Array.from({ length: EVENTS }, (_, i) => sim.event(`e${i}`));
   const out: string[] = [];
-  events.forEach((ev, i) => sim.method(`l${i}`, () => out.push(`${sim.now} e${i}`), { sensitive: [ev], dontInitialize: true }));
+  events.forEach((ev, i) =>
+    sim.method(`l${i}`, () => out.push(`${sim.now} e${i}`), { sensitive: [ev], dontInitialize: true }),
+  );
   sim.thread('driver', function* () {
     for (const step of steps) {
       for (const op of step.ops) {
@@ -97,7 +102,8 @@ test('notify/cancel scripts fire exactly as the IEEE 1666 override model says', 
     fc.property(fc.array(step, { minLength: 1, maxLength: 25 }), (steps) => {
       const expected = model(steps);
       const actual = simulate(steps);
-      if (expected.join('\n') !== actual.join('\n')) throw new Error(`expected\n${expected.join('\n')}\ngot\n${actual.join('\n')}`);
+      if (expected.join('\n') !== actual.join('\n'))
+        throw new Error(`expected\n${expected.join('\n')}\ngot\n${actual.join('\n')}`);
     }),
     { numRuns: 300, seed: 20240601 },
   );

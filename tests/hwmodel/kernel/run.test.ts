@@ -126,7 +126,10 @@ test('process names are unique and non-empty; sensitivity must be events of this
   t.is(t.throws(() => sim.thread('a', function* () {}), { instanceOf: ConfigError }).option, 'name');
   t.is(t.throws(() => sim.method('', () => undefined), { instanceOf: ConfigError }).option, 'name');
   const other = new Simulator().event('foreign');
-  t.is(t.throws(() => sim.method('b', () => undefined, { sensitive: [other] }), { instanceOf: ConfigError }).option, 'sensitive');
+  t.is(
+    t.throws(() => sim.method('b', () => undefined, { sensitive: [other] }), { instanceOf: ConfigError }).option,
+    'sensitive',
+  );
   t.throws(
     () =>
       sim.thread('c', function* () {

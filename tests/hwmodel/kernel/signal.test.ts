@@ -1,5 +1,12 @@
 import test from 'ava';
-import { NS, PrimitiveChannel, Simulator, formatTime, type ChannelHost, type SimEvent } from '../../../hwmodel/kernel/index.js';
+import {
+  NS,
+  PrimitiveChannel,
+  Simulator,
+  formatTime,
+  type ChannelHost,
+  type SimEvent,
+} from '../../../hwmodel/kernel/index.js';
 
 test('readers in the same delta see the old value; the new one after the update phase', (t) => {
   const sim = new Simulator();
@@ -25,7 +32,10 @@ test('changed is notified for the next delta, only when the value changes; the l
   const sim = new Simulator();
   const sig = sim.signal<string>('state', 'idle');
   const seen: string[] = [];
-  sim.method('watch', () => seen.push(`${formatTime(sim.now)}/${sim.deltaCount} ${sig.value}`), { sensitive: [sig.changed], dontInitialize: true });
+  sim.method('watch', () => seen.push(`${formatTime(sim.now)}/${sim.deltaCount} ${sig.value}`), {
+    sensitive: [sig.changed],
+    dontInitialize: true,
+  });
   sim.thread('drive', function* () {
     yield 1 * NS;
     sig.write('busy');

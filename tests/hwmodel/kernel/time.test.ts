@@ -1,6 +1,18 @@
 import test from 'ava';
 import { ConfigError } from '../../../runtime/config-error.js';
-import { MS, NS, PS, SEC, US, checkTime, formatTime, fromMs, parseTime, time, toMs } from '../../../hwmodel/kernel/index.js';
+import {
+  MS,
+  NS,
+  PS,
+  SEC,
+  US,
+  checkTime,
+  formatTime,
+  fromMs,
+  parseTime,
+  time,
+  toMs,
+} from '../../../hwmodel/kernel/index.js';
 
 test('units are picoseconds', (t) => {
   t.is(PS, 1);

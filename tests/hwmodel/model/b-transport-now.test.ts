@@ -19,11 +19,24 @@ function run(options: Partial<SimulationOptions>): { readonly run: string; reado
   const vcd: string[] = [];
   const trace: string[] = [];
   const sink = (chunks: string[]) => ({ write: (s: string) => void chunks.push(s), close: () => undefined });
-  const r = simulate({ connections: 12, records: 3, payloadBytes: 600, seed: 5, identity, vcd: sink(vcd), trace: sink(trace), ...options });
+  const r = simulate({
+    connections: 12,
+    records: 3,
+    payloadBytes: 600,
+    seed: 5,
+    identity,
+    vcd: sink(vcd),
+    trace: sink(trace),
+    ...options,
+  });
   const lines = trace.join('').split('\n');
   const transaction = new RegExp(`"tid":${TRANSACTION_TID / 1000}\\d{3}[,}]`);
   return {
-    run: [JSON.stringify({ ...r, wallMs: 0, transcripts: undefined }), vcd.join(''), ...lines.filter((l) => !transaction.test(l))].join('\n'),
+    run: [
+      JSON.stringify({ ...r, wallMs: 0, transcripts: undefined }),
+      vcd.join(''),
+      ...lines.filter((l) => !transaction.test(l)),
+    ].join('\n'),
     transactions: lines
       .filter((l) => transaction.test(l))
       .sort()
@@ -44,7 +57,10 @@ function generatorsOnly(options: Partial<SimulationOptions>): ReturnType<typeof 
 
 const cases: [string, Partial<SimulationOptions>][] = [
   ['offload', { platform: 'offload' }],
-  ['offload with the accelerator and back-pressure', { platform: 'offload', hwAccel: true, device: { cryptoEngine: { lanes: 1, pkLanes: 1, queueDepth: 1 } } }],
+  [
+    'offload with the accelerator and back-pressure',
+    { platform: 'offload', hwAccel: true, device: { cryptoEngine: { lanes: 1, pkLanes: 1, queueDepth: 1 } } },
+  ],
   ['offload on a lossy link', { platform: 'offload', loss: 0.05, latency: 40 * US }],
   ['software with sockets', { platform: 'software', sockets: true }],
 ];

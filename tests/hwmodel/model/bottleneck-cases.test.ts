@@ -39,7 +39,12 @@ test('pipeline_depth=1 with drops at the RX ring: the pipeline is named, its hel
   t.true(ring.dropped > 0, 'the ring drops');
   t.true(pipeline.blocked > 0, 'the pipeline holds work back');
   const b = r.report.bottleneck!;
-  t.like(b, { module: 'device.recordLayer.pipeline', kind: 'buffer', reason: 'drops', knob: 'record_layer.pipeline_depth' });
+  t.like(b, {
+    module: 'device.recordLayer.pipeline',
+    kind: 'buffer',
+    reason: 'drops',
+    knob: 'record_layer.pipeline_depth',
+  });
   t.deepEqual(b.chain, ['device.recordLayer.rxRing', 'device.recordLayer.pipeline']);
   t.is(b.symptom?.dropped, ring.dropped);
   t.false(r.report.headroom);
@@ -95,10 +100,19 @@ test('16 symmetric lanes: the handshakes are outside the steady window, so the p
 });
 
 test('a burst (every connection at 0): the link is not named for the clients’ queue on it', (t) => {
-  const r = simulate({ ...base, connections: 60, records: 30, device: { cryptoEngine: { ...engine, lanes: 16 }, recordLayer: { pipelineDepth: 64 } } });
+  const r = simulate({
+    ...base,
+    connections: 60,
+    records: 30,
+    device: { cryptoEngine: { ...engine, lanes: 16 }, recordLayer: { pipelineDepth: 64 } },
+  });
   const b = r.report.bottleneck!;
   t.not(b.module, 'clients.networkChannel');
   t.true(util(r, 'clients.networkChannel') < 0.8, 'the link is far from its line rate in the window');
-  t.is(b.utilization, Math.max(...r.report.modules.map((m) => m.utilization)), 'the resource named is the busiest in the window');
+  t.is(
+    b.utilization,
+    Math.max(...r.report.modules.map((m) => m.utilization)),
+    'the resource named is the busiest in the window',
+  );
   t.true(r.report.window !== null);
 });

@@ -86,7 +86,8 @@ test('the rule: a near-saturated stage after a full buffer is the cause only whe
     queue: { max: 2, mean: 0.1, timeWeightedMean: 0.05 },
     counters: { requests: 1000, waitPs, servicePs: 1000 * US, admissionWaitPs },
   });
-  const named = (m: ModuleFigures): string | undefined => analyzeBottleneck({ modules: [m], buffers: [pipeline], span: 100 * US })?.name;
+  const named = (m: ModuleFigures): string | undefined =>
+    analyzeBottleneck({ modules: [m], buffers: [pipeline], span: 100 * US })?.name;
   t.is(named(dma(10 * US)), 'device.recordLayer.pipeline', 'served, not waiting: the depth limits');
   t.is(named(dma(100 * US)), 'device.cryptoEngine.dma', 'waiting 9% of their time: the DMA holds the pipeline back');
   t.is(named(dma(10 * US, 90 * US)), 'device.cryptoEngine.dma', 'waiting for admission to a full intake counts');

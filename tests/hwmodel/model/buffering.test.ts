@@ -12,7 +12,15 @@ import { formatReport } from '../../../hwmodel/trace/index.js';
 
 const identity = makeSimIdentity('ed25519');
 /** A burst: 40 clients opened at once, 20 records each, on fast links so the device sets the pace. */
-const burst: SimulationOptions = { connections: 40, records: 20, identity, seed: 1, hwAccel: true, latency: 5 * US, bandwidth: 100e9 };
+const burst: SimulationOptions = {
+  connections: 40,
+  records: 20,
+  identity,
+  seed: 1,
+  hwAccel: true,
+  latency: 5 * US,
+  bandwidth: 100e9,
+};
 const buffer = (r: SimulationResult, name: string) => r.report.buffers.find((b) => b.name === `device.${name}`)!;
 
 test('crypto_engine.queue_depth 1 under a burst stalls the pipeline and the 256-entry RX ring drops; depth 256 does neither', (t) => {
@@ -20,7 +28,10 @@ test('crypto_engine.queue_depth 1 under a burst stalls the pipeline and the 256-
     simulate({
       ...burst,
       duration: 100_000 * US,
-      device: { cryptoEngine: { lanes: 1, pkLanes: 1, queueDepth }, recordLayer: { rxRingDepth: 256, pipelineDepth: 8 } },
+      device: {
+        cryptoEngine: { lanes: 1, pkLanes: 1, queueDepth },
+        recordLayer: { rxRingDepth: 256, pipelineDepth: 8 },
+      },
     });
   const shallow = run(1);
   const deep = run(256);
@@ -31,15 +42,23 @@ test('crypto_engine.queue_depth 1 under a burst stalls the pipeline and the 256-
   t.is(buffer(deep, 'cryptoEngine.publicKeyQueue').blocked, 0);
   t.is(buffer(deep, 'recordLayer.rxRing').dropped, 0);
   t.is(deep.report.throughput.records, 800, 'every record delivered');
-  t.true(shallow.report.throughput.records < 800, `${shallow.report.throughput.records} of 800 records delivered: DTLS does not retransmit application data`);
-  t.true(deep.report.handshakes.latencyUs!.p50 < shallow.report.handshakes.latencyUs!.p50, 'handshakes wait less with room to queue');
+  t.true(
+    shallow.report.throughput.records < 800,
+    `${shallow.report.throughput.records} of 800 records delivered: DTLS does not retransmit application data`,
+  );
+  t.true(
+    deep.report.handshakes.latencyUs!.p50 < shallow.report.handshakes.latencyUs!.p50,
+    'handshakes wait less with room to queue',
+  );
   t.notDeepEqual(shallow.report.handshakes, deep.report.handshakes);
 });
 
 test('record_layer.pipeline_depth raises throughput at a fixed per-record latency', (t) => {
   const depths = [1, 2, 16];
   // One connection alone: nothing contends, the latency is the pipeline's, whatever its depth.
-  const alone = depths.map((d) => simulate({ ...burst, connections: 1, records: 3, device: { recordLayer: { pipelineDepth: d } } }));
+  const alone = depths.map((d) =>
+    simulate({ ...burst, connections: 1, records: 3, device: { recordLayer: { pipelineDepth: d } } }),
+  );
   for (const r of alone.slice(1)) {
     t.deepEqual(r.report.handshakes.latencyUs, alone[0]!.report.handshakes.latencyUs);
     t.deepEqual(r.report.tail?.completionUs, alone[0]!.report.tail?.completionUs);
@@ -47,7 +66,10 @@ test('record_layer.pipeline_depth raises throughput at a fixed per-record latenc
   // The burst: more records in flight, more records a second, up to the crypto engine's pace.
   const loaded = depths.map((d) => simulate({ ...burst, device: { recordLayer: { pipelineDepth: d } } }));
   const rate = loaded.map((r) => r.report.throughput.recordsPerSecond);
-  t.true(rate[1]! > 1.3 * rate[0]!, `records/s at depths ${depths.join(', ')}: ${rate.map((x) => x.toFixed(0)).join(', ')}`);
+  t.true(
+    rate[1]! > 1.3 * rate[0]!,
+    `records/s at depths ${depths.join(', ')}: ${rate.map((x) => x.toFixed(0)).join(', ')}`,
+  );
   t.true(rate[2]! > rate[1]!, `records/s at depths ${depths.join(', ')}: ${rate.map((x) => x.toFixed(0)).join(', ')}`);
   for (const r of loaded) t.is(r.report.throughput.records, 800);
   t.true(buffer(loaded[0]!, 'recordLayer.pipeline').blocked > buffer(loaded[2]!, 'recordLayer.pipeline').blocked);
@@ -56,7 +78,11 @@ test('record_layer.pipeline_depth raises throughput at a fixed per-record latenc
 });
 
 test('the RX ring drops what arrives when it is full; the report counts it in JSON and text', (t) => {
-  const r = simulate({ ...burst, device: { recordLayer: { rxRingDepth: 8, pipelineDepth: 1 } }, duration: 50_000 * US });
+  const r = simulate({
+    ...burst,
+    device: { recordLayer: { rxRingDepth: 8, pipelineDepth: 1 } },
+    duration: 50_000 * US,
+  });
   const ring = buffer(r, 'recordLayer.rxRing');
   t.like(ring, { capacity: 8, policy: 'drop' });
   t.true(ring.dropped > 0);

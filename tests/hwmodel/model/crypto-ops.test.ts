@@ -49,7 +49,8 @@ function run(
           to.receive(d, 1);
           moved = true;
         }
-        for (let e = to.pollEvent(); e; e = to.pollEvent()) if (e.type === 'data') received.push(new TextDecoder().decode(e.data));
+        for (let e = to.pollEvent(); e; e = to.pollEvent())
+          if (e.type === 'data') received.push(new TextDecoder().decode(e.data));
       }
     }
   };
@@ -67,7 +68,9 @@ const count = (ops: readonly CryptoOp[], kind: string, algorithm?: string): numb
 test('the logging provider reports each side’s operations and changes nothing they compute', (t) => {
   const clientLog = new CryptoOpLog();
   const serverLog = new CryptoOpLog();
-  const r = run(loggingProvider(nodeProvider, clientLog, true), loggingProvider(nodeProvider, serverLog, true), { groups: ['secp256r1'] });
+  const r = run(loggingProvider(nodeProvider, clientLog, true), loggingProvider(nodeProvider, serverLog, true), {
+    groups: ['secp256r1'],
+  });
   t.deepEqual(r.received.sort(), ['to client', 'to server']);
   const [c, s] = [clientLog.take(), serverLog.take()];
   t.is(count(c, 'kx_generate', 'secp256r1'), 1);

@@ -25,11 +25,16 @@ const run = (cryptoEngine: Partial<CryptoEngineParams>): ReturnType<typeof simul
     device: { cryptoEngine: { lanes: 8, dmaBandwidth: 16e9, ...cryptoEngine }, recordLayer: { pipelineDepth: 64 } },
   });
 const goodput = (r: ReturnType<typeof simulate>): number => r.report.throughput.goodputBytesPerSecond;
-const module = (r: ReturnType<typeof simulate>, name: string) => r.report.modules.find((m) => m.name === `device.cryptoEngine.${name}`);
+const module = (r: ReturnType<typeof simulate>, name: string) =>
+  r.report.modules.find((m) => m.name === `device.cryptoEngine.${name}`);
 
 test('--set crypto_engine.dma_channels=4 and dma_round_robin=true are accepted', (t) => {
   t.like(parseSetting('crypto_engine.dma_channels=4'), { module: 'cryptoEngine', param: 'dmaChannels', value: 4 });
-  t.like(parseSetting('crypto_engine.dma_round_robin=true'), { module: 'cryptoEngine', param: 'dmaRoundRobin', value: true });
+  t.like(parseSetting('crypto_engine.dma_round_robin=true'), {
+    module: 'cryptoEngine',
+    param: 'dmaRoundRobin',
+    value: true,
+  });
 });
 
 test('a DMA-bound engine: four channels carry more than one; the report shows each channel, the pool named', (t) => {
@@ -42,7 +47,10 @@ test('a DMA-bound engine: four channels carry more than one; the report shows ea
   const shares = [0, 1, 2, 3].map((i) => module(four, `dma.ch${i}`));
   t.true(shares.every((s) => s !== undefined && s.busyTimeUs > 0));
   const sum = shares.reduce((n, s) => n + (s?.busyTimeUs ?? 0), 0);
-  t.true(Math.abs(sum - module(four, 'dma')!.busyTimeUs) < 1e-6 * sum, `${sum} µs over the channels, ${module(four, 'dma')!.busyTimeUs} in the pool`);
+  t.true(
+    Math.abs(sum - module(four, 'dma')!.busyTimeUs) < 1e-6 * sum,
+    `${sum} µs over the channels, ${module(four, 'dma')!.busyTimeUs} in the pool`,
+  );
   t.false(module(one, 'dma.ch0') !== undefined, 'one channel: the pool is the channel');
   t.false(four.report.bottleneck?.module.includes('.ch') ?? false, 'a channel of the pool is not named apart from it');
 });
@@ -52,7 +60,10 @@ test('the DMA not the bottleneck: one channel or four carry the same', (t) => {
   const one = run({ lanes: 1, dmaBandwidth: 512e9, dmaChannels: 1 });
   const four = run({ lanes: 1, dmaBandwidth: 512e9, dmaChannels: 4 });
   t.is(one.report.bottleneck?.module, 'device.cryptoEngine.symmetric');
-  t.true(Math.abs(goodput(four) - goodput(one)) <= 0.02 * goodput(one), `${goodput(four)} B/s with four channels against ${goodput(one)} with one`);
+  t.true(
+    Math.abs(goodput(four) - goodput(one)) <= 0.02 * goodput(one),
+    `${goodput(four)} B/s with four channels against ${goodput(one)} with one`,
+  );
 });
 
 test('round-robin: each channel is a resource of its own; it carries no more than first come, first served', (t) => {

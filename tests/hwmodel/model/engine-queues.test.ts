@@ -11,7 +11,14 @@ import type { CryptoOp } from '../../../hwmodel/model/crypto-ops.js';
 import { BufferRegistry } from '../../../hwmodel/model/buffers.js';
 import { DEFAULT_PROFILE, type TimingProfile } from '../../../hwmodel/timing/index.js';
 import { ActivityMonitor } from '../../../hwmodel/trace/index.js';
-import { GenericPayload, InitiatorSocket, Module, TargetSocket, TlmSync, type PhaseRef } from '../../../hwmodel/tlm/index.js';
+import {
+  GenericPayload,
+  InitiatorSocket,
+  Module,
+  TargetSocket,
+  TlmSync,
+  type PhaseRef,
+} from '../../../hwmodel/tlm/index.js';
 import type { CryptoEngineParams } from '../../../generated/tlm/index.js';
 
 const sign: CryptoOp = { kind: 'sign', algorithm: 'ed25519', bytes: 32, ms: 0 };
@@ -30,7 +37,12 @@ function bench(params: Partial<CryptoEngineParams>, profile: TimingProfile = DEF
   const sim = new Simulator();
   const monitor = new ActivityMonitor();
   const buffers = new BufferRegistry();
-  const engine = new CryptoEngine(sim, { profile, monitor, random: sim.random.fork('t'), cpu: undefined, buffers }, 'engine', { hwAccel: true, ...params });
+  const engine = new CryptoEngine(
+    sim,
+    { profile, monitor, random: sim.random.fork('t'), cpu: undefined, buffers },
+    'engine',
+    { hwAccel: true, ...params },
+  );
   const memory = new Module(sim, 'memory');
   const port = new TargetSocket(memory, 'port');
   port.registerBTransport(function* (gp): Generator<Wait, void, void> {
@@ -46,7 +58,14 @@ function bench(params: Partial<CryptoEngineParams>, profile: TimingProfile = DEF
 }
 
 /** Issues a command of `ops` at `at` through `socket` (b_transport); records when it completed. */
-function issue(b: Bench, name: string, socket: InitiatorSocket, at: SimTime, ops: readonly CryptoOp[], done: Map<string, SimTime>): void {
+function issue(
+  b: Bench,
+  name: string,
+  socket: InitiatorSocket,
+  at: SimTime,
+  ops: readonly CryptoOp[],
+  done: Map<string, SimTime>,
+): void {
   b.sim.thread(name, function* (): Generator<Wait, void, void> {
     if (at > 0) yield at;
     const gp = new GenericPayload();
@@ -71,7 +90,10 @@ test('head-of-line blocking: a symmetric command waits behind a public-key comma
   const signTime = shallow.b.engine.costs([sign]).publicKey;
   // Depth 1: sign0 holds the queue's one slot through its operand fetch (DMA) until its lane starts it; sign1 and sign2
   // wait at the intake for their full queue, and the seal behind them until sign2 is admitted (sign1 started).
-  t.true(shallow.done.get('seal')! > signTime, `seal done at ${shallow.done.get('seal')} ps, a signature takes ${signTime} ps`);
+  t.true(
+    shallow.done.get('seal')! > signTime,
+    `seal done at ${shallow.done.get('seal')} ps, a signature takes ${signTime} ps`,
+  );
   // Depth 4: the seal goes straight to the idle symmetric unit.
   t.true(deep.done.get('seal')! < signTime / 10, `seal done at ${deep.done.get('seal')} ps`);
   const queue = (b: Bench, unit: string) => b.buffers.figures(b.sim.now).find((f) => f.name === `engine.${unit}Queue`)!;
@@ -94,7 +116,10 @@ test('a pipelined lane takes the next command after the issue interval, not afte
         ...a,
         aead: {
           ...a.aead,
-          TLS_AES_128_GCM_SHA256: { seal: { setupCycles: 4, bytesPerCycle: 16, latencyCycles }, open: { setupCycles: 4, bytesPerCycle: 16 } },
+          TLS_AES_128_GCM_SHA256: {
+            seal: { setupCycles: 4, bytesPerCycle: 16, latencyCycles },
+            open: { setupCycles: 4, bytesPerCycle: 16 },
+          },
         },
       },
     },

@@ -71,7 +71,17 @@ for (const suite of ['tls_aes_128_gcm_sha256', 'tls_chacha20_poly1305_sha256'] a
 }
 
 test('the same seed gives the same run; another seed another one', (t) => {
-  const run = (seed: number) => simulate({ connections: 4, records: 2, seed, identity, transcripts: true, latency: 20 * US, loss: 0.05, arrivalRate: 2000 });
+  const run = (seed: number) =>
+    simulate({
+      connections: 4,
+      records: 2,
+      seed,
+      identity,
+      transcripts: true,
+      latency: 20 * US,
+      loss: 0.05,
+      arrivalRate: 2000,
+    });
   const a = run(7);
   const b = run(7);
   const c = run(8);
@@ -88,7 +98,8 @@ test('the same seed gives the same run; another seed another one', (t) => {
 
 test('with ECDSA P-256 certificates too (signatures made deterministic), a seed fixes the whole run', (t) => {
   const p256 = makeSimIdentity('p256');
-  const run = () => simulate({ connections: 6, records: 1, seed: 9, identity: p256, transcripts: true, latency: 20 * US });
+  const run = () =>
+    simulate({ connections: 6, records: 1, seed: 9, identity: p256, transcripts: true, latency: 20 * US });
   const [a, b] = [run(), run()];
   t.deepEqual(a.run, b.run);
   t.deepEqual(

@@ -17,12 +17,22 @@ import { US } from '../../../hwmodel/kernel/index.js';
 
 const identity = makeSimIdentity('ed25519');
 /** Handshakes arriving at 50,000/s while earlier connections send data; the device's own egress (its flights) at 100 Mbit/s. */
-const base: SimulationOptions = { hwAccel: true, connections: 60, records: 20, arrivalRate: 50_000, latency: 5 * US, bandwidth: 40e9, identity, seed: 1 };
+const base: SimulationOptions = {
+  hwAccel: true,
+  connections: 60,
+  records: 20,
+  arrivalRate: 50_000,
+  latency: 5 * US,
+  bandwidth: 40e9,
+  identity,
+  seed: 1,
+};
 const slowEgress = (recordLayer: { txCredits?: number; txRingDepth?: number }): SimulationOptions => ({
   ...base,
   device: { networkChannel: { bandwidth: 100e6 }, recordLayer: { pipelineDepth: 8, ...recordLayer } },
 });
-const buffer = (r: SimulationResult, name: string) => r.report.buffers.find((b) => b.name === `device.recordLayer.${name}`)!;
+const buffer = (r: SimulationResult, name: string) =>
+  r.report.buffers.find((b) => b.name === `device.recordLayer.${name}`)!;
 
 test('--set record_layer.tx_credits and tx_ring_depth are accepted', (t) => {
   t.like(parseSetting('record_layer.tx_credits=4'), { module: 'recordLayer', param: 'txCredits', value: 4 });
@@ -35,7 +45,12 @@ test('one credit: the senders are held back at txCredits, and the report names t
   t.true(credits.blocked > 0, 'datagrams waited for a credit');
   t.is(buffer(starved, 'txRing').maxOccupancy, 1, 'one credit: one datagram in the ring at a time');
   const b = starved.report.bottleneck!;
-  t.like(b, { module: 'device.recordLayer.txCredits', kind: 'buffer', reason: 'held-back', knob: 'record_layer.tx_credits' });
+  t.like(b, {
+    module: 'device.recordLayer.txCredits',
+    kind: 'buffer',
+    reason: 'held-back',
+    knob: 'record_layer.tx_credits',
+  });
   t.deepEqual(b.chain, ['device.recordLayer.pipeline', 'device.recordLayer.txCredits']);
   t.false(starved.report.headroom);
   t.regex(formatReport(starved.report), /device\.recordLayer\.txCredits +1 +block/);
@@ -65,7 +80,13 @@ test('credits above the TX ring’s depth overflow it: drops counted and named; 
 test('the link bounds the goodput: never above its bandwidth, whatever the device', (t) => {
   for (const bandwidth of [200e6, 1e9, 4e9]) {
     const { arrivalRate: _, ...burst } = base;
-    const r = simulate({ ...burst, connections: 20, records: 40, bandwidth, device: { cryptoEngine: { lanes: 16, dmaChannels: 4 } } });
+    const r = simulate({
+      ...burst,
+      connections: 20,
+      records: 40,
+      bandwidth,
+      device: { cryptoEngine: { lanes: 16, dmaChannels: 4 } },
+    });
     const { goodputBytesPerSecond, dataGoodputBytesPerSecond, runGoodputBytesPerSecond } = r.report.throughput;
     for (const g of [goodputBytesPerSecond, dataGoodputBytesPerSecond, runGoodputBytesPerSecond])
       t.true(g * 8 <= bandwidth, `${g * 8} bit/s over a ${bandwidth} bit/s link`);

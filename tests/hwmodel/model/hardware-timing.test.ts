@@ -8,7 +8,8 @@ import { ResourcePool } from '../../../hwmodel/timing/index.js';
 
 const identity = makeSimIdentity('ed25519');
 const base = { connections: 40, records: 10, identity, seed: 4, hwAccel: true, bandwidth: 400e9, latency: 5 * US };
-const module = (r: SimulationResult, name: string) => r.run.modules.find((m) => m.name === `device.cryptoEngine.${name}`)!;
+const module = (r: SimulationResult, name: string) =>
+  r.run.modules.find((m) => m.name === `device.cryptoEngine.${name}`)!;
 
 test('the engine has a symmetric and a public-key unit with their own lanes, and a DMA channel', (t) => {
   const r = simulate({ ...base, device: { cryptoEngine: { lanes: 3, pkLanes: 5 } } });
@@ -21,7 +22,8 @@ test('the engine has a symmetric and a public-key unit with their own lanes, and
 test('costs are cycles at the clock: a clock twice as slow doubles the units busy time', (t) => {
   const fast = simulate({ ...base, device: { cryptoEngine: { clockPeriod: 2000 } } });
   const slow = simulate({ ...base, device: { cryptoEngine: { clockPeriod: 4000 } } });
-  for (const unit of ['symmetric', 'publicKey']) t.is(module(slow, unit).busyTime, 2 * module(fast, unit).busyTime, unit);
+  for (const unit of ['symmetric', 'publicKey'])
+    t.is(module(slow, unit).busyTime, 2 * module(fast, unit).busyTime, unit);
 });
 
 test('the DMA channel is occupied for the bytes at its bandwidth', (t) => {

@@ -20,7 +20,16 @@ test('the slots are least recently used out; a read before any key is installed 
   t.false(s.read(2), 'evicted: a miss');
   s.missed(5);
   const f = s.figures(20);
-  t.like(f, { capacity: 2, policy: 'block', entered: 2, blocked: 1, blockedTime: 5, evicted: 1, maxOccupancy: 2, knob: 'key_manager.key_slots' });
+  t.like(f, {
+    capacity: 2,
+    policy: 'block',
+    entered: 2,
+    blocked: 1,
+    blockedTime: 5,
+    evicted: 1,
+    maxOccupancy: 2,
+    knob: 'key_manager.key_slots',
+  });
 });
 
 test('key_slots 1 against 4,096 with 200 connections: misses, evictions and a lower goodput with one slot', (t) => {
@@ -33,7 +42,11 @@ test('key_slots 1 against 4,096 with 200 connections: misses, evictions and a lo
       latency: 5 * US,
       identity: makeSimIdentity('ed25519'),
       seed: 1,
-      device: { keyManager: { keySlots }, cryptoEngine: { lanes: 8, pkLanes: 32, dmaBandwidth: 512e9 }, recordLayer: { pipelineDepth: 64 } },
+      device: {
+        keyManager: { keySlots },
+        cryptoEngine: { lanes: 8, pkLanes: 32, dmaBandwidth: 512e9 },
+        recordLayer: { pipelineDepth: 64 },
+      },
     });
   const one = run(1);
   const many = run(4096);

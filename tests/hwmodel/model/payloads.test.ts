@@ -16,7 +16,8 @@ test("a connection's payloads in one buffer are the payloads one by one, byte fo
   for (const bytes of [1200, 37, 1]) {
     const all = payloads(w(bytes), 7, 3);
     t.is(all.length, 3 * bytes);
-    for (let n = 0; n < 3; n++) t.deepEqual(all.subarray(n * bytes, (n + 1) * bytes), payload(w(bytes), 7, n), `${bytes} bytes, record ${n}`);
+    for (let n = 0; n < 3; n++)
+      t.deepEqual(all.subarray(n * bytes, (n + 1) * bytes), payload(w(bytes), 7, n), `${bytes} bytes, record ${n}`);
   }
   t.notDeepEqual(payload(w(64), 7, 0), payload(w(64), 7, 1), 'records differ');
   t.notDeepEqual(payload(w(64), 7, 0), payload(w(64), 8, 0), 'connections differ');

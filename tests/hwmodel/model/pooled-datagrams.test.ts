@@ -7,9 +7,14 @@ import { GenericPayload, InitiatorSocket, Module, PayloadPool, TargetSocket } fr
 /** A network channel between a sending socket and a receiver that keeps what each delivered datagram held. */
 function link() {
   const sim = new Simulator({ seed: 1 });
-  const channel = new NetworkChannel(sim, { profile: DEFAULT_PROFILE, monitor: undefined, random: sim.random.fork('net'), cpu: undefined }, 'networkChannel', {
-    latency: 50 * US,
-  });
+  const channel = new NetworkChannel(
+    sim,
+    { profile: DEFAULT_PROFILE, monitor: undefined, random: sim.random.fork('net'), cpu: undefined },
+    'networkChannel',
+    {
+      latency: 50 * US,
+    },
+  );
   const sender = new InitiatorSocket(new Module(sim, 'host'), 'tx');
   sender.bind(channel.deviceTx);
   const receiver = new TargetSocket(new Module(sim, 'peer'), 'rx');

@@ -23,14 +23,18 @@ test('the link into the device is monitored and named when it runs near line rat
   const link = r.report.modules.find((m) => m.name === 'clients.networkChannel');
   t.truthy(link, 'the clients’ link (the device’s ingress) is in the table');
   t.true(link!.utilization >= 0.8, `link at ${link!.utilization}`);
-  for (const m of r.report.modules) if (m.name.startsWith('device.')) t.true(m.utilization < 0.2, `${m.name} at ${m.utilization}`);
+  for (const m of r.report.modules)
+    if (m.name.startsWith('device.')) t.true(m.utilization < 0.2, `${m.name} at ${m.utilization}`);
   // In the steady window (the handshakes before it left out) the link runs at line rate.
   t.like(r.report.bottleneck, { module: 'clients.networkChannel', reason: 'saturated' });
   t.true(r.report.bottleneck!.utilization > link!.runUtilization, 'busier in the window than over the whole run');
   t.false(r.report.headroom);
   const guide = readingGuide(r.report);
   t.notRegex(guide, HEADROOM);
-  t.regex(guide, /the link into the device \(clients\.networkChannel\) is saturated \((9\d|100)\.\d%\): it sets the pace, and there is no headroom/);
+  t.regex(
+    guide,
+    /the link into the device \(clients\.networkChannel\) is saturated \((9\d|100)\.\d%\): it sets the pace, and there is no headroom/,
+  );
   t.regex(guide, /a faster link \(--bandwidth\)/);
   // Its waits are counted over the run: datagrams queued behind others on the link (booked as they are sent).
   const counted = r.run.modules.find((m) => m.name === 'clients.networkChannel')!;
@@ -45,9 +49,17 @@ test('goodput is over the data-transfer time, not stretched by a straggler’s r
   t.true(r.lost > 0);
   t.true(durationUs > 900_000, `the straggler stretches the run to ${durationUs} µs`);
   t.true(throughput.dataTimeUs < durationUs / 100, `data flowed for ${throughput.dataTimeUs} µs of ${durationUs}`);
-  t.true(Math.abs(throughput.dataGoodputBytesPerSecond - throughput.applicationBytes / (throughput.dataTimeUs / 1e6)) < 1e-6);
-  t.true(throughput.goodputBytesPerSecond > 50e6, `goodput ${throughput.goodputBytesPerSecond} B/s over the data time (the link is 1 Gbit/s)`);
-  t.true(throughput.runGoodputBytesPerSecond < throughput.goodputBytesPerSecond / 100, 'the whole-run figure is kept beside it');
+  t.true(
+    Math.abs(throughput.dataGoodputBytesPerSecond - throughput.applicationBytes / (throughput.dataTimeUs / 1e6)) < 1e-6,
+  );
+  t.true(
+    throughput.goodputBytesPerSecond > 50e6,
+    `goodput ${throughput.goodputBytesPerSecond} B/s over the data time (the link is 1 Gbit/s)`,
+  );
+  t.true(
+    throughput.runGoodputBytesPerSecond < throughput.goodputBytesPerSecond / 100,
+    'the whole-run figure is kept beside it',
+  );
   t.truthy(tail);
   t.is(tail!.slowest.completionUs, tail!.completionUs.max);
   t.true(tail!.slowest.completionUs > 900_000, 'the straggler is the tail');
@@ -68,12 +80,23 @@ test('the data-transfer time is the union of the connections’ data phases, fro
 
 test('queueing counts: with the accelerator and every connection opened at 0 the crypto units queue in the handshake burst, and no headroom is claimed', (t) => {
   // A fast link (100 Gbit/s) so only the device limits: the public-key unit is little busy over the run, but a burst of handshakes queues at it.
-  const r = simulate({ connections: 50, records: 1, hwAccel: true, bandwidth: 100e9, latency: 50 * US, identity, seed: 1 });
-  const queued = r.run.modules.filter((m) => m.name.startsWith('device.cryptoEngine.') && m.queue.timeWeightedMean >= 0.5);
+  const r = simulate({
+    connections: 50,
+    records: 1,
+    hwAccel: true,
+    bandwidth: 100e9,
+    latency: 50 * US,
+    identity,
+    seed: 1,
+  });
+  const queued = r.run.modules.filter(
+    (m) => m.name.startsWith('device.cryptoEngine.') && m.queue.timeWeightedMean >= 0.5,
+  );
   t.true(queued.length > 0, 'a crypto unit queued over the run');
   // The steady window (the records after the handshakes) has no queue; the units that queued in the burst are pressed, so no headroom.
   t.truthy(r.report.bottleneck);
-  for (const m of queued) t.true(r.report.pressed.includes(m.name) || r.report.bottleneck!.module === m.name, `${m.name} is pressed`);
+  for (const m of queued)
+    t.true(r.report.pressed.includes(m.name) || r.report.bottleneck!.module === m.name, `${m.name} is pressed`);
   t.false(r.report.headroom);
   const guide = readingGuide(r.report);
   t.notRegex(guide, HEADROOM);
@@ -84,7 +107,10 @@ test('replications the seed does not change are said to be identical, with no ze
   const base = { connections: 4, records: 1, identity, seed: 1 };
   const [same] = runSweep(base, [{ label: 'as given', device: {} }], 2);
   t.true(same!.identical, 'lossless, every connection at 0: the seed moves no time');
-  t.regex(sweepNote([same!], 2), /The 2 replications gave identical reports, figure for figure: nothing in the run's timing drew on the seed/);
+  t.regex(
+    sweepNote([same!], 2),
+    /The 2 replications gave identical reports, figure for figure: nothing in the run's timing drew on the seed/,
+  );
   t.notRegex(sweepNote([same!], 2), /Intervals are 95%/);
   t.notRegex(sweepTable('configuration', [same!]), /±/);
   const csv = sweepCsv('configuration', [same!]).trim().split('\n');

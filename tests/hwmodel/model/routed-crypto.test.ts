@@ -6,7 +6,15 @@ import { CryptoRoute } from '../../../hwmodel/model/routed-crypto.js';
 import { connectionOptions, sideConnections, type Workload } from '../../../hwmodel/model/scenario.js';
 
 const identity = makeSimIdentity('ed25519');
-const w: Workload = { suite: 'tls_aes_128_gcm_sha256', group: 'x25519', records: 0, payloadBytes: 100, provider: 'node', seed: 7, identity };
+const w: Workload = {
+  suite: 'tls_aes_128_gcm_sha256',
+  group: 'x25519',
+  records: 0,
+  payloadBytes: 100,
+  provider: 'node',
+  seed: 7,
+  identity,
+};
 
 test('a route draws from the connection entered last, and refuses to draw before any', (t) => {
   const route = new CryptoRoute();
@@ -39,7 +47,11 @@ test('connections of one side share one options object, yet each ClientHello is 
   for (const i of [0, 1]) {
     const own = DtlsConnection.client(connectionOptions(w, 'client', i));
     own.connect(0);
-    t.deepEqual(Buffer.from(hellos[i]!).toString('hex'), Buffer.from(own.pollTransmit()!).toString('hex'), `connection ${i}`);
+    t.deepEqual(
+      Buffer.from(hellos[i]!).toString('hex'),
+      Buffer.from(own.pollTransmit()!).toString('hex'),
+      `connection ${i}`,
+    );
   }
   t.true(
     logs.every((log) => log.take().some((op) => op.kind === 'kx_generate')),

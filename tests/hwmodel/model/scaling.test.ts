@@ -17,7 +17,18 @@ const runs = new Map<boolean, SimulationResult>();
 const run = (hwAccel: boolean): SimulationResult => {
   let r = runs.get(hwAccel);
   if (r === undefined)
-    runs.set(hwAccel, (r = simulate({ connections: 10_000, records: 1, arrivalRate: 2_500, latency: 50 * US, identity, seed: 10, hwAccel })));
+    runs.set(
+      hwAccel,
+      (r = simulate({
+        connections: 10_000,
+        records: 1,
+        arrivalRate: 2_500,
+        latency: 50 * US,
+        identity,
+        seed: 10,
+        hwAccel,
+      })),
+    );
   return r;
 };
 
@@ -26,7 +37,9 @@ test.serial('10,000 connections complete in software; the report names the crypt
   t.is(r.report.handshakes.completed, 10_000);
   t.is(r.report.throughput.records, 10_000);
   t.is(r.report.bottleneck?.module, 'device.cryptoEngine');
-  t.log(`software crypto: p50 ${(r.report.handshakes.latencyUs!.p50 / 1000).toFixed(1)} ms, ${r.events} kernel events in ${(r.wallMs / 1000).toFixed(1)} s`);
+  t.log(
+    `software crypto: p50 ${(r.report.handshakes.latencyUs!.p50 / 1000).toFixed(1)} ms, ${r.events} kernel events in ${(r.wallMs / 1000).toFixed(1)} s`,
+  );
 });
 
 test.serial('with the accelerator the same 10,000 complete and the bottleneck shifts off the crypto engine', (t) => {
@@ -35,8 +48,10 @@ test.serial('with the accelerator the same 10,000 complete and the bottleneck sh
   t.is(hard.report.handshakes.completed, 10_000);
   t.false(hard.report.bottleneck?.module.startsWith('device.cryptoEngine') ?? false);
   // In software one module; with the accelerator its units (symmetric, publicKey) and its DMA channel.
-  const engine = (r: SimulationResult) => r.report.modules.filter((x) => x.name === 'device.cryptoEngine' || x.name.startsWith('device.cryptoEngine.'));
-  const util = (r: SimulationResult, m: string): number => r.report.modules.find((x) => x.name === m)?.utilization ?? NaN;
+  const engine = (r: SimulationResult) =>
+    r.report.modules.filter((x) => x.name === 'device.cryptoEngine' || x.name.startsWith('device.cryptoEngine.'));
+  const util = (r: SimulationResult, m: string): number =>
+    r.report.modules.find((x) => x.name === m)?.utilization ?? NaN;
   const busy = (r: SimulationResult): number => engine(r).reduce((s, x) => s + x.busyTimeUs, 0);
   t.true(busy(hard) < busy(soft) / 5, 'the accelerator does the same work in a fraction of the time');
   t.true(util(hard, hard.report.bottleneck!.module) > Math.max(...engine(hard).map((x) => x.utilization)));

@@ -53,7 +53,8 @@ function runBytes(seed: number, identitySeed: number): string {
     engineTrace,
   });
   const h = createHash('sha256');
-  for (const c of r.transcripts ?? []) for (const d of [...c.clientSent, ...c.serverSent, ...c.serverReceived, ...c.clientReceived]) h.update(d);
+  for (const c of r.transcripts ?? [])
+    for (const d of [...c.clientSent, ...c.serverSent, ...c.serverReceived, ...c.clientReceived]) h.update(d);
   h.update(vcd.text).update(trace.text).update(engineTrace.text).update(JSON.stringify(r.report));
   counted.transcripts = (r.transcripts ?? []).length;
   return h.digest('hex');

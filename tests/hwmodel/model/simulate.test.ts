@@ -24,30 +24,56 @@ test('a burst of handshakes saturates the software crypto engine; with --hw-acce
   t.true(soft.report.bottleneck!.saturated);
   // In software one module; with the accelerator its symmetric and public-key units and its DMA channel.
   const crypto = (r: typeof soft): number =>
-    Math.max(...r.report.modules.filter((m) => m.name === 'device.cryptoEngine' || m.name.startsWith('device.cryptoEngine.')).map((m) => m.utilization));
+    Math.max(
+      ...r.report.modules
+        .filter((m) => m.name === 'device.cryptoEngine' || m.name.startsWith('device.cryptoEngine.'))
+        .map((m) => m.utilization),
+    );
   t.deepEqual(
     hard.report.modules.filter((m) => m.name.startsWith('device.cryptoEngine')).map((m) => m.name),
     ['device.cryptoEngine.dma', 'device.cryptoEngine.publicKey', 'device.cryptoEngine.symmetric'],
   );
-  t.true(crypto(hard) < crypto(soft) / 2, `crypto engine utilization ${crypto(hard)} with the accelerator vs ${crypto(soft)}`);
+  t.true(
+    crypto(hard) < crypto(soft) / 2,
+    `crypto engine utilization ${crypto(hard)} with the accelerator vs ${crypto(soft)}`,
+  );
   t.false(hard.report.bottleneck?.module.startsWith('device.cryptoEngine') ?? false);
   t.true(hard.report.handshakes.latencyUs!.p50 < soft.report.handshakes.latencyUs!.p50);
   t.is(soft.report.throughput.records, 400, 'every payload delivered');
 });
 
 test('on a lossy link handshakes still complete (the flight timers retransmit) and lost datagrams are counted', (t) => {
-  const r = simulate({ connections: 40, records: 1, identity, seed: 5, loss: 0.1, latency: 200 * US, arrivalRate: 2000 });
+  const r = simulate({
+    connections: 40,
+    records: 1,
+    identity,
+    seed: 5,
+    loss: 0.1,
+    latency: 200 * US,
+    arrivalRate: 2000,
+  });
   t.true(r.lost > 0);
   t.true(r.report.handshakes.completed + r.report.handshakes.failed === 40);
   t.true(r.report.handshakes.completed >= 35, `${r.report.handshakes.completed} of 40 completed at 10% loss`);
-  t.true(r.report.handshakes.latencyUs!.max > 1000 * 1000 * 0.9, 'some handshake waited for a retransmission timer (about 1 s)');
+  t.true(
+    r.report.handshakes.latencyUs!.max > 1000 * 1000 * 0.9,
+    'some handshake waited for a retransmission timer (about 1 s)',
+  );
 });
 
 test('the VCD carries every device module’s activity', (t) => {
   const sink = new StringSink();
   simulate({ connections: 5, records: 1, identity, seed: 1, vcd: sink, duration: 100 * MS });
   const text = sink.text;
-  for (const m of ['cryptoEngine', 'handshakeEngine', 'recordLayer', 'networkChannel', 'memory', 'keyManager', 'connectionManager']) {
+  for (const m of [
+    'cryptoEngine',
+    'handshakeEngine',
+    'recordLayer',
+    'networkChannel',
+    'memory',
+    'keyManager',
+    'connectionManager',
+  ]) {
     t.regex(text, new RegExp(`\\$scope module ${m} \\$end`), m);
   }
   t.regex(text, /\$enddefinitions \$end/);
@@ -55,11 +81,20 @@ test('the VCD carries every device module’s activity', (t) => {
 });
 
 test('a table smaller than the load refuses new connections until entries free up; options are checked', (t) => {
-  const r = simulate({ connections: 30, records: 0, identity, seed: 2, device: { connectionManager: { maxConnections: 10 } } });
+  const r = simulate({
+    connections: 30,
+    records: 0,
+    identity,
+    seed: 2,
+    device: { connectionManager: { maxConnections: 10 } },
+  });
   t.true(r.refused > 0);
   t.is(r.report.handshakes.completed, 30, 'refused clients get in on a retransmitted ClientHello once others closed');
   t.true(r.report.handshakes.latencyUs!.max > 900_000, 'and waited for their retransmission timer to do it');
   t.throws(() => simulate({ connections: 0 }), { instanceOf: ConfigError, message: /connections/ });
   t.throws(() => simulate({ loss: 2 }), { instanceOf: ConfigError, message: /loss/ });
-  t.throws(() => simulate({ device: { cryptoEngine: { lanes: 0 } } }), { instanceOf: ConfigError, message: /device\.cryptoEngine\.lanes/ });
+  t.throws(() => simulate({ device: { cryptoEngine: { lanes: 0 } } }), {
+    instanceOf: ConfigError,
+    message: /device\.cryptoEngine\.lanes/,
+  });
 });

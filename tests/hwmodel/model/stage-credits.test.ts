@@ -17,10 +17,20 @@ import { US } from '../../../hwmodel/kernel/index.js';
 import { ConfigError } from '../../../runtime/config-error.js';
 
 const identity = makeSimIdentity('ed25519');
-const base: SimulationOptions = { hwAccel: true, connections: 60, records: 20, arrivalRate: 50_000, latency: 5 * US, bandwidth: 40e9, identity, seed: 1 };
+const base: SimulationOptions = {
+  hwAccel: true,
+  connections: 60,
+  records: 20,
+  arrivalRate: 50_000,
+  latency: 5 * US,
+  bandwidth: 40e9,
+  identity,
+  seed: 1,
+};
 const run = (recordLayer: { rxCredits?: number; cryptoCredits?: number; rxRingDepth?: number }): SimulationResult =>
   simulate({ ...base, device: { recordLayer: { pipelineDepth: 8, ...recordLayer } } });
-const buffer = (r: SimulationResult, name: string) => r.report.buffers.find((b) => b.name === `device.recordLayer.${name}`)!;
+const buffer = (r: SimulationResult, name: string) =>
+  r.report.buffers.find((b) => b.name === `device.recordLayer.${name}`)!;
 
 test('--set record_layer.rx_credits and crypto_credits are accepted, within 1..256', (t) => {
   t.like(parseSetting('record_layer.rx_credits=2'), { module: 'recordLayer', param: 'rxCredits', value: 2 });
@@ -53,8 +63,16 @@ test('one RX credit: received datagrams wait in the RX ring, held back at rxCred
   const credits = buffer(r, 'rxCredits');
   t.true(credits.blocked > 0, 'datagrams waited for a credit');
   t.is(credits.maxOccupancy, 1);
-  t.true(buffer(r, 'rxRing').maxOccupancy > buffer(run({}), 'rxRing').maxOccupancy, 'the ring holds what the pipeline may not take');
-  t.like(r.report.bottleneck, { module: 'device.recordLayer.rxCredits', kind: 'buffer', reason: 'held-back', knob: 'record_layer.rx_credits' });
+  t.true(
+    buffer(r, 'rxRing').maxOccupancy > buffer(run({}), 'rxRing').maxOccupancy,
+    'the ring holds what the pipeline may not take',
+  );
+  t.like(r.report.bottleneck, {
+    module: 'device.recordLayer.rxCredits',
+    kind: 'buffer',
+    reason: 'held-back',
+    knob: 'record_layer.rx_credits',
+  });
   t.false(r.report.headroom);
   t.regex(formatReport(r.report), /device\.recordLayer\.rxCredits +1 +block/);
 });
@@ -73,7 +91,11 @@ test('one RX credit and a small RX ring: the ring drops, and the drops are trace
   const r = roomy({ rxCredits: 1, rxRingDepth: 4 });
   const ring = buffer(r, 'rxRing');
   t.true(ring.dropped > 0, 'the ring dropped');
-  t.like(r.report.bottleneck, { module: 'device.recordLayer.rxCredits', reason: 'drops', knob: 'record_layer.rx_credits' });
+  t.like(r.report.bottleneck, {
+    module: 'device.recordLayer.rxCredits',
+    reason: 'drops',
+    knob: 'record_layer.rx_credits',
+  });
   t.deepEqual(r.report.bottleneck?.chain, ['device.recordLayer.rxRing', 'device.recordLayer.rxCredits']);
   // with the default credits the same ring does not drop: the pipeline's 8 slots take the datagrams
   t.is(buffer(roomy({ rxRingDepth: 4 }), 'rxRing').dropped, 0);
@@ -85,6 +107,11 @@ test('one crypto credit: records wait in their pipeline slots, held back at cryp
   t.true(credits.blocked > 0, 'commands waited for a credit');
   t.is(credits.maxOccupancy, 1, 'one record command at the engine at a time');
   t.true(buffer(r, 'pipeline').maxOccupancy > 1, 'the pipeline holds the records that wait');
-  t.like(r.report.bottleneck, { module: 'device.recordLayer.cryptoCredits', kind: 'buffer', reason: 'held-back', knob: 'record_layer.crypto_credits' });
+  t.like(r.report.bottleneck, {
+    module: 'device.recordLayer.cryptoCredits',
+    kind: 'buffer',
+    reason: 'held-back',
+    knob: 'record_layer.crypto_credits',
+  });
   t.false(r.report.headroom);
 });

@@ -9,7 +9,12 @@
  */
 import { loadEngine } from '../../../hwmodel/timing/engine-file.js';
 import { checkTargets } from '../../../hwmodel/sizing/targets.js';
-import { deviceCosts, type DeviceCosts, type DeviceKnobs, type KnobName } from '../../../hwmodel/sizing/workload/device.js';
+import {
+  deviceCosts,
+  type DeviceCosts,
+  type DeviceKnobs,
+  type KnobName,
+} from '../../../hwmodel/sizing/workload/device.js';
 import { checkTraffic, parseMix, type Traffic } from '../../../hwmodel/sizing/workload/traffic.js';
 import type { Slos } from '../../../hwmodel/sizing/workload/slo.js';
 import { workloadBounds } from '../../../hwmodel/sizing/workload/workload-bounds.js';
@@ -45,7 +50,13 @@ export function bottleneckCases(): BottleneckCase[] {
   });
   const cases: BottleneckCase[] = [];
   for (const v of VARIANTS) {
-    const base = { openGbps: v.open, sealGbps: v.seal, mix: parseMix(v.mix), handshakesPerSecond: HANDSHAKES, sessions: SESSIONS };
+    const base = {
+      openGbps: v.open,
+      sealGbps: v.seal,
+      mix: parseMix(v.mix),
+      handshakesPerSecond: HANDSHAKES,
+      sessions: SESSIONS,
+    };
     const steady = checkTraffic(base);
     // Trains arriving all but at once (a 4 Tbit/s link): what one of them leaves behind is the buffers' to hold.
     const trains = checkTraffic({ ...base, trainRecords: 384, linkGbps: 4000 });
@@ -60,9 +71,28 @@ export function bottleneckCases(): BottleneckCase[] {
       keySlots: 2 * SESSIONS,
       memChannels: 3 * b.memChannels,
     };
-    const slos: Slos = { dropProbability: 1e-6, p99Us: 3, p999Us: undefined, handshakesPerSecond: HANDSHAKES, burstDropProbability: undefined, margin: 0 };
-    const add = (starved: KnobName, knobs: Partial<DeviceKnobs>, traffic: Traffic = steady, c: DeviceCosts = costs): void => {
-      cases.push({ name: `${v.name}: ${starved}`, starved, traffic, knobs: { ...comfortable, ...knobs }, costs: c, slos });
+    const slos: Slos = {
+      dropProbability: 1e-6,
+      p99Us: 3,
+      p999Us: undefined,
+      handshakesPerSecond: HANDSHAKES,
+      burstDropProbability: undefined,
+      margin: 0,
+    };
+    const add = (
+      starved: KnobName,
+      knobs: Partial<DeviceKnobs>,
+      traffic: Traffic = steady,
+      c: DeviceCosts = costs,
+    ): void => {
+      cases.push({
+        name: `${v.name}: ${starved}`,
+        starved,
+        traffic,
+        knobs: { ...comfortable, ...knobs },
+        costs: c,
+        slos,
+      });
     };
     add('lanes', { lanes: Math.max(1, Math.floor(b.lanes * 0.6)) });
     add('pkLanes', { pkLanes: 1 });

@@ -22,7 +22,13 @@ import { DEFAULT_PROFILE } from '../../../hwmodel/timing/index.js';
 const engine = loadEngine('asic');
 const costs = loadCostFile('asic');
 const device = { cryptoEngine: { lanes: 3, pkLanes: 3, dmaChannels: 9, clockPeriod: 1000 } };
-const load: TargetLoad = { gbps: 200, recordBytes: 800, handshakesPerSecond: 50_000, keyExchange: 'secp256r1', signature: 'ecdsa_secp256r1_sha256' };
+const load: TargetLoad = {
+  gbps: 200,
+  recordBytes: 800,
+  handshakesPerSecond: 50_000,
+  keyExchange: 'secp256r1',
+  signature: 'ecdsa_secp256r1_sha256',
+};
 const item = (c: ReturnType<typeof deviceCost>, part: string) => c.items.find((i) => i.part === part)!;
 
 test('every part of the device is costed, with its basis and source, and the totals are their sums', (t) => {
@@ -46,7 +52,10 @@ test('every part of the device is costed, with its basis and source, and the tot
   for (const i of c.items) {
     t.true(['published', 'derived', 'estimate'].includes(i.basis), i.part);
     t.true(i.source.length > 20, i.part);
-    t.true(Math.abs(i.areaMm2 - (i.areaKGE * 1000 * 0.798) / 1e6) < 1e-9, `${i.part}: mm² at the node's 0.798 µm² a GE`);
+    t.true(
+      Math.abs(i.areaMm2 - (i.areaKGE * 1000 * 0.798) / 1e6) < 1e-9,
+      `${i.part}: mm² at the node's 0.798 µm² a GE`,
+    );
   }
   const sum = (f: (i: (typeof c.items)[number]) => number): number => c.items.reduce((n, i) => n + f(i), 0);
   t.true(Math.abs(c.areaKGE - sum((i) => i.areaKGE)) < 1e-6);
@@ -68,7 +77,10 @@ test('each operation is charged at its own energy: ChaCha20 against AES-GCM, P-2
   t.true(Math.abs(item(chacha, 'symmetric lane: ChaCha20-Poly1305 datapath').dynamicW - bits * 4.0e-12) < 1e-9);
   t.is(item(aes, 'symmetric lane: ChaCha20-Poly1305 datapath').dynamicW, 0);
   const records = 200e9 / (8 * 800);
-  t.true(Math.abs(item(aes, 'symmetric lane: AES-GCM datapath').dynamicW - (bits * 2.74e-12 + records * 128 * 2.74e-12)) < 1e-9);
+  t.true(
+    Math.abs(item(aes, 'symmetric lane: AES-GCM datapath').dynamicW - (bits * 2.74e-12 + records * 128 * 2.74e-12)) <
+      1e-9,
+  );
   const x = deviceCost({ engine, device }, { ...load, keyExchange: 'x25519', signature: 'ed25519' });
   const p = deviceCost({ engine, device }, load);
   t.true(Math.abs(item(x, 'public-key lane').dynamicW - 50_000 * (2 * 0.72e-6 + 0.72e-6)) < 1e-9);
@@ -99,7 +111,10 @@ test('per-unit costs price key slots, ring entries, pipeline slots and lanes: gr
   t.true(Math.abs(grow({ recordLayer: { rxRingDepth: 4096 + 10 } }) - 10 * u.rxRingEntry.areaKGE) < 1e-6);
   t.true(Math.abs(grow({ recordLayer: { pipelineDepth: 8 + 4 } }) - 4 * u.pipelineSlot.areaKGE) < 1e-6);
   t.true(u.keySlot.areaKGE > 0 && u.rxRingEntry.areaKGE > u.keySlot.areaKGE);
-  t.true(Math.abs(u.keySlot.areaKGE - (128 * 8 * 0.742) / 0.798 / 1000) < 1e-9, 'a key slot: 128 bytes of SRAM at 0.742 µm² a bit');
+  t.true(
+    Math.abs(u.keySlot.areaKGE - (128 * 8 * 0.742) / 0.798 / 1000) < 1e-9,
+    'a key slot: 128 bytes of SRAM at 0.742 µm² a bit',
+  );
   t.is(u.pkLane.areaKGE, 300);
 });
 
@@ -112,7 +127,10 @@ test('SRAM access energy follows the published sizes, interpolated on the size',
 });
 
 test('a cost file without a source, with an unknown basis, or an engine without kGE, is refused with a typed error', (t) => {
-  const doc = parse(readFileSync(join(COSTS_DIR, 'asic.yaml'), 'utf8')) as Record<string, Record<string, Record<string, unknown>>>;
+  const doc = parse(readFileSync(join(COSTS_DIR, 'asic.yaml'), 'utf8')) as Record<
+    string,
+    Record<string, Record<string, unknown>>
+  >;
   const bad = structuredClone(doc);
   bad['parts']!['dma_channel']!['source'] = ' ';
   t.throws(() => readCostFile(bad, 'asic'), { instanceOf: ConfigError, message: /parts\.dma_channel\.source/ });

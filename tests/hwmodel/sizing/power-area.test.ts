@@ -11,7 +11,14 @@ import { ConfigError } from '../../../runtime/config-error.js';
 import { runSweep } from '../../../hwmodel/model/sweep.js';
 import { simulate, type SimulationOptions } from '../../../hwmodel/model/simulate.js';
 import { makeSimIdentity } from '../../../hwmodel/model/identity.js';
-import { engineShape, powerArea, powerAreaFigures, powerAreaText, runPowerArea, unitUtilization } from '../../../hwmodel/sizing/power-area.js';
+import {
+  engineShape,
+  powerArea,
+  powerAreaFigures,
+  powerAreaText,
+  runPowerArea,
+  unitUtilization,
+} from '../../../hwmodel/sizing/power-area.js';
 import { ENGINES_DIR, loadEngine } from '../../../hwmodel/timing/engine-file.js';
 import { clockSteps } from '../../../hwmodel/timing/engine-clock.js';
 import { DEFAULT_PROFILE, NS } from '../../../hwmodel/timing/index.js';
@@ -68,9 +75,20 @@ test('area is lanes × area per lane; power is utilization × lanes × energy a 
   t.is(twice.units[0]!.dynamicW, sym.dynamicW, 'the same work spread over twice the lanes costs the same energy');
   t.is(twice.units[0]!.staticW, 2 * (sym.staticW ?? 0), 'and leaks twice as much');
   const slow = powerArea(asic, { ...shape, clockPeriod: 2 * NS }, { symmetric: 0.5, publicKey: 0.25 });
-  t.is(slow.units[0]!.dynamicW, (sym.dynamicW ?? 0) / 2, 'the same utilization at half the clock is half the dynamic power');
+  t.is(
+    slow.units[0]!.dynamicW,
+    (sym.dynamicW ?? 0) / 2,
+    'the same utilization at half the clock is half the dynamic power',
+  );
   t.is(slow.units[0]!.staticW, sym.staticW, 'leakage does not follow the clock');
-  t.deepEqual(Object.keys(powerAreaFigures(p)).sort(), ['area_kGE', 'power_w', 'power_w_dynamic', 'power_w_publicKey', 'power_w_static', 'power_w_symmetric']);
+  t.deepEqual(Object.keys(powerAreaFigures(p)).sort(), [
+    'area_kGE',
+    'power_w',
+    'power_w_dynamic',
+    'power_w_publicKey',
+    'power_w_static',
+    'power_w_symmetric',
+  ]);
   // On the FPGA a design's LUTs leak nothing of their own (UG440: logic leakage is the device's static power).
   t.is(powerArea(fpga, shape, { symmetric: 0.5, publicKey: 0.25 }).staticW, 0);
   const none = powerArea(loadEngine('default'), shape, { symmetric: 0.5, publicKey: 0.5 });
@@ -139,34 +157,57 @@ test('a bad clock or static_power section is a ConfigError naming the file and t
   writeFileSync(join(dir, 'default.yaml'), readFileSync(join(ENGINES_DIR, 'default.yaml'), 'utf8'));
   writeFileSync(join(dir, 'asic.yaml'), readFileSync(join(ENGINES_DIR, 'asic.yaml'), 'utf8'));
   const write = (name: string, body: string) =>
-    writeFileSync(join(dir, `${name}.yaml`), `engine: ${name}\ndescription: x\nbase: ${name.startsWith('a') ? 'asic' : 'default'}\n${body}`);
+    writeFileSync(
+      join(dir, `${name}.yaml`),
+      `engine: ${name}\ndescription: x\nbase: ${name.startsWith('a') ? 'asic' : 'default'}\n${body}`,
+    );
   write('aclock', 'clock: { fastest: 2ns, slowest: 1ns, basis: estimate, source: reasoning }\n');
-  t.throws(() => loadEngine('aclock', dir), { instanceOf: ConfigError, message: /aclock\.yaml: clock\.slowest: must be a period no shorter/ });
+  t.throws(() => loadEngine('aclock', dir), {
+    instanceOf: ConfigError,
+    message: /aclock\.yaml: clock\.slowest: must be a period no shorter/,
+  });
   write('aout', 'clock: { fastest: 100ps, slowest: 500ps, basis: estimate, source: reasoning }\n');
   t.throws(() => loadEngine('aout', dir), {
     instanceOf: ConfigError,
     message: /aout\.yaml: clock: must hold the engine's crypto_engine\.clock_period \(1000 ps\)/,
   });
   write('atime', 'clock: { fastest: fast, slowest: 1ns, basis: estimate, source: reasoning }\n');
-  t.throws(() => loadEngine('atime', dir), { instanceOf: ConfigError, message: /atime\.yaml: clock\.fastest: "fast" is not a time/ });
+  t.throws(() => loadEngine('atime', dir), {
+    instanceOf: ConfigError,
+    message: /atime\.yaml: clock\.fastest: "fast" is not a time/,
+  });
   write('aleak', 'static_power: { uw_per_area: -1, node: a node, basis: derived, source: a library }\n');
-  t.throws(() => loadEngine('aleak', dir), { instanceOf: ConfigError, message: /aleak\.yaml: static_power\.uw_per_area: must be >= 0/ });
+  t.throws(() => loadEngine('aleak', dir), {
+    instanceOf: ConfigError,
+    message: /aleak\.yaml: static_power\.uw_per_area: must be >= 0/,
+  });
   write('dleak', 'static_power: { uw_per_area: 1, node: a node, basis: derived, source: a library }\n');
-  t.throws(() => loadEngine('dleak', dir), { instanceOf: ConfigError, message: /dleak\.yaml: static_power: needs an area per lane/ });
+  t.throws(() => loadEngine('dleak', dir), {
+    instanceOf: ConfigError,
+    message: /dleak\.yaml: static_power: needs an area per lane/,
+  });
   write('anode', 'static_power: { uw_per_area: 1, basis: derived, source: a library }\n');
-  t.throws(() => loadEngine('anode', dir), { instanceOf: ConfigError, message: /anode\.yaml: static_power\.node: must be a string/ });
+  t.throws(() => loadEngine('anode', dir), {
+    instanceOf: ConfigError,
+    message: /anode\.yaml: static_power\.node: must be a string/,
+  });
 });
 
 test('a bad power or area section is a ConfigError naming the file and the key path', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'engines-'));
   writeFileSync(join(dir, 'default.yaml'), readFileSync(join(ENGINES_DIR, 'default.yaml'), 'utf8'));
-  const write = (name: string, body: string) => writeFileSync(join(dir, `${name}.yaml`), `engine: ${name}\ndescription: x\nbase: default\n${body}`);
-  const unit = (op: string, figure: string) => `{ ${figure}, op: ${op}, node: a named node, basis: published, source: a paper of some length }`;
+  const write = (name: string, body: string) =>
+    writeFileSync(join(dir, `${name}.yaml`), `engine: ${name}\ndescription: x\nbase: default\n${body}`);
+  const unit = (op: string, figure: string) =>
+    `{ ${figure}, op: ${op}, node: a named node, basis: published, source: a paper of some length }`;
   write(
     'perbit',
     `power:\n  symmetric: ${unit('aead.TLS_AES_128_GCM_SHA256', 'pj_per_bit: 1')}\n  public_key: ${unit('key_exchange.x25519.generate', 'pj_per_bit: 1')}\n`,
   );
-  t.throws(() => loadEngine('perbit', dir), { instanceOf: ConfigError, message: /perbit\.yaml: power\.public_key\.pj_per_bit: is for the symmetric unit/ });
+  t.throws(() => loadEngine('perbit', dir), {
+    instanceOf: ConfigError,
+    message: /perbit\.yaml: power\.public_key\.pj_per_bit: is for the symmetric unit/,
+  });
   write(
     'badop',
     `power:\n  symmetric: ${unit('aead.TLS_AES_128_GCM_SHA256', 'pj_per_bit: 1')}\n  public_key: ${unit('key_exchange.x25519.sign', 'pj_per_op: 1')}\n`,
@@ -176,12 +217,22 @@ test('a bad power or area section is a ConfigError naming the file and the key p
     message: /badop\.yaml: power\.public_key\.op: 'key_exchange\.x25519\.sign' must name a public-key operation/,
   });
   write('half', `power:\n  symmetric: ${unit('aead.TLS_AES_128_GCM_SHA256', 'pj_per_bit: 1')}\n`);
-  t.throws(() => loadEngine('half', dir), { instanceOf: ConfigError, message: /half\.yaml: power\.public_key: is missing/ });
-  const area = (u: string) => `{ class: large, per_lane: 10, unit: ${u}, node: a named node, basis: estimate, source: some reasoning }`;
+  t.throws(() => loadEngine('half', dir), {
+    instanceOf: ConfigError,
+    message: /half\.yaml: power\.public_key: is missing/,
+  });
+  const area = (u: string) =>
+    `{ class: large, per_lane: 10, unit: ${u}, node: a named node, basis: estimate, source: some reasoning }`;
   write('units', `area:\n  symmetric: ${area('kGE')}\n  public_key: ${area('LUT')}\n`);
-  t.throws(() => loadEngine('units', dir), { instanceOf: ConfigError, message: /units\.yaml: area\.public_key\.unit: must be the symmetric unit's 'kGE'/ });
+  t.throws(() => loadEngine('units', dir), {
+    instanceOf: ConfigError,
+    message: /units\.yaml: area\.public_key\.unit: must be the symmetric unit's 'kGE'/,
+  });
   write('oneside', `area:\n  symmetric: ${area('kGE')}\n`);
-  t.throws(() => loadEngine('oneside', dir), { instanceOf: ConfigError, message: /oneside\.yaml: area\.public_key\.per_lane: is missing/ });
+  t.throws(() => loadEngine('oneside', dir), {
+    instanceOf: ConfigError,
+    message: /oneside\.yaml: area\.public_key\.per_lane: is missing/,
+  });
 });
 
 test('dtls13 simulate --profile asic writes the power and area to --json (powerArea) beside the report', async (t) => {
@@ -189,7 +240,9 @@ test('dtls13 simulate --profile asic writes the power and area to --json (powerA
   const dir = mkdtempSync(join(tmpdir(), 'power-area-'));
   const file = join(dir, 'report.json');
   t.is(await runSimulate(['--profile', 'asic', '--connections', '4', '--records', '2', '--quiet', '--json', file]), 0);
-  const doc = JSON.parse(readFileSync(file, 'utf8')) as { powerArea?: { area: number; areaUnit: string; units: { unit: string; lanes: number }[] } };
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as {
+    powerArea?: { area: number; areaUnit: string; units: { unit: string; lanes: number }[] };
+  };
   t.is(doc.powerArea?.area, 4 * 160 + 4 * 300);
   t.is(doc.powerArea?.areaUnit, 'kGE');
   t.deepEqual(

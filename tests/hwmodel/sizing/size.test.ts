@@ -42,9 +42,20 @@ test('the lower bounds are the cycle tables at 100% busy', (t) => {
 });
 
 test('a small target: the known answer is the lower bounds, met at the first candidate of each clock; of equal areas the slowest clock', (t) => {
-  const r = size(target({ gbps: 0.3, handshakesPerSecond: 2000 }), asic, { connections: 20, records: 20, replications: 2 });
+  const r = size(target({ gbps: 0.3, handshakesPerSecond: 2000 }), asic, {
+    connections: 20,
+    records: 20,
+    replications: 2,
+  });
   t.truthy(r.answer, r.verdict);
-  t.deepEqual(r.answer?.configuration, { lanes: 1, pkLanes: 1, dmaChannels: 1, pipelineDepth: 8, rxRingDepth: 4096, clockPeriod: 2000 });
+  t.deepEqual(r.answer?.configuration, {
+    lanes: 1,
+    pkLanes: 1,
+    dmaChannels: 1,
+    pipelineDepth: 8,
+    rxRingDepth: 4096,
+    clockPeriod: 2000,
+  });
   t.deepEqual(
     r.clocks.map((c) => [c.clockPeriod, c.outcome]),
     [
@@ -54,7 +65,10 @@ test('a small target: the known answer is the lower bounds, met at the first can
     ],
   );
   t.is(r.candidates.length, 3);
-  t.regex(r.verdict, / crypto_engine\.clock_period=2000ps at 500 MHz \(the smallest by area of 3 that met them, over 3 clocks\)$/);
+  t.regex(
+    r.verdict,
+    / crypto_engine\.clock_period=2000ps at 500 MHz \(the smallest by area of 3 that met them, over 3 clocks\)$/,
+  );
   t.true((r.answer?.row.figures['power_w']?.values.length ?? 0) === 2, 'power over the replications');
   t.is(r.answer?.row.figures['area_kGE']?.mean, 160 + 300);
   t.regex(r.verdict, /^met by crypto_engine\.lanes=1 /);
@@ -88,7 +102,10 @@ test('no configuration in the space: said plainly, from the bounds or from the r
   // 20 connections of 20 records cannot offer 100 Gbit/s: the device has headroom and the search says so.
   const short = size(target(), asic, { connections: 20, records: 20, replications: 1 });
   t.is(short.answer, undefined);
-  t.regex(short.verdict, /^no configuration in the space meets the targets: .*the device has headroom .* the workload offers only [0-9.]+ Gbit\/s/);
+  t.regex(
+    short.verdict,
+    /^no configuration in the space meets the targets: .*the device has headroom .* the workload offers only [0-9.]+ Gbit\/s/,
+  );
   // The workload, not the clock, fell short: the slower clocks are not simulated.
   t.deepEqual(
     short.clocks.map((c) => c.outcome.replace(/:.*/, '')),
@@ -110,9 +127,20 @@ test('bad targets and options are ConfigErrors naming the option', (t) => {
     [{ profile: 'default' }, 'profile'],
     [{ minimize: 'speed' as 'area' }, 'minimize'],
   ];
-  for (const [over, option] of bad) t.throws(() => size(target(over), asic), { instanceOf: ConfigError, message: new RegExp(`^option ${option}: `) }, option);
-  t.throws(() => size(target(), asic, { connections: 0 }), { instanceOf: ConfigError, message: /^option connections: / });
-  t.throws(() => size(target(), asic, { replications: 1.5 }), { instanceOf: ConfigError, message: /^option replications: / });
+  for (const [over, option] of bad)
+    t.throws(
+      () => size(target(over), asic),
+      { instanceOf: ConfigError, message: new RegExp(`^option ${option}: `) },
+      option,
+    );
+  t.throws(() => size(target(), asic, { connections: 0 }), {
+    instanceOf: ConfigError,
+    message: /^option connections: /,
+  });
+  t.throws(() => size(target(), asic, { replications: 1.5 }), {
+    instanceOf: ConfigError,
+    message: /^option replications: /,
+  });
   t.throws(() => size(target({ profile: 'asic' }), loadEngine('default')), {
     instanceOf: ConfigError,
     message: /^option profile: engine 'default' gives no power and area/,
@@ -120,17 +148,37 @@ test('bad targets and options are ConfigErrors naming the option', (t) => {
 });
 
 test('dtls13 size: a bad option is a usage error naming the flag', async (t) => {
-  await t.throwsAsync(() => runSize(['--handshakes', '1000']), { instanceOf: CliUsageError, message: /--gbps is required/ });
-  await t.throwsAsync(() => runSize(['--gbps', 'fast', '--handshakes', '1000']), { instanceOf: CliUsageError, message: /^--gbps fast: not a number/ });
-  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '1000', '--record-size', '0']), { instanceOf: CliUsageError, message: /^--record-size: / });
-  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '1000', '--minimize', 'speed']), { instanceOf: CliUsageError, message: /^--minimize: / });
+  await t.throwsAsync(() => runSize(['--handshakes', '1000']), {
+    instanceOf: CliUsageError,
+    message: /--gbps is required/,
+  });
+  await t.throwsAsync(() => runSize(['--gbps', 'fast', '--handshakes', '1000']), {
+    instanceOf: CliUsageError,
+    message: /^--gbps fast: not a number/,
+  });
+  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '1000', '--record-size', '0']), {
+    instanceOf: CliUsageError,
+    message: /^--record-size: /,
+  });
+  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '1000', '--minimize', 'speed']), {
+    instanceOf: CliUsageError,
+    message: /^--minimize: /,
+  });
   await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '1000', '--profile', 'nope']), {
     instanceOf: CliUsageError,
     message: /^--profile: no engine 'nope'/,
   });
-  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '1000', '--connections', '0']), { instanceOf: CliUsageError, message: /^--connections: / });
-  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '1000', '--set', 'memory.bandwidth']), { instanceOf: CliUsageError, message: /^--set: / });
-  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '1000', '--colour']), { instanceOf: CliUsageError });
+  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '1000', '--connections', '0']), {
+    instanceOf: CliUsageError,
+    message: /^--connections: /,
+  });
+  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '1000', '--set', 'memory.bandwidth']), {
+    instanceOf: CliUsageError,
+    message: /^--set: /,
+  });
+  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '1000', '--colour']), {
+    instanceOf: CliUsageError,
+  });
 });
 
 test('--minimize power compares the first configuration that meets the targets with up to two steps past it, and keeps the lowest power', (t) => {
@@ -149,7 +197,11 @@ test('--minimize power compares the first configuration that meets the targets w
 
 test('the clock is searched over the profile’s range: a clock whose bounds need more public-key lanes is skipped once an answer takes less area', (t) => {
   // 15,000 P-256 handshakes a second × 46,710 cycles: 0.70 of a lane at 1 GHz, 0.93 at 750 MHz, 1.40 at 500 MHz.
-  const r = size(target({ gbps: 0.3, handshakesPerSecond: 15_000 }), asic, { connections: 60, records: 5, replications: 2 });
+  const r = size(target({ gbps: 0.3, handshakesPerSecond: 15_000 }), asic, {
+    connections: 60,
+    records: 5,
+    replications: 2,
+  });
   t.truthy(r.answer, r.verdict);
   t.is(r.answer?.configuration.pkLanes, 1);
   t.not(r.answer?.configuration.clockPeriod, 2000);
@@ -163,7 +215,9 @@ test('the clock is searched over the profile’s range: a clock whose bounds nee
   // Static power is in the answer's power: 460 kGE × 18.8 µW a kGE, beside the dynamic power of the work.
   const f = r.answer!.row.figures;
   t.true(Math.abs((f['power_w_static']?.mean ?? 0) - 460 * 18.8e-6) < 1e-12);
-  t.true(Math.abs((f['power_w']?.mean ?? 0) - (f['power_w_dynamic']?.mean ?? 0) - (f['power_w_static']?.mean ?? 0)) < 1e-12);
+  t.true(
+    Math.abs((f['power_w']?.mean ?? 0) - (f['power_w_dynamic']?.mean ?? 0) - (f['power_w_static']?.mean ?? 0)) < 1e-12,
+  );
 });
 
 test('dtls13 size prints the clocks tried and names the clock of its answer', async (t) => {
@@ -175,15 +229,37 @@ test('dtls13 size prints the clocks tried and names the clock of its answer', as
   }) as typeof process.stdout.write;
   let code: number;
   try {
-    code = await runSize(['--gbps', '0.3', '--handshakes', '2000', '--connections', '20', '--records', '20', '--replications', '1', '--clock-steps', '2']);
+    code = await runSize([
+      '--gbps',
+      '0.3',
+      '--handshakes',
+      '2000',
+      '--connections',
+      '20',
+      '--records',
+      '20',
+      '--replications',
+      '1',
+      '--clock-steps',
+      '2',
+    ]);
   } finally {
     process.stdout.write = write;
   }
   const out = lines.join('');
   t.is(code, 0, out);
-  t.regex(out, /crypto_engine\.clock_period +(= 1000ps) +the engine's clock; the search tries 500 MHz to 1000 MHz \(estimate\)/);
-  t.regex(out, /Clocks \(the smallest bounds first[^\n]*\n +1000 MHz +lanes ≥ 1, pk lanes ≥ 1: searched: met at 460\n +500 MHz/);
+  t.regex(
+    out,
+    /crypto_engine\.clock_period +(= 1000ps) +the engine's clock; the search tries 500 MHz to 1000 MHz \(estimate\)/,
+  );
+  t.regex(
+    out,
+    /Clocks \(the smallest bounds first[^\n]*\n +1000 MHz +lanes ≥ 1, pk lanes ≥ 1: searched: met at 460\n +500 MHz/,
+  );
   t.regex(out, /\n {2}clock {12}500 MHz \(crypto_engine\.clock_period=2000ps\)\n/);
   t.regex(out, /static 0\.0086 W\)/);
-  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '1000', '--clock-steps', '0']), { instanceOf: CliUsageError, message: /^--clock-steps: / });
+  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '1000', '--clock-steps', '0']), {
+    instanceOf: CliUsageError,
+    message: /^--clock-steps: /,
+  });
 });

@@ -29,7 +29,9 @@ for (const c of cases) {
     const proof = proveBottleneck(before, verdict.failing, run);
     t.log(
       `${verdict.failing.join(',')}; suspects ${proof.suspects.map((s) => s.knob).join(' ')}; ` +
-        proof.growths.map((g) => `${g.knob} ${g.metric} ${(g.improvement.mean * 100).toFixed(1)}%${g.moved ? '' : '-'}`).join(', '),
+        proof.growths
+          .map((g) => `${g.knob} ${g.metric} ${(g.improvement.mean * 100).toFixed(1)}%${g.moved ? '' : '-'}`)
+          .join(', '),
     );
     t.is(proof.named, c.starved);
     const best = Math.max(...proof.growths.map((g) => g.improvement.mean));

@@ -15,7 +15,13 @@ import { LatencyHistogram } from '../../../hwmodel/sizing/workload/latency-histo
 import { replicate } from '../../../hwmodel/sizing/workload/replicate.js';
 import { checkSlos, evaluateSlos, parseMargin, type Slos } from '../../../hwmodel/sizing/workload/slo.js';
 import { SlotLru } from '../../../hwmodel/sizing/workload/slot-lru.js';
-import { checkTraffic, IMIX, meanRecordBytes, parseMix, recordsPerSecond } from '../../../hwmodel/sizing/workload/traffic.js';
+import {
+  checkTraffic,
+  IMIX,
+  meanRecordBytes,
+  parseMix,
+  recordsPerSecond,
+} from '../../../hwmodel/sizing/workload/traffic.js';
 
 const engine = loadEngine('asic');
 const targets = checkTargets({
@@ -27,8 +33,23 @@ const targets = checkTargets({
   profile: 'asic',
   minimize: 'area',
 });
-const roomy: DeviceKnobs = { lanes: 8, pkLanes: 4, dmaChannels: 8, pipelineDepth: 256, rxRingDepth: 1024, keySlots: 4096, memChannels: 4 };
-const slos: Slos = { dropProbability: 1e-6, p99Us: 10, p999Us: undefined, handshakesPerSecond: 1000, burstDropProbability: undefined, margin: 0 };
+const roomy: DeviceKnobs = {
+  lanes: 8,
+  pkLanes: 4,
+  dmaChannels: 8,
+  pipelineDepth: 256,
+  rxRingDepth: 1024,
+  keySlots: 4096,
+  memChannels: 4,
+};
+const slos: Slos = {
+  dropProbability: 1e-6,
+  p99Us: 10,
+  p999Us: undefined,
+  handshakesPerSecond: 1000,
+  burstDropProbability: undefined,
+  margin: 0,
+};
 
 test('mixes: imix, one size, bytes:weight lists; bad ones are ConfigErrors naming the mix', (t) => {
   t.deepEqual(parseMix('imix'), [...IMIX]);
@@ -38,7 +59,8 @@ test('mixes: imix, one size, bytes:weight lists; bad ones are ConfigErrors namin
     { bytes: 64, weight: 3 },
     { bytes: 1500, weight: 1 },
   ]);
-  for (const bad of ['0', '64:0', 'abc', '64:1:2', '', '20000']) t.throws(() => parseMix(bad), { instanceOf: ConfigError, message: /mix/ }, bad);
+  for (const bad of ['0', '64:0', 'abc', '64:1:2', '', '20000'])
+    t.throws(() => parseMix(bad), { instanceOf: ConfigError, message: /mix/ }, bad);
 });
 
 test('traffic: defaults filled, every bad value a ConfigError naming its option', (t) => {
@@ -57,7 +79,8 @@ test('traffic: defaults filled, every bad value a ConfigError naming its option'
     ['burstFactor', { burstFactor: 0.5 }],
     ['handshake', { handshake: 'rsa' }],
   ];
-  for (const [option, v] of cases) t.throws(() => checkTraffic({ ...base, ...v }), { instanceOf: ConfigError, message: new RegExp(option) }, option);
+  for (const [option, v] of cases)
+    t.throws(() => checkTraffic({ ...base, ...v }), { instanceOf: ConfigError, message: new RegExp(option) }, option);
 });
 
 test('the latency histogram reads a quantile within 1%, never below the true one', (t) => {
@@ -86,7 +109,13 @@ test('key slots: least recently used evicted first; a touch keeps a slot', (t) =
 });
 
 test('a run is its seed: the same seed the same figures, another seed others', (t) => {
-  const traffic = checkTraffic({ openGbps: 20, sealGbps: 20, mix: IMIX, handshakesPerSecond: 20_000, sessions: 10_000 });
+  const traffic = checkTraffic({
+    openGbps: 20,
+    sealGbps: 20,
+    mix: IMIX,
+    handshakesPerSecond: 20_000,
+    sessions: 10_000,
+  });
   const costs = deviceCosts(engine, targets, traffic);
   const plan = { warmupUs: 20, windowUs: 100, seed: 7 };
   const a = runFlow(traffic, roomy, costs, plan);
@@ -98,17 +127,36 @@ test('open-loop traffic: the offered records follow the rates of both directions
   const traffic = checkTraffic({ openGbps: 30, sealGbps: 10, mix: IMIX, handshakesPerSecond: 0, sessions: 100 });
   const costs = deviceCosts(engine, targets, traffic);
   const expected = (recordsPerSecond(30, IMIX) + recordsPerSecond(10, IMIX)) * 200e-6;
-  const small = runFlow(traffic, { ...roomy, lanes: 1, dmaChannels: 1 }, costs, { warmupUs: 20, windowUs: 200, seed: 1 });
+  const small = runFlow(traffic, { ...roomy, lanes: 1, dmaChannels: 1 }, costs, {
+    warmupUs: 20,
+    windowUs: 200,
+    seed: 1,
+  });
   const big = runFlow(traffic, roomy, costs, { warmupUs: 20, windowUs: 200, seed: 1 });
   t.is(small.steady.offered, big.steady.offered, 'arrivals do not wait for the device');
-  t.true(Math.abs(big.steady.offered - expected) < 0.1 * expected, `${big.steady.offered} offered, ${expected} expected`);
+  t.true(
+    Math.abs(big.steady.offered - expected) < 0.1 * expected,
+    `${big.steady.offered} offered, ${expected} expected`,
+  );
   t.true(small.steady.p99Us > big.steady.p99Us);
 });
 
 test('a burst: drops in the burst counted apart from the steady window', (t) => {
-  const traffic = checkTraffic({ openGbps: 20, sealGbps: 20, mix: IMIX, handshakesPerSecond: 0, sessions: 100, burstFactor: 4, burstUs: 50 });
+  const traffic = checkTraffic({
+    openGbps: 20,
+    sealGbps: 20,
+    mix: IMIX,
+    handshakesPerSecond: 0,
+    sessions: 100,
+    burstFactor: 4,
+    burstUs: 50,
+  });
   const costs = deviceCosts(engine, targets, traffic);
-  const r = runFlow(traffic, { ...roomy, lanes: 2, rxRingDepth: 8, pipelineDepth: 16 }, costs, { warmupUs: 20, windowUs: 100, seed: 1 });
+  const r = runFlow(traffic, { ...roomy, lanes: 2, rxRingDepth: 8, pipelineDepth: 16 }, costs, {
+    warmupUs: 20,
+    windowUs: 100,
+    seed: 1,
+  });
   t.is(r.steady.dropped, 0);
   t.true((r.burst?.dropped ?? 0) > 0);
   t.true(Object.values(r.burstDropsBy).reduce((a, b) => a + b, 0) === r.burst?.dropped);
@@ -125,7 +173,14 @@ test('head-of-line blocking at the intake is charged to the unit the head waits 
 });
 
 test('1M sessions run in little memory: sessions are indices, not objects', (t) => {
-  const traffic = checkTraffic({ openGbps: 10, sealGbps: 10, mix: IMIX, handshakesPerSecond: 1000, sessions: 1_000_000, zipf: 1 });
+  const traffic = checkTraffic({
+    openGbps: 10,
+    sealGbps: 10,
+    mix: IMIX,
+    handshakesPerSecond: 1000,
+    sessions: 1_000_000,
+    zipf: 1,
+  });
   const costs = deviceCosts(engine, targets, traffic);
   const before = process.memoryUsage().heapUsed;
   const r = runFlow(traffic, { ...roomy, keySlots: 65_536 }, costs, { warmupUs: 20, windowUs: 100, seed: 1 });
@@ -138,7 +193,12 @@ test('1M sessions run in little memory: sessions are indices, not objects', (t) 
 test('SLOs are met only at the conservative end of the interval; the margin parses', (t) => {
   const traffic = checkTraffic({ openGbps: 20, sealGbps: 20, mix: IMIX, handshakesPerSecond: 1000, sessions: 1000 });
   const costs = deviceCosts(engine, targets, traffic);
-  const r = replicate(traffic, { ...roomy, lanes: 2, dmaChannels: 4 }, costs, { warmupUs: 20, windowUs: 100, replications: 3, seed: 1 });
+  const r = replicate(traffic, { ...roomy, lanes: 2, dmaChannels: 4 }, costs, {
+    warmupUs: 20,
+    windowUs: 100,
+    replications: 3,
+    seed: 1,
+  });
   const p99 = r.metrics.p99Us;
   t.true(p99.halfWidth > 0);
   // A limit between the mean and the upper end: not met.
@@ -153,7 +213,14 @@ test('SLOs are met only at the conservative end of the interval; the margin pars
 });
 
 test('PSK handshakes need no public-key lane: none is a device that still completes them', (t) => {
-  const traffic = checkTraffic({ openGbps: 5, sealGbps: 5, mix: IMIX, handshakesPerSecond: 50_000, handshake: 'psk', sessions: 1000 });
+  const traffic = checkTraffic({
+    openGbps: 5,
+    sealGbps: 5,
+    mix: IMIX,
+    handshakesPerSecond: 50_000,
+    handshake: 'psk',
+    sessions: 1000,
+  });
   const costs = deviceCosts(engine, targets, traffic);
   t.is(costs.handshakePkNs, 0);
   const r = runFlow(traffic, { ...roomy, pkLanes: 0 }, costs, { warmupUs: 20, windowUs: 400, seed: 1 });

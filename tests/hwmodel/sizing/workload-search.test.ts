@@ -28,8 +28,21 @@ test('the search: from the bounds, every growth proven; the answer meets its SLO
     profile: 'asic',
     minimize: 'area',
   });
-  const traffic = checkTraffic({ openGbps: 20, sealGbps: 20, mix: IMIX, handshakesPerSecond: 30_000, sessions: 100_000 });
-  const slos = { dropProbability: 1e-6, p99Us: 5, p999Us: undefined, handshakesPerSecond: 30_000, burstDropProbability: undefined, margin: 0.2 };
+  const traffic = checkTraffic({
+    openGbps: 20,
+    sealGbps: 20,
+    mix: IMIX,
+    handshakesPerSecond: 30_000,
+    sessions: 100_000,
+  });
+  const slos = {
+    dropProbability: 1e-6,
+    p99Us: 5,
+    p999Us: undefined,
+    handshakesPerSecond: 30_000,
+    burstDropProbability: undefined,
+    margin: 0.2,
+  };
   const r = sizeWorkload(targets, traffic, slos, engine, { run: RUN, maxTrims: 6 });
   const a = r.answer;
   if (a === undefined) return t.fail(r.verdict);
@@ -43,7 +56,15 @@ test('the search: from the bounds, every growth proven; the answer meets its SLO
   }
   t.deepEqual(
     a.cost.lines.map((l) => l.part),
-    ['symmetric lanes', 'public-key lanes', 'DMA channels', 'pipeline slots', 'intake ring entries', 'key slots', 'memory controllers'],
+    [
+      'symmetric lanes',
+      'public-key lanes',
+      'DMA channels',
+      'pipeline slots',
+      'intake ring entries',
+      'key slots',
+      'memory controllers',
+    ],
   );
   t.true(a.cost.lines.every((l) => l.area > 0 && ['published', 'derived', 'estimate'].includes(l.basis)));
   t.true(r.caveats.some((c) => c.startsWith('cost: lower bound; excludes')));
@@ -110,11 +131,26 @@ test('dtls13 size on a workload writes the CSV and JSON; bad workload options ar
   t.true(json.answer.knobs['lanes']! >= 1);
   t.true(json.answer.wholeDevice.areaKGE > 0);
   t.true(json.answer.wholeDevice.items.some((i) => i.part.startsWith('DMA')));
-  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '10', '--mix', '64:x']), { instanceOf: CliUsageError, message: /^--mix: / });
-  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '10', '--margin', 'lots']), { instanceOf: CliUsageError, message: /^--margin: / });
-  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '10', '--sessions', '0']), { instanceOf: CliUsageError, message: /^--sessions: / });
-  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '10', '--handshake', 'rsa']), { instanceOf: CliUsageError, message: /^--handshake: / });
-  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '10', '--slo-drop', '2']), { instanceOf: CliUsageError, message: /^--slo-drop: / });
+  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '10', '--mix', '64:x']), {
+    instanceOf: CliUsageError,
+    message: /^--mix: /,
+  });
+  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '10', '--margin', 'lots']), {
+    instanceOf: CliUsageError,
+    message: /^--margin: /,
+  });
+  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '10', '--sessions', '0']), {
+    instanceOf: CliUsageError,
+    message: /^--sessions: /,
+  });
+  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '10', '--handshake', 'rsa']), {
+    instanceOf: CliUsageError,
+    message: /^--handshake: /,
+  });
+  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '10', '--slo-drop', '2']), {
+    instanceOf: CliUsageError,
+    message: /^--slo-drop: /,
+  });
 });
 
 test('dtls13 size with a burst reports the burst apart from the steady window', async (t) => {
@@ -146,5 +182,8 @@ test('dtls13 size with a burst reports the burst apart from the steady window', 
   } finally {
     process.stdout.write = write;
   }
-  t.regex(out.join(''), /Burst \(× 3 for 30 µs, and a recovery as long\), apart from the steady window, at the target load: drop probability /);
+  t.regex(
+    out.join(''),
+    /Burst \(× 3 for 30 µs, and a recovery as long\), apart from the steady window, at the target load: drop probability /,
+  );
 });

@@ -8,7 +8,10 @@ function profile(): CryptoProfile {
   const t = DEFAULT_PROFILE.crypto.software.table;
   const table: CryptoCostTable = {
     ...t,
-    aead: { ...t.aead, TLS_AES_128_GCM_SHA256: { seal: { setupUs: 2, perByteNs: 0.5 }, open: { setupUs: 3, perByteNs: 0.25 } } },
+    aead: {
+      ...t.aead,
+      TLS_AES_128_GCM_SHA256: { seal: { setupUs: 2, perByteNs: 0.5 }, open: { setupUs: 3, perByteNs: 0.25 } },
+    },
     mask: { ...t.mask, 'aes-256': { setupUs: 1.5, perByteNs: 0 } },
     hash: { ...t.hash, sha384: { setupUs: 1, perByteNs: 2 } },
     keyExchange: { ...t.keyExchange, x25519: { generateUs: 40, deriveUs: 50 } },
@@ -17,7 +20,13 @@ function profile(): CryptoProfile {
   const a = DEFAULT_PROFILE.crypto.accelerated;
   const accelerated: AcceleratedCrypto = {
     ...a,
-    aead: { ...a.aead, TLS_AES_128_GCM_SHA256: { seal: { setupCycles: 40, bytesPerCycle: 16 }, open: { setupCycles: 50, bytesPerCycle: 8 } } },
+    aead: {
+      ...a.aead,
+      TLS_AES_128_GCM_SHA256: {
+        seal: { setupCycles: 40, bytesPerCycle: 16 },
+        open: { setupCycles: 50, bytesPerCycle: 8 },
+      },
+    },
     keyExchange: { ...a.keyExchange, x25519: { generateCycles: 1000, deriveCycles: 1500 } },
   };
   return { software: { lanes: 2, table }, accelerated };
@@ -40,9 +49,17 @@ test('a suite is found by RFC name in any case or by AEAD algorithm name', (t) =
 test('mask, hash, key exchange and signature costs come from their entries', (t) => {
   const m = new CryptoTimingModel(profile());
   t.is(m.cost({ op: 'mask', algorithm: 'aes-256', bytes: 16 }), 1.5 * US);
-  t.is(m.cost({ op: 'mask', suite: 'TLS_AES_256_GCM_SHA384', bytes: 16 }), 1.5 * US, 'mask cipher derived from the suite');
+  t.is(
+    m.cost({ op: 'mask', suite: 'TLS_AES_256_GCM_SHA384', bytes: 16 }),
+    1.5 * US,
+    'mask cipher derived from the suite',
+  );
   t.is(m.cost({ op: 'hash', algorithm: 'sha384', bytes: 64 }), 1 * US + 128 * NS);
-  t.is(m.cost({ op: 'hash', suite: 'TLS_AES_256_GCM_SHA384', bytes: 64 }), 1 * US + 128 * NS, 'hash derived from the suite');
+  t.is(
+    m.cost({ op: 'hash', suite: 'TLS_AES_256_GCM_SHA384', bytes: 64 }),
+    1 * US + 128 * NS,
+    'hash derived from the suite',
+  );
   t.is(m.cost({ op: 'kx_generate', algorithm: 'x25519', bytes: 0 }), 40 * US);
   t.is(m.cost({ op: 'kx_derive', algorithm: 'x25519', bytes: 32 }), 50 * US);
   t.is(m.cost({ op: 'sign', algorithm: 'ed25519', bytes: 130 }), 30 * US);
@@ -54,8 +71,10 @@ test('every suite, group and scheme of the default profile has a positive cost',
   for (const suite of Object.keys(DEFAULT_PROFILE.crypto.software.table.aead)) {
     t.true(m.cost({ op: 'aead_seal', suite, bytes: 1200 }) > m.cost({ op: 'aead_seal', suite, bytes: 100 }), suite);
   }
-  for (const g of Object.keys(DEFAULT_PROFILE.crypto.software.table.keyExchange)) t.true(m.cost({ op: 'kx_derive', algorithm: g, bytes: 0 }) > 0, g);
-  for (const s of Object.keys(DEFAULT_PROFILE.crypto.software.table.signature)) t.true(m.cost({ op: 'verify', algorithm: s, bytes: 100 }) > 0, s);
+  for (const g of Object.keys(DEFAULT_PROFILE.crypto.software.table.keyExchange))
+    t.true(m.cost({ op: 'kx_derive', algorithm: g, bytes: 0 }) > 0, g);
+  for (const s of Object.keys(DEFAULT_PROFILE.crypto.software.table.signature))
+    t.true(m.cost({ op: 'verify', algorithm: s, bytes: 100 }) > 0, s);
 });
 
 test('accelerated costs are cycles at the engine clock: setup plus the data at bytes per cycle, rounded up', (t) => {
@@ -65,19 +84,38 @@ test('accelerated costs are cycles at the engine clock: setup plus the data at b
   t.is(hw.cost({ op: 'aead_open', suite: 'TLS_AES_128_GCM_SHA256', bytes: 1000 }), (50 + 125) * 2 * NS);
   t.is(hw.cost({ op: 'kx_derive', algorithm: 'x25519', bytes: 0 }), 1500 * 2 * NS);
   const fast = new CryptoTimingModel(profile(), { accelerated: true, clockPeriod: 1 * NS });
-  t.is(fast.cost({ op: 'kx_generate', algorithm: 'x25519', bytes: 0 }), 1000 * NS, 'a faster clock, a shorter operation');
-  t.throws(() => new CryptoTimingModel(profile(), { accelerated: true, clockPeriod: 0 }), { instanceOf: ConfigError, message: /clockPeriod/ });
+  t.is(
+    fast.cost({ op: 'kx_generate', algorithm: 'x25519', bytes: 0 }),
+    1000 * NS,
+    'a faster clock, a shorter operation',
+  );
+  t.throws(() => new CryptoTimingModel(profile(), { accelerated: true, clockPeriod: 0 }), {
+    instanceOf: ConfigError,
+    message: /clockPeriod/,
+  });
 });
 
 test('the accelerator does not follow the software table or the host load (a recalibrated host leaves it alone)', (t) => {
   const p = profile();
   const slowHost: CryptoProfile = {
     ...p,
-    software: { ...p.software, table: { ...p.software.table, keyExchange: { ...p.software.table.keyExchange, x25519: { generateUs: 400, deriveUs: 500 } } } },
+    software: {
+      ...p.software,
+      table: {
+        ...p.software.table,
+        keyExchange: { ...p.software.table.keyExchange, x25519: { generateUs: 400, deriveUs: 500 } },
+      },
+    },
   };
   const op = { op: 'kx_derive', algorithm: 'x25519', bytes: 0 } as const;
-  t.is(new CryptoTimingModel(slowHost, { accelerated: true }).cost(op), new CryptoTimingModel(p, { accelerated: true }).cost(op));
-  t.is(new CryptoTimingModel(p, { accelerated: true, loadFactor: 3 }).cost(op), new CryptoTimingModel(p, { accelerated: true }).cost(op));
+  t.is(
+    new CryptoTimingModel(slowHost, { accelerated: true }).cost(op),
+    new CryptoTimingModel(p, { accelerated: true }).cost(op),
+  );
+  t.is(
+    new CryptoTimingModel(p, { accelerated: true, loadFactor: 3 }).cost(op),
+    new CryptoTimingModel(p, { accelerated: true }).cost(op),
+  );
   t.not(new CryptoTimingModel(slowHost).cost(op), new CryptoTimingModel(p).cost(op));
 });
 
@@ -99,7 +137,10 @@ test('the load factor multiplies every cost', (t) => {
   ] as const) {
     t.is(loaded.cost(op), Math.round(idle.cost(op) * 1.5));
   }
-  t.throws(() => new CryptoTimingModel(profile(), { loadFactor: 0 }), { instanceOf: ConfigError, message: /loadFactor/ });
+  t.throws(() => new CryptoTimingModel(profile(), { loadFactor: 0 }), {
+    instanceOf: ConfigError,
+    message: /loadFactor/,
+  });
 });
 
 test('unknown algorithms and bad lengths are ConfigErrors naming the operation', (t) => {
@@ -107,8 +148,14 @@ test('unknown algorithms and bad lengths are ConfigErrors naming the operation',
   const e = t.throws(() => m.cost({ op: 'sign', algorithm: 'dsa_sha1', bytes: 0 }), { instanceOf: ConfigError });
   t.is(e?.option, 'sign.algorithm');
   t.regex(e?.message ?? '', /dsa_sha1/);
-  t.throws(() => m.cost({ op: 'aead_seal', suite: 'TLS_NULL', bytes: 1 }), { instanceOf: ConfigError, message: /aead_seal/ });
-  t.throws(() => m.cost({ op: 'hash', algorithm: 'sha256', bytes: -1 }), { instanceOf: ConfigError, message: /hash\.bytes/ });
+  t.throws(() => m.cost({ op: 'aead_seal', suite: 'TLS_NULL', bytes: 1 }), {
+    instanceOf: ConfigError,
+    message: /aead_seal/,
+  });
+  t.throws(() => m.cost({ op: 'hash', algorithm: 'sha256', bytes: -1 }), {
+    instanceOf: ConfigError,
+    message: /hash\.bytes/,
+  });
 });
 
 test('fromProfile applies the profile load factor unless overridden', (t) => {

@@ -41,17 +41,29 @@ test('every entry of every engine has a basis and names its source; estimates gi
 });
 
 test('each engine sets spec/hw parameters that --set accepts, and its table costs what its figures say', (t) => {
-  for (const name of listEngines()) for (const p of loadEngine(name).parameters) t.notThrows(() => parseSetting(`${p.path}=${p.text}`), `${name} ${p.path}`);
+  for (const name of listEngines())
+    for (const p of loadEngine(name).parameters)
+      t.notThrows(() => parseSetting(`${p.path}=${p.text}`), `${name} ${p.path}`);
   const iot = loadEngine('iot');
   t.deepEqual(
     iot.parameters.find((p) => p.path === 'crypto_engine.clock_period'),
     { path: 'crypto_engine.clock_period', text: '10ns' },
   );
   // CAST AES-GCM-S: 44 cycles a 16-byte block; a 1,200-byte record is 75 blocks plus the setup.
-  const model = new CryptoTimingModel({ ...DEFAULT_PROFILE.crypto, accelerated: iot.table }, { accelerated: true, clockPeriod: 10 * NS });
+  const model = new CryptoTimingModel(
+    { ...DEFAULT_PROFILE.crypto, accelerated: iot.table },
+    { accelerated: true, clockPeriod: 10 * NS },
+  );
   t.is(model.cycles({ op: 'aead_seal', suite: 'TLS_AES_128_GCM_SHA256', bytes: 1200 }), 92 + Math.ceil(1200 / 0.3636));
-  const fast = new CryptoTimingModel({ ...DEFAULT_PROFILE.crypto, accelerated: loadEngine('line-rate-10g').table }, { accelerated: true, clockPeriod: 2 * NS });
-  t.is(fast.latency({ op: 'aead_seal', suite: 'TLS_AES_128_GCM_SHA256', bytes: 1200 }), 20 * 2 * NS, 'the pipeline latency beyond the issue interval');
+  const fast = new CryptoTimingModel(
+    { ...DEFAULT_PROFILE.crypto, accelerated: loadEngine('line-rate-10g').table },
+    { accelerated: true, clockPeriod: 2 * NS },
+  );
+  t.is(
+    fast.latency({ op: 'aead_seal', suite: 'TLS_AES_128_GCM_SHA256', bytes: 1200 }),
+    20 * 2 * NS,
+    'the pipeline latency beyond the issue interval',
+  );
 });
 
 test('a bad engine file is a ConfigError naming the file and the key path', (t) => {
@@ -60,7 +72,10 @@ test('a bad engine file is a ConfigError naming the file and the key path', (t) 
   writeFileSync(join(dir, 'default.yaml'), base);
   const write = (name: string, text: string) => writeFileSync(join(dir, `${name}.yaml`), text);
   const head = (name: string) => `engine: ${name}\ndescription: x\nbase: default\n`;
-  write('nosource', `${head('nosource')}cycles:\n  hash:\n    sha256: { setup_cycles: 1, bytes_per_cycle: 1, basis: published, source: '' }\n`);
+  write(
+    'nosource',
+    `${head('nosource')}cycles:\n  hash:\n    sha256: { setup_cycles: 1, bytes_per_cycle: 1, basis: published, source: '' }\n`,
+  );
   t.throws(() => loadEngine('nosource', dir), {
     instanceOf: ConfigError,
     message: /engines\/nosource\.yaml: cycles\.hash\.sha256\.source: must name the source/,
@@ -69,11 +84,23 @@ test('a bad engine file is a ConfigError naming the file and the key path', (t) 
     'badbasis',
     `${head('badbasis')}cycles:\n  hash:\n    sha256: { setup_cycles: 1, bytes_per_cycle: 1, basis: guessed, source: a datasheet of some length }\n`,
   );
-  t.throws(() => loadEngine('badbasis', dir), { instanceOf: ConfigError, message: /cycles\.hash\.sha256\.basis: must be one of published, derived, estimate/ });
-  write('typo', `${head('typo')}cycles:\n  hash:\n    sha265: { setup_cycles: 1, bytes_per_cycle: 1, basis: estimate, source: reasoning of some length }\n`);
+  t.throws(() => loadEngine('badbasis', dir), {
+    instanceOf: ConfigError,
+    message: /cycles\.hash\.sha256\.basis: must be one of published, derived, estimate/,
+  });
+  write(
+    'typo',
+    `${head('typo')}cycles:\n  hash:\n    sha265: { setup_cycles: 1, bytes_per_cycle: 1, basis: estimate, source: reasoning of some length }\n`,
+  );
   t.throws(() => loadEngine('typo', dir), { instanceOf: ConfigError, message: /cycles\.hash\.sha265: unknown field/ });
-  write('partial', 'engine: partial\ndescription: x\narea: { symmetric: { class: small, source: s }, public_key: { class: small, source: s } }\ncycles: {}\n');
-  t.throws(() => loadEngine('partial', dir), { instanceOf: ConfigError, message: /partial\.yaml: cycles\.aead\.TLS_AES_128_GCM_SHA256: is missing/ });
+  write(
+    'partial',
+    'engine: partial\ndescription: x\narea: { symmetric: { class: small, source: s }, public_key: { class: small, source: s } }\ncycles: {}\n',
+  );
+  t.throws(() => loadEngine('partial', dir), {
+    instanceOf: ConfigError,
+    message: /partial\.yaml: cycles\.aead\.TLS_AES_128_GCM_SHA256: is missing/,
+  });
   write('loop', 'engine: loop\ndescription: x\nbase: loop\n');
   t.throws(() => loadEngine('loop', dir), { instanceOf: ConfigError, message: /base chain loops/ });
   t.throws(() => loadEngine('absent', dir), { instanceOf: ConfigError, message: /no engine 'absent'.*engines: / });

@@ -5,7 +5,14 @@ import type { Delivery, NetworkParams, RandomSource } from '../../../hwmodel/tim
 import { SeededRandom } from '../../../hwmodel/kernel/index.js';
 import { seeded } from './prng.js';
 
-const base: NetworkParams = { latencyUs: 10, bandwidthBitsPerSecond: 1e9, jitterUs: 0, lossProbability: 0, reorder: false, overheadBytes: 0 };
+const base: NetworkParams = {
+  latencyUs: 10,
+  bandwidthBitsPerSecond: 1e9,
+  jitterUs: 0,
+  lossProbability: 0,
+  reorder: false,
+  overheadBytes: 0,
+};
 
 function delivered(d: Delivery): number {
   if (d.dropped) throw new Error('dropped');
@@ -23,7 +30,11 @@ test('back-to-back datagrams serialize one after another (FIFO)', (t) => {
   );
   t.deepEqual(d.map(delivered), [18 * US, 26 * US, 34 * US]);
   // After the link drains, a datagram starts at once.
-  t.like(link.send(125, 100 * US), { serializationStart: 100 * US, serializationEnd: 101 * US, deliveryTime: 111 * US });
+  t.like(link.send(125, 100 * US), {
+    serializationStart: 100 * US,
+    serializationEnd: 101 * US,
+    deliveryTime: 111 * US,
+  });
   t.like(link.stats, { sent: 4, dropped: 0, bytes: 3125, busyTime: 25 * US });
 });
 
@@ -100,13 +111,21 @@ test('a duplex link has independent directions', (t) => {
 });
 
 test('bad parameters and sends back in time are rejected by name', (t) => {
-  const e = t.throws(() => new NetworkLink('lan', { ...base, lossProbability: 1.5 }, seeded(1)), { instanceOf: ConfigError });
+  const e = t.throws(() => new NetworkLink('lan', { ...base, lossProbability: 1.5 }, seeded(1)), {
+    instanceOf: ConfigError,
+  });
   t.is(e?.option, 'lan.lossProbability');
-  t.throws(() => new NetworkLink('lan', { ...base, bandwidthBitsPerSecond: 0 }, seeded(1)), { instanceOf: ConfigError, message: /bandwidthBitsPerSecond/ });
+  t.throws(() => new NetworkLink('lan', { ...base, bandwidthBitsPerSecond: 0 }, seeded(1)), {
+    instanceOf: ConfigError,
+    message: /bandwidthBitsPerSecond/,
+  });
   const link = new NetworkLink('lan', base, seeded(1));
   link.send(10, 100);
   t.throws(() => link.send(10, 99), { instanceOf: RangeError, message: /before the previous send/ });
-  t.throws(() => new NetworkLink('lan', base, { next: () => 1 }).send(1, 0), { instanceOf: RangeError, message: /outside \[0, 1\)/ });
+  t.throws(() => new NetworkLink('lan', base, { next: () => 1 }).send(1, 0), {
+    instanceOf: RangeError,
+    message: /outside \[0, 1\)/,
+  });
 });
 
 test("the kernel's seeded random streams plug in as the RandomSource", (t) => {

@@ -50,13 +50,33 @@ test('the default profile is valid and survives serialize → parse unchanged', 
 
 test('validation errors name the field path', (t) => {
   const cases: [string, unknown, string][] = [
-    ['crypto.software.table.aead.TLS_AES_128_CCM_8_SHA256', undefined, 'crypto.software.table.aead.TLS_AES_128_CCM_8_SHA256'],
-    ['crypto.software.table.aead.TLS_AES_128_GCM_SHA256.seal.perByteNs', -1, 'crypto.software.table.aead.TLS_AES_128_GCM_SHA256.seal.perByteNs'],
+    [
+      'crypto.software.table.aead.TLS_AES_128_CCM_8_SHA256',
+      undefined,
+      'crypto.software.table.aead.TLS_AES_128_CCM_8_SHA256',
+    ],
+    [
+      'crypto.software.table.aead.TLS_AES_128_GCM_SHA256.seal.perByteNs',
+      -1,
+      'crypto.software.table.aead.TLS_AES_128_GCM_SHA256.seal.perByteNs',
+    ],
     ['crypto.software.table.signature.ed25519.verifyUs', 'fast', 'crypto.software.table.signature.ed25519.verifyUs'],
-    ['crypto.software.table.keyExchange.x9999', { generateUs: 1, deriveUs: 1 }, 'crypto.software.table.keyExchange.x9999'],
+    [
+      'crypto.software.table.keyExchange.x9999',
+      { generateUs: 1, deriveUs: 1 },
+      'crypto.software.table.keyExchange.x9999',
+    ],
     ['crypto.software.lanes', 0, 'crypto.software.lanes'],
-    ['crypto.accelerated.aead.TLS_AES_128_GCM_SHA256.seal.bytesPerCycle', -1, 'crypto.accelerated.aead.TLS_AES_128_GCM_SHA256.seal.bytesPerCycle'],
-    ['crypto.accelerated.keyExchange.x25519.deriveCycles', undefined, 'crypto.accelerated.keyExchange.x25519.deriveCycles'],
+    [
+      'crypto.accelerated.aead.TLS_AES_128_GCM_SHA256.seal.bytesPerCycle',
+      -1,
+      'crypto.accelerated.aead.TLS_AES_128_GCM_SHA256.seal.bytesPerCycle',
+    ],
+    [
+      'crypto.accelerated.keyExchange.x25519.deriveCycles',
+      undefined,
+      'crypto.accelerated.keyExchange.x25519.deriveCycles',
+    ],
     ['crypto.accelerated.speedup', { aead: 10 }, 'crypto.accelerated.speedup'],
     ['network', { latencyUs: 5 }, 'network'],
     ['metadata.date', 'yesterday', 'metadata.date'],
@@ -107,7 +127,9 @@ test('profileFromMeasurements puts measured figures in and keeps the rest', (t) 
     date: '2026-01-02',
     provider: 'noble',
     crypto: {
-      aead: { TLS_CHACHA20_POLY1305_SHA256: { seal: { setupUs: 7, perByteNs: 3 }, open: { setupUs: 8, perByteNs: 3.5 } } },
+      aead: {
+        TLS_CHACHA20_POLY1305_SHA256: { seal: { setupUs: 7, perByteNs: 3 }, open: { setupUs: 8, perByteNs: 3.5 } },
+      },
       keyExchange: { x25519: { generateUs: 300, deriveUs: 310 } },
     },
     lanes: 2,
@@ -123,16 +145,35 @@ test('profileFromMeasurements puts measured figures in and keeps the rest', (t) 
   t.deepEqual(p.crypto.software.table.signature, DEFAULT_PROFILE.crypto.software.table.signature);
   t.deepEqual(p.processing, DEFAULT_PROFILE.processing);
   t.regex(p.metadata.notes ?? '', /processing\.messageUs/);
-  const q = profileFromMeasurements({ machine: 'm', date: '2026-01-02', provider: 'node', crypto: {}, processing: { recordUs: 4.5 } });
+  const q = profileFromMeasurements({
+    machine: 'm',
+    date: '2026-01-02',
+    provider: 'node',
+    crypto: {},
+    processing: { recordUs: 4.5 },
+  });
   t.deepEqual(q.processing, { messageUs: DEFAULT_PROFILE.processing.messageUs, recordUs: 4.5 });
   t.notRegex(q.metadata.notes ?? '', /processing\.recordUs/);
   const bad = t.throws(
-    () => profileFromMeasurements({ machine: 'm', date: '2026-01-02', provider: 'node', crypto: {}, processing: { messageUs: Number.NaN } }),
+    () =>
+      profileFromMeasurements({
+        machine: 'm',
+        date: '2026-01-02',
+        provider: 'node',
+        crypto: {},
+        processing: { messageUs: Number.NaN },
+      }),
     { instanceOf: ConfigError },
   );
   t.is(bad?.option, 'processing.messageUs');
   const e = t.throws(
-    () => profileFromMeasurements({ machine: 'm', date: '2026-01-02', provider: 'node', crypto: { hash: { sha256: { setupUs: -1, perByteNs: 1 } } } }),
+    () =>
+      profileFromMeasurements({
+        machine: 'm',
+        date: '2026-01-02',
+        provider: 'node',
+        crypto: { hash: { sha256: { setupUs: -1, perByteNs: 1 } } },
+      }),
     { instanceOf: ConfigError },
   );
   t.is(e?.option, 'crypto.software.table.hash.sha256.setupUs');

@@ -53,7 +53,10 @@ test('FIFO, work-conserving, never more busy lanes than the pool has (property)'
   fc.assert(
     fc.property(
       fc.integer({ min: 1, max: 4 }),
-      fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 30 })), { minLength: 1, maxLength: 40 }),
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 30 })), {
+        minLength: 1,
+        maxLength: 40,
+      }),
       (lanes, reqs) => {
         const pool = new ResourcePool('p', lanes);
         let at = 0;
@@ -79,7 +82,10 @@ test('queue depth, busy lanes and totals agree with a count over every grant (pr
   fc.assert(
     fc.property(
       fc.integer({ min: 1, max: 4 }),
-      fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 60 })), { minLength: 1, maxLength: 3000 }),
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 60 })), {
+        minLength: 1,
+        maxLength: 3000,
+      }),
       (lanes, reqs) => {
         const pool = new ResourcePool('p', lanes);
         const grants: { arrival: number; start: number; finish: number }[] = [];
@@ -96,7 +102,8 @@ test('queue depth, busy lanes and totals agree with a count over every grant (pr
         const clip = (a: number, b: number): number => Math.max(0, Math.min(b, until) - Math.min(a, until));
         const s = pool.stats(until);
         return (
-          s.busyTime === grants.reduce((n, x) => n + clip(x.start, x.finish), 0) && s.waitTime === grants.reduce((n, x) => n + clip(x.arrival, x.start), 0)
+          s.busyTime === grants.reduce((n, x) => n + clip(x.start, x.finish), 0) &&
+          s.waitTime === grants.reduce((n, x) => n + clip(x.arrival, x.start), 0)
         );
       },
     ),

@@ -184,7 +184,15 @@ export class AtTarget extends Module {
         if (!this.#acceptedInPlace.delete(gp)) {
           const p: PhaseRef = { value: 'END_REQ' };
           const status = this.socket.nbTransportBw(gp, p, { value: this.#opts.accept });
-          this.calls.push({ id: gp.address, path: 'bw', sent: 'END_REQ', status, phaseAfter: p.value, at: this.sim.now, seq: callSeq++ });
+          this.calls.push({
+            id: gp.address,
+            path: 'bw',
+            sent: 'END_REQ',
+            status,
+            phaseAfter: p.value,
+            at: this.sim.now,
+            seq: callSeq++,
+          });
         }
         this.#peq.notify(gp, 'BEGIN_RESP', this.#opts.latency); // here BEGIN_RESP means "response ready"
         break;
@@ -208,7 +216,15 @@ export class AtTarget extends Module {
     const d: Delay = { value: 0 };
     this.#responseBusy = true;
     const status = this.socket.nbTransportBw(gp, p, d);
-    this.calls.push({ id: gp.address, path: 'bw', sent: 'BEGIN_RESP', status, phaseAfter: p.value, at: this.sim.now, seq: callSeq++ });
+    this.calls.push({
+      id: gp.address,
+      path: 'bw',
+      sent: 'BEGIN_RESP',
+      status,
+      phaseAfter: p.value,
+      at: this.sim.now,
+      seq: callSeq++,
+    });
     // TLM_UPDATED carries END_RESP in place; TLM_COMPLETED skips it: either way the channel frees at now + delay
     if (status !== 'TLM_ACCEPTED') this.#peq.notify(gp, 'END_RESP', d.value);
   }

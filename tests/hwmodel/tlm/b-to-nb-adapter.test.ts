@@ -1,6 +1,13 @@
 import test from 'ava';
 import { NS, Simulator, type SimTime } from '../../../hwmodel/kernel/index.js';
-import { InitiatorSocket, Module, PayloadPool, TlmError, type Delay, type SyncEnum } from '../../../hwmodel/tlm/index.js';
+import {
+  InitiatorSocket,
+  Module,
+  PayloadPool,
+  TlmError,
+  type Delay,
+  type SyncEnum,
+} from '../../../hwmodel/tlm/index.js';
 import { AtTarget } from './at-models.js';
 
 const LATENCY = 50 * NS;

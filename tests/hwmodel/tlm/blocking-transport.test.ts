@@ -1,6 +1,13 @@
 import test from 'ava';
 import { NS, Simulator, type SimTime, type Wait } from '../../../hwmodel/kernel/index.js';
-import { DtlsExtension, GenericPayload, Module, TargetSocket, TlmExtension, type Delay } from '../../../hwmodel/tlm/index.js';
+import {
+  DtlsExtension,
+  GenericPayload,
+  Module,
+  TargetSocket,
+  TlmExtension,
+  type Delay,
+} from '../../../hwmodel/tlm/index.js';
 import { Initiator, Memory } from './memory.js';
 
 class TagExtension extends TlmExtension {
@@ -178,7 +185,11 @@ test('extensions travel with the payload: set at the initiator, changed at the t
   let atTarget: { ext: DtlsExtension | undefined; fields: unknown; tag: TagExtension | undefined } | undefined;
   target.registerBTransport(function* (gp, delay) {
     const ext = gp.getExtension(DtlsExtension);
-    atTarget = { ext, fields: ext && [ext.contentType, ext.epoch, ext.recordNumber, ext.cid], tag: gp.getExtension(TagExtension) };
+    atTarget = {
+      ext,
+      fields: ext && [ext.contentType, ext.epoch, ext.recordNumber, ext.cid],
+      tag: gp.getExtension(TagExtension),
+    };
     if (ext === undefined) {
       gp.responseStatus = 'generic_error';
       return;

@@ -4,7 +4,13 @@ import { DtlsExtension } from '../../../hwmodel/tlm/dtls-extension.js';
 import { TlmExtension } from '../../../hwmodel/tlm/extension.js';
 import { GenericPayload } from '../../../hwmodel/tlm/generic-payload.js';
 import { PayloadPool } from '../../../hwmodel/tlm/payload-pool.js';
-import { isResponseError, isResponseOk, responseString, TlmResponseStatus, type ResponseStatus } from '../../../hwmodel/tlm/response-status.js';
+import {
+  isResponseError,
+  isResponseOk,
+  responseString,
+  TlmResponseStatus,
+  type ResponseStatus,
+} from '../../../hwmodel/tlm/response-status.js';
 import { TlmError } from '../../../hwmodel/tlm/tlm-error.js';
 
 /** A second extension class, to check keying by class. */
@@ -22,7 +28,8 @@ class TagExtension extends TlmExtension {
   }
 }
 
-const ext = (recordNumber = 7, cid?: Uint8Array): DtlsExtension => new DtlsExtension({ contentType: 23, epoch: 3, recordNumber, cid });
+const ext = (recordNumber = 7, cid?: Uint8Array): DtlsExtension =>
+  new DtlsExtension({ contentType: 23, epoch: 3, recordNumber, cid });
 
 test('defaults follow the standard: ignore command, incomplete status, no extensions', (t) => {
   const gp = new GenericPayload();

@@ -22,7 +22,10 @@ test('bad and duplicate names throw ConfigError naming the full name', (t) => {
   const sim = new Simulator();
   const soc = new Module(sim, 'soc');
   new Module(sim, 'a', soc);
-  t.throws(() => new Module(sim, 'a', soc), { instanceOf: ConfigError, message: /module soc\.a: the name is already used/ });
+  t.throws(() => new Module(sim, 'a', soc), {
+    instanceOf: ConfigError,
+    message: /module soc\.a: the name is already used/,
+  });
   t.throws(() => new Module(sim, 'soc'), { instanceOf: ConfigError, message: /module soc: the name is already used/ });
   t.throws(() => new Module(sim, 'x.y', soc), { instanceOf: ConfigError, message: /"x\.y" in soc/ });
   t.throws(() => new Module(sim, ''), { instanceOf: ConfigError });
@@ -58,7 +61,10 @@ test('binding twice, on either side, throws TlmError naming the socket', (t) => 
   t.is(b.socket.peer, m2.target);
   const other = new Memory(new Simulator(), 'far', 8, 0);
   const c = new Initiator(sim, 'c');
-  t.throws(() => c.socket.bind(other.target), { instanceOf: TlmError, message: /c\.socket: cannot bind to far\.target, which belongs to another simulator/ });
+  t.throws(() => c.socket.bind(other.target), {
+    instanceOf: TlmError,
+    message: /c\.socket: cannot bind to far\.target, which belongs to another simulator/,
+  });
 });
 
 test('using an unbound socket throws TlmError naming it; a missing callback names the peer', (t) => {
@@ -67,18 +73,34 @@ test('using an unbound socket throws TlmError naming it; a missing callback name
   const gp = new GenericPayload();
   const delay = { value: 0 };
   const phase = { value: 'BEGIN_REQ' as const };
-  for (const call of [() => a.socket.bTransport(gp, delay), () => a.socket.nbTransportFw(gp, phase, delay), () => a.socket.transportDbg(gp)]) {
+  for (const call of [
+    () => a.socket.bTransport(gp, delay),
+    () => a.socket.nbTransportFw(gp, phase, delay),
+    () => a.socket.transportDbg(gp),
+  ]) {
     const e = t.throws(call, { instanceOf: TlmError });
     t.is(e.subject, 'top.socket');
     t.regex(e.message, /top\.socket: initiator socket is not bound/);
   }
   const lone = new Module(sim, 'lone');
   const target = new TargetSocket(lone, 't');
-  t.throws(() => target.nbTransportBw(gp, phase, delay), { instanceOf: TlmError, message: /lone\.t: target socket is not bound/ });
+  t.throws(() => target.nbTransportBw(gp, phase, delay), {
+    instanceOf: TlmError,
+    message: /lone\.t: target socket is not bound/,
+  });
   a.socket.bind(target);
-  t.throws(() => a.socket.bTransport(gp, delay), { instanceOf: TlmError, message: /top\.socket: target lone\.t registered no b_transport/ });
-  t.throws(() => a.socket.nbTransportFw(gp, phase, delay), { instanceOf: TlmError, message: /registered no nb_transport_fw/ });
-  t.throws(() => target.nbTransportBw(gp, phase, delay), { instanceOf: TlmError, message: /lone\.t: initiator top\.socket registered no nb_transport_bw/ });
+  t.throws(() => a.socket.bTransport(gp, delay), {
+    instanceOf: TlmError,
+    message: /top\.socket: target lone\.t registered no b_transport/,
+  });
+  t.throws(() => a.socket.nbTransportFw(gp, phase, delay), {
+    instanceOf: TlmError,
+    message: /registered no nb_transport_fw/,
+  });
+  t.throws(() => target.nbTransportBw(gp, phase, delay), {
+    instanceOf: TlmError,
+    message: /lone\.t: initiator top\.socket registered no nb_transport_bw/,
+  });
   t.is(a.socket.transportDbg(gp), 0, 'no transport_dbg registered: nothing moved');
 });
 

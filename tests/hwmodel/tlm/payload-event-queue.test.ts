@@ -18,7 +18,9 @@ interface Delivery {
 function setup() {
   const sim = new Simulator();
   const got: Delivery[] = [];
-  const peq = new PayloadEventQueue(sim, 'peq', (gp, phase) => got.push({ id: gp.address, phase, at: sim.now, delta: sim.deltaCount }));
+  const peq = new PayloadEventQueue(sim, 'peq', (gp, phase) =>
+    got.push({ id: gp.address, phase, at: sim.now, delta: sim.deltaCount }),
+  );
   return { sim, got, peq };
 }
 
@@ -37,7 +39,9 @@ test('delivers each entry at sim.now + delay, simultaneous ones in notify order'
     for (const [id, d] of plan) peq.notify(payload(id), 'BEGIN_REQ', d);
   });
   sim.run();
-  const want = plan.map(([id, d], order) => ({ id, at: 5 * NS + d, order })).sort((a, b) => a.at - b.at || a.order - b.order);
+  const want = plan
+    .map(([id, d], order) => ({ id, at: 5 * NS + d, order }))
+    .sort((a, b) => a.at - b.at || a.order - b.order);
   t.deepEqual(
     got.map((g) => [g.id, g.at]),
     want.map((w) => [w.id, w.at]),
@@ -98,7 +102,8 @@ test('entries added by the callback are delivered too; cancelAll drops what is q
 
 test('a bad delay throws RangeError naming the queue', (t) => {
   const { peq } = setup();
-  for (const bad of [-1, 0.5, Number.NaN]) t.throws(() => peq.notify(payload(0), 'BEGIN_REQ', bad), { instanceOf: RangeError, message: /peq/ });
+  for (const bad of [-1, 0.5, Number.NaN])
+    t.throws(() => peq.notify(payload(0), 'BEGIN_REQ', bad), { instanceOf: RangeError, message: /peq/ });
   t.is(peq.pending, 0);
 });
 

@@ -46,25 +46,43 @@ const rxRing = (dropped: number): BufferFigures => ({
   dropped,
   feeds: ['device.recordLayer.pipeline'],
 });
-const input = (p: BufferFigures): BottleneckInput => ({ modules: [dma], buffers: [p], windowBuffers: [p], span: 300 * US });
+const input = (p: BufferFigures): BottleneckInput => ({
+  modules: [dma],
+  buffers: [p],
+  windowBuffers: [p],
+  span: 300 * US,
+});
 
 test('nine records held back 4 µs over a 300 µs window: not a symptom, the busiest module is named', (t) => {
   t.like(analyzeBottleneck(input(pipeline(9, 4 * US))), { name: 'device.cryptoEngine.dma', reason: 'busiest' });
 });
 
 test('held back 150 µs over the same window (half a caller on average): the pipeline’s held-back work is traced', (t) => {
-  t.like(analyzeBottleneck(input(pipeline(300, 150 * US))), { reason: 'held-back', chain: ['device.recordLayer.pipeline'] });
+  t.like(analyzeBottleneck(input(pipeline(300, 150 * US))), {
+    reason: 'held-back',
+    chain: ['device.recordLayer.pipeline'],
+  });
 });
 
 test('a saturated unit after the pipeline is named before a key-slot cache that missed now and then', (t) => {
   const ring = rxRing(4079);
   const busy = { ...dma, utilization: 0.995 };
   const held = pipeline(11_727, 747_000 * US);
-  const r = analyzeBottleneck({ modules: [busy], buffers: [ring, held, slots], windowBuffers: [ring, held, slots], span: 300 * US });
+  const r = analyzeBottleneck({
+    modules: [busy],
+    buffers: [ring, held, slots],
+    windowBuffers: [ring, held, slots],
+    span: 300 * US,
+  });
   t.like(r, { name: 'device.cryptoEngine.dma', reason: 'drops' });
   t.deepEqual(r?.chain, ['device.recordLayer.rxRing', 'device.recordLayer.pipeline', 'device.cryptoEngine.dma']);
   // With the DMA idle the misses are what is left: the chain leads through the cache.
-  const idle = analyzeBottleneck({ modules: [{ ...dma, utilization: 0.1 }], buffers: [ring, held, slots], windowBuffers: [ring, held, slots], span: 300 * US });
+  const idle = analyzeBottleneck({
+    modules: [{ ...dma, utilization: 0.1 }],
+    buffers: [ring, held, slots],
+    windowBuffers: [ring, held, slots],
+    span: 300 * US,
+  });
   t.deepEqual(idle?.chain, ['device.recordLayer.rxRing', 'device.recordLayer.pipeline', 'device.keySlots']);
 });
 

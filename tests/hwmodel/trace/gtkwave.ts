@@ -14,7 +14,9 @@ export function gtkwaveTools(): string | undefined {
   if (ready !== undefined) return ready === '' ? undefined : ready;
   if (!(haveTool('vcd2fst') && haveTool('fst2vcd'))) {
     try {
-      execFileSync('bash', [fileURLToPath(new URL('./install-gtkwave.sh', import.meta.url))], { stdio: ['ignore', 'ignore', 'pipe'] });
+      execFileSync('bash', [fileURLToPath(new URL('./install-gtkwave.sh', import.meta.url))], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
     } catch (e) {
       ready = `GTKWave's vcd2fst/fst2vcd are missing and tests/hwmodel/trace/install-gtkwave.sh could not install them (Debian package gtkwave; needs root or sudo): ${e instanceof Error ? e.message : String(e)}`;
       return ready;

@@ -1,11 +1,24 @@
 import test from 'ava';
-import { BOTTLENECK_RULE, buildReport, findBottleneck, formatReport, percentile, summarize } from '../../../hwmodel/trace/index.js';
+import {
+  BOTTLENECK_RULE,
+  buildReport,
+  findBottleneck,
+  formatReport,
+  percentile,
+  summarize,
+} from '../../../hwmodel/trace/index.js';
 import type { ModuleFigures, RunResult } from '../../../hwmodel/trace/index.js';
 import { MS, SEC, US } from '../../../hwmodel/timing/index.js';
 import { seeded } from '../timing/prng.js';
 
 function mod(name: string, utilization: number, queue = 0, capacity = 1): ModuleFigures {
-  return { name, capacity, utilization, busyTime: Math.round(utilization * capacity * SEC), queue: { max: queue, mean: queue, timeWeightedMean: queue } };
+  return {
+    name,
+    capacity,
+    utilization,
+    busyTime: Math.round(utilization * capacity * SEC),
+    queue: { max: queue, mean: queue, timeWeightedMean: queue },
+  };
 }
 
 test('nearest-rank percentiles', (t) => {
@@ -43,7 +56,11 @@ test('the JSON report: latency in µs, goodput and record rate per simulated sec
   t.is(r.format, 'dtls13-simulation-report');
   t.is(r.version, 1);
   t.is(r.durationUs, 2_000_000);
-  t.deepEqual(r.handshakes, { completed: 4, failed: 1, latencyUs: { count: 4, min: 1000, mean: 2500, p50: 2000, p90: 4000, p99: 4000, max: 4000 } });
+  t.deepEqual(r.handshakes, {
+    completed: 4,
+    failed: 1,
+    latencyUs: { count: 4, min: 1000, mean: 2500, p50: 2000, p90: 4000, p99: 4000, max: 4000 },
+  });
   // No data-transfer time given: goodput over the whole duration, the same as the whole-run figure.
   t.deepEqual(r.throughput, {
     applicationBytes: 1_000_000,
@@ -84,10 +101,20 @@ test('bottleneck: highest utilization, then deeper queue, then name; none when i
   t.is(findBottleneck([mod('z', 0.5, 2), mod('y', 0.5, 2)])?.name, 'y');
   t.is(findBottleneck([mod('a', 0), mod('b', 0)]), undefined);
   t.is(findBottleneck([]), undefined);
-  const r = buildReport({ duration: SEC, handshakeLatencies: [], applicationBytes: 0, records: 0, modules: [mod('keyManager', 0.97)] });
+  const r = buildReport({
+    duration: SEC,
+    handshakeLatencies: [],
+    applicationBytes: 0,
+    records: 0,
+    modules: [mod('keyManager', 0.97)],
+  });
   t.like(r.bottleneck, { module: 'keyManager', saturated: true });
   t.is(r.handshakes.latencyUs, null);
-  t.is(buildReport({ duration: 0, handshakeLatencies: [], applicationBytes: 5, records: 1, modules: [] }).throughput.goodputBytesPerSecond, 0);
+  t.is(
+    buildReport({ duration: 0, handshakeLatencies: [], applicationBytes: 5, records: 1, modules: [] }).throughput
+      .goodputBytesPerSecond,
+    0,
+  );
 });
 
 test('the text report shows the figures, the module table and the bottleneck', (t) => {
@@ -110,20 +137,47 @@ test('the text report shows the figures, the module table and the bottleneck', (
 });
 
 /** A module with lane-pool counters: `requests` of `servicePs` each, waiting `waitPs` in all. */
-function counted(name: string, utilization: number, queue: number, waitPs: number, servicePs: number, capacity = 1): ModuleFigures {
+function counted(
+  name: string,
+  utilization: number,
+  queue: number,
+  waitPs: number,
+  servicePs: number,
+  capacity = 1,
+): ModuleFigures {
   return { ...mod(name, utilization, queue, capacity), counters: { requests: 100, waitPs, servicePs } };
 }
 
 test('the link is a candidate bottleneck: at 89% of line rate it is named, and no headroom is claimed', (t) => {
   // Issue 32 item 5.1: the link near line rate, a device unit 6.9% busy.
-  const modules = [mod('clients.networkChannel', 0.89), mod('device.cryptoEngine.dma', 0.069), mod('device.networkChannel', 0.013)];
+  const modules = [
+    mod('clients.networkChannel', 0.89),
+    mod('device.cryptoEngine.dma', 0.069),
+    mod('device.networkChannel', 0.013),
+  ];
   const r = buildReport({ duration: SEC, handshakeLatencies: [], applicationBytes: 0, records: 0, modules });
   t.like(r.bottleneck, { module: 'clients.networkChannel', saturated: false, reason: 'near-saturation' });
   t.false(r.headroom);
   t.regex(formatReport(r), /Bottleneck\s+clients\.networkChannel \(89\.0% utilized, near saturation\)/);
   // Near saturation anywhere takes no headroom, whichever module it is.
-  t.false(buildReport({ duration: SEC, handshakeLatencies: [], applicationBytes: 0, records: 0, modules: [mod('device.memory', 0.81)] }).headroom);
-  t.true(buildReport({ duration: SEC, handshakeLatencies: [], applicationBytes: 0, records: 0, modules: [mod('device.memory', 0.79)] }).headroom);
+  t.false(
+    buildReport({
+      duration: SEC,
+      handshakeLatencies: [],
+      applicationBytes: 0,
+      records: 0,
+      modules: [mod('device.memory', 0.81)],
+    }).headroom,
+  );
+  t.true(
+    buildReport({
+      duration: SEC,
+      handshakeLatencies: [],
+      applicationBytes: 0,
+      records: 0,
+      modules: [mod('device.memory', 0.79)],
+    }).headroom,
+  );
 });
 
 test('queueing counts: a unit little busy over the run whose requests mostly wait is the bottleneck, and there is no headroom', (t) => {
@@ -135,11 +189,19 @@ test('queueing counts: a unit little busy over the run whose requests mostly wai
     counted('device.keyManager', 0.005, 0.002, 90 * US, 10 * US), // waits 90% of its requests' time, but negligibly (0.002 queued): not queueing
   ];
   const r = buildReport({ duration: SEC, handshakeLatencies: [], applicationBytes: 0, records: 0, modules });
-  t.like(r.bottleneck, { module: 'device.cryptoEngine.symmetric', reason: 'queueing', saturated: false, waitingShare: 0.92 });
+  t.like(r.bottleneck, {
+    module: 'device.cryptoEngine.symmetric',
+    reason: 'queueing',
+    saturated: false,
+    waitingShare: 0.92,
+  });
   t.false(r.headroom);
   t.deepEqual(r.pressed, ['device.cryptoEngine.publicKey']);
   t.is(r.modules.find((m) => m.name === 'device.keyManager')?.waitingShare, 0.9);
-  t.regex(formatReport(r), /Bottleneck\s+device\.cryptoEngine\.symmetric \(6\.5% utilized, queueing: its requests waited 92\.0% of their time\)/);
+  t.regex(
+    formatReport(r),
+    /Bottleneck\s+device\.cryptoEngine\.symmetric \(6\.5% utilized, queueing: its requests waited 92\.0% of their time\)/,
+  );
   // Near saturation comes first: a link at 85% is named before a queueing unit.
   const withLink = buildReport({
     duration: SEC,

@@ -7,13 +7,23 @@ import { StringSink, type ChromeTraceEvent } from '../../../hwmodel/trace/index.
 function run(): { events: ChromeTraceEvent[]; engine: string } {
   const trace = new StringSink();
   const engine = new StringSink();
-  simulate({ provider: 'noble', hwAccel: true, connections: 6, records: 4, arrivalRate: 5000, trace, engineTrace: engine });
+  simulate({
+    provider: 'noble',
+    hwAccel: true,
+    connections: 6,
+    records: 4,
+    arrivalRate: 5000,
+    trace,
+    engineTrace: engine,
+  });
   return { events: (JSON.parse(trace.text) as { traceEvents: ChromeTraceEvent[] }).traceEvents, engine: engine.text };
 }
 
 const { events, engine } = run();
 const slices = events.filter((e) => e.ph === 'X' && e.cat === 'transaction');
-const processOf = new Map(events.filter((e) => e.ph === 'M' && e.name === 'process_name').map((e) => [e.pid, e.args!.name!]));
+const processOf = new Map(
+  events.filter((e) => e.ph === 'M' && e.name === 'process_name').map((e) => [e.pid, e.args!.name!]),
+);
 const PS = 1e6;
 
 test('transaction slices carry connection, operation and bytes; those of one track never overlap', (t) => {
@@ -21,14 +31,18 @@ test('transaction slices carry connection, operation and bytes; those of one tra
   for (const s of slices) {
     t.is(typeof s.args?.operation, 'string');
     t.true(Number.isInteger(s.args?.bytes) && s.args!.bytes! >= 0);
-    if (processOf.get(s.pid) !== 'device.memory') t.true(Number.isInteger(s.args?.connection), `${s.name} names its connection`);
+    if (processOf.get(s.pid) !== 'device.memory')
+      t.true(Number.isInteger(s.args?.connection), `${s.name} names its connection`);
   }
   const byTrack = new Map<string, ChromeTraceEvent[]>();
   for (const s of slices) byTrack.set(`${s.pid}/${s.tid}`, [...(byTrack.get(`${s.pid}/${s.tid}`) ?? []), s]);
   for (const [track, list] of byTrack) {
     list.sort((a, b) => a.ts! - b.ts!);
     for (let i = 1; i < list.length; i++)
-      t.true(list[i]!.ts! >= list[i - 1]!.ts! + list[i - 1]!.dur! - 1e-9, `track ${track}: slice ${i} starts after the last ends`);
+      t.true(
+        list[i]!.ts! >= list[i - 1]!.ts! + list[i - 1]!.dur! - 1e-9,
+        `track ${track}: slice ${i} starts after the last ends`,
+      );
   }
 });
 
@@ -61,13 +75,18 @@ test('a flow per datagram: starts where it enters, steps through its stages, end
     if (steps.at(-1)!.ph === 'f') ended++;
     const connection = new Set<number>();
     for (const s of steps) {
-      const enclosing = slices.find((x) => x.pid === s.pid && x.tid === s.tid && x.ts! <= s.ts! && s.ts! <= x.ts! + x.dur! + 1e-9);
+      const enclosing = slices.find(
+        (x) => x.pid === s.pid && x.tid === s.tid && x.ts! <= s.ts! && s.ts! <= x.ts! + x.dur! + 1e-9,
+      );
       t.not(enclosing, undefined, `flow ${id}: its ${s.ph} at ${s.ts} µs lies in a slice of its track`);
       if (enclosing?.args?.connection !== undefined) connection.add(enclosing.args.connection);
     }
     t.is(connection.size, 1, `flow ${id} stays on one connection`);
   }
-  t.true(ended >= 0.9 * flows.size, `${ended} of ${flows.size} flows end at the crypto command or handshake call consuming them`);
+  t.true(
+    ended >= 0.9 * flows.size,
+    `${ended} of ${flows.size} flows end at the crypto command or handshake call consuming them`,
+  );
   const stages = new Set([...flows.values()].flat().map((e) => processOf.get(e.pid)));
   t.log(`${flows.size} flows over ${[...stages].join(', ')}`);
   t.true(stages.size >= 4, 'across the connection manager, record layer, key manager and crypto engine');

@@ -27,7 +27,10 @@ test("a run's VCD carries every bounded buffer's occupancy and drops, as vcd2fst
     hwAccel: true,
     connections: 30,
     records: 10,
-    device: { recordLayer: { pipelineDepth: 1, rxRingDepth: 2 }, cryptoEngine: { lanes: 1, pkLanes: 1, queueDepth: 2 } },
+    device: {
+      recordLayer: { pipelineDepth: 1, rxRingDepth: 2 },
+      cryptoEngine: { lanes: 1, pkLanes: 1, queueDepth: 2 },
+    },
     vcd: new FileSink(path, 4096),
   });
   const fst = join(dir, 'run.fst');
@@ -40,7 +43,9 @@ test("a run's VCD carries every bounded buffer's occupancy and drops, as vcd2fst
   t.true(figures.length >= 2, 'the run has bounded buffers');
   const bounded = figures.filter((f) => changes.has(`top.${f.name}.occupancy`));
   t.true(
-    ['rxRing', 'rxCredits', 'pipeline', 'cryptoCredits', 'symmetricQueue', 'publicKeyQueue'].every((b) => bounded.some((f) => f.name.endsWith(b))),
+    ['rxRing', 'rxCredits', 'pipeline', 'cryptoCredits', 'symmetricQueue', 'publicKeyQueue'].every((b) =>
+      bounded.some((f) => f.name.endsWith(b)),
+    ),
     `signals for ${bounded.map((f) => f.name).join(', ')}`,
   );
   for (const f of bounded) {

@@ -51,7 +51,8 @@ test('written VCD reads back through vcd2fst/fst2vcd with the same values', (t) 
     expected.set(s.name, [[0, norm(initial)]]);
   };
   // 150 scalars in nested scopes: identifier codes run past one character.
-  for (let i = 0; i < 150; i++) add(vcd.wire(`top.m${i % 5}.sub${i % 3}.w${i}`), 0, () => (random.next() < 0.5 ? 1 : 0), String);
+  for (let i = 0; i < 150; i++)
+    add(vcd.wire(`top.m${i % 5}.sub${i % 3}.w${i}`), 0, () => (random.next() < 0.5 ? 1 : 0), String);
   add(vcd.wire('top.bus.data', 16, 0xbeef), 0xbeef, () => Math.floor(random.next() * 65536), String);
   add(
     vcd.integer('top.bus.count', -3),

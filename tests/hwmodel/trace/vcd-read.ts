@@ -36,7 +36,8 @@ export function readVcd(text: string): Changes {
       names.set(id, [...(names.get(id) ?? []), name]);
       skipToEnd();
     } else if (tok === '$enddefinitions') skipToEnd();
-    else if (tok === '$dumpvars' || tok === '$dumpall' || tok === '$dumpon' || tok === '$dumpoff' || tok === '$end') continue;
+    else if (tok === '$dumpvars' || tok === '$dumpall' || tok === '$dumpon' || tok === '$dumpoff' || tok === '$end')
+      continue;
     else if (tok.startsWith('#')) time = Number(tok.slice(1));
     else if (tok.startsWith('b') || tok.startsWith('B')) {
       const bits = tok.slice(1).toLowerCase();

@@ -15,7 +15,15 @@ import { runSweep } from '../../../hwmodel/model/sweep.js';
 import { US } from '../../../hwmodel/kernel/index.js';
 import { sweepPlotSvg } from '../../../hwmodel/trace/index.js';
 
-const base = { connections: 40, records: 20, hwAccel: true, bandwidth: 100e9, latency: 5 * US, identity: makeSimIdentity('ed25519'), seed: 1 };
+const base = {
+  connections: 40,
+  records: 20,
+  hwAccel: true,
+  bandwidth: 100e9,
+  latency: 5 * US,
+  identity: makeSimIdentity('ed25519'),
+  seed: 1,
+};
 
 test('a queue_depth sweep: shallow queues drop at the RX ring and lose records, deep ones deliver all of them sooner', (t) => {
   const rows = runSweep(
@@ -63,7 +71,10 @@ test('a pipeline_depth sweep: more records a second at the same handshake latenc
     1,
   );
   const [one, four] = rows as [(typeof rows)[number], (typeof rows)[number]];
-  t.true(four.recordsPerSecond.mean > 1.5 * one.recordsPerSecond.mean, `${one.recordsPerSecond.mean} → ${four.recordsPerSecond.mean} records/s`);
+  t.true(
+    four.recordsPerSecond.mean > 1.5 * one.recordsPerSecond.mean,
+    `${one.recordsPerSecond.mean} → ${four.recordsPerSecond.mean} records/s`,
+  );
   t.is(four.handshakeP50Us.mean, one.handshakeP50Us.mean);
   t.true(four.heldBack.mean < one.heldBack.mean);
 });
@@ -75,7 +86,9 @@ const plan = (args: string[]): RunPlan => {
 };
 
 test('--profile iot runs on the IoT engine: its cycle table, its parameters under any --set, the accelerator on', (t) => {
-  const { plan: p, profile } = withEngine(plan(['--profile', 'iot', '--connections', '4', '--records', '2', '--set', 'crypto_engine.lanes=2']));
+  const { plan: p, profile } = withEngine(
+    plan(['--profile', 'iot', '--connections', '4', '--records', '2', '--set', 'crypto_engine.lanes=2']),
+  );
   t.true(p.hwAccel);
   t.is(p.device.cryptoEngine?.clockPeriod, 10_000, '10ns from the engine');
   t.is(p.device.cryptoEngine?.lanes, 2, 'the command line wins over the engine');
@@ -85,7 +98,10 @@ test('--profile iot runs on the IoT engine: its cycle table, its parameters unde
   const tenG = withEngine(plan(['--profile', 'line-rate-10g', '--connections', '4', '--records', '2']));
   const fast = simulate(simulationOptions(tenG.plan, tenG.profile));
   t.is(iot.report.handshakes.completed, 4);
-  t.true(iot.report.handshakes.latencyUs!.p50 > 3 * fast.report.handshakes.latencyUs!.p50, 'a 100 MHz engine with a 1.1 ms X25519 against a 500 MHz one');
+  t.true(
+    iot.report.handshakes.latencyUs!.p50 > 3 * fast.report.handshakes.latencyUs!.p50,
+    'a 100 MHz engine with a 1.1 ms X25519 against a 500 MHz one',
+  );
   t.is(iot.report.buffers.find((b) => b.name === 'device.recordLayer.rxRing')?.capacity, 16);
 });
 
@@ -98,5 +114,8 @@ test('--profile names an engine or a file; an unknown engine and the software pl
     instanceOf: CliUsageError,
     message: /--profile fpga9000: no engine 'fpga9000'.*asic, default, fpga, iot, line-rate-10g/,
   });
-  t.throws(() => parseSimulateArgs(['--profile', 'iot', '--platform', 'software']), { instanceOf: CliUsageError, message: /names a crypto engine/ });
+  t.throws(() => parseSimulateArgs(['--profile', 'iot', '--platform', 'software']), {
+    instanceOf: CliUsageError,
+    message: /names a crypto engine/,
+  });
 });

@@ -25,10 +25,18 @@ test('--set takes spec/hw names and units, with no regeneration: values reach th
     '--set',
     'crypto_engine.hw_accel=true',
   ]);
-  t.deepEqual(plan.device, { cryptoEngine: { lanes: 8, clockPeriod: 1000, hwAccel: true }, memory: { bandwidth: 100e9 } });
+  t.deepEqual(plan.device, {
+    cryptoEngine: { lanes: 8, clockPeriod: 1000, hwAccel: true },
+    memory: { bandwidth: 100e9 },
+  });
   t.deepEqual(
     plan.settings.map((s) => `${s.path}=${s.text}`),
-    ['crypto_engine.lanes=8', 'crypto_engine.clock_period=1ns', 'memory.bandwidth=100Gbps', 'crypto_engine.hw_accel=true'],
+    [
+      'crypto_engine.lanes=8',
+      'crypto_engine.clock_period=1ns',
+      'memory.bandwidth=100Gbps',
+      'crypto_engine.hw_accel=true',
+    ],
   );
 });
 
@@ -55,7 +63,10 @@ test('--sweep takes two or more values; --csv and --plot need a sweep or replica
   t.is(plan.replications, 3);
   t.throws(() => run(['--sweep', 'crypto_engine.lanes=4']), { instanceOf: ConfigError, message: /two or more/ });
   t.throws(() => run(['--csv', 'x.csv']), { instanceOf: CliUsageError, message: /--csv goes with --sweep/ });
-  t.throws(() => run(['--sweep', 'crypto_engine.lanes=1,2', '--vcd', 'x.vcd']), { instanceOf: CliUsageError, message: /--vcd writes one run/ });
+  t.throws(() => run(['--sweep', 'crypto_engine.lanes=1,2', '--vcd', 'x.vcd']), {
+    instanceOf: CliUsageError,
+    message: /--vcd writes one run/,
+  });
   t.is(run(['--warmup', '2ms']).warmup, 2_000_000_000);
 });
 

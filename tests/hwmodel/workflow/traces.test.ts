@@ -9,14 +9,24 @@ import { simulate } from '../../../hwmodel/model/simulate.js';
 import { gtkwaveSaveFile, StringSink, type ChromeTraceEvent as TraceEvent } from '../../../hwmodel/trace/index.js';
 import { gtkwaveTools } from '../trace/gtkwave.js';
 
-const small = { connections: 6, records: 3, identity: makeSimIdentity('ed25519'), seed: 2, hwAccel: true, latency: 20 * US };
+const small = {
+  connections: 6,
+  records: 3,
+  identity: makeSimIdentity('ed25519'),
+  seed: 2,
+  hwAccel: true,
+  latency: 20 * US,
+};
 
 test('the transaction trace is Chrome trace-event JSON: a process per module, a thread per lane, one complete event per grant', (t) => {
   const sink = new StringSink();
   const r = simulate({ ...small, trace: sink });
   const doc = JSON.parse(sink.text) as { traceEvents: TraceEvent[] };
   const processes = doc.traceEvents.filter((e) => e.ph === 'M' && e.name === 'process_name').map((e) => e.args!.name!);
-  t.true(processes.includes('device.cryptoEngine.symmetric') && processes.includes('device.cryptoEngine.publicKey'), processes.join(', '));
+  t.true(
+    processes.includes('device.cryptoEngine.symmetric') && processes.includes('device.cryptoEngine.publicKey'),
+    processes.join(', '),
+  );
   const complete = doc.traceEvents.filter((e) => e.ph === 'X');
   const grants = complete.filter((e) => e.cat === 'lane');
   const requests = r.report.modules.reduce((n, m) => n + m.requests, 0);
@@ -26,7 +36,10 @@ test('the transaction trace is Chrome trace-event JSON: a process per module, a 
   const sym = r.report.modules.find((m) => m.name === 'device.cryptoEngine.symmetric')!;
   const symPid = doc.traceEvents.find((e) => e.ph === 'M' && e.args?.name === 'device.cryptoEngine.symmetric')!.pid;
   const busyUs = grants.filter((e) => e.pid === symPid).reduce((s, e) => s + e.dur!, 0);
-  t.true(Math.abs(busyUs - sym.busyTimeUs) < 1e-6 * sym.busyTimeUs + 1e-9, `${busyUs} µs in the trace vs ${sym.busyTimeUs} µs busy`);
+  t.true(
+    Math.abs(busyUs - sym.busyTimeUs) < 1e-6 * sym.busyTimeUs + 1e-9,
+    `${busyUs} µs in the trace vs ${sym.busyTimeUs} µs busy`,
+  );
   // Viewers order modules by first activity and lanes by number (trace-event sort_index metadata), one of each per track.
   const threads = new Set(complete.map((e) => `${e.pid}/${e.tid}`));
   const threadSort = doc.traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_sort_index');
@@ -39,7 +52,10 @@ test('the VCD has a wire per lane, and the GTKWave save file lists every signal;
   const sink = new StringSink();
   const r = simulate({ ...small, vcd: sink, device: { cryptoEngine: { lanes: 3 } } });
   const text = sink.text;
-  t.regex(text, /\$scope module symmetric \$end\n(\$var wire 1 \S+ (busy|lane\d) \$end\n|\$var integer 32 \S+ (active|queue) \$end\n)+/);
+  t.regex(
+    text,
+    /\$scope module symmetric \$end\n(\$var wire 1 \S+ (busy|lane\d) \$end\n|\$var integer 32 \S+ (active|queue) \$end\n)+/,
+  );
   for (const lane of ['lane0', 'lane1', 'lane2']) t.regex(text, new RegExp(`\\$var wire 1 \\S+ ${lane} \\$end`));
   const signals = r.vcdSignals ?? [];
   t.true(signals.includes('top.device.cryptoEngine.symmetric.lane2'), signals.slice(0, 8).join(', '));
@@ -62,7 +78,10 @@ test('a warm-up window: the figures cover the time after it', (t) => {
   const whole = simulate(base);
   const warm = simulate({ ...base, warmup: 2 * MS });
   t.is(warm.run.duration, whole.run.duration - 2 * MS);
-  t.true(warm.report.handshakes.completed < whole.report.handshakes.completed, 'handshakes opened in the warm-up are left out');
+  t.true(
+    warm.report.handshakes.completed < whole.report.handshakes.completed,
+    'handshakes opened in the warm-up are left out',
+  );
   t.true(warm.run.applicationBytes < whole.run.applicationBytes);
   t.throws(() => simulate({ ...base, warmup: 10 * MS, duration: 5 * MS }), { message: /before the warm-up/ });
 });

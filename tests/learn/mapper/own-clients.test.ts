@@ -13,12 +13,38 @@ import { OUTPUT, randomWords, walk } from './steps.js';
  */
 
 const id = makeIdentity('p256', 'localhost', { at: Date.now() });
-const FLIGHT_13 = ['HelloRetryRequest', 'ServerHello', 'EncryptedExtensions', 'Certificate', 'CertificateVerify', 'Finished'];
-const FLIGHT_12 = ['HelloVerifyRequest', 'ServerHello', 'Certificate', 'ServerKeyExchange', 'ServerHelloDone', 'ChangeCipherSpec', 'Finished'];
+const FLIGHT_13 = [
+  'HelloRetryRequest',
+  'ServerHello',
+  'EncryptedExtensions',
+  'Certificate',
+  'CertificateVerify',
+  'Finished',
+];
+const FLIGHT_12 = [
+  'HelloVerifyRequest',
+  'ServerHello',
+  'Certificate',
+  'ServerKeyExchange',
+  'ServerHelloDone',
+  'ChangeCipherSpec',
+  'Finished',
+];
 
-async function clientSul(version: '1.2' | '1.3', parallel = 1): Promise<{ sul: Awaited<ReturnType<typeof openClientSul>>; done: () => Promise<void> }> {
+async function clientSul(
+  version: '1.2' | '1.3',
+  parallel = 1,
+): Promise<{ sul: Awaited<ReturnType<typeof openClientSul>>; done: () => Promise<void> }> {
   const ref = referenceClient({ version, ca: id.caDer });
-  const sul = await openClientSul({ host: '127.0.0.1', port: 0, version, parallel, clientCommand: ref.command, cert: id.chain, key: id.privateKey });
+  const sul = await openClientSul({
+    host: '127.0.0.1',
+    port: 0,
+    version,
+    parallel,
+    clientCommand: ref.command,
+    cert: id.chain,
+    key: id.privateKey,
+  });
   return {
     sul,
     done: async () => {
@@ -60,7 +86,11 @@ test('1.2 client: HelloVerifyRequest brings the ClientHello with the cookie; Ser
   try {
     const out = await walk(sul, [...FLIGHT_12, 'Alert(close_notify)']);
     t.is(out[0], 'ClientHello');
-    t.is(out[4], 'ClientKeyExchange+ChangeCipherSpec+Finished', 'the client checked our certificate and ServerKeyExchange signature');
+    t.is(
+      out[4],
+      'ClientKeyExchange+ChangeCipherSpec+Finished',
+      'the client checked our certificate and ServerKeyExchange signature',
+    );
     t.is(out[6], 'timeout', 'our Finished is right: no alert');
     t.regex(out[7]!, /^(Alert\(close_notify\)|closed)$/);
   } finally {
@@ -71,7 +101,10 @@ test('1.2 client: HelloVerifyRequest brings the ClientHello with the cookie; Ser
 test('1.2 client: a wrong Finished gets an alert; two sessions at once are independent; random orders never throw', async (t) => {
   const { sul, done } = await clientSul('1.2', 2);
   try {
-    const [wrong, right] = await Promise.all([walk(sul, [...FLIGHT_12.slice(0, 6), 'FinishedWrongVerifyData', 'ApplicationData']), walk(sul, FLIGHT_12)]);
+    const [wrong, right] = await Promise.all([
+      walk(sul, [...FLIGHT_12.slice(0, 6), 'FinishedWrongVerifyData', 'ApplicationData']),
+      walk(sul, FLIGHT_12),
+    ]);
     t.regex(wrong[6]!, /^Alert\((decrypt_error|handshake_failure)\)$/);
     t.is(wrong[7], CLOSED);
     t.is(right[4], 'ClientKeyExchange+ChangeCipherSpec+Finished');
@@ -83,7 +116,14 @@ test('1.2 client: a wrong Finished gets an alert; two sessions at once are indep
 });
 
 test('a client command that exits at once: the session is closed from the first step, without a throw', async (t) => {
-  const sul = await openClientSul({ host: '127.0.0.1', port: 0, version: '1.3', parallel: 1, clientCommand: 'exit 0 # {port}', startMs: 500 });
+  const sul = await openClientSul({
+    host: '127.0.0.1',
+    port: 0,
+    version: '1.3',
+    parallel: 1,
+    clientCommand: 'exit 0 # {port}',
+    startMs: 500,
+  });
   try {
     t.deepEqual(await walk(sul, ['ServerHello', 'Finished']), [CLOSED, CLOSED]);
   } finally {
@@ -92,12 +132,18 @@ test('a client command that exits at once: the session is closed from the first 
 });
 
 test('options are checked: a command without {port}, a parallel of 0', async (t) => {
-  await t.throwsAsync(() => openClientSul({ host: '127.0.0.1', port: 0, version: '1.3', parallel: 1, clientCommand: 'true' }), {
-    instanceOf: RangeError,
-    message: /\{port\}/,
-  });
-  await t.throwsAsync(() => openClientSul({ host: '127.0.0.1', port: 0, version: '1.3', parallel: 0, clientCommand: 'true {port}' }), {
-    instanceOf: RangeError,
-    message: /parallel/,
-  });
+  await t.throwsAsync(
+    () => openClientSul({ host: '127.0.0.1', port: 0, version: '1.3', parallel: 1, clientCommand: 'true' }),
+    {
+      instanceOf: RangeError,
+      message: /\{port\}/,
+    },
+  );
+  await t.throwsAsync(
+    () => openClientSul({ host: '127.0.0.1', port: 0, version: '1.3', parallel: 0, clientCommand: 'true {port}' }),
+    {
+      instanceOf: RangeError,
+      message: /parallel/,
+    },
+  );
 });

@@ -14,13 +14,24 @@ import { OUTPUT, randomWords, walk } from './steps.js';
 
 const id = makeIdentity('p256', 'localhost', { at: Date.now() });
 const clientId = makeIdentity('p256', 'client.test', { at: Date.now() });
-const HANDSHAKE = ['ClientHello', 'ClientHelloWithCookie', 'ClientKeyExchange', 'ChangeCipherSpec', 'Finished', 'ApplicationData'];
+const HANDSHAKE = [
+  'ClientHello',
+  'ClientHelloWithCookie',
+  'ClientKeyExchange',
+  'ChangeCipherSpec',
+  'Finished',
+  'ApplicationData',
+];
 const SERVER_FLIGHT = 'ServerHello+Certificate+ServerKeyExchange+ServerHelloDone';
 let server: ReferenceServer;
 let sul: SystemUnderLearning;
 
 test.before(async () => {
-  server = await referenceServer({ version: '1.2', cert: certificateToPem(id.chain[0]!), key: privateKeyToPem(id.privateKey) });
+  server = await referenceServer({
+    version: '1.2',
+    cert: certificateToPem(id.chain[0]!),
+    key: privateKeyToPem(id.privateKey),
+  });
   sul = await openServerSul({ host: server.host, port: server.port, version: '1.2', parallel: 3 });
 });
 
@@ -40,7 +51,14 @@ test('the normal handshake: HelloVerifyRequest, the server flight, its ChangeCip
 });
 
 test('a Finished with a wrong verify_data gets an alert, and every later step answers closed', async (t) => {
-  const out = await walk(sul, ['ClientHello', 'ClientHelloWithCookie', 'ClientKeyExchange', 'ChangeCipherSpec', 'FinishedWrongVerifyData', 'ApplicationData']);
+  const out = await walk(sul, [
+    'ClientHello',
+    'ClientHelloWithCookie',
+    'ClientKeyExchange',
+    'ChangeCipherSpec',
+    'FinishedWrongVerifyData',
+    'ApplicationData',
+  ]);
   t.regex(out[4]!, /^Alert\((decrypt_error|handshake_failure)\)$/);
   t.is(out[5], CLOSED);
 });

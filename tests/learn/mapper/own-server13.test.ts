@@ -18,7 +18,11 @@ let server: ReferenceServer;
 let sul: SystemUnderLearning;
 
 test.before(async () => {
-  server = await referenceServer({ version: '1.3', cert: certificateToPem(id.chain[0]!), key: privateKeyToPem(id.privateKey) });
+  server = await referenceServer({
+    version: '1.3',
+    cert: certificateToPem(id.chain[0]!),
+    key: privateKeyToPem(id.privateKey),
+  });
   sul = await openServerSul({ host: server.host, port: server.port, version: '1.3', parallel: 4 });
 });
 
@@ -31,7 +35,15 @@ test('the alphabet and the SUL describe a 1.3 server', (t) => {
   t.is(sul.version, '1.3');
   t.is(sul.role, 'server');
   t.is(sul.parallel, 4);
-  for (const i of ['ClientHello', 'ClientHelloNoKeyShare', 'ClientHelloWithCookie', 'Finished', 'KeyUpdate', 'ACK', 'ChangeCipherSpec'])
+  for (const i of [
+    'ClientHello',
+    'ClientHelloNoKeyShare',
+    'ClientHelloWithCookie',
+    'Finished',
+    'KeyUpdate',
+    'ACK',
+    'ChangeCipherSpec',
+  ])
     t.true(sul.inputs.includes(i), i);
 });
 
@@ -57,7 +69,14 @@ test('KeyUpdate is acknowledged and application data goes on under the next keys
 });
 
 test('a Finished with a wrong verify_data gets decrypt_error, and every later step answers closed', async (t) => {
-  const out = await walk(sul, ['ClientHello', 'ClientHelloWithCookie', 'FinishedWrongVerifyData', 'ApplicationData', 'Finished', 'ClientHello']);
+  const out = await walk(sul, [
+    'ClientHello',
+    'ClientHelloWithCookie',
+    'FinishedWrongVerifyData',
+    'ApplicationData',
+    'Finished',
+    'ClientHello',
+  ]);
   t.is(out[2], 'Alert(decrypt_error)');
   t.deepEqual(out.slice(3), [CLOSED, CLOSED, CLOSED]);
 });
@@ -106,9 +125,23 @@ test('a server that asks for a certificate: our Certificate and CertificateVerif
     key: privateKeyToPem(id.privateKey),
     ca: certificateToPem(clientId.caDer),
   });
-  const withCert = await openServerSul({ host: asking.host, port: asking.port, version: '1.3', parallel: 1, cert: clientId.chain, key: clientId.privateKey });
+  const withCert = await openServerSul({
+    host: asking.host,
+    port: asking.port,
+    version: '1.3',
+    parallel: 1,
+    cert: clientId.chain,
+    key: clientId.privateKey,
+  });
   try {
-    const out = await walk(withCert, ['ClientHello', 'ClientHelloWithCookie', 'Certificate', 'CertificateVerify', 'Finished', 'ApplicationData']);
+    const out = await walk(withCert, [
+      'ClientHello',
+      'ClientHelloWithCookie',
+      'Certificate',
+      'CertificateVerify',
+      'Finished',
+      'ApplicationData',
+    ]);
     t.is(out[1], 'ServerHello+EncryptedExtensions+CertificateRequest+Certificate+CertificateVerify+Finished');
     t.notRegex(out.slice(2, 5).join(' '), /Alert|closed/);
     t.regex(out[5]!, /ApplicationData/);

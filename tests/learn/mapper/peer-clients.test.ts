@@ -17,10 +17,25 @@ for (const version of ['1.3', '1.2'] as const) {
   test.serial(`wolfSSL ${version} client: the handshake walked by the mapper's server side`, async (t) => {
     const pem = writePem(id);
     const clientCommand = `cd '${wolfsslBuild()}' && exec ./examples/client/client -u -v ${version === '1.3' ? 4 : 3} -h 127.0.0.1 -p {port} -A '${pem.ca}'`;
-    const sul = await openClientSul({ host: '127.0.0.1', port: 0, version, parallel: 1, clientCommand, cert: id.chain, key: id.privateKey });
+    const sul = await openClientSul({
+      host: '127.0.0.1',
+      port: 0,
+      version,
+      parallel: 1,
+      clientCommand,
+      cert: id.chain,
+      key: id.privateKey,
+    });
     try {
       if (version === '1.3') {
-        const out = await walk(sul, ['HelloRetryRequest', 'ServerHello', 'EncryptedExtensions', 'Certificate', 'CertificateVerify', 'Finished']);
+        const out = await walk(sul, [
+          'HelloRetryRequest',
+          'ServerHello',
+          'EncryptedExtensions',
+          'Certificate',
+          'CertificateVerify',
+          'Finished',
+        ]);
         t.is(out[0], 'ClientHello', 'the retry');
         t.regex(out[5]!, /^Finished/, 'the client accepted our flight');
       } else {

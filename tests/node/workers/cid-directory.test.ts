@@ -1,11 +1,17 @@
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
-import { CidDirectory, MAX_PROBE, cidDirectoryInit, directorySlots } from '../../../runtime/node/dtls/workers/cid-directory.js';
+import {
+  CidDirectory,
+  MAX_PROBE,
+  cidDirectoryInit,
+  directorySlots,
+} from '../../../runtime/node/dtls/workers/cid-directory.js';
 
 /** A datagram whose first record is a DTLS 1.3 record carrying `cid` (unified header 0x3c, then the CID). */
 const record = (cid: Uint8Array): Uint8Array => Uint8Array.of(0x3c, ...cid, 0, 0, 0, 20, ...new Uint8Array(20));
 /** A tls12_cid record (content type 25) carrying `cid` at byte 11. */
-const record12 = (cid: Uint8Array): Uint8Array => Uint8Array.of(25, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 1, ...cid, 0, 20, ...new Uint8Array(20));
+const record12 = (cid: Uint8Array): Uint8Array =>
+  Uint8Array.of(25, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 1, ...cid, 0, 20, ...new Uint8Array(20));
 const cidOf = (worker: number, rest: Uint8Array = randomBytes(6)): Uint8Array => Uint8Array.of(0, worker, ...rest);
 
 test('a CID one worker publishes is seen by the other, in either record form, until withdrawn', (t) => {

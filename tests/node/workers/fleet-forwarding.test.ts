@@ -25,11 +25,22 @@ const HOST_ECHO = new URL('./fixtures/host-echo-worker.ts', import.meta.url);
 const KEY = randomBytes(32);
 
 /** Two hosts, closed when the test ends (passed or failed: worker threads left running keep the file's process alive). */
-async function fleetOfTwo(t: ExecutionContext): Promise<{ hosts: [DtlsWorkerListener, DtlsWorkerListener]; links: number[] }> {
+async function fleetOfTwo(
+  t: ExecutionContext,
+): Promise<{ hosts: [DtlsWorkerListener, DtlsWorkerListener]; links: number[] }> {
   const links = [await freePort(), await freePort()]; // distinct: freePort hands a port out once
   const fleet = { hosts: { 1: `127.0.0.1:${links[0]}`, 2: `127.0.0.1:${links[1]}` }, key: KEY };
   const host = (hostId: number): DtlsWorkerListener =>
-    listenWorkers(HOST_ECHO, { workers: 1, hostId, fleet, cid: 8, cert: id.cert, key: id.key, host: '127.0.0.1', port: 0 });
+    listenWorkers(HOST_ECHO, {
+      workers: 1,
+      hostId,
+      fleet,
+      cid: 8,
+      cert: id.cert,
+      key: id.key,
+      host: '127.0.0.1',
+      port: 0,
+    });
   const hosts: [DtlsWorkerListener, DtlsWorkerListener] = [host(1), host(2)];
   t.teardown(() => Promise.all(hosts.map((h) => h.close())).then(() => undefined));
   await Promise.all(hosts.map((h) => h.listening));
@@ -37,7 +48,10 @@ async function fleetOfTwo(t: ExecutionContext): Promise<{ hosts: [DtlsWorkerList
 }
 
 /** A client of host 1 through the test's balancer, echoed once, then moved to host 2 (closed when the test ends). */
-async function clientOfHostOne(t: ExecutionContext, hosts: readonly DtlsWorkerListener[]): Promise<{ client: DtlsSession; balancer: Balancer }> {
+async function clientOfHostOne(
+  t: ExecutionContext,
+  hosts: readonly DtlsWorkerListener[],
+): Promise<{ client: DtlsSession; balancer: Balancer }> {
   const [one, two] = hosts;
   const balancer = new Balancer();
   t.teardown(() => balancer.close());
@@ -79,12 +93,15 @@ test.serial(
     const [one, two] = hosts;
     const victim = createSocket('udp4');
     const attacker = createSocket('udp4');
-    await Promise.all([victim, attacker].map((s) => new Promise<void>((resolve) => s.bind(0, '127.0.0.1', () => resolve()))));
+    await Promise.all(
+      [victim, attacker].map((s) => new Promise<void>((resolve) => s.bind(0, '127.0.0.1', () => resolve()))),
+    );
     let reached = 0;
     victim.on('message', () => reached++);
     const relay = { kind: LINK_RELAY, host: 1, worker: 0, address: '127.0.0.1', port: victim.address().port } as const;
     const datagram = Buffer.alloc(100, 0x17);
-    const cidRecord = (host: number, worker: number): Buffer => Buffer.concat([Buffer.of(0x3c, host, worker), randomBytes(80)]);
+    const cidRecord = (host: number, worker: number): Buffer =>
+      Buffer.concat([Buffer.of(0x3c, host, worker), randomBytes(80)]);
     const forged = [
       encodeLink(randomBytes(32), relay, datagram, Date.now()), // not the fleet's key
       encodeLink(KEY, relay, datagram, Date.now() - 120_000), // two minutes old
@@ -108,10 +125,22 @@ test.serial(
     await new Promise<void>((resolve) => fromHostOne.bind(links[0]!, '127.0.0.1', () => resolve()));
     // From host 1's link address: a forward whose CID names host 1 itself is not host 2's to take (never forwarded twice),
     // nor one naming host 2 with a CID no session of host 2 holds (it would set a route for a made-up session).
-    fromHostOne.send(encodeLink(KEY, { ...relay, kind: LINK_FORWARD }, cidRecord(1, 0), Date.now()), links[1]!, '127.0.0.1');
-    fromHostOne.send(encodeLink(KEY, { ...relay, kind: LINK_FORWARD }, cidRecord(2, 0), Date.now()), links[1]!, '127.0.0.1');
+    fromHostOne.send(
+      encodeLink(KEY, { ...relay, kind: LINK_FORWARD }, cidRecord(1, 0), Date.now()),
+      links[1]!,
+      '127.0.0.1',
+    );
+    fromHostOne.send(
+      encodeLink(KEY, { ...relay, kind: LINK_FORWARD }, cidRecord(2, 0), Date.now()),
+      links[1]!,
+      '127.0.0.1',
+    );
     await until(() => two.stats.fleetRejected === forged.length + 2);
-    t.is(two.stats.fleetRejected, forged.length + 2, 'a forward for another host or worker, or for no session, is dropped');
+    t.is(
+      two.stats.fleetRejected,
+      forged.length + 2,
+      'a forward for another host or worker, or for no session, is dropped',
+    );
     t.is(two.stats.fleetForwardedIn, 0);
     fromHostOne.send(encodeLink(KEY, relay, datagram, Date.now()), links[1]!, '127.0.0.1');
     await until(() => reached === 1 && two.stats.fleetRelayedIn === 1);
@@ -150,7 +179,11 @@ test.serial(
     t.teardown(() => trigger.close());
     await trigger.opened;
     t.is(await exchange(trigger, 'fire'), 'h1w0: fired');
-    t.is(await later, 'h1w0: later', 'the unprompted answer still went through host 2: the copy did not authenticate, so it moved nothing');
+    t.is(
+      await later,
+      'h1w0: later',
+      'the unprompted answer still went through host 2: the copy did not authenticate, so it moved nothing',
+    );
     t.is(await exchange(client, 'after'), 'h1w0: after');
     await client.close();
     balancer.close();
@@ -163,22 +196,44 @@ test('fleet is checked at listen: the hosts, this host among them, the key, CIDs
   const hosts = { 1: '127.0.0.1:7000', 2: '127.0.0.1:7100' };
   const bad: [Record<string, unknown>, RegExp][] = [
     [{ hostId: 3, fleet: { hosts, key: KEY } }, /fleet\.hosts: must hold this host's own link address \(hostId 3\)/],
-    [{ hostId: 1, fleet: { hosts: { 1: '127.0.0.1:7000' }, key: KEY } }, /fleet\.hosts: must name at least one other host/],
-    [{ hostId: 1, fleet: { hosts: { ...hosts, 2: 'localhost:7100' }, key: KEY } }, /fleet\.hosts\.2: must be 'address:port'/],
+    [
+      { hostId: 1, fleet: { hosts: { 1: '127.0.0.1:7000' }, key: KEY } },
+      /fleet\.hosts: must name at least one other host/,
+    ],
+    [
+      { hostId: 1, fleet: { hosts: { ...hosts, 2: 'localhost:7100' }, key: KEY } },
+      /fleet\.hosts\.2: must be 'address:port'/,
+    ],
     [{ hostId: 1, fleet: { hosts: { ...hosts, 2: '::1:7100' }, key: KEY } }, /fleet\.hosts\.2: must be 'address:port'/],
-    [{ hostId: 1, fleet: { hosts: { ...hosts, 300: '127.0.0.1:7200' }, key: KEY } }, /fleet\.hosts\.300: must be an integer in 0\.\.255/],
+    [
+      { hostId: 1, fleet: { hosts: { ...hosts, 300: '127.0.0.1:7200' }, key: KEY } },
+      /fleet\.hosts\.300: must be an integer in 0\.\.255/,
+    ],
     [{ hostId: 1, fleet: { hosts, key: KEY.subarray(0, 16) } }, /fleet\.key: must be 32 bytes/],
     [{ hostId: 1, fleet: { hosts, key: 'zz' } }, /fleet\.key: must be 32 bytes or 64 hex digits/],
     [{ hostId: 1, fleet: { hosts, key: KEY, peers: [] } }, /fleet\.peers: is not an option of fleet/],
     [{ hostId: 1, cid: 0, fleet: { hosts, key: KEY } }, /option cid: is needed with fleet/],
-    [{ hostId: 1, fleet: { hosts: { ...hosts, 2: '127.0.0.1:7000' }, key: KEY } }, /fleet\.hosts\.2: has the link address of host 1/],
-    [{ hostId: 1, fleet: { hosts: { ...hosts, '01': '127.0.0.1:7200' }, key: KEY } }, /fleet\.hosts\.01: the key must be a host id/],
+    [
+      { hostId: 1, fleet: { hosts: { ...hosts, 2: '127.0.0.1:7000' }, key: KEY } },
+      /fleet\.hosts\.2: has the link address of host 1/,
+    ],
+    [
+      { hostId: 1, fleet: { hosts: { ...hosts, '01': '127.0.0.1:7200' }, key: KEY } },
+      /fleet\.hosts\.01: the key must be a host id/,
+    ],
     [
       { hostId: 1, port: 7001, workers: 2, fleet: { hosts, key: KEY } },
       /fleet\.hosts\.1: its link ports 7000\.\.7001 \(one per worker\) take in the endpoint's port 7001/,
     ],
   ];
   for (const [extra, message] of bad)
-    t.throws(() => listenWorkers(HOST_ECHO, { ...base, ...extra }), { name: 'ConfigError', message }, JSON.stringify(Object.keys(extra)));
-  t.throws(() => listen(() => {}, { cert: id.cert, key: id.key, fleet: { hosts, key: KEY } }), { name: 'ConfigError', message: /option fleet: needs workers/ });
+    t.throws(
+      () => listenWorkers(HOST_ECHO, { ...base, ...extra }),
+      { name: 'ConfigError', message },
+      JSON.stringify(Object.keys(extra)),
+    );
+  t.throws(() => listen(() => {}, { cert: id.cert, key: id.key, fleet: { hosts, key: KEY } }), {
+    name: 'ConfigError',
+    message: /option fleet: needs workers/,
+  });
 });

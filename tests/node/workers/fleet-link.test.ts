@@ -22,13 +22,22 @@ for (const [kind, address] of [
   [LINK_RELAY, '2001:db8::17'],
 ] as const) {
   test(`a ${kind === LINK_FORWARD ? 'forward' : 'relay'} to ${address} carries its sender, remote and payload`, (t) => {
-    const d = decodeLink(KEY, encodeLink(KEY, { kind, host: 7, worker: 3, address, port: 5684 }, PAYLOAD, NOW), NOW + LINK_FRESHNESS_MS);
+    const d = decodeLink(
+      KEY,
+      encodeLink(KEY, { kind, host: 7, worker: 3, address, port: 5684 }, PAYLOAD, NOW),
+      NOW + LINK_FRESHNESS_MS,
+    );
     t.like(d, { kind, host: 7, worker: 3, address, port: 5684 });
     t.deepEqual(typeof d === 'string' ? d : Buffer.from(d.payload), PAYLOAD);
   });
 }
 
-const good = encodeLink(KEY, { kind: LINK_RELAY, host: 1, worker: 0, address: '198.51.100.2', port: 4433 }, PAYLOAD, NOW);
+const good = encodeLink(
+  KEY,
+  { kind: LINK_RELAY, host: 1, worker: 0, address: '198.51.100.2', port: 4433 },
+  PAYLOAD,
+  NOW,
+);
 
 test('any flipped bit is refused (the tag covers the header and the payload)', (t) => {
   const reasons = new Set<string>();
@@ -49,7 +58,12 @@ test('every truncation, the wrong key, a stale or future time, and random bytes 
   t.is(decodeLink(KEY, good, NOW + LINK_FRESHNESS_MS + 1), 'stale');
   t.is(decodeLink(KEY, good, NOW - LINK_FRESHNESS_MS - 1), 'stale');
   for (let i = 0; i < 2000; i++) t.is(typeof decodeLink(KEY, randomBytes(i % 200), NOW), 'string');
-  const noAddress = encodeLink(KEY, { kind: LINK_RELAY, host: 1, worker: 0, address: 'not an address', port: 4433 }, PAYLOAD, NOW);
+  const noAddress = encodeLink(
+    KEY,
+    { kind: LINK_RELAY, host: 1, worker: 0, address: 'not an address', port: 4433 },
+    PAYLOAD,
+    NOW,
+  );
   t.is(decodeLink(KEY, noAddress, NOW), 'remote', 'a tagged datagram still names a real address and port');
 });
 
@@ -66,13 +80,21 @@ async function linkOfHostOne(authenticates: () => RouteHolder | undefined): Prom
   const sockets = [createSocket('udp4'), createSocket('udp4'), createSocket('udp4')] as const;
   await Promise.all(sockets.map((s) => new Promise<void>((resolve) => s.bind(0, '127.0.0.1', () => resolve()))));
   const [one, two, three] = sockets;
-  const config = { hosts: sockets.map((s, i) => ({ id: i + 1, address: '127.0.0.1', port: s.address().port })), key: KEY };
-  const link = new FleetLink(config, { host: 1, worker: 0, workers: 1 }, one, { sendPublic: () => {}, deliver: authenticates, owns: () => true });
+  const config = {
+    hosts: sockets.map((s, i) => ({ id: i + 1, address: '127.0.0.1', port: s.address().port })),
+    key: KEY,
+  };
+  const link = new FleetLink(config, { host: 1, worker: 0, workers: 1 }, one, {
+    sendPublic: () => {},
+    deliver: authenticates,
+    owns: () => true,
+  });
   const forward = async (from: 2 | 3, address: string, port: number): Promise<void> => {
     const before = link.counts.fleetForwardedIn;
     const d = encodeLink(KEY, { kind: LINK_FORWARD, host: from, worker: 0, address, port }, PAYLOAD, Date.now());
     (from === 2 ? two : three).send(d, one.address().port, '127.0.0.1');
-    for (let waited = 0; link.counts.fleetForwardedIn === before && waited < 5000; waited += 5) await new Promise((r) => setTimeout(r, 5));
+    for (let waited = 0; link.counts.fleetForwardedIn === before && waited < 5000; waited += 5)
+      await new Promise((r) => setTimeout(r, 5));
   };
   // Which host a relayed answer to 192.0.2.9:5684 reaches (undefined: none within a second, i.e. not relayed).
   const relayedTo = (): Promise<number | undefined> =>
@@ -120,7 +142,11 @@ test('a relay route is set and kept only by its own session\u2019s authenticated
     if (handled === undefined) return t.fail('a relayed address');
     t.false(link.sendVia([new Uint8Array(1)], 1, ...X), 'answered directly while the datagram is handled');
     handled(by);
-    t.is(await relayedTo(), ends ? undefined : 2, ends ? 'the client came straight: its route ends' : 'the route stays');
+    t.is(
+      await relayedTo(),
+      ends ? undefined : 2,
+      ends ? 'the client came straight: its route ends' : 'the route stays',
+    );
   }
   t.is(link.direct('192.0.2.10', 5684), undefined, 'no route to move for an address never relayed');
   // Once the client's session has ended, another session may take the address.

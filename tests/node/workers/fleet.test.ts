@@ -95,14 +95,34 @@ test.before(async () => {
   const redis = started(
     spawn(
       systemTool('ip'),
-      ['netns', 'exec', lb, 'redis-server', '--port', '6379', '--bind', source, '--save', '', '--appendonly', 'no', '--protected-mode', 'no'],
+      [
+        'netns',
+        'exec',
+        lb,
+        'redis-server',
+        '--port',
+        '6379',
+        '--bind',
+        source,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--protected-mode',
+        'no',
+      ],
       { stdio: 'ignore' },
     ),
     'redis-server',
   );
   children.push(redis);
   writeFileSync(join(dir, 'nginx.conf'), nginxConf(dir, vip, source, hostAddresses));
-  const nginx = started(spawn(systemTool('ip'), ['netns', 'exec', lb, 'nginx', '-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' }), 'nginx');
+  const nginx = started(
+    spawn(systemTool('ip'), ['netns', 'exec', lb, 'nginx', '-p', dir, '-c', join(dir, 'nginx.conf')], {
+      stdio: 'ignore',
+    }),
+    'nginx',
+  );
   children.push(nginx);
   writeFileSync(join(dir, 'cert.pem'), id.cert);
   writeFileSync(join(dir, 'key.pem'), id.key);
@@ -112,7 +132,14 @@ test.before(async () => {
   process.env.DTLS13_FLEET_HOSTS = hostAddresses.map((a, i) => `${i + 1}=${a}:${LINK_PORT}`).join(',');
   process.env.DTLS13_FLEET_KEY = randomBytes(32).toString('hex');
   const ready = hosts.map((ns, i) => {
-    const child = bed.node(ns, HOST, [String(i + 1), hostAddresses[i]!, String(PORT), join(dir, 'cert.pem'), join(dir, 'key.pem'), join(dir, 'ticket-keys')]);
+    const child = bed.node(ns, HOST, [
+      String(i + 1),
+      hostAddresses[i]!,
+      String(PORT),
+      join(dir, 'cert.pem'),
+      join(dir, 'key.pem'),
+      join(dir, 'ticket-keys'),
+    ]);
     const lines = new Lines(child.stdout);
     child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
     return lines.wait(/listening \d+|failed .*/, 120_000);
@@ -178,30 +205,33 @@ test.serial(
   },
 );
 
-test.serial('0-RTT taken by host 1 and replayed to host 2 is refused (the fleet\u2019s Redis store): a cookie exchange, no early data', async (t) => {
-  const { vip, addressOf } = fleet!;
-  const first = open(vip, addressOf.get(1)!);
-  await first.opened;
-  await first.ticket;
-  const ticket = first.session!;
-  await first.close();
-  const sent: Buffer[] = [];
-  const early = open(vip, addressOf.get(1)!, {
-    session: ticket,
-    earlyData: Buffer.from('once'),
-    onDatagram: (direction: string, d: Uint8Array) => {
-      if (direction === 'sent') sent.push(Buffer.from(d));
-    },
-  });
-  await early.opened;
-  t.is(early.parameters?.earlyData, 'accepted', 'host 1 took the early data');
-  await early.close();
-  const replay = createSocket('udp4');
-  await new Promise<void>((resolve) => replay.bind(0, addressOf.get(2)!, () => resolve()));
-  const answer = new Promise<Buffer>((resolve) => replay.once('message', resolve));
-  replay.send(sent[0]!, PORT, vip);
-  const reply = await answer;
-  replay.close();
-  t.is(reply[13], 2, 'a ServerHello');
-  t.deepEqual(reply.subarray(27, 59), HRR_RANDOM, 'a HelloRetryRequest from host 2, not its early data taken again');
-});
+test.serial(
+  '0-RTT taken by host 1 and replayed to host 2 is refused (the fleet\u2019s Redis store): a cookie exchange, no early data',
+  async (t) => {
+    const { vip, addressOf } = fleet!;
+    const first = open(vip, addressOf.get(1)!);
+    await first.opened;
+    await first.ticket;
+    const ticket = first.session!;
+    await first.close();
+    const sent: Buffer[] = [];
+    const early = open(vip, addressOf.get(1)!, {
+      session: ticket,
+      earlyData: Buffer.from('once'),
+      onDatagram: (direction: string, d: Uint8Array) => {
+        if (direction === 'sent') sent.push(Buffer.from(d));
+      },
+    });
+    await early.opened;
+    t.is(early.parameters?.earlyData, 'accepted', 'host 1 took the early data');
+    await early.close();
+    const replay = createSocket('udp4');
+    await new Promise<void>((resolve) => replay.bind(0, addressOf.get(2)!, () => resolve()));
+    const answer = new Promise<Buffer>((resolve) => replay.once('message', resolve));
+    replay.send(sent[0]!, PORT, vip);
+    const reply = await answer;
+    replay.close();
+    t.is(reply[13], 2, 'a ServerHello');
+    t.deepEqual(reply.subarray(27, 59), HRR_RANDOM, 'a HelloRetryRequest from host 2, not its early data taken again');
+  },
+);

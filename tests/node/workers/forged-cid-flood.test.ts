@@ -75,7 +75,8 @@ async function flood(t: ExecutionContext, steered: boolean): Promise<void> {
   t.is(server.stats.unknownConnectionId, FORGED, 'every forged record dropped as an unknown CID, once');
   t.is(one.forwardedOut, 0, 'no forged record handed to worker 0');
   t.is(zero.forwardedIn, 0, 'worker 0\u2019s event loop got none from worker 1');
-  if (steered) t.is(zero.unknownConnectionId, FORGED, 'steered: all on worker 0\u2019s socket, each dropped by one lookup');
+  if (steered)
+    t.is(zero.unknownConnectionId, FORGED, 'steered: all on worker 0\u2019s socket, each dropped by one lookup');
   else t.is(one.unknownConnectionId, FORGED, 'not steered: all dropped on worker 1, where the hash put them');
 
   // A genuine CID still crosses: the client moves until a record of it lands on worker 1, which hands it to worker 0.
@@ -83,14 +84,22 @@ async function flood(t: ExecutionContext, steered: boolean): Promise<void> {
     await client.rebind();
     t.is(await exchange(client, `moved ${i}`), `0: moved ${i}`);
   }
-  if (!steered) t.true(server.stats.workers[1]!.forwardedOut > 0, 'the genuine session\u2019s record was handed over (its CID is in worker 0\u2019s table)');
+  if (!steered)
+    t.true(
+      server.stats.workers[1]!.forwardedOut > 0,
+      'the genuine session\u2019s record was handed over (its CID is in worker 0\u2019s table)',
+    );
   t.is(await exchange(client, 'after'), '0: after');
   await client.close();
   await server.close();
 }
 
-test.serial('a forged-CID flood at worker 0 without steering: dropped where it lands, never handed to worker 0; its session answers throughout', (t) =>
-  flood(t, false),
+test.serial(
+  'a forged-CID flood at worker 0 without steering: dropped where it lands, never handed to worker 0; its session answers throughout',
+  (t) => flood(t, false),
 );
 
-test.serial('a forged-CID flood at worker 0 with steering: one lookup each on worker 0; its session answers throughout', (t) => flood(t, true));
+test.serial(
+  'a forged-CID flood at worker 0 with steering: one lookup each on worker 0; its session answers throughout',
+  (t) => flood(t, true),
+);

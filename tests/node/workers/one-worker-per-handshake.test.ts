@@ -32,7 +32,10 @@ async function oneWorkerEach(t: ExecutionContext, server: DtlsWorkerListener, ci
     client.destroy(); // no close_notify: what the worker received is what the client had sent
     const moved = (): number[] => server.stats.workers.map((w, j) => w.packetsReceived - before[j]!);
     await until(() => moved().reduce((a, m) => a + m, 0) >= datagrams);
-    t.true(datagrams >= 3, `handshake ${i}: the client sent ${datagrams} datagrams (two ClientHellos, its Finished at least)`);
+    t.true(
+      datagrams >= 3,
+      `handshake ${i}: the client sent ${datagrams} datagrams (two ClientHellos, its Finished at least)`,
+    );
     t.deepEqual(
       moved(),
       server.stats.workers.map((_, j) => (j === worker ? datagrams : 0)),
@@ -69,11 +72,21 @@ test('with CIDs naming the worker: each handshake on one worker, nothing across 
 });
 
 test('messagesPosted counts what crosses threads: a refused ClientHello is told to the primary, once', async (t) => {
-  const server = listenWorkers(ECHO_WORKER, { workers: 2, cert: id.cert, key: id.key, host: '127.0.0.1', ciphers: 'TLS_AES_256_GCM_SHA384' });
+  const server = listenWorkers(ECHO_WORKER, {
+    workers: 2,
+    cert: id.cert,
+    key: id.key,
+    host: '127.0.0.1',
+    ciphers: 'TLS_AES_256_GCM_SHA384',
+  });
   t.teardown(() => server.close());
   const { port } = await server.listening;
   const told = new Promise<void>((resolve) => (server.onhandshakeerror = () => resolve()));
-  const client = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', ciphers: 'TLS_CHACHA20_POLY1305_SHA256' });
+  const client = connect('127.0.0.1', port, {
+    ca: id.ca,
+    servername: 'localhost',
+    ciphers: 'TLS_CHACHA20_POLY1305_SHA256',
+  });
   t.teardown(() => client.destroy());
   await t.throwsAsync(client.opened, { message: /handshake_failure/ });
   await told;

@@ -16,25 +16,30 @@ import { ECHO_WORKER, exchange, id, workersServer } from './support.js';
 import { listenWorkers } from '../../../runtime/workers.js';
 import { connect } from '../../../runtime/index.js';
 
-const native = process.platform === 'linux' && typeof (nativeBinding as { reuseportBindFirst?: unknown } | undefined)?.reuseportBindFirst === 'function';
+const native =
+  process.platform === 'linux' &&
+  typeof (nativeBinding as { reuseportBindFirst?: unknown } | undefined)?.reuseportBindFirst === 'function';
 
-(native ? test : test.skip)('servers on port 0 get ports of their own: where the kernel has two to give, a third is EADDRINUSE', async (t) => {
-  const bed = new TestBed();
-  t.teardown(() => bed.destroy());
-  const ns = bed.namespace('port0');
-  bed.exec(ns, 'sysctl', '-qw', 'net.ipv4.ip_local_port_range=40000 40001');
-  const child = bed.node(ns, fileURLToPath(new URL('./fixtures/port-zero-servers.ts', import.meta.url)), []);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  t.is(code, 0, stderr);
-  const { ports, third, reply } = JSON.parse(stdout) as { ports: number[]; third: string; reply: string };
-  t.deepEqual([...ports].sort(), [40_000, 40_001], 'the second server did not join the first one\u2019s group');
-  t.is(third, 'EADDRINUSE', 'the range is used up: the third joins neither group');
-  t.regex(reply, /^[01]: hello$/, 'the first server answers its client');
-});
+(native ? test : test.skip)(
+  'servers on port 0 get ports of their own: where the kernel has two to give, a third is EADDRINUSE',
+  async (t) => {
+    const bed = new TestBed();
+    t.teardown(() => bed.destroy());
+    const ns = bed.namespace('port0');
+    bed.exec(ns, 'sysctl', '-qw', 'net.ipv4.ip_local_port_range=40000 40001');
+    const child = bed.node(ns, fileURLToPath(new URL('./fixtures/port-zero-servers.ts', import.meta.url)), []);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    t.is(code, 0, stderr);
+    const { ports, third, reply } = JSON.parse(stdout) as { ports: number[]; third: string; reply: string };
+    t.deepEqual([...ports].sort(), [40_000, 40_001], 'the second server did not join the first one\u2019s group');
+    t.is(third, 'EADDRINUSE', 'the range is used up: the third joins neither group');
+    t.regex(reply, /^[01]: hello$/, 'the first server answers its client');
+  },
+);
 
 (native ? test : test.skip)('a port another server holds is EADDRINUSE, not a share of its datagrams', async (t) => {
   const first = workersServer(t);

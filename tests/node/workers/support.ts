@@ -16,7 +16,15 @@ export const ECHO_WORKER = new URL('./fixtures/echo-worker.ts', import.meta.url)
  * test file's process from exiting.
  */
 export function workersServer(t: ExecutionContext, extra: Record<string, unknown> = {}): DtlsWorkerListener {
-  const server = listenWorkers(ECHO_WORKER, { workers: 2, cert: id.cert, key: id.key, host: '127.0.0.1', cid: 8, maxEarlyData: 1024, ...extra });
+  const server = listenWorkers(ECHO_WORKER, {
+    workers: 2,
+    cert: id.cert,
+    key: id.key,
+    host: '127.0.0.1',
+    cid: 8,
+    maxEarlyData: 1024,
+    ...extra,
+  });
   t.teardown(() => server.close());
   return server;
 }
@@ -26,7 +34,9 @@ export async function exchange(session: DtlsSession, text: string): Promise<stri
   const reply = nextMessage(session);
   session.send(text);
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no reply to '${text}' within 10 s`)), 10_000)));
+  const late = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`no reply to '${text}' within 10 s`)), 10_000)),
+  );
   try {
     return (await Promise.race([reply, late])).toString();
   } finally {
@@ -40,7 +50,12 @@ export function workerOf(reply: string): number {
 }
 
 /** A client served by `worker` (new local ports until the kernel's hash puts one there), closed when the test ends. */
-export async function clientOn(t: ExecutionContext, port: number, worker: number, options: ConnectOptions = {}): Promise<DtlsSession> {
+export async function clientOn(
+  t: ExecutionContext,
+  port: number,
+  worker: number,
+  options: ConnectOptions = {},
+): Promise<DtlsSession> {
   for (let tries = 0; tries < 40; tries++) {
     const client = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost', cid: 4, ...options });
     t.teardown(() => client.close());

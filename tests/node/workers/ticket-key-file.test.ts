@@ -15,9 +15,15 @@ import { clientOn, workersServer } from './support.js';
 test('the file holds hex lines or raw keys; anything else is a ConfigError naming the file and what is wrong', (t) => {
   const a = randomBytes(32);
   const b = randomBytes(32);
-  t.deepEqual(parseTicketKeys(Buffer.from(`${a.toString('hex')}\n${b.toString('hex')}\n`), 'k'), [new Uint8Array(a), new Uint8Array(b)]);
+  t.deepEqual(parseTicketKeys(Buffer.from(`${a.toString('hex')}\n${b.toString('hex')}\n`), 'k'), [
+    new Uint8Array(a),
+    new Uint8Array(b),
+  ]);
   t.deepEqual(parseTicketKeys(Buffer.concat([a, b]), 'k'), [new Uint8Array(a), new Uint8Array(b)]);
-  t.throws(() => parseTicketKeys(Buffer.from('abcd\n'), 'k'), { instanceOf: ConfigError, message: /option ticketKeyFile: k: key 0 has 4 hex digits/ });
+  t.throws(() => parseTicketKeys(Buffer.from('abcd\n'), 'k'), {
+    instanceOf: ConfigError,
+    message: /option ticketKeyFile: k: key 0 has 4 hex digits/,
+  });
   t.throws(() => parseTicketKeys(Buffer.alloc(33), 'k'), { instanceOf: ConfigError, message: /holds 33 bytes/ });
   t.throws(() => workersServer(t, { ticketKeyFile: '/no/such/file' }), {
     instanceOf: ConfigError,

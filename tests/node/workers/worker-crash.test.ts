@@ -39,7 +39,12 @@ const numberIn = (reply: string): number => Number(reply.split(': ')[1]);
  * Three workers; a client on `victim` and two on each other worker; the victim's module dies by `how`. The victim's
  * client is told, the others go on where they were, and a new client reaches a new thread in the victim's place.
  */
-async function crashAndGoOn(t: ExecutionContext, how: 'crash' | 'exit', victim: number, cid: Record<string, unknown>): Promise<void> {
+async function crashAndGoOn(
+  t: ExecutionContext,
+  how: 'crash' | 'exit',
+  victim: number,
+  cid: Record<string, unknown>,
+): Promise<void> {
   const server = listenWorkers(CRASHING, { workers: 3, cert: id.cert, key: id.key, host: '127.0.0.1', ...cid });
   t.teardown(() => server.close());
   const exits: WorkerExit[] = [];
@@ -47,7 +52,8 @@ async function crashAndGoOn(t: ExecutionContext, how: 'crash' | 'exit', victim: 
   const { port } = await server.listening;
   const onDead = await clientOn(t, port, victim);
   const healthy: { session: DtlsSession; worker: number }[] = [];
-  for (let w = 0; w < 3; w++) if (w !== victim) for (let k = 0; k < 2; k++) healthy.push({ session: await clientOn(t, port, w), worker: w });
+  for (let w = 0; w < 3; w++)
+    if (w !== victim) for (let k = 0; k < 2; k++) healthy.push({ session: await clientOn(t, port, w), worker: w });
   const deadPort = numberIn(await exchange(onDead, 'port'));
   const deadThread = numberIn(await exchange(onDead, 'thread'));
   const dead = ending(onDead);

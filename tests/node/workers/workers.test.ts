@@ -66,7 +66,8 @@ test('0-RTT replayed to the other worker is refused: the workers share the anti-
   await early.close();
   // The captured ClientHello (with its early data) sent again from a port the kernel's hash gives the other worker.
   let replayPort = 0;
-  for (let p = 40_000 + (process.pid % 10_000); replayPort === 0; p++) if ((await hashedWorker(server, p)) !== genuine) replayPort = p;
+  for (let p = 40_000 + (process.pid % 10_000); replayPort === 0; p++)
+    if ((await hashedWorker(server, p)) !== genuine) replayPort = p;
   const replay = createSocket('udp4');
   await new Promise<void>((resolve) => replay.bind(replayPort, '127.0.0.1', () => resolve()));
   const answer = new Promise<Buffer>((resolve) => replay.once('message', resolve));
@@ -75,7 +76,11 @@ test('0-RTT replayed to the other worker is refused: the workers share the anti-
   replay.close();
   t.is(reply[0], 22, 'a handshake record');
   t.is(reply[13], 2, 'a ServerHello');
-  t.deepEqual(reply.subarray(27, 59), HRR_RANDOM, 'a HelloRetryRequest: the cookie exchange, not the early data taken a second time');
+  t.deepEqual(
+    reply.subarray(27, 59),
+    HRR_RANDOM,
+    'a HelloRetryRequest: the cookie exchange, not the early data taken a second time',
+  );
   await server.close();
 });
 
@@ -100,7 +105,11 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
     }
     await until(() => server.stats.migrations >= 1);
     t.true(server.stats.migrations >= 1, 'the session moved to a new path (RFC 9853; RFC 9146 §6 in 1.2)');
-    t.is(server.stats.forwardedOut, 0, 'nothing forwarded between workers: the kernel put every CID record on its owner\u2019s socket');
+    t.is(
+      server.stats.forwardedOut,
+      0,
+      'nothing forwarded between workers: the kernel put every CID record on its owner\u2019s socket',
+    );
     t.true(hashed.includes(1), `some new port hashes to worker 1 (${hashed.join(', ')})`);
     await server.close();
   });
@@ -148,7 +157,10 @@ test('the socket options reach every worker\u2019s socket: udpReceiveBufferSize 
   const { port } = await server.listening;
   // ss prints each UDP socket on the port with its memory: skmem:(r0,rb<receive buffer>,t0,tb<send buffer>,...).
   const out = execFileSync('ss', ['-uamnH', 'sport', '=', `:${port}`], { encoding: 'utf8' });
-  const buffers = [...out.matchAll(/skmem:\(r\d+,rb(\d+),t\d+,tb(\d+)/g)].map((m) => ({ rb: Number(m[1]), tb: Number(m[2]) }));
+  const buffers = [...out.matchAll(/skmem:\(r\d+,rb(\d+),t\d+,tb(\d+)/g)].map((m) => ({
+    rb: Number(m[1]),
+    tb: Number(m[2]),
+  }));
   t.is(buffers.length, 2, `one socket per worker on port ${port}: ${out}`);
   // Linux doubles what is asked for (bookkeeping); the defaults (212,992) are below that.
   for (const b of buffers) {
@@ -172,24 +184,45 @@ test('the socket options reach every worker\u2019s socket: udpReceiveBufferSize 
 
 test('workers: bad options are ConfigErrors at listen, naming the option', (t) => {
   const base = { cert: id.cert, key: id.key, host: '127.0.0.1' };
-  t.throws(() => listen(() => {}, { ...base, workers: 2 }), { instanceOf: ConfigError, message: /option workers: .*module/ });
-  t.throws(() => listenWorkers(ECHO_WORKER, { ...base, workers: 0 }), { instanceOf: ConfigError, message: /option workers: .*1\.\.64/ });
+  t.throws(() => listen(() => {}, { ...base, workers: 2 }), {
+    instanceOf: ConfigError,
+    message: /option workers: .*module/,
+  });
+  t.throws(() => listenWorkers(ECHO_WORKER, { ...base, workers: 0 }), {
+    instanceOf: ConfigError,
+    message: /option workers: .*1\.\.64/,
+  });
   t.throws(() => listenWorkers(ECHO_WORKER, { ...base, workers: 2, sni: () => undefined }), {
     instanceOf: ConfigError,
     message: /option sni: .*worker module/,
   });
-  t.throws(() => listenWorkers(ECHO_WORKER, { ...base, workers: 2, cid: { length: 8, generate: (n) => new Uint8Array(n) } }), {
+  t.throws(
+    () => listenWorkers(ECHO_WORKER, { ...base, workers: 2, cid: { length: 8, generate: (n) => new Uint8Array(n) } }),
+    {
+      instanceOf: ConfigError,
+      message: /option cid\.generate/,
+    },
+  );
+  t.throws(() => listenWorkers(ECHO_WORKER, { ...base, workers: 2, cid: 4 }), {
     instanceOf: ConfigError,
-    message: /option cid\.generate/,
+    message: /option cid\.length: .*6\.\.20/,
   });
-  t.throws(() => listenWorkers(ECHO_WORKER, { ...base, workers: 2, cid: 4 }), { instanceOf: ConfigError, message: /option cid\.length: .*6\.\.20/ });
-  t.throws(() => listenWorkers(ECHO_WORKER, { ...base, workers: 2, hostId: 256 }), { instanceOf: ConfigError, message: /option hostId/ });
-  t.throws(() => listen(() => {}, { ...base, hostId: 1 }), { instanceOf: ConfigError, message: /option hostId: needs workers/ });
+  t.throws(() => listenWorkers(ECHO_WORKER, { ...base, workers: 2, hostId: 256 }), {
+    instanceOf: ConfigError,
+    message: /option hostId/,
+  });
+  t.throws(() => listen(() => {}, { ...base, hostId: 1 }), {
+    instanceOf: ConfigError,
+    message: /option hostId: needs workers/,
+  });
 });
 
 test("the deprecated listen(module, { workers }) is listenWorkers: its checks and its listener's class", async (t) => {
   const base = { cert: id.cert, key: id.key, host: '127.0.0.1' };
-  t.throws(() => listen(ECHO_WORKER, { ...base, workers: 0 }), { instanceOf: ConfigError, message: /option workers: .*1\.\.64/ });
+  t.throws(() => listen(ECHO_WORKER, { ...base, workers: 0 }), {
+    instanceOf: ConfigError,
+    message: /option workers: .*1\.\.64/,
+  });
   const server = listen(new URL('./fixtures/no-such-module.ts', import.meta.url), { workers: 1, ...base });
   t.true(server instanceof DtlsWorkerListener);
   await t.throwsAsync(server.listening, { message: /no-such-module/ });
@@ -197,7 +230,12 @@ test("the deprecated listen(module, { workers }) is listenWorkers: its checks an
 });
 
 test('a worker module that does not load: listening and closed reject with why', async (t) => {
-  const server = listenWorkers(new URL('./fixtures/no-such-module.ts', import.meta.url), { workers: 2, cert: id.cert, key: id.key, host: '127.0.0.1' });
+  const server = listenWorkers(new URL('./fixtures/no-such-module.ts', import.meta.url), {
+    workers: 2,
+    cert: id.cert,
+    key: id.key,
+    host: '127.0.0.1',
+  });
   await t.throwsAsync(server.listening, { message: /no-such-module/ });
   await t.throwsAsync(server.closed);
 });

@@ -58,7 +58,12 @@ function tag(key: Uint8Array, head: Uint8Array, payload: Uint8Array): Buffer {
 }
 
 /** One link datagram: `payload` with its kind, sender, remote and time, tagged with `key`. */
-export function encodeLink(key: Uint8Array, d: Omit<LinkDatagram, 'payload'>, payload: Uint8Array, now: number): Buffer {
+export function encodeLink(
+  key: Uint8Array,
+  d: Omit<LinkDatagram, 'payload'>,
+  payload: Uint8Array,
+  now: number,
+): Buffer {
   const address = Buffer.from(d.address, 'latin1');
   const head = Buffer.alloc(14 + address.length);
   head[0] = d.kind;
@@ -129,7 +134,13 @@ export interface LinkEnds {
 
 /** One worker's end of the fleet's link: a socket at its host's link port + its worker id. */
 export class FleetLink {
-  readonly counts: LinkCounts = { fleetForwardedOut: 0, fleetForwardedIn: 0, fleetRelayedOut: 0, fleetRelayedIn: 0, fleetRejected: 0 };
+  readonly counts: LinkCounts = {
+    fleetForwardedOut: 0,
+    fleetForwardedIn: 0,
+    fleetRelayedOut: 0,
+    fleetRelayedIn: 0,
+    fleetRejected: 0,
+  };
   private readonly hosts = new Map<number, FleetHost>();
   /** Remote `address|port` -> the link address of the worker it reached the fleet through, and whose session that is. */
   private readonly relayed = new Map<string, Route>();
@@ -145,7 +156,13 @@ export class FleetLink {
   /** Workers per host: this host's count, which every host of the fleet has. */
   private readonly workers: number;
 
-  constructor(config: FleetConfig, self: CidOwner & { readonly workers: number }, socket: Socket, ends: LinkEnds, now: () => number = Date.now) {
+  constructor(
+    config: FleetConfig,
+    self: CidOwner & { readonly workers: number },
+    socket: Socket,
+    ends: LinkEnds,
+    now: () => number = Date.now,
+  ) {
     this.config = config;
     this.workers = self.workers;
     this.self = self;
@@ -153,7 +170,9 @@ export class FleetLink {
     this.ends = ends;
     this.now = now;
     for (const h of config.hosts) this.hosts.set(h.id, h);
-    socket.on('message', (msg, rinfo) => this.received(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), rinfo.address, rinfo.port));
+    socket.on('message', (msg, rinfo) =>
+      this.received(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), rinfo.address, rinfo.port),
+    );
   }
 
   /**
@@ -165,7 +184,12 @@ export class FleetLink {
     const host = this.hosts.get(owner.host);
     if (host === undefined || owner.host === this.self.host || owner.worker >= this.workers) return false;
     this.counts.fleetForwardedOut++;
-    const d = encodeLink(this.config.key, { kind: LINK_FORWARD, host: this.self.host, worker: this.self.worker, address, port }, datagram, this.now());
+    const d = encodeLink(
+      this.config.key,
+      { kind: LINK_FORWARD, host: this.self.host, worker: this.self.worker, address, port },
+      datagram,
+      this.now(),
+    );
     this.socket.send(d, host.port + owner.worker, host.address);
     return true;
   }
@@ -202,7 +226,8 @@ export class FleetLink {
     this.suspended = key;
     return (authenticated) => {
       this.suspended = undefined;
-      if (authenticated !== undefined && (authenticated === route.holder || route.holder.isEnded)) this.relayed.delete(key);
+      if (authenticated !== undefined && (authenticated === route.holder || route.holder.isEnded))
+        this.relayed.delete(key);
     };
   }
 

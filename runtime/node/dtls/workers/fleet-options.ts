@@ -36,7 +36,11 @@ export interface FleetConfig {
 }
 
 function linkAddress(option: string, value: unknown): { address: string; port: number } {
-  const bad = (): ConfigError => new ConfigError(option, `must be 'address:port' with an IP address ('[address]:port' for IPv6), got ${JSON.stringify(value)}`);
+  const bad = (): ConfigError =>
+    new ConfigError(
+      option,
+      `must be 'address:port' with an IP address ('[address]:port' for IPv6), got ${JSON.stringify(value)}`,
+    );
   if (typeof value !== 'string') throw bad();
   const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(value);
   const v6 = m?.[1];
@@ -50,7 +54,8 @@ function linkAddress(option: string, value: unknown): { address: string; port: n
 
 function fleetKey(value: unknown): Uint8Array {
   if (typeof value === 'string') {
-    if (!/^[0-9a-fA-F]{64}$/.test(value)) throw new ConfigError('fleet.key', `must be ${FLEET_KEY_LENGTH} bytes or 64 hex digits`);
+    if (!/^[0-9a-fA-F]{64}$/.test(value))
+      throw new ConfigError('fleet.key', `must be ${FLEET_KEY_LENGTH} bytes or 64 hex digits`);
     return new Uint8Array(Buffer.from(value, 'hex'));
   }
   if (!(value instanceof Uint8Array) || value.length !== FLEET_KEY_LENGTH)
@@ -69,7 +74,11 @@ export function fleetOption(
   value: unknown,
   hostId: number,
   cidLength: number,
-  endpoint: { readonly host: string; readonly port: number; readonly workers: number } = { host: '', port: 0, workers: 1 },
+  endpoint: { readonly host: string; readonly port: number; readonly workers: number } = {
+    host: '',
+    port: 0,
+    workers: 1,
+  },
 ): FleetConfig | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null) throw new ConfigError('fleet', 'must be an object { hosts, key }');
@@ -80,14 +89,16 @@ export function fleetOption(
     throw new ConfigError('fleet.hosts', "must be an object of host id -> 'address:port'");
   const list: FleetHost[] = Object.entries(hosts).map(([id, at]) => {
     const option = `fleet.hosts.${id}`;
-    if (!/^(?:0|[1-9]\d*)$/.test(id)) throw new ConfigError(option, `the key must be a host id in 0..${MAX_OWNERS - 1}`);
+    if (!/^(?:0|[1-9]\d*)$/.test(id))
+      throw new ConfigError(option, `the key must be a host id in 0..${MAX_OWNERS - 1}`);
     return { id: integerOption(option, Number(id), 0, MAX_OWNERS - 1), ...linkAddress(option, at) };
   });
   for (const [i, h] of list.entries()) {
     const same = list.findIndex((o) => o.address === h.address && o.port === h.port);
     if (same !== i) throw new ConfigError(`fleet.hosts.${h.id}`, `has the link address of host ${list[same]!.id}`);
   }
-  if (!list.some((h) => h.id === hostId)) throw new ConfigError('fleet.hosts', `must hold this host's own link address (hostId ${hostId})`);
+  if (!list.some((h) => h.id === hostId))
+    throw new ConfigError('fleet.hosts', `must hold this host's own link address (hostId ${hostId})`);
   if (list.length < 2) throw new ConfigError('fleet.hosts', 'must name at least one other host');
   const own = list.find((h) => h.id === hostId)!;
   const sameAddress = endpoint.host === own.address || endpoint.host === '0.0.0.0' || endpoint.host === '::';
@@ -96,6 +107,7 @@ export function fleetOption(
       `fleet.hosts.${hostId}`,
       `its link ports ${own.port}..${own.port + endpoint.workers - 1} (one per worker) take in the endpoint's port ${endpoint.port}`,
     );
-  if (cidLength === 0) throw new ConfigError('cid', 'is needed with fleet: records are forwarded to the host their connection ID names');
+  if (cidLength === 0)
+    throw new ConfigError('cid', 'is needed with fleet: records are forwarded to the host their connection ID names');
   return { hosts: list, key: fleetKey(key) };
 }

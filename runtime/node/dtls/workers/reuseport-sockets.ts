@@ -35,7 +35,9 @@ interface ReuseportBinding {
 function reuseportBinding(binding: NativeBinding | undefined): ReuseportBinding | undefined {
   if (process.platform !== 'linux' || binding === undefined) return undefined;
   const b = binding as unknown as Partial<ReuseportBinding>;
-  return typeof b.reuseportBind === 'function' && typeof b.reuseportSteer === 'function' ? (b as ReuseportBinding) : undefined;
+  return typeof b.reuseportBind === 'function' && typeof b.reuseportSteer === 'function'
+    ? (b as ReuseportBinding)
+    : undefined;
 }
 
 /** `DTLS13_REUSEPORT_STEERING=0`: no steering program (read when the sockets are made). */
@@ -111,11 +113,24 @@ export function closeNativeSockets(fds: readonly number[]): void {
   for (const fd of fds) b?.reuseportClose(fd);
 }
 
-const ERRNO: Readonly<Record<number, string>> = { 98: 'EADDRINUSE', 99: 'EADDRNOTAVAIL', 13: 'EACCES', 1: 'EPERM', 97: 'EAFNOSUPPORT', 22: 'EINVAL' };
+const ERRNO: Readonly<Record<number, string>> = {
+  98: 'EADDRINUSE',
+  99: 'EADDRNOTAVAIL',
+  13: 'EACCES',
+  1: 'EPERM',
+  97: 'EAFNOSUPPORT',
+  22: 'EINVAL',
+};
 
 function systemError(errno: number, syscall: string, address: string, port: number): Error {
   const code = ERRNO[errno] ?? `E${errno}`;
-  return Object.assign(new Error(`${syscall} ${code} ${address}:${port}`), { code, errno: -errno, syscall, address, port });
+  return Object.assign(new Error(`${syscall} ${code} ${address}:${port}`), {
+    code,
+    errno: -errno,
+    syscall,
+    address,
+    port,
+  });
 }
 
 /** An IP address's bytes (4 for IPv4, 16 for IPv6). */

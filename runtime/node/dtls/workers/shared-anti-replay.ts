@@ -68,7 +68,10 @@ export class SharedAntiReplay {
   readonly store = new MemoryAntiReplay();
 
   answer(request: AdmitRequest): AdmitAnswer {
-    const admitted = request.key instanceof Uint8Array && typeof request.windowMs === 'number' && this.store.admit(request.key, request.windowMs);
+    const admitted =
+      request.key instanceof Uint8Array &&
+      typeof request.windowMs === 'number' &&
+      this.store.admit(request.key, request.windowMs);
     return { type: 'admitted', id: request.id, admitted };
   }
 }

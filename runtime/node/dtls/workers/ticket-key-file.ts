@@ -21,20 +21,28 @@ export function parseTicketKeys(bytes: Uint8Array, path: string): Uint8Array[] {
   if (text !== '' && hex.every((line) => /^[0-9a-f]+$/i.test(line))) {
     return hex.map((line, i) => {
       if (line.length !== 2 * TICKET_KEY_LENGTH)
-        throw new ConfigError('ticketKeyFile', `${path}: key ${i} has ${line.length} hex digits, not ${2 * TICKET_KEY_LENGTH}`);
+        throw new ConfigError(
+          'ticketKeyFile',
+          `${path}: key ${i} has ${line.length} hex digits, not ${2 * TICKET_KEY_LENGTH}`,
+        );
       return new Uint8Array(Buffer.from(line, 'hex'));
     });
   }
   if (bytes.length === 0 || bytes.length % TICKET_KEY_LENGTH !== 0)
-    throw new ConfigError('ticketKeyFile', `${path}: holds ${bytes.length} bytes; give keys of 32 bytes (raw, 32 × N bytes) or 64 hex digits per line`);
+    throw new ConfigError(
+      'ticketKeyFile',
+      `${path}: holds ${bytes.length} bytes; give keys of 32 bytes (raw, 32 × N bytes) or 64 hex digits per line`,
+    );
   const keys: Uint8Array[] = [];
-  for (let at = 0; at < bytes.length; at += TICKET_KEY_LENGTH) keys.push(Uint8Array.from(bytes.subarray(at, at + TICKET_KEY_LENGTH)));
+  for (let at = 0; at < bytes.length; at += TICKET_KEY_LENGTH)
+    keys.push(Uint8Array.from(bytes.subarray(at, at + TICKET_KEY_LENGTH)));
   return keys;
 }
 
 /** Reads the file now (a ConfigError when it cannot be read or parsed). */
 export function readTicketKeyFile(path: unknown): Uint8Array[] {
-  if (typeof path !== 'string' || path === '') throw new ConfigError('ticketKeyFile', 'must be a string: the path of a file of ticket keys');
+  if (typeof path !== 'string' || path === '')
+    throw new ConfigError('ticketKeyFile', 'must be a string: the path of a file of ticket keys');
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
@@ -45,7 +53,11 @@ export function readTicketKeyFile(path: unknown): Uint8Array[] {
 }
 
 /** Calls `changed` with the file's keys whenever it changes (a file that no longer parses is skipped: the keys in use stay); returns the stop. */
-export function watchTicketKeyFile(path: string, changed: (keys: Uint8Array[]) => void, failed: (error: ConfigError) => void): () => void {
+export function watchTicketKeyFile(
+  path: string,
+  changed: (keys: Uint8Array[]) => void,
+  failed: (error: ConfigError) => void,
+): () => void {
   const listener = (): void => {
     let keys: Uint8Array[];
     try {

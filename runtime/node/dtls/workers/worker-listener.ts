@@ -188,7 +188,9 @@ export class DtlsWorkerListener {
 
   /** Ends every session at once, without close_notify, and closes the workers. */
   destroy(error?: Error): void {
-    const message = error?.message ?? new DtlsSessionError('ERR_DTLS_ENDPOINT_DESTROYED', 'the endpoint carrying the session was destroyed').message;
+    const message =
+      error?.message ??
+      new DtlsSessionError('ERR_DTLS_ENDPOINT_DESTROYED', 'the endpoint carrying the session was destroyed').message;
     this.closing ??= this.listening.then(
       () => this.shut({ type: 'destroy', message }),
       () => {},
@@ -205,10 +207,17 @@ export class DtlsWorkerListener {
    * side of `ticketKeyFile`, for keys from elsewhere (a secrets manager).
    */
   setTicketKeys(keys: readonly Uint8Array[]): void {
-    if (!Array.isArray(keys) || keys.length === 0 || keys.some((k) => !(k instanceof Uint8Array) || k.length !== TICKET_KEY_LENGTH))
+    if (
+      !Array.isArray(keys) ||
+      keys.length === 0 ||
+      keys.some((k) => !(k instanceof Uint8Array) || k.length !== TICKET_KEY_LENGTH)
+    )
       throw new ConfigError('ticketKeys', `must be a list of ${TICKET_KEY_LENGTH}-byte keys, the current one first`);
     if (!this.ticketKeysRotate)
-      throw new ConfigError('ticketKeys', 'rotate only keys the endpoint was given as a list or a ticketKeyFile (a fixed Uint8Array was given)');
+      throw new ConfigError(
+        'ticketKeys',
+        'rotate only keys the endpoint was given as a list or a ticketKeyFile (a fixed Uint8Array was given)',
+      );
     const message: ToWorker = { type: 'ticketKeys', keys: keys.map((k) => Uint8Array.from(k)) };
     this.keys = message.keys;
     for (const t of this.threads) t.postMessage(message);
@@ -221,7 +230,9 @@ export class DtlsWorkerListener {
     this.shutting = true;
     this.unwatch?.();
     // A worker that died has exited already: only the others are waited for.
-    const exits = this.threads.filter((t) => !this.exited.has(t)).map((t) => new Promise<void>((resolve) => t.once('exit', () => resolve())));
+    const exits = this.threads
+      .filter((t) => !this.exited.has(t))
+      .map((t) => new Promise<void>((resolve) => t.once('exit', () => resolve())));
     for (const t of this.threads) t.postMessage(message);
     await Promise.all(exits);
     this.releaseSockets();
@@ -241,7 +252,10 @@ export class DtlsWorkerListener {
         (error) => this.report(error, { address: '', port: 0 }),
       );
     }
-    const keys = file !== undefined ? readTicketKeyFile(file) : (options.ticketKeys ?? [new Uint8Array(randomBytes(TICKET_KEY_LENGTH))]);
+    const keys =
+      file !== undefined
+        ? readTicketKeyFile(file)
+        : (options.ticketKeys ?? [new Uint8Array(randomBytes(TICKET_KEY_LENGTH))]);
     this.ticketKeysRotate = Array.isArray(keys);
     this.keys = keys;
     return keys;
@@ -255,18 +269,26 @@ export class DtlsWorkerListener {
     const count = this.workers;
     const hostId = hostIdOption(options.hostId);
     const cid = ownerCidOption(options.cid);
-    const fleet = fleetOption(options.fleet, hostId, cid?.length ?? 0, { host, port: options.port ?? 0, workers: count });
+    const fleet = fleetOption(options.fleet, hostId, cid?.length ?? 0, {
+      host,
+      port: options.port ?? 0,
+      workers: count,
+    });
     const given = workerListenOptions(options as unknown as Record<string, unknown>, PRIMARY_OPTIONS);
     const shared = {
       ...given,
       // One set of ticket keys for every worker: a ticket from one resumes on any (rotation: docs/scale-out.md).
       ticketKeys: this.ticketKeys(options),
       // maxSessions is the endpoint's: each worker holds its share (the per-host caps are each worker's: docs/scale-out.md).
-      ...(options.maxSessions !== undefined && options.maxSessions !== 0 ? { maxSessions: Math.ceil(options.maxSessions / count) } : {}),
+      ...(options.maxSessions !== undefined && options.maxSessions !== 0
+        ? { maxSessions: Math.ceil(options.maxSessions / count) }
+        : {}),
       ...(options.maxSessions === 0 ? { maxSessions: 0 } : {}),
     };
     // Ports between every two workers, for CID records the kernel put on the wrong one.
-    const peers: (MessagePort | undefined)[][] = Array.from({ length: count }, () => new Array<MessagePort | undefined>(count).fill(undefined));
+    const peers: (MessagePort | undefined)[][] = Array.from({ length: count }, () =>
+      new Array<MessagePort | undefined>(count).fill(undefined),
+    );
     for (let a = 0; a < count; a++)
       for (let b = a + 1; b < count; b++) {
         const { port1, port2 } = new MessageChannel();
@@ -274,9 +296,12 @@ export class DtlsWorkerListener {
         peers[b]![a] = port2;
       }
     // Every worker's CIDs, so a worker drops a forged CID naming another before it crosses threads (cid-directory.ts).
-    const perWorker = typeof shared.maxSessions === 'number' && shared.maxSessions > 0 ? shared.maxSessions : DIRECTORY_SESSIONS;
+    const perWorker =
+      typeof shared.maxSessions === 'number' && shared.maxSessions > 0 ? shared.maxSessions : DIRECTORY_SESSIONS;
     const directory =
-      cid !== undefined && cid.length >= MIN_OWNER_CID_LENGTH && count > 1 ? cidDirectoryInit(count, directorySlots(perWorker), cid.length) : undefined;
+      cid !== undefined && cid.length >= MIN_OWNER_CID_LENGTH && count > 1
+        ? cidDirectoryInit(count, directorySlots(perWorker), cid.length)
+        : undefined;
     const sockets = plan === 'native' ? nativeSockets(host, options.port ?? 0, count, ipv6Only) : undefined;
     this.steered = sockets?.steered ?? false;
     let port = sockets?.port ?? options.port ?? 0;
@@ -296,7 +321,8 @@ export class DtlsWorkerListener {
     const fds = this.held !== undefined ? copies! : sockets?.fds;
     try {
       for (let i = 0; i < count; i++) {
-        const socket: WorkerSocket = fds !== undefined ? { kind: 'fd', fd: fds[i]!, family } : { kind: 'reusePort', family, host, port, ipv6Only };
+        const socket: WorkerSocket =
+          fds !== undefined ? { kind: 'fd', fd: fds[i]!, family } : { kind: 'reusePort', family, host, port, ipv6Only };
         const init: WorkerInit = {
           worker: i,
           workers: count,
@@ -330,7 +356,11 @@ export class DtlsWorkerListener {
     }
   }
 
-  private spawn(entry: URL, init: WorkerInit, transfer: MessagePort[]): Promise<{ address: string; family: string; port: number }> {
+  private spawn(
+    entry: URL,
+    init: WorkerInit,
+    transfer: MessagePort[],
+  ): Promise<{ address: string; family: string; port: number }> {
     const thread = entry.pathname.endsWith('.ts')
       ? // From source (under tsx): Node 20 does not pass tsx's loader on to a worker thread, so the worker registers it first.
         new Worker(
@@ -358,7 +388,10 @@ export class DtlsWorkerListener {
           );
         else if (m.type === 'admit') thread.postMessage(this.replay.answer(m as AdmitRequest));
         else if (m.type === 'handshakeError')
-          this.report(Object.assign(new Error(m.message), { code: m.code, alert: m.alert }), { address: m.address, port: m.port });
+          this.report(Object.assign(new Error(m.message), { code: m.code, alert: m.alert }), {
+            address: m.address,
+            port: m.port,
+          });
         else if (m.type === 'dying') this.dying.set(init.worker, { message: m.message, sessions: m.sessions });
         else if (m.type === 'closed') this.closedSessions.set(init.worker, m.sessions);
       });
@@ -395,7 +428,8 @@ export class DtlsWorkerListener {
   private replace(worker: number): boolean {
     const held = this.held?.[worker];
     const before = this.inits[worker];
-    if (held === undefined || before === undefined || before.socket.kind !== 'fd' || this.entry === undefined) return false;
+    if (held === undefined || before === undefined || before.socket.kind !== 'fd' || this.entry === undefined)
+      return false;
     let fd: number | undefined;
     try {
       fd = workerDescriptor(held);
@@ -448,7 +482,9 @@ export class DtlsWorkerListener {
     void this.listening.then(
       async () => {
         await this.shut({ type: 'close' });
-        const closed = [...this.closedSessions.entries()].filter(([w]) => w !== worker).flatMap(([, sessions]) => sessions);
+        const closed = [...this.closedSessions.entries()]
+          .filter(([w]) => w !== worker)
+          .flatMap(([, sessions]) => sessions);
         this.tellExit({ worker, error, failed, replaced: false, closed });
       },
       () => {},
@@ -492,7 +528,9 @@ function moduleUrl(module: unknown): string {
       'workers',
       "needs the session callback as a module: listenWorkers(new URL('./on-session.js', import.meta.url), { workers }) (functions do not cross threads)",
     );
-  return /^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module) ? module : pathToFileURL(resolvePath(module)).href;
+  return /^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module)
+    ? module
+    : pathToFileURL(resolvePath(module)).href;
 }
 
 /**
@@ -508,9 +546,11 @@ export function listenWorkers(module: string | URL, options: WorkerListenOptions
   const url = moduleUrl(module);
   const count = workerCount(options.workers);
   hostIdOption(options.hostId);
-  if (options.transport !== undefined) throw new ConfigError('transport', 'is not for workers: each worker binds a socket of its own');
+  if (options.transport !== undefined)
+    throw new ConfigError('transport', 'is not for workers: each worker binds a socket of its own');
   if (options.ticketKeyFile !== undefined) {
-    if (options.ticketKeys !== undefined) throw new ConfigError('ticketKeyFile', 'give either ticketKeys or ticketKeyFile, not both');
+    if (options.ticketKeys !== undefined)
+      throw new ConfigError('ticketKeyFile', 'give either ticketKeys or ticketKeyFile, not both');
     readTicketKeyFile(options.ticketKeyFile);
   }
   fleetOption(options.fleet, hostIdOption(options.hostId), ownerCidOption(options.cid)?.length ?? 0, {

@@ -71,14 +71,23 @@ const tellCounted = (m: ToPrimary): void => {
   tell(m);
 };
 
-async function moduleParts(): Promise<{ onsession: (session: DtlsSession) => void; options: Readonly<Record<string, unknown>> }> {
+async function moduleParts(): Promise<{
+  onsession: (session: DtlsSession) => void;
+  options: Readonly<Record<string, unknown>>;
+}> {
   const mod = (await importModule(init.module)) as WorkerModule;
   const onsession = mod.onsession ?? mod.default;
   if (typeof onsession !== 'function')
-    throw new Error(`the worker module ${init.module} exports no onsession function (export onsession, or a default export)`);
+    throw new Error(
+      `the worker module ${init.module} exports no onsession function (export onsession, or a default export)`,
+    );
   const made: unknown =
     typeof mod.options === 'function'
-      ? await (mod.options as (w: object) => unknown)({ worker: init.worker, workers: init.workers, hostId: init.hostId })
+      ? await (mod.options as (w: object) => unknown)({
+          worker: init.worker,
+          workers: init.workers,
+          hostId: init.hostId,
+        })
       : mod.options;
   if (made !== undefined && (typeof made !== 'object' || made === null))
     throw new Error(`the worker module ${init.module}: options must be an object or a function returning one`);
@@ -88,7 +97,11 @@ async function moduleParts(): Promise<{ onsession: (session: DtlsSession) => voi
 function bindSocket(): Promise<Socket> {
   const s = init.socket;
   // node:dgram's reusePort is in Node 22.12 / 23.1 and later (reuseport-sockets.ts chose this only there); @types/node 20 lacks it.
-  const reusePort = { type: s.family, reusePort: true, ipv6Only: s.kind === 'reusePort' && s.ipv6Only } as SocketOptions;
+  const reusePort = {
+    type: s.family,
+    reusePort: true,
+    ipv6Only: s.kind === 'reusePort' && s.ipv6Only,
+  } as SocketOptions;
   const socket = createSocket(s.kind === 'reusePort' ? reusePort : { type: s.family });
   return new Promise((resolve, reject) => {
     socket.once('error', reject);
@@ -125,7 +138,10 @@ async function main(): Promise<void> {
   const io = DatagramIo.of(socket);
   const sendPublic = (d: Uint8Array, address: string, p: number): void => socket.send(d, p, address);
   let link: FleetLink | undefined;
-  const store = init.sharedAntiReplay && parts.options.antiReplay === undefined ? new PrimaryAntiReplay(tellCounted, init.antiReplayGeneration) : undefined;
+  const store =
+    init.sharedAntiReplay && parts.options.antiReplay === undefined
+      ? new PrimaryAntiReplay(tellCounted, init.antiReplayGeneration)
+      : undefined;
   const cidLength = init.cid?.length ?? 0;
   const options = {
     ...init.options,
@@ -191,7 +207,8 @@ async function main(): Promise<void> {
       // A record of a session here that came straight: its answers go straight again. They do while the server handles it
       // (its answers leave then); the route ends only if a record of it authenticated at the route's own session (FleetLink
       // .direct): junk, a copy, or another session's record sent from that address moves nothing.
-      const handled = link?.relaying === true && listener.server?.holdsConnectionId(d) === true ? link.direct(address, p) : undefined;
+      const handled =
+        link?.relaying === true && listener.server?.holdsConnectionId(d) === true ? link.direct(address, p) : undefined;
       return handled ?? false;
     }
     if (owner.host !== init.hostId) {
@@ -221,7 +238,14 @@ async function main(): Promise<void> {
   // The CIDs this worker's sessions hold, published for the others (from the first session on: before any datagram is read).
   if (directory !== undefined) void listener.listening.then(() => publishConnectionIds(listener.server, directory));
   listener.onhandshakeerror = (error, remote) =>
-    tellCounted({ type: 'handshakeError', message: error.message, code: error.code, alert: error.alert, address: remote.address, port: remote.port });
+    tellCounted({
+      type: 'handshakeError',
+      message: error.message,
+      code: error.code,
+      alert: error.alert,
+      address: remote.address,
+      port: remote.port,
+    });
   /** A datagram another worker or host received for a session here: a copy of its own, never forwarded again. */
   const inject = (d: Uint8Array, address: string, p: number): RouteHolder | undefined => {
     const authenticated = listener.server?.inject(d, address, p);
@@ -232,15 +256,25 @@ async function main(): Promise<void> {
   timer.unref();
 
   if (linkSocket !== undefined && init.fleet !== undefined) {
-    const fleetLink = new FleetLink(init.fleet, { host: init.hostId, worker: init.worker, workers: init.workers }, linkSocket, {
-      sendPublic,
-      deliver: inject,
-      // This worker's to take: its CID names this host and worker, and a session here holds it (a made-up CID sets no route).
-      owns: (d) => {
-        const owner = datagramOwner(d, cidLength);
-        return owner !== undefined && owner.host === init.hostId && owner.worker === init.worker && listener.server?.holdsConnectionId(d) === true;
+    const fleetLink = new FleetLink(
+      init.fleet,
+      { host: init.hostId, worker: init.worker, workers: init.workers },
+      linkSocket,
+      {
+        sendPublic,
+        deliver: inject,
+        // This worker's to take: its CID names this host and worker, and a session here holds it (a made-up CID sets no route).
+        owns: (d) => {
+          const owner = datagramOwner(d, cidLength);
+          return (
+            owner !== undefined &&
+            owner.host === init.hostId &&
+            owner.worker === init.worker &&
+            listener.server?.holdsConnectionId(d) === true
+          );
+        },
       },
-    });
+    );
     link = fleetLink;
     io.divert = (datagrams, count, address, p) => fleetLink.sendVia(datagrams, count, address, p);
   }
@@ -308,7 +342,13 @@ async function main(): Promise<void> {
   tell({ type: 'ready', address: local.address, family: local.family, port: local.port });
 }
 
-const NO_LINK: LinkCounts = { fleetForwardedOut: 0, fleetForwardedIn: 0, fleetRelayedOut: 0, fleetRelayedIn: 0, fleetRejected: 0 };
+const NO_LINK: LinkCounts = {
+  fleetForwardedOut: 0,
+  fleetForwardedIn: 0,
+  fleetRelayedOut: 0,
+  fleetRelayedIn: 0,
+  fleetRejected: 0,
+};
 
 /** Where each counter is in a row. */
 const AT = Object.fromEntries(WORKER_STAT_NAMES.map((name, i) => [name, i])) as Record<WorkerStatName, number>;
@@ -321,7 +361,8 @@ function writeRow(row: Float64Array, listener: DtlsListener, link: FleetLink | u
   const s = listener.stats;
   const server = listener.server?.stats; // read once: each of the listener's getters would build it again
   for (const [name, value] of Object.entries(counts) as [WorkerStatName, number][]) row[AT[name]] = value;
-  for (const [name, value] of Object.entries(link?.counts ?? NO_LINK) as [WorkerStatName, number][]) row[AT[name]] = value;
+  for (const [name, value] of Object.entries(link?.counts ?? NO_LINK) as [WorkerStatName, number][])
+    row[AT[name]] = value;
   row[AT.serverSessions] = s.serverSessions;
   row[AT.sessions] = s.sessions;
   row[AT.handshakeErrors] = s.handshakeErrors;

@@ -9,7 +9,13 @@ import type { EndedSession } from './worker-death.js';
 /** The socket a worker serves on: a descriptor the primary made (SO_REUSEPORT, native addon), or one it binds itself with node:dgram's reusePort. */
 export type WorkerSocket =
   | { readonly kind: 'fd'; readonly fd: number; readonly family: 'udp4' | 'udp6' }
-  | { readonly kind: 'reusePort'; readonly family: 'udp4' | 'udp6'; readonly host: string; readonly port: number; readonly ipv6Only: boolean };
+  | {
+      readonly kind: 'reusePort';
+      readonly family: 'udp4' | 'udp6';
+      readonly host: string;
+      readonly port: number;
+      readonly ipv6Only: boolean;
+    };
 
 /** workerData of a worker thread. */
 export interface WorkerInit {
@@ -37,7 +43,12 @@ export interface WorkerInit {
 
 export type ToPrimary =
   | { readonly type: 'ready'; readonly address: string; readonly family: string; readonly port: number }
-  | { readonly type: 'failed'; readonly message: string; readonly code: string | undefined; readonly option: string | undefined }
+  | {
+      readonly type: 'failed';
+      readonly message: string;
+      readonly code: string | undefined;
+      readonly option: string | undefined;
+    }
   | {
       readonly type: 'handshakeError';
       readonly message: string;

@@ -46,7 +46,8 @@ const MAX_LENGTH = 4096;
 /** The flags value (bits 0-1) that selects `epoch`. */
 const epochFlag = (epoch: number): number => Math.max(0, (EPOCHS as readonly number[]).indexOf(epoch));
 
-const scenarioName = (s: Scenario): string => `${s.victim} in ${s.state} (${s.variant}${s.afterDatagrams ? `, after ${s.afterDatagrams} datagrams` : ''})`;
+const scenarioName = (s: Scenario): string =>
+  `${s.victim} in ${s.state} (${s.variant}${s.afterDatagrams ? `, after ${s.afterDatagrams} datagrams` : ''})`;
 
 /** Protects records as the victim's peer would, from the recorded write keys; sequence numbers start past the recorded ones. */
 class Sealer {
@@ -61,18 +62,31 @@ class Sealer {
   }
 
   /** A record, or undefined when the harness itself cannot make it (not a finding). */
-  seal(epoch: number, contentType: number, content: Uint8Array, seq8: boolean, noLength: boolean): Uint8Array | undefined {
+  seal(
+    epoch: number,
+    contentType: number,
+    content: Uint8Array,
+    seq8: boolean,
+    noLength: boolean,
+  ): Uint8Array | undefined {
     try {
       const type = contentTypeFromNumber(contentType);
       if (epoch === 0) return this.layer.sealPlaintext(type, content).bytes;
-      return this.layer.seal(type, content, { epoch, sequenceNumberLength: seq8 ? 8 : 16, includeLength: !noLength }).bytes;
+      return this.layer.seal(type, content, { epoch, sequenceNumberLength: seq8 ? 8 : 16, includeLength: !noLength })
+        .bytes;
     } catch {
       return undefined;
     }
   }
 }
 
-function handshakeFragment(msgType: number, length: number, messageSeq: number, offset: number, fragment: Uint8Array): Uint8Array {
+function handshakeFragment(
+  msgType: number,
+  length: number,
+  messageSeq: number,
+  offset: number,
+  fragment: Uint8Array,
+): Uint8Array {
   const out = new Uint8Array(12 + fragment.length);
   out[0] = msgType;
   out[1] = (length >>> 16) & 0xff;
@@ -94,7 +108,11 @@ function handshakeFragment(msgType: number, length: number, messageSeq: number, 
 function summarize(datagram: Uint8Array): string {
   try {
     return decodeDatagram(datagram)
-      .map((r) => (r.kind === 'plaintext' ? `${String(r.record.type)} ${r.record.fragment.length} bytes` : `ciphertext ${r.encryptedRecord.length} bytes`))
+      .map((r) =>
+        r.kind === 'plaintext'
+          ? `${String(r.record.type)} ${r.record.fragment.length} bytes`
+          : `ciphertext ${r.encryptedRecord.length} bytes`,
+      )
       .join(', ');
   } catch (e) {
     return `undecodable: ${e instanceof Error ? e.message : String(e)}`;
@@ -160,17 +178,26 @@ export function connectionTarget(name: string, scenarios: readonly Scenario[]): 
   const drain = (victim: DtlsConnection, step: string): void => {
     let datagrams = 0;
     const most = MAX_PER_CHUNK + sendsTaken;
-    for (let d = call('pollTransmit', () => victim.pollTransmit()); d !== undefined; d = call('pollTransmit', () => victim.pollTransmit())) {
-      if (++datagrams > most) throw new InvariantViolation(`more than ${MAX_PER_CHUNK} datagrams (and one per send) queued after ${step}`);
+    for (
+      let d = call('pollTransmit', () => victim.pollTransmit());
+      d !== undefined;
+      d = call('pollTransmit', () => victim.pollTransmit())
+    ) {
+      if (++datagrams > most)
+        throw new InvariantViolation(`more than ${MAX_PER_CHUNK} datagrams (and one per send) queued after ${step}`);
       if (d.length > MAX_DATAGRAM)
-        throw new InvariantViolation(`a ${d.length}-byte datagram (${summarize(d)}) after ${step}, over maxDatagramSize ${MAX_DATAGRAM}`);
+        throw new InvariantViolation(
+          `a ${d.length}-byte datagram (${summarize(d)}) after ${step}, over maxDatagramSize ${MAX_DATAGRAM}`,
+        );
     }
     let events = 0;
     while (call('pollEvent', () => victim.pollEvent()) !== undefined) {
-      if (++events > MAX_PER_CHUNK) throw new InvariantViolation(`more than ${MAX_PER_CHUNK} events queued after ${step}`);
+      if (++events > MAX_PER_CHUNK)
+        throw new InvariantViolation(`more than ${MAX_PER_CHUNK} events queued after ${step}`);
     }
     const t = call('pollTimeout', () => victim.pollTimeout());
-    if (t !== undefined && !Number.isFinite(t)) throw new InvariantViolation(`pollTimeout() returned ${t} after ${step}`);
+    if (t !== undefined && !Number.isFinite(t))
+      throw new InvariantViolation(`pollTimeout() returned ${t} after ${step}`);
     call('state', () => victim.state);
     const failure = call('failure', () => victim.failure);
     if (latched !== undefined && (failure?.alert !== latched.alert || failure.message !== latched.message)) {
@@ -194,7 +221,13 @@ export function connectionTarget(name: string, scenarios: readonly Scenario[]): 
     let now = 0;
     let steps = 0;
     let sealer: Sealer | undefined;
-    const seal = (epoch: number, contentType: number, content: Uint8Array, seq8: boolean, noLength: boolean): Uint8Array | undefined => {
+    const seal = (
+      epoch: number,
+      contentType: number,
+      content: Uint8Array,
+      seq8: boolean,
+      noLength: boolean,
+    ): Uint8Array | undefined => {
       sealer ??= new Sealer(rec.writeKeys[other(s.victim)], rec.suite);
       return sealer.seal(epoch, contentType, content, seq8, noLength);
     };
@@ -227,10 +260,12 @@ export function connectionTarget(name: string, scenarios: readonly Scenario[]): 
           const length = body.length + ((flags & 0x40) !== 0 ? 1 : 0);
           const mid = (flags & 0x10) !== 0 ? body.length >>> 1 : body.length;
           const fragments = [handshakeFragment(d[0] ?? 0, length, d[1] ?? 0, 0, body.subarray(0, mid))];
-          if (mid < body.length) fragments.push(handshakeFragment(d[0] ?? 0, length, d[1] ?? 0, mid, body.subarray(mid)));
+          if (mid < body.length)
+            fragments.push(handshakeFragment(d[0] ?? 0, length, d[1] ?? 0, mid, body.subarray(mid)));
           if ((flags & 0x20) !== 0) fragments.reverse();
           const records = fragments.map((f) => seal(EPOCHS[flags & 3]!, 22, f, false, false));
-          if (records.every((r) => r !== undefined)) deliver(concatBytes(records.filter((r): r is Uint8Array => r !== undefined)));
+          if (records.every((r) => r !== undefined))
+            deliver(concatBytes(records.filter((r): r is Uint8Array => r !== undefined)));
           break;
         }
         case CHUNK.time:
@@ -255,7 +290,8 @@ export function connectionTarget(name: string, scenarios: readonly Scenario[]): 
           else if (what === 1) call('close', () => victim.close(), refused);
           else {
             // A ClientHello the input turned into a 1.2 one makes a dual-version server speak 1.2, which has no KeyUpdate.
-            const no12 = (e: unknown): boolean => refused(e) || (e instanceof Dtls12FeatureError && victim.protocolVersion === 'DTLSv1.2');
+            const no12 = (e: unknown): boolean =>
+              refused(e) || (e instanceof Dtls12FeatureError && victim.protocolVersion === 'DTLSv1.2');
             call('updateKeys', () => victim.updateKeys(((d[1] ?? 0) & 1) === 1), no12);
           }
         }
@@ -293,8 +329,10 @@ export function connectionTarget(name: string, scenarios: readonly Scenario[]): 
       one(...rec.sent[peer].map((_, i) => chunk(CHUNK.recorded, [i])));
       list.forEach((_, i) => one(chunk(CHUNK.recorded, [i])));
       for (const d of rec.sent[peer]) one(chunk(CHUNK.raw, d));
-      for (const m of rec.messages[peer]) one(chunk(CHUNK.handshake, [m.msgType, m.messageSeq, epochFlag(m.epoch)], m.body));
-      for (const r of rec.records[peer]) if (r.contentType !== 22) one(chunk(CHUNK.sealed, [r.contentType, epochFlag(r.epoch)], r.content));
+      for (const m of rec.messages[peer])
+        one(chunk(CHUNK.handshake, [m.msgType, m.messageSeq, epochFlag(m.epoch)], m.body));
+      for (const r of rec.records[peer])
+        if (r.contentType !== 22) one(chunk(CHUNK.sealed, [r.contentType, epochFlag(r.epoch)], r.content));
       one(chunk(CHUNK.time, [0x03, 0xe8]));
       one(chunk(CHUNK.time, [0xea, 0x60]), chunk(CHUNK.repeat, [16]));
       one(chunk(CHUNK.act, [0], new TextEncoder().encode('hello')));

@@ -82,8 +82,13 @@ export const chunk = (kind: number, ...parts: (Uint8Array | readonly number[])[]
 export function describeInput(input: Uint8Array, scenarioName: (n: number) => string): string {
   const v = parseInput(input);
   const hex = (b: Uint8Array): string =>
-    b.length > 48 ? `${Buffer.from(b.subarray(0, 48)).toString('hex')}… (${b.length} bytes)` : Buffer.from(b).toString('hex');
-  return [`scenario ${v.scenario}: ${scenarioName(v.scenario)}`, ...v.chunks.map((c, i) => `  chunk ${i} ${KIND_NAMES[c.kind]}: ${hex(c.data)}`)].join('\n');
+    b.length > 48
+      ? `${Buffer.from(b.subarray(0, 48)).toString('hex')}… (${b.length} bytes)`
+      : Buffer.from(b).toString('hex');
+  return [
+    `scenario ${v.scenario}: ${scenarioName(v.scenario)}`,
+    ...v.chunks.map((c, i) => `  chunk ${i} ${KIND_NAMES[c.kind]}: ${hex(c.data)}`),
+  ].join('\n');
 }
 
 const MAX_CHUNKS = 32;

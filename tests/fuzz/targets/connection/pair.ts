@@ -33,7 +33,16 @@ export const other = (s: Side): Side => (s === 'client' ? 'server' : 'client');
  */
 export type Variant = 'plain' | 'hrr' | 'clientAuth' | 'psk' | 'extensions' | 'cid' | 'zeroRtt' | 'zeroRttElsewhere';
 
-export const VARIANTS: readonly Variant[] = ['plain', 'hrr', 'clientAuth', 'psk', 'extensions', 'cid', 'zeroRtt', 'zeroRttElsewhere'];
+export const VARIANTS: readonly Variant[] = [
+  'plain',
+  'hrr',
+  'clientAuth',
+  'psk',
+  'extensions',
+  'cid',
+  'zeroRtt',
+  'zeroRttElsewhere',
+];
 
 const PSK = { identity: 'fuzz-device', key: new Uint8Array(32).fill(0x42) };
 const TICKET_KEYS = new Uint8Array(32).fill(0x17);
@@ -48,9 +57,17 @@ const EARLY_DATA = new TextEncoder().encode('GET /fuzz');
  * record length past the datagram's end and never splits the datagram
  * wrongly.
  */
-function fuzzCids(side: number): { readonly length: 4; readonly spares: 2; readonly generate: (n: number) => Uint8Array } {
+function fuzzCids(side: number): {
+  readonly length: 4;
+  readonly spares: 2;
+  readonly generate: (n: number) => Uint8Array;
+} {
   let next = 0;
-  return { length: 4, spares: 2, generate: (n) => Uint8Array.from({ length: n }, (_, i) => (i < n - 2 ? (i === 0 ? side : next++ & 0xff) : 0xff)) };
+  return {
+    length: 4,
+    spares: 2,
+    generate: (n) => Uint8Array.from({ length: n }, (_, i) => (i < n - 2 ? (i === 0 ? side : next++ & 0xff) : 0xff)),
+  };
 }
 
 interface StoredIdentity {
@@ -65,7 +82,11 @@ interface Identity {
 }
 
 const fromHex = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));
-const loadIdentity = (s: StoredIdentity): Identity => ({ caDer: fromHex(s.caDer), chain: s.chain.map(fromHex), privateKey: fromHex(s.privateKey) });
+const loadIdentity = (s: StoredIdentity): Identity => ({
+  caDer: fromHex(s.caDer),
+  chain: s.chain.map(fromHex),
+  privateKey: fromHex(s.privateKey),
+});
 const stored = JSON.parse(readFileSync(new URL('../../fixtures/identities.json', import.meta.url), 'utf8')) as {
   server: StoredIdentity;
   client: StoredIdentity;
@@ -83,7 +104,8 @@ export interface Pair {
 
 /** A fresh pair for `variant`; `keyLog` receives both sides' NSS key log lines. */
 export function makePair(variant: Variant, keyLog?: (side: Side, line: string) => void): Pair {
-  const log = (side: Side): Pick<ConnectionOptions, 'keyLog'> => (keyLog ? { keyLog: (line: string) => keyLog(side, line) } : {});
+  const log = (side: Side): Pick<ConnectionOptions, 'keyLog'> =>
+    keyLog ? { keyLog: (line: string) => keyLog(side, line) } : {};
   const zeroRtt = variant === 'zeroRtt' || variant === 'zeroRttElsewhere';
   const client = DtlsConnection.client({
     provider: seededProvider(nodeProvider, new SeededRandom(SEED.client)),
@@ -185,7 +207,8 @@ export function drive(pair: Pair, until: () => boolean): Drive {
   const sent = { client: [] as Uint8Array[], server: [] as Uint8Array[] };
   const events = { client: [] as ConnectionEvent[], server: [] as ConnectionEvent[] };
   const collectEvents = (): void => {
-    for (const side of ['client', 'server'] as const) for (let e = pair[side].pollEvent(); e !== undefined; e = pair[side].pollEvent()) events[side].push(e);
+    for (const side of ['client', 'server'] as const)
+      for (let e = pair[side].pollEvent(); e !== undefined; e = pair[side].pollEvent()) events[side].push(e);
   };
   if (until()) return { sent, events, reached: true };
   pair.client.connect(0);

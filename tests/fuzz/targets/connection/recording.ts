@@ -10,7 +10,11 @@ import { contentTypeToNumber } from '../../../../generated/wire/enums.js';
 import { nodeProvider } from '../../../../runtime/crypto/node/index.js';
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../../../../runtime/crypto/suites.js';
 import { scheduleContext } from '../../../../runtime/keyschedule/context.js';
-import { nextApplicationTrafficSecret, trafficKeys, type TrafficKeys } from '../../../../runtime/keyschedule/derived-keys.js';
+import {
+  nextApplicationTrafficSecret,
+  trafficKeys,
+  type TrafficKeys,
+} from '../../../../runtime/keyschedule/derived-keys.js';
 import { RecordLayer } from '../../../../runtime/record/record-layer.js';
 import { drive, flush, makePair, VARIANTS, type Side, type Variant } from './pair.js';
 import { isDtls12 } from '../../../../runtime/dtls12/negotiated12.js';
@@ -36,7 +40,10 @@ export interface Recording {
   /** Datagrams each side sent, in order. */
   readonly sent: { readonly client: readonly Uint8Array[]; readonly server: readonly Uint8Array[] };
   /** Each side's write keys by epoch (2: handshake, 3: application, 4 and 5: after KeyUpdates). */
-  readonly writeKeys: { readonly client: ReadonlyMap<number, TrafficKeys>; readonly server: ReadonlyMap<number, TrafficKeys> };
+  readonly writeKeys: {
+    readonly client: ReadonlyMap<number, TrafficKeys>;
+    readonly server: ReadonlyMap<number, TrafficKeys>;
+  };
   /** Each side's records, decrypted. */
   readonly records: { readonly client: readonly SentRecord[]; readonly server: readonly SentRecord[] };
   /** Each side's handshake messages (whole ones), first transmissions only. */
@@ -65,7 +72,8 @@ export function recording(variant: Variant): Recording {
     throw new Error(`recording ${variant}: the handshake ended in ${pair.client.state}/${pair.server.state}`);
   }
   const done = handshake.events.client.find((e) => e.type === 'handshakeComplete');
-  if (done?.type !== 'handshakeComplete' || isDtls12(done.parameters)) throw new Error(`recording ${variant}: no DTLS 1.3 handshakeComplete`);
+  if (done?.type !== 'handshakeComplete' || isDtls12(done.parameters))
+    throw new Error(`recording ${variant}: no DTLS 1.3 handshakeComplete`);
   const suite = done.parameters.cipherSuite;
   const sent = { client: [...handshake.sent.client], server: [...handshake.sent.server] };
   const more = (s: { client: Uint8Array[]; server: Uint8Array[] }): void => {
@@ -100,8 +108,18 @@ export function recording(variant: Variant): Recording {
     ]);
   };
   const writeKeys = { client: keysOf('client'), server: keysOf('server') };
-  const records = { client: decrypt(sent.client, writeKeys.client, suite), server: decrypt(sent.server, writeKeys.server, suite) };
-  const rec: Recording = { variant, suite, sent, writeKeys, records, messages: { client: messagesOf(records.client), server: messagesOf(records.server) } };
+  const records = {
+    client: decrypt(sent.client, writeKeys.client, suite),
+    server: decrypt(sent.server, writeKeys.server, suite),
+  };
+  const rec: Recording = {
+    variant,
+    suite,
+    sent,
+    writeKeys,
+    records,
+    messages: { client: messagesOf(records.client), server: messagesOf(records.server) },
+  };
   cache.set(variant, rec);
   return rec;
 }
@@ -111,7 +129,11 @@ export function recordedTraffic(): Recording[] {
   return VARIANTS.map(recording);
 }
 
-function decrypt(datagrams: readonly Uint8Array[], keys: ReadonlyMap<number, TrafficKeys>, suite: SupportedCipherSuite): SentRecord[] {
+function decrypt(
+  datagrams: readonly Uint8Array[],
+  keys: ReadonlyMap<number, TrafficKeys>,
+  suite: SupportedCipherSuite,
+): SentRecord[] {
   // One reader per epoch: installing a newer epoch would start the older one's retention clock.
   const readers = [...keys].map(([epoch, k]) => {
     const r = new RecordLayer({ provider: nodeProvider, replayWindow: 1 << 16 });
