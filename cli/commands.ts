@@ -77,8 +77,8 @@ const SIZE_HELP_TEXT = `usage: dtls13 size --gbps G --handshakes H [--mix imix|B
                   [--open-gbps G] [--seal-gbps G] [--train N] [--link-gbps G] [--burst F:US]
                   [--sessions N] [--active-sessions N] [--zipf S] [--handshake full|psk-dhe|psk]
                   [--slo-drop P] [--slo-p99 US] [--slo-p999 US] [--slo-burst-drop P] [--margin 20%]
-                  [--group G] [--suite S] [--profile asic|fpga] [--replications N] [--seed N]
-                  [--window US] [--warmup US] [--max-steps N] [--no-sensitivity]
+                  [--group G] [--suite S] [--profile asic|fpga] [--clock MHZ] [--replications N]
+                  [--seed N] [--window US] [--warmup US] [--max-steps N] [--no-sensitivity]
                   [--json FILE] [--csv FILE] [--quiet]
        dtls13 size --gbps G --handshakes H --connections N --records N [...]   (protocol-level)
 
@@ -92,9 +92,9 @@ sending, uniform or Zipf S) over the key slots, a miss fetched from DRAM. SLOs (
 drops ≤ 1e-6, record latency p99 ≤ 10 µs, the handshake rate) are accepted at the
 conservative end of their 95% intervals over --replications seeds (default 3), at the load
 × (1 + margin) (default 20%). While an SLO fails, every knob (lanes, public-key lanes, DMA
-channels, pipeline slots, intake ring, key slots, memory channels) is grown one step and
-the one that moved the limiting metric most is grown; once met, knobs are trimmed while
-the SLOs hold. Prints the SLO tables, the cost (lower bound, each figure's basis), the
+channels, pipeline slots, RX and TX rings, key slots, memory channels) is grown one step
+and the one that moved the limiting metric most is grown; once met, knobs are trimmed
+while the SLOs hold. The clock is an input (--clock, default the engine's), not searched. Prints the SLO tables, the cost (lower bound, each figure's basis), the
 sensitivity table and the caveats; --json and --csv write them.
 
 With --connections, --records, --clock-steps or --max-candidates: the protocol-level search, real DTLS connections at link

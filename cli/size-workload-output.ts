@@ -10,6 +10,7 @@ import { KNOB_SPEC_NAMES, KNOBS, type DeviceKnobs } from '../hwmodel/sizing/work
 import type { SloRow, SloVerdict } from '../hwmodel/sizing/workload/slo.js';
 import { meanRecordBytes } from '../hwmodel/sizing/workload/traffic.js';
 import { deviceCostText } from '../hwmodel/sizing/device-cost-text.js';
+import { mhzText } from '../hwmodel/timing/engine-clock.js';
 import type { SearchStep, WorkloadSizing } from '../hwmodel/sizing/workload/workload-search.js';
 
 const METRIC_TEXT: Readonly<Record<SloRow['metric'], string>> = {
@@ -41,7 +42,7 @@ export function knobSettings(k: DeviceKnobs): string {
 }
 
 function knobsShort(k: DeviceKnobs): string {
-  return `lanes ${k.lanes}, pk ${k.pkLanes}, dma ${k.dmaChannels}, pipe ${k.pipelineDepth}, ring ${k.rxRingDepth}, slots ${k.keySlots}, mem ${k.memChannels}`;
+  return `lanes ${k.lanes}, pk ${k.pkLanes}, dma ${k.dmaChannels}, pipe ${k.pipelineDepth}, ring ${k.rxRingDepth}, tx ${k.txRingDepth}, slots ${k.keySlots}, mem ${k.memChannels}`;
 }
 
 /** The SLO table. */
@@ -72,7 +73,11 @@ export function workloadAnswerText(r: WorkloadSizing): string {
   if (a === undefined) {
     out.push(`No configuration found: ${r.verdict}`);
   } else {
-    out.push(`Answer: ${r.verdict}`, `  --set ${knobSettings(a.knobs).split(' ').join(' --set ')}`);
+    out.push(
+      `Answer: ${r.verdict}`,
+      `  --set ${knobSettings(a.knobs).split(' ').join(' --set ')}`,
+      `  at ${mhzText(r.costs.clockPeriodPs)} (crypto_engine.clock_period=${r.costs.clockPeriodPs}ps): the reviewer's input, not searched (caveats)`,
+    );
     out.push(
       '',
       sloTable(
@@ -223,6 +228,24 @@ export function workloadCsv(r: WorkloadSizing): string {
       ]);
     for (const k of KNOBS)
       rows.push(['knob', KNOB_SPEC_NAMES[k], a.knobs[k], '', '', '', '', '', '', '', '', '', '', '', '', '']);
+    rows.push([
+      'input',
+      'crypto_engine.clock_period_ps',
+      r.costs.clockPeriodPs,
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ]);
   }
   for (const s of r.sensitivity)
     rows.push([

@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../runtime/config-error.js';
 import { checkTargets } from '../hwmodel/sizing/targets.js';
+import { engineAtClock } from '../hwmodel/sizing/bounds.js';
 import { checkSlos, parseMargin, type Slos } from '../hwmodel/sizing/workload/slo.js';
 import {
   checkTraffic,
@@ -49,6 +50,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   burstFactor: '--burst',
   burstUs: '--burst',
   margin: '--margin',
+  clock: '--clock',
   dropProbability: '--slo-drop',
   p99Us: '--slo-p99',
   p999Us: '--slo-p999',
@@ -78,6 +80,7 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
         group: { type: 'string' },
         suite: { type: 'string' },
         profile: { type: 'string' },
+        clock: { type: 'string' },
         minimize: { type: 'string' },
         margin: { type: 'string' },
         'slo-drop': { type: 'string' },
@@ -120,7 +123,10 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
         '--set: applies to the protocol-level search (with --connections or --records); the workload search sizes the knobs itself',
       );
     }
-    const engine = loadEngine(/^[a-z0-9][a-z0-9-]*$/.test(profile) ? profile : 'invalid name');
+    const profileEngine = loadEngine(/^[a-z0-9][a-z0-9-]*$/.test(profile) ? profile : 'invalid name');
+    // The clock is the reviewer's input (the engine's own by default), not a knob: see clockNote in workload-search.ts.
+    const mhz = num('--clock', values.clock);
+    const engine = mhz === undefined ? profileEngine : engineAtClock(profileEngine, mhz);
     const recordSize = num('--record-size', values['record-size']);
     const mix =
       values.mix !== undefined

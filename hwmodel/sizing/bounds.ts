@@ -4,6 +4,7 @@
  * configuration below any bound cannot meet the targets, so the search
  * starts there and only ever adds.
  */
+import { ConfigError } from '../../runtime/config-error.js';
 import { cryptoEngineDefaults, recordLayerDefaults } from '../../generated/tlm/index.js';
 import { parseTime } from '../kernel/time.js';
 import { CryptoTimingModel, DEFAULT_PROFILE, SEC } from '../timing/index.js';
@@ -92,6 +93,26 @@ export function lowerBounds(targets: CheckedTargets, engine: Engine, clock?: num
 export function engineClock(engine: Engine): number {
   const text = engine.parameters.find((p) => p.path === 'crypto_engine.clock_period')?.text;
   return text === undefined ? cryptoEngineDefaults.clockPeriod : parseTime(text, 'crypto_engine.clock_period');
+}
+
+/**
+ * `engine` at a clock of `mhz` MHz, the reviewer's input: every cycle cost stays in cycles of it. ConfigError 'clock'
+ * when it is outside the range the engine's cycle counts hold over (its file's `clock`), or not a frequency.
+ */
+export function engineAtClock(engine: Engine, mhz: number): Engine {
+  if (!(mhz > 0 && mhz <= 100_000)) throw new ConfigError('clock', `must be a frequency in MHz above 0, got ${mhz}`);
+  const period = Math.round(1e6 / mhz);
+  const range = engine.clock;
+  if (range !== undefined && (period < range.fastest || period > range.slowest))
+    throw new ConfigError(
+      'clock',
+      `must lie in engine '${engine.name}''s range, ${(1e6 / range.slowest).toFixed(0)} to ${(1e6 / range.fastest).toFixed(0)} MHz (its file's clock: ${range.basis}), got ${mhz}`,
+    );
+  const parameters = [
+    ...engine.parameters.filter((p) => p.path !== 'crypto_engine.clock_period'),
+    { path: 'crypto_engine.clock_period', text: `${period}ps` },
+  ];
+  return { ...engine, parameters };
 }
 
 /** Area of the bounds' lanes at `engine`'s area per lane (Infinity without one): no configuration at that clock is smaller. */

@@ -1,7 +1,7 @@
 /**
  * What a configuration costs in the workload search: the crypto lanes from
  * the cost model (`powerArea`, spec/hw/engines: area per lane, energy,
- * leakage), and every other knob (DMA channels, the SRAM of key slots, ring
+ * leakage), and every other knob (DMA channels, the SRAM of key slots, RX and TX ring
  * entries and pipeline slots, memory channels) per unit from the engine's
  * cost file (spec/hw/costs, as the whole-device cost in ../device-cost.ts),
  * or this file's estimates for an engine without one, so that no knob is
@@ -77,6 +77,7 @@ export function perUnitKge(
       dmaChannels: { kge: p.dmaChannel.value, basis: p.dmaChannel.basis, source: `a DMA channel (${file})` },
       pipelineDepth: sram(buffer, `a ${buffer}-byte record buffer`),
       rxRingDepth: sram(buffer + p.ringDescriptorBytes.value, `a ${buffer}-byte datagram buffer and its descriptor`),
+      txRingDepth: sram(buffer + p.ringDescriptorBytes.value, `a ${buffer}-byte datagram buffer and its descriptor`),
       keySlots: sram(slotBytes, `a ${CONTEXT_BYTES}-byte key context and its tag`),
       memChannels: {
         kge: p.memoryController.value,
@@ -94,6 +95,7 @@ export function perUnitKge(
     dmaChannels: { kge: DMA_CHANNEL_KGE, basis: 'estimate', source: 'descriptor engine and a 64-byte burst buffer' },
     pipelineDepth: sram(buffer, `a ${buffer}-byte record buffer`),
     rxRingDepth: sram(buffer, `a ${buffer}-byte datagram buffer`),
+    txRingDepth: sram(buffer, `a ${buffer}-byte datagram buffer`),
     keySlots: sram(slotBytes, `a ${CONTEXT_BYTES}-byte key context and its tag`),
     memChannels: { kge: MEMORY_CONTROLLER_KGE, basis: 'estimate', source: 'a DDR controller without its PHY' },
   };
@@ -131,7 +133,8 @@ export function knobCost(
     const names: Readonly<Record<string, string>> = {
       dmaChannels: 'DMA channels',
       pipelineDepth: 'pipeline slots',
-      rxRingDepth: 'intake ring entries',
+      rxRingDepth: 'intake (RX) ring entries',
+      txRingDepth: 'TX ring entries',
       keySlots: 'key slots',
       memChannels: 'memory controllers',
     };

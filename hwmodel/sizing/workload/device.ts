@@ -1,7 +1,7 @@
 /**
  * The device the workload search sizes: its knobs (lanes, public-key
- * lanes, DMA channels, record pipeline slots, intake ring entries, key
- * slots, memory channels) and the costs every record and handshake pays on
+ * lanes, DMA channels, record pipeline slots, intake (RX) ring entries,
+ * TX ring entries, key slots, memory channels) and the costs every record and handshake pays on
  * it, in cycles of the engine's clock from the engine's own cycle tables
  * (spec/hw/engines) and in ns from the spec/hw defaults. Cycle costs carry
  * a scale each, for the sensitivity table.
@@ -20,6 +20,8 @@ export interface DeviceKnobs {
   readonly dmaChannels: number;
   readonly pipelineDepth: number;
   readonly rxRingDepth: number;
+  /** TX ring entries: a sealed record holds one from its DMA out until the egress link has sent it. */
+  readonly txRingDepth: number;
   readonly keySlots: number;
   readonly memChannels: number;
 }
@@ -32,6 +34,7 @@ export const KNOBS: readonly KnobName[] = [
   'dmaChannels',
   'pipelineDepth',
   'rxRingDepth',
+  'txRingDepth',
   'keySlots',
   'memChannels',
 ];
@@ -43,6 +46,7 @@ export const KNOB_SPEC_NAMES: Readonly<Record<KnobName, string>> = {
   dmaChannels: 'crypto_engine.dma_channels',
   pipelineDepth: 'record_layer.pipeline_depth',
   rxRingDepth: 'record_layer.rx_ring_depth',
+  txRingDepth: 'record_layer.tx_ring_depth',
   keySlots: 'key_manager.key_slots',
   memChannels: 'memory channels',
 };
@@ -54,6 +58,7 @@ export const KNOB_LIMITS: DeviceKnobs = {
   dmaChannels: 64,
   pipelineDepth: 65_536,
   rxRingDepth: 1_048_576,
+  txRingDepth: 1_048_576,
   keySlots: 16_777_216,
   memChannels: 16,
 };
@@ -64,7 +69,7 @@ export function growKnob(k: DeviceKnobs, knob: KnobName): DeviceKnobs {
   const next =
     knob === 'memChannels'
       ? v + 1
-      : ['pipelineDepth', 'rxRingDepth', 'keySlots'].includes(knob)
+      : ['pipelineDepth', 'rxRingDepth', 'txRingDepth', 'keySlots'].includes(knob)
         ? v * 2
         : v + Math.max(1, Math.ceil(v / 4));
   return { ...k, [knob]: next };
@@ -74,7 +79,7 @@ export function growKnob(k: DeviceKnobs, knob: KnobName): DeviceKnobs {
 export function shrinkKnob(k: DeviceKnobs, knob: KnobName): DeviceKnobs | undefined {
   const v = k[knob];
   if (v <= 1) return undefined;
-  const next = ['pipelineDepth', 'rxRingDepth', 'keySlots'].includes(knob)
+  const next = ['pipelineDepth', 'rxRingDepth', 'txRingDepth', 'keySlots'].includes(knob)
     ? Math.max(1, Math.floor(v / 2))
     : v - Math.max(1, Math.floor(v / 5));
   return { ...k, [knob]: next };

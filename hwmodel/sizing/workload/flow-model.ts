@@ -16,6 +16,10 @@
  * context (a hit in `keySlots`, else a fetch from DRAM: its latency and
  * 128 bytes over the memory), DMA in (a channel of `dmaChannels` and the
  * memory channels' bandwidth both), the symmetric unit (`lanes`), DMA out.
+ * A sealed record (host → network) takes a TX ring entry (`txRingDepth`)
+ * for its DMA out, waiting in its pipeline slot while none is free, and
+ * holds it until the egress link (at the traffic's link rate, one record
+ * after another) has sent it; its latency ends with its DMA out.
  * A handshake: its public-key time on a public-key lane, then its
  * symmetric work on a symmetric lane; it installs its session's key.
  *
@@ -88,6 +92,7 @@ const EV_FETCH = 3;
 const EV_DMA = 4;
 const EV_SYM = 5;
 const EV_PK = 6;
+const EV_TX_SENT = 7;
 
 class Job {
   ev = 0;
@@ -189,6 +194,7 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
     dmaChannels: 0,
     pipelineDepth: 0,
     rxRingDepth: 0,
+    txRingDepth: 0,
     keySlots: 0,
     memChannels: 0,
   });
@@ -224,11 +230,19 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
   let memFree = 0;
   const memRate = (knobs.memChannels * costs.memChannelBitsPerSecond) / 1e9; // bits a ns
   const dmaRate = costs.dmaBitsPerSecond / 1e9;
-  let occupancyArea = { ring: 0, pipe: 0 };
+  // The TX ring: entries taken, sealed records waiting for one (in their pipeline slots), and the egress link.
+  let txCount = 0;
+  const txWait = new Fifo();
+  let linkFree = 0;
+  let occupancyArea = { ring: 0, pipe: 0, tx: 0 };
   let lastChange = 0;
   const account = (): void => {
     const d = inWindow(lastChange, now);
-    occupancyArea = { ring: occupancyArea.ring + d * ringCount, pipe: occupancyArea.pipe + d * inFlight };
+    occupancyArea = {
+      ring: occupancyArea.ring + d * ringCount,
+      pipe: occupancyArea.pipe + d * inFlight,
+      tx: occupancyArea.tx + d * txCount,
+    };
     lastChange = now;
   };
 
@@ -252,6 +266,7 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
       ['dmaChannels', dmaQueue.length],
       ['memChannels', memBoundNow],
       ['keySlots', waitFetch],
+      ['txRingDepth', txWait.length],
     ];
     let best: [KnobName, number] = ['pipelineDepth', 0];
     for (const w of waits) if (w[1] > best[1]) best = w;
@@ -323,6 +338,15 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
     memFree = start + bits / memRate;
     busy.memChannels += inWindow(start, memFree);
     schedule(memFree + costs.dramLatencyNs, job, EV_FETCH);
+  };
+
+  /** A sealed record's DMA out into a TX ring entry, once one is free. */
+  const txOut = (job: Job): void => {
+    if (txCount >= knobs.txRingDepth) return txWait.push(job);
+    account();
+    txCount++;
+    job.out = true;
+    startOrQueue(dmaQueue, job, () => dmaFree > 0, startDma);
   };
 
   const dmaIn = (job: Job): void => {
@@ -412,8 +436,20 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
         if (e.memBound) memBoundNow--;
         const next = dmaQueue.shift();
         if (next !== undefined) startDma(next);
-        if (e.out) return finish(e);
-        return startOrQueue(symQueue, e, () => symFree > 0, startSym);
+        if (!e.out) return startOrQueue(symQueue, e, () => symFree > 0, startSym);
+        if (e.kind === SEAL) {
+          // Onto the egress link, one record after another; the entry is freed when it is sent.
+          linkFree = Math.max(now, linkFree) + ((e.bytes + RECORD_OVERHEAD) * 8) / traffic.linkGbps;
+          schedule(linkFree, e, EV_TX_SENT);
+        }
+        return finish(e);
+      }
+      case EV_TX_SENT: {
+        account();
+        txCount--;
+        const next = txWait.shift();
+        if (next !== undefined) txOut(next);
+        return;
       }
       case EV_SYM: {
         symFree++;
@@ -427,6 +463,7 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
           }
           return;
         }
+        if (e.kind === SEAL) return txOut(e);
         e.out = true;
         return startOrQueue(dmaQueue, e, () => dmaFree > 0, startDma);
       }
@@ -491,6 +528,7 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
     memChannels: busy.memChannels / windowNs,
     pipelineDepth: occupancyArea.pipe / (knobs.pipelineDepth * windowNs),
     rxRingDepth: occupancyArea.ring / (knobs.rxRingDepth * windowNs),
+    txRingDepth: occupancyArea.tx / (knobs.txRingDepth * windowNs),
     keySlots: lookups === 0 ? 1 : hits / lookups,
   };
   const us = (r: Record<KnobName, number>): Record<KnobName, number> =>

@@ -1,6 +1,6 @@
 /**
  * The analytic start of the workload search: each unit at 100% busy under
- * the load (× (1 + margin)), the pipeline by Little's law, a small ring and
+ * the load (× (1 + margin)), the pipeline and the TX ring by Little's law, a small RX ring and
  * key slot count; the search only adds from here, then trims.
  */
 import { RECORD_OVERHEAD, type DeviceCosts, type DeviceKnobs } from './device.js';
@@ -31,6 +31,11 @@ export function workloadBounds(traffic: Traffic, costs: DeviceCosts): DeviceKnob
     dmaChannels: Math.max(1, Math.ceil((records * bitsPerRecord) / costs.dmaBitsPerSecond)),
     pipelineDepth: Math.max(8, pow2(inFlight)),
     rxRingDepth: 64,
+    // Little's law: sealed records × (their DMA out into the ring + their time on the egress link).
+    txRingDepth: Math.max(
+      4,
+      pow2(seal * (bitsPerRecord / 2) * (1 / costs.dmaBitsPerSecond + 1 / (traffic.linkGbps * 1e9))),
+    ),
     keySlots: Math.min(pow2(traffic.activeSessions), 1024),
     memChannels: Math.max(1, Math.ceil((records * bitsPerRecord) / costs.memChannelBitsPerSecond)),
   };

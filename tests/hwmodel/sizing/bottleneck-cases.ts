@@ -1,8 +1,8 @@
 /**
- * 21 deliberately unbalanced devices for the bottleneck suite: three
+ * 23 deliberately unbalanced devices for the bottleneck suite: three
  * workloads, and on each a comfortable device (every unit about three
  * times what the load needs, deep buffers, every session's key held) with
- * one resource starved. Some starvations need the device's other side to
+ * one resource starved (the TX ring on the two that seal). Some starvations need the device's other side to
  * show: a shallow intake ring matters only beside a pipeline sized for the
  * steady rate (Little's law) under trains; few key slots only with a slow
  * miss path; few memory channels only on a narrow memory.
@@ -68,6 +68,7 @@ export function bottleneckCases(): BottleneckCase[] {
       dmaChannels: 3 * b.dmaChannels,
       pipelineDepth: 16 * b.pipelineDepth,
       rxRingDepth: 4096,
+      txRingDepth: 4096,
       keySlots: 2 * SESSIONS,
       memChannels: 3 * b.memChannels,
     };
@@ -104,6 +105,9 @@ export function bottleneckCases(): BottleneckCase[] {
     add('keySlots', { keySlots: SESSIONS / 2 }, steady, { ...costs, dramLatencyNs: 4000 });
     // A narrow memory: channels of 20 Gbit/s, one of them.
     add('memChannels', { memChannels: 1 }, steady, { ...costs, memChannelBitsPerSecond: 20e9 });
+    // A TX ring of one entry, held for a sealed record's DMA out and its time on a 100 Gbit/s egress link (a workload
+    // that seals).
+    if (v.seal > 0) add('txRingDepth', { txRingDepth: 1 }, checkTraffic({ ...base, linkGbps: 100 }));
   }
   return cases;
 }

@@ -39,6 +39,7 @@ const roomy: DeviceKnobs = {
   dmaChannels: 8,
   pipelineDepth: 256,
   rxRingDepth: 1024,
+  txRingDepth: 1024,
   keySlots: 4096,
   memChannels: 4,
 };
@@ -170,6 +171,34 @@ test('head-of-line blocking at the intake is charged to the unit the head waits 
   t.true(r.blockedUs.pkLanes > 0);
   t.is(r.blockedUs.lanes, 0);
   t.true(r.handshakes.capacityPerSecond < 400_000);
+});
+
+test('the TX ring: a sealed record holds an entry until the egress link sent it; too few hold back the pipeline', (t) => {
+  // 40 Gbit/s sealed onto a 100 Gbit/s egress: one entry (DMA out and the link, some 80 ns a record) carries less than the rate.
+  const traffic = checkTraffic({
+    openGbps: 0,
+    sealGbps: 40,
+    mix: IMIX,
+    handshakesPerSecond: 0,
+    linkGbps: 100,
+    sessions: 100,
+  });
+  const costs = deviceCosts(engine, targets, traffic);
+  const run = (txRingDepth: number): ReturnType<typeof runFlow> =>
+    runFlow(traffic, { ...roomy, txRingDepth }, costs, { warmupUs: 20, windowUs: 100, seed: 1 });
+  const starved = run(1);
+  const roomier = run(64);
+  t.true(starved.utilization.txRingDepth > 0.9, `${starved.utilization.txRingDepth}`);
+  t.true(starved.steady.p99Us > 2 * roomier.steady.p99Us, `${starved.steady.p99Us} µs against ${roomier.steady.p99Us}`);
+  t.true(roomier.utilization.txRingDepth > 0 && roomier.utilization.txRingDepth < 0.5);
+  // Opened records (network → host) never take a TX entry.
+  const opened = runFlow(
+    checkTraffic({ openGbps: 40, sealGbps: 0, mix: IMIX, handshakesPerSecond: 0, linkGbps: 100, sessions: 100 }),
+    { ...roomy, txRingDepth: 1 },
+    costs,
+    { warmupUs: 20, windowUs: 100, seed: 1 },
+  );
+  t.is(opened.utilization.txRingDepth, 0);
 });
 
 test('1M sessions run in little memory: sessions are indices, not objects', (t) => {

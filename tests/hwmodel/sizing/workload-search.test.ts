@@ -12,6 +12,9 @@ import { loadEngine } from '../../../hwmodel/timing/engine-file.js';
 import { checkTargets } from '../../../hwmodel/sizing/targets.js';
 import { checkTraffic, IMIX } from '../../../hwmodel/sizing/workload/traffic.js';
 import { sizeWorkload } from '../../../hwmodel/sizing/workload/workload-search.js';
+import { deviceCosts } from '../../../hwmodel/sizing/workload/device.js';
+import { engineAtClock } from '../../../hwmodel/sizing/bounds.js';
+import { ConfigError } from '../../../runtime/config-error.js';
 import { runSize } from '../../../cli/size-command.js';
 import { CliUsageError } from '../../../cli/usage-error.js';
 
@@ -61,7 +64,8 @@ test('the search: from the bounds, every growth proven; the answer meets its SLO
       'public-key lanes',
       'DMA channels',
       'pipeline slots',
-      'intake ring entries',
+      'intake (RX) ring entries',
+      'TX ring entries',
       'key slots',
       'memory controllers',
     ],
@@ -71,6 +75,31 @@ test('the search: from the bounds, every growth proven; the answer meets its SLO
   t.true(r.sensitivity.some((s) => s.what === 'symmetricCycles'));
   t.true(r.sensitivity.some((s) => s.what === 'lanes'));
   t.regex(r.method, /100,000 sessions aggregated/);
+});
+
+test('the clock is an input: --clock stretches every cycle cost, within the range the engine file gives', (t) => {
+  const engine = loadEngine('asic');
+  const targets = checkTargets({
+    gbps: 1,
+    recordSize: 1500,
+    handshakesPerSecond: 1,
+    group: 'P-256',
+    suite: 'TLS_AES_128_GCM_SHA256',
+    profile: 'asic',
+    minimize: 'area',
+  });
+  const traffic = checkTraffic({ openGbps: 1, sealGbps: 1, mix: IMIX, handshakesPerSecond: 100, sessions: 10 });
+  const at1g = deviceCosts(engine, targets, traffic);
+  const at500 = deviceCosts(engineAtClock(engine, 500), targets, traffic);
+  t.is(at1g.clockPeriodPs, 1000);
+  t.is(at500.clockPeriodPs, 2000);
+  t.true(Math.abs(at500.handshakePkNs - 2 * at1g.handshakePkNs) < 1e-6);
+  t.true(at500.openNs.every((v, i) => Math.abs(v - 2 * at1g.openNs[i]!) < 1e-6));
+  t.throws(() => engineAtClock(engine, 400), {
+    instanceOf: ConfigError,
+    message: /clock: must lie in engine 'asic''s range/,
+  });
+  t.throws(() => engineAtClock(engine, -1), { instanceOf: ConfigError, message: /clock: must be a frequency/ });
 });
 
 test('dtls13 size on a workload writes the CSV and JSON; bad workload options are usage errors naming the flag', async (t) => {
@@ -123,6 +152,11 @@ test('dtls13 size on a workload writes the CSV and JSON; bad workload options ar
   t.regex(csv, /\nslo_sizing_load,p99Us,10,/);
   t.regex(csv, /\nsensitivity,symmetricCycles,/);
   t.regex(csv, /\ndevice,memory controller,1,/);
+  // The TX ring is a knob, sized like the others; the clock is the reviewer's input, printed as one.
+  t.regex(csv, /\nknob,record_layer\.tx_ring_depth,\d+,/);
+  t.regex(csv, /\ninput,crypto_engine\.clock_period_ps,1000,/);
+  t.regex(text, /at 1000 MHz \(crypto_engine\.clock_period=1000ps\): the reviewer's input, not searched/);
+  t.regex(text, /clock 1000 MHz is an input \(--clock/);
   const json = JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8')) as {
     format: string;
     answer: { knobs: Record<string, number>; wholeDevice: { areaKGE: number; items: { part: string }[] } };
@@ -146,6 +180,11 @@ test('dtls13 size on a workload writes the CSV and JSON; bad workload options ar
   await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '10', '--handshake', 'rsa']), {
     instanceOf: CliUsageError,
     message: /^--handshake: /,
+  });
+  // asic's cycle counts hold from 500 MHz to 1 GHz (its file's clock).
+  await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '10', '--clock', '2000']), {
+    instanceOf: CliUsageError,
+    message: /^--clock: must lie in engine 'asic''s range, 500 to 1000 MHz/,
   });
   await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '10', '--slo-drop', '2']), {
     instanceOf: CliUsageError,
