@@ -11,6 +11,7 @@ import type { SloRow, SloVerdict } from '../hwmodel/sizing/workload/slo.js';
 import { meanRecordBytes } from '../hwmodel/sizing/workload/traffic.js';
 import { deviceCostText } from '../hwmodel/sizing/device-cost-text.js';
 import { mhzText } from '../hwmodel/timing/engine-clock.js';
+import { fpgaDeviceCostText } from '../hwmodel/sizing/fpga-cost.js';
 import type { SearchStep, WorkloadSizing } from '../hwmodel/sizing/workload/workload-search.js';
 
 const METRIC_TEXT: Readonly<Record<SloRow['metric'], string>> = {
@@ -115,6 +116,12 @@ export function workloadAnswerText(r: WorkloadSizing): string {
         'The whole device at the answer (every part, each operation at its own energy at the target load; docs/hwmodel-device-cost.md):',
         deviceCostText(a.wholeDevice).trimEnd(),
       );
+    if (a.fpgaDevice !== undefined)
+      out.push(
+        '',
+        "The whole device at the answer in the FPGA's resources (spec/hw/costs/<engine>.resources.yaml; power at the target load):",
+        fpgaDeviceCostText(a.fpgaDevice).trimEnd(),
+      );
     if (a.nextBottleneck !== undefined) {
       const n = a.nextBottleneck;
       out.push(
@@ -215,6 +222,25 @@ export function workloadCsv(r: WorkloadSizing): string {
         i.dynamicW + i.staticW,
         '',
         i.areaKGE,
+        i.basis,
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+      ]);
+    for (const i of a.fpgaDevice?.items ?? [])
+      rows.push([
+        'device_fpga',
+        i.part,
+        i.count,
+        i.dynamicW,
+        '',
+        `${i.lut} LUT ${i.ff} FF ${i.bram36} BRAM36 ${i.dsp} DSP`,
         i.basis,
         '',
         '',

@@ -15,6 +15,7 @@ import type { CheckedTargets } from '../targets.js';
 import { proveBottleneck, type BottleneckProof } from './counterfactual.js';
 import { hasCostFile } from '../cost-file.js';
 import { deviceCost, type DeviceCost } from '../device-cost.js';
+import { fpgaDeviceCost, hasFpgaResources, type FpgaDeviceCost } from '../fpga-cost.js';
 import type { TargetLoad } from '../device-load.js';
 import { knobCost, perUnitKge, type KnobCost } from './device-cost.js';
 import {
@@ -88,6 +89,8 @@ export interface WorkloadAnswer {
    * the engine has a cost file; the knobs' cost above is what the search compares.
    */
   readonly wholeDevice: DeviceCost | undefined;
+  /** The whole device in LUT, FF, BRAM36 and DSP (../fpga-cost.ts), when the engine has an FPGA resources file. */
+  readonly fpgaDevice: FpgaDeviceCost | undefined;
   /** What would bind next: the bottleneck proof at the answer under the sizing load. */
   readonly nextBottleneck: BottleneckProof | undefined;
 }
@@ -227,6 +230,9 @@ export function sizeWorkload(
       cost,
       wholeDevice: hasCostFile(engine.name)
         ? deviceCost({ engine, device: hostOf(met.knobs) }, targetLoad(targets, traffic, utilization.keySlots))
+        : undefined,
+      fpgaDevice: hasFpgaResources(engine.name)
+        ? fpgaDeviceCost(engine, hostOf(met.knobs), targetLoad(targets, traffic, utilization.keySlots))
         : undefined,
       nextBottleneck,
     },

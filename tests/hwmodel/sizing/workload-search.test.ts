@@ -226,3 +226,49 @@ test('dtls13 size with a burst reports the burst apart from the steady window', 
     /Burst \(× 3 for 30 µs, and a recovery as long\), apart from the steady window, at the target load: drop probability /,
   );
 });
+
+test('dtls13 size on the fpga engine prints the whole device in LUT, FF, BRAM36 and DSP, and writes it to the CSV', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'dtls13-size-fpga-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const out: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    out.push(String(chunk));
+    return true;
+  }) as typeof process.stdout.write;
+  let code: number;
+  try {
+    code = await runSize([
+      '--gbps',
+      '5',
+      '--handshakes',
+      '2000',
+      '--sessions',
+      '2000',
+      '--profile',
+      'fpga',
+      '--window',
+      '40',
+      '--warmup',
+      '20',
+      '--replications',
+      '2',
+      '--max-steps',
+      '8',
+      '--no-sensitivity',
+      '--quiet',
+      '--csv',
+      join(dir, 'f.csv'),
+    ]);
+  } finally {
+    process.stdout.write = write;
+  }
+  const text = out.join('');
+  t.is(code, 0, text);
+  t.regex(text, /Device resources +[\d,]+ LUT, [\d,]+ FF, [\d,]+ BRAM36, [\d,]+ DSP; [\d.]+ W dynamic \(engine 'fpga'/);
+  t.regex(text, /symmetric lane: AES-GCM +\d+ +[\d,]+ +[\d,]+ +\d+ +0 .* derived/);
+  t.regex(
+    readFileSync(join(dir, 'f.csv'), 'utf8'),
+    /\ndevice_fpga,memory controller,1,0,,15000 LUT 18000 FF 20 BRAM36 0 DSP,estimate,/,
+  );
+});
