@@ -239,7 +239,12 @@ export function sizeWorkload(
     sensitivity,
     verdict: `met at ${Math.round(cost.area).toLocaleString('en-US')} ${cost.areaUnit} (${steps.length} configurations run)`,
     method,
-    caveats: [...caveats, `cost: lower bound; excludes ${cost.excludes.join('; ')}`, ...perUnitNote(maxRecord, engine)],
+    caveats: [
+      ...caveats,
+      `cost: lower bound; excludes ${cost.excludes.join('; ')}`,
+      // The knobs' per-unit kGE only where the search adds them (an engine whose lanes are in kGE).
+      ...(cost.areaUnit === 'kGE' ? perUnitNote(maxRecord, engine) : []),
+    ],
   };
 }
 
