@@ -577,7 +577,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
       const to = this.paths?.addressOf(e.to);
       if (to !== undefined) this.remote = to;
     }
-    this.owner?.endpointEvent?.(this, e);
+    if (e.type !== 'data') this.owner?.endpointEvent?.(this, e); // data goes to the session, not back through the server
     this.observer?.endpointEvent(e);
     if (this.listeners) for (const l of this.listeners) l(e);
     if (e.type === 'handshakeComplete') {
