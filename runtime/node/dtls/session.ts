@@ -20,7 +20,7 @@ import { certificateFingerprint, type FingerprintHash } from '../../pki/fingerpr
 import { DtlsEndpoint } from '../endpoint.js';
 import type { EndpointObserver } from '../endpoint-owner.js';
 import { addressOfPath } from '../peer-paths.js';
-import { LazyOutcome } from './lazy-outcome.js';
+import { LazyOutcome } from '../lazy-outcome.js';
 import type { AuthorizationRecord } from './authorization.js';
 import { MessageTooLargeError, SessionStateError, withCode, type DtlsError } from './errors.js';
 import { sessionFailure } from './session-failure.js';
