@@ -114,14 +114,6 @@ export class DtlsUdpServer {
   /** The configurations of the versions answered (minVersion..maxVersion), resolved once over `config`. */
   private readonly configs: VersionConfigs;
 
-  /**
-   * @internal A datagram another worker or host received for a session here (a copy of its own); the endpoint of the
-   * session its CID names when a record of it authenticated there.
-   */
-  inject(d: Uint8Array, address: string, port: number): DtlsEndpoint | undefined {
-    return this.datagram(d, address, port);
-  }
-
   private constructor(options: UdpServerOptions, socket: Socket, route?: DatagramRoute) {
     this.route = route;
     this.socket = socket;
@@ -183,11 +175,11 @@ export class DtlsUdpServer {
     const taken = this.route;
     DatagramIo.of(socket).receive(
       taken === undefined
-        ? (d, address, port, path) => this.datagram(d, address, port, path)
+        ? (d, address, port, path) => this.receive(d, address, port, path)
         : (d, address, port, path) => {
             const routed = taken(d, address, port);
             if (routed === true) return;
-            const authenticated = this.datagram(d, address, port, path);
+            const authenticated = this.receive(d, address, port, path);
             if (routed !== false) routed(authenticated);
           },
       { lend: onDatagram === undefined },
@@ -349,12 +341,13 @@ export class DtlsUdpServer {
   }
 
   /**
-   * The demux: one datagram to the session of the CID its first record carries (RFC 9146), from whatever address it
-   * came (the session checks a new address: RFC 9853 in 1.3, peer-path12.ts in 1.2), else by its address and port
-   * ({@link byAddress}). Returns the session's endpoint when a record of it authenticated there after a CID lookup
-   * (undefined when none did; an unknown CID is counted).
+   * The demux: one datagram, from the socket or (a copy of its own) from another worker or host of a fleet, to the
+   * session of the CID its first record carries (RFC 9146), from whatever address it came (the session checks a new
+   * address: RFC 9853 in 1.3, peer-path12.ts in 1.2), else by its address and port ({@link byAddress}). Returns the
+   * session's endpoint when a record of it authenticated there after a CID lookup (undefined when none did; an unknown
+   * CID is counted).
    */
-  private datagram(d: Uint8Array, address: string, port: number, path?: string): DtlsEndpoint | undefined {
+  receive(d: Uint8Array, address: string, port: number, path?: string): DtlsEndpoint | undefined {
     const peer = this.router.byConnectionId(d);
     if (peer === false) {
       this.byAddress(d, address, port, path);
@@ -457,7 +450,7 @@ export class DtlsUdpServer {
       // A store that failed: the connection ends the handshake at once with internal_error and reports the store's error.
       this.start(key, host, remote, random, {}, first, admitted);
       if (admitted !== true) return;
-      for (const d of held) this.datagram(d, remote.address, remote.port);
+      for (const d of held) this.receive(d, remote.address, remote.port);
     });
     if (!asked) this.retryWithCookie(key, remote, first);
   }
