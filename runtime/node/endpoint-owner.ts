@@ -5,9 +5,10 @@ import type { FrozenSession } from '../connection/hibernation.js';
 /**
  * Who made an endpoint (`E`: runtime/node/endpoint.ts's DtlsEndpoint, named
  * by a parameter so this file imports nothing of it) and hears of it first:
- * each of its events (before the listeners of `DtlsEndpoint.onEvent`) and
- * its end. An object with methods, so a server's many endpoints hold a
- * reference each rather than closures of their own.
+ * each of its events but application data (before the listeners of
+ * `DtlsEndpoint.onEvent`) and its end. An object with methods, so a
+ * server's many endpoints hold a reference each rather than closures of
+ * their own.
  */
 export interface EndpointOwnerOf<E> {
   endpointEvent?(endpoint: E, e: ConnectionEvent): void;

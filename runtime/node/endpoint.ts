@@ -14,7 +14,7 @@ import {
   type EndpointEnding,
 } from './endpoint-ending.js';
 import type { EndpointObserver, EndpointOwnerOf } from './endpoint-owner.js';
-import { EndpointOutcome } from './endpoint-outcome.js';
+import { LazyOutcome } from './lazy-outcome.js';
 import { DEFAULT_INBOX_LIMIT, MessageInbox } from './message-inbox.js';
 import { IPV4_SAFE_DATAGRAM, IPV6_SAFE_DATAGRAM, PeerPaths, pathOf, type RemoteAddress } from './peer-paths.js';
 
@@ -79,8 +79,9 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   private endedError: EndpointClosedError | undefined;
   /** The handshake's outcome, once it completed. */
   private negotiated: SessionParameters | undefined;
-  /** The `handshake` and `closed` promises: made with the first asked for. */
-  private outcome: EndpointOutcome<SessionParameters> | undefined;
+  /** The `handshake` and `closed` promises: each made when first asked for (most server endpoints never ask). */
+  private handshakeOutcome: LazyOutcome<SessionParameters> | undefined;
+  private closedOutcome: LazyOutcome<EndpointCloseReason> | undefined;
   private readonly owner: EndpointOwner | undefined;
   /** Parked ({@link park}) and not woken by an authenticated record since. */
   private parked = false;
@@ -102,13 +103,23 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
    * may speak DTLS 1.2); {@link onEvent} always hands out either version's.
    */
   get handshake(): Promise<P> {
+    if (this.handshakeOutcome === undefined) {
+      const outcome = (this.handshakeOutcome = new LazyOutcome());
+      const ended = this.ended;
+      if (this.negotiated !== undefined) outcome.resolve(this.negotiated);
+      else if (ended !== undefined) outcome.reject(() => this.errorOf(ended));
+    }
     // P names what the maker of this endpoint's connection hands it (the 1.3 connection's parameters by default).
-    return (this.outcome ??= new EndpointOutcome()).handshake(this.negotiated, this.endError) as Promise<P>;
+    return this.handshakeOutcome.get() as Promise<P>;
   }
 
   /** Resolves with why the connection ended. */
   get closed(): Promise<EndpointCloseReason> {
-    return (this.outcome ??= new EndpointOutcome()).closed(this.ended?.reason);
+    if (this.closedOutcome === undefined) {
+      this.closedOutcome = new LazyOutcome();
+      if (this.ended !== undefined) this.closedOutcome.resolve(this.ended.reason);
+    }
+    return this.closedOutcome.get();
   }
 
   /** The sans-I/O connection (a hibernated one is thawed first: its owner makes it again). */
@@ -577,12 +588,12 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
       const to = this.paths?.addressOf(e.to);
       if (to !== undefined) this.remote = to;
     }
-    this.owner?.endpointEvent?.(this, e);
+    if (e.type !== 'data') this.owner?.endpointEvent?.(this, e); // data goes to the session, not back through the server
     this.observer?.endpointEvent(e);
     if (this.listeners) for (const l of this.listeners) l(e);
     if (e.type === 'handshakeComplete') {
       this.negotiated = e.parameters;
-      this.outcome?.completed(e.parameters);
+      this.handshakeOutcome?.resolve(e.parameters);
     } else if (e.type === 'data') {
       const inbox = this.inbox ?? (this.inboxLimit > 0 ? (this.inbox = new MessageInbox()) : undefined);
       if (inbox?.put(e.data, this.inboxLimit) !== true) this.inboxDropped++;
@@ -630,9 +641,9 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     this.timer = undefined;
     this.timerAt = undefined;
     // In the order they always settled: handshake, receive() callers, closed.
-    this.outcome?.handshakeFailed(() => this.errorOf(ended));
+    this.handshakeOutcome?.reject(() => this.errorOf(ended));
     this.inbox?.fail(() => this.errorOf(ended));
-    this.outcome?.ended(reason);
+    this.closedOutcome?.resolve(reason);
     const live = this.live; // a hibernated session holds no keys: not thawed to free them
     if (live) this.guard(() => live.releaseKeys()); // what it had to send went out in the pump that saw it end
     this.owner?.endpointEnded(this);

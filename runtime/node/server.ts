@@ -39,6 +39,9 @@ type HelloStart = Extract<HelloOutcome, { kind: 'accept' }>['start'];
 /** The anti-replay store's verdict on a 0-RTT ClientHello, or what it threw (or rejected with): the handshake then fails with internal_error. */
 type StoreVerdict = boolean | { readonly threw: unknown };
 
+/** A DTLSPlaintext handshake record's content type: only such a record may start a connection. */
+const HANDSHAKE = 22;
+
 /** The connection-level store of the UDP server's connections: the server decides before the connection exists. */
 const REFUSE_EARLY_DATA = { admit: (): boolean => false };
 
@@ -111,14 +114,6 @@ export class DtlsUdpServer {
   /** The configurations of the versions answered (minVersion..maxVersion), resolved once over `config`. */
   private readonly configs: VersionConfigs;
 
-  /**
-   * @internal A datagram another worker or host received for a session here (a copy of its own); the endpoint of the
-   * session its CID names when a record of it authenticated there.
-   */
-  inject(d: Uint8Array, address: string, port: number): DtlsEndpoint | undefined {
-    return this.datagram(d, address, port);
-  }
-
   private constructor(options: UdpServerOptions, socket: Socket, route?: DatagramRoute) {
     this.route = route;
     this.socket = socket;
@@ -180,11 +175,11 @@ export class DtlsUdpServer {
     const taken = this.route;
     DatagramIo.of(socket).receive(
       taken === undefined
-        ? (d, address, port, path) => this.datagram(d, address, port, path)
+        ? (d, address, port, path) => this.receive(d, address, port, path)
         : (d, address, port, path) => {
             const routed = taken(d, address, port);
             if (routed === true) return;
-            const authenticated = this.datagram(d, address, port, path);
+            const authenticated = this.receive(d, address, port, path);
             if (routed !== false) routed(authenticated);
           },
       { lend: onDatagram === undefined },
@@ -346,23 +341,20 @@ export class DtlsUdpServer {
   }
 
   /**
-   * Hands a datagram to the session its CID names, from whatever address it came (RFC 9146; the session checks a new
-   * address: RFC 9853 in 1.3, peer-path12.ts in 1.2): false without a CID of our length (not routed so), else the
-   * session's endpoint when a record of it authenticated there (undefined when none did; an unknown CID is counted).
+   * The demux: one datagram, from the socket or (a copy of its own) from another worker or host of a fleet, to the
+   * session of the CID its first record carries (RFC 9146), from whatever address it came (the session checks a new
+   * address: RFC 9853 in 1.3, peer-path12.ts in 1.2), else by its address and port ({@link byAddress}). Returns the
+   * session's endpoint when a record of it authenticated there after a CID lookup (undefined when none did; an unknown
+   * CID is counted).
    */
-  private routedByConnectionId(d: Uint8Array, address: string, port: number): DtlsEndpoint | undefined | false {
+  receive(d: Uint8Array, address: string, port: number, path?: string): DtlsEndpoint | undefined {
     const peer = this.router.byConnectionId(d);
-    if (peer === false) return false;
+    if (peer === false) {
+      this.byAddress(d, address, port, path);
+      return undefined;
+    }
     if (peer !== undefined) return peer.endpoint.deliver(d, { address, port }) ? peer.endpoint : undefined;
     this.counts.unknownConnectionId++;
-    return undefined;
-  }
-
-  /** Handles one datagram; the endpoint a record of it authenticated at when it went to a session by its CID. */
-  private datagram(d: Uint8Array, address: string, port: number, path?: string): DtlsEndpoint | undefined {
-    const byCid = this.routedByConnectionId(d, address, port);
-    if (byCid !== false) return byCid;
-    this.byAddress(d, address, port, path);
     return undefined;
   }
 
@@ -371,7 +363,7 @@ export class DtlsUdpServer {
     const key = path ?? `${address}|${port}`;
     if (this.storeWait.hold(key, d)) return; // a 0-RTT ClientHello of this address and port is waiting for the store
     const slot = this.router.slot(key);
-    const hello = peekClientHello(d);
+    const hello = d[0] === HANDSHAKE ? peekClientHello(d) : undefined; // a record of a session's data goes on at once
     if (slot && !hello) {
       // Everything but a ClientHello goes to every connection of the address; each drops what does not authenticate under its keys.
       const { primary, successor } = slot;
@@ -458,7 +450,7 @@ export class DtlsUdpServer {
       // A store that failed: the connection ends the handshake at once with internal_error and reports the store's error.
       this.start(key, host, remote, random, {}, first, admitted);
       if (admitted !== true) return;
-      for (const d of held) this.datagram(d, remote.address, remote.port);
+      for (const d of held) this.receive(d, remote.address, remote.port);
     });
     if (!asked) this.retryWithCookie(key, remote, first);
   }

@@ -1,11 +1,11 @@
 import test from 'ava';
-import { LazyOutcome } from '../../runtime/node/dtls/lazy-outcome.js';
+import { LazyOutcome } from '../../runtime/node/lazy-outcome.js';
 import { connect, listen, type DtlsSession } from '../../runtime/index.js';
 import { pemIdentity } from '../api/fixtures.js';
 
 /**
  * DtlsSession's `opened`, `closed` and `ticket` are made when first read
- * (runtime/node/dtls/lazy-outcome.ts): read early or late, they must
+ * (runtime/node/lazy-outcome.ts): read early or late, they must
  * settle as promises made at the start would, and a rejected one must
  * never be unhandled.
  */

@@ -1,28 +1,15 @@
 /**
- * A session's call of an application callback (`onmessage`, `onhandshake`,
- * ...): what it throws, or a promise it returns rejects with, goes to
- * `failed` (the session ends with internal_error, `closed` rejects with the
- * error and `onerror` receives it), never to the process or the caller.
+ * A session's application callbacks (`onmessage`, `onhandshake`, ...): what
+ * one throws, or a promise it returns rejects with, ends the session with
+ * internal_error (`DtlsSession.callHandler`, which calls them itself so the
+ * receive stack stays short); `onkeylog` and `onerror` never end it.
  */
 
 /** The session's callbacks whose exceptions end it. */
 export type SessionCallbackName = 'onmessage' | 'onhandshake' | 'onticket' | 'onmigrate' | 'onclientcertificate';
 
-export function callApplication<A extends unknown[]>(
-  self: object,
-  handler: (...args: A) => unknown,
-  args: A,
-  failed: (thrown: unknown) => void,
-): void {
-  try {
-    const result = handler.apply(self, args);
-    if (isThenable(result)) result.then(undefined, failed);
-  } catch (e) {
-    failed(e);
-  }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
+/** Whether an application callback returned a promise (or any thenable): its rejection ends the session too. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 

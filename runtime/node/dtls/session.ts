@@ -20,7 +20,7 @@ import { certificateFingerprint, type FingerprintHash } from '../../pki/fingerpr
 import { DtlsEndpoint } from '../endpoint.js';
 import type { EndpointObserver } from '../endpoint-owner.js';
 import { addressOfPath } from '../peer-paths.js';
-import { LazyOutcome } from './lazy-outcome.js';
+import { LazyOutcome } from '../lazy-outcome.js';
 import type { AuthorizationRecord } from './authorization.js';
 import { MessageTooLargeError, SessionStateError, withCode, type DtlsError } from './errors.js';
 import { sessionFailure } from './session-failure.js';
@@ -30,7 +30,7 @@ import { keyingMaterialArguments } from './keying-material.js';
 import { CIPHER_SUITES } from '../../crypto/suites.js';
 import { maxMessageSize, maxMessageSize12 } from './message-size.js';
 import { DtlsSessionStats, newSessionCounters, type SessionCounters } from './session-stats.js';
-import { callApplication, callUnguarded, type SessionCallbackName } from './application-callback.js';
+import { callUnguarded, isThenable, type SessionCallbackName } from './application-callback.js';
 import { EarlyReplies } from './early-replies.js';
 import { SessionOpening, type OpeningOwner } from './opening.js';
 
@@ -293,7 +293,12 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     handler: (...args: A) => unknown,
     ...args: A
   ): void {
-    callApplication(this, handler, args, (e) => this.callbackFailed(name, e));
+    try {
+      const result = handler.apply(this, args);
+      if (isThenable(result)) result.then(undefined, (e: unknown) => this.callbackFailed(name, e));
+    } catch (e) {
+      this.callbackFailed(name, e);
+    }
   }
 
   /** @internal An application callback of this session's threw: the session ends with internal_error and that error. */

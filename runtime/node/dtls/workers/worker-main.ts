@@ -248,7 +248,7 @@ async function main(): Promise<void> {
     });
   /** A datagram another worker or host received for a session here: a copy of its own, never forwarded again. */
   const inject = (d: Uint8Array, address: string, p: number): RouteHolder | undefined => {
-    const authenticated = listener.server?.inject(d, address, p);
+    const authenticated = listener.server?.receive(d, address, p);
     flushSoon();
     return authenticated;
   };
