@@ -11,7 +11,14 @@
  *   reports a model's findings only once replays against the peer confirmed them: `bugPatterns`, `unconfirmed`).
  * - `machineSul`: a known Mealy machine run as a SUL (to test a learner setup, or to replay a model).
  */
-export { CLOSED, type InputSymbol, type OutputSymbol, type SulSession, type SystemUnderLearning } from './sul.js';
+export {
+  CLOSED,
+  restrictInputs,
+  type InputSymbol,
+  type OutputSymbol,
+  type SulSession,
+  type SystemUnderLearning,
+} from './sul.js';
 export * as symbols from './symbols.js';
 export { learn, LearnError, type LearnOptions, type LearnResult } from './learner/learn.js';
 export type { Nondeterminism } from './learner/query-runner.js';
