@@ -18,7 +18,8 @@ import { benchWire } from './wire.js';
  * `-- handshake-servers` (only when named: wolfSSL, OpenSSL 3.0's libssl-dev, a minute) for the server's CPU per handshake against C servers;
  * `-- road` (only when named: a few seconds) for the functions and files one echo round trip crosses (issue 57);
  * `-- lossy` (only when named: root, network namespaces, wolfSSL, minutes) for handshakes over tc netem loss and reordering);
- * `-- learn` (only when named: a minute) for the wall time of `dtls13 learn` with parallel queries against sequential ones.
+ * `-- learn` (only when named: a minute) for the wall time of `dtls13 learn` with parallel queries against sequential ones;
+ * `-- learn-server13` (only when named: minutes) for the same against dtls13's own 1.3 server over real UDP.
  * Every figure is printed next to a baseline measured in the same run.
  */
 const only = process.argv[2];
@@ -51,6 +52,7 @@ if (only === 'receive-instructions')
 if (only === 'handshake-servers') await (await import('./handshake-servers.js')).benchHandshakeServers(console.log);
 if (only === 'road') await (await import('./road.js')).benchRoad(console.log);
 if (only === 'learn') await (await import('./learn.js')).benchLearn(console.log);
+if (only === 'learn-server13') await (await import('./learn-server13.js')).benchLearnServer13(console.log);
 if (only === 'lossy') await (await import('./lossy.js')).benchLossy(console.log);
 if (only === 'package-size') await (await import('./package-size.js')).benchPackageSize(console.log);
 if (only === 'first-run') (await import('./first-run.js')).benchFirstRun(console.log);

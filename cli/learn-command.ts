@@ -18,7 +18,7 @@ import { interrupted, withInspectDefault } from './inspect-option.js';
 import { serveLearnedModel } from './learn-inspect.js';
 import { LEARN_OPTIONS } from './learn-options.js';
 import { learnOwnPeer } from './learn-self.js';
-import { learnPlan } from './learn-plan.js';
+import { learnPlan, withPlanInputs } from './learn-plan.js';
 import type { LearnPlan } from './learn-plan.js';
 import { withOpensslSpellings } from './openssl-spellings.js';
 import { parseOptions } from './option-table.js';
@@ -33,7 +33,11 @@ function readReport(option: string, path: string): { report: LearnReport; model:
   }
 }
 
-async function openSul(plan: LearnPlan): Promise<SystemUnderLearning> {
+function openSul(plan: LearnPlan): Promise<SystemUnderLearning> {
+  return withPlanInputs(plan, openFullSul(plan));
+}
+
+async function openFullSul(plan: LearnPlan): Promise<SystemUnderLearning> {
   const t = plan.target;
   if (t.role === 'replay') {
     const { report, model } = readReport('--replay', t.path);
@@ -67,6 +71,10 @@ function summary(r: LearnReport, target: string): string[] {
     );
   for (const b of r.bugPatterns)
     lines.push(`bug pattern ${b.pattern}: ${b.description}: ${b.word.join(' ')} -> ${b.outputs.join(' | ')}`);
+  for (const b of r.unconfirmed)
+    lines.push(
+      `unconfirmed (replays did not repeat it): ${b.pattern}: ${b.word.join(' ')} -> ${b.outputs.join(' | ')}`,
+    );
   if (r.bugPatterns.length === 0) lines.push(`bug patterns: none of ${r.bugPatternsChecked.join(', ')}`);
   for (const d of r.differences ?? [])
     lines.push(`differs from the reference: ${d.word.join(' ')} -> ${d.first.at(-1)} (reference: ${d.second.at(-1)})`);

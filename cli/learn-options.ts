@@ -72,6 +72,13 @@ export const LEARN_OPTIONS: OptionTable = [
     help: "the PSK's identity (default Client_identity, as OpenSSL)",
     group: 'credentials',
   },
+  {
+    name: 'inputs',
+    type: 'string',
+    value: 'A,B,...',
+    help: "learn with only these inputs of the mapper's alphabet (comma-separated;\nthe reference too): smaller, faster models",
+    group: 'learning',
+  },
   { name: 'parallel', type: 'string', value: 'N', help: 'sessions at once (default 4)', group: 'learning' },
   { name: 'seed', type: 'string', value: 'N', help: "the equivalence oracle's seed (default 1)", group: 'learning' },
   {

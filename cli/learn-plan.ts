@@ -5,6 +5,7 @@ import { stringValue } from './option-table.js';
 import { DEFAULT_PSK_IDENTITY } from './session-options.js';
 import { CliUsageError } from './usage-error.js';
 import { inspectPort } from './inspect-option.js';
+import { restrictInputs, type SystemUnderLearning } from '../learn/sul.js';
 
 function count(option: string, value: string | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
@@ -34,6 +35,8 @@ export interface LearnPlan {
     psk?: Uint8Array;
     pskIdentity?: string;
   };
+  /** `--inputs`: the alphabet to learn with, when not the mapper's whole one. */
+  readonly inputs: readonly string[] | undefined;
   readonly parallel: number;
   readonly seed: number;
   readonly budget: number;
@@ -90,6 +93,11 @@ export function learnPlan(v: OptionValues): LearnPlan {
         : connect !== undefined
           ? { role: 'server' as const, ...hostPort('--connect', connect, '127.0.0.1') }
           : { role: 'client' as const, ...hostPort('--listen', listen!, '127.0.0.1'), clientCommand: command! };
+  const inputs = stringValue(v.inputs)
+    ?.split(',')
+    .map((i) => i.trim())
+    .filter((i) => i !== '');
+  if (inputs !== undefined && inputs.length === 0) throw new CliUsageError('--inputs names no input');
   const wait = stringValue(v.wait);
   const maxQueries = stringValue(v['max-queries']);
   return {
@@ -102,6 +110,7 @@ export function learnPlan(v: OptionValues): LearnPlan {
         : {}),
       ...(psk !== undefined ? { psk: hexKey(psk), pskIdentity: identity ?? DEFAULT_PSK_IDENTITY } : {}),
     },
+    inputs,
     parallel: count('parallel', stringValue(v.parallel), 4, 1),
     seed: count('seed', stringValue(v.seed), 1, 0),
     budget: count('budget', stringValue(v.budget), 1000, 0),
@@ -113,4 +122,19 @@ export function learnPlan(v: OptionValues): LearnPlan {
     inspect: inspectPort(v.inspect),
     quiet: v.quiet === true,
   };
+}
+
+/** The SUL cut down to `--inputs`, when given: CliUsageError naming an input the mapper does not have. */
+export async function withPlanInputs(
+  plan: LearnPlan,
+  opened: Promise<SystemUnderLearning>,
+): Promise<SystemUnderLearning> {
+  const sul = await opened;
+  if (plan.inputs === undefined) return sul;
+  try {
+    return restrictInputs(sul, plan.inputs);
+  } catch (e) {
+    await sul.close();
+    throw new CliUsageError(`--inputs: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }

@@ -7,7 +7,7 @@ import type { MealyMachine } from '../learn/learner/mealy.js';
 import { openClientSul, openServerSul, referenceClient, referenceServer } from '../learn/mapper/index.js';
 import { certificateToPem, privateKeyToPem } from '../runtime/pki/pem.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
-import type { LearnPlan } from './learn-plan.js';
+import { withPlanInputs, type LearnPlan } from './learn-plan.js';
 import { CliUsageError } from './usage-error.js';
 
 /** Learns our own server (a throwaway certificate) or client (trusting the certificate we present) as `plan` learns the peer. */
@@ -28,7 +28,10 @@ export async function learnOwnPeer(plan: LearnPlan, options: LearnOptions): Prom
       ...(ours !== undefined ? { ca: ours[ours.length - 1]! } : {}),
     });
     try {
-      const sul = await openServerSul({ host: server.host, port: server.port, ...common, ca: [id.caDer] });
+      const sul = await withPlanInputs(
+        plan,
+        openServerSul({ host: server.host, port: server.port, ...common, ca: [id.caDer] }),
+      );
       try {
         return (await learn(sul, options)).model;
       } finally {
@@ -45,7 +48,10 @@ export async function learnOwnPeer(plan: LearnPlan, options: LearnOptions): Prom
     );
   const client = referenceClient({ version: plan.version, ca: cert[cert.length - 1]! });
   try {
-    const sul = await openClientSul({ host: '127.0.0.1', port: 0, clientCommand: client.command, ...common });
+    const sul = await withPlanInputs(
+      plan,
+      openClientSul({ host: '127.0.0.1', port: 0, clientCommand: client.command, ...common }),
+    );
     try {
       return (await learn(sul, options)).model;
     } finally {

@@ -7,10 +7,18 @@
  *   reference model; `modelFromReport` reads a saved report's model back.
  * - `modelToDot`, `modelToXState`: the model drawn by Graphviz or by XState's tools.
  * - `diffModels`: one shortest distinguishing word per difference of two models.
- * - `findBugPatterns`, `applicableBugPatterns`: known state machine bugs, in the symbols of `symbols`.
+ * - `findBugPatterns`, `applicableBugPatterns`: known state machine bugs, in the symbols of `symbols` (`learn()`
+ *   reports a model's findings only once replays against the peer confirmed them: `bugPatterns`, `unconfirmed`).
  * - `machineSul`: a known Mealy machine run as a SUL (to test a learner setup, or to replay a model).
  */
-export { CLOSED, type InputSymbol, type OutputSymbol, type SulSession, type SystemUnderLearning } from './sul.js';
+export {
+  CLOSED,
+  restrictInputs,
+  type InputSymbol,
+  type OutputSymbol,
+  type SulSession,
+  type SystemUnderLearning,
+} from './sul.js';
 export * as symbols from './symbols.js';
 export { learn, LearnError, type LearnOptions, type LearnResult } from './learner/learn.js';
 export type { Nondeterminism } from './learner/query-runner.js';
@@ -31,6 +39,7 @@ export {
   type BugPatternFinding,
   type BugPatternId,
 } from './learner/bug-patterns.js';
+export type { ConfirmedFinding, UnconfirmedFinding } from './learner/confirm.js';
 export { machineSul, type MachineSulCounters, type MachineSulOptions } from './learner/machine-sul.js';
 export {
   checkMachine,

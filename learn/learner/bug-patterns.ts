@@ -10,7 +10,8 @@
  * - a ClientHello with the peer's cookie but other parameters accepted (answered with a ServerHello).
  *
  * "Completed" is seen two ways: the peer echoes application data in the state reached (learned peers echo), or it
- * answers our Finished with its own (1.2 server, 1.3 client). Each pattern is reported once, with a shortest word.
+ * answers our Finished with its own (1.2 server, 1.3 client). Each pattern is reported once, with a shortest word
+ * (a completion seen by the echo: with the ApplicationData that shows it).
  */
 import type { InputSymbol, OutputSymbol } from '../sul.js';
 import {
@@ -102,6 +103,23 @@ function completes(m: MealyMachine, input: InputSymbol, output: OutputSymbol, fr
   return connected(m, to) || (input === FINISHED && outputHas(output, FINISHED));
 }
 
+/**
+ * A completion shown by the echo in the state reached (not by Finished for Finished) gets the ApplicationData that
+ * shows it appended, so that replaying the word against the peer checks the echo too.
+ */
+function withEcho(
+  m: MealyMachine,
+  hit: { word: InputSymbol[]; outputs: OutputSymbol[] } | undefined,
+): { word: InputSymbol[]; outputs: OutputSymbol[] } | undefined {
+  if (hit === undefined) return undefined;
+  const last = hit.word.length - 1;
+  if (hit.word[last] === FINISHED && outputHas(hit.outputs[last]!, FINISHED)) return hit;
+  let state = 0;
+  for (const input of hit.word) state = m.next[state]![m.inputs.indexOf(input)]!;
+  const i = m.inputs.indexOf(APPLICATION_DATA);
+  return { word: [...hit.word, APPLICATION_DATA], outputs: [...hit.outputs, m.output[state]![i]!] };
+}
+
 const SENT_CERTIFICATE = 1;
 const SENT_CERTIFICATE_VERIFY = 2;
 const SENT_CCS = 4;
@@ -168,7 +186,7 @@ export function findBugPatterns(m: MealyMachine, c: BugPatternContext): BugPatte
       (f, input, _o, from) => (connected(m, from) ? undefined : handshakeFlags(f, input)),
       (f, input, output, from, to) => completes(m, input, output, from, to) && rule.violated(handshakeFlags(f, input)),
     );
-    add(rule.id, rule.description, hit);
+    add(rule.id, rule.description, withEcho(m, hit));
   }
   if (m.inputs.includes(APPLICATION_DATA) && m.inputs.includes(FINISHED)) {
     const SENT_FINISHED = 1;

@@ -4,6 +4,9 @@
  */
 import type { InputSymbol, SystemUnderLearning } from '../sul.js';
 import { normalHandshakes } from '../symbols.js';
+import type { ConfirmedFinding, UnconfirmedFinding } from './confirm.js';
+import { confirmFindings } from './confirm.js';
+import { findBugPatterns } from './bug-patterns.js';
 import { RandomWpOracle } from './equivalence-oracle.js';
 import { LSharp } from './lsharp.js';
 import type { MealyMachine } from './mealy.js';
@@ -35,6 +38,12 @@ export interface LearnOptions {
    * `normalHandshakes`); `[]` for none.
    */
   readonly seeds?: readonly (readonly InputSymbol[])[];
+  /**
+   * How many fresh sessions replay each bug pattern's word before it is reported (default 3; at least 1): a finding
+   * is reported when most replays answer as the model does (confirm.ts). A finding whose word the peer answers
+   * differently from the model is a counterexample: learning goes on.
+   */
+  readonly confirmReplays?: number;
   /** Called after each hypothesis with its size and the queries so far. */
   readonly onHypothesis?: (progress: {
     readonly states: number;
@@ -66,6 +75,10 @@ export interface LearnResult {
   readonly seconds: number;
   /** Where the peer answered the same inputs differently, and what was kept. */
   readonly nondeterministic: readonly Nondeterminism[];
+  /** The bug patterns the model shows and the peer confirmed (replayed: confirm.ts). */
+  readonly bugPatterns: readonly ConfirmedFinding[];
+  /** Bug patterns the model shows but most replays did not: not reported as findings. */
+  readonly unconfirmed: readonly UnconfirmedFinding[];
   /**
    * False when learning stopped before the oracle passed a hypothesis: `maxQueries` was reached, or counterexamples
    * stopped teaching anything because the peer's answers to them kept disagreeing (see `nondeterministic`).
@@ -83,6 +96,9 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
   const budget = options.budget ?? 1000;
   if (!Number.isInteger(budget) || budget < 0)
     throw new LearnError(`budget must be a whole number of tests, got ${budget}`);
+  const replays = options.confirmReplays ?? 3;
+  if (!Number.isInteger(replays) || replays < 1)
+    throw new LearnError(`confirmReplays must be a whole number >= 1, got ${replays}`);
   if (sul.inputs.length === 0) throw new LearnError('the SUL has no inputs');
   if (!Number.isInteger(sul.parallel) || sul.parallel < 1)
     throw new LearnError(`the SUL's parallel must be a whole number >= 1, got ${sul.parallel}`);
@@ -100,12 +116,23 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
     batch: 64,
     seeds: options.seeds ?? normalHandshakes(sul.version, sul.role, sul.inputs),
   });
+  const context = { version: sul.version, role: sul.role };
   let model: MealyMachine | undefined;
+  let bugPatterns: ConfirmedFinding[] = [];
+  let unconfirmed: UnconfirmedFinding[] = [];
+  let checkedModel: MealyMachine | undefined;
   let complete = true;
   try {
     model = await lsharp.learn(async (h, basis) => {
       options.onHypothesis?.({ states: h.next.length, queries: runner.stats.queries, rounds: lsharp.rounds });
-      return oracle.find(h, basis);
+      const counterexample = await oracle.find(h, basis);
+      if (counterexample !== undefined) return counterexample;
+      // The oracle passed the hypothesis: its findings are checked against the peer before they are reported.
+      const checked = await confirmFindings(h, context, runner, replays, true);
+      if (checked.kind === 'counterexample') return checked.word;
+      ({ confirmed: bugPatterns, unconfirmed } = checked);
+      checkedModel = h;
+      return undefined;
     });
   } catch (e) {
     if (!(e instanceof QueryBudgetSpent)) throw e;
@@ -113,6 +140,7 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
     model = lsharp.last;
     if (model === undefined) throw new LearnError(`${e.message} before the first hypothesis`);
   }
+  if (model !== checkedModel) ({ bugPatterns, unconfirmed } = await checkEarlyEnd(model, context, runner, replays));
   return {
     version: sul.version,
     role: sul.role,
@@ -128,6 +156,27 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
     rounds: lsharp.rounds,
     seconds: (performance.now() - started) / 1000,
     nondeterministic: runner.nondeterministic,
+    bugPatterns,
+    unconfirmed,
     complete: complete && !lsharp.stalled,
   };
+}
+
+/**
+ * The findings of a model learning stopped on early (query budget spent, or stalled on nondeterminism): checked
+ * without learning on; when the budget allows no replay, none is confirmed.
+ */
+async function checkEarlyEnd(
+  model: MealyMachine,
+  context: { version: '1.2' | '1.3'; role: 'server' | 'client' },
+  runner: QueryRunner,
+  replays: number,
+): Promise<{ bugPatterns: ConfirmedFinding[]; unconfirmed: UnconfirmedFinding[] }> {
+  try {
+    const checked = await confirmFindings(model, context, runner, replays, false);
+    if (checked.kind === 'checked') return { bugPatterns: checked.confirmed, unconfirmed: checked.unconfirmed };
+  } catch (e) {
+    if (!(e instanceof QueryBudgetSpent)) throw e;
+  }
+  return { bugPatterns: [], unconfirmed: findBugPatterns(model, context).map((f) => ({ ...f, replayed: [] })) };
 }

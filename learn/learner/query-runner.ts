@@ -125,6 +125,18 @@ export class QueryRunner {
     return this.tree.answers(word);
   }
 
+  /**
+   * Asks a word `times` times in fresh sessions, past the cache (the tree is not changed): whether the peer repeats
+   * what the tree holds. Counted as queries.
+   */
+  async replay(word: readonly InputSymbol[], times: number): Promise<OutputSymbol[][]> {
+    return inParallel(
+      Array.from({ length: times }, () => word),
+      this.sul.parallel,
+      (w) => this.ask(w),
+    );
+  }
+
   /** Adds a word's answers to the tree; where they disagree, asks again and lets the majority decide. */
   private async merge(word: readonly InputSymbol[], outputs: readonly OutputSymbol[]): Promise<void> {
     const conflict = this.tree.add(word, outputs);

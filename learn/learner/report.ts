@@ -4,8 +4,9 @@
  * transitions (modelFromReport reads it back, so two saved reports can be diffed).
  */
 import type { InputSymbol, OutputSymbol } from '../sul.js';
-import type { BugPatternFinding, BugPatternId } from './bug-patterns.js';
-import { applicableBugPatterns, findBugPatterns } from './bug-patterns.js';
+import type { BugPatternId } from './bug-patterns.js';
+import { applicableBugPatterns } from './bug-patterns.js';
+import type { ConfirmedFinding, UnconfirmedFinding } from './confirm.js';
 import type { ModelDifference } from './diff.js';
 import { diffModels } from './diff.js';
 import type { LearnResult } from './learn.js';
@@ -36,7 +37,10 @@ export interface LearnReport {
   readonly nondeterministic: readonly Nondeterminism[];
   readonly alphabet: readonly InputSymbol[];
   readonly bugPatternsChecked: readonly BugPatternId[];
-  readonly bugPatterns: readonly BugPatternFinding[];
+  /** The bug patterns the model shows and replays against the peer confirmed. */
+  readonly bugPatterns: readonly ConfirmedFinding[];
+  /** Bug patterns the model showed that the peer did not repeat (not findings). */
+  readonly unconfirmed: readonly UnconfirmedFinding[];
   /** Against the reference model, when one was given: one shortest word per difference. */
   readonly differences?: readonly ModelDifference[];
   readonly model: { readonly initial: 's0'; readonly transitions: readonly ReportTransition[] };
@@ -67,7 +71,8 @@ export function learnReport(result: LearnResult, reference?: MealyMachine): Lear
     nondeterministic: result.nondeterministic,
     alphabet: result.alphabet,
     bugPatternsChecked: applicableBugPatterns(result.model, context),
-    bugPatterns: findBugPatterns(result.model, context),
+    bugPatterns: result.bugPatterns,
+    unconfirmed: result.unconfirmed,
     ...(reference !== undefined ? { differences: diffModels(result.model, reference) } : {}),
     model: { initial: 's0', transitions: reportTransitions(result.model) },
   };

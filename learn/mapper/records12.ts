@@ -22,9 +22,13 @@ export class Records12 {
     this.provider = provider;
   }
 
-  /** From now on our records go out in epoch 1 under `keys`. */
+  /**
+   * From now on our records go out in epoch 1 under `keys`. A second ChangeCipherSpec keeps the epoch's record
+   * numbers going: restarting them would make the peer drop every later record as a replay (RFC 6347 §4.1.2.6).
+   */
   useEpoch1(suite: Dtls12SuiteParams, keys: WriteKeys): void {
-    this.write = { cipher: new EpochCipher12(this.provider, suite, keys, 1), seq: 0 };
+    const seq = this.write.cipher === undefined ? 0 : this.write.seq;
+    this.write = { cipher: new EpochCipher12(this.provider, suite, keys, 1), seq };
   }
 
   /** The peer's epoch-1 records open under `keys` from now on. */

@@ -63,6 +63,7 @@ const usage: [string, string[], RegExp][] = [
     ['--listen', '127.0.0.1:0', '--client-command', 'x {port}', '--reference', 'self'],
     /needs --cert and --key/,
   ],
+  ['--inputs naming no input', ['--connect', '127.0.0.1:4433', '--inputs', ' , '], /--inputs names no input/],
   [
     'an unknown option',
     ['--connect', '127.0.0.1:4433', '--paralel', '2'],
@@ -94,6 +95,24 @@ test('learn --replay: a model with a bug pattern exits 1 and writes the report a
   );
   t.is(distinguishingWord(modelFromReport(report), server13([['verify', 'Finished', 'ACK', 'connected']])), undefined);
   t.regex(readFileSync(dot, 'utf8'), /^digraph "DTLS 1\.3 server/);
+});
+
+test('learn --inputs: the model is learned with those inputs only; an input the mapper lacks is a usage error', async (t) => {
+  const saved = await savedReport('for-inputs', [['verify', 'Finished', 'ACK', 'connected']]);
+  const out = join(dir, 'inputs.json');
+  const inputs = ['ClientHello', 'Certificate', 'CertificateVerify', 'Finished', 'ApplicationData'];
+  const r = await dtls13(['learn', '--replay', saved, '--inputs', inputs.join(','), '--out', out, '--budget', '100'])
+    .done;
+  t.is(r.code, 1, r.stderr);
+  const report = JSON.parse(readFileSync(out, 'utf8')) as LearnReport;
+  t.deepEqual(report.alphabet, inputs);
+  t.deepEqual(
+    report.bugPatterns.map((b) => b.word.join(' ')),
+    ['ClientHello Certificate Finished ApplicationData'],
+  );
+  const bad = await dtls13(['learn', '--replay', saved, '--inputs', 'ClientHello,Bogus']).done;
+  t.is(bad.code, 2, bad.stderr);
+  t.regex(bad.stderr, /--inputs: Bogus is not an input of this SUL/);
 });
 
 test('learn --replay --reference: a correct model exits 0 and lists its differences from the reference', async (t) => {

@@ -17,7 +17,7 @@ test('Finished accepted without CertificateVerify after a Certificate is found, 
     findings.map((f) => f.pattern),
     ['skipped-certificate-verify'],
   );
-  t.deepEqual(findings[0]!.word, ['ClientHello', 'Certificate', 'Finished']);
+  t.deepEqual(findings[0]!.word, ['ClientHello', 'Certificate', 'Finished', 'ApplicationData'], 'with the echo');
   t.deepEqual(findings[0]!.outputs, run(m, findings[0]!.word));
 });
 

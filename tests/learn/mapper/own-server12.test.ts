@@ -50,6 +50,14 @@ test('the normal handshake: HelloVerifyRequest, the server flight, its ChangeCip
   t.is(out[5], 'ApplicationData');
 });
 
+test('a second ChangeCipherSpec keeps our epoch-1 record numbers going: the data after it is not a replay', async (t) => {
+  // Restarting the numbers at 0 made every later record repeat one the server had seen, dropped as a replay
+  // (RFC 6347 §4.1.2.6): our alert after it looked ignored (a false answer-after-fatal-alert on wolfSSL).
+  const out = await walk(sul, [...HANDSHAKE.slice(0, 5), 'ChangeCipherSpec', 'ApplicationData', 'ApplicationData']);
+  t.regex(out[4]!, /ChangeCipherSpec\+Finished$/);
+  t.deepEqual(out.slice(6), ['ApplicationData', 'ApplicationData']);
+});
+
 test('a Finished with a wrong verify_data gets an alert, and every later step answers closed', async (t) => {
   const out = await walk(sul, [
     'ClientHello',
