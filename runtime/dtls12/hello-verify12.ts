@@ -14,7 +14,7 @@ import { encodeHelloVerifyRequest } from '../../generated/wire/hello-verify-requ
 import type { CryptoProvider } from '../crypto/provider.js';
 import { Reader } from '../wire/reader.js';
 import { cookieValid12, makeCookie12 } from './cookie12.js';
-import { decodeDatagram12 } from './datagram.js';
+import { decodeDatagram12 } from '../record/datagram12.js';
 
 const HANDSHAKE = 22;
 const ALERT = 21;

@@ -11,9 +11,9 @@ import type { DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { fragmentMessage } from '../handshake/fragmenter.js';
 import { plainRecord } from './hello-verify12.js';
 import type { Out12 } from './io12.js';
-import { MAX_PLAINTEXT_12, type EpochCipher12 } from './record-protection.js';
+import { MAX_PLAINTEXT_12, type EpochCipher12 } from '../record/protection12.js';
 import type { AeadLimits } from '../record/limits.js';
-import { WriteEpoch12 } from './write-epoch.js';
+import { WriteEpoch12 } from '../record/codec12.js';
 
 export const CHANGE_CIPHER_SPEC = 20;
 export const ALERT = 21;

@@ -7,25 +7,23 @@
  * epoch and direction; a record that does not open is reported with why,
  * never thrown (RFC 6347 §4.1.2.7: invalid records are discarded).
  */
-import { contentTypeToNumber, protocolVersionToNumber } from '../../generated/wire/enums.js';
+import { protocolVersionToNumber } from '../../generated/wire/enums.js';
 import { nativeRecord12, type NativeRecord12 } from '../crypto/native/record12.js';
 import type { AeadKey, CryptoProvider } from '../crypto/provider.js';
-import type { DropReason } from '../record/drops.js';
-import type { FailureWindow } from '../record/failure-window.js';
-import { DEFAULT_AEAD_LIMITS, type AeadLimits } from '../record/limits.js';
-import { OPEN_RUNS, OpenedAhead, type OpenRun } from '../record/opened-ahead.js';
+import type { DropReason } from './drops.js';
+import type { FailureWindow } from './failure-window.js';
+import { DEFAULT_AEAD_LIMITS, type AeadLimits } from './limits.js';
+import { OPEN_RUNS, OpenedAhead, type OpenRun } from './opened-ahead.js';
 import { constantTimeEqual } from '../wire/bytes.js';
 import type { MessageArena } from '../wire/message-arena.js';
-import { decodeInnerPlaintext, noPadding, type PaddingPolicy } from '../record/inner-plaintext.js';
-import type { Dtls12WireRecord } from './datagram.js';
-import type { WriteKeys } from './key-derivation.js';
+import { decodeInnerPlaintext, noPadding, type PaddingPolicy } from './inner-plaintext.js';
+import { encodeDatagram12, TLS12_CID, type Dtls12WireRecord } from './datagram12.js';
 import type { Dtls12SuiteParams } from '../versions/suites12.js';
 
 /** DTLS 1.2's record version (RFC 6347 §4.1). */
 export const DTLS12_VERSION = 0xfefd;
 /** The largest plaintext fragment (RFC 5246 §6.2.1), and the largest DTLSInnerPlaintext (RFC 9146 §5). */
 export const MAX_PLAINTEXT_12 = 16384;
-const TLS12_CID = 25;
 const HEADER_LENGTH = 13;
 const EMPTY = new Uint8Array(0);
 
@@ -164,7 +162,7 @@ export class EpochCipher12 {
   constructor(
     provider: CryptoProvider,
     suite: Dtls12SuiteParams,
-    keys: WriteKeys,
+    keys: { readonly key: Uint8Array; readonly iv: Uint8Array },
     epoch: number,
     options: EpochCipher12Options = {},
   ) {
@@ -234,46 +232,43 @@ export class EpochCipher12 {
     return out;
   }
 
-  /** Deprotects a record of this epoch; never throws for what a peer can send. */
+  /** The real content type of the record {@link openAt} last opened (a tls12_cid record's is inside it). */
+  openedType = 0;
+
+  /** The CID's length on this epoch's records (0: plain 1.2 records). */
+  get cidLength(): number {
+    return this.cid?.length ?? 0;
+  }
+
+  /** Deprotects a record of this epoch (tools and tests: a record decoded by decodeDatagram12); never throws for what a peer can send. */
   open(wire: Dtls12WireRecord): Opened12 | Refused12 {
     const r = wire.record;
     if (r.epoch !== this.epoch) return { ok: false, reason: 'unknown-epoch' };
-    const version = protocolVersionToNumber(r.version);
-    if (version !== DTLS12_VERSION) return { ok: false, reason: 'malformed' };
+    const cidLength = wire.kind === 'cid' ? wire.record.cid.length : 0;
     const fragment = wire.kind === 'cid' ? wire.record.encContent : wire.record.fragment;
-    const explicitLength = this.suite.recordIvLength;
-    const plaintextLength = fragment.length - explicitLength - this.suite.tagLength;
-    if (plaintextLength < 0) return { ok: false, reason: 'too-short' };
-    if (plaintextLength > MAX_PLAINTEXT_12) return { ok: false, reason: 'too-long' };
-    if (wire.kind === 'cid') {
-      if (this.cid === undefined || !constantTimeEqual(wire.record.cid, this.cid))
-        return { ok: false, reason: 'connection-id' };
-      const inner = this.decrypt(fragment, TLS12_CID, r.sequenceNumber, plaintextLength, wire.record.cid);
-      if (inner === undefined) return { ok: false, reason: 'authentication' };
-      const split = decodeInnerPlaintext(inner);
-      if (split === undefined) return { ok: false, reason: 'no-content-type' };
-      return {
-        ok: true,
-        type: split.contentType,
-        content: split.content,
-        epoch: r.epoch,
-        sequenceNumber: r.sequenceNumber,
-      };
-    }
-    if (this.cid !== undefined) return { ok: false, reason: 'connection-id' };
-    const type = contentTypeToNumber(wire.record.type);
-    const content = this.decrypt(fragment, type, r.sequenceNumber, plaintextLength, undefined);
-    if (content === undefined) return { ok: false, reason: 'authentication' };
-    return { ok: true, type, content, epoch: r.epoch, sequenceNumber: r.sequenceNumber };
+    if (fragment.length > MAX_PLAINTEXT_12 + 2048) return { ok: false, reason: 'too-long' };
+    const bytes = encodeDatagram12([wire], { cidLength });
+    const fragmentLength = bytes.length - HEADER_LENGTH - cidLength;
+    const type = bytes[0]!;
+    const content = this.openAt(
+      bytes,
+      0,
+      type,
+      protocolVersionToNumber(r.version),
+      r.sequenceNumber,
+      cidLength,
+      fragmentLength,
+    );
+    if (typeof content === 'string') return { ok: false, reason: content };
+    return { ok: true, type: this.openedType, content, epoch: r.epoch, sequenceNumber: r.sequenceNumber };
   }
 
   /**
-   * open() of the one plain (non-CID) record at datagram[at..], its header
-   * fields already read by the caller and its epoch this one's: no record
-   * object, the fragment read in place. The same checks in the same order;
-   * the content in an ArrayBuffer of its own, or in 'batch' mode in `arena`
-   * (nothing views the datagram, which may be lent from a receive buffer), or
-   * why it was refused.
+   * Opens the record at datagram[at..], its header fields already read by the caller (codec12.ts's readHeader12) and
+   * its epoch this one's: no record object, the fragment read in place. A tls12_cid record (`type` 25, a CID of
+   * `cidLength` bytes) must carry this epoch's CID, a plain one none; the content in an ArrayBuffer of its own, or in
+   * 'batch' mode in `arena` (nothing views the datagram, which may be lent from a receive buffer), its real content type
+   * in {@link openedType}; or why it was refused.
    */
   openAt(
     datagram: Uint8Array,
@@ -281,6 +276,7 @@ export class EpochCipher12 {
     type: number,
     version: number,
     sequenceNumber: number,
+    cidLength: number,
     fragmentLength: number,
     arena?: MessageArena,
   ): Uint8Array | DropReason {
@@ -289,8 +285,15 @@ export class EpochCipher12 {
     const plaintextLength = fragmentLength - explicitLength - this.suite.tagLength;
     if (plaintextLength < 0) return 'too-short';
     if (plaintextLength > MAX_PLAINTEXT_12) return 'too-long';
-    if (this.cid !== undefined) return 'connection-id';
-    const fragmentAt = at + HEADER_LENGTH;
+    const fragmentAt = at + HEADER_LENGTH + cidLength;
+    let cid: Uint8Array | undefined;
+    if (type === TLS12_CID) {
+      cid = datagram.subarray(at + 11, at + 11 + cidLength);
+      if (this.cid === undefined || !constantTimeEqual(cid, this.cid)) return 'connection-id';
+      arena = undefined; // its real type is inside: what the connection keeps must not sit in the arena
+    } else if (this.cid !== undefined) return 'connection-id';
+    this.openedType = type;
+    let content: Uint8Array | undefined;
     if (this.native !== undefined) {
       // 'batch' mode, a datagram that is one application_data record: opened with the sender's run in the batch.
       if (arena !== undefined && at === 0 && fragmentAt + fragmentLength === datagram.length && type === 23) {
@@ -298,31 +301,24 @@ export class EpochCipher12 {
         if (ahead !== undefined) return ahead.inner ?? 'authentication';
       }
       const into = arena?.take(plaintextLength, datagram.length);
-      const opened = this.native.openAt(
-        datagram,
-        fragmentAt,
-        fragmentLength,
-        type,
-        sequenceNumber,
-        plaintextLength,
-        into,
-      );
-      if (opened === undefined && into !== undefined) arena!.giveBack(into);
-      return opened ?? 'authentication';
+      content = this.native.openAt(datagram, fragmentAt, fragmentLength, type, sequenceNumber, plaintextLength, into);
+      if (content === undefined && into !== undefined) arena!.giveBack(into);
+    } else {
+      const fragment = datagram.subarray(fragmentAt, fragmentAt + fragmentLength);
+      content = this.decrypt(fragment, type, sequenceNumber, plaintextLength, cid);
+      // A copy: the provider's output may share an ArrayBuffer (Node's Buffer pool) with other data.
+      if (content !== undefined && cid === undefined) {
+        const into = arena === undefined ? new Uint8Array(content.length) : arena.take(content.length, datagram.length);
+        into.set(content);
+        content = into;
+      }
     }
-    const content = this.decrypt(
-      datagram.subarray(fragmentAt, fragmentAt + fragmentLength),
-      type,
-      sequenceNumber,
-      plaintextLength,
-      undefined,
-    );
     if (content === undefined) return 'authentication';
-    // A copy: the provider's output may share an ArrayBuffer (Node's Buffer pool) with other data.
-    if (arena === undefined) return content.slice();
-    const into = arena.take(content.length, datagram.length);
-    into.set(content);
-    return into;
+    if (cid === undefined) return content;
+    const split = decodeInnerPlaintext(content);
+    if (split === undefined) return 'no-content-type';
+    this.openedType = split.contentType;
+    return split.content.slice();
   }
 
   /** The record that is all of `datagram`, opened with the rest of its receive batch (record/opened-ahead.ts); undefined: open it alone. */
@@ -344,7 +340,7 @@ export class EpochCipher12 {
     return undefined;
   }
 
-  /** Opens a fragment of this epoch (version 0xfefd, CID already checked): in the addon where it runs, else with the provider's AEAD. */
+  /** Opens a fragment of this epoch (version 0xfefd, CID already checked) with the provider's AEAD. */
   private decrypt(
     fragment: Uint8Array,
     type: number,
@@ -352,7 +348,6 @@ export class EpochCipher12 {
     plaintextLength: number,
     cid: Uint8Array | undefined,
   ): Uint8Array | undefined {
-    if (this.native !== undefined) return this.native.open(fragment, type, sequenceNumber, plaintextLength);
     const explicitLength = this.suite.recordIvLength;
     const nonce = recordNonce12(
       this.suite,
