@@ -281,10 +281,19 @@ export class Connection12 implements Inbound12Host {
     this.arrivedOn = path;
     this.path.integrity.datagramStarted();
     // tls12_cid records carry our CID at its negotiated length (RFC 9146 §4); none negotiated: such a record is malformed.
-    const settled = this.extensions !== undefined || this.config.base.connectionIds === undefined;
-    this.path.receive(datagram, this.localCidLength, settled, this.take);
+    const h = this.header;
+    // The common datagram, one record: framed as its header is read. Any other goes through the datagram's framing first.
+    const cid = this.extensions?.cids?.local.length ?? 0;
+    if (readHeader12(datagram, 0, cid, h) && h.end === datagram.length) this.record(datagram, h);
+    else {
+      const settled = this.extensions !== undefined || this.config.base.connectionIds === undefined;
+      this.path.receive(datagram, this.localCidLength, settled, this.take);
+    }
     this.arena?.datagramDone();
   }
+
+  /** The header of the record being read (runtime/record/codec12.ts): one object, reused. */
+  private readonly header = new Header12();
 
   /** The length of our CID on the peer's tls12_cid records (0: none, yet). */
   private readonly localCidLength = (): number => this.extensions?.cids?.local.length ?? 0;
