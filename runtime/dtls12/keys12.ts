@@ -15,7 +15,7 @@ import type { Config12 } from './config12.js';
 import type { HandshakeLog12 } from './handshake-log.js';
 import type { Io12 } from './io12.js';
 import { extendedMasterSecret, keyBlock, keyLogLine12, masterSecret, verifyData } from './key-derivation.js';
-import { EpochCipher12 } from '../record/protection12.js';
+import { EpochCipher12 } from '../record/codec12.js';
 import type { Dtls12SuiteParams } from '../versions/suites12.js';
 
 export interface Peer12 {

@@ -16,7 +16,7 @@ import { decodeDatagram12, encodeDatagram12, type Dtls12WireRecord } from '../..
 import { extendedMasterSecret, keyBlock, pskPremasterSecret, verifyData } from '../../runtime/dtls12/key-derivation.js';
 import { serverKeyExchangeSignedData, Transcript12 } from '../../runtime/dtls12/transcript.js';
 import { parseCertificateFields } from '../../runtime/pki/certificate-fields.js';
-import { EpochCipher12, type Opened12 } from '../../runtime/record/protection12.js';
+import { EpochCipher12, type Opened12 } from '../../runtime/record/codec12.js';
 import { DTLS12_CIPHER_SUITES, type Dtls12CipherSuite } from '../../runtime/versions/suites12.js';
 import { Reader } from '../../runtime/wire/reader.js';
 import { fromHex, hex } from '../support/canon.js';

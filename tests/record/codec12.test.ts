@@ -1,7 +1,13 @@
 import test from 'ava';
-import { framed12, Header12, readHeader12, ReadEpoch12, WriteEpoch12 } from '../../runtime/record/codec12.js';
+import {
+  EpochCipher12,
+  framed12,
+  Header12,
+  ReadEpoch12,
+  readHeader12,
+  WriteEpoch12,
+} from '../../runtime/record/codec12.js';
 import { IntegrityMonitor } from '../../runtime/record/integrity-monitor.js';
-import { EpochCipher12 } from '../../runtime/record/protection12.js';
 import { DTLS12_CIPHER_SUITES } from '../../runtime/versions/suites12.js';
 import { PROVIDERS } from '../support/providers.js';
 
