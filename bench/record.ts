@@ -6,10 +6,8 @@ import { nodeProvider } from '../runtime/crypto/node/index.js';
 import { scheduleContext } from '../runtime/keyschedule/context.js';
 import { trafficKeys } from '../runtime/keyschedule/derived-keys.js';
 import { RecordLayer } from '../runtime/record/record-layer.js';
-import { decodeDatagram12 } from '../runtime/dtls12/datagram.js';
 import { IntegrityMonitor } from '../runtime/record/integrity-monitor.js';
-import { ReadEpoch12 } from '../runtime/dtls12/read-epoch.js';
-import { EpochCipher12 } from '../runtime/dtls12/record-protection.js';
+import { EpochCipher12, ReadEpoch12 } from '../runtime/record/codec12.js';
 import { DTLS12_CIPHER_SUITES, type Dtls12SuiteParams } from '../runtime/versions/suites12.js';
 import { compare, consume, formatRate, measure } from './harness.js';
 import { loadNote } from './network/stats.js';
@@ -137,8 +135,7 @@ function record12(provider: CryptoProvider, suite: Dtls12SuiteParams, cid?: Uint
   const rx = new ReadEpoch12(new EpochCipher12(provider, suite, keys, 1, options), new IntegrityMonitor(100));
   let seq = 0;
   return () => {
-    const [wire] = decodeDatagram12(tx.seal(23, seq++, PAYLOAD), { cidLength: cid?.length ?? 0 });
-    if (!rx.receive(wire!, 0).ok) throw new Error('1.2 record dropped in benchmark');
+    if (!rx.receive(tx.seal(23, seq++, PAYLOAD), 0).ok) throw new Error('1.2 record dropped in benchmark');
   };
 }
 

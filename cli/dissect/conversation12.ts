@@ -24,9 +24,9 @@ import {
 } from '../../generated/wire/index.js';
 import { contentTypeFromNumber, handshakeTypeToNumber, type HandshakeTypeName } from '../../generated/wire/enums.js';
 import type { CryptoProvider } from '../../runtime/crypto/provider.js';
-import { decodeDatagram12, type Dtls12WireRecord } from '../../runtime/dtls12/datagram.js';
+import { decodeDatagram12, type Dtls12WireRecord } from '../../runtime/record/datagram12.js';
 import { keyBlock } from '../../runtime/dtls12/key-derivation.js';
-import { EpochCipher12 } from '../../runtime/dtls12/record-protection.js';
+import { EpochCipher12 } from '../../runtime/record/codec12.js';
 import { dtls12Suite, type Dtls12SuiteParams } from '../../runtime/versions/suites12.js';
 import { DecodeError } from '../../runtime/wire/index.js';
 import type { KeyLog } from './key-log.js';

@@ -24,7 +24,7 @@ import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { findExtension } from '../handshake/extensions.js';
 import { Reader } from '../wire/reader.js';
 import { readDtls12Record } from '../../generated/wire/dtls12-record.js';
-import { decodeDatagram12 } from '../dtls12/datagram.js';
+import { decodeDatagram12 } from '../record/datagram12.js';
 import type { DtlsVersionName } from '../versions/versions.js';
 
 export type VersionChoice =

@@ -19,15 +19,11 @@
  * ServerHello with handshake_failure.
  */
 import type { ClientHello, ClientHelloExtension } from '../../generated/wire/client-hello.js';
-import { readDtls12CidRecord } from '../../generated/wire/dtls12-cid-record.js';
-import { readDtls12Record } from '../../generated/wire/dtls12-record.js';
 import type { Tls12ServerHello, Tls12ServerHelloExtension } from '../../generated/wire/tls12-server-hello.js';
 import type { ResolvedConnectionIds } from '../cid/cid-options.js';
 import type { ConnectionIds } from '../connection/connection-api.js';
 import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
-import type { Reader } from '../wire/reader.js';
-import { DTLS12_CONTENT_TYPES, type Dtls12WireRecord } from './datagram.js';
 
 /** The CIDs both sides settled on; an empty CID means records in that direction carry none. */
 export interface Cids12 {
@@ -114,27 +110,6 @@ export function answerCid12(
     answer: { extensionType: 'connection_id', extensionData: { cid: local } },
     cids: { local, peer: offered.slice() },
   };
-}
-
-const TLS12_CID = 25;
-
-/**
- * The next record of a datagram, a tls12_cid one read at `cidLength` (0:
- * none negotiated, so such a record is malformed). For the datagram whose
- * ServerHello settles our CID with the tls12_cid Finished behind it (an
- * abbreviated handshake's flight), read record by record as the CID
- * length becomes known.
- *
- * @throws DecodeError naming the record and offset.
- */
-export function readRecord12(r: Reader, cidLength: number): Dtls12WireRecord {
-  const first = r.buf[r.pos]!;
-  if (!DTLS12_CONTENT_TYPES.has(first))
-    throw r.error('type', `${first} is not a DTLS 1.2 content type (20..23, or 25 with a connection ID)`);
-  if (first !== TLS12_CID) return { kind: 'record', record: readDtls12Record(r) };
-  if (cidLength === 0)
-    throw r.error('type', 'a tls12_cid record, but no connection ID was negotiated for receiving (RFC 9146 §4)');
-  return { kind: 'cid', record: readDtls12CidRecord(r, cidLength) };
 }
 
 /**

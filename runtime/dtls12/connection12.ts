@@ -3,8 +3,8 @@
  * queue (events12.ts), outbound queue and clock. The handshake is the machine generated from the charts (the steps of
  * client12.ts / server12.ts); this file is the record path around it, dispatching each chart event to it:
  *
- * - records split with decodeDatagram12; epoch 0 plaintext (handshake, ChangeCipherSpec, alerts), epoch 1 through
- *   ReadEpoch12 (replay window, AEAD) once the peer's ChangeCipherSpec switched it; up to 8 epoch-1 records that arrive
+ * - each record's header read in place (runtime/record/codec12.ts); epoch 0 plaintext (handshake, ChangeCipherSpec,
+ *   alerts), epoch 1 through ReadEpoch12 (replay window, AEAD) once the peer's ChangeCipherSpec switched it; up to 8 epoch-1 records that arrive
  *   before it wait (RFC 6347 §4.1: reordering);
  * - handshake records through handshake-inbound12.ts (fragments reassembled, each message its chart event);
  * - flights through the FlightController (the dtls13-flight chart) with RFC 6347 §4.2.4's timer (1 s doubling to 60 s),
@@ -34,21 +34,13 @@ import type { DropCounters, DropReason } from '../record/drops.js';
 import { clientStateFromOffer } from './client12.js';
 import { connectionIds12 } from './cid12.js';
 import type { Config12 } from './config12.js';
-import type { Dtls12WireRecord } from './datagram.js';
+import { TLS12_CID } from '../record/datagram12.js';
 import { eventName12, type Event12 } from './event12.js';
 import type { Negotiated12Extensions } from './extensions12.js';
 import type { Handshake12Result, Io12, Out12 } from './io12.js';
-import { ReadEpoch12 } from './read-epoch.js';
+import { DTLS12_VERSION, Header12, ReadEpoch12, readHeader12, type EpochCipher12 } from '../record/codec12.js';
 import { MessageArena } from '../wire/message-arena.js';
-import type { EpochCipher12 } from './record-protection.js';
-import {
-  ALERT,
-  APPLICATION_DATA,
-  CHANGE_CIPHER_SPEC,
-  HANDSHAKE,
-  RECORD_HEADER,
-  RecordWriter12,
-} from './record-writer12.js';
+import { APPLICATION_DATA, RecordWriter12 } from './record-writer12.js';
 import type { Session12 } from './session12.js';
 import { exportKeyingMaterial } from './key-derivation.js';
 import { dtls12Suite } from '../versions/suites12.js';
@@ -60,8 +52,8 @@ import { PeerPath12 } from './peer-path12.js';
 import { phase12, RecordPath12 } from './record-path12.js';
 import type { RecordHandlerName12 } from '../connection/record-rules.js';
 
-/** The largest DTLS 1.2 record fragment (RFC 5246 §6.2.3: 2^14 + 2048), as decodeDatagram12 bounds it. */
-const MAX_FRAGMENT_12 = 18432;
+/** The record version DTLS 1.0 peers put on their first records (RFC 6347 §4.1: taken on epoch 0). */
+const DTLS10_VERSION = 0xfeff;
 /** Epoch-1 records held until the peer's ChangeCipherSpec. */
 const MAX_EARLY_EPOCH1 = 8;
 
@@ -99,7 +91,8 @@ export class Connection12 implements Inbound12Host {
   private read1: ReadEpoch12 | undefined;
   /** 'batch' mode's memory for application data (wire/message-arena.ts), or undefined ('own'). */
   private readonly arena: MessageArena | undefined;
-  private earlyEpoch1: Dtls12WireRecord[] = [];
+  /** Epoch-1 records (copies) that came before the peer's ChangeCipherSpec. */
+  private earlyEpoch1: Uint8Array[] = [];
   /** The one clock of its DtlsConnection: the caller's time, on which the flight timer runs. */
   private readonly clock: ManualClock;
   /**
@@ -274,11 +267,9 @@ export class Connection12 implements Inbound12Host {
   }
 
   /**
-   * Takes a datagram from the peer. It may be lent (a view of a receive
-   * buffer, valid only during this call): nothing handed up or kept views
-   * it. The common one, an epoch-1 application_data record alone, is read
-   * in place; anything else from a copy of its records read (records held
-   * for the ChangeCipherSpec and handshake fragments keep views of them).
+   * Takes a datagram from the peer. It may be lent (a view of a receive buffer, valid only during this call): nothing
+   * handed up or kept views it. Each record's header is read in place (runtime/record/codec12.ts): epoch-0 content and
+   * epoch-1 records held for the ChangeCipherSpec are copied out, epoch-1 records opened into arrays of their own.
    */
   receive(datagram: Uint8Array, now: number, path?: string): void {
     this.advance(now);
@@ -288,60 +279,29 @@ export class Connection12 implements Inbound12Host {
     this.peerPath.taken(path, false);
     this.arrivedOn = path;
     this.path.integrity.datagramStarted();
-    if (this.applicationDataRecord(datagram)) return;
     // tls12_cid records carry our CID at its negotiated length (RFC 9146 §4); none negotiated: such a record is malformed.
-    const settled = this.extensions !== undefined || this.config.base.connectionIds === undefined;
-    this.path.receive(
-      datagram,
-      () => this.extensions?.cids?.local.length ?? 0,
-      settled,
-      (w) => {
-        this.record(w);
-        return !this.ended;
-      },
-    );
+    const h = this.header;
+    // The common datagram, one record: framed as its header is read. Any other goes through the datagram's framing first.
+    const cid = this.extensions?.cids?.local.length ?? 0;
+    if (readHeader12(datagram, 0, cid, h) && h.end === datagram.length) this.record(datagram, h);
+    else {
+      const settled = this.extensions !== undefined || this.config.base.connectionIds === undefined;
+      this.path.receive(datagram, this.localCidLength, settled, this.take);
+    }
+    this.arena?.datagramDone();
   }
 
-  /**
-   * A datagram that is one epoch-1 application_data record (13-byte header,
-   * the length running to its end, at most 18,432) while the read epoch is
-   * installed: the steps of decodeDatagram12, record(), ReadEpoch12.receive,
-   * EpochCipher12.open and content() for it, with the same checks, drops and
-   * order, but no record object, no view and no second copy. False, and
-   * nothing done, for any other datagram.
-   */
-  private applicationDataRecord(d: Uint8Array): boolean {
-    const read1 = this.read1;
-    if (read1 === undefined || d.length < RECORD_HEADER || d[0] !== APPLICATION_DATA) return false;
-    const length = (d[11]! << 8) | d[12]!;
-    const epoch = (d[3]! << 8) | d[4]!;
-    if (length !== d.length - RECORD_HEADER || length > MAX_FRAGMENT_12 || epoch !== 1) return false;
-    const version = (d[1]! << 8) | d[2]!;
-    const sequenceNumber =
-      ((d[5]! << 8) | d[6]!) * 0x100000000 + (((d[7]! << 24) | (d[8]! << 16) | (d[9]! << 8) | d[10]!) >>> 0);
-    const content = read1.receiveAt(
-      d,
-      0,
-      APPLICATION_DATA,
-      version,
-      epoch,
-      sequenceNumber,
-      length,
-      this.now,
-      this.arena,
-    );
-    this.arena?.datagramDone();
-    if (typeof content === 'string') {
-      this.refused(content, read1);
-      return true;
-    }
-    this.lastAuthenticated = this.now;
-    this.counts.recordsReceived++;
-    // The application_data row of RECORD_RULES['DTLSv1.2']: only once connected.
-    if (this.state.kind !== 'connected') this.path.ignore('unauthenticated-violation');
-    else this.dispatch({ type: 'ApplicationData', data: content });
-    return true;
-  }
+  /** The header of the record being read (runtime/record/codec12.ts): one object, reused. */
+  private readonly header = new Header12();
+
+  /** The length of our CID on the peer's tls12_cid records (0: none, yet). */
+  private readonly localCidLength = (): number => this.extensions?.cids?.local.length ?? 0;
+
+  /** One record of the datagram being read, its header in `h`: false once the connection has ended. */
+  private readonly take = (d: Uint8Array, h: Header12): boolean => {
+    this.record(d, h);
+    return !this.ended;
+  };
 
   pollTransmit(): Uint8Array | undefined {
     return this.outbox.shift();
@@ -542,39 +502,35 @@ export class Connection12 implements Inbound12Host {
     this.events.alert(level, description, true);
   }
 
-  private record(w: Dtls12WireRecord): void {
-    // A tls12_cid record (decoded only when we asked for a CID) is protected: never epoch 0 (RFC 9146 §4); its CID is checked when it opens.
-    if (w.kind === 'cid' && w.record.epoch === 0) return this.drop('connection-id');
-    const r = w.record;
-    if (w.kind === 'record' && r.epoch === 0) {
-      const p = w.record;
-      if (p.version !== 'dtls1_2' && p.version !== 'dtls1_0') return this.drop('malformed');
+  private record(d: Uint8Array, h: Header12): void {
+    const epoch = h.epoch;
+    if (epoch === 0) {
+      // A tls12_cid record is protected: never epoch 0 (RFC 9146 §4).
+      if (h.type === TLS12_CID) return this.drop('connection-id');
+      if (h.version !== DTLS12_VERSION && h.version !== DTLS10_VERSION) return this.drop('malformed');
       this.counts.recordsReceived++;
-      return this.content(
-        p.type === 'handshake'
-          ? HANDSHAKE
-          : p.type === 'alert'
-            ? ALERT
-            : p.type === 'change_cipher_spec'
-              ? CHANGE_CIPHER_SPEC
-              : APPLICATION_DATA,
-        p.fragment,
-        0,
-        p.sequenceNumber,
-      );
+      const fragment = d.slice(h.fragmentAt, h.end);
+      return this.content(h.type, fragment, 0, h.sequenceNumber);
     }
-    if (r.epoch !== 1) return this.drop('unknown-epoch');
-    if (this.read1 === undefined) {
-      if (this.pendingRead !== undefined && this.earlyEpoch1.length < MAX_EARLY_EPOCH1) this.earlyEpoch1.push(w);
+    if (epoch !== 1) return this.drop('unknown-epoch');
+    const read = this.read1;
+    if (read === undefined) {
+      if (this.pendingRead !== undefined && this.earlyEpoch1.length < MAX_EARLY_EPOCH1)
+        this.earlyEpoch1.push(d.slice(h.at, h.end));
       else this.drop('unknown-epoch');
       return;
     }
-    const opened = this.read1.receive(w, this.now);
-    if (!opened.ok) return this.refused(opened.reason, this.read1);
+    // Application data may stay in the arena ('batch' mode); what the connection keeps may not.
+    const content = read.receiveAt(d, h, this.now, h.type === APPLICATION_DATA ? this.arena : undefined);
+    if (typeof content === 'string') return this.refused(content, read);
     this.lastAuthenticated = this.now;
     this.counts.recordsReceived++;
-    if (w.kind === 'cid' && opened.sequenceNumber > this.newestCidRecord) this.newerCidRecord(opened.sequenceNumber);
-    this.content(opened.type, opened.content, 1, opened.sequenceNumber);
+    const { contentType, sequenceNumber } = h;
+    if (h.type === TLS12_CID && sequenceNumber > this.newestCidRecord) this.newerCidRecord(sequenceNumber);
+    // The application_data row of RECORD_RULES['DTLSv1.2'] once connected, without the lookup.
+    if (contentType === APPLICATION_DATA && this.state.kind === 'connected')
+      return this.dispatch({ type: 'ApplicationData', data: content });
+    this.content(contentType, content, 1, sequenceNumber);
   }
 
   /**
@@ -606,7 +562,7 @@ export class Connection12 implements Inbound12Host {
       case 'alert':
         return this.alertRecord(fragment);
       case 'applicationData':
-        return this.dispatch({ type: 'ApplicationData', data: fragment.slice() });
+        return this.dispatch({ type: 'ApplicationData', data: fragment });
     }
   }
 
@@ -616,7 +572,8 @@ export class Connection12 implements Inbound12Host {
     if (this.ended) return;
     const early = this.earlyEpoch1;
     this.earlyEpoch1 = [];
-    for (const w of early) if (!this.ended) this.record(w);
+    const h = new Header12();
+    for (const r of early) if (!this.ended && readHeader12(r, 0, this.localCidLength(), h)) this.record(r, h);
   }
 
   private alertRecord(fragment: Uint8Array): void {

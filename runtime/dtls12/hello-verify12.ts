@@ -14,7 +14,8 @@ import { encodeHelloVerifyRequest } from '../../generated/wire/hello-verify-requ
 import type { CryptoProvider } from '../crypto/provider.js';
 import { Reader } from '../wire/reader.js';
 import { cookieValid12, makeCookie12 } from './cookie12.js';
-import { decodeDatagram12 } from './datagram.js';
+import { decodeDatagram12 } from '../record/datagram12.js';
+import { plainRecord12 } from '../record/codec12.js';
 
 const HANDSHAKE = 22;
 const ALERT = 21;
@@ -29,25 +30,6 @@ export type HelloVerify12Outcome =
   | { readonly kind: 'accept'; readonly random: string; readonly cookie: Uint8Array }
   /** Not one whole ClientHello in the first record: drop it. */
   | { readonly kind: 'drop' };
-
-/** An epoch-0 DTLS 1.2 record (RFC 6347 §4.1): its 13-byte header, then the fragment. */
-export function plainRecord(type: number, sequenceNumber: number, fragment: Uint8Array): Uint8Array {
-  const out = new Uint8Array(RECORD_HEADER + fragment.length);
-  out[0] = type;
-  out[1] = 0xfe;
-  out[2] = 0xfd;
-  const hi = Math.floor(sequenceNumber / 0x100000000);
-  out[5] = hi >>> 8;
-  out[6] = hi & 0xff;
-  out[7] = sequenceNumber >>> 24;
-  out[8] = (sequenceNumber >>> 16) & 0xff;
-  out[9] = (sequenceNumber >>> 8) & 0xff;
-  out[10] = sequenceNumber & 0xff;
-  out[11] = fragment.length >>> 8;
-  out[12] = fragment.length & 0xff;
-  out.set(fragment, RECORD_HEADER);
-  return out;
-}
 
 /**
  * The cookie exchange for the ClientHello in `datagram` from `peer` (the
@@ -81,7 +63,7 @@ export function helloVerify12(
     message[5] = f.messageSeq & 0xff;
     message[11] = body.length;
     message.set(body, HANDSHAKE_HEADER);
-    return { kind: 'reply', datagram: plainRecord(HANDSHAKE, first.record.sequenceNumber, message) };
+    return { kind: 'reply', datagram: plainRecord12(HANDSHAKE, first.record.sequenceNumber, message) };
   } catch {
     return { kind: 'drop' };
   }
@@ -89,7 +71,7 @@ export function helloVerify12(
 
 /** A fatal protocol_version alert (RFC 5246 §7.2.2: 70) answering the record numbered `sequenceNumber`, as a datagram. */
 export function protocolVersionAlert(sequenceNumber: number): Uint8Array {
-  return plainRecord(ALERT, sequenceNumber, Uint8Array.of(2, 70));
+  return plainRecord12(ALERT, sequenceNumber, Uint8Array.of(2, 70));
 }
 
 /** The record sequence number of the datagram's first DTLS 1.2-style record, or 0. */

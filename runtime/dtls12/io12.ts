@@ -10,7 +10,7 @@ import type { FatalReason } from '../connection/alert-mapping.js';
 import type { SrtpProfileName } from '../connection/srtp.js';
 import type { Config12 } from './config12.js';
 import type { Negotiated12Extensions } from './extensions12.js';
-import type { EpochCipher12 } from './record-protection.js';
+import type { EpochCipher12 } from '../record/codec12.js';
 import type { Session12 } from './session12.js';
 import type { Dtls12CipherSuite } from '../versions/suites12.js';
 

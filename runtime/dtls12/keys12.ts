@@ -14,10 +14,9 @@ import type { Cids12 } from './cid12.js';
 import type { Config12 } from './config12.js';
 import type { HandshakeLog12 } from './handshake-log.js';
 import type { Io12 } from './io12.js';
-import { extendedMasterSecret, keyBlock, masterSecret, verifyData } from './key-derivation.js';
-import { EpochCipher12 } from './record-protection.js';
+import { extendedMasterSecret, keyBlock, keyLogLine12, masterSecret, verifyData } from './key-derivation.js';
+import { EpochCipher12 } from '../record/codec12.js';
 import type { Dtls12SuiteParams } from '../versions/suites12.js';
-import { keyLogLine12 } from './write-epoch.js';
 
 export interface Peer12 {
   readonly chain: readonly Uint8Array[];

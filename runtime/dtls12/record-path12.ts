@@ -9,7 +9,7 @@
  * - the read epoch opens records under the shared IntegrityMonitor: past
  *   `limits.maxFailedAuthenticationsPerSecond` failures in a second, a
  *   datagram's records after its first failure are dropped untried as
- *   `authentication-rate` (read-epoch.ts); what the key's integrity limit
+ *   `authentication-rate` (codec12.ts's ReadEpoch12); what the key's integrity limit
  *   does is `limits.integrityPolicy12` ({@link RecordPath12.integrityVerdict}):
  *   nothing but count ('count', the default), a per-key rate ('rate':
  *   past `limits.integrityBudgetSeconds`' share of a second, any of the
@@ -35,15 +35,9 @@ import {
 } from '../connection/record-rules.js';
 import { emptyDropCounters, type DropCounters, type DropReason } from '../record/drops.js';
 import { IntegrityMonitor } from '../record/integrity-monitor.js';
-import { Reader } from '../wire/reader.js';
-import { readRecord12 } from './cid12.js';
+import { framed12, Header12, readHeader12 } from '../record/codec12.js';
 import type { ClientState12 } from './client12.js';
-import { DTLS12_CONTENT_TYPES, type Dtls12WireRecord } from './datagram.js';
 import type { ServerState12 } from './server12.js';
-
-const TLS12_CID = 25;
-/** The largest fragment of a 1.2 record (RFC 5246 §6.2.3: 2^14 + 2048), as the schemas bound it. */
-const MAX_FRAGMENT_12 = 18432;
 
 /** Every reason at zero: a 1.2 connection that has set nothing aside. */
 export const NO_IGNORED: Readonly<Record<IgnoreReason, number>> = Object.freeze({
@@ -62,6 +56,8 @@ export class RecordPath12 {
   /** Failed authentications: the CPU budget per second and each read key's rate (shared with 1.3). */
   readonly integrity: IntegrityMonitor;
   private readonly maxRecords: number;
+  /** The header of the record being read (codec12.ts): one object, reused. */
+  private readonly header = new Header12();
   /** `limits.integrityPolicy12` 'close': the session ends when its key's failures reach the integrity limit. */
   private readonly closeAtLimit: boolean;
 
@@ -122,62 +118,38 @@ export class RecordPath12 {
   }
 
   /**
-   * Hands `take` the records of `datagram` in order (tls12_cid ones read at
-   * `cidLength()`), the first `limits.maxRecordsPerDatagram` of them, until
-   * it answers false (the connection ended). Before the hellos settle
-   * (`settled` false), a datagram that does not frame at the current CID
-   * length is read record by record: a ServerHello may set our CID for the
-   * tls12_cid record behind it (a resumed flight).
+   * Hands `take` the records of `datagram` in order, each header read in place (codec12.ts; tls12_cid ones at
+   * `cidLength()`), the first `limits.maxRecordsPerDatagram` of them, until it answers false (the connection ended).
+   * Before the hellos settle (`settled` false), a datagram that does not frame at the current CID length is read record
+   * by record: a ServerHello may set our CID for the tls12_cid record behind it (a resumed flight). `take` must read
+   * what it needs of the header before it can be handed another (the header object is reused).
    */
-  receive(lent: Uint8Array, cidLength: () => number, settled: boolean, take: (w: Dtls12WireRecord) => boolean): void {
-    // The records read keep views of what they read (early epoch-1 records, handshake fragments): a copy of those only.
+  receive(
+    d: Uint8Array,
+    cidLength: () => number,
+    settled: boolean,
+    take: (d: Uint8Array, h: Header12) => boolean,
+  ): void {
+    const h = this.header;
     const cid = cidLength();
-    const read = framed12(lent, 0, cid, this.maxRecords);
-    if (read !== undefined) {
-      if (read < lent.length) this.drop('records-per-datagram');
-      const r = new Reader(lent.slice(0, read), 'Datagram12');
-      const records: Dtls12WireRecord[] = [];
-      try {
-        while (r.pos < r.end) records.push(readRecord12(r, cid));
-      } catch {
-        return this.drop('malformed'); // framed12 checks what the schemas do: not reached
+    const end = framed12(d, cid, this.maxRecords, h);
+    if (end !== undefined) {
+      if (end < d.length) this.drop('records-per-datagram');
+      for (let at = 0; at < end;) {
+        readHeader12(d, at, cid, h);
+        at = h.end;
+        if (!take(d, h)) return;
       }
-      for (const w of records) if (!take(w)) return;
       return;
     }
     if (settled) return this.drop('malformed');
-    const r = new Reader(lent.slice(), 'Datagram12');
-    for (let n = 0; r.pos < r.end; n++) {
+    for (let n = 0, at = 0; at < d.length; n++) {
       if (n === this.maxRecords) return this.drop('records-per-datagram');
-      let w: Dtls12WireRecord;
-      try {
-        w = readRecord12(r, cidLength());
-      } catch {
-        return this.drop('malformed');
-      }
-      if (!take(w)) return;
+      if (!readHeader12(d, at, cidLength(), h)) return this.drop('malformed');
+      at = h.end;
+      if (!take(d, h)) return;
     }
   }
-}
-
-/**
- * Where the first `count` records of `d` end when all of `d` is whole 1.2
- * records by the checks the record schemas make (undefined when it is
- * not), without reading them.
- */
-function framed12(d: Uint8Array, at: number, cidLength: number, count: number): number | undefined {
-  let end = d.length;
-  for (let n = 0; at < d.length; n++) {
-    if (n === count) end = at;
-    const type = d[at]!;
-    if (!DTLS12_CONTENT_TYPES.has(type) || (type === TLS12_CID && cidLength === 0)) return undefined;
-    const header = 13 + (type === TLS12_CID ? cidLength : 0);
-    if (at + header > d.length) return undefined;
-    const length = (d[at + header - 2]! << 8) | d[at + header - 1]!;
-    if (length > MAX_FRAGMENT_12 || at + header + length > d.length) return undefined;
-    at += header + length;
-  }
-  return end;
 }
 
 /**

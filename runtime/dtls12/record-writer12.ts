@@ -6,14 +6,11 @@
  * and application data in records of at most 2^14 bytes (RFC 5246 §6.2.1).
  * Each datagram goes into the connection's outgoing queue.
  */
-import { handshakeTypeToNumber } from '../../generated/wire/enums.js';
 import type { DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
-import { fragmentMessage } from '../handshake/fragmenter.js';
-import { plainRecord } from './hello-verify12.js';
+import { encodeFragmentView, fragmentMessage } from '../handshake/fragmenter.js';
 import type { Out12 } from './io12.js';
-import { MAX_PLAINTEXT_12, type EpochCipher12 } from './record-protection.js';
+import { MAX_PLAINTEXT_12, plainRecord12, WriteEpoch12, type EpochCipher12 } from '../record/codec12.js';
 import type { AeadLimits } from '../record/limits.js';
-import { WriteEpoch12 } from './write-epoch.js';
 
 export const CHANGE_CIPHER_SPEC = 20;
 export const ALERT = 21;
@@ -69,7 +66,7 @@ export class RecordWriter12 {
   /** A HelloVerifyRequest: RFC 6347 §4.2.1 has it take the ClientHello's message_seq and record sequence number. */
   helloVerifyRequest(body: Uint8Array, messageSeq: number, recordSequenceNumber: number): void {
     this.counts.handshakeMessagesSent++;
-    const hvr = encodeFragment({
+    const hvr = encodeFragmentView({
       msgType: 'hello_verify_request',
       length: body.length,
       messageSeq,
@@ -101,7 +98,7 @@ export class RecordWriter12 {
   /** (Re)sends a flight: fresh record numbers, the same message_seq (RFC 6347 §4.2.4), fragments fitting datagrams of `limit` bytes. */
   flight(messages: readonly Out12[], limit: number): void {
     // The flight's records in order: a ChangeCipherSpec (undefined), or a handshake fragment, `sealed` under epoch 1.
-    const parts: ({ readonly sealed: boolean; readonly bytes: Uint8Array } | undefined)[] = [];
+    const parts: ({ readonly sealed: boolean; readonly fragment: DtlsHandshake } | undefined)[] = [];
     let handshakeMessages = 0;
     let sealed = 0;
     for (const m of messages) {
@@ -115,7 +112,7 @@ export class RecordWriter12 {
       for (const f of fragmentMessage({ msgType: m.msgType, messageSeq: m.messageSeq, body: m.body }, room)) {
         const protect = m.epoch === 1 && this.epoch1 !== undefined;
         if (protect) sealed++;
-        parts.push({ sealed: protect, bytes: encodeFragment(f) });
+        parts.push({ sealed: protect, fragment: f });
       }
     }
     // 1.2 cannot rekey: the key's last record is kept for the alert that ends the connection (as in applicationData). A
@@ -127,8 +124,8 @@ export class RecordWriter12 {
       p === undefined
         ? this.plain(CHANGE_CIPHER_SPEC, Uint8Array.of(1))
         : p.sealed
-          ? this.epoch1!.seal(HANDSHAKE, p.bytes)
-          : this.plain(HANDSHAKE, p.bytes),
+          ? this.epoch1!.seal(HANDSHAKE, encodeFragmentView(p.fragment))
+          : this.plain(HANDSHAKE, encodeFragmentView(p.fragment)),
     );
     let datagram: Uint8Array[] = [];
     let size = 0;
@@ -154,24 +151,6 @@ export class RecordWriter12 {
 
   /** An epoch-0 record. */
   private plain(type: number, fragment: Uint8Array, sequenceNumber = this.epoch0Sequence++): Uint8Array {
-    return plainRecord(type, sequenceNumber, fragment);
+    return plainRecord12(type, sequenceNumber, fragment);
   }
-}
-
-function encodeFragment(f: DtlsHandshake): Uint8Array {
-  const out = new Uint8Array(HANDSHAKE_HEADER + f.fragment.length);
-  out[0] = handshakeTypeToNumber(f.msgType);
-  out[1] = f.length >>> 16;
-  out[2] = (f.length >>> 8) & 0xff;
-  out[3] = f.length & 0xff;
-  out[4] = f.messageSeq >>> 8;
-  out[5] = f.messageSeq & 0xff;
-  out[6] = f.fragmentOffset >>> 16;
-  out[7] = (f.fragmentOffset >>> 8) & 0xff;
-  out[8] = f.fragmentOffset & 0xff;
-  out[9] = f.fragment.length >>> 16;
-  out[10] = (f.fragment.length >>> 8) & 0xff;
-  out[11] = f.fragment.length & 0xff;
-  out.set(f.fragment, HANDSHAKE_HEADER);
-  return out;
 }

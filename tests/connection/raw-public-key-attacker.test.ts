@@ -14,7 +14,7 @@ import { checkEncryptedExtensions } from '../../runtime/connection/extension-pol
 import { acceptPeerCertificate } from '../../runtime/connection/peer-authentication.js';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { decodeCertificate12 } from '../../runtime/dtls12/certificate12.js';
-import { decodeDatagram12, encodeDatagram12, type Dtls12WireRecord } from '../../runtime/dtls12/datagram.js';
+import { decodeDatagram12, encodeDatagram12, type Dtls12WireRecord } from '../../runtime/record/datagram12.js';
 import { ProtocolError } from '../../runtime/handshake/protocol-error.js';
 import { generateKeyPair } from '../../runtime/pki/certificate-builder.js';
 import { pinnedKeyVerifier } from '../../runtime/pki/raw-public-key.js';

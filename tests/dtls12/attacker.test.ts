@@ -4,7 +4,7 @@ import { Dtls12Connection } from '../support/dtls12-connection.js';
 import { resolveConfig12 } from '../../runtime/dtls12/config12.js';
 import { clientHello12 } from '../../runtime/dtls12/hello12.js';
 import { keyBlock } from '../../runtime/dtls12/key-derivation.js';
-import { EpochCipher12 } from '../../runtime/dtls12/record-protection.js';
+import { EpochCipher12 } from '../../runtime/record/codec12.js';
 import { dtls12Suite } from '../../runtime/versions/suites12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump, type Pair12 } from './pair12.js';

@@ -2,7 +2,7 @@ import test from 'ava';
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import type { Tls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
 import { Dtls12Connection } from '../support/dtls12-connection.js';
-import { decodeDatagram12 } from '../../runtime/dtls12/datagram.js';
+import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
 import {
   acceptServerExtensions12,
   answerClientExtensions12,

@@ -13,7 +13,7 @@
  */
 import test from 'ava';
 import { Dtls12Connection } from '../support/dtls12-connection.js';
-import { decodeDatagram12, encodeDatagram12 } from '../../runtime/dtls12/datagram.js';
+import { decodeDatagram12, encodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { plaintextRecord } from '../support/attacker.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump, type Pair12 } from './pair12.js';

@@ -7,7 +7,7 @@ import {
   type ClientHello,
   type Tls12ServerHello,
 } from '../../generated/wire/index.js';
-import { decodeDatagram12 } from '../../runtime/dtls12/datagram.js';
+import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { checkClientHello12, checkServerHello12, type Offer12 } from '../../runtime/dtls12/hello-checks.js';
 import type { Dtls12CipherSuite } from '../../runtime/versions/suites12.js';
 import type { AlertDescriptionName } from '../../generated/wire/enums.js';

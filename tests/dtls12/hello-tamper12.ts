@@ -5,7 +5,7 @@ import {
   encodeTls12ServerHello,
   type Tls12ServerHello,
 } from '../../generated/wire/tls12-server-hello.js';
-import { decodeDatagram12, encodeDatagram12, type Dtls12WireRecord } from '../../runtime/dtls12/datagram.js';
+import { decodeDatagram12, encodeDatagram12, type Dtls12WireRecord } from '../../runtime/record/datagram12.js';
 import { Reader } from '../../runtime/wire/reader.js';
 
 /** `d` with its whole ServerHello replaced by `change(serverHello)`; other datagrams and records as they were. */

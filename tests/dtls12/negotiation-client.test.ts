@@ -5,7 +5,7 @@ import type { CryptoProvider } from '../../runtime/crypto/provider.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { Dtls12Connection } from '../support/dtls12-connection.js';
-import { decodeDatagram12 } from '../../runtime/dtls12/datagram.js';
+import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { answeredVersion } from '../../runtime/dtls/version-negotiation.js';
 import { Reader } from '../../runtime/wire/reader.js';
 import { makeIdentity } from '../support/pki-fixtures.js';

@@ -6,7 +6,7 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
-import { decodeDatagram12 } from '../../runtime/dtls12/datagram.js';
+import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { listen, type DtlsListener } from '../../runtime/node/dtls/listener.js';
 import type { ListenOptions } from '../../runtime/node/dtls/options.js';
 import type { DtlsSession } from '../../runtime/node/dtls/session.js';

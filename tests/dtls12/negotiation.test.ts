@@ -1,7 +1,7 @@
 import test from 'ava';
 import { decodeClientHello, encodeClientHello } from '../../generated/wire/client-hello.js';
 import { encodeDtlsHandshake, readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
-import { decodeDatagram12, encodeDatagram12 } from '../../runtime/dtls12/datagram.js';
+import { decodeDatagram12, encodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { connect } from '../../runtime/node/dtls/connect.js';
 import { DtlsSessionError } from '../../runtime/node/dtls/errors.js';
 import type { DtlsSession } from '../../runtime/node/dtls/session.js';

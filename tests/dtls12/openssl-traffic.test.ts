@@ -12,11 +12,11 @@ import {
   encodeServerEcdhParams,
   encodeTls12Handshake,
 } from '../../generated/wire/index.js';
-import { decodeDatagram12, encodeDatagram12, type Dtls12WireRecord } from '../../runtime/dtls12/datagram.js';
+import { decodeDatagram12, encodeDatagram12, type Dtls12WireRecord } from '../../runtime/record/datagram12.js';
 import { extendedMasterSecret, keyBlock, pskPremasterSecret, verifyData } from '../../runtime/dtls12/key-derivation.js';
 import { serverKeyExchangeSignedData, Transcript12 } from '../../runtime/dtls12/transcript.js';
 import { parseCertificateFields } from '../../runtime/pki/certificate-fields.js';
-import { EpochCipher12, type Opened12 } from '../../runtime/dtls12/record-protection.js';
+import { EpochCipher12, type Opened12 } from '../../runtime/record/codec12.js';
 import { DTLS12_CIPHER_SUITES, type Dtls12CipherSuite } from '../../runtime/versions/suites12.js';
 import { Reader } from '../../runtime/wire/reader.js';
 import { fromHex, hex } from '../support/canon.js';

@@ -15,7 +15,7 @@ import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { CryptoProvider } from '../../runtime/crypto/provider.js';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
-import { decodeDatagram12, encodeDatagram12 } from '../../runtime/dtls12/datagram.js';
+import { decodeDatagram12, encodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump, type Pair12 } from './pair12.js';
 

@@ -1,9 +1,8 @@
 import { createCipheriv, randomBytes, type CipherCCMTypes, type CipherGCMTypes } from 'node:crypto';
 import test from 'ava';
 import { IntegrityMonitor } from '../../runtime/record/integrity-monitor.js';
-import { decodeDatagram12, encodeDatagram12 } from '../../runtime/dtls12/datagram.js';
-import { ReadEpoch12 } from '../../runtime/dtls12/read-epoch.js';
-import { EpochCipher12, type Opened12, type Refused12 } from '../../runtime/dtls12/record-protection.js';
+import { decodeDatagram12, encodeDatagram12 } from '../../runtime/record/datagram12.js';
+import { EpochCipher12, ReadEpoch12, type Opened12, type Refused12 } from '../../runtime/record/codec12.js';
 import { DTLS12_CIPHER_SUITES, type Dtls12SuiteParams } from '../../runtime/versions/suites12.js';
 import { fromHex, hex } from '../support/canon.js';
 import { PROVIDERS } from '../support/providers.js';
@@ -256,14 +255,14 @@ test('the replay window: a repeat is refused, 64 behind the highest is too old, 
   const keys = keysFor(suite);
   const w = new EpochCipher12(provider, suite, keys, 1);
   const read = new ReadEpoch12(new EpochCipher12(provider, suite, keys, 1), new IntegrityMonitor(100));
-  const rec = (seq: number) => decodeDatagram12(w.seal(23, seq, Uint8Array.of(seq & 0xff)))[0]!;
+  const rec = (seq: number) => w.seal(23, seq, Uint8Array.of(seq & 0xff));
   t.true(read.receive(rec(5), 0).ok);
   t.deepEqual(read.receive(rec(5), 0), { ok: false, reason: 'replay' });
   t.true(read.receive(rec(3), 0).ok);
   // A forged record far ahead fails authentication and leaves the window where it was.
   const forged = w.seal(23, 1000, Uint8Array.of(1));
   forged[forged.length - 1]! ^= 1;
-  t.deepEqual(read.receive(decodeDatagram12(forged)[0]!, 0), { ok: false, reason: 'authentication' });
+  t.deepEqual(read.receive(forged, 0), { ok: false, reason: 'authentication' });
   t.is(read.highest, 5);
   t.true(read.receive(rec(4), 0).ok);
   t.true(read.receive(rec(69), 0).ok);
@@ -276,7 +275,7 @@ test('the replay window: a repeat is refused, 64 behind the highest is too old, 
   t.true(read.receive(rec(top - 63), 0).ok);
   t.deepEqual(read.receive(rec(top - 64), 0), { ok: false, reason: 'too-old' });
   // Another epoch's record is not this window's business.
-  const other = decodeDatagram12(new EpochCipher12(provider, suite, keys, 2).seal(23, 7, Uint8Array.of(1)))[0]!;
+  const other = new EpochCipher12(provider, suite, keys, 2).seal(23, 7, Uint8Array.of(1));
   t.deepEqual(read.receive(other, 0), { ok: false, reason: 'unknown-epoch' });
 });
 

@@ -3,7 +3,7 @@ import { decodeClientHello, encodeClientHello } from '../../generated/wire/clien
 import { encodeDtlsHandshake, readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { Dtls12Connection } from '../support/dtls12-connection.js';
-import { decodeDatagram12, encodeDatagram12 } from '../../runtime/dtls12/datagram.js';
+import { decodeDatagram12, encodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { DOWNGRADE_SENTINEL_TLS12 } from '../../runtime/dtls12/downgrade.js';
 import { chooseServerVersion } from '../../runtime/dtls/version-negotiation.js';
 import type { DtlsVersionName } from '../../runtime/versions/versions.js';

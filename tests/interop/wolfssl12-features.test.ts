@@ -4,7 +4,7 @@ import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import type { DtlsConnectOptions, DtlsListenOptions } from '../../runtime/index.js';
 import { Dtls12Connection } from '../support/dtls12-connection.js';
 import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
-import { decodeDatagram12 } from '../../runtime/dtls12/datagram.js';
+import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { decodeSession12 } from '../../runtime/dtls12/session-blob12.js';
 import { SessionCache12 } from '../../runtime/dtls12/session12.js';
 import { freeUdpPort } from '../dtls12/openssl12.js';

@@ -3,7 +3,7 @@
  * record sealed or opened in one call, the additional data (RFC 5246
  * §6.2.3.3 as RFC 6347 §4.1.2.1 amends it, or RFC 9146 §5.3's for
  * tls12_cid records) and the nonce (explicit, or IV XOR seq_num) made in C
- * on one OpenSSL context per key. runtime/dtls12/record-protection.ts uses
+ * on one OpenSSL context per key. runtime/record/codec12.ts uses
  * it when the connection's provider is the native one; node:crypto
  * (through the provider's AEAD) is the fallback.
  */

@@ -23,7 +23,7 @@ import { DtlsConnection } from '../../../runtime/dtls/connection.js';
 import { nodeProvider } from '../../../runtime/crypto/node/index.js';
 import { Dtls12Connection } from '../../support/dtls12-connection.js';
 import { cookieValid12, makeCookie12 } from '../../../runtime/dtls12/cookie12.js';
-import { decodeDatagram12 } from '../../../runtime/dtls12/datagram.js';
+import { decodeDatagram12 } from '../../../runtime/record/datagram12.js';
 import { chooseServerVersion } from '../../../runtime/dtls/version-negotiation.js';
 import type { DtlsVersionName } from '../../../runtime/versions/versions.js';
 import { findExtension } from '../../../runtime/handshake/extensions.js';

@@ -19,14 +19,14 @@ import { IntegrityMonitor } from '../../../runtime/record/integrity-monitor.js';
 import { defaultProvider } from '../../../runtime/crypto/registry.js';
 import { nodeProvider } from '../../../runtime/crypto/node/index.js';
 import type { CryptoProvider } from '../../../runtime/crypto/provider.js';
-import { decodeDatagram12, encodeDatagram12, type Dtls12WireRecord } from '../../../runtime/dtls12/datagram.js';
-import { ReadEpoch12 } from '../../../runtime/dtls12/read-epoch.js';
+import { decodeDatagram12, encodeDatagram12, type Dtls12WireRecord } from '../../../runtime/record/datagram12.js';
 import {
   EpochCipher12,
   MAX_PLAINTEXT_12,
+  ReadEpoch12,
   type Opened12,
   type Refused12,
-} from '../../../runtime/dtls12/record-protection.js';
+} from '../../../runtime/record/codec12.js';
 import type { Dtls12SuiteParams } from '../../../runtime/versions/suites12.js';
 import type { WriteKeys } from '../../../runtime/dtls12/key-derivation.js';
 import { DecodeError } from '../../../runtime/wire/errors.js';
@@ -130,7 +130,7 @@ function checkOpened(
   const original = encodeDatagram12([wire], { cidLength: ctx.cid?.length ?? 0 });
   if (toHex(again) !== toHex(original))
     throw new InvariantViolation(`${provider.name}: an opened ${ctx.label} record reseals to other bytes`);
-  const replay = reader.receive(wire, 0);
+  const replay = reader.receive(original, 0);
   if (replay.ok || replay.reason !== 'replay')
     throw new InvariantViolation(`${provider.name}: the same record again was ${describeResult(replay)}, not a replay`);
 }
@@ -161,7 +161,8 @@ export const dtls12RecordsTarget: FuzzTarget = {
         ),
     );
     for (const wire of records) {
-      const results = readers.map((r) => r.receive(wire, 0));
+      const bytes = encodeDatagram12([wire], { cidLength: ctx.cid?.length ?? 0 });
+      const results = readers.map((r) => r.receive(bytes, 0));
       for (let i = 1; i < results.length; i++)
         if (!same(results[0]!, results[i]!))
           throw new InvariantViolation(

@@ -10,7 +10,7 @@ import { readDtlsHandshake } from '../../../generated/wire/dtls-handshake.js';
 import { decodeClientHello } from '../../../generated/wire/client-hello.js';
 import { decodeTls12ServerHello } from '../../../generated/wire/tls12-server-hello.js';
 import { nodeProvider } from '../../../runtime/crypto/node/index.js';
-import { decodeDatagram12 } from '../../../runtime/dtls12/datagram.js';
+import { decodeDatagram12 } from '../../../runtime/record/datagram12.js';
 import { keyBlock, type WriteKeys } from '../../../runtime/dtls12/key-derivation.js';
 import { dtls12Suite, type Dtls12SuiteParams } from '../../../runtime/versions/suites12.js';
 import { Reader } from '../../../runtime/wire/reader.js';

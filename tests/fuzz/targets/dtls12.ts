@@ -32,9 +32,8 @@ import {
 } from '../../../generated/wire/server-key-exchange.js';
 import { decodeTls12Handshake, encodeTls12Handshake } from '../../../generated/wire/tls12-handshake.js';
 import { nobleProvider } from '../../../runtime/crypto/noble/index.js';
-import { decodeDatagram12, encodeDatagram12, type Dtls12WireRecord } from '../../../runtime/dtls12/datagram.js';
-import { ReadEpoch12 } from '../../../runtime/dtls12/read-epoch.js';
-import { EpochCipher12 } from '../../../runtime/dtls12/record-protection.js';
+import { decodeDatagram12, encodeDatagram12, type Dtls12WireRecord } from '../../../runtime/record/datagram12.js';
+import { EpochCipher12, ReadEpoch12 } from '../../../runtime/record/codec12.js';
 import { DTLS12_CIPHER_SUITES } from '../../../runtime/versions/suites12.js';
 import { DecodeError } from '../../../runtime/wire/errors.js';
 import { Reader } from '../../../runtime/wire/reader.js';
@@ -116,7 +115,10 @@ function handshakeMessages(fragment: Uint8Array): void {
 
 function openAll(readers: readonly ReadEpoch12[], wire: Dtls12WireRecord): void {
   for (const reader of readers) {
-    const res = reader.receive(wire, 0);
+    const res = reader.receive(
+      encodeDatagram12([wire], { cidLength: wire.kind === 'cid' ? wire.record.cid.length : 0 }),
+      0,
+    );
     if (res.ok && res.content.length > 16384)
       throw new InvariantViolation(`an opened record holds ${res.content.length} bytes, over 2^14`);
   }

@@ -23,8 +23,8 @@ export type Dtls12WireRecord =
 
 /** The content types a DTLS 1.2 record header may carry (RFC 5246 §6.2.1, RFC 9146 §4); heartbeat (RFC 6520) is not supported. */
 export const DTLS12_CONTENT_TYPES: ReadonlySet<number> = new Set([20, 21, 22, 23, 25]);
-
-const TLS12_CID = 25;
+/** RFC 9146's content type of a record with a connection ID. */
+export const TLS12_CID = 25;
 
 export interface Datagram12Options {
   /** Length of the CID this endpoint receives (RFC 9146 §3); 0 (default): none negotiated, so a tls12_cid record is malformed. */

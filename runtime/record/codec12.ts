@@ -1,0 +1,620 @@
+/**
+ * The DTLS 1.2 record codec (RFC 6347 §4.1, RFC 5246 §6.2.3.3, RFC 9146): everything that differs between a 1.2
+ * record and a 1.3 one, in one place.
+ *
+ * - Headers: the 13-byte header (type, version, 16-bit epoch, 48-bit sequence number, length), or the tls12_cid one
+ *   with our CID after the sequence number, read in place ({@link readHeader12}, {@link framed12}: a datagram taken
+ *   whole or not at all) and written ({@link plainRecord12}, and by {@link EpochCipher12.seal}).
+ * - Protection: the additional data (RFC 6347 §4.1.2.1; RFC 9146 §5.3's for tls12_cid records, whose content is a
+ *   DTLSInnerPlaintext), the per-record nonce (explicit, RFC 5288 §3 / RFC 6655 §3; or the write_IV XOR the sequence
+ *   number, RFC 7905 §2), sealing and opening in place: {@link EpochCipher12}, one per epoch and direction (the addon's
+ *   whole-record path where the provider is the native one).
+ * - Epochs: the read epoch ({@link ReadEpoch12}: the 64-record replay window checked before a record is opened and
+ *   moved only by authentic ones, under the connection's IntegrityMonitor) and the write epoch ({@link WriteEpoch12}:
+ *   the next sequence number, refused before the 48-bit wrap or the AEAD's confidentiality limit: 1.2 cannot rekey).
+ *
+ * Nothing a peer sends throws (RFC 6347 §4.1.2.7: invalid records are discarded): a header that does not frame is
+ * false/undefined, a record refused names a `DropReason`.
+ */
+import { protocolVersionToNumber } from '../../generated/wire/enums.js';
+import { nativeRecord12, type NativeRecord12 } from '../crypto/native/record12.js';
+import type { AeadKey, CryptoProvider } from '../crypto/provider.js';
+import type { Dtls12SuiteParams } from '../versions/suites12.js';
+import { constantTimeEqual } from '../wire/bytes.js';
+import type { MessageArena } from '../wire/message-arena.js';
+import { DTLS12_CONTENT_TYPES, encodeDatagram12, TLS12_CID, type Dtls12WireRecord } from './datagram12.js';
+import type { DropReason } from './drops.js';
+import type { FailureWindow } from './failure-window.js';
+import { decodeInnerPlaintext, noPadding, type PaddingPolicy } from './inner-plaintext.js';
+import type { IntegrityMonitor } from './integrity-monitor.js';
+import { DEFAULT_AEAD_LIMITS, type AeadLimits } from './limits.js';
+import { OPEN_RUNS, OpenedAhead, type OpenRun } from './opened-ahead.js';
+import { ReplayWindow } from './replay-window.js';
+
+/** The header of a record without a CID: type, version, epoch, 48-bit sequence number, length. */
+export const HEADER12 = 13;
+/** The largest fragment of a 1.2 record (RFC 5246 §6.2.3: 2^14 + 2048), as the record schemas bound it. */
+export const MAX_FRAGMENT_12 = 18432;
+
+/** DTLS 1.2's record version (RFC 6347 §4.1). */
+export const DTLS12_VERSION = 0xfefd;
+/** The largest plaintext fragment (RFC 5246 §6.2.1), and the largest DTLSInnerPlaintext (RFC 9146 §5). */
+export const MAX_PLAINTEXT_12 = 16384;
+const EMPTY = new Uint8Array(0);
+
+/** Writes epoch (16 bits) and sequence number (48 bits) big-endian at `at`: the 64-bit seq_num of RFC 6347 §4.1.2.1. */
+function putSeqNum(out: Uint8Array, at: number, epoch: number, sequenceNumber: number): void {
+  out[at] = epoch >>> 8;
+  out[at + 1] = epoch & 0xff;
+  const hi = Math.floor(sequenceNumber / 0x100000000);
+  out[at + 2] = hi >>> 8;
+  out[at + 3] = hi & 0xff;
+  const lo = sequenceNumber >>> 0;
+  out[at + 4] = lo >>> 24;
+  out[at + 5] = (lo >>> 16) & 0xff;
+  out[at + 6] = (lo >>> 8) & 0xff;
+  out[at + 7] = lo & 0xff;
+}
+
+/** Writes a record header at the start of `out`: type, version 0xfefd, epoch, sequence number, the CID if any, length. */
+function writeHeader12(
+  out: Uint8Array,
+  type: number,
+  epoch: number,
+  sequenceNumber: number,
+  fragmentLength: number,
+  cid?: Uint8Array,
+): void {
+  const headerLength = HEADER12 + (cid?.length ?? 0);
+  out[0] = type;
+  out[1] = DTLS12_VERSION >>> 8;
+  out[2] = DTLS12_VERSION & 0xff;
+  putSeqNum(out, 3, epoch, sequenceNumber);
+  if (cid !== undefined) out.set(cid, 11);
+  out[headerLength - 2] = fragmentLength >>> 8;
+  out[headerLength - 1] = fragmentLength & 0xff;
+}
+
+/** An epoch-0 record (RFC 6347 §4.1): its 13-byte header, then `fragment`. */
+export function plainRecord12(type: number, sequenceNumber: number, fragment: Uint8Array): Uint8Array {
+  const out = new Uint8Array(HEADER12 + fragment.length);
+  writeHeader12(out, type, 0, sequenceNumber, fragment.length);
+  out.set(fragment, HEADER12);
+  return out;
+}
+
+/**
+ * additional_data = seq_num + type + version + length (RFC 5246 §6.2.3.3),
+ * seq_num being epoch + sequence_number (RFC 6347 §4.1.2.1) and length the
+ * plaintext's.
+ */
+export function additionalData12(
+  epoch: number,
+  sequenceNumber: number,
+  type: number,
+  version: number,
+  plaintextLength: number,
+): Uint8Array {
+  const aad = new Uint8Array(13);
+  putSeqNum(aad, 0, epoch, sequenceNumber);
+  aad[8] = type;
+  aad[9] = version >>> 8;
+  aad[10] = version & 0xff;
+  aad[11] = plaintextLength >>> 8;
+  aad[12] = plaintextLength & 0xff;
+  return aad;
+}
+
+/**
+ * The additional data of a tls12_cid record (RFC 9146 §5.3):
+ * seq_num_placeholder (8 x 0xff) + tls12_cid + cid_length + tls12_cid +
+ * version + epoch + sequence_number + cid + length_of_DTLSInnerPlaintext.
+ */
+export function cidAdditionalData12(
+  version: number,
+  epoch: number,
+  sequenceNumber: number,
+  cid: Uint8Array,
+  innerLength: number,
+): Uint8Array {
+  const aad = new Uint8Array(8 + 3 + 2 + 8 + cid.length + 2);
+  aad.fill(0xff, 0, 8);
+  aad[8] = TLS12_CID;
+  aad[9] = cid.length;
+  aad[10] = TLS12_CID;
+  aad[11] = version >>> 8;
+  aad[12] = version & 0xff;
+  putSeqNum(aad, 13, epoch, sequenceNumber);
+  aad.set(cid, 21);
+  aad[21 + cid.length] = innerLength >>> 8;
+  aad[22 + cid.length] = innerLength & 0xff;
+  return aad;
+}
+
+/**
+ * The AEAD nonce of a record: salt + nonce_explicit for GCM and CCM (RFC
+ * 5288 §3, RFC 6655 §3), write_IV XOR (4 zero bytes + seq_num) for
+ * ChaCha20-Poly1305 (RFC 7905 §2).
+ */
+export function recordNonce12(
+  suite: Dtls12SuiteParams,
+  iv: Uint8Array,
+  epoch: number,
+  sequenceNumber: number,
+  explicit?: Uint8Array,
+): Uint8Array {
+  const nonce = new Uint8Array(12);
+  if (suite.nonce === 'explicit') {
+    nonce.set(iv.subarray(0, 4));
+    if (explicit === undefined) putSeqNum(nonce, 4, epoch, sequenceNumber);
+    else nonce.set(explicit, 4);
+    return nonce;
+  }
+  putSeqNum(nonce, 4, epoch, sequenceNumber);
+  for (let i = 0; i < 12; i++) nonce[i]! ^= iv[i]!;
+  return nonce;
+}
+
+/** A record that opened: its real content type (the inner one for a CID record) and content. */
+export interface Opened12 {
+  readonly ok: true;
+  readonly type: number;
+  readonly content: Uint8Array;
+  readonly epoch: number;
+  readonly sequenceNumber: number;
+}
+
+/** A record that did not open, and why (the reasons of runtime/record/drops.ts). */
+export interface Refused12 {
+  readonly ok: false;
+  readonly reason: DropReason;
+}
+
+export interface EpochCipher12Options {
+  /**
+   * The connection ID of this direction (RFC 9146): on the write side the
+   * one the peer asked for (records go out as tls12_cid); on the read side
+   * our own (only tls12_cid records carrying it open). Absent or empty:
+   * plain 1.2 records.
+   */
+  readonly cid?: Uint8Array;
+  /** Zeros after the content type in a CID record's DTLSInnerPlaintext (RFC 9146 §4). */
+  readonly padding?: PaddingPolicy;
+}
+
+/** One epoch's protection in one direction, for a 1.2 AEAD suite. */
+export class EpochCipher12 {
+  readonly epoch: number;
+  readonly suite: Dtls12SuiteParams;
+  private readonly aead: AeadKey;
+  private readonly iv: Uint8Array;
+  private readonly cid: Uint8Array | undefined;
+  private readonly padding: PaddingPolicy;
+  /** The addon's whole-record path where the provider is the native one (node:crypto's AEAD otherwise). */
+  private readonly native: NativeRecord12 | undefined;
+  /** The AEAD's usage limits (RFC 9147 §4.5.3's figures): the integrity limit sizes the key's failure rate (IntegrityMonitor). */
+  readonly limits: AeadLimits;
+  /** Records that failed authentication under this key (ReadEpoch12 counts them: the integrity limit's count, RFC 9147 §4.5.3). */
+  failed = 0;
+  /** The key's failed authentications this second, once its rate applies (IntegrityMonitor; made then). */
+  failureWindow: FailureWindow | undefined = undefined;
+  /** 'batch' mode: the records of a receive batch opened in one call (made with the first). */
+  private ahead: OpenedAhead | undefined;
+
+  constructor(
+    provider: CryptoProvider,
+    suite: Dtls12SuiteParams,
+    keys: { readonly key: Uint8Array; readonly iv: Uint8Array },
+    epoch: number,
+    options: EpochCipher12Options = {},
+  ) {
+    if (keys.key.length !== suite.keyLength)
+      throw new RangeError(`${suite.name} needs a ${suite.keyLength}-byte key, got ${keys.key.length}`);
+    if (keys.iv.length !== suite.fixedIvLength)
+      throw new RangeError(`${suite.name} needs a ${suite.fixedIvLength}-byte write IV, got ${keys.iv.length}`);
+    if (!Number.isInteger(epoch) || epoch < 1 || epoch > 0xffff)
+      throw new RangeError(`a protected epoch is 1..65535, got ${epoch}`);
+    this.epoch = epoch;
+    this.suite = suite;
+    this.aead = provider.aead(suite.aead, keys.key);
+    this.iv = keys.iv.slice();
+    this.cid = options.cid !== undefined && options.cid.length > 0 ? options.cid.slice() : undefined;
+    this.padding = options.padding ?? noPadding;
+    this.native = nativeRecord12(provider, suite.aead, keys.key, keys.iv, epoch, this.cid);
+    this.limits = DEFAULT_AEAD_LIMITS[suite.aead];
+  }
+
+  /**
+   * The whole protected record (header and fragment) of `content` of
+   * content type `type`, with sequence number `sequenceNumber`. GCM and CCM
+   * send epoch + sequence number as the explicit nonce unless
+   * `explicitNonce` (8 bytes) is given: RFC 5288 §3 leaves the choice to the
+   * sender, and it must never repeat under one key.
+   */
+  seal(type: number, sequenceNumber: number, content: Uint8Array, explicitNonce?: Uint8Array): Uint8Array {
+    if (content.length > MAX_PLAINTEXT_12)
+      throw new RangeError(`a DTLS 1.2 record carries at most ${MAX_PLAINTEXT_12} bytes, got ${content.length}`);
+    if (!Number.isInteger(sequenceNumber) || sequenceNumber < 0 || sequenceNumber > 2 ** 48 - 1)
+      throw new RangeError(`sequence number ${sequenceNumber} is not a uint48`);
+    const explicitLength = this.suite.recordIvLength;
+    if (explicitNonce !== undefined && explicitNonce.length !== explicitLength)
+      throw new RangeError(
+        `${this.suite.name} takes a ${explicitLength}-byte explicit nonce, got ${explicitNonce.length}`,
+      );
+    if (this.native !== undefined) return this.sealNative(this.native, type, sequenceNumber, content, explicitNonce);
+    let plaintext = content;
+    let aad: Uint8Array;
+    let headerLength = HEADER12;
+    if (this.cid === undefined) {
+      aad = additionalData12(this.epoch, sequenceNumber, type, DTLS12_VERSION, content.length);
+    } else {
+      const zeros = this.padding(content.length, type);
+      if (content.length + 1 + zeros > MAX_PLAINTEXT_12)
+        throw new RangeError(`DTLSInnerPlaintext of ${content.length + 1 + zeros} bytes is over ${MAX_PLAINTEXT_12}`);
+      plaintext = new Uint8Array(content.length + 1 + zeros);
+      plaintext.set(content);
+      plaintext[content.length] = type;
+      aad = cidAdditionalData12(DTLS12_VERSION, this.epoch, sequenceNumber, this.cid, plaintext.length);
+      headerLength += this.cid.length;
+    }
+    const fragmentLength = explicitLength + plaintext.length + this.suite.tagLength;
+    const out = new Uint8Array(headerLength + fragmentLength);
+    writeHeader12(out, this.cid === undefined ? type : TLS12_CID, this.epoch, sequenceNumber, fragmentLength, this.cid);
+    if (explicitNonce !== undefined) out.set(explicitNonce, headerLength);
+    else if (explicitLength > 0) putSeqNum(out, headerLength, this.epoch, sequenceNumber);
+    const nonce = recordNonce12(this.suite, this.iv, this.epoch, sequenceNumber, explicitNonce);
+    // An empty plaintext goes in as a fresh Uint8Array: node:crypto's CCM throws "tag not set" for an empty Buffer view.
+    this.aead.sealInto(nonce, aad, [plaintext.length === 0 ? EMPTY : plaintext], out, headerLength + explicitLength);
+    return out;
+  }
+
+  /** The real content type of the record {@link openAt} last opened (a tls12_cid record's is inside it). */
+  openedType = 0;
+
+  /** The CID's length on this epoch's records (0: plain 1.2 records). */
+  get cidLength(): number {
+    return this.cid?.length ?? 0;
+  }
+
+  /** Deprotects a record of this epoch (tools and tests: a record decoded by decodeDatagram12); never throws for what a peer can send. */
+  open(wire: Dtls12WireRecord): Opened12 | Refused12 {
+    const r = wire.record;
+    if (r.epoch !== this.epoch) return { ok: false, reason: 'unknown-epoch' };
+    const cidLength = wire.kind === 'cid' ? wire.record.cid.length : 0;
+    const fragment = wire.kind === 'cid' ? wire.record.encContent : wire.record.fragment;
+    if (fragment.length > MAX_PLAINTEXT_12 + 2048) return { ok: false, reason: 'too-long' };
+    const bytes = encodeDatagram12([wire], { cidLength });
+    const fragmentLength = bytes.length - HEADER12 - cidLength;
+    const type = bytes[0]!;
+    const content = this.openAt(
+      bytes,
+      0,
+      type,
+      protocolVersionToNumber(r.version),
+      r.sequenceNumber,
+      cidLength,
+      fragmentLength,
+    );
+    if (typeof content === 'string') return { ok: false, reason: content };
+    return { ok: true, type: this.openedType, content, epoch: r.epoch, sequenceNumber: r.sequenceNumber };
+  }
+
+  /**
+   * Opens the record at datagram[at..], its header fields already read by the caller (codec12.ts's readHeader12) and
+   * its epoch this one's: no record object, the fragment read in place. A tls12_cid record (`type` 25, a CID of
+   * `cidLength` bytes) must carry this epoch's CID, a plain one none; the content in an ArrayBuffer of its own, or in
+   * 'batch' mode in `arena` (nothing views the datagram, which may be lent from a receive buffer), its real content type
+   * in {@link openedType}; or why it was refused.
+   */
+  openAt(
+    datagram: Uint8Array,
+    at: number,
+    type: number,
+    version: number,
+    sequenceNumber: number,
+    cidLength: number,
+    fragmentLength: number,
+    arena?: MessageArena,
+  ): Uint8Array | DropReason {
+    if (version !== DTLS12_VERSION) return 'malformed';
+    const explicitLength = this.suite.recordIvLength;
+    const plaintextLength = fragmentLength - explicitLength - this.suite.tagLength;
+    if (plaintextLength < 0) return 'too-short';
+    if (plaintextLength > MAX_PLAINTEXT_12) return 'too-long';
+    const fragmentAt = at + HEADER12 + cidLength;
+    let cid: Uint8Array | undefined;
+    if (type === TLS12_CID) {
+      cid = datagram.subarray(at + 11, at + 11 + cidLength);
+      if (this.cid === undefined || !constantTimeEqual(cid, this.cid)) return 'connection-id';
+      arena = undefined; // its real type is inside: what the connection keeps must not sit in the arena
+    } else if (this.cid !== undefined) return 'connection-id';
+    this.openedType = type;
+    let content: Uint8Array | undefined;
+    if (this.native !== undefined) {
+      // 'batch' mode, a datagram that is one application_data record: opened with the sender's run in the batch.
+      if (arena !== undefined && at === 0 && fragmentAt + fragmentLength === datagram.length && type === 23) {
+        const ahead = this.openedAhead(this.native, datagram, sequenceNumber, arena);
+        if (ahead !== undefined) return ahead.inner ?? 'authentication';
+      }
+      const into = arena?.take(plaintextLength, datagram.length);
+      content = this.native.openAt(datagram, fragmentAt, fragmentLength, type, sequenceNumber, plaintextLength, into);
+      if (content === undefined && into !== undefined) arena!.giveBack(into);
+    } else {
+      const fragment = datagram.subarray(fragmentAt, fragmentAt + fragmentLength);
+      content = this.decrypt(fragment, type, sequenceNumber, plaintextLength, cid);
+      // A copy: the provider's output may share an ArrayBuffer (Node's Buffer pool) with other data.
+      if (content !== undefined && cid === undefined) {
+        const into = arena === undefined ? new Uint8Array(content.length) : arena.take(content.length, datagram.length);
+        into.set(content);
+        content = into;
+      }
+    }
+    if (content === undefined) return 'authentication';
+    if (cid === undefined) return content;
+    const split = decodeInnerPlaintext(content);
+    if (split === undefined) return 'no-content-type';
+    this.openedType = split.contentType;
+    return split.content.slice();
+  }
+
+  /** The record that is all of `datagram`, opened with the rest of its receive batch (record/opened-ahead.ts); undefined: open it alone. */
+  private openedAhead(
+    native: NativeRecord12,
+    datagram: Uint8Array,
+    sequenceNumber: number,
+    arena: MessageArena,
+  ): OpenedAhead | undefined {
+    if (!native.opensRuns || !OPEN_RUNS) return undefined;
+    const ahead = (this.ahead ??= new OpenedAhead(arena));
+    if (!ahead.take(datagram, this, 0, 0, 0)) {
+      const run: OpenRun = (buffer, pairs, count, out, results) => native.openRun(buffer, pairs, count, out, results);
+      if (!ahead.open(datagram, this, 0, run) || !ahead.take(datagram, this, 0, 0, 0)) return undefined;
+    }
+    // The addon read the same header: never otherwise, but then the record is opened alone.
+    if (ahead.seq === sequenceNumber) return ahead;
+    ahead.inner?.fill(0);
+    return undefined;
+  }
+
+  /** Opens a fragment of this epoch (version 0xfefd, CID already checked) with the provider's AEAD. */
+  private decrypt(
+    fragment: Uint8Array,
+    type: number,
+    sequenceNumber: number,
+    plaintextLength: number,
+    cid: Uint8Array | undefined,
+  ): Uint8Array | undefined {
+    const explicitLength = this.suite.recordIvLength;
+    const nonce = recordNonce12(
+      this.suite,
+      this.iv,
+      this.epoch,
+      sequenceNumber,
+      explicitLength > 0 ? fragment.subarray(0, explicitLength) : undefined,
+    );
+    const aad =
+      cid === undefined
+        ? additionalData12(this.epoch, sequenceNumber, type, DTLS12_VERSION, plaintextLength)
+        : cidAdditionalData12(DTLS12_VERSION, this.epoch, sequenceNumber, cid, plaintextLength);
+    return this.aead.open(nonce, aad, fragment.subarray(explicitLength));
+  }
+
+  /** seal() in one addon call: the plaintext (a DTLSInnerPlaintext for a CID record) put in place, header, nonce and tag written there. */
+  private sealNative(
+    native: NativeRecord12,
+    type: number,
+    sequenceNumber: number,
+    content: Uint8Array,
+    explicitNonce: Uint8Array | undefined,
+  ): Uint8Array {
+    const explicitLength = this.suite.recordIvLength;
+    let plaintextLength = content.length;
+    if (this.cid !== undefined) {
+      plaintextLength += 1 + this.padding(content.length, type);
+      if (plaintextLength > MAX_PLAINTEXT_12)
+        throw new RangeError(`DTLSInnerPlaintext of ${plaintextLength} bytes is over ${MAX_PLAINTEXT_12}`);
+    }
+    const at = native.headerLength + explicitLength;
+    const out = new Uint8Array(at + plaintextLength + this.suite.tagLength);
+    out.set(content, at);
+    // A CID record's real type follows the content; the padding zeros are already there.
+    if (this.cid !== undefined) out[at + content.length] = type;
+    if (explicitNonce !== undefined) out.set(explicitNonce, native.headerLength);
+    native.seal(out, type, sequenceNumber, plaintextLength, explicitNonce !== undefined);
+    return out;
+  }
+
+  /** Frees the key's OpenSSL contexts (the native path), keeping it usable: for a session gone quiet. */
+  park(): void {
+    this.native?.park();
+    this.aead.park?.();
+  }
+
+  /** Zero the key (where the provider can); unusable after. */
+  release(): void {
+    this.native?.release();
+    this.aead.release();
+    this.iv.fill(0);
+  }
+}
+
+/** One record's header fields, read in place by {@link readHeader12}: one object reused per reader. */
+export class Header12 {
+  /** Where the record starts in its datagram. */
+  at = 0;
+  /** The header's content type (25 for a tls12_cid record). */
+  type = 0;
+  /** The real content type: the header's, or once a tls12_cid record opened, its DTLSInnerPlaintext's. */
+  contentType = 0;
+  version = 0;
+  epoch = 0;
+  sequenceNumber = 0;
+  /** The CID's length (0 but for a tls12_cid record); it starts at `at + 11`. */
+  cidLength = 0;
+  fragmentAt = 0;
+  fragmentLength = 0;
+  /** Where the record ends. */
+  end = 0;
+}
+
+/**
+ * Reads the header of the record at `d[at..]` into `h`, tls12_cid records with a CID of `cidLength` bytes (0: none
+ * negotiated, so such a record does not frame). False when it does not frame: a content type that is not 1.2's, a
+ * truncated header, a length above 2^14 + 2048 or past the datagram (the checks the record schemas make).
+ */
+export function readHeader12(d: Uint8Array, at: number, cidLength: number, h: Header12): boolean {
+  const type = d[at]!;
+  if (!DTLS12_CONTENT_TYPES.has(type) || (type === TLS12_CID && cidLength === 0)) return false;
+  const cid = type === TLS12_CID ? cidLength : 0;
+  const fragmentAt = at + HEADER12 + cid;
+  if (fragmentAt > d.length) return false;
+  const length = (d[fragmentAt - 2]! << 8) | d[fragmentAt - 1]!;
+  if (length > MAX_FRAGMENT_12 || fragmentAt + length > d.length) return false;
+  h.at = at;
+  h.type = h.contentType = type;
+  h.version = (d[at + 1]! << 8) | d[at + 2]!;
+  h.epoch = (d[at + 3]! << 8) | d[at + 4]!;
+  h.sequenceNumber =
+    ((d[at + 5]! << 8) | d[at + 6]!) * 0x100000000 +
+    (((d[at + 7]! << 24) | (d[at + 8]! << 16) | (d[at + 9]! << 8) | d[at + 10]!) >>> 0);
+  h.cidLength = cid;
+  h.fragmentAt = fragmentAt;
+  h.fragmentLength = length;
+  h.end = fragmentAt + length;
+  return true;
+}
+
+/**
+ * Where the first `count` records of `d` end when all of `d` is whole 1.2 records by {@link readHeader12} (undefined
+ * when it is not), without reading them.
+ */
+export function framed12(d: Uint8Array, cidLength: number, count: number, h: Header12): number | undefined {
+  let end = d.length;
+  for (let n = 0, at = 0; at < d.length; n++) {
+    if (n === count) end = at;
+    if (!readHeader12(d, at, cidLength, h)) return undefined;
+    at = h.end;
+  }
+  return end;
+}
+
+/**
+ * One epoch of received records: its cipher and the anti-replay window of RFC 6347 §4.1.2.6 (the RFC 9147 §4.5.1
+ * one, the same algorithm). A record is checked against the window before it is opened and marked only once it
+ * authenticated, so forged records cannot move the window; past the IntegrityMonitor's per-second budgets it is
+ * dropped untried (`authentication-rate`).
+ */
+export class ReadEpoch12 {
+  readonly cipher: EpochCipher12;
+  private readonly window: ReplayWindow;
+  private readonly integrity: IntegrityMonitor;
+  /** For {@link receive}. */
+  private readonly header = new Header12();
+
+  constructor(cipher: EpochCipher12, integrity: IntegrityMonitor, windowSize = 64) {
+    this.cipher = cipher;
+    this.integrity = integrity;
+    this.window = new ReplayWindow(windowSize);
+  }
+
+  /** The highest sequence number that opened so far, or -1. */
+  get highest(): number {
+    return this.window.right;
+  }
+
+  /**
+   * Opens the record `h` read at `d[h.at..]` at `now` unless it is another epoch's, repeats, is left of the window or
+   * is past the failure budgets: its content, in an ArrayBuffer of its own or in `arena` ('batch' mode), its real
+   * content type in `h.contentType`; or why it was refused.
+   */
+  receiveAt(d: Uint8Array, h: Header12, now: number, arena?: MessageArena): Uint8Array | DropReason {
+    if (h.epoch !== this.cipher.epoch) return 'unknown-epoch';
+    const seen = this.window.check(h.sequenceNumber);
+    if (seen === 'duplicate') return 'replay';
+    if (seen === 'too-old') return 'too-old';
+    if (!this.integrity.mayOpen(now, this.cipher)) return 'authentication-rate';
+    const c = this.cipher;
+    const opened = c.openAt(d, h.at, h.type, h.version, h.sequenceNumber, h.cidLength, h.fragmentLength, arena);
+    if (typeof opened !== 'string') {
+      this.window.accept(h.sequenceNumber);
+      h.contentType = c.openedType;
+    } else if (opened === 'authentication') {
+      c.failed++;
+      this.integrity.failed(now, c);
+    }
+    return opened;
+  }
+
+  /** receiveAt() of `record`, one whole record (a tls12_cid one with a CID as long as this epoch's). */
+  receive(record: Uint8Array, now: number): Opened12 | Refused12 {
+    const h = this.header;
+    if (!readHeader12(record, 0, this.cipher.cidLength, h) || h.end !== record.length)
+      return { ok: false, reason: 'malformed' };
+    const content = this.receiveAt(record, h, now);
+    if (typeof content === 'string') return { ok: false, reason: content };
+    return { ok: true, type: h.contentType, content, epoch: h.epoch, sequenceNumber: h.sequenceNumber };
+  }
+}
+
+/** A write epoch that may protect no more records. */
+export class EpochExhaustedError extends Error {
+  override readonly name = 'EpochExhaustedError';
+}
+
+const LAST_SEQUENCE_NUMBER = 2 ** 48 - 1;
+
+/**
+ * One epoch of sent records: the next sequence number and the per-key limits. When either the 48-bit sequence
+ * number (RFC 6347 §4.1: it must not wrap) or the AEAD's confidentiality limit (RFC 9147 §4.5.3's figures, which
+ * hold for the same AEADs in 1.2) is reached, `seal` refuses and the connection must close.
+ */
+export class WriteEpoch12 {
+  readonly cipher: EpochCipher12;
+  readonly limits: AeadLimits;
+  private next: number;
+  private sealed = 0;
+
+  /** `firstSequenceNumber`: 0 for a new epoch (RFC 6347 §4.1); larger only to resume counting. */
+  constructor(cipher: EpochCipher12, firstSequenceNumber = 0, limits?: AeadLimits) {
+    if (!Number.isInteger(firstSequenceNumber) || firstSequenceNumber < 0 || firstSequenceNumber > LAST_SEQUENCE_NUMBER)
+      throw new RangeError(`sequence number ${firstSequenceNumber} is not a uint48`);
+    this.cipher = cipher;
+    this.next = firstSequenceNumber;
+    this.limits = limits ?? DEFAULT_AEAD_LIMITS[cipher.suite.aead];
+  }
+
+  /** The sequence number the next record gets. */
+  get sequenceNumber(): number {
+    return this.next;
+  }
+
+  /** Records sealed so far with this key. */
+  get used(): number {
+    return this.sealed;
+  }
+
+  /** Records this key may still seal (the sequence numbers and the confidentiality limit both bound it). */
+  get remaining(): number {
+    return Math.max(0, Math.min(LAST_SEQUENCE_NUMBER + 1 - this.next, this.limits.confidentiality - this.sealed));
+  }
+
+  /**
+   * The protected record of `content`, with the next sequence number.
+   *
+   * @throws EpochExhaustedError once the sequence numbers or the key's confidentiality limit run out.
+   */
+  seal(type: number, content: Uint8Array): Uint8Array {
+    const epoch = this.cipher.epoch;
+    if (this.next > LAST_SEQUENCE_NUMBER)
+      throw new EpochExhaustedError(`epoch ${epoch}: the 48-bit sequence number would wrap (RFC 6347 §4.1)`);
+    if (this.sealed >= this.limits.confidentiality) {
+      throw new EpochExhaustedError(
+        `epoch ${epoch}: ${this.sealed} records reached ${this.cipher.suite.aead}'s confidentiality limit, and 1.2 cannot rekey`,
+      );
+    }
+    const record = this.cipher.seal(type, this.next, content);
+    this.next++;
+    this.sealed++;
+    return record;
+  }
+}

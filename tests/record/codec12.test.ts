@@ -1,0 +1,165 @@
+import test from 'ava';
+import {
+  EpochCipher12,
+  framed12,
+  Header12,
+  ReadEpoch12,
+  readHeader12,
+  WriteEpoch12,
+} from '../../runtime/record/codec12.js';
+import { IntegrityMonitor } from '../../runtime/record/integrity-monitor.js';
+import { DTLS12_CIPHER_SUITES } from '../../runtime/versions/suites12.js';
+import { PROVIDERS } from '../support/providers.js';
+
+/** The DTLS 1.2 record codec (runtime/record/codec12.ts): headers read in place, framing, the read and write epochs. */
+
+const provider = PROVIDERS[0]!;
+const suite = DTLS12_CIPHER_SUITES.tls_ecdhe_ecdsa_with_aes_128_gcm_sha256;
+const keys = { key: new Uint8Array(16).fill(7), iv: new Uint8Array(4).fill(8) };
+const cid = Uint8Array.of(0xc1, 0xd0, 0xc2, 0xd3);
+
+function reader(options: { cid?: Uint8Array } = {}): ReadEpoch12 {
+  return new ReadEpoch12(new EpochCipher12(provider, suite, keys, 1, options), new IntegrityMonitor(1_000_000, 0));
+}
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+test('readHeader12 reads every field of a sealed record in place, at any offset', (t) => {
+  const record = new EpochCipher12(provider, suite, keys, 1).seal(22, 2 ** 40 + 5, Uint8Array.of(1, 2, 3));
+  const d = concat(Uint8Array.of(9, 9, 9), record);
+  const h = new Header12();
+  t.true(readHeader12(d, 3, 0, h));
+  t.like(h, { at: 3, type: 22, contentType: 22, version: 0xfefd, epoch: 1, sequenceNumber: 2 ** 40 + 5, cidLength: 0 });
+  t.is(h.fragmentAt, 3 + 13);
+  t.is(h.fragmentLength, record.length - 13);
+  t.is(h.end, d.length);
+});
+
+test('readHeader12 refuses what does not frame: truncated header, length past the datagram or over 2^14 + 2048, unknown type, tls12_cid without a CID', (t) => {
+  const record = new EpochCipher12(provider, suite, keys, 1).seal(23, 1, new Uint8Array(10));
+  const h = new Header12();
+  t.false(readHeader12(record.subarray(0, 12), 0, 0, h), 'truncated header');
+  t.false(readHeader12(record.subarray(0, record.length - 1), 0, 0, h), 'length past the end');
+  const long = new Uint8Array(13 + 18433);
+  long.set(record.subarray(0, 11));
+  long[11] = 18433 >>> 8;
+  long[12] = 18433 & 0xff;
+  t.false(readHeader12(long, 0, 0, h), 'length over 2^14 + 2048');
+  const unknown = record.slice();
+  unknown[0] = 24; // heartbeat: not taken
+  t.false(readHeader12(unknown, 0, 0, h), 'unknown content type');
+  const withCid = new EpochCipher12(provider, suite, keys, 1, { cid }).seal(23, 1, new Uint8Array(10));
+  t.false(readHeader12(withCid, 0, 0, h), 'tls12_cid while no CID was negotiated');
+  t.true(readHeader12(withCid, 0, cid.length, h));
+  t.is(h.type, 25);
+  t.is(h.cidLength, cid.length);
+  t.is(h.fragmentAt, 13 + cid.length);
+});
+
+test('framed12: all of a datagram frames or nothing does; past the cap it says where the records read end', (t) => {
+  const w = new EpochCipher12(provider, suite, keys, 1);
+  const records = [0, 1, 2].map((i) => w.seal(23, i, Uint8Array.of(i)));
+  const d = concat(...records);
+  const h = new Header12();
+  t.is(framed12(d, 0, 128, h), d.length);
+  t.is(framed12(d, 0, 2, h), records[0]!.length + records[1]!.length);
+  t.is(framed12(concat(d, Uint8Array.of(23, 0xfe)), 0, 128, h), undefined, 'a trailing partial header');
+  t.is(framed12(new Uint8Array(0), 0, 128, h), 0);
+});
+
+test('ReadEpoch12: a record opens once; a replay, a record left of the window and another epoch are refused before opening', (t) => {
+  const w = new WriteEpoch12(new EpochCipher12(provider, suite, keys, 1));
+  const r = reader();
+  const first = w.seal(23, Uint8Array.of(42));
+  const opened = r.receive(first, 0);
+  t.true(opened.ok && opened.content[0] === 42 && opened.type === 23);
+  t.deepEqual(r.receive(first, 0), { ok: false, reason: 'replay' });
+  const later = new EpochCipher12(provider, suite, keys, 1);
+  t.true(r.receive(later.seal(23, 200, Uint8Array.of(1)), 0).ok);
+  t.deepEqual(r.receive(later.seal(23, 100, Uint8Array.of(1)), 0), { ok: false, reason: 'too-old' });
+  const epoch2 = new EpochCipher12(provider, suite, keys, 2).seal(23, 201, Uint8Array.of(1));
+  t.deepEqual(r.receive(epoch2, 0), { ok: false, reason: 'unknown-epoch' });
+  t.is(r.highest, 200);
+});
+
+test('ReadEpoch12: a forged tag, a bad version, a truncated fragment and a partial record are refused and move nothing', (t) => {
+  const w = new EpochCipher12(provider, suite, keys, 1);
+  const r = reader();
+  const forged = w.seal(23, 9, Uint8Array.of(1, 2, 3));
+  forged[forged.length - 1]! ^= 1;
+  t.deepEqual(r.receive(forged, 0), { ok: false, reason: 'authentication' });
+  t.is(r.highest, -1, 'a forgery does not move the window');
+  t.is(r.cipher.failed, 1);
+  const version = w.seal(23, 10, Uint8Array.of(1));
+  version[2] = 0xff;
+  t.deepEqual(r.receive(version, 0), { ok: false, reason: 'malformed' });
+  // A fragment shorter than the explicit nonce and the tag.
+  const short = w
+    .seal(23, 11, new Uint8Array(0))
+    .subarray(0, 13 + 8 + 15)
+    .slice();
+  short[12] = 8 + 15;
+  t.deepEqual(r.receive(short, 0), { ok: false, reason: 'too-short' });
+  const record = w.seal(23, 12, Uint8Array.of(5));
+  t.deepEqual(r.receive(record.subarray(0, record.length - 1), 0), { ok: false, reason: 'malformed' });
+  // The genuine record 9 still opens.
+  t.true(r.receive(w.seal(23, 9, Uint8Array.of(1, 2, 3)), 0).ok);
+});
+
+test('ReadEpoch12: tls12_cid records open in place with their inner type; a CID not ours, or a plain record where a CID is due, is refused', (t) => {
+  const sealer = new EpochCipher12(provider, suite, keys, 1, { cid, padding: () => 2 });
+  const r = reader({ cid });
+  const record = sealer.seal(22, 3, Uint8Array.of(7, 7));
+  const opened = r.receive(record, 0);
+  t.true(opened.ok);
+  if (opened.ok) {
+    t.is(opened.type, 22);
+    t.deepEqual([...opened.content], [7, 7]);
+  }
+  const other = sealer.seal(23, 6, Uint8Array.of(1));
+  other[12]! ^= 1; // a CID byte
+  t.deepEqual(r.receive(other, 0), { ok: false, reason: 'connection-id' });
+  const plain = new EpochCipher12(provider, suite, keys, 1).seal(23, 4, Uint8Array.of(1));
+  t.deepEqual(r.receive(plain, 0), { ok: false, reason: 'connection-id' });
+  // Our CID, but the record was sealed under another: the CID is in the additional data.
+  const moved = new EpochCipher12(provider, suite, keys, 1, { cid: Uint8Array.of(1, 2, 3, 4) }).seal(
+    23,
+    5,
+    Uint8Array.of(1),
+  );
+  moved.set(cid, 11);
+  t.deepEqual(r.receive(moved, 0), { ok: false, reason: 'authentication' });
+});
+
+test('ReadEpoch12: past the per-second failure budget a record is dropped untried', (t) => {
+  const integrity = new IntegrityMonitor(1, 0);
+  const r = new ReadEpoch12(new EpochCipher12(provider, suite, keys, 1), integrity);
+  const w = new EpochCipher12(provider, suite, keys, 1);
+  const forged = (seq: number): Uint8Array => {
+    const f = w.seal(23, seq, Uint8Array.of(1));
+    f[f.length - 1]! ^= 1;
+    return f;
+  };
+  integrity.datagramStarted();
+  t.deepEqual(r.receive(forged(1), 0), { ok: false, reason: 'authentication' });
+  t.deepEqual(r.receive(forged(2), 0), { ok: false, reason: 'authentication-rate' });
+  t.is(r.cipher.failed, 1, 'the second was not tried');
+});
+
+test('WriteEpoch12 numbers records from its first sequence number and counts them', (t) => {
+  const w = new WriteEpoch12(new EpochCipher12(provider, suite, keys, 1), 7);
+  const h = new Header12();
+  const record = w.seal(23, Uint8Array.of(1));
+  t.true(readHeader12(record, 0, 0, h));
+  t.is(h.sequenceNumber, 7);
+  t.is(w.sequenceNumber, 8);
+  t.is(w.used, 1);
+});
