@@ -2,17 +2,20 @@
  * docs/hwmodel/README.md's lanes sweep: its table is the rows of docs/hwmodel/lanes-sweep.csv, the file the sweep's
  * command (in the same section) writes, and the engine figures its prose names are spec/hw's defaults. The run is in
  * simulated time, so the CSV is what any machine prints for that command; a CSV rerun with other figures, a table
- * edited away from it or a changed default fails here.
+ * edited away from it or a changed default fails here, and so does a model that no longer prints the CSV: the
+ * last two lane counts are rerun with the section's own command.
  */
 import test from 'ava';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const README = readFileSync(join(ROOT, 'docs/hwmodel/README.md'), 'utf8');
 
-function csvRows(): Record<string, string>[] {
-  const [header, ...lines] = readFileSync(join(ROOT, 'docs/hwmodel/lanes-sweep.csv'), 'utf8').trim().split('\n');
+function csvRows(file = join(ROOT, 'docs/hwmodel/lanes-sweep.csv')): Record<string, string>[] {
+  const [header, ...lines] = readFileSync(file, 'utf8').trim().split('\n');
   const names = header!.split(',');
   return lines.map((line) => Object.fromEntries(line.split(',').map((v, i) => [names[i]!, v])));
 }
@@ -84,4 +87,33 @@ test('a CSV row is written as the table writes it', (t) => {
     }),
     '| 2 | 17.88 ± 1.09 | 1,862 ± 114 | 1371 | 4,607 | cryptoEngine.dma, 93 % |',
   );
+});
+
+test("the model still prints the CSV: the section's command, rerun for the last two lane counts, gives their rows", (t) => {
+  const command = /```console\n\$ npx tsx cli\/main\.ts (simulate [^]*?)\n```/.exec(README)?.[1];
+  t.truthy(command, "the section's command");
+  const args = command!.replaceAll('\\\n', ' ').trim().split(/\s+/);
+  const saved = csvRows();
+  const last = saved.slice(-2).map((r) => r['crypto_engine.lanes']!);
+  const dir = mkdtempSync(join(tmpdir(), 'dtls13-lanes-'));
+  try {
+    const rerun = args.map((a) =>
+      a.startsWith('crypto_engine.lanes=')
+        ? `crypto_engine.lanes=${last.join(',')}`
+        : a.endsWith('.csv')
+          ? join(dir, 'lanes.csv')
+          : a.endsWith('.svg')
+            ? join(dir, 'lanes.svg')
+            : a,
+    );
+    const run = spawnSync(process.execPath, ['--import=tsx', join(ROOT, 'cli/main.ts'), ...rerun], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    t.is(run.status, 0, run.stderr);
+    t.deepEqual(csvRows(join(dir, 'lanes.csv')), saved.slice(-2));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
