@@ -1,0 +1,105 @@
+/**
+ * docs/hwmodel-sizing.md, sections 3 and 4: each table is the rows of the CSV its section's sweep writes
+ * (docs/hwmodel/pipeline-depth-sweep.csv, queue-depth-sweep.csv), the prose's figures are those rows', and the
+ * model still writes them: the last two values of each sweep are rerun with the section's own command (simulated
+ * time: any machine prints the same). A rerun with other figures, a table or sentence edited away from the CSV, or
+ * a model that moved fails here.
+ */
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { csvRows, fixed, grouped, rerunSweep, ROOT, tableRows } from './sweep-csv.js';
+
+const DOC = readFileSync(join(ROOT, 'docs/hwmodel-sizing.md'), 'utf8');
+
+function section(heading: string): string {
+  const start = DOC.indexOf(`\n${heading}\n`);
+  if (start < 0) throw new Error(`docs/hwmodel-sizing.md has no heading '${heading}'`);
+  const rest = DOC.slice(start + heading.length + 2);
+  return rest.slice(0, rest.search(/^## /m));
+}
+
+const PIPELINE = section("## 3. Record pipeline depth: Little's law");
+const QUEUE = section('## 4. Queue depth and the RX ring: absorbing a burst');
+const PIPELINE_CSV = join(ROOT, 'docs/hwmodel/pipeline-depth-sweep.csv');
+const QUEUE_CSV = join(ROOT, 'docs/hwmodel/queue-depth-sweep.csv');
+const num = (r: Record<string, string>, name: string): number => Number(r[name]);
+const percent = (share: number): string => `${Math.round(share * 100)} %`;
+const prose = (text: string): string => text.replace(/\s+/g, ' ');
+
+test('section 3: the pipeline-depth table and its sentences are pipeline-depth-sweep.csv', (t) => {
+  const rows = csvRows(PIPELINE_CSV);
+  t.deepEqual(
+    tableRows(PIPELINE),
+    rows.map(
+      (r) =>
+        `| ${r['record_layer.pipeline_depth']} | ${fixed(num(r, 'goodput_bps') / 1e9, 2)} | ${grouped(num(r, 'records_per_s') / 1e3)} | ${fixed(num(r, 'handshake_p50_us'), 0)} | ${fixed(num(r, 'completion_p99_us'), 0)} | ${grouped(num(r, 'held_back'))} |`,
+    ),
+  );
+  const [one, two, four] = rows;
+  t.is(one!['bottleneck'], 'device.recordLayer.pipeline');
+  t.is(two!['bottleneck'], 'device.cryptoEngine.dma');
+  t.true(
+    prose(PIPELINE).includes(
+      `about ${fixed(num(one!, 'records_per_s') / 1e6, 1)} M records a second (${fixed(num(one!, 'goodput_bps') / 1e9, 1)} Gbit/s`,
+    ),
+  );
+  t.true(prose(PIPELINE).includes(`the pipeline is named, ${percent(num(one!, 'bottleneck_utilization'))} occupied`));
+  t.true(
+    prose(PIPELINE).includes(
+      `DMA sets the pace (${percent(num(two!, 'bottleneck_utilization'))}, then ${percent(num(four!, 'bottleneck_utilization'))})`,
+    ),
+  );
+  t.true(prose(PIPELINE).includes('tests/docs/sizing-sweep-tables.test.ts'), 'the section names this test');
+});
+
+test('section 4: the queue-depth table and its sentences are queue-depth-sweep.csv', (t) => {
+  const rows = csvRows(QUEUE_CSV);
+  t.deepEqual(
+    tableRows(QUEUE),
+    rows.map(
+      (r) =>
+        `| ${r['crypto_engine.queue_depth']} | ${grouped(num(r, 'delivered'))} | ${grouped(num(r, 'dropped'))} | ${grouped(num(r, 'held_back'))} | ${fixed(num(r, 'run_goodput_bps') / 1e9, 2)} | ${fixed(num(r, 'completion_p99_us'), 0)} |`,
+    ),
+  );
+  const records = /--connections (\d+) --records (\d+)/.exec(QUEUE)!;
+  const total = Number(records[1]) * Number(records[2]);
+  t.true(prose(QUEUE).includes(`A burst of ${records[1]} connections × ${records[2]} records`));
+  t.true(QUEUE.includes(`| delivered (of ${total}) |`));
+  t.true(
+    prose(QUEUE).includes(`the ring overflows: ${percent(num(rows[0]!, 'dropped') / total)} of the records are lost`),
+  );
+  const depth = /record_layer\.pipeline_depth=(\d+)/.exec(QUEUE)![1];
+  t.true(prose(QUEUE).includes(`a ${depth}-deep pipeline and a ${/rx_ring_depth=(\d+)/.exec(QUEUE)![1]}-entry ring`));
+  t.true(prose(QUEUE).includes(`\`lanes × queue_depth ≥ pipeline_depth\` (${depth} here) nothing is dropped`));
+  t.true(prose(QUEUE).includes('tests/docs/sizing-sweep-tables.test.ts'), 'the section names this test');
+});
+
+test('section 4: the same burst on the default engine holds at most the datagrams the section says in its RX ring', (t) => {
+  const command = /\(`dtls13 (simulate --profile default [^`]+)`\) held at most (\d+)/.exec(prose(QUEUE));
+  t.truthy(command, 'the sentence naming the run and its ring peak');
+  const run = spawnSync(process.execPath, ['--import=tsx', join(ROOT, 'cli/main.ts'), ...command![1]!.split(' ')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  t.is(run.status, 0, run.stderr);
+  const ring = /^device\.recordLayer\.rxRing\s+\d+\s+\w+\s+\d+\s+\d+\s+\d+\s+\d+\s+\S+ \w+\s+(\d+)\s/m.exec(run.stdout);
+  t.is(ring?.[1], command![2], 'the Max column of the rxRing line');
+});
+
+for (const [name, text, csv, parameter] of [
+  ['section 3', PIPELINE, PIPELINE_CSV, 'record_layer.pipeline_depth'],
+  ['section 4', QUEUE, QUEUE_CSV, 'crypto_engine.queue_depth'],
+] as const)
+  test(`${name}: the model still writes the CSV (its command, rerun for the last two values)`, (t) => {
+    const saved = csvRows(csv).slice(-2);
+    t.deepEqual(
+      rerunSweep(
+        text,
+        saved.map((r) => r[parameter]!),
+      ),
+      saved,
+    );
+  });
