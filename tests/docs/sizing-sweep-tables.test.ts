@@ -1,9 +1,10 @@
 /**
- * docs/hwmodel-sizing.md, sections 3 and 4: each table is the rows of the CSV its section's sweep writes
- * (docs/hwmodel/pipeline-depth-sweep.csv, queue-depth-sweep.csv), the prose's figures are those rows', and the
- * model still writes them: the last two values of each sweep are rerun with the section's own command (simulated
- * time: any machine prints the same). A rerun with other figures, a table or sentence edited away from the CSV, or
- * a model that moved fails here.
+ * docs/hwmodel-sizing.md, sections 2 to 4. Sections 3 and 4: each table is the rows of the CSV its section's sweep
+ * writes (docs/hwmodel/pipeline-depth-sweep.csv, queue-depth-sweep.csv), the prose's figures are those rows', and
+ * the model still writes them: the last two values of each sweep are rerun with the section's own command (simulated
+ * time: any machine prints the same). Section 2 keeps no CSV: its whole sweep is rerun, and its per-record
+ * arithmetic is the default engine's cycle counts. A rerun with other figures, a table or sentence edited away from
+ * the CSV, or a model that moved fails here.
  */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
@@ -20,6 +21,7 @@ function section(heading: string): string {
   return rest.slice(0, rest.search(/^## /m));
 }
 
+const DMA = section('## 2. Symmetric lanes and the DMA width: from the data rate');
 const PIPELINE = section("## 3. Record pipeline depth: Little's law");
 const QUEUE = section('## 4. Queue depth and the RX ring: absorbing a burst');
 const PIPELINE_CSV = join(ROOT, 'docs/hwmodel/pipeline-depth-sweep.csv');
@@ -27,6 +29,62 @@ const QUEUE_CSV = join(ROOT, 'docs/hwmodel/queue-depth-sweep.csv');
 const num = (r: Record<string, string>, name: string): number => Number(r[name]);
 const percent = (share: number): string => `${Math.round(share * 100)} %`;
 const prose = (text: string): string => text.replace(/\s+/g, ' ');
+
+/** A number the YAML states under `key:` after the line matching `after` (the first one there). */
+function yamlNumber(file: string, after: RegExp, key: string): number {
+  const yaml = readFileSync(join(ROOT, file), 'utf8');
+  const from = yaml.search(after);
+  const found = new RegExp(`\\n\\s+${key}: (\\d+)`).exec(yaml.slice(from));
+  if (from < 0 || !found) throw new Error(`${file}: no ${key} after ${String(after)}`);
+  return Number(found[1]);
+}
+
+test("section 2: a record's cost on one lane is the default engine's cycles", (t) => {
+  const gcm = /TLS_AES_128_GCM_SHA256:/;
+  const setup = yamlNumber('spec/hw/engines/default.yaml', gcm, 'setup_cycles');
+  const perCycle = yamlNumber('spec/hw/engines/default.yaml', gcm, 'bytes_per_cycle');
+  const mask = yamlNumber('spec/hw/engines/default.yaml', /\n {2}mask:\n {4}aes-128:/, 'setup_cycles');
+  const command = yamlNumber('spec/hw/crypto_engine.yaml', /- name: command_cycles/, 'default');
+  const periodNs = Number(
+    /- name: clock_period\n\s+type: time\n\s+default: (\d+)ns/.exec(
+      readFileSync(join(ROOT, 'spec/hw/crypto_engine.yaml'), 'utf8'),
+    )![1],
+  );
+  const recordBytes = 1200;
+  const perRecordNs = (command + setup + recordBytes / perCycle + mask) * periodNs;
+  const text = prose(DMA);
+  t.true(
+    text.includes(
+      `10 Gbit/s of ${grouped(recordBytes)}-byte records is ${fixed(10e9 / 8 / recordBytes / 1e6, 2)} M records a second`,
+    ),
+  );
+  t.true(
+    text.includes(`${command * periodNs} ns of command overhead plus (${setup} + ${recordBytes / perCycle}) cycles`),
+  );
+  t.true(text.includes(`${perCycle} bytes a cycle) and its record number mask in ${mask} more`));
+  t.true(text.includes(`about ${perRecordNs} ns, ${fixed(1e3 / perRecordNs, 1)} M records a second`));
+  t.true(text.includes('tests/docs/sizing-sweep-tables.test.ts'), 'the section names this test');
+});
+
+test('section 2: the DMA-width table is what its command prints (the whole sweep rerun)', (t) => {
+  const values = /--sweep crypto_engine\.dma_bandwidth=(\S+)/.exec(DMA)![1]!.split(',');
+  const rows = rerunSweep(DMA, values);
+  t.deepEqual(
+    tableRows(DMA),
+    rows.map(
+      (r) =>
+        `| ${r['crypto_engine.dma_bandwidth']!.replace(/Gbps$/, ' Gbit/s')} | ${fixed(num(r, 'goodput_bps') / 1e9, 2)} | ${grouped(num(r, 'records_per_s') / 1e3)} | ${r['bottleneck']!.replace(/^device\./, '')}, ${percent(num(r, 'bottleneck_utilization'))} |`,
+    ),
+  );
+  const at32 = rows.find((r) => r['crypto_engine.dma_bandwidth'] === '32Gbps')!;
+  t.is(Math.floor(num(at32, 'goodput_bps') / 1e9), 10, '32 Gbit/s just carries 10 Gbit/s');
+  for (const r of rows)
+    t.is(
+      Math.round((3 * num(r, 'goodput_bps')) / (Number(r['crypto_engine.dma_bandwidth']!.replace('Gbps', '')) * 1e9)),
+      1,
+      'about a third of the DMA rate',
+    );
+});
 
 test('section 3: the pipeline-depth table and its sentences are pipeline-depth-sweep.csv', (t) => {
   const rows = csvRows(PIPELINE_CSV);

@@ -30,7 +30,8 @@ export const tableRows = (markdown: string): string[] => markdown.split('\n').fi
 
 /**
  * The sweep command of a ```console block (`$ dtls13 simulate ...` or `$ npx tsx cli/main.ts simulate ...`), rerun
- * from source for `values` of its swept parameter only, its CSV written to a scratch folder: the rows it writes.
+ * from source for `values` of its swept parameter only, its CSV written to a scratch folder (`--csv` added where the
+ * command has none): the rows it writes.
  */
 export function rerunSweep(markdown: string, values: readonly string[]): Record<string, string>[] {
   const command = /```console\n\$ (?:dtls13|npx tsx cli\/main\.ts) (simulate [^`]*?)\n```/.exec(markdown)?.[1];
@@ -50,6 +51,7 @@ export function rerunSweep(markdown: string, values: readonly string[]): Record<
               ? join(dir, 'sweep.svg')
               : a,
       );
+    if (!args.includes('--csv')) args.push('--csv', join(dir, 'sweep.csv'));
     const run = spawnSync(process.execPath, ['--import=tsx', join(ROOT, 'cli/main.ts'), ...args], {
       cwd: ROOT,
       encoding: 'utf8',
