@@ -1,5 +1,6 @@
 /**
- * docs/hwmodel-sizing.md, sections 2 to 4. Sections 3 and 4: each table is the rows of the CSV its section's sweep
+ * docs/hwmodel-sizing.md, sections 1 to 4. Section 1: its sweep rerun, the public-key unit's utilization is the
+ * table's, and the per-handshake arithmetic is the default engine's cycles. Sections 3 and 4: each table is the rows of the CSV its section's sweep
  * writes (docs/hwmodel/pipeline-depth-sweep.csv, queue-depth-sweep.csv), the prose's figures are those rows', and
  * the model still writes them: the last two values of each sweep are rerun with the section's own command (simulated
  * time: any machine prints the same). Section 2 keeps no CSV: its whole sweep is rerun, and its per-record
@@ -10,7 +11,7 @@ import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { csvRows, fixed, grouped, rerunSweep, ROOT, tableRows } from './sweep-csv.js';
+import { csvRows, fixed, grouped, rerunSweep, rerunSweepJson, ROOT, tableRows } from './sweep-csv.js';
 
 const DOC = readFileSync(join(ROOT, 'docs/hwmodel-sizing.md'), 'utf8');
 
@@ -21,6 +22,7 @@ function section(heading: string): string {
   return rest.slice(0, rest.search(/^## /m));
 }
 
+const PK = section('## 1. Public-key lanes: from the handshake rate');
 const DMA = section('## 2. Symmetric lanes and the DMA width: from the data rate');
 const PIPELINE = section("## 3. Record pipeline depth: Little's law");
 const QUEUE = section('## 4. Queue depth and the RX ring: absorbing a burst');
@@ -38,6 +40,62 @@ function yamlNumber(file: string, after: RegExp, key: string): number {
   if (from < 0 || !found) throw new Error(`${file}: no ${key} after ${String(after)}`);
   return Number(found[1]);
 }
+
+test("section 1: the public-key table is what its command prints, and its arithmetic the engine's cycles", (t) => {
+  const engine = 'spec/hw/engines/default.yaml';
+  const x25519 = yamlNumber(engine, /\n {4}x25519:/, 'generate_cycles');
+  t.is(yamlNumber(engine, /\n {4}x25519:/, 'derive_cycles'), x25519);
+  const ed25519 = yamlNumber(engine, /\n {4}ed25519:/, 'sign_cycles');
+  const hybrid = [
+    yamlNumber(engine, /x25519mlkem768:/, 'generate_cycles'),
+    yamlNumber(engine, /x25519mlkem768:/, 'derive_cycles'),
+  ];
+  const p256 = yamlNumber(engine, /ecdsa_secp256r1_sha256:/, 'sign_cycles');
+  const mhz =
+    1000 /
+    Number(
+      /- name: clock_period\n\s+type: time\n\s+default: (\d+)ns/.exec(
+        readFileSync(join(ROOT, 'spec/hw/crypto_engine.yaml'), 'utf8'),
+      )![1],
+    );
+  const rate = Number(/--rate (\d+)/.exec(PK)![1]);
+  const perHandshakeUs = (x25519 + x25519 + ed25519) / mhz;
+  const text = prose(PK);
+  t.is(ed25519, x25519, 'one scalar multiplication each');
+  t.true(
+    text.includes(
+      `3 × ${grouped(x25519)} cycles (${fixed(x25519 / mhz, 2)} µs per Curve25519 scalar multiplication, HPEC 2024, at ${mhz} MHz), ${fixed(perHandshakeUs, 1)} µs`,
+    ),
+  );
+  t.true(
+    text.includes(
+      `At ${grouped(rate)} handshakes a second that is ${fixed((rate * perHandshakeUs) / 1e6, 2)} of one lane`,
+    ),
+  );
+  t.true(text.includes(`(${grouped(hybrid[0]!)} + ${grouped(hybrid[1]!)} cycles against ${grouped(2 * x25519)}`));
+  t.true(
+    text.includes(
+      `(AMD Vitis Security Library, ${fixed(p256 / mhz / 1000, 2)} ms a signature) is ${Math.round(p256 / ed25519)} times the Curve25519 one`,
+    ),
+  );
+  t.true(text.includes(`(${grouped(p256)} cycles against ${grouped(ed25519)})`));
+  const values = /--sweep crypto_engine\.pk_lanes=(\S+)/.exec(PK)![1]!.split(',');
+  const json = rerunSweepJson(PK, values);
+  const busy = json.rows.map((r) => r.utilization['device.cryptoEngine.publicKey']!);
+  t.deepEqual(
+    tableRows(PK),
+    json.rows.map(
+      (r, i) => `| ${r.label} | ${Math.round(busy[i]!.mean * 100)} ± ${Math.round(busy[i]!.halfWidth * 100)} % |`,
+    ),
+  );
+  t.true(
+    text.includes(
+      `One lane would run at ${Math.round(busy[0]!.mean * 100)}–${Math.round((rate * perHandshakeUs) / 1e4)} %`,
+    ),
+  );
+  t.true(text.includes(`public-key lanes** (${Math.round(busy[1]!.mean * 100)} %)`));
+  t.true(text.includes('tests/docs/sizing-sweep-tables.test.ts'), 'the section names this test');
+});
 
 test("section 2: a record's cost on one lane is the default engine's cycles", (t) => {
   const gcm = /TLS_AES_128_GCM_SHA256:/;

@@ -28,12 +28,29 @@ export const withInterval = (mean: string, interval: string): string =>
 /** The table rows of a Markdown text: lines starting `| <number> |`. */
 export const tableRows = (markdown: string): string[] => markdown.split('\n').filter((l) => /^\| \d+ /.test(l));
 
+/** What a sweep's `--json` holds of each value (the rows' means and 95% half-widths). */
+export interface SweepJson {
+  readonly rows: readonly {
+    readonly label: string;
+    readonly utilization: Readonly<Record<string, { readonly mean: number; readonly halfWidth: number }>>;
+  }[];
+}
+
 /**
  * The sweep command of a ```console block (`$ dtls13 simulate ...` or `$ npx tsx cli/main.ts simulate ...`), rerun
  * from source for `values` of its swept parameter only, its CSV written to a scratch folder (`--csv` added where the
  * command has none): the rows it writes.
  */
 export function rerunSweep(markdown: string, values: readonly string[]): Record<string, string>[] {
+  return rerun(markdown, values).rows;
+}
+
+/** The same rerun's `--json`: the intervals the CSV does not hold (each module's utilization). */
+export function rerunSweepJson(markdown: string, values: readonly string[]): SweepJson {
+  return rerun(markdown, values).json;
+}
+
+function rerun(markdown: string, values: readonly string[]): { rows: Record<string, string>[]; json: SweepJson } {
   const command = /```console\n\$ (?:dtls13|npx tsx cli\/main\.ts) (simulate [^`]*?)\n```/.exec(markdown)?.[1];
   if (!command) throw new Error('no ```console block with a simulate command');
   const dir = mkdtempSync(join(tmpdir(), 'dtls13-sweep-'));
@@ -52,13 +69,17 @@ export function rerunSweep(markdown: string, values: readonly string[]): Record<
               : a,
       );
     if (!args.includes('--csv')) args.push('--csv', join(dir, 'sweep.csv'));
+    args.push('--json', join(dir, 'sweep.json'));
     const run = spawnSync(process.execPath, ['--import=tsx', join(ROOT, 'cli/main.ts'), ...args], {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 240_000,
     });
     if (run.status !== 0) throw new Error(`dtls13 ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
-    return csvRows(join(dir, 'sweep.csv'));
+    return {
+      rows: csvRows(join(dir, 'sweep.csv')),
+      json: JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as SweepJson,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
