@@ -73,7 +73,6 @@ function rerun(markdown: string, values: readonly string[]): { rows: Record<stri
     const run = spawnSync(process.execPath, ['--import=tsx', join(ROOT, 'cli/main.ts'), ...args], {
       cwd: ROOT,
       encoding: 'utf8',
-      timeout: 240_000,
     });
     if (run.status !== 0) throw new Error(`dtls13 ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
     return {
