@@ -23,6 +23,7 @@ import type { LearnPlan } from './learn-plan.js';
 import { withOpensslSpellings } from './openssl-spellings.js';
 import { parseOptions } from './option-table.js';
 import { CliUsageError } from './usage-error.js';
+import { exitOnSignal } from './exit-on-signal.js';
 
 function readReport(option: string, path: string): { report: LearnReport; model: MealyMachine } {
   try {
@@ -81,6 +82,25 @@ function summary(r: LearnReport, target: string): string[] {
   return lines;
 }
 
+/** Learns the plan's target (after our own peer, with `--reference self`) and makes the report. */
+async function learnTarget(plan: LearnPlan, options: LearnOptions): Promise<LearnReport> {
+  if (plan.reference === 'self' && !plan.quiet)
+    process.stderr.write(`learning dtls13's own DTLS ${plan.version} ${plan.target.role} as the reference\n`);
+  const reference =
+    plan.reference === undefined
+      ? undefined
+      : plan.reference === 'self'
+        ? await learnOwnPeer(plan, options)
+        : readReport('--reference', plan.reference).model;
+  const sul = await openSul(plan);
+  try {
+    const result = await learn(sul, options);
+    return learnReport(result, reference);
+  } finally {
+    await sul.close();
+  }
+}
+
 export async function runLearn(argv: readonly string[]): Promise<number> {
   const plan = learnPlan(parseOptions(withInspectDefault(withOpensslSpellings(argv)), LEARN_OPTIONS));
   const options: LearnOptions = {
@@ -100,21 +120,13 @@ export async function runLearn(argv: readonly string[]): Promise<number> {
           ? 'started by --server-command'
           : `at ${t.host}:${t.port}`
         : 'started by --client-command';
-  if (plan.reference === 'self' && !plan.quiet)
-    process.stderr.write(`learning dtls13's own DTLS ${plan.version} ${t.role} as the reference\n`);
-  const reference =
-    plan.reference === undefined
-      ? undefined
-      : plan.reference === 'self'
-        ? await learnOwnPeer(plan, options)
-        : readReport('--reference', plan.reference).model;
-  const sul = await openSul(plan);
+  // Until the model is learned, a signal stops the peer processes the mapper started (per session) and exits.
+  const restoreSignals = exitOnSignal('dtls13 learn');
   let report: LearnReport;
   try {
-    const result = await learn(sul, options);
-    report = learnReport(result, reference);
+    report = await learnTarget(plan, options);
   } finally {
-    await sul.close();
+    restoreSignals();
   }
   const lines = summary(report, target);
   process.stdout.write(`${(plan.quiet ? lines.slice(0, 1) : lines).join('\n')}\n`);
