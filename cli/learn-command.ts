@@ -34,11 +34,12 @@ function readReport(option: string, path: string): { report: LearnReport; model:
   }
 }
 
-function openSul(plan: LearnPlan): Promise<SystemUnderLearning> {
-  return withPlanInputs(plan, openFullSul(plan));
+/** `onSilentStart`: a server started by --server-command answered nothing to a session's first ClientHello. */
+function openSul(plan: LearnPlan, onSilentStart: () => void): Promise<SystemUnderLearning> {
+  return withPlanInputs(plan, openFullSul(plan, onSilentStart));
 }
 
-async function openFullSul(plan: LearnPlan): Promise<SystemUnderLearning> {
+async function openFullSul(plan: LearnPlan, onSilentStart: () => void): Promise<SystemUnderLearning> {
   const t = plan.target;
   if (t.role === 'replay') {
     const { report, model } = readReport('--replay', t.path);
@@ -54,7 +55,7 @@ async function openFullSul(plan: LearnPlan): Promise<SystemUnderLearning> {
     ? openServerSul({
         host: t.host,
         port: t.port,
-        ...(t.serverCommand !== undefined ? { serverCommand: t.serverCommand } : {}),
+        ...(t.serverCommand !== undefined ? { serverCommand: t.serverCommand, onSilentStart } : {}),
         ...common,
       })
     : openClientSul({ host: t.host, port: t.port, clientCommand: t.clientCommand, ...common });
@@ -92,9 +93,14 @@ async function learnTarget(plan: LearnPlan, options: LearnOptions): Promise<Lear
       : plan.reference === 'self'
         ? await learnOwnPeer(plan, options)
         : readReport('--reference', plan.reference).model;
-  const sul = await openSul(plan);
+  let silent = 0;
+  const sul = await openSul(plan, () => silent++);
   try {
     const result = await learn(sul, options);
+    if (silent > 0)
+      process.stderr.write(
+        `the server started by --server-command answered nothing to its first ClientHello, waited for 5 s, in ${silent} of ${result.queries} sessions\n`,
+      );
     return learnReport(result, reference);
   } finally {
     await sul.close();

@@ -8,7 +8,7 @@ import { loadCredentials, type CredentialOptions } from './credentials.js';
 import { DatagramChannel } from './datagram-channel.js';
 import { PeerProcess } from './peer-process.js';
 import { freeUdpPort, waitForUdpPort } from './port-bound.js';
-import { MapperSession } from './session.js';
+import { MapperSession, type FirstHelloWait } from './session.js';
 import { checkedCount, checkedWait, SessionsOverUdp } from './udp-sul.js';
 
 /** Learning a server: where it listens, the version, how many sessions at once, and our client credentials. */
@@ -32,8 +32,17 @@ export interface ServerSulOptions extends CredentialOptions {
    * abandoned handshake to time out before it takes the next client). Killed with its process group when the session ends.
    */
   readonly serverCommand?: string;
-  /** With `serverCommand`: how long to wait for the server to bind its port (default 5000 ms). */
+  /**
+   * With `serverCommand`: how long to wait for the server to bind its port, and then for its first answer (default
+   * 5000 ms). A server that has bound its port may not read from it yet: when a session's first input is a ClientHello,
+   * the step waits for its answer up to this time.
+   */
   readonly startMs?: number;
+  /**
+   * With `serverCommand`: called for each session whose started server answered nothing to its first ClientHello
+   * within `startMs` (that step answers `timeout`, as it does for a server that answers no ClientHello).
+   */
+  readonly onSilentStart?: (input: string) => void;
 }
 
 /**
@@ -50,10 +59,14 @@ export async function openServerSul(options: ServerSulOptions): Promise<SystemUn
   const peer = { host: options.host, port: options.port };
   const inputs = options.version === '1.3' ? INPUTS_13_SERVER : INPUTS_12_SERVER;
   const command = options.serverCommand;
+  const startMs = options.startMs ?? 5000;
+  if (!Number.isFinite(startMs) || startMs <= 0)
+    throw new RangeError(`startMs must be a positive number of milliseconds, got ${startMs}`);
   if (command !== undefined && !command.includes('{port}'))
     throw new RangeError(`serverCommand must contain {port}, got ${JSON.stringify(command)}`);
   return new SessionsOverUdp(options.version, 'server', inputs, parallel, async () => {
     let process: PeerProcess | undefined;
+    let firstHello: FirstHelloWait | undefined;
     let to = peer;
     if (command !== undefined) {
       const port = await freeUdpPort(options.host);
@@ -62,11 +75,12 @@ export async function openServerSul(options: ServerSulOptions): Promise<SystemUn
         command.replaceAll('{port}', String(port)).replaceAll('{host}', options.host),
         () => (ended = true),
       );
-      await waitForUdpPort(port, options.startMs ?? 5000, () => ended);
+      await waitForUdpPort(port, startMs, () => ended);
       to = { host: options.host, port };
+      firstHello = { limitMs: startMs, onUnanswered: (input) => options.onSilentStart?.(input) };
     }
     const channel = await DatagramChannel.toPeer(to);
     const side = options.version === '1.3' ? new Client13(provider, credentials) : new Client12(provider, credentials);
-    return new MapperSession(channel, side, waitMs, process);
+    return new MapperSession(channel, side, waitMs, process, firstHello);
   });
 }

@@ -18,6 +18,19 @@ export interface SessionPeer {
 }
 
 /**
+ * A server the mapper has just started may have bound its port and not yet read from it (still starting, or not
+ * scheduled on a loaded machine): its answer to the first ClientHello, which waits in the socket's queue, then comes
+ * after the step's wait and would count for the next step. With this, a session's first input, when it is a
+ * ClientHello, waits for the first answer up to `limitMs` instead of one wait. Nothing is sent again: the same
+ * datagrams twice made gnutls-serv 3.7.9 ignore the ClientHello with the cookie that followed. A server that answers
+ * nothing in that time answers `timeout`, as one that answers no ClientHello does, and `onUnanswered` says so.
+ */
+export interface FirstHelloWait {
+  readonly limitMs: number;
+  readonly onUnanswered: (input: InputSymbol) => void;
+}
+
+/**
  * One query's conversation: each input becomes datagrams (the concrete side), and everything new the peer sends until
  * the step's wait ends becomes one output symbol, the names joined with `+` in arrival order, a name repeated at once
  * (a retransmitted ACK, say) kept once. The wait ends early once a flight looks complete, and is prolonged (up to four
@@ -31,14 +44,23 @@ export class MapperSession implements SulSession {
   private readonly side: ConcreteSide;
   private readonly waitMs: number;
   private readonly peer: SessionPeer | undefined;
+  private readonly firstHello: FirstHelloWait | undefined;
   private over = false;
   private released = false;
+  private stepped = false;
 
-  constructor(channel: DatagramChannel, side: ConcreteSide, waitMs: number, peer?: SessionPeer) {
+  constructor(
+    channel: DatagramChannel,
+    side: ConcreteSide,
+    waitMs: number,
+    peer?: SessionPeer,
+    firstHello?: FirstHelloWait,
+  ) {
     this.channel = channel;
     this.side = side;
     this.waitMs = waitMs;
     this.peer = peer;
+    this.firstHello = firstHello;
   }
 
   async step(input: InputSymbol): Promise<OutputSymbol> {
@@ -58,9 +80,20 @@ export class MapperSession implements SulSession {
       const started = performance.now();
       let deadline = started + this.waitMs;
       let flightEnded = false;
+      const first = !this.stepped && input.startsWith('ClientHello') ? this.firstHello : undefined;
       while (!this.over) {
         const d = await this.channel.next(deadline);
         if (d === undefined) {
+          if (first !== undefined && names.length === 0) {
+            // A server just started and not yet reading: its answer is queued, wait for it up to the limit.
+            const end = started + first.limitMs;
+            if (performance.now() < end) {
+              deadline = end;
+              continue;
+            }
+            first.onUnanswered(input);
+            break;
+          }
           // A flight begun and not ended (a slow peer's ServerHello without the rest): wait for the rest, up to
           // MAX_WAITS waits in all, so one flight is not split over two steps.
           if (names.length === 0 || flightEnded || performance.now() - started >= MAX_WAITS * this.waitMs) break;
@@ -74,6 +107,7 @@ export class MapperSession implements SulSession {
       }
       if (this.channel.closed || (this.peer !== undefined && !this.peer.alive())) this.over = true;
     }
+    this.stepped = true;
     const output = names.filter((n, i) => i === 0 || names[i - 1] !== n).join('+');
     if (output.length > 0) return output;
     return this.over ? CLOSED : 'timeout';
