@@ -143,6 +143,8 @@ export class Client12 implements ConcreteSide {
   /**
    * A ClientHello for DTLS 1.2 with `cookie` (RFC 6347 §4.2.1): the same random every time, so the one with the cookie
    * repeats the first. Each ClientHello starts the transcript again (the first and the HelloVerifyRequest are not in it).
+   * A server keeps no state for a HelloVerifyRequest and never retransmits one (RFC 6347 §4.2.1), so the one that
+   * answers this ClientHello counts even when it repeats an earlier one (GnuTLS's cookie depends on our address only).
    */
   private clientHello(cookie: Uint8Array, suites: readonly CipherSuite[] = SUITES): Uint8Array {
     const body = encodeClientHello({
@@ -161,6 +163,8 @@ export class Client12 implements ConcreteSide {
       ],
     });
     this.transcript = [];
+    this.records.forgetEpoch0();
+    this.reassembler.forget(typeNumber('hello_verify_request'));
     return this.handshake(typeNumber('client_hello'), body);
   }
 

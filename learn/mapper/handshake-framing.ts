@@ -70,6 +70,14 @@ export class HandshakeReassembler {
   private readonly partials = new Map<string, Partial>();
   private readonly seen = new Set<string>();
 
+  /**
+   * Forgets which messages of type `msgType` were delivered, so the next one counts even if it repeats one (a
+   * stateless server's HelloVerifyRequest answering a new ClientHello is an answer, not a retransmission).
+   */
+  forget(msgType: number): void {
+    for (const id of this.seen) if (id.startsWith(`${msgType}/`)) this.seen.delete(id);
+  }
+
   /** The whole messages completed by the handshake fragments in one record's content. */
   add(content: Uint8Array): HandshakeMessage[] {
     const out: HandshakeMessage[] = [];

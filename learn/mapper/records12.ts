@@ -54,6 +54,15 @@ export class Records12 {
   }
 
   /**
+   * Forgets the peer's epoch-0 record numbers seen: a stateless server's HelloVerifyRequest answering a new ClientHello
+   * may carry the number of the one before (GnuTLS's does). Retransmitted handshake messages are still dropped by the
+   * reassembler.
+   */
+  forgetEpoch0(): void {
+    for (const key of this.seen) if (key.startsWith('0/')) this.seen.delete(key);
+  }
+
+  /**
    * The records of one datagram that are plaintext in epoch 0 or open in epoch 1, each record number once, in order.
    * `afterEach` runs after each record, so a ChangeCipherSpec can install the keys its datagram's next records need.
    * Never throws: an unreadable datagram yields nothing.
