@@ -20,10 +20,22 @@ const run = JSON.parse(readFileSync(join(ROOT, JSON_FILE ?? 'missing'), 'utf8'))
 test('the candidates table is the JSON’s candidates', (t) => {
   t.truthy(JSON_FILE, 'the command writes the JSON the part names');
   t.deepEqual(
-    tableRows(PART).filter((l) => !/^\| \d+ MHz \|/.test(l)),
+    tableRows(PART.slice(PART.indexOf("With the memory's bandwidth doubled"))).filter((l) => !/^\| \d+ MHz \|/.test(l)),
     run.candidates.map(candidateRow),
   );
   t.true(run.candidates.at(-1)!.next.startsWith('meets the targets'));
+});
+
+test('with the spec’s memory the search finds no answer: its table is that JSON’s candidates', (t) => {
+  const cut = PART.indexOf("With the memory's bandwidth doubled");
+  const first = PART.slice(0, cut);
+  const file = /--json (docs\/hwmodel\/size-protocol-asic\.json)\n/.exec(first)?.[1];
+  t.truthy(file, 'the command writes the JSON the part names');
+  const spec = JSON.parse(readFileSync(join(ROOT, file!), 'utf8')) as SizeJson;
+  t.is(spec.answer, undefined, 'no configuration in the space meets the targets');
+  t.regex(spec.verdict, /no configuration in the space meets the targets/);
+  t.deepEqual(tableRows(first), spec.candidates.map(candidateRow));
+  t.true(spec.candidates.at(-1)!.row.bottleneck === 'device.memory' || /memory/.test(spec.verdict), spec.verdict);
 });
 
 test('the clocks table is the JSON’s clocks', (t) => {

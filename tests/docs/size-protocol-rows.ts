@@ -38,7 +38,7 @@ export interface SizeJson {
     readonly outcome: string;
   }[];
   readonly candidates: readonly Candidate[];
-  readonly answer: Candidate | null;
+  readonly answer?: Candidate;
   readonly verdict: string;
 }
 
