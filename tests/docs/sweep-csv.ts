@@ -28,11 +28,22 @@ export const withInterval = (mean: string, interval: string): string =>
 /** The table rows of a Markdown text: lines starting `| <number> |`. */
 export const tableRows = (markdown: string): string[] => markdown.split('\n').filter((l) => /^\| \d+ /.test(l));
 
+/** A mean and its 95% half-width, as a sweep's `--json` writes them. */
+export interface JsonInterval {
+  readonly mean: number;
+  readonly halfWidth: number;
+}
+
 /** What a sweep's `--json` holds of each value (the rows' means and 95% half-widths). */
 export interface SweepJson {
   readonly rows: readonly {
     readonly label: string;
-    readonly utilization: Readonly<Record<string, { readonly mean: number; readonly halfWidth: number }>>;
+    readonly goodputBitsPerSecond: JsonInterval;
+    readonly completionP99Us: JsonInterval;
+    readonly bottleneck: string | null;
+    readonly bottleneckUtilization: JsonInterval;
+    readonly utilization: Readonly<Record<string, JsonInterval>>;
+    readonly figures: Readonly<Record<string, JsonInterval>>;
   }[];
 }
 

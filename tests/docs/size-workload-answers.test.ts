@@ -1,0 +1,151 @@
+/**
+ * docs/hwmodel-sizing.md, section 10: the three `dtls13 size` answers. Each row of the answers' table, and each figure
+ * the prose after it takes from a run (the sensitivity rows, the TX ring, the memory channels), is the CSV its run
+ * wrote (docs/hwmodel/size-workload-100g.csv, size-workload-iot.csv, size-workload-400g.csv). A search takes minutes,
+ * so the runs are not repeated here; a CSV rerun with other figures, or a table cell or sentence edited away from its
+ * CSV, fails here. The runtime and peak memory are the run's, on the machine the section names, and are not checked.
+ */
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { csvRows, fixed, grouped, ROOT } from './sweep-csv.js';
+
+const DOC = readFileSync(join(ROOT, 'docs/hwmodel-sizing.md'), 'utf8');
+const HEADING = '## 10. `dtls13 size` on a workload: SLOs, proven bottlenecks, the whole answer';
+const SECTION = DOC.slice(DOC.indexOf(HEADING));
+const prose = SECTION.replace(/\s+/g, ' ');
+const RUNS = { a: '100g', b: 'iot', c: '400g' } as const;
+type Row = Record<string, string>;
+const rows = (question: keyof typeof RUNS): Row[] =>
+  csvRows(join(ROOT, `docs/hwmodel/size-workload-${RUNS[question]}.csv`));
+const pick = (all: Row[], section: string, name: string): Row => {
+  const found = all.find((r) => r['section'] === section && r['name'] === name);
+  if (!found) throw new Error(`no ${section} row '${name}'`);
+  return found;
+};
+const sum = (all: Row[], section: string, column: string): number =>
+  all.filter((r) => r['section'] === section).reduce((s, r) => s + Number(r[column]), 0);
+/** A drop probability as the prose writes it: two significant figures. */
+const drops = (value: string): string => String(Number(Number(value).toPrecision(2)));
+const KNOBS = [
+  'crypto_engine.lanes',
+  'crypto_engine.pk_lanes',
+  'crypto_engine.dma_channels',
+  'record_layer.pipeline_depth',
+  'record_layer.rx_ring_depth',
+  'record_layer.tx_ring_depth',
+  'key_manager.key_slots',
+  'memory channels',
+];
+
+/** µm² a gate equivalent of the node the asic cost file names. */
+const um2PerGe = Number(
+  /\n\s+um2_per_ge: ([\d.]+)/.exec(readFileSync(join(ROOT, 'spec/hw/costs/asic.yaml'), 'utf8'))![1],
+);
+
+/** The table's cells made from a run's CSV: answer, knobs' area, p99 at the target, whole device. */
+function cells(all: Row[]): string[] {
+  const p99 = pick(all, 'slo_target_load', 'p99Us');
+  const areaKge = sum(all, 'device', 'bound_or_area');
+  return [
+    KNOBS.map((k) => pick(all, 'knob', k)['limit_or_count']).join(' / '),
+    `${grouped(sum(all, 'cost', 'bound_or_area'))} kGE`,
+    `${fixed(Number(p99['mean']), 2)} ± ${fixed(Number(p99['half_width']), 2)} µs (${fixed(Number(p99['bound_or_area']), 2)})`,
+    `${grouped(areaKge)} kGE, ${fixed((areaKge * um2PerGe) / 1000, 2)} mm², ${fixed(sum(all, 'device', 'mean'), 2)} W`,
+  ];
+}
+
+for (const question of Object.keys(RUNS) as (keyof typeof RUNS)[])
+  test(`section 10: answer (${question}) in the table is size-workload-${RUNS[question]}.csv`, (t) => {
+    const line = SECTION.split('\n').find((l) => l.startsWith(`| (${question}) `));
+    t.truthy(line, `the table's row (${question})`);
+    const row = line!.split(' | ').slice(1, 5);
+    t.deepEqual(row, cells(rows(question)));
+    const all = rows(question);
+    t.true(
+      all.filter((r) => r['section']!.startsWith('slo_')).every((r) => r['met_or_basis'] === 'true'),
+      'every SLO met at the sizing load and at the target',
+    );
+    t.is(pick(all, 'input', 'crypto_engine.clock_period_ps')['limit_or_count'], '1000', 'at 1 GHz, the input clock');
+    t.is(pick(all, 'knob', 'key_manager.key_slots')['limit_or_count'], '1', 'key slots trimmed to one');
+  });
+
+test('section 10: the prose figures are the runs’ CSVs', (t) => {
+  const a = rows('a');
+  const b = rows('b');
+  const c = rows('c');
+  const sens = (all: Row[], name: string): Row => pick(all, 'sensitivity', name);
+  const rate = (all: Row[], s: string): string => grouped(Number(pick(all, s, 'handshakesPerSecond')['mean']));
+  t.true(
+    prose.includes(
+      `the handshake rate kept up with (${rate(a, 'slo_sizing_load')} and ${rate(a, 'slo_target_load')}/s in (a) and (c))`,
+    ),
+  );
+  t.is(rate(c, 'slo_sizing_load'), rate(a, 'slo_sizing_load'));
+  const tx = KNOBS[5]!;
+  t.true(
+    prose.includes(
+      `it takes ${[a, b, c]
+        .map((r) => pick(r, 'knob', tx)['limit_or_count'])
+        .join(', ')
+        .replace(
+          /, (\d+)$/,
+          ' and $1',
+        )} entries (${grouped(Number(pick(a, 'cost', 'TX ring entries')['bound_or_area']))} kGE in (a))`,
+    ),
+  );
+  const txDefault = /- name: tx_ring_depth\n\s+type: count\n\s+default: (\d+)/.exec(
+    readFileSync(join(ROOT, 'spec/hw/record_layer.yaml'), 'utf8'),
+  )![1];
+  t.true(prose.includes(`the ring left at its spec default (${grouped(Number(txDefault))} MTU entries)`));
+  const aTx = sens(a, 'txRingDepth');
+  const aMem = sens(a, 'memChannels');
+  t.true(
+    prose.includes(
+      `TX ring first (${aTx['low']} entries: drops ${drops(aTx['low_drop']!)}, p99 ${fixed(Number(aTx['low_p99_us']), 1)} µs; ${aTx['high']}: p99 ${fixed(Number(aTx['high_p99_us']), 1)} µs), then the memory channels (${aMem['low']}: drops ${drops(aMem['low_drop']!)}, p99 ${fixed(Number(aMem['low_p99_us']), 1)} µs), the pipeline, the RX ring and the lanes`,
+    ),
+  );
+  t.deepEqual(
+    a
+      .filter((r) => r['section'] === 'sensitivity')
+      .map((r) => r['name'])
+      .slice(0, 5),
+    ['txRingDepth', 'memChannels', 'pipelineDepth', 'rxRingDepth', 'lanes'],
+    'the sensitivity table of (a) in that order (by swing)',
+  );
+  t.true(
+    prose.includes(`symmetric cycles × 1.2 fail the drop SLO (${drops(sens(a, 'symmetricCycles')['high_drop']!)})`),
+  );
+  t.is(sens(a, 'symmetricCycles')['high_met'], 'false');
+  t.true(prose.includes(`(1 lane: drops ${drops(sens(b, 'lanes')['low_drop']!)})`));
+  t.is(sens(b, 'lanes')['low'], '1');
+  const cLanes = sens(c, 'lanes');
+  const cTx = sens(c, 'txRingDepth');
+  t.true(
+    prose.includes(
+      `symmetric lanes (${cLanes['low']}: drops ${drops(cLanes['low_drop']!)}; symmetric cycles × 1.2: drops ${drops(sens(c, 'symmetricCycles')['high_drop']!)}) and by the TX ring (${cTx['low']} entries: drops ${drops(cTx['low_drop']!)})`,
+    ),
+  );
+  t.true(prose.includes(`its memory needs ${pick(c, 'knob', 'memory channels')['limit_or_count']} DDR channels`));
+  t.true(prose.includes('tests/docs/size-workload-answers.test.ts'), 'the section names this test');
+});
+
+test('section 10: a small search with a seed still writes its saved CSV byte for byte', (t) => {
+  const command = /`dtls13 (size --gbps 1 [^`]+) --csv (docs\/hwmodel\/size-workload-small\.csv)`/.exec(prose);
+  t.truthy(command, 'the sentence naming the small search');
+  const dir = mkdtempSync(join(tmpdir(), 'dtls13-size-'));
+  try {
+    const csv = join(dir, 'small.csv');
+    const run = spawnSync(
+      process.execPath,
+      ['--import=tsx', join(ROOT, 'cli/main.ts'), ...command![1]!.split(' '), '--quiet', '--csv', csv],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    t.is(run.status, 0, run.stderr);
+    t.is(readFileSync(csv, 'utf8'), readFileSync(join(ROOT, command![2]!), 'utf8'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
