@@ -165,28 +165,37 @@ const csvCell = (v: string | number | boolean): string => {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
+type Cell = string | number | boolean;
+
+/** The CSV's columns: the first seven for SLO, cost, device, knob and input rows, all of them for sensitivity rows. */
+const CSV_COLUMNS = [
+  'section',
+  'name',
+  'limit_or_count',
+  'mean',
+  'half_width',
+  'bound_or_area',
+  'met_or_basis',
+  'low',
+  'low_p99_us',
+  'low_drop',
+  'low_met',
+  'high',
+  'high_p99_us',
+  'high_drop',
+  'high_met',
+  'swing',
+] as const;
+
+/** A row's leading cells, the rest of the columns left empty. */
+const padded = (...cells: Cell[]): Cell[] => [...cells, ...Array<Cell>(CSV_COLUMNS.length - cells.length).fill('')];
+
+/** One end of a sensitivity row: the knob's value there, p99, drop probability, met. */
+const side = (e: WorkloadSizing['sensitivity'][number]['low']): Cell[] => [e.label, e.p99Us, e.dropProbability, e.met];
+
 /** The SLO tables, cost lines and sensitivity rows as one CSV. */
 export function workloadCsv(r: WorkloadSizing): string {
-  const rows: (string | number | boolean)[][] = [
-    [
-      'section',
-      'name',
-      'limit_or_count',
-      'mean',
-      'half_width',
-      'bound_or_area',
-      'met_or_basis',
-      'low',
-      'low_p99_us',
-      'low_drop',
-      'low_met',
-      'high',
-      'high_p99_us',
-      'high_drop',
-      'high_met',
-      'swing',
-    ],
-  ];
+  const rows: Cell[][] = [[...CSV_COLUMNS]];
   const a = r.answer;
   if (a !== undefined) {
     for (const [section, v] of [
@@ -194,103 +203,18 @@ export function workloadCsv(r: WorkloadSizing): string {
       ['slo_target_load', a.atTarget],
     ] as const)
       for (const x of v.rows)
-        rows.push([
-          section,
-          x.metric,
-          x.limit,
-          x.measured.mean,
-          x.measured.halfWidth,
-          x.bound,
-          x.met,
-          '',
-          '',
-          '',
-          '',
-          '',
-          '',
-          '',
-          '',
-          '',
-        ]);
-    for (const l of a.cost.lines)
-      rows.push(['cost', l.part, l.count, l.perUnit, 0, l.area, l.basis, '', '', '', '', '', '', '', '', '']);
+        rows.push(padded(section, x.metric, x.limit, x.measured.mean, x.measured.halfWidth, x.bound, x.met));
+    for (const l of a.cost.lines) rows.push(padded('cost', l.part, l.count, l.perUnit, 0, l.area, l.basis));
     for (const i of a.wholeDevice?.items ?? [])
-      rows.push([
-        'device',
-        i.part,
-        i.count,
-        i.dynamicW + i.staticW,
-        '',
-        i.areaKGE,
-        i.basis,
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-      ]);
-    for (const i of a.fpgaDevice?.items ?? [])
-      rows.push([
-        'device_fpga',
-        i.part,
-        i.count,
-        i.dynamicW,
-        '',
-        `${i.lut} LUT ${i.ff} FF ${i.bram36} BRAM36 ${i.dsp} DSP`,
-        i.basis,
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
-      ]);
-    for (const k of KNOBS)
-      rows.push(['knob', KNOB_SPEC_NAMES[k], a.knobs[k], '', '', '', '', '', '', '', '', '', '', '', '', '']);
-    rows.push([
-      'input',
-      'crypto_engine.clock_period_ps',
-      r.costs.clockPeriodPs,
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-    ]);
+      rows.push(padded('device', i.part, i.count, i.dynamicW + i.staticW, '', i.areaKGE, i.basis));
+    for (const i of a.fpgaDevice?.items ?? []) {
+      const resources = `${i.lut} LUT ${i.ff} FF ${i.bram36} BRAM36 ${i.dsp} DSP`;
+      rows.push(padded('device_fpga', i.part, i.count, i.dynamicW, '', resources, i.basis));
+    }
+    for (const k of KNOBS) rows.push(padded('knob', KNOB_SPEC_NAMES[k], a.knobs[k]));
+    rows.push(padded('input', 'crypto_engine.clock_period_ps', r.costs.clockPeriodPs));
   }
   for (const s of r.sensitivity)
-    rows.push([
-      'sensitivity',
-      s.what,
-      '',
-      '',
-      '',
-      '',
-      '',
-      s.low.label,
-      s.low.p99Us,
-      s.low.dropProbability,
-      s.low.met,
-      s.high.label,
-      s.high.p99Us,
-      s.high.dropProbability,
-      s.high.met,
-      s.swing,
-    ]);
+    rows.push(['sensitivity', s.what, '', '', '', '', '', ...side(s.low), ...side(s.high), s.swing]);
   return `${rows.map((x) => x.map(csvCell).join(',')).join('\n')}\n`;
 }
