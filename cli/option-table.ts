@@ -77,7 +77,8 @@ export function helpText(synopsis: string, about: string, table: OptionTable): s
     lines.push(`${g}:`);
     for (const r of table.filter((x) => (x.group ?? 'options') === g)) {
       const flag = `${r.short ? `-${r.short}, ` : ''}--${r.name}${r.value ? ` ${r.value}` : ''}`;
-      const pad = flag.length < 26 ? ' '.repeat(26 - flag.length) : '\n' + ' '.repeat(30);
+      // Help text starts at column 30 on every line; a flag too long for its column gets a line of its own.
+      const pad = flag.length < 26 ? ' '.repeat(26 - flag.length) : '\n' + ' '.repeat(28);
       lines.push(`  ${flag}${pad}  ${r.help.replace(/\n/g, `\n${' '.repeat(30)}`)}`);
     }
     lines.push('');
