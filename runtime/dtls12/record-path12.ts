@@ -35,7 +35,8 @@ import {
 } from '../connection/record-rules.js';
 import { emptyDropCounters, type DropCounters, type DropReason } from '../record/drops.js';
 import { IntegrityMonitor } from '../record/integrity-monitor.js';
-import { framed12, Header12, readHeader12 } from '../record/codec12.js';
+import { CODEC12, Header12, readHeader12 } from '../record/codec12.js';
+import { framed } from '../record/record-codec.js';
 import type { ClientState12 } from './client12.js';
 import type { ServerState12 } from './server12.js';
 
@@ -132,7 +133,7 @@ export class RecordPath12 {
   ): void {
     const h = this.header;
     const cid = cidLength();
-    const end = framed12(d, cid, this.maxRecords, h);
+    const end = framed(CODEC12, d, cid, this.maxRecords, h);
     if (end !== undefined) {
       if (end < d.length) this.drop('records-per-datagram');
       for (let at = 0; at < end;) {

@@ -3,8 +3,7 @@
  * record and a 1.3 one, in one place.
  *
  * - Headers: the 13-byte header (type, version, 16-bit epoch, 48-bit sequence number, length), or the tls12_cid one
- *   with our CID after the sequence number, read in place ({@link readHeader12}, {@link framed12}: a datagram taken
- *   whole or not at all) and written ({@link plainRecord12}, and by {@link EpochCipher12.seal}).
+ *   with our CID after the sequence number, read in place ({@link readHeader12}; {@link CODEC12} as a RecordCodec, record-codec.ts) and written ({@link plainRecord12}, and by {@link EpochCipher12.seal}).
  * - Protection: the additional data (RFC 6347 §4.1.2.1; RFC 9146 §5.3's for tls12_cid records, whose content is a
  *   DTLSInnerPlaintext), the per-record nonce (explicit, RFC 5288 §3 / RFC 6655 §3; or the write_IV XOR the sequence
  *   number, RFC 7905 §2), sealing and opening in place: {@link EpochCipher12}, one per epoch and direction (the addon's
@@ -29,6 +28,7 @@ import { decodeInnerPlaintext, noPadding, type PaddingPolicy } from './inner-pla
 import type { IntegrityMonitor } from './integrity-monitor.js';
 import { DEFAULT_AEAD_LIMITS, type AeadLimits } from './limits.js';
 import { OPEN_RUNS, OpenedAhead, type OpenRun } from './opened-ahead.js';
+import type { RecordCodec } from './record-codec.js';
 import { ReplayWindow } from './replay-window.js';
 
 /** The header of a record without a CID: type, version, epoch, 48-bit sequence number, length. */
@@ -484,19 +484,12 @@ export function readHeader12(d: Uint8Array, at: number, cidLength: number, h: He
   return true;
 }
 
-/**
- * Where the first `count` records of `d` end when all of `d` is whole 1.2 records by {@link readHeader12} (undefined
- * when it is not), without reading them.
- */
-export function framed12(d: Uint8Array, cidLength: number, count: number, h: Header12): number | undefined {
-  let end = d.length;
-  for (let n = 0, at = 0; at < d.length; n++) {
-    if (n === count) end = at;
-    if (!readHeader12(d, at, cidLength, h)) return undefined;
-    at = h.end;
-  }
-  return end;
-}
+/** DTLS 1.2's framing as a {@link RecordCodec}: the 13-byte header, or the tls12_cid one, read in place. */
+export const CODEC12: RecordCodec<Header12> = {
+  version: 'DTLSv1.2',
+  newHeader: () => new Header12(),
+  read: readHeader12,
+};
 
 /**
  * One epoch of received records: its cipher and the anti-replay window of RFC 6347 §4.1.2.6 (the RFC 9147 §4.5.1

@@ -3,6 +3,7 @@ import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
 import { DecodeError, Reader } from '../wire/index.js';
 import { isLengthAboveMaximum, readRecord } from '../wire/record-splitter.js';
+import { Header13, MAX_CIPHERTEXT_13, readHeader13 } from './codec13.js';
 import type { DropCounters, DropReason } from './drops.js';
 import { EpochCipher } from './epoch-cipher.js';
 import { INTEGRITY_KEY_UPDATE_THRESHOLD } from './limits.js';
@@ -66,10 +67,10 @@ export interface ScreeningContext {
  */
 export type Screening = 'thaw' | 'dropped';
 
-/** Largest ciphertext (RFC 8446 §5.2). */
-const MAX_CIPHERTEXT = 16384 + 256;
 const EMPTY = new Uint8Array(0);
 const reader = new Reader(EMPTY, 'Datagram');
+/** The unified header being screened (codec13.ts): screening is synchronous, one object serves every session. */
+const header = new Header13();
 
 /**
  * Reads `datagram` as the hibernated session's record layer would, without
@@ -129,9 +130,7 @@ function screenRecords(
       drops.push('records-per-datagram');
       return;
     }
-    const b0 = d[at]!;
-    const unified = unifiedRecord(d, at, reads.cidLength);
-    if (unified === undefined) {
+    if (!readHeader13(d, at, reads.cidLength, header)) {
       // Not a protected record whose header fits: read as the record layer reads it, for the reason it is dropped.
       const r = reader;
       r.buf = d;
@@ -155,20 +154,18 @@ function screenRecords(
       at = r.pos;
       continue;
     }
-    const { headerLength, length } = unified;
-    const end = at + headerLength + length;
-    const hasCid = (b0 & 0x10) !== 0;
-    const cid = hasCid ? d.subarray(at + 1, at + 1 + reads.cidLength) : undefined;
+    const { headerLength, length, end } = header;
+    const cid = header.hasCid ? d.subarray(at + 1, at + 1 + reads.cidLength) : undefined;
     if (reads.cidLength === 0 ? cid !== undefined : cid === undefined || !context.ownsConnectionId(cid)) {
       drops.push('connection-id');
       return endOfDatagram(end, d, drops);
     }
-    const record = { at, headerLength, length, seq16: (b0 & 0x08) !== 0 };
+    const record = { at, headerLength, length, seq16: header.seq16 };
     at = end;
-    if (length > MAX_CIPHERTEXT) drops.push('too-long');
+    if (length > MAX_CIPHERTEXT_13) drops.push('too-long');
     else if (length < 16) drops.push('too-short');
     else {
-      const epoch = heldEpoch(reads, b0 & 3);
+      const epoch = heldEpoch(reads, header.epochBits);
       if (typeof epoch === 'string') drops.push(epoch);
       else if (state.failedIn !== undefined) drops.push('authentication-rate');
       else {
@@ -185,23 +182,6 @@ function screenRecords(
 function endOfDatagram(at: number, d: Uint8Array, drops: DropReason[]): undefined {
   if (at < d.length) drops.push('datagram-remainder');
   return undefined;
-}
-
-/** A unified header (RFC 9147 §4) at `at` that fits, with a length that does: its header length and ciphertext length. */
-function unifiedRecord(
-  d: Uint8Array,
-  at: number,
-  cidLength: number,
-): { headerLength: number; length: number } | undefined {
-  const b0 = d[at]!;
-  if ((b0 & 0xe0) !== 0x20) return undefined;
-  const hasLength = (b0 & 0x04) !== 0;
-  const headerLength = 1 + ((b0 & 0x10) !== 0 ? cidLength : 0) + ((b0 & 0x08) !== 0 ? 2 : 1) + (hasLength ? 2 : 0);
-  if (at + headerLength > d.length) return undefined;
-  if (!hasLength) return { headerLength, length: d.length - at - headerLength };
-  const length = (d[at + headerLength - 2]! << 8) | d[at + headerLength - 1]!;
-  if (length > MAX_CIPHERTEXT || at + headerLength + length > d.length) return undefined;
-  return { headerLength, length };
 }
 
 /** The index of the kept epoch two epoch bits name (the newest with them), or why none is (ReadEpochs.resolve; an epoch ahead is not waited for at rest). */

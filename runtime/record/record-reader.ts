@@ -7,6 +7,7 @@ import type { TrafficKeys } from '../keyschedule/derived-keys.js';
 import { bytesEqual, copyOf, DecodeError, Reader } from '../wire/index.js';
 import { MessageArena, type MessageBuffers } from '../wire/message-arena.js';
 import { isLengthAboveMaximum, readRecord, type DtlsRecord } from '../wire/record-splitter.js';
+import { Header13, MAX_CIPHERTEXT_13, readHeader13 } from './codec13.js';
 import { emptyDropCounters, type DropCounters, type DropReason } from './drops.js';
 import { EpochCipher } from './epoch-cipher.js';
 import type { HibernatedReadEpoch, HibernatedRecords } from './hibernated-records.js';
@@ -18,9 +19,8 @@ import { OPEN_RUNS, OpenedAhead, type OpenRun } from './opened-ahead.js';
 import { ReplayWindow } from './replay-window.js';
 import { SequenceRecovery } from './sequence-recovery.js';
 
-/** Largest DTLSInnerPlaintext content (RFC 8446 §5.1) and ciphertext (§5.2). */
+/** Largest DTLSInnerPlaintext content (RFC 8446 §5.1). */
 const MAX_PLAINTEXT = 16384;
-const MAX_CIPHERTEXT = 16384 + 256;
 const EMPTY = new Uint8Array(0);
 /** {@link RecordReader.receiveProtectedFast}'s answer for a record it leaves to the generic reader. */
 const GENERIC = -1;
@@ -132,6 +132,8 @@ export class RecordReader {
   private acceptPlaintext = true;
   /** Reused for every incoming datagram (receive is synchronous and not reentrant). */
   private readonly reader = new Reader(EMPTY, 'Datagram');
+  /** The unified header of the record being read (codec13.ts): one object, reused. */
+  private readonly header = new Header13();
   private readonly maxRecordsPerDatagram: number;
   /** 'batch' mode's memory for opened records, and what hands it to the record protection (undefined: an array per record). */
   private readonly arena: MessageArena | undefined;
@@ -328,7 +330,7 @@ export class RecordReader {
         break;
       }
       const start = r.pos;
-      const fast = this.receiveProtectedFast(datagram, start, r.end, now, out);
+      const fast = this.receiveProtectedFast(datagram, start, now, out);
       if (fast !== GENERIC) {
         r.pos = fast;
         if (this.fastGoesOn) continue;
@@ -372,31 +374,17 @@ export class RecordReader {
   }
 
   /**
-   * The common protected record read without the generic decoder (no header
-   * object, no views): a unified header that fits the datagram, with a
-   * length of at most 2^14 + 256 when it has one. Returns where the record
-   * ends ({@link fastGoesOn} false when the rest of the datagram is to be
-   * discarded), or {@link GENERIC} (nothing done) for anything else, which
-   * {@link readRecord} then reads, with its drop reasons.
+   * The common protected record read without the generic decoder (no header object made, no views): a unified header
+   * read in place by codec13.ts. Returns where the record ends ({@link fastGoesOn} false when the rest of the datagram
+   * is to be discarded), or {@link GENERIC} (nothing done) for anything else, which {@link readRecord} then reads, with
+   * its drop reasons.
    */
-  private receiveProtectedFast(d: Uint8Array, start: number, end: number, now: number, out: ReceivedRecord[]): number {
-    const b0 = d[start]!;
-    if ((b0 & 0xe0) !== 0x20) return GENERIC;
-    const hasCid = (b0 & 0x10) !== 0;
-    const seq16 = (b0 & 0x08) !== 0;
-    const hasLength = (b0 & 0x04) !== 0;
-    const cidLength = hasCid ? this.cidLength : 0;
-    const headerLength = 1 + cidLength + (seq16 ? 2 : 1) + (hasLength ? 2 : 0);
-    if (start + headerLength > end) return GENERIC;
-    let length: number;
-    if (hasLength) {
-      length = (d[start + headerLength - 2]! << 8) | d[start + headerLength - 1]!;
-      if (length > MAX_CIPHERTEXT || start + headerLength + length > end) return GENERIC;
-    } else length = end - start - headerLength;
-    const recordEnd = start + headerLength + length;
-    const cid = hasCid ? d.subarray(start + 1, start + 1 + cidLength) : undefined;
-    this.fastGoesOn = this.receiveCiphertext(cid, b0 & 3, seq16, length, d, start, recordEnd, now, out);
-    return recordEnd;
+  private receiveProtectedFast(d: Uint8Array, start: number, now: number, out: ReceivedRecord[]): number {
+    const h = this.header;
+    if (!readHeader13(d, start, this.cidLength, h)) return GENERIC;
+    const cid = h.hasCid ? d.subarray(start + 1, start + 1 + h.cidLength) : undefined;
+    this.fastGoesOn = this.receiveCiphertext(cid, h.epochBits, h.seq16, h.length, d, start, h.end, now, out);
+    return h.end;
   }
 
   /** Whether the datagram goes on after the record {@link receiveProtectedFast} last read. */
@@ -449,7 +437,7 @@ export class RecordReader {
       this.drop('connection-id');
       return false;
     }
-    if (ciphertextLength > MAX_CIPHERTEXT) return this.dropAndGoOn('too-long');
+    if (ciphertextLength > MAX_CIPHERTEXT_13) return this.dropAndGoOn('too-long');
     if (ciphertextLength < 16) return this.dropAndGoOn('too-short');
     const epoch = this.readEpochs.resolve(epochBits);
     if (typeof epoch === 'string') {

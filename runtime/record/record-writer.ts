@@ -1,11 +1,10 @@
-import { writeDtlsCiphertextHeader } from '../../generated/wire/dtls-ciphertext-header.js';
 import { encodeDtlsPlaintext } from '../../generated/wire/dtls-plaintext.js';
 import { contentTypeToNumber, type ContentType } from '../../generated/wire/enums.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
-import { scratchWriter } from '../wire/index.js';
 import { allocate } from '../wire/slab.js';
+import { headerLength13, writeHeader13 } from './codec13.js';
 import { EpochCipher } from './epoch-cipher.js';
 import type { HibernatedRecords } from './hibernated-records.js';
 import { noPadding, type PaddingPolicy } from './inner-plaintext.js';
@@ -265,7 +264,7 @@ export class RecordWriter {
     const staged = (this.staged ??= StagedRecords.take());
     let out: Uint8Array;
     try {
-      out = this.layOut(state, undefined, contentType, content, undefined, undefined, staged);
+      out = this.layOut(state, undefined, contentType, content, undefined, undefined);
     } catch (e) {
       if (staged.count === 0) this.sealStaged(); // nothing staged: the spare goes back
       throw e;
@@ -308,7 +307,6 @@ export class RecordWriter {
     content: Uint8Array,
     sequenceNumberLength: 8 | 16 | undefined,
     includeLength: boolean | undefined,
-    staged?: StagedRecords,
   ): Uint8Array {
     if (!state)
       throw new RecordLayerError(epoch === undefined ? 'no write keys installed' : `no write keys for epoch ${epoch}`);
@@ -322,44 +320,21 @@ export class RecordWriter {
     const padding = this.paddingFor(content.length, type, tag);
     const innerLength = content.length + 1 + padding;
     const seq16 = (sequenceNumberLength ?? this.config.sequenceNumberLength ?? 16) === 16;
-    // A burst's records share their header but for the record number and length: encoded once, then patched.
-    const template = staged?.headerTemplate(w, this.sendCid);
-    const header =
-      template ??
-      this.header(w.epoch, state.seq, seq16, includeLength ?? this.config.includeLength ?? true, innerLength + tag);
-    if (template === undefined) staged?.keepHeaderTemplate(w, this.sendCid, header);
-    // Header, then the DTLSInnerPlaintext, sealed in place: the content is copied once, into the record itself.
-    const out = allocate(header.length + innerLength + tag);
-    out.set(header, 0);
-    if (template !== undefined)
-      patchHeader(out, 1 + (this.sendCid?.length ?? 0), seq16, header.length, state.seq, innerLength + tag);
-    out.set(content, header.length);
-    out[header.length + content.length] = type;
-    out.fill(0, header.length + content.length + 1, header.length + innerLength);
+    const withLength = includeLength ?? this.config.includeLength ?? true;
+    const cid = this.sendCid;
+    const headerLength = headerLength13(cid?.length ?? 0, seq16, withLength);
+    // Header (codec13.ts), then the DTLSInnerPlaintext, sealed in place: the content is copied once, into the record itself.
+    const out = allocate(headerLength + innerLength + tag);
+    writeHeader13(out, w.epoch, cid, state.seq, seq16, withLength, innerLength + tag);
+    out.set(content, headerLength);
+    out[headerLength + content.length] = type;
+    out.fill(0, headerLength + content.length + 1, headerLength + innerLength);
     this.laidSeq = state.seq++;
     w.used++;
-    this.laidHeader = header.length;
+    this.laidHeader = headerLength;
     this.laidInner = innerLength;
     this.laidSnBytes = seq16 ? 2 : 1;
     return out;
-  }
-
-  /** The unified header of an outgoing record (RFC 9147 §4), record number in clear; a view of a scratch buffer. */
-  private header(epoch: number, seq: number, seq16: boolean, withLength: boolean, length: number): Uint8Array {
-    const cid = this.sendCid;
-    const hw = scratchWriter('DtlsCiphertextHeader');
-    writeDtlsCiphertextHeader(
-      hw,
-      {
-        sequenceNumber16bit: seq16,
-        epochLowBits: epoch & 3,
-        connectionId: cid === undefined ? undefined : cid.slice(),
-        sequenceNumber: seq16 ? seq & 0xffff : seq & 0xff,
-        length: withLength ? length : undefined,
-      },
-      cid?.length ?? 0,
-    );
-    return hw.finish();
   }
 
   /**
@@ -386,29 +361,5 @@ export class RecordWriter {
     for (const c of contents) this.stage(contentType, c, out);
     this.sealStaged();
     return out.map((bytes, i) => ({ bytes, number: { epoch: w.epoch, sequenceNumber: first + i } }));
-  }
-}
-
-/**
- * Writes the record number (low 16 or 8 bits) and, when the header has one,
- * the length into a unified header copied from another record's of the
- * same epoch and CID (RFC 9147 §4: flags, CID, sequence number, length).
- */
-function patchHeader(
-  out: Uint8Array,
-  snOffset: number,
-  seq16: boolean,
-  headerLength: number,
-  seq: number,
-  length: number,
-): void {
-  if (seq16) {
-    out[snOffset] = (seq >>> 8) & 0xff;
-    out[snOffset + 1] = seq & 0xff;
-  } else out[snOffset] = seq & 0xff;
-  const lengthAt = snOffset + (seq16 ? 2 : 1);
-  if (headerLength === lengthAt + 2) {
-    out[lengthAt] = length >>> 8;
-    out[lengthAt + 1] = length & 0xff;
   }
 }

@@ -29,8 +29,6 @@ export class StagedRecords {
     try {
       staged.seal();
     } finally {
-      staged.templateCipher = undefined; // a template is one writer's, for one burst
-      staged.templateCid = undefined;
       if (StagedRecords.spare.length < MAX_SPARE) StagedRecords.spare.push(staged);
     }
   }
@@ -40,23 +38,6 @@ export class StagedRecords {
   private readonly records: Uint8Array[] = [];
   /** Reused from one burst to the next (grown as needed): the protection reads it during the call only. */
   private layout = new Float64Array(STRIDE * 16);
-
-  /** The unified header of the first record of the burst (record number and length left as they were), its epoch's cipher and CID. */
-  private template: Uint8Array | undefined;
-  private templateCipher: EpochCipher | undefined;
-  private templateCid: Uint8Array | undefined;
-
-  /** The header kept by {@link keepHeaderTemplate} if it was for `cipher` and `cid` (the same objects). */
-  headerTemplate(cipher: EpochCipher, cid: Uint8Array | undefined): Uint8Array | undefined {
-    return this.templateCipher === cipher && this.templateCid === cid ? this.template : undefined;
-  }
-
-  /** Keeps a copy of `header`, a record's of `cipher`'s epoch carrying `cid`, for the records staged after it. */
-  keepHeaderTemplate(cipher: EpochCipher, cid: Uint8Array | undefined, header: Uint8Array): void {
-    this.template = header.slice();
-    this.templateCipher = cipher;
-    this.templateCid = cid;
-  }
 
   /** How many records wait. */
   get count(): number {

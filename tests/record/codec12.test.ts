@@ -1,13 +1,14 @@
 import test from 'ava';
 import {
+  CODEC12,
   EpochCipher12,
-  framed12,
   Header12,
   ReadEpoch12,
   readHeader12,
   WriteEpoch12,
 } from '../../runtime/record/codec12.js';
 import { IntegrityMonitor } from '../../runtime/record/integrity-monitor.js';
+import { framed } from '../../runtime/record/record-codec.js';
 import { DTLS12_CIPHER_SUITES } from '../../runtime/versions/suites12.js';
 import { PROVIDERS } from '../support/providers.js';
 
@@ -64,15 +65,15 @@ test('readHeader12 refuses what does not frame: truncated header, length past th
   t.is(h.fragmentAt, 13 + cid.length);
 });
 
-test('framed12: all of a datagram frames or nothing does; past the cap it says where the records read end', (t) => {
+test('framed over CODEC12: all of a datagram frames or nothing does; past the cap it says where the records read end', (t) => {
   const w = new EpochCipher12(provider, suite, keys, 1);
   const records = [0, 1, 2].map((i) => w.seal(23, i, Uint8Array.of(i)));
   const d = concat(...records);
   const h = new Header12();
-  t.is(framed12(d, 0, 128, h), d.length);
-  t.is(framed12(d, 0, 2, h), records[0]!.length + records[1]!.length);
-  t.is(framed12(concat(d, Uint8Array.of(23, 0xfe)), 0, 128, h), undefined, 'a trailing partial header');
-  t.is(framed12(new Uint8Array(0), 0, 128, h), 0);
+  t.is(framed(CODEC12, d, 0, 128, h), d.length);
+  t.is(framed(CODEC12, d, 0, 2, h), records[0]!.length + records[1]!.length);
+  t.is(framed(CODEC12, concat(d, Uint8Array.of(23, 0xfe)), 0, 128, h), undefined, 'a trailing partial header');
+  t.is(framed(CODEC12, new Uint8Array(0), 0, 128, h), 0);
 });
 
 test('ReadEpoch12: a record opens once; a replay, a record left of the window and another epoch are refused before opening', (t) => {
