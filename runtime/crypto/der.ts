@@ -309,17 +309,8 @@ function encodeHeader(tag: number, length: number): Uint8Array {
   return new Uint8Array([tag, 0x80 | bytes.length, ...bytes]);
 }
 
-/** DER prefixes of the RFC 8410 §4 / §7 encodings of raw X25519/X448/Ed25519/Ed448 keys (the OID's last arc varies). */
+/** The last arc of the RFC 8410 §7 algorithm OID of raw X25519/X448/Ed25519/Ed448 keys. */
 const RFC8410_ARC: Readonly<Record<RawKeyType, number>> = { x25519: 110, x448: 111, ed25519: 112, ed448: 113 };
-
-/** SubjectPublicKeyInfo for a raw RFC 8410 public key (RFC 8410 §4). */
-export function rawPublicKeyToSpki(keyType: RawKeyType, raw: Uint8Array): Uint8Array {
-  if (raw.length !== RAW_KEY_LENGTH[keyType])
-    throw new CryptoError(`${keyType} public key must be ${RAW_KEY_LENGTH[keyType]} bytes`);
-  const algorithm = new Uint8Array([0x30, 0x05, TAG_OID, 0x03, 0x2b, 0x65, RFC8410_ARC[keyType]]);
-  const bits = concatBytes([encodeHeader(TAG_BIT_STRING, raw.length + 1), new Uint8Array([0]), raw]);
-  return concatBytes([encodeHeader(TAG_SEQUENCE, algorithm.length + bits.length), algorithm, bits]);
-}
 
 /** PKCS#8 PrivateKeyInfo (v1) for a raw RFC 8410 private key (RFC 8410 §7). The caller should zero it after use. */
 export function rawPrivateKeyToPkcs8(keyType: RawKeyType, raw: Uint8Array): Uint8Array {

@@ -20,9 +20,6 @@ export const HANDSHAKE_VERSIONS: readonly DtlsVersionName[] = ['DTLSv1.2', 'DTLS
 export const DEFAULT_MIN_VERSION: DtlsVersionName = 'DTLSv1.2';
 export const DEFAULT_MAX_VERSION: DtlsVersionName = 'DTLSv1.3';
 
-/** The wire value of each version (RFC 9147 §5.3, RFC 6347 §4.1). */
-export const DTLS_VERSION_WIRE: Readonly<Record<DtlsVersionName, number>> = { 'DTLSv1.2': 0xfefd, 'DTLSv1.3': 0xfefc };
-
 export interface VersionRange {
   readonly minVersion: DtlsVersionName;
   readonly maxVersion: DtlsVersionName;

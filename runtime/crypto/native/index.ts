@@ -63,6 +63,3 @@ function makeNativeProvider(binding: NativeBinding): CryptoProvider {
 
 /** The `native` provider, or undefined where the addon is not built, does not load, or DTLS13_NATIVE=0 (see {@link nativeUnavailableReason}). */
 export const nativeProvider: CryptoProvider | undefined = nativeBinding ? makeNativeProvider(nativeBinding) : undefined;
-
-/** The OpenSSL version the addon runs on, when it loaded. */
-export const nativeOpenssl: string | undefined = nativeBinding?.openssl;
