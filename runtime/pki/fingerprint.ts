@@ -1,14 +1,12 @@
 /**
- * Certificate fingerprints as SDP carries them (RFC 8122 §5, RFC 8842 §5):
- * `'sha-256 AB:CD:...'`, a hash function's textual name and the digest of
- * the certificate's DER in colon-separated hex pairs. WebRTC authenticates
- * a DTLS peer this way: its certificate is self-signed, and what vouches
- * for it is the fingerprint the signalling channel delivered.
+ * Certificate fingerprints as SDP carries them (RFC 8122 §5, RFC 8842 §5): `'sha-256 AB:CD:...'`, a hash function's
+ * textual name and the digest of the certificate's DER in colon-separated hex pairs. WebRTC authenticates a DTLS peer
+ * this way: its certificate is self-signed, and what vouches for it is the fingerprint the signalling channel
+ * delivered.
  *
- * {@link fingerprintOption} reads the `fingerprint` option (one string or a
- * list) into pins, {@link fingerprintVerifier} is the handshake's check of
- * the peer's leaf against them, {@link certificateFingerprint} the form to
- * put in an SDP offer or answer.
+ * {@link fingerprintOption} reads the `fingerprint` option (one string or a list) into pins,
+ * {@link fingerprintVerifier} is the handshake's check of the peer's leaf against them, {@link certificateFingerprint}
+ * the form to put in an SDP offer or answer.
  */
 import { createHash } from 'node:crypto';
 import { ConfigError, described } from '../config-error.js';
@@ -81,9 +79,8 @@ function parsePin(option: string, text: unknown): FingerprintPin {
 }
 
 /**
- * The `fingerprint` option: one string or a non-empty list of them, each
- * `'<hash> <hex pairs>'` (RFC 8122 §5; hex in either case, the hash name
- * too). A ConfigError names `option` (or `option[i]` in a list).
+ * The `fingerprint` option: one string or a non-empty list of them, each `'<hash> <hex pairs>'` (RFC 8122 §5; hex in
+ * either case, the hash name too). A ConfigError names `option` (or `option[i]` in a list).
  */
 export function fingerprintOption(value: unknown, option = 'fingerprint'): readonly FingerprintPin[] {
   if (typeof value === 'string') return [parsePin(option, value)];
@@ -105,13 +102,11 @@ export function certificateFingerprint(der: Uint8Array, hash: FingerprintHash | 
 }
 
 /**
- * The handshake's check of the peer's certificate against pins: the leaf
- * (the first certificate; the rest of the chain is not looked at, as RFC
- * 8122 §5 has it) must be well formed, carry a key dtls13 can use, and
- * hash to one of the pins. No trust anchor, name or validity period
- * counts: a self-signed certificate is what WebRTC peers present. A
- * mismatch is `bad_certificate` (RFC 8122 §5: the certificate "does not
- * match"), so the handshake fails before Finished.
+ * The handshake's check of the peer's certificate against pins: the leaf (the first certificate; the rest of the chain
+ * is not looked at, as RFC 8122 §5 has it) must be well formed, carry a key dtls13 can use, and hash to one of the
+ * pins. No trust anchor, name or validity period counts: a self-signed certificate is what WebRTC peers present. A
+ * mismatch is `bad_certificate` (RFC 8122 §5: the certificate "does not match"), so the handshake fails before
+ * Finished.
  */
 export function fingerprintVerifier(pins: readonly FingerprintPin[]): CertificateVerifier {
   const hashes = [...new Set(pins.map((p) => p.hash))];

@@ -1,9 +1,7 @@
 /**
- * The (D)TLS 1.2 cipher suites dtls13 knows, and what each means for the
- * key exchange, the PRF and record protection. All are AEAD suites: GCM
- * (RFC 5288, 5289, 5487, 8442), ChaCha20-Poly1305 (RFC 7905) and CCM
- * (RFC 6655, 7251, 8442). The AES-256-CCM suites are left out: the crypto
- * providers have no AES-256-CCM.
+ * The (D)TLS 1.2 cipher suites dtls13 knows, and what each means for the key exchange, the PRF and record protection.
+ * All are AEAD suites: GCM (RFC 5288, 5289, 5487, 8442), ChaCha20-Poly1305 (RFC 7905) and CCM (RFC 6655, 7251, 8442).
+ * The AES-256-CCM suites are left out: the crypto providers have no AES-256-CCM.
  */
 import type { CipherSuiteName } from '../../generated/wire/enums.js';
 import type { AeadAlgorithm, HashAlgorithm } from '../crypto/provider.js';

@@ -1,7 +1,6 @@
 /**
- * The five TLS 1.3 AEADs (RFC 8446 §5.2, §B.4) on @noble/ciphers: AES-GCM and
- * ChaCha20-Poly1305 (RFC 8439 §2.8) from noble, AES-CCM and AES-CCM-8 from
- * ./ccm.ts.
+ * The five TLS 1.3 AEADs (RFC 8446 §5.2, §B.4) on @noble/ciphers: AES-GCM and ChaCha20-Poly1305 (RFC 8439 §2.8) from
+ * noble, AES-CCM and AES-CCM-8 from ./ccm.ts.
  */
 import { gcm } from '@noble/ciphers/aes.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
@@ -32,9 +31,8 @@ interface Engine {
 }
 
 /**
- * An AEAD key (RFC 5116 §2) for one of the TLS 1.3 AEADs. The key bytes are
- * copied (AES-CCM keeps only its expanded schedule); release() zeroes them.
- * Throws {@link CryptoError} for a key of the wrong length.
+ * An AEAD key (RFC 5116 §2) for one of the TLS 1.3 AEADs. The key bytes are copied (AES-CCM keeps only its expanded
+ * schedule); release() zeroes them. Throws {@link CryptoError} for a key of the wrong length.
  */
 export function nobleAead(algorithm: AeadAlgorithm, key: Uint8Array): AeadKey {
   const expected = aeadKeyLength(algorithm);
@@ -53,8 +51,8 @@ export function nobleAead(algorithm: AeadAlgorithm, key: Uint8Array): AeadKey {
 }
 
 /**
- * The buffers an AEAD key from {@link nobleAead} holds its key material in,
- * so tests can see that release() zeroes them; `undefined` for other keys.
+ * The buffers an AEAD key from {@link nobleAead} holds its key material in, so tests can see that release() zeroes
+ * them; `undefined` for other keys.
  * @internal
  */
 export function aeadKeyMaterial(key: AeadKey): readonly (Uint8Array | Uint32Array)[] | undefined {
@@ -118,8 +116,8 @@ class NobleAeadKey implements AeadKey {
 }
 
 /**
- * A noble AEAD. Its API takes the raw key on every call, so noble derives the
- * per-key state (AES key schedule and GHASH table, or Poly1305 key) per record.
+ * A noble AEAD. Its API takes the raw key on every call, so noble derives the per-key state (AES key schedule and GHASH
+ * table, or Poly1305 key) per record.
  */
 function nobleEngine(cons: NobleAeadCons, key: Uint8Array): Engine {
   const own = new Uint8Array(key); // a copy (Buffer#slice would alias)

@@ -1,19 +1,15 @@
 /**
- * Every option name `listen`, `connect` and `createSecureContext` take, so
- * that a misspelled or unsupported one is a ConfigError when it is given
- * rather than silently ignored: an option that does not take effect is a
- * setting the caller believes in and does not have (`ciphers` asking for
- * AES-256, `handshakeTimeoutMs` for a shorter hold). The lists are checked
- * against the option types at compile time where those are declared
- * (options.ts, secure-context.ts: {@link ListedExactly}): a new option must
- * be added here.
+ * Every option name `listen`, `connect` and `createSecureContext` take, so that a misspelled or unsupported one is a
+ * ConfigError when it is given rather than silently ignored: an option that does not take effect is a setting the
+ * caller believes in and does not have (`ciphers` asking for AES-256, `handshakeTimeoutMs` for a shorter hold). The
+ * lists are checked against the option types at compile time where those are declared (options.ts, secure-context.ts:
+ * {@link ListedExactly}): a new option must be added here.
  */
 import { ConfigError } from '../../config-error.js';
 
 /**
- * `Listed` (a table of names) as the type of a table naming exactly the keys
- * of `Options`: assigning a table to it fails to compile for a name it lacks
- * (a missing property) or one that is no option (`'not an option'`).
+ * `Listed` (a table of names) as the type of a table naming exactly the keys of `Options`: assigning a table to it
+ * fails to compile for a name it lacks (a missing property) or one that is no option (`'not an option'`).
  */
 export type ListedExactly<Listed, Options> = {
   readonly [K in keyof Options | keyof Listed]-?: K extends keyof Options
@@ -206,11 +202,9 @@ export function closestOption(name: string, known: readonly string[]): string | 
 }
 
 /**
- * Throws a ConfigError (ERR_INVALID_ARG_VALUE) for the first option of
- * `options` that `call` does not take, saying why: one of node:dtls's that
- * dtls13 refuses, one of another call, one under a name of the layer below,
- * or an unknown name (with the closest known one, when one is close). An
- * option whose value is `undefined` is no option.
+ * Throws a ConfigError (ERR_INVALID_ARG_VALUE) for the first option of `options` that `call` does not take, saying why:
+ * one of node:dtls's that dtls13 refuses, one of another call, one under a name of the layer below, or an unknown name
+ * (with the closest known one, when one is close). An option whose value is `undefined` is no option.
  */
 export function checkOptionNames(call: Call, options: object): void {
   const known = KNOWN[call];
