@@ -22,6 +22,12 @@ export type SignatureKeyType = 'ec-p256' | 'ec-p384' | 'ec-p521' | 'ed25519' | '
 export type AgreementKeyType = 'x25519' | 'x448';
 export type KeyType = SignatureKeyType | AgreementKeyType;
 
+/** `t` as a key that signs; a CryptoError for an X25519/X448 key, which only agrees. */
+export function signatureKeyType(t: KeyType): SignatureKeyType {
+  if (t === 'x25519' || t === 'x448') throw new CryptoError(`${t} keys cannot sign`);
+  return t;
+}
+
 export interface SubjectPublicKeyInfo {
   readonly keyType: KeyType;
   /** The subjectPublicKey BIT STRING contents (a SEC1 point for EC, the raw key for RFC 8410 keys, RSAPublicKey DER for RSA). */

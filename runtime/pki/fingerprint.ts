@@ -109,7 +109,6 @@ export function certificateFingerprint(der: Uint8Array, hash: FingerprintHash | 
  * Finished.
  */
 export function fingerprintVerifier(pins: readonly FingerprintPin[]): CertificateVerifier {
-  const hashes = [...new Set(pins.map((p) => p.hash))];
   return describeVerifier<CertificateVerifier>(
     (chain) => {
       const der = chain[0];
@@ -125,17 +124,10 @@ export function fingerprintVerifier(pins: readonly FingerprintPin[]): Certificat
           `chain[0]: unsupported public key: ${e instanceof Error ? e.message : String(e)}`,
         );
       }
-      const matched = hashes.some((hash) => {
-        const digest = new Uint8Array(createHash(FINGERPRINT_HASHES[hash].node).update(leaf.der).digest());
-        // Every pin of this hash is compared, so the time taken does not say which one matched.
-        return pins
-          .filter((p) => p.hash === hash)
-          .reduce((found, p) => constantTimeEqual(p.digest, digest) || found, false);
-      });
-      if (!matched)
+      if (!matchesPin(pins, leaf.der))
         return fail(
           'bad_certificate',
-          `the peer's certificate (${certificateFingerprint(leaf.der, hashes[0])}) matches no fingerprint given`,
+          `the peer's certificate (${certificateFingerprint(leaf.der, pins[0]?.hash)}) matches no fingerprint given`,
         );
       return {
         ok: true,
@@ -146,6 +138,16 @@ export function fingerprintVerifier(pins: readonly FingerprintPin[]): Certificat
     },
     pinsPolicy('certificate fingerprint', pins),
   );
+}
+
+/** Whether `bytes` hash to one of `pins`. Every pin of a hash is compared, so the time taken does not say which matched. */
+export function matchesPin(pins: readonly FingerprintPin[], bytes: Uint8Array): boolean {
+  return [...new Set(pins.map((p) => p.hash))].some((hash) => {
+    const digest = new Uint8Array(createHash(FINGERPRINT_HASHES[hash].node).update(bytes).digest());
+    return pins
+      .filter((p) => p.hash === hash)
+      .reduce((found, p) => constantTimeEqual(p.digest, digest) || found, false);
+  });
 }
 
 /** The pins as a verifier's policy (verifier-policy.ts): the same for the same pins in any order. */

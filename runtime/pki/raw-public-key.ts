@@ -13,7 +13,7 @@ import { parseSubjectPublicKeyInfo } from '../crypto/der.js';
 import { constantTimeEqual } from '../wire/bytes.js';
 import { errorMessage, fail, type CertificateFailure } from './certificate-failure.js';
 import { credentialItems, type CredentialInput } from './credential-input.js';
-import { certificateFingerprint, FINGERPRINT_HASHES, pinsPolicy, type FingerprintPin } from './fingerprint.js';
+import { certificateFingerprint, matchesPin, pinsPolicy, type FingerprintPin } from './fingerprint.js';
 import { describeVerifier } from './verifier-policy.js';
 
 /** A peer's raw key accepted: the SPKI to import for CertificateVerify. */
@@ -131,21 +131,14 @@ export function pinnedKeyVerifier(pins: readonly Uint8Array[]): RawPublicKeyVeri
 
 /** Accepts a peer's raw key when the digest of its SPKI DER is one of `pins` (the `fingerprint` option over the key). */
 export function keyFingerprintVerifier(pins: readonly FingerprintPin[]): RawPublicKeyVerifier {
-  const hashes = [...new Set(pins.map((p) => p.hash))];
   return describeVerifier<RawPublicKeyVerifier>(
     (spki) => {
       const bad = checkedSpki(spki);
       if (bad) return bad;
-      const matched = hashes.some((hash) => {
-        const digest = new Uint8Array(createHash(FINGERPRINT_HASHES[hash].node).update(spki).digest());
-        return pins
-          .filter((p) => p.hash === hash)
-          .reduce((found, p) => constantTimeEqual(p.digest, digest) || found, false);
-      });
-      if (!matched)
+      if (!matchesPin(pins, spki))
         return fail(
           'bad_certificate',
-          `the peer's raw public key (${certificateFingerprint(spki, hashes[0])}) matches no fingerprint given`,
+          `the peer's raw public key (${certificateFingerprint(spki, pins[0]?.hash)}) matches no fingerprint given`,
         );
       return { ok: true, spki: spki.slice() };
     },

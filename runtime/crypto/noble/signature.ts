@@ -13,8 +13,8 @@ import {
   isEcKeyType,
   parsePrivateKeyInfo,
   parseSubjectPublicKeyInfo,
+  signatureKeyType,
   type EcKeyType,
-  type KeyType,
   type SignatureKeyType,
 } from '../der.js';
 import {
@@ -79,11 +79,6 @@ export class NoblePrivateKey implements PrivateKeyHandle {
     this.bytes.fill(0);
     this.released = true;
   }
-}
-
-function signatureKeyType(t: KeyType): SignatureKeyType {
-  if (t === 'x25519' || t === 'x448') throw new CryptoError(`${t} keys cannot sign`);
-  return t;
 }
 
 /** Imports a DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7), checking that an EC or EdDSA key is a valid point. */

@@ -23,7 +23,7 @@ import {
   isEcKeyType,
   parsePrivateKeyInfo,
   parseSubjectPublicKeyInfo,
-  type KeyType,
+  signatureKeyType,
   type SignatureKeyType,
 } from '../der.js';
 import { CryptoError, type PrivateKeyHandle, type PublicKeyHandle, type SignatureAlgorithm } from '../provider.js';
@@ -105,11 +105,6 @@ export class NodePrivateKey implements PrivateKeyHandle {
   release(): void {
     this.current = undefined;
   }
-}
-
-function signatureKeyType(t: KeyType): SignatureKeyType {
-  if (t === 'x25519' || t === 'x448') throw new CryptoError(`${t} keys cannot sign`);
-  return t;
 }
 
 function checkParsed(keyType: SignatureKeyType, key: KeyObject): void {
