@@ -80,6 +80,13 @@ export function integerOption(option: string, value: unknown, min: number, max: 
   return value;
 }
 
+/** `value` when it is a boolean or undefined (not given); else a ConfigError (ERR_INVALID_ARG_TYPE) naming `option`. */
+export function booleanOption(option: string, value: unknown): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean')
+    throw new ConfigError(option, `must be a boolean, got ${described(value)}`, 'ERR_INVALID_ARG_TYPE');
+  return value;
+}
+
 /** A UDP port (`min` 0 where 0 asks for any free port): a number, else ERR_INVALID_ARG_TYPE; in min..65535, else ERR_OUT_OF_RANGE. */
 export function portOption(option: string, value: unknown, min: 0 | 1 = 1): number {
   return integerOption(option, value, min, 65535);

@@ -4,7 +4,7 @@
  * (`cipherSuites`, `groups`, `psk`, `ticketKeys`, `alpn`, ...) passes through under its own name.
  */
 import { isIP } from 'node:net';
-import { ConfigError, integerOption, described, portOption } from '../../config-error.js';
+import { booleanOption, ConfigError, integerOption, described, portOption } from '../../config-error.js';
 import type { ConnectionOptions } from '../../dtls/connection.js';
 import type { ServerCredentials, SniOption } from '../../connection/sni-selection.js';
 import {
@@ -218,12 +218,6 @@ function limitOption(option: string, value: number | undefined, fallback: number
   return n === 0 ? MOST_SESSIONS : n;
 }
 
-function booleanOption(option: string, value: unknown): boolean | undefined {
-  if (value !== undefined && typeof value !== 'boolean')
-    throw new ConfigError(option, `must be a boolean, got ${described(value)}`, 'ERR_INVALID_ARG_TYPE');
-  return value;
-}
-
 /** Whether this Node's node:dgram takes `reusePort` (added in 22.12.0 and 23.1.0). */
 export function dgramHasReusePort(version = process.versions.node): boolean {
   const [major = 0, minor = 0] = version.split('.').map(Number);
@@ -294,6 +288,14 @@ export const LISTED_OPTION_NAMES: {
   readonly connect: ListedExactly<typeof CONNECT_OPTION_NAMES, ConnectOptions>;
 } = { listen: LISTEN_OPTION_NAMES, connect: CONNECT_OPTION_NAMES };
 
+/** Why a single endpoint refuses each option of `listen({ workers })`. */
+const WORKER_ONLY = {
+  workers: 'is taken by listen() itself (a module as its first argument), not by a single endpoint',
+  hostId: 'needs workers (workers: 1 for one event loop): the workers put it in their CIDs',
+  ticketKeyFile: 'needs workers (workers: 1 for one event loop), whose primary watches the file',
+  fleet: 'needs workers (workers: 1 for one event loop): their CIDs name the host that holds a session',
+} as const;
+
 /** The UDP server's options from node:dtls's; a ConfigError names the option that is wrong. */
 export function serverOptions(given: ListenOptions): ListenerOptions {
   if (typeof given !== 'object' || given === null)
@@ -336,23 +338,9 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
     ...rest
   } = o;
   const ems = extendedMasterSecretOption(extendedMasterSecret);
-  if (workers !== undefined)
-    throw new ConfigError(
-      'workers',
-      'is taken by listen() itself (a module as its first argument), not by a single endpoint',
-    );
-  if (hostId !== undefined)
-    throw new ConfigError('hostId', 'needs workers (workers: 1 for one event loop): the workers put it in their CIDs');
-  if (ticketKeyFile !== undefined)
-    throw new ConfigError(
-      'ticketKeyFile',
-      'needs workers (workers: 1 for one event loop), whose primary watches the file',
-    );
-  if (fleet !== undefined)
-    throw new ConfigError(
-      'fleet',
-      'needs workers (workers: 1 for one event loop): their CIDs name the host that holds a session',
-    );
+  const workerOnly = { workers, hostId, ticketKeyFile, fleet };
+  for (const [name, value] of Object.entries(workerOnly))
+    if (value !== undefined) throw new ConfigError(name, WORKER_ONLY[name as keyof typeof workerOnly]);
   if (contextRole(o.secureContext) === 'client') {
     throw new ConfigError(
       'secureContext',

@@ -5,7 +5,7 @@
  * KEY` or DER) or `fingerprint` (SDP's form, computed over the SubjectPublicKeyInfo). A server given either asks every
  * client for its key and requires it. Under `profile: 'rfc7925'`, `peerPublicKey` turns `rawPublicKey` on.
  */
-import { ConfigError, described } from '../../config-error.js';
+import { booleanOption, ConfigError } from '../../config-error.js';
 import type { RawPublicKeyOption } from '../../connection/raw-public-key-option.js';
 import type { CredentialInput } from '../../pki/credential-input.js';
 import { fingerprintOption } from '../../pki/fingerprint.js';
@@ -47,12 +47,7 @@ export interface RawPublicKeySetting {
 
 /** Whether raw public keys are on: `rawPublicKey`, or `peerPublicKey` under the rfc7925 profile. */
 function enabled(o: Related): boolean {
-  if (o.rawPublicKey !== undefined && typeof o.rawPublicKey !== 'boolean')
-    throw new ConfigError(
-      'rawPublicKey',
-      `must be a boolean, got ${described(o.rawPublicKey)}`,
-      'ERR_INVALID_ARG_TYPE',
-    );
+  booleanOption('rawPublicKey', o.rawPublicKey);
   if (o.rawPublicKey === false) {
     if (o.peerPublicKey !== undefined)
       throw new ConfigError('peerPublicKey', 'checks raw public keys, which rawPublicKey: false turns off');

@@ -3,7 +3,7 @@
  * a server alike; one made with `isServer` given is held to it, as node:dtls holds every context: a server context
  * (`isServer: true`) passed to `connect`, or a client one (`isServer: false`) passed to `listen`, is a ConfigError.
  */
-import { ConfigError, described } from '../../config-error.js';
+import { booleanOption, ConfigError } from '../../config-error.js';
 import {
   createSecureContext as makeContext,
   type SecureContext,
@@ -39,8 +39,7 @@ export function createSecureContext(options: DtlsSecureContextOptions = {}): Sec
     throw new ConfigError('options', 'must be an object', 'ERR_INVALID_ARG_TYPE');
   checkOptionNames('createSecureContext', options);
   const { isServer, ...credentials } = options;
-  if (isServer !== undefined && typeof isServer !== 'boolean')
-    throw new ConfigError('isServer', `must be a boolean, got ${described(isServer)}`, 'ERR_INVALID_ARG_TYPE');
+  booleanOption('isServer', isServer);
   const context = makeContext(credentials);
   if (isServer !== undefined) roles.set(context, isServer ? 'server' : 'client');
   return context;
