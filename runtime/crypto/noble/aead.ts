@@ -6,6 +6,7 @@ import { gcm } from '@noble/ciphers/aes.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { type AeadAlgorithm, type AeadKey, CryptoError } from '../provider.js';
 import { aeadKeyLength } from '../suites.js';
+import { concatBytes } from '../../wire/bytes.js';
 import { type AesKeySchedule, type CcmTagLength, ccmOpen, ccmSeal, expandAesKey } from './ccm.js';
 
 /** The per-record nonce length of every TLS 1.3 suite (RFC 8446 §5.3). */
@@ -81,15 +82,7 @@ class NobleAeadKey implements AeadKey {
   }
 
   sealInto(nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array, offset: number): number {
-    let plaintext = parts[0] ?? new Uint8Array(0);
-    if (parts.length > 1) {
-      plaintext = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-      let at = 0;
-      for (const p of parts) {
-        plaintext.set(p, at);
-        at += p.length;
-      }
-    }
+    const plaintext = parts.length === 1 ? parts[0]! : concatBytes(parts);
     const sealed = this.seal(nonce, aad, plaintext);
     out.set(sealed, offset);
     return sealed.length;
