@@ -18,7 +18,7 @@
  * calling: a client answers an empty server Certificate with `decode_error` and a server that requires a client
  * certificate with `certificate_required` (RFC 8446 §4.4.2.4); this function says `certificate_unknown`.
  */
-import { ConfigError, described } from '../config-error.js';
+import { ConfigError, described, integerOption } from '../config-error.js';
 import { parseSubjectPublicKeyInfo } from '../crypto/der.js';
 import type { X509Certificate } from 'node:crypto';
 import { extendedKeyUsage, keyUsageBits } from './certificate-fields.js';
@@ -230,13 +230,6 @@ function verifyWithAnchors(
   };
 }
 
-function depthOption(maxDepth: number | undefined): number {
-  const depth = maxDepth ?? DEFAULT_MAX_DEPTH;
-  if (!Number.isInteger(depth) || depth < 1 || depth > 64)
-    throw new ConfigError('maxDepth', `must be an integer in 1..64, got ${described(depth)}`);
-  return depth;
-}
-
 /**
  * Validates `options.chain` (RFC 8446 §4.4.2.4): builds a path from the leaf through the chain's certificates (in any
  * order; extra ones are ignored) to a trust anchor, checks every signature, issuer, CA flag, path length, name
@@ -248,7 +241,7 @@ function depthOption(maxDepth: number | undefined): number {
  * `ipAddress` that is not one, a bad `maxDepth`.
  */
 export function verifyCertificateChain(options: VerifyChainOptions): ChainResult {
-  const maxDepth = depthOption(options.maxDepth);
+  const maxDepth = integerOption('maxDepth', options.maxDepth ?? DEFAULT_MAX_DEPTH, 1, 64);
   return verifyWithAnchors(options.chain, parseAnchors(options.trustAnchors), options, options.purpose, maxDepth);
 }
 
@@ -261,6 +254,6 @@ export function createChainVerifier(
   options: { readonly purpose?: CertificatePurpose; readonly maxDepth?: number } = {},
 ): CertificateVerifier {
   const anchors = parseAnchors(trustAnchors);
-  const maxDepth = depthOption(options.maxDepth);
+  const maxDepth = integerOption('maxDepth', options.maxDepth ?? DEFAULT_MAX_DEPTH, 1, 64);
   return (chain, context) => verifyWithAnchors(chain, anchors, context, options.purpose, maxDepth);
 }
