@@ -202,11 +202,14 @@ export function closestOption(name: string, known: readonly string[]): string | 
 }
 
 /**
- * Throws a ConfigError (ERR_INVALID_ARG_VALUE) for the first option of `options` that `call` does not take, saying why:
- * one of node:dtls's that dtls13 refuses, one of another call, one under a name of the layer below, or an unknown name
- * (with the closest known one, when one is close). An option whose value is `undefined` is no option.
+ * Throws a ConfigError for `options` that are no object (ERR_INVALID_ARG_TYPE), or (ERR_INVALID_ARG_VALUE) for the
+ * first option of `options` that `call` does not take, saying why: one of node:dtls's that dtls13 refuses, one of
+ * another call, one under a name of the layer below, or an unknown name (with the closest known one, when one is
+ * close). An option whose value is `undefined` is no option.
  */
-export function checkOptionNames(call: Call, options: object): void {
+export function checkOptionNames(call: Call, options: unknown): asserts options is object {
+  if (typeof options !== 'object' || options === null)
+    throw new ConfigError('options', 'must be an object', 'ERR_INVALID_ARG_TYPE');
   const known = KNOWN[call];
   for (const [name, value] of Object.entries(options)) {
     if (value === undefined || Object.hasOwn(known, name)) continue;

@@ -298,8 +298,6 @@ const WORKER_ONLY = {
 
 /** The UDP server's options from node:dtls's; a ConfigError names the option that is wrong. */
 export function serverOptions(given: ListenOptions): ListenerOptions {
-  if (typeof given !== 'object' || given === null)
-    throw new ConfigError('options', 'must be an object', 'ERR_INVALID_ARG_TYPE');
   checkOptionNames('listen', given);
   const o = withProfile('server', given);
   const {
@@ -445,8 +443,6 @@ export function clientOptions(
   readonly mtu: number;
   readonly transport: DatagramTransport | undefined;
 } {
-  if (typeof given !== 'object' || given === null)
-    throw new ConfigError('options', 'must be an object', 'ERR_INVALID_ARG_TYPE');
   checkOptionNames('connect', given);
   const o = withProfile('client', given);
   const {

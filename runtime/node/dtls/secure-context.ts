@@ -3,7 +3,7 @@
  * a server alike; one made with `isServer` given is held to it, as node:dtls holds every context: a server context
  * (`isServer: true`) passed to `connect`, or a client one (`isServer: false`) passed to `listen`, is a ConfigError.
  */
-import { booleanOption, ConfigError } from '../../config-error.js';
+import { booleanOption } from '../../config-error.js';
 import {
   createSecureContext as makeContext,
   type SecureContext,
@@ -35,8 +35,6 @@ export function contextRole(context: unknown): 'server' | 'client' | undefined {
  * context they are a ConfigError, as is any unknown option.
  */
 export function createSecureContext(options: DtlsSecureContextOptions = {}): SecureContext {
-  if (typeof options !== 'object' || options === null)
-    throw new ConfigError('options', 'must be an object', 'ERR_INVALID_ARG_TYPE');
   checkOptionNames('createSecureContext', options);
   const { isServer, ...credentials } = options;
   booleanOption('isServer', isServer);
