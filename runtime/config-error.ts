@@ -1,7 +1,6 @@
 /**
- * What kind of mistake a {@link ConfigError} is, as Node's own argument
- * errors say it: a value of the wrong type, a number out of its range, or
- * any other value that cannot be used.
+ * What kind of mistake a {@link ConfigError} is, as Node's own argument errors say it: a value of the wrong type, a
+ * number out of its range, or any other value that cannot be used.
  */
 export type ConfigErrorCode = 'ERR_INVALID_ARG_TYPE' | 'ERR_OUT_OF_RANGE' | 'ERR_INVALID_ARG_VALUE';
 
@@ -10,9 +9,8 @@ const WRONG_TYPE =
   /^must be (?:a|an) (?:boolean|string|number|function|object|array|Buffer|Uint8Array|bigint)\b(?! in )/;
 
 /**
- * A bad option from the caller, thrown synchronously where the option is
- * given; names the option and what is wrong with it, and has a `code` as
- * Node's argument errors do (`ERR_INVALID_ARG_TYPE`, `ERR_OUT_OF_RANGE`,
+ * A bad option from the caller, thrown synchronously where the option is given; names the option and what is wrong with
+ * it, and has a `code` as Node's argument errors do (`ERR_INVALID_ARG_TYPE`, `ERR_OUT_OF_RANGE`,
  * `ERR_INVALID_ARG_VALUE`).
  */
 export class ConfigError extends Error {
@@ -22,10 +20,9 @@ export class ConfigError extends Error {
   /** What is wrong with it, without the option's name (for re-raising it under another name). */
   readonly reason: string;
   /**
-   * The kind of mistake: `ERR_INVALID_ARG_TYPE` (a value of the wrong type),
-   * `ERR_OUT_OF_RANGE` (a number outside its range) or
-   * `ERR_INVALID_ARG_VALUE` (anything else: an unknown option, a name
-   * nothing matches, options that cannot go together).
+   * The kind of mistake: `ERR_INVALID_ARG_TYPE` (a value of the wrong type), `ERR_OUT_OF_RANGE` (a number outside its
+   * range) or `ERR_INVALID_ARG_VALUE` (anything else: an unknown option, a name nothing matches, options that cannot go
+   * together).
    */
   readonly code: ConfigErrorCode;
 
@@ -38,9 +35,8 @@ export class ConfigError extends Error {
   }
 
   /**
-   * Any error of this shape: the hardware model's kernel, which imports
-   * nothing from the runtime, throws its own ConfigError, and callers test
-   * both with `instanceof ConfigError`.
+   * Any error of this shape: the hardware model's kernel, which imports nothing from the runtime, throws its own
+   * ConfigError, and callers test both with `instanceof ConfigError`.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
     const v = value as { option?: unknown; reason?: unknown };
@@ -54,9 +50,9 @@ export class ConfigError extends Error {
 }
 
 /**
- * `value` as Node's argument errors describe what they received, its type with it: "type string ('33732')",
- * "type number (70000)", "an instance of Array", "null". Every "got ..." of a ConfigError says it this way, so a
- * string that looks like a number is seen to be a string.
+ * `value` as Node's argument errors describe what they received, its type with it: "type string ('33732')", "type
+ * number (70000)", "an instance of Array", "null". Every "got ..." of a ConfigError says it this way, so a string that
+ * looks like a number is seen to be a string.
  */
 export function described(value: unknown): string {
   if (value === null || value === undefined) return String(value);
@@ -69,9 +65,8 @@ export function described(value: unknown): string {
 }
 
 /**
- * Returns `value` when it is an integer in [min, max]; else throws
- * ConfigError naming `option`: ERR_INVALID_ARG_TYPE when it is no number at
- * all, ERR_OUT_OF_RANGE when it is one outside the range (or not an integer).
+ * Returns `value` when it is an integer in [min, max]; else throws ConfigError naming `option`: ERR_INVALID_ARG_TYPE
+ * when it is no number at all, ERR_OUT_OF_RANGE when it is one outside the range (or not an integer).
  */
 export function integerOption(option: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number')
@@ -82,6 +77,13 @@ export function integerOption(option: string, value: unknown, min: number, max: 
     );
   if (!Number.isInteger(value) || value < min || value > max)
     throw new ConfigError(option, `must be an integer in ${min}..${max}, got ${String(value)}`, 'ERR_OUT_OF_RANGE'); // a number: as Node's ERR_OUT_OF_RANGE, no type
+  return value;
+}
+
+/** `value` when it is a boolean or undefined (not given); else a ConfigError (ERR_INVALID_ARG_TYPE) naming `option`. */
+export function booleanOption(option: string, value: unknown): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean')
+    throw new ConfigError(option, `must be a boolean, got ${described(value)}`, 'ERR_INVALID_ARG_TYPE');
   return value;
 }
 

@@ -1,7 +1,6 @@
 /**
- * `dtls13/crypto`: the crypto providers behind one interface (`native`,
- * dtls13's addon; `node`, node:crypto; `noble`, pure JavaScript), the cipher
- * suites, and X.509: certificates made, chains verified, credentials parsed.
+ * `dtls13/crypto`: the crypto providers behind one interface (`native`, dtls13's addon; `node`, node:crypto; `noble`,
+ * pure JavaScript), the cipher suites, and X.509: certificates made, chains verified, credentials parsed.
  */
 export {
   CryptoError,

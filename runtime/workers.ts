@@ -1,13 +1,10 @@
 /**
- * `dtls13/workers`: one server on several event loops. `listenWorkers(module,
- * options)` starts `options.workers` worker threads, each with its own
- * SO_REUSEPORT socket on the port; `module` exports the session callback
- * (functions do not cross threads). Connection IDs steer a peer to its
- * worker; ticket keys and anti-replay are shared; `hostId` and `fleet` make
- * several such hosts one service (docs/scale-out.md).
+ * `dtls13/workers`: one server on several event loops. `listenWorkers(module, options)` starts `options.workers` worker
+ * threads, each with its own SO_REUSEPORT socket on the port; `module` exports the session callback (functions do not
+ * cross threads). Connection IDs steer a peer to its worker; ticket keys and anti-replay are shared; `hostId` and
+ * `fleet` make several such hosts one service (docs/scale-out.md).
  *
- * The root's `listen(module, { workers })` is the same call under its old,
- * deprecated form (CHANGELOG.md).
+ * The root's `listen(module, { workers })` is the same call under its old, deprecated form (CHANGELOG.md).
  */
 export {
   listenWorkers,

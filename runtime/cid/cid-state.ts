@@ -6,10 +6,9 @@ import { PeerConnectionIds } from './peer-cids.js';
 export const MAX_REQUESTS_ANSWERED = 64;
 
 /**
- * What the hellos settled about connection IDs, and what changes after:
- * our CIDs, the peer's, whether RRC runs, and our outstanding
- * RequestConnectionId (RFC 9147 §9; a NewConnectionId is one post-handshake
- * flight, and flights go one at a time).
+ * What the hellos settled about connection IDs, and what changes after: our CIDs, the peer's, whether RRC runs, and our
+ * outstanding RequestConnectionId (RFC 9147 §9; a NewConnectionId is one post-handshake flight, and flights go one at a
+ * time).
  */
 export class ConnectionIdState {
   readonly local: LocalConnectionIds;

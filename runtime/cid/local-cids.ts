@@ -8,11 +8,9 @@ interface Issued {
 }
 
 /**
- * The connection IDs this side issued: the one of the handshake, then those
- * of NewConnectionId. Records to us may carry any that is not retired; once
- * the peer's records carry a newer one, the older ones are retired (the
- * peer uses them in order, and a CID it moved past would only link its old
- * path to its new one).
+ * The connection IDs this side issued: the one of the handshake, then those of NewConnectionId. Records to us may carry
+ * any that is not retired; once the peer's records carry a newer one, the older ones are retired (the peer uses them in
+ * order, and a CID it moved past would only link its old path to its new one).
  */
 export class LocalConnectionIds {
   private readonly issued: Issued[] = [];
@@ -22,7 +20,8 @@ export class LocalConnectionIds {
 
   /**
    * @param length every CID's length (the record layer parses by it).
-   * @param make makes a fresh CID (the generator option), `taken` says whether one is already used (on a server, by another session).
+   * @param make makes a fresh CID (the generator option), `taken` says whether one is already used (on a server, by
+   *        another session).
    */
   readonly length: number;
   private readonly make: (length: number) => Uint8Array;
@@ -78,8 +77,8 @@ export class LocalConnectionIds {
   }
 
   /**
-   * The peer's authenticated record carried `cid`: when it is newer than
-   * the one in use, the older ones are retired; returns them.
+   * The peer's authenticated record carried `cid`: when it is newer than the one in use, the older ones are retired;
+   * returns them.
    */
   used(cid: Uint8Array): Uint8Array[] {
     const entry = this.issued.find((i) => bytesEqual(i.cid, cid));

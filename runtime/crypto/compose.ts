@@ -15,10 +15,9 @@ export type ProviderParts = Omit<CryptoProvider, 'supports'> & {
 };
 
 /**
- * A CryptoProvider from its parts: `supports` answers from the declared
- * groups and algorithms (every provider does all AEADs, hashes and masks),
- * key exchange and signing throw UnsupportedAlgorithmError for the rest, and
- * verify answers false for an algorithm the provider lacks.
+ * A CryptoProvider from its parts: `supports` answers from the declared groups and algorithms (every provider does all
+ * AEADs, hashes and masks), key exchange and signing throw UnsupportedAlgorithmError for the rest, and verify answers
+ * false for an algorithm the provider lacks.
  */
 export function composeProvider(parts: ProviderParts): CryptoProvider {
   const supports = (c: Capability): boolean => {

@@ -1,18 +1,15 @@
 /**
- * The key and signature formats the crypto providers need, read strictly
- * (ITU-T X.690 §10) with the shared DER reader of `pki/der-reader.ts`, and
- * the few encodings they write:
+ * The key and signature formats the crypto providers need, read strictly (ITU-T X.690 §10) with the shared DER reader
+ * of `pki/der-reader.ts`, and the few encodings they write:
  *
- * - SubjectPublicKeyInfo (RFC 5280 §4.1.2.7), with the algorithms of
- *   RFC 5480 (EC), RFC 8410 (Ed25519/Ed448/X25519/X448), RFC 3279 (RSA) and
- *   RFC 4055 (RSASSA-PSS);
- * - PKCS#8 PrivateKeyInfo / OneAsymmetricKey (RFC 5208 §5, RFC 5958 §2), with
- *   the inner ECPrivateKey (RFC 5915 §3) or CurvePrivateKey (RFC 8410 §7);
- * - ECDSA signatures, Ecdsa-Sig-Value (RFC 3279 §2.2.3), to and from the
- *   fixed-size r||s form.
+ * - SubjectPublicKeyInfo (RFC 5280 §4.1.2.7), with the algorithms of RFC 5480 (EC), RFC 8410
+ *   (Ed25519/Ed448/X25519/X448), RFC 3279 (RSA) and RFC 4055 (RSASSA-PSS);
+ * - PKCS#8 PrivateKeyInfo / OneAsymmetricKey (RFC 5208 §5, RFC 5958 §2), with the inner ECPrivateKey (RFC 5915 §3) or
+ *   CurvePrivateKey (RFC 8410 §7);
+ * - ECDSA signatures, Ecdsa-Sig-Value (RFC 3279 §2.2.3), to and from the fixed-size r||s form.
  *
- * Only definite, minimally encoded lengths are accepted, and nothing may
- * trail a structure. Malformed input throws {@link CryptoError}.
+ * Only definite, minimally encoded lengths are accepted, and nothing may trail a structure. Malformed input throws
+ * {@link CryptoError}.
  */
 import { concatBytes } from '../wire/bytes.js';
 import { decodeOid, decodeSmallInteger, decodeUnsignedMagnitude, DerReader } from '../wire/der-reader.js';
@@ -25,6 +22,12 @@ export type SignatureKeyType = 'ec-p256' | 'ec-p384' | 'ec-p521' | 'ed25519' | '
 export type AgreementKeyType = 'x25519' | 'x448';
 export type KeyType = SignatureKeyType | AgreementKeyType;
 
+/** `t` as a key that signs; a CryptoError for an X25519/X448 key, which only agrees. */
+export function signatureKeyType(t: KeyType): SignatureKeyType {
+  if (t === 'x25519' || t === 'x448') throw new CryptoError(`${t} keys cannot sign`);
+  return t;
+}
+
 export interface SubjectPublicKeyInfo {
   readonly keyType: KeyType;
   /** The subjectPublicKey BIT STRING contents (a SEC1 point for EC, the raw key for RFC 8410 keys, RSAPublicKey DER for RSA). */
@@ -36,9 +39,8 @@ export interface PrivateKeyInfo {
   readonly version: number;
   readonly keyType: KeyType;
   /**
-   * The private key: the ECPrivateKey privateKey octets (exactly the curve
-   * order's length) for EC, the inner OCTET STRING for RFC 8410 keys, and
-   * the RSAPrivateKey DER for RSA.
+   * The private key: the ECPrivateKey privateKey octets (exactly the curve order's length) for EC, the inner OCTET
+   * STRING for RFC 8410 keys, and the RSAPrivateKey DER for RSA.
    */
   readonly privateKey: Uint8Array;
 }
@@ -108,9 +110,8 @@ function converted<T>(read: () => T): T {
 }
 
 /**
- * The shared {@link DerReader} (`pki/der-reader.ts`, the one DER reader),
- * seen as the structures here need it: contents octets only, and
- * {@link CryptoError} for malformed input.
+ * The shared {@link DerReader} (`pki/der-reader.ts`, the one DER reader), seen as the structures here need it: contents
+ * octets only, and {@link CryptoError} for malformed input.
  */
 class Reader {
   private readonly der: DerReader;
@@ -212,9 +213,8 @@ export function parseSubjectPublicKeyInfo(der: Uint8Array): SubjectPublicKeyInfo
 }
 
 /**
- * Parses a DER PKCS#8 PrivateKeyInfo (RFC 5208 §5) or OneAsymmetricKey
- * (RFC 5958 §2). The returned key bytes alias the input, except an EC key
- * shorter than the curve order, which is left-padded into a copy.
+ * Parses a DER PKCS#8 PrivateKeyInfo (RFC 5208 §5) or OneAsymmetricKey (RFC 5958 §2). The returned key bytes alias the
+ * input, except an EC key shorter than the curve order, which is left-padded into a copy.
  */
 export function parsePrivateKeyInfo(der: Uint8Array): PrivateKeyInfo {
   const r = new Reader(only(der, TAG_SEQUENCE, 'PrivateKeyInfo'), 'PrivateKeyInfo');
@@ -264,8 +264,8 @@ function ecPrivateKey(bytes: Uint8Array, keyType: EcKeyType): Uint8Array {
 }
 
 /**
- * An Ecdsa-Sig-Value (RFC 3279 §2.2.3: SEQUENCE { r INTEGER, s INTEGER })
- * as r||s, each left-padded to `size` bytes. r and s must be positive.
+ * An Ecdsa-Sig-Value (RFC 3279 §2.2.3: SEQUENCE { r INTEGER, s INTEGER }) as r||s, each left-padded to `size` bytes. r
+ * and s must be positive.
  */
 export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array {
   const r = new Reader(only(der, TAG_SEQUENCE, 'ECDSA signature'), 'ECDSA signature');
@@ -309,17 +309,8 @@ function encodeHeader(tag: number, length: number): Uint8Array {
   return new Uint8Array([tag, 0x80 | bytes.length, ...bytes]);
 }
 
-/** DER prefixes of the RFC 8410 §4 / §7 encodings of raw X25519/X448/Ed25519/Ed448 keys (the OID's last arc varies). */
+/** The last arc of the RFC 8410 §7 algorithm OID of raw X25519/X448/Ed25519/Ed448 keys. */
 const RFC8410_ARC: Readonly<Record<RawKeyType, number>> = { x25519: 110, x448: 111, ed25519: 112, ed448: 113 };
-
-/** SubjectPublicKeyInfo for a raw RFC 8410 public key (RFC 8410 §4). */
-export function rawPublicKeyToSpki(keyType: RawKeyType, raw: Uint8Array): Uint8Array {
-  if (raw.length !== RAW_KEY_LENGTH[keyType])
-    throw new CryptoError(`${keyType} public key must be ${RAW_KEY_LENGTH[keyType]} bytes`);
-  const algorithm = new Uint8Array([0x30, 0x05, TAG_OID, 0x03, 0x2b, 0x65, RFC8410_ARC[keyType]]);
-  const bits = concatBytes([encodeHeader(TAG_BIT_STRING, raw.length + 1), new Uint8Array([0]), raw]);
-  return concatBytes([encodeHeader(TAG_SEQUENCE, algorithm.length + bits.length), algorithm, bits]);
-}
 
 /** PKCS#8 PrivateKeyInfo (v1) for a raw RFC 8410 private key (RFC 8410 §7). The caller should zero it after use. */
 export function rawPrivateKeyToPkcs8(keyType: RawKeyType, raw: Uint8Array): Uint8Array {

@@ -4,10 +4,9 @@ import { nodeProvider } from './node/index.js';
 import { capabilityName, CryptoError, type Capability, type CryptoProvider } from './provider.js';
 
 /**
- * Crypto providers by name. The runtime asks for a provider by name, or for
- * the first one (in preference order) that supports everything it needs.
- * `native` is there only when dtls13's addon is built and loads, and
- * DTLS13_NATIVE is not 0 (runtime/crypto/native/binding.ts).
+ * Crypto providers by name. The runtime asks for a provider by name, or for the first one (in preference order) that
+ * supports everything it needs. `native` is there only when dtls13's addon is built and loads, and DTLS13_NATIVE is not
+ * 0 (runtime/crypto/native/binding.ts).
  */
 const providers = new Map<string, CryptoProvider>([
   ...(nativeProvider ? ([['native', nativeProvider]] as const) : []),
@@ -16,15 +15,14 @@ const providers = new Map<string, CryptoProvider>([
 ]);
 
 /**
- * The default preference: the native record path when it loaded, then
- * node:crypto (OpenSSL), then pure JavaScript as the fallback.
+ * The default preference: the native record path when it loaded, then node:crypto (OpenSSL), then pure JavaScript as
+ * the fallback.
  */
 export const DEFAULT_PREFERENCE: readonly string[] = nativeProvider ? ['native', 'node', 'noble'] : ['node', 'noble'];
 
 /**
- * The provider a connection uses when none is given: `native` when it
- * loaded, else `node`. `{ native: false }` (or DTLS13_NATIVE=0 in the
- * environment) leaves the addon out.
+ * The provider a connection uses when none is given: `native` when it loaded, else `node`. `{ native: false }` (or
+ * DTLS13_NATIVE=0 in the environment) leaves the addon out.
  */
 export function defaultProvider(options: { readonly native?: boolean } = {}): CryptoProvider {
   return options.native !== false && nativeProvider ? nativeProvider : nodeProvider;
@@ -47,8 +45,8 @@ export function getProvider(name: string): CryptoProvider {
 }
 
 /**
- * The first provider in `preference` that supports every capability in
- * `needs`; throws CryptoError naming what no provider offers.
+ * The first provider in `preference` that supports every capability in `needs`; throws CryptoError naming what no
+ * provider offers.
  */
 export function selectProvider(
   needs: readonly Capability[],

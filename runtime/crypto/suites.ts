@@ -24,57 +24,31 @@ export type SupportedCipherSuite = Extract<
   | 'tls_aes_128_ccm_8_sha256'
 >;
 
+function suite(
+  name: SupportedCipherSuite,
+  aead: AeadAlgorithm,
+  hash: HashAlgorithm,
+  mask: MaskAlgorithm,
+  tagLength = 16,
+): CipherSuiteParams {
+  return {
+    name,
+    aead,
+    hash,
+    mask,
+    keyLength: aeadKeyLength(aead),
+    ivLength: 12,
+    tagLength,
+    hashLength: hashLength(hash),
+  };
+}
+
 export const CIPHER_SUITES: Readonly<Record<SupportedCipherSuite, CipherSuiteParams>> = {
-  tls_aes_128_gcm_sha256: {
-    name: 'tls_aes_128_gcm_sha256',
-    aead: 'aes-128-gcm',
-    hash: 'sha256',
-    mask: 'aes-128',
-    keyLength: 16,
-    ivLength: 12,
-    tagLength: 16,
-    hashLength: 32,
-  },
-  tls_aes_256_gcm_sha384: {
-    name: 'tls_aes_256_gcm_sha384',
-    aead: 'aes-256-gcm',
-    hash: 'sha384',
-    mask: 'aes-256',
-    keyLength: 32,
-    ivLength: 12,
-    tagLength: 16,
-    hashLength: 48,
-  },
-  tls_chacha20_poly1305_sha256: {
-    name: 'tls_chacha20_poly1305_sha256',
-    aead: 'chacha20-poly1305',
-    hash: 'sha256',
-    mask: 'chacha20',
-    keyLength: 32,
-    ivLength: 12,
-    tagLength: 16,
-    hashLength: 32,
-  },
-  tls_aes_128_ccm_sha256: {
-    name: 'tls_aes_128_ccm_sha256',
-    aead: 'aes-128-ccm',
-    hash: 'sha256',
-    mask: 'aes-128',
-    keyLength: 16,
-    ivLength: 12,
-    tagLength: 16,
-    hashLength: 32,
-  },
-  tls_aes_128_ccm_8_sha256: {
-    name: 'tls_aes_128_ccm_8_sha256',
-    aead: 'aes-128-ccm-8',
-    hash: 'sha256',
-    mask: 'aes-128',
-    keyLength: 16,
-    ivLength: 12,
-    tagLength: 8,
-    hashLength: 32,
-  },
+  tls_aes_128_gcm_sha256: suite('tls_aes_128_gcm_sha256', 'aes-128-gcm', 'sha256', 'aes-128'),
+  tls_aes_256_gcm_sha384: suite('tls_aes_256_gcm_sha384', 'aes-256-gcm', 'sha384', 'aes-256'),
+  tls_chacha20_poly1305_sha256: suite('tls_chacha20_poly1305_sha256', 'chacha20-poly1305', 'sha256', 'chacha20'),
+  tls_aes_128_ccm_sha256: suite('tls_aes_128_ccm_sha256', 'aes-128-ccm', 'sha256', 'aes-128'),
+  tls_aes_128_ccm_8_sha256: suite('tls_aes_128_ccm_8_sha256', 'aes-128-ccm-8', 'sha256', 'aes-128', 8),
 };
 
 export const ALL_CIPHER_SUITES = Object.keys(CIPHER_SUITES) as SupportedCipherSuite[];

@@ -1,10 +1,8 @@
 /**
- * The byte ranges of one handshake message received so far, as a sorted
- * list of disjoint, non-touching half-open intervals [start, end): ranges
- * that meet or overlap are merged on insertion, so a message received in
- * order is always one range, whatever the fragment size. Lookups are a
- * binary search; memory is two numbers per disjoint range, which the
- * reassembler caps.
+ * The byte ranges of one handshake message received so far, as a sorted list of disjoint, non-touching half-open
+ * intervals [start, end): ranges that meet or overlap are merged on insertion, so a message received in order is always
+ * one range, whatever the fragment size. Lookups are a binary search; memory is two numbers per disjoint range, which
+ * the reassembler caps.
  *
  * @see RFC 9147 §5.5 (overlapping fragment ranges)
  */
@@ -34,8 +32,8 @@ export class ByteRanges {
   }
 
   /**
-   * The ranges that overlap or touch [start, end): index of the first and
-   * how many. Empty when the interval would stand alone.
+   * The ranges that overlap or touch [start, end): index of the first and how many. Empty when the interval would stand
+   * alone.
    */
   touching(start: number, end: number): { readonly first: number; readonly n: number } {
     // First range whose end >= start (ends ascend with the ranges).
@@ -52,9 +50,8 @@ export class ByteRanges {
   }
 
   /**
-   * Calls `visit(from, to)` for every sub-interval of [start, end) already
-   * covered, in ascending order; stops at, and returns, the first value
-   * `visit` returns other than undefined.
+   * Calls `visit(from, to)` for every sub-interval of [start, end) already covered, in ascending order; stops at, and
+   * returns, the first value `visit` returns other than undefined.
    */
   findInOverlaps<T>(start: number, end: number, visit: (from: number, to: number) => T | undefined): T | undefined {
     const { first, n } = this.touching(start, end);

@@ -13,10 +13,9 @@ export type CallbackName =
   | 'onclientcertificate';
 
 /**
- * An application callback (`sni`, `psk`, the anti-replay store) threw while
- * a handshake was running: the handshake ends with internal_error (RFC 8446
- * §6.2: the failure is ours, not the peer's), and `cause` is what the
- * callback threw, handed on to the application unchanged.
+ * An application callback (`sni`, `psk`, the anti-replay store) threw while a handshake was running: the handshake ends
+ * with internal_error (RFC 8446 §6.2: the failure is ours, not the peer's), and `cause` is what the callback threw,
+ * handed on to the application unchanged.
  */
 export class CallbackError extends ProtocolError {
   /** Which callback threw. */

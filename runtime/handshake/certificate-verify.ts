@@ -16,9 +16,8 @@ function prefixOf(context: string): Uint8Array {
 }
 
 /**
- * The content a CertificateVerify signs (RFC 8446 §4.4.3; unchanged in DTLS
- * 1.3): 64 spaces, the context string of the signer's side, a zero byte, and
- * the transcript hash up to and including Certificate.
+ * The content a CertificateVerify signs (RFC 8446 §4.4.3; unchanged in DTLS 1.3): 64 spaces, the context string of the
+ * signer's side, a zero byte, and the transcript hash up to and including Certificate.
  */
 export function certificateVerifyContent(side: 'server' | 'client', transcriptHash: Uint8Array): Uint8Array {
   const prefix = PREFIX[side];
@@ -40,8 +39,8 @@ export const SCHEMES_BY_KEY_TYPE: Readonly<Record<string, readonly SignatureAlgo
 };
 
 /**
- * The CertificateVerify schemes a key can make: by its type, and for an
- * RSASSA-PSS key bound to one hash by its parameters, only that hash's scheme.
+ * The CertificateVerify schemes a key can make: by its type, and for an RSASSA-PSS key bound to one hash by its
+ * parameters, only that hash's scheme.
  */
 export function schemesForKey(key: {
   readonly keyType: string;

@@ -33,14 +33,11 @@ const utf8Decoder = new TextDecoder();
 const GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1', 'x25519mlkem768'];
 
 /**
- * Seals and opens stateless cookies: version, issue time, suite, group and
- * Hash(ClientHello1), authenticated (HMAC-SHA256, truncated to 16 bytes)
- * together with the client's transport address and ClientHello1's random
- * under a server secret. A cookie opens only for the same address, in a
- * ClientHello with the same random (the second ClientHello repeats it, RFC
- * 8446 §4.1.2: an unrelated ClientHello cannot carry someone else's cookie),
- * before it expires. The random is authenticated, not carried: the cookie
- * (and so the HelloRetryRequest) is no larger for it.
+ * Seals and opens stateless cookies: version, issue time, suite, group and Hash(ClientHello1), authenticated
+ * (HMAC-SHA256, truncated to 16 bytes) together with the client's transport address and ClientHello1's random under a
+ * server secret. A cookie opens only for the same address, in a ClientHello with the same random (the second
+ * ClientHello repeats it, RFC 8446 §4.1.2: an unrelated ClientHello cannot carry someone else's cookie), before it
+ * expires. The random is authenticated, not carried: the cookie (and so the HelloRetryRequest) is no larger for it.
  */
 /** A cookie's authentication tag (what {@link UsedCookies} remembers it by). */
 export function cookieTag(cookie: Uint8Array): Uint8Array {

@@ -40,10 +40,9 @@ export interface FlightContext<M> {
 export type AnyFlightContext = FlightContext<unknown>;
 
 /**
- * The dtls13-flight chart's states (RFC 9147 §5.8.1): only `waiting` holds
- * data, the deadline of its retransmission timer (the chart's `after`), on
- * the connection's clock. The runtime sends {@link FlightEvent} `timeout`
- * once that deadline has passed.
+ * The dtls13-flight chart's states (RFC 9147 §5.8.1): only `waiting` holds data, the deadline of its retransmission
+ * timer (the chart's `after`), on the connection's clock. The runtime sends {@link FlightEvent} `timeout` once that
+ * deadline has passed.
  */
 export type FlightState =
   | { readonly kind: 'idle' }

@@ -1,10 +1,9 @@
 import type { HandshakeType } from '../../generated/wire/enums.js';
 
 /**
- * A whole handshake message as the handshake layer sees it: its type, its
- * DTLS message_seq and its body, without any header. The transcript form
- * (TLS-style 4-byte header) and the wire form (DTLS 12-byte header, possibly
- * fragmented) are both derived from this.
+ * A whole handshake message as the handshake layer sees it: its type, its DTLS message_seq and its body, without any
+ * header. The transcript form (TLS-style 4-byte header) and the wire form (DTLS 12-byte header, possibly fragmented)
+ * are both derived from this.
  *
  * @see RFC 9147 §5.2
  */

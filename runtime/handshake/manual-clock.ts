@@ -1,9 +1,7 @@
 /**
- * A clock that only moves when told. XState actors take it as their `clock`,
- * so delayed transitions (retransmission timers) become deadlines the
- * sans-I/O connection reports through `pollTimeout()` and fires on
- * `handleTimeout(now)`, with the caller's time: real time from the UDP
- * driver, simulated time from the hardware model and the tests.
+ * A clock that only moves when told. XState actors take it as their `clock`, so delayed transitions (retransmission
+ * timers) become deadlines the sans-I/O connection reports through `pollTimeout()` and fires on `handleTimeout(now)`,
+ * with the caller's time: real time from the UDP driver, simulated time from the hardware model and the tests.
  */
 export class ManualClock {
   private current: number;
@@ -41,9 +39,8 @@ export class ManualClock {
   }
 
   /**
-   * Moves time forward to `now`, firing every timer due by then in deadline
-   * order (scheduling order for ties); a timer scheduled by a firing timer
-   * fires too if it is due. Time never moves backwards.
+   * Moves time forward to `now`, firing every timer due by then in deadline order (scheduling order for ties); a timer
+   * scheduled by a firing timer fires too if it is due. Time never moves backwards.
    */
   advanceTo(now: number): void {
     for (;;) {

@@ -8,40 +8,32 @@ import { type HandshakeMessage, MAX_MESSAGE_SEQ, MAX_UINT24 } from './handshake-
 export const DEFAULT_MAX_MESSAGES_AHEAD = 8;
 
 /**
- * Longest message body accepted by default: 128 KiB. Certificate is the
- * large one: ordinary chains are 2–10 KB, long RSA-4096 or post-quantum
- * chains reach tens of KB, and OpenSSL's default cap on a received chain
- * (max_cert_list) is 100 KiB; 0x20000 clears all of these with room. A
- * fragmented message must also fit maxBufferedBytes (64 KiB by default),
- * so by default the longest message reassembled is 64 KiB.
+ * Longest message body accepted by default: 128 KiB. Certificate is the large one: ordinary chains are 2–10 KB, long
+ * RSA-4096 or post-quantum chains reach tens of KB, and OpenSSL's default cap on a received chain (max_cert_list) is
+ * 100 KiB; 0x20000 clears all of these with room. A fragmented message must also fit maxBufferedBytes (64 KiB by
+ * default), so by default the longest message reassembled is 64 KiB.
  */
 export const DEFAULT_MAX_MESSAGE_LENGTH = 0x20000;
 
 /**
- * Disjoint received ranges kept per message by default. An honest sender's
- * fragments are contiguous, so gaps come only from loss or reordering; 256
- * covers a 128 KiB message in 512-byte fragments with every other one lost.
- * Ranges beyond a message's first also count against maxBufferedBytes (see
- * {@link RANGE_OVERHEAD}), which bounds them overall.
+ * Disjoint received ranges kept per message by default. An honest sender's fragments are contiguous, so gaps come only
+ * from loss or reordering; 256 covers a 128 KiB message in 512-byte fragments with every other one lost. Ranges beyond
+ * a message's first also count against maxBufferedBytes (see {@link RANGE_OVERHEAD}), which bounds them overall.
  */
 export const DEFAULT_MAX_RANGES_PER_MESSAGE = 256;
 
 /**
- * Bytes of fragments held for all pending messages together, by default
- * 64 KiB: what an unauthenticated peer can make one connection keep. A
- * handshake flight is far smaller (a certificate chain of ordinary size is
- * 2–10 KB). A message longer than this can only be reassembled if its
- * messages before it leave room, and never if it is longer than the cap:
- * raise it (with maxMessageLength) to accept longer certificate chains.
+ * Bytes of fragments held for all pending messages together, by default 64 KiB: what an unauthenticated peer can make
+ * one connection keep. A handshake flight is far smaller (a certificate chain of ordinary size is 2–10 KB). A message
+ * longer than this can only be reassembled if its messages before it leave room, and never if it is longer than the
+ * cap: raise it (with maxMessageLength) to accept longer certificate chains.
  */
 export const DEFAULT_MAX_BUFFERED_BYTES = 0x10000;
 
 /**
- * What each disjoint range of a pending message beyond its first counts
- * against maxBufferedBytes besides its bytes: roughly what a range's
- * bookkeeping (a chunk object of its own and two range edges) costs in V8,
- * so that many one-byte fragments with gaps between them cannot hold far
- * more memory than the cap says.
+ * What each disjoint range of a pending message beyond its first counts against maxBufferedBytes besides its bytes:
+ * roughly what a range's bookkeeping (a chunk object of its own and two range edges) costs in V8, so that many one-byte
+ * fragments with gaps between them cannot hold far more memory than the cap says.
  */
 export const RANGE_OVERHEAD = 256;
 
@@ -56,10 +48,9 @@ export interface HandshakeReassemblerOptions {
   /** Fragments that would leave a message in more disjoint ranges than this are refused ('too-fragmented'). Default 256. */
   readonly maxRangesPerMessage?: number;
   /**
-   * Bytes held for all pending messages together (the fragment bytes that
-   * arrived, plus {@link RANGE_OVERHEAD} per range beyond each message's
-   * first); a fragment that would go past it is refused ('buffer-cap'). Default {@link DEFAULT_MAX_BUFFERED_BYTES} (64 KiB).
-   * A whole next message in one fragment is handed out without being held.
+   * Bytes held for all pending messages together (the fragment bytes that arrived, plus {@link RANGE_OVERHEAD} per
+   * range beyond each message's first); a fragment that would go past it is refused ('buffer-cap'). Default
+   * {@link DEFAULT_MAX_BUFFERED_BYTES} (64 KiB). A whole next message in one fragment is handed out without being held.
    */
   readonly maxBufferedBytes?: number;
 }
@@ -68,23 +59,18 @@ export interface HandshakeReassemblerOptions {
 export type InconsistentField = 'msg_type' | 'length' | 'fragment' | 'fragment_length';
 
 /**
- * Why a fragment was refused: 'too-far-ahead' (message_seq more than
- * maxMessagesAhead past next_receive_seq), 'too-long' (length above
- * maxMessageLength, or above maxBufferedBytes so it could never be held),
- * 'too-fragmented' (more than maxRangesPerMessage disjoint ranges),
- * 'buffer-cap' (holding it would go past maxBufferedBytes).
+ * Why a fragment was refused: 'too-far-ahead' (message_seq more than maxMessagesAhead past next_receive_seq),
+ * 'too-long' (length above maxMessageLength, or above maxBufferedBytes so it could never be held), 'too-fragmented'
+ * (more than maxRangesPerMessage disjoint ranges), 'buffer-cap' (holding it would go past maxBufferedBytes).
  */
 export type RefusalReason = 'too-far-ahead' | 'too-long' | 'too-fragmented' | 'buffer-cap';
 
 /**
- * What became of one fragment. Only 'progress' and 'complete' mean the
- * fragment was processed or buffered, so only their records may be ACKed
- * (RFC 9147 §7); a 'refused' fragment will be retransmitted by the peer;
- * 'old' is a sign the peer retransmitted a flight (RFC 9147 §5.8.1);
- * 'inconsistent' is a peer that changed message bytes on retransmission,
- * which SHOULD end the handshake with an illegal_parameter alert (RFC 9147
- * §5.5). A refused or inconsistent fragment changes nothing in the
- * reassembler. Nothing is thrown for what a peer sends.
+ * What became of one fragment. Only 'progress' and 'complete' mean the fragment was processed or buffered, so only
+ * their records may be ACKed (RFC 9147 §7); a 'refused' fragment will be retransmitted by the peer; 'old' is a sign the
+ * peer retransmitted a flight (RFC 9147 §5.8.1); 'inconsistent' is a peer that changed message bytes on retransmission,
+ * which SHOULD end the handshake with an illegal_parameter alert (RFC 9147 §5.5). A refused or inconsistent fragment
+ * changes nothing in the reassembler. Nothing is thrown for what a peer sends.
  */
 export type ReassemblyResult =
   /** Buffered; no message completed in order yet. `newBytes` may be 0 (a duplicate). `outOfOrder`: the fragment was not the next piece expected (a later message, or it starts past the in-order prefix) — a trigger for an ACK (RFC 9147 §7.1). */
@@ -172,24 +158,19 @@ function hex2(b: number): string {
 }
 
 /**
- * Reassembles DTLS handshake messages from fragments that arrive in any
- * order, duplicated or overlapping, and hands them out whole and in
- * message_seq order, starting at next_receive_seq.
+ * Reassembles DTLS handshake messages from fragments that arrive in any order, duplicated or overlapping, and hands
+ * them out whole and in message_seq order, starting at next_receive_seq.
  *
- * Memory grows only with bytes that arrived: a pending message holds copies
- * of its fragments' new bytes (see {@link FragmentStore}), and its body is
- * put together only when it is complete. All pending messages together
- * hold at most maxBufferedBytes (64 KiB by default), at most
- * maxMessagesAhead + 1 messages are pending, each with at most
- * maxRangesPerMessage ranges; fragments past these bounds are refused, and
- * zero-length fragments hold nothing. A message is delivered as soon as it
- * and every message before it are whole. Its body is a fresh array the
- * reassembler no longer touches, except when one fragment carried the whole
- * next expected message: then the body is that fragment (zero copy, a view
- * into the caller's record).
+ * Memory grows only with bytes that arrived: a pending message holds copies of its fragments' new bytes (see
+ * {@link FragmentStore}), and its body is put together only when it is complete. All pending messages together hold at
+ * most maxBufferedBytes (64 KiB by default), at most maxMessagesAhead + 1 messages are pending, each with at most
+ * maxRangesPerMessage ranges; fragments past these bounds are refused, and zero-length fragments hold nothing. A
+ * message is delivered as soon as it and every message before it are whole. Its body is a fresh array the reassembler
+ * no longer touches, except when one fragment carried the whole next expected message: then the body is that fragment
+ * (zero copy, a view into the caller's record).
  *
- * Sans-I/O and synchronous; never throws on peer input. message_seq does not
- * wrap in DTLS 1.3 (it is never reset, RFC 9147 §5.2), so neither does this.
+ * Sans-I/O and synchronous; never throws on peer input. message_seq does not wrap in DTLS 1.3 (it is never reset, RFC
+ * 9147 §5.2), so neither does this.
  *
  * @see RFC 9147 §5.2 (next_receive_seq), §5.5 (fragmentation and reassembly)
  */
@@ -241,18 +222,16 @@ export class HandshakeReassembler {
   }
 
   /**
-   * Bytes held for pending messages: copies of the fragment bytes that
-   * arrived, each byte once. Never more than maxBufferedBytes (which also
-   * counts {@link RANGE_OVERHEAD} per extra range).
+   * Bytes held for pending messages: copies of the fragment bytes that arrived, each byte once. Never more than
+   * maxBufferedBytes (which also counts {@link RANGE_OVERHEAD} per extra range).
    */
   get retainedBytes(): number {
     return this.retained;
   }
 
   /**
-   * Takes one fragment, already decoded from a handshake record. Its bytes
-   * are copied if they need to be kept, except in the whole-message fast
-   * path described on the class.
+   * Takes one fragment, already decoded from a handshake record. Its bytes are copied if they need to be kept, except
+   * in the whole-message fast path described on the class.
    */
   receive(f: DtlsHandshake): ReassemblyResult {
     const seq = f.messageSeq;

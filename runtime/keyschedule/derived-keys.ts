@@ -51,8 +51,8 @@ export function resumptionPsk(
 }
 
 /**
- * TLS-Exporter(label, context_value, key_length) (RFC 8446 §7.5) from the
- * (early_)exporter_master_secret. With no context, context_value is empty.
+ * TLS-Exporter(label, context_value, key_length) (RFC 8446 §7.5) from the (early_)exporter_master_secret. With no
+ * context, context_value is empty.
  */
 export function exportKeyingMaterial(
   ctx: ScheduleContext,

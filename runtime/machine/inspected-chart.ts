@@ -16,29 +16,22 @@ type Guard = (state: unknown, event: unknown, context: unknown) => boolean;
 const NEVER = { setTimeout: (): number => 0, clearTimeout: (): void => {} };
 
 /**
- * The inspector's view of a generated machine: XState's actor of the same
- * chart (generated/charts/<id>-machine.ts), fed every event the machine
- * takes, after the machine took it. Its actions do nothing (the machine ran
- * the steps); its guards are the machine's own pure guards asked about the
- * state the event arrived in, so it takes the same transition and the
- * inspector sees XState's own events (`@xstate.actor`, `@xstate.event`,
- * `@xstate.snapshot`, `@xstate.action`) for the path the connection took.
- * Made only when an `inspect` callback is given.
+ * The inspector's view of a generated machine: XState's actor of the same chart (generated/charts/<id>-machine.ts), fed
+ * every event the machine takes, after the machine took it. Its actions do nothing (the machine ran the steps); its
+ * guards are the machine's own pure guards asked about the state the event arrived in, so it takes the same transition
+ * and the inspector sees XState's own events (`@xstate.actor`, `@xstate.event`, `@xstate.snapshot`, `@xstate.action`)
+ * for the path the connection took. Made only when an `inspect` callback is given.
  */
 export class InspectedChart {
   private readonly actor: AnyActorRef;
   private readonly before: Before = { state: undefined, context: undefined };
 
   /**
-   * `machine` is the chart's generated `shared<b>Machine` (called here, once
-   * xstate is known to be installed); `bind(implementation, context)` is the
-   * chart's generated `<b>Input`;
-   * `actions` the names of its actions, `guards` the machine's guards;
-   * `delays` the names of its `after` delays, for a chart with timers: the
-   * copy's timers never fire (the machine's deadline is the one that
-   * counts), and the caller sends the copy XState's own delayed event
-   * (`xstate.after.<delay>.<chart>.<state>`) when the machine took its
-   * timeout.
+   * `machine` is the chart's generated `shared<b>Machine` (called here, once xstate is known to be installed);
+   * `bind(implementation, context)` is the chart's generated `<b>Input`; `actions` the names of its actions, `guards`
+   * the machine's guards; `delays` the names of its `after` delays, for a chart with timers: the copy's timers never
+   * fire (the machine's deadline is the one that counts), and the caller sends the copy XState's own delayed event
+   * (`xstate.after.<delay>.<chart>.<state>`) when the machine took its timeout.
    */
   constructor(
     machine: () => AnyStateMachine,

@@ -1,11 +1,8 @@
 /**
- * A role's step table as its generated machine calls it: every step with
- * `(context, state, event, params, target)`, where `params` are the chart's
- * literal parameters for the action and `target` the chart state the
- * transition ends in. A step written with fewer parameters keeps its own
- * types for the ones it has (the machine's calls are checked against them);
- * one with all five (one that builds the state the chart's guards chose)
- * is kept as it is, overloads included.
+ * A role's step table as its generated machine calls it: every step with `(context, state, event, params, target)`,
+ * where `params` are the chart's literal parameters for the action and `target` the chart state the transition ends in.
+ * A step written with fewer parameters keeps its own types for the ones it has (the machine's calls are checked against
+ * them); one with all five (one that builds the state the chart's guards chose) is kept as it is, overloads included.
  */
 export type StepTable<T> = { readonly [K in keyof T]: Uniform<T[K]> };
 

@@ -4,10 +4,9 @@ export function bytesKey(bytes: Uint8Array): string {
 }
 
 /**
- * A small least-recently-used map keyed by byte strings (a certificate's DER,
- * or two of them joined): at most `capacity` entries, the least recently
- * used one leaving first. Keys are latin1 strings of the bytes, which V8
- * hashes and compares by content.
+ * A small least-recently-used map keyed by byte strings (a certificate's DER, or two of them joined): at most
+ * `capacity` entries, the least recently used one leaving first. Keys are latin1 strings of the bytes, which V8 hashes
+ * and compares by content.
  */
 export class BytesLru<V> {
   private readonly capacity: number;

@@ -1,14 +1,11 @@
 /**
- * Makes X.509 v3 certificates (RFC 5280 §4.1) signed with node:crypto: a
- * self-signed root, or a certificate issued by another certificate's key.
- * For tests, the demo and throwaway certificates; the protocol core never
- * issues certificates.
+ * Makes X.509 v3 certificates (RFC 5280 §4.1) signed with node:crypto: a self-signed root, or a certificate issued by
+ * another certificate's key. For tests, the demo and throwaway certificates; the protocol core never issues
+ * certificates.
  *
- * Each certificate has a single commonName in its subject, basicConstraints
- * (RFC 5280 §4.2.1.9, critical), keyUsage (§4.2.1.3, critical),
- * subjectKeyIdentifier (§4.2.1.2, method 1: SHA-1 of the key bits) and
- * authorityKeyIdentifier (§4.2.1.1), and when asked extKeyUsage (§4.2.1.12),
- * subjectAltName (§4.2.1.6) and nameConstraints (§4.2.1.10).
+ * Each certificate has a single commonName in its subject, basicConstraints (RFC 5280 §4.2.1.9, critical), keyUsage
+ * (§4.2.1.3, critical), subjectKeyIdentifier (§4.2.1.2, method 1: SHA-1 of the key bits) and authorityKeyIdentifier
+ * (§4.2.1.1), and when asked extKeyUsage (§4.2.1.12), subjectAltName (§4.2.1.6) and nameConstraints (§4.2.1.10).
  */
 import { createHash, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { ConfigError } from '../config-error.js';
@@ -176,9 +173,8 @@ function subjectAltName(options: CertificateOptions): Uint8Array | undefined {
 }
 
 /**
- * A new X.509 v3 certificate (RFC 5280 §4.1) for `options`, signed by the
- * issuer's key with the algorithm its key type implies (see
- * `signing-algorithm.ts`). Throws {@link ConfigError} for a bad option.
+ * A new X.509 v3 certificate (RFC 5280 §4.1) for `options`, signed by the issuer's key with the algorithm its key type
+ * implies (see `signing-algorithm.ts`). Throws {@link ConfigError} for a bad option.
  */
 export function createCertificate(options: CertificateOptions): CreatedCertificate {
   const cn = options.subjectCommonName;

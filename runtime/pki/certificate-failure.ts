@@ -1,7 +1,6 @@
 /**
- * The outcome of a failed certificate check: the TLS alert it ends with
- * (RFC 8446 §6.2) and a reason for logs. Peer input never throws out of
- * the validator; it comes back as one of these.
+ * The outcome of a failed certificate check: the TLS alert it ends with (RFC 8446 §6.2) and a reason for logs. Peer
+ * input never throws out of the validator; it comes back as one of these.
  */
 
 /** The alerts certificate validation ends with (RFC 8446 §6.2). */

@@ -1,10 +1,8 @@
 /**
- * Certification path construction and the per-certificate checks of
- * RFC 5280 §6.1 that dtls13 performs, on node:crypto's X509Certificate
- * (signatures, issuer matching) and on the strict field parser in
- * `certificate-fields.ts` (validity, basicConstraints, keyUsage, critical
- * extensions, name constraints). Failures come back as values carrying the
- * TLS alert (RFC 8446 §6.2); nothing here throws for peer input.
+ * Certification path construction and the per-certificate checks of RFC 5280 §6.1 that dtls13 performs, on
+ * node:crypto's X509Certificate (signatures, issuer matching) and on the strict field parser in `certificate-fields.ts`
+ * (validity, basicConstraints, keyUsage, critical extensions, name constraints). Failures come back as values carrying
+ * the TLS alert (RFC 8446 §6.2); nothing here throws for peer input.
  */
 import { X509Certificate } from 'node:crypto';
 import { sameBytes } from './bytes.js';
@@ -25,18 +23,15 @@ import { ACCEPTED_SIGNATURE_ALGORITHMS, KEY_USAGE_BIT, PKI_OID } from './oids.js
 export { fail, type CertificateAlert, type CertificateFailure } from './certificate-failure.js';
 
 /**
- * Certificates parsed lately, by their exact bytes: a client connecting to
- * the same servers, or a server seeing the same client certificates and
- * intermediates again, parses each once (node's X509Certificate and the
- * strict parser cost more than the rest of a chain check). Parsing is a
- * function of the bytes alone, so a hit is the same result; every check that
- * depends on time, names or anchors still runs on each use.
+ * Certificates parsed lately, by their exact bytes: a client connecting to the same servers, or a server seeing the
+ * same client certificates and intermediates again, parses each once (node's X509Certificate and the strict parser cost
+ * more than the rest of a chain check). Parsing is a function of the bytes alone, so a hit is the same result; every
+ * check that depends on time, names or anchors still runs on each use.
  */
 const PARSED = new BytesLru<ParsedCertificate>(256);
 /**
- * Whether a certificate's signature verified under an issuer's key, and
- * whether OpenSSL's issuer check accepts the issuer: per subject, by the
- * issuer's parsed copy (functions of both certificates' bytes alone).
+ * Whether a certificate's signature verified under an issuer's key, and whether OpenSSL's issuer check accepts the
+ * issuer: per subject, by the issuer's parsed copy (functions of both certificates' bytes alone).
  */
 const SIGNED_BY = new CertificateMemo<Uint8Array, boolean>(32);
 const ISSUED_BY = new CertificateMemo<Uint8Array, boolean>(32);
@@ -53,9 +48,8 @@ const UNDERSTOOD_EXTENSIONS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Parses one DER certificate, or says why it is malformed. Both parsers must
- * accept it: the strict one refuses what OpenSSL tolerates (trailing bytes,
- * PEM text, which node's X509Certificate silently accepts too).
+ * Parses one DER certificate, or says why it is malformed. Both parsers must accept it: the strict one refuses what
+ * OpenSSL tolerates (trailing bytes, PEM text, which node's X509Certificate silently accepts too).
  */
 export function parseCertificate(der: Uint8Array, label: string): ParsedCertificate | string {
   if (!(der instanceof Uint8Array)) return `${label} is not a Uint8Array`;
@@ -102,13 +96,11 @@ const checkIssued = ([subject, issuer]: readonly [ParsedCertificate, ParsedCerti
   subject.x509.checkIssued(issuer.x509);
 
 /**
- * Builds the path from `chain[0]` to a trust anchor, leaf first, anchor
- * last. At each step the issuer is the first trust anchor, else the first
- * unused chain certificate, that OpenSSL's issuer check accepts
- * (`checkIssued`: names, key identifiers, keyCertSign) and whose key
- * verifies the signature. The search is greedy, without backtracking: a
- * chain that offers two valid issuers for one certificate takes the first.
- * A chain certificate identical to an anchor ends the path there.
+ * Builds the path from `chain[0]` to a trust anchor, leaf first, anchor last. At each step the issuer is the first
+ * trust anchor, else the first unused chain certificate, that OpenSSL's issuer check accepts (`checkIssued`: names, key
+ * identifiers, keyCertSign) and whose key verifies the signature. The search is greedy, without backtracking: a chain
+ * that offers two valid issuers for one certificate takes the first. A chain certificate identical to an anchor ends
+ * the path there.
  *
  * - no candidate issuer at all → `unknown_ca`;
  * - candidates whose signatures all fail → `bad_certificate`;
@@ -160,26 +152,19 @@ const selfIssued = (c: ParsedCertificate): boolean => sameBytes(c.fields.subject
 /**
  * The structural checks of a built path (leaf first, anchor last):
  *
- * - every certificate but the anchor (the last; a chain[0] that is itself an
- *   anchor is not checked here): Certificate.signatureAlgorithm equals
- *   TBSCertificate.signature (RFC 5280 §4.1.1.2) else `bad_certificate`; the
- *   algorithm is one TLS 1.3 accepts (RFC 8446 §4.2.3, no SHA-1) else
- *   `unsupported_certificate`; no unknown critical extension (RFC 5280 §4.2)
- *   else `unsupported_certificate`;
- * - every issuer, the anchor included: basicConstraints cA TRUE (both
- *   OpenSSL's view, `x509.ca`, and the DER parse), keyUsage (if present)
- *   with keyCertSign (RFC 5280 §4.2.1.3, §4.2.1.9), and pathLenConstraint
- *   (RFC 5280 §6.1.4 (m): self-issued intermediates not counted), else
- *   `unknown_ca`, as OpenSSL maps X509_V_ERR_INVALID_CA;
- * - every certificate, the anchor included: `now` within notBefore..notAfter
- *   (notAfter inclusive to the end of its second, RFC 5280 §4.1.2.5), else
- *   `certificate_expired` ("expired or is not currently valid", RFC 8446 §6.2);
- * - name constraints of every certificate above the leaf, the anchor's
- *   included, critical or not (RFC 5280 §4.2.1.10, §6.1.3 (b) (c); see
- *   `check-name-constraints.ts`), else `certificate_unknown` (a violation),
- *   `bad_certificate` (malformed constraints or names), or
- *   `unsupported_certificate` for a critical constraint on a name form
- *   not checked here that the path's names use.
+ * - every certificate but the anchor (the last; a chain[0] that is itself an anchor is not checked here):
+ *   Certificate.signatureAlgorithm equals TBSCertificate.signature (RFC 5280 §4.1.1.2) else `bad_certificate`; the
+ *   algorithm is one TLS 1.3 accepts (RFC 8446 §4.2.3, no SHA-1) else `unsupported_certificate`; no unknown critical
+ *   extension (RFC 5280 §4.2) else `unsupported_certificate`;
+ * - every issuer, the anchor included: basicConstraints cA TRUE (both OpenSSL's view, `x509.ca`, and the DER parse),
+ *   keyUsage (if present) with keyCertSign (RFC 5280 §4.2.1.3, §4.2.1.9), and pathLenConstraint (RFC 5280 §6.1.4 (m):
+ *   self-issued intermediates not counted), else `unknown_ca`, as OpenSSL maps X509_V_ERR_INVALID_CA;
+ * - every certificate, the anchor included: `now` within notBefore..notAfter (notAfter inclusive to the end of its
+ *   second, RFC 5280 §4.1.2.5), else `certificate_expired` ("expired or is not currently valid", RFC 8446 §6.2);
+ * - name constraints of every certificate above the leaf, the anchor's included, critical or not (RFC 5280 §4.2.1.10,
+ *   §6.1.3 (b) (c); see `check-name-constraints.ts`), else `certificate_unknown` (a violation), `bad_certificate`
+ *   (malformed constraints or names), or `unsupported_certificate` for a critical constraint on a name form not checked
+ *   here that the path's names use.
  */
 export function checkPath(path: readonly ParsedCertificate[], now: number): CertificateFailure | undefined {
   const last = path.length - 1;

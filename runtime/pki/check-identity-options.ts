@@ -1,9 +1,7 @@
 /**
- * Configuration-time checks of the certificate options of a connection:
- * the trust anchors a peer's chain is validated against, and the chain and
- * private key an endpoint presents (RFC 8446 §4.4.2, §4.4.3). Mistakes
- * here would otherwise surface as a failed handshake with every peer; they
- * throw {@link ConfigError} when the options are given instead.
+ * Configuration-time checks of the certificate options of a connection: the trust anchors a peer's chain is validated
+ * against, and the chain and private key an endpoint presents (RFC 8446 §4.4.2, §4.4.3). Mistakes here would otherwise
+ * surface as a failed handshake with every peer; they throw {@link ConfigError} when the options are given instead.
  */
 import { createPrivateKey, createPublicKey, type X509Certificate } from 'node:crypto';
 import { ConfigError } from '../config-error.js';
@@ -59,10 +57,9 @@ function extensionProblem(fields: CertificateFields): string | undefined {
 }
 
 /**
- * A usable trust anchor: a well-formed X.509 certificate (both the strict
- * parser and OpenSSL accept it) whose key can verify signatures and whose
- * interpreted extensions decode. It need not be a CA: an end-entity
- * certificate is a pinned certificate, valid for itself only.
+ * A usable trust anchor: a well-formed X.509 certificate (both the strict parser and OpenSSL accept it) whose key can
+ * verify signatures and whose interpreted extensions decode. It need not be a CA: an end-entity certificate is a pinned
+ * certificate, valid for itself only.
  */
 function checkAnchors(anchors: readonly Uint8Array[]): void {
   if (checkedAnchors.has(anchors) || isSystemTrustAnchors(anchors)) return;
@@ -80,12 +77,10 @@ function checkAnchors(anchors: readonly Uint8Array[]): void {
 const nameOf = (x: X509Certificate, part: 'issuer' | 'subject'): string => x[part].replace(/\n/g, ', ');
 
 /**
- * The chain in issuer order (RFC 8446 §4.4.2: "each following certificate
- * SHOULD directly certify the one immediately preceding it"): for each
- * certificate but the last, the next one is its issuer by OpenSSL's issuer
- * check (its subject Name equals this issuer Name, compared canonically;
- * key identifiers agree when both are present; keyCertSign when it has
- * keyUsage), and its key verifies this certificate's signature.
+ * The chain in issuer order (RFC 8446 §4.4.2: "each following certificate SHOULD directly certify the one immediately
+ * preceding it"): for each certificate but the last, the next one is its issuer by OpenSSL's issuer check (its subject
+ * Name equals this issuer Name, compared canonically; key identifiers agree when both are present; keyCertSign when it
+ * has keyUsage), and its key verifies this certificate's signature.
  */
 function checkOrder(chain: readonly ParsedCertificate[]): void {
   for (let i = 0; i + 1 < chain.length; i++) {
@@ -194,26 +189,20 @@ function checkCertificate(provider: CryptoProvider, certificate: NonNullable<Ide
 }
 
 /**
- * Checks the certificate options of a connection, throwing
- * {@link ConfigError} for the first problem:
+ * Checks the certificate options of a connection, throwing {@link ConfigError} for the first problem:
  *
- * - `trustAnchors[i]`: not a well-formed X.509 certificate (the strict
- *   DER parser and OpenSSL must both accept it); a key that cannot verify
- *   signatures (unsupported, or X25519/X448); an interpreted extension
- *   (basicConstraints, keyUsage, extKeyUsage, subjectAltName,
- *   nameConstraints) that does not decode. An anchor need not be a CA: an
+ * - `trustAnchors[i]`: not a well-formed X.509 certificate (the strict DER parser and OpenSSL must both accept it); a
+ *   key that cannot verify signatures (unsupported, or X25519/X448); an interpreted extension (basicConstraints,
+ *   keyUsage, extKeyUsage, subjectAltName, nameConstraints) that does not decode. An anchor need not be a CA: an
  *   end-entity certificate is accepted as a pinned certificate.
- * - `certificate`: an empty or overlong chain; a chain entry that is not a
- *   well-formed certificate; a chain out of issuer order (see
- *   `checkOrder`); a leaf key that cannot sign; a `privateKey` that the
- *   provider cannot import, of another type than the leaf's key, or that
- *   is not the leaf's key (a signature made with it does not verify with
- *   the leaf's public key); a provider that cannot sign with the key type.
+ * - `certificate`: an empty or overlong chain; a chain entry that is not a well-formed certificate; a chain out of
+ *   issuer order (see `checkOrder`); a leaf key that cannot sign; a `privateKey` that the provider cannot import, of
+ *   another type than the leaf's key, or that is not the leaf's key (a signature made with it does not verify with the
+ *   leaf's public key); a provider that cannot sign with the key type.
  *
- * Validity periods are not checked: the core never reads the clock. A
- * check that passed is remembered per `trustAnchors` array and per
- * `certificate` object (and provider), so servers that configure many
- * connections with the same objects pay for it once; mutate neither after.
+ * Validity periods are not checked: the core never reads the clock. A check that passed is remembered per
+ * `trustAnchors` array and per `certificate` object (and provider), so servers that configure many connections with the
+ * same objects pay for it once; mutate neither after.
  */
 export function checkIdentityOptions(provider: CryptoProvider, options: IdentityOptions): void {
   if (options.trustAnchors !== undefined) checkAnchors(options.trustAnchors);

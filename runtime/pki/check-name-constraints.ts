@@ -1,14 +1,10 @@
 /**
- * Name constraints on a certification path (RFC 5280 §4.2.1.10,
- * §6.1.3 (b) (c), §6.1.4 (g)).
+ * Name constraints on a certification path (RFC 5280 §4.2.1.10, §6.1.3 (b) (c), §6.1.4 (g)).
  *
- * Every certificate of the path above the leaf that carries
- * nameConstraints, the trust anchor included (the anchor's constraints
- * bind the whole path, as OpenSSL and Go apply them), constrains every
- * certificate below it, except self-issued intermediates (§6.1.3 (b)).
- * Checking each constrained certificate against each constraining one in
- * turn is the same as the RFC's running intersection of permitted subtrees
- * and union of excluded ones.
+ * Every certificate of the path above the leaf that carries nameConstraints, the trust anchor included (the anchor's
+ * constraints bind the whole path, as OpenSSL and Go apply them), constrains every certificate below it, except
+ * self-issued intermediates (§6.1.3 (b)). Checking each constrained certificate against each constraining one in turn
+ * is the same as the RFC's running intersection of permitted subtrees and union of excluded ones.
  *
  * What is checked, for the forms dtls13 understands:
  * - dNSName: each subjectAltName dNSName; and for the leaf without any
@@ -20,22 +16,16 @@
  * When a constraint of a form exists in permittedSubtrees, every name of
  * that form must be in one of them; no name may be in an excludedSubtree.
  *
- * The other forms (directoryName, rfc822Name, URI, ...) are not checked.
- * In a critical extension, RFC 5280 §4.2.1.10 says "the application MUST
- * either process the constraint or reject the certificate" when a name of
- * that form appears below: such a path is refused with
- * `unsupported_certificate` (a directoryName constraint refuses any
- * non-empty subject, an rfc822Name one a subject emailAddress too). In a
- * non-critical extension they are ignored, and the dNSName and iPAddress
- * constraints beside them still apply.
+ * The other forms (directoryName, rfc822Name, URI, ...) are not checked. In a critical extension, RFC 5280 §4.2.1.10
+ * says "the application MUST either process the constraint or reject the certificate" when a name of that form appears
+ * below: such a path is refused with `unsupported_certificate` (a directoryName constraint refuses any non-empty
+ * subject, an rfc822Name one a subject emailAddress too). In a non-critical extension they are ignored, and the dNSName
+ * and iPAddress constraints beside them still apply.
  *
- * A violation, or a name that cannot be checked (a dNSName that is no DNS
- * name), gives `certificate_unknown`: the certificates are intact and
- * validly signed, but the path is unacceptable (RFC 8446 §6.2); OpenSSL
- * 3.0 sends this alert for X509_V_ERR_PERMITTED_VIOLATION and
- * X509_V_ERR_EXCLUDED_VIOLATION too. Malformed nameConstraints, or a
- * malformed subjectAltName or subject in a constrained certificate, give
- * `bad_certificate`.
+ * A violation, or a name that cannot be checked (a dNSName that is no DNS name), gives `certificate_unknown`: the
+ * certificates are intact and validly signed, but the path is unacceptable (RFC 8446 §6.2); OpenSSL 3.0 sends this
+ * alert for X509_V_ERR_PERMITTED_VIOLATION and X509_V_ERR_EXCLUDED_VIOLATION too. Malformed nameConstraints, or a
+ * malformed subjectAltName or subject in a constrained certificate, give `bad_certificate`.
  */
 import { sameBytes } from './bytes.js';
 import { errorMessage, fail, type CertificateFailure } from './certificate-failure.js';
@@ -164,8 +154,8 @@ function checkAgainst(c: ParsedCertificate, names: PresentedNames, k: Constraini
 const selfIssued = (c: ParsedCertificate): boolean => sameBytes(c.fields.subject, c.fields.issuer);
 
 /**
- * Checks the name constraints of a built path (leaf first, trust anchor
- * last); see the module documentation. Never throws.
+ * Checks the name constraints of a built path (leaf first, trust anchor last); see the module documentation. Never
+ * throws.
  */
 export function checkNameConstraints(path: readonly ParsedCertificate[]): CertificateFailure | undefined {
   const constraining: Constraining[] = [];

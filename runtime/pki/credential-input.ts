@@ -1,8 +1,7 @@
 /**
- * The forms node:tls takes certificates and keys in (`cert`, `key`, `ca`):
- * PEM text as a string or as bytes (a Buffer read from a file), DER bytes,
- * or an array of these. Each item is read as PEM when its text starts with
- * `-----BEGIN`, else as DER.
+ * The forms node:tls takes certificates and keys in (`cert`, `key`, `ca`): PEM text as a string or as bytes (a Buffer
+ * read from a file), DER bytes, or an array of these. Each item is read as PEM when its text starts with `-----BEGIN`,
+ * else as DER.
  */
 import { ConfigError, described } from '../config-error.js';
 import { parsePemBlocks, type PemBlock } from './pem-blocks.js';

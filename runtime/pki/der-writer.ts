@@ -1,12 +1,10 @@
 /**
- * A minimal DER (ITU-T X.690 §10) encoder: just the types an X.509 v3
- * certificate (RFC 5280 §4.1) is made of. Every function returns one
- * complete TLV as a fresh `Uint8Array`; constructed types take their
- * already-encoded children. Tag numbers above 30 (multi-byte tags) are not
- * needed by RFC 5280 and are refused.
+ * A minimal DER (ITU-T X.690 §10) encoder: just the types an X.509 v3 certificate (RFC 5280 §4.1) is made of. Every
+ * function returns one complete TLV as a fresh `Uint8Array`; constructed types take their already-encoded children. Tag
+ * numbers above 30 (multi-byte tags) are not needed by RFC 5280 and are refused.
  *
- * Values with no DER form (a malformed OID, a character PrintableString
- * lacks, a year past 9999) throw {@link EncodeError} naming the type.
+ * Values with no DER form (a malformed OID, a character PrintableString lacks, a year past 9999) throw
+ * {@link EncodeError} naming the type.
  */
 import { concatBytes } from '../wire/bytes.js';
 import { EncodeError } from '../wire/errors.js';
@@ -52,9 +50,8 @@ export function derSequence(children: readonly Uint8Array[]): Uint8Array {
 }
 
 /**
- * SET / SET OF (X.690 §8.11, §8.12) with the DER ordering: the encodings
- * sorted as octet strings (X.690 §11.6), which for single-byte tags is also
- * the tag order a SET needs (X.690 §10.3).
+ * SET / SET OF (X.690 §8.11, §8.12) with the DER ordering: the encodings sorted as octet strings (X.690 §11.6), which
+ * for single-byte tags is also the tag order a SET needs (X.690 §10.3).
  */
 export function derSet(children: readonly Uint8Array[]): Uint8Array {
   const sorted = [...children].sort(compareBytes);
@@ -72,9 +69,8 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 /**
- * INTEGER (X.690 §8.3) in minimal two's complement. A `bigint` may be
- * negative; a `Uint8Array` is an unsigned big-endian magnitude (a serial
- * number, an RSA modulus), given a leading zero when its top bit is set.
+ * INTEGER (X.690 §8.3) in minimal two's complement. A `bigint` may be negative; a `Uint8Array` is an unsigned
+ * big-endian magnitude (a serial number, an RSA modulus), given a leading zero when its top bit is set.
  */
 export function derInteger(value: bigint | Uint8Array): Uint8Array {
   return derTlv(DER_TAG.integer, typeof value === 'bigint' ? twosComplement(value) : unsignedContents(value));
@@ -147,9 +143,8 @@ export function derBitString(bytes: Uint8Array, unusedBits = 0): Uint8Array {
 }
 
 /**
- * A named-bit BIT STRING such as KeyUsage (RFC 5280 §4.2.1.3): bit 0 is the
- * most significant bit of the first octet, and DER drops trailing zero bits
- * (X.690 §11.2.2).
+ * A named-bit BIT STRING such as KeyUsage (RFC 5280 §4.2.1.3): bit 0 is the most significant bit of the first octet,
+ * and DER drops trailing zero bits (X.690 §11.2.2).
  */
 export function derNamedBits(bits: readonly number[]): Uint8Array {
   if (bits.length === 0) return derBitString(new Uint8Array(0));
@@ -216,8 +211,8 @@ export function derGeneralizedTime(date: Date): Uint8Array {
 }
 
 /**
- * A certificate Time (RFC 5280 §4.1.2.5): UTCTime for dates through 2049,
- * GeneralizedTime from 2050 (and, as UTCTime cannot say them, before 1950).
+ * A certificate Time (RFC 5280 §4.1.2.5): UTCTime for dates through 2049, GeneralizedTime from 2050 (and, as UTCTime
+ * cannot say them, before 1950).
  */
 export function derTime(date: Date): Uint8Array {
   const year = date.getUTCFullYear();
@@ -236,9 +231,8 @@ export function derExplicit(tagNumber: number, inner: Uint8Array): Uint8Array {
 }
 
 /**
- * `[n] IMPLICIT`: `element` (a complete single-byte-tag TLV) with its
- * identifier replaced by the context-specific tag, keeping its
- * primitive/constructed form (X.690 §8.14.3).
+ * `[n] IMPLICIT`: `element` (a complete single-byte-tag TLV) with its identifier replaced by the context-specific tag,
+ * keeping its primitive/constructed form (X.690 §8.14.3).
  */
 export function derImplicit(tagNumber: number, element: Uint8Array): Uint8Array {
   const tag = element[0];

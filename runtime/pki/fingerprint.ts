@@ -1,14 +1,12 @@
 /**
- * Certificate fingerprints as SDP carries them (RFC 8122 §5, RFC 8842 §5):
- * `'sha-256 AB:CD:...'`, a hash function's textual name and the digest of
- * the certificate's DER in colon-separated hex pairs. WebRTC authenticates
- * a DTLS peer this way: its certificate is self-signed, and what vouches
- * for it is the fingerprint the signalling channel delivered.
+ * Certificate fingerprints as SDP carries them (RFC 8122 §5, RFC 8842 §5): `'sha-256 AB:CD:...'`, a hash function's
+ * textual name and the digest of the certificate's DER in colon-separated hex pairs. WebRTC authenticates a DTLS peer
+ * this way: its certificate is self-signed, and what vouches for it is the fingerprint the signalling channel
+ * delivered.
  *
- * {@link fingerprintOption} reads the `fingerprint` option (one string or a
- * list) into pins, {@link fingerprintVerifier} is the handshake's check of
- * the peer's leaf against them, {@link certificateFingerprint} the form to
- * put in an SDP offer or answer.
+ * {@link fingerprintOption} reads the `fingerprint` option (one string or a list) into pins,
+ * {@link fingerprintVerifier} is the handshake's check of the peer's leaf against them, {@link certificateFingerprint}
+ * the form to put in an SDP offer or answer.
  */
 import { createHash } from 'node:crypto';
 import { ConfigError, described } from '../config-error.js';
@@ -81,9 +79,8 @@ function parsePin(option: string, text: unknown): FingerprintPin {
 }
 
 /**
- * The `fingerprint` option: one string or a non-empty list of them, each
- * `'<hash> <hex pairs>'` (RFC 8122 §5; hex in either case, the hash name
- * too). A ConfigError names `option` (or `option[i]` in a list).
+ * The `fingerprint` option: one string or a non-empty list of them, each `'<hash> <hex pairs>'` (RFC 8122 §5; hex in
+ * either case, the hash name too). A ConfigError names `option` (or `option[i]` in a list).
  */
 export function fingerprintOption(value: unknown, option = 'fingerprint'): readonly FingerprintPin[] {
   if (typeof value === 'string') return [parsePin(option, value)];
@@ -105,16 +102,13 @@ export function certificateFingerprint(der: Uint8Array, hash: FingerprintHash | 
 }
 
 /**
- * The handshake's check of the peer's certificate against pins: the leaf
- * (the first certificate; the rest of the chain is not looked at, as RFC
- * 8122 §5 has it) must be well formed, carry a key dtls13 can use, and
- * hash to one of the pins. No trust anchor, name or validity period
- * counts: a self-signed certificate is what WebRTC peers present. A
- * mismatch is `bad_certificate` (RFC 8122 §5: the certificate "does not
- * match"), so the handshake fails before Finished.
+ * The handshake's check of the peer's certificate against pins: the leaf (the first certificate; the rest of the chain
+ * is not looked at, as RFC 8122 §5 has it) must be well formed, carry a key dtls13 can use, and hash to one of the
+ * pins. No trust anchor, name or validity period counts: a self-signed certificate is what WebRTC peers present. A
+ * mismatch is `bad_certificate` (RFC 8122 §5: the certificate "does not match"), so the handshake fails before
+ * Finished.
  */
 export function fingerprintVerifier(pins: readonly FingerprintPin[]): CertificateVerifier {
-  const hashes = [...new Set(pins.map((p) => p.hash))];
   return describeVerifier<CertificateVerifier>(
     (chain) => {
       const der = chain[0];
@@ -130,17 +124,10 @@ export function fingerprintVerifier(pins: readonly FingerprintPin[]): Certificat
           `chain[0]: unsupported public key: ${e instanceof Error ? e.message : String(e)}`,
         );
       }
-      const matched = hashes.some((hash) => {
-        const digest = new Uint8Array(createHash(FINGERPRINT_HASHES[hash].node).update(leaf.der).digest());
-        // Every pin of this hash is compared, so the time taken does not say which one matched.
-        return pins
-          .filter((p) => p.hash === hash)
-          .reduce((found, p) => constantTimeEqual(p.digest, digest) || found, false);
-      });
-      if (!matched)
+      if (!matchesPin(pins, leaf.der))
         return fail(
           'bad_certificate',
-          `the peer's certificate (${certificateFingerprint(leaf.der, hashes[0])}) matches no fingerprint given`,
+          `the peer's certificate (${certificateFingerprint(leaf.der, pins[0]?.hash)}) matches no fingerprint given`,
         );
       return {
         ok: true,
@@ -151,6 +138,16 @@ export function fingerprintVerifier(pins: readonly FingerprintPin[]): Certificat
     },
     pinsPolicy('certificate fingerprint', pins),
   );
+}
+
+/** Whether `bytes` hash to one of `pins`. Every pin of a hash is compared, so the time taken does not say which matched. */
+export function matchesPin(pins: readonly FingerprintPin[], bytes: Uint8Array): boolean {
+  return [...new Set(pins.map((p) => p.hash))].some((hash) => {
+    const digest = new Uint8Array(createHash(FINGERPRINT_HASHES[hash].node).update(bytes).digest());
+    return pins
+      .filter((p) => p.hash === hash)
+      .reduce((found, p) => constantTimeEqual(p.digest, digest) || found, false);
+  });
 }
 
 /** The pins as a verifier's policy (verifier-policy.ts): the same for the same pins in any order. */

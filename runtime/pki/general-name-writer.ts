@@ -1,9 +1,7 @@
 /**
- * Encodings of GeneralName (RFC 5280 §4.2.1.6) and NameConstraints
- * (RFC 5280 §4.2.1.10) for the certificate builder, from text: DNS names,
- * IP addresses (a CIDR prefix for a constraint), e-mail addresses, URIs,
- * and Names made of one commonName. Bad text throws {@link ConfigError}
- * naming the option.
+ * Encodings of GeneralName (RFC 5280 §4.2.1.6) and NameConstraints (RFC 5280 §4.2.1.10) for the certificate builder,
+ * from text: DNS names, IP addresses (a CIDR prefix for a constraint), e-mail addresses, URIs, and Names made of one
+ * commonName. Bad text throws {@link ConfigError} naming the option.
  */
 import { ConfigError } from '../config-error.js';
 import {

@@ -1,8 +1,7 @@
 /**
- * GeneralName (RFC 5280 §4.2.1.6) as subjectAltName and nameConstraints
- * carry it. dNSName and iPAddress, the forms dtls13 matches, are decoded;
- * every other form is kept as its contents octets, so a caller can still
- * tell that a name of that form is present.
+ * GeneralName (RFC 5280 §4.2.1.6) as subjectAltName and nameConstraints carry it. dNSName and iPAddress, the forms
+ * dtls13 matches, are decoded; every other form is kept as its contents octets, so a caller can still tell that a name
+ * of that form is present.
  */
 import type { CertificateFields } from './certificate-fields.js';
 import { findExtension } from './certificate-fields.js';
@@ -45,9 +44,8 @@ const CONTEXT_SPECIFIC = 0x80;
 const CONSTRUCTED = 0x20;
 
 /**
- * The GeneralName in `element`. `iPAddressLengths` are the octet counts
- * allowed for iPAddress: 4 or 16 in a subjectAltName, 8 or 32 (address and
- * mask) in a name constraint (RFC 5280 §4.2.1.10). Throws `DecodeError`.
+ * The GeneralName in `element`. `iPAddressLengths` are the octet counts allowed for iPAddress: 4 or 16 in a
+ * subjectAltName, 8 or 32 (address and mask) in a name constraint (RFC 5280 §4.2.1.10). Throws `DecodeError`.
  */
 export function decodeGeneralName(
   r: DerReader,
@@ -76,9 +74,8 @@ export function decodeGeneralName(
 }
 
 /**
- * The subjectAltName entries (RFC 5280 §4.2.1.6), or `undefined` when the
- * extension is absent. Strict: at least one entry, well-formed, iPAddress
- * of 4 or 16 octets, dNSName 7-bit. Throws `DecodeError`.
+ * The subjectAltName entries (RFC 5280 §4.2.1.6), or `undefined` when the extension is absent. Strict: at least one
+ * entry, well-formed, iPAddress of 4 or 16 octets, dNSName 7-bit. Throws `DecodeError`.
  */
 export function subjectAltNames(fields: CertificateFields): readonly GeneralName[] | undefined {
   const ext = findExtension(fields, PKI_OID.subjectAltName);

@@ -1,8 +1,7 @@
 /**
- * Textual IP addresses to the octets of an iPAddress GeneralName
- * (RFC 5280 §4.2.1.6: four octets for IPv4, sixteen for IPv6, network
- * byte order). Accepts dotted-quad IPv4 and RFC 4291 §2.2 IPv6 text,
- * including `::` and a trailing dotted quad; no zone index.
+ * Textual IP addresses to the octets of an iPAddress GeneralName (RFC 5280 §4.2.1.6: four octets for IPv4, sixteen for
+ * IPv6, network byte order). Accepts dotted-quad IPv4 and RFC 4291 §2.2 IPv6 text, including `::` and a trailing dotted
+ * quad; no zone index.
  */
 
 /** The 4 or 16 octets of `text`, or `undefined` when it is not an IP address. */

@@ -1,8 +1,7 @@
 /**
- * Fresh signing key pairs for certificates and CertificateVerify, one per
- * key type TLS 1.3 signs with (RFC 8446 §4.2.3): the NIST curves, the
- * RFC 8410 curves, RSA (rsaEncryption keys) and RSASSA-PSS keys restricted
- * to SHA-256 (RFC 4055 §3.1). For tests, the demo and throwaway certificates.
+ * Fresh signing key pairs for certificates and CertificateVerify, one per key type TLS 1.3 signs with (RFC 8446
+ * §4.2.3): the NIST curves, the RFC 8410 curves, RSA (rsaEncryption keys) and RSASSA-PSS keys restricted to SHA-256
+ * (RFC 4055 §3.1). For tests, the demo and throwaway certificates.
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 

@@ -12,11 +12,9 @@
  *      maximum         [1]     BaseDistance OPTIONAL }
  * ```
  *
- * Strict, as the profile says: not both subtrees absent, no empty
- * GeneralSubtrees, minimum and maximum absent ("minimum MUST be zero,
- * and maximum MUST be absent"), iPAddress bases of 8 or 32 octets,
- * dNSName bases that are DNS names (see `name-constraint-match.ts`).
- * Anything else throws `DecodeError`.
+ * Strict, as the profile says: not both subtrees absent, no empty GeneralSubtrees, minimum and maximum absent ("minimum
+ * MUST be zero, and maximum MUST be absent"), iPAddress bases of 8 or 32 octets, dNSName bases that are DNS names (see
+ * `name-constraint-match.ts`). Anything else throws `DecodeError`.
  */
 import { findExtension, type CertificateFields } from './certificate-fields.js';
 import { DerReader } from '../wire/der-reader.js';

@@ -1,6 +1,6 @@
 /**
- * Object identifiers of the X.509 profile dtls13 writes and checks
- * (RFC 5280 §4.1, §4.2; algorithm OIDs from RFC 5758, RFC 4055, RFC 8410).
+ * Object identifiers of the X.509 profile dtls13 writes and checks (RFC 5280 §4.1, §4.2; algorithm OIDs from RFC 5758,
+ * RFC 4055, RFC 8410).
  */
 export const PKI_OID = {
   // Name attributes (RFC 5280 Appendix A.1).
@@ -51,8 +51,8 @@ export const KEY_USAGE_BIT = {
 export type KeyUsageName = keyof typeof KEY_USAGE_BIT;
 
 /**
- * Certificate signature algorithms the verifier accepts: those TLS 1.3
- * names in signature_algorithms_cert (RFC 8446 §4.2.3), without SHA-1.
+ * Certificate signature algorithms the verifier accepts: those TLS 1.3 names in signature_algorithms_cert (RFC 8446
+ * §4.2.3), without SHA-1.
  */
 export const ACCEPTED_SIGNATURE_ALGORITHMS: ReadonlySet<string> = new Set([
   PKI_OID.ecdsaWithSha256,

@@ -1,11 +1,8 @@
 /**
- * A private key from node:tls-style options (`key`, `passphrase`), as the
- * PKCS#8 DER the connection takes. Accepted: PEM `PRIVATE KEY` (PKCS#8),
- * `ENCRYPTED PRIVATE KEY` (PKCS#8 with PBES2, RFC 8018), `RSA PRIVATE KEY`
- * (PKCS#1), `EC PRIVATE KEY` (SEC1), the last two also with OpenSSL's
- * traditional `Proc-Type: 4,ENCRYPTED` headers; and the same as DER
- * (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1). node:crypto (OpenSSL) parses
- * and decrypts.
+ * A private key from node:tls-style options (`key`, `passphrase`), as the PKCS#8 DER the connection takes. Accepted:
+ * PEM `PRIVATE KEY` (PKCS#8), `ENCRYPTED PRIVATE KEY` (PKCS#8 with PBES2, RFC 8018), `RSA PRIVATE KEY` (PKCS#1), `EC
+ * PRIVATE KEY` (SEC1), the last two also with OpenSSL's traditional `Proc-Type: 4,ENCRYPTED` headers; and the same as
+ * DER (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1). node:crypto (OpenSSL) parses and decrypts.
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { ConfigError } from '../config-error.js';
@@ -59,11 +56,9 @@ function parseDer(der: Uint8Array, passphrase: string | undefined): KeyObject {
 }
 
 /**
- * The one private key of `input`, decrypted with `passphrase` when it is
- * encrypted, as PKCS#8 DER (RFC 5208 §5) with its KeyObject. Throws
- * {@link ConfigError}: `key` when there is no key or more than one, or it
- * does not parse; `passphrase` when an encrypted key has none or it does
- * not decrypt the key.
+ * The one private key of `input`, decrypted with `passphrase` when it is encrypted, as PKCS#8 DER (RFC 5208 §5) with
+ * its KeyObject. Throws {@link ConfigError}: `key` when there is no key or more than one, or it does not parse;
+ * `passphrase` when an encrypted key has none or it does not decrypt the key.
  */
 export function readPrivateKey(
   input: CredentialInput,

@@ -1,14 +1,11 @@
 /**
- * Raw public keys (RFC 7250): an end presents its SubjectPublicKeyInfo
- * (RFC 5280 §4.1.2.7) instead of a certificate, and the other end accepts
- * it because it knows the key beforehand: by the key itself (a pin) or by a
- * fingerprint of its DER (the `fingerprint` option's form, RFC 8122 §5, taken
- * over the SPKI instead of a certificate).
+ * Raw public keys (RFC 7250): an end presents its SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) instead of a certificate,
+ * and the other end accepts it because it knows the key beforehand: by the key itself (a pin) or by a fingerprint of
+ * its DER (the `fingerprint` option's form, RFC 8122 §5, taken over the SPKI instead of a certificate).
  *
- * {@link publicKeysOption} reads pins (PEM `PUBLIC KEY` or DER), {@link
- * ownPublicKey} derives our SPKI from our private key, and the verifiers
- * check a peer's SPKI as the handshake received it: peer input, so they
- * return a failure and never throw.
+ * {@link publicKeysOption} reads pins (PEM `PUBLIC KEY` or DER), {@link ownPublicKey} derives our SPKI from our private
+ * key, and the verifiers check a peer's SPKI as the handshake received it: peer input, so they return a failure and
+ * never throw.
  */
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { ConfigError } from '../config-error.js';
@@ -16,7 +13,7 @@ import { parseSubjectPublicKeyInfo } from '../crypto/der.js';
 import { constantTimeEqual } from '../wire/bytes.js';
 import { errorMessage, fail, type CertificateFailure } from './certificate-failure.js';
 import { credentialItems, type CredentialInput } from './credential-input.js';
-import { certificateFingerprint, FINGERPRINT_HASHES, pinsPolicy, type FingerprintPin } from './fingerprint.js';
+import { certificateFingerprint, matchesPin, pinsPolicy, type FingerprintPin } from './fingerprint.js';
 import { describeVerifier } from './verifier-policy.js';
 
 /** A peer's raw key accepted: the SPKI to import for CertificateVerify. */
@@ -39,8 +36,8 @@ export function spkiProblem(der: Uint8Array): string | undefined {
 }
 
 /**
- * The peer's Certificate entry when it is of `kind`: a raw public key is a
- * SubjectPublicKeyInfo, which no X.509 certificate parses as.
+ * The peer's Certificate entry when it is of `kind`: a raw public key is a SubjectPublicKeyInfo, which no X.509
+ * certificate parses as.
  */
 export function peerEntry(der: Uint8Array | undefined, kind: 'certificate' | 'raw public key'): Uint8Array | undefined {
   if (der === undefined) return undefined;
@@ -58,9 +55,8 @@ function checkedSpki(der: Uint8Array): CertificateFailure | undefined {
 }
 
 /**
- * Pins: one key or a list, each PEM (`-----BEGIN PUBLIC KEY-----`) or DER
- * SubjectPublicKeyInfo bytes. Anything else is a ConfigError naming `option`
- * (or `option[i]`).
+ * Pins: one key or a list, each PEM (`-----BEGIN PUBLIC KEY-----`) or DER SubjectPublicKeyInfo bytes. Anything else is
+ * a ConfigError naming `option` (or `option[i]`).
  */
 export function publicKeysOption(option: string, value: CredentialInput): readonly Uint8Array[] {
   const keys: Uint8Array[] = [];
@@ -135,21 +131,14 @@ export function pinnedKeyVerifier(pins: readonly Uint8Array[]): RawPublicKeyVeri
 
 /** Accepts a peer's raw key when the digest of its SPKI DER is one of `pins` (the `fingerprint` option over the key). */
 export function keyFingerprintVerifier(pins: readonly FingerprintPin[]): RawPublicKeyVerifier {
-  const hashes = [...new Set(pins.map((p) => p.hash))];
   return describeVerifier<RawPublicKeyVerifier>(
     (spki) => {
       const bad = checkedSpki(spki);
       if (bad) return bad;
-      const matched = hashes.some((hash) => {
-        const digest = new Uint8Array(createHash(FINGERPRINT_HASHES[hash].node).update(spki).digest());
-        return pins
-          .filter((p) => p.hash === hash)
-          .reduce((found, p) => constantTimeEqual(p.digest, digest) || found, false);
-      });
-      if (!matched)
+      if (!matchesPin(pins, spki))
         return fail(
           'bad_certificate',
-          `the peer's raw public key (${certificateFingerprint(spki, hashes[0])}) matches no fingerprint given`,
+          `the peer's raw public key (${certificateFingerprint(spki, pins[0]?.hash)}) matches no fingerprint given`,
         );
       return { ok: true, spki: spki.slice() };
     },

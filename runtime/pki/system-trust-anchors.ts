@@ -1,10 +1,8 @@
 /**
- * The CA certificates node:tls trusts when no `ca` is given: Node's bundled
- * Mozilla root store (`tls.rootCertificates`), as DER, read once and only
- * when a check needs them: reading them costs a fresh process about 20 ms
- * (about 140 PEM blocks), which a server that never checks a client's
- * certificate should not pay. The first read says so on the `dtls13:load`
- * diagnostics channel as `{ part: 'root-certificates' }`.
+ * The CA certificates node:tls trusts when no `ca` is given: Node's bundled Mozilla root store
+ * (`tls.rootCertificates`), as DER, read once and only when a check needs them: reading them costs a fresh process
+ * about 20 ms (about 140 PEM blocks), which a server that never checks a client's certificate should not pay. The first
+ * read says so on the `dtls13:load` diagnostics channel as `{ part: 'root-certificates' }`.
  */
 import { channel } from 'node:diagnostics_channel';
 import { rootCertificates } from 'node:tls';
@@ -16,8 +14,8 @@ import { createChainVerifier, type CertificatePurpose, type CertificateVerifier 
 let anchors: readonly Uint8Array[] | undefined;
 
 /**
- * The bundled root CAs (DER), the same frozen array on every call, so the
- * connection's one-time trust anchor check is paid once per process.
+ * The bundled root CAs (DER), the same frozen array on every call, so the connection's one-time trust anchor check is
+ * paid once per process.
  */
 export function systemTrustAnchors(): readonly Uint8Array[] {
   if (anchors === undefined) {
@@ -38,10 +36,9 @@ export function isSystemTrustAnchors(a: readonly Uint8Array[]): boolean {
 const verifiers = new Map<CertificatePurpose, CertificateVerifier>();
 
 /**
- * A verifier whose chains must end at the bundled roots, which it reads and
- * parses at its first check (once per process and purpose), not when it is
- * made: a server's `listen` without `ca` makes one for client certificates
- * it may never be sent.
+ * A verifier whose chains must end at the bundled roots, which it reads and parses at its first check (once per process
+ * and purpose), not when it is made: a server's `listen` without `ca` makes one for client certificates it may never be
+ * sent.
  */
 export function systemRootsVerifier(purpose: CertificatePurpose): CertificateVerifier {
   let lazy = verifiers.get(purpose);

@@ -29,8 +29,8 @@ export interface ThrowawayIdentityOptions {
 const YEAR = 365 * 24 * 3600 * 1000;
 
 /**
- * A fresh self-signed CA and a server leaf it signs, valid around `at`: for
- * demos, tests, benchmarks and simulations, never for production.
+ * A fresh self-signed CA and a server leaf it signs, valid around `at`: for demos, tests, benchmarks and simulations,
+ * never for production.
  */
 export function createThrowawayIdentity(o: ThrowawayIdentityOptions): ThrowawayIdentity {
   // Both names are required: from JavaScript, a missing one would otherwise fail deep inside the certificate builder.

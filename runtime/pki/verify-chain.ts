@@ -1,10 +1,8 @@
 /**
- * Validates the certificate chain of a TLS 1.3 Certificate message
- * (RFC 8446 §4.4.2, §4.4.2.4) against trust anchors, with the RFC 5280 §6
- * basics, on node:crypto's X509Certificate.
+ * Validates the certificate chain of a TLS 1.3 Certificate message (RFC 8446 §4.4.2, §4.4.2.4) against trust anchors,
+ * with the RFC 5280 §6 basics, on node:crypto's X509Certificate.
  *
- * Alerts (RFC 8446 §6.2), chosen as OpenSSL's `ssl_verify_alarm_type` does
- * where the RFC leaves room:
+ * Alerts (RFC 8446 §6.2), chosen as OpenSSL's `ssl_verify_alarm_type` does where the RFC leaves room:
  *
  * | problem | alert |
  * |---|---|
@@ -14,16 +12,13 @@
  * | leaf key type dtls13 cannot use; signature algorithm outside RFC 8446 §4.2.3 (SHA-1, MD5); unknown critical extension; a critical nameConstraints on a name form not checked here (directoryName, rfc822Name, ...) that a certificate below uses; leaf keyUsage without digitalSignature (RFC 8446 §4.4.2.2); extKeyUsage without the requested purpose | `unsupported_certificate` ("of an unsupported type": a certificate that is fine in itself but not one this use accepts) |
  * | hostname or IP address mismatch; a name outside the nameConstraints of a certificate above it, the anchor's included (OpenSSL sends this alert for X509_V_ERR_PERMITTED_VIOLATION / EXCLUDED_VIOLATION too); empty chain; more than {@link MAX_CHAIN_LENGTH} certificates | `certificate_unknown` |
  *
- * A name mismatch is `certificate_unknown`, not `bad_certificate`: the
- * certificate is intact and validly signed, it just names someone else, and
- * RFC 8446 §6.2 keeps bad_certificate for corrupt certificates and bad
- * signatures (OpenSSL sends certificate_unknown for X509_V_ERR_HOSTNAME_MISMATCH
- * too). An empty chain is the handshake's to judge before calling: a client
- * answers an empty server Certificate with `decode_error` and a server that
- * requires a client certificate with `certificate_required`
- * (RFC 8446 §4.4.2.4); this function says `certificate_unknown`.
+ * A name mismatch is `certificate_unknown`, not `bad_certificate`: the certificate is intact and validly signed, it
+ * just names someone else, and RFC 8446 §6.2 keeps bad_certificate for corrupt certificates and bad signatures (OpenSSL
+ * sends certificate_unknown for X509_V_ERR_HOSTNAME_MISMATCH too). An empty chain is the handshake's to judge before
+ * calling: a client answers an empty server Certificate with `decode_error` and a server that requires a client
+ * certificate with `certificate_required` (RFC 8446 §4.4.2.4); this function says `certificate_unknown`.
  */
-import { ConfigError, described } from '../config-error.js';
+import { ConfigError, described, integerOption } from '../config-error.js';
 import { parseSubjectPublicKeyInfo } from '../crypto/der.js';
 import type { X509Certificate } from 'node:crypto';
 import { extendedKeyUsage, keyUsageBits } from './certificate-fields.js';
@@ -66,11 +61,9 @@ export interface VerificationContext {
   /** The caller's clock, ms since the epoch; the verifier never reads the time itself. */
   readonly now: number;
   /**
-   * The host the client expects the server to be (RFC 9525 §6): a DNS name
-   * (matched against dNSName entries only, `*` as a whole leftmost label;
-   * never the subject CN) or an IP address, IPv4 dotted or IPv6 with or
-   * without brackets (matched octet for octet against iPAddress entries
-   * only). See {@link identityOf} for what is which.
+   * The host the client expects the server to be (RFC 9525 §6): a DNS name (matched against dNSName entries only, `*`
+   * as a whole leftmost label; never the subject CN) or an IP address, IPv4 dotted or IPv6 with or without brackets
+   * (matched octet for octet against iPAddress entries only). See {@link identityOf} for what is which.
    */
   readonly hostname?: string;
   /** An IP address the leaf must also name in an iPAddress subjectAltName (RFC 5280 §4.2.1.6), besides `hostname`. */
@@ -78,9 +71,8 @@ export interface VerificationContext {
 }
 
 /**
- * A user-supplied certificate check for the handshake: gets the chain as
- * the Certificate message carried it (DER, leaf first) and returns the
- * same result as {@link verifyCertificateChain}. Must not throw for peer input.
+ * A user-supplied certificate check for the handshake: gets the chain as the Certificate message carried it (DER, leaf
+ * first) and returns the same result as {@link verifyCertificateChain}. Must not throw for peer input.
  */
 export type CertificateVerifier = (chain: readonly Uint8Array[], context: VerificationContext) => ChainResult;
 
@@ -106,9 +98,8 @@ function parseAnchors(trustAnchors: readonly Uint8Array[]): ParsedCertificate[] 
 }
 
 /**
- * What the leaf's bytes and the purpose alone decide (its key, keyUsage,
- * extKeyUsage), and whether it names a host: once per parsed leaf, label and
- * purpose or name (certificate-memo.ts); `null` when fine.
+ * What the leaf's bytes and the purpose alone decide (its key, keyUsage, extKeyUsage), and whether it names a host:
+ * once per parsed leaf, label and purpose or name (certificate-memo.ts); `null` when fine.
  */
 const LEAF_CHECKS = new CertificateMemo<string, CertificateFailure | null>(8);
 const HOST_CHECKS = new CertificateMemo<string, CertificateFailure | null>(16);
@@ -239,40 +230,30 @@ function verifyWithAnchors(
   };
 }
 
-function depthOption(maxDepth: number | undefined): number {
-  const depth = maxDepth ?? DEFAULT_MAX_DEPTH;
-  if (!Number.isInteger(depth) || depth < 1 || depth > 64)
-    throw new ConfigError('maxDepth', `must be an integer in 1..64, got ${described(depth)}`);
-  return depth;
-}
-
 /**
- * Validates `options.chain` (RFC 8446 §4.4.2.4): builds a path from the
- * leaf through the chain's certificates (in any order; extra ones are
- * ignored) to a trust anchor, checks every signature, issuer, CA flag,
- * path length, name constraints and validity period at `options.now`,
- * then the leaf's key, keyUsage, extKeyUsage and `hostname` / `ipAddress`.
- * See the module documentation for the alert each failure gives.
+ * Validates `options.chain` (RFC 8446 §4.4.2.4): builds a path from the leaf through the chain's certificates (in any
+ * order; extra ones are ignored) to a trust anchor, checks every signature, issuer, CA flag, path length, name
+ * constraints and validity period at `options.now`, then the leaf's key, keyUsage, extKeyUsage and `hostname` /
+ * `ipAddress`. See the module documentation for the alert each failure gives.
  *
- * Never throws for anything in `chain`. Throws {@link ConfigError} for the
- * caller's mistakes: a malformed trust anchor, a non-finite `now`, a
- * `hostname` that is neither a DNS name nor an IP address (see
- * {@link identityOf}), an `ipAddress` that is not one, a bad `maxDepth`.
+ * Never throws for anything in `chain`. Throws {@link ConfigError} for the caller's mistakes: a malformed trust anchor,
+ * a non-finite `now`, a `hostname` that is neither a DNS name nor an IP address (see {@link identityOf}), an
+ * `ipAddress` that is not one, a bad `maxDepth`.
  */
 export function verifyCertificateChain(options: VerifyChainOptions): ChainResult {
-  const maxDepth = depthOption(options.maxDepth);
+  const maxDepth = integerOption('maxDepth', options.maxDepth ?? DEFAULT_MAX_DEPTH, 1, 64);
   return verifyWithAnchors(options.chain, parseAnchors(options.trustAnchors), options, options.purpose, maxDepth);
 }
 
 /**
- * A {@link CertificateVerifier} over fixed trust anchors, parsed once here
- * (a malformed anchor throws {@link ConfigError} now, not mid-handshake).
+ * A {@link CertificateVerifier} over fixed trust anchors, parsed once here (a malformed anchor throws
+ * {@link ConfigError} now, not mid-handshake).
  */
 export function createChainVerifier(
   trustAnchors: readonly Uint8Array[],
   options: { readonly purpose?: CertificatePurpose; readonly maxDepth?: number } = {},
 ): CertificateVerifier {
   const anchors = parseAnchors(trustAnchors);
-  const maxDepth = depthOption(options.maxDepth);
+  const maxDepth = integerOption('maxDepth', options.maxDepth ?? DEFAULT_MAX_DEPTH, 1, 64);
   return (chain, context) => verifyWithAnchors(chain, anchors, context, options.purpose, maxDepth);
 }

@@ -1,11 +1,9 @@
 import { toHex } from '../wire/bytes.js';
 
 /**
- * The 0-RTT anti-replay store (RFC 8446 §8.2, "ClientHello recording"): a
- * server records each ClientHello that carries early data (by its PSK
- * binder, unique per ClientHello) for as long as the freshness check
- * (§8.3) would still accept it, and takes early data only from the first.
- * Servers that share ticket keys must share the store, or one flight of
+ * The 0-RTT anti-replay store (RFC 8446 §8.2, "ClientHello recording"): a server records each ClientHello that carries
+ * early data (by its PSK binder, unique per ClientHello) for as long as the freshness check (§8.3) would still accept
+ * it, and takes early data only from the first. Servers that share ticket keys must share the store, or one flight of
  * early data could be accepted once per server.
  */
 export interface AntiReplayStore {
@@ -13,10 +11,10 @@ export interface AntiReplayStore {
   admit(key: Uint8Array, windowMs: number): boolean | Promise<boolean>;
   /**
    * Which memory recorded: bytes that change whenever the store may have forgotten what it recorded (each
-   * MemoryAntiReplay has its own, so a restarted process has another). Tickets carry it, and 0-RTT is taken only from
-   * a ticket issued under the same generation: a flight sent before a restart, to a store that is gone, is never
-   * taken again by the new one. Absent (a store that keeps its records across restarts, or checks them as
-   * RedisAntiReplay does): no such check.
+   * MemoryAntiReplay has its own, so a restarted process has another). Tickets carry it, and 0-RTT is taken only from a
+   * ticket issued under the same generation: a flight sent before a restart, to a store that is gone, is never taken
+   * again by the new one. Absent (a store that keeps its records across restarts, or checks them as RedisAntiReplay
+   * does): no such check.
    */
   readonly generation?: Uint8Array | undefined;
 }
@@ -38,9 +36,8 @@ export function sameGeneration(issued: Uint8Array, store: { readonly generation?
 export const NO_GENERATION = new Uint8Array(0);
 
 /**
- * The in-memory store: one process. Holds at most `maxEntries` keys; when
- * full it refuses (early data is rejected and the handshake goes on, never
- * accepted twice), and forgets keys whose window has passed.
+ * The in-memory store: one process. Holds at most `maxEntries` keys; when full it refuses (early data is rejected and
+ * the handshake goes on, never accepted twice), and forgets keys whose window has passed.
  */
 export class MemoryAntiReplay implements SyncAntiReplay {
   /** Random per store: tickets issued before this store existed (another process, before a restart) take no 0-RTT here. */

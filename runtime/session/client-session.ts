@@ -5,10 +5,9 @@ import { Writer } from '../wire/writer.js';
 import { readWallTime, writeWallTime } from './wall-time.js';
 
 /**
- * What a client keeps of a NewSessionTicket to resume with it later (RFC 8446
- * §4.6.1): the opaque ticket, the PSK it stands for, and what the
- * obfuscated_ticket_age and the server's checks need. Bound to the server
- * name the original handshake authenticated.
+ * What a client keeps of a NewSessionTicket to resume with it later (RFC 8446 §4.6.1): the opaque ticket, the PSK it
+ * stands for, and what the obfuscated_ticket_age and the server's checks need. Bound to the server name the original
+ * handshake authenticated.
  */
 export interface ResumptionTicket {
   readonly suite: SupportedCipherSuite;

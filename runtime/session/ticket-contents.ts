@@ -8,11 +8,9 @@ import type { TicketKeys } from './ticket-keys.js';
 import { readWallTime, writeWallTime } from './wall-time.js';
 
 /**
- * What a server needs to resume a session, carried inside its own sealed
- * ticket (RFC 8446 §4.6.1 leaves the ticket's contents to the server): the
- * suite, the resumption PSK, when and for how long it was issued, its
- * ticket_age_add, what the original handshake established, and the
- * client address it came from (see ticket-address.ts), and what the issuing
+ * What a server needs to resume a session, carried inside its own sealed ticket (RFC 8446 §4.6.1 leaves the ticket's
+ * contents to the server): the suite, the resumption PSK, when and for how long it was issued, its ticket_age_add, what
+ * the original handshake established, and the client address it came from (see ticket-address.ts), and what the issuing
  * server granted (runtime/connection/ticket-grant.ts).
  */
 export interface TicketContents {
@@ -40,9 +38,8 @@ export interface TicketContents {
 }
 
 /**
- * The format: 4 added the grant and the PSK identity, 5 the anti-replay
- * store's generation. Tickets of the formats before carry neither, so they
- * do not open: a full handshake.
+ * The format: 4 added the grant and the PSK identity, 5 the anti-replay store's generation. Tickets of the formats
+ * before carry neither, so they do not open: a full handshake.
  */
 const VERSION = 5;
 /** One decoder for every call (a decoder per call was a handshake's garbage). */
@@ -55,9 +52,8 @@ export function encodeTicketContents(t: TicketContents): Uint8Array {
 }
 
 /**
- * The ticket of `t` sealed under `keys`, the contents never copied out of
- * the scratch writer (a server issues one per handshake); the scratch's copy
- * of the resumption PSK is zeroed once sealed.
+ * The ticket of `t` sealed under `keys`, the contents never copied out of the scratch writer (a server issues one per
+ * handshake); the scratch's copy of the resumption PSK is zeroed once sealed.
  */
 export function sealTicketContents(keys: TicketKeys, t: TicketContents): Uint8Array {
   const w = scratchWriter('TicketContents');

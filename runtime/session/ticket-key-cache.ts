@@ -7,14 +7,11 @@ const given = new WeakMap<object, TicketKeys>();
 const ownKeys = new WeakMap<object, TicketKeys>();
 
 /**
- * The ticket keys of a server's options, imported once per option object (a
- * server resolves its options for every connection). Without the option:
- * random keys of that server's own, made once per `owner` (its options
- * object: a UDP listener's, or the one DtlsConnection.server is given for
- * every connection), so its tickets resume at that server and nowhere else
- * (docs/security/tickets.md). There is no process-wide default: two
- * listeners of one process that should resume each other's tickets share
- * `ticketKeys`.
+ * The ticket keys of a server's options, imported once per option object (a server resolves its options for every
+ * connection). Without the option: random keys of that server's own, made once per `owner` (its options object: a UDP
+ * listener's, or the one DtlsConnection.server is given for every connection), so its tickets resume at that server and
+ * nowhere else (docs/security/tickets.md). There is no process-wide default: two listeners of one process that should
+ * resume each other's tickets share `ticketKeys`.
  */
 export function ticketKeysFor(
   provider: CryptoProvider,
@@ -32,10 +29,9 @@ export function ticketKeysFor(
 }
 
 /**
- * Rotates the keys of every server whose `ticketKeys` option is the object
- * `option` (listen's `ticketKeyFile` with workers): tickets are sealed with
- * the first of `keys` from now on and opened with any. False when no server
- * was made with that option object.
+ * Rotates the keys of every server whose `ticketKeys` option is the object `option` (listen's `ticketKeyFile` with
+ * workers): tickets are sealed with the first of `keys` from now on and opened with any. False when no server was made
+ * with that option object.
  */
 export function rotateTicketKeys(option: object, keys: Uint8Array | readonly Uint8Array[]): boolean {
   const ring = given.get(option);

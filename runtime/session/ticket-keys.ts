@@ -14,16 +14,14 @@ interface RingKey {
 }
 
 /**
- * The keys a server seals its tickets with (RFC 8446 §4.6.1 leaves the format
- * to the server; RFC 5077 §4 describes the usual one):
+ * The keys a server seals its tickets with (RFC 8446 §4.6.1 leaves the format to the server; RFC 5077 §4 describes the
+ * usual one):
  *
  *   ticket = key_id (4) || nonce (12) || AES-256-GCM(key, nonce, aad = key_id, contents)
  *
- * key_id is the first 4 bytes of SHA-256(key). The first key seals; every key
- * opens, so a rotation puts the new key first and keeps the previous one
- * until its tickets have expired. A ticket that is garbled, foreign or
- * sealed under a retired key does not open: the server falls back to a full
- * handshake.
+ * key_id is the first 4 bytes of SHA-256(key). The first key seals; every key opens, so a rotation puts the new key
+ * first and keeps the previous one until its tickets have expired. A ticket that is garbled, foreign or sealed under a
+ * retired key does not open: the server falls back to a full handshake.
  */
 export class TicketKeys {
   private keys: readonly RingKey[];
@@ -35,8 +33,8 @@ export class TicketKeys {
   }
 
   /**
-   * From the `ticketKeys` option: one Uint8Array of 32 × N bytes (N keys, the
-   * first current), or an array of 32-byte keys. Throws ConfigError.
+   * From the `ticketKeys` option: one Uint8Array of 32 × N bytes (N keys, the first current), or an array of 32-byte
+   * keys. Throws ConfigError.
    */
   static from(provider: CryptoProvider, option: Uint8Array | readonly Uint8Array[]): TicketKeys {
     const list = option instanceof Uint8Array ? split(option) : option;

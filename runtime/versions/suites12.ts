@@ -1,9 +1,7 @@
 /**
- * The (D)TLS 1.2 cipher suites dtls13 knows, and what each means for the
- * key exchange, the PRF and record protection. All are AEAD suites: GCM
- * (RFC 5288, 5289, 5487, 8442), ChaCha20-Poly1305 (RFC 7905) and CCM
- * (RFC 6655, 7251, 8442). The AES-256-CCM suites are left out: the crypto
- * providers have no AES-256-CCM.
+ * The (D)TLS 1.2 cipher suites dtls13 knows, and what each means for the key exchange, the PRF and record protection.
+ * All are AEAD suites: GCM (RFC 5288, 5289, 5487, 8442), ChaCha20-Poly1305 (RFC 7905) and CCM (RFC 6655, 7251, 8442).
+ * The AES-256-CCM suites are left out: the crypto providers have no AES-256-CCM.
  */
 import type { CipherSuiteName } from '../../generated/wire/enums.js';
 import type { AeadAlgorithm, HashAlgorithm } from '../crypto/provider.js';
@@ -55,25 +53,12 @@ export type Dtls12CipherSuite = Extract<
   | 'tls_ecdhe_psk_with_aes_128_ccm_8_sha256'
 >;
 
-const gcm128 = {
-  aead: 'aes-128-gcm',
-  hash: 'sha256',
-  keyLength: 16,
-  fixedIvLength: 4,
-  nonce: 'explicit',
-  recordIvLength: 8,
-  tagLength: 16,
-} as const;
-const gcm256 = {
-  aead: 'aes-256-gcm',
-  hash: 'sha384',
-  keyLength: 32,
-  fixedIvLength: 4,
-  nonce: 'explicit',
-  recordIvLength: 8,
-  tagLength: 16,
-} as const;
-const chacha = {
+/** What a suite's AEAD brings; GCM and CCM carry an 8-byte explicit nonce after a 4-byte salt. */
+type Aead12 = Omit<Dtls12SuiteParams, 'name' | 'keyExchange'>;
+const explicitNonce = { fixedIvLength: 4, nonce: 'explicit', recordIvLength: 8 } as const;
+const gcm128: Aead12 = { aead: 'aes-128-gcm', hash: 'sha256', keyLength: 16, ...explicitNonce, tagLength: 16 };
+const gcm256: Aead12 = { aead: 'aes-256-gcm', hash: 'sha384', keyLength: 32, ...explicitNonce, tagLength: 16 };
+const chacha: Aead12 = {
   aead: 'chacha20-poly1305',
   hash: 'sha256',
   keyLength: 32,
@@ -81,99 +66,35 @@ const chacha = {
   nonce: 'xor',
   recordIvLength: 0,
   tagLength: 16,
-} as const;
-const ccm = {
-  aead: 'aes-128-ccm',
-  hash: 'sha256',
-  keyLength: 16,
-  fixedIvLength: 4,
-  nonce: 'explicit',
-  recordIvLength: 8,
-  tagLength: 16,
-} as const;
-const ccm8 = {
-  aead: 'aes-128-ccm-8',
-  hash: 'sha256',
-  keyLength: 16,
-  fixedIvLength: 4,
-  nonce: 'explicit',
-  recordIvLength: 8,
-  tagLength: 8,
-} as const;
-
-/** The table, by IANA name. The CCM suites of RFC 6655/7251 use the SHA-256 PRF (RFC 6655 §3). */
-export const DTLS12_CIPHER_SUITES: Readonly<Record<Dtls12CipherSuite, Dtls12SuiteParams>> = {
-  tls_ecdhe_ecdsa_with_aes_128_gcm_sha256: {
-    name: 'tls_ecdhe_ecdsa_with_aes_128_gcm_sha256',
-    keyExchange: 'ecdhe_ecdsa',
-    ...gcm128,
-  },
-  tls_ecdhe_ecdsa_with_aes_256_gcm_sha384: {
-    name: 'tls_ecdhe_ecdsa_with_aes_256_gcm_sha384',
-    keyExchange: 'ecdhe_ecdsa',
-    ...gcm256,
-  },
-  tls_ecdhe_rsa_with_aes_128_gcm_sha256: {
-    name: 'tls_ecdhe_rsa_with_aes_128_gcm_sha256',
-    keyExchange: 'ecdhe_rsa',
-    ...gcm128,
-  },
-  tls_ecdhe_rsa_with_aes_256_gcm_sha384: {
-    name: 'tls_ecdhe_rsa_with_aes_256_gcm_sha384',
-    keyExchange: 'ecdhe_rsa',
-    ...gcm256,
-  },
-  tls_ecdhe_ecdsa_with_chacha20_poly1305_sha256: {
-    name: 'tls_ecdhe_ecdsa_with_chacha20_poly1305_sha256',
-    keyExchange: 'ecdhe_ecdsa',
-    ...chacha,
-  },
-  tls_ecdhe_rsa_with_chacha20_poly1305_sha256: {
-    name: 'tls_ecdhe_rsa_with_chacha20_poly1305_sha256',
-    keyExchange: 'ecdhe_rsa',
-    ...chacha,
-  },
-  tls_ecdhe_ecdsa_with_aes_128_ccm: { name: 'tls_ecdhe_ecdsa_with_aes_128_ccm', keyExchange: 'ecdhe_ecdsa', ...ccm },
-  tls_ecdhe_ecdsa_with_aes_128_ccm_8: {
-    name: 'tls_ecdhe_ecdsa_with_aes_128_ccm_8',
-    keyExchange: 'ecdhe_ecdsa',
-    ...ccm8,
-  },
-  tls_psk_with_aes_128_gcm_sha256: { name: 'tls_psk_with_aes_128_gcm_sha256', keyExchange: 'psk', ...gcm128 },
-  tls_psk_with_aes_256_gcm_sha384: { name: 'tls_psk_with_aes_256_gcm_sha384', keyExchange: 'psk', ...gcm256 },
-  tls_psk_with_chacha20_poly1305_sha256: {
-    name: 'tls_psk_with_chacha20_poly1305_sha256',
-    keyExchange: 'psk',
-    ...chacha,
-  },
-  tls_psk_with_aes_128_ccm: { name: 'tls_psk_with_aes_128_ccm', keyExchange: 'psk', ...ccm },
-  tls_psk_with_aes_128_ccm_8: { name: 'tls_psk_with_aes_128_ccm_8', keyExchange: 'psk', ...ccm8 },
-  tls_ecdhe_psk_with_aes_128_gcm_sha256: {
-    name: 'tls_ecdhe_psk_with_aes_128_gcm_sha256',
-    keyExchange: 'ecdhe_psk',
-    ...gcm128,
-  },
-  tls_ecdhe_psk_with_aes_256_gcm_sha384: {
-    name: 'tls_ecdhe_psk_with_aes_256_gcm_sha384',
-    keyExchange: 'ecdhe_psk',
-    ...gcm256,
-  },
-  tls_ecdhe_psk_with_chacha20_poly1305_sha256: {
-    name: 'tls_ecdhe_psk_with_chacha20_poly1305_sha256',
-    keyExchange: 'ecdhe_psk',
-    ...chacha,
-  },
-  tls_ecdhe_psk_with_aes_128_ccm_sha256: {
-    name: 'tls_ecdhe_psk_with_aes_128_ccm_sha256',
-    keyExchange: 'ecdhe_psk',
-    ...ccm,
-  },
-  tls_ecdhe_psk_with_aes_128_ccm_8_sha256: {
-    name: 'tls_ecdhe_psk_with_aes_128_ccm_8_sha256',
-    keyExchange: 'ecdhe_psk',
-    ...ccm8,
-  },
 };
+const ccm: Aead12 = { aead: 'aes-128-ccm', hash: 'sha256', keyLength: 16, ...explicitNonce, tagLength: 16 };
+const ccm8: Aead12 = { aead: 'aes-128-ccm-8', hash: 'sha256', keyLength: 16, ...explicitNonce, tagLength: 8 };
+
+const SUITES: Readonly<Record<Dtls12CipherSuite, readonly [KeyExchange12, Aead12]>> = {
+  tls_ecdhe_ecdsa_with_aes_128_gcm_sha256: ['ecdhe_ecdsa', gcm128],
+  tls_ecdhe_ecdsa_with_aes_256_gcm_sha384: ['ecdhe_ecdsa', gcm256],
+  tls_ecdhe_rsa_with_aes_128_gcm_sha256: ['ecdhe_rsa', gcm128],
+  tls_ecdhe_rsa_with_aes_256_gcm_sha384: ['ecdhe_rsa', gcm256],
+  tls_ecdhe_ecdsa_with_chacha20_poly1305_sha256: ['ecdhe_ecdsa', chacha],
+  tls_ecdhe_rsa_with_chacha20_poly1305_sha256: ['ecdhe_rsa', chacha],
+  tls_ecdhe_ecdsa_with_aes_128_ccm: ['ecdhe_ecdsa', ccm],
+  tls_ecdhe_ecdsa_with_aes_128_ccm_8: ['ecdhe_ecdsa', ccm8],
+  tls_psk_with_aes_128_gcm_sha256: ['psk', gcm128],
+  tls_psk_with_aes_256_gcm_sha384: ['psk', gcm256],
+  tls_psk_with_chacha20_poly1305_sha256: ['psk', chacha],
+  tls_psk_with_aes_128_ccm: ['psk', ccm],
+  tls_psk_with_aes_128_ccm_8: ['psk', ccm8],
+  tls_ecdhe_psk_with_aes_128_gcm_sha256: ['ecdhe_psk', gcm128],
+  tls_ecdhe_psk_with_aes_256_gcm_sha384: ['ecdhe_psk', gcm256],
+  tls_ecdhe_psk_with_chacha20_poly1305_sha256: ['ecdhe_psk', chacha],
+  tls_ecdhe_psk_with_aes_128_ccm_sha256: ['ecdhe_psk', ccm],
+  tls_ecdhe_psk_with_aes_128_ccm_8_sha256: ['ecdhe_psk', ccm8],
+};
+
+/** The table, by IANA name, in the order above. The CCM suites of RFC 6655/7251 use the SHA-256 PRF (RFC 6655 §3). */
+export const DTLS12_CIPHER_SUITES = Object.fromEntries(
+  Object.entries(SUITES).map(([name, [keyExchange, aead]]) => [name, { name, keyExchange, ...aead }]),
+) as Readonly<Record<Dtls12CipherSuite, Dtls12SuiteParams>>;
 
 /** The parameters of a 1.2 suite, or undefined for a suite dtls13 does not do in 1.2 (a 1.3 suite, an SCSV, an unknown number). */
 export function dtls12Suite(name: CipherSuiteName | number): Dtls12SuiteParams | undefined {

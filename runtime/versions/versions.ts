@@ -1,11 +1,8 @@
 /**
- * The `minVersion` / `maxVersion` options (node:tls's option names; the
- * values are the protocol names `session.protocol` reports, 'DTLSv1.2' and
- * 'DTLSv1.3', as node:tls's are 'TLSv1.2' and 'TLSv1.3'). The range
- * defaults to DTLSv1.2..DTLSv1.3: the sans-I/O DtlsConnection (and so
- * `connect`) offers both in one ClientHello, and a server (`listen`)
- * answers each ClientHello with the newest version both have
- * (runtime/dtls/version-negotiation.ts).
+ * The `minVersion` / `maxVersion` options (node:tls's option names; the values are the protocol names
+ * `session.protocol` reports, 'DTLSv1.2' and 'DTLSv1.3', as node:tls's are 'TLSv1.2' and 'TLSv1.3'). The range defaults
+ * to DTLSv1.2..DTLSv1.3: the sans-I/O DtlsConnection (and so `connect`) offers both in one ClientHello, and a server
+ * (`listen`) answers each ClientHello with the newest version both have (runtime/dtls/version-negotiation.ts).
  */
 import { ConfigError, described } from '../config-error.js';
 
@@ -19,9 +16,6 @@ export const HANDSHAKE_VERSIONS: readonly DtlsVersionName[] = ['DTLSv1.2', 'DTLS
 
 export const DEFAULT_MIN_VERSION: DtlsVersionName = 'DTLSv1.2';
 export const DEFAULT_MAX_VERSION: DtlsVersionName = 'DTLSv1.3';
-
-/** The wire value of each version (RFC 9147 §5.3, RFC 6347 §4.1). */
-export const DTLS_VERSION_WIRE: Readonly<Record<DtlsVersionName, number>> = { 'DTLSv1.2': 0xfefd, 'DTLSv1.3': 0xfefc };
 
 export interface VersionRange {
   readonly minVersion: DtlsVersionName;
@@ -47,8 +41,7 @@ function versionOption(
 const RANGES = new Map<string, VersionRange>();
 
 /**
- * Validates `minVersion` and `maxVersion` and says which versions the range
- * enables.
+ * Validates `minVersion` and `maxVersion` and says which versions the range enables.
  *
  * @throws ConfigError naming the option: an unknown name, minVersion above
  *   maxVersion, or a range with no version this build can handshake.

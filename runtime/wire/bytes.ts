@@ -6,9 +6,8 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
- * A copy of `b` in a plain Uint8Array of its own. Unlike `b.slice()`, this
- * copies for every kind of view: Node's `Buffer#slice` returns a view onto
- * the same memory.
+ * A copy of `b` in a plain Uint8Array of its own. Unlike `b.slice()`, this copies for every kind of view: Node's
+ * `Buffer#slice` returns a view onto the same memory.
  */
 export function copyOf(b: Uint8Array): Uint8Array {
   return new Uint8Array(b);

@@ -15,13 +15,11 @@ export interface DecodeDatagramOptions {
 }
 
 /**
- * Splits a datagram into its records and decodes their headers (RFC 9147
- * §4.1): a first byte of alert, handshake or ack starts a DTLSPlaintext; a
- * first byte 001xxxxx starts a DTLSCiphertext, whose encrypted record is
- * `length` bytes long or, without a length, the rest of the datagram.
- * Encrypted records and fragments are views into `datagram`. The splitting
- * is the record layer's own ({@link readRecord}); this is its strict form,
- * for tools and tests, that refuses the whole datagram at the first fault.
+ * Splits a datagram into its records and decodes their headers (RFC 9147 §4.1): a first byte of alert, handshake or ack
+ * starts a DTLSPlaintext; a first byte 001xxxxx starts a DTLSCiphertext, whose encrypted record is `length` bytes long
+ * or, without a length, the rest of the datagram. Encrypted records and fragments are views into `datagram`. The
+ * splitting is the record layer's own ({@link readRecord}); this is its strict form, for tools and tests, that refuses
+ * the whole datagram at the first fault.
  *
  * @throws DecodeError naming the record (`Datagram.records[1].len_fragment`) and offset;
  *   ConfigError for a `cidLength` that is not an integer in 0..255.
@@ -48,10 +46,9 @@ export function decodeDatagram(datagram: Uint8Array, options: DecodeDatagramOpti
 }
 
 /**
- * Encodes records into one datagram. DTLSPlaintext records carry alert,
- * handshake or ack; a DTLSCiphertext whose header has no length must be the
- * last record, one with a length must carry exactly that many encrypted
- * bytes, and connection IDs must be `cidLength` long.
+ * Encodes records into one datagram. DTLSPlaintext records carry alert, handshake or ack; a DTLSCiphertext whose header
+ * has no length must be the last record, one with a length must carry exactly that many encrypted bytes, and connection
+ * IDs must be `cidLength` long.
  *
  * @throws EncodeError naming the record and field.
  */

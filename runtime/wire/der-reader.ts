@@ -1,12 +1,9 @@
 /**
- * The one strict DER (ITU-T X.690 §10) TLV reader of dtls13: single-byte
- * tags, definite minimal lengths, nothing trailing. X.509 structures
- * (RFC 5280 §4.1, runtime/pki) and the key and signature formats of the
- * crypto providers (`crypto/der.ts`) are both read with it. It keeps each
- * element's full encoding and offset (a certificate's issuer Name and
- * TBSCertificate are compared and signed as bytes) and throws the wire
- * layer's {@link DecodeError} with a path into the structure; callers that
- * report another error type (`crypto/der.ts` throws `CryptoError`) convert.
+ * The one strict DER (ITU-T X.690 §10) TLV reader of dtls13: single-byte tags, definite minimal lengths, nothing
+ * trailing. X.509 structures (RFC 5280 §4.1, runtime/pki) and the key and signature formats of the crypto providers
+ * (`crypto/der.ts`) are both read with it. It keeps each element's full encoding and offset (a certificate's issuer
+ * Name and TBSCertificate are compared and signed as bytes) and throws the wire layer's {@link DecodeError} with a path
+ * into the structure; callers that report another error type (`crypto/der.ts` throws `CryptoError`) convert.
  */
 import { DecodeError } from './errors.js';
 
@@ -132,9 +129,8 @@ export function decodeOid(r: DerReader, element: DerElement, field: string): str
 }
 
 /**
- * The big-endian magnitude of a non-negative, minimally encoded INTEGER
- * (X.690 §8.3), without the leading zero octet a set top bit needs; empty
- * for zero. Aliases the input.
+ * The big-endian magnitude of a non-negative, minimally encoded INTEGER (X.690 §8.3), without the leading zero octet a
+ * set top bit needs; empty for zero. Aliases the input.
  */
 export function decodeUnsignedMagnitude(r: DerReader, element: DerElement, field: string): Uint8Array {
   const v = element.contents;

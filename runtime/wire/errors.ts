@@ -1,7 +1,6 @@
 /**
- * Errors of the wire layer. Every malformed input raises exactly one
- * {@link DecodeError}; every value that cannot be put on the wire raises an
- * {@link EncodeError}. Both name the field by its path in the schema
+ * Errors of the wire layer. Every malformed input raises exactly one {@link DecodeError}; every value that cannot be
+ * put on the wire raises an {@link EncodeError}. Both name the field by its path in the schema
  * (`ClientHello.extensions[3].key_share.client_shares[0].key_exchange`).
  */
 

@@ -1,14 +1,12 @@
 /**
- * Plaintext memory for `messageBuffers: 'batch'` (docs/security/buffers.md):
- * the records one connection opens from one receive batch of its socket are
- * decrypted into one ArrayBuffer of that connection's, one after the other,
- * instead of into an ArrayBuffer each. V8's cost per ArrayBuffer (its backing
- * store, its extension, its sweeping) is then paid once per batch.
+ * Plaintext memory for `messageBuffers: 'batch'` (docs/security/buffers.md): the records one connection opens from one
+ * receive batch of its socket are decrypted into one ArrayBuffer of that connection's, one after the other, instead of
+ * into an ArrayBuffer each. V8's cost per ArrayBuffer (its backing store, its extension, its sweeping) is then paid
+ * once per batch.
  *
- * The socket reader (runtime/node/datagram-io.ts) says when a batch starts and
- * ends; a connection outside any batch (sans-I/O, or a socket read by
- * node:dgram) shares one ArrayBuffer among the records of one datagram. An
- * arena is never shared between connections: each holds its own.
+ * The socket reader (runtime/node/datagram-io.ts) says when a batch starts and ends; a connection outside any batch
+ * (sans-I/O, or a socket read by node:dgram) shares one ArrayBuffer among the records of one datagram. An arena is
+ * never shared between connections: each holds its own.
  */
 
 /** How the plaintext of received records is held: an ArrayBuffer per record ('own', the default) or per connection and receive batch ('batch'). */
@@ -22,17 +20,16 @@ export interface ReceiveBatchSource {
   /** Bytes of the datagram being delivered and of every later one in the batch from its sender: what one connection may still open from the batch. */
   bytesAhead(): number;
   /**
-   * The batch's receive buffer, where the socket reader lends the datagrams it
-   * delivers as views of it (undefined: it does not).
+   * The batch's receive buffer, where the socket reader lends the datagrams it delivers as views of it (undefined: it
+   * does not).
    */
   readonly buffer?: Uint8Array | undefined;
   /** The datagram being delivered (the very object handed on), when it is lent from {@link buffer}, and where it starts there. */
   readonly current?: Uint8Array | undefined;
   readonly position?: number;
   /**
-   * The datagrams of the batch from the sender of the one being delivered,
-   * from that one on, as `at, length` pairs in {@link buffer}: written to
-   * `into` (as many as fit), how many returned.
+   * The datagrams of the batch from the sender of the one being delivered, from that one on, as `at, length` pairs in
+   * {@link buffer}: written to `into` (as many as fit), how many returned.
    */
   datagramsAhead?(into: Float64Array): number;
 }
@@ -119,10 +116,9 @@ export function endReceiveBatch(outer: ReceiveBatchSource | undefined): void {
 }
 
 /**
- * One connection's plaintext memory in 'batch' mode. {@link take} hands out
- * consecutive zeroed views of one ArrayBuffer for as long as one batch (or,
- * outside a batch, one datagram) lasts; a new ArrayBuffer when the batch
- * changes, when one is full, or when one was transferred (detached) meanwhile.
+ * One connection's plaintext memory in 'batch' mode. {@link take} hands out consecutive zeroed views of one ArrayBuffer
+ * for as long as one batch (or, outside a batch, one datagram) lasts; a new ArrayBuffer when the batch changes, when
+ * one is full, or when one was transferred (detached) meanwhile.
  */
 export class MessageArena {
   private buffer: ArrayBuffer | undefined;
@@ -144,9 +140,8 @@ export class MessageArena {
   }
 
   /**
-   * Room for at least `least` bytes in this connection's current
-   * ArrayBuffer ({@link arrayBuffer}, a new one if need be), not handed out
-   * yet: where it starts. {@link advance} then takes what was written.
+   * Room for at least `least` bytes in this connection's current ArrayBuffer ({@link arrayBuffer}, a new one if need
+   * be), not handed out yet: where it starts. {@link advance} then takes what was written.
    */
   room(least: number, datagramLeft: number): number {
     const b = this.buffer;
@@ -165,9 +160,8 @@ export class MessageArena {
   }
 
   /**
-   * `n` zeroed bytes of this connection's current ArrayBuffer. `datagramLeft`
-   * (the bytes of the datagram from the record on) bounds what the records
-   * still to open can need when no batch is being delivered.
+   * `n` zeroed bytes of this connection's current ArrayBuffer. `datagramLeft` (the bytes of the datagram from the
+   * record on) bounds what the records still to open can need when no batch is being delivered.
    */
   take(n: number, datagramLeft: number): Uint8Array {
     let b = this.buffer;
@@ -186,8 +180,8 @@ export class MessageArena {
   }
 
   /**
-   * `view` is not kept (its record was dropped, or is copied elsewhere):
-   * zeroed, and when it is the last {@link take}, taken again next.
+   * `view` is not kept (its record was dropped, or is copied elsewhere): zeroed, and when it is the last {@link take},
+   * taken again next.
    */
   giveBack(view: Uint8Array): void {
     const gone = isDetached(view.buffer);

@@ -1,10 +1,9 @@
 import { DecodeError, formatPath, type PathSegment } from './errors.js';
 
 /**
- * A cursor over a byte view for generated decoders. Reads are big-endian
- * (network order), bounded by the innermost `limit`, and zero-copy: byte
- * fields are `subarray` views of the input. Every failure is a
- * {@link DecodeError} naming the field path and offset.
+ * A cursor over a byte view for generated decoders. Reads are big-endian (network order), bounded by the innermost
+ * `limit`, and zero-copy: byte fields are `subarray` views of the input. Every failure is a {@link DecodeError} naming
+ * the field path and offset.
  */
 export class Reader {
   /** The whole input. */
@@ -26,9 +25,8 @@ export class Reader {
   }
 
   /**
-   * The reader generated `decode…` functions share: decoding is synchronous
-   * and never nests one `decode…` call in another, so one reader serves them
-   * all without an allocation per call. {@link finish} lets go of the input.
+   * The reader generated `decode…` functions share: decoding is synchronous and never nests one `decode…` call in
+   * another, so one reader serves them all without an allocation per call. {@link finish} lets go of the input.
    */
   static acquire(buf: Uint8Array, root: string): Reader {
     const r = shared;
@@ -108,8 +106,7 @@ export class Reader {
   }
 
   /**
-   * Bound the next `n` bytes as the extent of `field`; returns the enclosing
-   * end, to be handed back to {@link unlimit}.
+   * Bound the next `n` bytes as the extent of `field`; returns the enclosing end, to be handed back to {@link unlimit}.
    */
   limit(n: number, field: string): number {
     if (this.end - this.pos < n) this.need(n, field);

@@ -4,9 +4,8 @@ import { DecodeError } from './errors.js';
 import type { Reader } from './reader.js';
 
 /**
- * The one place a datagram is split into records (RFC 9147 §4, §4.1):
- * `decodeDatagram` and the record layer both step through a datagram with
- * {@link readRecord}.
+ * The one place a datagram is split into records (RFC 9147 §4, §4.1): `decodeDatagram` and the record layer both step
+ * through a datagram with {@link readRecord}.
  */
 
 /** One record of a datagram: unprotected, or protected behind the unified header. */
@@ -25,11 +24,9 @@ export function startsCiphertext(first: number): boolean {
 }
 
 /**
- * Reads the record at `r.pos` (which must be before `r.end`): a
- * DTLSPlaintext with its fragment, or a DTLSCiphertext's unified header
- * with its encrypted record — `length` bytes or, without a length, the rest
- * up to `r.end`. Byte fields are views into the reader's buffer. Returns
- * undefined, without moving, when the first byte starts neither; then the
+ * Reads the record at `r.pos` (which must be before `r.end`): a DTLSPlaintext with its fragment, or a DTLSCiphertext's
+ * unified header with its encrypted record — `length` bytes or, without a length, the rest up to `r.end`. Byte fields
+ * are views into the reader's buffer. Returns undefined, without moving, when the first byte starts neither; then the
  * rest of the datagram cannot be split (RFC 9147 §4.1 demultiplexing).
  *
  * @param cidLength the length of the connection ID this endpoint receives (0 when none).

@@ -7,9 +7,8 @@ let scratch = new Writer('', 2048);
 const KEEP_AT_MOST = 64 * 1024;
 
 /**
- * The shared writer generated `encode…` functions write into before copying
- * the result out. Encoding is synchronous and never nests `encode…` calls, so
- * one buffer serves them all and grows to the largest message seen.
+ * The shared writer generated `encode…` functions write into before copying the result out. Encoding is synchronous and
+ * never nests `encode…` calls, so one buffer serves them all and grows to the largest message seen.
  */
 export function scratchWriter(root: string): Writer {
   if (scratch.buf.length > KEEP_AT_MOST) scratch = new Writer('', 2048);

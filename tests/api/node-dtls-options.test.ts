@@ -305,6 +305,14 @@ test('ConfigError has a Node-style code: ERR_OUT_OF_RANGE for a number out of ra
   );
   configError(t, () => listen(() => {}, { ...base, host: 'not an address' }), 'host', 'ERR_INVALID_ARG_VALUE');
   configError(t, () => connect('127.0.0.1', 4433, { handshakeTimeout: 1.5 }), 'handshakeTimeout', 'ERR_OUT_OF_RANGE');
+  configError(t, () => listen(() => {}, 'cert' as unknown as DtlsListenOptions), 'options', 'ERR_INVALID_ARG_TYPE');
+  configError(
+    t,
+    () => connect('127.0.0.1', 4433, 7 as unknown as DtlsConnectOptions),
+    'options',
+    'ERR_INVALID_ARG_TYPE',
+  );
+  configError(t, () => createSecureContext(null as unknown as object), 'options', 'ERR_INVALID_ARG_TYPE');
   // option and reason are still there, for callers that re-raise under another name.
   const error = t.throws(() => listen(() => {}, { ...base, mtu: 100 }), { instanceOf: ConfigError });
   t.is(error?.reason, 'must be an integer in 256..65507, got 100');

@@ -423,6 +423,14 @@ test("the caller's mistakes throw ConfigError", (t) => {
   t.is(option({ chain: [leaf.der], trustAnchors: [root.der], ipAddress: 'localhost' }), 'ipAddress');
   t.is(option({ chain: [leaf.der], trustAnchors: [root.der], hostname: '' }), 'hostname');
   t.is(option({ chain: [leaf.der], trustAnchors: [root.der], maxDepth: 0 }), 'maxDepth');
+  // As every integer option: a number out of range is ERR_OUT_OF_RANGE.
+  t.like(
+    t.throws(() => verify({ chain: [leaf.der], trustAnchors: [root.der], maxDepth: 65 })),
+    {
+      option: 'maxDepth',
+      code: 'ERR_OUT_OF_RANGE',
+    },
+  );
 });
 
 test('createChainVerifier: anchors parsed once, the same results through the hook type', (t) => {

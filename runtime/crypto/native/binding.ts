@@ -6,17 +6,15 @@ import { setArenaMemory } from '../../wire/message-arena.js';
 import type { OpenRunArguments } from '../provider.js';
 
 /**
- * A key held by the addon: a number naming a slot of its handle table
- * (native/src/handle-table.h; an N-API external in a build before it). Only
- * the addon reads it; its holder registers it (handle-owners.ts) so that it
- * is released if the holder is collected first.
+ * A key held by the addon: a number naming a slot of its handle table (native/src/handle-table.h; an N-API external in
+ * a build before it). Only the addon reads it; its holder registers it (handle-owners.ts) so that it is released if the
+ * holder is collected first.
  */
 export type NativeHandle = { readonly __nativeHandle: unique symbol };
 
 /**
- * The functions of native/src/addon.c (built by native/build.mjs at
- * install). Offsets and lengths are checked there again; a bad argument
- * throws a RangeError with code ERR_DTLS13_NATIVE.
+ * The functions of native/src/addon.c (built by native/build.mjs at install). Offsets and lengths are checked there
+ * again; a bad argument throws a RangeError with code ERR_DTLS13_NATIVE.
  */
 /** What recordOpen and recordOpenOwned are given of the record to open: the key and where the record lies in the datagram. */
 type RecordToOpen = [
@@ -79,11 +77,10 @@ export interface NativeBinding {
     results: Float64Array,
   ): number;
   /**
-   * Opens as recordOpen does, into memory of the addon's own: the plaintext in
-   * a Uint8Array over an ArrayBuffer of its own whose memory comes from a pool
-   * per thread (native/src/owned-bytes.cc), not from malloc; the sequence
-   * number in sequence[0]. Undefined when the record does not authenticate.
-   * Absent from an addon built before it (record.ts checks).
+   * Opens as recordOpen does, into memory of the addon's own: the plaintext in a Uint8Array over an ArrayBuffer of its
+   * own whose memory comes from a pool per thread (native/src/owned-bytes.cc), not from malloc; the sequence number in
+   * sequence[0]. Undefined when the record does not authenticate. Absent from an addon built before it (record.ts
+   * checks).
    */
   recordOpenOwned?(...args: [...RecordToOpen, sequence: Float64Array]): Uint8Array | undefined;
   /** This thread's pool of records' own memory (owned-bytes.cc): idle bytes kept, pooled arrays alive, blocks reused and allocated. */
@@ -93,10 +90,9 @@ export interface NativeBinding {
   /** An ArrayBuffer of `length` (1..32,768) zero bytes from this thread's pool: a 'batch' arena (wire/message-arena.ts). Absent from an older build. */
   ownedZeroed?(length: number): ArrayBuffer;
   /**
-   * DTLS 1.2 records (native/src/record12.c): one epoch and direction, its
-   * 4-byte salt (explicit nonces) or 12-byte IV (XOR), and the CID of its
-   * tls12_cid records (empty: plain records). Absent from an addon built
-   * before them (record12.ts checks).
+   * DTLS 1.2 records (native/src/record12.c): one epoch and direction, its 4-byte salt (explicit nonces) or 12-byte IV
+   * (XOR), and the CID of its tls12_cid records (empty: plain records). Absent from an addon built before them
+   * (record12.ts checks).
    */
   record12Create(aead: number, key: Uint8Array, iv: Uint8Array, epoch: number, cid: Uint8Array): NativeHandle;
   /** record12Open into memory of the addon's own (as recordOpenOwned): the plaintext, or undefined. Absent from an addon built before it. */
@@ -137,10 +133,9 @@ export interface NativeBinding {
   /** The handles this thread holds: made and not yet released (absent in an older build). */
   handleCount?(): number;
   /**
-   * HMAC-Hash(key, data) inside `scratch`: the key at [0, keyLength), the
-   * data right after it, the HashLen-byte result right after the data
-   * (hash ids: ids.ts HASH_ID). One buffer kept by the caller: fresh small
-   * Uint8Arrays are copied to a backing store whenever N-API reads them.
+   * HMAC-Hash(key, data) inside `scratch`: the key at [0, keyLength), the data right after it, the HashLen-byte result
+   * right after the data (hash ids: ids.ts HASH_ID). One buffer kept by the caller: fresh small Uint8Arrays are copied
+   * to a backing store whenever N-API reads them.
    */
   hmacIn(hash: number, scratch: Uint8Array, keyLength: number, dataLength: number): void;
   /** HKDF-Expand(prk, info, length) (RFC 5869 §2.3) inside `scratch` the same way: prk, info, then the `length` bytes (at most 255 * HashLen). */
@@ -161,13 +156,11 @@ export interface NativeBinding {
   /** The digest so far into `out` (48 bytes of room; HashLen written); the state keeps running. */
   hashDigest(state: Uint8Array, out: Uint8Array): void;
   /**
-   * Sends `count` of `datagrams` to `ipv4:port` (the address as a 32-bit
-   * number) on the UDP socket `fd` with sendmmsg(2), 64 per system call;
-   * returns how many (the first ones) went out, fewer when the socket would
-   * block, or -errno (-ENOSYS off Linux). Port 0: to the peer of a
-   * connected socket. For batched datagram output. `status[0]`, when given,
-   * gets the errno that stopped the batch at the datagram after those sent
-   * (EMSGSIZE: too large for the path the kernel knows), or 0.
+   * Sends `count` of `datagrams` to `ipv4:port` (the address as a 32-bit number) on the UDP socket `fd` with
+   * sendmmsg(2), 64 per system call; returns how many (the first ones) went out, fewer when the socket would block, or
+   * -errno (-ENOSYS off Linux). Port 0: to the peer of a connected socket. For batched datagram output. `status[0]`,
+   * when given, gets the errno that stopped the batch at the datagram after those sent (EMSGSIZE: too large for the
+   * path the kernel knows), or 0.
    */
   udpSendBatch(
     fd: number,
@@ -178,22 +171,17 @@ export interface NativeBinding {
     status?: Int32Array,
   ): number;
   /**
-   * Receives the datagrams waiting on the UDP socket `fd` with one
-   * recvmmsg(2) call, without blocking: datagram i lands at `slab[i *
-   * stride]` (`stride` at least 65,536, so none is cut short) and `meta[3i
-   * .. 3i + 2]` get its length, sender IPv4 address (0 for another family)
-   * and port. At most `meta.length / 3`, `slab.length / stride` and 64 at
-   * once; returns how many, 0 when none was waiting, or -errno (-ENOSYS off
-   * Linux). For batched datagram input.
+   * Receives the datagrams waiting on the UDP socket `fd` with one recvmmsg(2) call, without blocking: datagram i lands
+   * at `slab[i * stride]` (`stride` at least 65,536, so none is cut short) and `meta[3i .. 3i + 2]` get its length,
+   * sender IPv4 address (0 for another family) and port. At most `meta.length / 3`, `slab.length / stride` and 64 at
+   * once; returns how many, 0 when none was waiting, or -errno (-ENOSYS off Linux). For batched datagram input.
    */
   udpRecvBatch(fd: number, slab: Uint8Array, stride: number, meta: Uint32Array): number;
   /**
-   * Reading a socket ourselves (native/src/udp-receive.c; absent from an
-   * addon built before it): UDP GRO on (0 or -errno); the waiting datagrams
-   * by recvmmsg with 4 meta words each (length, IPv4, port, GRO segment size
-   * or 0); and a watcher on a duplicate of `fd` calling `readable` while
-   * datagrams wait (a handle, or -errno), stopped by udpReceiveStop;
-   * udpReceiveRef: whether it keeps the event loop alive.
+   * Reading a socket ourselves (native/src/udp-receive.c; absent from an addon built before it): UDP GRO on (0 or
+   * -errno); the waiting datagrams by recvmmsg with 4 meta words each (length, IPv4, port, GRO segment size or 0); and
+   * a watcher on a duplicate of `fd` calling `readable` while datagrams wait (a handle, or -errno), stopped by
+   * udpReceiveStop; udpReceiveRef: whether it keeps the event loop alive.
    */
   udpGroEnable?(fd: number): number;
   udpReceiveSegments?(fd: number, slab: Uint8Array, stride: number, meta: Uint32Array): number;
@@ -201,10 +189,8 @@ export interface NativeBinding {
   udpReceiveStop?(handle: object): void;
   udpReceiveRef?(handle: object, on: boolean): void;
   /**
-   * The calling thread's CPU time in ms, current to the instant
-   * (CLOCK_THREAD_CPUTIME_ID), or -1 where the platform has no such clock.
-   * Absent from an addon built before it. Times the event loop's own work
-   * (hwmodel/calibrate/clock.ts).
+   * The calling thread's CPU time in ms, current to the instant (CLOCK_THREAD_CPUTIME_ID), or -1 where the platform has
+   * no such clock. Absent from an addon built before it. Times the event loop's own work (hwmodel/calibrate/clock.ts).
    */
   threadCpuTime?(): number;
 }

@@ -13,11 +13,9 @@ interface Buffers {
 }
 
 /**
- * An incremental SHA-256/SHA-384 (the transcript hash) whose running state
- * is a few hundred bytes this object holds (native/src/kdf.c): update is one
- * addon call, a digest finishes a copy of the state inside the addon, and
- * clone() copies the bytes. node:crypto's Hash costs a copied native object
- * per digest.
+ * An incremental SHA-256/SHA-384 (the transcript hash) whose running state is a few hundred bytes this object holds
+ * (native/src/kdf.c): update is one addon call, a digest finishes a copy of the state inside the addon, and clone()
+ * copies the bytes. node:crypto's Hash costs a copied native object per digest.
  */
 class NativeIncrementalHash implements IncrementalHash {
   readonly algorithm: HashAlgorithm;
@@ -62,10 +60,9 @@ export function nativeHash(binding: NativeBinding): (algorithm: HashAlgorithm) =
 }
 
 /**
- * The provider's one-shot digest on one kept state: init, update and digest
- * in the addon, with no object of node:crypto's and none of its per-call
- * lookup of the algorithm by name (a stateless server hashes each
- * ClientHello it answers with a HelloRetryRequest).
+ * The provider's one-shot digest on one kept state: init, update and digest in the addon, with no object of
+ * node:crypto's and none of its per-call lookup of the algorithm by name (a stateless server hashes each ClientHello it
+ * answers with a HelloRetryRequest).
  */
 export function nativeDigest(binding: NativeBinding): (algorithm: HashAlgorithm, data: Uint8Array) => Uint8Array {
   const buffers: Buffers = { out: new Uint8Array(new ArrayBuffer(64)), small: new Uint8Array(new ArrayBuffer(SMALL)) };

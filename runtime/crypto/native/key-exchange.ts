@@ -11,13 +11,10 @@ const X25519_LENGTH = 32;
 const FRESH = new Uint8Array(new ArrayBuffer(0));
 
 /**
- * An X25519 share in the addon (native/src/x25519.c): the private key lives
- * in the addon, freed (and cleansed) by release(); the public value and the
- * secret are the raw 32-byte strings (RFC 7748 §5, RFC 8446 §7.4.2), the
- * same as the node and noble providers'. The addon writes them into `out`,
- * a buffer of the provider's off V8's heap (a fresh 32-byte array lives on
- * it, and N-API would give it an ArrayBuffer of its own), and they are
- * copied out.
+ * An X25519 share in the addon (native/src/x25519.c): the private key lives in the addon, freed (and cleansed) by
+ * release(); the public value and the secret are the raw 32-byte strings (RFC 7748 §5, RFC 8446 §7.4.2), the same as
+ * the node and noble providers'. The addon writes them into `out`, a buffer of the provider's off V8's heap (a fresh
+ * 32-byte array lives on it, and N-API would give it an ArrayBuffer of its own), and they are copied out.
  */
 class NativeX25519Share implements KeyShare {
   readonly group = 'x25519';
@@ -55,8 +52,8 @@ class NativeX25519Share implements KeyShare {
 }
 
 /**
- * The native provider's key shares: X25519 (and the X25519 half of
- * X25519MLKEM768) in the addon; the other groups are the node provider's.
+ * The native provider's key shares: X25519 (and the X25519 half of X25519MLKEM768) in the addon; the other groups are
+ * the node provider's.
  */
 export function nativeKeyExchange(binding: NativeBinding): {
   generateKeyShare(group: KeyExchangeGroup): KeyShare;

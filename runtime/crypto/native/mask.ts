@@ -4,8 +4,8 @@ import { holdHandle, releaseHeld } from './handle-owners.js';
 import { MASK_ID, maskKeyLength } from './ids.js';
 
 /**
- * The record number mask (RFC 9147 §4.2.3) in the addon: AES-ECB keyed
- * once, or ChaCha20 keyed once with the sample as its counter and nonce.
+ * The record number mask (RFC 9147 §4.2.3) in the addon: AES-ECB keyed once, or ChaCha20 keyed once with the sample as
+ * its counter and nonce.
  */
 class NativeMaskKey implements MaskKey {
   readonly algorithm: MaskAlgorithm;

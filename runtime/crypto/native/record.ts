@@ -16,9 +16,8 @@ const keys = new Uint8Array(new ArrayBuffer(76));
 const opened = new Float64Array(1);
 
 /**
- * One epoch's record protection in the addon: a record is sealed (AEAD in
- * place, then the record number mask) or opened (mask, sequence number
- * reconstruction, AEAD) in one call, and a batch of records in one call.
+ * One epoch's record protection in the addon: a record is sealed (AEAD in place, then the record number mask) or opened
+ * (mask, sequence number reconstruction, AEAD) in one call, and a batch of records in one call.
  */
 class NativeRecordProtection implements RecordProtection {
   readonly tagLength: number;

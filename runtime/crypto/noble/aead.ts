@@ -1,12 +1,12 @@
 /**
- * The five TLS 1.3 AEADs (RFC 8446 §5.2, §B.4) on @noble/ciphers: AES-GCM and
- * ChaCha20-Poly1305 (RFC 8439 §2.8) from noble, AES-CCM and AES-CCM-8 from
- * ./ccm.ts.
+ * The five TLS 1.3 AEADs (RFC 8446 §5.2, §B.4) on @noble/ciphers: AES-GCM and ChaCha20-Poly1305 (RFC 8439 §2.8) from
+ * noble, AES-CCM and AES-CCM-8 from ./ccm.ts.
  */
 import { gcm } from '@noble/ciphers/aes.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { type AeadAlgorithm, type AeadKey, CryptoError } from '../provider.js';
 import { aeadKeyLength } from '../suites.js';
+import { concatBytes } from '../../wire/bytes.js';
 import { type AesKeySchedule, type CcmTagLength, ccmOpen, ccmSeal, expandAesKey } from './ccm.js';
 
 /** The per-record nonce length of every TLS 1.3 suite (RFC 8446 §5.3). */
@@ -32,9 +32,8 @@ interface Engine {
 }
 
 /**
- * An AEAD key (RFC 5116 §2) for one of the TLS 1.3 AEADs. The key bytes are
- * copied (AES-CCM keeps only its expanded schedule); release() zeroes them.
- * Throws {@link CryptoError} for a key of the wrong length.
+ * An AEAD key (RFC 5116 §2) for one of the TLS 1.3 AEADs. The key bytes are copied (AES-CCM keeps only its expanded
+ * schedule); release() zeroes them. Throws {@link CryptoError} for a key of the wrong length.
  */
 export function nobleAead(algorithm: AeadAlgorithm, key: Uint8Array): AeadKey {
   const expected = aeadKeyLength(algorithm);
@@ -53,8 +52,8 @@ export function nobleAead(algorithm: AeadAlgorithm, key: Uint8Array): AeadKey {
 }
 
 /**
- * The buffers an AEAD key from {@link nobleAead} holds its key material in,
- * so tests can see that release() zeroes them; `undefined` for other keys.
+ * The buffers an AEAD key from {@link nobleAead} holds its key material in, so tests can see that release() zeroes
+ * them; `undefined` for other keys.
  * @internal
  */
 export function aeadKeyMaterial(key: AeadKey): readonly (Uint8Array | Uint32Array)[] | undefined {
@@ -83,15 +82,7 @@ class NobleAeadKey implements AeadKey {
   }
 
   sealInto(nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array, offset: number): number {
-    let plaintext = parts[0] ?? new Uint8Array(0);
-    if (parts.length > 1) {
-      plaintext = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-      let at = 0;
-      for (const p of parts) {
-        plaintext.set(p, at);
-        at += p.length;
-      }
-    }
+    const plaintext = parts.length === 1 ? parts[0]! : concatBytes(parts);
     const sealed = this.seal(nonce, aad, plaintext);
     out.set(sealed, offset);
     return sealed.length;
@@ -118,8 +109,8 @@ class NobleAeadKey implements AeadKey {
 }
 
 /**
- * A noble AEAD. Its API takes the raw key on every call, so noble derives the
- * per-key state (AES key schedule and GHASH table, or Poly1305 key) per record.
+ * A noble AEAD. Its API takes the raw key on every call, so noble derives the per-key state (AES key schedule and GHASH
+ * table, or Poly1305 key) per record.
  */
 function nobleEngine(cons: NobleAeadCons, key: Uint8Array): Engine {
   const own = new Uint8Array(key); // a copy (Buffer#slice would alias)

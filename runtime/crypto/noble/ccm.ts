@@ -1,11 +1,9 @@
 /**
- * AES-CCM (NIST SP 800-38C; RFC 3610) for the 12-byte nonces of TLS 1.3
- * (RFC 8446 §5.3), built on noble's AES block function with the key schedule
- * expanded once per key.
+ * AES-CCM (NIST SP 800-38C; RFC 3610) for the 12-byte nonces of TLS 1.3 (RFC 8446 §5.3), built on noble's AES block
+ * function with the key schedule expanded once per key.
  *
- * With a 12-byte nonce the length field is q = 15 - 12 = 3 bytes (L' = 2), so
- * a payload holds at most 2^24 - 1 bytes. Blocks are handled as four
- * little-endian 32-bit words, the form noble's `unsafe.encrypt` works in.
+ * With a 12-byte nonce the length field is q = 15 - 12 = 3 bytes (L' = 2), so a payload holds at most 2^24 - 1 bytes.
+ * Blocks are handled as four little-endian 32-bit words, the form noble's `unsafe.encrypt` works in.
  */
 import { unsafe } from '@noble/ciphers/aes.js';
 import { CryptoError } from '../provider.js';
@@ -29,10 +27,7 @@ export function expandAesKey(key: Uint8Array): AesKeySchedule {
   return unsafe.expandKeyLE(key);
 }
 
-/**
- * CCM generation-encryption (SP 800-38C §6.1): `plaintext` encrypted,
- * followed by the `tagLength`-byte tag.
- */
+/** CCM generation-encryption (SP 800-38C §6.1): `plaintext` encrypted, followed by the `tagLength`-byte tag. */
 export function ccmSeal(
   xk: AesKeySchedule,
   nonce: Uint8Array,
@@ -61,9 +56,8 @@ export function ccmSeal(
 }
 
 /**
- * CCM decryption-verification (SP 800-38C §6.2): the plaintext, or
- * `undefined` when the tag does not verify. The tag is compared in constant
- * time and no plaintext is returned unless it verifies.
+ * CCM decryption-verification (SP 800-38C §6.2): the plaintext, or `undefined` when the tag does not verify. The tag is
+ * compared in constant time and no plaintext is returned unless it verifies.
  */
 export function ccmOpen(
   xk: AesKeySchedule,
@@ -101,10 +95,9 @@ export function ccmOpen(
 }
 
 /**
- * The counter blocks Ctr_i = flags || N || [i]_24 (SP 800-38C §A.3). The first
- * three words are fixed per nonce; only the last word carries the counter. B0
- * (§A.2.1) has the same layout with other flags and the payload length in
- * place of the counter.
+ * The counter blocks Ctr_i = flags || N || [i]_24 (SP 800-38C §A.3). The first three words are fixed per nonce; only
+ * the last word carries the counter. B0 (§A.2.1) has the same layout with other flags and the payload length in place
+ * of the counter.
  */
 class CounterBlocks {
   readonly w0: number;
@@ -171,9 +164,8 @@ class CbcMac {
 }
 
 /**
- * The AAD with its length prefix (SP 800-38C §A.2.2): 2 bytes below
- * 2^16 - 2^8, else 0xFFFE and 4 bytes. Left unpadded: {@link load} reads
- * zeros past the end.
+ * The AAD with its length prefix (SP 800-38C §A.2.2): 2 bytes below 2^16 - 2^8, else 0xFFFE and 4 bytes. Left unpadded:
+ * {@link load} reads zeros past the end.
  */
 function formatAad(aad: Uint8Array): Uint8Array {
   const a = aad.length;

@@ -1,11 +1,9 @@
 /**
- * ECDSA with a hash chosen apart from the curve, over @noble/curves: what a
- * DTLS 1.2 SignatureAndHashAlgorithm of "ecdsa" with sha256, sha384 or
- * sha512 asks of a P-256, P-384 or P-521 key (RFC 5246 §7.4.1.4.1, RFC 8422
- * §5.10). The digest is made here and handed to noble unhashed (`prehash:
- * false`); noble cuts one longer than the curve's order to its leftmost bits
- * (FIPS 186-5 §6.4.1) and derives k deterministically (RFC 6979, HMAC-DRBG
- * on the curve's own hash). DER signatures (RFC 3279 §2.2.3).
+ * ECDSA with a hash chosen apart from the curve, over @noble/curves: what a DTLS 1.2 SignatureAndHashAlgorithm of
+ * "ecdsa" with sha256, sha384 or sha512 asks of a P-256, P-384 or P-521 key (RFC 5246 §7.4.1.4.1, RFC 8422 §5.10). The
+ * digest is made here and handed to noble unhashed (`prehash: false`); noble cuts one longer than the curve's order to
+ * its leftmost bits (FIPS 186-5 §6.4.1) and derives k deterministically (RFC 6979, HMAC-DRBG on the curve's own hash).
+ * DER signatures (RFC 3279 §2.2.3).
  */
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';

@@ -37,9 +37,8 @@ export function nobleHkdfExtract(algorithm: HashAlgorithm, salt: Uint8Array, ikm
 }
 
 /**
- * HKDF-Expand (RFC 5869 §2.3): `length` bytes of OKM from a PRK of at least
- * HashLen bytes. Throws {@link CryptoError} for a shorter PRK or a length over
- * 255 * HashLen.
+ * HKDF-Expand (RFC 5869 §2.3): `length` bytes of OKM from a PRK of at least HashLen bytes. Throws {@link CryptoError}
+ * for a shorter PRK or a length over 255 * HashLen.
  */
 export function nobleHkdfExpand(
   algorithm: HashAlgorithm,

@@ -15,9 +15,8 @@ import {
 } from './signature.js';
 
 /**
- * The `noble` provider: @noble/ciphers, @noble/curves and @noble/hashes,
- * pure JavaScript (runs in browsers and the hardware model alike). It has no
- * RSA: `supports` says so for every rsa_* signature algorithm.
+ * The `noble` provider: @noble/ciphers, @noble/curves and @noble/hashes, pure JavaScript (runs in browsers and the
+ * hardware model alike). It has no RSA: `supports` says so for every rsa_* signature algorithm.
  */
 export const nobleProvider: CryptoProvider = composeProvider({
   name: 'noble',

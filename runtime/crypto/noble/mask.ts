@@ -14,10 +14,9 @@ const SAMPLE_LENGTH = 16;
 const SIGMA = [0x61707865, 0x3320646e, 0x79622d32, 0x6b206574] as const;
 
 /**
- * A record number mask generator for one sn_key (RFC 9147 §4.2.3): 16 bytes
- * (AES-128) or 32 bytes (AES-256, ChaCha20). The key is copied (AES keeps
- * only its expanded schedule); release() zeroes it. Throws
- * {@link CryptoError} for a key of the wrong length.
+ * A record number mask generator for one sn_key (RFC 9147 §4.2.3): 16 bytes (AES-128) or 32 bytes (AES-256, ChaCha20).
+ * The key is copied (AES keeps only its expanded schedule); release() zeroes it. Throws {@link CryptoError} for a key
+ * of the wrong length.
  */
 export function nobleMask(algorithm: MaskAlgorithm, snKey: Uint8Array): MaskKey {
   const expected = algorithm === 'aes-128' ? 16 : 32;
@@ -27,8 +26,8 @@ export function nobleMask(algorithm: MaskAlgorithm, snKey: Uint8Array): MaskKey 
 }
 
 /**
- * The buffers a mask key from {@link nobleMask} holds its key material in, so
- * tests can see that release() zeroes them; `undefined` for other keys.
+ * The buffers a mask key from {@link nobleMask} holds its key material in, so tests can see that release() zeroes them;
+ * `undefined` for other keys.
  * @internal
  */
 export function maskKeyMaterial(key: MaskKey): Uint8Array | Uint32Array | undefined {
@@ -67,13 +66,11 @@ class AesMask implements MaskKey {
 }
 
 /**
- * Mask = the first 16 bytes of the ChaCha20 block function (RFC 8439 §2.3)
- * with key sn_key, block counter = sample[0..3] (little-endian) and nonce =
- * sample[4..15]. The block is computed with noble's `hchacha`, whose input
- * state is exactly constants || key || (counter || nonce) and whose first four
- * output words are the block's words 0..3 before the final addition of the
- * input state, which we add back. (noble's `chacha20` rejects the block
- * counter 0xffffffff, which a sample can hold.)
+ * Mask = the first 16 bytes of the ChaCha20 block function (RFC 8439 §2.3) with key sn_key, block counter =
+ * sample[0..3] (little-endian) and nonce = sample[4..15]. The block is computed with noble's `hchacha`, whose input
+ * state is exactly constants || key || (counter || nonce) and whose first four output words are the block's words 0..3
+ * before the final addition of the input state, which we add back. (noble's `chacha20` rejects the block counter
+ * 0xffffffff, which a sample can hold.)
  */
 class ChaChaMask implements MaskKey {
   readonly algorithm = 'chacha20';

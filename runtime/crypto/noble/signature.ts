@@ -1,9 +1,7 @@
 /**
- * Signatures over @noble/curves for the RFC 8446 §4.2.3 schemes it has:
- * ECDSA on P-256/P-384/P-521 with SHA-256/384/512 (DER signatures, RFC 3279
- * §2.2.3) and PureEdDSA Ed25519/Ed448 (RFC 8032 §5). There is no RSA: RSA
- * keys import (so a certificate chain can be read), but signing or
- * verifying an rsa_* scheme throws {@link UnsupportedAlgorithmError}.
+ * Signatures over @noble/curves for the RFC 8446 §4.2.3 schemes it has: ECDSA on P-256/P-384/P-521 with SHA-256/384/512
+ * (DER signatures, RFC 3279 §2.2.3) and PureEdDSA Ed25519/Ed448 (RFC 8032 §5). There is no RSA: RSA keys import (so a
+ * certificate chain can be read), but signing or verifying an rsa_* scheme throws {@link UnsupportedAlgorithmError}.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ed448 } from '@noble/curves/ed448.js';
@@ -15,8 +13,8 @@ import {
   isEcKeyType,
   parsePrivateKeyInfo,
   parseSubjectPublicKeyInfo,
+  signatureKeyType,
   type EcKeyType,
-  type KeyType,
   type SignatureKeyType,
 } from '../der.js';
 import {
@@ -81,11 +79,6 @@ export class NoblePrivateKey implements PrivateKeyHandle {
     this.bytes.fill(0);
     this.released = true;
   }
-}
-
-function signatureKeyType(t: KeyType): SignatureKeyType {
-  if (t === 'x25519' || t === 'x448') throw new CryptoError(`${t} keys cannot sign`);
-  return t;
 }
 
 /** Imports a DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7), checking that an EC or EdDSA key is a valid point. */

@@ -10,7 +10,7 @@ import {
 } from 'node:crypto';
 import { CryptoError, type AeadAlgorithm, type AeadKey } from '../provider.js';
 import { aeadKeyLength } from '../suites.js';
-import { copyOf } from '../../wire/bytes.js';
+import { concatBytes, copyOf } from '../../wire/bytes.js';
 
 type NodeAeadCipher = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305' | 'aes-128-ccm';
 
@@ -21,17 +21,6 @@ const CIPHER: Record<AeadAlgorithm, { readonly name: NodeAeadCipher; readonly ta
   'aes-128-ccm': { name: 'aes-128-ccm', tag: 16 },
   'aes-128-ccm-8': { name: 'aes-128-ccm', tag: 8 },
 };
-
-/** The parts, one after the other, in one buffer. */
-function joinAll(parts: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** An AEAD key on node:crypto (OpenSSL). A cipher object per record: OpenSSL ciphers take their nonce at creation. */
 class NodeAeadKey implements AeadKey {
@@ -84,7 +73,7 @@ class NodeAeadKey implements AeadKey {
     c.setAAD(aad, { plaintextLength: total });
     let at = offset;
     // CCM takes its plaintext in exactly one update() call; GCM and ChaCha20-Poly1305 stream.
-    for (const p of this.cipher === 'aes-128-ccm' && parts.length > 1 ? [joinAll(parts, total)] : parts) {
+    for (const p of this.cipher === 'aes-128-ccm' && parts.length > 1 ? [concatBytes(parts)] : parts) {
       const b = c.update(p);
       out.set(b, at);
       at += b.length;

@@ -1,9 +1,7 @@
 /**
- * ECDSA with a hash chosen apart from the curve, over node:crypto: what a
- * DTLS 1.2 SignatureAndHashAlgorithm of "ecdsa" with sha256, sha384 or
- * sha512 asks of a P-256, P-384 or P-521 key (RFC 5246 §7.4.1.4.1, RFC 8422
- * §5.10). OpenSSL cuts a digest longer than the curve's order to its
- * leftmost bits (FIPS 186-5 §6.4.1). DER signatures (RFC 3279 §2.2.3).
+ * ECDSA with a hash chosen apart from the curve, over node:crypto: what a DTLS 1.2 SignatureAndHashAlgorithm of "ecdsa"
+ * with sha256, sha384 or sha512 asks of a P-256, P-384 or P-521 key (RFC 5246 §7.4.1.4.1, RFC 8422 §5.10). OpenSSL cuts
+ * a digest longer than the curve's order to its leftmost bits (FIPS 186-5 §6.4.1). DER signatures (RFC 3279 §2.2.3).
  */
 import { sign, verify } from 'node:crypto';
 import { EC_SCALAR_LENGTH, ecdsaDerToRaw, isEcKeyType } from '../der.js';

@@ -1,11 +1,9 @@
 /**
  * Signatures over node:crypto for the RFC 8446 §4.2.3 schemes:
  *
- * - ecdsa_secp*: ECDSA with the curve and hash the scheme names, DER
- *   signatures (RFC 8446 §4.2.3, RFC 3279 §2.2.3);
- * - rsa_pss_rsae_* / rsa_pss_pss_*: RSASSA-PSS with MGF1 on the same hash and
- *   a salt as long as the hash (RFC 8446 §4.2.3), with an rsaEncryption key
- *   and an id-RSASSA-PSS key respectively;
+ * - ecdsa_secp*: ECDSA with the curve and hash the scheme names, DER signatures (RFC 8446 §4.2.3, RFC 3279 §2.2.3);
+ * - rsa_pss_rsae_* / rsa_pss_pss_*: RSASSA-PSS with MGF1 on the same hash and a salt as long as the hash (RFC 8446
+ *   §4.2.3), with an rsaEncryption key and an id-RSASSA-PSS key respectively;
  * - ed25519 / ed448: PureEdDSA (RFC 8032 §5);
  * - rsa_pkcs1_*: RSASSA-PKCS1-v1_5 (RFC 8017 §8.2), for certificates only.
  */
@@ -25,7 +23,7 @@ import {
   isEcKeyType,
   parsePrivateKeyInfo,
   parseSubjectPublicKeyInfo,
-  type KeyType,
+  signatureKeyType,
   type SignatureKeyType,
 } from '../der.js';
 import { CryptoError, type PrivateKeyHandle, type PublicKeyHandle, type SignatureAlgorithm } from '../provider.js';
@@ -109,11 +107,6 @@ export class NodePrivateKey implements PrivateKeyHandle {
   }
 }
 
-function signatureKeyType(t: KeyType): SignatureKeyType {
-  if (t === 'x25519' || t === 'x448') throw new CryptoError(`${t} keys cannot sign`);
-  return t;
-}
-
 function checkParsed(keyType: SignatureKeyType, key: KeyObject): void {
   if (key.asymmetricKeyType !== NODE_KEY_TYPE[keyType])
     throw new CryptoError(`key parsed as ${key.asymmetricKeyType ?? 'unknown'}, expected ${keyType}`);
@@ -133,10 +126,9 @@ const JWK_CURVE: Partial<Readonly<Record<SignatureKeyType, string>>> = {
 };
 
 /**
- * The SubjectPublicKeyInfo's key as a JWK when that is equivalent: an
- * uncompressed EC point (RFC 5480 §2.2) or a raw EdDSA key (RFC 8410 §4).
- * OpenSSL 3 decodes DER through its generic decoder, about twice as slow;
- * the JWK import checks the point is on the curve just the same.
+ * The SubjectPublicKeyInfo's key as a JWK when that is equivalent: an uncompressed EC point (RFC 5480 §2.2) or a raw
+ * EdDSA key (RFC 8410 §4). OpenSSL 3 decodes DER through its generic decoder, about twice as slow; the JWK import
+ * checks the point is on the curve just the same.
  */
 function publicJwk(keyType: SignatureKeyType, raw: Uint8Array): JsonWebKey | undefined {
   const crv = JWK_CURVE[keyType];

@@ -1,8 +1,7 @@
 /**
- * A session's application callbacks (`onmessage`, `onhandshake`, ...): what
- * one throws, or a promise it returns rejects with, ends the session with
- * internal_error (`DtlsSession.callHandler`, which calls them itself so the
- * receive stack stays short); `onkeylog` and `onerror` never end it.
+ * A session's application callbacks (`onmessage`, `onhandshake`, ...): what one throws, or a promise it returns rejects
+ * with, ends the session with internal_error (`DtlsSession.callHandler`, which calls them itself so the receive stack
+ * stays short); `onkeylog` and `onerror` never end it.
  */
 
 /** The session's callbacks whose exceptions end it. */
@@ -14,9 +13,8 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /**
- * Calls an application handler whose exception must not end the session
- * (`onkeylog`, `onerror`): what it throws is thrown again in a microtask,
- * as from any Node event handler, never into the caller.
+ * Calls an application handler whose exception must not end the session (`onkeylog`, `onerror`): what it throws is
+ * thrown again in a microtask, as from any Node event handler, never into the caller.
  */
 export function callUnguarded(call: () => void): void {
   try {

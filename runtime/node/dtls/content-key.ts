@@ -2,9 +2,8 @@ import { bytesKey } from '../../pki/bytes-lru.js';
 import { SecureContext } from '../../pki/secure-context.js';
 
 /**
- * The content of `{ cert, key, ... }` options (or a list of them) as a key:
- * every field, strings and bytes length-prefixed; undefined for anything
- * else (a secure context is remembered by object only).
+ * The content of `{ cert, key, ... }` options (or a list of them) as a key: every field, strings and bytes
+ * length-prefixed; undefined for anything else (a secure context is remembered by object only).
  */
 export function contentKey(value: unknown): string | undefined {
   if (typeof value === 'string') return `s${value.length}:${value}`;

@@ -1,18 +1,14 @@
 /**
- * Every `code` an error handed to the application can carry (`onerror`,
- * `opened` and `closed` rejections, `listener.onhandshakeerror`), as one
- * closed union: the editor completes it, and comparing `error.code` with a
- * string outside it (a misspelling) is a compile error.
+ * Every `code` an error handed to the application can carry (`onerror`, `opened` and `closed` rejections,
+ * `listener.onhandshakeerror`), as one closed union: the editor completes it, and comparing `error.code` with a string
+ * outside it (a misspelling) is a compile error.
  *
- * - The library's own: {@link SessionErrorCode}, `ERR_INVALID_STATE`,
- *   `ERR_DTLS_CALLBACK`, `ERR_DTLS_DESTROYED`, and a ConfigError's codes
- *   (a worker listener's `ticketKeyFile` rewritten with bad contents).
- * - Node's system errors, passed on as Node raised them: every libuv error
- *   name (`util.getSystemErrorMap()`) and every `node:dns` error code
- *   (tests/api/error-codes.test.ts checks the list against the running Node).
- * - The application's own: an error your callback throws, or that you give
- *   `destroy(error)`, keeps the `code` it has. Name those codes in
- *   {@link DtlsApplicationErrorCodes} to have them in the union:
+ * - The library's own: {@link SessionErrorCode}, `ERR_INVALID_STATE`, `ERR_DTLS_CALLBACK`, `ERR_DTLS_DESTROYED`, and a
+ *   ConfigError's codes (a worker listener's `ticketKeyFile` rewritten with bad contents).
+ * - Node's system errors, passed on as Node raised them: every libuv error name (`util.getSystemErrorMap()`) and every
+ *   `node:dns` error code (tests/api/error-codes.test.ts checks the list against the running Node).
+ * - The application's own: an error your callback throws, or that you give `destroy(error)`, keeps the `code` it has.
+ *   Name those codes in {@link DtlsApplicationErrorCodes} to have them in the union:
  *
  *   ```ts
  *   declare module 'dtls13' {
@@ -157,11 +153,9 @@ export const DNS_ERROR_CODES = [
 export type SystemErrorCode = (typeof LIBUV_ERROR_CODES)[number] | (typeof DNS_ERROR_CODES)[number];
 
 /**
- * The codes of your own errors that reach `onerror` (a callback's exception,
- * `destroy(error)`'s error, when they carry a `code`): add them by
- * declaration merging (`declare module 'dtls13' { interface
- * DtlsApplicationErrorCodes { E_MINE: true } }`); each key becomes a member
- * of {@link DtlsErrorCode}. Empty by default.
+ * The codes of your own errors that reach `onerror` (a callback's exception, `destroy(error)`'s error, when they carry
+ * a `code`): add them by declaration merging (`declare module 'dtls13' { interface DtlsApplicationErrorCodes { E_MINE:
+ * true } }`); each key becomes a member of {@link DtlsErrorCode}. Empty by default.
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the application's declaration merging
 export interface DtlsApplicationErrorCodes {}

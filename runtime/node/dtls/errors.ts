@@ -1,10 +1,8 @@
 /**
- * The errors of the node:dtls-shaped API. Each has a `code`, as Node's own
- * errors do, so callers can branch on `error.code` without parsing messages.
- * System errors (a DNS `ENOTFOUND`, an ICMP `ECONNREFUSED`) are passed on as
- * Node raised them, with their own `code`, `errno` and `syscall`. Every
- * code is a member of one closed union, {@link DtlsErrorCode}
- * (error-codes.ts).
+ * The errors of the node:dtls-shaped API. Each has a `code`, as Node's own errors do, so callers can branch on
+ * `error.code` without parsing messages. System errors (a DNS `ENOTFOUND`, an ICMP `ECONNREFUSED`) are passed on as
+ * Node raised them, with their own `code`, `errno` and `syscall`. Every code is a member of one closed union,
+ * {@link DtlsErrorCode} (error-codes.ts).
  */
 import type { DtlsErrorCode, SessionErrorCode } from './error-codes.js';
 
@@ -26,9 +24,8 @@ export class MessageTooLargeError extends RangeError {
 }
 
 /**
- * A bad argument of a session's method, as Node's own: a TypeError with
- * `code` `ERR_INVALID_ARG_TYPE`, or a RangeError with `ERR_OUT_OF_RANGE`,
- * with Node's wording.
+ * A bad argument of a session's method, as Node's own: a TypeError with `code` `ERR_INVALID_ARG_TYPE`, or a RangeError
+ * with `ERR_OUT_OF_RANGE`, with Node's wording.
  */
 export function argumentError(
   code: 'ERR_INVALID_ARG_TYPE' | 'ERR_OUT_OF_RANGE',
@@ -57,22 +54,19 @@ export class DtlsSessionError extends Error {
 }
 
 /**
- * What `onerror` receives, and what `opened` and `closed` reject with: an
- * Error with a `code` to branch on, and the TLS `alert` where one ended the
- * session.
+ * What `onerror` receives, and what `opened` and `closed` reject with: an Error with a `code` to branch on, and the TLS
+ * `alert` where one ended the session.
  *
- * - {@link DtlsSessionError}: `ERR_DTLS_ALERT` (with `alert`),
- *   `ERR_DTLS_HANDSHAKE_TIMEOUT`, `ERR_DTLS_IDLE_TIMEOUT`,
+ * - {@link DtlsSessionError}: `ERR_DTLS_ALERT` (with `alert`), `ERR_DTLS_HANDSHAKE_TIMEOUT`, `ERR_DTLS_IDLE_TIMEOUT`,
  *   `ERR_DTLS_SESSION_REPLACED`, `ERR_DTLS_ENDPOINT_DESTROYED`.
  * - {@link SessionStateError}: `ERR_INVALID_STATE` (closed before the handshake completed).
  * - A system error, as Node raised it: `ENOTFOUND`, `EAI_AGAIN`, `ECONNREFUSED`, `EADDRINUSE`, ...
- * - What an application callback of yours threw, as it threw it (`code`
- *   `ERR_DTLS_CALLBACK` added when it had none); the session ended with
- *   internal_error.
+ * - What an application callback of yours threw, as it threw it (`code` `ERR_DTLS_CALLBACK` added when it had none);
+ *   the session ended with internal_error.
  * - The error given to `destroy(error)` (`code` `ERR_DTLS_DESTROYED` added when it had none).
  *
- * An error of your own that has a `code` keeps it: name such codes in
- * {@link DtlsApplicationErrorCodes} to compare `code` with them.
+ * An error of your own that has a `code` keeps it: name such codes in {@link DtlsApplicationErrorCodes} to compare
+ * `code` with them.
  */
 export interface DtlsError extends Error {
   /** One of {@link DtlsErrorCode}: a misspelled code does not compile. */
@@ -82,10 +76,9 @@ export interface DtlsError extends Error {
 }
 
 /**
- * The error as `onerror` gets it: `error` itself, with a `code` when it had
- * none (`fallback`: what kind of error it is). Errors of the application's
- * own (a callback's exception, `destroy(error)`'s) are handed over as they
- * are, not wrapped (as node:dtls does), so the code is added to them.
+ * The error as `onerror` gets it: `error` itself, with a `code` when it had none (`fallback`: what kind of error it
+ * is). Errors of the application's own (a callback's exception, `destroy(error)`'s) are handed over as they are, not
+ * wrapped (as node:dtls does), so the code is added to them.
  */
 export function withCode(error: Error, fallback: 'ERR_DTLS_CALLBACK' | 'ERR_DTLS_DESTROYED'): DtlsError {
   const code = (error as { code?: unknown }).code;

@@ -1,9 +1,7 @@
 /**
- * `session.exportKeyingMaterial(length, label, context)`'s arguments,
- * checked as node:dtls checks them, with Node's errors and wording: a
- * `length` that is no number, a `label` that is no string or a `context`
- * that is no Buffer, TypedArray or DataView is `ERR_INVALID_ARG_TYPE`; a
- * `length` outside 1..`most` is `ERR_OUT_OF_RANGE`.
+ * `session.exportKeyingMaterial(length, label, context)`'s arguments, checked as node:dtls checks them, with Node's
+ * errors and wording: a `length` that is no number, a `label` that is no string or a `context` that is no Buffer,
+ * TypedArray or DataView is `ERR_INVALID_ARG_TYPE`; a `length` outside 1..`most` is `ERR_OUT_OF_RANGE`.
  */
 import { described } from '../../config-error.js';
 import { argumentError } from './errors.js';

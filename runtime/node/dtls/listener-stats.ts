@@ -26,13 +26,11 @@ export interface ListenerStatsSource {
 }
 
 /**
- * `listener.stats`: node:dtls's endpoint statistics (`createdAt`,
- * `destroyedAt`, `bytesReceived`, `bytesSent`, `packetsReceived`,
- * `packetsSent`, `serverSessions`, `clientSessions`, `serverBusyCount`,
- * `serverRejectedCount`, `serverRefusedCount`, `isConnected`) and dtls13's
- * own, live: every read is current, the same object for the listener's
- * life. Times are ms since the epoch and counts numbers (node:dtls: bigints).
- * `JSON.stringify` and `util.inspect` show every value as plain data.
+ * `listener.stats`: node:dtls's endpoint statistics (`createdAt`, `destroyedAt`, `bytesReceived`, `bytesSent`,
+ * `packetsReceived`, `packetsSent`, `serverSessions`, `clientSessions`, `serverBusyCount`, `serverRejectedCount`,
+ * `serverRefusedCount`, `isConnected`) and dtls13's own, live: every read is current, the same object for the
+ * listener's life. Times are ms since the epoch and counts numbers (node:dtls: bigints). `JSON.stringify` and
+ * `util.inspect` show every value as plain data.
  */
 export class DtlsListenerStats {
   readonly #source: ListenerStatsSource;
@@ -113,18 +111,16 @@ export class DtlsListenerStats {
     return a === undefined ? undefined : { ...a };
   }
   /**
-   * Handshakes that failed here with an alert of ours before a session was
-   * handed over or while it was handshaking: ClientHellos the stateless
-   * cookie exchange refused (nothing in common, a bad cookie, an `sni` or
-   * `psk` callback that threw) and handshakes a callback failed.
+   * Handshakes that failed here with an alert of ours before a session was handed over or while it was handshaking:
+   * ClientHellos the stateless cookie exchange refused (nothing in common, a bad cookie, an `sni` or `psk` callback
+   * that threw) and handshakes a callback failed.
    */
   get handshakeErrors(): number {
     return this.#source.counts.handshakeErrors;
   }
   /**
-   * Application callbacks that threw or rejected (`sni`, `psk`, the
-   * anti-replay store, `onsession`, a session's `onmessage` or
-   * `onhandshake`); each ended its handshake or session with internal_error.
+   * Application callbacks that threw or rejected (`sni`, `psk`, the anti-replay store, `onsession`, a session's
+   * `onmessage` or `onhandshake`); each ended its handshake or session with internal_error.
    */
   get callbackErrors(): number {
     return this.#source.counts.callbackErrors;

@@ -1,9 +1,8 @@
 /**
- * Messages of a session that came before `onmessage` was set, or while a
- * DTLS 1.3 client waits for the server to confirm its handshake: kept in
- * order, at most {@link WAITING_MESSAGES} and {@link WAITING_BYTES} (a peer
- * sending large records must not make a session hold 16 MiB); more are
- * dropped and counted by the session. Made with the first message kept.
+ * Messages of a session that came before `onmessage` was set, or while a DTLS 1.3 client waits for the server to
+ * confirm its handshake: kept in order, at most {@link WAITING_MESSAGES} and {@link WAITING_BYTES} (a peer sending
+ * large records must not make a session hold 16 MiB); more are dropped and counted by the session. Made with the first
+ * message kept.
  */
 
 import { viewDetached } from '../../wire/message-arena.js';

@@ -1,17 +1,13 @@
 /**
- * When a session's `opened` resolves, and what `send` callbacks wait for
- * while the connection holds data (runtime/connection/peer-confirmation.ts).
+ * When a session's `opened` resolves, and what `send` callbacks wait for while the connection holds data
+ * (runtime/connection/peer-confirmation.ts).
  *
- * A DTLS 1.3 client's handshake is done on its side once its Finished is
- * out, but a server that asked for its certificate can still refuse it
- * after that. So a 1.3 client opens at the connection's
- * `handshakeConfirmed` (at once when no certificate was asked for; else
- * the server's ACK of the final flight, or its ticket), then waits a
- * moment for the server's first ticket (`session.resumptionTicket` is read once
- * `opened` resolves, node:dtls's resumption example). A refusal in between
- * rejects `opened` with the alert. Messages from the server before then
- * wait for `opened`; what `send` was given is held by the connection, and
- * its callbacks learn whether it went out.
+ * A DTLS 1.3 client's handshake is done on its side once its Finished is out, but a server that asked for its
+ * certificate can still refuse it after that. So a 1.3 client opens at the connection's `handshakeConfirmed` (at once
+ * when no certificate was asked for; else the server's ACK of the final flight, or its ticket), then waits a moment for
+ * the server's first ticket (`session.resumptionTicket` is read once `opened` resolves, node:dtls's resumption
+ * example). A refusal in between rejects `opened` with the alert. Messages from the server before then wait for
+ * `opened`; what `send` was given is held by the connection, and its callbacks learn whether it went out.
  */
 import type { DtlsEndpoint } from '../endpoint.js';
 import type { SessionParameters } from '../../connection/events.js';
@@ -32,9 +28,8 @@ export interface OpeningOwner {
 type SendCallback = (error: Error | null) => void;
 
 /**
- * One session's way to `opened`: `handshake` (under way), `confirming` (a
- * 1.3 client's handshake is complete, the server's confirmation due),
- * `ticket` (confirmed, waiting a moment for the first ticket), `open`.
+ * One session's way to `opened`: `handshake` (under way), `confirming` (a 1.3 client's handshake is complete, the
+ * server's confirmation due), `ticket` (confirmed, waiting a moment for the first ticket), `open`.
  */
 export class SessionOpening {
   private stage: 'handshake' | 'confirming' | 'ticket' | 'open' = 'handshake';
@@ -66,9 +61,8 @@ export class SessionOpening {
   }
 
   /**
-   * The server confirmed the handshake: open now when `waitForTicket` is
-   * false, else after the first ticket or as long again as the handshake
-   * took (from `startedAt`, wall-clock ms), within bounds.
+   * The server confirmed the handshake: open now when `waitForTicket` is false, else after the first ticket or as long
+   * again as the handshake took (from `startedAt`, wall-clock ms), within bounds.
    */
   confirmed(endpoint: DtlsEndpoint<SessionParameters>, waitForTicket: boolean, startedAt: number): void {
     const tookMs = Date.now() - startedAt;
@@ -120,8 +114,8 @@ export class SessionOpening {
     const reason =
       error?.() ??
       new SessionStateError('send: the session ended before the server confirmed it, and the message was not sent');
-    // Each in a microtask of its own: the session's teardown calls this, and what an application callback throws must not
-    // cut it short (the listener would keep the session, `closed` would never settle).
+    // Each in a microtask of its own: the session's teardown calls this, and what an application callback throws must
+    // not cut it short (the listener would keep the session, `closed` would never settle).
     for (const callback of held) queueMicrotask(() => callback(reason));
   }
 

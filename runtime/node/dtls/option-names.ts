@@ -1,19 +1,15 @@
 /**
- * Every option name `listen`, `connect` and `createSecureContext` take, so
- * that a misspelled or unsupported one is a ConfigError when it is given
- * rather than silently ignored: an option that does not take effect is a
- * setting the caller believes in and does not have (`ciphers` asking for
- * AES-256, `handshakeTimeoutMs` for a shorter hold). The lists are checked
- * against the option types at compile time where those are declared
- * (options.ts, secure-context.ts: {@link ListedExactly}): a new option must
- * be added here.
+ * Every option name `listen`, `connect` and `createSecureContext` take, so that a misspelled or unsupported one is a
+ * ConfigError when it is given rather than silently ignored: an option that does not take effect is a setting the
+ * caller believes in and does not have (`ciphers` asking for AES-256, `handshakeTimeoutMs` for a shorter hold). The
+ * lists are checked against the option types at compile time where those are declared (options.ts, secure-context.ts:
+ * {@link ListedExactly}): a new option must be added here.
  */
 import { ConfigError } from '../../config-error.js';
 
 /**
- * `Listed` (a table of names) as the type of a table naming exactly the keys
- * of `Options`: assigning a table to it fails to compile for a name it lacks
- * (a missing property) or one that is no option (`'not an option'`).
+ * `Listed` (a table of names) as the type of a table naming exactly the keys of `Options`: assigning a table to it
+ * fails to compile for a name it lacks (a missing property) or one that is no option (`'not an option'`).
  */
 export type ListedExactly<Listed, Options> = {
   readonly [K in keyof Options | keyof Listed]-?: K extends keyof Options
@@ -23,147 +19,101 @@ export type ListedExactly<Listed, Options> = {
     : 'not an option';
 };
 
-/** Every option of `listen` (ListenOptions, options.ts). */
-export const LISTEN_OPTION_NAMES = {
+/** The options `listen` and `connect` both take. */
+const SHARED_OPTION_NAMES = {
   allowCcm8: true,
   alpn: true,
   antiReplay: true,
-  antiReplayWait: true,
   ca: true,
   cert: true,
   cid: true,
-  cipherSuites: true,
   ciphers: true,
+  cipherSuites: true,
   connectionIdTaken: true,
-  cookies: true,
   earlyData: true,
   echoLegacySessionId: true,
-  groups: true,
-  handshakeTimeout: true,
-  host: true,
   extendedMasterSecret: true,
   fingerprint: true,
-  rawPublicKey: true,
-  peerPublicKey: true,
-  fleet: true,
-  hostId: true,
+  groups: true,
+  handshakeTimeout: true,
   idleTimeout: true,
-  idleTimeoutMs: true,
-  parkAfterMs: true,
   inspect: true,
+  key: true,
+  limits: true,
+  maxEarlyData: true,
+  maxVersion: true,
+  messageBuffers: true,
+  minVersion: true,
+  mtu: true,
+  onDatagram: true,
+  passphrase: true,
+  peerAddress: true,
+  peerPublicKey: true,
+  postHandshakeAuth: true,
+  profile: true,
+  provider: true,
+  psk: true,
+  pskKeyExchangeModes: true,
+  rawPublicKey: true,
+  recordSizeLimit: true,
+  rejectUnauthorized: true,
+  replayWindow: true,
+  retransmission: true,
+  rrc: true,
+  rrcTimeoutMs: true,
+  secureContext: true,
+  session: true,
+  signatureAlgorithms: true,
+  signatureAlgorithmsCert: true,
+  sni: true,
+  srtp: true,
+  statelessRetry: true,
+  ticketKeys: true,
+  ticketLifetime: true,
+  tickets: true,
+  transport: true,
+  wallClock: true,
+} as const;
+
+/** Every option of `listen` (ListenOptions, options.ts). */
+export const LISTEN_OPTION_NAMES = {
+  ...SHARED_OPTION_NAMES,
+  antiReplayWait: true,
+  cookies: true,
+  fleet: true,
+  host: true,
+  hostId: true,
+  idleTimeoutMs: true,
   ipv4HostPrefix: true,
   ipv6HostPrefix: true,
   ipv6Only: true,
-  key: true,
   keyLog: true,
-  limits: true,
   maxClientHelloLength: true,
-  maxEarlyData: true,
   maxHandshakes: true,
   maxHandshakesPerHost: true,
   maxPendingClientHellos: true,
   maxSessionIds12: true,
   maxSessions: true,
   maxSessionsPerHost: true,
-  maxVersion: true,
-  messageBuffers: true,
-  minVersion: true,
-  mtu: true,
-  onDatagram: true,
-  passphrase: true,
-  peerAddress: true,
+  parkAfterMs: true,
   port: true,
-  postHandshakeAuth: true,
-  profile: true,
-  provider: true,
-  psk: true,
-  pskKeyExchangeModes: true,
-  recordSizeLimit: true,
-  rejectUnauthorized: true,
-  replayWindow: true,
   requestCert: true,
-  retransmission: true,
   reusePort: true,
-  rrc: true,
-  rrcTimeoutMs: true,
-  secureContext: true,
-  session: true,
-  signatureAlgorithms: true,
-  signatureAlgorithmsCert: true,
-  sni: true,
-  srtp: true,
-  statelessRetry: true,
   ticketKeyFile: true,
-  ticketKeys: true,
-  ticketLifetime: true,
-  tickets: true,
-  transport: true,
   udpReceiveBufferSize: true,
   udpSendBufferSize: true,
   udpTTL: true,
   verifyPeer: true,
-  wallClock: true,
   workers: true,
 } as const;
 
 /** Every option of `connect` (ConnectOptions, options.ts). */
 export const CONNECT_OPTION_NAMES = {
-  allowCcm8: true,
-  alpn: true,
-  antiReplay: true,
+  ...SHARED_OPTION_NAMES,
   bindHost: true,
   bindPort: true,
-  ca: true,
-  cert: true,
-  cid: true,
-  cipherSuites: true,
-  ciphers: true,
   clientAuthentication: true,
-  connectionIdTaken: true,
-  earlyData: true,
-  echoLegacySessionId: true,
-  extendedMasterSecret: true,
-  fingerprint: true,
-  rawPublicKey: true,
-  peerPublicKey: true,
-  groups: true,
-  handshakeTimeout: true,
-  idleTimeout: true,
-  inspect: true,
-  key: true,
-  limits: true,
-  maxEarlyData: true,
-  maxVersion: true,
-  messageBuffers: true,
-  minVersion: true,
-  mtu: true,
-  onDatagram: true,
-  passphrase: true,
-  peerAddress: true,
-  postHandshakeAuth: true,
-  profile: true,
-  provider: true,
-  psk: true,
-  pskKeyExchangeModes: true,
-  recordSizeLimit: true,
-  rejectUnauthorized: true,
-  replayWindow: true,
-  retransmission: true,
-  rrc: true,
-  rrcTimeoutMs: true,
-  secureContext: true,
   servername: true,
-  session: true,
-  signatureAlgorithms: true,
-  signatureAlgorithmsCert: true,
-  sni: true,
-  srtp: true,
-  statelessRetry: true,
-  ticketKeys: true,
-  ticketLifetime: true,
-  tickets: true,
-  transport: true,
-  wallClock: true,
 } as const;
 
 /** Every option of `createSecureContext` (DtlsSecureContextOptions, secure-context.ts). */
@@ -252,13 +202,14 @@ export function closestOption(name: string, known: readonly string[]): string | 
 }
 
 /**
- * Throws a ConfigError (ERR_INVALID_ARG_VALUE) for the first option of
- * `options` that `call` does not take, saying why: one of node:dtls's that
- * dtls13 refuses, one of another call, one under a name of the layer below,
- * or an unknown name (with the closest known one, when one is close). An
- * option whose value is `undefined` is no option.
+ * Throws a ConfigError for `options` that are no object (ERR_INVALID_ARG_TYPE), or (ERR_INVALID_ARG_VALUE) for the
+ * first option of `options` that `call` does not take, saying why: one of node:dtls's that dtls13 refuses, one of
+ * another call, one under a name of the layer below, or an unknown name (with the closest known one, when one is
+ * close). An option whose value is `undefined` is no option.
  */
-export function checkOptionNames(call: Call, options: object): void {
+export function checkOptionNames(call: Call, options: unknown): asserts options is object {
+  if (typeof options !== 'object' || options === null)
+    throw new ConfigError('options', 'must be an object', 'ERR_INVALID_ARG_TYPE');
   const known = KNOWN[call];
   for (const [name, value] of Object.entries(options)) {
     if (value === undefined || Object.hasOwn(known, name)) continue;

@@ -1,12 +1,10 @@
 /**
- * The option names of node:dtls (`cert`, `key`, `ca`, `mtu`,
- * `handshakeTimeout`, `maxSessions`, `requestCert`, ...) and their
- * translation to the connection's and the UDP server's own options. Every
- * other option of the connection (`cipherSuites`, `groups`, `psk`,
- * `ticketKeys`, `alpn`, ...) passes through under its own name.
+ * The option names of node:dtls (`cert`, `key`, `ca`, `mtu`, `handshakeTimeout`, `maxSessions`, `requestCert`, ...) and
+ * their translation to the connection's and the UDP server's own options. Every other option of the connection
+ * (`cipherSuites`, `groups`, `psk`, `ticketKeys`, `alpn`, ...) passes through under its own name.
  */
 import { isIP } from 'node:net';
-import { ConfigError, integerOption, described, portOption } from '../../config-error.js';
+import { booleanOption, ConfigError, integerOption, described, portOption } from '../../config-error.js';
 import type { ConnectionOptions } from '../../dtls/connection.js';
 import type { ServerCredentials, SniOption } from '../../connection/sni-selection.js';
 import {
@@ -70,16 +68,14 @@ type InternalOptions = 'offer12' | 'offer12Session' | 'cipherSuites12' | 'requir
 export type SniCredentials = SecureContext | SecureContextOptions;
 
 /**
- * What a name maps to in `sni`: one identity, or several (an ECDSA and an
- * RSA certificate, say), of which the one the client's signature_algorithms
- * and signature_algorithms_cert fit best is presented.
+ * What a name maps to in `sni`: one identity, or several (an ECDSA and an RSA certificate, say), of which the one the
+ * client's signature_algorithms and signature_algorithms_cert fit best is presented.
  */
 export type SniEntryCredentials = SniCredentials | readonly SniCredentials[];
 
 /**
- * `sni` of {@link listen}: host name → credentials (a Map or an object;
- * `'*.example.com'` wildcards, `'*'` the fallback), or a function of the
- * requested name. A name nothing matches is refused with unrecognized_name.
+ * `sni` of {@link listen}: host name → credentials (a Map or an object; `'*.example.com'` wildcards, `'*'` the
+ * fallback), or a function of the requested name. A name nothing matches is refused with unrecognized_name.
  */
 export type ListenSniOption =
   | ReadonlyMap<string, SniEntryCredentials>
@@ -106,8 +102,8 @@ export interface ListenOptions
   /** Sessions at most from one host, an IPv4 address or an IPv6 /56 by default (`ipv4HostPrefix`, `ipv6HostPrefix`) (default 100; 0: no limit). */
   readonly maxSessionsPerHost?: number;
   /**
-   * Serve on this many event loops (worker threads; 'auto': one per core), each with its own SO_REUSEPORT socket on
-   * the port; the first argument of `listen` is then the module exporting the session callback (docs/scale-out.md).
+   * Serve on this many event loops (worker threads; 'auto': one per core), each with its own SO_REUSEPORT socket on the
+   * port; the first argument of `listen` is then the module exporting the session callback (docs/scale-out.md).
    */
   readonly workers?: number | 'auto';
   /** With `workers`: this host's number in a fleet (0..255), carried in every CID it issues (runtime/cid/cid-owner.ts; default 0). */
@@ -127,11 +123,10 @@ export interface ListenOptions
   readonly rejectUnauthorized?: boolean;
   /**
    * node:tls's / OpenSSL's cipher string: the TLS 1.3 suites named in it
-   * (`'TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256'`) and the DTLS
-   * 1.2 ones (`'ECDHE-ECDSA-AES128-GCM-SHA256'`), each in that order of
-   * preference; OpenSSL keywords in it are skipped. An unknown suite name,
-   * or a string naming only 1.2 suites while 1.3 is enabled, is a
-   * ConfigError. Or give `cipherSuites` (TLS 1.3).
+   * (`'TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256'`) and the DTLS 1.2 ones
+   * (`'ECDHE-ECDSA-AES128-GCM-SHA256'`), each in that order of preference; OpenSSL keywords in it are skipped. An
+   * unknown suite name, or a string naming only 1.2 suites while 1.3 is enabled, is a ConfigError. Or give
+   * `cipherSuites` (TLS 1.3).
    */
   readonly ciphers?: string;
   /** Close a session after this many ms without a record that authenticated (default 300,000; 0: never). The same as `idleTimeoutMs`. */
@@ -145,10 +140,8 @@ export interface ListenOptions
   /** IP time-to-live of the datagrams sent, 1..255 (default: the system's). */
   readonly udpTTL?: number;
   /**
-   * Run over this {@link DatagramTransport} instead of a UDP socket of our
-   * own (a WebRTC stack sharing one port among DTLS, SRTP and STUN); then
-   * `host`, `port`, `reusePort`, `ipv6Only` and the `udp*` options must not
-   * be given.
+   * Run over this {@link DatagramTransport} instead of a UDP socket of our own (a WebRTC stack sharing one port among
+   * DTLS, SRTP and STUN); then `host`, `port`, `reusePort`, `ipv6Only` and the `udp*` options must not be given.
    */
   readonly transport?: DatagramTransport;
   /** 'rfc7925': also take what RFC 7925 IoT devices speak (the CCM_8 suites, a plain PSK); profile-option.ts. */
@@ -180,10 +173,9 @@ export interface ConnectOptions
   /** The name sent as server_name and checked against the certificate (default: the `host` argument). */
   readonly servername?: string;
   /**
-   * Refuse a server whose certificate does not chain to `ca` (default: the
-   * bundled roots) or does not match `servername` (default true). False
-   * completes the handshake anyway and reports the finding in
-   * `session.authorized` and `session.authorizationError`.
+   * Refuse a server whose certificate does not chain to `ca` (default: the bundled roots) or does not match
+   * `servername` (default true). False completes the handshake anyway and reports the finding in `session.authorized`
+   * and `session.authorizationError`.
    */
   readonly rejectUnauthorized?: boolean;
   /** Largest datagram sent, in bytes (default 1,200; 256..65,507). */
@@ -191,9 +183,8 @@ export interface ConnectOptions
   /** The handshake must complete within this many ms (default 30,000; 0: one hour, the longest). */
   readonly handshakeTimeout?: number;
   /**
-   * End the session when nothing that authenticates has come from the
-   * server for this many ms after the handshake (default 0: never). A
-   * dead server is noticed this way, or at once by ICMP (ECONNREFUSED).
+   * End the session when nothing that authenticates has come from the server for this many ms after the handshake
+   * (default 0: never). A dead server is noticed this way, or at once by ICMP (ECONNREFUSED).
    */
   readonly idleTimeout?: number;
   /** Local address to bind (default: any, same family as the server's). */
@@ -225,12 +216,6 @@ function mtuOption(value: number | undefined): number {
 function limitOption(option: string, value: number | undefined, fallback: number): number {
   const n = integerOption(option, value ?? fallback, 0, MOST_SESSIONS);
   return n === 0 ? MOST_SESSIONS : n;
-}
-
-function booleanOption(option: string, value: unknown): boolean | undefined {
-  if (value !== undefined && typeof value !== 'boolean')
-    throw new ConfigError(option, `must be a boolean, got ${described(value)}`, 'ERR_INVALID_ARG_TYPE');
-  return value;
 }
 
 /** Whether this Node's node:dgram takes `reusePort` (added in 22.12.0 and 23.1.0). */
@@ -303,10 +288,16 @@ export const LISTED_OPTION_NAMES: {
   readonly connect: ListedExactly<typeof CONNECT_OPTION_NAMES, ConnectOptions>;
 } = { listen: LISTEN_OPTION_NAMES, connect: CONNECT_OPTION_NAMES };
 
+/** Why a single endpoint refuses each option of `listen({ workers })`. */
+const WORKER_ONLY = {
+  workers: 'is taken by listen() itself (a module as its first argument), not by a single endpoint',
+  hostId: 'needs workers (workers: 1 for one event loop): the workers put it in their CIDs',
+  ticketKeyFile: 'needs workers (workers: 1 for one event loop), whose primary watches the file',
+  fleet: 'needs workers (workers: 1 for one event loop): their CIDs name the host that holds a session',
+} as const;
+
 /** The UDP server's options from node:dtls's; a ConfigError names the option that is wrong. */
 export function serverOptions(given: ListenOptions): ListenerOptions {
-  if (typeof given !== 'object' || given === null)
-    throw new ConfigError('options', 'must be an object', 'ERR_INVALID_ARG_TYPE');
   checkOptionNames('listen', given);
   const o = withProfile('server', given);
   const {
@@ -345,23 +336,9 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
     ...rest
   } = o;
   const ems = extendedMasterSecretOption(extendedMasterSecret);
-  if (workers !== undefined)
-    throw new ConfigError(
-      'workers',
-      'is taken by listen() itself (a module as its first argument), not by a single endpoint',
-    );
-  if (hostId !== undefined)
-    throw new ConfigError('hostId', 'needs workers (workers: 1 for one event loop): the workers put it in their CIDs');
-  if (ticketKeyFile !== undefined)
-    throw new ConfigError(
-      'ticketKeyFile',
-      'needs workers (workers: 1 for one event loop), whose primary watches the file',
-    );
-  if (fleet !== undefined)
-    throw new ConfigError(
-      'fleet',
-      'needs workers (workers: 1 for one event loop): their CIDs name the host that holds a session',
-    );
+  const workerOnly = { workers, hostId, ticketKeyFile, fleet };
+  for (const [name, value] of Object.entries(workerOnly))
+    if (value !== undefined) throw new ConfigError(name, WORKER_ONLY[name as keyof typeof workerOnly]);
   if (contextRole(o.secureContext) === 'client') {
     throw new ConfigError(
       'secureContext',
@@ -466,8 +443,6 @@ export function clientOptions(
   readonly mtu: number;
   readonly transport: DatagramTransport | undefined;
 } {
-  if (typeof given !== 'object' || given === null)
-    throw new ConfigError('options', 'must be an object', 'ERR_INVALID_ARG_TYPE');
   checkOptionNames('connect', given);
   const o = withProfile('client', given);
   const {
@@ -580,9 +555,9 @@ const SNI_CONTENT_ENTRIES = 64;
 /** node:dtls's `sni` (contexts or their options, one or a list per name) → the connection's (chains and keys, DER). */
 export function sniOption(sni: ListenSniOption): SniOption {
   if (typeof sni === 'function') {
-    // Remembered by the object returned, and by content for a function that builds a new `{ cert, key }` on every
-    // call: else every ClientHello naming a host, spoofed ones in the cookie exchange included, parses the PEM,
-    // decrypts the key and checks it against the leaf again.
+    // Remembered by the object returned, and by content for a function that builds a new `{ cert, key }` on every call:
+    // else every ClientHello naming a host, spoofed ones in the cookie exchange included, parses the PEM, decrypts the
+    // key and checks it against the leaf again.
     const made = new WeakMap<object, ServerCredentials | readonly ServerCredentials[]>();
     const byContent = new BytesLru<ServerCredentials | readonly ServerCredentials[]>(SNI_CONTENT_ENTRIES);
     return (servername: string) => {

@@ -1,9 +1,7 @@
 /**
- * Live statistics objects (`session.stats`, `listener.stats`: getters over
- * counters that keep moving) as plain data: every getter of the object's
- * class read now, in declaration order. What `toJSON` returns, so
- * `JSON.stringify(session.stats)` writes the values, not the object's
- * insides, and what `util.inspect` prints.
+ * Live statistics objects (`session.stats`, `listener.stats`: getters over counters that keep moving) as plain data:
+ * every getter of the object's class read now, in declaration order. What `toJSON` returns, so
+ * `JSON.stringify(session.stats)` writes the values, not the object's insides, and what `util.inspect` prints.
  */
 export function plainStats(stats: object): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -1,14 +1,11 @@
 /**
- * The raw public key options of `connect` and `listen` (RFC 7250):
- * `rawPublicKey: true` presents this end's `key` as its SubjectPublicKeyInfo
- * instead of a certificate (with `cert` as well, the certificate is the
- * fallback for a peer that does not take raw keys), and takes the peer's raw
- * key, checked against `peerPublicKey` (the keys, PEM `PUBLIC KEY` or DER) or
- * `fingerprint` (SDP's form, computed over the SubjectPublicKeyInfo). A
- * server given either asks every client for its key and requires it.
- * Under `profile: 'rfc7925'`, `peerPublicKey` turns `rawPublicKey` on.
+ * The raw public key options of `connect` and `listen` (RFC 7250): `rawPublicKey: true` presents this end's `key` as
+ * its SubjectPublicKeyInfo instead of a certificate (with `cert` as well, the certificate is the fallback for a peer
+ * that does not take raw keys), and takes the peer's raw key, checked against `peerPublicKey` (the keys, PEM `PUBLIC
+ * KEY` or DER) or `fingerprint` (SDP's form, computed over the SubjectPublicKeyInfo). A server given either asks every
+ * client for its key and requires it. Under `profile: 'rfc7925'`, `peerPublicKey` turns `rawPublicKey` on.
  */
-import { ConfigError, described } from '../../config-error.js';
+import { booleanOption, ConfigError } from '../../config-error.js';
 import type { RawPublicKeyOption } from '../../connection/raw-public-key-option.js';
 import type { CredentialInput } from '../../pki/credential-input.js';
 import { fingerprintOption } from '../../pki/fingerprint.js';
@@ -50,12 +47,7 @@ export interface RawPublicKeySetting {
 
 /** Whether raw public keys are on: `rawPublicKey`, or `peerPublicKey` under the rfc7925 profile. */
 function enabled(o: Related): boolean {
-  if (o.rawPublicKey !== undefined && typeof o.rawPublicKey !== 'boolean')
-    throw new ConfigError(
-      'rawPublicKey',
-      `must be a boolean, got ${described(o.rawPublicKey)}`,
-      'ERR_INVALID_ARG_TYPE',
-    );
+  booleanOption('rawPublicKey', o.rawPublicKey);
   if (o.rawPublicKey === false) {
     if (o.peerPublicKey !== undefined)
       throw new ConfigError('peerPublicKey', 'checks raw public keys, which rawPublicKey: false turns off');
@@ -80,10 +72,9 @@ function peerCheck(o: Related): RawPublicKeyVerifier | undefined {
 }
 
 /**
- * The raw public key setting of `role`, or undefined when it is off. A
- * ConfigError names the option: a `peerPublicKey` that is not a
- * SubjectPublicKeyInfo, a client with nothing to check the server's key
- * against, a server with no `key`, options that do not go with it.
+ * The raw public key setting of `role`, or undefined when it is off. A ConfigError names the option: a `peerPublicKey`
+ * that is not a SubjectPublicKeyInfo, a client with nothing to check the server's key against, a server with no `key`,
+ * options that do not go with it.
  */
 export function rawPublicKeyOptions(role: 'client' | 'server', o: Related): RawPublicKeySetting | undefined {
   if (!enabled(o)) return undefined;

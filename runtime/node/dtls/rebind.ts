@@ -15,12 +15,10 @@ export function localPath(socket: Socket): string {
 }
 
 /**
- * Feeds a client socket's datagrams to the endpoint, named by the socket's
- * path; socket errors end the session only while it is the endpoint's
- * current socket (ICMP on a socket the client left is no news). EMSGSIZE is
- * not an end: Linux reports ICMP fragmentation-needed on a connected socket
- * that way, and it is a path MTU signal (RFC 9147 §4.4): later datagrams
- * are cut smaller.
+ * Feeds a client socket's datagrams to the endpoint, named by the socket's path; socket errors end the session only
+ * while it is the endpoint's current socket (ICMP on a socket the client left is no news). EMSGSIZE is not an end:
+ * Linux reports ICMP fragmentation-needed on a connected socket that way, and it is a path MTU signal (RFC 9147 §4.4):
+ * later datagrams are cut smaller.
  */
 export function attachClientSocket(
   socket: Socket,
@@ -43,11 +41,9 @@ export function attachClientSocket(
 }
 
 /**
- * Moves a client to a new local UDP port: a new socket, bound and connected
- * to the server (from `address` when given: a new interface address),
- * becomes the endpoint's; the old one stays a moment to
- * answer a path_challenge there with path_drop (RFC 9853 §5.2). Resolves
- * with the new local address.
+ * Moves a client to a new local UDP port: a new socket, bound and connected to the server (from `address` when given: a
+ * new interface address), becomes the endpoint's; the old one stays a moment to answer a path_challenge there with
+ * path_drop (RFC 9853 §5.2). Resolves with the new local address.
  */
 export function rebindClient(
   endpoint: DtlsEndpoint<SessionParameters>,

@@ -1,11 +1,9 @@
 /**
- * node:dtls's `createSecureContext`: node:tls's credential options, and
- * `isServer`. A dtls13 context serves a client or a server alike; one made
- * with `isServer` given is held to it, as node:dtls holds every context: a
- * server context (`isServer: true`) passed to `connect`, or a client one
- * (`isServer: false`) passed to `listen`, is a ConfigError.
+ * node:dtls's `createSecureContext`: node:tls's credential options, and `isServer`. A dtls13 context serves a client or
+ * a server alike; one made with `isServer` given is held to it, as node:dtls holds every context: a server context
+ * (`isServer: true`) passed to `connect`, or a client one (`isServer: false`) passed to `listen`, is a ConfigError.
  */
-import { ConfigError, described } from '../../config-error.js';
+import { booleanOption } from '../../config-error.js';
 import {
   createSecureContext as makeContext,
   type SecureContext,
@@ -32,19 +30,14 @@ export function contextRole(context: unknown): 'server' | 'client' | undefined {
 }
 
 /**
- * Parses and checks credentials once, as node:dtls's and node:tls's
- * `createSecureContext`. Options that node:dtls keeps on a context (`alpn`,
- * `ciphers`, `sni`, `psk`, `ticketKeys`, ...) are given to `listen` or
- * `connect` here: on a context they are a ConfigError, as is any unknown
- * option.
+ * Parses and checks credentials once, as node:dtls's and node:tls's `createSecureContext`. Options that node:dtls keeps
+ * on a context (`alpn`, `ciphers`, `sni`, `psk`, `ticketKeys`, ...) are given to `listen` or `connect` here: on a
+ * context they are a ConfigError, as is any unknown option.
  */
 export function createSecureContext(options: DtlsSecureContextOptions = {}): SecureContext {
-  if (typeof options !== 'object' || options === null)
-    throw new ConfigError('options', 'must be an object', 'ERR_INVALID_ARG_TYPE');
   checkOptionNames('createSecureContext', options);
   const { isServer, ...credentials } = options;
-  if (isServer !== undefined && typeof isServer !== 'boolean')
-    throw new ConfigError('isServer', `must be a boolean, got ${described(isServer)}`, 'ERR_INVALID_ARG_TYPE');
+  booleanOption('isServer', isServer);
   const context = makeContext(credentials);
   if (isServer !== undefined) roles.set(context, isServer ? 'server' : 'client');
   return context;

@@ -1,7 +1,6 @@
 /**
- * The error a session ends with, from how its endpoint ended: a deadline of
- * its connection (`handshakeTimeout`, `idleTimeout`), an alert, a restarted
- * client's new session; none for a graceful end.
+ * The error a session ends with, from how its endpoint ended: a deadline of its connection (`handshakeTimeout`,
+ * `idleTimeout`), an alert, a restarted client's new session; none for a graceful end.
  */
 import type { Connection } from '../../connection/connection-api.js';
 import { thrownError } from '../../handshake/callback-error.js';
@@ -9,11 +8,9 @@ import type { EndpointCloseReason, EndpointClosedError } from '../endpoint-endin
 import { DtlsSessionError } from './errors.js';
 
 /**
- * How to make the error a session ends with, from how its endpoint ended
- * (`reason`; `endError` makes the endpoint's own error); undefined for a
- * graceful end. The error is made only when something reads it (`opened`,
- * `closed`, `onerror`, a held send): an Error's stack costs, and most of a
- * server's sessions end by `idleTimeout` with nobody asking why.
+ * How to make the error a session ends with, from how its endpoint ended (`reason`; `endError` makes the endpoint's own
+ * error); undefined for a graceful end. The error is made only when something reads it (`opened`, `closed`, `onerror`,
+ * a held send): an Error's stack costs, and most of a server's sessions end by `idleTimeout` with nobody asking why.
  */
 export function sessionFailure(
   connection: Connection,

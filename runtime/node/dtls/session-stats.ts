@@ -36,10 +36,9 @@ export function newSessionCounters(): SessionCounters {
 }
 
 /**
- * `session.stats`: node:dtls's session statistics, live: every read gives
- * the current value (the same object for the whole session). Times are ms
- * since the epoch and counts are numbers (node:dtls uses bigints).
- * `JSON.stringify` and `util.inspect` show every value as plain data.
+ * `session.stats`: node:dtls's session statistics, live: every read gives the current value (the same object for the
+ * whole session). Times are ms since the epoch and counts are numbers (node:dtls uses bigints). `JSON.stringify` and
+ * `util.inspect` show every value as plain data.
  */
 export class DtlsSessionStats {
   readonly #counters: SessionCounters;
@@ -82,9 +81,8 @@ export class DtlsSessionStats {
     return this.#counters.messagesDropped;
   }
   /**
-   * ICMP port unreachable indications (`ECONNREFUSED` on the client's
-   * connected socket) after the handshake: not authenticated, so counted
-   * and ignored. Before the handshake completes one ends the session.
+   * ICMP port unreachable indications (`ECONNREFUSED` on the client's connected socket) after the handshake: not
+   * authenticated, so counted and ignored. Before the handshake completes one ends the session.
    */
   get icmpUnreachable(): number {
     return this.#counters.icmpUnreachable;
