@@ -99,6 +99,16 @@ for (const [name, options] of CASES) {
   });
 }
 
+test('the seal direction is compared on its own too: the outgoing records agree, and 10x command cycles fails them', (t) => {
+  const sim = simTwinFromTrace(traceOf(CASES[1]![1]));
+  const seals = { ...sim, records: sim.records.filter((r) => r.seal === true) };
+  t.true(seals.records.length > 20, `${seals.records.length} sealing requests compared`);
+  const c = compareSimTwin(seals, runDeviceTwin(binary, sim.text));
+  t.log(twinComparisonText(c, 'simulate'));
+  t.true(c.agrees, twinComparisonText(c, 'simulate'));
+  t.false(compareSimTwin(seals, runDeviceTwin(binary, tenTimesCommands(sim.text))).agrees);
+});
+
 test('the drop case drops in simulate() and in the twin, the same datagrams', (t) => {
   const sim = simTwinFromTrace(traceOf(CASES[3]![1]));
   const out = runDeviceTwin(binary, sim.text);
