@@ -256,7 +256,9 @@ export interface SimTwinTolerance extends TwinTolerance {
  * record held for hundreds of µs behind a queue of handshakes' public-key
  * commands drifts with that queue's edges (458 ns on 214 µs, 0.2%), and four
  * sealing requests queued for a slot behind the handshake burst come out 3.9
- * to 5.9 µs early (up to 4.5%: inside the 99% share, cause not traced). Hence
+ * to 5.9 µs early (up to 4.5%, inside the 99% share: two handshake commands
+ * 0.4 ns apart swap on the symmetric lanes when the twin puts them on the
+ * same clock edges, and the slot grants behind them follow). Hence
  * every percentile within 1% plus 24 periods, 99% of the records within 32
  * periods or 1% of their latency each, and drops within 1% of the records
  * compared (at least 2), for the total and for the datagrams one dropped and
