@@ -12,6 +12,7 @@ import { meanRecordBytes } from '../hwmodel/sizing/workload/traffic.js';
 import { deviceCostText } from '../hwmodel/sizing/device-cost-text.js';
 import { mhzText } from '../hwmodel/timing/engine-clock.js';
 import { fpgaDeviceCostText } from '../hwmodel/sizing/fpga-cost.js';
+import { FPGA_RESOURCES, fpgaFitText } from '../hwmodel/sizing/fpga-fit.js';
 import type { SearchStep, WorkloadSizing } from '../hwmodel/sizing/workload/workload-search.js';
 
 const METRIC_TEXT: Readonly<Record<SloRow['metric'], string>> = {
@@ -122,6 +123,7 @@ export function workloadAnswerText(r: WorkloadSizing): string {
         "The whole device at the answer in the FPGA's resources (spec/hw/costs/<engine>.resources.yaml; power at the target load):",
         fpgaDeviceCostText(a.fpgaDevice).trimEnd(),
       );
+    if (a.fpgaFit !== undefined) out.push(`  The whole device ${fpgaFitText(a.fpgaFit)}`);
     if (a.nextBottleneck !== undefined) {
       const n = a.nextBottleneck;
       out.push(
@@ -211,6 +213,21 @@ export function workloadCsv(r: WorkloadSizing): string {
       const resources = `${i.lut} LUT ${i.ff} FF ${i.bram36} BRAM36 ${i.dsp} DSP`;
       rows.push(padded('device_fpga', i.part, i.count, i.dynamicW, '', resources, i.basis));
     }
+    // One row a resource: the device's count, its share of the part it fits (of the largest listed when none), that part.
+    const fit = a.fpgaFit;
+    if (fit !== undefined)
+      for (const res of FPGA_RESOURCES)
+        rows.push(
+          padded(
+            'fpga_fit',
+            res,
+            a.fpgaDevice?.totals[res] ?? '',
+            fit.shares[res],
+            '',
+            fit.part?.part ?? `none (of ${fit.reference.part})`,
+            fit.part?.basis ?? fit.reference.basis,
+          ),
+        );
     for (const k of KNOBS) rows.push(padded('knob', KNOB_SPEC_NAMES[k], a.knobs[k]));
     rows.push(padded('input', 'crypto_engine.clock_period_ps', r.costs.clockPeriodPs));
   }

@@ -267,6 +267,138 @@ struct device : sc_module {
     rx_credits.give();
     return true;
   }
+
+  // ---- Driven by a simulate() run (hwmodel/cocheck/twin-sim.ts): the model's record path, its costs our own. ----
+
+  // One operation kind's raw engine figures: unit (0 symmetric, 1 public key), setup (or the operation's) cycles,
+  // bytes a cycle, latency cycles, and what its results write back (0 seal, 1 open, 2 mask, 3 sign, 4 verify, 5 other).
+  struct raw_op {
+    int unit = 0;
+    double cycles = 0, bytes_per_cycle = 0, latency = 0;
+    int result = 5;
+  };
+  std::vector<raw_op> table;
+  using op_list = std::vector<std::pair<std::size_t, u64>>;  // (table row, bytes)
+
+  static u64 result_bytes(const raw_op& r, u64 bytes) {
+    switch (r.result) {
+      case 0: return bytes + 16;
+      case 1: return bytes > 16 ? bytes - 16 : 0;
+      case 2: return 16;
+      case 3: return 64;
+      case 4: return 1;
+      default: return 32;
+    }
+  }
+
+  // A command of any operations: the intake (its first unit's queue), operands in, the public-key lane (then its
+  // symmetric work on a symmetric lane, no queue slot) or a symmetric lane, the pipeline latency, results out.
+  void command(const op_list& ops, u64 connection) {
+    double sym = static_cast<double>(p.at("crypto_engine.command_cycles")), pk = 0, latency = 0;
+    u64 in = 0, out = 0;
+    for (const auto& [row, bytes] : ops) {
+      const raw_op& r = table.at(row);
+      in += bytes;
+      out += result_bytes(r, bytes);
+      if (r.unit == 1) pk += r.cycles;
+      else {
+        sym += r.cycles + (r.bytes_per_cycle > 0 ? std::ceil(static_cast<double>(bytes) / r.bytes_per_cycle) : 0);
+        latency = std::max(latency, r.latency);
+      }
+    }
+    const bool public_key = pk > 0;
+    sc_event admitted;
+    std::pair<fifo_credits*, sc_event*> w{public_key ? &pk_slots : &sym_slots, &admitted};
+    intake_q.write(&w);
+    wait(admitted);
+    const u64 buffer = BUFFER_BASE + (connection % 65536) * p.at("crypto_engine.buffer_size");
+    transfer(in, buffer);
+    if (public_key) {
+      job k;
+      k.slot = &pk_slots;
+      k.service = static_cast<u64>(std::llround(pk)) * period;
+      run(pk_q, k);
+      job s;
+      s.service = static_cast<u64>(std::llround(sym)) * period;
+      run(sym_q, s);
+    } else {
+      job s;
+      s.slot = &sym_slots;
+      s.service = static_cast<u64>(std::llround(sym)) * period;
+      run(sym_q, s);
+    }
+    const u64 tail = static_cast<u64>(std::ceil(latency)) * period;
+    if (tail > 0) wait(ps(tail));
+    transfer(out, buffer);
+  }
+
+  // The key read of the model's key slots: a hit costs nothing; a miss writes the victim's context back (when the
+  // slots were full), reads the connection's, and derives its key and IV again on the key manager's one lane.
+  void key_read(bool miss, long long victim, u64 connection) {
+    if (!miss) return;
+    if (victim >= 0) access(static_cast<u64>(victim), 64);
+    access(0x10000000ull + (connection % 65536) * 64, 64);
+    manager(derivations, p.at("key_manager.derivation_cost"));
+  }
+
+  // Each connection's worker takes its datagrams one at a time, in arrival order, as the record layer's does.
+  std::unordered_map<u64, fifo_credits*> workers;
+  std::unordered_map<u64, u64> last_release;
+  fifo_credits& worker(u64 connection) {
+    auto it = workers.find(connection);
+    if (it == workers.end()) it = workers.emplace(connection, new fifo_credits(1)).first;
+    return *it->second;
+  }
+
+  // A datagram reaching the RX ring; false when the ring drops it. `tail` is the connection's protocol work after
+  // its previous datagram (from the run); the rest is this device's own timing.
+  bool inbound(u64 connection, u64 records, bool miss, long long victim, u64 tail, const op_list& ops) {
+    if (ring_free == 0) return false;
+    ring_free--;
+    fifo_credits& w = worker(connection);
+    w.take();
+    auto last = last_release.find(connection);
+    if (last != last_release.end() && last->second + tail > now_ps()) wait(ps(last->second + tail - now_ps()));
+    rx_credits.take();
+    pipeline.take();
+    ring_free++;
+    const u64 header = records * p.at("record_layer.header_cost");
+    if (header > 0) wait(ps(header));
+    key_read(miss, victim, connection);
+    if (!ops.empty()) {
+      crypto_credits.take();
+      command(ops, connection);
+      crypto_credits.give();
+    }
+    pipeline.give();
+    rx_credits.give();
+    last_release[connection] = now_ps();
+    w.give();
+    return true;
+  }
+
+  // Outgoing records (at their traced time): a pipeline slot, the header cost, the key read, their seals.
+  void outbound(u64 connection, u64 datagrams, bool miss, long long victim, const op_list& ops) {
+    pipeline.take();
+    const u64 header = datagrams * p.at("record_layer.header_cost");
+    if (header > 0) wait(ps(header));
+    key_read(miss, victim, connection);
+    if (!ops.empty()) {
+      crypto_credits.take();
+      command(ops, connection);
+      crypto_credits.give();
+    }
+    pipeline.give();
+  }
+};
+
+// A line of a description built from a simulate() run (i, o, h, d, m, u: hwmodel/cocheck/twin-sim.ts).
+struct traced {
+  char kind = 0;
+  u64 id = 0, at = 0, connection = 0, count = 0, tail = 0;
+  int miss = 0;
+  long long victim = -1;
+  std::vector<std::pair<std::size_t, u64>> ops;
 };
 
 struct offered {
@@ -281,6 +413,8 @@ int sc_main(int, char*[]) {
   std::vector<offered> records;
   double setup = 0, bpc = 0, lat = 0;
   u64 generate = 0, derive = 0, sign = 0;
+  std::vector<device::raw_op> table;
+  std::vector<traced> traces;
   std::string line;
   while (std::getline(std::cin, line)) {
     std::istringstream in(line);
@@ -295,6 +429,33 @@ int sc_main(int, char*[]) {
       in >> setup >> bpc >> lat;
     } else if (k == "k") {
       in >> generate >> derive >> sign;
+    } else if (k == "x") {
+      std::size_t row;
+      device::raw_op r;
+      in >> row >> r.unit >> r.cycles >> r.bytes_per_cycle >> r.latency >> r.result;
+      if (table.size() <= row) table.resize(row + 1);
+      table[row] = r;
+    } else if (k == "i" || k == "o" || k == "h" || k == "d" || k == "m" || k == "u") {
+      traced t{};
+      t.kind = k[0];
+      in >> t.id >> t.at;
+      if (t.kind == 'i') in >> t.connection >> t.count >> t.miss >> t.victim >> t.tail;
+      else if (t.kind == 'o') in >> t.connection >> t.count >> t.miss >> t.victim;
+      else if (t.kind == 'h') in >> t.connection;
+      else if (t.kind == 'd') in >> t.tail;
+      else if (t.kind == 'm') in >> t.miss >> t.victim >> t.count;
+      else in >> t.tail;  // u: when it left the ring unread
+      if (t.kind == 'i' || t.kind == 'o' || t.kind == 'h') {
+        std::size_t n = 0;
+        in >> n;
+        for (std::size_t i = 0; i < n; i++) {
+          std::string ref;
+          in >> ref;
+          const auto colon = ref.find(':');
+          t.ops.push_back({std::stoul(ref.substr(0, colon)), std::stoull(ref.substr(colon + 1))});
+        }
+      }
+      traces.push_back(t);
     } else if (k == "r") {
       offered r{};
       int seal = 0, handshake = 0;
@@ -315,6 +476,30 @@ int sc_main(int, char*[]) {
       const bool kept = d.record(rp->connection, rp->bytes, rp->seal, rp->handshake);
       out.push_back({rp->id, kept ? static_cast<long long>(now_ps()) : -1});
     }, sc_gen_unique_name("record"), &small);
+  }
+  d.table = table;
+  for (const traced& t : traces) {
+    sc_spawn([&d, &out, tp = &t] {
+      if (tp->at > 0) wait(ps(tp->at));
+      switch (tp->kind) {
+        case 'i': {
+          const bool kept = d.inbound(tp->connection, tp->count, tp->miss != 0, tp->victim, tp->tail, tp->ops);
+          out.push_back({tp->id, kept ? static_cast<long long>(now_ps()) : -1});
+          return;
+        }
+        case 'o': d.outbound(tp->connection, tp->count, tp->miss != 0, tp->victim, tp->ops); break;
+        case 'h': d.command(tp->ops, tp->connection); break;
+        case 'd': d.manager(d.derivations, tp->tail); break;
+        case 'm': d.access(static_cast<u64>(tp->victim), tp->count); break;
+        default:  // u: a datagram taken and left unread at its connection's close
+          if (d.ring_free == 0) return;
+          d.ring_free--;
+          if (tp->tail > now_ps()) wait(ps(tp->tail - now_ps()));
+          d.ring_free++;
+          return;
+      }
+      out.push_back({tp->id, static_cast<long long>(now_ps())});
+    }, sc_gen_unique_name("traced"), &small);
   }
   sc_start();
   for (auto& o : out) {

@@ -74,6 +74,15 @@ export {
 } from './twin-traffic.js';
 export { KeySlotLru, runTwinTs, type TwinOutcome } from './twin-ts.js';
 export {
+  compareSimTwin,
+  SIM_TWIN_TOLERANCE,
+  simTwinFromTrace,
+  SimTwinError,
+  type SimTwin,
+  type SimTwinTolerance,
+} from './twin-sim.js';
+export { rawOp, type RawOp } from './twin-raw-ops.js';
+export {
   buildDeviceTwin,
   compareTwins,
   DEVICE_TWIN_SOURCE,
@@ -81,6 +90,7 @@ export {
   TWIN_TOLERANCE,
   twinComparisonText,
   twinFigures,
+  type TwinCompared,
   type TwinComparison,
   type TwinFigures,
   type TwinTolerance,

@@ -63,8 +63,13 @@ export interface TwinTolerance {
  */
 export const TWIN_TOLERANCE: TwinTolerance = { relative: 0.05, periods: 12, drops: 0.01 };
 
+/** What a comparison reads of a description: the records compared (id, arrival) and the parameters (the clock period). */
+export type TwinCompared = Pick<TwinTraffic, 'params'> & {
+  readonly records: readonly { readonly id: number; readonly at: SimTime }[];
+};
+
 /** A model's figures from its outcomes. */
-export function twinFigures(t: TwinTraffic, outcomes: ReadonlyMap<number, TwinOutcome>): TwinFigures {
+export function twinFigures(t: TwinCompared, outcomes: ReadonlyMap<number, TwinOutcome>): TwinFigures {
   const latencies: number[] = [];
   let dropped = 0;
   let missing = 0;
@@ -98,7 +103,7 @@ export interface TwinComparison {
 
 /** Compares the SystemC twin's outcomes with the TypeScript model's within `tolerance`. */
 export function compareTwins(
-  t: TwinTraffic,
+  t: TwinCompared,
   ts: ReadonlyMap<number, TwinOutcome>,
   systemc: ReadonlyMap<number, TwinOutcome>,
   tolerance: TwinTolerance = TWIN_TOLERANCE,
@@ -126,15 +131,19 @@ export function compareTwins(
 }
 
 /** The comparison as a table (µs), for a test's log and the docs. */
-export function twinComparisonText(c: TwinComparison): string {
+export function twinComparisonText(c: TwinComparison, left = 'TS'): string {
   const us = (ps: number): string => (ps / 1e6).toFixed(3);
+  const row = (k: TwinComparison['checks'][number], a: string, b: string, allowed: string): string =>
+    `${k.figure.padEnd(9)} ${a.padStart(10)} ${b.padStart(10)} ${allowed.padStart(10)}  ${k.ok ? 'ok' : 'FAIL'}`;
   const rows = c.checks.map((k) =>
-    k.figure === 'dropped' || k.figure === 'missing'
-      ? `${k.figure.padEnd(8)} ${String(k.ts).padStart(10)} ${String(k.systemc).padStart(10)} ${`±${k.allowed.toFixed(0)}`.padStart(10)}  ${k.ok ? 'ok' : 'FAIL'}`
-      : `${k.figure.padEnd(8)} ${us(k.ts).padStart(10)} ${us(k.systemc).padStart(10)} ${`±${us(k.allowed)}`.padStart(10)}  ${k.ok ? 'ok' : 'FAIL'}`,
+    k.figure === 'records'
+      ? row(k, '', `${(k.systemc * 100).toFixed(1)}%`, `>=${(k.allowed * 100).toFixed(0)}%`)
+      : k.figure === 'dropped' || k.figure === 'missing' || k.figure === 'dropsdiff'
+        ? row(k, String(k.ts), String(k.systemc), `±${k.allowed.toFixed(0)}`)
+        : row(k, us(k.ts), us(k.systemc), `±${us(k.allowed)}`),
   );
   return [
-    `${'figure'.padEnd(8)} ${'TS µs'.padStart(10)} ${'SystemC µs'.padStart(10)} ${'allowed'.padStart(10)}`,
+    `${'figure'.padEnd(9)} ${`${left} µs`.padStart(10)} ${'SystemC µs'.padStart(10)} ${'allowed'.padStart(10)}`,
     ...rows,
   ].join('\n');
 }

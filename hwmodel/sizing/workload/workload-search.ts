@@ -15,7 +15,8 @@ import type { CheckedTargets } from '../targets.js';
 import { proveBottleneck, type BottleneckProof } from './counterfactual.js';
 import { hasCostFile } from '../cost-file.js';
 import { deviceCost, type DeviceCost } from '../device-cost.js';
-import { fpgaDeviceCost, hasFpgaResources, type FpgaDeviceCost } from '../fpga-cost.js';
+import { fpgaDeviceCost, hasFpgaResources, loadFpgaResources, type FpgaDeviceCost } from '../fpga-cost.js';
+import { fpgaFit, fpgaFitText, loadFpgaParts, type FpgaFit } from '../fpga-fit.js';
 import type { TargetLoad } from '../device-load.js';
 import { knobCost, perUnitKge, type KnobCost } from './device-cost.js';
 import {
@@ -91,6 +92,8 @@ export interface WorkloadAnswer {
   readonly wholeDevice: DeviceCost | undefined;
   /** The whole device in LUT, FF, BRAM36 and DSP (../fpga-cost.ts), when the engine has an FPGA resources file. */
   readonly fpgaDevice: FpgaDeviceCost | undefined;
+  /** On an FPGA engine: the smallest listed part the whole device fits, its shares, the objective (../fpga-fit.ts). */
+  readonly fpgaFit: FpgaFit | undefined;
   /** What would bind next: the bottleneck proof at the answer under the sizing load. */
   readonly nextBottleneck: BottleneckProof | undefined;
 }
@@ -129,8 +132,24 @@ export function sizeWorkload(
     (k: DeviceKnobs): Replicated =>
       replicate(t, k, c, run);
   const sized = at(load, costs);
+  // On an FPGA engine with a resources file the search weighs the whole device over LUT, FF, BRAM36 and DSP
+  // (../fpga-fit.ts, the objective); otherwise the knobs' area.
+  const fpga = hasFpgaResources(engine.name)
+    ? { resources: loadFpgaResources(engine.name), parts: loadFpgaParts(engine.name) }
+    : undefined;
+  const fits = new Map<string, FpgaFit>(); // the trim asks again for the same knobs
+  const fitOf = (k: DeviceKnobs): FpgaFit | undefined => {
+    if (fpga === undefined) return undefined;
+    const key = JSON.stringify(k);
+    let f = fits.get(key);
+    if (f === undefined) {
+      const totals = fpgaDeviceCost(engine, hostOf(k), targetLoad(targets, traffic, 1), fpga.resources).totals;
+      fits.set(key, (f = fpgaFit(totals, fpga.parts)));
+    }
+    return f;
+  };
   const areaOf = (k: DeviceKnobs): number =>
-    knobCost(engine, k, costs.clockPeriodPs, { symmetric: 0, publicKey: 0 }, maxRecord).area;
+    fitOf(k)?.objective ?? knobCost(engine, k, costs.clockPeriodPs, { symmetric: 0, publicKey: 0 }, maxRecord).area;
   const bounds = workloadBounds(load, costs);
   const steps: SearchStep[] = [];
   const step = (s: SearchStep): void => {
@@ -234,16 +253,25 @@ export function sizeWorkload(
       fpgaDevice: hasFpgaResources(engine.name)
         ? fpgaDeviceCost(engine, hostOf(met.knobs), targetLoad(targets, traffic, utilization.keySlots))
         : undefined,
+      fpgaFit: fitOf(met.knobs),
       nextBottleneck,
     },
     sensitivity,
-    verdict: `met at ${Math.round(cost.area).toLocaleString('en-US')} ${cost.areaUnit} (${steps.length} configurations run)`,
+    verdict:
+      fpga === undefined
+        ? `met at ${Math.round(cost.area).toLocaleString('en-US')} ${cost.areaUnit} (${steps.length} configurations run)`
+        : `met; the whole device ${fpgaFitText(fitOf(met.knobs)!)} (${steps.length} configurations run)`,
     method,
     caveats: [
       ...caveats,
       `cost: lower bound; excludes ${cost.excludes.join('; ')}`,
       // The knobs' per-unit kGE only where the search adds them (an engine whose lanes are in kGE).
       ...(cost.areaUnit === 'kGE' ? perUnitNote(maxRecord, engine) : []),
+      ...(fpga === undefined
+        ? []
+        : [
+            `search objective on this FPGA engine: the whole device's LUT, FF, BRAM36 and DSP, each as a share of ${fpga.parts[fpga.parts.length - 1]!.part}, in %, summed (the 'area' of each step); a device fits a part when all four fit (spec/hw/costs/${engine.name}.resources.yaml devices)`,
+          ]),
     ],
   };
 }

@@ -1,0 +1,178 @@
+/**
+ * The closed-loop SystemC twin (hwmodel/cocheck/device-twin.cpp) against `simulate()` itself: the run's engine
+ * trace made into the twin's traffic (hwmodel/cocheck/twin-sim.ts: the same datagrams, sizes, directions,
+ * connections, key-slot hits and misses), the twin's per-record latency p50, p99, p99.9, drops and per-record
+ * finishes compared with the run's own within SIM_TWIN_TOLERANCE; a mutated cost on the SystemC side (10× the
+ * command cycles) must fail every case, and the run's seed must give the same description byte for byte.
+ */
+import test from 'ava';
+import {
+  buildDeviceTwin,
+  compareSimTwin,
+  engineProfile,
+  rawOp,
+  runDeviceTwin,
+  simTwinFromTrace,
+  SimTwinError,
+  twinComparisonText,
+} from '../../../hwmodel/cocheck/index.js';
+import { simulate, type SimulationOptions } from '../../../hwmodel/model/simulate.js';
+import { StringSink } from '../../../hwmodel/trace/index.js';
+
+const binary = buildDeviceTwin();
+
+function traceOf(options: SimulationOptions): string {
+  const sink = new StringSink();
+  simulate({ provider: 'noble', hwAccel: true, seed: 1, ...options, engineTrace: sink });
+  return sink.text;
+}
+
+const oneLane = { lanes: 1, pkLanes: 1, dmaChannels: 1 };
+
+const CASES: readonly (readonly [string, SimulationOptions])[] = [
+  ['default engine, 20 connections in Poisson arrivals', { connections: 20, records: 20, arrivalRate: 2000 }],
+  [
+    '1/1/1 lanes, queue depth 2, 8 key slots for 30 connections (misses), all at once',
+    {
+      connections: 30,
+      records: 30,
+      device: { cryptoEngine: { ...oneLane, queueDepth: 2 }, keyManager: { keySlots: 8 } },
+    },
+  ],
+  [
+    '1/1/1 lanes, queue depth 1, 4 RX and 1 crypto credit before 2 slots: deep queues',
+    {
+      connections: 40,
+      records: 30,
+      arrivalRate: 20_000,
+      device: {
+        cryptoEngine: { ...oneLane, queueDepth: 1 },
+        recordLayer: { rxRingDepth: 8, pipelineDepth: 2, rxCredits: 4, cryptoCredits: 1 },
+      },
+    },
+  ],
+  [
+    'a 2-entry RX ring before 1 slot: the ring drops',
+    {
+      connections: 40,
+      records: 30,
+      arrivalRate: 20_000,
+      device: {
+        cryptoEngine: { ...oneLane, queueDepth: 1 },
+        recordLayer: { rxRingDepth: 2, pipelineDepth: 1, rxCredits: 1, cryptoCredits: 1 },
+      },
+    },
+  ],
+  [
+    'asic 3/3/9 at 1 GHz, round-robin DMA, 100 connections at once',
+    {
+      connections: 100,
+      records: 10,
+      profile: engineProfile('asic'),
+      device: {
+        cryptoEngine: { clockPeriod: 1000, lanes: 3, pkLanes: 3, dmaChannels: 9, dmaRoundRobin: true },
+        recordLayer: { rxRingDepth: 128, pipelineDepth: 16, rxCredits: 24, cryptoCredits: 8 },
+      },
+    },
+  ],
+];
+
+const tenTimesCommands = (text: string): string =>
+  text.replace(
+    /^p crypto_engine\.command_cycles (\d+)$/m,
+    (_, v: string) => `p crypto_engine.command_cycles ${Number(v) * 10}`,
+  );
+
+for (const [name, options] of CASES) {
+  test(`the twin agrees with simulate() within the tolerance: ${name}; 10× the command cycles fails`, (t) => {
+    const sim = simTwinFromTrace(traceOf(options));
+    t.true(sim.records.length > 100, `${sim.records.length} records compared`);
+    const c = compareSimTwin(sim, runDeviceTwin(binary, sim.text));
+    t.log(
+      `${JSON.stringify(sim.counts)}; ${sim.records.length} compared; worst record ${(c.worstRecord / 1e3).toFixed(1)} ns\n${twinComparisonText(c, 'simulate')}`,
+    );
+    t.true(c.agrees, twinComparisonText(c, 'simulate'));
+    const mutated = compareSimTwin(sim, runDeviceTwin(binary, tenTimesCommands(sim.text)));
+    t.log(`10× command cycles:\n${twinComparisonText(mutated, 'simulate')}`);
+    t.false(mutated.agrees, 'a mutated cost must fail the comparison');
+    t.true(mutated.checks.some((k) => k.figure === 'p50' && !k.ok));
+  });
+}
+
+test('the seal direction is compared on its own too: the outgoing records agree, and 10x command cycles fails them', (t) => {
+  const sim = simTwinFromTrace(traceOf(CASES[1]![1]));
+  const seals = { ...sim, records: sim.records.filter((r) => r.seal === true) };
+  t.true(seals.records.length > 20, `${seals.records.length} sealing requests compared`);
+  const c = compareSimTwin(seals, runDeviceTwin(binary, sim.text));
+  t.log(twinComparisonText(c, 'simulate'));
+  t.true(c.agrees, twinComparisonText(c, 'simulate'));
+  t.false(compareSimTwin(seals, runDeviceTwin(binary, tenTimesCommands(sim.text))).agrees);
+});
+
+test('the drop case drops in simulate() and in the twin, the same datagrams', (t) => {
+  const sim = simTwinFromTrace(traceOf(CASES[3]![1]));
+  const out = runDeviceTwin(binary, sim.text);
+  const dropped = sim.records.filter((r) => 'dropped' in sim.simulated.get(r.id)!);
+  t.true(dropped.length > 0, 'simulate() dropped at the ring');
+  t.true(
+    dropped.every((r) => {
+      const o = out.get(r.id);
+      return o !== undefined && 'dropped' in o;
+    }),
+  );
+});
+
+test('the key slots matter: the miss case carries misses, and without their cost the twin disagrees', (t) => {
+  const sim = simTwinFromTrace(traceOf(CASES[1]![1]));
+  const misses = sim.text.split('\n').filter((l) => /^i \d+ \d+ \d+ \d+ 1 /.test(l)).length;
+  t.true(misses > 10, `${misses} datagrams missed the key slots`);
+  // A derivation 100× longer on the SystemC side alone moves the records that missed.
+  const slow = sim.text.replace(
+    /^p key_manager\.derivation_cost (\d+)$/m,
+    (_, v: string) => `p key_manager.derivation_cost ${Number(v) * 100}`,
+  );
+  t.false(compareSimTwin(sim, runDeviceTwin(binary, slow)).agrees);
+});
+
+test('a seed is a run: the same options give the same description byte for byte, another seed another', (t) => {
+  const options: SimulationOptions = { connections: 6, records: 5, arrivalRate: 2000 };
+  const a = simTwinFromTrace(traceOf(options)).text;
+  t.is(a, simTwinFromTrace(traceOf(options)).text);
+  t.not(a, simTwinFromTrace(traceOf({ ...options, seed: 2 })).text);
+});
+
+test('a trace without the record layer (software platform) is refused with a typed error', (t) => {
+  const text = traceOf({ connections: 2, records: 2, platform: 'software' });
+  t.throws(() => simTwinFromTrace(text), { instanceOf: SimTwinError, message: /offload/ });
+});
+
+test("every timed operation of the run's commands reaches the description, HKDF steps included", (t) => {
+  const text = traceOf({ connections: 4, records: 4, arrivalRate: 2000 });
+  const timed = /^(aead_seal|aead_open|mask|hash|hmac|hkdf_extract|hkdf_expand|kx_generate|kx_derive|sign|verify):/;
+  let inTrace = 0;
+  for (const line of text.split('\n'))
+    if (line.startsWith('c '))
+      inTrace += line
+        .split(' ')
+        .slice(8)
+        .filter((o) => timed.test(o)).length;
+  const sim = simTwinFromTrace(text);
+  let inDescription = 0;
+  for (const line of sim.text.split('\n'))
+    if (/^[ioh] /.test(line)) inDescription += line.split(' ').filter((f) => /^\d+:\d+$/.test(f)).length;
+  t.true(inTrace > 0);
+  t.is(inDescription, inTrace);
+});
+
+test('the operation figures come from the engine file: an HKDF step reads hkdf, an unknown one is refused', (t) => {
+  t.deepEqual(rawOp('default', 'hkdf_expand', 'sha256'), {
+    unit: 0,
+    cycles: 260,
+    bytesPerCycle: 0.9846,
+    latencyCycles: 0,
+    result: 5,
+  });
+  t.is(rawOp('default', 'kx_generate', 'x25519').unit, 1);
+  t.is(rawOp('asic', 'aead_open', 'aes-128-gcm').bytesPerCycle, 16);
+  t.throws(() => rawOp('default', 'sign', 'nonesuch'), { message: /no sign nonesuch figures/ });
+});
