@@ -26,7 +26,8 @@ import {
   type UdpServerOptions,
   type UdpServerStats,
 } from './server-options.js';
-import { cidKey, Transport, type DatagramRoute, type Peer, type Slot } from './transport.js';
+import { cidKey, Transport, type DatagramRoute, type Slot } from './transport.js';
+import type { Peer } from './listener-peer.js';
 import { RestingSessions } from './resting-sessions.js';
 import { SessionCache12 } from '../dtls12/session12.js';
 
@@ -58,7 +59,7 @@ const REFUSE_EARLY_DATA = { admit: (): boolean => false };
 export class DtlsUdpServer {
   readonly socket: Socket;
   /** The socket and its demux: the sessions by connection ID and by address and port. */
-  readonly transport: Transport;
+  readonly transport: Transport<Peer>;
   private readonly listeners = new Set<(endpoint: DtlsEndpoint, clientRandom: string | undefined) => void>();
   private readonly refusalListeners = new Set<RefusalListener>();
   /** The answer to a ClientHello from a peer without a connection: the version's cookie exchange, or a protocol_version refusal. */
@@ -99,7 +100,7 @@ export class DtlsUdpServer {
 
   private constructor(options: UdpServerOptions, socket: Socket, route?: DatagramRoute) {
     this.socket = socket;
-    this.transport = Transport.of(socket);
+    this.transport = Transport.forListener<Peer>(socket);
     const {
       antiReplay,
       minVersion,
@@ -156,7 +157,7 @@ export class DtlsUdpServer {
     // `route` (a worker's: runtime/node/dtls/workers) takes the datagrams another worker or host holds the session of.
     this.transport.serve(
       {
-        hold: (key, d) => this.storeWait.hold(key, d),
+        waiting: this.storeWait,
         unplaced: (d, address, port, key, slot, hello) => this.unplaced(d, address, port, key, slot, hello),
       },
       {
@@ -326,7 +327,7 @@ export class DtlsUdpServer {
     address: string,
     port: number,
     key: string,
-    slot: Slot | undefined,
+    slot: Slot<Peer> | undefined,
     hello: ClientHelloPeek | undefined,
   ): void {
     if (!hello) {

@@ -1,47 +1,50 @@
 import type { Socket } from 'node:dgram';
 import { peekClientHello, type ClientHelloPeek } from './client-hello-peek.js';
 import { DatagramIo } from './datagram-io.js';
-import type { DtlsEndpoint, EndpointOwner } from './endpoint.js';
-import { pathOf } from './peer-paths.js';
+import { pathOf, type RemoteAddress } from './peer-paths.js';
 
-/** One session on a transport and what the demux keeps of it; the owner of its endpoint (its events and end). */
-export interface Peer extends EndpointOwner {
-  readonly endpoint: DtlsEndpoint;
+/** What the demux hands a session's datagrams to: its endpoint (runtime/node/endpoint.ts, which sends through this file). */
+export interface Receiver {
+  /** Hands the connection a datagram (`from`: where it came from, when it may differ from `remote`); true when a record of it authenticated. */
+  deliver(datagram: Uint8Array, from?: RemoteAddress, path?: string): boolean;
+  readonly remote: RemoteAddress;
+  readonly isEnded: boolean;
+}
+
+/** One session on a transport and what the demux keeps of it. */
+export interface Placed {
+  readonly endpoint: Receiver;
   /** `address|port` (it changes when the session migrates). */
   key: string;
   /** Its connection IDs, as routing keys (made with the first). */
   cids: Set<string> | undefined;
-  /** The host it counts against for admission (it changes when the session migrates to a validated path). */
-  host: string;
   /** ClientHello.random (hex) of the handshake that made it, once seen. */
   random: string | undefined;
   handshaking: boolean;
-  /** Until when it may still hold its handshake keys (epoch 2), once established. */
-  handshakeKeysUntil: number | undefined;
 }
 
 /**
  * The sessions of one peer address and port: the current one, and while a
  * restarted client handshakes again (RFC 9147 §5.11), its successor.
  */
-export interface Slot {
-  primary: Peer | undefined;
-  successor: Peer | undefined;
+export interface Slot<P extends Placed = Placed> {
+  primary: P | undefined;
+  successor: P | undefined;
 }
 
 /**
- * What a listener does with what the demux does not place: `hold` takes a datagram of an address before its sessions
- * do (a 0-RTT ClientHello of it waits for the anti-replay store), `unplaced` gets a datagram no session took (a
- * ClientHello to admit, or nothing: `hello` is undefined then).
+ * What a listener does with what the demux does not place: `waiting.hold` takes a datagram of an address before its
+ * sessions do (a 0-RTT ClientHello of it waits for the anti-replay store: runtime/node/anti-replay-wait.ts),
+ * `unplaced` gets a datagram no session took (a ClientHello to admit, or nothing: `hello` is undefined then).
  */
-export interface Admitter {
-  hold(key: string, d: Uint8Array): boolean;
+export interface Admitter<P extends Placed> {
+  readonly waiting: { hold(key: string, d: Uint8Array): boolean };
   unplaced(
     d: Uint8Array,
     address: string,
     port: number,
     key: string,
-    slot: Slot | undefined,
+    slot: Slot<P> | undefined,
     hello: ClientHelloPeek | undefined,
   ): void;
 }
@@ -55,7 +58,7 @@ export type DatagramRoute = (
   datagram: Uint8Array,
   address: string,
   port: number,
-) => boolean | ((authenticated: DtlsEndpoint | undefined) => void);
+) => boolean | ((authenticated: Receiver | undefined) => void);
 
 /** A DTLSPlaintext handshake record's content type: only such a record may carry a ClientHello. */
 const HANDSHAKE = 22;
@@ -78,10 +81,10 @@ export function cidKey(cid: Uint8Array): string {
  * A client's transport has one session and no admitter ({@link deliverToOne}); a listener's and each worker's of
  * `listenWorkers` hold many.
  */
-export class Transport {
+export class Transport<P extends Placed = Placed> {
   private static readonly bySocket = new WeakMap<Socket, Transport>();
 
-  /** The one transport of `socket`. */
+  /** The one transport of `socket` (made on first use: a client's, or a test's). */
   static of(socket: Socket): Transport {
     let t = Transport.bySocket.get(socket);
     if (t === undefined) {
@@ -91,14 +94,21 @@ export class Transport {
     return t;
   }
 
+  /** A listener's transport of `socket`, made now (before any session on it): `of(socket)` finds it from now on. */
+  static forListener<P extends Placed>(socket: Socket): Transport<P> {
+    const t = new Transport<P>(socket);
+    Transport.bySocket.set(socket, t);
+    return t;
+  }
+
   readonly socket: Socket;
   private readonly io: DatagramIo;
-  private readonly slots = new Map<string, Slot>();
+  private readonly slots = new Map<string, Slot<P>>();
   /** Sessions by connection ID (latin1 string of its bytes), for datagrams whose records carry one. */
-  private readonly cids = new Map<string, Peer>();
+  private readonly cids = new Map<string, P>();
   /** The length of our CIDs (0: none, datagrams are placed by address only). */
   private cidLength = 0;
-  private admitter: Admitter | undefined;
+  private admitter: Admitter<P> | undefined;
   /** Datagrams whose CID was no session's (or cut short). */
   unknownConnectionId = 0;
   /** Whether a CID is already one of this transport's sessions' (a connection never issues a duplicate). */
@@ -114,7 +124,7 @@ export class Transport {
    * `lend`) and places it ({@link receive}), CIDs of `cidLength` bytes; `route` (a worker's) sees each first.
    */
   serve(
-    admitter: Admitter,
+    admitter: Admitter<P>,
     options: { readonly cidLength: number; readonly lend: boolean; readonly route?: DatagramRoute },
   ): void {
     this.admitter = admitter;
@@ -122,7 +132,7 @@ export class Transport {
     const taken = options.route;
     this.io.receive(
       taken === undefined
-        ? (d, address, port, path) => this.receive(d, address, port, path)
+        ? this.receive
         : (d, address, port, path) => {
             const routed = taken(d, address, port);
             if (routed === true) return;
@@ -138,7 +148,7 @@ export class Transport {
    * kernel lets only the server's through) goes to `endpoint`, named by `path()` (the client's socket path).
    */
   deliverToOne(
-    endpoint: Pick<DtlsEndpoint, 'deliver'>,
+    endpoint: Pick<Receiver, 'deliver'>,
     from: () => { readonly address: string; readonly port: number },
     path: () => string | undefined,
     connected: boolean,
@@ -172,7 +182,7 @@ export class Transport {
    * session of the CID its first record carries, else by its address and port. Returns the session's endpoint when a
    * record of it authenticated there after a CID lookup (undefined when none did; an unknown CID is counted).
    */
-  receive(d: Uint8Array, address: string, port: number, path?: string): DtlsEndpoint | undefined {
+  readonly receive = (d: Uint8Array, address: string, port: number, path?: string): P['endpoint'] | undefined => {
     const at = this.cidAt(d);
     if (at === 0) {
       this.byAddress(d, address, port, path ?? `${address}|${port}`);
@@ -183,12 +193,12 @@ export class Transport {
     if (peer !== undefined) return peer.endpoint.deliver(d, { address, port }) ? peer.endpoint : undefined;
     this.unknownConnectionId++;
     return undefined;
-  }
+  };
 
   /** A datagram without a CID of ours: to the sessions of its address and port, else to the admitter. */
   private byAddress(d: Uint8Array, address: string, port: number, key: string): void {
     const admitter = this.admitter;
-    if (admitter?.hold(key, d) === true) return;
+    if (admitter?.waiting.hold(key, d) === true) return;
     const slot = this.slots.get(key);
     const hello = d[0] === HANDSHAKE ? peekClientHello(d) : undefined; // a record of a session's data goes on at once
     if (slot !== undefined && hello === undefined) {
@@ -224,12 +234,12 @@ export class Transport {
   }
 
   /** The sessions of the address and port `key`. */
-  slot(key: string): Slot | undefined {
+  slot(key: string): Slot<P> | undefined {
     return this.slots.get(key);
   }
 
   /** The session of `slot` that `hello` belongs to: the one its ClientHello.random started, or a handshake that has not seen its random yet. */
-  matching(slot: Slot, hello: ClientHelloPeek): Peer | undefined {
+  matching(slot: Slot<P>, hello: ClientHelloPeek): P | undefined {
     if (hello.random === undefined) return undefined;
     for (const p of [slot.successor, slot.primary]) {
       if (p === undefined) continue;
@@ -243,7 +253,7 @@ export class Transport {
   }
 
   /** The slot of `key`, made when there is none. */
-  slotOf(key: string): Slot {
+  slotOf(key: string): Slot<P> {
     let slot = this.slots.get(key);
     if (slot === undefined) {
       slot = { primary: undefined, successor: undefined };
@@ -256,7 +266,7 @@ export class Transport {
    * A handshake completed: a successor takes its slot's primary place. Returns the session it replaces (the
    * restarted client's old one, RFC 9147 §5.11), for the listener to end.
    */
-  established(peer: Peer): Peer | undefined {
+  established(peer: P): P | undefined {
     const slot = this.slots.get(peer.key);
     if (slot?.successor !== peer) return undefined;
     const old = slot.primary;
@@ -266,7 +276,7 @@ export class Transport {
   }
 
   /** A CID the session issued: datagrams carrying it go to the session (one of our length, never a duplicate). */
-  issued(peer: Peer, cid: Uint8Array): void {
+  issued(peer: P, cid: Uint8Array): void {
     if (cid.length !== this.cidLength) return;
     const k = cidKey(cid);
     if (this.cids.has(k)) return; // never a duplicate: connectionIdTaken keeps the connection from issuing one
@@ -275,7 +285,7 @@ export class Transport {
   }
 
   /** A CID the session retired: no longer placed by. */
-  retired(peer: Peer, cid: Uint8Array): void {
+  retired(peer: P, cid: Uint8Array): void {
     const k = cidKey(cid);
     peer.cids?.delete(k);
     if (this.cids.get(k) === peer) this.cids.delete(k);
@@ -285,7 +295,7 @@ export class Transport {
    * The session moved: its address slot follows, so a ClientHello from the old address starts afresh. A session
    * already at the new address is left alone: the moved one is then found by its CID only.
    */
-  migrated(peer: Peer): void {
+  migrated(peer: P): void {
     this.leaveSlot(peer);
     peer.key = pathOf(peer.endpoint.remote);
     const target = this.slots.get(peer.key);
@@ -294,13 +304,13 @@ export class Transport {
   }
 
   /** The session ended: out of both tables. */
-  ended(peer: Peer): void {
+  ended(peer: P): void {
     for (const k of peer.cids ?? []) if (this.cids.get(k) === peer) this.cids.delete(k);
     peer.cids = undefined;
     this.leaveSlot(peer);
   }
 
-  private leaveSlot(peer: Peer): void {
+  private leaveSlot(peer: P): void {
     const slot = this.slots.get(peer.key);
     if (!slot) return;
     if (slot.primary === peer) {
@@ -311,8 +321,8 @@ export class Transport {
   }
 
   /** Every session held. */
-  peers(): Peer[] {
-    const all: Peer[] = [];
+  peers(): P[] {
+    const all: P[] = [];
     for (const s of this.slots.values()) {
       if (s.primary) all.push(s.primary);
       if (s.successor) all.push(s.successor);

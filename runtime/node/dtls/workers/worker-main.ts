@@ -134,8 +134,6 @@ async function main(): Promise<void> {
   const socket = await bindSocket();
   const linkSocket = await bindLinkSocket();
   const local = socket.address();
-  // The worker's socket and its demux: the server serves on it, `route` and the fleet's link ask it what it holds.
-  const transport = Transport.of(socket);
   const sendPublic = (d: Uint8Array, address: string, p: number): void => socket.send(d, p, address);
   let link: FleetLink | undefined;
   const store =
@@ -234,6 +232,9 @@ async function main(): Promise<void> {
   // The server reads and sends on the worker's socket itself (batched, datagrams lent), after `route`.
   const sessions = new WorkerSessions();
   const listener = listenAdopted(sessions.track(parts.onsession), options, socket, route);
+  // The worker's socket and its demux, made by the server it serves (synchronously, on an adopted socket): `route`, the
+  // datagrams of other workers and the fleet's link ask it what it holds.
+  const transport = Transport.of(socket);
   // The CIDs this worker's sessions hold, published for the others (from the first session on: before any datagram is read).
   if (directory !== undefined) void listener.listening.then(() => publishConnectionIds(listener.server, directory));
   listener.onhandshakeerror = (error, remote) =>
