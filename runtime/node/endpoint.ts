@@ -6,7 +6,6 @@ import type { FrozenSession } from '../connection/hibernation.js';
 import { DtlsConnection, type ConnectionStats } from '../dtls/connection.js';
 import type { Connection } from '../connection/connection-api.js';
 import type { ConnectionEvent, NegotiatedParameters, SessionParameters } from '../connection/events.js';
-import { DatagramIo } from './datagram-io.js';
 import {
   describeFailure,
   EndpointClosedError,
@@ -17,6 +16,7 @@ import type { EndpointObserver, EndpointOwnerOf } from './endpoint-owner.js';
 import { LazyOutcome } from './lazy-outcome.js';
 import { DEFAULT_INBOX_LIMIT, MessageInbox } from './message-inbox.js';
 import { IPV4_SAFE_DATAGRAM, IPV6_SAFE_DATAGRAM, PeerPaths, pathOf, type RemoteAddress } from './peer-paths.js';
+import { Transport } from './transport.js';
 
 /** Who made an endpoint and hears of it first (the UDP server's peer, a client's own): {@link EndpointOwnerOf}. */
 export type EndpointOwner = EndpointOwnerOf<DtlsEndpoint<SessionParameters>>;
@@ -52,6 +52,8 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   private paths: PeerPaths | undefined;
   /** The UDP socket this endpoint sends on (a server's is shared by all its clients). */
   socket: Socket;
+  /** The socket's transport: the endpoint's way out. */
+  private transport: Transport;
   /** When the endpoint was made (monotonic ms). */
   readonly createdAt = DtlsEndpoint.now();
   /** The socket is connected to the peer (a client's, so ICMP errors reach it): datagrams are sent without an address. */
@@ -93,6 +95,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   constructor(connection: Connection, socket: Socket, remote: RemoteAddress, owner?: EndpointOwner) {
     this.live = connection;
     this.socket = socket;
+    this.transport = Transport.of(socket);
     this.remote = remote;
     this.owner = owner;
   }
@@ -340,6 +343,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
       this.connection.lastAuthenticatedReceive,
     );
     this.socket = socket;
+    this.transport = Transport.of(socket);
     if (this.guard(() => this.connection.rebind(path))) this.pump();
   }
 
@@ -531,7 +535,7 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
       const moved = bound === undefined ? undefined : this.paths?.addressOf(bound);
       if (moved !== undefined) this.remote = moved;
       if (out.length > 0) {
-        DatagramIo.of(this.socket).send(
+        this.transport.send(
           out,
           out.length,
           this.remote.port,
@@ -575,9 +579,9 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
       paths?.addressOf(path) ?? (paths?.rebound !== true && path === pathOf(this.remote) ? this.remote : undefined);
     const own = paths?.socketOf(path);
     if (to !== undefined) {
-      // Through DatagramIo as every other send of a server's (a fleet's worker may divert it: runtime/node/dtls/workers/fleet-link.ts).
+      // Through the transport as every other send of a server's (a fleet's worker may divert it: runtime/node/dtls/workers/fleet-link.ts).
       if (this.socketConnected) this.socket.send(datagram, to.port, to.address, this.sending(1));
-      else DatagramIo.of(this.socket).send([datagram], 1, to.port, to.address, false, this.sending(1));
+      else this.transport.send([datagram], 1, to.port, to.address, false, this.sending(1));
     } else if (own !== undefined) {
       own.send(datagram, this.sending(1));
     }

@@ -1,6 +1,6 @@
 import { DtlsEndpoint } from './endpoint.js';
 import { HeapTrimmer, trimNativeHeap } from './heap-trim.js';
-import type { Peer } from './peer-router.js';
+import type { Peer } from './listener-peer.js';
 import { TimingWheel } from './timing-wheel.js';
 
 /**

@@ -9,8 +9,7 @@ import type { DeadlineOptions } from '../connection/deadlines.js';
 import { screenFrozen, type FrozenSession } from '../connection/hibernation.js';
 import { Admission, type Refusal } from './admission.js';
 import { hostKey } from './host-key.js';
-import { peekClientHello } from './client-hello-peek.js';
-import { DatagramIo } from './datagram-io.js';
+import type { ClientHelloPeek } from './client-hello-peek.js';
 import { DtlsEndpoint } from './endpoint.js';
 import type { ConnectionEvent, SessionParameters } from '../connection/events.js';
 import { processAntiReplay, type AntiReplayStore, type SyncAntiReplay } from '../session/anti-replay.js';
@@ -27,7 +26,8 @@ import {
   type UdpServerOptions,
   type UdpServerStats,
 } from './server-options.js';
-import { cidKey, PeerRouter, type Peer } from './peer-router.js';
+import { cidKey, Transport, type DatagramRoute, type Slot } from './transport.js';
+import type { Peer } from './listener-peer.js';
 import { RestingSessions } from './resting-sessions.js';
 import { SessionCache12 } from '../dtls12/session12.js';
 
@@ -39,22 +39,8 @@ type HelloStart = Extract<HelloOutcome, { kind: 'accept' }>['start'];
 /** The anti-replay store's verdict on a 0-RTT ClientHello, or what it threw (or rejected with): the handshake then fails with internal_error. */
 type StoreVerdict = boolean | { readonly threw: unknown };
 
-/** A DTLSPlaintext handshake record's content type: only such a record may start a connection. */
-const HANDSHAKE = 22;
-
 /** The connection-level store of the UDP server's connections: the server decides before the connection exists. */
 const REFUSE_EARLY_DATA = { admit: (): boolean => false };
-
-/**
- * Takes a datagram elsewhere before the server sees it (true: taken): a worker's routing by the CID's owner. A function
- * instead of false: the server handles the datagram, then calls it with the endpoint a record of it authenticated at,
- * found by its CID, if one did (a route that follows a peer moves only for that peer's own authenticated records).
- */
-export type DatagramRoute = (
-  datagram: Uint8Array,
-  address: string,
-  port: number,
-) => boolean | ((authenticated: DtlsEndpoint | undefined) => void);
 
 /**
  * A DTLS server (1.3, or 1.2 when a ClientHello offers no 1.3: DtlsConnection chooses from the first ClientHello)
@@ -72,9 +58,8 @@ export type DatagramRoute = (
  */
 export class DtlsUdpServer {
   readonly socket: Socket;
-  private readonly route: DatagramRoute | undefined;
-  /** The sessions, by address and port and by connection ID. */
-  private readonly router: PeerRouter;
+  /** The socket and its demux: the sessions by connection ID and by address and port. */
+  readonly transport: Transport<Peer>;
   private readonly listeners = new Set<(endpoint: DtlsEndpoint, clientRandom: string | undefined) => void>();
   private readonly refusalListeners = new Set<RefusalListener>();
   /** The answer to a ClientHello from a peer without a connection: the version's cookie exchange, or a protocol_version refusal. */
@@ -108,15 +93,14 @@ export class DtlsUdpServer {
     restarts: 0,
     connectionErrors: 0,
     storeRejections: 0,
-    unknownConnectionId: 0,
     migrations: 0,
   };
   /** The configurations of the versions answered (minVersion..maxVersion), resolved once over `config`. */
   private readonly configs: VersionConfigs;
 
   private constructor(options: UdpServerOptions, socket: Socket, route?: DatagramRoute) {
-    this.route = route;
     this.socket = socket;
+    this.transport = Transport.forListener<Peer>(socket);
     const {
       antiReplay,
       minVersion,
@@ -154,7 +138,6 @@ export class DtlsUdpServer {
       ...(onDatagram ? { onDatagram } : {}),
       ...(wallClock ? { wallClock } : {}),
     };
-    this.router = new PeerRouter(typeof options.cid === 'number' ? options.cid : (options.cid?.length ?? 0));
     this.admission = new Admission(this.limits);
     this.storeWait = new AntiReplayWait(this.store, this.limits.antiReplayWait);
     this.resting = new RestingSessions(this.limits);
@@ -172,17 +155,16 @@ export class DtlsUdpServer {
     // here keeps a datagram: the record layer copies what it hands up, the anti-replay wait what it holds), unless an
     // onDatagram observer is there to see (and maybe keep) every datagram.
     // `route` (a worker's: runtime/node/dtls/workers) takes the datagrams another worker or host holds the session of.
-    const taken = this.route;
-    DatagramIo.of(socket).receive(
-      taken === undefined
-        ? (d, address, port, path) => this.receive(d, address, port, path)
-        : (d, address, port, path) => {
-            const routed = taken(d, address, port);
-            if (routed === true) return;
-            const authenticated = this.receive(d, address, port, path);
-            if (routed !== false) routed(authenticated);
-          },
-      { lend: onDatagram === undefined },
+    this.transport.serve(
+      {
+        waiting: this.storeWait,
+        unplaced: (d, address, port, key, slot, hello) => this.unplaced(d, address, port, key, slot, hello),
+      },
+      {
+        cidLength: typeof options.cid === 'number' ? options.cid : (options.cid?.length ?? 0),
+        lend: onDatagram === undefined,
+        ...(route !== undefined ? { route } : {}),
+      },
     );
     // A send error (no route, a full buffer) is the network losing a datagram; without this listener it would end the process.
     socket.on('error', () => {});
@@ -265,7 +247,8 @@ export class DtlsUdpServer {
       refused: c.refusedGlobal + c.refusedPerHost,
       handshaking: this.admission.handshakes,
       pendingClientHellos: this.responder.pendingClientHellos?.count ?? 0,
-      connectionIds: this.router.connectionIds,
+      connectionIds: this.transport.connectionIds,
+      unknownConnectionId: this.transport.unknownConnectionId,
       sessionIds12: this.configs.config12?.sessionCache?.size ?? 0,
       antiReplay: this.storeWait.stats,
     });
@@ -305,7 +288,7 @@ export class DtlsUdpServer {
   async close(): Promise<void> {
     this.resting.close();
     this.storeWait.clear();
-    const open = this.router.peers();
+    const open = this.transport.peers();
     for (const p of open) p.endpoint.close();
     await Promise.all(open.map((p) => p.endpoint.flushed()));
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
@@ -329,55 +312,26 @@ export class DtlsUdpServer {
       antiReplay,
       peerAddress,
       ...start,
-      connectionIdTaken: this.router.connectionIdTaken,
+      connectionIdTaken: this.transport.connectionIdTaken,
       // The connection keeps the deadline itself (pollTimeout); the endpoint sleeps until it.
       handshakeTimeoutMs: this.limits.handshakeMs,
     };
   }
 
-  /** @internal Whether `d`'s first record carries a CID of a session held here (not that the record authenticates). */
-  holdsConnectionId(d: Uint8Array): boolean {
-    return this.router.holdsConnectionId(d);
-  }
-
   /**
-   * The demux: one datagram, from the socket or (a copy of its own) from another worker or host of a fleet, to the
-   * session of the CID its first record carries (RFC 9146), from whatever address it came (the session checks a new
-   * address: RFC 9853 in 1.3, peer-path12.ts in 1.2), else by its address and port ({@link byAddress}). Returns the
-   * session's endpoint when a record of it authenticated there after a CID lookup (undefined when none did; an unknown
-   * CID is counted).
+   * A datagram the transport's demux did not place (no session of its CID, address and port took it): a ClientHello
+   * for a new session (a retransmission of one under way was placed), or nothing.
    */
-  receive(d: Uint8Array, address: string, port: number, path?: string): DtlsEndpoint | undefined {
-    const peer = this.router.byConnectionId(d);
-    if (peer === false) {
-      this.byAddress(d, address, port, path);
-      return undefined;
-    }
-    if (peer !== undefined) return peer.endpoint.deliver(d, { address, port }) ? peer.endpoint : undefined;
-    this.counts.unknownConnectionId++;
-    return undefined;
-  }
-
-  /** A datagram without a CID of ours: to the session of its address and port, or a ClientHello for a new one. */
-  private byAddress(d: Uint8Array, address: string, port: number, path?: string): void {
-    const key = path ?? `${address}|${port}`;
-    if (this.storeWait.hold(key, d)) return; // a 0-RTT ClientHello of this address and port is waiting for the store
-    const slot = this.router.slot(key);
-    const hello = d[0] === HANDSHAKE ? peekClientHello(d) : undefined; // a record of a session's data goes on at once
-    if (slot && !hello) {
-      // Everything but a ClientHello goes to every connection of the address; each drops what does not authenticate under its keys.
-      const { primary, successor } = slot;
-      primary?.endpoint.deliver(d);
-      successor?.endpoint.deliver(d);
-      return;
-    }
+  private unplaced(
+    d: Uint8Array,
+    address: string,
+    port: number,
+    key: string,
+    slot: Slot<Peer> | undefined,
+    hello: ClientHelloPeek | undefined,
+  ): void {
     if (!hello) {
       this.counts.notClientHello++; // no connection, and not a ClientHello: nothing to start
-      return;
-    }
-    const known = slot && this.router.matching(slot, hello);
-    if (known) {
-      known.endpoint.deliver(d);
       return;
     }
     if (slot && hello.random === undefined && !this.cookies) {
@@ -405,7 +359,10 @@ export class DtlsUdpServer {
     if (outcome.kind !== 'accept') return;
     const random = outcome.random ?? hello.random;
     const same =
-      slot && random !== undefined && outcome.random !== undefined && this.router.matching(slot, { ...hello, random });
+      slot &&
+      random !== undefined &&
+      outcome.random !== undefined &&
+      this.transport.matching(slot, { ...hello, random });
     if (same)
       same.endpoint.deliver(outcome.datagram); // a fragmented retransmission, reassembled
     else if (outcome.earlyDataKey && random !== undefined)
@@ -420,7 +377,7 @@ export class DtlsUdpServer {
 
   /** Sends the responder's HelloRetryRequest or alert to `address:port` (and tells the refusal listeners of an alert). */
   private reply(outcome: HelloOutcome & { kind: 'reply' }, address: string, port: number): void {
-    DatagramIo.of(this.socket).send([outcome.datagram], 1, port, address, false, NO_CALLBACK);
+    this.transport.send([outcome.datagram], 1, port, address, false, NO_CALLBACK);
     if (outcome.what !== 'hello-retry-request' && outcome.what !== 'hello-verify-request')
       for (const l of this.refusalListeners)
         l({ address, port }, outcome.what, outcome.reason ?? outcome.what, outcome.callbackError);
@@ -445,12 +402,12 @@ export class DtlsUdpServer {
   ): void {
     const asked = this.storeWait.ask(key, host, first, binder, 2 * TICKET_AGE_TOLERANCE_MS, (admitted, held) => {
       if (admitted === false) return this.retryWithCookie(key, remote, first);
-      const refusal = this.admission.refusal(host, this.router.slot(key)?.primary !== undefined);
+      const refusal = this.admission.refusal(host, this.transport.slot(key)?.primary !== undefined);
       if (refusal) return this.refuse(refusal); // slots filled while the store decided
       // A store that failed: the connection ends the handshake at once with internal_error and reports the store's error.
       this.start(key, host, remote, random, {}, first, admitted);
       if (admitted !== true) return;
-      for (const d of held) this.receive(d, remote.address, remote.port);
+      for (const d of held) this.transport.receive(d, remote.address, remote.port);
     });
     if (!asked) this.retryWithCookie(key, remote, first);
   }
@@ -522,7 +479,7 @@ export class DtlsUdpServer {
     connection: Connection,
     first: Uint8Array,
   ): void {
-    const slot = this.router.slotOf(key);
+    const slot = this.transport.slotOf(key);
     // One restart at a time per address: a newer one supersedes a successor still handshaking.
     slot.successor?.endpoint.abort('replaced', 'superseded by a newer handshake from the same address and port');
     const peer = new DtlsUdpServer.ServerPeer(this, connection, remote, key, host, random);
@@ -570,9 +527,9 @@ export class DtlsUdpServer {
     endpointEvent(_endpoint: DtlsEndpoint<SessionParameters>, e: ConnectionEvent): void {
       const server = this.server;
       if (e.type === 'handshakeComplete') server.established(this);
-      else if (e.type === 'connectionIdIssued') server.router.issued(this, e.cid);
+      else if (e.type === 'connectionIdIssued') server.transport.issued(this, e.cid);
       else if (e.type === 'connectionIdRetired') {
-        server.router.retired(this, e.cid);
+        server.transport.retired(this, e.cid);
       } else if (e.type === 'pathMigrated') server.migrated(this, e.validated);
     }
 
@@ -612,7 +569,7 @@ export class DtlsUdpServer {
     peer.handshakeKeysUntil = DtlsEndpoint.now() + HANDSHAKE_KEYS_RETENTION_MS;
     this.resting.schedule(peer);
     this.admission.established(peer.host);
-    const old = this.router.established(peer);
+    const old = this.transport.established(peer);
     if (old) {
       this.counts.restarts++;
       old.endpoint.abort(
@@ -634,7 +591,7 @@ export class DtlsUdpServer {
    */
   private migrated(peer: Peer, validated: boolean): void {
     this.counts.migrations++;
-    this.router.migrated(peer);
+    this.transport.migrated(peer);
     if (validated) {
       const host = this.hostOf(peer.endpoint.remote.address);
       this.admission.moved(peer.host, host, peer.handshaking);
@@ -645,7 +602,7 @@ export class DtlsUdpServer {
   private ended(peer: Peer): void {
     if (peer.handshaking && peer.endpoint.connection.expired === 'handshake') this.counts.handshakeTimeouts++;
     this.resting.cancel(peer);
-    this.router.ended(peer);
+    this.transport.ended(peer);
     this.admission.closed(peer.host, peer.handshaking);
     peer.handshaking = false;
     if (peer.endpoint.internalError !== undefined) this.counts.connectionErrors++;

@@ -33,7 +33,8 @@ test('datagrams delivered while a listener is being told of one are told after i
       const m = new TextDecoder().decode(e.data);
       log.push(`begin ${m}`);
       // The rest of the messages reach the session now, inside this call (as a datagram read in the same batch would).
-      for (let d = held.shift(); d !== undefined; d = held.shift()) server.receive(d, '127.0.0.1', clientPort);
+      for (let d = held.shift(); d !== undefined; d = held.shift())
+        server.transport.receive(d, '127.0.0.1', clientPort);
       log.push(`end ${m}`);
     });
   });
@@ -55,6 +56,6 @@ test('datagrams delivered while a listener is being told of one are told after i
     'one datagram per message',
   );
   held.push(sealed[1]![0]!, sealed[2]![0]!);
-  server.receive(sealed[0]![0]!, '127.0.0.1', clientPort);
+  server.transport.receive(sealed[0]![0]!, '127.0.0.1', clientPort);
   t.deepEqual(log, ['begin m1', 'end m1', 'begin m2', 'end m2', 'begin m3', 'end m3']);
 });

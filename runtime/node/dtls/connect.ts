@@ -3,6 +3,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { ConfigError, integerOption, described, portOption } from '../../config-error.js';
 import { DtlsEndpoint } from '../endpoint.js';
+import { Transport } from '../transport.js';
 import { bindSocket, createClientSocket } from '../socket-bind.js';
 import type { AuthorizationRecord } from './authorization.js';
 import { clientOptions, handshakeTimeoutMs, type ConnectOptions } from './options.js';
@@ -174,10 +175,13 @@ function startOverTransport(
     server = to;
     endpoint.remote = to;
   });
-  socket.on('message', (msg: Buffer, rinfo: { address: string; port: number }) => {
-    if (rinfo.port === server.port && rinfo.address === server.address)
-      endpoint.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength));
-  });
+  // The demux of a client's transport: only datagrams from the server's address and port reach the session.
+  Transport.of(socket).deliverToOne(
+    endpoint,
+    () => server,
+    () => undefined,
+    false,
+  );
   session.attach(endpoint);
   queueMicrotask(() => {
     if (!endpoint.isEnded) endpoint.connect();

@@ -1,8 +1,8 @@
 import { ConfigError } from '../../config-error.js';
 import { isIP } from 'node:net';
 import type { Socket } from 'node:dgram';
-import { DtlsUdpServer, type DatagramRoute } from '../server.js';
-import { DatagramIo } from '../datagram-io.js';
+import { DtlsUdpServer } from '../server.js';
+import type { DatagramRoute } from '../transport.js';
 import { thrownError } from '../../handshake/callback-error.js';
 import { DtlsSessionError, withCode, type DtlsError, type HandshakeErrorHandler } from './errors.js';
 import { serverOptions, type ListenerOptions, type ListenOptions } from './options.js';
@@ -109,7 +109,7 @@ export class DtlsListener implements SessionListener {
       const a = server.address;
       this.bound = { address: a.address, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4', port: a.port };
       server.busy = this.busyNow;
-      const io = DatagramIo.of(server.socket);
+      const io = server.transport.datagrams;
       io.observe((bytes) => {
         this.counts.packetsReceived++;
         this.counts.bytesReceived += bytes;

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:dgram';
 import type { DtlsEndpoint } from '../endpoint.js';
+import { Transport } from '../transport.js';
 import { bindSocket, createClientSocket } from '../socket-bind.js';
 import type { SessionParameters } from '../../connection/events.js';
 import type { SessionAddress } from './session.js';
@@ -35,8 +36,12 @@ export function attachClientSocket(
     if ((error as NodeJS.ErrnoException).code === 'EMSGSIZE') endpoint.pathMtuExceeded();
     else fail(error);
   });
-  socket.on('message', (msg) =>
-    endpoint.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), undefined, path),
+  // Connected to the server: the kernel lets only its datagrams through.
+  Transport.of(socket).deliverToOne(
+    endpoint,
+    () => endpoint.remote,
+    () => path,
+    true,
   );
 }
 

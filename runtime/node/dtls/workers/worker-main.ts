@@ -14,8 +14,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { datagramOwner, ownerCidGenerator } from '../../../cid/cid-owner.js';
 import { rotateTicketKeys } from '../../../session/ticket-key-cache.js';
 import { nativeBinding } from '../../../crypto/native/binding.js';
-import { DatagramIo } from '../../datagram-io.js';
-import type { DatagramRoute } from '../../server.js';
+import { Transport, type DatagramRoute } from '../../transport.js';
 import { listenAdopted, type DtlsListener } from '../listener.js';
 import type { ListenOptions } from '../options.js';
 import type { DtlsSession } from '../session.js';
@@ -135,7 +134,6 @@ async function main(): Promise<void> {
   const socket = await bindSocket();
   const linkSocket = await bindLinkSocket();
   const local = socket.address();
-  const io = DatagramIo.of(socket);
   const sendPublic = (d: Uint8Array, address: string, p: number): void => socket.send(d, p, address);
   let link: FleetLink | undefined;
   const store =
@@ -207,8 +205,7 @@ async function main(): Promise<void> {
       // A record of a session here that came straight: its answers go straight again. They do while the server handles it
       // (its answers leave then); the route ends only if a record of it authenticated at the route's own session (FleetLink
       // .direct): junk, a copy, or another session's record sent from that address moves nothing.
-      const handled =
-        link?.relaying === true && listener.server?.holdsConnectionId(d) === true ? link.direct(address, p) : undefined;
+      const handled = link?.relaying === true && transport.holdsConnectionId(d) ? link.direct(address, p) : undefined;
       return handled ?? false;
     }
     if (owner.host !== init.hostId) {
@@ -235,6 +232,9 @@ async function main(): Promise<void> {
   // The server reads and sends on the worker's socket itself (batched, datagrams lent), after `route`.
   const sessions = new WorkerSessions();
   const listener = listenAdopted(sessions.track(parts.onsession), options, socket, route);
+  // The worker's socket and its demux, made by the server it serves (synchronously, on an adopted socket): `route`, the
+  // datagrams of other workers and the fleet's link ask it what it holds.
+  const transport = Transport.of(socket);
   // The CIDs this worker's sessions hold, published for the others (from the first session on: before any datagram is read).
   if (directory !== undefined) void listener.listening.then(() => publishConnectionIds(listener.server, directory));
   listener.onhandshakeerror = (error, remote) =>
@@ -248,7 +248,7 @@ async function main(): Promise<void> {
     });
   /** A datagram another worker or host received for a session here: a copy of its own, never forwarded again. */
   const inject = (d: Uint8Array, address: string, p: number): RouteHolder | undefined => {
-    const authenticated = listener.server?.receive(d, address, p);
+    const authenticated = transport.receive(d, address, p);
     flushSoon();
     return authenticated;
   };
@@ -270,13 +270,13 @@ async function main(): Promise<void> {
             owner !== undefined &&
             owner.host === init.hostId &&
             owner.worker === init.worker &&
-            listener.server?.holdsConnectionId(d) === true
+            transport.holdsConnectionId(d)
           );
         },
       },
     );
     link = fleetLink;
-    io.divert = (datagrams, count, address, p) => fleetLink.sendVia(datagrams, count, address, p);
+    transport.datagrams.divert = (datagrams, count, address, p) => fleetLink.sendVia(datagrams, count, address, p);
   }
   const attachPeer = (peer: MessagePort): void => {
     peer.on('message', (m: ForwardedBatch) => {

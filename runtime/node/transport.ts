@@ -1,0 +1,332 @@
+import type { Socket } from 'node:dgram';
+import { peekClientHello, type ClientHelloPeek } from './client-hello-peek.js';
+import { DatagramIo } from './datagram-io.js';
+import { pathOf, type RemoteAddress } from './peer-paths.js';
+
+/** What the demux hands a session's datagrams to: its endpoint (runtime/node/endpoint.ts, which sends through this file). */
+export interface Receiver {
+  /** Hands the connection a datagram (`from`: where it came from, when it may differ from `remote`); true when a record of it authenticated. */
+  deliver(datagram: Uint8Array, from?: RemoteAddress, path?: string): boolean;
+  readonly remote: RemoteAddress;
+  readonly isEnded: boolean;
+}
+
+/** One session on a transport and what the demux keeps of it. */
+export interface Placed {
+  readonly endpoint: Receiver;
+  /** `address|port` (it changes when the session migrates). */
+  key: string;
+  /** Its connection IDs, as routing keys (made with the first). */
+  cids: Set<string> | undefined;
+  /** ClientHello.random (hex) of the handshake that made it, once seen. */
+  random: string | undefined;
+  handshaking: boolean;
+}
+
+/**
+ * The sessions of one peer address and port: the current one, and while a
+ * restarted client handshakes again (RFC 9147 §5.11), its successor.
+ */
+export interface Slot<P extends Placed = Placed> {
+  primary: P | undefined;
+  successor: P | undefined;
+}
+
+/**
+ * What a listener does with what the demux does not place: `waiting.hold` takes a datagram of an address before its
+ * sessions do (a 0-RTT ClientHello of it waits for the anti-replay store: runtime/node/anti-replay-wait.ts),
+ * `unplaced` gets a datagram no session took (a ClientHello to admit, or nothing: `hello` is undefined then).
+ */
+export interface Admitter<P extends Placed> {
+  readonly waiting: { hold(key: string, d: Uint8Array): boolean };
+  unplaced(
+    d: Uint8Array,
+    address: string,
+    port: number,
+    key: string,
+    slot: Slot<P> | undefined,
+    hello: ClientHelloPeek | undefined,
+  ): void;
+}
+
+/**
+ * Takes a datagram elsewhere before the demux sees it (true: taken): a worker's routing by the CID's owner. A function
+ * instead of false: the demux places the datagram, then calls it with the endpoint a record of it authenticated at,
+ * found by its CID, if one did (a route that follows a peer moves only for that peer's own authenticated records).
+ */
+export type DatagramRoute = (
+  datagram: Uint8Array,
+  address: string,
+  port: number,
+) => boolean | ((authenticated: Receiver | undefined) => void);
+
+/** A DTLSPlaintext handshake record's content type: only such a record may carry a ClientHello. */
+const HANDSHAKE = 22;
+/** The tls12_cid content type (RFC 9146 §4), and where its CID starts: after type (1), version (2), epoch (2) and sequence number (6). */
+const TLS12_CID = 25;
+const TLS12_CID_AT = 11;
+
+/** The routing key of a CID. */
+export function cidKey(cid: Uint8Array): string {
+  return Buffer.from(cid.buffer, cid.byteOffset, cid.length).toString('latin1');
+}
+
+/**
+ * One socket and its demux: a node:dgram socket (read and written in batches, {@link DatagramIo}) or a
+ * `DatagramTransport`'s socket alike. A datagram goes to the session of the connection ID its first record carries
+ * (RFC 9146), from whatever address it came (the session checks a new address: RFC 9853 in 1.3, peer-path12.ts in 1.2),
+ * else to the sessions of its address and port; what no session takes goes to the listener's {@link Admitter}. The
+ * transport keeps both tables true as sessions start, complete, migrate and end; `send` is every session's way out.
+ *
+ * A client's transport has one session and no admitter ({@link deliverToOne}); a listener's and each worker's of
+ * `listenWorkers` hold many.
+ */
+export class Transport<P extends Placed = Placed> {
+  private static readonly bySocket = new WeakMap<Socket, Transport>();
+
+  /** The one transport of `socket` (made on first use: a client's, or a test's). */
+  static of(socket: Socket): Transport {
+    let t = Transport.bySocket.get(socket);
+    if (t === undefined) {
+      t = new Transport(socket);
+      Transport.bySocket.set(socket, t);
+    }
+    return t;
+  }
+
+  /** A listener's transport of `socket`, made now (before any session on it): `of(socket)` finds it from now on. */
+  static forListener<P extends Placed>(socket: Socket): Transport<P> {
+    const t = new Transport<P>(socket);
+    Transport.bySocket.set(socket, t);
+    return t;
+  }
+
+  readonly socket: Socket;
+  private readonly io: DatagramIo;
+  private readonly slots = new Map<string, Slot<P>>();
+  /** Sessions by connection ID (latin1 string of its bytes), for datagrams whose records carry one. */
+  private readonly cids = new Map<string, P>();
+  /** The length of our CIDs (0: none, datagrams are placed by address only). */
+  private cidLength = 0;
+  private admitter: Admitter<P> | undefined;
+  /** Datagrams whose CID was no session's (or cut short). */
+  unknownConnectionId = 0;
+  /** Whether a CID is already one of this transport's sessions' (a connection never issues a duplicate). */
+  readonly connectionIdTaken = (cid: Uint8Array): boolean => this.cids.has(cidKey(cid));
+
+  private constructor(socket: Socket) {
+    this.socket = socket;
+    this.io = DatagramIo.of(socket);
+  }
+
+  /**
+   * A listener's: reads every datagram from now on (batched where the platform allows; protected records lent with
+   * `lend`) and places it ({@link receive}), CIDs of `cidLength` bytes; `route` (a worker's) sees each first.
+   */
+  serve(
+    admitter: Admitter<P>,
+    options: { readonly cidLength: number; readonly lend: boolean; readonly route?: DatagramRoute },
+  ): void {
+    this.admitter = admitter;
+    this.cidLength = options.cidLength;
+    const taken = options.route;
+    this.io.receive(
+      taken === undefined
+        ? this.receive
+        : (d, address, port, path) => {
+            const routed = taken(d, address, port);
+            if (routed === true) return;
+            const authenticated = this.receive(d, address, port, path);
+            if (routed !== false) routed(authenticated);
+          },
+      { lend: options.lend },
+    );
+  }
+
+  /**
+   * A client's: every datagram on the socket from `from()` (the server's address and port; any, with `connected`: the
+   * kernel lets only the server's through) goes to `endpoint`, named by `path()` (the client's socket path).
+   */
+  deliverToOne(
+    endpoint: Pick<Receiver, 'deliver'>,
+    from: () => { readonly address: string; readonly port: number },
+    path: () => string | undefined,
+    connected: boolean,
+  ): void {
+    this.socket.on('message', (msg: Buffer, rinfo: { address: string; port: number }) => {
+      const server = from();
+      if (connected || (rinfo.port === server.port && rinfo.address === server.address))
+        endpoint.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), undefined, path());
+    });
+  }
+
+  /** Sends `datagrams[0..count)` to `address:port` (or the connected peer), in order ({@link DatagramIo.send}). */
+  send(
+    datagrams: readonly Uint8Array[],
+    count: number,
+    port: number,
+    address: string,
+    connected: boolean,
+    sent: (error?: Error | null) => void,
+  ): void {
+    this.io.send(datagrams, count, port, address, connected, sent);
+  }
+
+  /** The datagram I/O under this transport: counts, batching, observers, a fleet's divert. */
+  get datagrams(): DatagramIo {
+    return this.io;
+  }
+
+  /**
+   * The demux: one datagram, from the socket or (a copy of its own) from another worker or host of a fleet, to the
+   * session of the CID its first record carries, else by its address and port. Returns the session's endpoint when a
+   * record of it authenticated there after a CID lookup (undefined when none did; an unknown CID is counted).
+   */
+  readonly receive = (d: Uint8Array, address: string, port: number, path?: string): P['endpoint'] | undefined => {
+    const at = this.cidAt(d);
+    if (at === 0) {
+      this.byAddress(d, address, port, path ?? `${address}|${port}`);
+      return undefined;
+    }
+    const peer =
+      d.length < at + this.cidLength ? undefined : this.cids.get(cidKey(d.subarray(at, at + this.cidLength)));
+    if (peer !== undefined) return peer.endpoint.deliver(d, { address, port }) ? peer.endpoint : undefined;
+    this.unknownConnectionId++;
+    return undefined;
+  };
+
+  /** A datagram without a CID of ours: to the sessions of its address and port, else to the admitter. */
+  private byAddress(d: Uint8Array, address: string, port: number, key: string): void {
+    const admitter = this.admitter;
+    if (admitter?.waiting.hold(key, d) === true) return;
+    const slot = this.slots.get(key);
+    const hello = d[0] === HANDSHAKE ? peekClientHello(d) : undefined; // a record of a session's data goes on at once
+    if (slot !== undefined && hello === undefined) {
+      // Everything but a ClientHello goes to every session of the address; each drops what does not authenticate under its keys.
+      const { primary, successor } = slot;
+      primary?.endpoint.deliver(d);
+      successor?.endpoint.deliver(d);
+      return;
+    }
+    const known = slot !== undefined && hello !== undefined ? this.matching(slot, hello) : undefined;
+    if (known !== undefined) known.endpoint.deliver(d);
+    else admitter?.unplaced(d, address, port, key, slot, hello);
+  }
+
+  /** Where a datagram's first record carries its CID: after a unified header's first byte, or in a tls12_cid record; 0 without one. */
+  private cidAt(d: Uint8Array): number {
+    const first = d[0];
+    if (this.cidLength === 0 || first === undefined) return 0;
+    // Unified header (001CSLEE, RFC 9147 §4) with the C bit: the CID right after the first byte. A DTLS 1.2 tls12_cid
+    // record (content type 25, RFC 9146 §4): the CID after type, version, epoch and sequence number.
+    return (first & 0xe0) === 0x20 && (first & 0x10) !== 0 ? 1 : first === TLS12_CID ? TLS12_CID_AT : 0;
+  }
+
+  /** Whether `d`'s first record carries a CID of a session held here (not that the record authenticates). */
+  holdsConnectionId(d: Uint8Array): boolean {
+    const at = this.cidAt(d);
+    return at !== 0 && d.length >= at + this.cidLength && this.cids.has(cidKey(d.subarray(at, at + this.cidLength)));
+  }
+
+  /** Connection IDs placed by. */
+  get connectionIds(): number {
+    return this.cids.size;
+  }
+
+  /** The sessions of the address and port `key`. */
+  slot(key: string): Slot<P> | undefined {
+    return this.slots.get(key);
+  }
+
+  /** The session of `slot` that `hello` belongs to: the one its ClientHello.random started, or a handshake that has not seen its random yet. */
+  matching(slot: Slot<P>, hello: ClientHelloPeek): P | undefined {
+    if (hello.random === undefined) return undefined;
+    for (const p of [slot.successor, slot.primary]) {
+      if (p === undefined) continue;
+      if (p.random === hello.random) return p;
+      if (p.random === undefined && p.handshaking) {
+        p.random = hello.random;
+        return p;
+      }
+    }
+    return undefined;
+  }
+
+  /** The slot of `key`, made when there is none. */
+  slotOf(key: string): Slot<P> {
+    let slot = this.slots.get(key);
+    if (slot === undefined) {
+      slot = { primary: undefined, successor: undefined };
+      this.slots.set(key, slot);
+    }
+    return slot;
+  }
+
+  /**
+   * A handshake completed: a successor takes its slot's primary place. Returns the session it replaces (the
+   * restarted client's old one, RFC 9147 §5.11), for the listener to end.
+   */
+  established(peer: P): P | undefined {
+    const slot = this.slots.get(peer.key);
+    if (slot?.successor !== peer) return undefined;
+    const old = slot.primary;
+    slot.primary = peer;
+    slot.successor = undefined;
+    return old;
+  }
+
+  /** A CID the session issued: datagrams carrying it go to the session (one of our length, never a duplicate). */
+  issued(peer: P, cid: Uint8Array): void {
+    if (cid.length !== this.cidLength) return;
+    const k = cidKey(cid);
+    if (this.cids.has(k)) return; // never a duplicate: connectionIdTaken keeps the connection from issuing one
+    this.cids.set(k, peer);
+    (peer.cids ??= new Set()).add(k);
+  }
+
+  /** A CID the session retired: no longer placed by. */
+  retired(peer: P, cid: Uint8Array): void {
+    const k = cidKey(cid);
+    peer.cids?.delete(k);
+    if (this.cids.get(k) === peer) this.cids.delete(k);
+  }
+
+  /**
+   * The session moved: its address slot follows, so a ClientHello from the old address starts afresh. A session
+   * already at the new address is left alone: the moved one is then found by its CID only.
+   */
+  migrated(peer: P): void {
+    this.leaveSlot(peer);
+    peer.key = pathOf(peer.endpoint.remote);
+    const target = this.slots.get(peer.key);
+    if (target === undefined) this.slots.set(peer.key, { primary: peer, successor: undefined });
+    else if (target.primary === undefined) target.primary = peer;
+  }
+
+  /** The session ended: out of both tables. */
+  ended(peer: P): void {
+    for (const k of peer.cids ?? []) if (this.cids.get(k) === peer) this.cids.delete(k);
+    peer.cids = undefined;
+    this.leaveSlot(peer);
+  }
+
+  private leaveSlot(peer: P): void {
+    const slot = this.slots.get(peer.key);
+    if (!slot) return;
+    if (slot.primary === peer) {
+      slot.primary = slot.successor;
+      slot.successor = undefined;
+    } else if (slot.successor === peer) slot.successor = undefined;
+    if (slot.primary === undefined) this.slots.delete(peer.key);
+  }
+
+  /** Every session held. */
+  peers(): P[] {
+    const all: P[] = [];
+    for (const s of this.slots.values()) {
+      if (s.primary) all.push(s.primary);
+      if (s.successor) all.push(s.successor);
+    }
+    return all;
+  }
+}
