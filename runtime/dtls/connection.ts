@@ -3,7 +3,7 @@
  * (runtime/connection/README.md, "One connection for both versions"): one
  * object with the declared `Connection` surface (runtime/connection/connection-api.ts) whose version-specific
  * part is a state, `Dtls13Connection` (runtime/connection) or the 1.2 state
- * `State12` (runtime/dtls12/state12.ts). The version is negotiated here,
+ * `Connection12` (runtime/dtls12/connection12.ts). The version is negotiated here,
  * sans-I/O, from the first datagrams (version-negotiation.ts):
  *
  * - a client offers every version of `minVersion..maxVersion` (default
@@ -40,7 +40,6 @@ import type { ConnectionEvent } from '../connection/events.js';
 import type { FrozenSession } from '../connection/hibernation.js';
 import { frozenSessionStats } from '../connection/connection-hibernation.js';
 import type { Config12 } from '../dtls12/config12.js';
-import { State12 } from '../dtls12/state12.js';
 import type { CallbackName } from '../handshake/callback-error.js';
 import type { DtlsVersionName } from '../versions/versions.js';
 import { Connection12, type Offer12 } from '../dtls12/connection12.js';
@@ -89,7 +88,7 @@ interface Choosing {
 export class DtlsConnection implements Connection {
   readonly role: 'client' | 'server';
   /** The version state: the 1.3 connection, or the 1.2 one once 1.2 was chosen. */
-  private current: Dtls13Connection | State12;
+  private current: Dtls13Connection | Connection12;
   /** What is held once for both versions: the handshake and idle deadlines, the datagram observer (common-state.ts). */
   private readonly common: CommonState;
   /** The versions offered (client) or answered (server), newest first. */
@@ -216,7 +215,7 @@ export class DtlsConnection implements Connection {
     } else if (
       this.held13 !== undefined &&
       answeredVersion(datagram) === 'DTLSv1.3' &&
-      this.current instanceof State12
+      this.current instanceof Connection12
     ) {
       this.current.retire();
       this.current = this.held13; // the 1.3 answer to our first ClientHello, after a HelloVerifyRequest (forged, or a confused server)
@@ -430,7 +429,7 @@ export class DtlsConnection implements Connection {
   }
 
   /** @internal The version state (tests of one version's internals). */
-  get versionState(): Dtls13Connection | State12 {
+  get versionState(): Dtls13Connection | Connection12 {
     return this.current;
   }
 }
@@ -440,12 +439,12 @@ export class DtlsConnection implements Connection {
  * common queue), with the connection's inspector; a client that already sent `offer` takes up from it. Its handshake began
  * at `common.startedAt`, if before it.
  */
-function state12(o: Options, config: Config12, common: CommonState, offer?: Offer12): State12 {
-  const connection = new Connection12(config, CHARTS12, common);
+function state12(o: Options, config: Config12, common: CommonState, offer?: Offer12): Connection12 {
+  const connection = new Connection12(config, CHARTS12, common, common.startedAt);
   if (offer !== undefined) connection.fromSentOffer(offer);
   const inspect = o.inspect;
   if (inspect !== undefined) connection.inspect((event) => inspect.call(o, event)); // the 1.2 chart's actor from here on
-  return new State12(connection, common.events, common.startedAt);
+  return connection;
 }
 
 /** A server's 1.2 configuration: the shared one with this peer's cookie binding and key. */
