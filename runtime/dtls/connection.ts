@@ -33,6 +33,7 @@ import {
   type ConnectionIds,
   type ConnectionStats,
   type SharedState,
+  type VersionFacts,
 } from '../connection/connection-api.js';
 import { Dtls13Connection } from '../connection/connection.js';
 import type { DeadlineOptions } from '../connection/deadlines.js';
@@ -421,6 +422,10 @@ export class DtlsConnection implements Connection {
   /** The largest datagram a flight is cut into now. */
   get datagramLimit(): number {
     return this.current.datagramLimit;
+  }
+
+  get versionFacts(): VersionFacts {
+    return this.current.versionFacts;
   }
 
   /** The counters as they are now, both versions' one set (common-state.ts), without the copies `stats` makes: read it at once. */

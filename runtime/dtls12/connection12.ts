@@ -27,6 +27,7 @@ import {
 } from '../../generated/wire/enums.js';
 import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
 import { Flights12 } from './flights12.js';
+import { FACTS12 } from './version-facts12.js';
 import type { ManualClock } from '../handshake/manual-clock.js';
 import { HandshakeInbound12, type Inbound12Host } from './handshake-inbound12.js';
 import {
@@ -78,6 +79,7 @@ export interface Offer12 {
 export class Connection12 implements Inbound12Host, VersionState {
   readonly role: 'client' | 'server';
   readonly protocolVersion = 'DTLSv1.2' as const;
+  readonly versionFacts = FACTS12;
   readonly config: Config12;
   /** The handshake: the role's 1.2 chart on the one Machine (machine12.ts). @internal */
   readonly machine: Machine12;
@@ -451,7 +453,8 @@ export class Connection12 implements Inbound12Host, VersionState {
    * find the session from the new address; without one it would see a new peer.
    */
   rebind(path: string): void {
-    if (this.role !== 'client' || this.connectionIds?.peer === undefined) throw rebindRefused12();
+    const refused = this.role === 'client' ? FACTS12.rebindRefusal(this.connectionIds) : rebindRefused12();
+    if (refused !== undefined) throw refused;
     this.peerPath.current = path;
   }
 
