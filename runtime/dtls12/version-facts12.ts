@@ -15,11 +15,13 @@ const LONGEST_OVERHEAD_12 = 8 + 16;
 const settled12 = (p: SessionParameters): Negotiated12Parameters => p as Negotiated12Parameters;
 
 export const FACTS12: VersionFacts = {
-  // One record in one datagram: the header, the explicit nonce and the tag (the peer's CID is not counted, as before).
-  maxMessageSize: (mtu, settled) => {
+  // One record in one datagram: the header, the explicit nonce and the tag; a tls12_cid record (RFC 9146 §4) also the
+  // peer's CID and the inner content type byte. More would be cut into two records: two messages at the peer.
+  maxMessageSize: (mtu, settled, peerCidLength) => {
     const s = settled && DTLS12_CIPHER_SUITES[settled12(settled).cipherSuite];
     const overhead = s === undefined ? LONGEST_OVERHEAD_12 : s.recordIvLength + s.tagLength;
-    return Math.min(MAX_RECORD_PLAINTEXT, mtu - RECORD_HEADER_12 - overhead);
+    const cid = peerCidLength === 0 ? 0 : peerCidLength + 1;
+    return Math.min(MAX_RECORD_PLAINTEXT, mtu - RECORD_HEADER_12 - overhead - cid);
   },
   // The TLS 1.2 PRF has no limit: node:dtls's 65,536 less one (a 16-bit length) is taken.
   exporterLengthLimit: () => 65_535,
