@@ -91,8 +91,7 @@ function flood12(log: (line: string) => void): void {
     ['1.2', plain.server],
     ['1.2 CID', withCid.server],
   ] as const)
-    if (s.state !== 'connected')
-      log(`the ${name} session ended under the flood: ${s.failure?.message ?? s.state}`);
+    if (s.state !== 'connected') log(`the ${name} session ended under the flood: ${s.failure?.message ?? s.state}`);
 }
 
 const BURST = 3000;
@@ -142,8 +141,7 @@ function ccm8Burst(log: (line: string) => void): void {
     fed12++;
   }
   const cpu12 = ((clock() - t1) * 1000) / fed12;
-  const ended12 =
-    p.server.state !== 'connected' ? `ended: ${p.server.failure?.message ?? p.server.state}` : 'survived';
+  const ended12 = p.server.state !== 'connected' ? `ended: ${p.server.failure?.message ?? p.server.state}` : 'survived';
   let both12 = false;
   if (p.server.state === 'connected') {
     p.now += 2000;

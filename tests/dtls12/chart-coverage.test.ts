@@ -165,8 +165,7 @@ function after(taken: { client: Set<string>; server: Set<string> }): void {
     pump(p);
     p[closer].close();
     pump(p);
-    if (p.client.state !== 'closed' || p.server.state !== 'closed')
-      throw new Error(`not closed by the ${closer}`);
+    if (p.client.state !== 'closed' || p.server.state !== 'closed') throw new Error(`not closed by the ${closer}`);
   }
   // The client trusts another CA: bad_certificate, sent through the chart's fail; the server takes it as alertReceived.
   const p = pair12(
