@@ -47,7 +47,7 @@ function session12(options: { suite?: string; cid?: number; allowCcm8?: boolean 
   );
   p.client.connect(0);
   pump(p);
-  if (p.server.stateName !== 'connected') throw new Error('no 1.2 handshake');
+  if (p.server.state !== 'connected') throw new Error('no 1.2 handshake');
   return p;
 }
 
@@ -91,8 +91,7 @@ function flood12(log: (line: string) => void): void {
     ['1.2', plain.server],
     ['1.2 CID', withCid.server],
   ] as const)
-    if (s.stateName !== 'connected')
-      log(`the ${name} session ended under the flood: ${s.failureReason?.message ?? s.stateName}`);
+    if (s.state !== 'connected') log(`the ${name} session ended under the flood: ${s.failure?.message ?? s.state}`);
 }
 
 const BURST = 3000;
@@ -137,15 +136,14 @@ function ccm8Burst(log: (line: string) => void): void {
   const start12 = performance.now();
   let fed12 = 0;
   for (const d of burst12) {
-    if (p.server.stateName !== 'connected') break;
+    if (p.server.state !== 'connected') break;
     p.server.receive(d, p.now + (performance.now() - start12));
     fed12++;
   }
   const cpu12 = ((clock() - t1) * 1000) / fed12;
-  const ended12 =
-    p.server.stateName !== 'connected' ? `ended: ${p.server.failureReason?.message ?? p.server.stateName}` : 'survived';
+  const ended12 = p.server.state !== 'connected' ? `ended: ${p.server.failure?.message ?? p.server.state}` : 'survived';
   let both12 = false;
-  if (p.server.stateName === 'connected') {
+  if (p.server.state === 'connected') {
     p.now += 2000;
     p.client.send(new TextEncoder().encode('after'));
     p.server.send(new TextEncoder().encode('reply'));

@@ -7,7 +7,7 @@
  */
 import type { ChartInspectionEvent } from '../chart-inspection.js';
 import type { PathDatagram, PathStats } from '../cid/cid-context.js';
-import type { ConnectionEvent } from './events.js';
+import type { ConnectionEvent, SessionParameters } from './events.js';
 import type { DropCounters } from '../record/drops.js';
 import type { CallbackName } from '../handshake/callback-error.js';
 import type { FatalReason } from './alert-mapping.js';
@@ -135,6 +135,29 @@ export interface ConnectionIds {
 }
 
 /**
+ * What differs between the versions that a session above the connection acts on, as facts the connection reports
+ * (runtime/node/dtls/session.ts reads these, never which version runs): 1.3's in version-facts13.ts, 1.2's in
+ * runtime/dtls12/version-facts12.ts.
+ */
+export interface VersionFacts {
+  /**
+   * The most application data one `send()` carries: one record in one datagram of `mtu` bytes, after what `settled`
+   * (the handshake's parameters; undefined before) and a peer CID of `peerCidLength` bytes take.
+   */
+  maxMessageSize(mtu: number, settled: SessionParameters | undefined, peerCidLength: number): number;
+  /** The most bytes one exporter call gives (1.3: HKDF-Expand's 255 × the hash length). */
+  exporterLengthLimit(settled: SessionParameters): number;
+  /** The cipher suite as OpenSSL names it (IANA's name in DTLS 1.3). */
+  cipherName(settled: SessionParameters): string;
+  /** Whether tickets may come after the handshake completed (1.3's NewSessionTicket; a 1.2 ticket comes before it). */
+  readonly ticketsAfterHandshake: boolean;
+  /** Whether a client's handshake is done only once the server confirmed it (1.3: it may still refuse our certificate). */
+  readonly clientAwaitsConfirmation: boolean;
+  /** Why a client with these CIDs cannot move to another address (1.2 without a CID of the server's: RFC 9146 §6), or undefined. */
+  rebindRefusal(ids: ConnectionIds | undefined): Error | undefined;
+}
+
+/**
  * The sans-I/O surface of a connection of either version: datagrams and
  * the caller's time in; datagrams, the next deadline and events out. The
  * members are documented on `DtlsConnection` (connection.ts); a version
@@ -176,6 +199,8 @@ export interface Connection {
   readonly lastAuthenticatedReceive: number | undefined;
   readonly path: string | undefined;
   readonly connectionIds: ConnectionIds | undefined;
+  /** What the version spoken (or, before it is known, offered first) means for a session above (see VersionFacts). */
+  readonly versionFacts: VersionFacts;
 }
 
 /**

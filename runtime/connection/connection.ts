@@ -39,6 +39,7 @@ import type { PathDatagram } from '../cid/cid-context.js';
 import { thawSession, type FrozenSession } from './hibernation.js';
 import { hibernateConnection, restoreConnection } from './connection-hibernation.js';
 import { ConnectionHooks } from './connection-hooks.js';
+import { FACTS13 } from './version-facts13.js';
 
 /** A record the record layer delivered (opened, or plaintext). */
 export type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
@@ -63,6 +64,8 @@ export { HANDSHAKE_KEYS_RETENTION_MS } from './key-lifetime.js';
 export class Dtls13Connection implements VersionState {
   readonly role: 'client' | 'server';
   readonly protocolVersion = 'DTLSv1.3' as const;
+  /** What DTLS 1.3 means for a session above the connection (version-facts13.ts). */
+  readonly versionFacts = FACTS13;
   /** @internal */
   readonly parts: ConnectionParts;
   /** @internal */

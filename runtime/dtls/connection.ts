@@ -2,27 +2,11 @@
  * The DTLS connection a caller makes, whichever version it comes to speak
  * (runtime/connection/README.md, "One connection for both versions"): one
  * object with the declared `Connection` surface (runtime/connection/connection-api.ts) whose version-specific
- * part is a state, `Dtls13Connection` (runtime/connection) or the 1.2 state
- * `State12` (runtime/dtls12/state12.ts). The version is negotiated here,
- * sans-I/O, from the first datagrams (version-negotiation.ts):
- *
- * - a client offers every version of `minVersion..maxVersion` (default
- *   1.2..1.3) in one ClientHello, the 1.3 one carrying the 1.2 suites and
- *   extensions, and goes on in the version the server answers with; a 1.2
- *   answer (a ServerHello without supported_versions, a HelloVerifyRequest)
- *   hands the ClientHello as sent to a 1.2 state, which checks the RFC
- *   8446 §4.1.3 downgrade sentinel;
- * - a server answers the first ClientHello in the newest version both
- *   have: 1.3 when offered and enabled, else 1.2 (with the downgrade
- *   sentinel when it does 1.3 too, and the HelloVerifyRequest cookie
- *   exchange unless `helloVerify: false`); a ClientHello with no version
- *   in common ends the connection with protocol_version.
- *
- * A forged HelloVerifyRequest is authenticated by nothing: after one, the
- * untouched 1.3 state is kept until a ServerHello commits, and a 1.3
- * answer to the first ClientHello that arrives meanwhile takes it back.
+ * part is a state, `Dtls13Connection` (runtime/connection) or `Connection12` (runtime/dtls12/connection12.ts), each
+ * implementing `VersionState` itself. The version is chosen once, sans-I/O, from the first datagrams, by the
+ * connection's `VersionChoice` (version-choice.ts, over the readers of version-negotiation.ts). A client offers every
+ * version of `minVersion..maxVersion` (default 1.2..1.3) in one ClientHello; a server answers in the newest both have.
  */
-import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import type { PathDatagram } from '../cid/cid-context.js';
 import type { FatalReason } from '../connection/alert-mapping.js';
 import type { ResolvedConfig } from '../connection/config.js';
@@ -33,28 +17,20 @@ import {
   type ConnectionIds,
   type ConnectionStats,
   type SharedState,
+  type VersionFacts,
 } from '../connection/connection-api.js';
 import { Dtls13Connection } from '../connection/connection.js';
 import type { DeadlineOptions } from '../connection/deadlines.js';
 import type { ConnectionEvent } from '../connection/events.js';
 import type { FrozenSession } from '../connection/hibernation.js';
 import { frozenSessionStats } from '../connection/connection-hibernation.js';
-import type { Config12 } from '../dtls12/config12.js';
-import { State12 } from '../dtls12/state12.js';
 import type { CallbackName } from '../handshake/callback-error.js';
 import type { DtlsVersionName } from '../versions/versions.js';
-import { Connection12, type Offer12 } from '../dtls12/connection12.js';
+import type { Connection12 } from '../dtls12/connection12.js';
 import { CommonState } from './common-state.js';
-import { CHARTS12, CHARTS13 } from './role-drivers.js';
+import { CHARTS13 } from './role-drivers.js';
 import { clientConfigs, serverConfigs, type VersionConfigs } from './version-configs.js';
-import { ProtocolError } from '../handshake/protocol-error.js';
-import {
-  answeredVersion,
-  chooseServerVersion,
-  firstAnswer,
-  plaintextAlertsOnly,
-  SentClientHello,
-} from './version-negotiation.js';
+import { server12, state12, VersionChoice } from './version-choice.js';
 
 export {
   ConnectionStateError,
@@ -76,30 +52,16 @@ type Options = DtlsOptions;
 /** The versions of a configuration resolved for 1.3 alone (one array for every such connection). */
 const ONLY_13: readonly DtlsVersionName[] = ['DTLSv1.3'];
 
-/** What a connection holds only while the version is being chosen (dropped once it is known: an idle session keeps none). */
-interface Choosing {
-  readonly options: Options;
-  readonly config12: Config12;
-  /** Client: our ClientHello as sent (the 1.2 state takes over from it). */
-  readonly offer: SentClientHello | undefined;
-  /** The version state's first state (the 1.3 state moving on from it, and from waitServerHello, ends the choice). */
-  readonly initialState: string;
-}
-
 export class DtlsConnection implements Connection {
   readonly role: 'client' | 'server';
   /** The version state: the 1.3 connection, or the 1.2 one once 1.2 was chosen. */
-  private current: Dtls13Connection | State12;
+  private current: Dtls13Connection | Connection12;
   /** What is held once for both versions: the handshake and idle deadlines, the datagram observer (common-state.ts). */
   private readonly common: CommonState;
   /** The versions offered (client) or answered (server), newest first. */
   readonly versions: readonly DtlsVersionName[];
-  /** Client: the server's first answer has not named a version yet; server: the first ClientHello has not. */
-  private choosing: Choosing | undefined;
-  /** Client, after a HelloVerifyRequest: the untouched 1.3 state, until the 1.2 state takes a ServerHello. */
-  private held13: Dtls13Connection | undefined;
-  /** Client: the 1.3 state took over from a 1.2 state that had sent the ClientHello with a HelloVerifyRequest's cookie. */
-  private sentCookieHello = false;
+  /** The version choice while the handshake may still change the version (version-choice.ts); then undefined. */
+  private choice: VersionChoice | undefined;
 
   /**
    * `options`: the protocol configuration (the 1.2 options too: `cipherSuites12`, ...; connection-api.ts),
@@ -173,16 +135,13 @@ export class DtlsConnection implements Connection {
         role === 'client'
           ? Dtls13Connection.sharing('client', config13, options, CHARTS13, common)
           : Dtls13Connection.sharing('server', config13, options, CHARTS13, common);
-    // A server chooses from the first ClientHello (also when it does 1.2 only: one that offers only 1.3 is refused).
-    if (thawed === undefined && config12 !== undefined && (role === 'server' || config13 !== undefined)) {
-      const offer = role === 'client' ? new SentClientHello() : undefined;
-      this.choosing = { options, config12, offer, initialState: this.current.state };
-    }
+    if (thawed === undefined)
+      this.choice = VersionChoice.of(role, this.versions, common, options, this.current, config12);
   }
 
   /** The version spoken, once known. */
   get protocolVersion(): DtlsVersionName | undefined {
-    return this.choosing !== undefined ? undefined : this.current.protocolVersion;
+    return this.choice?.open === true ? undefined : this.current.protocolVersion;
   }
 
   connect(now: number): void {
@@ -192,108 +151,20 @@ export class DtlsConnection implements Connection {
 
   receive(datagram: Uint8Array, now: number, path?: string): void {
     this.common.onDatagram?.('received', datagram);
-    // A connection that ended (closed, failed, timed out) before the version was known stays ended: no datagram gives it a new state.
-    if (this.choosing !== undefined && (this.current.failure !== undefined || this.current.state === 'closed'))
-      this.choosing = undefined;
-    const choosing = this.choosing;
-    if (this.role === 'server') {
-      this.common.started(now); // a server's handshake starts with its first datagram
-      if (choosing !== undefined) this.chooseVersion(choosing, datagram, now);
-    } else if (choosing !== undefined) {
-      const answer = firstAnswer(datagram);
-      if (answer?.version === 'DTLSv1.3') this.choosing = undefined;
-      else if (answer?.version === 'DTLSv1.2') this.fallBack(choosing, answer.helloVerifyRequest);
-    } else if (this.helloVerifyTo13Only(datagram)) {
-      // A 1.3-only client answered with a HelloVerifyRequest: the server speaks DTLS 1.2 only. protocol_version at once, not a
-      // wait for a ServerHello that never comes (docs/versions.md). It is no more forgeable than the plaintext alerts this
-      // state takes anyway (RFC 9147 §4.5.2).
-      return (this.current as Dtls13Connection).guard(() => {
-        throw new ProtocolError(
-          'protocol_version',
-          'the server answered with a HelloVerifyRequest (it speaks DTLS 1.2), and this client does DTLS 1.3 only',
-        );
-      });
-    } else if (
-      this.held13 !== undefined &&
-      answeredVersion(datagram) === 'DTLSv1.3' &&
-      this.current instanceof State12
-    ) {
-      this.current.retire();
-      this.current = this.held13; // the 1.3 answer to our first ClientHello, after a HelloVerifyRequest (forged, or a confused server)
-      this.held13 = undefined;
-      this.current.offerTimed(true);
-      this.sentCookieHello = true;
-    } else if (this.sentCookieHello && this.current instanceof Dtls13Connection && plaintextAlertsOnly(datagram)) {
-      // The 1.2 state sent our ClientHello again with the HelloVerifyRequest's cookie, which a 1.3 server refuses with
-      // illegal_parameter (RFC 9147 §5.3: legacy_cookie must be empty): that answer is to a hello we dropped, not to
-      // this handshake. A peer that means to end it does so under the handshake keys.
-      if (this.current.state === 'connected') this.sentCookieHello = false;
-      else return;
-    }
-    this.current.receive(datagram, now, path);
-    if (this.held13 !== undefined && this.current.state !== 'waitServerHello') this.held13 = undefined; // the 1.2 ServerHello taken (or failed)
-    // A ServerHello or ClientHello the readers could not place (in fragments, say) went to the 1.3 state: once it moved on, that is the version.
-    const state = this.current.state;
-    if (
-      this.choosing !== undefined &&
-      this.current instanceof Dtls13Connection &&
-      state !== this.choosing.initialState &&
-      state !== 'waitServerHello'
-    )
-      this.choosing = undefined;
-  }
-
-  /** Client: a HelloVerifyRequest to our first ClientHello, and DTLS 1.2 not enabled. */
-  private helloVerifyTo13Only(datagram: Uint8Array): boolean {
-    return (
-      this.current instanceof Dtls13Connection &&
-      this.current.state === 'waitServerHello' &&
-      !this.versions.includes('DTLSv1.2') &&
-      firstAnswer(datagram)?.helloVerifyRequest === true
-    );
-  }
-
-  /** Server: the version of the first whole ClientHello, before the state takes it. */
-  private chooseVersion(choosing: Choosing, datagram: Uint8Array, now: number): void {
-    const choice = chooseServerVersion(datagram, this.versions);
-    if (choice.version === undefined && choice.reason === 'not-a-client-hello') return; // a fragment: the 1.3 state reassembles it
-    this.choosing = undefined;
-    if (choice.version === 'DTLSv1.3') return;
-    if (this.current instanceof Dtls13Connection) {
-      if (choice.version === undefined) return; // the 1.3 state refuses it with protocol_version
-      this.current = state12(choosing.options, server12(choosing.options, choosing.config12), this.common);
-      return;
-    }
-    if (choice.version === undefined) {
-      const versions = this.versions.join(', ');
-      this.current.refuse(
-        { alert: 'protocol_version', message: `the ClientHello offers no version this server enables (${versions})` },
-        now,
-      );
-    }
-  }
-
-  /** Client: the server answered in DTLS 1.2; a 1.2 state takes over from our ClientHello as sent. */
-  private fallBack(choosing: Choosing, helloVerifyRequest: boolean): void {
-    const offer = choosing.offer;
-    const sent = offer?.whole();
-    if (offer === undefined || sent === undefined || !(this.current instanceof Dtls13Connection)) return; // never: the ClientHello left whole before any answer
-    const offered = {
-      hello: decodeClientHello(sent.body),
-      body: sent.body,
-      messageSeq: sent.messageSeq,
-      nextRecordSequenceNumber: sent.lastRecord + 1,
-    };
-    this.choosing = undefined;
-    this.current.offerTimed(false);
-    if (helloVerifyRequest) this.held13 = this.current;
-    this.current = state12(choosing.options, choosing.config12, this.common, offered);
+    if (this.role === 'server') this.common.started(now); // a server's handshake starts with its first datagram
+    const choice = this.choice;
+    if (choice === undefined) return this.current.receive(datagram, now, path);
+    const state = choice.take(this.current, datagram, now);
+    if (state === undefined) return;
+    this.current = state;
+    state.receive(datagram, now, path);
+    if (!choice.took(state)) this.choice = undefined;
   }
 
   pollTransmit(): Uint8Array | undefined {
     const d = this.current.pollTransmit();
     if (d !== undefined) {
-      this.choosing?.offer?.sent(d);
+      this.choice?.sent(d);
       this.common.onDatagram?.('sent', d);
     }
     return d;
@@ -424,36 +295,17 @@ export class DtlsConnection implements Connection {
     return this.current.datagramLimit;
   }
 
+  get versionFacts(): VersionFacts {
+    return this.current.versionFacts;
+  }
+
   /** The counters as they are now, both versions' one set (common-state.ts), without the copies `stats` makes: read it at once. */
   get counters(): Readonly<ConnectionCounters> {
     return this.common.counters;
   }
 
   /** @internal The version state (tests of one version's internals). */
-  get versionState(): Dtls13Connection | State12 {
+  get versionState(): Dtls13Connection | Connection12 {
     return this.current;
   }
-}
-
-/**
- * The 1.2 state on `config` (its connection bound to the 1.2 charts, counting in the common counters, its events into the
- * common queue), with the connection's inspector; a client that already sent `offer` takes up from it. Its handshake began
- * at `common.startedAt`, if before it.
- */
-function state12(o: Options, config: Config12, common: CommonState, offer?: Offer12): State12 {
-  const connection = new Connection12(config, CHARTS12, common);
-  if (offer !== undefined) connection.fromSentOffer(offer);
-  const inspect = o.inspect;
-  if (inspect !== undefined) connection.inspect((event) => inspect.call(o, event)); // the 1.2 chart's actor from here on
-  return new State12(connection, common.events, common.startedAt);
-}
-
-/** A server's 1.2 configuration: the shared one with this peer's cookie binding and key. */
-function server12(o: Options, config: Config12): Config12 {
-  const { peer, cookieSecret } = o;
-  return {
-    ...config,
-    ...(peer !== undefined ? { peer } : {}),
-    ...(cookieSecret !== undefined ? { cookieSecret } : {}),
-  };
 }

@@ -14,20 +14,29 @@
  *   records are dropped and counted, handshake violations end the connection with one fatal alert.
  */
 import type { ClientHello } from '../../generated/wire/client-hello.js';
+import { NO_PATH_STATS, type PathDatagram } from '../cid/cid-context.js';
+import { ConfigError, integerOption } from '../config-error.js';
+import type { ConnectionEvent } from '../connection/events.js';
+import type { FrozenSession } from '../connection/hibernation.js';
+import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
+import { notInDtls12, rebindRefused12 } from './feature-error12.js';
 import {
   alertDescriptionFromNumber,
   alertDescriptionToNumber,
   type AlertDescriptionName,
 } from '../../generated/wire/enums.js';
 import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
-import { FlightController, type FlightHooks } from '../handshake/flight.js';
+import { Flights12 } from './flights12.js';
+import { FACTS12 } from './version-facts12.js';
 import type { ManualClock } from '../handshake/manual-clock.js';
 import { HandshakeInbound12, type Inbound12Host } from './handshake-inbound12.js';
 import {
   ConnectionStateError,
   type ConnectionCounters,
   type ConnectionIds,
+  type ConnectionStats,
   type SharedState,
+  type VersionState,
 } from '../connection/connection-api.js';
 import type { IgnoreReason } from '../connection/record-rules.js';
 import type { DropCounters, DropReason } from '../record/drops.js';
@@ -67,13 +76,19 @@ export interface Offer12 {
   readonly nextRecordSequenceNumber: number;
 }
 
-export class Connection12 implements Inbound12Host {
+export class Connection12 implements Inbound12Host, VersionState {
   readonly role: 'client' | 'server';
+  readonly protocolVersion = 'DTLSv1.2' as const;
+  readonly versionFacts = FACTS12;
   readonly config: Config12;
   /** The handshake: the role's 1.2 chart on the one Machine (machine12.ts). @internal */
   readonly machine: Machine12;
   /** The connection's counters: its DtlsConnection's one set for both versions (connection-api.ts). */
   readonly counts: ConnectionCounters;
+  /** The one event queue of its DtlsConnection (events12.ts pushes into it). */
+  private readonly queue: ConnectionEvent[];
+  /** When the handshake began: before this object when a 1.3 offer was answered in 1.2 (its duration counts from it). */
+  private startedAt: number | undefined;
   /** Handshake records in: reassembly, the ClientHello's input step, each message its chart event (handshake-inbound12.ts). */
   private readonly handshake = new HandshakeInbound12(this);
   /** The one outbound queue of its DtlsConnection. */
@@ -95,23 +110,16 @@ export class Connection12 implements Inbound12Host {
   private earlyEpoch1: Uint8Array[] = [];
   /** The one clock of its DtlsConnection: the caller's time, on which the flight timer runs. */
   private readonly clock: ManualClock;
-  /**
-   * Our flights and their retransmission: the dtls13-flight chart with RFC 6347 §4.2.4's figures (1 s doubling to 60 s,
-   * `retransmission` option). A flight ends when the peer's next flight arrives; the last one of a handshake waits for
-   * nothing (sent, it is `finished`) and goes again when the peer sends its own again.
-   */
-  readonly flights: FlightController<Out12>;
-  /** Our last flight (sent again when the peer retransmits its final flight). */
-  private lastFlight: readonly Out12[] = [];
-  private lastResend = -Infinity;
+  /** Our flights and their retransmission (flights12.ts: RFC 6347 §4.2.4's timer, no ACKs). */
+  readonly flights: Flights12;
   private now = 0;
-  private failure: FatalReason | undefined;
+  private fatalReason: FatalReason | undefined;
   private result: Handshake12Result | undefined;
   private session: Session12 | undefined;
   /** ALPN, SRTP and the CIDs, once the hellos settled them. */
   private extensions: Negotiated12Extensions | undefined;
   /** The inbound record path's limits and counters (record-path12.ts). */
-  private readonly path: RecordPath12;
+  private readonly recordPath: RecordPath12;
   private io12: Io12 | undefined;
   /** When the handshake completed (the caller's time), or undefined. */
   completedAt: number | undefined;
@@ -153,9 +161,14 @@ export class Connection12 implements Inbound12Host {
     this.fromOffer = true;
   }
 
-  /** `charts`: the 1.2 charts' generated machines (runtime/dtls/role-drivers.ts); `shared`: the event queue, counters, outbound queue and clock of its DtlsConnection. */
-  constructor(config: Config12, charts: Charts12, shared: SharedState) {
+  /**
+   * `charts`: the 1.2 charts' generated machines (runtime/dtls/role-drivers.ts); `shared`: the event queue, counters,
+   * outbound queue and clock of its DtlsConnection; `startedAt`: the handshake's start, when it began before this object.
+   */
+  constructor(config: Config12, charts: Charts12, shared: SharedState, startedAt?: number) {
     this.config = config;
+    this.startedAt = startedAt;
+    this.queue = shared.events;
     this.arena = config.base.messageBuffers === 'batch' ? new MessageArena() : undefined;
     const counts = shared.counters;
     this.events = new Events12(shared.events, counts);
@@ -165,44 +178,33 @@ export class Connection12 implements Inbound12Host {
     this.writer = new RecordWriter12(this.outbox, counts, config.base.aeadLimits);
     this.role = config.role;
     this.flightLimit = config.base.maxDatagramSize;
-    this.path = new RecordPath12(config.base.limits);
-    this.flights = new FlightController<Out12>(this.flightHooks(), this.clock, config.base.retransmission);
+    this.recordPath = new RecordPath12(config.base.limits);
+    const transmit = (messages: readonly Out12[]): void => this.writer.flight(messages, this.flightLimit);
+    this.flights = new Flights12(transmit, this.clock, config.base.retransmission, () => {
+      const max = config.base.retransmission.maxRetransmissions ?? 10;
+      this.machine.enter({ kind: 'failed' });
+      this.fatalReason = {
+        alert: 'internal_error',
+        message: `no answer after ${max} retransmissions (RFC 6347 §4.2.4)`,
+      };
+      this.events.closed('timeout');
+    });
     this.machine = new Machine12(config.role, this.io(), charts);
-  }
-
-  /** What the flight controller does to the wire, and its end when the peer never answers. */
-  private flightHooks(): FlightHooks<Out12> {
-    return {
-      transmit: (messages) => this.writer.flight(messages, this.flightLimit),
-      // In 1.2 a final flight is answered by nothing: the peer's last flight again asks for ours again (RFC 6347 §4.2.4).
-      retransmitAck: () => this.writer.flight(this.lastFlight, this.flightLimit),
-      timedOut: () => {
-        const max = this.config.base.retransmission.maxRetransmissions ?? 10;
-        this.machine.enter({ kind: 'failed' });
-        this.failure = { alert: 'internal_error', message: `no answer after ${max} retransmissions (RFC 6347 §4.2.4)` };
-        this.events.closed('timeout');
-      },
-    };
-  }
-
-  /** The handshake's state. */
-  private get state(): Machine12['current'] {
-    return this.machine.current;
   }
 
   /** Dropped incoming records by reason (the 1.3 record layer's reasons). */
   get drops(): Readonly<DropCounters> {
-    return this.path.drops;
+    return this.recordPath.drops;
   }
 
   /** Records the record-rule table set aside (RECORD_RULES['DTLSv1.2']), by reason. */
   get ignored(): Readonly<Record<IgnoreReason, number>> {
-    return this.path.ignored;
+    return this.recordPath.ignored;
   }
 
   /** Ended, and what it had to send is sent: frees the keys now rather than when the object is collected. Nothing before the end. */
   releaseKeys(): void {
-    if (this.state.kind !== 'closed' && this.state.kind !== 'failed') return;
+    if (this.state !== 'closed' && this.state !== 'failed') return;
     this.writer.epoch1?.cipher.release();
     this.read1?.cipher.release();
     this.pendingRead?.release();
@@ -211,8 +213,8 @@ export class Connection12 implements Inbound12Host {
     this.pendingRead = undefined;
   }
 
-  /** The session has gone quiet: frees its keys' OpenSSL contexts (made again by the next record); nothing else changes. */
-  park(): void {
+  /** The session has gone quiet: frees its keys' OpenSSL contexts (made again by the next record; 1.2 has no handshake epoch to drop). */
+  park(_now?: number): void {
     this.writer.epoch1?.cipher.park();
     this.read1?.cipher.park();
   }
@@ -237,13 +239,13 @@ export class Connection12 implements Inbound12Host {
   }
 
   /** The chart state the handshake is in. */
-  get stateName(): string {
-    return this.state.kind;
+  get state(): string {
+    return this.machine.current.kind;
   }
 
   /** What ended the connection, when it failed. */
-  get failureReason(): FatalReason | undefined {
-    return this.failure;
+  get failure(): FatalReason | undefined {
+    return this.fatalReason;
   }
 
   /** The last session handed out (client: to resume; server: stored), as in the `session12` event. */
@@ -261,7 +263,8 @@ export class Connection12 implements Inbound12Host {
   }
 
   connect(now: number): void {
-    if (this.state.kind !== 'start') throw new ConnectionStateError(`connect() in ${this.state.kind}`);
+    if (this.state !== 'start') throw new ConnectionStateError(`connect() in ${this.state}`);
+    this.startedAt ??= now;
     this.advance(now);
     this.dispatch({ type: 'connect' });
   }
@@ -274,11 +277,12 @@ export class Connection12 implements Inbound12Host {
   receive(datagram: Uint8Array, now: number, path?: string): void {
     this.advance(now);
     if (this.ended) return;
+    this.startedAt ??= now;
     this.counts.datagramsReceived++;
     // A client's path is its own socket's (it moves by rebind); a server's is its peer's, which may move (peer-path12.ts).
     this.peerPath.taken(path, false);
     this.arrivedOn = path;
-    this.path.integrity.datagramStarted();
+    this.recordPath.integrity.datagramStarted();
     // tls12_cid records carry our CID at its negotiated length (RFC 9146 §4); none negotiated: such a record is malformed.
     const h = this.header;
     // The common datagram, one record: framed as its header is read. Any other goes through the datagram's framing first.
@@ -286,7 +290,7 @@ export class Connection12 implements Inbound12Host {
     if (readHeader12(datagram, 0, cid, h) && h.end === datagram.length) this.record(datagram, h);
     else {
       const settled = this.extensions !== undefined || this.config.base.connectionIds === undefined;
-      this.path.receive(datagram, this.localCidLength, settled, this.take);
+      this.recordPath.receive(datagram, this.localCidLength, settled, this.take);
     }
     this.arena?.datagramDone();
   }
@@ -304,7 +308,18 @@ export class Connection12 implements Inbound12Host {
   };
 
   pollTransmit(): Uint8Array | undefined {
-    return this.outbox.shift();
+    const d = this.outbox.shift();
+    if (d !== undefined) this.counts.datagramsSent++;
+    return d;
+  }
+
+  /** No return routability in DTLS 1.2: nothing for another path. */
+  pollPathTransmit(): PathDatagram | undefined {
+    return undefined;
+  }
+
+  pollEvent(): ConnectionEvent | undefined {
+    return this.queue.shift();
   }
 
   pollTimeout(): number | undefined {
@@ -324,11 +339,12 @@ export class Connection12 implements Inbound12Host {
   }
 
   /** Sends application data (RFC 5246 §6.2.1: records of at most 2^14 bytes, each fitting a datagram). */
-  send(data: Uint8Array): void {
-    if (this.state.kind !== 'connected' || this.writer.epoch1 === undefined)
-      throw new ConnectionStateError(`send() in ${this.state.kind}`);
+  send(data: Uint8Array, now?: number): void {
+    if (now !== undefined) this.now = now;
+    if (this.state !== 'connected' || this.writer.epoch1 === undefined)
+      throw new ConnectionStateError(`send() in ${this.state}`);
     const exhausted = this.writer.applicationData(data, this.config.base.maxDatagramSize);
-    if (exhausted === undefined) return;
+    if (exhausted === undefined) return void (this.counts.applicationBytesSent += data.length);
     // The key's usage limit: internal_error ends the connection (the record kept for it), the send refused by name.
     this.fail({ alert: 'internal_error', message: exhausted });
     throw new ConnectionStateError(exhausted);
@@ -337,17 +353,22 @@ export class Connection12 implements Inbound12Host {
   /** RFC 5246 §7.2.1: close_notify, then nothing more is sent. */
   close(): void {
     if (this.ended) return;
-    if (this.state.kind === 'connected') return this.dispatch({ type: 'close' });
+    if (this.state === 'connected') return this.dispatch({ type: 'close' });
     // Before the handshake completes the chart has no close: nothing is sent (no keys to send it under).
     this.machine.enter({ kind: 'closed' });
     this.flights.stop();
     this.events.closed('local');
   }
 
-  /** RFC 5705 exporter over the master secret. */
+  /** RFC 5705 keying material: the TLS 1.2 PRF over the master secret and both randoms. */
   exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Uint8Array {
     const r = this.result;
-    if (r === undefined) throw new ConnectionStateError('exportKeyingMaterial() before the handshake completed');
+    if (r === undefined)
+      throw new ConnectionStateError('keying material can only be exported from a connected connection');
+    integerOption('length', length, 1, 65_535);
+    if (typeof label !== 'string' || label.length === 0) throw new ConfigError('label', 'must be a non-empty string');
+    if (context !== undefined && !(context instanceof Uint8Array))
+      throw new ConfigError('context', 'must be a Uint8Array');
     // From the suite the handshake settled: the write keys are released once the connection has ended (releaseKeys).
     const hash = dtls12Suite(r.cipherSuite)!.hash;
     return exportKeyingMaterial(
@@ -362,27 +383,108 @@ export class Connection12 implements Inbound12Host {
     );
   }
 
-  /** Ends the connection with one fatal alert (a deadline, an application callback that threw). */
-  abort(reason: FatalReason, now: number): void {
+  /** Ends the handshake with `reason`'s fatal alert (a server's ClientHello with no version in common: protocol_version). */
+  refuse(reason: FatalReason, now: number): void {
     this.now = now;
+    this.startedAt ??= now;
     this.fail(reason);
+  }
+
+  /** An application callback the node layer called failed: the connection ends with internal_error. */
+  failForCallback(callback: CallbackName, thrown: unknown): void {
+    this.fail(toAlert(new CallbackError(callback, thrown)));
+  }
+
+  /** A deadline of DtlsConnection's passed: the handshake's ends it with handshake_failure, the idle one with close_notify; closed as `timeout`. */
+  expire(deadline: 'handshake' | 'idle', message: string): void {
+    if (this.ended) return;
+    this.events.timedOut = true;
+    if (deadline === 'handshake') this.fail({ alert: 'handshake_failure', message });
+    else this.close();
+  }
+
+  /** When the handshake completed (its last step), else undefined. */
+  get handshakeDoneAt(): number | undefined {
+    return this.completedAt;
+  }
+
+  get lastAuthenticatedReceive(): number | undefined {
+    return this.lastAuthenticated;
+  }
+
+  get path(): string | undefined {
+    return this.peerPath.current;
+  }
+
+  get stats(): ConnectionStats {
+    const flights = this.flights;
+    const { completedAt, startedAt } = this;
+    return {
+      ...this.counts,
+      drops: { ...this.drops },
+      ignored: { ...this.ignored },
+      retransmissions: flights.retransmissions,
+      flightState: flights.state,
+      retransmitTimeout: flights.timeout,
+      handshakeDuration: completedAt === undefined || startedAt === undefined ? undefined : completedAt - startedAt,
+      retained: { reassemblyBytes: 0, deferredBytes: 0, ackRecords: 0, readEpochs: this.result === undefined ? 1 : 2 },
+      paths: { ...NO_PATH_STATS, migrations: this.peerPath.migrations },
+    };
+  }
+
+  updateKeys(): void {
+    throw notInDtls12('updateKeys');
+  }
+
+  requestClientCertificate(): void {
+    throw notInDtls12('requestClientCertificate');
+  }
+
+  issueConnectionIds(): Uint8Array[] {
+    throw notInDtls12('issueConnectionIds');
+  }
+
+  requestConnectionIds(): void {
+    throw notInDtls12('requestConnectionIds');
+  }
+
+  /**
+   * A client moves to another local socket (`path`): possible when the server asked for a CID (RFC 9146), which lets it
+   * find the session from the new address; without one it would see a new peer.
+   */
+  rebind(path: string): void {
+    const refused = this.role === 'client' ? FACTS12.rebindRefusal(this.connectionIds) : rebindRefused12();
+    if (refused !== undefined) throw refused;
+    this.peerPath.current = path;
+  }
+
+  /** A 1.2 session does not hibernate (the frozen form is 1.3's). */
+  readonly canHibernate = false;
+
+  hibernate(): FrozenSession | undefined {
+    return undefined;
+  }
+
+  /** A 1.3 answer took the connection back (runtime/dtls/connection.ts): this state's flight leaves the clock for good. */
+  retire(): void {
+    this.flights.stop();
   }
 
   /** @internal */
   get ended(): boolean {
-    return this.state.kind === 'closed' || this.state.kind === 'failed';
+    return this.state === 'closed' || this.state === 'failed';
   }
 
   /** @internal */
   drop(reason: DropReason): void {
-    this.path.drop(reason);
+    this.recordPath.drop(reason);
   }
 
   /** A record the read epoch refused: counted, and a failed authentication checked against `limits.integrityPolicy12`. */
   private refused(reason: DropReason, read: ReadEpoch12): void {
     this.drop(reason);
     if (reason !== 'authentication') return;
-    const ended = this.path.integrityVerdict(read.cipher);
+    const ended = this.recordPath.integrityVerdict(read.cipher);
     if (ended !== undefined) this.fail(ended);
   }
 
@@ -408,16 +510,7 @@ export class Connection12 implements Inbound12Host {
         return config.wallClock();
       },
       nextMessageSeq: () => this.sendSeq++,
-      flight: (messages, final) => {
-        this.lastFlight = messages;
-        this.flights.send(messages);
-        // The last flight of a handshake is timed by nothing: at once `finished` (RFC 6347 §4.2.4).
-        if (final)
-          this.flights.acknowledge(
-            messages.map((_, i) => i),
-            true,
-          );
-      },
+      flight: (messages, final) => this.flights.sendFlight(messages, final),
       writeKeys: (cipher) => this.writer.writeKeys(cipher),
       readKeys: (cipher) => {
         this.pendingRead = cipher;
@@ -453,7 +546,7 @@ export class Connection12 implements Inbound12Host {
         this.writer.helloVerifyRequest(body, messageSeq, recordSequenceNumber),
       installReadEpoch: () => {
         if (this.pendingRead === undefined) throw new ConnectionStateError('ChangeCipherSpec before the read keys');
-        this.read1 = new ReadEpoch12(this.pendingRead, this.path.integrity, this.config.base.replayWindow);
+        this.read1 = new ReadEpoch12(this.pendingRead, this.recordPath.integrity, this.config.base.replayWindow);
         this.pendingRead = undefined;
       },
       deliver: (data) => this.events.data(data),
@@ -465,13 +558,13 @@ export class Connection12 implements Inbound12Host {
         this.events.closed(reason);
       },
       fatal: (reason) => {
-        this.failure = reason;
+        this.fatalReason = reason;
         this.alert('fatal', reason.alert);
         this.flights.stop();
         this.events.closed('failed');
       },
       peerAlert: (description) => {
-        this.failure = { alert: description, message: `the peer sent a fatal ${description} alert` };
+        this.fatalReason = { alert: description, message: `the peer sent a fatal ${description} alert` };
         this.flights.stop();
         this.events.closed('failed');
       },
@@ -480,7 +573,7 @@ export class Connection12 implements Inbound12Host {
 
   /** @internal Takes one chart event: a step's error becomes the one fatal alert (the state unchanged until then); an event the state does not take is unexpected_message. */
   dispatch(event: Event12): void {
-    const before = this.state.kind;
+    const before = this.state;
     let taken: boolean;
     try {
       taken = this.machine.dispatch(event);
@@ -528,7 +621,7 @@ export class Connection12 implements Inbound12Host {
     const { contentType, sequenceNumber } = h;
     if (h.type === TLS12_CID && sequenceNumber > this.newestCidRecord) this.newerCidRecord(sequenceNumber);
     // The application_data row of RECORD_RULES['DTLSv1.2'] once connected, without the lookup.
-    if (contentType === APPLICATION_DATA && this.state.kind === 'connected')
+    if (contentType === APPLICATION_DATA && this.state === 'connected')
       return this.dispatch({ type: 'ApplicationData', data: content });
     this.content(contentType, content, 1, sequenceNumber);
   }
@@ -539,15 +632,15 @@ export class Connection12 implements Inbound12Host {
    */
   private newerCidRecord(sequenceNumber: number): void {
     this.newestCidRecord = sequenceNumber;
-    if (this.role !== 'server' || this.state.kind !== 'connected') return;
+    if (this.role !== 'server' || this.state !== 'connected') return;
     const moved = this.peerPath.taken(this.arrivedOn, true);
     if (moved !== undefined) this.events.pathMigrated(moved.from, moved.to);
   }
 
   /** One record's content, through the 1.2 rows of the one record-rule table (runtime/connection/record-rules.ts) to its row's handler, or set aside. */
   private content(type: number, fragment: Uint8Array, epoch: 0 | 1, recordSequenceNumber: number): void {
-    const phase = phase12(this.role, this.state, this.pendingRead !== undefined, this.read1 !== undefined);
-    const handler = this.path.admit(type, epoch, phase, this.read1 === undefined ? 0 : 1);
+    const phase = phase12(this.role, this.machine.current, this.pendingRead !== undefined, this.read1 !== undefined);
+    const handler = this.recordPath.admit(type, epoch, phase, this.read1 === undefined ? 0 : 1);
     if (handler !== undefined) this.handle(handler, fragment, epoch, recordSequenceNumber);
   }
 
@@ -583,7 +676,7 @@ export class Connection12 implements Inbound12Host {
     const name = typeof description === 'string' ? description : 'internal_error';
     this.events.alert(level, name, false);
     if (name === 'close_notify') {
-      if (this.state.kind === 'connected') return this.dispatch({ type: 'closeNotify' });
+      if (this.state === 'connected') return this.dispatch({ type: 'closeNotify' });
       // During the handshake the chart has no closeNotify: the connection ends, nothing answered.
       this.machine.enter({ kind: 'closed' });
       this.flights.stop();
@@ -593,14 +686,8 @@ export class Connection12 implements Inbound12Host {
     if (level === 'fatal') this.dispatch({ type: 'alertReceived', description: name });
   }
 
-  /**
-   * RFC 6347 §4.2.4: the peer sent its last flight again, so ours was lost: the flight controller sends ours again
-   * (waiting: the flight; finished: our final flight); at most once per half initial timeout. @internal
-   */
+  /** RFC 6347 §4.2.4: the peer sent its last flight again, so ours was lost (flights12.ts). @internal */
   peerRetransmitted(): void {
-    const spacing = (this.config.base.retransmission.initialTimeout ?? 1000) / 2;
-    if (this.now - this.lastResend < spacing) return;
-    this.lastResend = this.now;
-    this.flights.peerRetransmitted();
+    this.flights.peerResent(this.now);
   }
 }

@@ -19,3 +19,18 @@ export function rebindRefused12(): Dtls12FeatureError {
     'without a connection ID from the server (RFC 9146) cannot move to another address: the server would see a new peer',
   );
 }
+
+/** Why each DTLS 1.3 feature is not in DTLS 1.2. */
+const WHY_NOT_IN_DTLS12 = {
+  updateKeys: 'has no KeyUpdate (RFC 8446 §4.6.3): its keys last the session; renegotiation is refused (RFC 5746)',
+  requestClientCertificate:
+    'has no post-handshake authentication (RFC 8446 §4.6.2): ask for the certificate in the handshake (requestCert)',
+  issueConnectionIds:
+    'has no NewConnectionId message (RFC 9147 §9 is DTLS 1.3): an RFC 9146 CID is fixed at the handshake',
+  requestConnectionIds: 'has no RequestConnectionId message (RFC 9147 §9 is DTLS 1.3)',
+} as const;
+
+/** The error for `feature`, a DTLS 1.3 call, asked of a 1.2 session. */
+export function notInDtls12(feature: keyof typeof WHY_NOT_IN_DTLS12): Dtls12FeatureError {
+  return new Dtls12FeatureError(feature, WHY_NOT_IN_DTLS12[feature]);
+}

@@ -18,7 +18,7 @@ export {
   type SessionErrorCode,
   type SystemErrorCode,
 } from './dtls/errors.js';
-export { maxMessageSize, MAX_RECORD_PLAINTEXT } from './dtls/message-size.js';
+export { maxMessageSize, MAX_RECORD_PLAINTEXT } from '../connection/message-size.js';
 export type { AntiReplayWaitStats } from './anti-replay-wait.js';
 export type { ConnectOptions as DtlsConnectOptions, ListenOptions as DtlsListenOptions } from './dtls/options.js';
 export type { FleetOptions as DtlsFleetOptions } from './dtls/workers/fleet-options.js';

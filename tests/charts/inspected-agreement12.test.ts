@@ -36,7 +36,7 @@ function watched(c: Dtls12Connection, side: 'client' | 'server'): Watch {
       return;
     const value = String(ev.snapshot.value);
     w.seen.push(value);
-    if (c.stateName !== value) w.disagreements.push(`XState ${value}, machine ${c.stateName}`);
+    if (c.state !== value) w.disagreements.push(`XState ${value}, machine ${c.state}`);
   });
   return w;
 }
@@ -98,7 +98,7 @@ for (const [name, s] of Object.entries(SCENARIOS)) {
       pump(p);
       session = client.lastSession;
       if (round === 1) continue;
-      if (client.stateName === 'connected') {
+      if (client.state === 'connected') {
         client.close();
         pump(p);
       }

@@ -197,7 +197,7 @@ test('DTLS 1.2: every transition the client and server machines take in real han
     record(p);
     p.client.connect(0);
     pump(p);
-    if (p.client.stateName !== 'connected') continue;
+    if (p.client.state !== 'connected') continue;
     p.client.send(Uint8Array.of(1));
     p.server.send(Uint8Array.of(2));
     pump(p);

@@ -37,7 +37,7 @@ const alerts = (events: readonly ConnectionEvent[], sent: boolean): string[] =>
 
 test('the server picks by its own preference; both ends report it', (t) => {
   const p = run({ alpn: ['h2', 'coap', 'webrtc'] }, { alpn: ['webrtc', 'coap'] });
-  t.is(p.client.stateName, 'connected', JSON.stringify(p.client.failureReason));
+  t.is(p.client.state, 'connected', JSON.stringify(p.client.failure));
   t.is(p.client.negotiated?.alpnProtocol, 'webrtc');
   t.is(p.server.negotiated?.alpnProtocol, 'webrtc');
   const done = p.events.client.find((e) => e.type === 'handshakeComplete');
@@ -66,15 +66,15 @@ test('a server function sees the offer and the server name, and its answer is ta
 
 test('no protocol in common: the server ends the handshake with no_application_protocol', (t) => {
   const p = run({ alpn: ['h2'] }, { alpn: ['coap'] });
-  t.is(p.server.stateName, 'failed');
-  t.is(p.server.failureReason?.alert, 'no_application_protocol');
+  t.is(p.server.state, 'failed');
+  t.is(p.server.failure?.alert, 'no_application_protocol');
   t.deepEqual(alerts(p.events.client, false), ['no_application_protocol']);
-  t.is(p.client.stateName, 'failed');
+  t.is(p.client.state, 'failed');
 });
 
 test('a function that names a protocol the client did not offer is no_application_protocol too', (t) => {
   const p = run({ alpn: ['h2'] }, { alpn: () => 'coap' });
-  t.is(p.server.failureReason?.alert, 'no_application_protocol');
+  t.is(p.server.failure?.alert, 'no_application_protocol');
 });
 
 test('one side without ALPN: nothing negotiated, the handshake goes on', (t) => {
@@ -83,7 +83,7 @@ test('one side without ALPN: nothing negotiated, the handshake goes on', (t) => 
     [{}, { alpn: ['h2'] }],
   ] as const) {
     const p = run(client, server);
-    t.is(p.client.stateName, 'connected');
+    t.is(p.client.state, 'connected');
     t.is(p.client.negotiated?.alpnProtocol, undefined);
     t.is(p.server.negotiated?.alpnProtocol, undefined);
   }
@@ -119,9 +119,9 @@ test('an ALPN answer naming a protocol we did not offer is illegal_parameter', (
         }))
       : d,
   );
-  t.is(p.client.stateName, 'failed');
-  t.is(p.client.failureReason?.alert, 'illegal_parameter');
-  t.regex(p.client.failureReason?.message ?? '', /spdy\/1/);
+  t.is(p.client.state, 'failed');
+  t.is(p.client.failure?.alert, 'illegal_parameter');
+  t.regex(p.client.failure?.message ?? '', /spdy\/1/);
 });
 
 test('an ALPN answer with two names is illegal_parameter', (t) => {
@@ -142,7 +142,7 @@ test('an ALPN answer with two names is illegal_parameter', (t) => {
         }))
       : d,
   );
-  t.is(p.client.failureReason?.alert, 'illegal_parameter');
+  t.is(p.client.failure?.alert, 'illegal_parameter');
 });
 
 test('a ServerHello that answers ALPN the client never offered is unsupported_extension', (t) => {
@@ -160,8 +160,8 @@ test('a ServerHello that answers ALPN the client never offered is unsupported_ex
         }))
       : d,
   );
-  t.is(p.client.stateName, 'failed');
-  t.is(p.client.failureReason?.alert, 'unsupported_extension');
+  t.is(p.client.state, 'failed');
+  t.is(p.client.failure?.alert, 'unsupported_extension');
   t.deepEqual(alerts(p.events.server, false), ['unsupported_extension']);
 });
 

@@ -98,6 +98,25 @@ test('send / onmessage both ways, maxMessageSize for the 1.2 record (header 13, 
   }
 });
 
+test('with CIDs maxMessageSize leaves room for the peer’s CID: a message of that size arrives whole, as one message', async (t) => {
+  const { s, c, server } = await pair({ mtu: 1200, cid: 5 }, { cid: 6 });
+  try {
+    t.is(c.connectionIds?.peer?.length, 6);
+    t.is(c.maxMessageSize, 1200 - 13 - 8 - 16 - (6 + 1), 'a tls12_cid record: the CID and the inner content type');
+    const got: number[] = [];
+    server.onmessage = (m) => {
+      got.push(m.length);
+      if (m.length < 100) server.send(Buffer.concat([Buffer.from('echo: '), m]));
+    };
+    c.send(new Uint8Array(c.maxMessageSize).fill(0x61));
+    t.is(await echoed(c, 'after'), 'echo: after', 'a later message: whatever the big one became arrived before it');
+    t.deepEqual(got, [c.maxMessageSize, 'after'.length], 'one message for one send()');
+  } finally {
+    await c.close();
+    await s.listener.close();
+  }
+});
+
 test('the RFC 5705 exporter is the same on both ends, with and without a context, and refused before the handshake', async (t) => {
   const early = connect('127.0.0.1', 9, { ca, servername: 'localhost', maxVersion: 'DTLSv1.2' });
   t.throws(() => early.exportKeyingMaterial(16, 'EXPERIMENTAL x'), { instanceOf: SessionStateError });

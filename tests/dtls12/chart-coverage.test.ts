@@ -98,7 +98,7 @@ function run(r: Run, taken: { client: Set<string>; server: Set<string> }): void 
   first.server.machine.onTransition = (f, e, t) => taken.server.add(`${f} --${e}--> ${t}`);
   first.client.connect(0);
   pump(first);
-  if (first.client.stateName !== 'connected') throw new Error(`no handshake: ${JSON.stringify(r)}`);
+  if (first.client.state !== 'connected') throw new Error(`no handshake: ${JSON.stringify(r)}`);
   if (r.resume !== true) return;
   const second = pair12(
     Dtls12Connection.client({ ...clientOptions, session12: first.client.lastSession! }),
@@ -165,8 +165,7 @@ function after(taken: { client: Set<string>; server: Set<string> }): void {
     pump(p);
     p[closer].close();
     pump(p);
-    if (p.client.stateName !== 'closed' || p.server.stateName !== 'closed')
-      throw new Error(`not closed by the ${closer}`);
+    if (p.client.state !== 'closed' || p.server.state !== 'closed') throw new Error(`not closed by the ${closer}`);
   }
   // The client trusts another CA: bad_certificate, sent through the chart's fail; the server takes it as alertReceived.
   const p = pair12(
@@ -176,5 +175,5 @@ function after(taken: { client: Set<string>; server: Set<string> }): void {
   record(p);
   p.client.connect(0);
   pump(p);
-  if (p.client.stateName !== 'failed') throw new Error('the handshake did not fail');
+  if (p.client.state !== 'failed') throw new Error('the handshake did not fail');
 }

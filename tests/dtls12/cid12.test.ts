@@ -77,8 +77,8 @@ const received = (p: Pair12, side: 'client' | 'server'): string[] =>
 test('both ask for CIDs: every protected record carries the receiver’s CID as tls12_cid, both ways', (t) => {
   const w = watcher({ client: 4, server: 6 });
   const p = run({ cid: { length: 4, generate: fixed(0xc1) } }, { cid: { length: 6, generate: fixed(0x5e) } }, w.tap);
-  t.is(p.client.stateName, 'connected', JSON.stringify(p.client.failureReason));
-  t.is(p.server.stateName, 'connected', JSON.stringify(p.server.failureReason));
+  t.is(p.client.state, 'connected', JSON.stringify(p.client.failure));
+  t.is(p.server.state, 'connected', JSON.stringify(p.server.failure));
   t.is(hex(p.client.connectionIds?.local), 'c1c1c1c1');
   t.is(hex(p.client.connectionIds?.peer), '5e5e5e5e5e5e');
   t.is(hex(p.server.connectionIds?.local), '5e5e5e5e5e5e');
@@ -103,7 +103,7 @@ test('both ask for CIDs: every protected record carries the receiver’s CID as 
 test('mixed: the client asks for a zero-length CID and sends the server’s; the server sends plain records', (t) => {
   const w = watcher({ client: 0, server: 3 });
   const p = run({ cid: 0 }, { cid: { length: 3, generate: fixed(0x33) } }, w.tap);
-  t.is(p.client.stateName, 'connected', JSON.stringify(p.client.failureReason));
+  t.is(p.client.state, 'connected', JSON.stringify(p.client.failure));
   t.is(p.client.connectionIds?.local, undefined);
   t.is(hex(p.client.connectionIds?.peer), '333333');
   t.is(p.server.connectionIds?.peer, undefined);
@@ -123,7 +123,7 @@ test('only one side has the option: no CIDs, plain records both ways', (t) => {
   ] as const) {
     const w = watcher({ client: 0, server: 0 });
     const p = run(client, server, w.tap);
-    t.is(p.client.stateName, 'connected');
+    t.is(p.client.state, 'connected');
     t.is(p.client.connectionIds, undefined);
     t.is(p.server.connectionIds, undefined);
     p.client.send(text('x'));
@@ -140,7 +140,7 @@ test('with 20-byte CIDs each way every datagram still fits a 300-byte maxDatagra
     return d;
   };
   const p = run({ cid: 20, maxDatagramSize: 300 }, { cid: 20, maxDatagramSize: 300 }, tap);
-  t.is(p.client.stateName, 'connected', JSON.stringify(p.client.failureReason));
+  t.is(p.client.state, 'connected', JSON.stringify(p.client.failure));
   const big = 'x'.repeat(1000);
   p.client.send(text(big));
   p.server.send(text(big));
@@ -161,7 +161,7 @@ function connectedWithCids(): { p: Pair12; lastFromClient: () => Uint8Array | un
       return d;
     },
   );
-  if (p.server.stateName !== 'connected') throw new Error('no handshake');
+  if (p.server.state !== 'connected') throw new Error('no handshake');
   return { p, lastFromClient: () => last };
 }
 
@@ -218,7 +218,7 @@ test('forged, truncated, replayed and CID-less records are dropped and counted, 
   p.server.receive(epoch0, p.now);
   t.is(p.server.drops['connection-id'], before['connection-id'] + 3);
 
-  t.is(p.server.stateName, 'connected');
+  t.is(p.server.state, 'connected');
   t.deepEqual(received(p, 'server'), ['genuine'], 'nothing forged was delivered');
   p.client.send(text('still here'));
   pump(p);
@@ -227,7 +227,7 @@ test('forged, truncated, replayed and CID-less records are dropped and counted, 
 
 test('a tls12_cid record to an end that asked for no CID is malformed, dropped', (t) => {
   const p = run({ cid: 0 }, { cid: 4 });
-  t.is(p.client.stateName, 'connected');
+  t.is(p.client.state, 'connected');
   const before = p.client.drops.malformed;
   const record = Uint8Array.of(
     25,
@@ -251,7 +251,7 @@ test('a tls12_cid record to an end that asked for no CID is malformed, dropped',
   );
   t.notThrows(() => p.client.receive(record, p.now));
   t.is(p.client.drops.malformed, before + 1);
-  t.is(p.client.stateName, 'connected');
+  t.is(p.client.state, 'connected');
 });
 
 const withExtra =
@@ -261,8 +261,8 @@ const withExtra =
 
 test('a ServerHello answering connection_id the client did not offer is unsupported_extension', (t) => {
   const p = run({}, {}, withExtra({ extensionType: 'connection_id', extensionData: { cid: Uint8Array.of(9, 9) } }));
-  t.is(p.client.stateName, 'failed');
-  t.is(p.client.failureReason?.alert, 'unsupported_extension');
+  t.is(p.client.state, 'failed');
+  t.is(p.client.failure?.alert, 'unsupported_extension');
 });
 
 test('a ServerHello with rrc is unsupported_extension (RRC is not negotiated in 1.2)', (t) => {
@@ -271,8 +271,8 @@ test('a ServerHello with rrc is unsupported_extension (RRC is not negotiated in 
     { cid: 2 },
     withExtra({ extensionType: 'rrc', extensionData: new Uint8Array(0) } as Tls12ServerHello['extensions'][number]),
   );
-  t.is(p.client.stateName, 'failed');
-  t.is(p.client.failureReason?.alert, 'unsupported_extension');
+  t.is(p.client.state, 'failed');
+  t.is(p.client.failure?.alert, 'unsupported_extension');
 });
 
 test('the answers are checked against the ClientHello as offered, also one a 1.3 client built (ALPN, use_srtp, connection_id, rrc)', (t) => {
@@ -375,9 +375,9 @@ test('a server CID that leaves under 64 bytes of a 256-byte datagram is refused 
       ),
     }));
   const p = run({ cid: 2, maxDatagramSize: 256 }, { cid: 2 }, (from, d) => (from === 'server' ? long(d) : d));
-  t.is(p.client.stateName, 'failed');
-  t.is(p.client.failureReason?.alert, 'handshake_failure');
-  t.regex(p.client.failureReason?.message ?? '', /200-byte CID/);
+  t.is(p.client.state, 'failed');
+  t.is(p.client.failure?.alert, 'handshake_failure');
+  t.regex(p.client.failure?.message ?? '', /200-byte CID/);
   const base = clientHello12(resolveConfig12('client', {}), new Uint8Array(32), new Uint8Array(0), new Uint8Array(0));
   const offer = { ...offerFromClientHello12(base), cid: Uint8Array.of(1) };
   const sh: Tls12ServerHello = {

@@ -157,8 +157,8 @@ for (const kind of KINDS) {
       );
       p.client.connect(0);
       pump(p);
-      t.is(p.client.stateName, 'connected', JSON.stringify([p.client.failureReason, p.server.failureReason]));
-      t.is(p.server.stateName, 'connected', JSON.stringify(p.server.failureReason));
+      t.is(p.client.state, 'connected', JSON.stringify([p.client.failure, p.server.failure]));
+      t.is(p.server.state, 'connected', JSON.stringify(p.server.failure));
       t.is(p.client.negotiated?.signatureAlgorithm, 'ecdsa_secp256r1_sha256');
       t.true(p.server.negotiated?.clientAuthenticated);
     });

@@ -58,14 +58,14 @@ test('a forged ChangeCipherSpec just before the server’s last flight, a NewSes
   pump(p, (from, d) => {
     if (from === 'server' && !injected && carries(d, NEW_SESSION_TICKET)) {
       injected = true;
-      t.is(p.client.stateName, 'waitNewSessionTicketOrChangeCipherSpec');
+      t.is(p.client.state, 'waitNewSessionTicketOrChangeCipherSpec');
       p.client.receive(forgedCcs(), p.now);
-      t.is(p.client.stateName, 'waitNewSessionTicketOrChangeCipherSpec', 'the forged ChangeCipherSpec moved nothing');
+      t.is(p.client.state, 'waitNewSessionTicketOrChangeCipherSpec', 'the forged ChangeCipherSpec moved nothing');
     }
     return d;
   });
   t.true(injected, 'the server sent a NewSessionTicket');
-  t.is(p.client.stateName, 'connected', JSON.stringify(p.client.failureReason));
+  t.is(p.client.state, 'connected', JSON.stringify(p.client.failure));
   t.is(p.client.ignored['unauthenticated-violation'], 1);
   t.is(p.client.lastSession?.ticket !== undefined, true, 'the promised ticket arrived and was kept');
   talks(t, p);
@@ -92,11 +92,11 @@ test('a forged ChangeCipherSpec between the client’s ClientKeyExchange and Cer
     injected = true;
     p.server.receive(encodeDatagram12(records.slice(0, cv)), p.now); // through the ClientKeyExchange: the server's read keys pending
     p.server.receive(forgedCcs(), p.now);
-    t.is(p.server.stateName, 'waitClientCertificateVerify');
+    t.is(p.server.state, 'waitClientCertificateVerify');
     return encodeDatagram12(records.slice(cv));
   });
   t.true(injected, 'the client sent a CertificateVerify');
-  t.is(p.server.stateName, 'connected', JSON.stringify(p.server.failureReason));
+  t.is(p.server.state, 'connected', JSON.stringify(p.server.failure));
   t.is(p.server.ignored['unauthenticated-violation'], 1);
   t.true(p.server.negotiated?.clientAuthenticated);
   talks(t, p);
@@ -111,8 +111,8 @@ test('a forged ChangeCipherSpec before any keys, and one after the genuine one: 
   p.server.receive(forgedCcs(), p.now); // the server has not even seen a ClientHello
   t.is(p.server.ignored['unauthenticated-violation'], 1);
   pump(p);
-  t.is(p.client.stateName, 'connected');
+  t.is(p.client.state, 'connected');
   p.client.receive(forgedCcs(), p.now); // connected: taken as the peer's flight again, which its handshake records would show
-  t.is(p.client.stateName, 'connected');
+  t.is(p.client.state, 'connected');
   talks(t, p);
 });

@@ -222,7 +222,7 @@ test('a cached session resumes only under the server name it was made for', (t) 
   // The same ID held for another name (the session of another SNI name of the listener): a full handshake.
   cache.store({ ...cache.find(session.id, Date.now())!, serverName: 'other.test' });
   const other = handshake({ session12: session }, { sessionCache12: cache });
-  t.is(other.server.stateName, 'connected');
+  t.is(other.server.state, 'connected');
   t.false(other.server.negotiated!.resumed);
 });
 
@@ -234,7 +234,7 @@ test('a server requiring a client certificate resumes by ID only a session whose
   // Made where no certificate was asked for.
   const plain = handshake(client, { sessionCache12: cache }).client.lastSession!;
   const a = handshake({ ...client, session12: plain }, { ...requiring, sessionCache12: cache });
-  t.is(a.server.stateName, 'connected');
+  t.is(a.server.state, 'connected');
   t.false(a.server.negotiated!.resumed, 'not resumed: a full handshake with the certificate');
   t.true(a.server.negotiated!.clientAuthenticated);
   const proved = a.client.lastSession!;

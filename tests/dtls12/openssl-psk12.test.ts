@@ -174,7 +174,7 @@ test.serial(
     const b = await fromClient(suite, {}, ['-psk_identity', 'intruder']);
     try {
       await b.server.waitFor((e) => e.type === 'closed', 15_000, 'failure');
-      t.is(b.server.conn.failureReason?.alert, 'unknown_psk_identity');
+      t.is(b.server.conn.failure?.alert, 'unknown_psk_identity');
       t.is(b.server.conn.negotiated, undefined);
       await b.client.waitFor(/unknown psk identity|alert number 115/i);
     } finally {

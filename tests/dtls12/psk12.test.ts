@@ -88,8 +88,8 @@ for (const suite of SUITES) {
     const rec = recorder();
     p.client.connect(0);
     pump(p, rec.tap);
-    t.is(p.client.stateName, 'connected');
-    t.is(p.server.stateName, 'connected');
+    t.is(p.client.state, 'connected');
+    t.is(p.server.state, 'connected');
     t.is(p.client.negotiated?.cipherSuite, suite);
     t.deepEqual(p.server.negotiated?.pskIdentity, new TextEncoder().encode('sensor-17'));
     t.deepEqual(p.client.negotiated?.pskIdentity, new TextEncoder().encode('sensor-17'));
@@ -116,7 +116,7 @@ test('plain PSK with psk_identity_hint: the server sends a ServerKeyExchange and
   const rec = recorder();
   p.client.connect(0);
   pump(p, rec.tap);
-  t.is(p.client.stateName, 'connected');
+  t.is(p.client.state, 'connected');
   t.true(rec.types.server.includes(12));
 });
 
@@ -134,7 +134,7 @@ test('the server looks identities up with a callback, as the 1.3 psk option allo
   );
   p.client.connect(0);
   pump(p);
-  t.is(p.server.stateName, 'connected');
+  t.is(p.server.state, 'connected');
   t.deepEqual(seen, ['sensor-17']);
 });
 
@@ -142,10 +142,10 @@ test('an unknown identity ends the handshake with unknown_psk_identity (RFC 4279
   const p = pskPair('tls_psk_with_aes_128_gcm_sha256', { psk: { identity: 'intruder', key: KEY } });
   p.client.connect(0);
   pump(p);
-  t.is(p.server.stateName, 'failed');
+  t.is(p.server.state, 'failed');
   t.deepEqual(alertsSent(p.events.server), ['unknown_psk_identity']);
-  t.is(p.client.stateName, 'failed');
-  t.is(p.client.failureReason?.alert, 'unknown_psk_identity');
+  t.is(p.client.state, 'failed');
+  t.is(p.client.failure?.alert, 'unknown_psk_identity');
 });
 
 test('a wrong key: the Finished does not open under the other keys and is dropped (as OpenSSL does in DTLS); the client gives up, nothing completes', (t) => {
@@ -153,7 +153,7 @@ test('a wrong key: the Finished does not open under the other keys and is droppe
     const p = pskPair(suite, { psk: { identity: 'sensor-17', key: OTHER } });
     p.client.connect(0);
     pump(p);
-    t.is(p.client.stateName, 'failed', suite);
+    t.is(p.client.state, 'failed', suite);
     t.true(
       p.events.client.some((e) => e.type === 'closed' && e.reason === 'timeout'),
       suite,
@@ -252,7 +252,7 @@ test('attacker: a truncated identity (length beyond the message) is decode_error
       from === 'client' ? replaceClientKeyExchange(d, Uint8Array.of(0x00, 0x40, 0x73, 0x65, 0x6e)) : d,
     ),
   );
-  t.is(p.server.stateName, 'failed');
+  t.is(p.server.state, 'failed');
   t.deepEqual(alertsSent(p.events.server), ['decode_error']);
 });
 
@@ -277,11 +277,11 @@ test('attacker: an oversized identity (16,000 bytes) is unknown_psk_identity, wi
       from === 'client' ? replaceClientKeyExchange(d, encodeClientKeyExchangePsk({ pskIdentity: identity })) : d,
     ),
   );
-  t.is(p.server.stateName, 'failed');
+  t.is(p.server.state, 'failed');
   t.deepEqual(alertsSent(p.events.server), ['unknown_psk_identity']);
   t.is(calls, 1);
   t.is(longest, 16_000);
-  t.regex(p.server.failureReason?.message ?? '', /of 16000 bytes/);
+  t.regex(p.server.failure?.message ?? '', /of 16000 bytes/);
 });
 
 test('attacker: an ECDHE_PSK ClientKeyExchange without its point, or a bad point, fails with an alert', (t) => {
@@ -292,7 +292,7 @@ test('attacker: an ECDHE_PSK ClientKeyExchange without its point, or a bad point
     const p = pskPair('tls_ecdhe_psk_with_aes_128_gcm_sha256');
     p.client.connect(0);
     t.notThrows(() => pump(p, (from, d) => (from === 'client' ? replaceClientKeyExchange(d, body) : d)));
-    t.is(p.server.stateName, 'failed');
+    t.is(p.server.state, 'failed');
     t.is(alertsSent(p.events.server).length, 1);
   }
 });
@@ -318,6 +318,6 @@ test('a client psk function that gives no PSK for this server: handshake_failure
   const p = pskPair('tls_psk_with_aes_128_gcm_sha256', { psk: () => undefined });
   p.client.connect(0);
   t.notThrows(() => pump(p));
-  t.is(p.client.stateName, 'failed');
-  t.is(p.client.failureReason?.alert, 'handshake_failure');
+  t.is(p.client.state, 'failed');
+  t.is(p.client.failure?.alert, 'handshake_failure');
 });

@@ -34,7 +34,7 @@ test('the server picks its first preference the client offered; the SRTP keys ar
     { srtp: ['SRTP_AES128_CM_SHA1_80', 'SRTP_AEAD_AES_128_GCM'] },
     { srtp: 'SRTP_AEAD_AES_256_GCM:SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80' },
   );
-  t.is(p.client.stateName, 'connected', JSON.stringify(p.client.failureReason));
+  t.is(p.client.state, 'connected', JSON.stringify(p.client.failure));
   t.is(p.client.negotiated?.srtpProfile, 'SRTP_AEAD_AES_128_GCM');
   t.is(p.server.negotiated?.srtpProfile, 'SRTP_AEAD_AES_128_GCM');
   const c = srtpKeyingMaterial(p.client, p.client.negotiated!.srtpProfile!);
@@ -64,7 +64,7 @@ test('no profile in common, or one side without SRTP: the handshake goes on with
     [{}, { srtp: ['SRTP_AES128_CM_SHA1_80'] }],
   ] as const) {
     const p = run(client, server);
-    t.is(p.client.stateName, 'connected');
+    t.is(p.client.state, 'connected');
     t.is(p.client.negotiated?.srtpProfile, undefined);
     t.is(p.server.negotiated?.srtpProfile, undefined);
   }
@@ -92,8 +92,8 @@ for (const [name, profiles, mki] of [
           }))
         : d,
     );
-    t.is(p.client.stateName, 'failed');
-    t.is(p.client.failureReason?.alert, 'illegal_parameter');
+    t.is(p.client.state, 'failed');
+    t.is(p.client.failure?.alert, 'illegal_parameter');
   });
 }
 
@@ -106,7 +106,7 @@ test('a ServerHello that answers use_srtp the client never offered is unsupporte
         }))
       : d,
   );
-  t.is(p.client.failureReason?.alert, 'unsupported_extension');
+  t.is(p.client.failure?.alert, 'unsupported_extension');
 });
 
 test('a bad srtp option is a ConfigError naming it, for the 1.2 connection too', (t) => {

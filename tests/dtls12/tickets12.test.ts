@@ -60,7 +60,7 @@ function firstSession(client: Partial<Dtls12Options> = {}, server: Partial<Dtls1
   const rec = handshakeTypes();
   p.client.connect(0);
   pump(p, rec.tap);
-  if (p.client.stateName !== 'connected') throw new Error('no first handshake');
+  if (p.client.state !== 'connected') throw new Error('no first handshake');
   if (!rec.seen.server.includes(NEW_SESSION_TICKET)) throw new Error('no NewSessionTicket');
   return p.client.lastSession!;
 }
@@ -84,7 +84,7 @@ test('a full handshake issues a ticket; the next connection resumes from it alon
     }
     return rec.tap(from, d);
   });
-  t.is(p.client.stateName, 'connected');
+  t.is(p.client.state, 'connected');
   t.true(p.client.negotiated?.resumed);
   t.true(p.server.negotiated?.resumed);
   t.false(rec.seen.server.includes(CERTIFICATE), 'no Certificate in an abbreviated handshake');
@@ -112,7 +112,7 @@ test('a ticket flipped in any one of several bytes gives a full handshake, never
     const rec = handshakeTypes();
     p.client.connect(0);
     pump(p, rec.tap);
-    t.is(p.client.stateName, 'connected', `byte ${at}`);
+    t.is(p.client.state, 'connected', `byte ${at}`);
     t.false(p.client.negotiated?.resumed, `byte ${at}`);
     t.true(rec.seen.server.includes(CERTIFICATE), `byte ${at}: a full handshake`);
     t.deepEqual(alerts(p.events.server), []);
@@ -124,7 +124,7 @@ test('an expired ticket, one under another ticket key, or for another server nam
   const later = pair({ session12: session }, { wallClock: () => Date.now() + 7201 * 1000 });
   later.client.connect(0);
   pump(later);
-  t.is(later.client.stateName, 'connected');
+  t.is(later.client.state, 'connected');
   t.false(later.client.negotiated?.resumed, 'expired by the server clock');
   const rotated = pair({ session12: session }, { ticketKeys: new Uint8Array(32).fill(1) });
   rotated.client.connect(0);
@@ -144,7 +144,7 @@ test('an expired ticket, one under another ticket key, or for another server nam
   );
   named.client.connect(0);
   pump(named);
-  t.is(named.client.stateName, 'connected');
+  t.is(named.client.state, 'connected');
   t.false(named.client.negotiated?.resumed, 'issued for server.test');
 });
 
@@ -180,7 +180,7 @@ test('a 1.3 ticket is never a 1.2 one, and a 1.2 ticket never opens as a 1.3 one
   const p = pair({ session12: { ...session, ticket: ticket13 } });
   p.client.connect(0);
   pump(p);
-  t.is(p.client.stateName, 'connected');
+  t.is(p.client.state, 'connected');
   t.false(p.client.negotiated?.resumed);
   t.deepEqual(alerts(p.events.server), []);
 });
@@ -248,7 +248,7 @@ test('attacker: a session cache shared by two servers resumes a session by ID on
   elsewhere.client.connect(0);
   pump(elsewhere);
   t.not(elsewhere.server.negotiated?.resumed, true, 'not resumed under another client CA');
-  t.not(elsewhere.server.stateName, 'connected');
+  t.not(elsewhere.server.state, 'connected');
   // Where the same is granted, it resumes.
   const same = pair({ ...client, session12: session }, trustingA);
   same.client.connect(0);
@@ -265,7 +265,7 @@ test('a server requiring client authentication resumes only a ticket whose sessi
   const a = pair({ ...client, session12: unauthenticated }, requiring);
   a.client.connect(0);
   pump(a);
-  t.is(a.server.stateName, 'connected');
+  t.is(a.server.state, 'connected');
   t.false(a.server.negotiated?.resumed);
   t.true(a.server.negotiated?.clientAuthenticated);
   // Made with the certificate: resumed.
@@ -325,8 +325,8 @@ test('attacker: an unsolicited NewSessionTicket (no SessionTicket in the ServerH
     }),
   );
   t.true(injected);
-  t.is(p.client.stateName, 'failed');
-  t.is(p.client.failureReason?.alert, 'unexpected_message');
+  t.is(p.client.state, 'failed');
+  t.is(p.client.failure?.alert, 'unexpected_message');
 });
 
 test('attacker: a NewSessionTicket that does not parse is decode_error, never a throw', (t) => {
@@ -334,8 +334,8 @@ test('attacker: a NewSessionTicket that does not parse is decode_error, never a 
   const bad = pair();
   bad.client.connect(0);
   t.notThrows(() => pump(bad, (from, d) => (from === 'server' ? truncateTicket(d) : d)));
-  t.is(bad.client.stateName, 'failed');
-  t.is(bad.client.failureReason?.alert, 'decode_error');
+  t.is(bad.client.state, 'failed');
+  t.is(bad.client.failure?.alert, 'decode_error');
 });
 
 /** Sets the ticket length of a NewSessionTicket in this datagram past the end of the message. */
@@ -386,6 +386,6 @@ test('attacker: a session resumed by ID gets a ticket that ends when the session
   const late = pair({ session12: byId.client.lastSession!, wallClock: () => at50 }, server(at61, true));
   late.client.connect(0);
   pump(late);
-  t.is(late.client.stateName, 'connected');
+  t.is(late.client.state, 'connected');
   t.false(late.server.negotiated?.resumed, 'a full handshake');
 });

@@ -219,7 +219,7 @@ function agreed12(t: ExecutionContext, r: { ours: Ours[]; wolf: WolfHandshake[];
   t.is(
     r.ours[index]?.connection.negotiated?.version,
     'DTLSv1.2',
-    `ours: ${JSON.stringify(r.ours[index]?.connection.failureReason)}; wolfSSL: ${r.output}`,
+    `ours: ${JSON.stringify(r.ours[index]?.connection.failure)}; wolfSSL: ${r.output}`,
   );
   t.is(r.ours[index]?.connection.negotiated?.cipherSuite, SUITE);
   t.is(r.wolf[index]?.version, 'DTLSv1.2', r.output);

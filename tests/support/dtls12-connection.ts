@@ -7,7 +7,6 @@
  * both versions share.
  */
 import { unsharedState } from '../../runtime/connection/connection-api.js';
-import type { ConnectionEvent } from '../../runtime/connection/events.js';
 import { CHARTS12 } from '../../runtime/dtls/role-drivers.js';
 import { resolveConfig12, type Config12, type Dtls12Options } from '../../runtime/dtls12/config12.js';
 import { Connection12, type Offer12 } from '../../runtime/dtls12/connection12.js';
@@ -15,8 +14,6 @@ import { Connection12, type Offer12 } from '../../runtime/dtls12/connection12.js
 export type { Offer12 } from '../../runtime/dtls12/connection12.js';
 
 export class Dtls12Connection extends Connection12 {
-  private readonly queue: ConnectionEvent[];
-
   static client(options: Dtls12Options = {}): Dtls12Connection {
     return new Dtls12Connection(resolveConfig12('client', options));
   }
@@ -33,13 +30,6 @@ export class Dtls12Connection extends Connection12 {
   }
 
   constructor(config: Config12) {
-    const shared = unsharedState();
-    super(config, CHARTS12, shared);
-    this.queue = shared.events;
-  }
-
-  /** The next event. */
-  pollEvent(): ConnectionEvent | undefined {
-    return this.queue.shift();
+    super(config, CHARTS12, unsharedState());
   }
 }

@@ -3,10 +3,9 @@
  * settled: the cipher as node:tls names it, whether the peer was
  * authorized and why not, and its connection IDs as Buffers.
  */
-import type { ConnectionIds } from '../../connection/connection-api.js';
+import type { ConnectionIds, VersionFacts } from '../../connection/connection-api.js';
 import type { SessionParameters } from '../../connection/events.js';
-import { isDtls12 } from '../../dtls12/negotiated12.js';
-import { opensslName12 } from '../../dtls12/openssl-names.js';
+import { protocolOf } from '../../dtls12/negotiated12.js';
 import type { AuthorizationRecord } from './authorization.js';
 
 /** `session.cipher`: `name` is OpenSSL's, `standardName` IANA's (the same in DTLS 1.3), `version` the protocol. */
@@ -29,10 +28,9 @@ export interface SessionConnectionIds {
   readonly rrc: boolean;
 }
 
-export function cipherOf(n: SessionParameters): SessionCipher {
-  const standardName = n.cipherSuite.toUpperCase();
-  if (isDtls12(n)) return { name: opensslName12(n.cipherSuite), standardName, version: 'DTLSv1.2' };
-  return { name: standardName, standardName, version: 'DTLSv1.3' };
+/** `n`'s cipher as node:tls names it; `facts`: its version's (the name OpenSSL gives the suite). */
+export function cipherOf(n: SessionParameters, facts: VersionFacts): SessionCipher {
+  return { name: facts.cipherName(n), standardName: n.cipherSuite.toUpperCase(), version: protocolOf(n) };
 }
 
 /**

@@ -3,7 +3,8 @@ import { inspect } from 'node:util';
 import { isIPv6, isIP } from 'node:net';
 import { thrownError, type CallbackName } from '../../handshake/callback-error.js';
 import { ConnectionStateError } from '../../dtls/connection.js';
-import { isDtls12, protocolOf } from '../../dtls12/negotiated12.js';
+import { protocolOf } from '../../dtls12/negotiated12.js';
+import { FACTS13 } from '../../connection/version-facts13.js';
 import type { ConnectionEvent, SessionParameters } from '../../connection/events.js';
 import {
   authorizationErrorOf,
@@ -13,7 +14,6 @@ import {
   type SessionCipher,
   type SessionConnectionIds,
 } from './peer-identity.js';
-import { rebindRefused12 } from '../../dtls12/feature-error12.js';
 import { certificateToPem } from '../../pki/pem.js';
 import { peerEntry } from '../../pki/raw-public-key.js';
 import { certificateFingerprint, type FingerprintHash } from '../../pki/fingerprint.js';
@@ -27,8 +27,6 @@ import { sessionFailure } from './session-failure.js';
 import { handedOver, MessageInbox } from './message-inbox.js';
 import { sendBytes, type SendData } from './send-data.js';
 import { keyingMaterialArguments } from './keying-material.js';
-import { CIPHER_SUITES } from '../../crypto/suites.js';
-import { maxMessageSize, maxMessageSize12 } from './message-size.js';
 import { DtlsSessionStats, newSessionCounters, type SessionCounters } from './session-stats.js';
 import { callUnguarded, isThenable, type SessionCallbackName } from './application-callback.js';
 import { EarlyReplies } from './early-replies.js';
@@ -259,10 +257,11 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
       return;
     }
     // A 1.3 client opens once the server confirmed the handshake (it may still refuse our certificate), and then a moment
-    // for its first ticket (opening.ts). DTLS 1.2 sends no ticket after the handshake: a client's 1.2 session
-    // (session-blob12.ts) came as a sessionTicket event just before this one (runtime/dtls12/state12.ts), or there is none.
-    if (isDtls12(parameters)) this.ticketSettled(undefined);
-    if (this.role === 'client' && !isDtls12(parameters)) this.opening.awaitConfirmation();
+    // for its first ticket (opening.ts). A version that sends no ticket after the handshake (1.2: a client's session,
+    // session-blob12.ts, came as a sessionTicket event just before this one, or there is none) settles it now.
+    const facts = endpoint.connection.versionFacts;
+    if (!facts.ticketsAfterHandshake) this.ticketSettled(undefined);
+    if (this.role === 'client' && facts.clientAwaitsConfirmation) this.opening.awaitConfirmation();
     else this.announceOpen();
   }
 
@@ -363,14 +362,9 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
 
   /** The most bytes one `send()` takes: one record in one `mtu` datagram, for the suite and connection ID (message-size.ts). */
   get maxMessageSize(): number {
-    const n = this.negotiated;
-    if (n !== undefined && isDtls12(n)) return maxMessageSize12(this.mtu, n.cipherSuite);
-    return maxMessageSize(
-      this.mtu,
-      n?.cipherSuite,
-      this.conn?.connection.connectionIds?.peer?.length ?? 0,
-      n?.recordSizeLimit,
-    );
+    const connection = this.conn?.connection;
+    const facts = connection?.versionFacts ?? FACTS13;
+    return facts.maxMessageSize(this.mtu, this.negotiated, connection?.connectionIds?.peer?.length ?? 0);
   }
 
   /** Closes with close_notify; resolves when ended. Before the handshake completes, abandons it (`opened`: `ERR_INVALID_STATE`). */
@@ -422,7 +416,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
 
   /** The cipher suite, as node:tls names it (`name`: OpenSSL's, `standardName`: IANA's), once opened. */
   get cipher(): SessionCipher | undefined {
-    return this.negotiated && cipherOf(this.negotiated);
+    return this.negotiated && this.conn && cipherOf(this.negotiated, this.conn.connection.versionFacts);
   }
 
   /** The server name: a client's sent server_name (none for an IP address); on a server, the client's, once read. */
@@ -539,8 +533,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
    */
   exportKeyingMaterial(length: number, label: string, context?: Uint8Array | DataView): Buffer {
     if (!this.conn || !this.negotiated) throw new SessionStateError(this.stateProblem('exportKeyingMaterial'));
-    // HKDF-Expand's limit in 1.3; the TLS 1.2 PRF has none, and node:dtls's 65,536 less one (a 16-bit length) is taken.
-    const most = isDtls12(this.negotiated) ? 65_535 : 255 * CIPHER_SUITES[this.negotiated.cipherSuite].hashLength;
+    const most = this.conn.connection.versionFacts.exporterLengthLimit(this.negotiated);
     const contextBytes = keyingMaterialArguments(length, label, context, most);
     return Buffer.from(this.conn.connection.exportKeyingMaterial(length, label, contextBytes));
   }
@@ -588,8 +581,9 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     if (!this.conn || !this.negotiated || this.ended || !this.rebinder)
       return Promise.reject(new SessionStateError(this.stateProblem('rebind')));
     // DTLS 1.2: only with a CID of the server's (RFC 9146), by which its listener finds the session from the new address.
-    if (isDtls12(this.negotiated) && this.conn.connection.connectionIds?.peer === undefined)
-      return Promise.reject(rebindRefused12());
+    const connection = this.conn.connection;
+    const refused = connection.versionFacts.rebindRefusal(connection.connectionIds);
+    if (refused !== undefined) return Promise.reject(refused);
     return this.rebinder(address);
   }
 

@@ -100,8 +100,8 @@ export const dtls12FirstDatagramTarget: FuzzTarget = {
     while (s.pollEvent() !== undefined);
     if (ch === undefined || cookieValid12(nodeProvider, COOKIE_SECRET, PEER, ch)) return;
     // No valid cookie: stateless. At most a HelloVerifyRequest, with the cookie for this very hello.
-    if (s.stateName !== 'waitClientHello')
-      throw new InvariantViolation(`a hello without a valid cookie moved the server to ${s.stateName}`);
+    if (s.state !== 'waitClientHello')
+      throw new InvariantViolation(`a hello without a valid cookie moved the server to ${s.state}`);
     if (sent.length > 1) throw new InvariantViolation(`a hello without a valid cookie got ${sent.length} datagrams`);
     if (sent.length === 1) {
       const cookie = hvrCookie(sent[0]!);

@@ -60,21 +60,21 @@ function reach(s: Scenario12): { victim: Dtls12Connection; peerSent: Uint8Array[
   const victim = s.victim === 'client' ? p.client : p.server;
   const peerSent: Uint8Array[] = [];
   p.client.connect(0);
-  for (let round = 0; round < 20 && victim.stateName !== s.state; round++) {
+  for (let round = 0; round < 20 && victim.state !== s.state; round++) {
     let d: Uint8Array | undefined;
     let moved = false;
     while ((d = p.client.pollTransmit()) !== undefined) {
       moved = true;
       if (s.victim === 'server') peerSent.push(d);
       p.server.receive(d, 0);
-      if (victim.stateName === s.state) break;
+      if (victim.state === s.state) break;
     }
-    if (victim.stateName === s.state) break;
+    if (victim.state === s.state) break;
     while ((d = p.server.pollTransmit()) !== undefined) {
       moved = true;
       if (s.victim === 'client') peerSent.push(d);
       p.client.receive(d, 0);
-      if (victim.stateName === s.state) break;
+      if (victim.state === s.state) break;
     }
     if (!moved) break;
   }
@@ -99,7 +99,7 @@ export const dtls12HandshakeTarget: FuzzTarget = {
   run(input) {
     const s = SCENARIOS[(input[0] ?? 0) % SCENARIOS.length]!;
     const { victim } = reach(s);
-    const before = victim.stateName;
+    const before = victim.state;
     let now = 0;
     for (const d of datagrams(input)) {
       victim.receive(d, now);
@@ -107,12 +107,12 @@ export const dtls12HandshakeTarget: FuzzTarget = {
       victim.handleTimeout(now);
       while (victim.pollTransmit() !== undefined);
       for (let e = victim.pollEvent(); e !== undefined; e = victim.pollEvent()) {
-        if (e.type === 'closed' && e.reason === 'failed' && victim.failureReason === undefined)
+        if (e.type === 'closed' && e.reason === 'failed' && victim.failure === undefined)
           throw new InvariantViolation('failed without a reason');
       }
     }
-    if (before === 'connected' && !['connected', 'closed', 'failed'].includes(victim.stateName)) {
-      throw new InvariantViolation(`a connected victim went to ${victim.stateName}`);
+    if (before === 'connected' && !['connected', 'closed', 'failed'].includes(victim.state)) {
+      throw new InvariantViolation(`a connected victim went to ${victim.state}`);
     }
   },
   seeds() {

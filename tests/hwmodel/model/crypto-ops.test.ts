@@ -137,7 +137,7 @@ for (const measure of [true, false]) {
     );
     p.client.connect(0);
     pump(p);
-    t.is(p.client.stateName, 'connected', JSON.stringify(p.client.failureReason));
+    t.is(p.client.state, 'connected', JSON.stringify(p.client.failure));
     const [c, s] = [clientLog.take(), serverLog.take()];
     t.is(count(s, 'sign', 'ecdsa_secp384r1_sha384'), 1, 'ServerKeyExchange signed once, charged as P-384');
     t.true(count(c, 'verify', 'ecdsa_secp384r1_sha384') >= 1, 'the client verifies it, charged as P-384');

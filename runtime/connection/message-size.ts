@@ -1,5 +1,5 @@
-import { CIPHER_SUITES, type SupportedCipherSuite } from '../../crypto/suites.js';
-import { DTLS12_CIPHER_SUITES, type Dtls12CipherSuite } from '../../versions/suites12.js';
+/** The largest `send()` that fits one record in one datagram (DTLS 1.3's rule; DTLS 1.2's is runtime/dtls12/version-facts12.ts). */
+import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
 
 /** RFC 8446 §5.1: a record's plaintext is at most 2^14 bytes. */
 export const MAX_RECORD_PLAINTEXT = 16384;
@@ -27,13 +27,4 @@ export function maxMessageSize(
   const tag = suite === undefined ? LONGEST_TAG : CIPHER_SUITES[suite].tagLength;
   const byLimit = recordSizeLimit === undefined ? MAX_RECORD_PLAINTEXT : recordSizeLimit - INNER_TYPE;
   return Math.min(MAX_RECORD_PLAINTEXT, byLimit, mtu - UNIFIED_HEADER - connectionIdLength - INNER_TYPE - tag);
-}
-
-/** The DTLS 1.2 record header (RFC 6347 §4.1): type, version, epoch, 48-bit sequence number, length. */
-const RECORD_HEADER_12 = 13;
-
-/** The most application data one `send()` carries in DTLS 1.2: one record in one datagram of `mtu` bytes, after the header, the explicit nonce and the tag. */
-export function maxMessageSize12(mtu: number, suite: Dtls12CipherSuite): number {
-  const s = DTLS12_CIPHER_SUITES[suite];
-  return Math.min(MAX_RECORD_PLAINTEXT, mtu - RECORD_HEADER_12 - s.recordIvLength - s.tagLength);
 }
