@@ -176,6 +176,11 @@ export class DtlsListener implements SessionListener {
     return this.server?.stats;
   }
 
+  /** @internal The bound UDP socket (undefined before `listening` resolves, or with a failed bind): for benches that read its counts. */
+  get socket(): Socket | undefined {
+    return this.server?.socket;
+  }
+
   /** @internal */
   get openSessions(): number {
     return this.server?.size ?? 0;
