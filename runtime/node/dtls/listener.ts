@@ -181,6 +181,14 @@ export class DtlsListener implements SessionListener {
     return this.server?.socket;
   }
 
+  /**
+   * @internal A datagram handed to the server as if read from its socket from `address:port` (benches that time the
+   * server's own work per datagram, without the socket's). Dropped before the listener is bound.
+   */
+  receive(datagram: Uint8Array, address: string, port: number): void {
+    this.server?.receive(datagram, address, port);
+  }
+
   /** @internal */
   get openSessions(): number {
     return this.server?.size ?? 0;
