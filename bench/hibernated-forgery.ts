@@ -2,7 +2,7 @@ import { loadavg } from 'node:os';
 import { DtlsConnection } from '../runtime/dtls/connection.js';
 import { resolveConfig } from '../runtime/connection/config.js';
 import { screenFrozen, type FrozenSession } from '../runtime/connection/hibernation.js';
-import { DtlsUdpServer } from '../runtime/node/server.js';
+import { listen, type DtlsListener } from '../runtime/node/dtls/listener.js';
 import { clockOf, DEFAULT_CLOCK } from '../hwmodel/calibrate/clock.js';
 import { bytesFrom, forgedCiphertext } from '../tests/support/attacker.js';
 import { Link } from '../tests/support/link.js';
@@ -40,7 +40,7 @@ const WARM_UP = 4;
 const PARK_MS = 40;
 
 interface Side {
-  readonly server: DtlsUdpServer;
+  readonly server: DtlsListener;
   readonly clients: UdpClientEndpoint[];
   /** One forged datagram per session, and where it comes from. */
   readonly forged: { readonly d: Uint8Array; readonly address: string; readonly port: number }[];
@@ -50,15 +50,17 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 async function side(parkAfterMs: number, cid: boolean): Promise<Side> {
   const id = makeIdentity('p256', 'server.test');
-  const server = await DtlsUdpServer.listen({
-    certificate: { chain: id.chain, privateKey: id.privateKey },
+  const server = listen(() => {}, {
+    cert: [...id.chain],
+    key: id.privateKey,
+    host: '127.0.0.1',
     parkAfterMs,
-    idleTimeoutMs: 600_000,
+    idleTimeout: 600_000,
     maxHandshakesPerHost: SESSIONS,
-    maxConnectionsPerHost: 2 * SESSIONS,
+    maxSessionsPerHost: 2 * SESSIONS,
     ...(cid ? { cid: 8 } : {}),
   });
-  const { port } = server.address;
+  const { port } = await server.listening;
   const clients: UdpClientEndpoint[] = [];
   for (let i = 0; i < SESSIONS; i += 8) {
     const batch = Array.from({ length: Math.min(8, SESSIONS - i) }, () =>

@@ -17,7 +17,7 @@ import type { KeyExchangeGroup } from '../runtime/crypto/provider.js';
 import type { SupportedCipherSuite } from '../runtime/crypto/suites.js';
 import { openClientEndpoint } from '../tests/support/udp-client.js';
 import { DatagramIo } from '../runtime/node/datagram-io.js';
-import { DtlsUdpServer } from '../runtime/node/server.js';
+import { listen, type DtlsListener } from '../runtime/node/dtls/listener.js';
 import { cpuTime } from '../hwmodel/calibrate/clock.js';
 import { median } from '../hwmodel/calibrate/stats.js';
 import type { SimIdentity } from '../hwmodel/model/identity.js';
@@ -65,38 +65,43 @@ const common = (c: { suite: SupportedCipherSuite; group: KeyExchangeGroup }) => 
 
 /** The child: a UDP server as the bench's rounds open it; per round, its CPU from the round's start until every connection closed. */
 async function serverProcess(): Promise<void> {
-  let server: DtlsUdpServer | undefined;
+  let server: DtlsListener | undefined;
+  /** What the current round does with each new session (nothing between rounds). */
+  let onsession: (closed: Promise<void>) => void = () => undefined;
   const send = (m: FromServer): void => void process.send!(m);
   process.on('message', (m: ToServer) => {
     void (async () => {
       if (m.type === 'listen') {
-        server = await DtlsUdpServer.listen({
+        server = listen((session) => onsession(session.closed.catch(() => undefined)), {
           ...common(m),
-          certificate: m.certificate,
+          cert: [...m.certificate.chain],
+          key: m.certificate.privateKey,
+          host: '127.0.0.1',
           cookies: false,
           tickets: 0,
           maxHandshakes: 10_000,
-          maxConnectionsPerHost: 10_000,
+          maxSessionsPerHost: 10_000,
           maxHandshakesPerHost: 10_000,
+          udpReceiveBufferSize: 4 * 1024 * 1024,
         });
-        server.socket.setRecvBufferSize(4 * 1024 * 1024);
-        send({ type: 'port', port: server.address.port });
+        const { port } = await server.listening;
+        send({ type: 'port', port });
       } else if (m.type === 'round') {
         const sides: Promise<unknown>[] = [];
         let all: () => void = () => undefined;
         const opened = new Promise<void>((resolve) => (all = resolve));
-        const stop = server!.onConnection((endpoint) => {
-          sides.push(endpoint.closed);
+        onsession = (closed) => {
+          sides.push(closed);
           if (sides.length === m.clients) all();
-        });
-        const io = DatagramIo.of(server!.socket).counts;
+        };
+        const io = DatagramIo.of(server!.socket!).counts;
         const before = { drains: io.drains, drained: io.drainedDatagrams };
         const c0 = cpuTime();
         send({ type: 'ready' });
         await opened; // no polling: an idle wait costs this process no CPU
         await Promise.all(sides);
         const cpu = cpuTime() - c0;
-        stop();
+        onsession = () => undefined;
         send({
           type: 'done',
           cpuMs: cpu,

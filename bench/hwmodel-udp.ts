@@ -33,8 +33,7 @@ import { nodeProvider } from '../runtime/crypto/node/index.js';
 import type { KeyExchangeGroup } from '../runtime/crypto/provider.js';
 import type { SupportedCipherSuite } from '../runtime/crypto/suites.js';
 import { openClientEndpoint } from '../tests/support/udp-client.js';
-import { DtlsEndpoint } from '../runtime/node/endpoint.js';
-import { DtlsUdpServer } from '../runtime/node/server.js';
+import { listen } from '../runtime/node/dtls/listener.js';
 
 /** One real-UDP configuration the model predicts: no UDP run is fitted (the Ed25519 and P-384 ones are outside the in-memory fit too). */
 export interface UdpCase {
@@ -69,15 +68,6 @@ async function udpRound(c: UdpCase, identity: SimIdentity, clients = c.clients):
     groups: [c.group],
     retransmission: { initialTimeout: 30_000 },
   };
-  const server = await DtlsUdpServer.listen({
-    ...common,
-    certificate: identity.certificate,
-    cookies: false, // the model has no HelloRetryRequest round trip
-    tickets: 0, // nor session tickets (the model's workload)
-    maxHandshakes: 10_000,
-    maxConnectionsPerHost: 10_000,
-    maxHandshakesPerHost: 10_000,
-  });
   // The round ends when the server has handled every client's last flight and close_notify too, as a simulated
   // run ends (every connection closed on both sides). Ended when the clients were done, a round left the server's
   // share of them unhandled (the event loop served all clients' flights before the server's socket again, and the
@@ -85,23 +75,34 @@ async function udpRound(c: UdpCase, identity: SimIdentity, clients = c.clients):
   // about 17 % more work than the measured one, absorbed by the socket-cost fit. Those datagrams arrive while the
   // server is busy with the clients' flights: with the default receive buffer (208 KiB here) a 200-client round
   // lost 144 of its 400 and left 72 server handshakes open; 4 MiB (the kernel's rmem_max here) loses none.
-  server.socket.setRecvBufferSize(4 * 1024 * 1024);
   const serverSides: Promise<unknown>[] = [];
-  const stopListening = server.onConnection((endpoint) => serverSides.push(endpoint.closed));
+  const server = listen((session) => void serverSides.push(session.closed.catch(() => {})), {
+    ...common,
+    cert: [...identity.certificate.chain],
+    key: identity.certificate.privateKey,
+    host: '127.0.0.1',
+    cookies: false, // the model has no HelloRetryRequest round trip
+    tickets: 0, // nor session tickets (the model's workload)
+    maxHandshakes: 10_000,
+    maxSessionsPerHost: 10_000,
+    maxHandshakesPerHost: 10_000,
+    udpReceiveBufferSize: 4 * 1024 * 1024,
+  });
+  const { port } = await server.listening;
   try {
-    const t0 = DtlsEndpoint.now();
+    const t0 = performance.now();
     const c0 = eventLoopCpu();
     const latencies = await Promise.all(
       Array.from({ length: clients }, async () => {
         const conn = openClientEndpoint({
           ...common,
-          port: server.address.port,
+          port,
           trustAnchors: identity.trustAnchors,
           serverName: identity.serverName,
           handshakeTimeoutMs: 30_000,
         });
         await conn.handshake;
-        const at = { cpu: eventLoopCpu() - c0, wall: DtlsEndpoint.now() - t0 }; // all opened at t0
+        const at = { cpu: eventLoopCpu() - c0, wall: performance.now() - t0 }; // all opened at t0
         conn.close();
         await conn.closed;
         return at;
@@ -109,14 +110,13 @@ async function udpRound(c: UdpCase, identity: SimIdentity, clients = c.clients):
     );
     while (serverSides.length < clients) await new Promise((resolve) => setImmediate(resolve));
     await Promise.all(serverSides);
-    const total = { cpu: eventLoopCpu() - c0, wall: DtlsEndpoint.now() - t0 };
+    const total = { cpu: eventLoopCpu() - c0, wall: performance.now() - t0 };
     const figures = (k: 'cpu' | 'wall'): UdpFigures => ({
       handshakesPerSecond: (clients * 1000) / total[k],
       meanLatencyMs: latencies.reduce((a, b) => a + b[k], 0) / clients,
     });
     return { cpu: figures('cpu'), wall: figures('wall') };
   } finally {
-    stopListening();
     await server.close();
   }
 }

@@ -1,15 +1,16 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { DtlsConnection, type ConnectionOptions } from '../runtime/dtls/connection.js';
-import { openClientEndpoint } from '../tests/support/udp-client.js';
-import { DtlsUdpServer, type UdpServerOptions } from '../runtime/node/server.js';
-import { DEFAULT_ANTI_REPLAY_WAIT } from '../runtime/node/anti-replay-wait.js';
+import { connect } from '../runtime/node/dtls/connect.js';
+import { DtlsListener, listen } from '../runtime/node/dtls/listener.js';
+import type { ListenOptions } from '../runtime/node/dtls/options.js';
+import { DEFAULT_ANTI_REPLAY_WAIT, type AntiReplayWaitStats } from '../runtime/node/anti-replay-wait.js';
 import { MemoryAntiReplay, type AntiReplayStore } from '../runtime/session/anti-replay.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 import { bytesFrom, forgedCiphertext } from '../tests/support/attacker.js';
 import { rawSocket, sendAll, sleep, until } from '../tests/node/support.js';
 
 /**
- * What the UDP server holds per peer and in total under the two 0-RTT
+ * What a listen() server holds per peer and in total under the two 0-RTT
  * attacks of issue 33, over real loopback UDP (127.0.0.x source addresses,
  * the attacker in the bench process):
  *
@@ -29,7 +30,7 @@ import { rawSocket, sendAll, sleep, until } from '../tests/node/support.js';
  *   the ticket's own address over many ports, then from many hosts (each
  *   with a ticket of its own), each 0-RTT ClientHello followed by 8
  *   datagrams of 8 KiB. Measured: the peak bytes held per host and in total
- *   (server.stats.antiReplay.bytes) against the caps, and the process's
+ *   (held().bytes) against the caps, and the process's
  *   array buffers growth after gc, next to a baseline from the same run in
  *   alternating rounds: the same datagrams without the ClientHellos (dropped
  *   by the server, so only the process's own churn).
@@ -53,7 +54,7 @@ function collected(gc: Gc): { heap: number; arrayBuffers: number } {
 }
 
 interface Setup {
-  readonly server: Pick<UdpServerOptions, 'certificate' | 'wallClock' | 'ticketKeys' | 'maxEarlyData'>;
+  readonly server: Pick<ListenOptions, 'cert' | 'key' | 'host' | 'wallClock' | 'ticketKeys' | 'maxEarlyData'>;
   readonly client: ConnectionOptions;
 }
 
@@ -61,7 +62,9 @@ function setup(): Setup {
   const id = createThrowawayIdentity({ serverName: 'bench.test', caName: 'bench CA', at: NOW });
   return {
     server: {
-      certificate: { chain: id.chain, privateKey: id.privateKey },
+      cert: [...id.chain],
+      key: id.privateKey,
+      host: '127.0.0.1',
       wallClock,
       ticketKeys: new Uint8Array(32).fill(0x33),
       maxEarlyData: 16 * KiB,
@@ -70,18 +73,34 @@ function setup(): Setup {
   };
 }
 
+/** A listen() server with the setup's options and `extra`, listening; its sessions are left to themselves. */
+async function serve(s: Setup, extra: ListenOptions): Promise<DtlsListener> {
+  const server = listen(() => {}, { ...s.server, ...extra });
+  await server.listening;
+  return server;
+}
+
+/** What a server without an anti-replay store holds for one (nothing). */
+const NO_WAIT: AntiReplayWaitStats = { waiting: 0, bytes: 0, overflowed: 0, dropped: 0, refused: 0, timedOut: 0 };
+
+/** The port a listening server is bound to. */
+const portOf = (server: DtlsListener): number => server.address!.port;
+
 /** A ticket issued to `address` by a server with the setup's ticket keys and a store that admits. */
 async function ticketFor(s: Setup, address: string): Promise<Uint8Array> {
-  const issuer = await DtlsUdpServer.listen({ ...s.server, antiReplay: { admit: () => true } });
+  const issuer = await serve(s, { antiReplay: { admit: () => true } });
   try {
-    const client = openClientEndpoint({ ...s.client, port: issuer.address.port, localAddress: address });
-    const ticket = new Promise<Uint8Array>((resolve) =>
-      client.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)),
-    );
-    await client.handshake;
-    const session = await ticket;
-    client.close();
-    return session;
+    const client = connect('127.0.0.1', portOf(issuer), {
+      ca: s.client.trustAnchors ?? [],
+      servername: 'bench.test',
+      wallClock,
+      bindHost: address,
+    });
+    await client.opened;
+    const ticket = await client.ticket;
+    await client.close();
+    if (ticket === undefined) throw new Error(`no ticket for ${address}`);
+    return new Uint8Array(ticket);
   } finally {
     await issuer.close();
   }
@@ -126,7 +145,7 @@ interface ForgedRound {
 /** `forgers` = addresses × ports: each address (127.0.0.2 on) sends from `ports` ports, one flight each. */
 async function forgedFlood(
   s: Setup,
-  server: DtlsUdpServer | Socket,
+  server: DtlsListener | Socket,
   gc: Gc,
   session: Uint8Array | undefined,
   addresses: number,
@@ -140,8 +159,8 @@ async function forgedFlood(
   ]);
   const sockets: Raw[] = [];
   for (let i = 0; i < forgers; i++) sockets.push(await rawSocket(`127.0.0.${(i % addresses) + 2}`));
-  const dtls = server instanceof DtlsUdpServer ? server : undefined;
-  const port = server instanceof DtlsUdpServer ? server.address.port : server.address().port;
+  const dtls = server instanceof DtlsListener ? server : undefined;
+  const port = server instanceof DtlsListener ? portOf(server) : server.address().port;
   const before = collected(gc).heap;
   let peakHandshaking = 0;
   let peakHeld = 0;
@@ -149,7 +168,7 @@ async function forgedFlood(
     await sendAll(socket, flights[i]!, port);
     await sleep(1); // lets the server read them before its socket's receive buffer overflows
     peakHandshaking = Math.max(peakHandshaking, dtls?.stats.handshaking ?? 0);
-    peakHeld = Math.max(peakHeld, dtls?.stats.antiReplay.bytes ?? 0);
+    peakHeld = Math.max(peakHeld, dtls?.stats.antiReplay?.bytes ?? 0);
   }
   if (dtls) await until(() => sockets.every((x) => x.received.length > 0), 3000);
   await sleep(50);
@@ -161,7 +180,16 @@ async function forgedFlood(
   // Measured with the flights and the forgers' sockets still alive (they were when `before` was): what grew is the server's, and the answers the forgers hold.
   const retained = collected(gc).heap - before - bytesOut;
   await closeAll(sockets);
-  return { retained, peakHandshaking, peakHeld, connections: dtls?.size ?? 0, bytesIn, helloBytes, bytesOut, answered };
+  return {
+    retained,
+    peakHandshaking,
+    peakHeld,
+    connections: dtls?.stats.sessions ?? 0,
+    bytesIn,
+    helloBytes,
+    bytesOut,
+    answered,
+  };
 }
 
 async function zeroRttFlood(log: (line: string) => void, gc: Gc, s: Setup, rounds: number): Promise<void> {
@@ -170,7 +198,7 @@ async function zeroRttFlood(log: (line: string) => void, gc: Gc, s: Setup, round
   const forgers = addresses * ports;
   const session = await ticketFor(s, '127.0.0.1');
   const store = new MemoryAntiReplay();
-  const server = await DtlsUdpServer.listen({ ...s.server, antiReplay: store });
+  const server = await serve(s, { antiReplay: store });
   // The third subject: a bare node:dgram socket that drops what it receives, flooded alike (the process's own share).
   const sink = createSocket('udp4');
   sink.on('message', () => {});
@@ -251,7 +279,8 @@ async function silentFlood(
   withHello: boolean,
   round: number,
 ): Promise<SilentRound> {
-  const server = await DtlsUdpServer.listen({ ...s.server, antiReplay: SILENT, antiReplayWait: { timeoutMs: 60_000 } });
+  const server = await serve(s, { antiReplay: SILENT, antiReplayWait: { timeoutMs: 60_000 } });
+  const held = (): AntiReplayWaitStats => server.stats.antiReplay ?? NO_WAIT;
   const sockets: Raw[] = [];
   let sent = 0;
   let peakTotal = 0;
@@ -259,7 +288,7 @@ async function silentFlood(
   try {
     const before = collected(gc).arrayBuffers;
     for (const [host, session] of sessions) {
-      const start = server.stats.antiReplay.bytes;
+      const start = held().bytes;
       for (let p = 0; p < ports; p++) {
         const socket = await rawSocket(host);
         sockets.push(socket);
@@ -268,27 +297,27 @@ async function silentFlood(
           ...earlyLooking(EXTRA, EXTRA_SIZE, round * 4096 + sockets.length),
         ];
         sent += sum(flight);
-        await sendAll(socket, flight, server.address.port);
+        await sendAll(socket, flight, portOf(server));
         await sleep(1);
-        peakTotal = Math.max(peakTotal, server.stats.antiReplay.bytes);
+        peakTotal = Math.max(peakTotal, held().bytes);
       }
       await sleep(5);
-      peakTotal = Math.max(peakTotal, server.stats.antiReplay.bytes);
-      peakHost = Math.max(peakHost, server.stats.antiReplay.bytes - start);
+      peakTotal = Math.max(peakTotal, held().bytes);
+      peakHost = Math.max(peakHost, held().bytes - start);
     }
     await sleep(50);
     await closeAll(sockets);
     sockets.length = 0;
     const grown = collected(gc).arrayBuffers - before;
-    const st = server.stats;
+    const st = held();
     return {
       grown,
-      peakTotal: Math.max(peakTotal, st.antiReplay.bytes),
+      peakTotal: Math.max(peakTotal, st.bytes),
       peakHost,
-      waiting: st.antiReplay.waiting,
-      overflowed: st.antiReplay.overflowed,
-      dropped: st.antiReplay.dropped,
-      handshaking: st.handshaking,
+      waiting: st.waiting,
+      overflowed: st.overflowed,
+      dropped: st.dropped,
+      handshaking: server.stats.handshaking,
       sent,
     };
   } finally {

@@ -6,15 +6,14 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { retained } from '../tests/support/retained.js';
 import { DtlsConnection, type ConnectionOptions } from '../runtime/dtls/connection.js';
-import { DtlsUdpServer } from '../runtime/node/server.js';
-import { listen } from '../runtime/node/dtls/listener.js';
+import { listen, type DtlsListener } from '../runtime/node/dtls/listener.js';
 import { certificateToPem, privateKeyToPem } from '../runtime/pki/pem.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 import { median } from './network/stats.js';
 
 /**
  * `npm run bench -- scale` (or `npx tsx bench/scale.ts`; not a test): how many sessions one server
- * process holds, and at what cost. A DtlsUdpServer runs in a child process
+ * process holds, and at what cost. A `listen()` server runs in a child process
  * (cookies on, as deployed; idle timeout one hour; the per-host caps
  * lifted, since every client here is on loopback). This process opens
  * sessions to it over real UDP, `DTLS13_SCALE_IN_FLIGHT` at a time (default
@@ -64,15 +63,17 @@ function envInt(name: string, fallback: number): number {
 }
 
 /** The server's figures; after full collections when `gc` (so the memory is what the sessions retain, not garbage awaiting collection). */
-function serverStats(server: DtlsUdpServer, gc: boolean): ServerStats {
+function serverStats(server: DtlsListener, gc: boolean): ServerStats {
   const c = process.cpuUsage(); // before the forced collections: their CPU is the bench's, not the sessions'
   const collect = (globalThis as { gc?: () => void }).gc;
   if (gc && collect) for (let i = 0; i < 2; i++) collect();
   const m = process.memoryUsage();
-  const { parked, hibernated, trims, trimMs } = server.stats;
+  const { parked, hibernated, sessions } = server.stats;
+  const trims = server.serverStats?.trims ?? 0;
+  const trimMs = server.serverStats?.trimMs ?? 0;
   const heapResident = getHeapStatistics().total_physical_size;
   return {
-    size: server.size,
+    size: sessions,
     rss: m.rss,
     heap: m.heapUsed + m.arrayBuffers,
     heapResident,
@@ -85,28 +86,30 @@ function serverStats(server: DtlsUdpServer, gc: boolean): ServerStats {
 }
 
 /**
- * `DTLS13_SCALE_API=listen`: the server is `listen()`, the node:dtls-shaped
- * API, whose every session is a DtlsSession as well (held by the listener;
- * the application keeps none): what a user of that API holds per session.
+ * The server: `listen()`, the node:dtls-shaped API, whose every session is a
+ * DtlsSession (held by the listener; the application keeps none): what a
+ * user of that API holds per session.
  */
 async function throughListen(id: {
   chain: Uint8Array[];
   privateKey: Uint8Array;
   maxConnections: number;
-}): Promise<DtlsUdpServer> {
+}): Promise<DtlsListener> {
+  // Room for every session asked for and the handshakes still in flight when the last of them opens (at the cap those
+  // get their HelloRetryRequest, then silence: a run of 1,000,000 once counted its last 31 as failed).
   const listener = listen(() => {}, {
     host: '127.0.0.1',
     port: 0,
     cert: id.chain.map((c) => certificateToPem(c)).join(''),
     key: privateKeyToPem(id.privateKey),
+    wallClock: () => NOW,
     idleTimeoutMs: 3_600_000,
     maxSessions: id.maxConnections,
     maxSessionsPerHost: id.maxConnections,
     maxHandshakesPerHost: 1_000_000,
   });
   await listener.listening;
-  if (listener.server === undefined) throw new Error('listen() made no UDP server');
-  return listener.server;
+  return listener;
 }
 
 /** The server process. */
@@ -114,21 +117,7 @@ async function serve(): Promise<void> {
   const id = await new Promise<{ chain: Uint8Array[]; privateKey: Uint8Array; maxConnections: number }>((resolve) =>
     process.once('message', resolve),
   );
-  // Room for every session asked for and the handshakes still in flight when the last of them opens (at the cap those
-  // get their HelloRetryRequest, then silence: a run of 1,000,000 once counted its last 31 as failed).
-  const server =
-    process.env['DTLS13_SCALE_API'] === 'listen'
-      ? await throughListen(id)
-      : await DtlsUdpServer.listen({
-          host: '127.0.0.1',
-          port: 0,
-          certificate: { chain: id.chain, privateKey: id.privateKey },
-          wallClock: () => NOW,
-          idleTimeoutMs: 3_600_000,
-          maxConnections: id.maxConnections,
-          maxConnectionsPerHost: id.maxConnections,
-          maxHandshakesPerHost: 1_000_000,
-        });
+  const server = await throughListen(id);
   const send = (m: FromServer): void => void process.send?.(m);
   process.on('message', (m: ToServer) => {
     if (m.type === 'stats') send({ type: 'stats', ...serverStats(server, m.gc) });
@@ -149,7 +138,7 @@ async function serve(): Promise<void> {
       });
     }
   });
-  send({ type: 'ready', port: server.address.port });
+  send({ type: 'ready', port: server.address?.port ?? 0 });
 }
 
 /** One client: handshake over its own socket, then gone without a word. True when the server answered the final flight; else why not. */

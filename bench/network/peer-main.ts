@@ -4,7 +4,7 @@ import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { CryptoProvider } from '../../runtime/crypto/provider.js';
 import { DatagramIo } from '../../runtime/node/datagram-io.js';
-import { DtlsUdpServer } from '../../runtime/node/server.js';
+import { listen, type DtlsListener } from '../../runtime/node/dtls/listener.js';
 import { lastCpu } from './placement.js';
 import type { FromPeer, Receiver, ToPeer } from './protocol.js';
 
@@ -66,14 +66,20 @@ function coalesced(which: Receiver): number {
 }
 
 async function start(m: Extract<ToPeer, { type: 'start' }>): Promise<void> {
-  const serve = async (provider: CryptoProvider, which: Receiver): Promise<DtlsUdpServer> => {
+  const buffers = m.bufferSize > 0 ? { udpReceiveBufferSize: m.bufferSize, udpSendBufferSize: m.bufferSize } : {};
+  const serve = async (provider: CryptoProvider, which: Receiver): Promise<DtlsListener> => {
     const messageBuffers = which === 'dtls-native-batch' ? 'batch' : 'own';
-    const server = await DtlsUdpServer.listen({ certificate: m.certificate, provider, messageBuffers });
-    sockets.set(which, server.socket);
-    server.onConnection((ep) => {
-      ep.setInboxLimit(0); // data is taken from events only, as a listener-only application would
-      ep.onEvent((e) => e.type === 'data' && count(counters[which], e.data.length));
-    });
+    const { chain, privateKey } = m.certificate;
+    const server = listen(
+      (session) => {
+        // data is taken as it comes, kept nowhere, as a listener-only application would
+        session.onmessage = (data) => count(counters[which], data.length);
+      },
+      { cert: [...chain], key: privateKey, host: '127.0.0.1', provider, messageBuffers, ...buffers },
+    );
+    await server.listening;
+    const socket = server.socket;
+    if (socket !== undefined) sockets.set(which, socket);
     return server;
   };
   const server = await serve(nodeProvider, 'dtls-node');
@@ -83,10 +89,8 @@ async function start(m: Extract<ToPeer, { type: 'start' }>): Promise<void> {
   sink.on('message', (d) => count(counters.udp, d.length));
   await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
   if (m.bufferSize > 0) {
-    for (const s of [server.socket, sink, ...(native && nativeBatch ? [native.socket, nativeBatch.socket] : [])]) {
-      s.setRecvBufferSize(m.bufferSize);
-      s.setSendBufferSize(m.bufferSize);
-    }
+    sink.setRecvBufferSize(m.bufferSize);
+    sink.setSendBufferSize(m.bufferSize);
   }
   stop = async () => {
     sink.close();
@@ -96,9 +100,9 @@ async function start(m: Extract<ToPeer, { type: 'start' }>): Promise<void> {
   };
   reply({
     type: 'ready',
-    dtlsPort: server.address.port,
-    nativePort: native?.address.port,
-    nativeBatchPort: nativeBatch?.address.port,
+    dtlsPort: server.address?.port ?? 0,
+    nativePort: native?.address?.port,
+    nativeBatchPort: nativeBatch?.address?.port,
     udpPort: sink.address().port,
     bufferSize: { recv: sink.getRecvBufferSize(), send: sink.getSendBufferSize() },
   });

@@ -1,7 +1,7 @@
 /**
  * Instructions per payload in a receiving dtls13 server, counted without the clock:
  * `npm run bench -- receive-instructions` (or `npx tsx bench/network/receive-instructions.ts
- * [1.3|1.2] [own|batch]` for one) runs a `DtlsUdpServer` on the native provider under
+ * [1.3|1.2] [own|batch]` for one) runs a `listen()` server on the native provider under
  * valgrind's callgrind (instrumentation off), a `connect()` session of this process sending
  * 1,200-byte AES-128-GCM payloads in bursts of 32 until the server has delivered
  * `DTLS13_INSTR_WARM` (default 20,000), then counts for `DTLS13_INSTR_MS` (default 20,000) ms
@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
-import { DtlsUdpServer } from '../../runtime/node/server.js';
+import { listen } from '../../runtime/node/dtls/listener.js';
 import type { MessageBuffers } from '../../runtime/wire/message-arena.js';
 import { makeIdentity } from '../../tests/support/pki-fixtures.js';
 import { openSession, type Version } from './dtls12.js';
@@ -31,20 +31,20 @@ async function serve(messageBuffers: MessageBuffers): Promise<void> {
   if (!nativeProvider) throw new Error('the native addon is not built (or DTLS13_NATIVE=0)');
   const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
   const given = JSON.parse((await lines.next()).value as string) as { chain: string[]; key: string };
-  const certificate = {
-    chain: given.chain.map((c) => new Uint8Array(Buffer.from(c, 'base64'))),
-    privateKey: new Uint8Array(Buffer.from(given.key, 'base64')),
-  };
-  const server = await DtlsUdpServer.listen({ certificate, provider: nativeProvider, messageBuffers });
-  server.socket.setRecvBufferSize(4 * 1024 * 1024);
+  const cert = given.chain.map((c) => new Uint8Array(Buffer.from(c, 'base64')));
+  const key = new Uint8Array(Buffer.from(given.key, 'base64'));
   let messages = 0;
-  server.onConnection((ep) => {
-    ep.setInboxLimit(0);
-    ep.onEvent((e) => {
-      if (e.type === 'data') messages++;
-    });
+  // Each message counted as it is delivered, kept nowhere.
+  const server = listen((session) => (session.onmessage = () => void messages++), {
+    cert,
+    key,
+    host: '127.0.0.1',
+    provider: nativeProvider,
+    messageBuffers,
+    udpReceiveBufferSize: 4 * 1024 * 1024,
   });
-  console.log(JSON.stringify(server.address.port));
+  const { port } = await server.listening;
+  console.log(JSON.stringify(port));
   for (let line = await lines.next(); !line.done && line.value === 'stats'; line = await lines.next())
     console.log(JSON.stringify(messages));
   await server.close();

@@ -9,8 +9,6 @@
 import test from 'ava';
 import { SessionStateError } from '../../runtime/index.js';
 import { SessionOpening } from '../../runtime/node/dtls/opening.js';
-import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
-import type { SessionParameters } from '../../runtime/connection/events.js';
 
 test('held sends of a session that ends unconfirmed: each callback gets the error, after the teardown, never inside it', async (t) => {
   const opening = new SessionOpening({ announceOpen: () => {}, endedWith: undefined });
@@ -22,7 +20,7 @@ test('held sends of a session that ends unconfirmed: each callback gets the erro
     told.push(e);
   };
   // Held: the endpoint is not used until the confirmation releases them.
-  const endpoint = undefined as unknown as DtlsEndpoint<SessionParameters>;
+  const endpoint = undefined as unknown as Parameters<SessionOpening['whenSent']>[0];
   opening.whenSent(endpoint, callback);
   opening.whenSent(endpoint, callback);
   const failure = new SessionStateError('the session failed');

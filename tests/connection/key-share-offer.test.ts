@@ -4,14 +4,16 @@
  * datagram, else none (an empty key_share), the hybrid group still first in supported_groups, and the server asks
  * for the share of its choice: a dtls13 server ranking the hybrid group first gets it, one ranking X25519 first that.
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { decodeClientHello, decodeDtlsHandshake } from '../../generated/wire/index.js';
 import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
+import type { SessionParameters } from '../../runtime/connection/events.js';
 import { findExtension } from '../../runtime/handshake/extensions.js';
-import { DtlsUdpServer } from '../../runtime/node/server.js';
+import { connect } from '../../runtime/node/dtls/connect.js';
+import { listen } from '../../runtime/node/dtls/listener.js';
+import type { KeyExchangeGroup } from '../../runtime/crypto/provider.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
-import { openClientEndpoint } from '../support/udp-client.js';
 
 const id = makeIdentity('p256', 'localhost');
 const wallClock = (): number => TEST_TIME;
@@ -66,6 +68,40 @@ test('a classical group first: its one share, as before', (t) => {
   t.deepEqual(firstHello({ ...hybridFirst, groups: ['x25519', 'x25519mlkem768'] }).shares, ['x25519']);
 });
 
+/** A listen() server (1.3 only, as the client) ranking `groups`, and a connect() client offering the hybrid group first. */
+async function overUdp(
+  t: ExecutionContext,
+  groups: readonly KeyExchangeGroup[],
+  cookies: boolean,
+  mtu?: number,
+): Promise<SessionParameters | undefined> {
+  const versions = { minVersion: 'DTLSv1.3', maxVersion: 'DTLSv1.3' } as const;
+  const size = mtu !== undefined ? { mtu } : {};
+  const server = listen(() => {}, {
+    cert: [...id.chain],
+    key: id.privateKey,
+    host: '127.0.0.1',
+    wallClock,
+    groups,
+    cookies,
+    ...versions,
+    ...size,
+  });
+  t.teardown(() => server.close());
+  const { port } = await server.listening;
+  const client = connect('127.0.0.1', port, {
+    ca: id.caDer,
+    servername: 'localhost',
+    wallClock,
+    groups: ['x25519mlkem768', 'x25519'],
+    ...versions,
+    ...size,
+  });
+  t.teardown(() => client.close());
+  await client.opened;
+  return client.parameters;
+}
+
 for (const [name, size, cookies, retried] of [
   ['default size, cookies', 1200, true, true],
   ['default size, no cookies', 1200, false, true],
@@ -74,33 +110,14 @@ for (const [name, size, cookies, retried] of [
   ['1,500 bytes, cookies', 1500, true, true],
 ] as const) {
   test(`over UDP, ${name}: a server ranking x25519mlkem768 first gets the hybrid exchange (a HelloRetryRequest: ${retried ? 'yes' : 'no'})`, async (t) => {
-    const server = await DtlsUdpServer.listen({
-      certificate: id,
-      wallClock,
-      groups: ['x25519mlkem768', 'x25519'],
-      cookies,
-      maxDatagramSize: size,
-    });
-    t.teardown(() => server.close());
-    const client = openClientEndpoint({ port: server.address.port, ...hybridFirst, maxDatagramSize: size });
-    t.teardown(() => client.close());
-    const p = await client.handshake;
-    t.is(p.group, 'x25519mlkem768');
-    t.is(p.helloRetryRequest, retried);
+    const p = await overUdp(t, ['x25519mlkem768', 'x25519'], cookies, size);
+    t.is(p?.group, 'x25519mlkem768');
+    t.is(p?.helloRetryRequest, retried);
   });
 }
 
 test('over UDP: a server ranking x25519 first asks for X25519 (no key share came)', async (t) => {
-  const server = await DtlsUdpServer.listen({
-    certificate: id,
-    wallClock,
-    groups: ['x25519', 'x25519mlkem768'],
-    cookies: false,
-  });
-  t.teardown(() => server.close());
-  const client = openClientEndpoint({ port: server.address.port, ...hybridFirst });
-  t.teardown(() => client.close());
-  const p = await client.handshake;
-  t.is(p.group, 'x25519');
-  t.true(p.helloRetryRequest);
+  const p = await overUdp(t, ['x25519', 'x25519mlkem768'], false);
+  t.is(p?.group, 'x25519');
+  t.is(p?.helloRetryRequest, true);
 });

@@ -42,7 +42,7 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
     const before = p.events.server.length;
     const outer = beginReceiveBatch({ bytesAhead: () => 4096 });
     try {
-      // Each datagram's events are taken before the next is received, as DtlsEndpoint does: a message still waiting
+      // Each datagram's events are taken before the next is received, as the node driver does: a message still waiting
       // would have the next one's plaintext copied apart from its ArrayBuffer (wire/message-arena.ts, apartFromWaiting).
       for (const d of [first, forged, first, cut, second]) {
         p.server.receive(d, p.now);

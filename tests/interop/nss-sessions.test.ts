@@ -3,11 +3,19 @@ import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NegotiatedParameters } from '../../runtime/connection/events.js';
-import { DtlsUdpServer } from '../../runtime/node/server.js';
+import type { SessionParameters } from '../../runtime/connection/events.js';
+import { listen } from '../../runtime/node/dtls/listener.js';
 import { openClientEndpoint } from '../support/udp-client.js';
 import { identity } from './sessions.js';
-import { makeNssDb, ourExporter, runTstclnt, startNssServer, type NssDb } from './nss.js';
+import {
+  EXPORTER_LABEL,
+  EXPORTER_LENGTH,
+  makeNssDb,
+  ourExporter,
+  runTstclnt,
+  startNssServer,
+  type NssDb,
+} from './nss.js';
 import { freePort } from './wolfssl.js';
 
 /**
@@ -198,25 +206,30 @@ async function switchboard(targets: readonly number[]): Promise<{ readonly port:
  * stops after that connection, as a server restarting between two.
  */
 async function echoServer(ticketKeys: Uint8Array, once = false) {
-  const handshakes: NegotiatedParameters[] = [];
+  const handshakes: SessionParameters[] = [];
   const exporters: string[] = [];
-  const server = await DtlsUdpServer.listen({ certificate: id, ticketKeys });
   let closing: Promise<void> | undefined;
+  const server = listen(
+    (session) => {
+      void (async () => {
+        try {
+          const first = new Promise<Buffer>((resolve) => (session.onmessage = resolve));
+          await session.opened;
+          handshakes.push(session.parameters!);
+          exporters.push(session.exportKeyingMaterial(EXPORTER_LENGTH, EXPORTER_LABEL).toString('hex'));
+          session.send(await first);
+          await session.close();
+          if (once) await close();
+        } catch {
+          // the assertions count the handshakes
+        }
+      })();
+    },
+    { cert: [...id.chain], key: id.privateKey, host: '127.0.0.1', ticketKeys },
+  );
   const close = (): Promise<void> => (closing ??= server.close());
-  server.onConnection((ep) => {
-    void (async () => {
-      try {
-        handshakes.push(await ep.handshake);
-        exporters.push(ourExporter(ep));
-        ep.send(await ep.receive());
-        ep.close();
-        if (once) await close();
-      } catch {
-        // the assertions count the handshakes
-      }
-    })();
-  });
-  return { port: server.address.port, handshakes, exporters, close };
+  const { port } = await server.listening;
+  return { port, handshakes, exporters, close };
 }
 
 /** tstclnt -P client -u -L `connections` through `port`, each connection sending "hello" (-A) and reading its echo. */

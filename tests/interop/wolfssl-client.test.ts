@@ -5,7 +5,7 @@ import { badWeather } from '../support/udp-relay.js';
 import { assertServed as assertExchanged, identity, serveWolfClient } from './sessions.js';
 import { WOLF_SUITES, writePem } from './wolfssl.js';
 
-// wolfSSL's example client → our DtlsUdpServer.
+// wolfSSL's example client → our listen().
 
 for (const suite of Object.keys(WOLF_SUITES) as SupportedCipherSuite[]) {
   for (const cookies of [true, false]) {

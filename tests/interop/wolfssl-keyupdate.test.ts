@@ -1,8 +1,8 @@
 import test, { type ExecutionContext } from 'ava';
-import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
-import { DtlsUdpServer } from '../../runtime/node/server.js';
+import { connect } from '../../runtime/node/dtls/connect.js';
+import { listen } from '../../runtime/node/dtls/listener.js';
+import type { DtlsSession } from '../../runtime/node/dtls/session.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
-import { openClientEndpoint } from '../support/udp-client.js';
 import { identity } from './sessions.js';
 import { runWolf, startWolfServer, wolfHandshakes, writePem } from './wolfssl.js';
 
@@ -16,8 +16,9 @@ import { runWolf, startWolfServer, wolfHandshakes, writePem } from './wolfssl.js
  * until its flight is acknowledged before the message that must go under it.
  */
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+/** The next message the session delivers, as text. */
+const nextText = (session: DtlsSession): Promise<string> =>
+  new Promise((resolve) => (session.onmessage = (data) => resolve(data.toString())));
 
 /** Every datagram our side received and sent. */
 function epochWatch(): {
@@ -41,9 +42,9 @@ function epochBits(datagrams: readonly Uint8Array[]): number[] {
   );
 }
 
-/** Waits (5 s at most) until the endpoint has no flight waiting for an ACK: a KeyUpdate of ours was acknowledged. */
-async function flightAcknowledged(ep: DtlsEndpoint): Promise<void> {
-  for (let waited = 0; ep.connection.stats.flightState === 'waiting' && waited < 5000; waited += 10)
+/** Waits (5 s at most) until the session has no flight waiting for an ACK: a KeyUpdate of ours was acknowledged. */
+async function flightAcknowledged(session: DtlsSession): Promise<void> {
+  for (let waited = 0; session.stats.connectionStats?.flightState === 'waiting' && waited < 5000; waited += 10)
     await new Promise((r) => setTimeout(r, 10));
 }
 
@@ -62,34 +63,38 @@ function assertUpdatedBothWays(t: ExecutionContext, w: ReturnType<typeof epochWa
  */
 async function serveWolf(
   clientArgs: readonly string[],
-  beforeReply: (ep: DtlsEndpoint) => void,
+  beforeReply: (session: DtlsSession) => void,
 ): Promise<{ code: number | null; output: string; received: string | undefined; w: ReturnType<typeof epochWatch> }> {
   const id = identity('p256');
   const pem = writePem(id);
   const w = epochWatch();
-  // No tickets: a NewSessionTicket flight would be outstanding, and the KeyUpdate would wait behind it.
-  const server = await DtlsUdpServer.listen({ certificate: id, onDatagram: w.onDatagram, tickets: 0 });
   let received: string | undefined;
-  server.onConnection((ep) => {
-    void (async () => {
-      try {
-        await ep.handshake;
-        beforeReply(ep);
-        received = decoder.decode(await ep.receive());
-        await flightAcknowledged(ep);
-        ep.send(encoder.encode('reply from dtls13'));
-      } catch {
-        // the assertions look at what was received
-      }
-    })();
-  });
+  // No tickets: a NewSessionTicket flight would be outstanding, and the KeyUpdate would wait behind it.
+  const server = listen(
+    (session) => {
+      const first = nextText(session);
+      void (async () => {
+        try {
+          await session.opened;
+          beforeReply(session);
+          received = await first;
+          await flightAcknowledged(session);
+          session.send('reply from dtls13');
+        } catch {
+          // the assertions look at what was received
+        }
+      })();
+    },
+    { cert: [...id.chain], key: id.privateKey, host: '127.0.0.1', onDatagram: w.onDatagram, tickets: 0 },
+  );
+  const { port } = await server.listening;
   try {
     const { code, output } = await runWolf('client', [
       '-u',
       '-v',
       '4',
       '-p',
-      String(server.address.port),
+      String(port),
       '-A',
       pem.ca,
       '-x',
@@ -118,29 +123,40 @@ test('wolfSSL client → dtls13 server: our server updates its keys and requests
   assertUpdatedBothWays(t, s.w);
 });
 
+/** Our client (DTLS 1.3 only, as wolfSSL's server here), every datagram watched. */
+function ourClient(port: number, ca: Uint8Array, w: ReturnType<typeof epochWatch>): DtlsSession {
+  return connect('127.0.0.1', port, {
+    ca,
+    servername: 'localhost',
+    minVersion: 'DTLSv1.3',
+    onDatagram: w.onDatagram,
+  });
+}
+
 /**
  * Our client → wolfSSL's example server in echo mode (-e): `afterHandshake`,
  * then three messages, each after the echo of the one before and once our
  * flights are acknowledged; then close_notify, on which wolfSSL exits.
  */
-async function talkToWolf(serverArgs: readonly string[], afterHandshake: (c: DtlsEndpoint) => void) {
+async function talkToWolf(serverArgs: readonly string[], afterHandshake: (c: DtlsSession) => void) {
   const id = identity('p256');
   const pem = writePem(id);
   const w = epochWatch();
   try {
     const { port, run } = await startWolfServer(pem, ['-d', '-e', ...serverArgs]);
-    const c = openClientEndpoint({ port, trustAnchors: [id.caDer], serverName: 'localhost', onDatagram: w.onDatagram });
+    const c = ourClient(port, id.caDer, w);
     const echoes: string[] = [];
     let error: string | undefined;
     try {
-      await c.handshake;
+      await c.opened;
       afterHandshake(c);
       for (const m of ['one', 'two', 'three']) {
         await flightAcknowledged(c);
-        c.send(encoder.encode(m));
-        echoes.push(decoder.decode(await c.receive()));
+        const echo = nextText(c);
+        c.send(m);
+        echoes.push(await echo);
       }
-      c.close();
+      await c.close();
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
       run.kill();
@@ -169,16 +185,17 @@ test('dtls13 client → wolfSSL server: the server updates its keys and requests
   const w = epochWatch();
   try {
     const { port, run } = await startWolfServer(pem, ['-d', '-U']);
-    const c = openClientEndpoint({ port, trustAnchors: [id.caDer], serverName: 'localhost', onDatagram: w.onDatagram });
-    await c.handshake;
-    c.send(encoder.encode('hello'));
-    t.is(decoder.decode(await c.receive()), 'I hear you fa shizzle!');
+    const c = ourClient(port, id.caDer, w);
+    await c.opened;
+    const answer = nextText(c);
+    c.send('hello');
+    t.is(await answer, 'I hear you fa shizzle!');
     // Our answering KeyUpdate, acknowledged: then our second message goes under epoch 4. wolfSSL reads it
     // (-U: one more read), and closes with its close_notify, under its epoch 4.
     await flightAcknowledged(c);
-    c.send(encoder.encode('second'));
+    c.send('second');
     const { code, output } = await run.done;
-    c.close();
+    await c.close();
     t.is(code, 0, output);
     assertUpdatedBothWays(t, w);
   } finally {

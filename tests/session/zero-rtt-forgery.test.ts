@@ -1,9 +1,8 @@
 import test from 'ava';
 import type { Socket } from 'node:dgram';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
-import { openClientEndpoint } from '../support/udp-client.js';
-import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
-import { DtlsUdpServer, type UdpServerOptions } from '../../runtime/node/server.js';
+import { connect } from '../../runtime/node/dtls/connect.js';
+import { listen, type DtlsListener } from '../../runtime/node/dtls/listener.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { rawSocket, sendAll, until } from '../node/support.js';
 
@@ -18,49 +17,50 @@ const FORGED = 20;
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 interface Watched {
-  readonly server: DtlsUdpServer;
+  readonly server: DtlsListener;
+  readonly port: number;
   /** Early data delivered, as `address: text`. */
   readonly early: string[];
-  /** The client address of every connection the server made. */
+  /** The client address of every session the server made. */
   readonly connections: string[];
 }
 
-async function watchedServer(options: Partial<UdpServerOptions> = {}): Promise<Watched> {
-  const server = await DtlsUdpServer.listen({
-    certificate: id,
-    wallClock,
-    ticketKeys,
-    maxEarlyData: 1024,
-    maxHandshakes: 10,
-    ...options,
-  });
+async function watchedServer(): Promise<Watched> {
   const early: string[] = [];
   const connections: string[] = [];
-  server.onConnection((ep: DtlsEndpoint) => {
-    connections.push(ep.remote.address);
-    ep.onEvent(
-      (e) => e.type === 'data' && e.early && early.push(`${ep.remote.address}: ${new TextDecoder().decode(e.data)}`),
-    );
-  });
-  return { server, early, connections };
+  const server = listen(
+    (session) => {
+      const address = session.remoteAddress?.address ?? '?';
+      connections.push(address);
+      session.onmessage = (data, isEarly) => isEarly && early.push(`${address}: ${data.toString()}`);
+    },
+    {
+      cert: [...id.chain],
+      key: id.privateKey,
+      host: '127.0.0.1',
+      wallClock,
+      ticketKeys,
+      maxEarlyData: 1024,
+      maxHandshakes: 10,
+    },
+  );
+  const { port } = await server.listening;
+  return { server, port, early, connections };
 }
 
-/** A ticket issued to 127.0.0.1 by `server`. */
-async function ticketFrom(server: DtlsUdpServer): Promise<Uint8Array> {
-  const first = openClientEndpoint({
-    port: server.address.port,
-    localAddress: '127.0.0.1',
-    trustAnchors: [id.caDer],
-    serverName: 'localhost',
+/** A ticket issued to 127.0.0.1 by the server. */
+async function ticketFrom(w: Watched): Promise<Uint8Array> {
+  const first = connect('127.0.0.1', w.port, {
+    bindHost: '127.0.0.1',
+    ca: id.caDer,
+    servername: 'localhost',
     wallClock,
   });
-  const session = new Promise<Uint8Array>((resolve) =>
-    first.onEvent((e) => e.type === 'sessionTicket' && resolve(e.session)),
-  );
-  await first.handshake;
-  const s = await session;
-  first.close();
-  return s;
+  await first.opened;
+  const ticket = await first.ticket;
+  await first.close();
+  if (ticket === undefined) throw new Error('no ticket');
+  return new Uint8Array(ticket);
 }
 
 /** A fresh 0-RTT flight (ClientHello with a valid binder, then the early data) made with `session`. */
@@ -82,22 +82,21 @@ const bytes = (ds: readonly Uint8Array[]): number => ds.reduce((n, d) => n + d.l
 
 /** The legitimate client: 0-RTT from the ticket's address; resolves with its verdict once its early data is delivered (or the wait ends). */
 async function legitimateZeroRtt(w: Watched, session: Uint8Array): Promise<string | undefined> {
-  const client = openClientEndpoint({
-    port: w.server.address.port,
-    localAddress: '127.0.0.1',
-    trustAnchors: [id.caDer],
-    serverName: 'localhost',
+  const client = connect('127.0.0.1', w.port, {
+    bindHost: '127.0.0.1',
+    ca: id.caDer,
+    servername: 'localhost',
     wallClock,
     session,
     earlyData: enc('legitimate'),
-    handshakeTimeoutMs: 8000,
+    handshakeTimeout: 8000,
   });
-  const verdict = await client.handshake.then(
-    (p) => p.earlyData,
+  const verdict = await client.opened.then(
+    () => client.parameters?.earlyData,
     () => undefined,
   );
   await until(() => w.early.includes('127.0.0.1: legitimate'), 3000);
-  client.close();
+  await client.close();
   return verdict;
 }
 
@@ -105,7 +104,7 @@ test('0-RTT ClientHellos from forged addresses: no connection, no early data, at
   const w = await watchedServer();
   const forgers: (Socket & { received: Uint8Array[] })[] = [];
   try {
-    const session = await ticketFrom(w.server);
+    const session = await ticketFrom(w);
     w.connections.length = 0;
     const sent: number[] = [];
     for (let i = 0; i < FORGED; i++) {
@@ -113,7 +112,7 @@ test('0-RTT ClientHellos from forged addresses: no connection, no early data, at
       forgers.push(socket);
       const flight = zeroRttFlight(session, `forged from 127.0.0.${i + 2}`);
       sent.push(bytes(flight));
-      await sendAll(socket, flight, w.server.address.port);
+      await sendAll(socket, flight, w.port);
     }
     // Every forged ClientHello is answered (a HelloRetryRequest) before the legitimate client, sent after them, is served.
     await until(() => forgers.every((s) => s.received.length > 0), 5000);
@@ -151,15 +150,15 @@ test('a replayed 0-RTT ClientHello from the ticket holder’s own address: the s
   const w = await watchedServer();
   const attacker = await rawSocket('127.0.0.1');
   try {
-    const session = await ticketFrom(w.server);
+    const session = await ticketFrom(w);
     const flight = zeroRttFlight(session, 'once only');
     const victim = await rawSocket('127.0.0.1');
-    await sendAll(victim, flight, w.server.address.port);
+    await sendAll(victim, flight, w.port);
     await until(() => w.early.length > 0, 5000);
     t.deepEqual(w.early, ['127.0.0.1: once only']);
     const made = w.connections.length;
     const before = w.server.stats.handshaking;
-    await sendAll(attacker, flight, w.server.address.port); // the replay, from the same address (another port)
+    await sendAll(attacker, flight, w.port); // the replay, from the same address (another port)
     await until(() => attacker.received.length > 0, 5000);
     t.is(w.connections.length, made, 'no connection started for the replay');
     t.is(w.server.stats.handshaking, before, 'no handshake slot taken by the replay');

@@ -176,6 +176,19 @@ export class DtlsListener implements SessionListener {
     return this.server?.stats;
   }
 
+  /** @internal The bound UDP socket (undefined before `listening` resolves, or with a failed bind): for benches that read its counts. */
+  get socket(): Socket | undefined {
+    return this.server?.socket;
+  }
+
+  /**
+   * @internal A datagram handed to the server as if read from its socket from `address:port` (benches that time the
+   * server's own work per datagram, without the socket's). Dropped before the listener is bound.
+   */
+  receive(datagram: Uint8Array, address: string, port: number): void {
+    this.server?.receive(datagram, address, port);
+  }
+
   /** @internal */
   get openSessions(): number {
     return this.server?.size ?? 0;
