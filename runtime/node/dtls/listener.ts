@@ -186,7 +186,7 @@ export class DtlsListener implements SessionListener {
    * server's own work per datagram, without the socket's). Dropped before the listener is bound.
    */
   receive(datagram: Uint8Array, address: string, port: number): void {
-    this.server?.receive(datagram, address, port);
+    this.server?.transport.receive(datagram, address, port);
   }
 
   /** @internal */
