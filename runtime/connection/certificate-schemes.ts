@@ -7,21 +7,19 @@ import { PKI_OID } from '../pki/oids.js';
 import { bytesEqual } from '../wire/bytes.js';
 
 /**
- * signature_algorithms_cert (RFC 8446 §4.2.3, §4.4.2.2) on the receiving
- * side: the signatures in the peer's chain must use schemes we listed. A
- * certificate's signatureAlgorithm maps to TLS schemes as follows:
+ * signature_algorithms_cert (RFC 8446 §4.2.3, §4.4.2.2) on the receiving side: the signatures in the peer's chain must
+ * use schemes we listed. A certificate's signatureAlgorithm maps to TLS schemes as follows:
  *
- * - ECDSA by its hash (ecdsa-with-SHA256 is ecdsa_secp256r1_sha256, and so
- *   on; in certificates the curve is the issuer key's, not the scheme's);
+ * - ECDSA by its hash (ecdsa-with-SHA256 is ecdsa_secp256r1_sha256, and so on; in certificates the curve is the issuer
+ *   key's, not the scheme's);
  * - sha*WithRSAEncryption to rsa_pkcs1_*;
- * - RSASSA-PSS by its parameters (hash, MGF1 hash and salt all of one
- *   hash; anything else is no scheme), to rsa_pss_rsae_* or
- *   rsa_pss_pss_* (which one depends on the issuer's key, which the last
- *   certificate's issuer, a trust anchor, may not show: either is taken);
+ * - RSASSA-PSS by its parameters (hash, MGF1 hash and salt all of one hash; anything else is no scheme), to
+ *   rsa_pss_rsae_* or rsa_pss_pss_* (which one depends on the issuer's key, which the last certificate's issuer, a
+ *   trust anchor, may not show: either is taken);
  * - Ed25519 and Ed448 to themselves.
  *
- * Self-signed certificates are skipped: their signature is not validated
- * (RFC 8446 §4.4.2.2). A chain that does not fit is unsupported_certificate.
+ * Self-signed certificates are skipped: their signature is not validated (RFC 8446 §4.4.2.2). A chain that does not fit
+ * is unsupported_certificate.
  */
 
 const BY_OID: Readonly<Record<string, readonly SignatureAlgorithm[]>> = {
@@ -36,10 +34,9 @@ const BY_OID: Readonly<Record<string, readonly SignatureAlgorithm[]>> = {
 };
 
 /**
- * The whole signatureAlgorithm of a certificate signed with each PSS scheme:
- * hash, MGF1 hash and salt length must all be the scheme's (RFC 8446 §4.2.3),
- * so the bytes are compared whole (an MGF1 or salt of another hash is no
- * scheme), with the hash parameters NULL or absent.
+ * The whole signatureAlgorithm of a certificate signed with each PSS scheme: hash, MGF1 hash and salt length must all
+ * be the scheme's (RFC 8446 §4.2.3), so the bytes are compared whole (an MGF1 or salt of another hash is no scheme),
+ * with the hash parameters NULL or absent.
  */
 const PSS_IDENTIFIERS: readonly (readonly [Uint8Array, readonly SignatureAlgorithm[]])[] = (
   ['sha256', 'sha384', 'sha512'] as const

@@ -12,10 +12,9 @@ import { sendPostHandshakeFlight } from './post-handshake-flights.js';
 import { MAX_REQUESTS_ANSWERED, type ConnectionIdState } from '../cid/cid-state.js';
 
 /**
- * The post-handshake CID exchanges (RFC 9147 §9) and return routability
- * (RFC 9853), the same for both roles: what the chart's CID steps
- * (`CID_STEPS` in runtime/connection/session-actions.ts) do with the
- * message their event carries, in the connected state's `session`.
+ * The post-handshake CID exchanges (RFC 9147 §9) and return routability (RFC 9853), the same for both roles: what the
+ * chart's CID steps (`CID_STEPS` in runtime/connection/session-actions.ts) do with the message their event carries, in
+ * the connected state's `session`.
  */
 
 /** RFC 9147 §9: NewConnectionId only from a side that receives a non-empty CID, RequestConnectionId only from one that sends one. */

@@ -55,12 +55,10 @@ type On<T extends ClientEvent['type']> = Extract<ClientEvent, { readonly type: T
 const transcribe = (t: Transcript, m: InboundMessage): void => t.addMessage(m.msgType, m.body);
 
 /**
- * The client chart's steps (RFC 8446 §4, RFC 9147 §5), each typed over the
- * state it runs in and returning the state it leads to: validation, key
- * derivation and sending all happen here, on the data the state holds. The
- * generated machine (`dtls13ClientStep` in
- * generated/charts/dtls13-client-transitions.ts) calls each only in the
- * chart state the chart gives it; what a step throws goes to the caller.
+ * The client chart's steps (RFC 8446 §4, RFC 9147 §5), each typed over the state it runs in and returning the state it
+ * leads to: validation, key derivation and sending all happen here, on the data the state holds. The generated machine
+ * (`dtls13ClientStep` in generated/charts/dtls13-client-transitions.ts) calls each only in the chart state the chart
+ * gives it; what a step throws goes to the caller.
  */
 function clientSteps() {
   const sendHello = (c: ClientContext, first: ClientOffer): At<'waitServerHello'> => {
@@ -513,9 +511,8 @@ export const CLIENT_GUARDS = guardTable({
 } satisfies Dtls13ClientGuardTable);
 
 /**
- * The PSK the ServerHello selected, checked (RFC 8446 §4.2.11): one we
- * offered, with a suite of its hash. Undefined when the server chose a full
- * handshake.
+ * The PSK the ServerHello selected, checked (RFC 8446 §4.2.11): one we offered, with a suite of its hash. Undefined
+ * when the server chose a full handshake.
  */
 function acceptedPsk(
   offer: ClientOffer,

@@ -33,8 +33,8 @@ export interface CertificateRequestSeen {
 }
 
 /**
- * The client's handshake state: one variant per state of the dtls13-client
- * chart, each with only the data that exists there (RFC 8446 Appendix A.1).
+ * The client's handshake state: one variant per state of the dtls13-client chart, each with only the data that exists
+ * there (RFC 8446 Appendix A.1).
  */
 export type ClientState =
   | { readonly kind: 'start' }

@@ -44,11 +44,9 @@ export interface DtlsConfig {
   /** Cipher suites in preference order (default: AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305). */
   readonly cipherSuites?: readonly SupportedCipherSuite[];
   /**
-   * Let `cipherSuites` name TLS_AES_128_CCM_8_SHA256 (default false: it is
-   * refused). Its 8-byte tag gives each key an integrity limit of 2^7
-   * forged records (RFC 9147 §4.5.3, Appendix B.3), after which the
-   * session must end: anyone who can put records on the path with the
-   * session's CID ends it with 2^7 forged records, a few datagrams. For
+   * Let `cipherSuites` name TLS_AES_128_CCM_8_SHA256 (default false: it is refused). Its 8-byte tag gives each key an
+   * integrity limit of 2^7 forged records (RFC 9147 §4.5.3, Appendix B.3), after which the session must end: anyone who
+   * can put records on the path with the session's CID ends it with 2^7 forged records, a few datagrams. For
    * constrained links where that is accepted.
    */
   readonly allowCcm8?: boolean;
@@ -61,25 +59,22 @@ export interface DtlsConfig {
   /** Trust anchors (DER) for the peer's chain. */
   readonly trustAnchors?: readonly Uint8Array[];
   /**
-   * The server's identity (client): a DNS name, sent as server_name, or an IP
-   * address literal; the certificate must match it (RFC 9525 §6: a DNS name
-   * against dNSName, an IP address against iPAddress). Required when the
-   * built-in verification is used, unless `checkServerIdentity` is false.
+   * The server's identity (client): a DNS name, sent as server_name, or an IP address literal; the certificate must
+   * match it (RFC 9525 §6: a DNS name against dNSName, an IP address against iPAddress). Required when the built-in
+   * verification is used, unless `checkServerIdentity` is false.
    */
   readonly serverName?: string;
   /**
-   * Client: whether to check the server certificate against `serverName`
-   * (default true). False accepts any name the trust anchors vouch for:
-   * an explicit opt-out, for peers known by their CA alone.
+   * Client: whether to check the server certificate against `serverName` (default true). False accepts any name the
+   * trust anchors vouch for: an explicit opt-out, for peers known by their CA alone.
    */
   readonly checkServerIdentity?: boolean;
   /** Replaces the built-in chain verification. */
   readonly verifyPeer?: CertificateVerifier;
   /**
-   * Raw public keys (RFC 7250). `privateKey` (PKCS#8 DER): ours, sent as its
-   * SubjectPublicKeyInfo when the peer takes raw keys (offered before X.509
-   * when `certificate` is given too, which must then hold the same key).
-   * `verifyPeer`: the peer must present a raw key, and this checks it.
+   * Raw public keys (RFC 7250). `privateKey` (PKCS#8 DER): ours, sent as its SubjectPublicKeyInfo when the peer takes
+   * raw keys (offered before X.509 when `certificate` is given too, which must then hold the same key). `verifyPeer`:
+   * the peer must present a raw key, and this checks it.
    */
   readonly rawPublicKey?: RawPublicKeyOption;
   /** Server: whether to ask for a client certificate (default 'none'). */
@@ -90,42 +85,37 @@ export interface DtlsConfig {
   /** Anti-replay window in records (default 64). */
   readonly replayWindow?: number;
   /**
-   * How received application data is held (docs/security/buffers.md):
-   * 'own' (default), an ArrayBuffer per message; 'batch', one ArrayBuffer
-   * for the messages of this connection that one receive batch brings
-   * (outside a socket's batch: one datagram), each message a view of it.
+   * How received application data is held (docs/security/buffers.md): 'own' (default), an ArrayBuffer per message;
+   * 'batch', one ArrayBuffer for the messages of this connection that one receive batch brings (outside a socket's
+   * batch: one datagram), each message a view of it.
    */
   readonly messageBuffers?: MessageBuffers;
   /**
-   * Receives one line per secret in the NSS key log format
-   * (`CLIENT_HANDSHAKE_TRAFFIC_SECRET <client random> <secret>`, ...), so a
-   * capture can be decrypted by tools that read SSLKEYLOGFILE. Secrets leave
-   * the process: for debugging only.
+   * Receives one line per secret in the NSS key log format (`CLIENT_HANDSHAKE_TRAFFIC_SECRET <client random> <secret>`,
+   * ...), so a capture can be decrypted by tools that read SSLKEYLOGFILE. Secrets leave the process: for debugging
+   * only.
    */
   readonly keyLog?: (line: string) => void;
   /** What one connection may hold for its peer at most (defaults in connection-limits.ts). */
   readonly limits?: Partial<ConnectionLimits>;
   /**
-   * External pre-shared keys (RFC 8446 §4.2.11). Client: `{ identity, key }`
-   * (or a function of the server name) to offer. Server: identity → key as a
-   * Map or object, or a synchronous function; a server with `psk` and no
-   * certificate takes PSK clients only.
+   * External pre-shared keys (RFC 8446 §4.2.11). Client: `{ identity, key }` (or a function of the server name) to
+   * offer. Server: identity → key as a Map or object, or a synchronous function; a server with `psk` and no certificate
+   * takes PSK clients only.
    */
   readonly psk?: ClientPskOption | ServerPskOption;
   /**
-   * PSK key exchange modes (RFC 8446 §4.2.9) the client offers or the server
-   * accepts, default `['psk_dhe_ke']`; `psk_ke` (no (EC)DHE, no forward
-   * secrecy) only when listed.
+   * PSK key exchange modes (RFC 8446 §4.2.9) the client offers or the server accepts, default `['psk_dhe_ke']`;
+   * `psk_ke` (no (EC)DHE, no forward secrecy) only when listed.
    */
   readonly pskKeyExchangeModes?: readonly PskKeyExchangeModeName[];
   /** Client: a session from an earlier connection's `sessionTicket` event, to resume (RFC 8446 §2.2). */
   readonly session?: Uint8Array | ClientSession;
   /**
-   * Server: the keys tickets are sealed with, 32 bytes each (one Uint8Array of
-   * 32 × N bytes, or an array), the first current, the others still accepted.
-   * Servers sharing them resume each other's sessions (when each would grant
-   * what the ticket's session was granted: docs/security/tickets.md).
-   * Default: random keys of this server's own (its options object).
+   * Server: the keys tickets are sealed with, 32 bytes each (one Uint8Array of 32 × N bytes, or an array), the first
+   * current, the others still accepted. Servers sharing them resume each other's sessions (when each would grant what
+   * the ticket's session was granted: docs/security/tickets.md). Default: random keys of this server's own (its options
+   * object).
    */
   readonly ticketKeys?: Uint8Array | readonly Uint8Array[];
   /** Server: NewSessionTickets sent after each handshake (default 1; 0 sends none). */
@@ -135,10 +125,9 @@ export interface DtlsConfig {
   /** Client: offer post_handshake_auth, so the server may ask for our certificate after the handshake (RFC 8446 §4.6.2). */
   readonly postHandshakeAuth?: boolean;
   /**
-   * Client: application data to send as 0-RTT early data with a resumed
-   * ClientHello (RFC 8446 §4.2.10), when `session` allows that much. It can
-   * be replayed by an attacker: only for idempotent requests. The
-   * `earlyData` event says whether the server took it.
+   * Client: application data to send as 0-RTT early data with a resumed ClientHello (RFC 8446 §4.2.10), when `session`
+   * allows that much. It can be replayed by an attacker: only for idempotent requests. The `earlyData` event says
+   * whether the server took it.
    */
   readonly earlyData?: Uint8Array;
   /** Server: the most 0-RTT data a ticket allows (its max_early_data_size; default 0: no 0-RTT). */
@@ -146,78 +135,62 @@ export interface DtlsConfig {
   /** Server: the store that lets a given ClientHello's early data in once (RFC 8446 §8; default: this process's memory). */
   readonly antiReplay?: SyncAntiReplay;
   /**
-   * Connection IDs (RFC 9146, RFC 9147 §9): our CIDs' length (0..20; 0 asks
-   * the peer to send none while we still send its own), or an object with a
-   * `generate` function (to put a node id in them), `spares` to hand out
-   * after the handshake, and caps. Used when both sides offer the extension.
+   * Connection IDs (RFC 9146, RFC 9147 §9): our CIDs' length (0..20; 0 asks the peer to send none while we still send
+   * its own), or an object with a `generate` function (to put a node id in them), `spares` to hand out after the
+   * handshake, and caps. Used when both sides offer the extension.
    */
   readonly cid?: number | ConnectionIdOption;
   /**
-   * Return routability checks (RFC 9853) before moving a session to a new
-   * address: true or 'basic' (the default with `cid`), 'enhanced' (ask the
-   * old address first), false (none: RFC 9146 §6's rule moves the session).
+   * Return routability checks (RFC 9853) before moving a session to a new address: true or 'basic' (the default with
+   * `cid`), 'enhanced' (ask the old address first), false (none: RFC 9146 §6's rule moves the session).
    */
   readonly rrc?: boolean | RrcProcedure;
   /** The check's timer T (RFC 9853 §5.5; default 1000 ms). */
   readonly rrcTimeoutMs?: number;
   /**
-   * Server, for wolfSSL 5.7.2 clients only: echo the client's
-   * legacy_session_id in ServerHello and HelloRetryRequest. RFC 9147 §5 says
-   * a DTLS 1.3 server MUST NOT (default false); wolfSSL's client sends a
-   * session ID derived from its ticket when it resumes and refuses a
-   * ServerHello that does not echo it, so without this it cannot resume.
+   * Server, for wolfSSL 5.7.2 clients only: echo the client's legacy_session_id in ServerHello and HelloRetryRequest.
+   * RFC 9147 §5 says a DTLS 1.3 server MUST NOT (default false); wolfSSL's client sends a session ID derived from its
+   * ticket when it resumes and refuses a ServerHello that does not echo it, so without this it cannot resume.
    */
   readonly echoLegacySessionId?: boolean;
   /**
-   * ALPN (RFC 7301). Client: the protocol names to offer, preferred first.
-   * Server: the names it speaks, preferred first, or a function of the
-   * offered names and the server name; no name in common ends the handshake
-   * with no_application_protocol. The choice is `alpnProtocol` on both sides.
+   * ALPN (RFC 7301). Client: the protocol names to offer, preferred first. Server: the names it speaks, preferred
+   * first, or a function of the offered names and the server name; no name in common ends the handshake with
+   * no_application_protocol. The choice is `alpnProtocol` on both sides.
    */
   readonly alpn?: readonly string[] | ServerAlpnOption;
   /**
-   * Server: the certificate to present by the name the client asks for
-   * (server_name, RFC 6066): host name → `{ chain, privateKey }` as a Map or
-   * object (`'*.example.com'` wildcards, `'*'` for any other name), or a
-   * function of the name. A name with no entry ends the handshake with
-   * unrecognized_name; a client that sends no name gets `certificate`, else
-   * `'*'`. Names compare case-insensitively, without a trailing dot. An
-   * entry may list several `{ chain, privateKey }`: the first whose key and
-   * chain the client's signature_algorithms(_cert) fit is presented. The
+   * Server: the certificate to present by the name the client asks for (server_name, RFC 6066): host name → `{ chain,
+   * privateKey }` as a Map or object (`'*.example.com'` wildcards, `'*'` for any other name), or a function of the
+   * name. A name with no entry ends the handshake with unrecognized_name; a client that sends no name gets
+   * `certificate`, else `'*'`. Names compare case-insensitively, without a trailing dot. An entry may list several `{
+   * chain, privateKey }`: the first whose key and chain the client's signature_algorithms(_cert) fit is presented. The
    * name is `servername` in the negotiated parameters on both sides.
    */
   readonly sni?: SniOption;
   /**
-   * record_size_limit (RFC 8449) we advertise: the largest protected record
-   * we take, in bytes of DTLSInnerPlaintext (content, type byte, padding),
-   * 64..16385. A larger one from the peer ends the connection with
-   * record_overflow. Whatever this says, what the peer advertises limits
-   * what we send. Client default: not sent; a server answers a client that
-   * sends one with this (default 16385, no limit).
+   * record_size_limit (RFC 8449) we advertise: the largest protected record we take, in bytes of DTLSInnerPlaintext
+   * (content, type byte, padding), 64..16385. A larger one from the peer ends the connection with record_overflow.
+   * Whatever this says, what the peer advertises limits what we send. Client default: not sent; a server answers a
+   * client that sends one with this (default 16385, no limit).
    */
   readonly recordSizeLimit?: number;
   /**
-   * DTLS-SRTP (RFC 5764): SRTP protection profiles, preferred first, as an
-   * array or a colon-separated string (`'SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80'`).
-   * The server picks its first one the client offers; none in common means
-   * no SRTP (the handshake goes on). The choice is `srtpProfile`;
-   * `srtpKeyingMaterial` derives the keys.
+   * DTLS-SRTP (RFC 5764): SRTP protection profiles, preferred first, as an array or a colon-separated string
+   * (`'SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80'`). The server picks its first one the client offers; none in
+   * common means no SRTP (the handshake goes on). The choice is `srtpProfile`; `srtpKeyingMaterial` derives the keys.
    */
   readonly srtp?: readonly string[] | string;
   /**
-   * signature_algorithms_cert (RFC 8446 §4.2.3): the signature schemes we
-   * accept in the peer's certificates, sent in ClientHello (client) or
-   * CertificateRequest (server); a chain signed otherwise is refused with
-   * unsupported_certificate. Default: not sent, and signature_algorithms
-   * governs certificates too.
+   * signature_algorithms_cert (RFC 8446 §4.2.3): the signature schemes we accept in the peer's certificates, sent in
+   * ClientHello (client) or CertificateRequest (server); a chain signed otherwise is refused with
+   * unsupported_certificate. Default: not sent, and signature_algorithms governs certificates too.
    */
   readonly signatureAlgorithmsCert?: readonly SignatureAlgorithm[];
   /**
-   * The versions to negotiate, node:tls's option names with the values
-   * `session.protocol` reports: 'DTLSv1.2' (default minimum) or 'DTLSv1.3'
-   * (default maximum). DTLS 1.2 handshakes are not built yet
-   * (runtime/dtls12/README.md): the default range negotiates 1.3, and
-   * `maxVersion: 'DTLSv1.2'` is a ConfigError.
+   * The versions to negotiate, node:tls's option names with the values `session.protocol` reports: 'DTLSv1.2' (default
+   * minimum) or 'DTLSv1.3' (default maximum). DTLS 1.2 handshakes are not built yet (runtime/dtls12/README.md): the
+   * default range negotiates 1.3, and `maxVersion: 'DTLSv1.2'` is a ConfigError.
    */
   readonly minVersion?: DtlsVersionName;
   readonly maxVersion?: DtlsVersionName;
@@ -315,8 +288,8 @@ const DEFAULT_SIGNATURES: readonly SignatureAlgorithm[] = [
   'rsa_pss_pss_sha512',
 ];
 
-// The defaults, one copy for every configuration that takes them (a connection resolves its options afresh: what it holds
-// of them should not be copies).
+// The defaults, one copy for every configuration that takes them (a connection resolves its options afresh: what it
+// holds of them should not be copies).
 const DEFAULT_CIPHER_SUITES: readonly SupportedCipherSuite[] = [
   'tls_aes_128_gcm_sha256',
   'tls_aes_256_gcm_sha384',
@@ -350,16 +323,13 @@ function nonEmpty<T>(
 }
 
 /**
- * Validates options up front; every problem is a ConfigError naming the
- * option. `DtlsConnection.client` and `.server` read their options afresh
- * for each connection: an options object changed between connections is
- * never answered from an older reading (what is costly to derive, imported
- * keys and verifiers, is cached by value). The UDP server is the exception:
- * it resolves its options once, at listen, and every connection shares
- * that reading (`DtlsConnection.serverSharing`); change a server's options
- * by listening again. `owner`: the object whose server the random ticket
- * keys belong to when `ticketKeys` is not given (default `o`; a caller that
- * resolves a copy of the options names the object it was given).
+ * Validates options up front; every problem is a ConfigError naming the option. `DtlsConnection.client` and `.server`
+ * read their options afresh for each connection: an options object changed between connections is never answered from
+ * an older reading (what is costly to derive, imported keys and verifiers, is cached by value). The UDP server is the
+ * exception: it resolves its options once, at listen, and every connection shares that reading
+ * (`DtlsConnection.serverSharing`); change a server's options by listening again. `owner`: the object whose server the
+ * random ticket keys belong to when `ticketKeys` is not given (default `o`; a caller that resolves a copy of the
+ * options names the object it was given).
  */
 export function resolveConfig(role: 'client' | 'server', o: DtlsConfig, owner: object = o): ResolvedConfig {
   const provider = o.provider ?? defaultProvider(); // native when its addon loaded, else node:crypto
@@ -538,10 +508,9 @@ function resumptionSession(
 }
 
 /**
- * A stored session's server name as `serverName` is compared: canonical
- * (lower case, A-labels, an IP address bare). Sessions saved before names
- * were made canonical may hold `Example.COM` or `[::1]`; a name that is not
- * valid any more stays as it is (and matches nothing).
+ * A stored session's server name as `serverName` is compared: canonical (lower case, A-labels, an IP address bare).
+ * Sessions saved before names were made canonical may hold `Example.COM` or `[::1]`; a name that is not valid any more
+ * stays as it is (and matches nothing).
  */
 function storedServerName(name: string | undefined): string | undefined {
   if (name === undefined) return undefined;

@@ -1,9 +1,8 @@
 /**
- * What a DTLS connection is to whatever drives it (runtime/node, a test,
- * the hardware model), whichever version it speaks: the declared
- * `Connection` surface both version states implement and `DtlsConnection`
- * (runtime/dtls) presents (README.md, "One connection for both versions"), its options,
- * its counters and the error for a call its state does not allow.
+ * What a DTLS connection is to whatever drives it (runtime/node, a test, the hardware model), whichever version it
+ * speaks: the declared `Connection` surface both version states implement and `DtlsConnection` (runtime/dtls) presents
+ * (README.md, "One connection for both versions"), its options, its counters and the error for a call its state does
+ * not allow.
  */
 import type { ChartInspectionEvent } from '../chart-inspection.js';
 import type { PathDatagram, PathStats } from '../cid/cid-context.js';
@@ -33,11 +32,10 @@ export interface ConnectionOptions extends DtlsConfig {
   /** Server: whether a CID is already another connection's (the UDP server's routing map), so a new one is never a duplicate. */
   readonly connectionIdTaken?: (cid: Uint8Array) => boolean;
   /**
-   * Server: the client's IP address (as node:dgram reports it). Tickets
-   * this connection issues record it, and 0-RTT early data is taken only
-   * with a ticket that records the same address (RFC 9147 §5.1; see
-   * runtime/session/ticket-address.ts). Omitted: tickets record none, and
-   * early data is taken only with tickets that record none.
+   * Server: the client's IP address (as node:dgram reports it). Tickets this connection issues record it, and 0-RTT
+   * early data is taken only with a ticket that records the same address (RFC 9147 §5.1; see
+   * runtime/session/ticket-address.ts). Omitted: tickets record none, and early data is taken only with tickets that
+   * record none.
    */
   readonly peerAddress?: string;
 }
@@ -77,9 +75,8 @@ export interface ConnectionStats {
 }
 
 /**
- * The counters of one connection, one set whichever version it speaks
- * (DtlsConnection's common state holds it and lends it to the version
- * state, which moves them): the names `stats` reports them under.
+ * The counters of one connection, one set whichever version it speaks (DtlsConnection's common state holds it and lends
+ * it to the version state, which moves them): the names `stats` reports them under.
  */
 export interface ConnectionCounters {
   datagramsReceived: number;
@@ -158,10 +155,9 @@ export interface VersionFacts {
 }
 
 /**
- * The sans-I/O surface of a connection of either version: datagrams and
- * the caller's time in; datagrams, the next deadline and events out. The
- * members are documented on `DtlsConnection` (connection.ts); a version
- * without a feature throws for it (DTLS 1.2: `Dtls12FeatureError`).
+ * The sans-I/O surface of a connection of either version: datagrams and the caller's time in; datagrams, the next
+ * deadline and events out. The members are documented on `DtlsConnection` (connection.ts); a version without a feature
+ * throws for it (DTLS 1.2: `Dtls12FeatureError`).
  */
 export interface Connection {
   readonly role: 'client' | 'server';
@@ -204,18 +200,16 @@ export interface Connection {
 }
 
 /**
- * A version state of DtlsConnection (runtime/dtls/connection.ts): the
- * surface less what DtlsConnection holds once for both versions (its common
- * state, runtime/dtls/common-state.ts: the handshake and idle deadlines, the
- * datagram observer), plus what those deadlines read and do.
+ * A version state of DtlsConnection (runtime/dtls/connection.ts): the surface less what DtlsConnection holds once for
+ * both versions (its common state, runtime/dtls/common-state.ts: the handshake and idle deadlines, the datagram
+ * observer), plus what those deadlines read and do.
  */
 export interface VersionState extends Omit<Connection, 'expired' | 'deadlineOptions'> {
   /** When the handshake completed as the deadlines count it (a 1.3 client: once the server confirmed it), else undefined. */
   readonly handshakeDoneAt: number | undefined;
   /**
-   * A deadline passed: `handshake` fails the connection with
-   * handshake_failure (`message`), `idle` closes it with close_notify;
-   * either is reported `closed` as `timeout`.
+   * A deadline passed: `handshake` fails the connection with handshake_failure (`message`), `idle` closes it with
+   * close_notify; either is reported `closed` as `timeout`.
    */
   expire(deadline: 'handshake' | 'idle', message: string): void;
 }

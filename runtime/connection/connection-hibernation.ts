@@ -18,10 +18,8 @@ import { NONE_IGNORED, type IgnoreReason } from './record-rules.js';
 import type { RoleDriver } from './role-driver.js';
 
 /**
- * Hibernation of the 1.3 connection (connection.ts): a server's session at
- * rest frozen into its form (hibernation.ts), a connection made of the form
- * again, and the stats the form holds. See README.md, "Sessions at rest
- * hibernate".
+ * Hibernation of the 1.3 connection (connection.ts): a server's session at rest frozen into its form (hibernation.ts),
+ * a connection made of the form again, and the stats the form holds. See README.md, "Sessions at rest hibernate".
  */
 
 /** What of the connection hibernation reads, and (on thawing) sets again. */
@@ -75,8 +73,9 @@ export function hibernateConnection(c: HibernatingConnection, now: number): Froz
     return undefined;
   const flight = p.flight.atRest;
   if (flight === undefined || p.records.usage().read.some((r) => r.epoch > session.read.epoch)) return undefined;
-  // The session's read epoch, and the handshake's while its keys are kept (RFC 9147 §5.8.1); the peer's older application
-  // epochs are let go (kept only for reordered records, RFC 9147 §4.2.1, which a session quiet this long has none of).
+  // The session's read epoch, and the handshake's while its keys are kept (RFC 9147 §5.8.1); the peer's older
+  // application epochs are let go (kept only for reordered records, RFC 9147 §4.2.1, which a session quiet this long
+  // has none of).
   const records = p.records.hibernation(
     (epoch) => epoch === session.read.epoch || (epoch === 2 && p.handshakeReadSecret !== undefined),
   );
@@ -158,8 +157,8 @@ export function restoreConnection(c: HibernatingConnection, h: HibernatedSession
 }
 
 /**
- * The stats a hibernated session would show if thawed now, read from its
- * frozen form without making it a connection again (DtlsConnection.frozenStats).
+ * The stats a hibernated session would show if thawed now, read from its frozen form without making it a connection
+ * again (DtlsConnection.frozenStats).
  */
 export function frozenSessionStats(frozen: FrozenSession): ConnectionStats {
   const h = thawSession(frozen);

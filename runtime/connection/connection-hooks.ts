@@ -24,11 +24,9 @@ export interface HookedConnection {
 }
 
 /**
- * What the connection's parts call back: the flight controller
- * (FlightHooks), the ACK scheduler (AckSchedulerHooks), the record handlers
- * (InboundContext) and post-handshake flights (PostHandshakeOwner). One
- * object of methods per connection rather than a closure per callback (an
- * idle session keeps them all).
+ * What the connection's parts call back: the flight controller (FlightHooks), the ACK scheduler (AckSchedulerHooks),
+ * the record handlers (InboundContext) and post-handshake flights (PostHandshakeOwner). One object of methods per
+ * connection rather than a closure per callback (an idle session keeps them all).
  */
 export class ConnectionHooks implements FlightHooks<OutMessage>, AckSchedulerHooks, InboundContext, PostHandshakeOwner {
   private readonly c: HookedConnection;
@@ -90,9 +88,8 @@ export class ConnectionHooks implements FlightHooks<OutMessage>, AckSchedulerHoo
   }
 
   /**
-   * The flight controller gave up on a handshake flight: the handshake times
-   * out. The client's final flight (epoch 2) once it is connected: nothing
-   * (the server's epoch-3 records were its acknowledgement).
+   * The flight controller gave up on a handshake flight: the handshake times out. The client's final flight (epoch 2)
+   * once it is connected: nothing (the server's epoch-3 records were its acknowledgement).
    */
   timedOut(messages: readonly OutMessage[]): void {
     const c = this.c;
@@ -124,11 +121,10 @@ export class ConnectionHooks implements FlightHooks<OutMessage>, AckSchedulerHoo
   }
 
   /**
-   * A post-handshake flight's `onExhausted` (KeyUpdate, NewConnectionId,
-   * RequestConnectionId, a post-handshake authentication's messages): the
-   * peer has not acknowledged it through every retransmission, and the
-   * session ends as timed out; it must not stay open with a controller that
-   * takes no more flights (a later KeyUpdate would never go out).
+   * A post-handshake flight's `onExhausted` (KeyUpdate, NewConnectionId, RequestConnectionId, a post-handshake
+   * authentication's messages): the peer has not acknowledged it through every retransmission, and the session ends as
+   * timed out; it must not stay open with a controller that takes no more flights (a later KeyUpdate would never go
+   * out).
    */
   postHandshakeExhausted(flight: readonly OutMessage[]): void {
     this.c.timedOut(`our ${flight.map((m) => m.msgType).join(', ')}`);

@@ -32,9 +32,8 @@ import { apartFromWaiting } from '../wire/message-arena.js';
 export type ConfirmationWait = 'handshake' | 'certificate';
 
 /**
- * What the handshake's steps and record handlers ask of a client's
- * PeerConfirmation (peer-confirmation.ts implements it; declared here so
- * the parts do not import it back).
+ * What the handshake's steps and record handlers ask of a client's PeerConfirmation (peer-confirmation.ts implements
+ * it; declared here so the parts do not import it back).
  */
 export interface ServerConfirmation {
   readonly waiting: ConfirmationWait | undefined;
@@ -54,10 +53,9 @@ export interface PostHandshakeOwner {
 }
 
 /**
- * The parts of a connection every state uses: configuration, the record
- * layer, the flight controller and outbox, the ACK tracker, the clock, and
- * what goes to the application and the wire. Per-state data never lives
- * here; this is the machinery the chart actions drive.
+ * The parts of a connection every state uses: configuration, the record layer, the flight controller and outbox, the
+ * ACK tracker, the clock, and what goes to the application and the wire. Per-state data never lives here; this is the
+ * machinery the chart actions drive.
  */
 export class ConnectionParts implements FlightRestListener {
   readonly role: 'client' | 'server';
@@ -81,14 +79,14 @@ export class ConnectionParts implements FlightRestListener {
   sendSeq = 0;
   /**
    * A client's 0-RTT datagrams (epoch 1) and the message_seq of the ClientHello they follow: sent again with every
-   * retransmission of that ClientHello, since a lost first flight most likely lost them too (a server drops a copy
-   * it already read by its replay window). Let go once the server answers.
+   * retransmission of that ClientHello, since a lost first flight most likely lost them too (a server drops a copy it
+   * already read by its replay window). Let go once the server answers.
    */
   earlyDatagrams: { readonly clientHelloSeq: number; readonly datagrams: readonly Uint8Array[] } | undefined =
     undefined;
   /**
-   * The peer's handshake traffic secret, kept while epoch 2's read keys are
-   * (a hibernated session makes them again from it); dropped with them.
+   * The peer's handshake traffic secret, kept while epoch 2's read keys are (a hibernated session makes them again from
+   * it); dropped with them.
    */
   handshakeReadSecret: Uint8Array | undefined;
   /** Server: the 0-RTT bytes still allowed while early data is being taken (epoch 1 readable); undefined otherwise. */
@@ -160,13 +158,11 @@ export class ConnectionParts implements FlightRestListener {
   }
 
   /**
-   * Sends the flight built so far. A handshake flight acknowledges the peer's
-   * previous one implicitly (RFC 9147 §7.1), so the pending ACK is dropped; a
-   * post-handshake flight does not (a KeyUpdate answering one still owes its ACK),
-   * its timer starts at no less than the initial timeout ({@link FlightController.send}),
-   * and when its retransmissions run out the session ends as timed out
-   * (unless `onExhausted` says otherwise). `onAcked` runs once the peer
-   * acknowledged the whole flight (a KeyUpdate's key switch).
+   * Sends the flight built so far. A handshake flight acknowledges the peer's previous one implicitly (RFC 9147 §7.1),
+   * so the pending ACK is dropped; a post-handshake flight does not (a KeyUpdate answering one still owes its ACK), its
+   * timer starts at no less than the initial timeout ({@link FlightController.send}), and when its retransmissions run
+   * out the session ends as timed out (unless `onExhausted` says otherwise). `onAcked` runs once the peer acknowledged
+   * the whole flight (a KeyUpdate's key switch).
    */
   sendFlight(
     options: {
@@ -231,12 +227,10 @@ export class ConnectionParts implements FlightRestListener {
   }
 
   /**
-   * Runs each time the flight controller comes to rest once connected (no
-   * flight outstanding): the outbox forgets the finished flight, the drained
-   * datagram and event queues their grown storage, and the
-   * early-data and handshake epochs' write keys go, since ACKs and
-   * post-handshake flights use the newest epoch, rather than staying for
-   * the connection's life.
+   * Runs each time the flight controller comes to rest once connected (no flight outstanding): the outbox forgets the
+   * finished flight, the drained datagram and event queues their grown storage, and the early-data and handshake
+   * epochs' write keys go, since ACKs and post-handshake flights use the newest epoch, rather than staying for the
+   * connection's life.
    */
   handshakeFlightsDone(): void {
     this.outbox.settle();
@@ -268,8 +262,8 @@ export class ConnectionParts implements FlightRestListener {
   }
 
   /**
-   * The application closed before the handshake completed: user_canceled then
-   * close_notify, both warnings (RFC 8446 §6.1), and the connection ends as 'local'.
+   * The application closed before the handshake completed: user_canceled then close_notify, both warnings (RFC 8446
+   * §6.1), and the connection ends as 'local'.
    */
   abandon(message: string): void {
     if (this.failure) return;

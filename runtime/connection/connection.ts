@@ -50,16 +50,14 @@ const NO_DATAGRAMS: readonly Uint8Array[] = [];
 export { HANDSHAKE_KEYS_RETENTION_MS } from './key-lifetime.js';
 
 /**
- * A DTLS 1.3 connection (RFC 9147), the 1.3 version state of
- * DtlsConnection (runtime/dtls/connection.ts), sans-I/O: datagrams and the caller's
- * time in; datagrams, the next timer deadline and events out. It never opens
- * a socket, starts a timer or reads a clock for protocol time.
+ * A DTLS 1.3 connection (RFC 9147), the 1.3 version state of DtlsConnection (runtime/dtls/connection.ts), sans-I/O:
+ * datagrams and the caller's time in; datagrams, the next timer deadline and events out. It never opens a socket,
+ * starts a timer or reads a clock for protocol time.
  *
- * The handshake is the machine generated from the dtls13-client or
- * dtls13-server chart, whose steps work on the role's typed state (see
- * README.md); retransmission is the dtls13-flight chart; records go through
- * the RecordLayer. Everything the peer sends is handled record by record
- * under one catch (`receiveRecord`), mapped to an alert by `toAlert`.
+ * The handshake is the machine generated from the dtls13-client or dtls13-server chart, whose steps work on the role's
+ * typed state (see README.md); retransmission is the dtls13-flight chart; records go through the RecordLayer.
+ * Everything the peer sends is handled record by record under one catch (`receiveRecord`), mapped to an alert by
+ * `toAlert`.
  */
 export class Dtls13Connection implements VersionState {
   readonly role: 'client' | 'server';
@@ -107,10 +105,10 @@ export class Dtls13Connection implements VersionState {
 
   /**
    * A connection on a configuration resolved once for many (`resolveConfig(role, options)`: DtlsConnection, and a UDP
-   * server at listen), its handshake run by the 1.3 charts' generated machines (`charts`, runtime/dtls/role-drivers.ts).
-   * From `perConnection` only what differs between connections is read (`antiReplay`, `statelessRetry`,
-   * `connectionIdTaken`, `peerAddress`, `inspect`, `wallClock`). Its events go into `shared.events` (DtlsConnection's one
-   * queue), its counts into `shared.counters` (its one counter set).
+   * server at listen), its handshake run by the 1.3 charts' generated machines (`charts`,
+   * runtime/dtls/role-drivers.ts). From `perConnection` only what differs between connections is read (`antiReplay`,
+   * `statelessRetry`, `connectionIdTaken`, `peerAddress`, `inspect`, `wallClock`). Its events go into `shared.events`
+   * (DtlsConnection's one queue), its counts into `shared.counters` (its one counter set).
    */
   static sharing(
     role: 'client' | 'server',
@@ -123,13 +121,10 @@ export class Dtls13Connection implements VersionState {
   }
 
   /**
-   * A server connection again from a session {@link hibernate} froze, on the
-   * configuration and per-connection options it was made with (as
-   * {@link sharing} takes them): connected, its keys made again from
-   * its secrets, where it left off; at `now` (the caller's time) its
-   * handshake keys are dropped if their time is up
-   * ({@link HANDSHAKE_KEYS_RETENTION_MS}). @throws FrozenFormError when
-   * `frozen` is not a hibernated session.
+   * A server connection again from a session {@link hibernate} froze, on the configuration and per-connection options
+   * it was made with (as {@link sharing} takes them): connected, its keys made again from its secrets, where it left
+   * off; at `now` (the caller's time) its handshake keys are dropped if their time is up ({@link
+   * HANDSHAKE_KEYS_RETENTION_MS}). @throws FrozenFormError when `frozen` is not a hibernated session.
    */
   static thaw(
     config: ResolvedConfig,
@@ -187,10 +182,9 @@ export class Dtls13Connection implements VersionState {
   }
 
   /**
-   * Processes one datagram from the peer. Never throws for what the peer
-   * sent. `path` names where it came from (the UDP layer uses
-   * `address|port`); with connection IDs a record from a new path starts a
-   * return routability check (RFC 9853). Omitted: the current path.
+   * Processes one datagram from the peer. Never throws for what the peer sent. `path` names where it came from (the UDP
+   * layer uses `address|port`); with connection IDs a record from a new path starts a return routability check (RFC
+   * 9853). Omitted: the current path.
    */
   receive(datagram: Uint8Array, now: number, path?: string): void {
     if (this.frozen) return;
@@ -214,8 +208,8 @@ export class Dtls13Connection implements VersionState {
             continue;
           }
           this.counts.recordsReceived++;
-          // The one catch: whatever handling a record throws becomes one fatal alert (toAlert). The record is checked once
-          // against RECORD_RULES (record-rules.ts) and goes to its row's handler, or is set aside.
+          // The one catch: whatever handling a record throws becomes one fatal alert (toAlert). The record is checked
+          // once against RECORD_RULES (record-rules.ts) and goes to its row's handler, or is set aside.
           try {
             this.acceptRecord(r, now);
           } catch (error) {
@@ -255,9 +249,8 @@ export class Dtls13Connection implements VersionState {
   }
 
   /**
-   * The next datagram for a path other than the current one (return
-   * routability probes and answers, RFC 9853), with its path; send it
-   * there, not to the current peer address.
+   * The next datagram for a path other than the current one (return routability probes and answers, RFC 9853), with its
+   * path; send it there, not to the current peer address.
    */
   pollPathTransmit(): PathDatagram | undefined {
     const d = this.parts.cid.takePathDatagram();
@@ -266,10 +259,9 @@ export class Dtls13Connection implements VersionState {
   }
 
   /**
-   * The earliest time `handleTimeout` has work, if any: the flight's
-   * retransmission, the delayed ACK of a burst (AckScheduler), the record
-   * layer's key retention (the handshake and idle deadlines are
-   * DtlsConnection's). A driver only sleeps until it and calls `handleTimeout`.
+   * The earliest time `handleTimeout` has work, if any: the flight's retransmission, the delayed ACK of a burst
+   * (AckScheduler), the record layer's key retention (the handshake and idle deadlines are DtlsConnection's). A driver
+   * only sleeps until it and calls `handleTimeout`.
    */
   pollTimeout(): number | undefined {
     // Asked after every datagram: the earlier of two, without an array for them.
@@ -324,9 +316,9 @@ export class Dtls13Connection implements VersionState {
     if (this.parts.records.keyUpdateDue && !keyUpdateOutstanding(this.parts)) this.updateKeys(false, now);
   }
 
-  // ── what the application asks of a connected session (session-calls.ts) ──
-  // `now` (as for `receive`): a flight the call starts is timed from it. Without it the connection's time is the last it
-  // was given, which after an idle period is long past: the flight's timer would be due at once.
+  // ── what the application asks of a connected session (session-calls.ts) ── `now` (as for `receive`): a flight the
+  // call starts is timed from it. Without it the connection's time is the last it was given, which after an idle period
+  // is long past: the flight's timer would be due at once.
 
   /** KeyUpdate (session-calls.ts); also started by itself when the write key nears its usage limit. */
   updateKeys(requestPeer = false, now?: number): void {
@@ -371,11 +363,10 @@ export class Dtls13Connection implements VersionState {
   }
 
   /**
-   * The session has gone quiet (its owner decides when): frees what its
-   * keys cost beyond themselves (the native provider's OpenSSL contexts,
-   * made again by the next record), and once {@link HANDSHAKE_KEYS_RETENTION_MS}
-   * have passed since the handshake completed, drops the handshake's keys
-   * (epoch 2) in both directions. Nothing else changes; any time is safe.
+   * The session has gone quiet (its owner decides when): frees what its keys cost beyond themselves (the native
+   * provider's OpenSSL contexts, made again by the next record), and once {@link HANDSHAKE_KEYS_RETENTION_MS} have
+   * passed since the handshake completed, drops the handshake's keys (epoch 2) in both directions. Nothing else
+   * changes; any time is safe.
    */
   park(now: number): void {
     this.guard(() => {
@@ -396,17 +387,13 @@ export class Dtls13Connection implements VersionState {
   }
 
   /**
-   * Server: a quiet, established session frozen into a compact string (its
-   * secrets, sequence numbers, replay windows, parameters and counters: a
-   * few hundred bytes) that {@link thaw} makes a connection of again; its
-   * keys are freed and this object is done with (it drops what it is given
-   * and refuses to send). Undefined, and nothing changes, unless the session
-   * is at rest: connected, nothing to send or deliver, no flight or ACK
-   * outstanding, nothing held or being reassembled, one write epoch, no
-   * read epoch ahead of its session's, no return routability check or
-   * off-path watch under way, no post-handshake authentication, not
-   * inspected. The read epochs kept are its session's
-   * and, within their retention, the handshake's; the peer's older ones go.
+   * Server: a quiet, established session frozen into a compact string (its secrets, sequence numbers, replay windows,
+   * parameters and counters: a few hundred bytes) that {@link thaw} makes a connection of again; its keys are freed and
+   * this object is done with (it drops what it is given and refuses to send). Undefined, and nothing changes, unless
+   * the session is at rest: connected, nothing to send or deliver, no flight or ACK outstanding, nothing held or being
+   * reassembled, one write epoch, no read epoch ahead of its session's, no return routability check or off-path watch
+   * under way, no post-handshake authentication, not inspected. The read epochs kept are its session's and, within
+   * their retention, the handshake's; the peer's older ones go.
    */
   get canHibernate(): boolean {
     return true;
@@ -417,21 +404,18 @@ export class Dtls13Connection implements VersionState {
   }
 
   /**
-   * The connection has ended and its owner has sent what it had to send:
-   * frees every epoch's keys now (with the native provider, their OpenSSL
-   * contexts and handle slots) rather than when the object is collected,
-   * which V8, blind to that memory, may put off for long on a busy server.
-   * Does nothing before the end.
+   * The connection has ended and its owner has sent what it had to send: frees every epoch's keys now (with the native
+   * provider, their OpenSSL contexts and handle slots) rather than when the object is collected, which V8, blind to
+   * that memory, may put off for long on a busy server. Does nothing before the end.
    */
   releaseKeys(): void {
     if (this.ended) this.parts.records.releaseAll();
   }
 
   /**
-   * We moved: our datagrams leave from `path` now (a client that rebound
-   * its socket). Records use a spare CID of the peer's when there is one
-   * (RFC 9146 §8), and a path_challenge that still comes over the old path
-   * is answered with path_drop (RFC 9853 §5.2).
+   * We moved: our datagrams leave from `path` now (a client that rebound its socket). Records use a spare CID of the
+   * peer's when there is one (RFC 9146 §8), and a path_challenge that still comes over the old path is answered with
+   * path_drop (RFC 9853 §5.2).
    */
   rebind(path: string): void {
     this.parts.cid.rebind(path);
@@ -445,10 +429,9 @@ export class Dtls13Connection implements VersionState {
   }
 
   /**
-   * An application callback outside the connection threw while handling it
-   * (`onmessage`, a server's asynchronous anti-replay store): ends the
-   * connection with internal_error, keeping what was thrown in
-   * `failure.callbackError`. Nothing happens on an ended connection.
+   * An application callback outside the connection threw while handling it (`onmessage`, a server's asynchronous
+   * anti-replay store): ends the connection with internal_error, keeping what was thrown in `failure.callbackError`.
+   * Nothing happens on an ended connection.
    */
   failForCallback(callback: CallbackName, thrown: unknown): void {
     if (this.ended) return;
@@ -456,11 +439,9 @@ export class Dtls13Connection implements VersionState {
   }
 
   /**
-   * The network said a datagram was too large for the path (RFC 9147 §4.4:
-   * ICMP fragmentation-needed, or a send refused with EMSGSIZE): handshake
-   * flights, their retransmissions included, are cut into datagrams of at
-   * most `size` bytes from now on (never below 256). The flight's
-   * retransmission timer resends it. Returns whether the limit fell.
+   * The network said a datagram was too large for the path (RFC 9147 §4.4: ICMP fragmentation-needed, or a send refused
+   * with EMSGSIZE): handshake flights, their retransmissions included, are cut into datagrams of at most `size` bytes
+   * from now on (never below 256). The flight's retransmission timer resends it. Returns whether the limit fell.
    */
   pathMtuExceeded(size: number): boolean {
     return this.parts.outbox.lowerDatagramLimit(size);
@@ -482,9 +463,8 @@ export class Dtls13Connection implements VersionState {
   }
 
   /**
-   * When the peer last sent a record that authenticated under keys of this
-   * connection (in the caller's time), or undefined. Plaintext and forged
-   * datagrams never move it: idle timers should read this.
+   * When the peer last sent a record that authenticated under keys of this connection (in the caller's time), or
+   * undefined. Plaintext and forged datagrams never move it: idle timers should read this.
    */
   get lastAuthenticatedReceive(): number | undefined {
     return this.authenticatedAt;
@@ -498,10 +478,9 @@ export class Dtls13Connection implements VersionState {
   // ── inbound, one record at a time ──────────────────────────────────────
 
   /**
-   * A record the record layer delivered, at `now`: what its authentication
-   * proves, then its row of RECORD_RULES (record-rules.ts) and that row's
-   * handler, or set aside. Throws what handling it throws (`receive`'s one
-   * catch). @internal (tests/support/inject.ts hands it records too)
+   * A record the record layer delivered, at `now`: what its authentication proves, then its row of RECORD_RULES
+   * (record-rules.ts) and that row's handler, or set aside. Throws what handling it throws (`receive`'s one catch).
+   * @internal (tests/support/inject.ts hands it records too)
    */
   acceptRecord(r: InboundRecord, now: number): void {
     if (r.protected) {
@@ -550,9 +529,8 @@ export class Dtls13Connection implements VersionState {
   }
 
   /**
-   * A server's epoch-1 record once its ServerHello is out without 0-RTT (or
-   * after the client's Finished): early data it refused, skipped rather than
-   * kept for keys that never come (RFC 8446 §4.2.10).
+   * A server's epoch-1 record once its ServerHello is out without 0-RTT (or after the client's Finished): early data it
+   * refused, skipped rather than kept for keys that never come (RFC 8446 §4.2.10).
    */
   private refusedEarlyData(epochBits: number): boolean {
     if (

@@ -10,12 +10,10 @@ import type { RecordHandlers } from './record-rules.js';
 type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
 
 /**
- * The handlers of RECORD_RULES' rows, one method each: handshake records go
- * to HandshakeInbound; ACKs, alerts, application data (0-RTT, held until
- * connected, delivered) and return routability are handled here. Each runs
- * only on a record its row admitted (epoch, protection, phase checked
- * there) and throws what is wrong inside it to the connection's one catch.
- * One object per connection, its handlers methods (the connection calls
+ * The handlers of RECORD_RULES' rows, one method each: handshake records go to HandshakeInbound; ACKs, alerts,
+ * application data (0-RTT, held until connected, delivered) and return routability are handled here. Each runs only on
+ * a record its row admitted (epoch, protection, phase checked there) and throws what is wrong inside it to the
+ * connection's one catch. One object per connection, its handlers methods (the connection calls
  * `handlers[rule.handler](r)`), rather than a closure per row per connection.
  */
 export class ContentRecords implements RecordHandlers<InboundRecord> {

@@ -30,17 +30,15 @@ export interface NegotiatedParameters {
   /** The application protocol ALPN chose (RFC 7301), or undefined when none was negotiated. */
   readonly alpnProtocol: string | undefined;
   /**
-   * The host name of server_name (RFC 6066), lower case without a trailing
-   * dot: on the client the name it sent (undefined for an IP address, which
-   * is never sent), on the server the name the client asked for.
+   * The host name of server_name (RFC 6066), lower case without a trailing dot: on the client the name it sent
+   * (undefined for an IP address, which is never sent), on the server the name the client asked for.
    */
   readonly servername: string | undefined;
   /** The SRTP protection profile DTLS-SRTP settled (RFC 5764), or undefined when none was negotiated. */
   readonly srtpProfile: SrtpProfileName | undefined;
   /**
-   * The peer's record_size_limit (RFC 8449): the largest DTLSInnerPlaintext
-   * (content and type byte) our protected records to it carry, so at most
-   * one less of content; undefined when it sent none (2^14 of content).
+   * The peer's record_size_limit (RFC 8449): the largest DTLSInnerPlaintext (content and type byte) our protected
+   * records to it carry, so at most one less of content; undefined when it sent none (2^14 of content).
    */
   readonly recordSizeLimit: number | undefined;
 }
@@ -60,12 +58,10 @@ export type SessionParameters = NegotiatedParameters | Negotiated12Parameters;
 export type ConnectionEvent =
   | { readonly type: 'handshakeComplete'; readonly parameters: SessionParameters }
   /**
-   * Client: the server can no longer refuse the handshake. At once after
-   * `handshakeComplete` when it asked for no certificate; after a
-   * CertificateRequest, once it acknowledged our final flight (its ACK, or
-   * a post-handshake message such as a NewSessionTicket; RFC 9147 §7). What
-   * `send` was given in between is held and goes out now; if the connection
-   * ends before this event, none of it was sent (runtime/connection/peer-confirmation.ts).
+   * Client: the server can no longer refuse the handshake. At once after `handshakeComplete` when it asked for no
+   * certificate; after a CertificateRequest, once it acknowledged our final flight (its ACK, or a post-handshake
+   * message such as a NewSessionTicket; RFC 9147 §7). What `send` was given in between is held and goes out now; if the
+   * connection ends before this event, none of it was sent (runtime/connection/peer-confirmation.ts).
    */
   | { readonly type: 'handshakeConfirmed' }
   /** Client: the server asked for our certificate after the handshake (RFC 8446 §4.6.2) and we answered; `send` holds data until `certificateAccepted`. */

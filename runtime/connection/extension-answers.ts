@@ -12,9 +12,8 @@ import {
 import { acceptedSrtpProfile, chooseSrtpProfile, srtpAnswer, type SrtpProfileName } from './srtp.js';
 
 /**
- * The ClientHello extensions a server answers in EncryptedExtensions with
- * nothing to do for the key schedule: record_size_limit (RFC 8449) and
- * use_srtp (RFC 5764). What each side settles, and the record layer limits.
+ * The ClientHello extensions a server answers in EncryptedExtensions with nothing to do for the key schedule:
+ * record_size_limit (RFC 8449) and use_srtp (RFC 5764). What each side settles, and the record layer limits.
  */
 
 /** What the server settled from a ClientHello's record_size_limit and use_srtp. */
@@ -42,9 +41,9 @@ export function serverExtensionChoices(
 }
 
 /**
- * The server's answers (but the certificate types': certificateTypeAnswers), and the record layer set for them: from its
- * EncryptedExtensions on, records to the client fit the client's limit, and
- * the client's protected records must fit ours.
+ * The server's answers (but the certificate types': certificateTypeAnswers), and the record layer set for them: from
+ * its EncryptedExtensions on, records to the client fit the client's limit, and the client's protected records must fit
+ * ours.
  */
 export function serverExtensionAnswers(
   config: ResolvedConfig,
@@ -72,9 +71,8 @@ export function clientOfferedMore(config: ResolvedConfig): string[] {
 }
 
 /**
- * The client's reading of the server's answers: the SRTP profile, and the
- * server's record_size_limit, which from now on caps our protected records
- * (and, when both advertised, puts ours in force on what we receive).
+ * The client's reading of the server's answers: the SRTP profile, and the server's record_size_limit, which from now on
+ * caps our protected records (and, when both advertised, puts ours in force on what we receive).
  */
 export function applyServerAnswers(
   config: ResolvedConfig,

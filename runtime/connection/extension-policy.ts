@@ -4,9 +4,8 @@ import { ProtocolError } from '../handshake/protocol-error.js';
 type Listed = { readonly extensionType: unknown; readonly extensionData: unknown };
 
 /**
- * The extensions a server may send back are those the client offered and
- * the message may carry (RFC 8446 §4.2): anything else is
- * unsupported_extension; the same extension twice is illegal_parameter.
+ * The extensions a server may send back are those the client offered and the message may carry (RFC 8446 §4.2):
+ * anything else is unsupported_extension; the same extension twice is illegal_parameter.
  */
 function onlyOffered(message: string, list: readonly Listed[], allowed: readonly string[]): void {
   const dup = duplicateExtension(list);
@@ -37,8 +36,8 @@ export function checkHelloRetryRequestExtensions(list: readonly Listed[]): void 
 }
 
 /**
- * EncryptedExtensions may acknowledge server_name (when it was sent), early_data and ALPN (when offered), list the server's
- * groups, and answer the other extensions the client offered (`offeredMore`: record_size_limit, use_srtp).
+ * EncryptedExtensions may acknowledge server_name (when it was sent), early_data and ALPN (when offered), list the
+ * server's groups, and answer the other extensions the client offered (`offeredMore`: record_size_limit, use_srtp).
  */
 export function checkEncryptedExtensions(
   list: readonly Listed[],

@@ -1,10 +1,8 @@
 /**
- * A compact form for plain values whose shape is known ahead (a hibernated
- * session): each field's value in the schema's order, no names, integers as
- * LEB128 varints, and the bytes kept as a one-byte string (V8 holds one in
- * its heap with a 16-byte header; a Uint8Array costs a buffer object and a
- * C allocation of its own). The size depends on the values only, not on
- * how the engine happens to represent them, and nothing here needs Node.
+ * A compact form for plain values whose shape is known ahead (a hibernated session): each field's value in the schema's
+ * order, no names, integers as LEB128 varints, and the bytes kept as a one-byte string (V8 holds one in its heap with a
+ * 16-byte header; a Uint8Array costs a buffer object and a C allocation of its own). The size depends on the values
+ * only, not on how the engine happens to represent them, and nothing here needs Node.
  */
 
 /** How one field is written. */

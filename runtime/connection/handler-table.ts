@@ -16,9 +16,8 @@ import {
 } from '../../generated/wire/index.js';
 
 /**
- * Which epochs a handshake message may arrive in (RFC 9147 §5, §6.1): the
- * hellos in plaintext epoch 0, the rest of the handshake under handshake
- * keys (epoch 2), post-handshake messages under application keys (3+).
+ * Which epochs a handshake message may arrive in (RFC 9147 §5, §6.1): the hellos in plaintext epoch 0, the rest of the
+ * handshake under handshake keys (epoch 2), post-handshake messages under application keys (3+).
  */
 export type EpochRule = 'plaintext' | 'handshake' | 'application';
 
@@ -35,9 +34,8 @@ export interface HandshakeHandler {
 }
 
 /**
- * The one table of inbound handshake messages (aioquic's frame-handler
- * table is the model). A type with no entry for a role is unexpected_message
- * for that role; decoders throw DecodeError (decode_error).
+ * The one table of inbound handshake messages (aioquic's frame-handler table is the model). A type with no entry for a
+ * role is unexpected_message for that role; decoders throw DecodeError (decode_error).
  */
 export const HANDSHAKE_HANDLERS: Readonly<Partial<Record<HandshakeTypeName, HandshakeHandler>>> = {
   client_hello: {

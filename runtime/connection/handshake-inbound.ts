@@ -10,11 +10,10 @@ import type { InboundContext } from './inbound-context.js';
 type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
 
 /**
- * Handshake records in (the `handshake` row of RECORD_RULES): each fragment
- * admitted once by HANDSHAKE_HANDLERS for its record's epoch, reassembled,
- * acknowledged (AckTracker, AckScheduler), and each whole message handed to
- * the role's handshake as its chart event. A fragment of a type not allowed
- * in its epoch is set aside in plaintext and unexpected_message under keys.
+ * Handshake records in (the `handshake` row of RECORD_RULES): each fragment admitted once by HANDSHAKE_HANDLERS for its
+ * record's epoch, reassembled, acknowledged (AckTracker, AckScheduler), and each whole message handed to the role's
+ * handshake as its chart event. A fragment of a type not allowed in its epoch is set aside in plaintext and
+ * unexpected_message under keys.
  */
 export class HandshakeInbound {
   private readonly c: InboundContext;
@@ -46,7 +45,8 @@ export class HandshakeInbound {
       // Plaintext carries only the hellos: nothing ahead of the next expected message is kept for an unauthenticated sender.
       if (!r.protected && f.messageSeq > this.inbox.nextReceiveSeq) return c.ignore('unauthenticated-violation');
       // A post-handshake message before our handshake has ended (a KeyUpdate overtaking the client's Finished) is not
-      // buffered: released later by a handshake record, it would be judged by that record's epoch. Unacknowledged, it is resent.
+      // buffered: released later by a handshake record, it would be judged by that record's epoch. Unacknowledged, it
+      // is resent.
       if (handler.epochs === 'application' && !this.driver.session()) {
         c.ignore('reassembly-refused');
         continue;
@@ -82,9 +82,8 @@ export class HandshakeInbound {
   }
 
   /**
-   * The handler of a handshake message of `type` that may come in `epoch`
-   * (HANDSHAKE_HANDLERS, checked once per fragment); undefined when it is set
-   * aside (in plaintext, counted); unexpected_message when the record
+   * The handler of a handshake message of `type` that may come in `epoch` (HANDSHAKE_HANDLERS, checked once per
+   * fragment); undefined when it is set aside (in plaintext, counted); unexpected_message when the record
    * authenticated.
    */
   admit(type: HandshakeTypeName | number, epoch: number, authenticated: boolean): HandshakeHandler | undefined {
@@ -102,9 +101,8 @@ export class HandshakeInbound {
   }
 
   /**
-   * A whole handshake message (its type was admitted when its fragments
-   * came): its chart event, if the chart takes it in this state; then ACKs
-   * for post-handshake messages.
+   * A whole handshake message (its type was admitted when its fragments came): its chart event, if the chart takes it
+   * in this state; then ACKs for post-handshake messages.
    */
   message(msgType: number, body: Uint8Array, epoch: number, authenticated: boolean): void {
     const c = this.c;
@@ -117,7 +115,8 @@ export class HandshakeInbound {
       );
     const postHandshake = this.driver.session() !== undefined;
     // After the handshake its messages (post-handshake authentication) come only under application keys: a handshake
-    // message held in reassembly and released once connected is judged now (the handshake may have ended since it came).
+    // message held in reassembly and released once connected is judged now (the handshake may have ended since it
+    // came).
     if (postHandshake && epoch < 3) {
       throw new ProtocolError(
         'unexpected_message',
@@ -134,11 +133,9 @@ export class HandshakeInbound {
   }
 
   /**
-   * A record repeating messages already processed. After the handshake it
-   * is ACKed at once (RFC 9147 §7: a lost ACK is repaired by ACKing the
-   * retransmission, e.g. a KeyUpdate or the client's Finished); during the
-   * handshake it means our last flight was lost, and the flight is resent
-   * once per burst.
+   * A record repeating messages already processed. After the handshake it is ACKed at once (RFC 9147 §7: a lost ACK is
+   * repaired by ACKing the retransmission, e.g. a KeyUpdate or the client's Finished); during the handshake it means
+   * our last flight was lost, and the flight is resent once per burst.
    */
   private peerRetransmitted(r: InboundRecord): void {
     const c = this.c;

@@ -17,15 +17,12 @@ import type { SelectedCredentials } from './server-credentials.js';
 import { offeredServerName } from './sni-selection.js';
 
 /**
- * The server's input step for a ClientHello: everything the chart's guards
- * and steps need to know of it that takes a look-up, a store or a
- * verification — certificate by server_name, PSK binder, suite and group,
- * ALPN, and the 0-RTT decision (the anti-replay store admits each
- * ClientHello once). It runs once, before the event is dispatched, in a
- * state that takes a ClientHello (`waitClientHello` or
- * `waitSecondClientHello`); its result travels in the event, so the guards
- * are pure branches over it. What it throws (a bad binder, no common
- * protocol) goes to the connection's one catch, as a step's would.
+ * The server's input step for a ClientHello: everything the chart's guards and steps need to know of it that takes a
+ * look-up, a store or a verification — certificate by server_name, PSK binder, suite and group, ALPN, and the 0-RTT
+ * decision (the anti-replay store admits each ClientHello once). It runs once, before the event is dispatched, in a
+ * state that takes a ClientHello (`waitClientHello` or `waitSecondClientHello`); its result travels in the event, so
+ * the guards are pure branches over it. What it throws (a bad binder, no common protocol) goes to the connection's one
+ * catch, as a step's would.
  */
 export function planClientHello(
   c: MachineContext,
@@ -78,8 +75,9 @@ function chooseAlpn(c: MachineContext, ch: ClientHello): string | undefined {
   return pick;
 }
 
-// RFC 8446 §4.2.10, §8: 0-RTT only with the first identity's ticket, on the first ClientHello (no HelloRetryRequest), the
-// ticket's suite, a fresh ticket age, a server and a ticket that take it, and a ClientHello the anti-replay store has not seen.
+// RFC 8446 §4.2.10, §8: 0-RTT only with the first identity's ticket, on the first ClientHello (no HelloRetryRequest),
+// the ticket's suite, a fresh ticket age, a server and a ticket that take it, and a ClientHello the anti-replay store
+// has not seen.
 function earlyDataDecision(
   c: MachineContext,
   ch: ClientHello,

@@ -4,10 +4,9 @@ import { integerOption } from '../config-error.js';
 /** Options of {@link ClientHelloReassembly}; every one is an integer. */
 export interface ClientHelloReassemblyOptions {
   /**
-   * ClientHellos being reassembled at once, over every peer (default
-   * {@link DEFAULT_MAX_PENDING_CLIENT_HELLOS}). A fragment that would start one
-   * more evicts the oldest; 0 turns reassembly off (fragmented ClientHellos are
-   * dropped, as before).
+   * ClientHellos being reassembled at once, over every peer (default {@link DEFAULT_MAX_PENDING_CLIENT_HELLOS}). A
+   * fragment that would start one more evicts the oldest; 0 turns reassembly off (fragmented ClientHellos are dropped,
+   * as before).
    */
   readonly maxPendingClientHellos?: number;
   /** Longest ClientHello body reassembled, in bytes (default {@link DEFAULT_MAX_CLIENT_HELLO_LENGTH}); a fragment of a longer one is dropped. */
@@ -17,18 +16,16 @@ export interface ClientHelloReassemblyOptions {
 }
 
 /**
- * Partial ClientHellos kept at once by default: 128. Reassembly is only for
- * the few clients whose ClientHello does not fit one datagram (big key
- * shares, small MTUs); their fragments arrive within a round trip, so a
- * short list suffices, and the worst case (every entry claiming the largest
- * length) stays at 128 × 8 KiB = 1 MiB plus 1/8 of that for the bitmaps.
+ * Partial ClientHellos kept at once by default: 128. Reassembly is only for the few clients whose ClientHello does not
+ * fit one datagram (big key shares, small MTUs); their fragments arrive within a round trip, so a short list suffices,
+ * and the worst case (every entry claiming the largest length) stays at 128 × 8 KiB = 1 MiB plus 1/8 of that for the
+ * bitmaps.
  */
 export const DEFAULT_MAX_PENDING_CLIENT_HELLOS = 128;
 
 /**
- * Longest ClientHello body reassembled by default: 8 KiB. Classic
- * ClientHellos are 200–600 bytes; one with several big shares (P-521, X448)
- * or a post-quantum hybrid share (X25519MLKEM768, ~1.2 KB) stays under 3 KB.
+ * Longest ClientHello body reassembled by default: 8 KiB. Classic ClientHellos are 200–600 bytes; one with several big
+ * shares (P-521, X448) or a post-quantum hybrid share (X25519MLKEM768, ~1.2 KB) stays under 3 KB.
  */
 export const DEFAULT_MAX_CLIENT_HELLO_LENGTH = 8192;
 
@@ -81,17 +78,13 @@ class PartialHello {
 }
 
 /**
- * The stateless responder's only memory: ClientHellos that arrived in
- * several fragments (RFC 9147 §5.5), keyed by the client's transport
- * address and message_seq, until they are whole. Bounded in count
- * (`maxPendingClientHellos`, oldest evicted first), in size per entry
- * (`maxClientHelloLength`) and in time (`pendingClientHelloMs`). An entry
- * whose fragments disagree is dropped: the client's retransmission starts it
- * again.
+ * The stateless responder's only memory: ClientHellos that arrived in several fragments (RFC 9147 §5.5), keyed by the
+ * client's transport address and message_seq, until they are whole. Bounded in count (`maxPendingClientHellos`, oldest
+ * evicted first), in size per entry (`maxClientHelloLength`) and in time (`pendingClientHelloMs`). An entry whose
+ * fragments disagree is dropped: the client's retransmission starts it again.
  *
- * Eviction is by age, not use: a flood of first fragments from many
- * addresses pushes out a legitimate client's partial ClientHello, which its
- * retransmission brings back; the server's own table is never touched.
+ * Eviction is by age, not use: a flood of first fragments from many addresses pushes out a legitimate client's partial
+ * ClientHello, which its retransmission brings back; the server's own table is never touched.
  */
 export class ClientHelloReassembly {
   private readonly entries = new Map<string, PartialHello>();

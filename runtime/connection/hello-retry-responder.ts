@@ -48,11 +48,9 @@ export type HelloRetryOutcome =
       readonly callbackError?: unknown;
     }
   /**
-   * The cookie is good: create the server connection with `retry`, then give
-   * it `datagram` — the ClientHello whole, in one record (the datagram
-   * itself, or, when the ClientHello came in fragments, one record rebuilt
-   * from them). `random` is ClientHello.random, which tells a retransmission
-   * of this ClientHello from a new one (RFC 9147 §5.11).
+   * The cookie is good: create the server connection with `retry`, then give it `datagram` — the ClientHello whole, in
+   * one record (the datagram itself, or, when the ClientHello came in fragments, one record rebuilt from them).
+   * `random` is ClientHello.random, which tells a retransmission of this ClientHello from a new one (RFC 9147 §5.11).
    */
   | {
       readonly kind: 'accept';
@@ -78,17 +76,14 @@ interface WholeHello {
 }
 
 /**
- * The stateless cookie exchange of RFC 9147 §5.1: answers a ClientHello
- * without a cookie with a HelloRetryRequest whose cookie carries everything
- * the server needs later (suite, group, Hash(ClientHello1)), bound to the
- * client's address; keeps no per-client state; and accepts the second
- * ClientHello only with a valid cookie (an invalid one gets illegal_parameter).
+ * The stateless cookie exchange of RFC 9147 §5.1: answers a ClientHello without a cookie with a HelloRetryRequest whose
+ * cookie carries everything the server needs later (suite, group, Hash(ClientHello1)), bound to the client's address;
+ * keeps no per-client state; and accepts the second ClientHello only with a valid cookie (an invalid one gets
+ * illegal_parameter).
  *
- * A ClientHello split over several records or datagrams (big key shares,
- * small MTUs; RFC 9147 §5.5) is reassembled first, in a small cache bounded
- * in entries, bytes and time ({@link ClientHelloReassembly}): the only
- * memory the responder keeps. Both the first and the second ClientHello may
- * come in fragments.
+ * A ClientHello split over several records or datagrams (big key shares, small MTUs; RFC 9147 §5.5) is reassembled
+ * first, in a small cache bounded in entries, bytes and time ({@link ClientHelloReassembly}): the only memory the
+ * responder keeps. Both the first and the second ClientHello may come in fragments.
  */
 export class HelloRetryResponder {
   private readonly config: ResolvedConfig;
@@ -123,11 +118,9 @@ export class HelloRetryResponder {
   }
 
   /**
-   * `clientAddress` is what cookies are bound to (the UDP server's
-   * `address|port`). `peerAddress` is the client's IP address: a 0-RTT
-   * ClientHello skips the cookie only when its ticket was issued to that
-   * address (RFC 9147 §5.1); omitted, every ClientHello goes through the
-   * cookie exchange. `decoded`: the datagram's ClientHello as the caller
+   * `clientAddress` is what cookies are bound to (the UDP server's `address|port`). `peerAddress` is the client's IP
+   * address: a 0-RTT ClientHello skips the cookie only when its ticket was issued to that address (RFC 9147 §5.1);
+   * omitted, every ClientHello goes through the cookie exchange. `decoded`: the datagram's ClientHello as the caller
    * already decoded it (used when its body is the one found here).
    */
   handle(
@@ -186,8 +179,8 @@ export class HelloRetryResponder {
         known,
       );
     } catch (e) {
-      // An application callback (sni, psk) threw or returned something unusable: the client is told at once (internal_error)
-      // rather than left to retransmit into silence, and the application gets what was thrown.
+      // An application callback (sni, psk) threw or returned something unusable: the client is told at once
+      // (internal_error) rather than left to retransmit into silence, and the application gets what was thrown.
       const reason = toAlert(e);
       return {
         ...this.alert(reason.alert, found.recordSequence, reason.message),
@@ -221,8 +214,8 @@ export class HelloRetryResponder {
           recordSeq,
           'the second ClientHello carries a cookie this server did not issue to this address for this ClientHello, or it expired',
         );
-      // A cookie starts one connection: a copy (a replay, or a retransmission after that connection ended) is dropped silently,
-      // as an alert would go to an address anyone can forge.
+      // A cookie starts one connection: a copy (a replay, or a retransmission after that connection ended) is dropped
+      // silently, as an alert would go to an address anyone can forge.
       if (!this.usedCookies.firstUse(cookieTag(cookie), now))
         return { kind: 'drop', reason: 'a cookie that already started a connection' };
       return {
@@ -238,10 +231,10 @@ export class HelloRetryResponder {
         random: ch.random,
       };
     }
-    // A resumed ClientHello with early data whose ticket and binder verify, from the address the ticket was issued to, skips the
-    // cookie (RFC 9147 §5.1): a HelloRetryRequest would refuse its 0-RTT data. From any other address it gets the cookie exchange
-    // like any ClientHello: whoever holds a ticket cannot make the server start a connection, or answer with more than a
-    // HelloRetryRequest, at an address it does not own.
+    // A resumed ClientHello with early data whose ticket and binder verify, from the address the ticket was issued to,
+    // skips the cookie (RFC 9147 §5.1): a HelloRetryRequest would refuse its 0-RTT data. From any other address it gets
+    // the cookie exchange like any ClientHello: whoever holds a ticket cannot make the server start a connection, or
+    // answer with more than a HelloRetryRequest, at an address it does not own.
     const early =
       peerAddress === undefined
         ? undefined
@@ -350,11 +343,9 @@ export class HelloRetryResponder {
 }
 
 /**
- * The terms of the PSK the ClientHello is likely to resume with, so the
- * HelloRetryRequest fixes a suite of its hash (a PSK of another hash could
- * not be used after it, RFC 8446 §4.1.4). Stateless and cheap: the first
- * identity that opens as our ticket or names an external PSK, binders
- * unchecked (the connection checks them on the second ClientHello).
+ * The terms of the PSK the ClientHello is likely to resume with, so the HelloRetryRequest fixes a suite of its hash (a
+ * PSK of another hash could not be used after it, RFC 8446 §4.1.4). Stateless and cheap: the first identity that opens
+ * as our ticket or names an external PSK, binders unchecked (the connection checks them on the second ClientHello).
  */
 function pskTermsHint(ch: ClientHello, config: ResolvedConfig, wallNow: number): PskTerms | undefined {
   const offered = findExtension(ch.extensions, 'pre_shared_key');

@@ -19,12 +19,10 @@ import { trafficKeys } from '../keyschedule/derived-keys.js';
 import { scheduleFor } from './key-material.js';
 
 /**
- * Everything an established, quiet DTLS 1.3 session needs to go on: the
- * traffic secrets its keys come back from (and the handshake's read secret
- * while its keys are kept, RFC 9147 §5.8.1), the record layer's sequence
- * numbers and replay windows, message sequence numbers, the negotiated
- * parameters, timings and counters. `DtlsConnection.hibernate` makes it;
- * `DtlsConnection.thaw` makes a connection of it again.
+ * Everything an established, quiet DTLS 1.3 session needs to go on: the traffic secrets its keys come back from (and
+ * the handshake's read secret while its keys are kept, RFC 9147 §5.8.1), the record layer's sequence numbers and replay
+ * windows, message sequence numbers, the negotiated parameters, timings and counters. `DtlsConnection.hibernate` makes
+ * it; `DtlsConnection.thaw` makes a connection of it again.
  */
 export interface HibernatedSession {
   /** The negotiated parameters (its cipher suite is the session's). */
@@ -71,8 +69,8 @@ export interface HibernatedCounts {
 }
 
 /**
- * A hibernated session as it is kept: its frozen form (frozen-form.ts), a
- * one-byte string. Branded so that no other string is taken for one.
+ * A hibernated session as it is kept: its frozen form (frozen-form.ts), a one-byte string. Branded so that no other
+ * string is taken for one.
  */
 export type FrozenSession = string & { readonly __frozenSession: true };
 
@@ -232,18 +230,15 @@ const complete: [
 void complete;
 
 /**
- * The first character: the form's version. Version 2: what screening a
- * datagram needs (frozen-reads.ts: the read epochs' keys and replay
- * windows), then every other field of HibernatedSession but the read
- * epochs' failed authentications, then those and what screening counted
- * since the session froze (a ScreeningTally).
+ * The first character: the form's version. Version 2: what screening a datagram needs (frozen-reads.ts: the read
+ * epochs' keys and replay windows), then every other field of HibernatedSession but the read epochs' failed
+ * authentications, then those and what screening counted since the session froze (a ScreeningTally).
  */
 const VERSION = '\x02';
 
 /**
- * The session in its kept form, with its read epochs' keys (derived from
- * their secrets with `provider`) so that a datagram can be screened
- * ({@link screenFrozen}) without thawing it.
+ * The session in its kept form, with its read epochs' keys (derived from their secrets with `provider`) so that a
+ * datagram can be screened ({@link screenFrozen}) without thawing it.
  */
 export function freezeSession(h: HibernatedSession, provider: CryptoProvider): FrozenSession {
   const suite = h.parameters.cipherSuite;
@@ -311,11 +306,9 @@ export function thawSession(frozen: FrozenSession): HibernatedSession {
 }
 
 /**
- * A datagram for a hibernated session, screened without thawing it
- * (hibernated-reader.ts): the session kept again, with the datagram and
- * what it dropped counted, when nothing in it was for the session; or
- * undefined when it must be thawed and given the datagram (a new record
- * authenticated in it). @throws FrozenFormError when `frozen` is not one
+ * A datagram for a hibernated session, screened without thawing it (hibernated-reader.ts): the session kept again, with
+ * the datagram and what it dropped counted, when nothing in it was for the session; or undefined when it must be thawed
+ * and given the datagram (a new record authenticated in it). @throws FrozenFormError when `frozen` is not one
  * {@link freezeSession} made.
  */
 export function screenFrozen(

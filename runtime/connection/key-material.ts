@@ -11,9 +11,8 @@ import type { SrtpProfileName } from './srtp.js';
 import type { CertificateTypes } from './certificate-types.js';
 
 /**
- * What both sides know once the hellos are exchanged: the suite and its
- * schedule, the running transcript, the HandshakeStage (released when the
- * master secret is derived) and both handshake traffic secrets.
+ * What both sides know once the hellos are exchanged: the suite and its schedule, the running transcript, the
+ * HandshakeStage (released when the master secret is derived) and both handshake traffic secrets.
  */
 export interface HandshakeKeys {
   readonly suite: SupportedCipherSuite;
@@ -50,9 +49,8 @@ export interface AcceptedPsk {
 }
 
 /**
- * Both application traffic secrets (RFC 8446 §7.1), derived over
- * ClientHello..server Finished, and the master stage, kept until the
- * resumption master secret is derived over the client's Finished.
+ * Both application traffic secrets (RFC 8446 §7.1), derived over ClientHello..server Finished, and the master stage,
+ * kept until the resumption master secret is derived over the client's Finished.
  */
 export interface ApplicationSecrets {
   readonly clientSecret: Uint8Array;
@@ -91,9 +89,8 @@ export interface Session {
    */
   readonly ticketsUntil?: number | undefined;
   /**
-   * The transcript through the client's Finished: what post-handshake
-   * authentication continues (RFC 8446 §4.4). Kept only when it may follow
-   * (`postHandshakeAuth`); otherwise undefined, and its hash state is let go.
+   * The transcript through the client's Finished: what post-handshake authentication continues (RFC 8446 §4.4). Kept
+   * only when it may follow (`postHandshakeAuth`); otherwise undefined, and its hash state is let go.
    */
   readonly transcript: Transcript | undefined;
   /** Client: we offered post_handshake_auth; server: the client did (RFC 8446 §4.2.6). */
@@ -151,9 +148,8 @@ export function scheduleFor(provider: CryptoProvider, suite: SupportedCipherSuit
 }
 
 /**
- * The Handshake Secret and both handshake traffic secrets, from the PSK (if
- * any), the (EC)DHE secret (if any: psk_ke has none) and
- * Transcript-Hash(ClientHello..ServerHello).
+ * The Handshake Secret and both handshake traffic secrets, from the PSK (if any), the (EC)DHE secret (if any: psk_ke
+ * has none) and Transcript-Hash(ClientHello..ServerHello).
  */
 export function deriveHandshakeKeys(
   input: Omit<HandshakeKeys, 'stage' | 'clientSecret' | 'serverSecret'>,
@@ -178,8 +174,8 @@ export function deriveHandshakeKeys(
 }
 
 /**
- * The application traffic secrets over `serverFinishedHash`; the handshake
- * and master stages are released here, so nothing later can derive from them.
+ * The application traffic secrets over `serverFinishedHash`; the handshake and master stages are released here, so
+ * nothing later can derive from them.
  */
 export function deriveApplicationSecrets(
   keys: HandshakeKeys,

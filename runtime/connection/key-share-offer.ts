@@ -1,27 +1,19 @@
 /**
- * The key shares of a first ClientHello (RFC 8446 §4.2.8). One share, for
- * the first group of `groups` — unless that group is a hybrid
- * post-quantum one (X25519MLKEM768): then a share for the first classical
- * ECDHE group `groups` names goes beside it, as Chromium and Firefox send
- * X25519 beside X25519MLKEM768, so a server without the hybrid group
- * takes the classical share at once.
+ * The key shares of a first ClientHello (RFC 8446 §4.2.8). One share, for the first group of `groups` — unless that
+ * group is a hybrid post-quantum one (X25519MLKEM768): then a share for the first classical ECDHE group `groups` names
+ * goes beside it, as Chromium and Firefox send X25519 beside X25519MLKEM768, so a server without the hybrid group takes
+ * the classical share at once.
  *
- * Both shares are sent when the ClientHello still fits one datagram
- * (`maxDatagramSize`, `mtu`). The ML-KEM-768 share alone is 1,216 bytes,
- * so at the default 1,200 it cannot: then the first ClientHello carries
- * no share at all (an empty key_share, RFC 8446 §4.2.8: the client asks
- * the server to choose), with the hybrid group still first in
- * supported_groups (`sharesThatFit`). It fits one datagram, so a server
- * that ignores a first ClientHello in fragments before its cookie
- * exchange (wolfSSL 5.7.2: the handshake timed out) reads it; each server
- * picks its own preference from the list and asks for that share with a
- * HelloRetryRequest, in the same round trip as its cookie when it does
- * the cookie exchange. Why not the classical share alone: a server that
- * has the hybrid group but takes a share it was sent rather than ask for
- * its first choice (NSS 3.110 does) would settle on X25519, and the
- * post-quantum exchange the client asked for first would be lost
- * silently. A `groups` naming no classical group (a post-quantum-only
- * client) sends the hybrid share alone, in fragments when it must.
+ * Both shares are sent when the ClientHello still fits one datagram (`maxDatagramSize`, `mtu`). The ML-KEM-768 share
+ * alone is 1,216 bytes, so at the default 1,200 it cannot: then the first ClientHello carries no share at all (an empty
+ * key_share, RFC 8446 §4.2.8: the client asks the server to choose), with the hybrid group still first in
+ * supported_groups (`sharesThatFit`). It fits one datagram, so a server that ignores a first ClientHello in fragments
+ * before its cookie exchange (wolfSSL 5.7.2: the handshake timed out) reads it; each server picks its own preference
+ * from the list and asks for that share with a HelloRetryRequest, in the same round trip as its cookie when it does the
+ * cookie exchange. Why not the classical share alone: a server that has the hybrid group but takes a share it was sent
+ * rather than ask for its first choice (NSS 3.110 does) would settle on X25519, and the post-quantum exchange the
+ * client asked for first would be lost silently. A `groups` naming no classical group (a post-quantum-only client)
+ * sends the hybrid share alone, in fragments when it must.
  */
 import type { CryptoProvider, KeyExchangeGroup, KeyShare } from '../crypto/provider.js';
 import { GROUPS_12 } from '../versions/groups12.js';
@@ -43,9 +35,8 @@ export function firstKeyShares(provider: CryptoProvider, groups: readonly KeyExc
 const HELLO_OVERHEAD = 13 + 12;
 
 /**
- * The shares to send: all of `shares` when a ClientHello body of
- * `bodyLength` bytes fits one datagram of `maxDatagramSize`, else (two
- * shares, the hybrid first) none, and both are released.
+ * The shares to send: all of `shares` when a ClientHello body of `bodyLength` bytes fits one datagram of
+ * `maxDatagramSize`, else (two shares, the hybrid first) none, and both are released.
  */
 export function sharesThatFit(
   shares: readonly KeyShare[],

@@ -2,10 +2,9 @@ import type { FatalReason } from './alert-mapping.js';
 import type { ConnectionParts } from './connection-parts.js';
 
 /**
- * What a handshake step gets besides its state and event: the connection's
- * parts and the reason it is failing (the fatal-alert step sends it). One
- * per connection, made by role-driver.ts; it holds no state of the machine
- * (the state is the step's argument).
+ * What a handshake step gets besides its state and event: the connection's parts and the reason it is failing (the
+ * fatal-alert step sends it). One per connection, made by role-driver.ts; it holds no state of the machine (the state
+ * is the step's argument).
  */
 export class MachineContext {
   readonly parts: ConnectionParts;

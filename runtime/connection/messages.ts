@@ -34,9 +34,8 @@ export const HELLO_RETRY_RANDOM = Uint8Array.from([
 ]);
 
 /**
- * ClientHello (RFC 9147 §5.3): DTLS 1.2 legacy version, empty legacy_session_id
- * and legacy_cookie, the key shares given (key-share-offer.ts); server_name only for a DNS name (RFC 6066
- * §3: never an IP literal).
+ * ClientHello (RFC 9147 §5.3): DTLS 1.2 legacy version, empty legacy_session_id and legacy_cookie, the key shares given
+ * (key-share-offer.ts); server_name only for a DNS name (RFC 6066 §3: never an IP literal).
  */
 export function clientHelloBody(
   c: ResolvedConfig,
@@ -45,8 +44,9 @@ export function clientHelloBody(
   cookie: Uint8Array | undefined,
   pskExtensions: readonly ClientHelloExtension[] = [],
 ): Uint8Array {
-  // With DTLS 1.2 offered too (c.offer12): dtls1_2 in supported_versions, the 1.2 suites after ours, RSASSA-PKCS1-v1_5 for
-  // a 1.2 ServerKeyExchange (never a 1.3 CertificateVerify, RFC 8446 §4.2.3), and 1.2's extensions (OFFER12_EXTENSIONS).
+  // With DTLS 1.2 offered too (c.offer12): dtls1_2 in supported_versions, the 1.2 suites after ours, RSASSA-PKCS1-v1_5
+  // for a 1.2 ServerKeyExchange (never a 1.3 CertificateVerify, RFC 8446 §4.2.3), and 1.2's extensions
+  // (OFFER12_EXTENSIONS).
   const offer12 = c.offer12;
   const extensions: ClientHelloExtension[] = [
     {
@@ -118,8 +118,8 @@ function withPkcs1(schemes: readonly SignatureAlgorithm[]): SignatureAlgorithm[]
 }
 
 /**
- * ServerHello (RFC 9147 §5.4): legacy_session_id_echo stays empty (DTLS never
- * echoes it); key_share unless psk_ke, pre_shared_key when a PSK was selected.
+ * ServerHello (RFC 9147 §5.4): legacy_session_id_echo stays empty (DTLS never echoes it); key_share unless psk_ke,
+ * pre_shared_key when a PSK was selected.
  */
 export function serverHelloBody(
   random: Uint8Array,
@@ -173,9 +173,8 @@ export function newSessionTicketBody(t: {
 }
 
 /**
- * HelloRetryRequest (RFC 8446 §4.1.4): asks for a key share of `group`
- * and/or carries a cookie. Deterministic, so a stateless server can rebuild
- * the exact bytes for its transcript from the cookie.
+ * HelloRetryRequest (RFC 8446 §4.1.4): asks for a key share of `group` and/or carries a cookie. Deterministic, so a
+ * stateless server can rebuild the exact bytes for its transcript from the cookie.
  */
 export function helloRetryRequestBody(
   suite: SupportedCipherSuite,
@@ -187,9 +186,9 @@ export function helloRetryRequestBody(
 }
 
 /**
- * {@link helloRetryRequestBody}'s bytes in the scratch writer (wire/scratch.ts):
- * a view valid until the next encode, for a caller that hashes or copies it at
- * once (a stateless server makes one per ClientHello, and again for its transcript).
+ * {@link helloRetryRequestBody}'s bytes in the scratch writer (wire/scratch.ts): a view valid until the next encode,
+ * for a caller that hashes or copies it at once (a stateless server makes one per ClientHello, and again for its
+ * transcript).
  */
 export function helloRetryRequestView(
   suite: SupportedCipherSuite,

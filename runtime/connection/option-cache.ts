@@ -3,9 +3,8 @@ import { BytesLru } from '../pki/bytes-lru.js';
 import { createChainVerifier, type CertificatePurpose, type CertificateVerifier } from '../pki/verify-chain.js';
 
 /**
- * What many connections built from the same options can share: the imported
- * private key and the parsed trust anchors. Keyed by the caller's own
- * objects (weakly), so nothing outlives the options that made it.
+ * What many connections built from the same options can share: the imported private key and the parsed trust anchors.
+ * Keyed by the caller's own objects (weakly), so nothing outlives the options that made it.
  */
 
 const keys = new WeakMap<Uint8Array, Map<string, PrivateKeyHandle>>();
@@ -33,10 +32,9 @@ export function cachedVerifier(trustAnchors: readonly Uint8Array[], purpose: Cer
 const peerKeys = new WeakMap<CryptoProvider, BytesLru<PublicKeyHandle>>();
 
 /**
- * The peer's leaf key imported once per exact SubjectPublicKeyInfo bytes and
- * provider (a client meets the same server key on every handshake). A handle
- * is a function of the bytes alone; a key the provider refuses is not kept
- * and is refused again.
+ * The peer's leaf key imported once per exact SubjectPublicKeyInfo bytes and provider (a client meets the same server
+ * key on every handshake). A handle is a function of the bytes alone; a key the provider refuses is not kept and is
+ * refused again.
  */
 export function cachedPublicKey(provider: CryptoProvider, spki: Uint8Array): PublicKeyHandle {
   let lru = peerKeys.get(provider);

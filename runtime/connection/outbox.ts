@@ -16,11 +16,9 @@ export interface OutMessage {
 }
 
 /**
- * The datagram a flight falls back to when a transmission of it went
- * unanswered (RFC 9147 §4.4): 576-byte IPv4 datagrams (RFC 791's size every
- * host reassembles) less the IPv4 and UDP headers. IPv6's 1,232 is larger
- * than the default limit, so a silent path is cut to this size on either
- * family.
+ * The datagram a flight falls back to when a transmission of it went unanswered (RFC 9147 §4.4): 576-byte IPv4
+ * datagrams (RFC 791's size every host reassembles) less the IPv4 and UDP headers. IPv6's 1,232 is larger than the
+ * default limit, so a silent path is cut to this size on either family.
  */
 export const SILENT_PATH_DATAGRAM = 548;
 const PLAINTEXT_HEADER = 13;
@@ -33,10 +31,9 @@ const OFFSET_SPAN = 2 ** 24;
 const SEQUENCE_SPAN = 2 ** 48;
 
 /**
- * A record number as a Map key: one number while the epoch is below 32
- * (epoch × 2^48 + sequence number is exact below 2^53), else its text: no
- * string made per record of a handshake flight. Bigints (an ACK's) give the
- * same key as numbers.
+ * A record number as a Map key: one number while the epoch is below 32 (epoch × 2^48 + sequence number is exact below
+ * 2^53), else its text: no string made per record of a handshake flight. Bigints (an ACK's) give the same key as
+ * numbers.
  */
 function carriedKey(epoch: number | bigint, sequenceNumber: number | bigint): number | string {
   return epoch < 32 && sequenceNumber < SEQUENCE_SPAN && sequenceNumber >= 0
@@ -45,9 +42,8 @@ function carriedKey(epoch: number | bigint, sequenceNumber: number | bigint): nu
 }
 
 /**
- * A datagram of `records`: the one record itself, or the records copied
- * into a view of a slab (wire/slab.ts: never reused, so neither is a sealed
- * record's view), not an ArrayBuffer of its own.
+ * A datagram of `records`: the one record itself, or the records copied into a view of a slab (wire/slab.ts: never
+ * reused, so neither is a sealed record's view), not an ArrayBuffer of its own.
  */
 function datagramOf(records: readonly Uint8Array[], size: number): Uint8Array {
   if (records.length === 1) return records[0]!;
@@ -61,11 +57,9 @@ function datagramOf(records: readonly Uint8Array[], size: number): Uint8Array {
 }
 
 /**
- * Puts a flight on the wire (RFC 9147 §5.5, §5.8): every message fragmented
- * to fit `maxDatagramSize`, each fragment a record of its message's epoch
- * (plaintext for epoch 0), records packed into as few datagrams as fit. It
- * remembers which record carried which fragment, so an ACK (RFC 9147 §7) can
- * be turned into the messages it acknowledges.
+ * Puts a flight on the wire (RFC 9147 §5.5, §5.8): every message fragmented to fit `maxDatagramSize`, each fragment a
+ * record of its message's epoch (plaintext for epoch 0), records packed into as few datagrams as fit. It remembers
+ * which record carried which fragment, so an ACK (RFC 9147 §7) can be turned into the messages it acknowledges.
  */
 export class HandshakeOutbox {
   private readonly records: RecordLayer;
@@ -108,9 +102,8 @@ export class HandshakeOutbox {
   }
 
   /**
-   * Lowers the largest datagram to `size` (never below 256, never up):
-   * every later transmission, retransmissions included, is cut to fit
-   * (RFC 9147 §4.4). Returns whether it fell.
+   * Lowers the largest datagram to `size` (never below 256, never up): every later transmission, retransmissions
+   * included, is cut to fit (RFC 9147 §4.4). Returns whether it fell.
    */
   lowerDatagramLimit(size: number): boolean {
     const next = Math.max(256, Math.min(this.maxDatagramSize, Math.floor(size)));
@@ -120,11 +113,9 @@ export class HandshakeOutbox {
   }
 
   /**
-   * `record`, just queued as a datagram of its own, goes in front of the
-   * next transmission's first records instead, if nothing was queued or sent
-   * after it by then and they fit (RFC 9147 §4.3: a datagram may carry
-   * several records): one datagram fewer for the kernel and the peer.
-   * Undefined forgets it (it was sent).
+   * `record`, just queued as a datagram of its own, goes in front of the next transmission's first records instead, if
+   * nothing was queued or sent after it by then and they fit (RFC 9147 §4.3: a datagram may carry several records): one
+   * datagram fewer for the kernel and the peer. Undefined forgets it (it was sent).
    */
   leadWith(record: Uint8Array | undefined): void {
     this.lead = record;
@@ -138,9 +129,8 @@ export class HandshakeOutbox {
   }
 
   /**
-   * The current flight is over (acknowledged, or dropped): its records and
-   * bodies are forgotten (what a flight's end does is its own `onAcked`,
-   * see FlightController). An idle connection holds no flight.
+   * The current flight is over (acknowledged, or dropped): its records and bodies are forgotten (what a flight's end
+   * does is its own `onAcked`, see FlightController). An idle connection holds no flight.
    */
   settle(): void {
     if (this.acked) this.newFlight();
@@ -161,14 +151,11 @@ export class HandshakeOutbox {
   }
 
   /**
-   * Sends `messages` (a whole flight, or its unacknowledged part) as fresh
-   * records. A flight sent before in datagrams larger than
-   * {@link SILENT_PATH_DATAGRAM}, with nothing acknowledged since, is cut to
-   * that size from this transmission on (and so is every later flight):
-   * RFC 9147 §4.4's back-off when retransmissions get no response and the
-   * path MTU is unknown. A server's unconnected socket never hears the ICMP
-   * that says a datagram was too big, and the kernel would otherwise send the
-   * retransmission as IP fragments, which many paths drop.
+   * Sends `messages` (a whole flight, or its unacknowledged part) as fresh records. A flight sent before in datagrams
+   * larger than {@link SILENT_PATH_DATAGRAM}, with nothing acknowledged since, is cut to that size from this
+   * transmission on (and so is every later flight): RFC 9147 §4.4's back-off when retransmissions get no response and
+   * the path MTU is unknown. A server's unconnected socket never hears the ICMP that says a datagram was too big, and
+   * the kernel would otherwise send the retransmission as IP fragments, which many paths drop.
    */
   transmit(messages: readonly OutMessage[]): void {
     if (this.unanswered > 0 && this.largestSent > SILENT_PATH_DATAGRAM && this.lowerDatagramLimit(SILENT_PATH_DATAGRAM))

@@ -13,13 +13,10 @@ import { cachedPrivateKey } from './option-cache.js';
 import { HandshakeOutbox, type OutMessage } from './outbox.js';
 
 /**
- * The parts of a 1.3 connection (connection.ts) made for a resolved
- * configuration and one connection's options: its clock, record layer,
- * outbox, flight controller (the dtls13-flight chart, inspected with
- * `inspect`), private key, connection-ID context and ACK tracker, with
- * `hooks` as what they call back and `shared` as the connection's event
- * queue, counters, outbound queue and clock. @throws ConfigError when the certificate's private key does not
- * import.
+ * The parts of a 1.3 connection (connection.ts) made for a resolved configuration and one connection's options: its
+ * clock, record layer, outbox, flight controller (the dtls13-flight chart, inspected with `inspect`), private key,
+ * connection-ID context and ACK tracker, with `hooks` as what they call back and `shared` as the connection's event
+ * queue, counters, outbound queue and clock. @throws ConfigError when the certificate's private key does not import.
  */
 export function assembleParts(
   role: 'client' | 'server',

@@ -19,10 +19,9 @@ export interface PeerCertificate {
 }
 
 /**
- * Validates the peer's Certificate message (RFC 8446 §4.4.2.4) with the
- * configured hook or against the trust anchors, for the identity the client
- * connected to (RFC 9525 §6: host name or IP address), and imports the leaf
- * key. Throws ProtocolError with the alert the chain result names.
+ * Validates the peer's Certificate message (RFC 8446 §4.4.2.4) with the configured hook or against the trust anchors,
+ * for the identity the client connected to (RFC 9525 §6: host name or IP address), and imports the leaf key. Throws
+ * ProtocolError with the alert the chain result names.
  */
 export function acceptPeerCertificate(
   config: ResolvedConfig,
@@ -45,10 +44,9 @@ export function acceptPeerCertificate(
 }
 
 /**
- * A raw public key (RFC 7250 §3): one SubjectPublicKeyInfo where the
- * certificate would be, checked by `rawPublicKey.verifyPeer`. An end that
- * checks raw keys takes nothing else: an X.509 certificate from a peer that
- * did not take up the extension is unsupported_certificate.
+ * A raw public key (RFC 7250 §3): one SubjectPublicKeyInfo where the certificate would be, checked by
+ * `rawPublicKey.verifyPeer`. An end that checks raw keys takes nothing else: an X.509 certificate from a peer that did
+ * not take up the extension is unsupported_certificate.
  */
 function acceptRawPublicKey(
   config: ResolvedConfig,
@@ -72,8 +70,8 @@ function acceptRawPublicKey(
 }
 
 /**
- * Checks the peer's CertificateVerify (RFC 8446 §4.4.3) over the transcript
- * so far: a scheme we offered, a valid signature by the peer's leaf key.
+ * Checks the peer's CertificateVerify (RFC 8446 §4.4.3) over the transcript so far: a scheme we offered, a valid
+ * signature by the peer's leaf key.
  */
 export function checkCertificateVerify(
   config: ResolvedConfig,

@@ -13,34 +13,24 @@ export const MAX_HELD_MESSAGES = 1_024;
 export type { ConfirmationWait } from './connection-parts.js';
 
 /**
- * Client: what the server may still refuse after we sent it, and the
- * application data held until it has said.
+ * Client: what the server may still refuse after we sent it, and the application data held until it has said.
  *
- * A server that sent a CertificateRequest checks our Certificate,
- * CertificateVerify and Finished after our side of the handshake is done;
- * it refuses with an alert (certificate_required, bad_certificate,
- * unknown_ca, ...) under its application keys, which it holds from its own
- * Finished on. So neither our Finished going out nor a record of the
- * server's under epoch 3 shows the handshake was taken: the server's ACK
- * of our whole final flight (RFC 9147 §7: that flight "must be
- * acknowledged with an ACK") does, and so does a post-handshake message
- * (a NewSessionTicket needs our Finished, RFC 8446 §4.6.1), which then
- * answers the flight (§7.2). Its application data does not: it may be
- * 0.5-RTT data sent before the server read our flight (RFC 8446 §2), so it
- * neither confirms nor stops our retransmissions, whose answer is the ACK.
- * Only when our retransmissions run out is data heard meanwhile taken as
- * the server going on with us; with nothing heard the handshake times out.
+ * A server that sent a CertificateRequest checks our Certificate, CertificateVerify and Finished after our side of the
+ * handshake is done; it refuses with an alert (certificate_required, bad_certificate, unknown_ca, ...) under its
+ * application keys, which it holds from its own Finished on. So neither our Finished going out nor a record of the
+ * server's under epoch 3 shows the handshake was taken: the server's ACK of our whole final flight (RFC 9147 §7: that
+ * flight "must be acknowledged with an ACK") does, and so does a post-handshake message (a NewSessionTicket needs our
+ * Finished, RFC 8446 §4.6.1), which then answers the flight (§7.2). Its application data does not: it may be 0.5-RTT
+ * data sent before the server read our flight (RFC 8446 §2), so it neither confirms nor stops our retransmissions,
+ * whose answer is the ACK. Only when our retransmissions run out is data heard meanwhile taken as the server going on
+ * with us; with nothing heard the handshake times out.
  *
- * The same holds for our answer to a post-handshake CertificateRequest
- * (RFC 8446 §4.6.2), which the server checks after we sent it: its ACK
- * (a post-handshake flight's, RFC 9147 §7) says it took it.
+ * The same holds for our answer to a post-handshake CertificateRequest (RFC 8446 §4.6.2), which the server checks after
+ * we sent it: its ACK (a post-handshake flight's, RFC 9147 §7) says it took it.
  *
- * While a confirmation is due, {@link hold} keeps what the application
- * sends (up to {@link MAX_HELD_SEND_BYTES} in up to
- * {@link MAX_HELD_MESSAGES} messages); it is sealed when the
- * confirmation comes, and dropped unsent if the connection ends first: the
- * events say which (`handshakeConfirmed` / `certificateAccepted` came, or
- * not).
+ * While a confirmation is due, {@link hold} keeps what the application sends (up to {@link MAX_HELD_SEND_BYTES} in up
+ * to {@link MAX_HELD_MESSAGES} messages); it is sealed when the confirmation comes, and dropped unsent if the
+ * connection ends first: the events say which (`handshakeConfirmed` / `certificateAccepted` came, or not).
  */
 export class PeerConfirmation implements ServerConfirmation {
   /** Connected, and no record of the server's has yet answered our final flight (RFC 9147 §7.2). */
@@ -77,11 +67,9 @@ export class PeerConfirmation implements ServerConfirmation {
   }
 
   /**
-   * An authenticated record of epoch 3 or later while our final flight is
-   * open (before its handler runs): without a confirmation due any such
-   * record answers the flight, as before; with one, only a post-handshake
-   * message does (and confirms), from a datagram after the one that
-   * completed the handshake.
+   * An authenticated record of epoch 3 or later while our final flight is open (before its handler runs): without a
+   * confirmation due any such record answers the flight, as before; with one, only a post-handshake message does (and
+   * confirms), from a datagram after the one that completed the handshake.
    */
   recordAuthenticated(parts: ConnectionParts, session: Session | undefined, r: InboundRecord): void {
     if (!this.finalFlightOpen || r.epoch < 3) return;
@@ -104,9 +92,8 @@ export class PeerConfirmation implements ServerConfirmation {
   }
 
   /**
-   * Our final flight's retransmissions ran out while the handshake's
-   * confirmation was due: true when data heard meanwhile confirms it (the
-   * server went on with us), false when the handshake has timed out.
+   * Our final flight's retransmissions ran out while the handshake's confirmation was due: true when data heard
+   * meanwhile confirms it (the server went on with us), false when the handshake has timed out.
    */
   finalFlightExhausted(parts: ConnectionParts): boolean {
     if (this.wait !== 'handshake') return true;
@@ -132,9 +119,8 @@ export class PeerConfirmation implements ServerConfirmation {
   }
 
   /**
-   * Application data while a confirmation is due: kept (a copy), and true;
-   * false when none is due (the caller sends it now); past
-   * {@link MAX_HELD_SEND_BYTES} or {@link MAX_HELD_MESSAGES}, why it is refused.
+   * Application data while a confirmation is due: kept (a copy), and true; false when none is due (the caller sends it
+   * now); past {@link MAX_HELD_SEND_BYTES} or {@link MAX_HELD_MESSAGES}, why it is refused.
    */
   hold(data: Uint8Array): boolean | string {
     if (this.wait === undefined) return false;

@@ -11,9 +11,8 @@ export function keyUpdateOutstanding(parts: ConnectionParts): boolean {
 }
 
 /**
- * Sends our KeyUpdate as a post-handshake flight (RFC 9147 §8): retransmitted
- * by the flight controller until ACKed; its `onAcked` moves our write keys.
- * One at a time; while another flight is outstanding it waits (first).
+ * Sends our KeyUpdate as a post-handshake flight (RFC 9147 §8): retransmitted by the flight controller until ACKed; its
+ * `onAcked` moves our write keys. One at a time; while another flight is outstanding it waits (first).
  */
 export function sendKeyUpdate(parts: ConnectionParts, session: Session, requestPeer: boolean): void {
   if (keyUpdateOutstanding(parts)) return;

@@ -19,10 +19,9 @@ export function bindersLength(binders: OfferedPsks['binders']): number {
 }
 
 /**
- * Transcript-Hash of the messages before this ClientHello and the ClientHello
- * truncated before its binders (RFC 8446 §4.2.11.2): the TLS-style header
- * carries the full length. Undefined when the transcript's hash is already
- * fixed (by a HelloRetryRequest) to another algorithm than the PSK's.
+ * Transcript-Hash of the messages before this ClientHello and the ClientHello truncated before its binders (RFC 8446
+ * §4.2.11.2): the TLS-style header carries the full length. Undefined when the transcript's hash is already fixed (by a
+ * HelloRetryRequest) to another algorithm than the PSK's.
  */
 export function truncatedHelloHash(
   before: Transcript,

@@ -18,9 +18,8 @@ export interface PskOffer {
 }
 
 /**
- * What to offer: the configured session unless it has expired or its suite
- * is not among ours (then a full handshake), else the external PSK for this
- * server name, if its hash goes with one of our suites.
+ * What to offer: the configured session unless it has expired or its suite is not among ours (then a full handshake),
+ * else the external PSK for this server name, if its hash goes with one of our suites.
  */
 export function pskOfferFor(config: ResolvedConfig, wallNow: number): PskOffer | undefined {
   const s = config.session;
@@ -67,9 +66,8 @@ export function pskExtensions(
 }
 
 /**
- * Without a PSK to offer: psk_key_exchange_modes alone. A server that follows
- * RFC 8446 §4.2.9 issues no NewSessionTicket to a client that lists no mode
- * (BoringSSL, OpenSSL), and this client always takes tickets.
+ * Without a PSK to offer: psk_key_exchange_modes alone. A server that follows RFC 8446 §4.2.9 issues no
+ * NewSessionTicket to a client that lists no mode (BoringSSL, OpenSSL), and this client always takes tickets.
  */
 export function ticketModesExtension(modes: readonly PskKeyExchangeModeName[]): ClientHelloExtension[] {
   return [{ extensionType: 'psk_key_exchange_modes', extensionData: { keModes: [...modes] } }];

@@ -12,9 +12,8 @@ import { binderFor, bindersLength, truncatedHelloHash } from './psk-binder.js';
 import { grantHolds } from './ticket-grant.js';
 
 /**
- * Offered identities looked at, at most: each costs a ticket decryption or a
- * lookup, and a ClientHello could list thousands (RFC 8446 lets a server
- * choose; clients offer one or two).
+ * Offered identities looked at, at most: each costs a ticket decryption or a lookup, and a ClientHello could list
+ * thousands (RFC 8446 lets a server choose; clients offer one or two).
  */
 export const MAX_IDENTITIES_CONSIDERED = 16;
 
@@ -47,14 +46,11 @@ interface Candidate {
 }
 
 /**
- * The server's PSK choice (RFC 8446 §4.2.11): the first offered identity it
- * knows (a ticket that opens, is unexpired and was issued for this server
- * name, or an external identity) whose hash fits a suite both sides have,
- * under a key exchange mode both allow. Its binder must verify, over the
- * transcript `before` this ClientHello and the ClientHello truncated before
- * the binders, or the handshake ends with decrypt_error. With no usable PSK
- * the handshake goes on with a certificate, or, on a PSK-only server, ends
- * with unknown_psk_identity.
+ * The server's PSK choice (RFC 8446 §4.2.11): the first offered identity it knows (a ticket that opens, is unexpired
+ * and was issued for this server name, or an external identity) whose hash fits a suite both sides have, under a key
+ * exchange mode both allow. Its binder must verify, over the transcript `before` this ClientHello and the ClientHello
+ * truncated before the binders, or the handshake ends with decrypt_error. With no usable PSK the handshake goes on with
+ * a certificate, or, on a PSK-only server, ends with unknown_psk_identity.
  */
 export function selectPsk(
   ch: ClientHello,
@@ -148,10 +144,9 @@ export function openTicket(config: ResolvedConfig, identity: Uint8Array, wallNow
 }
 
 /**
- * A ticket of ours that is still valid for this ClientHello's server name,
- * and grants no more than this server would grant now (ticket-grant.ts): a
- * client certificate checked under the same policy, a PSK identity known
- * here with the same key.
+ * A ticket of ours that is still valid for this ClientHello's server name, and grants no more than this server would
+ * grant now (ticket-grant.ts): a client certificate checked under the same policy, a PSK identity known here with the
+ * same key.
  */
 function ticketCandidate(
   config: ResolvedConfig,

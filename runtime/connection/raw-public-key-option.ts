@@ -1,7 +1,6 @@
 /**
- * The `rawPublicKey` option of a connection (RFC 7250): our key to send as a
- * SubjectPublicKeyInfo, and the check of the peer's raw key. Read once per
- * configuration; every mistake is a ConfigError naming the option.
+ * The `rawPublicKey` option of a connection (RFC 7250): our key to send as a SubjectPublicKeyInfo, and the check of the
+ * peer's raw key. Read once per configuration; every mistake is a ConfigError naming the option.
  */
 import { ConfigError } from '../config-error.js';
 import { ownPublicKey, type RawPublicKeyVerifier } from '../pki/raw-public-key.js';

@@ -23,11 +23,9 @@ export const NONE_IGNORED: Readonly<Record<IgnoreReason, number>> = {
 };
 
 /**
- * Where a DTLS 1.3 connection is, as far as which records it takes:
- * `handshake` until the handshake completes, `early-data` on a server
- * while it takes 0-RTT data (epoch 1 readable, from the ClientHello that
- * offered it to the client's Finished), `connected` once the handshake is
- * done.
+ * Where a DTLS 1.3 connection is, as far as which records it takes: `handshake` until the handshake completes,
+ * `early-data` on a server while it takes 0-RTT data (epoch 1 readable, from the ClientHello that offered it to the
+ * client's Finished), `connected` once the handshake is done.
  */
 export type RecordPhase = 'handshake' | 'early-data' | 'connected';
 
@@ -39,14 +37,12 @@ export type RecordHandlerName =
 export type RecordHandlers<R> = Readonly<Record<RecordHandlerName, (record: R) => void>>;
 
 /**
- * Where a DTLS 1.2 connection is, as far as which records it takes
- * (runtime/dtls12/record-path12.ts `phase12`):
- * - `handshake`: the peer's ChangeCipherSpec is not due (no keys to switch
- *   to yet, or a message must come first: a NewSessionTicket the
- *   ServerHello promised, RFC 5077 §3.3, or the client's CertificateVerify);
+ * Where a DTLS 1.2 connection is, as far as which records it takes (runtime/dtls12/record-path12.ts `phase12`):
+ * - `handshake`: the peer's ChangeCipherSpec is not due (no keys to switch to yet, or a message must come first: a
+ *   NewSessionTicket the ServerHello promised, RFC 5077 §3.3, or the client's CertificateVerify);
  * - `change-cipher-spec`: the state takes the peer's ChangeCipherSpec now;
- * - `after-change-cipher-spec`: the peer's epoch-1 keys read, its Finished
- *   still to come (or ours, on a server resuming);
+ * - `after-change-cipher-spec`: the peer's epoch-1 keys read, its Finished still to come (or ours, on a server
+ *   resuming);
  * - `connected`.
  */
 export type RecordPhase12 = 'handshake' | 'change-cipher-spec' | 'after-change-cipher-spec' | 'connected';
@@ -68,11 +64,9 @@ export type VersionRule<V extends DtlsVersionName> = RecordRule<
 >;
 
 /**
- * One row of the record-rule table: records of `contentType` whose epoch is
- * within `epochs` (`min: 'peer'`: no older than the newest epoch the peer
- * has authenticated in), protected when `protectedOnly`, arriving in one of
- * `phases`, go to `handler`. Each version's rows name its own phases and
- * handlers.
+ * One row of the record-rule table: records of `contentType` whose epoch is within `epochs` (`min: 'peer'`: no older
+ * than the newest epoch the peer has authenticated in), protected when `protectedOnly`, arriving in one of `phases`, go
+ * to `handler`. Each version's rows name its own phases and handlers.
  */
 export interface RecordRule<P extends string = RecordPhase, H extends string = RecordHandlerName> {
   readonly contentType: ContentTypeName;
@@ -94,17 +88,15 @@ const ANY_PHASE_12: readonly RecordPhase12[] = [
 ];
 
 /**
- * The one table of inbound records, by version (aioquic's frame-handler
- * table with its allowed epochs is the model): what each version admits in
- * each of its phases, checked once per record before its content is read. A record no row admits is set aside and counted (`stats.ignored`)
- * under the row's `refused` reason; what a row's handler finds wrong inside
- * the content is thrown to the connection's one catch. Rows of a content
- * type are tried in order, the first that admits the record wins.
+ * The one table of inbound records, by version (aioquic's frame-handler table with its allowed epochs is the model):
+ * what each version admits in each of its phases, checked once per record before its content is read. A record no row
+ * admits is set aside and counted (`stats.ignored`) under the row's `refused` reason; what a row's handler finds wrong
+ * inside the content is thrown to the connection's one catch. Rows of a content type are tried in order, the first that
+ * admits the record wins.
  *
- * Finer rules live with the content: which handshake message may come in
- * which epoch is `HANDSHAKE_HANDLERS` (handler-table.ts), checked per
- * fragment; an ACK's named records against its own epoch is the ACK
- * handler's (RFC 9147 §7).
+ * Finer rules live with the content: which handshake message may come in which epoch is `HANDSHAKE_HANDLERS`
+ * (handler-table.ts), checked per fragment; an ACK's named records against its own epoch is the ACK handler's (RFC 9147
+ * §7).
  */
 export const RECORD_RULES: { readonly [V in DtlsVersionName]: readonly VersionRule<V>[] } = {
   'DTLSv1.3': [
@@ -235,11 +227,10 @@ const BY_TYPE: { readonly [V in DtlsVersionName]: ReadonlyMap<ContentType, reado
 };
 
 /**
- * The one lookup: the row of `version`'s rows that admits `record` in
- * `phase` (`peerEpoch`: the newest epoch the peer has authenticated in),
- * or the reason it is refused. Rows of a content type are tried in order,
- * the first that admits the record wins; a content type with no row (the
- * record layer delivers none other) is refused as `unauthenticated-violation`.
+ * The one lookup: the row of `version`'s rows that admits `record` in `phase` (`peerEpoch`: the newest epoch the peer
+ * has authenticated in), or the reason it is refused. Rows of a content type are tried in order, the first that admits
+ * the record wins; a content type with no row (the record layer delivers none other) is refused as
+ * `unauthenticated-violation`.
  */
 export function recordRule<V extends DtlsVersionName>(
   version: V,

@@ -2,21 +2,16 @@ import { ConfigError, integerOption } from '../config-error.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 
 /**
- * record_size_limit (RFC 8449) with TLS 1.3's meaning (RFC 8446 §5.4, RFC
- * 9147 §4): the largest DTLSInnerPlaintext (content, content type byte and
- * padding) a protected record sent to the advertising side may carry.
+ * record_size_limit (RFC 8449) with TLS 1.3's meaning (RFC 8446 §5.4, RFC 9147 §4): the largest DTLSInnerPlaintext
+ * (content, content type byte and padding) a protected record sent to the advertising side may carry.
  *
- * - What the peer advertises limits what we send: handshake fragments,
- *   application records and their padding, ACKs. Plaintext records (the
- *   hellos) are not subject to it.
- * - Our `recordSizeLimit` option is what we advertise; once the peer has
- *   seen it (the client's in ClientHello, the server's answer in
- *   EncryptedExtensions), a protected record above it ends the connection
- *   with record_overflow (RFC 8449 §4 lets DTLS drop it instead; an
- *   authenticated oversize record is the peer's bug or malice, not noise).
- * - A client advertises only when configured. A server answers every client
- *   that advertises (its option, or 2^14 + 1 for no limit), so the client
- *   knows its limit is respected.
+ * - What the peer advertises limits what we send: handshake fragments, application records and their padding, ACKs.
+ *   Plaintext records (the hellos) are not subject to it.
+ * - Our `recordSizeLimit` option is what we advertise; once the peer has seen it (the client's in ClientHello, the
+ *   server's answer in EncryptedExtensions), a protected record above it ends the connection with record_overflow (RFC
+ *   8449 §4 lets DTLS drop it instead; an authenticated oversize record is the peer's bug or malice, not noise).
+ * - A client advertises only when configured. A server answers every client that advertises (its option, or 2^14 + 1
+ *   for no limit), so the client knows its limit is respected.
  * - The MTU is separate (RFC 8449 §4): records are cut to fit both.
  */
 
@@ -37,10 +32,9 @@ export function recordSizeLimitOption(value: unknown): number | undefined {
 }
 
 /**
- * The limit a peer advertised, as we apply it. Below 64 is illegal_parameter
- * on both sides. Above 2^14+1: a server must not refuse it (a client may
- * speak a future extension) and sends at most the protocol maximum; a
- * client may refuse it, and does, with illegal_parameter (RFC 8449 §4).
+ * The limit a peer advertised, as we apply it. Below 64 is illegal_parameter on both sides. Above 2^14+1: a server must
+ * not refuse it (a client may speak a future extension) and sends at most the protocol maximum; a client may refuse it,
+ * and does, with illegal_parameter (RFC 8449 §4).
  */
 export function peerRecordSizeLimit(advertised: number, from: 'client' | 'server'): number {
   if (advertised < MIN_RECORD_SIZE_LIMIT)

@@ -86,9 +86,8 @@ export function roleDriver(
 }
 
 /**
- * One role's 1.3 machine: the one `Machine` (runtime/machine/machine.ts)
- * with how a handshake message and a control event become the role's
- * chart event, and, once connected, the flight controller settled.
+ * One role's 1.3 machine: the one `Machine` (runtime/machine/machine.ts) with how a handshake message and a control
+ * event become the role's chart event, and, once connected, the flight controller settled.
  */
 abstract class Machine13<S extends { readonly kind: string }, E extends { readonly type: string }>
   extends Machine<MachineContext, S, E>

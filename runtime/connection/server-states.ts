@@ -66,10 +66,7 @@ export interface ServerSent {
   readonly ticketsUntil: number | undefined;
 }
 
-/**
- * The server's handshake state: one variant per state of the dtls13-server
- * chart (RFC 8446 Appendix A.2).
- */
+/** The server's handshake state: one variant per state of the dtls13-server chart (RFC 8446 Appendix A.2). */
 export type ServerState =
   | { readonly kind: 'waitClientHello' }
   | { readonly kind: 'waitSecondClientHello'; readonly retry: RetryChoice }
@@ -90,10 +87,9 @@ export type ServerState =
 export type ServerStateKind = ServerState['kind'];
 
 /**
- * What the server makes of a ClientHello, worked out by the input step
- * (hello-plan.ts) before the event is dispatched, so that the guards branch
- * on it without side effects: the PSK it accepted (binder verified), suite,
- * group and signature, and the 0-RTT decision (the anti-replay store asked).
+ * What the server makes of a ClientHello, worked out by the input step (hello-plan.ts) before the event is dispatched,
+ * so that the guards branch on it without side effects: the PSK it accepted (binder verified), suite, group and
+ * signature, and the 0-RTT decision (the anti-replay store asked).
  */
 export interface HelloPlan {
   readonly psk: SelectedPsk | undefined;

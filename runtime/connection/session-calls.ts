@@ -7,12 +7,10 @@ import type { ConnectionParts } from './connection-parts.js';
 import type { RoleDriver } from './role-driver.js';
 
 /**
- * What the application asks of a connected 1.3 session (connection.ts
- * calls these with itself, after catching up with the caller's time):
- * KeyUpdate, post-handshake authentication, exported keying material, and
- * connection IDs given and asked for. Each throws ConnectionStateError when
- * the session cannot do it now; what the step it starts throws takes the
- * connection's fatal path (`guard`).
+ * What the application asks of a connected 1.3 session (connection.ts calls these with itself, after catching up with
+ * the caller's time): KeyUpdate, post-handshake authentication, exported keying material, and connection IDs given and
+ * asked for. Each throws ConnectionStateError when the session cannot do it now; what the step it starts throws takes
+ * the connection's fatal path (`guard`).
  */
 
 /** What of the 1.3 connection its application calls read. */
@@ -26,9 +24,8 @@ export interface CalledConnection {
 }
 
 /**
- * Updates our write keys (RFC 8446 §4.6.3, RFC 9147 §8); with
- * `requestPeer`, asks the peer to update its own. Records use the new keys
- * once the peer has acknowledged the KeyUpdate.
+ * Updates our write keys (RFC 8446 §4.6.3, RFC 9147 §8); with `requestPeer`, asks the peer to update its own. Records
+ * use the new keys once the peer has acknowledged the KeyUpdate.
  */
 export function updateKeys(c: CalledConnection, requestPeer: boolean): void {
   if (!c.driver.session() || c.ended)
@@ -42,10 +39,9 @@ export function updateKeys(c: CalledConnection, requestPeer: boolean): void {
 }
 
 /**
- * Server: asks the client for its certificate now (post-handshake
- * authentication, RFC 8446 §4.6.2). Throws ConnectionStateError when not
- * connected, when the client did not offer post_handshake_auth, or when
- * nothing (trustAnchors or verifyPeer) could check a certificate.
+ * Server: asks the client for its certificate now (post-handshake authentication, RFC 8446 §4.6.2). Throws
+ * ConnectionStateError when not connected, when the client did not offer post_handshake_auth, or when nothing
+ * (trustAnchors or verifyPeer) could check a certificate.
  */
 export function requestClientCertificate(c: CalledConnection): void {
   const session = c.driver.session();
@@ -60,11 +56,9 @@ export function requestClientCertificate(c: CalledConnection): void {
 }
 
 /**
- * Keying material for another protocol (RFC 8446 §7.5, RFC 5705 as TLS 1.3
- * defines it): `length` bytes from the exporter_master_secret, `label` and
- * `context` (absent and empty differ only in TLS 1.2; here both hash the
- * empty string). Throws ConnectionStateError before the handshake
- * completes, ConfigError for a bad length or label.
+ * Keying material for another protocol (RFC 8446 §7.5, RFC 5705 as TLS 1.3 defines it): `length` bytes from the
+ * exporter_master_secret, `label` and `context` (absent and empty differ only in TLS 1.2; here both hash the empty
+ * string). Throws ConnectionStateError before the handshake completes, ConfigError for a bad length or label.
  */
 export function exportKeying(
   c: CalledConnection,
@@ -82,11 +76,9 @@ export function exportKeying(
 }
 
 /**
- * Connection IDs (RFC 9146, RFC 9147 §9), once the hellos negotiated
- * them: `local` is the CID records to us carry now (undefined for a
- * zero-length one), `peer` the one our records carry, `spares` how many
- * of the peer's we hold for a new path, `rrc` whether address changes are
- * checked (RFC 9853). Undefined when no CIDs were negotiated.
+ * Connection IDs (RFC 9146, RFC 9147 §9), once the hellos negotiated them: `local` is the CID records to us carry now
+ * (undefined for a zero-length one), `peer` the one our records carry, `spares` how many of the peer's we hold for a
+ * new path, `rrc` whether address changes are checked (RFC 9853). Undefined when no CIDs were negotiated.
  */
 export function connectionIdsOf(parts: ConnectionParts): ConnectionIds | undefined {
   const s = parts.cid.session;
@@ -102,10 +94,9 @@ export function connectionIdsOf(parts: ConnectionParts): ConnectionIds | undefin
 }
 
 /**
- * Gives the peer `count` more CIDs of ours in a NewConnectionId (RFC 9147
- * §9; `immediate`: it must use one at once), within `cid.maxIssued`;
- * returns them. Throws ConnectionStateError when not connected or when
- * records to us carry no CID.
+ * Gives the peer `count` more CIDs of ours in a NewConnectionId (RFC 9147 §9; `immediate`: it must use one at once),
+ * within `cid.maxIssued`; returns them. Throws ConnectionStateError when not connected or when records to us carry no
+ * CID.
  */
 export function issueMoreConnectionIds(c: CalledConnection, count: number, immediate: boolean): Uint8Array[] {
   const s = c.parts.cid.session;
@@ -123,10 +114,9 @@ export function issueMoreConnectionIds(c: CalledConnection, count: number, immed
 }
 
 /**
- * Asks the peer for `count` CIDs (RequestConnectionId, RFC 9147 §9); they
- * arrive as spares. One request at a time: a second while the first is
- * unanswered is not sent. Throws ConnectionStateError when not connected
- * or when the peer's CID is zero-length.
+ * Asks the peer for `count` CIDs (RequestConnectionId, RFC 9147 §9); they arrive as spares. One request at a time: a
+ * second while the first is unanswered is not sent. Throws ConnectionStateError when not connected or when the peer's
+ * CID is zero-length.
  */
 export function requestMoreConnectionIds(c: CalledConnection, count: number): void {
   const s = c.parts.cid.session;

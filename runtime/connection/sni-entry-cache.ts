@@ -2,12 +2,10 @@ import { BytesLru, bytesKey } from '../pki/bytes-lru.js';
 import type { ServerCredentials } from './server-credentials.js';
 
 /**
- * The entries an `sni` function returned, each checked once (chain parsed,
- * key imported and matched to the leaf): remembered by the object returned,
- * and by content for a function that builds new objects on every call.
- * Without the second, every ClientHello naming a host, spoofed ones in the
- * stateless cookie exchange included, would check its credentials again
- * (about 0.8 ms each): a cheap way to load a server.
+ * The entries an `sni` function returned, each checked once (chain parsed, key imported and matched to the leaf):
+ * remembered by the object returned, and by content for a function that builds new objects on every call. Without the
+ * second, every ClientHello naming a host, spoofed ones in the stateless cookie exchange included, would check its
+ * credentials again (about 0.8 ms each): a cheap way to load a server.
  */
 export class CheckedSniEntries {
   private readonly byObject = new WeakMap<object, readonly ServerCredentials[]>();

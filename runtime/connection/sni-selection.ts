@@ -16,22 +16,21 @@ import { callApplication } from '../handshake/callback-error.js';
 export type { ServerCredentials } from './server-credentials.js';
 
 /**
- * Server Name Indication on the server (RFC 6066 §3): the certificate a
- * server presents chosen by the name the client asked for.
+ * Server Name Indication on the server (RFC 6066 §3): the certificate a server presents chosen by the name the client
+ * asked for.
  *
- * - Names compare as DNS names do: case-insensitively, and with one trailing
- *   dot removed (RFC 6066 sends none, but `example.test.` is the same host).
- * - A map's keys are host names, `*.parent` wildcards (one label, as a
- *   certificate wildcard), and `'*'`, the fallback for any other name.
+ * - Names compare as DNS names do: case-insensitively, and with one trailing dot removed (RFC 6066 sends none, but
+ *   `example.test.` is the same host).
+ * - A map's keys are host names, `*.parent` wildcards (one label, as a certificate wildcard), and `'*'`, the fallback
+ *   for any other name.
  * - A name nothing matches ends the handshake with unrecognized_name.
- * - A client that sends no name gets the `certificate` option, else the
- *   `'*'` entry; with neither, missing_extension (RFC 8446 §9.2).
+ * - A client that sends no name gets the `certificate` option, else the `'*'` entry; with neither, missing_extension
+ *   (RFC 8446 §9.2).
  */
 
 /**
- * What a name maps to: one chain and key, or several (an ECDSA and an RSA
- * certificate, say), of which the one the client's signature_algorithms
- * and signature_algorithms_cert fit best is presented.
+ * What a name maps to: one chain and key, or several (an ECDSA and an RSA certificate, say), of which the one the
+ * client's signature_algorithms and signature_algorithms_cert fit best is presented.
  */
 export type SniEntry = ServerCredentials | readonly ServerCredentials[];
 
@@ -47,9 +46,8 @@ export interface SniSelector {
   /** The `'*'` entry of a map, used for clients that send no name when there is no `certificate`. */
   readonly fallback: readonly ServerCredentials[] | undefined;
   /**
-   * True when selecting runs the application's `sni` function: code of
-   * unknown cost, so the stateless cookie exchange never runs it for a
-   * ClientHello that has not returned a cookie yet (its address unproven).
+   * True when selecting runs the application's `sni` function: code of unknown cost, so the stateless cookie exchange
+   * never runs it for a ClientHello that has not returned a cookie yet (its address unproven).
    */
   readonly callsApplication: boolean;
 }
@@ -64,9 +62,8 @@ export function normalizeServerName(name: string): string {
 let lastOffered: { readonly text: string; readonly name: string } | undefined;
 
 /**
- * The name a ClientHello's server_name asks for, normalized; undefined when
- * it has none. A list with two host_names, a name that is not ASCII, not a
- * host name, or an IP literal is illegal_parameter (RFC 6066 §3).
+ * The name a ClientHello's server_name asks for, normalized; undefined when it has none. A list with two host_names, a
+ * name that is not ASCII, not a host name, or an IP literal is illegal_parameter (RFC 6066 §3).
  */
 export function offeredServerName(ch: ClientHello): string | undefined {
   const ext = findExtension(ch.extensions, 'server_name');
@@ -173,13 +170,10 @@ export function sniSelector(provider: CryptoProvider, option: SniOption | undefi
 }
 
 /**
- * The credentials the server presents for a ClientHello that asks for
- * `servername` (normalized, or undefined): the `sni` selection when there is
- * one, else `certificate`; undefined for a server with PSKs only. Among
- * several for the name, the one `hello`'s signature lists fit best
- * ({@link chooseCredentials}). Throws unrecognized_name for a name the
- * selection does not know, and missing_extension when only named
- * credentials exist and none was asked for.
+ * The credentials the server presents for a ClientHello that asks for `servername` (normalized, or undefined): the
+ * `sni` selection when there is one, else `certificate`; undefined for a server with PSKs only. Among several for the
+ * name, the one `hello`'s signature lists fit best ({@link chooseCredentials}). Throws unrecognized_name for a name the
+ * selection does not know, and missing_extension when only named credentials exist and none was asked for.
  */
 export function credentialsFor(
   provider: CryptoProvider,

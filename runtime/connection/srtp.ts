@@ -4,20 +4,17 @@ import { ConfigError } from '../config-error.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 
 /**
- * DTLS-SRTP (RFC 5764) over DTLS 1.3: the client offers SRTP protection
- * profiles in use_srtp (ClientHello), the server picks one by its own
- * preference and answers in EncryptedExtensions (RFC 8446 §4.2's table puts
- * use_srtp there), and both derive the SRTP master keys and salts from the
- * exporter labelled "EXTRACTOR-dtls_srtp" (RFC 5764 §4.2).
+ * DTLS-SRTP (RFC 5764) over DTLS 1.3: the client offers SRTP protection profiles in use_srtp (ClientHello), the server
+ * picks one by its own preference and answers in EncryptedExtensions (RFC 8446 §4.2's table puts use_srtp there), and
+ * both derive the SRTP master keys and salts from the exporter labelled "EXTRACTOR-dtls_srtp" (RFC 5764 §4.2).
  *
- * - No profile in common: the server does not answer, and the handshake
- *   goes on without SRTP (RFC 5764 §4.1.1); `srtpProfile` is undefined.
- * - MKI: we never ask for one (our srtp_mki is empty). A server ignores the
- *   client's and answers with an empty one, meaning no MKI is used; a client
- *   refuses an answer with an MKI it did not offer (illegal_parameter,
- *   RFC 5764 §4.1.1).
- * - Unknown profiles in an offer are skipped, and so are repeats; an answer
- *   must name exactly one profile the client offered (illegal_parameter).
+ * - No profile in common: the server does not answer, and the handshake goes on without SRTP (RFC 5764 §4.1.1);
+ *   `srtpProfile` is undefined.
+ * - MKI: we never ask for one (our srtp_mki is empty). A server ignores the client's and answers with an empty one,
+ *   meaning no MKI is used; a client refuses an answer with an MKI it did not offer (illegal_parameter, RFC 5764
+ *   §4.1.1).
+ * - Unknown profiles in an offer are skipped, and so are repeats; an answer must name exactly one profile the client
+ *   offered (illegal_parameter).
  */
 
 /** A profile's name (OpenSSL's and node's spelling), its IANA code point and its master key and salt lengths. */
@@ -57,8 +54,8 @@ export function srtpProfileInfo(name: SrtpProfileName): SrtpProfileInfo {
 }
 
 /**
- * The `srtp` option: profile names in preference order, as an array or one
- * colon-separated string (OpenSSL's form); each known, none repeated.
+ * The `srtp` option: profile names in preference order, as an array or one colon-separated string (OpenSSL's form);
+ * each known, none repeated.
  */
 export function srtpOption(value: unknown): readonly SrtpProfileName[] | undefined {
   if (value === undefined) return undefined;
@@ -132,12 +129,10 @@ export interface KeyingMaterialExporter {
 }
 
 /**
- * The SRTP keys of a connection that negotiated `profile`: 2 × (key + salt)
- * bytes exported under "EXTRACTOR-dtls_srtp" with no context, split as RFC
- * 5764 §4.2 lays them out (client key, server key, client salt, server
- * salt). The client's key and salt protect what the client sends.
- * `profile` is the negotiated `srtpProfile`; a name dtls13 does not know is
- * a ConfigError.
+ * The SRTP keys of a connection that negotiated `profile`: 2 × (key + salt) bytes exported under "EXTRACTOR-dtls_srtp"
+ * with no context, split as RFC 5764 §4.2 lays them out (client key, server key, client salt, server salt). The
+ * client's key and salt protect what the client sends. `profile` is the negotiated `srtpProfile`; a name dtls13 does
+ * not know is a ConfigError.
  */
 export function srtpKeyingMaterial(
   connection: KeyingMaterialExporter,

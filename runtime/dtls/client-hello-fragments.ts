@@ -1,14 +1,10 @@
 /**
- * A listener's ClientHello in fragments (RFC 6347 §4.2.3, RFC 9147 §5.5),
- * made whole before its version is chosen when the DTLS 1.3 cookie exchange
- * does not do it: on a 1.2-only listener (Chromium's 1,413-byte ClientHello,
- * with its X25519MLKEM768 share, comes in two datagrams even when it then
- * settles for 1.2). The same cache the 1.3 exchange uses
- * ({@link ClientHelloReassembly}: bounded in entries, bytes per entry and
- * time, keyed by address and message_seq, fragments that contradict each
- * other dropped), so a 1.2 listener holds no more per forged fragment than
- * a 1.3 one; the whole ClientHello then goes through the HelloVerifyRequest
- * exchange like any other.
+ * A listener's ClientHello in fragments (RFC 6347 §4.2.3, RFC 9147 §5.5), made whole before its version is chosen when
+ * the DTLS 1.3 cookie exchange does not do it: on a 1.2-only listener (Chromium's 1,413-byte ClientHello, with its
+ * X25519MLKEM768 share, comes in two datagrams even when it then settles for 1.2). The same cache the 1.3 exchange uses
+ * ({@link ClientHelloReassembly}: bounded in entries, bytes per entry and time, keyed by address and message_seq,
+ * fragments that contradict each other dropped), so a 1.2 listener holds no more per forged fragment than a 1.3 one;
+ * the whole ClientHello then goes through the HelloVerifyRequest exchange like any other.
  */
 import { encodeDtlsHandshake, encodeDtlsPlaintext, readDtlsHandshake } from '../../generated/wire/index.js';
 import { ClientHelloReassembly, type ClientHelloReassemblyOptions } from '../connection/hello-retry-reassembly.js';
@@ -36,9 +32,8 @@ export class ClientHelloFragments {
   }
 
   /**
-   * The first ClientHello (message_seq 0 or 1) in `datagram` from `peer`:
-   * the datagram as it is when it holds one whole, a record holding the
-   * reassembled one when this fragment completed it. Never throws for peer input.
+   * The first ClientHello (message_seq 0 or 1) in `datagram` from `peer`: the datagram as it is when it holds one
+   * whole, a record holding the reassembled one when this fragment completed it. Never throws for peer input.
    */
   take(datagram: Uint8Array, peer: string, now: number): FragmentOutcome {
     let records: DtlsRecord[];

@@ -1,14 +1,11 @@
 /**
- * What a DtlsConnection holds once, whichever version it speaks (after
- * rustls's `CommonState`): the handshake and idle deadlines
- * (`handshakeTimeoutMs`, `idleTimeoutMs`), when the handshake started (the
- * client's `connect`, the server's first datagram: a 1.3 offer answered in
- * 1.2 keeps its start), which deadline ended the connection, the
- * datagram observer, the one event queue, the one counter set, the one
- * outbound queue and the one clock (lent to the version state as its
- * `SharedState`: a 1.3 offer answered in 1.2 goes on in the same ones). The version state says when its handshake completed
- * and when the peer last authenticated a record, and ends itself when a
- * deadline passes (`VersionState.expire`).
+ * What a DtlsConnection holds once, whichever version it speaks (after rustls's `CommonState`): the handshake and idle
+ * deadlines (`handshakeTimeoutMs`, `idleTimeoutMs`), when the handshake started (the client's `connect`, the server's
+ * first datagram: a 1.3 offer answered in 1.2 keeps its start), which deadline ended the connection, the datagram
+ * observer, the one event queue, the one counter set, the one outbound queue and the one clock (lent to the version
+ * state as its `SharedState`: a 1.3 offer answered in 1.2 goes on in the same ones). The version state says when its
+ * handshake completed and when the peer last authenticated a record, and ends itself when a deadline passes
+ * (`VersionState.expire`).
  */
 import { newConnectionCounters, type SharedState, type VersionState } from '../connection/connection-api.js';
 import type { ConnectionEvent } from '../connection/events.js';

@@ -1,11 +1,11 @@
 /**
- * The DTLS connection a caller makes, whichever version it comes to speak
- * (runtime/connection/README.md, "One connection for both versions"): one
- * object with the declared `Connection` surface (runtime/connection/connection-api.ts) whose version-specific
- * part is a state, `Dtls13Connection` (runtime/connection) or `Connection12` (runtime/dtls12/connection12.ts), each
- * implementing `VersionState` itself. The version is chosen once, sans-I/O, from the first datagrams, by the
- * connection's `VersionChoice` (version-choice.ts, over the readers of version-negotiation.ts). A client offers every
- * version of `minVersion..maxVersion` (default 1.2..1.3) in one ClientHello; a server answers in the newest both have.
+ * The DTLS connection a caller makes, whichever version it comes to speak (runtime/connection/README.md, "One
+ * connection for both versions"): one object with the declared `Connection` surface
+ * (runtime/connection/connection-api.ts) whose version-specific part is a state, `Dtls13Connection`
+ * (runtime/connection) or `Connection12` (runtime/dtls12/connection12.ts), each implementing `VersionState` itself. The
+ * version is chosen once, sans-I/O, from the first datagrams, by the connection's `VersionChoice` (version-choice.ts,
+ * over the readers of version-negotiation.ts). A client offers every version of `minVersion..maxVersion` (default
+ * 1.2..1.3) in one ClientHello; a server answers in the newest both have.
  */
 import type { PathDatagram } from '../cid/cid-context.js';
 import type { FatalReason } from '../connection/alert-mapping.js';
@@ -64,8 +64,8 @@ export class DtlsConnection implements Connection {
   private choice: VersionChoice | undefined;
 
   /**
-   * `options`: the protocol configuration (the 1.2 options too: `cipherSuites12`, ...; connection-api.ts),
-   * the version range (`minVersion`, `maxVersion`) and the handshake and idle deadlines (none by default).
+   * `options`: the protocol configuration (the 1.2 options too: `cipherSuites12`, ...; connection-api.ts), the version
+   * range (`minVersion`, `maxVersion`) and the handshake and idle deadlines (none by default).
    * @throws ConfigError naming the option.
    */
   static client(options: Options = {}): DtlsConnection {
@@ -264,10 +264,9 @@ export class DtlsConnection implements Connection {
   }
 
   /**
-   * Which deadline ended the connection in `handleTimeout`: `handshake`
-   * (`handshakeTimeoutMs`: failed, alert handshake_failure, closed as
-   * `timeout`) or `idle` (`idleTimeoutMs`: close_notify sent, closed as
-   * `timeout`); undefined otherwise.
+   * Which deadline ended the connection in `handleTimeout`: `handshake` (`handshakeTimeoutMs`: failed, alert
+   * handshake_failure, closed as `timeout`) or `idle` (`idleTimeoutMs`: close_notify sent, closed as `timeout`);
+   * undefined otherwise.
    */
   get expired(): 'handshake' | 'idle' | undefined {
     return this.common.expired;

@@ -1,15 +1,11 @@
 /**
- * A listener's answer to a ClientHello from a peer that has no connection
- * yet, whichever version it will speak: the version chosen as
- * DtlsConnection.server chooses it (version-negotiation.ts), then the
- * stateless cookie exchange of that version: a HelloRetryRequest (RFC
- * 9147 §5.1, hello-retry-responder.ts) or a HelloVerifyRequest (RFC 6347
- * §4.2.1, runtime/dtls12/hello-verify-responder12.ts); a ClientHello with
- * no version in common gets a stateless protocol_version alert. What a
- * connection needs to start (the 1.3 cookie's contents, the 1.2 cookie's
- * binding and key) comes out as its per-connection options, so the
- * listener starts one DtlsConnection and never looks at versions. Nothing
- * is kept per peer beyond what the two responders bound.
+ * A listener's answer to a ClientHello from a peer that has no connection yet, whichever version it will speak: the
+ * version chosen as DtlsConnection.server chooses it (version-negotiation.ts), then the stateless cookie exchange of
+ * that version: a HelloRetryRequest (RFC 9147 §5.1, hello-retry-responder.ts) or a HelloVerifyRequest (RFC 6347 §4.2.1,
+ * runtime/dtls12/hello-verify-responder12.ts); a ClientHello with no version in common gets a stateless
+ * protocol_version alert. What a connection needs to start (the 1.3 cookie's contents, the 1.2 cookie's binding and
+ * key) comes out as its per-connection options, so the listener starts one DtlsConnection and never looks at versions.
+ * Nothing is kept per peer beyond what the two responders bound.
  */
 import { HelloVerifyResponder12 } from '../dtls12/hello-verify-responder12.js';
 import { firstRecordNumber, protocolVersionAlert } from '../dtls12/hello-verify12.js';
@@ -29,10 +25,9 @@ export type HelloOutcome =
       readonly what: Extract<HelloRetryOutcome, { kind: 'reply' }>['what'] | 'hello-verify-request';
     })
   /**
-   * Start a connection with `start` among its options and give it
-   * `datagram` (the ClientHello, whole in one record when a responder
-   * reassembled it). `random`: ClientHello.random in hex, when a cookie
-   * exchange read it (else the listener's own peek at the datagram).
+   * Start a connection with `start` among its options and give it `datagram` (the ClientHello, whole in one record when
+   * a responder reassembled it). `random`: ClientHello.random in hex, when a cookie exchange read it (else the
+   * listener's own peek at the datagram).
    */
   | {
       readonly kind: 'accept';
@@ -55,7 +50,8 @@ export class HelloResponder {
 
   /**
    * `retry13`: the 1.3 cookie exchange, undefined without cookies; the 1.2 one follows `configs.config12.helloVerify`.
-   * `reassembly`: the caps on ClientHellos in fragments (the listener's `maxPendingClientHellos`, `maxClientHelloLength`).
+   * `reassembly`: the caps on ClientHellos in fragments (the listener's `maxPendingClientHellos`,
+   * `maxClientHelloLength`).
    */
   constructor(
     configs: VersionConfigs,
@@ -77,11 +73,9 @@ export class HelloResponder {
   }
 
   /**
-   * `peer`: what cookies are bound to (the listener's `address|port`);
-   * `peerAddress`: the client's IP address (a 0-RTT ClientHello skips the
-   * cookie only from the address its ticket was issued to; omitted, every
-   * ClientHello goes through the cookie exchange). Throws only what the
-   * 1.3 responder throws (an application callback's error).
+   * `peer`: what cookies are bound to (the listener's `address|port`); `peerAddress`: the client's IP address (a 0-RTT
+   * ClientHello skips the cookie only from the address its ticket was issued to; omitted, every ClientHello goes
+   * through the cookie exchange). Throws only what the 1.3 responder throws (an application callback's error).
    */
   handle(received: Uint8Array, peer: string, now: number, peerAddress?: string): HelloOutcome {
     const whole = this.fragments?.take(received, peer, now) ?? { kind: 'whole', datagram: received };

@@ -56,8 +56,8 @@ export class VersionChoice {
   private sentCookieHello = false;
 
   /**
-   * The choice a new connection needs, or undefined when it has none to make (a 1.2-only client; a 1.3-only server;
-   * a thawed session): `first` is its first version state, `config12` the 1.2 configuration when 1.2 is enabled.
+   * The choice a new connection needs, or undefined when it has none to make (a 1.2-only client; a 1.3-only server; a
+   * thawed session): `first` is its first version state, `config12` the 1.2 configuration when 1.2 is enabled.
    */
   static of(
     role: 'client' | 'server',
@@ -112,7 +112,8 @@ export class VersionChoice {
     }
     if (current instanceof Dtls13Connection && this.helloVerifyTo13Only(current, datagram)) {
       // The server speaks DTLS 1.2 only: protocol_version at once, not a wait for a ServerHello that never comes
-      // (docs/versions.md). It is no more forgeable than the plaintext alerts this state takes anyway (RFC 9147 §4.5.2).
+      // (docs/versions.md). It is no more forgeable than the plaintext alerts this state takes anyway (RFC 9147
+      // §4.5.2).
       current.guard(() => {
         throw new ProtocolError(
           'protocol_version',
@@ -208,9 +209,9 @@ export class VersionChoice {
 }
 
 /**
- * The 1.2 state on `config` (its connection bound to the 1.2 charts, counting in the common counters, its events into the
- * common queue), with the connection's inspector; a client that already sent `offer` takes up from it. Its handshake began
- * at `common.startedAt`, if before it.
+ * The 1.2 state on `config` (its connection bound to the 1.2 charts, counting in the common counters, its events into
+ * the common queue), with the connection's inspector; a client that already sent `offer` takes up from it. Its
+ * handshake began at `common.startedAt`, if before it.
  */
 export function state12(o: DtlsOptions, config: Config12, common: CommonState, offer?: Offer12): Connection12 {
   const connection = new Connection12(config, CHARTS12, common, common.startedAt);

@@ -1,10 +1,8 @@
 /**
- * The configurations of the versions a connection may speak, from one set
- * of options, resolved once: the shared options for both, the 1.3 ones
- * when 1.3 is enabled, the 1.2 ones (runtime/dtls12/config12.ts) over the
- * same resolved base when 1.2 is. The range (`minVersion`..`maxVersion`,
- * default 1.2..1.3) less DTLS 1.2 when `groups` names no group 1.2 can use
- * (groups12.ts).
+ * The configurations of the versions a connection may speak, from one set of options, resolved once: the shared options
+ * for both, the 1.3 ones when 1.3 is enabled, the 1.2 ones (runtime/dtls12/config12.ts) over the same resolved base
+ * when 1.2 is. The range (`minVersion`..`maxVersion`, default 1.2..1.3) less DTLS 1.2 when `groups` names no group 1.2
+ * can use (groups12.ts).
  */
 import { ConfigError } from '../config-error.js';
 import { resolveConfig12On, type Config12 } from '../dtls12/config12.js';
@@ -55,8 +53,9 @@ export function clientConfigs(options: DtlsOptions): VersionConfigs {
   const base = resolveConfig('client', offers13 ? options13 : withoutRange(without12Session));
   const config12 = withSession12(resolveConfig12On(base, 'client', { ...options, offers13 }), stored12);
   if (!offers13) return { enabled, config13: undefined, config12 };
-  // The one ClientHello carries the 1.2 suites, session ID and SessionTicket extension beside the 1.3 offer (RFC 5077 §3.4),
-  // and one supported_groups: the 1.2 offer's certificate curves (clientGroups12) are listed, and accepted, in 1.3 too.
+  // The one ClientHello carries the 1.2 suites, session ID and SessionTicket extension beside the 1.3 offer (RFC 5077
+  // §3.4), and one supported_groups: the 1.2 offer's certificate curves (clientGroups12) are listed, and accepted, in
+  // 1.3 too.
   const session =
     config12.session !== undefined && config12.session.expiresAt > config12.wallClock() ? config12.session : undefined;
   const groups = [...base.groups, ...config12.groups.filter((g) => !base.groups.includes(g))];

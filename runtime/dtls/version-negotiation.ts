@@ -1,19 +1,14 @@
 /**
- * Version negotiation (RFC 8446 §4.2.1 as RFC 9147 §5.3 keeps it; RFC
- * 6347 §4.2.1), read off the first datagrams before either handshake
- * machine takes them, for DtlsConnection (connection.ts).
+ * Version negotiation (RFC 8446 §4.2.1 as RFC 9147 §5.3 keeps it; RFC 6347 §4.2.1), read off the first datagrams before
+ * either handshake machine takes them, for DtlsConnection (connection.ts).
  *
- * The server's choice from the first ClientHello: a ClientHello whose
- * supported_versions lists DTLS 1.3 gets the 1.3 state when 1.3 is
- * enabled; one without it gets the 1.2 state when 1.2 is enabled, which
- * then writes the RFC 8446 §4.1.3 downgrade sentinel if this server could
- * have done 1.3 (`offers13`). Anything else is refused.
+ * The server's choice from the first ClientHello: a ClientHello whose supported_versions lists DTLS 1.3 gets the 1.3
+ * state when 1.3 is enabled; one without it gets the 1.2 state when 1.2 is enabled, which then writes the RFC 8446
+ * §4.1.3 downgrade sentinel if this server could have done 1.3 (`offers13`). Anything else is refused.
  *
- * The client's reading of the server's first answer to a ClientHello that
- * offered both: a ServerHello or HelloRetryRequest with supported_versions
- * is 1.3; a ServerHello without it whose server_version is DTLS 1.2, or a
- * HelloVerifyRequest, is 1.2, and the 1.2 state takes over from the
- * ClientHello exactly as sent (`SentClientHello`).
+ * The client's reading of the server's first answer to a ClientHello that offered both: a ServerHello or
+ * HelloRetryRequest with supported_versions is 1.3; a ServerHello without it whose server_version is DTLS 1.2, or a
+ * HelloVerifyRequest, is 1.2, and the 1.2 state takes over from the ClientHello exactly as sent (`SentClientHello`).
  *
  * Pure readers: a datagram in, a decision out; they never throw.
  */
@@ -37,10 +32,9 @@ export type VersionChoice =
   | { readonly version: undefined; readonly reason: 'no-common-version' };
 
 /**
- * The fragment of the datagram's first record when it is a DTLSPlaintext
- * handshake record of epoch 0. Only that record is read: what follows it
- * (a 1.3 flight's protected records in the unified header, 0-RTT data) is
- * the handshake's to read. Throws DecodeError for a short first record.
+ * The fragment of the datagram's first record when it is a DTLSPlaintext handshake record of epoch 0. Only that record
+ * is read: what follows it (a 1.3 flight's protected records in the unified header, 0-RTT data) is the handshake's to
+ * read. Throws DecodeError for a short first record.
  */
 function firstHandshakeRecord(datagram: Uint8Array): Uint8Array | undefined {
   const r = readDtls12Record(new Reader(datagram, 'Datagram12'));
@@ -83,12 +77,10 @@ const SUPPORTED_VERSIONS = 43;
 const DTLS12 = 0xfefd;
 
 /**
- * Which version the server's first answer in `datagram` chose: 'DTLSv1.2'
- * for a HelloVerifyRequest or a ServerHello without supported_versions
- * that says DTLS 1.2; 'DTLSv1.3' for one with supported_versions (the 1.3
- * connection checks what it selects); undefined when the datagram starts
- * with neither, whole and well-formed (anything else goes to the 1.3
- * connection, which drops or refuses it). Reads, never throws.
+ * Which version the server's first answer in `datagram` chose: 'DTLSv1.2' for a HelloVerifyRequest or a ServerHello
+ * without supported_versions that says DTLS 1.2; 'DTLSv1.3' for one with supported_versions (the 1.3 connection checks
+ * what it selects); undefined when the datagram starts with neither, whole and well-formed (anything else goes to the
+ * 1.3 connection, which drops or refuses it). Reads, never throws.
  */
 export function answeredVersion(datagram: Uint8Array): 'DTLSv1.2' | 'DTLSv1.3' | undefined {
   return firstAnswer(datagram)?.version;
@@ -153,10 +145,9 @@ function serverHelloVersion(b: Uint8Array): 'DTLSv1.2' | 'DTLSv1.3' | undefined 
 }
 
 /**
- * Our ClientHello as the 1.3 connection sent it, gathered from its
- * datagrams (it may be fragmented). The datagrams are kept as sent and
- * read only when a 1.2 answer asks for the ClientHello: a handshake that
- * goes on in 1.3 never parses its own ClientHello again.
+ * Our ClientHello as the 1.3 connection sent it, gathered from its datagrams (it may be fragmented). The datagrams are
+ * kept as sent and read only when a 1.2 answer asks for the ClientHello: a handshake that goes on in 1.3 never parses
+ * its own ClientHello again.
  */
 export class SentClientHello {
   private readonly datagrams: Uint8Array[] = [];

@@ -1,15 +1,13 @@
 /**
- * ALPN (RFC 7301) in a DTLS 1.2 handshake. The bodies are those of 1.3; only
- * the place of the server's answer differs (the ServerHello, RFC 7301 §3.1,
- * where 1.3 puts it in EncryptedExtensions). The options are the 1.3
- * connection's (`alpn`, resolved as `alpnOffer` and `alpnSelect`), so a
- * protocol set once is negotiated whichever version the peer speaks.
+ * ALPN (RFC 7301) in a DTLS 1.2 handshake. The bodies are those of 1.3; only the place of the server's answer differs
+ * (the ServerHello, RFC 7301 §3.1, where 1.3 puts it in EncryptedExtensions). The options are the 1.3 connection's
+ * (`alpn`, resolved as `alpnOffer` and `alpnSelect`), so a protocol set once is negotiated whichever version the peer
+ * speaks.
  *
- * - Client: offers its names in preference order; the answer must be one
- *   name it offered (illegal_parameter otherwise, RFC 7301 §3.1).
- * - Server: picks by its own preference or its function; none in common is
- *   no_application_protocol (RFC 7301 §3.2); a server without ALPN, or a
- *   client that offered none, leaves the extension out.
+ * - Client: offers its names in preference order; the answer must be one name it offered (illegal_parameter otherwise,
+ *   RFC 7301 §3.1).
+ * - Server: picks by its own preference or its function; none in common is no_application_protocol (RFC 7301 §3.2); a
+ *   server without ALPN, or a client that offered none, leaves the extension out.
  */
 import type { ClientHello, ClientHelloExtension } from '../../generated/wire/client-hello.js';
 import type { ProtocolNameList } from '../../generated/wire/ext-alpn.js';

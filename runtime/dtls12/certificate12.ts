@@ -1,7 +1,6 @@
 /**
- * The DTLS 1.2 Certificate message in the certificate type the hellos
- * settled (RFC 7250 §3): X.509's certificate_list (RFC 5246 §7.4.2), or a
- * raw public key, the SubjectPublicKeyInfo alone in one opaque vector.
+ * The DTLS 1.2 Certificate message in the certificate type the hellos settled (RFC 7250 §3): X.509's certificate_list
+ * (RFC 5246 §7.4.2), or a raw public key, the SubjectPublicKeyInfo alone in one opaque vector.
  */
 import {
   decodeTls12Certificate,

@@ -1,21 +1,15 @@
 /**
- * Connection IDs in a DTLS 1.2 handshake (RFC 9146 §3): each side names in
- * its hello the CID it wants on the records sent to it; an empty one means
- * "send me none" while still agreeing to put the peer's in its own records.
- * CIDs are in force only when both hellos carry connection_id, and only on
- * the records protected after ChangeCipherSpec (epoch 1): those go out as
- * tls12_cid records (content type 25) in each direction whose receiver
- * asked for a non-empty CID. The option is the 1.3 connection's (`cid`,
- * resolved as `connectionIds`); 1.2 has no NewConnectionId, so only the
- * length and `generate` apply (no spares), and RRC (RFC 9853) is not
- * negotiated in 1.2: dtls13 does not offer rrc there, and a ServerHello
- * that carries it is unsupported_extension.
+ * Connection IDs in a DTLS 1.2 handshake (RFC 9146 §3): each side names in its hello the CID it wants on the records
+ * sent to it; an empty one means "send me none" while still agreeing to put the peer's in its own records. CIDs are in
+ * force only when both hellos carry connection_id, and only on the records protected after ChangeCipherSpec (epoch 1):
+ * those go out as tls12_cid records (content type 25) in each direction whose receiver asked for a non-empty CID. The
+ * option is the 1.3 connection's (`cid`, resolved as `connectionIds`); 1.2 has no NewConnectionId, so only the length
+ * and `generate` apply (no spares), and RRC (RFC 9853) is not negotiated in 1.2: dtls13 does not offer rrc there, and a
+ * ServerHello that carries it is unsupported_extension.
  *
- * A peer's CID may be up to 255 bytes (RFC 9146 §3), and every record to
- * it carries it: one that leaves less than MIN_RECORD_ROOM_12 bytes of
- * content in a record within `maxDatagramSize` (after the header, the
- * type byte and the largest AEAD overhead) is not taken. A server then
- * leaves connection_id unanswered (no CIDs); a client refuses the
+ * A peer's CID may be up to 255 bytes (RFC 9146 §3), and every record to it carries it: one that leaves less than
+ * MIN_RECORD_ROOM_12 bytes of content in a record within `maxDatagramSize` (after the header, the type byte and the
+ * largest AEAD overhead) is not taken. A server then leaves connection_id unanswered (no CIDs); a client refuses the
  * ServerHello with handshake_failure.
  */
 import type { ClientHello, ClientHelloExtension } from '../../generated/wire/client-hello.js';
@@ -61,11 +55,11 @@ export function offeredCid12(ch: ClientHello): Uint8Array | undefined {
 }
 
 /**
- * Client: the CIDs the ServerHello settled, given the CID we offered.
- * Undefined when the server did not answer (or we did not offer: the
- * generic check refused an answer to nothing).
+ * Client: the CIDs the ServerHello settled, given the CID we offered. Undefined when the server did not answer (or we
+ * did not offer: the generic check refused an answer to nothing).
  *
- * @throws ProtocolError unsupported_extension for rrc, which 1.2 does not negotiate here; handshake_failure for a CID too long for `maxDatagramSize`.
+ * @throws ProtocolError unsupported_extension for rrc, which 1.2 does not negotiate here; handshake_failure for a CID
+ *         too long for `maxDatagramSize`.
  */
 export function acceptedCids12(
   offered: Uint8Array | undefined,
@@ -94,8 +88,8 @@ export function acceptedCids12(
 }
 
 /**
- * Server: when the client offered connection_id and we have the option,
- * our CID for the ServerHello and the CIDs settled.
+ * Server: when the client offered connection_id and we have the option, our CID for the ServerHello and the CIDs
+ * settled.
  */
 export function answerCid12(
   options: ResolvedConnectionIds | undefined,
@@ -113,9 +107,8 @@ export function answerCid12(
 }
 
 /**
- * Connection IDs settled by the hellos in the 1.3 connection's shape:
- * `local` is the CID on records to us (undefined for a zero-length one),
- * `peer` the one on ours; 1.2 has no spares and no RRC.
+ * Connection IDs settled by the hellos in the 1.3 connection's shape: `local` is the CID on records to us (undefined
+ * for a zero-length one), `peer` the one on ours; 1.2 has no spares and no RRC.
  */
 export function connectionIds12(c: Cids12 | undefined): ConnectionIds | undefined {
   if (c === undefined) return undefined;

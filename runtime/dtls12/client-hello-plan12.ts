@@ -1,11 +1,9 @@
 /**
- * The server's input step for a ClientHello in waitClientHello, run before
- * the event is dispatched so that the chart's guards stay pure branches
- * over its result (issue 29): the cookie check (an HMAC against the server
- * secret, RFC 6347 §4.2.1; guard cookieMissing), the session to resume
- * (the ticket opened or the cache looked up, RFC 5077 §3.4, RFC 5246 §7.3;
- * guard resumableSession) and the suite a full handshake would take (guard
- * clientCertificateRequested: no certificate is asked for with a PSK suite).
+ * The server's input step for a ClientHello in waitClientHello, run before the event is dispatched so that the chart's
+ * guards stay pure branches over its result (issue 29): the cookie check (an HMAC against the server secret, RFC 6347
+ * §4.2.1; guard cookieMissing), the session to resume (the ticket opened or the cache looked up, RFC 5077 §3.4, RFC
+ * 5246 §7.3; guard resumableSession) and the suite a full handshake would take (guard clientCertificateRequested: no
+ * certificate is asked for with a PSK suite).
  */
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { encodeHelloVerifyRequest } from '../../generated/wire/hello-verify-request.js';
@@ -95,10 +93,9 @@ function resumption12(config: Config12, ch: ClientHello, wallNow: number): Resum
 }
 
 /**
- * The session the cache holds under the ClientHello's session ID, when it
- * grants no more than a full handshake would now: asked for under the same
- * server name (the certificate that authenticated us to it), and with a
- * client certificate when one is required (as a ticket, ticket12.ts).
+ * The session the cache holds under the ClientHello's session ID, when it grants no more than a full handshake would
+ * now: asked for under the same server name (the certificate that authenticated us to it), and with a client
+ * certificate when one is required (as a ticket, ticket12.ts).
  */
 function cachedSession12(config: Config12, ch: ClientHello, wallNow: number): Session12 | undefined {
   const session = config.sessionCache?.find(ch.legacySessionId, wallNow);

@@ -1,9 +1,7 @@
 /**
- * The DTLS 1.2 client handshake (spec/charts/dtls12-client.json): one
- * variant per chart state, carrying only what that state needs, and one
- * step per transition. A step validates its message and returns the next
- * state; a violation throws (ProtocolError with its alert, DecodeError),
- * and the connection answers with the one fatal alert.
+ * The DTLS 1.2 client handshake (spec/charts/dtls12-client.json): one variant per chart state, carrying only what that
+ * state needs, and one step per transition. A step validates its message and returns the next state; a violation throws
+ * (ProtocolError with its alert, DecodeError), and the connection answers with the one fatal alert.
  */
 import type { Dtls12ClientGuardTable, Dtls12ClientStepTable } from '../../generated/charts/dtls12-client.js';
 import { encodeCertificateVerify } from '../../generated/wire/certificate-verify.js';

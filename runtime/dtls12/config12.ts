@@ -1,9 +1,7 @@
 /**
- * The options of a DTLS 1.2 connection: the shared ones (provider,
- * certificate, trust, client authentication, datagram size, timers) are
- * the 1.3 connection's, resolved by `resolveConfig`; the 1.2 ones are the
- * suites, extended master secret, the HelloVerifyRequest cookie and
- * session resumption (RFC 5246 §7.3 session IDs, RFC 5077 tickets).
+ * The options of a DTLS 1.2 connection: the shared ones (provider, certificate, trust, client authentication, datagram
+ * size, timers) are the 1.3 connection's, resolved by `resolveConfig`; the 1.2 ones are the suites, extended master
+ * secret, the HelloVerifyRequest cookie and session resumption (RFC 5246 §7.3 session IDs, RFC 5077 tickets).
  */
 import { ConfigError } from '../config-error.js';
 import { resolveConfig, type DtlsConfig, type ResolvedConfig } from '../connection/config.js';
@@ -33,8 +31,8 @@ export interface Dtls12Options extends Omit<DtlsConfig, 'cipherSuites' | 'sessio
   /** The peer's transport address as the cookie binds it (server). */
   readonly peer?: string;
   /**
-   * Set by version selection: this end also does DTLS 1.3. A server then
-   * writes the downgrade sentinel, a client checks it (RFC 8446 §4.1.3).
+   * Set by version selection: this end also does DTLS 1.3. A server then writes the downgrade sentinel, a client checks
+   * it (RFC 8446 §4.1.3).
    */
   readonly offers13?: boolean;
   /** Wall-clock ms for certificate validity and session expiry (default Date.now): the core reads no clock of its own. */
@@ -93,10 +91,8 @@ export function resolveConfig12(role: 'client' | 'server', o: Dtls12Options): Co
 }
 
 /**
- * The 1.2 options of `o` over shared options already resolved (`base`, as
- * DtlsConnection resolves them once for both versions; its 1.3 suites,
- * 1.3 session and version range are not read). @throws ConfigError naming
- * the option.
+ * The 1.2 options of `o` over shared options already resolved (`base`, as DtlsConnection resolves them once for both
+ * versions; its 1.3 suites, 1.3 session and version range are not read). @throws ConfigError naming the option.
  */
 export function resolveConfig12On(base: ResolvedConfig, role: 'client' | 'server', o: Dtls12Options): Config12 {
   const {

@@ -4,8 +4,8 @@
  * client12.ts / server12.ts); this file is the record path around it, dispatching each chart event to it:
  *
  * - each record's header read in place (runtime/record/codec12.ts); epoch 0 plaintext (handshake, ChangeCipherSpec,
- *   alerts), epoch 1 through ReadEpoch12 (replay window, AEAD) once the peer's ChangeCipherSpec switched it; up to 8 epoch-1 records that arrive
- *   before it wait (RFC 6347 §4.1: reordering);
+ *   alerts), epoch 1 through ReadEpoch12 (replay window, AEAD) once the peer's ChangeCipherSpec switched it; up to 8
+ *   epoch-1 records that arrive before it wait (RFC 6347 §4.1: reordering);
  * - handshake records through handshake-inbound12.ts (fragments reassembled, each message its chart event);
  * - flights through the FlightController (the dtls13-flight chart) with RFC 6347 §4.2.4's timer (1 s doubling to 60 s),
  *   no ACKs: a flight ends when the peer's next flight arrives; the last flight of a handshake is not timed and is sent
@@ -134,11 +134,9 @@ export class Connection12 implements Inbound12Host, VersionState {
   private fromOffer = false;
 
   /**
-   * Watches the handshake in an XState inspector: XState's actor of the
-   * role's chart, fed each event the machine takes (inspected12.ts). Call it
-   * before the first event. A client made from an offer starts past the
-   * chart's initial state: its copy takes the `connect` transition (the
-   * ClientHello sent) at once.
+   * Watches the handshake in an XState inspector: XState's actor of the role's chart, fed each event the machine takes
+   * (inspected12.ts). Call it before the first event. A client made from an offer starts past the chart's initial
+   * state: its copy takes the `connect` transition (the ClientHello sent) at once.
    */
   inspect(callback: (event: ChartInspectionEvent) => void): void {
     const inspected = inspectedChart12(this.role, callback);
@@ -147,11 +145,9 @@ export class Connection12 implements Inbound12Host, VersionState {
   }
 
   /**
-   * A client that already sent its ClientHello (a 1.3 client's offer that
-   * also offered 1.2, runtime/dtls/connection.ts) takes up from `offer`: it
-   * starts in waitServerHello with that exact ClientHello in its
-   * transcript, its message_seq and epoch-0 record numbers going on from
-   * the offer's.
+   * A client that already sent its ClientHello (a 1.3 client's offer that also offered 1.2, runtime/dtls/connection.ts)
+   * takes up from `offer`: it starts in waitServerHello with that exact ClientHello in its transcript, its message_seq
+   * and epoch-0 record numbers going on from the offer's.
    */
   fromSentOffer(offer: Offer12): void {
     this.sendSeq = offer.messageSeq + 1;
@@ -163,7 +159,8 @@ export class Connection12 implements Inbound12Host, VersionState {
 
   /**
    * `charts`: the 1.2 charts' generated machines (runtime/dtls/role-drivers.ts); `shared`: the event queue, counters,
-   * outbound queue and clock of its DtlsConnection; `startedAt`: the handshake's start, when it began before this object.
+   * outbound queue and clock of its DtlsConnection; `startedAt`: the handshake's start, when it began before this
+   * object.
    */
   constructor(config: Config12, charts: Charts12, shared: SharedState, startedAt?: number) {
     this.config = config;
@@ -220,11 +217,9 @@ export class Connection12 implements Inbound12Host, VersionState {
   }
 
   /**
-   * The network said a datagram was too large for the path (ICMP
-   * fragmentation-needed, or a send refused with EMSGSIZE; RFC 6347
-   * §4.1.1.1): flights, their retransmissions included, are cut into
-   * datagrams of at most `size` bytes from now on (never below 256). The
-   * retransmission timer resends the flight. Returns whether the limit fell.
+   * The network said a datagram was too large for the path (ICMP fragmentation-needed, or a send refused with EMSGSIZE;
+   * RFC 6347 §4.1.1.1): flights, their retransmissions included, are cut into datagrams of at most `size` bytes from
+   * now on (never below 256). The retransmission timer resends the flight. Returns whether the limit fell.
    */
   pathMtuExceeded(size: number): boolean {
     const next = Math.max(256, Math.min(this.flightLimit, Math.floor(size)));
@@ -627,8 +622,8 @@ export class Connection12 implements Inbound12Host, VersionState {
   }
 
   /**
-   * The newest tls12_cid record yet authenticated: a connected server follows its peer to the path it came over
-   * (RFC 9146 §6), the move reported before what the record brought.
+   * The newest tls12_cid record yet authenticated: a connected server follows its peer to the path it came over (RFC
+   * 9146 §6), the move reported before what the record brought.
    */
   private newerCidRecord(sequenceNumber: number): void {
     this.newestCidRecord = sequenceNumber;

@@ -1,11 +1,9 @@
 /**
- * The HelloVerifyRequest cookie (RFC 6347 §4.2.1): made without keeping
- * anything, HMAC-SHA256 under a server secret over the client's transport
- * address and the ClientHello's parameters, so only a client that can
- * receive at its address can answer it, and it opens only for the same
- * hello (the second ClientHello repeats every field but the cookie). A
- * cookie is valid for the secret that made it; the secret is the
- * connection's (`cookieSecret`), shared by all connections of a server.
+ * The HelloVerifyRequest cookie (RFC 6347 §4.2.1): made without keeping anything, HMAC-SHA256 under a server secret
+ * over the client's transport address and the ClientHello's parameters, so only a client that can receive at its
+ * address can answer it, and it opens only for the same hello (the second ClientHello repeats every field but the
+ * cookie). A cookie is valid for the secret that made it; the secret is the connection's (`cookieSecret`), shared by
+ * all connections of a server.
  */
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { cipherSuiteToNumber } from '../../generated/wire/enums.js';

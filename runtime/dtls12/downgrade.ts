@@ -1,9 +1,7 @@
 /**
- * Downgrade protection (RFC 8446 §4.1.3, which RFC 9147 §5 keeps for
- * DTLS): a server that can do 1.3 but negotiates 1.2 puts a sentinel in the
- * last 8 bytes of its ServerHello.random; a client that offered 1.3 and
- * sees 1.2 negotiated with that sentinel knows an attacker removed 1.3
- * from the offer, and aborts with illegal_parameter. The ServerHello
+ * Downgrade protection (RFC 8446 §4.1.3, which RFC 9147 §5 keeps for DTLS): a server that can do 1.3 but negotiates 1.2
+ * puts a sentinel in the last 8 bytes of its ServerHello.random; a client that offered 1.3 and sees 1.2 negotiated with
+ * that sentinel knows an attacker removed 1.3 from the offer, and aborts with illegal_parameter. The ServerHello
  * signature (1.2's ServerKeyExchange signs the randoms) covers the sentinel.
  */
 import { ProtocolError } from '../handshake/protocol-error.js';
@@ -16,10 +14,9 @@ export const DOWNGRADE_SENTINEL_TLS12 = Uint8Array.of(0x44, 0x4f, 0x57, 0x4e, 0x
 export const DOWNGRADE_SENTINEL_TLS11 = Uint8Array.of(0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x00);
 
 /**
- * The server's random with the sentinel its versions call for: when the
- * server could do 1.3 (`serverMax`) and negotiated 1.2, the last 8 bytes
- * become DOWNGRD 01; otherwise `random` is returned unchanged. The other 24
- * bytes stay random (RFC 8446 §4.1.3).
+ * The server's random with the sentinel its versions call for: when the server could do 1.3 (`serverMax`) and
+ * negotiated 1.2, the last 8 bytes become DOWNGRD 01; otherwise `random` is returned unchanged. The other 24 bytes stay
+ * random (RFC 8446 §4.1.3).
  */
 export function withDowngradeSentinel(
   random: Uint8Array,
@@ -34,10 +31,9 @@ export function withDowngradeSentinel(
 }
 
 /**
- * The client's check on a ServerHello that negotiated `negotiated`: a
- * client that offered 1.3 (`clientMax`) must not find either sentinel when
- * 1.2 was negotiated (RFC 8446 §4.1.3). A 1.3 ServerHello is not checked
- * (its random is all random).
+ * The client's check on a ServerHello that negotiated `negotiated`: a client that offered 1.3 (`clientMax`) must not
+ * find either sentinel when 1.2 was negotiated (RFC 8446 §4.1.3). A 1.3 ServerHello is not checked (its random is all
+ * random).
  *
  * @throws ProtocolError illegal_parameter when a sentinel shows a downgrade.
  */

@@ -1,12 +1,9 @@
 /**
- * The events the 1.2 machines take, named as in spec/charts/dtls12-*.json:
- * a whole handshake message (its chart event name, with the message), the
- * peer's ChangeCipherSpec, and what the connection reports (application
- * data, a peer's alert, a local close or failure). The ServerHello comes
- * decoded (the client's guards branch on it); the server's ClientHello
- * comes with its plan (client-hello-plan12.ts: the cookie check, the
- * session to resume and the suite, computed before dispatch so the guards
- * stay pure).
+ * The events the 1.2 machines take, named as in spec/charts/dtls12-*.json: a whole handshake message (its chart event
+ * name, with the message), the peer's ChangeCipherSpec, and what the connection reports (application data, a peer's
+ * alert, a local close or failure). The ServerHello comes decoded (the client's guards branch on it); the server's
+ * ClientHello comes with its plan (client-hello-plan12.ts: the cookie check, the session to resume and the suite,
+ * computed before dispatch so the guards stay pure).
  */
 import type { AlertDescriptionName, HandshakeType } from '../../generated/wire/enums.js';
 import type { Tls12ServerHello } from '../../generated/wire/tls12-server-hello.js';

@@ -1,8 +1,7 @@
 /**
- * Where a DTLS 1.2 connection (connection12.ts) reports what happens, as it
- * happens: straight into the one event queue of its DtlsConnection, in the
- * shape both versions report (`ConnectionEvent`, runtime/connection/events.ts),
- * moving the one counter set's byte count as data arrives.
+ * Where a DTLS 1.2 connection (connection12.ts) reports what happens, as it happens: straight into the one event queue
+ * of its DtlsConnection, in the shape both versions report (`ConnectionEvent`, runtime/connection/events.ts), moving
+ * the one counter set's byte count as data arrives.
  */
 import type { AlertDescriptionName } from '../../generated/wire/enums.js';
 import type { ConnectionCounters } from '../connection/connection-api.js';

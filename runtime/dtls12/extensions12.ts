@@ -1,14 +1,10 @@
 /**
- * The application extensions of a DTLS 1.2 handshake as one offer and one
- * answer: ALPN (alpn12.ts), use_srtp (srtp12.ts) and connection_id
- * (cid12.ts), read from the options the 1.3 connection reads (`alpn`,
- * `srtp`, `cid`).
+ * The application extensions of a DTLS 1.2 handshake as one offer and one answer: ALPN (alpn12.ts), use_srtp
+ * (srtp12.ts) and connection_id (cid12.ts), read from the options the 1.3 connection reads (`alpn`, `srtp`, `cid`).
  *
- * The client's checks work from `Offer12Extensions`, what a ClientHello
- * offered, read back from the ClientHello itself: the same checks hold
- * whether the 1.2 client built the hello (hello12.ts) or the 1.3 client
- * did and a 1.2 server answered (the three extensions have the same code
- * points and bodies in both versions).
+ * The client's checks work from `Offer12Extensions`, what a ClientHello offered, read back from the ClientHello itself:
+ * the same checks hold whether the 1.2 client built the hello (hello12.ts) or the 1.3 client did and a 1.2 server
+ * answered (the three extensions have the same code points and bodies in both versions).
  */
 import type { ClientHello, ClientHelloExtension } from '../../generated/wire/client-hello.js';
 import type { Tls12ServerHello, Tls12ServerHelloExtension } from '../../generated/wire/tls12-server-hello.js';
@@ -53,8 +49,8 @@ export function offerFromClientHello12(ch: ClientHello): Offer12Extensions {
 }
 
 /**
- * The client's reading of a ServerHello's answers (after checkServerHello12,
- * which refused any extension not offered with unsupported_extension).
+ * The client's reading of a ServerHello's answers (after checkServerHello12, which refused any extension not offered
+ * with unsupported_extension).
  *
  * @throws ProtocolError illegal_parameter for an ALPN or SRTP answer that is not one of ours; unsupported_extension for rrc;
  *   handshake_failure for a server CID that leaves too little room in `maxDatagramSize`.

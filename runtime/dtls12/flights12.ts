@@ -1,8 +1,8 @@
 /**
- * DTLS 1.2's flights (RFC 6347 §4.2.4) on the one flight controller (the dtls13-flight chart, runtime/handshake/flight.ts):
- * the timer starts at 1 s and doubles to 60 s (`retransmission` option); there are no ACKs, so a flight ends when the
- * peer's next one arrives; the last flight of a handshake waits for nothing (sent, it is `finished`) and goes again when
- * the peer sends its own last flight again, at most once per half initial timeout.
+ * DTLS 1.2's flights (RFC 6347 §4.2.4) on the one flight controller (the dtls13-flight chart,
+ * runtime/handshake/flight.ts): the timer starts at 1 s and doubles to 60 s (`retransmission` option); there are no
+ * ACKs, so a flight ends when the peer's next one arrives; the last flight of a handshake waits for nothing (sent, it
+ * is `finished`) and goes again when the peer sends its own last flight again, at most once per half initial timeout.
  */
 import { FlightController } from '../handshake/flight.js';
 import type { FlightTimerConfig } from '../handshake/flight-timer-config.js';

@@ -1,12 +1,9 @@
 /**
- * A 1.2 connection's handshake records in: each record's fragments
- * (12-byte headers) reassembled by the 1.3 HandshakeReassembler (same
- * format, same caps), the server's first ClientHello taken whole with its
- * input step (the plan: cookie, resumption, suite), and each whole message
- * made its chart event. A message the state does not take (the generated
- * `dtls12*Takes`) is unexpected_message; the peer's flight again is the
- * flight controller's business during the handshake and the chart's
- * `FinishedRetransmitted` once connected.
+ * A 1.2 connection's handshake records in: each record's fragments (12-byte headers) reassembled by the 1.3
+ * HandshakeReassembler (same format, same caps), the server's first ClientHello taken whole with its input step (the
+ * plan: cookie, resumption, suite), and each whole message made its chart event. A message the state does not take (the
+ * generated `dtls12*Takes`) is unexpected_message; the peer's flight again is the flight controller's business during
+ * the handshake and the chart's `FinishedRetransmitted` once connected.
  */
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { decodeClientHello12 } from './client-hello-body12.js';
@@ -81,10 +78,9 @@ export class HandshakeInbound12 {
   }
 
   /**
-   * Server in waitClientHello: a whole ClientHello only; no state before the
-   * cookie (RFC 6347 §4.2.1). Its plan (client-hello-plan12.ts: the cookie
-   * check, the session to resume, the suite) is the input step the chart's
-   * guards branch on; one that does not decode is dropped unanswered.
+   * Server in waitClientHello: a whole ClientHello only; no state before the cookie (RFC 6347 §4.2.1). Its plan
+   * (client-hello-plan12.ts: the cookie check, the session to resume, the suite) is the input step the chart's guards
+   * branch on; one that does not decode is dropped unanswered.
    */
   private clientHello(f: DtlsHandshake, recordSequenceNumber: number): void {
     const host = this.host;

@@ -1,12 +1,9 @@
 /**
- * The messages of a DTLS 1.2 handshake as both of its uses need them: the
- * running handshake hash (Transcript12: Finished, the extended master
- * secret's session_hash) and the bytes themselves, which a 1.2
- * CertificateVerify signs whole (RFC 5246 §7.4.8: the signature scheme
- * hashes handshake_messages itself). Each message enters with its 12-byte
- * header as if sent in one fragment (RFC 6347 §4.2.6). The bytes are kept
- * only while a CertificateVerify may still need them, and are bounded by
- * the reassembler's caps (a handshake is a few kilobytes).
+ * The messages of a DTLS 1.2 handshake as both of its uses need them: the running handshake hash (Transcript12:
+ * Finished, the extended master secret's session_hash) and the bytes themselves, which a 1.2 CertificateVerify signs
+ * whole (RFC 5246 §7.4.8: the signature scheme hashes handshake_messages itself). Each message enters with its 12-byte
+ * header as if sent in one fragment (RFC 6347 §4.2.6). The bytes are kept only while a CertificateVerify may still need
+ * them, and are bounded by the reassembler's caps (a handshake is a few kilobytes).
  */
 import type { CryptoProvider, HashAlgorithm } from '../crypto/provider.js';
 import { concatBytes } from '../wire/bytes.js';

@@ -1,25 +1,18 @@
 /**
- * What a DTLS 1.2 ServerHello and ClientHello must show before a 1.2
- * handshake goes on, as pure checks a handshake step calls (the choices a
- * careful implementer such as BoringSSL makes, stated here):
+ * What a DTLS 1.2 ServerHello and ClientHello must show before a 1.2 handshake goes on, as pure checks a handshake step
+ * calls (the choices a careful implementer such as BoringSSL makes, stated here):
  *
- * - extended_master_secret (RFC 7627) is required both ways by default:
- *   without it the master secret is not bound to the handshake (the
- *   triple-handshake attack), so a peer that does not do it is refused with
- *   handshake_failure (§5.2, §5.3).
- * - Renegotiation is refused. A server must show it knows RFC 5746 (an
- *   empty renegotiation_info; one without is refused, as BoringSSL does),
- *   since a client cannot know whether such a server lets an attacker
- *   splice a renegotiation in front of our handshake (§1). A client need
- *   not (wolfSSL's default build sends neither the SCSV nor the
- *   extension): this server never renegotiates, so the attack has nothing
- *   to splice into (§4.4 lets such a server go on); the server still
- *   answers an empty renegotiation_info when the client showed RFC 5746.
- *   A non-empty one on an initial handshake is handshake_failure (§3.4,
- *   §3.6).
- * - The server's answers are to what was offered: a suite, compression,
- *   extension or point format not offered is illegal_parameter or
- *   unsupported_extension (RFC 5246 §7.4.1.3, §7.4.1.4; RFC 8422 §5.2).
+ * - extended_master_secret (RFC 7627) is required both ways by default: without it the master secret is not bound to
+ *   the handshake (the triple-handshake attack), so a peer that does not do it is refused with handshake_failure (§5.2,
+ *   §5.3).
+ * - Renegotiation is refused. A server must show it knows RFC 5746 (an empty renegotiation_info; one without is
+ *   refused, as BoringSSL does), since a client cannot know whether such a server lets an attacker splice a
+ *   renegotiation in front of our handshake (§1). A client need not (wolfSSL's default build sends neither the SCSV nor
+ *   the extension): this server never renegotiates, so the attack has nothing to splice into (§4.4 lets such a server
+ *   go on); the server still answers an empty renegotiation_info when the client showed RFC 5746. A non-empty one on an
+ *   initial handshake is handshake_failure (§3.4, §3.6).
+ * - The server's answers are to what was offered: a suite, compression, extension or point format not offered is
+ *   illegal_parameter or unsupported_extension (RFC 5246 §7.4.1.3, §7.4.1.4; RFC 8422 §5.2).
  */
 import type { CipherSuite } from '../../generated/wire/enums.js';
 import type { ClientHello } from '../../generated/wire/client-hello.js';
@@ -119,8 +112,7 @@ export interface ClientHello12Security {
 }
 
 /**
- * The server's checks of a ClientHello it answers with 1.2: no
- * renegotiation (a non-empty renegotiation_info), and
+ * The server's checks of a ClientHello it answers with 1.2: no renegotiation (a non-empty renegotiation_info), and
  * extended_master_secret unless the server allows its absence.
  *
  * @throws ProtocolError with the alert the server sends.

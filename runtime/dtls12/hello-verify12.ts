@@ -1,12 +1,9 @@
 /**
- * The listener's stateless DTLS 1.2 cookie exchange (RFC 6347 §4.2.1),
- * before any connection exists: a ClientHello without a valid cookie is
- * answered with a HelloVerifyRequest made from the datagram alone (the
- * HMAC of cookie12.ts over the client's address and hello) and nothing is
- * kept; one with a valid cookie is let in. Also the stateless
- * protocol_version alert for a ClientHello offering no enabled version.
- * Pure and total: a datagram in, an outcome out; nothing a peer sends
- * throws.
+ * The listener's stateless DTLS 1.2 cookie exchange (RFC 6347 §4.2.1), before any connection exists: a ClientHello
+ * without a valid cookie is answered with a HelloVerifyRequest made from the datagram alone (the HMAC of cookie12.ts
+ * over the client's address and hello) and nothing is kept; one with a valid cookie is let in. Also the stateless
+ * protocol_version alert for a ClientHello offering no enabled version. Pure and total: a datagram in, an outcome out;
+ * nothing a peer sends throws.
  */
 import { decodeClientHello12 } from './client-hello-body12.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
@@ -32,8 +29,8 @@ export type HelloVerify12Outcome =
   | { readonly kind: 'drop' };
 
 /**
- * The cookie exchange for the ClientHello in `datagram` from `peer` (the
- * transport address the cookie binds), under `secret`.
+ * The cookie exchange for the ClientHello in `datagram` from `peer` (the transport address the cookie binds), under
+ * `secret`.
  */
 export function helloVerify12(
   datagram: Uint8Array,

@@ -1,10 +1,8 @@
 /**
- * The hellos of a DTLS 1.2 handshake: the client's offer (RFC 5246
- * §7.4.1.2 with RFC 6347 §4.2.1's cookie) and the server's answer. The
- * client offers extended_master_secret (RFC 7627), an empty
- * renegotiation_info (RFC 5746 §3.4), uncompressed points (RFC 8422 §5.1.2),
- * its groups and signature schemes, server_name (RFC 6066) and a session ID
- * to resume.
+ * The hellos of a DTLS 1.2 handshake: the client's offer (RFC 5246 §7.4.1.2 with RFC 6347 §4.2.1's cookie) and the
+ * server's answer. The client offers extended_master_secret (RFC 7627), an empty renegotiation_info (RFC 5746 §3.4),
+ * uncompressed points (RFC 8422 §5.1.2), its groups and signature schemes, server_name (RFC 6066) and a session ID to
+ * resume.
  */
 import type { ClientHello, ClientHelloExtension } from '../../generated/wire/client-hello.js';
 import type { CipherSuite } from '../../generated/wire/enums.js';

@@ -1,9 +1,8 @@
 /**
- * The inspector's view of a 1.2 handshake: XState's actor of the role's
- * chart (generated/charts/dtls12-*-machine.ts), fed every event the
- * generated machine takes, with no-op actions and the machine's own pure
- * guards (runtime/machine/inspected-chart.ts), so that an XState inspector
- * sees XState's events for the path the connection took.
+ * The inspector's view of a 1.2 handshake: XState's actor of the role's chart (generated/charts/dtls12-*-machine.ts),
+ * fed every event the generated machine takes, with no-op actions and the machine's own pure guards
+ * (runtime/machine/inspected-chart.ts), so that an XState inspector sees XState's events for the path the connection
+ * took.
  */
 import { sharedDtls12ClientMachine } from '../../generated/charts/dtls12-client-machine.js';
 import { dtls12ClientInput } from '../../generated/charts/dtls12-client.js';

@@ -1,8 +1,7 @@
 /**
- * What a DTLS 1.2 handshake step may do to its connection: send a flight,
- * give the record layer keys, report the outcome. The connection
- * (connection12.ts) implements it; the steps (client12.ts, server12.ts)
- * hold the handshake's data and decide.
+ * What a DTLS 1.2 handshake step may do to its connection: send a flight, give the record layer keys, report the
+ * outcome. The connection (connection12.ts) implements it; the steps (client12.ts, server12.ts) hold the handshake's
+ * data and decide.
  */
 import type { AlertDescriptionName, HandshakeType } from '../../generated/wire/enums.js';
 import type { SignatureAlgorithm, KeyExchangeGroup } from '../crypto/provider.js';

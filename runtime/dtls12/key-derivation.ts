@@ -1,8 +1,7 @@
 /**
- * The (D)TLS 1.2 secrets a handshake derives with the PRF: the master
- * secret, classic (RFC 5246 §8.1) or extended (RFC 7627 §4), the key block
- * (RFC 5246 §6.3), Finished's verify_data (§7.4.9) and exported keying
- * material (RFC 5705 §4, what DTLS-SRTP uses).
+ * The (D)TLS 1.2 secrets a handshake derives with the PRF: the master secret, classic (RFC 5246 §8.1) or extended (RFC
+ * 7627 §4), the key block (RFC 5246 §6.3), Finished's verify_data (§7.4.9) and exported keying material (RFC 5705 §4,
+ * what DTLS-SRTP uses).
  */
 import type { CryptoProvider, HashAlgorithm } from '../crypto/provider.js';
 import { concatBytes } from '../wire/bytes.js';
@@ -34,9 +33,8 @@ export function masterSecret(
 }
 
 /**
- * master_secret = PRF(pre_master_secret, "extended master secret",
- * session_hash)[0..47] (RFC 7627 §4), where session_hash is the transcript
- * hash up to and including ClientKeyExchange (§3).
+ * master_secret = PRF(pre_master_secret, "extended master secret", session_hash)[0..47] (RFC 7627 §4), where
+ * session_hash is the transcript hash up to and including ClientKeyExchange (§3).
  */
 export function extendedMasterSecret(
   provider: CryptoProvider,
@@ -61,10 +59,8 @@ export interface KeyBlock {
 }
 
 /**
- * key_block = PRF(master_secret, "key expansion", server_random +
- * client_random), cut into client_write_key, server_write_key,
- * client_write_IV, server_write_IV (RFC 5246 §6.3; the MAC keys have length
- * 0 for AEAD suites).
+ * key_block = PRF(master_secret, "key expansion", server_random + client_random), cut into client_write_key,
+ * server_write_key, client_write_IV, server_write_IV (RFC 5246 §6.3; the MAC keys have length 0 for AEAD suites).
  */
 export function keyBlock(
   provider: CryptoProvider,
@@ -101,9 +97,8 @@ export function verifyData(
 }
 
 /**
- * Exported keying material (RFC 5705 §4): PRF(master_secret, label,
- * client_random + server_random [+ context_length + context]). A context
- * of `undefined` is "no context", which differs from an empty one.
+ * Exported keying material (RFC 5705 §4): PRF(master_secret, label, client_random + server_random [+ context_length +
+ * context]). A context of `undefined` is "no context", which differs from an empty one.
  */
 export function exportKeyingMaterial(
   provider: CryptoProvider,
@@ -127,10 +122,9 @@ export function exportKeyingMaterial(
 }
 
 /**
- * The premaster secret of the PSK key exchanges: uint16 length + other_secret
- * + uint16 length + psk, where other_secret is as many zero bytes as the PSK
- * has for plain PSK (RFC 4279 §2) and the ECDH shared secret for ECDHE_PSK
- * (RFC 5489 §2).
+ * The premaster secret of the PSK key exchanges: uint16 length + other_secret + uint16 length + psk, where other_secret
+ * is as many zero bytes as the PSK has for plain PSK (RFC 4279 §2) and the ECDH shared secret for ECDHE_PSK (RFC 5489
+ * §2).
  */
 export function pskPremasterSecret(psk: Uint8Array, otherSecret: Uint8Array = new Uint8Array(psk.length)): Uint8Array {
   if (psk.length > 0xffff || otherSecret.length > 0xffff)

@@ -1,7 +1,6 @@
 /**
- * The parts of a DTLS 1.2 handshake both roles do alike: taking the peer's
- * certificate chain (with the 1.3 connection's verifier), the master
- * secret and epoch-1 ciphers, and Finished.
+ * The parts of a DTLS 1.2 handshake both roles do alike: taking the peer's certificate chain (with the 1.3 connection's
+ * verifier), the master secret and epoch-1 ciphers, and Finished.
  */
 import type { CertificateEntry } from '../../generated/wire/certificate.js';
 import type { Tls12Certificate } from '../../generated/wire/tls12-certificate.js';

@@ -1,11 +1,8 @@
 /**
- * A 1.2 connection's handshake machine: the one `Machine`
- * (runtime/machine/machine.ts) that also runs the 1.3 charts, here over the
- * role's 1.2 chart (`dtls12ClientStep` / `dtls12ServerStep`, bound in
- * runtime/dtls/role-drivers.ts). What 1.2 adds: the states a connection
- * enters outside the chart (a close or the peer's close_notify before the
- * handshake completes, the retransmission limit), and `onTransition`, the
- * coverage oracle's view of each transition taken.
+ * A 1.2 connection's handshake machine: the one `Machine` (runtime/machine/machine.ts) that also runs the 1.3 charts,
+ * here over the role's 1.2 chart (`dtls12ClientStep` / `dtls12ServerStep`, bound in runtime/dtls/role-drivers.ts). What
+ * 1.2 adds: the states a connection enters outside the chart (a close or the peer's close_notify before the handshake
+ * completes, the retransmission limit), and `onTransition`, the coverage oracle's view of each transition taken.
  */
 import { Machine, type ChartBinding, type ChartWatcher } from '../machine/machine.js';
 import type { ClientState12 } from './client12.js';

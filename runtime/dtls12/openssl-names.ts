@@ -1,8 +1,7 @@
 /**
- * OpenSSL's names of the (D)TLS 1.2 suites (what `openssl ciphers -V`
- * prints, what node:tls's `ciphers` option and `getCipher().name` use)
- * beside the IANA names the wire enum has (RFC 5289, 7905, 7251, 5487,
- * 8442). Those without an OpenSSL name in OpenSSL 3.0 are not listed.
+ * OpenSSL's names of the (D)TLS 1.2 suites (what `openssl ciphers -V` prints, what node:tls's `ciphers` option and
+ * `getCipher().name` use) beside the IANA names the wire enum has (RFC 5289, 7905, 7251, 5487, 8442). Those without an
+ * OpenSSL name in OpenSSL 3.0 are not listed.
  */
 import type { CipherSuiteName } from '../../generated/wire/enums.js';
 import { dtls12Suite, type Dtls12CipherSuite } from '../versions/suites12.js';

@@ -1,7 +1,6 @@
 /**
- * The TLS 1.2 pseudorandom function (RFC 5246 §5): P_hash over the cipher
- * suite's hash (SHA-256 for every suite but the *_SHA384 ones), built on
- * the crypto provider's HMAC so each provider gives the same bytes.
+ * The TLS 1.2 pseudorandom function (RFC 5246 §5): P_hash over the cipher suite's hash (SHA-256 for every suite but the
+ * *_SHA384 ones), built on the crypto provider's HMAC so each provider gives the same bytes.
  */
 import type { CryptoProvider, HashAlgorithm } from '../crypto/provider.js';
 import { concatBytes } from '../wire/bytes.js';
@@ -9,9 +8,8 @@ import { concatBytes } from '../wire/bytes.js';
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
 /**
- * P_hash(secret, seed) (RFC 5246 §5): A(0) = seed, A(i) = HMAC(secret,
- * A(i-1)); the output is HMAC(secret, A(1) + seed) + HMAC(secret, A(2) +
- * seed) + ..., cut to `length` bytes.
+ * P_hash(secret, seed) (RFC 5246 §5): A(0) = seed, A(i) = HMAC(secret, A(i-1)); the output is HMAC(secret, A(1) + seed)
+ * + HMAC(secret, A(2) + seed) + ..., cut to `length` bytes.
  */
 export function pHash(
   provider: CryptoProvider,

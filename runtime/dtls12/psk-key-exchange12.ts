@@ -1,12 +1,9 @@
 /**
- * The PSK key exchanges of DTLS 1.2 as messages and secrets: plain PSK
- * (RFC 4279 §2) and ECDHE_PSK (RFC 5489 §2). The server's
- * ServerKeyExchange carries a psk_identity_hint (plain PSK: only when the
- * server has one; ECDHE_PSK: always, with its ECDH parameters, unsigned),
- * the client's ClientKeyExchange the psk_identity (and its ECDH public
- * value), and both sides make the premaster secret of `pskPremasterSecret`.
- * No Certificate, CertificateRequest or CertificateVerify is sent: the PSK
- * authenticates both ends, proven by Finished.
+ * The PSK key exchanges of DTLS 1.2 as messages and secrets: plain PSK (RFC 4279 §2) and ECDHE_PSK (RFC 5489 §2). The
+ * server's ServerKeyExchange carries a psk_identity_hint (plain PSK: only when the server has one; ECDHE_PSK: always,
+ * with its ECDH parameters, unsigned), the client's ClientKeyExchange the psk_identity (and its ECDH public value), and
+ * both sides make the premaster secret of `pskPremasterSecret`. No Certificate, CertificateRequest or CertificateVerify
+ * is sent: the PSK authenticates both ends, proven by Finished.
  */
 import {
   decodeClientKeyExchangeEcdhePsk,
@@ -121,10 +118,9 @@ export function pskClientKeyExchange12(
 }
 
 /**
- * Server: the client's psk_identity looked up with the `psk` option (the
- * 1.3 server's lookup) and the premaster secret. An identity the lookup
- * does not know ends the handshake with unknown_psk_identity (RFC 4279 §2).
- * The ECDHE_PSK key share is released whatever happens.
+ * Server: the client's psk_identity looked up with the `psk` option (the 1.3 server's lookup) and the premaster secret.
+ * An identity the lookup does not know ends the handshake with unknown_psk_identity (RFC 4279 §2). The ECDHE_PSK key
+ * share is released whatever happens.
  *
  * @throws DecodeError, ProtocolError, CryptoError (an invalid ECDH point), CallbackError (the lookup threw).
  */

@@ -1,12 +1,9 @@
 /**
- * DTLS 1.2 PSK handshakes (RFC 4279 plain PSK, RFC 5489 ECDHE_PSK) with the
- * options the 1.3 connection's external PSKs use: the `psk` option (client:
- * `{ identity, key }` or a function of the server name; server: identity →
- * key as a Map, an object or a function, resolved by
- * runtime/session/external-psk.ts). The 1.3 `hash` of a PSK has no meaning
- * in 1.2 (the suite's PRF hash is used) and is ignored. The server's
- * psk_identity_hint is the 1.2 option `pskIdentityHint12`; the client does
- * not use a hint to choose its identity (the `psk` option gives it).
+ * DTLS 1.2 PSK handshakes (RFC 4279 plain PSK, RFC 5489 ECDHE_PSK) with the options the 1.3 connection's external PSKs
+ * use: the `psk` option (client: `{ identity, key }` or a function of the server name; server: identity → key as a Map,
+ * an object or a function, resolved by runtime/session/external-psk.ts). The 1.3 `hash` of a PSK has no meaning in 1.2
+ * (the suite's PRF hash is used) and is ignored. The server's psk_identity_hint is the 1.2 option `pskIdentityHint12`;
+ * the client does not use a hint to choose its identity (the `psk` option gives it).
  */
 import type { ResolvedConfig } from '../connection/config.js';
 import { ConfigError } from '../config-error.js';
@@ -16,13 +13,11 @@ import { isPskSuite } from './psk-key-exchange12.js';
 import { dtls12Suite, type Dtls12CipherSuite } from '../versions/suites12.js';
 
 /**
- * The PSK suites an end with `psk` adds in front of the default ones:
- * ECDHE_PSK first (forward secrecy), then plain PSK, AES-128-GCM before
- * ChaCha20-Poly1305 and AES-256-GCM. Plain PSK (no forward secrecy) is
- * 1.3's psk_ke, so it is in the default only when `pskKeyExchangeModes`
- * lists psk_ke, as in 1.3 (default: psk_dhe_ke, ECDHE_PSK only); naming a
- * suite in `cipherSuites12` always takes it. The CCM suites (RFC 6655) are
- * there to be named in `cipherSuites12`, and CCM_8 needs `allowCcm8`.
+ * The PSK suites an end with `psk` adds in front of the default ones: ECDHE_PSK first (forward secrecy), then plain
+ * PSK, AES-128-GCM before ChaCha20-Poly1305 and AES-256-GCM. Plain PSK (no forward secrecy) is 1.3's psk_ke, so it is
+ * in the default only when `pskKeyExchangeModes` lists psk_ke, as in 1.3 (default: psk_dhe_ke, ECDHE_PSK only); naming
+ * a suite in `cipherSuites12` always takes it. The CCM suites (RFC 6655) are there to be named in `cipherSuites12`, and
+ * CCM_8 needs `allowCcm8`.
  */
 export const DEFAULT_PSK_SUITES_12: readonly Dtls12CipherSuite[] = [
   'tls_ecdhe_psk_with_aes_128_gcm_sha256',
@@ -77,7 +72,8 @@ export function pskIdentityHintOption(
 /**
  * Client: the PSK for this server from the `psk` option.
  *
- * @throws ProtocolError(handshake_failure) when the option gives none for this server name (a function returning undefined).
+ * @throws ProtocolError(handshake_failure) when the option gives none for this server name (a function returning
+ *         undefined).
  */
 export function clientPsk12(config: ResolvedConfig): ResolvedPsk {
   const psk = config.clientPsk?.(config.serverName);

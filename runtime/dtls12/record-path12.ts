@@ -1,26 +1,21 @@
 /**
- * The limits of DTLS 1.2's inbound record path, the 1.3 record layer's own
- * (runtime/record/record-layer.ts) with the same options and counters:
+ * The limits of DTLS 1.2's inbound record path, the 1.3 record layer's own (runtime/record/record-layer.ts) with the
+ * same options and counters:
  *
- * - at most `limits.maxRecordsPerDatagram` records (default 128) of a
- *   datagram are read; the rest is framed-checked without a record object
- *   or a decryption and counted once as `records-per-datagram` (a
- *   65,507-byte datagram holds 1,770 minimal 1.2 records of 37 bytes);
- * - the read epoch opens records under the shared IntegrityMonitor: past
- *   `limits.maxFailedAuthenticationsPerSecond` failures in a second, a
- *   datagram's records after its first failure are dropped untried as
- *   `authentication-rate` (codec12.ts's ReadEpoch12); what the key's integrity limit
- *   does is `limits.integrityPolicy12` ({@link RecordPath12.integrityVerdict}):
- *   nothing but count ('count', the default), a per-key rate ('rate':
- *   past `limits.integrityBudgetSeconds`' share of a second, any of the
- *   key's records dropped untried too), or the end of the session at the
- *   limit ('close');
- * - which record may come in which phase is the 1.2 rows of the
- *   record-rule table (runtime/connection/record-rules.ts); one no row admits is counted in
- *   `stats.ignored` under the row's reason.
+ * - at most `limits.maxRecordsPerDatagram` records (default 128) of a datagram are read; the rest is framed-checked
+ *   without a record object or a decryption and counted once as `records-per-datagram` (a 65,507-byte datagram holds
+ *   1,770 minimal 1.2 records of 37 bytes);
+ * - the read epoch opens records under the shared IntegrityMonitor: past `limits.maxFailedAuthenticationsPerSecond`
+ *   failures in a second, a datagram's records after its first failure are dropped untried as `authentication-rate`
+ *   (codec12.ts's ReadEpoch12); what the key's integrity limit does is `limits.integrityPolicy12` ({@link
+ *   RecordPath12.integrityVerdict}): nothing but count ('count', the default), a per-key rate ('rate': past
+ *   `limits.integrityBudgetSeconds`' share of a second, any of the key's records dropped untried too), or the end of
+ *   the session at the limit ('close');
+ * - which record may come in which phase is the 1.2 rows of the record-rule table (runtime/connection/record-rules.ts);
+ *   one no row admits is counted in `stats.ignored` under the row's reason.
  *
- * A datagram is still taken whole or not at all: one whose framing fails
- * anywhere is dropped as `malformed` before any of its records is read.
+ * A datagram is still taken whole or not at all: one whose framing fails anywhere is dropped as `malformed` before any
+ * of its records is read.
  */
 import { dtls12ClientTakes } from '../../generated/charts/dtls12-client-transitions.js';
 import { dtls12ServerTakes } from '../../generated/charts/dtls12-server-transitions.js';
@@ -73,9 +68,8 @@ export class RecordPath12 {
   }
 
   /**
-   * After a record failed authentication under `key`: why the session ends
-   * (`limits.integrityPolicy12` 'close', the key's failures at its
-   * integrity limit), or undefined.
+   * After a record failed authentication under `key`: why the session ends (`limits.integrityPolicy12` 'close', the
+   * key's failures at its integrity limit), or undefined.
    */
   integrityVerdict(key: {
     readonly failed: number;
@@ -97,9 +91,8 @@ export class RecordPath12 {
   }
 
   /**
-   * The handler of the RECORD_RULES['DTLSv1.2'] row that admits a record of content
-   * type `type` under `epoch` in `phase` (`peerEpoch` 1 once the peer's
-   * epoch-1 keys read); undefined, and counted in `ignored`, when no row does.
+   * The handler of the RECORD_RULES['DTLSv1.2'] row that admits a record of content type `type` under `epoch` in
+   * `phase` (`peerEpoch` 1 once the peer's epoch-1 keys read); undefined, and counted in `ignored`, when no row does.
    */
   admit(type: number, epoch: 0 | 1, phase: RecordPhase12, peerEpoch: number): RecordHandlerName12 | undefined {
     const rule = recordRule(
@@ -154,10 +147,9 @@ export class RecordPath12 {
 }
 
 /**
- * Whether `state` takes the peer's ChangeCipherSpec now (the phase
- * `change-cipher-spec` of the 1.2 rows): its chart state takes one, and no
- * NewSessionTicket the ServerHello promised is still due (RFC 5077 §3.3:
- * the server sends it before its ChangeCipherSpec).
+ * Whether `state` takes the peer's ChangeCipherSpec now (the phase `change-cipher-spec` of the 1.2 rows): its chart
+ * state takes one, and no NewSessionTicket the ServerHello promised is still due (RFC 5077 §3.3: the server sends it
+ * before its ChangeCipherSpec).
  */
 export function changeCipherSpecDue12(role: 'client' | 'server', state: ClientState12 | ServerState12): boolean {
   const takes: Readonly<Record<string, ReadonlySet<string> | undefined>> =

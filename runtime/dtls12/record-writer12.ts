@@ -1,10 +1,8 @@
 /**
- * What a 1.2 connection puts on the wire: epoch-0 records (handshake,
- * ChangeCipherSpec, alerts before our ChangeCipherSpec), epoch-1 records
- * sealed by the write epoch, a flight's messages cut into fragments that fit
- * the datagram limit and packed into datagrams (RFC 6347 §4.1.1, §4.2.3),
- * and application data in records of at most 2^14 bytes (RFC 5246 §6.2.1).
- * Each datagram goes into the connection's outgoing queue.
+ * What a 1.2 connection puts on the wire: epoch-0 records (handshake, ChangeCipherSpec, alerts before our
+ * ChangeCipherSpec), epoch-1 records sealed by the write epoch, a flight's messages cut into fragments that fit the
+ * datagram limit and packed into datagrams (RFC 6347 §4.1.1, §4.2.3), and application data in records of at most 2^14
+ * bytes (RFC 5246 §6.2.1). Each datagram goes into the connection's outgoing queue.
  */
 import type { DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { encodeFragmentView, fragmentMessage } from '../handshake/fragmenter.js';

@@ -1,14 +1,10 @@
 /**
- * The DTLS 1.2 server handshake (spec/charts/dtls12-server.json): one
- * variant per chart state, carrying only its data, and one step per chart
- * action, typed `(io, state of its source, event) → the state it makes`.
- * The generated machine (`dtls12ServerStep` in
- * generated/charts/dtls12-server-transitions.ts) calls them; the guards are
- * pure branches over the state and the event. In waitClientHello nothing is
- * kept: a ClientHello without a valid cookie is answered with a
- * HelloVerifyRequest made from the hello and the server secret (RFC 6347
- * §4.2.1; the plan computed before dispatch, client-hello-plan12.ts), and
- * the state stays as it was.
+ * The DTLS 1.2 server handshake (spec/charts/dtls12-server.json): one variant per chart state, carrying only its data,
+ * and one step per chart action, typed `(io, state of its source, event) → the state it makes`. The generated machine
+ * (`dtls12ServerStep` in generated/charts/dtls12-server-transitions.ts) calls them; the guards are pure branches over
+ * the state and the event. In waitClientHello nothing is kept: a ClientHello without a valid cookie is answered with a
+ * HelloVerifyRequest made from the hello and the server secret (RFC 6347 §4.2.1; the plan computed before dispatch,
+ * client-hello-plan12.ts), and the state stays as it was.
  */
 import type { Dtls12ServerGuardTable, Dtls12ServerStepTable } from '../../generated/charts/dtls12-server.js';
 import { decodeCertificateVerify } from '../../generated/wire/certificate-verify.js';

@@ -1,15 +1,11 @@
 /**
- * A client's DTLS 1.2 session as the bytes `session.session`,
- * `session.ticket` and `onticket` hand out and `connect({ session })`
- * takes back: the server's RFC 5077 ticket (when it gave one), the session
- * ID (RFC 5246 §7.3), the master secret, the suite and the server name.
- * Only sessions made with the extended master secret are kept (RFC 7627
- * §5.3), and the blob says so.
+ * A client's DTLS 1.2 session as the bytes `session.session`, `session.ticket` and `onticket` hand out and `connect({
+ * session })` takes back: the server's RFC 5077 ticket (when it gave one), the session ID (RFC 5246 §7.3), the master
+ * secret, the suite and the server name. Only sessions made with the extended master secret are kept (RFC 7627 §5.3),
+ * and the blob says so.
  *
- * It starts with its own magic, "D12S", where a 1.3 session
- * (runtime/session/client-session.ts) starts with "D13S": neither decoder
- * takes the other's bytes, so a 1.2 session never resumes as 1.3 nor the
- * reverse. It holds a secret.
+ * It starts with its own magic, "D12S", where a 1.3 session (runtime/session/client-session.ts) starts with "D13S":
+ * neither decoder takes the other's bytes, so a 1.2 session never resumes as 1.3 nor the reverse. It holds a secret.
  */
 import { cipherSuiteFromNumber, cipherSuiteToNumber } from '../../generated/wire/enums.js';
 import { readWallTime, writeWallTime } from '../session/wall-time.js';
@@ -31,9 +27,8 @@ export function isSession12Blob(bytes: Uint8Array): boolean {
 }
 
 /**
- * magic(4) version(1) suite(2) expires_at(8) extended_master_secret(1)
- * master_secret<48> session_id<0..32> ticket<0..2^16-1>
- * server_name<0..255> psk_identity<0..2^16-1>.
+ * magic(4) version(1) suite(2) expires_at(8) extended_master_secret(1) master_secret<48> session_id<0..32>
+ * ticket<0..2^16-1> server_name<0..255> psk_identity<0..2^16-1>.
  */
 export function encodeSession12(s: Session12): Uint8Array {
   const w = new Writer('Session12');

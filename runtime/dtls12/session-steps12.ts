@@ -1,8 +1,7 @@
 /**
- * The steps both 1.2 charts share: the root `fail` and `alertReceived`
- * transitions and what `connected` does (application data, renegotiation
- * refused, the peer's retransmitted last flight, close_notify). Each keeps
- * the state it is given or returns the final state its transition ends in.
+ * The steps both 1.2 charts share: the root `fail` and `alertReceived` transitions and what `connected` does
+ * (application data, renegotiation refused, the peer's retransmitted last flight, close_notify). Each keeps the state
+ * it is given or returns the final state its transition ends in.
  */
 import type { AlertDescriptionName } from '../../generated/wire/enums.js';
 import { eventName12, type Event12 } from './event12.js';

@@ -1,11 +1,9 @@
 /**
- * DTLS 1.2 sessions for the abbreviated handshake (RFC 5246 §7.3, resumed
- * by session ID): what both ends keep of a full handshake, and the
- * server's bounded cache of them. Only sessions made with the extended
- * master secret are kept or resumed (RFC 7627 §5.3). A session carries no
- * certificate: a resumed handshake reports the peer as it was not
- * re-authenticated (`resumed: true`). A client's session may also carry
- * the server's ticket (RFC 5077), offered instead of the ID.
+ * DTLS 1.2 sessions for the abbreviated handshake (RFC 5246 §7.3, resumed by session ID): what both ends keep of a full
+ * handshake, and the server's bounded cache of them. Only sessions made with the extended master secret are kept or
+ * resumed (RFC 7627 §5.3). A session carries no certificate: a resumed handshake reports the peer as it was not
+ * re-authenticated (`resumed: true`). A client's session may also carry the server's ticket (RFC 5077), offered instead
+ * of the ID.
  */
 import { toHex } from '../wire/bytes.js';
 import type { Dtls12CipherSuite } from '../versions/suites12.js';
@@ -32,22 +30,17 @@ export interface Session12 {
 export const DEFAULT_SESSION_CACHE_SIZE = 1024;
 
 /**
- * A server's sessions by ID, in two parts (a segmented cache), so that a
- * burst of full handshakes cannot flush the sessions clients come back to
- * (docs/security/session-ids12.md):
+ * A server's sessions by ID, in two parts (a segmented cache), so that a burst of full handshakes cannot flush the
+ * sessions clients come back to (docs/security/session-ids12.md):
  *
- * - `fresh`: sessions never resumed, oldest stored dropped first past the
- *   capacity. Full handshakes (anyone's: a flood from many addresses) only
- *   ever displace these.
- * - `proven`: sessions resumed at least once (an abbreviated handshake whose
- *   Finished verified: {@link proven}), at most half the capacity, the least
- *   recently resumed moved back to `fresh` (as its newest) past that.
+ * - `fresh`: sessions never resumed, oldest stored dropped first past the capacity. Full handshakes (anyone's: a flood
+ *   from many addresses) only ever displace these.
+ * - `proven`: sessions resumed at least once (an abbreviated handshake whose Finished verified: {@link proven}), at
+ *   most half the capacity, the least recently resumed moved back to `fresh` (as its newest) past that.
  *
- * So a session that has resumed is never dropped by full handshakes, however
- * many; only ⌊capacity/2⌋ later resumptions of other sessions move it back
- * to `fresh`. A session never resumed outlives at least ⌈capacity/2⌉ − 1
- * sessions stored (or moved back) after it. An ID it does not hold (forged, evicted,
- * expired) finds nothing: a full handshake.
+ * So a session that has resumed is never dropped by full handshakes, however many; only ⌊capacity/2⌋ later resumptions
+ * of other sessions move it back to `fresh`. A session never resumed outlives at least ⌈capacity/2⌉ − 1 sessions stored
+ * (or moved back) after it. An ID it does not hold (forged, evicted, expired) finds nothing: a full handshake.
  */
 export class SessionCache12 {
   readonly capacity: number;
@@ -83,8 +76,8 @@ export class SessionCache12 {
 
   /**
    * The session with `id` resumed (its abbreviated handshake completed): kept as resumed, the most recently so. A
-   * ClientHello naming an ID proves nothing (the ID was in a ServerHello, in the clear); only the Finished that
-   * needed the master secret does.
+   * ClientHello naming an ID proves nothing (the ID was in a ServerHello, in the clear); only the Finished that needed
+   * the master secret does.
    */
   proven(id: Uint8Array): void {
     const key = toHex(id);

@@ -1,18 +1,13 @@
 /**
- * Signatures in a DTLS 1.2 handshake: the ServerKeyExchange's over the
- * randoms and the ECDHE parameters (RFC 8422 §5.4), the client's
- * CertificateVerify over handshake_messages (RFC 5246 §7.4.8). TLS 1.2
- * keeps RSASSA-PKCS1-v1_5 beside RSASSA-PSS (RFC 5246 §7.4.1.4.1, RFC 8446
- * §4.2.3 for PSS in 1.2). An ECDSA scheme names only the hash in 1.2: its
- * SignatureAndHashAlgorithm is {hash, ecdsa} (RFC 5246 §7.4.1.4.1, RFC 8422
- * §5.10), so a P-384 or P-521 key may sign with SHA-256 and the reverse; the
- * curve binding of the ecdsa_secpXXXr1_* names is TLS 1.3's (RFC 8446
- * §4.2.3) and the 1.3 handshake keeps it (handshake/certificate-verify.ts).
- * wolfSSL 5.7, BoringSSL and OpenSSL 3.0 sign 1.2's ServerKeyExchange and
- * CertificateVerify with a P-384 or P-521 key and ecdsa_secp256r1_sha256
- * when it is offered first, and BoringSSL offers no ECDSA with SHA-512 by
- * default. Pairs other than the curve's own go through the provider's
- * `ecdsaSign` / `ecdsaVerify`.
+ * Signatures in a DTLS 1.2 handshake: the ServerKeyExchange's over the randoms and the ECDHE parameters (RFC 8422
+ * §5.4), the client's CertificateVerify over handshake_messages (RFC 5246 §7.4.8). TLS 1.2 keeps RSASSA-PKCS1-v1_5
+ * beside RSASSA-PSS (RFC 5246 §7.4.1.4.1, RFC 8446 §4.2.3 for PSS in 1.2). An ECDSA scheme names only the hash in 1.2:
+ * its SignatureAndHashAlgorithm is {hash, ecdsa} (RFC 5246 §7.4.1.4.1, RFC 8422 §5.10), so a P-384 or P-521 key may
+ * sign with SHA-256 and the reverse; the curve binding of the ecdsa_secpXXXr1_* names is TLS 1.3's (RFC 8446 §4.2.3)
+ * and the 1.3 handshake keeps it (handshake/certificate-verify.ts). wolfSSL 5.7, BoringSSL and OpenSSL 3.0 sign 1.2's
+ * ServerKeyExchange and CertificateVerify with a P-384 or P-521 key and ecdsa_secp256r1_sha256 when it is offered
+ * first, and BoringSSL offers no ECDSA with SHA-512 by default. Pairs other than the curve's own go through the
+ * provider's `ecdsaSign` / `ecdsaVerify`.
  */
 import type { SignatureScheme } from '../../generated/wire/enums.js';
 import {
@@ -80,9 +75,8 @@ const known = (list: readonly SignatureScheme[]): readonly string[] =>
   list.filter((s): s is SignatureScheme & string => typeof s === 'string');
 
 /**
- * The scheme to sign with: the first of ours the key can make and the peer
- * offered. A peer that sent no signature_algorithms gets sha256 with the
- * key's family (RFC 5246 §7.4.1.4.1 says SHA-1; dtls13 does not sign with
+ * The scheme to sign with: the first of ours the key can make and the peer offered. A peer that sent no
+ * signature_algorithms gets sha256 with the key's family (RFC 5246 §7.4.1.4.1 says SHA-1; dtls13 does not sign with
  * SHA-1, so such a peer must accept sha256 or fail).
  *
  * @throws ProtocolError handshake_failure when none is common.
@@ -101,8 +95,8 @@ export function chooseScheme12(
 }
 
 /**
- * Signs `data` with a 1.2 scheme: ECDSA with a hash other than the key's
- * curve's through the provider's `ecdsaSign`, everything else through `sign`.
+ * Signs `data` with a 1.2 scheme: ECDSA with a hash other than the key's curve's through the provider's `ecdsaSign`,
+ * everything else through `sign`.
  *
  * @throws CryptoError when the provider has no `ecdsaSign` for such a pair.
  */
@@ -133,8 +127,8 @@ function check12(
 }
 
 /**
- * Checks a peer's 1.2 signature: a scheme we offered, that the peer's key
- * can make, and a valid signature over `signed`.
+ * Checks a peer's 1.2 signature: a scheme we offered, that the peer's key can make, and a valid signature over
+ * `signed`.
  *
  * @throws ProtocolError illegal_parameter (scheme) or decrypt_error (signature).
  */

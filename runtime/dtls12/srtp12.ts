@@ -1,16 +1,13 @@
 /**
- * DTLS-SRTP (RFC 5764) in a DTLS 1.2 handshake: the client's use_srtp in the
- * ClientHello, the server's answer in the ServerHello (RFC 5764 §4.1.1;
- * 1.3 moves it to EncryptedExtensions, the body is the same). The option is
- * the 1.3 connection's (`srtp`), the choice the same (runtime/connection/srtp.ts:
- * the server's first preference the client offered; none in common: no
- * answer and no SRTP), and so are the keys: `srtpKeyingMaterial` over the
- * 1.2 connection's RFC 5705 exporter with "EXTRACTOR-dtls_srtp" (§4.2).
+ * DTLS-SRTP (RFC 5764) in a DTLS 1.2 handshake: the client's use_srtp in the ClientHello, the server's answer in the
+ * ServerHello (RFC 5764 §4.1.1; 1.3 moves it to EncryptedExtensions, the body is the same). The option is the 1.3
+ * connection's (`srtp`), the choice the same (runtime/connection/srtp.ts: the server's first preference the client
+ * offered; none in common: no answer and no SRTP), and so are the keys: `srtpKeyingMaterial` over the 1.2 connection's
+ * RFC 5705 exporter with "EXTRACTOR-dtls_srtp" (§4.2).
  *
- * MKI: dtls13 offers none. A server answers with an empty srtp_mki (it does
- * not use the client's, RFC 5764 §4.1.1 lets it); a client takes an answer
- * whose MKI is empty or the one it offered (a ClientHello dtls13 did not
- * build may carry one), anything else is illegal_parameter.
+ * MKI: dtls13 offers none. A server answers with an empty srtp_mki (it does not use the client's, RFC 5764 §4.1.1 lets
+ * it); a client takes an answer whose MKI is empty or the one it offered (a ClientHello dtls13 did not build may carry
+ * one), anything else is illegal_parameter.
  */
 import type { ClientHello, ClientHelloExtension } from '../../generated/wire/client-hello.js';
 import type { UseSrtpData } from '../../generated/wire/ext-use-srtp.js';
@@ -66,7 +63,8 @@ export function srtpAnswer12(profile: SrtpProfileName): Tls12ServerHelloExtensio
 /**
  * The client's reading of the answer.
  *
- * @throws ProtocolError illegal_parameter unless it names exactly one offered profile, with no MKI or the offered one (RFC 5764 §4.1.1).
+ * @throws ProtocolError illegal_parameter unless it names exactly one offered profile, with no MKI or the offered one
+ *         (RFC 5764 §4.1.1).
  */
 export function acceptedSrtp12(offer: SrtpOffer12 | undefined, answer: UseSrtpData): SrtpProfileName {
   if (offer !== undefined && offer.mki.length > 0 && answer.srtpMki.length > 0) {

@@ -1,24 +1,18 @@
 /**
- * DTLS 1.2 session tickets (RFC 5077, kept by RFC 6347 §4.2.x for DTLS):
- * the session state a 1.2 server seals into a ticket and opens again. The
- * ticket is sealed with the same keys as the 1.3 server's tickets
- * (`ResolvedConfig.ticketKeys`, runtime/session/ticket-keys.ts: key_id,
- * nonce, AES-256-GCM), so a key rotation covers both versions.
+ * DTLS 1.2 session tickets (RFC 5077, kept by RFC 6347 §4.2.x for DTLS): the session state a 1.2 server seals into a
+ * ticket and opens again. The ticket is sealed with the same keys as the 1.3 server's tickets
+ * (`ResolvedConfig.ticketKeys`, runtime/session/ticket-keys.ts: key_id, nonce, AES-256-GCM), so a key rotation covers
+ * both versions.
  *
- * The contents start with a format byte of their own (0x12) followed by the
- * protocol version: the 1.3 decoder (ticket-contents.ts) refuses this
- * format byte, and this decoder refuses the 1.3 one, so a ticket of one
- * version never resumes a session of the other.
+ * The contents start with a format byte of their own (0x12) followed by the protocol version: the 1.3 decoder
+ * (ticket-contents.ts) refuses this format byte, and this decoder refuses the 1.3 one, so a ticket of one version never
+ * resumes a session of the other.
  *
- * What a 1.2 ticket holds: the suite, the master secret (made with the
- * extended master secret: only such sessions are kept, RFC 7627 §5.3), when
- * the session began and for how long it may be resumed, the server name of
- * the original ClientHello, the PSK identity of a PSK session, whether
- * the client authenticated with a certificate, and what the issuing server
- * granted (runtime/connection/ticket-grant.ts: resumed only where the same
- * is granted now). No certificate is kept: a
- * resumed handshake reports the peer as not re-authenticated, as
- * resumption by session ID does.
+ * What a 1.2 ticket holds: the suite, the master secret (made with the extended master secret: only such sessions are
+ * kept, RFC 7627 §5.3), when the session began and for how long it may be resumed, the server name of the original
+ * ClientHello, the PSK identity of a PSK session, whether the client authenticated with a certificate, and what the
+ * issuing server granted (runtime/connection/ticket-grant.ts: resumed only where the same is granted now). No
+ * certificate is kept: a resumed handshake reports the peer as not re-authenticated, as resumption by session ID does.
  */
 import type { ClientHello, ClientHelloExtension } from '../../generated/wire/client-hello.js';
 import { cipherSuiteFromNumber, cipherSuiteToNumber } from '../../generated/wire/enums.js';
@@ -129,10 +123,9 @@ export function sealTicket12(keys: TicketKeys, contents: Ticket12Contents): Uint
 }
 
 /**
- * The session in a ticket the client offered, when it is ours, a 1.2 one,
- * and unexpired by our clock; undefined for anything else (garbled, forged,
- * foreign, sealed under a retired key, a 1.3 ticket, expired): the server
- * then goes on with a full handshake (RFC 5077 §3.4), never an alert.
+ * The session in a ticket the client offered, when it is ours, a 1.2 one, and unexpired by our clock; undefined for
+ * anything else (garbled, forged, foreign, sealed under a retired key, a 1.3 ticket, expired): the server then goes on
+ * with a full handshake (RFC 5077 §3.4), never an alert.
  */
 export function openTicket12(keys: TicketKeys, ticket: Uint8Array, wallNow: number): Ticket12Contents | undefined {
   const opened = keys.open(ticket);
@@ -158,10 +151,9 @@ export interface TicketOffer12 {
 }
 
 /**
- * Client: an empty SessionTicket extension asks for a ticket; the session's
- * ticket offers it. With a ticket the ClientHello carries a session ID the
- * server echoes when it accepts the ticket (RFC 5077 §3.4): the session's
- * own, or 32 random bytes when the server gave none.
+ * Client: an empty SessionTicket extension asks for a ticket; the session's ticket offers it. With a ticket the
+ * ClientHello carries a session ID the server echoes when it accepts the ticket (RFC 5077 §3.4): the session's own, or
+ * 32 random bytes when the server gave none.
  */
 export function ticketOffer12(config: Config12, offered: Session12 | undefined): TicketOffer12 {
   if (!config.sessionTickets) return { sessionId: offered?.id ?? EMPTY, extensions: [] };
@@ -192,21 +184,20 @@ export interface TicketResumption12 {
 }
 
 /**
- * Server: the session the ClientHello's ticket resumes, or undefined (no
- * ticket, tickets off, a ticket that does not open,
- * has expired, or was issued for another server name): a full handshake.
+ * Server: the session the ClientHello's ticket resumes, or undefined (no ticket, tickets off, a ticket that does not
+ * open, has expired, or was issued for another server name): a full handshake.
  */
 export function ticketResumption12(config: Config12, ch: ClientHello, wallNow: number): TicketResumption12 | undefined {
   const offered = findExtension(ch.extensions, 'session_ticket');
   const keys = config.base.ticketKeys;
   if (offered === undefined || offered.ticket.length === 0 || keys === undefined || !config.sessionTickets)
     return undefined;
-  // An empty session ID is allowed: the client then tells a resumption by the messages after ServerHello (RFC 5077 §3.4),
-  // as wolfSSL's client does, which always sends its ticket with an empty session ID.
+  // An empty session ID is allowed: the client then tells a resumption by the messages after ServerHello (RFC 5077
+  // §3.4), as wolfSSL's client does, which always sends its ticket with an empty session ID.
   const contents = openTicket12(keys, offered.ticket, wallNow);
   if (contents === undefined || contents.serverName !== requestedName(ch)) return undefined;
-  // A server that requires a client certificate does not resume a session that had none (made under other options),
-  // nor one whose client was checked under another policy or stands on a PSK identity not known here (ticket-grant.ts).
+  // A server that requires a client certificate does not resume a session that had none (made under other options), nor
+  // one whose client was checked under another policy or stands on a PSK identity not known here (ticket-grant.ts).
   if (config.base.clientAuthentication === 'required' && !contents.clientAuthenticated) return undefined;
   if (!grantHolds(config.base, contents.grant, contents.pskIdentity)) return undefined;
   const session: Session12 = {
@@ -221,10 +212,9 @@ export function ticketResumption12(config: Config12, ch: ClientHello, wallNow: n
 }
 
 /**
- * Server: the NewSessionTicket body for a session (RFC 5077 §3.3), its
- * lifetime hint the seconds it has left, bound to what this server grants
- * (ticket-grant.ts); an empty ticket (§3.3: none after all) for a session
- * whose PSK identity is no longer known here.
+ * Server: the NewSessionTicket body for a session (RFC 5077 §3.3), its lifetime hint the seconds it has left, bound to
+ * what this server grants (ticket-grant.ts); an empty ticket (§3.3: none after all) for a session whose PSK identity is
+ * no longer known here.
  */
 export function newSessionTicket12(
   config: Config12,

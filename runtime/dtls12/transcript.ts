@@ -1,12 +1,9 @@
 /**
- * The DTLS 1.2 handshake hash (RFC 5246 §7.4.9 as RFC 6347 §4.2.6 amends
- * it): every handshake message from the ClientHello that carries the cookie
- * on, each with its 12-byte DTLS header as if it had been sent in one
- * fragment (fragment_offset 0, fragment_length = length). The first
- * ClientHello and the HelloVerifyRequest are not in it. The hash is the
- * PRF's, known once ServerHello chose the suite, so messages are kept until
- * then. The extended master secret's session_hash (RFC 7627 §3) is this
- * hash up to and including ClientKeyExchange.
+ * The DTLS 1.2 handshake hash (RFC 5246 §7.4.9 as RFC 6347 §4.2.6 amends it): every handshake message from the
+ * ClientHello that carries the cookie on, each with its 12-byte DTLS header as if it had been sent in one fragment
+ * (fragment_offset 0, fragment_length = length). The first ClientHello and the HelloVerifyRequest are not in it. The
+ * hash is the PRF's, known once ServerHello chose the suite, so messages are kept until then. The extended master
+ * secret's session_hash (RFC 7627 §3) is this hash up to and including ClientKeyExchange.
  */
 import type { CryptoProvider, HashAlgorithm, IncrementalHash } from '../crypto/provider.js';
 
@@ -77,9 +74,8 @@ export class Transcript12 {
 }
 
 /**
- * What the server's signature in an ECDHE ServerKeyExchange covers:
- * ClientHello.random + ServerHello.random + the encoded ServerECDHParams
- * (RFC 8422 §5.4; RFC 5246 §7.4.3). The signature algorithm hashes it.
+ * What the server's signature in an ECDHE ServerKeyExchange covers: ClientHello.random + ServerHello.random + the
+ * encoded ServerECDHParams (RFC 8422 §5.4; RFC 5246 §7.4.3). The signature algorithm hashes it.
  */
 export function serverKeyExchangeSignedData(
   clientRandom: Uint8Array,

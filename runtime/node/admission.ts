@@ -15,11 +15,9 @@ interface HostUsage {
 }
 
 /**
- * Counts connections and handshakes in progress, in total and per host, and
- * says whether one more handshake may start. A host is what
- * `hostKey` (host-key.ts) makes of the source address (an IPv4 address, an IPv6
- * /56 by default). The global limits are checked first: no host, whatever
- * its share, ever takes the server past them.
+ * Counts connections and handshakes in progress, in total and per host, and says whether one more handshake may start.
+ * A host is what `hostKey` (host-key.ts) makes of the source address (an IPv4 address, an IPv6 /56 by default). The
+ * global limits are checked first: no host, whatever its share, ever takes the server past them.
  */
 export class Admission {
   private readonly limits: AdmissionLimits;
@@ -34,10 +32,9 @@ export class Admission {
   }
 
   /**
-   * Whether a new handshake from `host` would exceed a limit, and which.
-   * `restart`: it would replace a connection from the same address and port
-   * once complete (RFC 9147 §5.11), so it counts against the handshake limits
-   * only: the connection count does not grow for good.
+   * Whether a new handshake from `host` would exceed a limit, and which. `restart`: it would replace a connection from
+   * the same address and port once complete (RFC 9147 §5.11), so it counts against the handshake limits only: the
+   * connection count does not grow for good.
    */
   refusal(host: string, restart: boolean): Refusal | undefined {
     const h = this.hosts.get(host);
@@ -70,10 +67,9 @@ export class Admission {
   }
 
   /**
-   * A connection moved from `from` to `to` (a migration, RFC 9146 §6): it
-   * counts against the host it is at now. It is not refused there even over
-   * that host's limit (it is already authenticated); new handshakes from
-   * that host are, until it is back under.
+   * A connection moved from `from` to `to` (a migration, RFC 9146 §6): it counts against the host it is at now. It is
+   * not refused there even over that host's limit (it is already authenticated); new handshakes from that host are,
+   * until it is back under.
    */
   moved(from: string, to: string, handshaking: boolean): void {
     if (from === to) return;

@@ -4,12 +4,10 @@ import { nativeBinding, type NativeBinding } from '../crypto/native/binding.js';
 import { beginReceiveBatch, endReceiveBatch, type ReceiveBatchSource } from '../wire/message-arena.js';
 
 /**
- * Whether a datagram starting with `first` may be lent: a DTLS 1.3 unified
- * header (0b001xxxxx, RFC 9147 §4) or a DTLS 1.2 application_data record
- * (23), the records of an established session. Their receivers keep no view
- * of the datagram: the 1.3 record layer hands up copies, the 1.2 connection
- * reads a lone application_data record in place and copies any other
- * datagram first (tests/buffers, tests/dtls12/receive-path*.test.ts).
+ * Whether a datagram starting with `first` may be lent: a DTLS 1.3 unified header (0b001xxxxx, RFC 9147 §4) or a DTLS
+ * 1.2 application_data record (23), the records of an established session. Their receivers keep no view of the
+ * datagram: the 1.3 record layer hands up copies, the 1.2 connection reads a lone application_data record in place and
+ * copies any other datagram first (tests/buffers, tests/dtls12/receive-path*.test.ts).
  */
 function lendable(first: number): boolean {
   return (first & 0xe0) === 0x20 || first === 23;
@@ -22,28 +20,21 @@ const SEND_STATUS = new Int32Array(1);
 export const SEND_BATCH_MAX = 1024;
 
 /**
- * Batched datagram I/O on a node:dgram socket. With the native addon on
- * Linux, the datagrams one call has to send to one IPv4 peer leave in one
- * system call, synchronously (a run of four or more equal-sized ones as
- * one UDP GSO send with Don't Fragment kept, the rest by sendmmsg(2)), and the datagrams waiting behind the one
- * node:dgram just delivered are taken in one recvmmsg(2) call; otherwise, or
- * when the socket is IPv6, not yet bound, closed, or the kernel refuses,
- * every datagram goes through node:dgram as before. One code path above
- * both: the endpoints call {@link send} and {@link drain} and never ask which.
+ * Batched datagram I/O on a node:dgram socket. With the native addon on Linux, the datagrams one call has to send to
+ * one IPv4 peer leave in one system call, synchronously (a run of four or more equal-sized ones as one UDP GSO send
+ * with Don't Fragment kept, the rest by sendmmsg(2)), and the datagrams waiting behind the one node:dgram just
+ * delivered are taken in one recvmmsg(2) call; otherwise, or when the socket is IPv6, not yet bound, closed, or the
+ * kernel refuses, every datagram goes through node:dgram as before. One code path above both: the endpoints call
+ * {@link send} and {@link drain} and never ask which.
  *
- * The socket's file descriptor is node:dgram's own (read from its internal
- * handle on every call, so a closed socket is never written to through a
- * reused descriptor number). `DTLS13_UDP_BATCH=0` (or DTLS13_NATIVE=0)
- * turns batching off.
+ * The socket's file descriptor is node:dgram's own (read from its internal handle on every call, so a closed socket is
+ * never written to through a reused descriptor number). `DTLS13_UDP_BATCH=0` (or DTLS13_NATIVE=0) turns batching off.
  *
- * A server's socket can be read by this class instead ({@link receive}):
- * libuv's reading stopped, a watcher on a duplicate of the descriptor, every
- * waiting datagram taken by recvmmsg, with UDP GRO on where the kernel has
- * it (Linux 5.0+): a run of equal datagrams from one sender arrives as one
- * buffer with its segment size and is split back into the datagrams it was,
- * so the kernel's per-datagram work is paid once per run. `DTLS13_UDP_GRO=0`
- * keeps GRO off (recvmmsg only); without the addon, or with batching off,
- * node:dgram's 'message' events and {@link drain}.
+ * A server's socket can be read by this class instead ({@link receive}): libuv's reading stopped, a watcher on a
+ * duplicate of the descriptor, every waiting datagram taken by recvmmsg, with UDP GRO on where the kernel has it (Linux
+ * 5.0+): a run of equal datagrams from one sender arrives as one buffer with its segment size and is split back into
+ * the datagrams it was, so the kernel's per-datagram work is paid once per run. `DTLS13_UDP_GRO=0` keeps GRO off
+ * (recvmmsg only); without the addon, or with batching off, node:dgram's 'message' events and {@link drain}.
  */
 export class DatagramIo {
   private static readonly bySocket = new WeakMap<Socket, DatagramIo>();
@@ -109,15 +100,12 @@ export class DatagramIo {
   }
 
   /**
-   * Sends `datagrams[0..count)` to `address:port`, or with `connected` to
-   * the peer the socket is connected to (which `address:port` names), in
-   * order; `sent` is called once per datagram when it has left (at once for
-   * those sendmmsg took), with the error when it could not leave. A send
-   * error is the network's loss, as with node:dgram. A datagram the kernel
-   * refused as too large for the path (EMSGSIZE: a connected socket's
-   * pending ICMP fragmentation-needed, which the kernel reports to whichever
-   * send comes first) gets the error in its `sent`, as node:dgram reports
-   * one, and is not sent again.
+   * Sends `datagrams[0..count)` to `address:port`, or with `connected` to the peer the socket is connected to (which
+   * `address:port` names), in order; `sent` is called once per datagram when it has left (at once for those sendmmsg
+   * took), with the error when it could not leave. A send error is the network's loss, as with node:dgram. A datagram
+   * the kernel refused as too large for the path (EMSGSIZE: a connected socket's pending ICMP fragmentation-needed,
+   * which the kernel reports to whichever send comes first) gets the error in its `sent`, as node:dgram reports one,
+   * and is not sent again.
    */
   send(
     datagrams: readonly Uint8Array[],
@@ -173,10 +161,9 @@ export class DatagramIo {
   }
 
   /**
-   * Hands each datagram waiting on the socket to `deliver` (a copy of its
-   * own: the receive buffer is reused), up to `max`; call it from the
-   * socket's 'message' handler, after the datagram node:dgram delivered.
-   * Returns how many it took.
+   * Hands each datagram waiting on the socket to `deliver` (a copy of its own: the receive buffer is reused), up to
+   * `max`; call it from the socket's 'message' handler, after the datagram node:dgram delivered. Returns how many it
+   * took.
    */
   drain(deliver: (datagram: Uint8Array, address: string, port: number) => void, max = 256): number {
     // Never the shared buffer while a datagram lent from it is being delivered (see receive's `lend`).
@@ -232,25 +219,20 @@ export class DatagramIo {
   }
 
   /**
-   * Hands every datagram arriving on the socket to `deliver`, in order,
-   * from now until it closes; call once, before or after the bind. With the
-   * addon on Linux, once the (IPv4) socket is bound and batching is on, the
-   * socket is read here (see the class's comment; the socket must not be
-   * connected: a connected socket's ICMP errors are node:dgram's 'error'
-   * events, which this reading would take); otherwise node:dgram's
-   * 'message' events, each followed by a {@link drain}. A datagram too large
-   * for node:dgram's buffer is cut as node:dgram cuts it. `gro: false`
-   * keeps UDP GRO off (default: on unless DTLS13_UDP_GRO=0).
+   * Hands every datagram arriving on the socket to `deliver`, in order, from now until it closes; call once, before or
+   * after the bind. With the addon on Linux, once the (IPv4) socket is bound and batching is on, the socket is read
+   * here (see the class's comment; the socket must not be connected: a connected socket's ICMP errors are node:dgram's
+   * 'error' events, which this reading would take); otherwise node:dgram's 'message' events, each followed by a
+   * {@link drain}. A datagram too large for node:dgram's buffer is cut as node:dgram cuts it. `gro: false` keeps UDP
+   * GRO off (default: on unless DTLS13_UDP_GRO=0).
    *
-   * `lend: true`: in the own reading, a datagram that starts with a
-   * protected record ({@link lendable}) is handed over as a view of the
-   * receive buffer, not a copy: valid until `deliver` returns, overwritten
-   * by the next read (the caller copies what it keeps). Every other datagram
-   * (handshake plaintext, ChangeCipherSpec, alerts, anything else) is a copy
-   * of its own, as without the option.
+   * `lend: true`: in the own reading, a datagram that starts with a protected record ({@link lendable}) is handed over
+   * as a view of the receive buffer, not a copy: valid until `deliver` returns, overwritten by the next read (the
+   * caller copies what it keeps). Every other datagram (handshake plaintext, ChangeCipherSpec, alerts, anything else)
+   * is a copy of its own, as without the option.
    *
-   * `path`, when given, is `${address}|${port}` (the path key the server and
-   * the connection use), one string per sender, cached: no new string per datagram.
+   * `path`, when given, is `${address}|${port}` (the path key the server and the connection use), one string per
+   * sender, cached: no new string per datagram.
    */
   receive(
     deliver: (datagram: Uint8Array, address: string, port: number, path?: string) => void,
@@ -310,8 +292,9 @@ export class DatagramIo {
   }
 
   /**
-   * Everything waiting on the socket (up to a bound per wake-up, for fairness: the watcher calls again while more waits), in
-   * order, each datagram delivered as it is split from its buffer: a copy, or with `lend` a view (see {@link receive}).
+   * Everything waiting on the socket (up to a bound per wake-up, for fairness: the watcher calls again while more
+   * waits), in order, each datagram delivered as it is split from its buffer: a copy, or with `lend` a view (see
+   * {@link receive}).
    */
   private readAll(
     deliver: (datagram: Uint8Array, address: string, port: number, path?: string) => void,
@@ -425,7 +408,8 @@ export const RECEIVE_BATCH = 16;
 const RECEIVE_STRIDE = 65_536;
 /**
  * One receive batch being delivered (wire/message-arena.ts): its meta words (`stride` per buffer: length, IPv4, port,
- * ...), how many buffers, and which datagram is being delivered. One per batch, so a read nested in a delivery has its own.
+ * ...), how many buffers, and which datagram is being delivered. One per batch, so a read nested in a delivery has its
+ * own.
  */
 class DeliveredBatch implements ReceiveBatchSource {
   readonly meta: Uint32Array;

@@ -1,9 +1,8 @@
 import type { ConnectionEvent } from '../connection/events.js';
 
 /**
- * Why an endpoint ended: the connection's own reasons, or `replaced` — a
- * server dropped it because a new handshake from the same address and port
- * completed (the client restarted, RFC 9147 §5.11).
+ * Why an endpoint ended: the connection's own reasons, or `replaced` — a server dropped it because a new handshake from
+ * the same address and port completed (the client restarted, RFC 9147 §5.11).
  */
 export type EndpointCloseReason = Extract<ConnectionEvent, { type: 'closed' }>['reason'] | 'replaced';
 

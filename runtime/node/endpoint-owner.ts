@@ -3,12 +3,10 @@ import type { ConnectionEvent } from '../connection/events.js';
 import type { FrozenSession } from '../connection/hibernation.js';
 
 /**
- * Who made an endpoint (`E`: runtime/node/endpoint.ts's DtlsEndpoint, named
- * by a parameter so this file imports nothing of it) and hears of it first:
- * each of its events but application data (before the listeners of
- * `DtlsEndpoint.onEvent`) and its end. An object with methods, so a
- * server's many endpoints hold a reference each rather than closures of
- * their own.
+ * Who made an endpoint (`E`: runtime/node/endpoint.ts's DtlsEndpoint, named by a parameter so this file imports nothing
+ * of it) and hears of it first: each of its events but application data (before the listeners of
+ * `DtlsEndpoint.onEvent`) and its end. An object with methods, so a server's many endpoints hold a reference each
+ * rather than closures of their own.
  */
 export interface EndpointOwnerOf<E> {
   endpointEvent?(endpoint: E, e: ConnectionEvent): void;
@@ -16,9 +14,8 @@ export interface EndpointOwnerOf<E> {
   /** A parked endpoint (`DtlsEndpoint.park`) took an authenticated record: it is awake again. */
   endpointWoke?(endpoint: E): void;
   /**
-   * Makes a connection again of a session the endpoint hibernated (on the
-   * configuration it was made with). An owner without it has its endpoints
-   * park but never hibernate.
+   * Makes a connection again of a session the endpoint hibernated (on the configuration it was made with). An owner
+   * without it has its endpoints park but never hibernate.
    */
   thaw?(frozen: FrozenSession, endpoint: E, now: number): Connection;
   /**
@@ -31,11 +28,9 @@ export interface EndpointOwnerOf<E> {
 }
 
 /**
- * What hears of one endpoint's events and end after its owner: the session
- * object an application holds (runtime/node/dtls/session.ts). One object
- * with methods rather than a listener closure and a `closed` promise per
- * endpoint. `endpointEnded` comes a microtask after the end, as a reaction
- * to `closed` would.
+ * What hears of one endpoint's events and end after its owner: the session object an application holds
+ * (runtime/node/dtls/session.ts). One object with methods rather than a listener closure and a `closed` promise per
+ * endpoint. `endpointEnded` comes a microtask after the end, as a reaction to `closed` would.
  */
 export interface EndpointObserver {
   /** @internal */

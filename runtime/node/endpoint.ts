@@ -22,19 +22,16 @@ import { Transport } from './transport.js';
 export type EndpointOwner = EndpointOwnerOf<DtlsEndpoint<SessionParameters>>;
 
 /**
- * One DTLS connection driven over a real UDP socket: datagrams from the
- * peer go into the sans-I/O connection, its datagrams go out on the socket
- * (the ones of one call together, see {@link DatagramIo}), and its next
- * deadline is one real timer. Protocol time is
- * `performance.now()` (monotonic milliseconds).
+ * One DTLS connection driven over a real UDP socket: datagrams from the peer go into the sans-I/O connection, its
+ * datagrams go out on the socket (the ones of one call together, see {@link DatagramIo}), and its next deadline is one
+ * real timer. Protocol time is `performance.now()` (monotonic milliseconds).
  *
- * Nothing the connection throws (from `receive`, `handleTimeout`, the
- * polls) escapes a socket handler or timer: the endpoint ends with reason
- * `failed`, alert `internal_error` and the thrown error as `cause`
- * ({@link internalError}), and the other connections on the socket carry on.
+ * Nothing the connection throws (from `receive`, `handleTimeout`, the polls) escapes a socket handler or timer: the
+ * endpoint ends with reason `failed`, alert `internal_error` and the thrown error as `cause` ({@link internalError}),
+ * and the other connections on the socket carry on.
  *
- * Internal: not exported from the package. `connect()` and the UDP server
- * under `listen()` each drive their connections through one.
+ * Internal: not exported from the package. `connect()` and the UDP server under `listen()` each drive their connections
+ * through one.
  */
 export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   /** The connection while it is not hibernated. */
@@ -102,8 +99,8 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
 
   /**
    * Resolves when the handshake completes; rejects if the connection ends first. `P`: what it resolves with, the 1.3
-   * connection's NegotiatedParameters unless the endpoint is made as `DtlsEndpoint<SessionParameters>` (a connection that
-   * may speak DTLS 1.2); {@link onEvent} always hands out either version's.
+   * connection's NegotiatedParameters unless the endpoint is made as `DtlsEndpoint<SessionParameters>` (a connection
+   * that may speak DTLS 1.2); {@link onEvent} always hands out either version's.
    */
   get handshake(): Promise<P> {
     if (this.handshakeOutcome === undefined) {
@@ -148,10 +145,8 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   }
 
   /**
-   * Parked, not hibernated, and of a kind that may (an owner that thaws, a
-   * connection that hibernates): it was not at rest when parked (a check
-   * under way, say), so parking again later may let it go. When it last
-   * parked, if so.
+   * Parked, not hibernated, and of a kind that may (an owner that thaws, a connection that hibernates): it was not at
+   * rest when parked (a check under way, say), so parking again later may let it go. When it last parked, if so.
    */
   get hibernationDeferredSince(): number | undefined {
     const live = this.live;
@@ -192,9 +187,8 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   }
 
   /**
-   * When the peer last sent a record that authenticated under this
-   * connection's keys, else when the endpoint was made (monotonic ms).
-   * Forged, replayed or plaintext datagrams never move it.
+   * When the peer last sent a record that authenticated under this connection's keys, else when the endpoint was made
+   * (monotonic ms). Forged, replayed or plaintext datagrams never move it.
    */
   get lastAuthenticated(): number {
     if (this.live === undefined) return this.frozenAuthenticated ?? this.createdAt;
@@ -220,9 +214,8 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   }
 
   /**
-   * The session has gone quiet (its owner decides when): the connection
-   * frees its keys' contexts (DtlsConnection.park). The next authenticated
-   * record wakes it, and the owner hears of that (endpointWoke).
+   * The session has gone quiet (its owner decides when): the connection frees its keys' contexts (DtlsConnection.park).
+   * The next authenticated record wakes it, and the owner hears of that (endpointWoke).
    */
   park(now: number): void {
     if (this.ended || this.live === undefined) return;
@@ -234,10 +227,9 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   }
 
   /**
-   * After parking, with an owner that can thaw it: a connection at rest
-   * (DtlsConnection.hibernate) and an endpoint with nothing under way (no
-   * timer, nothing queued, sent or being handed out, no socket left behind)
-   * is let go, its session kept as a frozen string.
+   * After parking, with an owner that can thaw it: a connection at rest (DtlsConnection.hibernate) and an endpoint with
+   * nothing under way (no timer, nothing queued, sent or being handed out, no socket left behind) is let go, its
+   * session kept as a frozen string.
    */
   private hibernate(live: Connection, now: number): void {
     if (this.owner?.thaw === undefined || !live.canHibernate) return;
@@ -280,10 +272,9 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   }
 
   /**
-   * Hands a datagram from the peer to the connection. `from`: the address it
-   * came from, when it may differ from `remote` (a server routing by
-   * connection ID); `path`: a client's own socket path. True when a record
-   * of it authenticated (what may move a route that follows the peer).
+   * Hands a datagram from the peer to the connection. `from`: the address it came from, when it may differ from
+   * `remote` (a server routing by connection ID); `path`: a client's own socket path. True when a record of it
+   * authenticated (what may move a route that follows the peer).
    */
   deliver(datagram: Uint8Array, from?: RemoteAddress, path?: string): boolean {
     if (this.ended) return false;
@@ -293,8 +284,8 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     let p = path;
     if (from !== undefined) {
       p = pathOf(from);
-      // Made when a second path shows up, with the peer's own first (a session that never sees another keeps no map: what it
-      // would hold, the peer's path, is `remote`).
+      // Made when a second path shows up, with the peer's own first (a session that never sees another keeps no map:
+      // what it would hold, the peer's path, is `remote`).
       if (
         this.paths?.tracksAddresses !== true &&
         from.address === this.remote.address &&
@@ -323,15 +314,12 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   }
 
   /**
-   * Client: our datagrams leave from `socket` now (bound to a new local
-   * port, connected to the server); `path` names it. The old socket stays
-   * open until the server shows it knows the new path (an authenticated
-   * record arrives on the new socket) and `graceMs` more: until then the
-   * server may still send there (what it sent before our first record from
-   * the new port, and with enhanced RRC a path_challenge, answered with
-   * path_drop, RFC 9853 §5.2), however long the session idles (at most two
-   * old sockets are kept: {@link PeerPaths}). The connection uses a
-   * spare CID of the server's on the new path when it has one.
+   * Client: our datagrams leave from `socket` now (bound to a new local port, connected to the server); `path` names
+   * it. The old socket stays open until the server shows it knows the new path (an authenticated record arrives on the
+   * new socket) and `graceMs` more: until then the server may still send there (what it sent before our first record
+   * from the new port, and with enhanced RRC a path_challenge, answered with path_drop, RFC 9853 §5.2), however long
+   * the session idles (at most two old sockets are kept: {@link PeerPaths}). The connection uses a spare CID of the
+   * server's on the new path when it has one.
    */
   rebind(socket: Socket, path: string, oldPath: string, graceMs = 2000): void {
     if (this.ended) return;
@@ -353,11 +341,9 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   }
 
   /**
-   * Sends application data once the handshake is complete (a
-   * ConnectionStateError before then or after a failure). The record is
-   * sealed now; it leaves at the end of the current turn (a microtask),
-   * with every other record sent in the same turn, in one system call
-   * where the platform allows ({@link DatagramIo}).
+   * Sends application data once the handshake is complete (a ConnectionStateError before then or after a failure). The
+   * record is sealed now; it leaves at the end of the current turn (a microtask), with every other record sent in the
+   * same turn, in one system call where the platform allows ({@link DatagramIo}).
    */
   send(data: Uint8Array): void {
     try {
@@ -384,11 +370,9 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   }
 
   /**
-   * How many unread messages {@link receive} keeps (default
-   * {@link DEFAULT_INBOX_LIMIT}); more are dropped, as a full socket buffer
-   * drops datagrams, and counted in `inboxDropped`. An application that takes
-   * its data from {@link onEvent} alone sets 0, so nothing is kept for a
-   * `receive()` that never comes.
+   * How many unread messages {@link receive} keeps (default {@link DEFAULT_INBOX_LIMIT}); more are dropped, as a full
+   * socket buffer drops datagrams, and counted in `inboxDropped`. An application that takes its data from
+   * {@link onEvent} alone sets 0, so nothing is kept for a `receive()` that never comes.
    */
   setInboxLimit(messages: number): void {
     this.inboxLimit = integerOption('inboxLimit', messages, 0, 1_000_000_000);
@@ -448,9 +432,8 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   }
 
   /**
-   * Ends the endpoint at once without a close_notify (a timeout, the caller
-   * giving up, or a server replacing it with a restarted client's new
-   * connection); awaiting callers get `message`.
+   * Ends the endpoint at once without a close_notify (a timeout, the caller giving up, or a server replacing it with a
+   * restarted client's new connection); awaiting callers get `message`.
    */
   abort(reason: 'timeout' | 'local' | 'replaced', message: string): void {
     this.end(reason, undefined, message);
@@ -463,10 +446,9 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   }
 
   /**
-   * One callback for every send in flight (not a closure per datagram, nor
-   * one per endpoint while nothing is in flight); a send error is the
-   * network's loss, like a dropped datagram, except EMSGSIZE: the kernel
-   * knows the path cannot carry it ({@link pathMtuExceeded}).
+   * One callback for every send in flight (not a closure per datagram, nor one per endpoint while nothing is in
+   * flight); a send error is the network's loss, like a dropped datagram, except EMSGSIZE: the kernel knows the path
+   * cannot carry it ({@link pathMtuExceeded}).
    */
   private sending(count: number): (error?: Error | null) => void {
     this.pendingSends += count;
@@ -481,11 +463,9 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   }
 
   /**
-   * The path cannot carry our datagrams (ICMP fragmentation-needed reported
-   * on the connected socket, or a send refused with EMSGSIZE): from now on
-   * at most what every path must carry, 548 bytes over IPv4 (576 − 28) and
-   * 1,232 over IPv6 (1,280 − 48), RFC 9147 §4.4. The kernel's own figure is
-   * not readable through node:dgram.
+   * The path cannot carry our datagrams (ICMP fragmentation-needed reported on the connected socket, or a send refused
+   * with EMSGSIZE): from now on at most what every path must carry, 548 bytes over IPv4 (576 − 28) and 1,232 over IPv6
+   * (1,280 − 48), RFC 9147 §4.4. The kernel's own figure is not readable through node:dgram.
    */
   pathMtuExceeded(): void {
     const size = this.remote.address.includes(':') ? IPV6_SAFE_DATAGRAM : IPV4_SAFE_DATAGRAM;
@@ -515,13 +495,11 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
   }
 
   /**
-   * Sends what the connection has to send and re-arms the timer (guarded),
-   * then hands the connection's events to the listeners straight from its
-   * queue (`pollEvent`, the one event queue between the record layer and
-   * the application), each outside the guard: an exception from application
-   * code is the application's, as in any Node event handler. A listener
-   * that calls back in (send, close) pumps again; that inner pump sends but
-   * leaves the events to this one, which takes them in order.
+   * Sends what the connection has to send and re-arms the timer (guarded), then hands the connection's events to the
+   * listeners straight from its queue (`pollEvent`, the one event queue between the record layer and the application),
+   * each outside the guard: an exception from application code is the application's, as in any Node event handler. A
+   * listener that calls back in (send, close) pumps again; that inner pump sends but leaves the events to this one,
+   * which takes them in order.
    */
   private pump(): void {
     this.pumpQueued = false;
@@ -555,8 +533,9 @@ export class DtlsEndpoint<P extends SessionParameters = NegotiatedParameters> {
     if (this.dispatching) return; // the outer pump hands the events out, in order
     this.dispatching = true;
     try {
-      // Until the queue is empty, also once a listener ended the endpoint: what the connection said before it ended is told.
-      // (`live`: never hibernated while dispatching, hibernate waits for it.) Polling is guarded, each listener is not.
+      // Until the queue is empty, also once a listener ended the endpoint: what the connection said before it ended is
+      // told. (`live`: never hibernated while dispatching, hibernate waits for it.) Polling is guarded, each listener
+      // is not.
       for (;;) {
         let e: ConnectionEvent | undefined;
         try {

@@ -8,10 +8,9 @@ interface Reader {
 }
 
 /**
- * The application data an endpoint keeps for `receive()`: the messages not
- * read yet and the callers waiting for one. An endpoint makes one only when
- * it keeps messages or someone waits (a session's endpoint, whose data goes
- * to `onmessage`, never does).
+ * The application data an endpoint keeps for `receive()`: the messages not read yet and the callers waiting for one. An
+ * endpoint makes one only when it keeps messages or someone waits (a session's endpoint, whose data goes to
+ * `onmessage`, never does).
  */
 export class MessageInbox {
   private readonly messages: Uint8Array[] = [];

@@ -4,10 +4,9 @@ import type { Peer } from './listener-peer.js';
 import { TimingWheel } from './timing-wheel.js';
 
 /**
- * The server's quiet sessions: each established one is due at its next
- * deadline (idle, quiet, its handshake keys' end), and a sweep closes the
- * idle ones (`idleTimeoutMs`), parks the quiet ones (`parkAfterMs`, which
- * hibernates a DTLS 1.3 session at rest) and gives the C heap back after.
+ * The server's quiet sessions: each established one is due at its next deadline (idle, quiet, its handshake keys' end),
+ * and a sweep closes the idle ones (`idleTimeoutMs`), parks the quiet ones (`parkAfterMs`, which hibernates a DTLS 1.3
+ * session at rest) and gives the C heap back after.
  */
 export class RestingSessions {
   private readonly idleMs: number;
@@ -52,9 +51,8 @@ export class RestingSessions {
   }
 
   /**
-   * Closes the sessions idle for idleMs and parks those quiet for parkMs
-   * (again once their handshake keys may go); each goes back in, due at
-   * its next deadline counted from its last authenticated record.
+   * Closes the sessions idle for idleMs and parks those quiet for parkMs (again once their handshake keys may go); each
+   * goes back in, due at its next deadline counted from its last authenticated record.
    */
   private sweepIdle(): void {
     const now = DtlsEndpoint.now();
@@ -69,8 +67,9 @@ export class RestingSessions {
       }
       const e = p.endpoint;
       const handshakeKeysDue = p.handshakeKeysUntil !== undefined && now >= p.handshakeKeysUntil;
-      // Parked again: once its handshake keys may go, once quiet again after a thaw that did not wake it, and (every parkMs)
-      // while it could not hibernate yet. A hibernated session is not thawed for its handshake keys: they go at its thaw.
+      // Parked again: once its handshake keys may go, once quiet again after a thaw that did not wake it, and (every
+      // parkMs) while it could not hibernate yet. A hibernated session is not thawed for its handshake keys: they go at
+      // its thaw.
       const thawedAt = e.thawedAt;
       const deferred = e.hibernationDeferredSince;
       const again =

@@ -22,11 +22,9 @@ import { hostPrefixes, type HostPrefixes } from './host-key.js';
 
 export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> {
   /**
-   * The 0-RTT anti-replay store (RFC 8446 §8; default: this process's
-   * memory). Servers that share `ticketKeys` share it too (a
-   * `RedisAntiReplay`), so one flight of early data is taken once. An
-   * asynchronous store is asked before the connection starts; with
-   * `cookies: false` only a synchronous one can admit early data.
+   * The 0-RTT anti-replay store (RFC 8446 §8; default: this process's memory). Servers that share `ticketKeys` share it
+   * too (a `RedisAntiReplay`), so one flight of early data is taken once. An asynchronous store is asked before the
+   * connection starts; with `cookies: false` only a synchronous one can admit early data.
    */
   readonly antiReplay?: AntiReplayStore;
   /** Caps on what is held while an asynchronous `antiReplay` store decides (see {@link AntiReplayWaitOptions}). */
@@ -36,86 +34,71 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
   /** Port to bind (default 0: any free port; read it from `address`). */
   readonly port?: number;
   /**
-   * Answer every new client with a stateless HelloRetryRequest carrying a
-   * cookie (RFC 9147 §5.1) and keep state only for clients that return it
-   * (default true).
+   * Answer every new client with a stateless HelloRetryRequest carrying a cookie (RFC 9147 §5.1) and keep state only
+   * for clients that return it (default true).
    */
   readonly cookies?: boolean;
   /**
-   * Connections at most, handshaking or established (default 10,000). A full
-   * server answers new peers with silence: no HelloRetryRequest, no alert.
+   * Connections at most, handshaking or established (default 10,000). A full server answers new peers with silence: no
+   * HelloRetryRequest, no alert.
    */
   readonly maxConnections?: number;
   /** Connections still handshaking at most (default 1,000); new peers beyond it get silence. */
   readonly maxHandshakes?: number;
   /**
-   * Connections at most from one host (default 100), where a host is an IPv4
-   * address or an IPv6 /56 (see `ipv4HostPrefix`, `ipv6HostPrefix`). With the global default that is 1 % of the
-   * table, so filling it takes 100 hosts that each answered a cookie —
-   * addresses an off-path attacker cannot forge — while a NAT with many
-   * users behind one address still gets 100 sessions (raise it for
-   * carrier-grade NAT).
+   * Connections at most from one host (default 100), where a host is an IPv4 address or an IPv6 /56 (see
+   * `ipv4HostPrefix`, `ipv6HostPrefix`). With the global default that is 1 % of the table, so filling it takes 100
+   * hosts that each answered a cookie — addresses an off-path attacker cannot forge — while a NAT with many users
+   * behind one address still gets 100 sessions (raise it for carrier-grade NAT).
    */
   readonly maxConnectionsPerHost?: number;
   /**
-   * Connections still handshaking at most from one host (default 10): 1 % of
-   * the global default, so one host can never hold the handshake slots that
-   * everyone else needs. Honest clients handshake for a round trip or two, so
-   * ten at once from one address is already a busy NAT; a refused one
-   * retransmits and gets in once a slot is free.
+   * Connections still handshaking at most from one host (default 10): 1 % of the global default, so one host can never
+   * hold the handshake slots that everyone else needs. Honest clients handshake for a round trip or two, so ten at once
+   * from one address is already a busy NAT; a refused one retransmits and gets in once a slot is free.
    */
   readonly maxHandshakesPerHost?: number;
   /**
-   * A handshake must complete within this many ms of its connection's
-   * creation (default 10,000), or the connection is dropped and its slot
-   * freed. Retransmissions and junk datagrams never extend it. 10 s covers
-   * a handful of retransmissions of every flight (1 s, 2 s, 4 s backoff)
-   * while bounding how long a stalled peer holds a handshake slot.
+   * A handshake must complete within this many ms of its connection's creation (default 10,000), or the connection is
+   * dropped and its slot freed. Retransmissions and junk datagrams never extend it. 10 s covers a handful of
+   * retransmissions of every flight (1 s, 2 s, 4 s backoff) while bounding how long a stalled peer holds a handshake
+   * slot.
    */
   readonly handshakeTimeoutMs?: number;
   /**
-   * Close an established connection after this many ms without a record that
-   * authenticated under its keys (default 300,000; 0: never). Datagrams that
-   * do not authenticate — junk, forgeries, plaintext — never reset it.
+   * Close an established connection after this many ms without a record that authenticated under its keys (default
+   * 300,000; 0: never). Datagrams that do not authenticate — junk, forgeries, plaintext — never reset it.
    */
   readonly idleTimeoutMs?: number;
   /**
-   * An established session with no authenticated record for this many ms
-   * parks (default 30,000; 0: never): its keys' OpenSSL contexts (about
-   * 1.2 KB per key and direction, with the native addon) are freed and
-   * made again by its next record, and once its handshake is 4 minutes old
-   * (twice the MSL: RFC 9147 §5.8.1) its handshake keys (epoch 2) go. What
-   * an idle session holds drops by about half; waking costs a microsecond.
-   * A parked DTLS 1.3 session at rest (nothing under way:
-   * DtlsConnection.hibernate) also hibernates: its connection is let
-   * go and the session kept as a string of a few hundred bytes, made a
-   * connection again by whatever next needs it (a new authentic record, a
-   * call on it); a datagram with none is screened with the read keys the
-   * string keeps and dropped without a thaw. Thawed by a call, it rests
-   * again after another `parkAfterMs`.
+   * An established session with no authenticated record for this many ms parks (default 30,000; 0: never): its keys'
+   * OpenSSL contexts (about 1.2 KB per key and direction, with the native addon) are freed and made again by its next
+   * record, and once its handshake is 4 minutes old (twice the MSL: RFC 9147 §5.8.1) its handshake keys (epoch 2) go.
+   * What an idle session holds drops by about half; waking costs a microsecond. A parked DTLS 1.3 session at rest
+   * (nothing under way: DtlsConnection.hibernate) also hibernates: its connection is let go and the session kept as a
+   * string of a few hundred bytes, made a connection again by whatever next needs it (a new authentic record, a call on
+   * it); a datagram with none is screened with the read keys the string keeps and dropped without a thaw. Thawed by a
+   * call, it rests again after another `parkAfterMs`.
    */
   readonly parkAfterMs?: number;
   /**
-   * ClientHellos that came in fragments (big key shares, small MTUs) and are
-   * being reassembled before the cookie exchange, over all peers (default
-   * 128; 0: fragmented ClientHellos are dropped). Beyond it the oldest is
-   * evicted; the client's retransmission brings it back. Only with cookies.
+   * ClientHellos that came in fragments (big key shares, small MTUs) and are being reassembled before the cookie
+   * exchange, over all peers (default 128; 0: fragmented ClientHellos are dropped). Beyond it the oldest is evicted;
+   * the client's retransmission brings it back. Only with cookies.
    */
   readonly maxPendingClientHellos?: number;
   /** Longest ClientHello body reassembled before the cookie exchange, in bytes (default 8,192; 64..16,372). */
   readonly maxClientHelloLength?: number;
   /**
-   * Leading bits of an IPv4 source address that name one host for the
-   * per-host limits (default 32: each address; 8..32). Lower it where one
-   * customer holds a block of addresses.
+   * Leading bits of an IPv4 source address that name one host for the per-host limits (default 32: each address;
+   * 8..32). Lower it where one customer holds a block of addresses.
    */
   readonly ipv4HostPrefix?: number;
   /**
-   * Leading bits of an IPv6 source address that name one host for the
-   * per-host limits (default 56: one site's usual allocation, RFC 6177;
-   * 16..128). Addresses that carry an IPv4 address (mapped, compatible,
-   * NAT64, Teredo, 6to4) count against that IPv4 host; a link-local one
-   * against itself on its interface. docs/security/admission.md has the rest.
+   * Leading bits of an IPv6 source address that name one host for the per-host limits (default 56: one site's usual
+   * allocation, RFC 6177; 16..128). Addresses that carry an IPv4 address (mapped, compatible, NAT64, Teredo, 6to4)
+   * count against that IPv4 host; a link-local one against itself on its interface. docs/security/admission.md has the
+   * rest.
    */
   readonly ipv6HostPrefix?: number;
   /** Set SO_REUSEPORT on the socket (node:dgram's `reusePort`, Node 22.12 / 23.1 and later; older Nodes ignore it). */
@@ -125,10 +108,9 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
   /** DTLS 1.2: refuse a client without extended_master_secret (RFC 7627; default true). */
   readonly requireExtendedMasterSecret?: boolean;
   /**
-   * DTLS 1.2: sessions this server keeps for resumption by session ID (RFC
-   * 5246 §7.3; default 1,024; 0: it issues no session IDs). Each lives
-   * `ticketLifetime` seconds; past the cap the oldest is dropped. The cache
-   * is this server's own (each `listen`, each worker), never shared.
+   * DTLS 1.2: sessions this server keeps for resumption by session ID (RFC 5246 §7.3; default 1,024; 0: it issues no
+   * session IDs). Each lives `ticketLifetime` seconds; past the cap the oldest is dropped. The cache is this server's
+   * own (each `listen`, each worker), never shared.
    */
   readonly maxSessionIds12?: number;
 }

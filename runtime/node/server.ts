@@ -43,18 +43,14 @@ type StoreVerdict = boolean | { readonly threw: unknown };
 const REFUSE_EARLY_DATA = { admit: (): boolean => false };
 
 /**
- * A DTLS server (1.3, or 1.2 when a ClientHello offers no 1.3: DtlsConnection chooses from the first ClientHello)
- * on one UDP socket: connections per client address and
- * port, created when that client's ClientHello (with a valid cookie, when
- * cookies are on) arrives, within global and per-host limits.
+ * A DTLS server (1.3, or 1.2 when a ClientHello offers no 1.3: DtlsConnection chooses from the first ClientHello) on
+ * one UDP socket: connections per client address and port, created when that client's ClientHello (with a valid cookie,
+ * when cookies are on) arrives, within global and per-host limits.
  *
- * A client that restarts on the same address and port (RFC 9147 §5.11)
- * starts a second connection beside the first; while both exist every
- * datagram from that address goes to both, and each drops what does not
- * authenticate under its own keys. When the new one completes its
- * handshake, the old one ends with reason `replaced`. ClientHellos are
- * routed by ClientHello.random: a retransmission goes to the connection it
- * started, a new one to the cookie exchange.
+ * A client that restarts on the same address and port (RFC 9147 §5.11) starts a second connection beside the first;
+ * while both exist every datagram from that address goes to both, and each drops what does not authenticate under its
+ * own keys. When the new one completes its handshake, the old one ends with reason `replaced`. ClientHellos are routed
+ * by ClientHello.random: a retransmission goes to the connection it started, a new one to the cookie exchange.
  */
 export class DtlsUdpServer {
   readonly socket: Socket;
@@ -151,10 +147,10 @@ export class DtlsUdpServer {
         ? undefined
         : new HelloRetryResponder(this.connectionOptions, undefined, undefined, reassembly);
     this.responder = new HelloResponder(this.configs, retry13, reassembly);
-    // Every datagram, read in batches (recvmmsg, UDP GRO) where the platform allows; protected records lent, not copied (nothing
-    // here keeps a datagram: the record layer copies what it hands up, the anti-replay wait what it holds), unless an
-    // onDatagram observer is there to see (and maybe keep) every datagram.
-    // `route` (a worker's: runtime/node/dtls/workers) takes the datagrams another worker or host holds the session of.
+    // Every datagram, read in batches (recvmmsg, UDP GRO) where the platform allows; protected records lent, not copied
+    // (nothing here keeps a datagram: the record layer copies what it hands up, the anti-replay wait what it holds),
+    // unless an onDatagram observer is there to see (and maybe keep) every datagram. `route` (a worker's:
+    // runtime/node/dtls/workers) takes the datagrams another worker or host holds the session of.
     this.transport.serve(
       {
         waiting: this.storeWait,
@@ -176,9 +172,8 @@ export class DtlsUdpServer {
   }
 
   /**
-   * Binds the socket; resolves once it is listening. `io.udp`: node:dgram's
-   * socket options (`ttl` set once bound); `io.socket`: a socket that is
-   * already there (a transport's), used as it is, unbound.
+   * Binds the socket; resolves once it is listening. `io.udp`: node:dgram's socket options (`ttl` set once bound);
+   * `io.socket`: a socket that is already there (a transport's), used as it is, unbound.
    */
   static async listen(
     options: UdpServerOptions,
@@ -239,8 +234,8 @@ export class DtlsUdpServer {
 
   get stats(): UdpServerStats {
     const c = this.counts;
-    // Object.assign, not an object literal with spreads: V8 defines each property after a literal's first spread in
-    // the runtime (about 13 µs for this one), and a worker reads these after every read of its socket.
+    // Object.assign, not an object literal with spreads: V8 defines each property after a literal's first spread in the
+    // runtime (about 13 µs for this one), and a worker reads these after every read of its socket.
     return Object.assign({}, c, this.resting.counts, {
       trims: this.resting.trims,
       trimMs: this.resting.trimMs,
@@ -265,9 +260,8 @@ export class DtlsUdpServer {
   }
 
   /**
-   * Calls `listener` when the stateless cookie exchange refuses a ClientHello
-   * with an alert before any connection exists (no cipher suite or group in
-   * common, a bad cookie): who, the alert and why.
+   * Calls `listener` when the stateless cookie exchange refuses a ClientHello with an alert before any connection
+   * exists (no cipher suite or group in common, a bad cookie): who, the alert and why.
    */
   onRefusal(listener: RefusalListener): () => void {
     this.refusalListeners.add(listener);
@@ -276,8 +270,9 @@ export class DtlsUdpServer {
 
   /**
    * Calls `listener` with each new client endpoint (before its handshake completes). Its `handshake` promise is typed
-   * with the 1.3 connection's parameters; a DTLS 1.2 peer's are a Negotiated12Parameters (`isDtls12`), as `onEvent` types them.
-   * `clientRandom`: its ClientHello.random in hex, as key log lines name the connection (undefined when not read yet).
+   * with the 1.3 connection's parameters; a DTLS 1.2 peer's are a Negotiated12Parameters (`isDtls12`), as `onEvent`
+   * types them. `clientRandom`: its ClientHello.random in hex, as key log lines name the connection (undefined when not
+   * read yet).
    */
   onConnection(listener: (endpoint: DtlsEndpoint, clientRandom: string | undefined) => void): () => void {
     this.listeners.add(listener);
@@ -319,8 +314,8 @@ export class DtlsUdpServer {
   }
 
   /**
-   * A datagram the transport's demux did not place (no session of its CID, address and port took it): a ClientHello
-   * for a new session (a retransmission of one under way was placed), or nothing.
+   * A datagram the transport's demux did not place (no session of its CID, address and port took it): a ClientHello for
+   * a new session (a retransmission of one under way was placed), or nothing.
    */
   private unplaced(
     d: Uint8Array,
@@ -384,13 +379,11 @@ export class DtlsUdpServer {
   }
 
   /**
-   * A 0-RTT ClientHello from the address its ticket was issued to (ticket
-   * and binder verified): asks the anti-replay store about its binder and,
-   * when the store admits it, starts the connection with its early data;
-   * the datagrams that came meanwhile follow. A refusal (a replay), a store
-   * that does not answer in time, or caps with no room left: the cookie
-   * exchange instead, so no connection starts at an address that did not
-   * answer a cookie or send this ClientHello first (zero-rtt.md).
+   * A 0-RTT ClientHello from the address its ticket was issued to (ticket and binder verified): asks the anti-replay
+   * store about its binder and, when the store admits it, starts the connection with its early data; the datagrams that
+   * came meanwhile follow. A refusal (a replay), a store that does not answer in time, or caps with no room left: the
+   * cookie exchange instead, so no connection starts at an address that did not answer a cookie or send this
+   * ClientHello first (zero-rtt.md).
    */
   private startAfterStore(
     key: string,
@@ -425,10 +418,9 @@ export class DtlsUdpServer {
   }
 
   /**
-   * The store asked from inside a connection (a ClientHello that came with a
-   * cookie): only a synchronous answer counts. What it throws fails that
-   * handshake (internal_error); a promise is not waited for (the early data
-   * is refused), and its rejection is counted.
+   * The store asked from inside a connection (a ClientHello that came with a cookie): only a synchronous answer counts.
+   * What it throws fails that handshake (internal_error); a promise is not waited for (the early data is refused), and
+   * its rejection is counted.
    */
   private askStore(key: Uint8Array, windowMs: number): boolean {
     const verdict = callApplication('antiReplay', () => this.store.admit(key, windowMs));
@@ -449,8 +441,9 @@ export class DtlsUdpServer {
   ): void {
     let connection: DtlsConnection;
     try {
-      // The store's verdict for a 0-RTT ClientHello let in without a cookie; otherwise a synchronous store is asked by the connection.
-      // A store that threw fails the handshake from inside the connection (internal_error, with what it threw).
+      // The store's verdict for a 0-RTT ClientHello let in without a cookie; otherwise a synchronous store is asked by
+      // the connection. A store that threw fails the handshake from inside the connection (internal_error, with what it
+      // threw).
       const antiReplay =
         earlyDataAdmitted === undefined
           ? this.askingStore
@@ -488,15 +481,14 @@ export class DtlsUdpServer {
     else slot.successor = peer;
     this.admission.opened(host);
     for (const l of this.listeners) l(endpoint, random);
-    // With the path it came over: the session's peer is there until it moves as a peer moves (RFC 9853, RFC 9146 §6), never
-    // wherever the first CID-routed datagram happens to come from (a copy an attacker got there first).
+    // With the path it came over: the session's peer is there until it moves as a peer moves (RFC 9853, RFC 9146 §6),
+    // never wherever the first CID-routed datagram happens to come from (a copy an attacker got there first).
     endpoint.deliver(first, remote);
   }
 
   /**
-   * A session's peer, and its endpoint's owner: the endpoint's events and its
-   * end come to the server through it (one object per session, not a
-   * closure per callback); nested in the class to reach its private members.
+   * A session's peer, and its endpoint's owner: the endpoint's events and its end come to the server through it (one
+   * object per session, not a closure per callback); nested in the class to reach its private members.
    */
   private static readonly ServerPeer = class ServerPeer implements Peer {
     readonly endpoint: DtlsEndpoint;
@@ -580,14 +572,11 @@ export class DtlsUdpServer {
   }
 
   /**
-   * The session moved (after RRC, or RFC 9146 §6 without it): its address
-   * slot follows, so a ClientHello from the old address starts afresh. A
-   * session already at the new address is left alone (moving there proves
-   * nothing about it, least of all without RRC): the moved one is then
-   * found by its CID only. Its admission count moves to the new host only
-   * when the path was validated (RRC): without RRC any holder of the keys
-   * can move a session onto a spoofed address, which would free its own
-   * host's share and fill a victim's.
+   * The session moved (after RRC, or RFC 9146 §6 without it): its address slot follows, so a ClientHello from the old
+   * address starts afresh. A session already at the new address is left alone (moving there proves nothing about it,
+   * least of all without RRC): the moved one is then found by its CID only. Its admission count moves to the new host
+   * only when the path was validated (RRC): without RRC any holder of the keys can move a session onto a spoofed
+   * address, which would free its own host's share and fill a victim's.
    */
   private migrated(peer: Peer, validated: boolean): void {
     this.counts.migrations++;

@@ -18,10 +18,9 @@ interface UdpHandle {
 }
 
 /**
- * A client's UDP socket: node:dgram's, with a lookup that answers an IP
- * literal itself (a client's addresses are literals by the time its socket
- * binds and connects); node:dgram's own loads node:dns for it, a fresh
- * client's first handshake paid that too. Names still resolve (dns.lookup).
+ * A client's UDP socket: node:dgram's, with a lookup that answers an IP literal itself (a client's addresses are
+ * literals by the time its socket binds and connects); node:dgram's own loads node:dns for it, a fresh client's first
+ * handshake paid that too. Names still resolve (dns.lookup).
  */
 export function createClientSocket(type: 'udp4' | 'udp6'): Socket {
   return createSocket({ type, lookup: literalLookup });
@@ -44,18 +43,14 @@ function literalLookup(hostname: string, options: unknown, callback: LookupCallb
 }
 
 /**
- * `socket.bind(port, address, listening)`, without node:dgram's bind where
- * it can: on Node 20 that loads node:cluster and node:child_process at a
- * process's first bind (12 modules, about 0.4 ms of CPU in a process that
- * has node:net, as this one does), which a fresh process's first handshake
- * as a client paid. With the native addon on Linux the socket is made and bound there
- * (native/src/udp-socket.c) and handed to node:dgram as a handle of its own
- * kind, the way node:dgram takes one a cluster primary sends: no cluster
- * loaded, and from then on the same node:dgram socket (its 'listening'
- * event, before this returns; connect, send, receive, close). Without the
- * addon (DTLS13_NATIVE=0), for an address that is not an IP literal, or
- * where any step is refused, node:dgram binds as before and reports its
- * errors as before ('error').
+ * `socket.bind(port, address, listening)`, without node:dgram's bind where it can: on Node 20 that loads node:cluster
+ * and node:child_process at a process's first bind (12 modules, about 0.4 ms of CPU in a process that has node:net, as
+ * this one does), which a fresh process's first handshake as a client paid. With the native addon on Linux the socket
+ * is made and bound there (native/src/udp-socket.c) and handed to node:dgram as a handle of its own kind, the way
+ * node:dgram takes one a cluster primary sends: no cluster loaded, and from then on the same node:dgram socket (its
+ * 'listening' event, before this returns; connect, send, receive, close). Without the addon (DTLS13_NATIVE=0), for an
+ * address that is not an IP literal, or where any step is refused, node:dgram binds as before and reports its errors as
+ * before ('error').
  */
 export function bindSocket(socket: Socket, port: number, address: string | undefined, listening: () => void): void {
   if (!bindNatively(socket, port, address, listening)) socket.bind(port, address, listening);
@@ -102,8 +97,8 @@ function freshHandle(socket: Socket): UdpHandle | undefined {
   const h = handle as Partial<UdpHandle>;
   if (typeof h.open !== 'function' || typeof h.recvStart !== 'function' || typeof h.close !== 'function')
     return undefined;
-  // node:dgram's handle swap carries lookup, bind and send over from the socket's own handle, not connect: a udp6 socket's
-  // is connect6, so without it connect() would take the IPv6 address as IPv4 and fail (EINVAL).
+  // node:dgram's handle swap carries lookup, bind and send over from the socket's own handle, not connect: a udp6
+  // socket's is connect6, so without it connect() would take the IPv6 address as IPv4 and fail (EINVAL).
   const connect: unknown = Reflect.get(own as object, 'connect');
   if (typeof connect !== 'function') return undefined;
   Reflect.set(handle as object, 'connect', connect);

@@ -1,10 +1,8 @@
 /**
- * A hashed timing wheel (Varghese and Lauck): items due at a time, in
- * `slots` buckets of `slotMs` each; an item lands in the bucket of its due
- * time, and a turn of the wheel looks only at the buckets the clock moved
- * past. Checking N idle sessions every second costs what is due, not N; an
- * item due more than one turn ahead is looked at once per turn and left.
- * One entry per item: scheduling an item again moves it.
+ * A hashed timing wheel (Varghese and Lauck): items due at a time, in `slots` buckets of `slotMs` each; an item lands
+ * in the bucket of its due time, and a turn of the wheel looks only at the buckets the clock moved past. Checking N
+ * idle sessions every second costs what is due, not N; an item due more than one turn ahead is looked at once per turn
+ * and left. One entry per item: scheduling an item again moves it.
  */
 export class TimingWheel<T> {
   private readonly slotMs: number;
@@ -51,8 +49,8 @@ export class TimingWheel<T> {
   }
 
   /**
-   * Moves the wheel to `now`: every item due at or before it is taken off
-   * and given to `fire` (which may schedule it again).
+   * Moves the wheel to `now`: every item due at or before it is taken off and given to `fire` (which may schedule it
+   * again).
    */
   advance(now: number, fire: (item: T) => void): void {
     if (now < this.cursor) return;

@@ -24,8 +24,8 @@ export interface Placed {
 }
 
 /**
- * The sessions of one peer address and port: the current one, and while a
- * restarted client handshakes again (RFC 9147 §5.11), its successor.
+ * The sessions of one peer address and port: the current one, and while a restarted client handshakes again (RFC 9147
+ * §5.11), its successor.
  */
 export interface Slot<P extends Placed = Placed> {
   primary: P | undefined;
@@ -34,8 +34,8 @@ export interface Slot<P extends Placed = Placed> {
 
 /**
  * What a listener does with what the demux does not place: `waiting.hold` takes a datagram of an address before its
- * sessions do (a 0-RTT ClientHello of it waits for the anti-replay store: runtime/node/anti-replay-wait.ts),
- * `unplaced` gets a datagram no session took (a ClientHello to admit, or nothing: `hello` is undefined then).
+ * sessions do (a 0-RTT ClientHello of it waits for the anti-replay store: runtime/node/anti-replay-wait.ts), `unplaced`
+ * gets a datagram no session took (a ClientHello to admit, or nothing: `hello` is undefined then).
  */
 export interface Admitter<P extends Placed> {
   readonly waiting: { hold(key: string, d: Uint8Array): boolean };
@@ -73,10 +73,10 @@ export function cidKey(cid: Uint8Array): string {
 
 /**
  * One socket and its demux: a node:dgram socket (read and written in batches, {@link DatagramIo}) or a
- * `DatagramTransport`'s socket alike. A datagram goes to the session of the connection ID its first record carries
- * (RFC 9146), from whatever address it came (the session checks a new address: RFC 9853 in 1.3, peer-path12.ts in 1.2),
- * else to the sessions of its address and port; what no session takes goes to the listener's {@link Admitter}. The
- * transport keeps both tables true as sessions start, complete, migrate and end; `send` is every session's way out.
+ * `DatagramTransport`'s socket alike. A datagram goes to the session of the connection ID its first record carries (RFC
+ * 9146), from whatever address it came (the session checks a new address: RFC 9853 in 1.3, peer-path12.ts in 1.2), else
+ * to the sessions of its address and port; what no session takes goes to the listener's {@link Admitter}. The transport
+ * keeps both tables true as sessions start, complete, migrate and end; `send` is every session's way out.
  *
  * A client's transport has one session and no admitter ({@link deliverToOne}); a listener's and each worker's of
  * `listenWorkers` hold many.
@@ -263,8 +263,8 @@ export class Transport<P extends Placed = Placed> {
   }
 
   /**
-   * A handshake completed: a successor takes its slot's primary place. Returns the session it replaces (the
-   * restarted client's old one, RFC 9147 §5.11), for the listener to end.
+   * A handshake completed: a successor takes its slot's primary place. Returns the session it replaces (the restarted
+   * client's old one, RFC 9147 §5.11), for the listener to end.
    */
   established(peer: P): P | undefined {
     const slot = this.slots.get(peer.key);
@@ -292,8 +292,8 @@ export class Transport<P extends Placed = Placed> {
   }
 
   /**
-   * The session moved: its address slot follows, so a ClientHello from the old address starts afresh. A session
-   * already at the new address is left alone: the moved one is then found by its CID only.
+   * The session moved: its address slot follows, so a ClientHello from the old address starts afresh. A session already
+   * at the new address is left alone: the moved one is then found by its CID only.
    */
   migrated(peer: P): void {
     this.leaveSlot(peer);

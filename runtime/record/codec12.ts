@@ -1,9 +1,10 @@
 /**
- * The DTLS 1.2 record codec (RFC 6347 §4.1, RFC 5246 §6.2.3.3, RFC 9146): everything that differs between a 1.2
- * record and a 1.3 one, in one place.
+ * The DTLS 1.2 record codec (RFC 6347 §4.1, RFC 5246 §6.2.3.3, RFC 9146): everything that differs between a 1.2 record
+ * and a 1.3 one, in one place.
  *
  * - Headers: the 13-byte header (type, version, 16-bit epoch, 48-bit sequence number, length), or the tls12_cid one
- *   with our CID after the sequence number, read in place ({@link readHeader12}; {@link CODEC12} as a RecordCodec, record-codec.ts) and written ({@link plainRecord12}, and by {@link EpochCipher12.seal}).
+ *   with our CID after the sequence number, read in place ({@link readHeader12}; {@link CODEC12} as a RecordCodec,
+ *   record-codec.ts) and written ({@link plainRecord12}, and by {@link EpochCipher12.seal}).
  * - Protection: the additional data (RFC 6347 §4.1.2.1; RFC 9146 §5.3's for tls12_cid records, whose content is a
  *   DTLSInnerPlaintext), the per-record nonce (explicit, RFC 5288 §3 / RFC 6655 §3; or the write_IV XOR the sequence
  *   number, RFC 7905 §2), sealing and opening in place: {@link EpochCipher12}, one per epoch and direction (the addon's
@@ -84,9 +85,8 @@ export function plainRecord12(type: number, sequenceNumber: number, fragment: Ui
 }
 
 /**
- * additional_data = seq_num + type + version + length (RFC 5246 §6.2.3.3),
- * seq_num being epoch + sequence_number (RFC 6347 §4.1.2.1) and length the
- * plaintext's.
+ * additional_data = seq_num + type + version + length (RFC 5246 §6.2.3.3), seq_num being epoch + sequence_number (RFC
+ * 6347 §4.1.2.1) and length the plaintext's.
  */
 export function additionalData12(
   epoch: number,
@@ -106,9 +106,8 @@ export function additionalData12(
 }
 
 /**
- * The additional data of a tls12_cid record (RFC 9146 §5.3):
- * seq_num_placeholder (8 x 0xff) + tls12_cid + cid_length + tls12_cid +
- * version + epoch + sequence_number + cid + length_of_DTLSInnerPlaintext.
+ * The additional data of a tls12_cid record (RFC 9146 §5.3): seq_num_placeholder (8 x 0xff) + tls12_cid + cid_length +
+ * tls12_cid + version + epoch + sequence_number + cid + length_of_DTLSInnerPlaintext.
  */
 export function cidAdditionalData12(
   version: number,
@@ -132,9 +131,8 @@ export function cidAdditionalData12(
 }
 
 /**
- * The AEAD nonce of a record: salt + nonce_explicit for GCM and CCM (RFC
- * 5288 §3, RFC 6655 §3), write_IV XOR (4 zero bytes + seq_num) for
- * ChaCha20-Poly1305 (RFC 7905 §2).
+ * The AEAD nonce of a record: salt + nonce_explicit for GCM and CCM (RFC 5288 §3, RFC 6655 §3), write_IV XOR (4 zero
+ * bytes + seq_num) for ChaCha20-Poly1305 (RFC 7905 §2).
  */
 export function recordNonce12(
   suite: Dtls12SuiteParams,
@@ -172,10 +170,8 @@ export interface Refused12 {
 
 export interface EpochCipher12Options {
   /**
-   * The connection ID of this direction (RFC 9146): on the write side the
-   * one the peer asked for (records go out as tls12_cid); on the read side
-   * our own (only tls12_cid records carrying it open). Absent or empty:
-   * plain 1.2 records.
+   * The connection ID of this direction (RFC 9146): on the write side the one the peer asked for (records go out as
+   * tls12_cid); on the read side our own (only tls12_cid records carrying it open). Absent or empty: plain 1.2 records.
    */
   readonly cid?: Uint8Array;
   /** Zeros after the content type in a CID record's DTLSInnerPlaintext (RFC 9146 §4). */
@@ -225,11 +221,9 @@ export class EpochCipher12 {
   }
 
   /**
-   * The whole protected record (header and fragment) of `content` of
-   * content type `type`, with sequence number `sequenceNumber`. GCM and CCM
-   * send epoch + sequence number as the explicit nonce unless
-   * `explicitNonce` (8 bytes) is given: RFC 5288 §3 leaves the choice to the
-   * sender, and it must never repeat under one key.
+   * The whole protected record (header and fragment) of `content` of content type `type`, with sequence number
+   * `sequenceNumber`. GCM and CCM send epoch + sequence number as the explicit nonce unless `explicitNonce` (8 bytes)
+   * is given: RFC 5288 §3 leaves the choice to the sender, and it must never repeat under one key.
    */
   seal(type: number, sequenceNumber: number, content: Uint8Array, explicitNonce?: Uint8Array): Uint8Array {
     if (content.length > MAX_PLAINTEXT_12)
@@ -303,8 +297,8 @@ export class EpochCipher12 {
    * Opens the record at datagram[at..], its header fields already read by the caller (codec12.ts's readHeader12) and
    * its epoch this one's: no record object, the fragment read in place. A tls12_cid record (`type` 25, a CID of
    * `cidLength` bytes) must carry this epoch's CID, a plain one none; the content in an ArrayBuffer of its own, or in
-   * 'batch' mode in `arena` (nothing views the datagram, which may be lent from a receive buffer), its real content type
-   * in {@link openedType}; or why it was refused.
+   * 'batch' mode in `arena` (nothing views the datagram, which may be lent from a receive buffer), its real content
+   * type in {@link openedType}; or why it was refused.
    */
   openAt(
     datagram: Uint8Array,
@@ -492,10 +486,10 @@ export const CODEC12: RecordCodec<Header12> = {
 };
 
 /**
- * One epoch of received records: its cipher and the anti-replay window of RFC 6347 §4.1.2.6 (the RFC 9147 §4.5.1
- * one, the same algorithm). A record is checked against the window before it is opened and marked only once it
- * authenticated, so forged records cannot move the window; past the IntegrityMonitor's per-second budgets it is
- * dropped untried (`authentication-rate`).
+ * One epoch of received records: its cipher and the anti-replay window of RFC 6347 §4.1.2.6 (the RFC 9147 §4.5.1 one,
+ * the same algorithm). A record is checked against the window before it is opened and marked only once it
+ * authenticated, so forged records cannot move the window; past the IntegrityMonitor's per-second budgets it is dropped
+ * untried (`authentication-rate`).
  */
 export class ReadEpoch12 {
   readonly cipher: EpochCipher12;
@@ -557,9 +551,9 @@ export class EpochExhaustedError extends Error {
 const LAST_SEQUENCE_NUMBER = 2 ** 48 - 1;
 
 /**
- * One epoch of sent records: the next sequence number and the per-key limits. When either the 48-bit sequence
- * number (RFC 6347 §4.1: it must not wrap) or the AEAD's confidentiality limit (RFC 9147 §4.5.3's figures, which
- * hold for the same AEADs in 1.2) is reached, `seal` refuses and the connection must close.
+ * One epoch of sent records: the next sequence number and the per-key limits. When either the 48-bit sequence number
+ * (RFC 6347 §4.1: it must not wrap) or the AEAD's confidentiality limit (RFC 9147 §4.5.3's figures, which hold for the
+ * same AEADs in 1.2) is reached, `seal` refuses and the connection must close.
  */
 export class WriteEpoch12 {
   readonly cipher: EpochCipher12;

@@ -7,11 +7,9 @@ import { reconstructSequenceNumber, recordNonce } from './sequence.js';
 const AAD_SCRATCH = new Uint8Array(1 + 255 + 4);
 
 /**
- * The {@link RecordProtection} of a provider without a record path of its
- * own (`node`, `noble`, the hardware model's): the provider's AEAD key and
- * record number mask key, with the per-record nonce (RFC 8446 §5.3) and the
- * sequence number reconstruction (RFC 9147 §4.2.2) done here. The bytes are
- * the native record path's.
+ * The {@link RecordProtection} of a provider without a record path of its own (`node`, `noble`, the hardware model's):
+ * the provider's AEAD key and record number mask key, with the per-record nonce (RFC 8446 §5.3) and the sequence number
+ * reconstruction (RFC 9147 §4.2.2) done here. The bytes are the native record path's.
  */
 export class ComposedRecordProtection implements RecordProtection {
   readonly tagLength: number;

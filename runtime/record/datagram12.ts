@@ -1,9 +1,7 @@
 /**
- * A DTLS 1.2 datagram split into its records (RFC 6347 §4.1: several
- * records may share a datagram, each with its own 13-byte header and
- * length), the strict form for tools, tests and the fuzzer. A record of
- * content type tls12_cid (RFC 9146 §4) has the CID after its sequence
- * number; its length is the one this endpoint negotiated to receive.
+ * A DTLS 1.2 datagram split into its records (RFC 6347 §4.1: several records may share a datagram, each with its own
+ * 13-byte header and length), the strict form for tools, tests and the fuzzer. A record of content type tls12_cid (RFC
+ * 9146 §4) has the CID after its sequence number; its length is the one this endpoint negotiated to receive.
  */
 import {
   readDtls12CidRecord,

@@ -1,7 +1,4 @@
-/**
- * Why an incoming record was dropped (RFC 9147 §4.5.2: invalid records are
- * discarded and counted, never thrown).
- */
+/** Why an incoming record was dropped (RFC 9147 §4.5.2: invalid records are discarded and counted, never thrown). */
 export const DROP_REASONS = [
   /** The record header or framing could not be parsed. */
   'malformed',
@@ -36,10 +33,9 @@ export const DROP_REASONS = [
   /** The rest of a datagram past `maxRecordsPerDatagram` records, unread (counted once per datagram). */
   'records-per-datagram',
   /**
-   * A protected record not even tried: this second already saw
-   * `maxFailedAuthenticationsPerSecond` records fail authentication, so
-   * until it ends nothing more is decrypted (a forged-record flood costs a
-   * bounded amount of AEAD work, and of the integrity limit).
+   * A protected record not even tried: this second already saw `maxFailedAuthenticationsPerSecond` records fail
+   * authentication, so until it ends nothing more is decrypted (a forged-record flood costs a bounded amount of AEAD
+   * work, and of the integrity limit).
    */
   'authentication-rate',
 ] as const;

@@ -6,10 +6,9 @@ import { ComposedRecordProtection } from './composed-protection.js';
 import type { FailureWindow } from './failure-window.js';
 
 /**
- * The protection state of one epoch in one direction: its
- * {@link RecordProtection} (the provider's own record path, or one composed
- * from its AEAD and mask keys: {@link ComposedRecordProtection}) and the
- * per-key usage counters of RFC 9147 §4.5.3.
+ * The protection state of one epoch in one direction: its {@link RecordProtection} (the provider's own record path, or
+ * one composed from its AEAD and mask keys: {@link ComposedRecordProtection}) and the per-key usage counters of RFC
+ * 9147 §4.5.3.
  */
 export class EpochCipher {
   readonly epoch: number;
@@ -61,10 +60,9 @@ export class EpochCipher {
   }
 
   /**
-   * Seals a record in place (see {@link RecordProtection.sealRecord}):
-   * `record` holds the header with the record number in clear, then the
-   * DTLSInnerPlaintext, then room for the tag. Counted in {@link used}
-   * when its sequence number was taken (RecordWriter), not here.
+   * Seals a record in place (see {@link RecordProtection.sealRecord}): `record` holds the header with the record number
+   * in clear, then the DTLSInnerPlaintext, then room for the tag. Counted in {@link used} when its sequence number was
+   * taken (RecordWriter), not here.
    */
   sealRecord(
     seq: number,
@@ -78,23 +76,19 @@ export class EpochCipher {
   }
 
   /**
-   * Seals `count` records of one epoch laid out in `buffer` as `layout`
-   * says (six numbers each: at, headerLength, plaintextLength, seq,
-   * snOffset, snBytes): one call where the provider has a record path.
-   * They were counted in {@link used} when their sequence numbers were
-   * taken (RecordWriter.stage), not here.
+   * Seals `count` records of one epoch laid out in `buffer` as `layout` says (six numbers each: at, headerLength,
+   * plaintextLength, seq, snOffset, snBytes): one call where the provider has a record path. They were counted in
+   * {@link used} when their sequence numbers were taken (RecordWriter.stage), not here.
    */
   sealRecords(buffer: Uint8Array, layout: Float64Array, count: number): void {
     this.protection.sealRecords(buffer, layout, count);
   }
 
   /**
-   * Opens the record at `datagram[at, at + headerLength + ciphertextLength)`
-   * without writing to the datagram: unmasks the record number (`snBytes`
-   * bytes at `snOffset` of the header), takes the sequence number closest
-   * to `expected` (left in {@link openedSequenceNumber}), and returns the
-   * DTLSInnerPlaintext, or undefined (and counted) when it does not
-   * authenticate. `ciphertextLength` is at least 16.
+   * Opens the record at `datagram[at, at + headerLength + ciphertextLength)` without writing to the datagram: unmasks
+   * the record number (`snBytes` bytes at `snOffset` of the header), takes the sequence number closest to `expected`
+   * (left in {@link openedSequenceNumber}), and returns the DTLSInnerPlaintext, or undefined (and counted) when it does
+   * not authenticate. `ciphertextLength` is at least 16.
    */
   openRecord(
     datagram: Uint8Array,
@@ -127,10 +121,9 @@ export class EpochCipher {
   }
 
   /**
-   * A run of records in one call (see {@link RecordProtection.openRun}); 0
-   * where the protection opens one at a time. Nothing is counted: the caller
-   * counts each record in {@link used} or {@link failed} when it takes its
-   * result, as {@link openRecord} would have.
+   * A run of records in one call (see {@link RecordProtection.openRun}); 0 where the protection opens one at a time.
+   * Nothing is counted: the caller counts each record in {@link used} or {@link failed} when it takes its result, as
+   * {@link openRecord} would have.
    */
   openRun(...args: OpenRunArguments): number {
     return this.protection.openRun?.(...args) ?? 0;

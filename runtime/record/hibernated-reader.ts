@@ -12,9 +12,8 @@ import { ReplayWindow } from './replay-window.js';
 import { MAX_PROBES, MIN_INTEGRITY_LIMIT, PROBE_EVERY } from './sequence-recovery.js';
 
 /**
- * One read epoch of a hibernated session as it is kept to open a record
- * without thawing: its keys (RFC 8446 §7.3, RFC 9147 §4.2.3) and where its
- * replay window stands (RFC 9147 §4.5.1).
+ * One read epoch of a hibernated session as it is kept to open a record without thawing: its keys (RFC 8446 §7.3, RFC
+ * 9147 §4.2.3) and where its replay window stands (RFC 9147 §4.5.1).
  */
 export interface ReadEpochAtRest {
   readonly epoch: number;
@@ -35,11 +34,9 @@ export interface ReadsAtRest {
 }
 
 /**
- * What screening counts while the session sleeps: the datagrams and the
- * records dropped (by reason), and per read epoch (in the order of
- * {@link ReadsAtRest.epochs}) its failed authentications (RFC 9147 §4.5.3)
- * and the failures in a row since it last opened a record
- * (sequence-recovery.ts).
+ * What screening counts while the session sleeps: the datagrams and the records dropped (by reason), and per read epoch
+ * (in the order of {@link ReadsAtRest.epochs}) its failed authentications (RFC 9147 §4.5.3) and the failures in a row
+ * since it last opened a record (sequence-recovery.ts).
  */
 export interface ScreeningTally {
   datagrams: number;
@@ -58,12 +55,10 @@ export interface ScreeningContext {
 }
 
 /**
- * `thaw`: a record of the datagram authenticated and is new (not in its
- * epoch's replay window), or a key's failures reached INTEGRITY_KEY_UPDATE_THRESHOLD of its integrity
- * limit (where the awake session asks for new keys, RFC 9147 §4.5.3): the
- * session must be made a connection again and given the datagram, which it
- * reads from the start. `dropped`: nothing in it was for the session; the
- * counts in the tally moved on.
+ * `thaw`: a record of the datagram authenticated and is new (not in its epoch's replay window), or a key's failures
+ * reached INTEGRITY_KEY_UPDATE_THRESHOLD of its integrity limit (where the awake session asks for new keys, RFC 9147
+ * §4.5.3): the session must be made a connection again and given the datagram, which it reads from the start.
+ * `dropped`: nothing in it was for the session; the counts in the tally moved on.
  */
 export type Screening = 'thaw' | 'dropped';
 
@@ -73,18 +68,14 @@ const reader = new Reader(EMPTY, 'Datagram');
 const header = new Header13();
 
 /**
- * Reads `datagram` as the hibernated session's record layer would, without
- * making the session a connection: each record's header is checked as
- * RecordLayer.receive checks it (connection ID, length, epoch), and a
- * protected record of a kept epoch is opened with that epoch's keys and
- * checked against its replay window. One failed authentication a datagram
- * (and, every PROBE_EVERY failures in a row, one probe further ahead, as
- * SequenceRecovery does): the records after it are dropped unread
- * (`authentication-rate`), as an awake session drops them once a second's
- * failures pass its budget, so a forged datagram costs one decryption. A
- * record that authenticates but repeats one already received is dropped
- * (`replay`, `too-old`) and thaws nothing. Counts go into `tally` only for
- * a datagram that thaws nothing (the connection counts the others itself).
+ * Reads `datagram` as the hibernated session's record layer would, without making the session a connection: each
+ * record's header is checked as RecordLayer.receive checks it (connection ID, length, epoch), and a protected record of
+ * a kept epoch is opened with that epoch's keys and checked against its replay window. One failed authentication a
+ * datagram (and, every PROBE_EVERY failures in a row, one probe further ahead, as SequenceRecovery does): the records
+ * after it are dropped unread (`authentication-rate`), as an awake session drops them once a second's failures pass its
+ * budget, so a forged datagram costs one decryption. A record that authenticates but repeats one already received is
+ * dropped (`replay`, `too-old`) and thaws nothing. Counts go into `tally` only for a datagram that thaws nothing (the
+ * connection counts the others itself).
  */
 export function screenDatagram(
   reads: ReadsAtRest,
@@ -193,17 +184,16 @@ function heldEpoch(reads: ReadsAtRest, bits: number): number | 'epoch-dropped' |
     newest = Math.max(newest, e.epoch);
   });
   if (held >= 0) return held;
-  // A session at rest waits for no keys: the peer moves to a new epoch only after its KeyUpdate was acknowledged (RFC 9147
-  // §8), and an acknowledged one would have installed them. A record of an epoch ahead could only be forged.
+  // A session at rest waits for no keys: the peer moves to a new epoch only after its KeyUpdate was acknowledged (RFC
+  // 9147 §8), and an acknowledged one would have installed them. A record of an epoch ahead could only be forged.
   const lapsed = lapsedOrAhead(bits, newest, reads.highestDropped);
   return lapsed === 'deferred' ? 'unknown-epoch' : lapsed;
 }
 
 /**
- * Opens one record with its epoch's keys: `thaw` when it is new (or when a
- * failure would take the key to INTEGRITY_KEY_UPDATE_THRESHOLD of its integrity limit, where the awake
- * session acts), `failed` when it does not authenticate, else the replay
- * window's reason to drop it.
+ * Opens one record with its epoch's keys: `thaw` when it is new (or when a failure would take the key to
+ * INTEGRITY_KEY_UPDATE_THRESHOLD of its integrity limit, where the awake session acts), `failed` when it does not
+ * authenticate, else the replay window's reason to drop it.
  */
 function open(
   reads: ReadsAtRest,

@@ -1,7 +1,6 @@
 /**
- * DTLSInnerPlaintext (RFC 9147 §4): content, the real content type, then
- * zero padding. A padding policy chooses how many zeros; the record layer
- * adds what RFC 9147 §4.2.3 requires for a 16-byte ciphertext sample.
+ * DTLSInnerPlaintext (RFC 9147 §4): content, the real content type, then zero padding. A padding policy chooses how
+ * many zeros; the record layer adds what RFC 9147 §4.2.3 requires for a 16-byte ciphertext sample.
  */
 
 /** How many padding zeros to add after `contentLength` bytes of `contentType` content. */

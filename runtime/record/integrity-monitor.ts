@@ -31,42 +31,31 @@ export interface RateLimitedKey {
 export const DEFAULT_INTEGRITY_BUDGET_SECONDS = 128;
 
 /**
- * Failed authentications (AEAD opens that failed), in four bounds, shared
- * by the DTLS 1.3 record layer and the DTLS 1.2 record path:
+ * Failed authentications (AEAD opens that failed), in four bounds, shared by the DTLS 1.3 record layer and the DTLS 1.2
+ * record path:
  *
- * - CPU, per datagram (`limits.maxFailedAuthenticationsPerSecond`): within a
- *   second of the first failure counted, up to that many failures are
- *   opened as usual; past it, a datagram's records are not opened after its
- *   first failure (dropped as `authentication-rate`). A forged-record flood
- *   costs one decryption a datagram, and a genuine datagram still opens
- *   whole, so an off-path sender cannot stall the session.
- * - Datagrams, per read key: a key whose integrity limit is small
- *   ({@link PACED_INTEGRITY_LIMIT}: AES-128-CCM-8's) takes one failure a
- *   datagram, in both versions and under every 1.2 policy; the records
- *   after it are dropped untried (`authentication-rate`), so a datagram of
- *   forged records spends one of the key's forgeries, not a hundred. No
+ * - CPU, per datagram (`limits.maxFailedAuthenticationsPerSecond`): within a second of the first failure counted, up to
+ *   that many failures are opened as usual; past it, a datagram's records are not opened after its first failure
+ *   (dropped as `authentication-rate`). A forged-record flood costs one decryption a datagram, and a genuine datagram
+ *   still opens whole, so an off-path sender cannot stall the session.
+ * - Datagrams, per read key: a key whose integrity limit is small ({@link PACED_INTEGRITY_LIMIT}: AES-128-CCM-8's)
+ *   takes one failure a datagram, in both versions and under every 1.2 policy; the records after it are dropped untried
+ *   (`authentication-rate`), so a datagram of forged records spends one of the key's forgeries, not a hundred. No
  *   genuine datagram holds a record that fails.
- * - Rate, per read key (`limits.integrityBudgetSeconds`,
- *   {@link keyFailuresPerSecond}), from `rateFrom` of the key's integrity
- *   limit on: past that share, the rest of the limit is spent over that
- *   many seconds at least; once a second's share failed, the key's records
- *   are dropped untried (`authentication-rate`) for the rest of the second,
- *   its genuine ones too. DTLS 1.3 starts it at
- *   {@link INTEGRITY_RATE_THRESHOLD} (3/4 of the limit), well after the
- *   KeyUpdate asked for at {@link INTEGRITY_KEY_UPDATE_THRESHOLD}: below it
- *   every record is opened and counted, so forgeries that come slower than
- *   new keys do never hold a genuine record back, and a burst still cannot
- *   spend the whole limit before the new keys land. DTLS 1.2, which cannot
- *   rekey, starts it at 0 under `limits.integrityPolicy12: 'rate'` and has
- *   none otherwise.
- * - Keys, per read epoch (RFC 9147 §4.5.3, DTLS 1.3): past
- *   {@link INTEGRITY_KEY_UPDATE_THRESHOLD} of the current read key's
- *   integrity limit the peer is asked for new keys once; at the limit an
- *   older epoch is dropped and the current one ends the connection.
+ * - Rate, per read key (`limits.integrityBudgetSeconds`, {@link keyFailuresPerSecond}), from `rateFrom` of the key's
+ *   integrity limit on: past that share, the rest of the limit is spent over that many seconds at least; once a
+ *   second's share failed, the key's records are dropped untried (`authentication-rate`) for the rest of the second,
+ *   its genuine ones too. DTLS 1.3 starts it at {@link INTEGRITY_RATE_THRESHOLD} (3/4 of the limit), well after the
+ *   KeyUpdate asked for at {@link INTEGRITY_KEY_UPDATE_THRESHOLD}: below it every record is opened and counted, so
+ *   forgeries that come slower than new keys do never hold a genuine record back, and a burst still cannot spend the
+ *   whole limit before the new keys land. DTLS 1.2, which cannot rekey, starts it at 0 under `limits.integrityPolicy12:
+ *   'rate'` and has none otherwise.
+ * - Keys, per read epoch (RFC 9147 §4.5.3, DTLS 1.3): past {@link INTEGRITY_KEY_UPDATE_THRESHOLD} of the current read
+ *   key's integrity limit the peer is asked for new keys once; at the limit an older epoch is dropped and the current
+ *   one ends the connection.
  *
- * The record layers feed it ({@link datagramStarted}, {@link mayOpen},
- * {@link failed}); the 1.3 connection asks for the {@link verdict} after
- * each datagram. It holds seven numbers and a window.
+ * The record layers feed it ({@link datagramStarted}, {@link mayOpen}, {@link failed}); the 1.3 connection asks for the
+ * {@link verdict} after each datagram. It holds seven numbers and a window.
  */
 export class IntegrityMonitor {
   /** The counted second (begun at its first failure) and the failures in it, over all keys. */
@@ -83,9 +72,8 @@ export class IntegrityMonitor {
   private updateRequestedFor: number | undefined;
 
   /**
-   * `budgetSeconds`: `limits.integrityBudgetSeconds` (0: no per-key rate);
-   * `rateFrom`: the share of a key's integrity limit its failures reach
-   * before its rate applies (0: from the first; DTLS 1.3 passes
+   * `budgetSeconds`: `limits.integrityBudgetSeconds` (0: no per-key rate); `rateFrom`: the share of a key's integrity
+   * limit its failures reach before its rate applies (0: from the first; DTLS 1.3 passes
    * {@link INTEGRITY_RATE_THRESHOLD}).
    */
   constructor(maxFailuresPerSecond: number, budgetSeconds = DEFAULT_INTEGRITY_BUDGET_SECONDS, rateFrom = 0) {
@@ -144,12 +132,10 @@ export class IntegrityMonitor {
   }
 
   /**
-   * What the integrity limit asks after the datagram: `keys` the read
-   * epochs' failure counts, `currentReadEpoch` the session's application
-   * read epoch (undefined during the handshake, where any epoch at its limit
-   * ends the connection), `canRequestUpdate` whether a KeyUpdate may start
-   * now (none of ours outstanding). In read-epoch order, stopping at a
-   * `fail`; nothing failed since the last call costs nothing.
+   * What the integrity limit asks after the datagram: `keys` the read epochs' failure counts, `currentReadEpoch` the
+   * session's application read epoch (undefined during the handshake, where any epoch at its limit ends the
+   * connection), `canRequestUpdate` whether a KeyUpdate may start now (none of ours outstanding). In read-epoch order,
+   * stopping at a `fail`; nothing failed since the last call costs nothing.
    */
   verdict(
     keys: () => readonly ReadKeyFailures[],

@@ -24,21 +24,15 @@ export type OpenRun = (
 ) => number;
 
 /**
- * Records of one connection opened ahead, in one call of the record
- * protection, from the receive batch being delivered ('batch' message
- * buffers: wire/message-arena.ts). When a datagram that is one protected
- * record arrives lent from a batch (ReceiveBatchSource.buffer), it and the
- * datagrams after it in the batch from the same sender that are each one
- * record of the same epoch and CID (DTLS 1.2: application data, no CID) are
- * opened together into the connection's arena (the addon reads their
- * headers). The 1.3 record reader and each 1.2 read epoch hold one. Nothing else is
- * decided here: as each datagram is delivered, the record reader takes its
- * result ({@link take}) and applies its rules in order (replay window,
- * integrity counts, content type), as for a record opened alone. A result
- * is only taken when it is what opening the record then would give: the
- * same batch, read keys and epoch, and the sequence number the window
- * would reconstruct now; otherwise the record is opened alone. What is not
- * taken is zeroed when the batch ends.
+ * Records of one connection opened ahead, in one call of the record protection, from the receive batch being delivered
+ * ('batch' message buffers: wire/message-arena.ts). When a datagram that is one protected record arrives lent from a
+ * batch (ReceiveBatchSource.buffer), it and the datagrams after it in the batch from the same sender that are each one
+ * record of the same epoch and CID (DTLS 1.2: application data, no CID) are opened together into the connection's arena
+ * (the addon reads their headers). The 1.3 record reader and each 1.2 read epoch hold one. Nothing else is decided
+ * here: as each datagram is delivered, the record reader takes its result ({@link take}) and applies its rules in order
+ * (replay window, integrity counts, content type), as for a record opened alone. A result is only taken when it is what
+ * opening the record then would give: the same batch, read keys and epoch, and the sequence number the window would
+ * reconstruct now; otherwise the record is opened alone. What is not taken is zeroed when the batch ends.
  */
 export class OpenedAhead {
   private readonly arena: MessageArena;
@@ -66,18 +60,16 @@ export class OpenedAhead {
   }
 
   /**
-   * The result for the record that is all of `datagram`, under `key` with
-   * the read keys of `generation` and, for a record number of `snBits` bits
-   * (0: the whole number is in the header, DTLS 1.2), the window's
-   * `expected`: true with {@link seq} and {@link inner} set, or false (open
-   * it alone).
+   * The result for the record that is all of `datagram`, under `key` with the read keys of `generation` and, for a
+   * record number of `snBits` bits (0: the whole number is in the header, DTLS 1.2), the window's `expected`: true with
+   * {@link seq} and {@link inner} set, or false (open it alone).
    */
   take(datagram: Uint8Array, key: object, generation: number, snBits: 0 | 8 | 16, expected: number): boolean {
     if (this.count === 0) return false;
-    // The application transferred a message's buffer meanwhile (onmessage, earlier in the batch): the plaintexts went with
-    // it. Nothing is lost: the ciphertexts are still in the batch, and each record is opened again, alone: an application
-    // that transfers every message would otherwise have the rest of the run opened again for each (quadratic), so no new
-    // run starts in this batch, and a record is opened at most twice.
+    // The application transferred a message's buffer meanwhile (onmessage, earlier in the batch): the plaintexts went
+    // with it. Nothing is lost: the ciphertexts are still in the batch, and each record is opened again, alone: an
+    // application that transfers every message would otherwise have the rest of the run opened again for each
+    // (quadratic), so no new run starts in this batch, and a record is opened at most twice.
     if (isDetached(this.out!)) {
       this.discard();
       this.detachedIn = receiveBatchId();
@@ -114,18 +106,17 @@ export class OpenedAhead {
   }
 
   /**
-   * Opens `datagram` (one record, under `key`) and the records after it in
-   * the batch with `run` (RecordProtection.openRun given the record's epoch,
-   * CID and expected number, or the 1.2 equivalent), as {@link take} then
-   * hands them out; false when there is no batch to open (nothing done).
+   * Opens `datagram` (one record, under `key`) and the records after it in the batch with `run`
+   * (RecordProtection.openRun given the record's epoch, CID and expected number, or the 1.2 equivalent), as
+   * {@link take} then hands them out; false when there is no batch to open (nothing done).
    */
   open(datagram: Uint8Array, key: object, generation: number, run: OpenRun): boolean {
     const source = receiveBatch();
     const buf = source?.buffer;
     if (buf === undefined || source?.datagramsAhead === undefined || source.current !== datagram) return false;
     if (this.detachedIn === receiveBatchId()) return false;
-    // A datagram inside the run that the run left out (not one record of its kind) is opened alone, the run kept: a sender
-    // interleaving such datagrams must not have the rest of the run opened again for each.
+    // A datagram inside the run that the run left out (not one record of its kind) is opened alone, the run kept: a
+    // sender interleaving such datagrams must not have the rest of the run opened again for each.
     if (
       this.next < this.count &&
       this.source === source &&

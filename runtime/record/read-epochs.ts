@@ -27,17 +27,14 @@ export type EpochLookup = ReadEpoch | 'deferred' | 'epoch-dropped' | 'unknown-ep
 /**
  * The read epochs whose keys are held, and the rules that bound them:
  *
- * - When a record first authenticates in application epoch N, every
- *   application epoch below N - 1 is dropped at once, and N - 1 is kept
- *   for `retention` more (so reordered records of it still open).
- * - At most `maxApplicationEpochs` application epochs (3 and up) are held:
- *   installing one more drops the oldest other one.
- * - Epochs 1 and 2 (early data, handshake) go only when the connection
- *   drops them.
+ * - When a record first authenticates in application epoch N, every application epoch below N - 1 is dropped at once,
+ *   and N - 1 is kept for `retention` more (so reordered records of it still open).
+ * - At most `maxApplicationEpochs` application epochs (3 and up) are held: installing one more drops the oldest other
+ *   one.
+ * - Epochs 1 and 2 (early data, handshake) go only when the connection drops them.
  *
- * Looking up the epoch of a record is O(1) (one slot per value of the two
- * epoch bits), so per-record cost does not grow with the number of
- * KeyUpdates.
+ * Looking up the epoch of a record is O(1) (one slot per value of the two epoch bits), so per-record cost does not grow
+ * with the number of KeyUpdates.
  */
 export class ReadEpochs {
   private readonly retention: number;
@@ -123,8 +120,8 @@ export class ReadEpochs {
   }
 
   /**
-   * A record authenticated in `epoch` at `now`: the first one of a newer
-   * application epoch retires the ones before it (see the class).
+   * A record authenticated in `epoch` at `now`: the first one of a newer application epoch retires the ones before it
+   * (see the class).
    */
   authenticated(epoch: number, now: number): void {
     if (epoch <= this.newestAuthenticated) return;
@@ -157,10 +154,9 @@ export class ReadEpochs {
   }
 
   /**
-   * The read epoch for two epoch bits (RFC 9147 §4.2.2): the newest held
-   * epoch with those bits; else a recent past epoch whose keys are gone
-   * ('epoch-dropped'); else one of the next epochs, not installed yet
-   * ('deferred', so the caller can keep the record); else 'unknown-epoch'.
+   * The read epoch for two epoch bits (RFC 9147 §4.2.2): the newest held epoch with those bits; else a recent past
+   * epoch whose keys are gone ('epoch-dropped'); else one of the next epochs, not installed yet ('deferred', so the
+   * caller can keep the record); else 'unknown-epoch'.
    */
   resolve(bits: number): EpochLookup {
     return this.slots[bits] ?? lapsedOrAhead(bits, this.newestInstalled, this.highestDropped);
@@ -191,9 +187,8 @@ export class ReadEpochs {
 }
 
 /**
- * What two epoch bits that name no held epoch are (RFC 9147 §4.2.2), given
- * the newest epoch installed and the newest dropped: a recent past epoch
- * whose keys are gone, one of the next epochs, or neither.
+ * What two epoch bits that name no held epoch are (RFC 9147 §4.2.2), given the newest epoch installed and the newest
+ * dropped: a recent past epoch whose keys are gone, one of the next epochs, or neither.
  */
 export function lapsedOrAhead(
   bits: number,

@@ -15,15 +15,12 @@ export { recordNumberKey } from './record-number.js';
 export interface RecordLayerConfig extends RecordReaderConfig, RecordWriterConfig {}
 
 /**
- * The DTLS 1.3 record layer (RFC 9147 §4), sans-I/O: datagrams and `now` in,
- * records out. Protects outgoing records in the current write epoch, and
- * deprotects incoming ones with per-epoch keys, record number decryption,
- * sequence number reconstruction and anti-replay. Invalid records are
- * dropped and counted by reason (`drops`), never thrown (§4.5.2).
+ * The DTLS 1.3 record layer (RFC 9147 §4), sans-I/O: datagrams and `now` in, records out. Protects outgoing records in
+ * the current write epoch, and deprotects incoming ones with per-epoch keys, record number decryption, sequence number
+ * reconstruction and anti-replay. Invalid records are dropped and counted by reason (`drops`), never thrown (§4.5.2).
  *
- * One object over two halves that share nothing but the connection's keys:
- * {@link RecordReader} (record-reader.ts: datagram in, records out) and
- * {@link RecordWriter} (record-writer.ts: records sealed, sequence numbers).
+ * One object over two halves that share nothing but the connection's keys: {@link RecordReader} (record-reader.ts:
+ * datagram in, records out) and {@link RecordWriter} (record-writer.ts: records sealed, sequence numbers).
  */
 export class RecordLayer {
   private readonly reader: RecordReader;
@@ -52,10 +49,9 @@ export class RecordLayer {
   }
 
   /**
-   * record_size_limit (RFC 8449, TLS 1.3's meaning: content, type byte and
-   * padding): `send` caps the records we protect (padding is cut to fit,
-   * content over it throws); `receive` is checked on records of epoch 2 and
-   * later (0-RTT records were sent before the peer knew it).
+   * record_size_limit (RFC 8449, TLS 1.3's meaning: content, type byte and padding): `send` caps the records we protect
+   * (padding is cut to fit, content over it throws); `receive` is checked on records of epoch 2 and later (0-RTT
+   * records were sent before the peer knew it).
    */
   setRecordSizeLimits(limits: { readonly send?: number | undefined; readonly receive?: number | undefined }): void {
     this.writer.setSendInnerLimit(limits.send);
@@ -73,11 +69,9 @@ export class RecordLayer {
   }
 
   /**
-   * Connection IDs (RFC 9146, RFC 9147 §9), from the keys after the hellos
-   * on: records to us carry a CID of `length` bytes that `ours` accepts
-   * (length 0: none, and a record with one is dropped; `optional`: records
-   * without one are taken too); `send` is the peer's CID our records carry
-   * (undefined or empty: none).
+   * Connection IDs (RFC 9146, RFC 9147 §9), from the keys after the hellos on: records to us carry a CID of `length`
+   * bytes that `ours` accepts (length 0: none, and a record with one is dropped; `optional`: records without one are
+   * taken too); `send` is the peer's CID our records carry (undefined or empty: none).
    */
   setConnectionIds(
     receive:
@@ -101,12 +95,10 @@ export class RecordLayer {
   // ── keys ──────────────────────────────────────────────────────────────
 
   /**
-   * Starts protecting outgoing records with `epoch`'s keys (sequence numbers
-   * start at 0). Older write epochs stay usable through `seal`'s `epoch`
-   * option, for retransmitting a flight of the previous epoch, until
-   * {@link retireWriteEpoch}; application epochs (3 and up) older than the
-   * one before the newest are retired here, so KeyUpdates cannot pile up
-   * write keys.
+   * Starts protecting outgoing records with `epoch`'s keys (sequence numbers start at 0). Older write epochs stay
+   * usable through `seal`'s `epoch` option, for retransmitting a flight of the previous epoch, until
+   * {@link retireWriteEpoch}; application epochs (3 and up) older than the one before the newest are retired here, so
+   * KeyUpdates cannot pile up write keys.
    */
   installWriteKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys): void {
     this.writer.installWriteKeys(epoch, suite, keys);
@@ -118,24 +110,19 @@ export class RecordLayer {
   }
 
   /**
-   * Accepts records of `epoch`. Older epochs stay readable until retired:
-   * when a record first authenticates in an application epoch N (3 and
-   * up), the application epochs below N - 1 are dropped at once and N - 1
-   * stays for `previousEpochRetention`, for reordered records; at most
-   * `maxReadEpochs` application epochs are held (installing one more drops
-   * the oldest). Epochs 1 and 2 stay until {@link dropReadEpoch}; epoch 0
-   * is governed by {@link setAcceptPlaintext}. `now` is unused (kept for
-   * callers); retention starts at authentication.
+   * Accepts records of `epoch`. Older epochs stay readable until retired: when a record first authenticates in an
+   * application epoch N (3 and up), the application epochs below N - 1 are dropped at once and N - 1 stays for
+   * `previousEpochRetention`, for reordered records; at most `maxReadEpochs` application epochs are held (installing
+   * one more drops the oldest). Epochs 1 and 2 stay until {@link dropReadEpoch}; epoch 0 is governed by
+   * {@link setAcceptPlaintext}. `now` is unused (kept for callers); retention starts at authentication.
    */
   installReadKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys, _now?: number): void {
     this.reader.installReadKeys(epoch, suite, keys);
   }
 
   /**
-   * Frees what every epoch's keys cost beyond themselves (the native
-   * provider's OpenSSL contexts: about 1.2 KB per key and direction) and
-   * keeps the keys: the next record in or out makes its context again. For
-   * a session gone quiet.
+   * Frees what every epoch's keys cost beyond themselves (the native provider's OpenSSL contexts: about 1.2 KB per key
+   * and direction) and keeps the keys: the next record in or out makes its context again. For a session gone quiet.
    */
   park(): void {
     this.reader.park();
@@ -149,13 +136,10 @@ export class RecordLayer {
   }
 
   /**
-   * What a session at rest keeps of this layer, for hibernation: one write
-   * epoch and the read epochs `keep` names (the others are let go, as
-   * dropped: the peer's older application epochs, which a quiet session no
-   * longer needs for reordered records), with no plaintext, nothing failed
-   * since the last verdict and no kept epoch's retention running (its CIDs
-   * are the CID context's to keep and set again).
-   * Undefined when the layer is not so.
+   * What a session at rest keeps of this layer, for hibernation: one write epoch and the read epochs `keep` names (the
+   * others are let go, as dropped: the peer's older application epochs, which a quiet session no longer needs for
+   * reordered records), with no plaintext, nothing failed since the last verdict and no kept epoch's retention running
+   * (its CIDs are the CID context's to keep and set again). Undefined when the layer is not so.
    */
   hibernation(keep: (epoch: number) => boolean): HibernatedRecords | undefined {
     const write = this.writer.hibernation();
@@ -225,11 +209,9 @@ export class RecordLayer {
   }
 
   /**
-   * True while some held read key has seen more records fail authentication
-   * than its AEAD's integrity limit (RFC 9147 §4.5.3; counted per read
-   * epoch, i.e. per key): the connection SHOULD close (or drop that epoch,
-   * if it is an old one, which clears this). Such a key opens no more
-   * records ('integrity-limit' drops). `usage()` gives the counts.
+   * True while some held read key has seen more records fail authentication than its AEAD's integrity limit (RFC 9147
+   * §4.5.3; counted per read epoch, i.e. per key): the connection SHOULD close (or drop that epoch, if it is an old
+   * one, which clears this). Such a key opens no more records ('integrity-limit' drops). `usage()` gives the counts.
    */
   get integrityLimitExceeded(): boolean {
     return this.reader.integrityLimitExceeded;
@@ -262,8 +244,8 @@ export class RecordLayer {
   }
 
   /**
-   * A DTLSCiphertext record of `content`, in the current write epoch or in
-   * `options.epoch` (an older one kept for retransmission).
+   * A DTLSCiphertext record of `content`, in the current write epoch or in `options.epoch` (an older one kept for
+   * retransmission).
    *
    * @throws RecordLayerError without keys for the epoch, at the key's usage limit, or for content over 2^14.
    */
@@ -276,12 +258,10 @@ export class RecordLayer {
   }
 
   /**
-   * A DTLSCiphertext record of `content` in the current write epoch, numbered
-   * now and protected later together with the records staged after it (one
-   * call where the provider has a record path): by {@link sealStaged}, or
-   * before any other record is sealed or the write keys change; then it is
-   * appended to `sink`. Its sequence number counts against the key's usage
-   * at once ({@link keyUpdateDue}); the content is copied now.
+   * A DTLSCiphertext record of `content` in the current write epoch, numbered now and protected later together with the
+   * records staged after it (one call where the provider has a record path): by {@link sealStaged}, or before any other
+   * record is sealed or the write keys change; then it is appended to `sink`. Its sequence number counts against the
+   * key's usage at once ({@link keyUpdateDue}); the content is copied now.
    *
    * @throws RecordLayerError as {@link seal} does, and nothing is staged then.
    */
@@ -300,11 +280,9 @@ export class RecordLayer {
   }
 
   /**
-   * Several DTLSCiphertext records of `contentType`, one per content, in the
-   * current write epoch, with consecutive sequence numbers: the same bytes
-   * as that many {@link seal} calls, protected in one call where the
-   * provider has a record path (the native one) for the records that lie in
-   * one buffer. Each record's `bytes` is its own view.
+   * Several DTLSCiphertext records of `contentType`, one per content, in the current write epoch, with consecutive
+   * sequence numbers: the same bytes as that many {@link seal} calls, protected in one call where the provider has a
+   * record path (the native one) for the records that lie in one buffer. Each record's `bytes` is its own view.
    *
    * @throws RecordLayerError as {@link seal} does, before any record is sealed (no sequence number is used then).
    */
@@ -315,11 +293,10 @@ export class RecordLayer {
   // ── receiving ─────────────────────────────────────────────────────────
 
   /**
-   * Processes every record of a datagram; returns the records to hand up, in
-   * order. `now` starts the retention of a superseded epoch when a record of
-   * a newer one authenticates. Nothing returned is a view of `datagram`
-   * (contents, connection IDs and deferred records are arrays of their own),
-   * and nothing keeps it: the caller may reuse its bytes once this returns.
+   * Processes every record of a datagram; returns the records to hand up, in order. `now` starts the retention of a
+   * superseded epoch when a record of a newer one authenticates. Nothing returned is a view of `datagram` (contents,
+   * connection IDs and deferred records are arrays of their own), and nothing keeps it: the caller may reuse its bytes
+   * once this returns.
    */
   receive(datagram: Uint8Array, now: number): ReceivedRecord[] {
     return this.reader.receive(datagram, now);

@@ -33,17 +33,14 @@ export interface RecordReaderConfig {
   /** Anti-replay window per epoch, in records (>= 64; default 64). */
   readonly replayWindow?: number;
   /**
-   * How long the previous application read epoch's keys stay, once a record
-   * of a newer epoch authenticated, for records reordered across the
-   * KeyUpdate; in the caller's time units (default 10,000 ms).
+   * How long the previous application read epoch's keys stay, once a record of a newer epoch authenticated, for records
+   * reordered across the KeyUpdate; in the caller's time units (default 10,000 ms).
    */
   readonly previousEpochRetention?: number;
   /**
-   * Application read epochs (3 and up) held at once, at least 2 (default 4):
-   * installing one more drops the oldest. With the retirement on
-   * authentication (see `RecordLayer.installReadKeys`) an honest peer
-   * needs 3 at most (previous, current, next); the cap bounds what a peer
-   * sending KeyUpdate after KeyUpdate can make this side keep.
+   * Application read epochs (3 and up) held at once, at least 2 (default 4): installing one more drops the oldest. With
+   * the retirement on authentication (see `RecordLayer.installReadKeys`) an honest peer needs 3 at most (previous,
+   * current, next); the cap bounds what a peer sending KeyUpdate after KeyUpdate can make this side keep.
    */
   readonly maxReadEpochs?: number;
   /** Overrides of the per-AEAD usage limits (tests, or CCM-8 with extra safeguards). */
@@ -51,25 +48,21 @@ export interface RecordReaderConfig {
   /** Records read from one datagram at most; the rest is dropped unread (default 128). */
   readonly maxRecordsPerDatagram?: number;
   /**
-   * How application data is held (default 'own'): each record's plaintext in
-   * an ArrayBuffer of its own, or with 'batch' the records of one receive
-   * batch (outside a batch: one datagram) in one ArrayBuffer of this
-   * connection's (wire/message-arena.ts, docs/security/buffers.md).
+   * How application data is held (default 'own'): each record's plaintext in an ArrayBuffer of its own, or with 'batch'
+   * the records of one receive batch (outside a batch: one datagram) in one ArrayBuffer of this connection's
+   * (wire/message-arena.ts, docs/security/buffers.md).
    */
   readonly messageBuffers?: MessageBuffers;
   /**
-   * Protected records that may fail authentication per second (of `now`),
-   * over all read epochs (default 100): past it, until the second is over,
-   * a datagram's records are no longer opened after its first failure
-   * (each forged datagram costs one decryption; a genuine one opens whole).
+   * Protected records that may fail authentication per second (of `now`), over all read epochs (default 100): past it,
+   * until the second is over, a datagram's records are no longer opened after its first failure (each forged datagram
+   * costs one decryption; a genuine one opens whole).
    */
   readonly maxFailedAuthenticationsPerSecond?: number;
   /**
-   * Seconds of forgery the last quarter of a read key's integrity limit
-   * lasts at least (default 128; 0: no such bound): once 3/4 of the limit
-   * failed (INTEGRITY_RATE_THRESHOLD), at most that quarter / this records
-   * (at least one) may fail under the key per second, the rest of the
-   * second its records are dropped untried (IntegrityMonitor). Below it
+   * Seconds of forgery the last quarter of a read key's integrity limit lasts at least (default 128; 0: no such bound):
+   * once 3/4 of the limit failed (INTEGRITY_RATE_THRESHOLD), at most that quarter / this records (at least one) may
+   * fail under the key per second, the rest of the second its records are dropped untried (IntegrityMonitor). Below it
    * every record is opened.
    */
   readonly integrityBudgetSeconds?: number;
@@ -108,10 +101,9 @@ export interface DuplicateObserver {
 }
 
 /**
- * The read half of the DTLS 1.3 record layer (RFC 9147 §4): a datagram in,
- * its records out, deprotected with per-epoch keys, record number
- * decryption, sequence number reconstruction and anti-replay. Invalid
- * records are dropped and counted by reason (`drops`), never thrown (§4.5.2).
+ * The read half of the DTLS 1.3 record layer (RFC 9147 §4): a datagram in, its records out, deprotected with per-epoch
+ * keys, record number decryption, sequence number reconstruction and anti-replay. Invalid records are dropped and
+ * counted by reason (`drops`), never thrown (§4.5.2).
  */
 export class RecordReader {
   /** The drop counters, made with the first drop (most sessions never drop a record). */
@@ -218,10 +210,9 @@ export class RecordReader {
   }
 
   /**
-   * The read side of a session at rest: the read epochs `keep` names (the
-   * others let go, as dropped), or undefined while plaintext is taken, a
-   * record overflowed, something failed since the last verdict or a kept
-   * epoch's retention runs.
+   * The read side of a session at rest: the read epochs `keep` names (the others let go, as dropped), or undefined
+   * while plaintext is taken, a record overflowed, something failed since the last verdict or a kept epoch's retention
+   * runs.
    */
   hibernation(keep: (epoch: number) => boolean): Omit<HibernatedRecords, 'write' | 'sendLimit'> | undefined {
     if (this.acceptPlaintext || this.recordOverflow !== undefined) return undefined;
@@ -311,11 +302,10 @@ export class RecordReader {
   // ── receiving ─────────────────────────────────────────────────────────
 
   /**
-   * Processes every record of a datagram; returns the records to hand up, in
-   * order. `now` starts the retention of a superseded epoch when a record of
-   * a newer one authenticates. Nothing returned is a view of `datagram`
-   * (contents, connection IDs and deferred records are arrays of their own),
-   * and nothing keeps it: the caller may reuse its bytes once this returns.
+   * Processes every record of a datagram; returns the records to hand up, in order. `now` starts the retention of a
+   * superseded epoch when a record of a newer one authenticates. Nothing returned is a view of `datagram` (contents,
+   * connection IDs and deferred records are arrays of their own), and nothing keeps it: the caller may reuse its bytes
+   * once this returns.
    */
   receive(datagram: Uint8Array, now: number): ReceivedRecord[] {
     const out: ReceivedRecord[] = [];
@@ -417,9 +407,8 @@ export class RecordReader {
   }
 
   /**
-   * Deprotects one DTLSCiphertext found at [start, end) of `datagram`;
-   * false when the rest of the datagram must be discarded (a connection ID
-   * not ours: the records after it are not ours to parse either).
+   * Deprotects one DTLSCiphertext found at [start, end) of `datagram`; false when the rest of the datagram must be
+   * discarded (a connection ID not ours: the records after it are not ours to parse either).
    */
   private receiveCiphertext(
     cid: Uint8Array | undefined,
@@ -448,14 +437,15 @@ export class RecordReader {
     }
     const { cipher, window, recovery } = epoch;
     if (cipher.integrityExceeded) return this.dropAndGoOn('integrity-limit');
-    // Past the second's budget a datagram gets one failed decryption: a flood costs one per datagram, and never stops the
-    // peer's own records from opening (an off-path sender could otherwise stall the session with one datagram a second).
-    // The key's own rate too: past it a burst of forgeries is dropped untried, and never spends the key's integrity limit.
+    // Past the second's budget a datagram gets one failed decryption: a flood costs one per datagram, and never stops
+    // the peer's own records from opening (an off-path sender could otherwise stall the session with one datagram a
+    // second). The key's own rate too: past it a burst of forgeries is dropped untried, and never spends the key's
+    // integrity limit.
     if (!this.integrity.mayOpen(now, cipher)) return this.dropAndGoOn('authentication-rate');
     const headerLength = end - ciphertextLength - start;
-    // Every record is opened into an array of its own, or in 'batch' mode into this connection's arena: application data is
-    // handed to the application as it is, and its `.buffer` must show no other session's bytes nor detach anyone else's
-    // when transferred (issue 33; docs/security/buffers.md).
+    // Every record is opened into an array of its own, or in 'batch' mode into this connection's arena: application
+    // data is handed to the application as it is, and its `.buffer` must show no other session's bytes nor detach
+    // anyone else's when transferred (issue 33; docs/security/buffers.md).
     const expected = window.right + 1;
     const allocate = this.allocate;
     const ahead = this.openedAhead(datagram, start, end, cipher, epochBits, seq16, expected, cid);
@@ -476,7 +466,8 @@ export class RecordReader {
       if (ahead === undefined) this.arena?.failed();
       this.integrity.failed(now, cipher);
       // Now and then, one more attempt further ahead: a long run of lost records (sequence-recovery.ts). Within the
-      // second's budgets only; the probe counts toward the key's integrity limit (openRecord) and rate, not the CPU budget.
+      // second's budgets only; the probe counts toward the key's integrity limit (openRecord) and rate, not the CPU
+      // budget.
       const further = recovery.nextExpected(expected, seq16 ? 16 : 8, cipher.limits.integrity);
       if (further !== undefined && this.integrity.mayOpen(now, cipher)) {
         inner = cipher.openRecord(

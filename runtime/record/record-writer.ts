@@ -39,10 +39,9 @@ export class RecordLayerError extends Error {
 }
 
 /**
- * The write half of the DTLS 1.3 record layer (RFC 9147 §4): DTLSPlaintext
- * records of epoch 0, and DTLSCiphertext records protected in the current
- * write epoch (or an older one kept for retransmission), each epoch with its
- * own sequence numbers, padding within the peer's record_size_limit.
+ * The write half of the DTLS 1.3 record layer (RFC 9147 §4): DTLSPlaintext records of epoch 0, and DTLSCiphertext
+ * records protected in the current write epoch (or an older one kept for retransmission), each epoch with its own
+ * sequence numbers, padding within the peer's record_size_limit.
  */
 export class RecordWriter {
   private readonly config: RecordWriterConfig;
@@ -211,9 +210,8 @@ export class RecordWriter {
   }
 
   /**
-   * A DTLSCiphertext record of `content`, in the current write epoch or in
-   * `options.epoch` (an older one kept for retransmission). Records staged
-   * before it are sealed first ({@link stage}).
+   * A DTLSCiphertext record of `content`, in the current write epoch or in `options.epoch` (an older one kept for
+   * retransmission). Records staged before it are sealed first ({@link stage}).
    *
    * @throws RecordLayerError without keys for the epoch, at the key's usage limit, or for content over 2^14.
    */
@@ -249,13 +247,10 @@ export class RecordWriter {
   }
 
   /**
-   * A DTLSCiphertext record of `content` in the current write epoch, laid
-   * out and numbered now (its sequence number taken and counted against
-   * the key's usage limit, so {@link keyUpdateDue} counts it) and protected
-   * later, with the records staged after it: by {@link sealStaged}, or
-   * before any other record is sealed or the write keys change. Sealed, it
-   * is appended to `sink`. The content is copied now: the caller may reuse
-   * its bytes at once.
+   * A DTLSCiphertext record of `content` in the current write epoch, laid out and numbered now (its sequence number
+   * taken and counted against the key's usage limit, so {@link keyUpdateDue} counts it) and protected later, with the
+   * records staged after it: by {@link sealStaged}, or before any other record is sealed or the write keys change.
+   * Sealed, it is appended to `sink`. The content is copied now: the caller may reuse its bytes at once.
    *
    * @throws RecordLayerError as {@link seal} does, and nothing is staged then.
    */
@@ -295,10 +290,9 @@ export class RecordWriter {
   }
 
   /**
-   * Checks, numbers and lays out one record in `state`'s epoch: header
-   * (record number in clear), DTLSInnerPlaintext, zeroed room for the tag;
-   * counted in the key's usage. What seal and stage need of it is left in
-   * the `laid…` fields (no object per record).
+   * Checks, numbers and lays out one record in `state`'s epoch: header (record number in clear), DTLSInnerPlaintext,
+   * zeroed room for the tag; counted in the key's usage. What seal and stage need of it is left in the `laid…` fields
+   * (no object per record).
    */
   private layOut(
     state: { readonly cipher: EpochCipher; seq: number } | undefined,
@@ -338,11 +332,9 @@ export class RecordWriter {
   }
 
   /**
-   * Several DTLSCiphertext records of `contentType`, one per content, in the
-   * current write epoch, with consecutive sequence numbers: the same bytes
-   * as that many {@link seal} calls, protected in one call per buffer they
-   * lie in where the provider has a record path (the native one): see
-   * {@link stage}.
+   * Several DTLSCiphertext records of `contentType`, one per content, in the current write epoch, with consecutive
+   * sequence numbers: the same bytes as that many {@link seal} calls, protected in one call per buffer they lie in
+   * where the provider has a record path (the native one): see {@link stage}.
    *
    * @throws RecordLayerError as {@link seal} does, before any record is sealed (no sequence number is used then).
    */

@@ -2,9 +2,8 @@
 const WORD = 30;
 
 /**
- * The anti-replay sliding window of RFC 9147 §4.5.1 (RFC 4303 §3.4.3): the
- * right edge is the highest sequence number deprotected in the epoch; a bit
- * per sequence number below it remembers what was seen. One per epoch.
+ * The anti-replay sliding window of RFC 9147 §4.5.1 (RFC 4303 §3.4.3): the right edge is the highest sequence number
+ * deprotected in the epoch; a bit per sequence number below it remembers what was seen. One per epoch.
  */
 export class ReplayWindow {
   /** Window size in records. */

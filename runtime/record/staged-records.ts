@@ -6,14 +6,11 @@ const STRIDE = 6;
 const MAX_SPARE = 64;
 
 /**
- * DTLSCiphertext records laid out and numbered but not yet protected: each
- * a view (from wire/slab.ts) holding its unified header with the record
- * number in clear, its DTLSInnerPlaintext and room for the tag, all of one
- * write epoch and bound for one queue. {@link seal} protects them together:
- * the records that lie in one buffer (the slab carves consecutive records
- * from one 64 KiB buffer) in one call of the epoch's record protection (the
- * native addon: one call for the run), then appends them to their queue in
- * the order they were staged.
+ * DTLSCiphertext records laid out and numbered but not yet protected: each a view (from wire/slab.ts) holding its
+ * unified header with the record number in clear, its DTLSInnerPlaintext and room for the tag, all of one write epoch
+ * and bound for one queue. {@link seal} protects them together: the records that lie in one buffer (the slab carves
+ * consecutive records from one 64 KiB buffer) in one call of the epoch's record protection (the native addon: one call
+ * for the run), then appends them to their queue in the order they were staged.
  */
 export class StagedRecords {
   /** Emptied ones, for the next burst of any writer on this thread: an idle session holds none. */
@@ -45,9 +42,8 @@ export class StagedRecords {
   }
 
   /**
-   * Adds a record laid out as RecordProtection.sealRecord takes it, to be
-   * sealed under `cipher` and appended to `sink`; records waiting for
-   * another cipher or queue are sealed first.
+   * Adds a record laid out as RecordProtection.sealRecord takes it, to be sealed under `cipher` and appended to `sink`;
+   * records waiting for another cipher or queue are sealed first.
    */
   add(
     cipher: EpochCipher,
@@ -80,9 +76,8 @@ export class StagedRecords {
   }
 
   /**
-   * Protects every waiting record (one call per buffer they lie in) and
-   * appends them to their queue, in order. If the protection throws (keys
-   * released), none is appended and their plaintext is wiped.
+   * Protects every waiting record (one call per buffer they lie in) and appends them to their queue, in order. If the
+   * protection throws (keys released), none is appended and their plaintext is wiped.
    */
   seal(): void {
     const records = this.records;
