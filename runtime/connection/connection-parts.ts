@@ -243,11 +243,17 @@ export class ConnectionParts implements FlightRestListener {
     this.records.retireWriteEpoch(2);
   }
 
+  /** The connection ended: nothing more goes out on a timer (the flight's retransmissions, a path check's challenges). */
+  stopTimers(): void {
+    this.flight.stop();
+    this.cid.stop();
+  }
+
   /** The fatal path (RFC 8446 §6.2): one alert out, the flight stopped, the connection latched failed. */
   failWith(alert: AlertDescriptionName, message: string, callbackError?: unknown): void {
     if (this.failure) return;
     this.failure = callbackError === undefined ? { alert, message } : { alert, message, callbackError };
-    this.flight.stop();
+    this.stopTimers();
     this.events.push(
       { type: 'alert', level: 'fatal', description: alert, sent: true },
       { type: 'closed', reason: 'failed' },
@@ -268,7 +274,7 @@ export class ConnectionParts implements FlightRestListener {
   abandon(message: string): void {
     if (this.failure) return;
     this.failure = { alert: 'user_canceled', message };
-    this.flight.stop();
+    this.stopTimers();
     this.events.push({ type: 'closed', reason: 'local' });
     this.sendAlertIfPossible('warning', 'user_canceled');
     this.sendAlertIfPossible('warning', 'close_notify');
@@ -278,7 +284,7 @@ export class ConnectionParts implements FlightRestListener {
   peerClosedEarly(): void {
     if (this.failure) return;
     this.failure = { alert: 'close_notify', message: 'the peer closed before the handshake completed' };
-    this.flight.stop();
+    this.stopTimers();
     this.events.push(
       { type: 'alert', level: 'warning', description: 'close_notify', sent: false },
       { type: 'closed', reason: 'close_notify' },
@@ -301,7 +307,7 @@ export class ConnectionParts implements FlightRestListener {
       alert: typeof description === 'string' ? description : 'internal_error',
       message: `the peer sent ${String(description)}`,
     };
-    this.flight.stop();
+    this.stopTimers();
     this.events.push({ type: 'alert', level, description, sent: false }, { type: 'closed', reason: 'failed' });
   }
 }

@@ -73,14 +73,14 @@ export const SESSION_STEPS = {
   },
   sendCloseNotify(c: MachineContext, _s: Connected): typeof CLOSED {
     c.parts.sendAlert('warning', 'close_notify');
-    c.parts.flight.stop();
+    c.parts.stopTimers();
     c.parts.events.push({ type: 'closed', reason: 'local' });
     return CLOSED;
   },
   // RFC 8446 §6.1: the peer closed its write side; we answer with our own close_notify and stop.
   reportClosed(c: MachineContext, _s: Connected): typeof CLOSED {
     c.parts.sendAlert('warning', 'close_notify');
-    c.parts.flight.stop();
+    c.parts.stopTimers();
     c.parts.events.push({ type: 'closed', reason: 'close_notify' });
     return CLOSED;
   },

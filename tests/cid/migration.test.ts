@@ -187,3 +187,26 @@ test('a voluntary move (rebind) with spares: the client uses a fresh server CID 
   // The retired CID is no longer taken: a record carrying it (a replay of an old datagram with a fresh number is impossible, so a forged one) is dropped.
   t.deepEqual(received(link, 'server'), ['from the new path with a new CID, long enough']);
 });
+
+test('a path check running when the connection closes stops with it: no challenge goes out after close, no timer is left', (t) => {
+  // The new address never hears the server, so the check keeps challenging it until the connection closes.
+  const link = connected({ link: { filter: (w) => !(w.from === 'server:1' && w.to === 'client:2') } });
+  link.moveClient('client:2');
+  link.client.send(text('from the new address, long enough to tell apart from a probe'));
+  link.run(link.wire.at(-1)!.at + 50);
+  const server = link.server;
+  t.like(server.stats.paths, { checks: 1, validated: 0 });
+  t.not(server.pollTimeout(), undefined, 'the check is waiting for an answer');
+  server.close();
+  for (let d = server.pollTransmit(); d !== undefined; d = server.pollTransmit());
+  for (let d = server.pollPathTransmit(); d !== undefined; d = server.pollPathTransmit());
+  t.is(server.state, 'closed');
+  t.is(server.pollTimeout(), undefined, 'no timer after close');
+  let sent = 0;
+  for (let now = 100_000; now < 400_000; now += 1000) {
+    server.handleTimeout(now);
+    for (let d = server.pollTransmit(); d !== undefined; d = server.pollTransmit()) sent++;
+    for (let d = server.pollPathTransmit(); d !== undefined; d = server.pollPathTransmit()) sent++;
+  }
+  t.is(sent, 0, 'datagrams sent after close');
+});
