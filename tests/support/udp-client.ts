@@ -62,9 +62,10 @@ export class UdpClientEndpoint<P extends SessionParameters = NegotiatedParameter
       for (const listener of [...this.listeners]) listener(e);
     };
     session.onmessage = (data) => {
+      const m = new Uint8Array(data.buffer, data.byteOffset, data.byteLength); // the connection's bytes, not a Buffer
       const reader = this.readers.shift();
-      if (reader) reader.resolve(data);
-      else this.messages.push(data);
+      if (reader) reader.resolve(m);
+      else this.messages.push(m);
     };
     // `opened` waits past handshakeComplete on a 1.3 client (the server's confirmation); only its failure is taken.
     this.handshake = Promise.race([this.handshake, session.opened.then(() => this.handshake)]);
