@@ -91,7 +91,7 @@ function dtls13(
       const trial = await jsTrial(peer, which, (d) => c.send(d), o);
       if (c.isEnded)
         throw new Error(`the dtls13 client ended during the trial: ${c.endError?.message ?? 'no reason'}`, {
-          cause: c.internalError,
+          cause: c.endError,
         });
       return trial;
     },

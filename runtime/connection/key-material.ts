@@ -126,13 +126,21 @@ const NO_KEY_LOG: KeyLogger = () => {};
 /** A key log callback; with `wanted`, asked before each line whether it would go anywhere (none is formatted when not). */
 export type KeyLogSink = ((line: string) => void) & { readonly wanted?: () => boolean };
 
+/** Loggers by sink: a listener's connections share its one sink, so they share one logger (no closure per connection). */
+const loggers = new WeakMap<KeyLogSink, KeyLogger>();
+
 export function keyLogger(keyLog: KeyLogSink | undefined): KeyLogger {
   if (keyLog === undefined) return NO_KEY_LOG;
+  let logger = loggers.get(keyLog);
+  if (logger !== undefined) return logger;
   const wanted = keyLog.wanted;
-  if (wanted === undefined) return (label, random, secret) => keyLog(`${label} ${toHex(random)} ${toHex(secret)}`);
-  return (label, random, secret) => {
-    if (wanted()) keyLog(`${label} ${toHex(random)} ${toHex(secret)}`);
-  };
+  if (wanted === undefined) logger = (label, random, secret) => keyLog(`${label} ${toHex(random)} ${toHex(secret)}`);
+  else
+    logger = (label, random, secret) => {
+      if (wanted()) keyLog(`${label} ${toHex(random)} ${toHex(secret)}`);
+    };
+  loggers.set(keyLog, logger);
+  return logger;
 }
 
 /** Schedule contexts by provider and suite: immutable, so every connection of a provider shares one per suite. */

@@ -8,7 +8,8 @@ import { promisify } from 'node:util';
 import type { NegotiatedParameters } from '../../runtime/connection/events.js';
 import type { KeyExchangeGroup } from '../../runtime/crypto/provider.js';
 import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
-import { openClientEndpoint, type UdpClientOptions } from '../support/udp-client.js';
+import { openClientEndpoint, type UdpClientEndpoint, type UdpClientOptions } from '../support/udp-client.js';
+import type { Connection } from '../../runtime/connection/connection-api.js';
 import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
 import { DtlsUdpServer, type UdpServerOptions } from '../../runtime/node/server.js';
 import { toHex } from '../../runtime/wire/bytes.js';
@@ -261,7 +262,7 @@ export const NSS_KEA_BITS: Readonly<Partial<Record<KeyExchangeGroup, number>>> =
 };
 
 /** Our side's exporter, hex, to compare with tstclnt's. */
-export const ourExporter = (ep: DtlsEndpoint): string =>
+export const ourExporter = (ep: { readonly connection: Pick<Connection, 'exportKeyingMaterial'> }): string =>
   toHex(ep.connection.exportKeyingMaterial(EXPORTER_LENGTH, EXPORTER_LABEL));
 
 /** The datagrams a relay between the two saw, in order, by sender. */
@@ -409,7 +410,7 @@ export interface NssServerRun {
   /** What came back from tstclnt, decoded as Latin-1. */
   readonly replies: string[];
   readonly exporter: string | undefined;
-  readonly client: DtlsEndpoint;
+  readonly client: UdpClientEndpoint;
   readonly captured: Captured;
   readonly proxy: LossyProxy;
 }
@@ -480,7 +481,7 @@ export async function talkToNssServer(
   options: Partial<UdpClientOptions>,
   messages: readonly string[],
   reply: string,
-  extra: { fate?: FateOf; beforeSend?: (c: DtlsEndpoint) => void } = {},
+  extra: { fate?: FateOf; beforeSend?: (c: UdpClientEndpoint) => void } = {},
 ): Promise<NssServerRun> {
   const db = await makeNssDb(serverId, serverId);
   const { port, run } = await startNssServer(db, serverArgs);

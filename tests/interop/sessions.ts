@@ -1,6 +1,6 @@
 import type { ExecutionContext } from 'ava';
 import type { NegotiatedParameters } from '../../runtime/connection/events.js';
-import { openClientEndpoint, type UdpClientOptions } from '../support/udp-client.js';
+import { openClientEndpoint, type UdpClientEndpoint, type UdpClientOptions } from '../support/udp-client.js';
 import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
 import { DtlsUdpServer, type UdpServerOptions } from '../../runtime/node/server.js';
 import type { KeyPairKind } from '../../runtime/pki/key-pair.js';
@@ -100,7 +100,7 @@ export interface Outcome {
   readonly replies: Uint8Array[];
   readonly serverOutput: string;
   readonly serverCode: number | null;
-  readonly client: DtlsEndpoint;
+  readonly client: UdpClientEndpoint;
   readonly proxy: LossyProxy | undefined;
 }
 
@@ -108,7 +108,7 @@ export async function talkToWolfServer(
   serverId: Identity,
   serverArgs: readonly string[],
   options: Partial<UdpClientOptions> = {},
-  extra: { fate?: FateOf; beforeSend?: (c: DtlsEndpoint) => void; messages?: readonly Uint8Array[] } = {},
+  extra: { fate?: FateOf; beforeSend?: (c: UdpClientEndpoint) => void; messages?: readonly Uint8Array[] } = {},
 ): Promise<Outcome> {
   const pem = writePem(serverId);
   const echo = !serverArgs.includes('-U');

@@ -2,63 +2,61 @@ import test from 'ava';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { openClientEndpoint } from '../support/udp-client.js';
-import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
-import { EndpointClosedError } from '../../runtime/node/endpoint-ending.js';
-import { DtlsUdpServer } from '../../runtime/node/server.js';
+import type { Connection } from '../../runtime/connection/connection-api.js';
+import { listen, type DtlsError, type DtlsSession } from '../../runtime/index.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
-import { until } from './support.js';
+import { pemOptions, until } from './support.js';
 
 const id = makeIdentity('p256', 'localhost');
 const wallClock = (): number => TEST_TIME;
 const clientOptions = { trustAnchors: [id.caDer], serverName: 'localhost', wallClock };
 
 /** Ways a connection can throw, installed on a server-side connection once its handshake is complete. */
-const SABOTAGE: Record<string, (ep: DtlsEndpoint) => void> = {
-  receive: (ep) => {
-    ep.connection.receive = () => {
+const SABOTAGE: Record<string, (c: Connection) => void> = {
+  receive: (c) => {
+    c.receive = () => {
       throw new RangeError('boom in receive');
     };
   },
-  handleTimeout: (ep) => {
-    ep.connection.pollTimeout = () => performance.now() + 5;
-    ep.connection.handleTimeout = () => {
+  handleTimeout: (c) => {
+    c.pollTimeout = () => performance.now() + 5;
+    c.handleTimeout = () => {
       throw new RangeError('boom in handleTimeout');
     };
   },
-  pollTransmit: (ep) => {
-    ep.connection.pollTransmit = () => {
+  pollTransmit: (c) => {
+    c.pollTransmit = () => {
       throw new RangeError('boom in pollTransmit');
     };
   },
 };
 
 for (const [where, sabotage] of Object.entries(SABOTAGE)) {
-  test(`a connection that throws from ${where} ends alone, failed with internal_error (the thrown error as cause); the server serves on`, async (t) => {
-    const server = await DtlsUdpServer.listen({ certificate: id, wallClock });
+  test(`a connection that throws from ${where} ends alone, failed with internal_error (the thrown error as cause); the listener serves on`, async (t) => {
+    const sessions: DtlsSession[] = [];
+    const server = listen(
+      (session) => {
+        sessions.push(session);
+        session.onmessage = (data) => session.send(data);
+      },
+      { ...pemOptions(id), host: '127.0.0.1', wallClock },
+    );
     t.teardown(() => server.close());
-    const endpoints: DtlsEndpoint[] = [];
-    server.onConnection((ep) => {
-      endpoints.push(ep);
-      ep.onEvent((e) => {
-        if (e.type === 'data') ep.send(e.data);
-      });
-    });
-    const victim = openClientEndpoint({ port: server.address.port, ...clientOptions });
+    const { port } = await server.listening;
+    const victim = openClientEndpoint({ port, ...clientOptions });
     await victim.handshake;
-    await until(() => endpoints[0] !== undefined);
-    const endpoint = endpoints[0]!;
-    await endpoint.handshake;
-    sabotage(endpoint);
+    await until(() => sessions[0] !== undefined);
+    const session = sessions[0]!;
+    await session.opened;
+    sabotage(session.connection!);
     victim.send(new Uint8Array([1])); // something to receive, and a reply to transmit
-    t.is(await endpoint.closed, 'failed');
-    const error = endpoint.endError;
-    t.true(error instanceof EndpointClosedError);
+    const error = await t.throwsAsync<DtlsError>(session.closed, { code: 'ERR_DTLS_ALERT' });
+    t.is(session.closeReason, 'failed');
     t.is(error?.alert, 'internal_error');
     t.true(error?.cause instanceof RangeError);
     t.regex(error?.message ?? '', new RegExp(`boom in ${where}`));
-    t.is(server.stats.connectionErrors, 1);
     // Another client is served as before.
-    const other = openClientEndpoint({ port: server.address.port, ...clientOptions });
+    const other = openClientEndpoint({ port, ...clientOptions });
     await other.handshake;
     other.send(new TextEncoder().encode('next'));
     t.is(new TextDecoder().decode(await other.receive()), 'next');

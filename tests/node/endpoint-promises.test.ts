@@ -1,57 +1,51 @@
 import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
-import { openClientEndpoint } from '../support/udp-client.js';
-import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
-import { EndpointClosedError } from '../../runtime/node/endpoint-ending.js';
-import { DtlsUdpServer } from '../../runtime/node/server.js';
+import { connect, listen, type DtlsSession } from '../../runtime/index.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
-import { until } from './support.js';
+import { certificateToPem } from '../../runtime/pki/pem.js';
+import { pemOptions, until } from './support.js';
 
-// An endpoint makes its `handshake` and `closed` promises when first asked for: asked late, they settle as they
-// would have when made at the start.
+// A session makes its `opened` and `closed` promises when first asked for (lazy-outcome.ts): asked late, they settle
+// as they would have when made at the start.
 
 const id = makeIdentity('p256', 'localhost');
 const wallClock = (): number => TEST_TIME;
 
-test('asked for only after the handshake and the close, handshake resolves with the parameters and closed with the reason', async (t) => {
-  const server = await DtlsUdpServer.listen({ certificate: id, wallClock });
-  t.teardown(() => server.close());
-  const accepted: DtlsEndpoint[] = [];
-  server.onConnection((ep) => accepted.push(ep));
-  const client = openClientEndpoint({
-    port: server.address.port,
-    trustAnchors: [id.caDer],
-    serverName: 'localhost',
-    wallClock,
-  });
-  const clientParameters = await client.handshake;
-  client.close();
-  await client.closed;
-  await until(() => accepted[0]?.isEnded === true);
-  const ep = accepted[0]!;
-  const parameters = await ep.handshake;
-  t.is(parameters.cipherSuite, clientParameters.cipherSuite);
-  t.true(parameters.clientAuthenticated === false);
-  t.is(await ep.closed, 'close_notify');
-  t.is(ep.handshake, ep.handshake, 'one promise, made once');
+test('asked for only after the handshake and the close, opened resolves with the protocol and closed resolves, reason close_notify', async (t) => {
+  const accepted: DtlsSession[] = [];
+  const listener = listen((s) => void accepted.push(s), { ...pemOptions(id), host: '127.0.0.1', wallClock });
+  t.teardown(() => listener.close());
+  const { port } = await listener.listening;
+  const client = connect('127.0.0.1', port, { ca: certificateToPem(id.caDer), servername: 'localhost', wallClock });
+  const clientOpened = await client.opened;
+  await client.close();
+  await until(() => accepted[0]?.destroyed === true);
+  const session = accepted[0]!;
+  t.is(session.closeReason, 'close_notify');
+  const opened = await session.opened;
+  t.is(opened.protocol, clientOpened.protocol);
+  t.is(session.cipher?.standardName, client.cipher?.standardName);
+  await t.notThrowsAsync(session.closed);
+  t.is(session.opened, session.opened, 'one promise, made once');
+  t.is(session.closed, session.closed, 'one promise, made once');
 });
 
-test('asked for only after an end without a handshake, handshake rejects with the EndpointClosedError and closed resolves', async (t) => {
+test('asked for only after an end without a handshake, opened and closed reject with the one timeout error', async (t) => {
   // A socket that answers nothing: the client's handshake times out.
   const silent = createSocket('udp4');
   silent.bind(0, '127.0.0.1');
   await once(silent, 'listening');
   t.teardown(() => silent.close());
-  const client = openClientEndpoint({
-    port: silent.address().port,
-    trustAnchors: [id.caDer],
-    serverName: 'localhost',
+  const client = connect('127.0.0.1', silent.address().port, {
+    ca: certificateToPem(id.caDer),
+    servername: 'localhost',
     wallClock,
-    handshakeTimeoutMs: 200,
+    handshakeTimeout: 200,
   });
-  await until(() => client.isEnded);
-  const error = await t.throwsAsync(client.handshake, { instanceOf: EndpointClosedError });
-  t.is(error, client.endError!);
-  t.truthy(await client.closed);
+  await until(() => client.destroyed);
+  t.is(client.closeReason, 'timeout');
+  const error = await t.throwsAsync(client.opened, { code: 'ERR_DTLS_HANDSHAKE_TIMEOUT' });
+  const closedError = await t.throwsAsync(client.closed);
+  t.is(closedError, error, 'the one error, made once');
 });

@@ -3,13 +3,34 @@ import { decodeDtlsHandshake, encodeDtlsHandshake, encodeDtlsPlaintext } from '.
 import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
 import { HelloRetryResponder, type HelloRetryOutcome } from '../../runtime/connection/hello-retry-responder.js';
 import { openClientEndpoint } from '../support/udp-client.js';
-import { DtlsUdpServer } from '../../runtime/node/server.js';
+import { listen, type DtlsListener, type SessionHandler } from '../../runtime/index.js';
+import type { ListenOptions } from '../../runtime/node/dtls/options.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
+import { pemOptions } from './support.js';
 
 const id = makeIdentity('p256', 'localhost');
 const wallClock = (): number => TEST_TIME;
 const serverOptions: ConnectionOptions = { certificate: id, wallClock, groups: ['secp521r1', 'x448', 'x25519'] };
+
+/** The echo a listener's session runs. */
+const echo: SessionHandler = (session) => (session.onmessage = (data) => session.send(data));
+
+/** A listener on 127.0.0.1 with the server's identity and groups (plus `options`), and its port, once it listens. */
+async function serving(
+  onsession: SessionHandler,
+  options: ListenOptions = {},
+): Promise<{ server: DtlsListener; port: number }> {
+  const server = listen(onsession, {
+    ...pemOptions(id),
+    host: '127.0.0.1',
+    wallClock,
+    groups: ['secp521r1', 'x448', 'x25519'],
+    ...options,
+  });
+  const { port } = await server.listening;
+  return { server, port };
+}
 /** A client whose ClientHello does not fit one datagram: two big key shares, the smallest datagram allowed. */
 const bigHelloClient: ConnectionOptions = {
   trustAnchors: [id.caDer],
@@ -52,10 +73,9 @@ test('a ClientHello with big key shares at the smallest datagram size really is 
 });
 
 test('over UDP: a client whose ClientHellos (first and second) come in fragments completes the cookie exchange, the handshake and an echo', async (t) => {
-  const server = await DtlsUdpServer.listen({ ...serverOptions });
+  const { server, port } = await serving(echo);
   t.teardown(() => server.close());
-  server.onConnection((ep) => ep.onEvent((e) => e.type === 'data' && ep.send(e.data)));
-  const client = openClientEndpoint({ port: server.address.port, ...bigHelloClient, handshakeTimeoutMs: 20_000 });
+  const client = openClientEndpoint({ port, ...bigHelloClient, handshakeTimeoutMs: 20_000 });
   t.teardown(() => client.close());
   const params = await client.handshake;
   t.true(params.helloRetryRequest, 'through the stateless cookie exchange');
@@ -65,9 +85,9 @@ test('over UDP: a client whose ClientHellos (first and second) come in fragments
 });
 
 test('over UDP with reassembly off (maxPendingClientHellos 0) the fragmented ClientHello goes unanswered', async (t) => {
-  const server = await DtlsUdpServer.listen({ ...serverOptions, maxPendingClientHellos: 0 });
+  const { server, port } = await serving(echo, { maxPendingClientHellos: 0 });
   t.teardown(() => server.close());
-  const client = openClientEndpoint({ port: server.address.port, ...bigHelloClient, handshakeTimeoutMs: 1_500 });
+  const client = openClientEndpoint({ port, ...bigHelloClient, handshakeTimeoutMs: 1_500 });
   const error = await t.throwsAsync(client.handshake);
   t.regex(error?.message ?? '', /timeout/);
 });

@@ -1,10 +1,11 @@
 import test, { type ExecutionContext } from 'ava';
 import { createSocket, type Socket } from 'node:dgram';
-import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
-import { DtlsUdpServer } from '../../runtime/node/server.js';
+import { listen, type DtlsListener, type DtlsSession } from '../../runtime/index.js';
+import type { ConnectionStats } from '../../runtime/connection/connection-api.js';
 import { bytesFrom, forgedCiphertext, plaintextAck, plaintextAlert } from '../support/attacker.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { openClientEndpoint, type UdpClientEndpoint } from '../support/udp-client.js';
+import { pemOptions } from './support.js';
 
 /**
  * Issue 49, item 2, over real UDP: forged datagrams at hibernated DTLS 1.3
@@ -22,10 +23,11 @@ const id = makeIdentity('p256', 'server.test');
 const SESSIONS = 4;
 
 interface Rig {
-  readonly server: DtlsUdpServer;
+  readonly server: DtlsListener;
+  readonly port: number;
   readonly clients: UdpClientEndpoint[];
-  /** The server's endpoint of each client's session, in the clients' order. */
-  readonly sessions: DtlsEndpoint[];
+  /** The server's session of each client, in the clients' order. */
+  readonly sessions: DtlsSession[];
   /** What each client sent, every datagram (copies). */
   readonly sent: Uint8Array[][];
   /** What each session delivered to the server's application. */
@@ -42,36 +44,35 @@ async function until(what: string, condition: () => boolean, ms = 10_000): Promi
 }
 
 async function rig(t: ExecutionContext, cid: boolean): Promise<Rig> {
-  const server = await DtlsUdpServer.listen({
-    certificate: { chain: id.chain, privateKey: id.privateKey },
-    parkAfterMs: 100,
-    maxHandshakesPerHost: SESSIONS,
-    ...(cid ? { cid: 8 } : {}),
-  });
+  const byPort = new Map<number, DtlsSession>();
+  const delivered = new Map<DtlsSession, string[]>();
+  const server = listen(
+    (session) => {
+      byPort.set(session.remotePort!, session);
+      const got: string[] = [];
+      delivered.set(session, got);
+      session.onmessage = (data) => {
+        got.push(data.toString());
+        session.send(data);
+      };
+    },
+    {
+      ...pemOptions(id),
+      host: '127.0.0.1',
+      parkAfterMs: 100,
+      maxHandshakesPerHost: SESSIONS,
+      ...(cid ? { cid: 8 } : {}),
+    },
+  );
   t.teardown(() => server.close());
-  const byPort = new Map<number, DtlsEndpoint>();
-  const delivered = new Map<DtlsEndpoint, string[]>();
-  server.onConnection((e) => {
-    byPort.set(e.remote.port, e);
-    const got: string[] = [];
-    delivered.set(e, got);
-    // An echo that reads each message off the endpoint (a message left unread would keep its session from resting).
-    void (async (): Promise<void> => {
-      for (;;) {
-        const data = await e.receive().catch(() => undefined);
-        if (data === undefined) return;
-        got.push(new TextDecoder().decode(data));
-        e.send(data);
-      }
-    })();
-  });
+  const { port } = await server.listening;
   const clients: UdpClientEndpoint[] = [];
   const sent: Uint8Array[][] = [];
   for (let i = 0; i < SESSIONS; i++) {
     const out: Uint8Array[] = [];
     sent.push(out);
     const client = openClientEndpoint({
-      port: server.address.port,
+      port,
       trustAnchors: [id.caDer],
       serverName: 'server.test',
       ...(cid ? { cid: 8 } : {}),
@@ -88,8 +89,8 @@ async function rig(t: ExecutionContext, cid: boolean): Promise<Rig> {
   );
   // One message each way, so that each client has a genuine application-data record the server received (to replay).
   for (const c of clients) t.is(await echo(c, 'before'), 'before');
-  await until('the sessions to hibernate', () => sessions.every((s) => s.isHibernated));
-  return { server, clients, sessions, sent, delivered: sessions.map((s) => delivered.get(s)!) };
+  await until('the sessions to hibernate', () => server.stats.hibernated === SESSIONS);
+  return { server, port, clients, sessions, sent, delivered: sessions.map((s) => delivered.get(s)!) };
 }
 
 async function echo(c: UdpClientEndpoint, text: string): Promise<string> {
@@ -98,11 +99,18 @@ async function echo(c: UdpClientEndpoint, text: string): Promise<string> {
   return new TextDecoder().decode(await reply);
 }
 
+/** What a session's connection counts (kept while it hibernates: reading it thaws nothing). */
+function counted(session: DtlsSession): ConnectionStats {
+  const stats = session.stats.connectionStats;
+  if (stats === undefined) throw new Error('the session has its connection');
+  return stats;
+}
+
 /** Sends `d` from `socket` to the server, then waits until `session` has read it. */
-async function forge(r: Rig, socket: Socket, d: Uint8Array, session: DtlsEndpoint): Promise<void> {
-  const before = session.connectionStats.datagramsReceived;
-  socket.send(d, r.server.address.port, '127.0.0.1');
-  await until('the server to read the forged datagram', () => session.connectionStats.datagramsReceived > before);
+async function forge(r: Rig, socket: Socket, d: Uint8Array, session: DtlsSession): Promise<void> {
+  const before = counted(session).datagramsReceived;
+  socket.send(d, r.port, '127.0.0.1');
+  await until('the server to read the forged datagram', () => counted(session).datagramsReceived > before);
 }
 
 /** The last application-data datagram a client sent: a genuine record the server received. */
@@ -147,12 +155,9 @@ test('forged datagrams from the clients’ own addresses and ports thaw no hiber
   for (let round = 0; round < 3; round++)
     for (const [i, c] of r.clients.entries()) for (const d of kinds(i)) await forge(r, c.socket, d, r.sessions[i]!);
   t.is(r.server.stats.thawed, 0, 'no thaw');
-  t.true(
-    r.sessions.every((s) => s.isHibernated),
-    'all still hibernated',
-  );
+  t.is(r.server.stats.hibernated, SESSIONS, 'all still hibernated');
   for (const s of r.sessions) {
-    const drops = s.connectionStats.drops;
+    const drops = counted(s).drops;
     t.is(
       drops.authentication,
       3 * 3,
@@ -169,7 +174,7 @@ test('forged datagrams carrying the sessions’ CIDs from another address thaw n
   const attacker = createSocket('udp4');
   await new Promise<void>((resolve) => attacker.bind(0, '127.0.0.2', () => resolve()));
   t.teardown(() => attacker.close());
-  const remotes = r.sessions.map((s) => ({ ...s.remote }));
+  const remotes = r.sessions.map((s) => s.remoteAddress);
   for (let round = 0; round < 3; round++)
     for (const [i, c] of r.clients.entries()) {
       const cid = c.connection.connectionIds?.peer;
@@ -182,19 +187,16 @@ test('forged datagrams carrying the sessions’ CIDs from another address thaw n
         await forge(r, attacker, d, r.sessions[i]!);
     }
   t.is(r.server.stats.thawed, 0, 'no thaw');
-  t.true(
-    r.sessions.every((s) => s.isHibernated),
-    'all still hibernated',
-  );
+  t.is(r.server.stats.hibernated, SESSIONS, 'all still hibernated');
   t.deepEqual(
-    r.sessions.map((s) => ({ ...s.remote })),
+    r.sessions.map((s) => s.remoteAddress),
     remotes,
     'none moved to the attacker’s address',
   );
   for (const s of r.sessions) {
-    t.is(s.connectionStats.drops.authentication, 3);
-    t.is(s.connectionStats.drops.replay, 3);
-    t.is(s.connectionStats.paths.checks, 0, 'no return routability check started');
+    t.is(counted(s).drops.authentication, 3);
+    t.is(counted(s).drops.replay, 3);
+    t.is(counted(s).paths.checks, 0, 'no return routability check started');
   }
   await sessionsGoOn(t, r);
 });

@@ -1,8 +1,9 @@
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
 import { hostKey, hostPrefixes } from '../../runtime/node/host-key.js';
-import { DtlsUdpServer } from '../../runtime/node/server.js';
+import { listen } from '../../runtime/index.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
+import { pemOptions } from './support.js';
 
 test('an IPv4 address is its own host; a shorter ipv4HostPrefix groups a block', (t) => {
   t.is(hostKey('192.0.2.7'), '192.0.2.7');
@@ -82,7 +83,7 @@ test('host prefixes out of range are ConfigErrors naming the option, at configur
     t.is(e?.option, option);
   }
   const id = makeIdentity('p256', 'localhost');
-  const e = t.throws(() => DtlsUdpServer.validate({ certificate: id, ipv6HostPrefix: 130 }), {
+  const e = t.throws(() => listen(() => {}, { ...pemOptions(id), ipv6HostPrefix: 130 }), {
     instanceOf: ConfigError,
   });
   t.is(e?.option, 'ipv6HostPrefix');

@@ -9,9 +9,10 @@ import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
-import { DtlsUdpServer } from '../../runtime/node/server.js';
+import { listen, type DtlsListener } from '../../runtime/index.js';
+import type { ListenOptions } from '../../runtime/node/dtls/options.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
-import { HelloSource, until } from './support.js';
+import { HelloSource, pemOptions, until } from './support.js';
 
 const id = makeIdentity('p256', 'localhost');
 const wallClock = (): number => TEST_TIME;
@@ -22,6 +23,13 @@ const tag = (process.pid % 0xffff).toString(16);
 const SITE = ['100', '101', '117', '180', '1a0', '1c3', '1fe', '1ff'].map((net) => `2001:db8:${tag}:${net}::1`);
 const NEIGHBOUR = [`2001:db8:${tag}:200::1`, `2001:db8:${tag}:2ff::2`];
 const ALL = [...SITE, ...NEIGHBOUR];
+
+/** A listener with `id`'s identity that starts no session, once it listens. */
+async function listening(options: ListenOptions): Promise<DtlsListener> {
+  const server = listen(() => {}, { ...pemOptions(id), wallClock, ...options });
+  await server.listening;
+  return server;
+}
 
 function ip(...args: string[]): string | undefined {
   const r = spawnSync('ip', args, { stdio: 'pipe' });
@@ -51,22 +59,20 @@ async function send(socket: Socket, datagrams: readonly Uint8Array[], port: numb
  * handshake the server holds a slot for. Resolves once the server has
  * decided on every second ClientHello.
  */
-async function stalledHandshakes(server: DtlsUdpServer, serverAddress: string, from: readonly string[]): Promise<void> {
-  const port = server.address.port;
+async function stalledHandshakes(server: DtlsListener, serverAddress: string, from: readonly string[]): Promise<void> {
+  const port = server.address!.port;
   const sockets = await Promise.all(from.map(boundSocket));
   const sources = from.map(() => new HelloSource(clientOptions));
   await Promise.all(sockets.map((s, i) => send(s, sources[i]!.first(), port, serverAddress)));
   await until(() => sockets.every((s) => s.received.length > 0));
   await Promise.all(sockets.map((s, i) => send(s, sources[i]!.answer(s.received[0]!), port, serverAddress)));
-  await until(() => server.stats.handshaking + server.stats.refused >= from.length);
+  await until(() => server.stats.handshaking + server.stats.serverRefusedCount >= from.length);
   sockets.forEach((s) => s.close());
 }
 
 test('eight /64s of one IPv6 /56 are one host: maxHandshakesPerHost slots between them; another /56 is another host', async (t) => {
   if (unavailable) return t.fail(unavailable);
-  const server = await DtlsUdpServer.listen({
-    certificate: id,
-    wallClock,
+  const server = await listening({
     host: '::1',
     maxHandshakesPerHost: 3,
     maxHandshakes: 100,
@@ -83,9 +89,7 @@ test('eight /64s of one IPv6 /56 are one host: maxHandshakesPerHost slots betwee
 
 test('ipv6HostPrefix: 64 makes each /64 a host again (the operator decides)', async (t) => {
   if (unavailable) return t.fail(unavailable);
-  const server = await DtlsUdpServer.listen({
-    certificate: id,
-    wallClock,
+  const server = await listening({
     host: '::1',
     maxHandshakesPerHost: 3,
     ipv6HostPrefix: 64,
@@ -93,14 +97,12 @@ test('ipv6HostPrefix: 64 makes each /64 a host again (the operator decides)', as
   t.teardown(() => server.close());
   await stalledHandshakes(server, '::1', SITE);
   t.is(server.stats.handshaking, SITE.length);
-  t.is(server.stats.refused, 0);
+  t.is(server.stats.serverRefusedCount, 0);
 });
 
 test('the global limits come first: a site under its host share is still refused by a full table', async (t) => {
   if (unavailable) return t.fail(unavailable);
-  const server = await DtlsUdpServer.listen({
-    certificate: id,
-    wallClock,
+  const server = await listening({
     host: '::1',
     maxHandshakesPerHost: 10,
     maxHandshakes: 4,
@@ -115,9 +117,7 @@ test('the global limits come first: a site under its host share is still refused
 test('ipv4HostPrefix: 24 makes 127.0.0.0/24 one host; 127.0.1.0/24 is another', async (t) => {
   const site = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6'];
   const other = ['127.0.1.2', '127.0.1.3'];
-  const server = await DtlsUdpServer.listen({
-    certificate: id,
-    wallClock,
+  const server = await listening({
     maxHandshakesPerHost: 2,
     ipv4HostPrefix: 24,
   });

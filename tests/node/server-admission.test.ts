@@ -1,42 +1,46 @@
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
-import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
-import { openClientEndpoint } from '../support/udp-client.js';
+import { openClientEndpoint, type UdpClientEndpoint } from '../support/udp-client.js';
 import { connect } from '../../runtime/node/dtls/connect.js';
-import { DtlsUdpServer, type UdpServerOptions } from '../../runtime/node/server.js';
+import { listen, type DtlsListener, type SessionHandler } from '../../runtime/index.js';
+import type { ListenOptions } from '../../runtime/node/dtls/options.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
-import { HelloSource, RawClient, rawSocket, sendAll, sleep, until } from './support.js';
+import { HelloSource, pemOptions, RawClient, rawSocket, sendAll, sleep, until } from './support.js';
 
 const id = makeIdentity('p256', 'localhost');
 const wallClock = (): number => TEST_TIME;
 const clientOptions = { trustAnchors: [id.caDer], serverName: 'localhost', wallClock };
 
-async function echoServer(options: UdpServerOptions): Promise<DtlsUdpServer> {
-  const server = await DtlsUdpServer.listen({ host: '127.0.0.1', ...options });
-  server.onConnection((ep) =>
-    ep.onEvent((e) => {
-      if (e.type === 'data') ep.send(e.data);
-    }),
-  );
-  return server;
+/** A listener with `id`'s identity on 127.0.0.1, and its port, once it listens. */
+async function serving(
+  onsession: SessionHandler,
+  options: ListenOptions,
+): Promise<{ server: DtlsListener; port: number }> {
+  const server = listen(onsession, { ...pemOptions(id), host: '127.0.0.1', wallClock, ...options });
+  const { port } = await server.listening;
+  return { server, port };
 }
 
-async function echo(endpoint: DtlsEndpoint, text: string): Promise<string> {
+/** A listener whose sessions echo every message back. */
+function echoServer(options: ListenOptions): Promise<{ server: DtlsListener; port: number }> {
+  return serving((session) => (session.onmessage = (data) => session.send(data)), options);
+}
+
+async function echo(endpoint: UdpClientEndpoint, text: string): Promise<string> {
   endpoint.send(new TextEncoder().encode(text));
   return new TextDecoder().decode(await endpoint.receive());
 }
 
 test("150 stalled peers from one host hold only that host's handshake share: 3 clients from another host all connect", async (t) => {
-  const server = await echoServer({ certificate: id, wallClock, maxHandshakes: 100 });
+  const { server, port } = await echoServer({ maxHandshakes: 100 });
   t.teardown(() => server.close());
-  const port = server.address.port;
   // The flood: 150 source ports on 127.0.0.1, each a real ClientHello, a cookie round trip where answered, then silence.
   const bogus = await Promise.all(Array.from({ length: 150 }, () => rawSocket('127.0.0.1')));
   t.teardown(() => bogus.forEach((s) => s.close()));
   const sources = bogus.map(() => new HelloSource(clientOptions));
   // Ten at a time, each ten once the server has read them (refused, or answered with a HelloRetryRequest): paced by what
   // it read, so none is lost in its socket's receive buffer however slowly this machine drains it.
-  const read = (): number => (server.stats.refused ?? 0) + bogus.filter((s) => s.received.length > 0).length;
+  const read = (): number => (server.stats.serverRefusedCount ?? 0) + bogus.filter((s) => s.received.length > 0).length;
   for (let first = 0; first < bogus.length; first += 10) {
     await Promise.all(bogus.slice(first, first + 10).map((s, i) => sendAll(s, sources[first + i]!.first(), port)));
     await until(() => read() >= Math.min(first + 10, bogus.length));
@@ -77,11 +81,10 @@ test("150 stalled peers from one host hold only that host's handshake share: 3 c
 
 test('a full server answers a new peer with silence and counts it, globally and per host', async (t) => {
   for (const [limits, reason] of [
-    [{ maxConnections: 1 }, 'refusedGlobal'],
-    [{ maxConnectionsPerHost: 1 }, 'refusedPerHost'],
+    [{ maxSessions: 1 }, 'refusedGlobal'],
+    [{ maxSessionsPerHost: 1 }, 'refusedPerHost'],
   ] as const) {
-    const server = await echoServer({ certificate: id, wallClock, ...limits });
-    const port = server.address.port;
+    const { server, port } = await echoServer(limits);
     const first = openClientEndpoint({ port, ...clientOptions });
     await first.handshake;
     const stranger = await rawSocket();
@@ -93,7 +96,7 @@ test('a full server answers a new peer with silence and counts it, globally and 
     await sleep(300);
     t.is(stranger.received.length, 0, `${reason}: no HelloRetryRequest, no alert`);
     t.is(server.stats[reason], 5);
-    t.is(server.stats.refused, 5);
+    t.is(server.stats.serverRefusedCount, 5);
     stranger.close();
     first.close();
     await first.closed;
@@ -101,11 +104,10 @@ test('a full server answers a new peer with silence and counts it, globally and 
   }
 });
 
-test('a half-open handshake holds its slot only until handshakeTimeoutMs from its creation, however much the peer retransmits', async (t) => {
+test('a half-open handshake holds its slot only until handshakeTimeout from its creation, however much the peer retransmits', async (t) => {
   // 2 s: long enough that a loaded machine still sees the handshake open before its deadline passes.
-  const server = await DtlsUdpServer.listen({ certificate: id, wallClock, handshakeTimeoutMs: 2000, maxHandshakes: 1 });
+  const { server, port } = await serving(() => {}, { handshakeTimeout: 2000, maxHandshakes: 1 });
   t.teardown(() => server.close());
-  const port = server.address.port;
   const staller = await rawSocket();
   t.teardown(() => staller.close());
   const source = new HelloSource(clientOptions);
@@ -137,43 +139,47 @@ test('a half-open handshake holds its slot only until handshakeTimeoutMs from it
 });
 
 test("junk datagrams from a connected peer's own address and port do not keep an idle session alive", async (t) => {
-  const server = await DtlsUdpServer.listen({ certificate: id, wallClock, idleTimeoutMs: 400 });
+  let ended: (reason: string) => void = () => {};
+  const closedReason = new Promise<string>((resolve) => (ended = resolve));
+  const { server, port } = await serving(
+    (session) => void session.closed.finally(() => ended(session.closeReason ?? 'none')).catch(() => {}),
+    { idleTimeout: 400 },
+  );
   t.teardown(() => server.close());
-  const ended = new Promise<string>((resolve) => server.onConnection((ep) => void ep.closed.then(resolve)));
-  const peer = await RawClient.connect(clientOptions, server.address.port);
+  const peer = await RawClient.connect(clientOptions, port);
   t.teardown(() => peer.close());
-  t.is(server.size, 1);
+  t.is(server.stats.sessions, 1);
   // The peer goes quiet; from its address and port come junk, a stale plaintext ClientHello and a forged ciphertext record, every 40 ms.
   peer.mute();
   const forged = Uint8Array.of(0x2f, 0x00, 0x05, 0x00, 0x10, ...new Uint8Array(16).fill(7));
   const stale = new HelloSource(clientOptions).first()[0]!;
   let closed: string | undefined;
-  void ended.then((r) => (closed = r));
+  void closedReason.then((r) => (closed = r));
   for (let i = 0; closed === undefined && i < 400; i++) {
-    await sendAll(peer.socket, [[Uint8Array.of(1, 2, 3), stale, forged][i % 3]!], server.address.port);
+    await sendAll(peer.socket, [[Uint8Array.of(1, 2, 3), stale, forged][i % 3]!], port);
     await sleep(40);
   }
   t.is(closed, 'local', 'the session was closed for idleness although junk kept coming');
   t.is(server.stats.idleClosed, 1);
-  t.is(server.size, 0);
+  t.is(server.stats.sessions, 0);
 });
 
 test('every admission option is checked up front, with a ConfigError naming it', (t) => {
   for (const [option, value] of [
-    ['maxConnectionsPerHost', 0],
+    ['maxSessionsPerHost', -1],
     ['maxHandshakesPerHost', 2.5],
-    ['handshakeTimeoutMs', 0],
+    ['handshakeTimeout', -1],
     ['maxPendingClientHellos', -1],
     ['maxClientHelloLength', 20_000],
-    ['idleTimeoutMs', Number.NaN],
+    ['idleTimeout', Number.NaN],
   ] as const) {
     t.is(
-      t.throws(() => DtlsUdpServer.validate({ certificate: id, [option]: value }), { instanceOf: ConfigError })?.option,
+      t.throws(() => listen(() => {}, { ...pemOptions(id), [option]: value }), { instanceOf: ConfigError })?.option,
       option,
     );
   }
   t.is(
-    t.throws(() => DtlsUdpServer.validate({ certificate: id, cookies: 'yes' as unknown as boolean }), {
+    t.throws(() => listen(() => {}, { ...pemOptions(id), cookies: 'yes' as unknown as boolean }), {
       instanceOf: ConfigError,
     })?.option,
     'cookies',

@@ -1,6 +1,8 @@
 import { once } from 'node:events';
 import { createSocket, type Socket } from 'node:dgram';
 import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
+import { certificateToPem, privateKeyToPem } from '../../runtime/pki/pem.js';
+import type { Identity } from '../support/pki-fixtures.js';
 
 /** Waits until `done()` holds, checking every 20 ms, for `limitMs` at most (the assertion after it says whether it did). */
 export async function until(done: () => boolean, limitMs = 15_000): Promise<void> {
@@ -124,4 +126,12 @@ export class RawClient {
       Math.max(0, Math.ceil(at - performance.now())),
     );
   }
+}
+
+/** `identity` (pki-fixtures' makeIdentity) as listen's `cert` and `key` options (PEM). */
+export function pemOptions(identity: Identity): { readonly cert: string; readonly key: string } {
+  return {
+    cert: identity.chain.map((c) => certificateToPem(c)).join(''),
+    key: privateKeyToPem(identity.privateKey),
+  };
 }

@@ -1,27 +1,38 @@
 import test from 'ava';
 import { openClientEndpoint } from '../support/udp-client.js';
-import { DtlsUdpServer } from '../../runtime/node/server.js';
+import { listen, type SessionHandler } from '../../runtime/index.js';
+import type { ListenOptions } from '../../runtime/node/dtls/options.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
+import { pemOptions } from './support.js';
 
 const server = makeIdentity('p256', 'udp.test');
 const wallClock = (): number => TEST_TIME;
 
+/** A listener with `server`'s identity (on 127.0.0.1 unless `host`), once it listens. */
+async function listening(onsession: SessionHandler, options: ListenOptions = {}): Promise<ReturnType<typeof listen>> {
+  const listener = listen(onsession, { ...pemOptions(server), host: '127.0.0.1', wallClock, ...options });
+  await listener.listening;
+  return listener;
+}
+
 for (const cookies of [true, false]) {
   test(`handshake, data both ways and close_notify over real UDP sockets (cookies ${cookies ? 'on' : 'off'})`, async (t) => {
-    const listener = await DtlsUdpServer.listen({ certificate: server, wallClock, cookies });
     const accepted: Promise<string>[] = [];
-    listener.onConnection((ep) => {
-      accepted.push(
-        (async () => {
-          await ep.handshake;
-          const got = await ep.receive();
-          ep.send(new TextEncoder().encode(`echo ${new TextDecoder().decode(got)}`));
-          return `${await ep.closed}`;
-        })(),
-      );
-    });
+    const listener = await listening(
+      (session) => {
+        accepted.push(
+          (async () => {
+            const got = await new Promise<Buffer>((resolve) => (session.onmessage = resolve));
+            session.send(`echo ${got.toString()}`);
+            await session.closed;
+            return `${session.closeReason}`;
+          })(),
+        );
+      },
+      { cookies },
+    );
     const client = openClientEndpoint({
-      port: listener.address.port,
+      port: listener.address!.port,
       trustAnchors: [server.caDer],
       serverName: 'udp.test',
       wallClock,
@@ -33,16 +44,16 @@ for (const cookies of [true, false]) {
     client.close();
     t.is(await client.closed, 'local');
     t.deepEqual(await Promise.all(accepted), ['close_notify']);
-    t.is(listener.size, 0);
+    t.is(listener.stats.sessions, 0);
     await listener.close();
   });
 }
 
 test('a client whose server rejects its certificate check fails with the alert, and the endpoint ends', async (t) => {
-  const listener = await DtlsUdpServer.listen({ certificate: server, wallClock });
+  const listener = await listening(() => {});
   const other = makeIdentity('p256', 'other.test');
   const client = openClientEndpoint({
-    port: listener.address.port,
+    port: listener.address!.port,
     trustAnchors: [other.caDer],
     serverName: 'udp.test',
     wallClock,
@@ -54,11 +65,10 @@ test('a client whose server rejects its certificate check fails with the alert, 
 });
 
 test('IPv6: a server on ::1 and a client to it', async (t) => {
-  const listener = await DtlsUdpServer.listen({ certificate: server, wallClock, host: '::1' });
-  listener.onConnection((ep) => ep.onEvent((e) => e.type === 'data' && ep.send(e.data)));
+  const listener = await listening((session) => (session.onmessage = (data) => session.send(data)), { host: '::1' });
   const client = openClientEndpoint({
     host: '::1',
-    port: listener.address.port,
+    port: listener.address!.port,
     trustAnchors: [server.caDer],
     serverName: 'udp.test',
     wallClock,
@@ -66,7 +76,7 @@ test('IPv6: a server on ::1 and a client to it', async (t) => {
   await client.handshake;
   client.send(new TextEncoder().encode('over IPv6'));
   t.is(new TextDecoder().decode(await client.receive()), 'over IPv6');
-  t.is(listener.address.family, 'IPv6');
+  t.is(listener.address?.family, 'IPv6');
   client.close();
   await listener.close();
 });

@@ -4,14 +4,33 @@ import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/conne
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { CryptoProvider, KeyShare } from '../../runtime/crypto/provider.js';
 import { openClientEndpoint } from '../support/udp-client.js';
-import { DtlsUdpServer } from '../../runtime/node/server.js';
+import { listen, type DtlsListener, type SessionHandler } from '../../runtime/index.js';
+import type { ListenOptions } from '../../runtime/node/dtls/options.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
-import { HelloSource, rawSocket, sendAll, sleep } from './support.js';
+import { HelloSource, pemOptions, rawSocket, sendAll, sleep } from './support.js';
 
 const id = makeIdentity('p256', 'localhost');
 const wallClock = (): number => TEST_TIME;
-const serverOptions: ConnectionOptions = { certificate: id, wallClock, groups: ['x25519mlkem768', 'x25519'] };
+
+/** The echo a listener's session runs. */
+const echo: SessionHandler = (session) => (session.onmessage = (data) => session.send(data));
+
+/** A listener on 127.0.0.1 with the server's identity and groups (plus `options`), and its port, once it listens. */
+async function serving(
+  onsession: SessionHandler,
+  options: ListenOptions = {},
+): Promise<{ server: DtlsListener; port: number }> {
+  const server = listen(onsession, {
+    ...pemOptions(id),
+    host: '127.0.0.1',
+    wallClock,
+    groups: ['x25519mlkem768', 'x25519'],
+    ...options,
+  });
+  const { port } = await server.listening;
+  return { server, port };
+}
 const clientOptions: ConnectionOptions = {
   trustAnchors: [id.caDer],
   serverName: 'localhost',
@@ -40,12 +59,11 @@ test('an X25519MLKEM768 ClientHello (1,216-byte key share) does not fit 1,200 by
 });
 
 test('over UDP: dtls13 client and server agree on X25519MLKEM768 through the stateless cookie exchange (fragmented ClientHellos), and talk', async (t) => {
-  const server = await DtlsUdpServer.listen({ ...serverOptions });
+  const { server, port } = await serving(echo);
   t.teardown(() => server.close());
-  server.onConnection((ep) => ep.onEvent((e) => e.type === 'data' && ep.send(e.data)));
   for (const provider of ['node', 'noble'] as const) {
     const client = openClientEndpoint({
-      port: server.address.port,
+      port,
       ...clientOptions,
       provider: (await import('../../runtime/crypto.js'))[`${provider}Provider`],
     });
@@ -60,9 +78,9 @@ test('over UDP: dtls13 client and server agree on X25519MLKEM768 through the sta
 });
 
 test('over UDP without the cookie exchange (cookies: false): the connection reassembles the fragmented hybrid ClientHello itself', async (t) => {
-  const server = await DtlsUdpServer.listen({ ...serverOptions, cookies: false });
+  const { server, port } = await serving(echo, { cookies: false });
   t.teardown(() => server.close());
-  const client = openClientEndpoint({ port: server.address.port, ...clientOptions });
+  const client = openClientEndpoint({ port, ...clientOptions });
   t.teardown(() => client.close());
   const params = await client.handshake;
   t.is(params.group, 'x25519mlkem768');
@@ -70,10 +88,12 @@ test('over UDP without the cookie exchange (cookies: false): the connection reas
 });
 
 test('over UDP: a server without the hybrid group asks a hybrid-first client for an X25519 share (HelloRetryRequest), and the handshake completes', async (t) => {
-  const server = await DtlsUdpServer.listen({ certificate: id, wallClock });
+  // The server's default groups: no hybrid one.
+  const server = listen(() => {}, { ...pemOptions(id), host: '127.0.0.1', wallClock });
   t.teardown(() => server.close());
+  const { port } = await server.listening;
   const client = openClientEndpoint({
-    port: server.address.port,
+    port,
     ...clientOptions,
     groups: ['x25519mlkem768', 'x25519'],
   });
@@ -126,18 +146,15 @@ function pieces(datagrams: readonly Uint8Array[], size: number): Uint8Array[] {
 
 test('attacker: partial, oversized, out-of-range and contradicting hybrid ClientHello fragments stay under the reassembly caps; a bad encapsulation key gets illegal_parameter; a real client still connects', async (t) => {
   const maxPending = 4;
-  const server = await DtlsUdpServer.listen({
-    ...serverOptions,
-    maxPendingClientHellos: maxPending,
-    maxClientHelloLength: 2048,
-  });
-  t.teardown(() => server.close());
   const serverFailures: string[] = [];
-  server.onConnection((ep) => {
-    ep.handshake.catch((e: unknown) => serverFailures.push(e instanceof Error ? e.message : String(e)));
-    ep.onEvent((e) => e.type === 'data' && ep.send(e.data));
-  });
-  const port = server.address.port;
+  const { server, port } = await serving(
+    (session) => {
+      session.opened.catch((e: unknown) => serverFailures.push(e instanceof Error ? e.message : String(e)));
+      echo(session);
+    },
+    { maxPendingClientHellos: maxPending, maxClientHelloLength: 2048 },
+  );
+  t.teardown(() => server.close());
   const sockets = await Promise.all(Array.from({ length: 12 }, () => rawSocket()));
   t.teardown(() => sockets.forEach((s) => s.close()));
   const most = { pending: 0 };
@@ -176,7 +193,7 @@ test('attacker: partial, oversized, out-of-range and contradicting hybrid Client
   await sendAll(sockets[2]!, garbage, port);
   await sleep(300);
   t.true(most.pending <= maxPending, `at most ${maxPending} partial ClientHellos held (saw ${most.pending})`);
-  t.is(server.size, 0, 'no connection for any of them');
+  t.is(server.stats.sessions, 0, 'no connection for any of them');
   t.is(server.stats.handshaking, 0);
   t.deepEqual(sockets[2]!.received, [], 'garbage gets no answer');
 

@@ -2,14 +2,19 @@ import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { ConfigError, integerOption } from '../../runtime/config-error.js';
 import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
-import { DtlsEndpoint } from '../../runtime/node/endpoint.js';
+import type { Connection } from '../../runtime/connection/connection-api.js';
+import type { ConnectionEvent, NegotiatedParameters, SessionParameters } from '../../runtime/connection/events.js';
+import { connectOverSocket } from '../../runtime/node/dtls/connect.js';
+import type { DtlsSession, SessionCloseReason } from '../../runtime/node/dtls/session.js';
 
 /**
- * A client for tests that look below `connect()`: the sans-I/O connection
- * driven by the same `DtlsEndpoint` `connect()` builds, on an unconnected
- * UDP socket of its own, with the connection's options as they are (not
- * node:dtls's names), and the endpoint at hand (`connection`, `handshake`,
- * `receive()`, `EndpointClosedError`). Not part of the package.
+ * A client for tests that look below `connect()`: the sans-I/O connection,
+ * made here with the connection's options as they are (not node:dtls's
+ * names), driven by a `DtlsSession` on connect()'s own road with a
+ * transport (`connectOverSocket`), over an unconnected UDP socket of its
+ * own. The connection is at hand (`connection`), with its events as they
+ * come (`onEvent`), `handshake` resolving with everything the handshake
+ * settled, and the messages to `receive()`. Not part of the package.
  */
 export interface UdpClientOptions extends ConnectionOptions {
   /** The server's IP address (default 127.0.0.1). */
@@ -19,28 +24,121 @@ export interface UdpClientOptions extends ConnectionOptions {
   readonly localAddress?: string;
   /** Local port to bind (default 0: any free port). */
   readonly localPort?: number;
-  /** Give up when the handshake has not completed after this many ms (default 30,000). */
+  /** The connection's handshake deadline in ms (default 30,000, as connect()'s): the session ends as `timeout`. */
   readonly handshakeTimeoutMs?: number;
 }
 
-/** A client endpoint that owns its UDP socket; `close()` also closes the socket. */
-export class UdpClientEndpoint extends DtlsEndpoint {
-  constructor(connection: DtlsConnection, socket: Socket, host: string, port: number) {
-    super(
-      connection,
-      socket,
-      { address: host, port },
-      { endpointEnded: (self) => void self.flushed().then(() => socket.close()) },
+/** node:dtls's default `mtu`, the session's bound on one message when the options give no `maxDatagramSize`. */
+const DEFAULT_MTU = 1200;
+
+/**
+ * A client that owns its UDP socket; ending it (close, abort, a failure)
+ * also closes the socket. `P`: what `handshake` is typed to resolve with
+ * (DTLS 1.3's parameters unless the test also offers 1.2).
+ */
+export class UdpClientEndpoint<P extends SessionParameters = NegotiatedParameters> {
+  readonly connection: Connection;
+  readonly socket: Socket;
+  /** The session driving the connection. */
+  readonly session: DtlsSession;
+  /** Resolves with what the handshake settled, as it completes; rejects with the session's error if it ends first. */
+  readonly handshake: Promise<P>;
+  /** Resolves with why the session ended (`close_notify`, `local`, `failed`, `timeout`); never rejects. */
+  readonly closed: Promise<SessionCloseReason>;
+  private readonly listeners = new Set<(e: ConnectionEvent) => void>();
+  private readonly messages: Uint8Array[] = [];
+  private readonly readers: { resolve: (m: Uint8Array) => void; reject: (e: Error) => void }[] = [];
+  private failure: Error | undefined;
+
+  constructor(connection: Connection, socket: Socket, server: { address: string; port: number }, mtu: number) {
+    this.connection = connection;
+    this.socket = socket;
+    let completed: (p: P) => void = () => {};
+    this.handshake = new Promise<P>((resolve) => (completed = resolve));
+    const session = connectOverSocket(connection, socket, server, mtu);
+    this.session = session;
+    session.eventTap = (e) => {
+      if (e.type === 'handshakeComplete') completed(e.parameters as P);
+      for (const listener of [...this.listeners]) listener(e);
+    };
+    session.onmessage = (data) => {
+      const m = new Uint8Array(data.buffer, data.byteOffset, data.byteLength); // the connection's bytes, not a Buffer
+      const reader = this.readers.shift();
+      if (reader) reader.resolve(m);
+      else this.messages.push(m);
+    };
+    // `opened` waits past handshakeComplete on a 1.3 client (the server's confirmation); only its failure is taken.
+    this.handshake = Promise.race([this.handshake, session.opened.then(() => this.handshake)]);
+    this.closed = session.closed.then(
+      () => session.closeReason ?? 'local',
+      (e: unknown) => {
+        this.failure = e instanceof Error ? e : new Error(String(e));
+        return session.closeReason ?? 'failed';
+      },
     );
+    void this.closed.then(() => {
+      const error = this.failure ?? new Error(`the session ended (${session.closeReason ?? 'local'})`);
+      for (const reader of this.readers.splice(0)) reader.reject(error);
+    });
+    void this.handshake.catch(() => {});
+  }
+
+  /** Calls `listener` with each of the connection's events as the session reads them; returns the way to stop. */
+  onEvent(listener: (e: ConnectionEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The next application message (in order); rejects once the session has ended and none is left. */
+  receive(): Promise<Uint8Array> {
+    const m = this.messages.shift();
+    if (m !== undefined) return Promise.resolve(m);
+    if (this.session.destroyed)
+      return Promise.reject(this.failure ?? new Error(`the session ended (${this.session.closeReason ?? 'local'})`));
+    return new Promise((resolve, reject) => this.readers.push({ resolve, reject }));
+  }
+
+  send(data: Uint8Array): void {
+    this.session.send(data);
+  }
+
+  updateKeys(requestPeer = false): void {
+    this.session.updateKeys(requestPeer);
+  }
+
+  /** Resolves once every datagram handed to the socket so far is written. */
+  flushed(): Promise<void> {
+    return this.session.flushed();
+  }
+
+  /** Closes with close_notify (before the handshake completes: abandons it). */
+  close(): void {
+    void this.session.close();
+  }
+
+  /** Ends at once without close_notify, as a crashed process would (`closed`: `local`). */
+  abort(): void {
+    this.session.destroy();
+  }
+
+  /** The error the session failed with (what `handshake` rejected with), once it has. */
+  get endError(): Error | undefined {
+    return this.failure;
+  }
+
+  get isEnded(): boolean {
+    return this.session.destroyed;
   }
 }
 
 /**
  * Opens a UDP socket, sends the ClientHello to `host:port` and returns the
- * endpoint at once; await `endpoint.handshake` for the result. Datagrams
- * from any other address are ignored.
+ * client at once; await `client.handshake` for the result. Datagrams from
+ * any other address are ignored.
  */
-export function openClientEndpoint(options: UdpClientOptions): UdpClientEndpoint {
+export function openClientEndpoint<P extends SessionParameters = NegotiatedParameters>(
+  options: UdpClientOptions,
+): UdpClientEndpoint<P> {
   const host = options.host ?? '127.0.0.1';
   const family = isIP(host);
   if (family === 0) throw new ConfigError('host', `must be an IP address, got ${host}`);
@@ -51,22 +149,14 @@ export function openClientEndpoint(options: UdpClientOptions): UdpClientEndpoint
   if (options.localAddress !== undefined && isIP(options.localAddress) !== family) {
     throw new ConfigError('localAddress', `must be an IPv${family} address like host, got ${options.localAddress}`);
   }
-  const connection = DtlsConnection.client(options);
+  const connection = DtlsConnection.client({ ...options, handshakeTimeoutMs });
   const socket = createSocket(family === 6 ? 'udp6' : 'udp4');
-  const endpoint = new UdpClientEndpoint(connection, socket, host, options.port);
-  socket.on('message', (msg, rinfo) => {
-    if (rinfo.port !== options.port || rinfo.address !== host) return;
-    endpoint.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength));
-  });
-  socket.on('error', () => endpoint.close());
-  socket.bind(localPort, options.localAddress, () => endpoint.connect());
-  const timer = setTimeout(
-    () => endpoint.abort('timeout', `timeout: no handshake within ${handshakeTimeoutMs} ms`),
-    handshakeTimeoutMs,
+  // node:dgram holds the first sends until the bind completes; a bind error ends the session (socket 'error').
+  socket.bind(localPort, options.localAddress);
+  return new UdpClientEndpoint<P>(
+    connection,
+    socket,
+    { address: host, port: options.port },
+    options.maxDatagramSize ?? DEFAULT_MTU,
   );
-  void endpoint.handshake.then(
-    () => clearTimeout(timer),
-    () => clearTimeout(timer),
-  );
-  return endpoint;
 }

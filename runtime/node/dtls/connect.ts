@@ -156,6 +156,23 @@ function start(
 }
 
 /**
+ * @internal A client session driving a connection made by the caller, over
+ * `socket` (bound or binding) to `server`: connect()'s own road with a
+ * transport, for tests that look below connect() (tests/support/udp-client.ts).
+ * Closing the session closes the socket.
+ */
+export function connectOverSocket(
+  connection: Connection,
+  socket: Socket,
+  server: { address: string; port: number },
+  mtu: number,
+): DtlsSession {
+  const session = new DtlsSession('client', mtu, server, undefined, undefined);
+  startOverTransport(session, connection, socket, server);
+  return session;
+}
+
+/**
  * Drives the connection over a transport's socket: datagrams go to the
  * server's address and port, and only datagrams from there are taken.
  */

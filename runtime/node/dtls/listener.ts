@@ -189,6 +189,11 @@ export class DtlsListener implements SessionListener {
     this.server?.transport.receive(datagram, address, port);
   }
 
+  /** @internal Sessions and handshakes counted against `address`'s host (its prefix; tests/node/host-prefix-admission.test.ts). */
+  hostUsage(address: string): { readonly connections: number; readonly handshakes: number } {
+    return this.server?.hostUsage(address) ?? { connections: 0, handshakes: 0 };
+  }
+
   /** @internal */
   get openSessions(): number {
     return this.server?.size ?? 0;

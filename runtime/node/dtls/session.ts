@@ -6,6 +6,7 @@ import { ConnectionStateError } from '../../dtls/connection.js';
 import { protocolOf } from '../../dtls12/negotiated12.js';
 import { FACTS13 } from '../../connection/version-facts13.js';
 import type { ConnectionEvent, SessionParameters } from '../../connection/events.js';
+import type { Connection } from '../../connection/connection-api.js';
 import {
   authorizationErrorOf,
   cipherOf,
@@ -197,10 +198,19 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     endpoint.observe(this);
   }
 
+  /** @internal Tests that look below the session: each of the connection's events, as it comes, before the session's own handling. */
+  eventTap: ((e: ConnectionEvent) => void) | undefined;
+
+  /** @internal The sans-I/O connection the session drives (tests that look below it). */
+  get connection(): Connection | undefined {
+    return this.conn?.connection;
+  }
+
   /** @internal The endpoint's events, as they come. */
   endpointEvent(e: ConnectionEvent): void {
     const endpoint = this.conn;
     if (endpoint === undefined) return;
+    this.eventTap?.(e);
     if (e.type === 'data') this.message(handedOver(e.data), e.early === true);
     // At once, not when the endpoint's promise settles: data may follow in the same turn (datagrams drained together),
     // and onhandshake comes before it; onmessage may answer it.
