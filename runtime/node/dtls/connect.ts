@@ -21,22 +21,16 @@ interface Resolved {
 }
 
 /**
- * Connects to a DTLS server (node:dtls's `connect(host, port, options)`)
- * and returns the session at once; `await session.opened` for the
- * handshake. DTLS 1.3 and 1.2 are offered by default, and the server's
- * choice is taken (`opened` says which); `minVersion` / `maxVersion`
- * narrow it.
+ * Connects to a DTLS server (node:dtls's `connect(host, port, options)`) and returns the session at once; `await
+ * session.opened` for the handshake. DTLS 1.3 and 1.2 are offered by default, and the server's choice is taken
+ * (`opened` says which); `minVersion` / `maxVersion` narrow it.
  *
- * `host` is an IP address or a name, resolved with `dns.lookup` (node:dtls
- * takes literals only); it is also the default `servername`, which the
- * server's certificate must match. The client's UDP socket is connected to
- * the server, so an ICMP port-unreachable (nothing listening there) ends the
- * handshake with the system error `ECONNREFUSED`, as on a connected dgram
- * socket; after the handshake it is not authenticated, and is counted
- * (`stats.icmpUnreachable`) and ignored. Every failure (DNS, ICMP, alert,
- * timeout) rejects `opened` (while pending) and `closed`, and goes to
- * `onerror` when set; none reaches the process. Bad options throw
- * ConfigError now.
+ * `host` is an IP address or a name, resolved with `dns.lookup` (node:dtls takes literals only); it is also the default
+ * `servername`, which the server's certificate must match. The client's UDP socket is connected to the server, so an
+ * ICMP port-unreachable (nothing listening there) ends the handshake with the system error `ECONNREFUSED`, as on a
+ * connected dgram socket; after the handshake it is not authenticated, and is counted (`stats.icmpUnreachable`) and
+ * ignored. Every failure (DNS, ICMP, alert, timeout) rejects `opened` (while pending) and `closed`, and goes to
+ * `onerror` when set; none reaches the process. Bad options throw ConfigError now.
  */
 export function connect(host: string, port: number, options: ConnectOptions = {}): DtlsSession {
   if (typeof host !== 'string')
@@ -173,8 +167,8 @@ export function connectOverSocket(
 }
 
 /**
- * Drives the connection over a transport's socket: datagrams go to the
- * server's address and port, and only datagrams from there are taken.
+ * Drives the connection over a transport's socket: datagrams go to the server's address and port, and only datagrams
+ * from there are taken.
  */
 function startOverTransport(
   session: DtlsSession,

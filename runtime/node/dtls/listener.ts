@@ -25,26 +25,23 @@ export type ListenOptionsFor<H> = H extends SessionHandler ? ListenOptions : Wor
 export type ListenerFor<H> = H extends SessionHandler ? DtlsListener : DtlsWorkerListener;
 
 /**
- * A DTLS server endpoint (1.3, and 1.2 for clients without it) on one UDP socket, as node:dtls's
- * DTLSEndpoint from `listen()`: every peer that passes the stateless cookie
- * exchange becomes a {@link DtlsSession} handed to the callback.
+ * A DTLS server endpoint (1.3, and 1.2 for clients without it) on one UDP socket, as node:dtls's DTLSEndpoint from
+ * `listen()`: every peer that passes the stateless cookie exchange becomes a {@link DtlsSession} handed to the
+ * callback.
  */
 export class DtlsListener implements SessionListener {
   /**
-   * Resolves with the bound address once the socket is listening; rejects
-   * with the system error (`code` `'EADDRINUSE'`, `errno`, `syscall`) when
-   * the bind fails. Never unhandled.
+   * Resolves with the bound address once the socket is listening; rejects with the system error (`code` `'EADDRINUSE'`,
+   * `errno`, `syscall`) when the bind fails. Never unhandled.
    */
   readonly listening: Promise<SessionAddress>;
   /** Resolves when the endpoint has closed; rejects with the bind error when it never opened. Never unhandled. */
   readonly closed: Promise<void>;
   readonly stats: DtlsListenerStats;
   /**
-   * Set to be told of handshakes this endpoint refused: ClientHellos refused
-   * before any session existed, with the alert and why ("handshake_failure:
-   * no common cipher suite: ..."), and handshakes an application callback
-   * (`sni`, `psk`, the anti-replay store, `onsession`) failed, with what it
-   * threw; and who.
+   * Set to be told of handshakes this endpoint refused: ClientHellos refused before any session existed, with the alert
+   * and why ("handshake_failure: no common cipher suite: ..."), and handshakes an application callback (`sni`, `psk`,
+   * the anti-replay store, `onsession`) failed, with what it threw; and who.
    */
   onhandshakeerror: HandshakeErrorHandler | null = null;
   /** @internal */
@@ -91,13 +88,15 @@ export class DtlsListener implements SessionListener {
       const a = socket.address();
       this.bound = { address: a.address, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4', port: a.port };
     } else if (options.port !== undefined && options.port !== 0 && options.host !== undefined) {
-      // node:dtls's endpoint.address is there once listen() returns: the address asked for, when the port is given (the bind,
-      // asynchronous in node:dgram, may still fail: then `listening` and `closed` reject). With port 0 it is known once bound.
+      // node:dtls's endpoint.address is there once listen() returns: the address asked for, when the port is given (the
+      // bind, asynchronous in node:dgram, may still fail: then `listening` and `closed` reject). With port 0 it is
+      // known once bound.
       this.bound = { address: options.host, family: isIP(options.host) === 6 ? 'IPv6' : 'IPv4', port: options.port };
     }
     const io = socket !== undefined ? { socket, ...(adopted !== undefined ? { route: adopted.route } : {}) } : { udp };
-    // Key log lines name their connection by the ClientHello's random: each goes to the `keyLog` option and to its session's `onkeylog`.
-    // None is formatted until the option is given or a session had `onkeylog` set in `onsession`: most servers log no secrets.
+    // Key log lines name their connection by the ClientHello's random: each goes to the `keyLog` option and to its
+    // session's `onkeylog`. None is formatted until the option is given or a session had `onkeylog` set in `onsession`:
+    // most servers log no secrets.
     const keyLog = options.keyLog;
     const route = (line: string): void => {
       keyLog?.(line);
@@ -143,10 +142,9 @@ export class DtlsListener implements SessionListener {
   }
 
   /**
-   * The local address, family and port: as soon as `listen` returns when
-   * `port` was given (the address asked for; the system's once bound) or
-   * with a `transport` (the address it was made with), else once bound
-   * (undefined before: await `listening`). Undefined again if the bind failed.
+   * The local address, family and port: as soon as `listen` returns when `port` was given (the address asked for; the
+   * system's once bound) or with a `transport` (the address it was made with), else once bound (undefined before: await
+   * `listening`). Undefined again if the bind failed.
    */
   get address(): SessionAddress | undefined {
     return this.bound;
@@ -158,9 +156,8 @@ export class DtlsListener implements SessionListener {
   }
 
   /**
-   * node:dtls's `endpoint.busy`: while true, the listener starts no new
-   * handshake (a new peer's ClientHello is dropped, silently, and counted in
-   * `stats.serverBusyCount`); sessions it has go on. For back-pressure.
+   * node:dtls's `endpoint.busy`: while true, the listener starts no new handshake (a new peer's ClientHello is dropped,
+   * silently, and counted in `stats.serverBusyCount`); sessions it has go on. For back-pressure.
    */
   get busy(): boolean {
     return this.busyNow;
@@ -307,22 +304,18 @@ export class DtlsListener implements SessionListener {
 }
 
 /**
- * Starts a DTLS 1.3 server (node:dtls's `listen(callback, options)`): binds
- * `options.host:options.port` and hands `onsession` each new session, before
- * its handshake completes (await `session.opened`). Options are checked now
- * (a ConfigError names the one that is wrong); the bind is asynchronous:
- * `endpoint.listening` resolves with the address or rejects with the
- * system error.
+ * Starts a DTLS 1.3 server (node:dtls's `listen(callback, options)`): binds `options.host:options.port` and hands
+ * `onsession` each new session, before its handshake completes (await `session.opened`). Options are checked now (a
+ * ConfigError names the one that is wrong); the bind is asynchronous: `endpoint.listening` resolves with the address or
+ * rejects with the system error.
  *
- * The server on several event loops is `listenWorkers(module, options)` from
- * `dtls13/workers`. Deprecated (CHANGELOG.md, kept for one minor version):
- * `listen(module, { workers })`, a module in place of the callback, which
+ * The server on several event loops is `listenWorkers(module, options)` from `dtls13/workers`. Deprecated
+ * (CHANGELOG.md, kept for one minor version): `listen(module, { workers })`, a module in place of the callback, which
  * calls `listenWorkers`.
  *
- * One signature, not two overloads: a misspelled option is then reported by
- * TypeScript as that option ("'maxSesions' does not exist in type
- * 'ListenOptions'. Did you mean to write 'maxSessions'?"), not as the other
- * overload's first argument.
+ * One signature, not two overloads: a misspelled option is then reported by TypeScript as that option ("'maxSesions'
+ * does not exist in type 'ListenOptions'. Did you mean to write 'maxSessions'?"), not as the other overload's first
+ * argument.
  */
 export function listen<H extends SessionHandler | string | URL>(
   onsession: H,

@@ -51,11 +51,10 @@ export interface SessionListener {
 }
 
 /**
- * One DTLS association (1.3, or 1.2 where negotiated) with one peer, as node:dtls's DTLSSession:
- * `opened` and `closed` promises that always settle, `send`, `close`,
- * `destroy`, `await using`, and the callback properties `onmessage`,
- * `onerror`, `onhandshake`, `onkeylog`. Made by `connect()` (client) or
- * handed to `listen()`'s callback (server), never constructed directly.
+ * One DTLS association (1.3, or 1.2 where negotiated) with one peer, as node:dtls's DTLSSession: `opened` and `closed`
+ * promises that always settle, `send`, `close`, `destroy`, `await using`, and the callback properties `onmessage`,
+ * `onerror`, `onhandshake`, `onkeylog`. Made by `connect()` (client) or handed to `listen()`'s callback (server), never
+ * constructed directly.
  */
 export class DtlsSession<L extends SessionListener = SessionListener> implements EndpointObserver, OpeningOwner {
   readonly role: 'client' | 'server';
@@ -68,28 +67,23 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   /** Set to be told when the handshake completes, with the protocol (`'DTLSv1.3'` or `'DTLSv1.2'`). */
   onhandshake: ((protocol: string) => void) | null = null;
   /**
-   * Set to receive each secret of this session in the NSS key log format
-   * (SSLKEYLOGFILE), for Wireshark; on a server, set it in `listen`'s
-   * callback (the handshake's secrets come after it). Secrets leave the
-   * process: debugging only.
+   * Set to receive each secret of this session in the NSS key log format (SSLKEYLOGFILE), for Wireshark; on a server,
+   * set it in `listen`'s callback (the handshake's secrets come after it). Secrets leave the process: debugging only.
    */
   onkeylog: ((line: string) => void) | null = null;
   /**
-   * Client: set to be told of each session ticket as it arrives (what
-   * `session.resumptionTicket` then returns), as node:tls's `'session'` event: store
-   * it to resume later. It holds a secret.
+   * Client: set to be told of each session ticket as it arrives (what `session.resumptionTicket` then returns), as
+   * node:tls's `'session'` event: store it to resume later. It holds a secret.
    */
   onticket: ((session: Buffer) => void) | null = null;
   /**
-   * Server: set to be told the client's answer to `requestClientCertificate()`
-   * (post-handshake authentication): its verified leaf as PEM, or undefined
-   * when it sent none. A certificate that fails ends the session instead.
+   * Server: set to be told the client's answer to `requestClientCertificate()` (post-handshake authentication): its
+   * verified leaf as PEM, or undefined when it sent none. A certificate that fails ends the session instead.
    */
   onclientcertificate: ((certificate: string | undefined) => void) | null = null;
   /**
-   * Server, with connection IDs: the client's address changed and the
-   * return routability check (RFC 9853) passed; datagrams go to `to` now.
-   * `remoteAddress` is `to` when this runs.
+   * Server, with connection IDs: the client's address changed and the return routability check (RFC 9853) passed;
+   * datagrams go to `to` now. `remoteAddress` is `to` when this runs.
    */
   onmigrate: ((from: SessionAddress, to: SessionAddress) => void) | null = null;
   /** @internal Client: moves the session to a new local UDP port (set by `connect`). */
@@ -148,9 +142,8 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   }
 
   /**
-   * Client: resolves with the server's first session ticket (what
-   * `session.resumptionTicket` then returns), or undefined if the session ends
-   * without one; on a server, undefined at once. Never rejects.
+   * Client: resolves with the server's first session ticket (what `session.resumptionTicket` then returns), or
+   * undefined if the session ends without one; on a server, undefined at once. Never rejects.
    */
   get ticket(): Promise<Buffer | undefined> {
     return this.ticketOutcome.get();
@@ -162,10 +155,9 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   }
 
   /**
-   * Set to receive each application message from the peer, as a Buffer;
-   * `early` is true for 0-RTT data (RFC 8446 §8: it may be a replay, act on
-   * it only if that is harmless). Messages that came before it was set
-   * (1,024 at most) are handed to it then.
+   * Set to receive each application message from the peer, as a Buffer; `early` is true for 0-RTT data (RFC 8446 §8: it
+   * may be a replay, act on it only if that is harmless). Messages that came before it was set (1,024 at most) are
+   * handed to it then.
    */
   get onmessage(): MessageHandler | null {
     return this.messageHandler;
@@ -266,9 +258,9 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
       endpoint.close();
       return;
     }
-    // A 1.3 client opens once the server confirmed the handshake (it may still refuse our certificate), and then a moment
-    // for its first ticket (opening.ts). A version that sends no ticket after the handshake (1.2: a client's session,
-    // session-blob12.ts, came as a sessionTicket event just before this one, or there is none) settles it now.
+    // A 1.3 client opens once the server confirmed the handshake (it may still refuse our certificate), and then a
+    // moment for its first ticket (opening.ts). A version that sends no ticket after the handshake (1.2: a client's
+    // session, session-blob12.ts, came as a sessionTicket event just before this one, or there is none) settles it now.
     const facts = endpoint.connection.versionFacts;
     if (!facts.ticketsAfterHandshake) this.ticketSettled(undefined);
     if (this.role === 'client' && facts.clientAwaitsConfirmation) this.opening.awaitConfirmation();
@@ -293,9 +285,8 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   }
 
   /**
-   * Calls an application handler. What it throws, or a promise it returns
-   * rejects with, ends the session with internal_error; `closed` rejects
-   * with that error and `onerror` receives it (never the process).
+   * Calls an application handler. What it throws, or a promise it returns rejects with, ends the session with
+   * internal_error; `closed` rejects with that error and `onerror` receives it (never the process).
    */
   private callHandler<A extends unknown[]>(
     name: SessionCallbackName,
@@ -337,10 +328,11 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   }
 
   /**
-   * Sends one message as one record (DTLS never splits application data): text as UTF-8, a view's bytes; returns
-   * the bytes sent. `callback`: once the socket wrote the datagram (null), or the error if the session ended first.
-   * Throws {@link SessionStateError} (`ERR_INVALID_STATE`) before `opened` (a server given 0-RTT data holds it, early-replies.ts) or once closing, and
-   * {@link MessageTooLargeError} (`ERR_OUT_OF_RANGE`) above {@link maxMessageSize} (one record in one `mtu` datagram).
+   * Sends one message as one record (DTLS never splits application data): text as UTF-8, a view's bytes; returns the
+   * bytes sent. `callback`: once the socket wrote the datagram (null), or the error if the session ended first. Throws
+   * {@link SessionStateError} (`ERR_INVALID_STATE`) before `opened` (a server given 0-RTT data holds it,
+   * early-replies.ts) or once closing, and {@link MessageTooLargeError} (`ERR_OUT_OF_RANGE`) above
+   * {@link maxMessageSize} (one record in one `mtu` datagram).
    */
   send(data: SendData, callback?: (error: Error | null) => void): number {
     const bytes = sendBytes(data);
@@ -477,9 +469,9 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   }
 
   /**
-   * Whether the peer was authenticated by a certificate that verified (against `ca`, and on a client against `servername`):
-   * in this handshake, or in the one that issued the ticket this one resumed. False before the handshake, after the session
-   * ended, and for an external PSK.
+   * Whether the peer was authenticated by a certificate that verified (against `ca`, and on a client against
+   * `servername`): in this handshake, or in the one that issued the ticket this one resumed. False before the
+   * handshake, after the session ended, and for an external PSK.
    */
   get authorized(): boolean {
     return (
@@ -578,14 +570,11 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   }
 
   /**
-   * Client: moves to a new local UDP port mid-session (as a NAT rebinding
-   * or a roaming device would): the server sees a new address, checks it
-   * (RFC 9853) and moves the session; no new handshake. With a spare CID
-   * of the server's, records on the new path carry it (RFC 9146 §8). In
-   * DTLS 1.2 only when the server gave a CID (RFC 9146 §6: it moves on the
-   * newest authenticated record, with no check).
-   * `address`: the local address to send from (default: the system's
-   * choice). Resolves with the new local address.
+   * Client: moves to a new local UDP port mid-session (as a NAT rebinding or a roaming device would): the server sees a
+   * new address, checks it (RFC 9853) and moves the session; no new handshake. With a spare CID of the server's,
+   * records on the new path carry it (RFC 9146 §8). In DTLS 1.2 only when the server gave a CID (RFC 9146 §6: it moves
+   * on the newest authenticated record, with no check). `address`: the local address to send from (default: the
+   * system's choice). Resolves with the new local address.
    */
   rebind(address?: string): Promise<SessionAddress> {
     if (!this.conn || !this.negotiated || this.ended || !this.rebinder)

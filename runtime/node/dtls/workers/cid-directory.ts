@@ -1,27 +1,21 @@
 /**
- * Which connection IDs each worker holds, readable by every worker: one
- * SharedArrayBuffer, a table per worker, written by that worker only.
+ * Which connection IDs each worker holds, readable by every worker: one SharedArrayBuffer, a table per worker, written
+ * by that worker only.
  *
- * A worker that receives a record whose CID names another worker (the
- * kernel's hash put it on the wrong socket: no steering program) looks the
- * CID up in the owner's table before handing it over. A CID no session of
- * the owner holds (a forgery: 4 or more random bytes to guess) is dropped
- * where it arrived, for one lookup, and never costs the owner's event loop
- * a message (docs/scale-out.md, "Forged CIDs"). The owner publishes a CID
- * before any record carrying it can exist: when its session issues it
- * (before the handshake flight or NewConnectionId that tells the peer
- * leaves), and withdraws it when the session retires it or ends.
+ * A worker that receives a record whose CID names another worker (the kernel's hash put it on the wrong socket: no
+ * steering program) looks the CID up in the owner's table before handing it over. A CID no session of the owner holds
+ * (a forgery: 4 or more random bytes to guess) is dropped where it arrived, for one lookup, and never costs the owner's
+ * event loop a message (docs/scale-out.md, "Forged CIDs"). The owner publishes a CID before any record carrying it can
+ * exist: when its session issues it (before the handshake flight or NewConnectionId that tells the peer leaves), and
+ * withdraws it when the session retires it or ends.
  *
- * Each table is open addressing with linear probing over `slots` slots of
- * one state word (Int32, atomic) and `cidLength` bytes. A state is 0
- * (empty, ends a probe), odd (holds a CID) or even and non-zero (a freed
- * slot, which a later CID may take). Every write bumps the state, so a
- * reader checks it before and after comparing the bytes: a slot rewritten
- * meanwhile reads as no match. A probe looks at {@link MAX_PROBE} slots at
- * most, for an insert and a lookup alike: a forged CID costs at most that
- * many comparisons. A CID that finds no free slot there stays unpublished
- * and the table counts it; while any is, the owner's table answers "maybe"
- * for every CID (records are handed over as before the table existed).
+ * Each table is open addressing with linear probing over `slots` slots of one state word (Int32, atomic) and
+ * `cidLength` bytes. A state is 0 (empty, ends a probe), odd (holds a CID) or even and non-zero (a freed slot, which a
+ * later CID may take). Every write bumps the state, so a reader checks it before and after comparing the bytes: a slot
+ * rewritten meanwhile reads as no match. A probe looks at {@link MAX_PROBE} slots at most, for an insert and a lookup
+ * alike: a forged CID costs at most that many comparisons. A CID that finds no free slot there stays unpublished and
+ * the table counts it; while any is, the owner's table answers "maybe" for every CID (records are handed over as before
+ * the table existed).
  */
 import { datagramCidAt } from '../../../cid/cid-owner.js';
 

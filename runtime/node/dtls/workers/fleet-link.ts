@@ -1,18 +1,14 @@
 /**
- * Forwarding between the hosts of a fleet (docs/scale-out.md). A load
- * balancer that hashes clients by address sends a client that moved to a
- * new address to another host than the one holding its session. That host
- * reads the owner from the record's connection ID (cid-owner.ts) and
- * forwards the datagram over the fleet's link to the owner's worker. The
- * owner answers through the host that received it: a proxying balancer
- * takes a client's datagrams only from the host it picked for that client,
- * so the receiving host relays the owner's answers from its own socket.
+ * Forwarding between the hosts of a fleet (docs/scale-out.md). A load balancer that hashes clients by address sends a
+ * client that moved to a new address to another host than the one holding its session. That host reads the owner from
+ * the record's connection ID (cid-owner.ts) and forwards the datagram over the fleet's link to the owner's worker. The
+ * owner answers through the host that received it: a proxying balancer takes a client's datagrams only from the host it
+ * picked for that client, so the receiving host relays the owner's answers from its own socket.
  *
- * Every link datagram is authenticated with the fleet's key (HMAC-SHA256,
- * truncated to 16 bytes), carries the time it was sent (taken within 30 s)
- * and must come from the link address of the host and worker it names.
- * Without the key nobody can make a host relay anything, so the link is no
- * open reflector; what a host forwards is a copy of what it received, once.
+ * Every link datagram is authenticated with the fleet's key (HMAC-SHA256, truncated to 16 bytes), carries the time it
+ * was sent (taken within 30 s) and must come from the link address of the host and worker it names. Without the key
+ * nobody can make a host relay anything, so the link is no open reflector; what a host forwards is a copy of what it
+ * received, once.
  *
  * A link datagram:
  *
@@ -274,8 +270,8 @@ export class FleetLink {
     this.counts.fleetForwardedIn++;
     // Answered back through the host it came through: set while it is delivered (the answers leave then; in place, so a
     // route put back keeps its age), and kept only when a record of it authenticated at the session the route was for
-    // (or at any, for a remote not relayed yet or whose session has ended). A forged or copied record with a real CID, or
-    // another session's record sent as from that remote, moves nothing and evicts nothing.
+    // (or at any, for a remote not relayed yet or whose session has ended). A forged or copied record with a real CID,
+    // or another session's record sent as from that remote, moves nothing and evicts nothing.
     const key = `${d.address}|${d.port}`;
     const before = this.relayed.get(key);
     this.relayed.set(key, { address: from, port: fromPort, holder: before?.holder ?? NO_HOLDER });

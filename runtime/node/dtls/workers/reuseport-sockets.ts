@@ -1,18 +1,13 @@
 /**
- * The workers' sockets on one port. With the native addon on Linux the
- * primary makes them all (SO_REUSEPORT, bound one after another, so worker
- * i's socket is number i of the kernel's reuseport group) and attaches the
- * CID steering program (native/src/reuseport.c): a record carrying a CID
- * reaches the worker the CID names, anything else goes by the kernel's
- * 4-tuple hash. Without the addon, on a Node whose node:dgram has
- * `reusePort` (22.12, 23.1 and later), each worker binds its own and the
- * kernel's hash spreads every datagram: a CID record on the wrong worker is
- * forwarded to its owner (there the first worker binds port 0 with SO_REUSEPORT
- * set, which may join another group of the same user: give a port). On Node 20
- * without the addon there is no way to
- * set SO_REUSEPORT: `workers` is a ConfigError there.
- * `DTLS13_REUSEPORT_STEERING=0` leaves the steering program out (forwarding
- * only: a comparison, or a kernel that refuses it).
+ * The workers' sockets on one port. With the native addon on Linux the primary makes them all (SO_REUSEPORT, bound one
+ * after another, so worker i's socket is number i of the kernel's reuseport group) and attaches the CID steering
+ * program (native/src/reuseport.c): a record carrying a CID reaches the worker the CID names, anything else goes by the
+ * kernel's 4-tuple hash. Without the addon, on a Node whose node:dgram has `reusePort` (22.12, 23.1 and later), each
+ * worker binds its own and the kernel's hash spreads every datagram: a CID record on the wrong worker is forwarded to
+ * its owner (there the first worker binds port 0 with SO_REUSEPORT set, which may join another group of the same user:
+ * give a port). On Node 20 without the addon there is no way to set SO_REUSEPORT: `workers` is a ConfigError there.
+ * `DTLS13_REUSEPORT_STEERING=0` leaves the steering program out (forwarding only: a comparison, or a kernel that
+ * refuses it).
  */
 import { isIP } from 'node:net';
 import { ConfigError } from '../../../config-error.js';
@@ -95,9 +90,9 @@ export function nativeSockets(host: string, port: number, count: number, ipv6Onl
 
 /**
  * A descriptor of the socket `fd` for a worker, the primary keeping `fd`: a worker that dies (its thread's handles
- * closed) closes only its copy, and the socket keeps its number in the reuseport group, so neither the kernel's
- * 4-tuple hash nor the CID program moves any other worker's datagrams, and the worker started in its place reads
- * the same socket. Undefined when the addon has no dup (one built before it); throws the system error.
+ * closed) closes only its copy, and the socket keeps its number in the reuseport group, so neither the kernel's 4-tuple
+ * hash nor the CID program moves any other worker's datagrams, and the worker started in its place reads the same
+ * socket. Undefined when the addon has no dup (one built before it); throws the system error.
  */
 export function workerDescriptor(fd: number): number | undefined {
   const b = reuseportBinding(nativeBinding);

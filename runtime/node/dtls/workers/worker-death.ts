@@ -1,14 +1,11 @@
 /**
- * A worker thread that throws out of its event loop (a bug in the worker
- * module: an exception from a timer, a promise rejected with no handler)
- * does not vanish silently. Before the thread ends, every session it holds
- * ends with an internal_error alert (RFC 8446 §6.2: the failure is ours),
- * so its clients learn at once instead of waiting out their idle timeout,
- * and the primary is told which sessions ended (`onworkerexit`), then starts
- * another worker in its place. A thread that calls process.exit() does the
- * same from its 'exit' event (the native sends are synchronous). A thread
- * stopped from outside (terminate, out of memory) runs no code and can tell
- * no one: the primary reports its sessions as unknown.
+ * A worker thread that throws out of its event loop (a bug in the worker module: an exception from a timer, a promise
+ * rejected with no handler) does not vanish silently. Before the thread ends, every session it holds ends with an
+ * internal_error alert (RFC 8446 §6.2: the failure is ours), so its clients learn at once instead of waiting out their
+ * idle timeout, and the primary is told which sessions ended (`onworkerexit`), then starts another worker in its place.
+ * A thread that calls process.exit() does the same from its 'exit' event (the native sends are synchronous). A thread
+ * stopped from outside (terminate, out of memory) runs no code and can tell no one: the primary reports its sessions as
+ * unknown.
  */
 import type { Socket } from 'node:dgram';
 import type { DtlsSession } from '../session.js';
@@ -67,7 +64,8 @@ export function onThreadFailure(die: (error: Error) => void): void {
 
 /**
  * Calls `exiting` once when the thread ends by process.exit() and had not died already: synchronously, with no event
- * loop turn left, so only what leaves at once gets out (the native addon's sends are synchronous; node:dgram's are not).
+ * loop turn left, so only what leaves at once gets out (the native addon's sends are synchronous; node:dgram's are
+ * not).
  */
 export function onThreadExit(exiting: () => void): void {
   process.once('exit', () => {

@@ -1,9 +1,7 @@
 /**
- * `workers` and `hostId` of `listen`, and what of the other options can go
- * to a worker thread: everything structured clone carries as it is (PEM
- * strings and Buffers, numbers, lists, `ticketKeys`). Functions and class
- * instances (`sni` or `psk` functions, `secureContext`, `antiReplay`,
- * `inspect`) do not cross threads: the worker module exports them
+ * `workers` and `hostId` of `listen`, and what of the other options can go to a worker thread: everything structured
+ * clone carries as it is (PEM strings and Buffers, numbers, lists, `ticketKeys`). Functions and class instances (`sni`
+ * or `psk` functions, `secureContext`, `antiReplay`, `inspect`) do not cross threads: the worker module exports them
  * (docs/scale-out.md), and naming one here is a ConfigError saying so.
  */
 import { availableParallelism } from 'node:os';

@@ -1,8 +1,7 @@
 /**
- * Each worker's counters in one SharedArrayBuffer: worker i writes row i
- * after every batch of datagrams it handles and on a timer, the primary sums the rows
- * when `endpoint.stats` is read (and shows each row in `stats.workers`).
- * Values are at most {@link STATS_FLUSH_MS} old.
+ * Each worker's counters in one SharedArrayBuffer: worker i writes row i after every batch of datagrams it handles and
+ * on a timer, the primary sums the rows when `endpoint.stats` is read (and shows each row in `stats.workers`). Values
+ * are at most {@link STATS_FLUSH_MS} old.
  */
 
 /** The counters, in row order: the listener's statistics, then the worker's own forwarding. */
