@@ -19,6 +19,8 @@ export interface Road {
   readonly files: number;
   readonly callsPerRoundTrip: number;
   readonly receiveStackFiles: readonly string[];
+  /** Each function that ran (`file:name`) and its calls per round trip. */
+  readonly calls: ReadonlyMap<string, number>;
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -79,6 +81,7 @@ async function road(version: Road['version'], n: number): Promise<Road> {
 
   const functions = new Set<string>();
   const files = new Set<string>();
+  const perFunction = new Map<string, number>();
   let calls = 0;
   for (const script of result) {
     const file = ourFile(script.url);
@@ -87,6 +90,8 @@ async function road(version: Road['version'], n: number): Promise<Road> {
       const count = f.ranges[0]?.count ?? 0;
       if (count === 0 || f.ranges[0]?.startOffset === 0) continue; // offset 0: the module's own top level
       functions.add(`${file}:${f.functionName}:${f.ranges[0]?.startOffset}`);
+      const name = `${file}:${f.functionName || '(anonymous)'}`;
+      perFunction.set(name, (perFunction.get(name) ?? 0) + count / n);
       files.add(file);
       calls += count;
     }
@@ -107,10 +112,14 @@ async function road(version: Road['version'], n: number): Promise<Road> {
     files: files.size,
     callsPerRoundTrip: calls / n,
     receiveStackFiles,
+    calls: perFunction,
   };
 }
 
-/** `npm run bench -- road`: the counts for both versions, one line each, then the server's receive stack. */
+/**
+ * `npm run bench -- road`: the counts for both versions, one line each, with the server's receive stack; with
+ * `DTLS13_ROAD_LIST=1` also every function that ran, by file, with its calls per round trip (what to shorten next).
+ */
 export async function benchRoad(print: (line: string) => void, n = 2000): Promise<readonly Road[]> {
   print(`road: distinct package functions per echo round trip (V8 precise coverage, ${n} round trips)`);
   const roads: Road[] = [];
@@ -121,6 +130,9 @@ export async function benchRoad(print: (line: string) => void, n = 2000): Promis
       `  ${version}: ${r.functions} functions in ${r.files} files, ${r.callsPerRoundTrip.toFixed(0)} calls per round trip; ` +
         `receive stack to onmessage: ${r.receiveStackFiles.length} files (${r.receiveStackFiles.join(' < ')})`,
     );
+    if (process.env.DTLS13_ROAD_LIST === '1')
+      for (const [name, calls] of [...r.calls].sort((a, b) => a[0].localeCompare(b[0])))
+        print(`    ${calls.toFixed(2).padStart(6)}  ${name}`);
   }
   return roads;
 }
