@@ -29,11 +29,12 @@ export interface UdpClientOptions extends ConnectionOptions {
 }
 
 /**
- * The session's bound on one message when the options give no `maxDatagramSize`: the largest UDP payload. A test below
- * `connect()` sends what the connection takes (one record, up to its size limit), as the endpoint this client was
- * built on did; node:dtls's 1,200-byte default `mtu` would refuse the larger messages interop tests send on purpose.
+ * The session's bound on one message: the largest UDP payload. A test below `connect()` sends what the connection
+ * takes (one record, up to its size limit), as the endpoint this client was built on did: the connection's
+ * `maxDatagramSize` cuts its handshake flights, not application data, and interop tests send messages larger than it
+ * (and than node:dtls's 1,200-byte default `mtu`) on purpose.
  */
-const DEFAULT_MTU = 65_507;
+const LARGEST_MESSAGE_DATAGRAM = 65_507;
 
 /**
  * A client that owns its UDP socket; ending it (close, abort, a failure)
@@ -157,10 +158,5 @@ export function openClientEndpoint<P extends SessionParameters = NegotiatedParam
   const socket = createSocket(family === 6 ? 'udp6' : 'udp4');
   // node:dgram holds the first sends until the bind completes; a bind error ends the session (socket 'error').
   socket.bind(localPort, options.localAddress);
-  return new UdpClientEndpoint<P>(
-    connection,
-    socket,
-    { address: host, port: options.port },
-    options.maxDatagramSize ?? DEFAULT_MTU,
-  );
+  return new UdpClientEndpoint<P>(connection, socket, { address: host, port: options.port }, LARGEST_MESSAGE_DATAGRAM);
 }
