@@ -8,7 +8,8 @@
  * range over the rounds).
  *
  * - handshakes: sessions opened one after another, each with one message
- *   echoed and a close (the cookie exchange on, P-256 ECDSA, AES-128-GCM);
+ *   echoed and a close (P-256 ECDSA, AES-128-GCM; listen's cookie exchange on, a round trip the baseline, which
+ *   answers the first ClientHello at once, does not make);
  * - round trips: messages of 100 bytes echoed one at a time on one session.
  */
 import { performance } from 'node:perf_hooks';
