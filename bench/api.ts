@@ -1,13 +1,15 @@
 /**
  * `npm run bench -- api`: what the public network API (listen/connect,
- * DtlsSession) costs over the UDP driver it sits on (DtlsUdpServer and
- * DtlsEndpoint, a client endpoint opened as tests/support/udp-client.ts
- * does). One process, loopback; the two run in alternating rounds so the machine's drift hits them alike, and each
+ * DtlsSession) costs over a bare driver: the sans-I/O DtlsConnection driven
+ * over a plain node:dgram socket by this bench (one connection per peer
+ * address, no admission, no router), its clients opened as
+ * tests/support/udp-client.ts does. One process, loopback; the two run in alternating rounds so the machine's drift hits them alike, and each
  * figure is printed as a ratio to the driver's in the same round (median and
  * range over the rounds).
  *
  * - handshakes: sessions opened one after another, each with one message
- *   echoed and a close (the cookie exchange on, P-256 ECDSA, AES-128-GCM);
+ *   echoed and a close (P-256 ECDSA, AES-128-GCM; listen's cookie exchange on, a round trip the baseline, which
+ *   answers the first ClientHello at once, does not make);
  * - round trips: messages of 100 bytes echoed one at a time on one session.
  */
 import { performance } from 'node:perf_hooks';
@@ -15,7 +17,9 @@ import { openClientEndpoint } from '../tests/support/udp-client.js';
 import { connect } from '../runtime/node/dtls/connect.js';
 import { listen } from '../runtime/node/dtls/listener.js';
 import type { DtlsSession } from '../runtime/node/dtls/session.js';
-import { DtlsUdpServer } from '../runtime/node/server.js';
+import { createSocket } from 'node:dgram';
+import { DtlsConnection } from '../runtime/dtls/connection.js';
+import { serverConfigs } from '../runtime/dtls/version-configs.js';
 import { createSecureContext } from '../runtime/pki/secure-context.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 
@@ -33,17 +37,56 @@ interface Contender {
   close(): Promise<void>;
 }
 
+/** The baseline server: each peer's sans-I/O connection, driven over one UDP socket here; it echoes every message. */
+async function bareServer(): Promise<{ port: number; close: () => Promise<void> }> {
+  const options = { certificate: { chain: id.chain, privateKey: id.privateKey } };
+  const configs = serverConfigs(options);
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+  const peers = new Map<string, { readonly c: DtlsConnection; timer: NodeJS.Timeout | undefined }>();
+  const drive = (key: string, port: number, address: string): void => {
+    const peer = peers.get(key);
+    if (peer === undefined) return;
+    const { c } = peer;
+    for (let e = c.pollEvent(); e !== undefined; e = c.pollEvent()) {
+      if (e.type === 'data') c.send(e.data, Date.now());
+      else if (e.type === 'closed') peers.delete(key);
+    }
+    for (let d = c.pollTransmit(); d !== undefined; d = c.pollTransmit()) socket.send(d, port, address);
+    clearTimeout(peer.timer);
+    const at = c.pollTimeout();
+    peer.timer =
+      at === undefined || !peers.has(key)
+        ? undefined
+        : setTimeout(() => (c.handleTimeout(Date.now()), drive(key, port, address)), Math.max(0, at - Date.now()));
+  };
+  socket.on('message', (m, from) => {
+    const key = `${from.address}:${from.port}`;
+    let peer = peers.get(key);
+    if (peer === undefined)
+      peers.set(key, (peer = { c: DtlsConnection.serverSharing(configs, options), timer: undefined }));
+    peer.c.receive(new Uint8Array(m), Date.now());
+    drive(key, from.port, from.address);
+  });
+  return {
+    port: socket.address().port,
+    close: async () => {
+      for (const p of peers.values()) clearTimeout(p.timer);
+      await new Promise<void>((resolve) => socket.close(() => resolve()));
+    },
+  };
+}
+
 async function driver(): Promise<Contender> {
-  const server = await DtlsUdpServer.listen({ certificate: { chain: id.chain, privateKey: id.privateKey } });
-  server.onConnection((ep) => ep.onEvent((e) => e.type === 'data' && ep.send(e.data)));
-  const port = server.address.port;
+  const server = await bareServer();
+  const port = server.port;
   const open = async (): Promise<ReturnType<typeof openClientEndpoint>> => {
     const c = openClientEndpoint({ port, trustAnchors: [id.caDer], serverName: 'localhost' });
     await c.handshake;
     return c;
   };
   return {
-    name: 'driver (DtlsUdpServer, openClientEndpoint)',
+    name: 'driver (DtlsConnection on node:dgram)',
     async handshakes(n) {
       const t0 = performance.now();
       for (let i = 0; i < n; i++) {

@@ -6,11 +6,12 @@
  * for CCM_8, about 2^24.5 for GCM: too many to reach in a test).
  */
 import test from 'ava';
-import { createSocket } from 'node:dgram';
-import { DtlsEndpoint } from '../../runtime/node/endpoint.js';
+import { createSocket, type Socket } from 'node:dgram';
+import type { ConnectionEvent, SessionParameters } from '../../runtime/connection/events.js';
 import { ConnectionStateError, DtlsConnection } from '../../runtime/dtls/connection.js';
 import { serverConfigs, type VersionConfigs } from '../../runtime/dtls/version-configs.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
+import { openClientEndpoint } from '../support/udp-client.js';
 import { pair12, pump, type Pair12 } from './pair12.js';
 
 const id = makeIdentity('p256', 'server.test', { at: Date.now() });
@@ -62,52 +63,78 @@ test('a 1.2 key at its usage limit: the send past it is refused by name, the con
   t.throws(() => p.server.send(Uint8Array.of(1)), { instanceOf: ConnectionStateError });
 });
 
-test('over real UDP through DtlsEndpoint: the refused send still sends the internal_error alert, and both ends close failed', async (t) => {
+/**
+ * The server's sans-I/O connection (its limit lowered, which no listen() option can do) driven over a UDP socket of its
+ * own: each datagram in, to the one peer that wrote first; what it transmits out; its timer; its events to `onEvent`.
+ */
+function serveOverSocket(
+  connection: DtlsConnection,
+  socket: Socket,
+  onEvent: (e: ConnectionEvent) => void,
+): () => void {
+  let peer: { address: string; port: number } | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const flush = (): void => {
+    for (let d = connection.pollTransmit(); d !== undefined; d = connection.pollTransmit()) {
+      if (peer !== undefined) socket.send(d, peer.port, peer.address);
+    }
+    for (let e = connection.pollEvent(); e !== undefined; e = connection.pollEvent()) onEvent(e);
+    clearTimeout(timer);
+    const at = connection.pollTimeout();
+    if (at !== undefined) timer = setTimeout(() => (connection.handleTimeout(Date.now()), flush()), at - Date.now());
+  };
+  socket.on('message', (m, from) => {
+    peer ??= { address: from.address, port: from.port };
+    if (from.address !== peer.address || from.port !== peer.port) return;
+    connection.receive(new Uint8Array(m), Date.now());
+    flush();
+  });
+  return flush;
+}
+
+test("over real UDP, the client on connect()'s road: the refused send still sends the internal_error alert, and both ends close failed", async (t) => {
   const only = { minVersion: 'DTLSv1.2', maxVersion: 'DTLSv1.2' } as const;
   const serverOptions = { ...only, certificate: { chain: id.chain, privateKey: id.privateKey } };
-  const [serverSocket, clientSocket] = [createSocket('udp4'), createSocket('udp4')];
-  await Promise.all(
-    [serverSocket, clientSocket].map((s) => new Promise<void>((resolve) => s.bind(0, '127.0.0.1', () => resolve()))),
-  );
+  const serverSocket = createSocket('udp4');
+  await new Promise<void>((resolve) => serverSocket.bind(0, '127.0.0.1', () => resolve()));
+  const server = DtlsConnection.serverSharing(lowered(serverConfigs(serverOptions)), serverOptions);
+  const serverEvents: ConnectionEvent[] = [];
+  let serverHandshake: () => void = () => {};
+  const serverDone = new Promise<void>((resolve) => (serverHandshake = resolve));
+  let serverClosed: (reason: string) => void = () => {};
+  const serverEnded = new Promise<string>((resolve) => (serverClosed = resolve));
+  const flush = serveOverSocket(server, serverSocket, (e) => {
+    serverEvents.push(e);
+    if (e.type === 'handshakeComplete') serverHandshake();
+    if (e.type === 'closed') serverClosed(e.reason);
+  });
+  const client = openClientEndpoint<SessionParameters>({
+    ...only,
+    port: serverSocket.address().port,
+    trustAnchors: [id.caDer],
+    serverName: 'server.test',
+  });
   t.teardown(() => {
     serverSocket.close();
-    clientSocket.close();
+    client.abort();
   });
-  const server = new DtlsEndpoint(
-    DtlsConnection.serverSharing(lowered(serverConfigs(serverOptions)), serverOptions),
-    serverSocket,
-    {
-      address: '127.0.0.1',
-      port: clientSocket.address().port,
-    },
-  );
-  const client = new DtlsEndpoint(
-    DtlsConnection.client({ ...only, trustAnchors: [id.caDer], serverName: 'server.test' }),
-    clientSocket,
-    {
-      address: '127.0.0.1',
-      port: serverSocket.address().port,
-    },
-  );
-  serverSocket.on('message', (m) => server.deliver(new Uint8Array(m)));
-  clientSocket.on('message', (m) => client.deliver(new Uint8Array(m)));
   const got: string[] = [];
   client.onEvent((e) => void (e.type === 'data' && got.push(new TextDecoder().decode(e.data))));
-  client.connect();
-  await Promise.all([client.handshake, server.handshake]);
+  await Promise.all([client.handshake, serverDone]);
   let refused: unknown;
   for (let i = 0; i < LIMIT && refused === undefined; i++) {
-    // Each send in a turn of its own: the refused one is the turn's first, so only it can have the alert go out.
-    await new Promise((resolve) => setImmediate(resolve));
     try {
-      server.send(new TextEncoder().encode(`message ${i}`));
+      server.send(new TextEncoder().encode(`message ${i}`), Date.now());
     } catch (e) {
       refused = e;
     }
+    flush();
   }
   t.true(refused instanceof ConnectionStateError, String(refused));
-  t.is(await server.closed, 'failed');
-  // The alert crossed the network (the refusal pumped the endpoint): the client closes on it, not on a timeout.
+  t.is(await serverEnded, 'failed');
+  t.is(server.state, 'failed');
+  t.true(serverEvents.some((e) => e.type === 'alert' && e.description === 'internal_error' && e.sent));
+  // The alert crossed the network: the client closes on it, not on a timeout.
   t.is(await client.closed, 'failed');
   t.regex(String(client.connection.failure?.alert), /internal_error/);
   t.log(`${got.length} messages arrived before the alert`);

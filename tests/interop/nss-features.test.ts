@@ -116,8 +116,8 @@ test('keying material exporters with a context agree with NSS on both ends, both
 
   let theirsWith: string | undefined;
   const c = await serveNssClient(identity('p256'), {}, EXPORTERS, MESSAGES, {
-    afterHandshake: (ep) =>
-      (theirsWith = toHex(ep.connection.exportKeyingMaterial(EXPORTER_LENGTH, EXPORTER_LABEL, context))),
+    afterHandshake: (session) =>
+      (theirsWith = toHex(session.exportKeyingMaterial(EXPORTER_LENGTH, EXPORTER_LABEL, context))),
   });
   t.is(c.code, 0, c.stderr);
   const [clientWithout, clientWith] = keyingMaterials(c.stdout);

@@ -75,7 +75,7 @@ async function ourConnection(port: number, localPort: number, session: Uint8Arra
     const got = new TextDecoder().decode(await c.receive());
     const t = await ticket;
     c.send(new TextEncoder().encode(line));
-    return { parameters: p, got, ticket: t, exporter: ourExporter(c) };
+    return { parameters: p, got, ticket: t, exporter: ourExporter(c.connection) };
   } finally {
     c.close();
     await c.closed;

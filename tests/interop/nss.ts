@@ -10,8 +10,9 @@ import type { KeyExchangeGroup } from '../../runtime/crypto/provider.js';
 import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
 import { openClientEndpoint, type UdpClientEndpoint, type UdpClientOptions } from '../support/udp-client.js';
 import type { Connection } from '../../runtime/connection/connection-api.js';
-import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
-import { DtlsUdpServer, type UdpServerOptions } from '../../runtime/node/server.js';
+import { listen } from '../../runtime/node/dtls/listener.js';
+import type { ListenOptions } from '../../runtime/node/dtls/options.js';
+import type { DtlsSession } from '../../runtime/node/dtls/session.js';
 import { toHex } from '../../runtime/wire/bytes.js';
 import type { Identity } from '../support/pki-fixtures.js';
 import { LossyProxy, type FateOf } from '../support/udp-relay.js';
@@ -262,8 +263,8 @@ export const NSS_KEA_BITS: Readonly<Partial<Record<KeyExchangeGroup, number>>> =
 };
 
 /** Our side's exporter, hex, to compare with tstclnt's. */
-export const ourExporter = (ep: { readonly connection: Pick<Connection, 'exportKeyingMaterial'> }): string =>
-  toHex(ep.connection.exportKeyingMaterial(EXPORTER_LENGTH, EXPORTER_LABEL));
+export const ourExporter = (ep: Pick<Connection, 'exportKeyingMaterial'>): string =>
+  toHex(ep.exportKeyingMaterial(EXPORTER_LENGTH, EXPORTER_LABEL));
 
 /** The datagrams a relay between the two saw, in order, by sender. */
 export interface Captured {
@@ -300,7 +301,8 @@ export interface NssClientRun {
   /** Our server's exporter for the connection, hex. */
   readonly exporter: string | undefined;
   readonly handshakes: NegotiatedParameters[];
-  readonly endpoint: DtlsEndpoint | undefined;
+  /** The session listen() made for tstclnt. */
+  readonly session: DtlsSession | undefined;
   readonly captured: Captured;
   readonly proxy: LossyProxy | undefined;
 }
@@ -312,36 +314,40 @@ export interface NssClientRun {
  */
 export async function serveNssClient(
   serverId: Identity,
-  options: Partial<UdpServerOptions>,
+  options: Omit<ListenOptions, 'cert' | 'key' | 'host' | 'port'>,
   clientArgs: readonly string[],
   messages: readonly string[],
-  extra: { fate?: FateOf; clientCert?: Identity; afterHandshake?: (ep: DtlsEndpoint) => void } = {},
+  extra: { fate?: FateOf; clientCert?: Identity; afterHandshake?: (session: DtlsSession) => void } = {},
 ): Promise<NssClientRun> {
   const db = await makeNssDb(serverId, extra.clientCert);
-  const server = await DtlsUdpServer.listen({ certificate: serverId, ...options });
-  let endpoint: DtlsEndpoint | undefined;
+  let session: DtlsSession | undefined;
   let exporter: string | undefined;
   const received: string[] = [];
   const handshakes: NegotiatedParameters[] = [];
-  server.onConnection((ep) => {
-    endpoint = ep;
-    void (async () => {
-      try {
-        handshakes.push(await ep.handshake);
-        exporter = ourExporter(ep);
-        extra.afterHandshake?.(ep);
-        for (;;) {
-          const m = await ep.receive();
-          received.push(Buffer.from(m).toString('latin1'));
-          ep.send(m);
-        }
-      } catch {
-        // closed; the assertions look at the endpoint's state
-      }
-    })();
-  });
+  const server = listen(
+    (s) => {
+      session = s;
+      s.eventTap = (e) =>
+        void (e.type === 'handshakeComplete' && handshakes.push(e.parameters as NegotiatedParameters));
+      s.onmessage = (m) => {
+        received.push(m.toString('latin1'));
+        // In records that fit a datagram each, as the connection splits a larger send (a session's send takes one).
+        for (let at = 0; at < m.length; at += s.maxMessageSize) s.send(m.subarray(at, at + s.maxMessageSize));
+      };
+      s.onerror = () => {}; // the assertions look at what arrived and what tstclnt printed
+      s.opened.then(
+        () => {
+          exporter = ourExporter(s);
+          extra.afterHandshake?.(s);
+        },
+        () => {},
+      );
+    },
+    { cert: [...serverId.chain], key: serverId.privateKey, host: '127.0.0.1', ...options },
+  );
+  const { port } = await server.listening;
   const captured: Captured = { client: [], server: [] };
-  const proxy = await LossyProxy.start(server.address.port, capture(captured, extra.fate));
+  const proxy = await LossyProxy.start(port, capture(captured, extra.fate));
   const nickname = extra.clientCert ? ['-n', db.nickname ?? ''] : [];
   const run = runTstclnt(db, [
     '-P',
@@ -360,7 +366,7 @@ export async function serveNssClient(
       run.write(m);
       await run.waitFor(m);
     }
-    endpoint?.close(); // close_notify: tstclnt stops reading the connection
+    void session?.close(); // close_notify: tstclnt stops reading the connection
     run.end(); // and, at the end of its stdin, exits
   } catch {
     run.kill();
@@ -377,7 +383,7 @@ export async function serveNssClient(
     received,
     exporter,
     handshakes,
-    endpoint,
+    session,
     captured,
     proxy,
   };
@@ -499,7 +505,7 @@ export async function talkToNssServer(
   const replies: string[] = [];
   try {
     parameters = await client.handshake;
-    exporter = ourExporter(client);
+    exporter = ourExporter(client.connection);
     extra.beforeSend?.(client);
     for (const m of messages) {
       client.send(Buffer.from(m, 'latin1'));
