@@ -13,6 +13,7 @@ import type { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../../runtime/config-error.js';
 import { suiteFromName } from '../timing/names.js';
 import { ENGINES_DIR } from '../timing/engine-file.js';
+import { CRYPTO_OPS, type CryptoOpKind } from '../model/crypto-ops.js';
 
 /** What the twin needs of one operation kind and algorithm. */
 export interface RawOp {
@@ -29,20 +30,9 @@ export interface RawOp {
 /** Result sizes by kind, as the twin reads them: 0 seal (bytes + 16), 1 open (bytes − 16), 2 mask (16), 3 sign (64), 4 verify (1), 5 other (32). */
 const RESULT: Readonly<Record<string, number>> = { aead_seal: 0, aead_open: 1, mask: 2, sign: 3, verify: 4 };
 
-/** The kinds the engine times (others, a random draw or a key import, cost nothing on it). */
-export const TIMED_KINDS: ReadonlySet<string> = new Set([
-  'aead_seal',
-  'aead_open',
-  'mask',
-  'hash',
-  'hmac',
-  'hkdf_extract',
-  'hkdf_expand',
-  'kx_generate',
-  'kx_derive',
-  'sign',
-  'verify',
-]);
+/** The kinds the engine times: every logged operation but those that cost nothing on it (a key's setup, a random draw, a key import). */
+const UNTIMED: ReadonlySet<CryptoOpKind> = new Set(['aead_key', 'random', 'key_import']);
+export const TIMED_KINDS: ReadonlySet<string> = new Set(CRYPTO_OPS.filter((k) => !UNTIMED.has(k)));
 
 function parse(text: string): unknown {
   return (createRequire(import.meta.url)('yaml') as { parse: typeof parseYaml }).parse(text);
