@@ -1,8 +1,9 @@
 import type { ExecutionContext } from 'ava';
-import type { NegotiatedParameters } from '../../runtime/connection/events.js';
+import type { ConnectionEvent, NegotiatedParameters } from '../../runtime/connection/events.js';
 import { openClientEndpoint, type UdpClientEndpoint, type UdpClientOptions } from '../support/udp-client.js';
-import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
-import { DtlsUdpServer, type UdpServerOptions } from '../../runtime/node/server.js';
+import { listen } from '../../runtime/node/dtls/listener.js';
+import type { ListenOptions } from '../../runtime/node/dtls/options.js';
+import type { DtlsSession } from '../../runtime/node/dtls/session.js';
 import type { KeyPairKind } from '../../runtime/pki/key-pair.js';
 import { makeIdentity, type Identity } from '../support/pki-fixtures.js';
 import { LossyProxy, type FateOf } from '../support/udp-relay.js';
@@ -10,7 +11,7 @@ import { runWolf, startWolfServer, writePem } from './wolfssl.js';
 
 /** One session with wolfSSL's example programs, each way. */
 
-// wolfSSL's example client → our DtlsUdpServer: the client sends "hello wolfssl!" and prints our reply.
+// wolfSSL's example client → our listen(): the client sends "hello wolfssl!" and prints our reply.
 const REPLY = 'reply from dtls13';
 const identities = new Map<KeyPairKind, Identity>();
 export const identity = (kind: KeyPairKind): Identity => {
@@ -23,59 +24,75 @@ export interface Served {
   readonly output: string;
   readonly code: number | null;
   readonly received: string | undefined;
-  readonly endpoint: DtlsEndpoint | undefined;
-  /** What every connection's handshake settled, in the order they completed. */
+  /** The session listen() made for the client (the last, if several), once a ClientHello passed the cookie exchange. */
+  readonly session: DtlsSession | undefined;
+  /** What every session's handshake settled, in the order they completed. */
   readonly handshakes: NegotiatedParameters[];
+  /** Every event of the sessions' connections, as it came (alerts we sent, 0-RTT data, a late client certificate). */
+  readonly events: ConnectionEvent[];
   readonly proxy: LossyProxy | undefined;
 }
 
-/** Serves one wolfSSL client run; echoes REPLY to its first message. */
+/** listen()'s options, less the certificate (`serverId`'s) and the address (loopback, any port). */
+export type ServeOptions = Omit<ListenOptions, 'cert' | 'key' | 'host' | 'port'>;
+
+/** Serves one wolfSSL client run on listen(); echoes REPLY to its first message. */
 export async function serveWolfClient(
   serverId: Identity,
-  options: Partial<UdpServerOptions>,
+  options: ServeOptions,
   clientArgs: readonly string[],
   fate?: FateOf,
-  afterHandshake?: (endpoint: DtlsEndpoint) => void,
-  /** Called with each new endpoint before its handshake (to see 0-RTT data, say). */
-  onEndpoint?: (endpoint: DtlsEndpoint) => void,
+  afterHandshake?: (session: DtlsSession) => void,
 ): Promise<Served> {
   const pem = writePem(serverId);
-  const server = await DtlsUdpServer.listen({ certificate: serverId, ...options });
-  let endpoint: DtlsEndpoint | undefined;
+  let last: DtlsSession | undefined;
   let received: string | undefined;
   const handshakes: NegotiatedParameters[] = [];
-  server.onConnection((ep) => {
-    endpoint = ep;
-    onEndpoint?.(ep);
-    void (async () => {
-      try {
-        handshakes.push(await ep.handshake);
-        afterHandshake?.(ep);
-        received = new TextDecoder().decode(await ep.receive());
-        ep.send(new TextEncoder().encode(REPLY));
-      } catch {
-        // the assertions look at the endpoint's state
-      }
-    })();
-  });
-  const proxy = fate ? await LossyProxy.start(server.address.port, fate) : undefined;
+  const events: ConnectionEvent[] = [];
+  const server = listen(
+    (session) => {
+      last = session;
+      session.eventTap = (e) => {
+        events.push(e);
+        if (e.type === 'handshakeComplete') handshakes.push(e.parameters as NegotiatedParameters);
+      };
+      session.onmessage = (data) => {
+        if (received !== undefined) return;
+        received = new TextDecoder().decode(data);
+        session.send(REPLY);
+      };
+      session.onerror = () => {}; // the assertions look at the session's connection
+      session.opened.then(
+        () => afterHandshake?.(session),
+        () => {},
+      );
+    },
+    { cert: [...serverId.chain], key: serverId.privateKey, host: '127.0.0.1', ...options },
+  );
+  const { port } = await server.listening;
+  const proxy = fate ? await LossyProxy.start(port, fate) : undefined;
   try {
     const { code, output } = await runWolf('client', [
       '-u',
       '-v',
       '4',
       '-p',
-      String(proxy?.port ?? server.address.port),
+      String(proxy?.port ?? port),
       '-A',
       pem.ca,
       ...clientArgs,
     ]).done;
-    return { code, output, received, endpoint, handshakes, proxy };
+    return { code, output, received, session: last, handshakes, events, proxy };
   } finally {
     proxy?.close();
     await server.close();
     pem.remove();
   }
+}
+
+/** The alerts our server sent (wolfSSL prints only "received alert fatal error"). */
+export function alertsSent(s: Served): (string | number)[] {
+  return s.events.flatMap((e) => (e.type === 'alert' && e.sent ? [e.description] : []));
 }
 
 export function assertServed(t: ExecutionContext, s: Served): void {

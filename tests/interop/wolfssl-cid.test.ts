@@ -78,7 +78,7 @@ test('wolfSSL client ↔ dtls13 server: CIDs both ways, data and the client’s 
   const watch = cidsSeen();
   const s = await serveWolfClient(identity('p256'), { cid: 2 }, ['--cid', WOLF_CID, '-I'], watch.fate);
   assertServed(t, s);
-  const ids = s.endpoint?.connection.connectionIds;
+  const ids = s.session?.connection?.connectionIds;
   t.deepEqual(Buffer.from(ids?.peer ?? []).toString('latin1'), WOLF_CID);
   t.is(ids?.local?.length, 2);
   t.deepEqual([...watch.seen.server], [WOLF_CID], 'our records carried wolfSSL’s CID');
@@ -93,7 +93,7 @@ test('wolfSSL client ↔ dtls13 server: mixed, our server asks for a zero-length
   const watch = cidsSeen();
   const s = await serveWolfClient(identity('p256'), { cid: 0 }, ['--cid', WOLF_CID], watch.fate);
   assertServed(t, s);
-  t.is(s.endpoint?.connection.connectionIds?.local, undefined);
+  t.is(s.session?.connection?.connectionIds?.local, undefined);
   t.deepEqual([...watch.seen.server], [WOLF_CID]);
   t.deepEqual([...watch.seen.client], ['']);
 });

@@ -7,8 +7,8 @@ import { assertServed, assertTalked, identity, serveWolfClient, talkToWolfServer
 // SNI (RFC 6066), DTLS-SRTP (RFC 5764) and record_size_limit (RFC 8449) with wolfSSL 5.7.2 (built with --enable-sni --enable-srtp).
 
 const creds = (id: { chain: readonly Uint8Array[]; privateKey: Uint8Array }) => ({
-  chain: id.chain,
-  privateKey: id.privateKey,
+  cert: [...id.chain],
+  key: id.privateKey,
 });
 /** A certificate wolfSSL's client cannot verify (another CA): presenting it would fail the handshake. */
 const stranger = makeIdentity('p256', 'localhost', { at: Date.now() });
@@ -53,8 +53,8 @@ test('wolfSSL client --srtp ↔ dtls13 server: the profile is negotiated and bot
     { srtp: ['SRTP_AEAD_AES_128_GCM', 'SRTP_AES128_CM_SHA1_80'] },
     ['--srtp', 'SRTP_AES128_CM_SHA1_80'],
     undefined,
-    (ep) => {
-      ours = toHex(ep.connection.exportKeyingMaterial(60, SRTP_EXPORTER_LABEL));
+    (session) => {
+      ours = toHex(session.exportKeyingMaterial(60, SRTP_EXPORTER_LABEL));
     },
   );
   assertServed(t, s);

@@ -1,8 +1,7 @@
 import test from 'ava';
-import type { DtlsEndpoint } from '../../runtime/node/endpoint.js';
 import type { FateOf } from '../support/udp-relay.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
-import { assertServed, assertTalked, identity, serveWolfClient, talkToWolfServer } from './sessions.js';
+import { alertsSent, assertServed, assertTalked, identity, serveWolfClient, talkToWolfServer } from './sessions.js';
 import { writePem } from './wolfssl.js';
 
 /**
@@ -17,54 +16,34 @@ const rsaClientId = makeIdentity('rsa2048', 'client.test', { at: Date.now() });
 /** A client certificate from a CA nobody here trusts. */
 const stranger = makeIdentity('p256', 'client.test', { at: Date.now() });
 
-/** An onEndpoint hook for serveWolfClient that notes every alert our server sends (wolfSSL prints only "received alert fatal error"). */
-function alertsSent(): { readonly sent: (string | number)[]; onEndpoint: (ep: DtlsEndpoint) => void } {
-  const sent: (string | number)[] = [];
-  return {
-    sent,
-    onEndpoint: (ep) => ep.onEvent((e) => void (e.type === 'alert' && e.sent && sent.push(e.description))),
-  };
-}
-
 // ---------------------------------------------------------------- client authentication refused
 
 test('wolfSSL client → dtls13 server: a client without a certificate (-x) is refused with our certificate_required', async (t) => {
-  const alerts = alertsSent();
-  const s = await serveWolfClient(
-    identity('p256'),
-    { clientAuthentication: 'required', trustAnchors: [clientId.caDer] },
-    ['-x'],
-    undefined,
-    undefined,
-    alerts.onEndpoint,
-  );
+  const s = await serveWolfClient(identity('p256'), { requestCert: true, ca: [clientId.caDer] }, ['-x']);
   t.not(s.code, 0, s.output);
   t.regex(s.output, /received alert fatal error/);
-  t.deepEqual(alerts.sent, ['certificate_required']);
+  t.deepEqual(alertsSent(s), ['certificate_required']);
   t.deepEqual(s.handshakes, [], 'no handshake completed on our side');
   t.is(s.received, undefined);
   t.false(s.output.includes('reply from dtls13'), s.output);
-  t.is(s.endpoint?.connection.state, 'failed');
+  t.is(s.session?.connection?.state, 'failed');
 });
 
 test('wolfSSL client → dtls13 server: a client certificate from a CA we do not trust is refused with our unknown_ca', async (t) => {
   const pem = writePem(stranger);
   try {
-    const alerts = alertsSent();
-    const s = await serveWolfClient(
-      identity('p256'),
-      { clientAuthentication: 'required', trustAnchors: [clientId.caDer] },
-      ['-c', pem.cert, '-k', pem.key],
-      undefined,
-      undefined,
-      alerts.onEndpoint,
-    );
+    const s = await serveWolfClient(identity('p256'), { requestCert: true, ca: [clientId.caDer] }, [
+      '-c',
+      pem.cert,
+      '-k',
+      pem.key,
+    ]);
     t.not(s.code, 0, s.output);
     t.regex(s.output, /received alert fatal error/);
-    t.deepEqual(alerts.sent, ['unknown_ca']);
+    t.deepEqual(alertsSent(s), ['unknown_ca']);
     t.deepEqual(s.handshakes, []);
     t.is(s.received, undefined);
-    t.is(s.endpoint?.connection.state, 'failed');
+    t.is(s.session?.connection?.state, 'failed');
   } finally {
     pem.remove();
   }
@@ -87,20 +66,12 @@ test('dtls13 client → wolfSSL server: a client certificate from a CA the serve
 
 // The other direction is in wolfssl-alpn.test.ts ("no protocol in common (-L F:...)").
 test('wolfSSL client → dtls13 server: ALPN with no protocol in common fails with our no_application_protocol', async (t) => {
-  const alerts = alertsSent();
-  const s = await serveWolfClient(
-    identity('p256'),
-    { alpn: ['coap'] },
-    ['-x', '-L', 'F:h3'],
-    undefined,
-    undefined,
-    alerts.onEndpoint,
-  );
+  const s = await serveWolfClient(identity('p256'), { alpn: ['coap'] }, ['-x', '-L', 'F:h3']);
   t.not(s.code, 0, s.output);
   t.deepEqual(s.handshakes, []);
-  t.is(s.endpoint?.connection.state, 'failed');
+  t.is(s.session?.connection?.state, 'failed');
   t.regex(s.output, /received alert fatal error/);
-  t.deepEqual(alerts.sent, ['no_application_protocol']);
+  t.deepEqual(alertsSent(s), ['no_application_protocol']);
 });
 
 // ---------------------------------------------------------------- versions
@@ -135,18 +106,18 @@ function sizes(): { fate: FateOf; readonly client: number[]; readonly server: nu
 }
 
 // wolfSSL's -u takes an MTU (wolfSSL_CTX_dtls_set_mtu; the build has --enable-dtls-mtu): "-u300".
-test('wolfSSL client (-u300) → dtls13 server (maxDatagramSize 300): both fragment their flights, RSA certificates both ways', async (t) => {
+test('wolfSSL client (-u300) → dtls13 server (mtu 300): both fragment their flights, RSA certificates both ways', async (t) => {
   const pem = writePem(rsaClientId);
   const seen = sizes();
   try {
     const s = await serveWolfClient(
       identity('rsa2048'),
-      { maxDatagramSize: 300, clientAuthentication: 'required', trustAnchors: [rsaClientId.caDer] },
+      { mtu: 300, requestCert: true, ca: [rsaClientId.caDer] },
       ['-u300', '-c', pem.cert, '-k', pem.key],
       seen.fate,
     );
     assertServed(t, s);
-    const p = await s.endpoint?.handshake;
+    const p = s.handshakes[0];
     t.true(p?.clientAuthenticated);
     t.deepEqual(p?.peerCertificate, rsaClientId.chain[0]);
     t.is(p?.signatureAlgorithm?.startsWith('rsa_pss'), true, String(p?.signatureAlgorithm));

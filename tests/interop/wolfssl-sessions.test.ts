@@ -54,10 +54,8 @@ for (const accept of [true, false]) {
         antiReplay: accept ? new MemoryAntiReplay() : { admit: () => false },
       },
       ['-r', '-0'],
-      undefined,
-      undefined,
-      (ep) => ep.onEvent((e) => e.type === 'data' && e.early && early.push(new TextDecoder().decode(e.data))),
     );
+    for (const e of s.events) if (e.type === 'data' && e.early) early.push(new TextDecoder().decode(e.data));
     t.is(s.code, 0, s.output);
     t.deepEqual(
       s.handshakes.map((p) => [p.resumed, p.earlyData, p.helloRetryRequest]),
@@ -71,7 +69,7 @@ for (const accept of [true, false]) {
 test('wolfSSL client ↔ dtls13 server: external PSK with (EC)DHE (-s --onlyPskDheKe)', async (t) => {
   const s = await serveWolfClient(identity('p256'), { psk: wolfIdentities }, ['-s', '--onlyPskDheKe']);
   assertServed(t, s);
-  const p = await s.endpoint?.handshake;
+  const p = s.handshakes[0];
   t.is(p?.pskMode, 'psk_dhe_ke');
   t.regex(new TextDecoder().decode(p?.pskIdentity), /^Client_identity/);
 });
@@ -83,7 +81,7 @@ test('wolfSSL client ↔ dtls13 server: external PSK without (EC)DHE (-s -K) whe
     ['-s', '-K'],
   );
   assertServed(t, s);
-  t.is((await s.endpoint?.handshake)?.pskMode, 'psk_ke');
+  t.is(s.handshakes[0]?.pskMode, 'psk_ke');
 });
 
 test('dtls13 client ↔ wolfSSL server: resumption (-r): our second connection resumes with its ticket', async (t) => {
@@ -158,14 +156,12 @@ test('wolfSSL client ↔ dtls13 server: post-handshake authentication (-Q): we a
     // No tickets: the request goes out at once, not after the ticket flight, since wolfSSL's example client reads one reply and closes.
     const s = await serveWolfClient(
       identity('p256'),
-      { trustAnchors: [clientId.caDer], tickets: 0 },
+      { ca: [clientId.caDer], tickets: 0 },
       ['-Q', '-c', pem.cert, '-k', pem.key],
       undefined,
-      (ep) => {
-        ep.onEvent((e) => e.type === 'clientAuthenticated' && certificates.push(e.certificate));
-        ep.requestClientCertificate();
-      },
+      (session) => session.requestClientCertificate(),
     );
+    for (const e of s.events) if (e.type === 'clientAuthenticated') certificates.push(e.certificate);
     assertServed(t, s);
     t.deepEqual(certificates, [clientId.chain[0]]);
   } finally {
