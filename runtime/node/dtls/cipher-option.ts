@@ -4,8 +4,10 @@
  */
 import { ConfigError, described } from '../../config-error.js';
 import type { SupportedCipherSuite } from '../../crypto/suites.js';
+import type { ConnectionOptions } from '../../dtls/connection.js';
 import type { Dtls12CipherSuite } from '../../versions/suites12.js';
 import { OPENSSL_NAMES_12, opensslName12, suite12ByName } from '../../dtls12/openssl-names.js';
+import { resolveVersionRange } from '../../versions/versions.js';
 
 /** node:tls's TLS 1.3 cipher names (OpenSSL's, as `ciphers` takes them) → ours. */
 const TLS13_CIPHERS: Readonly<Record<string, SupportedCipherSuite>> = {
@@ -32,14 +34,14 @@ export interface CipherChoice {
  */
 export function ciphersOption(
   ciphers: unknown,
-  cipherSuites: unknown,
-  allowCcm8: unknown,
-  enables13 = true,
+  o: Pick<ConnectionOptions, 'cipherSuites' | 'allowCcm8' | 'minVersion' | 'maxVersion'>,
 ): CipherChoice {
+  // Read first, as a range error is reported before any of ciphers.
+  const enables13 = resolveVersionRange(o.minVersion, o.maxVersion).enabled.includes('DTLSv1.3');
   if (ciphers === undefined) return { suites13: undefined, suites12: undefined };
   if (typeof ciphers !== 'string')
     throw new ConfigError('ciphers', `must be a string (an OpenSSL cipher list), got ${described(ciphers)}`);
-  if (cipherSuites !== undefined)
+  if (o.cipherSuites !== undefined)
     throw new ConfigError('ciphers', 'give either ciphers (an OpenSSL cipher string) or cipherSuites, not both');
   const suites: SupportedCipherSuite[] = [];
   const suites12: Dtls12CipherSuite[] = [];
@@ -77,13 +79,13 @@ export function ciphersOption(
           : `names no TLS 1.3 cipher suite (${skipped.join(':')} ${skipped.length === 1 ? 'is an OpenSSL keyword' : 'are OpenSSL keywords'}); name suites, e.g. '${names}' or 'ECDHE-ECDSA-AES128-GCM-SHA256'`;
     throw new ConfigError('ciphers', what);
   }
-  if (suites.includes('tls_aes_128_ccm_8_sha256') && allowCcm8 !== true) {
+  if (suites.includes('tls_aes_128_ccm_8_sha256') && o.allowCcm8 !== true) {
     throw new ConfigError(
       'ciphers',
       'names TLS_AES_128_CCM_8_SHA256, which needs allowCcm8: true: with its 8-byte tag 2^7 forged records under one key end a session (RFC 9147 §4.5.3)',
     );
   }
-  if (suites12.includes('tls_ecdhe_ecdsa_with_aes_128_ccm_8') && allowCcm8 !== true) {
+  if (suites12.includes('tls_ecdhe_ecdsa_with_aes_128_ccm_8') && o.allowCcm8 !== true) {
     throw new ConfigError('ciphers', 'names ECDHE-ECDSA-AES128-CCM8, which needs allowCcm8: true (an 8-byte tag)');
   }
   return { suites13: suites.length > 0 ? suites : undefined, suites12: suites12.length > 0 ? suites12 : undefined };

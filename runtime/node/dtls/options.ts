@@ -23,10 +23,9 @@ import { clientCredentialContext } from './client-credentials.js';
 import { contentKey } from './content-key.js';
 import type { Dtls12CipherSuite } from '../../versions/suites12.js';
 import { ciphersOption } from './cipher-option.js';
-import { resolveVersionRange } from '../../versions/versions.js';
 import type { DatagramTransport } from './transport.js';
 import { checkOptionNames, CONNECT_OPTION_NAMES, LISTEN_OPTION_NAMES, type ListedExactly } from './option-names.js';
-import { contextRole } from './secure-context.js';
+import { checkContextRole } from './secure-context.js';
 import type { FleetOptions } from './workers/fleet-options.js';
 import { withProfile, type ProfileName } from './profile-option.js';
 import { extendedMasterSecretOption, type ExtendedMasterSecretOption } from './ems-option.js';
@@ -256,8 +255,6 @@ function udpOptions(o: ListenOptions): UdpSocketOptions {
   };
 }
 
-export { ciphersOption, type CipherChoice } from './cipher-option.js';
-
 /** `alpn` as node:tls takes it too: a Buffer or Uint8Array in wire format (length-prefixed names) → the names. */
 export function alpnOption<T>(alpn: T | Uint8Array): T | string[] {
   if (!(alpn instanceof Uint8Array)) return alpn;
@@ -339,12 +336,7 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
   const workerOnly = { workers, hostId, ticketKeyFile, fleet };
   for (const [name, value] of Object.entries(workerOnly))
     if (value !== undefined) throw new ConfigError(name, WORKER_ONLY[name as keyof typeof workerOnly]);
-  if (contextRole(o.secureContext) === 'client') {
-    throw new ConfigError(
-      'secureContext',
-      'was made with isServer: false; listen() takes a server context (isServer: true, or left out)',
-    );
-  }
+  checkContextRole(o.secureContext, 'listen');
   if (idleTimeout !== undefined && rest.idleTimeoutMs !== undefined)
     throw new ConfigError('idleTimeout', 'give either idleTimeout or idleTimeoutMs, not both');
   if (transport !== undefined) {
@@ -370,8 +362,7 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
   const udp = udpOptions(o);
   const ask = booleanOption('requestCert', requestCert) === true;
   const reject = booleanOption('rejectUnauthorized', rejectUnauthorized) !== false;
-  const enables13 = resolveVersionRange(rest.minVersion, rest.maxVersion).enabled.includes('DTLSv1.3');
-  const { suites13: suites, suites12 } = ciphersOption(ciphers, rest.cipherSuites, rest.allowCcm8, enables13);
+  const { suites13: suites, suites12 } = ciphersOption(ciphers, rest);
   // A server serving only sni names needs no cert of its own; then no credentials are read here.
   const raw = rawPublicKeyOptions('server', o);
   const context =
@@ -468,12 +459,7 @@ export function clientOptions(
     peerPublicKey: _peerPublicKey,
     ...rest
   } = o;
-  if (contextRole(o.secureContext) === 'server') {
-    throw new ConfigError(
-      'secureContext',
-      'was made with isServer: true; connect() takes a client context (isServer: false, or left out)',
-    );
-  }
+  checkContextRole(o.secureContext, 'connect');
   if (transport !== undefined) {
     const clash = (['bindHost', 'bindPort'] as const).find((k) => o[k] !== undefined);
     if (clash !== undefined) throw new ConfigError(clash, 'is not for a transport: its owner binds the socket');
@@ -499,8 +485,7 @@ export function clientOptions(
     trustAnchors: anchorsUnused ? [] : context.trustAnchors,
   };
   const size = mtuOption(mtu);
-  const enables13 = resolveVersionRange(rest.minVersion, rest.maxVersion).enabled.includes('DTLSv1.3');
-  const { suites13: suites, suites12 } = ciphersOption(ciphers, rest.cipherSuites, rest.allowCcm8, enables13);
+  const { suites13: suites, suites12 } = ciphersOption(ciphers, rest);
   const connection: ConnectionOptions = {
     ...rest,
     ...credentials,

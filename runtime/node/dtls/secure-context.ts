@@ -3,7 +3,7 @@
  * a server alike; one made with `isServer` given is held to it, as node:dtls holds every context: a server context
  * (`isServer: true`) passed to `connect`, or a client one (`isServer: false`) passed to `listen`, is a ConfigError.
  */
-import { booleanOption } from '../../config-error.js';
+import { booleanOption, ConfigError } from '../../config-error.js';
 import {
   createSecureContext as makeContext,
   type SecureContext,
@@ -24,9 +24,15 @@ export const LISTED_SECURE_CONTEXT_NAMES: ListedExactly<typeof SECURE_CONTEXT_OP
 /** The role each context was made for, when `isServer` was given. */
 const roles = new WeakMap<SecureContext, 'server' | 'client'>();
 
-/** The role `context` was made for (`isServer`), or undefined: either (or not a context at all). */
-export function contextRole(context: unknown): 'server' | 'client' | undefined {
-  return typeof context === 'object' && context !== null ? roles.get(context as SecureContext) : undefined;
+/** Throws a ConfigError when `context` was made (`isServer`) for the other side than the one `call` opens. */
+export function checkContextRole(context: unknown, call: 'listen' | 'connect'): void {
+  const role = typeof context === 'object' && context !== null ? roles.get(context as SecureContext) : undefined;
+  const wanted = call === 'listen' ? 'server' : 'client';
+  if (role === undefined || role === wanted) return;
+  throw new ConfigError(
+    'secureContext',
+    `was made with isServer: ${role === 'server'}; ${call}() takes a ${wanted} context (isServer: ${wanted === 'server'}, or left out)`,
+  );
 }
 
 /**

@@ -10,9 +10,11 @@
  * refuses it).
  */
 import { isIP } from 'node:net';
+import { getSystemErrorName } from 'node:util';
 import { ConfigError } from '../../../config-error.js';
 import { nativeBinding, type NativeBinding } from '../../../crypto/native/binding.js';
 import { WORKER_BYTE_OFFSET } from '../../../cid/cid-owner.js';
+import { parseIpAddress } from '../../../pki/ip-address.js';
 import { dgramHasReusePort } from '../options.js';
 
 /** The addon's reuseport calls (native/src/reuseport.c), absent from an addon built before them. */
@@ -108,17 +110,8 @@ export function closeNativeSockets(fds: readonly number[]): void {
   for (const fd of fds) b?.reuseportClose(fd);
 }
 
-const ERRNO: Readonly<Record<number, string>> = {
-  98: 'EADDRINUSE',
-  99: 'EADDRNOTAVAIL',
-  13: 'EACCES',
-  1: 'EPERM',
-  97: 'EAFNOSUPPORT',
-  22: 'EINVAL',
-};
-
 function systemError(errno: number, syscall: string, address: string, port: number): Error {
-  const code = ERRNO[errno] ?? `E${errno}`;
+  const code = getSystemErrorName(-errno);
   return Object.assign(new Error(`${syscall} ${code} ${address}:${port}`), {
     code,
     errno: -errno,
@@ -128,27 +121,9 @@ function systemError(errno: number, syscall: string, address: string, port: numb
   });
 }
 
-/** An IP address's bytes (4 for IPv4, 16 for IPv6). */
-export function addressBytes(host: string): Uint8Array {
-  const family = isIP(host);
-  if (family === 4) return Uint8Array.from(host.split('.').map(Number));
-  if (family !== 6) throw new ConfigError('host', `must be an IP address to bind, got ${host}`);
-  let text = host.split('%')[0]!;
-  const out = new Uint8Array(16);
-  const tail: number[] = [];
-  const v4 = text.match(/(\d+\.\d+\.\d+\.\d+)$/);
-  if (v4) {
-    const [a, b, c, d] = v4[1]!.split('.').map(Number) as [number, number, number, number];
-    text = `${text.slice(0, -v4[1]!.length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head = '', rest] = text.split('::') as [string, string | undefined];
-  const words = (s: string): number[] => (s === '' ? [] : s.split(':').map((w) => parseInt(w, 16)));
-  const front = words(head);
-  if (rest !== undefined) tail.push(...words(rest));
-  const all = [...front, ...new Array<number>(8 - front.length - tail.length).fill(0), ...tail];
-  all.forEach((w, i) => {
-    out[2 * i] = w >> 8;
-    out[2 * i + 1] = w & 0xff;
-  });
-  return out;
+/** An IP address's bytes (4 for IPv4, 16 for IPv6; an IPv6 zone index left out). */
+function addressBytes(host: string): Uint8Array {
+  const bytes = isIP(host) === 0 ? undefined : parseIpAddress(host.split('%')[0]!);
+  if (bytes === undefined) throw new ConfigError('host', `must be an IP address to bind, got ${host}`);
+  return bytes;
 }
