@@ -25,7 +25,7 @@ export class TimingWheel<T> {
     return this.dueAt.size;
   }
 
-  /** When `item` is due, if scheduled. */
+  /** When `item` is due (the wheel's time, for one scheduled for a time the wheel had passed), if scheduled. */
   due(item: T): number | undefined {
     return this.dueAt.get(item);
   }
@@ -33,10 +33,11 @@ export class TimingWheel<T> {
   /** `item` is due at `at` (replacing any earlier schedule of it). */
   schedule(item: T, at: number): void {
     this.cancel(item);
-    this.dueAt.set(item, at);
-    // Due already (at or before the cursor): the cursor's own bucket, which the next advance visits, not one a turn away.
-    const i = this.index(Math.max(at, this.cursor));
-    (this.buckets[i] ??= new Set()).add(item);
+    // Due already (at or before the cursor): due at the cursor, in its own bucket, which the next advance visits (not
+    // one a turn away), and where cancel looks for it.
+    const due = Math.max(at, this.cursor);
+    this.dueAt.set(item, due);
+    (this.buckets[this.index(due)] ??= new Set()).add(item);
   }
 
   cancel(item: T): void {

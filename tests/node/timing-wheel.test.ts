@@ -1,4 +1,6 @@
 import test from 'ava';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { TimingWheel } from '../../runtime/node/timing-wheel.js';
 
 /** The idle sweep's timer structure: items fire in the first advance at or after their due time, never before. */
@@ -72,4 +74,22 @@ test('cancel and schedule again move an item; rescheduling from fire, even to no
 test('bad sizes are RangeErrors', (t) => {
   t.throws(() => new TimingWheel(0, 0), { instanceOf: RangeError });
   t.throws(() => new TimingWheel(0, 10, 0), { instanceOf: RangeError });
+});
+
+test('an item scheduled for a time the wheel has passed, then cancelled, is no longer held by the wheel', async (t) => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const w = new TimingWheel<object>(0, 10, 8);
+  t.deepEqual(fired(w, 50), []);
+  // Made in a function so that nothing here holds the item: only the wheel could.
+  const ref = ((): WeakRef<object> => {
+    const item = {};
+    w.schedule(item, 20); // passed: due at the next advance
+    w.cancel(item); // the session ended
+    return new WeakRef(item);
+  })();
+  await new Promise((resolve) => setImmediate(resolve)); // a WeakRef keeps its target until the job ends
+  gc();
+  t.is(ref.deref(), undefined, 'the cancelled item is not left in a bucket');
+  t.is(w.size, 0);
 });
