@@ -227,17 +227,6 @@ export class FleetLink {
     };
   }
 
-  /** Answers to the remote `key` go through the worker at `route` (the newest at the end: the oldest is forgotten first). */
-  private relay(key: string, route: Route): void {
-    this.relayed.delete(key);
-    this.relayed.set(key, route);
-  }
-
-  /** Forgets the oldest routes past {@link MAX_RELAYED_REMOTES} (once a route is kept: a route tried and put back evicts none). */
-  private trim(): void {
-    while (this.relayed.size > MAX_RELAYED_REMOTES) this.relayed.delete(this.relayed.keys().next().value!);
-  }
-
   close(): void {
     this.relayed.clear();
     this.socket.close();
@@ -277,8 +266,10 @@ export class FleetLink {
     this.relayed.set(key, { address: from, port: fromPort, holder: before?.holder ?? NO_HOLDER });
     const holder = this.ends.deliver(d.payload, d.address, d.port);
     if (holder !== undefined && (before === undefined || before.holder === holder || before.holder.isEnded)) {
-      this.relay(key, { address: from, port: fromPort, holder });
-      this.trim();
+      // Kept as the newest (a Map keeps insertion order), and only a route kept evicts the oldest past the cap.
+      this.relayed.delete(key);
+      this.relayed.set(key, { address: from, port: fromPort, holder });
+      while (this.relayed.size > MAX_RELAYED_REMOTES) this.relayed.delete(this.relayed.keys().next().value!);
     } else if (before !== undefined) this.relayed.set(key, before);
     else this.relayed.delete(key);
   }
