@@ -38,20 +38,13 @@ export interface LoadedBundle {
   /** The bundle's `module.exports`. */
   readonly exports: Record<string, unknown>;
   readonly outcome: CodeCacheOutcome;
-  /** The cache file read or to be written; undefined when off. */
+  /** The cache file read or to be written at exit (when the outcome is `missing` or `rejected`); undefined when off. */
   readonly cacheFile: string | undefined;
-  /**
-   * Writes the cache now, with every function compiled so far (done at exit when the outcome is `missing` or
-   * `rejected`); false when it could not be written (or caching is off).
-   */
-  save(): boolean;
 }
 
 export interface LoadBundleOptions {
   /** The cache directory when DTLS13_COMPILE_CACHE does not name one (default: {@link userCodeCacheDir}). */
   readonly defaultCacheDir?: string;
-  /** DTLS13_COMPILE_CACHE (default: process.env's). */
-  readonly setting?: string | undefined;
 }
 
 const OFF = ['0', 'off', 'false', 'no'];
@@ -83,7 +76,7 @@ export function userCodeCacheDir(
  * setting turns caching off.
  */
 export function codeCacheFile(file: string, bundleHash: string, options: LoadBundleOptions): string | undefined {
-  const setting = options.setting === undefined ? process.env['DTLS13_COMPILE_CACHE'] : options.setting;
+  const setting = process.env['DTLS13_COMPILE_CACHE'];
   if (setting !== undefined && OFF.includes(setting.toLowerCase())) return undefined;
   const dir =
     setting === undefined || setting === '' ? (options.defaultCacheDir ?? userCodeCacheDir()) : resolve(setting);
@@ -121,17 +114,15 @@ function readCache(cacheFile: string): Buffer | 'absent' | 'corrupt' {
 }
 
 /** Writes `script`'s cache to `cacheFile` (whole, via a renamed temporary file); any failure leaves things as they were. */
-function writeCache(script: Script, cacheFile: string): boolean {
+function writeCache(script: Script, cacheFile: string): void {
   const temporary = `${cacheFile}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(cacheFile), { recursive: true });
     const data = script.createCachedData();
     writeFileSync(temporary, Buffer.concat([MAGIC, sha256(data), data]), { mode: 0o644 });
     renameSync(temporary, cacheFile);
-    return true;
   } catch {
     rmSync(temporary, { force: true });
-    return false;
   }
 }
 
@@ -160,9 +151,9 @@ export function loadBundle(file: string, options: LoadBundleOptions = {}): Loade
         : read === 'corrupt' || script.cachedDataRejected === true
           ? 'rejected'
           : 'accepted';
-  const save = (): boolean => cacheFile !== undefined && writeCache(script, cacheFile);
   // The process that had no usable cache leaves one: at exit, when the most has been compiled.
-  if (cacheFile !== undefined && outcome !== 'accepted' && isMainThread) process.once('exit', save);
+  if (cacheFile !== undefined && outcome !== 'accepted' && isMainThread)
+    process.once('exit', () => writeCache(script, cacheFile));
   const module = { exports: {} as Record<string, unknown> };
   const run = script.runInThisContext() as (
     exports: unknown,
@@ -172,5 +163,5 @@ export function loadBundle(file: string, options: LoadBundleOptions = {}): Loade
     dirname: string,
   ) => void;
   run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
-  return { exports: module.exports, outcome, cacheFile, save };
+  return { exports: module.exports, outcome, cacheFile };
 }
