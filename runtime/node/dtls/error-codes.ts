@@ -1,22 +1,9 @@
 /**
  * Every `code` an error handed to the application can carry (`onerror`, `opened` and `closed` rejections,
- * `listener.onhandshakeerror`), as one closed union: the editor completes it, and comparing `error.code` with a string
- * outside it (a misspelling) is a compile error.
- *
- * - The library's own: {@link SessionErrorCode}, `ERR_INVALID_STATE`, `ERR_DTLS_CALLBACK`, `ERR_DTLS_DESTROYED`, and a
- *   ConfigError's codes (a worker listener's `ticketKeyFile` rewritten with bad contents).
- * - Node's system errors, passed on as Node raised them: every libuv error name (`util.getSystemErrorMap()`) and every
- *   `node:dns` error code (tests/api/error-codes.test.ts checks the list against the running Node).
- * - The application's own: an error your callback throws, or that you give `destroy(error)`, keeps the `code` it has.
- *   Name those codes in {@link DtlsApplicationErrorCodes} to have them in the union:
- *
- *   ```ts
- *   declare module 'dtls13' {
- *     interface DtlsApplicationErrorCodes {
- *       E_QUOTA: true;
- *     }
- *   }
- *   ```
+ * `listener.onhandshakeerror`), as one closed union, {@link DtlsErrorCode}: the editor completes it, and comparing
+ * `error.code` with a string outside it (a misspelling) is a compile error. Node's system errors are passed on as Node
+ * raised them: every libuv error name (`util.getSystemErrorMap()`) and every `node:dns` error code are in it
+ * (tests/api/error-codes.test.ts checks the lists against the running Node).
  */
 import type { ConfigErrorCode } from '../../config-error.js';
 
@@ -154,13 +141,24 @@ export type SystemErrorCode = (typeof LIBUV_ERROR_CODES)[number] | (typeof DNS_E
 
 /**
  * The codes of your own errors that reach `onerror` (a callback's exception, `destroy(error)`'s error, when they carry
- * a `code`): add them by declaration merging (`declare module 'dtls13' { interface DtlsApplicationErrorCodes { E_MINE:
- * true } }`); each key becomes a member of {@link DtlsErrorCode}. Empty by default.
+ * a `code`, which they keep): add them by declaration merging; each key becomes a member of {@link DtlsErrorCode}. Empty
+ * by default.
+ *
+ * ```ts
+ * declare module 'dtls13' {
+ *   interface DtlsApplicationErrorCodes {
+ *     E_QUOTA: true;
+ *   }
+ * }
+ * ```
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the application's declaration merging
 export interface DtlsApplicationErrorCodes {}
 
-/** Every `code` of an error the library hands the application (see the module's documentation). */
+/**
+ * Every `code` of an error the library hands the application: the library's own, a ConfigError's, a Node system
+ * error's, and your own named in {@link DtlsApplicationErrorCodes}.
+ */
 export type DtlsErrorCode =
   | SessionErrorCode
   /** `close()` or `destroy()` before the handshake completed (`opened` rejects with a SessionStateError). */
