@@ -38,10 +38,6 @@ export function clientCredentialContext(options: CredentialOptions): SecureConte
 /** The options of the last context made from text alone (strings or absent), and that context. */
 let last: TextCredentials | undefined;
 
-interface TextCredentials {
-  readonly cert: unknown;
-  readonly key: unknown;
-  readonly passphrase: unknown;
-  readonly ca: unknown;
+type TextCredentials = Readonly<Record<'cert' | 'key' | 'passphrase' | 'ca', unknown>> & {
   readonly context: SecureContext;
-}
+};

@@ -71,11 +71,7 @@ export function fleetOption(
   value: unknown,
   hostId: number,
   cidLength: number,
-  endpoint: { readonly host: string; readonly port: number; readonly workers: number } = {
-    host: '',
-    port: 0,
-    workers: 1,
-  },
+  endpoint: { readonly host: string; readonly port: number; readonly workers: number },
 ): FleetConfig | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null) throw new ConfigError('fleet', 'must be an object { hosts, key }');
