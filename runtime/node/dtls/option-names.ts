@@ -140,11 +140,6 @@ const REFUSED: Readonly<Record<string, string>> = {
     'is not supported as a function: the certificate is checked against servername (or host); rejectUnauthorized: false leaves the decision to you',
 };
 
-/** Options of one call that belong to another, with the call they belong to. */
-const ELSEWHERE: Readonly<Record<string, string>> = {
-  isServer: 'createSecureContext()',
-};
-
 /** dtls13's own names of options given under node:dtls's, or the lower layer's names that do not apply here. */
 const RENAMED: Readonly<Record<string, string>> = {
   handshakeTimeoutMs: 'handshakeTimeout',
@@ -220,8 +215,7 @@ export function checkOptionNames(call: Call, options: unknown): asserts options 
 function unknownReason(call: Call, name: string): string {
   const refused = REFUSED[name];
   if (refused !== undefined) return refused;
-  const elsewhere = ELSEWHERE[name];
-  if (elsewhere !== undefined) return `is an option of ${elsewhere}, not of ${call}()`;
+  if (name === 'isServer') return `is an option of createSecureContext(), not of ${call}()`;
   if (
     call === 'createSecureContext' &&
     (Object.hasOwn(LISTEN_OPTION_NAMES, name) || Object.hasOwn(CONNECT_OPTION_NAMES, name))
