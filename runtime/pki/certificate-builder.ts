@@ -23,7 +23,7 @@ import {
   derOid,
   derSequence,
   derTime,
-} from './der-writer.js';
+} from '../wire/der-writer.js';
 import {
   commonNameName,
   dnsGeneralName,

@@ -5,7 +5,7 @@
  */
 import { constants, sign, type KeyObject } from 'node:crypto';
 import { ConfigError } from '../config-error.js';
-import { derExplicit, derInteger, derNull, derOid, derSequence } from './der-writer.js';
+import { derExplicit, derInteger, derNull, derOid, derSequence } from '../wire/der-writer.js';
 import { PKI_OID } from './oids.js';
 
 /** How an issuer signs: the AlgorithmIdentifier encoding and the signing function. */
