@@ -17,7 +17,7 @@ import {
   type BasicConstraints,
   type CertificateFields,
 } from './certificate-fields.js';
-import { checkNameConstraints } from './check-name-constraints.js';
+import { checkNameConstraints, selfIssued } from './check-name-constraints.js';
 import type { ParsedCertificate } from './parsed-certificate.js';
 import { ACCEPTED_SIGNATURE_ALGORITHMS, KEY_USAGE_BIT, PKI_OID } from './oids.js';
 
@@ -156,9 +156,6 @@ export function buildPath(
     current = issuer;
   }
 }
-
-/** Self-issued: subject and issuer Names are the same (RFC 5280 §6.1; compared as encoded). */
-const selfIssued = (c: ParsedCertificate): boolean => bytesEqual(c.fields.subject, c.fields.issuer);
 
 /**
  * The structural checks of a built path (leaf first, anchor last):

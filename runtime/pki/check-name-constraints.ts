@@ -151,7 +151,7 @@ function checkAgainst(c: ParsedCertificate, names: PresentedNames, k: Constraini
 }
 
 /** Self-issued: subject and issuer Names are the same (RFC 5280 §6.1; compared as encoded). */
-const selfIssued = (c: ParsedCertificate): boolean => bytesEqual(c.fields.subject, c.fields.issuer);
+export const selfIssued = (c: ParsedCertificate): boolean => bytesEqual(c.fields.subject, c.fields.issuer);
 
 /**
  * Checks the name constraints of a built path (leaf first, trust anchor last); see the module documentation. Never
