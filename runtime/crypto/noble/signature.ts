@@ -53,7 +53,7 @@ const HASH: Readonly<Record<EcdsaHash, (data: Uint8Array) => Uint8Array>> = { sh
 const isNobleAlgorithm = (a: SignatureAlgorithm): a is NobleAlgorithm => a in SCHEME_KEY_TYPE;
 
 /** A public key: the SEC1 point (EC) or raw RFC 8410 key (EdDSA); for RSA, only its type. */
-export class NoblePublicKey implements PublicKeyHandle {
+class NoblePublicKey implements PublicKeyHandle {
   readonly keyType: SignatureKeyType;
   readonly key: Uint8Array;
 
@@ -64,7 +64,7 @@ export class NoblePublicKey implements PublicKeyHandle {
 }
 
 /** A private key: the scalar (EC) or seed (EdDSA) bytes, which release() zeroes; for RSA, only its type. */
-export class NoblePrivateKey implements PrivateKeyHandle {
+class NoblePrivateKey implements PrivateKeyHandle {
   readonly keyType: SignatureKeyType;
   private readonly bytes: Uint8Array;
   private released = false;

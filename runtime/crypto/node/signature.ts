@@ -75,7 +75,7 @@ const NODE_KEY_TYPE: Readonly<Record<SignatureKeyType, string>> = {
 };
 
 /** A public key as a node KeyObject. */
-export class NodePublicKey implements PublicKeyHandle {
+class NodePublicKey implements PublicKeyHandle {
   readonly keyType: SignatureKeyType;
   readonly key: KeyObject;
   readonly pssHash: string | undefined;
@@ -93,7 +93,7 @@ function pssHashOf(keyType: SignatureKeyType, key: KeyObject): string | undefine
 }
 
 /** A private key as a node KeyObject; OpenSSL owns the key bytes, so release() can only drop the reference. */
-export class NodePrivateKey implements PrivateKeyHandle {
+class NodePrivateKey implements PrivateKeyHandle {
   readonly keyType: SignatureKeyType;
   readonly pssHash: string | undefined;
   private current: KeyObject | undefined;
