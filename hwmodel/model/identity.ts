@@ -12,7 +12,7 @@ import { ConfigError } from '../../runtime/config-error.js';
 import { nobleProvider } from '../../runtime/crypto/noble/index.js';
 import type { SignatureAlgorithm } from '../../runtime/crypto/provider.js';
 import { createCertificate } from '../../runtime/pki/certificate-builder.js';
-import { derBitString, derSequence } from '../../runtime/pki/der-writer.js';
+import { derBitString, derSequence } from '../../runtime/wire/der-writer.js';
 import type { KeyPairKind } from '../../runtime/pki/key-pair.js';
 
 /** A server identity for a simulation: its chain and key, the client's trust anchor, and the instant it is valid at. */

@@ -1,7 +1,7 @@
 import type { SignatureAlgorithm } from '../crypto/provider.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { parseCertificate } from '../pki/certification-path.js';
-import { derOid, derSequence } from '../pki/der-writer.js';
+import { derOid, derSequence } from '../wire/der-writer.js';
 import { pssParameters } from '../pki/signing-algorithm.js';
 import { PKI_OID } from '../pki/oids.js';
 import { bytesEqual } from '../wire/bytes.js';

@@ -1,6 +1,6 @@
 /**
  * The key and signature formats the crypto providers need, read strictly (ITU-T X.690 §10) with the shared DER reader
- * of `pki/der-reader.ts`, and the few encodings they write:
+ * of `wire/der-reader.ts`, and the few encodings they write (with `wire/der-writer.ts`):
  *
  * - SubjectPublicKeyInfo (RFC 5280 §4.1.2.7), with the algorithms of RFC 5480 (EC), RFC 8410
  *   (Ed25519/Ed448/X25519/X448), RFC 3279 (RSA) and RFC 4055 (RSASSA-PSS);
@@ -13,6 +13,7 @@
  */
 import { concatBytes } from '../wire/bytes.js';
 import { decodeOid, decodeSmallInteger, decodeUnsignedMagnitude, DerReader } from '../wire/der-reader.js';
+import { DER_TAG, derInteger, derSequence, derTlv } from '../wire/der-writer.js';
 import { DecodeError } from '../wire/errors.js';
 import { CryptoError } from './provider.js';
 
@@ -44,13 +45,6 @@ export interface PrivateKeyInfo {
    */
   readonly privateKey: Uint8Array;
 }
-
-const TAG_INTEGER = 0x02;
-const TAG_BIT_STRING = 0x03;
-const TAG_OCTET_STRING = 0x04;
-const TAG_NULL = 0x05;
-const TAG_OID = 0x06;
-const TAG_SEQUENCE = 0x30;
 
 /** Dotted OIDs of the algorithms and curves we know. */
 const OID = {
@@ -110,7 +104,7 @@ function converted<T>(read: () => T): T {
 }
 
 /**
- * The shared {@link DerReader} (`pki/der-reader.ts`, the one DER reader), seen as the structures here need it: contents
+ * The shared {@link DerReader} (`wire/der-reader.ts`, the one DER reader), seen as the structures here need it: contents
  * octets only, and {@link CryptoError} for malformed input.
  */
 class Reader {
@@ -140,17 +134,17 @@ class Reader {
 
   /** An OBJECT IDENTIFIER, dotted (X.690 §8.19). */
   readOid(what: string): string {
-    return converted(() => decodeOid(this.der, this.der.read(TAG_OID, what), what));
+    return converted(() => decodeOid(this.der, this.der.read(DER_TAG.objectIdentifier, what), what));
   }
 
   /** A non-negative INTEGER that fits a JavaScript number. */
   readSmallInteger(what: string): number {
-    return converted(() => decodeSmallInteger(this.der, this.der.read(TAG_INTEGER, what), what));
+    return converted(() => decodeSmallInteger(this.der, this.der.read(DER_TAG.integer, what), what));
   }
 
   /** A non-negative INTEGER's big-endian magnitude, without leading zeros. */
   readMagnitude(what: string): Uint8Array {
-    return converted(() => decodeUnsignedMagnitude(this.der, this.der.read(TAG_INTEGER, what), what));
+    return converted(() => decodeUnsignedMagnitude(this.der, this.der.read(DER_TAG.integer, what), what));
   }
 
   end(what: string): void {
@@ -178,11 +172,11 @@ function decodeAlgorithm(bytes: Uint8Array): KeyType {
     if (keyType === undefined) fail(`unsupported EC curve ${curve}`);
   } else if (oid === OID.rsaEncryption) {
     // RFC 3279 §2.3.1: parameters NULL (tolerated absent).
-    if (!r.done && r.read(TAG_NULL, 'RSA parameters').length !== 0) fail('RSA parameters: NULL with contents');
+    if (!r.done && r.read(DER_TAG.null, 'RSA parameters').length !== 0) fail('RSA parameters: NULL with contents');
     keyType = 'rsa';
   } else if (oid === OID.rsassaPss) {
     // RFC 4055 §3.1: absent, or RSASSA-PSS-params (restrictions enforced by the signer, not here).
-    if (!r.done) r.read(TAG_SEQUENCE, 'RSASSA-PSS parameters');
+    if (!r.done) r.read(DER_TAG.sequence, 'RSASSA-PSS parameters');
     keyType = 'rsa-pss';
   } else {
     // RFC 8410 §3: parameters MUST be absent.
@@ -202,9 +196,9 @@ function bitStringBytes(v: Uint8Array, what: string): Uint8Array {
 
 /** Parses a DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7). The returned key bytes alias the input. */
 export function parseSubjectPublicKeyInfo(der: Uint8Array): SubjectPublicKeyInfo {
-  const r = new Reader(only(der, TAG_SEQUENCE, 'SubjectPublicKeyInfo'), 'SubjectPublicKeyInfo');
-  const keyType = decodeAlgorithm(r.read(TAG_SEQUENCE, 'AlgorithmIdentifier'));
-  const publicKey = bitStringBytes(r.read(TAG_BIT_STRING, 'subjectPublicKey'), 'subjectPublicKey');
+  const r = new Reader(only(der, DER_TAG.sequence, 'SubjectPublicKeyInfo'), 'SubjectPublicKeyInfo');
+  const keyType = decodeAlgorithm(r.read(DER_TAG.sequence, 'AlgorithmIdentifier'));
+  const publicKey = bitStringBytes(r.read(DER_TAG.bitString, 'subjectPublicKey'), 'subjectPublicKey');
   r.end('');
   if (isRawKeyType(keyType) && publicKey.length !== RAW_KEY_LENGTH[keyType])
     fail(`${keyType} public key has wrong length`);
@@ -217,11 +211,11 @@ export function parseSubjectPublicKeyInfo(der: Uint8Array): SubjectPublicKeyInfo
  * input, except an EC key shorter than the curve order, which is left-padded into a copy.
  */
 export function parsePrivateKeyInfo(der: Uint8Array): PrivateKeyInfo {
-  const r = new Reader(only(der, TAG_SEQUENCE, 'PrivateKeyInfo'), 'PrivateKeyInfo');
+  const r = new Reader(only(der, DER_TAG.sequence, 'PrivateKeyInfo'), 'PrivateKeyInfo');
   const version = r.readSmallInteger('version');
   if (version !== 0 && version !== 1) fail(`unsupported PrivateKeyInfo version ${version}`);
-  const keyType = decodeAlgorithm(r.read(TAG_SEQUENCE, 'AlgorithmIdentifier'));
-  const inner = r.read(TAG_OCTET_STRING, 'privateKey');
+  const keyType = decodeAlgorithm(r.read(DER_TAG.sequence, 'AlgorithmIdentifier'));
+  const inner = r.read(DER_TAG.octetString, 'privateKey');
   // attributes [0] and (v2 only) publicKey [1] may follow; they are not needed.
   if (r.peekTag() === 0xa0) r.next('attributes');
   if (version === 1 && r.peekTag() === 0x81) r.next('publicKey');
@@ -231,11 +225,11 @@ export function parsePrivateKeyInfo(der: Uint8Array): PrivateKeyInfo {
   if (isEcKeyType(keyType)) {
     privateKey = ecPrivateKey(inner, keyType);
   } else if (keyType === 'rsa' || keyType === 'rsa-pss') {
-    only(inner, TAG_SEQUENCE, 'RSAPrivateKey');
+    only(inner, DER_TAG.sequence, 'RSAPrivateKey');
     privateKey = inner;
   } else {
     // RFC 8410 §7: CurvePrivateKey ::= OCTET STRING.
-    privateKey = only(inner, TAG_OCTET_STRING, 'CurvePrivateKey');
+    privateKey = only(inner, DER_TAG.octetString, 'CurvePrivateKey');
     if (privateKey.length !== RAW_KEY_LENGTH[keyType]) fail(`${keyType} private key has wrong length`);
   }
   return { version, keyType, privateKey };
@@ -244,9 +238,9 @@ export function parsePrivateKeyInfo(der: Uint8Array): PrivateKeyInfo {
 /** ECPrivateKey (RFC 5915 §3) → the private key octets, as long as the curve order. */
 function ecPrivateKey(bytes: Uint8Array, keyType: EcKeyType): Uint8Array {
   const size = EC_SCALAR_LENGTH[keyType];
-  const r = new Reader(only(bytes, TAG_SEQUENCE, 'ECPrivateKey'), 'ECPrivateKey');
+  const r = new Reader(only(bytes, DER_TAG.sequence, 'ECPrivateKey'), 'ECPrivateKey');
   if (r.readSmallInteger('ECPrivateKey version') !== 1) fail('ECPrivateKey version is not 1');
-  const key = r.read(TAG_OCTET_STRING, 'ECPrivateKey privateKey');
+  const key = r.read(DER_TAG.octetString, 'ECPrivateKey privateKey');
   // parameters [0], if present, must name the PKCS#8 algorithm's curve; publicKey [1] is not needed.
   if (r.peekTag() === 0xa0) {
     const parameters = new Reader(r.next('ECPrivateKey parameters'), 'ECPrivateKey parameters');
@@ -268,7 +262,7 @@ function ecPrivateKey(bytes: Uint8Array, keyType: EcKeyType): Uint8Array {
  * and s must be positive.
  */
 export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array {
-  const r = new Reader(only(der, TAG_SEQUENCE, 'ECDSA signature'), 'ECDSA signature');
+  const r = new Reader(only(der, DER_TAG.sequence, 'ECDSA signature'), 'ECDSA signature');
   const out = new Uint8Array(2 * size);
   for (const [i, what] of [
     [0, 'r'],
@@ -288,25 +282,7 @@ export function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
   if (raw.length === 0 || raw.length % 2 !== 0)
     throw new CryptoError('ECDSA raw signature must be r||s of equal sizes');
   const half = raw.length / 2;
-  const body = concatBytes([encodeInteger(raw.subarray(0, half)), encodeInteger(raw.subarray(half))]);
-  return concatBytes([encodeHeader(TAG_SEQUENCE, body.length), body]);
-}
-
-/** A non-negative INTEGER from big-endian magnitude bytes. */
-function encodeInteger(magnitude: Uint8Array): Uint8Array {
-  let i = 0;
-  while (i < magnitude.length - 1 && magnitude[i] === 0) i++;
-  const trimmed = magnitude.subarray(i);
-  const pad = ((trimmed[0] ?? 0) & 0x80) !== 0 ? new Uint8Array([0]) : new Uint8Array(0);
-  const value = concatBytes([pad, trimmed.length === 0 ? new Uint8Array([0]) : trimmed]);
-  return concatBytes([encodeHeader(TAG_INTEGER, value.length), value]);
-}
-
-function encodeHeader(tag: number, length: number): Uint8Array {
-  if (length < 0x80) return new Uint8Array([tag, length]);
-  const bytes: number[] = [];
-  for (let n = length; n > 0; n = Math.floor(n / 256)) bytes.unshift(n & 0xff);
-  return new Uint8Array([tag, 0x80 | bytes.length, ...bytes]);
+  return derSequence([derInteger(raw.subarray(0, half)), derInteger(raw.subarray(half))]);
 }
 
 /** The last arc of the RFC 8410 §7 algorithm OID of raw X25519/X448/Ed25519/Ed448 keys. */
@@ -316,14 +292,15 @@ const RFC8410_ARC: Readonly<Record<RawKeyType, number>> = { x25519: 110, x448: 1
 export function rawPrivateKeyToPkcs8(keyType: RawKeyType, raw: Uint8Array): Uint8Array {
   if (raw.length !== RAW_KEY_LENGTH[keyType])
     throw new CryptoError(`${keyType} private key must be ${RAW_KEY_LENGTH[keyType]} bytes`);
-  const version = new Uint8Array([TAG_INTEGER, 0x01, 0x00]);
-  const algorithm = new Uint8Array([0x30, 0x05, TAG_OID, 0x03, 0x2b, 0x65, RFC8410_ARC[keyType]]);
-  const curveKey = concatBytes([encodeHeader(TAG_OCTET_STRING, raw.length), raw]);
-  const octets = concatBytes([encodeHeader(TAG_OCTET_STRING, curveKey.length), curveKey]);
+  const version = new Uint8Array([DER_TAG.integer, 0x01, 0x00]);
+  const algorithm = new Uint8Array([0x30, 0x05, DER_TAG.objectIdentifier, 0x03, 0x2b, 0x65, RFC8410_ARC[keyType]]);
+  // Every copy of the key made on the way is zeroed: no derSequence, whose joined children could not be.
+  const curveKey = derTlv(DER_TAG.octetString, raw);
+  const octets = derTlv(DER_TAG.octetString, curveKey);
   curveKey.fill(0);
   const body = concatBytes([version, algorithm, octets]);
   octets.fill(0);
-  const out = concatBytes([encodeHeader(TAG_SEQUENCE, body.length), body]);
+  const out = derTlv(DER_TAG.sequence, body);
   body.fill(0);
   return out;
 }

@@ -15,6 +15,7 @@
  * `publicKey` is then the ciphertext ‖ X25519 value to answer with). This keeps the `KeyShare` contract the connection
  * already uses for every group.
  */
+import { concatBytes } from '../wire/bytes.js';
 import type { Kem } from './kem.js';
 import { CryptoError, type KeyShare } from './provider.js';
 
@@ -25,13 +26,6 @@ const X25519_LENGTH = 32;
 const SEED_LENGTH = 64;
 /** `keyShareFromPrivate`'s private key: the ML-KEM seed d ‖ z (64 bytes) ‖ the X25519 private key (32). */
 export const X25519_MLKEM768_PRIVATE_LENGTH = SEED_LENGTH + X25519_LENGTH;
-
-const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-};
 
 type Role =
   | { readonly kind: 'unused' }
@@ -63,7 +57,8 @@ class X25519MlKem768Share implements KeyShare {
         throw new CryptoError(`${X25519_MLKEM768} key share has been released`);
       case 'unused': {
         const { encapsulationKey, decapsulationKey } = this.kem.keyGen(this.seed);
-        this.role = { kind: 'client', publicKey: concat(encapsulationKey, this.ecdh.publicKey), decapsulationKey };
+        const publicKey = concatBytes([encapsulationKey, this.ecdh.publicKey]);
+        this.role = { kind: 'client', publicKey, decapsulationKey };
         return this.role.publicKey;
       }
     }
@@ -88,7 +83,8 @@ class X25519MlKem768Share implements KeyShare {
     if (peer.length !== expected)
       throw new CryptoError(`${X25519_MLKEM768} server share must be ${expected} bytes, got ${peer.length}`);
     const ecdhSecret = this.ecdh.deriveSecret(peer.subarray(this.kem.ciphertextLength));
-    return concat(this.kem.decapsulate(peer.subarray(0, this.kem.ciphertextLength), decapsulationKey), ecdhSecret);
+    const kemSecret = this.kem.decapsulate(peer.subarray(0, this.kem.ciphertextLength), decapsulationKey);
+    return concatBytes([kemSecret, ecdhSecret]);
   }
 
   /** Server: the client's encapsulation key ‖ X25519 value. */
@@ -105,8 +101,8 @@ class X25519MlKem768Share implements KeyShare {
       );
     }
     const ecdhSecret = this.ecdh.deriveSecret(peer.subarray(this.kem.encapsulationKeyLength));
-    this.role = { kind: 'server', publicKey: concat(encapsulated.ciphertext, this.ecdh.publicKey) };
-    return concat(encapsulated.sharedSecret, ecdhSecret);
+    this.role = { kind: 'server', publicKey: concatBytes([encapsulated.ciphertext, this.ecdh.publicKey]) };
+    return concatBytes([encapsulated.sharedSecret, ecdhSecret]);
   }
 
   release(): void {

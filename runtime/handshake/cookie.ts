@@ -1,7 +1,7 @@
 import type { KeyExchangeGroup, CryptoProvider } from '../crypto/provider.js';
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
 import { integerOption } from '../config-error.js';
-import { copyOf } from '../wire/bytes.js';
+import { constantTimeEqual, copyOf } from '../wire/bytes.js';
 import { scratchWriter } from '../wire/scratch.js';
 import { Writer } from '../wire/writer.js';
 import {
@@ -32,6 +32,11 @@ const ISSUED_BYTES = new Uint8Array(ISSUED.buffer);
 const utf8Decoder = new TextDecoder();
 const GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'secp384r1', 'secp521r1', 'x25519mlkem768'];
 
+/** A cookie's authentication tag (what {@link UsedCookies} remembers it by). */
+export function cookieTag(cookie: Uint8Array): Uint8Array {
+  return cookie.subarray(Math.max(0, cookie.length - TAG_LENGTH));
+}
+
 /**
  * Seals and opens stateless cookies: version, issue time, suite, group and Hash(ClientHello1), authenticated
  * (HMAC-SHA256, truncated to 16 bytes) together with the client's transport address and ClientHello1's random under a
@@ -39,11 +44,6 @@ const GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'x448', 'secp256r1', 'sec
  * ClientHello repeats it, RFC 8446 §4.1.2: an unrelated ClientHello cannot carry someone else's cookie), before it
  * expires. The random is authenticated, not carried: the cookie (and so the HelloRetryRequest) is no larger for it.
  */
-/** A cookie's authentication tag (what {@link UsedCookies} remembers it by). */
-export function cookieTag(cookie: Uint8Array): Uint8Array {
-  return cookie.subarray(Math.max(0, cookie.length - TAG_LENGTH));
-}
-
 export class CookieProtector {
   private readonly provider: CryptoProvider;
   private readonly secret: Uint8Array;
@@ -93,11 +93,7 @@ export class CookieProtector {
   open(cookie: Uint8Array, clientAddress: string, clientRandom: Uint8Array, now: number): CookieContents | undefined {
     if (cookie.length < 14 + TAG_LENGTH || cookie[0] !== VERSION) return undefined;
     const body = cookie.subarray(0, cookie.length - TAG_LENGTH);
-    const expected = this.tag(body, clientAddress, clientRandom);
-    const got = cookie.subarray(cookie.length - TAG_LENGTH);
-    let diff = 0;
-    for (let i = 0; i < TAG_LENGTH; i++) diff |= expected[i]! ^ got[i]!;
-    if (diff !== 0) return undefined;
+    if (!constantTimeEqual(this.tag(body, clientAddress, clientRandom), cookieTag(cookie))) return undefined;
     const v = new DataView(body.buffer, body.byteOffset, body.length);
     const issued = v.getFloat64(1);
     if (!(now >= issued && now - issued <= this.lifetime)) return undefined;

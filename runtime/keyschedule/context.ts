@@ -44,10 +44,6 @@ function labelBytes(prefix: LabelPrefix, label: string): Uint8Array {
 }
 
 /**
- * HKDF-Expand-Label (RFC 8446 §7.1) with the context's prefix: HKDF-Expand(Secret, HkdfLabel{ uint16 length; opaque
- * label<7..255> = prefix + Label; opaque context<0..255> }, Length).
- */
-/**
  * HkdfLabels with an empty context (the traffic keys', finished_key's: a dozen per handshake), by prefix, label, then
  * length: made once, never written, kept for the first KEPT_LABELS labels as above.
  */
@@ -56,6 +52,10 @@ const emptyContextInfos: Readonly<Record<LabelPrefix, Map<string, Map<number, Ui
   'tls13 ': new Map(),
 };
 
+/**
+ * HKDF-Expand-Label (RFC 8446 §7.1) with the context's prefix: HKDF-Expand(Secret, HkdfLabel{ uint16 length; opaque
+ * label<7..255> = prefix + Label; opaque context<0..255> }, Length).
+ */
 export function hkdfExpandLabel(
   ctx: ScheduleContext,
   secret: Uint8Array,

@@ -8,10 +8,10 @@ export interface TrafficKeys {
   readonly snKey: Uint8Array;
 }
 
-/** [sender]_write_key, [sender]_write_iv and [sender]_sn_key from a traffic secret. */
 /** The empty context of the labels below (never written). */
 const NO_CONTEXT = new Uint8Array(0);
 
+/** [sender]_write_key, [sender]_write_iv and [sender]_sn_key from a traffic secret. */
 export function trafficKeys(ctx: ScheduleContext, trafficSecret: Uint8Array, suite: SupportedCipherSuite): TrafficKeys {
   const s = CIPHER_SUITES[suite];
   return {
@@ -38,7 +38,7 @@ export function pskBinder(ctx: ScheduleContext, binderKey: Uint8Array, truncated
 
 /** application_traffic_secret_N+1 (RFC 8446 §7.2), for KeyUpdate. */
 export function nextApplicationTrafficSecret(ctx: ScheduleContext, secret: Uint8Array): Uint8Array {
-  return hkdfExpandLabel(ctx, secret, 'traffic upd', new Uint8Array(0), hashLen(ctx));
+  return hkdfExpandLabel(ctx, secret, 'traffic upd', NO_CONTEXT, hashLen(ctx));
 }
 
 /** The PSK a ticket stands for: HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length) (RFC 8446 §4.6.1). */

@@ -10,8 +10,9 @@
 import { createHash, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { ConfigError } from '../config-error.js';
 import { parseSubjectPublicKeyInfo } from '../crypto/der.js';
+import { errorMessage } from './certificate-failure.js';
 import { parseCertificateFields, subjectKeyIdentifier, type CertificateFields } from './certificate-fields.js';
-import { sameBytes } from './bytes.js';
+import { bytesEqual } from '../wire/bytes.js';
 import {
   derBitString,
   derBoolean,
@@ -23,7 +24,7 @@ import {
   derOid,
   derSequence,
   derTime,
-} from './der-writer.js';
+} from '../wire/der-writer.js';
 import {
   commonNameName,
   dnsGeneralName,
@@ -98,7 +99,7 @@ function keyIdentifier(spki: Uint8Array, option: string): Uint8Array {
   try {
     keyBits = parseSubjectPublicKeyInfo(spki).publicKey;
   } catch (e) {
-    throw new ConfigError(option, `unsupported public key: ${e instanceof Error ? e.message : String(e)}`);
+    throw new ConfigError(option, `unsupported public key: ${errorMessage(e)}`);
   }
   return new Uint8Array(createHash('sha1').update(keyBits).digest());
 }
@@ -135,7 +136,7 @@ function issuerDetails(
   const { issuer } = options;
   const issuerSpki = spkiOf(createPublicKey(issuer.privateKey));
   if ('selfSigned' in issuer) {
-    if (!sameBytes(issuerSpki, spkiOf(options.subjectPublicKey)))
+    if (!bytesEqual(issuerSpki, spkiOf(options.subjectPublicKey)))
       throw new ConfigError(
         'subjectPublicKey',
         'a self-signed certificate must certify the public half of issuer.privateKey',
@@ -146,9 +147,9 @@ function issuerDetails(
   try {
     fields = parseCertificateFields(issuer.certificateDer);
   } catch (e) {
-    throw new ConfigError('issuer.certificateDer', e instanceof Error ? e.message : String(e));
+    throw new ConfigError('issuer.certificateDer', errorMessage(e));
   }
-  if (!sameBytes(issuerSpki, fields.subjectPublicKeyInfo))
+  if (!bytesEqual(issuerSpki, fields.subjectPublicKeyInfo))
     throw new ConfigError('issuer.privateKey', 'does not match the public key of issuer.certificateDer');
   return {
     name: fields.subject,

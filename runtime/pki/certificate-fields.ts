@@ -5,7 +5,7 @@
  * throws the wire layer's `DecodeError` with a path such as `Certificate.tbsCertificate.validity.notAfter`.
  */
 import { decodeBoolean, decodeOid, decodeSmallInteger, DerReader, type DerElement } from '../wire/der-reader.js';
-import { DER_TAG } from './der-writer.js';
+import { DER_TAG } from '../wire/der-writer.js';
 import { PKI_OID } from './oids.js';
 
 /** One Extension (RFC 5280 §4.1.2.9): its OID, criticality and extnValue contents. */

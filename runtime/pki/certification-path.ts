@@ -5,7 +5,8 @@
  * the TLS alert (RFC 8446 §6.2); nothing here throws for peer input.
  */
 import { X509Certificate } from 'node:crypto';
-import { sameBytes } from './bytes.js';
+import { parseSubjectPublicKeyInfo } from '../crypto/der.js';
+import { bytesEqual } from '../wire/bytes.js';
 import { BytesLru } from './bytes-lru.js';
 import { CertificateMemo } from './certificate-memo.js';
 import { errorMessage as message, fail, type CertificateFailure } from './certificate-failure.js';
@@ -16,7 +17,7 @@ import {
   type BasicConstraints,
   type CertificateFields,
 } from './certificate-fields.js';
-import { checkNameConstraints } from './check-name-constraints.js';
+import { checkNameConstraints, selfIssued } from './check-name-constraints.js';
 import type { ParsedCertificate } from './parsed-certificate.js';
 import { ACCEPTED_SIGNATURE_ALGORITHMS, KEY_USAGE_BIT, PKI_OID } from './oids.js';
 
@@ -75,6 +76,16 @@ export function parseCertificate(der: Uint8Array, label: string): ParsedCertific
   return parsed;
 }
 
+/** `unsupported_certificate` when `c` carries a key dtls13 cannot parse (an unknown algorithm or curve), else undefined. */
+export function unusableKey(c: ParsedCertificate): CertificateFailure | undefined {
+  try {
+    parseSubjectPublicKeyInfo(c.fields.subjectPublicKeyInfo);
+    return undefined;
+  } catch (e) {
+    return fail('unsupported_certificate', `${c.label}: unsupported public key: ${message(e)}`);
+  }
+}
+
 function signedBy(subject: ParsedCertificate, issuer: ParsedCertificate): boolean {
   return SIGNED_BY.get(subject.der, issuer.der, verifiesUnder, [subject, issuer] as const);
 }
@@ -117,7 +128,7 @@ export function buildPath(
   const used = new Set<ParsedCertificate>();
   let current = first;
   for (;;) {
-    const anchor = anchors.find((a) => sameBytes(a.der, current.der));
+    const anchor = anchors.find((a) => bytesEqual(a.der, current.der));
     if (anchor !== undefined) {
       path.push(anchor);
       return path;
@@ -146,9 +157,6 @@ export function buildPath(
   }
 }
 
-/** Self-issued: subject and issuer Names are the same (RFC 5280 §6.1; compared as encoded). */
-const selfIssued = (c: ParsedCertificate): boolean => sameBytes(c.fields.subject, c.fields.issuer);
-
 /**
  * The structural checks of a built path (leaf first, anchor last):
  *
@@ -170,7 +178,7 @@ export function checkPath(path: readonly ParsedCertificate[], now: number): Cert
   const last = path.length - 1;
   for (const [i, c] of path.entries()) {
     if (i === last) continue; // the trust anchor: trusted as configured
-    if (!sameBytes(c.fields.signatureAlgorithm, c.fields.tbsSignatureAlgorithm))
+    if (!bytesEqual(c.fields.signatureAlgorithm, c.fields.tbsSignatureAlgorithm))
       return fail('bad_certificate', `${c.label}: signatureAlgorithm differs from tbsCertificate.signature`);
     if (!ACCEPTED_SIGNATURE_ALGORITHMS.has(c.fields.signatureAlgorithmOid))
       return fail(

@@ -27,7 +27,7 @@
  * alert for X509_V_ERR_PERMITTED_VIOLATION and X509_V_ERR_EXCLUDED_VIOLATION too. Malformed nameConstraints, or a
  * malformed subjectAltName or subject in a constrained certificate, give `bad_certificate`.
  */
-import { sameBytes } from './bytes.js';
+import { bytesEqual } from '../wire/bytes.js';
 import { errorMessage, fail, type CertificateFailure } from './certificate-failure.js';
 import type { ParsedCertificate } from './parsed-certificate.js';
 import { subjectAltNames, type GeneralName, type GeneralNameForm } from './general-name.js';
@@ -151,7 +151,7 @@ function checkAgainst(c: ParsedCertificate, names: PresentedNames, k: Constraini
 }
 
 /** Self-issued: subject and issuer Names are the same (RFC 5280 §6.1; compared as encoded). */
-const selfIssued = (c: ParsedCertificate): boolean => sameBytes(c.fields.subject, c.fields.issuer);
+export const selfIssued = (c: ParsedCertificate): boolean => bytesEqual(c.fields.subject, c.fields.issuer);
 
 /**
  * Checks the name constraints of a built path (leaf first, trust anchor last); see the module documentation. Never

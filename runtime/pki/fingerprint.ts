@@ -10,10 +10,9 @@
  */
 import { createHash } from 'node:crypto';
 import { ConfigError, described } from '../config-error.js';
-import { parseSubjectPublicKeyInfo } from '../crypto/der.js';
 import { constantTimeEqual } from '../wire/bytes.js';
 import { fail } from './certificate-failure.js';
-import { parseCertificate } from './certification-path.js';
+import { parseCertificate, unusableKey } from './certification-path.js';
 import type { CertificateVerifier } from './verify-chain.js';
 import { describeVerifier } from './verifier-policy.js';
 
@@ -116,14 +115,8 @@ export function fingerprintVerifier(pins: readonly FingerprintPin[]): Certificat
         return fail('certificate_unknown', 'the peer sent no certificate to check against fingerprint');
       const leaf = parseCertificate(der, 'chain[0]');
       if (typeof leaf === 'string') return fail('bad_certificate', leaf);
-      try {
-        parseSubjectPublicKeyInfo(leaf.fields.subjectPublicKeyInfo);
-      } catch (e) {
-        return fail(
-          'unsupported_certificate',
-          `chain[0]: unsupported public key: ${e instanceof Error ? e.message : String(e)}`,
-        );
-      }
+      const unusable = unusableKey(leaf);
+      if (unusable !== undefined) return unusable;
       if (!matchesPin(pins, leaf.der))
         return fail(
           'bad_certificate',

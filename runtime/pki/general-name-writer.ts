@@ -14,7 +14,7 @@ import {
   derSet,
   derTlv,
   derUtf8String,
-} from './der-writer.js';
+} from '../wire/der-writer.js';
 import { parseIpAddress } from './ip-address.js';
 import { PKI_OID } from './oids.js';
 

@@ -6,7 +6,7 @@
 import type { CertificateFields } from './certificate-fields.js';
 import { findExtension } from './certificate-fields.js';
 import { DerReader, type DerElement } from '../wire/der-reader.js';
-import { DER_TAG } from './der-writer.js';
+import { DER_TAG } from '../wire/der-writer.js';
 import { PKI_OID } from './oids.js';
 
 /** The context tag number of each GeneralName choice (RFC 5280 §4.2.1.6). */

@@ -5,8 +5,10 @@
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 
-/** The key pair kinds {@link generateKeyPair} makes. */
-/** 'rsa-pss2048' is bound to SHA-256 by its parameters (RFC 4055); the -sha384 and -sha512 kinds to those hashes. */
+/**
+ * The key pair kinds {@link generateKeyPair} makes. 'rsa-pss2048' is bound to SHA-256 by its parameters (RFC 4055); the
+ * -sha384 and -sha512 kinds to those hashes.
+ */
 export type KeyPairKind =
   | 'p256'
   | 'p384'

@@ -18,7 +18,7 @@
  */
 import { findExtension, type CertificateFields } from './certificate-fields.js';
 import { DerReader } from '../wire/der-reader.js';
-import { DER_TAG } from './der-writer.js';
+import { DER_TAG } from '../wire/der-writer.js';
 import { decodeGeneralName, type GeneralName } from './general-name.js';
 import { parseDnsSubtree } from './name-constraint-match.js';
 import { PKI_OID } from './oids.js';

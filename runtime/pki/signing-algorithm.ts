@@ -5,7 +5,7 @@
  */
 import { constants, sign, type KeyObject } from 'node:crypto';
 import { ConfigError } from '../config-error.js';
-import { derExplicit, derInteger, derNull, derOid, derSequence } from './der-writer.js';
+import { derExplicit, derInteger, derNull, derOid, derSequence } from '../wire/der-writer.js';
 import { PKI_OID } from './oids.js';
 
 /** How an issuer signs: the AlgorithmIdentifier encoding and the signing function. */
@@ -28,7 +28,6 @@ export const PSS_HASHES = {
   sha512: { oid: PKI_OID.sha512, length: 64 },
 } as const;
 
-/** RSASSA-PSS-params for a hash, salt as long as the hash (RFC 4055 §3.1; hash parameters NULL as RFC 4055 §6 writes them). */
 /**
  * RSASSA-PSS-params (RFC 4055 §3.1) as TLS 1.3 uses them (RFC 8446 §4.2.3): the hash, MGF1 with the same hash, a salt
  * as long as the digest. The hash AlgorithmIdentifiers carry NULL parameters, or none (`absent`: RFC 4055 §2.1 lets

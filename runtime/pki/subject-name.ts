@@ -4,7 +4,7 @@
  * whether it is empty, its emailAddress attributes (RFC 5280 §4.1.2.6) and its commonNames that look like DNS names.
  */
 import { decodeOid, DerReader, type DerElement } from '../wire/der-reader.js';
-import { DER_TAG } from './der-writer.js';
+import { DER_TAG } from '../wire/der-writer.js';
 import { PKI_OID } from './oids.js';
 
 /** One AttributeTypeAndValue. */

@@ -19,16 +19,16 @@
  * certificate with `certificate_required` (RFC 8446 §4.4.2.4); this function says `certificate_unknown`.
  */
 import { ConfigError, described, integerOption } from '../config-error.js';
-import { parseSubjectPublicKeyInfo } from '../crypto/der.js';
 import type { X509Certificate } from 'node:crypto';
 import { extendedKeyUsage, keyUsageBits } from './certificate-fields.js';
-import { buildPath, checkPath, fail, parseCertificate, type CertificateFailure } from './certification-path.js';
+import { buildPath, checkPath, fail, parseCertificate, unusableKey } from './certification-path.js';
+import { errorMessage, type CertificateFailure } from './certificate-failure.js';
 import type { ParsedCertificate } from './parsed-certificate.js';
 import { subjectAltNames, type GeneralName } from './general-name.js';
 import { identityOf, type HostIdentity } from './host-identity.js';
 import { CertificateMemo } from './certificate-memo.js';
 import { formatIpAddress } from './ip-address.js';
-import { sameBytes } from './bytes.js';
+import { bytesEqual } from '../wire/bytes.js';
 import { KEY_USAGE_BIT, PKI_OID } from './oids.js';
 
 export { parsePemCertificates } from './pem.js';
@@ -126,21 +126,15 @@ function leafOwnProblem([leaf, purpose]: readonly [
   ParsedCertificate,
   CertificatePurpose | undefined,
 ]): CertificateFailure | null {
-  try {
-    parseSubjectPublicKeyInfo(leaf.fields.subjectPublicKeyInfo);
-  } catch (e) {
-    return fail(
-      'unsupported_certificate',
-      `${leaf.label}: unsupported public key: ${e instanceof Error ? e.message : String(e)}`,
-    );
-  }
+  const unusable = unusableKey(leaf);
+  if (unusable !== undefined) return unusable;
   let usage: ReadonlySet<number> | undefined;
   let purposes: readonly string[] | undefined;
   try {
     usage = keyUsageBits(leaf.fields);
     purposes = extendedKeyUsage(leaf.fields);
   } catch (e) {
-    return fail('bad_certificate', `${leaf.label}: ${e instanceof Error ? e.message : String(e)}`);
+    return fail('bad_certificate', `${leaf.label}: ${errorMessage(e)}`);
   }
   // RFC 8446 §4.4.2.2: digitalSignature MUST be set if keyUsage is present.
   if (usage !== undefined && !usage.has(KEY_USAGE_BIT.digitalSignature))
@@ -163,9 +157,9 @@ function checkIdentity([leaf, identity]: readonly [ParsedCertificate, HostIdenti
     try {
       names = subjectAltNames(leaf.fields) ?? [];
     } catch (e) {
-      return fail('bad_certificate', `${leaf.label}: ${e instanceof Error ? e.message : String(e)}`);
+      return fail('bad_certificate', `${leaf.label}: ${errorMessage(e)}`);
     }
-    const match = names.some((n) => n.form === 'iPAddress' && sameBytes(n.octets, identity.address));
+    const match = names.some((n) => n.form === 'iPAddress' && bytesEqual(n.octets, identity.address));
     return match
       ? null
       : fail('certificate_unknown', `${leaf.label} is not valid for IP address ${formatIpAddress(identity.address)}`);

@@ -103,10 +103,10 @@ export function serverPskLookup(
   return (raw) => table.get(decode(raw));
 }
 
-/** The modes option: a non-empty subset, psk_dhe_ke unless psk_ke is asked for. */
 /** The default modes, one array for every configuration. */
 const DEFAULT_PSK_MODES: readonly PskKeyExchangeModeName[] = ['psk_dhe_ke'];
 
+/** The modes option: a non-empty subset, psk_dhe_ke unless psk_ke is asked for. */
 export function pskModesOption(
   value: readonly PskKeyExchangeModeName[] | undefined,
 ): readonly PskKeyExchangeModeName[] {

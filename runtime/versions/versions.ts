@@ -8,11 +8,8 @@ import { ConfigError, described } from '../config-error.js';
 
 export type DtlsVersionName = 'DTLSv1.2' | 'DTLSv1.3';
 
-/** Oldest first. */
+/** Oldest first; `connect` and `listen` negotiate every one. */
 export const DTLS_VERSIONS: readonly DtlsVersionName[] = ['DTLSv1.2', 'DTLSv1.3'];
-
-/** The versions `connect`/`listen` negotiate. */
-export const HANDSHAKE_VERSIONS: readonly DtlsVersionName[] = ['DTLSv1.2', 'DTLSv1.3'];
 
 export const DEFAULT_MIN_VERSION: DtlsVersionName = 'DTLSv1.2';
 export const DEFAULT_MAX_VERSION: DtlsVersionName = 'DTLSv1.3';
@@ -20,7 +17,7 @@ export const DEFAULT_MAX_VERSION: DtlsVersionName = 'DTLSv1.3';
 export interface VersionRange {
   readonly minVersion: DtlsVersionName;
   readonly maxVersion: DtlsVersionName;
-  /** The versions offered (client) or accepted (server): those of the range this build can handshake, newest first. */
+  /** The versions offered (client) or accepted (server): those of the range, newest first. */
   readonly enabled: readonly DtlsVersionName[];
 }
 
@@ -43,8 +40,7 @@ const RANGES = new Map<string, VersionRange>();
 /**
  * Validates `minVersion` and `maxVersion` and says which versions the range enables.
  *
- * @throws ConfigError naming the option: an unknown name, minVersion above
- *   maxVersion, or a range with no version this build can handshake.
+ * @throws ConfigError naming the option: an unknown name, or minVersion above maxVersion.
  */
 export function resolveVersionRange(minVersion: unknown, maxVersion: unknown): VersionRange {
   const min = versionOption('minVersion', minVersion, DEFAULT_MIN_VERSION);
@@ -55,16 +51,7 @@ export function resolveVersionRange(minVersion: unknown, maxVersion: unknown): V
   const lo = DTLS_VERSIONS.indexOf(min);
   const hi = DTLS_VERSIONS.indexOf(max);
   if (lo > hi) throw new ConfigError('minVersion', `${min} is above maxVersion ${max}`);
-  const inRange = DTLS_VERSIONS.slice(lo, hi + 1);
-  const enabled = inRange.filter((v) => HANDSHAKE_VERSIONS.includes(v)).reverse();
-  if (enabled.length === 0) {
-    const missing = inRange.join(' and ');
-    throw new ConfigError(
-      maxVersion !== undefined ? 'maxVersion' : 'minVersion',
-      `${missing} handshakes are not yet available in this build (only ${HANDSHAKE_VERSIONS.join(', ')}): the range ${min}..${max} leaves nothing to negotiate`,
-    );
-  }
-  const range = { minVersion: min, maxVersion: max, enabled };
+  const range = { minVersion: min, maxVersion: max, enabled: DTLS_VERSIONS.slice(lo, hi + 1).reverse() };
   RANGES.set(key, range);
   return range;
 }

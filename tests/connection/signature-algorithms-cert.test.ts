@@ -4,7 +4,7 @@ import { ConfigError } from '../../runtime/config-error.js';
 import { certificateSignatureSchemes } from '../../runtime/connection/certificate-schemes.js';
 import { findExtension } from '../../runtime/handshake/extensions.js';
 import { parseCertificate } from '../../runtime/pki/certification-path.js';
-import { derExplicit, derInteger, derNull, derOid, derSequence } from '../../runtime/pki/der-writer.js';
+import { derExplicit, derInteger, derNull, derOid, derSequence } from '../../runtime/wire/der-writer.js';
 import { PKI_OID } from '../../runtime/pki/oids.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { handshake } from '../support/handshake.js';

@@ -30,7 +30,7 @@ import {
   derTime,
   derUtcTime,
   derUtf8String,
-} from '../../runtime/pki/der-writer.js';
+} from '../../runtime/wire/der-writer.js';
 import { parseIpAddress } from '../../runtime/pki/ip-address.js';
 import { KEY_USAGE_BIT, PKI_OID } from '../../runtime/pki/oids.js';
 import { certificateToPem, parsePemCertificates } from '../../runtime/pki/pem.js';

@@ -4,7 +4,7 @@ import { ConfigError } from '../../runtime/config-error.js';
 import type { CryptoProvider } from '../../runtime/crypto/provider.js';
 import { createCertificate } from '../../runtime/pki/certificate-builder.js';
 import { checkIdentityOptions, type IdentityOptions } from '../../runtime/pki/check-identity-options.js';
-import { derSequence } from '../../runtime/pki/der-writer.js';
+import { derSequence } from '../../runtime/wire/der-writer.js';
 import { PKI_OID } from '../../runtime/pki/oids.js';
 import { PROVIDERS } from '../support/providers.js';
 import { days, issue, keyPair, makeChain, makeIntermediate, makeRoot } from './fixtures.js';

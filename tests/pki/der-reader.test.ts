@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { ecdsaDerToRaw, parsePrivateKeyInfo, parseSubjectPublicKeyInfo } from '../../runtime/crypto/der.js';
 import { CryptoError } from '../../runtime/crypto/provider.js';
 import { decodeSmallInteger, decodeUnsignedMagnitude, DerReader } from '../../runtime/wire/der-reader.js';
-import { derInteger } from '../../runtime/pki/der-writer.js';
+import { derInteger } from '../../runtime/wire/der-writer.js';
 import { DecodeError } from '../../runtime/wire/errors.js';
 import { keyPair } from './fixtures.js';
 

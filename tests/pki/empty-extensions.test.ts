@@ -8,7 +8,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { connect, listen } from '../../runtime/index.js';
 import { generateKeyPair } from '../../runtime/pki/certificate-builder.js';
 import { parseCertificateFields } from '../../runtime/pki/certificate-fields.js';
-import { derBitString, derExplicit, derInteger, derSequence, derTime } from '../../runtime/pki/der-writer.js';
+import { derBitString, derExplicit, derInteger, derSequence, derTime } from '../../runtime/wire/der-writer.js';
 import { commonNameName } from '../../runtime/pki/general-name-writer.js';
 import { certificateToPem, privateKeyToPem } from '../../runtime/pki/pem.js';
 import { certificateSigner } from '../../runtime/pki/signing-algorithm.js';

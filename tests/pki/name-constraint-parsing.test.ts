@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { parseCertificateFields } from '../../runtime/pki/certificate-fields.js';
-import { derImplicit, derInteger, derOctetString, derSequence, derTlv } from '../../runtime/pki/der-writer.js';
+import { derImplicit, derInteger, derOctetString, derSequence, derTlv } from '../../runtime/wire/der-writer.js';
 import { parseIpPrefix } from '../../runtime/pki/general-name-writer.js';
 import {
   dnsNameLabels,

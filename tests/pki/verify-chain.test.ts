@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { sign, X509Certificate } from 'node:crypto';
 import { ConfigError } from '../../runtime/config-error.js';
 import { parseCertificateFields } from '../../runtime/pki/certificate-fields.js';
-import { derBitString, derNull, derSequence } from '../../runtime/pki/der-writer.js';
+import { derBitString, derNull, derSequence } from '../../runtime/wire/der-writer.js';
 import {
   createChainVerifier,
   parsePemCertificates,

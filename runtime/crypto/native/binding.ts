@@ -12,10 +12,6 @@ import type { OpenRunArguments } from '../provider.js';
  */
 export type NativeHandle = { readonly __nativeHandle: unique symbol };
 
-/**
- * The functions of native/src/addon.c (built by native/build.mjs at install). Offsets and lengths are checked there
- * again; a bad argument throws a RangeError with code ERR_DTLS13_NATIVE.
- */
 /** What recordOpen and recordOpenOwned are given of the record to open: the key and where the record lies in the datagram. */
 type RecordToOpen = [
   key: NativeHandle,
@@ -28,6 +24,10 @@ type RecordToOpen = [
   expected: number,
 ];
 
+/**
+ * The functions of native/src/addon.c (built by native/build.mjs at install). Offsets and lengths are checked there
+ * again; a bad argument throws a RangeError with code ERR_DTLS13_NATIVE.
+ */
 export interface NativeBinding {
   /** The OpenSSL the addon runs on (the one inside node). */
   readonly openssl: string;

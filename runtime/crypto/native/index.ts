@@ -1,8 +1,7 @@
 import { composeProvider } from '../compose.js';
-import { nodeEcdsaSign, nodeEcdsaVerify } from '../node/ecdsa-hash.js';
 import { nodeProvider } from '../node/index.js';
 import { NODE_KEY_EXCHANGE_GROUPS } from '../node/key-exchange.js';
-import { NODE_SIGNATURE_ALGORITHMS } from '../node/signature.js';
+import { NODE_SIGNATURE_ALGORITHMS, nodeEcdsaSign, nodeEcdsaVerify } from '../node/signature.js';
 import type { CryptoProvider } from '../provider.js';
 import { nativeAead } from './aead.js';
 import { nativeBinding, type NativeBinding } from './binding.js';

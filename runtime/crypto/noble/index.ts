@@ -2,12 +2,13 @@ import { randomBytes } from '@noble/hashes/utils.js';
 import { composeProvider } from '../compose.js';
 import type { CryptoProvider } from '../provider.js';
 import { nobleAead } from './aead.js';
-import { nobleEcdsaSign, nobleEcdsaVerify } from './ecdsa-hash.js';
 import { nobleCreateHash, nobleDigest, nobleHkdfExpand, nobleHkdfExtract, nobleHmac } from './hash.js';
 import { NOBLE_KEY_EXCHANGE_GROUPS, nobleGenerateKeyShare, nobleKeyShareFromPrivate } from './key-exchange.js';
 import { nobleMask } from './mask.js';
 import {
   NOBLE_SIGNATURE_ALGORITHMS,
+  nobleEcdsaSign,
+  nobleEcdsaVerify,
   nobleImportPrivateKey,
   nobleImportPublicKey,
   nobleSign,

@@ -2,10 +2,12 @@
  * Signatures over @noble/curves for the RFC 8446 §4.2.3 schemes it has: ECDSA on P-256/P-384/P-521 with SHA-256/384/512
  * (DER signatures, RFC 3279 §2.2.3) and PureEdDSA Ed25519/Ed448 (RFC 8032 §5). There is no RSA: RSA keys import (so a
  * certificate chain can be read), but signing or verifying an rsa_* scheme throws {@link UnsupportedAlgorithmError}.
+ * DTLS 1.2's ECDSA takes any of its hashes on any curve ({@link nobleEcdsaSign}).
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ed448 } from '@noble/curves/ed448.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
+import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import {
   EC_SCALAR_LENGTH,
   ecdsaDerToRaw,
@@ -20,6 +22,7 @@ import {
 import {
   CryptoError,
   UnsupportedAlgorithmError,
+  type EcdsaHash,
   type PrivateKeyHandle,
   type PublicKeyHandle,
   type SignatureAlgorithm,
@@ -45,11 +48,12 @@ export const NOBLE_SIGNATURE_ALGORITHMS: readonly SignatureAlgorithm[] = Object.
 
 const ECDSA: Readonly<Record<EcKeyType, typeof p256>> = { 'ec-p256': p256, 'ec-p384': p384, 'ec-p521': p521 };
 const EDDSA = { ed25519, ed448 } as const;
+const HASH: Readonly<Record<EcdsaHash, (data: Uint8Array) => Uint8Array>> = { sha256, sha384, sha512 };
 
 const isNobleAlgorithm = (a: SignatureAlgorithm): a is NobleAlgorithm => a in SCHEME_KEY_TYPE;
 
 /** A public key: the SEC1 point (EC) or raw RFC 8410 key (EdDSA); for RSA, only its type. */
-export class NoblePublicKey implements PublicKeyHandle {
+class NoblePublicKey implements PublicKeyHandle {
   readonly keyType: SignatureKeyType;
   readonly key: Uint8Array;
 
@@ -60,7 +64,7 @@ export class NoblePublicKey implements PublicKeyHandle {
 }
 
 /** A private key: the scalar (EC) or seed (EdDSA) bytes, which release() zeroes; for RSA, only its type. */
-export class NoblePrivateKey implements PrivateKeyHandle {
+class NoblePrivateKey implements PrivateKeyHandle {
   readonly keyType: SignatureKeyType;
   private readonly bytes: Uint8Array;
   private released = false;
@@ -144,6 +148,39 @@ export function nobleVerify(
     }
     // zip215: false is RFC 8032 §5.1.7 verification, as OpenSSL does it.
     return EDDSA[keyType].verify(signature, data, key.key, { zip215: false });
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * ECDSA with a hash chosen apart from the curve (DTLS 1.2: RFC 5246 §7.4.1.4.1, RFC 8422 §5.10). The digest is made
+ * here and handed to noble unhashed (`prehash: false`); noble cuts one longer than the curve's order to its leftmost
+ * bits (FIPS 186-5 §6.4.1) and derives k deterministically (RFC 6979, HMAC-DRBG on the curve's own hash). Low-S, DER.
+ */
+export function nobleEcdsaSign(hash: EcdsaHash, key: PrivateKeyHandle, data: Uint8Array): Uint8Array {
+  if (!(key instanceof NoblePrivateKey)) throw new CryptoError('not a noble private key');
+  const keyType = key.keyType;
+  if (!isEcKeyType(keyType)) throw new CryptoError(`ECDSA with ${hash} needs an EC key, not ${keyType}`);
+  return ecdsaRawToDer(
+    ECDSA[keyType].sign(HASH[hash](data), key.key, { prehash: false, lowS: true, format: 'compact' }),
+  );
+}
+
+/** True when `signature` is a valid ECDSA signature with `hash` of `data`; false for anything malformed or a key that is not EC. */
+export function nobleEcdsaVerify(
+  hash: EcdsaHash,
+  key: PublicKeyHandle,
+  data: Uint8Array,
+  signature: Uint8Array,
+): boolean {
+  if (!(key instanceof NoblePublicKey)) throw new CryptoError('not a noble public key');
+  const keyType = key.keyType;
+  if (!isEcKeyType(keyType)) return false;
+  try {
+    const raw = ecdsaDerToRaw(signature, EC_SCALAR_LENGTH[keyType]);
+    // lowS: false, since OpenSSL and others produce high-S signatures half the time.
+    return ECDSA[keyType].verify(raw, HASH[hash](data), key.key, { prehash: false, lowS: false, format: 'compact' });
   } catch {
     return false;
   }

@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { composeProvider } from '../compose.js';
 import type { CryptoProvider } from '../provider.js';
 import { nodeAead } from './aead.js';
-import { nodeEcdsaSign, nodeEcdsaVerify } from './ecdsa-hash.js';
 import { nodeCreateHash, nodeDigest, nodeHkdfExpand, nodeHkdfExtract, nodeHmac } from './hash.js';
 import { NODE_KEY_EXCHANGE_GROUPS, nodeGenerateKeyShare, nodeKeyShareFromPrivate } from './key-exchange.js';
 import { nodeMask } from './mask.js';
 import {
   NODE_SIGNATURE_ALGORITHMS,
+  nodeEcdsaSign,
+  nodeEcdsaVerify,
   nodeImportPrivateKey,
   nodeImportPublicKey,
   nodeSign,

@@ -5,7 +5,8 @@
  * - rsa_pss_rsae_* / rsa_pss_pss_*: RSASSA-PSS with MGF1 on the same hash and a salt as long as the hash (RFC 8446
  *   §4.2.3), with an rsaEncryption key and an id-RSASSA-PSS key respectively;
  * - ed25519 / ed448: PureEdDSA (RFC 8032 §5);
- * - rsa_pkcs1_*: RSASSA-PKCS1-v1_5 (RFC 8017 §8.2), for certificates only.
+ * - rsa_pkcs1_*: RSASSA-PKCS1-v1_5 (RFC 8017 §8.2), for certificates only;
+ * - DTLS 1.2's ECDSA with any of its hashes on any curve ({@link nodeEcdsaSign}).
  */
 import {
   constants,
@@ -26,7 +27,13 @@ import {
   signatureKeyType,
   type SignatureKeyType,
 } from '../der.js';
-import { CryptoError, type PrivateKeyHandle, type PublicKeyHandle, type SignatureAlgorithm } from '../provider.js';
+import {
+  CryptoError,
+  type EcdsaHash,
+  type PrivateKeyHandle,
+  type PublicKeyHandle,
+  type SignatureAlgorithm,
+} from '../provider.js';
 
 /** What one signature scheme needs: the key type, the digest (null for EdDSA) and the RSA padding. */
 interface Scheme {
@@ -68,7 +75,7 @@ const NODE_KEY_TYPE: Readonly<Record<SignatureKeyType, string>> = {
 };
 
 /** A public key as a node KeyObject. */
-export class NodePublicKey implements PublicKeyHandle {
+class NodePublicKey implements PublicKeyHandle {
   readonly keyType: SignatureKeyType;
   readonly key: KeyObject;
   readonly pssHash: string | undefined;
@@ -86,7 +93,7 @@ function pssHashOf(keyType: SignatureKeyType, key: KeyObject): string | undefine
 }
 
 /** A private key as a node KeyObject; OpenSSL owns the key bytes, so release() can only drop the reference. */
-export class NodePrivateKey implements PrivateKeyHandle {
+class NodePrivateKey implements PrivateKeyHandle {
   readonly keyType: SignatureKeyType;
   readonly pssHash: string | undefined;
   private current: KeyObject | undefined;
@@ -207,6 +214,40 @@ export function nodeVerify(
     // The same strict DER parser as the noble provider decides which ECDSA encodings are acceptable.
     if (isEcKeyType(scheme.keyType)) ecdsaDerToRaw(signature, EC_SCALAR_LENGTH[scheme.keyType]);
     return verify(scheme.hash, data, options(scheme, key.key), signature);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * ECDSA with a hash chosen apart from the curve: what a DTLS 1.2 SignatureAndHashAlgorithm of "ecdsa" with sha256,
+ * sha384 or sha512 asks of a P-256, P-384 or P-521 key (RFC 5246 §7.4.1.4.1, RFC 8422 §5.10). OpenSSL cuts a digest
+ * longer than the curve's order to its leftmost bits (FIPS 186-5 §6.4.1). DER signatures (RFC 3279 §2.2.3).
+ */
+export function nodeEcdsaSign(hash: EcdsaHash, key: PrivateKeyHandle, data: Uint8Array): Uint8Array {
+  if (!(key instanceof NodePrivateKey)) throw new CryptoError('not a node private key');
+  if (!isEcKeyType(key.keyType)) throw new CryptoError(`ECDSA with ${hash} needs an EC key, not ${key.keyType}`);
+  try {
+    const s = sign(hash, data, { key: key.key, dsaEncoding: 'der' });
+    return new Uint8Array(s.buffer, s.byteOffset, s.length);
+  } catch (e) {
+    throw e instanceof CryptoError ? e : new CryptoError(`ECDSA with ${hash} signing failed`);
+  }
+}
+
+/** True when `signature` is a valid ECDSA signature with `hash` of `data`; false for anything malformed or a key that is not EC. */
+export function nodeEcdsaVerify(
+  hash: EcdsaHash,
+  key: PublicKeyHandle,
+  data: Uint8Array,
+  signature: Uint8Array,
+): boolean {
+  if (!(key instanceof NodePublicKey)) throw new CryptoError('not a node public key');
+  if (!isEcKeyType(key.keyType)) return false;
+  try {
+    // The strict DER parser the other ECDSA checks use decides which encodings are acceptable.
+    ecdsaDerToRaw(signature, EC_SCALAR_LENGTH[key.keyType]);
+    return verify(hash, data, { key: key.key, dsaEncoding: 'der' }, signature);
   } catch {
     return false;
   }

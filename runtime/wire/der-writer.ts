@@ -6,8 +6,8 @@
  * Values with no DER form (a malformed OID, a character PrintableString lacks, a year past 9999) throw
  * {@link EncodeError} naming the type.
  */
-import { concatBytes } from '../wire/bytes.js';
-import { EncodeError } from '../wire/errors.js';
+import { concatBytes } from './bytes.js';
+import { EncodeError } from './errors.js';
 
 /** Universal tags (X.690 §8.1.2, X.680 §8.6). */
 export const DER_TAG = {
@@ -242,5 +242,3 @@ export function derImplicit(tagNumber: number, element: Uint8Array): Uint8Array 
   out[0] = contextTag(tagNumber, (tag & CONSTRUCTED) !== 0);
   return out;
 }
-
-export { concatBytes };
