@@ -24,7 +24,7 @@ import type { ScheduleContext } from '../keyschedule/context.js';
 import { finishedVerifyData } from '../keyschedule/derived-keys.js';
 import type { Transcript } from '../keyschedule/transcript.js';
 import type { ResolvedConfig } from './config.js';
-import { encodeAlpnName } from '../session/alpn.js';
+import { protocolNameList } from './alpn-negotiation.js';
 import { certificateTypeOffer } from './certificate-types.js';
 
 /** The special random of a HelloRetryRequest (RFC 8446 §4.1.3). */
@@ -77,7 +77,7 @@ export function clientHelloBody(
   if (c.alpnOffer) {
     extensions.push({
       extensionType: 'application_layer_protocol_negotiation',
-      extensionData: { protocolNameList: c.alpnOffer.map((n) => ({ name: encodeAlpnName(n) })) },
+      extensionData: protocolNameList(c.alpnOffer),
     });
   }
   if (c.signatureAlgorithmsCert) {
@@ -238,7 +238,7 @@ export function encryptedExtensionsBody(
         ? [
             {
               extensionType: 'application_layer_protocol_negotiation' as const,
-              extensionData: { protocolNameList: [{ name: encodeAlpnName(alpn) }] },
+              extensionData: protocolNameList([alpn]),
             },
           ]
         : []),
