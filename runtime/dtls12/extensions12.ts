@@ -9,12 +9,12 @@
 import type { ClientHello, ClientHelloExtension } from '../../generated/wire/client-hello.js';
 import type { Tls12ServerHello, Tls12ServerHelloExtension } from '../../generated/wire/tls12-server-hello.js';
 import type { ResolvedConfig } from '../connection/config.js';
-import type { SrtpProfileName } from '../connection/srtp.js';
 import { findExtension } from '../handshake/extensions.js';
 import { certificateTypeOffer } from '../connection/certificate-types.js';
 import { acceptedAlpn, chooseAlpn, offeredAlpn, protocolNameList } from '../connection/alpn-negotiation.js';
 import { acceptedCids12, answerCid12, cidOffer12, newLocalCid12, offeredCid12, type Cids12 } from './cid12.js';
-import { acceptedSrtp12, chooseSrtp12, offeredSrtp12, srtpAnswer12, srtpOffer12, type SrtpOffer12 } from './srtp12.js';
+import { acceptedSrtp12, offeredSrtp12, type SrtpOffer12 } from './srtp12.js';
+import { chooseSrtp, srtpAnswer, srtpOffer, type SrtpProfileName } from '../connection/srtp.js';
 
 /** What a ClientHello offered of ALPN, use_srtp and connection_id. */
 export interface Offer12Extensions {
@@ -40,7 +40,9 @@ export function clientExtensions12(config: ResolvedConfig): ClientHelloExtension
     ...(alpn === undefined
       ? []
       : [{ extensionType: 'application_layer_protocol_negotiation' as const, extensionData: protocolNameList(alpn) }]),
-    ...srtpOffer12(config.srtp),
+    ...(config.srtp === undefined
+      ? []
+      : [{ extensionType: 'use_srtp' as const, extensionData: srtpOffer(config.srtp) }]),
     ...cidOffer12(cid),
     ...certificateTypeOffer(config),
   ];
@@ -82,7 +84,7 @@ export function answerClientExtensions12(
   ch: ClientHello,
 ): { readonly answers: Tls12ServerHelloExtension[]; readonly negotiated: Negotiated12Extensions } {
   const alpnProtocol = chooseAlpn(config.alpnSelect, ch);
-  const srtpProfile = chooseSrtp12(config.srtp, ch);
+  const srtpProfile = chooseSrtp(config.srtp, ch);
   const cid = answerCid12(config.connectionIds, ch, config.maxDatagramSize);
   const answers: Tls12ServerHelloExtension[] = [];
   if (alpnProtocol !== undefined)
@@ -90,7 +92,7 @@ export function answerClientExtensions12(
       extensionType: 'application_layer_protocol_negotiation',
       extensionData: protocolNameList([alpnProtocol]),
     });
-  if (srtpProfile !== undefined) answers.push(srtpAnswer12(srtpProfile));
+  if (srtpProfile !== undefined) answers.push({ extensionType: 'use_srtp', extensionData: srtpAnswer(srtpProfile) });
   if (cid !== undefined) answers.push(cid.answer);
   return { answers, negotiated: { alpnProtocol, srtpProfile, cids: cid?.cids } };
 }
