@@ -1,13 +1,11 @@
 import type { Dtls13ClientGuardTable, Dtls13ClientStepTable } from '../../generated/charts/dtls13-client.js';
 import type { ServerHello } from '../../generated/wire/index.js';
 import type { KeyExchangeGroup } from '../crypto/provider.js';
-import type { SupportedCipherSuite } from '../crypto/suites.js';
 import { schemesForKey } from '../handshake/certificate-verify.js';
 import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { Transcript } from '../keyschedule/transcript.js';
 import type { ClientEvent, ClientOffer, ClientState, InboundMessage } from './client-states.js';
-import type { PskOffer } from './psk-offer.js';
 import {
   checkEncryptedExtensions,
   checkHelloRetryRequestExtensions,
@@ -22,13 +20,20 @@ import {
   scheduleFor,
   type HandshakeKeys,
 } from './key-material.js';
-import { CIPHER_SUITES } from '../crypto/suites.js';
+import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
 import { resumptionPsk } from '../keyschedule/derived-keys.js';
 import { encodeClientSession } from '../session/client-session.js';
 import { acceptedAlpn } from './alpn-negotiation.js';
 import { sentServerName } from './sni-selection.js';
 import { applyServerAnswers, clientOfferedMore } from './extension-answers.js';
-import { bindClientHello, earlyDataFits, pskExtensions, pskOfferFor, ticketModesExtension } from './psk-offer.js';
+import {
+  bindClientHello,
+  earlyDataFits,
+  pskExtensions,
+  pskOfferFor,
+  ticketModesExtension,
+  type PskOffer,
+} from './psk-offer.js';
 import { answerCertificateRequest } from './post-handshake-auth.js';
 import { certificateBody, certificateVerifyBody, clientHelloBody, finishedBody } from './messages.js';
 import { firstKeyShares, sharesThatFit } from './key-share-offer.js';

@@ -1,7 +1,6 @@
 import type { ClientHello } from '../../generated/wire/index.js';
 import { ConfigError, described } from '../config-error.js';
-import type { CryptoProvider } from '../crypto/provider.js';
-import { CryptoError } from '../crypto/provider.js';
+import { CryptoError, type CryptoProvider } from '../crypto/provider.js';
 import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { checkIdentityOptions } from '../pki/check-identity-options.js';

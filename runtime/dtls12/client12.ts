@@ -5,7 +5,7 @@
  */
 import type { Dtls12ClientGuardTable, Dtls12ClientStepTable } from '../../generated/charts/dtls12-client.js';
 import { encodeCertificateVerify } from '../../generated/wire/certificate-verify.js';
-import { encodeClientHello } from '../../generated/wire/client-hello.js';
+import { encodeClientHello, type ClientHello } from '../../generated/wire/client-hello.js';
 import { encodeClientKeyExchangeEcdhe } from '../../generated/wire/client-key-exchange.js';
 import { handshakeTypeToNumber } from '../../generated/wire/enums.js';
 import { decodeHelloVerifyRequest } from '../../generated/wire/hello-verify-request.js';
@@ -18,7 +18,6 @@ import {
 } from '../../generated/wire/tls12-certificate-request.js';
 import { encodeTls12Certificate } from '../../generated/wire/tls12-certificate.js';
 import type { Tls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
-import type { ClientHello } from '../../generated/wire/client-hello.js';
 import type { KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { guardTable, stepTable } from '../machine/step-table.js';

@@ -8,16 +8,12 @@
 import {
   decodeClientKeyExchangeEcdhePsk,
   decodeClientKeyExchangePsk,
-} from '../../generated/wire/client-key-exchange.js';
-import {
   encodeClientKeyExchangeEcdhePsk,
   encodeClientKeyExchangePsk,
 } from '../../generated/wire/client-key-exchange.js';
 import {
   decodeServerKeyExchangeEcdhePsk,
   decodeServerKeyExchangePsk,
-} from '../../generated/wire/server-key-exchange.js';
-import {
   encodeServerKeyExchangeEcdhePsk,
   encodeServerKeyExchangePsk,
 } from '../../generated/wire/server-key-exchange.js';
