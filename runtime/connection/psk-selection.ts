@@ -112,13 +112,13 @@ export function selectPsk(
     if (!constantTimeEqual(binder, binderFor(config.provider, candidate, helloHash))) {
       throw new ProtocolError(
         'decrypt_error',
-        `the binder of PSK identity ${describe(offer.identity)} does not verify: the client's key differs (RFC 8446 §4.2.11)`,
+        `the binder of PSK identity ${describeIdentity(offer.identity)} does not verify: the client's key differs (RFC 8446 §4.2.11)`,
       );
     }
     return { ...candidate, index, identity: offer.identity, mode, binder };
   }
   return refuse(
-    `no offered PSK identity is known here (${offered.identities.map((i) => describe(i.identity)).join(', ')})`,
+    `no offered PSK identity is known here (${offered.identities.map((i) => describeIdentity(i.identity)).join(', ')})`,
   );
 }
 
@@ -176,7 +176,8 @@ export function requestedName(ch: ClientHello): string | undefined {
   return name && 'hostName' in name ? new TextDecoder().decode(name.hostName) : undefined;
 }
 
-function describe(identity: Uint8Array): string {
+/** An identity as an error names it (both versions): printable text in quotes, else its length (a peer's bytes are not echoed whole). */
+export function describeIdentity(identity: Uint8Array): string {
   const text = new TextDecoder('utf-8', { fatal: false }).decode(identity.subarray(0, 64));
   return /^[\x20-\x7e]+$/.test(text) && identity.length <= 64 ? `'${text}'` : `of ${identity.length} bytes`;
 }
