@@ -185,15 +185,8 @@ export class CidContext implements CidNegotiationHost {
     this.records.setConnectionIds({ length: local.length, ours: (c) => local.has(c) }, s.peer.current);
     this.newestEpoch = h.newestEpoch;
     this.newestSequence = h.newestSequence;
-    const c = h.counts;
-    this.earlierTotals = {
-      checks: c.checks,
-      validated: c.validated,
-      abandoned: c.abandoned,
-      unvalidatedBytesSent: c.unvalidatedBytesSent,
-      unvalidatedBytesReceived: c.unvalidatedBytesReceived,
-    };
-    for (const k of Object.keys(this.counts) as (keyof typeof this.counts)[]) this.counts[k] = c[k];
+    this.earlierTotals = h.counts;
+    for (const k of Object.keys(this.counts) as (keyof typeof this.counts)[]) this.counts[k] = h.counts[k];
   }
 
   /** A datagram came over `path` (undefined: the current one). */

@@ -1,13 +1,11 @@
 import type { Dtls13ClientGuardTable, Dtls13ClientStepTable } from '../../generated/charts/dtls13-client.js';
 import type { ServerHello } from '../../generated/wire/index.js';
 import type { KeyExchangeGroup } from '../crypto/provider.js';
-import type { SupportedCipherSuite } from '../crypto/suites.js';
 import { schemesForKey } from '../handshake/certificate-verify.js';
 import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { Transcript } from '../keyschedule/transcript.js';
 import type { ClientEvent, ClientOffer, ClientState, InboundMessage } from './client-states.js';
-import type { PskOffer } from './psk-offer.js';
 import {
   checkEncryptedExtensions,
   checkHelloRetryRequestExtensions,
@@ -22,13 +20,20 @@ import {
   scheduleFor,
   type HandshakeKeys,
 } from './key-material.js';
-import { CIPHER_SUITES } from '../crypto/suites.js';
+import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
 import { resumptionPsk } from '../keyschedule/derived-keys.js';
 import { encodeClientSession } from '../session/client-session.js';
-import { decodeAlpnName } from '../session/alpn.js';
+import { acceptedAlpn } from './alpn-negotiation.js';
 import { sentServerName } from './sni-selection.js';
 import { applyServerAnswers, clientOfferedMore } from './extension-answers.js';
-import { bindClientHello, earlyDataFits, pskExtensions, pskOfferFor, ticketModesExtension } from './psk-offer.js';
+import {
+  bindClientHello,
+  earlyDataFits,
+  pskExtensions,
+  pskOfferFor,
+  ticketModesExtension,
+  type PskOffer,
+} from './psk-offer.js';
 import { answerCertificateRequest } from './post-handshake-auth.js';
 import { certificateBody, certificateVerifyBody, clientHelloBody, finishedBody } from './messages.js';
 import { firstKeyShares, sharesThatFit } from './key-share-offer.js';
@@ -144,10 +149,8 @@ function clientSteps() {
       c.parts.config.alpnOffer !== undefined,
       clientOfferedMore(c.parts.config),
     );
-    const alpn = chosenAlpn(
-      c.parts.config.alpnOffer,
-      findExtension(ee.extensions, 'application_layer_protocol_negotiation')?.protocolNameList,
-    );
+    const alpnAnswer = findExtension(ee.extensions, 'application_layer_protocol_negotiation');
+    const alpn = alpnAnswer && acceptedAlpn(c.parts.config.alpnOffer, alpnAnswer);
     const answers = applyServerAnswers(c.parts.config, c.parts.records, ee);
     transcribe(s.keys.transcript, event.message);
     const accepted = findExtension(ee.extensions, 'early_data') !== undefined;
@@ -532,22 +535,6 @@ function acceptedPsk(
       `the server selected ${suite} for a PSK whose hash is ${psk.hash} (RFC 8446 §4.2.11)`,
     );
   return psk;
-}
-
-/** RFC 7301 §3.1: the server names exactly one protocol, one we offered. */
-function chosenAlpn(
-  offer: readonly string[] | undefined,
-  names: readonly { readonly name: Uint8Array }[] | undefined,
-): string | undefined {
-  if (names === undefined) return undefined;
-  const chosen = names.length === 1 ? decodeAlpnName(names[0]!.name) : undefined;
-  if (chosen === undefined || !offer?.includes(chosen)) {
-    throw new ProtocolError(
-      'illegal_parameter',
-      `the server's ALPN answer ${names.map((n) => decodeAlpnName(n.name)).join(', ')} is not one protocol we offered (RFC 7301 §3.1)`,
-    );
-  }
-  return chosen;
 }
 
 /** RFC 8446 §4.1.3/§4.1.4: DTLS 1.3 selected, a suite we offered (the HelloRetryRequest's, if there was one), empty echo, null compression. */

@@ -9,7 +9,7 @@ import {
   type CertificateTypes,
   type ServerCertificateTypes,
 } from './certificate-types.js';
-import { acceptedSrtpProfile, chooseSrtpProfile, srtpAnswer, type SrtpProfileName } from './srtp.js';
+import { acceptedSrtpProfile, chooseSrtp, srtpAnswer, type SrtpProfileName } from './srtp.js';
 
 /**
  * The ClientHello extensions a server answers in EncryptedExtensions with nothing to do for the key schedule:
@@ -32,10 +32,9 @@ export function serverExtensionChoices(
   certificateTypeChoice: ServerCertificateTypes,
 ): ServerExtensionChoices {
   const limit = findExtension(ch.extensions, 'record_size_limit');
-  const srtp = findExtension(ch.extensions, 'use_srtp');
   return {
     certificateTypeChoice,
-    srtpProfile: srtp && config.srtp ? chooseSrtpProfile(config.srtp, srtp) : undefined,
+    srtpProfile: chooseSrtp(config.srtp, ch),
     peerRecordSizeLimit: limit ? peerRecordSizeLimit(limit.recordSizeLimit, 'client') : undefined,
   };
 }

@@ -4,14 +4,14 @@ import { findExtension } from '../handshake/extensions.js';
 import { negotiate, type ServerChoice, type ServerPreferences } from '../handshake/negotiation.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { Transcript } from '../keyschedule/transcript.js';
-import { decodeAlpnName } from '../session/alpn.js';
 import { ticketNamesAddress } from '../session/ticket-address.js';
 import { sameGeneration } from '../session/anti-replay.js';
+import { chooseAlpn } from './alpn-negotiation.js';
 import type { InboundMessage } from './client-states.js';
 import { serverExtensionChoices } from './extension-answers.js';
 import { credentialsForHello } from './certificate-types.js';
 import type { MachineContext } from './machine-context.js';
-import { requestedName, selectPsk, TICKET_AGE_TOLERANCE_MS, type SelectedPsk } from './psk-selection.js';
+import { selectPsk, TICKET_AGE_TOLERANCE_MS, type SelectedPsk } from './psk-selection.js';
 import type { AcceptedHello, HelloPlan, ServerState } from './server-states.js';
 import type { SelectedCredentials } from './server-credentials.js';
 import { offeredServerName } from './sni-selection.js';
@@ -37,7 +37,7 @@ export function planClientHello(
   const { types, credentials } = credentialsForHello(c.parts.provider, c.parts.config, ch, servername);
   const psk = selectPsk(ch, message.body, before, c.parts.config, c.parts.wallClock());
   const choice = negotiate(ch, preferencesFor(c, credentials), psk && { hash: psk.hash, mode: psk.mode });
-  const alpn = chooseAlpn(c, ch);
+  const alpn = chooseAlpn(c.parts.config.alpnSelect, ch);
   const extensions = serverExtensionChoices(c.parts.config, ch, types);
   return {
     psk,
@@ -58,21 +58,6 @@ function preferencesFor(c: MachineContext, credentials: SelectedCredentials | un
     groups: c.parts.config.groups,
     signatureAlgorithms: c.parts.config.signatureAlgorithms.filter((a) => ownSchemes.includes(a)),
   };
-}
-
-// RFC 7301 §3.2: a protocol the client offered, or no_application_protocol; nothing when either side has no ALPN.
-function chooseAlpn(c: MachineContext, ch: ClientHello): string | undefined {
-  const offer = findExtension(ch.extensions, 'application_layer_protocol_negotiation');
-  if (!offer || !c.parts.config.alpnSelect) return undefined;
-  const names = offer.protocolNameList.map((p) => decodeAlpnName(p.name));
-  const pick = c.parts.config.alpnSelect(names, requestedName(ch));
-  if (pick === undefined || !names.includes(pick)) {
-    throw new ProtocolError(
-      'no_application_protocol',
-      `no application protocol in common: the client offered ${names.join(', ')} (RFC 7301 §3.2)`,
-    );
-  }
-  return pick;
 }
 
 // RFC 8446 §4.2.10, §8: 0-RTT only with the first identity's ticket, on the first ClientHello (no HelloRetryRequest),

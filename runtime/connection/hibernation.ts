@@ -1,5 +1,5 @@
 import type { RestingKind } from '../handshake/flight-steps.js';
-import { DROP_REASONS, type DropReason } from '../record/drops.js';
+import { DROP_REASONS, emptyDropCounters, type DropReason } from '../record/drops.js';
 import type { HibernatedReadEpoch, HibernatedRecords } from '../record/hibernated-records.js';
 import type { NegotiatedParameters } from './events.js';
 import type { IgnoreReason } from './record-rules.js';
@@ -13,7 +13,6 @@ import {
   type ScreeningContext,
   type ScreeningTally,
 } from '../record/hibernated-reader.js';
-import { emptyDropCounters } from '../record/drops.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { trafficKeys } from '../keyschedule/derived-keys.js';
 import { scheduleFor } from './key-material.js';

@@ -134,11 +134,9 @@ export function keyLogger(keyLog: KeyLogSink | undefined): KeyLogger {
   let logger = loggers.get(keyLog);
   if (logger !== undefined) return logger;
   const wanted = keyLog.wanted;
-  if (wanted === undefined) logger = (label, random, secret) => keyLog(`${label} ${toHex(random)} ${toHex(secret)}`);
-  else
-    logger = (label, random, secret) => {
-      if (wanted()) keyLog(`${label} ${toHex(random)} ${toHex(secret)}`);
-    };
+  logger = (label, random, secret) => {
+    if (wanted === undefined || wanted()) keyLog(`${label} ${toHex(random)} ${toHex(secret)}`);
+  };
   loggers.set(keyLog, logger);
   return logger;
 }

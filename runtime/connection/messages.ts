@@ -15,7 +15,7 @@ import {
   type EncryptedExtensionsExtension,
 } from '../../generated/wire/index.js';
 import { scratchWriter } from '../wire/scratch.js';
-import { sentServerName } from './sni-selection.js';
+import { serverNameExtension } from './sni-selection.js';
 import { srtpOffer } from './srtp.js';
 import type { CryptoProvider, KeyExchangeGroup, PrivateKeyHandle, SignatureAlgorithm } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
@@ -24,7 +24,7 @@ import type { ScheduleContext } from '../keyschedule/context.js';
 import { finishedVerifyData } from '../keyschedule/derived-keys.js';
 import type { Transcript } from '../keyschedule/transcript.js';
 import type { ResolvedConfig } from './config.js';
-import { encodeAlpnName } from '../session/alpn.js';
+import { protocolNameList } from './alpn-negotiation.js';
 import { certificateTypeOffer } from './certificate-types.js';
 
 /** The special random of a HelloRetryRequest (RFC 8446 §4.1.3). */
@@ -65,19 +65,13 @@ export function clientHelloBody(
       extensionData: { clientShares: shares.map((k) => ({ group: k.group, keyExchange: k.publicKey })) },
     },
   ];
-  const servername = sentServerName(c.serverName);
-  if (servername !== undefined) {
-    extensions.push({
-      extensionType: 'server_name',
-      extensionData: { serverNameList: [{ nameType: 'host_name', hostName: new TextEncoder().encode(servername) }] },
-    });
-  }
+  extensions.push(...serverNameExtension(c.serverName));
   if (cookie) extensions.push({ extensionType: 'cookie', extensionData: { cookie } });
   if (c.postHandshakeAuth) extensions.push({ extensionType: 'post_handshake_auth', extensionData: {} });
   if (c.alpnOffer) {
     extensions.push({
       extensionType: 'application_layer_protocol_negotiation',
-      extensionData: { protocolNameList: c.alpnOffer.map((n) => ({ name: encodeAlpnName(n) })) },
+      extensionData: protocolNameList(c.alpnOffer),
     });
   }
   if (c.signatureAlgorithmsCert) {
@@ -112,7 +106,7 @@ const OFFER12_EXTENSIONS: readonly ClientHelloExtension[] = [
 ];
 
 /** The schemes, then RSASSA-PKCS1-v1_5 with SHA-256 and SHA-384, which 1.2 servers still sign ServerKeyExchange with. */
-function withPkcs1(schemes: readonly SignatureAlgorithm[]): SignatureAlgorithm[] {
+export function withPkcs1(schemes: readonly SignatureAlgorithm[]): SignatureAlgorithm[] {
   const pkcs1: readonly SignatureAlgorithm[] = ['rsa_pkcs1_sha256', 'rsa_pkcs1_sha384'];
   return [...schemes, ...pkcs1.filter((s) => !schemes.includes(s))];
 }
@@ -238,7 +232,7 @@ export function encryptedExtensionsBody(
         ? [
             {
               extensionType: 'application_layer_protocol_negotiation' as const,
-              extensionData: { protocolNameList: [{ name: encodeAlpnName(alpn) }] },
+              extensionData: protocolNameList([alpn]),
             },
           ]
         : []),

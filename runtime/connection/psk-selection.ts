@@ -6,6 +6,7 @@ import { ProtocolError } from '../handshake/protocol-error.js';
 import type { Transcript } from '../keyschedule/transcript.js';
 import type { PskKeyExchangeModeName } from '../session/external-psk.js';
 import { decodeTicketContents, type TicketContents } from '../session/ticket-contents.js';
+import type { TicketKeys } from '../session/ticket-keys.js';
 import { constantTimeEqual } from '../wire/bytes.js';
 import type { ResolvedConfig } from './config.js';
 import { binderFor, bindersLength, truncatedHelloHash } from './psk-binder.js';
@@ -112,13 +113,13 @@ export function selectPsk(
     if (!constantTimeEqual(binder, binderFor(config.provider, candidate, helloHash))) {
       throw new ProtocolError(
         'decrypt_error',
-        `the binder of PSK identity ${describe(offer.identity)} does not verify: the client's key differs (RFC 8446 §4.2.11)`,
+        `the binder of PSK identity ${describeIdentity(offer.identity)} does not verify: the client's key differs (RFC 8446 §4.2.11)`,
       );
     }
     return { ...candidate, index, identity: offer.identity, mode, binder };
   }
   return refuse(
-    `no offered PSK identity is known here (${offered.identities.map((i) => describe(i.identity)).join(', ')})`,
+    `no offered PSK identity is known here (${offered.identities.map((i) => describeIdentity(i.identity)).join(', ')})`,
   );
 }
 
@@ -129,25 +130,37 @@ function externalCandidate(config: ResolvedConfig, identity: Uint8Array): Candid
     : undefined;
 }
 
-/** The contents of a ticket of ours that has not expired by our clock; undefined for anything else (foreign, garbled, old format, expired). */
+/** The contents of a 1.3 ticket of ours that has not expired by our clock ({@link openSealedTicket}). */
 export function openTicket(config: ResolvedConfig, identity: Uint8Array, wallNow: number): TicketContents | undefined {
-  const opened = config.ticketKeys?.open(identity);
-  if (!opened) return undefined;
-  let ticket: TicketContents;
-  try {
-    ticket = decodeTicketContents(opened);
-  } catch {
-    return undefined; // sealed by us, so only a format from another version of this code
-  }
-  const serverAge = wallNow - ticket.issuedAt;
-  return serverAge >= 0 && serverAge < ticket.lifetimeSeconds * 1000 ? ticket : undefined;
+  return openSealedTicket(config.ticketKeys, identity, wallNow, decodeTicketContents);
 }
 
 /**
- * A ticket of ours that is still valid for this ClientHello's server name, and grants no more than this server would
- * grant now (ticket-grant.ts): a client certificate checked under the same policy, a PSK identity known here with the
- * same key.
+ * The contents of a ticket of ours in the format `decode` reads (either version's), when it has not expired by our
+ * clock; undefined for anything else: garbled, forged, foreign, sealed under a retired key, the other version's or an
+ * older format (sealed by us, so `decode` throwing means only that), expired. The plaintext is zeroed once decoded.
  */
+export function openSealedTicket<T extends { readonly issuedAt: number; readonly lifetimeSeconds: number }>(
+  keys: TicketKeys | undefined,
+  ticket: Uint8Array,
+  wallNow: number,
+  decode: (plaintext: Uint8Array) => T,
+): T | undefined {
+  const opened = keys?.open(ticket);
+  if (opened === undefined) return undefined;
+  let contents: T;
+  try {
+    contents = decode(opened);
+  } catch {
+    return undefined;
+  } finally {
+    opened.fill(0);
+  }
+  const age = wallNow - contents.issuedAt;
+  return age >= 0 && age < contents.lifetimeSeconds * 1000 ? contents : undefined;
+}
+
+/** A ticket of ours that is still valid and may resume for this ClientHello here ({@link resumableHere}). */
 function ticketCandidate(
   config: ResolvedConfig,
   identity: Uint8Array,
@@ -156,9 +169,7 @@ function ticketCandidate(
   wallNow: number,
 ): Candidate | undefined {
   const ticket = openTicket(config, identity, wallNow);
-  if (!ticket || ticket.serverName !== requestedName(ch)) return undefined;
-  if (config.clientAuthentication === 'required' && !ticket.clientAuthenticated) return undefined;
-  if (!grantHolds(config, ticket.grant, ticket.pskIdentity)) return undefined;
+  if (!ticket || !resumableHere(config, ch, ticket)) return undefined;
   const serverAge = wallNow - ticket.issuedAt;
   const clientAge = (obfuscatedAge - ticket.ticketAgeAdd) >>> 0;
   return {
@@ -170,13 +181,36 @@ function ticketCandidate(
   };
 }
 
+/**
+ * Server (either version): whether a session, from a ticket or a 1.2 cache by ID (which servers may share), may resume
+ * for `ch` here: asked for under the same server name (the certificate that authenticated us to it); with a client
+ * certificate when this server requires one (not a session made under other options); and granted what this server
+ * grants now (ticket-grant.ts): not one whose client was checked under another policy or stands on a PSK identity not
+ * known here with the same key.
+ */
+export function resumableHere(
+  config: ResolvedConfig,
+  ch: ClientHello,
+  s: {
+    readonly serverName: string | undefined;
+    readonly clientAuthenticated?: boolean | undefined;
+    readonly grant?: Uint8Array | undefined;
+    readonly pskIdentity?: Uint8Array | undefined;
+  },
+): boolean {
+  if (s.serverName !== requestedName(ch)) return false;
+  if (config.clientAuthentication === 'required' && s.clientAuthenticated !== true) return false;
+  return s.grant !== undefined && grantHolds(config, s.grant, s.pskIdentity);
+}
+
 /** The host_name of the ClientHello's server_name, if any. */
 export function requestedName(ch: ClientHello): string | undefined {
   const name = findExtension(ch.extensions, 'server_name')?.serverNameList.find((n) => n.nameType === 'host_name');
   return name && 'hostName' in name ? new TextDecoder().decode(name.hostName) : undefined;
 }
 
-function describe(identity: Uint8Array): string {
+/** An identity as an error names it (both versions): printable text in quotes, else its length (a peer's bytes are not echoed whole). */
+export function describeIdentity(identity: Uint8Array): string {
   const text = new TextDecoder('utf-8', { fatal: false }).decode(identity.subarray(0, 64));
   return /^[\x20-\x7e]+$/.test(text) && identity.length <= 64 ? `'${text}'` : `of ${identity.length} bytes`;
 }

@@ -1,7 +1,6 @@
-import type { ClientHello } from '../../generated/wire/index.js';
+import type { ClientHello, ClientHelloExtension } from '../../generated/wire/index.js';
 import { ConfigError, described } from '../config-error.js';
-import type { CryptoProvider } from '../crypto/provider.js';
-import { CryptoError } from '../crypto/provider.js';
+import { CryptoError, type CryptoProvider } from '../crypto/provider.js';
 import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { checkIdentityOptions } from '../pki/check-identity-options.js';
@@ -218,4 +217,12 @@ export function sentServerName(serverName: string | undefined): string | undefin
   return parseIpAddress(name) === undefined && parseIpAddress(serverName) === undefined && name.length > 0
     ? name
     : undefined;
+}
+
+/** The ClientHello's server_name for `serverName` (either version): none for an IP address or no name. */
+export function serverNameExtension(serverName: string | undefined): ClientHelloExtension[] {
+  const name = sentServerName(serverName);
+  if (name === undefined) return [];
+  const hostName = new TextEncoder().encode(name);
+  return [{ extensionType: 'server_name', extensionData: { serverNameList: [{ nameType: 'host_name', hostName }] } }];
 }

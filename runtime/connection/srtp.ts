@@ -1,6 +1,7 @@
-import type { UseSrtpData } from '../../generated/wire/index.js';
+import type { ClientHello, UseSrtpData } from '../../generated/wire/index.js';
 import { srtpProtectionProfileToNumber, type SrtpProtectionProfile } from '../../generated/wire/enums.js';
 import { ConfigError } from '../config-error.js';
+import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 
 /**
@@ -82,8 +83,13 @@ export function srtpOffer(profiles: readonly SrtpProfileName[]): UseSrtpData {
   return { protectionProfiles: profiles.map((p) => SRTP_PROFILES[p].wire), srtpMki: new Uint8Array(0) };
 }
 
-/** The server's pick: its first preference the client offered (unknown profiles and repeats in the offer are skipped); undefined for none in common. */
-export function chooseSrtpProfile(ours: readonly SrtpProfileName[], offer: UseSrtpData): SrtpProfileName | undefined {
+/**
+ * The server's pick (either version): its first preference the ClientHello's use_srtp offered (unknown profiles and
+ * repeats in the offer are skipped); undefined when either side has no SRTP or none is in common.
+ */
+export function chooseSrtp(ours: readonly SrtpProfileName[] | undefined, ch: ClientHello): SrtpProfileName | undefined {
+  const offer = findExtension(ch.extensions, 'use_srtp');
+  if (offer === undefined || ours === undefined) return undefined;
   const offered = new Set(offer.protectionProfiles.flatMap((p) => byWire.get(p) ?? []));
   return ours.find((p) => offered.has(p));
 }

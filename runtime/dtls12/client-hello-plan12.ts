@@ -9,7 +9,7 @@ import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { encodeHelloVerifyRequest } from '../../generated/wire/hello-verify-request.js';
 import type { NamedGroupName } from '../../generated/wire/enums.js';
 import { cachedPrivateKey } from '../connection/option-cache.js';
-import { requestedName } from '../connection/psk-selection.js';
+import { resumableHere } from '../connection/psk-selection.js';
 import { findExtension } from '../handshake/extensions.js';
 import type { Config12 } from './config12.js';
 import { cookieValid12, makeCookie12 } from './cookie12.js';
@@ -17,7 +17,7 @@ import { isPskSuite } from './psk-key-exchange12.js';
 import type { Session12 } from './session12.js';
 import { keyExchangeForKey } from './signing12.js';
 import { dtls12Suite, type Dtls12CipherSuite, type Dtls12SuiteParams } from '../versions/suites12.js';
-import { cachedSessionHolds12, ticketResumption12, type TicketResumption12 } from './ticket12.js';
+import { ticketResumption12, type TicketResumption12 } from './ticket12.js';
 
 /** The session a ClientHello resumes: from its ticket (`fromTicket`) or the cache. */
 export interface Resumption12 {
@@ -92,17 +92,10 @@ function resumption12(config: Config12, ch: ClientHello, wallNow: number): Resum
   return { session, fromTicket };
 }
 
-/**
- * The session the cache holds under the ClientHello's session ID, when it grants no more than a full handshake would
- * now: asked for under the same server name (the certificate that authenticated us to it), and with a client
- * certificate when one is required (as a ticket, ticket12.ts).
- */
+/** The session the cache holds under the ClientHello's session ID, when it may resume here (as a ticket's, ticket12.ts). */
 function cachedSession12(config: Config12, ch: ClientHello, wallNow: number): Session12 | undefined {
   const session = config.sessionCache?.find(ch.legacySessionId, wallNow);
-  if (session === undefined || session.serverName !== requestedName(ch)) return undefined;
-  if (config.base.clientAuthentication === 'required' && session.clientAuthenticated !== true) return undefined;
-  // A cache by ID may be shared by servers: a session resumes only where what it was granted is granted now (ticket-grant.ts).
-  return cachedSessionHolds12(config, session) ? session : undefined;
+  return session !== undefined && resumableHere(config.base, ch, session) ? session : undefined;
 }
 
 /** The plan for a decoded ClientHello in waitClientHello. */

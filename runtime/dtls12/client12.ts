@@ -5,9 +5,9 @@
  */
 import type { Dtls12ClientGuardTable, Dtls12ClientStepTable } from '../../generated/charts/dtls12-client.js';
 import { encodeCertificateVerify } from '../../generated/wire/certificate-verify.js';
-import { encodeClientHello } from '../../generated/wire/client-hello.js';
+import { encodeClientHello, type ClientHello } from '../../generated/wire/client-hello.js';
 import { encodeClientKeyExchangeEcdhe } from '../../generated/wire/client-key-exchange.js';
-import { handshakeTypeToNumber, type HandshakeType } from '../../generated/wire/enums.js';
+import { handshakeTypeToNumber } from '../../generated/wire/enums.js';
 import { decodeHelloVerifyRequest } from '../../generated/wire/hello-verify-request.js';
 import { encodeServerEcdhParams } from '../../generated/wire/server-ecdh-params.js';
 import { decodeServerHelloDone } from '../../generated/wire/server-hello-done.js';
@@ -17,22 +17,30 @@ import {
   type Tls12CertificateRequest,
 } from '../../generated/wire/tls12-certificate-request.js';
 import { encodeTls12Certificate } from '../../generated/wire/tls12-certificate.js';
-import { decodeTls12Finished, encodeTls12Finished } from '../../generated/wire/tls12-finished.js';
 import type { Tls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
-import type { ClientHello } from '../../generated/wire/client-hello.js';
 import type { KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { guardTable, stepTable } from '../machine/step-table.js';
 import { bytesEqual } from '../wire/bytes.js';
 import { checkDowngradeSentinel } from './downgrade.js';
-import type { ClientEvent12, Message12 } from './event12.js';
+import type { ClientEvent12 } from './event12.js';
 import { acceptServerExtensions12, clientExtensions12, offerFromClientHello12 } from './extensions12.js';
 import type { Cids12 } from './cid12.js';
 import { HandshakeLog12 } from './handshake-log.js';
 import { checkServerHello12 } from './hello-checks.js';
 import { clientHello12, offeredSchemes12 } from './hello12.js';
 import type { Io12, Out12 } from './io12.js';
-import { checkFinished12, deriveMaster12, installKeys12, ourFinished12, type Keyed12, type Peer12 } from './keys12.js';
+import {
+  addMessage12,
+  deriveMaster12,
+  handshakeResult12,
+  installKeys12,
+  message12,
+  ourFinished12,
+  verifyPeerFinished12,
+  type Keyed12,
+  type Peer12,
+} from './keys12.js';
 import { chooseScheme12, keyExchangeForKey, schemesForKey12, sign12, verify12 } from './signing12.js';
 import type { Session12 } from './session12.js';
 import { serverKeyExchangeSignedData } from './transcript.js';
@@ -75,7 +83,6 @@ interface Hello12 {
 type ClientKeyed12 = Keyed12 & {
   readonly ticketExpected: boolean;
   readonly ticket: { readonly ticket: Uint8Array; readonly lifetimeSeconds: number } | undefined;
-  readonly pskIdentity: Uint8Array | undefined;
 };
 
 /** What the ClientKeyExchange settled: its body, the premaster secret, and what the result reports. */
@@ -146,22 +153,6 @@ export type ClientState12 =
 type At<K extends ClientState12['kind']> = Extract<ClientState12, { readonly kind: K }>;
 type On<T extends ClientEvent12['type']> = Extract<ClientEvent12, { readonly type: T }>;
 
-function message(
-  io: Io12,
-  msgType: HandshakeType,
-  body: Uint8Array,
-  log: HandshakeLog12 | undefined,
-  epoch: 0 | 1 = 0,
-): Out12 {
-  const messageSeq = io.nextMessageSeq();
-  log?.add(handshakeTypeToNumber(msgType), messageSeq, body);
-  return { kind: 'handshake', msgType, messageSeq, body, epoch };
-}
-
-function add(log: HandshakeLog12, m: Message12): void {
-  log.add(handshakeTypeToNumber(m.msgType), m.messageSeq, m.body);
-}
-
 /** The session to offer: the configured one, when live and for the same server name. */
 function offerable(io: Io12): Session12 | undefined {
   const s = io.config.session;
@@ -191,7 +182,7 @@ export function clientStateFromOffer(
 /** start → waitServerHello: our first ClientHello (the session to resume, its ticket); after a HelloVerifyRequest the same hello with the cookie. */
 function sendClientHello(io: Io12, s: At<'start' | 'waitServerHello'>): At<'waitServerHello'> {
   if (s.kind === 'waitServerHello') {
-    io.flight([message(io, 'client_hello', encodeClientHello(s.hello), s.log)], false);
+    io.flight([message12(io, 'client_hello', encodeClientHello(s.hello), s.log)], false);
     return s;
   }
   const offered = offerable(io);
@@ -199,7 +190,7 @@ function sendClientHello(io: Io12, s: At<'start' | 'waitServerHello'>): At<'wait
   const more = [...clientExtensions12(io.config.base), ...tickets.extensions];
   const hello = clientHello12(io.config, io.config.base.provider.randomBytes(32), tickets.sessionId, EMPTY, more);
   const log = new HandshakeLog12(io.config.base.provider);
-  io.flight([message(io, 'client_hello', encodeClientHello(hello), log)], false);
+  io.flight([message12(io, 'client_hello', encodeClientHello(hello), log)], false);
   return { kind: 'waitServerHello', log, hello, helloVerifyRequest: false, offered };
 }
 
@@ -255,7 +246,7 @@ function applyServerHello(
   // ALPN, use_srtp and connection_id checked against what the ClientHello offered, whoever built it.
   const extensions = acceptServerExtensions12(sh, offerFromClientHello12(s.hello), io.config.base.maxDatagramSize);
   io.extensions(extensions);
-  add(s.log, e.message);
+  addMessage12(s.log, e.message);
   s.log.choose(outcome.suite.hash);
   const hs: Hello12 = {
     log: s.log,
@@ -315,7 +306,7 @@ function acceptServerCertificate(
       'unsupported_certificate',
       `a ${peer.key.keyType} certificate cannot serve ${s.hs.suite.name}`,
     );
-  add(s.hs.log, e.message);
+  addMessage12(s.hs.log, e.message);
   return { kind: 'waitServerKeyExchange', hs: s.hs, peer };
 }
 
@@ -326,7 +317,7 @@ function applyPskServerKeyExchange(
   e: On<'ServerKeyExchange'>,
 ): At<'waitPskServerHelloDone'> {
   const server = readPskServerKeyExchange12(s.hs.suite, e.message.body, io.config.groups);
-  add(s.hs.log, e.message);
+  addMessage12(s.hs.log, e.message);
   return { kind: 'waitPskServerHelloDone', hs: s.hs, server };
 }
 
@@ -352,7 +343,7 @@ function verifyServerKeyExchange(
     ske.signedParams.signature,
     'ServerKeyExchange',
   );
-  add(s.hs.log, e.message);
+  addMessage12(s.hs.log, e.message);
   return {
     kind: 'waitCertificateRequestOrServerHelloDone',
     hs: s.hs,
@@ -367,7 +358,7 @@ function applyCertificateRequest(
   e: On<'CertificateRequest'>,
 ): At<'waitServerHelloDone'> {
   const request = decodeTls12CertificateRequest(e.message.body);
-  add(s.hs.log, e.message);
+  addMessage12(s.hs.log, e.message);
   return { kind: 'waitServerHelloDone', hs: s.hs, peer: s.peer, server: s.server, request };
 }
 
@@ -383,7 +374,7 @@ function sendClientFlight(
   e: On<'ServerHelloDone'>,
 ): At<'waitNewSessionTicketOrChangeCipherSpec'> {
   decodeServerHelloDone(e.message.body);
-  add(s.hs.log, e.message);
+  addMessage12(s.hs.log, e.message);
   if (s.kind === 'waitPskServerKeyExchange' || s.kind === 'waitPskServerHelloDone') {
     // Plain PSK without a hint sends no ServerKeyExchange (RFC 4279 §2); the chart's guard plainPsk let only that through.
     const server = s.kind === 'waitPskServerHelloDone' ? s.server : { hint: EMPTY, ecdh: undefined };
@@ -434,7 +425,7 @@ function storeSessionTicket(
       'a NewSessionTicket after a ServerHello without SessionTicket (RFC 5077 §3.3)',
     );
   const ticket = acceptNewSessionTicket12(e.message.body);
-  add(s.keyed.log, e.message);
+  addMessage12(s.keyed.log, e.message);
   const keyed: ClientKeyed12 = { ...s.keyed, ticket };
   return s.kind === 'waitNewSessionTicketOrChangeCipherSpec'
     ? { kind: 'waitChangeCipherSpec', keyed, clientAuthenticated: s.clientAuthenticated }
@@ -481,15 +472,12 @@ function verifyServerFinished<S extends At<'waitFinished' | 'waitResumedFinished
   _p: undefined,
   _to: string,
 ): S {
-  checkFinished12(io, s.keyed, decodeTls12Finished(e.message.body).verifyData);
-  add(s.keyed.log, e.message);
-  return s;
+  return verifyPeerFinished12(io, s, e);
 }
 
 /** sendClientFinishedFlight: the abbreviated handshake's last flight is ours. */
 function sendClientFinishedFlight(io: Io12, s: At<'waitResumedFinished'>): At<'waitResumedFinished'> {
-  const body = encodeTls12Finished({ verifyData: ourFinished12(io, s.keyed) });
-  io.flight([{ kind: 'changeCipherSpec' }, message(io, 'finished', body, s.keyed.log, 1)], true);
+  io.flight(ourFinished12(io, s.keyed), true);
   return s;
 }
 
@@ -568,11 +556,11 @@ function clientFlight(
     const fits =
       key !== undefined && schemesForKey12(key).some((sc) => request.supportedSignatureAlgorithms.includes(sc));
     const empty = encodeTls12Certificate({ certificateList: [] });
-    out.push(message(io, 'certificate', fits ? ours.body : empty, hs.log));
+    out.push(message12(io, 'certificate', fits ? ours.body : empty, hs.log));
     if (fits && key !== undefined)
       signWith = chooseScheme12(io.config.base.signatureAlgorithms, key, request.supportedSignatureAlgorithms);
   }
-  out.push(message(io, 'client_key_exchange', kx.body, hs.log));
+  out.push(message12(io, 'client_key_exchange', kx.body, hs.log));
   const master = deriveMaster12(
     io.config,
     hs.suite,
@@ -584,7 +572,7 @@ function clientFlight(
   );
   if (signWith !== undefined && key !== undefined) {
     const signature = sign12(provider, signWith, key, hs.log.messages());
-    out.push(message(io, 'certificate_verify', encodeCertificateVerify({ algorithm: signWith, signature }), hs.log));
+    out.push(message12(io, 'certificate_verify', encodeCertificateVerify({ algorithm: signWith, signature }), hs.log));
   }
   hs.log.release();
   const keyed: ClientKeyed12 = {
@@ -605,9 +593,7 @@ function clientFlight(
     pskIdentity: kx.pskIdentity,
   };
   installKeys12(io, hs.suite, master, hs.clientRandom, hs.serverRandom, hs.cids);
-  const finished = encodeTls12Finished({ verifyData: ourFinished12(io, keyed) });
-  out.push({ kind: 'changeCipherSpec' }, message(io, 'finished', finished, hs.log, 1));
-  io.flight(out, false);
+  io.flight([...out, ...ourFinished12(io, keyed)], false);
   return { kind: 'waitNewSessionTicketOrChangeCipherSpec', keyed, clientAuthenticated: signWith !== undefined };
 }
 
@@ -627,19 +613,5 @@ function complete(io: Io12, k: ClientKeyed12, clientAuthenticated: boolean): voi
       ...(k.pskIdentity !== undefined ? { pskIdentity: k.pskIdentity } : {}),
     });
   }
-  io.complete({
-    version: 'DTLSv1.2',
-    cipherSuite: k.suite.name,
-    group: k.group,
-    signatureAlgorithm: k.signatureAlgorithm,
-    extendedMasterSecret: k.extendedMasterSecret,
-    resumed: k.resumed,
-    helloVerifyRequest: k.helloVerifyRequest,
-    clientAuthenticated,
-    peerCertificateChain: k.peer?.chain,
-    clientRandom: k.clientRandom,
-    serverRandom: k.serverRandom,
-    masterSecret: k.master,
-    pskIdentity: k.pskIdentity,
-  });
+  io.complete(handshakeResult12(k, clientAuthenticated));
 }

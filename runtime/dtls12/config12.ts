@@ -48,8 +48,6 @@ export const DEFAULT_SUITES_12: readonly Dtls12CipherSuite[] = [
   'tls_ecdhe_rsa_with_chacha20_poly1305_sha256',
 ];
 
-/** The groups a 1.2 ECDHE key exchange can use (RFC 8422 §5.1.1); the hybrid ones are 1.3 only. */
-
 export interface Config12 {
   readonly role: 'client' | 'server';
   readonly base: ResolvedConfig;

@@ -1,5 +1,5 @@
 /**
- * The application extensions of a DTLS 1.2 handshake as one offer and one answer: ALPN (alpn12.ts), use_srtp
+ * The application extensions of a DTLS 1.2 handshake as one offer and one answer: ALPN (alpn-negotiation.ts), use_srtp
  * (srtp12.ts) and connection_id (cid12.ts), read from the options the 1.3 connection reads (`alpn`, `srtp`, `cid`).
  *
  * The client's checks work from `Offer12Extensions`, what a ClientHello offered, read back from the ClientHello itself:
@@ -9,12 +9,12 @@
 import type { ClientHello, ClientHelloExtension } from '../../generated/wire/client-hello.js';
 import type { Tls12ServerHello, Tls12ServerHelloExtension } from '../../generated/wire/tls12-server-hello.js';
 import type { ResolvedConfig } from '../connection/config.js';
-import type { SrtpProfileName } from '../connection/srtp.js';
 import { findExtension } from '../handshake/extensions.js';
 import { certificateTypeOffer } from '../connection/certificate-types.js';
-import { acceptedAlpn12, alpnAnswer12, alpnOffer12, chooseAlpn12, offeredAlpn12 } from './alpn12.js';
+import { acceptedAlpn, chooseAlpn, offeredAlpn, protocolNameList } from '../connection/alpn-negotiation.js';
 import { acceptedCids12, answerCid12, cidOffer12, newLocalCid12, offeredCid12, type Cids12 } from './cid12.js';
-import { acceptedSrtp12, chooseSrtp12, offeredSrtp12, srtpAnswer12, srtpOffer12, type SrtpOffer12 } from './srtp12.js';
+import { acceptedSrtp12, offeredSrtp12, type SrtpOffer12 } from './srtp12.js';
+import { chooseSrtp, srtpAnswer, srtpOffer, type SrtpProfileName } from '../connection/srtp.js';
 
 /** What a ClientHello offered of ALPN, use_srtp and connection_id. */
 export interface Offer12Extensions {
@@ -35,9 +35,14 @@ export interface Negotiated12Extensions {
 /** The client's ALPN, use_srtp and connection_id for a 1.2 ClientHello (a fresh CID of ours when `cid` is set). */
 export function clientExtensions12(config: ResolvedConfig): ClientHelloExtension[] {
   const cid = config.connectionIds === undefined ? undefined : newLocalCid12(config.connectionIds);
+  const alpn = config.alpnOffer;
   return [
-    ...alpnOffer12(config.alpnOffer),
-    ...srtpOffer12(config.srtp),
+    ...(alpn === undefined
+      ? []
+      : [{ extensionType: 'application_layer_protocol_negotiation' as const, extensionData: protocolNameList(alpn) }]),
+    ...(config.srtp === undefined
+      ? []
+      : [{ extensionType: 'use_srtp' as const, extensionData: srtpOffer(config.srtp) }]),
     ...cidOffer12(cid),
     ...certificateTypeOffer(config),
   ];
@@ -45,7 +50,7 @@ export function clientExtensions12(config: ResolvedConfig): ClientHelloExtension
 
 /** What `ch` offered, whoever built it. */
 export function offerFromClientHello12(ch: ClientHello): Offer12Extensions {
-  return { alpn: offeredAlpn12(ch), srtp: offeredSrtp12(ch), cid: offeredCid12(ch) };
+  return { alpn: offeredAlpn(ch), srtp: offeredSrtp12(ch), cid: offeredCid12(ch) };
 }
 
 /**
@@ -63,7 +68,7 @@ export function acceptServerExtensions12(
   const alpn = findExtension(sh.extensions, 'application_layer_protocol_negotiation');
   const srtp = findExtension(sh.extensions, 'use_srtp');
   return {
-    alpnProtocol: alpn === undefined ? undefined : acceptedAlpn12(offer.alpn, alpn),
+    alpnProtocol: alpn === undefined ? undefined : acceptedAlpn(offer.alpn, alpn),
     srtpProfile: srtp === undefined ? undefined : acceptedSrtp12(offer.srtp, srtp),
     cids: acceptedCids12(offer.cid, sh, maxDatagramSize),
   };
@@ -78,12 +83,16 @@ export function answerClientExtensions12(
   config: ResolvedConfig,
   ch: ClientHello,
 ): { readonly answers: Tls12ServerHelloExtension[]; readonly negotiated: Negotiated12Extensions } {
-  const alpnProtocol = chooseAlpn12(config.alpnSelect, ch);
-  const srtpProfile = chooseSrtp12(config.srtp, ch);
+  const alpnProtocol = chooseAlpn(config.alpnSelect, ch);
+  const srtpProfile = chooseSrtp(config.srtp, ch);
   const cid = answerCid12(config.connectionIds, ch, config.maxDatagramSize);
   const answers: Tls12ServerHelloExtension[] = [];
-  if (alpnProtocol !== undefined) answers.push(alpnAnswer12(alpnProtocol));
-  if (srtpProfile !== undefined) answers.push(srtpAnswer12(srtpProfile));
+  if (alpnProtocol !== undefined)
+    answers.push({
+      extensionType: 'application_layer_protocol_negotiation',
+      extensionData: protocolNameList([alpnProtocol]),
+    });
+  if (srtpProfile !== undefined) answers.push({ extensionType: 'use_srtp', extensionData: srtpAnswer(srtpProfile) });
   if (cid !== undefined) answers.push(cid.answer);
   return { answers, negotiated: { alpnProtocol, srtpProfile, cids: cid?.cids } };
 }

@@ -10,7 +10,7 @@ import { concatBytes } from '../wire/bytes.js';
 import { Transcript12, wholeMessageHeader } from './transcript.js';
 
 export class HandshakeLog12 {
-  readonly transcript: Transcript12;
+  private readonly transcript: Transcript12;
   private parts: Uint8Array[] | undefined = [];
 
   constructor(provider: CryptoProvider) {

@@ -8,14 +8,15 @@ import type { ClientHello, ClientHelloExtension } from '../../generated/wire/cli
 import type { CipherSuite } from '../../generated/wire/enums.js';
 import type { Tls12ServerHello, Tls12ServerHelloExtension } from '../../generated/wire/tls12-server-hello.js';
 import type { SignatureAlgorithm } from '../crypto/provider.js';
+import { withPkcs1 } from '../connection/messages.js';
+import { serverNameExtension } from '../connection/sni-selection.js';
 import type { Config12 } from './config12.js';
 
 const EMPTY = new Uint8Array(0);
 
-/** The signature schemes a 1.2 client offers: the configured ones, then RSASSA-PKCS1-v1_5 (which 1.2 servers may still sign with). */
+/** The signature schemes a 1.2 end offers and accepts: the configured ones, then RSASSA-PKCS1-v1_5 (messages.ts). */
 export function offeredSchemes12(config: Config12): readonly SignatureAlgorithm[] {
-  const pkcs1: readonly SignatureAlgorithm[] = ['rsa_pkcs1_sha256', 'rsa_pkcs1_sha384'];
-  return [...config.base.signatureAlgorithms, ...pkcs1.filter((s) => !config.base.signatureAlgorithms.includes(s))];
+  return withPkcs1(config.base.signatureAlgorithms);
 }
 
 /** `more`: extensions added after the 1.2 ones (ALPN, use_srtp, connection_id: extensions12.ts). */
@@ -26,15 +27,8 @@ export function clientHello12(
   cookie: Uint8Array,
   more: readonly ClientHelloExtension[] = [],
 ): ClientHello {
-  const extensions: ClientHelloExtension[] = [];
-  const name = config.base.serverName;
-  if (name !== undefined && !/^[0-9.]+$|:/.test(name)) {
-    extensions.push({
-      extensionType: 'server_name',
-      extensionData: { serverNameList: [{ nameType: 'host_name', hostName: new TextEncoder().encode(name) }] },
-    });
-  }
-  extensions.push(
+  const extensions: ClientHelloExtension[] = [
+    ...serverNameExtension(config.base.serverName),
     { extensionType: 'renegotiation_info', extensionData: { renegotiatedConnection: EMPTY } },
     { extensionType: 'extended_master_secret', extensionData: {} },
     { extensionType: 'ec_point_formats', extensionData: { formats: ['uncompressed'] } },
@@ -44,7 +38,7 @@ export function clientHello12(
       extensionData: { supportedSignatureAlgorithms: [...offeredSchemes12(config)] },
     },
     ...more,
-  );
+  ];
   return {
     legacyVersion: 'dtls1_2',
     random,

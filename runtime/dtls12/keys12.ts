@@ -3,6 +3,8 @@
  * verifier), the master secret and epoch-1 ciphers, and Finished.
  */
 import type { CertificateEntry } from '../../generated/wire/certificate.js';
+import { handshakeTypeToNumber, type HandshakeType } from '../../generated/wire/enums.js';
+import { decodeTls12Finished, encodeTls12Finished } from '../../generated/wire/tls12-finished.js';
 import type { Tls12Certificate } from '../../generated/wire/tls12-certificate.js';
 import type { KeyExchangeGroup, PublicKeyHandle, SignatureAlgorithm } from '../crypto/provider.js';
 import { acceptPeerCertificate } from '../connection/peer-authentication.js';
@@ -12,7 +14,8 @@ import { constantTimeEqual } from '../wire/bytes.js';
 import type { Cids12 } from './cid12.js';
 import type { Config12 } from './config12.js';
 import type { HandshakeLog12 } from './handshake-log.js';
-import type { Io12 } from './io12.js';
+import type { Message12 } from './event12.js';
+import type { Handshake12Result, Io12, Out12 } from './io12.js';
 import { extendedMasterSecret, keyBlock, keyLogLine12, masterSecret, verifyData } from './key-derivation.js';
 import { EpochCipher12 } from '../record/codec12.js';
 import type { Dtls12SuiteParams } from '../versions/suites12.js';
@@ -37,6 +40,8 @@ export interface Keyed12 {
   readonly peer: Peer12 | undefined;
   readonly group: KeyExchangeGroup | undefined;
   readonly signatureAlgorithm: SignatureAlgorithm | undefined;
+  /** The PSK identity of a PSK or ECDHE_PSK handshake (RFC 4279, 5489), or of the session it resumed. */
+  readonly pskIdentity: Uint8Array | undefined;
 }
 
 /** Validates the peer's chain as the 1.3 connection does (trust anchors or verifyPeer, identity for a client). */
@@ -97,15 +102,60 @@ export function installKeys12(
   kb.server.key.fill(0);
 }
 
-/** Our Finished body's verify_data over the log so far. */
-export function ourFinished12(io: Io12, k: Keyed12): Uint8Array {
-  return verifyData(io.config.base.provider, k.suite.hash, k.master, io.config.role, k.log.digest());
+/** Our ChangeCipherSpec and Finished (verify_data over the log so far), the end of our flight. */
+export function ourFinished12(io: Io12, k: Keyed12): Out12[] {
+  const data = verifyData(io.config.base.provider, k.suite.hash, k.master, io.config.role, k.log.digest());
+  return [{ kind: 'changeCipherSpec' }, message12(io, 'finished', encodeTls12Finished({ verifyData: data }), k.log, 1)];
 }
 
-/** Checks the peer's verify_data over the log so far (before the peer's Finished enters it). */
-export function checkFinished12(io: Io12, k: Keyed12, received: Uint8Array): void {
+/** The peer's Finished (both roles' step): its verify_data checked over the log before it, then added to the log. */
+export function verifyPeerFinished12<S extends { readonly keyed: Keyed12 }>(
+  io: Io12,
+  s: S,
+  e: { readonly message: Message12 },
+): S {
   const side = io.config.role === 'client' ? 'server' : 'client';
+  const k = s.keyed;
   const expected = verifyData(io.config.base.provider, k.suite.hash, k.master, side, k.log.digest());
-  if (!constantTimeEqual(expected, received))
+  if (!constantTimeEqual(expected, decodeTls12Finished(e.message.body).verifyData))
     throw new ProtocolError('decrypt_error', `the ${side} Finished does not verify`);
+  addMessage12(k.log, e.message);
+  return s;
+}
+
+/** Our next handshake message, added to `log` when given. */
+export function message12(
+  io: Io12,
+  msgType: HandshakeType,
+  body: Uint8Array,
+  log: HandshakeLog12 | undefined,
+  epoch: 0 | 1 = 0,
+): Out12 {
+  const messageSeq = io.nextMessageSeq();
+  log?.add(handshakeTypeToNumber(msgType), messageSeq, body);
+  return { kind: 'handshake', msgType, messageSeq, body, epoch };
+}
+
+/** A received handshake message, added to `log`. */
+export function addMessage12(log: HandshakeLog12, m: Message12): void {
+  log.add(handshakeTypeToNumber(m.msgType), m.messageSeq, m.body);
+}
+
+/** What the handshake settled, as the connection reports it. */
+export function handshakeResult12(k: Keyed12, clientAuthenticated: boolean): Handshake12Result {
+  return {
+    version: 'DTLSv1.2',
+    cipherSuite: k.suite.name,
+    group: k.group,
+    signatureAlgorithm: k.signatureAlgorithm,
+    extendedMasterSecret: k.extendedMasterSecret,
+    resumed: k.resumed,
+    helloVerifyRequest: k.helloVerifyRequest,
+    clientAuthenticated,
+    peerCertificateChain: k.peer?.chain,
+    clientRandom: k.clientRandom,
+    serverRandom: k.serverRandom,
+    masterSecret: k.master,
+    pskIdentity: k.pskIdentity,
+  };
 }

@@ -8,20 +8,17 @@
 import {
   decodeClientKeyExchangeEcdhePsk,
   decodeClientKeyExchangePsk,
-} from '../../generated/wire/client-key-exchange.js';
-import {
   encodeClientKeyExchangeEcdhePsk,
   encodeClientKeyExchangePsk,
 } from '../../generated/wire/client-key-exchange.js';
 import {
   decodeServerKeyExchangeEcdhePsk,
   decodeServerKeyExchangePsk,
-} from '../../generated/wire/server-key-exchange.js';
-import {
   encodeServerKeyExchangeEcdhePsk,
   encodeServerKeyExchangePsk,
 } from '../../generated/wire/server-key-exchange.js';
 import type { CryptoProvider, KeyExchangeGroup, KeyShare } from '../crypto/provider.js';
+import { describeIdentity } from '../connection/psk-selection.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import type { ResolvedPsk } from '../session/external-psk.js';
 import { pskPremasterSecret } from './key-derivation.js';
@@ -152,10 +149,4 @@ export function acceptPskClientKeyExchange12(
   } finally {
     share?.release();
   }
-}
-
-/** An identity as an error names it: printable text in quotes, else its length (a peer's bytes are not echoed whole). */
-export function describeIdentity(identity: Uint8Array): string {
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(identity.subarray(0, 64));
-  return identity.length <= 64 && /^[\x20-\x7e]+$/.test(text) ? `'${text}'` : `of ${identity.length} bytes`;
 }

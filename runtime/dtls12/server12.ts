@@ -10,12 +10,11 @@ import type { Dtls12ServerGuardTable, Dtls12ServerStepTable } from '../../genera
 import { decodeCertificateVerify } from '../../generated/wire/certificate-verify.js';
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { decodeClientKeyExchangeEcdhe } from '../../generated/wire/client-key-exchange.js';
-import { handshakeTypeToNumber, type CipherSuite, type HandshakeType } from '../../generated/wire/enums.js';
+import type { CipherSuite } from '../../generated/wire/enums.js';
 import { encodeServerEcdhParams } from '../../generated/wire/server-ecdh-params.js';
 import { encodeServerHelloDone } from '../../generated/wire/server-hello-done.js';
 import { encodeServerKeyExchangeEcdhe } from '../../generated/wire/server-key-exchange.js';
 import { encodeTls12CertificateRequest } from '../../generated/wire/tls12-certificate-request.js';
-import { decodeTls12Finished, encodeTls12Finished } from '../../generated/wire/tls12-finished.js';
 import { encodeTls12ServerHello, type Tls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
 import type { KeyShare } from '../crypto/provider.js';
 import { findExtension } from '../handshake/extensions.js';
@@ -26,7 +25,7 @@ import type { Cids12 } from './cid12.js';
 import type { ClientHelloPlan12, Resumption12 } from './client-hello-plan12.js';
 import type { Session12 } from './session12.js';
 import { withDowngradeSentinel } from './downgrade.js';
-import type { Message12, ServerEvent12 } from './event12.js';
+import type { ServerEvent12 } from './event12.js';
 import { answerClientExtensions12, type Negotiated12Extensions } from './extensions12.js';
 import { HandshakeLog12 } from './handshake-log.js';
 import { checkClientHello12, type ClientHello12Security } from './hello-checks.js';
@@ -34,10 +33,13 @@ import { offeredSchemes12, serverHello12 } from './hello12.js';
 import type { Io12, Out12 } from './io12.js';
 import {
   acceptChain12,
-  checkFinished12,
+  addMessage12,
   deriveMaster12,
+  handshakeResult12,
   installKeys12,
+  message12,
   ourFinished12,
+  verifyPeerFinished12,
   type Keyed12,
   type Peer12,
 } from './keys12.js';
@@ -90,7 +92,6 @@ interface Offered12 {
 
 /** The keyed state of a server, with the PSK identity (PSK suites), the ticket still to issue and the name asked for. */
 type ServerKeyed12 = Keyed12 & {
-  readonly pskIdentity: Uint8Array | undefined;
   /** What the session grants (ticket-grant.ts), made when the key exchange was read: the PSK is looked up once. */
   readonly grant: Uint8Array;
   readonly ticket: TicketPlan12 | undefined;
@@ -130,16 +131,6 @@ export type ServerState12 =
 type At<K extends ServerState12['kind']> = Extract<ServerState12, { readonly kind: K }>;
 type On<T extends ServerEvent12['type']> = Extract<ServerEvent12, { readonly type: T }>;
 
-function message(io: Io12, msgType: HandshakeType, body: Uint8Array, log: HandshakeLog12, epoch: 0 | 1 = 0): Out12 {
-  const messageSeq = io.nextMessageSeq();
-  log.add(handshakeTypeToNumber(msgType), messageSeq, body);
-  return { kind: 'handshake', msgType, messageSeq, body, epoch };
-}
-
-function add(log: HandshakeLog12, m: Message12): void {
-  log.add(handshakeTypeToNumber(m.msgType), m.messageSeq, m.body);
-}
-
 /** The plan a ClientHello in waitClientHello carries (none only for a renegotiation attempt, which `connected` refuses). */
 function planOf(e: On<'ClientHello'>): ClientHelloPlan12 {
   if (e.plan === undefined)
@@ -176,7 +167,7 @@ function applyClientHello(io: Io12, _s: At<'waitClientHello'>, e: On<'ClientHell
   io.extensions(answered.negotiated);
   io.answerClientHello(e.message.messageSeq);
   const log = new HandshakeLog12(io.config.base.provider);
-  add(log, e.message);
+  addMessage12(log, e.message);
   const serverMax = io.config.offers13 ? 'DTLSv1.3' : 'DTLSv1.2';
   return {
     kind: 'answeringClientHello',
@@ -231,7 +222,7 @@ function sendResumedServerFlight(
     },
     [...hs.answers, ...(ticket !== undefined ? SESSION_TICKET_ANSWER : [])],
   );
-  const out: Out12[] = [message(io, 'server_hello', serverHelloBody12(sh), hs.log)];
+  const out: Out12[] = [message12(io, 'server_hello', serverHelloBody12(sh), hs.log)];
   if (ticket !== undefined && io.config.base.ticketKeys !== undefined) {
     const clientAuthenticated = fromTicket?.contents.clientAuthenticated ?? cached.clientAuthenticated ?? false;
     const contents = {
@@ -242,7 +233,7 @@ function sendResumedServerFlight(
       clientAuthenticated,
     };
     out.push(
-      message(
+      message12(
         io,
         'new_session_ticket',
         newSessionTicket12(io.config, io.config.base.ticketKeys, contents, io.wallClock),
@@ -270,11 +261,7 @@ function sendResumedServerFlight(
   };
   hs.log.release();
   installKeys12(io, suite, keyed.master, keyed.clientRandom, keyed.serverRandom, hs.extensions.cids);
-  out.push(
-    { kind: 'changeCipherSpec' },
-    message(io, 'finished', encodeTls12Finished({ verifyData: ourFinished12(io, keyed) }), hs.log, 1),
-  );
-  io.flight(out, false);
+  io.flight([...out, ...ourFinished12(io, keyed)], false);
   return { kind: 'waitResumedChangeCipherSpec', keyed };
 }
 
@@ -325,7 +312,7 @@ function sendServerFlight(
     ...certificateTypeAnswers(hs.certificateTypes, !isPskSuite(suite), clientCertificateRequested),
     ...(ticket !== undefined ? SESSION_TICKET_ANSWER : []),
   ]);
-  const out: Out12[] = [message(io, 'server_hello', serverHelloBody12(sh), hs.log)];
+  const out: Out12[] = [message12(io, 'server_hello', serverHelloBody12(sh), hs.log)];
   const base = {
     log: hs.log,
     clientRandom: ch.random,
@@ -342,8 +329,8 @@ function sendServerFlight(
   if (isPskSuite(suite)) {
     // RFC 4279 §2, RFC 5489 §2: no certificates; a ServerKeyExchange for ECDHE_PSK or a hint.
     const ske = pskServerKeyExchange12(provider, suite, io.config.pskIdentityHint, group);
-    if (ske.body !== undefined) out.push(message(io, 'server_key_exchange', ske.body, hs.log));
-    out.push(message(io, 'server_hello_done', encodeServerHelloDone({}), hs.log));
+    if (ske.body !== undefined) out.push(message12(io, 'server_key_exchange', ske.body, hs.log));
+    out.push(message12(io, 'server_hello_done', encodeServerHelloDone({}), hs.log));
     io.flight(out, false);
     return {
       kind: 'waitClientKeyExchange',
@@ -360,13 +347,13 @@ function sendServerFlight(
     key,
     findExtension(ch.extensions, 'signature_algorithms')?.supportedSignatureAlgorithms,
   );
-  out.push(message(io, 'certificate', own.body, hs.log));
+  out.push(message12(io, 'certificate', own.body, hs.log));
   const share = provider.generateKeyShare(group);
   const params = { namedCurve: group, publicKey: share.publicKey };
   const signed = serverKeyExchangeSignedData(ch.random, hs.serverRandom, encodeServerEcdhParams(params));
   const signature = sign12(provider, signatureAlgorithm, key, signed);
   out.push(
-    message(
+    message12(
       io,
       'server_key_exchange',
       encodeServerKeyExchangeEcdhe({ params, signedParams: { algorithm: signatureAlgorithm, signature } }),
@@ -379,9 +366,9 @@ function sendServerFlight(
       supportedSignatureAlgorithms: [...offeredSchemes12(io.config)],
       certificateAuthorities: [],
     };
-    out.push(message(io, 'certificate_request', encodeTls12CertificateRequest(request), hs.log));
+    out.push(message12(io, 'certificate_request', encodeTls12CertificateRequest(request), hs.log));
   }
-  out.push(message(io, 'server_hello_done', encodeServerHelloDone({}), hs.log));
+  out.push(message12(io, 'server_hello_done', encodeServerHelloDone({}), hs.log));
   io.flight(out, false);
   const offered: Offered12 = { ...base, share, signatureAlgorithm, clientCertificateRequested };
   return clientCertificateRequested
@@ -401,7 +388,7 @@ function acceptClientCertificate(
     if (io.config.base.clientAuthentication === 'required')
       throw new ProtocolError('handshake_failure', 'the client sent no certificate, and one is required');
   } else peer = acceptChain12(io.config, cert, io.wallClock, type);
-  add(s.hs.log, e.message);
+  addMessage12(s.hs.log, e.message);
   return { kind: 'waitClientKeyExchange', hs: s.hs, peer };
 }
 
@@ -444,7 +431,7 @@ function applyClientKeyExchange(
       share.release();
     }
   }
-  add(hs.log, e.message);
+  addMessage12(hs.log, e.message);
   const master = deriveMaster12(
     io.config,
     hs.suite,
@@ -493,7 +480,7 @@ function verifyClientCertificateVerify(
     cv.signature,
     'client CertificateVerify',
   );
-  add(s.keyed.log, e.message);
+  addMessage12(s.keyed.log, e.message);
   s.keyed.log.release();
   return { kind: 'waitChangeCipherSpec', keyed: s.keyed, clientAuthenticated: true };
 }
@@ -533,9 +520,7 @@ function verifyClientFinished<S extends At<'waitClientFinished' | 'waitResumedFi
   _p: undefined,
   _to: string,
 ): S {
-  checkFinished12(io, s.keyed, decodeTls12Finished(e.message.body).verifyData);
-  add(s.keyed.log, e.message);
-  return s;
+  return verifyPeerFinished12(io, s, e);
 }
 
 /** sendServerFinishedFlight: the full handshake's last flight is ours, with a NewSessionTicket before ChangeCipherSpec (RFC 5077 §3.3); the session cached. */
@@ -552,11 +537,10 @@ function sendServerFinishedFlight(io: Io12, s: At<'waitClientFinished'>): At<'wa
       grant: s.keyed.grant,
     };
     out.push(
-      message(io, 'new_session_ticket', newSessionTicket12(io.config, keys, contents, io.wallClock), s.keyed.log),
+      message12(io, 'new_session_ticket', newSessionTicket12(io.config, keys, contents, io.wallClock), s.keyed.log),
     );
   }
-  const body = encodeTls12Finished({ verifyData: ourFinished12(io, s.keyed) });
-  io.flight([...out, { kind: 'changeCipherSpec' }, message(io, 'finished', body, s.keyed.log, 1)], true);
+  io.flight([...out, ...ourFinished12(io, s.keyed)], true);
   if (s.keyed.sessionId.length > 0 && s.keyed.extendedMasterSecret && io.config.sessionCache !== undefined) {
     const session = {
       id: s.keyed.sessionId,
@@ -578,21 +562,7 @@ function completeHandshake(io: Io12, s: At<'waitClientFinished' | 'waitResumedFi
   // The client's Finished verified under the cached master secret: the session proved itself, the cache keeps it longer.
   if (s.kind === 'waitResumedFinished' && s.keyed.sessionId.length > 0)
     io.config.sessionCache?.proven(s.keyed.sessionId);
-  io.complete({
-    version: 'DTLSv1.2',
-    cipherSuite: s.keyed.suite.name,
-    group: s.keyed.group,
-    signatureAlgorithm: s.keyed.signatureAlgorithm,
-    extendedMasterSecret: s.keyed.extendedMasterSecret,
-    resumed: s.keyed.resumed,
-    helloVerifyRequest: s.keyed.helloVerifyRequest,
-    clientAuthenticated: s.kind === 'waitClientFinished' && s.clientAuthenticated,
-    peerCertificateChain: s.keyed.peer?.chain,
-    clientRandom: s.keyed.clientRandom,
-    serverRandom: s.keyed.serverRandom,
-    masterSecret: s.keyed.master,
-    pskIdentity: s.keyed.pskIdentity,
-  });
+  io.complete(handshakeResult12(s.keyed, s.kind === 'waitClientFinished' && s.clientAuthenticated));
   return { kind: 'connected' };
 }
 

@@ -9,17 +9,9 @@
  * it); a client takes an answer whose MKI is empty or the one it offered (a ClientHello dtls13 did not build may carry
  * one), anything else is illegal_parameter.
  */
-import type { ClientHello, ClientHelloExtension } from '../../generated/wire/client-hello.js';
+import type { ClientHello } from '../../generated/wire/client-hello.js';
 import type { UseSrtpData } from '../../generated/wire/ext-use-srtp.js';
-import type { Tls12ServerHelloExtension } from '../../generated/wire/tls12-server-hello.js';
-import {
-  SRTP_PROFILES,
-  acceptedSrtpProfile,
-  chooseSrtpProfile,
-  srtpAnswer,
-  srtpOffer,
-  type SrtpProfileName,
-} from '../connection/srtp.js';
+import { SRTP_PROFILES, acceptedSrtpProfile, type SrtpProfileName } from '../connection/srtp.js';
 import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { bytesEqual } from '../wire/bytes.js';
@@ -32,32 +24,12 @@ export interface SrtpOffer12 {
 
 const NAMES = Object.keys(SRTP_PROFILES) as SrtpProfileName[];
 
-/** The ClientHello's use_srtp for `profiles` (no MKI); none without the option. */
-export function srtpOffer12(profiles: readonly SrtpProfileName[] | undefined): ClientHelloExtension[] {
-  if (profiles === undefined || profiles.length === 0) return [];
-  return [{ extensionType: 'use_srtp', extensionData: srtpOffer(profiles) }];
-}
-
 /** What a ClientHello offered in use_srtp; undefined without it. */
 export function offeredSrtp12(ch: ClientHello): SrtpOffer12 | undefined {
   const offer = findExtension(ch.extensions, 'use_srtp');
   if (offer === undefined) return undefined;
   const profiles = offer.protectionProfiles.flatMap((p) => NAMES.filter((n) => SRTP_PROFILES[n].wire === p));
   return { profiles, mki: offer.srtpMki };
-}
-
-/** The server's profile: its first preference the client offered; undefined when either has no SRTP or none is in common. */
-export function chooseSrtp12(
-  ours: readonly SrtpProfileName[] | undefined,
-  ch: ClientHello,
-): SrtpProfileName | undefined {
-  const offer = findExtension(ch.extensions, 'use_srtp');
-  return offer !== undefined && ours !== undefined ? chooseSrtpProfile(ours, offer) : undefined;
-}
-
-/** The ServerHello's use_srtp: one profile, an empty MKI. */
-export function srtpAnswer12(profile: SrtpProfileName): Tls12ServerHelloExtension {
-  return { extensionType: 'use_srtp', extensionData: srtpAnswer(profile) };
 }
 
 /**

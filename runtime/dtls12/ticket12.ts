@@ -21,8 +21,8 @@ import {
   encodeTls12NewSessionTicket,
 } from '../../generated/wire/tls12-new-session-ticket.js';
 import type { Tls12ServerHelloExtension } from '../../generated/wire/tls12-server-hello.js';
-import { requestedName } from '../connection/psk-selection.js';
-import { grantHolds, ticketGrant } from '../connection/ticket-grant.js';
+import { openSealedTicket, requestedName, resumableHere } from '../connection/psk-selection.js';
+import { ticketGrant } from '../connection/ticket-grant.js';
 import { findExtension } from '../handshake/extensions.js';
 import type { TicketKeys } from '../session/ticket-keys.js';
 import { readWallTime, writeWallTime } from '../session/wall-time.js';
@@ -124,22 +124,10 @@ export function sealTicket12(keys: TicketKeys, contents: Ticket12Contents): Uint
 
 /**
  * The session in a ticket the client offered, when it is ours, a 1.2 one, and unexpired by our clock; undefined for
- * anything else (garbled, forged, foreign, sealed under a retired key, a 1.3 ticket, expired): the server then goes on
- * with a full handshake (RFC 5077 §3.4), never an alert.
+ * anything else (openSealedTicket): the server then goes on with a full handshake (RFC 5077 §3.4), never an alert.
  */
 export function openTicket12(keys: TicketKeys, ticket: Uint8Array, wallNow: number): Ticket12Contents | undefined {
-  const opened = keys.open(ticket);
-  if (opened === undefined) return undefined;
-  let contents: Ticket12Contents;
-  try {
-    contents = decodeTicket12Contents(opened);
-  } catch {
-    return undefined; // sealed by us: a 1.3 ticket or a format from another version of this code
-  } finally {
-    opened.fill(0);
-  }
-  const age = wallNow - contents.issuedAt;
-  return age >= 0 && age < contents.lifetimeSeconds * 1000 ? contents : undefined;
+  return openSealedTicket(keys, ticket, wallNow, decodeTicket12Contents);
 }
 
 const EMPTY = new Uint8Array(0);
@@ -195,11 +183,7 @@ export function ticketResumption12(config: Config12, ch: ClientHello, wallNow: n
   // An empty session ID is allowed: the client then tells a resumption by the messages after ServerHello (RFC 5077
   // §3.4), as wolfSSL's client does, which always sends its ticket with an empty session ID.
   const contents = openTicket12(keys, offered.ticket, wallNow);
-  if (contents === undefined || contents.serverName !== requestedName(ch)) return undefined;
-  // A server that requires a client certificate does not resume a session that had none (made under other options), nor
-  // one whose client was checked under another policy or stands on a PSK identity not known here (ticket-grant.ts).
-  if (config.base.clientAuthentication === 'required' && !contents.clientAuthenticated) return undefined;
-  if (!grantHolds(config.base, contents.grant, contents.pskIdentity)) return undefined;
+  if (contents === undefined || !resumableHere(config.base, ch, contents)) return undefined;
   const session: Session12 = {
     id: ch.legacySessionId.slice(),
     masterSecret: contents.masterSecret,
@@ -257,8 +241,3 @@ export function ticketPlan12(config: Config12, ch: ClientHello, wallNow: number)
 export const SESSION_TICKET_ANSWER: readonly Tls12ServerHelloExtension[] = [
   { extensionType: 'session_ticket', extensionData: {} },
 ];
-
-/** Server: whether a session from the cache by ID may be resumed here: what it was granted is what this server grants now. */
-export function cachedSessionHolds12(config: Config12, session: Session12): boolean {
-  return session.grant !== undefined && grantHolds(config.base, session.grant, session.pskIdentity);
-}

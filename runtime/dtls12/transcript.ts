@@ -35,11 +35,6 @@ export class Transcript12 {
     this.provider = provider;
   }
 
-  /** The hash, once chosen. */
-  get algorithm(): HashAlgorithm | undefined {
-    return this.running?.algorithm;
-  }
-
   /** Adds a whole handshake message (its body; the header is made here). */
   add(msgType: number, messageSeq: number, body: Uint8Array): void {
     const header = wholeMessageHeader(msgType, messageSeq, body.length);
