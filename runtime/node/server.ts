@@ -10,8 +10,10 @@ import { screenFrozen, type FrozenSession } from '../connection/hibernation.js';
 import { Admission, type Refusal } from './admission.js';
 import { hostKey } from './host-key.js';
 import type { ClientHelloPeek } from './client-hello-peek.js';
-import { DtlsEndpoint } from './endpoint.js';
-import type { ConnectionEvent, SessionParameters } from '../connection/events.js';
+import type { ConnectionEvent } from '../connection/events.js';
+import type { DtlsSession } from './dtls/session.js';
+import { SessionDriver } from './dtls/session-driver.js';
+import type { RemoteAddress } from './peer-paths.js';
 import { processAntiReplay, type AntiReplayStore, type SyncAntiReplay } from '../session/anti-replay.js';
 import { AntiReplayWait } from './anti-replay-wait.js';
 import { TICKET_AGE_TOLERANCE_MS } from '../connection/psk-selection.js';
@@ -39,6 +41,20 @@ type HelloStart = Extract<HelloOutcome, { kind: 'accept' }>['start'];
 /** The anti-replay store's verdict on a 0-RTT ClientHello, or what it threw (or rejected with): the handshake then fails with internal_error. */
 type StoreVerdict = boolean | { readonly threw: unknown };
 
+/** Who makes the session of each new connection and hands it to the application (DtlsListener, dtls/listener.ts). */
+export interface SessionAcceptor<S extends DtlsSession = DtlsSession> {
+  /** A session for a new connection from `remote`, not driven yet. */
+  make(remote: RemoteAddress): S;
+  /** The session is driven and placed: the application may have it (`clientRandom`: ClientHello.random in hex, if read). */
+  accepted(session: S, clientRandom: string | undefined): void;
+}
+
+/** What hears of every CID the server's sessions issue and retire (a worker's CID directory: workers/published-cids.ts). */
+export interface ConnectionIdObserver {
+  issued(cid: Uint8Array): void;
+  retired(cid: Uint8Array): void;
+}
+
 /** The connection-level store of the UDP server's connections: the server decides before the connection exists. */
 const REFUSE_EARLY_DATA = { admit: (): boolean => false };
 
@@ -56,7 +72,8 @@ export class DtlsUdpServer {
   readonly socket: Socket;
   /** The socket and its demux: the sessions by connection ID and by address and port. */
   readonly transport: Transport<Peer>;
-  private readonly listeners = new Set<(endpoint: DtlsEndpoint, clientRandom: string | undefined) => void>();
+  private acceptor: SessionAcceptor | undefined;
+  private readonly cidObservers = new Set<ConnectionIdObserver>();
   private readonly refusalListeners = new Set<RefusalListener>();
   /** The answer to a ClientHello from a peer without a connection: the version's cookie exchange, or a protocol_version refusal. */
   private readonly responder: HelloResponder;
@@ -268,15 +285,14 @@ export class DtlsUdpServer {
     return () => this.refusalListeners.delete(listener);
   }
 
-  /**
-   * Calls `listener` with each new client endpoint (before its handshake completes). Its `handshake` promise is typed
-   * with the 1.3 connection's parameters; a DTLS 1.2 peer's are a Negotiated12Parameters (`isDtls12`), as `onEvent`
-   * types them. `clientRandom`: its ClientHello.random in hex, as key log lines name the connection (undefined when not
-   * read yet).
-   */
-  onConnection(listener: (endpoint: DtlsEndpoint, clientRandom: string | undefined) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /** Sets who makes the session of each new connection (before its handshake completes); none: no connection starts. */
+  accept<S extends DtlsSession>(acceptor: SessionAcceptor<S>): void {
+    this.acceptor = acceptor;
+  }
+
+  /** Calls `observer` with every CID a session issues from now on, and again as it retires (or its session ends). */
+  onConnectionIds(observer: ConnectionIdObserver): void {
+    this.cidObservers.add(observer);
   }
 
   /** Closes every connection (close_notify where connected) and the socket. */
@@ -284,8 +300,8 @@ export class DtlsUdpServer {
     this.resting.close();
     this.storeWait.clear();
     const open = this.transport.peers();
-    for (const p of open) p.endpoint.close();
-    await Promise.all(open.map((p) => p.endpoint.flushed()));
+    for (const p of open) p.session.shut();
+    await Promise.all(open.map((p) => p.session.flushed()));
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
     releaseOwnTicketKeys(this.connectionOptions); // the random keys resolveConfig made for this server (owner: its options)
   }
@@ -308,7 +324,7 @@ export class DtlsUdpServer {
       peerAddress,
       ...start,
       connectionIdTaken: this.transport.connectionIdTaken,
-      // The connection keeps the deadline itself (pollTimeout); the endpoint sleeps until it.
+      // The connection keeps the deadline itself (pollTimeout); the session sleeps until it.
       handshakeTimeoutMs: this.limits.handshakeMs,
     };
   }
@@ -332,7 +348,7 @@ export class DtlsUdpServer {
     if (slot && hello.random === undefined && !this.cookies) {
       // Without cookies a connection reassembles its own ClientHello: a later fragment goes to the newest handshake.
       const newest = slot.successor ?? slot.primary;
-      if (newest?.handshaking) newest.endpoint.deliver(d);
+      if (newest?.handshaking) newest.session.deliver(d);
       return;
     }
     if (this.busy) {
@@ -345,7 +361,7 @@ export class DtlsUdpServer {
     // The version and its cookie exchange are the core's (hello-responder.ts): the connection started speaks what it chose.
     let outcome: HelloOutcome;
     try {
-      outcome = this.responder.handle(d, key, DtlsEndpoint.now(), address);
+      outcome = this.responder.handle(d, key, SessionDriver.now(), address);
     } catch {
       this.counts.connectionErrors++;
       return;
@@ -359,7 +375,7 @@ export class DtlsUdpServer {
       outcome.random !== undefined &&
       this.transport.matching(slot, { ...hello, random });
     if (same)
-      same.endpoint.deliver(outcome.datagram); // a fragmented retransmission, reassembled
+      same.session.deliver(outcome.datagram); // a fragmented retransmission, reassembled
     else if (outcome.earlyDataKey && random !== undefined)
       this.startAfterStore(key, host, { address, port }, random, outcome.datagram, outcome.earlyDataKey);
     else this.start(key, host, { address, port }, random, outcome.start, outcome.datagram);
@@ -409,7 +425,7 @@ export class DtlsUdpServer {
   private retryWithCookie(key: string, remote: { address: string; port: number }, first: Uint8Array): void {
     let outcome: HelloOutcome | undefined;
     try {
-      outcome = this.responder.handle(first, key, DtlsEndpoint.now());
+      outcome = this.responder.handle(first, key, SessionDriver.now());
     } catch {
       this.counts.connectionErrors++;
       return;
@@ -472,26 +488,29 @@ export class DtlsUdpServer {
     connection: Connection,
     first: Uint8Array,
   ): void {
+    const acceptor = this.acceptor;
+    if (acceptor === undefined) return;
     const slot = this.transport.slotOf(key);
     // One restart at a time per address: a newer one supersedes a successor still handshaking.
-    slot.successor?.endpoint.abort('replaced', 'superseded by a newer handshake from the same address and port');
-    const peer = new DtlsUdpServer.ServerPeer(this, connection, remote, key, host, random);
-    const endpoint = peer.endpoint;
+    slot.successor?.session.abort('replaced', 'superseded by a newer handshake from the same address and port');
+    const session = acceptor.make(remote);
+    const peer = new DtlsUdpServer.ServerPeer(this, session, key, host, random);
+    session.drive(connection, this.socket, remote, peer);
     if (slot.primary === undefined) slot.primary = peer;
     else slot.successor = peer;
     this.admission.opened(host);
-    for (const l of this.listeners) l(endpoint, random);
+    acceptor.accepted(session, random);
     // With the path it came over: the session's peer is there until it moves as a peer moves (RFC 9853, RFC 9146 §6),
     // never wherever the first CID-routed datagram happens to come from (a copy an attacker got there first).
-    endpoint.deliver(first, remote);
+    session.deliver(first, remote);
   }
 
   /**
-   * A session's peer, and its endpoint's owner: the endpoint's events and its end come to the server through it (one
-   * object per session, not a closure per callback); nested in the class to reach its private members.
+   * A session's place, and its owner: the session's events and its end come to the server through it (one object per
+   * session, not a closure per callback); nested in the class to reach its private members.
    */
   private static readonly ServerPeer = class ServerPeer implements Peer {
-    readonly endpoint: DtlsEndpoint;
+    readonly session: DtlsSession;
     key: string;
     cids: Set<string> | undefined = undefined;
     host: string;
@@ -500,41 +519,37 @@ export class DtlsUdpServer {
     handshakeKeysUntil: number | undefined = undefined;
     private readonly server: DtlsUdpServer;
 
-    constructor(
-      server: DtlsUdpServer,
-      connection: Connection,
-      remote: { address: string; port: number },
-      key: string,
-      host: string,
-      random: string | undefined,
-    ) {
+    constructor(server: DtlsUdpServer, session: DtlsSession, key: string, host: string, random: string | undefined) {
       this.server = server;
+      this.session = session;
       this.key = key;
       this.host = host;
       this.random = random;
-      this.endpoint = new DtlsEndpoint(connection, server.socket, remote, this);
     }
 
-    /** The server hears of each event before the application's listeners. */
-    endpointEvent(_endpoint: DtlsEndpoint<SessionParameters>, e: ConnectionEvent): void {
+    /** The server hears of each event before the session's own handling. */
+    sessionEvent(_session: DtlsSession, e: ConnectionEvent): void {
       const server = this.server;
       if (e.type === 'handshakeComplete') server.established(this);
-      else if (e.type === 'connectionIdIssued') server.transport.issued(this, e.cid);
-      else if (e.type === 'connectionIdRetired') {
+      else if (e.type === 'connectionIdIssued') {
+        server.transport.issued(this, e.cid);
+        for (const o of server.cidObservers) o.issued(e.cid.slice());
+      } else if (e.type === 'connectionIdRetired') {
         server.transport.retired(this, e.cid);
+        for (const o of server.cidObservers) o.retired(e.cid);
       } else if (e.type === 'pathMigrated') server.migrated(this, e.validated);
     }
 
-    endpointEnded(): void {
+    sessionEnded(): void {
       this.server.ended(this);
     }
 
-    endpointWoke(): void {
+    sessionWoke(): void {
       this.server.resting.woke(this);
     }
 
-    thaw(frozen: FrozenSession, endpoint: DtlsEndpoint<SessionParameters>, now: number): Connection {
-      return this.server.thaw(frozen, endpoint.remote, now);
+    thaw(frozen: FrozenSession, session: DtlsSession, now: number): Connection {
+      return this.server.thaw(frozen, session.remote, now);
     }
 
     /** A datagram at the hibernated session, screened without thawing it: undefined when a new record of it authenticated. */
@@ -550,7 +565,7 @@ export class DtlsUdpServer {
     }
 
     /** Thawed without waking: due to rest again once quiet for parkMs more. */
-    endpointThawed(): void {
+    sessionThawed(): void {
       this.server.resting.schedule(this);
     }
   };
@@ -558,13 +573,13 @@ export class DtlsUdpServer {
   private established(peer: Peer): void {
     if (!peer.handshaking) return;
     peer.handshaking = false;
-    peer.handshakeKeysUntil = DtlsEndpoint.now() + HANDSHAKE_KEYS_RETENTION_MS;
+    peer.handshakeKeysUntil = SessionDriver.now() + HANDSHAKE_KEYS_RETENTION_MS;
     this.resting.schedule(peer);
     this.admission.established(peer.host);
     const old = this.transport.established(peer);
     if (old) {
       this.counts.restarts++;
-      old.endpoint.abort(
+      old.session.abort(
         'replaced',
         'replaced: the client completed a new handshake from the same address and port (RFC 9147 §5.11)',
       );
@@ -582,19 +597,21 @@ export class DtlsUdpServer {
     this.counts.migrations++;
     this.transport.migrated(peer);
     if (validated) {
-      const host = this.hostOf(peer.endpoint.remote.address);
+      const host = this.hostOf(peer.session.remote.address);
       this.admission.moved(peer.host, host, peer.handshaking);
       peer.host = host;
     }
   }
 
   private ended(peer: Peer): void {
-    if (peer.handshaking && peer.endpoint.connection.expired === 'handshake') this.counts.handshakeTimeouts++;
+    if (peer.handshaking && peer.session.connection?.expired === 'handshake') this.counts.handshakeTimeouts++;
     this.resting.cancel(peer);
+    if (this.cidObservers.size > 0)
+      for (const k of peer.cids ?? []) for (const o of this.cidObservers) o.retired(Buffer.from(k, 'latin1'));
     this.transport.ended(peer);
     this.admission.closed(peer.host, peer.handshaking);
     peer.handshaking = false;
-    if (peer.endpoint.internalError !== undefined) this.counts.connectionErrors++;
+    if (peer.session.internalError !== undefined) this.counts.connectionErrors++;
   }
 }
 

@@ -130,7 +130,10 @@ export class DtlsListener implements SessionListener {
               );
         this.report(error, remote);
       });
-      server.onConnection((endpoint, clientRandom) => this.accept(onsession, endpoint, clientRandom));
+      server.accept({
+        make: (remote) => this.make(remote),
+        accepted: (session, clientRandom) => this.accept(onsession, session, clientRandom),
+      });
       return this.bound;
     });
     this.listening.catch((e: unknown) => {
@@ -236,14 +239,18 @@ export class DtlsListener implements SessionListener {
     }
   }
 
+  /** A new connection's session, from `remote`. */
+  private make(remote: { readonly address: string; readonly port: number }): DtlsSession<DtlsListener> {
+    const session = new DtlsSession<DtlsListener>('server', this.mtu, remote, undefined, this);
+    session.localCertificate = this.localCertificate;
+    return session;
+  }
+
   private accept(
     onsession: SessionHandler,
-    endpoint: Parameters<Parameters<DtlsUdpServer['onConnection']>[0]>[0],
+    session: DtlsSession<DtlsListener>,
     clientRandom: string | undefined,
   ): void {
-    const session = new DtlsSession<DtlsListener>('server', this.mtu, endpoint.remote, undefined, this);
-    session.localCertificate = this.localCertificate;
-    session.attach(endpoint);
     this.counts.serverSessions++;
     this.sessions.add(session);
     if (clientRandom !== undefined) {
