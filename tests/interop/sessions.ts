@@ -23,6 +23,7 @@ export const identity = (kind: KeyPairKind): Identity => {
 export interface Served {
   readonly output: string;
   readonly code: number | null;
+  /** The first message of the last session that got one (each session answers its own first message). */
   readonly received: string | undefined;
   /** The session listen() made for the client (the last, if several), once a ClientHello passed the cookie exchange. */
   readonly session: DtlsSession | undefined;
@@ -36,7 +37,7 @@ export interface Served {
 /** listen()'s options, less the certificate (`serverId`'s) and the address (loopback, any port). */
 export type ServeOptions = Omit<ListenOptions, 'cert' | 'key' | 'host' | 'port'>;
 
-/** Serves one wolfSSL client run on listen(); echoes REPLY to its first message. */
+/** Serves one wolfSSL client run on listen(); each session answers REPLY to its own first message. */
 export async function serveWolfClient(
   serverId: Identity,
   options: ServeOptions,
@@ -52,12 +53,15 @@ export async function serveWolfClient(
   const server = listen(
     (session) => {
       last = session;
+      // Per session: wolfSSL's -r runs a second connection, which waits for its own reply.
+      let answered = false;
       session.eventTap = (e) => {
         events.push(e);
         if (e.type === 'handshakeComplete') handshakes.push(e.parameters as NegotiatedParameters);
       };
       session.onmessage = (data) => {
-        if (received !== undefined) return;
+        if (answered) return;
+        answered = true;
         received = new TextDecoder().decode(data);
         session.send(REPLY);
       };
