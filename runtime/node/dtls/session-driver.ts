@@ -50,7 +50,7 @@ export abstract class SessionDriver extends SessionRest {
   /** A pump queued by {@link sendData} for the end of the turn. */
   private pumpQueued = false;
 
-  /** Milliseconds on the monotonic clock the connection runs on. */
+  /** @internal Milliseconds on the monotonic clock the connection runs on. */
   static now(): number {
     return performance.now();
   }

@@ -49,7 +49,7 @@ export abstract class SessionRest {
   /** When {@link park} last ran. */
   private parkedAt: number | undefined;
   protected owner: SessionOwnerOf<this> | undefined;
-  /** When the session was made (monotonic ms: the clock the connection runs on). */
+  /** @internal When the session was made (monotonic ms: the clock the connection runs on). */
   readonly createdAt = performance.now();
 
   /** Runs a call into the connection; if it throws, the session ends with that error and false is returned. */
