@@ -98,7 +98,7 @@ export class AntiReplayWait {
   }
 
   get stats(): AntiReplayWaitStats {
-    return Object.assign({}, this.counts, { waiting: this.waiting.size, bytes: this.bytes }); // no literal spread: see DtlsUdpServer.stats
+    return Object.assign({}, this.counts, { waiting: this.waiting.size, bytes: this.bytes }); // no literal spread: see ListenerAdmission.serverStats
   }
 
   /**

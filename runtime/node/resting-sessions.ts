@@ -1,4 +1,4 @@
-import { DtlsEndpoint } from './endpoint.js';
+import { SessionDriver } from './dtls/session-driver.js';
 import { HeapTrimmer, trimNativeHeap } from './heap-trim.js';
 import type { Peer } from './listener-peer.js';
 import { TimingWheel } from './timing-wheel.js';
@@ -24,7 +24,7 @@ export class RestingSessions {
     const sweepMs = Math.min(this.idleMs || Infinity, this.parkMs || Infinity);
     if (sweepMs !== Infinity) {
       const tick = Math.round(Math.max(10, Math.min(1000, sweepMs / 4)));
-      this.idle = new TimingWheel<Peer>(DtlsEndpoint.now(), tick);
+      this.idle = new TimingWheel<Peer>(SessionDriver.now(), tick);
       this.sweeper = setInterval(() => this.sweepIdle(), tick);
       this.sweeper.unref();
     }
@@ -55,17 +55,17 @@ export class RestingSessions {
    * goes back in, due at its next deadline counted from its last authenticated record.
    */
   private sweepIdle(): void {
-    const now = DtlsEndpoint.now();
+    const now = SessionDriver.now();
     const { idleMs, parkMs } = this;
     let rested = 0; // parks in this sweep, first ones and later ones that hibernated: what the C heap trim counts
     this.idle?.advance(now, (p) => {
-      const last = p.endpoint.lastAuthenticated;
+      const last = p.session.lastAuthenticated;
       if (idleMs > 0 && last + idleMs < now) {
         this.counts.idleClosed++;
-        p.endpoint.close();
+        p.session.shut();
         return;
       }
-      const e = p.endpoint;
+      const e = p.session;
       const handshakeKeysDue = p.handshakeKeysUntil !== undefined && now >= p.handshakeKeysUntil;
       // Parked again: once its handshake keys may go, once quiet again after a thaw that did not wake it, and (every
       // parkMs) while it could not hibernate yet. A hibernated session is not thawed for its handshake keys: they go at
@@ -96,9 +96,9 @@ export class RestingSessions {
   /** Puts an established session in the sweep at its next deadline: idle, quiet, or its handshake keys' end (once parked). */
   schedule(p: Peer): void {
     const { idleMs, parkMs } = this;
-    const last = p.endpoint.lastAuthenticated;
+    const last = p.session.lastAuthenticated;
     let due = idleMs > 0 ? last + idleMs + 1 : Infinity;
-    const e = p.endpoint;
+    const e = p.session;
     if (parkMs > 0 && !e.isParked) due = Math.min(due, last + parkMs + 1);
     else if (parkMs > 0 && p.handshakeKeysUntil !== undefined) due = Math.min(due, p.handshakeKeysUntil + 1);
     for (const since of [e.thawedAt, e.hibernationDeferredSince])

@@ -3,7 +3,7 @@ import { peekClientHello, type ClientHelloPeek } from './client-hello-peek.js';
 import { DatagramIo } from './datagram-io.js';
 import { pathOf, type RemoteAddress } from './peer-paths.js';
 
-/** What the demux hands a session's datagrams to: its endpoint (runtime/node/endpoint.ts, which sends through this file). */
+/** What the demux hands a session's datagrams to: the session (runtime/node/dtls/session-driver.ts, which sends through this file). */
 export interface Receiver {
   /** Hands the connection a datagram (`from`: where it came from, when it may differ from `remote`); true when a record of it authenticated. */
   deliver(datagram: Uint8Array, from?: RemoteAddress, path?: string): boolean;
@@ -13,7 +13,7 @@ export interface Receiver {
 
 /** One session on a transport and what the demux keeps of it. */
 export interface Placed {
-  readonly endpoint: Receiver;
+  readonly session: Receiver;
   /** `address|port` (it changes when the session migrates). */
   key: string;
   /** Its connection IDs, as routing keys (made with the first). */
@@ -51,7 +51,7 @@ export interface Admitter<P extends Placed> {
 
 /**
  * Takes a datagram elsewhere before the demux sees it (true: taken): a worker's routing by the CID's owner. A function
- * instead of false: the demux places the datagram, then calls it with the endpoint a record of it authenticated at,
+ * instead of false: the demux places the datagram, then calls it with the session a record of it authenticated at,
  * found by its CID, if one did (a route that follows a peer moves only for that peer's own authenticated records).
  */
 export type DatagramRoute = (
@@ -145,10 +145,10 @@ export class Transport<P extends Placed = Placed> {
 
   /**
    * A client's: every datagram on the socket from `from()` (the server's address and port; any, with `connected`: the
-   * kernel lets only the server's through) goes to `endpoint`, named by `path()` (the client's socket path).
+   * kernel lets only the server's through) goes to `session`, named by `path()` (the client's socket path).
    */
   deliverToOne(
-    endpoint: Pick<Receiver, 'deliver'>,
+    session: Pick<Receiver, 'deliver'>,
     from: () => { readonly address: string; readonly port: number },
     path: () => string | undefined,
     connected: boolean,
@@ -156,7 +156,7 @@ export class Transport<P extends Placed = Placed> {
     this.socket.on('message', (msg: Buffer, rinfo: { address: string; port: number }) => {
       const server = from();
       if (connected || (rinfo.port === server.port && rinfo.address === server.address))
-        endpoint.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), undefined, path());
+        session.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), undefined, path());
     });
   }
 
@@ -179,10 +179,10 @@ export class Transport<P extends Placed = Placed> {
 
   /**
    * The demux: one datagram, from the socket or (a copy of its own) from another worker or host of a fleet, to the
-   * session of the CID its first record carries, else by its address and port. Returns the session's endpoint when a
+   * session of the CID its first record carries, else by its address and port. Returns the session when a
    * record of it authenticated there after a CID lookup (undefined when none did; an unknown CID is counted).
    */
-  readonly receive = (d: Uint8Array, address: string, port: number, path?: string): P['endpoint'] | undefined => {
+  readonly receive = (d: Uint8Array, address: string, port: number, path?: string): P['session'] | undefined => {
     const at = this.cidAt(d);
     if (at === 0) {
       this.byAddress(d, address, port, path ?? `${address}|${port}`);
@@ -190,7 +190,7 @@ export class Transport<P extends Placed = Placed> {
     }
     const peer =
       d.length < at + this.cidLength ? undefined : this.cids.get(cidKey(d.subarray(at, at + this.cidLength)));
-    if (peer !== undefined) return peer.endpoint.deliver(d, { address, port }) ? peer.endpoint : undefined;
+    if (peer !== undefined) return peer.session.deliver(d, { address, port }) ? peer.session : undefined;
     this.unknownConnectionId++;
     return undefined;
   };
@@ -204,12 +204,12 @@ export class Transport<P extends Placed = Placed> {
     if (slot !== undefined && hello === undefined) {
       // Everything but a ClientHello goes to every session of the address; each drops what does not authenticate under its keys.
       const { primary, successor } = slot;
-      primary?.endpoint.deliver(d);
-      successor?.endpoint.deliver(d);
+      primary?.session.deliver(d);
+      successor?.session.deliver(d);
       return;
     }
     const known = slot !== undefined && hello !== undefined ? this.matching(slot, hello) : undefined;
-    if (known !== undefined) known.endpoint.deliver(d);
+    if (known !== undefined) known.session.deliver(d);
     else admitter?.unplaced(d, address, port, key, slot, hello);
   }
 
@@ -297,7 +297,7 @@ export class Transport<P extends Placed = Placed> {
    */
   migrated(peer: P): void {
     this.leaveSlot(peer);
-    peer.key = pathOf(peer.endpoint.remote);
+    peer.key = pathOf(peer.session.remote);
     const target = this.slots.get(peer.key);
     if (target === undefined) this.slots.set(peer.key, { primary: peer, successor: undefined });
     else if (target.primary === undefined) target.primary = peer;

@@ -11,7 +11,12 @@ import { SessionStateError } from '../../runtime/index.js';
 import { SessionOpening } from '../../runtime/node/dtls/opening.js';
 
 test('held sends of a session that ends unconfirmed: each callback gets the error, after the teardown, never inside it', async (t) => {
-  const opening = new SessionOpening({ announceOpen: () => {}, endedWith: undefined });
+  const opening = new SessionOpening({
+    announceOpen: () => {},
+    endedWith: undefined,
+    flushed: () => Promise.resolve(),
+    isEnded: false,
+  });
   opening.awaitConfirmation();
   const told: (Error | null)[] = [];
   let inside = true;
@@ -19,10 +24,9 @@ test('held sends of a session that ends unconfirmed: each callback gets the erro
     t.false(inside, 'called from inside ended(), the session teardown');
     told.push(e);
   };
-  // Held: the endpoint is not used until the confirmation releases them.
-  const endpoint = undefined as unknown as Parameters<SessionOpening['whenSent']>[0];
-  opening.whenSent(endpoint, callback);
-  opening.whenSent(endpoint, callback);
+  // Held until the confirmation releases them.
+  opening.whenSent(callback);
+  opening.whenSent(callback);
   const failure = new SessionStateError('the session failed');
   t.notThrows(() => opening.ended(() => failure));
   inside = false;

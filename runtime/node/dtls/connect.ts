@@ -2,7 +2,6 @@ import type { Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { ConfigError, integerOption, described, portOption } from '../../config-error.js';
-import { DtlsEndpoint } from '../endpoint.js';
 import { Transport } from '../transport.js';
 import { bindSocket, createClientSocket } from '../socket-bind.js';
 import type { AuthorizationRecord } from './authorization.js';
@@ -11,7 +10,6 @@ import { attachClientSocket, rebindClient } from './rebind.js';
 import { DtlsSession } from './session.js';
 import { DtlsConnection } from '../../dtls/connection.js';
 import type { Connection } from '../../connection/connection-api.js';
-import type { SessionParameters } from '../../connection/events.js';
 import { localEntry } from '../../pki/raw-public-key.js';
 
 /** Where a name resolved to. */
@@ -71,7 +69,7 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
   );
   session.clientServerName = connectionOptions.serverName;
   session.localCertificate = localEntry(connectionOptions);
-  // The handshake and idle deadlines are the connection's own (pollTimeout); the endpoint sleeps until them, and the
+  // The handshake and idle deadlines are the connection's own (pollTimeout); the session sleeps until them, and the
   // session reports them as ERR_DTLS_HANDSHAKE_TIMEOUT and ERR_DTLS_IDLE_TIMEOUT.
   const connection = DtlsConnection.client({
     ...connectionOptions,
@@ -116,36 +114,20 @@ function start(
   bindPort: number,
 ): void {
   const socket = createClientSocket(server.family === 6 ? 'udp6' : 'udp4');
-  const endpoint = new DtlsEndpoint<SessionParameters>(
-    connection,
-    socket,
-    { address: server.address, port },
-    {
-      endpointEnded: (self) => {
-        void self.flushed().then(() => {
-          try {
-            self.socket.close(); // the current one: `rebind` may have replaced the first
-          } catch {
-            // already closed
-          }
-        });
-      },
-    },
-  );
-  endpoint.socketConnected = true;
+  // The session closes its socket once ended (the current one: `rebind` may have replaced the first).
+  session.drive(connection, socket, { address: server.address, port }, undefined, { connected: true });
   // ICMP port-unreachable on the connected socket arrives here as ECONNREFUSED: it ends a handshake, and is counted and
   // ignored after one (DtlsSession.portUnreachable). Any other socket error ends the session with it.
   const fail = (error: Error): void => {
     if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') session.portUnreachable(error);
     else session.fail(error);
   };
-  attachClientSocket(socket, endpoint, fail);
-  session.rebinder = (address) => rebindClient(endpoint, fail, address);
-  session.attach(endpoint);
+  attachClientSocket(socket, session, fail);
+  session.rebinder = (address) => rebindClient(session, fail, address);
   bindSocket(socket, bindPort, bindHost, () => {
-    if (endpoint.isEnded) return;
+    if (session.isEnded) return;
     // node:dgram hands a failed connect's error to this callback, not to 'error'.
-    socket.connect(port, server.address, (error?: Error) => (error ? fail(error) : endpoint.connect()));
+    socket.connect(port, server.address, (error?: Error) => (error ? fail(error) : session.startHandshake()));
   });
 }
 
@@ -177,24 +159,22 @@ function startOverTransport(
   first: { address: string; port: number },
 ): void {
   let server = first;
-  const endpoint = new DtlsEndpoint<SessionParameters>(connection, socket, server, {
-    endpointEnded: (self) => void self.flushed().then(() => socket.close()),
-  });
+  // The session closes the socket once ended (the transport is free for another session then).
+  session.drive(connection, socket, server, undefined, { connected: false });
   socket.on('error', (error: Error) => session.fail(error));
   // DatagramTransport.moveRemote: the application's ICE agent chose another path.
   socket.on('remote', (to: { address: string; port: number }) => {
     server = to;
-    endpoint.remote = to;
+    session.remote = to;
   });
   // The demux of a client's transport: only datagrams from the server's address and port reach the session.
   Transport.of(socket).deliverToOne(
-    endpoint,
+    session,
     () => server,
     () => undefined,
     false,
   );
-  session.attach(endpoint);
   queueMicrotask(() => {
-    if (!endpoint.isEnded) endpoint.connect();
+    if (!session.isEnded) session.startHandshake();
   });
 }

@@ -1,15 +1,16 @@
 import { ConfigError } from '../../config-error.js';
 import { isIP } from 'node:net';
 import type { Socket } from 'node:dgram';
-import { DtlsUdpServer } from '../server.js';
 import type { DatagramRoute } from '../transport.js';
+import type { RemoteAddress } from '../peer-paths.js';
+import { validateServerOptions } from '../server-options.js';
+import { ListenerAdmission } from './listener-admission.js';
 import { thrownError } from '../../handshake/callback-error.js';
 import { DtlsSessionError, withCode, type DtlsError, type HandshakeErrorHandler } from './errors.js';
 import { serverOptions, type ListenerOptions, type ListenOptions } from './options.js';
 import { DtlsSession, type SessionAddress, type SessionListener } from './session.js';
 import { DtlsListenerStats, type ListenerCounts } from './listener-stats.js';
 import { inspect } from 'node:util';
-import type { UdpServerStats } from '../server-options.js';
 import { listenWorkers, type DtlsWorkerListener, type WorkerListenOptions } from './workers/worker-listener.js';
 import { localEntry } from '../../pki/raw-public-key.js';
 
@@ -29,7 +30,7 @@ export type ListenerFor<H> = H extends SessionHandler ? DtlsListener : DtlsWorke
  * `listen()`: every peer that passes the stateless cookie exchange becomes a {@link DtlsSession} handed to the
  * callback.
  */
-export class DtlsListener implements SessionListener {
+export class DtlsListener extends ListenerAdmission implements SessionListener {
   /**
    * Resolves with the bound address once the socket is listening; rejects with the system error (`code` `'EADDRINUSE'`,
    * `errno`, `syscall`) when the bind fails. Never unhandled.
@@ -45,8 +46,6 @@ export class DtlsListener implements SessionListener {
    */
   onhandshakeerror: HandshakeErrorHandler | null = null;
   /** @internal */
-  server: DtlsUdpServer | undefined;
-  /** @internal */
   readonly counts: ListenerCounts = {
     createdAt: Date.now(),
     destroyedAt: undefined,
@@ -58,7 +57,6 @@ export class DtlsListener implements SessionListener {
     handshakeErrors: 0,
     callbackErrors: 0,
   };
-  private busyNow = false;
   private readonly sessions = new Set<DtlsSession>();
   /** Sessions by their ClientHello.random (hex), for their key log lines, and back. */
   private readonly byClientRandom = new Map<string, DtlsSession>();
@@ -70,6 +68,8 @@ export class DtlsListener implements SessionListener {
   private bound: SessionAddress | undefined;
   private closing: Promise<void> | undefined;
   private settleClosed!: { resolve: () => void; reject: (e: Error) => void };
+  /** `listen`'s callback: each new session. */
+  private readonly onsession: SessionHandler;
 
   /** @internal Use {@link listen}. `adopted`: a bound socket to serve on, and what to take off it first (a worker's). */
   constructor(
@@ -77,6 +77,8 @@ export class DtlsListener implements SessionListener {
     listenerOptions: ListenerOptions,
     adopted?: { readonly socket: Socket; readonly route: DatagramRoute },
   ) {
+    super();
+    this.onsession = onsession;
     const { udp, transport, ...options } = listenerOptions;
     this.mtu = options.maxDatagramSize ?? 1200;
     this.localCertificate = localEntry(options);
@@ -103,12 +105,11 @@ export class DtlsListener implements SessionListener {
       this.keyLogged(line);
     };
     options.keyLog = Object.assign(route, { wanted: () => keyLog !== undefined || this.keyLogOn });
-    this.listening = DtlsUdpServer.listen(options, io).then((server) => {
-      this.server = server;
-      const a = server.address;
+    this.listening = this.bind(options, io).then((bound) => {
+      this.served = true;
+      const a = bound.address();
       this.bound = { address: a.address, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4', port: a.port };
-      server.busy = this.busyNow;
-      const io = server.transport.datagrams;
+      const io = this.transport.datagrams;
       io.observe((bytes) => {
         this.counts.packetsReceived++;
         this.counts.bytesReceived += bytes;
@@ -117,20 +118,6 @@ export class DtlsListener implements SessionListener {
         this.counts.packetsSent += datagrams;
         this.counts.bytesSent += bytes;
       });
-      server.onRefusal((remote, alert, reason, thrown) => {
-        this.counts.handshakeErrors++;
-        if (thrown !== undefined) this.counts.callbackErrors++;
-        const error =
-          thrown !== undefined
-            ? withCode(thrownError(thrown), 'ERR_DTLS_CALLBACK')
-            : new DtlsSessionError(
-                'ERR_DTLS_ALERT',
-                reason.startsWith(`${alert}:`) ? reason : `${alert}: ${reason}`,
-                alert,
-              );
-        this.report(error, remote);
-      });
-      server.onConnection((endpoint, clientRandom) => this.accept(onsession, endpoint, clientRandom));
       return this.bound;
     });
     this.listening.catch((e: unknown) => {
@@ -165,17 +152,11 @@ export class DtlsListener implements SessionListener {
 
   set busy(busy: boolean) {
     this.busyNow = busy === true;
-    if (this.server) this.server.busy = this.busyNow;
-  }
-
-  /** @internal What `listener.stats` reads. */
-  get serverStats(): UdpServerStats | undefined {
-    return this.server?.stats;
   }
 
   /** @internal The bound UDP socket (undefined before `listening` resolves, or with a failed bind): for benches that read its counts. */
   get socket(): Socket | undefined {
-    return this.server?.socket;
+    return this.served ? this.udp : undefined;
   }
 
   /**
@@ -183,29 +164,19 @@ export class DtlsListener implements SessionListener {
    * server's own work per datagram, without the socket's). Dropped before the listener is bound.
    */
   receive(datagram: Uint8Array, address: string, port: number): void {
-    this.server?.transport.receive(datagram, address, port);
-  }
-
-  /** @internal Sessions and handshakes counted against `address`'s host (its prefix; tests/node/host-prefix-admission.test.ts). */
-  hostUsage(address: string): { readonly connections: number; readonly handshakes: number } {
-    return this.server?.hostUsage(address) ?? { connections: 0, handshakes: 0 };
-  }
-
-  /** @internal */
-  get openSessions(): number {
-    return this.server?.size ?? 0;
+    if (this.served) this.transport.receive(datagram, address, port);
   }
 
   /** @internal `console.log(listener)`: where it listens, its state and its counts, not its insides. */
   [inspect.custom](_depth: number, options: object, show: typeof inspect): string {
-    const state = this.destroyed ? 'closed' : this.server ? 'listening' : 'binding';
+    const state = this.destroyed ? 'closed' : this.served ? 'listening' : 'binding';
     const a = this.bound;
     return `DtlsListener ${show({ address: a ? `${a.address}:${a.port}` : undefined, state, busy: this.busyNow, stats: this.stats.toJSON() }, options)}`;
   }
 
   /** Closes every session with close_notify, then the socket; resolves when closed. */
   close(): Promise<void> {
-    this.closing ??= this.server
+    this.closing ??= this.served
       ? this.shut()
       : this.listening.then(
           () => this.shut(),
@@ -228,22 +199,23 @@ export class DtlsListener implements SessionListener {
   }
 
   private async shut(): Promise<void> {
-    const server = this.server;
-    if (server && this.counts.destroyedAt === undefined) {
-      await server.close();
+    if (this.served && this.counts.destroyedAt === undefined) {
+      await this.closeAll();
       this.counts.destroyedAt = Date.now();
       this.settleClosed.resolve();
     }
   }
 
-  private accept(
-    onsession: SessionHandler,
-    endpoint: Parameters<Parameters<DtlsUdpServer['onConnection']>[0]>[0],
-    clientRandom: string | undefined,
-  ): void {
-    const session = new DtlsSession<DtlsListener>('server', this.mtu, endpoint.remote, undefined, this);
+  /** A new connection's session, from `remote`. */
+  protected makeSession(remote: RemoteAddress): DtlsSession<DtlsListener> {
+    const session = new DtlsSession<DtlsListener>('server', this.mtu, remote, undefined, this);
     session.localCertificate = this.localCertificate;
-    session.attach(endpoint);
+    return session;
+  }
+
+  /** A session is driven and placed: to the application's `onsession`. */
+  protected accepted(session: DtlsSession<DtlsListener>, clientRandom: string | undefined): void {
+    const onsession = this.onsession;
     this.counts.serverSessions++;
     this.sessions.add(session);
     if (clientRandom !== undefined) {
@@ -289,6 +261,26 @@ export class DtlsListener implements SessionListener {
         remote ? { address: remote.address, port: remote.port } : { address: '', port: 0 },
       );
     }
+  }
+
+  /** A ClientHello the cookie exchange refused with an alert (or an application callback's throw): counted and reported. */
+  protected refused(
+    remote: { readonly address: string; readonly port: number },
+    alert: string,
+    reason: string,
+    thrown: unknown,
+  ): void {
+    this.counts.handshakeErrors++;
+    if (thrown !== undefined) this.counts.callbackErrors++;
+    const error =
+      thrown !== undefined
+        ? withCode(thrownError(thrown), 'ERR_DTLS_CALLBACK')
+        : new DtlsSessionError(
+            'ERR_DTLS_ALERT',
+            reason.startsWith(`${alert}:`) ? reason : `${alert}: ${reason}`,
+            alert,
+          );
+    this.report(error, remote);
   }
 
   /** Hands `onhandshakeerror` an error; what the handler throws is dropped (it must not end the endpoint or the process). */
@@ -337,7 +329,7 @@ export function listen(
     throw new ConfigError('onsession', 'must be a function receiving each new session');
   const listenerOptions = serverOptions(options);
   const { udp: _udp, transport: _transport, ...server } = listenerOptions;
-  DtlsUdpServer.validate(server);
+  validateServerOptions(server);
   return new DtlsListener(onsession, listenerOptions);
 }
 
@@ -353,7 +345,7 @@ export function listenAdopted(
 ): DtlsListener {
   const listenerOptions = serverOptions(options);
   const { udp, transport: _transport, ...server } = listenerOptions;
-  DtlsUdpServer.validate(server);
+  validateServerOptions(server);
   // The worker's socket is bound already (ipv6Only went into its making): the rest of node:dgram's options are set on it now.
   if (udp.recvBufferSize !== undefined) socket.setRecvBufferSize(udp.recvBufferSize);
   if (udp.sendBufferSize !== undefined) socket.setSendBufferSize(udp.sendBufferSize);

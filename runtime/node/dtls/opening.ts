@@ -9,8 +9,6 @@
  * example). A refusal in between rejects `opened` with the alert. Messages from the server before then wait for
  * `opened`; what `send` was given is held by the connection, and its callbacks learn whether it went out.
  */
-import type { DtlsEndpoint } from '../endpoint.js';
-import type { SessionParameters } from '../../connection/events.js';
 import { SessionStateError } from './errors.js';
 
 /** A client's wait for the first ticket before `opened` resolves: as long as the handshake took, within these bounds (ms). */
@@ -23,6 +21,10 @@ export interface OpeningOwner {
   announceOpen(): void;
   /** What a send whose record the socket wrote reports when the session has ended since by this error (destroy's, a socket's). @internal */
   readonly endedWith: Error | undefined;
+  /** Resolves once every datagram handed to the socket so far is written. */
+  flushed(): Promise<void>;
+  /** Whether the session's connection has ended. @internal */
+  readonly isEnded: boolean;
 }
 
 type SendCallback = (error: Error | null) => void;
@@ -64,10 +66,10 @@ export class SessionOpening {
    * The server confirmed the handshake: open now when `waitForTicket` is false, else after the first ticket or as long
    * again as the handshake took (from `startedAt`, wall-clock ms), within bounds.
    */
-  confirmed(endpoint: DtlsEndpoint<SessionParameters>, waitForTicket: boolean, startedAt: number): void {
+  confirmed(waitForTicket: boolean, startedAt: number): void {
     const tookMs = Date.now() - startedAt;
     const owner = this.owner;
-    this.release(endpoint);
+    this.release();
     if (this.stage !== 'confirming') return;
     if (!waitForTicket) return owner.announceOpen();
     this.stage = 'ticket';
@@ -90,17 +92,17 @@ export class SessionOpening {
   }
 
   /** What the connection held went out (confirmation came): their callbacks hear once the socket wrote them. */
-  release(endpoint: DtlsEndpoint<SessionParameters>): void {
+  release(): void {
     this.holding = false;
     const held = this.held;
     this.held = undefined;
-    if (held !== undefined) for (const callback of held) this.afterFlush(endpoint, callback);
+    if (held !== undefined) for (const callback of held) this.afterFlush(callback);
   }
 
   /** `send`'s callback: once the socket wrote the record, or, when the connection holds it, once it went out or the session ended. */
-  whenSent(endpoint: DtlsEndpoint<SessionParameters>, callback: SendCallback): void {
+  whenSent(callback: SendCallback): void {
     if (this.holding) (this.held ??= []).push(callback);
-    else this.afterFlush(endpoint, callback);
+    else this.afterFlush(callback);
   }
 
   /** The session ended: held sends never went out; their callbacks get the error `error()` makes (or say so). */
@@ -119,9 +121,10 @@ export class SessionOpening {
     for (const callback of held) queueMicrotask(() => callback(reason));
   }
 
-  private afterFlush(endpoint: DtlsEndpoint<SessionParameters>, callback: SendCallback): void {
-    void endpoint.flushed().then(() => {
-      const failure = endpoint.isEnded ? this.owner.endedWith : undefined;
+  private afterFlush(callback: SendCallback): void {
+    const owner = this.owner;
+    void owner.flushed().then(() => {
+      const failure = owner.isEnded ? owner.endedWith : undefined;
       callback(failure ?? null);
     });
   }

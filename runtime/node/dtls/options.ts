@@ -14,7 +14,7 @@ import {
   type SecureContextOptions,
 } from '../../pki/secure-context.js';
 import { systemRootsVerifier } from '../../pki/system-trust-anchors.js';
-import type { UdpServerOptions } from '../server.js';
+import type { UdpServerOptions } from '../server-options.js';
 import { MAX_SERVER_CONNECTIONS } from '../connection-limits.js';
 import { lenientVerifier, strictVerifier, type AuthorizationRecord } from './authorization.js';
 import { resolveServerName } from '../../pki/server-name.js';

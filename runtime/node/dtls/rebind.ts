@@ -1,8 +1,7 @@
 import type { Socket } from 'node:dgram';
-import type { DtlsEndpoint } from '../endpoint.js';
+import type { SessionDriver } from './session-driver.js';
 import { Transport } from '../transport.js';
 import { bindSocket, createClientSocket } from '../socket-bind.js';
-import type { SessionParameters } from '../../connection/events.js';
 import type { SessionAddress } from './session.js';
 
 /** A client socket's path name: its local address and port (what the client's connection is told datagrams came over). */
@@ -16,30 +15,26 @@ export function localPath(socket: Socket): string {
 }
 
 /**
- * Feeds a client socket's datagrams to the endpoint, named by the socket's path; socket errors end the session only
- * while it is the endpoint's current socket (ICMP on a socket the client left is no news). EMSGSIZE is not an end:
+ * Feeds a client socket's datagrams to the session, named by the socket's path; socket errors end the session only
+ * while it is the session's current socket (ICMP on a socket the client left is no news). EMSGSIZE is not an end:
  * Linux reports ICMP fragmentation-needed on a connected socket that way, and it is a path MTU signal (RFC 9147 §4.4):
  * later datagrams are cut smaller.
  */
-export function attachClientSocket(
-  socket: Socket,
-  endpoint: DtlsEndpoint<SessionParameters>,
-  fail: (error: Error) => void,
-): void {
+export function attachClientSocket(socket: Socket, session: SessionDriver, fail: (error: Error) => void): void {
   let path = 'unbound';
   // Named once connected (the local address is the wildcard until then).
   socket.on('connect', () => {
     path = localPath(socket);
   });
   socket.on('error', (error) => {
-    if (endpoint.socket !== socket) return;
-    if ((error as NodeJS.ErrnoException).code === 'EMSGSIZE') endpoint.pathMtuExceeded();
+    if (session.currentSocket !== socket) return;
+    if ((error as NodeJS.ErrnoException).code === 'EMSGSIZE') session.pathMtuExceeded();
     else fail(error);
   });
   // Connected to the server: the kernel lets only its datagrams through.
   Transport.of(socket).deliverToOne(
-    endpoint,
-    () => endpoint.remote,
+    session,
+    () => session.remote,
     () => path,
     true,
   );
@@ -47,19 +42,19 @@ export function attachClientSocket(
 
 /**
  * Moves a client to a new local UDP port: a new socket, bound and connected to the server (from `address` when given: a
- * new interface address), becomes the endpoint's; the old one stays a moment to answer a path_challenge there with
+ * new interface address), becomes the session's; the old one stays a moment to answer a path_challenge there with
  * path_drop (RFC 9853 §5.2). Resolves with the new local address.
  */
 export function rebindClient(
-  endpoint: DtlsEndpoint<SessionParameters>,
+  session: SessionDriver,
   fail: (error: Error) => void,
   address?: string,
 ): Promise<SessionAddress> {
-  const old = endpoint.socket;
-  const oldPath = localPath(old);
-  const family = endpoint.remote.address.includes(':') ? 'udp6' : 'udp4';
+  const old = session.currentSocket;
+  const oldPath = old === undefined ? 'unbound' : localPath(old);
+  const family = session.remote.address.includes(':') ? 'udp6' : 'udp4';
   const socket = createClientSocket(family);
-  attachClientSocket(socket, endpoint, fail);
+  attachClientSocket(socket, session, fail);
   return new Promise((resolve, reject) => {
     const refused = (e: Error): void => {
       try {
@@ -71,11 +66,11 @@ export function rebindClient(
     };
     socket.once('error', refused);
     bindSocket(socket, 0, address, () => {
-      socket.connect(endpoint.remote.port, endpoint.remote.address, (error?: Error) => {
+      socket.connect(session.remote.port, session.remote.address, (error?: Error) => {
         if (error) return refused(error); // node:dgram hands a failed connect's error here, not to 'error'
         socket.off('error', refused);
         const a = socket.address();
-        endpoint.rebind(socket, localPath(socket), oldPath);
+        session.moveSocket(socket, localPath(socket), oldPath);
         resolve({ address: a.address, family: family === 'udp6' ? 'IPv6' : 'IPv4', port: a.port });
       });
     });

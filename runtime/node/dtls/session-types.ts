@@ -1,4 +1,4 @@
-import type { EndpointCloseReason } from '../endpoint-ending.js';
+import type { ConnectionEvent } from '../../connection/events.js';
 
 /** What `opened` resolves with. */
 export interface SessionOpened {
@@ -16,5 +16,8 @@ export interface SessionAddress {
 /** `onmessage`: the data, and whether it came as 0-RTT early data. */
 export type MessageHandler = (data: Buffer, early: boolean) => void;
 
-/** How a session ended (`session.closeReason`). */
-export type SessionCloseReason = EndpointCloseReason;
+/**
+ * How a session ended (`session.closeReason`): the connection's own reasons, or `replaced`: a listener dropped it because
+ * a new handshake from the same address and port completed (the client restarted, RFC 9147 §5.11).
+ */
+export type SessionCloseReason = Extract<ConnectionEvent, { type: 'closed' }>['reason'] | 'replaced';

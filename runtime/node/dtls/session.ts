@@ -18,9 +18,8 @@ import {
 import { certificateToPem } from '../../pki/pem.js';
 import { peerEntry } from '../../pki/raw-public-key.js';
 import { certificateFingerprint, type FingerprintHash } from '../../pki/fingerprint.js';
-import { DtlsEndpoint } from '../endpoint.js';
-import type { EndpointObserver } from '../endpoint-owner.js';
-import { addressOfPath } from '../peer-paths.js';
+import { addressOfPath, type RemoteAddress } from '../peer-paths.js';
+import { SessionDriver } from './session-driver.js';
 import { LazyOutcome } from '../lazy-outcome.js';
 import type { AuthorizationRecord } from './authorization.js';
 import { MessageTooLargeError, SessionStateError, withCode, type DtlsError } from './errors.js';
@@ -56,7 +55,7 @@ export interface SessionListener {
  * `onerror`, `onhandshake`, `onkeylog`. Made by `connect()` (client) or handed to `listen()`'s callback (server), never
  * constructed directly.
  */
-export class DtlsSession<L extends SessionListener = SessionListener> implements EndpointObserver, OpeningOwner {
+export class DtlsSession<L extends SessionListener = SessionListener> extends SessionDriver implements OpeningOwner {
   readonly role: 'client' | 'server';
   /** The listener that accepted a server session (node:dtls's `session.endpoint`: a DtlsListener, listener.ts); undefined for a client's. */
   readonly listener: L | undefined;
@@ -89,11 +88,9 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   /** @internal Client: moves the session to a new local UDP port (set by `connect`). */
   rebinder: ((address?: string) => Promise<SessionAddress>) | undefined;
 
-  private conn: DtlsEndpoint<SessionParameters> | undefined;
   private negotiated: SessionParameters | undefined;
   private readonly counters: SessionCounters;
   private readonly mtu: number;
-  private readonly remote: { address: string; port: number } | undefined;
   private readonly authorization: AuthorizationRecord | undefined;
   /** Messages that came before `onmessage` was set (made with the first of them). */
   private waiting: MessageInbox | undefined;
@@ -118,13 +115,13 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   constructor(
     role: 'client' | 'server',
     mtu: number,
-    remote: { address: string; port: number } | undefined,
+    remote: RemoteAddress | undefined,
     authorization: AuthorizationRecord | undefined,
     listener: L | undefined,
   ) {
+    super(remote);
     this.role = role;
     this.mtu = mtu;
-    this.remote = remote;
     this.authorization = authorization;
     this.listener = listener;
     this.counters = newSessionCounters();
@@ -151,7 +148,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
 
   /** Live statistics. */
   get stats(): DtlsSessionStats {
-    return (this.statsView ??= new DtlsSessionStats(this.counters, () => this.conn?.connectionStats));
+    return (this.statsView ??= new DtlsSessionStats(this.counters, () => this.connectionStats));
   }
 
   /**
@@ -183,30 +180,21 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     callUnguarded(() => this.onkeylog?.(line)); // the application's own exception, as from any Node event handler (never into the handshake)
   }
 
-  /** @internal Drives the session from an endpoint (a client's own, or one of a listener's). */
-  attach(endpoint: DtlsEndpoint<SessionParameters>): void {
-    this.conn = endpoint;
-    endpoint.setInboxLimit(0); // messages go to onmessage; nothing reads endpoint.receive()
-    endpoint.observe(this);
-  }
-
   /** @internal Tests that look below the session: each of the connection's events, as it comes, before the session's own handling. */
   eventTap: ((e: ConnectionEvent) => void) | undefined;
 
   /** @internal The sans-I/O connection the session drives (tests that look below it). */
   get connection(): Connection | undefined {
-    return this.conn?.connection;
+    return this.driven ? this.current : undefined;
   }
 
-  /** @internal The endpoint's events, as they come. */
-  endpointEvent(e: ConnectionEvent): void {
-    const endpoint = this.conn;
-    if (endpoint === undefined) return;
+  /** The connection's events, as the driver hands them out (session-driver.ts). */
+  protected handle(e: ConnectionEvent): void {
     this.eventTap?.(e);
     if (e.type === 'data') this.message(handedOver(e.data), e.early === true);
-    // At once, not when the endpoint's promise settles: data may follow in the same turn (datagrams drained together),
-    // and onhandshake comes before it; onmessage may answer it.
-    else if (e.type === 'handshakeComplete') this.handshakeCompleted(endpoint, e.parameters);
+    // At once: data may follow in the same turn (datagrams drained together), and onhandshake comes before it;
+    // onmessage may answer it.
+    else if (e.type === 'handshakeComplete') this.handshakeCompleted(e.parameters);
     else if (e.type === 'sessionTicket') {
       // A session whose server failed verification (rejectUnauthorized: false) hands out no ticket: resuming it would
       // skip the certificate check and report the resumed session authorized.
@@ -217,12 +205,11 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
       if (this.opening.waitingForTicket) this.announceOpen();
     } else if (e.type === 'handshakeConfirmed') {
       this.opening.confirmed(
-        endpoint,
         this.latestTicket === undefined && typeof this.authorization?.error !== 'string',
         this.counters.createdAt,
       );
     } else if (e.type === 'certificateRequested') this.opening.certificateRequested();
-    else if (e.type === 'certificateAccepted') this.opening.release(endpoint);
+    else if (e.type === 'certificateAccepted') this.opening.release();
     else if (e.type === 'pathMigrated') {
       const from = addressOfPath(e.from);
       const to = this.remoteAddress;
@@ -238,30 +225,29 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     }
   }
 
-  /** @internal The endpoint ended (a microtask after, as a reaction to its `closed` would run). */
-  endpointEnded(): void {
-    const endpoint = this.conn;
-    if (endpoint === undefined) return;
-    const reason = endpoint.endReason ?? 'local'; // set: the endpoint calls this after it ended
-    this.endReason = this.endedWith ? 'failed' : reason;
-    const thrown = endpoint.endCallbackError;
+  /** The connection ended (the driver calls this a microtask after, as a reaction to a promise would run). */
+  protected connectionEnded(): void {
+    const ending = this.endedBy;
+    if (ending === undefined) return;
+    this.endReason = this.endedWith ? 'failed' : ending.reason;
+    const thrown = ending.callbackError;
     if (thrown !== undefined) this.listener?.callbackFailed(thrownError(thrown), this, this.openedPending);
     // The error (a function making it, or endedWith) is made once, when something reads it (sessionFailure).
-    this.finish(this.endedWith ?? sessionFailure(endpoint.connection, reason, () => endpoint.endError));
+    this.finish(this.endedWith ?? sessionFailure(this.current, ending));
   }
 
-  private handshakeCompleted(endpoint: DtlsEndpoint<SessionParameters>, parameters: SessionParameters): void {
+  private handshakeCompleted(parameters: SessionParameters): void {
     this.negotiated = parameters;
     this.counters.handshakeCompletedAt = Date.now();
     if (this.ending) {
       this.announceOpen();
-      endpoint.close();
+      this.shut();
       return;
     }
     // A 1.3 client opens once the server confirmed the handshake (it may still refuse our certificate), and then a
     // moment for its first ticket (opening.ts). A version that sends no ticket after the handshake (1.2: a client's
     // session, session-blob12.ts, came as a sessionTicket event just before this one, or there is none) settles it now.
-    const facts = endpoint.connection.versionFacts;
+    const facts = this.current.versionFacts;
     if (!facts.ticketsAfterHandshake) this.ticketSettled(undefined);
     if (this.role === 'client' && facts.clientAwaitsConfirmation) this.opening.awaitConfirmation();
     else this.announceOpen();
@@ -304,7 +290,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   /** @internal An application callback of this session's threw: the session ends with internal_error and that error. */
   callbackFailed(name: CallbackName, thrown: unknown): void {
     if (this.ended) return;
-    if (this.conn) this.conn.failForCallback(name, thrown);
+    if (this.driven) this.apply((connection) => connection.failForCallback(name, thrown));
     else this.fail(thrownError(thrown));
   }
 
@@ -323,7 +309,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
   fail(error: Error): void {
     if (this.ended) return;
     this.endedWith ??= error;
-    if (this.conn) this.conn.abort('local', error.message);
+    if (this.driven) this.abort('local', error.message);
     else this.finish(error);
   }
 
@@ -336,35 +322,36 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
    */
   send(data: SendData, callback?: (error: Error | null) => void): number {
     const bytes = sendBytes(data);
-    const conn = this.conn;
-    if (conn && !this.negotiated && this.earlyReplies && !this.ending)
+    const driven = this.live !== undefined || this.driven; // the getter only for a hibernated session
+    if (driven && !this.negotiated && this.earlyReplies && !this.ending)
       return this.earlyReplies.hold(bytes, this.maxMessageSize, this.mtu, callback);
-    if (!conn || !this.negotiated || this.ended || this.ending) throw new SessionStateError(this.stateProblem('send'));
+    if (!driven || !this.negotiated || this.ended || this.ending)
+      throw new SessionStateError(this.stateProblem('send'));
     // Only a message near the limit pays for working it out (suite, connection ID, the peer's record_size_limit).
     if (bytes.length > Math.min(this.mtu, this.negotiated.recordSizeLimit ?? Infinity) - SURELY_FITS_BELOW_MTU) {
       const limit = this.maxMessageSize;
       if (bytes.length > limit) throw new MessageTooLargeError(bytes.length, limit, this.mtu);
     }
     try {
-      conn.send(bytes);
+      this.sendData(bytes);
     } catch (e) {
       if (e instanceof ConnectionStateError) throw new SessionStateError(`send: ${e.message}`);
       throw e;
     }
     this.counters.messagesSent++;
     this.counters.bytesSent += bytes.length;
-    if (callback) this.opening.whenSent(conn, callback);
+    if (callback) this.opening.whenSent(callback);
     return bytes.length;
   }
 
   /** Resolves once every datagram handed to the socket so far is written: await it every few sends to pace a sender. */
   flushed(): Promise<void> {
-    return this.conn ? this.conn.flushed() : Promise.resolve();
+    return this.driven ? this.flushedOut() : Promise.resolve();
   }
 
   /** The most bytes one `send()` takes: one record in one `mtu` datagram, for the suite and connection ID (message-size.ts). */
   get maxMessageSize(): number {
-    const connection = this.conn?.connection;
+    const connection = this.connection;
     const facts = connection?.versionFacts ?? FACTS13;
     return facts.maxMessageSize(this.mtu, this.negotiated, connection?.connectionIds?.peer?.length ?? 0);
   }
@@ -374,10 +361,9 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     if (!this.ended && !this.ending) {
       this.ending = true;
       this.counters.closingAt = Date.now();
-      const conn = this.conn;
-      if (!conn) this.finish(undefined);
-      else if (this.negotiated) conn.close();
-      else conn.abort('local', 'closed before the handshake completed');
+      if (!this.driven) this.finish(undefined);
+      else if (this.negotiated) this.shut();
+      else this.abort('local', 'closed before the handshake completed');
     }
     return this.closed.then(noop, noop);
   }
@@ -387,7 +373,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
     if (this.ended) return;
     this.ending = true;
     if (error) this.endedWith ??= withCode(error, 'ERR_DTLS_DESTROYED');
-    if (this.conn) this.conn.abort('local', error?.message ?? 'destroyed');
+    if (this.driven) this.abort('local', error?.message ?? 'destroyed');
     else this.finish(error && withCode(error, 'ERR_DTLS_DESTROYED'));
   }
 
@@ -418,7 +404,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
 
   /** The cipher suite, as node:tls names it (`name`: OpenSSL's, `standardName`: IANA's), once opened. */
   get cipher(): SessionCipher | undefined {
-    return this.negotiated && this.conn && cipherOf(this.negotiated, this.conn.connection.versionFacts);
+    return this.negotiated && this.driven ? cipherOf(this.negotiated, this.current.versionFacts) : undefined;
   }
 
   /** The server name: a client's sent server_name (none for an IP address); on a server, the client's, once read. */
@@ -520,7 +506,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
 
   /** The peer's address, port and family. */
   get remoteAddress(): SessionAddress | undefined {
-    const r = this.conn?.remote ?? this.remote;
+    const r = this.placed ? this.remote : undefined;
     return r ? { address: r.address, family: isIPv6(r.address) ? 'IPv6' : 'IPv4', port: r.port } : undefined;
   }
 
@@ -534,39 +520,38 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
    * (keying-material.ts), `ERR_INVALID_STATE` before `opened`; `length` at most 255 × the hash length (HKDF's limit).
    */
   exportKeyingMaterial(length: number, label: string, context?: Uint8Array | DataView): Buffer {
-    if (!this.conn || !this.negotiated) throw new SessionStateError(this.stateProblem('exportKeyingMaterial'));
-    const most = this.conn.connection.versionFacts.exporterLengthLimit(this.negotiated);
+    if (!this.driven || !this.negotiated) throw new SessionStateError(this.stateProblem('exportKeyingMaterial'));
+    const connection = this.current;
+    const most = connection.versionFacts.exporterLengthLimit(this.negotiated);
     const contextBytes = keyingMaterialArguments(length, label, context, most);
-    return Buffer.from(this.conn.connection.exportKeyingMaterial(length, label, contextBytes));
+    return Buffer.from(connection.exportKeyingMaterial(length, label, contextBytes));
   }
 
   /** Updates our keys, and with `requestPeer` the peer's (RFC 9147 §8). */
   updateKeys(requestPeer = false): void {
-    if (!this.conn || !this.negotiated || this.ended) throw new SessionStateError(this.stateProblem('updateKeys'));
-    this.conn.updateKeys(requestPeer);
+    if (!this.driven || !this.negotiated || this.ended) throw new SessionStateError(this.stateProblem('updateKeys'));
+    this.direct((connection, now) => connection.updateKeys(requestPeer, now));
   }
 
   /** Connection IDs, when the handshake negotiated them (RFC 9146; see {@link SessionConnectionIds}). */
   get connectionIds(): SessionConnectionIds | undefined {
-    const ids = this.conn?.connection.connectionIds;
+    const ids = this.connection?.connectionIds;
     return ids && sessionConnectionIds(ids);
   }
 
   /** Gives the peer `count` more CIDs of ours (NewConnectionId, RFC 9147 §9); `immediate`: it must switch to one now. */
   issueConnectionIds(count: number, options: { readonly immediate?: boolean } = {}): Buffer[] {
-    if (!this.conn || !this.negotiated || this.ended)
+    if (!this.driven || !this.negotiated || this.ended)
       throw new SessionStateError(this.stateProblem('issueConnectionIds'));
-    const cids = this.conn.connection.issueConnectionIds(count, { ...options, now: DtlsEndpoint.now() });
-    this.conn.pumpNow();
+    const cids = this.direct((connection, now) => connection.issueConnectionIds(count, { ...options, now }));
     return cids.map((c) => Buffer.from(c));
   }
 
   /** Asks the peer for `count` CIDs to move to later (RequestConnectionId, RFC 9147 §9). */
   requestConnectionIds(count: number): void {
-    if (!this.conn || !this.negotiated || this.ended)
+    if (!this.driven || !this.negotiated || this.ended)
       throw new SessionStateError(this.stateProblem('requestConnectionIds'));
-    this.conn.connection.requestConnectionIds(count, DtlsEndpoint.now());
-    this.conn.pumpNow();
+    this.direct((connection, now) => connection.requestConnectionIds(count, now));
   }
 
   /**
@@ -577,10 +562,10 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
    * system's choice). Resolves with the new local address.
    */
   rebind(address?: string): Promise<SessionAddress> {
-    if (!this.conn || !this.negotiated || this.ended || !this.rebinder)
+    if (!this.driven || !this.negotiated || this.ended || !this.rebinder)
       return Promise.reject(new SessionStateError(this.stateProblem('rebind')));
     // DTLS 1.2: only with a CID of the server's (RFC 9146), by which its listener finds the session from the new address.
-    const connection = this.conn.connection;
+    const connection = this.current;
     const refused = connection.versionFacts.rebindRefusal(connection.connectionIds);
     if (refused !== undefined) return Promise.reject(refused);
     return this.rebinder(address);
@@ -588,9 +573,9 @@ export class DtlsSession<L extends SessionListener = SessionListener> implements
 
   /** Server: asks the client for its certificate after the handshake (RFC 8446 §4.6.2). */
   requestClientCertificate(): void {
-    if (!this.conn || !this.negotiated || this.ended)
+    if (!this.driven || !this.negotiated || this.ended)
       throw new SessionStateError(this.stateProblem('requestClientCertificate'));
-    this.conn.requestClientCertificate();
+    this.direct((connection, now) => connection.requestClientCertificate(now));
   }
 
   private stateProblem(what: string): string {

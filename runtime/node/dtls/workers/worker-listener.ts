@@ -12,7 +12,7 @@ import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { ConfigError } from '../../../config-error.js';
-import { DtlsUdpServer } from '../../server.js';
+import { validateServerOptions } from '../../server-options.js';
 import { DtlsSessionError, type DtlsError, type HandshakeErrorHandler } from '../errors.js';
 import { serverOptions, type ListenOptions } from '../options.js';
 import type { SessionAddress } from '../session.js';
@@ -553,7 +553,7 @@ export function listenWorkers(module: string | URL, options: WorkerListenOptions
   const { workers: _workers, hostId: _hostId, ticketKeyFile: _ticketKeyFile, fleet: _fleet, ...single } = options;
   const resolved = serverOptions(single);
   const { udp: _udp, transport: _transport, reusePort: _reusePort, ...server } = resolved;
-  DtlsUdpServer.validate(server);
+  validateServerOptions(server);
   socketPlan();
   return new DtlsWorkerListener(url, options, count);
 }

@@ -233,7 +233,7 @@ async function main(): Promise<void> {
   // datagrams of other workers and the fleet's link ask it what it holds.
   const transport = Transport.of(socket);
   // The CIDs this worker's sessions hold, published for the others (from the first session on: before any datagram is read).
-  if (directory !== undefined) void listener.listening.then(() => publishConnectionIds(listener.server, directory));
+  if (directory !== undefined) void listener.listening.then(() => publishConnectionIds(listener, directory));
   listener.onhandshakeerror = (error, remote) =>
     tellCounted({
       type: 'handshakeError',
@@ -356,7 +356,7 @@ const AT = Object.fromEntries(WORKER_STAT_NAMES.map((name, i) => [name, i])) as 
  */
 function writeRow(row: Float64Array, listener: DtlsListener, link: FleetLink | undefined, cpu: boolean): void {
   const s = listener.stats;
-  const server = listener.server?.stats; // read once: each of the listener's getters would build it again
+  const server = listener.serverStats; // read once: each of the listener's getters would build it again
   for (const [name, value] of Object.entries(counts) as [WorkerStatName, number][]) row[AT[name]] = value;
   for (const [name, value] of Object.entries(link?.counts ?? NO_LINK) as [WorkerStatName, number][])
     row[AT[name]] = value;

@@ -1,37 +1,36 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { releaseOwnTicketKeys } from '../session/ticket-key-cache.js';
-import { isIP, type AddressInfo } from 'node:net';
-import { ConfigError, integerOption } from '../config-error.js';
-import { DtlsConnection, HANDSHAKE_KEYS_RETENTION_MS, type ConnectionOptions } from '../dtls/connection.js';
-import { resolveConfig, type ResolvedConfig } from '../connection/config.js';
-import { HelloRetryResponder } from '../connection/hello-retry-responder.js';
-import type { DeadlineOptions } from '../connection/deadlines.js';
-import { screenFrozen, type FrozenSession } from '../connection/hibernation.js';
-import { Admission, type Refusal } from './admission.js';
-import { hostKey } from './host-key.js';
-import type { ClientHelloPeek } from './client-hello-peek.js';
-import { DtlsEndpoint } from './endpoint.js';
-import type { ConnectionEvent, SessionParameters } from '../connection/events.js';
-import { processAntiReplay, type AntiReplayStore, type SyncAntiReplay } from '../session/anti-replay.js';
-import { AntiReplayWait } from './anti-replay-wait.js';
-import { TICKET_AGE_TOLERANCE_MS } from '../connection/psk-selection.js';
-import { CallbackError, callApplication } from '../handshake/callback-error.js';
-import { HelloResponder, type HelloOutcome } from '../dtls/hello-responder.js';
-import { serverConfigs, type VersionConfigs } from '../dtls/version-configs.js';
-import type { Connection } from '../connection/connection-api.js';
+import { releaseOwnTicketKeys } from '../../session/ticket-key-cache.js';
+import { isIP } from 'node:net';
+import { ConfigError, integerOption } from '../../config-error.js';
+import { DtlsConnection, HANDSHAKE_KEYS_RETENTION_MS, type ConnectionOptions } from '../../dtls/connection.js';
+import { resolveConfig, type ResolvedConfig } from '../../connection/config.js';
+import { HelloRetryResponder } from '../../connection/hello-retry-responder.js';
+import type { DeadlineOptions } from '../../connection/deadlines.js';
+import { screenFrozen, type FrozenSession } from '../../connection/hibernation.js';
+import { Admission, type Refusal } from '../admission.js';
+import { hostKey } from '../host-key.js';
+import type { ClientHelloPeek } from '../client-hello-peek.js';
+import type { ConnectionEvent } from '../../connection/events.js';
+import type { DtlsSession } from './session.js';
+import { SessionDriver } from './session-driver.js';
+import type { RemoteAddress } from '../peer-paths.js';
+import { processAntiReplay, type AntiReplayStore, type SyncAntiReplay } from '../../session/anti-replay.js';
+import { AntiReplayWait } from '../anti-replay-wait.js';
+import { TICKET_AGE_TOLERANCE_MS } from '../../connection/psk-selection.js';
+import { CallbackError, callApplication } from '../../handshake/callback-error.js';
+import { HelloResponder, type HelloOutcome } from '../../dtls/hello-responder.js';
+import { serverConfigs, type VersionConfigs } from '../../dtls/version-configs.js';
+import type { Connection } from '../../connection/connection-api.js';
 import {
   validateServerOptions,
-  type RefusalListener,
   type UdpServerLimits,
   type UdpServerOptions,
   type UdpServerStats,
-} from './server-options.js';
-import { cidKey, Transport, type DatagramRoute, type Slot } from './transport.js';
-import type { Peer } from './listener-peer.js';
-import { RestingSessions } from './resting-sessions.js';
-import { SessionCache12 } from '../dtls12/session12.js';
-
-export type { RefusalListener, UdpServerLimits, UdpServerOptions, UdpServerStats } from './server-options.js';
+} from '../server-options.js';
+import { cidKey, Transport, type DatagramRoute, type Slot } from '../transport.js';
+import type { Peer } from '../listener-peer.js';
+import { RestingSessions } from '../resting-sessions.js';
+import { SessionCache12 } from '../../dtls12/session12.js';
 
 /** What a connection starts with from the cookie exchange (hello-responder.ts). */
 type HelloStart = Extract<HelloOutcome, { kind: 'accept' }>['start'];
@@ -39,47 +38,64 @@ type HelloStart = Extract<HelloOutcome, { kind: 'accept' }>['start'];
 /** The anti-replay store's verdict on a 0-RTT ClientHello, or what it threw (or rejected with): the handshake then fails with internal_error. */
 type StoreVerdict = boolean | { readonly threw: unknown };
 
+/** What hears of every CID the server's sessions issue and retire (a worker's CID directory: workers/published-cids.ts). */
+export interface ConnectionIdObserver {
+  issued(cid: Uint8Array): void;
+  retired(cid: Uint8Array): void;
+}
+
+/** node:dgram's options of a listener's own socket (`ttl` set once bound). */
+export interface ListenerUdpOptions {
+  readonly ipv6Only?: boolean;
+  readonly recvBufferSize?: number;
+  readonly sendBufferSize?: number;
+  readonly ttl?: number;
+}
+
 /** The connection-level store of the UDP server's connections: the server decides before the connection exists. */
 const REFUSE_EARLY_DATA = { admit: (): boolean => false };
 
 /**
- * A DTLS server (1.3, or 1.2 when a ClientHello offers no 1.3: DtlsConnection chooses from the first ClientHello) on
- * one UDP socket: connections per client address and port, created when that client's ClientHello (with a valid cookie,
- * when cookies are on) arrives, within global and per-host limits.
+ * The serving part of a listener (DtlsListener, listener.ts, is the class; this is its base): a DTLS server (1.3, or 1.2
+ * when a ClientHello offers no 1.3: DtlsConnection chooses from the first ClientHello) on one UDP socket's transport,
+ * with its admission, cookie exchange and resting sessions: a session per client address and port, made when that
+ * client's ClientHello (with a valid cookie, when cookies are on) arrives, within global and per-host limits.
  *
  * A client that restarts on the same address and port (RFC 9147 §5.11) starts a second connection beside the first;
  * while both exist every datagram from that address goes to both, and each drops what does not authenticate under its
  * own keys. When the new one completes its handshake, the old one ends with reason `replaced`. ClientHellos are routed
  * by ClientHello.random: a retransmission goes to the connection it started, a new one to the cookie exchange.
  */
-export class DtlsUdpServer {
-  readonly socket: Socket;
-  /** The socket and its demux: the sessions by connection ID and by address and port. */
-  readonly transport: Transport<Peer>;
-  private readonly listeners = new Set<(endpoint: DtlsEndpoint, clientRandom: string | undefined) => void>();
-  private readonly refusalListeners = new Set<RefusalListener>();
+export abstract class ListenerAdmission {
+  /** The socket, once made ({@link bind}). */
+  protected udp: Socket | undefined;
+  /** Serving: the socket is bound (or was given bound) and every part below is made. */
+  protected served = false;
+  /** @internal The socket and its demux: the sessions by connection ID and by address and port (once bound). */
+  transport!: Transport<Peer>;
+  private readonly cidObservers = new Set<ConnectionIdObserver>();
   /** The answer to a ClientHello from a peer without a connection: the version's cookie exchange, or a protocol_version refusal. */
-  private readonly responder: HelloResponder;
+  private responder!: HelloResponder;
   /** Cookie exchanges on (`cookies`, default true). */
-  private readonly cookies: boolean;
-  private readonly limits: UdpServerLimits;
-  private readonly admission: Admission;
+  private cookies!: boolean;
+  private limits!: UdpServerLimits;
+  private admission!: Admission;
   /** The established sessions, swept to close when idle and to park (and hibernate) when quiet. */
-  private readonly resting: RestingSessions;
-  private readonly store: AntiReplayStore;
+  private resting!: RestingSessions;
+  private store!: AntiReplayStore;
   /** 0-RTT ClientHellos waiting for the anti-replay store, with the datagrams that came meanwhile, under caps. */
-  private readonly storeWait: AntiReplayWait;
+  private storeWait!: AntiReplayWait;
   /** The options every connection is made from (the anti-replay verdict is added per connection). */
-  private readonly connectionOptions: ConnectionOptions;
+  private connectionOptions!: ConnectionOptions;
   /** The anti-replay verdict of connections not let in on an early verdict: the store, asked synchronously (one object for all); like every stand-in for the store, it carries the store's generation (tickets are issued under it). */
-  private readonly askingStore: SyncAntiReplay;
+  private askingStore!: SyncAntiReplay;
   /** The connection options resolved once, at listen, and shared by every connection (each adds only its own hooks). */
-  private readonly config: ResolvedConfig;
+  private config!: ResolvedConfig;
   /** The per-connection options every connection gets as they are (the inspector, the datagram observer, the wall clock). */
-  private readonly observers: Pick<ConnectionOptions, 'inspect' | 'onDatagram' | 'wallClock'>;
+  private observers!: Pick<ConnectionOptions, 'inspect' | 'onDatagram' | 'wallClock'>;
   /** node:dtls's `endpoint.busy`: while true, no new handshake starts (a new peer's ClientHello is dropped and counted in `busyRefused`). */
-  busy = false;
-  private counts = {
+  protected busyNow = false;
+  private tallies = {
     refusedGlobal: 0,
     refusedPerHost: 0,
     busyRefused: 0,
@@ -92,10 +108,26 @@ export class DtlsUdpServer {
     migrations: 0,
   };
   /** The configurations of the versions answered (minVersion..maxVersion), resolved once over `config`. */
-  private readonly configs: VersionConfigs;
+  private configs!: VersionConfigs;
 
-  private constructor(options: UdpServerOptions, socket: Socket, route?: DatagramRoute) {
-    this.socket = socket;
+  /** A session for a new connection from `remote`, not driven yet. */
+  protected abstract makeSession(remote: RemoteAddress): DtlsSession;
+  /** The session is driven and placed: the application may have it (`clientRandom`: ClientHello.random in hex, if read). */
+  protected abstract accepted(session: DtlsSession, clientRandom: string | undefined): void;
+  /**
+   * The stateless cookie exchange refused a ClientHello with an alert before any session existed (no cipher suite or
+   * group in common, a bad cookie): who, the alert and why (and what an application callback threw, if one did).
+   */
+  protected abstract refused(
+    remote: { readonly address: string; readonly port: number },
+    alert: string,
+    reason: string,
+    thrown: unknown,
+  ): void;
+
+  /** Makes every part over `socket` (bound or binding) and serves on it; `route` (a worker's) sees each datagram first. */
+  private open(options: UdpServerOptions, socket: Socket, route?: DatagramRoute): void {
+    this.udp = socket;
     this.transport = Transport.forListener<Peer>(socket);
     const {
       antiReplay,
@@ -112,7 +144,7 @@ export class DtlsUdpServer {
       generation: this.store.generation,
     };
     this.connectionOptions = { ...rest, antiReplay: { ...REFUSE_EARLY_DATA, generation: this.store.generation } };
-    this.limits = DtlsUdpServer.validate(options);
+    this.limits = validateServerOptions(options);
     this.config = resolveConfig('server', this.connectionOptions);
     // The 1.2 cookie exchange as the 1.3 one (`cookies`), under one secret for the listener.
     const versioned = {
@@ -166,29 +198,18 @@ export class DtlsUdpServer {
     socket.on('error', () => {});
   }
 
-  /** Checks every option (ConfigError names the one that is wrong) and returns the server's limits. */
-  static validate(options: UdpServerOptions): UdpServerLimits {
-    return validateServerOptions(options);
-  }
-
   /**
-   * Binds the socket; resolves once it is listening. `io.udp`: node:dgram's socket options (`ttl` set once bound);
-   * `io.socket`: a socket that is already there (a transport's), used as it is, unbound.
+   * Makes the socket (or takes `io.socket`, a transport's or a worker's, used as it is, unbound) and every part over it,
+   * and binds it; resolves once it is listening. `io.udp`: node:dgram's socket options (`ttl` set once bound).
    */
-  static async listen(
+  protected async bind(
     options: UdpServerOptions,
-    io: {
-      readonly socket?: Socket;
-      readonly route?: DatagramRoute;
-      readonly udp?: {
-        readonly ipv6Only?: boolean;
-        readonly recvBufferSize?: number;
-        readonly sendBufferSize?: number;
-        readonly ttl?: number;
-      };
-    } = {},
-  ): Promise<DtlsUdpServer> {
-    if (io.socket !== undefined) return new DtlsUdpServer(options, io.socket, io.route);
+    io: { readonly socket?: Socket; readonly route?: DatagramRoute; readonly udp?: ListenerUdpOptions },
+  ): Promise<Socket> {
+    if (io.socket !== undefined) {
+      this.open(options, io.socket, io.route);
+      return io.socket;
+    }
     const host = options.host ?? '127.0.0.1';
     const family = isIP(host);
     if (family === 0) throw new ConfigError('host', `must be an IP address to bind, got ${host}`);
@@ -200,9 +221,8 @@ export class DtlsUdpServer {
       ...(options.reusePort === true ? { reusePort: true } : {}),
     } as const;
     const socket = createSocket(socketOptions);
-    let server: DtlsUdpServer;
     try {
-      server = new DtlsUdpServer(options, socket);
+      this.open(options, socket);
     } catch (e) {
       socket.close();
       throw e;
@@ -218,22 +238,20 @@ export class DtlsUdpServer {
           reject(e instanceof Error ? e : new Error(String(e)));
           return;
         }
-        resolve(server);
+        resolve(socket);
       });
     });
   }
 
-  get address(): AddressInfo {
-    return this.socket.address();
+  /** @internal Sessions, handshaking or open (a restarting client briefly has two). */
+  get openSessions(): number {
+    return this.served ? this.admission.connections : 0;
   }
 
-  /** Number of connections (a restarting client briefly has two). */
-  get size(): number {
-    return this.admission.connections;
-  }
-
-  get stats(): UdpServerStats {
-    const c = this.counts;
+  /** @internal The serving part's counts (what `listener.stats` reads), once bound. */
+  get serverStats(): UdpServerStats | undefined {
+    if (!this.served) return undefined;
+    const c = this.tallies;
     // Object.assign, not an object literal with spreads: V8 defines each property after a literal's first spread in the
     // runtime (about 13 µs for this one), and a worker reads these after every read of its socket.
     return Object.assign({}, c, this.resting.counts, {
@@ -249,9 +267,9 @@ export class DtlsUdpServer {
     });
   }
 
-  /** Connections and handshakes of the host `address` counts against (see {@link hostKey}). */
+  /** @internal Sessions and handshakes counted against `address`'s host (its prefix; tests/node/host-prefix-admission.test.ts). */
   hostUsage(address: string): { readonly connections: number; readonly handshakes: number } {
-    return this.admission.usage(this.hostOf(address));
+    return this.served ? this.admission.usage(this.hostOf(address)) : { connections: 0, handshakes: 0 };
   }
 
   /** The host `address` counts against, by this server's prefixes. */
@@ -259,40 +277,26 @@ export class DtlsUdpServer {
     return hostKey(address, this.limits.hostPrefixes);
   }
 
-  /**
-   * Calls `listener` when the stateless cookie exchange refuses a ClientHello with an alert before any connection
-   * exists (no cipher suite or group in common, a bad cookie): who, the alert and why.
-   */
-  onRefusal(listener: RefusalListener): () => void {
-    this.refusalListeners.add(listener);
-    return () => this.refusalListeners.delete(listener);
+  /** @internal Calls `observer` with every CID a session issues from now on, and again as it retires (or its session ends). */
+  onConnectionIds(observer: ConnectionIdObserver): void {
+    this.cidObservers.add(observer);
   }
 
-  /**
-   * Calls `listener` with each new client endpoint (before its handshake completes). Its `handshake` promise is typed
-   * with the 1.3 connection's parameters; a DTLS 1.2 peer's are a Negotiated12Parameters (`isDtls12`), as `onEvent`
-   * types them. `clientRandom`: its ClientHello.random in hex, as key log lines name the connection (undefined when not
-   * read yet).
-   */
-  onConnection(listener: (endpoint: DtlsEndpoint, clientRandom: string | undefined) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  /** Closes every connection (close_notify where connected) and the socket. */
-  async close(): Promise<void> {
+  /** Closes every session (close_notify where connected) and the socket. */
+  protected async closeAll(): Promise<void> {
     this.resting.close();
     this.storeWait.clear();
     const open = this.transport.peers();
-    for (const p of open) p.endpoint.close();
-    await Promise.all(open.map((p) => p.endpoint.flushed()));
-    await new Promise<void>((resolve) => this.socket.close(() => resolve()));
+    for (const p of open) p.session.shut();
+    await Promise.all(open.map((p) => p.session.flushed()));
+    const socket = this.udp;
+    if (socket !== undefined) await new Promise<void>((resolve) => socket.close(() => resolve()));
     releaseOwnTicketKeys(this.connectionOptions); // the random keys resolveConfig made for this server (owner: its options)
   }
 
   /** A hibernated session's connection again, on the configuration and per-connection options it was made with. */
   private thaw(frozen: FrozenSession, remote: { readonly address: string }, now: number): DtlsConnection {
-    this.counts.thawed++;
+    this.tallies.thawed++;
     return DtlsConnection.thaw(this.configs, this.perConnection(this.askingStore, remote.address), frozen, now);
   }
 
@@ -308,7 +312,7 @@ export class DtlsUdpServer {
       peerAddress,
       ...start,
       connectionIdTaken: this.transport.connectionIdTaken,
-      // The connection keeps the deadline itself (pollTimeout); the endpoint sleeps until it.
+      // The connection keeps the deadline itself (pollTimeout); the session sleeps until it.
       handshakeTimeoutMs: this.limits.handshakeMs,
     };
   }
@@ -326,17 +330,17 @@ export class DtlsUdpServer {
     hello: ClientHelloPeek | undefined,
   ): void {
     if (!hello) {
-      this.counts.notClientHello++; // no connection, and not a ClientHello: nothing to start
+      this.tallies.notClientHello++; // no connection, and not a ClientHello: nothing to start
       return;
     }
     if (slot && hello.random === undefined && !this.cookies) {
       // Without cookies a connection reassembles its own ClientHello: a later fragment goes to the newest handshake.
       const newest = slot.successor ?? slot.primary;
-      if (newest?.handshaking) newest.endpoint.deliver(d);
+      if (newest?.handshaking) newest.session.deliver(d);
       return;
     }
-    if (this.busy) {
-      this.counts.busyRefused++;
+    if (this.busyNow) {
+      this.tallies.busyRefused++;
       return;
     }
     const host = this.hostOf(address);
@@ -345,9 +349,9 @@ export class DtlsUdpServer {
     // The version and its cookie exchange are the core's (hello-responder.ts): the connection started speaks what it chose.
     let outcome: HelloOutcome;
     try {
-      outcome = this.responder.handle(d, key, DtlsEndpoint.now(), address);
+      outcome = this.responder.handle(d, key, SessionDriver.now(), address);
     } catch {
-      this.counts.connectionErrors++;
+      this.tallies.connectionErrors++;
       return;
     }
     if (outcome.kind === 'reply') return this.reply(outcome, address, port);
@@ -359,23 +363,22 @@ export class DtlsUdpServer {
       outcome.random !== undefined &&
       this.transport.matching(slot, { ...hello, random });
     if (same)
-      same.endpoint.deliver(outcome.datagram); // a fragmented retransmission, reassembled
+      same.session.deliver(outcome.datagram); // a fragmented retransmission, reassembled
     else if (outcome.earlyDataKey && random !== undefined)
       this.startAfterStore(key, host, { address, port }, random, outcome.datagram, outcome.earlyDataKey);
     else this.start(key, host, { address, port }, random, outcome.start, outcome.datagram);
   }
 
   private refuse(refusal: Refusal): void {
-    if (refusal === 'global') this.counts.refusedGlobal++;
-    else this.counts.refusedPerHost++;
+    if (refusal === 'global') this.tallies.refusedGlobal++;
+    else this.tallies.refusedPerHost++;
   }
 
   /** Sends the responder's HelloRetryRequest or alert to `address:port` (and tells the refusal listeners of an alert). */
   private reply(outcome: HelloOutcome & { kind: 'reply' }, address: string, port: number): void {
     this.transport.send([outcome.datagram], 1, port, address, false, NO_CALLBACK);
     if (outcome.what !== 'hello-retry-request' && outcome.what !== 'hello-verify-request')
-      for (const l of this.refusalListeners)
-        l({ address, port }, outcome.what, outcome.reason ?? outcome.what, outcome.callbackError);
+      this.refused({ address, port }, outcome.what, outcome.reason ?? outcome.what, outcome.callbackError);
   }
 
   /**
@@ -409,9 +412,9 @@ export class DtlsUdpServer {
   private retryWithCookie(key: string, remote: { address: string; port: number }, first: Uint8Array): void {
     let outcome: HelloOutcome | undefined;
     try {
-      outcome = this.responder.handle(first, key, DtlsEndpoint.now());
+      outcome = this.responder.handle(first, key, SessionDriver.now());
     } catch {
-      this.counts.connectionErrors++;
+      this.tallies.connectionErrors++;
       return;
     }
     if (outcome?.kind === 'reply') this.reply(outcome, remote.address, remote.port);
@@ -425,7 +428,7 @@ export class DtlsUdpServer {
   private askStore(key: Uint8Array, windowMs: number): boolean {
     const verdict = callApplication('antiReplay', () => this.store.admit(key, windowMs));
     if (typeof verdict === 'boolean') return verdict;
-    verdict.then(undefined, () => this.counts.storeRejections++);
+    verdict.then(undefined, () => this.tallies.storeRejections++);
     return false;
   }
 
@@ -457,7 +460,7 @@ export class DtlsUdpServer {
               };
       connection = DtlsConnection.serverSharing(this.configs, this.perConnection(antiReplay, remote.address, start));
     } catch {
-      this.counts.connectionErrors++;
+      this.tallies.connectionErrors++;
       return;
     }
     this.admit(key, host, remote, random, connection, first);
@@ -474,67 +477,70 @@ export class DtlsUdpServer {
   ): void {
     const slot = this.transport.slotOf(key);
     // One restart at a time per address: a newer one supersedes a successor still handshaking.
-    slot.successor?.endpoint.abort('replaced', 'superseded by a newer handshake from the same address and port');
-    const peer = new DtlsUdpServer.ServerPeer(this, connection, remote, key, host, random);
-    const endpoint = peer.endpoint;
+    slot.successor?.session.abort('replaced', 'superseded by a newer handshake from the same address and port');
+    const session = this.makeSession(remote);
+    const peer = new ListenerAdmission.ServerPeer(this, session, key, host, random);
+    session.drive(connection, this.transport.socket, remote, peer);
     if (slot.primary === undefined) slot.primary = peer;
     else slot.successor = peer;
     this.admission.opened(host);
-    for (const l of this.listeners) l(endpoint, random);
+    this.accepted(session, random);
     // With the path it came over: the session's peer is there until it moves as a peer moves (RFC 9853, RFC 9146 §6),
     // never wherever the first CID-routed datagram happens to come from (a copy an attacker got there first).
-    endpoint.deliver(first, remote);
+    session.deliver(first, remote);
   }
 
   /**
-   * A session's peer, and its endpoint's owner: the endpoint's events and its end come to the server through it (one
-   * object per session, not a closure per callback); nested in the class to reach its private members.
+   * A session's place, and its owner: the session's events and its end come to the server through it (one object per
+   * session, not a closure per callback); nested in the class to reach its private members.
    */
   private static readonly ServerPeer = class ServerPeer implements Peer {
-    readonly endpoint: DtlsEndpoint;
+    readonly session: DtlsSession;
     key: string;
     cids: Set<string> | undefined = undefined;
     host: string;
     random: string | undefined;
     handshaking = true;
     handshakeKeysUntil: number | undefined = undefined;
-    private readonly server: DtlsUdpServer;
+    private readonly server: ListenerAdmission;
 
     constructor(
-      server: DtlsUdpServer,
-      connection: Connection,
-      remote: { address: string; port: number },
+      server: ListenerAdmission,
+      session: DtlsSession,
       key: string,
       host: string,
       random: string | undefined,
     ) {
       this.server = server;
+      this.session = session;
       this.key = key;
       this.host = host;
       this.random = random;
-      this.endpoint = new DtlsEndpoint(connection, server.socket, remote, this);
     }
 
-    /** The server hears of each event before the application's listeners. */
-    endpointEvent(_endpoint: DtlsEndpoint<SessionParameters>, e: ConnectionEvent): void {
+    /** The server hears of each event before the session's own handling. */
+    sessionEvent(_session: DtlsSession, e: ConnectionEvent): void {
       const server = this.server;
       if (e.type === 'handshakeComplete') server.established(this);
-      else if (e.type === 'connectionIdIssued') server.transport.issued(this, e.cid);
-      else if (e.type === 'connectionIdRetired') {
+      else if (e.type === 'connectionIdIssued') {
+        server.transport.issued(this, e.cid);
+        for (const o of server.cidObservers) o.issued(e.cid.slice());
+      } else if (e.type === 'connectionIdRetired') {
         server.transport.retired(this, e.cid);
+        for (const o of server.cidObservers) o.retired(e.cid);
       } else if (e.type === 'pathMigrated') server.migrated(this, e.validated);
     }
 
-    endpointEnded(): void {
+    sessionEnded(): void {
       this.server.ended(this);
     }
 
-    endpointWoke(): void {
+    sessionWoke(): void {
       this.server.resting.woke(this);
     }
 
-    thaw(frozen: FrozenSession, endpoint: DtlsEndpoint<SessionParameters>, now: number): Connection {
-      return this.server.thaw(frozen, endpoint.remote, now);
+    thaw(frozen: FrozenSession, session: DtlsSession, now: number): Connection {
+      return this.server.thaw(frozen, session.remote, now);
     }
 
     /** A datagram at the hibernated session, screened without thawing it: undefined when a new record of it authenticated. */
@@ -550,7 +556,7 @@ export class DtlsUdpServer {
     }
 
     /** Thawed without waking: due to rest again once quiet for parkMs more. */
-    endpointThawed(): void {
+    sessionThawed(): void {
       this.server.resting.schedule(this);
     }
   };
@@ -558,13 +564,13 @@ export class DtlsUdpServer {
   private established(peer: Peer): void {
     if (!peer.handshaking) return;
     peer.handshaking = false;
-    peer.handshakeKeysUntil = DtlsEndpoint.now() + HANDSHAKE_KEYS_RETENTION_MS;
+    peer.handshakeKeysUntil = SessionDriver.now() + HANDSHAKE_KEYS_RETENTION_MS;
     this.resting.schedule(peer);
     this.admission.established(peer.host);
     const old = this.transport.established(peer);
     if (old) {
-      this.counts.restarts++;
-      old.endpoint.abort(
+      this.tallies.restarts++;
+      old.session.abort(
         'replaced',
         'replaced: the client completed a new handshake from the same address and port (RFC 9147 §5.11)',
       );
@@ -579,22 +585,24 @@ export class DtlsUdpServer {
    * address, which would free its own host's share and fill a victim's.
    */
   private migrated(peer: Peer, validated: boolean): void {
-    this.counts.migrations++;
+    this.tallies.migrations++;
     this.transport.migrated(peer);
     if (validated) {
-      const host = this.hostOf(peer.endpoint.remote.address);
+      const host = this.hostOf(peer.session.remote.address);
       this.admission.moved(peer.host, host, peer.handshaking);
       peer.host = host;
     }
   }
 
   private ended(peer: Peer): void {
-    if (peer.handshaking && peer.endpoint.connection.expired === 'handshake') this.counts.handshakeTimeouts++;
+    if (peer.handshaking && peer.session.connection?.expired === 'handshake') this.tallies.handshakeTimeouts++;
     this.resting.cancel(peer);
+    if (this.cidObservers.size > 0)
+      for (const k of peer.cids ?? []) for (const o of this.cidObservers) o.retired(Buffer.from(k, 'latin1'));
     this.transport.ended(peer);
     this.admission.closed(peer.host, peer.handshaking);
     peer.handshaking = false;
-    if (peer.endpoint.internalError !== undefined) this.counts.connectionErrors++;
+    if (peer.session.internalError !== undefined) this.tallies.connectionErrors++;
   }
 }
 

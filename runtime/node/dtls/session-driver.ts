@@ -1,0 +1,422 @@
+import type { Socket } from 'node:dgram';
+import { performance } from 'node:perf_hooks';
+import type { Connection } from '../../connection/connection-api.js';
+import type { ConnectionEvent } from '../../connection/events.js';
+import { IPV4_SAFE_DATAGRAM, IPV6_SAFE_DATAGRAM, PeerPaths, pathOf, type RemoteAddress } from '../peer-paths.js';
+import { Transport } from '../transport.js';
+import { describeFailure, type SessionEnding } from './session-failure.js';
+import type { SessionCloseReason } from './session-types.js';
+import { SessionRest, type SessionOwnerOf } from './session-rest.js';
+
+/** Where a session's peer is before it is known (a client's name not resolved yet). */
+const NOWHERE: RemoteAddress = { address: '', port: 0 };
+
+/**
+ * One DTLS connection driven over a real UDP socket, the part of runtime/node/dtls/session.ts's DtlsSession that does
+ * it: datagrams from the peer go into the sans-I/O connection ({@link deliver}), its datagrams go out on the socket's
+ * transport (the ones of one call together, see DatagramIo), its next deadline is one real timer, and its events are
+ * handed out straight from its queue (`pollEvent`) to the owner and then to the session ({@link handle}). Protocol time
+ * is `performance.now()` (monotonic milliseconds).
+ *
+ * Nothing the connection throws (from `receive`, `handleTimeout`, the polls) escapes a socket handler or timer: the
+ * session ends with reason `failed`, alert `internal_error` and the thrown error as `cause` ({@link internalError}),
+ * and the other sessions on the socket carry on.
+ */
+export abstract class SessionDriver extends SessionRest {
+  /** @internal The peer's address: where datagrams go (it changes when a server's session migrates, RFC 9853). */
+  remote: RemoteAddress;
+  /** The peer's other paths (addresses by path name, sockets a client left): made when a second path shows up or the client rebinds. */
+  private paths: PeerPaths | undefined;
+  /** The UDP socket this session sends on (a server's is shared by all its clients); undefined until {@link drive}. */
+  private socket: Socket | undefined;
+  /** The socket's transport: the session's way out. */
+  private transport: Transport | undefined;
+  /** The socket is connected to the peer (a client's, so ICMP errors reach it): datagrams are sent without an address. */
+  private socketConnected = false;
+  /** Closes the socket once the session ended and what it sent left (a client's own socket). */
+  private ownsSocket = false;
+  /** @internal What the connection threw, when that ended the session. */
+  internalError: unknown = undefined;
+  private pendingSends = 0;
+  private readonly flushWaiters: (() => void)[] = [];
+  /** A pump is handing the connection's events out: a pump inside it (a handler calling back in) leaves them to it, so they keep their order. */
+  private dispatching = false;
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt: number | undefined;
+  /** Why the connection ended, once it has; the error is built from it only when someone needs it. */
+  protected endedBy: SessionEnding | undefined;
+  /** The callback of the sends in flight, made with the first and let go once none is left (an idle session holds none). */
+  private onSent: ((error?: Error | null) => void) | undefined;
+  /** A pump queued by {@link sendData} for the end of the turn. */
+  private pumpQueued = false;
+
+  /** @internal Milliseconds on the monotonic clock the connection runs on. */
+  static now(): number {
+    return performance.now();
+  }
+
+  constructor(remote: RemoteAddress | undefined) {
+    super();
+    this.remote = remote ?? NOWHERE;
+  }
+
+  /** An event of the connection, handed out by the pump after the owner heard of it. */
+  protected abstract handle(e: ConnectionEvent): void;
+  /** The connection ended (a microtask after, as a reaction to a promise would run). */
+  protected abstract connectionEnded(): void;
+
+  /**
+   * @internal Drives `connection` over `socket` to `remote`; `owner`: who hears first (a listener's), `client`: the
+   * socket is the session's own (closed after the end) and `connected` to the peer.
+   */
+  drive(
+    connection: Connection,
+    socket: Socket,
+    remote: RemoteAddress,
+    owner: SessionOwnerOf<this> | undefined,
+    client?: { readonly connected: boolean },
+  ): void {
+    this.live = connection;
+    this.socket = socket;
+    this.transport = Transport.of(socket);
+    this.remote = remote;
+    this.owner = owner;
+    this.socketConnected = client?.connected === true;
+    this.ownsSocket = client !== undefined;
+  }
+
+  /** Whether {@link drive} gave the session a connection. */
+  protected get driven(): boolean {
+    return this.transport !== undefined;
+  }
+
+  /** Whether the peer's address is known. */
+  protected get placed(): boolean {
+    return this.remote !== NOWHERE;
+  }
+
+  /** @internal The socket the session sends on (a client's current one: rebind replaces it). */
+  get currentSocket(): Socket | undefined {
+    return this.socket;
+  }
+
+  /** @internal Whether the connection has ended (closed, failed or aborted). */
+  get isEnded(): boolean {
+    return this.endedBy !== undefined;
+  }
+
+  protected get hasEnded(): boolean {
+    return this.endedBy !== undefined;
+  }
+
+  protected get underWay(): boolean {
+    return (
+      this.timer !== undefined ||
+      this.pumpQueued ||
+      this.dispatching ||
+      this.pendingSends > 0 ||
+      (this.paths !== undefined && !this.paths.atRest)
+    );
+  }
+
+  protected rested(): void {
+    // No check is under way (the connection is at rest): the addresses other paths came from are not needed for probes.
+    this.paths = undefined;
+    // The queue grew during the handshake and is empty: it lets go of its backing store.
+    if (this.flushWaiters.length === 0) this.flushWaiters.length = 0;
+  }
+
+  /** @internal Client: sends the ClientHello. */
+  startHandshake(): void {
+    if (this.endedBy) return;
+    if (this.guard(() => this.current.connect(SessionDriver.now()))) this.pump();
+  }
+
+  /**
+   * @internal Hands a datagram from the peer to the connection. `from`: the address it came from, when it may differ
+   * from `remote` (a server routing by connection ID); `path`: a client's own socket path. True when a record of it
+   * authenticated (what may move a route that follows the peer).
+   */
+  deliver(datagram: Uint8Array, from?: RemoteAddress, path?: string): boolean {
+    if (this.endedBy !== undefined || this.transport === undefined) return false;
+    const now = SessionDriver.now();
+    if (this.frozen !== undefined && !this.thawsFor(this.frozen, datagram)) return false;
+    let p = path;
+    if (from !== undefined) {
+      p = pathOf(from);
+      // Made when a second path shows up, with the peer's own first (a session that never sees another keeps no map:
+      // what it would hold, the peer's path, is `remote`).
+      if (
+        this.paths?.tracksAddresses !== true &&
+        from.address === this.remote.address &&
+        from.port === this.remote.port
+      )
+        this.remote = from;
+      else (this.paths ??= new PeerPaths()).cameFrom(p, from, this.remote);
+    }
+    let connection: Connection;
+    try {
+      connection = this.live ?? this.current; // the getter only for a hibernated session: no call per datagram
+      connection.receive(datagram, now, p); // guarded inline, not through guard(): no closure per datagram
+    } catch (e) {
+      this.crash(e);
+      return false;
+    }
+    const authenticated = connection.lastAuthenticatedReceive === now;
+    if (path !== undefined) this.paths?.graceAfter(path, connection.path, connection.lastAuthenticatedReceive);
+    if (authenticated && this.parked) this.woke();
+    this.pump();
+    return authenticated;
+  }
+
+  /**
+   * @internal Client: our datagrams leave from `socket` now (bound to a new local port, connected to the server); `path`
+   * names it. The old socket stays open until the server shows it knows the new path (an authenticated record arrives on
+   * the new socket) and `graceMs` more: until then the server may still send there (RFC 9853 §5.2), however long the
+   * session idles (at most two old sockets are kept: PeerPaths). The connection uses a spare CID of the server's on the
+   * new path when it has one.
+   */
+  moveSocket(socket: Socket, path: string, oldPath: string, graceMs = 2000): void {
+    const old = this.socket;
+    if (this.endedBy || old === undefined) return;
+    (this.paths ??= new PeerPaths()).rebind(old, path, oldPath, graceMs, this.current.lastAuthenticatedReceive);
+    this.socket = socket;
+    this.transport = Transport.of(socket);
+    if (this.guard(() => this.current.rebind(path))) this.pump();
+  }
+
+  /** Runs `call` on the connection (not when ended or not driven yet), then sends what it queued; what it throws ends the session. */
+  protected apply(call: (connection: Connection, now: number) => void): void {
+    if (this.endedBy || !this.driven) return;
+    if (this.guard(() => call(this.current, SessionDriver.now()))) this.pump();
+  }
+
+  /** Runs `call` on the connection, then sends what it queued; what it throws is the caller's (a state error). */
+  protected direct<T>(call: (connection: Connection, now: number) => T): T {
+    const result = call(this.current, SessionDriver.now());
+    this.pump();
+    return result;
+  }
+
+  /**
+   * Seals application data (a ConnectionStateError before the handshake or after a failure, thrown to the caller). The
+   * record leaves at the end of the current turn (a microtask), with every other record sent in the same turn, in one
+   * system call where the platform allows (DatagramIo).
+   */
+  protected sendData(data: Uint8Array): void {
+    try {
+      (this.live ?? this.current).send(data, SessionDriver.now());
+    } finally {
+      // Also for a refused send: the refusal may have ended the connection (a 1.2 key at its usage limit), whose alert goes out.
+      if (!this.pumpQueued) {
+        this.pumpQueued = true;
+        queueMicrotask(() => this.queuedPump()); // one closure per turn that sends, not one held for the session's life
+      }
+    }
+  }
+
+  private queuedPump(): void {
+    if (this.pumpQueued) this.pump();
+  }
+
+  /** Resolves once every datagram sent so far has left the socket. */
+  protected flushedOut(): Promise<void> {
+    if (this.pumpQueued) this.pump();
+    if (this.pendingSends === 0) return Promise.resolve();
+    return new Promise((resolve) => this.flushWaiters.push(resolve));
+  }
+
+  /** @internal Sends close_notify and stops the timer; the connection ends (a listener closing, an idle session). */
+  shut(): void {
+    if (this.endedBy) return;
+    if (this.guard(() => this.current.close())) this.pump();
+    if (!this.endedBy) this.end('local', undefined, 'closed locally');
+  }
+
+  /**
+   * @internal Ends the connection at once without a close_notify (a timeout, the caller giving up, or a listener
+   * replacing it with a restarted client's new session); awaiting callers get `message`.
+   */
+  abort(reason: 'timeout' | 'local' | 'replaced', message: string): void {
+    this.end(reason, undefined, message);
+  }
+
+  /**
+   * One callback for every send in flight (not a closure per datagram); a send error is the network's loss, like a
+   * dropped datagram, except EMSGSIZE: the kernel knows the path cannot carry it ({@link pathMtuExceeded}).
+   */
+  private sending(count: number): (error?: Error | null) => void {
+    this.pendingSends += count;
+    return (this.onSent ??= (error) => this.sent(error));
+  }
+
+  private sent(error?: Error | null): void {
+    if ((error as NodeJS.ErrnoException | null | undefined)?.code === 'EMSGSIZE') this.pathMtuExceeded();
+    if (this.pendingSends > 0 && --this.pendingSends > 0) return; // 0 already: a crash settled it (crash)
+    this.onSent = undefined;
+    if (this.flushWaiters.length > 0) for (const f of this.flushWaiters.splice(0)) f();
+  }
+
+  /**
+   * @internal The path cannot carry our datagrams (ICMP fragmentation-needed reported on the connected socket, or a send
+   * refused with EMSGSIZE): from now on at most what every path must carry, 548 bytes over IPv4 (576 − 28) and 1,232
+   * over IPv6 (1,280 − 48), RFC 9147 §4.4. The kernel's own figure is not readable through node:dgram.
+   */
+  pathMtuExceeded(): void {
+    const size = this.remote.address.includes(':') ? IPV6_SAFE_DATAGRAM : IPV4_SAFE_DATAGRAM;
+    if (this.driven) this.guard(() => this.current.pathMtuExceeded(size));
+  }
+
+  protected guard(call: () => void): boolean {
+    try {
+      call();
+      return true;
+    } catch (e) {
+      this.crash(e);
+      return false;
+    }
+  }
+
+  private crash(e: unknown): void {
+    if (this.endedBy) return;
+    this.internalError = e;
+    // A send that threw had its datagrams counted as pending, and nothing calls back for them: what waits for the flush
+    // (a client's socket close) goes on now, or the socket stays open and keeps the process alive.
+    this.pendingSends = 0;
+    for (const f of this.flushWaiters.splice(0)) f();
+    const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    this.end('failed', 'internal_error', `internal_error: the connection threw ${what}`, e);
+  }
+
+  /**
+   * Sends what the connection has to send and re-arms the timer (guarded), then hands the connection's events out
+   * straight from its queue (`pollEvent`, the one event queue between the record layer and the application), each
+   * outside the guard: an exception from application code is the application's, as in any Node event handler. A handler
+   * that calls back in (send, close) pumps again; that inner pump sends but leaves the events to this one, which takes
+   * them in order.
+   */
+  protected pump(): void {
+    this.pumpQueued = false;
+    if (this.endedBy) return;
+    let at: number | undefined;
+    try {
+      const connection = this.live ?? this.current;
+      const out: Uint8Array[] = [];
+      for (let d = connection.pollTransmit(); d !== undefined; d = connection.pollTransmit()) out.push(d);
+      // The connection may have moved the peer in this call (a check passed): what it held goes to the validated address.
+      const bound = connection.path;
+      const moved = bound === undefined ? undefined : this.paths?.addressOf(bound);
+      if (moved !== undefined) this.remote = moved;
+      if (out.length > 0) {
+        const r = this.remote;
+        this.transport!.send(out, out.length, r.port, r.address, this.socketConnected, this.sending(out.length));
+      }
+      for (let p = connection.pollPathTransmit(); p !== undefined; p = connection.pollPathTransmit())
+        this.sendOnPath(p.path, p.datagram);
+      at = connection.pollTimeout();
+    } catch (e) {
+      this.crash(e);
+      return;
+    }
+    this.arm(at);
+    if (this.dispatching) return; // the outer pump hands the events out, in order
+    this.dispatching = true;
+    try {
+      // Until the queue is empty, also once a handler ended the session: what the connection said before it ended is
+      // told. (`live`: never hibernated while dispatching, hibernate waits for it.) Polling is guarded, each handler is not.
+      for (;;) {
+        let e: ConnectionEvent | undefined;
+        try {
+          e = this.live?.pollEvent();
+        } catch (thrown) {
+          this.crash(thrown);
+        }
+        if (e === undefined) break;
+        this.dispatch(e);
+      }
+    } finally {
+      this.dispatching = false;
+    }
+  }
+
+  /** A return routability message for a path other than the current one: to the address it names, or on the socket it names. */
+  private sendOnPath(path: string, datagram: Uint8Array): void {
+    const paths = this.paths;
+    const to =
+      paths?.addressOf(path) ?? (paths?.rebound !== true && path === pathOf(this.remote) ? this.remote : undefined);
+    const own = paths?.socketOf(path);
+    if (to !== undefined) {
+      // Through the transport as every other send of a server's (a fleet's worker may divert it: runtime/node/dtls/workers/fleet-link.ts).
+      if (this.socketConnected) this.socket!.send(datagram, to.port, to.address, this.sending(1));
+      else this.transport!.send([datagram], 1, to.port, to.address, false, this.sending(1));
+    } else if (own !== undefined) {
+      own.send(datagram, this.sending(1));
+    }
+  }
+
+  private dispatch(e: ConnectionEvent): void {
+    if (e.type === 'pathMigrated') {
+      const to = this.paths?.addressOf(e.to);
+      if (to !== undefined) this.remote = to;
+    }
+    if (e.type !== 'data') this.owner?.sessionEvent?.(this, e); // data goes to the session, not through the listener
+    this.handle(e);
+    if (e.type === 'closed') {
+      const f = this.current.failure;
+      this.end(
+        e.reason,
+        f?.alert,
+        f ? describeFailure(f) : `connection closed (${e.reason})`,
+        undefined,
+        f?.callbackError,
+      );
+    }
+  }
+
+  private arm(at: number | undefined): void {
+    if (this.endedBy) return;
+    if (at === this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = at;
+    if (at === undefined) return;
+    // A closure per armed timer (Node's timer is an object per arming anyway), not one held for the session's life.
+    this.timer = setTimeout(() => this.fire(), Math.max(0, Math.ceil(at - SessionDriver.now())));
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    this.timerAt = undefined;
+    if (this.endedBy) return;
+    if (this.guard(() => this.current.handleTimeout(SessionDriver.now()))) this.pump();
+  }
+
+  private end(
+    reason: SessionCloseReason,
+    alert: string | undefined,
+    message: string,
+    cause?: unknown,
+    callbackError?: unknown,
+  ): void {
+    if (this.endedBy) return;
+    this.endedBy = { reason, alert, message, cause, callbackError };
+    this.paths?.closeAll();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = undefined;
+    const live = this.live; // a hibernated session holds no keys: not thawed to free them
+    if (live) this.guard(() => live.releaseKeys()); // what it had to send went out in the pump that saw it end
+    this.owner?.sessionEnded(this);
+    if (this.ownsSocket) void this.flushedOut().then(() => this.closeSocket());
+    queueMicrotask(() => this.connectionEnded());
+  }
+
+  /** A client's socket, closed once the session ended and what it sent left (the current one: a rebind replaces the first). */
+  private closeSocket(): void {
+    try {
+      this.socket?.close();
+    } catch {
+      // already closed
+    }
+  }
+}

@@ -1,0 +1,185 @@
+import { performance } from 'node:perf_hooks';
+import { DtlsConnection, type ConnectionStats } from '../../dtls/connection.js';
+import type { Connection } from '../../connection/connection-api.js';
+import type { ConnectionEvent } from '../../connection/events.js';
+import type { FrozenSession } from '../../connection/hibernation.js';
+
+/**
+ * Who hears of a session first and can make its connection again: a listener's, for a server session (`S`: the session
+ * class, named by a parameter so this file imports nothing of it). Each event but application data comes to it before
+ * the session's own handling, and its end. A client's session has none.
+ */
+export interface SessionOwnerOf<S> {
+  sessionEvent?(session: S, e: ConnectionEvent): void;
+  sessionEnded(session: S): void;
+  /** A parked session ({@link SessionRest.park}) took an authenticated record: it is awake again. */
+  sessionWoke?(session: S): void;
+  /**
+   * Makes a connection again of a session it hibernated (on the configuration it was made with). An owner without it
+   * has its sessions park but never hibernate.
+   */
+  thaw?(frozen: FrozenSession, session: S, now: number): Connection;
+  /**
+   * A datagram for a hibernated session, screened without thawing it (hibernation.ts screenFrozen): the session kept
+   * again, what it dropped counted, when nothing in it is for the session; undefined when it must thaw for it.
+   */
+  screen?(frozen: FrozenSession, datagram: Uint8Array): FrozenSession | undefined;
+  /** A hibernated session was thawed without waking (a call on its connection): it may rest again. */
+  sessionThawed?(session: S): void;
+}
+
+/**
+ * A session at rest: parked (its connection's key contexts freed) when its owner finds it quiet, and hibernated (the
+ * connection let go, the session kept as a frozen string) when it is at rest too; thawed when something needs the
+ * connection, and woken by an authenticated record. The base of runtime/node/dtls/session.ts's DtlsSession (through
+ * session-driver.ts, which hands it datagrams and says whether anything is under way).
+ */
+export abstract class SessionRest {
+  /** The connection while it is not hibernated (undefined too before a client's is made). */
+  protected live: Connection | undefined;
+  /** The session while hibernated ({@link park}), and when its peer last authenticated a record then. */
+  protected frozen: FrozenSession | undefined;
+  private frozenAuthenticated: number | undefined;
+  /** The stats last read off {@link frozen}, until the job that read them ends (or the thaw). */
+  private frozenStats: { readonly frozen: FrozenSession; readonly stats: ConnectionStats } | undefined;
+  /** When a parked session was last thawed without waking (so it may rest again), if it was. */
+  private restlessSince: number | undefined;
+  /** Parked ({@link park}) and not woken by an authenticated record since. */
+  protected parked = false;
+  /** When {@link park} last ran. */
+  private parkedAt: number | undefined;
+  protected owner: SessionOwnerOf<this> | undefined;
+  /** @internal When the session was made (monotonic ms: the clock the connection runs on). */
+  readonly createdAt = performance.now();
+
+  /** Runs a call into the connection; if it throws, the session ends with that error and false is returned. */
+  protected abstract guard(call: () => void): boolean;
+  /** Whether the session has ended. */
+  protected abstract get hasEnded(): boolean;
+  /** Whether anything is under way outside the connection (a timer, sends, events being handed out, old paths). */
+  protected abstract get underWay(): boolean;
+  /** The session hibernated: what it held for the connection's work may go. */
+  protected abstract rested(): void;
+
+  /** The sans-I/O connection (a hibernated one is thawed first: its owner makes it again). */
+  protected get current(): Connection {
+    return this.live ?? this.thaw();
+  }
+
+  private thaw(): Connection {
+    const frozen = this.frozen;
+    const owner = this.owner;
+    if (frozen === undefined || owner?.thaw === undefined)
+      throw new Error('a session with neither a connection nor a hibernated session');
+    const live = owner.thaw(frozen, this, performance.now());
+    this.live = live;
+    this.frozen = undefined;
+    this.frozenAuthenticated = undefined;
+    this.frozenStats = undefined;
+    if (this.parked && !this.hasEnded) {
+      this.restlessSince = performance.now();
+      owner.sessionThawed?.(this);
+    }
+    return live;
+  }
+
+  /**
+   * @internal Parked, not hibernated, and of a kind that may (an owner that thaws, a connection that hibernates): it was
+   * not at rest when parked (a check under way, say), so parking again later may let it go. When it last parked, if so.
+   */
+  get hibernationDeferredSince(): number | undefined {
+    const live = this.live;
+    if (!this.parked || live === undefined || this.owner?.thaw === undefined || !live.canHibernate) return undefined;
+    return this.parkedAt;
+  }
+
+  /** @internal Hibernated ({@link park}): the session is kept as a frozen string until something needs its connection. */
+  get isHibernated(): boolean {
+    return this.frozen !== undefined;
+  }
+
+  /** @internal Parked, and no authenticated record since. */
+  get isParked(): boolean {
+    return this.parked;
+  }
+
+  /** @internal When a parked session was last thawed without an authenticated record since (so it may rest again), if it was. */
+  get thawedAt(): number | undefined {
+    return this.restlessSince;
+  }
+
+  /**
+   * The connection's stats; a hibernated session's are read from its frozen form, and it stays hibernated. They are
+   * kept until the current job ends: a session's stats read field by field decode its form once, and a hibernated
+   * session polled keeps no stats object between polls (it would outweigh the session).
+   */
+  protected get connectionStats(): ConnectionStats | undefined {
+    const frozen = this.frozen;
+    if (frozen === undefined) return this.live?.stats;
+    if (this.frozenStats?.frozen === frozen) return this.frozenStats.stats;
+    const read = { frozen, stats: DtlsConnection.frozenStats(frozen) };
+    this.frozenStats = read;
+    queueMicrotask(() => {
+      if (this.frozenStats === read) this.frozenStats = undefined;
+    });
+    return read.stats;
+  }
+
+  /**
+   * @internal When the peer last sent a record that authenticated under this connection's keys, else when the session
+   * was made (monotonic ms). Forged, replayed or plaintext datagrams never move it.
+   */
+  get lastAuthenticated(): number {
+    if (this.live === undefined) return this.frozenAuthenticated ?? this.createdAt;
+    return this.live.lastAuthenticatedReceive ?? this.createdAt;
+  }
+
+  /**
+   * @internal The session has gone quiet (its owner decides when): the connection frees its keys' contexts
+   * (DtlsConnection.park). The next authenticated record wakes it, and the owner hears of that (sessionWoke).
+   */
+  park(now: number): void {
+    const live = this.live;
+    if (this.hasEnded || live === undefined) return;
+    this.parked = true;
+    this.parkedAt = now;
+    this.restlessSince = undefined;
+    if (this.guard(() => live.park(now))) this.hibernate(live, now);
+  }
+
+  /**
+   * After parking, with an owner that can thaw it: a connection at rest (DtlsConnection.hibernate) and a session with
+   * nothing under way is let go, its session kept as a frozen string.
+   */
+  private hibernate(live: Connection, now: number): void {
+    if (this.owner?.thaw === undefined || !live.canHibernate || this.underWay) return;
+    let frozen: FrozenSession | undefined;
+    if (!this.guard(() => (frozen = live.hibernate(now)))) return;
+    if (frozen === undefined) return;
+    this.frozenAuthenticated = live.lastAuthenticatedReceive;
+    this.frozen = frozen;
+    this.live = undefined;
+    this.rested();
+  }
+
+  /**
+   * A datagram at a hibernated session (`frozen`): false when nothing in it is new and authentic for the session
+   * (SessionOwnerOf.screen: it stays hibernated), else true.
+   */
+  protected thawsFor(frozen: FrozenSession, datagram: Uint8Array): boolean {
+    const screen = this.owner?.screen;
+    if (screen === undefined) return true;
+    let kept: FrozenSession | undefined;
+    if (!this.guard(() => (kept = screen.call(this.owner, frozen, datagram)))) return false;
+    if (kept === undefined) return true;
+    this.frozen = kept;
+    return false;
+  }
+
+  /** An authenticated record came to a parked session: it is awake again, and its owner hears of it. */
+  protected woke(): void {
+    this.parked = false;
+    this.restlessSince = undefined;
+    this.owner?.sessionWoke?.(this);
+  }
+}
