@@ -1,6 +1,6 @@
 /**
  * The peer's address as a DTLS 1.2 server follows it with RFC 9146 connection IDs. A listener hands a session every
- * tls12_cid record that carries its CID, from whatever address (runtime/node/server.ts); the session moves to a new
+ * tls12_cid record that carries its CID, from whatever address (runtime/node/transport.ts); the session moves to a new
  * address only as RFC 9146 §6 allows without a return routability check (which dtls13 negotiates in DTLS 1.3 only): the
  * datagram authenticated under the session's keys, and it held a record newer than any received before. A copy or a
  * replay of an old record from elsewhere moves nothing; a forged one does not authenticate.

@@ -7,7 +7,7 @@ import { credentials, echoServer } from './negotiation-support.js';
 
 /**
  * RFC 9146 §6 in DTLS 1.2 through the public API: with CIDs, a listener
- * routes tls12_cid records by CID (runtime/node/server.ts), so a client
+ * routes tls12_cid records by CID (runtime/node/transport.ts), so a client
  * whose address changes (a NAT rebinding; here `session.rebind()`, a new
  * local port) keeps its session. The server moves to the new address only
  * for a datagram that authenticated a record newer than any before
