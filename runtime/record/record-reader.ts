@@ -7,20 +7,19 @@ import type { TrafficKeys } from '../keyschedule/derived-keys.js';
 import { bytesEqual, copyOf, DecodeError, Reader } from '../wire/index.js';
 import { MessageArena, type MessageBuffers } from '../wire/message-arena.js';
 import { isLengthAboveMaximum, readRecord, type DtlsRecord } from '../wire/record-splitter.js';
-import { Header13, MAX_CIPHERTEXT_13, readHeader13 } from './codec13.js';
+import { Header13, readHeader13 } from './codec13.js';
 import { emptyDropCounters, type DropCounters, type DropReason } from './drops.js';
 import { EpochCipher } from './epoch-cipher.js';
 import type { HibernatedReadEpoch, HibernatedRecords } from './hibernated-records.js';
-import { contentTypeIndex } from './inner-plaintext.js';
 import { DEFAULT_INTEGRITY_BUDGET_SECONDS, IntegrityMonitor } from './integrity-monitor.js';
 import { INTEGRITY_RATE_THRESHOLD, type AeadLimits } from './limits.js';
 import { DEFAULT_MAX_READ_EPOCHS, DEFAULT_PREVIOUS_EPOCH_RETENTION, ReadEpochs } from './read-epochs.js';
-import { OPEN_RUNS, OpenedAhead, type OpenRun } from './opened-ahead.js';
+import { OPEN_RUNS, OpenedAhead } from './opened-ahead.js';
+import { ReadState13, type BatchMemory13, type DuplicateObserver } from './read-state13.js';
+import { HELD } from './record-codec.js';
 import { ReplayWindow } from './replay-window.js';
 import { SequenceRecovery } from './sequence-recovery.js';
 
-/** Largest DTLSInnerPlaintext content (RFC 8446 §5.1). */
-const MAX_PLAINTEXT = 16384;
 const EMPTY = new Uint8Array(0);
 /** {@link RecordReader.receiveProtectedFast}'s answer for a record it leaves to the generic reader. */
 const GENERIC = -1;
@@ -95,10 +94,7 @@ export type ReceivedRecord =
 /** The counters of a record layer that has dropped nothing yet. */
 const NO_DROPS: Readonly<DropCounters> = Object.freeze(emptyDropCounters());
 
-/** What {@link RecordReader.onDuplicate} tells (an object with a method: one per connection, no closure). */
-export interface DuplicateObserver {
-  duplicate(epoch: number, sequenceNumber: number): void;
-}
+export type { DuplicateObserver } from './read-state13.js';
 
 /**
  * The read half of the DTLS 1.3 record layer (RFC 9147 §4): a datagram in, its records out, deprotected with per-epoch
@@ -114,24 +110,17 @@ export class RecordReader {
   private receiveCids: ((cid: Uint8Array) => boolean) | undefined;
   /** Records without a CID are taken too (a client between its ClientHello and the server's answer). */
   private cidOptional = false;
-  /** RFC 8449: our record_size_limit (the largest DTLSInnerPlaintext we take), once negotiated. */
-  private receiveInnerLimit: number | undefined;
-  /** The first protected record above our record_size_limit (dropped, counted 'too-long'): the connection ends with record_overflow (RFC 8449 §4). */
-  recordOverflow: { readonly epoch: number; readonly length: number } | undefined;
-  /** Told of each record that authenticated but repeats one already received (dropped, counted 'replay'): who is copying records looks for these. */
-  onDuplicate: DuplicateObserver | undefined;
   private readonly readEpochs: ReadEpochs;
+  /** A record's epoch resolved and its protection opened (read-state13.ts). */
+  private readonly state: ReadState13;
   private acceptPlaintext = true;
   /** Reused for every incoming datagram (receive is synchronous and not reentrant). */
   private readonly reader = new Reader(EMPTY, 'Datagram');
   /** The unified header of the record being read (codec13.ts): one object, reused. */
   private readonly header = new Header13();
   private readonly maxRecordsPerDatagram: number;
-  /** 'batch' mode's memory for opened records, and what hands it to the record protection (undefined: an array per record). */
+  /** 'batch' mode's memory for opened records (undefined: an array per record). */
   private readonly arena: MessageArena | undefined;
-  private readonly allocate: ((n: number) => Uint8Array) | undefined;
-  /** 'batch' mode: the records of the receive batch opened in one call (opened-ahead.ts). */
-  private readonly ahead: OpenedAhead | undefined;
   /** Failed authentications: the per-second budget of AEAD opens, and the read keys' integrity limits (RFC 9147 §4.5.3). */
   readonly integrity: IntegrityMonitor;
 
@@ -149,11 +138,13 @@ export class RecordReader {
       1,
       0xffff,
     );
+    let batch: BatchMemory13 | undefined;
     if (config.messageBuffers === 'batch') {
       const arena = new MessageArena();
       this.arena = arena;
-      this.allocate = (n) => arena.take(n, this.reader.end);
-      if (OPEN_RUNS) this.ahead = new OpenedAhead(arena);
+      // The records of the receive batch opened in one call (opened-ahead.ts).
+      const ahead = OPEN_RUNS ? new OpenedAhead(arena) : undefined;
+      batch = { arena, allocate: (n) => arena.take(n, this.reader.end), ahead };
     }
     this.integrity = new IntegrityMonitor(
       integerOption(
@@ -170,11 +161,27 @@ export class RecordReader {
       ),
       INTEGRITY_RATE_THRESHOLD,
     );
+    this.state = new ReadState13(this.readEpochs, this.integrity, batch);
+    this.state.cidLength = this.cidLength;
+  }
+
+  /** The first protected record above our record_size_limit (dropped, counted 'too-long'): the connection ends with record_overflow (RFC 8449 §4). */
+  get recordOverflow(): { readonly epoch: number; readonly length: number } | undefined {
+    return this.state.recordOverflow;
+  }
+
+  /** Told of each record that authenticated but repeats one already received (dropped, counted 'replay'): who is copying records looks for these. */
+  get onDuplicate(): DuplicateObserver | undefined {
+    return this.state.onDuplicate;
+  }
+
+  set onDuplicate(observer: DuplicateObserver | undefined) {
+    this.state.onDuplicate = observer;
   }
 
   /** Our record_size_limit: checked on records of epoch 2 and later (0-RTT records were sent before the peer knew it). */
   setReceiveInnerLimit(limit: number | undefined): void {
-    if (limit !== undefined) this.receiveInnerLimit = limit;
+    if (limit !== undefined) this.state.receiveInnerLimit = limit;
   }
 
   /** The CIDs records to us carry: see `RecordLayer.setConnectionIds` (record-layer.ts). */
@@ -185,6 +192,8 @@ export class RecordReader {
     this.cidLength = receive?.length ?? 0;
     this.receiveCids = receive === undefined || receive.length === 0 ? undefined : receive.ours;
     this.cidOptional = receive?.optional === true;
+    this.state.cidLength = this.cidLength;
+    this.state.cidOptional = this.cidOptional;
   }
 
   // ── keys ──────────────────────────────────────────────────────────────
@@ -239,7 +248,7 @@ export class RecordReader {
       reads,
       highestDropped,
       newestAuthenticated: this.readEpochs.marks.newestAuthenticated,
-      receiveLimit: this.receiveInnerLimit,
+      receiveLimit: this.state.receiveInnerLimit,
       drops: this.dropCounts && { ...this.dropCounts },
     };
   }
@@ -340,18 +349,17 @@ export class RecordReader {
       else if (rec === 'malformed') ok = false;
       else if (rec.kind === 'plaintext') ok = this.receivePlaintext(rec.record, out);
       else {
-        const h = rec.header;
-        ok = this.receiveCiphertext(
-          h.connectionId,
-          h.epochLowBits,
-          h.sequenceNumber16bit,
-          rec.encryptedRecord.length,
-          datagram,
-          start,
-          r.pos,
-          now,
-          out,
-        );
+        const decoded = rec.header;
+        const h = this.header;
+        h.at = start;
+        h.epochBits = decoded.epochLowBits;
+        h.hasCid = decoded.connectionId !== undefined;
+        h.cidLength = decoded.connectionId?.length ?? 0;
+        h.seq16 = decoded.sequenceNumber16bit;
+        h.length = rec.encryptedRecord.length;
+        h.end = r.pos;
+        h.headerLength = h.end - h.length - start;
+        ok = this.receiveCiphertext(decoded.connectionId, datagram, h, now, out);
       }
       if (!ok) {
         if (r.pos < r.end) this.drop('datagram-remainder');
@@ -373,7 +381,7 @@ export class RecordReader {
     const h = this.header;
     if (!readHeader13(d, start, this.cidLength, h)) return GENERIC;
     const cid = h.hasCid ? d.subarray(start + 1, start + 1 + h.cidLength) : undefined;
-    this.fastGoesOn = this.receiveCiphertext(cid, h.epochBits, h.seq16, h.length, d, start, h.end, now, out);
+    this.fastGoesOn = this.receiveCiphertext(cid, d, h, now, out);
     return h.end;
   }
 
@@ -407,17 +415,13 @@ export class RecordReader {
   }
 
   /**
-   * Deprotects one DTLSCiphertext found at [start, end) of `datagram`; false when the rest of the datagram must be
+   * Deprotects one DTLSCiphertext whose header is in `h` (read-state13.ts); false when the rest of the datagram must be
    * discarded (a connection ID not ours: the records after it are not ours to parse either).
    */
   private receiveCiphertext(
     cid: Uint8Array | undefined,
-    epochBits: number,
-    seq16: boolean,
-    ciphertextLength: number,
     datagram: Uint8Array,
-    start: number,
-    end: number,
+    h: Header13,
     now: number,
     out: ReceivedRecord[],
   ): boolean {
@@ -426,142 +430,22 @@ export class RecordReader {
       this.drop('connection-id');
       return false;
     }
-    if (ciphertextLength > MAX_CIPHERTEXT_13) return this.dropAndGoOn('too-long');
-    if (ciphertextLength < 16) return this.dropAndGoOn('too-short');
-    const epoch = this.readEpochs.resolve(epochBits);
-    if (typeof epoch === 'string') {
-      if (epoch === 'deferred')
-        out.push({ kind: 'deferred', epochBits, record: copyOf(datagram.subarray(start, end)) });
-      else this.drop(epoch);
-      return true;
-    }
-    const { cipher, window, recovery } = epoch;
-    if (cipher.integrityExceeded) return this.dropAndGoOn('integrity-limit');
-    // Past the second's budget a datagram gets one failed decryption: a flood costs one per datagram, and never stops
-    // the peer's own records from opening (an off-path sender could otherwise stall the session with one datagram a
-    // second). The key's own rate too: past it a burst of forgeries is dropped untried, and never spends the key's
-    // integrity limit.
-    if (!this.integrity.mayOpen(now, cipher)) return this.dropAndGoOn('authentication-rate');
-    const headerLength = end - ciphertextLength - start;
-    // Every record is opened into an array of its own, or in 'batch' mode into this connection's arena: application
-    // data is handed to the application as it is, and its `.buffer` must show no other session's bytes nor detach
-    // anyone else's when transferred (issue 33; docs/security/buffers.md).
-    const expected = window.right + 1;
-    const allocate = this.allocate;
-    const ahead = this.openedAhead(datagram, start, end, cipher, epochBits, seq16, expected, cid);
-    let inner =
-      ahead !== undefined
-        ? ahead.inner
-        : cipher.openRecord(
-            datagram,
-            start,
-            headerLength,
-            ciphertextLength,
-            1 + this.cidLength,
-            seq16 ? 2 : 1,
-            expected,
-            allocate,
-          );
-    if (inner === undefined) {
-      if (ahead === undefined) this.arena?.failed();
-      this.integrity.failed(now, cipher);
-      // Now and then, one more attempt further ahead: a long run of lost records (sequence-recovery.ts). Within the
-      // second's budgets only; the probe counts toward the key's integrity limit (openRecord) and rate, not the CPU
-      // budget.
-      const further = recovery.nextExpected(expected, seq16 ? 16 : 8, cipher.limits.integrity);
-      if (further !== undefined && this.integrity.mayOpen(now, cipher)) {
-        inner = cipher.openRecord(
-          datagram,
-          start,
-          headerLength,
-          ciphertextLength,
-          1 + this.cidLength,
-          seq16 ? 2 : 1,
-          further,
-          allocate,
-        );
-        if (inner === undefined) {
-          this.arena?.failed();
-          this.integrity.keyFailed(now, cipher);
-        }
-      }
-      if (inner === undefined) return this.dropAndGoOn('authentication');
-    }
-    recovery.opened();
-    const seq = ahead !== undefined && inner === ahead.inner ? ahead.seq : cipher.openedSequenceNumber;
-    const fresh = window.check(seq);
-    if (fresh === 'duplicate') this.onDuplicate?.duplicate(cipher.epoch, seq);
-    if (fresh !== 'new') return this.dropOpened(inner, fresh === 'duplicate' ? 'replay' : 'too-old');
-    window.accept(seq);
-    this.readEpochs.authenticated(cipher.epoch, now);
-    if (this.receiveInnerLimit !== undefined && cipher.epoch >= 2 && inner.length > this.receiveInnerLimit) {
-      this.recordOverflow ??= { epoch: cipher.epoch, length: inner.length };
-      return this.dropOpened(inner, 'too-long');
-    }
-    const typeAt = contentTypeIndex(inner);
-    if (typeAt < 0) return this.dropOpened(inner, 'no-content-type');
-    if (typeAt > MAX_PLAINTEXT) return this.dropOpened(inner, 'too-long');
-    const type = inner[typeAt]!;
-    let content = inner.subarray(0, typeAt);
-    // In 'batch' mode only application data stays in the arena: what the connection keeps (handshake fragments, alerts,
-    // ACKs) is copied out, so that a transfer of a message's buffer never detaches anything the connection holds.
-    if (this.arena !== undefined && type !== 23) {
-      content = content.slice();
-      this.arena.giveBack(inner);
-    }
-    out.push({
-      kind: 'record',
-      epoch: cipher.epoch,
-      sequenceNumber: seq,
-      contentType: contentTypeFromByte(type),
-      content,
-      protected: true,
-      // A copy, as for plaintext records: nothing handed up is a view of the datagram.
-      connectionId: cid === undefined ? undefined : cid.slice(),
-    });
+    const content = this.state.open(datagram, h, now);
+    if (content === HELD)
+      out.push({ kind: 'deferred', epochBits: h.epochBits, record: copyOf(datagram.subarray(h.at, h.end)) });
+    else if (typeof content === 'string') this.drop(content);
+    else
+      out.push({
+        kind: 'record',
+        epoch: h.epoch,
+        sequenceNumber: h.sequenceNumber,
+        contentType: contentTypeFromByte(h.contentType),
+        content,
+        protected: true,
+        // A copy, as for plaintext records: nothing handed up is a view of the datagram.
+        connectionId: cid === undefined ? undefined : cid.slice(),
+      });
     return true;
-  }
-
-  /**
-   * 'batch' mode: the record that is all of `datagram`, opened with the rest of the receive batch (opened-ahead.ts) and
-   * counted here as {@link EpochCipher.openRecord} counts; undefined when it is to be opened alone.
-   */
-  private openedAhead(
-    datagram: Uint8Array,
-    start: number,
-    end: number,
-    cipher: EpochCipher,
-    epochBits: number,
-    seq16: boolean,
-    expected: number,
-    cid: Uint8Array | undefined,
-  ): OpenedAhead | undefined {
-    const ahead = this.ahead;
-    if (ahead === undefined || start !== 0 || end !== datagram.length || this.cidOptional) return undefined;
-    const generation = this.readEpochs.generation;
-    const bits = seq16 ? 16 : 8;
-    if (!ahead.take(datagram, cipher, generation, bits, expected)) {
-      if (!cipher.opensRuns) return undefined;
-      const c = cid ?? EMPTY;
-      const run: OpenRun = (buf, pairs, n, out, results) =>
-        cipher.openRun(buf, pairs, n, c, epochBits, expected, out, results);
-      if (!ahead.open(datagram, cipher, generation, run)) return undefined;
-      if (!ahead.take(datagram, cipher, generation, bits, expected)) return undefined;
-    }
-    if (ahead.inner === undefined) cipher.failed++;
-    else cipher.used++;
-    return ahead;
-  }
-
-  private dropAndGoOn(reason: DropReason): true {
-    this.drop(reason);
-    return true;
-  }
-
-  /** Drops a record that authenticated: in 'batch' mode its plaintext leaves the arena (zeroed). */
-  private dropOpened(inner: Uint8Array, reason: DropReason): true {
-    this.arena?.giveBack(inner);
-    return this.dropAndGoOn(reason);
   }
 }
 

@@ -1,0 +1,167 @@
+/**
+ * DTLS 1.3's read side of the record codec (RFC 9147 §4): a DTLSCiphertext whose unified header codec13.ts read, opened.
+ *
+ * - Epoch resolution: the two epoch bits name one of the read epochs held (read-epochs.ts), or one whose keys are not
+ *   installed yet ({@link HELD}: the record layer keeps a copy for the connection to pass again once they are), or
+ *   one dropped or unknown.
+ * - The sequence number: the masked low 8 or 16 bits unmasked and the full number reconstructed by the protection
+ *   (epoch-cipher.ts; sequence-recovery.ts after a long run of lost records), the nonce and additional data with it.
+ * - The failure budgets (IntegrityMonitor), the per-key integrity limit, the replay window checked and moved by
+ *   authentic records only, our record_size_limit, and the DTLSInnerPlaintext's content type.
+ *
+ * {@link ReadState13.open} answers the content (its epoch, sequence number and content type in the header) or why the
+ * record was dropped, as codec12's read state does for DTLS 1.2 (read-state12.ts). Nothing a peer sends throws here.
+ */
+import type { MessageArena } from '../wire/message-arena.js';
+import { MAX_CIPHERTEXT_13, type Header13 } from './codec13.js';
+import type { DropReason } from './drops.js';
+import type { EpochCipher } from './epoch-cipher.js';
+import { contentTypeIndex } from './inner-plaintext.js';
+import type { IntegrityMonitor } from './integrity-monitor.js';
+import type { OpenedAhead, OpenRun } from './opened-ahead.js';
+import type { ReadEpochs } from './read-epochs.js';
+import { HELD, type RecordReadState } from './record-codec.js';
+
+/** Largest DTLSInnerPlaintext content (RFC 8446 §5.1). */
+const MAX_PLAINTEXT = 16384;
+const EMPTY = new Uint8Array(0);
+const APPLICATION_DATA = 23;
+
+/** Told of each record that authenticated but repeats one already received (an object with a method: no closure). */
+export interface DuplicateObserver {
+  duplicate(epoch: number, sequenceNumber: number): void;
+}
+
+/** 'batch' mode's memory, as the record layer lends it: the arena, its allocator and the receive batch opened ahead. */
+export interface BatchMemory13 {
+  readonly arena: MessageArena;
+  readonly allocate: (n: number) => Uint8Array;
+  readonly ahead: OpenedAhead | undefined;
+}
+
+export class ReadState13 implements RecordReadState<Header13> {
+  private readonly epochs: ReadEpochs;
+  private readonly integrity: IntegrityMonitor;
+  private readonly batch: BatchMemory13 | undefined;
+  /** The length of the CIDs records to us carry (0: none): where the sequence number bits start. */
+  cidLength = 0;
+  /** Records without a CID are taken too (a client between its ClientHello and the server's answer). */
+  cidOptional = false;
+  /** RFC 8449: our record_size_limit (the largest DTLSInnerPlaintext we take), once negotiated. */
+  receiveInnerLimit: number | undefined;
+  /** The first protected record above our record_size_limit (dropped, counted 'too-long'). */
+  recordOverflow: { readonly epoch: number; readonly length: number } | undefined;
+  onDuplicate: DuplicateObserver | undefined;
+
+  constructor(epochs: ReadEpochs, integrity: IntegrityMonitor, batch: BatchMemory13 | undefined) {
+    this.epochs = epochs;
+    this.integrity = integrity;
+    this.batch = batch;
+  }
+
+  /**
+   * Opens the record `h` read at `d[h.at..]` (the CID it carried already checked as ours) at `now`: its
+   * content, an array of its own or, for application data in 'batch' mode, in the arena, with `h.epoch`,
+   * `h.sequenceNumber` and `h.contentType` set; {@link HELD} when its epoch's keys are not installed yet; why it was
+   * dropped otherwise.
+   */
+  open(d: Uint8Array, h: Header13, now: number): Uint8Array | DropReason | typeof HELD {
+    const length = h.length;
+    if (length > MAX_CIPHERTEXT_13) return 'too-long';
+    if (length < 16) return 'too-short';
+    const epoch = this.epochs.resolve(h.epochBits);
+    if (typeof epoch === 'string') return epoch === 'deferred' ? HELD : epoch;
+    const { cipher, window, recovery } = epoch;
+    if (cipher.integrityExceeded) return 'integrity-limit';
+    // Past the second's budget a datagram gets one failed decryption: a flood costs one per datagram, and never stops
+    // the peer's own records from opening (an off-path sender could otherwise stall the session with one datagram a
+    // second). The key's own rate too: past it a burst of forgeries is dropped untried, and never spends the key's
+    // integrity limit.
+    if (!this.integrity.mayOpen(now, cipher)) return 'authentication-rate';
+    const { at, headerLength, seq16 } = h;
+    const seqAt = 1 + this.cidLength;
+    const seqLength = seq16 ? 2 : 1;
+    // Every record is opened into an array of its own, or in 'batch' mode into this connection's arena: application
+    // data is handed to the application as it is, and its `.buffer` must show no other session's bytes nor detach
+    // anyone else's when transferred (issue 33; docs/security/buffers.md).
+    const expected = window.right + 1;
+    const batch = this.batch;
+    const allocate = batch?.allocate;
+    const ahead = this.openedAhead(d, h, cipher, expected);
+    let inner =
+      ahead !== undefined
+        ? ahead.inner
+        : cipher.openRecord(d, at, headerLength, length, seqAt, seqLength, expected, allocate);
+    if (inner === undefined) {
+      if (ahead === undefined) batch?.arena.failed();
+      this.integrity.failed(now, cipher);
+      // Now and then, one more attempt further ahead: a long run of lost records (sequence-recovery.ts). Within the
+      // second's budgets only; the probe counts toward the key's integrity limit (openRecord) and rate, not the CPU
+      // budget.
+      const further = recovery.nextExpected(expected, seq16 ? 16 : 8, cipher.limits.integrity);
+      if (further !== undefined && this.integrity.mayOpen(now, cipher)) {
+        inner = cipher.openRecord(d, at, headerLength, length, seqAt, seqLength, further, allocate);
+        if (inner === undefined) {
+          batch?.arena.failed();
+          this.integrity.keyFailed(now, cipher);
+        }
+      }
+      if (inner === undefined) return 'authentication';
+    }
+    recovery.opened();
+    const seq = ahead !== undefined && inner === ahead.inner ? ahead.seq : cipher.openedSequenceNumber;
+    const fresh = window.check(seq);
+    if (fresh === 'duplicate') this.onDuplicate?.duplicate(cipher.epoch, seq);
+    if (fresh !== 'new') return this.dropOpened(inner, fresh === 'duplicate' ? 'replay' : 'too-old');
+    window.accept(seq);
+    this.epochs.authenticated(cipher.epoch, now);
+    if (this.receiveInnerLimit !== undefined && cipher.epoch >= 2 && inner.length > this.receiveInnerLimit) {
+      this.recordOverflow ??= { epoch: cipher.epoch, length: inner.length };
+      return this.dropOpened(inner, 'too-long');
+    }
+    const typeAt = contentTypeIndex(inner);
+    if (typeAt < 0) return this.dropOpened(inner, 'no-content-type');
+    if (typeAt > MAX_PLAINTEXT) return this.dropOpened(inner, 'too-long');
+    const type = inner[typeAt]!;
+    let content = inner.subarray(0, typeAt);
+    // In 'batch' mode only application data stays in the arena: what the connection keeps (handshake fragments, alerts,
+    // ACKs) is copied out, so that a transfer of a message's buffer never detaches anything the connection holds.
+    if (batch !== undefined && type !== APPLICATION_DATA) {
+      content = content.slice();
+      batch.arena.giveBack(inner);
+    }
+    h.epoch = cipher.epoch;
+    h.sequenceNumber = seq;
+    h.contentType = type;
+    return content;
+  }
+
+  /**
+   * 'batch' mode: the record that is all of `d`, opened with the rest of the receive batch (opened-ahead.ts) and counted
+   * here as {@link EpochCipher.openRecord} counts; undefined when it is to be opened alone.
+   */
+  private openedAhead(d: Uint8Array, h: Header13, cipher: EpochCipher, expected: number): OpenedAhead | undefined {
+    const ahead = this.batch?.ahead;
+    if (ahead === undefined || h.at !== 0 || h.end !== d.length || this.cidOptional) return undefined;
+    const generation = this.epochs.generation;
+    const bits = h.seq16 ? 16 : 8;
+    if (!ahead.take(d, cipher, generation, bits, expected)) {
+      if (!cipher.opensRuns) return undefined;
+      const c = h.hasCid ? d.subarray(h.at + 1, h.at + 1 + h.cidLength) : EMPTY;
+      const epochBits = h.epochBits;
+      const run: OpenRun = (buf, pairs, n, out, results) =>
+        cipher.openRun(buf, pairs, n, c, epochBits, expected, out, results);
+      if (!ahead.open(d, cipher, generation, run)) return undefined;
+      if (!ahead.take(d, cipher, generation, bits, expected)) return undefined;
+    }
+    if (ahead.inner === undefined) cipher.failed++;
+    else cipher.used++;
+    return ahead;
+  }
+
+  /** A record that authenticated, dropped: in 'batch' mode its plaintext leaves the arena (zeroed). */
+  private dropOpened(inner: Uint8Array, reason: DropReason): DropReason {
+    this.batch?.arena.giveBack(inner);
+    return reason;
+  }
+}
