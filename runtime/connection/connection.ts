@@ -1,6 +1,8 @@
 import { issueConnectionIds } from './cid-actions.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
-import type { ReceivedRecord } from '../record/record-reader.js';
+import type { Header13 } from '../record/codec13.js';
+import type { RecordSink } from '../record/record-loop.js';
+import { receivedRecord, type InboundRecord } from '../record/record-reader.js';
 import { AckScheduler } from './ack-scheduler.js';
 import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
 import { toAlert, type FatalReason } from './alert-mapping.js';
@@ -42,7 +44,7 @@ import { ConnectionHooks } from './connection-hooks.js';
 import { FACTS13 } from './version-facts13.js';
 
 /** A record the record layer delivered (opened, or plaintext). */
-export type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
+export type { InboundRecord };
 
 /** An empty pass of the receive loop. */
 const NO_DATAGRAMS: readonly Uint8Array[] = [];
@@ -74,6 +76,31 @@ export class Dtls13Connection implements VersionState {
   readonly outgoing: Uint8Array[];
   /** The size of the datagram being handled (what a new path's anti-amplification budget counts). */
   private datagramBytes = 0;
+  /** The time `receive` was given, for the records the sink takes. */
+  private receivedAt = 0;
+  /** Whether a record of the pass being read was kept for keys not installed yet. */
+  private deferredNow = false;
+  /**
+   * Where the record loop hands each record of a datagram. An opened one goes under the one catch: whatever handling it
+   * throws becomes one fatal alert (toAlert); it is checked once against RECORD_RULES (record-rules.ts) and goes to its
+   * row's handler, or is set aside. One waiting for keys is kept (a copy) within limits.maxDeferredBytes.
+   */
+  private readonly sink: RecordSink<Header13> = {
+    take: (d, h, content) => {
+      this.counts.recordsReceived++;
+      try {
+        this.acceptRecord(receivedRecord(d, h, content), this.receivedAt);
+      } catch (error) {
+        this.fail(toAlert(error));
+      }
+      return !this.ended;
+    },
+    held: (d, h) => {
+      if (this.refusedEarlyData(h.epochBits)) this.ignore('early-data-refused');
+      else if (this.deferred.push(d.slice(h.at, h.end))) this.deferredNow = true;
+      else this.ignore('deferred-cap');
+    },
+  };
   /** Records whose keys are not installed yet, and application data that came before our handshake ended: together within limits.maxDeferredBytes. @internal */
   readonly deferred: HeldRecords;
   /** @internal */
@@ -194,29 +221,13 @@ export class Dtls13Connection implements VersionState {
     this.counts.datagramsReceived++;
     this.parts.cid.arrived(path);
     this.datagramBytes = datagram.length;
+    this.receivedAt = now;
     // The datagram, then (when keys arrived in it: a ServerHello ahead of the records it keys) the records kept for them.
     for (let pass: readonly Uint8Array[] = [datagram]; pass.length > 0;) {
       const generation = this.parts.records.readKeyGeneration;
-      let deferredNow = false;
-      for (const d of pass) {
-        for (const r of this.parts.records.receive(d, now)) {
-          if (this.ended) return;
-          if (r.kind === 'deferred') {
-            if (this.refusedEarlyData(r.epochBits)) this.ignore('early-data-refused');
-            else if (this.deferred.push(r.record.slice())) deferredNow = true;
-            else this.ignore('deferred-cap');
-            continue;
-          }
-          this.counts.recordsReceived++;
-          // The one catch: whatever handling a record throws becomes one fatal alert (toAlert). The record is checked
-          // once against RECORD_RULES (record-rules.ts) and goes to its row's handler, or is set aside.
-          try {
-            this.acceptRecord(r, now);
-          } catch (error) {
-            this.fail(toAlert(error));
-          }
-        }
-      }
+      this.deferredNow = false;
+      // Each record through the one record loop (runtime/record/record-loop.ts) into this connection's sink.
+      for (const d of pass) if (!this.ended) this.parts.records.read(d, now, this.sink);
       if (this.ended) return;
       const overflow = this.parts.records.recordOverflow;
       if (overflow) {
@@ -231,7 +242,8 @@ export class Dtls13Connection implements VersionState {
           ? this.deferred.take()
           : NO_DATAGRAMS;
       // RFC 9147 §7.1: records still waiting for keys get an ACK of what was processed, possibly empty, so the peer resends sooner.
-      if (pass.length === 0 && deferredNow && (this.parts.records.writeEpoch ?? 0) >= 2) this.ackScheduler.ackSoon();
+      if (pass.length === 0 && this.deferredNow && (this.parts.records.writeEpoch ?? 0) >= 2)
+        this.ackScheduler.ackSoon();
     }
     this.ackScheduler.schedule();
   }

@@ -46,9 +46,9 @@ import { TLS12_CID } from '../record/datagram12.js';
 import { eventName12, type Event12 } from './event12.js';
 import type { Negotiated12Extensions } from './extensions12.js';
 import type { Handshake12Result, Io12, Out12 } from './io12.js';
-import { Header12, readHeader12 } from '../record/codec12.js';
-import { HELD } from '../record/record-codec.js';
-import { ReadState12 } from '../record/read-state12.js';
+import { Header12 } from '../record/codec12.js';
+import type { ReadState12 } from '../record/read-state12.js';
+import { readRecords, type RecordSink } from '../record/record-loop.js';
 import { MessageArena } from '../wire/message-arena.js';
 import { APPLICATION_DATA, RecordWriter12 } from './record-writer12.js';
 import type { Session12 } from './session12.js';
@@ -169,8 +169,14 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.writer = new RecordWriter12(this.outbox, counts, config.base.aeadLimits);
     this.role = config.role;
     this.flightLimit = config.base.maxDatagramSize;
-    this.recordPath = new RecordPath12(config.base.limits);
-    this.reads = new ReadState12(this.recordPath.integrity, config.base.replayWindow, this.arena);
+    this.recordPath = new RecordPath12(
+      config.base.limits,
+      config.base.replayWindow,
+      this.arena,
+      () => this.extensions?.cids?.local.length ?? 0,
+      (reason) => this.fail(reason),
+    );
+    this.reads = this.recordPath.state;
     const transmit = (messages: readonly Out12[]): void => this.writer.flight(messages, this.flightLimit);
     this.flights = new Flights12(transmit, this.clock, config.base.retransmission, () => {
       const max = config.base.retransmission.maxRetransmissions ?? 10;
@@ -271,27 +277,22 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.arrivedOn = path;
     this.recordPath.integrity.datagramStarted();
     // tls12_cid records carry our CID at its negotiated length (RFC 9146 §4); none negotiated: such a record is malformed.
-    const h = this.header;
-    // The common datagram, one record: framed as its header is read. Any other goes through the datagram's framing first.
-    const cid = this.extensions?.cids?.local.length ?? 0;
-    if (readHeader12(datagram, 0, cid, h) && h.end === datagram.length) this.record(datagram, h);
-    else {
-      const settled = this.extensions !== undefined || this.config.base.connectionIds === undefined;
-      this.recordPath.receive(datagram, this.localCidLength, settled, this.take);
-    }
+    const settled = this.extensions !== undefined || this.config.base.connectionIds === undefined;
+    this.recordPath.receive(datagram, now, settled, this.sink);
     this.arena?.datagramDone();
   }
 
-  /** The header of the record being read (runtime/record/codec12.ts): one object, reused. */
-  private readonly header = new Header12();
-
-  /** The length of our CID on the peer's tls12_cid records (0: none, yet). */
-  private readonly localCidLength = (): number => this.extensions?.cids?.local.length ?? 0;
-
-  /** One record of the datagram being read, its header in `h`: false once the connection has ended. */
-  private readonly take = (d: Uint8Array, h: Header12): boolean => {
-    this.record(d, h);
-    return !this.ended;
+  /**
+   * Where the one record loop (runtime/record/record-loop.ts) hands each record the read state opened, its header in
+   * `h`: false once the connection has ended. The read state keeps the epoch-1 records that wait for the
+   * ChangeCipherSpec itself.
+   */
+  private readonly sink: RecordSink<Header12> = {
+    take: (_d, h, content) => {
+      this.record(h, content);
+      return !this.ended;
+    },
+    held: () => undefined,
   };
 
   pollTransmit(): Uint8Array | undefined {
@@ -467,15 +468,6 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.recordPath.drop(reason);
   }
 
-  /** A record the read state refused: counted, and a failed authentication checked against `limits.integrityPolicy12`. */
-  private refused(reason: DropReason): void {
-    this.drop(reason);
-    const cipher = this.reads.cipher;
-    if (reason !== 'authentication' || cipher === undefined) return;
-    const ended = this.recordPath.integrityVerdict(cipher);
-    if (ended !== undefined) this.fail(ended);
-  }
-
   /** @internal */
   peerFlight(): void {
     this.flights.peerFlight(false);
@@ -579,10 +571,8 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.events.alert(level, description, true);
   }
 
-  private record(d: Uint8Array, h: Header12): void {
-    const content = this.reads.open(d, h, this.now);
-    if (content === HELD) return;
-    if (typeof content === 'string') return this.refused(content);
+  /** One record the read state opened (epoch 0: its fragment), its header in `h`. */
+  private record(h: Header12, content: Uint8Array): void {
     const epoch = h.epoch === 0 ? 0 : 1;
     const { contentType, sequenceNumber } = h;
     this.counts.recordsReceived++;
@@ -634,8 +624,7 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.dispatch({ type: 'ChangeCipherSpec' });
     if (this.ended) return;
     const h = new Header12();
-    for (const r of this.reads.takeHeld())
-      if (!this.ended && readHeader12(r, 0, this.localCidLength(), h)) this.record(r, h);
+    for (const r of this.reads.takeHeld()) if (!this.ended) readRecords(this.recordPath, r, h, this.now, 1, this.sink);
   }
 
   private alertRecord(fragment: Uint8Array): void {

@@ -32,6 +32,9 @@ import { emptyDropCounters, type DropCounters, type DropReason } from '../record
 import { IntegrityMonitor } from '../record/integrity-monitor.js';
 import { CODEC12, Header12, readHeader12 } from '../record/codec12.js';
 import { framed } from '../record/record-codec.js';
+import { readRecords, type LoopVersion, type RecordSink } from '../record/record-loop.js';
+import { ReadState12 } from '../record/read-state12.js';
+import type { MessageArena } from '../wire/message-arena.js';
 import type { ClientState12 } from './client12.js';
 import type { ServerState12 } from './server12.js';
 
@@ -46,8 +49,17 @@ export const NO_IGNORED: Readonly<Record<IgnoreReason, number>> = Object.freeze(
   'ack-epoch': 0,
 });
 
-export class RecordPath12 {
+export class RecordPath12 implements LoopVersion<Header12> {
   readonly drops: DropCounters = emptyDropCounters();
+  readonly codec = CODEC12;
+  /** The read epochs and the ChangeCipherSpec switch between them (runtime/record/read-state12.ts). */
+  readonly state: ReadState12;
+  /** DTLS 1.2 reads on after a record dropped for any reason. */
+  readonly endsDatagram = undefined;
+  /** The length of our CID on the peer's tls12_cid records (0: none, yet). */
+  readonly cidLength: () => number;
+  /** Where a failed authentication that reaches the integrity limit under `limits.integrityPolicy12` 'close' goes. */
+  private readonly ended: (reason: FatalReason) => void;
   private ignoredCounts: Record<IgnoreReason, number> | undefined;
   /** Failed authentications: the CPU budget per second and each read key's rate (shared with 1.3). */
   readonly integrity: IntegrityMonitor;
@@ -57,7 +69,17 @@ export class RecordPath12 {
   /** `limits.integrityPolicy12` 'close': the session ends when its key's failures reach the integrity limit. */
   private readonly closeAtLimit: boolean;
 
-  constructor(limits: ConnectionLimits) {
+  /**
+   * `replayWindow`: the read epoch's window (default 64); `arena`: 'batch' mode's memory for application data;
+   * `cidLength`: see {@link cidLength}; `ended`: called with why the session ends at the integrity limit.
+   */
+  constructor(
+    limits: ConnectionLimits,
+    replayWindow: number | undefined,
+    arena: MessageArena | undefined,
+    cidLength: () => number,
+    ended: (reason: FatalReason) => void,
+  ) {
     this.maxRecords = limits.maxRecordsPerDatagram;
     const policy = limits.integrityPolicy12;
     this.integrity = new IntegrityMonitor(
@@ -65,6 +87,9 @@ export class RecordPath12 {
       policy === 'rate' ? limits.integrityBudgetSeconds : 0,
     );
     this.closeAtLimit = policy === 'close';
+    this.state = new ReadState12(this.integrity, replayWindow, arena);
+    this.cidLength = cidLength;
+    this.ended = ended;
   }
 
   /**
@@ -82,8 +107,19 @@ export class RecordPath12 {
     };
   }
 
+  /** Counts a dropped record; a failed authentication is checked against `limits.integrityPolicy12`. */
   drop(reason: DropReason): void {
     this.drops[reason]++;
+    if (reason !== 'authentication') return;
+    const cipher = this.state.cipher;
+    const verdict = cipher === undefined ? undefined : this.integrityVerdict(cipher);
+    if (verdict !== undefined) this.ended(verdict);
+  }
+
+  /** A record that does not frame, reading record by record before the hellos settle: the rest of the datagram goes. */
+  unframed(): number {
+    this.drop('malformed');
+    return -1;
   }
 
   ignore(reason: IgnoreReason): void {
@@ -112,37 +148,18 @@ export class RecordPath12 {
   }
 
   /**
-   * Hands `take` the records of `datagram` in order, each header read in place (codec12.ts; tls12_cid ones at
-   * `cidLength()`), the first `limits.maxRecordsPerDatagram` of them, until it answers false (the connection ended).
-   * Before the hellos settle (`settled` false), a datagram that does not frame at the current CID length is read record
-   * by record: a ServerHello may set our CID for the tls12_cid record behind it (a resumed flight). `take` must read
-   * what it needs of the header before it can be handed another (the header object is reused).
+   * Reads the records of `d` at `now` into `sink` through the one record loop (runtime/record/record-loop.ts), each
+   * header read in place (codec12.ts; tls12_cid ones at {@link cidLength}), the first `limits.maxRecordsPerDatagram` of
+   * them. The common datagram, one record, frames as its header is read; any other must frame whole first, or is
+   * dropped as `malformed`. Before the hellos settle (`settled` false) one that does not is read record by record: a
+   * ServerHello may set our CID for the tls12_cid record behind it (a resumed flight).
    */
-  receive(
-    d: Uint8Array,
-    cidLength: () => number,
-    settled: boolean,
-    take: (d: Uint8Array, h: Header12) => boolean,
-  ): void {
+  receive(d: Uint8Array, now: number, settled: boolean, sink: RecordSink<Header12>): void {
     const h = this.header;
-    const cid = cidLength();
-    const end = framed(CODEC12, d, cid, this.maxRecords, h);
-    if (end !== undefined) {
-      if (end < d.length) this.drop('records-per-datagram');
-      for (let at = 0; at < end;) {
-        readHeader12(d, at, cid, h);
-        at = h.end;
-        if (!take(d, h)) return;
-      }
-      return;
-    }
-    if (settled) return this.drop('malformed');
-    for (let n = 0, at = 0; at < d.length; n++) {
-      if (n === this.maxRecords) return this.drop('records-per-datagram');
-      if (!readHeader12(d, at, cidLength(), h)) return this.drop('malformed');
-      at = h.end;
-      if (!take(d, h)) return;
-    }
+    const cid = this.cidLength();
+    const one = readHeader12(d, 0, cid, h) && h.end === d.length;
+    if (!one && settled && framed(CODEC12, d, cid, -1, h) === undefined) return this.drop('malformed');
+    readRecords(this, d, h, now, this.maxRecords, sink);
   }
 }
 

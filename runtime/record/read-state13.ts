@@ -45,6 +45,8 @@ export class ReadState13 implements RecordReadState<Header13> {
   private readonly batch: BatchMemory13 | undefined;
   /** The length of the CIDs records to us carry (0: none): where the sequence number bits start. */
   cidLength = 0;
+  /** Which CIDs are ours (undefined: none negotiated, a record with one is refused). */
+  ours: ((cid: Uint8Array) => boolean) | undefined;
   /** Records without a CID are taken too (a client between its ClientHello and the server's answer). */
   cidOptional = false;
   /** RFC 8449: our record_size_limit (the largest DTLSInnerPlaintext we take), once negotiated. */
@@ -60,12 +62,20 @@ export class ReadState13 implements RecordReadState<Header13> {
   }
 
   /**
-   * Opens the record `h` read at `d[h.at..]` (the CID it carried already checked as ours) at `now`: its
+   * Opens the record `h` read at `d[h.at..]` at `now` (a CID not ours, or none where one is due: `connection-id`): its
    * content, an array of its own or, for application data in 'batch' mode, in the arena, with `h.epoch`,
    * `h.sequenceNumber` and `h.contentType` set; {@link HELD} when its epoch's keys are not installed yet; why it was
    * dropped otherwise.
    */
   open(d: Uint8Array, h: Header13, now: number): Uint8Array | DropReason | typeof HELD {
+    const ours = this.ours;
+    const at = h.at;
+    if (
+      h.hasCid
+        ? ours === undefined || !ours(d.subarray(at + 1, at + 1 + h.cidLength))
+        : ours !== undefined && !this.cidOptional
+    )
+      return 'connection-id';
     const length = h.length;
     if (length > MAX_CIPHERTEXT_13) return 'too-long';
     if (length < 16) return 'too-short';
@@ -78,7 +88,7 @@ export class ReadState13 implements RecordReadState<Header13> {
     // second). The key's own rate too: past it a burst of forgeries is dropped untried, and never spends the key's
     // integrity limit.
     if (!this.integrity.mayOpen(now, cipher)) return 'authentication-rate';
-    const { at, headerLength, seq16 } = h;
+    const { headerLength, seq16 } = h;
     const seqAt = 1 + this.cidLength;
     const seqLength = seq16 ? 2 : 1;
     // Every record is opened into an array of its own, or in 'batch' mode into this connection's arena: application

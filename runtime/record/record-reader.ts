@@ -1,5 +1,4 @@
-import type { DtlsPlaintext } from '../../generated/wire/dtls-plaintext.js';
-import type { ContentType } from '../../generated/wire/enums.js';
+import { contentTypeToNumber, type ContentType } from '../../generated/wire/enums.js';
 import { integerOption } from '../config-error.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
@@ -7,7 +6,7 @@ import type { TrafficKeys } from '../keyschedule/derived-keys.js';
 import { bytesEqual, copyOf, DecodeError, Reader } from '../wire/index.js';
 import { MessageArena, type MessageBuffers } from '../wire/message-arena.js';
 import { isLengthAboveMaximum, readRecord, type DtlsRecord } from '../wire/record-splitter.js';
-import { Header13, readHeader13 } from './codec13.js';
+import { CODEC13, Header13 } from './codec13.js';
 import { emptyDropCounters, type DropCounters, type DropReason } from './drops.js';
 import { EpochCipher } from './epoch-cipher.js';
 import type { HibernatedReadEpoch, HibernatedRecords } from './hibernated-records.js';
@@ -16,13 +15,11 @@ import { INTEGRITY_RATE_THRESHOLD, type AeadLimits } from './limits.js';
 import { DEFAULT_MAX_READ_EPOCHS, DEFAULT_PREVIOUS_EPOCH_RETENTION, ReadEpochs } from './read-epochs.js';
 import { OPEN_RUNS, OpenedAhead } from './opened-ahead.js';
 import { ReadState13, type BatchMemory13, type DuplicateObserver } from './read-state13.js';
-import { HELD } from './record-codec.js';
+import { openRecord, readRecords, type LoopVersion, type RecordSink } from './record-loop.js';
 import { ReplayWindow } from './replay-window.js';
 import { SequenceRecovery } from './sequence-recovery.js';
 
 const EMPTY = new Uint8Array(0);
-/** {@link RecordReader.receiveProtectedFast}'s answer for a record it leaves to the generic reader. */
-const GENERIC = -1;
 
 /** What the read half of the record layer takes of `RecordLayerConfig` (record-layer.ts). */
 export interface RecordReaderConfig {
@@ -91,6 +88,9 @@ export type ReceivedRecord =
       readonly record: Uint8Array;
     };
 
+/** A record {@link RecordReader.receive} hands up (not a deferred one). */
+export type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
+
 /** The counters of a record layer that has dropped nothing yet. */
 const NO_DROPS: Readonly<DropCounters> = Object.freeze(emptyDropCounters());
 
@@ -105,14 +105,13 @@ export class RecordReader {
   /** The drop counters, made with the first drop (most sessions never drop a record). */
   private dropCounts: DropCounters | undefined;
   private readonly config: RecordReaderConfig;
-  /** Length of the CIDs records to us carry (0: none), and which ones are ours. */
+  /** Length of the CIDs records to us carry (0: none); which ones are ours is the read state's. */
   private cidLength: number;
-  private receiveCids: ((cid: Uint8Array) => boolean) | undefined;
-  /** Records without a CID are taken too (a client between its ClientHello and the server's answer). */
-  private cidOptional = false;
   private readonly readEpochs: ReadEpochs;
   /** A record's epoch resolved and its protection opened (read-state13.ts). */
   private readonly state: ReadState13;
+  /** DTLS 1.3 for the one record loop (record-loop.ts). */
+  private readonly loop: LoopVersion<Header13>;
   private acceptPlaintext = true;
   /** Reused for every incoming datagram (receive is synchronous and not reentrant). */
   private readonly reader = new Reader(EMPTY, 'Datagram');
@@ -129,7 +128,6 @@ export class RecordReader {
     this.config = config;
     const own = config.receiveConnectionId;
     this.cidLength = own?.length ?? 0;
-    this.receiveCids = own === undefined ? undefined : (cid) => bytesEqual(cid, own);
     const maxReadEpochs = integerOption('maxReadEpochs', config.maxReadEpochs ?? DEFAULT_MAX_READ_EPOCHS, 2, 0xffff);
     this.readEpochs = new ReadEpochs(config.previousEpochRetention ?? DEFAULT_PREVIOUS_EPOCH_RETENTION, maxReadEpochs);
     this.maxRecordsPerDatagram = integerOption(
@@ -161,8 +159,18 @@ export class RecordReader {
       ),
       INTEGRITY_RATE_THRESHOLD,
     );
-    this.state = new ReadState13(this.readEpochs, this.integrity, batch);
-    this.state.cidLength = this.cidLength;
+    const state = new ReadState13(this.readEpochs, this.integrity, batch);
+    state.cidLength = this.cidLength;
+    state.ours = own === undefined ? undefined : (cid) => bytesEqual(cid, own);
+    this.state = state;
+    this.loop = {
+      codec: CODEC13,
+      state,
+      cidLength: () => this.cidLength,
+      drop: (reason) => this.drop(reason),
+      endsDatagram: 'connection-id',
+      unframed: (d, at, now, sink) => this.unframed(d, at, now, sink),
+    };
   }
 
   /** The first protected record above our record_size_limit (dropped, counted 'too-long'): the connection ends with record_overflow (RFC 8449 §4). */
@@ -190,10 +198,10 @@ export class RecordReader {
       { readonly length: number; readonly ours: (cid: Uint8Array) => boolean; readonly optional?: boolean } | undefined,
   ): void {
     this.cidLength = receive?.length ?? 0;
-    this.receiveCids = receive === undefined || receive.length === 0 ? undefined : receive.ours;
-    this.cidOptional = receive?.optional === true;
-    this.state.cidLength = this.cidLength;
-    this.state.cidOptional = this.cidOptional;
+    const state = this.state;
+    state.ours = receive === undefined || receive.length === 0 ? undefined : receive.ours;
+    state.cidOptional = receive?.optional === true;
+    state.cidLength = this.cidLength;
   }
 
   // ── keys ──────────────────────────────────────────────────────────────
@@ -314,79 +322,88 @@ export class RecordReader {
    * Processes every record of a datagram; returns the records to hand up, in order. `now` starts the retention of a
    * superseded epoch when a record of a newer one authenticates. Nothing returned is a view of `datagram` (contents,
    * connection IDs and deferred records are arrays of their own), and nothing keeps it: the caller may reuse its bytes
-   * once this returns.
+   * once this returns. (For tools and tests: a connection reads through {@link read}.)
    */
   receive(datagram: Uint8Array, now: number): ReceivedRecord[] {
     const out: ReceivedRecord[] = [];
-    const r = this.reader;
-    r.buf = datagram;
-    r.pos = 0;
-    r.end = datagram.length;
-    this.integrity.datagramStarted();
-    for (let records = 0; r.pos < r.end; records++) {
-      if (records === this.maxRecordsPerDatagram) {
-        this.drop('records-per-datagram');
-        break;
-      }
-      const start = r.pos;
-      const fast = this.receiveProtectedFast(datagram, start, now, out);
-      if (fast !== GENERIC) {
-        r.pos = fast;
-        if (this.fastGoesOn) continue;
-        if (r.pos < r.end) this.drop('datagram-remainder');
-        break;
-      }
-      let rec: DtlsRecord | undefined | 'malformed';
-      try {
-        rec = readRecord(r, this.cidLength);
-      } catch (e) {
-        if (!(e instanceof DecodeError)) throw e;
-        rec = 'malformed';
-        this.drop(isLengthAboveMaximum(e) ? 'too-long' : 'malformed');
-      }
-      let ok = false;
-      if (rec === undefined) this.drop('unknown-record-type');
-      else if (rec === 'malformed') ok = false;
-      else if (rec.kind === 'plaintext') ok = this.receivePlaintext(rec.record, out);
-      else {
-        const decoded = rec.header;
-        const h = this.header;
-        h.at = start;
-        h.epochBits = decoded.epochLowBits;
-        h.hasCid = decoded.connectionId !== undefined;
-        h.cidLength = decoded.connectionId?.length ?? 0;
-        h.seq16 = decoded.sequenceNumber16bit;
-        h.length = rec.encryptedRecord.length;
-        h.end = r.pos;
-        h.headerLength = h.end - h.length - start;
-        ok = this.receiveCiphertext(decoded.connectionId, datagram, h, now, out);
-      }
-      if (!ok) {
-        if (r.pos < r.end) this.drop('datagram-remainder');
-        break;
-      }
-    }
-    r.buf = EMPTY;
-    this.arena?.datagramDone();
+    this.read(datagram, now, {
+      take(d, h, content) {
+        out.push(receivedRecord(d, h, content));
+        return true;
+      },
+      held(d, h) {
+        out.push({ kind: 'deferred', epochBits: h.epochBits, record: copyOf(d.subarray(h.at, h.end)) });
+      },
+    });
     return out;
   }
 
   /**
-   * The common protected record read without the generic decoder (no header object made, no views): a unified header
-   * read in place by codec13.ts. Returns where the record ends ({@link fastGoesOn} false when the rest of the datagram
-   * is to be discarded), or {@link GENERIC} (nothing done) for anything else, which {@link readRecord} then reads, with
-   * its drop reasons.
+   * Reads every record of a datagram into `sink`, in order, through the one record loop (record-loop.ts): each unified
+   * header read in place (codec13.ts), opened by the read state (read-state13.ts). Content handed to the sink is an
+   * array of its own (or, in 'batch' mode, application data in the arena), never a view of `datagram`.
    */
-  private receiveProtectedFast(d: Uint8Array, start: number, now: number, out: ReceivedRecord[]): number {
+  read(datagram: Uint8Array, now: number, sink: RecordSink<Header13>): void {
+    const r = this.reader;
+    r.buf = datagram;
+    r.end = datagram.length;
+    this.integrity.datagramStarted();
+    readRecords(this.loop, datagram, this.header, now, this.maxRecordsPerDatagram, sink);
+    r.buf = EMPTY;
+    this.arena?.datagramDone();
+  }
+
+  /**
+   * A record whose unified header does not frame, read by the generic decoder (wire/record-splitter.ts): a
+   * DTLSPlaintext handed to the sink, or dropped with its reason (the rest of the datagram after it too).
+   */
+  private unframed(d: Uint8Array, at: number, now: number, sink: RecordSink<Header13>): number {
+    const r = this.reader;
+    r.pos = at;
+    let rec: DtlsRecord | undefined;
+    try {
+      rec = readRecord(r, this.cidLength);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      this.drop(isLengthAboveMaximum(e) ? 'too-long' : 'malformed');
+      return this.remainder(r.pos);
+    }
+    if (rec === undefined) {
+      this.drop('unknown-record-type');
+      return this.remainder(r.pos);
+    }
     const h = this.header;
-    if (!readHeader13(d, start, this.cidLength, h)) return GENERIC;
-    const cid = h.hasCid ? d.subarray(start + 1, start + 1 + h.cidLength) : undefined;
-    this.fastGoesOn = this.receiveCiphertext(cid, d, h, now, out);
+    h.at = at;
+    h.end = r.pos;
+    if (rec.kind === 'ciphertext') {
+      const decoded = rec.header;
+      h.epochBits = decoded.epochLowBits;
+      h.hasCid = decoded.connectionId !== undefined;
+      h.cidLength = decoded.connectionId?.length ?? 0;
+      h.seq16 = decoded.sequenceNumber16bit;
+      h.length = rec.encryptedRecord.length;
+      h.headerLength = h.end - h.length - at;
+      return openRecord(this.loop, d, h, now, sink) ? h.end : -1;
+    }
+    const p = rec.record;
+    if (p.epoch !== 0) this.drop('plaintext-epoch');
+    else if (!this.acceptPlaintext) this.drop('plaintext-refused');
+    else {
+      h.hasCid = false;
+      h.epoch = 0;
+      h.sequenceNumber = p.sequenceNumber;
+      h.contentType = contentTypeToNumber(p.type);
+      // A copy: the datagram may be a view of a receive buffer that the next read overwrites (DatagramIo.receive's `lend`).
+      if (!sink.take(d, h, copyOf(p.fragment))) return -1;
+    }
     return h.end;
   }
 
-  /** Whether the datagram goes on after the record {@link receiveProtectedFast} last read. */
-  private fastGoesOn = true;
+  /** After a record that ends the datagram: the rest, if any, counted once. */
+  private remainder(at: number): number {
+    if (at < this.reader.end) this.drop('datagram-remainder');
+    return -1;
+  }
 
   private drop(reason: DropReason): void {
     (this.dropCounts ??= emptyDropCounters())[reason]++;
@@ -396,57 +413,27 @@ export class RecordReader {
   get drops(): Readonly<DropCounters> {
     return this.dropCounts ?? NO_DROPS;
   }
+}
 
-  /** Hands up one DTLSPlaintext, or counts why not. */
-  private receivePlaintext(rec: DtlsPlaintext, out: ReceivedRecord[]): true {
-    if (rec.epoch !== 0) this.drop('plaintext-epoch');
-    else if (!this.acceptPlaintext) this.drop('plaintext-refused');
-    // A copy: the datagram may be a view of a receive buffer that the next read overwrites (DatagramIo.receive's `lend`).
-    else
-      out.push({
-        kind: 'record',
-        epoch: 0,
-        sequenceNumber: rec.sequenceNumber,
-        contentType: rec.type,
-        content: copyOf(rec.fragment),
-        protected: false,
-      });
-    return true;
+/**
+ * The record the loop opened (or a DTLSPlaintext) as handed up: DTLSPlaintext is epoch 0, every other record
+ * protected; the CID it carried copied out of the datagram.
+ */
+export function receivedRecord(d: Uint8Array, h: Header13, content: Uint8Array): InboundRecord {
+  const epoch = h.epoch;
+  if (epoch === 0) {
+    const contentType = contentTypeFromByte(h.contentType);
+    return { kind: 'record', epoch, sequenceNumber: h.sequenceNumber, contentType, content, protected: false };
   }
-
-  /**
-   * Deprotects one DTLSCiphertext whose header is in `h` (read-state13.ts); false when the rest of the datagram must be
-   * discarded (a connection ID not ours: the records after it are not ours to parse either).
-   */
-  private receiveCiphertext(
-    cid: Uint8Array | undefined,
-    datagram: Uint8Array,
-    h: Header13,
-    now: number,
-    out: ReceivedRecord[],
-  ): boolean {
-    const ours = this.receiveCids;
-    if (ours === undefined ? cid !== undefined : cid === undefined ? !this.cidOptional : !ours(cid)) {
-      this.drop('connection-id');
-      return false;
-    }
-    const content = this.state.open(datagram, h, now);
-    if (content === HELD)
-      out.push({ kind: 'deferred', epochBits: h.epochBits, record: copyOf(datagram.subarray(h.at, h.end)) });
-    else if (typeof content === 'string') this.drop(content);
-    else
-      out.push({
-        kind: 'record',
-        epoch: h.epoch,
-        sequenceNumber: h.sequenceNumber,
-        contentType: contentTypeFromByte(h.contentType),
-        content,
-        protected: true,
-        // A copy, as for plaintext records: nothing handed up is a view of the datagram.
-        connectionId: cid === undefined ? undefined : cid.slice(),
-      });
-    return true;
-  }
+  return {
+    kind: 'record',
+    epoch,
+    sequenceNumber: h.sequenceNumber,
+    contentType: contentTypeFromByte(h.contentType),
+    content,
+    protected: true,
+    connectionId: h.hasCid ? d.slice(h.at + 1, h.at + 1 + h.cidLength) : undefined,
+  };
 }
 
 function contentTypeFromByte(n: number): ContentType {

@@ -1,0 +1,86 @@
+/**
+ * The one record loop (issue 57 step 3): both versions' connections hand a datagram to {@link readRecords} with their
+ * version's codec and read state. For each record: its header read in place (codec13.ts or codec12.ts), then opened
+ * by the read state (read-state13.ts or read-state12.ts: the epoch resolved, the sequence number, the nonce and
+ * additional data, the replay window checked and moved, the opening call), then handed to the connection's sink, which
+ * applies its record rule. There is no array of records per datagram and no second road for application data: the
+ * application data of a one-record datagram takes this loop like every other record, in both versions.
+ *
+ * What is dropped is counted by reason (`DropReason`, drops.ts) through the version's `drop`; nothing a peer sends
+ * throws here. The per-datagram bounds stay: at most `maxRecords` records are read (the rest counted once as
+ * `records-per-datagram`), and the failure budgets sit in the read states.
+ */
+import type { DropReason } from './drops.js';
+import { HELD, type RecordCodec, type RecordHeader, type RecordReadState } from './record-codec.js';
+
+/** Where a connection takes the records the loop opened. */
+export interface RecordSink<H extends RecordHeader> {
+  /**
+   * An opened record of datagram `d`: `content`, its epoch, sequence number and content type in `h` (reused: read what
+   * is needed before returning). False once the connection has ended: the loop stops.
+   */
+  take(d: Uint8Array, h: H, content: Uint8Array): boolean;
+  /** A record its read state answered {@link HELD} for (waiting for its epoch's keys): the sink keeps a copy or not. */
+  held(d: Uint8Array, h: H): void;
+}
+
+/** What the loop needs of a version. */
+export interface LoopVersion<H extends RecordHeader> {
+  readonly codec: RecordCodec<H>;
+  readonly state: RecordReadState<H>;
+  /** The length of the CIDs on records to us now (0: none). Asked per record: a DTLS 1.2 ServerHello may set it. */
+  cidLength(): number;
+  /** Counts a record dropped, by reason. */
+  drop(reason: DropReason): void;
+  /** A drop that ends the datagram (DTLS 1.3: a CID not ours; the records after it are not ours to parse either). */
+  readonly endsDatagram: DropReason | undefined;
+  /**
+   * The record at `d[at..]` that the codec does not frame, handled another way (DTLS 1.3: DTLSPlaintext through the
+   * generic decoder, with its drop reasons): where it ends, or -1 when the rest of the datagram goes (counted there).
+   */
+  unframed(d: Uint8Array, at: number, now: number, sink: RecordSink<H>): number;
+}
+
+/**
+ * Reads the records of `d` at `now` in order into `sink`, `h` the one header object reused for each, at most
+ * `maxRecords` of them.
+ */
+export function readRecords<H extends RecordHeader>(
+  v: LoopVersion<H>,
+  d: Uint8Array,
+  h: H,
+  now: number,
+  maxRecords: number,
+  sink: RecordSink<H>,
+): void {
+  for (let n = 0, at = 0; at < d.length; n++) {
+    if (n === maxRecords) return v.drop('records-per-datagram');
+    if (!v.codec.read(d, at, v.cidLength(), h)) {
+      at = v.unframed(d, at, now, sink);
+      if (at < 0) return;
+      continue;
+    }
+    at = h.end;
+    if (!openRecord(v, d, h, now, sink)) return;
+  }
+}
+
+/** Opens the record whose header is in `h` and hands it on; false when the datagram ends here. */
+export function openRecord<H extends RecordHeader>(
+  v: LoopVersion<H>,
+  d: Uint8Array,
+  h: H,
+  now: number,
+  sink: RecordSink<H>,
+): boolean {
+  const content = v.state.open(d, h, now);
+  if (typeof content !== 'string') return sink.take(d, h, content);
+  if (content === HELD) {
+    sink.held(d, h);
+    return true;
+  }
+  v.drop(content);
+  if (content !== v.endsDatagram) return true;
+  if (h.end < d.length) v.drop('datagram-remainder');
+  return false;
+}
