@@ -2,7 +2,7 @@ import { issueConnectionIds } from './cid-actions.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
 import type { Header13 } from '../record/codec13.js';
 import type { RecordSink } from '../record/record-loop.js';
-import { receivedRecord, type InboundRecord } from '../record/record-reader.js';
+import { contentTypeFromByte, type InboundRecord } from '../record/record-reader.js';
 import { AckScheduler } from './ack-scheduler.js';
 import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
 import { toAlert, type FatalReason } from './alert-mapping.js';
@@ -89,7 +89,23 @@ export class Dtls13Connection implements VersionState {
     take: (d, h, content) => {
       this.counts.recordsReceived++;
       try {
-        this.acceptRecord(receivedRecord(d, h, content), this.receivedAt);
+        const epoch = h.epoch;
+        const contentType = contentTypeFromByte(h.contentType);
+        const { sequenceNumber } = h;
+        // DTLSPlaintext is epoch 0, every other record protected; a CID copied out of the datagram.
+        const r: InboundRecord =
+          epoch === 0
+            ? { kind: 'record', epoch, sequenceNumber, contentType, content, protected: false }
+            : {
+                kind: 'record',
+                epoch,
+                sequenceNumber,
+                contentType,
+                content,
+                protected: true,
+                connectionId: h.hasCid ? d.slice(h.at + 1, h.at + 1 + h.cidLength) : undefined,
+              };
+        this.acceptRecord(r, this.receivedAt);
       } catch (error) {
         this.fail(toAlert(error));
       }

@@ -169,12 +169,8 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.writer = new RecordWriter12(this.outbox, counts, config.base.aeadLimits);
     this.role = config.role;
     this.flightLimit = config.base.maxDatagramSize;
-    this.recordPath = new RecordPath12(
-      config.base.limits,
-      config.base.replayWindow,
-      this.arena,
-      () => this.extensions?.cids?.local.length ?? 0,
-      (reason) => this.fail(reason),
+    this.recordPath = new RecordPath12(config.base.limits, config.base.replayWindow, this.arena, (reason) =>
+      this.fail(reason),
     );
     this.reads = this.recordPath.state;
     const transmit = (messages: readonly Out12[]): void => this.writer.flight(messages, this.flightLimit);
@@ -277,10 +273,15 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.arrivedOn = path;
     this.recordPath.integrity.datagramStarted();
     // tls12_cid records carry our CID at its negotiated length (RFC 9146 §4); none negotiated: such a record is malformed.
-    const settled = this.extensions !== undefined || this.config.base.connectionIds === undefined;
-    this.recordPath.receive(datagram, now, settled, this.sink);
+    const rp = this.recordPath;
+    rp.cidLength = this.extensions?.cids?.local.length ?? 0;
+    rp.wholeDatagrams = this.extensions !== undefined || this.config.base.connectionIds === undefined;
+    readRecords(rp, datagram, this.header, now, rp.maxRecords, this.sink);
     this.arena?.datagramDone();
   }
+
+  /** The header of the record being read (runtime/record/codec12.ts): one object, reused. */
+  private readonly header = new Header12();
 
   /**
    * Where the one record loop (runtime/record/record-loop.ts) hands each record the read state opened, its header in
@@ -290,6 +291,8 @@ export class Connection12 implements Inbound12Host, VersionState {
   private readonly sink: RecordSink<Header12> = {
     take: (_d, h, content) => {
       this.record(h, content);
+      // A ServerHello may have set our CID for the tls12_cid records behind it.
+      this.recordPath.cidLength = this.extensions?.cids?.local.length ?? 0;
       return !this.ended;
     },
     held: () => undefined,

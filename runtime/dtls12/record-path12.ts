@@ -30,9 +30,8 @@ import {
 } from '../connection/record-rules.js';
 import { emptyDropCounters, type DropCounters, type DropReason } from '../record/drops.js';
 import { IntegrityMonitor } from '../record/integrity-monitor.js';
-import { CODEC12, Header12, readHeader12 } from '../record/codec12.js';
-import { framed } from '../record/record-codec.js';
-import { readRecords, type LoopVersion, type RecordSink } from '../record/record-loop.js';
+import { CODEC12, type Header12 } from '../record/codec12.js';
+import type { LoopVersion } from '../record/record-loop.js';
 import { ReadState12 } from '../record/read-state12.js';
 import type { MessageArena } from '../wire/message-arena.js';
 import type { ClientState12 } from './client12.js';
@@ -56,28 +55,32 @@ export class RecordPath12 implements LoopVersion<Header12> {
   readonly state: ReadState12;
   /** DTLS 1.2 reads on after a record dropped for any reason. */
   readonly endsDatagram = undefined;
-  /** The length of our CID on the peer's tls12_cid records (0: none, yet). */
-  readonly cidLength: () => number;
+  /** The length of our CID on the peer's tls12_cid records (0: none, yet): the connection sets it as the hellos settle. */
+  cidLength = 0;
+  /**
+   * Once the hellos settled, a datagram is taken whole or not at all; before, one that does not frame at the current
+   * CID length is read record by record (a ServerHello may set our CID for the tls12_cid record behind it: a resumed
+   * flight). The connection sets it per datagram.
+   */
+  wholeDatagrams = false;
   /** Where a failed authentication that reaches the integrity limit under `limits.integrityPolicy12` 'close' goes. */
   private readonly ended: (reason: FatalReason) => void;
   private ignoredCounts: Record<IgnoreReason, number> | undefined;
   /** Failed authentications: the CPU budget per second and each read key's rate (shared with 1.3). */
   readonly integrity: IntegrityMonitor;
-  private readonly maxRecords: number;
-  /** The header of the record being read (codec12.ts): one object, reused. */
-  private readonly header = new Header12();
+  /** `limits.maxRecordsPerDatagram`. */
+  readonly maxRecords: number;
   /** `limits.integrityPolicy12` 'close': the session ends when its key's failures reach the integrity limit. */
   private readonly closeAtLimit: boolean;
 
   /**
    * `replayWindow`: the read epoch's window (default 64); `arena`: 'batch' mode's memory for application data;
-   * `cidLength`: see {@link cidLength}; `ended`: called with why the session ends at the integrity limit.
+   * `ended`: called with why the session ends at the integrity limit.
    */
   constructor(
     limits: ConnectionLimits,
     replayWindow: number | undefined,
     arena: MessageArena | undefined,
-    cidLength: () => number,
     ended: (reason: FatalReason) => void,
   ) {
     this.maxRecords = limits.maxRecordsPerDatagram;
@@ -88,7 +91,6 @@ export class RecordPath12 implements LoopVersion<Header12> {
     );
     this.closeAtLimit = policy === 'close';
     this.state = new ReadState12(this.integrity, replayWindow, arena);
-    this.cidLength = cidLength;
     this.ended = ended;
   }
 
@@ -145,21 +147,6 @@ export class RecordPath12 implements LoopVersion<Header12> {
   /** Records set aside by the record-rule table, by reason. */
   get ignored(): Readonly<Record<IgnoreReason, number>> {
     return this.ignoredCounts ?? NO_IGNORED;
-  }
-
-  /**
-   * Reads the records of `d` at `now` into `sink` through the one record loop (runtime/record/record-loop.ts), each
-   * header read in place (codec12.ts; tls12_cid ones at {@link cidLength}), the first `limits.maxRecordsPerDatagram` of
-   * them. The common datagram, one record, frames as its header is read; any other must frame whole first, or is
-   * dropped as `malformed`. Before the hellos settle (`settled` false) one that does not is read record by record: a
-   * ServerHello may set our CID for the tls12_cid record behind it (a resumed flight).
-   */
-  receive(d: Uint8Array, now: number, settled: boolean, sink: RecordSink<Header12>): void {
-    const h = this.header;
-    const cid = this.cidLength();
-    const one = readHeader12(d, 0, cid, h) && h.end === d.length;
-    if (!one && settled && framed(CODEC12, d, cid, -1, h) === undefined) return this.drop('malformed');
-    readRecords(this, d, h, now, this.maxRecords, sink);
   }
 }
 

@@ -32,6 +32,11 @@ export interface DuplicateObserver {
   duplicate(epoch: number, sequenceNumber: number): void;
 }
 
+/** Where a read state tells the first record above our record_size_limit (the connection ends with record_overflow). */
+export interface RecordOverflow {
+  recordOverflow: { readonly epoch: number; readonly length: number } | undefined;
+}
+
 /** 'batch' mode's memory, as the record layer lends it: the arena, its allocator and the receive batch opened ahead. */
 export interface BatchMemory13 {
   readonly arena: MessageArena;
@@ -51,11 +56,17 @@ export class ReadState13 implements RecordReadState<Header13> {
   cidOptional = false;
   /** RFC 8449: our record_size_limit (the largest DTLSInnerPlaintext we take), once negotiated. */
   receiveInnerLimit: number | undefined;
-  /** The first protected record above our record_size_limit (dropped, counted 'too-long'). */
-  recordOverflow: { readonly epoch: number; readonly length: number } | undefined;
+  /** Where the first protected record above our record_size_limit (dropped, counted 'too-long') is told. */
+  private readonly overflow: RecordOverflow;
   onDuplicate: DuplicateObserver | undefined;
 
-  constructor(epochs: ReadEpochs, integrity: IntegrityMonitor, batch: BatchMemory13 | undefined) {
+  constructor(
+    epochs: ReadEpochs,
+    integrity: IntegrityMonitor,
+    batch: BatchMemory13 | undefined,
+    overflow: RecordOverflow = { recordOverflow: undefined },
+  ) {
+    this.overflow = overflow;
     this.epochs = epochs;
     this.integrity = integrity;
     this.batch = batch;
@@ -126,7 +137,7 @@ export class ReadState13 implements RecordReadState<Header13> {
     window.accept(seq);
     this.epochs.authenticated(cipher.epoch, now);
     if (this.receiveInnerLimit !== undefined && cipher.epoch >= 2 && inner.length > this.receiveInnerLimit) {
-      this.recordOverflow ??= { epoch: cipher.epoch, length: inner.length };
+      this.overflow.recordOverflow ??= { epoch: cipher.epoch, length: inner.length };
       return this.dropOpened(inner, 'too-long');
     }
     const typeAt = contentTypeIndex(inner);

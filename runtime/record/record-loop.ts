@@ -11,7 +11,7 @@
  * `records-per-datagram`), and the failure budgets sit in the read states.
  */
 import type { DropReason } from './drops.js';
-import { HELD, type RecordCodec, type RecordHeader, type RecordReadState } from './record-codec.js';
+import { framed, HELD, type RecordCodec, type RecordHeader, type RecordReadState } from './record-codec.js';
 
 /** Where a connection takes the records the loop opened. */
 export interface RecordSink<H extends RecordHeader> {
@@ -24,26 +24,36 @@ export interface RecordSink<H extends RecordHeader> {
   held(d: Uint8Array, h: H): void;
 }
 
+/** What {@link LoopVersion.unframed} answers when it read the record's header into the loop's header object: open it. */
+export const OPEN_UNFRAMED = -2;
+
 /** What the loop needs of a version. */
 export interface LoopVersion<H extends RecordHeader> {
   readonly codec: RecordCodec<H>;
   readonly state: RecordReadState<H>;
-  /** The length of the CIDs on records to us now (0: none). Asked per record: a DTLS 1.2 ServerHello may set it. */
-  cidLength(): number;
+  /** The length of the CIDs on records to us now (0: none); read per record (a DTLS 1.2 ServerHello may set it). */
+  readonly cidLength: number;
+  /**
+   * A datagram is taken whole or not at all (DTLS 1.2 once the hellos settled, RFC 6347 §4.1.2.7): unless its first
+   * record is all of it, all of it must frame, or it is dropped as `malformed` before any record is read.
+   */
+  readonly wholeDatagrams: boolean;
   /** Counts a record dropped, by reason. */
   drop(reason: DropReason): void;
   /** A drop that ends the datagram (DTLS 1.3: a CID not ours; the records after it are not ours to parse either). */
   readonly endsDatagram: DropReason | undefined;
   /**
-   * The record at `d[at..]` that the codec does not frame, handled another way (DTLS 1.3: DTLSPlaintext through the
-   * generic decoder, with its drop reasons): where it ends, or -1 when the rest of the datagram goes (counted there).
+   * The record at `d[at..]` that the codec does not frame, handled another way (DTLS 1.3: the generic decoder, with its
+   * drop reasons): where it ends, {@link OPEN_UNFRAMED} when its header is now in the loop's header object, or -1 when
+   * the rest of the datagram goes (counted there).
    */
   unframed(d: Uint8Array, at: number, now: number, sink: RecordSink<H>): number;
 }
 
 /**
  * Reads the records of `d` at `now` in order into `sink`, `h` the one header object reused for each, at most
- * `maxRecords` of them.
+ * `maxRecords` of them: each header read in place, opened by the version's read state, then handed on, held or
+ * dropped by reason.
  */
 export function readRecords<H extends RecordHeader>(
   v: LoopVersion<H>,
@@ -53,34 +63,34 @@ export function readRecords<H extends RecordHeader>(
   maxRecords: number,
   sink: RecordSink<H>,
 ): void {
+  const codec = v.codec;
+  if (
+    v.wholeDatagrams &&
+    !(codec.read(d, 0, v.cidLength, h) && h.end === d.length) &&
+    framed(codec, d, v.cidLength, -1, h) === undefined
+  )
+    return v.drop('malformed');
   for (let n = 0, at = 0; at < d.length; n++) {
     if (n === maxRecords) return v.drop('records-per-datagram');
-    if (!v.codec.read(d, at, v.cidLength(), h)) {
-      at = v.unframed(d, at, now, sink);
-      if (at < 0) return;
-      continue;
+    if (!codec.read(d, at, v.cidLength, h)) {
+      const next = v.unframed(d, at, now, sink);
+      if (next === -1) return;
+      if (next !== OPEN_UNFRAMED) {
+        at = next;
+        continue;
+      }
     }
     at = h.end;
-    if (!openRecord(v, d, h, now, sink)) return;
+    const content = v.state.open(d, h, now);
+    if (typeof content !== 'string') {
+      if (!sink.take(d, h, content)) return;
+    } else if (content === HELD) sink.held(d, h);
+    else {
+      v.drop(content);
+      if (content === v.endsDatagram) {
+        if (at < d.length) v.drop('datagram-remainder');
+        return;
+      }
+    }
   }
-}
-
-/** Opens the record whose header is in `h` and hands it on; false when the datagram ends here. */
-export function openRecord<H extends RecordHeader>(
-  v: LoopVersion<H>,
-  d: Uint8Array,
-  h: H,
-  now: number,
-  sink: RecordSink<H>,
-): boolean {
-  const content = v.state.open(d, h, now);
-  if (typeof content !== 'string') return sink.take(d, h, content);
-  if (content === HELD) {
-    sink.held(d, h);
-    return true;
-  }
-  v.drop(content);
-  if (content !== v.endsDatagram) return true;
-  if (h.end < d.length) v.drop('datagram-remainder');
-  return false;
 }

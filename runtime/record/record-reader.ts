@@ -15,7 +15,7 @@ import { INTEGRITY_RATE_THRESHOLD, type AeadLimits } from './limits.js';
 import { DEFAULT_MAX_READ_EPOCHS, DEFAULT_PREVIOUS_EPOCH_RETENTION, ReadEpochs } from './read-epochs.js';
 import { OPEN_RUNS, OpenedAhead } from './opened-ahead.js';
 import { ReadState13, type BatchMemory13, type DuplicateObserver } from './read-state13.js';
-import { openRecord, readRecords, type LoopVersion, type RecordSink } from './record-loop.js';
+import { OPEN_UNFRAMED, readRecords, type LoopVersion, type RecordSink } from './record-loop.js';
 import { ReplayWindow } from './replay-window.js';
 import { SequenceRecovery } from './sequence-recovery.js';
 
@@ -110,8 +110,8 @@ export class RecordReader {
   private readonly readEpochs: ReadEpochs;
   /** A record's epoch resolved and its protection opened (read-state13.ts). */
   private readonly state: ReadState13;
-  /** DTLS 1.3 for the one record loop (record-loop.ts). */
-  private readonly loop: LoopVersion<Header13>;
+  /** DTLS 1.3 for the one record loop (record-loop.ts); its CID length follows {@link setConnectionIds}. */
+  private readonly loop: LoopVersion<Header13> & { cidLength: number };
   private acceptPlaintext = true;
   /** Reused for every incoming datagram (receive is synchronous and not reentrant). */
   private readonly reader = new Reader(EMPTY, 'Datagram');
@@ -159,24 +159,23 @@ export class RecordReader {
       ),
       INTEGRITY_RATE_THRESHOLD,
     );
-    const state = new ReadState13(this.readEpochs, this.integrity, batch);
+    const state = new ReadState13(this.readEpochs, this.integrity, batch, this);
     state.cidLength = this.cidLength;
     state.ours = own === undefined ? undefined : (cid) => bytesEqual(cid, own);
     this.state = state;
     this.loop = {
       codec: CODEC13,
       state,
-      cidLength: () => this.cidLength,
+      cidLength: this.cidLength,
+      wholeDatagrams: false,
       drop: (reason) => this.drop(reason),
       endsDatagram: 'connection-id',
       unframed: (d, at, now, sink) => this.unframed(d, at, now, sink),
     };
   }
 
-  /** The first protected record above our record_size_limit (dropped, counted 'too-long'): the connection ends with record_overflow (RFC 8449 §4). */
-  get recordOverflow(): { readonly epoch: number; readonly length: number } | undefined {
-    return this.state.recordOverflow;
-  }
+  /** The first protected record above our record_size_limit (dropped, counted 'too-long'): the connection ends with record_overflow (RFC 8449 §4). Set by the read state. */
+  recordOverflow: { readonly epoch: number; readonly length: number } | undefined;
 
   /** Told of each record that authenticated but repeats one already received (dropped, counted 'replay'): who is copying records looks for these. */
   get onDuplicate(): DuplicateObserver | undefined {
@@ -202,6 +201,7 @@ export class RecordReader {
     state.ours = receive === undefined || receive.length === 0 ? undefined : receive.ours;
     state.cidOptional = receive?.optional === true;
     state.cidLength = this.cidLength;
+    this.loop.cidLength = this.cidLength;
   }
 
   // ── keys ──────────────────────────────────────────────────────────────
@@ -383,7 +383,7 @@ export class RecordReader {
       h.seq16 = decoded.sequenceNumber16bit;
       h.length = rec.encryptedRecord.length;
       h.headerLength = h.end - h.length - at;
-      return openRecord(this.loop, d, h, now, sink) ? h.end : -1;
+      return OPEN_UNFRAMED;
     }
     const p = rec.record;
     if (p.epoch !== 0) this.drop('plaintext-epoch');
@@ -419,7 +419,7 @@ export class RecordReader {
  * The record the loop opened (or a DTLSPlaintext) as handed up: DTLSPlaintext is epoch 0, every other record
  * protected; the CID it carried copied out of the datagram.
  */
-export function receivedRecord(d: Uint8Array, h: Header13, content: Uint8Array): InboundRecord {
+function receivedRecord(d: Uint8Array, h: Header13, content: Uint8Array): InboundRecord {
   const epoch = h.epoch;
   if (epoch === 0) {
     const contentType = contentTypeFromByte(h.contentType);
@@ -436,7 +436,8 @@ export function receivedRecord(d: Uint8Array, h: Header13, content: Uint8Array):
   };
 }
 
-function contentTypeFromByte(n: number): ContentType {
+/** A DTLSInnerPlaintext's content type byte, by name where DTLS 1.3 knows it. */
+export function contentTypeFromByte(n: number): ContentType {
   switch (n) {
     case 21:
       return 'alert';

@@ -5,7 +5,7 @@ import { Header13, readHeader13 } from '../../runtime/record/codec13.js';
 import { EpochCipher } from '../../runtime/record/epoch-cipher.js';
 import { IntegrityMonitor } from '../../runtime/record/integrity-monitor.js';
 import { ReadEpochs } from '../../runtime/record/read-epochs.js';
-import { ReadState13 } from '../../runtime/record/read-state13.js';
+import { ReadState13, type RecordOverflow } from '../../runtime/record/read-state13.js';
 import { HELD } from '../../runtime/record/record-codec.js';
 import { RecordLayer } from '../../runtime/record/record-layer.js';
 import { ReplayWindow } from '../../runtime/record/replay-window.js';
@@ -20,7 +20,10 @@ import { keysFor } from '../support/record-pair.js';
 const suite: SupportedCipherSuite = 'tls_aes_128_gcm_sha256';
 
 /** A read state holding `epochs`, and a sender with the same keys. */
-function pair(epochs: readonly number[], failuresPerSecond = 1_000_000): { rx: ReadState13; tx: RecordLayer } {
+function pair(
+  epochs: readonly number[],
+  failuresPerSecond = 1_000_000,
+): { rx: ReadState13; tx: RecordLayer; told: RecordOverflow } {
   const held = new ReadEpochs(10_000, 4);
   for (const epoch of epochs)
     held.install(epoch, {
@@ -32,7 +35,8 @@ function pair(epochs: readonly number[], failuresPerSecond = 1_000_000): { rx: R
   const integrity = new IntegrityMonitor(failuresPerSecond, 0);
   integrity.datagramStarted();
   const tx = new RecordLayer({ provider: nodeProvider });
-  return { rx: new ReadState13(held, integrity, undefined), tx };
+  const told: RecordOverflow = { recordOverflow: undefined };
+  return { rx: new ReadState13(held, integrity, undefined, told), tx, told };
 }
 
 function sealed(
@@ -108,8 +112,8 @@ test('past the per-second failure budget a record is dropped untried', (t) => {
 });
 
 test('above our record_size_limit a record of epoch 2 or later is too-long, and the overflow is kept for the alert', (t) => {
-  const { rx, tx } = pair([3]);
+  const { rx, tx, told } = pair([3]);
   rx.receiveInnerLimit = 4;
   t.is(open(rx, sealed(tx, 3, new Uint8Array(8))).answer, 'too-long');
-  t.deepEqual(rx.recordOverflow, { epoch: 3, length: 9 });
+  t.deepEqual(told.recordOverflow, { epoch: 3, length: 9 });
 });

@@ -69,11 +69,12 @@ function run<H extends RecordHeader>(
   return { taken, held, drops };
 }
 
-function dtls12(state: ReadState12): Omit<LoopVersion<Header12>, 'drop'> {
+function dtls12(state: ReadState12, wholeDatagrams = false): Omit<LoopVersion<Header12>, 'drop'> {
   return {
     codec: CODEC12,
     state,
-    cidLength: () => 0,
+    cidLength: 0,
+    wholeDatagrams,
     endsDatagram: undefined,
     unframed: () => -1,
   };
@@ -125,6 +126,17 @@ test('truncated: a record that does not frame goes to the version, which ends th
   t.deepEqual(run(dtls12(switched12()), d, new Header12()).taken, [[0]]);
 });
 
+test('DTLS 1.2 once settled: a datagram is taken whole or not at all; one record that is all of it, or records that frame to its end, are read', (t) => {
+  const truncated = concat(seal12(0, 0), seal12(1, 1).subarray(0, 20));
+  t.deepEqual(run(dtls12(switched12(), true), truncated, new Header12()), {
+    taken: [],
+    held: 0,
+    drops: { malformed: 1 },
+  });
+  t.deepEqual(run(dtls12(switched12(), true), seal12(0, 0), new Header12()).taken, [[0]]);
+  t.deepEqual(run(dtls12(switched12(), true), concat(seal12(0, 0), seal12(1, 1)), new Header12()).taken, [[0], [1]]);
+});
+
 test('at most maxRecords records are read; the rest is counted once as records-per-datagram', (t) => {
   const d = concat(seal12(0, 0), seal12(1, 1), seal12(2, 2));
   t.deepEqual(run(dtls12(switched12()), d, new Header12(), 2), {
@@ -164,7 +176,8 @@ function dtls13(state: ReadState13): Omit<LoopVersion<Header13>, 'drop'> {
   return {
     codec: CODEC13,
     state,
-    cidLength: () => cid.length,
+    cidLength: cid.length,
+    wholeDatagrams: false,
     endsDatagram: 'connection-id',
     unframed: () => -1,
   };
