@@ -61,7 +61,7 @@ export { HANDSHAKE_KEYS_RETENTION_MS } from './key-lifetime.js';
  * Everything the peer sends is handled record by record under one catch (`receiveRecord`), mapped to an alert by
  * `toAlert`.
  */
-export class Dtls13Connection implements VersionState {
+export class Dtls13Connection implements VersionState, RecordSink<Header13> {
   readonly role: 'client' | 'server';
   readonly protocolVersion = 'DTLSv1.3' as const;
   /** What DTLS 1.3 means for a session above the connection (version-facts13.ts). */
@@ -80,43 +80,6 @@ export class Dtls13Connection implements VersionState {
   private receivedAt = 0;
   /** Whether a record of the pass being read was kept for keys not installed yet. */
   private deferredNow = false;
-  /**
-   * Where the record loop hands each record of a datagram. An opened one goes under the one catch: whatever handling it
-   * throws becomes one fatal alert (toAlert); it is checked once against RECORD_RULES (record-rules.ts) and goes to its
-   * row's handler, or is set aside. One waiting for keys is kept (a copy) within limits.maxDeferredBytes.
-   */
-  private readonly sink: RecordSink<Header13> = {
-    take: (d, h, content) => {
-      this.counts.recordsReceived++;
-      try {
-        const epoch = h.epoch;
-        const contentType = contentTypeFromByte(h.contentType);
-        const { sequenceNumber } = h;
-        // DTLSPlaintext is epoch 0, every other record protected; a CID copied out of the datagram.
-        const r: InboundRecord =
-          epoch === 0
-            ? { kind: 'record', epoch, sequenceNumber, contentType, content, protected: false }
-            : {
-                kind: 'record',
-                epoch,
-                sequenceNumber,
-                contentType,
-                content,
-                protected: true,
-                connectionId: h.hasCid ? d.slice(h.at + 1, h.at + 1 + h.cidLength) : undefined,
-              };
-        this.acceptRecord(r, this.receivedAt);
-      } catch (error) {
-        this.fail(toAlert(error));
-      }
-      return !this.ended;
-    },
-    held: (d, h) => {
-      if (this.refusedEarlyData(h.epochBits)) this.ignore('early-data-refused');
-      else if (this.deferred.push(d.slice(h.at, h.end))) this.deferredNow = true;
-      else this.ignore('deferred-cap');
-    },
-  };
   /** Records whose keys are not installed yet, and application data that came before our handshake ended: together within limits.maxDeferredBytes. @internal */
   readonly deferred: HeldRecords;
   /** @internal */
@@ -243,7 +206,7 @@ export class Dtls13Connection implements VersionState {
       const generation = this.parts.records.readKeyGeneration;
       this.deferredNow = false;
       // Each record through the one record loop (runtime/record/record-loop.ts) into this connection's sink.
-      for (const d of pass) if (!this.ended) this.parts.records.read(d, now, this.sink);
+      for (const d of pass) if (!this.ended) this.parts.records.read(d, now, this);
       if (this.ended) return;
       const overflow = this.parts.records.recordOverflow;
       if (overflow) {
@@ -525,6 +488,44 @@ export class Dtls13Connection implements VersionState {
     const rule = recordRule('DTLSv1.3', r, phase, this.peerEpoch);
     if (typeof rule === 'string') this.ignore(rule);
     else this.handlers[rule.handler](r);
+  }
+
+  /**
+   * @internal The record loop (runtime/record/record-loop.ts) hands each opened record of a datagram here (the
+   * connection is its sink: no closure per connection). It goes under the one catch: whatever handling it throws
+   * becomes one fatal alert (toAlert). False once the connection has ended.
+   */
+  take(d: Uint8Array, h: Header13, content: Uint8Array): boolean {
+    this.counts.recordsReceived++;
+    try {
+      const epoch = h.epoch;
+      const contentType = contentTypeFromByte(h.contentType);
+      const { sequenceNumber } = h;
+      // DTLSPlaintext is epoch 0, every other record protected; a CID copied out of the datagram.
+      const r: InboundRecord =
+        epoch === 0
+          ? { kind: 'record', epoch, sequenceNumber, contentType, content, protected: false }
+          : {
+              kind: 'record',
+              epoch,
+              sequenceNumber,
+              contentType,
+              content,
+              protected: true,
+              connectionId: h.hasCid ? d.slice(h.at + 1, h.at + 1 + h.cidLength) : undefined,
+            };
+      this.acceptRecord(r, this.receivedAt);
+    } catch (error) {
+      this.fail(toAlert(error));
+    }
+    return !this.ended;
+  }
+
+  /** @internal A record waiting for keys not installed yet: kept (a copy) within limits.maxDeferredBytes, or set aside. */
+  held(d: Uint8Array, h: Header13): void {
+    if (this.refusedEarlyData(h.epochBits)) this.ignore('early-data-refused');
+    else if (this.deferred.push(d.slice(h.at, h.end))) this.deferredNow = true;
+    else this.ignore('deferred-cap');
   }
 
   /** @internal */

@@ -273,10 +273,10 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.arrivedOn = path;
     this.recordPath.integrity.datagramStarted();
     // tls12_cid records carry our CID at its negotiated length (RFC 9146 §4); none negotiated: such a record is malformed.
-    const rp = this.recordPath;
-    rp.cidLength = this.extensions?.cids?.local.length ?? 0;
-    rp.wholeDatagrams = this.extensions !== undefined || this.config.base.connectionIds === undefined;
-    readRecords(rp, datagram, this.header, now, rp.maxRecords, this.sink);
+    const reads = this.reads;
+    reads.cidLength = this.extensions?.cids?.local.length ?? 0;
+    reads.wholeDatagrams = this.extensions !== undefined || this.config.base.connectionIds === undefined;
+    readRecords(reads, datagram, this.header, now, this.recordPath.maxRecords, this.sink);
     this.arena?.datagramDone();
   }
 
@@ -292,7 +292,7 @@ export class Connection12 implements Inbound12Host, VersionState {
     take: (_d, h, content) => {
       this.record(h, content);
       // A ServerHello may have set our CID for the tls12_cid records behind it.
-      this.recordPath.cidLength = this.extensions?.cids?.local.length ?? 0;
+      this.reads.cidLength = this.extensions?.cids?.local.length ?? 0;
       return !this.ended;
     },
     held: () => undefined,
@@ -627,7 +627,7 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.dispatch({ type: 'ChangeCipherSpec' });
     if (this.ended) return;
     const h = new Header12();
-    for (const r of this.reads.takeHeld()) if (!this.ended) readRecords(this.recordPath, r, h, this.now, 1, this.sink);
+    for (const r of this.reads.takeHeld()) if (!this.ended) readRecords(this.reads, r, h, this.now, 1, this.sink);
   }
 
   private alertRecord(fragment: Uint8Array): void {

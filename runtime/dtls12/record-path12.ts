@@ -30,8 +30,6 @@ import {
 } from '../connection/record-rules.js';
 import { emptyDropCounters, type DropCounters, type DropReason } from '../record/drops.js';
 import { IntegrityMonitor } from '../record/integrity-monitor.js';
-import { CODEC12, type Header12 } from '../record/codec12.js';
-import type { LoopVersion } from '../record/record-loop.js';
 import { ReadState12 } from '../record/read-state12.js';
 import type { MessageArena } from '../wire/message-arena.js';
 import type { ClientState12 } from './client12.js';
@@ -48,21 +46,10 @@ export const NO_IGNORED: Readonly<Record<IgnoreReason, number>> = Object.freeze(
   'ack-epoch': 0,
 });
 
-export class RecordPath12 implements LoopVersion<Header12> {
+export class RecordPath12 {
   readonly drops: DropCounters = emptyDropCounters();
-  readonly codec = CODEC12;
-  /** The read epochs and the ChangeCipherSpec switch between them (runtime/record/read-state12.ts). */
+  /** The read epochs and the ChangeCipherSpec switch between them, DTLS 1.2's side of the one record loop (runtime/record/read-state12.ts). */
   readonly state: ReadState12;
-  /** DTLS 1.2 reads on after a record dropped for any reason. */
-  readonly endsDatagram = undefined;
-  /** The length of our CID on the peer's tls12_cid records (0: none, yet): the connection sets it as the hellos settle. */
-  cidLength = 0;
-  /**
-   * Once the hellos settled, a datagram is taken whole or not at all; before, one that does not frame at the current
-   * CID length is read record by record (a ServerHello may set our CID for the tls12_cid record behind it: a resumed
-   * flight). The connection sets it per datagram.
-   */
-  wholeDatagrams = false;
   /** Where a failed authentication that reaches the integrity limit under `limits.integrityPolicy12` 'close' goes. */
   private readonly ended: (reason: FatalReason) => void;
   private ignoredCounts: Record<IgnoreReason, number> | undefined;
@@ -90,7 +77,7 @@ export class RecordPath12 implements LoopVersion<Header12> {
       policy === 'rate' ? limits.integrityBudgetSeconds : 0,
     );
     this.closeAtLimit = policy === 'close';
-    this.state = new ReadState12(this.integrity, replayWindow, arena);
+    this.state = new ReadState12(this.integrity, replayWindow, arena, this);
     this.ended = ended;
   }
 
@@ -116,12 +103,6 @@ export class RecordPath12 implements LoopVersion<Header12> {
     const cipher = this.state.cipher;
     const verdict = cipher === undefined ? undefined : this.integrityVerdict(cipher);
     if (verdict !== undefined) this.ended(verdict);
-  }
-
-  /** A record that does not frame, reading record by record before the hellos settle: the rest of the datagram goes. */
-  unframed(): number {
-    this.drop('malformed');
-    return -1;
   }
 
   ignore(reason: IgnoreReason): void {

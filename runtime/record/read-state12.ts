@@ -14,11 +14,12 @@
  * Nothing a peer sends throws here: a record refused names its `DropReason`.
  */
 import type { MessageArena } from '../wire/message-arena.js';
-import { DTLS12_VERSION, ReadEpoch12, type EpochCipher12, type Header12 } from './codec12.js';
+import { CODEC12, DTLS12_VERSION, ReadEpoch12, type EpochCipher12, type Header12 } from './codec12.js';
 import { TLS12_CID } from './datagram12.js';
 import type { DropReason } from './drops.js';
 import type { IntegrityMonitor } from './integrity-monitor.js';
-import { HELD, type RecordReadState } from './record-codec.js';
+import { HELD } from './record-codec.js';
+import type { LoopVersion } from './record-loop.js';
 
 /** The record version DTLS 1.0 peers put on their first records (RFC 6347 §4.1: taken on epoch 0). */
 const DTLS10_VERSION = 0xfeff;
@@ -26,7 +27,27 @@ const APPLICATION_DATA = 23;
 /** Epoch-1 records held until the peer's ChangeCipherSpec. */
 export const MAX_HELD12 = 8;
 
-export class ReadState12 implements RecordReadState<Header12> {
+/** Where a read state counts what it drops (an object with a method: no closure). */
+export interface DropSink {
+  drop(reason: DropReason): void;
+}
+
+const UNCOUNTED: DropSink = { drop: () => undefined };
+
+/** DTLS 1.2's read side for the one record loop (record-loop.ts): the codec and the opening of a record. */
+export class ReadState12 implements LoopVersion<Header12> {
+  readonly codec = CODEC12;
+  /** The length of our CID on the peer's tls12_cid records (0: none, yet): the connection sets it as the hellos settle. */
+  cidLength = 0;
+  /**
+   * Once the hellos settled, a datagram is taken whole or not at all; before, one that does not frame at the current
+   * CID length is read record by record (a ServerHello may set our CID for the tls12_cid record behind it: a resumed
+   * flight). The connection sets it per datagram.
+   */
+  wholeDatagrams = false;
+  /** DTLS 1.2 reads on after a record dropped for any reason. */
+  readonly endsDatagram = undefined;
+  private readonly drops: DropSink;
   /** Epoch 1's keys, from the key exchange until the peer's ChangeCipherSpec. */
   private pendingKeys: EpochCipher12 | undefined;
   /** Epoch 1 once the ChangeCipherSpec switched to it. */
@@ -39,9 +60,11 @@ export class ReadState12 implements RecordReadState<Header12> {
 
   /**
    * `integrity`: the connection's failed-authentication budgets; `windowSize`: the replay window (default 64); `arena`:
-   * where application data is opened in 'batch' mode (undefined: an array of its own per record).
+   * where application data is opened in 'batch' mode (undefined: an array of its own per record); `drops`: where what
+   * the loop drops is counted.
    */
-  constructor(integrity: IntegrityMonitor, windowSize?: number, arena?: MessageArena) {
+  constructor(integrity: IntegrityMonitor, windowSize?: number, arena?: MessageArena, drops: DropSink = UNCOUNTED) {
+    this.drops = drops;
     this.integrity = integrity;
     this.windowSize = windowSize;
     this.arena = arena;
@@ -102,6 +125,16 @@ export class ReadState12 implements RecordReadState<Header12> {
     if (this.pendingKeys === undefined || this.held.length >= MAX_HELD12) return 'unknown-epoch';
     this.held.push(d.slice(h.at, h.end));
     return HELD;
+  }
+
+  drop(reason: DropReason): void {
+    this.drops.drop(reason);
+  }
+
+  /** A record that does not frame, read record by record before the hellos settle: the rest of the datagram goes. */
+  unframed(): number {
+    this.drop('malformed');
+    return -1;
   }
 
   /** The session has gone quiet: frees the installed keys' OpenSSL contexts (made again by the next record). */

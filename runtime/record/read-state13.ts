@@ -12,20 +12,26 @@
  * {@link ReadState13.open} answers the content (its epoch, sequence number and content type in the header) or why the
  * record was dropped, as codec12's read state does for DTLS 1.2 (read-state12.ts). Nothing a peer sends throws here.
  */
+import { contentTypeToNumber } from '../../generated/wire/enums.js';
+import { copyOf, DecodeError, Reader } from '../wire/index.js';
 import type { MessageArena } from '../wire/message-arena.js';
-import { MAX_CIPHERTEXT_13, type Header13 } from './codec13.js';
-import type { DropReason } from './drops.js';
+import { isLengthAboveMaximum, readRecord, type DtlsRecord } from '../wire/record-splitter.js';
+import { CODEC13, MAX_CIPHERTEXT_13, type Header13 } from './codec13.js';
+import { emptyDropCounters, type DropCounters, type DropReason } from './drops.js';
 import type { EpochCipher } from './epoch-cipher.js';
 import { contentTypeIndex } from './inner-plaintext.js';
 import type { IntegrityMonitor } from './integrity-monitor.js';
 import type { OpenedAhead, OpenRun } from './opened-ahead.js';
 import type { ReadEpochs } from './read-epochs.js';
-import { HELD, type RecordReadState } from './record-codec.js';
+import { HELD } from './record-codec.js';
+import { OPEN_UNFRAMED, type LoopVersion, type RecordSink } from './record-loop.js';
 
 /** Largest DTLSInnerPlaintext content (RFC 8446 §5.1). */
 const MAX_PLAINTEXT = 16384;
 const EMPTY = new Uint8Array(0);
 const APPLICATION_DATA = 23;
+/** The counters of a read state that has dropped nothing yet. */
+const NO_DROPS: Readonly<DropCounters> = Object.freeze(emptyDropCounters());
 
 /** Told of each record that authenticated but repeats one already received (an object with a method: no closure). */
 export interface DuplicateObserver {
@@ -44,7 +50,21 @@ export interface BatchMemory13 {
   readonly ahead: OpenedAhead | undefined;
 }
 
-export class ReadState13 implements RecordReadState<Header13> {
+/**
+ * DTLS 1.3's read side for the one record loop (record-loop.ts): the codec, the opening of a record, the generic
+ * decoder for what the unified header does not frame (DTLSPlaintext), and the drop counters.
+ */
+export class ReadState13 implements LoopVersion<Header13> {
+  readonly codec = CODEC13;
+  readonly wholeDatagrams = false;
+  /** A CID not ours: the records after it are not ours to parse either. */
+  readonly endsDatagram: DropReason = 'connection-id';
+  /** DTLSPlaintext records are taken (until the peer authenticated under epoch 2, or the handshake ended). */
+  acceptPlaintext = true;
+  /** The drop counters, made with the first drop (most sessions never drop a record). */
+  dropCounts: DropCounters | undefined;
+  /** The generic decoder's reader, for what the unified header does not frame. */
+  private readonly reader = new Reader(EMPTY, 'Datagram');
   private readonly epochs: ReadEpochs;
   private readonly integrity: IntegrityMonitor;
   private readonly batch: BatchMemory13 | undefined;
@@ -178,6 +198,76 @@ export class ReadState13 implements RecordReadState<Header13> {
     if (ahead.inner === undefined) cipher.failed++;
     else cipher.used++;
     return ahead;
+  }
+
+  /**
+   * A record whose unified header does not frame, read by the generic decoder (wire/record-splitter.ts): a
+   * DTLSPlaintext handed to the sink, or dropped with its reason (the rest of the datagram after it too); a ciphertext
+   * header it reads is left in `h` for the loop to open.
+   */
+  unframed(d: Uint8Array, at: number, _now: number, sink: RecordSink<Header13>, h: Header13): number {
+    const r = this.reader;
+    r.buf = d;
+    r.end = d.length;
+    r.pos = at;
+    const next = this.decoded(d, at, sink, h);
+    r.buf = EMPTY;
+    return next;
+  }
+
+  private decoded(d: Uint8Array, at: number, sink: RecordSink<Header13>, h: Header13): number {
+    const r = this.reader;
+    let rec: DtlsRecord | undefined;
+    try {
+      rec = readRecord(r, this.cidLength);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      this.drop(isLengthAboveMaximum(e) ? 'too-long' : 'malformed');
+      return this.remainder(r.pos, d);
+    }
+    if (rec === undefined) {
+      this.drop('unknown-record-type');
+      return this.remainder(r.pos, d);
+    }
+    h.at = at;
+    h.end = r.pos;
+    if (rec.kind === 'ciphertext') {
+      const decoded = rec.header;
+      h.epochBits = decoded.epochLowBits;
+      h.hasCid = decoded.connectionId !== undefined;
+      h.cidLength = decoded.connectionId?.length ?? 0;
+      h.seq16 = decoded.sequenceNumber16bit;
+      h.length = rec.encryptedRecord.length;
+      h.headerLength = h.end - h.length - at;
+      return OPEN_UNFRAMED;
+    }
+    const p = rec.record;
+    if (p.epoch !== 0) this.drop('plaintext-epoch');
+    else if (!this.acceptPlaintext) this.drop('plaintext-refused');
+    else {
+      h.hasCid = false;
+      h.epoch = 0;
+      h.sequenceNumber = p.sequenceNumber;
+      h.contentType = contentTypeToNumber(p.type);
+      // A copy: the datagram may be a view of a receive buffer that the next read overwrites (DatagramIo.receive's `lend`).
+      if (!sink.take(d, h, copyOf(p.fragment))) return -1;
+    }
+    return h.end;
+  }
+
+  /** After a record that ends the datagram: the rest, if any, counted once. */
+  private remainder(at: number, d: Uint8Array): number {
+    if (at < d.length) this.drop('datagram-remainder');
+    return -1;
+  }
+
+  drop(reason: DropReason): void {
+    (this.dropCounts ??= emptyDropCounters())[reason]++;
+  }
+
+  /** Dropped incoming records by reason. */
+  get drops(): Readonly<DropCounters> {
+    return this.dropCounts ?? NO_DROPS;
   }
 
   /** A record that authenticated, dropped: in 'batch' mode its plaintext leaves the arena (zeroed). */

@@ -1,6 +1,6 @@
 /**
  * The one record loop (issue 57 step 3): both versions' connections hand a datagram to {@link readRecords} with their
- * version's codec and read state. For each record: its header read in place (codec13.ts or codec12.ts), then opened
+ * version's read side (its codec and read state: read-state13.ts, read-state12.ts). For each record: its header read in place (codec13.ts or codec12.ts), then opened
  * by the read state (read-state13.ts or read-state12.ts: the epoch resolved, the sequence number, the nonce and
  * additional data, the replay window checked and moved, the opening call), then handed to the connection's sink, which
  * applies its record rule. There is no array of records per datagram and no second road for application data: the
@@ -27,10 +27,9 @@ export interface RecordSink<H extends RecordHeader> {
 /** What {@link LoopVersion.unframed} answers when it read the record's header into the loop's header object: open it. */
 export const OPEN_UNFRAMED = -2;
 
-/** What the loop needs of a version. */
-export interface LoopVersion<H extends RecordHeader> {
+/** What the loop needs of a version: its codec, and its read state's `open` (the version's read side is both). */
+export interface LoopVersion<H extends RecordHeader> extends RecordReadState<H> {
   readonly codec: RecordCodec<H>;
-  readonly state: RecordReadState<H>;
   /** The length of the CIDs on records to us now (0: none); read per record (a DTLS 1.2 ServerHello may set it). */
   readonly cidLength: number;
   /**
@@ -44,10 +43,10 @@ export interface LoopVersion<H extends RecordHeader> {
   readonly endsDatagram: DropReason | undefined;
   /**
    * The record at `d[at..]` that the codec does not frame, handled another way (DTLS 1.3: the generic decoder, with its
-   * drop reasons): where it ends, {@link OPEN_UNFRAMED} when its header is now in the loop's header object, or -1 when
+   * drop reasons): where it ends, {@link OPEN_UNFRAMED} when it read the record's header into `h`, or -1 when
    * the rest of the datagram goes (counted there).
    */
-  unframed(d: Uint8Array, at: number, now: number, sink: RecordSink<H>): number;
+  unframed(d: Uint8Array, at: number, now: number, sink: RecordSink<H>, h: H): number;
 }
 
 /**
@@ -73,7 +72,7 @@ export function readRecords<H extends RecordHeader>(
   for (let n = 0, at = 0; at < d.length; n++) {
     if (n === maxRecords) return v.drop('records-per-datagram');
     if (!codec.read(d, at, v.cidLength, h)) {
-      const next = v.unframed(d, at, now, sink);
+      const next = v.unframed(d, at, now, sink, h);
       if (next === -1) return;
       if (next !== OPEN_UNFRAMED) {
         at = next;
@@ -81,7 +80,7 @@ export function readRecords<H extends RecordHeader>(
       }
     }
     at = h.end;
-    const content = v.state.open(d, h, now);
+    const content = v.open(d, h, now);
     if (typeof content !== 'string') {
       if (!sink.take(d, h, content)) return;
     } else if (content === HELD) sink.held(d, h);

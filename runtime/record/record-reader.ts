@@ -1,13 +1,12 @@
-import { contentTypeToNumber, type ContentType } from '../../generated/wire/enums.js';
+import type { ContentType } from '../../generated/wire/enums.js';
 import { integerOption } from '../config-error.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
-import { bytesEqual, copyOf, DecodeError, Reader } from '../wire/index.js';
+import { bytesEqual, copyOf } from '../wire/index.js';
 import { MessageArena, type MessageBuffers } from '../wire/message-arena.js';
-import { isLengthAboveMaximum, readRecord, type DtlsRecord } from '../wire/record-splitter.js';
-import { CODEC13, Header13 } from './codec13.js';
-import { emptyDropCounters, type DropCounters, type DropReason } from './drops.js';
+import { Header13 } from './codec13.js';
+import type { DropCounters } from './drops.js';
 import { EpochCipher } from './epoch-cipher.js';
 import type { HibernatedReadEpoch, HibernatedRecords } from './hibernated-records.js';
 import { DEFAULT_INTEGRITY_BUDGET_SECONDS, IntegrityMonitor } from './integrity-monitor.js';
@@ -15,11 +14,9 @@ import { INTEGRITY_RATE_THRESHOLD, type AeadLimits } from './limits.js';
 import { DEFAULT_MAX_READ_EPOCHS, DEFAULT_PREVIOUS_EPOCH_RETENTION, ReadEpochs } from './read-epochs.js';
 import { OPEN_RUNS, OpenedAhead } from './opened-ahead.js';
 import { ReadState13, type BatchMemory13, type DuplicateObserver } from './read-state13.js';
-import { OPEN_UNFRAMED, readRecords, type LoopVersion, type RecordSink } from './record-loop.js';
+import { readRecords, type RecordSink } from './record-loop.js';
 import { ReplayWindow } from './replay-window.js';
 import { SequenceRecovery } from './sequence-recovery.js';
-
-const EMPTY = new Uint8Array(0);
 
 /** What the read half of the record layer takes of `RecordLayerConfig` (record-layer.ts). */
 export interface RecordReaderConfig {
@@ -91,9 +88,6 @@ export type ReceivedRecord =
 /** A record {@link RecordReader.receive} hands up (not a deferred one). */
 export type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
 
-/** The counters of a record layer that has dropped nothing yet. */
-const NO_DROPS: Readonly<DropCounters> = Object.freeze(emptyDropCounters());
-
 export type { DuplicateObserver } from './read-state13.js';
 
 /**
@@ -102,19 +96,14 @@ export type { DuplicateObserver } from './read-state13.js';
  * counted by reason (`drops`), never thrown (§4.5.2).
  */
 export class RecordReader {
-  /** The drop counters, made with the first drop (most sessions never drop a record). */
-  private dropCounts: DropCounters | undefined;
   private readonly config: RecordReaderConfig;
   /** Length of the CIDs records to us carry (0: none); which ones are ours is the read state's. */
   private cidLength: number;
   private readonly readEpochs: ReadEpochs;
   /** A record's epoch resolved and its protection opened (read-state13.ts). */
   private readonly state: ReadState13;
-  /** DTLS 1.3 for the one record loop (record-loop.ts); its CID length follows {@link setConnectionIds}. */
-  private readonly loop: LoopVersion<Header13> & { cidLength: number };
-  private acceptPlaintext = true;
-  /** Reused for every incoming datagram (receive is synchronous and not reentrant). */
-  private readonly reader = new Reader(EMPTY, 'Datagram');
+  /** The length of the datagram being read ('batch' mode takes arena room by it). */
+  private datagramLength = 0;
   /** The unified header of the record being read (codec13.ts): one object, reused. */
   private readonly header = new Header13();
   private readonly maxRecordsPerDatagram: number;
@@ -142,7 +131,7 @@ export class RecordReader {
       this.arena = arena;
       // The records of the receive batch opened in one call (opened-ahead.ts).
       const ahead = OPEN_RUNS ? new OpenedAhead(arena) : undefined;
-      batch = { arena, allocate: (n) => arena.take(n, this.reader.end), ahead };
+      batch = { arena, allocate: (n) => arena.take(n, this.datagramLength), ahead };
     }
     this.integrity = new IntegrityMonitor(
       integerOption(
@@ -163,15 +152,6 @@ export class RecordReader {
     state.cidLength = this.cidLength;
     state.ours = own === undefined ? undefined : (cid) => bytesEqual(cid, own);
     this.state = state;
-    this.loop = {
-      codec: CODEC13,
-      state,
-      cidLength: this.cidLength,
-      wholeDatagrams: false,
-      drop: (reason) => this.drop(reason),
-      endsDatagram: 'connection-id',
-      unframed: (d, at, now, sink) => this.unframed(d, at, now, sink),
-    };
   }
 
   /** The first protected record above our record_size_limit (dropped, counted 'too-long'): the connection ends with record_overflow (RFC 8449 §4). Set by the read state. */
@@ -201,7 +181,6 @@ export class RecordReader {
     state.ours = receive === undefined || receive.length === 0 ? undefined : receive.ours;
     state.cidOptional = receive?.optional === true;
     state.cidLength = this.cidLength;
-    this.loop.cidLength = this.cidLength;
   }
 
   // ── keys ──────────────────────────────────────────────────────────────
@@ -232,7 +211,7 @@ export class RecordReader {
    * runs.
    */
   hibernation(keep: (epoch: number) => boolean): Omit<HibernatedRecords, 'write' | 'sendLimit'> | undefined {
-    if (this.acceptPlaintext || this.recordOverflow !== undefined) return undefined;
+    if (this.state.acceptPlaintext || this.recordOverflow !== undefined) return undefined;
     if (this.integrity.failedSinceVerdict) return undefined;
     const reads: HibernatedReadEpoch[] = [];
     let { highestDropped } = this.readEpochs.marks;
@@ -257,7 +236,7 @@ export class RecordReader {
       highestDropped,
       newestAuthenticated: this.readEpochs.marks.newestAuthenticated,
       receiveLimit: this.state.receiveInnerLimit,
-      drops: this.dropCounts && { ...this.dropCounts },
+      drops: this.state.dropCounts && { ...this.state.dropCounts },
     };
   }
 
@@ -272,9 +251,9 @@ export class RecordReader {
       held.recovery.restore(r.failedInRow);
     }
     this.readEpochs.restoreMarks(h);
-    this.acceptPlaintext = false;
+    this.state.acceptPlaintext = false;
     this.setReceiveInnerLimit(h.receiveLimit);
-    this.dropCounts = h.drops && { ...h.drops };
+    this.state.dropCounts = h.drops && { ...h.drops };
   }
 
   /** Drops a read epoch's keys now; its records are counted as 'epoch-dropped' from then on. */
@@ -289,7 +268,7 @@ export class RecordReader {
 
   /** Stop (or resume) accepting DTLSPlaintext records. */
   setAcceptPlaintext(accept: boolean): void {
-    this.acceptPlaintext = accept;
+    this.state.acceptPlaintext = accept;
   }
 
   /** The earliest time at which {@link handleTimeout} has work (a retained epoch expiring), if any. */
@@ -344,74 +323,15 @@ export class RecordReader {
    * array of its own (or, in 'batch' mode, application data in the arena), never a view of `datagram`.
    */
   read(datagram: Uint8Array, now: number, sink: RecordSink<Header13>): void {
-    const r = this.reader;
-    r.buf = datagram;
-    r.end = datagram.length;
+    this.datagramLength = datagram.length;
     this.integrity.datagramStarted();
-    readRecords(this.loop, datagram, this.header, now, this.maxRecordsPerDatagram, sink);
-    r.buf = EMPTY;
+    readRecords(this.state, datagram, this.header, now, this.maxRecordsPerDatagram, sink);
     this.arena?.datagramDone();
-  }
-
-  /**
-   * A record whose unified header does not frame, read by the generic decoder (wire/record-splitter.ts): a
-   * DTLSPlaintext handed to the sink, or dropped with its reason (the rest of the datagram after it too).
-   */
-  private unframed(d: Uint8Array, at: number, now: number, sink: RecordSink<Header13>): number {
-    const r = this.reader;
-    r.pos = at;
-    let rec: DtlsRecord | undefined;
-    try {
-      rec = readRecord(r, this.cidLength);
-    } catch (e) {
-      if (!(e instanceof DecodeError)) throw e;
-      this.drop(isLengthAboveMaximum(e) ? 'too-long' : 'malformed');
-      return this.remainder(r.pos);
-    }
-    if (rec === undefined) {
-      this.drop('unknown-record-type');
-      return this.remainder(r.pos);
-    }
-    const h = this.header;
-    h.at = at;
-    h.end = r.pos;
-    if (rec.kind === 'ciphertext') {
-      const decoded = rec.header;
-      h.epochBits = decoded.epochLowBits;
-      h.hasCid = decoded.connectionId !== undefined;
-      h.cidLength = decoded.connectionId?.length ?? 0;
-      h.seq16 = decoded.sequenceNumber16bit;
-      h.length = rec.encryptedRecord.length;
-      h.headerLength = h.end - h.length - at;
-      return OPEN_UNFRAMED;
-    }
-    const p = rec.record;
-    if (p.epoch !== 0) this.drop('plaintext-epoch');
-    else if (!this.acceptPlaintext) this.drop('plaintext-refused');
-    else {
-      h.hasCid = false;
-      h.epoch = 0;
-      h.sequenceNumber = p.sequenceNumber;
-      h.contentType = contentTypeToNumber(p.type);
-      // A copy: the datagram may be a view of a receive buffer that the next read overwrites (DatagramIo.receive's `lend`).
-      if (!sink.take(d, h, copyOf(p.fragment))) return -1;
-    }
-    return h.end;
-  }
-
-  /** After a record that ends the datagram: the rest, if any, counted once. */
-  private remainder(at: number): number {
-    if (at < this.reader.end) this.drop('datagram-remainder');
-    return -1;
-  }
-
-  private drop(reason: DropReason): void {
-    (this.dropCounts ??= emptyDropCounters())[reason]++;
   }
 
   /** Dropped incoming records by reason. */
   get drops(): Readonly<DropCounters> {
-    return this.dropCounts ?? NO_DROPS;
+    return this.state.drops;
   }
 }
 

@@ -1,8 +1,8 @@
 import test from 'ava';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
-import { CODEC12, EpochCipher12, Header12 } from '../../runtime/record/codec12.js';
-import { CODEC13, Header13 } from '../../runtime/record/codec13.js';
+import { EpochCipher12, Header12 } from '../../runtime/record/codec12.js';
+import { Header13 } from '../../runtime/record/codec13.js';
 import { emptyDropCounters, type DropCounters, type DropReason } from '../../runtime/record/drops.js';
 import { EpochCipher } from '../../runtime/record/epoch-cipher.js';
 import { IntegrityMonitor } from '../../runtime/record/integrity-monitor.js';
@@ -45,9 +45,21 @@ interface Run {
   readonly drops: Partial<DropCounters>;
 }
 
-/** A sink that records what it took (first content byte of each); `stopAfter` records, it answers false. */
+/** Drop counters a DTLS 1.2 read state counts into (an object with a method). */
+class Counted {
+  readonly counts = emptyDropCounters();
+  drop(reason: DropReason): void {
+    this.counts[reason]++;
+  }
+}
+
+/**
+ * The loop over `d` with read side `v` (its drops read through `drops`), into a sink that records what it took; past
+ * `stopAfter` records it answers false.
+ */
 function run<H extends RecordHeader>(
-  version: Omit<LoopVersion<H>, 'drop'>,
+  v: LoopVersion<H>,
+  drops: () => Readonly<DropCounters>,
   d: Uint8Array,
   h: H,
   maxRecords = 128,
@@ -55,8 +67,7 @@ function run<H extends RecordHeader>(
 ): Run {
   const taken: number[][] = [];
   let held = 0;
-  const counts = emptyDropCounters();
-  const v: LoopVersion<H> = { ...version, drop: (reason: DropReason) => void counts[reason]++ };
+  const before = { ...drops() };
   const sink: RecordSink<H> = {
     take: (_d, _h, content) => {
       taken.push([...content]);
@@ -65,26 +76,31 @@ function run<H extends RecordHeader>(
     held: () => void held++,
   };
   readRecords(v, d, h, 0, maxRecords, sink);
-  const drops = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
-  return { taken, held, drops };
+  const counted = Object.entries(drops())
+    .map(([reason, n]) => [reason, n - before[reason as DropReason]] as const)
+    .filter(([, n]) => n > 0);
+  return { taken, held, drops: Object.fromEntries(counted) };
 }
 
-function dtls12(state: ReadState12, wholeDatagrams = false): Omit<LoopVersion<Header12>, 'drop'> {
-  return {
-    codec: CODEC12,
-    state,
-    cidLength: 0,
-    wholeDatagrams,
-    endsDatagram: undefined,
-    unframed: () => -1,
-  };
+/** A DTLS 1.2 read state counting its drops, switched to epoch 1 unless `early`. */
+function state12(early = false, wholeDatagrams = false): { state: ReadState12; counted: Counted } {
+  const counted = new Counted();
+  const state = new ReadState12(new IntegrityMonitor(1_000_000, 0), undefined, undefined, counted);
+  state.wholeDatagrams = wholeDatagrams;
+  if (!early) {
+    state.pending(new EpochCipher12(nodeProvider, suite12, keys12, 1));
+    state.install();
+  }
+  return { state, counted };
 }
 
-function switched12(): ReadState12 {
-  const s = new ReadState12(new IntegrityMonitor(1_000_000, 0));
-  s.pending(new EpochCipher12(nodeProvider, suite12, keys12, 1));
-  s.install();
-  return s;
+function run12(
+  s: { state: ReadState12; counted: Counted },
+  d: Uint8Array,
+  maxRecords = 128,
+  stopAfter = Infinity,
+): Run {
+  return run(s.state, () => s.counted.counts, d, new Header12(), maxRecords, stopAfter);
 }
 
 const seal12 = (seq: number, byte: number): Uint8Array =>
@@ -92,14 +108,14 @@ const seal12 = (seq: number, byte: number): Uint8Array =>
 
 test('DTLS 1.2: every record of a datagram in order, out-of-order sequence numbers opening too', (t) => {
   const d = concat(seal12(2, 2), seal12(0, 0), seal12(1, 1));
-  t.deepEqual(run(dtls12(switched12()), d, new Header12()), { taken: [[2], [0], [1]], held: 0, drops: {} });
+  t.deepEqual(run12(state12(), d), { taken: [[2], [0], [1]], held: 0, drops: {} });
 });
 
 test('DTLS 1.2: a forged record and a replay in a datagram are dropped by reason; the records around them still open', (t) => {
   const forged = seal12(5, 5);
   forged[forged.length - 1]! ^= 1;
   const d = concat(seal12(1, 1), forged, seal12(1, 1), seal12(5, 5));
-  t.deepEqual(run(dtls12(switched12()), d, new Header12()), {
+  t.deepEqual(run12(state12(), d), {
     taken: [[1], [5]],
     held: 0,
     drops: { authentication: 1, replay: 1 },
@@ -108,14 +124,13 @@ test('DTLS 1.2: a forged record and a replay in a datagram are dropped by reason
 
 test('DTLS 1.2: a ChangeCipherSpec not yet due: epoch 1 without keys pending is unknown-epoch; with them the records are held', (t) => {
   const d = concat(seal12(0, 0), seal12(1, 1));
-  const early = new ReadState12(new IntegrityMonitor(1_000_000, 0));
-  t.deepEqual(run(dtls12(early), d, new Header12()), { taken: [], held: 0, drops: { 'unknown-epoch': 2 } });
-  early.pending(new EpochCipher12(nodeProvider, suite12, keys12, 1));
-  t.deepEqual(run(dtls12(early), d, new Header12()), { taken: [], held: 2, drops: {} });
-  early.install();
-  const h = new Header12();
+  const early = state12(true);
+  t.deepEqual(run12(early, d), { taken: [], held: 0, drops: { 'unknown-epoch': 2 } });
+  early.state.pending(new EpochCipher12(nodeProvider, suite12, keys12, 1));
+  t.deepEqual(run12(early, d), { taken: [], held: 2, drops: {} });
+  early.state.install();
   t.deepEqual(
-    early.takeHeld().flatMap((r) => run(dtls12(early), r, h).taken),
+    early.state.takeHeld().flatMap((r) => run12(early, r).taken),
     [[0], [1]],
   );
 });
@@ -123,23 +138,23 @@ test('DTLS 1.2: a ChangeCipherSpec not yet due: epoch 1 without keys pending is 
 test('truncated: a record that does not frame goes to the version, which ends the datagram; the records before it were read', (t) => {
   const whole = seal12(0, 0);
   const d = concat(whole, seal12(1, 1).subarray(0, 20));
-  t.deepEqual(run(dtls12(switched12()), d, new Header12()).taken, [[0]]);
+  t.deepEqual(run12(state12(), d).taken, [[0]]);
 });
 
 test('DTLS 1.2 once settled: a datagram is taken whole or not at all; one record that is all of it, or records that frame to its end, are read', (t) => {
   const truncated = concat(seal12(0, 0), seal12(1, 1).subarray(0, 20));
-  t.deepEqual(run(dtls12(switched12(), true), truncated, new Header12()), {
+  t.deepEqual(run12(state12(false, true), truncated), {
     taken: [],
     held: 0,
     drops: { malformed: 1 },
   });
-  t.deepEqual(run(dtls12(switched12(), true), seal12(0, 0), new Header12()).taken, [[0]]);
-  t.deepEqual(run(dtls12(switched12(), true), concat(seal12(0, 0), seal12(1, 1)), new Header12()).taken, [[0], [1]]);
+  t.deepEqual(run12(state12(false, true), seal12(0, 0)).taken, [[0]]);
+  t.deepEqual(run12(state12(false, true), concat(seal12(0, 0), seal12(1, 1))).taken, [[0], [1]]);
 });
 
 test('at most maxRecords records are read; the rest is counted once as records-per-datagram', (t) => {
   const d = concat(seal12(0, 0), seal12(1, 1), seal12(2, 2));
-  t.deepEqual(run(dtls12(switched12()), d, new Header12(), 2), {
+  t.deepEqual(run12(state12(), d, 2), {
     taken: [[0], [1]],
     held: 0,
     drops: { 'records-per-datagram': 1 },
@@ -148,7 +163,7 @@ test('at most maxRecords records are read; the rest is counted once as records-p
 
 test('a sink that answers false (its connection ended) stops the loop', (t) => {
   const d = concat(seal12(0, 0), seal12(1, 1), seal12(2, 2));
-  t.deepEqual(run(dtls12(switched12()), d, new Header12(), 128, 1).taken, [[0]]);
+  t.deepEqual(run12(state12(), d, 128, 1).taken, [[0]]);
 });
 
 /** A DTLS 1.3 read state holding epochs 2 and 3, whose records carry `cid`, and a sender for epoch 3. */
@@ -172,15 +187,8 @@ function pair13(): { state: ReadState13; tx: RecordLayer } {
   return { state, tx };
 }
 
-function dtls13(state: ReadState13): Omit<LoopVersion<Header13>, 'drop'> {
-  return {
-    codec: CODEC13,
-    state,
-    cidLength: cid.length,
-    wholeDatagrams: false,
-    endsDatagram: 'connection-id',
-    unframed: () => -1,
-  };
+function run13(state: ReadState13, d: Uint8Array): Run {
+  return run(state, () => state.drops, d, new Header13());
 }
 
 test('DTLS 1.3: a CID not ours ends the datagram: the records after it are counted once as datagram-remainder', (t) => {
@@ -189,7 +197,7 @@ test('DTLS 1.3: a CID not ours ends the datagram: the records after it are count
   const other = tx.seal('application_data', Uint8Array.of(2)).bytes.slice();
   other[1]! ^= 0xff; // the CID's first byte
   const last = tx.seal('application_data', Uint8Array.of(3)).bytes;
-  t.deepEqual(run(dtls13(state), concat(first, other, last), new Header13()), {
+  t.deepEqual(run13(state, concat(first, other, last)), {
     taken: [[1]],
     held: 0,
     drops: { 'connection-id': 1, 'datagram-remainder': 1 },
@@ -203,7 +211,7 @@ test('DTLS 1.3: the next epoch waits for its keys (held); a replay and a forged 
   forged[forged.length - 1]! ^= 1;
   tx.installWriteKeys(4, suite13, keysFor(nodeProvider, suite13, 4));
   const next = tx.seal('application_data', Uint8Array.of(4)).bytes;
-  t.deepEqual(run(dtls13(state), concat(a, a, forged, next), new Header13()), {
+  t.deepEqual(run13(state, concat(a, a, forged, next)), {
     taken: [[1]],
     held: 1,
     drops: { replay: 1, authentication: 1 },
