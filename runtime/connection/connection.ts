@@ -206,8 +206,10 @@ export class Dtls13Connection implements VersionState, RecordSink<Header13> {
       const generation = this.parts.records.readKeyGeneration;
       this.deferredNow = false;
       // Each record through the one record loop (runtime/record/record-loop.ts) into this connection's sink.
-      for (const d of pass) if (!this.ended) this.parts.records.read(d, now, this);
-      if (this.ended) return;
+      for (const d of pass) {
+        this.parts.records.read(d, now, this);
+        if (this.ended) return;
+      }
       const overflow = this.parts.records.recordOverflow;
       if (overflow) {
         return this.fail({

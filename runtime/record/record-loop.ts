@@ -63,15 +63,16 @@ export function readRecords<H extends RecordHeader>(
   sink: RecordSink<H>,
 ): void {
   const codec = v.codec;
-  if (
-    v.wholeDatagrams &&
-    !(codec.read(d, 0, v.cidLength, h) && h.end === d.length) &&
-    framed(codec, d, v.cidLength, -1, h) === undefined
-  )
-    return v.drop('malformed');
+  // Whether `h` already holds the first record's header: a datagram that is one record, read by the check below.
+  let first = false;
+  if (v.wholeDatagrams) {
+    first = codec.read(d, 0, v.cidLength, h) && h.end === d.length;
+    if (!first && framed(codec, d, v.cidLength, -1, h) === undefined) return v.drop('malformed');
+  }
   for (let n = 0, at = 0; at < d.length; n++) {
     if (n === maxRecords) return v.drop('records-per-datagram');
-    if (!codec.read(d, at, v.cidLength, h)) {
+    if (first) first = false;
+    else if (!codec.read(d, at, v.cidLength, h)) {
       const next = v.unframed(d, at, now, sink, h);
       if (next === -1) return;
       if (next !== OPEN_UNFRAMED) {
