@@ -72,7 +72,7 @@ export interface Offer12 {
   readonly nextRecordSequenceNumber: number;
 }
 
-export class Connection12 implements Inbound12Host, VersionState {
+export class Connection12 implements Inbound12Host, VersionState, RecordSink<Header12> {
   readonly role: 'client' | 'server';
   readonly protocolVersion = 'DTLSv1.2' as const;
   readonly versionFacts = FACTS12;
@@ -276,27 +276,12 @@ export class Connection12 implements Inbound12Host, VersionState {
     const reads = this.reads;
     reads.cidLength = this.extensions?.cids?.local.length ?? 0;
     reads.wholeDatagrams = this.extensions !== undefined || this.config.base.connectionIds === undefined;
-    readRecords(reads, datagram, this.header, now, this.recordPath.maxRecords, this.sink);
+    readRecords(reads, datagram, this.header, now, this.recordPath.maxRecords, this);
     this.arena?.datagramDone();
   }
 
   /** The header of the record being read (runtime/record/codec12.ts): one object, reused. */
   private readonly header = new Header12();
-
-  /**
-   * Where the one record loop (runtime/record/record-loop.ts) hands each record the read state opened, its header in
-   * `h`: false once the connection has ended. The read state keeps the epoch-1 records that wait for the
-   * ChangeCipherSpec itself.
-   */
-  private readonly sink: RecordSink<Header12> = {
-    take: (_d, h, content) => {
-      this.record(h, content);
-      // A ServerHello may have set our CID for the tls12_cid records behind it.
-      this.reads.cidLength = this.extensions?.cids?.local.length ?? 0;
-      return !this.ended;
-    },
-    held: () => undefined,
-  };
 
   pollTransmit(): Uint8Array | undefined {
     const d = this.outbox.shift();
@@ -574,19 +559,29 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.events.alert(level, description, true);
   }
 
-  /** One record the read state opened (epoch 0: its fragment), its header in `h`. */
-  private record(h: Header12, content: Uint8Array): void {
-    const epoch = h.epoch === 0 ? 0 : 1;
+  /**
+   * @internal The one record loop (runtime/record/record-loop.ts) hands each record the read state opened here (the
+   * connection is its sink), its header in `h` (epoch 0: its fragment): false once the connection has ended.
+   */
+  take(_d: Uint8Array, h: Header12, content: Uint8Array): boolean {
     const { contentType, sequenceNumber } = h;
     this.counts.recordsReceived++;
-    if (epoch === 0) return this.content(contentType, content, 0, sequenceNumber);
-    this.lastAuthenticated = this.now;
-    if (h.type === TLS12_CID && sequenceNumber > this.newestCidRecord) this.newerCidRecord(sequenceNumber);
-    // The application_data row of RECORD_RULES['DTLSv1.2'] once connected, without the lookup.
-    if (contentType === APPLICATION_DATA && this.state === 'connected')
-      return this.dispatch({ type: 'ApplicationData', data: content });
-    this.content(contentType, content, 1, sequenceNumber);
+    if (h.epoch === 0) this.content(contentType, content, 0, sequenceNumber);
+    else {
+      this.lastAuthenticated = this.now;
+      if (h.type === TLS12_CID && sequenceNumber > this.newestCidRecord) this.newerCidRecord(sequenceNumber);
+      // The application_data row of RECORD_RULES['DTLSv1.2'] once connected, without the lookup.
+      if (contentType === APPLICATION_DATA && this.state === 'connected')
+        this.dispatch({ type: 'ApplicationData', data: content });
+      else this.content(contentType, content, 1, sequenceNumber);
+    }
+    // A ServerHello may have set our CID for the tls12_cid records behind it.
+    this.reads.cidLength = this.extensions?.cids?.local.length ?? 0;
+    return !this.ended;
   }
+
+  /** @internal The read state keeps the epoch-1 records that wait for the ChangeCipherSpec itself. */
+  held(): void {}
 
   /**
    * The newest tls12_cid record yet authenticated: a connected server follows its peer to the path it came over (RFC
@@ -627,7 +622,7 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.dispatch({ type: 'ChangeCipherSpec' });
     if (this.ended) return;
     const h = new Header12();
-    for (const r of this.reads.takeHeld()) if (!this.ended) readRecords(this.reads, r, h, this.now, 1, this.sink);
+    for (const r of this.reads.takeHeld()) if (!this.ended) readRecords(this.reads, r, h, this.now, 1, this);
   }
 
   private alertRecord(fragment: Uint8Array): void {
