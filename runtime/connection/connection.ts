@@ -1,6 +1,8 @@
 import { issueConnectionIds } from './cid-actions.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
-import type { ReceivedRecord } from '../record/record-reader.js';
+import type { Header13 } from '../record/codec13.js';
+import type { RecordSink } from '../record/record-loop.js';
+import { contentTypeFromByte, type InboundRecord } from '../record/record-reader.js';
 import { AckScheduler } from './ack-scheduler.js';
 import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
 import { toAlert, type FatalReason } from './alert-mapping.js';
@@ -42,7 +44,7 @@ import { ConnectionHooks } from './connection-hooks.js';
 import { FACTS13 } from './version-facts13.js';
 
 /** A record the record layer delivered (opened, or plaintext). */
-export type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
+export type { InboundRecord };
 
 /** An empty pass of the receive loop. */
 const NO_DATAGRAMS: readonly Uint8Array[] = [];
@@ -59,7 +61,7 @@ export { HANDSHAKE_KEYS_RETENTION_MS } from './key-lifetime.js';
  * Everything the peer sends is handled record by record under one catch (`receiveRecord`), mapped to an alert by
  * `toAlert`.
  */
-export class Dtls13Connection implements VersionState {
+export class Dtls13Connection implements VersionState, RecordSink<Header13> {
   readonly role: 'client' | 'server';
   readonly protocolVersion = 'DTLSv1.3' as const;
   /** What DTLS 1.3 means for a session above the connection (version-facts13.ts). */
@@ -74,6 +76,10 @@ export class Dtls13Connection implements VersionState {
   readonly outgoing: Uint8Array[];
   /** The size of the datagram being handled (what a new path's anti-amplification budget counts). */
   private datagramBytes = 0;
+  /** The time `receive` was given, for the records the sink takes. */
+  private receivedAt = 0;
+  /** Whether a record of the pass being read was kept for keys not installed yet. */
+  private deferredNow = false;
   /** Records whose keys are not installed yet, and application data that came before our handshake ended: together within limits.maxDeferredBytes. @internal */
   readonly deferred: HeldRecords;
   /** @internal */
@@ -194,30 +200,16 @@ export class Dtls13Connection implements VersionState {
     this.counts.datagramsReceived++;
     this.parts.cid.arrived(path);
     this.datagramBytes = datagram.length;
+    this.receivedAt = now;
     // The datagram, then (when keys arrived in it: a ServerHello ahead of the records it keys) the records kept for them.
     for (let pass: readonly Uint8Array[] = [datagram]; pass.length > 0;) {
       const generation = this.parts.records.readKeyGeneration;
-      let deferredNow = false;
+      this.deferredNow = false;
+      // Each record through the one record loop (runtime/record/record-loop.ts) into this connection's sink.
       for (const d of pass) {
-        for (const r of this.parts.records.receive(d, now)) {
-          if (this.ended) return;
-          if (r.kind === 'deferred') {
-            if (this.refusedEarlyData(r.epochBits)) this.ignore('early-data-refused');
-            else if (this.deferred.push(r.record.slice())) deferredNow = true;
-            else this.ignore('deferred-cap');
-            continue;
-          }
-          this.counts.recordsReceived++;
-          // The one catch: whatever handling a record throws becomes one fatal alert (toAlert). The record is checked
-          // once against RECORD_RULES (record-rules.ts) and goes to its row's handler, or is set aside.
-          try {
-            this.acceptRecord(r, now);
-          } catch (error) {
-            this.fail(toAlert(error));
-          }
-        }
+        this.parts.records.read(d, now, this);
+        if (this.ended) return;
       }
-      if (this.ended) return;
       const overflow = this.parts.records.recordOverflow;
       if (overflow) {
         return this.fail({
@@ -231,7 +223,8 @@ export class Dtls13Connection implements VersionState {
           ? this.deferred.take()
           : NO_DATAGRAMS;
       // RFC 9147 §7.1: records still waiting for keys get an ACK of what was processed, possibly empty, so the peer resends sooner.
-      if (pass.length === 0 && deferredNow && (this.parts.records.writeEpoch ?? 0) >= 2) this.ackScheduler.ackSoon();
+      if (pass.length === 0 && this.deferredNow && (this.parts.records.writeEpoch ?? 0) >= 2)
+        this.ackScheduler.ackSoon();
     }
     this.ackScheduler.schedule();
   }
@@ -497,6 +490,44 @@ export class Dtls13Connection implements VersionState {
     const rule = recordRule('DTLSv1.3', r, phase, this.peerEpoch);
     if (typeof rule === 'string') this.ignore(rule);
     else this.handlers[rule.handler](r);
+  }
+
+  /**
+   * @internal The record loop (runtime/record/record-loop.ts) hands each opened record of a datagram here (the
+   * connection is its sink: no closure per connection). It goes under the one catch: whatever handling it throws
+   * becomes one fatal alert (toAlert). False once the connection has ended.
+   */
+  take(d: Uint8Array, h: Header13, content: Uint8Array): boolean {
+    this.counts.recordsReceived++;
+    try {
+      const epoch = h.epoch;
+      const contentType = contentTypeFromByte(h.contentType);
+      const { sequenceNumber } = h;
+      // DTLSPlaintext is epoch 0, every other record protected; a CID copied out of the datagram.
+      const r: InboundRecord =
+        epoch === 0
+          ? { kind: 'record', epoch, sequenceNumber, contentType, content, protected: false }
+          : {
+              kind: 'record',
+              epoch,
+              sequenceNumber,
+              contentType,
+              content,
+              protected: true,
+              connectionId: h.hasCid ? d.slice(h.at + 1, h.at + 1 + h.cidLength) : undefined,
+            };
+      this.acceptRecord(r, this.receivedAt);
+    } catch (error) {
+      this.fail(toAlert(error));
+    }
+    return !this.ended;
+  }
+
+  /** @internal A record waiting for keys not installed yet: kept (a copy) within limits.maxDeferredBytes, or set aside. */
+  held(d: Uint8Array, h: Header13): void {
+    if (this.refusedEarlyData(h.epochBits)) this.ignore('early-data-refused');
+    else if (this.deferred.push(d.slice(h.at, h.end))) this.deferredNow = true;
+    else this.ignore('deferred-cap');
   }
 
   /** @internal */

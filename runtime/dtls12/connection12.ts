@@ -3,9 +3,8 @@
  * queue (events12.ts), outbound queue and clock. The handshake is the machine generated from the charts (the steps of
  * client12.ts / server12.ts); this file is the record path around it, dispatching each chart event to it:
  *
- * - each record's header read in place (runtime/record/codec12.ts); epoch 0 plaintext (handshake, ChangeCipherSpec,
- *   alerts), epoch 1 through ReadEpoch12 (replay window, AEAD) once the peer's ChangeCipherSpec switched it; up to 8
- *   epoch-1 records that arrive before it wait (RFC 6347 §4.1: reordering);
+ * - each record's header read in place (runtime/record/codec12.ts) and opened by the read state (read-state12.ts: epoch 0
+ *   plaintext, epoch 1 once the peer's ChangeCipherSpec switched it, up to 8 epoch-1 records held until then);
  * - handshake records through handshake-inbound12.ts (fragments reassembled, each message its chart event);
  * - flights through the FlightController (the dtls13-flight chart) with RFC 6347 §4.2.4's timer (1 s doubling to 60 s),
  *   no ACKs: a flight ends when the peer's next flight arrives; the last flight of a handshake is not timed and is sent
@@ -47,7 +46,9 @@ import { TLS12_CID } from '../record/datagram12.js';
 import { eventName12, type Event12 } from './event12.js';
 import type { Negotiated12Extensions } from './extensions12.js';
 import type { Handshake12Result, Io12, Out12 } from './io12.js';
-import { DTLS12_VERSION, Header12, ReadEpoch12, readHeader12, type EpochCipher12 } from '../record/codec12.js';
+import { Header12 } from '../record/codec12.js';
+import type { ReadState12 } from '../record/read-state12.js';
+import { readRecords, type RecordSink } from '../record/record-loop.js';
 import { MessageArena } from '../wire/message-arena.js';
 import { APPLICATION_DATA, RecordWriter12 } from './record-writer12.js';
 import type { Session12 } from './session12.js';
@@ -61,11 +62,6 @@ import { PeerPath12 } from './peer-path12.js';
 import { phase12, RecordPath12 } from './record-path12.js';
 import type { RecordHandlerName12 } from '../connection/record-rules.js';
 
-/** The record version DTLS 1.0 peers put on their first records (RFC 6347 §4.1: taken on epoch 0). */
-const DTLS10_VERSION = 0xfeff;
-/** Epoch-1 records held until the peer's ChangeCipherSpec. */
-const MAX_EARLY_EPOCH1 = 8;
-
 /** A ClientHello already sent, for {@link Connection12.fromSentOffer}. */
 export interface Offer12 {
   readonly hello: ClientHello;
@@ -76,7 +72,7 @@ export interface Offer12 {
   readonly nextRecordSequenceNumber: number;
 }
 
-export class Connection12 implements Inbound12Host, VersionState {
+export class Connection12 implements Inbound12Host, VersionState, RecordSink<Header12> {
   readonly role: 'client' | 'server';
   readonly protocolVersion = 'DTLSv1.2' as const;
   readonly versionFacts = FACTS12;
@@ -102,12 +98,10 @@ export class Connection12 implements Inbound12Host, VersionState {
   private sendSeq = 0;
   /** Our records: epoch 0, epoch 1, flights cut into datagrams (record-writer12.ts). */
   private readonly writer: RecordWriter12;
-  private pendingRead: EpochCipher12 | undefined;
-  private read1: ReadEpoch12 | undefined;
+  /** The read epochs and the ChangeCipherSpec switch between them (runtime/record/read-state12.ts). */
+  private readonly reads: ReadState12;
   /** 'batch' mode's memory for application data (wire/message-arena.ts), or undefined ('own'). */
   private readonly arena: MessageArena | undefined;
-  /** Epoch-1 records (copies) that came before the peer's ChangeCipherSpec. */
-  private earlyEpoch1: Uint8Array[] = [];
   /** The one clock of its DtlsConnection: the caller's time, on which the flight timer runs. */
   private readonly clock: ManualClock;
   /** Our flights and their retransmission (flights12.ts: RFC 6347 §4.2.4's timer, no ACKs). */
@@ -175,7 +169,10 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.writer = new RecordWriter12(this.outbox, counts, config.base.aeadLimits);
     this.role = config.role;
     this.flightLimit = config.base.maxDatagramSize;
-    this.recordPath = new RecordPath12(config.base.limits);
+    this.recordPath = new RecordPath12(config.base.limits, config.base.replayWindow, this.arena, (reason) =>
+      this.fail(reason),
+    );
+    this.reads = this.recordPath.state;
     const transmit = (messages: readonly Out12[]): void => this.writer.flight(messages, this.flightLimit);
     this.flights = new Flights12(transmit, this.clock, config.base.retransmission, () => {
       const max = config.base.retransmission.maxRetransmissions ?? 10;
@@ -203,17 +200,14 @@ export class Connection12 implements Inbound12Host, VersionState {
   releaseKeys(): void {
     if (this.state !== 'closed' && this.state !== 'failed') return;
     this.writer.epoch1?.cipher.release();
-    this.read1?.cipher.release();
-    this.pendingRead?.release();
+    this.reads.release();
     this.writer.epoch1 = undefined;
-    this.read1 = undefined;
-    this.pendingRead = undefined;
   }
 
   /** The session has gone quiet: frees its keys' OpenSSL contexts (made again by the next record; 1.2 has no handshake epoch to drop). */
   park(_now?: number): void {
     this.writer.epoch1?.cipher.park();
-    this.read1?.cipher.park();
+    this.reads.park();
   }
 
   /**
@@ -279,28 +273,15 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.arrivedOn = path;
     this.recordPath.integrity.datagramStarted();
     // tls12_cid records carry our CID at its negotiated length (RFC 9146 §4); none negotiated: such a record is malformed.
-    const h = this.header;
-    // The common datagram, one record: framed as its header is read. Any other goes through the datagram's framing first.
-    const cid = this.extensions?.cids?.local.length ?? 0;
-    if (readHeader12(datagram, 0, cid, h) && h.end === datagram.length) this.record(datagram, h);
-    else {
-      const settled = this.extensions !== undefined || this.config.base.connectionIds === undefined;
-      this.recordPath.receive(datagram, this.localCidLength, settled, this.take);
-    }
+    const reads = this.reads;
+    reads.cidLength = this.extensions?.cids?.local.length ?? 0;
+    reads.wholeDatagrams = this.extensions !== undefined || this.config.base.connectionIds === undefined;
+    readRecords(reads, datagram, this.header, now, this.recordPath.maxRecords, this);
     this.arena?.datagramDone();
   }
 
   /** The header of the record being read (runtime/record/codec12.ts): one object, reused. */
   private readonly header = new Header12();
-
-  /** The length of our CID on the peer's tls12_cid records (0: none, yet). */
-  private readonly localCidLength = (): number => this.extensions?.cids?.local.length ?? 0;
-
-  /** One record of the datagram being read, its header in `h`: false once the connection has ended. */
-  private readonly take = (d: Uint8Array, h: Header12): boolean => {
-    this.record(d, h);
-    return !this.ended;
-  };
 
   pollTransmit(): Uint8Array | undefined {
     const d = this.outbox.shift();
@@ -475,14 +456,6 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.recordPath.drop(reason);
   }
 
-  /** A record the read epoch refused: counted, and a failed authentication checked against `limits.integrityPolicy12`. */
-  private refused(reason: DropReason, read: ReadEpoch12): void {
-    this.drop(reason);
-    if (reason !== 'authentication') return;
-    const ended = this.recordPath.integrityVerdict(read.cipher);
-    if (ended !== undefined) this.fail(ended);
-  }
-
   /** @internal */
   peerFlight(): void {
     this.flights.peerFlight(false);
@@ -507,9 +480,7 @@ export class Connection12 implements Inbound12Host, VersionState {
       nextMessageSeq: () => this.sendSeq++,
       flight: (messages, final) => this.flights.sendFlight(messages, final),
       writeKeys: (cipher) => this.writer.writeKeys(cipher),
-      readKeys: (cipher) => {
-        this.pendingRead = cipher;
-      },
+      readKeys: (cipher) => this.reads.pending(cipher),
       answerClientHello: (messageSeq) => {
         this.sendSeq = messageSeq;
         this.handshake.reassembler.reset(messageSeq + 1);
@@ -540,9 +511,7 @@ export class Connection12 implements Inbound12Host, VersionState {
       helloVerifyRequest: (body, messageSeq, recordSequenceNumber) =>
         this.writer.helloVerifyRequest(body, messageSeq, recordSequenceNumber),
       installReadEpoch: () => {
-        if (this.pendingRead === undefined) throw new ConnectionStateError('ChangeCipherSpec before the read keys');
-        this.read1 = new ReadEpoch12(this.pendingRead, this.recordPath.integrity, this.config.base.replayWindow);
-        this.pendingRead = undefined;
+        if (!this.reads.install()) throw new ConnectionStateError('ChangeCipherSpec before the read keys');
       },
       deliver: (data) => this.events.data(data),
       warning: (description) => this.alert('warning', description),
@@ -590,36 +559,29 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.events.alert(level, description, true);
   }
 
-  private record(d: Uint8Array, h: Header12): void {
-    const epoch = h.epoch;
-    if (epoch === 0) {
-      // A tls12_cid record is protected: never epoch 0 (RFC 9146 §4).
-      if (h.type === TLS12_CID) return this.drop('connection-id');
-      if (h.version !== DTLS12_VERSION && h.version !== DTLS10_VERSION) return this.drop('malformed');
-      this.counts.recordsReceived++;
-      const fragment = d.slice(h.fragmentAt, h.end);
-      return this.content(h.type, fragment, 0, h.sequenceNumber);
-    }
-    if (epoch !== 1) return this.drop('unknown-epoch');
-    const read = this.read1;
-    if (read === undefined) {
-      if (this.pendingRead !== undefined && this.earlyEpoch1.length < MAX_EARLY_EPOCH1)
-        this.earlyEpoch1.push(d.slice(h.at, h.end));
-      else this.drop('unknown-epoch');
-      return;
-    }
-    // Application data may stay in the arena ('batch' mode); what the connection keeps may not.
-    const content = read.receiveAt(d, h, this.now, h.type === APPLICATION_DATA ? this.arena : undefined);
-    if (typeof content === 'string') return this.refused(content, read);
-    this.lastAuthenticated = this.now;
-    this.counts.recordsReceived++;
+  /**
+   * @internal The one record loop (runtime/record/record-loop.ts) hands each record the read state opened here (the
+   * connection is its sink), its header in `h` (epoch 0: its fragment): false once the connection has ended.
+   */
+  take(_d: Uint8Array, h: Header12, content: Uint8Array): boolean {
     const { contentType, sequenceNumber } = h;
-    if (h.type === TLS12_CID && sequenceNumber > this.newestCidRecord) this.newerCidRecord(sequenceNumber);
-    // The application_data row of RECORD_RULES['DTLSv1.2'] once connected, without the lookup.
-    if (contentType === APPLICATION_DATA && this.state === 'connected')
-      return this.dispatch({ type: 'ApplicationData', data: content });
-    this.content(contentType, content, 1, sequenceNumber);
+    this.counts.recordsReceived++;
+    if (h.epoch === 0) this.content(contentType, content, 0, sequenceNumber);
+    else {
+      this.lastAuthenticated = this.now;
+      if (h.type === TLS12_CID && sequenceNumber > this.newestCidRecord) this.newerCidRecord(sequenceNumber);
+      // The application_data row of RECORD_RULES['DTLSv1.2'] once connected, without the lookup.
+      if (contentType === APPLICATION_DATA && this.state === 'connected')
+        this.dispatch({ type: 'ApplicationData', data: content });
+      else this.content(contentType, content, 1, sequenceNumber);
+    }
+    // A ServerHello may have set our CID for the tls12_cid records behind it.
+    this.reads.cidLength = this.extensions?.cids?.local.length ?? 0;
+    return !this.ended;
   }
+
+  /** @internal The read state keeps the epoch-1 records that wait for the ChangeCipherSpec itself. */
+  held(): void {}
 
   /**
    * The newest tls12_cid record yet authenticated: a connected server follows its peer to the path it came over (RFC
@@ -634,8 +596,9 @@ export class Connection12 implements Inbound12Host, VersionState {
 
   /** One record's content, through the 1.2 rows of the one record-rule table (runtime/connection/record-rules.ts) to its row's handler, or set aside. */
   private content(type: number, fragment: Uint8Array, epoch: 0 | 1, recordSequenceNumber: number): void {
-    const phase = phase12(this.role, this.machine.current, this.pendingRead !== undefined, this.read1 !== undefined);
-    const handler = this.recordPath.admit(type, epoch, phase, this.read1 === undefined ? 0 : 1);
+    const reads = this.reads;
+    const phase = phase12(this.role, this.machine.current, reads.keysPending, reads.switched);
+    const handler = this.recordPath.admit(type, epoch, phase, reads.switched ? 1 : 0);
     if (handler !== undefined) this.handle(handler, fragment, epoch, recordSequenceNumber);
   }
 
@@ -658,10 +621,8 @@ export class Connection12 implements Inbound12Host, VersionState {
     if (fragment.length !== 1 || fragment[0] !== 1) return this.drop('malformed');
     this.dispatch({ type: 'ChangeCipherSpec' });
     if (this.ended) return;
-    const early = this.earlyEpoch1;
-    this.earlyEpoch1 = [];
     const h = new Header12();
-    for (const r of early) if (!this.ended && readHeader12(r, 0, this.localCidLength(), h)) this.record(r, h);
+    for (const r of this.reads.takeHeld()) if (!this.ended) readRecords(this.reads, r, h, this.now, 1, this);
   }
 
   private alertRecord(fragment: Uint8Array): void {

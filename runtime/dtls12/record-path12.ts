@@ -30,8 +30,8 @@ import {
 } from '../connection/record-rules.js';
 import { emptyDropCounters, type DropCounters, type DropReason } from '../record/drops.js';
 import { IntegrityMonitor } from '../record/integrity-monitor.js';
-import { CODEC12, Header12, readHeader12 } from '../record/codec12.js';
-import { framed } from '../record/record-codec.js';
+import { ReadState12 } from '../record/read-state12.js';
+import type { MessageArena } from '../wire/message-arena.js';
 import type { ClientState12 } from './client12.js';
 import type { ServerState12 } from './server12.js';
 
@@ -48,16 +48,28 @@ export const NO_IGNORED: Readonly<Record<IgnoreReason, number>> = Object.freeze(
 
 export class RecordPath12 {
   readonly drops: DropCounters = emptyDropCounters();
+  /** The read epochs and the ChangeCipherSpec switch between them, DTLS 1.2's side of the one record loop (runtime/record/read-state12.ts). */
+  readonly state: ReadState12;
+  /** Where a failed authentication that reaches the integrity limit under `limits.integrityPolicy12` 'close' goes. */
+  private readonly ended: (reason: FatalReason) => void;
   private ignoredCounts: Record<IgnoreReason, number> | undefined;
   /** Failed authentications: the CPU budget per second and each read key's rate (shared with 1.3). */
   readonly integrity: IntegrityMonitor;
-  private readonly maxRecords: number;
-  /** The header of the record being read (codec12.ts): one object, reused. */
-  private readonly header = new Header12();
+  /** `limits.maxRecordsPerDatagram`. */
+  readonly maxRecords: number;
   /** `limits.integrityPolicy12` 'close': the session ends when its key's failures reach the integrity limit. */
   private readonly closeAtLimit: boolean;
 
-  constructor(limits: ConnectionLimits) {
+  /**
+   * `replayWindow`: the read epoch's window (default 64); `arena`: 'batch' mode's memory for application data;
+   * `ended`: called with why the session ends at the integrity limit.
+   */
+  constructor(
+    limits: ConnectionLimits,
+    replayWindow: number | undefined,
+    arena: MessageArena | undefined,
+    ended: (reason: FatalReason) => void,
+  ) {
     this.maxRecords = limits.maxRecordsPerDatagram;
     const policy = limits.integrityPolicy12;
     this.integrity = new IntegrityMonitor(
@@ -65,6 +77,8 @@ export class RecordPath12 {
       policy === 'rate' ? limits.integrityBudgetSeconds : 0,
     );
     this.closeAtLimit = policy === 'close';
+    this.state = new ReadState12(this.integrity, replayWindow, arena, this);
+    this.ended = ended;
   }
 
   /**
@@ -82,8 +96,13 @@ export class RecordPath12 {
     };
   }
 
+  /** Counts a dropped record; a failed authentication is checked against `limits.integrityPolicy12`. */
   drop(reason: DropReason): void {
     this.drops[reason]++;
+    if (reason !== 'authentication') return;
+    const cipher = this.state.cipher;
+    const verdict = cipher === undefined ? undefined : this.integrityVerdict(cipher);
+    if (verdict !== undefined) this.ended(verdict);
   }
 
   ignore(reason: IgnoreReason): void {
@@ -109,40 +128,6 @@ export class RecordPath12 {
   /** Records set aside by the record-rule table, by reason. */
   get ignored(): Readonly<Record<IgnoreReason, number>> {
     return this.ignoredCounts ?? NO_IGNORED;
-  }
-
-  /**
-   * Hands `take` the records of `datagram` in order, each header read in place (codec12.ts; tls12_cid ones at
-   * `cidLength()`), the first `limits.maxRecordsPerDatagram` of them, until it answers false (the connection ended).
-   * Before the hellos settle (`settled` false), a datagram that does not frame at the current CID length is read record
-   * by record: a ServerHello may set our CID for the tls12_cid record behind it (a resumed flight). `take` must read
-   * what it needs of the header before it can be handed another (the header object is reused).
-   */
-  receive(
-    d: Uint8Array,
-    cidLength: () => number,
-    settled: boolean,
-    take: (d: Uint8Array, h: Header12) => boolean,
-  ): void {
-    const h = this.header;
-    const cid = cidLength();
-    const end = framed(CODEC12, d, cid, this.maxRecords, h);
-    if (end !== undefined) {
-      if (end < d.length) this.drop('records-per-datagram');
-      for (let at = 0; at < end;) {
-        readHeader12(d, at, cid, h);
-        at = h.end;
-        if (!take(d, h)) return;
-      }
-      return;
-    }
-    if (settled) return this.drop('malformed');
-    for (let n = 0, at = 0; at < d.length; n++) {
-      if (n === this.maxRecords) return this.drop('records-per-datagram');
-      if (!readHeader12(d, at, cidLength(), h)) return this.drop('malformed');
-      at = h.end;
-      if (!take(d, h)) return;
-    }
   }
 }
 

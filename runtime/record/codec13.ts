@@ -34,6 +34,10 @@ export class Header13 {
   length = 0;
   /** Where the record ends. */
   end = 0;
+  /** Once the record opened (read-state13.ts): its full epoch, sequence number and DTLSInnerPlaintext content type. */
+  epoch = 0;
+  sequenceNumber = 0;
+  contentType = 0;
 }
 
 /**

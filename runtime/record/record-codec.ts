@@ -3,11 +3,24 @@
  * offset of a datagram, into one header object the reader reuses. DTLS 1.3's is codec13.ts (unified headers), DTLS
  * 1.2's codec12.ts (the 13-byte header, or the tls12_cid one).
  */
+import type { DropReason } from './drops.js';
 
 /** Where a record read by a {@link RecordCodec} starts and ends in its datagram; each codec's header adds its fields. */
 export interface RecordHeader {
   at: number;
   end: number;
+}
+
+/** What a {@link RecordReadState} answers for a record it holds (or has the caller keep) until its epoch's keys arrive. */
+export const HELD = 'held';
+
+/**
+ * A version's read side: a record whose header its codec read, opened (the epoch resolved, the sequence number and
+ * nonce made, the replay window checked and moved, the AEAD's opening call): its content, {@link HELD}, or why it was
+ * dropped. DTLS 1.3's is read-state13.ts, DTLS 1.2's read-state12.ts (which holds the ChangeCipherSpec switch too).
+ */
+export interface RecordReadState<H extends RecordHeader> {
+  open(d: Uint8Array, h: H, now: number): Uint8Array | DropReason | typeof HELD;
 }
 
 /** A version's record framing. */

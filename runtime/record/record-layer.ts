@@ -1,10 +1,12 @@
 import type { ContentType } from '../../generated/wire/enums.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
+import type { Header13 } from './codec13.js';
 import type { DropCounters } from './drops.js';
 import type { HibernatedRecords } from './hibernated-records.js';
 import type { IntegrityMonitor } from './integrity-monitor.js';
 import { RecordReader, type DuplicateObserver, type ReceivedRecord, type RecordReaderConfig } from './record-reader.js';
+import type { RecordSink } from './record-loop.js';
 import type { SealedRecord } from './record-number.js';
 import { RecordWriter, type RecordWriterConfig } from './record-writer.js';
 
@@ -300,6 +302,11 @@ export class RecordLayer {
    */
   receive(datagram: Uint8Array, now: number): ReceivedRecord[] {
     return this.reader.receive(datagram, now);
+  }
+
+  /** The records of a datagram into `sink`, through the one record loop (record-loop.ts): see `RecordReader.read`. */
+  read(datagram: Uint8Array, now: number, sink: RecordSink<Header13>): void {
+    this.reader.read(datagram, now, sink);
   }
 
   /** Dropped incoming records by reason. */

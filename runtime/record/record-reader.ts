@@ -1,29 +1,22 @@
-import type { DtlsPlaintext } from '../../generated/wire/dtls-plaintext.js';
 import type { ContentType } from '../../generated/wire/enums.js';
 import { integerOption } from '../config-error.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
-import { bytesEqual, copyOf, DecodeError, Reader } from '../wire/index.js';
+import { bytesEqual, copyOf } from '../wire/index.js';
 import { MessageArena, type MessageBuffers } from '../wire/message-arena.js';
-import { isLengthAboveMaximum, readRecord, type DtlsRecord } from '../wire/record-splitter.js';
-import { Header13, MAX_CIPHERTEXT_13, readHeader13 } from './codec13.js';
-import { emptyDropCounters, type DropCounters, type DropReason } from './drops.js';
+import { Header13 } from './codec13.js';
+import type { DropCounters } from './drops.js';
 import { EpochCipher } from './epoch-cipher.js';
 import type { HibernatedReadEpoch, HibernatedRecords } from './hibernated-records.js';
-import { contentTypeIndex } from './inner-plaintext.js';
 import { DEFAULT_INTEGRITY_BUDGET_SECONDS, IntegrityMonitor } from './integrity-monitor.js';
 import { INTEGRITY_RATE_THRESHOLD, type AeadLimits } from './limits.js';
 import { DEFAULT_MAX_READ_EPOCHS, DEFAULT_PREVIOUS_EPOCH_RETENTION, ReadEpochs } from './read-epochs.js';
-import { OPEN_RUNS, OpenedAhead, type OpenRun } from './opened-ahead.js';
+import { OPEN_RUNS, OpenedAhead } from './opened-ahead.js';
+import { ReadState13, type BatchMemory13, type DuplicateObserver } from './read-state13.js';
+import { readRecords, type RecordSink } from './record-loop.js';
 import { ReplayWindow } from './replay-window.js';
 import { SequenceRecovery } from './sequence-recovery.js';
-
-/** Largest DTLSInnerPlaintext content (RFC 8446 §5.1). */
-const MAX_PLAINTEXT = 16384;
-const EMPTY = new Uint8Array(0);
-/** {@link RecordReader.receiveProtectedFast}'s answer for a record it leaves to the generic reader. */
-const GENERIC = -1;
 
 /** What the read half of the record layer takes of `RecordLayerConfig` (record-layer.ts). */
 export interface RecordReaderConfig {
@@ -92,13 +85,10 @@ export type ReceivedRecord =
       readonly record: Uint8Array;
     };
 
-/** The counters of a record layer that has dropped nothing yet. */
-const NO_DROPS: Readonly<DropCounters> = Object.freeze(emptyDropCounters());
+/** A record {@link RecordReader.receive} hands up (not a deferred one). */
+export type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
 
-/** What {@link RecordReader.onDuplicate} tells (an object with a method: one per connection, no closure). */
-export interface DuplicateObserver {
-  duplicate(epoch: number, sequenceNumber: number): void;
-}
+export type { DuplicateObserver } from './read-state13.js';
 
 /**
  * The read half of the DTLS 1.3 record layer (RFC 9147 §4): a datagram in, its records out, deprotected with per-epoch
@@ -106,32 +96,19 @@ export interface DuplicateObserver {
  * counted by reason (`drops`), never thrown (§4.5.2).
  */
 export class RecordReader {
-  /** The drop counters, made with the first drop (most sessions never drop a record). */
-  private dropCounts: DropCounters | undefined;
   private readonly config: RecordReaderConfig;
-  /** Length of the CIDs records to us carry (0: none), and which ones are ours. */
+  /** Length of the CIDs records to us carry (0: none); which ones are ours is the read state's. */
   private cidLength: number;
-  private receiveCids: ((cid: Uint8Array) => boolean) | undefined;
-  /** Records without a CID are taken too (a client between its ClientHello and the server's answer). */
-  private cidOptional = false;
-  /** RFC 8449: our record_size_limit (the largest DTLSInnerPlaintext we take), once negotiated. */
-  private receiveInnerLimit: number | undefined;
-  /** The first protected record above our record_size_limit (dropped, counted 'too-long'): the connection ends with record_overflow (RFC 8449 §4). */
-  recordOverflow: { readonly epoch: number; readonly length: number } | undefined;
-  /** Told of each record that authenticated but repeats one already received (dropped, counted 'replay'): who is copying records looks for these. */
-  onDuplicate: DuplicateObserver | undefined;
   private readonly readEpochs: ReadEpochs;
-  private acceptPlaintext = true;
-  /** Reused for every incoming datagram (receive is synchronous and not reentrant). */
-  private readonly reader = new Reader(EMPTY, 'Datagram');
+  /** A record's epoch resolved and its protection opened (read-state13.ts). */
+  private readonly state: ReadState13;
+  /** The length of the datagram being read ('batch' mode takes arena room by it). */
+  private datagramLength = 0;
   /** The unified header of the record being read (codec13.ts): one object, reused. */
   private readonly header = new Header13();
   private readonly maxRecordsPerDatagram: number;
-  /** 'batch' mode's memory for opened records, and what hands it to the record protection (undefined: an array per record). */
+  /** 'batch' mode's memory for opened records (undefined: an array per record). */
   private readonly arena: MessageArena | undefined;
-  private readonly allocate: ((n: number) => Uint8Array) | undefined;
-  /** 'batch' mode: the records of the receive batch opened in one call (opened-ahead.ts). */
-  private readonly ahead: OpenedAhead | undefined;
   /** Failed authentications: the per-second budget of AEAD opens, and the read keys' integrity limits (RFC 9147 §4.5.3). */
   readonly integrity: IntegrityMonitor;
 
@@ -140,7 +117,6 @@ export class RecordReader {
     this.config = config;
     const own = config.receiveConnectionId;
     this.cidLength = own?.length ?? 0;
-    this.receiveCids = own === undefined ? undefined : (cid) => bytesEqual(cid, own);
     const maxReadEpochs = integerOption('maxReadEpochs', config.maxReadEpochs ?? DEFAULT_MAX_READ_EPOCHS, 2, 0xffff);
     this.readEpochs = new ReadEpochs(config.previousEpochRetention ?? DEFAULT_PREVIOUS_EPOCH_RETENTION, maxReadEpochs);
     this.maxRecordsPerDatagram = integerOption(
@@ -149,11 +125,13 @@ export class RecordReader {
       1,
       0xffff,
     );
+    let batch: BatchMemory13 | undefined;
     if (config.messageBuffers === 'batch') {
       const arena = new MessageArena();
       this.arena = arena;
-      this.allocate = (n) => arena.take(n, this.reader.end);
-      if (OPEN_RUNS) this.ahead = new OpenedAhead(arena);
+      // The records of the receive batch opened in one call (opened-ahead.ts).
+      const ahead = OPEN_RUNS ? new OpenedAhead(arena) : undefined;
+      batch = { arena, allocate: (n) => arena.take(n, this.datagramLength), ahead };
     }
     this.integrity = new IntegrityMonitor(
       integerOption(
@@ -170,11 +148,27 @@ export class RecordReader {
       ),
       INTEGRITY_RATE_THRESHOLD,
     );
+    const state = new ReadState13(this.readEpochs, this.integrity, batch, this);
+    state.cidLength = this.cidLength;
+    state.ours = own === undefined ? undefined : (cid) => bytesEqual(cid, own);
+    this.state = state;
+  }
+
+  /** The first protected record above our record_size_limit (dropped, counted 'too-long'): the connection ends with record_overflow (RFC 8449 §4). Set by the read state. */
+  recordOverflow: { readonly epoch: number; readonly length: number } | undefined;
+
+  /** Told of each record that authenticated but repeats one already received (dropped, counted 'replay'): who is copying records looks for these. */
+  get onDuplicate(): DuplicateObserver | undefined {
+    return this.state.onDuplicate;
+  }
+
+  set onDuplicate(observer: DuplicateObserver | undefined) {
+    this.state.onDuplicate = observer;
   }
 
   /** Our record_size_limit: checked on records of epoch 2 and later (0-RTT records were sent before the peer knew it). */
   setReceiveInnerLimit(limit: number | undefined): void {
-    if (limit !== undefined) this.receiveInnerLimit = limit;
+    if (limit !== undefined) this.state.receiveInnerLimit = limit;
   }
 
   /** The CIDs records to us carry: see `RecordLayer.setConnectionIds` (record-layer.ts). */
@@ -183,8 +177,10 @@ export class RecordReader {
       { readonly length: number; readonly ours: (cid: Uint8Array) => boolean; readonly optional?: boolean } | undefined,
   ): void {
     this.cidLength = receive?.length ?? 0;
-    this.receiveCids = receive === undefined || receive.length === 0 ? undefined : receive.ours;
-    this.cidOptional = receive?.optional === true;
+    const state = this.state;
+    state.ours = receive === undefined || receive.length === 0 ? undefined : receive.ours;
+    state.cidOptional = receive?.optional === true;
+    state.cidLength = this.cidLength;
   }
 
   // ── keys ──────────────────────────────────────────────────────────────
@@ -215,7 +211,7 @@ export class RecordReader {
    * runs.
    */
   hibernation(keep: (epoch: number) => boolean): Omit<HibernatedRecords, 'write' | 'sendLimit'> | undefined {
-    if (this.acceptPlaintext || this.recordOverflow !== undefined) return undefined;
+    if (this.state.acceptPlaintext || this.recordOverflow !== undefined) return undefined;
     if (this.integrity.failedSinceVerdict) return undefined;
     const reads: HibernatedReadEpoch[] = [];
     let { highestDropped } = this.readEpochs.marks;
@@ -239,8 +235,8 @@ export class RecordReader {
       reads,
       highestDropped,
       newestAuthenticated: this.readEpochs.marks.newestAuthenticated,
-      receiveLimit: this.receiveInnerLimit,
-      drops: this.dropCounts && { ...this.dropCounts },
+      receiveLimit: this.state.receiveInnerLimit,
+      drops: this.state.dropCounts && { ...this.state.dropCounts },
     };
   }
 
@@ -255,9 +251,9 @@ export class RecordReader {
       held.recovery.restore(r.failedInRow);
     }
     this.readEpochs.restoreMarks(h);
-    this.acceptPlaintext = false;
+    this.state.acceptPlaintext = false;
     this.setReceiveInnerLimit(h.receiveLimit);
-    this.dropCounts = h.drops && { ...h.drops };
+    this.state.dropCounts = h.drops && { ...h.drops };
   }
 
   /** Drops a read epoch's keys now; its records are counted as 'epoch-dropped' from then on. */
@@ -272,7 +268,7 @@ export class RecordReader {
 
   /** Stop (or resume) accepting DTLSPlaintext records. */
   setAcceptPlaintext(accept: boolean): void {
-    this.acceptPlaintext = accept;
+    this.state.acceptPlaintext = accept;
   }
 
   /** The earliest time at which {@link handleTimeout} has work (a retained epoch expiring), if any. */
@@ -305,267 +301,63 @@ export class RecordReader {
    * Processes every record of a datagram; returns the records to hand up, in order. `now` starts the retention of a
    * superseded epoch when a record of a newer one authenticates. Nothing returned is a view of `datagram` (contents,
    * connection IDs and deferred records are arrays of their own), and nothing keeps it: the caller may reuse its bytes
-   * once this returns.
+   * once this returns. (For tools and tests: a connection reads through {@link read}.)
    */
   receive(datagram: Uint8Array, now: number): ReceivedRecord[] {
     const out: ReceivedRecord[] = [];
-    const r = this.reader;
-    r.buf = datagram;
-    r.pos = 0;
-    r.end = datagram.length;
-    this.integrity.datagramStarted();
-    for (let records = 0; r.pos < r.end; records++) {
-      if (records === this.maxRecordsPerDatagram) {
-        this.drop('records-per-datagram');
-        break;
-      }
-      const start = r.pos;
-      const fast = this.receiveProtectedFast(datagram, start, now, out);
-      if (fast !== GENERIC) {
-        r.pos = fast;
-        if (this.fastGoesOn) continue;
-        if (r.pos < r.end) this.drop('datagram-remainder');
-        break;
-      }
-      let rec: DtlsRecord | undefined | 'malformed';
-      try {
-        rec = readRecord(r, this.cidLength);
-      } catch (e) {
-        if (!(e instanceof DecodeError)) throw e;
-        rec = 'malformed';
-        this.drop(isLengthAboveMaximum(e) ? 'too-long' : 'malformed');
-      }
-      let ok = false;
-      if (rec === undefined) this.drop('unknown-record-type');
-      else if (rec === 'malformed') ok = false;
-      else if (rec.kind === 'plaintext') ok = this.receivePlaintext(rec.record, out);
-      else {
-        const h = rec.header;
-        ok = this.receiveCiphertext(
-          h.connectionId,
-          h.epochLowBits,
-          h.sequenceNumber16bit,
-          rec.encryptedRecord.length,
-          datagram,
-          start,
-          r.pos,
-          now,
-          out,
-        );
-      }
-      if (!ok) {
-        if (r.pos < r.end) this.drop('datagram-remainder');
-        break;
-      }
-    }
-    r.buf = EMPTY;
-    this.arena?.datagramDone();
+    this.read(datagram, now, {
+      take(d, h, content) {
+        out.push(receivedRecord(d, h, content));
+        return true;
+      },
+      held(d, h) {
+        out.push({ kind: 'deferred', epochBits: h.epochBits, record: copyOf(d.subarray(h.at, h.end)) });
+      },
+    });
     return out;
   }
 
   /**
-   * The common protected record read without the generic decoder (no header object made, no views): a unified header
-   * read in place by codec13.ts. Returns where the record ends ({@link fastGoesOn} false when the rest of the datagram
-   * is to be discarded), or {@link GENERIC} (nothing done) for anything else, which {@link readRecord} then reads, with
-   * its drop reasons.
+   * Reads every record of a datagram into `sink`, in order, through the one record loop (record-loop.ts): each unified
+   * header read in place (codec13.ts), opened by the read state (read-state13.ts). Content handed to the sink is an
+   * array of its own (or, in 'batch' mode, application data in the arena), never a view of `datagram`.
    */
-  private receiveProtectedFast(d: Uint8Array, start: number, now: number, out: ReceivedRecord[]): number {
-    const h = this.header;
-    if (!readHeader13(d, start, this.cidLength, h)) return GENERIC;
-    const cid = h.hasCid ? d.subarray(start + 1, start + 1 + h.cidLength) : undefined;
-    this.fastGoesOn = this.receiveCiphertext(cid, h.epochBits, h.seq16, h.length, d, start, h.end, now, out);
-    return h.end;
-  }
-
-  /** Whether the datagram goes on after the record {@link receiveProtectedFast} last read. */
-  private fastGoesOn = true;
-
-  private drop(reason: DropReason): void {
-    (this.dropCounts ??= emptyDropCounters())[reason]++;
+  read(datagram: Uint8Array, now: number, sink: RecordSink<Header13>): void {
+    this.datagramLength = datagram.length;
+    this.integrity.datagramStarted();
+    readRecords(this.state, datagram, this.header, now, this.maxRecordsPerDatagram, sink);
+    this.arena?.datagramDone();
   }
 
   /** Dropped incoming records by reason. */
   get drops(): Readonly<DropCounters> {
-    return this.dropCounts ?? NO_DROPS;
-  }
-
-  /** Hands up one DTLSPlaintext, or counts why not. */
-  private receivePlaintext(rec: DtlsPlaintext, out: ReceivedRecord[]): true {
-    if (rec.epoch !== 0) this.drop('plaintext-epoch');
-    else if (!this.acceptPlaintext) this.drop('plaintext-refused');
-    // A copy: the datagram may be a view of a receive buffer that the next read overwrites (DatagramIo.receive's `lend`).
-    else
-      out.push({
-        kind: 'record',
-        epoch: 0,
-        sequenceNumber: rec.sequenceNumber,
-        contentType: rec.type,
-        content: copyOf(rec.fragment),
-        protected: false,
-      });
-    return true;
-  }
-
-  /**
-   * Deprotects one DTLSCiphertext found at [start, end) of `datagram`; false when the rest of the datagram must be
-   * discarded (a connection ID not ours: the records after it are not ours to parse either).
-   */
-  private receiveCiphertext(
-    cid: Uint8Array | undefined,
-    epochBits: number,
-    seq16: boolean,
-    ciphertextLength: number,
-    datagram: Uint8Array,
-    start: number,
-    end: number,
-    now: number,
-    out: ReceivedRecord[],
-  ): boolean {
-    const ours = this.receiveCids;
-    if (ours === undefined ? cid !== undefined : cid === undefined ? !this.cidOptional : !ours(cid)) {
-      this.drop('connection-id');
-      return false;
-    }
-    if (ciphertextLength > MAX_CIPHERTEXT_13) return this.dropAndGoOn('too-long');
-    if (ciphertextLength < 16) return this.dropAndGoOn('too-short');
-    const epoch = this.readEpochs.resolve(epochBits);
-    if (typeof epoch === 'string') {
-      if (epoch === 'deferred')
-        out.push({ kind: 'deferred', epochBits, record: copyOf(datagram.subarray(start, end)) });
-      else this.drop(epoch);
-      return true;
-    }
-    const { cipher, window, recovery } = epoch;
-    if (cipher.integrityExceeded) return this.dropAndGoOn('integrity-limit');
-    // Past the second's budget a datagram gets one failed decryption: a flood costs one per datagram, and never stops
-    // the peer's own records from opening (an off-path sender could otherwise stall the session with one datagram a
-    // second). The key's own rate too: past it a burst of forgeries is dropped untried, and never spends the key's
-    // integrity limit.
-    if (!this.integrity.mayOpen(now, cipher)) return this.dropAndGoOn('authentication-rate');
-    const headerLength = end - ciphertextLength - start;
-    // Every record is opened into an array of its own, or in 'batch' mode into this connection's arena: application
-    // data is handed to the application as it is, and its `.buffer` must show no other session's bytes nor detach
-    // anyone else's when transferred (issue 33; docs/security/buffers.md).
-    const expected = window.right + 1;
-    const allocate = this.allocate;
-    const ahead = this.openedAhead(datagram, start, end, cipher, epochBits, seq16, expected, cid);
-    let inner =
-      ahead !== undefined
-        ? ahead.inner
-        : cipher.openRecord(
-            datagram,
-            start,
-            headerLength,
-            ciphertextLength,
-            1 + this.cidLength,
-            seq16 ? 2 : 1,
-            expected,
-            allocate,
-          );
-    if (inner === undefined) {
-      if (ahead === undefined) this.arena?.failed();
-      this.integrity.failed(now, cipher);
-      // Now and then, one more attempt further ahead: a long run of lost records (sequence-recovery.ts). Within the
-      // second's budgets only; the probe counts toward the key's integrity limit (openRecord) and rate, not the CPU
-      // budget.
-      const further = recovery.nextExpected(expected, seq16 ? 16 : 8, cipher.limits.integrity);
-      if (further !== undefined && this.integrity.mayOpen(now, cipher)) {
-        inner = cipher.openRecord(
-          datagram,
-          start,
-          headerLength,
-          ciphertextLength,
-          1 + this.cidLength,
-          seq16 ? 2 : 1,
-          further,
-          allocate,
-        );
-        if (inner === undefined) {
-          this.arena?.failed();
-          this.integrity.keyFailed(now, cipher);
-        }
-      }
-      if (inner === undefined) return this.dropAndGoOn('authentication');
-    }
-    recovery.opened();
-    const seq = ahead !== undefined && inner === ahead.inner ? ahead.seq : cipher.openedSequenceNumber;
-    const fresh = window.check(seq);
-    if (fresh === 'duplicate') this.onDuplicate?.duplicate(cipher.epoch, seq);
-    if (fresh !== 'new') return this.dropOpened(inner, fresh === 'duplicate' ? 'replay' : 'too-old');
-    window.accept(seq);
-    this.readEpochs.authenticated(cipher.epoch, now);
-    if (this.receiveInnerLimit !== undefined && cipher.epoch >= 2 && inner.length > this.receiveInnerLimit) {
-      this.recordOverflow ??= { epoch: cipher.epoch, length: inner.length };
-      return this.dropOpened(inner, 'too-long');
-    }
-    const typeAt = contentTypeIndex(inner);
-    if (typeAt < 0) return this.dropOpened(inner, 'no-content-type');
-    if (typeAt > MAX_PLAINTEXT) return this.dropOpened(inner, 'too-long');
-    const type = inner[typeAt]!;
-    let content = inner.subarray(0, typeAt);
-    // In 'batch' mode only application data stays in the arena: what the connection keeps (handshake fragments, alerts,
-    // ACKs) is copied out, so that a transfer of a message's buffer never detaches anything the connection holds.
-    if (this.arena !== undefined && type !== 23) {
-      content = content.slice();
-      this.arena.giveBack(inner);
-    }
-    out.push({
-      kind: 'record',
-      epoch: cipher.epoch,
-      sequenceNumber: seq,
-      contentType: contentTypeFromByte(type),
-      content,
-      protected: true,
-      // A copy, as for plaintext records: nothing handed up is a view of the datagram.
-      connectionId: cid === undefined ? undefined : cid.slice(),
-    });
-    return true;
-  }
-
-  /**
-   * 'batch' mode: the record that is all of `datagram`, opened with the rest of the receive batch (opened-ahead.ts) and
-   * counted here as {@link EpochCipher.openRecord} counts; undefined when it is to be opened alone.
-   */
-  private openedAhead(
-    datagram: Uint8Array,
-    start: number,
-    end: number,
-    cipher: EpochCipher,
-    epochBits: number,
-    seq16: boolean,
-    expected: number,
-    cid: Uint8Array | undefined,
-  ): OpenedAhead | undefined {
-    const ahead = this.ahead;
-    if (ahead === undefined || start !== 0 || end !== datagram.length || this.cidOptional) return undefined;
-    const generation = this.readEpochs.generation;
-    const bits = seq16 ? 16 : 8;
-    if (!ahead.take(datagram, cipher, generation, bits, expected)) {
-      if (!cipher.opensRuns) return undefined;
-      const c = cid ?? EMPTY;
-      const run: OpenRun = (buf, pairs, n, out, results) =>
-        cipher.openRun(buf, pairs, n, c, epochBits, expected, out, results);
-      if (!ahead.open(datagram, cipher, generation, run)) return undefined;
-      if (!ahead.take(datagram, cipher, generation, bits, expected)) return undefined;
-    }
-    if (ahead.inner === undefined) cipher.failed++;
-    else cipher.used++;
-    return ahead;
-  }
-
-  private dropAndGoOn(reason: DropReason): true {
-    this.drop(reason);
-    return true;
-  }
-
-  /** Drops a record that authenticated: in 'batch' mode its plaintext leaves the arena (zeroed). */
-  private dropOpened(inner: Uint8Array, reason: DropReason): true {
-    this.arena?.giveBack(inner);
-    return this.dropAndGoOn(reason);
+    return this.state.drops;
   }
 }
 
-function contentTypeFromByte(n: number): ContentType {
+/**
+ * The record the loop opened (or a DTLSPlaintext) as handed up: DTLSPlaintext is epoch 0, every other record
+ * protected; the CID it carried copied out of the datagram.
+ */
+function receivedRecord(d: Uint8Array, h: Header13, content: Uint8Array): InboundRecord {
+  const epoch = h.epoch;
+  if (epoch === 0) {
+    const contentType = contentTypeFromByte(h.contentType);
+    return { kind: 'record', epoch, sequenceNumber: h.sequenceNumber, contentType, content, protected: false };
+  }
+  return {
+    kind: 'record',
+    epoch,
+    sequenceNumber: h.sequenceNumber,
+    contentType: contentTypeFromByte(h.contentType),
+    content,
+    protected: true,
+    connectionId: h.hasCid ? d.slice(h.at + 1, h.at + 1 + h.cidLength) : undefined,
+  };
+}
+
+/** A DTLSInnerPlaintext's content type byte, by name where DTLS 1.3 knows it. */
+export function contentTypeFromByte(n: number): ContentType {
   switch (n) {
     case 21:
       return 'alert';

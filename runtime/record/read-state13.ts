@@ -1,0 +1,278 @@
+/**
+ * DTLS 1.3's read side of the record codec (RFC 9147 §4): a DTLSCiphertext whose unified header codec13.ts read, opened.
+ *
+ * - Epoch resolution: the two epoch bits name one of the read epochs held (read-epochs.ts), or one whose keys are not
+ *   installed yet ({@link HELD}: the record layer keeps a copy for the connection to pass again once they are), or
+ *   one dropped or unknown.
+ * - The sequence number: the masked low 8 or 16 bits unmasked and the full number reconstructed by the protection
+ *   (epoch-cipher.ts; sequence-recovery.ts after a long run of lost records), the nonce and additional data with it.
+ * - The failure budgets (IntegrityMonitor), the per-key integrity limit, the replay window checked and moved by
+ *   authentic records only, our record_size_limit, and the DTLSInnerPlaintext's content type.
+ *
+ * {@link ReadState13.open} answers the content (its epoch, sequence number and content type in the header) or why the
+ * record was dropped, as codec12's read state does for DTLS 1.2 (read-state12.ts). Nothing a peer sends throws here.
+ */
+import { contentTypeToNumber } from '../../generated/wire/enums.js';
+import { copyOf, DecodeError, Reader } from '../wire/index.js';
+import type { MessageArena } from '../wire/message-arena.js';
+import { isLengthAboveMaximum, readRecord, type DtlsRecord } from '../wire/record-splitter.js';
+import { CODEC13, MAX_CIPHERTEXT_13, type Header13 } from './codec13.js';
+import { emptyDropCounters, type DropCounters, type DropReason } from './drops.js';
+import type { EpochCipher } from './epoch-cipher.js';
+import { contentTypeIndex } from './inner-plaintext.js';
+import type { IntegrityMonitor } from './integrity-monitor.js';
+import type { OpenedAhead, OpenRun } from './opened-ahead.js';
+import type { ReadEpochs } from './read-epochs.js';
+import { HELD } from './record-codec.js';
+import { OPEN_UNFRAMED, type LoopVersion, type RecordSink } from './record-loop.js';
+
+/** Largest DTLSInnerPlaintext content (RFC 8446 §5.1). */
+const MAX_PLAINTEXT = 16384;
+const EMPTY = new Uint8Array(0);
+const APPLICATION_DATA = 23;
+/** The counters of a read state that has dropped nothing yet. */
+const NO_DROPS: Readonly<DropCounters> = Object.freeze(emptyDropCounters());
+
+/** Told of each record that authenticated but repeats one already received (an object with a method: no closure). */
+export interface DuplicateObserver {
+  duplicate(epoch: number, sequenceNumber: number): void;
+}
+
+/** Where a read state tells the first record above our record_size_limit (the connection ends with record_overflow). */
+export interface RecordOverflow {
+  recordOverflow: { readonly epoch: number; readonly length: number } | undefined;
+}
+
+/** 'batch' mode's memory, as the record layer lends it: the arena, its allocator and the receive batch opened ahead. */
+export interface BatchMemory13 {
+  readonly arena: MessageArena;
+  readonly allocate: (n: number) => Uint8Array;
+  readonly ahead: OpenedAhead | undefined;
+}
+
+/**
+ * DTLS 1.3's read side for the one record loop (record-loop.ts): the codec, the opening of a record, the generic
+ * decoder for what the unified header does not frame (DTLSPlaintext), and the drop counters.
+ */
+export class ReadState13 implements LoopVersion<Header13> {
+  readonly codec = CODEC13;
+  readonly wholeDatagrams = false;
+  /** A CID not ours: the records after it are not ours to parse either. */
+  readonly endsDatagram: DropReason = 'connection-id';
+  /** DTLSPlaintext records are taken (until the peer authenticated under epoch 2, or the handshake ended). */
+  acceptPlaintext = true;
+  /** The drop counters, made with the first drop (most sessions never drop a record). */
+  dropCounts: DropCounters | undefined;
+  /** The generic decoder's reader, for what the unified header does not frame. */
+  private readonly reader = new Reader(EMPTY, 'Datagram');
+  private readonly epochs: ReadEpochs;
+  private readonly integrity: IntegrityMonitor;
+  private readonly batch: BatchMemory13 | undefined;
+  /** The length of the CIDs records to us carry (0: none): where the sequence number bits start. */
+  cidLength = 0;
+  /** Which CIDs are ours (undefined: none negotiated, a record with one is refused). */
+  ours: ((cid: Uint8Array) => boolean) | undefined;
+  /** Records without a CID are taken too (a client between its ClientHello and the server's answer). */
+  cidOptional = false;
+  /** RFC 8449: our record_size_limit (the largest DTLSInnerPlaintext we take), once negotiated. */
+  receiveInnerLimit: number | undefined;
+  /** Where the first protected record above our record_size_limit (dropped, counted 'too-long') is told. */
+  private readonly overflow: RecordOverflow;
+  onDuplicate: DuplicateObserver | undefined;
+
+  constructor(
+    epochs: ReadEpochs,
+    integrity: IntegrityMonitor,
+    batch: BatchMemory13 | undefined,
+    overflow: RecordOverflow = { recordOverflow: undefined },
+  ) {
+    this.overflow = overflow;
+    this.epochs = epochs;
+    this.integrity = integrity;
+    this.batch = batch;
+  }
+
+  /**
+   * Opens the record `h` read at `d[h.at..]` at `now` (a CID not ours, or none where one is due: `connection-id`): its
+   * content, an array of its own or, for application data in 'batch' mode, in the arena, with `h.epoch`,
+   * `h.sequenceNumber` and `h.contentType` set; {@link HELD} when its epoch's keys are not installed yet; why it was
+   * dropped otherwise.
+   */
+  open(d: Uint8Array, h: Header13, now: number): Uint8Array | DropReason | typeof HELD {
+    const ours = this.ours;
+    const at = h.at;
+    if (
+      h.hasCid
+        ? ours === undefined || !ours(d.subarray(at + 1, at + 1 + h.cidLength))
+        : ours !== undefined && !this.cidOptional
+    )
+      return 'connection-id';
+    const length = h.length;
+    if (length > MAX_CIPHERTEXT_13) return 'too-long';
+    if (length < 16) return 'too-short';
+    const epoch = this.epochs.resolve(h.epochBits);
+    if (typeof epoch === 'string') return epoch === 'deferred' ? HELD : epoch;
+    const { cipher, window, recovery } = epoch;
+    if (cipher.integrityExceeded) return 'integrity-limit';
+    // Past the second's budget a datagram gets one failed decryption: a flood costs one per datagram, and never stops
+    // the peer's own records from opening (an off-path sender could otherwise stall the session with one datagram a
+    // second). The key's own rate too: past it a burst of forgeries is dropped untried, and never spends the key's
+    // integrity limit.
+    if (!this.integrity.mayOpen(now, cipher)) return 'authentication-rate';
+    const { headerLength, seq16 } = h;
+    const seqAt = 1 + this.cidLength;
+    const seqLength = seq16 ? 2 : 1;
+    // Every record is opened into an array of its own, or in 'batch' mode into this connection's arena: application
+    // data is handed to the application as it is, and its `.buffer` must show no other session's bytes nor detach
+    // anyone else's when transferred (issue 33; docs/security/buffers.md).
+    const expected = window.right + 1;
+    const batch = this.batch;
+    const allocate = batch?.allocate;
+    const ahead = this.openedAhead(d, h, cipher, expected);
+    let inner =
+      ahead !== undefined
+        ? ahead.inner
+        : cipher.openRecord(d, at, headerLength, length, seqAt, seqLength, expected, allocate);
+    if (inner === undefined) {
+      if (ahead === undefined) batch?.arena.failed();
+      this.integrity.failed(now, cipher);
+      // Now and then, one more attempt further ahead: a long run of lost records (sequence-recovery.ts). Within the
+      // second's budgets only; the probe counts toward the key's integrity limit (openRecord) and rate, not the CPU
+      // budget.
+      const further = recovery.nextExpected(expected, seq16 ? 16 : 8, cipher.limits.integrity);
+      if (further !== undefined && this.integrity.mayOpen(now, cipher)) {
+        inner = cipher.openRecord(d, at, headerLength, length, seqAt, seqLength, further, allocate);
+        if (inner === undefined) {
+          batch?.arena.failed();
+          this.integrity.keyFailed(now, cipher);
+        }
+      }
+      if (inner === undefined) return 'authentication';
+    }
+    recovery.opened();
+    const seq = ahead !== undefined && inner === ahead.inner ? ahead.seq : cipher.openedSequenceNumber;
+    const fresh = window.check(seq);
+    if (fresh === 'duplicate') this.onDuplicate?.duplicate(cipher.epoch, seq);
+    if (fresh !== 'new') return this.dropOpened(inner, fresh === 'duplicate' ? 'replay' : 'too-old');
+    window.accept(seq);
+    this.epochs.authenticated(cipher.epoch, now);
+    if (this.receiveInnerLimit !== undefined && cipher.epoch >= 2 && inner.length > this.receiveInnerLimit) {
+      this.overflow.recordOverflow ??= { epoch: cipher.epoch, length: inner.length };
+      return this.dropOpened(inner, 'too-long');
+    }
+    const typeAt = contentTypeIndex(inner);
+    if (typeAt < 0) return this.dropOpened(inner, 'no-content-type');
+    if (typeAt > MAX_PLAINTEXT) return this.dropOpened(inner, 'too-long');
+    const type = inner[typeAt]!;
+    let content = inner.subarray(0, typeAt);
+    // In 'batch' mode only application data stays in the arena: what the connection keeps (handshake fragments, alerts,
+    // ACKs) is copied out, so that a transfer of a message's buffer never detaches anything the connection holds.
+    if (batch !== undefined && type !== APPLICATION_DATA) {
+      content = content.slice();
+      batch.arena.giveBack(inner);
+    }
+    h.epoch = cipher.epoch;
+    h.sequenceNumber = seq;
+    h.contentType = type;
+    return content;
+  }
+
+  /**
+   * 'batch' mode: the record that is all of `d`, opened with the rest of the receive batch (opened-ahead.ts) and counted
+   * here as {@link EpochCipher.openRecord} counts; undefined when it is to be opened alone.
+   */
+  private openedAhead(d: Uint8Array, h: Header13, cipher: EpochCipher, expected: number): OpenedAhead | undefined {
+    const ahead = this.batch?.ahead;
+    if (ahead === undefined || h.at !== 0 || h.end !== d.length || this.cidOptional) return undefined;
+    const generation = this.epochs.generation;
+    const bits = h.seq16 ? 16 : 8;
+    if (!ahead.take(d, cipher, generation, bits, expected)) {
+      if (!cipher.opensRuns) return undefined;
+      const c = h.hasCid ? d.subarray(h.at + 1, h.at + 1 + h.cidLength) : EMPTY;
+      const epochBits = h.epochBits;
+      const run: OpenRun = (buf, pairs, n, out, results) =>
+        cipher.openRun(buf, pairs, n, c, epochBits, expected, out, results);
+      if (!ahead.open(d, cipher, generation, run)) return undefined;
+      if (!ahead.take(d, cipher, generation, bits, expected)) return undefined;
+    }
+    if (ahead.inner === undefined) cipher.failed++;
+    else cipher.used++;
+    return ahead;
+  }
+
+  /**
+   * A record whose unified header does not frame, read by the generic decoder (wire/record-splitter.ts): a
+   * DTLSPlaintext handed to the sink, or dropped with its reason (the rest of the datagram after it too); a ciphertext
+   * header it reads is left in `h` for the loop to open.
+   */
+  unframed(d: Uint8Array, at: number, _now: number, sink: RecordSink<Header13>, h: Header13): number {
+    const r = this.reader;
+    r.buf = d;
+    r.end = d.length;
+    r.pos = at;
+    const next = this.decoded(d, at, sink, h);
+    r.buf = EMPTY;
+    return next;
+  }
+
+  private decoded(d: Uint8Array, at: number, sink: RecordSink<Header13>, h: Header13): number {
+    const r = this.reader;
+    let rec: DtlsRecord | undefined;
+    try {
+      rec = readRecord(r, this.cidLength);
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      this.drop(isLengthAboveMaximum(e) ? 'too-long' : 'malformed');
+      return this.remainder(r.pos, d);
+    }
+    if (rec === undefined) {
+      this.drop('unknown-record-type');
+      return this.remainder(r.pos, d);
+    }
+    h.at = at;
+    h.end = r.pos;
+    if (rec.kind === 'ciphertext') {
+      const decoded = rec.header;
+      h.epochBits = decoded.epochLowBits;
+      h.hasCid = decoded.connectionId !== undefined;
+      h.cidLength = decoded.connectionId?.length ?? 0;
+      h.seq16 = decoded.sequenceNumber16bit;
+      h.length = rec.encryptedRecord.length;
+      h.headerLength = h.end - h.length - at;
+      return OPEN_UNFRAMED;
+    }
+    const p = rec.record;
+    if (p.epoch !== 0) this.drop('plaintext-epoch');
+    else if (!this.acceptPlaintext) this.drop('plaintext-refused');
+    else {
+      h.hasCid = false;
+      h.epoch = 0;
+      h.sequenceNumber = p.sequenceNumber;
+      h.contentType = contentTypeToNumber(p.type);
+      // A copy: the datagram may be a view of a receive buffer that the next read overwrites (DatagramIo.receive's `lend`).
+      if (!sink.take(d, h, copyOf(p.fragment))) return -1;
+    }
+    return h.end;
+  }
+
+  /** After a record that ends the datagram: the rest, if any, counted once. */
+  private remainder(at: number, d: Uint8Array): number {
+    if (at < d.length) this.drop('datagram-remainder');
+    return -1;
+  }
+
+  drop(reason: DropReason): void {
+    (this.dropCounts ??= emptyDropCounters())[reason]++;
+  }
+
+  /** Dropped incoming records by reason. */
+  get drops(): Readonly<DropCounters> {
+    return this.dropCounts ?? NO_DROPS;
+  }
+
+  /** A record that authenticated, dropped: in 'batch' mode its plaintext leaves the arena (zeroed). */
+  private dropOpened(inner: Uint8Array, reason: DropReason): DropReason {
+    this.batch?.arena.giveBack(inner);
+    return reason;
+  }
+}
