@@ -49,9 +49,9 @@ export class CommonState implements SharedState {
     return { handshakeTimeoutMs: this.deadlines.handshakeMs, idleTimeoutMs: this.deadlines.idleMs };
   }
 
-  /** The handshake or idle deadline of `v` now, if one runs. */
+  /** The handshake or idle deadline of `v` now, if one runs; `v` has not ended (the caller asked). */
   deadline(v: VersionState): number | undefined {
-    return ended(v) ? undefined : this.deadlines.next(this.state(v));
+    return this.deadlines.next(this.state(v));
   }
 
   /** At `now`: a deadline that has passed ends `v` (failed as handshake_failure, or closed with close_notify), reported closed as `timeout`. */

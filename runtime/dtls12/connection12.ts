@@ -14,12 +14,10 @@
  *   records are dropped and counted, handshake violations end the connection with one fatal alert.
  */
 import type { ClientHello } from '../../generated/wire/client-hello.js';
-import { NO_PATH_STATS, type PathDatagram } from '../cid/cid-context.js';
+import { NO_PATH_STATS } from '../cid/cid-context.js';
 import { ConfigError, integerOption } from '../config-error.js';
-import type { ConnectionEvent } from '../connection/events.js';
-import type { FrozenSession } from '../connection/hibernation.js';
 import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
-import { notInDtls12, rebindRefused12 } from './feature-error12.js';
+import { rebindRefused12 } from './feature-error12.js';
 import {
   alertDescriptionFromNumber,
   alertDescriptionToNumber,
@@ -34,9 +32,9 @@ import {
   ConnectionStateError,
   type ConnectionCounters,
   type ConnectionIds,
-  type ConnectionStats,
   type SharedState,
   type VersionState,
+  type VersionStats,
 } from '../connection/connection-api.js';
 import type { IgnoreReason } from '../connection/record-rules.js';
 import type { DropCounters, DropReason } from '../record/drops.js';
@@ -85,14 +83,10 @@ export class Connection12 implements Inbound12Host, VersionState {
   readonly machine: Machine12;
   /** The connection's counters: its DtlsConnection's one set for both versions (connection-api.ts). */
   readonly counts: ConnectionCounters;
-  /** The one event queue of its DtlsConnection (events12.ts pushes into it). */
-  private readonly queue: ConnectionEvent[];
   /** When the handshake began: before this object when a 1.3 offer was answered in 1.2 (its duration counts from it). */
   private startedAt: number | undefined;
   /** Handshake records in: reassembly, the ClientHello's input step, each message its chart event (handshake-inbound12.ts). */
   private readonly handshake = new HandshakeInbound12(this);
-  /** The one outbound queue of its DtlsConnection. */
-  private readonly outbox: Uint8Array[];
   /** Where events go as they happen: the one event queue (events12.ts). @internal */
   readonly events: Events12;
   /** The peer's path (a server follows it with CIDs, peer-path12.ts); a client's own socket path. @internal */
@@ -165,14 +159,12 @@ export class Connection12 implements Inbound12Host, VersionState {
   constructor(config: Config12, charts: Charts12, shared: SharedState, startedAt?: number) {
     this.config = config;
     this.startedAt = startedAt;
-    this.queue = shared.events;
     this.arena = config.base.messageBuffers === 'batch' ? new MessageArena() : undefined;
     const counts = shared.counters;
     this.events = new Events12(shared.events, counts);
     this.counts = counts;
-    this.outbox = shared.outgoing;
     this.clock = shared.clock;
-    this.writer = new RecordWriter12(this.outbox, counts, config.base.aeadLimits);
+    this.writer = new RecordWriter12(shared.outgoing, counts, config.base.aeadLimits);
     this.role = config.role;
     this.flightLimit = config.base.maxDatagramSize;
     this.recordPath = new RecordPath12(config.base.limits);
@@ -302,27 +294,19 @@ export class Connection12 implements Inbound12Host, VersionState {
     return !this.ended;
   };
 
-  pollTransmit(): Uint8Array | undefined {
-    const d = this.outbox.shift();
-    if (d !== undefined) this.counts.datagramsSent++;
-    return d;
+  /** Nothing staged, nothing held back: the one outbound queue's datagrams go as they are. */
+  transmitReady(): boolean {
+    return true;
   }
 
   /** No return routability in DTLS 1.2: nothing for another path. */
-  pollPathTransmit(): PathDatagram | undefined {
-    return undefined;
-  }
+  readonly pathQueue = undefined;
 
-  pollEvent(): ConnectionEvent | undefined {
-    return this.queue.shift();
-  }
-
-  pollTimeout(): number | undefined {
-    return this.ended ? undefined : this.clock.nextDeadline();
-  }
+  /** The flight timer runs on the one clock; no other. */
+  readonly recordTimer = undefined;
 
   /** The flight timer: a flight not answered in time goes again, until its retransmissions run out (the connection then ends as `timeout`). */
-  handleTimeout(now: number): void {
+  onTimer(now: number): void {
     if (this.ended) return;
     this.advance(now);
   }
@@ -411,11 +395,11 @@ export class Connection12 implements Inbound12Host, VersionState {
     return this.peerPath.current;
   }
 
-  get stats(): ConnectionStats {
+  /** Drops, what the record-rule table set aside, the flight, the handshake's duration and the peer's moves: `stats` less the counters. */
+  get versionStats(): VersionStats {
     const flights = this.flights;
     const { completedAt, startedAt } = this;
     return {
-      ...this.counts,
       drops: { ...this.drops },
       ignored: { ...this.ignored },
       retransmissions: flights.retransmissions,
@@ -427,22 +411,6 @@ export class Connection12 implements Inbound12Host, VersionState {
     };
   }
 
-  updateKeys(): void {
-    throw notInDtls12('updateKeys');
-  }
-
-  requestClientCertificate(): void {
-    throw notInDtls12('requestClientCertificate');
-  }
-
-  issueConnectionIds(): Uint8Array[] {
-    throw notInDtls12('issueConnectionIds');
-  }
-
-  requestConnectionIds(): void {
-    throw notInDtls12('requestConnectionIds');
-  }
-
   /**
    * A client moves to another local socket (`path`): possible when the server asked for a CID (RFC 9146), which lets it
    * find the session from the new address; without one it would see a new peer.
@@ -451,13 +419,6 @@ export class Connection12 implements Inbound12Host, VersionState {
     const refused = this.role === 'client' ? FACTS12.rebindRefusal(this.connectionIds) : rebindRefused12();
     if (refused !== undefined) throw refused;
     this.peerPath.current = path;
-  }
-
-  /** A 1.2 session does not hibernate (the frozen form is 1.3's). */
-  readonly canHibernate = false;
-
-  hibernate(): FrozenSession | undefined {
-    return undefined;
   }
 
   /** A 1.3 answer took the connection back (runtime/dtls/connection.ts): this state's flight leaves the clock for good. */
