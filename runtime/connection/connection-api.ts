@@ -17,6 +17,7 @@ import type { FrozenSession } from './hibernation.js';
 import type { IgnoreReason } from './record-rules.js';
 import type { StatelessRetry } from './stateless-retry.js';
 import { ManualClock } from '../handshake/manual-clock.js';
+import { DatagramLimit } from './datagram-limit.js';
 
 /** Options of a connection beyond the protocol configuration. */
 export interface ConnectionOptions extends DtlsConfig {
@@ -103,18 +104,26 @@ export function newConnectionCounters(): ConnectionCounters {
 
 /**
  * What DtlsConnection's common state lends its version state: the one event queue, the one counter set, the one
- * outbound queue (`pollTransmit`'s datagrams) and the one clock (the caller's time, on which every timer runs).
+ * outbound queue (`pollTransmit`'s datagrams), the one clock (the caller's time, on which every timer runs) and the one
+ * datagram limit (what flights are cut to, lowered by the path).
  */
 export interface SharedState {
   readonly events: ConnectionEvent[];
   readonly counters: ConnectionCounters;
   readonly outgoing: Uint8Array[];
   readonly clock: ManualClock;
+  readonly datagramLimit: DatagramLimit;
 }
 
-/** A state of its own, for a version state made outside a DtlsConnection. */
-export function unsharedState(): SharedState {
-  return { events: [], counters: newConnectionCounters(), outgoing: [], clock: new ManualClock(0) };
+/** A state of its own, for a version state made outside a DtlsConnection: flights cut to `maxDatagramSize`. */
+export function unsharedState(maxDatagramSize: number): SharedState {
+  return {
+    events: [],
+    counters: newConnectionCounters(),
+    outgoing: [],
+    clock: new ManualClock(0),
+    datagramLimit: new DatagramLimit(maxDatagramSize),
+  };
 }
 
 /** A call the connection's state does not allow (sending before the handshake completed, after a failure or close). */
@@ -234,6 +243,8 @@ export interface VersionState extends Omit<
   | 'requestClientCertificate'
   | 'issueConnectionIds'
   | 'requestConnectionIds'
+  | 'pathMtuExceeded'
+  | 'datagramLimit'
   | 'hibernate'
   | 'canHibernate'
 > {

@@ -119,7 +119,7 @@ export class Dtls13Connection implements VersionState {
     config: ResolvedConfig,
     perConnection: ConnectionOptions,
     charts: Charts13,
-    shared: SharedState = unsharedState(),
+    shared: SharedState = unsharedState(config.maxDatagramSize),
   ): Dtls13Connection {
     return new Dtls13Connection(role, perConnection, config, charts, shared);
   }
@@ -136,7 +136,7 @@ export class Dtls13Connection implements VersionState {
     charts: Charts13,
     frozen: FrozenSession,
     now: number,
-    shared: SharedState = unsharedState(),
+    shared: SharedState = unsharedState(config.maxDatagramSize),
   ): Dtls13Connection {
     const h = thawSession(frozen);
     const c = new Dtls13Connection('server', perConnection, config, charts, shared);
@@ -413,20 +413,6 @@ export class Dtls13Connection implements VersionState {
   failForCallback(callback: CallbackName, thrown: unknown): void {
     if (this.ended) return;
     this.fail(toAlert(new CallbackError(callback, thrown)));
-  }
-
-  /**
-   * The network said a datagram was too large for the path (RFC 9147 §4.4: ICMP fragmentation-needed, or a send refused
-   * with EMSGSIZE): handshake flights, their retransmissions included, are cut into datagrams of at most `size` bytes
-   * from now on (never below 256). The flight's retransmission timer resends it. Returns whether the limit fell.
-   */
-  pathMtuExceeded(size: number): boolean {
-    return this.parts.outbox.lowerDatagramLimit(size);
-  }
-
-  /** The largest datagram a handshake flight is cut into now (`maxDatagramSize`, or less after {@link pathMtuExceeded}). */
-  get datagramLimit(): number {
-    return this.parts.outbox.datagramLimit;
   }
 
   /** The handshake chart's state (`waitServerHello`, `connected`, `failed`, ...). */

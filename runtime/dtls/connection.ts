@@ -125,8 +125,8 @@ export class DtlsConnection implements Connection {
   ) {
     this.role = role;
     this.versions = configs.enabled;
-    this.common = new CommonState(options);
     const { config13, config12 } = configs;
+    this.common = new CommonState(options, config13?.maxDatagramSize ?? config12!.base.maxDatagramSize);
     const common = this.common;
     if (thawed !== undefined) this.current = thawed(common);
     else if (config13 === undefined)
@@ -266,8 +266,14 @@ export class DtlsConnection implements Connection {
     this.current.rebind(path);
   }
 
+  /**
+   * The network said a datagram was too large for the path (RFC 9147 §4.4, RFC 6347 §4.1.1.1: ICMP
+   * fragmentation-needed, or a send refused with EMSGSIZE): flights, their retransmissions included, are cut into
+   * datagrams of at most `size` bytes from now on (never below 256), whichever version speaks. The flight's
+   * retransmission timer resends it. Returns whether the limit fell.
+   */
   pathMtuExceeded(size: number): boolean {
-    return this.current.pathMtuExceeded(size);
+    return this.common.datagramLimit.lower(size);
   }
 
   park(now: number): void {
@@ -333,7 +339,7 @@ export class DtlsConnection implements Connection {
 
   /** The largest datagram a flight is cut into now. */
   get datagramLimit(): number {
-    return this.current.datagramLimit;
+    return this.common.datagramLimit.value;
   }
 
   get versionFacts(): VersionFacts {

@@ -122,8 +122,6 @@ export class Connection12 implements Inbound12Host, VersionState {
   /** The highest sequence number of an authenticated tls12_cid record (RFC 9146 §6's "newer"), -1 before any. */
   private newestCidRecord = -1;
 
-  /** The largest datagram a flight is cut into: `maxDatagramSize`, or less after {@link pathMtuExceeded}. */
-  private flightLimit: number;
   /** Made by {@link clientFromOffer}: the ClientHello already left, the machine starts where the chart's `connect` leads. */
   private fromOffer = false;
 
@@ -166,9 +164,9 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.clock = shared.clock;
     this.writer = new RecordWriter12(shared.outgoing, counts, config.base.aeadLimits);
     this.role = config.role;
-    this.flightLimit = config.base.maxDatagramSize;
     this.recordPath = new RecordPath12(config.base.limits);
-    const transmit = (messages: readonly Out12[]): void => this.writer.flight(messages, this.flightLimit);
+    const limit = shared.datagramLimit; // the one limit, lowered by the path (DtlsConnection.pathMtuExceeded)
+    const transmit = (messages: readonly Out12[]): void => this.writer.flight(messages, limit.value);
     this.flights = new Flights12(transmit, this.clock, config.base.retransmission, () => {
       const max = config.base.retransmission.maxRetransmissions ?? 10;
       this.machine.enter({ kind: 'failed' });
@@ -206,23 +204,6 @@ export class Connection12 implements Inbound12Host, VersionState {
   park(_now?: number): void {
     this.writer.epoch1?.cipher.park();
     this.read1?.cipher.park();
-  }
-
-  /**
-   * The network said a datagram was too large for the path (ICMP fragmentation-needed, or a send refused with EMSGSIZE;
-   * RFC 6347 §4.1.1.1): flights, their retransmissions included, are cut into datagrams of at most `size` bytes from
-   * now on (never below 256). The retransmission timer resends the flight. Returns whether the limit fell.
-   */
-  pathMtuExceeded(size: number): boolean {
-    const next = Math.max(256, Math.min(this.flightLimit, Math.floor(size)));
-    if (next >= this.flightLimit) return false;
-    this.flightLimit = next;
-    return true;
-  }
-
-  /** The largest datagram a flight is cut into now. */
-  get datagramLimit(): number {
-    return this.flightLimit;
   }
 
   /** The chart state the handshake is in. */

@@ -135,3 +135,27 @@ test('what only DTLS 1.3 has: called on a 1.3 session, refused by name on a 1.2 
     t.deepEqual(data, [Uint8Array.of(1, 2, 3)], `${version}: the session goes on`);
   }
 });
+
+test('the datagram limit is the connection’s: lowered before the version is chosen, the 1.2 flights keep it', (t) => {
+  // A server doing both versions starts on its 1.3 state; a 1.2 ClientHello makes a 1.2 state, which must cut its
+  // flight to what the path allowed before it existed.
+  const server = DtlsConnection.server(serverOptions);
+  const client = DtlsConnection.client({ ...clientOptions, maxVersion: 'DTLSv1.2' });
+  t.true(server.pathMtuExceeded(548));
+  client.connect(0);
+  const sizes: number[] = [];
+  for (let round = 0; round < 10; round++) {
+    for (let d = client.pollTransmit(); d; d = client.pollTransmit()) server.receive(d, round);
+    for (let d = server.pollTransmit(); d; d = server.pollTransmit()) {
+      sizes.push(d.length);
+      client.receive(d, round);
+    }
+  }
+  t.is(server.protocolVersion, 'DTLSv1.2');
+  t.is(client.state, 'connected');
+  t.is(server.datagramLimit, 548);
+  t.true(
+    sizes.every((n) => n <= 548),
+    `every server datagram within 548 bytes: ${sizes.join(', ')}`,
+  );
+});

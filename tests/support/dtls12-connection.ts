@@ -34,7 +34,7 @@ export class Dtls12Connection extends Connection12 {
     return c;
   }
 
-  constructor(config: Config12, own: SharedState = unsharedState()) {
+  constructor(config: Config12, own: SharedState = unsharedState(config.base.maxDatagramSize)) {
     super(config, CHARTS12, own);
     this.own = own;
   }
@@ -51,6 +51,14 @@ export class Dtls12Connection extends Connection12 {
 
   pollTimeout(): number | undefined {
     return this.ended ? undefined : this.own.clock.nextDeadline();
+  }
+
+  pathMtuExceeded(size: number): boolean {
+    return this.own.datagramLimit.lower(size);
+  }
+
+  get datagramLimit(): number {
+    return this.own.datagramLimit.value;
   }
 
   handleTimeout(now: number): void {
