@@ -17,6 +17,7 @@ import type { FrozenSession } from './hibernation.js';
 import type { IgnoreReason } from './record-rules.js';
 import type { StatelessRetry } from './stateless-retry.js';
 import { ManualClock } from '../handshake/manual-clock.js';
+import { DatagramLimit } from './datagram-limit.js';
 
 /** Options of a connection beyond the protocol configuration. */
 export interface ConnectionOptions extends DtlsConfig {
@@ -103,18 +104,26 @@ export function newConnectionCounters(): ConnectionCounters {
 
 /**
  * What DtlsConnection's common state lends its version state: the one event queue, the one counter set, the one
- * outbound queue (`pollTransmit`'s datagrams) and the one clock (the caller's time, on which every timer runs).
+ * outbound queue (`pollTransmit`'s datagrams), the one clock (the caller's time, on which every timer runs) and the one
+ * datagram limit (what flights are cut to, lowered by the path).
  */
 export interface SharedState {
   readonly events: ConnectionEvent[];
   readonly counters: ConnectionCounters;
   readonly outgoing: Uint8Array[];
   readonly clock: ManualClock;
+  readonly datagramLimit: DatagramLimit;
 }
 
-/** A state of its own, for a version state made outside a DtlsConnection. */
-export function unsharedState(): SharedState {
-  return { events: [], counters: newConnectionCounters(), outgoing: [], clock: new ManualClock(0) };
+/** A state of its own, for a version state made outside a DtlsConnection: flights cut to `maxDatagramSize`. */
+export function unsharedState(maxDatagramSize: number): SharedState {
+  return {
+    events: [],
+    counters: newConnectionCounters(),
+    outgoing: [],
+    clock: new ManualClock(0),
+    datagramLimit: new DatagramLimit(maxDatagramSize),
+  };
 }
 
 /** A call the connection's state does not allow (sending before the handshake completed, after a failure or close). */
@@ -199,12 +208,59 @@ export interface Connection {
   readonly versionFacts: VersionFacts;
 }
 
+/** What a version state's statistics add to the one counter set (DtlsConnection assembles `stats` from both). */
+export type VersionStats = Omit<ConnectionStats, keyof ConnectionCounters>;
+
+/** Datagrams a version state keeps for paths other than the current one (DTLS 1.3's return routability, RFC 9853). */
+export interface PathQueue {
+  takePathDatagram(): PathDatagram | undefined;
+}
+
+/** A timer kept beside the one clock (DTLS 1.3's record layer: the retention of old read keys). */
+export interface RecordTimer {
+  nextTimeout(): number | undefined;
+}
+
 /**
- * A version state of DtlsConnection (runtime/dtls/connection.ts): the surface less what DtlsConnection holds once for
- * both versions (its common state, runtime/dtls/common-state.ts: the handshake and idle deadlines, the datagram
- * observer), plus what those deadlines read and do.
+ * A version state of DtlsConnection (runtime/dtls/connection.ts): what differs between the versions, less what
+ * DtlsConnection answers itself from its common state (runtime/dtls/common-state.ts: the event queue, the outbound
+ * queue and the clock behind `pollEvent`, `pollTransmit`, `pollPathTransmit`, `pollTimeout` and `handleTimeout`, the
+ * counters of `stats`, the handshake and idle deadlines, the datagram observer) and less what only DTLS 1.3 has (the
+ * post-handshake calls and hibernation: DtlsConnection calls them on its 1.3 state, and refuses them in 1.2), plus the
+ * narrow part those read and call.
  */
-export interface VersionState extends Omit<Connection, 'expired' | 'deadlineOptions'> {
+export interface VersionState extends Omit<
+  Connection,
+  | 'expired'
+  | 'deadlineOptions'
+  | 'pollEvent'
+  | 'pollTransmit'
+  | 'pollPathTransmit'
+  | 'pollTimeout'
+  | 'handleTimeout'
+  | 'stats'
+  | 'updateKeys'
+  | 'requestClientCertificate'
+  | 'issueConnectionIds'
+  | 'requestConnectionIds'
+  | 'pathMtuExceeded'
+  | 'datagramLimit'
+  | 'hibernate'
+  | 'canHibernate'
+> {
+  /**
+   * Before the one outbound queue gives up a datagram: what the version stages is sealed into it, and false holds the
+   * queue back (1.3: nothing for the peer while its new address is checked, RFC 9853 §5).
+   */
+  transmitReady(): boolean;
+  /** Its datagrams for other paths, when the version has any (1.3's return routability checks). */
+  readonly pathQueue: PathQueue | undefined;
+  /** The version's timer beside the one clock's (1.3: the record layer's key retention), when it has one. */
+  readonly recordTimer: RecordTimer | undefined;
+  /** The caller's time: the version's timers due by `now` run (retransmissions, delayed ACKs, key retention). Never throws for what the peer sent. */
+  onTimer(now: number): void;
+  /** Its part of `stats`: drops, what it set aside, its flights, what it holds for the peer, its paths. */
+  readonly versionStats: VersionStats;
   /** When the handshake completed as the deadlines count it (a 1.3 client: once the server confirmed it), else undefined. */
   readonly handshakeDoneAt: number | undefined;
   /**

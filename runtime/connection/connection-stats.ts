@@ -1,5 +1,5 @@
 import type { HandshakeReassembler } from '../handshake/reassembler.js';
-import type { ConnectionCounters, ConnectionStats } from './connection-api.js';
+import type { VersionStats } from './connection-api.js';
 import type { ConnectionParts } from './connection-parts.js';
 import type { HeldRecords } from './held-records.js';
 import { NONE_IGNORED, type IgnoreReason } from './record-rules.js';
@@ -7,7 +7,6 @@ import { NONE_IGNORED, type IgnoreReason } from './record-rules.js';
 /** What of the 1.3 connection (connection.ts) its stats read. */
 export interface CountedConnection {
   readonly parts: ConnectionParts;
-  readonly counts: ConnectionCounters;
   readonly ignored: Record<IgnoreReason, number> | undefined;
   readonly inbox: HandshakeReassembler;
   readonly deferred: HeldRecords;
@@ -16,11 +15,10 @@ export interface CountedConnection {
   readonly completedAt: number | undefined;
 }
 
-/** Records, drops by reason, retransmission state, handshake duration and what is held for the peer. */
-export function connectionStats(c: CountedConnection): ConnectionStats {
+/** Drops by reason, retransmission state, handshake duration and what is held for the peer: `stats` less the counters. */
+export function connectionStats(c: CountedConnection): VersionStats {
   const p = c.parts;
   return {
-    ...c.counts,
     drops: { ...p.records.drops },
     ignored: { ...NONE_IGNORED, ...c.ignored },
     retransmissions: p.flight.retransmissions,

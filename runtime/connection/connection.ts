@@ -13,9 +13,11 @@ import {
   type ConnectionCounters,
   type ConnectionIds,
   type ConnectionOptions,
-  type ConnectionStats,
+  type PathQueue,
+  type RecordTimer,
   type SharedState,
   type VersionState,
+  type VersionStats,
 } from './connection-api.js';
 import {
   connectionIdsOf,
@@ -26,7 +28,6 @@ import {
   updateKeys,
 } from './session-calls.js';
 import type { ConnectionParts } from './connection-parts.js';
-import type { ConnectionEvent } from './events.js';
 import { assembleParts } from './parts-assembly.js';
 import { roleDriver, type Charts13, type RoleDriver } from './role-driver.js';
 import { keyUpdateOutstanding } from './post-handshake-flights.js';
@@ -37,7 +38,6 @@ import { PeerConfirmation } from './peer-confirmation.js';
 import { HandshakeInbound } from './handshake-inbound.js';
 import { HeldRecords } from './held-records.js';
 import { NONE_IGNORED, recordRule, type IgnoreReason, type RecordHandlers, type RecordPhase } from './record-rules.js';
-import type { PathDatagram } from '../cid/cid-context.js';
 import { thawSession, type FrozenSession } from './hibernation.js';
 import { hibernateConnection, restoreConnection } from './connection-hibernation.js';
 import { ConnectionHooks } from './connection-hooks.js';
@@ -68,6 +68,10 @@ export class Dtls13Connection implements VersionState, RecordSink<Header13> {
   readonly versionFacts = FACTS13;
   /** @internal */
   readonly parts: ConnectionParts;
+  /** Return routability probes and answers for paths other than the current one (RFC 9853): its CID context's. */
+  readonly pathQueue: PathQueue;
+  /** The record layer's key retention (the flight's retransmission and the delayed ACK run on the one clock). */
+  readonly recordTimer: RecordTimer;
   /** @internal */
   readonly driver: RoleDriver;
   /** @internal */
@@ -121,7 +125,7 @@ export class Dtls13Connection implements VersionState, RecordSink<Header13> {
     config: ResolvedConfig,
     perConnection: ConnectionOptions,
     charts: Charts13,
-    shared: SharedState = unsharedState(),
+    shared: SharedState = unsharedState(config.maxDatagramSize),
   ): Dtls13Connection {
     return new Dtls13Connection(role, perConnection, config, charts, shared);
   }
@@ -138,7 +142,7 @@ export class Dtls13Connection implements VersionState, RecordSink<Header13> {
     charts: Charts13,
     frozen: FrozenSession,
     now: number,
-    shared: SharedState = unsharedState(),
+    shared: SharedState = unsharedState(config.maxDatagramSize),
   ): Dtls13Connection {
     const h = thawSession(frozen);
     const c = new Dtls13Connection('server', perConnection, config, charts, shared);
@@ -161,6 +165,8 @@ export class Dtls13Connection implements VersionState, RecordSink<Header13> {
     const hooks = new ConnectionHooks(this);
     this.parts = assembleParts(role, config, options, hooks, shared);
     const { clock, records } = this.parts;
+    this.pathQueue = this.parts.cid;
+    this.recordTimer = records;
     this.inbox = new HandshakeReassembler({ maxBufferedBytes: config.limits.maxReassemblyBytes });
     const held = { capacity: config.limits.maxDeferredBytes, used: 0 }; // one cap for both queues
     this.deferred = new HeldRecords(held);
@@ -229,40 +235,20 @@ export class Dtls13Connection implements VersionState, RecordSink<Header13> {
     this.ackScheduler.schedule();
   }
 
-  /** The next datagram to send, if any. */
-  pollTransmit(): Uint8Array | undefined {
-    this.parts.records.sealStaged(); // the application data sent since the last call, in one call of the record protection
-    if (this.parts.cid.holdsBack()) return undefined; // RFC 9853 §5: nothing for the peer while its new address is checked
-    const d = this.outgoing.shift();
-    if (d) {
-      this.counts.datagramsSent++;
-      this.parts.outbox.leadWith(undefined); // sent: it can no longer lead a flight (nor keep its slab)
-    }
-    return d;
-  }
-
   /**
-   * The next datagram for a path other than the current one (return routability probes and answers, RFC 9853), with its
-   * path; send it there, not to the current peer address.
+   * Before its DtlsConnection's outbound queue gives up a datagram: the application data sent since the last call
+   * sealed, in one call of the record protection; false while a new peer address is checked (RFC 9853 §5: nothing for
+   * the peer meanwhile). An ACK waiting to lead the next flight's first datagram can no longer (nor keep its slab).
    */
-  pollPathTransmit(): PathDatagram | undefined {
-    const d = this.parts.cid.takePathDatagram();
-    if (d) this.counts.datagramsSent++;
-    return d;
-  }
-
-  /**
-   * The earliest time `handleTimeout` has work, if any: the flight's retransmission, the delayed ACK of a burst
-   * (AckScheduler), the record layer's key retention (the handshake and idle deadlines are DtlsConnection's). A driver
-   * only sleeps until it and calls `handleTimeout`.
-   */
-  pollTimeout(): number | undefined {
-    // Asked after every datagram: the earlier of two, without an array for them.
-    return earlier(this.parts.clock.nextDeadline(), this.parts.records.nextTimeout());
+  transmitReady(): boolean {
+    this.parts.records.sealStaged();
+    if (this.parts.cid.holdsBack()) return false;
+    if (this.outgoing.length > 0) this.parts.outbox.leadWith(undefined);
+    return true;
   }
 
   /** Runs the timers due at `now` (retransmissions, delayed ACKs, key retention). Never throws for what the peer sent. */
-  handleTimeout(now: number): void {
+  onTimer(now: number): void {
     this.advance(now);
   }
 
@@ -277,11 +263,6 @@ export class Dtls13Connection implements VersionState, RecordSink<Header13> {
     if (deadline === 'handshake') return this.fail({ alert: 'handshake_failure', message }, 'timeout');
     this.close();
     this.closedAs('timeout');
-  }
-
-  /** The next event for the application, if any. */
-  pollEvent(): ConnectionEvent | undefined {
-    return this.parts.events.shift();
   }
 
   /**
@@ -388,10 +369,6 @@ export class Dtls13Connection implements VersionState, RecordSink<Header13> {
    * under way, no post-handshake authentication, not inspected. The read epochs kept are its session's and, within
    * their retention, the handshake's; the peer's older ones go.
    */
-  get canHibernate(): boolean {
-    return true;
-  }
-
   hibernate(now: number): FrozenSession | undefined {
     return hibernateConnection(this, now);
   }
@@ -431,20 +408,6 @@ export class Dtls13Connection implements VersionState, RecordSink<Header13> {
     this.fail(toAlert(new CallbackError(callback, thrown)));
   }
 
-  /**
-   * The network said a datagram was too large for the path (RFC 9147 §4.4: ICMP fragmentation-needed, or a send refused
-   * with EMSGSIZE): handshake flights, their retransmissions included, are cut into datagrams of at most `size` bytes
-   * from now on (never below 256). The flight's retransmission timer resends it. Returns whether the limit fell.
-   */
-  pathMtuExceeded(size: number): boolean {
-    return this.parts.outbox.lowerDatagramLimit(size);
-  }
-
-  /** The largest datagram a handshake flight is cut into now (`maxDatagramSize`, or less after {@link pathMtuExceeded}). */
-  get datagramLimit(): number {
-    return this.parts.outbox.datagramLimit;
-  }
-
   /** The handshake chart's state (`waitServerHello`, `connected`, `failed`, ...). */
   get state(): string {
     return this.driver.stateKind();
@@ -463,8 +426,8 @@ export class Dtls13Connection implements VersionState, RecordSink<Header13> {
     return this.authenticatedAt;
   }
 
-  /** Records, drops by reason, retransmission state, handshake duration and what is held for the peer (connection-stats.ts). */
-  get stats(): ConnectionStats {
+  /** Drops by reason, retransmission state, handshake duration and what is held for the peer (connection-stats.ts). */
+  get versionStats(): VersionStats {
     return connectionStats(this);
   }
 
@@ -640,9 +603,4 @@ export class Dtls13Connection implements VersionState, RecordSink<Header13> {
     const last = this.parts.events.at(-1);
     if (last?.type === 'closed') this.parts.events[this.parts.events.length - 1] = { type: 'closed', reason };
   }
-}
-
-/** The earlier of two optional times. */
-function earlier(a: number | undefined, b: number | undefined): number | undefined {
-  return a === undefined || (b !== undefined && b < a) ? b : a;
 }

@@ -4,6 +4,7 @@ import type { HandshakeType } from '../../generated/wire/enums.js';
 import { encodeFragmentView, fragmentMessage } from '../handshake/fragmenter.js';
 import type { RecordLayer } from '../record/record-layer.js';
 import type { SealedRecord } from '../record/record-number.js';
+import type { DatagramLimit } from './datagram-limit.js';
 
 /** A handshake message of the current flight, as sent (and re-sent) in `epoch`. */
 export interface OutMessage {
@@ -63,7 +64,8 @@ function datagramOf(records: readonly Uint8Array[], size: number): Uint8Array {
  */
 export class HandshakeOutbox {
   private readonly records: RecordLayer;
-  private maxDatagramSize: number;
+  /** The largest datagram (the connection's one limit, lowered by the path). */
+  private readonly limit: DatagramLimit;
   private readonly cidLength: number;
   /** Where datagrams go: the connection's queue (`pollTransmit`). */
   private readonly outgoing: Uint8Array[];
@@ -84,21 +86,21 @@ export class HandshakeOutbox {
 
   constructor(
     records: RecordLayer,
-    maxDatagramSize: number,
+    limit: DatagramLimit,
     cidLength: number,
     outgoing: Uint8Array[],
     counts: { handshakeMessagesSent: number },
   ) {
     this.records = records;
     this.counts = counts;
-    this.maxDatagramSize = maxDatagramSize;
+    this.limit = limit;
     this.cidLength = cidLength;
     this.outgoing = outgoing;
   }
 
   /** The largest datagram a flight is cut into now. */
   get datagramLimit(): number {
-    return this.maxDatagramSize;
+    return this.limit.value;
   }
 
   /**
@@ -106,10 +108,7 @@ export class HandshakeOutbox {
    * included, is cut to fit (RFC 9147 §4.4). Returns whether it fell.
    */
   lowerDatagramLimit(size: number): boolean {
-    const next = Math.max(256, Math.min(this.maxDatagramSize, Math.floor(size)));
-    if (next >= this.maxDatagramSize) return false;
-    this.maxDatagramSize = next;
-    return true;
+    return this.limit.lower(size);
   }
 
   /**
@@ -142,10 +141,10 @@ export class HandshakeOutbox {
   }
 
   private fragmentBudget(epoch: number): number {
-    if (epoch === 0) return this.maxDatagramSize - PLAINTEXT_HEADER - HANDSHAKE_HEADER;
+    if (epoch === 0) return this.limit.value - PLAINTEXT_HEADER - HANDSHAKE_HEADER;
     // Protected records fit both the datagram and the peer's record_size_limit (RFC 8449; plaintext is not subject to it).
     return (
-      Math.min(this.maxDatagramSize - CIPHERTEXT_OVERHEAD - this.cidLength, this.records.maxProtectedContent) -
+      Math.min(this.limit.value - CIPHERTEXT_OVERHEAD - this.cidLength, this.records.maxProtectedContent) -
       HANDSHAKE_HEADER
     );
   }
@@ -188,7 +187,7 @@ export class HandshakeOutbox {
           carriedKey(sealed.number.epoch, sealed.number.sequenceNumber),
           m.index * OFFSET_SPAN + f.fragmentOffset,
         );
-        if (size + sealed.bytes.length > this.maxDatagramSize && datagram.length > 0) {
+        if (size + sealed.bytes.length > this.limit.value && datagram.length > 0) {
           this.queueDatagram(datagram, size);
           datagram = [];
           size = 0;

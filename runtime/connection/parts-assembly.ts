@@ -39,7 +39,7 @@ export function assembleParts(
     integrityBudgetSeconds,
     ...(config.aeadLimits !== undefined ? { limits: config.aeadLimits } : {}),
   });
-  const outbox = new HandshakeOutbox(records, config.maxDatagramSize, 0, outgoing, shared.counters);
+  const outbox = new HandshakeOutbox(records, shared.datagramLimit, 0, outgoing, shared.counters);
   const flight = new FlightController<OutMessage>(hooks, clock, config.retransmission, options.inspect);
   let ownKey: PrivateKeyHandle | undefined;
   // The certificate's key, or the raw public key's (the same one when both are given: raw-public-key-option.ts).

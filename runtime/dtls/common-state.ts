@@ -2,7 +2,7 @@
  * What a DtlsConnection holds once, whichever version it speaks (after rustls's `CommonState`): the handshake and idle
  * deadlines (`handshakeTimeoutMs`, `idleTimeoutMs`), when the handshake started (the client's `connect`, the server's
  * first datagram: a 1.3 offer answered in 1.2 keeps its start), which deadline ended the connection, the datagram
- * observer, the one event queue, the one counter set, the one outbound queue and the one clock (lent to the version
+ * observer, the one event queue, the one counter set, the one outbound queue, the one clock and the one datagram limit (lent to the version
  * state as its `SharedState`: a 1.3 offer answered in 1.2 goes on in the same ones). The version state says when its
  * handshake completed and when the peer last authenticated a record, and ends itself when a deadline passes
  * (`VersionState.expire`).
@@ -12,6 +12,7 @@ import type { ConnectionEvent } from '../connection/events.js';
 import type { DatagramObserver } from '../connection/datagram-observer.js';
 import { ConnectionDeadlines, type DeadlineOptions } from '../connection/deadlines.js';
 import { ManualClock } from '../handshake/manual-clock.js';
+import { DatagramLimit } from '../connection/datagram-limit.js';
 
 export interface CommonOptions extends DeadlineOptions {
   readonly onDatagram?: DatagramObserver | undefined;
@@ -27,6 +28,8 @@ export class CommonState implements SharedState {
   readonly outgoing: Uint8Array[] = [];
   /** The one clock: the caller's time, on which the version state's timers (flights, ACKs, path checks) run. */
   readonly clock = new ManualClock(0);
+  /** The one datagram limit: what flights are cut to, lowered by the path whichever version speaks. */
+  readonly datagramLimit: DatagramLimit;
   /** Told of each datagram received and sent (a capture, a key log's companion). */
   readonly onDatagram: DatagramObserver | undefined;
   /** When the handshake started, once it has. */
@@ -35,8 +38,9 @@ export class CommonState implements SharedState {
   expired: 'handshake' | 'idle' | undefined;
 
   /** @throws ConfigError naming `handshakeTimeoutMs` or `idleTimeoutMs` when one is not an integer in range. */
-  constructor(options: CommonOptions) {
+  constructor(options: CommonOptions, maxDatagramSize: number) {
     this.deadlines = new ConnectionDeadlines(options);
+    this.datagramLimit = new DatagramLimit(maxDatagramSize);
     this.onDatagram = options.onDatagram;
   }
 
@@ -49,9 +53,9 @@ export class CommonState implements SharedState {
     return { handshakeTimeoutMs: this.deadlines.handshakeMs, idleTimeoutMs: this.deadlines.idleMs };
   }
 
-  /** The handshake or idle deadline of `v` now, if one runs. */
+  /** The handshake or idle deadline of `v` now, if one runs; `v` has not ended (the caller asked). */
   deadline(v: VersionState): number | undefined {
-    return ended(v) ? undefined : this.deadlines.next(this.state(v));
+    return this.deadlines.next(this.state(v));
   }
 
   /** At `now`: a deadline that has passed ends `v` (failed as handshake_failure, or closed with close_notify), reported closed as `timeout`. */

@@ -27,6 +27,7 @@ import { frozenSessionStats } from '../connection/connection-hibernation.js';
 import type { CallbackName } from '../handshake/callback-error.js';
 import type { DtlsVersionName } from '../versions/versions.js';
 import type { Connection12 } from '../dtls12/connection12.js';
+import { notInDtls12, type Dtls13Feature } from '../dtls12/feature-error12.js';
 import { CommonState } from './common-state.js';
 import { CHARTS13 } from './role-drivers.js';
 import { clientConfigs, serverConfigs, type VersionConfigs } from './version-configs.js';
@@ -124,8 +125,8 @@ export class DtlsConnection implements Connection {
   ) {
     this.role = role;
     this.versions = configs.enabled;
-    this.common = new CommonState(options);
     const { config13, config12 } = configs;
+    this.common = new CommonState(options, config13?.maxDatagramSize ?? config12!.base.maxDatagramSize);
     const common = this.common;
     if (thawed !== undefined) this.current = thawed(common);
     else if (config13 === undefined)
@@ -161,31 +162,54 @@ export class DtlsConnection implements Connection {
     if (!choice.took(state)) this.choice = undefined;
   }
 
+  /**
+   * The next datagram to send, if any: the one outbound queue both versions' states fill, once the version state is
+   * ready (`VersionState.transmitReady`: 1.3 seals the application data staged since the last call, and holds the queue
+   * while a new peer address is checked).
+   */
   pollTransmit(): Uint8Array | undefined {
-    const d = this.current.pollTransmit();
-    if (d !== undefined) {
-      this.choice?.sent(d);
-      this.common.onDatagram?.('sent', d);
-    }
+    if (!this.current.transmitReady()) return undefined;
+    const common = this.common;
+    const d = common.outgoing.shift();
+    if (d === undefined) return undefined;
+    common.counters.datagramsSent++;
+    this.choice?.sent(d);
+    common.onDatagram?.('sent', d);
     return d;
   }
 
+  /**
+   * The next datagram for a path other than the current one (return routability probes and answers, RFC 9853), with
+   * its path; send it there, not to the current peer address. DTLS 1.2 has none.
+   */
   pollPathTransmit(): PathDatagram | undefined {
-    const d = this.current.pollPathTransmit();
-    if (d !== undefined) this.common.onDatagram?.('sent', d.datagram);
+    const d = this.current.pathQueue?.takePathDatagram();
+    if (d === undefined) return undefined;
+    this.common.counters.datagramsSent++;
+    this.common.onDatagram?.('sent', d.datagram);
     return d;
   }
 
-  /** The earliest of the version state's timers (retransmission, ACK delay, key retention) and the handshake or idle deadline. */
+  /**
+   * The earliest time `handleTimeout` has work, if any: the one clock's next timer (a flight's retransmission, a delayed
+   * ACK, a path check), the version's record timer (1.3's key retention) and the handshake or idle deadline; none once
+   * the connection has ended. A driver only sleeps until it and calls `handleTimeout`.
+   */
   pollTimeout(): number | undefined {
-    const own = this.current.pollTimeout();
-    const deadline = this.common.deadline(this.current);
-    return own === undefined || (deadline !== undefined && deadline < own) ? deadline : own;
+    const v = this.current;
+    const s = v.state;
+    if (s === 'closed' || s === 'failed') return undefined;
+    const common = this.common;
+    let next = common.clock.nextDeadline();
+    const record = v.recordTimer?.nextTimeout();
+    if (record !== undefined && (next === undefined || record < next)) next = record;
+    const deadline = common.deadline(v);
+    return deadline !== undefined && (next === undefined || deadline < next) ? deadline : next;
   }
 
-  /** Runs the version state's timers due at `now`, then the handshake and idle deadlines (common-state.ts). */
+  /** Runs the version state's timers due at `now`, then the handshake and idle deadlines (common-state.ts). Never throws for what the peer sent. */
   handleTimeout(now: number): void {
-    this.current.handleTimeout(now);
+    this.current.onTimer(now);
     this.common.check(this.current, now);
   }
 
@@ -211,28 +235,45 @@ export class DtlsConnection implements Connection {
     this.current.failForCallback(callback, thrown);
   }
 
+  /** KeyUpdate (RFC 9147 §8); DTLS 1.3 only. @throws Dtls12FeatureError on a 1.2 session. */
   updateKeys(requestPeer = false, now?: number): void {
-    this.current.updateKeys(requestPeer, now);
+    this.state13('updateKeys').updateKeys(requestPeer, now);
   }
 
+  /** Server: post-handshake authentication (RFC 8446 §4.6.2); DTLS 1.3 only. @throws Dtls12FeatureError on a 1.2 session. */
   requestClientCertificate(now?: number): void {
-    this.current.requestClientCertificate(now);
+    this.state13('requestClientCertificate').requestClientCertificate(now);
   }
 
+  /** NewConnectionId (RFC 9147 §9): `count` more CIDs of ours for the peer, returned; DTLS 1.3 only. */
   issueConnectionIds(count: number, options?: { readonly immediate?: boolean; readonly now?: number }): Uint8Array[] {
-    return this.current.issueConnectionIds(count, options);
+    return this.state13('issueConnectionIds').issueConnectionIds(count, options);
   }
 
+  /** RequestConnectionId (RFC 9147 §9): asks the peer for `count` CIDs; DTLS 1.3 only. */
   requestConnectionIds(count: number, now?: number): void {
-    this.current.requestConnectionIds(count, now);
+    this.state13('requestConnectionIds').requestConnectionIds(count, now);
+  }
+
+  /** The 1.3 state, for `feature`, a call only DTLS 1.3 has; asked of a 1.2 session, the Dtls12FeatureError naming why. */
+  private state13(feature: Dtls13Feature): Dtls13Connection {
+    const v = this.current;
+    if (v.protocolVersion === 'DTLSv1.3') return v;
+    throw notInDtls12(feature);
   }
 
   rebind(path: string): void {
     this.current.rebind(path);
   }
 
+  /**
+   * The network said a datagram was too large for the path (RFC 9147 §4.4, RFC 6347 §4.1.1.1: ICMP
+   * fragmentation-needed, or a send refused with EMSGSIZE): flights, their retransmissions included, are cut into
+   * datagrams of at most `size` bytes from now on (never below 256), whichever version speaks. The flight's
+   * retransmission timer resends it. Returns whether the limit fell.
+   */
   pathMtuExceeded(size: number): boolean {
-    return this.current.pathMtuExceeded(size);
+    return this.common.datagramLimit.lower(size);
   }
 
   park(now: number): void {
@@ -243,20 +284,27 @@ export class DtlsConnection implements Connection {
     this.current.releaseKeys();
   }
 
+  /**
+   * Server: the session frozen for hibernation (Dtls13Connection.hibernate), or undefined when it is not at rest. A 1.2
+   * session never hibernates (the frozen form is 1.3's).
+   */
   hibernate(now: number): FrozenSession | undefined {
-    return this.current.hibernate(now);
+    const v = this.current;
+    return v.protocolVersion === 'DTLSv1.3' ? v.hibernate(now) : undefined;
   }
 
+  /** Whether its version can hibernate at all: DTLS 1.3 can, 1.2 cannot. */
   get canHibernate(): boolean {
-    return this.current.canHibernate;
+    return this.current.protocolVersion === 'DTLSv1.3';
   }
 
   get state(): string {
     return this.current.state;
   }
 
+  /** Records, drops by reason, retransmission state, handshake duration and what is held for the peer: the one counter set and the version state's part. */
   get stats(): ConnectionStats {
-    return this.current.stats;
+    return { ...this.common.counters, ...this.current.versionStats };
   }
 
   get failure(): FatalReason | undefined {
@@ -291,7 +339,7 @@ export class DtlsConnection implements Connection {
 
   /** The largest datagram a flight is cut into now. */
   get datagramLimit(): number {
-    return this.current.datagramLimit;
+    return this.common.datagramLimit.value;
   }
 
   get versionFacts(): VersionFacts {

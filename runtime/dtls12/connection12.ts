@@ -13,12 +13,10 @@
  *   records are dropped and counted, handshake violations end the connection with one fatal alert.
  */
 import type { ClientHello } from '../../generated/wire/client-hello.js';
-import { NO_PATH_STATS, type PathDatagram } from '../cid/cid-context.js';
+import { NO_PATH_STATS } from '../cid/cid-context.js';
 import { ConfigError, integerOption } from '../config-error.js';
-import type { ConnectionEvent } from '../connection/events.js';
-import type { FrozenSession } from '../connection/hibernation.js';
 import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
-import { notInDtls12, rebindRefused12 } from './feature-error12.js';
+import { rebindRefused12 } from './feature-error12.js';
 import {
   alertDescriptionFromNumber,
   alertDescriptionToNumber,
@@ -33,9 +31,9 @@ import {
   ConnectionStateError,
   type ConnectionCounters,
   type ConnectionIds,
-  type ConnectionStats,
   type SharedState,
   type VersionState,
+  type VersionStats,
 } from '../connection/connection-api.js';
 import type { IgnoreReason } from '../connection/record-rules.js';
 import type { DropCounters, DropReason } from '../record/drops.js';
@@ -81,14 +79,10 @@ export class Connection12 implements Inbound12Host, VersionState, RecordSink<Hea
   readonly machine: Machine12;
   /** The connection's counters: its DtlsConnection's one set for both versions (connection-api.ts). */
   readonly counts: ConnectionCounters;
-  /** The one event queue of its DtlsConnection (events12.ts pushes into it). */
-  private readonly queue: ConnectionEvent[];
   /** When the handshake began: before this object when a 1.3 offer was answered in 1.2 (its duration counts from it). */
   private startedAt: number | undefined;
   /** Handshake records in: reassembly, the ClientHello's input step, each message its chart event (handshake-inbound12.ts). */
   private readonly handshake = new HandshakeInbound12(this);
-  /** The one outbound queue of its DtlsConnection. */
-  private readonly outbox: Uint8Array[];
   /** Where events go as they happen: the one event queue (events12.ts). @internal */
   readonly events: Events12;
   /** The peer's path (a server follows it with CIDs, peer-path12.ts); a client's own socket path. @internal */
@@ -122,8 +116,6 @@ export class Connection12 implements Inbound12Host, VersionState, RecordSink<Hea
   /** The highest sequence number of an authenticated tls12_cid record (RFC 9146 §6's "newer"), -1 before any. */
   private newestCidRecord = -1;
 
-  /** The largest datagram a flight is cut into: `maxDatagramSize`, or less after {@link pathMtuExceeded}. */
-  private flightLimit: number;
   /** Made by {@link clientFromOffer}: the ClientHello already left, the machine starts where the chart's `connect` leads. */
   private fromOffer = false;
 
@@ -159,21 +151,19 @@ export class Connection12 implements Inbound12Host, VersionState, RecordSink<Hea
   constructor(config: Config12, charts: Charts12, shared: SharedState, startedAt?: number) {
     this.config = config;
     this.startedAt = startedAt;
-    this.queue = shared.events;
     this.arena = config.base.messageBuffers === 'batch' ? new MessageArena() : undefined;
     const counts = shared.counters;
     this.events = new Events12(shared.events, counts);
     this.counts = counts;
-    this.outbox = shared.outgoing;
     this.clock = shared.clock;
-    this.writer = new RecordWriter12(this.outbox, counts, config.base.aeadLimits);
+    this.writer = new RecordWriter12(shared.outgoing, counts, config.base.aeadLimits);
     this.role = config.role;
-    this.flightLimit = config.base.maxDatagramSize;
     this.recordPath = new RecordPath12(config.base.limits, config.base.replayWindow, this.arena, (reason) =>
       this.fail(reason),
     );
     this.reads = this.recordPath.state;
-    const transmit = (messages: readonly Out12[]): void => this.writer.flight(messages, this.flightLimit);
+    const limit = shared.datagramLimit; // the one limit, lowered by the path (DtlsConnection.pathMtuExceeded)
+    const transmit = (messages: readonly Out12[]): void => this.writer.flight(messages, limit.value);
     this.flights = new Flights12(transmit, this.clock, config.base.retransmission, () => {
       const max = config.base.retransmission.maxRetransmissions ?? 10;
       this.machine.enter({ kind: 'failed' });
@@ -208,23 +198,6 @@ export class Connection12 implements Inbound12Host, VersionState, RecordSink<Hea
   park(_now?: number): void {
     this.writer.epoch1?.cipher.park();
     this.reads.park();
-  }
-
-  /**
-   * The network said a datagram was too large for the path (ICMP fragmentation-needed, or a send refused with EMSGSIZE;
-   * RFC 6347 §4.1.1.1): flights, their retransmissions included, are cut into datagrams of at most `size` bytes from
-   * now on (never below 256). The retransmission timer resends the flight. Returns whether the limit fell.
-   */
-  pathMtuExceeded(size: number): boolean {
-    const next = Math.max(256, Math.min(this.flightLimit, Math.floor(size)));
-    if (next >= this.flightLimit) return false;
-    this.flightLimit = next;
-    return true;
-  }
-
-  /** The largest datagram a flight is cut into now. */
-  get datagramLimit(): number {
-    return this.flightLimit;
   }
 
   /** The chart state the handshake is in. */
@@ -283,27 +256,19 @@ export class Connection12 implements Inbound12Host, VersionState, RecordSink<Hea
   /** The header of the record being read (runtime/record/codec12.ts): one object, reused. */
   private readonly header = new Header12();
 
-  pollTransmit(): Uint8Array | undefined {
-    const d = this.outbox.shift();
-    if (d !== undefined) this.counts.datagramsSent++;
-    return d;
+  /** Nothing staged, nothing held back: the one outbound queue's datagrams go as they are. */
+  transmitReady(): boolean {
+    return true;
   }
 
   /** No return routability in DTLS 1.2: nothing for another path. */
-  pollPathTransmit(): PathDatagram | undefined {
-    return undefined;
-  }
+  readonly pathQueue = undefined;
 
-  pollEvent(): ConnectionEvent | undefined {
-    return this.queue.shift();
-  }
-
-  pollTimeout(): number | undefined {
-    return this.ended ? undefined : this.clock.nextDeadline();
-  }
+  /** The flight timer runs on the one clock; no other. */
+  readonly recordTimer = undefined;
 
   /** The flight timer: a flight not answered in time goes again, until its retransmissions run out (the connection then ends as `timeout`). */
-  handleTimeout(now: number): void {
+  onTimer(now: number): void {
     if (this.ended) return;
     this.advance(now);
   }
@@ -392,11 +357,11 @@ export class Connection12 implements Inbound12Host, VersionState, RecordSink<Hea
     return this.peerPath.current;
   }
 
-  get stats(): ConnectionStats {
+  /** Drops, what the record-rule table set aside, the flight, the handshake's duration and the peer's moves: `stats` less the counters. */
+  get versionStats(): VersionStats {
     const flights = this.flights;
     const { completedAt, startedAt } = this;
     return {
-      ...this.counts,
       drops: { ...this.drops },
       ignored: { ...this.ignored },
       retransmissions: flights.retransmissions,
@@ -408,22 +373,6 @@ export class Connection12 implements Inbound12Host, VersionState, RecordSink<Hea
     };
   }
 
-  updateKeys(): void {
-    throw notInDtls12('updateKeys');
-  }
-
-  requestClientCertificate(): void {
-    throw notInDtls12('requestClientCertificate');
-  }
-
-  issueConnectionIds(): Uint8Array[] {
-    throw notInDtls12('issueConnectionIds');
-  }
-
-  requestConnectionIds(): void {
-    throw notInDtls12('requestConnectionIds');
-  }
-
   /**
    * A client moves to another local socket (`path`): possible when the server asked for a CID (RFC 9146), which lets it
    * find the session from the new address; without one it would see a new peer.
@@ -432,13 +381,6 @@ export class Connection12 implements Inbound12Host, VersionState, RecordSink<Hea
     const refused = this.role === 'client' ? FACTS12.rebindRefusal(this.connectionIds) : rebindRefused12();
     if (refused !== undefined) throw refused;
     this.peerPath.current = path;
-  }
-
-  /** A 1.2 session does not hibernate (the frozen form is 1.3's). */
-  readonly canHibernate = false;
-
-  hibernate(): FrozenSession | undefined {
-    return undefined;
   }
 
   /** A 1.3 answer took the connection back (runtime/dtls/connection.ts): this state's flight leaves the clock for good. */

@@ -30,7 +30,10 @@ const WHY_NOT_IN_DTLS12 = {
   requestConnectionIds: 'has no RequestConnectionId message (RFC 9147 §9 is DTLS 1.3)',
 } as const;
 
+/** A call only DTLS 1.3 has (its post-handshake messages). */
+export type Dtls13Feature = keyof typeof WHY_NOT_IN_DTLS12;
+
 /** The error for `feature`, a DTLS 1.3 call, asked of a 1.2 session. */
-export function notInDtls12(feature: keyof typeof WHY_NOT_IN_DTLS12): Dtls12FeatureError {
+export function notInDtls12(feature: Dtls13Feature): Dtls12FeatureError {
   return new Dtls12FeatureError(feature, WHY_NOT_IN_DTLS12[feature]);
 }

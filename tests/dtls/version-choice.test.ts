@@ -23,7 +23,7 @@ function made(
   options: DtlsOptions,
 ): { first: VersionStateOf; choice: VersionChoice | undefined } {
   const configs = role === 'client' ? clientConfigs(options) : serverConfigs(options);
-  const common = new CommonState(options);
+  const common = new CommonState(options, configs.config13?.maxDatagramSize ?? configs.config12!.base.maxDatagramSize);
   const first =
     configs.config13 === undefined
       ? state12(options, configs.config12!, common)

@@ -3,6 +3,7 @@ import { HandshakeOutbox, type OutMessage } from '../../runtime/connection/outbo
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { recordPair } from '../support/record-pair.js';
+import { DatagramLimit } from '../../runtime/connection/datagram-limit.js';
 
 /**
  * HandshakeOutbox's ACK bookkeeping (RFC 9147 §7): each record it sent names
@@ -18,7 +19,7 @@ for (const epoch of [2, 31, 32, 40_000]) {
   test(`epoch ${epoch}: an ACK acknowledges the messages all of whose fragments it names, and nothing it never sent`, (t) => {
     const { tx } = recordPair({ sender: nodeProvider, suite: 'tls_aes_128_gcm_sha256', epoch });
     const outgoing: Uint8Array[] = [];
-    const outbox = new HandshakeOutbox(tx, 600, 0, outgoing, { handshakeMessagesSent: 0 });
+    const outbox = new HandshakeOutbox(tx, new DatagramLimit(600), 0, outgoing, { handshakeMessagesSent: 0 });
     // Message 0 in three fragments (at 600-byte datagrams), message 1 in one.
     const messages: OutMessage[] = [
       { index: 0, epoch, msgType: 'certificate', messageSeq: 1, body: body(1200, 1) },

@@ -1,12 +1,14 @@
 /**
  * A DTLS 1.2 connection on its own, for tests of 1.2's internals (and the
  * 1.2 fuzz targets and `bench -- attacks`): the runtime's Connection12
- * bound to the 1.2 charts, its events kept in a queue of its own
- * (`pollEvent`). The library has no such path: a DtlsConnection's 1.2
- * state makes its Connection12, whose events go into the one event queue
- * both versions share.
+ * bound to the 1.2 charts on a state of its own, with the sans-I/O polls a
+ * DtlsConnection answers from its common state (runtime/dtls/connection.ts)
+ * answered here from that state. The library has no such path: a
+ * DtlsConnection's 1.2 state makes its Connection12, whose events go into
+ * the one event queue both versions share, and DtlsConnection alone polls.
  */
-import { unsharedState } from '../../runtime/connection/connection-api.js';
+import type { ConnectionEvent } from '../../runtime/connection/events.js';
+import { unsharedState, type ConnectionStats, type SharedState } from '../../runtime/connection/connection-api.js';
 import { CHARTS12 } from '../../runtime/dtls/role-drivers.js';
 import { resolveConfig12, type Config12, type Dtls12Options } from '../../runtime/dtls12/config12.js';
 import { Connection12, type Offer12 } from '../../runtime/dtls12/connection12.js';
@@ -14,6 +16,9 @@ import { Connection12, type Offer12 } from '../../runtime/dtls12/connection12.js
 export type { Offer12 } from '../../runtime/dtls12/connection12.js';
 
 export class Dtls12Connection extends Connection12 {
+  /** The event queue, outbound queue, counters and clock a DtlsConnection would lend it. */
+  private readonly own: SharedState;
+
   static client(options: Dtls12Options = {}): Dtls12Connection {
     return new Dtls12Connection(resolveConfig12('client', options));
   }
@@ -29,7 +34,38 @@ export class Dtls12Connection extends Connection12 {
     return c;
   }
 
-  constructor(config: Config12) {
-    super(config, CHARTS12, unsharedState());
+  constructor(config: Config12, own: SharedState = unsharedState(config.base.maxDatagramSize)) {
+    super(config, CHARTS12, own);
+    this.own = own;
+  }
+
+  pollTransmit(): Uint8Array | undefined {
+    const d = this.own.outgoing.shift();
+    if (d !== undefined) this.own.counters.datagramsSent++;
+    return d;
+  }
+
+  pollEvent(): ConnectionEvent | undefined {
+    return this.own.events.shift();
+  }
+
+  pollTimeout(): number | undefined {
+    return this.ended ? undefined : this.own.clock.nextDeadline();
+  }
+
+  pathMtuExceeded(size: number): boolean {
+    return this.own.datagramLimit.lower(size);
+  }
+
+  get datagramLimit(): number {
+    return this.own.datagramLimit.value;
+  }
+
+  handleTimeout(now: number): void {
+    this.onTimer(now);
+  }
+
+  get stats(): ConnectionStats {
+    return { ...this.own.counters, ...this.versionStats };
   }
 }
