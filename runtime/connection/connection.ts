@@ -1,7 +1,6 @@
 import { issueConnectionIds } from './cid-actions.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
 import type { Header13 } from '../record/codec13.js';
-import type { RecordSink } from '../record/record-loop.js';
 import { contentTypeFromByte, type InboundRecord } from '../record/record-reader.js';
 import { AckScheduler } from './ack-scheduler.js';
 import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
@@ -60,8 +59,11 @@ export { HANDSHAKE_KEYS_RETENTION_MS } from './key-lifetime.js';
  * typed state (see README.md); retransmission is the dtls13-flight chart; records go through the RecordLayer.
  * Everything the peer sends is handled record by record under one catch (`receiveRecord`), mapped to an alert by
  * `toAlert`.
+ *
+ * It is the one record loop's `RecordSink` (its `@internal` `take` and `held`, checked where it is passed, not
+ * declared: the declarations the package ships leave `@internal` members out).
  */
-export class Dtls13Connection implements VersionState, RecordSink<Header13> {
+export class Dtls13Connection implements VersionState {
   readonly role: 'client' | 'server';
   readonly protocolVersion = 'DTLSv1.3' as const;
   /** What DTLS 1.3 means for a session above the connection (version-facts13.ts). */

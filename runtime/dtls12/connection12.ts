@@ -46,7 +46,7 @@ import type { Negotiated12Extensions } from './extensions12.js';
 import type { Handshake12Result, Io12, Out12 } from './io12.js';
 import { Header12 } from '../record/codec12.js';
 import type { ReadState12 } from '../record/read-state12.js';
-import { readRecords, type RecordSink } from '../record/record-loop.js';
+import { readRecords } from '../record/record-loop.js';
 import { MessageArena } from '../wire/message-arena.js';
 import { APPLICATION_DATA, RecordWriter12 } from './record-writer12.js';
 import type { Session12 } from './session12.js';
@@ -70,7 +70,11 @@ export interface Offer12 {
   readonly nextRecordSequenceNumber: number;
 }
 
-export class Connection12 implements Inbound12Host, VersionState, RecordSink<Header12> {
+/**
+ * DtlsConnection's DTLS 1.2 version state. It is the one record loop's `RecordSink` (its `@internal` `take` and
+ * `held`, checked where it is passed, not declared: the declarations the package ships leave `@internal` members out).
+ */
+export class Connection12 implements Inbound12Host, VersionState {
   readonly role: 'client' | 'server';
   readonly protocolVersion = 'DTLSv1.2' as const;
   readonly versionFacts = FACTS12;

@@ -304,7 +304,10 @@ export class RecordLayer {
     return this.reader.receive(datagram, now);
   }
 
-  /** The records of a datagram into `sink`, through the one record loop (record-loop.ts): see `RecordReader.read`. */
+  /**
+   * @internal The records of a datagram into `sink`, through the one record loop (record-loop.ts): see
+   * `RecordReader.read`.
+   */
   read(datagram: Uint8Array, now: number, sink: RecordSink<Header13>): void {
     this.reader.read(datagram, now, sink);
   }
