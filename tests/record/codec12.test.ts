@@ -1,4 +1,5 @@
 import test from 'ava';
+import { concatBytes } from '../../runtime/wire/bytes.js';
 import {
   CODEC12,
   EpochCipher12,
@@ -23,19 +24,9 @@ function reader(options: { cid?: Uint8Array } = {}): ReadEpoch12 {
   return new ReadEpoch12(new EpochCipher12(provider, suite, keys, 1, options), new IntegrityMonitor(1_000_000, 0));
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 test('readHeader12 reads every field of a sealed record in place, at any offset', (t) => {
   const record = new EpochCipher12(provider, suite, keys, 1).seal(22, 2 ** 40 + 5, Uint8Array.of(1, 2, 3));
-  const d = concat(Uint8Array.of(9, 9, 9), record);
+  const d = concatBytes([Uint8Array.of(9, 9, 9), record]);
   const h = new Header12();
   t.true(readHeader12(d, 3, 0, h));
   t.like(h, { at: 3, type: 22, contentType: 22, version: 0xfefd, epoch: 1, sequenceNumber: 2 ** 40 + 5, cidLength: 0 });
@@ -68,11 +59,11 @@ test('readHeader12 refuses what does not frame: truncated header, length past th
 test('framed over CODEC12: all of a datagram frames or nothing does; past the cap it says where the records read end', (t) => {
   const w = new EpochCipher12(provider, suite, keys, 1);
   const records = [0, 1, 2].map((i) => w.seal(23, i, Uint8Array.of(i)));
-  const d = concat(...records);
+  const d = concatBytes(records);
   const h = new Header12();
   t.is(framed(CODEC12, d, 0, 128, h), d.length);
   t.is(framed(CODEC12, d, 0, 2, h), records[0]!.length + records[1]!.length);
-  t.is(framed(CODEC12, concat(d, Uint8Array.of(23, 0xfe)), 0, 128, h), undefined, 'a trailing partial header');
+  t.is(framed(CODEC12, concatBytes([d, Uint8Array.of(23, 0xfe)]), 0, 128, h), undefined, 'a trailing partial header');
   t.is(framed(CODEC12, new Uint8Array(0), 0, 128, h), 0);
 });
 

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { concatBytes } from '../../runtime/wire/bytes.js';
 import { writeDtlsCiphertextHeader } from '../../generated/wire/dtls-ciphertext-header.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import {
@@ -26,16 +27,6 @@ const provider = nodeProvider;
 const suite = 'tls_aes_128_gcm_sha256';
 const cid = Uint8Array.of(0xc1, 0xd0, 0xc2);
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 function records(out: readonly ReceivedRecord[]): Extract<ReceivedRecord, { kind: 'record' }>[] {
   return out.filter((r): r is Extract<ReceivedRecord, { kind: 'record' }> => r.kind === 'record');
 }
@@ -53,7 +44,7 @@ test('readHeader13 reads every field of a sealed record in place, at any offset,
       for (const includeLength of [true, false]) {
         const { tx } = recordPair({ sender: provider, suite, ...(withCid ? { cid } : {}) });
         const record = tx.seal('application_data', payload, { sequenceNumberLength, includeLength }).bytes;
-        const d = concat(Uint8Array.of(9, 9, 9), record);
+        const d = concatBytes([Uint8Array.of(9, 9, 9), record]);
         const h = new Header13();
         const what = `cid=${withCid} seq=${sequenceNumberLength} length=${includeLength}`;
         t.true(readHeader13(d, 3, cid.length, h), what);
@@ -107,13 +98,13 @@ test('writeHeader13 writes the bytes the generated DTLSCiphertext header encoder
 test('CODEC13 as a RecordCodec: framed says where a datagram of unified headers ends, or that it does not frame', (t) => {
   const { tx } = recordPair({ sender: provider, suite });
   const rs = [0, 1, 2].map(() => tx.seal('application_data', payload).bytes);
-  const d = concat(...rs);
+  const d = concatBytes(rs);
   const h = CODEC13.newHeader();
   t.is(framed(CODEC13, d, 0, 128, h), d.length);
   t.is(framed(CODEC13, d, 0, 2, h), rs[0]!.length + rs[1]!.length);
-  t.is(framed(CODEC13, concat(d, Uint8Array.of(0x2c)), 0, 128, h), undefined, 'a trailing partial header');
+  t.is(framed(CODEC13, concatBytes([d, Uint8Array.of(0x2c)]), 0, 128, h), undefined, 'a trailing partial header');
   t.is(
-    framed(CODEC13, concat(d, Uint8Array.of(22, 0xfe, 0xfd)), 0, 128, h),
+    framed(CODEC13, concatBytes([d, Uint8Array.of(22, 0xfe, 0xfd)]), 0, 128, h),
     undefined,
     'a DTLSPlaintext is not 1.3 framing',
   );
@@ -198,7 +189,7 @@ test('attacker: a replayed record is dropped as replay, and the duplicate observ
   rx.onDuplicate = { duplicate: (_epoch, seq) => told.push(seq) };
   t.is(records(rx.receive(record, 0)).length, 1);
   t.deepEqual(rx.receive(record, 0), []);
-  t.deepEqual(rx.receive(concat(record, record), 0), []);
+  t.deepEqual(rx.receive(concatBytes([record, record]), 0), []);
   t.deepEqual(dropped(rx), { replay: 3 });
   t.deepEqual(told, [0, 0, 0]);
 });
@@ -208,7 +199,7 @@ test('attacker: a CID not ours drops the record and the rest of its datagram uno
   const record = tx.seal('application_data', payload).bytes;
   const other = record.slice();
   other[1]! ^= 0x80;
-  t.deepEqual(rx.receive(concat(other, record), 0), []);
+  t.deepEqual(rx.receive(concatBytes([other, record]), 0), []);
   t.deepEqual(dropped(rx), { 'connection-id': 1, 'datagram-remainder': 1 });
   t.is(rx.usage().read[0]!.failed, 0, 'no decryption was spent on it');
   const [got] = records(rx.receive(record, 0));
@@ -228,7 +219,7 @@ test('attacker: a tampered masked sequence number fails authentication and moves
   }
   t.deepEqual(dropped(rx), { authentication: 2 });
   t.deepEqual(
-    records(rx.receive(concat(first, second), 0)).map((r) => r.sequenceNumber),
+    records(rx.receive(concatBytes([first, second]), 0)).map((r) => r.sequenceNumber),
     [0, 1],
     'both genuine records open, in order',
   );
@@ -244,11 +235,11 @@ test('attacker: past the failure budget a datagram gets one decryption; genuine 
   t.deepEqual(rx.receive(forge(), 0), []);
   t.deepEqual(rx.receive(forge(), 10), []);
   t.deepEqual(dropped(rx), { authentication: 2 });
-  t.deepEqual(rx.receive(concat(forge(), forge(), forge()), 20), []);
+  t.deepEqual(rx.receive(concatBytes([forge(), forge(), forge()]), 20), []);
   t.deepEqual(dropped(rx), { authentication: 3, 'authentication-rate': 2 });
   t.is(rx.usage().read[0]!.failed, 3);
   const genuine = tx.seal('application_data', payload).bytes;
   t.is(records(rx.receive(genuine, 30)).length, 1, 'a genuine datagram past the budget opens');
-  t.deepEqual(rx.receive(concat(forge(), forge()), 1500), []);
+  t.deepEqual(rx.receive(concatBytes([forge(), forge()]), 1500), []);
   t.deepEqual(dropped(rx), { authentication: 5, 'authentication-rate': 2 }, 'a new second, a new budget');
 });

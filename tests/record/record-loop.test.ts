@@ -1,4 +1,5 @@
 import test from 'ava';
+import { concatBytes } from '../../runtime/wire/bytes.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
 import { EpochCipher12, Header12 } from '../../runtime/record/codec12.js';
@@ -27,16 +28,6 @@ const suite12 = DTLS12_CIPHER_SUITES.tls_ecdhe_ecdsa_with_aes_128_gcm_sha256;
 const keys12 = { key: new Uint8Array(16).fill(7), iv: new Uint8Array(4).fill(8) };
 const suite13: SupportedCipherSuite = 'tls_aes_128_gcm_sha256';
 const cid = Uint8Array.of(9, 8, 7, 6);
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** What a run of the loop handed on and dropped. */
 interface Run {
@@ -107,14 +98,14 @@ const seal12 = (seq: number, byte: number): Uint8Array =>
   new EpochCipher12(nodeProvider, suite12, keys12, 1).seal(23, seq, Uint8Array.of(byte));
 
 test('DTLS 1.2: every record of a datagram in order, out-of-order sequence numbers opening too', (t) => {
-  const d = concat(seal12(2, 2), seal12(0, 0), seal12(1, 1));
+  const d = concatBytes([seal12(2, 2), seal12(0, 0), seal12(1, 1)]);
   t.deepEqual(run12(state12(), d), { taken: [[2], [0], [1]], held: 0, drops: {} });
 });
 
 test('DTLS 1.2: a forged record and a replay in a datagram are dropped by reason; the records around them still open', (t) => {
   const forged = seal12(5, 5);
   forged[forged.length - 1]! ^= 1;
-  const d = concat(seal12(1, 1), forged, seal12(1, 1), seal12(5, 5));
+  const d = concatBytes([seal12(1, 1), forged, seal12(1, 1), seal12(5, 5)]);
   t.deepEqual(run12(state12(), d), {
     taken: [[1], [5]],
     held: 0,
@@ -123,7 +114,7 @@ test('DTLS 1.2: a forged record and a replay in a datagram are dropped by reason
 });
 
 test('DTLS 1.2: a ChangeCipherSpec not yet due: epoch 1 without keys pending is unknown-epoch; with them the records are held', (t) => {
-  const d = concat(seal12(0, 0), seal12(1, 1));
+  const d = concatBytes([seal12(0, 0), seal12(1, 1)]);
   const early = state12(true);
   t.deepEqual(run12(early, d), { taken: [], held: 0, drops: { 'unknown-epoch': 2 } });
   early.state.pending(new EpochCipher12(nodeProvider, suite12, keys12, 1));
@@ -137,23 +128,23 @@ test('DTLS 1.2: a ChangeCipherSpec not yet due: epoch 1 without keys pending is 
 
 test('truncated: a record that does not frame goes to the version, which ends the datagram; the records before it were read', (t) => {
   const whole = seal12(0, 0);
-  const d = concat(whole, seal12(1, 1).subarray(0, 20));
+  const d = concatBytes([whole, seal12(1, 1).subarray(0, 20)]);
   t.deepEqual(run12(state12(), d).taken, [[0]]);
 });
 
 test('DTLS 1.2 once settled: a datagram is taken whole or not at all; one record that is all of it, or records that frame to its end, are read', (t) => {
-  const truncated = concat(seal12(0, 0), seal12(1, 1).subarray(0, 20));
+  const truncated = concatBytes([seal12(0, 0), seal12(1, 1).subarray(0, 20)]);
   t.deepEqual(run12(state12(false, true), truncated), {
     taken: [],
     held: 0,
     drops: { malformed: 1 },
   });
   t.deepEqual(run12(state12(false, true), seal12(0, 0)).taken, [[0]]);
-  t.deepEqual(run12(state12(false, true), concat(seal12(0, 0), seal12(1, 1))).taken, [[0], [1]]);
+  t.deepEqual(run12(state12(false, true), concatBytes([seal12(0, 0), seal12(1, 1)])).taken, [[0], [1]]);
 });
 
 test('at most maxRecords records are read; the rest is counted once as records-per-datagram', (t) => {
-  const d = concat(seal12(0, 0), seal12(1, 1), seal12(2, 2));
+  const d = concatBytes([seal12(0, 0), seal12(1, 1), seal12(2, 2)]);
   t.deepEqual(run12(state12(), d, 2), {
     taken: [[0], [1]],
     held: 0,
@@ -162,7 +153,7 @@ test('at most maxRecords records are read; the rest is counted once as records-p
 });
 
 test('a sink that answers false (its connection ended) stops the loop', (t) => {
-  const d = concat(seal12(0, 0), seal12(1, 1), seal12(2, 2));
+  const d = concatBytes([seal12(0, 0), seal12(1, 1), seal12(2, 2)]);
   t.deepEqual(run12(state12(), d, 128, 1).taken, [[0]]);
 });
 
@@ -197,7 +188,7 @@ test('DTLS 1.3: a CID not ours ends the datagram: the records after it are count
   const other = tx.seal('application_data', Uint8Array.of(2)).bytes.slice();
   other[1]! ^= 0xff; // the CID's first byte
   const last = tx.seal('application_data', Uint8Array.of(3)).bytes;
-  t.deepEqual(run13(state, concat(first, other, last)), {
+  t.deepEqual(run13(state, concatBytes([first, other, last])), {
     taken: [[1]],
     held: 0,
     drops: { 'connection-id': 1, 'datagram-remainder': 1 },
@@ -211,7 +202,7 @@ test('DTLS 1.3: the next epoch waits for its keys (held); a replay and a forged 
   forged[forged.length - 1]! ^= 1;
   tx.installWriteKeys(4, suite13, keysFor(nodeProvider, suite13, 4));
   const next = tx.seal('application_data', Uint8Array.of(4)).bytes;
-  t.deepEqual(run13(state, concat(a, a, forged, next)), {
+  t.deepEqual(run13(state, concatBytes([a, a, forged, next])), {
     taken: [[1]],
     held: 1,
     drops: { replay: 1, authentication: 1 },
