@@ -23,9 +23,12 @@ import { decodeDatagram12 } from '../record/datagram12.js';
 import type { DtlsVersionName } from '../versions/versions.js';
 
 export type VersionChoice =
-  /** `clientHello`: the ClientHello read here, whole in the first record, for the cookie exchange not to decode it again. */
-  | { readonly version: 'DTLSv1.3'; readonly clientHello?: DecodedClientHello }
-  | { readonly version: 'DTLSv1.2'; readonly offers13: boolean }
+  /**
+   * `clientHello`: the ClientHello read here, whole in the first record, for the cookie exchange and the version state
+   * that takes it not to decode it again.
+   */
+  | { readonly version: 'DTLSv1.3'; readonly clientHello: DecodedClientHello }
+  | { readonly version: 'DTLSv1.2'; readonly offers13: boolean; readonly clientHello: DecodedClientHello }
   /** Not a whole ClientHello in a first epoch-0 record: drop the datagram (no state, no answer). */
   | { readonly version: undefined; readonly reason: 'not-a-client-hello' }
   /** A ClientHello offering no enabled version: protocol_version. */
@@ -68,7 +71,8 @@ export function chooseServerVersion(datagram: Uint8Array, enabled: readonly Dtls
     return { version: undefined, reason: 'not-a-client-hello' };
   }
   if (offered13 && enabled.includes('DTLSv1.3')) return { version: 'DTLSv1.3', clientHello };
-  if (legacy12 && enabled.includes('DTLSv1.2')) return { version: 'DTLSv1.2', offers13: enabled.includes('DTLSv1.3') };
+  if (legacy12 && enabled.includes('DTLSv1.2'))
+    return { version: 'DTLSv1.2', offers13: enabled.includes('DTLSv1.3'), clientHello };
   return { version: undefined, reason: 'no-common-version' };
 }
 
