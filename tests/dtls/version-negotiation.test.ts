@@ -139,3 +139,33 @@ test('a client offering both goes on in 1.2 only on a HelloVerifyRequest that is
     t.is(c.pollTransmit() !== undefined, twelve, 'the ClientHello again, with the cookie');
   }
 });
+
+test('a ServerHello choosing 1.2 with the downgrade sentinel, to a client that offered 1.3: illegal_parameter', (t) => {
+  const server: DtlsOptions = {
+    wallClock: () => TEST_TIME,
+    certificate: { chain: id.chain, privateKey: id.privateKey },
+    maxVersion: 'DTLSv1.2',
+  };
+  for (const forged of [false, true]) {
+    const c = DtlsConnection.client(client);
+    const s = DtlsConnection.server(server);
+    c.connect(0);
+    const pass = (from: DtlsConnection, to: DtlsConnection, now: number, edit?: (d: Uint8Array) => void): void => {
+      for (let d = from.pollTransmit(); d !== undefined; d = from.pollTransmit()) {
+        edit?.(d);
+        to.receive(d, now);
+      }
+    };
+    pass(c, s, 1); // the ClientHello, offering both
+    pass(s, c, 2); // the HelloVerifyRequest
+    pass(c, s, 3); // the ClientHello with the cookie
+    // The 1.2-only server's ServerHello, its random's last 8 bytes made DOWNGRD 01 by an attacker on the path: record
+    // header 13, handshake header 12, server_version 2, then the random.
+    pass(s, c, 4, (d) => {
+      if (forged && d[0] === 22 && d[13] === 2)
+        d.set([0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01], 13 + 12 + 2 + 24);
+    });
+    t.is(c.failure?.alert, forged ? 'illegal_parameter' : undefined);
+    if (forged) t.regex(c.failure?.message ?? '', /downgrade sentinel/);
+  }
+});
