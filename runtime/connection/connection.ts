@@ -1,4 +1,5 @@
 import { issueConnectionIds } from './cid-actions.js';
+import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
 import type { Header13 } from '../record/codec13.js';
 import { contentTypeFromByte, type InboundRecord } from '../record/record-reader.js';
@@ -349,6 +350,11 @@ export class Dtls13Connection implements VersionState {
       this.dropHandshakeKeysWhenDue(now);
       this.parts.records.park();
     });
+  }
+
+  /** Server: the first ClientHello, decoded where its version was chosen (runtime/dtls/version-choice.ts): not decoded again. */
+  expectClientHello(known: { readonly body: Uint8Array; readonly hello: ClientHello }): void {
+    this.driver.expectClientHello?.(known);
   }
 
   /** A client's offer while DTLS 1.2 answers it (runtime/dtls/connection.ts): its ClientHello's timer off the one clock, or on again. */

@@ -56,6 +56,8 @@ export interface RoleDriver {
   /** A whole handshake message: decoded by its handler into its chart event, if the state takes it now (else unexpected_message). */
   deliver(handler: HandshakeHandler, msgType: number, body: Uint8Array): void;
   control(event: ControlEvent): void;
+  /** Server: the first ClientHello, decoded where its version was chosen (runtime/dtls): not decoded again. */
+  expectClientHello?(known: { readonly body: Uint8Array; readonly hello: ClientHello }): void;
   /** The fatal path: the chart's `fail` transition (its fatal-alert step sends the alert once, with `reason`); nothing in a final state. */
   fail(reason: FatalReason): void;
   handles(eventType: string): boolean;
@@ -214,6 +216,10 @@ class ServerMachine extends Machine13<ServerState, ServerEvent> {
       chart,
       inspected(sharedDtls13ServerMachine, dtls13ServerInput, SERVER_STEPS, SERVER_GUARDS, inspect),
     );
+    this.known = known;
+  }
+
+  expectClientHello(known: { readonly body: Uint8Array; readonly hello: ClientHello }): void {
     this.known = known;
   }
 

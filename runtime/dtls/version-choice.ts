@@ -69,6 +69,8 @@ export class VersionChoice {
   ): VersionChoice | undefined {
     if (config12 === undefined) return role === 'client' ? new VersionChoice(role, versions, common) : undefined;
     if (role === 'client' && first instanceof Connection12) return undefined;
+    // A listener's cookie exchange chose 1.3 already, and the state has the ClientHello it decoded (StatelessRetry).
+    if (role === 'server' && options.statelessRetry !== undefined) return undefined;
     // A server chooses from the first ClientHello (also when it does 1.2 only: one that offers only 1.3 is refused).
     const offer = role === 'client' ? new SentClientHello() : undefined;
     return new VersionChoice(role, versions, common, { options, config12, offer, initialState: first.state });
@@ -175,19 +177,22 @@ export class VersionChoice {
     const choice = chooseServerVersion(datagram, this.versions);
     if (choice.version === undefined && choice.reason === 'not-a-client-hello') return current; // a fragment: the 1.3 state reassembles it
     this.choosing = undefined;
-    if (choice.version === 'DTLSv1.3') return current;
-    if (current instanceof Dtls13Connection) {
-      if (choice.version === undefined) return current; // the 1.3 state refuses it with protocol_version
-      return state12(choosing.options, server12(choosing.options, choosing.config12), this.common);
-    }
     if (choice.version === undefined) {
+      if (current instanceof Dtls13Connection) return current; // the 1.3 state refuses it with protocol_version
       const versions = this.versions.join(', ');
       current.refuse(
         { alert: 'protocol_version', message: `the ClientHello offers no version this server enables (${versions})` },
         now,
       );
+      return current;
     }
-    return current;
+    // The state that takes the ClientHello takes it as decoded here: each ClientHello is decoded once.
+    const state =
+      choice.version === 'DTLSv1.2' && current instanceof Dtls13Connection
+        ? state12(choosing.options, server12(choosing.options, choosing.config12), this.common)
+        : current;
+    state.expectClientHello(choice.clientHello);
+    return state;
   }
 
   /** Client: the server answered in DTLS 1.2; a 1.2 state takes over from our ClientHello as sent. */

@@ -14,7 +14,6 @@
  */
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { decodeClientHello12 } from '../dtls12/client-hello-body12.js';
-import { decodeHelloVerifyRequest } from '../../generated/wire/hello-verify-request.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { findExtension } from '../handshake/extensions.js';
 import { Reader } from '../wire/reader.js';
@@ -23,9 +22,12 @@ import { decodeDatagram12 } from '../record/datagram12.js';
 import type { DtlsVersionName } from '../versions/versions.js';
 
 export type VersionChoice =
-  /** `clientHello`: the ClientHello read here, whole in the first record, for the cookie exchange not to decode it again. */
-  | { readonly version: 'DTLSv1.3'; readonly clientHello?: DecodedClientHello }
-  | { readonly version: 'DTLSv1.2'; readonly offers13: boolean }
+  /**
+   * `clientHello`: the ClientHello read here, whole in the first record, for the cookie exchange and the version state
+   * that takes it not to decode it again.
+   */
+  | { readonly version: 'DTLSv1.3'; readonly clientHello: DecodedClientHello }
+  | { readonly version: 'DTLSv1.2'; readonly offers13: boolean; readonly clientHello: DecodedClientHello }
   /** Not a whole ClientHello in a first epoch-0 record: drop the datagram (no state, no answer). */
   | { readonly version: undefined; readonly reason: 'not-a-client-hello' }
   /** A ClientHello offering no enabled version: protocol_version. */
@@ -68,7 +70,8 @@ export function chooseServerVersion(datagram: Uint8Array, enabled: readonly Dtls
     return { version: undefined, reason: 'not-a-client-hello' };
   }
   if (offered13 && enabled.includes('DTLSv1.3')) return { version: 'DTLSv1.3', clientHello };
-  if (legacy12 && enabled.includes('DTLSv1.2')) return { version: 'DTLSv1.2', offers13: enabled.includes('DTLSv1.3') };
+  if (legacy12 && enabled.includes('DTLSv1.2'))
+    return { version: 'DTLSv1.2', offers13: enabled.includes('DTLSv1.3'), clientHello };
   return { version: undefined, reason: 'no-common-version' };
 }
 
@@ -98,13 +101,8 @@ export function firstAnswer(
     const f = readDtlsHandshake(new Reader(first, 'Handshake'));
     if (f.fragmentOffset !== 0 || f.fragment.length !== f.length) return undefined;
     msgType = String(f.msgType);
-    if (msgType === 'hello_verify_request') {
-      // Only a HelloVerifyRequest that is one (RFC 6347 §4.2.1: DTLS 1.0 or 1.2, a cookie) moves us to 1.2.
-      const hvr = decodeHelloVerifyRequest(f.fragment);
-      return (hvr.serverVersion === 'dtls1_0' || hvr.serverVersion === 'dtls1_2') && hvr.cookie.length > 0
-        ? { version: 'DTLSv1.2', helloVerifyRequest: true }
-        : undefined;
-    }
+    if (msgType === 'hello_verify_request')
+      return helloVerifyRequestIsOne(f.fragment) ? { version: 'DTLSv1.2', helloVerifyRequest: true } : undefined;
     if (msgType !== 'server_hello') return undefined;
     fragment = f.fragment;
   } catch {
@@ -125,6 +123,18 @@ export function plaintextAlertsOnly(datagram: Uint8Array): boolean {
   } catch {
     return false;
   }
+}
+
+const DTLS10 = 0xfeff;
+
+/**
+ * server_version(2) cookie<0..2^8-1>: a HelloVerifyRequest that is one (RFC 6347 §4.2.1: DTLS 1.0 or 1.2, a cookie),
+ * read in place: the 1.2 state that takes it decodes it (once).
+ */
+function helloVerifyRequestIsOne(b: Uint8Array): boolean {
+  if (b.length < 3) return false;
+  const version = (b[0]! << 8) | b[1]!;
+  return (version === DTLS10 || version === DTLS12) && b[2]! > 0 && b.length === 3 + b[2]!;
 }
 
 /** server_version(2) random(32) session_id<0..32> cipher_suite(2) compression(1) extensions<0..2^16-1>: is supported_versions there? */

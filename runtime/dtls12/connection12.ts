@@ -147,6 +147,11 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.fromOffer = true;
   }
 
+  /** Server: the first ClientHello, decoded where its version was chosen (runtime/dtls): not decoded again. */
+  expectClientHello(known: { readonly body: Uint8Array; readonly hello: ClientHello }): void {
+    this.handshake.expect(known);
+  }
+
   /**
    * `charts`: the 1.2 charts' generated machines (runtime/dtls/role-drivers.ts); `shared`: the event queue, counters,
    * outbound queue and clock of its DtlsConnection; `startedAt`: the handshake's start, when it began before this

@@ -12,6 +12,7 @@ import { decodeTls12ServerHello } from '../../generated/wire/tls12-server-hello.
 import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
 import type { DropReason } from '../record/drops.js';
+import { bytesEqual } from '../wire/bytes.js';
 import { Reader } from '../wire/reader.js';
 import { clientHelloPlan12, type ClientHelloPlan12 } from './client-hello-plan12.js';
 import type { Config12 } from './config12.js';
@@ -41,9 +42,16 @@ export interface Inbound12Host {
 export class HandshakeInbound12 {
   readonly reassembler = new HandshakeReassembler();
   private readonly host: Inbound12Host;
+  /** Server: the first ClientHello, decoded where its version was chosen (runtime/dtls), until a ClientHello comes. */
+  private known: { readonly body: Uint8Array; readonly hello: ClientHello } | undefined;
 
   constructor(host: Inbound12Host) {
     this.host = host;
+  }
+
+  /** Server: the ClientHello about to come, decoded already: when these are its bytes, not decoded twice. */
+  expect(known: { readonly body: Uint8Array; readonly hello: ClientHello }): void {
+    this.known = known;
   }
 
   /** A handshake record's content (after the record-rule table admitted it), under `epoch`. */
@@ -86,9 +94,11 @@ export class HandshakeInbound12 {
     const host = this.host;
     if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length)
       return host.drop('plaintext-refused');
+    const known = this.known;
+    this.known = undefined;
     let ch: ClientHello;
     try {
-      ch = decodeClientHello12(f.fragment);
+      ch = known !== undefined && bytesEqual(known.body, f.fragment) ? known.hello : decodeClientHello12(f.fragment);
     } catch {
       return host.drop('malformed');
     }

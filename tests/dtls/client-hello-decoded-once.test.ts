@@ -1,0 +1,109 @@
+import test from 'ava';
+import { Session } from 'node:inspector/promises';
+import { decodeClientHello } from '../../generated/wire/client-hello.js';
+import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
+import { readDtls12Record } from '../../generated/wire/dtls12-record.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { Connection12 } from '../../runtime/dtls12/connection12.js';
+import { Reader } from '../../runtime/wire/reader.js';
+import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
+
+/**
+ * A new server connection decodes its first ClientHello once (runtime/dtls/version-choice.ts hands the ClientHello it
+ * chose the version from to the state that takes it: Dtls13Connection.expectClientHello, Connection12's), counted by
+ * V8's precise call counts; and a state uses the ClientHello it was handed only for those very bytes.
+ */
+
+const id = makeIdentity('p256', 'localhost');
+const client: DtlsOptions = { wallClock: () => TEST_TIME, trustAnchors: [id.caDer], serverName: 'localhost' };
+const server: DtlsOptions = { wallClock: () => TEST_TIME, certificate: { chain: id.chain, privateKey: id.privateKey } };
+
+function drain(c: DtlsConnection): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let d = c.pollTransmit(); d !== undefined; d = c.pollTransmit()) out.push(d);
+  return out;
+}
+
+function firstFlight(options: DtlsOptions): Uint8Array[] {
+  const c = DtlsConnection.client(options);
+  c.connect(0);
+  return drain(c);
+}
+
+/** How many times the generated ClientHello decoder ran in `run` (every ClientHello decode ends in it). */
+async function clientHelloDecodes(run: () => void): Promise<number> {
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
+    run();
+    const { result } = await session.post('Profiler.takePreciseCoverage');
+    let calls = 0;
+    for (const script of result) {
+      if (!script.url.includes('generated/wire/client-hello')) continue;
+      for (const f of script.functions) if (f.functionName === 'decodeClientHello') calls += f.ranges[0]?.count ?? 0;
+    }
+    return calls;
+  } finally {
+    await session.post('Profiler.stopPreciseCoverage');
+    session.disconnect();
+  }
+}
+
+for (const [name, offered, version] of [
+  ['1.3 ClientHello offering both versions', {}, 'DTLSv1.3'],
+  ['1.2-only ClientHello', { maxVersion: 'DTLSv1.2' }, 'DTLSv1.2'],
+] as const) {
+  test.serial(`a server doing both decodes a ${name} once`, async (t) => {
+    const hello = firstFlight({ ...client, ...offered });
+    t.is(hello.length, 1, 'the ClientHello in one datagram');
+    let s: DtlsConnection | undefined;
+    const calls = await clientHelloDecodes(() => {
+      s = DtlsConnection.server(server);
+      for (const d of hello) s.receive(d, 1);
+    });
+    t.is(s!.protocolVersion, version);
+    t.true(drain(s!).length > 0, 'answered');
+    t.is(calls, 1);
+  });
+}
+
+/** The ClientHello body in a one-record datagram. */
+function helloBody(datagram: Uint8Array): Uint8Array {
+  const record = readDtls12Record(new Reader(datagram, 'Datagram'));
+  return readDtlsHandshake(new Reader(record.fragment, 'Handshake')).fragment;
+}
+
+test('a 1.2 state takes the ClientHello it was handed only for the same bytes', (t) => {
+  const c = DtlsConnection.client({ ...client, maxVersion: 'DTLSv1.2' });
+  c.connect(0);
+  const [first] = drain(c);
+  const s = DtlsConnection.server({ ...server, maxVersion: 'DTLSv1.2' });
+  s.receive(first!, 1);
+  for (const d of drain(s)) c.receive(d, 2); // the HelloVerifyRequest
+  const [withCookie] = drain(c);
+  const state = s.versionState;
+  t.true(state instanceof Connection12);
+  t.is(s.state, 'waitClientHello', 'stateless until the cookie');
+  // Handed the first ClientHello (no cookie), then given the second: the second, with its cookie, is answered.
+  const body = helloBody(first!);
+  (state as Connection12).expectClientHello({ body, hello: decodeClientHello(body) });
+  s.receive(withCookie!, 3);
+  t.is(s.failure, undefined);
+  t.not(s.state, 'waitClientHello', 'the cookie taken: not the ClientHello it was handed');
+});
+
+test('a 1.3 state takes the ClientHello it was handed only for the same bytes', (t) => {
+  const [hello13] = firstFlight(client);
+  const [hello12] = firstFlight({ ...client, maxVersion: 'DTLSv1.2' });
+  // Handed a 1.2-only ClientHello (which the 1.3 state refuses), then given the 1.3 one: the 1.3 one is answered.
+  const s = DtlsConnection.server({ ...server, minVersion: 'DTLSv1.3' });
+  const state = s.versionState;
+  t.false(state instanceof Connection12);
+  const body12 = helloBody(hello12!);
+  (state as Exclude<typeof state, Connection12>).expectClientHello({ body: body12, hello: decodeClientHello(body12) });
+  s.receive(hello13!, 1);
+  t.is(s.failure, undefined, 'not the 1.2-only ClientHello it was handed');
+  t.is(s.state, 'waitClientFinished');
+});
