@@ -6,6 +6,7 @@
  * {@link ListedExactly}): a new option must be added here.
  */
 import { ConfigError } from '../../config-error.js';
+import { nearestName } from '../../near-name.js';
 
 /**
  * `Listed` (a table of names) as the type of a table naming exactly the keys of `Options`: assigning a table to it
@@ -166,34 +167,9 @@ const KNOWN: Readonly<Record<Call, Readonly<Record<string, true>>>> = {
   createSecureContext: SECURE_CONTEXT_OPTION_NAMES,
 };
 
-/** Edit distance, for "did you mean". */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const next = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = row[j]!;
-      row[j] = next;
-    }
-  }
-  return row[b.length]!;
-}
-
-/** The known name closest to `name`, when one is close enough to be a slip. */
+/** The known name closest to `name`, case aside, when one is close enough to be a slip (2 edits, or a quarter of it). */
 export function closestOption(name: string, known: readonly string[]): string | undefined {
-  const lower = name.toLowerCase();
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const k of known) {
-    const d = k.toLowerCase() === lower ? 0 : distance(lower, k.toLowerCase());
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
+  return nearestName(name, known, Math.max(2, Math.floor(name.length / 4)), (s) => s.toLowerCase());
 }
 
 /**
