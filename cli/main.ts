@@ -7,7 +7,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { COMMANDS, overview } from './commands.js';
-import { nearestOption, optionsInHelp } from './nearest-option.js';
 import { joinNegativeValues, shortParseError } from './option-table.js';
 import { CliUsageError } from './usage-error.js';
 
@@ -51,6 +50,9 @@ async function main(argv: readonly string[]): Promise<number> {
     if (e instanceof CliUsageError) {
       const message = shortParseError(e.message);
       const unknown = /^unknown option '(--[^']+)'/.exec(message)?.[1];
+      // Loaded only on this path: it imports the library's edit distance (runtime/near-name.ts), and a command that runs
+      // loads no tsc module of runtime/ (tests/api/cold-entry.test.ts).
+      const { nearestOption, optionsInHelp } = await import('./nearest-option.js');
       const nearest = unknown === undefined ? undefined : nearestOption(unknown, optionsInHelp(command.help()));
       const hint = nearest === undefined ? '' : `; did you mean '${nearest}'?`;
       throw new CliUsageError(`${message}${hint}\nsee 'dtls13 ${name} --help'`, { cause: { command: name } });

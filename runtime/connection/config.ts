@@ -7,7 +7,7 @@ import {
 import type { CryptoProvider, KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
 import { defaultProvider } from '../crypto/registry.js';
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
-import { ConfigError, integerOption, described } from '../config-error.js';
+import { booleanOption, ConfigError, integerOption, described } from '../config-error.js';
 import type { FlightTimerConfig } from '../handshake/flight-timer-config.js';
 import { checkIdentityOptions } from '../pki/check-identity-options.js';
 import type { CertificateVerifier } from '../pki/verify-chain.js';
@@ -274,6 +274,12 @@ export interface ResolvedConfig {
   readonly aeadLimits?: AeadLimits | undefined;
 }
 
+/**
+ * `maxDatagramSize` (node:dtls's `mtu`): the largest datagram sent, in bytes, by default 1,200 (node:dtls's); at least
+ * 256, at most the largest UDP payload over IPv4.
+ */
+export const DATAGRAM_SIZE = { min: 256, max: 65_507, default: 1200 } as const;
+
 const DEFAULT_SIGNATURES: readonly SignatureAlgorithm[] = [
   'ecdsa_secp256r1_sha256',
   'ecdsa_secp384r1_sha384',
@@ -347,9 +353,7 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig, owner: o
     DEFAULT_CIPHER_SUITES,
     (s) => s in CIPHER_SUITES,
   );
-  if (o.allowCcm8 !== undefined && typeof o.allowCcm8 !== 'boolean')
-    throw new ConfigError('allowCcm8', `must be a boolean, got ${described(o.allowCcm8)}`);
-  if (cipherSuites.includes('tls_aes_128_ccm_8_sha256') && o.allowCcm8 !== true) {
+  if (booleanOption('allowCcm8', o.allowCcm8) !== true && cipherSuites.includes('tls_aes_128_ccm_8_sha256')) {
     throw new ConfigError(
       'cipherSuites',
       'names tls_aes_128_ccm_8_sha256, which needs allowCcm8: true: with its 8-byte tag 2^7 forged records end a session (RFC 9147 §4.5.3)',
@@ -364,7 +368,7 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig, owner: o
     defaultSignatures(provider),
     (a) => provider.supports({ kind: 'signature', algorithm: a }),
   );
-  if (role === 'client' && o.sni !== undefined) throw new ConfigError('sni', 'is a server option');
+  checkSide(role, o);
   const rawPublicKey = resolveRawPublicKey(o.rawPublicKey, o.certificate);
   if (
     role === 'server' &&
@@ -385,8 +389,7 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig, owner: o
       'clientAuthentication',
       `must be none, optional or required, got ${described(clientAuthentication)}`,
     );
-  if (o.checkServerIdentity !== undefined && typeof o.checkServerIdentity !== 'boolean')
-    throw new ConfigError('checkServerIdentity', 'must be a boolean');
+  booleanOption('checkServerIdentity', o.checkServerIdentity);
   const serverName = o.serverName === undefined ? undefined : resolveServerName(o.serverName);
   // Without trust anchors nothing verifies anyway (every chain is unknown_ca); with them, the identity is checked unless switched off.
   const checkIdentity = role === 'client' && o.verifyPeer === undefined && o.checkServerIdentity !== false;
@@ -397,9 +400,6 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig, owner: o
     );
   }
   const session = role === 'client' ? resumptionSession(o.session, serverName) : undefined;
-  if (role === 'server' && o.session !== undefined) throw new ConfigError('session', 'is a client option');
-  if (role === 'client' && (o.ticketKeys !== undefined || o.tickets !== undefined))
-    throw new ConfigError(o.ticketKeys !== undefined ? 'ticketKeys' : 'tickets', 'is a server option');
   const tickets = role === 'server' ? integerOption('tickets', o.tickets ?? 1, 0, 16) : 0;
   checkIdentityOptions(provider, {
     ...(o.certificate ? { certificate: o.certificate } : {}),
@@ -417,7 +417,12 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig, owner: o
     verifyPeer: o.verifyPeer,
     rawPublicKey,
     clientAuthentication,
-    maxDatagramSize: integerOption('maxDatagramSize', o.maxDatagramSize ?? 1200, 256, 65_507),
+    maxDatagramSize: integerOption(
+      'maxDatagramSize',
+      o.maxDatagramSize ?? DATAGRAM_SIZE.default,
+      DATAGRAM_SIZE.min,
+      DATAGRAM_SIZE.max,
+    ),
     retransmission: o.retransmission ?? DEFAULT_RETRANSMISSION,
     replayWindow: integerOption('replayWindow', o.replayWindow ?? 64, 64, 1 << 20),
     messageBuffers: messageBuffersOption(o.messageBuffers),
@@ -430,11 +435,11 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig, owner: o
     ticketKeys: role === 'server' ? ticketKeysFor(provider, o.ticketKeys, owner) : undefined,
     tickets,
     ticketLifetime: integerOption('ticketLifetime', o.ticketLifetime ?? 7200, 1, 604_800),
-    postHandshakeAuth: booleanOption('postHandshakeAuth', o.postHandshakeAuth, role === 'client'),
+    postHandshakeAuth: o.postHandshakeAuth === true,
     earlyData: earlyDataOption(role, o.earlyData),
     maxEarlyData: role === 'server' ? integerOption('maxEarlyData', o.maxEarlyData ?? 0, 0, 0xffff_ffff) : 0,
     antiReplay: o.antiReplay ?? processAntiReplay(),
-    echoLegacySessionId: booleanOption('echoLegacySessionId', o.echoLegacySessionId, role === 'server'),
+    echoLegacySessionId: o.echoLegacySessionId === true,
     connectionIds: resolveConnectionIds(o.cid, o.rrc, o.rrcTimeoutMs),
     alpnOffer: role === 'client' && o.alpn !== undefined ? alpnNames('alpn', o.alpn) : undefined,
     alpnSelect: role === 'server' ? serverAlpnSelector(o.alpn) : undefined,
@@ -471,18 +476,31 @@ function signatureSchemesOption(
 }
 
 function earlyDataOption(role: 'client' | 'server', data: unknown): Uint8Array | undefined {
-  if (data === undefined) return undefined;
-  if (role !== 'client') throw new ConfigError('earlyData', 'is a client option');
+  if (data === undefined || role !== 'client') return undefined; // on a server: refused by checkSide
   if (!(data instanceof Uint8Array) || data.length === 0)
     throw new ConfigError('earlyData', 'must be a non-empty Uint8Array');
   return data;
 }
 
-function booleanOption(option: string, value: unknown, allowed: boolean): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new ConfigError(option, 'must be a boolean');
-  if (value && !allowed) throw new ConfigError(option, 'is not an option of this side');
-  return value;
+/** The options of one side only, and that side; a boolean one set to false is no option. */
+const ONE_SIDE = {
+  sni: 'server',
+  ticketKeys: 'server',
+  tickets: 'server',
+  echoLegacySessionId: 'server',
+  session: 'client',
+  earlyData: 'client',
+  postHandshakeAuth: 'client',
+} as const;
+
+/** A ConfigError for the first option of `o` that is the other side's, or a boolean of one side that is no boolean. */
+function checkSide(role: 'client' | 'server', o: DtlsConfig): void {
+  booleanOption('postHandshakeAuth', o.postHandshakeAuth);
+  booleanOption('echoLegacySessionId', o.echoLegacySessionId);
+  for (const [option, side] of Object.entries(ONE_SIDE)) {
+    const value = o[option as keyof typeof ONE_SIDE];
+    if (side !== role && value !== undefined && value !== false) throw new ConfigError(option, `is a ${side} option`);
+  }
 }
 
 /** The session to resume, checked now: it must decode, and the server name it was issued for must be the one asked for. */

@@ -1,11 +1,7 @@
 import { releaseOwnTicketKeys } from '../session/ticket-key-cache.js';
 import type { ConnectionOptions } from '../dtls/connection.js';
 import { DtlsConnection } from '../dtls/connection.js';
-import { ConfigError, integerOption, described } from '../config-error.js';
-import {
-  DEFAULT_MAX_CLIENT_HELLO_LENGTH,
-  DEFAULT_MAX_PENDING_CLIENT_HELLOS,
-} from '../connection/hello-retry-reassembly.js';
+import { ConfigError, described } from '../config-error.js';
 import type { AntiReplayStore } from '../session/anti-replay.js';
 import type { Dtls12CipherSuite } from '../versions/suites12.js';
 import { resolveVersionRange } from '../versions/versions.js';
@@ -16,9 +12,8 @@ import {
   type AntiReplayWaitOptions,
   type AntiReplayWaitStats,
 } from './anti-replay-wait.js';
-import { MAX_SERVER_CONNECTIONS } from './connection-limits.js';
-import { DEFAULT_SESSION_CACHE_SIZE } from '../dtls12/session12.js';
 import { hostPrefixes, type HostPrefixes } from './host-key.js';
+import { integerFrom, LISTEN_OPTION_NAMES } from './dtls/option-names.js';
 
 export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> {
   /**
@@ -173,7 +168,7 @@ export interface UdpServerLimits extends AdmissionLimits {
   readonly sessionIds12: number;
 }
 
-/** Checks every option (ConfigError names the one that is wrong) and returns the server's limits. */
+/** Checks the server's own options (ConfigError names the one that is wrong) and returns its limits. */
 export function validateServerOptions(options: UdpServerOptions): UdpServerLimits {
   const {
     inspect,
@@ -201,34 +196,22 @@ export function validateServerOptions(options: UdpServerOptions): UdpServerLimit
     throw new ConfigError('cookies', `must be a boolean, got ${described(options.cookies)}`);
   DtlsConnection.server(connectionOptions); // the connection options, now rather than at the first client (uninspected: it is no connection)
   releaseOwnTicketKeys(connectionOptions); // the random ticket keys that check made for its throwaway options: now, not at a garbage collection
+  // listen's maxSessions, maxSessionsPerHost, handshakeTimeout and idleTimeout(Ms), checked by serverOptions (node/dtls/options.ts) under
+  // the names the caller gave, come here renamed; every other integer is checked here, against its row in option-names.ts.
+  const listen = LISTEN_OPTION_NAMES;
   return {
-    connections: integerOption('maxConnections', options.maxConnections ?? 10_000, 1, MAX_SERVER_CONNECTIONS),
-    handshakes: integerOption('maxHandshakes', options.maxHandshakes ?? 1_000, 1, 1_000_000),
-    connectionsPerHost: integerOption(
-      'maxConnectionsPerHost',
-      options.maxConnectionsPerHost ?? 100,
-      1,
-      MAX_SERVER_CONNECTIONS,
-    ),
-    handshakesPerHost: integerOption('maxHandshakesPerHost', options.maxHandshakesPerHost ?? 10, 1, 1_000_000),
-    handshakeMs: integerOption('handshakeTimeoutMs', options.handshakeTimeoutMs ?? 10_000, 1, 3_600_000),
-    idleMs: integerOption('idleTimeoutMs', options.idleTimeoutMs ?? 300_000, 0, 86_400_000),
-    parkMs: integerOption('parkAfterMs', options.parkAfterMs ?? 30_000, 0, 86_400_000),
-    pendingClientHellos: integerOption(
-      'maxPendingClientHellos',
-      options.maxPendingClientHellos ?? DEFAULT_MAX_PENDING_CLIENT_HELLOS,
-      0,
-      1_000_000,
-    ),
-    clientHelloLength: integerOption(
-      'maxClientHelloLength',
-      options.maxClientHelloLength ?? DEFAULT_MAX_CLIENT_HELLO_LENGTH,
-      64,
-      16_372,
-    ),
+    connections: options.maxConnections ?? listen.maxSessions.default,
+    handshakes: integerFrom('listen', 'maxHandshakes', options.maxHandshakes),
+    connectionsPerHost: options.maxConnectionsPerHost ?? listen.maxSessionsPerHost.default,
+    handshakesPerHost: integerFrom('listen', 'maxHandshakesPerHost', options.maxHandshakesPerHost),
+    handshakeMs: options.handshakeTimeoutMs ?? listen.handshakeTimeout.default,
+    idleMs: options.idleTimeoutMs ?? listen.idleTimeoutMs.default,
+    parkMs: integerFrom('listen', 'parkAfterMs', options.parkAfterMs),
+    pendingClientHellos: integerFrom('listen', 'maxPendingClientHellos', options.maxPendingClientHellos),
+    clientHelloLength: integerFrom('listen', 'maxClientHelloLength', options.maxClientHelloLength),
     hostPrefixes: hostPrefixes(options.ipv4HostPrefix, options.ipv6HostPrefix),
     antiReplayWait: antiReplayWaitLimits(options.antiReplayWait),
-    sessionIds12: integerOption('maxSessionIds12', options.maxSessionIds12 ?? DEFAULT_SESSION_CACHE_SIZE, 0, 1_000_000),
+    sessionIds12: integerFrom('listen', 'maxSessionIds12', options.maxSessionIds12),
   };
 }
 

@@ -38,6 +38,7 @@ import {
 } from '../../runtime/record/limits.js';
 import { RECEIVE_BATCH } from '../../runtime/node/datagram-io.js';
 import { RECORD_TEXT } from '../../cli/line-input.js';
+import { CONNECT_OPTION_NAMES, LISTEN_OPTION_NAMES } from '../../runtime/node/dtls/option-names.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -81,12 +82,10 @@ function checkSection(file: string, heading: string, claims: () => string[]): vo
   });
 }
 
-const SERVER_OPTIONS = 'runtime/node/server-options.ts';
-const NODE_OPTIONS = 'runtime/node/dtls/options.ts';
-const listenHandshakeMs = (): number => literal(NODE_OPTIONS, /handshakeTimeoutMs\(handshakeTimeout, ([\d_]+)\)/);
-const connectHandshakeMs = (): number =>
-  literal('runtime/node/dtls/connect.ts', /handshakeTimeoutMs\(options\.handshakeTimeout, ([\d_]+)\)/);
-const longestHandshakeMs = (): number => literal(NODE_OPTIONS, /LONGEST_HANDSHAKE_MS = ([\d_]+)/);
+// listen's and connect's integer options: their defaults and what 0 becomes, from the one table (option-names.ts).
+const listenHandshakeMs = (): number => LISTEN_OPTION_NAMES.handshakeTimeout.default;
+const connectHandshakeMs = (): number => CONNECT_OPTION_NAMES.handshakeTimeout.default;
+const longestHandshakeMs = (): number => LISTEN_OPTION_NAMES.handshakeTimeout.zero;
 const cookieLifetimeMs = (): number => literal('runtime/handshake/cookie.ts', /lifetimeMs = ([\d_]+)/);
 
 checkSection('docs/api.md', '## Sessions: PSKs, resumption, 0-RTT, post-handshake authentication', () => [
@@ -116,10 +115,10 @@ checkSection('docs/node-dtls.md', '## `connect` options', () => [
 ]);
 
 checkSection('docs/security/admission.md', '## The order of checks for a ClientHello from a new peer', () => {
-  const handshakes = literal(SERVER_OPTIONS, /options\.maxHandshakes \?\? ([\d_]+)/);
-  const sessions = literal(NODE_OPTIONS, /limitOption\('maxSessions', maxSessions, ([\d_]+)\)/);
-  const perHostHandshakes = literal(SERVER_OPTIONS, /options\.maxHandshakesPerHost \?\? ([\d_]+)/);
-  const perHostSessions = literal(NODE_OPTIONS, /limitOption\('maxSessionsPerHost', maxSessionsPerHost, ([\d_]+)\)/);
+  const handshakes = LISTEN_OPTION_NAMES.maxHandshakes.default;
+  const sessions = LISTEN_OPTION_NAMES.maxSessions.default;
+  const perHostHandshakes = LISTEN_OPTION_NAMES.maxHandshakesPerHost.default;
+  const perHostSessions = LISTEN_OPTION_NAMES.maxSessionsPerHost.default;
   return [
     `(\`maxHandshakes\`, ${n(handshakes)})`,
     `(\`maxSessions\`, ${n(sessions)})`,

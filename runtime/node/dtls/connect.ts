@@ -1,11 +1,12 @@
 import type { Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { ConfigError, integerOption, described, portOption } from '../../config-error.js';
+import { ConfigError, described, portOption } from '../../config-error.js';
 import { Transport } from '../transport.js';
 import { bindSocket, createClientSocket } from '../socket-bind.js';
 import type { AuthorizationRecord } from './authorization.js';
-import { clientOptions, handshakeTimeoutMs, type ConnectOptions } from './options.js';
+import { clientOptions, type ConnectOptions } from './options.js';
+import { integerFrom } from './option-names.js';
 import { attachClientSocket, rebindClient } from './rebind.js';
 import { DtlsSession } from './session.js';
 import { DtlsConnection } from '../../dtls/connection.js';
@@ -47,9 +48,9 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
     mtu,
     transport,
   } = clientOptions(host, options, authorization);
-  const handshakeMs = handshakeTimeoutMs(options.handshakeTimeout, 30_000);
-  const idleMs = integerOption('idleTimeout', options.idleTimeout ?? 0, 0, 86_400_000);
-  const bindPort = integerOption('bindPort', options.bindPort ?? 0, 0, 65535);
+  const handshakeMs = integerFrom('connect', 'handshakeTimeout', options.handshakeTimeout);
+  const idleMs = integerFrom('connect', 'idleTimeout', options.idleTimeout);
+  const bindPort = integerFrom('connect', 'bindPort', options.bindPort);
   if (options.bindHost !== undefined && isIP(options.bindHost) === 0)
     throw new ConfigError('bindHost', `must be an IP address, got ${described(options.bindHost)}`);
   const literal = isIP(host);

@@ -1,11 +1,22 @@
 /**
- * Every option name `listen`, `connect` and `createSecureContext` take, so that a misspelled or unsupported one is a
- * ConfigError when it is given rather than silently ignored: an option that does not take effect is a setting the
- * caller believes in and does not have (`ciphers` asking for AES-256, `handshakeTimeoutMs` for a shorter hold). The
- * lists are checked against the option types at compile time where those are declared (options.ts, secure-context.ts:
- * {@link ListedExactly}): a new option must be added here.
+ * The one table of the options `listen`, `connect` and `createSecureContext` take. Every name is in it, so that a
+ * misspelled or unsupported one is a ConfigError when it is given rather than silently ignored: an option that does
+ * not take effect is a setting the caller believes in and does not have (`ciphers` asking for AES-256,
+ * `handshakeTimeoutMs` for a shorter hold). An integer option's row holds its range, its default and what 0 stands
+ * for ({@link IntegerRow}): {@link integerFrom} checks it from there, and docs/node-dtls.md's figures are read from it
+ * (tests/docs/documented-figures.test.ts). The lists are checked against the option types at compile time where those
+ * are declared (options.ts, secure-context.ts: {@link ListedExactly}): a new option must be added here.
  */
-import { ConfigError } from '../../config-error.js';
+import { ConfigError, integerOption } from '../../config-error.js';
+import { DATAGRAM_SIZE } from '../../connection/config.js';
+import {
+  DEFAULT_MAX_CLIENT_HELLO_LENGTH,
+  DEFAULT_MAX_PENDING_CLIENT_HELLOS,
+} from '../../connection/hello-retry-reassembly.js';
+import { DEFAULT_SESSION_CACHE_SIZE } from '../../dtls12/session12.js';
+import { nearestName } from '../../near-name.js';
+import { MAX_SERVER_CONNECTIONS } from '../connection-limits.js';
+import { MAX_OWNERS } from '../../cid/cid-owner.js';
 
 /**
  * `Listed` (a table of names) as the type of a table naming exactly the keys of `Options`: assigning a table to it
@@ -14,10 +25,31 @@ import { ConfigError } from '../../config-error.js';
 export type ListedExactly<Listed, Options> = {
   readonly [K in keyof Options | keyof Listed]-?: K extends keyof Options
     ? K extends keyof Listed
-      ? true
+      ? true | IntegerRow
       : 'missing'
     : 'not an option';
 };
+
+/** An integer option: `min..max`, its default when not given, and what `0` ("no limit") becomes, when it means that. */
+export interface IntegerRow {
+  readonly min: number;
+  readonly max: number;
+  readonly default?: number;
+  readonly zero?: number;
+}
+
+/** What `handshakeTimeout: 0` ("no limit") becomes: a handshake slot is never held for longer than an hour. */
+export const LONGEST_HANDSHAKE_MS = 3_600_000;
+/** The longest idle time taken, a day. */
+const DAY_MS = 86_400_000;
+/** The largest SO_RCVBUF / SO_SNDBUF asked for (the kernel clamps it to its own maximum anyway). */
+const MAX_SOCKET_BUFFER = 2 ** 31 - 1;
+
+const HANDSHAKE_TIMEOUT = { min: 0, max: LONGEST_HANDSHAKE_MS, zero: LONGEST_HANDSHAKE_MS } as const;
+const IDLE_TIMEOUT = { min: 0, max: DAY_MS } as const;
+/** `maxSessions`, `maxSessionsPerHost`: 0 is no limit, which is the most either takes (connection-limits.ts). */
+const SESSIONS = { min: 0, max: MAX_SERVER_CONNECTIONS, zero: MAX_SERVER_CONNECTIONS } as const;
+const MTU = { min: DATAGRAM_SIZE.min, max: DATAGRAM_SIZE.max, default: DATAGRAM_SIZE.default } as const;
 
 /** The options `listen` and `connect` both take. */
 const SHARED_OPTION_NAMES = {
@@ -35,8 +67,6 @@ const SHARED_OPTION_NAMES = {
   extendedMasterSecret: true,
   fingerprint: true,
   groups: true,
-  handshakeTimeout: true,
-  idleTimeout: true,
   inspect: true,
   key: true,
   limits: true,
@@ -44,7 +74,7 @@ const SHARED_OPTION_NAMES = {
   maxVersion: true,
   messageBuffers: true,
   minVersion: true,
-  mtu: true,
+  mtu: MTU,
   onDatagram: true,
   passphrase: true,
   peerAddress: true,
@@ -78,31 +108,33 @@ const SHARED_OPTION_NAMES = {
 /** Every option of `listen` (ListenOptions, options.ts). */
 export const LISTEN_OPTION_NAMES = {
   ...SHARED_OPTION_NAMES,
+  handshakeTimeout: { ...HANDSHAKE_TIMEOUT, default: 10_000 },
+  idleTimeout: { ...IDLE_TIMEOUT, default: 300_000 },
   antiReplayWait: true,
   cookies: true,
   fleet: true,
   host: true,
-  hostId: true,
-  idleTimeoutMs: true,
+  hostId: { min: 0, max: MAX_OWNERS - 1, default: 0 },
+  idleTimeoutMs: { ...IDLE_TIMEOUT, default: 300_000 },
   ipv4HostPrefix: true,
   ipv6HostPrefix: true,
   ipv6Only: true,
   keyLog: true,
-  maxClientHelloLength: true,
-  maxHandshakes: true,
-  maxHandshakesPerHost: true,
-  maxPendingClientHellos: true,
-  maxSessionIds12: true,
-  maxSessions: true,
-  maxSessionsPerHost: true,
-  parkAfterMs: true,
-  port: true,
+  maxClientHelloLength: { min: 64, max: 16_372, default: DEFAULT_MAX_CLIENT_HELLO_LENGTH },
+  maxHandshakes: { min: 1, max: 1_000_000, default: 1_000 },
+  maxHandshakesPerHost: { min: 1, max: 1_000_000, default: 10 },
+  maxPendingClientHellos: { min: 0, max: 1_000_000, default: DEFAULT_MAX_PENDING_CLIENT_HELLOS },
+  maxSessionIds12: { min: 0, max: 1_000_000, default: DEFAULT_SESSION_CACHE_SIZE },
+  maxSessions: { ...SESSIONS, default: 10_000 },
+  maxSessionsPerHost: { ...SESSIONS, default: 100 },
+  parkAfterMs: { min: 0, max: DAY_MS, default: 30_000 },
+  port: { min: 0, max: 65_535, default: 0 },
   requestCert: true,
   reusePort: true,
   ticketKeyFile: true,
-  udpReceiveBufferSize: true,
-  udpSendBufferSize: true,
-  udpTTL: true,
+  udpReceiveBufferSize: { min: 1, max: MAX_SOCKET_BUFFER },
+  udpSendBufferSize: { min: 1, max: MAX_SOCKET_BUFFER },
+  udpTTL: { min: 1, max: 255 },
   verifyPeer: true,
   workers: true,
 } as const;
@@ -110,8 +142,10 @@ export const LISTEN_OPTION_NAMES = {
 /** Every option of `connect` (ConnectOptions, options.ts). */
 export const CONNECT_OPTION_NAMES = {
   ...SHARED_OPTION_NAMES,
+  handshakeTimeout: { ...HANDSHAKE_TIMEOUT, default: 30_000 },
+  idleTimeout: { ...IDLE_TIMEOUT, default: 0 },
   bindHost: true,
-  bindPort: true,
+  bindPort: { min: 0, max: 65_535, default: 0 },
   clientAuthentication: true,
   servername: true,
 } as const;
@@ -160,40 +194,15 @@ const RENAMED: Readonly<Record<string, string>> = {
 
 type Call = 'listen' | 'connect' | 'createSecureContext';
 
-const KNOWN: Readonly<Record<Call, Readonly<Record<string, true>>>> = {
+const KNOWN: Readonly<Record<Call, Readonly<Record<string, true | IntegerRow>>>> = {
   listen: LISTEN_OPTION_NAMES,
   connect: CONNECT_OPTION_NAMES,
   createSecureContext: SECURE_CONTEXT_OPTION_NAMES,
 };
 
-/** Edit distance, for "did you mean". */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const next = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = row[j]!;
-      row[j] = next;
-    }
-  }
-  return row[b.length]!;
-}
-
-/** The known name closest to `name`, when one is close enough to be a slip. */
+/** The known name closest to `name`, case aside, when one is close enough to be a slip (2 edits, or a quarter of it). */
 export function closestOption(name: string, known: readonly string[]): string | undefined {
-  const lower = name.toLowerCase();
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const k of known) {
-    const d = k.toLowerCase() === lower ? 0 : distance(lower, k.toLowerCase());
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
+  return nearestName(name, known, Math.max(2, Math.floor(name.length / 4)), (s) => s.toLowerCase());
 }
 
 /**
@@ -230,4 +239,23 @@ function unknownReason(call: Call, name: string): string {
     return 'is an option of connect(), not of listen()';
   const near = closestOption(name, Object.keys(KNOWN[call]));
   return `is not an option of ${call}()${near !== undefined ? ` (did you mean ${near}?)` : ''}`;
+}
+
+/** The integer options of `call`'s table. */
+type IntegerName<Table> = { [K in keyof Table]: Table[K] extends IntegerRow ? K : never }[keyof Table];
+
+/** The integer options of listen, of connect. */
+export type ListenIntegerOption = IntegerName<typeof LISTEN_OPTION_NAMES>;
+export type ConnectIntegerOption = IntegerName<typeof CONNECT_OPTION_NAMES>;
+
+/**
+ * `value` of the integer option `name` of `call`, checked against its row: its default when undefined, a ConfigError naming the option when it is no integer in the row's range, and `0` as the row's `zero`
+ * when it means "no limit".
+ */
+export function integerFrom(call: 'listen', name: ListenIntegerOption, value: unknown): number;
+export function integerFrom(call: 'connect', name: ConnectIntegerOption, value: unknown): number;
+export function integerFrom(call: 'listen' | 'connect', name: string, value: unknown): number {
+  const row = KNOWN[call][name] as IntegerRow;
+  const n = integerOption(name, value ?? row.default, row.min, row.max);
+  return n === 0 && row.zero !== undefined ? row.zero : n;
 }

@@ -4,8 +4,9 @@
  * (`cipherSuites`, `groups`, `psk`, `ticketKeys`, `alpn`, ...) passes through under its own name.
  */
 import { isIP } from 'node:net';
-import { booleanOption, ConfigError, integerOption, described, portOption } from '../../config-error.js';
+import { booleanOption, ConfigError, described } from '../../config-error.js';
 import type { ConnectionOptions } from '../../dtls/connection.js';
+import { DATAGRAM_SIZE } from '../../connection/config.js';
 import type { ServerCredentials, SniOption } from '../../connection/sni-selection.js';
 import {
   credentialContext,
@@ -15,7 +16,6 @@ import {
 } from '../../pki/secure-context.js';
 import { systemRootsVerifier } from '../../pki/system-trust-anchors.js';
 import type { UdpServerOptions } from '../server-options.js';
-import { MAX_SERVER_CONNECTIONS } from '../connection-limits.js';
 import { lenientVerifier, strictVerifier, type AuthorizationRecord } from './authorization.js';
 import { resolveServerName } from '../../pki/server-name.js';
 import { BytesLru } from '../../pki/bytes-lru.js';
@@ -24,7 +24,13 @@ import { contentKey } from './content-key.js';
 import type { Dtls12CipherSuite } from '../../versions/suites12.js';
 import { ciphersOption } from './cipher-option.js';
 import type { DatagramTransport } from './transport.js';
-import { checkOptionNames, CONNECT_OPTION_NAMES, LISTEN_OPTION_NAMES, type ListedExactly } from './option-names.js';
+import {
+  checkOptionNames,
+  CONNECT_OPTION_NAMES,
+  integerFrom,
+  LISTEN_OPTION_NAMES,
+  type ListedExactly,
+} from './option-names.js';
 import { checkContextRole } from './secure-context.js';
 import type { FleetOptions } from './workers/fleet-options.js';
 import { withProfile, type ProfileName } from './profile-option.js';
@@ -32,15 +38,8 @@ import { extendedMasterSecretOption, type ExtendedMasterSecretOption } from './e
 import { rawPublicKeyOptions, type RawPublicKeyOptions } from './raw-public-key-options.js';
 import { clientFingerprint, serverFingerprint, type FingerprintOptionValue } from './fingerprint-options.js';
 
-/** node:dtls's default and bounds for `mtu`: the largest datagram sent, in bytes. */
-export const DEFAULT_MTU = 1200;
-const MIN_MTU = 256;
-/** The largest UDP payload over IPv4. */
-const MAX_MTU = 65_507;
-/** What `handshakeTimeout: 0` ("no limit") becomes: a handshake slot is never held for longer than an hour. */
-const LONGEST_HANDSHAKE_MS = 3_600_000;
-/** What `maxSessions: 0` / `maxSessionsPerHost: 0` ("no limit") become, and the most either takes (connection-limits.ts). */
-const MOST_SESSIONS = MAX_SERVER_CONNECTIONS;
+/** node:dtls's default `mtu`: the largest datagram sent, in bytes. */
+export const DEFAULT_MTU = DATAGRAM_SIZE.default;
 
 /** The server options renamed here (given under their node:dtls names instead). */
 type RenamedServerOptions =
@@ -202,21 +201,6 @@ export interface ConnectOptions
   readonly fingerprint?: FingerprintOptionValue;
 }
 
-/** `handshakeTimeout` in ms, 0 mapped to the longest. */
-export function handshakeTimeoutMs(value: number | undefined, fallback: number): number {
-  const ms = integerOption('handshakeTimeout', value ?? fallback, 0, LONGEST_HANDSHAKE_MS);
-  return ms === 0 ? LONGEST_HANDSHAKE_MS : ms;
-}
-
-function mtuOption(value: number | undefined): number {
-  return integerOption('mtu', value ?? DEFAULT_MTU, MIN_MTU, MAX_MTU);
-}
-
-function limitOption(option: string, value: number | undefined, fallback: number): number {
-  const n = integerOption(option, value ?? fallback, 0, MOST_SESSIONS);
-  return n === 0 ? MOST_SESSIONS : n;
-}
-
 /** Whether this Node's node:dgram takes `reusePort` (added in 22.12.0 and 23.1.0). */
 export function dgramHasReusePort(version = process.versions.node): boolean {
   const [major = 0, minor = 0] = version.split('.').map(Number);
@@ -238,20 +222,17 @@ export type ListenerOptions = UdpServerOptions & {
   readonly transport: DatagramTransport | undefined;
 };
 
-/** The largest SO_RCVBUF / SO_SNDBUF asked for (the kernel clamps it to its own maximum anyway). */
-const MAX_SOCKET_BUFFER = 2 ** 31 - 1;
-
 function udpOptions(o: ListenOptions): UdpSocketOptions {
   const ipv6Only = booleanOption('ipv6Only', o.ipv6Only);
   return {
     ...(ipv6Only !== undefined ? { ipv6Only } : {}),
     ...(o.udpReceiveBufferSize !== undefined
-      ? { recvBufferSize: integerOption('udpReceiveBufferSize', o.udpReceiveBufferSize, 1, MAX_SOCKET_BUFFER) }
+      ? { recvBufferSize: integerFrom('listen', 'udpReceiveBufferSize', o.udpReceiveBufferSize) }
       : {}),
     ...(o.udpSendBufferSize !== undefined
-      ? { sendBufferSize: integerOption('udpSendBufferSize', o.udpSendBufferSize, 1, MAX_SOCKET_BUFFER) }
+      ? { sendBufferSize: integerFrom('listen', 'udpSendBufferSize', o.udpSendBufferSize) }
       : {}),
-    ...(o.udpTTL !== undefined ? { ttl: integerOption('udpTTL', o.udpTTL, 1, 255) } : {}),
+    ...(o.udpTTL !== undefined ? { ttl: integerFrom('listen', 'udpTTL', o.udpTTL) } : {}),
   };
 }
 
@@ -378,14 +359,18 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
     ...(suites !== undefined ? { cipherSuites: suites } : {}),
     ...(suites12 !== undefined ? { cipherSuites12: suites12 } : {}),
     ...(alpn !== undefined ? { alpn: alpnOption(alpn) } : {}),
-    ...(idleTimeout !== undefined ? { idleTimeoutMs: integerOption('idleTimeout', idleTimeout, 0, 86_400_000) } : {}),
     ...(sni !== undefined ? { sni: sniOption(sni) } : {}),
     host: host ?? '0.0.0.0',
-    port: portOption('port', port ?? 0, 0),
-    maxDatagramSize: mtuOption(mtu),
-    handshakeTimeoutMs: handshakeTimeoutMs(handshakeTimeout, 10_000),
-    maxConnections: limitOption('maxSessions', maxSessions, 10_000),
-    maxConnectionsPerHost: limitOption('maxSessionsPerHost', maxSessionsPerHost, 100),
+    port: integerFrom('listen', 'port', port),
+    maxDatagramSize: integerFrom('listen', 'mtu', mtu),
+    handshakeTimeoutMs: integerFrom('listen', 'handshakeTimeout', handshakeTimeout),
+    // idleTimeout is the name connect has; idleTimeoutMs the server's own (both at once is refused above)
+    idleTimeoutMs:
+      idleTimeout !== undefined
+        ? integerFrom('listen', 'idleTimeout', idleTimeout)
+        : integerFrom('listen', 'idleTimeoutMs', rest.idleTimeoutMs),
+    maxConnections: integerFrom('listen', 'maxSessions', maxSessions),
+    maxConnectionsPerHost: integerFrom('listen', 'maxSessionsPerHost', maxSessionsPerHost),
     clientAuthentication: ask ? (reject ? 'required' : 'optional') : 'none',
     ...(raw
       ? { rawPublicKey: raw.option, ...(raw.option.verifyPeer ? { clientAuthentication: 'required' as const } : {}) }
@@ -484,7 +469,7 @@ export function clientOptions(
     ...(context.certificate ? { certificate: context.certificate } : {}),
     trustAnchors: anchorsUnused ? [] : context.trustAnchors,
   };
-  const size = mtuOption(mtu);
+  const size = integerFrom('connect', 'mtu', mtu);
   const { suites13: suites, suites12 } = ciphersOption(ciphers, rest);
   const connection: ConnectionOptions = {
     ...rest,

@@ -6,7 +6,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { ConfigError, integerOption, described } from '../../../config-error.js';
-import { MAX_OWNERS, MIN_OWNER_CID_LENGTH } from '../../../cid/cid-owner.js';
+import { MIN_OWNER_CID_LENGTH } from '../../../cid/cid-owner.js';
+import { integerFrom } from '../option-names.js';
 
 /** Most workers (a CID's worker byte names 256; more threads than cores only cost). */
 export const MAX_WORKERS = 64;
@@ -25,8 +26,7 @@ export function workerCount(value: unknown): number {
 
 /** `hostId`: this host's number in a fleet (0..255), the first byte of every CID it issues; default 0. */
 export function hostIdOption(value: unknown): number {
-  if (value === undefined) return 0;
-  return integerOption('hostId', value as number, 0, MAX_OWNERS - 1);
+  return integerFrom('listen', 'hostId', value);
 }
 
 /** `cid` with workers or a host id: a length of at least 6 (or { length, spares, maxIssued, maxPeer }), no generator of one's own. */

@@ -1,0 +1,77 @@
+/**
+ * runtime/connection/config.ts's checks that are the connection's alone: an option of one side given to the other is a
+ * ConfigError saying whose it is (a boolean one set to false is no option), and a boolean that is no boolean says what
+ * it got; `maxDatagramSize` has the one range `mtu` has too (DATAGRAM_SIZE).
+ */
+import test from 'ava';
+import { ConfigError } from '../../runtime/config-error.js';
+import { DATAGRAM_SIZE, resolveConfig, type DtlsConfig } from '../../runtime/connection/config.js';
+import { makeIdentity } from '../support/pki-fixtures.js';
+
+const id = makeIdentity('p256', 'server.test');
+const server: DtlsConfig = { certificate: { chain: id.chain, privateKey: id.privateKey } };
+
+function refused(t: import('ava').ExecutionContext, run: () => unknown, option: string, reason: RegExp): void {
+  const e = t.throws(run, { instanceOf: ConfigError });
+  t.is(e?.option, option);
+  t.regex(e?.reason ?? '', reason);
+}
+
+test('an option of one side given to the other is a ConfigError naming it and whose it is', (t) => {
+  refused(
+    t,
+    () => resolveConfig('client', { echoLegacySessionId: true }),
+    'echoLegacySessionId',
+    /^is a server option$/,
+  );
+  refused(t, () => resolveConfig('client', { tickets: 2 }), 'tickets', /^is a server option$/);
+  refused(t, () => resolveConfig('client', { ticketKeys: new Uint8Array(32) }), 'ticketKeys', /^is a server option$/);
+  refused(t, () => resolveConfig('client', { sni: new Map() }), 'sni', /^is a server option$/);
+  refused(
+    t,
+    () => resolveConfig('server', { ...server, postHandshakeAuth: true }),
+    'postHandshakeAuth',
+    /^is a client option$/,
+  );
+  refused(
+    t,
+    () => resolveConfig('server', { ...server, earlyData: new Uint8Array(1) }),
+    'earlyData',
+    /^is a client option$/,
+  );
+  refused(
+    t,
+    () => resolveConfig('server', { ...server, session: new Uint8Array(1) }),
+    'session',
+    /^is a client option$/,
+  );
+});
+
+test('a boolean of one side set to false is no option on the other; one that is no boolean says what it got', (t) => {
+  t.false(resolveConfig('server', { ...server, postHandshakeAuth: false }).postHandshakeAuth);
+  t.false(resolveConfig('client', { echoLegacySessionId: false }).echoLegacySessionId);
+  t.true(resolveConfig('client', { postHandshakeAuth: true }).postHandshakeAuth);
+  t.true(resolveConfig('server', { ...server, echoLegacySessionId: true }).echoLegacySessionId);
+  const e = t.throws(() => resolveConfig('server', { ...server, postHandshakeAuth: 'yes' as unknown as boolean }), {
+    instanceOf: ConfigError,
+  });
+  t.is(e?.option, 'postHandshakeAuth');
+  t.is(e?.code, 'ERR_INVALID_ARG_TYPE');
+  t.regex(e?.reason ?? '', /^must be a boolean, got type string \('yes'\)$/);
+  const c = t.throws(() => resolveConfig('client', { checkServerIdentity: 1 as unknown as boolean }), {
+    instanceOf: ConfigError,
+  });
+  t.is(c?.option, 'checkServerIdentity');
+  t.regex(c?.reason ?? '', /got type number \(1\)/);
+});
+
+test('maxDatagramSize takes DATAGRAM_SIZE: its default, its bounds, and a ConfigError past either', (t) => {
+  t.is(resolveConfig('client', {}).maxDatagramSize, DATAGRAM_SIZE.default);
+  t.is(resolveConfig('client', { maxDatagramSize: DATAGRAM_SIZE.min }).maxDatagramSize, DATAGRAM_SIZE.min);
+  t.is(resolveConfig('client', { maxDatagramSize: DATAGRAM_SIZE.max }).maxDatagramSize, DATAGRAM_SIZE.max);
+  for (const size of [DATAGRAM_SIZE.min - 1, DATAGRAM_SIZE.max + 1]) {
+    const e = t.throws(() => resolveConfig('client', { maxDatagramSize: size }), { instanceOf: ConfigError });
+    t.is(e?.option, 'maxDatagramSize');
+    t.is(e?.code, 'ERR_OUT_OF_RANGE');
+  }
+});
