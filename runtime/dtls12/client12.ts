@@ -28,7 +28,7 @@ import { acceptServerExtensions12, clientExtensions12, offerFromClientHello12 } 
 import { HandshakeLog12 } from './handshake-log.js';
 import { checkServerHello12 } from './hello-checks.js';
 import { clientHello12, offeredSchemes12 } from './hello12.js';
-import { settleCids12, switchReadEpoch12, type HandshakeParts12 } from './handshake-parts12.js';
+import { settleCids12, type HandshakeParts12 } from './handshake-parts12.js';
 import type { Connected12, Outcome12 } from './outcome12.js';
 import type { Negotiated12Extensions } from './extensions12.js';
 import type { Out12 } from './out12.js';
@@ -279,22 +279,14 @@ function resumeSession(
     throw new ProtocolError('handshake_failure', 'a resumed session without extended_master_secret (RFC 7627 §5.3)');
   const ticket = offered.ticket !== undefined ? { ticket: offered.ticket, lifetimeSeconds: 0 } : undefined;
   const keyed: ClientKeyed12 = {
-    log: hs.log,
-    clientRandom: hs.clientRandom,
-    serverRandom: hs.serverRandom,
-    suite: hs.suite,
-    sessionId: hs.sessionId,
-    helloVerifyRequest: hs.helloVerifyRequest,
-    ticketExpected: hs.ticketExpected,
+    ...hs,
     master: offered.masterSecret.slice(),
     resumed: true,
-    extendedMasterSecret: true,
     peer: undefined,
     group: undefined,
     signatureAlgorithm: undefined,
     ticket,
     pskIdentity: offered.pskIdentity,
-    extensions: hs.extensions,
   };
   installKeys12(c, keyed.suite, keyed.master, keyed.clientRandom, keyed.serverRandom, hs.extensions.cids);
   return { kind: 'waitResumedNewSessionTicketOrChangeCipherSpec', keyed };
@@ -402,28 +394,11 @@ function sendClientFlight(
   );
 }
 
-/** storeSessionTicket: allowed only after a ServerHello with SessionTicket (RFC 5077 §3.3). */
-function storeSessionTicket(
-  c: HandshakeParts12,
-  s: At<'waitNewSessionTicketOrChangeCipherSpec'>,
-  e: On<'NewSessionTicket'>,
-  p: undefined,
-  to: 'waitChangeCipherSpec',
-): At<'waitChangeCipherSpec'>;
-function storeSessionTicket(
-  c: HandshakeParts12,
-  s: At<'waitResumedNewSessionTicketOrChangeCipherSpec'>,
-  e: On<'NewSessionTicket'>,
-  p: undefined,
-  to: 'waitResumedChangeCipherSpec',
-): At<'waitResumedChangeCipherSpec'>;
-function storeSessionTicket(
-  _c: HandshakeParts12,
-  s: At<'waitNewSessionTicketOrChangeCipherSpec' | 'waitResumedNewSessionTicketOrChangeCipherSpec'>,
-  e: On<'NewSessionTicket'>,
-  _p: undefined,
-  _to: 'waitChangeCipherSpec' | 'waitResumedChangeCipherSpec',
-): At<'waitChangeCipherSpec'> | At<'waitResumedChangeCipherSpec'> {
+/** storeSessionTicket: allowed only after a ServerHello with SessionTicket (RFC 5077 §3.3); the state goes on as `to`. */
+function storeSessionTicket<
+  S extends At<'waitNewSessionTicketOrChangeCipherSpec' | 'waitResumedNewSessionTicketOrChangeCipherSpec'>,
+  K extends 'waitChangeCipherSpec' | 'waitResumedChangeCipherSpec',
+>(_c: HandshakeParts12, s: S, e: On<'NewSessionTicket'>, _p: undefined, to: K): Omit<S, 'kind'> & { readonly kind: K } {
   if (!s.keyed.ticketExpected)
     throw new ProtocolError(
       'unexpected_message',
@@ -431,53 +406,7 @@ function storeSessionTicket(
     );
   const ticket = acceptNewSessionTicket12(e.message.body);
   addMessage12(s.keyed.log, e.message);
-  const keyed: ClientKeyed12 = { ...s.keyed, ticket };
-  return s.kind === 'waitNewSessionTicketOrChangeCipherSpec'
-    ? { kind: 'waitChangeCipherSpec', keyed, clientAuthenticated: s.clientAuthenticated }
-    : { kind: 'waitResumedChangeCipherSpec', keyed };
-}
-
-/** The peer's ChangeCipherSpec: its epoch-1 keys read what follows (RFC 5246 §7.1). */
-function installReadEpoch(
-  c: HandshakeParts12,
-  s: At<'waitNewSessionTicketOrChangeCipherSpec' | 'waitChangeCipherSpec'>,
-  e: unknown,
-  p: undefined,
-  to: 'waitFinished',
-): At<'waitFinished'>;
-function installReadEpoch(
-  c: HandshakeParts12,
-  s: At<'waitResumedNewSessionTicketOrChangeCipherSpec' | 'waitResumedChangeCipherSpec'>,
-  e: unknown,
-  p: undefined,
-  to: 'waitResumedFinished',
-): At<'waitResumedFinished'>;
-function installReadEpoch(
-  c: HandshakeParts12,
-  s: At<
-    | 'waitNewSessionTicketOrChangeCipherSpec'
-    | 'waitChangeCipherSpec'
-    | 'waitResumedNewSessionTicketOrChangeCipherSpec'
-    | 'waitResumedChangeCipherSpec'
-  >,
-  _e: unknown,
-  _p: undefined,
-  _to: 'waitFinished' | 'waitResumedFinished',
-): At<'waitFinished'> | At<'waitResumedFinished'> {
-  switchReadEpoch12(c);
-  return s.kind === 'waitNewSessionTicketOrChangeCipherSpec' || s.kind === 'waitChangeCipherSpec'
-    ? { kind: 'waitFinished', keyed: s.keyed, clientAuthenticated: s.clientAuthenticated }
-    : { kind: 'waitResumedFinished', keyed: s.keyed };
-}
-
-function verifyServerFinished<S extends At<'waitFinished' | 'waitResumedFinished'>>(
-  c: HandshakeParts12,
-  s: S,
-  e: On<'Finished'>,
-  _p: undefined,
-  _to: string,
-): S {
-  return verifyPeerFinished12(c, s, e);
+  return { ...s, kind: to, keyed: { ...s.keyed, ticket } };
 }
 
 /** sendClientFinishedFlight: the abbreviated handshake's last flight is ours. */
@@ -502,8 +431,7 @@ export const CLIENT_STEPS12 = stepTable({
   applyCertificateRequest,
   sendClientFlight,
   storeSessionTicket,
-  installReadEpoch,
-  verifyServerFinished,
+  verifyServerFinished: verifyPeerFinished12,
   sendClientFinishedFlight,
   completeHandshake,
   ...SESSION_STEPS12,
@@ -579,23 +507,16 @@ function clientFlight(
     out.push(message12(c, 'certificate_verify', encodeCertificateVerify({ algorithm: signWith, signature }), hs.log));
   }
   hs.log.release();
+  const { group, signatureAlgorithm, pskIdentity } = kx;
   const keyed: ClientKeyed12 = {
-    log: hs.log,
-    clientRandom: hs.clientRandom,
-    serverRandom: hs.serverRandom,
-    suite: hs.suite,
+    ...hs,
     master,
-    sessionId: hs.sessionId,
     resumed: false,
-    extendedMasterSecret: hs.extendedMasterSecret,
-    helloVerifyRequest: hs.helloVerifyRequest,
     peer,
-    group: kx.group,
-    signatureAlgorithm: kx.signatureAlgorithm,
-    ticketExpected: hs.ticketExpected,
+    group,
+    signatureAlgorithm,
     ticket: undefined,
-    pskIdentity: kx.pskIdentity,
-    extensions: hs.extensions,
+    pskIdentity,
   };
   installKeys12(c, hs.suite, master, hs.clientRandom, hs.serverRandom, hs.extensions.cids);
   c.flights.sendFlight([...out, ...ourFinished12(c, keyed)], false);

@@ -120,6 +120,8 @@ export function verifyPeerFinished12<S extends { readonly keyed: Keyed12 }>(
   c: HandshakeParts12,
   s: S,
   e: { readonly message: Message12 },
+  _p: undefined,
+  _to: string,
 ): S {
   const side = c.config.role === 'client' ? 'server' : 'client';
   const k = s.keyed;

@@ -29,7 +29,7 @@ import { answerClientExtensions12, type Negotiated12Extensions } from './extensi
 import { HandshakeLog12 } from './handshake-log.js';
 import { checkClientHello12, type ClientHello12Security } from './hello-checks.js';
 import { offeredSchemes12, serverHello12 } from './hello12.js';
-import { settleCids12, switchReadEpoch12, type HandshakeParts12 } from './handshake-parts12.js';
+import { settleCids12, type HandshakeParts12 } from './handshake-parts12.js';
 import type { Outcome12 } from './outcome12.js';
 import type { Out12 } from './out12.js';
 import {
@@ -97,6 +97,8 @@ type ServerKeyed12 = Keyed12 & {
   readonly grant: Uint8Array;
   readonly ticket: TicketPlan12 | undefined;
   readonly serverName: string | undefined;
+  /** The session cached with our last flight of a full handshake. */
+  readonly stored?: Session12;
 };
 
 /** A ClientHello accepted (applyClientHello), before the flight that answers it: the runtime's own state between two chart states. */
@@ -123,13 +125,7 @@ export type ServerState12 =
   | { readonly kind: 'waitClientCertificate'; readonly hs: Offered12 }
   | { readonly kind: 'waitClientKeyExchange'; readonly hs: Offered12; readonly peer: Peer12 | undefined }
   | { readonly kind: 'waitClientCertificateVerify'; readonly keyed: ServerKeyed12; readonly peer: Peer12 }
-  | KeyedState<
-      'waitChangeCipherSpec' | 'waitClientFinished',
-      {
-        readonly clientAuthenticated: boolean;
-        /** The session cached with our last flight. */ readonly stored?: Session12;
-      }
-    >
+  | KeyedState<'waitChangeCipherSpec' | 'waitClientFinished', { readonly clientAuthenticated: boolean }>
   | KeyedState<'waitResumedChangeCipherSpec' | 'waitResumedFinished', unknown>
   | Outcome12;
 
@@ -239,22 +235,11 @@ function sendResumedServerFlight(
     [...hs.answers, ...(ticket !== undefined ? SESSION_TICKET_ANSWER : [])],
   );
   const out: Out12[] = [message12(c, 'server_hello', serverHelloBody12(sh), hs.log)];
-  if (ticket !== undefined && c.config.base.ticketKeys !== undefined) {
+  if (ticket !== undefined) {
     const clientAuthenticated = fromTicket?.contents.clientAuthenticated ?? cached.clientAuthenticated ?? false;
-    const contents = {
-      ...ticket,
-      suite: suite.name,
-      masterSecret: cached.masterSecret,
-      pskIdentity: cached.pskIdentity,
-      clientAuthenticated,
-    };
+    const { masterSecret, pskIdentity } = cached;
     out.push(
-      message12(
-        c,
-        'new_session_ticket',
-        newSessionTicket12(c.config, c.config.base.ticketKeys, contents, c.config.wallClock()),
-        hs.log,
-      ),
+      ...ticketMessage12(c, { ...ticket, suite: suite.name, masterSecret, pskIdentity, clientAuthenticated }, hs.log),
     );
   }
   const keyed: ServerKeyed12 = {
@@ -459,24 +444,15 @@ function applyClientKeyExchange(
     hs.extendedMasterSecret,
   );
   installKeys12(c, hs.suite, master, hs.clientRandom, hs.serverRandom, hs.extensions.cids);
+  const { share, ...offered } = hs; // the ECDHE key is used up
   const keyed: ServerKeyed12 = {
-    log: hs.log,
-    clientRandom: hs.clientRandom,
-    serverRandom: hs.serverRandom,
-    suite: hs.suite,
+    ...offered,
     master,
-    sessionId: hs.sessionId,
     resumed: false,
-    extendedMasterSecret: hs.extendedMasterSecret,
-    helloVerifyRequest: hs.helloVerifyRequest,
     peer: s.peer,
-    group: hs.share?.group,
-    signatureAlgorithm: hs.signatureAlgorithm,
+    group: share?.group,
     pskIdentity,
     grant,
-    ticket: hs.ticket,
-    serverName: hs.serverName,
-    extensions: hs.extensions,
   };
   if (s.peer !== undefined) return { kind: 'waitClientCertificateVerify', keyed, peer: s.peer };
   hs.log.release();
@@ -503,80 +479,22 @@ function verifyClientCertificateVerify(
   return { kind: 'waitChangeCipherSpec', keyed: s.keyed, clientAuthenticated: true };
 }
 
-/** The peer's ChangeCipherSpec: its epoch-1 keys read what follows (RFC 5246 §7.1). */
-function installReadEpoch(
-  c: HandshakeParts12,
-  s: At<'waitChangeCipherSpec'>,
-  e: unknown,
-  p: undefined,
-  to: 'waitClientFinished',
-): At<'waitClientFinished'>;
-function installReadEpoch(
-  c: HandshakeParts12,
-  s: At<'waitResumedChangeCipherSpec'>,
-  e: unknown,
-  p: undefined,
-  to: 'waitResumedFinished',
-): At<'waitResumedFinished'>;
-function installReadEpoch(
-  c: HandshakeParts12,
-  s: At<'waitChangeCipherSpec' | 'waitResumedChangeCipherSpec'>,
-  _e: unknown,
-  _p: undefined,
-  _to: 'waitClientFinished' | 'waitResumedFinished',
-): At<'waitClientFinished'> | At<'waitResumedFinished'> {
-  switchReadEpoch12(c);
-  return s.kind === 'waitChangeCipherSpec'
-    ? { ...s, kind: 'waitClientFinished' }
-    : { kind: 'waitResumedFinished', keyed: s.keyed };
-}
-
-function verifyClientFinished<S extends At<'waitClientFinished' | 'waitResumedFinished'>>(
-  c: HandshakeParts12,
-  s: S,
-  e: On<'Finished'>,
-  _p: undefined,
-  _to: string,
-): S {
-  return verifyPeerFinished12(c, s, e);
-}
-
 /** sendServerFinishedFlight: the full handshake's last flight is ours, with a NewSessionTicket before ChangeCipherSpec (RFC 5077 §3.3); the session cached. */
 function sendServerFinishedFlight(c: HandshakeParts12, s: At<'waitClientFinished'>): At<'waitClientFinished'> {
-  const out: Out12[] = [];
-  const keys = c.config.base.ticketKeys;
-  if (s.keyed.ticket !== undefined && keys !== undefined) {
-    const contents = {
-      ...s.keyed.ticket,
-      suite: s.keyed.suite.name,
-      masterSecret: s.keyed.master,
-      pskIdentity: s.keyed.pskIdentity,
-      clientAuthenticated: s.clientAuthenticated,
-      grant: s.keyed.grant,
-    };
-    out.push(
-      message12(
-        c,
-        'new_session_ticket',
-        newSessionTicket12(c.config, keys, contents, c.config.wallClock()),
-        s.keyed.log,
-      ),
-    );
-  }
+  const { ticket, suite, master: masterSecret, pskIdentity, grant, sessionId, serverName } = s.keyed;
+  const { clientAuthenticated } = s;
+  const sealed = { suite: suite.name, masterSecret, pskIdentity, clientAuthenticated, grant };
+  const out = ticket === undefined ? [] : ticketMessage12(c, { ...ticket, ...sealed }, s.keyed.log);
   c.flights.sendFlight([...out, ...ourFinished12(c, s.keyed)], true);
-  if (s.keyed.sessionId.length > 0 && s.keyed.extendedMasterSecret && c.config.sessionCache !== undefined) {
+  const cache = c.config.sessionCache;
+  if (sessionId.length > 0 && s.keyed.extendedMasterSecret && cache !== undefined) {
+    const expiresAt = c.config.wallClock() + cache.lifetimeMs;
     const session = {
-      id: s.keyed.sessionId,
-      masterSecret: s.keyed.master,
-      suite: s.keyed.suite.name,
-      serverName: s.keyed.serverName,
-      expiresAt: c.config.wallClock() + c.config.sessionCache.lifetimeMs,
-      clientAuthenticated: s.clientAuthenticated,
-      ...(s.keyed.pskIdentity !== undefined ? { pskIdentity: s.keyed.pskIdentity } : {}),
-      grant: s.keyed.grant,
+      ...{ id: sessionId, masterSecret, suite: suite.name, serverName, expiresAt, clientAuthenticated, grant },
+      ...(pskIdentity !== undefined ? { pskIdentity } : {}),
     };
-    c.config.sessionCache.store(session);
-    return { ...s, stored: session };
+    cache.store(session);
+    return { ...s, keyed: { ...s.keyed, stored: session } };
   }
   return s;
 }
@@ -585,9 +503,18 @@ function completeHandshake(c: HandshakeParts12, s: At<'waitClientFinished' | 'wa
   // The client's Finished verified under the cached master secret: the session proved itself, the cache keeps it longer.
   if (s.kind === 'waitResumedFinished' && s.keyed.sessionId.length > 0)
     c.config.sessionCache?.proven(s.keyed.sessionId);
-  return s.kind === 'waitClientFinished'
-    ? connected12(s.keyed, s.clientAuthenticated, s.stored)
-    : connected12(s.keyed, false, undefined);
+  return connected12(s.keyed, s.kind === 'waitClientFinished' && s.clientAuthenticated, s.keyed.stored);
+}
+
+/** Our NewSessionTicket sealing `contents` (RFC 5077 §3.3), added to `log`; none without ticket keys. */
+function ticketMessage12(
+  c: HandshakeParts12,
+  contents: Parameters<typeof newSessionTicket12>[2],
+  log: HandshakeLog12,
+): Out12[] {
+  const keys = c.config.base.ticketKeys;
+  if (keys === undefined) return [];
+  return [message12(c, 'new_session_ticket', newSessionTicket12(c.config, keys, contents, c.config.wallClock()), log)];
 }
 
 /** The server chart's steps, one per action (`satisfies`: exactly the chart's actions). */
@@ -599,8 +526,7 @@ export const SERVER_STEPS12 = stepTable({
   acceptClientCertificate,
   applyClientKeyExchange,
   verifyClientCertificateVerify,
-  installReadEpoch,
-  verifyClientFinished,
+  verifyClientFinished: verifyPeerFinished12,
   sendServerFinishedFlight,
   completeHandshake,
   ...SESSION_STEPS12,

@@ -5,7 +5,7 @@
  */
 import type { AlertDescriptionName } from '../../generated/wire/enums.js';
 import { eventName12, type Event12 } from './event12.js';
-import { sendAlert12, type HandshakeParts12 } from './handshake-parts12.js';
+import { sendAlert12, switchReadEpoch12, type HandshakeParts12 } from './handshake-parts12.js';
 import type { Closed12, Failed12 } from './outcome12.js';
 
 type Alert = { readonly alert: AlertDescriptionName };
@@ -45,6 +45,18 @@ export const SESSION_STEPS12 = {
   sendWarningAlert<S>(c: HandshakeParts12, s: S, _e: unknown, p: Alert, _to: string): S {
     sendAlert12(c, 'warning', p.alert);
     return s;
+  },
+
+  /** The peer's ChangeCipherSpec: its epoch-1 keys read what follows (RFC 5246 §7.1); the state goes on as `to`. */
+  installReadEpoch<S extends { readonly kind: string }, K extends string>(
+    c: HandshakeParts12,
+    s: S,
+    _e: unknown,
+    _p: undefined,
+    to: K,
+  ): Omit<S, 'kind'> & { readonly kind: K } {
+    switchReadEpoch12(c);
+    return { ...s, kind: to };
   },
 
   retransmitLastFlight<S>(c: HandshakeParts12, s: S, _e: unknown, _p: unknown, _to: string): S {
