@@ -244,7 +244,8 @@ export class Connection12 implements Inbound12Host, VersionState {
    * epoch-1 records held for the ChangeCipherSpec are copied out, epoch-1 records opened into arrays of their own.
    */
   receive(datagram: Uint8Array, now: number, path?: string): void {
-    this.advance(now);
+    this.now = now; // the caller's time: the flight timer's deadlines due by then fire first
+    this.clock.advanceTo(now);
     if (this.ended) return;
     this.startedAt ??= now;
     this.counts.datagramsReceived++;
