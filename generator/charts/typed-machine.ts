@@ -62,7 +62,7 @@ export const TYPED_MACHINES: Readonly<Record<string, TypedMachineBinding>> = {
     implementation: 'runtime/dtls12/client12.js',
     steps: 'CLIENT_STEPS12',
     guards: 'CLIENT_GUARDS12',
-    context: 'Io12',
+    context: 'HandshakeParts12',
   },
   'dtls12-server': {
     states: 'runtime/dtls12/server12.js',
@@ -71,7 +71,7 @@ export const TYPED_MACHINES: Readonly<Record<string, TypedMachineBinding>> = {
     implementation: 'runtime/dtls12/server12.js',
     steps: 'SERVER_STEPS12',
     guards: 'SERVER_GUARDS12',
-    context: 'Io12',
+    context: 'HandshakeParts12',
   },
   'dtls13-flight': {
     states: 'runtime/handshake/flight-steps.js',

@@ -25,15 +25,17 @@ import { bytesEqual } from '../wire/bytes.js';
 import { checkDowngradeSentinel } from './downgrade.js';
 import type { ClientEvent12 } from './event12.js';
 import { acceptServerExtensions12, clientExtensions12, offerFromClientHello12 } from './extensions12.js';
-import type { Cids12 } from './cid12.js';
 import { HandshakeLog12 } from './handshake-log.js';
 import { checkServerHello12 } from './hello-checks.js';
 import { clientHello12, offeredSchemes12 } from './hello12.js';
-import type { Io12, Out12 } from './io12.js';
+import { settleCids12, type HandshakeParts12 } from './handshake-parts12.js';
+import type { Connected12, Outcome12 } from './outcome12.js';
+import type { Negotiated12Extensions } from './extensions12.js';
+import type { Out12 } from './out12.js';
 import {
   addMessage12,
   deriveMaster12,
-  handshakeResult12,
+  connected12,
   installKeys12,
   message12,
   ourFinished12,
@@ -57,7 +59,7 @@ import { acceptNewSessionTicket12, ticketOffer12 } from './ticket12.js';
 import { acceptCertificateTypes, type CertificateTypes } from '../connection/certificate-types.js';
 import { acceptCertificate12, ownCertificate12 } from './certificate12.js';
 
-export type { Io12 } from './io12.js';
+export type { HandshakeParts12 } from './handshake-parts12.js';
 export type { ClientEvent12 } from './event12.js';
 
 const EMPTY = new Uint8Array(0);
@@ -71,8 +73,8 @@ interface Hello12 {
   readonly sessionId: Uint8Array;
   readonly extendedMasterSecret: boolean;
   readonly helloVerifyRequest: boolean;
-  /** The CIDs of the epoch-1 records (RFC 9146), when both hellos carried connection_id. */
-  readonly cids: Cids12 | undefined;
+  /** ALPN, use_srtp and the CIDs of the epoch-1 records (RFC 9146, when both hellos carried connection_id). */
+  readonly extensions: Negotiated12Extensions;
   /** The certificate types the ServerHello settled (RFC 7250). */
   readonly certificateTypes: CertificateTypes;
   /** The ServerHello carried SessionTicket: a NewSessionTicket may follow (RFC 5077 §3.3). */
@@ -146,28 +148,27 @@ export type ClientState12 =
       'waitResumedNewSessionTicketOrChangeCipherSpec' | 'waitResumedChangeCipherSpec' | 'waitResumedFinished',
       unknown
     >
-  | { readonly kind: 'connected' }
-  | { readonly kind: 'closed' }
-  | { readonly kind: 'failed' };
+  | Outcome12;
 
 type At<K extends ClientState12['kind']> = Extract<ClientState12, { readonly kind: K }>;
 type On<T extends ClientEvent12['type']> = Extract<ClientEvent12, { readonly type: T }>;
 
 /** The session to offer: the configured one, when live and for the same server name. */
-function offerable(io: Io12): Session12 | undefined {
-  const s = io.config.session;
-  if (s === undefined || s.expiresAt <= io.wallClock || s.serverName !== io.config.base.serverName) return undefined;
+function offerable(c: HandshakeParts12): Session12 | undefined {
+  const s = c.config.session;
+  if (s === undefined || s.expiresAt <= c.config.wallClock() || s.serverName !== c.config.base.serverName)
+    return undefined;
   return s;
 }
 
 /** waitServerHello from a ClientHello already sent (a 1.3 client's offer that also offered 1.2): its body as sent starts the transcript. */
 export function clientStateFromOffer(
-  io: Io12,
+  c: HandshakeParts12,
   hello: ClientHello,
   body: Uint8Array,
   messageSeq: number,
 ): ClientState12 {
-  const log = new HandshakeLog12(io.config.base.provider);
+  const log = new HandshakeLog12(c.config.base.provider);
   log.add(handshakeTypeToNumber('client_hello'), messageSeq, body);
   // The offer carried our 1.2 session's ID (and ticket) beside 1.3 (RFC 5077 §3.4): the echo resumes it.
   return {
@@ -175,28 +176,28 @@ export function clientStateFromOffer(
     log,
     hello,
     helloVerifyRequest: false,
-    offered: hello.legacySessionId.length > 0 ? offerable(io) : undefined,
+    offered: hello.legacySessionId.length > 0 ? offerable(c) : undefined,
   };
 }
 
 /** start → waitServerHello: our first ClientHello (the session to resume, its ticket); after a HelloVerifyRequest the same hello with the cookie. */
-function sendClientHello(io: Io12, s: At<'start' | 'waitServerHello'>): At<'waitServerHello'> {
+function sendClientHello(c: HandshakeParts12, s: At<'start' | 'waitServerHello'>): At<'waitServerHello'> {
   if (s.kind === 'waitServerHello') {
-    io.flight([message12(io, 'client_hello', encodeClientHello(s.hello), s.log)], false);
+    c.flights.sendFlight([message12(c, 'client_hello', encodeClientHello(s.hello), s.log)], false);
     return s;
   }
-  const offered = offerable(io);
-  const tickets = ticketOffer12(io.config, offered);
-  const more = [...clientExtensions12(io.config.base), ...tickets.extensions];
-  const hello = clientHello12(io.config, io.config.base.provider.randomBytes(32), tickets.sessionId, EMPTY, more);
-  const log = new HandshakeLog12(io.config.base.provider);
-  io.flight([message12(io, 'client_hello', encodeClientHello(hello), log)], false);
+  const offered = offerable(c);
+  const tickets = ticketOffer12(c.config, offered);
+  const more = [...clientExtensions12(c.config.base), ...tickets.extensions];
+  const hello = clientHello12(c.config, c.config.base.provider.randomBytes(32), tickets.sessionId, EMPTY, more);
+  const log = new HandshakeLog12(c.config.base.provider);
+  c.flights.sendFlight([message12(c, 'client_hello', encodeClientHello(hello), log)], false);
   return { kind: 'waitServerHello', log, hello, helloVerifyRequest: false, offered };
 }
 
 /** The cookie taken into the next ClientHello; the transcript starts again (RFC 6347 §4.2.1). */
 function applyHelloVerifyRequest(
-  _io: Io12,
+  _c: HandshakeParts12,
   s: At<'waitServerHello'>,
   e: On<'HelloVerifyRequest'>,
 ): At<'waitServerHello'> {
@@ -209,43 +210,43 @@ function applyHelloVerifyRequest(
 }
 
 function applyServerHello(
-  io: Io12,
+  c: HandshakeParts12,
   s: At<'waitServerHello'>,
   e: On<'ServerHello'>,
   p: undefined,
   to: 'waitResumedNewSessionTicketOrChangeCipherSpec',
 ): At<'resumingSession'>;
 function applyServerHello(
-  io: Io12,
+  c: HandshakeParts12,
   s: At<'waitServerHello'>,
   e: On<'ServerHello'>,
   p: undefined,
   to: 'waitPskServerKeyExchange',
 ): At<'waitPskServerKeyExchange'>;
 function applyServerHello(
-  io: Io12,
+  c: HandshakeParts12,
   s: At<'waitServerHello'>,
   e: On<'ServerHello'>,
   p: undefined,
   to: 'waitCertificate',
 ): At<'waitCertificate'>;
 function applyServerHello(
-  io: Io12,
+  c: HandshakeParts12,
   s: At<'waitServerHello'>,
   e: On<'ServerHello'>,
   _p: undefined,
   to: 'waitResumedNewSessionTicketOrChangeCipherSpec' | 'waitPskServerKeyExchange' | 'waitCertificate',
 ): At<'resumingSession'> | At<'waitPskServerKeyExchange'> | At<'waitCertificate'> {
   const sh = e.payload;
-  checkDowngradeSentinel(sh.random, 'DTLSv1.2', io.config.offers13 ? 'DTLSv1.3' : 'DTLSv1.2');
+  checkDowngradeSentinel(sh.random, 'DTLSv1.2', c.config.offers13 ? 'DTLSv1.3' : 'DTLSv1.2');
   const outcome = checkServerHello12(sh, {
     cipherSuites: s.hello.cipherSuites,
     extensions: s.hello.extensions.map((x) => String(x.extensionType)),
-    requireExtendedMasterSecret: io.config.requireExtendedMasterSecret,
+    requireExtendedMasterSecret: c.config.requireExtendedMasterSecret,
   });
   // ALPN, use_srtp and connection_id checked against what the ClientHello offered, whoever built it.
-  const extensions = acceptServerExtensions12(sh, offerFromClientHello12(s.hello), io.config.base.maxDatagramSize);
-  io.extensions(extensions);
+  const extensions = acceptServerExtensions12(sh, offerFromClientHello12(s.hello), c.config.base.maxDatagramSize);
+  settleCids12(c, extensions);
   addMessage12(s.log, e.message);
   s.log.choose(outcome.suite.hash);
   const hs: Hello12 = {
@@ -257,8 +258,8 @@ function applyServerHello(
     helloVerifyRequest: s.helloVerifyRequest,
     ticketExpected: sh.extensions.some((x) => x.extensionType === 'session_ticket'),
     extendedMasterSecret: outcome.extendedMasterSecret,
-    cids: extensions.cids,
-    certificateTypes: acceptCertificateTypes(io.config.base, sh.extensions),
+    extensions,
+    certificateTypes: acceptCertificateTypes(c.config.base, sh.extensions),
   };
   if (to === 'waitResumedNewSessionTicketOrChangeCipherSpec')
     return { kind: 'resumingSession', hs, offered: s.offered!, cipherSuite: sh.cipherSuite };
@@ -267,7 +268,10 @@ function applyServerHello(
 }
 
 /** The session ID we sent echoed (RFC 5246 §7.3): the same suite, the kept master secret (RFC 7627 §5.3: made with EMS, and EMS again). */
-function resumeSession(io: Io12, s: At<'resumingSession'>): At<'waitResumedNewSessionTicketOrChangeCipherSpec'> {
+function resumeSession(
+  c: HandshakeParts12,
+  s: At<'resumingSession'>,
+): At<'waitResumedNewSessionTicketOrChangeCipherSpec'> {
   const { hs, offered } = s;
   if (s.cipherSuite !== offered.suite)
     throw new ProtocolError('illegal_parameter', 'a resumed session with another cipher suite');
@@ -275,32 +279,25 @@ function resumeSession(io: Io12, s: At<'resumingSession'>): At<'waitResumedNewSe
     throw new ProtocolError('handshake_failure', 'a resumed session without extended_master_secret (RFC 7627 §5.3)');
   const ticket = offered.ticket !== undefined ? { ticket: offered.ticket, lifetimeSeconds: 0 } : undefined;
   const keyed: ClientKeyed12 = {
-    log: hs.log,
-    clientRandom: hs.clientRandom,
-    serverRandom: hs.serverRandom,
-    suite: hs.suite,
-    sessionId: hs.sessionId,
-    helloVerifyRequest: hs.helloVerifyRequest,
-    ticketExpected: hs.ticketExpected,
+    ...hs,
     master: offered.masterSecret.slice(),
     resumed: true,
-    extendedMasterSecret: true,
     peer: undefined,
     group: undefined,
     signatureAlgorithm: undefined,
     ticket,
     pskIdentity: offered.pskIdentity,
   };
-  installKeys12(io, keyed.suite, keyed.master, keyed.clientRandom, keyed.serverRandom, hs.cids);
+  installKeys12(c, keyed.suite, keyed.master, keyed.clientRandom, keyed.serverRandom, hs.extensions.cids);
   return { kind: 'waitResumedNewSessionTicketOrChangeCipherSpec', keyed };
 }
 
 function acceptServerCertificate(
-  io: Io12,
+  c: HandshakeParts12,
   s: At<'waitCertificate'>,
   e: On<'Certificate'>,
 ): At<'waitServerKeyExchange'> {
-  const peer = acceptCertificate12(io.config, e.message.body, s.hs.certificateTypes.server, io.wallClock);
+  const peer = acceptCertificate12(c.config, e.message.body, s.hs.certificateTypes.server, c.config.wallClock());
   if (keyExchangeForKey(peer.key.keyType) !== s.hs.suite.keyExchange)
     throw new ProtocolError(
       'unsupported_certificate',
@@ -312,22 +309,22 @@ function acceptServerCertificate(
 
 /** psk_identity_hint (and ECDHE_PSK's curve and public value, unsigned: RFC 4279 §2, RFC 5489 §2). */
 function applyPskServerKeyExchange(
-  io: Io12,
+  c: HandshakeParts12,
   s: At<'waitPskServerKeyExchange'>,
   e: On<'ServerKeyExchange'>,
 ): At<'waitPskServerHelloDone'> {
-  const server = readPskServerKeyExchange12(s.hs.suite, e.message.body, io.config.groups);
+  const server = readPskServerKeyExchange12(s.hs.suite, e.message.body, c.config.groups);
   addMessage12(s.hs.log, e.message);
   return { kind: 'waitPskServerHelloDone', hs: s.hs, server };
 }
 
 function verifyServerKeyExchange(
-  io: Io12,
+  c: HandshakeParts12,
   s: At<'waitServerKeyExchange'>,
   e: On<'ServerKeyExchange'>,
 ): At<'waitCertificateRequestOrServerHelloDone'> {
   const ske = decodeServerKeyExchangeEcdhe(e.message.body);
-  const group = io.config.groups.find((g) => g === ske.params.namedCurve);
+  const group = c.config.groups.find((g) => g === ske.params.namedCurve);
   if (group === undefined)
     throw new ProtocolError(
       'illegal_parameter',
@@ -335,8 +332,8 @@ function verifyServerKeyExchange(
     );
   const signed = serverKeyExchangeSignedData(s.hs.clientRandom, s.hs.serverRandom, encodeServerEcdhParams(ske.params));
   const signatureAlgorithm = verify12(
-    io.config.base.provider,
-    offeredSchemes12(io.config),
+    c.config.base.provider,
+    offeredSchemes12(c.config),
     s.peer.key,
     ske.signedParams.algorithm,
     signed,
@@ -353,7 +350,7 @@ function verifyServerKeyExchange(
 }
 
 function applyCertificateRequest(
-  _io: Io12,
+  _c: HandshakeParts12,
   s: At<'waitCertificateRequestOrServerHelloDone'>,
   e: On<'CertificateRequest'>,
 ): At<'waitServerHelloDone'> {
@@ -364,7 +361,7 @@ function applyCertificateRequest(
 
 /** ServerHelloDone: the key exchange of the suite (PSK, ECDHE_PSK or ECDHE), then our flight. */
 function sendClientFlight(
-  io: Io12,
+  c: HandshakeParts12,
   s: At<
     | 'waitPskServerKeyExchange'
     | 'waitPskServerHelloDone'
@@ -378,10 +375,10 @@ function sendClientFlight(
   if (s.kind === 'waitPskServerKeyExchange' || s.kind === 'waitPskServerHelloDone') {
     // Plain PSK without a hint sends no ServerKeyExchange (RFC 4279 §2); the chart's guard plainPsk let only that through.
     const server = s.kind === 'waitPskServerHelloDone' ? s.server : { hint: EMPTY, ecdh: undefined };
-    const psk = clientPsk12(io.config.base);
-    const kx = pskClientKeyExchange12(io.config.base.provider, s.hs.suite, psk, server);
+    const psk = clientPsk12(c.config.base);
+    const kx = pskClientKeyExchange12(c.config.base.provider, s.hs.suite, psk, server);
     return clientFlight(
-      io,
+      c,
       s.hs,
       undefined,
       { ...kx, signatureAlgorithm: undefined, pskIdentity: psk.identity },
@@ -389,36 +386,19 @@ function sendClientFlight(
     );
   }
   return clientFlight(
-    io,
+    c,
     s.hs,
     s.peer,
-    ecdheKeyExchange(io, s.server),
+    ecdheKeyExchange(c, s.server),
     s.kind === 'waitServerHelloDone' ? s.request : undefined,
   );
 }
 
-/** storeSessionTicket: allowed only after a ServerHello with SessionTicket (RFC 5077 §3.3). */
-function storeSessionTicket(
-  io: Io12,
-  s: At<'waitNewSessionTicketOrChangeCipherSpec'>,
-  e: On<'NewSessionTicket'>,
-  p: undefined,
-  to: 'waitChangeCipherSpec',
-): At<'waitChangeCipherSpec'>;
-function storeSessionTicket(
-  io: Io12,
-  s: At<'waitResumedNewSessionTicketOrChangeCipherSpec'>,
-  e: On<'NewSessionTicket'>,
-  p: undefined,
-  to: 'waitResumedChangeCipherSpec',
-): At<'waitResumedChangeCipherSpec'>;
-function storeSessionTicket(
-  _io: Io12,
-  s: At<'waitNewSessionTicketOrChangeCipherSpec' | 'waitResumedNewSessionTicketOrChangeCipherSpec'>,
-  e: On<'NewSessionTicket'>,
-  _p: undefined,
-  _to: 'waitChangeCipherSpec' | 'waitResumedChangeCipherSpec',
-): At<'waitChangeCipherSpec'> | At<'waitResumedChangeCipherSpec'> {
+/** storeSessionTicket: allowed only after a ServerHello with SessionTicket (RFC 5077 §3.3); the state goes on as `to`. */
+function storeSessionTicket<
+  S extends At<'waitNewSessionTicketOrChangeCipherSpec' | 'waitResumedNewSessionTicketOrChangeCipherSpec'>,
+  K extends 'waitChangeCipherSpec' | 'waitResumedChangeCipherSpec',
+>(_c: HandshakeParts12, s: S, e: On<'NewSessionTicket'>, _p: undefined, to: K): Omit<S, 'kind'> & { readonly kind: K } {
   if (!s.keyed.ticketExpected)
     throw new ProtocolError(
       'unexpected_message',
@@ -426,64 +406,17 @@ function storeSessionTicket(
     );
   const ticket = acceptNewSessionTicket12(e.message.body);
   addMessage12(s.keyed.log, e.message);
-  const keyed: ClientKeyed12 = { ...s.keyed, ticket };
-  return s.kind === 'waitNewSessionTicketOrChangeCipherSpec'
-    ? { kind: 'waitChangeCipherSpec', keyed, clientAuthenticated: s.clientAuthenticated }
-    : { kind: 'waitResumedChangeCipherSpec', keyed };
-}
-
-/** The peer's ChangeCipherSpec: its epoch-1 keys read what follows (RFC 5246 §7.1). */
-function installReadEpoch(
-  io: Io12,
-  s: At<'waitNewSessionTicketOrChangeCipherSpec' | 'waitChangeCipherSpec'>,
-  e: unknown,
-  p: undefined,
-  to: 'waitFinished',
-): At<'waitFinished'>;
-function installReadEpoch(
-  io: Io12,
-  s: At<'waitResumedNewSessionTicketOrChangeCipherSpec' | 'waitResumedChangeCipherSpec'>,
-  e: unknown,
-  p: undefined,
-  to: 'waitResumedFinished',
-): At<'waitResumedFinished'>;
-function installReadEpoch(
-  io: Io12,
-  s: At<
-    | 'waitNewSessionTicketOrChangeCipherSpec'
-    | 'waitChangeCipherSpec'
-    | 'waitResumedNewSessionTicketOrChangeCipherSpec'
-    | 'waitResumedChangeCipherSpec'
-  >,
-  _e: unknown,
-  _p: undefined,
-  _to: 'waitFinished' | 'waitResumedFinished',
-): At<'waitFinished'> | At<'waitResumedFinished'> {
-  io.installReadEpoch();
-  return s.kind === 'waitNewSessionTicketOrChangeCipherSpec' || s.kind === 'waitChangeCipherSpec'
-    ? { kind: 'waitFinished', keyed: s.keyed, clientAuthenticated: s.clientAuthenticated }
-    : { kind: 'waitResumedFinished', keyed: s.keyed };
-}
-
-function verifyServerFinished<S extends At<'waitFinished' | 'waitResumedFinished'>>(
-  io: Io12,
-  s: S,
-  e: On<'Finished'>,
-  _p: undefined,
-  _to: string,
-): S {
-  return verifyPeerFinished12(io, s, e);
+  return { ...s, kind: to, keyed: { ...s.keyed, ticket } };
 }
 
 /** sendClientFinishedFlight: the abbreviated handshake's last flight is ours. */
-function sendClientFinishedFlight(io: Io12, s: At<'waitResumedFinished'>): At<'waitResumedFinished'> {
-  io.flight(ourFinished12(io, s.keyed), true);
+function sendClientFinishedFlight(c: HandshakeParts12, s: At<'waitResumedFinished'>): At<'waitResumedFinished'> {
+  c.flights.sendFlight(ourFinished12(c, s.keyed), true);
   return s;
 }
 
-function completeHandshake(io: Io12, s: At<'waitFinished' | 'waitResumedFinished'>): At<'connected'> {
-  complete(io, s.keyed, s.kind === 'waitFinished' && s.clientAuthenticated);
-  return { kind: 'connected' };
+function completeHandshake(c: HandshakeParts12, s: At<'waitFinished' | 'waitResumedFinished'>): At<'connected'> {
+  return complete(c, s.keyed, s.kind === 'waitFinished' && s.clientAuthenticated);
 }
 
 /** The client chart's steps, one per action (`satisfies`: exactly the chart's actions). */
@@ -498,8 +431,7 @@ export const CLIENT_STEPS12 = stepTable({
   applyCertificateRequest,
   sendClientFlight,
   storeSessionTicket,
-  installReadEpoch,
-  verifyServerFinished,
+  verifyServerFinished: verifyPeerFinished12,
   sendClientFinishedFlight,
   completeHandshake,
   ...SESSION_STEPS12,
@@ -522,8 +454,8 @@ export const CLIENT_GUARDS12 = guardTable({
 } satisfies Dtls12ClientGuardTable);
 
 /** The ECDHE ClientKeyExchange: our public value on the server's curve. */
-function ecdheKeyExchange(io: Io12, server: ServerParams12): ClientKx12 {
-  const share = io.config.base.provider.generateKeyShare(server.group);
+function ecdheKeyExchange(c: HandshakeParts12, server: ServerParams12): ClientKx12 {
+  const share = c.config.base.provider.generateKeyShare(server.group);
   try {
     const premaster = share.deriveSecret(server.publicKey);
     const body = encodeClientKeyExchangeEcdhe({ ecdhYc: share.publicKey });
@@ -541,28 +473,28 @@ function ecdheKeyExchange(io: Io12, server: ServerParams12): ClientKx12 {
 
 /** Our flight: [Certificate], ClientKeyExchange, [CertificateVerify], ChangeCipherSpec, Finished (RFC 5246 §7.3). */
 function clientFlight(
-  io: Io12,
+  c: HandshakeParts12,
   hs: Hello12,
   peer: Peer12 | undefined,
   kx: ClientKx12,
   request: Tls12CertificateRequest | undefined,
 ): At<'waitNewSessionTicketOrChangeCipherSpec'> {
-  const provider = io.config.base.provider;
+  const provider = c.config.base.provider;
   const out: Out12[] = [];
-  const ours = ownCertificate12(io.config, hs.certificateTypes.client);
+  const ours = ownCertificate12(c.config, hs.certificateTypes.client);
   const key = ours.key;
   let signWith: SignatureAlgorithm | undefined;
   if (request !== undefined) {
     const fits =
       key !== undefined && schemesForKey12(key).some((sc) => request.supportedSignatureAlgorithms.includes(sc));
     const empty = encodeTls12Certificate({ certificateList: [] });
-    out.push(message12(io, 'certificate', fits ? ours.body : empty, hs.log));
+    out.push(message12(c, 'certificate', fits ? ours.body : empty, hs.log));
     if (fits && key !== undefined)
-      signWith = chooseScheme12(io.config.base.signatureAlgorithms, key, request.supportedSignatureAlgorithms);
+      signWith = chooseScheme12(c.config.base.signatureAlgorithms, key, request.supportedSignatureAlgorithms);
   }
-  out.push(message12(io, 'client_key_exchange', kx.body, hs.log));
+  out.push(message12(c, 'client_key_exchange', kx.body, hs.log));
   const master = deriveMaster12(
-    io.config,
+    c.config,
     hs.suite,
     hs.log,
     kx.premaster,
@@ -572,46 +504,41 @@ function clientFlight(
   );
   if (signWith !== undefined && key !== undefined) {
     const signature = sign12(provider, signWith, key, hs.log.messages());
-    out.push(message12(io, 'certificate_verify', encodeCertificateVerify({ algorithm: signWith, signature }), hs.log));
+    out.push(message12(c, 'certificate_verify', encodeCertificateVerify({ algorithm: signWith, signature }), hs.log));
   }
   hs.log.release();
+  const { group, signatureAlgorithm, pskIdentity } = kx;
   const keyed: ClientKeyed12 = {
-    log: hs.log,
-    clientRandom: hs.clientRandom,
-    serverRandom: hs.serverRandom,
-    suite: hs.suite,
+    ...hs,
     master,
-    sessionId: hs.sessionId,
     resumed: false,
-    extendedMasterSecret: hs.extendedMasterSecret,
-    helloVerifyRequest: hs.helloVerifyRequest,
     peer,
-    group: kx.group,
-    signatureAlgorithm: kx.signatureAlgorithm,
-    ticketExpected: hs.ticketExpected,
+    group,
+    signatureAlgorithm,
     ticket: undefined,
-    pskIdentity: kx.pskIdentity,
+    pskIdentity,
   };
-  installKeys12(io, hs.suite, master, hs.clientRandom, hs.serverRandom, hs.cids);
-  io.flight([...out, ...ourFinished12(io, keyed)], false);
+  installKeys12(c, hs.suite, master, hs.clientRandom, hs.serverRandom, hs.extensions.cids);
+  c.flights.sendFlight([...out, ...ourFinished12(c, keyed)], false);
   return { kind: 'waitNewSessionTicketOrChangeCipherSpec', keyed, clientAuthenticated: signWith !== undefined };
 }
 
 /** completeHandshake: the session to resume (when the server gave it an ID or a ticket), then the result. */
-function complete(io: Io12, k: ClientKeyed12, clientAuthenticated: boolean): void {
+function complete(c: HandshakeParts12, k: ClientKeyed12, clientAuthenticated: boolean): Connected12 {
+  let session: Session12 | undefined;
   if ((k.sessionId.length > 0 || k.ticket !== undefined) && k.extendedMasterSecret) {
     // A ticket's lifetime hint (0: unspecified) bounds the session; two hours otherwise (RFC 5077 §3.3, RFC 5246 §F.1.4).
     const hint = k.ticket?.lifetimeSeconds ?? 0;
     const lifetimeMs = hint > 0 ? Math.min(hint, 604_800) * 1000 : 7_200_000;
-    io.session({
+    session = {
       id: k.sessionId,
       masterSecret: k.master,
       suite: k.suite.name,
-      serverName: io.config.base.serverName,
-      expiresAt: io.wallClock + lifetimeMs,
+      serverName: c.config.base.serverName,
+      expiresAt: c.config.wallClock() + lifetimeMs,
       ...(k.ticket !== undefined ? { ticket: k.ticket.ticket } : {}),
       ...(k.pskIdentity !== undefined ? { pskIdentity: k.pskIdentity } : {}),
-    });
+    };
   }
-  io.complete(handshakeResult12(k, clientAuthenticated));
+  return connected12(k, clientAuthenticated, session);
 }

@@ -17,11 +17,7 @@ import { NO_PATH_STATS } from '../cid/cid-context.js';
 import { ConfigError, integerOption } from '../config-error.js';
 import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
 import { rebindRefused12 } from './feature-error12.js';
-import {
-  alertDescriptionFromNumber,
-  alertDescriptionToNumber,
-  type AlertDescriptionName,
-} from '../../generated/wire/enums.js';
+import { alertDescriptionFromNumber, type AlertDescriptionName } from '../../generated/wire/enums.js';
 import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
 import { Flights12 } from './flights12.js';
 import { FACTS12 } from './version-facts12.js';
@@ -38,12 +34,14 @@ import {
 import type { IgnoreReason } from '../connection/record-rules.js';
 import type { DropCounters, DropReason } from '../record/drops.js';
 import { clientStateFromOffer } from './client12.js';
-import { connectionIds12 } from './cid12.js';
+import { connectionIds12, type Cids12 } from './cid12.js';
 import type { Config12 } from './config12.js';
 import { TLS12_CID } from '../record/datagram12.js';
 import { eventName12, type Event12 } from './event12.js';
-import type { Negotiated12Extensions } from './extensions12.js';
-import type { Handshake12Result, Io12, Out12 } from './io12.js';
+import type { Handshake12Result } from './handshake-result12.js';
+import { sendAlert12, type HandshakeParts12 } from './handshake-parts12.js';
+import type { Connected12 } from './outcome12.js';
+import type { Out12 } from './out12.js';
 import { Header12 } from '../record/codec12.js';
 import type { ReadState12 } from '../record/read-state12.js';
 import { readRecords } from '../record/record-loop.js';
@@ -54,7 +52,7 @@ import { exportKeyingMaterial } from './key-derivation.js';
 import { dtls12Suite } from '../versions/suites12.js';
 import type { ChartInspectionEvent } from '../chart-inspection.js';
 import { inspectedChart12 } from './inspected12.js';
-import { Machine12, type Charts12 } from './machine12.js';
+import { Machine12, type Charts12, type HandshakeState12 } from './machine12.js';
 import { Events12 } from './events12.js';
 import { PeerPath12 } from './peer-path12.js';
 import { phase12, RecordPath12 } from './record-path12.js';
@@ -93,7 +91,6 @@ export class Connection12 implements Inbound12Host, VersionState {
   readonly peerPath = new PeerPath12();
   /** The path the datagram being read came over (undefined: the current one). */
   private arrivedOn: string | undefined;
-  private sendSeq = 0;
   /** Our records: epoch 0, epoch 1, flights cut into datagrams (record-writer12.ts). */
   private readonly writer: RecordWriter12;
   /** The read epochs and the ChangeCipherSpec switch between them (runtime/record/read-state12.ts). */
@@ -108,11 +105,12 @@ export class Connection12 implements Inbound12Host, VersionState {
   private fatalReason: FatalReason | undefined;
   private result: Handshake12Result | undefined;
   private session: Session12 | undefined;
-  /** ALPN, SRTP and the CIDs, once the hellos settled them. */
-  private extensions: Negotiated12Extensions | undefined;
+  /** The CIDs of the epoch-1 records (RFC 9146), once the handshake completed with them. */
+  private cids: Cids12 | undefined;
   /** The inbound record path's limits and counters (record-path12.ts). */
   private readonly recordPath: RecordPath12;
-  private io12: Io12 | undefined;
+  /** What the handshake steps act on (handshake-parts12.ts): the parts themselves. */
+  private readonly parts: HandshakeParts12;
   /** When the handshake completed (the caller's time), or undefined. */
   completedAt: number | undefined;
   /** When the peer last sent a record that authenticated under epoch 1 (the caller's time), or undefined. */
@@ -131,7 +129,7 @@ export class Connection12 implements Inbound12Host, VersionState {
   inspect(callback: (event: ChartInspectionEvent) => void): void {
     const inspected = inspectedChart12(this.role, callback);
     this.machine.watch(inspected);
-    if (this.fromOffer) inspected.took({ type: 'connect' }, { kind: 'start' }, this.io());
+    if (this.fromOffer) inspected.took({ type: 'connect' }, { kind: 'start' }, this.parts);
   }
 
   /**
@@ -140,10 +138,10 @@ export class Connection12 implements Inbound12Host, VersionState {
    * and epoch-0 record numbers going on from the offer's.
    */
   fromSentOffer(offer: Offer12): void {
-    this.sendSeq = offer.messageSeq + 1;
+    this.flights.messageSeq = offer.messageSeq + 1;
     this.writer.epoch0Sequence = offer.nextRecordSequenceNumber;
     this.handshake.reassembler.reset(0);
-    this.machine.enter(clientStateFromOffer(this.io(), offer.hello, offer.body, offer.messageSeq));
+    this.machine.enter(clientStateFromOffer(this.parts, offer.hello, offer.body, offer.messageSeq));
     this.fromOffer = true;
   }
 
@@ -175,14 +173,19 @@ export class Connection12 implements Inbound12Host, VersionState {
     const transmit = (messages: readonly Out12[]): void => this.writer.flight(messages, limit.value);
     this.flights = new Flights12(transmit, this.clock, config.base.retransmission, () => {
       const max = config.base.retransmission.maxRetransmissions ?? 10;
-      this.machine.enter({ kind: 'failed' });
-      this.fatalReason = {
+      const reason = {
         alert: 'internal_error',
         message: `no answer after ${max} retransmissions (RFC 6347 §4.2.4)`,
-      };
+      } as const;
+      this.machine.enter({ kind: 'failed', reason, sent: false });
+      this.fatalReason = reason;
       this.events.closed('timeout');
     });
-    this.machine = new Machine12(config.role, this.io(), charts);
+    // tls12_cid records carry our CID at its negotiated length (RFC 9146 §4), set as the hellos settle it
+    // (handshake-parts12.ts); until then a datagram that does not frame is read record by record.
+    this.reads.wholeDatagrams = config.base.connectionIds === undefined;
+    this.parts = { config, flights: this.flights, writer: this.writer, reads: this.reads, events: this.events };
+    this.machine = new Machine12(config.role, this.parts, charts);
   }
 
   /** Dropped incoming records by reason (the 1.3 record layer's reasons). */
@@ -226,7 +229,7 @@ export class Connection12 implements Inbound12Host, VersionState {
 
   /** Connection IDs (RFC 9146), once both hellos carried connection_id, in the 1.3 connection's shape (cid12.ts). */
   get connectionIds(): ConnectionIds | undefined {
-    return connectionIds12(this.extensions?.cids);
+    return connectionIds12(this.cids);
   }
 
   get negotiated(): Handshake12Result | undefined {
@@ -246,7 +249,8 @@ export class Connection12 implements Inbound12Host, VersionState {
    * epoch-1 records held for the ChangeCipherSpec are copied out, epoch-1 records opened into arrays of their own.
    */
   receive(datagram: Uint8Array, now: number, path?: string): void {
-    this.advance(now);
+    this.now = now; // the caller's time: the flight timer's deadlines due by then fire first
+    this.clock.advanceTo(now);
     if (this.ended) return;
     this.startedAt ??= now;
     this.counts.datagramsReceived++;
@@ -254,11 +258,7 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.peerPath.taken(path, false);
     this.arrivedOn = path;
     this.recordPath.integrity.datagramStarted();
-    // tls12_cid records carry our CID at its negotiated length (RFC 9146 §4); none negotiated: such a record is malformed.
-    const reads = this.reads;
-    reads.cidLength = this.extensions?.cids?.local.length ?? 0;
-    reads.wholeDatagrams = this.extensions !== undefined || this.config.base.connectionIds === undefined;
-    readRecords(reads, datagram, this.header, now, this.recordPath.maxRecords, this);
+    readRecords(this.reads, datagram, this.header, now, this.recordPath.maxRecords, this);
     this.arena?.datagramDone();
   }
 
@@ -305,7 +305,7 @@ export class Connection12 implements Inbound12Host, VersionState {
     if (this.ended) return;
     if (this.state === 'connected') return this.dispatch({ type: 'close' });
     // Before the handshake completes the chart has no close: nothing is sent (no keys to send it under).
-    this.machine.enter({ kind: 'closed' });
+    this.machine.enter({ kind: 'closed', reason: 'local' });
     this.flights.stop();
     this.events.closed('local');
   }
@@ -413,101 +413,70 @@ export class Connection12 implements Inbound12Host, VersionState {
   }
 
   /** @internal */
-  answerFrom(recordSequenceNumber: number): void {
+  answerFrom(recordSequenceNumber: number, messageSeq: number): void {
     this.writer.epoch0Sequence = Math.max(this.writer.epoch0Sequence, recordSequenceNumber);
+    this.flights.messageSeq = messageSeq;
   }
 
-  private io(): Io12 {
-    return (this.io12 ??= this.makeIo());
+  /**
+   * What the step that moved the machine from `before` returned with its state (outcome12.ts): the completed handshake
+   * reported, or the end sent and reported.
+   */
+  private settled(before: HandshakeState12, now: HandshakeState12): void {
+    if (now.kind === 'connected') {
+      if (before.kind !== 'connected') this.completed(now);
+      return;
+    }
+    if (now.kind === 'failed') {
+      this.fatalReason = now.reason;
+      if (now.sent) this.alert('fatal', now.reason.alert);
+    } else if (now.kind === 'closed') this.alert('warning', 'close_notify');
+    else return;
+    this.flights.stop();
+    this.events.closed(now.kind === 'failed' ? 'failed' : now.reason);
   }
 
-  private makeIo(): Io12 {
-    const config = this.config;
-    return {
-      config,
-      get wallClock(): number {
-        return config.wallClock();
-      },
-      nextMessageSeq: () => this.sendSeq++,
-      flight: (messages, final) => this.flights.sendFlight(messages, final),
-      writeKeys: (cipher) => this.writer.writeKeys(cipher),
-      readKeys: (cipher) => this.reads.pending(cipher),
-      answerClientHello: (messageSeq) => {
-        this.sendSeq = messageSeq;
-        this.handshake.reassembler.reset(messageSeq + 1);
-      },
-      extensions: (negotiated) => {
-        this.extensions = negotiated;
-        this.writer.peerCidLength = negotiated.cids?.peer.length ?? 0;
-      },
-      complete: (result) => {
-        const settled = {
-          ...result,
-          alpnProtocol: this.extensions?.alpnProtocol,
-          srtpProfile: this.extensions?.srtpProfile,
-        };
-        this.result = settled;
-        this.completedAt = this.now;
-        const session = this.role === 'client' ? this.session : undefined;
-        this.events.completed(
-          settled,
-          this.role === 'client' ? config.base.serverName : undefined,
-          this.connectionIds?.local,
-          session,
-        );
-      },
-      session: (session) => {
-        this.session = session;
-      },
-      helloVerifyRequest: (body, messageSeq, recordSequenceNumber) =>
-        this.writer.helloVerifyRequest(body, messageSeq, recordSequenceNumber),
-      installReadEpoch: () => {
-        if (!this.reads.install()) throw new ConnectionStateError('ChangeCipherSpec before the read keys');
-      },
-      deliver: (data) => this.events.data(data),
-      warning: (description) => this.alert('warning', description),
-      retransmit: () => this.peerRetransmitted(),
-      closeNotify: (reason) => {
-        this.alert('warning', 'close_notify');
-        this.flights.stop();
-        this.events.closed(reason);
-      },
-      fatal: (reason) => {
-        this.fatalReason = reason;
-        this.alert('fatal', reason.alert);
-        this.flights.stop();
-        this.events.closed('failed');
-      },
-      peerAlert: (description) => {
-        this.fatalReason = { alert: description, message: `the peer sent a fatal ${description} alert` };
-        this.flights.stop();
-        this.events.closed('failed');
-      },
-    };
+  /** The handshake completed: its result kept (the exporter's) and reported, with a client's session to resume. */
+  private completed(s: Connected12): void {
+    this.result = s.result;
+    this.session = s.session;
+    this.cids = s.cids;
+    this.completedAt = this.now;
+    const client = this.role === 'client';
+    this.events.completed(
+      s.result,
+      client ? this.config.base.serverName : undefined,
+      this.connectionIds?.local,
+      client ? s.session : undefined,
+    );
   }
 
   /** @internal Takes one chart event: a step's error becomes the one fatal alert (the state unchanged until then); an event the state does not take is unexpected_message. */
   dispatch(event: Event12): void {
-    const before = this.state;
+    const machine = this.machine;
+    const before = machine.current;
     let taken: boolean;
     try {
-      taken = this.machine.dispatch(event);
+      taken = machine.dispatch(event);
     } catch (e) {
       return this.fail(toAlert(e));
     }
-    if (!taken) this.fail({ alert: 'unexpected_message', message: `${eventName12(event)} in ${before}` });
+    if (!taken) return this.fail({ alert: 'unexpected_message', message: `${eventName12(event)} in ${before.kind}` });
+    const now = machine.current;
+    if (now !== before) this.settled(before, now);
   }
 
   /** @internal The chart's `fail`: its sendFatalAlert step sends the one fatal alert and ends the connection. */
   fail(reason: FatalReason): void {
     if (this.ended) return;
     const event = { type: 'fail', reason } as const;
-    if (!this.machine.dispatch(event)) this.machine.force(event, { kind: 'failed' });
+    const before = this.machine.current;
+    if (this.machine.dispatch(event)) this.settled(before, this.machine.current);
+    else this.machine.force(event, { kind: 'failed', reason, sent: false });
   }
 
   private alert(level: 'warning' | 'fatal', description: AlertDescriptionName): void {
-    this.writer.alert(level, alertDescriptionToNumber(description));
-    this.events.alert(level, description, true);
+    sendAlert12(this.parts, level, description);
   }
 
   /**
@@ -526,8 +495,6 @@ export class Connection12 implements Inbound12Host, VersionState {
         this.dispatch({ type: 'ApplicationData', data: content });
       else this.content(contentType, content, 1, sequenceNumber);
     }
-    // A ServerHello may have set our CID for the tls12_cid records behind it.
-    this.reads.cidLength = this.extensions?.cids?.local.length ?? 0;
     return !this.ended;
   }
 
@@ -585,7 +552,7 @@ export class Connection12 implements Inbound12Host, VersionState {
     if (name === 'close_notify') {
       if (this.state === 'connected') return this.dispatch({ type: 'closeNotify' });
       // During the handshake the chart has no closeNotify: the connection ends, nothing answered.
-      this.machine.enter({ kind: 'closed' });
+      this.machine.enter({ kind: 'closed', reason: 'close_notify' });
       this.flights.stop();
       this.events.closed('close_notify');
       return;
@@ -595,6 +562,6 @@ export class Connection12 implements Inbound12Host, VersionState {
 
   /** RFC 6347 §4.2.4: the peer sent its last flight again, so ours was lost (flights12.ts). @internal */
   peerRetransmitted(): void {
-    this.flights.peerResent(this.now);
+    this.flights.peerResent();
   }
 }

@@ -9,7 +9,7 @@ import type { ConnectionEvent } from '../connection/events.js';
 import { apartFromWaiting } from '../wire/message-arena.js';
 import { encodeSession12 } from './session-blob12.js';
 import type { Session12 } from './session12.js';
-import type { Handshake12Result } from './io12.js';
+import type { Handshake12Result } from './handshake-result12.js';
 import { negotiated12 } from './negotiated12.js';
 
 export class Events12 {

@@ -7,7 +7,7 @@
 import { FlightController } from '../handshake/flight.js';
 import type { FlightTimerConfig } from '../handshake/flight-timer-config.js';
 import type { ManualClock } from '../handshake/manual-clock.js';
-import type { Out12 } from './io12.js';
+import type { Out12 } from './out12.js';
 
 export class Flights12 extends FlightController<Out12> {
   /** Our last flight: what goes again when the peer retransmits its final flight. */
@@ -15,6 +15,9 @@ export class Flights12 extends FlightController<Out12> {
   /** When the peer's retransmission last had ours sent again (the caller's time). */
   private lastResend = -Infinity;
   private readonly resendSpacing: number;
+  private readonly clock: ManualClock;
+  /** The message_seq of our next handshake message (RFC 6347 §4.2.2): a server's starts at the ClientHello's. */
+  messageSeq = 0;
 
   /** `transmit` cuts a flight into datagrams; `timedOut` ends the connection when the retransmissions ran out. */
   constructor(
@@ -28,6 +31,12 @@ export class Flights12 extends FlightController<Out12> {
     super({ transmit, retransmitAck: () => transmit(last.flight), timedOut }, clock, retransmission);
     this.last = last;
     this.resendSpacing = (retransmission.initialTimeout ?? 1000) / 2;
+    this.clock = clock;
+  }
+
+  /** The message_seq of our next handshake message. */
+  nextMessageSeq(): number {
+    return this.messageSeq++;
   }
 
   /** Sends a flight of ours; the `final` one of a handshake is at once `finished` (nothing acknowledges it). */
@@ -41,8 +50,9 @@ export class Flights12 extends FlightController<Out12> {
       );
   }
 
-  /** The peer sent its last flight again at `now`, so ours was lost: ours goes again (waiting: the flight; finished: our final one). */
-  peerResent(now: number): void {
+  /** The peer sent its last flight again, so ours was lost: ours goes again (waiting: the flight; finished: our final one). */
+  peerResent(): void {
+    const now = this.clock.now;
     if (now - this.lastResend < this.resendSpacing) return;
     this.lastResend = now;
     this.peerRetransmitted();

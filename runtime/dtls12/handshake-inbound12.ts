@@ -35,8 +35,8 @@ export interface Inbound12Host {
   peerFlight(): void;
   /** The peer sent its last flight again: ours was lost. */
   peerRetransmitted(): void;
-  /** Server: our records go on from the ClientHello's record sequence number (RFC 6347 §4.2.1). */
-  answerFrom(recordSequenceNumber: number): void;
+  /** Server: our records go on from the ClientHello's record sequence number (RFC 6347 §4.2.1), our messages from its message_seq (§4.2.2). */
+  answerFrom(recordSequenceNumber: number, messageSeq: number): void;
 }
 
 export class HandshakeInbound12 {
@@ -113,7 +113,8 @@ export class HandshakeInbound12 {
       host.counts.handshakeMessagesReceived++;
       return host.dispatch({ type: 'ClientHello', message: m, plan });
     }
-    host.answerFrom(recordSequenceNumber);
+    host.answerFrom(recordSequenceNumber, f.messageSeq);
+    this.reassembler.reset(f.messageSeq + 1);
     this.message(m, 0, plan);
   }
 

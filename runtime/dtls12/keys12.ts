@@ -15,7 +15,12 @@ import type { Cids12 } from './cid12.js';
 import type { Config12 } from './config12.js';
 import type { HandshakeLog12 } from './handshake-log.js';
 import type { Message12 } from './event12.js';
-import type { Handshake12Result, Io12, Out12 } from './io12.js';
+import type { HandshakeParts12 } from './handshake-parts12.js';
+import type { Handshake12Result } from './handshake-result12.js';
+import type { Negotiated12Extensions } from './extensions12.js';
+import type { Connected12 } from './outcome12.js';
+import type { Session12 } from './session12.js';
+import type { Out12 } from './out12.js';
 import { extendedMasterSecret, keyBlock, keyLogLine12, masterSecret, verifyData } from './key-derivation.js';
 import { EpochCipher12 } from '../record/codec12.js';
 import type { Dtls12SuiteParams } from '../versions/suites12.js';
@@ -42,6 +47,8 @@ export interface Keyed12 {
   readonly signatureAlgorithm: SignatureAlgorithm | undefined;
   /** The PSK identity of a PSK or ECDHE_PSK handshake (RFC 4279, 5489), or of the session it resumed. */
   readonly pskIdentity: Uint8Array | undefined;
+  /** What the hellos settled of ALPN, use_srtp and connection_id. */
+  readonly extensions: Negotiated12Extensions;
 }
 
 /** Validates the peer's chain as the 1.3 connection does (trust anchors or verifyPeer, identity for a client). */
@@ -85,38 +92,40 @@ export function deriveMaster12(
 
 /** Gives the record layer both directions' epoch-1 ciphers (RFC 5246 §6.3), as tls12_cid records where `cids` names a CID (RFC 9146). */
 export function installKeys12(
-  io: Io12,
+  c: HandshakeParts12,
   suite: Dtls12SuiteParams,
   master: Uint8Array,
   clientRandom: Uint8Array,
   serverRandom: Uint8Array,
   cids?: Cids12,
 ): void {
-  const provider = io.config.base.provider;
+  const provider = c.config.base.provider;
   const kb = keyBlock(provider, suite, master, clientRandom, serverRandom);
-  const mine = io.config.role === 'client' ? kb.client : kb.server;
-  const theirs = io.config.role === 'client' ? kb.server : kb.client;
-  io.writeKeys(new EpochCipher12(provider, suite, mine, 1, cids === undefined ? {} : { cid: cids.peer }));
-  io.readKeys(new EpochCipher12(provider, suite, theirs, 1, cids === undefined ? {} : { cid: cids.local }));
+  const mine = c.config.role === 'client' ? kb.client : kb.server;
+  const theirs = c.config.role === 'client' ? kb.server : kb.client;
+  c.writer.writeKeys(new EpochCipher12(provider, suite, mine, 1, cids === undefined ? {} : { cid: cids.peer }));
+  c.reads.pending(new EpochCipher12(provider, suite, theirs, 1, cids === undefined ? {} : { cid: cids.local }));
   kb.client.key.fill(0);
   kb.server.key.fill(0);
 }
 
 /** Our ChangeCipherSpec and Finished (verify_data over the log so far), the end of our flight. */
-export function ourFinished12(io: Io12, k: Keyed12): Out12[] {
-  const data = verifyData(io.config.base.provider, k.suite.hash, k.master, io.config.role, k.log.digest());
-  return [{ kind: 'changeCipherSpec' }, message12(io, 'finished', encodeTls12Finished({ verifyData: data }), k.log, 1)];
+export function ourFinished12(c: HandshakeParts12, k: Keyed12): Out12[] {
+  const data = verifyData(c.config.base.provider, k.suite.hash, k.master, c.config.role, k.log.digest());
+  return [{ kind: 'changeCipherSpec' }, message12(c, 'finished', encodeTls12Finished({ verifyData: data }), k.log, 1)];
 }
 
 /** The peer's Finished (both roles' step): its verify_data checked over the log before it, then added to the log. */
 export function verifyPeerFinished12<S extends { readonly keyed: Keyed12 }>(
-  io: Io12,
+  c: HandshakeParts12,
   s: S,
   e: { readonly message: Message12 },
+  _p: undefined,
+  _to: string,
 ): S {
-  const side = io.config.role === 'client' ? 'server' : 'client';
+  const side = c.config.role === 'client' ? 'server' : 'client';
   const k = s.keyed;
-  const expected = verifyData(io.config.base.provider, k.suite.hash, k.master, side, k.log.digest());
+  const expected = verifyData(c.config.base.provider, k.suite.hash, k.master, side, k.log.digest());
   if (!constantTimeEqual(expected, decodeTls12Finished(e.message.body).verifyData))
     throw new ProtocolError('decrypt_error', `the ${side} Finished does not verify`);
   addMessage12(k.log, e.message);
@@ -125,13 +134,13 @@ export function verifyPeerFinished12<S extends { readonly keyed: Keyed12 }>(
 
 /** Our next handshake message, added to `log` when given. */
 export function message12(
-  io: Io12,
+  c: HandshakeParts12,
   msgType: HandshakeType,
   body: Uint8Array,
   log: HandshakeLog12 | undefined,
   epoch: 0 | 1 = 0,
 ): Out12 {
-  const messageSeq = io.nextMessageSeq();
+  const messageSeq = c.flights.nextMessageSeq();
   log?.add(handshakeTypeToNumber(msgType), messageSeq, body);
   return { kind: 'handshake', msgType, messageSeq, body, epoch };
 }
@@ -141,8 +150,13 @@ export function addMessage12(log: HandshakeLog12, m: Message12): void {
   log.add(handshakeTypeToNumber(m.msgType), m.messageSeq, m.body);
 }
 
+/** The handshake completed: what it settled, the session it gave, and the CIDs, for the connection to report. */
+export function connected12(k: Keyed12, clientAuthenticated: boolean, session: Session12 | undefined): Connected12 {
+  return { kind: 'connected', result: handshakeResult12(k, clientAuthenticated), session, cids: k.extensions.cids };
+}
+
 /** What the handshake settled, as the connection reports it. */
-export function handshakeResult12(k: Keyed12, clientAuthenticated: boolean): Handshake12Result {
+function handshakeResult12(k: Keyed12, clientAuthenticated: boolean): Handshake12Result {
   return {
     version: 'DTLSv1.2',
     cipherSuite: k.suite.name,
@@ -157,5 +171,7 @@ export function handshakeResult12(k: Keyed12, clientAuthenticated: boolean): Han
     serverRandom: k.serverRandom,
     masterSecret: k.master,
     pskIdentity: k.pskIdentity,
+    alpnProtocol: k.extensions.alpnProtocol,
+    srtpProfile: k.extensions.srtpProfile,
   };
 }

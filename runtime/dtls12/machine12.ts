@@ -7,7 +7,7 @@
 import { Machine, type ChartBinding, type ChartWatcher } from '../machine/machine.js';
 import type { ClientState12 } from './client12.js';
 import type { ClientEvent12, Event12, ServerEvent12 } from './event12.js';
-import type { Io12 } from './io12.js';
+import type { HandshakeParts12 } from './handshake-parts12.js';
 import type { ServerState12 } from './server12.js';
 
 /** A 1.2 handshake's state, either role's. */
@@ -15,26 +15,29 @@ export type HandshakeState12 = ClientState12 | ServerState12;
 
 /** The 1.2 charts bound to their generated step functions (runtime/dtls/role-drivers.ts binds them, beside 1.3's). */
 export interface Charts12 {
-  readonly client: ChartBinding<Io12, ClientState12, ClientEvent12>;
-  readonly server: ChartBinding<Io12, ServerState12, ServerEvent12>;
+  readonly client: ChartBinding<HandshakeParts12, ClientState12, ClientEvent12>;
+  readonly server: ChartBinding<HandshakeParts12, ServerState12, ServerEvent12>;
 }
 
-/** The role's chart as a machine over either role's states and events: the role fixes which, so a client's state and events are the client chart's. */
-function roleChart(role: 'client' | 'server', charts: Charts12): ChartBinding<Io12, HandshakeState12, Event12> {
-  if (role === 'client') {
-    const { step, takes } = charts.client;
-    return { step: (io, state, event) => step(io, state as ClientState12, event as ClientEvent12), takes };
-  }
-  const { step, takes } = charts.server;
-  return { step: (io, state, event) => step(io, state as ServerState12, event as ServerEvent12), takes };
+/**
+ * The role's chart as a machine over either role's states and events. The role fixes which: a client's machine only
+ * ever holds the client chart's states and takes its events (connection12.ts makes and feeds it so), so the generated
+ * step is bound as it is, with no wrapper call per event.
+ */
+function roleChart(
+  role: 'client' | 'server',
+  charts: Charts12,
+): ChartBinding<HandshakeParts12, HandshakeState12, Event12> {
+  const chart = role === 'client' ? charts.client : charts.server;
+  return chart as unknown as ChartBinding<HandshakeParts12, HandshakeState12, Event12>;
 }
 
-export class Machine12 extends Machine<Io12, HandshakeState12, Event12> {
+export class Machine12 extends Machine<HandshakeParts12, HandshakeState12, Event12> {
   /** Called after each chart transition taken (the inspector's and the coverage oracle's view): state before, event, state after. */
   onTransition: ((from: string, event: string, to: string) => void) | undefined;
 
-  constructor(role: 'client' | 'server', io: Io12, charts: Charts12) {
-    super(role === 'client' ? { kind: 'start' } : { kind: 'waitClientHello' }, io, roleChart(role, charts));
+  constructor(role: 'client' | 'server', parts: HandshakeParts12, charts: Charts12) {
+    super(role === 'client' ? { kind: 'start' } : { kind: 'waitClientHello' }, parts, roleChart(role, charts));
   }
 
   /** The state the handshake is in. */

@@ -5,7 +5,7 @@
  * runtime/connection/events.ts).
  */
 import type { Negotiated12Parameters, SessionParameters } from '../connection/events.js';
-import type { Handshake12Result } from './io12.js';
+import type { Handshake12Result } from './handshake-result12.js';
 
 /** The protocol a handshake's parameters are of. */
 export function protocolOf(p: SessionParameters): 'DTLSv1.2' | 'DTLSv1.3' {

@@ -1,6 +1,6 @@
 /**
  * The DTLS 1.2 server handshake (spec/charts/dtls12-server.json): one variant per chart state, carrying only its data,
- * and one step per chart action, typed `(io, state of its source, event) → the state it makes`. The generated machine
+ * and one step per chart action, typed `(c, state of its source, event) → the state it makes`. The generated machine
  * (`dtls12ServerStep` in generated/charts/dtls12-server-transitions.ts) calls them; the guards are pure branches over
  * the state and the event. In waitClientHello nothing is kept: a ClientHello without a valid cookie is answered with a
  * HelloVerifyRequest made from the hello and the server secret (RFC 6347 §4.2.1; the plan computed before dispatch,
@@ -21,7 +21,6 @@ import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { requestedName } from '../connection/psk-selection.js';
 import { guardTable, stepTable } from '../machine/step-table.js';
-import type { Cids12 } from './cid12.js';
 import type { ClientHelloPlan12, Resumption12 } from './client-hello-plan12.js';
 import type { Session12 } from './session12.js';
 import { withDowngradeSentinel } from './downgrade.js';
@@ -30,12 +29,14 @@ import { answerClientExtensions12, type Negotiated12Extensions } from './extensi
 import { HandshakeLog12 } from './handshake-log.js';
 import { checkClientHello12, type ClientHello12Security } from './hello-checks.js';
 import { offeredSchemes12, serverHello12 } from './hello12.js';
-import type { Io12, Out12 } from './io12.js';
+import { settleCids12, type HandshakeParts12 } from './handshake-parts12.js';
+import type { Outcome12 } from './outcome12.js';
+import type { Out12 } from './out12.js';
 import {
   acceptChain12,
   addMessage12,
   deriveMaster12,
-  handshakeResult12,
+  connected12,
   installKeys12,
   message12,
   ourFinished12,
@@ -64,7 +65,7 @@ import {
 } from '../connection/certificate-types.js';
 import { decodeCertificate12, ownCertificate12 } from './certificate12.js';
 
-export type { Io12 } from './io12.js';
+export type { HandshakeParts12 } from './handshake-parts12.js';
 export type { ServerEvent12 } from './event12.js';
 
 /** The full handshake before ClientKeyExchange: our ECDHE key and what was chosen. */
@@ -84,8 +85,8 @@ interface Offered12 {
   readonly clientCertificateRequested: boolean;
   /** The certificate types the hellos settled (RFC 7250). */
   readonly certificateTypes: CertificateTypes;
-  /** The CIDs of the epoch-1 records (RFC 9146), when both hellos carried connection_id. */
-  readonly cids: Cids12 | undefined;
+  /** ALPN, use_srtp and the CIDs of the epoch-1 records (RFC 9146, when both hellos carried connection_id). */
+  readonly extensions: Negotiated12Extensions;
   /** The server_name the client asked for: a session kept by ID resumes only under the same name. */
   readonly serverName: string | undefined;
 }
@@ -96,6 +97,8 @@ type ServerKeyed12 = Keyed12 & {
   readonly grant: Uint8Array;
   readonly ticket: TicketPlan12 | undefined;
   readonly serverName: string | undefined;
+  /** The session cached with our last flight of a full handshake. */
+  readonly stored?: Session12;
 };
 
 /** A ClientHello accepted (applyClientHello), before the flight that answers it: the runtime's own state between two chart states. */
@@ -124,9 +127,7 @@ export type ServerState12 =
   | { readonly kind: 'waitClientCertificateVerify'; readonly keyed: ServerKeyed12; readonly peer: Peer12 }
   | KeyedState<'waitChangeCipherSpec' | 'waitClientFinished', { readonly clientAuthenticated: boolean }>
   | KeyedState<'waitResumedChangeCipherSpec' | 'waitResumedFinished', unknown>
-  | { readonly kind: 'connected' }
-  | { readonly kind: 'closed' }
-  | { readonly kind: 'failed' };
+  | Outcome12;
 
 type At<K extends ServerState12['kind']> = Extract<ServerState12, { readonly kind: K }>;
 type On<T extends ServerEvent12['type']> = Extract<ServerEvent12, { readonly type: T }>;
@@ -145,30 +146,37 @@ function answerOf(e: On<'ClientHello'>): Extract<ClientHelloPlan12, { kind: 'ans
   return plan;
 }
 
-function sendHelloVerifyRequest(io: Io12, s: At<'waitClientHello'>, e: On<'ClientHello'>): At<'waitClientHello'> {
+function sendHelloVerifyRequest(
+  c: HandshakeParts12,
+  s: At<'waitClientHello'>,
+  e: On<'ClientHello'>,
+): At<'waitClientHello'> {
   const plan = planOf(e);
   if (plan.kind !== 'verify')
     throw new ProtocolError('internal_error', 'a HelloVerifyRequest for a ClientHello with a valid cookie');
-  io.helloVerifyRequest(plan.reply, e.message.messageSeq, e.message.recordSequenceNumber);
+  c.writer.helloVerifyRequest(plan.reply, e.message.messageSeq, e.message.recordSequenceNumber);
   return s;
 }
 
 /** The checks of a ClientHello both answers share; the ServerHello's extensions (ALPN: no_application_protocol when nothing is in common). */
-function applyClientHello(io: Io12, _s: At<'waitClientHello'>, e: On<'ClientHello'>): At<'answeringClientHello'> {
+function applyClientHello(
+  c: HandshakeParts12,
+  _s: At<'waitClientHello'>,
+  e: On<'ClientHello'>,
+): At<'answeringClientHello'> {
   const ch = answerOf(e).hello;
   if (ch.legacyVersion !== 'dtls1_2')
     throw new ProtocolError(
       'protocol_version',
       `ClientHello.client_version is ${String(ch.legacyVersion)}, not DTLS 1.2`,
     );
-  const security = checkClientHello12(ch, io.config.requireExtendedMasterSecret);
+  const security = checkClientHello12(ch, c.config.requireExtendedMasterSecret);
   // ALPN, use_srtp and connection_id, for either ServerHello.
-  const answered = answerClientExtensions12(io.config.base, ch);
-  io.extensions(answered.negotiated);
-  io.answerClientHello(e.message.messageSeq);
-  const log = new HandshakeLog12(io.config.base.provider);
+  const answered = answerClientExtensions12(c.config.base, ch);
+  settleCids12(c, answered.negotiated);
+  const log = new HandshakeLog12(c.config.base.provider);
   addMessage12(log, e.message);
-  const serverMax = io.config.offers13 ? 'DTLSv1.3' : 'DTLSv1.2';
+  const serverMax = c.config.offers13 ? 'DTLSv1.3' : 'DTLSv1.2';
   return {
     kind: 'answeringClientHello',
     hs: {
@@ -177,8 +185,8 @@ function applyClientHello(io: Io12, _s: At<'waitClientHello'>, e: On<'ClientHell
       security,
       extensions: answered.negotiated,
       answers: answered.answers,
-      certificateTypes: chooseCertificateTypes(io.config.base, ch, io.config.base.certificate !== undefined),
-      serverRandom: withDowngradeSentinel(io.config.base.provider.randomBytes(32), 'DTLSv1.2', serverMax),
+      certificateTypes: chooseCertificateTypes(c.config.base, ch, c.config.base.certificate !== undefined),
+      serverRandom: withDowngradeSentinel(c.config.base.provider.randomBytes(32), 'DTLSv1.2', serverMax),
       pointFormats: findExtension(ch.extensions, 'ec_point_formats') !== undefined,
       helloVerifyRequest: ch.legacyCookie.length > 0,
     },
@@ -186,15 +194,19 @@ function applyClientHello(io: Io12, _s: At<'waitClientHello'>, e: On<'ClientHell
 }
 
 /** The first ticket of a session resumed by ID: issued as of the full handshake's time, so it ends when the session does. */
-function idResumptionTicket12(io: Io12, ch: ClientHello, cached: Session12): ReturnType<typeof ticketPlan12> {
-  const plan = ticketPlan12(io.config, ch, io.wallClock);
+function idResumptionTicket12(
+  c: HandshakeParts12,
+  ch: ClientHello,
+  cached: Session12,
+): ReturnType<typeof ticketPlan12> {
+  const plan = ticketPlan12(c.config, ch, c.config.wallClock());
   if (plan === undefined) return undefined;
-  return { ...plan, issuedAt: Math.min(io.wallClock, cached.expiresAt - plan.lifetimeSeconds * 1000) };
+  return { ...plan, issuedAt: Math.min(c.config.wallClock(), cached.expiresAt - plan.lifetimeSeconds * 1000) };
 }
 
 /** sendResumedServerFlight: ServerHello, [NewSessionTicket], ChangeCipherSpec, Finished (RFC 5246 §7.3, RFC 5077 §3.2). */
 function sendResumedServerFlight(
-  io: Io12,
+  c: HandshakeParts12,
   s: At<'answeringClientHello'>,
   e: On<'ClientHello'>,
 ): At<'waitResumedChangeCipherSpec'> {
@@ -208,9 +220,9 @@ function sendResumedServerFlight(
   // A renewed ticket keeps the session's start and lifetime; a session resumed by ID gets its first ticket, which
   // expires with the cached session (its start moved back): a chain of resumptions lives one lifetime, not two.
   const ticket =
-    fromTicket !== undefined && issuesTicket12(io.config, ch)
+    fromTicket !== undefined && issuesTicket12(c.config, ch)
       ? fromTicket.contents
-      : idResumptionTicket12(io, ch, cached);
+      : idResumptionTicket12(c, ch, cached);
   const sh = serverHello12(
     hs.serverRandom,
     cached.id,
@@ -222,23 +234,12 @@ function sendResumedServerFlight(
     },
     [...hs.answers, ...(ticket !== undefined ? SESSION_TICKET_ANSWER : [])],
   );
-  const out: Out12[] = [message12(io, 'server_hello', serverHelloBody12(sh), hs.log)];
-  if (ticket !== undefined && io.config.base.ticketKeys !== undefined) {
+  const out: Out12[] = [message12(c, 'server_hello', serverHelloBody12(sh), hs.log)];
+  if (ticket !== undefined) {
     const clientAuthenticated = fromTicket?.contents.clientAuthenticated ?? cached.clientAuthenticated ?? false;
-    const contents = {
-      ...ticket,
-      suite: suite.name,
-      masterSecret: cached.masterSecret,
-      pskIdentity: cached.pskIdentity,
-      clientAuthenticated,
-    };
+    const { masterSecret, pskIdentity } = cached;
     out.push(
-      message12(
-        io,
-        'new_session_ticket',
-        newSessionTicket12(io.config, io.config.base.ticketKeys, contents, io.wallClock),
-        hs.log,
-      ),
+      ...ticketMessage12(c, { ...ticket, suite: suite.name, masterSecret, pskIdentity, clientAuthenticated }, hs.log),
     );
   }
   const keyed: ServerKeyed12 = {
@@ -258,36 +259,37 @@ function sendResumedServerFlight(
     grant: new Uint8Array(0), // a resumption issues from its ticket's or the cached session's own grant
     ticket: undefined,
     serverName: cached.serverName,
+    extensions: hs.extensions,
   };
   hs.log.release();
-  installKeys12(io, suite, keyed.master, keyed.clientRandom, keyed.serverRandom, hs.extensions.cids);
-  io.flight([...out, ...ourFinished12(io, keyed)], false);
+  installKeys12(c, suite, keyed.master, keyed.clientRandom, keyed.serverRandom, hs.extensions.cids);
+  c.flights.sendFlight([...out, ...ourFinished12(c, keyed)], false);
   return { kind: 'waitResumedChangeCipherSpec', keyed };
 }
 
 /** sendServerFlight: ServerHello, Certificate, ServerKeyExchange, [CertificateRequest], ServerHelloDone; for PSK suites ServerHello, [ServerKeyExchange], ServerHelloDone. */
 function sendServerFlight(
-  io: Io12,
+  c: HandshakeParts12,
   s: At<'answeringClientHello'>,
   e: On<'ClientHello'>,
   p: undefined,
   to: 'waitClientCertificate',
 ): At<'waitClientCertificate'>;
 function sendServerFlight(
-  io: Io12,
+  c: HandshakeParts12,
   s: At<'answeringClientHello'>,
   e: On<'ClientHello'>,
   p: undefined,
   to: 'waitClientKeyExchange',
 ): At<'waitClientKeyExchange'>;
 function sendServerFlight(
-  io: Io12,
+  c: HandshakeParts12,
   s: At<'answeringClientHello'>,
   e: On<'ClientHello'>,
   _p: undefined,
   to: 'waitClientCertificate' | 'waitClientKeyExchange',
 ): At<'waitClientCertificate'> | At<'waitClientKeyExchange'> {
-  const { provider } = io.config.base;
+  const { provider } = c.config.base;
   const { hs } = s;
   const ch = hs.hello;
   const choice = answerOf(e).suite;
@@ -296,11 +298,11 @@ function sendServerFlight(
   hs.log.choose(suite.hash);
   const clientGroups = findExtension(ch.extensions, 'supported_groups')?.namedGroupList;
   // RFC 8422 §4: a client without supported_groups takes any curve; secp256r1 is the one all do.
-  const group = io.config.groups.find((g) =>
+  const group = c.config.groups.find((g) =>
     clientGroups === undefined ? g === 'secp256r1' : clientGroups.includes(g),
   );
-  const sessionId = io.config.sessionCache !== undefined ? provider.randomBytes(32) : new Uint8Array(0);
-  const ticket = hs.security.extendedMasterSecret ? ticketPlan12(io.config, ch, io.wallClock) : undefined;
+  const sessionId = c.config.sessionCache !== undefined ? provider.randomBytes(32) : new Uint8Array(0);
+  const ticket = hs.security.extendedMasterSecret ? ticketPlan12(c.config, ch, c.config.wallClock()) : undefined;
   const answer = {
     pointFormats: hs.pointFormats,
     secureRenegotiation: hs.security.secureRenegotiation,
@@ -312,7 +314,7 @@ function sendServerFlight(
     ...certificateTypeAnswers(hs.certificateTypes, !isPskSuite(suite), clientCertificateRequested),
     ...(ticket !== undefined ? SESSION_TICKET_ANSWER : []),
   ]);
-  const out: Out12[] = [message12(io, 'server_hello', serverHelloBody12(sh), hs.log)];
+  const out: Out12[] = [message12(c, 'server_hello', serverHelloBody12(sh), hs.log)];
   const base = {
     log: hs.log,
     clientRandom: ch.random,
@@ -320,7 +322,7 @@ function sendServerFlight(
     suite,
     sessionId,
     ticket,
-    cids: hs.extensions.cids,
+    extensions: hs.extensions,
     serverName: requestedName(ch),
     extendedMasterSecret: hs.security.extendedMasterSecret,
     helloVerifyRequest: hs.helloVerifyRequest,
@@ -328,33 +330,33 @@ function sendServerFlight(
   };
   if (isPskSuite(suite)) {
     // RFC 4279 §2, RFC 5489 §2: no certificates; a ServerKeyExchange for ECDHE_PSK or a hint.
-    const ske = pskServerKeyExchange12(provider, suite, io.config.pskIdentityHint, group);
-    if (ske.body !== undefined) out.push(message12(io, 'server_key_exchange', ske.body, hs.log));
-    out.push(message12(io, 'server_hello_done', encodeServerHelloDone({}), hs.log));
-    io.flight(out, false);
+    const ske = pskServerKeyExchange12(provider, suite, c.config.pskIdentityHint, group);
+    if (ske.body !== undefined) out.push(message12(c, 'server_key_exchange', ske.body, hs.log));
+    out.push(message12(c, 'server_hello_done', encodeServerHelloDone({}), hs.log));
+    c.flights.sendFlight(out, false);
     return {
       kind: 'waitClientKeyExchange',
       hs: { ...base, share: ske.share, signatureAlgorithm: undefined, clientCertificateRequested: false },
       peer: undefined,
     };
   }
-  const own = ownCertificate12(io.config, hs.certificateTypes.types.server);
+  const own = ownCertificate12(c.config, hs.certificateTypes.types.server);
   const key = own.key;
   if (key === undefined) throw new ProtocolError('handshake_failure', 'no certificate for a DTLS 1.2 ECDHE handshake');
   if (group === undefined) throw new ProtocolError('handshake_failure', 'no ECDHE group in common');
   const signatureAlgorithm = chooseScheme12(
-    io.config.base.signatureAlgorithms,
+    c.config.base.signatureAlgorithms,
     key,
     findExtension(ch.extensions, 'signature_algorithms')?.supportedSignatureAlgorithms,
   );
-  out.push(message12(io, 'certificate', own.body, hs.log));
+  out.push(message12(c, 'certificate', own.body, hs.log));
   const share = provider.generateKeyShare(group);
   const params = { namedCurve: group, publicKey: share.publicKey };
   const signed = serverKeyExchangeSignedData(ch.random, hs.serverRandom, encodeServerEcdhParams(params));
   const signature = sign12(provider, signatureAlgorithm, key, signed);
   out.push(
     message12(
-      io,
+      c,
       'server_key_exchange',
       encodeServerKeyExchangeEcdhe({ params, signedParams: { algorithm: signatureAlgorithm, signature } }),
       hs.log,
@@ -363,13 +365,13 @@ function sendServerFlight(
   if (clientCertificateRequested) {
     const request = {
       certificateTypes: ['ecdsa_sign' as const, 'rsa_sign' as const],
-      supportedSignatureAlgorithms: [...offeredSchemes12(io.config)],
+      supportedSignatureAlgorithms: [...offeredSchemes12(c.config)],
       certificateAuthorities: [],
     };
-    out.push(message12(io, 'certificate_request', encodeTls12CertificateRequest(request), hs.log));
+    out.push(message12(c, 'certificate_request', encodeTls12CertificateRequest(request), hs.log));
   }
-  out.push(message12(io, 'server_hello_done', encodeServerHelloDone({}), hs.log));
-  io.flight(out, false);
+  out.push(message12(c, 'server_hello_done', encodeServerHelloDone({}), hs.log));
+  c.flights.sendFlight(out, false);
   const offered: Offered12 = { ...base, share, signatureAlgorithm, clientCertificateRequested };
   return clientCertificateRequested
     ? { kind: 'waitClientCertificate', hs: offered }
@@ -377,7 +379,7 @@ function sendServerFlight(
 }
 
 function acceptClientCertificate(
-  io: Io12,
+  c: HandshakeParts12,
   s: At<'waitClientCertificate'>,
   e: On<'Certificate'>,
 ): At<'waitClientKeyExchange'> {
@@ -385,29 +387,29 @@ function acceptClientCertificate(
   const cert = decodeCertificate12(e.message.body, type);
   let peer: Peer12 | undefined;
   if (cert.certificateList.length === 0) {
-    if (io.config.base.clientAuthentication === 'required')
+    if (c.config.base.clientAuthentication === 'required')
       throw new ProtocolError('handshake_failure', 'the client sent no certificate, and one is required');
-  } else peer = acceptChain12(io.config, cert, io.wallClock, type);
+  } else peer = acceptChain12(c.config, cert, c.config.wallClock(), type);
   addMessage12(s.hs.log, e.message);
   return { kind: 'waitClientKeyExchange', hs: s.hs, peer };
 }
 
 function applyClientKeyExchange(
-  io: Io12,
+  c: HandshakeParts12,
   s: At<'waitClientKeyExchange'>,
   e: On<'ClientKeyExchange'>,
   p: undefined,
   to: 'waitClientCertificateVerify',
 ): At<'waitClientCertificateVerify'>;
 function applyClientKeyExchange(
-  io: Io12,
+  c: HandshakeParts12,
   s: At<'waitClientKeyExchange'>,
   e: On<'ClientKeyExchange'>,
   p: undefined,
   to: 'waitChangeCipherSpec',
 ): At<'waitChangeCipherSpec'>;
 function applyClientKeyExchange(
-  io: Io12,
+  c: HandshakeParts12,
   s: At<'waitClientKeyExchange'>,
   e: On<'ClientKeyExchange'>,
   _p: undefined,
@@ -418,11 +420,11 @@ function applyClientKeyExchange(
   let pskIdentity: Uint8Array | undefined;
   let grant: Uint8Array;
   if (isPskSuite(hs.suite)) {
-    const accepted = acceptPskClientKeyExchange12(io.config.base.serverPsk, hs.suite, e.message.body, hs.share);
+    const accepted = acceptPskClientKeyExchange12(c.config.base.serverPsk, hs.suite, e.message.body, hs.share);
     ({ premaster, identity: pskIdentity } = accepted);
-    grant = grantFor(io.config.base, { identity: accepted.identity, key: accepted.psk.key, hash: accepted.psk.hash });
+    grant = grantFor(c.config.base, { identity: accepted.identity, key: accepted.psk.key, hash: accepted.psk.hash });
   } else {
-    grant = grantFor(io.config.base, undefined);
+    grant = grantFor(c.config.base, undefined);
     const cke = decodeClientKeyExchangeEcdhe(e.message.body);
     const share = hs.share!;
     try {
@@ -433,7 +435,7 @@ function applyClientKeyExchange(
   }
   addMessage12(hs.log, e.message);
   const master = deriveMaster12(
-    io.config,
+    c.config,
     hs.suite,
     hs.log,
     premaster,
@@ -441,24 +443,16 @@ function applyClientKeyExchange(
     hs.serverRandom,
     hs.extendedMasterSecret,
   );
-  installKeys12(io, hs.suite, master, hs.clientRandom, hs.serverRandom, hs.cids);
+  installKeys12(c, hs.suite, master, hs.clientRandom, hs.serverRandom, hs.extensions.cids);
+  const { share, ...offered } = hs; // the ECDHE key is used up
   const keyed: ServerKeyed12 = {
-    log: hs.log,
-    clientRandom: hs.clientRandom,
-    serverRandom: hs.serverRandom,
-    suite: hs.suite,
+    ...offered,
     master,
-    sessionId: hs.sessionId,
     resumed: false,
-    extendedMasterSecret: hs.extendedMasterSecret,
-    helloVerifyRequest: hs.helloVerifyRequest,
     peer: s.peer,
-    group: hs.share?.group,
-    signatureAlgorithm: hs.signatureAlgorithm,
+    group: share?.group,
     pskIdentity,
     grant,
-    ticket: hs.ticket,
-    serverName: hs.serverName,
   };
   if (s.peer !== undefined) return { kind: 'waitClientCertificateVerify', keyed, peer: s.peer };
   hs.log.release();
@@ -466,14 +460,14 @@ function applyClientKeyExchange(
 }
 
 function verifyClientCertificateVerify(
-  io: Io12,
+  c: HandshakeParts12,
   s: At<'waitClientCertificateVerify'>,
   e: On<'CertificateVerify'>,
 ): At<'waitChangeCipherSpec'> {
   const cv = decodeCertificateVerify(e.message.body);
   verify12(
-    io.config.base.provider,
-    offeredSchemes12(io.config),
+    c.config.base.provider,
+    offeredSchemes12(c.config),
     s.peer.key,
     cv.algorithm,
     s.keyed.log.messages(),
@@ -485,85 +479,42 @@ function verifyClientCertificateVerify(
   return { kind: 'waitChangeCipherSpec', keyed: s.keyed, clientAuthenticated: true };
 }
 
-/** The peer's ChangeCipherSpec: its epoch-1 keys read what follows (RFC 5246 §7.1). */
-function installReadEpoch(
-  io: Io12,
-  s: At<'waitChangeCipherSpec'>,
-  e: unknown,
-  p: undefined,
-  to: 'waitClientFinished',
-): At<'waitClientFinished'>;
-function installReadEpoch(
-  io: Io12,
-  s: At<'waitResumedChangeCipherSpec'>,
-  e: unknown,
-  p: undefined,
-  to: 'waitResumedFinished',
-): At<'waitResumedFinished'>;
-function installReadEpoch(
-  io: Io12,
-  s: At<'waitChangeCipherSpec' | 'waitResumedChangeCipherSpec'>,
-  _e: unknown,
-  _p: undefined,
-  _to: 'waitClientFinished' | 'waitResumedFinished',
-): At<'waitClientFinished'> | At<'waitResumedFinished'> {
-  io.installReadEpoch();
-  return s.kind === 'waitChangeCipherSpec'
-    ? { ...s, kind: 'waitClientFinished' }
-    : { kind: 'waitResumedFinished', keyed: s.keyed };
-}
-
-function verifyClientFinished<S extends At<'waitClientFinished' | 'waitResumedFinished'>>(
-  io: Io12,
-  s: S,
-  e: On<'Finished'>,
-  _p: undefined,
-  _to: string,
-): S {
-  return verifyPeerFinished12(io, s, e);
-}
-
 /** sendServerFinishedFlight: the full handshake's last flight is ours, with a NewSessionTicket before ChangeCipherSpec (RFC 5077 §3.3); the session cached. */
-function sendServerFinishedFlight(io: Io12, s: At<'waitClientFinished'>): At<'waitClientFinished'> {
-  const out: Out12[] = [];
-  const keys = io.config.base.ticketKeys;
-  if (s.keyed.ticket !== undefined && keys !== undefined) {
-    const contents = {
-      ...s.keyed.ticket,
-      suite: s.keyed.suite.name,
-      masterSecret: s.keyed.master,
-      pskIdentity: s.keyed.pskIdentity,
-      clientAuthenticated: s.clientAuthenticated,
-      grant: s.keyed.grant,
-    };
-    out.push(
-      message12(io, 'new_session_ticket', newSessionTicket12(io.config, keys, contents, io.wallClock), s.keyed.log),
-    );
-  }
-  io.flight([...out, ...ourFinished12(io, s.keyed)], true);
-  if (s.keyed.sessionId.length > 0 && s.keyed.extendedMasterSecret && io.config.sessionCache !== undefined) {
+function sendServerFinishedFlight(c: HandshakeParts12, s: At<'waitClientFinished'>): At<'waitClientFinished'> {
+  const { ticket, suite, master: masterSecret, pskIdentity, grant, sessionId, serverName } = s.keyed;
+  const { clientAuthenticated } = s;
+  const sealed = { suite: suite.name, masterSecret, pskIdentity, clientAuthenticated, grant };
+  const out = ticket === undefined ? [] : ticketMessage12(c, { ...ticket, ...sealed }, s.keyed.log);
+  c.flights.sendFlight([...out, ...ourFinished12(c, s.keyed)], true);
+  const cache = c.config.sessionCache;
+  if (sessionId.length > 0 && s.keyed.extendedMasterSecret && cache !== undefined) {
+    const expiresAt = c.config.wallClock() + cache.lifetimeMs;
     const session = {
-      id: s.keyed.sessionId,
-      masterSecret: s.keyed.master,
-      suite: s.keyed.suite.name,
-      serverName: s.keyed.serverName,
-      expiresAt: io.wallClock + io.config.sessionCache.lifetimeMs,
-      clientAuthenticated: s.clientAuthenticated,
-      ...(s.keyed.pskIdentity !== undefined ? { pskIdentity: s.keyed.pskIdentity } : {}),
-      grant: s.keyed.grant,
+      ...{ id: sessionId, masterSecret, suite: suite.name, serverName, expiresAt, clientAuthenticated, grant },
+      ...(pskIdentity !== undefined ? { pskIdentity } : {}),
     };
-    io.config.sessionCache.store(session);
-    io.session(session);
+    cache.store(session);
+    return { ...s, keyed: { ...s.keyed, stored: session } };
   }
   return s;
 }
 
-function completeHandshake(io: Io12, s: At<'waitClientFinished' | 'waitResumedFinished'>): At<'connected'> {
+function completeHandshake(c: HandshakeParts12, s: At<'waitClientFinished' | 'waitResumedFinished'>): At<'connected'> {
   // The client's Finished verified under the cached master secret: the session proved itself, the cache keeps it longer.
   if (s.kind === 'waitResumedFinished' && s.keyed.sessionId.length > 0)
-    io.config.sessionCache?.proven(s.keyed.sessionId);
-  io.complete(handshakeResult12(s.keyed, s.kind === 'waitClientFinished' && s.clientAuthenticated));
-  return { kind: 'connected' };
+    c.config.sessionCache?.proven(s.keyed.sessionId);
+  return connected12(s.keyed, s.kind === 'waitClientFinished' && s.clientAuthenticated, s.keyed.stored);
+}
+
+/** Our NewSessionTicket sealing `contents` (RFC 5077 §3.3), added to `log`; none without ticket keys. */
+function ticketMessage12(
+  c: HandshakeParts12,
+  contents: Parameters<typeof newSessionTicket12>[2],
+  log: HandshakeLog12,
+): Out12[] {
+  const keys = c.config.base.ticketKeys;
+  if (keys === undefined) return [];
+  return [message12(c, 'new_session_ticket', newSessionTicket12(c.config, keys, contents, c.config.wallClock()), log)];
 }
 
 /** The server chart's steps, one per action (`satisfies`: exactly the chart's actions). */
@@ -575,8 +526,7 @@ export const SERVER_STEPS12 = stepTable({
   acceptClientCertificate,
   applyClientKeyExchange,
   verifyClientCertificateVerify,
-  installReadEpoch,
-  verifyClientFinished,
+  verifyClientFinished: verifyPeerFinished12,
   sendServerFinishedFlight,
   completeHandshake,
   ...SESSION_STEPS12,
@@ -587,11 +537,11 @@ export const SERVER_GUARDS12 = guardTable({
   cookieMissing: (_s: At<'waitClientHello'>, e: On<'ClientHello'>): boolean => e.plan?.kind === 'verify',
   resumableSession: (_s: At<'waitClientHello'>, e: On<'ClientHello'>): boolean =>
     e.plan?.kind === 'answer' && e.plan.resumption !== undefined,
-  clientCertificateRequested: (_s: At<'waitClientHello'>, e: On<'ClientHello'>, io: Io12): boolean =>
+  clientCertificateRequested: (_s: At<'waitClientHello'>, e: On<'ClientHello'>, c: HandshakeParts12): boolean =>
     e.plan?.kind === 'answer' &&
     e.plan.suite.ok &&
     !isPskSuite(e.plan.suite.suite) &&
-    io.config.base.clientAuthentication !== 'none',
+    c.config.base.clientAuthentication !== 'none',
   clientCertificateSent: (s: At<'waitClientKeyExchange'>): boolean => s.peer !== undefined,
 } satisfies Dtls12ServerGuardTable);
 
