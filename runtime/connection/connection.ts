@@ -1,6 +1,8 @@
 import { issueConnectionIds } from './cid-actions.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
 import type { Header13 } from '../record/codec13.js';
+import type { RecordLayer } from '../record/record-layer.js';
+import type { CidContext } from '../cid/cid-context.js';
 import { contentTypeFromByte, type InboundRecord } from '../record/record-reader.js';
 import { AckScheduler } from './ack-scheduler.js';
 import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
@@ -72,6 +74,9 @@ export class Dtls13Connection implements VersionState {
   readonly parts: ConnectionParts;
   /** Return routability probes and answers for paths other than the current one (RFC 9853): its CID context's. */
   readonly pathQueue: PathQueue;
+  /** What each datagram and each send reach: the record layer and the CID context, held here rather than asked of the parts. */
+  private readonly records: RecordLayer;
+  private readonly cid: CidContext;
   /** The record layer's key retention (the flight's retransmission and the delayed ACK run on the one clock). */
   readonly recordTimer: RecordTimer;
   /** @internal */
@@ -170,8 +175,10 @@ export class Dtls13Connection implements VersionState {
     this.inspected = options.inspect !== undefined;
     const hooks = new ConnectionHooks(this);
     this.parts = assembleParts(role, config, options, hooks, shared);
-    const { clock, records } = this.parts;
-    this.pathQueue = this.parts.cid;
+    const { clock, records, cid } = this.parts;
+    this.records = records;
+    this.cid = cid;
+    this.pathQueue = cid;
     this.recordTimer = records;
     this.inbox = new HandshakeReassembler({ maxBufferedBytes: config.limits.maxReassemblyBytes });
     const held = { capacity: config.limits.maxDeferredBytes, used: 0 }; // one cap for both queues
@@ -212,8 +219,7 @@ export class Dtls13Connection implements VersionState {
    */
   receive(datagram: Uint8Array, now: number, path?: string): void {
     if (this.frozen) return;
-    const { parts, driver } = this;
-    const records = parts.records;
+    const { parts, driver, records } = this;
     // The timers due by `now` first (as `advance`, inline: one datagram, no closure nor guard call).
     try {
       parts.clock.advanceTo(now);
@@ -225,7 +231,7 @@ export class Dtls13Connection implements VersionState {
     if (parts.failure !== undefined || driver.kind === 'closed') return; // ended
     if (this.role === 'server' && this.counts.datagramsReceived === 0) this.startedAt = now;
     this.counts.datagramsReceived++;
-    parts.cid.arrived(path);
+    this.cid.arrived(path);
     this.datagramBytes = datagram.length;
     this.receivedAt = now;
     // The datagram, then (when keys arrived in it: a ServerHello ahead of the records it keys) the records kept for them.
@@ -259,10 +265,9 @@ export class Dtls13Connection implements VersionState {
    * the peer meanwhile). An ACK waiting to lead the next flight's first datagram can no longer (nor keep its slab).
    */
   transmitReady(): boolean {
-    const parts = this.parts;
-    parts.records.sealStaged();
-    if (parts.cid.holdsBack()) return false;
-    if (this.outgoing.length > 0) parts.outbox.lead = undefined;
+    this.records.sealStaged();
+    if (this.cid.holdsBack()) return false;
+    if (this.outgoing.length > 0) this.parts.outbox.lead = undefined;
     return true;
   }
 
@@ -300,13 +305,13 @@ export class Dtls13Connection implements VersionState {
       if (typeof refused === 'string') throw new ConnectionStateError(refused);
       return; // held until the server confirms (peer-confirmation.ts)
     }
-    if (this.parts.records.writeKeyExhausted)
+    if (this.records.writeKeyExhausted)
       throw new ConnectionStateError(
         'the write key reached its usage limit; send again once the KeyUpdate is acknowledged (RFC 9147 §4.5.3)',
       );
-    this.parts.records.stage('application_data', data, this.outgoing); // sealed with the rest of the burst (pollTransmit)
+    this.records.stage('application_data', data, this.outgoing); // sealed with the rest of the burst (pollTransmit)
     this.counts.applicationBytesSent += data.length;
-    if (this.parts.records.keyUpdateDue && !keyUpdateOutstanding(this.parts)) this.updateKeys(false, now);
+    if (this.records.keyUpdateDue && !keyUpdateOutstanding(this.parts)) this.updateKeys(false, now);
   }
 
   // ── what the application asks of a connected session (session-calls.ts) ── `now` (as for `receive`): a flight the
@@ -352,7 +357,7 @@ export class Dtls13Connection implements VersionState {
 
   /** The peer's current path (as given to `receive`), once one was named. */
   get path(): string | undefined {
-    return this.parts.cid.current;
+    return this.cid.current;
   }
 
   /**
@@ -364,7 +369,7 @@ export class Dtls13Connection implements VersionState {
   park(now: number): void {
     this.guard(() => {
       this.dropHandshakeKeysWhenDue(now);
-      this.parts.records.park();
+      this.records.park();
     });
   }
 
@@ -398,7 +403,7 @@ export class Dtls13Connection implements VersionState {
    * that memory, may put off for long on a busy server. Does nothing before the end.
    */
   releaseKeys(): void {
-    if (this.ended) this.parts.records.releaseAll();
+    if (this.ended) this.records.releaseAll();
   }
 
   /**
@@ -407,7 +412,7 @@ export class Dtls13Connection implements VersionState {
    * path_drop (RFC 9853 §5.2).
    */
   rebind(path: string): void {
-    this.parts.cid.rebind(path);
+    this.cid.rebind(path);
   }
 
   /** Closes with close_notify (RFC 8446 §6.1); before the handshake completes, ends it with user_canceled. */
@@ -455,7 +460,7 @@ export class Dtls13Connection implements VersionState {
       this.lastAuthenticatedReceive = now;
       if (r.epoch > this.peerEpoch) this.peerAuthenticated(r.epoch);
       this.confirmation?.recordAuthenticated(this.parts, driver.session, r);
-      if (r.epoch >= 3) this.parts.cid.observe(r, this.datagramBytes);
+      if (r.epoch >= 3) this.cid.observe(r, this.datagramBytes);
     }
     const phase: RecordPhase = driver.session
       ? 'connected'
@@ -513,14 +518,14 @@ export class Dtls13Connection implements VersionState {
   /** The peer proved it holds `epoch` keys, newer than before: plaintext ends (RFC 9147 §6.1). What answers a client's final flight is peer-confirmation.ts's. */
   private peerAuthenticated(epoch: number): void {
     this.peerEpoch = epoch;
-    if (epoch >= 2) this.parts.records.setAcceptPlaintext(false);
+    if (epoch >= 2) this.records.setAcceptPlaintext(false);
   }
 
   /** The handshake completed (HandshakeInbound): spare CIDs out, plaintext off, held application data delivered. @internal */
   connected(): void {
     if (this.completedAt !== undefined) return;
     this.completedAt = this.parts.clock.now;
-    const cid = this.parts.cid.session;
+    const cid = this.cid.session;
     if (cid !== undefined && cid.receivesCid && cid.options.spares > 0) {
       // Spares for the peer to move to on a new path (RFC 9147 §9, RFC 9146 §8), sent once its final flight allows.
       const spares = issueConnectionIds(this.parts, cid, cid.options.spares);
@@ -530,7 +535,7 @@ export class Dtls13Connection implements VersionState {
       });
     }
     this.confirmation?.connected();
-    this.parts.records.setAcceptPlaintext(false);
+    this.records.setAcceptPlaintext(false);
     for (const d of this.heldData.take()) this.handlers.deliver(d);
   }
 
@@ -560,7 +565,7 @@ export class Dtls13Connection implements VersionState {
   private advance(now: number): void {
     this.guard(() => {
       this.parts.clock.advanceTo(now);
-      this.parts.records.handleTimeout(now);
+      this.records.handleTimeout(now);
     });
   }
 
