@@ -246,7 +246,8 @@ export class CidContext implements CidNegotiationHost {
    * {@link MAX_HELD_DATAGRAMS}; they go out to whichever address the check leaves bound. True while holding.
    */
   holdsBack(): boolean {
-    if (!this.holding) {
+    if (this.validation?.candidate === undefined) {
+      // Not holding ({@link holding}, inline: asked per datagram sent).
       this.counts.datagramsHeld += this.waiting;
       this.waiting = 0;
       return false;

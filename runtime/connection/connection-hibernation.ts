@@ -39,14 +39,14 @@ export interface HibernatingConnection {
   peerEpoch: number;
   startedAt: number;
   completedAt: number | undefined;
-  authenticatedAt: number | undefined;
+  lastAuthenticatedReceive: number | undefined;
   ignored: Record<IgnoreReason, number> | undefined;
 }
 
 /** Freezes `c` at `now` (Dtls13Connection.hibernate, which says when): its form, or undefined and nothing changed. */
 export function hibernateConnection(c: HibernatingConnection, now: number): FrozenSession | undefined {
   const p = c.parts;
-  const session = c.driver.session();
+  const session = c.driver.session;
   if (c.role !== 'server' || session === undefined || c.ended || c.frozen || c.inspected || c.completedAt === undefined)
     return undefined;
   if (
@@ -101,7 +101,7 @@ export function hibernateConnection(c: HibernatingConnection, now: number): Froz
     peerEpoch: c.peerEpoch,
     startedAt: c.startedAt,
     completedAt: c.completedAt,
-    authenticatedAt: c.authenticatedAt,
+    authenticatedAt: c.lastAuthenticatedReceive,
     clock: Math.max(now, p.clock.now),
     counts: hibernatedCounts(c.counts),
     ignored: c.ignored,
@@ -151,7 +151,7 @@ export function restoreConnection(c: HibernatingConnection, h: HibernatedSession
   c.peerEpoch = h.peerEpoch;
   c.startedAt = h.startedAt;
   c.completedAt = h.completedAt;
-  c.authenticatedAt = h.authenticatedAt;
+  c.lastAuthenticatedReceive = h.authenticatedAt;
   Object.assign(c.counts, h.counts, { handshakeMessagesSent: h.messagesSent });
   c.ignored = h.ignored && { ...h.ignored };
 }

@@ -93,7 +93,7 @@ export class ConnectionHooks implements FlightHooks<OutMessage>, AckSchedulerHoo
    */
   timedOut(messages: readonly OutMessage[]): void {
     const c = this.c;
-    const finalFlight = c.driver.session() !== undefined && c.role === 'client' && messages.every((m) => m.epoch === 2);
+    const finalFlight = c.driver.session !== undefined && c.role === 'client' && messages.every((m) => m.epoch === 2);
     if (finalFlight && c.parts.confirmation?.finalFlightExhausted(c.parts) !== false) return;
     c.timedOut(finalFlight ? 'our final flight (the server never confirmed the handshake)' : 'the handshake');
   }
@@ -109,7 +109,7 @@ export class ConnectionHooks implements FlightHooks<OutMessage>, AckSchedulerHoo
   sendAck(): void {
     const parts = this.c.parts;
     parts.sendAck(parts.acks.list());
-    if (this.c.driver.session()) parts.acks.clear(); // after the handshake each ACK covers what came since the last
+    if (this.c.driver.session) parts.acks.clear(); // after the handshake each ACK covers what came since the last
   }
 
   retransmit(): void {

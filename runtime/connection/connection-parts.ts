@@ -26,7 +26,6 @@ import type { KeyLogger } from './key-material.js';
 import type { HandshakeOutbox, OutMessage } from './outbox.js';
 import { PostHandshakeFlights } from './post-handshake-queue.js';
 import { ticketAddressOf, type TicketAddress } from '../session/ticket-address.js';
-import { apartFromWaiting } from '../wire/message-arena.js';
 
 /** What a client waits for the server to acknowledge: its final flight after a CertificateRequest, or its post-handshake certificate. */
 export type ConfirmationWait = 'handshake' | 'certificate';
@@ -145,12 +144,6 @@ export class ConnectionParts implements FlightRestListener {
     return ticketAddressOf(this.peerIp);
   }
 
-  /** Hands application data to the application (a 'data' event); in 'batch' mode apart from any waiting message's ArrayBuffer (wire/message-arena.ts). */
-  queueData(data: Uint8Array, early?: true): void {
-    const d = this.config.messageBuffers === 'batch' ? apartFromWaiting(data, this.events) : data;
-    this.events.push(early ? { type: 'data', data: d, early } : { type: 'data', data: d });
-  }
-
   /** Appends a message to the flight being built, and to `transcript` (TLS framing, RFC 9147 §5.2) when given. */
   queue(epoch: number, msgType: HandshakeTypeName, body: Uint8Array, transcript?: Transcript): void {
     transcript?.addMessage(handshakeTypeToNumber(msgType), body);
@@ -197,7 +190,7 @@ export class ConnectionParts implements FlightRestListener {
     const ack = this.records.seal('ack', body).bytes;
     this.outgoing.push(ack);
     // A flight sent in the same turn (a server's NewSessionTicket after the client's Finished) opens its first datagram with it.
-    this.outbox.leadWith(ack);
+    this.outbox.lead = ack;
   }
 
   /** One alert record in the newest write epoch (plaintext before keys exist); alerts are never retransmitted (RFC 9147 §5.10). */

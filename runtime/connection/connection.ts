@@ -2,6 +2,8 @@ import { issueConnectionIds } from './cid-actions.js';
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
 import type { Header13 } from '../record/codec13.js';
+import type { RecordLayer } from '../record/record-layer.js';
+import type { CidContext } from '../cid/cid-context.js';
 import { contentTypeFromByte, type InboundRecord } from '../record/record-reader.js';
 import { AckScheduler } from './ack-scheduler.js';
 import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
@@ -37,7 +39,7 @@ import { ContentRecords } from './content-records.js';
 import { PeerConfirmation } from './peer-confirmation.js';
 import { HandshakeInbound } from './handshake-inbound.js';
 import { HeldRecords } from './held-records.js';
-import { NONE_IGNORED, recordRule, type IgnoreReason, type RecordHandlers, type RecordPhase } from './record-rules.js';
+import { NONE_IGNORED, recordRule, type IgnoreReason, type RecordPhase } from './record-rules.js';
 import { thawSession, type FrozenSession } from './hibernation.js';
 import { hibernateConnection, restoreConnection } from './connection-hibernation.js';
 import { ConnectionHooks } from './connection-hooks.js';
@@ -73,6 +75,9 @@ export class Dtls13Connection implements VersionState {
   readonly parts: ConnectionParts;
   /** Return routability probes and answers for paths other than the current one (RFC 9853): its CID context's. */
   readonly pathQueue: PathQueue;
+  /** What each datagram and each send reach: the record layer and the CID context, held here rather than asked of the parts. */
+  private readonly records: RecordLayer;
+  private readonly cid: CidContext;
   /** The record layer's key retention (the flight's retransmission and the delayed ACK run on the one clock). */
   readonly recordTimer: RecordTimer;
   /** @internal */
@@ -96,7 +101,7 @@ export class Dtls13Connection implements VersionState {
   /** @internal */
   readonly ackScheduler: AckScheduler;
   /** The table's handlers, one per row kind (record-rules.ts): handshake-inbound.ts and content-records.ts. */
-  private readonly handlers: RecordHandlers<InboundRecord>;
+  private readonly handlers: ContentRecords;
   /** @internal (tests/support/inject.ts) */
   readonly handshake: HandshakeInbound;
   /** Client: what the server may still refuse (peer-confirmation.ts; `parts.confirmation` too). */
@@ -105,8 +110,12 @@ export class Dtls13Connection implements VersionState {
   startedAt = 0;
   /** @internal */
   completedAt: number | undefined;
-  /** @internal */
-  authenticatedAt: number | undefined;
+  /**
+   * When the peer last sent a record that authenticated under keys of this connection (in the caller's time), or
+   * undefined. Plaintext and forged datagrams never move it: idle timers should read this. A field (read per datagram
+   * and per poll); only the connection moves it.
+   */
+  lastAuthenticatedReceive: number | undefined;
   /** The connection's counters: its DtlsConnection's one set (connection-api.ts). @internal */
   readonly counts: ConnectionCounters;
   /** Records set aside, by reason: made with the first (most connections set none aside). @internal */
@@ -167,8 +176,10 @@ export class Dtls13Connection implements VersionState {
     this.inspected = options.inspect !== undefined;
     const hooks = new ConnectionHooks(this);
     this.parts = assembleParts(role, config, options, hooks, shared);
-    const { clock, records } = this.parts;
-    this.pathQueue = this.parts.cid;
+    const { clock, records, cid } = this.parts;
+    this.records = records;
+    this.cid = cid;
+    this.pathQueue = cid;
     this.recordTimer = records;
     this.inbox = new HandshakeReassembler({ maxBufferedBytes: config.limits.maxReassemblyBytes });
     const held = { capacity: config.limits.maxDeferredBytes, used: 0 }; // one cap for both queues
@@ -181,7 +192,13 @@ export class Dtls13Connection implements VersionState {
       this.inbox.reset(1); // the second ClientHello is message 1; the first and the HelloRetryRequest were message 0
     }
     this.handshake = new HandshakeInbound(hooks, this.inbox);
-    this.handlers = new ContentRecords(hooks, this.handshake);
+    this.handlers = new ContentRecords(
+      hooks,
+      this.handshake,
+      this.counts,
+      shared.events,
+      config.messageBuffers === 'batch',
+    );
     if (role === 'client') this.parts.confirmation = this.confirmation = new PeerConfirmation(this.counts);
   }
 
@@ -190,7 +207,7 @@ export class Dtls13Connection implements VersionState {
   /** Client: starts the handshake (sends the ClientHello). */
   connect(now: number): void {
     if (this.role !== 'client') throw new ConnectionStateError('only a client connects');
-    if (this.driver.stateKind() !== 'start') throw new ConnectionStateError('connect() was already called');
+    if (this.driver.kind !== 'start') throw new ConnectionStateError('connect() was already called');
     this.advance(now);
     this.startedAt = now;
     this.guard(() => this.driver.connect());
@@ -203,37 +220,42 @@ export class Dtls13Connection implements VersionState {
    */
   receive(datagram: Uint8Array, now: number, path?: string): void {
     if (this.frozen) return;
-    this.advance(now);
-    if (this.ended) return;
+    const { parts, driver, records } = this;
+    // The timers due by `now` first (as `advance`, inline: one datagram, no closure nor guard call).
+    try {
+      parts.clock.advanceTo(now);
+      records.handleTimeout(now);
+    } catch (error) {
+      if (error instanceof ConnectionStateError) throw error;
+      this.fail(toAlert(error));
+    }
+    if (parts.failure !== undefined || driver.kind === 'closed') return; // ended
     if (this.role === 'server' && this.counts.datagramsReceived === 0) this.startedAt = now;
     this.counts.datagramsReceived++;
-    this.parts.cid.arrived(path);
+    this.cid.arrived(path);
     this.datagramBytes = datagram.length;
     this.receivedAt = now;
     // The datagram, then (when keys arrived in it: a ServerHello ahead of the records it keys) the records kept for them.
     for (let pass: readonly Uint8Array[] = [datagram]; pass.length > 0;) {
-      const generation = this.parts.records.readKeyGeneration;
+      const generation = records.readKeyGeneration;
       this.deferredNow = false;
       // Each record through the one record loop (runtime/record/record-loop.ts) into this connection's sink.
       for (const d of pass) {
-        this.parts.records.read(d, now, this);
-        if (this.ended) return;
+        records.read(d, now, this);
+        if (parts.failure !== undefined || driver.kind === 'closed') return; // ended
       }
-      const overflow = this.parts.records.recordOverflow;
+      const overflow = records.recordOverflow;
       if (overflow) {
         return this.fail({
           alert: 'record_overflow',
           message: `a protected record of epoch ${overflow.epoch} holds ${overflow.length} bytes, above our record_size_limit (RFC 8449 §4)`,
         });
       }
-      this.checkIntegrityLimit();
-      pass =
-        this.deferred.length > 0 && this.parts.records.readKeyGeneration !== generation
-          ? this.deferred.take()
-          : NO_DATAGRAMS;
+      // RFC 9147 §4.5.3: what the read keys' integrity limits ask, only when a record failed since the last look.
+      if (records.integrity.failedSinceVerdict) this.integrityVerdict();
+      pass = this.deferred.length > 0 && records.readKeyGeneration !== generation ? this.deferred.take() : NO_DATAGRAMS;
       // RFC 9147 §7.1: records still waiting for keys get an ACK of what was processed, possibly empty, so the peer resends sooner.
-      if (pass.length === 0 && this.deferredNow && (this.parts.records.writeEpoch ?? 0) >= 2)
-        this.ackScheduler.ackSoon();
+      if (pass.length === 0 && this.deferredNow && (records.writeEpoch ?? 0) >= 2) this.ackScheduler.ackSoon();
     }
     this.ackScheduler.schedule();
   }
@@ -244,9 +266,9 @@ export class Dtls13Connection implements VersionState {
    * the peer meanwhile). An ACK waiting to lead the next flight's first datagram can no longer (nor keep its slab).
    */
   transmitReady(): boolean {
-    this.parts.records.sealStaged();
-    if (this.parts.cid.holdsBack()) return false;
-    if (this.outgoing.length > 0) this.parts.outbox.leadWith(undefined);
+    this.records.sealStaged();
+    if (this.cid.holdsBack()) return false;
+    if (this.outgoing.length > 0) this.parts.outbox.lead = undefined;
     return true;
   }
 
@@ -276,21 +298,21 @@ export class Dtls13Connection implements VersionState {
     if (this.frozen)
       throw new ConnectionStateError('the connection hibernated: its session goes on in the connection thawed from it');
     if (this.parts.failure) throw new ConnectionStateError(`the connection failed (${this.parts.failure.alert})`);
-    const session = this.driver.session();
-    if (this.driver.stateKind() === 'closed') throw new ConnectionStateError('the connection is closed');
+    const session = this.driver.session;
+    if (this.driver.kind === 'closed') throw new ConnectionStateError('the connection is closed');
     if (!session) throw new ConnectionStateError('the handshake is not complete');
     const refused = this.confirmation?.waiting !== undefined ? this.confirmation.hold(data) : false;
     if (refused !== false) {
       if (typeof refused === 'string') throw new ConnectionStateError(refused);
       return; // held until the server confirms (peer-confirmation.ts)
     }
-    if (this.parts.records.writeKeyExhausted)
+    if (this.records.writeKeyExhausted)
       throw new ConnectionStateError(
         'the write key reached its usage limit; send again once the KeyUpdate is acknowledged (RFC 9147 §4.5.3)',
       );
-    this.parts.records.stage('application_data', data, this.outgoing); // sealed with the rest of the burst (pollTransmit)
+    this.records.stage('application_data', data, this.outgoing); // sealed with the rest of the burst (pollTransmit)
     this.counts.applicationBytesSent += data.length;
-    if (this.parts.records.keyUpdateDue && !keyUpdateOutstanding(this.parts)) this.updateKeys(false, now);
+    if (this.records.keyUpdateDue && !keyUpdateOutstanding(this.parts)) this.updateKeys(false, now);
   }
 
   // ── what the application asks of a connected session (session-calls.ts) ── `now` (as for `receive`): a flight the
@@ -336,7 +358,7 @@ export class Dtls13Connection implements VersionState {
 
   /** The peer's current path (as given to `receive`), once one was named. */
   get path(): string | undefined {
-    return this.parts.cid.current;
+    return this.cid.current;
   }
 
   /**
@@ -348,7 +370,7 @@ export class Dtls13Connection implements VersionState {
   park(now: number): void {
     this.guard(() => {
       this.dropHandshakeKeysWhenDue(now);
-      this.parts.records.park();
+      this.records.park();
     });
   }
 
@@ -387,7 +409,7 @@ export class Dtls13Connection implements VersionState {
    * that memory, may put off for long on a busy server. Does nothing before the end.
    */
   releaseKeys(): void {
-    if (this.ended) this.parts.records.releaseAll();
+    if (this.ended) this.records.releaseAll();
   }
 
   /**
@@ -396,13 +418,13 @@ export class Dtls13Connection implements VersionState {
    * path_drop (RFC 9853 §5.2).
    */
   rebind(path: string): void {
-    this.parts.cid.rebind(path);
+    this.cid.rebind(path);
   }
 
   /** Closes with close_notify (RFC 8446 §6.1); before the handshake completes, ends it with user_canceled. */
   close(): void {
     if (this.ended) return;
-    if (this.driver.session()) this.guard(() => this.driver.control({ type: 'close' }));
+    if (this.driver.session) this.guard(() => this.driver.control({ type: 'close' }));
     else this.parts.abandon('closed by the application before the handshake completed');
   }
 
@@ -418,20 +440,12 @@ export class Dtls13Connection implements VersionState {
 
   /** The handshake chart's state (`waitServerHello`, `connected`, `failed`, ...). */
   get state(): string {
-    return this.driver.stateKind();
+    return this.driver.kind;
   }
 
   /** The alert that failed the connection, if it failed. */
   get failure(): FatalReason | undefined {
     return this.parts.failure;
-  }
-
-  /**
-   * When the peer last sent a record that authenticated under keys of this connection (in the caller's time), or
-   * undefined. Plaintext and forged datagrams never move it: idle timers should read this.
-   */
-  get lastAuthenticatedReceive(): number | undefined {
-    return this.authenticatedAt;
   }
 
   /** Drops by reason, retransmission state, handshake duration and what is held for the peer (connection-stats.ts). */
@@ -447,13 +461,14 @@ export class Dtls13Connection implements VersionState {
    * @internal (tests/support/inject.ts hands it records too)
    */
   acceptRecord(r: InboundRecord, now: number): void {
+    const driver = this.driver;
     if (r.protected) {
-      this.authenticatedAt = now;
+      this.lastAuthenticatedReceive = now;
       if (r.epoch > this.peerEpoch) this.peerAuthenticated(r.epoch);
-      this.confirmation?.recordAuthenticated(this.parts, this.driver.session(), r);
-      if (r.epoch >= 3) this.parts.cid.observe(r, this.datagramBytes);
+      this.confirmation?.recordAuthenticated(this.parts, driver.session, r);
+      if (r.epoch >= 3) this.cid.observe(r, this.datagramBytes);
     }
-    const phase: RecordPhase = this.driver.session()
+    const phase: RecordPhase = driver.session
       ? 'connected'
       : this.parts.earlyDataRemaining !== undefined
         ? 'early-data'
@@ -491,7 +506,7 @@ export class Dtls13Connection implements VersionState {
     } catch (error) {
       this.fail(toAlert(error));
     }
-    return !this.ended;
+    return this.parts.failure === undefined && this.driver.kind !== 'closed'; // not ended
   }
 
   /** @internal A record waiting for keys not installed yet: kept (a copy) within limits.maxDeferredBytes, or set aside. */
@@ -503,20 +518,20 @@ export class Dtls13Connection implements VersionState {
 
   /** @internal */
   get ended(): boolean {
-    return this.parts.failure !== undefined || this.driver.stateKind() === 'closed';
+    return this.parts.failure !== undefined || this.driver.kind === 'closed';
   }
 
   /** The peer proved it holds `epoch` keys, newer than before: plaintext ends (RFC 9147 §6.1). What answers a client's final flight is peer-confirmation.ts's. */
   private peerAuthenticated(epoch: number): void {
     this.peerEpoch = epoch;
-    if (epoch >= 2) this.parts.records.setAcceptPlaintext(false);
+    if (epoch >= 2) this.records.setAcceptPlaintext(false);
   }
 
   /** The handshake completed (HandshakeInbound): spare CIDs out, plaintext off, held application data delivered. @internal */
   connected(): void {
     if (this.completedAt !== undefined) return;
     this.completedAt = this.parts.clock.now;
-    const cid = this.parts.cid.session;
+    const cid = this.cid.session;
     if (cid !== undefined && cid.receivesCid && cid.options.spares > 0) {
       // Spares for the peer to move to on a new path (RFC 9147 §9, RFC 9146 §8), sent once its final flight allows.
       const spares = issueConnectionIds(this.parts, cid, cid.options.spares);
@@ -526,8 +541,8 @@ export class Dtls13Connection implements VersionState {
       });
     }
     this.confirmation?.connected();
-    this.parts.records.setAcceptPlaintext(false);
-    for (const d of this.heldData.take()) this.deliver(d);
+    this.records.setAcceptPlaintext(false);
+    for (const d of this.heldData.take()) this.handlers.deliver(d);
   }
 
   /**
@@ -535,20 +550,10 @@ export class Dtls13Connection implements VersionState {
    * refused, skipped rather than kept for keys that never come (RFC 8446 §4.2.10).
    */
   private refusedEarlyData(epochBits: number): boolean {
-    if (
-      this.role !== 'server' ||
-      epochBits !== 1 ||
-      this.parts.earlyDataRemaining !== undefined ||
-      this.driver.session()
-    )
+    if (this.role !== 'server' || epochBits !== 1 || this.parts.earlyDataRemaining !== undefined || this.driver.session)
       return false;
-    const state = this.driver.stateKind();
+    const state = this.driver.kind;
     return state !== 'waitClientHello' && state !== 'waitSecondClientHello';
-  }
-
-  private deliver(data: Uint8Array): void {
-    this.counts.applicationBytesReceived += data.length;
-    this.parts.queueData(data);
   }
 
   /** @internal */
@@ -566,14 +571,13 @@ export class Dtls13Connection implements VersionState {
   private advance(now: number): void {
     this.guard(() => {
       this.parts.clock.advanceTo(now);
-      this.parts.records.handleTimeout(now);
+      this.records.handleTimeout(now);
     });
   }
 
-  /** RFC 9147 §4.5.3 after a datagram: what the read keys' integrity limits ask (key-lifetime.ts). */
-  private checkIntegrityLimit(): void {
-    if (!this.parts.records.integrity.failedSinceVerdict) return; // nothing failed since the last look: no per-datagram cost
-    const failed = integrityLimitVerdict(this.parts, this.driver.session(), (fn) => this.guard(fn));
+  /** RFC 9147 §4.5.3 after a datagram in which a record failed to open: what the read keys' integrity limits ask (key-lifetime.ts). */
+  private integrityVerdict(): void {
+    const failed = integrityLimitVerdict(this.parts, this.driver.session, (fn) => this.guard(fn));
     if (failed !== undefined) this.fail(failed);
   }
 

@@ -3,7 +3,9 @@ import { ProtocolError } from '../handshake/protocol-error.js';
 import type { ReceivedRecord } from '../record/record-reader.js';
 import { DecodeError } from '../wire/index.js';
 import type { HandshakeInbound } from './handshake-inbound.js';
-import type { InboundContext } from './inbound-context.js';
+import { apartFromWaiting } from '../wire/message-arena.js';
+import type { ConnectionEvent } from './events.js';
+import type { InboundContext, InboundCounts } from './inbound-context.js';
 import { sendPendingFlights } from './post-handshake-flights.js';
 import type { RecordHandlers } from './record-rules.js';
 
@@ -19,10 +21,31 @@ type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
 export class ContentRecords implements RecordHandlers<InboundRecord> {
   private readonly c: InboundContext;
   private readonly inbound: HandshakeInbound;
+  /** The connection's counters and its one event queue, held here: application data is handled per record. */
+  private readonly counts: InboundCounts;
+  private readonly events: ConnectionEvent[];
+  /** `messageBuffers: 'batch'`: each message apart from any waiting one's ArrayBuffer (wire/message-arena.ts). */
+  private readonly batch: boolean;
 
-  constructor(c: InboundContext, inbound: HandshakeInbound) {
+  constructor(
+    c: InboundContext,
+    inbound: HandshakeInbound,
+    counts: InboundCounts,
+    events: ConnectionEvent[],
+    batch: boolean,
+  ) {
     this.c = c;
     this.inbound = inbound;
+    this.counts = counts;
+    this.events = events;
+    this.batch = batch;
+  }
+
+  /** Hands application data to the application: a `data` event, counted (0-RTT data, data held until connected). */
+  deliver(data: Uint8Array, early?: true): void {
+    this.counts.applicationBytesReceived += data.length;
+    const d = this.batch ? apartFromWaiting(data, this.events) : data;
+    this.events.push(early ? { type: 'data', data: d, early } : { type: 'data', data: d });
   }
 
   handshake(r: InboundRecord): void {
@@ -33,7 +56,7 @@ export class ContentRecords implements RecordHandlers<InboundRecord> {
   ack(r: InboundRecord): void {
     const c = this.c;
     const ack = decodeAck(r.content);
-    const session = c.driver.session();
+    const session = c.driver.session;
     // RFC 9147 §7: during the handshake an ACK's epoch is at least that of every record it names. After it, the two
     // directions' epochs move independently (KeyUpdate), so only the protection of the ACK counts.
     const named = session ? ack.recordNumbers : ack.recordNumbers.filter((n) => n.epoch <= BigInt(r.epoch));
@@ -81,8 +104,7 @@ export class ContentRecords implements RecordHandlers<InboundRecord> {
       );
     }
     c.parts.earlyDataRemaining = remaining - data.length;
-    c.counts.applicationBytesReceived += data.length;
-    c.parts.queueData(data, true);
+    this.deliver(data, true);
   }
 
   heldApplicationData(r: InboundRecord): void {
@@ -92,10 +114,11 @@ export class ContentRecords implements RecordHandlers<InboundRecord> {
       c.ignore('early-data-cap');
   }
 
+  /** Application data once connected: the `data` event, here rather than through {@link deliver} (one call per record). */
   applicationData(r: InboundRecord): void {
-    const c = this.c;
-    c.counts.applicationBytesReceived += r.content.length;
-    c.parts.queueData(r.content);
+    const data = r.content;
+    this.counts.applicationBytesReceived += data.length;
+    this.events.push({ type: 'data', data: this.batch ? apartFromWaiting(data, this.events) : data });
   }
 
   /** RFC 9853 §4: only when rrc was negotiated; an unknown msg_type is ignored. */

@@ -47,7 +47,7 @@ export class HandshakeInbound {
       // A post-handshake message before our handshake has ended (a KeyUpdate overtaking the client's Finished) is not
       // buffered: released later by a handshake record, it would be judged by that record's epoch. Unacknowledged, it
       // is resent.
-      if (handler.epochs === 'application' && !this.driver.session()) {
+      if (handler.epochs === 'application' && !this.driver.session) {
         c.ignore('reassembly-refused');
         continue;
       }
@@ -89,7 +89,7 @@ export class HandshakeInbound {
   admit(type: HandshakeTypeName | number, epoch: number, authenticated: boolean): HandshakeHandler | undefined {
     const c = this.c;
     const handler = handlerFor(c.role, type);
-    if (handler && epochAllows(handler, epoch, this.driver.session() !== undefined)) return handler;
+    if (handler && epochAllows(handler, epoch, this.driver.session !== undefined)) return handler;
     if (!authenticated) {
       c.ignore('unauthenticated-violation');
       return undefined;
@@ -113,7 +113,7 @@ export class HandshakeInbound {
         'unexpected_message',
         `${String(handshakeTypeFromNumber(msgType))} is not a message a ${c.role} receives`,
       );
-    const postHandshake = this.driver.session() !== undefined;
+    const postHandshake = this.driver.session !== undefined;
     // After the handshake its messages (post-handshake authentication) come only under application keys: a handshake
     // message held in reassembly and released once connected is judged now (the handshake may have ended since it
     // came).
@@ -124,7 +124,7 @@ export class HandshakeInbound {
       );
     }
     this.driver.deliver(handler, msgType, body);
-    if (!postHandshake && this.driver.session()) c.handshakeCompleted();
+    if (!postHandshake && this.driver.session) c.handshakeCompleted();
     if (postHandshake && authenticated && epoch >= 3 && !c.ended()) {
       // NewSessionTicket and KeyUpdate are acknowledged explicitly (RFC 9147 §7, §8).
       c.parts.sendAck(c.parts.acks.list());
@@ -139,7 +139,7 @@ export class HandshakeInbound {
    */
   private peerRetransmitted(r: InboundRecord): void {
     const c = this.c;
-    if (this.driver.session()) {
+    if (this.driver.session) {
       // One ACK for the burst (§7.1), not one per record: each ACK would make the peer resend what it does not cover.
       if (r.protected) {
         c.parts.acks.add(r.epoch, r.sequenceNumber);

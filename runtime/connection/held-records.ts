@@ -13,6 +13,8 @@ export class HeldRecords {
   private readonly budget: ByteBudget;
   private items: Uint8Array[] | undefined;
   private held = 0;
+  /** Items held now: a field, read after every datagram. Only the queue moves it. */
+  length = 0;
 
   constructor(budget: ByteBudget) {
     this.budget = budget;
@@ -23,14 +25,11 @@ export class HeldRecords {
     return this.held;
   }
 
-  get length(): number {
-    return this.items?.length ?? 0;
-  }
-
   /** Keeps `item` (as it is: copy it first if its buffer is reused); false when the budget has no room for it. */
   push(item: Uint8Array): boolean {
     if (this.budget.used + item.length > this.budget.capacity) return false;
     (this.items ??= []).push(item);
+    this.length++;
     this.held += item.length;
     this.budget.used += item.length;
     return true;
@@ -40,6 +39,7 @@ export class HeldRecords {
   take(): readonly Uint8Array[] {
     const items = this.items ?? [];
     this.items = undefined;
+    this.length = 0;
     this.budget.used -= this.held;
     this.held = 0;
     return items;

@@ -79,8 +79,13 @@ export class HandshakeOutbox {
   private largestSent = 0;
   /** Where the handshake messages put into records so far are counted, retransmissions included (the connection's counters). */
   private readonly counts: { handshakeMessagesSent: number };
-  /** A lone record just queued (an ACK) that the next transmission may take into its first datagram, while it is still the last one queued. */
-  private lead: Uint8Array | undefined;
+  /**
+   * A lone record just queued as a datagram of its own (an ACK) that goes in front of the next transmission's first
+   * records instead, if nothing was queued or sent after it by then and they fit (RFC 9147 §4.3: a datagram may carry
+   * several records): one datagram fewer for the kernel and the peer. The connection sets it, and clears it when the
+   * datagram is sent; a field, as the connection looks at it per datagram sent.
+   */
+  lead: Uint8Array | undefined;
   /** Flights cut to {@link SILENT_PATH_DATAGRAM} because a transmission of them went unanswered. */
   silentPathBackOffs = 0;
 
@@ -109,15 +114,6 @@ export class HandshakeOutbox {
    */
   lowerDatagramLimit(size: number): boolean {
     return this.limit.lower(size);
-  }
-
-  /**
-   * `record`, just queued as a datagram of its own, goes in front of the next transmission's first records instead, if
-   * nothing was queued or sent after it by then and they fit (RFC 9147 §4.3: a datagram may carry several records): one
-   * datagram fewer for the kernel and the peer. Undefined forgets it (it was sent).
-   */
-  leadWith(record: Uint8Array | undefined): void {
-    this.lead = record;
   }
 
   /** Forget the previous flight's bookkeeping. */

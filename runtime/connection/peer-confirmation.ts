@@ -35,8 +35,8 @@ export type { ConfirmationWait } from './connection-parts.js';
 export class PeerConfirmation implements ServerConfirmation {
   /** Connected, and no record of the server's has yet answered our final flight (RFC 9147 §7.2). */
   private finalFlightOpen = false;
-  /** What the server has yet to acknowledge, if anything. */
-  private wait: ConfirmationWait | undefined;
+  /** What the server has yet to acknowledge, if anything: a field (the connection reads it per send and per poll); only {@link begin} and {@link confirm} move it. */
+  waiting: ConfirmationWait | undefined;
   /** Datagrams received when the handshake completed: a record of that datagram (or one held from before) answers nothing. */
   private since = 0;
   /** Application data under epoch 3 came in a later datagram while the handshake's confirmation was due. */
@@ -49,11 +49,6 @@ export class PeerConfirmation implements ServerConfirmation {
     this.counts = counts;
   }
 
-  /** What is still to be acknowledged, if anything. */
-  get waiting(): ConfirmationWait | undefined {
-    return this.wait;
-  }
-
   /** Our side of the handshake is done (our final flight is out): records from later datagrams may answer it. */
   connected(): void {
     this.finalFlightOpen = true;
@@ -62,7 +57,7 @@ export class PeerConfirmation implements ServerConfirmation {
 
   /** A confirmation is due from now (the handshake's: at reportConnected; a certificate's: at our answer). */
   begin(parts: ConnectionParts, wait: ConfirmationWait): void {
-    this.wait = wait;
+    this.waiting = wait;
     if (wait === 'certificate') parts.events.push(CERTIFICATE_REQUESTED);
   }
 
@@ -73,7 +68,7 @@ export class PeerConfirmation implements ServerConfirmation {
    */
   recordAuthenticated(parts: ConnectionParts, session: Session | undefined, r: InboundRecord): void {
     if (!this.finalFlightOpen || r.epoch < 3) return;
-    if (this.wait === 'handshake') {
+    if (this.waiting === 'handshake') {
       const later = this.counts.datagramsReceived > this.since;
       if (r.contentType === 'application_data' && later) this.heardData = true;
       if (r.contentType !== 'handshake' || !later) return;
@@ -83,12 +78,12 @@ export class PeerConfirmation implements ServerConfirmation {
       parts.flight.acknowledge(parts.outbox.allIndexes(), true);
       sendPendingFlights(parts, session);
     }
-    if (this.wait === 'handshake') this.confirm(parts);
+    if (this.waiting === 'handshake') this.confirm(parts);
   }
 
   /** An ACK was taken: one that leaves none of our final flight outstanding confirms the handshake. */
   acknowledged(parts: ConnectionParts): void {
-    if (this.wait === 'handshake' && parts.flight.outstanding.length === 0) this.confirm(parts);
+    if (this.waiting === 'handshake' && parts.flight.outstanding.length === 0) this.confirm(parts);
   }
 
   /**
@@ -96,7 +91,7 @@ export class PeerConfirmation implements ServerConfirmation {
    * meanwhile confirms it (the server went on with us), false when the handshake has timed out.
    */
   finalFlightExhausted(parts: ConnectionParts): boolean {
-    if (this.wait !== 'handshake') return true;
+    if (this.waiting !== 'handshake') return true;
     if (!this.heardData) return false;
     this.confirm(parts);
     return true;
@@ -104,8 +99,8 @@ export class PeerConfirmation implements ServerConfirmation {
 
   /** The server took what we waited on: the event, then what the application sent meanwhile, sealed in order. */
   confirm(parts: ConnectionParts, wait: ConfirmationWait = 'handshake'): void {
-    if (this.wait !== wait) return;
-    this.wait = undefined;
+    if (this.waiting !== wait) return;
+    this.waiting = undefined;
     this.heardData = false;
     parts.events.push(wait === 'handshake' ? HANDSHAKE_CONFIRMED : CERTIFICATE_ACCEPTED);
     const held = this.held;
@@ -123,8 +118,8 @@ export class PeerConfirmation implements ServerConfirmation {
    * now); past {@link MAX_HELD_SEND_BYTES} or {@link MAX_HELD_MESSAGES}, why it is refused.
    */
   hold(data: Uint8Array): boolean | string {
-    if (this.wait === undefined) return false;
-    const what = this.wait === 'handshake' ? 'the handshake' : 'our certificate';
+    if (this.waiting === undefined) return false;
+    const what = this.waiting === 'handshake' ? 'the handshake' : 'our certificate';
     if (this.heldMessages >= MAX_HELD_MESSAGES)
       return `${this.heldMessages} messages are held until the server confirms ${what}, and at most ${MAX_HELD_MESSAGES} may be`;
     if (this.heldBytes + data.length > MAX_HELD_SEND_BYTES)

@@ -240,7 +240,13 @@ export function recordRule<V extends DtlsVersionName>(
 ): VersionRule<V> | IgnoreReason {
   const rows = (BY_TYPE[version] as ReadonlyMap<ContentType, readonly VersionRule<V>[]>).get(record.contentType);
   if (rows === undefined) return 'unauthenticated-violation';
-  for (const rule of rows) if (admits(rule, record, phase, peerEpoch)) return rule;
+  for (const rule of rows) {
+    // Whether the row admits the record (inline: one lookup per record): its epochs, protection, phase.
+    const { min, max } = rule.epochs;
+    if (record.epoch < (min === 'peer' ? peerEpoch : min) || (max !== undefined && record.epoch > max)) continue;
+    if (rule.protectedOnly && !record.protected) continue;
+    if (rule.phases.includes(phase)) return rule;
+  }
   return rows[0]?.refused ?? 'unauthenticated-violation';
 }
 
@@ -254,16 +260,4 @@ function byContentType<R extends { readonly contentType: ContentType }>(
     else byType.set(rule.contentType, [rule]);
   }
   return byType;
-}
-
-function admits<P extends string, H extends string>(
-  rule: RecordRule<P, H>,
-  record: RecordFacts,
-  phase: P,
-  peerEpoch: number,
-): boolean {
-  const min = rule.epochs.min === 'peer' ? peerEpoch : rule.epochs.min;
-  if (record.epoch < min || (rule.epochs.max !== undefined && record.epoch > rule.epochs.max)) return false;
-  if (rule.protectedOnly && !record.protected) return false;
-  return rule.phases.includes(phase);
 }

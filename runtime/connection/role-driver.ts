@@ -61,11 +61,12 @@ export interface RoleDriver {
   /** The fatal path: the chart's `fail` transition (its fatal-alert step sends the alert once, with `reason`); nothing in a final state. */
   fail(reason: FatalReason): void;
   handles(eventType: string): boolean;
-  session(): Session | undefined;
+  /** The session once connected (the `connected` state's), else undefined: a field, kept with each transition. */
+  readonly session: Session | undefined;
   /** A hibernated session thawed: the machine starts connected with `session`, its handshake long settled (no inspector: such sessions are not hibernated). */
   resumeConnected(session: Session): void;
-  /** The state's kind: the chart state (`start`, `waitServerHello`, …, `connected`, `closed`, `failed`). */
-  stateKind(): string;
+  /** The state's kind: the chart state (`start`, `waitServerHello`, …, `connected`, `closed`, `failed`); a field, kept with each transition. */
+  readonly kind: string;
 }
 
 /** The 1.3 charts bound to their generated step functions (runtime/dtls/role-drivers.ts binds them, beside 1.2's). */
@@ -96,6 +97,10 @@ abstract class Machine13<S extends { readonly kind: string }, E extends { readon
   implements RoleDriver
 {
   private settled = false;
+  /** The chart state's kind, kept by {@link took}: read per record and per poll, so a field rather than a call. */
+  kind: string = this.state.kind;
+  /** The `connected` state's session, kept by {@link took}. */
+  session: Session | undefined;
 
   /** The chart event for a handshake message, with its input step run (the server's ClientHello plan). */
   protected abstract decode(handler: HandshakeHandler, message: InboundMessage): E | undefined;
@@ -135,13 +140,16 @@ abstract class Machine13<S extends { readonly kind: string }, E extends { readon
     this.dispatch(this.failEvent(reason.alert));
   }
 
-  session(): Session | undefined {
-    const s: { readonly kind: string; readonly session?: Session } = this.state;
-    return s.kind === 'connected' ? s.session : undefined;
+  protected override took(_before: S, _event: E, next: S): void {
+    this.kind = next.kind;
+    const s: { readonly kind: string; readonly session?: Session } = next;
+    this.session = s.kind === 'connected' ? s.session : undefined;
   }
 
   resumeConnected(session: Session): void {
     this.state = this.connectedWith(session);
+    this.kind = 'connected';
+    this.session = session;
     this.settled = true;
     this.context.parts.flight.settle(this.context.parts);
   }

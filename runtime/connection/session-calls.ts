@@ -28,7 +28,7 @@ export interface CalledConnection {
  * use the new keys once the peer has acknowledged the KeyUpdate.
  */
 export function updateKeys(c: CalledConnection, requestPeer: boolean): void {
-  if (!c.driver.session() || c.ended)
+  if (!c.driver.session || c.ended)
     throw new ConnectionStateError('keys can only be updated on a connected connection');
   c.guard(() =>
     c.driver.control({
@@ -44,7 +44,7 @@ export function updateKeys(c: CalledConnection, requestPeer: boolean): void {
  * (trustAnchors or verifyPeer) could check a certificate.
  */
 export function requestClientCertificate(c: CalledConnection): void {
-  const session = c.driver.session();
+  const session = c.driver.session;
   if (c.role !== 'server' || !session || c.ended)
     throw new ConnectionStateError('only a connected server can ask for a client certificate');
   if (!session.postHandshakeAuth)
@@ -66,7 +66,7 @@ export function exportKeying(
   label: string,
   context: Uint8Array | undefined,
 ): Uint8Array {
-  const session = c.driver.session();
+  const session = c.driver.session;
   if (!session) throw new ConnectionStateError('keying material can only be exported from a connected connection');
   integerOption('length', length, 1, 255 * hashLength(session.schedule.hash));
   if (typeof label !== 'string' || label.length === 0) throw new ConfigError('label', 'must be a non-empty string');
@@ -100,7 +100,7 @@ export function connectionIdsOf(parts: ConnectionParts): ConnectionIds | undefin
  */
 export function issueMoreConnectionIds(c: CalledConnection, count: number, immediate: boolean): Uint8Array[] {
   const s = c.parts.cid.session;
-  if (!c.driver.session() || c.ended)
+  if (!c.driver.session || c.ended)
     throw new ConnectionStateError('connection IDs are issued on a connected connection');
   if (s === undefined || !s.receivesCid)
     throw new ConnectionStateError('no connection ID of ours was negotiated (or ours is zero-length)');
@@ -120,7 +120,7 @@ export function issueMoreConnectionIds(c: CalledConnection, count: number, immed
  */
 export function requestMoreConnectionIds(c: CalledConnection, count: number): void {
   const s = c.parts.cid.session;
-  if (!c.driver.session() || c.ended)
+  if (!c.driver.session || c.ended)
     throw new ConnectionStateError('connection IDs are requested on a connected connection');
   if (s === undefined || !s.sendsCid)
     throw new ConnectionStateError('the peer has no (non-empty) connection ID to ask more of');

@@ -10,7 +10,8 @@
 import { newConnectionCounters, type SharedState, type VersionState } from '../connection/connection-api.js';
 import type { ConnectionEvent } from '../connection/events.js';
 import type { DatagramObserver } from '../connection/datagram-observer.js';
-import { ConnectionDeadlines, type DeadlineOptions } from '../connection/deadlines.js';
+import type { DeadlineOptions } from '../connection/deadlines.js';
+import { integerOption } from '../config-error.js';
 import { ManualClock } from '../handshake/manual-clock.js';
 import { DatagramLimit } from '../connection/datagram-limit.js';
 
@@ -19,7 +20,9 @@ export interface CommonOptions extends DeadlineOptions {
 }
 
 export class CommonState implements SharedState {
-  private readonly deadlines: ConnectionDeadlines;
+  /** The handshake deadline's and the idle deadline's durations in ms (0: none). */
+  private readonly handshakeMs: number;
+  private readonly idleMs: number;
   /** The one event queue, from the version state's record handling to `pollEvent`. */
   readonly events: ConnectionEvent[] = [];
   /** The one counter set (`stats`' counts), whichever version the state speaks. */
@@ -39,7 +42,8 @@ export class CommonState implements SharedState {
 
   /** @throws ConfigError naming `handshakeTimeoutMs` or `idleTimeoutMs` when one is not an integer in range. */
   constructor(options: CommonOptions, maxDatagramSize: number) {
-    this.deadlines = new ConnectionDeadlines(options);
+    this.handshakeMs = integerOption('handshakeTimeoutMs', options.handshakeTimeoutMs ?? 0, 0, 3_600_000);
+    this.idleMs = integerOption('idleTimeoutMs', options.idleTimeoutMs ?? 0, 0, 86_400_000);
     this.datagramLimit = new DatagramLimit(maxDatagramSize);
     this.onDatagram = options.onDatagram;
   }
@@ -50,32 +54,31 @@ export class CommonState implements SharedState {
   }
 
   get deadlineOptions(): Required<DeadlineOptions> {
-    return { handshakeTimeoutMs: this.deadlines.handshakeMs, idleTimeoutMs: this.deadlines.idleMs };
+    return { handshakeTimeoutMs: this.handshakeMs, idleTimeoutMs: this.idleMs };
   }
 
-  /** The handshake or idle deadline of `v` now, if one runs; `v` has not ended (the caller asked). */
+  /**
+   * The deadline that runs for `v` now, if one does (`v` has not ended: the caller asked): the handshake's from its start
+   * until `v` is connected, then the idle one from the later of the handshake's end and the peer's last authenticated
+   * record. Read per poll: fields only, no object per call. Retransmissions, junk and forgeries never move it.
+   */
   deadline(v: VersionState): number | undefined {
-    return this.deadlines.next(this.state(v));
+    const connectedAt = v.handshakeDoneAt;
+    if (connectedAt === undefined)
+      return this.handshakeMs > 0 && this.startedAt !== undefined ? this.startedAt + this.handshakeMs : undefined;
+    if (this.idleMs === 0) return undefined;
+    const last = v.lastAuthenticatedReceive;
+    return (last !== undefined && last > connectedAt ? last : connectedAt) + this.idleMs;
   }
 
   /** At `now`: a deadline that has passed ends `v` (failed as handshake_failure, or closed with close_notify), reported closed as `timeout`. */
   check(v: VersionState, now: number): void {
     if (ended(v)) return;
-    const expired = this.deadlines.expired(now, this.state(v));
-    if (expired === undefined) return;
+    const at = this.deadline(v);
+    if (at === undefined || now < at) return;
+    const expired = v.handshakeDoneAt === undefined ? 'handshake' : 'idle';
     this.expired = expired;
-    v.expire(
-      expired,
-      expired === 'handshake' ? `timeout: no handshake within ${this.deadlines.handshakeMs} ms` : 'idle timeout',
-    );
-  }
-
-  private state(v: VersionState): {
-    startedAt: number | undefined;
-    connectedAt: number | undefined;
-    lastAuthenticated: number | undefined;
-  } {
-    return { startedAt: this.startedAt, connectedAt: v.handshakeDoneAt, lastAuthenticated: v.lastAuthenticatedReceive };
+    v.expire(expired, expired === 'handshake' ? `timeout: no handshake within ${this.handshakeMs} ms` : 'idle timeout');
   }
 }
 

@@ -218,8 +218,15 @@ export class DtlsConnection implements Connection {
     return this.common.events.shift();
   }
 
+  /**
+   * Application data (one record) to the version state. Once the version is known the state stays for good, so the
+   * first send after that hands this connection the state's own `send` (bound once): later sends go straight to it, one
+   * call per message, not two.
+   */
   send(data: Uint8Array, now?: number): void {
-    this.current.send(data, now);
+    const v = this.current;
+    if (this.choice === undefined) this.send = v.send.bind(v);
+    v.send(data, now);
   }
 
   close(): void {

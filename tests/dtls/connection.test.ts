@@ -159,3 +159,20 @@ test('the datagram limit is the connection’s: lowered before the version is ch
     `every server datagram within 548 bytes: ${sizes.join(', ')}`,
   );
 });
+
+test('send before the version is known goes to the state of that moment; after it, to the chosen state for good', (t) => {
+  // A client offering 1.2 and 1.3 starts on its 1.3 state; a 1.2-only server moves it to a 1.2 state. A send refused
+  // while the offer is open must not tie later sends to the 1.3 state the connection no longer speaks.
+  const client = DtlsConnection.client(clientOptions);
+  const server = DtlsConnection.server({ ...serverOptions, maxVersion: 'DTLSv1.2' });
+  client.connect(0);
+  t.throws(() => client.send(Uint8Array.of(0), 0), { message: /handshake is not complete/ });
+  pump(client, server, 1);
+  t.is(client.protocolVersion, 'DTLSv1.2');
+  for (let n = 1; n <= 3; n++) client.send(Uint8Array.of(n), 2);
+  pump(client, server, 2);
+  const data = [];
+  for (let e = server.pollEvent(); e; e = server.pollEvent()) if (e.type === 'data') data.push(e.data[0]);
+  t.deepEqual(data, [1, 2, 3], 'each send after the choice reached the 1.2 peer, in order');
+  t.is(client.stats.applicationBytesSent, 3);
+});

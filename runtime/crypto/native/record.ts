@@ -63,9 +63,11 @@ class NativeRecordProtection implements RecordProtection {
   }
 
   private live(): NativeHandle {
-    if (this.handle === undefined) throw new CryptoError('record keys were released');
+    if (this.handle === undefined) throw released();
     return this.handle;
   }
+
+  // sealRecord and openRecord (one call per record) check the handle inline rather than through live().
 
   sealRecord(
     seq: number,
@@ -75,7 +77,9 @@ class NativeRecordProtection implements RecordProtection {
     snOffset: number,
     snBytes: 1 | 2,
   ): void {
-    this.binding.recordSeal(this.live(), record, 0, headerLength, plaintextLength, seq, snOffset, snBytes);
+    const handle = this.handle;
+    if (handle === undefined) throw released();
+    this.binding.recordSeal(handle, record, 0, headerLength, plaintextLength, seq, snOffset, snBytes);
   }
 
   sealRecords(buffer: Uint8Array, layout: Float64Array, count: number): void {
@@ -92,9 +96,11 @@ class NativeRecordProtection implements RecordProtection {
     expected: number,
     allocate: ((length: number) => Uint8Array) | undefined,
   ): Uint8Array | undefined {
+    const handle = this.handle;
+    if (handle === undefined) throw released();
     if (allocate === undefined && this.binding.recordOpenOwned !== undefined) {
       const owned = this.binding.recordOpenOwned(
-        this.live(),
+        handle,
         datagram,
         at,
         headerLength,
@@ -112,7 +118,7 @@ class NativeRecordProtection implements RecordProtection {
         ? new Uint8Array(ciphertextLength - this.tagLength)
         : allocate(ciphertextLength - this.tagLength);
     const seq = this.binding.recordOpen(
-      this.live(),
+      handle,
       datagram,
       at,
       headerLength,
@@ -158,4 +164,8 @@ export function nativeRecordProtection(
   transient = false,
 ): RecordProtection {
   return new NativeRecordProtection(binding, aead, mask, key, iv, snKey, transient);
+}
+
+function released(): CryptoError {
+  return new CryptoError('record keys were released');
 }
