@@ -1,12 +1,8 @@
 import type { ContentType } from '../../generated/wire/enums.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
-import type { Header13 } from './codec13.js';
-import type { DropCounters } from './drops.js';
 import type { HibernatedRecords } from './hibernated-records.js';
-import type { IntegrityMonitor } from './integrity-monitor.js';
-import { RecordReader, type DuplicateObserver, type ReceivedRecord, type RecordReaderConfig } from './record-reader.js';
-import type { RecordSink } from './record-loop.js';
+import { RecordReader, type RecordReaderConfig } from './record-reader.js';
 import type { SealedRecord } from './record-number.js';
 import { RecordWriter, type RecordWriterConfig } from './record-writer.js';
 
@@ -21,33 +17,18 @@ export interface RecordLayerConfig extends RecordReaderConfig, RecordWriterConfi
  * the current write epoch, and deprotects incoming ones with per-epoch keys, record number decryption, sequence number
  * reconstruction and anti-replay. Invalid records are dropped and counted by reason (`drops`), never thrown (§4.5.2).
  *
- * One object over two halves that share nothing but the connection's keys: {@link RecordReader} (record-reader.ts:
- * datagram in, records out) and {@link RecordWriter} (record-writer.ts: records sealed, sequence numbers).
+ * One object over two halves that share nothing but the connection's keys: it is the read half, {@link RecordReader}
+ * (record-reader.ts: datagram in, records out; the connection's per-datagram calls, `read`, `readKeyGeneration`,
+ * `recordOverflow`, `nextTimeout` and `handleTimeout`, are its own members, not passed along), and holds the write
+ * half, {@link RecordWriter} (record-writer.ts: records sealed, sequence numbers), which the members below hand on to.
  */
-export class RecordLayer {
-  private readonly reader: RecordReader;
+export class RecordLayer extends RecordReader {
   private readonly writer: RecordWriter;
-  /** Failed authentications: the per-second budget of AEAD opens, and the read keys' integrity limits (RFC 9147 §4.5.3). */
-  readonly integrity: IntegrityMonitor;
 
   /** @throws ConfigError for a `maxReadEpochs` that is not an integer of at least 2. */
   constructor(config: RecordLayerConfig) {
-    this.reader = new RecordReader(config);
+    super(config);
     this.writer = new RecordWriter(config);
-    this.integrity = this.reader.integrity;
-  }
-
-  /** The first protected record above our record_size_limit (dropped, counted 'too-long'): the connection ends with record_overflow (RFC 8449 §4). */
-  get recordOverflow(): { readonly epoch: number; readonly length: number } | undefined {
-    return this.reader.recordOverflow;
-  }
-
-  /** Told of each record that authenticated but repeats one already received (dropped, counted 'replay'): who is copying records looks for these. */
-  get onDuplicate(): DuplicateObserver | undefined {
-    return this.reader.onDuplicate;
-  }
-  set onDuplicate(observer: DuplicateObserver | undefined) {
-    this.reader.onDuplicate = observer;
   }
 
   /**
@@ -57,7 +38,7 @@ export class RecordLayer {
    */
   setRecordSizeLimits(limits: { readonly send?: number | undefined; readonly receive?: number | undefined }): void {
     this.writer.setSendInnerLimit(limits.send);
-    this.reader.setReceiveInnerLimit(limits.receive);
+    this.setReceiveInnerLimit(limits.receive);
   }
 
   /** The most content one protected record to the peer may carry: 2^14, or its record_size_limit less the content type byte. */
@@ -80,7 +61,7 @@ export class RecordLayer {
       { readonly length: number; readonly ours: (cid: Uint8Array) => boolean; readonly optional?: boolean } | undefined,
     send: Uint8Array | undefined,
   ): void {
-    this.reader.setConnectionIds(receive);
+    this.setReceiveConnectionIds(receive);
     this.writer.setSendConnectionId(send);
   }
 
@@ -112,28 +93,17 @@ export class RecordLayer {
   }
 
   /**
-   * Accepts records of `epoch`. Older epochs stay readable until retired: when a record first authenticates in an
-   * application epoch N (3 and up), the application epochs below N - 1 are dropped at once and N - 1 stays for
-   * `previousEpochRetention`, for reordered records; at most `maxReadEpochs` application epochs are held (installing
-   * one more drops the oldest). Epochs 1 and 2 stay until {@link dropReadEpoch}; epoch 0 is governed by
-   * {@link setAcceptPlaintext}. `now` is unused (kept for callers); retention starts at authentication.
-   */
-  installReadKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys, _now?: number): void {
-    this.reader.installReadKeys(epoch, suite, keys);
-  }
-
-  /**
    * Frees what every epoch's keys cost beyond themselves (the native provider's OpenSSL contexts: about 1.2 KB per key
    * and direction) and keeps the keys: the next record in or out makes its context again. For a session gone quiet.
    */
   park(): void {
-    this.reader.park();
+    this.parkReads();
     this.writer.park();
   }
 
   /** Frees every epoch's keys in both directions (the connection has ended): nothing opens or seals after. */
   releaseAll(): void {
-    this.reader.releaseAll();
+    this.releaseReads();
     this.writer.releaseAll();
   }
 
@@ -146,7 +116,7 @@ export class RecordLayer {
   hibernation(keep: (epoch: number) => boolean): HibernatedRecords | undefined {
     const write = this.writer.hibernation();
     if (write === undefined) return undefined;
-    const read = this.reader.hibernation(keep);
+    const read = this.readHibernation(keep);
     if (read === undefined) return undefined;
     return {
       write,
@@ -172,32 +142,7 @@ export class RecordLayer {
     readKeys: (epoch: number) => TrafficKeys,
   ): void {
     this.writer.restore(h, suite, writeKeys);
-    this.reader.restore(h, suite, readKeys);
-  }
-
-  /** Drops a read epoch's keys now; its records are counted as 'epoch-dropped' from then on. */
-  dropReadEpoch(epoch: number): void {
-    this.reader.dropReadEpoch(epoch);
-  }
-
-  /** Changes with every {@link installReadKeys} (a count of them): compare before and after to learn that keys arrived, whatever was dropped meanwhile. */
-  get readKeyGeneration(): number {
-    return this.reader.readKeyGeneration;
-  }
-
-  /** Stop (or resume) accepting DTLSPlaintext records, e.g. once the handshake is over. */
-  setAcceptPlaintext(accept: boolean): void {
-    this.reader.setAcceptPlaintext(accept);
-  }
-
-  /** The earliest time at which {@link handleTimeout} has work (a retained epoch expiring), if any. */
-  nextTimeout(): number | undefined {
-    return this.reader.nextTimeout();
-  }
-
-  /** Drops the keys of superseded epochs whose retention ended at or before `now`. */
-  handleTimeout(now: number): void {
-    this.reader.handleTimeout(now);
+    this.restoreReads(h, suite, readKeys);
   }
 
   /** Current write epoch, or undefined before keys exist. */
@@ -210,15 +155,6 @@ export class RecordLayer {
     return this.writer.keyUpdateDue;
   }
 
-  /**
-   * True while some held read key has seen more records fail authentication than its AEAD's integrity limit (RFC 9147
-   * §4.5.3; counted per read epoch, i.e. per key): the connection SHOULD close (or drop that epoch, if it is an old
-   * one, which clears this). Such a key opens no more records ('integrity-limit' drops). `usage()` gives the counts.
-   */
-  get integrityLimitExceeded(): boolean {
-    return this.reader.integrityLimitExceeded;
-  }
-
   /** True once the write key may protect no more records (its confidentiality limit): until a KeyUpdate installs the next, application data must wait. */
   get writeKeyExhausted(): boolean {
     return this.writer.writeKeyExhausted;
@@ -229,7 +165,7 @@ export class RecordLayer {
     write?: { epoch: number; used: number; limit: number };
     read: { epoch: number; used: number; failed: number; integrityLimit: number }[];
   } {
-    const read = this.reader.usage();
+    const read = this.readUsage();
     const write = this.writer.usage();
     return write ? { write, read } : { read };
   }
@@ -290,30 +226,5 @@ export class RecordLayer {
    */
   sealBatch(contentType: ContentType, contents: readonly Uint8Array[]): SealedRecord[] {
     return this.writer.sealBatch(contentType, contents);
-  }
-
-  // ── receiving ─────────────────────────────────────────────────────────
-
-  /**
-   * Processes every record of a datagram; returns the records to hand up, in order. `now` starts the retention of a
-   * superseded epoch when a record of a newer one authenticates. Nothing returned is a view of `datagram` (contents,
-   * connection IDs and deferred records are arrays of their own), and nothing keeps it: the caller may reuse its bytes
-   * once this returns.
-   */
-  receive(datagram: Uint8Array, now: number): ReceivedRecord[] {
-    return this.reader.receive(datagram, now);
-  }
-
-  /**
-   * @internal The records of a datagram into `sink`, through the one record loop (record-loop.ts): see
-   * `RecordReader.read`.
-   */
-  read(datagram: Uint8Array, now: number, sink: RecordSink<Header13>): void {
-    this.reader.read(datagram, now, sink);
-  }
-
-  /** Dropped incoming records by reason. */
-  get drops(): Readonly<DropCounters> {
-    return this.reader.drops;
   }
 }

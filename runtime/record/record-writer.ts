@@ -7,8 +7,8 @@ import { allocate } from '../wire/slab.js';
 import { headerLength13, writeHeader13 } from './codec13.js';
 import { EpochCipher } from './epoch-cipher.js';
 import type { HibernatedRecords } from './hibernated-records.js';
-import { noPadding, type PaddingPolicy } from './inner-plaintext.js';
-import type { AeadLimits } from './limits.js';
+import type { PaddingPolicy } from './inner-plaintext.js';
+import { KEY_UPDATE_THRESHOLD, type AeadLimits } from './limits.js';
 import { FIRST_APPLICATION_EPOCH } from './read-epochs.js';
 import type { SealedRecord } from './record-number.js';
 import { StagedRecords } from './staged-records.js';
@@ -83,14 +83,16 @@ export class RecordWriter {
 
   /** Padding for a record of `length` content bytes: the policy's, at least what the record number mask needs, within the peer's limit. */
   private paddingFor(length: number, type: number, tag: number): number {
-    if (length > this.maxProtectedContent) {
+    const limit = this.sendInnerLimit;
+    if (length > MAX_PLAINTEXT || (limit !== undefined && length > limit - 1)) {
       throw new RecordLayerError(
         this.sendInnerLimit === undefined
           ? `record content of ${length} bytes exceeds 2^14`
           : `record content of ${length} bytes exceeds the peer's record_size_limit (${this.sendInnerLimit} bytes with the content type)`,
       );
     }
-    const wanted = (this.config.padding ?? noPadding)(length, type);
+    const policy = this.config.padding;
+    const wanted = policy === undefined ? 0 : policy(length, type);
     const allowed = this.sendInnerLimit === undefined ? wanted : Math.min(wanted, this.sendInnerLimit - length - 1);
     const padding = Math.max(allowed, 16 - tag - length - 1, 0);
     if (length + 1 + padding > MAX_INNER_PLAINTEXT)
@@ -174,12 +176,14 @@ export class RecordWriter {
 
   /** True when the write key is near its usage limit and a KeyUpdate should start (RFC 9147 §4.5.3). */
   get keyUpdateDue(): boolean {
-    return this.write?.keyUpdateDue ?? false;
+    const w = this.write;
+    return w !== undefined && w.used >= w.limits.confidentiality * KEY_UPDATE_THRESHOLD;
   }
 
   /** True once the current write key may protect no more records. */
   get writeKeyExhausted(): boolean {
-    return this.write?.exhausted ?? false;
+    const w = this.write;
+    return w !== undefined && w.used >= w.limits.confidentiality;
   }
 
   /** Records protected with the current write key, and its limit. */
@@ -305,7 +309,7 @@ export class RecordWriter {
     if (!state)
       throw new RecordLayerError(epoch === undefined ? 'no write keys installed' : `no write keys for epoch ${epoch}`);
     const w = state.cipher;
-    if (w.exhausted)
+    if (w.used >= w.limits.confidentiality)
       throw new RecordLayerError(
         `epoch ${w.epoch} write key reached its usage limit (${w.limits.confidentiality} records): a KeyUpdate is required`,
       );

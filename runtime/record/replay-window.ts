@@ -47,22 +47,29 @@ export class ReplayWindow {
     return (this.bits[w]! & (1 << (slot - w * WORD))) !== 0 ? 'duplicate' : 'new';
   }
 
-  /** Records `seq` as received (call only after the record deprotected: §4.5.1). */
-  accept(seq: number): void {
+  /**
+   * Records `seq` as received (call only after the record deprotected: §4.5.1) and answers what {@link check} would
+   * have: a 'duplicate' or 'too-old' number leaves the window as it was. DTLS 1.3 checks and moves in this one call per
+   * record; DTLS 1.2 checks before the AEAD too.
+   */
+  accept(seq: number): 'new' | 'duplicate' | 'too-old' {
+    const size = this.size;
+    const bits = this.bits;
     if (seq > this.highest) {
-      const shift = this.highest < 0 ? this.size : seq - this.highest;
-      if (shift >= this.size) this.bits.fill(0);
-      else for (let s = this.highest + 1; s <= seq; s++) this.clear(s);
+      if (this.highest < 0 || seq - this.highest >= size) bits.fill(0);
+      else
+        for (let s = this.highest + 1; s <= seq; s++) {
+          const slot = s % size;
+          const w = (slot / WORD) | 0;
+          bits[w]! &= ~(1 << (slot - w * WORD));
+        }
       this.highest = seq;
-    }
-    const slot = seq % this.size;
+    } else if (this.highest - seq >= size) return 'too-old';
+    const slot = seq % size;
     const w = (slot / WORD) | 0;
-    this.bits[w]! |= 1 << (slot - w * WORD);
-  }
-
-  private clear(seq: number): void {
-    const slot = seq % this.size;
-    const w = (slot / WORD) | 0;
-    this.bits[w]! &= ~(1 << (slot - w * WORD));
+    const bit = 1 << (slot - w * WORD);
+    if ((bits[w]! & bit) !== 0) return 'duplicate';
+    bits[w]! |= bit;
+    return 'new';
   }
 }
