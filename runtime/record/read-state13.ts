@@ -166,7 +166,7 @@ export class ReadState13 implements LoopVersion<Header13> {
       }
       if (inner === undefined) return 'authentication';
     }
-    recovery.opened();
+    if (recovery.inRow !== 0) recovery.opened();
     const seq = ahead !== undefined && inner === ahead.inner ? ahead.seq : cipher.openedSequenceNumber;
     // Checked and moved in one call: the record authenticated (§4.5.1).
     const fresh = window.accept(seq);

@@ -347,7 +347,8 @@ export class RecordReader {
    */
   read(datagram: Uint8Array, now: number, sink: RecordSink<Header13>): void {
     this.datagramLength = datagram.length;
-    this.integrity.datagramStarted();
+    const integrity = this.integrity;
+    if (integrity.failedInDatagram !== 0) integrity.datagramStarted();
     readRecords(this.state, datagram, this.header, now, this.maxRecordsPerDatagram, sink);
     this.arena?.datagramDone();
   }

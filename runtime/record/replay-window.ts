@@ -10,18 +10,17 @@ export class ReplayWindow {
   readonly size: number;
   /** WORD bits per number, so every word is a small integer V8 stores inline (a typed array would add a buffer of its own per epoch). */
   private readonly bits: number[];
-  private highest = -1;
+  /**
+   * The highest sequence number accepted so far, or -1: read per record (where the next number is expected), so a field;
+   * only the window writes it.
+   */
+  right = -1;
 
   constructor(size = 64) {
     if (!Number.isInteger(size) || size < 64)
       throw new RangeError(`replay window size must be an integer >= 64, got ${size}`);
     this.size = size;
     this.bits = new Array<number>(Math.ceil(size / WORD)).fill(0);
-  }
-
-  /** The highest sequence number accepted so far, or -1. */
-  get right(): number {
-    return this.highest;
   }
 
   /** The window's bit words, as kept (hibernation copies them; {@link restore} puts them back). */
@@ -33,14 +32,14 @@ export class ReplayWindow {
   restore(right: number, words: readonly number[]): void {
     if (words.length !== this.bits.length)
       throw new RangeError(`a replay window of ${words.length} words restored into one of ${this.bits.length}`);
-    this.highest = right;
+    this.right = right;
     for (let i = 0; i < words.length; i++) this.bits[i] = words[i]!;
   }
 
   /** 'new' when `seq` may be accepted; 'duplicate' if seen; 'too-old' if left of the window. Does not change the window. */
   check(seq: number): 'new' | 'duplicate' | 'too-old' {
-    if (seq > this.highest) return 'new';
-    const age = this.highest - seq;
+    if (seq > this.right) return 'new';
+    const age = this.right - seq;
     if (age >= this.size) return 'too-old';
     const slot = seq % this.size;
     const w = (slot / WORD) | 0;
@@ -55,16 +54,16 @@ export class ReplayWindow {
   accept(seq: number): 'new' | 'duplicate' | 'too-old' {
     const size = this.size;
     const bits = this.bits;
-    if (seq > this.highest) {
-      if (this.highest < 0 || seq - this.highest >= size) bits.fill(0);
+    if (seq > this.right) {
+      if (this.right < 0 || seq - this.right >= size) bits.fill(0);
       else
-        for (let s = this.highest + 1; s <= seq; s++) {
+        for (let s = this.right + 1; s <= seq; s++) {
           const slot = s % size;
           const w = (slot / WORD) | 0;
           bits[w]! &= ~(1 << (slot - w * WORD));
         }
-      this.highest = seq;
-    } else if (this.highest - seq >= size) return 'too-old';
+      this.right = seq;
+    } else if (this.right - seq >= size) return 'too-old';
     const slot = seq % size;
     const w = (slot / WORD) | 0;
     const bit = 1 << (slot - w * WORD);
