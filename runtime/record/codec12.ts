@@ -512,7 +512,13 @@ export class ReadEpoch12 {
     const seen = this.window.check(h.sequenceNumber);
     if (seen === 'duplicate') return 'replay';
     if (seen === 'too-old') return 'too-old';
-    if (!this.integrity.mayOpen(now, this.cipher)) return 'authentication-rate';
+    const integrity = this.integrity;
+    // IntegrityMonitor.mayOpen is true while nothing failed in this datagram and the key's rate has not started.
+    if (
+      (integrity.failedInDatagram !== 0 || this.cipher.failureWindow !== undefined) &&
+      !integrity.mayOpen(now, this.cipher)
+    )
+      return 'authentication-rate';
     const c = this.cipher;
     const opened = c.openAt(d, h.at, h.type, h.version, h.sequenceNumber, h.cidLength, h.fragmentLength, arena);
     if (typeof opened !== 'string') {

@@ -89,7 +89,11 @@ export class IntegrityMonitor {
     this.failedInDatagram = 0;
   }
 
-  /** Whether the next record of this datagram (under `key`, when given) may be opened at `now`. */
+  /**
+   * Whether the next record of this datagram (under `key`, when given) may be opened at `now`. Always true while
+   * {@link failedInDatagram} is 0 and `key` has no failure window (nothing failed in this datagram, and its rate has not
+   * started): the record paths test that first and call this only otherwise, so a genuine record costs no call.
+   */
   mayOpen(now: number, key?: RateLimitedKey): boolean {
     if (key !== undefined) {
       if (key.failureWindow?.full(now) === true && this.rated(key)) return false;

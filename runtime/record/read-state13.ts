@@ -117,7 +117,9 @@ export class ReadState13 implements LoopVersion<Header13> {
     // the peer's own records from opening (an off-path sender could otherwise stall the session with one datagram a
     // second). The key's own rate too: past it a burst of forgeries is dropped untried, and never spends the key's
     // integrity limit.
-    if (!this.integrity.mayOpen(now, cipher)) return 'authentication-rate';
+    const integrity = this.integrity;
+    if ((integrity.failedInDatagram !== 0 || cipher.failureWindow !== undefined) && !integrity.mayOpen(now, cipher))
+      return 'authentication-rate';
     const { headerLength, seq16 } = h;
     const seqAt = 1 + this.cidLength;
     const seqLength = seq16 ? 2 : 1;
