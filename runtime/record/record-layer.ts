@@ -21,6 +21,11 @@ export interface RecordLayerConfig extends RecordReaderConfig, RecordWriterConfi
  * epochs). The members here are those that span both halves.
  */
 export class RecordLayer extends RecordWriter {
+  /** @throws ConfigError for a `maxReadEpochs` that is not an integer of at least 2. */
+  constructor(config: RecordLayerConfig) {
+    super(config); // the options by the layer's own name (what sans-io exports)
+  }
+
   /**
    * record_size_limit (RFC 8449, TLS 1.3's meaning: content, type byte and padding): `send` caps the records we protect
    * (padding is cut to fit, content over it throws); `receive` is checked on records of epoch 2 and later (0-RTT
