@@ -235,7 +235,25 @@ export class EpochCipher12 {
       throw new RangeError(
         `${this.suite.name} takes a ${explicitLength}-byte explicit nonce, got ${explicitNonce.length}`,
       );
-    if (this.native !== undefined) return this.sealNative(this.native, type, sequenceNumber, content, explicitNonce);
+    const native = this.native;
+    if (native !== undefined) {
+      // One addon call: the plaintext (a DTLSInnerPlaintext for a CID record) put in place, header, nonce and tag
+      // written there.
+      let plaintextLength = content.length;
+      if (this.cid !== undefined) {
+        plaintextLength += 1 + this.padding(content.length, type);
+        if (plaintextLength > MAX_PLAINTEXT_12)
+          throw new RangeError(`DTLSInnerPlaintext of ${plaintextLength} bytes is over ${MAX_PLAINTEXT_12}`);
+      }
+      const at = native.headerLength + explicitLength;
+      const out = new Uint8Array(at + plaintextLength + this.suite.tagLength);
+      out.set(content, at);
+      // A CID record's real type follows the content; the padding zeros are already there.
+      if (this.cid !== undefined) out[at + content.length] = type;
+      if (explicitNonce !== undefined) out.set(explicitNonce, native.headerLength);
+      native.seal(out, type, sequenceNumber, plaintextLength, explicitNonce !== undefined);
+      return out;
+    }
     let plaintext = content;
     let aad: Uint8Array;
     let headerLength = HEADER12;
@@ -393,31 +411,6 @@ export class EpochCipher12 {
     return this.aead.open(nonce, aad, fragment.subarray(explicitLength));
   }
 
-  /** seal() in one addon call: the plaintext (a DTLSInnerPlaintext for a CID record) put in place, header, nonce and tag written there. */
-  private sealNative(
-    native: NativeRecord12,
-    type: number,
-    sequenceNumber: number,
-    content: Uint8Array,
-    explicitNonce: Uint8Array | undefined,
-  ): Uint8Array {
-    const explicitLength = this.suite.recordIvLength;
-    let plaintextLength = content.length;
-    if (this.cid !== undefined) {
-      plaintextLength += 1 + this.padding(content.length, type);
-      if (plaintextLength > MAX_PLAINTEXT_12)
-        throw new RangeError(`DTLSInnerPlaintext of ${plaintextLength} bytes is over ${MAX_PLAINTEXT_12}`);
-    }
-    const at = native.headerLength + explicitLength;
-    const out = new Uint8Array(at + plaintextLength + this.suite.tagLength);
-    out.set(content, at);
-    // A CID record's real type follows the content; the padding zeros are already there.
-    if (this.cid !== undefined) out[at + content.length] = type;
-    if (explicitNonce !== undefined) out.set(explicitNonce, native.headerLength);
-    native.seal(out, type, sequenceNumber, plaintextLength, explicitNonce !== undefined);
-    return out;
-  }
-
   /** Frees the key's OpenSSL contexts (the native path), keeping it usable: for a session gone quiet. */
   park(): void {
     this.native?.park();
@@ -519,7 +512,13 @@ export class ReadEpoch12 {
     const seen = this.window.check(h.sequenceNumber);
     if (seen === 'duplicate') return 'replay';
     if (seen === 'too-old') return 'too-old';
-    if (!this.integrity.mayOpen(now, this.cipher)) return 'authentication-rate';
+    const integrity = this.integrity;
+    // IntegrityMonitor.mayOpen is true while nothing failed in this datagram and the key's rate has not started.
+    if (
+      (integrity.failedInDatagram !== 0 || this.cipher.failureWindow !== undefined) &&
+      !integrity.mayOpen(now, this.cipher)
+    )
+      return 'authentication-rate';
     const c = this.cipher;
     const opened = c.openAt(d, h.at, h.type, h.version, h.sequenceNumber, h.cidLength, h.fragmentLength, arena);
     if (typeof opened !== 'string') {

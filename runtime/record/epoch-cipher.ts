@@ -1,7 +1,7 @@
 import type { CryptoProvider, OpenRunArguments, RecordProtection } from '../crypto/provider.js';
 import { CIPHER_SUITES, type CipherSuiteParams, type SupportedCipherSuite } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
-import { DEFAULT_AEAD_LIMITS, KEY_UPDATE_THRESHOLD, type AeadLimits } from './limits.js';
+import { DEFAULT_AEAD_LIMITS, type AeadLimits } from './limits.js';
 import { ComposedRecordProtection } from './composed-protection.js';
 import type { FailureWindow } from './failure-window.js';
 
@@ -21,6 +21,12 @@ export class EpochCipher {
   failed = 0;
   /** The key's failures this second, against its per-key rate (IntegrityMonitor; made at the first failure). */
   failureWindow: FailureWindow | undefined = undefined;
+  /**
+   * The sequence number of the record {@link openRecord} last opened (a field, not a getter: read once per record).
+   * The usage limits are read as `used` and `failed` against {@link limits} where they are checked (RecordWriter's
+   * confidentiality limit and KeyUpdate threshold, ReadState13's integrity limit): no getter per record.
+   */
+  openedSequenceNumber = 0;
 
   /** `transient`: released before the call that made it returns (see CryptoProvider.recordProtection). */
   constructor(
@@ -37,21 +43,6 @@ export class EpochCipher {
     this.protection =
       provider.recordProtection?.(this.suite.aead, this.suite.mask, keys.key, keys.iv, keys.snKey, transient) ??
       new ComposedRecordProtection(provider, this.suite, keys);
-  }
-
-  /** The sequence number of the record {@link openRecord} last opened. */
-  get openedSequenceNumber(): number {
-    return this.protection.openedSequenceNumber;
-  }
-
-  /** True once protecting more records would pass the confidentiality limit. */
-  get exhausted(): boolean {
-    return this.used >= this.limits.confidentiality;
-  }
-
-  /** True once a KeyUpdate should be under way (RFC 9147 §4.5.3: initiate before the limit). */
-  get keyUpdateDue(): boolean {
-    return this.used >= this.limits.confidentiality * KEY_UPDATE_THRESHOLD;
   }
 
   /** True once more records failed authentication than the integrity limit allows: the connection should close. */
@@ -111,7 +102,10 @@ export class EpochCipher {
       allocate,
     );
     if (inner === undefined) this.failed++;
-    else this.used++;
+    else {
+      this.used++;
+      this.openedSequenceNumber = this.protection.openedSequenceNumber;
+    }
     return inner;
   }
 

@@ -63,11 +63,13 @@ export class IntegrityMonitor {
   private readonly budgetSeconds: number;
   /** Share of a key's integrity limit past which its rate applies (0: from its first failure). */
   private readonly rateFrom: number;
-  /** Failures in the datagram being read. */
-  private inDatagram = 0;
-  /** Failures counted when the last verdict was given: no failure since, no work. */
-  private seen = 0;
-  private total = 0;
+  /**
+   * Failures in the datagram being read. A field, as {@link failedSinceVerdict} is, read per datagram by the record
+   * layers; only the monitor writes them.
+   */
+  failedInDatagram = 0;
+  /** Whether a record failed authentication since the last {@link verdict} (nothing to look at otherwise). */
+  failedSinceVerdict = false;
   /** The read epoch the peer was last asked to leave (one request per epoch: its new keys end the count). */
   private updateRequestedFor: number | undefined;
 
@@ -82,29 +84,28 @@ export class IntegrityMonitor {
     this.rateFrom = rateFrom;
   }
 
-  /** Whether a record failed authentication since the last {@link verdict} (nothing to look at otherwise). */
-  get failedSinceVerdict(): boolean {
-    return this.total !== this.seen;
-  }
-
-  /** A new datagram: its records are opened until one fails past the budget. */
+  /** A new datagram: its records are opened until one fails past the budget (no work while {@link failedInDatagram} is 0). */
   datagramStarted(): void {
-    this.inDatagram = 0;
+    this.failedInDatagram = 0;
   }
 
-  /** Whether the next record of this datagram (under `key`, when given) may be opened at `now`. */
+  /**
+   * Whether the next record of this datagram (under `key`, when given) may be opened at `now`. Always true while
+   * {@link failedInDatagram} is 0 and `key` has no failure window (nothing failed in this datagram, and its rate has not
+   * started): the record paths test that first and call this only otherwise, so a genuine record costs no call.
+   */
   mayOpen(now: number, key?: RateLimitedKey): boolean {
     if (key !== undefined) {
       if (key.failureWindow?.full(now) === true && this.rated(key)) return false;
-      if (this.inDatagram > 0 && this.paced(key)) return false;
+      if (this.failedInDatagram > 0 && this.paced(key)) return false;
     }
-    return !(this.inDatagram > 0 && this.window.full(now));
+    return !(this.failedInDatagram > 0 && this.window.full(now));
   }
 
   /** A record failed authentication at `now` (under `key`, when given). */
   failed(now: number, key?: RateLimitedKey): void {
-    this.inDatagram++;
-    this.total++;
+    this.failedInDatagram++;
+    this.failedSinceVerdict = true;
     this.window.failed(now);
     if (key !== undefined) this.keyFailed(now, key);
   }
@@ -142,8 +143,8 @@ export class IntegrityMonitor {
     currentReadEpoch: number | undefined,
     canRequestUpdate: boolean,
   ): readonly IntegrityVerdict[] {
-    if (this.total === this.seen) return NONE;
-    this.seen = this.total;
+    if (!this.failedSinceVerdict) return NONE;
+    this.failedSinceVerdict = false;
     const out: IntegrityVerdict[] = [];
     for (const e of keys()) {
       if (e.failed >= e.integrityLimit) {

@@ -47,7 +47,13 @@ export class ReadEpochs {
   /** Every read epoch at or below this was installed once and has been dropped (epochs only move forward). */
   private highestDropped = -1;
   /** The newest epoch a record authenticated in. */
-  private newestAuthenticated = -1;
+  /**
+   * The newest epoch a record authenticated in, or -1 (fields, not getters, where the record loop reads them per record
+   * or per datagram; only this class writes them): ReadState13 calls {@link authenticated} only past it.
+   */
+  newestAuthenticated = -1;
+  /** The earliest retention end of the epochs held ({@link handleTimeout} has work then), or undefined: none. */
+  nextExpiry: number | undefined = undefined;
   private installs = 0;
 
   constructor(retention: number, maxApplicationEpochs: number) {
@@ -127,27 +133,24 @@ export class ReadEpochs {
     if (epoch <= this.newestAuthenticated) return;
     this.newestAuthenticated = epoch;
     if (epoch < FIRST_APPLICATION_EPOCH) return;
-    let removed = false;
+    let changed = false;
     for (const r of this.epochs) {
       const e = r.cipher.epoch;
       if (e < FIRST_APPLICATION_EPOCH || e >= epoch) continue;
-      if (e < epoch - 1) removed = this.remove(e) || removed;
-      else if (r.expiresAt === undefined) r.expiresAt = now + this.retention;
+      if (e < epoch - 1) changed = this.remove(e) || changed;
+      else if (r.expiresAt === undefined) {
+        r.expiresAt = now + this.retention;
+        changed = true;
+      }
     }
-    if (removed) this.reindex();
-  }
-
-  /** The earliest expiry of a retained epoch, if any. */
-  nextTimeout(): number | undefined {
-    let t: number | undefined;
-    for (const r of this.epochs) if (r.expiresAt !== undefined && (t === undefined || r.expiresAt < t)) t = r.expiresAt;
-    return t;
+    if (changed) this.reindex();
   }
 
   /** Drops the epochs whose retention ended at or before `now`. */
   handleTimeout(now: number): void {
     let removed = false;
-    // Runs on every datagram: no allocation unless an epoch goes (remove replaces the list; this loop keeps the one it started on).
+    // No allocation unless an epoch goes (remove replaces the list; this loop keeps the one it started on). The reader
+    // calls it only once `nextExpiry` has passed.
     for (const r of this.epochs)
       if (r.expiresAt !== undefined && r.expiresAt <= now) removed = this.remove(r.cipher.epoch) || removed;
     if (removed) this.reindex();
@@ -175,8 +178,11 @@ export class ReadEpochs {
     this.slots.fill(undefined);
     const newest: number[] = [-1, -1, -1, -1];
     this.newestInstalled = -1;
+    this.nextExpiry = undefined;
     for (const r of this.epochs) {
       const e = r.cipher.epoch;
+      if (r.expiresAt !== undefined && (this.nextExpiry === undefined || r.expiresAt < this.nextExpiry))
+        this.nextExpiry = r.expiresAt;
       if (e > this.newestInstalled) this.newestInstalled = e;
       if (e > newest[e & 3]!) {
         newest[e & 3] = e;

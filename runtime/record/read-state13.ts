@@ -19,7 +19,6 @@ import { isLengthAboveMaximum, readRecord, type DtlsRecord } from '../wire/recor
 import { CODEC13, MAX_CIPHERTEXT_13, type Header13 } from './codec13.js';
 import { emptyDropCounters, type DropCounters, type DropReason } from './drops.js';
 import type { EpochCipher } from './epoch-cipher.js';
-import { contentTypeIndex } from './inner-plaintext.js';
 import type { IntegrityMonitor } from './integrity-monitor.js';
 import type { OpenedAhead, OpenRun } from './opened-ahead.js';
 import type { ReadEpochs } from './read-epochs.js';
@@ -113,12 +112,14 @@ export class ReadState13 implements LoopVersion<Header13> {
     const epoch = this.epochs.resolve(h.epochBits);
     if (typeof epoch === 'string') return epoch === 'deferred' ? HELD : epoch;
     const { cipher, window, recovery } = epoch;
-    if (cipher.integrityExceeded) return 'integrity-limit';
+    if (cipher.failed > cipher.limits.integrity) return 'integrity-limit'; // EpochCipher.integrityExceeded, read inline
     // Past the second's budget a datagram gets one failed decryption: a flood costs one per datagram, and never stops
     // the peer's own records from opening (an off-path sender could otherwise stall the session with one datagram a
     // second). The key's own rate too: past it a burst of forgeries is dropped untried, and never spends the key's
     // integrity limit.
-    if (!this.integrity.mayOpen(now, cipher)) return 'authentication-rate';
+    const integrity = this.integrity;
+    if ((integrity.failedInDatagram !== 0 || cipher.failureWindow !== undefined) && !integrity.mayOpen(now, cipher))
+      return 'authentication-rate';
     const { headerLength, seq16 } = h;
     const seqAt = 1 + this.cidLength;
     const seqLength = seq16 ? 2 : 1;
@@ -128,7 +129,25 @@ export class ReadState13 implements LoopVersion<Header13> {
     const expected = window.right + 1;
     const batch = this.batch;
     const allocate = batch?.allocate;
-    const ahead = this.openedAhead(d, h, cipher, expected);
+    // 'batch' mode: the record that is all of `d`, opened with the rest of the receive batch (opened-ahead.ts) and
+    // counted here as EpochCipher.openRecord counts; otherwise (or when the batch cannot take it) opened alone.
+    let ahead = batch?.ahead;
+    if (ahead !== undefined) {
+      if (at !== 0 || h.end !== d.length || this.cidOptional) ahead = undefined;
+      else {
+        const generation = this.epochs.generation;
+        const bits = seq16 ? 16 : 8;
+        if (!ahead.take(d, cipher, generation, bits, expected)) {
+          const run = cipher.opensRuns ? this.openRun(d, h, cipher, expected) : undefined;
+          if (run === undefined || !ahead.open(d, cipher, generation, run)) ahead = undefined;
+          else if (!ahead.take(d, cipher, generation, bits, expected)) ahead = undefined;
+        }
+        if (ahead !== undefined) {
+          if (ahead.inner === undefined) cipher.failed++;
+          else cipher.used++;
+        }
+      }
+    }
     let inner =
       ahead !== undefined
         ? ahead.inner
@@ -149,18 +168,21 @@ export class ReadState13 implements LoopVersion<Header13> {
       }
       if (inner === undefined) return 'authentication';
     }
-    recovery.opened();
+    if (recovery.inRow !== 0) recovery.opened();
     const seq = ahead !== undefined && inner === ahead.inner ? ahead.seq : cipher.openedSequenceNumber;
-    const fresh = window.check(seq);
+    // Checked and moved in one call: the record authenticated (§4.5.1).
+    const fresh = window.accept(seq);
     if (fresh === 'duplicate') this.onDuplicate?.duplicate(cipher.epoch, seq);
     if (fresh !== 'new') return this.dropOpened(inner, fresh === 'duplicate' ? 'replay' : 'too-old');
-    window.accept(seq);
-    this.epochs.authenticated(cipher.epoch, now);
+    const epochs = this.epochs;
+    if (cipher.epoch > epochs.newestAuthenticated) epochs.authenticated(cipher.epoch, now);
     if (this.receiveInnerLimit !== undefined && cipher.epoch >= 2 && inner.length > this.receiveInnerLimit) {
       this.overflow.recordOverflow ??= { epoch: cipher.epoch, length: inner.length };
       return this.dropOpened(inner, 'too-long');
     }
-    const typeAt = contentTypeIndex(inner);
+    // The content type is the last non-zero byte (inner-plaintext.ts's contentTypeIndex, inline: once per record).
+    let typeAt = inner.length - 1;
+    while (typeAt >= 0 && inner[typeAt] === 0) typeAt--;
     if (typeAt < 0) return this.dropOpened(inner, 'no-content-type');
     if (typeAt > MAX_PLAINTEXT) return this.dropOpened(inner, 'too-long');
     const type = inner[typeAt]!;
@@ -177,27 +199,11 @@ export class ReadState13 implements LoopVersion<Header13> {
     return content;
   }
 
-  /**
-   * 'batch' mode: the record that is all of `d`, opened with the rest of the receive batch (opened-ahead.ts) and counted
-   * here as {@link EpochCipher.openRecord} counts; undefined when it is to be opened alone.
-   */
-  private openedAhead(d: Uint8Array, h: Header13, cipher: EpochCipher, expected: number): OpenedAhead | undefined {
-    const ahead = this.batch?.ahead;
-    if (ahead === undefined || h.at !== 0 || h.end !== d.length || this.cidOptional) return undefined;
-    const generation = this.epochs.generation;
-    const bits = h.seq16 ? 16 : 8;
-    if (!ahead.take(d, cipher, generation, bits, expected)) {
-      if (!cipher.opensRuns) return undefined;
-      const c = h.hasCid ? d.subarray(h.at + 1, h.at + 1 + h.cidLength) : EMPTY;
-      const epochBits = h.epochBits;
-      const run: OpenRun = (buf, pairs, n, out, results) =>
-        cipher.openRun(buf, pairs, n, c, epochBits, expected, out, results);
-      if (!ahead.open(d, cipher, generation, run)) return undefined;
-      if (!ahead.take(d, cipher, generation, bits, expected)) return undefined;
-    }
-    if (ahead.inner === undefined) cipher.failed++;
-    else cipher.used++;
-    return ahead;
+  /** 'batch' mode: the call that opens the receive batch's run of records like `h` (opened-ahead.ts), when the batch has none open. */
+  private openRun(d: Uint8Array, h: Header13, cipher: EpochCipher, expected: number): OpenRun {
+    const c = h.hasCid ? d.subarray(h.at + 1, h.at + 1 + h.cidLength) : EMPTY;
+    const epochBits = h.epochBits;
+    return (buf, pairs, n, out, results) => cipher.openRun(buf, pairs, n, c, epochBits, expected, out, results);
   }
 
   /**

@@ -1,13 +1,7 @@
-import type { ContentType } from '../../generated/wire/enums.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
-import type { Header13 } from './codec13.js';
-import type { DropCounters } from './drops.js';
 import type { HibernatedRecords } from './hibernated-records.js';
-import type { IntegrityMonitor } from './integrity-monitor.js';
-import { RecordReader, type DuplicateObserver, type ReceivedRecord, type RecordReaderConfig } from './record-reader.js';
-import type { RecordSink } from './record-loop.js';
-import type { SealedRecord } from './record-number.js';
+import type { RecordReaderConfig } from './record-reader.js';
 import { RecordWriter, type RecordWriterConfig } from './record-writer.js';
 
 export type { RecordNumber, RecordNumberKey, SealedRecord } from './record-number.js';
@@ -21,33 +15,15 @@ export interface RecordLayerConfig extends RecordReaderConfig, RecordWriterConfi
  * the current write epoch, and deprotects incoming ones with per-epoch keys, record number decryption, sequence number
  * reconstruction and anti-replay. Invalid records are dropped and counted by reason (`drops`), never thrown (§4.5.2).
  *
- * One object over two halves that share nothing but the connection's keys: {@link RecordReader} (record-reader.ts:
- * datagram in, records out) and {@link RecordWriter} (record-writer.ts: records sealed, sequence numbers).
+ * One class over two halves that share nothing but the connection's keys, each a class of its own file, one built on
+ * the other so that no member of either is passed along: `RecordReader` (record-reader.ts: datagram in, records
+ * out, the read epochs) and {@link RecordWriter} over it (record-writer.ts: records sealed, sequence numbers, the write
+ * epochs). The members here are those that span both halves.
  */
-export class RecordLayer {
-  private readonly reader: RecordReader;
-  private readonly writer: RecordWriter;
-  /** Failed authentications: the per-second budget of AEAD opens, and the read keys' integrity limits (RFC 9147 §4.5.3). */
-  readonly integrity: IntegrityMonitor;
-
+export class RecordLayer extends RecordWriter {
   /** @throws ConfigError for a `maxReadEpochs` that is not an integer of at least 2. */
   constructor(config: RecordLayerConfig) {
-    this.reader = new RecordReader(config);
-    this.writer = new RecordWriter(config);
-    this.integrity = this.reader.integrity;
-  }
-
-  /** The first protected record above our record_size_limit (dropped, counted 'too-long'): the connection ends with record_overflow (RFC 8449 §4). */
-  get recordOverflow(): { readonly epoch: number; readonly length: number } | undefined {
-    return this.reader.recordOverflow;
-  }
-
-  /** Told of each record that authenticated but repeats one already received (dropped, counted 'replay'): who is copying records looks for these. */
-  get onDuplicate(): DuplicateObserver | undefined {
-    return this.reader.onDuplicate;
-  }
-  set onDuplicate(observer: DuplicateObserver | undefined) {
-    this.reader.onDuplicate = observer;
+    super(config); // the options by the layer's own name (what sans-io exports)
   }
 
   /**
@@ -56,18 +32,8 @@ export class RecordLayer {
    * records were sent before the peer knew it).
    */
   setRecordSizeLimits(limits: { readonly send?: number | undefined; readonly receive?: number | undefined }): void {
-    this.writer.setSendInnerLimit(limits.send);
-    this.reader.setReceiveInnerLimit(limits.receive);
-  }
-
-  /** The most content one protected record to the peer may carry: 2^14, or its record_size_limit less the content type byte. */
-  get maxProtectedContent(): number {
-    return this.writer.maxProtectedContent;
-  }
-
-  /** Our epoch-0 records continue from `next` (never backwards): used after a stateless HelloRetryRequest took a sequence number this layer never saw. */
-  continuePlaintextFrom(next: number): void {
-    this.writer.continuePlaintextFrom(next);
+    this.setSendInnerLimit(limits.send);
+    this.setReceiveInnerLimit(limits.receive);
   }
 
   /**
@@ -80,46 +46,8 @@ export class RecordLayer {
       { readonly length: number; readonly ours: (cid: Uint8Array) => boolean; readonly optional?: boolean } | undefined,
     send: Uint8Array | undefined,
   ): void {
-    this.reader.setConnectionIds(receive);
-    this.writer.setSendConnectionId(send);
-  }
-
-  /** Changes the CID our records carry (a NewConnectionId's, or a spare on a new path). */
-  setSendConnectionId(cid: Uint8Array | undefined): void {
-    this.writer.setSendConnectionId(cid);
-  }
-
-  /** Bytes a protected record adds to its content here: unified header with CID, length and 16-bit sequence number, type byte, tag. */
-  protectedOverhead(): number {
-    return this.writer.protectedOverhead();
-  }
-
-  // ── keys ──────────────────────────────────────────────────────────────
-
-  /**
-   * Starts protecting outgoing records with `epoch`'s keys (sequence numbers start at 0). Older write epochs stay
-   * usable through `seal`'s `epoch` option, for retransmitting a flight of the previous epoch, until
-   * {@link retireWriteEpoch}; application epochs (3 and up) older than the one before the newest are retired here, so
-   * KeyUpdates cannot pile up write keys.
-   */
-  installWriteKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys): void {
-    this.writer.installWriteKeys(epoch, suite, keys);
-  }
-
-  /** Drops the keys of an old write epoch. */
-  retireWriteEpoch(epoch: number): void {
-    this.writer.retireWriteEpoch(epoch);
-  }
-
-  /**
-   * Accepts records of `epoch`. Older epochs stay readable until retired: when a record first authenticates in an
-   * application epoch N (3 and up), the application epochs below N - 1 are dropped at once and N - 1 stays for
-   * `previousEpochRetention`, for reordered records; at most `maxReadEpochs` application epochs are held (installing
-   * one more drops the oldest). Epochs 1 and 2 stay until {@link dropReadEpoch}; epoch 0 is governed by
-   * {@link setAcceptPlaintext}. `now` is unused (kept for callers); retention starts at authentication.
-   */
-  installReadKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys, _now?: number): void {
-    this.reader.installReadKeys(epoch, suite, keys);
+    this.setReceiveConnectionIds(receive);
+    this.setSendConnectionId(send);
   }
 
   /**
@@ -127,14 +55,14 @@ export class RecordLayer {
    * and direction) and keeps the keys: the next record in or out makes its context again. For a session gone quiet.
    */
   park(): void {
-    this.reader.park();
-    this.writer.park();
+    this.parkReads();
+    this.parkWrites();
   }
 
   /** Frees every epoch's keys in both directions (the connection has ended): nothing opens or seals after. */
   releaseAll(): void {
-    this.reader.releaseAll();
-    this.writer.releaseAll();
+    this.releaseReads();
+    this.releaseWrites();
   }
 
   /**
@@ -144,16 +72,16 @@ export class RecordLayer {
    * (its CIDs are the CID context's to keep and set again). Undefined when the layer is not so.
    */
   hibernation(keep: (epoch: number) => boolean): HibernatedRecords | undefined {
-    const write = this.writer.hibernation();
+    const write = this.writeHibernation();
     if (write === undefined) return undefined;
-    const read = this.reader.hibernation(keep);
+    const read = this.readHibernation(keep);
     if (read === undefined) return undefined;
     return {
       write,
       reads: read.reads,
       highestDropped: read.highestDropped,
       newestAuthenticated: read.newestAuthenticated,
-      sendLimit: this.writer.sendLimit,
+      sendLimit: this.sendLimit,
       receiveLimit: read.receiveLimit,
       drops: read.drops,
     };
@@ -171,57 +99,8 @@ export class RecordLayer {
     writeKeys: TrafficKeys,
     readKeys: (epoch: number) => TrafficKeys,
   ): void {
-    this.writer.restore(h, suite, writeKeys);
-    this.reader.restore(h, suite, readKeys);
-  }
-
-  /** Drops a read epoch's keys now; its records are counted as 'epoch-dropped' from then on. */
-  dropReadEpoch(epoch: number): void {
-    this.reader.dropReadEpoch(epoch);
-  }
-
-  /** Changes with every {@link installReadKeys} (a count of them): compare before and after to learn that keys arrived, whatever was dropped meanwhile. */
-  get readKeyGeneration(): number {
-    return this.reader.readKeyGeneration;
-  }
-
-  /** Stop (or resume) accepting DTLSPlaintext records, e.g. once the handshake is over. */
-  setAcceptPlaintext(accept: boolean): void {
-    this.reader.setAcceptPlaintext(accept);
-  }
-
-  /** The earliest time at which {@link handleTimeout} has work (a retained epoch expiring), if any. */
-  nextTimeout(): number | undefined {
-    return this.reader.nextTimeout();
-  }
-
-  /** Drops the keys of superseded epochs whose retention ended at or before `now`. */
-  handleTimeout(now: number): void {
-    this.reader.handleTimeout(now);
-  }
-
-  /** Current write epoch, or undefined before keys exist. */
-  get writeEpoch(): number | undefined {
-    return this.writer.writeEpoch;
-  }
-
-  /** True when the write key is near its usage limit and a KeyUpdate should start (RFC 9147 §4.5.3). */
-  get keyUpdateDue(): boolean {
-    return this.writer.keyUpdateDue;
-  }
-
-  /**
-   * True while some held read key has seen more records fail authentication than its AEAD's integrity limit (RFC 9147
-   * §4.5.3; counted per read epoch, i.e. per key): the connection SHOULD close (or drop that epoch, if it is an old
-   * one, which clears this). Such a key opens no more records ('integrity-limit' drops). `usage()` gives the counts.
-   */
-  get integrityLimitExceeded(): boolean {
-    return this.reader.integrityLimitExceeded;
-  }
-
-  /** True once the write key may protect no more records (its confidentiality limit): until a KeyUpdate installs the next, application data must wait. */
-  get writeKeyExhausted(): boolean {
-    return this.writer.writeKeyExhausted;
+    this.restoreWrites(h, suite, writeKeys);
+    this.restoreReads(h, suite, readKeys);
   }
 
   /** Per-key usage: records protected with the write key, and deprotected / failed per read epoch (with its integrity limit). */
@@ -229,91 +108,8 @@ export class RecordLayer {
     write?: { epoch: number; used: number; limit: number };
     read: { epoch: number; used: number; failed: number; integrityLimit: number }[];
   } {
-    const read = this.reader.usage();
-    const write = this.writer.usage();
+    const read = this.readUsage();
+    const write = this.writeUsage();
     return write ? { write, read } : { read };
-  }
-
-  // ── sending ───────────────────────────────────────────────────────────
-
-  /** A DTLSPlaintext record (epoch 0). `legacyVersion` is 0xfefd except for an initial ClientHello (RFC 9147 §4). */
-  sealPlaintext(
-    contentType: ContentType,
-    fragment: Uint8Array,
-    legacyVersion: 'dtls1_2' | 'dtls1_0' = 'dtls1_2',
-  ): SealedRecord {
-    return this.writer.sealPlaintext(contentType, fragment, legacyVersion);
-  }
-
-  /**
-   * A DTLSCiphertext record of `content`, in the current write epoch or in `options.epoch` (an older one kept for
-   * retransmission).
-   *
-   * @throws RecordLayerError without keys for the epoch, at the key's usage limit, or for content over 2^14.
-   */
-  seal(
-    contentType: ContentType,
-    content: Uint8Array,
-    options?: { sequenceNumberLength?: 8 | 16; includeLength?: boolean; epoch?: number },
-  ): SealedRecord {
-    return this.writer.seal(contentType, content, options);
-  }
-
-  /**
-   * A DTLSCiphertext record of `content` in the current write epoch, numbered now and protected later together with the
-   * records staged after it (one call where the provider has a record path): by {@link sealStaged}, or before any other
-   * record is sealed or the write keys change; then it is appended to `sink`. Its sequence number counts against the
-   * key's usage at once ({@link keyUpdateDue}); the content is copied now.
-   *
-   * @throws RecordLayerError as {@link seal} does, and nothing is staged then.
-   */
-  stage(contentType: ContentType, content: Uint8Array, sink: Uint8Array[]): void {
-    this.writer.stage(contentType, content, sink);
-  }
-
-  /** Seals every staged record and appends each to its queue, in the order they were staged. */
-  sealStaged(): void {
-    this.writer.sealStaged();
-  }
-
-  /** Records staged and not sealed yet. */
-  get stagedCount(): number {
-    return this.writer.stagedCount;
-  }
-
-  /**
-   * Several DTLSCiphertext records of `contentType`, one per content, in the current write epoch, with consecutive
-   * sequence numbers: the same bytes as that many {@link seal} calls, protected in one call where the provider has a
-   * record path (the native one) for the records that lie in one buffer. Each record's `bytes` is its own view.
-   *
-   * @throws RecordLayerError as {@link seal} does, before any record is sealed (no sequence number is used then).
-   */
-  sealBatch(contentType: ContentType, contents: readonly Uint8Array[]): SealedRecord[] {
-    return this.writer.sealBatch(contentType, contents);
-  }
-
-  // ── receiving ─────────────────────────────────────────────────────────
-
-  /**
-   * Processes every record of a datagram; returns the records to hand up, in order. `now` starts the retention of a
-   * superseded epoch when a record of a newer one authenticates. Nothing returned is a view of `datagram` (contents,
-   * connection IDs and deferred records are arrays of their own), and nothing keeps it: the caller may reuse its bytes
-   * once this returns.
-   */
-  receive(datagram: Uint8Array, now: number): ReceivedRecord[] {
-    return this.reader.receive(datagram, now);
-  }
-
-  /**
-   * @internal The records of a datagram into `sink`, through the one record loop (record-loop.ts): see
-   * `RecordReader.read`.
-   */
-  read(datagram: Uint8Array, now: number, sink: RecordSink<Header13>): void {
-    this.reader.read(datagram, now, sink);
-  }
-
-  /** Dropped incoming records by reason. */
-  get drops(): Readonly<DropCounters> {
-    return this.reader.drops;
   }
 }

@@ -107,6 +107,8 @@ export class RecordReader {
   /** The unified header of the record being read (codec13.ts): one object, reused. */
   private readonly header = new Header13();
   private readonly maxRecordsPerDatagram: number;
+  /** {@link installReadKeys} calls so far ({@link readKeyGeneration}). */
+  private installs = 0;
   /** 'batch' mode's memory for opened records (undefined: an array per record). */
   private readonly arena: MessageArena | undefined;
   /** Failed authentications: the per-second budget of AEAD opens, and the read keys' integrity limits (RFC 9147 §4.5.3). */
@@ -172,7 +174,7 @@ export class RecordReader {
   }
 
   /** The CIDs records to us carry: see `RecordLayer.setConnectionIds` (record-layer.ts). */
-  setConnectionIds(
+  protected setReceiveConnectionIds(
     receive:
       { readonly length: number; readonly ours: (cid: Uint8Array) => boolean; readonly optional?: boolean } | undefined,
   ): void {
@@ -185,8 +187,15 @@ export class RecordReader {
 
   // ── keys ──────────────────────────────────────────────────────────────
 
-  /** See `RecordLayer.installReadKeys` (record-layer.ts). */
-  installReadKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys): void {
+  /**
+   * Accepts records of `epoch`. Older epochs stay readable until retired: when a record first authenticates in an
+   * application epoch N (3 and up), the application epochs below N - 1 are dropped at once and N - 1 stays for
+   * `previousEpochRetention`, for reordered records; at most `maxReadEpochs` application epochs are held (installing
+   * one more drops the oldest). Epochs 1 and 2 stay until {@link dropReadEpoch}; epoch 0 is governed by
+   * {@link setAcceptPlaintext}. `now` is unused (kept for callers); retention starts at authentication.
+   */
+  installReadKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys, _now?: number): void {
+    this.installs++;
     this.readEpochs.install(epoch, {
       cipher: new EpochCipher(this.config.provider, epoch, suite, keys, this.config.limits),
       window: new ReplayWindow(this.config.replayWindow ?? 64),
@@ -196,12 +205,12 @@ export class RecordReader {
   }
 
   /** Frees what every read epoch's keys cost beyond themselves; the next record opened makes its context again. */
-  park(): void {
+  protected parkReads(): void {
     for (const [, r] of this.readEpochs.entries()) r.cipher.park();
   }
 
   /** Frees every read epoch's keys: nothing opens after. */
-  releaseAll(): void {
+  protected releaseReads(): void {
     for (const [epoch] of [...this.readEpochs.entries()]) this.readEpochs.drop(epoch);
   }
 
@@ -210,7 +219,9 @@ export class RecordReader {
    * while plaintext is taken, a record overflowed, something failed since the last verdict or a kept epoch's retention
    * runs.
    */
-  hibernation(keep: (epoch: number) => boolean): Omit<HibernatedRecords, 'write' | 'sendLimit'> | undefined {
+  protected readHibernation(
+    keep: (epoch: number) => boolean,
+  ): Omit<HibernatedRecords, 'write' | 'sendLimit'> | undefined {
     if (this.state.acceptPlaintext || this.recordOverflow !== undefined) return undefined;
     if (this.integrity.failedSinceVerdict) return undefined;
     const reads: HibernatedReadEpoch[] = [];
@@ -241,7 +252,11 @@ export class RecordReader {
   }
 
   /** A hibernated session's read epochs again, from `keys` (by epoch), with their replay windows and usage; plaintext refused, limit and drop counts back. */
-  restore(h: HibernatedRecords, suite: SupportedCipherSuite, keys: (epoch: number) => TrafficKeys): void {
+  protected restoreReads(
+    h: HibernatedRecords,
+    suite: SupportedCipherSuite,
+    keys: (epoch: number) => TrafficKeys,
+  ): void {
     for (const r of h.reads) {
       this.installReadKeys(r.epoch, suite, keys(r.epoch));
       const held = this.readEpochs.get(r.epoch)!;
@@ -261,9 +276,12 @@ export class RecordReader {
     this.readEpochs.drop(epoch);
   }
 
-  /** Changes with every {@link installReadKeys} (a count of them). */
+  /**
+   * Changes with every {@link installReadKeys} (a count of them): compare before and after to learn that keys arrived,
+   * whatever was dropped meanwhile. Read once per datagram: the reader's own count, no call further down.
+   */
   get readKeyGeneration(): number {
-    return this.readEpochs.generation;
+    return this.installs;
   }
 
   /** Stop (or resume) accepting DTLSPlaintext records. */
@@ -273,22 +291,27 @@ export class RecordReader {
 
   /** The earliest time at which {@link handleTimeout} has work (a retained epoch expiring), if any. */
   nextTimeout(): number | undefined {
-    return this.readEpochs.nextTimeout();
+    return this.readEpochs.nextExpiry;
   }
 
-  /** Drops the keys of superseded epochs whose retention ended at or before `now`. */
+  /** Drops the keys of superseded epochs whose retention ended at or before `now` (asked on every datagram: no work before then). */
   handleTimeout(now: number): void {
-    this.readEpochs.handleTimeout(now);
+    const due = this.readEpochs.nextExpiry;
+    if (due !== undefined && due <= now) this.readEpochs.handleTimeout(now);
   }
 
-  /** See `RecordLayer.integrityLimitExceeded` (record-layer.ts). */
+  /**
+   * True while some held read key has seen more records fail authentication than its AEAD's integrity limit (RFC 9147
+   * §4.5.3; counted per read epoch, i.e. per key): the connection SHOULD close (or drop that epoch, if it is an old
+   * one, which clears this). Such a key opens no more records ('integrity-limit' drops). `usage()` gives the counts.
+   */
   get integrityLimitExceeded(): boolean {
     for (const [, r] of this.readEpochs.entries()) if (r.cipher.integrityExceeded) return true;
     return false;
   }
 
   /** Records deprotected and failed per read epoch, with its integrity limit. */
-  usage(): { epoch: number; used: number; failed: number; integrityLimit: number }[] {
+  protected readUsage(): { epoch: number; used: number; failed: number; integrityLimit: number }[] {
     const read: { epoch: number; used: number; failed: number; integrityLimit: number }[] = [];
     for (const [epoch, r] of this.readEpochs.entries())
       read.push({ epoch, used: r.cipher.used, failed: r.cipher.failed, integrityLimit: r.cipher.limits.integrity });
@@ -318,13 +341,14 @@ export class RecordReader {
   }
 
   /**
-   * Reads every record of a datagram into `sink`, in order, through the one record loop (record-loop.ts): each unified
+   * @internal Reads every record of a datagram into `sink`, in order, through the one record loop (record-loop.ts): each unified
    * header read in place (codec13.ts), opened by the read state (read-state13.ts). Content handed to the sink is an
    * array of its own (or, in 'batch' mode, application data in the arena), never a view of `datagram`.
    */
   read(datagram: Uint8Array, now: number, sink: RecordSink<Header13>): void {
     this.datagramLength = datagram.length;
-    this.integrity.datagramStarted();
+    const integrity = this.integrity;
+    if (integrity.failedInDatagram !== 0) integrity.datagramStarted();
     readRecords(this.state, datagram, this.header, now, this.maxRecordsPerDatagram, sink);
     this.arena?.datagramDone();
   }

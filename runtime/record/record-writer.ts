@@ -4,13 +4,14 @@ import type { CryptoProvider } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
 import { allocate } from '../wire/slab.js';
-import { headerLength13, writeHeader13 } from './codec13.js';
+import { writeHeader13 } from './codec13.js';
 import { EpochCipher } from './epoch-cipher.js';
 import type { HibernatedRecords } from './hibernated-records.js';
-import { noPadding, type PaddingPolicy } from './inner-plaintext.js';
-import type { AeadLimits } from './limits.js';
+import type { PaddingPolicy } from './inner-plaintext.js';
+import { KEY_UPDATE_THRESHOLD, type AeadLimits } from './limits.js';
 import { FIRST_APPLICATION_EPOCH } from './read-epochs.js';
 import type { SealedRecord } from './record-number.js';
+import { RecordReader, type RecordReaderConfig } from './record-reader.js';
 import { StagedRecords } from './staged-records.js';
 
 /** Largest DTLSInnerPlaintext content (RFC 8446 §5.1). */
@@ -41,10 +42,12 @@ export class RecordLayerError extends Error {
 /**
  * The write half of the DTLS 1.3 record layer (RFC 9147 §4): DTLSPlaintext records of epoch 0, and DTLSCiphertext
  * records protected in the current write epoch (or an older one kept for retransmission), each epoch with its own
- * sequence numbers, padding within the peer's record_size_limit.
+ * sequence numbers, padding within the peer's record_size_limit. Built on the read half ({@link RecordReader}), with
+ * which it shares nothing: `RecordLayer` (record-layer.ts) is this class with the members that span both, so neither
+ * half's members are passed along by a facade (issue 57: the road the connection's calls take).
  */
-export class RecordWriter {
-  private readonly config: RecordWriterConfig;
+export class RecordWriter extends RecordReader {
+  private readonly writeConfig: RecordWriterConfig;
   /** The CID our records carry (the peer's), if any. */
   private sendCid: Uint8Array | undefined;
   /** Write ciphers by epoch with their next sequence number; `write` is the newest. */
@@ -61,13 +64,15 @@ export class RecordWriter {
   /** RFC 8449: the peer's record_size_limit (the largest DTLSInnerPlaintext we may send it), once negotiated. */
   private sendInnerLimit: number | undefined;
 
-  constructor(config: RecordWriterConfig) {
-    this.config = config;
+  /** @throws ConfigError for a `maxReadEpochs` that is not an integer of at least 2 (the read half's options). */
+  constructor(config: RecordReaderConfig & RecordWriterConfig) {
+    super(config);
+    this.writeConfig = config;
     this.sendCid = config.sendConnectionId;
   }
 
   /** The peer's record_size_limit: caps the records we protect (padding is cut to fit, content over it throws). */
-  setSendInnerLimit(limit: number | undefined): void {
+  protected setSendInnerLimit(limit: number | undefined): void {
     if (limit !== undefined) this.sendInnerLimit = limit;
   }
 
@@ -83,14 +88,16 @@ export class RecordWriter {
 
   /** Padding for a record of `length` content bytes: the policy's, at least what the record number mask needs, within the peer's limit. */
   private paddingFor(length: number, type: number, tag: number): number {
-    if (length > this.maxProtectedContent) {
+    const limit = this.sendInnerLimit;
+    if (length > MAX_PLAINTEXT || (limit !== undefined && length > limit - 1)) {
       throw new RecordLayerError(
         this.sendInnerLimit === undefined
           ? `record content of ${length} bytes exceeds 2^14`
           : `record content of ${length} bytes exceeds the peer's record_size_limit (${this.sendInnerLimit} bytes with the content type)`,
       );
     }
-    const wanted = (this.config.padding ?? noPadding)(length, type);
+    const policy = this.writeConfig.padding;
+    const wanted = policy === undefined ? 0 : policy(length, type);
     const allowed = this.sendInnerLimit === undefined ? wanted : Math.min(wanted, this.sendInnerLimit - length - 1);
     const padding = Math.max(allowed, 16 - tag - length - 1, 0);
     if (length + 1 + padding > MAX_INNER_PLAINTEXT)
@@ -103,7 +110,7 @@ export class RecordWriter {
     this.plaintextSeq = Math.max(this.plaintextSeq, next);
   }
 
-  /** Changes the CID our records carry (undefined or empty: none). */
+  /** Changes the CID our records carry (a NewConnectionId's, or a spare on a new path). */
   setSendConnectionId(cid: Uint8Array | undefined): void {
     this.sendCid = cid === undefined || cid.length === 0 ? undefined : cid;
   }
@@ -115,11 +122,16 @@ export class RecordWriter {
 
   // ── keys ──────────────────────────────────────────────────────────────
 
-  /** See `RecordLayer.installWriteKeys` (record-layer.ts). */
+  /**
+   * Starts protecting outgoing records with `epoch`'s keys (sequence numbers start at 0). Older write epochs stay
+   * usable through `seal`'s `epoch` option, for retransmitting a flight of the previous epoch, until
+   * {@link retireWriteEpoch}; application epochs (3 and up) older than the one before the newest are retired here, so
+   * KeyUpdates cannot pile up write keys.
+   */
   installWriteKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys): void {
     this.sealStaged();
     this.writes.get(epoch)?.cipher.release();
-    const cipher = new EpochCipher(this.config.provider, epoch, suite, keys, this.config.limits);
+    const cipher = new EpochCipher(this.writeConfig.provider, epoch, suite, keys, this.writeConfig.limits);
     this.writes.set(epoch, { cipher, seq: 0 });
     if (this.write === undefined || epoch >= this.write.epoch) this.write = cipher;
     // Application write epochs older than the previous one are never needed again (a KeyUpdate is retransmitted in its own epoch).
@@ -137,13 +149,13 @@ export class RecordWriter {
   }
 
   /** Frees what every write epoch's keys cost beyond themselves; the next record sealed makes its context again. */
-  park(): void {
+  protected parkWrites(): void {
     this.sealStaged();
     for (const w of this.writes.values()) w.cipher.park();
   }
 
   /** Frees every write epoch's keys: nothing seals after. */
-  releaseAll(): void {
+  protected releaseWrites(): void {
     this.sealStaged();
     for (const w of this.writes.values()) w.cipher.release();
     this.writes.clear();
@@ -151,7 +163,7 @@ export class RecordWriter {
   }
 
   /** The write side of a session at rest: its one write epoch, or undefined while it has another (or none). */
-  hibernation(): HibernatedRecords['write'] | undefined {
+  protected writeHibernation(): HibernatedRecords['write'] | undefined {
     const write = this.write;
     const entry = write && this.writes.get(write.epoch);
     if (!write || !entry || this.writes.size !== 1 || this.staged !== undefined) return undefined;
@@ -159,7 +171,7 @@ export class RecordWriter {
   }
 
   /** The write epoch of a hibernated session again, from `keys`, with its sequence number, usage and the peer's record_size_limit. */
-  restore(h: HibernatedRecords, suite: SupportedCipherSuite, keys: TrafficKeys): void {
+  protected restoreWrites(h: HibernatedRecords, suite: SupportedCipherSuite, keys: TrafficKeys): void {
     this.installWriteKeys(h.write.epoch, suite, keys);
     const w = this.writes.get(h.write.epoch)!;
     w.seq = h.write.seq;
@@ -174,16 +186,18 @@ export class RecordWriter {
 
   /** True when the write key is near its usage limit and a KeyUpdate should start (RFC 9147 §4.5.3). */
   get keyUpdateDue(): boolean {
-    return this.write?.keyUpdateDue ?? false;
+    const w = this.write;
+    return w !== undefined && w.used >= w.limits.confidentiality * KEY_UPDATE_THRESHOLD;
   }
 
-  /** True once the current write key may protect no more records. */
+  /** True once the write key may protect no more records (its confidentiality limit): until a KeyUpdate installs the next, application data must wait. */
   get writeKeyExhausted(): boolean {
-    return this.write?.exhausted ?? false;
+    const w = this.write;
+    return w !== undefined && w.used >= w.limits.confidentiality;
   }
 
   /** Records protected with the current write key, and its limit. */
-  usage(): { epoch: number; used: number; limit: number } | undefined {
+  protected writeUsage(): { epoch: number; used: number; limit: number } | undefined {
     return this.write && { epoch: this.write.epoch, used: this.write.used, limit: this.write.limits.confidentiality };
   }
 
@@ -211,7 +225,7 @@ export class RecordWriter {
 
   /**
    * A DTLSCiphertext record of `content`, in the current write epoch or in `options.epoch` (an older one kept for
-   * retransmission). Records staged before it are sealed first ({@link stage}).
+   * retransmission).
    *
    * @throws RecordLayerError without keys for the epoch, at the key's usage limit, or for content over 2^14.
    */
@@ -247,10 +261,10 @@ export class RecordWriter {
   }
 
   /**
-   * A DTLSCiphertext record of `content` in the current write epoch, laid out and numbered now (its sequence number
-   * taken and counted against the key's usage limit, so {@link keyUpdateDue} counts it) and protected later, with the
-   * records staged after it: by {@link sealStaged}, or before any other record is sealed or the write keys change.
-   * Sealed, it is appended to `sink`. The content is copied now: the caller may reuse its bytes at once.
+   * A DTLSCiphertext record of `content` in the current write epoch, numbered now and protected later together with the
+   * records staged after it (one call where the provider has a record path): by {@link sealStaged}, or before any other
+   * record is sealed or the write keys change; then it is appended to `sink`. Its sequence number counts against the
+   * key's usage at once ({@link keyUpdateDue}); the content is copied now.
    *
    * @throws RecordLayerError as {@link seal} does, and nothing is staged then.
    */
@@ -276,12 +290,12 @@ export class RecordWriter {
     );
   }
 
-  /** Seals every staged record ({@link stage}) and appends each to its queue, in order: one call of the record protection per run of them. */
+  /** Seals every staged record and appends each to its queue, in the order they were staged. */
   sealStaged(): void {
     const staged = this.staged;
     if (staged === undefined) return;
     this.staged = undefined;
-    StagedRecords.sealAndGiveBack(staged);
+    staged.seal(true);
   }
 
   /** Records staged and not sealed yet. */
@@ -305,7 +319,7 @@ export class RecordWriter {
     if (!state)
       throw new RecordLayerError(epoch === undefined ? 'no write keys installed' : `no write keys for epoch ${epoch}`);
     const w = state.cipher;
-    if (w.exhausted)
+    if (w.used >= w.limits.confidentiality)
       throw new RecordLayerError(
         `epoch ${w.epoch} write key reached its usage limit (${w.limits.confidentiality} records): a KeyUpdate is required`,
       );
@@ -313,10 +327,11 @@ export class RecordWriter {
     const tag = w.suite.tagLength;
     const padding = this.paddingFor(content.length, type, tag);
     const innerLength = content.length + 1 + padding;
-    const seq16 = (sequenceNumberLength ?? this.config.sequenceNumberLength ?? 16) === 16;
-    const withLength = includeLength ?? this.config.includeLength ?? true;
+    const seq16 = (sequenceNumberLength ?? this.writeConfig.sequenceNumberLength ?? 16) === 16;
+    const withLength = includeLength ?? this.writeConfig.includeLength ?? true;
     const cid = this.sendCid;
-    const headerLength = headerLength13(cid?.length ?? 0, seq16, withLength);
+    // codec13.ts's headerLength13, summed here: flags byte, CID, record number, length.
+    const headerLength = 1 + (cid?.length ?? 0) + (seq16 ? 2 : 1) + (withLength ? 2 : 0);
     // Header (codec13.ts), then the DTLSInnerPlaintext, sealed in place: the content is copied once, into the record itself.
     const out = allocate(headerLength + innerLength + tag);
     writeHeader13(out, w.epoch, cid, state.seq, seq16, withLength, innerLength + tag);
@@ -333,8 +348,8 @@ export class RecordWriter {
 
   /**
    * Several DTLSCiphertext records of `contentType`, one per content, in the current write epoch, with consecutive
-   * sequence numbers: the same bytes as that many {@link seal} calls, protected in one call per buffer they lie in
-   * where the provider has a record path (the native one): see {@link stage}.
+   * sequence numbers: the same bytes as that many {@link seal} calls, protected in one call where the provider has a
+   * record path (the native one) for the records that lie in one buffer. Each record's `bytes` is its own view.
    *
    * @throws RecordLayerError as {@link seal} does, before any record is sealed (no sequence number is used then).
    */

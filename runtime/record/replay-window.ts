@@ -10,18 +10,17 @@ export class ReplayWindow {
   readonly size: number;
   /** WORD bits per number, so every word is a small integer V8 stores inline (a typed array would add a buffer of its own per epoch). */
   private readonly bits: number[];
-  private highest = -1;
+  /**
+   * The highest sequence number accepted so far, or -1: read per record (where the next number is expected), so a field;
+   * only the window writes it.
+   */
+  right = -1;
 
   constructor(size = 64) {
     if (!Number.isInteger(size) || size < 64)
       throw new RangeError(`replay window size must be an integer >= 64, got ${size}`);
     this.size = size;
     this.bits = new Array<number>(Math.ceil(size / WORD)).fill(0);
-  }
-
-  /** The highest sequence number accepted so far, or -1. */
-  get right(): number {
-    return this.highest;
   }
 
   /** The window's bit words, as kept (hibernation copies them; {@link restore} puts them back). */
@@ -33,36 +32,43 @@ export class ReplayWindow {
   restore(right: number, words: readonly number[]): void {
     if (words.length !== this.bits.length)
       throw new RangeError(`a replay window of ${words.length} words restored into one of ${this.bits.length}`);
-    this.highest = right;
+    this.right = right;
     for (let i = 0; i < words.length; i++) this.bits[i] = words[i]!;
   }
 
   /** 'new' when `seq` may be accepted; 'duplicate' if seen; 'too-old' if left of the window. Does not change the window. */
   check(seq: number): 'new' | 'duplicate' | 'too-old' {
-    if (seq > this.highest) return 'new';
-    const age = this.highest - seq;
+    if (seq > this.right) return 'new';
+    const age = this.right - seq;
     if (age >= this.size) return 'too-old';
     const slot = seq % this.size;
     const w = (slot / WORD) | 0;
     return (this.bits[w]! & (1 << (slot - w * WORD))) !== 0 ? 'duplicate' : 'new';
   }
 
-  /** Records `seq` as received (call only after the record deprotected: §4.5.1). */
-  accept(seq: number): void {
-    if (seq > this.highest) {
-      const shift = this.highest < 0 ? this.size : seq - this.highest;
-      if (shift >= this.size) this.bits.fill(0);
-      else for (let s = this.highest + 1; s <= seq; s++) this.clear(s);
-      this.highest = seq;
-    }
-    const slot = seq % this.size;
+  /**
+   * Records `seq` as received (call only after the record deprotected: §4.5.1) and answers what {@link check} would
+   * have: a 'duplicate' or 'too-old' number leaves the window as it was. DTLS 1.3 checks and moves in this one call per
+   * record; DTLS 1.2 checks before the AEAD too.
+   */
+  accept(seq: number): 'new' | 'duplicate' | 'too-old' {
+    const size = this.size;
+    const bits = this.bits;
+    if (seq > this.right) {
+      if (this.right < 0 || seq - this.right >= size) bits.fill(0);
+      else
+        for (let s = this.right + 1; s <= seq; s++) {
+          const slot = s % size;
+          const w = (slot / WORD) | 0;
+          bits[w]! &= ~(1 << (slot - w * WORD));
+        }
+      this.right = seq;
+    } else if (this.right - seq >= size) return 'too-old';
+    const slot = seq % size;
     const w = (slot / WORD) | 0;
-    this.bits[w]! |= 1 << (slot - w * WORD);
-  }
-
-  private clear(seq: number): void {
-    const slot = seq % this.size;
-    const w = (slot / WORD) | 0;
-    this.bits[w]! &= ~(1 << (slot - w * WORD));
+    const bit = 1 << (slot - w * WORD);
+    if ((bits[w]! & bit) !== 0) return 'duplicate';
+    bits[w]! |= bit;
+    return 'new';
   }
 }

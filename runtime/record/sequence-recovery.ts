@@ -18,7 +18,11 @@ export const MAX_PROBES = 8;
 export const MIN_INTEGRITY_LIMIT = 2 ** 30;
 
 export class SequenceRecovery {
-  private failures = 0;
+  /**
+   * Failures in a row since a record last opened (a hibernated session keeps them; {@link restore} puts them back): read
+   * per record, so a field; only the recovery writes it. {@link opened} has work only while it is not 0.
+   */
+  inRow = 0;
   private probe = 0;
 
   /**
@@ -26,25 +30,20 @@ export class SequenceRecovery {
    * or undefined (not this time, or never for a key whose `integrityLimit` is small).
    */
   nextExpected(expected: number, bits: 8 | 16, integrityLimit: number): number | undefined {
-    if (integrityLimit < MIN_INTEGRITY_LIMIT || ++this.failures % PROBE_EVERY !== 0) return undefined;
+    if (integrityLimit < MIN_INTEGRITY_LIMIT || ++this.inRow % PROBE_EVERY !== 0) return undefined;
     this.probe = (this.probe % MAX_PROBES) + 1;
     return expected + this.probe * (bits === 16 ? 0x10000 : 0x100);
   }
 
   /** A record of the epoch opened. */
   opened(): void {
-    this.failures = 0;
+    this.inRow = 0;
     this.probe = 0;
-  }
-
-  /** Failures in a row since a record last opened (a hibernated session keeps them; {@link restore} puts them back). */
-  get inRow(): number {
-    return this.failures;
   }
 
   /** Goes on from `inRow` failures in a row, with the probes they made (every PROBE_EVERY-th, cycling through MAX_PROBES). */
   restore(inRow: number): void {
-    this.failures = inRow;
+    this.inRow = inRow;
     this.probe = Math.floor(inRow / PROBE_EVERY) % MAX_PROBES;
   }
 }

@@ -21,15 +21,6 @@ export class StagedRecords {
     return StagedRecords.spare.pop() ?? new StagedRecords();
   }
 
-  /** Seals what `staged` holds ({@link seal}) and keeps it, empty, for the next {@link take}. */
-  static sealAndGiveBack(staged: StagedRecords): void {
-    try {
-      staged.seal();
-    } finally {
-      if (StagedRecords.spare.length < MAX_SPARE) StagedRecords.spare.push(staged);
-    }
-  }
-
   private cipher: EpochCipher | undefined;
   private sink: Uint8Array[] | undefined;
   private readonly records: Uint8Array[] = [];
@@ -77,12 +68,12 @@ export class StagedRecords {
 
   /**
    * Protects every waiting record (one call per buffer they lie in) and appends them to their queue, in order. If the
-   * protection throws (keys released), none is appended and their plaintext is wiped.
+   * protection throws (keys released), none is appended and their plaintext is wiped. `giveBack`: this one is kept,
+   * empty, as a spare for the next {@link take} after (whatever the protection did): the writer's one call per burst.
    */
-  seal(): void {
+  seal(giveBack = false): void {
     const records = this.records;
     const n = records.length;
-    if (n === 0) return;
     const cipher = this.cipher!;
     const sink = this.sink!;
     this.cipher = undefined;
@@ -111,6 +102,7 @@ export class StagedRecords {
       throw e;
     } finally {
       records.length = 0;
+      if (giveBack && StagedRecords.spare.length < MAX_SPARE) StagedRecords.spare.push(this);
     }
   }
 }

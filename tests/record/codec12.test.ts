@@ -146,6 +146,39 @@ test('ReadEpoch12: past the per-second failure budget a record is dropped untrie
   t.is(r.cipher.failed, 1, 'the second was not tried');
 });
 
+// ReadEpoch12 asks the monitor only once something failed in the datagram or the key's rate started
+// (IntegrityMonitor.mayOpen): each of the two alone must still drop a record untried.
+test('ReadEpoch12: past the per-second budget, before any key rate starts, a datagram gets one failure', (t) => {
+  const integrity = new IntegrityMonitor(1, 128, 3 / 4);
+  const r = new ReadEpoch12(new EpochCipher12(provider, suite, keys, 1), integrity);
+  const w = new EpochCipher12(provider, suite, keys, 1);
+  const forged = (seq: number): Uint8Array => {
+    const f = w.seal(23, seq, Uint8Array.of(1));
+    f[f.length - 1]! ^= 1;
+    return f;
+  };
+  integrity.datagramStarted();
+  t.deepEqual(r.receive(forged(1), 0), { ok: false, reason: 'authentication' });
+  t.deepEqual(r.receive(forged(2), 0), { ok: false, reason: 'authentication-rate' });
+});
+
+test('ReadEpoch12: a key past its failure rate has its records dropped untried in the next datagram too', (t) => {
+  // The key's rate from its first failure: its 2^36 failures over 2^36 seconds, one a second.
+  const integrity = new IntegrityMonitor(1_000_000, 2 ** 36);
+  const r = new ReadEpoch12(new EpochCipher12(provider, suite, keys, 1), integrity);
+  const w = new EpochCipher12(provider, suite, keys, 1);
+  const forged = (seq: number): Uint8Array => {
+    const f = w.seal(23, seq, Uint8Array.of(1));
+    f[f.length - 1]! ^= 1;
+    return f;
+  };
+  integrity.datagramStarted();
+  t.deepEqual(r.receive(forged(1), 0), { ok: false, reason: 'authentication' });
+  integrity.datagramStarted();
+  t.deepEqual(r.receive(forged(2), 0), { ok: false, reason: 'authentication-rate' });
+  t.is(r.cipher.failed, 1, 'the second was not tried');
+});
+
 test('WriteEpoch12 numbers records from its first sequence number and counts them', (t) => {
   const w = new WriteEpoch12(new EpochCipher12(provider, suite, keys, 1), 7);
   const h = new Header12();

@@ -4,6 +4,7 @@ import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
 import { Header13, readHeader13 } from '../../runtime/record/codec13.js';
 import { EpochCipher } from '../../runtime/record/epoch-cipher.js';
 import { IntegrityMonitor } from '../../runtime/record/integrity-monitor.js';
+import { INTEGRITY_RATE_THRESHOLD, type AeadLimits } from '../../runtime/record/limits.js';
 import { ReadEpochs } from '../../runtime/record/read-epochs.js';
 import { ReadState13, type RecordOverflow } from '../../runtime/record/read-state13.js';
 import { HELD } from '../../runtime/record/record-codec.js';
@@ -23,20 +24,21 @@ const suite: SupportedCipherSuite = 'tls_aes_128_gcm_sha256';
 function pair(
   epochs: readonly number[],
   failuresPerSecond = 1_000_000,
-): { rx: ReadState13; tx: RecordLayer; told: RecordOverflow } {
+  integrity = new IntegrityMonitor(failuresPerSecond, 0),
+  limits?: AeadLimits,
+): { rx: ReadState13; tx: RecordLayer; told: RecordOverflow; held: ReadEpochs } {
   const held = new ReadEpochs(10_000, 4);
   for (const epoch of epochs)
     held.install(epoch, {
-      cipher: new EpochCipher(nodeProvider, epoch, suite, keysFor(nodeProvider, suite, epoch)),
+      cipher: new EpochCipher(nodeProvider, epoch, suite, keysFor(nodeProvider, suite, epoch), limits),
       window: new ReplayWindow(64),
       recovery: new SequenceRecovery(),
       expiresAt: undefined,
     });
-  const integrity = new IntegrityMonitor(failuresPerSecond, 0);
   integrity.datagramStarted();
   const tx = new RecordLayer({ provider: nodeProvider });
   const told: RecordOverflow = { recordOverflow: undefined };
-  return { rx: new ReadState13(held, integrity, undefined, told), tx, told };
+  return { rx: new ReadState13(held, integrity, undefined, told), tx, told, held };
 }
 
 function sealed(
@@ -109,6 +111,52 @@ test('past the per-second failure budget a record is dropped untried', (t) => {
   };
   t.is(open(rx, forged()).answer, 'authentication');
   t.is(open(rx, forged()).answer, 'authentication-rate');
+});
+
+test('a record that opens ends the run of failures: the next probe further ahead waits for 16 more in a row', (t) => {
+  // sequence-recovery.ts: every 16th failure in a row is tried again further ahead (AES-GCM's limit allows probes).
+  const { rx, tx, held } = pair([3]);
+  const epoch = held.get(3)!;
+  const forged = (): Uint8Array => {
+    const f = sealed(tx, 3, Uint8Array.of(1));
+    f[f.length - 1]! ^= 1;
+    return f;
+  };
+  for (let i = 0; i < 15; i++) t.is(open(rx, forged()).answer, 'authentication');
+  t.is(epoch.recovery.inRow, 15);
+  t.false(typeof open(rx, sealed(tx, 3, Uint8Array.of(2))).answer === 'string', 'a genuine record opens');
+  t.is(epoch.recovery.inRow, 0, 'the run ended');
+  for (let i = 0; i < 15; i++) t.is(open(rx, forged()).answer, 'authentication');
+  t.is(epoch.cipher.failed, 30, 'one decryption per forged record: no probe');
+});
+
+// The read state asks the monitor only once something failed in the datagram or the key's rate started
+// (IntegrityMonitor.mayOpen): each of the two alone must still drop a record untried.
+test('past the per-second budget, before any key rate starts (the layer rates a key from 3/4 of its limit), a datagram gets one failure', (t) => {
+  const integrity = new IntegrityMonitor(1, 128, INTEGRITY_RATE_THRESHOLD);
+  const { rx, tx } = pair([3], 1, integrity);
+  const forged = (): Uint8Array => {
+    const f = sealed(tx, 3, Uint8Array.of(1));
+    f[f.length - 1]! ^= 1;
+    return f;
+  };
+  t.is(open(rx, forged()).answer, 'authentication');
+  t.is(open(rx, forged()).answer, 'authentication-rate', 'the second failure of the datagram is not tried');
+});
+
+test('a key past its failure rate has its records dropped untried in the next datagram too', (t) => {
+  // The key's rate from its first failure: 2^20 failures over 2^20 seconds, one a second.
+  const integrity = new IntegrityMonitor(1_000_000, 2 ** 20);
+  const { rx, tx } = pair([3], 1_000_000, integrity, { confidentiality: 2 ** 20, integrity: 2 ** 20 });
+  const forged = (): Uint8Array => {
+    const f = sealed(tx, 3, Uint8Array.of(1));
+    f[f.length - 1]! ^= 1;
+    return f;
+  };
+  t.is(open(rx, forged()).answer, 'authentication');
+  integrity.datagramStarted();
+  t.is(integrity.failedInDatagram, 0);
+  t.is(open(rx, forged()).answer, 'authentication-rate', "the key's second failure this second is not tried");
 });
 
 test('above our record_size_limit a record of epoch 2 or later is too-long, and the overflow is kept for the alert', (t) => {

@@ -6,6 +6,7 @@ import type { CryptoProvider } from '../../runtime/crypto/provider.js';
 import { ALL_CIPHER_SUITES, type SupportedCipherSuite } from '../../runtime/crypto/suites.js';
 import { RecordLayer, type RecordLayerConfig } from '../../runtime/record/record-layer.js';
 import { RecordLayerError } from '../../runtime/record/record-writer.js';
+import { StagedRecords } from '../../runtime/record/staged-records.js';
 import { hex } from '../support/canon.js';
 import { keysFor } from '../support/record-pair.js';
 
@@ -162,4 +163,12 @@ test('sealBatch checks every record and the usage limit before numbering any', (
     message: /usage limit/,
   });
   t.is(limited.stagedCount, 0);
+});
+
+test('a staged burst, sealed, is kept as the spare the next burst takes (staged-records.ts)', (t) => {
+  const staged = StagedRecords.take();
+  staged.seal(true);
+  t.is(StagedRecords.take(), staged, 'given back empty, taken again');
+  staged.seal();
+  t.not(StagedRecords.take(), staged, 'sealed without giving back: not a spare');
 });
