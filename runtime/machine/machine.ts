@@ -77,8 +77,9 @@ export class Machine<C, S extends { readonly kind: string }, E extends { readonl
           continue;
         }
         this.state = next;
-        this.running?.took(e, before, this.context);
+        // The driver's own fields first: the inspector's copy is compared with what the connection reports.
         this.took(before, e, next);
+        this.running?.took(e, before, this.context);
       }
     } finally {
       this.busy = false;
