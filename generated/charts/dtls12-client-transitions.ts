@@ -216,12 +216,6 @@ export function dtls12ClientStep(c: HandshakeParts12, state: ClientState12, even
       break;
     case 'connected':
       switch (event.type) {
-        case 'ApplicationData': {
-          {
-            const s1 = CLIENT_STEPS12.deliverApplicationData(c, state, event, undefined, 'connected');
-            return s1 satisfies At<'connected'>;
-          }
-        }
         case 'HelloRequest': {
           {
             const s1 = CLIENT_STEPS12.sendWarningAlert(c, state, event, P1, 'connected');
@@ -288,7 +282,7 @@ export const dtls12ClientTakes: { readonly [S in Dtls12ClientStateKind]: Readonl
   waitResumedNewSessionTicketOrChangeCipherSpec: new Set(['ChangeCipherSpec', 'NewSessionTicket', 'alertReceived', 'fail']),
   waitResumedChangeCipherSpec: new Set(['ChangeCipherSpec', 'alertReceived', 'fail']),
   waitResumedFinished: new Set(['Finished', 'alertReceived', 'fail']),
-  connected: new Set(['ApplicationData', 'ClientHello', 'FinishedRetransmitted', 'HelloRequest', 'alertReceived', 'close', 'closeNotify', 'fail']),
+  connected: new Set(['ClientHello', 'FinishedRetransmitted', 'HelloRequest', 'alertReceived', 'close', 'closeNotify', 'fail']),
   closed: new Set([]),
   failed: new Set([]),
 };

@@ -250,11 +250,6 @@ export const dtls12ClientChart = {
     },
     "connected": {
       "on": {
-        "ApplicationData": {
-          "actions": [
-            "deliverApplicationData"
-          ]
-        },
         "HelloRequest": {
           "actions": [
             {
@@ -311,7 +306,6 @@ export type Dtls12ClientState = 'start' | 'waitServerHello' | 'waitCertificate' 
 
 /** The events the chart handles; messages carry their decoded payload. */
 export type Dtls12ClientEvent =
-  | { readonly type: 'ApplicationData' }
   | { readonly type: 'Certificate'; readonly payload: Tls12Certificate }
   | { readonly type: 'CertificateRequest'; readonly payload: Tls12CertificateRequest }
   | { readonly type: 'ChangeCipherSpec'; readonly payload: ChangeCipherSpec }
@@ -331,7 +325,7 @@ export type Dtls12ClientEvent =
   | { readonly type: 'fail'; readonly payload: AlertDescription }
 ;
 
-export type Dtls12ClientAction = 'acceptServerCertificate' | 'applyCertificateRequest' | 'applyHelloVerifyRequest' | 'applyPskServerKeyExchange' | 'applyServerHello' | 'completeHandshake' | 'deliverApplicationData' | 'installReadEpoch' | 'recordPeerAlert' | 'resumeSession' | 'retransmitLastFlight' | 'sendClientFinishedFlight' | 'sendClientFlight' | 'sendClientHello' | 'sendCloseNotify' | 'sendFatalAlert' | 'sendWarningAlert' | 'storeSessionTicket' | 'verifyServerFinished' | 'verifyServerKeyExchange';
+export type Dtls12ClientAction = 'acceptServerCertificate' | 'applyCertificateRequest' | 'applyHelloVerifyRequest' | 'applyPskServerKeyExchange' | 'applyServerHello' | 'completeHandshake' | 'installReadEpoch' | 'recordPeerAlert' | 'resumeSession' | 'retransmitLastFlight' | 'sendClientFinishedFlight' | 'sendClientFlight' | 'sendClientHello' | 'sendCloseNotify' | 'sendFatalAlert' | 'sendWarningAlert' | 'storeSessionTicket' | 'verifyServerFinished' | 'verifyServerKeyExchange';
 export type Dtls12ClientGuard = 'firstHelloVerifyRequest' | 'plainPsk' | 'pskKeyExchange' | 'sessionResumed';
 export type Dtls12ClientDelay = never;
 
@@ -347,7 +341,6 @@ export interface Dtls12ClientActionParams {
   readonly applyPskServerKeyExchange: undefined;
   readonly applyServerHello: undefined;
   readonly completeHandshake: undefined;
-  readonly deliverApplicationData: undefined;
   readonly installReadEpoch: undefined;
   readonly recordPeerAlert: undefined;
   readonly resumeSession: undefined;

@@ -129,12 +129,6 @@ export function dtls12ServerStep(c: HandshakeParts12, state: ServerState12, even
       break;
     case 'connected':
       switch (event.type) {
-        case 'ApplicationData': {
-          {
-            const s1 = SERVER_STEPS12.deliverApplicationData(c, state, event, undefined, 'connected');
-            return s1 satisfies At<'connected'>;
-          }
-        }
         case 'HelloRequest': {
           {
             const s1 = SERVER_STEPS12.sendWarningAlert(c, state, event, P0, 'connected');
@@ -195,7 +189,7 @@ export const dtls12ServerTakes: { readonly [S in Dtls12ServerStateKind]: Readonl
   waitClientFinished: new Set(['Finished', 'alertReceived', 'fail']),
   waitResumedChangeCipherSpec: new Set(['ChangeCipherSpec', 'alertReceived', 'fail']),
   waitResumedFinished: new Set(['Finished', 'alertReceived', 'fail']),
-  connected: new Set(['ApplicationData', 'ClientHello', 'FinishedRetransmitted', 'HelloRequest', 'alertReceived', 'close', 'closeNotify', 'fail']),
+  connected: new Set(['ClientHello', 'FinishedRetransmitted', 'HelloRequest', 'alertReceived', 'close', 'closeNotify', 'fail']),
   closed: new Set([]),
   failed: new Set([]),
 };

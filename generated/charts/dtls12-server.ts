@@ -157,11 +157,6 @@ export const dtls12ServerChart = {
     },
     "connected": {
       "on": {
-        "ApplicationData": {
-          "actions": [
-            "deliverApplicationData"
-          ]
-        },
         "HelloRequest": {
           "actions": [
             {
@@ -218,7 +213,6 @@ export type Dtls12ServerState = 'waitClientHello' | 'waitClientCertificate' | 'w
 
 /** The events the chart handles; messages carry their decoded payload. */
 export type Dtls12ServerEvent =
-  | { readonly type: 'ApplicationData' }
   | { readonly type: 'Certificate'; readonly payload: Tls12Certificate }
   | { readonly type: 'CertificateVerify'; readonly payload: CertificateVerify }
   | { readonly type: 'ChangeCipherSpec'; readonly payload: ChangeCipherSpec }
@@ -233,7 +227,7 @@ export type Dtls12ServerEvent =
   | { readonly type: 'fail'; readonly payload: AlertDescription }
 ;
 
-export type Dtls12ServerAction = 'acceptClientCertificate' | 'applyClientHello' | 'applyClientKeyExchange' | 'completeHandshake' | 'deliverApplicationData' | 'installReadEpoch' | 'recordPeerAlert' | 'retransmitLastFlight' | 'sendCloseNotify' | 'sendFatalAlert' | 'sendHelloVerifyRequest' | 'sendResumedServerFlight' | 'sendServerFinishedFlight' | 'sendServerFlight' | 'sendWarningAlert' | 'verifyClientCertificateVerify' | 'verifyClientFinished';
+export type Dtls12ServerAction = 'acceptClientCertificate' | 'applyClientHello' | 'applyClientKeyExchange' | 'completeHandshake' | 'installReadEpoch' | 'recordPeerAlert' | 'retransmitLastFlight' | 'sendCloseNotify' | 'sendFatalAlert' | 'sendHelloVerifyRequest' | 'sendResumedServerFlight' | 'sendServerFinishedFlight' | 'sendServerFlight' | 'sendWarningAlert' | 'verifyClientCertificateVerify' | 'verifyClientFinished';
 export type Dtls12ServerGuard = 'clientCertificateRequested' | 'clientCertificateSent' | 'cookieMissing' | 'resumableSession';
 export type Dtls12ServerDelay = never;
 
@@ -247,7 +241,6 @@ export interface Dtls12ServerActionParams {
   readonly applyClientHello: undefined;
   readonly applyClientKeyExchange: undefined;
   readonly completeHandshake: undefined;
-  readonly deliverApplicationData: undefined;
   readonly installReadEpoch: undefined;
   readonly recordPeerAlert: undefined;
   readonly retransmitLastFlight: undefined;

@@ -490,9 +490,9 @@ export class Connection12 implements Inbound12Host, VersionState {
     else {
       this.lastAuthenticated = this.now;
       if (h.type === TLS12_CID && sequenceNumber > this.newestCidRecord) this.newerCidRecord(sequenceNumber);
-      // The application_data row of RECORD_RULES['DTLSv1.2'] once connected, without the lookup.
-      if (contentType === APPLICATION_DATA && this.state === 'connected')
-        this.dispatch({ type: 'ApplicationData', data: content });
+      // The application_data row of RECORD_RULES['DTLSv1.2'] once connected, without the lookup; application data
+      // goes around the chart, as in 1.3 (no handshake state changes with it).
+      if (contentType === APPLICATION_DATA && this.state === 'connected') this.events.data(content);
       else this.content(contentType, content, 1, sequenceNumber);
     }
     return !this.ended;
@@ -531,7 +531,7 @@ export class Connection12 implements Inbound12Host, VersionState {
       case 'alert':
         return this.alertRecord(fragment);
       case 'applicationData':
-        return this.dispatch({ type: 'ApplicationData', data: fragment });
+        return this.events.data(fragment);
     }
   }
 

@@ -1,7 +1,7 @@
 /**
  * The events the 1.2 machines take, named as in spec/charts/dtls12-*.json: a whole handshake message (its chart event
- * name, with the message), the peer's ChangeCipherSpec, and what the connection reports (application data, a peer's
- * alert, a local close or failure). The ServerHello comes decoded (the client's guards branch on it); the server's
+ * name, with the message), the peer's ChangeCipherSpec, and what the connection reports (a peer's alert, a local close
+ * or failure; application data goes around the machines). The ServerHello comes decoded (the client's guards branch on it); the server's
  * ClientHello comes with its plan (client-hello-plan12.ts: the cookie check, the session to resume and the suite,
  * computed before dispatch so the guards stay pure).
  */
@@ -23,7 +23,6 @@ type MessageEvent<T extends string> = T extends string ? { readonly type: T; rea
 /** What either machine takes besides handshake messages. */
 type CommonEvent12 =
   | { readonly type: 'ChangeCipherSpec' }
-  | { readonly type: 'ApplicationData'; readonly data: Uint8Array }
   | { readonly type: 'FinishedRetransmitted' }
   | { readonly type: 'closeNotify' }
   | { readonly type: 'close' }

@@ -36,11 +36,6 @@ export const SESSION_STEPS12 = {
     return { kind: 'closed', reason: e.type === 'close' ? 'local' : 'close_notify' };
   },
 
-  deliverApplicationData<S>(c: HandshakeParts12, s: S, e: Event12, _p: unknown, _to: string): S {
-    if (e.type === 'ApplicationData') c.events.data(e.data);
-    return s;
-  },
-
   /** RFC 5746 §4.2, §4.4: renegotiation refused with a warning, the session goes on. */
   sendWarningAlert<S>(c: HandshakeParts12, s: S, _e: unknown, p: Alert, _to: string): S {
     sendAlert12(c, 'warning', p.alert);
