@@ -214,7 +214,7 @@ export class Connection12 implements Inbound12Host, VersionState {
 
   /** The chart state the handshake is in. */
   get state(): string {
-    return this.machine.current.kind;
+    return this.machine.kind;
   }
 
   /** What ended the connection, when it failed. */
@@ -251,7 +251,7 @@ export class Connection12 implements Inbound12Host, VersionState {
   receive(datagram: Uint8Array, now: number, path?: string): void {
     this.now = now; // the caller's time: the flight timer's deadlines due by then fire first
     this.clock.advanceTo(now);
-    if (this.ended) return;
+    if (this.machine.ended) return;
     this.startedAt ??= now;
     this.counts.datagramsReceived++;
     // A client's path is its own socket's (it moves by rebind); a server's is its peer's, which may move (peer-path12.ts).
@@ -291,7 +291,7 @@ export class Connection12 implements Inbound12Host, VersionState {
   /** Sends application data (RFC 5246 §6.2.1: records of at most 2^14 bytes, each fitting a datagram). */
   send(data: Uint8Array, now?: number): void {
     if (now !== undefined) this.now = now;
-    if (this.state !== 'connected' || this.writer.epoch1 === undefined)
+    if (this.machine.kind !== 'connected' || this.writer.epoch1 === undefined)
       throw new ConnectionStateError(`send() in ${this.state}`);
     const exhausted = this.writer.applicationData(data, this.config.base.maxDatagramSize);
     if (exhausted === undefined) return void (this.counts.applicationBytesSent += data.length);
@@ -399,7 +399,7 @@ export class Connection12 implements Inbound12Host, VersionState {
 
   /** @internal */
   get ended(): boolean {
-    return this.state === 'closed' || this.state === 'failed';
+    return this.machine.ended;
   }
 
   /** @internal */
@@ -492,10 +492,10 @@ export class Connection12 implements Inbound12Host, VersionState {
       if (h.type === TLS12_CID && sequenceNumber > this.newestCidRecord) this.newerCidRecord(sequenceNumber);
       // The application_data row of RECORD_RULES['DTLSv1.2'] once connected, without the lookup; application data
       // goes around the chart, as in 1.3 (no handshake state changes with it).
-      if (contentType === APPLICATION_DATA && this.state === 'connected') this.events.data(content);
+      if (contentType === APPLICATION_DATA && this.machine.kind === 'connected') this.events.data(content);
       else this.content(contentType, content, 1, sequenceNumber);
     }
-    return !this.ended;
+    return !this.machine.ended;
   }
 
   /** @internal The read state keeps the epoch-1 records that wait for the ChangeCipherSpec itself. */

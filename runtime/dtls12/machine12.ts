@@ -35,9 +35,13 @@ function roleChart(
 export class Machine12 extends Machine<HandshakeParts12, HandshakeState12, Event12> {
   /** Called after each chart transition taken (the inspector's and the coverage oracle's view): state before, event, state after. */
   onTransition: ((from: string, event: string, to: string) => void) | undefined;
+  /** The state's kind and whether it is an end (`closed`, `failed`): read per record and per poll, so fields, kept with each move. */
+  kind: HandshakeState12['kind'];
+  ended = false;
 
   constructor(role: 'client' | 'server', parts: HandshakeParts12, charts: Charts12) {
     super(role === 'client' ? { kind: 'start' } : { kind: 'waitClientHello' }, parts, roleChart(role, charts));
+    this.kind = this.state.kind;
   }
 
   /** The state the handshake is in. */
@@ -53,6 +57,7 @@ export class Machine12 extends Machine<HandshakeParts12, HandshakeState12, Event
   /** A state the chart does not lead to: a client starting from a 1.3 offer already sent, or a connection ended outside the chart. */
   enter(next: HandshakeState12): void {
     this.state = next;
+    this.kept(next);
   }
 
   /** Like a transition taken on `event` (reported to the watcher and `onTransition`), to `next` although the chart did not take it. */
@@ -64,6 +69,12 @@ export class Machine12 extends Machine<HandshakeParts12, HandshakeState12, Event
   }
 
   protected override took(before: HandshakeState12, event: Event12, next: HandshakeState12): void {
+    this.kept(next);
     this.onTransition?.(before.kind, event.type, next.kind);
+  }
+
+  private kept(next: HandshakeState12): void {
+    this.kind = next.kind;
+    this.ended = next.kind === 'closed' || next.kind === 'failed';
   }
 }
