@@ -4,6 +4,7 @@ import type { Connection } from '../../connection/connection-api.js';
 import type { ConnectionEvent } from '../../connection/events.js';
 import { IPV4_SAFE_DATAGRAM, IPV6_SAFE_DATAGRAM, PeerPaths, pathOf, type RemoteAddress } from '../peer-paths.js';
 import { Transport } from '../transport.js';
+import type { SessionPlace } from '../session-place.js';
 import { describeFailure, type SessionEnding } from './session-failure.js';
 import type { SessionCloseReason } from './session-types.js';
 import { SessionRest, type SessionOwnerOf } from './session-rest.js';
@@ -55,8 +56,18 @@ export abstract class SessionDriver extends SessionRest {
     return performance.now();
   }
 
-  constructor(remote: RemoteAddress | undefined) {
-    super();
+  /** @internal Where a listener's session sits in its transport's demux and its admission (the listener sets it; a client's is never placed). */
+  readonly place: SessionPlace = {
+    key: '',
+    cids: undefined,
+    random: undefined,
+    handshaking: true,
+    host: '',
+    handshakeKeysUntil: undefined,
+  };
+
+  constructor(remote: RemoteAddress | undefined, owner: SessionOwnerOf<SessionRest> | undefined) {
+    super(owner);
     this.remote = remote ?? NOWHERE;
   }
 
@@ -66,21 +77,14 @@ export abstract class SessionDriver extends SessionRest {
   protected abstract connectionEnded(): void;
 
   /**
-   * @internal Drives `connection` over `socket` to `remote`; `owner`: who hears first (a listener's), `client`: the
-   * socket is the session's own (closed after the end) and `connected` to the peer.
+   * @internal Drives `connection` over `socket` to `remote`; `client`: the socket is the session's own (closed after the
+   * end) and `connected` to the peer.
    */
-  drive(
-    connection: Connection,
-    socket: Socket,
-    remote: RemoteAddress,
-    owner: SessionOwnerOf<this> | undefined,
-    client?: { readonly connected: boolean },
-  ): void {
+  drive(connection: Connection, socket: Socket, remote: RemoteAddress, client?: { readonly connected: boolean }): void {
     this.live = connection;
     this.socket = socket;
     this.transport = Transport.of(socket);
     this.remote = remote;
-    this.owner = owner;
     this.socketConnected = client?.connected === true;
     this.ownsSocket = client !== undefined;
   }
@@ -359,7 +363,7 @@ export abstract class SessionDriver extends SessionRest {
       const to = this.paths?.addressOf(e.to);
       if (to !== undefined) this.remote = to;
     }
-    if (e.type !== 'data') this.owner?.sessionEvent?.(this, e); // data goes to the session, not through the listener
+    if (e.type !== 'data') this.owner?.sessionEvent(this, e); // data goes to the session, not through the listener
     this.handle(e);
     if (e.type === 'closed') {
       const f = this.current.failure;
@@ -406,7 +410,7 @@ export abstract class SessionDriver extends SessionRest {
     this.timerAt = undefined;
     const live = this.live; // a hibernated session holds no keys: not thawed to free them
     if (live) this.guard(() => live.releaseKeys()); // what it had to send went out in the pump that saw it end
-    this.owner?.sessionEnded(this);
+    this.owner?.connectionEnded(this);
     if (this.ownsSocket) void this.flushedOut().then(() => this.closeSocket());
     queueMicrotask(() => this.connectionEnded());
   }

@@ -20,6 +20,7 @@ import { peerEntry } from '../../pki/raw-public-key.js';
 import { certificateFingerprint, type FingerprintHash } from '../../pki/fingerprint.js';
 import { addressOfPath, type RemoteAddress } from '../peer-paths.js';
 import { SessionDriver } from './session-driver.js';
+import type { SessionOwnerOf } from './session-rest.js';
 import { LazyOutcome } from '../lazy-outcome.js';
 import type { AuthorizationRecord } from './authorization.js';
 import { MessageTooLargeError, SessionStateError, withCode, type DtlsError } from './errors.js';
@@ -42,12 +43,7 @@ const SURELY_FITS_BELOW_MTU = 5 + 255 + 1 + 16;
 const noop = (): void => {};
 
 /** What a server session tells its listener (DtlsListener, listener.ts: the type parameter, so not imported back here). */
-export interface SessionListener {
-  /** @internal */
-  callbackFailed(error: Error, session: DtlsSession, duringHandshake: boolean): void;
-  /** @internal */
-  sessionEnded(session: DtlsSession): void;
-}
+export type SessionListener = SessionOwnerOf<DtlsSession>;
 
 /**
  * One DTLS association (1.3, or 1.2 where negotiated) with one peer, as node:dtls's DTLSSession: `opened` and `closed`
@@ -119,7 +115,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
     authorization: AuthorizationRecord | undefined,
     listener: L | undefined,
   ) {
-    super(remote);
+    super(remote, listener);
     this.role = role;
     this.mtu = mtu;
     this.authorization = authorization;
