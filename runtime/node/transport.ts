@@ -29,7 +29,7 @@ export interface Slot<P extends Receiver = Receiver> {
  * gets a datagram no session took (a ClientHello to admit, or nothing: `hello` is undefined then).
  */
 export interface Admitter<P extends Receiver> {
-  readonly waiting: { hold(key: string, d: Uint8Array): boolean };
+  readonly waiting: { readonly paths: ReadonlyMap<string, unknown>; hold(key: string, d: Uint8Array): boolean };
   unplaced(
     d: Uint8Array,
     address: string,
@@ -136,34 +136,25 @@ export class Transport<P extends Receiver = Receiver> {
 
   /**
    * A client's: every datagram on the socket from `from()` (the server's address and port; any, with `connected`: the
-   * kernel lets only the server's through) goes to `session`, named by `path()` (the client's socket path).
+   * kernel lets only the server's through, and `from` is not asked) goes to `session`, named by `named.path` (the
+   * client's socket path, read as each datagram comes).
    */
   deliverToOne(
     session: Pick<Receiver, 'deliver'>,
     from: () => { readonly address: string; readonly port: number },
-    path: () => string | undefined,
+    named: { readonly path: string | undefined },
     connected: boolean,
   ): void {
     this.socket.on('message', (msg: Buffer, rinfo: { address: string; port: number }) => {
-      const server = from();
-      if (connected || (rinfo.port === server.port && rinfo.address === server.address))
-        session.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), undefined, path());
+      if (!connected) {
+        const server = from();
+        if (rinfo.port !== server.port || rinfo.address !== server.address) return;
+      }
+      session.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), undefined, named.path);
     });
   }
 
-  /** Sends `datagrams[0..count)` to `address:port` (or the connected peer), in order ({@link DatagramIo.send}). */
-  send(
-    datagrams: readonly Uint8Array[],
-    count: number,
-    port: number,
-    address: string,
-    connected: boolean,
-    sent: (error?: Error | null) => void,
-  ): void {
-    this.io.send(datagrams, count, port, address, connected, sent);
-  }
-
-  /** The datagram I/O under this transport: counts, batching, observers, a fleet's divert. */
+  /** The datagram I/O under this transport, every session's way out ({@link DatagramIo.send}): counts, batching, observers, a fleet's divert. */
   get datagrams(): DatagramIo {
     return this.io;
   }
@@ -174,22 +165,27 @@ export class Transport<P extends Receiver = Receiver> {
    * record of it authenticated there after a CID lookup (undefined when none did; an unknown CID is counted).
    */
   readonly receive = (d: Uint8Array, address: string, port: number, path?: string): P | undefined => {
-    const at = this.cidAt(d);
-    if (at === 0) {
-      this.byAddress(d, address, port, path ?? `${address}|${port}`);
+    // Where its first record carries its CID, as cidAt (written out here: one call less per datagram).
+    const first = d[0];
+    const cidLength = this.cidLength;
+    const at =
+      cidLength === 0 || first === undefined
+        ? 0
+        : (first & 0xe0) === 0x20 && (first & 0x10) !== 0
+          ? 1
+          : first === TLS12_CID
+            ? TLS12_CID_AT
+            : 0;
+    if (at !== 0) {
+      const session = d.length < at + cidLength ? undefined : this.cids.get(cidKey(d.subarray(at, at + cidLength)));
+      if (session !== undefined) return session.deliver(d, { address, port }) ? session : undefined;
+      this.unknownConnectionId++;
       return undefined;
     }
-    const session =
-      d.length < at + this.cidLength ? undefined : this.cids.get(cidKey(d.subarray(at, at + this.cidLength)));
-    if (session !== undefined) return session.deliver(d, { address, port }) ? session : undefined;
-    this.unknownConnectionId++;
-    return undefined;
-  };
-
-  /** A datagram without a CID of ours: to the sessions of its address and port, else to the admitter. */
-  private byAddress(d: Uint8Array, address: string, port: number, key: string): void {
+    // No CID of ours: to the sessions of its address and port, else to the admitter.
+    const key = path ?? `${address}|${port}`;
     const admitter = this.admitter;
-    if (admitter?.waiting.hold(key, d) === true) return;
+    if (admitter !== undefined && admitter.waiting.paths.size > 0 && admitter.waiting.hold(key, d)) return undefined;
     const slot = this.slots.get(key);
     const hello = d[0] === HANDSHAKE ? peekClientHello(d) : undefined; // a record of a session's data goes on at once
     if (slot !== undefined && hello === undefined) {
@@ -197,12 +193,13 @@ export class Transport<P extends Receiver = Receiver> {
       const { primary, successor } = slot;
       primary?.deliver(d);
       successor?.deliver(d);
-      return;
+      return undefined;
     }
     const known = slot !== undefined && hello !== undefined ? this.matching(slot, hello) : undefined;
     if (known !== undefined) known.deliver(d);
     else admitter?.unplaced(d, address, port, key, slot, hello);
-  }
+    return undefined;
+  };
 
   /** Where a datagram's first record carries its CID: after a unified header's first byte, or in a tls12_cid record; 0 without one. */
   private cidAt(d: Uint8Array): number {

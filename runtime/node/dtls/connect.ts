@@ -12,6 +12,9 @@ import { DtlsConnection } from '../../dtls/connection.js';
 import type { Connection } from '../../connection/connection-api.js';
 import { localEntry } from '../../pki/raw-public-key.js';
 
+/** A transport client's datagrams carry no socket path (its transport's socket is never rebound). */
+const UNNAMED = { path: undefined };
+
 /** Where a name resolved to. */
 interface Resolved {
   readonly address: string;
@@ -168,12 +171,7 @@ function startOverTransport(
     session.remote = to;
   });
   // The demux of a client's transport: only datagrams from the server's address and port reach the session.
-  Transport.of(socket).deliverToOne(
-    session,
-    () => server,
-    () => undefined,
-    false,
-  );
+  Transport.of(socket).deliverToOne(session, () => server, UNNAMED, false);
   queueMicrotask(() => {
     if (!session.isEnded) session.startHandshake();
   });

@@ -397,7 +397,7 @@ export abstract class ListenerAdmission implements Omit<SessionListener, 'sessio
 
   /** Sends the responder's HelloRetryRequest or alert to `address:port` (and tells the refusal listeners of an alert). */
   private reply(outcome: HelloOutcome & { kind: 'reply' }, address: string, port: number): void {
-    this.transport.send([outcome.datagram], 1, port, address, false, NO_CALLBACK);
+    this.transport.datagrams.send([outcome.datagram], 1, port, address, false, NO_CALLBACK);
     if (outcome.what !== 'hello-retry-request' && outcome.what !== 'hello-verify-request')
       this.refused({ address, port }, outcome.what, outcome.reason ?? outcome.what, outcome.callbackError);
   }
