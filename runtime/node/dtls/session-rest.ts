@@ -8,26 +8,28 @@ import type { FrozenSession } from '../../connection/hibernation.js';
  * A server session's listener (runtime/node/dtls/listener-admission.ts and listener.ts; `S`: the session class, named
  * by a parameter so this file imports nothing of it): one object for all its sessions, each call naming the session.
  * It hears of each event but application data before the session's own handling, of its end, and makes its connection
- * again after hibernation. A client's session has none.
+ * again after hibernation. A client's session has none. Its members are internal: the shipped declarations show none
+ * (the listener's are internal too).
  */
 export interface SessionOwnerOf<S> {
+  /** @internal Each event but application data, before the session's own handling. */
   sessionEvent(session: S, e: ConnectionEvent): void;
-  /** The session's connection ended (closed, failed, aborted): out of the demux, admission and resting. */
+  /** @internal The session's connection ended (closed, failed, aborted): out of the demux, admission and resting. */
   connectionEnded(session: S): void;
-  /** The session has settled its promises: it is no longer one the listener's close or destroy ends. */
+  /** @internal The session has settled its promises: it is no longer one the listener's close or destroy ends. */
   sessionEnded(session: S): void;
-  /** An application callback ended the session (`duringHandshake`: before it opened). */
+  /** @internal An application callback ended the session (`duringHandshake`: before it opened). */
   callbackFailed(error: Error, session: S, duringHandshake: boolean): void;
-  /** A parked session ({@link SessionRest.park}) took an authenticated record: it is awake again. */
+  /** @internal A parked session ({@link SessionRest.park}) took an authenticated record: it is awake again. */
   sessionWoke(session: S): void;
-  /** Makes a connection again of a session it hibernated (on the configuration it was made with). */
+  /** @internal Makes a connection again of a session it hibernated (on the configuration it was made with). */
   thaw(session: S, frozen: FrozenSession, now: number): Connection;
   /**
-   * A datagram for a hibernated session, screened without thawing it (hibernation.ts screenFrozen): the session kept
+   * @internal A datagram for a hibernated session, screened without thawing it (hibernation.ts screenFrozen): the session kept
    * again, what it dropped counted, when nothing in it is for the session; undefined when it must thaw for it.
    */
   screen(session: S, frozen: FrozenSession, datagram: Uint8Array): FrozenSession | undefined;
-  /** A hibernated session was thawed without waking (a call on its connection): it may rest again. */
+  /** @internal A hibernated session was thawed without waking (a call on its connection): it may rest again. */
   sessionThawed(session: S): void;
 }
 
