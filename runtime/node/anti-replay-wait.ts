@@ -88,6 +88,8 @@ export class AntiReplayWait {
   private readonly store: AntiReplayStore;
   private readonly limits: AntiReplayWaitLimits;
   private readonly waiting = new Map<string, Waiting>();
+  /** The paths a ClientHello waits for (the demux reads its size before {@link hold}: nothing waits, no call). */
+  readonly paths: ReadonlyMap<string, unknown> = this.waiting;
   private readonly hosts = new Map<string, { clientHellos: number; bytes: number }>();
   private bytes = 0;
   private counts = { overflowed: 0, dropped: 0, refused: 0, timedOut: 0 };

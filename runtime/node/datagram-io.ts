@@ -3,16 +3,6 @@ import { constants } from 'node:os';
 import { nativeBinding, type NativeBinding } from '../crypto/native/binding.js';
 import { beginReceiveBatch, endReceiveBatch, type ReceiveBatchSource } from '../wire/message-arena.js';
 
-/**
- * Whether a datagram starting with `first` may be lent: a DTLS 1.3 unified header (0b001xxxxx, RFC 9147 §4) or a DTLS
- * 1.2 application_data record (23), the records of an established session. Their receivers keep no view of the
- * datagram: the 1.3 record layer hands up copies, the 1.2 connection reads a lone application_data record in place and
- * copies any other datagram first (tests/buffers, tests/dtls12/receive-path*.test.ts).
- */
-function lendable(first: number): boolean {
-  return (first & 0xe0) === 0x20 || first === 23;
-}
-
 const EMSGSIZE = constants.errno.EMSGSIZE;
 /** udpSendBatch's status: the errno that stopped a batch (reused: one send at a time on the main thread or a worker's). */
 const SEND_STATUS = new Int32Array(1);
@@ -54,6 +44,11 @@ export class DatagramIo {
    * own reading (`reads` recvmmsg calls; `groBuffers` coalesced runs among them, holding `groDatagrams` datagrams).
    */
   readonly counts = {
+    /** Every datagram delivered ({@link receive}, whichever way it was read) and sent ({@link send}, whichever way it left), and their bytes. */
+    datagramsIn: 0,
+    bytesIn: 0,
+    datagramsOut: 0,
+    bytesOut: 0,
     batchedSends: 0,
     batchedDatagramsSent: 0,
     drains: 0,
@@ -70,11 +65,12 @@ export class DatagramIo {
   private readonly state: object | undefined;
   private lastAddress = '';
   private lastIpv4 = -1;
+  /** readAll's batch being delivered, reused from read to read (a nested read makes its own). */
+  private readonly batch = new DeliveredBatch(SEGMENT_META, 4, 0);
   /** The watcher of {@link receive}'s own reading, while it reads. */
   private watcher: object | undefined;
   private groOn = false;
   private observer: ((bytes: number) => void) | undefined;
-  private sentObserver: ((datagrams: number, bytes: number) => void) | undefined;
   /**
    * Takes the datagrams of a send to `address:port` elsewhere when it returns true (a fleet's worker sends to a client
    * that reaches the fleet through another host by that host: runtime/node/dtls/workers/fleet-link.ts).
@@ -115,11 +111,10 @@ export class DatagramIo {
     connected: boolean,
     sent: (error?: Error | null) => void,
   ): void {
-    if (this.sentObserver !== undefined) {
-      let bytes = 0;
-      for (let i = 0; i < count; i++) bytes += datagrams[i]!.length;
-      this.sentObserver(count, bytes);
-    }
+    let bytes = 0;
+    for (let i = 0; i < count; i++) bytes += datagrams[i]!.length;
+    this.counts.datagramsOut += count;
+    this.counts.bytesOut += bytes;
     if (this.divert !== undefined && !connected && this.divert(datagrams, count, address, port)) {
       for (let i = 0; i < count; i++) sent();
       return;
@@ -127,7 +122,7 @@ export class DatagramIo {
     let done = 0;
     const fd = this.fd();
     if (fd !== undefined) {
-      const ipv4 = connected ? 0 : this.ipv4(address);
+      const ipv4 = connected ? 0 : address === this.lastAddress ? this.lastIpv4 : this.ipv4(address);
       // In calls of at most SEND_BATCH_MAX (the addon's cap), as many as it takes: what one send hands over (a client's
       // held messages released together, a server's burst) is not bounded by it.
       while (ipv4 >= 0 && done < count) {
@@ -167,7 +162,7 @@ export class DatagramIo {
    */
   drain(deliver: (datagram: Uint8Array, address: string, port: number) => void, max = 256): number {
     // Never the shared buffer while a datagram lent from it is being delivered (see receive's `lend`).
-    const slab = slabInUse ? new Uint8Array(RECEIVE_BATCH * RECEIVE_STRIDE) : receiveSlab();
+    const slab = slabInUse ? new Uint8Array(RECEIVE_BATCH * RECEIVE_STRIDE) : (RECEIVE_SLAB ?? receiveSlab());
     const meta = RECEIVE_META;
     let taken = 0;
     while (taken < max) {
@@ -208,11 +203,6 @@ export class DatagramIo {
     return { own: this.watcher !== undefined, gro: this.watcher !== undefined && this.groOn };
   }
 
-  /** Calls `observer` with the datagrams and bytes of every {@link send}, whichever way they leave (the listener's `packetsSent`, `bytesSent`). */
-  observeSent(observer: (datagrams: number, bytes: number) => void): void {
-    this.sentObserver = observer;
-  }
-
   /** Calls `observer` with the length of every datagram {@link receive} delivers, whichever way it was read (the endpoint's counters). */
   observe(observer: (bytes: number) => void): void {
     this.observer = observer;
@@ -240,6 +230,8 @@ export class DatagramIo {
   ): void {
     const gro = options.gro ?? !GRO_DISABLED;
     const counted = (d: Uint8Array, address: string, port: number, path?: string): void => {
+      this.counts.datagramsIn++;
+      this.counts.bytesIn += d.length;
       this.observer?.(d.length);
       deliver(d, address, port, path);
     };
@@ -251,8 +243,9 @@ export class DatagramIo {
     if (b?.udpReceiveStart === undefined || b.udpReceiveSegments === undefined || b.udpReceiveStop === undefined)
       return;
     const lend = options.lend === true;
-    if (this.fd() !== undefined) this.takeOver(counted, gro, lend);
-    else this.socket.once('listening', () => this.takeOver(counted, gro, lend));
+    // The own reading counts and observes each datagram itself (readAll), without `counted`'s call.
+    if (this.fd() !== undefined) this.takeOver(deliver, gro, lend);
+    else this.socket.once('listening', () => this.takeOver(deliver, gro, lend));
   }
 
   /** Stops libuv's reading of the socket and starts ours; leaves node:dgram's in place when any step is refused. */
@@ -293,8 +286,11 @@ export class DatagramIo {
 
   /**
    * Everything waiting on the socket (up to a bound per wake-up, for fairness: the watcher calls again while more
-   * waits), in order, each datagram delivered as it is split from its buffer: a copy, or with `lend` a view (see
-   * {@link receive}).
+   * waits), in order, each datagram delivered as it is split from its buffer (UDP GRO): a copy, or with `lend` a view
+   * of a datagram that starts with a protected record (a DTLS 1.3 unified header, 0b001xxxxx, RFC 9147 §4, or a DTLS 1.2
+   * application_data record, 23: their receivers keep no view of it; the 1.3 record layer hands up copies, the 1.2
+   * connection reads a lone application_data record in place and copies any other datagram first: tests/buffers,
+   * tests/dtls12/receive-path*.test.ts). Each counted and observed as {@link receive} says.
    */
   private readAll(
     deliver: (datagram: Uint8Array, address: string, port: number, path?: string) => void,
@@ -302,12 +298,15 @@ export class DatagramIo {
   ): void {
     const nested = slabInUse;
     // A delivery cannot wake a watcher again, but should one ever read (a drain, a future caller), it must not overwrite the datagram being delivered.
-    const slab = nested ? new Uint8Array(RECEIVE_BATCH * RECEIVE_STRIDE) : receiveSlab();
+    const slab = nested ? new Uint8Array(RECEIVE_BATCH * RECEIVE_STRIDE) : (RECEIVE_SLAB ?? receiveSlab());
     const meta = nested ? new Uint32Array(4 * RECEIVE_BATCH) : SEGMENT_META;
-    const fd = this.openFd();
-    if (fd === undefined) return this.stopReading(); // closed: node:dgram would deliver nothing more either
-    // node:dgram's close() drops the handle at once: the same handle, the same open descriptor (one read per datagram, not two).
+    // The descriptor read as fd() reads it, batching on or off (written out: one call less per wake-up). node:dgram's
+    // close() drops the handle at once: the same handle, the same open descriptor (one read per datagram, not two).
     const handle: unknown = Reflect.get(this.state!, 'handle');
+    const fd: unknown = handle !== null && typeof handle === 'object' ? Reflect.get(handle, 'fd') : undefined;
+    if (typeof fd !== 'number' || fd < 0) return this.stopReading(); // closed: node:dgram would deliver nothing more either
+    const counts = this.counts;
+    const observer = this.observer;
     slabInUse = true;
     try {
       for (let taken = 0; taken < MAX_READ_PER_WAKE;) {
@@ -315,17 +314,49 @@ export class DatagramIo {
         const n = this.binding!.udpReceiveSegments!(fd, slab, RECEIVE_STRIDE, meta);
         // 0: nothing waits; < 0: an error the socket had pending (read, so cleared), no datagram.
         if (n <= 0) return;
-        this.counts.reads++;
-        const delivering = new DeliveredBatch(meta, 4, n, lend ? slab : undefined); // a nested read has meta words of its own
+        counts.reads++;
+        // One batch object per read: this io's own, reused, unless nested (a nested read has meta words of its own).
+        const delivering = nested ? new DeliveredBatch(meta, 4, n, lend ? slab : undefined) : this.batch;
+        delivering.count = n;
+        delivering.buffer = lend ? slab : undefined;
         const outer = beginReceiveBatch(delivering);
-        let delivered: number;
         try {
-          delivered = this.deliverBatch(slab, delivering, handle, lend, deliver);
+          for (let i = 0; i < n; i++) {
+            const at = i * RECEIVE_STRIDE;
+            // Read before any delivery of this buffer: a nested read does not touch these meta words (its own), but they are kept local anyway.
+            const length = meta[4 * i]!;
+            const ipv4 = meta[4 * i + 1]!;
+            const port = meta[4 * i + 2]!;
+            const segment = meta[4 * i + 3]! || length; // 0: one datagram
+            const coalesced = segment !== length;
+            if (coalesced) counts.groBuffers++;
+            const address = port === 0 ? '' : (ADDRESSES.get(ipv4) ?? addressOf(ipv4));
+            const path = port === 0 ? '' : (PATHS.get(ipv4 * 65536 + port) ?? pathOf(ipv4, port, address));
+            for (let off = 0; off < length || off === 0; off += segment) {
+              const end = at + Math.min(off + segment, length);
+              const first = slab[at + off]!;
+              const lent = lend && end > at + off && ((first & 0xe0) === 0x20 || first === 23);
+              const d = lent ? slab.subarray(at + off, end) : slab.slice(at + off, end);
+              if (coalesced) counts.groDatagrams++;
+              counts.readDatagrams++;
+              taken++;
+              if (Reflect.get(this.state!, 'handle') !== handle) return this.stopReading(); // closed by a delivery
+              delivering.at = i;
+              delivering.offset = off;
+              delivering.current = lent ? d : undefined;
+              delivering.position = at + off;
+              if (port !== 0) {
+                counts.datagramsIn++;
+                counts.bytesIn += d.length;
+                observer?.(d.length);
+                deliver(d, address, port, path);
+              }
+              if (segment === 0) break; // an empty datagram
+            }
+          }
         } finally {
           endReceiveBatch(outer);
         }
-        if (delivered < 0) return this.stopReading(); // closed by a delivery
-        taken += delivered;
         if (n < RECEIVE_BATCH) return;
       }
     } finally {
@@ -333,55 +364,9 @@ export class DatagramIo {
     }
   }
 
-  /** readAll's delivery of one recvmmsg batch: each buffer split into its datagrams (GRO), each lent or copied; how many, or -1 when a delivery closed the socket. */
-  private deliverBatch(
-    slab: Uint8Array,
-    delivering: DeliveredBatch,
-    handle: unknown,
-    lend: boolean,
-    deliver: (datagram: Uint8Array, address: string, port: number, path?: string) => void,
-  ): number {
-    const { meta, count: n } = delivering;
-    let taken = 0;
-    for (let i = 0; i < n; i++) {
-      const at = i * RECEIVE_STRIDE;
-      // Read before any delivery of this buffer: the meta words are not touched by a nested read (its own), but are kept local anyway.
-      const length = meta[4 * i]!;
-      const ipv4 = meta[4 * i + 1]!;
-      const port = meta[4 * i + 2]!;
-      const segment = meta[4 * i + 3]! || length; // 0: one datagram
-      const coalesced = segment !== length;
-      if (coalesced) this.counts.groBuffers++;
-      const address = port === 0 ? '' : addressOf(ipv4);
-      const path = port === 0 ? '' : pathOf(ipv4, port, address);
-      for (let off = 0; off < length || off === 0; off += segment) {
-        const end = at + Math.min(off + segment, length);
-        const first = slab[at + off];
-        const lent = lend && end > at + off && lendable(first!);
-        const d = lent ? slab.subarray(at + off, end) : slab.slice(at + off, end);
-        if (coalesced) this.counts.groDatagrams++;
-        this.counts.readDatagrams++;
-        taken++;
-        if (Reflect.get(this.state!, 'handle') !== handle) return -1;
-        delivering.at = i;
-        delivering.offset = off;
-        delivering.current = lent ? d : undefined;
-        delivering.position = at + off;
-        if (port !== 0) deliver(d, address, port, path);
-        if (segment === 0) break; // an empty datagram
-      }
-    }
-    return taken;
-  }
-
   /** The socket's file descriptor while it is open and bound, where batching applies. */
   private fd(): number | undefined {
-    return this.enabled ? this.openFd() : undefined;
-  }
-
-  /** The socket's file descriptor while it is open and bound (batching on or off). */
-  private openFd(): number | undefined {
-    if (this.state === undefined) return undefined;
+    if (!this.enabled || this.state === undefined) return undefined;
     const handle: unknown = Reflect.get(this.state, 'handle');
     if (handle === null || typeof handle !== 'object') return undefined;
     const fd: unknown = Reflect.get(handle, 'fd');
@@ -414,9 +399,9 @@ const RECEIVE_STRIDE = 65_536;
 class DeliveredBatch implements ReceiveBatchSource {
   readonly meta: Uint32Array;
   readonly stride: number;
-  readonly count: number;
+  count: number;
   /** The receive buffer datagrams are lent from (readAll with `lend`; four meta words per buffer then), else undefined. */
-  readonly buffer: Uint8Array | undefined;
+  buffer: Uint8Array | undefined;
   at = 0;
   offset = 0;
   /** The datagram being delivered, when lent from {@link buffer}, and where it starts there. */

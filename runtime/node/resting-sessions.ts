@@ -1,6 +1,5 @@
 import { SessionDriver } from './dtls/session-driver.js';
 import { HeapTrimmer, trimNativeHeap } from './heap-trim.js';
-import type { Peer } from './listener-peer.js';
 import { TimingWheel } from './timing-wheel.js';
 
 /**
@@ -13,7 +12,7 @@ export class RestingSessions {
   private readonly parkMs: number;
   private readonly sweeper: NodeJS.Timeout | undefined;
   /** Established sessions by the time they become idle (last authenticated record + idleMs): a sweep looks only at those due. */
-  private readonly idle: TimingWheel<Peer> | undefined;
+  private readonly idle: TimingWheel<SessionDriver> | undefined;
   /** When the C heap is given back after sessions park. */
   private readonly trimmer = new HeapTrimmer(trimNativeHeap);
   readonly counts = { idleClosed: 0, parked: 0, hibernated: 0 };
@@ -24,7 +23,7 @@ export class RestingSessions {
     const sweepMs = Math.min(this.idleMs || Infinity, this.parkMs || Infinity);
     if (sweepMs !== Infinity) {
       const tick = Math.round(Math.max(10, Math.min(1000, sweepMs / 4)));
-      this.idle = new TimingWheel<Peer>(SessionDriver.now(), tick);
+      this.idle = new TimingWheel<SessionDriver>(SessionDriver.now(), tick);
       this.sweeper = setInterval(() => this.sweepIdle(), tick);
       this.sweeper.unref();
     }
@@ -46,8 +45,8 @@ export class RestingSessions {
   }
 
   /** The session ended: out of the sweep. */
-  cancel(p: Peer): void {
-    this.idle?.cancel(p);
+  cancel(s: SessionDriver): void {
+    this.idle?.cancel(s);
   }
 
   /**
@@ -58,15 +57,15 @@ export class RestingSessions {
     const now = SessionDriver.now();
     const { idleMs, parkMs } = this;
     let rested = 0; // parks in this sweep, first ones and later ones that hibernated: what the C heap trim counts
-    this.idle?.advance(now, (p) => {
-      const last = p.session.lastAuthenticated;
+    this.idle?.advance(now, (e) => {
+      const last = e.lastAuthenticated;
       if (idleMs > 0 && last + idleMs < now) {
         this.counts.idleClosed++;
-        p.session.shut();
+        e.shut();
         return;
       }
-      const e = p.session;
-      const handshakeKeysDue = p.handshakeKeysUntil !== undefined && now >= p.handshakeKeysUntil;
+      const place = e.place;
+      const handshakeKeysDue = place.handshakeKeysUntil !== undefined && now >= place.handshakeKeysUntil;
       // Parked again: once its handshake keys may go, once quiet again after a thaw that did not wake it, and (every
       // parkMs) while it could not hibernate yet. A hibernated session is not thawed for its handshake keys: they go at
       // its thaw.
@@ -82,27 +81,27 @@ export class RestingSessions {
         rested++;
         if (e.isHibernated) this.counts.hibernated++;
       }
-      if (handshakeKeysDue) p.handshakeKeysUntil = undefined;
-      this.schedule(p);
+      if (handshakeKeysDue) place.handshakeKeysUntil = undefined;
+      this.schedule(e);
     });
     this.trimmer.swept(now, rested);
   }
 
   /** A parked session took a record: due again when quiet for parkMs. */
-  woke(p: Peer): void {
-    if (!p.handshaking) this.schedule(p);
+  woke(e: SessionDriver): void {
+    if (!e.place.handshaking) this.schedule(e);
   }
 
   /** Puts an established session in the sweep at its next deadline: idle, quiet, or its handshake keys' end (once parked). */
-  schedule(p: Peer): void {
+  schedule(e: SessionDriver): void {
     const { idleMs, parkMs } = this;
-    const last = p.session.lastAuthenticated;
+    const last = e.lastAuthenticated;
     let due = idleMs > 0 ? last + idleMs + 1 : Infinity;
-    const e = p.session;
+    const keysUntil = e.place.handshakeKeysUntil;
     if (parkMs > 0 && !e.isParked) due = Math.min(due, last + parkMs + 1);
-    else if (parkMs > 0 && p.handshakeKeysUntil !== undefined) due = Math.min(due, p.handshakeKeysUntil + 1);
+    else if (parkMs > 0 && keysUntil !== undefined) due = Math.min(due, keysUntil + 1);
     for (const since of [e.thawedAt, e.hibernationDeferredSince])
       if (parkMs > 0 && since !== undefined) due = Math.min(due, since + parkMs + 1);
-    if (due !== Infinity) this.idle?.schedule(p, due);
+    if (due !== Infinity) this.idle?.schedule(e, due);
   }
 }

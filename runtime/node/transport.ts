@@ -2,32 +2,23 @@ import type { Socket } from 'node:dgram';
 import { peekClientHello, type ClientHelloPeek } from './client-hello-peek.js';
 import { DatagramIo } from './datagram-io.js';
 import { pathOf, type RemoteAddress } from './peer-paths.js';
+import type { SessionPlace } from './session-place.js';
 
-/** What the demux hands a session's datagrams to: the session (runtime/node/dtls/session-driver.ts, which sends through this file). */
+/** A session as the demux sees it (runtime/node/dtls/session-driver.ts, which sends through this file). */
 export interface Receiver {
   /** Hands the connection a datagram (`from`: where it came from, when it may differ from `remote`); true when a record of it authenticated. */
   deliver(datagram: Uint8Array, from?: RemoteAddress, path?: string): boolean;
   readonly remote: RemoteAddress;
   readonly isEnded: boolean;
-}
-
-/** One session on a transport and what the demux keeps of it. */
-export interface Placed {
-  readonly session: Receiver;
-  /** `address|port` (it changes when the session migrates). */
-  key: string;
-  /** Its connection IDs, as routing keys (made with the first). */
-  cids: Set<string> | undefined;
-  /** ClientHello.random (hex) of the handshake that made it, once seen. */
-  random: string | undefined;
-  handshaking: boolean;
+  /** Its place in the demux (a listener's session: the listener places it). */
+  readonly place: SessionPlace;
 }
 
 /**
  * The sessions of one peer address and port: the current one, and while a restarted client handshakes again (RFC 9147
  * §5.11), its successor.
  */
-export interface Slot<P extends Placed = Placed> {
+export interface Slot<P extends Receiver = Receiver> {
   primary: P | undefined;
   successor: P | undefined;
 }
@@ -37,8 +28,8 @@ export interface Slot<P extends Placed = Placed> {
  * sessions do (a 0-RTT ClientHello of it waits for the anti-replay store: runtime/node/anti-replay-wait.ts), `unplaced`
  * gets a datagram no session took (a ClientHello to admit, or nothing: `hello` is undefined then).
  */
-export interface Admitter<P extends Placed> {
-  readonly waiting: { hold(key: string, d: Uint8Array): boolean };
+export interface Admitter<P extends Receiver> {
+  readonly waiting: { readonly paths: ReadonlyMap<string, unknown>; hold(key: string, d: Uint8Array): boolean };
   unplaced(
     d: Uint8Array,
     address: string,
@@ -81,7 +72,7 @@ export function cidKey(cid: Uint8Array): string {
  * A client's transport has one session and no admitter ({@link deliverToOne}); a listener's and each worker's of
  * `listenWorkers` hold many.
  */
-export class Transport<P extends Placed = Placed> {
+export class Transport<P extends Receiver = Receiver> {
   private static readonly bySocket = new WeakMap<Socket, Transport>();
 
   /** The one transport of `socket` (made on first use: a client's, or a test's). */
@@ -95,7 +86,7 @@ export class Transport<P extends Placed = Placed> {
   }
 
   /** A listener's transport of `socket`, made now (before any session on it): `of(socket)` finds it from now on. */
-  static forListener<P extends Placed>(socket: Socket): Transport<P> {
+  static forListener<P extends Receiver>(socket: Socket): Transport<P> {
     const t = new Transport<P>(socket);
     Transport.bySocket.set(socket, t);
     return t;
@@ -145,34 +136,25 @@ export class Transport<P extends Placed = Placed> {
 
   /**
    * A client's: every datagram on the socket from `from()` (the server's address and port; any, with `connected`: the
-   * kernel lets only the server's through) goes to `session`, named by `path()` (the client's socket path).
+   * kernel lets only the server's through, and `from` is not asked) goes to `session`, named by `named.path` (the
+   * client's socket path, read as each datagram comes).
    */
   deliverToOne(
     session: Pick<Receiver, 'deliver'>,
     from: () => { readonly address: string; readonly port: number },
-    path: () => string | undefined,
+    named: { readonly path: string | undefined },
     connected: boolean,
   ): void {
     this.socket.on('message', (msg: Buffer, rinfo: { address: string; port: number }) => {
-      const server = from();
-      if (connected || (rinfo.port === server.port && rinfo.address === server.address))
-        session.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), undefined, path());
+      if (!connected) {
+        const server = from();
+        if (rinfo.port !== server.port || rinfo.address !== server.address) return;
+      }
+      session.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), undefined, named.path);
     });
   }
 
-  /** Sends `datagrams[0..count)` to `address:port` (or the connected peer), in order ({@link DatagramIo.send}). */
-  send(
-    datagrams: readonly Uint8Array[],
-    count: number,
-    port: number,
-    address: string,
-    connected: boolean,
-    sent: (error?: Error | null) => void,
-  ): void {
-    this.io.send(datagrams, count, port, address, connected, sent);
-  }
-
-  /** The datagram I/O under this transport: counts, batching, observers, a fleet's divert. */
+  /** The datagram I/O under this transport, every session's way out ({@link DatagramIo.send}): counts, batching, observers, a fleet's divert. */
   get datagrams(): DatagramIo {
     return this.io;
   }
@@ -182,36 +164,42 @@ export class Transport<P extends Placed = Placed> {
    * session of the CID its first record carries, else by its address and port. Returns the session when a
    * record of it authenticated there after a CID lookup (undefined when none did; an unknown CID is counted).
    */
-  readonly receive = (d: Uint8Array, address: string, port: number, path?: string): P['session'] | undefined => {
-    const at = this.cidAt(d);
-    if (at === 0) {
-      this.byAddress(d, address, port, path ?? `${address}|${port}`);
+  readonly receive = (d: Uint8Array, address: string, port: number, path?: string): P | undefined => {
+    // Where its first record carries its CID, as cidAt (written out here: one call less per datagram).
+    const first = d[0];
+    const cidLength = this.cidLength;
+    const at =
+      cidLength === 0 || first === undefined
+        ? 0
+        : (first & 0xe0) === 0x20 && (first & 0x10) !== 0
+          ? 1
+          : first === TLS12_CID
+            ? TLS12_CID_AT
+            : 0;
+    if (at !== 0) {
+      const session = d.length < at + cidLength ? undefined : this.cids.get(cidKey(d.subarray(at, at + cidLength)));
+      if (session !== undefined) return session.deliver(d, { address, port }) ? session : undefined;
+      this.unknownConnectionId++;
       return undefined;
     }
-    const peer =
-      d.length < at + this.cidLength ? undefined : this.cids.get(cidKey(d.subarray(at, at + this.cidLength)));
-    if (peer !== undefined) return peer.session.deliver(d, { address, port }) ? peer.session : undefined;
-    this.unknownConnectionId++;
-    return undefined;
-  };
-
-  /** A datagram without a CID of ours: to the sessions of its address and port, else to the admitter. */
-  private byAddress(d: Uint8Array, address: string, port: number, key: string): void {
+    // No CID of ours: to the sessions of its address and port, else to the admitter.
+    const key = path ?? `${address}|${port}`;
     const admitter = this.admitter;
-    if (admitter?.waiting.hold(key, d) === true) return;
+    if (admitter !== undefined && admitter.waiting.paths.size > 0 && admitter.waiting.hold(key, d)) return undefined;
     const slot = this.slots.get(key);
     const hello = d[0] === HANDSHAKE ? peekClientHello(d) : undefined; // a record of a session's data goes on at once
     if (slot !== undefined && hello === undefined) {
       // Everything but a ClientHello goes to every session of the address; each drops what does not authenticate under its keys.
       const { primary, successor } = slot;
-      primary?.session.deliver(d);
-      successor?.session.deliver(d);
-      return;
+      primary?.deliver(d);
+      successor?.deliver(d);
+      return undefined;
     }
     const known = slot !== undefined && hello !== undefined ? this.matching(slot, hello) : undefined;
-    if (known !== undefined) known.session.deliver(d);
+    if (known !== undefined) known.deliver(d);
     else admitter?.unplaced(d, address, port, key, slot, hello);
-  }
+    return undefined;
+  };
 
   /** Where a datagram's first record carries its CID: after a unified header's first byte, or in a tls12_cid record; 0 without one. */
   private cidAt(d: Uint8Array): number {
@@ -243,9 +231,10 @@ export class Transport<P extends Placed = Placed> {
     if (hello.random === undefined) return undefined;
     for (const p of [slot.successor, slot.primary]) {
       if (p === undefined) continue;
-      if (p.random === hello.random) return p;
-      if (p.random === undefined && p.handshaking) {
-        p.random = hello.random;
+      const place = p.place;
+      if (place.random === hello.random) return p;
+      if (place.random === undefined && place.handshaking) {
+        place.random = hello.random;
         return p;
       }
     }
@@ -266,62 +255,64 @@ export class Transport<P extends Placed = Placed> {
    * A handshake completed: a successor takes its slot's primary place. Returns the session it replaces (the restarted
    * client's old one, RFC 9147 §5.11), for the listener to end.
    */
-  established(peer: P): P | undefined {
-    const slot = this.slots.get(peer.key);
-    if (slot?.successor !== peer) return undefined;
+  established(session: P): P | undefined {
+    const slot = this.slots.get(session.place.key);
+    if (slot?.successor !== session) return undefined;
     const old = slot.primary;
-    slot.primary = peer;
+    slot.primary = session;
     slot.successor = undefined;
     return old;
   }
 
   /** A CID the session issued: datagrams carrying it go to the session (one of our length, never a duplicate). */
-  issued(peer: P, cid: Uint8Array): void {
+  issued(session: P, cid: Uint8Array): void {
     if (cid.length !== this.cidLength) return;
     const k = cidKey(cid);
     if (this.cids.has(k)) return; // never a duplicate: connectionIdTaken keeps the connection from issuing one
-    this.cids.set(k, peer);
-    (peer.cids ??= new Set()).add(k);
+    this.cids.set(k, session);
+    (session.place.cids ??= new Set()).add(k);
   }
 
   /** A CID the session retired: no longer placed by. */
-  retired(peer: P, cid: Uint8Array): void {
+  retired(session: P, cid: Uint8Array): void {
     const k = cidKey(cid);
-    peer.cids?.delete(k);
-    if (this.cids.get(k) === peer) this.cids.delete(k);
+    session.place.cids?.delete(k);
+    if (this.cids.get(k) === session) this.cids.delete(k);
   }
 
   /**
    * The session moved: its address slot follows, so a ClientHello from the old address starts afresh. A session already
    * at the new address is left alone: the moved one is then found by its CID only.
    */
-  migrated(peer: P): void {
-    this.leaveSlot(peer);
-    peer.key = pathOf(peer.session.remote);
-    const target = this.slots.get(peer.key);
-    if (target === undefined) this.slots.set(peer.key, { primary: peer, successor: undefined });
-    else if (target.primary === undefined) target.primary = peer;
+  migrated(session: P): void {
+    this.leaveSlot(session);
+    const key = (session.place.key = pathOf(session.remote));
+    const target = this.slots.get(key);
+    if (target === undefined) this.slots.set(key, { primary: session, successor: undefined });
+    else if (target.primary === undefined) target.primary = session;
   }
 
   /** The session ended: out of both tables. */
-  ended(peer: P): void {
-    for (const k of peer.cids ?? []) if (this.cids.get(k) === peer) this.cids.delete(k);
-    peer.cids = undefined;
-    this.leaveSlot(peer);
+  ended(session: P): void {
+    const place = session.place;
+    for (const k of place.cids ?? []) if (this.cids.get(k) === session) this.cids.delete(k);
+    place.cids = undefined;
+    this.leaveSlot(session);
   }
 
-  private leaveSlot(peer: P): void {
-    const slot = this.slots.get(peer.key);
+  private leaveSlot(session: P): void {
+    const key = session.place.key;
+    const slot = this.slots.get(key);
     if (!slot) return;
-    if (slot.primary === peer) {
+    if (slot.primary === session) {
       slot.primary = slot.successor;
       slot.successor = undefined;
-    } else if (slot.successor === peer) slot.successor = undefined;
-    if (slot.primary === undefined) this.slots.delete(peer.key);
+    } else if (slot.successor === session) slot.successor = undefined;
+    if (slot.primary === undefined) this.slots.delete(key);
   }
 
   /** Every session held. */
-  peers(): P[] {
+  sessions(): P[] {
     const all: P[] = [];
     for (const s of this.slots.values()) {
       if (s.primary) all.push(s.primary);

@@ -13,6 +13,9 @@ import { DtlsConnection } from '../../dtls/connection.js';
 import type { Connection } from '../../connection/connection-api.js';
 import { localEntry } from '../../pki/raw-public-key.js';
 
+/** A transport client's datagrams carry no socket path (its transport's socket is never rebound). */
+const UNNAMED = { path: undefined };
+
 /** Where a name resolved to. */
 interface Resolved {
   readonly address: string;
@@ -116,7 +119,7 @@ function start(
 ): void {
   const socket = createClientSocket(server.family === 6 ? 'udp6' : 'udp4');
   // The session closes its socket once ended (the current one: `rebind` may have replaced the first).
-  session.drive(connection, socket, { address: server.address, port }, undefined, { connected: true });
+  session.drive(connection, socket, { address: server.address, port }, { connected: true });
   // ICMP port-unreachable on the connected socket arrives here as ECONNREFUSED: it ends a handshake, and is counted and
   // ignored after one (DtlsSession.portUnreachable). Any other socket error ends the session with it.
   const fail = (error: Error): void => {
@@ -161,7 +164,7 @@ function startOverTransport(
 ): void {
   let server = first;
   // The session closes the socket once ended (the transport is free for another session then).
-  session.drive(connection, socket, server, undefined, { connected: false });
+  session.drive(connection, socket, server, { connected: false });
   socket.on('error', (error: Error) => session.fail(error));
   // DatagramTransport.moveRemote: the application's ICE agent chose another path.
   socket.on('remote', (to: { address: string; port: number }) => {
@@ -169,12 +172,7 @@ function startOverTransport(
     session.remote = to;
   });
   // The demux of a client's transport: only datagrams from the server's address and port reach the session.
-  Transport.of(socket).deliverToOne(
-    session,
-    () => server,
-    () => undefined,
-    false,
-  );
+  Transport.of(socket).deliverToOne(session, () => server, UNNAMED, false);
   queueMicrotask(() => {
     if (!session.isEnded) session.startHandshake();
   });

@@ -11,7 +11,7 @@ import { Admission, type Refusal } from '../admission.js';
 import { hostKey } from '../host-key.js';
 import type { ClientHelloPeek } from '../client-hello-peek.js';
 import type { ConnectionEvent } from '../../connection/events.js';
-import type { DtlsSession } from './session.js';
+import type { DtlsSession, SessionListener } from './session.js';
 import { SessionDriver } from './session-driver.js';
 import type { RemoteAddress } from '../peer-paths.js';
 import { processAntiReplay, type AntiReplayStore, type SyncAntiReplay } from '../../session/anti-replay.js';
@@ -28,7 +28,6 @@ import {
   type UdpServerStats,
 } from '../server-options.js';
 import { cidKey, Transport, type DatagramRoute, type Slot } from '../transport.js';
-import type { Peer } from '../listener-peer.js';
 import { RestingSessions } from '../resting-sessions.js';
 import { SessionCache12 } from '../../dtls12/session12.js';
 
@@ -66,13 +65,13 @@ const REFUSE_EARLY_DATA = { admit: (): boolean => false };
  * own keys. When the new one completes its handshake, the old one ends with reason `replaced`. ClientHellos are routed
  * by ClientHello.random: a retransmission goes to the connection it started, a new one to the cookie exchange.
  */
-export abstract class ListenerAdmission {
+export abstract class ListenerAdmission implements Omit<SessionListener, 'sessionEnded' | 'callbackFailed'> {
   /** The socket, once made ({@link bind}). */
   protected udp: Socket | undefined;
   /** Serving: the socket is bound (or was given bound) and every part below is made. */
   protected served = false;
   /** @internal The socket and its demux: the sessions by connection ID and by address and port (once bound). */
-  transport!: Transport<Peer>;
+  transport!: Transport<DtlsSession>;
   private readonly cidObservers = new Set<ConnectionIdObserver>();
   /** The answer to a ClientHello from a peer without a connection: the version's cookie exchange, or a protocol_version refusal. */
   private responder!: HelloResponder;
@@ -128,7 +127,7 @@ export abstract class ListenerAdmission {
   /** Makes every part over `socket` (bound or binding) and serves on it; `route` (a worker's) sees each datagram first. */
   private open(options: UdpServerOptions, socket: Socket, route?: DatagramRoute): void {
     this.udp = socket;
-    this.transport = Transport.forListener<Peer>(socket);
+    this.transport = Transport.forListener<DtlsSession>(socket);
     const {
       antiReplay,
       minVersion,
@@ -286,18 +285,40 @@ export abstract class ListenerAdmission {
   protected async closeAll(): Promise<void> {
     this.resting.close();
     this.storeWait.clear();
-    const open = this.transport.peers();
-    for (const p of open) p.session.shut();
-    await Promise.all(open.map((p) => p.session.flushed()));
+    const open = this.transport.sessions();
+    for (const s of open) s.shut();
+    await Promise.all(open.map((s) => s.flushed()));
     const socket = this.udp;
     if (socket !== undefined) await new Promise<void>((resolve) => socket.close(() => resolve()));
     releaseOwnTicketKeys(this.connectionOptions); // the random keys resolveConfig made for this server (owner: its options)
   }
 
-  /** A hibernated session's connection again, on the configuration and per-connection options it was made with. */
-  private thaw(frozen: FrozenSession, remote: { readonly address: string }, now: number): DtlsConnection {
+  /** @internal A hibernated session's connection again, on the configuration and per-connection options it was made with. */
+  thaw(session: DtlsSession, frozen: FrozenSession, now: number): DtlsConnection {
     this.tallies.thawed++;
-    return DtlsConnection.thaw(this.configs, this.perConnection(this.askingStore, remote.address), frozen, now);
+    return DtlsConnection.thaw(this.configs, this.perConnection(this.askingStore, session.remote.address), frozen, now);
+  }
+
+  /** @internal A datagram at a hibernated session, screened without thawing it: undefined when a new record of it authenticated. */
+  screen(session: DtlsSession, frozen: FrozenSession, datagram: Uint8Array): FrozenSession | undefined {
+    const { provider, replayWindow, limits } = this.config;
+    const cids = session.place.cids;
+    return screenFrozen(frozen, datagram, {
+      provider,
+      replayWindow,
+      maxRecordsPerDatagram: limits.maxRecordsPerDatagram,
+      ownsConnectionId: (cid) => cids?.has(cidKey(cid)) === true,
+    });
+  }
+
+  /** @internal A parked session took a record: due again when quiet for parkMs. */
+  sessionWoke(session: DtlsSession): void {
+    this.resting.woke(session);
+  }
+
+  /** @internal Thawed without waking: due to rest again once quiet for parkMs more. */
+  sessionThawed(session: DtlsSession): void {
+    this.resting.schedule(session);
   }
 
   /** What differs between this server's connections: the observers, the anti-replay store's verdict, the client's address, CIDs taken. */
@@ -326,7 +347,7 @@ export abstract class ListenerAdmission {
     address: string,
     port: number,
     key: string,
-    slot: Slot<Peer> | undefined,
+    slot: Slot<DtlsSession> | undefined,
     hello: ClientHelloPeek | undefined,
   ): void {
     if (!hello) {
@@ -336,7 +357,7 @@ export abstract class ListenerAdmission {
     if (slot && hello.random === undefined && !this.cookies) {
       // Without cookies a connection reassembles its own ClientHello: a later fragment goes to the newest handshake.
       const newest = slot.successor ?? slot.primary;
-      if (newest?.handshaking) newest.session.deliver(d);
+      if (newest?.place.handshaking) newest.deliver(d);
       return;
     }
     if (this.busyNow) {
@@ -363,7 +384,7 @@ export abstract class ListenerAdmission {
       outcome.random !== undefined &&
       this.transport.matching(slot, { ...hello, random });
     if (same)
-      same.session.deliver(outcome.datagram); // a fragmented retransmission, reassembled
+      same.deliver(outcome.datagram); // a fragmented retransmission, reassembled
     else if (outcome.earlyDataKey && random !== undefined)
       this.startAfterStore(key, host, { address, port }, random, outcome.datagram, outcome.earlyDataKey);
     else this.start(key, host, { address, port }, random, outcome.start, outcome.datagram);
@@ -376,7 +397,7 @@ export abstract class ListenerAdmission {
 
   /** Sends the responder's HelloRetryRequest or alert to `address:port` (and tells the refusal listeners of an alert). */
   private reply(outcome: HelloOutcome & { kind: 'reply' }, address: string, port: number): void {
-    this.transport.send([outcome.datagram], 1, port, address, false, NO_CALLBACK);
+    this.transport.datagrams.send([outcome.datagram], 1, port, address, false, NO_CALLBACK);
     if (outcome.what !== 'hello-retry-request' && outcome.what !== 'hello-verify-request')
       this.refused({ address, port }, outcome.what, outcome.reason ?? outcome.what, outcome.callbackError);
   }
@@ -466,7 +487,7 @@ export abstract class ListenerAdmission {
     this.admit(key, host, remote, random, connection, first);
   }
 
-  /** Makes the peer of a new connection (either version) from `key` and hands it the ClientHello datagram. */
+  /** Makes the session of a new connection (either version) from `key` and hands it the ClientHello datagram. */
   private admit(
     key: string,
     host: string,
@@ -477,12 +498,15 @@ export abstract class ListenerAdmission {
   ): void {
     const slot = this.transport.slotOf(key);
     // One restart at a time per address: a newer one supersedes a successor still handshaking.
-    slot.successor?.session.abort('replaced', 'superseded by a newer handshake from the same address and port');
+    slot.successor?.abort('replaced', 'superseded by a newer handshake from the same address and port');
     const session = this.makeSession(remote);
-    const peer = new ListenerAdmission.ServerPeer(this, session, key, host, random);
-    session.drive(connection, this.transport.socket, remote, peer);
-    if (slot.primary === undefined) slot.primary = peer;
-    else slot.successor = peer;
+    const place = session.place;
+    place.key = key;
+    place.host = host;
+    place.random = random;
+    session.drive(connection, this.transport.socket, remote);
+    if (slot.primary === undefined) slot.primary = session;
+    else slot.successor = session;
     this.admission.opened(host);
     this.accepted(session, random);
     // With the path it came over: the session's peer is there until it moves as a peer moves (RFC 9853, RFC 9146 §6),
@@ -490,87 +514,29 @@ export abstract class ListenerAdmission {
     session.deliver(first, remote);
   }
 
-  /**
-   * A session's place, and its owner: the session's events and its end come to the server through it (one object per
-   * session, not a closure per callback); nested in the class to reach its private members.
-   */
-  private static readonly ServerPeer = class ServerPeer implements Peer {
-    readonly session: DtlsSession;
-    key: string;
-    cids: Set<string> | undefined = undefined;
-    host: string;
-    random: string | undefined;
-    handshaking = true;
-    handshakeKeysUntil: number | undefined = undefined;
-    private readonly server: ListenerAdmission;
+  /** @internal The listener hears of each event of a session (but application data) before the session's own handling. */
+  sessionEvent(session: DtlsSession, e: ConnectionEvent): void {
+    if (e.type === 'handshakeComplete') this.established(session);
+    else if (e.type === 'connectionIdIssued') {
+      this.transport.issued(session, e.cid);
+      for (const o of this.cidObservers) o.issued(e.cid.slice());
+    } else if (e.type === 'connectionIdRetired') {
+      this.transport.retired(session, e.cid);
+      for (const o of this.cidObservers) o.retired(e.cid);
+    } else if (e.type === 'pathMigrated') this.migrated(session, e.validated);
+  }
 
-    constructor(
-      server: ListenerAdmission,
-      session: DtlsSession,
-      key: string,
-      host: string,
-      random: string | undefined,
-    ) {
-      this.server = server;
-      this.session = session;
-      this.key = key;
-      this.host = host;
-      this.random = random;
-    }
-
-    /** The server hears of each event before the session's own handling. */
-    sessionEvent(_session: DtlsSession, e: ConnectionEvent): void {
-      const server = this.server;
-      if (e.type === 'handshakeComplete') server.established(this);
-      else if (e.type === 'connectionIdIssued') {
-        server.transport.issued(this, e.cid);
-        for (const o of server.cidObservers) o.issued(e.cid.slice());
-      } else if (e.type === 'connectionIdRetired') {
-        server.transport.retired(this, e.cid);
-        for (const o of server.cidObservers) o.retired(e.cid);
-      } else if (e.type === 'pathMigrated') server.migrated(this, e.validated);
-    }
-
-    sessionEnded(): void {
-      this.server.ended(this);
-    }
-
-    sessionWoke(): void {
-      this.server.resting.woke(this);
-    }
-
-    thaw(frozen: FrozenSession, session: DtlsSession, now: number): Connection {
-      return this.server.thaw(frozen, session.remote, now);
-    }
-
-    /** A datagram at the hibernated session, screened without thawing it: undefined when a new record of it authenticated. */
-    screen(frozen: FrozenSession, datagram: Uint8Array): FrozenSession | undefined {
-      const { provider, replayWindow, limits } = this.server.config;
-      const ownsConnectionId = (cid: Uint8Array): boolean => this.cids?.has(cidKey(cid)) === true;
-      return screenFrozen(frozen, datagram, {
-        provider,
-        replayWindow,
-        maxRecordsPerDatagram: limits.maxRecordsPerDatagram,
-        ownsConnectionId,
-      });
-    }
-
-    /** Thawed without waking: due to rest again once quiet for parkMs more. */
-    sessionThawed(): void {
-      this.server.resting.schedule(this);
-    }
-  };
-
-  private established(peer: Peer): void {
-    if (!peer.handshaking) return;
-    peer.handshaking = false;
-    peer.handshakeKeysUntil = SessionDriver.now() + HANDSHAKE_KEYS_RETENTION_MS;
-    this.resting.schedule(peer);
-    this.admission.established(peer.host);
-    const old = this.transport.established(peer);
+  private established(session: DtlsSession): void {
+    const place = session.place;
+    if (!place.handshaking) return;
+    place.handshaking = false;
+    place.handshakeKeysUntil = SessionDriver.now() + HANDSHAKE_KEYS_RETENTION_MS;
+    this.resting.schedule(session);
+    this.admission.established(place.host);
+    const old = this.transport.established(session);
     if (old) {
       this.tallies.restarts++;
-      old.session.abort(
+      old.abort(
         'replaced',
         'replaced: the client completed a new handshake from the same address and port (RFC 9147 §5.11)',
       );
@@ -584,25 +550,28 @@ export abstract class ListenerAdmission {
    * only when the path was validated (RRC): without RRC any holder of the keys can move a session onto a spoofed
    * address, which would free its own host's share and fill a victim's.
    */
-  private migrated(peer: Peer, validated: boolean): void {
+  private migrated(session: DtlsSession, validated: boolean): void {
     this.tallies.migrations++;
-    this.transport.migrated(peer);
+    this.transport.migrated(session);
     if (validated) {
-      const host = this.hostOf(peer.session.remote.address);
-      this.admission.moved(peer.host, host, peer.handshaking);
-      peer.host = host;
+      const place = session.place;
+      const host = this.hostOf(session.remote.address);
+      this.admission.moved(place.host, host, place.handshaking);
+      place.host = host;
     }
   }
 
-  private ended(peer: Peer): void {
-    if (peer.handshaking && peer.session.connection?.expired === 'handshake') this.tallies.handshakeTimeouts++;
-    this.resting.cancel(peer);
+  /** @internal A session's connection ended: out of the demux, the sweep and admission. */
+  connectionEnded(session: DtlsSession): void {
+    const place = session.place;
+    if (place.handshaking && session.connection?.expired === 'handshake') this.tallies.handshakeTimeouts++;
+    this.resting.cancel(session);
     if (this.cidObservers.size > 0)
-      for (const k of peer.cids ?? []) for (const o of this.cidObservers) o.retired(Buffer.from(k, 'latin1'));
-    this.transport.ended(peer);
-    this.admission.closed(peer.host, peer.handshaking);
-    peer.handshaking = false;
-    if (peer.session.internalError !== undefined) this.tallies.connectionErrors++;
+      for (const k of place.cids ?? []) for (const o of this.cidObservers) o.retired(Buffer.from(k, 'latin1'));
+    this.transport.ended(session);
+    this.admission.closed(place.host, place.handshaking);
+    place.handshaking = false;
+    if (session.internalError !== undefined) this.tallies.connectionErrors++;
   }
 }
 

@@ -7,10 +7,6 @@ import { plainStats } from './plain-stats.js';
 export interface ListenerCounts {
   createdAt: number;
   destroyedAt: number | undefined;
-  packetsReceived: number;
-  bytesReceived: number;
-  packetsSent: number;
-  bytesSent: number;
   serverSessions: number;
   handshakeErrors: number;
   callbackErrors: number;
@@ -23,6 +19,15 @@ export interface ListenerStatsSource {
   readonly serverStats: UdpServerStats | undefined;
   /** Sessions open now. */
   readonly openSessions: number;
+  /** What its socket delivered and sent, once it listens. */
+  readonly datagramCounts:
+    | {
+        readonly datagramsIn: number;
+        readonly bytesIn: number;
+        readonly datagramsOut: number;
+        readonly bytesOut: number;
+      }
+    | undefined;
 }
 
 /**
@@ -49,17 +54,17 @@ export class DtlsListenerStats {
   }
   /** UDP datagrams and bytes that reached the socket. */
   get packetsReceived(): number {
-    return this.#source.counts.packetsReceived;
+    return this.#source.datagramCounts?.datagramsIn ?? 0;
   }
   get bytesReceived(): number {
-    return this.#source.counts.bytesReceived;
+    return this.#source.datagramCounts?.bytesIn ?? 0;
   }
   /** UDP datagrams and bytes the listener sent (handshakes, cookie exchanges, records, ACKs, alerts). */
   get packetsSent(): number {
-    return this.#source.counts.packetsSent;
+    return this.#source.datagramCounts?.datagramsOut ?? 0;
   }
   get bytesSent(): number {
-    return this.#source.counts.bytesSent;
+    return this.#source.datagramCounts?.bytesOut ?? 0;
   }
   /** Sessions accepted (their peer passed the cookie exchange), over the listener's life. */
   get serverSessions(): number {

@@ -2,6 +2,7 @@ import { ConfigError } from '../../config-error.js';
 import { isIP } from 'node:net';
 import type { Socket } from 'node:dgram';
 import type { DatagramRoute } from '../transport.js';
+import type { DatagramIo } from '../datagram-io.js';
 import type { RemoteAddress } from '../peer-paths.js';
 import { validateServerOptions } from '../server-options.js';
 import { ListenerAdmission } from './listener-admission.js';
@@ -49,10 +50,6 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
   readonly counts: ListenerCounts = {
     createdAt: Date.now(),
     destroyedAt: undefined,
-    packetsReceived: 0,
-    bytesReceived: 0,
-    packetsSent: 0,
-    bytesSent: 0,
     serverSessions: 0,
     handshakeErrors: 0,
     callbackErrors: 0,
@@ -109,15 +106,6 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
       this.served = true;
       const a = bound.address();
       this.bound = { address: a.address, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4', port: a.port };
-      const io = this.transport.datagrams;
-      io.observe((bytes) => {
-        this.counts.packetsReceived++;
-        this.counts.bytesReceived += bytes;
-      });
-      io.observeSent((datagrams, bytes) => {
-        this.counts.packetsSent += datagrams;
-        this.counts.bytesSent += bytes;
-      });
       return this.bound;
     });
     this.listening.catch((e: unknown) => {
@@ -152,6 +140,11 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
 
   set busy(busy: boolean) {
     this.busyNow = busy === true;
+  }
+
+  /** @internal The datagrams and bytes its socket delivered and sent (the socket's own counts: no call per datagram), once listening. */
+  get datagramCounts(): DatagramIo['counts'] | undefined {
+    return this.served ? this.transport.datagrams.counts : undefined;
   }
 
   /** @internal The bound UDP socket (undefined before `listening` resolves, or with a failed bind): for benches that read its counts. */

@@ -21,10 +21,10 @@ export function localPath(socket: Socket): string {
  * later datagrams are cut smaller.
  */
 export function attachClientSocket(socket: Socket, session: SessionDriver, fail: (error: Error) => void): void {
-  let path = 'unbound';
+  const named = { path: 'unbound' };
   // Named once connected (the local address is the wildcard until then).
   socket.on('connect', () => {
-    path = localPath(socket);
+    named.path = localPath(socket);
   });
   socket.on('error', (error) => {
     if (session.currentSocket !== socket) return;
@@ -32,12 +32,7 @@ export function attachClientSocket(socket: Socket, session: SessionDriver, fail:
     else fail(error);
   });
   // Connected to the server: the kernel lets only its datagrams through.
-  Transport.of(socket).deliverToOne(
-    session,
-    () => session.remote,
-    () => path,
-    true,
-  );
+  Transport.of(socket).deliverToOne(session, () => session.remote, named, true);
 }
 
 /**

@@ -4,6 +4,8 @@ import type { Connection } from '../../connection/connection-api.js';
 import type { ConnectionEvent } from '../../connection/events.js';
 import { IPV4_SAFE_DATAGRAM, IPV6_SAFE_DATAGRAM, PeerPaths, pathOf, type RemoteAddress } from '../peer-paths.js';
 import { Transport } from '../transport.js';
+import type { DatagramIo } from '../datagram-io.js';
+import type { SessionPlace } from '../session-place.js';
 import { describeFailure, type SessionEnding } from './session-failure.js';
 import type { SessionCloseReason } from './session-types.js';
 import { SessionRest, type SessionOwnerOf } from './session-rest.js';
@@ -29,8 +31,8 @@ export abstract class SessionDriver extends SessionRest {
   private paths: PeerPaths | undefined;
   /** The UDP socket this session sends on (a server's is shared by all its clients); undefined until {@link drive}. */
   private socket: Socket | undefined;
-  /** The socket's transport: the session's way out. */
-  private transport: Transport | undefined;
+  /** The socket's datagram I/O (its transport's): the session's way out. */
+  private io: DatagramIo | undefined;
   /** The socket is connected to the peer (a client's, so ICMP errors reach it): datagrams are sent without an address. */
   private socketConnected = false;
   /** Closes the socket once the session ended and what it sent left (a client's own socket). */
@@ -47,16 +49,29 @@ export abstract class SessionDriver extends SessionRest {
   protected endedBy: SessionEnding | undefined;
   /** The callback of the sends in flight, made with the first and let go once none is left (an idle session holds none). */
   private onSent: ((error?: Error | null) => void) | undefined;
-  /** A pump queued by {@link sendData} for the end of the turn. */
-  private pumpQueued = false;
+  /**
+   * A pump queued for the end of the turn (DtlsSession.send: its record leaves with every other record sent in the same
+   * turn, in one system call where the platform allows).
+   */
+  protected pumpQueued = false;
 
   /** @internal Milliseconds on the monotonic clock the connection runs on. */
   static now(): number {
     return performance.now();
   }
 
-  constructor(remote: RemoteAddress | undefined) {
-    super();
+  /** @internal Where a listener's session sits in its transport's demux and its admission (the listener sets it; a client's is never placed). */
+  readonly place: SessionPlace = {
+    key: '',
+    cids: undefined,
+    random: undefined,
+    handshaking: true,
+    host: '',
+    handshakeKeysUntil: undefined,
+  };
+
+  constructor(remote: RemoteAddress | undefined, owner: SessionOwnerOf<SessionRest> | undefined) {
+    super(owner);
     this.remote = remote ?? NOWHERE;
   }
 
@@ -66,28 +81,21 @@ export abstract class SessionDriver extends SessionRest {
   protected abstract connectionEnded(): void;
 
   /**
-   * @internal Drives `connection` over `socket` to `remote`; `owner`: who hears first (a listener's), `client`: the
-   * socket is the session's own (closed after the end) and `connected` to the peer.
+   * @internal Drives `connection` over `socket` to `remote`; `client`: the socket is the session's own (closed after the
+   * end) and `connected` to the peer.
    */
-  drive(
-    connection: Connection,
-    socket: Socket,
-    remote: RemoteAddress,
-    owner: SessionOwnerOf<this> | undefined,
-    client?: { readonly connected: boolean },
-  ): void {
+  drive(connection: Connection, socket: Socket, remote: RemoteAddress, client?: { readonly connected: boolean }): void {
     this.live = connection;
     this.socket = socket;
-    this.transport = Transport.of(socket);
+    this.io = Transport.of(socket).datagrams;
     this.remote = remote;
-    this.owner = owner;
     this.socketConnected = client?.connected === true;
     this.ownsSocket = client !== undefined;
   }
 
   /** Whether {@link drive} gave the session a connection. */
   protected get driven(): boolean {
-    return this.transport !== undefined;
+    return this.io !== undefined;
   }
 
   /** Whether the peer's address is known. */
@@ -138,8 +146,8 @@ export abstract class SessionDriver extends SessionRest {
    * authenticated (what may move a route that follows the peer).
    */
   deliver(datagram: Uint8Array, from?: RemoteAddress, path?: string): boolean {
-    if (this.endedBy !== undefined || this.transport === undefined) return false;
-    const now = SessionDriver.now();
+    if (this.endedBy !== undefined || this.io === undefined) return false;
+    const now = performance.now();
     if (this.frozen !== undefined && !this.thawsFor(this.frozen, datagram)) return false;
     let p = path;
     if (from !== undefined) {
@@ -181,7 +189,7 @@ export abstract class SessionDriver extends SessionRest {
     if (this.endedBy || old === undefined) return;
     (this.paths ??= new PeerPaths()).rebind(old, path, oldPath, graceMs, this.current.lastAuthenticatedReceive);
     this.socket = socket;
-    this.transport = Transport.of(socket);
+    this.io = Transport.of(socket).datagrams;
     if (this.guard(() => this.current.rebind(path))) this.pump();
   }
 
@@ -196,27 +204,6 @@ export abstract class SessionDriver extends SessionRest {
     const result = call(this.current, SessionDriver.now());
     this.pump();
     return result;
-  }
-
-  /**
-   * Seals application data (a ConnectionStateError before the handshake or after a failure, thrown to the caller). The
-   * record leaves at the end of the current turn (a microtask), with every other record sent in the same turn, in one
-   * system call where the platform allows (DatagramIo).
-   */
-  protected sendData(data: Uint8Array): void {
-    try {
-      (this.live ?? this.current).send(data, SessionDriver.now());
-    } finally {
-      // Also for a refused send: the refusal may have ended the connection (a 1.2 key at its usage limit), whose alert goes out.
-      if (!this.pumpQueued) {
-        this.pumpQueued = true;
-        queueMicrotask(() => this.queuedPump()); // one closure per turn that sends, not one held for the session's life
-      }
-    }
-  }
-
-  private queuedPump(): void {
-    if (this.pumpQueued) this.pump();
   }
 
   /** Resolves once every datagram sent so far has left the socket. */
@@ -247,14 +234,16 @@ export abstract class SessionDriver extends SessionRest {
    */
   private sending(count: number): (error?: Error | null) => void {
     this.pendingSends += count;
-    return (this.onSent ??= (error) => this.sent(error));
+    return (this.onSent ??= this.sentCallback());
   }
 
-  private sent(error?: Error | null): void {
-    if ((error as NodeJS.ErrnoException | null | undefined)?.code === 'EMSGSIZE') this.pathMtuExceeded();
-    if (this.pendingSends > 0 && --this.pendingSends > 0) return; // 0 already: a crash settled it (crash)
-    this.onSent = undefined;
-    if (this.flushWaiters.length > 0) for (const f of this.flushWaiters.splice(0)) f();
+  private sentCallback(): (error?: Error | null) => void {
+    return (error) => {
+      if ((error as NodeJS.ErrnoException | null | undefined)?.code === 'EMSGSIZE') this.pathMtuExceeded();
+      if (this.pendingSends > 0 && --this.pendingSends > 0) return; // 0 already: a crash settled it (crash)
+      this.onSent = undefined;
+      if (this.flushWaiters.length > 0) for (const f of this.flushWaiters.splice(0)) f();
+    };
   }
 
   /**
@@ -307,9 +296,11 @@ export abstract class SessionDriver extends SessionRest {
       const bound = connection.path;
       const moved = bound === undefined ? undefined : this.paths?.addressOf(bound);
       if (moved !== undefined) this.remote = moved;
-      if (out.length > 0) {
+      const count = out.length;
+      if (count > 0) {
         const r = this.remote;
-        this.transport!.send(out, out.length, r.port, r.address, this.socketConnected, this.sending(out.length));
+        this.pendingSends += count; // as sending() counts them, without the call
+        this.io!.send(out, count, r.port, r.address, this.socketConnected, (this.onSent ??= this.sentCallback()));
       }
       for (let p = connection.pollPathTransmit(); p !== undefined; p = connection.pollPathTransmit())
         this.sendOnPath(p.path, p.datagram);
@@ -318,7 +309,7 @@ export abstract class SessionDriver extends SessionRest {
       this.crash(e);
       return;
     }
-    this.arm(at);
+    if (at !== this.timerAt) this.arm(at);
     if (this.dispatching) return; // the outer pump hands the events out, in order
     this.dispatching = true;
     try {
@@ -332,7 +323,9 @@ export abstract class SessionDriver extends SessionRest {
           this.crash(thrown);
         }
         if (e === undefined) break;
-        this.dispatch(e);
+        if (e.type === 'data')
+          this.handle(e); // data goes to the session, not through the listener
+        else this.dispatch(e);
       }
     } finally {
       this.dispatching = false;
@@ -348,18 +341,19 @@ export abstract class SessionDriver extends SessionRest {
     if (to !== undefined) {
       // Through the transport as every other send of a server's (a fleet's worker may divert it: runtime/node/dtls/workers/fleet-link.ts).
       if (this.socketConnected) this.socket!.send(datagram, to.port, to.address, this.sending(1));
-      else this.transport!.send([datagram], 1, to.port, to.address, false, this.sending(1));
+      else this.io!.send([datagram], 1, to.port, to.address, false, this.sending(1));
     } else if (own !== undefined) {
       own.send(datagram, this.sending(1));
     }
   }
 
+  /** An event other than application data: the listener hears of it before the session. */
   private dispatch(e: ConnectionEvent): void {
     if (e.type === 'pathMigrated') {
       const to = this.paths?.addressOf(e.to);
       if (to !== undefined) this.remote = to;
     }
-    if (e.type !== 'data') this.owner?.sessionEvent?.(this, e); // data goes to the session, not through the listener
+    this.owner?.sessionEvent(this, e);
     this.handle(e);
     if (e.type === 'closed') {
       const f = this.current.failure;
@@ -375,7 +369,6 @@ export abstract class SessionDriver extends SessionRest {
 
   private arm(at: number | undefined): void {
     if (this.endedBy) return;
-    if (at === this.timerAt) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.timerAt = at;
@@ -406,7 +399,7 @@ export abstract class SessionDriver extends SessionRest {
     this.timerAt = undefined;
     const live = this.live; // a hibernated session holds no keys: not thawed to free them
     if (live) this.guard(() => live.releaseKeys()); // what it had to send went out in the pump that saw it end
-    this.owner?.sessionEnded(this);
+    this.owner?.connectionEnded(this);
     if (this.ownsSocket) void this.flushedOut().then(() => this.closeSocket());
     queueMicrotask(() => this.connectionEnded());
   }

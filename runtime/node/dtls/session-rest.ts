@@ -5,27 +5,32 @@ import type { ConnectionEvent } from '../../connection/events.js';
 import type { FrozenSession } from '../../connection/hibernation.js';
 
 /**
- * Who hears of a session first and can make its connection again: a listener's, for a server session (`S`: the session
- * class, named by a parameter so this file imports nothing of it). Each event but application data comes to it before
- * the session's own handling, and its end. A client's session has none.
+ * A server session's listener (runtime/node/dtls/listener-admission.ts and listener.ts; `S`: the session class, named
+ * by a parameter so this file imports nothing of it): one object for all its sessions, each call naming the session.
+ * It hears of each event but application data before the session's own handling, of its end, and makes its connection
+ * again after hibernation. A client's session has none. Its members are internal: the shipped declarations show none
+ * (the listener's are internal too).
  */
 export interface SessionOwnerOf<S> {
-  sessionEvent?(session: S, e: ConnectionEvent): void;
+  /** @internal Each event but application data, before the session's own handling. */
+  sessionEvent(session: S, e: ConnectionEvent): void;
+  /** @internal The session's connection ended (closed, failed, aborted): out of the demux, admission and resting. */
+  connectionEnded(session: S): void;
+  /** @internal The session has settled its promises: it is no longer one the listener's close or destroy ends. */
   sessionEnded(session: S): void;
-  /** A parked session ({@link SessionRest.park}) took an authenticated record: it is awake again. */
-  sessionWoke?(session: S): void;
+  /** @internal An application callback ended the session (`duringHandshake`: before it opened). */
+  callbackFailed(error: Error, session: S, duringHandshake: boolean): void;
+  /** @internal A parked session ({@link SessionRest.park}) took an authenticated record: it is awake again. */
+  sessionWoke(session: S): void;
+  /** @internal Makes a connection again of a session it hibernated (on the configuration it was made with). */
+  thaw(session: S, frozen: FrozenSession, now: number): Connection;
   /**
-   * Makes a connection again of a session it hibernated (on the configuration it was made with). An owner without it
-   * has its sessions park but never hibernate.
-   */
-  thaw?(frozen: FrozenSession, session: S, now: number): Connection;
-  /**
-   * A datagram for a hibernated session, screened without thawing it (hibernation.ts screenFrozen): the session kept
+   * @internal A datagram for a hibernated session, screened without thawing it (hibernation.ts screenFrozen): the session kept
    * again, what it dropped counted, when nothing in it is for the session; undefined when it must thaw for it.
    */
-  screen?(frozen: FrozenSession, datagram: Uint8Array): FrozenSession | undefined;
-  /** A hibernated session was thawed without waking (a call on its connection): it may rest again. */
-  sessionThawed?(session: S): void;
+  screen(session: S, frozen: FrozenSession, datagram: Uint8Array): FrozenSession | undefined;
+  /** @internal A hibernated session was thawed without waking (a call on its connection): it may rest again. */
+  sessionThawed(session: S): void;
 }
 
 /**
@@ -48,9 +53,14 @@ export abstract class SessionRest {
   protected parked = false;
   /** When {@link park} last ran. */
   private parkedAt: number | undefined;
-  protected owner: SessionOwnerOf<this> | undefined;
+  /** A server session's listener (undefined for a client's: it parks but never hibernates). */
+  protected readonly owner: SessionOwnerOf<this> | undefined;
   /** @internal When the session was made (monotonic ms: the clock the connection runs on). */
   readonly createdAt = performance.now();
+
+  constructor(owner: SessionOwnerOf<SessionRest> | undefined) {
+    this.owner = owner;
+  }
 
   /** Runs a call into the connection; if it throws, the session ends with that error and false is returned. */
   protected abstract guard(call: () => void): boolean;
@@ -69,16 +79,16 @@ export abstract class SessionRest {
   private thaw(): Connection {
     const frozen = this.frozen;
     const owner = this.owner;
-    if (frozen === undefined || owner?.thaw === undefined)
+    if (frozen === undefined || owner === undefined)
       throw new Error('a session with neither a connection nor a hibernated session');
-    const live = owner.thaw(frozen, this, performance.now());
+    const live = owner.thaw(this, frozen, performance.now());
     this.live = live;
     this.frozen = undefined;
     this.frozenAuthenticated = undefined;
     this.frozenStats = undefined;
     if (this.parked && !this.hasEnded) {
       this.restlessSince = performance.now();
-      owner.sessionThawed?.(this);
+      owner.sessionThawed(this);
     }
     return live;
   }
@@ -89,7 +99,7 @@ export abstract class SessionRest {
    */
   get hibernationDeferredSince(): number | undefined {
     const live = this.live;
-    if (!this.parked || live === undefined || this.owner?.thaw === undefined || !live.canHibernate) return undefined;
+    if (!this.parked || live === undefined || this.owner === undefined || !live.canHibernate) return undefined;
     return this.parkedAt;
   }
 
@@ -152,7 +162,7 @@ export abstract class SessionRest {
    * nothing under way is let go, its session kept as a frozen string.
    */
   private hibernate(live: Connection, now: number): void {
-    if (this.owner?.thaw === undefined || !live.canHibernate || this.underWay) return;
+    if (this.owner === undefined || !live.canHibernate || this.underWay) return;
     let frozen: FrozenSession | undefined;
     if (!this.guard(() => (frozen = live.hibernate(now)))) return;
     if (frozen === undefined) return;
@@ -167,10 +177,10 @@ export abstract class SessionRest {
    * (SessionOwnerOf.screen: it stays hibernated), else true.
    */
   protected thawsFor(frozen: FrozenSession, datagram: Uint8Array): boolean {
-    const screen = this.owner?.screen;
-    if (screen === undefined) return true;
+    const owner = this.owner;
+    if (owner === undefined) return true;
     let kept: FrozenSession | undefined;
-    if (!this.guard(() => (kept = screen.call(this.owner, frozen, datagram)))) return false;
+    if (!this.guard(() => (kept = owner.screen(this, frozen, datagram)))) return false;
     if (kept === undefined) return true;
     this.frozen = kept;
     return false;
@@ -180,6 +190,6 @@ export abstract class SessionRest {
   protected woke(): void {
     this.parked = false;
     this.restlessSince = undefined;
-    this.owner?.sessionWoke?.(this);
+    this.owner?.sessionWoke(this);
   }
 }

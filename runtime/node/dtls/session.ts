@@ -20,11 +20,13 @@ import { peerEntry } from '../../pki/raw-public-key.js';
 import { certificateFingerprint, type FingerprintHash } from '../../pki/fingerprint.js';
 import { addressOfPath, type RemoteAddress } from '../peer-paths.js';
 import { SessionDriver } from './session-driver.js';
+import type { SessionOwnerOf } from './session-rest.js';
 import { LazyOutcome } from '../lazy-outcome.js';
 import type { AuthorizationRecord } from './authorization.js';
 import { MessageTooLargeError, SessionStateError, withCode, type DtlsError } from './errors.js';
 import { sessionFailure } from './session-failure.js';
 import { handedOver, MessageInbox } from './message-inbox.js';
+import { performance } from 'node:perf_hooks';
 import { sendBytes, type SendData } from './send-data.js';
 import { keyingMaterialArguments } from './keying-material.js';
 import { DtlsSessionStats, newSessionCounters, type SessionCounters } from './session-stats.js';
@@ -42,12 +44,7 @@ const SURELY_FITS_BELOW_MTU = 5 + 255 + 1 + 16;
 const noop = (): void => {};
 
 /** What a server session tells its listener (DtlsListener, listener.ts: the type parameter, so not imported back here). */
-export interface SessionListener {
-  /** @internal */
-  callbackFailed(error: Error, session: DtlsSession, duringHandshake: boolean): void;
-  /** @internal */
-  sessionEnded(session: DtlsSession): void;
-}
+export type SessionListener = SessionOwnerOf<DtlsSession>;
 
 /**
  * One DTLS association (1.3, or 1.2 where negotiated) with one peer, as node:dtls's DTLSSession: `opened` and `closed`
@@ -119,7 +116,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
     authorization: AuthorizationRecord | undefined,
     listener: L | undefined,
   ) {
-    super(remote);
+    super(remote, listener);
     this.role = role;
     this.mtu = mtu;
     this.authorization = authorization;
@@ -191,7 +188,21 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
   /** The connection's events, as the driver hands them out (session-driver.ts). */
   protected handle(e: ConnectionEvent): void {
     this.eventTap?.(e);
-    if (e.type === 'data') this.message(handedOver(e.data), e.early === true);
+    if (e.type === 'data') {
+      const data = handedOver(e.data); // undefined: detached before it was handed over (message-inbox.ts)
+      const early = e.early === true;
+      if (early && this.role === 'server') this.earlyReplies ??= new EarlyReplies(); // what it sends now is held until `opened`
+      // onhandshake before the first message, as always (opening.ts: only while `opened` is pending)
+      if (this.openedPending && this.opening.waitingForTicket) this.announceOpen();
+      this.counters.messagesReceived++;
+      this.counters.bytesReceived += data?.length ?? 0;
+      // While the server's confirmation is due, messages wait for `opened` (and are dropped if it rejects).
+      const confirming = this.openedPending && this.opening.confirming;
+      if (data && this.messageHandler && !confirming && (this.waiting === undefined || this.waiting.empty))
+        this.callHandler('onmessage', this.messageHandler, data, early);
+      else if (data === undefined || !(this.waiting ??= new MessageInbox()).hold(data, early))
+        this.counters.messagesDropped++;
+    }
     // At once: data may follow in the same turn (datagrams drained together), and onhandshake comes before it;
     // onmessage may answer it.
     else if (e.type === 'handshakeComplete') this.handshakeCompleted(e.parameters);
@@ -281,7 +292,8 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
   ): void {
     try {
       const result = handler.apply(this, args);
-      if (isThenable(result)) result.then(undefined, (e: unknown) => this.callbackFailed(name, e));
+      if (result !== undefined && isThenable(result))
+        result.then(undefined, (e: unknown) => this.callbackFailed(name, e));
     } catch (e) {
       this.callbackFailed(name, e);
     }
@@ -321,7 +333,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
    * {@link maxMessageSize} (one record in one `mtu` datagram).
    */
   send(data: SendData, callback?: (error: Error | null) => void): number {
-    const bytes = sendBytes(data);
+    const bytes = data instanceof Uint8Array ? data : sendBytes(data);
     const driven = this.live !== undefined || this.driven; // the getter only for a hibernated session
     if (driven && !this.negotiated && this.earlyReplies && !this.ending)
       return this.earlyReplies.hold(bytes, this.maxMessageSize, this.mtu, callback);
@@ -332,11 +344,20 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
       const limit = this.maxMessageSize;
       if (bytes.length > limit) throw new MessageTooLargeError(bytes.length, limit, this.mtu);
     }
+    // Sealed now; the record leaves at the end of the turn, with every other record sent in it (SessionDriver.pump).
     try {
-      this.sendData(bytes);
+      (this.live ?? this.current).send(bytes, performance.now());
     } catch (e) {
       if (e instanceof ConnectionStateError) throw new SessionStateError(`send: ${e.message}`);
       throw e;
+    } finally {
+      // Also for a refused send: the refusal may have ended the connection (a 1.2 key at its usage limit), whose alert goes out.
+      if (!this.pumpQueued) {
+        this.pumpQueued = true;
+        queueMicrotask(() => {
+          if (this.pumpQueued) this.pump();
+        }); // one closure per turn that sends, not one held for the session's life
+      }
     }
     this.counters.messagesSent++;
     this.counters.bytesSent += bytes.length;
@@ -582,18 +603,6 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
     if (this.ended) return `${what}: the session has ended`;
     if (this.ending) return `${what}: the session is closing`;
     return `${what}: the handshake has not completed (await session.opened)`;
-  }
-
-  private message(data: Buffer | undefined, early: boolean): void {
-    if (early && this.role === 'server') this.earlyReplies ??= new EarlyReplies(); // what it sends now is held until `opened`
-    if (this.opening.waitingForTicket) this.announceOpen(); // onhandshake before the first message, as always
-    this.counters.messagesReceived++;
-    this.counters.bytesReceived += data?.length ?? 0; // undefined: detached before it was handed over (message-inbox.ts)
-    // While the server's confirmation is due, messages wait for `opened` (and are dropped if it rejects).
-    if (data && this.messageHandler && !this.opening.confirming && (this.waiting === undefined || this.waiting.empty))
-      this.callHandler('onmessage', this.messageHandler, data, early);
-    else if (data === undefined || !(this.waiting ??= new MessageInbox()).hold(data, early))
-      this.counters.messagesDropped++;
   }
 
   private finish(failure: Error | (() => Error) | undefined): void {
