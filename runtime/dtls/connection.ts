@@ -219,14 +219,11 @@ export class DtlsConnection implements Connection {
   }
 
   /**
-   * Application data (one record) to the version state. Once the version is known the state stays for good, so the
-   * first send after that hands this connection the state's own `send` (bound once): later sends go straight to it, one
-   * call per message, not two.
+   * Application data (one record) to the version state. (A prototype method, not one bound per connection after the
+   * first send: tools that wrap `DtlsConnection.prototype.send`, as bench/hwmodel-replay.ts does, see every send.)
    */
   send(data: Uint8Array, now?: number): void {
-    const v = this.current;
-    if (this.choice === undefined) this.send = v.send.bind(v);
-    v.send(data, now);
+    this.current.send(data, now);
   }
 
   close(): void {
