@@ -4,7 +4,7 @@ import type { CryptoProvider } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
 import { allocate } from '../wire/slab.js';
-import { writeHeader13 } from './codec13.js';
+import { headerLength13, writeHeader13 } from './codec13.js';
 import { EpochCipher } from './epoch-cipher.js';
 import type { HibernatedRecords } from './hibernated-records.js';
 import type { PaddingPolicy } from './inner-plaintext.js';
@@ -330,8 +330,7 @@ export class RecordWriter extends RecordReader {
     const seq16 = (sequenceNumberLength ?? this.writeConfig.sequenceNumberLength ?? 16) === 16;
     const withLength = includeLength ?? this.writeConfig.includeLength ?? true;
     const cid = this.sendCid;
-    // codec13.ts's headerLength13, summed here: flags byte, CID, record number, length.
-    const headerLength = 1 + (cid?.length ?? 0) + (seq16 ? 2 : 1) + (withLength ? 2 : 0);
+    const headerLength = headerLength13(cid?.length ?? 0, seq16, withLength);
     // Header (codec13.ts), then the DTLSInnerPlaintext, sealed in place: the content is copied once, into the record itself.
     const out = allocate(headerLength + innerLength + tag);
     writeHeader13(out, w.epoch, cid, state.seq, seq16, withLength, innerLength + tag);

@@ -14,6 +14,7 @@ import { DtlsListenerStats, type ListenerCounts } from './listener-stats.js';
 import { inspect } from 'node:util';
 import { listenWorkers, type DtlsWorkerListener, type WorkerListenOptions } from './workers/worker-listener.js';
 import { localEntry } from '../../pki/raw-public-key.js';
+import { DATAGRAM_SIZE } from '../../connection/config.js';
 
 export type { HandshakeErrorHandler } from './errors.js';
 export { DtlsListenerStats } from './listener-stats.js';
@@ -77,7 +78,7 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
     super();
     this.onsession = onsession;
     const { udp, transport, ...options } = listenerOptions;
-    this.mtu = options.maxDatagramSize ?? 1200;
+    this.mtu = options.maxDatagramSize ?? DATAGRAM_SIZE.default;
     this.localCertificate = localEntry(options);
     this.stats = new DtlsListenerStats(this);
     this.closed = new Promise<void>((resolve, reject) => (this.settleClosed = { resolve, reject }));
