@@ -8,14 +8,14 @@ import { ROOT } from '../support/spec.js';
 import { TempSpec } from '../support/temp-spec.js';
 
 /**
- * The "How to add an extension" walkthrough of docs/architecture.md, executed:
+ * The "How to add an extension" walkthrough of docs/add-an-extension.md, executed:
  * the YAML is taken from the page itself, so the page stays true.
  */
 
 function readmeBlock(marker: string): string {
-  const readme = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8');
+  const readme = readFileSync(join(ROOT, 'docs/add-an-extension.md'), 'utf8');
   const m = new RegExp(`<!-- add-extension:${marker} -->\\n\`\`\`yaml\\n([\\s\\S]*?)\`\`\``).exec(readme);
-  if (!m) throw new Error(`docs/architecture.md has no add-extension:${marker} block`);
+  if (!m) throw new Error(`docs/add-an-extension.md has no add-extension:${marker} block`);
   return m[1]!;
 }
 
@@ -25,7 +25,7 @@ function register(spec: TempSpec, file: string, afterCase: RegExp): void {
   spec.edit(file, afterCase, (m) => `${m}${readmeBlock('case')}`);
 }
 
-test('the walkthrough in docs/architecture.md adds a parsed heartbeat extension to ClientHello and EncryptedExtensions', async (t) => {
+test('the walkthrough in docs/add-an-extension.md adds a parsed heartbeat extension to ClientHello and EncryptedExtensions', async (t) => {
   const spec = new TempSpec();
   t.teardown(() => spec.dispose());
   spec.write('spec/wire/enums.ksy', spec.read('spec/wire/enums.ksy') + readmeBlock('enum'));
