@@ -214,12 +214,3 @@ export function validateServerOptions(options: UdpServerOptions): UdpServerLimit
     sessionIds12: integerFrom('listen', 'maxSessionIds12', options.maxSessionIds12),
   };
 }
-
-/** Told of a ClientHello the stateless exchange refused with an alert. */
-export type RefusalListener = (
-  remote: { readonly address: string; readonly port: number },
-  alert: string,
-  reason: string,
-  /** What an application callback (`sni`, `psk`) threw, when that is why (the alert is then internal_error). */
-  callbackError?: unknown,
-) => void;
