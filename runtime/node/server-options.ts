@@ -168,8 +168,13 @@ export interface UdpServerLimits extends AdmissionLimits {
   readonly sessionIds12: number;
 }
 
+/** Limits by options object: `listen` checks its options (a throwaway server connection), its admission reads them. */
+const CHECKED = new WeakMap<UdpServerOptions, UdpServerLimits>();
+
 /** Checks the server's own options (ConfigError names the one that is wrong) and returns its limits. */
 export function validateServerOptions(options: UdpServerOptions): UdpServerLimits {
+  const checked = CHECKED.get(options);
+  if (checked !== undefined) return checked;
   const {
     inspect,
     antiReplay,
@@ -199,7 +204,7 @@ export function validateServerOptions(options: UdpServerOptions): UdpServerLimit
   // listen's maxSessions, maxSessionsPerHost, handshakeTimeout and idleTimeout(Ms), checked by serverOptions (node/dtls/options.ts) under
   // the names the caller gave, come here renamed; every other integer is checked here, against its row in option-names.ts.
   const listen = LISTEN_OPTION_NAMES;
-  return {
+  const limits: UdpServerLimits = {
     connections: options.maxConnections ?? listen.maxSessions.default,
     handshakes: integerFrom('listen', 'maxHandshakes', options.maxHandshakes),
     connectionsPerHost: options.maxConnectionsPerHost ?? listen.maxSessionsPerHost.default,
@@ -213,4 +218,6 @@ export function validateServerOptions(options: UdpServerOptions): UdpServerLimit
     antiReplayWait: antiReplayWaitLimits(options.antiReplayWait),
     sessionIds12: integerFrom('listen', 'maxSessionIds12', options.maxSessionIds12),
   };
+  CHECKED.set(options, limits);
+  return limits;
 }

@@ -4,7 +4,6 @@ import type { Socket } from 'node:dgram';
 import type { DatagramRoute } from '../transport.js';
 import type { DatagramIo } from '../datagram-io.js';
 import type { RemoteAddress } from '../peer-paths.js';
-import { validateServerOptions } from '../server-options.js';
 import { ListenerAdmission } from './listener-admission.js';
 import { thrownError } from '../../handshake/callback-error.js';
 import { DtlsSessionError, withCode, type DtlsError, type HandshakeErrorHandler } from './errors.js';
@@ -77,7 +76,7 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
   ) {
     super();
     this.onsession = onsession;
-    const { udp, transport, ...options } = listenerOptions;
+    const { udp, transport, server: options } = listenerOptions;
     this.mtu = options.maxDatagramSize ?? DATAGRAM_SIZE.default;
     this.localCertificate = localEntry(options);
     this.stats = new DtlsListenerStats(this);
@@ -321,10 +320,7 @@ export function listen(
   }
   if (typeof onsession !== 'function')
     throw new ConfigError('onsession', 'must be a function receiving each new session');
-  const listenerOptions = serverOptions(options);
-  const { udp: _udp, transport: _transport, ...server } = listenerOptions;
-  validateServerOptions(server);
-  return new DtlsListener(onsession, listenerOptions);
+  return new DtlsListener(onsession, serverOptions(options));
 }
 
 /**
@@ -338,8 +334,7 @@ export function listenAdopted(
   route: DatagramRoute,
 ): DtlsListener {
   const listenerOptions = serverOptions(options);
-  const { udp, transport: _transport, ...server } = listenerOptions;
-  validateServerOptions(server);
+  const udp = listenerOptions.udp;
   // The worker's socket is bound already (ipv6Only went into its making): the rest of node:dgram's options are set on it now.
   if (udp.recvBufferSize !== undefined) socket.setRecvBufferSize(udp.recvBufferSize);
   if (udp.sendBufferSize !== undefined) socket.setSendBufferSize(udp.sendBufferSize);

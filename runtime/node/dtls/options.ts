@@ -15,7 +15,7 @@ import {
   type SecureContextOptions,
 } from '../../pki/secure-context.js';
 import { systemRootsVerifier } from '../../pki/system-trust-anchors.js';
-import type { UdpServerOptions } from '../server-options.js';
+import { validateServerOptions, type UdpServerOptions } from '../server-options.js';
 import { lenientVerifier, strictVerifier, type AuthorizationRecord } from './authorization.js';
 import { resolveServerName } from '../../pki/server-name.js';
 import { BytesLru } from '../../pki/bytes-lru.js';
@@ -215,12 +215,16 @@ export interface UdpSocketOptions {
   readonly ttl?: number;
 }
 
-/** What `listen` hands the UDP server: its options, and how to get datagrams. */
-export type ListenerOptions = UdpServerOptions & {
-  readonly reusePort: boolean;
+/** What `listen` hands the listener: its options (checked: validateServerOptions), and how to get datagrams. */
+export interface ListenerOptions {
+  /** `keyLog` is set again by the listener (its sessions' `onkeylog` routed through it). */
+  readonly server: Omit<UdpServerOptions, 'keyLog'> & {
+    keyLog?: NonNullable<UdpServerOptions['keyLog']>;
+    readonly reusePort: boolean;
+  };
   readonly udp: UdpSocketOptions;
   readonly transport: DatagramTransport | undefined;
-};
+}
 
 function udpOptions(o: ListenOptions): UdpSocketOptions {
   const ipv6Only = booleanOption('ipv6Only', o.ipv6Only);
@@ -274,7 +278,7 @@ const WORKER_ONLY = {
   fleet: 'needs workers (workers: 1 for one event loop): their CIDs name the host that holds a session',
 } as const;
 
-/** The UDP server's options from node:dtls's; a ConfigError names the option that is wrong. */
+/** The listener's options from node:dtls's, all checked; a ConfigError names the option that is wrong. */
 export function serverOptions(given: ListenOptions): ListenerOptions {
   checkOptionNames('listen', given);
   const o = withProfile('server', given);
@@ -350,7 +354,8 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
     raw?.keyOnly === true || (o.cert === undefined && o.secureContext === undefined && o.ca === undefined && !ask)
       ? undefined
       : credentialContext(o);
-  return {
+  const checkedTransport = transportOption(transport);
+  const server: ListenerOptions['server'] = {
     // Without ca, a client's certificate is checked against the bundled roots, read at the first check (a given verifyPeer, fingerprint or raw key replaces it).
     ...(context?.trustSource === 'system' ? { verifyPeer: systemRootsVerifier('clientAuth') } : {}),
     ...rest,
@@ -377,9 +382,9 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
       : serverFingerprint(o)),
     ...(ems !== undefined ? { requireExtendedMasterSecret: ems } : {}),
     reusePort: reusePort === true,
-    udp,
-    transport: transportOption(transport),
   };
+  validateServerOptions(server); // the listener's admission reads the limits of this object, checked here
+  return { server, udp, transport: checkedTransport };
 }
 
 function transportOption(transport: unknown): DatagramTransport | undefined {
