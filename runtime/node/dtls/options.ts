@@ -33,6 +33,7 @@ import {
 } from './option-names.js';
 import { checkContextRole } from './secure-context.js';
 import type { FleetOptions } from './workers/fleet-options.js';
+import type { ListenerUdpOptions } from './listener-admission.js';
 import { withProfile, type ProfileName } from './profile-option.js';
 import { extendedMasterSecretOption, type ExtendedMasterSecretOption } from './ems-option.js';
 import { rawPublicKeyOptions, type RawPublicKeyOptions } from './raw-public-key-options.js';
@@ -207,14 +208,6 @@ export function dgramHasReusePort(version = process.versions.node): boolean {
   return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
 }
 
-/** The socket options of {@link ListenOptions} (node:dgram's), checked. */
-export interface UdpSocketOptions {
-  readonly ipv6Only?: boolean;
-  readonly recvBufferSize?: number;
-  readonly sendBufferSize?: number;
-  readonly ttl?: number;
-}
-
 /** What `listen` hands the listener: its options (checked: validateServerOptions), and how to get datagrams. */
 export interface ListenerOptions {
   /** `keyLog` is set again by the listener (its sessions' `onkeylog` routed through it). */
@@ -222,11 +215,11 @@ export interface ListenerOptions {
     keyLog?: NonNullable<UdpServerOptions['keyLog']>;
     readonly reusePort: boolean;
   };
-  readonly udp: UdpSocketOptions;
+  readonly udp: ListenerUdpOptions;
   readonly transport: DatagramTransport | undefined;
 }
 
-function udpOptions(o: ListenOptions): UdpSocketOptions {
+function udpOptions(o: ListenOptions): ListenerUdpOptions {
   const ipv6Only = booleanOption('ipv6Only', o.ipv6Only);
   return {
     ...(ipv6Only !== undefined ? { ipv6Only } : {}),
