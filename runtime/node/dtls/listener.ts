@@ -55,11 +55,10 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
     callbackErrors: 0,
   };
   private readonly sessions = new Set<DtlsSession>();
-  /** Sessions by their ClientHello.random (hex), for their key log lines, and back. */
+  /** Sessions by their ClientHello.random (hex; the session's own is `session.place.random`), for their key log lines. */
   private readonly byClientRandom = new Map<string, DtlsSession>();
   /** Whether a session ever had `onkeylog` set when `onsession` returned (where it is to be set: its secrets come after). */
   private keyLogOn = false;
-  private readonly clientRandoms = new WeakMap<DtlsSession, string>();
   private readonly mtu: number;
   private readonly localCertificate: Uint8Array | undefined;
   private bound: SessionAddress | undefined;
@@ -211,10 +210,7 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
     const onsession = this.onsession;
     this.counts.serverSessions++;
     this.sessions.add(session);
-    if (clientRandom !== undefined) {
-      this.byClientRandom.set(clientRandom, session);
-      this.clientRandoms.set(session, clientRandom);
-    }
+    if (clientRandom !== undefined) this.byClientRandom.set(clientRandom, session);
     try {
       onsession(session);
       if (session.onkeylog !== null) this.keyLogOn = true;
@@ -227,7 +223,7 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
   /** @internal A session of this endpoint ended: it is no longer one of those `close()` or `destroy()` ends. */
   sessionEnded(session: DtlsSession): void {
     this.sessions.delete(session);
-    const random = this.clientRandoms.get(session);
+    const random = session.place.random;
     if (random !== undefined && this.byClientRandom.get(random) === session) this.byClientRandom.delete(random);
   }
 
