@@ -35,18 +35,8 @@ let init: WorkerInit;
 let port: MessagePort;
 /** `import()` of the thread's file: the package's bundle, which holds this module, runs as a vm.Script, which has none. */
 let importModule: (specifier: string) => Promise<unknown>;
-const counts: Record<
-  | 'packetsReceived'
-  | 'bytesReceived'
-  | 'forwardedOut'
-  | 'forwardedOutBytes'
-  | 'forwardedIn'
-  | 'forwardedInBytes'
-  | 'unknownOwner'
-  | 'unknownConnectionId'
-  | 'messagesPosted',
-  number
-> = {
+/** This worker's own counts (worker-stats.ts names each). */
+const counts = {
   packetsReceived: 0,
   bytesReceived: 0,
   forwardedOut: 0,
@@ -58,7 +48,7 @@ const counts: Record<
   unknownConnectionId: 0,
   /** Messages this worker posted to the primary or another worker (cross-thread work: none per handshake without CIDs or 0-RTT). */
   messagesPosted: 0,
-};
+} satisfies Partial<Record<WorkerStatName, number>>;
 
 const tell = (m: ToPrimary): void => port.postMessage(m);
 /** A message of serving (not the thread's start or end), counted in `messagesPosted`. */
