@@ -4,7 +4,6 @@ import { DtlsConnection } from '../dtls/connection.js';
 import { ConfigError, described } from '../config-error.js';
 import type { AntiReplayStore } from '../session/anti-replay.js';
 import type { Dtls12CipherSuite } from '../versions/suites12.js';
-import { resolveVersionRange } from '../versions/versions.js';
 import type { AdmissionLimits } from './admission.js';
 import {
   antiReplayWaitLimits,
@@ -175,6 +174,7 @@ const CHECKED = new WeakMap<UdpServerOptions, UdpServerLimits>();
 export function validateServerOptions(options: UdpServerOptions): UdpServerLimits {
   const checked = CHECKED.get(options);
   if (checked !== undefined) return checked;
+  // minVersion and maxVersion: checked by serverOptions (its `ciphers` reads the range first).
   const {
     inspect,
     antiReplay,
@@ -185,7 +185,6 @@ export function validateServerOptions(options: UdpServerOptions): UdpServerLimit
     maxSessionIds12: _maxSessionIds12,
     ...connectionOptions
   } = options;
-  resolveVersionRange(options.minVersion, options.maxVersion);
   if (
     antiReplay !== undefined &&
     (typeof antiReplay !== 'object' || antiReplay === null || typeof antiReplay.admit !== 'function')
