@@ -23,28 +23,19 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
   readonly antiReplay?: AntiReplayStore;
   /** Caps on what is held while an asynchronous `antiReplay` store decides (see {@link AntiReplayWaitOptions}). */
   readonly antiReplayWait?: AntiReplayWaitOptions;
-  /** Address to bind (default 127.0.0.1). */
+  /** Where to bind: listen's `host` and `port` (ListenOptions), checked there. */
   readonly host?: string;
-  /** Port to bind (default 0: any free port; read it from `address`). */
   readonly port?: number;
   /**
    * Answer every new client with a stateless HelloRetryRequest carrying a cookie (RFC 9147 §5.1) and keep state only
    * for clients that return it (default true).
    */
   readonly cookies?: boolean;
-  /**
-   * Connections at most, handshaking or established (default 10,000). A full server answers new peers with silence: no
-   * HelloRetryRequest, no alert.
-   */
+  /** listen's `maxSessions` (ListenOptions), checked there. */
   readonly maxConnections?: number;
   /** Connections still handshaking at most (default 1,000); new peers beyond it get silence. */
   readonly maxHandshakes?: number;
-  /**
-   * Connections at most from one host (default 100), where a host is an IPv4 address or an IPv6 /56 (see
-   * `ipv4HostPrefix`, `ipv6HostPrefix`). With the global default that is 1 % of the table, so filling it takes 100
-   * hosts that each answered a cookie — addresses an off-path attacker cannot forge — while a NAT with many users
-   * behind one address still gets 100 sessions (raise it for carrier-grade NAT).
-   */
+  /** listen's `maxSessionsPerHost` (ListenOptions), checked there. */
   readonly maxConnectionsPerHost?: number;
   /**
    * Connections still handshaking at most from one host (default 10): 1 % of the global default, so one host can never
@@ -52,12 +43,7 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
    * from one address is already a busy NAT; a refused one retransmits and gets in once a slot is free.
    */
   readonly maxHandshakesPerHost?: number;
-  /**
-   * A handshake must complete within this many ms of its connection's creation (default 10,000), or the connection is
-   * dropped and its slot freed. Retransmissions and junk datagrams never extend it. 10 s covers a handful of
-   * retransmissions of every flight (1 s, 2 s, 4 s backoff) while bounding how long a stalled peer holds a handshake
-   * slot.
-   */
+  /** listen's `handshakeTimeout` (ListenOptions), checked there. */
   readonly handshakeTimeoutMs?: number;
   /**
    * Close an established connection after this many ms without a record that authenticated under its keys (default

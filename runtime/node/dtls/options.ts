@@ -94,11 +94,20 @@ export interface ListenOptions
   readonly host?: string;
   /** Largest datagram sent, in bytes (default 1,200; 256..65,507). Handshake flights are fragmented to it and `send()` is limited by it. */
   readonly mtu?: number;
-  /** A handshake must complete within this many ms of its first datagram (default 10,000; 0: one hour, the longest). */
+  /**
+   * A handshake must complete within this many ms of its first datagram (default 10,000; 0: one hour, the longest), or
+   * the session is dropped and its slot freed; retransmissions and junk datagrams never extend it. 10 s covers a handful
+   * of retransmissions of every flight (1 s, 2 s, 4 s backoff) while bounding how long a stalled peer holds a slot.
+   */
   readonly handshakeTimeout?: number;
   /** Sessions at most, handshaking or open (default 10,000; 0: no limit). A full endpoint answers new peers with silence. */
   readonly maxSessions?: number;
-  /** Sessions at most from one host, an IPv4 address or an IPv6 /56 by default (`ipv4HostPrefix`, `ipv6HostPrefix`) (default 100; 0: no limit). */
+  /**
+   * Sessions at most from one host, an IPv4 address or an IPv6 /56 by default (`ipv4HostPrefix`, `ipv6HostPrefix`)
+   * (default 100; 0: no limit). With the global default that is 1 % of the table, so filling it takes 100 hosts that
+   * each answered a cookie (addresses an off-path attacker cannot forge), while a NAT with many users behind one address
+   * still gets 100 sessions (raise it for carrier-grade NAT).
+   */
   readonly maxSessionsPerHost?: number;
   /**
    * Serve on this many event loops (worker threads; 'auto': one per core), each with its own SO_REUSEPORT socket on the
