@@ -24,6 +24,16 @@ export type MaskAlgorithm = 'aes-128' | 'aes-256' | 'chacha20';
  */
 export type KeyExchangeGroup = 'x25519' | 'x448' | 'secp256r1' | 'secp384r1' | 'secp521r1' | 'x25519mlkem768';
 
+/** Every {@link KeyExchangeGroup}: the node and noble providers have them all. */
+export const KEY_EXCHANGE_GROUPS: readonly KeyExchangeGroup[] = [
+  'x25519',
+  'x448',
+  'secp256r1',
+  'secp384r1',
+  'secp521r1',
+  'x25519mlkem768',
+];
+
 /** Signature schemes (RFC 8446 §4.2.3 names): those for CertificateVerify, plus rsa_pkcs1_* for certificate signatures. */
 export type SignatureAlgorithm =
   | 'ecdsa_secp256r1_sha256'

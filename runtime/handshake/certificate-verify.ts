@@ -1,5 +1,6 @@
 import { scratchWriter } from '../wire/scratch.js';
 import type { CryptoProvider, PrivateKeyHandle, PublicKeyHandle, SignatureAlgorithm } from '../crypto/provider.js';
+import { SIGNATURE_ALGORITHMS, SIGNATURE_SCHEMES } from '../crypto/signature-schemes.js';
 
 /** Each side's 64 spaces, context string and zero byte (RFC 8446 §4.4.3), made once. */
 const PREFIX = {
@@ -27,29 +28,19 @@ export function certificateVerifyContent(side: 'server' | 'client', transcriptHa
   return out;
 }
 
-/** Signature schemes a key type can make (RFC 8446 §4.2.3); rsa_pkcs1_* never sign a CertificateVerify. */
-export const SCHEMES_BY_KEY_TYPE: Readonly<Record<string, readonly SignatureAlgorithm[]>> = {
-  'ec-p256': ['ecdsa_secp256r1_sha256'],
-  'ec-p384': ['ecdsa_secp384r1_sha384'],
-  'ec-p521': ['ecdsa_secp521r1_sha512'],
-  ed25519: ['ed25519'],
-  ed448: ['ed448'],
-  rsa: ['rsa_pss_rsae_sha256', 'rsa_pss_rsae_sha384', 'rsa_pss_rsae_sha512'],
-  'rsa-pss': ['rsa_pss_pss_sha256', 'rsa_pss_pss_sha384', 'rsa_pss_pss_sha512'],
-};
-
 /**
- * The CertificateVerify schemes a key can make: by its type, and for an RSASSA-PSS key bound to one hash by its
- * parameters, only that hash's scheme.
+ * The CertificateVerify schemes a key can make (RFC 8446 §4.2.3): those of its type but rsa_pkcs1_*, and for an
+ * RSASSA-PSS key bound to one hash by its parameters, only that hash's scheme.
  */
 export function schemesForKey(key: {
   readonly keyType: string;
   readonly pssHash?: string | undefined;
 }): readonly SignatureAlgorithm[] {
-  const all = SCHEMES_BY_KEY_TYPE[key.keyType] ?? [];
-  return key.keyType === 'rsa-pss' && key.pssHash !== undefined
-    ? all.filter((s) => s.endsWith(`_${key.pssHash}`))
-    : all;
+  const pssHash = key.keyType === 'rsa-pss' ? key.pssHash : undefined;
+  return SIGNATURE_ALGORITHMS.filter((a) => {
+    const s = SIGNATURE_SCHEMES[a];
+    return s.keyType === key.keyType && s.padding !== 'pkcs1' && (pssHash === undefined || s.hash === pssHash);
+  });
 }
 
 /** Signs a CertificateVerify for `side`. */

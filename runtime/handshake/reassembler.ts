@@ -55,6 +55,15 @@ export interface HandshakeReassemblerOptions {
   readonly maxBufferedBytes?: number;
 }
 
+/** Each option's default, least and greatest value. */
+const OPTION_ROWS: Readonly<Record<keyof HandshakeReassemblerOptions, readonly [number, number, number]>> = {
+  nextReceiveSeq: [0, 0, MAX_MESSAGE_SEQ + 1],
+  maxMessagesAhead: [DEFAULT_MAX_MESSAGES_AHEAD, 0, MAX_MESSAGE_SEQ],
+  maxMessageLength: [DEFAULT_MAX_MESSAGE_LENGTH, 0, MAX_UINT24],
+  maxRangesPerMessage: [DEFAULT_MAX_RANGES_PER_MESSAGE, 1, MAX_UINT24],
+  maxBufferedBytes: [DEFAULT_MAX_BUFFERED_BYTES, 0, 2 ** 31],
+};
+
 /** The fields of a fragment that can contradict earlier fragments of its message (wire names). */
 export type InconsistentField = 'msg_type' | 'length' | 'fragment' | 'fragment_length';
 
@@ -189,31 +198,15 @@ export class HandshakeReassembler {
 
   /** @throws ConfigError naming the option that is not an integer in its range. */
   constructor(options: HandshakeReassemblerOptions = {}) {
-    this.next = integerOption('nextReceiveSeq', options.nextReceiveSeq ?? 0, 0, MAX_MESSAGE_SEQ + 1);
-    this.maxMessagesAhead = integerOption(
-      'maxMessagesAhead',
-      options.maxMessagesAhead ?? DEFAULT_MAX_MESSAGES_AHEAD,
-      0,
-      MAX_MESSAGE_SEQ,
-    );
-    this.maxMessageLength = integerOption(
-      'maxMessageLength',
-      options.maxMessageLength ?? DEFAULT_MAX_MESSAGE_LENGTH,
-      0,
-      MAX_UINT24,
-    );
-    this.maxRangesPerMessage = integerOption(
-      'maxRangesPerMessage',
-      options.maxRangesPerMessage ?? DEFAULT_MAX_RANGES_PER_MESSAGE,
-      1,
-      MAX_UINT24,
-    );
-    this.maxBufferedBytes = integerOption(
-      'maxBufferedBytes',
-      options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
-      0,
-      2 ** 31,
-    );
+    const option = (name: keyof HandshakeReassemblerOptions): number => {
+      const [fallback, min, max] = OPTION_ROWS[name];
+      return integerOption(name, options[name] ?? fallback, min, max);
+    };
+    this.next = option('nextReceiveSeq');
+    this.maxMessagesAhead = option('maxMessagesAhead');
+    this.maxMessageLength = option('maxMessageLength');
+    this.maxRangesPerMessage = option('maxRangesPerMessage');
+    this.maxBufferedBytes = option('maxBufferedBytes');
   }
 
   /** next_receive_seq: the message_seq of the next message to be delivered. */

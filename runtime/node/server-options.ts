@@ -4,7 +4,6 @@ import { DtlsConnection } from '../dtls/connection.js';
 import { ConfigError, described } from '../config-error.js';
 import type { AntiReplayStore } from '../session/anti-replay.js';
 import type { Dtls12CipherSuite } from '../versions/suites12.js';
-import { resolveVersionRange } from '../versions/versions.js';
 import type { AdmissionLimits } from './admission.js';
 import {
   antiReplayWaitLimits,
@@ -24,28 +23,19 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
   readonly antiReplay?: AntiReplayStore;
   /** Caps on what is held while an asynchronous `antiReplay` store decides (see {@link AntiReplayWaitOptions}). */
   readonly antiReplayWait?: AntiReplayWaitOptions;
-  /** Address to bind (default 127.0.0.1). */
+  /** Where to bind: listen's `host` and `port` (ListenOptions), checked there. */
   readonly host?: string;
-  /** Port to bind (default 0: any free port; read it from `address`). */
   readonly port?: number;
   /**
    * Answer every new client with a stateless HelloRetryRequest carrying a cookie (RFC 9147 §5.1) and keep state only
    * for clients that return it (default true).
    */
   readonly cookies?: boolean;
-  /**
-   * Connections at most, handshaking or established (default 10,000). A full server answers new peers with silence: no
-   * HelloRetryRequest, no alert.
-   */
+  /** listen's `maxSessions` (ListenOptions), checked there. */
   readonly maxConnections?: number;
   /** Connections still handshaking at most (default 1,000); new peers beyond it get silence. */
   readonly maxHandshakes?: number;
-  /**
-   * Connections at most from one host (default 100), where a host is an IPv4 address or an IPv6 /56 (see
-   * `ipv4HostPrefix`, `ipv6HostPrefix`). With the global default that is 1 % of the table, so filling it takes 100
-   * hosts that each answered a cookie — addresses an off-path attacker cannot forge — while a NAT with many users
-   * behind one address still gets 100 sessions (raise it for carrier-grade NAT).
-   */
+  /** listen's `maxSessionsPerHost` (ListenOptions), checked there. */
   readonly maxConnectionsPerHost?: number;
   /**
    * Connections still handshaking at most from one host (default 10): 1 % of the global default, so one host can never
@@ -53,12 +43,7 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
    * from one address is already a busy NAT; a refused one retransmits and gets in once a slot is free.
    */
   readonly maxHandshakesPerHost?: number;
-  /**
-   * A handshake must complete within this many ms of its connection's creation (default 10,000), or the connection is
-   * dropped and its slot freed. Retransmissions and junk datagrams never extend it. 10 s covers a handful of
-   * retransmissions of every flight (1 s, 2 s, 4 s backoff) while bounding how long a stalled peer holds a handshake
-   * slot.
-   */
+  /** listen's `handshakeTimeout` (ListenOptions), checked there. */
   readonly handshakeTimeoutMs?: number;
   /**
    * Close an established connection after this many ms without a record that authenticated under its keys (default
@@ -168,8 +153,14 @@ export interface UdpServerLimits extends AdmissionLimits {
   readonly sessionIds12: number;
 }
 
+/** Limits by options object: `listen` checks its options (a throwaway server connection), its admission reads them. */
+const CHECKED = new WeakMap<UdpServerOptions, UdpServerLimits>();
+
 /** Checks the server's own options (ConfigError names the one that is wrong) and returns its limits. */
 export function validateServerOptions(options: UdpServerOptions): UdpServerLimits {
+  const checked = CHECKED.get(options);
+  if (checked !== undefined) return checked;
+  // minVersion and maxVersion: checked by serverOptions (its `ciphers` reads the range first).
   const {
     inspect,
     antiReplay,
@@ -180,7 +171,6 @@ export function validateServerOptions(options: UdpServerOptions): UdpServerLimit
     maxSessionIds12: _maxSessionIds12,
     ...connectionOptions
   } = options;
-  resolveVersionRange(options.minVersion, options.maxVersion);
   if (
     antiReplay !== undefined &&
     (typeof antiReplay !== 'object' || antiReplay === null || typeof antiReplay.admit !== 'function')
@@ -199,7 +189,7 @@ export function validateServerOptions(options: UdpServerOptions): UdpServerLimit
   // listen's maxSessions, maxSessionsPerHost, handshakeTimeout and idleTimeout(Ms), checked by serverOptions (node/dtls/options.ts) under
   // the names the caller gave, come here renamed; every other integer is checked here, against its row in option-names.ts.
   const listen = LISTEN_OPTION_NAMES;
-  return {
+  const limits: UdpServerLimits = {
     connections: options.maxConnections ?? listen.maxSessions.default,
     handshakes: integerFrom('listen', 'maxHandshakes', options.maxHandshakes),
     connectionsPerHost: options.maxConnectionsPerHost ?? listen.maxSessionsPerHost.default,
@@ -213,13 +203,6 @@ export function validateServerOptions(options: UdpServerOptions): UdpServerLimit
     antiReplayWait: antiReplayWaitLimits(options.antiReplayWait),
     sessionIds12: integerFrom('listen', 'maxSessionIds12', options.maxSessionIds12),
   };
+  CHECKED.set(options, limits);
+  return limits;
 }
-
-/** Told of a ClientHello the stateless exchange refused with an alert. */
-export type RefusalListener = (
-  remote: { readonly address: string; readonly port: number },
-  alert: string,
-  reason: string,
-  /** What an application callback (`sni`, `psk`) threw, when that is why (the alert is then internal_error). */
-  callbackError?: unknown,
-) => void;

@@ -61,11 +61,6 @@ export class ReadEpochs {
     this.maxApplicationEpochs = maxApplicationEpochs;
   }
 
-  /** Number of epochs held. */
-  get size(): number {
-    return this.epochs.length;
-  }
-
   /** How many times keys were installed: changes with every {@link install}, even when the number held stays the same. */
   get generation(): number {
     return this.installs;

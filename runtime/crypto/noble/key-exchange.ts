@@ -10,19 +10,12 @@ import { x25519 } from '@noble/curves/ed25519.js';
 import { x448 } from '@noble/curves/ed448.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { randomBytes } from '@noble/hashes/utils.js';
-import { CryptoError, type KeyExchangeGroup, type KeyShare } from '../provider.js';
+import { CryptoError, KEY_EXCHANGE_GROUPS, type KeyExchangeGroup, type KeyShare } from '../provider.js';
 import { generateX25519MlKem768Share, x25519MlKem768ShareFromPrivate } from '../x25519-mlkem768.js';
 import { nobleMlKem768 } from './ml-kem.js';
 import { copyOf } from '../../wire/bytes.js';
 
-export const NOBLE_KEY_EXCHANGE_GROUPS: readonly KeyExchangeGroup[] = [
-  'x25519',
-  'x448',
-  'secp256r1',
-  'secp384r1',
-  'secp521r1',
-  'x25519mlkem768',
-];
+export const NOBLE_KEY_EXCHANGE_GROUPS: readonly KeyExchangeGroup[] = KEY_EXCHANGE_GROUPS;
 
 /** The Diffie-Hellman groups (x25519mlkem768 is built on x25519 and ML-KEM). */
 type DhGroup = Exclude<KeyExchangeGroup, 'x25519mlkem768'>;

@@ -28,29 +28,24 @@ import {
   type SignatureAlgorithm,
 } from '../provider.js';
 import { copyOf } from '../../wire/bytes.js';
+import { SIGNATURE_ALGORITHMS, SIGNATURE_SCHEMES } from '../signature-schemes.js';
 
 type NobleAlgorithm =
   'ecdsa_secp256r1_sha256' | 'ecdsa_secp384r1_sha384' | 'ecdsa_secp521r1_sha512' | 'ed25519' | 'ed448';
 type NobleKeyType = Exclude<SignatureKeyType, 'rsa' | 'rsa-pss'>;
 
-/** The key type each supported scheme needs; noble's p256/p384/p521 prehash with SHA-256/384/512, as the schemes name. */
-const SCHEME_KEY_TYPE: Readonly<Record<NobleAlgorithm, NobleKeyType>> = {
-  ecdsa_secp256r1_sha256: 'ec-p256',
-  ecdsa_secp384r1_sha384: 'ec-p384',
-  ecdsa_secp521r1_sha512: 'ec-p521',
-  ed25519: 'ed25519',
-  ed448: 'ed448',
-};
+/** The schemes without RSA; noble's p256/p384/p521 prehash with SHA-256/384/512, as the ECDSA schemes name. */
+const isNobleAlgorithm = (a: SignatureAlgorithm): a is NobleAlgorithm =>
+  Object.hasOwn(SIGNATURE_SCHEMES, a) && SIGNATURE_SCHEMES[a].padding === undefined;
 
-export const NOBLE_SIGNATURE_ALGORITHMS: readonly SignatureAlgorithm[] = Object.keys(
-  SCHEME_KEY_TYPE,
-) as NobleAlgorithm[];
+export const NOBLE_SIGNATURE_ALGORITHMS: readonly SignatureAlgorithm[] = SIGNATURE_ALGORITHMS.filter(isNobleAlgorithm);
+
+/** The key type `algorithm` needs. */
+const keyTypeOf = (algorithm: NobleAlgorithm): NobleKeyType => SIGNATURE_SCHEMES[algorithm].keyType as NobleKeyType;
 
 const ECDSA: Readonly<Record<EcKeyType, typeof p256>> = { 'ec-p256': p256, 'ec-p384': p384, 'ec-p521': p521 };
 const EDDSA = { ed25519, ed448 } as const;
 const HASH: Readonly<Record<EcdsaHash, (data: Uint8Array) => Uint8Array>> = { sha256, sha384, sha512 };
-
-const isNobleAlgorithm = (a: SignatureAlgorithm): a is NobleAlgorithm => a in SCHEME_KEY_TYPE;
 
 /** A public key: the SEC1 point (EC) or raw RFC 8410 key (EdDSA); for RSA, only its type. */
 class NoblePublicKey implements PublicKeyHandle {
@@ -120,7 +115,7 @@ function unsupported(algorithm: SignatureAlgorithm): never {
 export function nobleSign(algorithm: SignatureAlgorithm, key: PrivateKeyHandle, data: Uint8Array): Uint8Array {
   if (!isNobleAlgorithm(algorithm)) unsupported(algorithm);
   if (!(key instanceof NoblePrivateKey)) throw new CryptoError('not a noble private key');
-  const keyType = SCHEME_KEY_TYPE[algorithm];
+  const keyType = keyTypeOf(algorithm);
   if (key.keyType !== keyType) throw new CryptoError(`${algorithm} needs a ${keyType} key, not ${key.keyType}`);
   if (isEcKeyType(keyType)) {
     // Deterministic k (RFC 6979), low-S: every verifier accepts that.
@@ -138,7 +133,7 @@ export function nobleVerify(
 ): boolean {
   if (!isNobleAlgorithm(algorithm)) unsupported(algorithm);
   if (!(key instanceof NoblePublicKey)) throw new CryptoError('not a noble public key');
-  const keyType = SCHEME_KEY_TYPE[algorithm];
+  const keyType = keyTypeOf(algorithm);
   if (key.keyType !== keyType) return false;
   try {
     if (isEcKeyType(keyType)) {

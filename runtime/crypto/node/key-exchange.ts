@@ -23,18 +23,11 @@ import {
 } from 'node:crypto';
 import { rawPrivateKeyToPkcs8 } from '../der.js';
 import { nobleMlKem768 } from '../noble/ml-kem.js';
-import { CryptoError, type KeyExchangeGroup, type KeyShare } from '../provider.js';
+import { CryptoError, KEY_EXCHANGE_GROUPS, type KeyExchangeGroup, type KeyShare } from '../provider.js';
 import { generateX25519MlKem768Share, x25519MlKem768ShareFromPrivate } from '../x25519-mlkem768.js';
 
 /** x25519mlkem768: node's X25519 with ML-KEM-768 from @noble/post-quantum (node 20's OpenSSL 3.0 has no ML-KEM). */
-export const NODE_KEY_EXCHANGE_GROUPS: readonly KeyExchangeGroup[] = [
-  'x25519',
-  'x448',
-  'secp256r1',
-  'secp384r1',
-  'secp521r1',
-  'x25519mlkem768',
-];
+export const NODE_KEY_EXCHANGE_GROUPS: readonly KeyExchangeGroup[] = KEY_EXCHANGE_GROUPS;
 
 type NistGroup = 'secp256r1' | 'secp384r1' | 'secp521r1';
 type MontgomeryGroup = 'x25519' | 'x448';

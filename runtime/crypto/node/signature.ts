@@ -34,32 +34,14 @@ import {
   type PublicKeyHandle,
   type SignatureAlgorithm,
 } from '../provider.js';
+import {
+  SIGNATURE_ALGORITHMS,
+  SIGNATURE_SCHEMES as SCHEMES,
+  type SignatureScheme as Scheme,
+} from '../signature-schemes.js';
 
-/** What one signature scheme needs: the key type, the digest (null for EdDSA) and the RSA padding. */
-interface Scheme {
-  readonly keyType: SignatureKeyType;
-  readonly hash: 'sha256' | 'sha384' | 'sha512' | null;
-  readonly padding?: 'pss' | 'pkcs1';
-}
-
-const SCHEMES: Readonly<Record<SignatureAlgorithm, Scheme>> = {
-  ecdsa_secp256r1_sha256: { keyType: 'ec-p256', hash: 'sha256' },
-  ecdsa_secp384r1_sha384: { keyType: 'ec-p384', hash: 'sha384' },
-  ecdsa_secp521r1_sha512: { keyType: 'ec-p521', hash: 'sha512' },
-  rsa_pss_rsae_sha256: { keyType: 'rsa', hash: 'sha256', padding: 'pss' },
-  rsa_pss_rsae_sha384: { keyType: 'rsa', hash: 'sha384', padding: 'pss' },
-  rsa_pss_rsae_sha512: { keyType: 'rsa', hash: 'sha512', padding: 'pss' },
-  rsa_pss_pss_sha256: { keyType: 'rsa-pss', hash: 'sha256', padding: 'pss' },
-  rsa_pss_pss_sha384: { keyType: 'rsa-pss', hash: 'sha384', padding: 'pss' },
-  rsa_pss_pss_sha512: { keyType: 'rsa-pss', hash: 'sha512', padding: 'pss' },
-  ed25519: { keyType: 'ed25519', hash: null },
-  ed448: { keyType: 'ed448', hash: null },
-  rsa_pkcs1_sha256: { keyType: 'rsa', hash: 'sha256', padding: 'pkcs1' },
-  rsa_pkcs1_sha384: { keyType: 'rsa', hash: 'sha384', padding: 'pkcs1' },
-  rsa_pkcs1_sha512: { keyType: 'rsa', hash: 'sha512', padding: 'pkcs1' },
-};
-
-export const NODE_SIGNATURE_ALGORITHMS: readonly SignatureAlgorithm[] = Object.keys(SCHEMES) as SignatureAlgorithm[];
+/** node:crypto makes every scheme. */
+export const NODE_SIGNATURE_ALGORITHMS: readonly SignatureAlgorithm[] = SIGNATURE_ALGORITHMS;
 
 const HASH_LENGTH = { sha256: 32, sha384: 48, sha512: 64 } as const;
 

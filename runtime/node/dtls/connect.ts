@@ -71,7 +71,8 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
     authorization,
     undefined,
   );
-  session.clientServerName = connectionOptions.serverName;
+  const serverName = connectionOptions.serverName;
+  session.clientServerName = serverName !== undefined && isIP(serverName) === 0 ? serverName : undefined;
   session.localCertificate = localEntry(connectionOptions);
   // The handshake and idle deadlines are the connection's own (pollTimeout); the session sleeps until them, and the
   // session reports them as ERR_DTLS_HANDSHAKE_TIMEOUT and ERR_DTLS_IDLE_TIMEOUT.

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import type { AntiReplayWaitStats } from '../anti-replay-wait.js';
+import type { DatagramIo } from '../datagram-io.js';
 import type { UdpServerStats } from '../server-options.js';
 import { plainStats } from './plain-stats.js';
 
@@ -20,14 +21,7 @@ export interface ListenerStatsSource {
   /** Sessions open now. */
   readonly openSessions: number;
   /** What its socket delivered and sent, once it listens. */
-  readonly datagramCounts:
-    | {
-        readonly datagramsIn: number;
-        readonly bytesIn: number;
-        readonly datagramsOut: number;
-        readonly bytesOut: number;
-      }
-    | undefined;
+  readonly datagramCounts: DatagramIo['counts'] | undefined;
 }
 
 /**

@@ -4,7 +4,6 @@ import type { Socket } from 'node:dgram';
 import type { DatagramRoute } from '../transport.js';
 import type { DatagramIo } from '../datagram-io.js';
 import type { RemoteAddress } from '../peer-paths.js';
-import { validateServerOptions } from '../server-options.js';
 import { ListenerAdmission } from './listener-admission.js';
 import { thrownError } from '../../handshake/callback-error.js';
 import { DtlsSessionError, withCode, type DtlsError, type HandshakeErrorHandler } from './errors.js';
@@ -56,11 +55,10 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
     callbackErrors: 0,
   };
   private readonly sessions = new Set<DtlsSession>();
-  /** Sessions by their ClientHello.random (hex), for their key log lines, and back. */
+  /** Sessions by their ClientHello.random (hex; the session's own is `session.place.random`), for their key log lines. */
   private readonly byClientRandom = new Map<string, DtlsSession>();
   /** Whether a session ever had `onkeylog` set when `onsession` returned (where it is to be set: its secrets come after). */
   private keyLogOn = false;
-  private readonly clientRandoms = new WeakMap<DtlsSession, string>();
   private readonly mtu: number;
   private readonly localCertificate: Uint8Array | undefined;
   private bound: SessionAddress | undefined;
@@ -77,7 +75,7 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
   ) {
     super();
     this.onsession = onsession;
-    const { udp, transport, ...options } = listenerOptions;
+    const { udp, transport, server: options } = listenerOptions;
     this.mtu = options.maxDatagramSize ?? DATAGRAM_SIZE.default;
     this.localCertificate = localEntry(options);
     this.stats = new DtlsListenerStats(this);
@@ -212,10 +210,7 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
     const onsession = this.onsession;
     this.counts.serverSessions++;
     this.sessions.add(session);
-    if (clientRandom !== undefined) {
-      this.byClientRandom.set(clientRandom, session);
-      this.clientRandoms.set(session, clientRandom);
-    }
+    if (clientRandom !== undefined) this.byClientRandom.set(clientRandom, session);
     try {
       onsession(session);
       if (session.onkeylog !== null) this.keyLogOn = true;
@@ -228,7 +223,7 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
   /** @internal A session of this endpoint ended: it is no longer one of those `close()` or `destroy()` ends. */
   sessionEnded(session: DtlsSession): void {
     this.sessions.delete(session);
-    const random = this.clientRandoms.get(session);
+    const random = session.place.random;
     if (random !== undefined && this.byClientRandom.get(random) === session) this.byClientRandom.delete(random);
   }
 
@@ -321,10 +316,7 @@ export function listen(
   }
   if (typeof onsession !== 'function')
     throw new ConfigError('onsession', 'must be a function receiving each new session');
-  const listenerOptions = serverOptions(options);
-  const { udp: _udp, transport: _transport, ...server } = listenerOptions;
-  validateServerOptions(server);
-  return new DtlsListener(onsession, listenerOptions);
+  return new DtlsListener(onsession, serverOptions(options));
 }
 
 /**
@@ -338,8 +330,7 @@ export function listenAdopted(
   route: DatagramRoute,
 ): DtlsListener {
   const listenerOptions = serverOptions(options);
-  const { udp, transport: _transport, ...server } = listenerOptions;
-  validateServerOptions(server);
+  const udp = listenerOptions.udp;
   // The worker's socket is bound already (ipv6Only went into its making): the rest of node:dgram's options are set on it now.
   if (udp.recvBufferSize !== undefined) socket.setRecvBufferSize(udp.recvBufferSize);
   if (udp.sendBufferSize !== undefined) socket.setSendBufferSize(udp.sendBufferSize);

@@ -15,7 +15,7 @@ import {
   type SecureContextOptions,
 } from '../../pki/secure-context.js';
 import { systemRootsVerifier } from '../../pki/system-trust-anchors.js';
-import type { UdpServerOptions } from '../server-options.js';
+import { validateServerOptions, type UdpServerOptions } from '../server-options.js';
 import { lenientVerifier, strictVerifier, type AuthorizationRecord } from './authorization.js';
 import { resolveServerName } from '../../pki/server-name.js';
 import { BytesLru } from '../../pki/bytes-lru.js';
@@ -33,6 +33,7 @@ import {
 } from './option-names.js';
 import { checkContextRole } from './secure-context.js';
 import type { FleetOptions } from './workers/fleet-options.js';
+import type { ListenerUdpOptions } from './listener-admission.js';
 import { withProfile, type ProfileName } from './profile-option.js';
 import { extendedMasterSecretOption, type ExtendedMasterSecretOption } from './ems-option.js';
 import { rawPublicKeyOptions, type RawPublicKeyOptions } from './raw-public-key-options.js';
@@ -93,11 +94,20 @@ export interface ListenOptions
   readonly host?: string;
   /** Largest datagram sent, in bytes (default 1,200; 256..65,507). Handshake flights are fragmented to it and `send()` is limited by it. */
   readonly mtu?: number;
-  /** A handshake must complete within this many ms of its first datagram (default 10,000; 0: one hour, the longest). */
+  /**
+   * A handshake must complete within this many ms of its first datagram (default 10,000; 0: one hour, the longest), or
+   * the session is dropped and its slot freed; retransmissions and junk datagrams never extend it. 10 s covers a handful
+   * of retransmissions of every flight (1 s, 2 s, 4 s backoff) while bounding how long a stalled peer holds a slot.
+   */
   readonly handshakeTimeout?: number;
   /** Sessions at most, handshaking or open (default 10,000; 0: no limit). A full endpoint answers new peers with silence. */
   readonly maxSessions?: number;
-  /** Sessions at most from one host, an IPv4 address or an IPv6 /56 by default (`ipv4HostPrefix`, `ipv6HostPrefix`) (default 100; 0: no limit). */
+  /**
+   * Sessions at most from one host, an IPv4 address or an IPv6 /56 by default (`ipv4HostPrefix`, `ipv6HostPrefix`)
+   * (default 100; 0: no limit). With the global default that is 1 % of the table, so filling it takes 100 hosts that
+   * each answered a cookie (addresses an off-path attacker cannot forge), while a NAT with many users behind one address
+   * still gets 100 sessions (raise it for carrier-grade NAT).
+   */
   readonly maxSessionsPerHost?: number;
   /**
    * Serve on this many event loops (worker threads; 'auto': one per core), each with its own SO_REUSEPORT socket on the
@@ -207,22 +217,18 @@ export function dgramHasReusePort(version = process.versions.node): boolean {
   return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
 }
 
-/** The socket options of {@link ListenOptions} (node:dgram's), checked. */
-export interface UdpSocketOptions {
-  readonly ipv6Only?: boolean;
-  readonly recvBufferSize?: number;
-  readonly sendBufferSize?: number;
-  readonly ttl?: number;
+/** What `listen` hands the listener: its options (checked: validateServerOptions), and how to get datagrams. */
+export interface ListenerOptions {
+  /** `keyLog` is set again by the listener (its sessions' `onkeylog` routed through it). */
+  readonly server: Omit<UdpServerOptions, 'keyLog'> & {
+    keyLog?: NonNullable<UdpServerOptions['keyLog']>;
+    readonly reusePort: boolean;
+  };
+  readonly udp: ListenerUdpOptions;
+  readonly transport: DatagramTransport | undefined;
 }
 
-/** What `listen` hands the UDP server: its options, and how to get datagrams. */
-export type ListenerOptions = UdpServerOptions & {
-  readonly reusePort: boolean;
-  readonly udp: UdpSocketOptions;
-  readonly transport: DatagramTransport | undefined;
-};
-
-function udpOptions(o: ListenOptions): UdpSocketOptions {
+function udpOptions(o: ListenOptions): ListenerUdpOptions {
   const ipv6Only = booleanOption('ipv6Only', o.ipv6Only);
   return {
     ...(ipv6Only !== undefined ? { ipv6Only } : {}),
@@ -274,7 +280,7 @@ const WORKER_ONLY = {
   fleet: 'needs workers (workers: 1 for one event loop): their CIDs name the host that holds a session',
 } as const;
 
-/** The UDP server's options from node:dtls's; a ConfigError names the option that is wrong. */
+/** The listener's options from node:dtls's, all checked; a ConfigError names the option that is wrong. */
 export function serverOptions(given: ListenOptions): ListenerOptions {
   checkOptionNames('listen', given);
   const o = withProfile('server', given);
@@ -350,7 +356,8 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
     raw?.keyOnly === true || (o.cert === undefined && o.secureContext === undefined && o.ca === undefined && !ask)
       ? undefined
       : credentialContext(o);
-  return {
+  const checkedTransport = transportOption(transport);
+  const server: ListenerOptions['server'] = {
     // Without ca, a client's certificate is checked against the bundled roots, read at the first check (a given verifyPeer, fingerprint or raw key replaces it).
     ...(context?.trustSource === 'system' ? { verifyPeer: systemRootsVerifier('clientAuth') } : {}),
     ...rest,
@@ -377,9 +384,9 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
       : serverFingerprint(o)),
     ...(ems !== undefined ? { requireExtendedMasterSecret: ems } : {}),
     reusePort: reusePort === true,
-    udp,
-    transport: transportOption(transport),
   };
+  validateServerOptions(server); // the listener's admission reads the limits of this object, checked here
+  return { server, udp, transport: checkedTransport };
 }
 
 function transportOption(transport: unknown): DatagramTransport | undefined {

@@ -113,10 +113,6 @@ export abstract class SessionDriver extends SessionRest {
     return this.endedBy !== undefined;
   }
 
-  protected get hasEnded(): boolean {
-    return this.endedBy !== undefined;
-  }
-
   protected get underWay(): boolean {
     return (
       this.timer !== undefined ||

@@ -64,8 +64,8 @@ export abstract class SessionRest {
 
   /** Runs a call into the connection; if it throws, the session ends with that error and false is returned. */
   protected abstract guard(call: () => void): boolean;
-  /** Whether the session has ended. */
-  protected abstract get hasEnded(): boolean;
+  /** @internal Whether the connection has ended (closed, failed or aborted). */
+  abstract get isEnded(): boolean;
   /** Whether anything is under way outside the connection (a timer, sends, events being handed out, old paths). */
   protected abstract get underWay(): boolean;
   /** The session hibernated: what it held for the connection's work may go. */
@@ -86,7 +86,7 @@ export abstract class SessionRest {
     this.frozen = undefined;
     this.frozenAuthenticated = undefined;
     this.frozenStats = undefined;
-    if (this.parked && !this.hasEnded) {
+    if (this.parked && !this.isEnded) {
       this.restlessSince = performance.now();
       owner.sessionThawed(this);
     }
@@ -150,7 +150,7 @@ export abstract class SessionRest {
    */
   park(now: number): void {
     const live = this.live;
-    if (this.hasEnded || live === undefined) return;
+    if (this.isEnded || live === undefined) return;
     this.parked = true;
     this.parkedAt = now;
     this.restlessSince = undefined;

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { inspect } from 'node:util';
-import { isIPv6, isIP } from 'node:net';
+import { isIPv6 } from 'node:net';
 import { thrownError, type CallbackName } from '../../handshake/callback-error.js';
 import { ConnectionStateError } from '../../dtls/connection.js';
 import { protocolOf } from '../../dtls12/negotiated12.js';
@@ -430,12 +430,10 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
 
   /** The server name: a client's sent server_name (none for an IP address); on a server, the client's, once read. */
   get servername(): string | undefined {
-    if (this.negotiated) return this.negotiated.servername;
-    const name = this.role === 'client' ? this.clientServerName : undefined;
-    return name !== undefined && isIP(name) === 0 ? name.toLowerCase() : undefined;
+    return this.negotiated ? this.negotiated.servername : this.clientServerName;
   }
 
-  /** @internal Client: the server name the connection was made with. */
+  /** @internal Client: the server_name it sends (connect resolved it: lower case, A-labels; none for an IP address). */
   clientServerName: string | undefined;
 
   /** The application protocol ALPN settled (RFC 7301), once opened. */
@@ -550,7 +548,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
 
   /** Updates our keys, and with `requestPeer` the peer's (RFC 9147 §8). */
   updateKeys(requestPeer = false): void {
-    if (!this.driven || !this.negotiated || this.ended) throw new SessionStateError(this.stateProblem('updateKeys'));
+    this.mustBeOpen('updateKeys');
     this.direct((connection, now) => connection.updateKeys(requestPeer, now));
   }
 
@@ -562,16 +560,14 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
 
   /** Gives the peer `count` more CIDs of ours (NewConnectionId, RFC 9147 §9); `immediate`: it must switch to one now. */
   issueConnectionIds(count: number, options: { readonly immediate?: boolean } = {}): Buffer[] {
-    if (!this.driven || !this.negotiated || this.ended)
-      throw new SessionStateError(this.stateProblem('issueConnectionIds'));
+    this.mustBeOpen('issueConnectionIds');
     const cids = this.direct((connection, now) => connection.issueConnectionIds(count, { ...options, now }));
     return cids.map((c) => Buffer.from(c));
   }
 
   /** Asks the peer for `count` CIDs to move to later (RequestConnectionId, RFC 9147 §9). */
   requestConnectionIds(count: number): void {
-    if (!this.driven || !this.negotiated || this.ended)
-      throw new SessionStateError(this.stateProblem('requestConnectionIds'));
+    this.mustBeOpen('requestConnectionIds');
     this.direct((connection, now) => connection.requestConnectionIds(count, now));
   }
 
@@ -594,9 +590,13 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
 
   /** Server: asks the client for its certificate after the handshake (RFC 8446 §4.6.2). */
   requestClientCertificate(): void {
-    if (!this.driven || !this.negotiated || this.ended)
-      throw new SessionStateError(this.stateProblem('requestClientCertificate'));
+    this.mustBeOpen('requestClientCertificate');
     this.direct((connection, now) => connection.requestClientCertificate(now));
+  }
+
+  /** Throws {@link SessionStateError} unless the handshake completed and the session has not ended. */
+  private mustBeOpen(what: string): void {
+    if (!this.driven || !this.negotiated || this.ended) throw new SessionStateError(this.stateProblem(what));
   }
 
   private stateProblem(what: string): string {

@@ -12,7 +12,6 @@ import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { ConfigError } from '../../../config-error.js';
-import { validateServerOptions } from '../../server-options.js';
 import { DtlsSessionError, type DtlsError, type HandshakeErrorHandler } from '../errors.js';
 import { serverOptions, type ListenOptions } from '../options.js';
 import type { SessionAddress } from '../session.js';
@@ -551,9 +550,7 @@ export function listenWorkers(module: string | URL, options: WorkerListenOptions
   });
   workerListenOptions(options as unknown as Record<string, unknown>, PRIMARY_OPTIONS);
   const { workers: _workers, hostId: _hostId, ticketKeyFile: _ticketKeyFile, fleet: _fleet, ...single } = options;
-  const resolved = serverOptions(single);
-  const { udp: _udp, transport: _transport, reusePort: _reusePort, ...server } = resolved;
-  validateServerOptions(server);
+  serverOptions(single); // every option checked now, as listen() checks them
   socketPlan();
   return new DtlsWorkerListener(url, options, count);
 }

@@ -5,7 +5,7 @@
  * forwarded again; one naming another host of the fleet goes to that host over the fleet's link (fleet-link.ts); one
  * naming no worker or host is dropped and counted.
  */
-import { createSocket, type Socket, type SocketOptions } from 'node:dgram';
+import { createSocket, type BindOptions, type Socket, type SocketOptions } from 'node:dgram';
 import { isIP } from 'node:net';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { datagramOwner, ownerCidGenerator } from '../../../cid/cid-owner.js';
@@ -35,18 +35,8 @@ let init: WorkerInit;
 let port: MessagePort;
 /** `import()` of the thread's file: the package's bundle, which holds this module, runs as a vm.Script, which has none. */
 let importModule: (specifier: string) => Promise<unknown>;
-const counts: Record<
-  | 'packetsReceived'
-  | 'bytesReceived'
-  | 'forwardedOut'
-  | 'forwardedOutBytes'
-  | 'forwardedIn'
-  | 'forwardedInBytes'
-  | 'unknownOwner'
-  | 'unknownConnectionId'
-  | 'messagesPosted',
-  number
-> = {
+/** This worker's own counts (worker-stats.ts names each). */
+const counts = {
   packetsReceived: 0,
   bytesReceived: 0,
   forwardedOut: 0,
@@ -58,7 +48,7 @@ const counts: Record<
   unknownConnectionId: 0,
   /** Messages this worker posted to the primary or another worker (cross-thread work: none per handshake without CIDs or 0-RTT). */
   messagesPosted: 0,
-};
+} satisfies Partial<Record<WorkerStatName, number>>;
 
 const tell = (m: ToPrimary): void => port.postMessage(m);
 /** A message of serving (not the thread's start or end), counted in `messagesPosted`. */
@@ -90,6 +80,18 @@ async function moduleParts(): Promise<{
   return { onsession: onsession as (session: DtlsSession) => void, options: (made ?? {}) as Record<string, unknown> };
 }
 
+/** `socket` bound: the bind's error rejects; after it, a send error is the network losing a datagram. */
+function boundSocket(socket: Socket, options: BindOptions): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(options, () => {
+      socket.off('error', reject);
+      socket.on('error', () => {});
+      resolve(socket);
+    });
+  });
+}
+
 function bindSocket(): Promise<Socket> {
   const s = init.socket;
   // node:dgram's reusePort is in Node 22.12 / 23.1 and later (reuseport-sockets.ts chose this only there); @types/node 20 lacks it.
@@ -99,16 +101,7 @@ function bindSocket(): Promise<Socket> {
     ipv6Only: s.kind === 'reusePort' && s.ipv6Only,
   } as SocketOptions;
   const socket = createSocket(s.kind === 'reusePort' ? reusePort : { type: s.family });
-  return new Promise((resolve, reject) => {
-    socket.once('error', reject);
-    const bound = (): void => {
-      socket.off('error', reject);
-      socket.on('error', () => {}); // a send error is the network losing a datagram
-      resolve(socket);
-    };
-    if (s.kind === 'fd') socket.bind({ fd: s.fd }, bound);
-    else socket.bind({ port: s.port, address: s.host }, bound);
-  });
+  return boundSocket(socket, s.kind === 'fd' ? { fd: s.fd } : { port: s.port, address: s.host });
 }
 
 /** This worker's socket on the fleet's link: its host's link port + its worker id. */
@@ -116,14 +109,7 @@ function bindLinkSocket(): Promise<Socket | undefined> {
   const own = init.fleet?.hosts.find((h) => h.id === init.hostId);
   if (own === undefined) return Promise.resolve(undefined);
   const socket = createSocket(isIP(own.address) === 6 ? 'udp6' : 'udp4');
-  return new Promise((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind({ port: own.port + init.worker, address: own.address, exclusive: true }, () => {
-      socket.off('error', reject);
-      socket.on('error', () => {}); // a send error is the link losing a datagram
-      resolve(socket);
-    });
-  });
+  return boundSocket(socket, { port: own.port + init.worker, address: own.address, exclusive: true });
 }
 
 async function main(): Promise<void> {
