@@ -128,15 +128,21 @@ export class DtlsConnection implements Connection {
     const { config13, config12 } = configs;
     this.common = new CommonState(options, config13?.maxDatagramSize ?? config12!.base.maxDatagramSize);
     const common = this.common;
+    const admitted12 = role === 'server' && config12 !== undefined ? options.clientHello12 : undefined;
     if (thawed !== undefined) this.current = thawed(common);
-    else if (config13 === undefined)
+    else if (admitted12 !== undefined) {
+      // The listener chose 1.2 from the ClientHello it decoded (hello-responder.ts): the 1.2 state takes it as decoded.
+      const state = state12(options, server12(options, config12!), common);
+      state.expectClientHello(admitted12);
+      this.current = state;
+    } else if (config13 === undefined)
       this.current = state12(options, role === 'client' ? config12! : server12(options, config12!), common);
     else
       this.current =
         role === 'client'
           ? Dtls13Connection.sharing('client', config13, options, CHARTS13, common)
           : Dtls13Connection.sharing('server', config13, options, CHARTS13, common);
-    if (thawed === undefined)
+    if (thawed === undefined && admitted12 === undefined)
       this.choice = VersionChoice.of(role, this.versions, common, options, this.current, config12);
   }
 

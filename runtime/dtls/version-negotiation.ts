@@ -17,7 +17,7 @@ import { decodeClientHello12 } from '../dtls12/client-hello-body12.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { findExtension } from '../handshake/extensions.js';
 import { Reader } from '../wire/reader.js';
-import { readDtls12Record } from '../../generated/wire/dtls12-record.js';
+import { readDtls12Record, type Dtls12Record } from '../../generated/wire/dtls12-record.js';
 import { decodeDatagram12 } from '../record/datagram12.js';
 import type { DtlsVersionName } from '../versions/versions.js';
 
@@ -27,7 +27,17 @@ export type VersionChoice =
    * that takes it not to decode it again.
    */
   | { readonly version: 'DTLSv1.3'; readonly clientHello: DecodedClientHello }
-  | { readonly version: 'DTLSv1.2'; readonly offers13: boolean; readonly clientHello: DecodedClientHello }
+  /**
+   * `messageSeq`, `recordSequence`: the ClientHello's message_seq and its record's sequence number, which a
+   * HelloVerifyRequest answering it repeats (hello-verify12.ts).
+   */
+  | {
+      readonly version: 'DTLSv1.2';
+      readonly offers13: boolean;
+      readonly clientHello: DecodedClientHello;
+      readonly messageSeq: number;
+      readonly recordSequence: number;
+    }
   /** Not a whole ClientHello in a first epoch-0 record: drop the datagram (no state, no answer). */
   | { readonly version: undefined; readonly reason: 'not-a-client-hello' }
   /** A ClientHello offering no enabled version: protocol_version. */
@@ -38,9 +48,9 @@ export type VersionChoice =
  * is read: what follows it (a 1.3 flight's protected records in the unified header, 0-RTT data) is the handshake's to
  * read. Throws DecodeError for a short first record.
  */
-function firstHandshakeRecord(datagram: Uint8Array): Uint8Array | undefined {
+function firstHandshakeRecord(datagram: Uint8Array): Dtls12Record | undefined {
   const r = readDtls12Record(new Reader(datagram, 'Datagram12'));
-  return r.epoch === 0 && r.type === 'handshake' ? r.fragment : undefined;
+  return r.epoch === 0 && r.type === 'handshake' ? r : undefined;
 }
 
 /** A ClientHello's body and what it decoded to. */
@@ -54,10 +64,14 @@ export function chooseServerVersion(datagram: Uint8Array, enabled: readonly Dtls
   let offered13: boolean;
   let legacy12: boolean;
   let clientHello: DecodedClientHello;
+  let messageSeq: number;
+  let recordSequence: number;
   try {
     const first = firstHandshakeRecord(datagram);
     if (first === undefined) return { version: undefined, reason: 'not-a-client-hello' };
-    const f = readDtlsHandshake(new Reader(first, 'Handshake'));
+    recordSequence = first.sequenceNumber;
+    const f = readDtlsHandshake(new Reader(first.fragment, 'Handshake'));
+    messageSeq = f.messageSeq;
     if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length)
       return { version: undefined, reason: 'not-a-client-hello' };
     const ch = decodeClientHello12(f.fragment); // a 1.2 one may have no extensions (client-hello-body12.ts)
@@ -71,7 +85,7 @@ export function chooseServerVersion(datagram: Uint8Array, enabled: readonly Dtls
   }
   if (offered13 && enabled.includes('DTLSv1.3')) return { version: 'DTLSv1.3', clientHello };
   if (legacy12 && enabled.includes('DTLSv1.2'))
-    return { version: 'DTLSv1.2', offers13: enabled.includes('DTLSv1.3'), clientHello };
+    return { version: 'DTLSv1.2', offers13: enabled.includes('DTLSv1.3'), clientHello, messageSeq, recordSequence };
   return { version: undefined, reason: 'no-common-version' };
 }
 
@@ -98,7 +112,7 @@ export function firstAnswer(
   try {
     const first = firstHandshakeRecord(datagram);
     if (first === undefined) return undefined;
-    const f = readDtlsHandshake(new Reader(first, 'Handshake'));
+    const f = readDtlsHandshake(new Reader(first.fragment, 'Handshake'));
     if (f.fragmentOffset !== 0 || f.fragment.length !== f.length) return undefined;
     msgType = String(f.msgType);
     if (msgType === 'hello_verify_request')
