@@ -1,21 +1,23 @@
 /**
  * Version negotiation (RFC 8446 §4.2.1 as RFC 9147 §5.3 keeps it; RFC 6347 §4.2.1), read off the first datagrams before
- * either handshake machine takes them, for DtlsConnection (connection.ts).
+ * any connection or state takes them.
  *
- * The server's choice from the first ClientHello: a ClientHello whose supported_versions lists DTLS 1.3 gets the 1.3
- * state when 1.3 is enabled; one without it gets the 1.2 state when 1.2 is enabled, which then writes the RFC 8446
- * §4.1.3 downgrade sentinel if this server could have done 1.3 (`offers13`). Anything else is refused.
+ * The listener's choice from the first ClientHello (hello-responder.ts): a ClientHello whose supported_versions lists
+ * DTLS 1.3 gets 1.3 when 1.3 is enabled; one without it gets 1.2 when 1.2 is enabled, which then writes the RFC 8446
+ * §4.1.3 downgrade sentinel if this server could have done 1.3 (`offers13`). Anything else is refused. (A connection's
+ * own server chooses by the same rule, runtime/connection/offered-versions.ts, in its 1.3 state's ClientHello step.)
  *
- * The client's reading of the server's first answer to a ClientHello that offered both: a ServerHello or
- * HelloRetryRequest with supported_versions is 1.3; a ServerHello without it whose server_version is DTLS 1.2, or a
- * HelloVerifyRequest, is 1.2, and the 1.2 state takes over from the ClientHello exactly as sent (`SentClientHello`).
+ * The client's reading of the server's first answer to a ClientHello that offered both (version-choice.ts): a
+ * ServerHello or HelloRetryRequest with supported_versions is 1.3; a ServerHello without it whose server_version is
+ * DTLS 1.2, or a HelloVerifyRequest, is 1.2, and the 1.2 state takes over from the ClientHello exactly as sent
+ * (`SentClientHello`).
  *
  * Pure readers: a datagram in, a decision out; they never throw.
  */
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { decodeClientHello12 } from '../dtls12/client-hello-body12.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
-import { findExtension } from '../handshake/extensions.js';
+import { offeredVersions } from '../connection/offered-versions.js';
 import { Reader } from '../wire/reader.js';
 import { readDtls12Record, type Dtls12Record } from '../../generated/wire/dtls12-record.js';
 import { decodeDatagram12 } from '../record/datagram12.js';
@@ -76,10 +78,8 @@ export function chooseServerVersion(datagram: Uint8Array, enabled: readonly Dtls
       return { version: undefined, reason: 'not-a-client-hello' };
     const ch = decodeClientHello12(f.fragment); // a 1.2 one may have no extensions (client-hello-body12.ts)
     clientHello = { body: f.fragment, hello: ch };
-    const versions = findExtension(ch.extensions, 'supported_versions')?.versions;
-    offered13 = versions?.includes('dtls1_3') ?? false;
     // With supported_versions, only what it lists is offered (RFC 8446 §4.2.1); without, legacy_version says 1.2.
-    legacy12 = versions !== undefined ? versions.includes('dtls1_2') : ch.legacyVersion === 'dtls1_2';
+    ({ dtls13: offered13, dtls12: legacy12 } = offeredVersions(ch));
   } catch {
     return { version: undefined, reason: 'not-a-client-hello' };
   }
