@@ -140,7 +140,7 @@ export class DtlsConnection implements Connection {
         config13 === undefined
           ? state12(options, config12!, common)
           : Dtls13Connection.sharing('client', config13, options, CHARTS13, common);
-      this.choice = VersionChoice.of(this.versions, common, options, this.current, config12);
+      this.choice = VersionChoice.of(common, options, this.current, config12);
     } else if (config12 !== undefined && (config13 === undefined || options.clientHello12 !== undefined)) {
       // A 1.2-only server, or the listener chose 1.2 from the ClientHello it decoded (hello-responder.ts): the 1.2 state
       // takes that ClientHello as decoded. A 1.2-only server's refuses one that offers no DTLS 1.2.

@@ -10,14 +10,11 @@
  * - a HelloVerifyRequest is authenticated by nothing: after one, the untouched 1.3 state is held until a ServerHello
  *   commits, and a 1.3 answer to the first ClientHello that arrives meanwhile takes it back; the plaintext alerts a 1.3
  *   server then sends about the cookie hello (a hello we dropped) are ignored;
- * - a client that does 1.3 only and meets a HelloVerifyRequest ends with protocol_version.
  */
 import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { Dtls13Connection } from '../connection/connection.js';
 import type { Config12 } from '../dtls12/config12.js';
 import { Connection12, type Offer12 } from '../dtls12/connection12.js';
-import { ProtocolError } from '../handshake/protocol-error.js';
-import type { DtlsVersionName } from '../versions/versions.js';
 import type { CommonState } from './common-state.js';
 import type { DtlsOptions } from './options.js';
 import { CHARTS12 } from './role-drivers.js';
@@ -37,8 +34,6 @@ interface Choosing {
 }
 
 export class VersionChoice {
-  /** The versions offered, newest first. */
-  private readonly versions: readonly DtlsVersionName[];
   private readonly common: CommonState;
   /** The server's first answer has not named a version yet. */
   private choosing: Choosing | undefined;
@@ -48,24 +43,23 @@ export class VersionChoice {
   private sentCookieHello = false;
 
   /**
-   * The choice a new client connection needs, or undefined when it has none to make (a 1.2-only client): `first` is its
+   * The choice a new client connection needs, or undefined when it has none to make (a client of one version): `first` is its
    * first version state, `config12` the 1.2 configuration when 1.2 is enabled.
    */
   static of(
-    versions: readonly DtlsVersionName[],
     common: CommonState,
     options: DtlsOptions,
     first: VersionStateOf,
     config12: Config12 | undefined,
   ): VersionChoice | undefined {
-    if (config12 === undefined) return new VersionChoice(versions, common);
-    if (first instanceof Connection12) return undefined;
+    // A 1.2-only client has nothing to choose; a 1.3-only one refuses a HelloVerifyRequest in its own inbound
+    // (runtime/connection/handshake-inbound.ts).
+    if (config12 === undefined || first instanceof Connection12) return undefined;
     const offer = new SentClientHello();
-    return new VersionChoice(versions, common, { options, config12, offer, initialState: first.state });
+    return new VersionChoice(common, { options, config12, offer, initialState: first.state });
   }
 
-  private constructor(versions: readonly DtlsVersionName[], common: CommonState, choosing?: Choosing) {
-    this.versions = versions;
+  private constructor(common: CommonState, choosing: Choosing) {
     this.common = common;
     this.choosing = choosing;
   }
@@ -91,18 +85,6 @@ export class VersionChoice {
       if (answer?.version === 'DTLSv1.3') this.choosing = undefined;
       else if (answer?.version === 'DTLSv1.2') return this.fallBack(choosing, current, answer.helloVerifyRequest);
       return current;
-    }
-    if (current instanceof Dtls13Connection && this.helloVerifyTo13Only(current, datagram)) {
-      // The server speaks DTLS 1.2 only: protocol_version at once, not a wait for a ServerHello that never comes
-      // (docs/versions.md). It is no more forgeable than the plaintext alerts this state takes anyway (RFC 9147
-      // §4.5.2).
-      current.guard(() => {
-        throw new ProtocolError(
-          'protocol_version',
-          'the server answered with a HelloVerifyRequest (it speaks DTLS 1.2), and this client does DTLS 1.3 only',
-        );
-      });
-      return undefined;
     }
     if (this.held13 !== undefined && current instanceof Connection12 && answeredVersion(datagram) === 'DTLSv1.3') {
       // The 1.3 answer to our first ClientHello, after a HelloVerifyRequest (forged, or a confused server).
@@ -140,15 +122,6 @@ export class VersionChoice {
       this.choosing !== undefined ||
       this.held13 !== undefined ||
       (s !== 'connected' && s !== 'closed' && s !== 'failed')
-    );
-  }
-
-  /** Client: a HelloVerifyRequest to our first ClientHello, and DTLS 1.2 not enabled. */
-  private helloVerifyTo13Only(current: Dtls13Connection, datagram: Uint8Array): boolean {
-    return (
-      current.state === 'waitServerHello' &&
-      !this.versions.includes('DTLSv1.2') &&
-      firstAnswer(datagram)?.helloVerifyRequest === true
     );
   }
 

@@ -18,6 +18,7 @@ import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { decodeClientHello12 } from '../dtls12/client-hello-body12.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { offeredVersions } from '../connection/offered-versions.js';
+import { isHelloVerifyRequest } from '../connection/hello-verify-request.js';
 import { Reader } from '../wire/reader.js';
 import { readDtls12Record, type Dtls12Record } from '../../generated/wire/dtls12-record.js';
 import { decodeDatagram12 } from '../record/datagram12.js';
@@ -116,7 +117,7 @@ export function firstAnswer(
     if (f.fragmentOffset !== 0 || f.fragment.length !== f.length) return undefined;
     msgType = String(f.msgType);
     if (msgType === 'hello_verify_request')
-      return helloVerifyRequestIsOne(f.fragment) ? { version: 'DTLSv1.2', helloVerifyRequest: true } : undefined;
+      return isHelloVerifyRequest(f.fragment) ? { version: 'DTLSv1.2', helloVerifyRequest: true } : undefined;
     if (msgType !== 'server_hello') return undefined;
     fragment = f.fragment;
   } catch {
@@ -137,18 +138,6 @@ export function plaintextAlertsOnly(datagram: Uint8Array): boolean {
   } catch {
     return false;
   }
-}
-
-const DTLS10 = 0xfeff;
-
-/**
- * server_version(2) cookie<0..2^8-1>: a HelloVerifyRequest that is one (RFC 6347 §4.2.1: DTLS 1.0 or 1.2, a cookie),
- * read in place: the 1.2 state that takes it decodes it (once).
- */
-function helloVerifyRequestIsOne(b: Uint8Array): boolean {
-  if (b.length < 3) return false;
-  const version = (b[0]! << 8) | b[1]!;
-  return (version === DTLS10 || version === DTLS12) && b[2]! > 0 && b.length === 3 + b[2]!;
 }
 
 /** server_version(2) random(32) session_id<0..32> cipher_suite(2) compression(1) extensions<0..2^16-1>: is supported_versions there? */
