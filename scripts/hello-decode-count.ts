@@ -1,12 +1,15 @@
 /**
  * How many times a new connection decodes the hellos of its first exchange, by V8's precise call counts
  * (`tsx scripts/hello-decode-count.ts`): a server doing both versions taking a 1.3 and a 1.2 ClientHello, and a client
- * offering both taking a 1.3 and a 1.2 ServerHello and a HelloVerifyRequest. Counted: the generated decoders and the
+ * offering both taking a 1.3 and a 1.2 ServerHello and a HelloVerifyRequest, and a listener's 1.2 cookie exchange over
+ * UDP. Counted: the generated decoders and the
  * readers a version choice runs over the first datagram.
  */
 import { Session } from 'node:inspector/promises';
 import { DtlsConnection, type DtlsOptions } from '../runtime/dtls/connection.js';
 import { makeIdentity, TEST_TIME } from '../tests/support/pki-fixtures.js';
+import { connect } from '../runtime/node/dtls/connect.js';
+import { credentials, echoServer } from '../tests/dtls12/negotiation-support.js';
 
 const WATCHED = [
   'decodeClientHello',
@@ -35,9 +38,9 @@ const session = new Session();
 session.connect();
 await session.post('Profiler.enable');
 
-async function count(label: string, run: () => void): Promise<void> {
+async function count(label: string, run: () => void | Promise<void>): Promise<void> {
   await session.post('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
-  run();
+  await run();
   const { result } = await session.post('Profiler.takePreciseCoverage');
   await session.post('Profiler.stopPreciseCoverage');
   const counts = new Map<string, number>();
@@ -95,4 +98,15 @@ const flight12 = drain(s12);
 await count('client (both) takes a 1.2 ServerHello flight after the HVR', () => {
   for (const d of flight12) c12.receive(d, 4);
 });
+
+// A listener doing both, with its cookie exchange, and a 1.2-only client over UDP on 127.0.0.1 (both in this process:
+// the client decodes no ClientHello).
+const id12 = credentials(id);
+const served = await echoServer(id);
+await count("listener's 1.2 cookie path: both ClientHellos, the handshake", async () => {
+  const s = connect('127.0.0.1', served.port, { ca: id12.ca, servername: 'localhost', maxVersion: 'DTLSv1.2' });
+  await s.opened;
+  await s.close();
+});
+await served.listener.close();
 session.disconnect();

@@ -16,6 +16,7 @@ import type { DeadlineOptions } from './deadlines.js';
 import type { FrozenSession } from './hibernation.js';
 import type { IgnoreReason } from './record-rules.js';
 import type { StatelessRetry } from './stateless-retry.js';
+import type { FallBack12 } from './fall-back12.js';
 import { ManualClock } from '../handshake/manual-clock.js';
 import { DatagramLimit } from './datagram-limit.js';
 
@@ -113,6 +114,8 @@ export interface SharedState {
   readonly outgoing: Uint8Array[];
   readonly clock: ManualClock;
   readonly datagramLimit: DatagramLimit;
+  /** Server doing DTLS 1.2 too: where its 1.3 ClientHello step hands a first ClientHello choosing 1.2 (runtime/dtls). */
+  readonly fallBack12?: FallBack12 | undefined;
 }
 
 /** A state of its own, for a version state made outside a DtlsConnection: flights cut to `maxDatagramSize`. */

@@ -1,5 +1,4 @@
 import { issueConnectionIds } from './cid-actions.js';
-import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
 import type { Header13 } from '../record/codec13.js';
 import type { RecordLayer } from '../record/record-layer.js';
@@ -186,7 +185,7 @@ export class Dtls13Connection implements VersionState {
     this.deferred = new HeldRecords(held);
     this.heldData = new HeldRecords(held);
     this.ackScheduler = new AckScheduler(clock, hooks);
-    this.driver = roleDriver(this.parts, charts, options.inspect, options.statelessRetry);
+    this.driver = roleDriver(this.parts, charts, options.inspect, options.statelessRetry, shared.fallBack12);
     if (role === 'server' && options.statelessRetry) {
       records.continuePlaintextFrom(options.statelessRetry.recordSequence);
       this.inbox.reset(1); // the second ClientHello is message 1; the first and the HelloRetryRequest were message 0
@@ -372,11 +371,6 @@ export class Dtls13Connection implements VersionState {
       this.dropHandshakeKeysWhenDue(now);
       this.records.park();
     });
-  }
-
-  /** Server: the first ClientHello, decoded where its version was chosen (runtime/dtls/version-choice.ts): not decoded again. */
-  expectClientHello(known: { readonly body: Uint8Array; readonly hello: ClientHello }): void {
-    this.driver.expectClientHello?.(known);
   }
 
   /** A client's offer while DTLS 1.2 answers it (runtime/dtls/connection.ts): its ClientHello's timer off the one clock, or on again. */

@@ -29,6 +29,8 @@ import { MachineContext } from './machine-context.js';
 import { SERVER_GUARDS, SERVER_STEPS } from './server-handshake.js';
 import type { ServerEvent, ServerState } from './server-states.js';
 import type { StatelessRetry } from './stateless-retry.js';
+import { LONGEST_CLIENT_HELLO_12, type FallBack12 } from './fall-back12.js';
+import { offeredVersions } from './offered-versions.js';
 
 /** ClientHello's msg_type (RFC 8446 §4). */
 const CLIENT_HELLO = 1;
@@ -56,8 +58,11 @@ export interface RoleDriver {
   /** A whole handshake message: decoded by its handler into its chart event, if the state takes it now (else unexpected_message). */
   deliver(handler: HandshakeHandler, msgType: number, body: Uint8Array): void;
   control(event: ControlEvent): void;
-  /** Server: the first ClientHello, decoded where its version was chosen (runtime/dtls): not decoded again. */
-  expectClientHello?(known: { readonly body: Uint8Array; readonly hello: ClientHello }): void;
+  /**
+   * Server: a whole ClientHello before it is delivered (message_seq `messageSeq`, its last fragment in the record
+   * numbered `recordSequence`): true when it chose DTLS 1.2 and went to the 1.2 state (this state has ended, silently).
+   */
+  handOver?(body: Uint8Array, messageSeq: number, recordSequence: number): boolean;
   /** The fatal path: the chart's `fail` transition (its fatal-alert step sends the alert once, with `reason`); nothing in a final state. */
   fail(reason: FatalReason): void;
   handles(eventType: string): boolean;
@@ -80,10 +85,11 @@ export function roleDriver(
   charts: Charts13,
   inspect: ((event: ChartInspectionEvent) => void) | undefined,
   statelessRetry: StatelessRetry | undefined,
+  fallBack12?: FallBack12,
 ): RoleDriver {
   const context = new MachineContext(parts);
   if (parts.role === 'client') return new ClientMachine(context, charts.client, inspect);
-  const m = new ServerMachine(context, charts.server, inspect, statelessRetry?.clientHello);
+  const m = new ServerMachine(context, charts.server, inspect, statelessRetry?.clientHello, fallBack12);
   if (statelessRetry) m.dispatch({ type: 'statelessRetryVerified', retry: statelessRetry });
   return m;
 }
@@ -209,14 +215,20 @@ class ClientMachine extends Machine13<ClientState, ClientEvent> {
 }
 
 class ServerMachine extends Machine13<ServerState, ServerEvent> {
-  /** The second ClientHello the stateless cookie check decoded (StatelessRetry.clientHello), until a ClientHello comes. */
+  /**
+   * A ClientHello decoded already, until a ClientHello comes: the second one the stateless cookie check decoded
+   * (StatelessRetry.clientHello), or the first one `handOver` decoded to choose the version.
+   */
   private known: { readonly body: Uint8Array; readonly hello: ClientHello } | undefined;
+  /** Server doing DTLS 1.2 too: the 1.2 side a first ClientHello choosing 1.2 goes to; undefined once one came. */
+  private fallBack12: FallBack12 | undefined;
 
   constructor(
     context: MachineContext,
     chart: Charts13['server'],
     inspect: ((event: ChartInspectionEvent) => void) | undefined,
     known: { readonly body: Uint8Array; readonly hello: ClientHello } | undefined,
+    fallBack12: FallBack12 | undefined,
   ) {
     super(
       { kind: 'waitClientHello' },
@@ -225,10 +237,35 @@ class ServerMachine extends Machine13<ServerState, ServerEvent> {
       inspected(sharedDtls13ServerMachine, dtls13ServerInput, SERVER_STEPS, SERVER_GUARDS, inspect),
     );
     this.known = known;
+    this.fallBack12 = fallBack12;
   }
 
-  expectClientHello(known: { readonly body: Uint8Array; readonly hello: ClientHello }): void {
-    this.known = known;
+  /**
+   * The version chosen, once, from the first ClientHello, by this step: one that offers DTLS 1.2 and not 1.3 (RFC 8446
+   * §4.2.1, offered-versions.ts) goes, as decoded here, to the 1.2 state of a server that does 1.2 too (`fallBack12`,
+   * which runtime/dtls installs), and this state ends without an alert; any other is this state's ClientHello, not
+   * decoded again (one offering no version in common is refused with protocol_version by its plan).
+   */
+  handOver(body: Uint8Array, messageSeq: number, recordSequence: number): boolean {
+    const fallBack = this.fallBack12;
+    if (fallBack === undefined || this.state.kind !== 'waitClientHello' || body.length > LONGEST_CLIENT_HELLO_12)
+      return false;
+    this.fallBack12 = undefined; // the first ClientHello chose: a later one is this version's
+    let hello: ClientHello;
+    try {
+      hello = fallBack.decode(body);
+    } catch {
+      return false; // the step's own decoding names what is wrong, with its alert
+    }
+    const offered = offeredVersions(hello);
+    if (offered.dtls13 || !offered.dtls12) {
+      this.known = { body, hello };
+      return false;
+    }
+    this.state = { kind: 'closed' };
+    this.kind = 'closed';
+    fallBack.takeOver({ body, hello }, messageSeq, recordSequence);
+    return true;
   }
 
   /** A ClientHello's input step (hello-plan.ts) runs here, before the event is dispatched: its plan travels in the event. */

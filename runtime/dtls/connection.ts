@@ -32,6 +32,10 @@ import { CommonState } from './common-state.js';
 import { CHARTS13 } from './role-drivers.js';
 import { clientConfigs, serverConfigs, type VersionConfigs } from './version-configs.js';
 import { server12, state12, VersionChoice } from './version-choice.js';
+import { clientHelloRecord } from './client-hello-record.js';
+import type { FallBack12 } from '../connection/fall-back12.js';
+import type { Config12 } from '../dtls12/config12.js';
+import { decodeClientHello12 } from '../dtls12/client-hello-body12.js';
 
 export {
   ConnectionStateError,
@@ -61,8 +65,10 @@ export class DtlsConnection implements Connection {
   private readonly common: CommonState;
   /** The versions offered (client) or answered (server), newest first. */
   readonly versions: readonly DtlsVersionName[];
-  /** The version choice while the handshake may still change the version (version-choice.ts); then undefined. */
+  /** Client: the version choice while the handshake may still change the version (version-choice.ts); then undefined. */
   private choice: VersionChoice | undefined;
+  /** Server doing both versions: its first ClientHello has not chosen one yet (while the 1.3 state waits for it). */
+  private versionOpen = false;
 
   /**
    * `options`: the protocol configuration (the 1.2 options too: `cipherSuites12`, ...; connection-api.ts), the version
@@ -129,20 +135,59 @@ export class DtlsConnection implements Connection {
     this.common = new CommonState(options, config13?.maxDatagramSize ?? config12!.base.maxDatagramSize);
     const common = this.common;
     if (thawed !== undefined) this.current = thawed(common);
-    else if (config13 === undefined)
-      this.current = state12(options, role === 'client' ? config12! : server12(options, config12!), common);
-    else
+    else if (role === 'client') {
       this.current =
-        role === 'client'
-          ? Dtls13Connection.sharing('client', config13, options, CHARTS13, common)
-          : Dtls13Connection.sharing('server', config13, options, CHARTS13, common);
-    if (thawed === undefined)
-      this.choice = VersionChoice.of(role, this.versions, common, options, this.current, config12);
+        config13 === undefined
+          ? state12(options, config12!, common)
+          : Dtls13Connection.sharing('client', config13, options, CHARTS13, common);
+      this.choice = VersionChoice.of(common, options, this.current, config12);
+    } else if (config12 !== undefined && (config13 === undefined || options.clientHello12 !== undefined)) {
+      // A 1.2-only server, or the listener chose 1.2 from the ClientHello it decoded (hello-responder.ts): the 1.2 state
+      // takes that ClientHello as decoded. A 1.2-only server's refuses one that offers no DTLS 1.2.
+      const state = state12(options, server12(options, config12), common);
+      if (options.clientHello12 !== undefined) state.expectClientHello(options.clientHello12);
+      this.current = state;
+    } else {
+      // The 1.3 server's ClientHello step chooses the version: a first ClientHello choosing 1.2 goes to the 1.2 state
+      // this connection makes then (`fallBack12`), and the 1.3 state ends.
+      const shared =
+        config12 === undefined || options.statelessRetry !== undefined
+          ? common
+          : this.withFallBack12(options, config12);
+      this.current = Dtls13Connection.sharing('server', config13!, options, CHARTS13, shared);
+      this.versionOpen = shared !== common;
+    }
+  }
+
+  /**
+   * The common state lent to a 1.3 server state with the 1.2 side a first ClientHello that chooses DTLS 1.2 goes to:
+   * a 1.2 state takes it, decoded by the 1.3 state's step, as one record (its last fragment's record number), and is
+   * this connection's version state from then on. The 1.3 state counted the datagram and that record: the 1.2 state
+   * counts them again, so they are taken back first.
+   */
+  private withFallBack12(options: Options, config12: Config12): SharedState {
+    const common = this.common;
+    const fallBack12: FallBack12 = {
+      decode: decodeClientHello12,
+      takeOver: (known, messageSeq, recordSequence) => {
+        const path = this.current.path;
+        const state = state12(options, server12(options, config12), common);
+        state.expectClientHello(known);
+        this.current = state;
+        this.versionOpen = false;
+        common.counters.datagramsReceived--;
+        common.counters.recordsReceived--;
+        state.receive(clientHelloRecord(known.body, messageSeq, recordSequence), common.clock.now, path);
+      },
+    };
+    const { events, counters, outgoing, clock, datagramLimit } = common;
+    return { events, counters, outgoing, clock, datagramLimit, fallBack12 };
   }
 
   /** The version spoken, once known. */
   get protocolVersion(): DtlsVersionName | undefined {
-    return this.choice?.open === true ? undefined : this.current.protocolVersion;
+    if (this.choice?.open === true || (this.versionOpen && this.current.state === 'waitClientHello')) return undefined;
+    return this.current.protocolVersion;
   }
 
   connect(now: number): void {
@@ -155,7 +200,7 @@ export class DtlsConnection implements Connection {
     if (this.role === 'server') this.common.started(now); // a server's handshake starts with its first datagram
     const choice = this.choice;
     if (choice === undefined) return this.current.receive(datagram, now, path);
-    const state = choice.take(this.current, datagram, now);
+    const state = choice.take(this.current, datagram);
     if (state === undefined) return;
     this.current = state;
     state.receive(datagram, now, path);

@@ -33,7 +33,7 @@ export type HelloOutcome =
       readonly kind: 'accept';
       readonly random: string | undefined;
       readonly datagram: Uint8Array;
-      readonly start: Pick<DtlsOptions, 'statelessRetry' | 'peer' | 'cookieSecret'>;
+      readonly start: Pick<DtlsOptions, 'statelessRetry' | 'peer' | 'cookieSecret' | 'clientHello12'>;
       /** A 0-RTT ClientHello's verified binder: the anti-replay key to check before the connection starts. */
       readonly earlyDataKey?: Uint8Array;
     }
@@ -92,11 +92,18 @@ export class HelloResponder {
       };
     }
     if (choice.version === 'DTLSv1.2') {
-      if (this.verify12 === undefined) return { kind: 'accept', random: undefined, datagram, start: { peer } };
-      const o = this.verify12.handle(datagram, peer, now);
+      // The ClientHello decoded above goes on to the cookie check and to the connection (`clientHello12`): decoded once.
+      const clientHello12 = choice.clientHello;
+      if (this.verify12 === undefined)
+        return { kind: 'accept', random: undefined, datagram, start: { peer, clientHello12 } };
+      const o = this.verify12.handle(
+        { hello: clientHello12.hello, messageSeq: choice.messageSeq, recordSequence: choice.recordSequence },
+        peer,
+        now,
+      );
       if (o.kind === 'reply') return { kind: 'reply', datagram: o.datagram, what: 'hello-verify-request' };
       if (o.kind !== 'accept') return { kind: 'drop' };
-      return { kind: 'accept', random: o.random, datagram, start: { peer, cookieSecret: o.secret } };
+      return { kind: 'accept', random: o.random, datagram, start: { peer, cookieSecret: o.secret, clientHello12 } };
     }
     // DTLS 1.3, or not a ClientHello (nor, without cookies, a whole one: the 1.3 connection reassembles its own).
     if (!this.enabled.includes('DTLSv1.3')) return { kind: 'drop' };

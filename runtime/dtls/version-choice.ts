@@ -1,34 +1,24 @@
 /**
- * The version chosen once, from the first datagrams (version-negotiation.ts reads them), for DtlsConnection
+ * A client's version chosen once, from the server's first answer (version-negotiation.ts reads it), for DtlsConnection
  * (connection.ts): the one object that decides which version state takes a datagram while the choice is open, installs
  * the 1.2 state, and keeps the guards around it. The connection drops it once the handshake is past where a version
- * could still change (connected or ended), so a session's datagrams after that never meet it.
+ * could still change (connected or ended), so a session's datagrams after that never meet it. (A server's version is
+ * chosen by its 1.3 state's ClientHello step, runtime/connection/role-driver.ts `handOver`, or by the listener.)
  *
- * - a server answers the first whole ClientHello in the newest version both have: the 1.2 state when it says 1.2 (the
- *   1.3 state refuses one with no common version; a 1.2-only server's state refuses it with protocol_version);
  * - a client offering both goes on in the version the server's first answer names: a 1.2 ServerHello or a
  *   HelloVerifyRequest hands our ClientHello as sent to a 1.2 state (`fromSentOffer`);
  * - a HelloVerifyRequest is authenticated by nothing: after one, the untouched 1.3 state is held until a ServerHello
  *   commits, and a 1.3 answer to the first ClientHello that arrives meanwhile takes it back; the plaintext alerts a 1.3
  *   server then sends about the cookie hello (a hello we dropped) are ignored;
- * - a client that does 1.3 only and meets a HelloVerifyRequest ends with protocol_version.
  */
 import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { Dtls13Connection } from '../connection/connection.js';
 import type { Config12 } from '../dtls12/config12.js';
 import { Connection12, type Offer12 } from '../dtls12/connection12.js';
-import { ProtocolError } from '../handshake/protocol-error.js';
-import type { DtlsVersionName } from '../versions/versions.js';
 import type { CommonState } from './common-state.js';
 import type { DtlsOptions } from './options.js';
 import { CHARTS12 } from './role-drivers.js';
-import {
-  answeredVersion,
-  chooseServerVersion,
-  firstAnswer,
-  plaintextAlertsOnly,
-  SentClientHello,
-} from './version-negotiation.js';
+import { answeredVersion, firstAnswer, plaintextAlertsOnly, SentClientHello } from './version-negotiation.js';
 
 /** A version state of DtlsConnection. */
 export type VersionStateOf = Dtls13Connection | Connection12;
@@ -37,53 +27,39 @@ export type VersionStateOf = Dtls13Connection | Connection12;
 interface Choosing {
   readonly options: DtlsOptions;
   readonly config12: Config12;
-  /** Client: our ClientHello as sent (the 1.2 state takes over from it). */
-  readonly offer: SentClientHello | undefined;
+  /** Our ClientHello as sent (the 1.2 state takes over from it). */
+  readonly offer: SentClientHello;
   /** The version state's first state (the 1.3 state moving on from it, and from waitServerHello, ends the choice). */
   readonly initialState: string;
 }
 
 export class VersionChoice {
-  private readonly role: 'client' | 'server';
-  /** The versions offered (client) or answered (server), newest first. */
-  private readonly versions: readonly DtlsVersionName[];
   private readonly common: CommonState;
-  /** Client: the server's first answer has not named a version yet; server: the first ClientHello has not. */
+  /** The server's first answer has not named a version yet. */
   private choosing: Choosing | undefined;
-  /** Client, after a HelloVerifyRequest: the untouched 1.3 state, until the 1.2 state takes a ServerHello. */
+  /** After a HelloVerifyRequest: the untouched 1.3 state, until the 1.2 state takes a ServerHello. */
   private held13: Dtls13Connection | undefined;
-  /** Client: the 1.3 state took over from a 1.2 state that had sent the ClientHello with a HelloVerifyRequest's cookie. */
+  /** The 1.3 state took over from a 1.2 state that had sent the ClientHello with a HelloVerifyRequest's cookie. */
   private sentCookieHello = false;
 
   /**
-   * The choice a new connection needs, or undefined when it has none to make (a 1.2-only client; a 1.3-only server; a
-   * thawed session): `first` is its first version state, `config12` the 1.2 configuration when 1.2 is enabled.
+   * The choice a new client connection needs, or undefined when it has none to make (a client of one version): `first` is its
+   * first version state, `config12` the 1.2 configuration when 1.2 is enabled.
    */
   static of(
-    role: 'client' | 'server',
-    versions: readonly DtlsVersionName[],
     common: CommonState,
     options: DtlsOptions,
     first: VersionStateOf,
     config12: Config12 | undefined,
   ): VersionChoice | undefined {
-    if (config12 === undefined) return role === 'client' ? new VersionChoice(role, versions, common) : undefined;
-    if (role === 'client' && first instanceof Connection12) return undefined;
-    // A listener's cookie exchange chose 1.3 already, and the state has the ClientHello it decoded (StatelessRetry).
-    if (role === 'server' && options.statelessRetry !== undefined) return undefined;
-    // A server chooses from the first ClientHello (also when it does 1.2 only: one that offers only 1.3 is refused).
-    const offer = role === 'client' ? new SentClientHello() : undefined;
-    return new VersionChoice(role, versions, common, { options, config12, offer, initialState: first.state });
+    // A 1.2-only client has nothing to choose; a 1.3-only one refuses a HelloVerifyRequest in its own inbound
+    // (runtime/connection/handshake-inbound.ts).
+    if (config12 === undefined || first instanceof Connection12) return undefined;
+    const offer = new SentClientHello();
+    return new VersionChoice(common, { options, config12, offer, initialState: first.state });
   }
 
-  private constructor(
-    role: 'client' | 'server',
-    versions: readonly DtlsVersionName[],
-    common: CommonState,
-    choosing?: Choosing,
-  ) {
-    this.role = role;
-    this.versions = versions;
+  private constructor(common: CommonState, choosing: Choosing) {
     this.common = common;
     this.choosing = choosing;
   }
@@ -95,34 +71,20 @@ export class VersionChoice {
 
   /** Client: one of our datagrams left (the ClientHello as sent, for a 1.2 state to take over from). */
   sent(datagram: Uint8Array): void {
-    this.choosing?.offer?.sent(datagram);
+    this.choosing?.offer.sent(datagram);
   }
 
   /** Before a state takes `datagram`: the state that takes it (a 1.2 one when it chose 1.2), or undefined for none. */
-  take(current: VersionStateOf, datagram: Uint8Array, now: number): VersionStateOf | undefined {
+  take(current: VersionStateOf, datagram: Uint8Array): VersionStateOf | undefined {
     // A connection that ended (closed, failed, timed out) before the version was known stays ended.
     if (this.choosing !== undefined && (current.failure !== undefined || current.state === 'closed'))
       this.choosing = undefined;
     const choosing = this.choosing;
-    if (this.role === 'server')
-      return choosing === undefined ? current : this.chooseServer(choosing, current, datagram, now);
     if (choosing !== undefined) {
       const answer = firstAnswer(datagram);
       if (answer?.version === 'DTLSv1.3') this.choosing = undefined;
       else if (answer?.version === 'DTLSv1.2') return this.fallBack(choosing, current, answer.helloVerifyRequest);
       return current;
-    }
-    if (current instanceof Dtls13Connection && this.helloVerifyTo13Only(current, datagram)) {
-      // The server speaks DTLS 1.2 only: protocol_version at once, not a wait for a ServerHello that never comes
-      // (docs/versions.md). It is no more forgeable than the plaintext alerts this state takes anyway (RFC 9147
-      // §4.5.2).
-      current.guard(() => {
-        throw new ProtocolError(
-          'protocol_version',
-          'the server answered with a HelloVerifyRequest (it speaks DTLS 1.2), and this client does DTLS 1.3 only',
-        );
-      });
-      return undefined;
     }
     if (this.held13 !== undefined && current instanceof Connection12 && answeredVersion(datagram) === 'DTLSv1.3') {
       // The 1.3 answer to our first ClientHello, after a HelloVerifyRequest (forged, or a confused server).
@@ -163,43 +125,10 @@ export class VersionChoice {
     );
   }
 
-  /** Client: a HelloVerifyRequest to our first ClientHello, and DTLS 1.2 not enabled. */
-  private helloVerifyTo13Only(current: Dtls13Connection, datagram: Uint8Array): boolean {
-    return (
-      current.state === 'waitServerHello' &&
-      !this.versions.includes('DTLSv1.2') &&
-      firstAnswer(datagram)?.helloVerifyRequest === true
-    );
-  }
-
-  /** Server: the version of the first whole ClientHello, before a state takes it. */
-  private chooseServer(choosing: Choosing, current: VersionStateOf, datagram: Uint8Array, now: number): VersionStateOf {
-    const choice = chooseServerVersion(datagram, this.versions);
-    if (choice.version === undefined && choice.reason === 'not-a-client-hello') return current; // a fragment: the 1.3 state reassembles it
-    this.choosing = undefined;
-    if (choice.version === undefined) {
-      if (current instanceof Dtls13Connection) return current; // the 1.3 state refuses it with protocol_version
-      const versions = this.versions.join(', ');
-      current.refuse(
-        { alert: 'protocol_version', message: `the ClientHello offers no version this server enables (${versions})` },
-        now,
-      );
-      return current;
-    }
-    // The state that takes the ClientHello takes it as decoded here: each ClientHello is decoded once.
-    const state =
-      choice.version === 'DTLSv1.2' && current instanceof Dtls13Connection
-        ? state12(choosing.options, server12(choosing.options, choosing.config12), this.common)
-        : current;
-    state.expectClientHello(choice.clientHello);
-    return state;
-  }
-
   /** Client: the server answered in DTLS 1.2; a 1.2 state takes over from our ClientHello as sent. */
   private fallBack(choosing: Choosing, current: VersionStateOf, helloVerifyRequest: boolean): VersionStateOf {
-    const offer = choosing.offer;
-    const sent = offer?.whole();
-    if (offer === undefined || sent === undefined || !(current instanceof Dtls13Connection)) return current; // never: the ClientHello left whole before any answer
+    const sent = choosing.offer.whole();
+    if (sent === undefined || !(current instanceof Dtls13Connection)) return current; // never: the ClientHello left whole before any answer
     const offered = {
       hello: decodeClientHello(sent.body),
       body: sent.body,

@@ -1,23 +1,26 @@
 /**
  * Version negotiation (RFC 8446 §4.2.1 as RFC 9147 §5.3 keeps it; RFC 6347 §4.2.1), read off the first datagrams before
- * either handshake machine takes them, for DtlsConnection (connection.ts).
+ * any connection or state takes them.
  *
- * The server's choice from the first ClientHello: a ClientHello whose supported_versions lists DTLS 1.3 gets the 1.3
- * state when 1.3 is enabled; one without it gets the 1.2 state when 1.2 is enabled, which then writes the RFC 8446
- * §4.1.3 downgrade sentinel if this server could have done 1.3 (`offers13`). Anything else is refused.
+ * The listener's choice from the first ClientHello (hello-responder.ts): a ClientHello whose supported_versions lists
+ * DTLS 1.3 gets 1.3 when 1.3 is enabled; one without it gets 1.2 when 1.2 is enabled, which then writes the RFC 8446
+ * §4.1.3 downgrade sentinel if this server could have done 1.3 (`offers13`). Anything else is refused. (A connection's
+ * own server chooses by the same rule, runtime/connection/offered-versions.ts, in its 1.3 state's ClientHello step.)
  *
- * The client's reading of the server's first answer to a ClientHello that offered both: a ServerHello or
- * HelloRetryRequest with supported_versions is 1.3; a ServerHello without it whose server_version is DTLS 1.2, or a
- * HelloVerifyRequest, is 1.2, and the 1.2 state takes over from the ClientHello exactly as sent (`SentClientHello`).
+ * The client's reading of the server's first answer to a ClientHello that offered both (version-choice.ts): a
+ * ServerHello or HelloRetryRequest with supported_versions is 1.3; a ServerHello without it whose server_version is
+ * DTLS 1.2, or a HelloVerifyRequest, is 1.2, and the 1.2 state takes over from the ClientHello exactly as sent
+ * (`SentClientHello`).
  *
  * Pure readers: a datagram in, a decision out; they never throw.
  */
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { decodeClientHello12 } from '../dtls12/client-hello-body12.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
-import { findExtension } from '../handshake/extensions.js';
+import { offeredVersions } from '../connection/offered-versions.js';
+import { isHelloVerifyRequest } from '../connection/hello-verify-request.js';
 import { Reader } from '../wire/reader.js';
-import { readDtls12Record } from '../../generated/wire/dtls12-record.js';
+import { readDtls12Record, type Dtls12Record } from '../../generated/wire/dtls12-record.js';
 import { decodeDatagram12 } from '../record/datagram12.js';
 import type { DtlsVersionName } from '../versions/versions.js';
 
@@ -27,7 +30,17 @@ export type VersionChoice =
    * that takes it not to decode it again.
    */
   | { readonly version: 'DTLSv1.3'; readonly clientHello: DecodedClientHello }
-  | { readonly version: 'DTLSv1.2'; readonly offers13: boolean; readonly clientHello: DecodedClientHello }
+  /**
+   * `messageSeq`, `recordSequence`: the ClientHello's message_seq and its record's sequence number, which a
+   * HelloVerifyRequest answering it repeats (hello-verify12.ts).
+   */
+  | {
+      readonly version: 'DTLSv1.2';
+      readonly offers13: boolean;
+      readonly clientHello: DecodedClientHello;
+      readonly messageSeq: number;
+      readonly recordSequence: number;
+    }
   /** Not a whole ClientHello in a first epoch-0 record: drop the datagram (no state, no answer). */
   | { readonly version: undefined; readonly reason: 'not-a-client-hello' }
   /** A ClientHello offering no enabled version: protocol_version. */
@@ -38,9 +51,9 @@ export type VersionChoice =
  * is read: what follows it (a 1.3 flight's protected records in the unified header, 0-RTT data) is the handshake's to
  * read. Throws DecodeError for a short first record.
  */
-function firstHandshakeRecord(datagram: Uint8Array): Uint8Array | undefined {
+function firstHandshakeRecord(datagram: Uint8Array): Dtls12Record | undefined {
   const r = readDtls12Record(new Reader(datagram, 'Datagram12'));
-  return r.epoch === 0 && r.type === 'handshake' ? r.fragment : undefined;
+  return r.epoch === 0 && r.type === 'handshake' ? r : undefined;
 }
 
 /** A ClientHello's body and what it decoded to. */
@@ -54,24 +67,26 @@ export function chooseServerVersion(datagram: Uint8Array, enabled: readonly Dtls
   let offered13: boolean;
   let legacy12: boolean;
   let clientHello: DecodedClientHello;
+  let messageSeq: number;
+  let recordSequence: number;
   try {
     const first = firstHandshakeRecord(datagram);
     if (first === undefined) return { version: undefined, reason: 'not-a-client-hello' };
-    const f = readDtlsHandshake(new Reader(first, 'Handshake'));
+    recordSequence = first.sequenceNumber;
+    const f = readDtlsHandshake(new Reader(first.fragment, 'Handshake'));
+    messageSeq = f.messageSeq;
     if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length)
       return { version: undefined, reason: 'not-a-client-hello' };
     const ch = decodeClientHello12(f.fragment); // a 1.2 one may have no extensions (client-hello-body12.ts)
     clientHello = { body: f.fragment, hello: ch };
-    const versions = findExtension(ch.extensions, 'supported_versions')?.versions;
-    offered13 = versions?.includes('dtls1_3') ?? false;
     // With supported_versions, only what it lists is offered (RFC 8446 §4.2.1); without, legacy_version says 1.2.
-    legacy12 = versions !== undefined ? versions.includes('dtls1_2') : ch.legacyVersion === 'dtls1_2';
+    ({ dtls13: offered13, dtls12: legacy12 } = offeredVersions(ch));
   } catch {
     return { version: undefined, reason: 'not-a-client-hello' };
   }
   if (offered13 && enabled.includes('DTLSv1.3')) return { version: 'DTLSv1.3', clientHello };
   if (legacy12 && enabled.includes('DTLSv1.2'))
-    return { version: 'DTLSv1.2', offers13: enabled.includes('DTLSv1.3'), clientHello };
+    return { version: 'DTLSv1.2', offers13: enabled.includes('DTLSv1.3'), clientHello, messageSeq, recordSequence };
   return { version: undefined, reason: 'no-common-version' };
 }
 
@@ -98,11 +113,11 @@ export function firstAnswer(
   try {
     const first = firstHandshakeRecord(datagram);
     if (first === undefined) return undefined;
-    const f = readDtlsHandshake(new Reader(first, 'Handshake'));
+    const f = readDtlsHandshake(new Reader(first.fragment, 'Handshake'));
     if (f.fragmentOffset !== 0 || f.fragment.length !== f.length) return undefined;
     msgType = String(f.msgType);
     if (msgType === 'hello_verify_request')
-      return helloVerifyRequestIsOne(f.fragment) ? { version: 'DTLSv1.2', helloVerifyRequest: true } : undefined;
+      return isHelloVerifyRequest(f.fragment) ? { version: 'DTLSv1.2', helloVerifyRequest: true } : undefined;
     if (msgType !== 'server_hello') return undefined;
     fragment = f.fragment;
   } catch {
@@ -123,18 +138,6 @@ export function plaintextAlertsOnly(datagram: Uint8Array): boolean {
   } catch {
     return false;
   }
-}
-
-const DTLS10 = 0xfeff;
-
-/**
- * server_version(2) cookie<0..2^8-1>: a HelloVerifyRequest that is one (RFC 6347 §4.2.1: DTLS 1.0 or 1.2, a cookie),
- * read in place: the 1.2 state that takes it decodes it (once).
- */
-function helloVerifyRequestIsOne(b: Uint8Array): boolean {
-  if (b.length < 3) return false;
-  const version = (b[0]! << 8) | b[1]!;
-  return (version === DTLS10 || version === DTLS12) && b[2]! > 0 && b.length === 3 + b[2]!;
 }
 
 /** server_version(2) random(32) session_id<0..32> cipher_suite(2) compression(1) extensions<0..2^16-1>: is supported_versions there? */

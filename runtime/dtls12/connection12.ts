@@ -333,13 +333,6 @@ export class Connection12 implements Inbound12Host, VersionState {
     );
   }
 
-  /** Ends the handshake with `reason`'s fatal alert (a server's ClientHello with no version in common: protocol_version). */
-  refuse(reason: FatalReason, now: number): void {
-    this.now = now;
-    this.startedAt ??= now;
-    this.fail(reason);
-  }
-
   /** An application callback the node layer called failed: the connection ends with internal_error. */
   failForCallback(callback: CallbackName, thrown: unknown): void {
     this.fail(toAlert(new CallbackError(callback, thrown)));

@@ -10,6 +10,7 @@ import { decodeClientHello12 } from './client-hello-body12.js';
 import { readDtlsHandshake, type DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { decodeTls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
 import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
+import { offeredVersions } from '../connection/offered-versions.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
 import type { DropReason } from '../record/drops.js';
 import { bytesEqual } from '../wire/bytes.js';
@@ -101,6 +102,14 @@ export class HandshakeInbound12 {
       ch = known !== undefined && bytesEqual(known.body, f.fragment) ? known.hello : decodeClientHello12(f.fragment);
     } catch {
       return host.drop('malformed');
+    }
+    // RFC 8446 §4.2.1: with supported_versions only what it lists is offered. (A server doing 1.3 too hands this state
+    // only ClientHellos that chose 1.2: runtime/connection/role-driver.ts.)
+    if (!offeredVersions(ch).dtls12) {
+      return host.fail({
+        alert: 'protocol_version',
+        message: 'the ClientHello offers no version this server enables (DTLSv1.2)',
+      });
     }
     let plan: ClientHelloPlan12;
     try {

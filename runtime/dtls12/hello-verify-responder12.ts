@@ -7,7 +7,7 @@
  */
 import type { CryptoProvider } from '../crypto/provider.js';
 import { UsedCookies } from '../handshake/used-cookies.js';
-import { helloVerify12, type HelloVerify12Outcome } from './hello-verify12.js';
+import { helloVerify12, type FirstClientHello12, type HelloVerify12Outcome } from './hello-verify12.js';
 
 /** How long one cookie key is current. */
 export const COOKIE_PERIOD_12_MS = 30_000;
@@ -40,13 +40,13 @@ export class HelloVerifyResponder12 {
     return k;
   }
 
-  /** The exchange for `datagram` from `peer` at `now` (ms, any monotonic clock). */
-  handle(datagram: Uint8Array, peer: string, now: number): Responder12Outcome {
+  /** The exchange for `first`, the ClientHello as the listener decoded it, from `peer` at `now` (ms, any monotonic clock). */
+  handle(first: FirstClientHello12, peer: string, now: number): Responder12Outcome {
     const period = Math.floor(now / COOKIE_PERIOD_12_MS);
-    const current = helloVerify12(datagram, this.provider, this.key(period), peer);
+    const current = helloVerify12(first, this.provider, this.key(period), peer);
     if (current.kind === 'accept') return this.admit(current, this.key(period), now);
     if (current.kind === 'drop') return current;
-    const previous = helloVerify12(datagram, this.provider, this.key(period - 1), peer);
+    const previous = helloVerify12(first, this.provider, this.key(period - 1), peer);
     return previous.kind === 'accept' ? this.admit(previous, this.key(period - 1), now) : current;
   }
 

@@ -1,17 +1,15 @@
 /**
  * The listener's stateless DTLS 1.2 cookie exchange (RFC 6347 §4.2.1), before any connection exists: a ClientHello
  * without a valid cookie is answered with a HelloVerifyRequest made from the datagram alone (the HMAC of cookie12.ts
- * over the client's address and hello) and nothing is kept; one with a valid cookie is let in. Also the stateless
+ * over the client's address and hello, decoded once by the listener) and nothing is kept; one with a valid cookie is let
+ * in. Also the stateless
  * protocol_version alert for a ClientHello offering no enabled version. Pure and total: a datagram in, an outcome out;
  * nothing a peer sends throws.
  */
-import { decodeClientHello12 } from './client-hello-body12.js';
-import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
+import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { encodeHelloVerifyRequest } from '../../generated/wire/hello-verify-request.js';
 import type { CryptoProvider } from '../crypto/provider.js';
-import { Reader } from '../wire/reader.js';
 import { cookieValid12, makeCookie12 } from './cookie12.js';
-import { decodeDatagram12 } from '../record/datagram12.js';
 import { plainRecord12 } from '../record/codec12.js';
 
 const HANDSHAKE = 22;
@@ -25,27 +23,26 @@ export type HelloVerify12Outcome =
   | { readonly kind: 'reply'; readonly datagram: Uint8Array }
   /** The cookie is valid: start the connection; `random` is ClientHello.random in hex. */
   | { readonly kind: 'accept'; readonly random: string; readonly cookie: Uint8Array }
-  /** Not one whole ClientHello in the first record: drop it. */
+  /** A ClientHello the cookie cannot be made over: drop it. */
   | { readonly kind: 'drop' };
 
-/**
- * The cookie exchange for the ClientHello in `datagram` from `peer` (the transport address the cookie binds), under
- * `secret`.
- */
+/** A first ClientHello as the listener read it (runtime/dtls/version-negotiation.ts): decoded once, before any connection. */
+export interface FirstClientHello12 {
+  readonly hello: ClientHello;
+  /** Its message_seq and its record's sequence number, which the HelloVerifyRequest repeats. */
+  readonly messageSeq: number;
+  readonly recordSequence: number;
+}
+
+/** The cookie exchange for `first`, a whole ClientHello from `peer` (the transport address the cookie binds), under `secret`. */
 export function helloVerify12(
-  datagram: Uint8Array,
+  first: FirstClientHello12,
   provider: CryptoProvider,
   secret: Uint8Array,
   peer: string,
 ): HelloVerify12Outcome {
+  const ch = first.hello;
   try {
-    const first = decodeDatagram12(datagram)[0];
-    if (first === undefined || first.kind !== 'record' || first.record.epoch !== 0 || first.record.type !== 'handshake')
-      return { kind: 'drop' };
-    const f = readDtlsHandshake(new Reader(first.record.fragment, 'Handshake'));
-    if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length)
-      return { kind: 'drop' };
-    const ch = decodeClientHello12(f.fragment);
     if (cookieValid12(provider, secret, peer, ch))
       return { kind: 'accept', random: Buffer.from(ch.random).toString('hex'), cookie: ch.legacyCookie };
     // RFC 6347 §4.2.1: server_version DTLS 1.0 whatever will be negotiated; the ClientHello's message_seq and record number.
@@ -56,11 +53,11 @@ export function helloVerify12(
     const message = new Uint8Array(HANDSHAKE_HEADER + body.length);
     message[0] = HELLO_VERIFY_REQUEST;
     message[3] = body.length;
-    message[4] = f.messageSeq >>> 8;
-    message[5] = f.messageSeq & 0xff;
+    message[4] = first.messageSeq >>> 8;
+    message[5] = first.messageSeq & 0xff;
     message[11] = body.length;
     message.set(body, HANDSHAKE_HEADER);
-    return { kind: 'reply', datagram: plainRecord12(HANDSHAKE, first.record.sequenceNumber, message) };
+    return { kind: 'reply', datagram: plainRecord12(HANDSHAKE, first.recordSequence, message) };
   } catch {
     return { kind: 'drop' };
   }

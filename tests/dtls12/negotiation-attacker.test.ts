@@ -3,6 +3,8 @@ import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { COOKIE_PERIOD_12_MS, HelloVerifyResponder12 } from '../../runtime/dtls12/hello-verify-responder12.js';
+import type { FirstClientHello12 } from '../../runtime/dtls12/hello-verify12.js';
+import { chooseServerVersion } from '../../runtime/dtls/version-negotiation.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { connect } from '../../runtime/node/dtls/connect.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
@@ -146,27 +148,38 @@ test('the admission limits and the handshake deadline hold 1.2 handshakes: a sec
   }
 });
 
+/** The 1.2 ClientHello in `datagram` as the listener reads it once (runtime/dtls/version-negotiation.ts). */
+function first12(datagram: Uint8Array): FirstClientHello12 {
+  const choice = chooseServerVersion(datagram, ['DTLSv1.3', 'DTLSv1.2']);
+  if (choice.version !== 'DTLSv1.2') throw new Error(`chose ${String(choice.version)}`);
+  return { hello: choice.clientHello.hello, messageSeq: choice.messageSeq, recordSequence: choice.recordSequence };
+}
+
 test('a 1.2 cookie is taken for one to two periods of 30 s and starts one connection (the 1.3 cookie rules)', (t) => {
   const responder = new HelloVerifyResponder12(nodeProvider, new Uint8Array(32).fill(9));
   const cookieAt = (now: number): { withCookie: Uint8Array; other: Uint8Array } => {
     const hello = clientHello12();
-    const reply = responder.handle(hello.datagram, '127.0.0.1|5000', now);
+    const reply = responder.handle(first12(hello.datagram), '127.0.0.1|5000', now);
     if (reply.kind !== 'reply') throw new Error(`expected a HelloVerifyRequest, got ${reply.kind}`);
     hello.connection.receive(reply.datagram, 0);
     return { withCookie: hello.connection.pollTransmit()!, other: hello.datagram };
   };
   const { withCookie } = cookieAt(1000);
-  t.is(responder.handle(withCookie, '127.0.0.1|5001', 2000).kind, 'reply', 'bound to the address and port');
+  t.is(responder.handle(first12(withCookie), '127.0.0.1|5001', 2000).kind, 'reply', 'bound to the address and port');
   t.is(
-    responder.handle(withCookie, '127.0.0.1|5000', 2 * COOKIE_PERIOD_12_MS - 1).kind,
+    responder.handle(first12(withCookie), '127.0.0.1|5000', 2 * COOKIE_PERIOD_12_MS - 1).kind,
     'accept',
     'still valid in the next period',
   );
   t.is(
-    responder.handle(withCookie, '127.0.0.1|5000', 2 * COOKIE_PERIOD_12_MS - 1).kind,
+    responder.handle(first12(withCookie), '127.0.0.1|5000', 2 * COOKIE_PERIOD_12_MS - 1).kind,
     'replay',
     'one connection per cookie',
   );
   const late = cookieAt(1000).withCookie;
-  t.is(responder.handle(late, '127.0.0.1|5000', 2 * COOKIE_PERIOD_12_MS).kind, 'reply', 'expired two periods on');
+  t.is(
+    responder.handle(first12(late), '127.0.0.1|5000', 2 * COOKIE_PERIOD_12_MS).kind,
+    'reply',
+    'expired two periods on',
+  );
 });

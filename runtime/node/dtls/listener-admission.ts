@@ -2,10 +2,14 @@ import { createSocket, type Socket } from 'node:dgram';
 import { releaseOwnTicketKeys } from '../../session/ticket-key-cache.js';
 import { isIP } from 'node:net';
 import { ConfigError, integerOption } from '../../config-error.js';
-import { DtlsConnection, HANDSHAKE_KEYS_RETENTION_MS, type ConnectionOptions } from '../../dtls/connection.js';
+import {
+  DtlsConnection,
+  HANDSHAKE_KEYS_RETENTION_MS,
+  type ConnectionOptions,
+  type DtlsOptions,
+} from '../../dtls/connection.js';
 import { resolveConfig, type ResolvedConfig } from '../../connection/config.js';
 import { HelloRetryResponder } from '../../connection/hello-retry-responder.js';
-import type { DeadlineOptions } from '../../connection/deadlines.js';
 import { screenFrozen, type FrozenSession } from '../../connection/hibernation.js';
 import { Admission, type Refusal } from '../admission.js';
 import { hostKey } from '../host-key.js';
@@ -322,11 +326,7 @@ export abstract class ListenerAdmission implements Omit<SessionListener, 'sessio
   }
 
   /** What differs between this server's connections: the observers, the anti-replay store's verdict, the client's address, CIDs taken. */
-  private perConnection(
-    antiReplay: SyncAntiReplay,
-    peerAddress: string,
-    start?: HelloStart,
-  ): ConnectionOptions & DeadlineOptions {
+  private perConnection(antiReplay: SyncAntiReplay, peerAddress: string, start?: HelloStart): DtlsOptions {
     return {
       ...this.observers,
       antiReplay,
