@@ -6,7 +6,7 @@
  */
 import type { ChartInspectionEvent } from '../chart-inspection.js';
 import type { PathDatagram, PathStats } from '../cid/cid-context.js';
-import type { ConnectionEvent, SessionParameters } from './events.js';
+import type { ConnectionEvent } from './events.js';
 import type { DropCounters } from '../record/drops.js';
 import type { CallbackName } from '../handshake/callback-error.js';
 import type { FatalReason } from './alert-mapping.js';
@@ -18,6 +18,9 @@ import type { IgnoreReason } from './record-rules.js';
 import type { StatelessRetry } from './stateless-retry.js';
 import { ManualClock } from '../handshake/manual-clock.js';
 import { DatagramLimit } from './datagram-limit.js';
+import { ConnectionFacts, type ConnectionIds, type VersionFacts } from './connection-facts.js';
+
+export type { ConnectionIds, VersionFacts } from './connection-facts.js';
 
 /** Options of a connection beyond the protocol configuration. */
 export interface ConnectionOptions extends DtlsConfig {
@@ -104,10 +107,11 @@ export function newConnectionCounters(): ConnectionCounters {
 
 /**
  * What DtlsConnection's common state lends its version state: the one event queue, the one counter set, the one
- * outbound queue (`pollTransmit`'s datagrams), the one clock (the caller's time, on which every timer runs) and the one
- * datagram limit (what flights are cut to, lowered by the path).
+ * outbound queue (`pollTransmit`'s datagrams), the one clock (the caller's time, on which every timer runs), the one
+ * datagram limit (what flights are cut to, lowered by the path), and the connection's facts (connection-facts.ts), which
+ * the version state writes as it learns them.
  */
-export interface SharedState {
+export interface SharedState extends ConnectionFacts {
   readonly events: ConnectionEvent[];
   readonly counters: ConnectionCounters;
   readonly outgoing: Uint8Array[];
@@ -117,50 +121,18 @@ export interface SharedState {
 
 /** A state of its own, for a version state made outside a DtlsConnection: flights cut to `maxDatagramSize`. */
 export function unsharedState(maxDatagramSize: number): SharedState {
-  return {
+  return Object.assign(new ConnectionFacts(), {
     events: [],
     counters: newConnectionCounters(),
     outgoing: [],
     clock: new ManualClock(0),
     datagramLimit: new DatagramLimit(maxDatagramSize),
-  };
+  });
 }
 
 /** A call the connection's state does not allow (sending before the handshake completed, after a failure or close). */
 export class ConnectionStateError extends Error {
   override readonly name = 'ConnectionStateError';
-}
-
-/** Connection IDs once the hellos negotiated them (RFC 9146, RFC 9147 §9); see DtlsConnection.connectionIds. */
-export interface ConnectionIds {
-  readonly local: Uint8Array | undefined;
-  readonly peer: Uint8Array | undefined;
-  readonly spares: number;
-  readonly rrc: boolean;
-  readonly issued: readonly Uint8Array[];
-}
-
-/**
- * What differs between the versions that a session above the connection acts on, as facts the connection reports
- * (runtime/node/dtls/session.ts reads these, never which version runs): 1.3's in version-facts13.ts, 1.2's in
- * runtime/dtls12/version-facts12.ts.
- */
-export interface VersionFacts {
-  /**
-   * The most application data one `send()` carries: one record in one datagram of `mtu` bytes, after what `settled`
-   * (the handshake's parameters; undefined before) and a peer CID of `peerCidLength` bytes take.
-   */
-  maxMessageSize(mtu: number, settled: SessionParameters | undefined, peerCidLength: number): number;
-  /** The most bytes one exporter call gives (1.3: HKDF-Expand's 255 × the hash length). */
-  exporterLengthLimit(settled: SessionParameters): number;
-  /** The cipher suite as OpenSSL names it (IANA's name in DTLS 1.3). */
-  cipherName(settled: SessionParameters): string;
-  /** Whether tickets may come after the handshake completed (1.3's NewSessionTicket; a 1.2 ticket comes before it). */
-  readonly ticketsAfterHandshake: boolean;
-  /** Whether a client's handshake is done only once the server confirmed it (1.3: it may still refuse our certificate). */
-  readonly clientAwaitsConfirmation: boolean;
-  /** Why a client with these CIDs cannot move to another address (1.2 without a CID of the server's: RFC 9146 §6), or undefined. */
-  rebindRefusal(ids: ConnectionIds | undefined): Error | undefined;
 }
 
 /**
@@ -225,12 +197,24 @@ export interface RecordTimer {
  * A version state of DtlsConnection (runtime/dtls/connection.ts): what differs between the versions, less what
  * DtlsConnection answers itself from its common state (runtime/dtls/common-state.ts: the event queue, the outbound
  * queue and the clock behind `pollEvent`, `pollTransmit`, `pollPathTransmit`, `pollTimeout` and `handleTimeout`, the
- * counters of `stats`, the handshake and idle deadlines, the datagram observer) and less what only DTLS 1.3 has (the
- * post-handshake calls and hibernation: DtlsConnection calls them on its 1.3 state, and refuses them in 1.2), plus the
- * narrow part those read and call.
+ * counters of `stats`, the handshake and idle deadlines, the datagram observer, and the facts the version state writes
+ * there as it learns them: `state`, `protocolVersion`, `failure`, `lastAuthenticatedReceive`, `path`, `connectionIds`
+ * and `rebind` (through the version's one object for the path and CIDs), `versionFacts`, and the exporter the
+ * completed handshake installs behind `exportKeyingMaterial`), less what only DTLS 1.3 has (the post-handshake calls
+ * and hibernation: DtlsConnection calls them on its 1.3 state, and refuses them in 1.2), plus the narrow part those
+ * read and call.
  */
 export interface VersionState extends Omit<
   Connection,
+  | 'state'
+  | 'protocolVersion'
+  | 'failure'
+  | 'lastAuthenticatedReceive'
+  | 'path'
+  | 'connectionIds'
+  | 'rebind'
+  | 'versionFacts'
+  | 'exportKeyingMaterial'
   | 'expired'
   | 'deadlineOptions'
   | 'pollEvent'

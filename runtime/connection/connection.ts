@@ -13,7 +13,6 @@ import {
   ConnectionStateError,
   unsharedState,
   type ConnectionCounters,
-  type ConnectionIds,
   type ConnectionOptions,
   type PathQueue,
   type RecordTimer,
@@ -22,8 +21,6 @@ import {
   type VersionStats,
 } from './connection-api.js';
 import {
-  connectionIdsOf,
-  exportKeying,
   issueMoreConnectionIds,
   requestClientCertificate,
   requestMoreConnectionIds,
@@ -44,6 +41,7 @@ import { thawSession, type FrozenSession } from './hibernation.js';
 import { hibernateConnection, restoreConnection } from './connection-hibernation.js';
 import { ConnectionHooks } from './connection-hooks.js';
 import { FACTS13 } from './version-facts13.js';
+import type { ConnectionFacts } from './connection-facts.js';
 
 /** A record the record layer delivered (opened, or plaintext). */
 export type { InboundRecord };
@@ -68,11 +66,16 @@ export { HANDSHAKE_KEYS_RETENTION_MS } from './key-lifetime.js';
  */
 export class Dtls13Connection implements VersionState {
   readonly role: 'client' | 'server';
+  /** The version (DtlsConnection tells its states apart by it; what it reports is the fact in the common state). */
   readonly protocolVersion = 'DTLSv1.3' as const;
-  /** What DTLS 1.3 means for a session above the connection (version-facts13.ts). */
-  readonly versionFacts = FACTS13;
   /** @internal */
   readonly parts: ConnectionParts;
+  /**
+   * What the connection reports, in its DtlsConnection's common state (connection-facts.ts): this state writes its
+   * failure (through the parts' fatal path), the chart state and exporter (through its role driver), the last
+   * authenticated record, and lends its CID context as the path and CIDs.
+   */
+  private readonly facts: ConnectionFacts;
   /** Return routability probes and answers for paths other than the current one (RFC 9853): its CID context's. */
   readonly pathQueue: PathQueue;
   /** What each datagram and each send reach: the record layer and the CID context, held here rather than asked of the parts. */
@@ -110,12 +113,6 @@ export class Dtls13Connection implements VersionState {
   startedAt = 0;
   /** @internal */
   completedAt: number | undefined;
-  /**
-   * When the peer last sent a record that authenticated under keys of this connection (in the caller's time), or
-   * undefined. Plaintext and forged datagrams never move it: idle timers should read this. A field (read per datagram
-   * and per poll); only the connection moves it.
-   */
-  lastAuthenticatedReceive: number | undefined;
   /** The connection's counters: its DtlsConnection's one set (connection-api.ts). @internal */
   readonly counts: ConnectionCounters;
   /** Records set aside, by reason: made with the first (most connections set none aside). @internal */
@@ -171,6 +168,7 @@ export class Dtls13Connection implements VersionState {
     shared: SharedState,
   ) {
     this.role = role;
+    this.facts = shared;
     this.counts = shared.counters;
     this.outgoing = shared.outgoing;
     this.inspected = options.inspect !== undefined;
@@ -200,6 +198,22 @@ export class Dtls13Connection implements VersionState {
       config.messageBuffers === 'batch',
     );
     if (role === 'client') this.parts.confirmation = this.confirmation = new PeerConfirmation(this.counts);
+    this.report();
+  }
+
+  /**
+   * Its facts into the common state, as they are now: made, or made current again (a client's 1.3 state held untouched
+   * while a 1.2 state answered a HelloVerifyRequest: nothing of its own failed, authenticated or completed).
+   */
+  private report(): void {
+    const facts = this.facts;
+    facts.protocolVersion = 'DTLSv1.3';
+    facts.versionFacts = FACTS13;
+    facts.peer = this.cid;
+    facts.state = this.driver.kind;
+    facts.failure = undefined;
+    facts.lastAuthenticatedReceive = undefined;
+    facts.exporter = undefined;
   }
 
   // ── the sans-I/O surface ────────────────────────────────────────────────
@@ -229,7 +243,7 @@ export class Dtls13Connection implements VersionState {
       if (error instanceof ConnectionStateError) throw error;
       this.fail(toAlert(error));
     }
-    if (parts.failure !== undefined || driver.kind === 'closed') return; // ended
+    if (this.facts.failure !== undefined || driver.kind === 'closed') return; // ended
     if (this.role === 'server' && this.counts.datagramsReceived === 0) this.startedAt = now;
     this.counts.datagramsReceived++;
     this.cid.arrived(path);
@@ -242,7 +256,7 @@ export class Dtls13Connection implements VersionState {
       // Each record through the one record loop (runtime/record/record-loop.ts) into this connection's sink.
       for (const d of pass) {
         records.read(d, now, this);
-        if (parts.failure !== undefined || driver.kind === 'closed') return; // ended
+        if (this.facts.failure !== undefined || driver.kind === 'closed') return; // ended
       }
       const overflow = records.recordOverflow;
       if (overflow) {
@@ -297,7 +311,8 @@ export class Dtls13Connection implements VersionState {
   send(data: Uint8Array, now?: number): void {
     if (this.frozen)
       throw new ConnectionStateError('the connection hibernated: its session goes on in the connection thawed from it');
-    if (this.parts.failure) throw new ConnectionStateError(`the connection failed (${this.parts.failure.alert})`);
+    const failure = this.facts.failure;
+    if (failure) throw new ConnectionStateError(`the connection failed (${failure.alert})`);
     const session = this.driver.session;
     if (this.driver.kind === 'closed') throw new ConnectionStateError('the connection is closed');
     if (!session) throw new ConnectionStateError('the handshake is not complete');
@@ -331,16 +346,6 @@ export class Dtls13Connection implements VersionState {
     requestClientCertificate(this);
   }
 
-  /** RFC 8446 §7.5 exporter (session-calls.ts): the same on both sides of a connection. */
-  exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Uint8Array {
-    return exportKeying(this, length, label, context);
-  }
-
-  /** The connection IDs negotiated, if any (session-calls.ts). */
-  get connectionIds(): ConnectionIds | undefined {
-    return connectionIdsOf(this.parts);
-  }
-
   /** NewConnectionId: `count` more CIDs of ours for the peer, returned (session-calls.ts). */
   issueConnectionIds(
     count: number,
@@ -354,11 +359,6 @@ export class Dtls13Connection implements VersionState {
   requestConnectionIds(count: number, now?: number): void {
     this.catchUp(now);
     requestMoreConnectionIds(this, count);
-  }
-
-  /** The peer's current path (as given to `receive`), once one was named. */
-  get path(): string | undefined {
-    return this.cid.current;
   }
 
   /**
@@ -379,10 +379,14 @@ export class Dtls13Connection implements VersionState {
     this.driver.expectClientHello?.(known);
   }
 
-  /** A client's offer while DTLS 1.2 answers it (runtime/dtls/connection.ts): its ClientHello's timer off the one clock, or on again. */
+  /**
+   * A client's offer while DTLS 1.2 answers it (runtime/dtls/version-choice.ts): its ClientHello's timer off the one
+   * clock, or on again when this state is the connection's again (its facts back in the common state).
+   */
   offerTimed(on: boolean): void {
-    if (on) this.parts.flight.resume();
-    else this.parts.flight.pause();
+    if (!on) return this.parts.flight.pause();
+    this.parts.flight.resume();
+    this.report(); // current again: its facts, not the 1.2 state's
   }
 
   /** Drops the handshake's keys (epoch 2) both ways once their retention is over (key-lifetime.ts). @internal */
@@ -412,15 +416,6 @@ export class Dtls13Connection implements VersionState {
     if (this.ended) this.records.releaseAll();
   }
 
-  /**
-   * We moved: our datagrams leave from `path` now (a client that rebound its socket). Records use a spare CID of the
-   * peer's when there is one (RFC 9146 §8), and a path_challenge that still comes over the old path is answered with
-   * path_drop (RFC 9853 §5.2).
-   */
-  rebind(path: string): void {
-    this.cid.rebind(path);
-  }
-
   /** Closes with close_notify (RFC 8446 §6.1); before the handshake completes, ends it with user_canceled. */
   close(): void {
     if (this.ended) return;
@@ -443,9 +438,9 @@ export class Dtls13Connection implements VersionState {
     return this.driver.kind;
   }
 
-  /** The alert that failed the connection, if it failed. */
+  /** The alert that failed the connection, if it failed (the fact it wrote; the version choice reads it). */
   get failure(): FatalReason | undefined {
-    return this.parts.failure;
+    return this.facts.failure;
   }
 
   /** Drops by reason, retransmission state, handshake duration and what is held for the peer (connection-stats.ts). */
@@ -463,7 +458,7 @@ export class Dtls13Connection implements VersionState {
   acceptRecord(r: InboundRecord, now: number): void {
     const driver = this.driver;
     if (r.protected) {
-      this.lastAuthenticatedReceive = now;
+      this.facts.lastAuthenticatedReceive = now;
       if (r.epoch > this.peerEpoch) this.peerAuthenticated(r.epoch);
       this.confirmation?.recordAuthenticated(this.parts, driver.session, r);
       if (r.epoch >= 3) this.cid.observe(r, this.datagramBytes);
@@ -506,7 +501,7 @@ export class Dtls13Connection implements VersionState {
     } catch (error) {
       this.fail(toAlert(error));
     }
-    return this.parts.failure === undefined && this.driver.kind !== 'closed'; // not ended
+    return this.facts.failure === undefined && this.driver.kind !== 'closed'; // not ended
   }
 
   /** @internal A record waiting for keys not installed yet: kept (a copy) within limits.maxDeferredBytes, or set aside. */
@@ -518,7 +513,7 @@ export class Dtls13Connection implements VersionState {
 
   /** @internal */
   get ended(): boolean {
-    return this.parts.failure !== undefined || this.driver.kind === 'closed';
+    return this.facts.failure !== undefined || this.driver.kind === 'closed';
   }
 
   /** The peer proved it holds `epoch` keys, newer than before: plaintext ends (RFC 9147 §6.1). What answers a client's final flight is peer-confirmation.ts's. */
@@ -604,7 +599,7 @@ export class Dtls13Connection implements VersionState {
 
   /** Fails the connection with one fatal alert; later calls keep the first failure. */
   private fail(reason: FatalReason, closedAs: 'failed' | 'timeout' = 'failed'): void {
-    if (this.parts.failure) return;
+    if (this.facts.failure) return;
     // The one fatal path: the chart's `fail` transition, whose fatal-alert step sends the alert with this reason (session-actions.ts).
     this.driver.fail(reason);
     if (closedAs !== 'failed') this.closedAs(closedAs);

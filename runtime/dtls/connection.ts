@@ -28,6 +28,8 @@ import type { CallbackName } from '../handshake/callback-error.js';
 import type { DtlsVersionName } from '../versions/versions.js';
 import type { Connection12 } from '../dtls12/connection12.js';
 import { notInDtls12, type Dtls13Feature } from '../dtls12/feature-error12.js';
+import { connectionIdsOf } from '../connection/connection-facts.js';
+import { exportKeying } from '../connection/export-keying.js';
 import { CommonState } from './common-state.js';
 import { CHARTS13 } from './role-drivers.js';
 import { clientConfigs, serverConfigs, type VersionConfigs } from './version-configs.js';
@@ -140,9 +142,9 @@ export class DtlsConnection implements Connection {
       this.choice = VersionChoice.of(role, this.versions, common, options, this.current, config12);
   }
 
-  /** The version spoken, once known. */
+  /** The version spoken, once known (the version state's, written in the common state; none while the choice is open). */
   get protocolVersion(): DtlsVersionName | undefined {
-    return this.choice?.open === true ? undefined : this.current.protocolVersion;
+    return this.choice?.open === true ? undefined : this.common.protocolVersion;
   }
 
   connect(now: number): void {
@@ -196,10 +198,10 @@ export class DtlsConnection implements Connection {
    * the connection has ended. A driver only sleeps until it and calls `handleTimeout`.
    */
   pollTimeout(): number | undefined {
-    const v = this.current;
-    const s = v.state;
-    if (s === 'closed' || s === 'failed') return undefined;
     const common = this.common;
+    const s = common.state;
+    if (s === 'closed' || s === 'failed') return undefined;
+    const v = this.current;
     let next = common.clock.nextDeadline();
     const record = v.recordTimer?.nextTimeout();
     if (record !== undefined && (next === undefined || record < next)) next = record;
@@ -230,8 +232,15 @@ export class DtlsConnection implements Connection {
     this.current.close();
   }
 
+  /**
+   * Keying material for another protocol (RFC 8446 §7.5 in DTLS 1.3, RFC 5705 in 1.2): `length` bytes for `label` and
+   * `context`, from the exporter the completed handshake installed in the common state (1.3: HKDF from the
+   * exporter_master_secret, until the connection ends; 1.2: the PRF over the master secret and both randoms). @throws
+   * ConnectionStateError before the handshake completes; ConfigError naming `length` (1 to the version's limit),
+   * `label` (a non-empty string) or `context` (a Uint8Array).
+   */
   exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Uint8Array {
-    return this.current.exportKeyingMaterial(length, label, context);
+    return exportKeying(this.common.exporter, length, label, context);
   }
 
   /** @internal An application callback the node layer calls failed: the connection ends with internal_error. */
@@ -266,8 +275,13 @@ export class DtlsConnection implements Connection {
     throw notInDtls12(feature);
   }
 
+  /**
+   * We moved: our datagrams leave from `path` now (a client that rebound its socket), through the version's one object
+   * for the path and CIDs (1.3: a spare CID of the peer's when there is one, RFC 9146 §8; 1.2: only with a CID of the
+   * server's). @throws Dtls12FeatureError on a 1.2 session that cannot move.
+   */
   rebind(path: string): void {
-    this.current.rebind(path);
+    this.common.peer.rebind(path);
   }
 
   /**
@@ -302,8 +316,9 @@ export class DtlsConnection implements Connection {
     return this.current.protocolVersion === 'DTLSv1.3';
   }
 
+  /** The handshake chart's state (`waitServerHello`, `connected`, `failed`, ...), as the version state keeps it in the common state. */
   get state(): string {
-    return this.current.state;
+    return this.common.state;
   }
 
   /** Records, drops by reason, retransmission state, handshake duration and what is held for the peer: the one counter set and the version state's part. */
@@ -311,8 +326,9 @@ export class DtlsConnection implements Connection {
     return { ...this.common.counters, ...this.current.versionStats };
   }
 
+  /** The alert that failed the connection, if it failed. */
   get failure(): FatalReason | undefined {
-    return this.current.failure;
+    return this.common.failure;
   }
 
   /**
@@ -329,16 +345,26 @@ export class DtlsConnection implements Connection {
     return this.common.deadlineOptions;
   }
 
+  /**
+   * When the peer last sent a record that authenticated under keys of this connection (in the caller's time), or
+   * undefined. Plaintext, forged and replayed records never move it: idle timers should read this.
+   */
   get lastAuthenticatedReceive(): number | undefined {
-    return this.current.lastAuthenticatedReceive;
+    return this.common.lastAuthenticatedReceive;
   }
 
+  /** The peer's current path (as given to `receive`), once one was named. */
   get path(): string | undefined {
-    return this.current.path;
+    return this.common.peer.current;
   }
 
+  /**
+   * Connection IDs (RFC 9146, RFC 9147 §9), once the hellos negotiated them: `local` is the CID records to us carry now
+   * (undefined for a zero-length one), `peer` the one our records carry, `spares` how many of the peer's we hold for a
+   * new path, `rrc` whether address changes are checked (RFC 9853). Undefined when no CIDs were negotiated.
+   */
   get connectionIds(): ConnectionIds | undefined {
-    return this.current.connectionIds;
+    return connectionIdsOf(this.common.peer.session);
   }
 
   /** The largest datagram a flight is cut into now. */
@@ -346,8 +372,9 @@ export class DtlsConnection implements Connection {
     return this.common.datagramLimit.value;
   }
 
+  /** What the version spoken (or, before it is known, offered first) means for a session above the connection. */
   get versionFacts(): VersionFacts {
-    return this.current.versionFacts;
+    return this.common.versionFacts;
   }
 
   /** The counters as they are now, both versions' one set (common-state.ts), without the copies `stats` makes: read it at once. */
