@@ -200,7 +200,7 @@ export interface RecordTimer {
  * counters of `stats`, the handshake and idle deadlines, the datagram observer, and the facts the version state writes
  * there as it learns them: `state`, `protocolVersion`, `failure`, `lastAuthenticatedReceive`, `path`, `connectionIds`
  * and `rebind` (through the version's one object for the path and CIDs), `versionFacts`, and the exporter the
- * completed handshake installs behind `exportKeyingMaterial`), less what only DTLS 1.3 has (the post-handshake calls
+ * completed handshake installs behind `exportKeyingMaterial`; and when the handshake completed, for the deadlines), less what only DTLS 1.3 has (the post-handshake calls
  * and hibernation: DtlsConnection calls them on its 1.3 state, and refuses them in 1.2), plus the narrow part those
  * read and call.
  */
@@ -245,8 +245,6 @@ export interface VersionState extends Omit<
   onTimer(now: number): void;
   /** Its part of `stats`: drops, what it set aside, its flights, what it holds for the peer, its paths. */
   readonly versionStats: VersionStats;
-  /** When the handshake completed as the deadlines count it (a 1.3 client: once the server confirmed it), else undefined. */
-  readonly handshakeDoneAt: number | undefined;
   /**
    * A deadline passed: `handshake` fails the connection with handshake_failure (`message`), `idle` closes it with
    * close_notify; either is reported `closed` as `timeout`.

@@ -1,8 +1,8 @@
 /**
  * What a connection reports of itself, whichever version speaks (after rustls's `CommonState`, whose fields every
  * handshake state writes): the chart state, the failure, when the peer last authenticated a record, the peer's path
- * and the connection IDs, what the version means for a session above, and the exporter the completed handshake
- * installed. The version state that learns a fact writes it here when it changes (a field write, no call), into its
+ * and the connection IDs, what the version means for a session above, the exporter the completed handshake installed,
+ * and when the handshake completed as the deadlines count it. The version state that learns a fact writes it here when it changes (a field write, no call), into its
  * DtlsConnection's common state (runtime/dtls/common-state.ts); DtlsConnection reads them there and never asks the
  * version. A version state writes its own the moment it is made, or made current again.
  */
@@ -95,6 +95,11 @@ export class ConnectionFacts {
   lastAuthenticatedReceive: number | undefined = undefined;
   /** Installed when the handshake completes (1.3: removed once the connection ends); undefined before. */
   exporter: Exporter | undefined = undefined;
+  /**
+   * When the handshake completed as the deadlines count it (a 1.3 client: once the server confirmed it, then the time it
+   * completed), else undefined: the common state's deadlines read it per poll.
+   */
+  handshakeDoneAt: number | undefined = undefined;
 }
 
 /** The CIDs of `ids` in the shape DtlsConnection reports them (`local` undefined for a zero-length CID, `peer` for none). */

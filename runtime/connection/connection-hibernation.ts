@@ -150,6 +150,7 @@ export function restoreConnection(c: HibernatingConnection, h: HibernatedSession
   c.peerEpoch = h.peerEpoch;
   c.startedAt = h.startedAt;
   c.completedAt = h.completedAt;
+  p.facts.handshakeDoneAt = h.completedAt; // a server's: no confirmation to wait for
   p.facts.lastAuthenticatedReceive = h.authenticatedAt;
   Object.assign(c.counts, h.counts, { handshakeMessagesSent: h.messagesSent });
   c.ignored = h.ignored && { ...h.ignored };

@@ -214,6 +214,7 @@ export class Dtls13Connection implements VersionState {
     facts.failure = undefined;
     facts.lastAuthenticatedReceive = undefined;
     facts.exporter = undefined;
+    facts.handshakeDoneAt = undefined;
   }
 
   // ── the sans-I/O surface ────────────────────────────────────────────────
@@ -289,11 +290,6 @@ export class Dtls13Connection implements VersionState {
   /** Runs the timers due at `now` (retransmissions, delayed ACKs, key retention). Never throws for what the peer sent. */
   onTimer(now: number): void {
     this.advance(now);
-  }
-
-  /** When the handshake completed as the deadlines count it: a client's lasts until the server has confirmed it (peer-confirmation.ts). */
-  get handshakeDoneAt(): number | undefined {
-    return this.confirmation?.waiting === 'handshake' ? undefined : this.completedAt;
   }
 
   /** A deadline of DtlsConnection's passed: the handshake's fails the connection (handshake_failure), the idle one closes it; closed as `timeout`. */
@@ -525,7 +521,9 @@ export class Dtls13Connection implements VersionState {
   /** The handshake completed (HandshakeInbound): spare CIDs out, plaintext off, held application data delivered. @internal */
   connected(): void {
     if (this.completedAt !== undefined) return;
-    this.completedAt = this.parts.clock.now;
+    const at = (this.completedAt = this.parts.clock.now);
+    // As the deadlines count it: a client's lasts until the server has confirmed it (peer-confirmation.ts).
+    if (this.confirmation?.waiting !== 'handshake') this.facts.handshakeDoneAt = at;
     const cid = this.cid.session;
     if (cid !== undefined && cid.receivesCid && cid.options.spares > 0) {
       // Spares for the peer to move to on a new path (RFC 9147 §9, RFC 9146 §8), sent once its final flight allows.
@@ -535,7 +533,7 @@ export class Dtls13Connection implements VersionState {
         payload: { cids: spares.map((c) => ({ cid: c })), usage: 'cid_spare' },
       });
     }
-    this.confirmation?.connected();
+    this.confirmation?.connected(at);
     this.records.setAcceptPlaintext(false);
     for (const d of this.heldData.take()) this.handlers.deliver(d);
   }

@@ -5,8 +5,8 @@
  * deadlines (`handshakeTimeoutMs`, `idleTimeoutMs`), when the handshake started (the client's `connect`, the server's
  * first datagram: a 1.3 offer answered in 1.2 keeps its start), which deadline ended the connection, the datagram
  * observer, the one event queue, the one counter set, the one outbound queue, the one clock and the one datagram limit (lent to the version
- * state as its `SharedState`: a 1.3 offer answered in 1.2 goes on in the same ones). The version state says when its
- * handshake completed, and ends itself when a deadline passes (`VersionState.expire`).
+ * state as its `SharedState`: a 1.3 offer answered in 1.2 goes on in the same ones). The version state ends itself
+ * when a deadline passes (`VersionState.expire`).
  */
 import { newConnectionCounters, type SharedState, type VersionState } from '../connection/connection-api.js';
 import type { ConnectionEvent } from '../connection/events.js';
@@ -61,12 +61,12 @@ export class CommonState extends ConnectionFacts implements SharedState {
   }
 
   /**
-   * The deadline that runs for `v` now, if one does (`v` has not ended: the caller asked): the handshake's from its start
-   * until `v` is connected, then the idle one from the later of the handshake's end and the peer's last authenticated
-   * record (the fact `v` wrote). Read per poll: fields only, no object per call. Retransmissions, junk and forgeries never move it.
+   * The deadline that runs now, if one does (the connection has not ended: the caller asked): the handshake's from its
+   * start until the version state says it completed (`handshakeDoneAt`), then the idle one from the later of the
+   * handshake's end and the peer's last authenticated record (both facts the version state wrote). Read per poll: fields only, no object per call. Retransmissions, junk and forgeries never move it.
    */
-  deadline(v: VersionState): number | undefined {
-    const connectedAt = v.handshakeDoneAt;
+  deadline(): number | undefined {
+    const connectedAt = this.handshakeDoneAt;
     if (connectedAt === undefined)
       return this.handshakeMs > 0 && this.startedAt !== undefined ? this.startedAt + this.handshakeMs : undefined;
     if (this.idleMs === 0) return undefined;
@@ -78,9 +78,9 @@ export class CommonState extends ConnectionFacts implements SharedState {
   check(v: VersionState, now: number): void {
     const s = this.state;
     if (s === 'closed' || s === 'failed') return;
-    const at = this.deadline(v);
+    const at = this.deadline();
     if (at === undefined || now < at) return;
-    const expired = v.handshakeDoneAt === undefined ? 'handshake' : 'idle';
+    const expired = this.handshakeDoneAt === undefined ? 'handshake' : 'idle';
     this.expired = expired;
     v.expire(expired, expired === 'handshake' ? `timeout: no handshake within ${this.handshakeMs} ms` : 'idle timeout');
   }

@@ -205,7 +205,7 @@ export class DtlsConnection implements Connection {
     let next = common.clock.nextDeadline();
     const record = v.recordTimer?.nextTimeout();
     if (record !== undefined && (next === undefined || record < next)) next = record;
-    const deadline = common.deadline(v);
+    const deadline = common.deadline();
     return deadline !== undefined && (next === undefined || deadline < next) ? deadline : next;
   }
 

@@ -194,6 +194,7 @@ export class Connection12 implements Inbound12Host, VersionState {
     shared.failure = undefined;
     shared.lastAuthenticatedReceive = undefined;
     shared.exporter = undefined;
+    shared.handshakeDoneAt = undefined;
   }
 
   /** Dropped incoming records by reason (the 1.3 record layer's reasons). */
@@ -333,11 +334,6 @@ export class Connection12 implements Inbound12Host, VersionState {
     else this.close();
   }
 
-  /** When the handshake completed (its last step), else undefined. */
-  get handshakeDoneAt(): number | undefined {
-    return this.completedAt;
-  }
-
   /** Drops, what the record-rule table set aside, the flight, the handshake's duration and the peer's moves: `stats` less the counters. */
   get versionStats(): VersionStats {
     const flights = this.flights;
@@ -408,7 +404,7 @@ export class Connection12 implements Inbound12Host, VersionState {
     const ids = s.cids && negotiatedIds12(s.cids);
     this.peerPath.session = ids;
     this.facts.exporter = new Exporter12(this.config.base.provider, s.result);
-    this.completedAt = this.now;
+    this.facts.handshakeDoneAt = this.completedAt = this.now;
     const client = this.role === 'client';
     this.events.completed(
       s.result,

@@ -6,8 +6,9 @@ import { createThrowawayIdentity } from '../../runtime/pki/throwaway-identity.js
  * What DtlsConnection reports of itself, read from its common state where the version state writes it
  * (runtime/connection/connection-facts.ts), against an attacker: a replayed, a forged and a plaintext record never move
  * `lastAuthenticatedReceive`, the peer's `path` or the `connectionIds`, in either version; a client's 1.3 state taken
- * back after a forged HelloVerifyRequest reports its own facts again, not the 1.2 state's. Each seen to fail under a
- * one-line mutation (the commit that added this file says which).
+ * back after a forged HelloVerifyRequest reports its own facts again, not the 1.2 state's; a 1.3 client asked for its
+ * certificate counts its handshake as done for the deadlines only once the server confirmed it. Each seen to fail under
+ * a one-line mutation (the commits that added them say which).
  */
 
 const NOW = Date.UTC(2026, 10, 21);
@@ -136,4 +137,52 @@ test('a client taken back by its 1.3 state after a forged HelloVerifyRequest rep
     server.exportKeyingMaterial(32, 'EXPORTER-facts'),
     'the same on both sides',
   );
+});
+
+test('a 1.3 client asked for its certificate: the handshake deadline runs until the server confirms, then no longer', (t) => {
+  const clientId = createThrowawayIdentity({ serverName: 'client.test', caName: 'client CA', at: NOW });
+  const make = () => ({
+    client: DtlsConnection.client({
+      ...clientOptions,
+      certificate: { chain: clientId.chain, privateKey: clientId.privateKey },
+      handshakeTimeoutMs: 5_000,
+      idleTimeoutMs: 60_000,
+    }),
+    server: DtlsConnection.server({
+      ...serverOptions,
+      trustAnchors: [clientId.caDer],
+      clientAuthentication: 'required',
+    }),
+  });
+  /** The handshake until the client's final flight reached the server; what the server answered, not delivered. */
+  const untilServerAnswers = (client: DtlsConnection, server: DtlsConnection): Uint8Array[] => {
+    client.connect(0);
+    for (let round = 0; round < 2; round++) {
+      for (let d = client.pollTransmit(); d; d = client.pollTransmit()) server.receive(d, 100);
+      if (round === 1) break;
+      for (let d = server.pollTransmit(); d; d = server.pollTransmit()) client.receive(d, 100);
+    }
+    const answer: Uint8Array[] = [];
+    for (let d = server.pollTransmit(); d; d = server.pollTransmit()) answer.push(d);
+    return answer;
+  };
+  // Unconfirmed: the client is connected, yet the handshake deadline (5 s from its start) ends it.
+  const lost = make();
+  untilServerAnswers(lost.client, lost.server);
+  t.is(lost.client.state, 'connected');
+  t.is(lost.server.state, 'connected');
+  lost.client.handleTimeout(4_999);
+  t.is(lost.client.expired, undefined);
+  lost.client.handleTimeout(5_000);
+  t.is(lost.client.expired, 'handshake', 'the server never confirmed the handshake');
+  // Confirmed by the server's answer: the handshake deadline no longer runs; the idle one does, from the handshake's end.
+  const heard = make();
+  for (const d of untilServerAnswers(heard.client, heard.server)) heard.client.receive(d, 200);
+  heard.client.handleTimeout(5_000);
+  t.is(heard.client.expired, undefined);
+  t.is(heard.client.state, 'connected');
+  heard.client.handleTimeout(60_199);
+  t.is(heard.client.expired, undefined);
+  heard.client.handleTimeout(60_200);
+  t.is(heard.client.expired, 'idle', 'idle from the last authenticated record (the server’s answer at 200)');
 });
