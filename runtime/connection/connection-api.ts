@@ -109,7 +109,8 @@ export function newConnectionCounters(): ConnectionCounters {
  * What DtlsConnection's common state lends its version state: the one event queue, the one counter set, the one
  * outbound queue (`pollTransmit`'s datagrams), the one clock (the caller's time, on which every timer runs), the one
  * datagram limit (what flights are cut to, lowered by the path), and the connection's facts (connection-facts.ts), which
- * the version state writes as it learns them.
+ * the version state writes as it learns them, with the objects it lends for what only it has (its path queue and record
+ * timer).
  */
 export interface SharedState extends ConnectionFacts {
   readonly events: ConnectionEvent[];
@@ -117,6 +118,10 @@ export interface SharedState extends ConnectionFacts {
   readonly outgoing: Uint8Array[];
   readonly clock: ManualClock;
   readonly datagramLimit: DatagramLimit;
+  /** The version's datagrams for other paths, when it has any (1.3's return routability checks: its CID context). */
+  pathQueue: PathQueue | undefined;
+  /** The version's timer beside the one clock's, when it has one (1.3's record layer: the retention of old read keys). */
+  recordTimer: RecordTimer | undefined;
 }
 
 /** A state of its own, for a version state made outside a DtlsConnection: flights cut to `maxDatagramSize`. */
@@ -127,6 +132,8 @@ export function unsharedState(maxDatagramSize: number): SharedState {
     outgoing: [],
     clock: new ManualClock(0),
     datagramLimit: new DatagramLimit(maxDatagramSize),
+    pathQueue: undefined,
+    recordTimer: undefined,
   });
 }
 
@@ -237,10 +244,6 @@ export interface VersionState extends Omit<
    * queue back (1.3: nothing for the peer while its new address is checked, RFC 9853 §5).
    */
   transmitReady(): boolean;
-  /** Its datagrams for other paths, when the version has any (1.3's return routability checks). */
-  readonly pathQueue: PathQueue | undefined;
-  /** The version's timer beside the one clock's (1.3: the record layer's key retention), when it has one. */
-  readonly recordTimer: RecordTimer | undefined;
   /** The caller's time: the version's timers due by `now` run (retransmissions, delayed ACKs, key retention). Never throws for what the peer sent. */
   onTimer(now: number): void;
   /** Its part of `stats`: drops, what it set aside, its flights, what it holds for the peer, its paths. */

@@ -14,8 +14,6 @@ import {
   unsharedState,
   type ConnectionCounters,
   type ConnectionOptions,
-  type PathQueue,
-  type RecordTimer,
   type SharedState,
   type VersionState,
   type VersionStats,
@@ -41,7 +39,6 @@ import { thawSession, type FrozenSession } from './hibernation.js';
 import { hibernateConnection, restoreConnection } from './connection-hibernation.js';
 import { ConnectionHooks } from './connection-hooks.js';
 import { FACTS13 } from './version-facts13.js';
-import type { ConnectionFacts } from './connection-facts.js';
 
 /** A record the record layer delivered (opened, or plaintext). */
 export type { InboundRecord };
@@ -75,14 +72,10 @@ export class Dtls13Connection implements VersionState {
    * failure (through the parts' fatal path), the chart state and exporter (through its role driver), the last
    * authenticated record, and lends its CID context as the path and CIDs.
    */
-  private readonly facts: ConnectionFacts;
-  /** Return routability probes and answers for paths other than the current one (RFC 9853): its CID context's. */
-  readonly pathQueue: PathQueue;
+  private readonly facts: SharedState;
   /** What each datagram and each send reach: the record layer and the CID context, held here rather than asked of the parts. */
   private readonly records: RecordLayer;
   private readonly cid: CidContext;
-  /** The record layer's key retention (the flight's retransmission and the delayed ACK run on the one clock). */
-  readonly recordTimer: RecordTimer;
   /** @internal */
   readonly driver: RoleDriver;
   /** @internal */
@@ -177,8 +170,6 @@ export class Dtls13Connection implements VersionState {
     const { clock, records, cid } = this.parts;
     this.records = records;
     this.cid = cid;
-    this.pathQueue = cid;
-    this.recordTimer = records;
     this.inbox = new HandshakeReassembler({ maxBufferedBytes: config.limits.maxReassemblyBytes });
     const held = { capacity: config.limits.maxDeferredBytes, used: 0 }; // one cap for both queues
     this.deferred = new HeldRecords(held);
@@ -210,6 +201,10 @@ export class Dtls13Connection implements VersionState {
     facts.protocolVersion = 'DTLSv1.3';
     facts.versionFacts = FACTS13;
     facts.peer = this.cid;
+    // Lent with the facts: return routability probes and answers for other paths (RFC 9853), and the record layer's key
+    // retention (the flight's retransmission and the delayed ACK run on the one clock).
+    facts.pathQueue = this.cid;
+    facts.recordTimer = this.records;
     facts.state = this.driver.kind;
     facts.failure = undefined;
     facts.lastAuthenticatedReceive = undefined;

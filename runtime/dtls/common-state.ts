@@ -8,7 +8,13 @@
  * state as its `SharedState`: a 1.3 offer answered in 1.2 goes on in the same ones). The version state ends itself
  * when a deadline passes (`VersionState.expire`).
  */
-import { newConnectionCounters, type SharedState, type VersionState } from '../connection/connection-api.js';
+import {
+  newConnectionCounters,
+  type PathQueue,
+  type RecordTimer,
+  type SharedState,
+  type VersionState,
+} from '../connection/connection-api.js';
 import type { ConnectionEvent } from '../connection/events.js';
 import type { DatagramObserver } from '../connection/datagram-observer.js';
 import type { DeadlineOptions } from '../connection/deadlines.js';
@@ -37,6 +43,10 @@ export class CommonState extends ConnectionFacts implements SharedState {
   readonly datagramLimit: DatagramLimit;
   /** Told of each datagram received and sent (a capture, a key log's companion). */
   readonly onDatagram: DatagramObserver | undefined;
+  /** The version state's datagrams for other paths (1.3's CID context; none in 1.2), lent as it is made. */
+  pathQueue: PathQueue | undefined = undefined;
+  /** The version state's timer beside the one clock (1.3's record layer; none in 1.2), lent as it is made. */
+  recordTimer: RecordTimer | undefined = undefined;
   /** When the handshake started, once it has. */
   startedAt: number | undefined;
   /** Which deadline ended the connection, if one did. */

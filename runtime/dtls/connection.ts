@@ -185,7 +185,7 @@ export class DtlsConnection implements Connection {
    * its path; send it there, not to the current peer address. DTLS 1.2 has none.
    */
   pollPathTransmit(): PathDatagram | undefined {
-    const d = this.current.pathQueue?.takePathDatagram();
+    const d = this.common.pathQueue?.takePathDatagram();
     if (d === undefined) return undefined;
     this.common.counters.datagramsSent++;
     this.common.onDatagram?.('sent', d.datagram);
@@ -201,9 +201,8 @@ export class DtlsConnection implements Connection {
     const common = this.common;
     const s = common.state;
     if (s === 'closed' || s === 'failed') return undefined;
-    const v = this.current;
     let next = common.clock.nextDeadline();
-    const record = v.recordTimer?.nextTimeout();
+    const record = common.recordTimer?.nextTimeout();
     if (record !== undefined && (next === undefined || record < next)) next = record;
     const deadline = common.deadline();
     return deadline !== undefined && (next === undefined || deadline < next) ? deadline : next;

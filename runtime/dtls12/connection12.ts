@@ -190,6 +190,8 @@ export class Connection12 implements Inbound12Host, VersionState {
     shared.protocolVersion = 'DTLSv1.2';
     shared.versionFacts = FACTS12;
     shared.peer = this.peerPath;
+    shared.pathQueue = undefined; // no return routability in DTLS 1.2: nothing for another path
+    shared.recordTimer = undefined; // the flight timer runs on the one clock; no other
     shared.state = this.machine.kind;
     shared.failure = undefined;
     shared.lastAuthenticatedReceive = undefined;
@@ -273,12 +275,6 @@ export class Connection12 implements Inbound12Host, VersionState {
   transmitReady(): boolean {
     return true;
   }
-
-  /** No return routability in DTLS 1.2: nothing for another path. */
-  readonly pathQueue = undefined;
-
-  /** The flight timer runs on the one clock; no other. */
-  readonly recordTimer = undefined;
 
   /** The flight timer: a flight not answered in time goes again, until its retransmissions run out (the connection then ends as `timeout`). */
   onTimer(now: number): void {
