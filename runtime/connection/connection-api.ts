@@ -109,8 +109,8 @@ export function newConnectionCounters(): ConnectionCounters {
  * What DtlsConnection's common state lends its version state: the one event queue, the one counter set, the one
  * outbound queue (`pollTransmit`'s datagrams), the one clock (the caller's time, on which every timer runs), the one
  * datagram limit (what flights are cut to, lowered by the path), and the connection's facts (connection-facts.ts), which
- * the version state writes as it learns them, with the objects it lends for what only it has (its path queue and record
- * timer).
+ * the version state writes as it learns them, with the objects it lends for what only it has (its path queue, record
+ * timer and transmit gate).
  */
 export interface SharedState extends ConnectionFacts {
   readonly events: ConnectionEvent[];
@@ -122,6 +122,8 @@ export interface SharedState extends ConnectionFacts {
   pathQueue: PathQueue | undefined;
   /** The version's timer beside the one clock's, when it has one (1.3's record layer: the retention of old read keys). */
   recordTimer: RecordTimer | undefined;
+  /** What must happen before the outbound queue gives up a datagram, when the version has anything (1.3: the state itself). */
+  transmitGate: TransmitGate | undefined;
 }
 
 /** A state of its own, for a version state made outside a DtlsConnection: flights cut to `maxDatagramSize`. */
@@ -134,6 +136,7 @@ export function unsharedState(maxDatagramSize: number): SharedState {
     datagramLimit: new DatagramLimit(maxDatagramSize),
     pathQueue: undefined,
     recordTimer: undefined,
+    transmitGate: undefined,
   });
 }
 
@@ -195,6 +198,14 @@ export interface PathQueue {
   takePathDatagram(): PathDatagram | undefined;
 }
 
+/**
+ * Asked before the one outbound queue gives up a datagram (DTLS 1.3's state: what it staged is sealed into the queue,
+ * and false holds the queue back while a new peer address is checked, RFC 9853 §5). DTLS 1.2 stages nothing: none.
+ */
+export interface TransmitGate {
+  transmitReady(): boolean;
+}
+
 /** A timer kept beside the one clock (DTLS 1.3's record layer: the retention of old read keys). */
 export interface RecordTimer {
   nextTimeout(): number | undefined;
@@ -239,11 +250,6 @@ export interface VersionState extends Omit<
   | 'hibernate'
   | 'canHibernate'
 > {
-  /**
-   * Before the one outbound queue gives up a datagram: what the version stages is sealed into it, and false holds the
-   * queue back (1.3: nothing for the peer while its new address is checked, RFC 9853 §5).
-   */
-  transmitReady(): boolean;
   /** The caller's time: the version's timers due by `now` run (retransmissions, delayed ACKs, key retention). Never throws for what the peer sent. */
   onTimer(now: number): void;
   /** Its part of `stats`: drops, what it set aside, its flights, what it holds for the peer, its paths. */

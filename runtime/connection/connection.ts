@@ -15,6 +15,7 @@ import {
   type ConnectionCounters,
   type ConnectionOptions,
   type SharedState,
+  type TransmitGate,
   type VersionState,
   type VersionStats,
 } from './connection-api.js';
@@ -61,7 +62,7 @@ export { HANDSHAKE_KEYS_RETENTION_MS } from './key-lifetime.js';
  * It is the one record loop's `RecordSink` (its `@internal` `take` and `held`, checked where it is passed, not
  * declared: the declarations the package ships leave `@internal` members out).
  */
-export class Dtls13Connection implements VersionState {
+export class Dtls13Connection implements VersionState, TransmitGate {
   readonly role: 'client' | 'server';
   /** The version (DtlsConnection tells its states apart by it; what it reports is the fact in the common state). */
   readonly protocolVersion = 'DTLSv1.3' as const;
@@ -205,6 +206,7 @@ export class Dtls13Connection implements VersionState {
     // retention (the flight's retransmission and the delayed ACK run on the one clock).
     facts.pathQueue = this.cid;
     facts.recordTimer = this.records;
+    facts.transmitGate = this; // what was staged is sealed before a datagram leaves (transmitReady)
     facts.state = this.driver.kind;
     facts.failure = undefined;
     facts.lastAuthenticatedReceive = undefined;

@@ -13,6 +13,7 @@ import {
   type PathQueue,
   type RecordTimer,
   type SharedState,
+  type TransmitGate,
   type VersionState,
 } from '../connection/connection-api.js';
 import type { ConnectionEvent } from '../connection/events.js';
@@ -47,6 +48,8 @@ export class CommonState extends ConnectionFacts implements SharedState {
   pathQueue: PathQueue | undefined = undefined;
   /** The version state's timer beside the one clock (1.3's record layer; none in 1.2), lent as it is made. */
   recordTimer: RecordTimer | undefined = undefined;
+  /** Asked before the outbound queue gives up a datagram (the 1.3 state; none in 1.2), lent as it is made. */
+  transmitGate: TransmitGate | undefined = undefined;
   /** When the handshake started, once it has. */
   startedAt: number | undefined;
   /** Which deadline ended the connection, if one did. */

@@ -166,12 +166,13 @@ export class DtlsConnection implements Connection {
 
   /**
    * The next datagram to send, if any: the one outbound queue both versions' states fill, once the version state is
-   * ready (`VersionState.transmitReady`: 1.3 seals the application data staged since the last call, and holds the queue
+   * ready (the transmit gate the version state lent the common state, `TransmitGate`: 1.3 seals the application data staged since the last call, and holds the queue
    * while a new peer address is checked).
    */
   pollTransmit(): Uint8Array | undefined {
-    if (!this.current.transmitReady()) return undefined;
     const common = this.common;
+    const gate = common.transmitGate;
+    if (gate !== undefined && !gate.transmitReady()) return undefined;
     const d = common.outgoing.shift();
     if (d === undefined) return undefined;
     common.counters.datagramsSent++;
@@ -312,7 +313,7 @@ export class DtlsConnection implements Connection {
 
   /** Whether its version can hibernate at all: DTLS 1.3 can, 1.2 cannot. */
   get canHibernate(): boolean {
-    return this.current.protocolVersion === 'DTLSv1.3';
+    return this.common.protocolVersion === 'DTLSv1.3';
   }
 
   /** The handshake chart's state (`waitServerHello`, `connected`, `failed`, ...), as the version state keeps it in the common state. */

@@ -192,6 +192,7 @@ export class Connection12 implements Inbound12Host, VersionState {
     shared.peer = this.peerPath;
     shared.pathQueue = undefined; // no return routability in DTLS 1.2: nothing for another path
     shared.recordTimer = undefined; // the flight timer runs on the one clock; no other
+    shared.transmitGate = undefined; // nothing staged, nothing held back: the queue's datagrams go as they are
     shared.state = this.machine.kind;
     shared.failure = undefined;
     shared.lastAuthenticatedReceive = undefined;
@@ -270,11 +271,6 @@ export class Connection12 implements Inbound12Host, VersionState {
 
   /** The header of the record being read (runtime/record/codec12.ts): one object, reused. */
   private readonly header = new Header12();
-
-  /** Nothing staged, nothing held back: the one outbound queue's datagrams go as they are. */
-  transmitReady(): boolean {
-    return true;
-  }
 
   /** The flight timer: a flight not answered in time goes again, until its retransmissions run out (the connection then ends as `timeout`). */
   onTimer(now: number): void {
