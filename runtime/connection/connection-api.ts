@@ -6,7 +6,7 @@
  */
 import type { ChartInspectionEvent } from '../chart-inspection.js';
 import type { PathDatagram, PathStats } from '../cid/cid-context.js';
-import type { ConnectionEvent, SessionParameters } from './events.js';
+import type { ConnectionEvent } from './events.js';
 import type { DropCounters } from '../record/drops.js';
 import type { CallbackName } from '../handshake/callback-error.js';
 import type { FatalReason } from './alert-mapping.js';
@@ -19,6 +19,9 @@ import type { StatelessRetry } from './stateless-retry.js';
 import type { FallBack12 } from './fall-back12.js';
 import { ManualClock } from '../handshake/manual-clock.js';
 import { DatagramLimit } from './datagram-limit.js';
+import { ConnectionFacts, type ConnectionIds, type VersionFacts } from './connection-facts.js';
+
+export type { ConnectionIds, VersionFacts } from './connection-facts.js';
 
 /** Options of a connection beyond the protocol configuration. */
 export interface ConnectionOptions extends DtlsConfig {
@@ -105,10 +108,12 @@ export function newConnectionCounters(): ConnectionCounters {
 
 /**
  * What DtlsConnection's common state lends its version state: the one event queue, the one counter set, the one
- * outbound queue (`pollTransmit`'s datagrams), the one clock (the caller's time, on which every timer runs) and the one
- * datagram limit (what flights are cut to, lowered by the path).
+ * outbound queue (`pollTransmit`'s datagrams), the one clock (the caller's time, on which every timer runs), the one
+ * datagram limit (what flights are cut to, lowered by the path), and the connection's facts (connection-facts.ts), which
+ * the version state writes as it learns them, with the objects it lends for what only it has (its path queue, record
+ * timer and transmit gate).
  */
-export interface SharedState {
+export interface SharedState extends ConnectionFacts {
   readonly events: ConnectionEvent[];
   readonly counters: ConnectionCounters;
   readonly outgoing: Uint8Array[];
@@ -116,54 +121,31 @@ export interface SharedState {
   readonly datagramLimit: DatagramLimit;
   /** Server doing DTLS 1.2 too: where its 1.3 ClientHello step hands a first ClientHello choosing 1.2 (runtime/dtls). */
   readonly fallBack12?: FallBack12 | undefined;
+  /** The version's datagrams for other paths, when it has any (1.3's return routability checks: its CID context). */
+  pathQueue: PathQueue | undefined;
+  /** The version's timer beside the one clock's, when it has one (1.3's record layer: the retention of old read keys). */
+  recordTimer: RecordTimer | undefined;
+  /** What must happen before the outbound queue gives up a datagram, when the version has anything (1.3: the state itself). */
+  transmitGate: TransmitGate | undefined;
 }
 
 /** A state of its own, for a version state made outside a DtlsConnection: flights cut to `maxDatagramSize`. */
 export function unsharedState(maxDatagramSize: number): SharedState {
-  return {
+  return Object.assign(new ConnectionFacts(), {
     events: [],
     counters: newConnectionCounters(),
     outgoing: [],
     clock: new ManualClock(0),
     datagramLimit: new DatagramLimit(maxDatagramSize),
-  };
+    pathQueue: undefined,
+    recordTimer: undefined,
+    transmitGate: undefined,
+  });
 }
 
 /** A call the connection's state does not allow (sending before the handshake completed, after a failure or close). */
 export class ConnectionStateError extends Error {
   override readonly name = 'ConnectionStateError';
-}
-
-/** Connection IDs once the hellos negotiated them (RFC 9146, RFC 9147 §9); see DtlsConnection.connectionIds. */
-export interface ConnectionIds {
-  readonly local: Uint8Array | undefined;
-  readonly peer: Uint8Array | undefined;
-  readonly spares: number;
-  readonly rrc: boolean;
-  readonly issued: readonly Uint8Array[];
-}
-
-/**
- * What differs between the versions that a session above the connection acts on, as facts the connection reports
- * (runtime/node/dtls/session.ts reads these, never which version runs): 1.3's in version-facts13.ts, 1.2's in
- * runtime/dtls12/version-facts12.ts.
- */
-export interface VersionFacts {
-  /**
-   * The most application data one `send()` carries: one record in one datagram of `mtu` bytes, after what `settled`
-   * (the handshake's parameters; undefined before) and a peer CID of `peerCidLength` bytes take.
-   */
-  maxMessageSize(mtu: number, settled: SessionParameters | undefined, peerCidLength: number): number;
-  /** The most bytes one exporter call gives (1.3: HKDF-Expand's 255 × the hash length). */
-  exporterLengthLimit(settled: SessionParameters): number;
-  /** The cipher suite as OpenSSL names it (IANA's name in DTLS 1.3). */
-  cipherName(settled: SessionParameters): string;
-  /** Whether tickets may come after the handshake completed (1.3's NewSessionTicket; a 1.2 ticket comes before it). */
-  readonly ticketsAfterHandshake: boolean;
-  /** Whether a client's handshake is done only once the server confirmed it (1.3: it may still refuse our certificate). */
-  readonly clientAwaitsConfirmation: boolean;
-  /** Why a client with these CIDs cannot move to another address (1.2 without a CID of the server's: RFC 9146 §6), or undefined. */
-  rebindRefusal(ids: ConnectionIds | undefined): Error | undefined;
 }
 
 /**
@@ -219,6 +201,14 @@ export interface PathQueue {
   takePathDatagram(): PathDatagram | undefined;
 }
 
+/**
+ * Asked before the one outbound queue gives up a datagram (DTLS 1.3's state: what it staged is sealed into the queue,
+ * and false holds the queue back while a new peer address is checked, RFC 9853 §5). DTLS 1.2 stages nothing: none.
+ */
+export interface TransmitGate {
+  transmitReady(): boolean;
+}
+
 /** A timer kept beside the one clock (DTLS 1.3's record layer: the retention of old read keys). */
 export interface RecordTimer {
   nextTimeout(): number | undefined;
@@ -228,12 +218,24 @@ export interface RecordTimer {
  * A version state of DtlsConnection (runtime/dtls/connection.ts): what differs between the versions, less what
  * DtlsConnection answers itself from its common state (runtime/dtls/common-state.ts: the event queue, the outbound
  * queue and the clock behind `pollEvent`, `pollTransmit`, `pollPathTransmit`, `pollTimeout` and `handleTimeout`, the
- * counters of `stats`, the handshake and idle deadlines, the datagram observer) and less what only DTLS 1.3 has (the
- * post-handshake calls and hibernation: DtlsConnection calls them on its 1.3 state, and refuses them in 1.2), plus the
- * narrow part those read and call.
+ * counters of `stats`, the handshake and idle deadlines, the datagram observer, and the facts the version state writes
+ * there as it learns them: `state`, `protocolVersion`, `failure`, `lastAuthenticatedReceive`, `path`, `connectionIds`
+ * and `rebind` (through the version's one object for the path and CIDs), `versionFacts`, and the exporter the
+ * completed handshake installs behind `exportKeyingMaterial`; and when the handshake completed, for the deadlines), less what only DTLS 1.3 has (the post-handshake calls
+ * and hibernation: DtlsConnection calls them on its 1.3 state, and refuses them in 1.2), plus the narrow part those
+ * read and call.
  */
 export interface VersionState extends Omit<
   Connection,
+  | 'state'
+  | 'protocolVersion'
+  | 'failure'
+  | 'lastAuthenticatedReceive'
+  | 'path'
+  | 'connectionIds'
+  | 'rebind'
+  | 'versionFacts'
+  | 'exportKeyingMaterial'
   | 'expired'
   | 'deadlineOptions'
   | 'pollEvent'
@@ -251,21 +253,10 @@ export interface VersionState extends Omit<
   | 'hibernate'
   | 'canHibernate'
 > {
-  /**
-   * Before the one outbound queue gives up a datagram: what the version stages is sealed into it, and false holds the
-   * queue back (1.3: nothing for the peer while its new address is checked, RFC 9853 §5).
-   */
-  transmitReady(): boolean;
-  /** Its datagrams for other paths, when the version has any (1.3's return routability checks). */
-  readonly pathQueue: PathQueue | undefined;
-  /** The version's timer beside the one clock's (1.3: the record layer's key retention), when it has one. */
-  readonly recordTimer: RecordTimer | undefined;
   /** The caller's time: the version's timers due by `now` run (retransmissions, delayed ACKs, key retention). Never throws for what the peer sent. */
   onTimer(now: number): void;
   /** Its part of `stats`: drops, what it set aside, its flights, what it holds for the peer, its paths. */
   readonly versionStats: VersionStats;
-  /** When the handshake completed as the deadlines count it (a 1.3 client: once the server confirmed it), else undefined. */
-  readonly handshakeDoneAt: number | undefined;
   /**
    * A deadline passed: `handshake` fails the connection with handshake_failure (`message`), `idle` closes it with
    * close_notify; either is reported `closed` as `timeout`.

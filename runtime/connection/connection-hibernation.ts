@@ -39,7 +39,6 @@ export interface HibernatingConnection {
   peerEpoch: number;
   startedAt: number;
   completedAt: number | undefined;
-  lastAuthenticatedReceive: number | undefined;
   ignored: Record<IgnoreReason, number> | undefined;
 }
 
@@ -101,7 +100,7 @@ export function hibernateConnection(c: HibernatingConnection, now: number): Froz
     peerEpoch: c.peerEpoch,
     startedAt: c.startedAt,
     completedAt: c.completedAt,
-    authenticatedAt: c.lastAuthenticatedReceive,
+    authenticatedAt: p.facts.lastAuthenticatedReceive,
     clock: Math.max(now, p.clock.now),
     counts: hibernatedCounts(c.counts),
     ignored: c.ignored,
@@ -151,7 +150,8 @@ export function restoreConnection(c: HibernatingConnection, h: HibernatedSession
   c.peerEpoch = h.peerEpoch;
   c.startedAt = h.startedAt;
   c.completedAt = h.completedAt;
-  c.lastAuthenticatedReceive = h.authenticatedAt;
+  p.facts.handshakeDoneAt = h.completedAt; // a server's: no confirmation to wait for
+  p.facts.lastAuthenticatedReceive = h.authenticatedAt;
   Object.assign(c.counts, h.counts, { handshakeMessagesSent: h.messagesSent });
   c.ignored = h.ignored && { ...h.ignored };
 }

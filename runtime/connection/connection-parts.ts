@@ -18,7 +18,7 @@ import type { RecordNumber } from '../record/record-number.js';
 import type { CidContext } from '../cid/cid-context.js';
 import type { AckTracker } from './ack-tracker.js';
 import { ackEntriesWithin } from './record-size-limit.js';
-import type { FatalReason } from './alert-mapping.js';
+import type { ConnectionFacts } from './connection-facts.js';
 import type { ResolvedConfig } from './config.js';
 import type { SyncAntiReplay } from '../session/anti-replay.js';
 import type { ConnectionEvent } from './events.js';
@@ -90,8 +90,8 @@ export class ConnectionParts implements FlightRestListener {
   handshakeReadSecret: Uint8Array | undefined;
   /** Server: the 0-RTT bytes still allowed while early data is being taken (epoch 1 readable); undefined otherwise. */
   earlyDataRemaining: number | undefined;
-  /** Set once, by the fatal path; every later call reports it. */
-  failure: FatalReason | undefined;
+  /** The connection's facts in its DtlsConnection's common state (connection-facts.ts): `facts.failure` is set once, by the fatal path. */
+  readonly facts: ConnectionFacts;
   /** Connection IDs: the options, what the hellos settled, and how the owner learns of our CIDs. */
   readonly cid: CidContext;
   /** Post-handshake flights waiting for the outstanding one. */
@@ -119,6 +119,7 @@ export class ConnectionParts implements FlightRestListener {
     cid: CidContext;
     owner: PostHandshakeOwner;
     events: ConnectionEvent[];
+    facts: ConnectionFacts;
   }) {
     this.role = p.role;
     this.config = p.config;
@@ -137,6 +138,7 @@ export class ConnectionParts implements FlightRestListener {
     this.cid = p.cid;
     this.owner = p.owner;
     this.events = p.events;
+    this.facts = p.facts;
   }
 
   /** Server: the client's address, as tickets record it (empty when the connection was told none). Worked out when asked (a ticket issued, a 0-RTT ticket checked), not held. */
@@ -244,8 +246,9 @@ export class ConnectionParts implements FlightRestListener {
 
   /** The fatal path (RFC 8446 §6.2): one alert out, the flight stopped, the connection latched failed. */
   failWith(alert: AlertDescriptionName, message: string, callbackError?: unknown): void {
-    if (this.failure) return;
-    this.failure = callbackError === undefined ? { alert, message } : { alert, message, callbackError };
+    const facts = this.facts;
+    if (facts.failure) return;
+    facts.failure = callbackError === undefined ? { alert, message } : { alert, message, callbackError };
     this.stopTimers();
     this.events.push(
       { type: 'alert', level: 'fatal', description: alert, sent: true },
@@ -256,8 +259,8 @@ export class ConnectionParts implements FlightRestListener {
 
   /** What an application callback threw, kept with the failure it caused (recorded already by the chart's fatal-alert action). */
   keepCallbackError(thrown: unknown): void {
-    if (this.failure && this.failure.callbackError === undefined)
-      this.failure = { ...this.failure, callbackError: thrown };
+    const failure = this.facts.failure;
+    if (failure && failure.callbackError === undefined) this.facts.failure = { ...failure, callbackError: thrown };
   }
 
   /**
@@ -265,8 +268,8 @@ export class ConnectionParts implements FlightRestListener {
    * §6.1), and the connection ends as 'local'.
    */
   abandon(message: string): void {
-    if (this.failure) return;
-    this.failure = { alert: 'user_canceled', message };
+    if (this.facts.failure) return;
+    this.facts.failure = { alert: 'user_canceled', message };
     this.stopTimers();
     this.events.push({ type: 'closed', reason: 'local' });
     this.sendAlertIfPossible('warning', 'user_canceled');
@@ -275,8 +278,8 @@ export class ConnectionParts implements FlightRestListener {
 
   /** The peer sent close_notify before the handshake completed: the handshake ends, closed by the peer. */
   peerClosedEarly(): void {
-    if (this.failure) return;
-    this.failure = { alert: 'close_notify', message: 'the peer closed before the handshake completed' };
+    if (this.facts.failure) return;
+    this.facts.failure = { alert: 'close_notify', message: 'the peer closed before the handshake completed' };
     this.stopTimers();
     this.events.push(
       { type: 'alert', level: 'warning', description: 'close_notify', sent: false },
@@ -295,8 +298,8 @@ export class ConnectionParts implements FlightRestListener {
 
   /** The peer ended the connection with a fatal alert. */
   peerFailed(description: AlertDescription, level: AlertLevel): void {
-    if (this.failure) return;
-    this.failure = {
+    if (this.facts.failure) return;
+    this.facts.failure = {
       alert: typeof description === 'string' ? description : 'internal_error',
       message: `the peer sent ${String(description)}`,
     };

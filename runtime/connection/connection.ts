@@ -12,17 +12,13 @@ import {
   ConnectionStateError,
   unsharedState,
   type ConnectionCounters,
-  type ConnectionIds,
   type ConnectionOptions,
-  type PathQueue,
-  type RecordTimer,
   type SharedState,
+  type TransmitGate,
   type VersionState,
   type VersionStats,
 } from './connection-api.js';
 import {
-  connectionIdsOf,
-  exportKeying,
   issueMoreConnectionIds,
   requestClientCertificate,
   requestMoreConnectionIds,
@@ -65,20 +61,21 @@ export { HANDSHAKE_KEYS_RETENTION_MS } from './key-lifetime.js';
  * It is the one record loop's `RecordSink` (its `@internal` `take` and `held`, checked where it is passed, not
  * declared: the declarations the package ships leave `@internal` members out).
  */
-export class Dtls13Connection implements VersionState {
+export class Dtls13Connection implements VersionState, TransmitGate {
   readonly role: 'client' | 'server';
+  /** The version (DtlsConnection tells its states apart by it; what it reports is the fact in the common state). */
   readonly protocolVersion = 'DTLSv1.3' as const;
-  /** What DTLS 1.3 means for a session above the connection (version-facts13.ts). */
-  readonly versionFacts = FACTS13;
   /** @internal */
   readonly parts: ConnectionParts;
-  /** Return routability probes and answers for paths other than the current one (RFC 9853): its CID context's. */
-  readonly pathQueue: PathQueue;
+  /**
+   * What the connection reports, in its DtlsConnection's common state (connection-facts.ts): this state writes its
+   * failure (through the parts' fatal path), the chart state and exporter (through its role driver), the last
+   * authenticated record, and lends its CID context as the path and CIDs.
+   */
+  private readonly facts: SharedState;
   /** What each datagram and each send reach: the record layer and the CID context, held here rather than asked of the parts. */
   private readonly records: RecordLayer;
   private readonly cid: CidContext;
-  /** The record layer's key retention (the flight's retransmission and the delayed ACK run on the one clock). */
-  readonly recordTimer: RecordTimer;
   /** @internal */
   readonly driver: RoleDriver;
   /** @internal */
@@ -109,12 +106,6 @@ export class Dtls13Connection implements VersionState {
   startedAt = 0;
   /** @internal */
   completedAt: number | undefined;
-  /**
-   * When the peer last sent a record that authenticated under keys of this connection (in the caller's time), or
-   * undefined. Plaintext and forged datagrams never move it: idle timers should read this. A field (read per datagram
-   * and per poll); only the connection moves it.
-   */
-  lastAuthenticatedReceive: number | undefined;
   /** The connection's counters: its DtlsConnection's one set (connection-api.ts). @internal */
   readonly counts: ConnectionCounters;
   /** Records set aside, by reason: made with the first (most connections set none aside). @internal */
@@ -170,6 +161,7 @@ export class Dtls13Connection implements VersionState {
     shared: SharedState,
   ) {
     this.role = role;
+    this.facts = shared;
     this.counts = shared.counters;
     this.outgoing = shared.outgoing;
     this.inspected = options.inspect !== undefined;
@@ -178,8 +170,6 @@ export class Dtls13Connection implements VersionState {
     const { clock, records, cid } = this.parts;
     this.records = records;
     this.cid = cid;
-    this.pathQueue = cid;
-    this.recordTimer = records;
     this.inbox = new HandshakeReassembler({ maxBufferedBytes: config.limits.maxReassemblyBytes });
     const held = { capacity: config.limits.maxDeferredBytes, used: 0 }; // one cap for both queues
     this.deferred = new HeldRecords(held);
@@ -199,6 +189,28 @@ export class Dtls13Connection implements VersionState {
       config.messageBuffers === 'batch',
     );
     if (role === 'client') this.parts.confirmation = this.confirmation = new PeerConfirmation(this.counts);
+    this.report();
+  }
+
+  /**
+   * Its facts into the common state, as they are now: made, or made current again (a client's 1.3 state held untouched
+   * while a 1.2 state answered a HelloVerifyRequest: nothing of its own failed, authenticated or completed).
+   */
+  private report(): void {
+    const facts = this.facts;
+    facts.protocolVersion = 'DTLSv1.3';
+    facts.versionFacts = FACTS13;
+    facts.peer = this.cid;
+    // Lent with the facts: return routability probes and answers for other paths (RFC 9853), and the record layer's key
+    // retention (the flight's retransmission and the delayed ACK run on the one clock).
+    facts.pathQueue = this.cid;
+    facts.recordTimer = this.records;
+    facts.transmitGate = this; // what was staged is sealed before a datagram leaves (transmitReady)
+    facts.state = this.driver.kind;
+    facts.failure = undefined;
+    facts.lastAuthenticatedReceive = undefined;
+    facts.exporter = undefined;
+    facts.handshakeDoneAt = undefined;
   }
 
   // ── the sans-I/O surface ────────────────────────────────────────────────
@@ -228,7 +240,7 @@ export class Dtls13Connection implements VersionState {
       if (error instanceof ConnectionStateError) throw error;
       this.fail(toAlert(error));
     }
-    if (parts.failure !== undefined || driver.kind === 'closed') return; // ended
+    if (this.facts.failure !== undefined || driver.kind === 'closed') return; // ended
     if (this.role === 'server' && this.counts.datagramsReceived === 0) this.startedAt = now;
     this.counts.datagramsReceived++;
     this.cid.arrived(path);
@@ -241,7 +253,7 @@ export class Dtls13Connection implements VersionState {
       // Each record through the one record loop (runtime/record/record-loop.ts) into this connection's sink.
       for (const d of pass) {
         records.read(d, now, this);
-        if (parts.failure !== undefined || driver.kind === 'closed') return; // ended
+        if (this.facts.failure !== undefined || driver.kind === 'closed') return; // ended
       }
       const overflow = records.recordOverflow;
       if (overflow) {
@@ -276,11 +288,6 @@ export class Dtls13Connection implements VersionState {
     this.advance(now);
   }
 
-  /** When the handshake completed as the deadlines count it: a client's lasts until the server has confirmed it (peer-confirmation.ts). */
-  get handshakeDoneAt(): number | undefined {
-    return this.confirmation?.waiting === 'handshake' ? undefined : this.completedAt;
-  }
-
   /** A deadline of DtlsConnection's passed: the handshake's fails the connection (handshake_failure), the idle one closes it; closed as `timeout`. */
   expire(deadline: 'handshake' | 'idle', message: string): void {
     if (this.ended) return;
@@ -296,7 +303,8 @@ export class Dtls13Connection implements VersionState {
   send(data: Uint8Array, now?: number): void {
     if (this.frozen)
       throw new ConnectionStateError('the connection hibernated: its session goes on in the connection thawed from it');
-    if (this.parts.failure) throw new ConnectionStateError(`the connection failed (${this.parts.failure.alert})`);
+    const failure = this.facts.failure;
+    if (failure) throw new ConnectionStateError(`the connection failed (${failure.alert})`);
     const session = this.driver.session;
     if (this.driver.kind === 'closed') throw new ConnectionStateError('the connection is closed');
     if (!session) throw new ConnectionStateError('the handshake is not complete');
@@ -330,16 +338,6 @@ export class Dtls13Connection implements VersionState {
     requestClientCertificate(this);
   }
 
-  /** RFC 8446 §7.5 exporter (session-calls.ts): the same on both sides of a connection. */
-  exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Uint8Array {
-    return exportKeying(this, length, label, context);
-  }
-
-  /** The connection IDs negotiated, if any (session-calls.ts). */
-  get connectionIds(): ConnectionIds | undefined {
-    return connectionIdsOf(this.parts);
-  }
-
   /** NewConnectionId: `count` more CIDs of ours for the peer, returned (session-calls.ts). */
   issueConnectionIds(
     count: number,
@@ -355,11 +353,6 @@ export class Dtls13Connection implements VersionState {
     requestMoreConnectionIds(this, count);
   }
 
-  /** The peer's current path (as given to `receive`), once one was named. */
-  get path(): string | undefined {
-    return this.cid.current;
-  }
-
   /**
    * The session has gone quiet (its owner decides when): frees what its keys cost beyond themselves (the native
    * provider's OpenSSL contexts, made again by the next record), and once {@link HANDSHAKE_KEYS_RETENTION_MS} have
@@ -373,10 +366,14 @@ export class Dtls13Connection implements VersionState {
     });
   }
 
-  /** A client's offer while DTLS 1.2 answers it (runtime/dtls/connection.ts): its ClientHello's timer off the one clock, or on again. */
+  /**
+   * A client's offer while DTLS 1.2 answers it (runtime/dtls/version-choice.ts): its ClientHello's timer off the one
+   * clock, or on again when this state is the connection's again (its facts back in the common state).
+   */
   offerTimed(on: boolean): void {
-    if (on) this.parts.flight.resume();
-    else this.parts.flight.pause();
+    if (!on) return this.parts.flight.pause();
+    this.parts.flight.resume();
+    this.report(); // current again: its facts, not the 1.2 state's
   }
 
   /** Drops the handshake's keys (epoch 2) both ways once their retention is over (key-lifetime.ts). @internal */
@@ -406,15 +403,6 @@ export class Dtls13Connection implements VersionState {
     if (this.ended) this.records.releaseAll();
   }
 
-  /**
-   * We moved: our datagrams leave from `path` now (a client that rebound its socket). Records use a spare CID of the
-   * peer's when there is one (RFC 9146 §8), and a path_challenge that still comes over the old path is answered with
-   * path_drop (RFC 9853 §5.2).
-   */
-  rebind(path: string): void {
-    this.cid.rebind(path);
-  }
-
   /** Closes with close_notify (RFC 8446 §6.1); before the handshake completes, ends it with user_canceled. */
   close(): void {
     if (this.ended) return;
@@ -437,9 +425,9 @@ export class Dtls13Connection implements VersionState {
     return this.driver.kind;
   }
 
-  /** The alert that failed the connection, if it failed. */
+  /** The alert that failed the connection, if it failed (the fact it wrote; the version choice reads it). */
   get failure(): FatalReason | undefined {
-    return this.parts.failure;
+    return this.facts.failure;
   }
 
   /** Drops by reason, retransmission state, handshake duration and what is held for the peer (connection-stats.ts). */
@@ -457,7 +445,7 @@ export class Dtls13Connection implements VersionState {
   acceptRecord(r: InboundRecord, now: number): void {
     const driver = this.driver;
     if (r.protected) {
-      this.lastAuthenticatedReceive = now;
+      this.facts.lastAuthenticatedReceive = now;
       if (r.epoch > this.peerEpoch) this.peerAuthenticated(r.epoch);
       this.confirmation?.recordAuthenticated(this.parts, driver.session, r);
       if (r.epoch >= 3) this.cid.observe(r, this.datagramBytes);
@@ -500,7 +488,7 @@ export class Dtls13Connection implements VersionState {
     } catch (error) {
       this.fail(toAlert(error));
     }
-    return this.parts.failure === undefined && this.driver.kind !== 'closed'; // not ended
+    return this.facts.failure === undefined && this.driver.kind !== 'closed'; // not ended
   }
 
   /** @internal A record waiting for keys not installed yet: kept (a copy) within limits.maxDeferredBytes, or set aside. */
@@ -512,7 +500,7 @@ export class Dtls13Connection implements VersionState {
 
   /** @internal */
   get ended(): boolean {
-    return this.parts.failure !== undefined || this.driver.kind === 'closed';
+    return this.facts.failure !== undefined || this.driver.kind === 'closed';
   }
 
   /** The peer proved it holds `epoch` keys, newer than before: plaintext ends (RFC 9147 §6.1). What answers a client's final flight is peer-confirmation.ts's. */
@@ -524,7 +512,9 @@ export class Dtls13Connection implements VersionState {
   /** The handshake completed (HandshakeInbound): spare CIDs out, plaintext off, held application data delivered. @internal */
   connected(): void {
     if (this.completedAt !== undefined) return;
-    this.completedAt = this.parts.clock.now;
+    const at = (this.completedAt = this.parts.clock.now);
+    // As the deadlines count it: a client's lasts until the server has confirmed it (peer-confirmation.ts).
+    if (this.confirmation?.waiting !== 'handshake') this.facts.handshakeDoneAt = at;
     const cid = this.cid.session;
     if (cid !== undefined && cid.receivesCid && cid.options.spares > 0) {
       // Spares for the peer to move to on a new path (RFC 9147 §9, RFC 9146 §8), sent once its final flight allows.
@@ -534,7 +524,7 @@ export class Dtls13Connection implements VersionState {
         payload: { cids: spares.map((c) => ({ cid: c })), usage: 'cid_spare' },
       });
     }
-    this.confirmation?.connected();
+    this.confirmation?.connected(at);
     this.records.setAcceptPlaintext(false);
     for (const d of this.heldData.take()) this.handlers.deliver(d);
   }
@@ -598,7 +588,7 @@ export class Dtls13Connection implements VersionState {
 
   /** Fails the connection with one fatal alert; later calls keep the first failure. */
   private fail(reason: FatalReason, closedAs: 'failed' | 'timeout' = 'failed'): void {
-    if (this.parts.failure) return;
+    if (this.facts.failure) return;
     // The one fatal path: the chart's `fail` transition, whose fatal-alert step sends the alert with this reason (session-actions.ts).
     this.driver.fail(reason);
     if (closedAs !== 'failed') this.closedAs(closedAs);

@@ -67,6 +67,7 @@ export function assembleParts(
     outgoing: outgoing,
     owner: hooks,
     events: shared.events,
+    facts: shared,
     cid: new CidContext({
       options: config.connectionIds,
       records,

@@ -43,14 +43,17 @@ export class PeerConfirmation implements ServerConfirmation {
   private heardData = false;
   private held: Uint8Array[] | undefined;
   private heldBytes = 0;
+  /** When our side of the handshake completed ({@link connected}). */
+  private completedAt: number | undefined;
   private readonly counts: { applicationBytesSent: number; readonly datagramsReceived: number };
 
   constructor(counts: { applicationBytesSent: number; readonly datagramsReceived: number }) {
     this.counts = counts;
   }
 
-  /** Our side of the handshake is done (our final flight is out): records from later datagrams may answer it. */
-  connected(): void {
+  /** Our side of the handshake is done at `at` (our final flight is out): records from later datagrams may answer it. */
+  connected(at: number): void {
+    this.completedAt = at;
     this.finalFlightOpen = true;
     this.since = this.counts.datagramsReceived;
   }
@@ -101,6 +104,7 @@ export class PeerConfirmation implements ServerConfirmation {
   confirm(parts: ConnectionParts, wait: ConfirmationWait = 'handshake'): void {
     if (this.waiting !== wait) return;
     this.waiting = undefined;
+    if (wait === 'handshake') parts.facts.handshakeDoneAt = this.completedAt; // when it completed, now confirmed
     this.heardData = false;
     parts.events.push(wait === 'handshake' ? HANDSHAKE_CONFIRMED : CERTIFICATE_ACCEPTED);
     const held = this.held;

@@ -25,6 +25,7 @@ import type { ConnectionParts } from './connection-parts.js';
 import type { HandshakeHandler } from './handler-table.js';
 import { planClientHello } from './hello-plan.js';
 import type { Session } from './key-material.js';
+import { Exporter13 } from './exporter13.js';
 import { MachineContext } from './machine-context.js';
 import { SERVER_GUARDS, SERVER_STEPS } from './server-handshake.js';
 import type { ServerEvent, ServerState } from './server-states.js';
@@ -146,16 +147,26 @@ abstract class Machine13<S extends { readonly kind: string }, E extends { readon
     this.dispatch(this.failEvent(reason.alert));
   }
 
+  /**
+   * The state's kind and session kept, and written as the connection's facts (connection-facts.ts): the chart state, and
+   * the exporter of the session while connected (exporter13.ts), installed as it is reached and taken away as it is left.
+   */
   protected override took(_before: S, _event: E, next: S): void {
-    this.kind = next.kind;
+    const facts = this.context.parts.facts;
+    facts.state = this.kind = next.kind;
     const s: { readonly kind: string; readonly session?: Session } = next;
-    this.session = s.kind === 'connected' ? s.session : undefined;
+    const session = s.kind === 'connected' ? s.session : undefined;
+    if (session === this.session) return;
+    this.session = session;
+    facts.exporter = session && new Exporter13(session);
   }
 
   resumeConnected(session: Session): void {
     this.state = this.connectedWith(session);
-    this.kind = 'connected';
+    const facts = this.context.parts.facts;
+    facts.state = this.kind = 'connected';
     this.session = session;
+    facts.exporter = new Exporter13(session);
     this.settled = true;
     this.context.parts.flight.settle(this.context.parts);
   }

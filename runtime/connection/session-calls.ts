@@ -1,16 +1,14 @@
-import { integerOption, ConfigError } from '../config-error.js';
-import { hashLength } from '../crypto/suites.js';
-import { exportKeyingMaterial } from '../keyschedule/derived-keys.js';
+import { integerOption } from '../config-error.js';
 import { issueConnectionIds } from './cid-actions.js';
-import { ConnectionStateError, type ConnectionIds } from './connection-api.js';
+import { ConnectionStateError } from './connection-api.js';
 import type { ConnectionParts } from './connection-parts.js';
 import type { RoleDriver } from './role-driver.js';
 
 /**
  * What the application asks of a connected 1.3 session (connection.ts calls these with itself, after catching up with
- * the caller's time): KeyUpdate, post-handshake authentication, exported keying material, and connection IDs given and
- * asked for. Each throws ConnectionStateError when the session cannot do it now; what the step it starts throws takes
- * the connection's fatal path (`guard`).
+ * the caller's time): KeyUpdate, post-handshake authentication, and connection IDs given and asked for. Each throws
+ * ConnectionStateError when the session cannot do it now; what the step it starts throws takes the connection's fatal
+ * path (`guard`).
  */
 
 /** What of the 1.3 connection its application calls read. */
@@ -53,44 +51,6 @@ export function requestClientCertificate(c: CalledConnection): void {
     throw new ConnectionStateError('no trustAnchors or verifyPeer to check a client certificate with');
   }
   c.guard(() => c.driver.control({ type: 'requestCertificate' }));
-}
-
-/**
- * Keying material for another protocol (RFC 8446 §7.5, RFC 5705 as TLS 1.3 defines it): `length` bytes from the
- * exporter_master_secret, `label` and `context` (absent and empty differ only in TLS 1.2; here both hash the empty
- * string). Throws ConnectionStateError before the handshake completes, ConfigError for a bad length or label.
- */
-export function exportKeying(
-  c: CalledConnection,
-  length: number,
-  label: string,
-  context: Uint8Array | undefined,
-): Uint8Array {
-  const session = c.driver.session;
-  if (!session) throw new ConnectionStateError('keying material can only be exported from a connected connection');
-  integerOption('length', length, 1, 255 * hashLength(session.schedule.hash));
-  if (typeof label !== 'string' || label.length === 0) throw new ConfigError('label', 'must be a non-empty string');
-  if (context !== undefined && !(context instanceof Uint8Array))
-    throw new ConfigError('context', 'must be a Uint8Array');
-  return exportKeyingMaterial(session.schedule, session.exporterSecret, label, context, length);
-}
-
-/**
- * Connection IDs (RFC 9146, RFC 9147 §9), once the hellos negotiated them: `local` is the CID records to us carry now
- * (undefined for a zero-length one), `peer` the one our records carry, `spares` how many of the peer's we hold for a
- * new path, `rrc` whether address changes are checked (RFC 9853). Undefined when no CIDs were negotiated.
- */
-export function connectionIdsOf(parts: ConnectionParts): ConnectionIds | undefined {
-  const s = parts.cid.session;
-  if (s === undefined) return undefined;
-  const peer = s.peer.current;
-  return {
-    local: s.local.current,
-    peer: peer.length > 0 ? peer : undefined,
-    spares: s.peer.spares,
-    rrc: s.rrcNegotiated,
-    issued: s.local.active,
-  };
 }
 
 /**

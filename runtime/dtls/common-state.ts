@@ -1,25 +1,35 @@
 /**
- * What a DtlsConnection holds once, whichever version it speaks (after rustls's `CommonState`): the handshake and idle
+ * What a DtlsConnection holds once, whichever version it speaks (after rustls's `CommonState`): the connection's facts
+ * (runtime/connection/connection-facts.ts: its state, failure, last authenticated record, peer path and CIDs, version
+ * and exporter, each written by the version state that learns it, when it changes), the handshake and idle
  * deadlines (`handshakeTimeoutMs`, `idleTimeoutMs`), when the handshake started (the client's `connect`, the server's
  * first datagram: a 1.3 offer answered in 1.2 keeps its start), which deadline ended the connection, the datagram
  * observer, the one event queue, the one counter set, the one outbound queue, the one clock and the one datagram limit (lent to the version
- * state as its `SharedState`: a 1.3 offer answered in 1.2 goes on in the same ones). The version state says when its
- * handshake completed and when the peer last authenticated a record, and ends itself when a deadline passes
- * (`VersionState.expire`).
+ * state as its `SharedState`: a 1.3 offer answered in 1.2 goes on in the same ones). The version state ends itself
+ * when a deadline passes (`VersionState.expire`).
  */
-import { newConnectionCounters, type SharedState, type VersionState } from '../connection/connection-api.js';
+import {
+  newConnectionCounters,
+  type PathQueue,
+  type RecordTimer,
+  type SharedState,
+  type TransmitGate,
+  type VersionState,
+} from '../connection/connection-api.js';
 import type { ConnectionEvent } from '../connection/events.js';
 import type { DatagramObserver } from '../connection/datagram-observer.js';
 import type { DeadlineOptions } from '../connection/deadlines.js';
 import { integerOption } from '../config-error.js';
 import { ManualClock } from '../handshake/manual-clock.js';
 import { DatagramLimit } from '../connection/datagram-limit.js';
+import { ConnectionFacts } from '../connection/connection-facts.js';
+import type { FallBack12 } from '../connection/fall-back12.js';
 
 export interface CommonOptions extends DeadlineOptions {
   readonly onDatagram?: DatagramObserver | undefined;
 }
 
-export class CommonState implements SharedState {
+export class CommonState extends ConnectionFacts implements SharedState {
   /** The handshake deadline's and the idle deadline's durations in ms (0: none). */
   private readonly handshakeMs: number;
   private readonly idleMs: number;
@@ -35,6 +45,14 @@ export class CommonState implements SharedState {
   readonly datagramLimit: DatagramLimit;
   /** Told of each datagram received and sent (a capture, a key log's companion). */
   readonly onDatagram: DatagramObserver | undefined;
+  /** The version state's datagrams for other paths (1.3's CID context; none in 1.2), lent as it is made. */
+  pathQueue: PathQueue | undefined = undefined;
+  /** The version state's timer beside the one clock (1.3's record layer; none in 1.2), lent as it is made. */
+  recordTimer: RecordTimer | undefined = undefined;
+  /** Asked before the outbound queue gives up a datagram (the 1.3 state; none in 1.2), lent as it is made. */
+  transmitGate: TransmitGate | undefined = undefined;
+  /** Server doing DTLS 1.2 too: where its 1.3 ClientHello step hands a first ClientHello choosing 1.2 (connection.ts). */
+  fallBack12: FallBack12 | undefined = undefined;
   /** When the handshake started, once it has. */
   startedAt: number | undefined;
   /** Which deadline ended the connection, if one did. */
@@ -42,6 +60,7 @@ export class CommonState implements SharedState {
 
   /** @throws ConfigError naming `handshakeTimeoutMs` or `idleTimeoutMs` when one is not an integer in range. */
   constructor(options: CommonOptions, maxDatagramSize: number) {
+    super();
     this.handshakeMs = integerOption('handshakeTimeoutMs', options.handshakeTimeoutMs ?? 0, 0, 3_600_000);
     this.idleMs = integerOption('idleTimeoutMs', options.idleTimeoutMs ?? 0, 0, 86_400_000);
     this.datagramLimit = new DatagramLimit(maxDatagramSize);
@@ -58,31 +77,27 @@ export class CommonState implements SharedState {
   }
 
   /**
-   * The deadline that runs for `v` now, if one does (`v` has not ended: the caller asked): the handshake's from its start
-   * until `v` is connected, then the idle one from the later of the handshake's end and the peer's last authenticated
-   * record. Read per poll: fields only, no object per call. Retransmissions, junk and forgeries never move it.
+   * The deadline that runs now, if one does (the connection has not ended: the caller asked): the handshake's from its
+   * start until the version state says it completed (`handshakeDoneAt`), then the idle one from the later of the
+   * handshake's end and the peer's last authenticated record (both facts the version state wrote). Read per poll: fields only, no object per call. Retransmissions, junk and forgeries never move it.
    */
-  deadline(v: VersionState): number | undefined {
-    const connectedAt = v.handshakeDoneAt;
+  deadline(): number | undefined {
+    const connectedAt = this.handshakeDoneAt;
     if (connectedAt === undefined)
       return this.handshakeMs > 0 && this.startedAt !== undefined ? this.startedAt + this.handshakeMs : undefined;
     if (this.idleMs === 0) return undefined;
-    const last = v.lastAuthenticatedReceive;
+    const last = this.lastAuthenticatedReceive;
     return (last !== undefined && last > connectedAt ? last : connectedAt) + this.idleMs;
   }
 
   /** At `now`: a deadline that has passed ends `v` (failed as handshake_failure, or closed with close_notify), reported closed as `timeout`. */
   check(v: VersionState, now: number): void {
-    if (ended(v)) return;
-    const at = this.deadline(v);
+    const s = this.state;
+    if (s === 'closed' || s === 'failed') return;
+    const at = this.deadline();
     if (at === undefined || now < at) return;
-    const expired = v.handshakeDoneAt === undefined ? 'handshake' : 'idle';
+    const expired = this.handshakeDoneAt === undefined ? 'handshake' : 'idle';
     this.expired = expired;
     v.expire(expired, expired === 'handshake' ? `timeout: no handshake within ${this.handshakeMs} ms` : 'idle timeout');
   }
-}
-
-function ended(v: VersionState): boolean {
-  const s = v.state;
-  return s === 'closed' || s === 'failed';
 }

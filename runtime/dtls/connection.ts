@@ -28,6 +28,8 @@ import type { CallbackName } from '../handshake/callback-error.js';
 import type { DtlsVersionName } from '../versions/versions.js';
 import type { Connection12 } from '../dtls12/connection12.js';
 import { notInDtls12, type Dtls13Feature } from '../dtls12/feature-error12.js';
+import { connectionIdsOf } from '../connection/connection-facts.js';
+import { exportKeying } from '../connection/export-keying.js';
 import { CommonState } from './common-state.js';
 import { CHARTS13 } from './role-drivers.js';
 import { clientConfigs, serverConfigs, type VersionConfigs } from './version-configs.js';
@@ -150,27 +152,26 @@ export class DtlsConnection implements Connection {
     } else {
       // The 1.3 server's ClientHello step chooses the version: a first ClientHello choosing 1.2 goes to the 1.2 state
       // this connection makes then (`fallBack12`), and the 1.3 state ends.
-      const shared =
-        config12 === undefined || options.statelessRetry !== undefined
-          ? common
-          : this.withFallBack12(options, config12);
-      this.current = Dtls13Connection.sharing('server', config13!, options, CHARTS13, shared);
-      this.versionOpen = shared !== common;
+      if (config12 !== undefined && options.statelessRetry === undefined) {
+        common.fallBack12 = this.fallBack12(options, config12);
+        this.versionOpen = true;
+      }
+      this.current = Dtls13Connection.sharing('server', config13!, options, CHARTS13, common);
     }
   }
 
   /**
-   * The common state lent to a 1.3 server state with the 1.2 side a first ClientHello that chooses DTLS 1.2 goes to:
+   * Where a 1.3 server state hands a first ClientHello that chooses DTLS 1.2 (`CommonState.fallBack12`):
    * a 1.2 state takes it, decoded by the 1.3 state's step, as one record (its last fragment's record number), and is
    * this connection's version state from then on. The 1.3 state counted the datagram and that record: the 1.2 state
    * counts them again, so they are taken back first.
    */
-  private withFallBack12(options: Options, config12: Config12): SharedState {
+  private fallBack12(options: Options, config12: Config12): FallBack12 {
     const common = this.common;
-    const fallBack12: FallBack12 = {
+    return {
       decode: decodeClientHello12,
       takeOver: (known, messageSeq, recordSequence) => {
-        const path = this.current.path;
+        const path = common.peer.current;
         const state = state12(options, server12(options, config12), common);
         state.expectClientHello(known);
         this.current = state;
@@ -180,14 +181,12 @@ export class DtlsConnection implements Connection {
         state.receive(clientHelloRecord(known.body, messageSeq, recordSequence), common.clock.now, path);
       },
     };
-    const { events, counters, outgoing, clock, datagramLimit } = common;
-    return { events, counters, outgoing, clock, datagramLimit, fallBack12 };
   }
 
-  /** The version spoken, once known. */
+  /** The version spoken, once known (the version state's, written in the common state; none while the choice is open). */
   get protocolVersion(): DtlsVersionName | undefined {
-    if (this.choice?.open === true || (this.versionOpen && this.current.state === 'waitClientHello')) return undefined;
-    return this.current.protocolVersion;
+    if (this.choice?.open === true || (this.versionOpen && this.common.state === 'waitClientHello')) return undefined;
+    return this.common.protocolVersion;
   }
 
   connect(now: number): void {
@@ -209,12 +208,13 @@ export class DtlsConnection implements Connection {
 
   /**
    * The next datagram to send, if any: the one outbound queue both versions' states fill, once the version state is
-   * ready (`VersionState.transmitReady`: 1.3 seals the application data staged since the last call, and holds the queue
+   * ready (the transmit gate the version state lent the common state, `TransmitGate`: 1.3 seals the application data staged since the last call, and holds the queue
    * while a new peer address is checked).
    */
   pollTransmit(): Uint8Array | undefined {
-    if (!this.current.transmitReady()) return undefined;
     const common = this.common;
+    const gate = common.transmitGate;
+    if (gate !== undefined && !gate.transmitReady()) return undefined;
     const d = common.outgoing.shift();
     if (d === undefined) return undefined;
     common.counters.datagramsSent++;
@@ -228,7 +228,7 @@ export class DtlsConnection implements Connection {
    * its path; send it there, not to the current peer address. DTLS 1.2 has none.
    */
   pollPathTransmit(): PathDatagram | undefined {
-    const d = this.current.pathQueue?.takePathDatagram();
+    const d = this.common.pathQueue?.takePathDatagram();
     if (d === undefined) return undefined;
     this.common.counters.datagramsSent++;
     this.common.onDatagram?.('sent', d.datagram);
@@ -241,14 +241,13 @@ export class DtlsConnection implements Connection {
    * the connection has ended. A driver only sleeps until it and calls `handleTimeout`.
    */
   pollTimeout(): number | undefined {
-    const v = this.current;
-    const s = v.state;
-    if (s === 'closed' || s === 'failed') return undefined;
     const common = this.common;
+    const s = common.state;
+    if (s === 'closed' || s === 'failed') return undefined;
     let next = common.clock.nextDeadline();
-    const record = v.recordTimer?.nextTimeout();
+    const record = common.recordTimer?.nextTimeout();
     if (record !== undefined && (next === undefined || record < next)) next = record;
-    const deadline = common.deadline(v);
+    const deadline = common.deadline();
     return deadline !== undefined && (next === undefined || deadline < next) ? deadline : next;
   }
 
@@ -275,8 +274,15 @@ export class DtlsConnection implements Connection {
     this.current.close();
   }
 
+  /**
+   * Keying material for another protocol (RFC 8446 §7.5 in DTLS 1.3, RFC 5705 in 1.2): `length` bytes for `label` and
+   * `context`, from the exporter the completed handshake installed in the common state (1.3: HKDF from the
+   * exporter_master_secret, until the connection ends; 1.2: the PRF over the master secret and both randoms). @throws
+   * ConnectionStateError before the handshake completes; ConfigError naming `length` (1 to the version's limit),
+   * `label` (a non-empty string) or `context` (a Uint8Array).
+   */
   exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Uint8Array {
-    return this.current.exportKeyingMaterial(length, label, context);
+    return exportKeying(this.common.exporter, length, label, context);
   }
 
   /** @internal An application callback the node layer calls failed: the connection ends with internal_error. */
@@ -311,8 +317,13 @@ export class DtlsConnection implements Connection {
     throw notInDtls12(feature);
   }
 
+  /**
+   * We moved: our datagrams leave from `path` now (a client that rebound its socket), through the version's one object
+   * for the path and CIDs (1.3: a spare CID of the peer's when there is one, RFC 9146 §8; 1.2: only with a CID of the
+   * server's). @throws Dtls12FeatureError on a 1.2 session that cannot move.
+   */
   rebind(path: string): void {
-    this.current.rebind(path);
+    this.common.peer.rebind(path);
   }
 
   /**
@@ -344,11 +355,12 @@ export class DtlsConnection implements Connection {
 
   /** Whether its version can hibernate at all: DTLS 1.3 can, 1.2 cannot. */
   get canHibernate(): boolean {
-    return this.current.protocolVersion === 'DTLSv1.3';
+    return this.common.protocolVersion === 'DTLSv1.3';
   }
 
+  /** The handshake chart's state (`waitServerHello`, `connected`, `failed`, ...), as the version state keeps it in the common state. */
   get state(): string {
-    return this.current.state;
+    return this.common.state;
   }
 
   /** Records, drops by reason, retransmission state, handshake duration and what is held for the peer: the one counter set and the version state's part. */
@@ -356,8 +368,9 @@ export class DtlsConnection implements Connection {
     return { ...this.common.counters, ...this.current.versionStats };
   }
 
+  /** The alert that failed the connection, if it failed. */
   get failure(): FatalReason | undefined {
-    return this.current.failure;
+    return this.common.failure;
   }
 
   /**
@@ -374,16 +387,26 @@ export class DtlsConnection implements Connection {
     return this.common.deadlineOptions;
   }
 
+  /**
+   * When the peer last sent a record that authenticated under keys of this connection (in the caller's time), or
+   * undefined. Plaintext, forged and replayed records never move it: idle timers should read this.
+   */
   get lastAuthenticatedReceive(): number | undefined {
-    return this.current.lastAuthenticatedReceive;
+    return this.common.lastAuthenticatedReceive;
   }
 
+  /** The peer's current path (as given to `receive`), once one was named. */
   get path(): string | undefined {
-    return this.current.path;
+    return this.common.peer.current;
   }
 
+  /**
+   * Connection IDs (RFC 9146, RFC 9147 §9), once the hellos negotiated them: `local` is the CID records to us carry now
+   * (undefined for a zero-length one), `peer` the one our records carry, `spares` how many of the peer's we hold for a
+   * new path, `rrc` whether address changes are checked (RFC 9853). Undefined when no CIDs were negotiated.
+   */
   get connectionIds(): ConnectionIds | undefined {
-    return this.current.connectionIds;
+    return connectionIdsOf(this.common.peer.session);
   }
 
   /** The largest datagram a flight is cut into now. */
@@ -391,8 +414,9 @@ export class DtlsConnection implements Connection {
     return this.common.datagramLimit.value;
   }
 
+  /** What the version spoken (or, before it is known, offered first) means for a session above the connection. */
   get versionFacts(): VersionFacts {
-    return this.current.versionFacts;
+    return this.common.versionFacts;
   }
 
   /** The counters as they are now, both versions' one set (common-state.ts), without the copies `stats` makes: read it at once. */

@@ -15,7 +15,7 @@
 import type { ClientHello, ClientHelloExtension } from '../../generated/wire/client-hello.js';
 import type { Tls12ServerHello, Tls12ServerHelloExtension } from '../../generated/wire/tls12-server-hello.js';
 import type { ResolvedConnectionIds } from '../cid/cid-options.js';
-import type { ConnectionIds } from '../connection/connection-api.js';
+import type { NegotiatedIds } from '../connection/connection-facts.js';
 import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 
@@ -107,17 +107,14 @@ export function answerCid12(
 }
 
 /**
- * Connection IDs settled by the hellos in the 1.3 connection's shape: `local` is the CID on records to us (undefined
- * for a zero-length one), `peer` the one on ours; 1.2 has no spares and no RRC.
+ * Connection IDs settled by the hellos, as both versions keep them (connection-facts.ts): `local.current` is the CID on
+ * records to us (undefined for a zero-length one), `peer.current` the one on ours; 1.2 has no spares and no RRC.
  */
-export function connectionIds12(c: Cids12 | undefined): ConnectionIds | undefined {
-  if (c === undefined) return undefined;
+export function negotiatedIds12(c: Cids12): NegotiatedIds {
   const local = c.local.length > 0 ? c.local : undefined;
   return {
-    local,
-    peer: c.peer.length > 0 ? c.peer : undefined,
-    spares: 0,
-    rrc: false,
-    issued: local === undefined ? [] : [local],
+    local: { current: local, active: local === undefined ? [] : [local] },
+    peer: { current: c.peer, spares: 0 },
+    rrcNegotiated: false,
   };
 }

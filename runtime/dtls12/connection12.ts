@@ -14,9 +14,8 @@
  */
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { NO_PATH_STATS } from '../cid/cid-context.js';
-import { ConfigError, integerOption } from '../config-error.js';
+import type { ConnectionFacts } from '../connection/connection-facts.js';
 import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
-import { rebindRefused12 } from './feature-error12.js';
 import { alertDescriptionFromNumber, type AlertDescriptionName } from '../../generated/wire/enums.js';
 import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
 import { Flights12 } from './flights12.js';
@@ -26,7 +25,6 @@ import { HandshakeInbound12, type Inbound12Host } from './handshake-inbound12.js
 import {
   ConnectionStateError,
   type ConnectionCounters,
-  type ConnectionIds,
   type SharedState,
   type VersionState,
   type VersionStats,
@@ -34,7 +32,8 @@ import {
 import type { IgnoreReason } from '../connection/record-rules.js';
 import type { DropCounters, DropReason } from '../record/drops.js';
 import { clientStateFromOffer } from './client12.js';
-import { connectionIds12, type Cids12 } from './cid12.js';
+import { negotiatedIds12 } from './cid12.js';
+import { Exporter12 } from './exporter12.js';
 import type { Config12 } from './config12.js';
 import { TLS12_CID } from '../record/datagram12.js';
 import { eventName12, type Event12 } from './event12.js';
@@ -48,8 +47,6 @@ import { readRecords } from '../record/record-loop.js';
 import { MessageArena } from '../wire/message-arena.js';
 import { APPLICATION_DATA, RecordWriter12 } from './record-writer12.js';
 import type { Session12 } from './session12.js';
-import { exportKeyingMaterial } from './key-derivation.js';
-import { dtls12Suite } from '../versions/suites12.js';
 import type { ChartInspectionEvent } from '../chart-inspection.js';
 import { inspectedChart12 } from './inspected12.js';
 import { Machine12, type Charts12, type HandshakeState12 } from './machine12.js';
@@ -74,9 +71,15 @@ export interface Offer12 {
  */
 export class Connection12 implements Inbound12Host, VersionState {
   readonly role: 'client' | 'server';
+  /** The version (DtlsConnection tells its states apart by it; what it reports is the fact in the common state). */
   readonly protocolVersion = 'DTLSv1.2' as const;
-  readonly versionFacts = FACTS12;
   readonly config: Config12;
+  /**
+   * What the connection reports, in its DtlsConnection's common state (connection-facts.ts): this state writes its
+   * failure, the last authenticated record, the exporter at completion, the chart state (through its machine), and lends
+   * its peer path (with the CIDs) as the path and CIDs.
+   */
+  private readonly facts: ConnectionFacts;
   /** The handshake: the role's 1.2 chart on the one Machine (machine12.ts). @internal */
   readonly machine: Machine12;
   /** The connection's counters: its DtlsConnection's one set for both versions (connection-api.ts). */
@@ -87,8 +90,8 @@ export class Connection12 implements Inbound12Host, VersionState {
   private readonly handshake = new HandshakeInbound12(this);
   /** Where events go as they happen: the one event queue (events12.ts). @internal */
   readonly events: Events12;
-  /** The peer's path (a server follows it with CIDs, peer-path12.ts); a client's own socket path. @internal */
-  readonly peerPath = new PeerPath12();
+  /** The peer's path (a server follows it with CIDs, peer-path12.ts) and the CIDs; a client's own socket path. @internal */
+  readonly peerPath: PeerPath12;
   /** The path the datagram being read came over (undefined: the current one). */
   private arrivedOn: string | undefined;
   /** Our records: epoch 0, epoch 1, flights cut into datagrams (record-writer12.ts). */
@@ -102,19 +105,14 @@ export class Connection12 implements Inbound12Host, VersionState {
   /** Our flights and their retransmission (flights12.ts: RFC 6347 §4.2.4's timer, no ACKs). */
   readonly flights: Flights12;
   private now = 0;
-  private fatalReason: FatalReason | undefined;
   private result: Handshake12Result | undefined;
   private session: Session12 | undefined;
-  /** The CIDs of the epoch-1 records (RFC 9146), once the handshake completed with them. */
-  private cids: Cids12 | undefined;
   /** The inbound record path's limits and counters (record-path12.ts). */
   private readonly recordPath: RecordPath12;
   /** What the handshake steps act on (handshake-parts12.ts): the parts themselves. */
   private readonly parts: HandshakeParts12;
   /** When the handshake completed (the caller's time), or undefined. */
   completedAt: number | undefined;
-  /** When the peer last sent a record that authenticated under epoch 1 (the caller's time), or undefined. */
-  lastAuthenticated: number | undefined;
   /** The highest sequence number of an authenticated tls12_cid record (RFC 9146 §6's "newer"), -1 before any. */
   private newestCidRecord = -1;
 
@@ -157,6 +155,8 @@ export class Connection12 implements Inbound12Host, VersionState {
    */
   constructor(config: Config12, charts: Charts12, shared: SharedState, startedAt?: number) {
     this.config = config;
+    this.facts = shared;
+    this.peerPath = new PeerPath12(config.role);
     this.startedAt = startedAt;
     this.arena = config.base.messageBuffers === 'batch' ? new MessageArena() : undefined;
     const counts = shared.counters;
@@ -178,14 +178,26 @@ export class Connection12 implements Inbound12Host, VersionState {
         message: `no answer after ${max} retransmissions (RFC 6347 §4.2.4)`,
       } as const;
       this.machine.enter({ kind: 'failed', reason, sent: false });
-      this.fatalReason = reason;
+      this.facts.failure = reason;
       this.events.closed('timeout');
     });
     // tls12_cid records carry our CID at its negotiated length (RFC 9146 §4), set as the hellos settle it
     // (handshake-parts12.ts); until then a datagram that does not frame is read record by record.
     this.reads.wholeDatagrams = config.base.connectionIds === undefined;
     this.parts = { config, flights: this.flights, writer: this.writer, reads: this.reads, events: this.events };
-    this.machine = new Machine12(config.role, this.parts, charts);
+    this.machine = new Machine12(config.role, this.parts, charts, shared);
+    // Made as it becomes its DtlsConnection's state: its facts in the common state from now on.
+    shared.protocolVersion = 'DTLSv1.2';
+    shared.versionFacts = FACTS12;
+    shared.peer = this.peerPath;
+    shared.pathQueue = undefined; // no return routability in DTLS 1.2: nothing for another path
+    shared.recordTimer = undefined; // the flight timer runs on the one clock; no other
+    shared.transmitGate = undefined; // nothing staged, nothing held back: the queue's datagrams go as they are
+    shared.state = this.machine.kind;
+    shared.failure = undefined;
+    shared.lastAuthenticatedReceive = undefined;
+    shared.exporter = undefined;
+    shared.handshakeDoneAt = undefined;
   }
 
   /** Dropped incoming records by reason (the 1.3 record layer's reasons). */
@@ -217,19 +229,14 @@ export class Connection12 implements Inbound12Host, VersionState {
     return this.machine.kind;
   }
 
-  /** What ended the connection, when it failed. */
+  /** What ended the connection, when it failed (the fact it wrote; the version choice reads it). */
   get failure(): FatalReason | undefined {
-    return this.fatalReason;
+    return this.facts.failure;
   }
 
   /** The last session handed out (client: to resume; server: stored), as in the `session12` event. */
   get lastSession(): Session12 | undefined {
     return this.session;
-  }
-
-  /** Connection IDs (RFC 9146), once both hellos carried connection_id, in the 1.3 connection's shape (cid12.ts). */
-  get connectionIds(): ConnectionIds | undefined {
-    return connectionIds12(this.cids);
   }
 
   get negotiated(): Handshake12Result | undefined {
@@ -265,17 +272,6 @@ export class Connection12 implements Inbound12Host, VersionState {
   /** The header of the record being read (runtime/record/codec12.ts): one object, reused. */
   private readonly header = new Header12();
 
-  /** Nothing staged, nothing held back: the one outbound queue's datagrams go as they are. */
-  transmitReady(): boolean {
-    return true;
-  }
-
-  /** No return routability in DTLS 1.2: nothing for another path. */
-  readonly pathQueue = undefined;
-
-  /** The flight timer runs on the one clock; no other. */
-  readonly recordTimer = undefined;
-
   /** The flight timer: a flight not answered in time goes again, until its retransmissions run out (the connection then ends as `timeout`). */
   onTimer(now: number): void {
     if (this.ended) return;
@@ -310,29 +306,6 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.events.closed('local');
   }
 
-  /** RFC 5705 keying material: the TLS 1.2 PRF over the master secret and both randoms. */
-  exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Uint8Array {
-    const r = this.result;
-    if (r === undefined)
-      throw new ConnectionStateError('keying material can only be exported from a connected connection');
-    integerOption('length', length, 1, 65_535);
-    if (typeof label !== 'string' || label.length === 0) throw new ConfigError('label', 'must be a non-empty string');
-    if (context !== undefined && !(context instanceof Uint8Array))
-      throw new ConfigError('context', 'must be a Uint8Array');
-    // From the suite the handshake settled: the write keys are released once the connection has ended (releaseKeys).
-    const hash = dtls12Suite(r.cipherSuite)!.hash;
-    return exportKeyingMaterial(
-      this.config.base.provider,
-      hash,
-      r.masterSecret,
-      label,
-      r.clientRandom,
-      r.serverRandom,
-      context,
-      length,
-    );
-  }
-
   /** An application callback the node layer called failed: the connection ends with internal_error. */
   failForCallback(callback: CallbackName, thrown: unknown): void {
     this.fail(toAlert(new CallbackError(callback, thrown)));
@@ -344,19 +317,6 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.events.timedOut = true;
     if (deadline === 'handshake') this.fail({ alert: 'handshake_failure', message });
     else this.close();
-  }
-
-  /** When the handshake completed (its last step), else undefined. */
-  get handshakeDoneAt(): number | undefined {
-    return this.completedAt;
-  }
-
-  get lastAuthenticatedReceive(): number | undefined {
-    return this.lastAuthenticated;
-  }
-
-  get path(): string | undefined {
-    return this.peerPath.current;
   }
 
   /** Drops, what the record-rule table set aside, the flight, the handshake's duration and the peer's moves: `stats` less the counters. */
@@ -373,16 +333,6 @@ export class Connection12 implements Inbound12Host, VersionState {
       retained: { reassemblyBytes: 0, deferredBytes: 0, ackRecords: 0, readEpochs: this.result === undefined ? 1 : 2 },
       paths: { ...NO_PATH_STATS, migrations: this.peerPath.migrations },
     };
-  }
-
-  /**
-   * A client moves to another local socket (`path`): possible when the server asked for a CID (RFC 9146), which lets it
-   * find the session from the new address; without one it would see a new peer.
-   */
-  rebind(path: string): void {
-    const refused = this.role === 'client' ? FACTS12.rebindRefusal(this.connectionIds) : rebindRefused12();
-    if (refused !== undefined) throw refused;
-    this.peerPath.current = path;
   }
 
   /** A 1.3 answer took the connection back (runtime/dtls/connection.ts): this state's flight leaves the clock for good. */
@@ -421,7 +371,7 @@ export class Connection12 implements Inbound12Host, VersionState {
       return;
     }
     if (now.kind === 'failed') {
-      this.fatalReason = now.reason;
+      this.facts.failure = now.reason;
       if (now.sent) this.alert('fatal', now.reason.alert);
     } else if (now.kind === 'closed') this.alert('warning', 'close_notify');
     else return;
@@ -429,17 +379,22 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.events.closed(now.kind === 'failed' ? 'failed' : now.reason);
   }
 
-  /** The handshake completed: its result kept (the exporter's) and reported, with a client's session to resume. */
+  /**
+   * The handshake completed: its result kept and reported, with a client's session to resume; its CIDs and its exporter
+   * (RFC 5705, exporter12.ts) written as the connection's facts.
+   */
   private completed(s: Connected12): void {
     this.result = s.result;
     this.session = s.session;
-    this.cids = s.cids;
-    this.completedAt = this.now;
+    const ids = s.cids && negotiatedIds12(s.cids);
+    this.peerPath.session = ids;
+    this.facts.exporter = new Exporter12(this.config.base.provider, s.result);
+    this.facts.handshakeDoneAt = this.completedAt = this.now;
     const client = this.role === 'client';
     this.events.completed(
       s.result,
       client ? this.config.base.serverName : undefined,
-      this.connectionIds?.local,
+      ids?.local.current,
       client ? s.session : undefined,
     );
   }
@@ -481,7 +436,7 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.counts.recordsReceived++;
     if (h.epoch === 0) this.content(contentType, content, 0, sequenceNumber);
     else {
-      this.lastAuthenticated = this.now;
+      this.facts.lastAuthenticatedReceive = this.now;
       if (h.type === TLS12_CID && sequenceNumber > this.newestCidRecord) this.newerCidRecord(sequenceNumber);
       // The application_data row of RECORD_RULES['DTLSv1.2'] once connected, without the lookup; application data
       // goes around the chart, as in 1.3 (no handshake state changes with it).

@@ -4,6 +4,7 @@
  * 1.2 adds: the states a connection enters outside the chart (a close or the peer's close_notify before the handshake
  * completes, the retransmission limit), and `onTransition`, the coverage oracle's view of each transition taken.
  */
+import type { ConnectionFacts } from '../connection/connection-facts.js';
 import { Machine, type ChartBinding, type ChartWatcher } from '../machine/machine.js';
 import type { ClientState12 } from './client12.js';
 import type { ClientEvent12, Event12, ServerEvent12 } from './event12.js';
@@ -38,9 +39,12 @@ export class Machine12 extends Machine<HandshakeParts12, HandshakeState12, Event
   /** The state's kind and whether it is an end (`closed`, `failed`): read per record and per poll, so fields, kept with each move. */
   kind: HandshakeState12['kind'];
   ended = false;
+  /** Where the state's kind is written as the connection's fact (its DtlsConnection's common state, connection-facts.ts). */
+  private readonly facts: ConnectionFacts;
 
-  constructor(role: 'client' | 'server', parts: HandshakeParts12, charts: Charts12) {
+  constructor(role: 'client' | 'server', parts: HandshakeParts12, charts: Charts12, facts: ConnectionFacts) {
     super(role === 'client' ? { kind: 'start' } : { kind: 'waitClientHello' }, parts, roleChart(role, charts));
+    this.facts = facts;
     this.kind = this.state.kind;
   }
 
@@ -74,7 +78,7 @@ export class Machine12 extends Machine<HandshakeParts12, HandshakeState12, Event
   }
 
   private kept(next: HandshakeState12): void {
-    this.kind = next.kind;
+    this.facts.state = this.kind = next.kind;
     this.ended = next.kind === 'closed' || next.kind === 'failed';
   }
 }

@@ -5,10 +5,19 @@
  * DtlsConnection answers from its common state (runtime/dtls/connection.ts)
  * answered here from that state. The library has no such path: a
  * DtlsConnection's 1.2 state makes its Connection12, whose events go into
- * the one event queue both versions share, and DtlsConnection alone polls.
+ * the one event queue both versions share, and DtlsConnection alone polls
+ * and reads the facts the state writes (its path, CIDs, last authenticated
+ * record, exporter), as this class reads them here.
  */
 import type { ConnectionEvent } from '../../runtime/connection/events.js';
-import { unsharedState, type ConnectionStats, type SharedState } from '../../runtime/connection/connection-api.js';
+import {
+  unsharedState,
+  type ConnectionIds,
+  type ConnectionStats,
+  type SharedState,
+} from '../../runtime/connection/connection-api.js';
+import { connectionIdsOf } from '../../runtime/connection/connection-facts.js';
+import { exportKeying } from '../../runtime/connection/export-keying.js';
 import { CHARTS12 } from '../../runtime/dtls/role-drivers.js';
 import { resolveConfig12, type Config12, type Dtls12Options } from '../../runtime/dtls12/config12.js';
 import { Connection12, type Offer12 } from '../../runtime/dtls12/connection12.js';
@@ -67,5 +76,25 @@ export class Dtls12Connection extends Connection12 {
 
   get stats(): ConnectionStats {
     return { ...this.own.counters, ...this.versionStats };
+  }
+
+  get path(): string | undefined {
+    return this.own.peer.current;
+  }
+
+  get connectionIds(): ConnectionIds | undefined {
+    return connectionIdsOf(this.own.peer.session);
+  }
+
+  get lastAuthenticatedReceive(): number | undefined {
+    return this.own.lastAuthenticatedReceive;
+  }
+
+  exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Uint8Array {
+    return exportKeying(this.own.exporter, length, label, context);
+  }
+
+  rebind(path: string): void {
+    this.own.peer.rebind(path);
   }
 }

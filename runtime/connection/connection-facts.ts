@@ -1,0 +1,116 @@
+/**
+ * What a connection reports of itself, whichever version speaks (after rustls's `CommonState`, whose fields every
+ * handshake state writes): the chart state, the failure, when the peer last authenticated a record, the peer's path
+ * and the connection IDs, what the version means for a session above, the exporter the completed handshake installed,
+ * and when the handshake completed as the deadlines count it. The version state that learns a fact writes it here when it changes (a field write, no call), into its
+ * DtlsConnection's common state (runtime/dtls/common-state.ts); DtlsConnection reads them there and never asks the
+ * version. A version state writes its own the moment it is made, or made current again.
+ */
+import type { FatalReason } from './alert-mapping.js';
+import type { SessionParameters } from './events.js';
+
+/** Connection IDs once the hellos negotiated them (RFC 9146, RFC 9147 §9); see DtlsConnection.connectionIds. */
+export interface ConnectionIds {
+  readonly local: Uint8Array | undefined;
+  readonly peer: Uint8Array | undefined;
+  readonly spares: number;
+  readonly rrc: boolean;
+  readonly issued: readonly Uint8Array[];
+}
+
+/**
+ * What differs between the versions that a session above the connection acts on, as facts the connection reports
+ * (runtime/node/dtls/session.ts reads these, never which version runs): 1.3's in version-facts13.ts, 1.2's in
+ * runtime/dtls12/version-facts12.ts.
+ */
+export interface VersionFacts {
+  /**
+   * The most application data one `send()` carries: one record in one datagram of `mtu` bytes, after what `settled`
+   * (the handshake's parameters; undefined before) and a peer CID of `peerCidLength` bytes take.
+   */
+  maxMessageSize(mtu: number, settled: SessionParameters | undefined, peerCidLength: number): number;
+  /** The most bytes one exporter call gives (1.3: HKDF-Expand's 255 × the hash length). */
+  exporterLengthLimit(settled: SessionParameters): number;
+  /** The cipher suite as OpenSSL names it (IANA's name in DTLS 1.3). */
+  cipherName(settled: SessionParameters): string;
+  /** Whether tickets may come after the handshake completed (1.3's NewSessionTicket; a 1.2 ticket comes before it). */
+  readonly ticketsAfterHandshake: boolean;
+  /** Whether a client's handshake is done only once the server confirmed it (1.3: it may still refuse our certificate). */
+  readonly clientAwaitsConfirmation: boolean;
+  /** Why a client with these CIDs cannot move to another address (1.2 without a CID of the server's: RFC 9146 §6), or undefined. */
+  rebindRefusal(ids: ConnectionIds | undefined): Error | undefined;
+}
+
+/** The CIDs in use, as the version keeps them (1.3: runtime/cid's `ConnectionIdState`, which moves them; 1.2: fixed at the handshake). */
+export interface NegotiatedIds {
+  /** Ours: the one records to us carry now (undefined: zero-length), and every one the peer may use. */
+  readonly local: { readonly current: Uint8Array | undefined; readonly active: readonly Uint8Array[] };
+  /** The peer's: the one our records carry (empty: none), and how many spares we hold for a new path. */
+  readonly peer: { readonly current: Uint8Array; readonly spares: number };
+  /** Whether address changes are checked (RFC 9853). */
+  readonly rrcNegotiated: boolean;
+}
+
+/**
+ * The one object a version keeps the peer's path and the CIDs in (1.3: its CID context, runtime/cid/cid-context.ts;
+ * 1.2: runtime/dtls12/peer-path12.ts), lent to the common state: DtlsConnection reads `path` and `connectionIds` from
+ * it and calls its `rebind`, without a forwarder through the version state.
+ */
+export interface PeerLink {
+  /** The peer's current path (`address|port`, as given to `receive`), once one was named. */
+  readonly current: string | undefined;
+  /** The CIDs once the hellos negotiated them. */
+  readonly session: NegotiatedIds | undefined;
+  /** We moved: our datagrams leave from `path` now. @throws Dtls12FeatureError when the version cannot (1.2 without a CID of the server's). */
+  rebind(path: string): void;
+}
+
+/** Keying material for another protocol as the completed handshake settled it (1.3: RFC 8446 §7.5; 1.2: RFC 5705). */
+export interface Exporter {
+  /** The most bytes one call gives. */
+  readonly maxLength: number;
+  /** `length` bytes for `label` and `context`, the arguments already checked (DtlsConnection.exportKeyingMaterial). */
+  derive(label: string, context: Uint8Array | undefined, length: number): Uint8Array;
+}
+
+/**
+ * The facts, as fields. `state`, `protocolVersion`, `versionFacts` and `peer` are written by the version state the
+ * moment it is made (its constructor), before anything reads them.
+ */
+export class ConnectionFacts {
+  /** The handshake chart's state (`start`, `waitServerHello`, …, `connected`, `closed`, `failed`), kept with each move. */
+  state!: string;
+  /** The version of the state that writes these (DtlsConnection reports none while its choice is open). */
+  protocolVersion!: 'DTLSv1.2' | 'DTLSv1.3';
+  /** What that version means for a session above the connection. */
+  versionFacts!: VersionFacts;
+  /** The peer's path and the CIDs (the version's one object for them). */
+  peer!: PeerLink;
+  /** The alert that ended the connection, once it failed (set once). */
+  failure: FatalReason | undefined = undefined;
+  /**
+   * When the peer last sent a record that authenticated under keys of this connection (the caller's time), or
+   * undefined. Plaintext, forged and replayed records never move it: idle timers read this.
+   */
+  lastAuthenticatedReceive: number | undefined = undefined;
+  /** Installed when the handshake completes (1.3: removed once the connection ends); undefined before. */
+  exporter: Exporter | undefined = undefined;
+  /**
+   * When the handshake completed as the deadlines count it (a 1.3 client: once the server confirmed it, then the time it
+   * completed), else undefined: the common state's deadlines read it per poll.
+   */
+  handshakeDoneAt: number | undefined = undefined;
+}
+
+/** The CIDs of `ids` in the shape DtlsConnection reports them (`local` undefined for a zero-length CID, `peer` for none). */
+export function connectionIdsOf(ids: NegotiatedIds | undefined): ConnectionIds | undefined {
+  if (ids === undefined) return undefined;
+  const peer = ids.peer.current;
+  return {
+    local: ids.local.current,
+    peer: peer.length > 0 ? peer : undefined,
+    spares: ids.peer.spares,
+    rrc: ids.rrcNegotiated,
+    issued: ids.local.active,
+  };
+}
