@@ -425,7 +425,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     return this.driver.kind;
   }
 
-  /** The alert that failed the connection, if it failed (the fact it wrote; the version choice reads it). */
+  /** The alert that failed the connection, if it failed (the fact it wrote, read back for tests of one version). */
   get failure(): FatalReason | undefined {
     return this.facts.failure;
   }

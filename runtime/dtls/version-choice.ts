@@ -77,7 +77,7 @@ export class VersionChoice {
   /** Before a state takes `datagram`: the state that takes it (a 1.2 one when it chose 1.2), or undefined for none. */
   take(current: VersionStateOf, datagram: Uint8Array): VersionStateOf | undefined {
     // A connection that ended (closed, failed, timed out) before the version was known stays ended.
-    if (this.choosing !== undefined && (current.failure !== undefined || current.state === 'closed'))
+    if (this.choosing !== undefined && (this.common.failure !== undefined || this.common.state === 'closed'))
       this.choosing = undefined;
     const choosing = this.choosing;
     if (choosing !== undefined) {
@@ -99,7 +99,7 @@ export class VersionChoice {
       // The 1.2 state sent our ClientHello again with the HelloVerifyRequest's cookie, which a 1.3 server refuses with
       // illegal_parameter (RFC 9147 §5.3: legacy_cookie must be empty): that answer is to a hello we dropped, not to
       // this handshake. A peer that means to end it does so under the handshake keys.
-      if (current.state !== 'connected') return undefined;
+      if (this.common.state !== 'connected') return undefined;
       this.sentCookieHello = false;
     }
     return current;
@@ -107,7 +107,7 @@ export class VersionChoice {
 
   /** After `state` took a datagram: what it settled. Returns whether the choice still has anything to watch. */
   took(state: VersionStateOf): boolean {
-    const s = state.state;
+    const s = this.common.state;
     if (this.held13 !== undefined && s !== 'waitServerHello') this.held13 = undefined; // the 1.2 ServerHello taken (or failed)
     // A ServerHello or ClientHello the readers could not place (in fragments, say) went to the 1.3 state: once it moved on, that is the version.
     const choosing = this.choosing;

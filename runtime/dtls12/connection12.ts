@@ -229,7 +229,7 @@ export class Connection12 implements Inbound12Host, VersionState {
     return this.machine.kind;
   }
 
-  /** What ended the connection, when it failed (the fact it wrote; the version choice reads it). */
+  /** What ended the connection, when it failed (the fact it wrote, read back for tests of one version). */
   get failure(): FatalReason | undefined {
     return this.facts.failure;
   }
