@@ -18,6 +18,7 @@ import {
   type PublicKeyHandle,
   type SignatureAlgorithm,
 } from '../crypto/provider.js';
+import { SIGNATURE_SCHEMES } from '../crypto/signature-schemes.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import type { KeyExchange12 } from '../versions/suites12.js';
 
@@ -38,19 +39,14 @@ const BY_KEY_TYPE_12: Readonly<Record<string, readonly SignatureAlgorithm[]>> = 
   'rsa-pss': ['rsa_pss_pss_sha256', 'rsa_pss_pss_sha384', 'rsa_pss_pss_sha512'],
 };
 
-/** The hash each 1.2 ECDSA scheme names (its curve does not bind in 1.2). */
-const ECDSA_HASH_12: Readonly<Partial<Record<SignatureAlgorithm, EcdsaHash>>> = {
-  ecdsa_secp256r1_sha256: 'sha256',
-  ecdsa_secp384r1_sha384: 'sha384',
-  ecdsa_secp521r1_sha512: 'sha512',
-};
-
-/** The curve whose own hash each ECDSA scheme names: the pair the providers' `sign` / `verify` make. */
-const OWN_CURVE: Readonly<Partial<Record<SignatureAlgorithm, string>>> = {
-  ecdsa_secp256r1_sha256: 'ec-p256',
-  ecdsa_secp384r1_sha384: 'ec-p384',
-  ecdsa_secp521r1_sha512: 'ec-p521',
-};
+/**
+ * The hash an ECDSA scheme names, when the key's curve is not the scheme's own (in 1.2 the curve does not bind); undefined
+ * when the providers' `sign` / `verify` make the pair themselves (the curve's own scheme, or not ECDSA).
+ */
+function crossCurveHash(scheme: SignatureAlgorithm, keyType: string): EcdsaHash | undefined {
+  const s = SIGNATURE_SCHEMES[scheme];
+  return s.hash !== null && s.keyType.startsWith('ec-') && s.keyType !== keyType ? s.hash : undefined;
+}
 
 /** The 1.2 signature schemes a key can make, in our order of preference (ECDSA: any of the three hashes, the curve's own first). */
 export function schemesForKey12(key: {
@@ -106,8 +102,8 @@ export function sign12(
   key: PrivateKeyHandle,
   data: Uint8Array,
 ): Uint8Array {
-  const hash = ECDSA_HASH_12[scheme];
-  if (hash === undefined || OWN_CURVE[scheme] === key.keyType) return provider.sign(scheme, key, data);
+  const hash = crossCurveHash(scheme, key.keyType);
+  if (hash === undefined) return provider.sign(scheme, key, data);
   if (provider.ecdsaSign === undefined)
     throw new CryptoError(`crypto provider '${provider.name}' cannot sign ${scheme} with a ${key.keyType} key`);
   return provider.ecdsaSign(hash, key, data);
@@ -121,8 +117,8 @@ function check12(
   data: Uint8Array,
   signature: Uint8Array,
 ): boolean {
-  const hash = ECDSA_HASH_12[scheme];
-  if (hash === undefined || OWN_CURVE[scheme] === key.keyType) return provider.verify(scheme, key, data, signature);
+  const hash = crossCurveHash(scheme, key.keyType);
+  if (hash === undefined) return provider.verify(scheme, key, data, signature);
   return provider.ecdsaVerify?.(hash, key, data, signature) ?? false;
 }
 
