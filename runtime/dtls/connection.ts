@@ -157,6 +157,7 @@ export class DtlsConnection implements Connection {
         this.versionOpen = true;
       }
       this.current = Dtls13Connection.sharing('server', config13!, options, CHARTS13, common);
+      common.fallBack12 = undefined; // its ClientHello step holds it until the first ClientHello, then lets it go
     }
   }
 
