@@ -23,28 +23,19 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
   readonly antiReplay?: AntiReplayStore;
   /** Caps on what is held while an asynchronous `antiReplay` store decides (see {@link AntiReplayWaitOptions}). */
   readonly antiReplayWait?: AntiReplayWaitOptions;
-  /** Where to bind: listen's `host` and `port` (ListenOptions), checked there. */
-  readonly host?: string;
-  readonly port?: number;
   /**
    * Answer every new client with a stateless HelloRetryRequest carrying a cookie (RFC 9147 §5.1) and keep state only
    * for clients that return it (default true).
    */
   readonly cookies?: boolean;
-  /** listen's `maxSessions` (ListenOptions), checked there. */
-  readonly maxConnections?: number;
   /** Connections still handshaking at most (default 1,000); new peers beyond it get silence. */
   readonly maxHandshakes?: number;
-  /** listen's `maxSessionsPerHost` (ListenOptions), checked there. */
-  readonly maxConnectionsPerHost?: number;
   /**
    * Connections still handshaking at most from one host (default 10): 1 % of the global default, so one host can never
    * hold the handshake slots that everyone else needs. Honest clients handshake for a round trip or two, so ten at once
    * from one address is already a busy NAT; a refused one retransmits and gets in once a slot is free.
    */
   readonly maxHandshakesPerHost?: number;
-  /** listen's `handshakeTimeout` (ListenOptions), checked there. */
-  readonly handshakeTimeoutMs?: number;
   /**
    * Close an established connection after this many ms without a record that authenticated under its keys (default
    * 300,000; 0: never). Datagrams that do not authenticate — junk, forgeries, plaintext — never reset it.
@@ -81,8 +72,6 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
    * rest.
    */
   readonly ipv6HostPrefix?: number;
-  /** Set SO_REUSEPORT on the socket (node:dgram's `reusePort`, Node 22.12 / 23.1 and later; older Nodes ignore it). */
-  readonly reusePort?: boolean;
   /** The DTLS 1.2 suites, in preference order (from `ciphers`; default: runtime/dtls12/config12.ts's). */
   readonly cipherSuites12?: readonly Dtls12CipherSuite[];
   /** DTLS 1.2: refuse a client without extended_master_secret (RFC 7627; default true). */
@@ -99,9 +88,9 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
 export interface UdpServerStats {
   /** ClientHello datagrams from new peers dropped, silently, because a limit was reached: `refusedGlobal` + `refusedPerHost`. */
   readonly refused: number;
-  /** ... because of `maxConnections` or `maxHandshakes`. */
+  /** ... because of `maxSessions` or `maxHandshakes`. */
   readonly refusedGlobal: number;
-  /** ... because of `maxConnectionsPerHost` or `maxHandshakesPerHost`. */
+  /** ... because of `maxSessionsPerHost` or `maxHandshakesPerHost`. */
   readonly refusedPerHost: number;
   /** ClientHello datagrams from new peers dropped, silently, while the server was `busy`. */
   readonly busyRefused: number;
@@ -153,13 +142,14 @@ export interface UdpServerLimits extends AdmissionLimits {
   readonly sessionIds12: number;
 }
 
-/** Limits by options object: `listen` checks its options (a throwaway server connection), its admission reads them. */
-const CHECKED = new WeakMap<UdpServerOptions, UdpServerLimits>();
+/** The limits listen's options give under node:dtls's names (`maxSessions`, ...), checked by serverOptions (dtls/options.ts). */
+export type NamedLimits = Pick<UdpServerLimits, 'connections' | 'connectionsPerHost' | 'handshakeMs'>;
 
-/** Checks the server's own options (ConfigError names the one that is wrong) and returns its limits. */
-export function validateServerOptions(options: UdpServerOptions): UdpServerLimits {
-  const checked = CHECKED.get(options);
-  if (checked !== undefined) return checked;
+/**
+ * Checks the server's own options (ConfigError names the one that is wrong) and returns its limits, `named` among them;
+ * `listen` calls it once, and its listener's admission is handed what it returns.
+ */
+export function validateServerOptions(options: UdpServerOptions, named: NamedLimits): UdpServerLimits {
   // minVersion and maxVersion: checked by serverOptions (its `ciphers` reads the range first).
   const {
     inspect,
@@ -186,16 +176,13 @@ export function validateServerOptions(options: UdpServerOptions): UdpServerLimit
     throw new ConfigError('cookies', `must be a boolean, got ${described(options.cookies)}`);
   DtlsConnection.server(connectionOptions); // the connection options, now rather than at the first client (uninspected: it is no connection)
   releaseOwnTicketKeys(connectionOptions); // the random ticket keys that check made for its throwaway options: now, not at a garbage collection
-  // listen's maxSessions, maxSessionsPerHost, handshakeTimeout and idleTimeout(Ms), checked by serverOptions (node/dtls/options.ts) under
-  // the names the caller gave, come here renamed; every other integer is checked here, against its row in option-names.ts.
-  const listen = LISTEN_OPTION_NAMES;
-  const limits: UdpServerLimits = {
-    connections: options.maxConnections ?? listen.maxSessions.default,
+  // idleTimeoutMs (or its other name, idleTimeout) checked by serverOptions (node/dtls/options.ts) as `named`'s were; every
+  // other integer is checked here, against its row in option-names.ts.
+  return {
+    ...named,
     handshakes: integerFrom('listen', 'maxHandshakes', options.maxHandshakes),
-    connectionsPerHost: options.maxConnectionsPerHost ?? listen.maxSessionsPerHost.default,
     handshakesPerHost: integerFrom('listen', 'maxHandshakesPerHost', options.maxHandshakesPerHost),
-    handshakeMs: options.handshakeTimeoutMs ?? listen.handshakeTimeout.default,
-    idleMs: options.idleTimeoutMs ?? listen.idleTimeoutMs.default,
+    idleMs: options.idleTimeoutMs ?? LISTEN_OPTION_NAMES.idleTimeoutMs.default,
     parkMs: integerFrom('listen', 'parkAfterMs', options.parkAfterMs),
     pendingClientHellos: integerFrom('listen', 'maxPendingClientHellos', options.maxPendingClientHellos),
     clientHelloLength: integerFrom('listen', 'maxClientHelloLength', options.maxClientHelloLength),
@@ -203,6 +190,4 @@ export function validateServerOptions(options: UdpServerOptions): UdpServerLimit
     antiReplayWait: antiReplayWaitLimits(options.antiReplayWait),
     sessionIds12: integerFrom('listen', 'maxSessionIds12', options.maxSessionIds12),
   };
-  CHECKED.set(options, limits);
-  return limits;
 }

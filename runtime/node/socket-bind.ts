@@ -56,6 +56,24 @@ export function bindSocket(socket: Socket, port: number, address: string | undef
   if (!bindNatively(socket, port, address, listening)) socket.bind(port, address, listening);
 }
 
+/**
+ * A server's `socket` bound by node:dgram (a listener's, a worker's, a worker's fleet link): resolves with it once
+ * listening, rejects with the bind's error (`EADDRINUSE`, ...). From then on a send error is the network losing a
+ * datagram: an 'error' listener drops it, which would otherwise end the process.
+ */
+export function boundSocket(socket: Socket, options: BindOptions): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(options, () => {
+      socket.off('error', reject);
+      socket.on('error', NO_ERROR_HANDLING);
+      resolve(socket);
+    });
+  });
+}
+
+const NO_ERROR_HANDLING = (): void => {};
+
 function socketBinding(): SocketBinding | undefined {
   const b = nativeBinding as Partial<SocketBinding> | undefined;
   if (process.platform !== 'linux' || typeof b?.udpSocketBind !== 'function' || typeof b.reuseportClose !== 'function')

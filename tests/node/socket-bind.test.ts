@@ -2,7 +2,8 @@
  * bindSocket (runtime/node/socket-bind.ts): a client's socket bound by the
  * native addon and handed to node:dgram, so that a fresh process's first
  * bind does not load node:cluster (Node 20's node:dgram does at its first
- * bind); node:dgram's own bind without the addon. Real UDP over loopback.
+ * bind); node:dgram's own bind without the addon. boundSocket: a server's
+ * socket bound, as a promise. Real UDP over loopback.
  */
 import test from 'ava';
 import { execFile } from 'node:child_process';
@@ -10,7 +11,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
 import { connect, listen } from '../../runtime/index.js';
 import { nativeBinding } from '../../runtime/crypto/native/binding.js';
-import { bindSocket, createClientSocket } from '../../runtime/node/socket-bind.js';
+import { bindSocket, boundSocket, createClientSocket } from '../../runtime/node/socket-bind.js';
 import { pemIdentity } from '../api/fixtures.js';
 
 const id = pemIdentity('localhost');
@@ -177,4 +178,18 @@ test('a port in use: the error node:dgram reports, and no listening callback', a
   t.is(e.code, 'EADDRINUSE');
   t.false(listened);
   socket.close();
+});
+
+test('boundSocket: a port in use rejects with the bind error; once bound, a send error reaches no one', async (t) => {
+  const holder = createSocket('udp4');
+  t.teardown(() => holder.close());
+  await boundSocket(holder, { port: 0, address: '127.0.0.1' });
+  const taken = createSocket('udp4');
+  const e = await t.throwsAsync(boundSocket(taken, { port: holder.address().port, address: '127.0.0.1' }));
+  t.is((e as NodeJS.ErrnoException).code, 'EADDRINUSE');
+  t.is(taken.listenerCount('error'), 0); // the bind's own listener taken off again
+  taken.close();
+  // Bound: an 'error' listener is left, so an error emitted on it (a failed send) does not end the process.
+  t.is(holder.listenerCount('error'), 1);
+  t.notThrows(() => holder.emit('error', new Error('a send failed')));
 });

@@ -1,7 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { releaseOwnTicketKeys } from '../../session/ticket-key-cache.js';
 import { isIP } from 'node:net';
-import { ConfigError, integerOption } from '../../config-error.js';
 import {
   DtlsConnection,
   HANDSHAKE_KEYS_RETENTION_MS,
@@ -25,12 +24,8 @@ import { CallbackError, callApplication } from '../../handshake/callback-error.j
 import { HelloResponder, type HelloOutcome } from '../../dtls/hello-responder.js';
 import { serverConfigs, type VersionConfigs } from '../../dtls/version-configs.js';
 import type { Connection } from '../../connection/connection-api.js';
-import {
-  validateServerOptions,
-  type UdpServerLimits,
-  type UdpServerOptions,
-  type UdpServerStats,
-} from '../server-options.js';
+import type { UdpServerLimits, UdpServerOptions, UdpServerStats } from '../server-options.js';
+import { boundSocket } from '../socket-bind.js';
 import { cidKey, Transport, type DatagramRoute, type Slot } from '../transport.js';
 import { RestingSessions } from '../resting-sessions.js';
 import { SessionCache12 } from '../../dtls12/session12.js';
@@ -47,8 +42,12 @@ export interface ConnectionIdObserver {
   retired(cid: Uint8Array): void;
 }
 
-/** node:dgram's options of a listener's own socket (`ttl` set once bound). */
+/** A listener's own socket: where it binds (listen's `host`, an IP address, and `port`, both checked) and node:dgram's options (`ttl` set once bound). */
 export interface ListenerUdpOptions {
+  readonly host: string;
+  readonly port: number;
+  /** SO_REUSEPORT (node:dgram's `reusePort`, Node 22.12 / 23.1 and later). */
+  readonly reusePort: boolean;
   readonly ipv6Only?: boolean;
   readonly recvBufferSize?: number;
   readonly sendBufferSize?: number;
@@ -129,7 +128,7 @@ export abstract class ListenerAdmission implements Omit<SessionListener, 'sessio
   ): void;
 
   /** Makes every part over `socket` (bound or binding) and serves on it; `route` (a worker's) sees each datagram first. */
-  private open(options: UdpServerOptions, socket: Socket, route?: DatagramRoute): void {
+  private open(options: UdpServerOptions, limits: UdpServerLimits, socket: Socket, route?: DatagramRoute): void {
     this.udp = socket;
     this.transport = Transport.forListener<DtlsSession>(socket);
     const {
@@ -147,7 +146,7 @@ export abstract class ListenerAdmission implements Omit<SessionListener, 'sessio
       generation: this.store.generation,
     };
     this.connectionOptions = { ...rest, antiReplay: { ...REFUSE_EARLY_DATA, generation: this.store.generation } };
-    this.limits = validateServerOptions(options);
+    this.limits = limits;
     this.config = resolveConfig('server', this.connectionOptions);
     // The 1.2 cookie exchange as the 1.3 one (`cookies`), under one secret for the listener.
     const versioned = {
@@ -202,48 +201,40 @@ export abstract class ListenerAdmission implements Omit<SessionListener, 'sessio
   }
 
   /**
-   * Makes the socket (or takes `io.socket`, a transport's or a worker's, used as it is, unbound) and every part over it,
-   * and binds it; resolves once it is listening. `io.udp`: node:dgram's socket options (`ttl` set once bound).
+   * Makes the socket `io.udp` describes (or takes `io.socket`, a transport's or a worker's, used as it is, unbound) and
+   * every part over it, and binds it; resolves once it is listening. `options` and `limits`: listen's, checked.
    */
   protected async bind(
     options: UdpServerOptions,
-    io: { readonly socket?: Socket; readonly route?: DatagramRoute; readonly udp?: ListenerUdpOptions },
+    limits: UdpServerLimits,
+    io:
+      | { readonly socket: Socket; readonly route?: DatagramRoute }
+      | { readonly socket?: undefined; readonly udp: ListenerUdpOptions },
   ): Promise<Socket> {
     if (io.socket !== undefined) {
-      this.open(options, io.socket, io.route);
+      this.open(options, limits, io.socket, io.route);
       return io.socket;
     }
-    const host = options.host ?? '127.0.0.1';
-    const family = isIP(host);
-    if (family === 0) throw new ConfigError('host', `must be an IP address to bind, got ${host}`);
-    if (options.port !== undefined) integerOption('port', options.port, 0, 65535);
-    const { ttl, ...udp } = io.udp ?? {};
-    const socketOptions = {
-      type: family === 6 ? 'udp6' : 'udp4',
+    const { host, port, reusePort, ttl, ...udp } = io.udp;
+    const socket = createSocket({
+      type: isIP(host) === 6 ? 'udp6' : 'udp4',
       ...udp,
-      ...(options.reusePort === true ? { reusePort: true } : {}),
-    } as const;
-    const socket = createSocket(socketOptions);
+      ...(reusePort ? { reusePort: true } : {}),
+    });
     try {
-      this.open(options, socket);
+      this.open(options, limits, socket);
     } catch (e) {
       socket.close();
       throw e;
     }
-    return new Promise((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(options.port ?? 0, host, () => {
-        socket.off('error', reject);
-        try {
-          if (ttl !== undefined) socket.setTTL(ttl);
-        } catch (e) {
-          socket.close();
-          reject(e instanceof Error ? e : new Error(String(e)));
-          return;
-        }
-        resolve(socket);
-      });
-    });
+    await boundSocket(socket, { port, address: host });
+    try {
+      if (ttl !== undefined) socket.setTTL(ttl);
+    } catch (e) {
+      socket.close();
+      throw e instanceof Error ? e : new Error(String(e));
+    }
+    return socket;
   }
 
   /** @internal Sessions, handshaking or open (a restarting client briefly has two). */

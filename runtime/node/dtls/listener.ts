@@ -75,7 +75,7 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
   ) {
     super();
     this.onsession = onsession;
-    const { udp, transport, server: options } = listenerOptions;
+    const { udp, transport, server: options, limits } = listenerOptions;
     this.mtu = options.maxDatagramSize ?? DATAGRAM_SIZE.default;
     this.localCertificate = localEntry(options);
     this.stats = new DtlsListenerStats(this);
@@ -85,11 +85,11 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
     if (socket !== undefined) {
       const a = socket.address();
       this.bound = { address: a.address, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4', port: a.port };
-    } else if (options.port !== undefined && options.port !== 0 && options.host !== undefined) {
+    } else if (udp.port !== 0) {
       // node:dtls's endpoint.address is there once listen() returns: the address asked for, when the port is given (the
       // bind, asynchronous in node:dgram, may still fail: then `listening` and `closed` reject). With port 0 it is
       // known once bound.
-      this.bound = { address: options.host, family: isIP(options.host) === 6 ? 'IPv6' : 'IPv4', port: options.port };
+      this.bound = { address: udp.host, family: isIP(udp.host) === 6 ? 'IPv6' : 'IPv4', port: udp.port };
     }
     const io = socket !== undefined ? { socket, ...(adopted !== undefined ? { route: adopted.route } : {}) } : { udp };
     // Key log lines name their connection by the ClientHello's random: each goes to the `keyLog` option and to its
@@ -101,7 +101,7 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
       this.keyLogged(line);
     };
     options.keyLog = Object.assign(route, { wanted: () => keyLog !== undefined || this.keyLogOn });
-    this.listening = this.bind(options, io).then((bound) => {
+    this.listening = this.bind(options, limits, io).then((bound) => {
       this.served = true;
       const a = bound.address();
       this.bound = { address: a.address, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4', port: a.port };

@@ -15,7 +15,7 @@ import {
   type SecureContextOptions,
 } from '../../pki/secure-context.js';
 import { systemRootsVerifier } from '../../pki/system-trust-anchors.js';
-import { validateServerOptions, type UdpServerOptions } from '../server-options.js';
+import { validateServerOptions, type UdpServerLimits, type UdpServerOptions } from '../server-options.js';
 import { lenientVerifier, strictVerifier, type AuthorizationRecord } from './authorization.js';
 import { resolveServerName } from '../../pki/server-name.js';
 import { BytesLru } from '../../pki/bytes-lru.js';
@@ -50,11 +50,7 @@ type RenamedServerOptions =
   | 'trustAnchors'
   | 'maxDatagramSize'
   | 'handshakeTimeoutMs'
-  | 'maxConnections'
-  | 'maxConnectionsPerHost'
   | 'clientAuthentication'
-  | 'host'
-  | 'port'
   | 'serverName'
   | 'checkServerIdentity'
   | 'sni'
@@ -217,20 +213,22 @@ export function dgramHasReusePort(version = process.versions.node): boolean {
   return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
 }
 
-/** What `listen` hands the listener: its options (checked: validateServerOptions), and how to get datagrams. */
+/** What `listen` hands the listener: its options and limits (checked: validateServerOptions), and how to get datagrams. */
 export interface ListenerOptions {
   /** `keyLog` is set again by the listener (its sessions' `onkeylog` routed through it). */
-  readonly server: Omit<UdpServerOptions, 'keyLog'> & {
-    keyLog?: NonNullable<UdpServerOptions['keyLog']>;
-    readonly reusePort: boolean;
-  };
+  readonly server: Omit<UdpServerOptions, 'keyLog'> & { keyLog?: NonNullable<UdpServerOptions['keyLog']> };
+  readonly limits: UdpServerLimits;
   readonly udp: ListenerUdpOptions;
   readonly transport: DatagramTransport | undefined;
 }
 
-function udpOptions(o: ListenOptions): ListenerUdpOptions {
+/** The socket's address and options: `host` checked already (serverOptions). */
+function udpOptions(o: ListenOptions, host: string | undefined): ListenerUdpOptions {
   const ipv6Only = booleanOption('ipv6Only', o.ipv6Only);
   return {
+    host: host ?? '0.0.0.0',
+    port: integerFrom('listen', 'port', o.port),
+    reusePort: o.reusePort === true,
     ...(ipv6Only !== undefined ? { ipv6Only } : {}),
     ...(o.udpReceiveBufferSize !== undefined
       ? { recvBufferSize: integerFrom('listen', 'udpReceiveBufferSize', o.udpReceiveBufferSize) }
@@ -298,7 +296,7 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
     requestCert,
     rejectUnauthorized,
     host,
-    port,
+    port: _port,
     sni,
     ciphers,
     alpn,
@@ -346,7 +344,7 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
       typeof host === 'string' ? 'ERR_INVALID_ARG_VALUE' : 'ERR_INVALID_ARG_TYPE',
     );
   }
-  const udp = udpOptions(o);
+  const udp = udpOptions(o, host);
   const ask = booleanOption('requestCert', requestCert) === true;
   const reject = booleanOption('rejectUnauthorized', rejectUnauthorized) !== false;
   const { suites13: suites, suites12 } = ciphersOption(ciphers, rest);
@@ -367,26 +365,25 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
     ...(suites12 !== undefined ? { cipherSuites12: suites12 } : {}),
     ...(alpn !== undefined ? { alpn: alpnOption(alpn) } : {}),
     ...(sni !== undefined ? { sni: sniOption(sni) } : {}),
-    host: host ?? '0.0.0.0',
-    port: integerFrom('listen', 'port', port),
     maxDatagramSize: integerFrom('listen', 'mtu', mtu),
-    handshakeTimeoutMs: integerFrom('listen', 'handshakeTimeout', handshakeTimeout),
     // idleTimeout is the name connect has; idleTimeoutMs the server's own (both at once is refused above)
     idleTimeoutMs:
       idleTimeout !== undefined
         ? integerFrom('listen', 'idleTimeout', idleTimeout)
         : integerFrom('listen', 'idleTimeoutMs', rest.idleTimeoutMs),
-    maxConnections: integerFrom('listen', 'maxSessions', maxSessions),
-    maxConnectionsPerHost: integerFrom('listen', 'maxSessionsPerHost', maxSessionsPerHost),
     clientAuthentication: ask ? (reject ? 'required' : 'optional') : 'none',
     ...(raw
       ? { rawPublicKey: raw.option, ...(raw.option.verifyPeer ? { clientAuthentication: 'required' as const } : {}) }
       : serverFingerprint(o)),
     ...(ems !== undefined ? { requireExtendedMasterSecret: ems } : {}),
-    reusePort: reusePort === true,
   };
-  validateServerOptions(server); // the listener's admission reads the limits of this object, checked here
-  return { server, udp, transport: checkedTransport };
+  // listen's own names for these limits, checked here (their ConfigErrors name what the caller gave)
+  const limits = validateServerOptions(server, {
+    handshakeMs: integerFrom('listen', 'handshakeTimeout', handshakeTimeout),
+    connections: integerFrom('listen', 'maxSessions', maxSessions),
+    connectionsPerHost: integerFrom('listen', 'maxSessionsPerHost', maxSessionsPerHost),
+  });
+  return { server, limits, udp, transport: checkedTransport };
 }
 
 function transportOption(transport: unknown): DatagramTransport | undefined {

@@ -5,13 +5,14 @@
  * forwarded again; one naming another host of the fleet goes to that host over the fleet's link (fleet-link.ts); one
  * naming no worker or host is dropped and counted.
  */
-import { createSocket, type BindOptions, type Socket, type SocketOptions } from 'node:dgram';
+import { createSocket, type Socket, type SocketOptions } from 'node:dgram';
 import { isIP } from 'node:net';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { datagramOwner, ownerCidGenerator } from '../../../cid/cid-owner.js';
 import { rotateTicketKeys } from '../../../session/ticket-key-cache.js';
 import { nativeBinding } from '../../../crypto/native/binding.js';
 import { Transport, type DatagramRoute } from '../../transport.js';
+import { boundSocket } from '../../socket-bind.js';
 import { listenAdopted, type DtlsListener } from '../listener.js';
 import type { ListenOptions } from '../options.js';
 import type { DtlsSession } from '../session.js';
@@ -78,18 +79,6 @@ async function moduleParts(): Promise<{
   if (made !== undefined && (typeof made !== 'object' || made === null))
     throw new Error(`the worker module ${init.module}: options must be an object or a function returning one`);
   return { onsession: onsession as (session: DtlsSession) => void, options: (made ?? {}) as Record<string, unknown> };
-}
-
-/** `socket` bound: the bind's error rejects; after it, a send error is the network losing a datagram. */
-function boundSocket(socket: Socket, options: BindOptions): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind(options, () => {
-      socket.off('error', reject);
-      socket.on('error', () => {});
-      resolve(socket);
-    });
-  });
 }
 
 function bindSocket(): Promise<Socket> {
