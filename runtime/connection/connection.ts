@@ -420,16 +420,6 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     this.fail(toAlert(new CallbackError(callback, thrown)));
   }
 
-  /** The handshake chart's state (`waitServerHello`, `connected`, `failed`, ...). */
-  get state(): string {
-    return this.driver.kind;
-  }
-
-  /** The alert that failed the connection, if it failed (the fact it wrote, read back for tests of one version). */
-  get failure(): FatalReason | undefined {
-    return this.facts.failure;
-  }
-
   /** Drops by reason, retransmission state, handshake duration and what is held for the peer (connection-stats.ts). */
   get versionStats(): VersionStats {
     return connectionStats(this);

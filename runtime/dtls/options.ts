@@ -2,20 +2,10 @@
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import type { ConnectionOptions } from '../connection/connection-api.js';
 import type { DeadlineOptions } from '../connection/deadlines.js';
-import type { Dtls12Options } from '../dtls12/config12.js';
+import type { Options12 } from '../dtls12/config12.js';
 
-/** The DTLS 1.2 options a connection takes beside the shared ones (runtime/dtls12/config12.ts), used when 1.2 is negotiated. */
-export type Options12 = Pick<
-  Dtls12Options,
-  | 'cipherSuites12'
-  | 'requireExtendedMasterSecret'
-  | 'helloVerify'
-  | 'cookieSecret'
-  | 'sessionCache12'
-  | 'sessionTickets12'
-  | 'pskIdentityHint12'
-  | 'peer'
->;
+/** The DTLS 1.2 options a connection takes beside the shared ones (runtime/dtls12/config12.ts). */
+export type { Options12 } from '../dtls12/config12.js';
 
 /** What a listener's cookie exchange hands the server connection it starts (hello-responder.ts). */
 export interface Admitted {

@@ -56,7 +56,7 @@ export class VersionChoice {
     // (runtime/connection/handshake-inbound.ts).
     if (config12 === undefined || first instanceof Connection12) return undefined;
     const offer = new SentClientHello();
-    return new VersionChoice(common, { options, config12, offer, initialState: first.state });
+    return new VersionChoice(common, { options, config12, offer, initialState: common.state });
   }
 
   private constructor(common: CommonState, choosing: Choosing) {

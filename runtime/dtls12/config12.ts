@@ -11,7 +11,8 @@ import { checkPskSuite12, defaultSuites12, pskIdentityHintOption } from './psk12
 import type { Session12, SessionCache12 } from './session12.js';
 import { dtls12Suite, type Dtls12CipherSuite } from '../versions/suites12.js';
 
-export interface Dtls12Options extends Omit<DtlsConfig, 'cipherSuites' | 'session' | 'minVersion' | 'maxVersion'> {
+/** The DTLS 1.2 options a connection takes beside the shared ones, used when 1.2 is negotiated (DtlsOptions). */
+export interface Options12 {
   /** The 1.2 suites, in preference order. Default: ECDHE_ECDSA and ECDHE_RSA with AES-128-GCM, AES-256-GCM and ChaCha20-Poly1305. */
   readonly cipherSuites12?: readonly Dtls12CipherSuite[];
   /** Refuse a peer without extended_master_secret (RFC 7627). Default true. */
@@ -22,14 +23,22 @@ export interface Dtls12Options extends Omit<DtlsConfig, 'cipherSuites' | 'sessio
   readonly cookieSecret?: Uint8Array;
   /** Server: where sessions are kept for resumption by session ID; undefined: sessions are not resumable by ID. */
   readonly sessionCache12?: SessionCache12;
-  /** Client: a session to resume (from an earlier connection's `session12` event). */
-  readonly session12?: Session12;
   /** RFC 5077 session tickets: a client offers the SessionTicket extension, a server issues tickets (also needs `tickets` > 0). Default true. */
   readonly sessionTickets12?: boolean;
   /** Server: the psk_identity_hint of a PSK ServerKeyExchange (RFC 4279 §2, §5.2); default none (plain PSK then sends no ServerKeyExchange). */
   readonly pskIdentityHint12?: string | Uint8Array;
   /** The peer's transport address as the cookie binds it (server). */
   readonly peer?: string;
+}
+
+/**
+ * The options of a DTLS 1.2 connection: the shared ones (which `resolveConfig` reads by name, so the 1.2 ones beside
+ * them pass through it unread), the 1.2 ones, and what version selection and the clock add.
+ */
+export interface Dtls12Options
+  extends Omit<DtlsConfig, 'cipherSuites' | 'session' | 'minVersion' | 'maxVersion'>, Options12 {
+  /** Client: a session to resume (from an earlier connection's `session12` event). */
+  readonly session12?: Session12;
   /**
    * Set by version selection: this end also does DTLS 1.3. A server then writes the downgrade sentinel, a client checks
    * it (RFC 8446 §4.1.3).
@@ -71,21 +80,7 @@ const NO_COOKIE_SECRET = new Uint8Array(0);
 
 /** @throws ConfigError naming the option. */
 export function resolveConfig12(role: 'client' | 'server', o: Dtls12Options): Config12 {
-  const {
-    cipherSuites12: _cipherSuites12,
-    requireExtendedMasterSecret: _requireExtendedMasterSecret,
-    helloVerify: _helloVerify,
-    cookieSecret: _cookieSecret,
-    sessionCache12: _sessionCache12,
-    session12: _session12,
-    sessionTickets12: _sessionTickets12,
-    pskIdentityHint12: _pskIdentityHint12,
-    peer: _peer,
-    offers13: _offers13,
-    wallClock: _wallClock,
-    ...shared
-  } = o;
-  return resolveConfig12On(resolveConfig(role, shared), role, o);
+  return resolveConfig12On(resolveConfig(role, o), role, o);
 }
 
 /**
@@ -93,20 +88,7 @@ export function resolveConfig12(role: 'client' | 'server', o: Dtls12Options): Co
  * versions; its 1.3 suites, 1.3 session and version range are not read). @throws ConfigError naming the option.
  */
 export function resolveConfig12On(base: ResolvedConfig, role: 'client' | 'server', o: Dtls12Options): Config12 {
-  const {
-    cipherSuites12,
-    requireExtendedMasterSecret,
-    helloVerify,
-    cookieSecret,
-    sessionCache12,
-    session12,
-    sessionTickets12,
-    pskIdentityHint12,
-    peer,
-    offers13,
-    wallClock,
-  } = o;
-  const suites = cipherSuites12 ?? defaultSuites12(role, base, DEFAULT_SUITES_12);
+  const suites = o.cipherSuites12 ?? defaultSuites12(role, base, DEFAULT_SUITES_12);
   if (suites.length === 0) throw new ConfigError('cipherSuites12', 'must name at least one suite');
   for (const s of suites) {
     const p = dtls12Suite(s);
@@ -125,25 +107,26 @@ export function resolveConfig12On(base: ResolvedConfig, role: 'client' | 'server
           base.provider.supports({ kind: 'keyExchange', group: g }),
         )
       : usable;
-  if (cookieSecret !== undefined && cookieSecret.length < 16)
+  if (o.cookieSecret !== undefined && o.cookieSecret.length < 16)
     throw new ConfigError('cookieSecret', 'must be at least 16 bytes');
-  if (role === 'server' && session12 !== undefined) throw new ConfigError('session12', 'is a client option');
-  if (role === 'client' && sessionCache12 !== undefined) throw new ConfigError('sessionCache12', 'is a server option');
+  if (role === 'server' && o.session12 !== undefined) throw new ConfigError('session12', 'is a client option');
+  if (role === 'client' && o.sessionCache12 !== undefined)
+    throw new ConfigError('sessionCache12', 'is a server option');
   return {
     role,
     base,
     suites,
     groups,
-    requireExtendedMasterSecret: requireExtendedMasterSecret ?? true,
-    helloVerify: helloVerify ?? true,
+    requireExtendedMasterSecret: o.requireExtendedMasterSecret ?? true,
+    helloVerify: o.helloVerify ?? true,
     // Only a server makes cookies: a client (resolved for every connection it makes) draws no secret.
-    cookieSecret: cookieSecret ?? (role === 'server' ? base.provider.randomBytes(32) : NO_COOKIE_SECRET),
-    sessionCache: sessionCache12,
-    session: session12,
-    sessionTickets: sessionTickets12 ?? true,
-    pskIdentityHint: pskIdentityHintOption(role, pskIdentityHint12),
-    peer: peer ?? '',
-    offers13: offers13 ?? false,
-    wallClock: wallClock ?? Date.now,
+    cookieSecret: o.cookieSecret ?? (role === 'server' ? base.provider.randomBytes(32) : NO_COOKIE_SECRET),
+    sessionCache: o.sessionCache12,
+    session: o.session12,
+    sessionTickets: o.sessionTickets12 ?? true,
+    pskIdentityHint: pskIdentityHintOption(role, o.pskIdentityHint12),
+    peer: o.peer ?? '',
+    offers13: o.offers13 ?? false,
+    wallClock: o.wallClock ?? Date.now,
   };
 }

@@ -212,7 +212,7 @@ export class Connection12 implements Inbound12Host, VersionState {
 
   /** Ended, and what it had to send is sent: frees the keys now rather than when the object is collected. Nothing before the end. */
   releaseKeys(): void {
-    if (this.state !== 'closed' && this.state !== 'failed') return;
+    if (this.machine.kind !== 'closed' && this.machine.kind !== 'failed') return;
     this.writer.epoch1?.cipher.release();
     this.reads.release();
     this.writer.epoch1 = undefined;
@@ -222,16 +222,6 @@ export class Connection12 implements Inbound12Host, VersionState {
   park(_now?: number): void {
     this.writer.epoch1?.cipher.park();
     this.reads.park();
-  }
-
-  /** The chart state the handshake is in. */
-  get state(): string {
-    return this.machine.kind;
-  }
-
-  /** What ended the connection, when it failed (the fact it wrote, read back for tests of one version). */
-  get failure(): FatalReason | undefined {
-    return this.facts.failure;
   }
 
   /** The last session handed out (client: to resume; server: stored), as in the `session12` event. */
@@ -244,7 +234,7 @@ export class Connection12 implements Inbound12Host, VersionState {
   }
 
   connect(now: number): void {
-    if (this.state !== 'start') throw new ConnectionStateError(`connect() in ${this.state}`);
+    if (this.machine.kind !== 'start') throw new ConnectionStateError(`connect() in ${this.machine.kind}`);
     this.startedAt ??= now;
     this.advance(now);
     this.dispatch({ type: 'connect' });
@@ -288,7 +278,7 @@ export class Connection12 implements Inbound12Host, VersionState {
   send(data: Uint8Array, now?: number): void {
     if (now !== undefined) this.now = now;
     if (this.machine.kind !== 'connected' || this.writer.epoch1 === undefined)
-      throw new ConnectionStateError(`send() in ${this.state}`);
+      throw new ConnectionStateError(`send() in ${this.machine.kind}`);
     const exhausted = this.writer.applicationData(data, this.config.base.maxDatagramSize);
     if (exhausted === undefined) return void (this.counts.applicationBytesSent += data.length);
     // The key's usage limit: internal_error ends the connection (the record kept for it), the send refused by name.
@@ -299,7 +289,7 @@ export class Connection12 implements Inbound12Host, VersionState {
   /** RFC 5246 §7.2.1: close_notify, then nothing more is sent. */
   close(): void {
     if (this.ended) return;
-    if (this.state === 'connected') return this.dispatch({ type: 'close' });
+    if (this.machine.kind === 'connected') return this.dispatch({ type: 'close' });
     // Before the handshake completes the chart has no close: nothing is sent (no keys to send it under).
     this.machine.enter({ kind: 'closed', reason: 'local' });
     this.flights.stop();
@@ -455,7 +445,7 @@ export class Connection12 implements Inbound12Host, VersionState {
    */
   private newerCidRecord(sequenceNumber: number): void {
     this.newestCidRecord = sequenceNumber;
-    if (this.role !== 'server' || this.state !== 'connected') return;
+    if (this.role !== 'server' || this.machine.kind !== 'connected') return;
     const moved = this.peerPath.taken(this.arrivedOn, true);
     if (moved !== undefined) this.events.pathMigrated(moved.from, moved.to);
   }
@@ -498,7 +488,7 @@ export class Connection12 implements Inbound12Host, VersionState {
     const name = typeof description === 'string' ? description : 'internal_error';
     this.events.alert(level, name, false);
     if (name === 'close_notify') {
-      if (this.state === 'connected') return this.dispatch({ type: 'closeNotify' });
+      if (this.machine.kind === 'connected') return this.dispatch({ type: 'closeNotify' });
       // During the handshake the chart has no closeNotify: the connection ends, nothing answered.
       this.machine.enter({ kind: 'closed', reason: 'close_notify' });
       this.flights.stop();

@@ -6,9 +6,10 @@
  * answered here from that state. The library has no such path: a
  * DtlsConnection's 1.2 state makes its Connection12, whose events go into
  * the one event queue both versions share, and DtlsConnection alone polls
- * and reads the facts the state writes (its path, CIDs, last authenticated
- * record, exporter), as this class reads them here.
+ * and reads the facts the state writes (its chart state, failure, path, CIDs,
+ * last authenticated record, exporter), as this class reads them here.
  */
+import type { FatalReason } from '../../runtime/connection/alert-mapping.js';
 import type { ConnectionEvent } from '../../runtime/connection/events.js';
 import {
   unsharedState,
@@ -72,6 +73,16 @@ export class Dtls12Connection extends Connection12 {
 
   handleTimeout(now: number): void {
     this.onTimer(now);
+  }
+
+  /** The handshake chart's state, as the 1.2 state writes it into its facts. */
+  get state(): string {
+    return this.own.state;
+  }
+
+  /** The alert that failed the connection, once it failed (the fact the 1.2 state wrote). */
+  get failure(): FatalReason | undefined {
+    return this.own.failure;
   }
 
   get stats(): ConnectionStats {
