@@ -155,6 +155,11 @@ export class UdpRoundProcess {
       if (m.type === 'measured') p?.resolve(m.m);
       else p?.reject(new Error(`UDP round: ${m.error}`));
     });
+    // A send on a channel the child has already closed fails here, not as an exception out of the caller's turn.
+    this.child.on('error', (e) => {
+      this.pending?.reject(e);
+      this.pending = undefined;
+    });
     this.child.on('exit', (code, signal) => {
       this.exited = new Error(`the UDP round process exited (${signal ?? `code ${String(code)}`})`);
       this.pending?.reject(this.exited);
@@ -168,7 +173,11 @@ export class UdpRoundProcess {
     if (this.pending !== undefined) return Promise.reject(new Error('one UDP round at a time'));
     return new Promise<UdpMeasurement>((resolve, reject) => {
       this.pending = { resolve, reject };
-      this.child.send({ type: 'round', c, clients } satisfies ToRounds);
+      this.child.send({ type: 'round', c, clients } satisfies ToRounds, (e) => {
+        if (e === null) return;
+        this.pending = undefined;
+        reject(e);
+      });
     });
   }
 
@@ -176,9 +185,10 @@ export class UdpRoundProcess {
   async close(): Promise<void> {
     if (this.exited !== undefined) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.send({ type: 'close' } satisfies ToRounds);
+    this.child.send({ type: 'close' } satisfies ToRounds, () => {}); // a child already gone exits all the same
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     this.child.kill();
+    await exited; // a child still starting (a loaded machine) is killed: once it has exited, rounds are refused
   }
 }
 
