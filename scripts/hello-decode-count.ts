@@ -3,7 +3,7 @@
  * (`tsx scripts/hello-decode-count.ts`): a server doing both versions taking a 1.3 and a 1.2 ClientHello, and a client
  * offering both taking a 1.3 and a 1.2 ServerHello and a HelloVerifyRequest, and a listener's 1.2 cookie exchange over
  * UDP. Counted: the generated decoders and the
- * readers a version choice runs over the first datagram.
+ * readers the hello steps choose the version by (the listener's over the first datagram).
  */
 import { Session } from 'node:inspector/promises';
 import { DtlsConnection, type DtlsOptions } from '../runtime/dtls/connection.js';
@@ -21,7 +21,6 @@ const WATCHED = [
   'firstAnswer',
   'serverHelloVersion',
   'decodeTls12ServerHello',
-  'plaintextAlertsOnly',
 ];
 
 const id = makeIdentity('p256', 'localhost');

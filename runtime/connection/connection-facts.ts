@@ -80,8 +80,11 @@ export interface Exporter {
 export class ConnectionFacts {
   /** The handshake chart's state (`start`, `waitServerHello`, …, `connected`, `closed`, `failed`), kept with each move. */
   state!: string;
-  /** The version of the state that writes these (DtlsConnection reports none while its choice is open). */
-  protocolVersion!: 'DTLSv1.2' | 'DTLSv1.3';
+  /**
+   * The version spoken: written by the state that speaks it; none while a connection doing both has not chosen (until a
+   * hello step chooses, runtime/connection/role-driver.ts).
+   */
+  protocolVersion: 'DTLSv1.2' | 'DTLSv1.3' | undefined;
   /** What that version means for a session above the connection. */
   versionFacts!: VersionFacts;
   /** The peer's path and the CIDs (the version's one object for them). */

@@ -43,6 +43,10 @@ import { FACTS13 } from './version-facts13.js';
 /** A record the record layer delivered (opened, or plaintext). */
 export type { InboundRecord };
 
+/** The content types a client's plaintext records are read for before the version is chosen (RFC 8446 §5.1). */
+const ALERT = 21;
+const HANDSHAKE = 22;
+
 /** An empty pass of the receive loop. */
 const NO_DATAGRAMS: readonly Uint8Array[] = [];
 
@@ -88,6 +92,13 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   private receivedAt = 0;
   /** Whether a record of the pass being read was kept for keys not installed yet. */
   private deferredNow = false;
+  /**
+   * Client taken back from a 1.2 state that sent our ClientHello again with a HelloVerifyRequest's cookie: the plaintext
+   * alerts a 1.3 server sends about that hello (RFC 9147 §5.3: illegal_parameter for a non-empty legacy_cookie) answer a
+   * hello this state never sent, not this handshake, and are set aside until it completes (a peer that means to end it
+   * does so under the handshake keys).
+   */
+  private cookieHelloSent = false;
   /** Records whose keys are not installed yet, and application data that came before our handshake ended: together within limits.maxDeferredBytes. @internal */
   readonly deferred: HeldRecords;
   /** @internal */
@@ -175,7 +186,14 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     this.deferred = new HeldRecords(held);
     this.heldData = new HeldRecords(held);
     this.ackScheduler = new AckScheduler(clock, hooks);
-    this.driver = roleDriver(this.parts, charts, options.inspect, options.statelessRetry, shared.fallBack12);
+    this.driver = roleDriver(
+      this.parts,
+      charts,
+      options.inspect,
+      options.statelessRetry,
+      shared.fallBack12,
+      shared.answered12,
+    );
     if (role === 'server' && options.statelessRetry) {
       records.continuePlaintextFrom(options.statelessRetry.recordSequence);
       this.inbox.reset(1); // the second ClientHello is message 1; the first and the HelloRetryRequest were message 0
@@ -189,16 +207,18 @@ export class Dtls13Connection implements VersionState, TransmitGate {
       config.messageBuffers === 'batch',
     );
     if (role === 'client') this.parts.confirmation = this.confirmation = new PeerConfirmation(this.counts);
-    this.report();
+    // Doing DTLS 1.2 too, the version is open until a hello step chooses it (role-driver.ts): none reported meanwhile.
+    this.report(shared.fallBack12 === undefined && shared.answered12 === undefined);
   }
 
   /**
-   * Its facts into the common state, as they are now: made, or made current again (a client's 1.3 state held untouched
-   * while a 1.2 state answered a HelloVerifyRequest: nothing of its own failed, authenticated or completed).
+   * Its facts into the common state, as they are now: made (`chosen`: its version is already the connection's), or made
+   * current again (a client's 1.3 state held untouched while a 1.2 state answered a HelloVerifyRequest: nothing of its
+   * own failed, authenticated or completed).
    */
-  private report(): void {
+  private report(chosen: boolean): void {
     const facts = this.facts;
-    facts.protocolVersion = 'DTLSv1.3';
+    facts.protocolVersion = chosen ? 'DTLSv1.3' : undefined;
     facts.versionFacts = FACTS13;
     facts.peer = this.cid;
     // Lent with the facts: return routability probes and answers for other paths (RFC 9853), and the record layer's key
@@ -367,13 +387,14 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   }
 
   /**
-   * A client's offer while DTLS 1.2 answers it (runtime/dtls/version-choice.ts): its ClientHello's timer off the one
-   * clock, or on again when this state is the connection's again (its facts back in the common state).
+   * Client: a 1.3 answer to our first ClientHello took the connection back from the 1.2 state a HelloVerifyRequest made
+   * (runtime/dtls12/connection12.ts): the held state waits for the server's answer again, its ClientHello's timer on
+   * the one clock, its facts (not the 1.2 state's) in the common state.
    */
-  offerTimed(on: boolean): void {
-    if (!on) return this.parts.flight.pause();
-    this.parts.flight.resume();
-    this.report(); // current again: its facts, not the 1.2 state's
+  takenBack(): void {
+    this.driver.takenBack?.();
+    this.cookieHelloSent = true;
+    this.report(true);
   }
 
   /** Drops the handshake's keys (epoch 2) both ways once their retention is over (key-lifetime.ts). @internal */
@@ -461,6 +482,8 @@ export class Dtls13Connection implements VersionState, TransmitGate {
       const epoch = h.epoch;
       const contentType = contentTypeFromByte(h.contentType);
       const { sequenceNumber } = h;
+      // A client offering DTLS 1.2 too: its plaintext records first meet the version's rules (firstPlaintext).
+      if (epoch === 0 && this.role === 'client' && this.firstPlaintext(d, h, content)) return !this.ended;
       // DTLSPlaintext is epoch 0, every other record protected; a CID copied out of the datagram.
       const r: InboundRecord =
         epoch === 0
@@ -479,6 +502,19 @@ export class Dtls13Connection implements VersionState, TransmitGate {
       this.fail(toAlert(error));
     }
     return this.facts.failure === undefined && this.driver.kind !== 'closed'; // not ended
+  }
+
+  /**
+   * Client: whether a plaintext record was taken by the version's rules: the server's first answer, in a datagram's
+   * first record, gone to the 1.2 state when it chose DTLS 1.2 (the driver's `answered`, role-driver.ts); an alert
+   * about the cookie hello set aside (`cookieHelloSent`).
+   */
+  private firstPlaintext(d: Uint8Array, h: Header13, content: Uint8Array): boolean {
+    if (this.cookieHelloSent && h.contentType === ALERT && this.driver.session === undefined) {
+      this.ignore('stale-alert');
+      return true;
+    }
+    return h.at === 0 && h.contentType === HANDSHAKE && this.driver.answered?.(d, content) === true;
   }
 
   /** @internal A record waiting for keys not installed yet: kept (a copy) within limits.maxDeferredBytes, or set aside. */

@@ -1,7 +1,9 @@
 /**
- * The 1.2 side of a server doing both versions, as its 1.3 state sees it: runtime/dtls (which may see both versions'
- * folders) installs it in the connection's `SharedState`, and the 1.3 server's ClientHello step (role-driver.ts) hands
- * it a first ClientHello that chooses DTLS 1.2 (offered-versions.ts). runtime/connection never imports runtime/dtls12.
+ * The 1.2 side of a connection doing both versions, as its 1.3 state sees it: runtime/dtls (which may see both
+ * versions' folders) installs it in the connection's `SharedState`. The 1.3 server's ClientHello step (role-driver.ts
+ * `handOver`) hands it a first ClientHello that chooses DTLS 1.2 (offered-versions.ts); the 1.3 client's step that
+ * takes the server's first answer (role-driver.ts `answered`) hands it a 1.2 ServerHello or a HelloVerifyRequest
+ * (first-answer.ts). runtime/connection never imports runtime/dtls12.
  */
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 
@@ -24,4 +26,24 @@ export interface FallBack12 {
     messageSeq: number,
     recordSequence: number,
   ): void;
+}
+
+/** Our first ClientHello as the 1.3 client sent it: what a 1.2 state takes over from. */
+export interface SentOffer {
+  /** The ClientHello's body exactly as sent (its transcript starts with it). */
+  readonly body: Uint8Array;
+  readonly messageSeq: number;
+  /** The next epoch-0 record sequence number (after every record the ClientHello went in, retransmissions included). */
+  readonly nextRecordSequenceNumber: number;
+}
+
+/** Client offering both versions: where its 1.3 state hands the server's first answer when that answer is DTLS 1.2. */
+export interface Answered12 {
+  /**
+   * The server answered our first ClientHello (`offer`) in DTLS 1.2, in the first record of `datagram` (come over
+   * `path`): a 1.2 state takes over from the offer, reads the datagram and speaks for the connection from then on. After a
+   * HelloVerifyRequest (`helloVerifyRequest`: authenticated by nothing) the 1.3 state is kept, untouched, until the 1.2
+   * state takes a ServerHello: a 1.3 answer to the same ClientHello meanwhile takes the connection back.
+   */
+  takeOver(offer: SentOffer, datagram: Uint8Array, path: string | undefined, helloVerifyRequest: boolean): void;
 }

@@ -89,7 +89,7 @@ export class HandshakeInbound {
    * A client doing DTLS 1.3 only, waiting for the answer to its first ClientHello, and the server answered with a whole
    * HelloVerifyRequest (it speaks DTLS 1.2): protocol_version at once, not a wait for a ServerHello that never comes
    * (docs/versions.md). It is no more forgeable than the plaintext alerts this state takes anyway (RFC 9147 §4.5.2). A
-   * client offering 1.2 too never gets here with one: its version choice (runtime/dtls/version-choice.ts) takes it.
+   * client offering 1.2 too never gets here with one: its first-answer step (role-driver.ts `answered`) takes it.
    * Anything else is set aside by `admit` (no handler).
    */
   private helloVerifyRequest(f: DtlsHandshake): void {

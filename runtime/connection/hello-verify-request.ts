@@ -1,7 +1,7 @@
 /**
  * Whether a handshake message body is a HelloVerifyRequest that is one (RFC 6347 §4.2.1: server_version DTLS 1.0 or
  * 1.2, then a cookie of 1 to 255 bytes and nothing after), read in place: a client offering both versions goes on in 1.2
- * on one (runtime/dtls/version-negotiation.ts), a 1.3-only client refuses one with protocol_version
+ * on one (first-answer.ts), a 1.3-only client refuses one with protocol_version
  * (handshake-inbound.ts). A HelloVerifyRequest is authenticated by nothing, as a plaintext alert is not.
  */
 const DTLS10 = 0xfeff;

@@ -30,8 +30,9 @@ import { MachineContext } from './machine-context.js';
 import { SERVER_GUARDS, SERVER_STEPS } from './server-handshake.js';
 import type { ServerEvent, ServerState } from './server-states.js';
 import type { StatelessRetry } from './stateless-retry.js';
-import { LONGEST_CLIENT_HELLO_12, type FallBack12 } from './fall-back12.js';
+import { LONGEST_CLIENT_HELLO_12, type Answered12, type FallBack12 } from './fall-back12.js';
 import { offeredVersions } from './offered-versions.js';
+import { firstAnswer } from './first-answer.js';
 
 /** ClientHello's msg_type (RFC 8446 §4). */
 const CLIENT_HELLO = 1;
@@ -64,6 +65,14 @@ export interface RoleDriver {
    * numbered `recordSequence`): true when it chose DTLS 1.2 and went to the 1.2 state (this state has ended, silently).
    */
   handOver?(body: Uint8Array, messageSeq: number, recordSequence: number): boolean;
+  /**
+   * Client: a plaintext handshake record, the first of `datagram`, before it is read (`content`, its fragments): true
+   * when it is the server's first answer to our first ClientHello and chose DTLS 1.2, and went with the datagram to the
+   * 1.2 state (this state is held, silently closed, for {@link takenBack}).
+   */
+  answered?(datagram: Uint8Array, content: Uint8Array): boolean;
+  /** Client: a 1.3 answer to our first ClientHello took the connection back from the 1.2 state `answered` made. */
+  takenBack?(): void;
   /** The fatal path: the chart's `fail` transition (its fatal-alert step sends the alert once, with `reason`); nothing in a final state. */
   fail(reason: FatalReason): void;
   handles(eventType: string): boolean;
@@ -87,9 +96,10 @@ export function roleDriver(
   inspect: ((event: ChartInspectionEvent) => void) | undefined,
   statelessRetry: StatelessRetry | undefined,
   fallBack12?: FallBack12,
+  answered12?: Answered12,
 ): RoleDriver {
   const context = new MachineContext(parts);
-  if (parts.role === 'client') return new ClientMachine(context, charts.client, inspect);
+  if (parts.role === 'client') return new ClientMachine(context, charts.client, inspect, answered12);
   const m = new ServerMachine(context, charts.server, inspect, statelessRetry?.clientHello, fallBack12);
   if (statelessRetry) m.dispatch({ type: 'statelessRetryVerified', retry: statelessRetry });
   return m;
@@ -154,6 +164,9 @@ abstract class Machine13<S extends { readonly kind: string }, E extends { readon
   protected override took(_before: S, _event: E, next: S): void {
     const facts = this.context.parts.facts;
     facts.state = this.kind = next.kind;
+    // A connection doing both versions reports none until its version is chosen: a 1.3 state that moved on from waiting
+    // for the first hello (a server's first ClientHello taken, a client's ServerHello, or the end) speaks 1.3.
+    if (facts.protocolVersion === undefined && next.kind !== 'waitServerHello') facts.protocolVersion = 'DTLSv1.3';
     const s: { readonly kind: string; readonly session?: Session } = next;
     const session = s.kind === 'connected' ? s.session : undefined;
     if (session === this.session) return;
@@ -191,10 +204,16 @@ function inspected(
 }
 
 class ClientMachine extends Machine13<ClientState, ClientEvent> {
+  /** Offering DTLS 1.2 too: where a 1.2 first answer goes; undefined once the first answer came (or the state moved on). */
+  private answered12: Answered12 | undefined;
+  /** The state held while a 1.2 state answers a HelloVerifyRequest (this machine closed meanwhile). */
+  private held: ClientState | undefined;
+
   constructor(
     context: MachineContext,
     chart: Charts13['client'],
     inspect: ((event: ChartInspectionEvent) => void) | undefined,
+    answered12: Answered12 | undefined,
   ) {
     super(
       { kind: 'start' },
@@ -202,6 +221,55 @@ class ClientMachine extends Machine13<ClientState, ClientEvent> {
       chart,
       inspected(sharedDtls13ClientMachine, dtls13ClientInput, CLIENT_STEPS, CLIENT_GUARDS, inspect),
     );
+    this.answered12 = answered12;
+  }
+
+  /**
+   * The version chosen, once, from the server's first answer to our first ClientHello (first-answer.ts reads it in
+   * place, whole in the datagram's first record): a 1.3 ServerHello or HelloRetryRequest settles 1.3 and is this state's
+   * to read; a 1.2 ServerHello or a HelloVerifyRequest goes, with the datagram and our ClientHello as sent, to the 1.2
+   * state runtime/dtls makes (`Answered12`), and this state closes without a word (held for {@link takenBack} after a
+   * HelloVerifyRequest). Anything else (a fragment, a forgery that does not read as either) is this state's, which
+   * drops or refuses it; once it moved on from waiting for the first answer, the version is 1.3.
+   */
+  answered(datagram: Uint8Array, content: Uint8Array): boolean {
+    const hook = this.answered12;
+    if (hook === undefined) return false;
+    const s = this.state;
+    if (s.kind !== 'waitServerHello' || s.offer.retry !== undefined) {
+      if (s.kind !== 'start') this.answered12 = undefined;
+      return false;
+    }
+    const answer = firstAnswer(content);
+    if (answer === undefined) return false;
+    this.answered12 = undefined;
+    const parts = this.context.parts;
+    if (answer.version === 'DTLSv1.3') {
+      parts.facts.protocolVersion = 'DTLSv1.3';
+      return false;
+    }
+    const hello = parts.flight.outstanding.find((m) => m.msgType === 'client_hello');
+    if (hello === undefined) return false; // never: the first ClientHello is outstanding until the server's flight
+    const offer = {
+      body: hello.body,
+      messageSeq: hello.messageSeq,
+      nextRecordSequenceNumber: parts.records.nextPlaintextSequence,
+    };
+    this.held = s;
+    this.state = { kind: 'closed' };
+    this.kind = 'closed';
+    parts.flight.pause(); // its timer off the one clock while the 1.2 state speaks
+    hook.takeOver(offer, datagram, parts.cid.arriving, answer.helloVerifyRequest);
+    return true;
+  }
+
+  takenBack(): void {
+    const held = this.held;
+    if (held === undefined) return;
+    this.held = undefined;
+    this.state = held;
+    this.kind = held.kind;
+    this.context.parts.flight.resume();
   }
 
   override connect(): void {

@@ -23,7 +23,7 @@ import { integerOption } from '../config-error.js';
 import { ManualClock } from '../handshake/manual-clock.js';
 import { DatagramLimit } from '../connection/datagram-limit.js';
 import { ConnectionFacts } from '../connection/connection-facts.js';
-import type { FallBack12 } from '../connection/fall-back12.js';
+import type { Answered12, FallBack12 } from '../connection/fall-back12.js';
 
 export interface CommonOptions extends DeadlineOptions {
   readonly onDatagram?: DatagramObserver | undefined;
@@ -53,6 +53,8 @@ export class CommonState extends ConnectionFacts implements SharedState {
   transmitGate: TransmitGate | undefined = undefined;
   /** Server doing DTLS 1.2 too: where its 1.3 ClientHello step hands a first ClientHello choosing 1.2 (connection.ts). */
   fallBack12: FallBack12 | undefined = undefined;
+  /** Client offering DTLS 1.2 too: where its 1.3 first-answer step hands an answer choosing 1.2 (connection.ts). */
+  answered12: Answered12 | undefined = undefined;
   /** When the handshake started, once it has. */
   startedAt: number | undefined;
   /** Which deadline ended the connection, if one did. */

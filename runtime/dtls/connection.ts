@@ -3,9 +3,10 @@
  * connection for both versions"): one object with the declared `Connection` surface
  * (runtime/connection/connection-api.ts) whose version-specific part is a state, `Dtls13Connection`
  * (runtime/connection) or `Connection12` (runtime/dtls12/connection12.ts), each implementing `VersionState` itself. The
- * version is chosen once, sans-I/O, from the first datagrams, by the connection's `VersionChoice` (version-choice.ts,
- * over the readers of version-negotiation.ts). A client offers every version of `minVersion..maxVersion` (default
- * 1.2..1.3) in one ClientHello; a server answers in the newest both have.
+ * version is chosen once, sans-I/O, by the 1.3 state's hello steps (runtime/connection/role-driver.ts: the server's
+ * first ClientHello, the client's first answer), which hand a 1.2 hello to the 1.2 state made here (`fallBack12`,
+ * `answered12`). A client offers every version of `minVersion..maxVersion` (default 1.2..1.3) in one ClientHello; a
+ * server answers in the newest both have.
  */
 import type { PathDatagram } from '../cid/cid-context.js';
 import type { FatalReason } from '../connection/alert-mapping.js';
@@ -33,10 +34,12 @@ import { exportKeying } from '../connection/export-keying.js';
 import { CommonState } from './common-state.js';
 import { CHARTS13 } from './role-drivers.js';
 import { clientConfigs, serverConfigs, type VersionConfigs } from './version-configs.js';
-import { server12, state12, VersionChoice } from './version-choice.js';
+import { server12, state12 } from './state12.js';
 import { clientHelloRecord } from './client-hello-record.js';
-import type { FallBack12 } from '../connection/fall-back12.js';
+import type { Answered12, FallBack12 } from '../connection/fall-back12.js';
 import type { Config12 } from '../dtls12/config12.js';
+import type { Held13 } from '../dtls12/connection12.js';
+import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { decodeClientHello12 } from '../dtls12/client-hello-body12.js';
 
 export {
@@ -67,10 +70,6 @@ export class DtlsConnection implements Connection {
   private readonly common: CommonState;
   /** The versions offered (client) or answered (server), newest first. */
   readonly versions: readonly DtlsVersionName[];
-  /** Client: the version choice while the handshake may still change the version (version-choice.ts); then undefined. */
-  private choice: VersionChoice | undefined;
-  /** Server doing both versions: its first ClientHello has not chosen one yet (while the 1.3 state waits for it). */
-  private versionOpen = false;
 
   /**
    * `options`: the protocol configuration (the 1.2 options too: `cipherSuites12`, ...; connection-api.ts), the version
@@ -138,11 +137,14 @@ export class DtlsConnection implements Connection {
     const common = this.common;
     if (thawed !== undefined) this.current = thawed(common);
     else if (role === 'client') {
+      // Offering both versions, the 1.3 state's step that takes the server's first answer chooses: a 1.2 answer goes to
+      // the 1.2 state this connection makes then (`answered12`).
+      if (config13 !== undefined && config12 !== undefined) common.answered12 = this.answered12(options, config12);
       this.current =
         config13 === undefined
           ? state12(options, config12!, common)
           : Dtls13Connection.sharing('client', config13, options, CHARTS13, common);
-      this.choice = VersionChoice.of(common, options, this.current, config12);
+      common.answered12 = undefined; // its first-answer step holds it until the first answer, then lets it go
     } else if (config12 !== undefined && (config13 === undefined || options.clientHello12 !== undefined)) {
       // A 1.2-only server, or the listener chose 1.2 from the ClientHello it decoded (hello-responder.ts): the 1.2 state
       // takes that ClientHello as decoded. A 1.2-only server's refuses one that offers no DTLS 1.2.
@@ -152,10 +154,8 @@ export class DtlsConnection implements Connection {
     } else {
       // The 1.3 server's ClientHello step chooses the version: a first ClientHello choosing 1.2 goes to the 1.2 state
       // this connection makes then (`fallBack12`), and the 1.3 state ends.
-      if (config12 !== undefined && options.statelessRetry === undefined) {
+      if (config12 !== undefined && options.statelessRetry === undefined)
         common.fallBack12 = this.fallBack12(options, config12);
-        this.versionOpen = true;
-      }
       this.current = Dtls13Connection.sharing('server', config13!, options, CHARTS13, common);
       common.fallBack12 = undefined; // its ClientHello step holds it until the first ClientHello, then lets it go
     }
@@ -176,7 +176,6 @@ export class DtlsConnection implements Connection {
         const state = state12(options, server12(options, config12), common);
         state.expectClientHello(known);
         this.current = state;
-        this.versionOpen = false;
         common.counters.datagramsReceived--;
         common.counters.recordsReceived--;
         state.receive(clientHelloRecord(known.body, messageSeq, recordSequence), common.clock.now, path);
@@ -184,9 +183,41 @@ export class DtlsConnection implements Connection {
     };
   }
 
-  /** The version spoken, once known (the version state's, written in the common state; none while the choice is open). */
+  /**
+   * Where a 1.3 client state offering both hands the server's first answer when it chose DTLS 1.2
+   * (`CommonState.answered12`): a 1.2 state takes over from our ClientHello as sent and reads the datagram (counted
+   * already by the 1.3 state, with its first record: taken back first). After a HelloVerifyRequest the 1.3 state is
+   * held for a 1.3 answer to the same ClientHello ({@link held13}).
+   */
+  private answered12(options: Options, config12: Config12): Answered12 {
+    const common = this.common;
+    return {
+      takeOver: (offer, datagram, path, helloVerifyRequest) => {
+        const first = this.current;
+        if (first.protocolVersion !== 'DTLSv1.3') return; // never: the 1.3 state calls it
+        const state = state12(options, config12, common, { ...offer, hello: decodeClientHello(offer.body) });
+        this.current = state;
+        common.counters.datagramsReceived--;
+        common.counters.recordsReceived--;
+        state.receive(datagram, common.clock.now, path);
+        if (helloVerifyRequest) state.hold(this.held13(first));
+      },
+    };
+  }
+
+  /** The 1.3 state held after a HelloVerifyRequest: a 1.3 answer to our first ClientHello makes it current again, and it reads that datagram. */
+  private held13(held: Dtls13Connection): Held13 {
+    return {
+      takeBack: (datagram, now, path) => {
+        this.current = held;
+        held.takenBack();
+        held.receive(datagram, now, path);
+      },
+    };
+  }
+
+  /** The version spoken, once known (the version state's, written in the common state; none while the hello steps have not chosen). */
   get protocolVersion(): DtlsVersionName | undefined {
-    if (this.choice?.open === true || (this.versionOpen && this.common.state === 'waitClientHello')) return undefined;
     return this.common.protocolVersion;
   }
 
@@ -198,13 +229,7 @@ export class DtlsConnection implements Connection {
   receive(datagram: Uint8Array, now: number, path?: string): void {
     this.common.onDatagram?.('received', datagram);
     if (this.role === 'server') this.common.started(now); // a server's handshake starts with its first datagram
-    const choice = this.choice;
-    if (choice === undefined) return this.current.receive(datagram, now, path);
-    const state = choice.take(this.current, datagram);
-    if (state === undefined) return;
-    this.current = state;
-    state.receive(datagram, now, path);
-    if (!choice.took(state)) this.choice = undefined;
+    this.current.receive(datagram, now, path);
   }
 
   /**
@@ -219,7 +244,6 @@ export class DtlsConnection implements Connection {
     const d = common.outgoing.shift();
     if (d === undefined) return undefined;
     common.counters.datagramsSent++;
-    this.choice?.sent(d);
     common.onDatagram?.('sent', d);
     return d;
   }
@@ -356,7 +380,7 @@ export class DtlsConnection implements Connection {
 
   /** Whether its version can hibernate at all: DTLS 1.3 can, 1.2 cannot. */
   get canHibernate(): boolean {
-    return this.common.protocolVersion === 'DTLSv1.3';
+    return this.current.protocolVersion === 'DTLSv1.3';
   }
 
   /** The handshake chart's state (`waitServerHello`, `connected`, `failed`, ...), as the version state keeps it in the common state. */

@@ -45,7 +45,8 @@ import { Header12 } from '../record/codec12.js';
 import type { ReadState12 } from '../record/read-state12.js';
 import { readRecords } from '../record/record-loop.js';
 import { MessageArena } from '../wire/message-arena.js';
-import { APPLICATION_DATA, RecordWriter12 } from './record-writer12.js';
+import { APPLICATION_DATA, HANDSHAKE, RECORD_HEADER, RecordWriter12 } from './record-writer12.js';
+import { firstAnswer } from '../connection/first-answer.js';
 import type { Session12 } from './session12.js';
 import type { ChartInspectionEvent } from '../chart-inspection.js';
 import { inspectedChart12 } from './inspected12.js';
@@ -54,6 +55,15 @@ import { Events12 } from './events12.js';
 import { PeerPath12 } from './peer-path12.js';
 import { phase12, RecordPath12 } from './record-path12.js';
 import type { RecordHandlerName12 } from '../connection/record-rules.js';
+
+/**
+ * After a HelloVerifyRequest (authenticated by nothing, RFC 6347 §4.2.1): the 1.3 state of a client offering both that
+ * handed it over, untouched, which a 1.3 answer to our first ClientHello takes back (runtime/dtls/connection.ts).
+ */
+export interface Held13 {
+  /** The 1.3 answer in `datagram` (its first record), come at `now` over `path`: the 1.3 state reads it and speaks from now on. */
+  takeBack(datagram: Uint8Array, now: number, path: string | undefined): void;
+}
 
 /** A ClientHello already sent, for {@link Connection12.fromSentOffer}. */
 export interface Offer12 {
@@ -118,6 +128,8 @@ export class Connection12 implements Inbound12Host, VersionState {
 
   /** Made by {@link clientFromOffer}: the ClientHello already left, the machine starts where the chart's `connect` leads. */
   private fromOffer = false;
+  /** Client after a HelloVerifyRequest to an offer of both versions: the 1.3 state held until a ServerHello is taken. */
+  private held13: Held13 | undefined;
 
   /**
    * Watches the handshake in an XState inspector: XState's actor of the role's chart, fed each event the machine takes
@@ -141,6 +153,11 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.handshake.reassembler.reset(0);
     this.machine.enter(clientStateFromOffer(this.parts, offer.hello, offer.body, offer.messageSeq));
     this.fromOffer = true;
+  }
+
+  /** Client, once it took the HelloVerifyRequest it was made for: the 1.3 state it came from is held (see {@link tookBack}). */
+  hold(held13: Held13): void {
+    this.held13 = held13;
   }
 
   /** Server: the first ClientHello, decoded where its version was chosen (runtime/dtls): not decoded again. */
@@ -248,7 +265,7 @@ export class Connection12 implements Inbound12Host, VersionState {
   receive(datagram: Uint8Array, now: number, path?: string): void {
     this.now = now; // the caller's time: the flight timer's deadlines due by then fire first
     this.clock.advanceTo(now);
-    if (this.machine.ended) return;
+    if (this.machine.ended || (this.held13 !== undefined && this.tookBack(datagram, now, path))) return;
     this.startedAt ??= now;
     this.counts.datagramsReceived++;
     // A client's path is its own socket's (it moves by rebind); a server's is its peer's, which may move (peer-path12.ts).
@@ -325,9 +342,26 @@ export class Connection12 implements Inbound12Host, VersionState {
     };
   }
 
-  /** A 1.3 answer took the connection back (runtime/dtls/connection.ts): this state's flight leaves the clock for good. */
-  retire(): void {
+  /**
+   * A HelloVerifyRequest is authenticated by nothing: until this state takes a ServerHello, a 1.3 answer to our first
+   * ClientHello (first-answer.ts, whole in the datagram's first record, a plaintext handshake one) takes the connection
+   * back to the 1.3 state it came from, which reads the datagram (this state never does: its records after the first
+   * are 1.3's); this state's flight leaves the clock for good.
+   */
+  private tookBack(d: Uint8Array, now: number, path: string | undefined): boolean {
+    const held = this.held13!;
+    if (this.machine.kind !== 'waitServerHello') {
+      this.held13 = undefined; // a ServerHello taken (or the end): the version is 1.2
+      return false;
+    }
+    // type(1) version(2) epoch(2) sequence_number(6) length(2), then the content.
+    if (d.length < RECORD_HEADER || d[0] !== HANDSHAKE || d[3] !== 0 || d[4] !== 0) return false;
+    const end = RECORD_HEADER + ((d[11]! << 8) | d[12]!);
+    if (end > d.length || firstAnswer(d.subarray(RECORD_HEADER, end))?.version !== 'DTLSv1.3') return false;
+    this.held13 = undefined;
     this.flights.stop();
+    held.takeBack(d, now, path);
+    return true;
   }
 
   /** @internal */

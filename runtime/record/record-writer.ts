@@ -105,6 +105,11 @@ export class RecordWriter extends RecordReader {
     return padding;
   }
 
+  /** The sequence number our next epoch-0 record takes (a 1.2 state taking over a client's offer goes on from it). */
+  get nextPlaintextSequence(): number {
+    return this.plaintextSeq;
+  }
+
   /** Our epoch-0 records continue from `next` (never backwards): used after a stateless HelloRetryRequest took a sequence number this layer never saw. */
   continuePlaintextFrom(next: number): void {
     this.plaintextSeq = Math.max(this.plaintextSeq, next);

@@ -6,7 +6,7 @@ import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { Dtls12Connection } from '../support/dtls12-connection.js';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
-import { answeredVersion } from '../../runtime/dtls/version-negotiation.js';
+import { firstAnswer } from '../../runtime/connection/first-answer.js';
 import { Reader } from '../../runtime/wire/reader.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 
@@ -25,6 +25,11 @@ function firstClientHello(d: Uint8Array): ReturnType<typeof decodeClientHello> {
   const w = decodeDatagram12(d)[0]!;
   if (w.kind !== 'record') throw new Error('not a record');
   return decodeClientHello(readDtlsHandshake(new Reader(w.record.fragment, 'H')).fragment);
+}
+
+/** The version the first answer in datagram `d` names, read as the client's first-answer step reads its first record's content (runtime/connection/first-answer.ts). */
+function answeredVersion(d: Uint8Array): 'DTLSv1.2' | 'DTLSv1.3' | undefined {
+  return d.length < 13 || d[0] !== 22 ? undefined : firstAnswer(d.subarray(13))?.version;
 }
 
 /** A client of the default range, DTLSv1.2..DTLSv1.3. */

@@ -1,37 +1,35 @@
 import test from 'ava';
 import { Dtls13Connection } from '../../runtime/connection/connection.js';
-import { CommonState } from '../../runtime/dtls/common-state.js';
 import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
-import { CHARTS13 } from '../../runtime/dtls/role-drivers.js';
-import { state12, VersionChoice, type VersionStateOf } from '../../runtime/dtls/version-choice.js';
-import { clientConfigs } from '../../runtime/dtls/version-configs.js';
 import { Connection12 } from '../../runtime/dtls12/connection12.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 
 /**
- * The version chosen once: which clients have a choice to make at all (runtime/dtls/version-choice.ts), and the
- * server's choice, by its 1.3 state's ClientHello step, from a real first ClientHello of each version (the rest of its rules, over whole handshakes and a
- * hostile network: tests/dtls12/negotiation*.test.ts, versions*.test.ts).
+ * The version chosen once, by the 1.3 state's hello steps, and the 1.2 state (runtime/dtls/state12.ts) made when they
+ * choose 1.2: which clients have a choice to make at all, and the server's choice, by its 1.3 state's ClientHello step,
+ * from a real first ClientHello of each version (the client's first-answer step against forged answers:
+ * tests/connection/first-answer.test.ts; over whole handshakes and a hostile network: tests/dtls12/negotiation*.test.ts,
+ * versions*.test.ts).
  */
 
 const id = makeIdentity('p256', 'localhost');
 const client: DtlsOptions = { wallClock: () => TEST_TIME, trustAnchors: [id.caDer], serverName: 'localhost' };
 const server: DtlsOptions = { wallClock: () => TEST_TIME, certificate: { chain: id.chain, privateKey: id.privateKey } };
 
-function made(options: DtlsOptions): { first: VersionStateOf; choice: VersionChoice | undefined } {
-  const configs = clientConfigs(options);
-  const common = new CommonState(options, configs.config13?.maxDatagramSize ?? configs.config12!.base.maxDatagramSize);
-  const first =
-    configs.config13 === undefined
-      ? state12(options, configs.config12!, common)
-      : Dtls13Connection.sharing('client', configs.config13, options, CHARTS13, common);
-  return { first, choice: VersionChoice.of(common, options, first, configs.config12) };
+/** A client of `options` that sent its first ClientHello. */
+function made(options: DtlsOptions): DtlsConnection {
+  const c = DtlsConnection.client(options);
+  c.connect(0);
+  return c;
 }
 
 test('a client has a choice only where the version can still change', (t) => {
-  t.true(made(client).choice?.open, 'a client offering both waits for the first answer');
-  t.is(made({ ...client, minVersion: 'DTLSv1.3' }).choice, undefined, 'a 1.3-only client has chosen');
-  t.is(made({ ...client, maxVersion: 'DTLSv1.2' }).choice, undefined);
+  const both = made(client);
+  t.is(both.protocolVersion, undefined, 'a client offering both waits for the first answer');
+  t.true(both.versionState instanceof Dtls13Connection, 'its 1.3 state reads the first answer');
+  t.is(made({ ...client, minVersion: 'DTLSv1.3' }).protocolVersion, 'DTLSv1.3', 'a 1.3-only client has chosen');
+  t.is(made({ ...client, maxVersion: 'DTLSv1.2' }).protocolVersion, 'DTLSv1.2');
+  t.true(made({ ...client, maxVersion: 'DTLSv1.2' }).versionState instanceof Connection12);
 });
 
 test("a server's version is open until its first ClientHello chooses it", (t) => {

@@ -1,0 +1,61 @@
+/**
+ * Which version the server's first answer to a ClientHello offering both chose (RFC 8446 §4.2.1 as RFC 9147 §5.3 keeps
+ * it; RFC 6347 §4.2.1), read in place from a plaintext handshake record's content, before anything decodes it: a
+ * ServerHello or HelloRetryRequest with supported_versions is DTLS 1.3 (the 1.3 step checks what it selects); a
+ * ServerHello without it whose server_version is DTLS 1.2, or a HelloVerifyRequest that is one, is DTLS 1.2 (the 1.2
+ * state then decodes it, once). Read by the 1.3 client's first-answer step (role-driver.ts `answered`) and by the 1.2
+ * state it handed a HelloVerifyRequest to (runtime/dtls12/connection12.ts), never throws.
+ */
+import { isHelloVerifyRequest } from './hello-verify-request.js';
+
+/** The handshake types read here (RFC 8446 §4, RFC 6347 §4.3.2). */
+const SERVER_HELLO = 2;
+const HELLO_VERIFY_REQUEST = 3;
+/** The supported_versions extension's type (RFC 8446 §4.2). */
+const SUPPORTED_VERSIONS = 43;
+const DTLS12 = 0xfefd;
+/** msg_type(1) length(3) message_seq(2) fragment_offset(3) fragment_length(3). */
+const HEADER = 12;
+
+export interface FirstAnswer {
+  readonly version: 'DTLSv1.2' | 'DTLSv1.3';
+  /** The answer is a HelloVerifyRequest (authenticated by nothing). */
+  readonly helloVerifyRequest: boolean;
+}
+
+/**
+ * The version the first handshake message in `content` (a plaintext handshake record's) chose, when it is a whole
+ * ServerHello or HelloVerifyRequest, well-formed as far as that is read; undefined for anything else (a fragment, a
+ * truncated or stretched one, another message).
+ */
+export function firstAnswer(content: Uint8Array): FirstAnswer | undefined {
+  if (content.length < HEADER) return undefined;
+  const type = content[0]!;
+  const length = (content[1]! << 16) | (content[2]! << 8) | content[3]!;
+  const offset = (content[6]! << 16) | (content[7]! << 8) | content[8]!;
+  const fragment = (content[9]! << 16) | (content[10]! << 8) | content[11]!;
+  if (offset !== 0 || fragment !== length || HEADER + length > content.length) return undefined;
+  const body = content.subarray(HEADER, HEADER + length);
+  if (type === HELLO_VERIFY_REQUEST)
+    return isHelloVerifyRequest(body) ? { version: 'DTLSv1.2', helloVerifyRequest: true } : undefined;
+  if (type !== SERVER_HELLO) return undefined;
+  const version = serverHelloVersion(body);
+  return version === undefined ? undefined : { version, helloVerifyRequest: false };
+}
+
+/** server_version(2) random(32) session_id<0..32> cipher_suite(2) compression(1) extensions<0..2^16-1>: is supported_versions there? */
+function serverHelloVersion(b: Uint8Array): 'DTLSv1.2' | 'DTLSv1.3' | undefined {
+  if (b.length < 35) return undefined;
+  const version = (b[0]! << 8) | b[1]!;
+  let at = 34 + 1 + b[34]! + 3;
+  if (at + 2 > b.length) return version === DTLS12 && at === b.length ? 'DTLSv1.2' : undefined;
+  const end = at + 2 + ((b[at]! << 8) | b[at + 1]!);
+  if (end !== b.length) return undefined;
+  for (at += 2; at + 4 <= end;) {
+    const type = (b[at]! << 8) | b[at + 1]!;
+    const length = (b[at + 2]! << 8) | b[at + 3]!;
+    if (type === SUPPORTED_VERSIONS) return 'DTLSv1.3';
+    at += 4 + length;
+  }
+  return version === DTLS12 ? 'DTLSv1.2' : undefined;
+}

@@ -1,0 +1,178 @@
+import test from 'ava';
+import { Dtls13Connection } from '../../runtime/connection/connection.js';
+import { firstAnswer } from '../../runtime/connection/first-answer.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { Connection12 } from '../../runtime/dtls12/connection12.js';
+import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
+
+/**
+ * A client offering both versions chooses from the server's first answer, in its 1.3 state's first-answer step
+ * (runtime/connection/first-answer.ts reads it in place; role-driver.ts `answered` hands a 1.2 one over; the 1.2 state
+ * holds the 1.3 one after a HelloVerifyRequest, runtime/dtls12/connection12.ts `tookBack`; the 1.3 state taken back
+ * sets the cookie hello's alerts aside, runtime/connection/connection.ts). Against what an attacker sends: a forged
+ * HelloVerifyRequest before the real 1.3 answer, replayed ones, a truncated one, one after the ServerHello, a 1.2
+ * ServerHello with a forged version, a plaintext alert about the cookie hello. Each case fails under the one-line
+ * mutation its comment names.
+ */
+
+const id = makeIdentity('p256', 'localhost');
+const client: DtlsOptions = { wallClock: () => TEST_TIME, trustAnchors: [id.caDer], serverName: 'localhost' };
+const server: DtlsOptions = { wallClock: () => TEST_TIME, certificate: { chain: id.chain, privateKey: id.privateKey } };
+
+/** `body` as a handshake message of type `msgType` in one epoch-0 record (`fragment`: the bytes the header says it carries). */
+function record(msgType: number, body: Uint8Array, fragment = body.length, sequence = 0): Uint8Array {
+  const h = Uint8Array.of(msgType, 0, 0, body.length, 0, 0, 0, 0, 0, 0, 0, fragment, ...body.subarray(0, fragment));
+  return Uint8Array.of(22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, sequence, 0, h.length, ...h);
+}
+
+/** A forged HelloVerifyRequest (authenticated by nothing, RFC 6347 §4.2.1): server_version DTLS 1.0, a 16-byte cookie. */
+const FORGED_HVR = record(3, Uint8Array.of(0xfe, 0xff, 16, ...new Uint8Array(16).fill(0xc0)));
+
+/** A plaintext fatal illegal_parameter alert, as a 1.3 server answers a ClientHello with a legacy_cookie. */
+const COOKIE_ALERT = Uint8Array.of(21, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2, 2, 47);
+
+function drain(c: DtlsConnection): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let d = c.pollTransmit(); d !== undefined; d = c.pollTransmit()) out.push(d);
+  return out;
+}
+
+function pump(c: DtlsConnection, s: DtlsConnection, now: number): void {
+  for (let moved = true; moved;) {
+    moved = false;
+    for (const d of drain(c)) (s.receive(d, now, 'client'), (moved = true));
+    for (const d of drain(s)) (c.receive(d, now, 'server'), (moved = true));
+  }
+}
+
+/** A client offering both that sent its first ClientHello (returned), and a 1.3-only server. */
+function started(serverExtra: DtlsOptions = {}): { c: DtlsConnection; s: DtlsConnection; hello: Uint8Array[] } {
+  const c = DtlsConnection.client(client);
+  const s = DtlsConnection.server({ ...server, minVersion: 'DTLSv1.3', ...serverExtra });
+  c.connect(0);
+  return { c, s, hello: drain(c) };
+}
+
+test('a forged HelloVerifyRequest, then the real 1.3 ServerHello: the held 1.3 state takes the connection back', (t) => {
+  // Mutation: `if (helloVerifyRequest) state.hold(...)` in runtime/dtls/connection.ts dropped: the 1.3 answer goes to
+  // the 1.2 state, which fails.
+  const { c, s, hello } = started();
+  const first = c.versionState;
+  c.receive(FORGED_HVR, 1, 'server');
+  t.true(c.versionState instanceof Connection12, 'the 1.2 state answers the HelloVerifyRequest');
+  t.is(c.protocolVersion, 'DTLSv1.2');
+  t.is(c.stats.datagramsReceived, 1, 'the datagram counted once');
+  t.is(c.stats.recordsReceived, 1, 'its record counted once');
+  t.is(drain(c).length, 1, 'the ClientHello again, with the cookie (lost here)');
+  for (const d of hello) s.receive(d, 2, 'client');
+  pump(c, s, 3);
+  t.is(c.versionState, first, 'the 1.3 state it came from, not a new one');
+  t.is(c.state, 'connected', JSON.stringify(c.failure));
+  t.is(c.protocolVersion, 'DTLSv1.3');
+});
+
+test('replayed HelloVerifyRequests keep the 1.3 state held: the real 1.3 answer still takes the connection back', (t) => {
+  // Mutation: in Connection12.tookBack, `return false` on an answer that is not 1.3 becomes `{ this.held13 = undefined;
+  // return false; }`: the replay lets the 1.3 state go and the real answer fails the 1.2 state.
+  const { c, s, hello } = started();
+  for (let i = 0; i < 3; i++) c.receive(FORGED_HVR, 1 + i, 'server');
+  t.true(c.versionState instanceof Connection12);
+  t.is(c.failure, undefined, 'a replayed HelloVerifyRequest ends nothing');
+  drain(c);
+  for (const d of hello) s.receive(d, 5, 'client');
+  pump(c, s, 6);
+  t.is(c.state, 'connected', JSON.stringify(c.failure));
+  t.is(c.protocolVersion, 'DTLSv1.3');
+});
+
+test('a truncated or fragmented HelloVerifyRequest names no version: the client waits in 1.3', (t) => {
+  // Mutation: first-answer.ts's `fragment !== length` check dropped: the fragment reads as a whole one and hands over.
+  const body = Uint8Array.of(0xfe, 0xfd, 16, ...new Uint8Array(16).fill(1));
+  for (const d of [record(3, body, 10), record(3, body).subarray(0, 30)]) {
+    const { c } = started();
+    c.receive(d, 1, 'server');
+    t.true(c.versionState instanceof Dtls13Connection);
+    t.is(c.protocolVersion, undefined, 'still open');
+    t.is(c.failure, undefined);
+    t.is(c.state, 'waitServerHello');
+  }
+  t.is(firstAnswer(record(3, body, 10).subarray(13)), undefined);
+  t.deepEqual(firstAnswer(record(3, body).subarray(13)), { version: 'DTLSv1.2', helloVerifyRequest: true });
+});
+
+test('a 1.2 ServerHello with a forged server_version names no version: it stays with the 1.3 state, which refuses it', (t) => {
+  // Mutation: first-answer.ts's last line `version === DTLS12 ? 'DTLSv1.2' : undefined` made `'DTLSv1.2'`: the forgery
+  // hands the connection to the 1.2 state.
+  const sh = (version: number): Uint8Array =>
+    Uint8Array.of(version >> 8, version & 0xff, ...new Uint8Array(32).fill(9), 0, 0xc0, 0x2b, 0, 0, 0);
+  t.deepEqual(firstAnswer(record(2, sh(0xfefd)).subarray(13)), { version: 'DTLSv1.2', helloVerifyRequest: false });
+  for (const version of [0xfefc, 0x0303, 0xfeff]) {
+    t.is(firstAnswer(record(2, sh(version)).subarray(13)), undefined);
+    const { c } = started();
+    c.receive(record(2, sh(version)), 1, 'server');
+    t.true(c.versionState instanceof Dtls13Connection, `server_version ${version.toString(16)}`);
+  }
+});
+
+test('an answer after the 1.3 ServerHello is no first answer: a HelloVerifyRequest then is set aside', (t) => {
+  // Mutation: `s.kind !== 'waitServerHello' ||` dropped from ClientMachine.answered (role-driver.ts): the
+  // HelloVerifyRequest hands a 1.3 handshake under way to a 1.2 state. The ServerHello comes as the datagram's second
+  // record (after an empty handshake record), so the first-answer step did not see it.
+  const { c, s, hello } = started({ maxDatagramSize: 400 });
+  for (const d of hello) s.receive(d, 1, 'client');
+  const flight = drain(s);
+  c.receive(Uint8Array.of(22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, ...flight[0]!), 2, 'server');
+  t.not(c.state, 'waitServerHello', 'the ServerHello taken');
+  c.receive(FORGED_HVR, 3, 'server');
+  t.true(c.versionState instanceof Dtls13Connection);
+  t.is(c.failure, undefined);
+  for (const d of flight.slice(1)) c.receive(d, 4, 'server');
+  pump(c, s, 5);
+  t.is(c.state, 'connected', JSON.stringify(c.failure));
+});
+
+test('after a HelloVerifyRequest and the 1.2 ServerHello, a 1.3 answer no longer takes the connection back', (t) => {
+  // Mutation: the `this.machine.kind !== 'waitServerHello'` check dropped from Connection12.tookBack: a 1.3 ServerHello
+  // after the 1.2 one takes a 1.2 handshake under way back to 1.3.
+  const c = DtlsConnection.client(client);
+  const s12 = DtlsConnection.server({ ...server, maxVersion: 'DTLSv1.2' });
+  const s13 = DtlsConnection.server({ ...server, minVersion: 'DTLSv1.3' });
+  c.connect(0);
+  const hello = drain(c);
+  for (const d of hello) s13.receive(d, 1, 'client');
+  const answer13 = drain(s13); // what a 1.3 server on the path would answer the same ClientHello
+  for (const d of hello) s12.receive(d, 1, 'client');
+  for (const d of drain(s12)) c.receive(d, 2, 'server'); // the 1.2 server's HelloVerifyRequest
+  t.true(c.versionState instanceof Connection12);
+  for (const d of drain(c)) s12.receive(d, 2, 'client'); // the ClientHello with its cookie
+  for (const d of drain(s12)) c.receive(d, 3, 'server'); // its ServerHello flight
+  t.true(c.versionState instanceof Connection12);
+  t.not(c.state, 'waitServerHello', 'the 1.2 ServerHello taken');
+  for (const d of answer13) c.receive(d, 4, 'server'); // a 1.3 ServerHello now: no first answer any more
+  t.true(c.versionState instanceof Connection12, 'the 1.2 handshake goes on');
+  pump(c, s12, 5);
+  t.is(c.state, 'connected', JSON.stringify(c.failure));
+  t.is(c.protocolVersion, 'DTLSv1.2');
+});
+
+test('taken back after a HelloVerifyRequest, the 1.3 state sets plaintext alerts about the cookie hello aside', (t) => {
+  // Mutation: `this.cookieHelloSent = true` dropped from Dtls13Connection.takenBack: the alert ends the handshake.
+  const { c, s, hello } = started({ maxDatagramSize: 400 });
+  c.receive(FORGED_HVR, 1, 'server');
+  drain(c);
+  for (const d of hello) s.receive(d, 2, 'client');
+  const flight = drain(s);
+  t.true(flight.length > 1, 'the flight in several datagrams');
+  // The ServerHello alone (the first record of the flight's first datagram): no protected record yet, so plaintext is
+  // still read when the alert comes.
+  const first = flight[0]!;
+  c.receive(first.subarray(0, 13 + ((first[11]! << 8) | first[12]!)), 3, 'server');
+  t.true(c.versionState instanceof Dtls13Connection, 'taken back');
+  t.is(c.state, 'waitEncryptedExtensions');
+  c.receive(COOKIE_ALERT, 3, 'server');
+  t.is(c.failure, undefined, 'the alert answers the cookie hello, not this handshake');
+  for (const d of flight) c.receive(d, 4, 'server');
+  pump(c, s, 5);
+  t.is(c.state, 'connected', JSON.stringify(c.failure));
+  t.is(c.stats.ignored['stale-alert'], 1, 'set aside and counted');
+});
