@@ -39,9 +39,11 @@ function drain(c: DtlsConnection): Uint8Array[] {
 
 function pump(c: DtlsConnection, s: DtlsConnection, now: number): void {
   for (let moved = true; moved;) {
-    moved = false;
-    for (const d of drain(c)) (s.receive(d, now, 'client'), (moved = true));
-    for (const d of drain(s)) (c.receive(d, now, 'server'), (moved = true));
+    const out = drain(c);
+    for (const d of out) s.receive(d, now, 'client');
+    const back = drain(s);
+    for (const d of back) c.receive(d, now, 'server');
+    moved = out.length + back.length > 0;
   }
 }
 
