@@ -48,8 +48,11 @@ function pump(c: DtlsConnection, s: DtlsConnection, now: number): void {
 }
 
 /** A client offering both that sent its first ClientHello (returned), and a 1.3-only server. */
-function started(serverExtra: DtlsOptions = {}): { c: DtlsConnection; s: DtlsConnection; hello: Uint8Array[] } {
-  const c = DtlsConnection.client(client);
+function started(
+  serverExtra: DtlsOptions = {},
+  clientExtra: DtlsOptions = {},
+): { c: DtlsConnection; s: DtlsConnection; hello: Uint8Array[] } {
+  const c = DtlsConnection.client({ ...client, ...clientExtra });
   const s = DtlsConnection.server({ ...server, minVersion: 'DTLSv1.3', ...serverExtra });
   c.connect(0);
   return { c, s, hello: drain(c) };
@@ -88,9 +91,15 @@ test('replayed HelloVerifyRequests keep the 1.3 state held: the real 1.3 answer 
 });
 
 test('a truncated or fragmented HelloVerifyRequest names no version: the client waits in 1.3', (t) => {
-  // Mutation: first-answer.ts's `fragment !== length` check dropped: the fragment reads as a whole one and hands over.
+  // Mutation: first-answer.ts's `fragment !== length` check dropped: a first fragment followed by the second in the same
+  // record reads as a whole HelloVerifyRequest (its last bytes the second fragment's header) and hands over.
   const body = Uint8Array.of(0xfe, 0xfd, 16, ...new Uint8Array(16).fill(1));
-  for (const d of [record(3, body, 10), record(3, body).subarray(0, 30)]) {
+  const halves = Uint8Array.of(
+    ...[3, 0, 0, 19, 0, 0, 0, 0, 0, 0, 0, 10, ...body.subarray(0, 10)],
+    ...[3, 0, 0, 19, 0, 0, 0, 0, 0, 10, 0, 9, ...body.subarray(10)],
+  );
+  const inTwo = Uint8Array.of(22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, halves.length, ...halves);
+  for (const d of [record(3, body, 10), record(3, body).subarray(0, 30), inTwo]) {
     const { c } = started();
     c.receive(d, 1, 'server');
     t.true(c.versionState instanceof Dtls13Connection);
@@ -116,10 +125,31 @@ test('a 1.2 ServerHello with a forged server_version names no version: it stays 
   }
 });
 
+test('a HelloVerifyRequest after a HelloRetryRequest is no first answer: set aside, the 1.3 handshake goes on', (t) => {
+  // Mutation: `|| s.offer.retry !== undefined` dropped from ClientMachine.answered (role-driver.ts): the
+  // HelloVerifyRequest hands the 1.3 handshake under way, with our second ClientHello, to a 1.2 state. The
+  // HelloRetryRequest comes as the datagram's second record (after an empty handshake record), so the first-answer step
+  // did not see it.
+  const { c, s, hello } = started({ groups: ['secp384r1'] }, { groups: ['x25519', 'secp384r1'] });
+  for (const d of hello) s.receive(d, 1, 'client');
+  const [retry] = drain(s);
+  c.receive(Uint8Array.of(22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, ...retry!), 2, 'server');
+  t.is(c.state, 'waitServerHello', 'the HelloRetryRequest taken');
+  const second = drain(c);
+  t.is(second.length, 1, 'the second ClientHello');
+  c.receive(FORGED_HVR, 3, 'server');
+  t.true(c.versionState instanceof Dtls13Connection);
+  t.is(c.failure, undefined);
+  for (const d of second) s.receive(d, 4, 'client');
+  pump(c, s, 5);
+  t.is(c.state, 'connected', JSON.stringify(c.failure));
+  t.is(c.protocolVersion, 'DTLSv1.3');
+});
+
 test('an answer after the 1.3 ServerHello is no first answer: a HelloVerifyRequest then is set aside', (t) => {
-  // Mutation: `s.kind !== 'waitServerHello' ||` dropped from ClientMachine.answered (role-driver.ts): the
-  // HelloVerifyRequest hands a 1.3 handshake under way to a 1.2 state. The ServerHello comes as the datagram's second
-  // record (after an empty handshake record), so the first-answer step did not see it.
+  // Two guards hold here, so no one-line mutation breaks this alone: the state moved on from waitServerHello, and our
+  // first ClientHello's flight ended with the ServerHello (nothing outstanding to hand over). The ServerHello comes as the
+  // datagram's second record (after an empty handshake record), so the first-answer step did not see it.
   const { c, s, hello } = started({ maxDatagramSize: 400 });
   for (const d of hello) s.receive(d, 1, 'client');
   const flight = drain(s);
