@@ -13,7 +13,7 @@ import { decodeClientHello12 } from '../dtls12/client-hello-body12.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { offeredVersions } from '../connection/offered-versions.js';
 import { Reader } from '../wire/reader.js';
-import { readDtls12Record, type Dtls12Record } from '../../generated/wire/dtls12-record.js';
+import { readDtls12Record } from '../../generated/wire/dtls12-record.js';
 import type { DtlsVersionName } from '../versions/versions.js';
 
 export type ServerVersionChoice =
@@ -38,16 +38,6 @@ export type ServerVersionChoice =
   /** A ClientHello offering no enabled version: protocol_version. */
   | { readonly version: undefined; readonly reason: 'no-common-version' };
 
-/**
- * The fragment of the datagram's first record when it is a DTLSPlaintext handshake record of epoch 0. Only that record
- * is read: what follows it (a 1.3 flight's protected records in the unified header, 0-RTT data) is the handshake's to
- * read. Throws DecodeError for a short first record.
- */
-function firstHandshakeRecord(datagram: Uint8Array): Dtls12Record | undefined {
-  const r = readDtls12Record(new Reader(datagram, 'Datagram12'));
-  return r.epoch === 0 && r.type === 'handshake' ? r : undefined;
-}
-
 /** A ClientHello's body and what it decoded to. */
 export interface DecodedClientHello {
   readonly body: Uint8Array;
@@ -62,8 +52,10 @@ export function chooseServerVersion(datagram: Uint8Array, enabled: readonly Dtls
   let messageSeq: number;
   let recordSequence: number;
   try {
-    const first = firstHandshakeRecord(datagram);
-    if (first === undefined) return { version: undefined, reason: 'not-a-client-hello' };
+    // Only the first record, a DTLSPlaintext handshake one of epoch 0, is read: what follows it (a 1.3 flight's
+    // protected records, 0-RTT data) is the handshake's.
+    const first = readDtls12Record(new Reader(datagram, 'Datagram12'));
+    if (first.epoch !== 0 || first.type !== 'handshake') return { version: undefined, reason: 'not-a-client-hello' };
     recordSequence = first.sequenceNumber;
     const f = readDtlsHandshake(new Reader(first.fragment, 'Handshake'));
     messageSeq = f.messageSeq;
