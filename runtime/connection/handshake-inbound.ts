@@ -6,7 +6,6 @@ import type { ReceivedRecord } from '../record/record-reader.js';
 import { DecodeError, Reader } from '../wire/index.js';
 import { epochAllows, handlerFor, type HandshakeHandler } from './handler-table.js';
 import type { InboundContext } from './inbound-context.js';
-import { isHelloVerifyRequest } from './hello-verify-request.js';
 
 type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
 
@@ -41,7 +40,6 @@ export class HandshakeInbound {
     let accepted = false;
     let duplicate = false;
     for (const f of fragments) {
-      if (f.msgType === 'hello_verify_request' && !r.protected) this.helloVerifyRequest(f);
       const handler = this.admit(f.msgType, r.epoch, r.protected);
       if (!handler) return;
       // Plaintext carries only the hellos: nothing ahead of the next expected message is kept for an unauthenticated sender.
@@ -83,23 +81,6 @@ export class HandshakeInbound {
       }
     }
     if (duplicate && !accepted) this.peerRetransmitted(r);
-  }
-
-  /**
-   * A client doing DTLS 1.3 only, waiting for the answer to its first ClientHello, and the server answered with a whole
-   * HelloVerifyRequest (it speaks DTLS 1.2): protocol_version at once, not a wait for a ServerHello that never comes
-   * (docs/versions.md). It is no more forgeable than the plaintext alerts this state takes anyway (RFC 9147 §4.5.2). A
-   * client offering 1.2 too never gets here with one: its first-answer step (role-driver.ts `answered`) takes it.
-   * Anything else is set aside by `admit` (no handler).
-   */
-  private helloVerifyRequest(f: DtlsHandshake): void {
-    const c = this.c;
-    if (c.role !== 'client' || this.driver.kind !== 'waitServerHello' || c.parts.config.offer12 !== undefined) return;
-    if (f.fragmentOffset !== 0 || f.fragment.length !== f.length || !isHelloVerifyRequest(f.fragment)) return;
-    throw new ProtocolError(
-      'protocol_version',
-      'the server answered with a HelloVerifyRequest (it speaks DTLS 1.2), and this client does DTLS 1.3 only',
-    );
   }
 
   /**

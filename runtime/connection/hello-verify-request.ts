@@ -1,8 +1,8 @@
 /**
  * Whether a handshake message body is a HelloVerifyRequest that is one (RFC 6347 §4.2.1: server_version DTLS 1.0 or
- * 1.2, then a cookie of 1 to 255 bytes and nothing after), read in place: a client offering both versions goes on in 1.2
- * on one (first-answer.ts), a 1.3-only client refuses one with protocol_version
- * (handshake-inbound.ts). A HelloVerifyRequest is authenticated by nothing, as a plaintext alert is not.
+ * 1.2, then a cookie of 1 to 255 bytes and nothing after), read in place (first-answer.ts): a client offering both
+ * versions goes on in 1.2 on one, a 1.3-only client refuses one with protocol_version (role-driver.ts `answered`). A
+ * HelloVerifyRequest is authenticated by nothing, as a plaintext alert is not.
  */
 const DTLS10 = 0xfeff;
 const DTLS12 = 0xfefd;

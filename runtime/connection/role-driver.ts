@@ -34,8 +34,9 @@ import { LONGEST_CLIENT_HELLO_12, type Answered12, type FallBack12 } from './fal
 import { offeredVersions } from './offered-versions.js';
 import { firstAnswer } from './first-answer.js';
 
-/** ClientHello's msg_type (RFC 8446 §4). */
+/** ClientHello's and HelloVerifyRequest's msg_type (RFC 8446 §4, RFC 6347 §4.3.2). */
 const CLIENT_HELLO = 1;
+const HELLO_VERIFY_REQUEST = 3;
 
 /** Events both charts take from the connection itself rather than from a message. */
 export type ControlEvent =
@@ -68,7 +69,8 @@ export interface RoleDriver {
   /**
    * Client: a plaintext handshake record, the first of `datagram`, before it is read (`content`, its fragments): true
    * when it is the server's first answer to our first ClientHello and chose DTLS 1.2, and went with the datagram to the
-   * 1.2 state (this state is held, silently closed, for {@link takenBack}).
+   * 1.2 state (this state is held, silently closed, for {@link takenBack}). @throws ProtocolError (protocol_version) for
+   * a HelloVerifyRequest to a client doing DTLS 1.3 only.
    */
   answered?(datagram: Uint8Array, content: Uint8Array): boolean;
   /** Client: a 1.3 answer to our first ClientHello took the connection back from the 1.2 state `answered` made. */
@@ -204,7 +206,7 @@ function inspected(
 }
 
 class ClientMachine extends Machine13<ClientState, ClientEvent> {
-  /** Offering DTLS 1.2 too: where a 1.2 first answer goes; undefined once the first answer came (or the state moved on). */
+  /** Offering DTLS 1.2 too: where a 1.2 first answer goes; undefined once the first answer came. */
   private answered12: Answered12 | undefined;
   /** The state held while a 1.2 state answers a HelloVerifyRequest (this machine closed meanwhile). */
   private held: ClientState | undefined;
@@ -230,16 +232,28 @@ class ClientMachine extends Machine13<ClientState, ClientEvent> {
    * to read; a 1.2 ServerHello or a HelloVerifyRequest goes, with the datagram and our ClientHello as sent, to the 1.2
    * state runtime/dtls makes (`Answered12`), and this state closes without a word (held for {@link takenBack} after a
    * HelloVerifyRequest). Anything else (a fragment, a forgery that does not read as either) is this state's, which
-   * drops or refuses it; once it moved on from waiting for the first answer, the version is 1.3.
+   * drops or refuses it; once it moved on from waiting for the first answer, the version is 1.3. A client doing 1.3
+   * only refuses a HelloVerifyRequest with protocol_version at once, rather than wait for a ServerHello that never
+   * comes (docs/versions.md): it is no more forgeable than the plaintext alerts this state takes anyway (RFC 9147
+   * §4.5.2).
    */
   answered(datagram: Uint8Array, content: Uint8Array): boolean {
-    const hook = this.answered12;
-    if (hook === undefined) return false;
     const s = this.state;
-    if (s.kind !== 'waitServerHello' || s.offer.retry !== undefined) {
-      if (s.kind !== 'start') this.answered12 = undefined;
+    if (s.kind !== 'waitServerHello') return false;
+    const hook = this.answered12;
+    if (hook === undefined) {
+      if (
+        this.context.parts.config.offer12 === undefined &&
+        content[0] === HELLO_VERIFY_REQUEST &&
+        firstAnswer(content)
+      )
+        throw new ProtocolError(
+          'protocol_version',
+          'the server answered with a HelloVerifyRequest (it speaks DTLS 1.2), and this client does DTLS 1.3 only',
+        );
       return false;
     }
+    if (s.offer.retry !== undefined) return false;
     const answer = firstAnswer(content);
     if (answer === undefined) return false;
     this.answered12 = undefined;

@@ -7,8 +7,8 @@ import { Connection12 } from '../../runtime/dtls12/connection12.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 
 /**
- * A HelloVerifyRequest read in place (runtime/connection/hello-verify-request.ts), and what a 1.3-only client's inbound
- * (runtime/connection/handshake-inbound.ts) does with one while it waits for the answer to its first ClientHello:
+ * A HelloVerifyRequest read in place (runtime/connection/hello-verify-request.ts), and what a 1.3-only client's first-answer step
+ * (runtime/connection/role-driver.ts `answered`) does with one while it waits for the answer to its first ClientHello:
  * protocol_version for one that is one, whole; nothing for a forged, truncated, stretched or fragmented one, nor in
  * another state. Each case fails under a one-line mutation of the rule it names (the commit says which).
  */
