@@ -125,26 +125,31 @@ test('a 1.2 ServerHello with a forged server_version names no version: it stays 
   }
 });
 
-test('a HelloVerifyRequest after a HelloRetryRequest is no first answer: set aside, the 1.3 handshake goes on', (t) => {
-  // Mutation: `|| s.offer.retry !== undefined` dropped from ClientMachine.answered (role-driver.ts): the
-  // HelloVerifyRequest hands the 1.3 handshake under way, with our second ClientHello, to a 1.2 state. The
-  // HelloRetryRequest comes as the datagram's second record (after an empty handshake record), so the first-answer step
-  // did not see it.
-  const { c, s, hello } = started({ groups: ['secp384r1'] }, { groups: ['x25519', 'secp384r1'] });
-  for (const d of hello) s.receive(d, 1, 'client');
-  const [retry] = drain(s);
-  c.receive(Uint8Array.of(22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, ...retry!), 2, 'server');
-  t.is(c.state, 'waitServerHello', 'the HelloRetryRequest taken');
-  const second = drain(c);
-  t.is(second.length, 1, 'the second ClientHello');
-  c.receive(FORGED_HVR, 3, 'server');
-  t.true(c.versionState instanceof Dtls13Connection);
-  t.is(c.failure, undefined);
-  for (const d of second) s.receive(d, 4, 'client');
-  pump(c, s, 5);
-  t.is(c.state, 'connected', JSON.stringify(c.failure));
-  t.is(c.protocolVersion, 'DTLSv1.3');
-});
+for (const seen of [false, true]) {
+  test(`a HelloVerifyRequest after a HelloRetryRequest ${seen ? 'the first-answer step read' : 'in a later record'}: set aside, the 1.3 handshake goes on`, (t) => {
+    // Mutations: `if (s.offer.retry !== undefined) return false;` dropped from ClientMachine.answered (role-driver.ts):
+    // with the HelloRetryRequest in a later record (behind an empty handshake record, so the step did not read it), the
+    // HelloVerifyRequest hands the 1.3 handshake under way, with our second ClientHello, to a 1.2 state.
+    // `this.context.parts.config.offer12 === undefined &&` dropped there: with the HelloRetryRequest read as the first
+    // answer (the choice settled), the HelloVerifyRequest ends the connection as if it did 1.3 only.
+    const { c, s, hello } = started({ groups: ['secp384r1'] }, { groups: ['x25519', 'secp384r1'] });
+    for (const d of hello) s.receive(d, 1, 'client');
+    const [retry] = drain(s);
+    const empty = Uint8Array.of(22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0);
+    c.receive(seen ? retry! : Uint8Array.of(...empty, ...retry!), 2, 'server');
+    t.is(c.state, 'waitServerHello', 'the HelloRetryRequest taken');
+    t.is(c.protocolVersion, seen ? 'DTLSv1.3' : undefined);
+    const second = drain(c);
+    t.is(second.length, 1, 'the second ClientHello');
+    c.receive(FORGED_HVR, 3, 'server');
+    t.true(c.versionState instanceof Dtls13Connection);
+    t.is(c.failure, undefined);
+    for (const d of second) s.receive(d, 4, 'client');
+    pump(c, s, 5);
+    t.is(c.state, 'connected', JSON.stringify(c.failure));
+    t.is(c.protocolVersion, 'DTLSv1.3');
+  });
+}
 
 test('an answer after the 1.3 ServerHello is no first answer: a HelloVerifyRequest then is set aside', (t) => {
   // Two guards hold here, so no one-line mutation breaks this alone: the state moved on from waitServerHello, and our
