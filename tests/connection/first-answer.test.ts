@@ -74,6 +74,13 @@ test('a forged HelloVerifyRequest, then the real 1.3 ServerHello: the held 1.3 s
   t.is(c.versionState, first, 'the 1.3 state it came from, not a new one');
   t.is(c.state, 'connected', JSON.stringify(c.failure));
   t.is(c.protocolVersion, 'DTLSv1.3');
+  // Mutation: `this.flights.stop()` dropped from Connection12.tookBack: the 1.2 state's timer stays on the one clock
+  // and sends the ClientHello with the cookie again (a plaintext handshake record) into the 1.3 session.
+  for (const now of [2_000, 5_000, 12_000]) c.handleTimeout(now);
+  t.false(
+    drain(c).some((d) => d[0] === 22),
+    'no 1.2 retransmission once taken back',
+  );
 });
 
 test('replayed HelloVerifyRequests keep the 1.3 state held: the real 1.3 answer still takes the connection back', (t) => {
