@@ -23,6 +23,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { codeCacheFile, userCodeCacheDir } from '../../runtime/load-bundle.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const LOADER = pathToFileURL(join(ROOT, 'runtime', 'load-bundle.ts')).href;
@@ -143,3 +144,45 @@ test('DTLS13_COMPILE_CACHE=0 reads and writes nothing; another value is the dire
   t.deepEqual(cacheFiles(cacheDir), []);
   t.is(load(bundle, cacheDir, { DTLS13_COMPILE_CACHE: elsewhere }).outcome, 'accepted');
 });
+
+test('the user cache directory per platform: XDG_CACHE_HOME only when absolute, LOCALAPPDATA on Windows', (t) => {
+  const home = { HOME: '/home/u' };
+  t.is(userCodeCacheDir(home, 'linux'), '/home/u/.cache/dtls13/v8');
+  t.is(userCodeCacheDir({ ...home, XDG_CACHE_HOME: '/var/cache/u' }, 'linux'), '/var/cache/u/dtls13/v8');
+  t.is(userCodeCacheDir({ ...home, XDG_CACHE_HOME: 'relative' }, 'linux'), '/home/u/.cache/dtls13/v8');
+  t.is(userCodeCacheDir(home, 'darwin'), '/home/u/Library/Caches/dtls13/v8');
+  t.is(
+    userCodeCacheDir({ USERPROFILE: 'C:/Users/u', LOCALAPPDATA: 'C:/AppData' }, 'win32'),
+    join('C:/AppData', 'dtls13', 'v8'),
+  );
+  t.is(
+    userCodeCacheDir({ USERPROFILE: 'C:/Users/u' }, 'win32'),
+    join('C:/Users/u', 'AppData', 'Local', 'dtls13', 'v8'),
+  );
+});
+
+test.serial(
+  'the cache file: named for the bundle hash, Node, V8 and arch; off or elsewhere by DTLS13_COMPILE_CACHE',
+  (t) => {
+    const saved = process.env['DTLS13_COMPILE_CACHE'];
+    t.teardown(() => {
+      if (saved === undefined) delete process.env['DTLS13_COMPILE_CACHE'];
+      else process.env['DTLS13_COMPILE_CACHE'] = saved;
+    });
+    delete process.env['DTLS13_COMPILE_CACHE'];
+    const hash = 'ab'.repeat(32);
+    const file = codeCacheFile('/x/index.bundle.cjs', hash, { defaultCacheDir: '/cache' })!;
+    t.true(file.startsWith(`/cache/index.bundle-${'ab'.repeat(8)}-node${process.versions.node}-v8-`), file);
+    t.true(file.endsWith('.cache'));
+    t.true(file.includes(process.arch));
+    t.not(codeCacheFile('/x/index.bundle.cjs', 'cd'.repeat(32), { defaultCacheDir: '/cache' }), file, 'another bundle');
+    for (const off of ['0', 'off', 'FALSE', 'no']) {
+      process.env['DTLS13_COMPILE_CACHE'] = off;
+      t.is(codeCacheFile('/x/b.cjs', hash, { defaultCacheDir: '/cache' }), undefined, off);
+    }
+    process.env['DTLS13_COMPILE_CACHE'] = '/elsewhere';
+    t.true(codeCacheFile('/x/b.cjs', hash, { defaultCacheDir: '/cache' })!.startsWith('/elsewhere/b-'));
+    process.env['DTLS13_COMPILE_CACHE'] = '';
+    t.true(codeCacheFile('/x/b.cjs', hash, { defaultCacheDir: '/cache' })!.startsWith('/cache/b-'));
+  },
+);

@@ -1,0 +1,74 @@
+/**
+ * credentialItems (runtime/pki/credential-input.ts): node:tls's forms of cert, key and ca. PEM strings and PEM bytes
+ * are read as PEM blocks, other bytes as DER (a copy, a plain Uint8Array); each item is named in errors (`ca[2]`);
+ * an empty list, an empty item, a non-PEM string, any other type are ConfigErrors naming the option.
+ */
+import test from 'ava';
+import { ConfigError } from '../../runtime/config-error.js';
+import { credentialItems } from '../../runtime/pki/credential-input.js';
+import { certificateToPem } from '../../runtime/pki/pem.js';
+import { makeIdentity } from '../support/pki-fixtures.js';
+
+const id = makeIdentity('p256', 'a.test');
+const pem = certificateToPem(id.chain[0]!);
+
+const optionOf = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e.option;
+    throw e;
+  }
+  throw new Error('no ConfigError');
+};
+
+test('PEM as a string or as bytes (leading blank lines too), DER as bytes, one item or a list', (t) => {
+  const [fromString] = credentialItems('cert', pem);
+  t.is(fromString!.option, 'cert');
+  t.deepEqual(fromString!.pem![0]!.der, id.chain[0]);
+  t.is(fromString!.der, undefined);
+  const [fromBytes] = credentialItems('cert', Buffer.from(`\n  ${pem}`));
+  t.deepEqual(fromBytes!.pem![0]!.der, id.chain[0]);
+  const items = credentialItems('ca', [pem, Buffer.from(id.caDer)]);
+  t.deepEqual(
+    items.map((i) => i.option),
+    ['ca[0]', 'ca[1]'],
+  );
+  t.is(items[1]!.pem, undefined);
+  t.deepEqual(items[1]!.der, id.caDer);
+});
+
+test('DER is copied into a plain Uint8Array', (t) => {
+  const buffer = Buffer.from(id.caDer);
+  const [item] = credentialItems('ca', buffer);
+  t.false(Buffer.isBuffer(item!.der));
+  buffer[0] = 0;
+  t.is(item!.der![0], id.caDer[0], 'a copy');
+});
+
+test('bad input: ConfigErrors naming the option or the item', (t) => {
+  t.is(
+    optionOf(() => credentialItems('ca', [])),
+    'ca',
+  );
+  t.is(
+    optionOf(() => credentialItems('cert', new Uint8Array(0))),
+    'cert',
+  );
+  t.is(
+    optionOf(() => credentialItems('ca', [pem, 'MIIB...'])),
+    'ca[1]',
+  );
+  t.is(
+    optionOf(() => credentialItems('key', 42 as unknown as string)),
+    'key',
+  );
+  t.is(
+    optionOf(() => credentialItems('ca', [pem, pem, null as unknown as string])),
+    'ca[2]',
+  );
+  t.is(
+    optionOf(() => credentialItems('cert', '-----BEGIN CERTIFICATE-----\nnot base64!\n')),
+    'cert',
+  );
+});
