@@ -254,7 +254,8 @@ export class Connection12 implements Inbound12Host, VersionState {
     // A client's path is its own socket's (it moves by rebind); a server's is its peer's, which may move (peer-path12.ts).
     this.peerPath.taken(path, false);
     this.arrivedOn = path;
-    this.recordPath.integrity.datagramStarted();
+    const integrity = this.recordPath.integrity;
+    if (integrity.failedInDatagram !== 0) integrity.datagramStarted(); // a call only after a failure
     readRecords(this.reads, datagram, this.header, now, this.recordPath.maxRecords, this);
     this.arena?.datagramDone();
   }

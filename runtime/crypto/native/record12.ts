@@ -91,12 +91,16 @@ class Record12 implements NativeRecord12 {
   }
 
   private live(): NativeHandle {
-    if (this.handle === undefined) throw new RangeError('DTLS 1.2 record keys were released');
+    if (this.handle === undefined) throw released();
     return this.handle;
   }
 
+  // seal and openAt (one call per record) check the handle inline rather than through live().
+
   seal(out: Uint8Array, type: number, sequenceNumber: number, plaintextLength: number, explicitGiven: boolean): void {
-    this.binding.record12Seal(this.live(), out, 0, type, sequenceNumber, plaintextLength, explicitGiven ? 1 : 0);
+    const handle = this.handle;
+    if (handle === undefined) throw released();
+    this.binding.record12Seal(handle, out, 0, type, sequenceNumber, plaintextLength, explicitGiven ? 1 : 0);
   }
 
   open(fragment: Uint8Array, type: number, sequenceNumber: number, plaintextLength: number): Uint8Array | undefined {
@@ -121,17 +125,19 @@ class Record12 implements NativeRecord12 {
     plaintextLength: number,
     into?: Uint8Array,
   ): Uint8Array | undefined {
+    const handle = this.handle;
+    if (handle === undefined) throw released();
     if (into !== undefined)
-      return this.binding.record12Open(this.live(), buffer, at, fragmentLength, type, sequenceNumber, into, 0) ===
+      return this.binding.record12Open(handle, buffer, at, fragmentLength, type, sequenceNumber, into, 0) ===
         plaintextLength
         ? into
         : undefined;
     if (this.binding.record12OpenOwned !== undefined) {
-      const owned = this.binding.record12OpenOwned(this.live(), buffer, at, fragmentLength, type, sequenceNumber);
+      const owned = this.binding.record12OpenOwned(handle, buffer, at, fragmentLength, type, sequenceNumber);
       return owned === undefined || owned.length === plaintextLength ? owned : undefined;
     }
     const out = new Uint8Array(plaintextLength);
-    return this.binding.record12Open(this.live(), buffer, at, fragmentLength, type, sequenceNumber, out, 0) < 0
+    return this.binding.record12Open(handle, buffer, at, fragmentLength, type, sequenceNumber, out, 0) < 0
       ? undefined
       : out;
   }
@@ -152,6 +158,10 @@ class Record12 implements NativeRecord12 {
   park(): void {
     if (this.handle !== undefined) this.binding.park?.(this.handle);
   }
+}
+
+function released(): RangeError {
+  return new RangeError('DTLS 1.2 record keys were released');
 }
 
 const supported = nativeBinding !== undefined && typeof nativeBinding.record12Create === 'function';
