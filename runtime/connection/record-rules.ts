@@ -11,7 +11,7 @@ export type IgnoreReason =
   | 'stale-alert'
   | 'ack-epoch';
 
-/** No record set aside for any reason (both versions: frozen, as a 1.2 connection hands it out until it sets one aside). */
+/** No record set aside for any reason (frozen: a 1.2 connection hands it out until it sets one aside). */
 export const NONE_IGNORED: Readonly<Record<IgnoreReason, number>> = Object.freeze({
   'unauthenticated-violation': 0,
   'reassembly-refused': 0,

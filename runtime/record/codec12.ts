@@ -563,10 +563,7 @@ export class WriteEpoch12 {
   readonly limits: AeadLimits;
   private next: number;
   private sealed = 0;
-  /**
-   * Records this key may still seal (the sequence numbers and the confidentiality limit both bound it): read per send,
-   * so a field; each seal takes one from both bounds, so one from it. Only this class writes it.
-   */
+  /** Records this key may still seal (both bounds, one less per seal): read per send; only this class writes it. */
   remaining: number;
 
   /** `firstSequenceNumber`: 0 for a new epoch (RFC 6347 §4.1); larger only to resume counting. */

@@ -63,10 +63,7 @@ export class ReadEpochs {
     this.maxApplicationEpochs = maxApplicationEpochs;
   }
 
-  /**
-   * How many times keys were installed: changes with every {@link install}, even when the number held stays the same.
-   * Read per record in 'batch' mode, so a field; only this class writes it.
-   */
+  /** How many times keys were installed ({@link install}): read per record; only this class writes it. */
   generation = 0;
 
   /** The epochs held, in installation order. */

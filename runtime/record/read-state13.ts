@@ -109,7 +109,7 @@ export class ReadState13 implements LoopVersion<Header13> {
     const length = h.length;
     if (length > MAX_CIPHERTEXT_13) return 'too-long';
     if (length < 16) return 'too-short';
-    // The held epoch with these bits, read from its slot (ReadEpochs.resolve's first answer, inline); the others resolved.
+    // The held epoch with these bits from its slot (resolve's first answer, inline); other bits resolved.
     const epochs = this.epochs;
     const epoch = epochs.slots[h.epochBits] ?? epochs.resolve(h.epochBits);
     if (typeof epoch === 'string') return epoch === 'deferred' ? HELD : epoch;

@@ -323,7 +323,7 @@ export class RecordWriter extends RecordReader {
       throw new RecordLayerError(
         `epoch ${w.epoch} write key reached its usage limit (${w.limits.confidentiality} records): a KeyUpdate is required`,
       );
-    const type = typeof contentType === 'number' ? contentType : ContentType[contentType]; // contentTypeToNumber, inline
+    const type = typeof contentType === 'number' ? contentType : ContentType[contentType]; // contentTypeToNumber
     const tag = w.suite.tagLength;
     const padding = this.paddingFor(content.length, type, tag);
     const innerLength = content.length + 1 + padding;

@@ -90,17 +90,16 @@ class Record12 implements NativeRecord12 {
     }
   }
 
-  private live(): NativeHandle {
-    if (this.handle === undefined) throw released();
-    return this.handle;
-  }
-
-  // seal and openAt (one call per record) check the handle inline rather than through live().
-
   seal(out: Uint8Array, type: number, sequenceNumber: number, plaintextLength: number, explicitGiven: boolean): void {
-    const handle = this.handle;
-    if (handle === undefined) throw released();
-    this.binding.record12Seal(handle, out, 0, type, sequenceNumber, plaintextLength, explicitGiven ? 1 : 0);
+    this.binding.record12Seal(
+      this.handle ?? throwReleased(),
+      out,
+      0,
+      type,
+      sequenceNumber,
+      plaintextLength,
+      explicitGiven ? 1 : 0,
+    );
   }
 
   open(fragment: Uint8Array, type: number, sequenceNumber: number, plaintextLength: number): Uint8Array | undefined {
@@ -125,8 +124,7 @@ class Record12 implements NativeRecord12 {
     plaintextLength: number,
     into?: Uint8Array,
   ): Uint8Array | undefined {
-    const handle = this.handle;
-    if (handle === undefined) throw released();
+    const handle = this.handle ?? throwReleased();
     if (into !== undefined)
       return this.binding.record12Open(handle, buffer, at, fragmentLength, type, sequenceNumber, into, 0) ===
         plaintextLength
@@ -147,7 +145,7 @@ class Record12 implements NativeRecord12 {
     const run = this.binding.record12OpenRun;
     return run === undefined || !this.opensRuns
       ? 0
-      : run.call(this.binding, this.live(), buffer, pairs, count, out, results);
+      : run.call(this.binding, this.handle ?? throwReleased(), buffer, pairs, count, out, results);
   }
 
   release(): void {
@@ -160,8 +158,9 @@ class Record12 implements NativeRecord12 {
   }
 }
 
-function released(): RangeError {
-  return new RangeError('DTLS 1.2 record keys were released');
+/** A record call on released keys (checked inline per record: no live() call). */
+function throwReleased(): never {
+  throw new RangeError('DTLS 1.2 record keys were released');
 }
 
 const supported = nativeBinding !== undefined && typeof nativeBinding.record12Create === 'function';
