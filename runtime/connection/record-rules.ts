@@ -11,8 +11,8 @@ export type IgnoreReason =
   | 'stale-alert'
   | 'ack-epoch';
 
-/** No record set aside for any reason. */
-export const NONE_IGNORED: Readonly<Record<IgnoreReason, number>> = {
+/** No record set aside for any reason (frozen: a 1.2 connection hands it out until it sets one aside). */
+export const NONE_IGNORED: Readonly<Record<IgnoreReason, number>> = Object.freeze({
   'unauthenticated-violation': 0,
   'reassembly-refused': 0,
   'deferred-cap': 0,
@@ -20,7 +20,7 @@ export const NONE_IGNORED: Readonly<Record<IgnoreReason, number>> = {
   'early-data-cap': 0,
   'stale-alert': 0,
   'ack-epoch': 0,
-};
+});
 
 /**
  * Where a DTLS 1.3 connection is, as far as which records it takes: `handshake` until the handshake completes,

@@ -177,7 +177,7 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.startedAt = startedAt;
     this.arena = config.base.messageBuffers === 'batch' ? new MessageArena() : undefined;
     const counts = shared.counters;
-    this.events = new Events12(shared.events, counts);
+    this.events = new Events12(shared.events, counts, this.arena !== undefined);
     this.counts = counts;
     this.clock = shared.clock;
     this.writer = new RecordWriter12(shared.outgoing, counts, config.base.aeadLimits);
@@ -269,9 +269,11 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.startedAt ??= now;
     this.counts.datagramsReceived++;
     // A client's path is its own socket's (it moves by rebind); a server's is its peer's, which may move (peer-path12.ts).
-    this.peerPath.taken(path, false);
+    // PeerPath12.taken(path, false), inline: only the first path is taken here (a move needs an authenticated record).
+    if (path !== undefined && this.peerPath.current === undefined) this.peerPath.current = path;
     this.arrivedOn = path;
-    this.recordPath.integrity.datagramStarted();
+    const integrity = this.recordPath.integrity;
+    if (integrity.failedInDatagram !== 0) integrity.datagramStarted(); // a call only after a failure
     readRecords(this.reads, datagram, this.header, now, this.recordPath.maxRecords, this);
     this.arena?.datagramDone();
   }

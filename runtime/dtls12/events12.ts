@@ -17,10 +17,13 @@ export class Events12 {
   private readonly counts: ConnectionCounters;
   /** A deadline of DtlsConnection's ended the connection: its `closed` event says `timeout`. */
   timedOut = false;
+  /** `messageBuffers: 'batch'`: messages may share an ArrayBuffer (otherwise each record is opened into its own). */
+  private readonly batch: boolean;
 
-  constructor(queue: ConnectionEvent[], counts: ConnectionCounters) {
+  constructor(queue: ConnectionEvent[], counts: ConnectionCounters, batch = false) {
     this.queue = queue;
     this.counts = counts;
+    this.batch = batch;
   }
 
   /**
@@ -48,7 +51,7 @@ export class Events12 {
   /** Application data; in 'batch' mode never in one ArrayBuffer with a message still waiting (wire/message-arena.ts). */
   data(data: Uint8Array): void {
     this.counts.applicationBytesReceived += data.length;
-    this.queue.push({ type: 'data', data: apartFromWaiting(data, this.queue) });
+    this.queue.push({ type: 'data', data: this.batch ? apartFromWaiting(data, this.queue) : data });
   }
 
   alert(level: 'warning' | 'fatal', description: AlertDescriptionName, sent: boolean): void {

@@ -23,6 +23,7 @@ import type { FatalReason } from '../connection/alert-mapping.js';
 import type { ConnectionLimits } from '../connection/connection-limits.js';
 import { contentTypeFromNumber } from '../../generated/wire/enums.js';
 import {
+  NONE_IGNORED,
   recordRule,
   type IgnoreReason,
   type RecordHandlerName12,
@@ -34,17 +35,6 @@ import { ReadState12 } from '../record/read-state12.js';
 import type { MessageArena } from '../wire/message-arena.js';
 import type { ClientState12 } from './client12.js';
 import type { ServerState12 } from './server12.js';
-
-/** Every reason at zero: a 1.2 connection that has set nothing aside. */
-export const NO_IGNORED: Readonly<Record<IgnoreReason, number>> = Object.freeze({
-  'unauthenticated-violation': 0,
-  'reassembly-refused': 0,
-  'deferred-cap': 0,
-  'early-data-cap': 0,
-  'early-data-refused': 0,
-  'stale-alert': 0,
-  'ack-epoch': 0,
-});
 
 export class RecordPath12 {
   readonly drops: DropCounters = emptyDropCounters();
@@ -106,7 +96,7 @@ export class RecordPath12 {
   }
 
   ignore(reason: IgnoreReason): void {
-    (this.ignoredCounts ??= { ...NO_IGNORED })[reason]++;
+    (this.ignoredCounts ??= { ...NONE_IGNORED })[reason]++;
   }
 
   /**
@@ -127,7 +117,7 @@ export class RecordPath12 {
 
   /** Records set aside by the record-rule table, by reason. */
   get ignored(): Readonly<Record<IgnoreReason, number>> {
-    return this.ignoredCounts ?? NO_IGNORED;
+    return this.ignoredCounts ?? NONE_IGNORED;
   }
 }
 

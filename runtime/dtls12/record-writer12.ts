@@ -77,7 +77,9 @@ export class RecordWriter12 {
   /** Application data in records of at most 2^14 bytes, each fitting a datagram of `maxDatagramSize`. */
   applicationData(data: Uint8Array, maxDatagramSize: number): string | undefined {
     const epoch = this.epoch1!;
-    const room = Math.min(MAX_PLAINTEXT_12, maxDatagramSize - RECORD_HEADER - this.overhead());
+    const s = epoch.cipher.suite; // overhead(), inline (once per send)
+    const cid = this.peerCidLength > 0 ? this.peerCidLength + 1 : 0;
+    const room = Math.min(MAX_PLAINTEXT_12, maxDatagramSize - RECORD_HEADER - s.recordIvLength - s.tagLength - cid);
     // 1.2 cannot rekey: the key's last record is kept for the alert that ends the connection (docs/versions.md), and a
     // message that does not fit before it is refused whole, none of its records sealed: what is returned says why.
     const records = Math.max(1, Math.ceil(data.length / room));

@@ -509,9 +509,13 @@ export class ReadEpoch12 {
    */
   receiveAt(d: Uint8Array, h: Header12, now: number, arena?: MessageArena): Uint8Array | DropReason {
     if (h.epoch !== this.cipher.epoch) return 'unknown-epoch';
-    const seen = this.window.check(h.sequenceNumber);
-    if (seen === 'duplicate') return 'replay';
-    if (seen === 'too-old') return 'too-old';
+    const window = this.window;
+    // A number past the window's right edge is new (ReplayWindow.check's first test, inline: most records are).
+    if (h.sequenceNumber <= window.right) {
+      const seen = window.check(h.sequenceNumber);
+      if (seen === 'duplicate') return 'replay';
+      if (seen === 'too-old') return 'too-old';
+    }
     const integrity = this.integrity;
     // IntegrityMonitor.mayOpen is true while nothing failed in this datagram and the key's rate has not started.
     if (
@@ -522,7 +526,7 @@ export class ReadEpoch12 {
     const c = this.cipher;
     const opened = c.openAt(d, h.at, h.type, h.version, h.sequenceNumber, h.cidLength, h.fragmentLength, arena);
     if (typeof opened !== 'string') {
-      this.window.accept(h.sequenceNumber);
+      window.accept(h.sequenceNumber);
       h.contentType = c.openedType;
     } else if (opened === 'authentication') {
       c.failed++;
@@ -559,6 +563,8 @@ export class WriteEpoch12 {
   readonly limits: AeadLimits;
   private next: number;
   private sealed = 0;
+  /** Records this key may still seal (both bounds, one less per seal): read per send; only this class writes it. */
+  remaining: number;
 
   /** `firstSequenceNumber`: 0 for a new epoch (RFC 6347 §4.1); larger only to resume counting. */
   constructor(cipher: EpochCipher12, firstSequenceNumber = 0, limits?: AeadLimits) {
@@ -567,6 +573,7 @@ export class WriteEpoch12 {
     this.cipher = cipher;
     this.next = firstSequenceNumber;
     this.limits = limits ?? DEFAULT_AEAD_LIMITS[cipher.suite.aead];
+    this.remaining = Math.max(0, Math.min(LAST_SEQUENCE_NUMBER + 1 - this.next, this.limits.confidentiality));
   }
 
   /** The sequence number the next record gets. */
@@ -577,11 +584,6 @@ export class WriteEpoch12 {
   /** Records sealed so far with this key. */
   get used(): number {
     return this.sealed;
-  }
-
-  /** Records this key may still seal (the sequence numbers and the confidentiality limit both bound it). */
-  get remaining(): number {
-    return Math.max(0, Math.min(LAST_SEQUENCE_NUMBER + 1 - this.next, this.limits.confidentiality - this.sealed));
   }
 
   /**
@@ -601,6 +603,7 @@ export class WriteEpoch12 {
     const record = this.cipher.seal(type, this.next, content);
     this.next++;
     this.sealed++;
+    this.remaining--;
     return record;
   }
 }

@@ -41,8 +41,11 @@ export class ReadEpochs {
   private readonly maxApplicationEpochs: number;
   /** The epochs held, in installation order (each one's epoch is its cipher's); replaced, never grown in place, so it has no spare room. */
   private epochs: readonly ReadEpoch[] = [];
-  /** The newest installed epoch with each value of the two low bits. */
-  private readonly slots: (ReadEpoch | undefined)[] = [undefined, undefined, undefined, undefined];
+  /**
+   * The newest installed epoch with each value of the two low bits: what {@link resolve} answers first, read per record
+   * (ReadState13 calls it only for bits without one). Only this class writes it.
+   */
+  readonly slots: (ReadEpoch | undefined)[] = [undefined, undefined, undefined, undefined];
   private newestInstalled = -1;
   /** Every read epoch at or below this was installed once and has been dropped (epochs only move forward). */
   private highestDropped = -1;
@@ -54,17 +57,14 @@ export class ReadEpochs {
   newestAuthenticated = -1;
   /** The earliest retention end of the epochs held ({@link handleTimeout} has work then), or undefined: none. */
   nextExpiry: number | undefined = undefined;
-  private installs = 0;
 
   constructor(retention: number, maxApplicationEpochs: number) {
     this.retention = retention;
     this.maxApplicationEpochs = maxApplicationEpochs;
   }
 
-  /** How many times keys were installed: changes with every {@link install}, even when the number held stays the same. */
-  get generation(): number {
-    return this.installs;
-  }
+  /** How many times keys were installed ({@link install}): read per record; only this class writes it. */
+  generation = 0;
 
   /** The epochs held, in installation order. */
   entries(): IterableIterator<[number, ReadEpoch]> {
@@ -86,7 +86,7 @@ export class ReadEpochs {
     } else {
       this.epochs = [...this.epochs, state];
     }
-    this.installs++;
+    this.generation++;
     if (epoch >= FIRST_APPLICATION_EPOCH) {
       let held = 0;
       for (const r of this.epochs) if (r.cipher.epoch >= FIRST_APPLICATION_EPOCH) held++;

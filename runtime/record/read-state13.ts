@@ -109,7 +109,9 @@ export class ReadState13 implements LoopVersion<Header13> {
     const length = h.length;
     if (length > MAX_CIPHERTEXT_13) return 'too-long';
     if (length < 16) return 'too-short';
-    const epoch = this.epochs.resolve(h.epochBits);
+    // The held epoch with these bits from its slot (resolve's first answer, inline); other bits resolved.
+    const epochs = this.epochs;
+    const epoch = epochs.slots[h.epochBits] ?? epochs.resolve(h.epochBits);
     if (typeof epoch === 'string') return epoch === 'deferred' ? HELD : epoch;
     const { cipher, window, recovery } = epoch;
     if (cipher.failed > cipher.limits.integrity) return 'integrity-limit'; // EpochCipher.integrityExceeded, read inline
@@ -135,7 +137,7 @@ export class ReadState13 implements LoopVersion<Header13> {
     if (ahead !== undefined) {
       if (at !== 0 || h.end !== d.length || this.cidOptional) ahead = undefined;
       else {
-        const generation = this.epochs.generation;
+        const generation = epochs.generation;
         const bits = seq16 ? 16 : 8;
         if (!ahead.take(d, cipher, generation, bits, expected)) {
           const run = cipher.opensRuns ? this.openRun(d, h, cipher, expected) : undefined;
@@ -174,7 +176,6 @@ export class ReadState13 implements LoopVersion<Header13> {
     const fresh = window.accept(seq);
     if (fresh === 'duplicate') this.onDuplicate?.duplicate(cipher.epoch, seq);
     if (fresh !== 'new') return this.dropOpened(inner, fresh === 'duplicate' ? 'replay' : 'too-old');
-    const epochs = this.epochs;
     if (cipher.epoch > epochs.newestAuthenticated) epochs.authenticated(cipher.epoch, now);
     if (this.receiveInnerLimit !== undefined && cipher.epoch >= 2 && inner.length > this.receiveInnerLimit) {
       this.overflow.recordOverflow ??= { epoch: cipher.epoch, length: inner.length };

@@ -107,8 +107,6 @@ export class RecordReader {
   /** The unified header of the record being read (codec13.ts): one object, reused. */
   private readonly header = new Header13();
   private readonly maxRecordsPerDatagram: number;
-  /** {@link installReadKeys} calls so far ({@link readKeyGeneration}). */
-  private installs = 0;
   /** 'batch' mode's memory for opened records (undefined: an array per record). */
   private readonly arena: MessageArena | undefined;
   /** Failed authentications: the per-second budget of AEAD opens, and the read keys' integrity limits (RFC 9147 §4.5.3). */
@@ -195,7 +193,7 @@ export class RecordReader {
    * {@link setAcceptPlaintext}. `now` is unused (kept for callers); retention starts at authentication.
    */
   installReadKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys, _now?: number): void {
-    this.installs++;
+    this.readKeyGeneration++;
     this.readEpochs.install(epoch, {
       cipher: new EpochCipher(this.config.provider, epoch, suite, keys, this.config.limits),
       window: new ReplayWindow(this.config.replayWindow ?? 64),
@@ -278,11 +276,9 @@ export class RecordReader {
 
   /**
    * Changes with every {@link installReadKeys} (a count of them): compare before and after to learn that keys arrived,
-   * whatever was dropped meanwhile. Read once per datagram: the reader's own count, no call further down.
+   * whatever was dropped meanwhile. Read per datagram, so a field; only this class writes it.
    */
-  get readKeyGeneration(): number {
-    return this.installs;
-  }
+  readKeyGeneration = 0;
 
   /** Stop (or resume) accepting DTLSPlaintext records. */
   setAcceptPlaintext(accept: boolean): void {

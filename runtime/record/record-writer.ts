@@ -1,10 +1,10 @@
 import { encodeDtlsPlaintext } from '../../generated/wire/dtls-plaintext.js';
-import { contentTypeToNumber, type ContentType } from '../../generated/wire/enums.js';
+import { ContentType, contentTypeToNumber } from '../../generated/wire/enums.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
 import { allocate } from '../wire/slab.js';
-import { headerLength13, writeHeader13 } from './codec13.js';
+import { writeHeader13 } from './codec13.js';
 import { EpochCipher } from './epoch-cipher.js';
 import type { HibernatedRecords } from './hibernated-records.js';
 import type { PaddingPolicy } from './inner-plaintext.js';
@@ -328,14 +328,14 @@ export class RecordWriter extends RecordReader {
       throw new RecordLayerError(
         `epoch ${w.epoch} write key reached its usage limit (${w.limits.confidentiality} records): a KeyUpdate is required`,
       );
-    const type = contentTypeToNumber(contentType);
+    const type = typeof contentType === 'number' ? contentType : ContentType[contentType]; // contentTypeToNumber
     const tag = w.suite.tagLength;
     const padding = this.paddingFor(content.length, type, tag);
     const innerLength = content.length + 1 + padding;
     const seq16 = (sequenceNumberLength ?? this.writeConfig.sequenceNumberLength ?? 16) === 16;
     const withLength = includeLength ?? this.writeConfig.includeLength ?? true;
     const cid = this.sendCid;
-    const headerLength = headerLength13(cid?.length ?? 0, seq16, withLength);
+    const headerLength = 1 + (cid?.length ?? 0) + (seq16 ? 2 : 1) + (withLength ? 2 : 0); // headerLength13, inline
     // Header (codec13.ts), then the DTLSInnerPlaintext, sealed in place: the content is copied once, into the record itself.
     const out = allocate(headerLength + innerLength + tag);
     writeHeader13(out, w.epoch, cid, state.seq, seq16, withLength, innerLength + tag);

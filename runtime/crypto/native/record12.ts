@@ -90,13 +90,16 @@ class Record12 implements NativeRecord12 {
     }
   }
 
-  private live(): NativeHandle {
-    if (this.handle === undefined) throw new RangeError('DTLS 1.2 record keys were released');
-    return this.handle;
-  }
-
   seal(out: Uint8Array, type: number, sequenceNumber: number, plaintextLength: number, explicitGiven: boolean): void {
-    this.binding.record12Seal(this.live(), out, 0, type, sequenceNumber, plaintextLength, explicitGiven ? 1 : 0);
+    this.binding.record12Seal(
+      this.handle ?? throwReleased(),
+      out,
+      0,
+      type,
+      sequenceNumber,
+      plaintextLength,
+      explicitGiven ? 1 : 0,
+    );
   }
 
   open(fragment: Uint8Array, type: number, sequenceNumber: number, plaintextLength: number): Uint8Array | undefined {
@@ -121,17 +124,18 @@ class Record12 implements NativeRecord12 {
     plaintextLength: number,
     into?: Uint8Array,
   ): Uint8Array | undefined {
+    const handle = this.handle ?? throwReleased();
     if (into !== undefined)
-      return this.binding.record12Open(this.live(), buffer, at, fragmentLength, type, sequenceNumber, into, 0) ===
+      return this.binding.record12Open(handle, buffer, at, fragmentLength, type, sequenceNumber, into, 0) ===
         plaintextLength
         ? into
         : undefined;
     if (this.binding.record12OpenOwned !== undefined) {
-      const owned = this.binding.record12OpenOwned(this.live(), buffer, at, fragmentLength, type, sequenceNumber);
+      const owned = this.binding.record12OpenOwned(handle, buffer, at, fragmentLength, type, sequenceNumber);
       return owned === undefined || owned.length === plaintextLength ? owned : undefined;
     }
     const out = new Uint8Array(plaintextLength);
-    return this.binding.record12Open(this.live(), buffer, at, fragmentLength, type, sequenceNumber, out, 0) < 0
+    return this.binding.record12Open(handle, buffer, at, fragmentLength, type, sequenceNumber, out, 0) < 0
       ? undefined
       : out;
   }
@@ -141,7 +145,7 @@ class Record12 implements NativeRecord12 {
     const run = this.binding.record12OpenRun;
     return run === undefined || !this.opensRuns
       ? 0
-      : run.call(this.binding, this.live(), buffer, pairs, count, out, results);
+      : run.call(this.binding, this.handle ?? throwReleased(), buffer, pairs, count, out, results);
   }
 
   release(): void {
@@ -152,6 +156,11 @@ class Record12 implements NativeRecord12 {
   park(): void {
     if (this.handle !== undefined) this.binding.park?.(this.handle);
   }
+}
+
+/** A record call on released keys (checked inline per record: no live() call). */
+function throwReleased(): never {
+  throw new RangeError('DTLS 1.2 record keys were released');
 }
 
 const supported = nativeBinding !== undefined && typeof nativeBinding.record12Create === 'function';
