@@ -3,7 +3,7 @@
  * §5.9): the binders list length, the hash of the ClientHello truncated before its binders, and the binder itself,
  * each checked against a computation of its own here (node:crypto's HMAC, the HKDF steps written out).
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import test from 'ava';
 import {
   binderFor,
@@ -15,28 +15,12 @@ import { Transcript } from '../../runtime/keyschedule/transcript.js';
 import type { HashAlgorithm } from '../../runtime/crypto/provider.js';
 import { PROVIDERS } from '../support/providers.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
-
-const LENGTH: Record<HashAlgorithm, number> = { sha256: 32, sha384: 48 };
-
-function expandLabel(hash: HashAlgorithm, secret: Uint8Array, label: string, context: Uint8Array): Buffer {
-  const full = Buffer.from(`dtls13${label}`);
-  const info = Buffer.concat([
-    Buffer.from([LENGTH[hash] >> 8, LENGTH[hash] & 0xff, full.length]),
-    full,
-    Buffer.from([context.length]),
-    context,
-  ]);
-  return createHmac(hash, secret)
-    .update(Buffer.concat([info, Buffer.of(1)]))
-    .digest();
-}
+import { HASH_LENGTH, deriveSecret, emptyHash, extract, finishedHex } from '../support/label-hmac.js';
 
 /** The binder as RFC 8446 §7.1 and §4.4.4 define it, step by step. */
 function expectedBinder(hash: HashAlgorithm, psk: Uint8Array, kind: 'ext' | 'res', helloHash: Uint8Array): string {
-  const early = createHmac(hash, Buffer.alloc(LENGTH[hash])).update(psk).digest();
-  const binderKey = expandLabel(hash, early, `${kind} binder`, createHash(hash).update('').digest());
-  const finishedKey = expandLabel(hash, binderKey, 'finished', new Uint8Array(0));
-  return createHmac(hash, finishedKey).update(helloHash).digest('hex');
+  const binderKey = deriveSecret(hash, extract(hash, undefined, psk), `${kind} binder`, emptyHash(hash));
+  return finishedHex(hash, binderKey, helloHash);
 }
 
 const hex = (b: Uint8Array | undefined): string => Buffer.from(b ?? []).toString('hex');
@@ -88,7 +72,7 @@ test('truncatedHelloHash is undefined when a HelloRetryRequest fixed the transcr
 for (const provider of PROVIDERS) {
   test(`${provider.name}: binderFor follows RFC 8446 §7.1 with the dtls13 labels, ext and res binders differ`, (t) => {
     for (const hash of ['sha256', 'sha384'] as const) {
-      const key = Uint8Array.from({ length: LENGTH[hash] }, (_, i) => 255 - i);
+      const key = Uint8Array.from({ length: HASH_LENGTH[hash] }, (_, i) => 255 - i);
       const helloHash = createHash(hash).update('a ClientHello').digest();
       const ext = binderFor(provider, { key, hash, kind: 'external' }, helloHash);
       const res = binderFor(provider, { key, hash, kind: 'resumption' }, helloHash);
