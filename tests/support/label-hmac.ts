@@ -7,19 +7,31 @@ import type { HashAlgorithm } from '../../runtime/crypto/provider.js';
 
 export const HASH_LENGTH: Record<HashAlgorithm, number> = { sha256: 32, sha384: 48 };
 
-/** HKDF-Expand-Label(secret, label, context, Hash.length) with the "dtls13" prefix (one HMAC block). */
-export function expandLabel(hash: HashAlgorithm, secret: Uint8Array, label: string, context: Uint8Array): Buffer {
+/** HKDF-Expand-Label(secret, label, context, length) with the "dtls13" prefix; length defaults to Hash.length. */
+export function expandLabel(
+  hash: HashAlgorithm,
+  secret: Uint8Array,
+  label: string,
+  context: Uint8Array,
+  length = HASH_LENGTH[hash],
+): Buffer {
   const full = Buffer.from(`dtls13${label}`);
-  const length = HASH_LENGTH[hash];
   const info = Buffer.concat([
     Buffer.from([length >> 8, length & 0xff, full.length]),
     full,
     Buffer.from([context.length]),
     context,
   ]);
-  return createHmac(hash, secret)
-    .update(Buffer.concat([info, Buffer.of(1)]))
-    .digest();
+  // HKDF-Expand (RFC 5869 §2.3): T(i) = HMAC(PRK, T(i-1) | info | i).
+  const blocks: Buffer[] = [];
+  let previous = Buffer.alloc(0);
+  for (let i = 1; blocks.length * HASH_LENGTH[hash] < length; i++) {
+    previous = createHmac(hash, secret)
+      .update(Buffer.concat([previous, info, Buffer.of(i)]))
+      .digest();
+    blocks.push(previous);
+  }
+  return Buffer.concat(blocks).subarray(0, length);
 }
 
 /** HKDF-Extract(salt, ikm); a missing salt is Hash.length zeros. */
