@@ -3,28 +3,11 @@
  * the master secret and both randoms, checked against P_hash written out with node:crypto; no context differs from an
  * empty one; the limit is 65,535 bytes; reserved labels are refused with a RangeError naming them.
  */
-import { createHmac } from 'node:crypto';
 import test from 'ava';
 import { Exporter12 } from '../../runtime/dtls12/exporter12.js';
 import type { Handshake12Result } from '../../runtime/dtls12/handshake-result12.js';
 import { PROVIDERS } from '../support/providers.js';
-
-/** P_hash(secret, label + seed) cut to `length` (RFC 5246 §5). */
-function prf(hash: 'sha256' | 'sha384', secret: Uint8Array, label: string, seed: Uint8Array, length: number): string {
-  const labelSeed = Buffer.concat([Buffer.from(label, 'latin1'), seed]);
-  const out: Buffer[] = [];
-  let a: Buffer = labelSeed;
-  let total = 0;
-  while (total < length) {
-    a = createHmac(hash, secret).update(a).digest();
-    const block = createHmac(hash, secret)
-      .update(Buffer.concat([a, labelSeed]))
-      .digest();
-    out.push(block);
-    total += block.length;
-  }
-  return Buffer.concat(out).subarray(0, length).toString('hex');
-}
+import { prf12Hex as prf } from '../support/prf12.js';
 
 const result = (cipherSuite: Handshake12Result['cipherSuite']): Handshake12Result => ({
   version: 'DTLSv1.2',
