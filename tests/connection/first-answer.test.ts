@@ -3,6 +3,8 @@ import { Dtls13Connection } from '../../runtime/connection/connection.js';
 import { firstAnswer } from '../../runtime/connection/first-answer.js';
 import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
 import { Connection12 } from '../../runtime/dtls12/connection12.js';
+import { nodeProvider } from '../../runtime/crypto/node/index.js';
+import type { CryptoProvider, KeyShare } from '../../runtime/crypto/provider.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 
 /**
@@ -219,4 +221,76 @@ test('taken back after a HelloVerifyRequest, the 1.3 state sets plaintext alerts
   pump(c, s, 5);
   t.is(c.state, 'connected', JSON.stringify(c.failure));
   t.is(c.stats.ignored['stale-alert'], 1, 'set aside and counted');
+});
+
+/** The real node provider, with every key share it makes kept in `shares` (to see whether it was released). */
+function keeping(shares: KeyShare[]): CryptoProvider {
+  return {
+    ...nodeProvider,
+    generateKeyShare: (group) => {
+      const share = nodeProvider.generateKeyShare(group);
+      shares.push(share);
+      return share;
+    },
+  };
+}
+
+/** Whether `share` was released: a released share derives nothing (its private key zeroed or dropped). */
+function released(share: KeyShare): boolean {
+  try {
+    share.deriveSecret(share.publicKey);
+    return false;
+  } catch (e) {
+    return /released/.test((e as Error).message);
+  }
+}
+
+test('answered in 1.2 without a HelloVerifyRequest, the abandoned 1.3 state releases its key shares at once', (t) => {
+  // Mutation: `else first.abandoned()` dropped from answered12 in runtime/dtls/connection.ts: the offer's private keys
+  // stay in the unreachable 1.3 state until it is collected.
+  const shares: KeyShare[] = [];
+  const c = DtlsConnection.client({ ...client, provider: keeping(shares), groups: ['x25519', 'secp256r1'] });
+  const s12 = DtlsConnection.server({ ...server, maxVersion: 'DTLSv1.2', helloVerify: false });
+  c.connect(0);
+  t.true(shares.length > 0, 'the ClientHello carries key shares');
+  t.false(shares.some(released), 'held while the first answer is awaited');
+  for (const d of drain(c)) s12.receive(d, 1, 'client');
+  for (const d of drain(s12)) c.receive(d, 2, 'server'); // its ServerHello flight
+  t.true(c.versionState instanceof Connection12);
+  t.true(shares.every(released), 'every share of the 1.3 offer released');
+  pump(c, s12, 3);
+  t.is(c.state, 'connected', JSON.stringify(c.failure));
+  t.is(c.protocolVersion, 'DTLSv1.2');
+});
+
+test('after a HelloVerifyRequest the held 1.3 state keeps its key shares until the 1.2 ServerHello, then releases them', (t) => {
+  // Mutation: the `held13 !== undefined && now.kind !== 'waitServerHello'` line dropped from Connection12.settled: the
+  // held state (and its private keys) is let go only when a later datagram comes, or never.
+  const shares: KeyShare[] = [];
+  const c = DtlsConnection.client({ ...client, provider: keeping(shares), groups: ['x25519', 'secp256r1'] });
+  const s12 = DtlsConnection.server({ ...server, maxVersion: 'DTLSv1.2' });
+  c.connect(0);
+  for (const d of drain(c)) s12.receive(d, 1, 'client');
+  for (const d of drain(s12)) c.receive(d, 2, 'server'); // the HelloVerifyRequest
+  t.true(c.versionState instanceof Connection12);
+  t.false(shares.some(released), 'held: a 1.3 answer may still take the connection back');
+  for (const d of drain(c)) s12.receive(d, 2, 'client'); // the ClientHello with its cookie
+  for (const d of drain(s12)) c.receive(d, 3, 'server'); // its ServerHello flight
+  t.not(c.state, 'waitServerHello', 'the 1.2 ServerHello taken');
+  t.true(shares.every(released), 'released once the ServerHello is taken');
+  pump(c, s12, 4);
+  t.is(c.state, 'connected', JSON.stringify(c.failure));
+});
+
+test('after a HelloVerifyRequest, a 1.2 state closed before its ServerHello releases the held 1.3 key shares', (t) => {
+  // Mutation: `this.letGo13()` dropped from Connection12.close: the held state keeps its private keys after the end.
+  const shares: KeyShare[] = [];
+  const c = DtlsConnection.client({ ...client, provider: keeping(shares), groups: ['x25519'] });
+  c.connect(0);
+  drain(c);
+  c.receive(FORGED_HVR, 1, 'server');
+  t.true(c.versionState instanceof Connection12);
+  t.false(shares.some(released));
+  c.close();
+  t.true(shares.every(released));
 });
