@@ -254,15 +254,16 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
   }
 
   /**
-   * @internal Each event of a session but application data. A fatal alert of ours while it is handshaking, not for a
-   * callback's throw (`callbackFailed` counts those): a handshake refused once its session existed (a 1.2 ClientHello
-   * without extended_master_secret or with no suite in common, a client certificate refused), counted as the cookie
-   * exchange's refusals are; the session's `onerror` has the error.
+   * @internal Each event of a session but application data. A fatal alert of ours while it is handshaking, neither for
+   * a callback's throw (`callbackFailed` counts those) nor for `handshakeTimeout` (`handshakeTimeouts`): a handshake
+   * refused once its session existed (a 1.2 ClientHello without extended_master_secret or with no suite in common, a
+   * client certificate refused), counted as the cookie exchange's refusals are; the session's `onerror` has the error.
    */
   override sessionEvent(session: DtlsSession, e: ConnectionEvent): void {
     super.sessionEvent(session, e);
-    if (e.type === 'alert' && e.sent && e.level === 'fatal' && session.place.handshaking)
-      if (session.connection?.failure?.callbackError === undefined) this.counts.handshakeErrors++;
+    if (e.type !== 'alert' || !e.sent || e.level !== 'fatal' || !session.place.handshaking) return;
+    const c = session.connection;
+    if (c?.failure?.callbackError === undefined && c?.expired === undefined) this.counts.handshakeErrors++;
   }
 
   /** A ClientHello the cookie exchange refused with an alert (or an application callback's throw): counted and reported. */
