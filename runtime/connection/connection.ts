@@ -397,6 +397,17 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     this.report(true);
   }
 
+  /**
+   * The connection went on in DTLS 1.2 for good (runtime/dtls/connection.ts: a client's 1.2 ServerHello taken, a
+   * server's first ClientHello handed over): what this state still holds goes now rather than when it is collected:
+   * its offer's key shares (private keys zeroed or dropped), its flight off the clock, every epoch's keys (0-RTT's).
+   */
+  abandoned(): void {
+    this.driver.letGo?.();
+    this.parts.flight.stop();
+    this.records.releaseAll();
+  }
+
   /** Drops the handshake's keys (epoch 2) both ways once their retention is over (key-lifetime.ts). @internal */
   dropHandshakeKeysWhenDue(now: number): void {
     dropHandshakeKeysWhenDue(this.parts, this.completedAt, now);

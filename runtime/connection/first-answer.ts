@@ -2,17 +2,20 @@
  * Which version the server's first answer to a ClientHello offering both chose (RFC 8446 §4.2.1 as RFC 9147 §5.3 keeps
  * it; RFC 6347 §4.2.1), read in place from a plaintext handshake record's content, before anything decodes it: a
  * ServerHello or HelloRetryRequest with supported_versions is DTLS 1.3 (the 1.3 step checks what it selects); a
- * ServerHello without it whose server_version is DTLS 1.2, or a HelloVerifyRequest that is one, is DTLS 1.2 (the 1.2
- * state then decodes it, once). Read by the 1.3 client's first-answer step (role-driver.ts `answered`) and by the 1.2
- * state it handed a HelloVerifyRequest to (runtime/dtls12/connection12.ts), never throws.
+ * ServerHello without it whose server_version is DTLS 1.2, or a HelloVerifyRequest that is one (RFC 6347 §4.2.1:
+ * server_version DTLS 1.0 or 1.2, then a cookie of 1 to 255 bytes and nothing after), is DTLS 1.2 (the 1.2 state then
+ * decodes it, once). Read by the 1.3 client's first-answer step (role-driver.ts `answered`: a client offering both goes
+ * on in 1.2 on a HelloVerifyRequest, a 1.3-only client refuses one with protocol_version) and by the 1.2 state it handed
+ * a HelloVerifyRequest to (runtime/dtls12/connection12.ts), never throws. A HelloVerifyRequest is authenticated by
+ * nothing, as a plaintext alert is not.
  */
-import { isHelloVerifyRequest } from './hello-verify-request.js';
 
 /** The handshake types read here (RFC 8446 §4, RFC 6347 §4.3.2). */
 const SERVER_HELLO = 2;
 const HELLO_VERIFY_REQUEST = 3;
 /** The supported_versions extension's type (RFC 8446 §4.2). */
 const SUPPORTED_VERSIONS = 43;
+const DTLS10 = 0xfeff;
 const DTLS12 = 0xfefd;
 /** msg_type(1) length(3) message_seq(2) fragment_offset(3) fragment_length(3). */
 const HEADER = 12;
@@ -58,4 +61,11 @@ function serverHelloVersion(b: Uint8Array): 'DTLSv1.2' | 'DTLSv1.3' | undefined 
     at += 4 + length;
   }
   return version === DTLS12 ? 'DTLSv1.2' : undefined;
+}
+
+/** server_version(2) cookie<0..2^8-1>, the version DTLS 1.0 or 1.2, the cookie not empty. */
+function isHelloVerifyRequest(b: Uint8Array): boolean {
+  if (b.length < 3) return false;
+  const version = (b[0]! << 8) | b[1]!;
+  return (version === DTLS10 || version === DTLS12) && b[2]! > 0 && b.length === 3 + b[2]!;
 }

@@ -75,6 +75,8 @@ export interface RoleDriver {
   answered?(datagram: Uint8Array, content: Uint8Array): boolean;
   /** Client: a 1.3 answer to our first ClientHello took the connection back from the 1.2 state `answered` made. */
   takenBack?(): void;
+  /** Client: the connection went on in DTLS 1.2 for good: the held offer's key shares are released, the state let go. */
+  letGo?(): void;
   /** The fatal path: the chart's `fail` transition (its fatal-alert step sends the alert once, with `reason`); nothing in a final state. */
   fail(reason: FatalReason): void;
   handles(eventType: string): boolean;
@@ -284,6 +286,12 @@ class ClientMachine extends Machine13<ClientState, ClientEvent> {
     this.state = held;
     this.kind = held.kind;
     this.context.parts.flight.resume();
+  }
+
+  letGo(): void {
+    const held = this.held;
+    this.held = undefined;
+    if (held?.kind === 'waitServerHello') for (const k of held.offer.keyShares) k.release();
   }
 
   override connect(): void {

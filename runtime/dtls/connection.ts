@@ -173,12 +173,14 @@ export class DtlsConnection implements Connection {
       decode: decodeClientHello12,
       takeOver: (known, messageSeq, recordSequence) => {
         const path = common.peer.current;
+        const first = this.current;
         const state = state12(options, server12(options, config12), common);
         state.expectClientHello(known);
         this.current = state;
         common.counters.datagramsReceived--;
         common.counters.recordsReceived--;
         state.receive(clientHelloRecord(known.body, messageSeq, recordSequence), common.clock.now, path);
+        if (first.protocolVersion === 'DTLSv1.3') first.abandoned();
       },
     };
   }
@@ -201,11 +203,15 @@ export class DtlsConnection implements Connection {
         common.counters.recordsReceived--;
         state.receive(datagram, common.clock.now, path);
         if (helloVerifyRequest) state.hold(this.held13(first));
+        else first.abandoned(); // the 1.2 ServerHello: 1.2 for good
       },
     };
   }
 
-  /** The 1.3 state held after a HelloVerifyRequest: a 1.3 answer to our first ClientHello makes it current again, and it reads that datagram. */
+  /**
+   * The 1.3 state held after a HelloVerifyRequest: a 1.3 answer to our first ClientHello makes it current again, and it
+   * reads that datagram; once the 1.2 state took a ServerHello (or ended), it lets go of what it holds.
+   */
   private held13(held: Dtls13Connection): Held13 {
     return {
       takeBack: (datagram, now, path) => {
@@ -213,6 +219,7 @@ export class DtlsConnection implements Connection {
         held.takenBack();
         held.receive(datagram, now, path);
       },
+      release: () => held.abandoned(),
     };
   }
 

@@ -63,6 +63,8 @@ import type { RecordHandlerName12 } from '../connection/record-rules.js';
 export interface Held13 {
   /** The 1.3 answer in `datagram` (its first record), come at `now` over `path`: the 1.3 state reads it and speaks from now on. */
   takeBack(datagram: Uint8Array, now: number, path: string | undefined): void;
+  /** The version is 1.2 for good (a ServerHello taken, or this state ended): the 1.3 state lets go of its key shares and keys. */
+  release(): void;
 }
 
 /** A ClientHello already sent, for {@link Connection12.fromSentOffer}. */
@@ -197,6 +199,7 @@ export class Connection12 implements Inbound12Host, VersionState {
       this.machine.enter({ kind: 'failed', reason, sent: false });
       this.facts.failure = reason;
       this.events.closed('timeout');
+      this.letGo13();
     });
     // tls12_cid records carry our CID at its negotiated length (RFC 9146 §4), set as the hellos settle it
     // (handshake-parts12.ts); until then a datagram that does not frame is read record by record.
@@ -313,6 +316,7 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.machine.enter({ kind: 'closed', reason: 'local' });
     this.flights.stop();
     this.events.closed('local');
+    this.letGo13();
   }
 
   /** An application callback the node layer called failed: the connection ends with internal_error. */
@@ -353,7 +357,7 @@ export class Connection12 implements Inbound12Host, VersionState {
   private tookBack(d: Uint8Array, now: number, path: string | undefined): boolean {
     const held = this.held13!;
     if (this.machine.kind !== 'waitServerHello') {
-      this.held13 = undefined; // a ServerHello taken (or the end): the version is 1.2
+      this.letGo13(); // a ServerHello taken (or the end): the version is 1.2
       return false;
     }
     // type(1) version(2) epoch(2) sequence_number(6) length(2), then the content.
@@ -364,6 +368,13 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.flights.stop();
     held.takeBack(d, now, path);
     return true;
+  }
+
+  /** The version is 1.2 for good (a ServerHello taken, or this state ended): the held 1.3 state lets go of what it holds. */
+  private letGo13(): void {
+    const held = this.held13;
+    this.held13 = undefined;
+    held?.release();
   }
 
   /** @internal */
@@ -392,6 +403,7 @@ export class Connection12 implements Inbound12Host, VersionState {
    * reported, or the end sent and reported.
    */
   private settled(before: HandshakeState12, now: HandshakeState12): void {
+    if (this.held13 !== undefined && now.kind !== 'waitServerHello') this.letGo13();
     if (now.kind === 'connected') {
       if (before.kind !== 'connected') this.completed(now);
       return;
@@ -446,7 +458,10 @@ export class Connection12 implements Inbound12Host, VersionState {
     const event = { type: 'fail', reason } as const;
     const before = this.machine.current;
     if (this.machine.dispatch(event)) this.settled(before, this.machine.current);
-    else this.machine.force(event, { kind: 'failed', reason, sent: false });
+    else {
+      this.machine.force(event, { kind: 'failed', reason, sent: false });
+      this.letGo13();
+    }
   }
 
   private alert(level: 'warning' | 'fatal', description: AlertDescriptionName): void {

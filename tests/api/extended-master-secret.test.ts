@@ -106,10 +106,13 @@ for (const ems of [undefined, 'preferred'] as const) {
           client.write('from a client without EMS\n');
           const got = await new Promise<Buffer>((resolve) => (sessions[0]!.onmessage = resolve));
           t.is(got.toString(), 'from a client without EMS\n');
+          t.is(listener.stats.handshakeErrors, 0);
         } else {
           await client.waitFor(/alert handshake failure|handshake failure/i);
           t.true(errors.some((e) => /handshake_failure: .*extended_master_secret/.test(e.message)));
           t.is(listener.stats.sessions, 0);
+          // Refused once its session existed, counted as the cookie exchange's refusals are (listener.ts sessionEvent).
+          t.is(listener.stats.handshakeErrors, 1);
         }
       } finally {
         client.stop();

@@ -112,7 +112,8 @@ export class DtlsListenerStats {
   /**
    * Handshakes that failed here with an alert of ours before a session was handed over or while it was handshaking:
    * ClientHellos the stateless cookie exchange refused (nothing in common, a bad cookie, an `sni` or `psk` callback
-   * that threw) and handshakes a callback failed.
+   * that threw), handshakes a callback failed, and handshakes refused once the session existed (a 1.2 ClientHello
+   * without extended_master_secret or with no suite in common, a client certificate refused).
    */
   get handshakeErrors(): number {
     return this.#source.counts.handshakeErrors;

@@ -14,6 +14,7 @@ import { inspect } from 'node:util';
 import { listenWorkers, type DtlsWorkerListener, type WorkerListenOptions } from './workers/worker-listener.js';
 import { localEntry } from '../../pki/raw-public-key.js';
 import { DATAGRAM_SIZE } from '../../connection/config.js';
+import type { ConnectionEvent } from '../../connection/events.js';
 
 export type { HandshakeErrorHandler } from './errors.js';
 export { DtlsListenerStats } from './listener-stats.js';
@@ -250,6 +251,19 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
         remote ? { address: remote.address, port: remote.port } : { address: '', port: 0 },
       );
     }
+  }
+
+  /**
+   * @internal Each event of a session but application data. A fatal alert of ours while it is handshaking, neither for
+   * a callback's throw (`callbackFailed` counts those) nor for `handshakeTimeout` (`handshakeTimeouts`): a handshake
+   * refused once its session existed (a 1.2 ClientHello without extended_master_secret or with no suite in common, a
+   * client certificate refused), counted as the cookie exchange's refusals are; the session's `onerror` has the error.
+   */
+  override sessionEvent(session: DtlsSession, e: ConnectionEvent): void {
+    super.sessionEvent(session, e);
+    if (e.type !== 'alert' || !e.sent || e.level !== 'fatal' || !session.place.handshaking) return;
+    const c = session.connection;
+    if (c?.failure?.callbackError === undefined && c?.expired === undefined) this.counts.handshakeErrors++;
   }
 
   /** A ClientHello the cookie exchange refused with an alert (or an application callback's throw): counted and reported. */
