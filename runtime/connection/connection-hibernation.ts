@@ -6,6 +6,7 @@ import type { AckScheduler } from './ack-scheduler.js';
 import type { ConnectionCounters, ConnectionStats } from './connection-api.js';
 import type { ConnectionParts } from './connection-parts.js';
 import type { HeldRecords } from './held-records.js';
+import type { ClientContext, ServerContext } from './machine-context.js';
 import {
   freezeSession,
   thawSession,
@@ -26,6 +27,8 @@ import type { RoleDriver } from './role-driver.js';
 export interface HibernatingConnection {
   readonly role: 'client' | 'server';
   readonly parts: ConnectionParts;
+  /** The parts in the role's context (a server's 0-RTT budget). */
+  readonly context: ClientContext | ServerContext;
   readonly driver: RoleDriver;
   readonly ended: boolean;
   readonly inspected: boolean;
@@ -58,7 +61,7 @@ export function hibernateConnection(c: HibernatingConnection, now: number): Froz
   if (
     c.outgoing.length > 0 ||
     p.events.length > 0 ||
-    p.earlyDataRemaining !== undefined ||
+    (c.context.role === 'server' && c.context.earlyDataRemaining !== undefined) ||
     p.postHandshake.waitingFlights > 0
   )
     return undefined;

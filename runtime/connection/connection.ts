@@ -25,13 +25,14 @@ import {
   updateKeys,
 } from './session-calls.js';
 import type { ConnectionParts } from './connection-parts.js';
-import { assembleParts } from './parts-assembly.js';
+import type { ClientContext, ServerContext } from './machine-context.js';
+import { assembleContext } from './parts-assembly.js';
 import { roleDriver, type Charts13, type RoleDriver } from './role-driver.js';
 import { keyUpdateOutstanding } from './post-handshake-flights.js';
 import { connectionStats } from './connection-stats.js';
 import { dropHandshakeKeysWhenDue, integrityLimitVerdict } from './key-lifetime.js';
 import { ContentRecords } from './content-records.js';
-import { PeerConfirmation } from './peer-confirmation.js';
+import type { PeerConfirmation } from './peer-confirmation.js';
 import { HandshakeInbound } from './handshake-inbound.js';
 import { HeldRecords } from './held-records.js';
 import { NONE_IGNORED, recordRule, type IgnoreReason, type RecordPhase } from './record-rules.js';
@@ -67,6 +68,10 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   readonly protocolVersion = 'DTLSv1.3' as const;
   /** @internal */
   readonly parts: ConnectionParts;
+  /** What its steps get: the parts in its role's context (machine-context.ts). @internal */
+  readonly context: ClientContext | ServerContext;
+  /** Server: its context, with the 0-RTT budget the record rules read; undefined on a client. */
+  private readonly server: ServerContext | undefined;
   /**
    * What the connection reports, in its DtlsConnection's common state (connection-facts.ts): this state writes its
    * failure (through the parts' fatal path), the chart state and exporter (through its role driver), the last
@@ -100,7 +105,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   private readonly handlers: ContentRecords;
   /** @internal (tests/support/inject.ts) */
   readonly handshake: HandshakeInbound;
-  /** Client: what the server may still refuse (peer-confirmation.ts; `parts.confirmation` too). */
+  /** Client: what the server may still refuse (peer-confirmation.ts; its context's). */
   private readonly confirmation: PeerConfirmation | undefined;
   /** @internal */
   startedAt = 0;
@@ -166,7 +171,10 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     this.outgoing = shared.outgoing;
     this.inspected = options.inspect !== undefined;
     const hooks = new ConnectionHooks(this);
-    this.parts = assembleParts(role, config, options, hooks, shared);
+    const context = (this.context = assembleContext(role, config, options, hooks, shared));
+    this.parts = context.parts;
+    if (context.role === 'server') this.server = context;
+    else this.confirmation = context.confirmation;
     const { clock, records, cid } = this.parts;
     this.records = records;
     this.cid = cid;
@@ -175,7 +183,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     this.deferred = new HeldRecords(held);
     this.heldData = new HeldRecords(held);
     this.ackScheduler = new AckScheduler(clock, hooks);
-    this.driver = roleDriver(this.parts, charts, options.inspect, options.statelessRetry, shared.fallBack12);
+    this.driver = roleDriver(context, charts, options.inspect, options.statelessRetry, shared.fallBack12);
     if (role === 'server' && options.statelessRetry) {
       records.continuePlaintextFrom(options.statelessRetry.recordSequence);
       this.inbox.reset(1); // the second ClientHello is message 1; the first and the HelloRetryRequest were message 0
@@ -188,7 +196,6 @@ export class Dtls13Connection implements VersionState, TransmitGate {
       shared.events,
       config.messageBuffers === 'batch',
     );
-    if (role === 'client') this.parts.confirmation = this.confirmation = new PeerConfirmation(this.counts);
     this.report();
   }
 
@@ -442,7 +449,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     }
     const phase: RecordPhase = driver.session
       ? 'connected'
-      : this.parts.earlyDataRemaining !== undefined
+      : this.server?.earlyDataRemaining !== undefined
         ? 'early-data'
         : 'handshake';
     const rule = recordRule('DTLSv1.3', r, phase, this.peerEpoch);
@@ -524,7 +531,8 @@ export class Dtls13Connection implements VersionState, TransmitGate {
    * refused, skipped rather than kept for keys that never come (RFC 8446 §4.2.10).
    */
   private refusedEarlyData(epochBits: number): boolean {
-    if (this.role !== 'server' || epochBits !== 1 || this.parts.earlyDataRemaining !== undefined || this.driver.session)
+    const server = this.server;
+    if (server === undefined || epochBits !== 1 || server.earlyDataRemaining !== undefined || this.driver.session)
       return false;
     const state = this.driver.kind;
     return state !== 'waitClientHello' && state !== 'waitSecondClientHello';

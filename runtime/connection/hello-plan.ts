@@ -10,7 +10,7 @@ import { chooseAlpn } from './alpn-negotiation.js';
 import type { InboundMessage } from './client-states.js';
 import { serverExtensionChoices } from './extension-answers.js';
 import { credentialsForHello } from './certificate-types.js';
-import type { MachineContext } from './machine-context.js';
+import type { ServerContext } from './machine-context.js';
 import { selectPsk, TICKET_AGE_TOLERANCE_MS, type SelectedPsk } from './psk-selection.js';
 import type { AcceptedHello, HelloPlan, ServerState } from './server-states.js';
 import type { SelectedCredentials } from './server-credentials.js';
@@ -25,7 +25,7 @@ import { offeredServerName } from './sni-selection.js';
  * catch, as a step's would.
  */
 export function planClientHello(
-  c: MachineContext,
+  c: ServerContext,
   s: Extract<ServerState, { readonly kind: 'waitClientHello' | 'waitSecondClientHello' }>,
   ch: ClientHello,
   message: InboundMessage,
@@ -51,7 +51,7 @@ export function planClientHello(
 }
 
 // The certificate is chosen per ClientHello (server_name, RFC 6066), and with it the schemes we can sign with.
-function preferencesFor(c: MachineContext, credentials: SelectedCredentials | undefined): ServerPreferences {
+function preferencesFor(c: ServerContext, credentials: SelectedCredentials | undefined): ServerPreferences {
   const ownSchemes = credentials ? schemesForKey(credentials.key) : [];
   return {
     cipherSuites: c.parts.config.cipherSuites,
@@ -64,7 +64,7 @@ function preferencesFor(c: MachineContext, credentials: SelectedCredentials | un
 // the ticket's suite, a fresh ticket age, a server and a ticket that take it, and a ClientHello the anti-replay store
 // has not seen.
 function earlyDataDecision(
-  c: MachineContext,
+  c: ServerContext,
   ch: ClientHello,
   firstHello: boolean,
   psk: SelectedPsk | undefined,
@@ -85,10 +85,10 @@ function earlyDataDecision(
     choice.suite === ticket?.suite &&
     ticket.alpn === alpn;
   // RFC 9147 §5.1: early data skips the address check, so only from the address the ticket was issued to.
-  const sameAddress = ticket !== undefined && ticketNamesAddress(ticket.address, c.parts.peerAddress);
+  const sameAddress = ticket !== undefined && ticketNamesAddress(ticket.address, c.peerAddress);
   // RFC 8446 §8: a store that started after the ticket was issued (a restart) cannot have seen its flights.
-  const recorded = ticket !== undefined && sameGeneration(ticket.replayGeneration, c.parts.antiReplay);
-  return usable && sameAddress && recorded && c.parts.antiReplay.admit(psk.binder, 2 * TICKET_AGE_TOLERANCE_MS)
+  const recorded = ticket !== undefined && sameGeneration(ticket.replayGeneration, c.antiReplay);
+  return usable && sameAddress && recorded && c.antiReplay.admit(psk.binder, 2 * TICKET_AGE_TOLERANCE_MS)
     ? { status: 'accepted', limit }
     : { status: 'rejected' };
 }

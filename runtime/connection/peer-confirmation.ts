@@ -1,5 +1,5 @@
 import type { ReceivedRecord } from '../record/record-reader.js';
-import type { ConfirmationWait, ConnectionParts, ServerConfirmation } from './connection-parts.js';
+import type { ConnectionParts } from './connection-parts.js';
 import type { Session } from './key-material.js';
 import { sendPendingFlights } from './post-handshake-flights.js';
 
@@ -10,7 +10,8 @@ export const MAX_HELD_SEND_BYTES = 65_536;
 /** The most messages a client holds meanwhile (each goes out as a datagram of its own): empty sends are messages too. */
 export const MAX_HELD_MESSAGES = 1_024;
 
-export type { ConfirmationWait } from './connection-parts.js';
+/** What a client waits for the server to acknowledge: its final flight after a CertificateRequest, or its post-handshake certificate. */
+export type ConfirmationWait = 'handshake' | 'certificate';
 
 /**
  * Client: what the server may still refuse after we sent it, and the application data held until it has said.
@@ -32,7 +33,7 @@ export type { ConfirmationWait } from './connection-parts.js';
  * to {@link MAX_HELD_MESSAGES} messages); it is sealed when the confirmation comes, and dropped unsent if the
  * connection ends first: the events say which (`handshakeConfirmed` / `certificateAccepted` came, or not).
  */
-export class PeerConfirmation implements ServerConfirmation {
+export class PeerConfirmation {
   /** Connected, and no record of the server's has yet answered our final flight (RFC 9147 §7.2). */
   private finalFlightOpen = false;
   /** What the server has yet to acknowledge, if anything: a field (the connection reads it per send and per poll); only {@link begin} and {@link confirm} move it. */

@@ -6,6 +6,7 @@ import type { Transcript } from '../keyschedule/transcript.js';
 import { bytesEqual } from '../wire/bytes.js';
 import type { ConnectionParts } from './connection-parts.js';
 import type { PendingAuthentication, Session } from './key-material.js';
+import type { ClientContext } from './machine-context.js';
 import { certificateBody, certificateRequestBody, certificateVerifyBody, finishedBody } from './messages.js';
 import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './peer-authentication.js';
 import { sendPostHandshakeFlight } from './post-handshake-flights.js';
@@ -102,11 +103,12 @@ export function applyPostHandshakeFinished(parts: ConnectionParts, session: Sess
 
 /** Client: answers a post-handshake CertificateRequest with our certificate (if it fits the request) or an empty one. */
 export function answerCertificateRequest(
-  parts: ConnectionParts,
+  c: ClientContext,
   session: Session,
   cr: CertificateRequest,
   body: Uint8Array,
 ): void {
+  const parts = c.parts;
   if (!parts.config.postHandshakeAuth) {
     throw new ProtocolError(
       'unexpected_message',
@@ -127,12 +129,12 @@ export function answerCertificateRequest(
   );
   const transcript = handshakeTranscript(session).clone();
   transcript.addMessage(13, body);
-  const key = parts.ownKey;
+  const key = c.ownKey;
   const certificate = parts.config.certificate;
   const scheme = key && certificate ? schemesForKey(key).find((a) => accepted.includes(a)) : undefined;
   // The server checks the answer after we sent it: what the application sends meanwhile waits for its ACK (peer-confirmation.ts).
-  const confirmation = parts.confirmation;
-  confirmation?.begin(parts, 'certificate');
+  const confirmation = c.confirmation;
+  confirmation.begin(parts, 'certificate');
   sendPostHandshakeFlight(
     parts,
     session,
@@ -153,6 +155,6 @@ export function answerCertificateRequest(
         );
       parts.queue(epoch, 'finished', finishedBody(session.schedule, session.write.secret, transcript), transcript);
     },
-    confirmation && (() => confirmation.confirm(parts, 'certificate')),
+    () => confirmation.confirm(parts, 'certificate'),
   );
 }
