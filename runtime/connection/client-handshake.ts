@@ -422,8 +422,8 @@ function clientSteps() {
       const parameters = negotiatedParameters(s.keys, s.signature, s.clientSignature !== undefined, s.peer?.chain);
       c.parts.events.push({ type: 'handshakeComplete', parameters });
       // A server that asked for our certificate may still refuse it: confirmed once it acknowledged our flight (peer-confirmation.ts).
-      if (s.request !== undefined) c.confirmation.begin(c.parts, 'handshake');
-      else handshakeConfirmedAtOnce(c.parts);
+      if (s.request !== undefined) c.confirmation.begin('handshake');
+      else handshakeConfirmedAtOnce(c.parts.events);
       return {
         kind: 'connected',
         session: {

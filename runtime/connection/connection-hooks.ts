@@ -114,7 +114,7 @@ export class ConnectionHooks implements FlightHooks<OutMessage>, AckSchedulerHoo
   timedOut(messages: readonly OutMessage[]): void {
     const c = this.c;
     const finalFlight = c.driver.session !== undefined && c.role === 'client' && messages.every((m) => m.epoch === 2);
-    if (finalFlight && this.confirmation?.finalFlightExhausted(c.parts) !== false) return;
+    if (finalFlight && this.confirmation?.finalFlightExhausted() !== false) return;
     c.timedOut(finalFlight ? 'our final flight (the server never confirmed the handshake)' : 'the handshake');
   }
 

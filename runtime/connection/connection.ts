@@ -326,7 +326,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
       );
     this.records.stage('application_data', data, this.outgoing); // sealed with the rest of the burst (pollTransmit)
     this.counts.applicationBytesSent += data.length;
-    if (this.records.keyUpdateDue && !keyUpdateOutstanding(this.parts)) this.updateKeys(false, now);
+    if (this.records.keyUpdateDue && !keyUpdateOutstanding(this.parts.flight)) this.updateKeys(false, now);
   }
 
   // ── what the application asks of a connected session (session-calls.ts) ── `now` (as for `receive`): a flight the
@@ -342,7 +342,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   /** Server: post-handshake authentication (session-calls.ts); the answer is a `clientAuthenticated` event, or the alert that ends it. */
   requestClientCertificate(now?: number): void {
     this.catchUp(now);
-    requestClientCertificate(this);
+    requestClientCertificate(this, this.parts.config);
   }
 
   /** NewConnectionId: `count` more CIDs of ours for the peer, returned (session-calls.ts). */
@@ -351,13 +351,13 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     options: { readonly immediate?: boolean; readonly now?: number } = {},
   ): Uint8Array[] {
     this.catchUp(options.now);
-    return issueMoreConnectionIds(this, count, options.immediate === true);
+    return issueMoreConnectionIds(this, this.cid, count, options.immediate === true);
   }
 
   /** RequestConnectionId: asks the peer for `count` CIDs (session-calls.ts). */
   requestConnectionIds(count: number, now?: number): void {
     this.catchUp(now);
-    requestMoreConnectionIds(this, count);
+    requestMoreConnectionIds(this, this.cid, count);
   }
 
   /**
@@ -515,7 +515,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     const cid = this.cid.session;
     if (cid !== undefined && cid.receivesCid && cid.options.spares > 0) {
       // Spares for the peer to move to on a new path (RFC 9147 §9, RFC 9146 §8), sent once its final flight allows.
-      const spares = issueConnectionIds(this.parts, cid, cid.options.spares);
+      const spares = issueConnectionIds(this.cid, cid, cid.options.spares);
       this.driver.control({
         type: 'issueConnectionIds',
         payload: { cids: spares.map((c) => ({ cid: c })), usage: 'cid_spare' },

@@ -32,7 +32,9 @@ export function assembleContext(
   const ownKey = ownPrivateKey(config);
   const parts = assembleParts(role, config, options, hooks, shared);
   if (role === 'server') return new ServerContext(parts, options.antiReplay ?? config.antiReplay, options.peerAddress);
-  return new ClientContext(parts, ownKey, new PeerConfirmation(shared.counters));
+  const { events, records, outgoing } = parts;
+  const confirmation = new PeerConfirmation({ counts: shared.counters, events, facts: shared, records, outgoing });
+  return new ClientContext(parts, ownKey, confirmation);
 }
 
 /** The certificate's key, or the raw public key's (the same one when both are given: raw-public-key-option.ts). */

@@ -440,11 +440,11 @@ function serverSteps() {
       s: At<'connected'>,
       event: On<'CertificateVerify'>,
     ): At<'connected'> {
-      applyPostHandshakeCertificateVerify(c.parts, s.session, event.payload, event.message.body);
+      applyPostHandshakeCertificateVerify(c.parts.config, s.session, event.payload, event.message.body);
       return s;
     },
     applyPostHandshakeFinished(c: ServerContext, s: At<'connected'>, event: On<'Finished'>): At<'connected'> {
-      applyPostHandshakeFinished(c.parts, s.session, event.payload);
+      applyPostHandshakeFinished(c.parts.events, s.session, event.payload);
       return s;
     },
 
