@@ -29,7 +29,6 @@ import type { ClientContext, ServerContext } from './machine-context.js';
 import { assembleContext } from './parts-assembly.js';
 import { roleDriver, type Charts13, type RoleDriver } from './role-driver.js';
 import { keyUpdateOutstanding } from './post-handshake-flights.js';
-import { connectionStats } from './connection-stats.js';
 import { dropHandshakeKeysWhenDue, integrityLimitVerdict } from './key-lifetime.js';
 import { ContentRecords } from './content-records.js';
 import type { PeerConfirmation } from './peer-confirmation.js';
@@ -37,7 +36,7 @@ import { HandshakeInbound } from './handshake-inbound.js';
 import { HeldRecords } from './held-records.js';
 import { NONE_IGNORED, recordRule, type IgnoreReason, type RecordPhase } from './record-rules.js';
 import { thawSession, type FrozenSession } from './hibernation.js';
-import { hibernateConnection, restoreConnection } from './connection-hibernation.js';
+import { freezeConnection, restoreParts } from './connection-hibernation.js';
 import { ConnectionHooks } from './connection-hooks.js';
 import { FACTS13 } from './version-facts13.js';
 
@@ -83,22 +82,21 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   private readonly cid: CidContext;
   /** @internal */
   readonly driver: RoleDriver;
-  /** @internal */
-  readonly inbox: HandshakeReassembler;
-  /** The one outbound queue of its DtlsConnection. @internal */
-  readonly outgoing: Uint8Array[];
+  private readonly inbox: HandshakeReassembler;
+  /** The one outbound queue of its DtlsConnection. */
+  private readonly outgoing: Uint8Array[];
   /** The size of the datagram being handled (what a new path's anti-amplification budget counts). */
   private datagramBytes = 0;
   /** The time `receive` was given, for the records the sink takes. */
   private receivedAt = 0;
   /** Whether a record of the pass being read was kept for keys not installed yet. */
   private deferredNow = false;
-  /** Records whose keys are not installed yet, and application data that came before our handshake ended: together within limits.maxDeferredBytes. @internal */
-  readonly deferred: HeldRecords;
+  /** Records whose keys are not installed yet, and application data that came before our handshake ended: together within limits.maxDeferredBytes. */
+  private readonly deferred: HeldRecords;
   /** @internal */
   readonly heldData: HeldRecords;
-  /** The newest epoch in which the peer has sent a record that authenticated. @internal */
-  peerEpoch = 0;
+  /** The newest epoch in which the peer has sent a record that authenticated. */
+  private peerEpoch = 0;
   /** @internal */
   readonly ackScheduler: AckScheduler;
   /** The table's handlers, one per row kind (record-rules.ts): handshake-inbound.ts and content-records.ts. */
@@ -107,18 +105,16 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   readonly handshake: HandshakeInbound;
   /** Client: what the server may still refuse (peer-confirmation.ts; its context's). */
   private readonly confirmation: PeerConfirmation | undefined;
-  /** @internal */
-  startedAt = 0;
-  /** @internal */
-  completedAt: number | undefined;
+  private startedAt = 0;
+  private completedAt: number | undefined;
   /** The connection's counters: its DtlsConnection's one set (connection-api.ts). @internal */
   readonly counts: ConnectionCounters;
-  /** Records set aside, by reason: made with the first (most connections set none aside). @internal */
-  ignored: Record<IgnoreReason, number> | undefined;
-  /** Watched in the inspector (its XState actors are not hibernated). @internal */
-  readonly inspected: boolean;
-  /** Hibernated: this object is done with, its state went into the frozen form ({@link hibernate}). @internal */
-  frozen = false;
+  /** Records set aside, by reason: made with the first (most connections set none aside). */
+  private ignored: Record<IgnoreReason, number> | undefined;
+  /** Watched in the inspector (its XState actors are not hibernated). */
+  private readonly inspected: boolean;
+  /** Hibernated: this object is done with, its state went into the frozen form ({@link hibernate}). */
+  private frozen = false;
 
   /**
    * A connection on a configuration resolved once for many (`resolveConfig(role, options)`: DtlsConnection, and a UDP
@@ -153,7 +149,13 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   ): Dtls13Connection {
     const h = thawSession(frozen);
     const c = new Dtls13Connection('server', perConnection, config, charts, shared);
-    restoreConnection(c, h);
+    restoreParts(c.parts, c.driver, h);
+    c.inbox.reset(h.receiveSeq);
+    c.peerEpoch = h.peerEpoch;
+    c.startedAt = h.startedAt;
+    c.completedAt = h.completedAt;
+    Object.assign(c.counts, h.counts, { handshakeMessagesSent: h.messagesSent });
+    c.ignored = h.ignored && { ...h.ignored };
     c.dropHandshakeKeysWhenDue(now); // as they would have gone had the session stayed awake
     return c;
   }
@@ -383,8 +385,8 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     this.report(); // current again: its facts, not the 1.2 state's
   }
 
-  /** Drops the handshake's keys (epoch 2) both ways once their retention is over (key-lifetime.ts). @internal */
-  dropHandshakeKeysWhenDue(now: number): void {
+  /** Drops the handshake's keys (epoch 2) both ways once their retention is over (key-lifetime.ts). */
+  private dropHandshakeKeysWhenDue(now: number): void {
     dropHandshakeKeysWhenDue(this.parts, this.completedAt, now);
   }
 
@@ -398,7 +400,20 @@ export class Dtls13Connection implements VersionState, TransmitGate {
    * their retention, the handshake's; the peer's older ones go.
    */
   hibernate(now: number): FrozenSession | undefined {
-    return hibernateConnection(this, now);
+    const session = this.driver.session;
+    const completedAt = this.completedAt;
+    if (this.role !== 'server' || session === undefined || this.ended || this.frozen || this.inspected)
+      return undefined;
+    if (completedAt === undefined || this.server?.earlyDataRemaining !== undefined || this.ackScheduler.armed)
+      return undefined;
+    const { inbox, deferred, heldData } = this;
+    if (this.outgoing.length > 0 || inbox.retainedBytes > 0 || deferred.length > 0 || heldData.length > 0)
+      return undefined;
+    const { peerEpoch, startedAt, counts, ignored } = this;
+    const own = { receiveSeq: inbox.nextReceiveSeq, peerEpoch, startedAt, completedAt, counts, ignored };
+    const frozen = freezeConnection(this.parts, session, own, now); // its parts at rest too (connection-hibernation.ts)
+    if (frozen !== undefined) this.frozen = true;
+    return frozen;
   }
 
   /**
@@ -427,9 +442,25 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     this.fail(toAlert(new CallbackError(callback, thrown)));
   }
 
-  /** Drops by reason, retransmission state, handshake duration and what is held for the peer (connection-stats.ts). */
+  /** Drops by reason, retransmission state, handshake duration and what is held for the peer: `stats` less the counters. */
   get versionStats(): VersionStats {
-    return connectionStats(this);
+    const { records, flight, acks } = this.parts;
+    const completedAt = this.completedAt;
+    return {
+      drops: { ...records.drops },
+      ignored: { ...NONE_IGNORED, ...this.ignored },
+      retransmissions: flight.retransmissions,
+      flightState: flight.state,
+      retransmitTimeout: flight.timeout,
+      handshakeDuration: completedAt === undefined ? undefined : completedAt - this.startedAt,
+      retained: {
+        reassemblyBytes: this.inbox.retainedBytes,
+        deferredBytes: this.deferred.bytes + this.heldData.bytes,
+        ackRecords: acks.size,
+        readEpochs: records.usage().read.length,
+      },
+      paths: this.cid.stats,
+    };
   }
 
   // ── inbound, one record at a time ──────────────────────────────────────
