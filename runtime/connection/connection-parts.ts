@@ -209,12 +209,6 @@ export class ConnectionParts implements FlightRestListener {
     this.sendAlertIfPossible('fatal', alert);
   }
 
-  /** What an application callback threw, kept with the failure it caused (recorded already by the chart's fatal-alert action). */
-  keepCallbackError(thrown: unknown): void {
-    const failure = this.facts.failure;
-    if (failure && failure.callbackError === undefined) this.facts.failure = { ...failure, callbackError: thrown };
-  }
-
   /**
    * The application closed before the handshake completed: user_canceled then close_notify, both warnings (RFC 8446
    * §6.1), and the connection ends as 'local'.
