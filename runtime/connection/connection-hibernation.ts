@@ -30,6 +30,8 @@ export interface FrozenConnection {
   readonly completedAt: number;
   readonly counts: ConnectionCounters;
   readonly ignored: Record<IgnoreReason, number> | undefined;
+  /** The client's handshake traffic secret while epoch 2's read keys are kept. */
+  readonly handshakeReadSecret: Uint8Array | undefined;
 }
 
 /**
@@ -57,7 +59,7 @@ export function freezeConnection(
   // application epochs are let go (kept only for reordered records, RFC 9147 §4.2.1, which a session quiet this long
   // has none of).
   const records = p.records.hibernation(
-    (epoch) => epoch === session.read.epoch || (epoch === 2 && p.handshakeReadSecret !== undefined),
+    (epoch) => epoch === session.read.epoch || (epoch === 2 && c.handshakeReadSecret !== undefined),
   );
   if (records === undefined || records.write.epoch !== session.write.epoch) return undefined;
   const h: HibernatedSession = {
@@ -66,7 +68,7 @@ export function freezeConnection(
     readSecret: session.read.secret,
     writeEpoch: session.write.epoch,
     writeSecret: session.write.secret,
-    handshakeReadSecret: records.reads.some((r) => r.epoch === 2) ? p.handshakeReadSecret : undefined,
+    handshakeReadSecret: records.reads.some((r) => r.epoch === 2) ? c.handshakeReadSecret : undefined,
     resumptionSecret: session.resumptionSecret,
     exporterSecret: session.exporterSecret,
     serverName: session.serverName,
@@ -108,7 +110,6 @@ export function restoreParts(p: ConnectionParts, driver: RoleDriver, h: Hibernat
   p.records.restore(h.records, suite, trafficKeys(schedule, h.writeSecret, suite), (epoch) =>
     trafficKeys(schedule, readSecret(epoch), suite),
   );
-  p.handshakeReadSecret = h.handshakeReadSecret;
   p.sendSeq = h.sendSeq;
   p.outbox.lowerDatagramLimit(h.datagramLimit);
   p.flight.restoreAtRest(h.flight);

@@ -50,11 +50,6 @@ export class ConnectionParts implements FlightRestListener {
   readonly outgoing: Uint8Array[];
   /** message_seq of the next handshake message we send (RFC 9147 §5.2). */
   sendSeq = 0;
-  /**
-   * The peer's handshake traffic secret, kept while epoch 2's read keys are (a hibernated session makes them again from
-   * it); dropped with them.
-   */
-  handshakeReadSecret: Uint8Array | undefined;
   /** The connection's facts in its DtlsConnection's common state (connection-facts.ts): `facts.failure` is set once, by the fatal path. */
   readonly facts: ConnectionFacts;
   /** Connection IDs: the options, what the hellos settled, and how the owner learns of our CIDs. */
@@ -170,7 +165,6 @@ export class ConnectionParts implements FlightRestListener {
     if (direction !== 'read') this.records.installWriteKeys(epoch, suite, trafficKeys(schedule, mine, suite));
     if (direction !== 'write')
       this.records.installReadKeys(epoch, suite, trafficKeys(schedule, theirs, suite), this.clock.now);
-    if (epoch === 2 && direction !== 'write') this.handshakeReadSecret = theirs;
   }
 
   /**

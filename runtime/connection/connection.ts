@@ -150,6 +150,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     const h = thawSession(frozen);
     const c = new Dtls13Connection('server', perConnection, config, charts, shared);
     restoreParts(c.parts, c.driver, h);
+    if (c.server) c.server.handshakeReadSecret = h.handshakeReadSecret;
     c.inbox.reset(h.receiveSeq);
     c.peerEpoch = h.peerEpoch;
     c.startedAt = h.startedAt;
@@ -387,7 +388,8 @@ export class Dtls13Connection implements VersionState, TransmitGate {
 
   /** Drops the handshake's keys (epoch 2) both ways once their retention is over (key-lifetime.ts). */
   private dropHandshakeKeysWhenDue(now: number): void {
-    dropHandshakeKeysWhenDue(this.parts, this.completedAt, now);
+    if (dropHandshakeKeysWhenDue(this.records, this.completedAt, now) && this.server)
+      this.server.handshakeReadSecret = undefined;
   }
 
   /**
@@ -400,18 +402,23 @@ export class Dtls13Connection implements VersionState, TransmitGate {
    * their retention, the handshake's; the peer's older ones go.
    */
   hibernate(now: number): FrozenSession | undefined {
+    const { server, completedAt } = this;
     const session = this.driver.session;
-    const completedAt = this.completedAt;
-    if (this.role !== 'server' || session === undefined || this.ended || this.frozen || this.inspected)
-      return undefined;
-    if (completedAt === undefined || this.server?.earlyDataRemaining !== undefined || this.ackScheduler.armed)
+    if (server === undefined || session === undefined || this.ended || this.frozen || this.inspected) return undefined;
+    if (completedAt === undefined || server.earlyDataRemaining !== undefined || this.ackScheduler.armed)
       return undefined;
     const { inbox, deferred, heldData } = this;
     if (this.outgoing.length > 0 || inbox.retainedBytes > 0 || deferred.length > 0 || heldData.length > 0)
       return undefined;
     const { peerEpoch, startedAt, counts, ignored } = this;
     const own = { receiveSeq: inbox.nextReceiveSeq, peerEpoch, startedAt, completedAt, counts, ignored };
-    const frozen = freezeConnection(this.parts, session, own, now); // its parts at rest too (connection-hibernation.ts)
+    // Its parts at rest too (connection-hibernation.ts).
+    const frozen = freezeConnection(
+      this.parts,
+      session,
+      { ...own, handshakeReadSecret: server.handshakeReadSecret },
+      now,
+    );
     if (frozen !== undefined) this.frozen = true;
     return frozen;
   }

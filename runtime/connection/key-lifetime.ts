@@ -15,16 +15,15 @@ import { keyUpdateOutstanding, sendKeyUpdate, type KeyUpdateSender } from './pos
  */
 export const HANDSHAKE_KEYS_RETENTION_MS = 240_000;
 
-/** Drops the handshake's keys (epoch 2) both ways once {@link HANDSHAKE_KEYS_RETENTION_MS} have passed since the handshake completed (`completedAt`). */
-export function dropHandshakeKeysWhenDue(
-  parts: { readonly records: RecordLayer; handshakeReadSecret: Uint8Array | undefined },
-  completedAt: number | undefined,
-  now: number,
-): void {
-  if (completedAt === undefined || now - completedAt < HANDSHAKE_KEYS_RETENTION_MS) return;
-  parts.records.dropReadEpoch(2);
-  parts.records.retireWriteEpoch(2);
-  parts.handshakeReadSecret = undefined;
+/**
+ * Drops the handshake's keys (epoch 2) both ways once {@link HANDSHAKE_KEYS_RETENTION_MS} have passed since the
+ * handshake completed (`completedAt`); true when they went (a server then lets their secret go too).
+ */
+export function dropHandshakeKeysWhenDue(records: RecordLayer, completedAt: number | undefined, now: number): boolean {
+  if (completedAt === undefined || now - completedAt < HANDSHAKE_KEYS_RETENTION_MS) return false;
+  records.dropReadEpoch(2);
+  records.retireWriteEpoch(2);
+  return true;
 }
 
 /**

@@ -34,6 +34,11 @@ export class ServerContext extends MachineContext {
   private readonly peerIp: string | undefined;
   /** The 0-RTT bytes still allowed while early data is being taken (epoch 1 readable); undefined otherwise. */
   earlyDataRemaining: number | undefined;
+  /**
+   * The client's handshake traffic secret, kept while epoch 2's read keys are (a hibernated session makes them again
+   * from it); dropped with them.
+   */
+  handshakeReadSecret: Uint8Array | undefined;
 
   constructor(parts: ConnectionParts, antiReplay: SyncAntiReplay, peerIp: string | undefined) {
     super(parts);

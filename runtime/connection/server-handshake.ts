@@ -133,6 +133,7 @@ function serverSteps() {
       h.psk?.key,
     );
     c.parts.installEpoch(2, h.suite, schedule, keys);
+    c.handshakeReadSecret = keys.clientSecret;
     // server_name acknowledged (empty) when the name chose the certificate (RFC 6066 §3).
     const acknowledgeName = c.parts.config.sni !== undefined && h.servername !== undefined;
     // A PSK authenticates the server: no certificate messages, and no CertificateRequest (RFC 8446 §4.3.2).
