@@ -6,9 +6,10 @@ import {
   type ReturnRoutabilityCheck,
 } from '../../generated/wire/index.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
-import type { ConnectionParts } from './connection-parts.js';
+import type { CidContext } from '../cid/cid-context.js';
+import type { RecordLayer } from '../record/record-layer.js';
 import type { Session } from './key-material.js';
-import { sendPostHandshakeFlight } from './post-handshake-flights.js';
+import { sendPostHandshakeFlight, type PostHandshakeSender } from './post-handshake-flights.js';
 import { MAX_REQUESTS_ANSWERED, type ConnectionIdState } from '../cid/cid-state.js';
 
 /**
@@ -17,9 +18,12 @@ import { MAX_REQUESTS_ANSWERED, type ConnectionIdState } from '../cid/cid-state.
  * the connected state's `session`.
  */
 
+/** A CID exchange's flight: a post-handshake flight's parts and the connection's CID context. */
+type CidSender = PostHandshakeSender & { readonly cid: CidContext };
+
 /** RFC 9147 §9: NewConnectionId only from a side that receives a non-empty CID, RequestConnectionId only from one that sends one. */
-function negotiated(parts: ConnectionParts, what: string): ConnectionIdState {
-  const s = parts.cid.session;
+function negotiated(cid: CidContext, what: string): ConnectionIdState {
+  const s = cid.session;
   if (s === undefined)
     throw new ProtocolError('unexpected_message', `${what} without a negotiated connection_id (RFC 9147 §9)`);
   return s;
@@ -27,26 +31,29 @@ function negotiated(parts: ConnectionParts, what: string): ConnectionIdState {
 
 /** Queues a NewConnectionId with `cids` as a post-handshake flight (retransmitted until acknowledged). */
 export function sendNewConnectionIds(
-  parts: ConnectionParts,
+  parts: PostHandshakeSender,
   session: Session,
   cids: readonly Uint8Array[],
   usage: 'cid_immediate' | 'cid_spare',
 ): void {
   const body = encodeNewConnectionId({ cids: cids.map((cid) => ({ cid })), usage });
-  sendPostHandshakeFlight(parts, session, () => parts.queue(session.write.epoch, 'new_connection_id', body));
+  sendPostHandshakeFlight(parts, () => parts.queue(session.write.epoch, 'new_connection_id', body));
 }
 
 /** Issues up to `count` new CIDs of ours within the cap of CIDs the peer may hold; tells the owner of each. */
-export function issueConnectionIds(parts: ConnectionParts, s: ConnectionIdState, count: number): Uint8Array[] {
+export function issueConnectionIds(context: CidContext, s: ConnectionIdState, count: number): Uint8Array[] {
   const room = Math.max(0, s.options.maxIssued - s.local.active.length);
   const made = s.local.issue(Math.min(count, room));
-  for (const cid of made) parts.cid.issued(cid);
+  for (const cid of made) context.issued(cid);
   return made;
 }
 
 /** The peer's NewConnectionId: its CIDs kept (within the cap), the first used at once when it says `cid_immediate`. */
-export function applyNewConnectionId(parts: ConnectionParts, m: NewConnectionId): void {
-  const s = negotiated(parts, 'NewConnectionId');
+export function applyNewConnectionId(
+  parts: { readonly cid: CidContext; readonly records: RecordLayer },
+  m: NewConnectionId,
+): void {
+  const s = negotiated(parts.cid, 'NewConnectionId');
   if (!s.sendsCid)
     throw new ProtocolError(
       'unexpected_message',
@@ -65,8 +72,8 @@ export function applyNewConnectionId(parts: ConnectionParts, m: NewConnectionId)
 }
 
 /** The peer's RequestConnectionId: answered with `cid_spare` CIDs, fewer than asked (or none) beyond what the peer may hold (§9). */
-export function answerRequestConnectionId(parts: ConnectionParts, session: Session, m: RequestConnectionId): void {
-  const s = negotiated(parts, 'RequestConnectionId');
+export function answerRequestConnectionId(parts: CidSender, session: Session, m: RequestConnectionId): void {
+  const s = negotiated(parts.cid, 'RequestConnectionId');
   if (!s.receivesCid)
     throw new ProtocolError(
       'unexpected_message',
@@ -78,11 +85,11 @@ export function answerRequestConnectionId(parts: ConnectionParts, session: Sessi
       `more than ${MAX_REQUESTS_ANSWERED} RequestConnectionId messages (RFC 9147 §9)`,
     );
   }
-  sendNewConnectionIds(parts, session, issueConnectionIds(parts, s, m.numCids), 'cid_spare');
+  sendNewConnectionIds(parts, session, issueConnectionIds(parts.cid, s, m.numCids), 'cid_spare');
 }
 
 /** The application gives the peer these CIDs of ours. */
-export function sendNewConnectionId(parts: ConnectionParts, session: Session, m: NewConnectionId): void {
+export function sendNewConnectionId(parts: PostHandshakeSender, session: Session, m: NewConnectionId): void {
   sendNewConnectionIds(
     parts,
     session,
@@ -92,15 +99,15 @@ export function sendNewConnectionId(parts: ConnectionParts, session: Session, m:
 }
 
 /** The application asks the peer for more CIDs: one RequestConnectionId outstanding at a time, and only when we send a CID. */
-export function sendRequestConnectionId(parts: ConnectionParts, session: Session, m: RequestConnectionId): void {
+export function sendRequestConnectionId(parts: CidSender, session: Session, m: RequestConnectionId): void {
   const s = parts.cid.session;
   if (s === undefined || !s.sendsCid || s.requestOutstanding) return;
   s.requestOutstanding = true;
   const body = encodeRequestConnectionId({ numCids: m.numCids });
-  sendPostHandshakeFlight(parts, session, () => parts.queue(session.write.epoch, 'request_connection_id', body));
+  sendPostHandshakeFlight(parts, () => parts.queue(session.write.epoch, 'request_connection_id', body));
 }
 
 /** A return_routability_check message (RFC 9853 §4): PathChallenge, PathResponse or PathDrop, to the path validation. */
-export function applyReturnRoutabilityCheck(parts: ConnectionParts, m: ReturnRoutabilityCheck): void {
-  parts.cid.rrcMessage(m);
+export function applyReturnRoutabilityCheck(cid: CidContext, m: ReturnRoutabilityCheck): void {
+  cid.rrcMessage(m);
 }

@@ -45,13 +45,13 @@ import {
   type PeerCertificate,
 } from './peer-authentication.js';
 import { CID_STEPS, SESSION_STEPS } from './session-actions.js';
-import type { MachineContext } from './machine-context.js';
+import type { ClientContext } from './machine-context.js';
 import { guardTable, stepTable } from '../machine/step-table.js';
 import { acceptServerCid, clientCidExtensions } from '../cid/negotiation.js';
 import { handshakeConfirmedAtOnce } from './peer-confirmation.js';
 
-/** What a client step gets besides its state and event (one per connection; role-driver.ts makes it). */
-export type ClientContext = MachineContext;
+/** What a client step gets besides its state and event (one per connection: machine-context.ts). */
+export type { ClientContext };
 
 /** The variant of the client's state in chart state `K`, and the event of type `T`. */
 type At<K extends ClientState['kind']> = Extract<ClientState, { readonly kind: K }>;
@@ -113,7 +113,7 @@ function clientSteps() {
     for (let i = 0; i < data.length; i += chunk)
       datagrams.push(c.parts.records.seal('application_data', data.subarray(i, i + chunk), { epoch: 1 }).bytes);
     c.parts.outgoing.push(...datagrams);
-    c.parts.earlyDatagrams = { clientHelloSeq, datagrams }; // resent with the ClientHello (ConnectionHooks.transmit)
+    c.earlyDatagrams = { clientHelloSeq, datagrams }; // resent with the ClientHello (ConnectionHooks.transmit)
   };
 
   // EncryptedExtensions leads where the chart's guards sent it: waitFinished when the server accepted our PSK (and maybe our 0-RTT data), else the certificate.
@@ -241,7 +241,7 @@ function clientSteps() {
       // Early data sent with the first ClientHello is refused by a HelloRetryRequest; the second carries none (RFC 8446 §4.2.10).
       const earlyData = s.offer.earlyData === 'offered' ? 'rejected' : s.offer.earlyData;
       if (earlyData === 'rejected') c.parts.records.retireWriteEpoch(1);
-      c.parts.earlyDatagrams = undefined;
+      c.earlyDatagrams = undefined;
       return { kind: 'waitServerHello', offer: { ...s.offer, retry: { suite, group, cookie }, psk, earlyData } };
     },
 
@@ -303,7 +303,7 @@ function clientSteps() {
         psk?.key,
       );
       c.parts.flight.peerFlight(false);
-      c.parts.earlyDatagrams = undefined;
+      c.earlyDatagrams = undefined;
       return { kind: 'waitEncryptedExtensions', keys, earlyData: s.offer.earlyData };
     },
 
@@ -363,7 +363,7 @@ function clientSteps() {
       transcribe(s.keys.transcript, event.message);
       const application = deriveApplicationSecrets(s.keys, s.keys.transcript.current(), c.parts.log);
       // A certificate goes out only with a scheme the CertificateRequest accepts and our key can make (RFC 8446 §4.4.2.4).
-      const own = c.parts.ownKey ? schemesForKey(c.parts.ownKey) : [];
+      const own = c.ownKey ? schemesForKey(c.ownKey) : [];
       const presents = s.keys.certificateTypes.client === 'raw_public_key' || c.parts.config.certificate !== undefined;
       const clientSignature =
         s.request && presents ? own.find((a) => s.request?.signatureAlgorithms.includes(a)) : undefined;
@@ -391,11 +391,11 @@ function clientSteps() {
     },
 
     sendClientCertificateVerify(c: ClientContext, s: At<'finishing'>): At<'finishing'> {
-      if (s.clientSignature && c.parts.ownKey) {
+      if (s.clientSignature && c.ownKey) {
         c.parts.queue(
           2,
           'certificate_verify',
-          certificateVerifyBody(c.parts.provider, 'client', s.clientSignature, c.parts.ownKey, s.keys.transcript),
+          certificateVerifyBody(c.parts.provider, 'client', s.clientSignature, c.ownKey, s.keys.transcript),
           s.keys.transcript,
         );
       }
@@ -422,8 +422,8 @@ function clientSteps() {
       const parameters = negotiatedParameters(s.keys, s.signature, s.clientSignature !== undefined, s.peer?.chain);
       c.parts.events.push({ type: 'handshakeComplete', parameters });
       // A server that asked for our certificate may still refuse it: confirmed once it acknowledged our flight (peer-confirmation.ts).
-      if (s.request !== undefined) c.parts.confirmation?.begin(c.parts, 'handshake');
-      else handshakeConfirmedAtOnce(c.parts);
+      if (s.request !== undefined) c.confirmation.begin('handshake');
+      else handshakeConfirmedAtOnce(c.parts.events);
       return {
         kind: 'connected',
         session: {
@@ -471,7 +471,7 @@ function clientSteps() {
 
     // RFC 8446 §4.6.2: our certificate (or an empty one), CertificateVerify and Finished as one post-handshake flight.
     answerCertificateRequest(c: ClientContext, s: At<'connected'>, event: On<'CertificateRequest'>): At<'connected'> {
-      answerCertificateRequest(c.parts, s.session, event.payload, event.message.body);
+      answerCertificateRequest(c, s.session, event.payload, event.message.body);
       return s;
     },
 

@@ -1,11 +1,8 @@
 import { emptyDropCounters } from '../record/drops.js';
-import type { HandshakeReassembler } from '../handshake/reassembler.js';
 import { NO_PATH_STATS } from '../cid/cid-context.js';
 import { trafficKeys } from '../keyschedule/derived-keys.js';
-import type { AckScheduler } from './ack-scheduler.js';
 import type { ConnectionCounters, ConnectionStats } from './connection-api.js';
 import type { ConnectionParts } from './connection-parts.js';
-import type { HeldRecords } from './held-records.js';
 import {
   freezeSession,
   thawSession,
@@ -13,7 +10,7 @@ import {
   type HibernatedCounts,
   type HibernatedSession,
 } from './hibernation.js';
-import { scheduleFor } from './key-material.js';
+import { scheduleFor, type Session } from './key-material.js';
 import { NONE_IGNORED, type IgnoreReason } from './record-rules.js';
 import type { RoleDriver } from './role-driver.js';
 
@@ -22,32 +19,32 @@ import type { RoleDriver } from './role-driver.js';
  * a connection made of the form again, and the stats the form holds. See README.md, "Sessions at rest hibernate".
  */
 
-/** What of the connection hibernation reads, and (on thawing) sets again. */
-export interface HibernatingConnection {
-  readonly role: 'client' | 'server';
-  readonly parts: ConnectionParts;
-  readonly driver: RoleDriver;
-  readonly ended: boolean;
-  readonly inspected: boolean;
-  readonly outgoing: readonly Uint8Array[];
-  readonly ackScheduler: AckScheduler;
-  readonly inbox: HandshakeReassembler;
-  readonly deferred: HeldRecords;
-  readonly heldData: HeldRecords;
+/**
+ * What the form keeps of the connection itself, beside its parts and session (Dtls13Connection.hibernate gives it,
+ * having checked that nothing of its own is held: no datagram, record or data waiting, no ACK timer, no reassembly).
+ */
+export interface FrozenConnection {
+  readonly receiveSeq: number;
+  readonly peerEpoch: number;
+  readonly startedAt: number;
+  readonly completedAt: number;
   readonly counts: ConnectionCounters;
-  frozen: boolean;
-  peerEpoch: number;
-  startedAt: number;
-  completedAt: number | undefined;
-  ignored: Record<IgnoreReason, number> | undefined;
+  readonly ignored: Record<IgnoreReason, number> | undefined;
+  /** The client's handshake traffic secret while epoch 2's read keys are kept. */
+  readonly handshakeReadSecret: Uint8Array | undefined;
 }
 
-/** Freezes `c` at `now` (Dtls13Connection.hibernate, which says when): its form, or undefined and nothing changed. */
-export function hibernateConnection(c: HibernatingConnection, now: number): FrozenSession | undefined {
-  const p = c.parts;
-  const session = c.driver.session;
-  if (c.role !== 'server' || session === undefined || c.ended || c.frozen || c.inspected || c.completedAt === undefined)
-    return undefined;
+/**
+ * Freezes a connected server's `session` at `now` with its parts `p` and what `c` gives of the connection
+ * (Dtls13Connection.hibernate, which says when): its form, the keys freed; or undefined and nothing changed, when a
+ * part is not at rest.
+ */
+export function freezeConnection(
+  p: ConnectionParts,
+  session: Session,
+  c: FrozenConnection,
+  now: number,
+): FrozenSession | undefined {
   if (
     session.postHandshakeAuth ||
     session.transcript !== undefined ||
@@ -55,28 +52,14 @@ export function hibernateConnection(c: HibernatingConnection, now: number): Froz
     !p.cid.atRest(now)
   )
     return undefined;
-  if (
-    c.outgoing.length > 0 ||
-    p.events.length > 0 ||
-    p.earlyDataRemaining !== undefined ||
-    p.postHandshake.waitingFlights > 0
-  )
-    return undefined;
-  if (
-    p.acks.size > 0 ||
-    c.ackScheduler.armed ||
-    c.inbox.retainedBytes > 0 ||
-    c.deferred.length > 0 ||
-    c.heldData.length > 0
-  )
-    return undefined;
+  if (p.events.length > 0 || p.postHandshake.waitingFlights > 0 || p.acks.size > 0) return undefined;
   const flight = p.flight.atRest;
   if (flight === undefined || p.records.usage().read.some((r) => r.epoch > session.read.epoch)) return undefined;
   // The session's read epoch, and the handshake's while its keys are kept (RFC 9147 §5.8.1); the peer's older
   // application epochs are let go (kept only for reordered records, RFC 9147 §4.2.1, which a session quiet this long
   // has none of).
   const records = p.records.hibernation(
-    (epoch) => epoch === session.read.epoch || (epoch === 2 && p.handshakeReadSecret !== undefined),
+    (epoch) => epoch === session.read.epoch || (epoch === 2 && c.handshakeReadSecret !== undefined),
   );
   if (records === undefined || records.write.epoch !== session.write.epoch) return undefined;
   const h: HibernatedSession = {
@@ -85,7 +68,7 @@ export function hibernateConnection(c: HibernatingConnection, now: number): Froz
     readSecret: session.read.secret,
     writeEpoch: session.write.epoch,
     writeSecret: session.write.secret,
-    handshakeReadSecret: records.reads.some((r) => r.epoch === 2) ? p.handshakeReadSecret : undefined,
+    handshakeReadSecret: records.reads.some((r) => r.epoch === 2) ? c.handshakeReadSecret : undefined,
     resumptionSecret: session.resumptionSecret,
     exporterSecret: session.exporterSecret,
     serverName: session.serverName,
@@ -94,7 +77,7 @@ export function hibernateConnection(c: HibernatingConnection, now: number): Froz
     records,
     flight,
     sendSeq: p.sendSeq,
-    receiveSeq: c.inbox.nextReceiveSeq,
+    receiveSeq: c.receiveSeq,
     messagesSent: c.counts.handshakeMessagesSent,
     datagramLimit: p.outbox.datagramLimit,
     peerEpoch: c.peerEpoch,
@@ -108,14 +91,15 @@ export function hibernateConnection(c: HibernatingConnection, now: number): Froz
     cids: p.cid.hibernation(),
   };
   const frozen = freezeSession(h, p.provider);
-  c.frozen = true;
   p.records.releaseAll();
   return frozen;
 }
 
-/** A new connection `c` takes up the hibernated session `h` (Dtls13Connection.thaw). */
-export function restoreConnection(c: HibernatingConnection, h: HibernatedSession): void {
-  const p = c.parts;
+/**
+ * A new connection's parts `p` and role driver take up the hibernated session `h` (Dtls13Connection.thaw, which sets
+ * the rest of the connection's own from `h`).
+ */
+export function restoreParts(p: ConnectionParts, driver: RoleDriver, h: HibernatedSession): void {
   const suite = h.parameters.cipherSuite;
   const schedule = scheduleFor(p.provider, suite);
   const readSecret = (epoch: number): Uint8Array => {
@@ -126,15 +110,13 @@ export function restoreConnection(c: HibernatingConnection, h: HibernatedSession
   p.records.restore(h.records, suite, trafficKeys(schedule, h.writeSecret, suite), (epoch) =>
     trafficKeys(schedule, readSecret(epoch), suite),
   );
-  p.handshakeReadSecret = h.handshakeReadSecret;
   p.sendSeq = h.sendSeq;
-  c.inbox.reset(h.receiveSeq);
   p.outbox.lowerDatagramLimit(h.datagramLimit);
   p.flight.restoreAtRest(h.flight);
   p.clock.advanceTo(h.clock);
   if (h.path !== undefined) p.cid.current = h.path;
   if (h.cids !== undefined) p.cid.restore(h.cids);
-  c.driver.resumeConnected({
+  driver.resumeConnected({
     parameters: h.parameters,
     schedule,
     read: { epoch: h.readEpoch, secret: h.readSecret },
@@ -147,13 +129,8 @@ export function restoreConnection(c: HibernatingConnection, h: HibernatedSession
     postHandshakeAuth: false,
     exporterSecret: h.exporterSecret,
   });
-  c.peerEpoch = h.peerEpoch;
-  c.startedAt = h.startedAt;
-  c.completedAt = h.completedAt;
   p.facts.handshakeDoneAt = h.completedAt; // a server's: no confirmation to wait for
   p.facts.lastAuthenticatedReceive = h.authenticatedAt;
-  Object.assign(c.counts, h.counts, { handshakeMessagesSent: h.messagesSent });
-  c.ignored = h.ignored && { ...h.ignored };
 }
 
 /**

@@ -3,6 +3,8 @@ import type { AckScheduler, AckSchedulerHooks } from './ack-scheduler.js';
 import type { ConnectionParts, PostHandshakeOwner } from './connection-parts.js';
 import type { HeldRecords } from './held-records.js';
 import type { InboundContext, InboundCounts } from './inbound-context.js';
+import type { ClientContext, ServerContext } from './machine-context.js';
+import type { PeerConfirmation } from './peer-confirmation.js';
 import type { OutMessage } from './outbox.js';
 import type { IgnoreReason } from './record-rules.js';
 import type { RoleDriver } from './role-driver.js';
@@ -11,6 +13,8 @@ import type { RoleDriver } from './role-driver.js';
 export interface HookedConnection {
   readonly role: 'client' | 'server';
   readonly parts: ConnectionParts;
+  /** The parts in the role's context (a client's 0-RTT datagrams and confirmation, a server's 0-RTT budget). */
+  readonly context: ClientContext | ServerContext;
   readonly driver: RoleDriver;
   readonly ackScheduler: AckScheduler;
   readonly heldData: HeldRecords;
@@ -59,6 +63,21 @@ export class ConnectionHooks implements FlightHooks<OutMessage>, AckSchedulerHoo
     return this.c.counts;
   }
 
+  get earlyDataRemaining(): number | undefined {
+    const context = this.c.context;
+    return context.role === 'server' ? context.earlyDataRemaining : undefined;
+  }
+
+  set earlyDataRemaining(bytes: number | undefined) {
+    const context = this.c.context;
+    if (context.role === 'server') context.earlyDataRemaining = bytes;
+  }
+
+  get confirmation(): PeerConfirmation | undefined {
+    const context = this.c.context;
+    return context.role === 'client' ? context.confirmation : undefined;
+  }
+
   ended(): boolean {
     return this.c.ended;
   }
@@ -74,8 +93,9 @@ export class ConnectionHooks implements FlightHooks<OutMessage>, AckSchedulerHoo
   transmit(messages: readonly OutMessage[]): void {
     const parts = this.c.parts;
     parts.outbox.transmit(messages);
-    // A retransmitted ClientHello takes its 0-RTT datagrams along (ConnectionParts.earlyDatagrams).
-    const early = parts.earlyDatagrams;
+    // A retransmitted ClientHello takes its 0-RTT datagrams along (ClientContext.earlyDatagrams).
+    const context = this.c.context;
+    const early = context.role === 'client' ? context.earlyDatagrams : undefined;
     if (
       early !== undefined &&
       messages.some((m) => m.msgType === 'client_hello' && m.messageSeq === early.clientHelloSeq)
@@ -94,7 +114,7 @@ export class ConnectionHooks implements FlightHooks<OutMessage>, AckSchedulerHoo
   timedOut(messages: readonly OutMessage[]): void {
     const c = this.c;
     const finalFlight = c.driver.session !== undefined && c.role === 'client' && messages.every((m) => m.epoch === 2);
-    if (finalFlight && c.parts.confirmation?.finalFlightExhausted(c.parts) !== false) return;
+    if (finalFlight && this.confirmation?.finalFlightExhausted() !== false) return;
     c.timedOut(finalFlight ? 'our final flight (the server never confirmed the handshake)' : 'the handshake');
   }
 

@@ -6,8 +6,8 @@ import type {
   HandshakeTypeName,
 } from '../../generated/wire/enums.js';
 import { handshakeTypeToNumber } from '../../generated/wire/enums.js';
-import type { CryptoProvider, PrivateKeyHandle } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
+import type { CryptoProvider } from '../crypto/provider.js';
 import type { FlightController, FlightRestListener } from '../handshake/flight.js';
 import type { ManualClock } from '../handshake/manual-clock.js';
 import type { ScheduleContext } from '../keyschedule/context.js';
@@ -20,31 +20,10 @@ import type { AckTracker } from './ack-tracker.js';
 import { ackEntriesWithin } from './record-size-limit.js';
 import type { ConnectionFacts } from './connection-facts.js';
 import type { ResolvedConfig } from './config.js';
-import type { SyncAntiReplay } from '../session/anti-replay.js';
 import type { ConnectionEvent } from './events.js';
 import type { KeyLogger } from './key-material.js';
 import type { HandshakeOutbox, OutMessage } from './outbox.js';
 import { PostHandshakeFlights } from './post-handshake-queue.js';
-import { ticketAddressOf, type TicketAddress } from '../session/ticket-address.js';
-
-/** What a client waits for the server to acknowledge: its final flight after a CertificateRequest, or its post-handshake certificate. */
-export type ConfirmationWait = 'handshake' | 'certificate';
-
-/**
- * What the handshake's steps and record handlers ask of a client's PeerConfirmation (peer-confirmation.ts implements
- * it; declared here so the parts do not import it back).
- */
-export interface ServerConfirmation {
-  readonly waiting: ConfirmationWait | undefined;
-  /** A confirmation is due from now. */
-  begin(parts: ConnectionParts, wait: ConfirmationWait): void;
-  /** The server took what we waited on. */
-  confirm(parts: ConnectionParts, wait?: ConfirmationWait): void;
-  /** An ACK was taken: it may have completed our final flight. */
-  acknowledged(parts: ConnectionParts): void;
-  /** Our final flight's retransmissions ran out once connected: whether that is no failure (the server's records confirmed it). */
-  finalFlightExhausted(parts: ConnectionParts): boolean;
-}
 
 /** What a connection does when a post-handshake flight's retransmissions ran out. */
 export interface PostHandshakeOwner {
@@ -66,38 +45,17 @@ export class ConnectionParts implements FlightRestListener {
   readonly clock: ManualClock;
   readonly acks: AckTracker;
   readonly log: KeyLogger;
-  readonly ownKey: PrivateKeyHandle | undefined;
   readonly wallClock: () => number;
-  /** Server: the store that admits a 0-RTT ClientHello once (the configuration's, or this connection's own). */
-  readonly antiReplay: SyncAntiReplay;
-  /** Server: the client's IP address as the connection was told it (`peerAddress` is what tickets record of it). */
-  private readonly peerIp: string | undefined;
   readonly events: ConnectionEvent[];
   readonly outgoing: Uint8Array[];
   /** message_seq of the next handshake message we send (RFC 9147 §5.2). */
   sendSeq = 0;
-  /**
-   * A client's 0-RTT datagrams (epoch 1) and the message_seq of the ClientHello they follow: sent again with every
-   * retransmission of that ClientHello, since a lost first flight most likely lost them too (a server drops a copy it
-   * already read by its replay window). Let go once the server answers.
-   */
-  earlyDatagrams: { readonly clientHelloSeq: number; readonly datagrams: readonly Uint8Array[] } | undefined =
-    undefined;
-  /**
-   * The peer's handshake traffic secret, kept while epoch 2's read keys are (a hibernated session makes them again from
-   * it); dropped with them.
-   */
-  handshakeReadSecret: Uint8Array | undefined;
-  /** Server: the 0-RTT bytes still allowed while early data is being taken (epoch 1 readable); undefined otherwise. */
-  earlyDataRemaining: number | undefined;
   /** The connection's facts in its DtlsConnection's common state (connection-facts.ts): `facts.failure` is set once, by the fatal path. */
   readonly facts: ConnectionFacts;
   /** Connection IDs: the options, what the hellos settled, and how the owner learns of our CIDs. */
   readonly cid: CidContext;
   /** Post-handshake flights waiting for the outstanding one. */
   readonly postHandshake = new PostHandshakeFlights();
-  /** Client: what the server may still refuse, and the data held until it has said (peer-confirmation.ts); undefined on a server. */
-  confirmation: ServerConfirmation | undefined;
   /** The connection: what ends a post-handshake flight whose retransmissions ran out (the session times out). */
   private readonly owner: PostHandshakeOwner;
   private building: OutMessage[] = [];
@@ -111,10 +69,7 @@ export class ConnectionParts implements FlightRestListener {
     clock: ManualClock;
     acks: AckTracker;
     log: KeyLogger;
-    ownKey: PrivateKeyHandle | undefined;
     wallClock: () => number;
-    antiReplay: SyncAntiReplay;
-    peerAddress: string | undefined;
     outgoing: Uint8Array[];
     cid: CidContext;
     owner: PostHandshakeOwner;
@@ -130,20 +85,12 @@ export class ConnectionParts implements FlightRestListener {
     this.clock = p.clock;
     this.acks = p.acks;
     this.log = p.log;
-    this.ownKey = p.ownKey;
     this.wallClock = p.wallClock;
-    this.antiReplay = p.antiReplay;
-    this.peerIp = p.peerAddress;
     this.outgoing = p.outgoing;
     this.cid = p.cid;
     this.owner = p.owner;
     this.events = p.events;
     this.facts = p.facts;
-  }
-
-  /** Server: the client's address, as tickets record it (empty when the connection was told none). Worked out when asked (a ticket issued, a 0-RTT ticket checked), not held. */
-  get peerAddress(): TicketAddress {
-    return ticketAddressOf(this.peerIp);
   }
 
   /** Appends a message to the flight being built, and to `transcript` (TLS framing, RFC 9147 §5.2) when given. */
@@ -218,7 +165,6 @@ export class ConnectionParts implements FlightRestListener {
     if (direction !== 'read') this.records.installWriteKeys(epoch, suite, trafficKeys(schedule, mine, suite));
     if (direction !== 'write')
       this.records.installReadKeys(epoch, suite, trafficKeys(schedule, theirs, suite), this.clock.now);
-    if (epoch === 2 && direction !== 'write') this.handshakeReadSecret = theirs;
   }
 
   /**
@@ -255,12 +201,6 @@ export class ConnectionParts implements FlightRestListener {
       { type: 'closed', reason: 'failed' },
     );
     this.sendAlertIfPossible('fatal', alert);
-  }
-
-  /** What an application callback threw, kept with the failure it caused (recorded already by the chart's fatal-alert action). */
-  keepCallbackError(thrown: unknown): void {
-    const failure = this.facts.failure;
-    if (failure && failure.callbackError === undefined) this.facts.failure = { ...failure, callbackError: thrown };
   }
 
   /**

@@ -25,18 +25,18 @@ import {
   updateKeys,
 } from './session-calls.js';
 import type { ConnectionParts } from './connection-parts.js';
-import { assembleParts } from './parts-assembly.js';
+import type { ClientContext, ServerContext } from './machine-context.js';
+import { assembleContext } from './parts-assembly.js';
 import { roleDriver, type Charts13, type RoleDriver } from './role-driver.js';
 import { keyUpdateOutstanding } from './post-handshake-flights.js';
-import { connectionStats } from './connection-stats.js';
 import { dropHandshakeKeysWhenDue, integrityLimitVerdict } from './key-lifetime.js';
 import { ContentRecords } from './content-records.js';
-import { PeerConfirmation } from './peer-confirmation.js';
+import type { PeerConfirmation } from './peer-confirmation.js';
 import { HandshakeInbound } from './handshake-inbound.js';
 import { HeldRecords } from './held-records.js';
 import { NONE_IGNORED, recordRule, type IgnoreReason, type RecordPhase } from './record-rules.js';
 import { thawSession, type FrozenSession } from './hibernation.js';
-import { hibernateConnection, restoreConnection } from './connection-hibernation.js';
+import { freezeConnection, restoreParts } from './connection-hibernation.js';
 import { ConnectionHooks } from './connection-hooks.js';
 import { FACTS13 } from './version-facts13.js';
 
@@ -71,6 +71,10 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   readonly protocolVersion = 'DTLSv1.3' as const;
   /** @internal */
   readonly parts: ConnectionParts;
+  /** What its steps get: the parts in its role's context (machine-context.ts). @internal */
+  readonly context: ClientContext | ServerContext;
+  /** Server: its context, with the 0-RTT budget the record rules read; undefined on a client. */
+  private readonly server: ServerContext | undefined;
   /**
    * What the connection reports, in its DtlsConnection's common state (connection-facts.ts): this state writes its
    * failure (through the parts' fatal path), the chart state and exporter (through its role driver), the last
@@ -82,10 +86,9 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   private readonly cid: CidContext;
   /** @internal */
   readonly driver: RoleDriver;
-  /** @internal */
-  readonly inbox: HandshakeReassembler;
-  /** The one outbound queue of its DtlsConnection. @internal */
-  readonly outgoing: Uint8Array[];
+  private readonly inbox: HandshakeReassembler;
+  /** The one outbound queue of its DtlsConnection. */
+  private readonly outgoing: Uint8Array[];
   /** The size of the datagram being handled (what a new path's anti-amplification budget counts). */
   private datagramBytes = 0;
   /** The time `receive` was given, for the records the sink takes. */
@@ -99,32 +102,30 @@ export class Dtls13Connection implements VersionState, TransmitGate {
    * does so under the handshake keys).
    */
   private cookieHelloSent = false;
-  /** Records whose keys are not installed yet, and application data that came before our handshake ended: together within limits.maxDeferredBytes. @internal */
-  readonly deferred: HeldRecords;
+  /** Records whose keys are not installed yet, and application data that came before our handshake ended: together within limits.maxDeferredBytes. */
+  private readonly deferred: HeldRecords;
   /** @internal */
   readonly heldData: HeldRecords;
-  /** The newest epoch in which the peer has sent a record that authenticated. @internal */
-  peerEpoch = 0;
+  /** The newest epoch in which the peer has sent a record that authenticated. */
+  private peerEpoch = 0;
   /** @internal */
   readonly ackScheduler: AckScheduler;
   /** The table's handlers, one per row kind (record-rules.ts): handshake-inbound.ts and content-records.ts. */
   private readonly handlers: ContentRecords;
   /** @internal (tests/support/inject.ts) */
   readonly handshake: HandshakeInbound;
-  /** Client: what the server may still refuse (peer-confirmation.ts; `parts.confirmation` too). */
+  /** Client: what the server may still refuse (peer-confirmation.ts; its context's). */
   private readonly confirmation: PeerConfirmation | undefined;
-  /** @internal */
-  startedAt = 0;
-  /** @internal */
-  completedAt: number | undefined;
+  private startedAt = 0;
+  private completedAt: number | undefined;
   /** The connection's counters: its DtlsConnection's one set (connection-api.ts). @internal */
   readonly counts: ConnectionCounters;
-  /** Records set aside, by reason: made with the first (most connections set none aside). @internal */
-  ignored: Record<IgnoreReason, number> | undefined;
-  /** Watched in the inspector (its XState actors are not hibernated). @internal */
-  readonly inspected: boolean;
-  /** Hibernated: this object is done with, its state went into the frozen form ({@link hibernate}). @internal */
-  frozen = false;
+  /** Records set aside, by reason: made with the first (most connections set none aside). */
+  private ignored: Record<IgnoreReason, number> | undefined;
+  /** Watched in the inspector (its XState actors are not hibernated). */
+  private readonly inspected: boolean;
+  /** Hibernated: this object is done with, its state went into the frozen form ({@link hibernate}). */
+  private frozen = false;
 
   /**
    * A connection on a configuration resolved once for many (`resolveConfig(role, options)`: DtlsConnection, and a UDP
@@ -159,7 +160,14 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   ): Dtls13Connection {
     const h = thawSession(frozen);
     const c = new Dtls13Connection('server', perConnection, config, charts, shared);
-    restoreConnection(c, h);
+    restoreParts(c.parts, c.driver, h);
+    if (c.server) c.server.handshakeReadSecret = h.handshakeReadSecret;
+    c.inbox.reset(h.receiveSeq);
+    c.peerEpoch = h.peerEpoch;
+    c.startedAt = h.startedAt;
+    c.completedAt = h.completedAt;
+    Object.assign(c.counts, h.counts, { handshakeMessagesSent: h.messagesSent });
+    c.ignored = h.ignored && { ...h.ignored };
     c.dropHandshakeKeysWhenDue(now); // as they would have gone had the session stayed awake
     return c;
   }
@@ -177,7 +185,10 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     this.outgoing = shared.outgoing;
     this.inspected = options.inspect !== undefined;
     const hooks = new ConnectionHooks(this);
-    this.parts = assembleParts(role, config, options, hooks, shared);
+    const context = (this.context = assembleContext(role, config, options, hooks, shared));
+    this.parts = context.parts;
+    if (context.role === 'server') this.server = context;
+    else this.confirmation = context.confirmation;
     const { clock, records, cid } = this.parts;
     this.records = records;
     this.cid = cid;
@@ -187,7 +198,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     this.heldData = new HeldRecords(held);
     this.ackScheduler = new AckScheduler(clock, hooks);
     this.driver = roleDriver(
-      this.parts,
+      context,
       charts,
       options.inspect,
       options.statelessRetry,
@@ -206,7 +217,6 @@ export class Dtls13Connection implements VersionState, TransmitGate {
       shared.events,
       config.messageBuffers === 'batch',
     );
-    if (role === 'client') this.parts.confirmation = this.confirmation = new PeerConfirmation(this.counts);
     // Doing DTLS 1.2 too, the version is open until a hello step chooses it (role-driver.ts): none reported meanwhile.
     this.report(shared.fallBack12 === undefined && shared.answered12 === undefined);
   }
@@ -339,7 +349,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
       );
     this.records.stage('application_data', data, this.outgoing); // sealed with the rest of the burst (pollTransmit)
     this.counts.applicationBytesSent += data.length;
-    if (this.records.keyUpdateDue && !keyUpdateOutstanding(this.parts)) this.updateKeys(false, now);
+    if (this.records.keyUpdateDue && !keyUpdateOutstanding(this.parts.flight)) this.updateKeys(false, now);
   }
 
   // ── what the application asks of a connected session (session-calls.ts) ── `now` (as for `receive`): a flight the
@@ -355,7 +365,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   /** Server: post-handshake authentication (session-calls.ts); the answer is a `clientAuthenticated` event, or the alert that ends it. */
   requestClientCertificate(now?: number): void {
     this.catchUp(now);
-    requestClientCertificate(this);
+    requestClientCertificate(this, this.parts.config);
   }
 
   /** NewConnectionId: `count` more CIDs of ours for the peer, returned (session-calls.ts). */
@@ -364,13 +374,13 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     options: { readonly immediate?: boolean; readonly now?: number } = {},
   ): Uint8Array[] {
     this.catchUp(options.now);
-    return issueMoreConnectionIds(this, count, options.immediate === true);
+    return issueMoreConnectionIds(this, this.cid, count, options.immediate === true);
   }
 
   /** RequestConnectionId: asks the peer for `count` CIDs (session-calls.ts). */
   requestConnectionIds(count: number, now?: number): void {
     this.catchUp(now);
-    requestMoreConnectionIds(this, count);
+    requestMoreConnectionIds(this, this.cid, count);
   }
 
   /**
@@ -408,9 +418,10 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     this.records.releaseAll();
   }
 
-  /** Drops the handshake's keys (epoch 2) both ways once their retention is over (key-lifetime.ts). @internal */
-  dropHandshakeKeysWhenDue(now: number): void {
-    dropHandshakeKeysWhenDue(this.parts, this.completedAt, now);
+  /** Drops the handshake's keys (epoch 2) both ways once their retention is over (key-lifetime.ts). */
+  private dropHandshakeKeysWhenDue(now: number): void {
+    if (dropHandshakeKeysWhenDue(this.records, this.completedAt, now) && this.server)
+      this.server.handshakeReadSecret = undefined;
   }
 
   /**
@@ -423,7 +434,25 @@ export class Dtls13Connection implements VersionState, TransmitGate {
    * their retention, the handshake's; the peer's older ones go.
    */
   hibernate(now: number): FrozenSession | undefined {
-    return hibernateConnection(this, now);
+    const { server, completedAt } = this;
+    const session = this.driver.session;
+    if (server === undefined || session === undefined || this.ended || this.frozen || this.inspected) return undefined;
+    if (completedAt === undefined || server.earlyDataRemaining !== undefined || this.ackScheduler.armed)
+      return undefined;
+    const { inbox, deferred, heldData } = this;
+    if (this.outgoing.length > 0 || inbox.retainedBytes > 0 || deferred.length > 0 || heldData.length > 0)
+      return undefined;
+    const { peerEpoch, startedAt, counts, ignored } = this;
+    const own = { receiveSeq: inbox.nextReceiveSeq, peerEpoch, startedAt, completedAt, counts, ignored };
+    // Its parts at rest too (connection-hibernation.ts).
+    const frozen = freezeConnection(
+      this.parts,
+      session,
+      { ...own, handshakeReadSecret: server.handshakeReadSecret },
+      now,
+    );
+    if (frozen !== undefined) this.frozen = true;
+    return frozen;
   }
 
   /**
@@ -452,9 +481,25 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     this.fail(toAlert(new CallbackError(callback, thrown)));
   }
 
-  /** Drops by reason, retransmission state, handshake duration and what is held for the peer (connection-stats.ts). */
+  /** Drops by reason, retransmission state, handshake duration and what is held for the peer: `stats` less the counters. */
   get versionStats(): VersionStats {
-    return connectionStats(this);
+    const { records, flight, acks } = this.parts;
+    const completedAt = this.completedAt;
+    return {
+      drops: { ...records.drops },
+      ignored: { ...NONE_IGNORED, ...this.ignored },
+      retransmissions: flight.retransmissions,
+      flightState: flight.state,
+      retransmitTimeout: flight.timeout,
+      handshakeDuration: completedAt === undefined ? undefined : completedAt - this.startedAt,
+      retained: {
+        reassemblyBytes: this.inbox.retainedBytes,
+        deferredBytes: this.deferred.bytes + this.heldData.bytes,
+        ackRecords: acks.size,
+        readEpochs: records.usage().read.length,
+      },
+      paths: this.cid.stats,
+    };
   }
 
   // ── inbound, one record at a time ──────────────────────────────────────
@@ -474,7 +519,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     }
     const phase: RecordPhase = driver.session
       ? 'connected'
-      : this.parts.earlyDataRemaining !== undefined
+      : this.server?.earlyDataRemaining !== undefined
         ? 'early-data'
         : 'handshake';
     const rule = recordRule('DTLSv1.3', r, phase, this.peerEpoch);
@@ -555,7 +600,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     const cid = this.cid.session;
     if (cid !== undefined && cid.receivesCid && cid.options.spares > 0) {
       // Spares for the peer to move to on a new path (RFC 9147 §9, RFC 9146 §8), sent once its final flight allows.
-      const spares = issueConnectionIds(this.parts, cid, cid.options.spares);
+      const spares = issueConnectionIds(this.cid, cid, cid.options.spares);
       this.driver.control({
         type: 'issueConnectionIds',
         payload: { cids: spares.map((c) => ({ cid: c })), usage: 'cid_spare' },
@@ -571,7 +616,8 @@ export class Dtls13Connection implements VersionState, TransmitGate {
    * refused, skipped rather than kept for keys that never come (RFC 8446 §4.2.10).
    */
   private refusedEarlyData(epochBits: number): boolean {
-    if (this.role !== 'server' || epochBits !== 1 || this.parts.earlyDataRemaining !== undefined || this.driver.session)
+    const server = this.server;
+    if (server === undefined || epochBits !== 1 || server.earlyDataRemaining !== undefined || this.driver.session)
       return false;
     const state = this.driver.kind;
     return state !== 'waitClientHello' && state !== 'waitSecondClientHello';

@@ -66,7 +66,7 @@ export class ContentRecords implements RecordHandlers<InboundRecord> {
     // The client's flights once connected end the flight chart in `finished` (it answers the server's retransmissions
     // with ACKs), except one with its own completion (a KeyUpdate), which ends in `acknowledged`.
     c.parts.flight.acknowledge(acked, c.role === 'client' && session !== undefined && !c.parts.flight.ownsCompletion);
-    c.parts.confirmation?.acknowledged(c.parts); // all of a client's final flight: the handshake is confirmed (peer-confirmation.ts)
+    c.confirmation?.acknowledged(c.parts); // all of a client's final flight: the handshake is confirmed (peer-confirmation.ts)
     if (session) sendPendingFlights(c.parts, session);
   }
 
@@ -96,14 +96,14 @@ export class ContentRecords implements RecordHandlers<InboundRecord> {
   earlyData(r: InboundRecord): void {
     const c = this.c;
     const data = r.content;
-    const remaining = c.parts.earlyDataRemaining ?? 0;
+    const remaining = c.earlyDataRemaining ?? 0;
     if (data.length > remaining) {
       throw new ProtocolError(
         'unexpected_message',
         `more 0-RTT data than max_early_data_size (${remaining} bytes were left, ${data.length} came)`,
       );
     }
-    c.parts.earlyDataRemaining = remaining - data.length;
+    c.earlyDataRemaining = remaining - data.length;
     this.deliver(data, true);
   }
 

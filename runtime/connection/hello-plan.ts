@@ -10,7 +10,8 @@ import { chooseAlpn } from './alpn-negotiation.js';
 import type { InboundMessage } from './client-states.js';
 import { serverExtensionChoices } from './extension-answers.js';
 import { credentialsForHello } from './certificate-types.js';
-import type { MachineContext } from './machine-context.js';
+import type { ResolvedConfig } from './config.js';
+import type { ServerContext } from './machine-context.js';
 import { selectPsk, TICKET_AGE_TOLERANCE_MS, type SelectedPsk } from './psk-selection.js';
 import type { AcceptedHello, HelloPlan, ServerState } from './server-states.js';
 import type { SelectedCredentials } from './server-credentials.js';
@@ -25,7 +26,7 @@ import { offeredServerName } from './sni-selection.js';
  * catch, as a step's would.
  */
 export function planClientHello(
-  c: MachineContext,
+  c: ServerContext,
   s: Extract<ServerState, { readonly kind: 'waitClientHello' | 'waitSecondClientHello' }>,
   ch: ClientHello,
   message: InboundMessage,
@@ -36,7 +37,7 @@ export function planClientHello(
     throw new ProtocolError('illegal_parameter', 'the second ClientHello changes server_name (RFC 8446 §4.1.2)');
   const { types, credentials } = credentialsForHello(c.parts.provider, c.parts.config, ch, servername);
   const psk = selectPsk(ch, message.body, before, c.parts.config, c.parts.wallClock());
-  const choice = negotiate(ch, preferencesFor(c, credentials), psk && { hash: psk.hash, mode: psk.mode });
+  const choice = negotiate(ch, preferencesFor(c.parts.config, credentials), psk && { hash: psk.hash, mode: psk.mode });
   const alpn = chooseAlpn(c.parts.config.alpnSelect, ch);
   const extensions = serverExtensionChoices(c.parts.config, ch, types);
   return {
@@ -46,25 +47,26 @@ export function planClientHello(
     servername,
     credentials,
     extensions,
-    earlyData: earlyDataDecision(c, ch, s.kind === 'waitClientHello', psk, choice, alpn),
+    earlyData: earlyDataDecision(c, c.parts.config.maxEarlyData, ch, s.kind === 'waitClientHello', psk, choice, alpn),
   };
 }
 
 // The certificate is chosen per ClientHello (server_name, RFC 6066), and with it the schemes we can sign with.
-function preferencesFor(c: MachineContext, credentials: SelectedCredentials | undefined): ServerPreferences {
+function preferencesFor(config: ResolvedConfig, credentials: SelectedCredentials | undefined): ServerPreferences {
   const ownSchemes = credentials ? schemesForKey(credentials.key) : [];
   return {
-    cipherSuites: c.parts.config.cipherSuites,
-    groups: c.parts.config.groups,
-    signatureAlgorithms: c.parts.config.signatureAlgorithms.filter((a) => ownSchemes.includes(a)),
+    cipherSuites: config.cipherSuites,
+    groups: config.groups,
+    signatureAlgorithms: config.signatureAlgorithms.filter((a) => ownSchemes.includes(a)),
   };
 }
 
 // RFC 8446 §4.2.10, §8: 0-RTT only with the first identity's ticket, on the first ClientHello (no HelloRetryRequest),
 // the ticket's suite, a fresh ticket age, a server and a ticket that take it, and a ClientHello the anti-replay store
-// has not seen.
+// has not seen (`c`: the store and the client's address).
 function earlyDataDecision(
-  c: MachineContext,
+  c: Pick<ServerContext, 'antiReplay' | 'peerAddress'>,
+  maxEarlyData: number,
   ch: ClientHello,
   firstHello: boolean,
   psk: SelectedPsk | undefined,
@@ -73,7 +75,7 @@ function earlyDataDecision(
 ): AcceptedHello['earlyData'] {
   if (findExtension(ch.extensions, 'early_data') === undefined) return { status: 'not sent' };
   const ticket = psk?.ticket;
-  const limit = Math.min(ticket?.maxEarlyData ?? 0, c.parts.config.maxEarlyData);
+  const limit = Math.min(ticket?.maxEarlyData ?? 0, maxEarlyData);
   const fresh = psk?.ticketAgeSkewMs !== undefined && psk.ticketAgeSkewMs <= TICKET_AGE_TOLERANCE_MS;
   // Early data is for the protocol the ticket was issued under (RFC 8446 §4.2.10).
   const usable =
@@ -85,10 +87,10 @@ function earlyDataDecision(
     choice.suite === ticket?.suite &&
     ticket.alpn === alpn;
   // RFC 9147 §5.1: early data skips the address check, so only from the address the ticket was issued to.
-  const sameAddress = ticket !== undefined && ticketNamesAddress(ticket.address, c.parts.peerAddress);
+  const sameAddress = ticket !== undefined && ticketNamesAddress(ticket.address, c.peerAddress);
   // RFC 8446 §8: a store that started after the ticket was issued (a restart) cannot have seen its flights.
-  const recorded = ticket !== undefined && sameGeneration(ticket.replayGeneration, c.parts.antiReplay);
-  return usable && sameAddress && recorded && c.parts.antiReplay.admit(psk.binder, 2 * TICKET_AGE_TOLERANCE_MS)
+  const recorded = ticket !== undefined && sameGeneration(ticket.replayGeneration, c.antiReplay);
+  return usable && sameAddress && recorded && c.antiReplay.admit(psk.binder, 2 * TICKET_AGE_TOLERANCE_MS)
     ? { status: 'accepted', limit }
     : { status: 'rejected' };
 }

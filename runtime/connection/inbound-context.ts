@@ -1,6 +1,7 @@
 import type { AckScheduler } from './ack-scheduler.js';
 import type { ConnectionParts } from './connection-parts.js';
 import type { HeldRecords } from './held-records.js';
+import type { PeerConfirmation } from './peer-confirmation.js';
 import type { IgnoreReason } from './record-rules.js';
 import type { RoleDriver } from './role-driver.js';
 
@@ -19,6 +20,10 @@ export interface InboundContext {
   /** Application data that came before our handshake ended (delivered once it has). */
   readonly heldData: HeldRecords;
   readonly counts: InboundCounts;
+  /** Server: the 0-RTT bytes still allowed while early data is being taken; undefined otherwise (and on a client). */
+  earlyDataRemaining: number | undefined;
+  /** Client: what the server may still refuse (peer-confirmation.ts); undefined on a server. */
+  readonly confirmation: PeerConfirmation | undefined;
   /** Whether the connection has failed or closed. */
   ended(): boolean;
   /** Counts an accepted record's content set aside. */

@@ -1,7 +1,7 @@
+import type { RecordLayer } from '../record/record-layer.js';
 import type { FatalReason } from './alert-mapping.js';
-import type { ConnectionParts } from './connection-parts.js';
 import type { Session } from './key-material.js';
-import { keyUpdateOutstanding, sendKeyUpdate } from './post-handshake-flights.js';
+import { keyUpdateOutstanding, sendKeyUpdate, type KeyUpdateSender } from './post-handshake-flights.js';
 
 /**
  * How long a 1.3 connection's keys live beyond what the handshake and the records need (connection.ts calls these): the
@@ -15,12 +15,15 @@ import { keyUpdateOutstanding, sendKeyUpdate } from './post-handshake-flights.js
  */
 export const HANDSHAKE_KEYS_RETENTION_MS = 240_000;
 
-/** Drops the handshake's keys (epoch 2) both ways once {@link HANDSHAKE_KEYS_RETENTION_MS} have passed since the handshake completed (`completedAt`). */
-export function dropHandshakeKeysWhenDue(parts: ConnectionParts, completedAt: number | undefined, now: number): void {
-  if (completedAt === undefined || now - completedAt < HANDSHAKE_KEYS_RETENTION_MS) return;
-  parts.records.dropReadEpoch(2);
-  parts.records.retireWriteEpoch(2);
-  parts.handshakeReadSecret = undefined;
+/**
+ * Drops the handshake's keys (epoch 2) both ways once {@link HANDSHAKE_KEYS_RETENTION_MS} have passed since the
+ * handshake completed (`completedAt`); true when they went (a server then lets their secret go too).
+ */
+export function dropHandshakeKeysWhenDue(records: RecordLayer, completedAt: number | undefined, now: number): boolean {
+  if (completedAt === undefined || now - completedAt < HANDSHAKE_KEYS_RETENTION_MS) return false;
+  records.dropReadEpoch(2);
+  records.retireWriteEpoch(2);
+  return true;
 }
 
 /**
@@ -31,14 +34,14 @@ export function dropHandshakeKeysWhenDue(parts: ConnectionParts, completedAt: nu
  * limit (IntegrityMonitor), so the peer's answer gets through while forgeries come slower than the exchange.
  */
 export function integrityLimitVerdict(
-  parts: ConnectionParts,
+  parts: KeyUpdateSender,
   session: Session | undefined,
   guard: (fn: () => void) => void,
 ): FatalReason | undefined {
   const verdicts = parts.records.integrity.verdict(
     () => parts.records.usage().read,
     session?.read.epoch,
-    !keyUpdateOutstanding(parts),
+    !keyUpdateOutstanding(parts.flight),
   );
   for (const v of verdicts) {
     if (v.kind === 'drop-epoch') parts.records.dropReadEpoch(v.epoch);

@@ -9,16 +9,51 @@ import type { ConnectionOptions, SharedState } from './connection-api.js';
 import type { ConnectionHooks } from './connection-hooks.js';
 import { ConnectionParts } from './connection-parts.js';
 import { keyLogger } from './key-material.js';
+import { ClientContext, ServerContext } from './machine-context.js';
 import { cachedPrivateKey } from './option-cache.js';
 import { HandshakeOutbox, type OutMessage } from './outbox.js';
+import { PeerConfirmation } from './peer-confirmation.js';
 
 /**
- * The parts of a 1.3 connection (connection.ts) made for a resolved configuration and one connection's options: its
- * clock, record layer, outbox, flight controller (the dtls13-flight chart, inspected with `inspect`), private key,
- * connection-ID context and ACK tracker, with `hooks` as what they call back and `shared` as the connection's event
- * queue, counters, outbound queue and clock. @throws ConfigError when the certificate's private key does not import.
+ * What the steps of a 1.3 connection (connection.ts) get, made for a resolved configuration and one connection's
+ * options: its parts (clock, record layer, outbox, flight controller, the dtls13-flight chart, inspected with
+ * `inspect`, connection-ID context and ACK tracker, with `hooks` as what they call back and `shared` as the
+ * connection's event queue, counters, outbound queue and clock) in its role's context: a server's anti-replay store and
+ * client address, a client's private key and peer confirmation. @throws ConfigError when the certificate's private key
+ * does not import (either role: a server signs with the key its credentials choice imports again, from the cache).
  */
-export function assembleParts(
+export function assembleContext(
+  role: 'client' | 'server',
+  config: ResolvedConfig,
+  options: ConnectionOptions,
+  hooks: ConnectionHooks,
+  shared: SharedState,
+): ClientContext | ServerContext {
+  const ownKey = ownPrivateKey(config);
+  const parts = assembleParts(role, config, options, hooks, shared);
+  if (role === 'server') return new ServerContext(parts, options.antiReplay ?? config.antiReplay, options.peerAddress);
+  const { events, records, outgoing } = parts;
+  const confirmation = new PeerConfirmation({ counts: shared.counters, events, facts: shared, records, outgoing });
+  return new ClientContext(parts, ownKey, confirmation);
+}
+
+/** The certificate's key, or the raw public key's (the same one when both are given: raw-public-key-option.ts). */
+function ownPrivateKey(config: ResolvedConfig): PrivateKeyHandle | undefined {
+  const ownPkcs8 = config.certificate?.privateKey ?? config.rawPublicKey?.own?.privateKey;
+  if (!ownPkcs8) return undefined;
+  try {
+    return cachedPrivateKey(config.provider, ownPkcs8);
+  } catch (e) {
+    if (e instanceof CryptoError)
+      throw new ConfigError(
+        config.certificate ? 'certificate' : 'rawPublicKey.privateKey',
+        `the private key does not import: ${e.message}`,
+      );
+    throw e;
+  }
+}
+
+function assembleParts(
   role: 'client' | 'server',
   config: ResolvedConfig,
   options: ConnectionOptions,
@@ -41,21 +76,6 @@ export function assembleParts(
   });
   const outbox = new HandshakeOutbox(records, shared.datagramLimit, 0, outgoing, shared.counters);
   const flight = new FlightController<OutMessage>(hooks, clock, config.retransmission, options.inspect);
-  let ownKey: PrivateKeyHandle | undefined;
-  // The certificate's key, or the raw public key's (the same one when both are given: raw-public-key-option.ts).
-  const ownPkcs8 = config.certificate?.privateKey ?? config.rawPublicKey?.own?.privateKey;
-  if (ownPkcs8) {
-    try {
-      ownKey = cachedPrivateKey(config.provider, ownPkcs8);
-    } catch (e) {
-      if (e instanceof CryptoError)
-        throw new ConfigError(
-          config.certificate ? 'certificate' : 'rawPublicKey.privateKey',
-          `the private key does not import: ${e.message}`,
-        );
-      throw e;
-    }
-  }
   return new ConnectionParts({
     role,
     config,
@@ -63,7 +83,6 @@ export function assembleParts(
     outbox,
     flight,
     clock,
-    ownKey,
     outgoing: outgoing,
     owner: hooks,
     events: shared.events,
@@ -81,7 +100,5 @@ export function assembleParts(
     acks: new AckTracker(config.limits.maxAckRecords),
     log: keyLogger(config.keyLog),
     wallClock: options.wallClock ?? Date.now,
-    antiReplay: options.antiReplay ?? config.antiReplay,
-    peerAddress: options.peerAddress,
   });
 }

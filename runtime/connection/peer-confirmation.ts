@@ -1,7 +1,11 @@
+import type { FlightController } from '../handshake/flight.js';
+import type { RecordLayer } from '../record/record-layer.js';
 import type { ReceivedRecord } from '../record/record-reader.js';
-import type { ConfirmationWait, ConnectionParts, ServerConfirmation } from './connection-parts.js';
+import type { ConnectionFacts } from './connection-facts.js';
+import type { ConnectionEvent } from './events.js';
 import type { Session } from './key-material.js';
-import { sendPendingFlights } from './post-handshake-flights.js';
+import type { HandshakeOutbox, OutMessage } from './outbox.js';
+import { sendPendingFlights, type KeyUpdateSender } from './post-handshake-flights.js';
 
 type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
 
@@ -10,7 +14,8 @@ export const MAX_HELD_SEND_BYTES = 65_536;
 /** The most messages a client holds meanwhile (each goes out as a datagram of its own): empty sends are messages too. */
 export const MAX_HELD_MESSAGES = 1_024;
 
-export type { ConfirmationWait } from './connection-parts.js';
+/** What a client waits for the server to acknowledge: its final flight after a CertificateRequest, or its post-handshake certificate. */
+export type ConfirmationWait = 'handshake' | 'certificate';
 
 /**
  * Client: what the server may still refuse after we sent it, and the application data held until it has said.
@@ -32,7 +37,7 @@ export type { ConfirmationWait } from './connection-parts.js';
  * to {@link MAX_HELD_MESSAGES} messages); it is sealed when the confirmation comes, and dropped unsent if the
  * connection ends first: the events say which (`handshakeConfirmed` / `certificateAccepted` came, or not).
  */
-export class PeerConfirmation implements ServerConfirmation {
+export class PeerConfirmation {
   /** Connected, and no record of the server's has yet answered our final flight (RFC 9147 §7.2). */
   private finalFlightOpen = false;
   /** What the server has yet to acknowledge, if anything: a field (the connection reads it per send and per poll); only {@link begin} and {@link confirm} move it. */
@@ -46,9 +51,24 @@ export class PeerConfirmation implements ServerConfirmation {
   /** When our side of the handshake completed ({@link connected}). */
   private completedAt: number | undefined;
   private readonly counts: { applicationBytesSent: number; readonly datagramsReceived: number };
+  /** Where the confirmation goes: the event queue, the facts (when the handshake completed, as the deadlines count it), and the record layer and outbound queue the held data is sealed into. */
+  private readonly events: ConnectionEvent[];
+  private readonly facts: ConnectionFacts;
+  private readonly records: RecordLayer;
+  private readonly outgoing: Uint8Array[];
 
-  constructor(counts: { applicationBytesSent: number; readonly datagramsReceived: number }) {
-    this.counts = counts;
+  constructor(p: {
+    readonly counts: { applicationBytesSent: number; readonly datagramsReceived: number };
+    readonly events: ConnectionEvent[];
+    readonly facts: ConnectionFacts;
+    readonly records: RecordLayer;
+    readonly outgoing: Uint8Array[];
+  }) {
+    this.counts = p.counts;
+    this.events = p.events;
+    this.facts = p.facts;
+    this.records = p.records;
+    this.outgoing = p.outgoing;
   }
 
   /** Our side of the handshake is done at `at` (our final flight is out): records from later datagrams may answer it. */
@@ -59,17 +79,22 @@ export class PeerConfirmation implements ServerConfirmation {
   }
 
   /** A confirmation is due from now (the handshake's: at reportConnected; a certificate's: at our answer). */
-  begin(parts: ConnectionParts, wait: ConfirmationWait): void {
+  begin(wait: ConfirmationWait): void {
     this.waiting = wait;
-    if (wait === 'certificate') parts.events.push(CERTIFICATE_REQUESTED);
+    if (wait === 'certificate') this.events.push(CERTIFICATE_REQUESTED);
   }
 
   /**
    * An authenticated record of epoch 3 or later while our final flight is open (before its handler runs): without a
    * confirmation due any such record answers the flight, as before; with one, only a post-handshake message does (and
-   * confirms), from a datagram after the one that completed the handshake.
+   * confirms), from a datagram after the one that completed the handshake. A record that answers our final flight
+   * acknowledges it in `parts` (the flight controller and outbox), and the post-handshake flights waiting for it go.
    */
-  recordAuthenticated(parts: ConnectionParts, session: Session | undefined, r: InboundRecord): void {
+  recordAuthenticated(
+    parts: KeyUpdateSender & { readonly outbox: HandshakeOutbox },
+    session: Session | undefined,
+    r: InboundRecord,
+  ): void {
     if (!this.finalFlightOpen || r.epoch < 3) return;
     if (this.waiting === 'handshake') {
       const later = this.counts.datagramsReceived > this.since;
@@ -81,38 +106,38 @@ export class PeerConfirmation implements ServerConfirmation {
       parts.flight.acknowledge(parts.outbox.allIndexes(), true);
       sendPendingFlights(parts, session);
     }
-    if (this.waiting === 'handshake') this.confirm(parts);
+    if (this.waiting === 'handshake') this.confirm();
   }
 
-  /** An ACK was taken: one that leaves none of our final flight outstanding confirms the handshake. */
-  acknowledged(parts: ConnectionParts): void {
-    if (this.waiting === 'handshake' && parts.flight.outstanding.length === 0) this.confirm(parts);
+  /** An ACK was taken: one that leaves none of our final flight outstanding (in `parts.flight`) confirms the handshake. */
+  acknowledged(parts: { readonly flight: FlightController<OutMessage> }): void {
+    if (this.waiting === 'handshake' && parts.flight.outstanding.length === 0) this.confirm();
   }
 
   /**
    * Our final flight's retransmissions ran out while the handshake's confirmation was due: true when data heard
    * meanwhile confirms it (the server went on with us), false when the handshake has timed out.
    */
-  finalFlightExhausted(parts: ConnectionParts): boolean {
+  finalFlightExhausted(): boolean {
     if (this.waiting !== 'handshake') return true;
     if (!this.heardData) return false;
-    this.confirm(parts);
+    this.confirm();
     return true;
   }
 
   /** The server took what we waited on: the event, then what the application sent meanwhile, sealed in order. */
-  confirm(parts: ConnectionParts, wait: ConfirmationWait = 'handshake'): void {
+  confirm(wait: ConfirmationWait = 'handshake'): void {
     if (this.waiting !== wait) return;
     this.waiting = undefined;
-    if (wait === 'handshake') parts.facts.handshakeDoneAt = this.completedAt; // when it completed, now confirmed
+    if (wait === 'handshake') this.facts.handshakeDoneAt = this.completedAt; // when it completed, now confirmed
     this.heardData = false;
-    parts.events.push(wait === 'handshake' ? HANDSHAKE_CONFIRMED : CERTIFICATE_ACCEPTED);
+    this.events.push(wait === 'handshake' ? HANDSHAKE_CONFIRMED : CERTIFICATE_ACCEPTED);
     const held = this.held;
     this.held = undefined;
     this.heldBytes = 0;
     if (held === undefined) return;
     for (const data of held) {
-      parts.records.stage('application_data', data, parts.outgoing); // one burst, sealed together at pollTransmit
+      this.records.stage('application_data', data, this.outgoing); // one burst, sealed together at pollTransmit
       this.counts.applicationBytesSent += data.length;
     }
   }
@@ -144,6 +169,6 @@ const CERTIFICATE_REQUESTED = Object.freeze({ type: 'certificateRequested' } as 
 const CERTIFICATE_ACCEPTED = Object.freeze({ type: 'certificateAccepted' } as const);
 
 /** The event of a client whose handshake the server cannot refuse any more (it asked for no certificate). */
-export function handshakeConfirmedAtOnce(parts: ConnectionParts): void {
-  parts.events.push(HANDSHAKE_CONFIRMED);
+export function handshakeConfirmedAtOnce(events: ConnectionEvent[]): void {
+  events.push(HANDSHAKE_CONFIRMED);
 }

@@ -4,11 +4,14 @@ import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import type { Transcript } from '../keyschedule/transcript.js';
 import { bytesEqual } from '../wire/bytes.js';
-import type { ConnectionParts } from './connection-parts.js';
+import type { CryptoProvider } from '../crypto/provider.js';
+import type { ResolvedConfig } from './config.js';
+import type { ConnectionEvent } from './events.js';
 import type { PendingAuthentication, Session } from './key-material.js';
+import type { ClientContext } from './machine-context.js';
 import { certificateBody, certificateRequestBody, certificateVerifyBody, finishedBody } from './messages.js';
 import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './peer-authentication.js';
-import { sendPostHandshakeFlight } from './post-handshake-flights.js';
+import { sendPostHandshakeFlight, type PostHandshakeSender } from './post-handshake-flights.js';
 
 /**
  * Post-handshake client authentication (RFC 8446 §4.6.2): the server sends a CertificateRequest with a fresh context;
@@ -17,9 +20,9 @@ import { sendPostHandshakeFlight } from './post-handshake-flights.js';
  * Each exchange is a post-handshake flight (RFC 9147 §5.8, acknowledged by ACKs).
  */
 
-/** The `parts.events` entry when the client's answer verified: its leaf certificate, or undefined when it sent none. */
-export function postHandshakeAuthenticated(parts: ConnectionParts, certificate: Uint8Array | undefined): void {
-  parts.events.push({ type: 'clientAuthenticated', certificate });
+/** The event when the client's answer verified: its leaf certificate, or undefined when it sent none. */
+export function postHandshakeAuthenticated(events: ConnectionEvent[], certificate: Uint8Array | undefined): void {
+  events.push({ type: 'clientAuthenticated', certificate });
 }
 
 /** The handshake's transcript, which a session keeps when post_handshake_auth was offered (both callers check that first). */
@@ -30,14 +33,17 @@ function handshakeTranscript(session: Session): Transcript {
 }
 
 /** Server: sends a CertificateRequest with an 8-byte random context. One request at a time. */
-export function requestClientCertificate(parts: ConnectionParts, session: Session): void {
+export function requestClientCertificate(
+  parts: PostHandshakeSender & { readonly config: ResolvedConfig; readonly provider: CryptoProvider },
+  session: Session,
+): void {
   if (session.pendingAuth) return;
   const context = parts.provider.randomBytes(8);
   const body = certificateRequestBody(parts.config.signatureAlgorithms, context, parts.config.signatureAlgorithmsCert);
   const transcript = handshakeTranscript(session).clone();
   transcript.addMessage(13, body);
   session.pendingAuth = { stage: 'certificate', context, transcript };
-  sendPostHandshakeFlight(parts, session, () => parts.queue(session.write.epoch, 'certificate_request', body));
+  sendPostHandshakeFlight(parts, () => parts.queue(session.write.epoch, 'certificate_request', body));
 }
 
 function pending<S extends PendingAuthentication['stage']>(
@@ -56,7 +62,7 @@ function pending<S extends PendingAuthentication['stage']>(
 
 /** Server: the client's Certificate; empty means it has none (certificate_required when the server requires one). */
 export function applyPostHandshakeCertificate(
-  parts: ConnectionParts,
+  parts: { readonly config: ResolvedConfig; readonly wallClock: () => number },
   session: Session,
   cert: Certificate,
   body: Uint8Array,
@@ -81,32 +87,33 @@ export function applyPostHandshakeCertificate(
 }
 
 export function applyPostHandshakeCertificateVerify(
-  parts: ConnectionParts,
+  config: ResolvedConfig,
   session: Session,
   cv: CertificateVerify,
   body: Uint8Array,
 ): void {
   const p = pending(session, 'certificateVerify', 'CertificateVerify');
-  checkCertificateVerify(parts.config, 'server', p.peer, cv, p.transcript);
+  checkCertificateVerify(config, 'server', p.peer, cv, p.transcript);
   p.transcript.addMessage(15, body);
   session.pendingAuth = { stage: 'finished', context: p.context, transcript: p.transcript, peer: p.peer };
 }
 
 /** Server: the client's Finished, keyed by its current application traffic secret; the authentication is reported. */
-export function applyPostHandshakeFinished(parts: ConnectionParts, session: Session, finished: Finished): void {
+export function applyPostHandshakeFinished(events: ConnectionEvent[], session: Session, finished: Finished): void {
   const p = pending(session, 'finished', 'Finished');
   checkFinished(session.schedule, session.read.secret, p.transcript, finished, 'client');
   session.pendingAuth = undefined;
-  postHandshakeAuthenticated(parts, p.peer?.chain[0]);
+  postHandshakeAuthenticated(events, p.peer?.chain[0]);
 }
 
 /** Client: answers a post-handshake CertificateRequest with our certificate (if it fits the request) or an empty one. */
 export function answerCertificateRequest(
-  parts: ConnectionParts,
+  c: ClientContext,
   session: Session,
   cr: CertificateRequest,
   body: Uint8Array,
 ): void {
+  const parts = c.parts;
   if (!parts.config.postHandshakeAuth) {
     throw new ProtocolError(
       'unexpected_message',
@@ -127,15 +134,14 @@ export function answerCertificateRequest(
   );
   const transcript = handshakeTranscript(session).clone();
   transcript.addMessage(13, body);
-  const key = parts.ownKey;
+  const key = c.ownKey;
   const certificate = parts.config.certificate;
   const scheme = key && certificate ? schemesForKey(key).find((a) => accepted.includes(a)) : undefined;
   // The server checks the answer after we sent it: what the application sends meanwhile waits for its ACK (peer-confirmation.ts).
-  const confirmation = parts.confirmation;
-  confirmation?.begin(parts, 'certificate');
+  const confirmation = c.confirmation;
+  confirmation.begin('certificate');
   sendPostHandshakeFlight(
     parts,
-    session,
     () => {
       const epoch = session.write.epoch;
       parts.queue(
@@ -153,6 +159,6 @@ export function answerCertificateRequest(
         );
       parts.queue(epoch, 'finished', finishedBody(session.schedule, session.write.secret, transcript), transcript);
     },
-    confirmation && (() => confirmation.confirm(parts, 'certificate')),
+    () => confirmation.confirm('certificate'),
   );
 }

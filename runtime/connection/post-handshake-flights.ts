@@ -1,21 +1,29 @@
+import type { FlightController } from '../handshake/flight.js';
 import { nextApplicationTrafficSecret, trafficKeys } from '../keyschedule/derived-keys.js';
+import type { RecordLayer } from '../record/record-layer.js';
 import type { ConnectionParts } from './connection-parts.js';
 import type { Session } from './key-material.js';
 import { keyUpdateBody } from './messages.js';
+import type { OutMessage } from './outbox.js';
+
+/** What a post-handshake flight uses of the connection's parts: the flight controller, the flights waiting behind its outstanding one, and the flight being built. */
+export type PostHandshakeSender = Pick<ConnectionParts, 'flight' | 'postHandshake' | 'queue' | 'sendFlight'>;
+/** What a KeyUpdate uses: a post-handshake flight's parts, and the record layer whose write keys its ACK moves. */
+export type KeyUpdateSender = PostHandshakeSender & { readonly records: RecordLayer };
 
 export { MAX_WAITING_FLIGHTS } from './post-handshake-queue.js';
 
 /** Whether our KeyUpdate is on the wire and not yet acknowledged (new write keys wait for its ACK, RFC 9147 §8). */
-export function keyUpdateOutstanding(parts: ConnectionParts): boolean {
-  return parts.flight.outstanding.some((m) => m.msgType === 'key_update');
+export function keyUpdateOutstanding(flight: FlightController<OutMessage>): boolean {
+  return flight.outstanding.some((m) => m.msgType === 'key_update');
 }
 
 /**
  * Sends our KeyUpdate as a post-handshake flight (RFC 9147 §8): retransmitted by the flight controller until ACKed; its
  * `onAcked` moves our write keys. One at a time; while another flight is outstanding it waits (first).
  */
-export function sendKeyUpdate(parts: ConnectionParts, session: Session, requestPeer: boolean): void {
-  if (keyUpdateOutstanding(parts)) return;
+export function sendKeyUpdate(parts: KeyUpdateSender, session: Session, requestPeer: boolean): void {
+  if (keyUpdateOutstanding(parts.flight)) return;
   const flights = parts.postHandshake;
   if (!parts.flight.acceptsFlight) {
     // The outstanding flight (the client's final one, or another post-handshake flight) would be replaced by a new one.
@@ -24,21 +32,21 @@ export function sendKeyUpdate(parts: ConnectionParts, session: Session, requestP
   }
   flights.keyUpdateWaiting = undefined;
   parts.queue(session.write.epoch, 'key_update', keyUpdateBody(requestPeer));
-  parts.sendFlight({ acknowledgesPeer: false, onAcked: () => switchWriteKeys(parts, session) });
+  parts.sendFlight({ acknowledgesPeer: false, onAcked: () => switchWriteKeys(parts.records, session) });
 }
 
 /** Our KeyUpdate was acknowledged: write with the next epoch's keys (RFC 9147 §8). */
-function switchWriteKeys(parts: ConnectionParts, session: Session): void {
+function switchWriteKeys(records: RecordLayer, session: Session): void {
   const suite = session.parameters.cipherSuite;
   const secret = nextApplicationTrafficSecret(session.schedule, session.write.secret);
   const old = session.write.epoch;
   session.write = { epoch: old + 1, secret };
-  parts.records.installWriteKeys(old + 1, suite, trafficKeys(session.schedule, secret, suite));
-  parts.records.retireWriteEpoch(old);
+  records.installWriteKeys(old + 1, suite, trafficKeys(session.schedule, secret, suite));
+  records.retireWriteEpoch(old);
 }
 
 /** Sends what waited for an outstanding flight (a KeyUpdate first), one flight at a time, once the flight controller can take it. */
-export function sendPendingFlights(parts: ConnectionParts, session: Session): void {
+export function sendPendingFlights(parts: KeyUpdateSender, session: Session): void {
   const flights = parts.postHandshake;
   const requestPeer = flights.keyUpdateWaiting;
   if (requestPeer !== undefined && parts.flight.acceptsFlight) sendKeyUpdate(parts, session, requestPeer);
@@ -46,13 +54,8 @@ export function sendPendingFlights(parts: ConnectionParts, session: Session): vo
   if (next) next();
 }
 
-/** Builds (`queue` its messages) and sends a post-handshake flight now, or when the outstanding flight ends (the session is its callers'); `onAcked` runs once the peer acknowledged all of it. */
-export function sendPostHandshakeFlight(
-  parts: ConnectionParts,
-  _session: Session,
-  queue: () => void,
-  onAcked?: () => void,
-): void {
+/** Builds (`queue` its messages) and sends a post-handshake flight now, or when the outstanding flight ends; `onAcked` runs once the peer acknowledged all of it. */
+export function sendPostHandshakeFlight(parts: PostHandshakeSender, queue: () => void, onAcked?: () => void): void {
   const send = (): void => {
     queue();
     parts.sendFlight(onAcked ? { acknowledgesPeer: false, onAcked } : { acknowledgesPeer: false });

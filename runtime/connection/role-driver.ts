@@ -21,12 +21,11 @@ import { Machine, type ChartBinding } from '../machine/machine.js';
 import type { FatalReason } from './alert-mapping.js';
 import { CLIENT_GUARDS, CLIENT_STEPS } from './client-handshake.js';
 import type { ClientEvent, ClientState, InboundMessage } from './client-states.js';
-import type { ConnectionParts } from './connection-parts.js';
 import type { HandshakeHandler } from './handler-table.js';
 import { planClientHello } from './hello-plan.js';
 import type { Session } from './key-material.js';
 import { Exporter13 } from './exporter13.js';
-import { MachineContext } from './machine-context.js';
+import type { ClientContext, MachineContext, ServerContext } from './machine-context.js';
 import { SERVER_GUARDS, SERVER_STEPS } from './server-handshake.js';
 import type { ServerEvent, ServerState } from './server-states.js';
 import type { StatelessRetry } from './stateless-retry.js';
@@ -90,20 +89,19 @@ export interface RoleDriver {
 
 /** The 1.3 charts bound to their generated step functions (runtime/dtls/role-drivers.ts binds them, beside 1.2's). */
 export interface Charts13 {
-  readonly client: ChartBinding<MachineContext, ClientState, ClientEvent>;
-  readonly server: ChartBinding<MachineContext, ServerState, ServerEvent>;
+  readonly client: ChartBinding<ClientContext, ClientState, ClientEvent>;
+  readonly server: ChartBinding<ServerContext, ServerState, ServerEvent>;
 }
 
 export function roleDriver(
-  parts: ConnectionParts,
+  context: ClientContext | ServerContext,
   charts: Charts13,
   inspect: ((event: ChartInspectionEvent) => void) | undefined,
   statelessRetry: StatelessRetry | undefined,
   fallBack12?: FallBack12,
   answered12?: Answered12,
 ): RoleDriver {
-  const context = new MachineContext(parts);
-  if (parts.role === 'client') return new ClientMachine(context, charts.client, inspect, answered12);
+  if (context.role === 'client') return new ClientMachine(context, charts.client, inspect, answered12);
   const m = new ServerMachine(context, charts.server, inspect, statelessRetry?.clientHello, fallBack12);
   if (statelessRetry) m.dispatch({ type: 'statelessRetryVerified', retry: statelessRetry });
   return m;
@@ -113,8 +111,12 @@ export function roleDriver(
  * One role's 1.3 machine: the one `Machine` (runtime/machine/machine.ts) with how a handshake message and a control
  * event become the role's chart event, and, once connected, the flight controller settled.
  */
-abstract class Machine13<S extends { readonly kind: string }, E extends { readonly type: string }>
-  extends Machine<MachineContext, S, E>
+abstract class Machine13<
+  C extends MachineContext,
+  S extends { readonly kind: string },
+  E extends { readonly type: string },
+>
+  extends Machine<C, S, E>
   implements RoleDriver
 {
   private settled = false;
@@ -207,14 +209,14 @@ function inspected(
   return inspect && new InspectedChart(machine, bind, Object.keys(steps), guards, inspect);
 }
 
-class ClientMachine extends Machine13<ClientState, ClientEvent> {
+class ClientMachine extends Machine13<ClientContext, ClientState, ClientEvent> {
   /** Offering DTLS 1.2 too: where a 1.2 first answer goes; undefined once the first answer came. */
   private answered12: Answered12 | undefined;
   /** The state held while a 1.2 state answers a HelloVerifyRequest (this machine closed meanwhile). */
   private held: ClientState | undefined;
 
   constructor(
-    context: MachineContext,
+    context: ClientContext,
     chart: Charts13['client'],
     inspect: ((event: ChartInspectionEvent) => void) | undefined,
     answered12: Answered12 | undefined,
@@ -315,7 +317,7 @@ class ClientMachine extends Machine13<ClientState, ClientEvent> {
   }
 }
 
-class ServerMachine extends Machine13<ServerState, ServerEvent> {
+class ServerMachine extends Machine13<ServerContext, ServerState, ServerEvent> {
   /**
    * A ClientHello decoded already, until a ClientHello comes: the second one the stateless cookie check decoded
    * (StatelessRetry.clientHello), or the first one `handOver` decoded to choose the version.
@@ -325,7 +327,7 @@ class ServerMachine extends Machine13<ServerState, ServerEvent> {
   private fallBack12: FallBack12 | undefined;
 
   constructor(
-    context: MachineContext,
+    context: ServerContext,
     chart: Charts13['server'],
     inspect: ((event: ChartInspectionEvent) => void) | undefined,
     known: { readonly body: Uint8Array; readonly hello: ClientHello } | undefined,

@@ -41,11 +41,11 @@ import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './
 import type { ServerEvent, ServerState } from './server-states.js';
 import type { InboundMessage } from './client-states.js';
 import { CID_STEPS, SESSION_STEPS } from './session-actions.js';
-import type { MachineContext } from './machine-context.js';
+import type { ServerContext } from './machine-context.js';
 import { guardTable, stepTable } from '../machine/step-table.js';
 
-/** What a server step gets besides its state and event (one per connection; role-driver.ts makes it). */
-export type ServerContext = MachineContext;
+/** What a server step gets besides its state and event (one per connection: machine-context.ts). */
+export type { ServerContext };
 
 /** The variant of the server's state in chart state `K`, and the event of type `T`. */
 type At<K extends ServerState['kind']> = Extract<ServerState, { readonly kind: K }>;
@@ -98,7 +98,7 @@ function serverSteps() {
       // The client's 0-RTT records are readable from now until its Finished (RFC 9147: no EndOfEarlyData).
       const early = deriveEarlySecret(schedule, h.psk.key, h.transcript.current(), h.clientRandom, c.parts.log);
       c.parts.installEpoch(1, h.suite, schedule, { clientSecret: early, serverSecret: early }, 'read');
-      c.parts.earlyDataRemaining = h.earlyData.limit;
+      c.earlyDataRemaining = h.earlyData.limit;
     }
     c.parts.queue(
       0,
@@ -133,6 +133,7 @@ function serverSteps() {
       h.psk?.key,
     );
     c.parts.installEpoch(2, h.suite, schedule, keys);
+    c.handshakeReadSecret = keys.clientSecret;
     // server_name acknowledged (empty) when the name chose the certificate (RFC 6066 §3).
     const acknowledgeName = c.parts.config.sni !== undefined && h.servername !== undefined;
     // A PSK authenticates the server: no certificate messages, and no CertificateRequest (RFC 8446 §4.3.2).
@@ -347,8 +348,8 @@ function serverSteps() {
       transcribe(s.sent.keys.transcript, event.message);
       c.parts.flight.peerFlight(true);
       // 0-RTT is over with the client's Finished.
-      if (c.parts.earlyDataRemaining !== undefined) c.parts.records.dropReadEpoch(1);
-      c.parts.earlyDataRemaining = undefined;
+      if (c.earlyDataRemaining !== undefined) c.parts.records.dropReadEpoch(1);
+      c.earlyDataRemaining = undefined;
       // The client's flight is the last: nothing of ours answers it, so it is ACKed now (RFC 9147 §5.8.3, §7).
       c.parts.sendAck(c.parts.acks.list());
       c.parts.acks.clear();
@@ -413,11 +414,11 @@ function serverSteps() {
           clientAuthenticated: session.clientAuthenticated,
           maxEarlyData: c.parts.config.maxEarlyData,
           alpn: session.parameters.alpnProtocol,
-          address: c.parts.peerAddress,
+          address: c.peerAddress,
           pskIdentity: session.pskIdentity,
           grant,
           // The anti-replay store's generation: 0-RTT from this ticket only while that store remembers (hello-plan.ts).
-          replayGeneration: c.parts.antiReplay.generation ?? NO_GENERATION,
+          replayGeneration: c.antiReplay.generation ?? NO_GENERATION,
         };
         const ticket = sealTicketContents(keys, contents);
         c.parts.queue(session.write.epoch, 'new_session_ticket', newSessionTicketBody({ ...contents, nonce, ticket }));
@@ -440,11 +441,11 @@ function serverSteps() {
       s: At<'connected'>,
       event: On<'CertificateVerify'>,
     ): At<'connected'> {
-      applyPostHandshakeCertificateVerify(c.parts, s.session, event.payload, event.message.body);
+      applyPostHandshakeCertificateVerify(c.parts.config, s.session, event.payload, event.message.body);
       return s;
     },
     applyPostHandshakeFinished(c: ServerContext, s: At<'connected'>, event: On<'Finished'>): At<'connected'> {
-      applyPostHandshakeFinished(c.parts, s.session, event.payload);
+      applyPostHandshakeFinished(c.parts.events, s.session, event.payload);
       return s;
     },
 

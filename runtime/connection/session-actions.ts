@@ -141,7 +141,7 @@ export const CID_STEPS = {
     s: S,
     event: { readonly payload: ReturnRoutabilityCheck },
   ): S {
-    applyReturnRoutabilityCheck(c.parts, event.payload);
+    applyReturnRoutabilityCheck(c.parts.cid, event.payload);
     return s;
   },
   /** PathResponse and PathDrop. */
@@ -150,7 +150,7 @@ export const CID_STEPS = {
     s: S,
     event: { readonly payload: ReturnRoutabilityCheck },
   ): S {
-    applyReturnRoutabilityCheck(c.parts, event.payload);
+    applyReturnRoutabilityCheck(c.parts.cid, event.payload);
     return s;
   },
 };

@@ -1,7 +1,8 @@
+import type { CidContext } from '../cid/cid-context.js';
 import { integerOption } from '../config-error.js';
 import { issueConnectionIds } from './cid-actions.js';
+import type { ResolvedConfig } from './config.js';
 import { ConnectionStateError } from './connection-api.js';
-import type { ConnectionParts } from './connection-parts.js';
 import type { RoleDriver } from './role-driver.js';
 
 /**
@@ -11,10 +12,9 @@ import type { RoleDriver } from './role-driver.js';
  * path (`guard`).
  */
 
-/** What of the 1.3 connection its application calls read. */
+/** What of the 1.3 connection its application calls read (the configuration and the CID context besides, as arguments). */
 export interface CalledConnection {
   readonly role: 'client' | 'server';
-  readonly parts: ConnectionParts;
   readonly driver: RoleDriver;
   readonly ended: boolean;
   /** Runs `fn`; anything it throws takes the fatal path. */
@@ -41,13 +41,13 @@ export function updateKeys(c: CalledConnection, requestPeer: boolean): void {
  * ConnectionStateError when not connected, when the client did not offer post_handshake_auth, or when nothing
  * (trustAnchors or verifyPeer) could check a certificate.
  */
-export function requestClientCertificate(c: CalledConnection): void {
+export function requestClientCertificate(c: CalledConnection, config: ResolvedConfig): void {
   const session = c.driver.session;
   if (c.role !== 'server' || !session || c.ended)
     throw new ConnectionStateError('only a connected server can ask for a client certificate');
   if (!session.postHandshakeAuth)
     throw new ConnectionStateError('the client did not offer post_handshake_auth (RFC 8446 §4.6.2)');
-  if (c.parts.config.trustAnchors.length === 0 && !c.parts.config.verifyPeer) {
+  if (config.trustAnchors.length === 0 && !config.verifyPeer) {
     throw new ConnectionStateError('no trustAnchors or verifyPeer to check a client certificate with');
   }
   c.guard(() => c.driver.control({ type: 'requestCertificate' }));
@@ -58,14 +58,19 @@ export function requestClientCertificate(c: CalledConnection): void {
  * within `cid.maxIssued`; returns them. Throws ConnectionStateError when not connected or when records to us carry no
  * CID.
  */
-export function issueMoreConnectionIds(c: CalledConnection, count: number, immediate: boolean): Uint8Array[] {
-  const s = c.parts.cid.session;
+export function issueMoreConnectionIds(
+  c: CalledConnection,
+  cid: CidContext,
+  count: number,
+  immediate: boolean,
+): Uint8Array[] {
+  const s = cid.session;
   if (!c.driver.session || c.ended)
     throw new ConnectionStateError('connection IDs are issued on a connected connection');
   if (s === undefined || !s.receivesCid)
     throw new ConnectionStateError('no connection ID of ours was negotiated (or ours is zero-length)');
   integerOption('count', count, 1, 64);
-  const cids = issueConnectionIds(c.parts, s, count);
+  const cids = issueConnectionIds(cid, s, count);
   const usage = immediate ? 'cid_immediate' : 'cid_spare';
   c.guard(() =>
     c.driver.control({ type: 'issueConnectionIds', payload: { cids: cids.map((cid) => ({ cid })), usage } }),
@@ -78,8 +83,8 @@ export function issueMoreConnectionIds(c: CalledConnection, count: number, immed
  * second while the first is unanswered is not sent. Throws ConnectionStateError when not connected or when the peer's
  * CID is zero-length.
  */
-export function requestMoreConnectionIds(c: CalledConnection, count: number): void {
-  const s = c.parts.cid.session;
+export function requestMoreConnectionIds(c: CalledConnection, cid: CidContext, count: number): void {
+  const s = cid.session;
   if (!c.driver.session || c.ended)
     throw new ConnectionStateError('connection IDs are requested on a connected connection');
   if (s === undefined || !s.sendsCid)
