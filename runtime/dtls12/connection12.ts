@@ -41,11 +41,11 @@ import type { Handshake12Result } from './handshake-result12.js';
 import { sendAlert12, type HandshakeParts12 } from './handshake-parts12.js';
 import type { Connected12 } from './outcome12.js';
 import type { Out12 } from './out12.js';
-import { Header12 } from '../record/codec12.js';
+import { Header12, readHeader12 } from '../record/codec12.js';
 import type { ReadState12 } from '../record/read-state12.js';
 import { readRecords } from '../record/record-loop.js';
 import { MessageArena } from '../wire/message-arena.js';
-import { APPLICATION_DATA, HANDSHAKE, RECORD_HEADER, RecordWriter12 } from './record-writer12.js';
+import { APPLICATION_DATA, HANDSHAKE, RecordWriter12 } from './record-writer12.js';
 import { firstAnswer } from '../connection/first-answer.js';
 import type { Session12 } from './session12.js';
 import type { ChartInspectionEvent } from '../chart-inspection.js';
@@ -360,10 +360,10 @@ export class Connection12 implements Inbound12Host, VersionState {
       this.letGo13(); // a ServerHello taken (or the end): the version is 1.2
       return false;
     }
-    // type(1) version(2) epoch(2) sequence_number(6) length(2), then the content.
-    if (d.length < RECORD_HEADER || d[0] !== HANDSHAKE || d[3] !== 0 || d[4] !== 0) return false;
-    const end = RECORD_HEADER + ((d[11]! << 8) | d[12]!);
-    if (end > d.length || firstAnswer(d.subarray(RECORD_HEADER, end))?.version !== 'DTLSv1.3') return false;
+    const h = this.header; // the record loop's, free before it runs
+    if (!readHeader12(d, 0, 0, h) || h.type !== HANDSHAKE || h.epoch !== 0) return false;
+    const content = d.subarray(h.fragmentAt, h.fragmentAt + h.fragmentLength);
+    if (firstAnswer(content)?.version !== 'DTLSv1.3') return false;
     this.held13 = undefined;
     this.flights.stop();
     held.takeBack(d, now, path);
