@@ -6,6 +6,8 @@
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { ConfigError } from '../config-error.js';
+import { DerReader } from '../wire/der-reader.js';
+import { DER_TAG } from '../wire/der-writer.js';
 import { errorMessage } from './certificate-failure.js';
 import { credentialItems, type CredentialInput } from './credential-input.js';
 
@@ -16,23 +18,18 @@ const KEY_LABELS: ReadonlySet<string> = new Set([
   'EC PRIVATE KEY',
 ]);
 
-/** Where the DER TLV at `at` ends (its tag and length read, not checked against the input's end). */
-function tlvEnd(der: Uint8Array, at: number): number {
-  const first = der[at + 1] ?? 0;
-  if (first < 0x80) return at + 2 + first;
-  let length = 0;
-  for (let i = 0; i < (first & 0x7f); i++) length = length * 256 + (der[at + 2 + i] ?? 0);
-  return at + 2 + (first & 0x7f) + length;
-}
-
 /**
  * DER EncryptedPrivateKeyInfo (RFC 5958 §3) is SEQUENCE { SEQUENCE (the algorithm), OCTET STRING }; PrivateKeyInfo
  * starts with an INTEGER (the version), and a certificate given as `key` with SEQUENCE, SEQUENCE, SEQUENCE.
  */
 function derIsEncryptedPkcs8(der: Uint8Array): boolean {
-  if (der[0] !== 0x30 || der.length < 4) return false;
-  const lengthBytes = (der[1] ?? 0) & 0x80 ? (der[1] ?? 0) & 0x7f : 0;
-  return der[2 + lengthBytes] === 0x30 && der[tlvEnd(der, 2 + lengthBytes)] === 0x04;
+  try {
+    const info = DerReader.within(new DerReader(der, 'key').read(DER_TAG.sequence, ''), 'EncryptedPrivateKeyInfo');
+    info.read(DER_TAG.sequence, 'encryptionAlgorithm');
+    return info.peekTag() === DER_TAG.octetString;
+  } catch {
+    return false; // not DER of that shape: node:crypto's own error names what is wrong
+  }
 }
 
 /** A key that could not be read: the passphrase's fault when the key is encrypted and one was given. */
