@@ -24,15 +24,11 @@ interface Resolved {
 
 /**
  * Connects to a DTLS server (node:dtls's `connect(host, port, options)`) and returns the session at once; `await
- * session.opened` for the handshake. DTLS 1.3 and 1.2 are offered by default, and the server's choice is taken
- * (`opened` says which); `minVersion` / `maxVersion` narrow it.
+ * session.opened` for the handshake (1.3 or 1.2, the server's choice; `minVersion` / `maxVersion` narrow it).
  *
- * `host` is an IP address or a name, resolved with `dns.lookup` (node:dtls takes literals only); it is also the default
- * `servername`, which the server's certificate must match. The client's UDP socket is connected to the server, so an
- * ICMP port-unreachable (nothing listening there) ends the handshake with the system error `ECONNREFUSED`, as on a
- * connected dgram socket; after the handshake it is not authenticated, and is counted (`stats.icmpUnreachable`) and
- * ignored. Every failure (DNS, ICMP, alert, timeout) rejects `opened` (while pending) and `closed`, and goes to
- * `onerror` when set; none reaches the process. Bad options throw ConfigError now.
+ * `host` is an IP address or a name (`dns.lookup`), the default `servername`. The socket is connected, so an ICMP
+ * port-unreachable ends the handshake with `ECONNREFUSED` (after it, it is only counted). Every failure rejects
+ * `opened` (while pending) and `closed` and goes to `onerror`; bad options throw ConfigError now.
  */
 export function connect(host: string, port: number, options: ConnectOptions = {}): DtlsSession {
   if (typeof host !== 'string')
@@ -136,12 +132,7 @@ function start(
   });
 }
 
-/**
- * @internal A client session driving a connection made by the caller, over
- * `socket` (bound or binding) to `server`: connect()'s own road with a
- * transport, for tests that look below connect() (tests/support/udp-client.ts).
- * Closing the session closes the socket.
- */
+/** @internal A client session driving the caller's connection over `socket` to `server` (tests/support/udp-client.ts). */
 export function connectOverSocket(
   connection: Connection,
   socket: Socket,
@@ -153,10 +144,7 @@ export function connectOverSocket(
   return session;
 }
 
-/**
- * Drives the connection over a transport's socket: datagrams go to the server's address and port, and only datagrams
- * from there are taken.
- */
+/** Drives the connection over a transport's socket, to and from the server's address and port only. */
 function startOverTransport(
   session: DtlsSession,
   connection: Connection,

@@ -1,9 +1,7 @@
 /**
- * One worker thread of `listenWorkers`: its own event loop, its own socket on the shared port, a `listen()` of its own
- * over it with the session callback of the worker module. A datagram whose CID names another worker (the kernel's hash
- * put it here: no steering program, or a forged CID) is handed to that worker once, over a message port, and never
- * forwarded again; one naming another host of the fleet goes to that host over the fleet's link (fleet-link.ts); one
- * naming no worker or host is dropped and counted.
+ * One worker thread of `listenWorkers`: a `listen()` of its own on its socket of the shared port. A datagram whose CID
+ * names another worker is handed to it once over a message port, another host's goes over the fleet's link, and one
+ * naming neither is dropped and counted.
  */
 import { createSocket, type Socket, type SocketOptions } from 'node:dgram';
 import { isIP } from 'node:net';
@@ -174,9 +172,7 @@ async function main(): Promise<void> {
     flushSoon();
     const owner = datagramOwner(d, cidLength);
     if (owner === undefined || (owner.host === init.hostId && owner.worker === init.worker)) {
-      // A record of a session here that came straight: its answers go straight again. They do while the server handles
-      // it (its answers leave then); the route ends only if a record of it authenticated at the route's own session
-      // (FleetLink .direct): junk, a copy, or another session's record sent from that address moves nothing.
+      // A record that came straight is answered straight; the route ends only if it authenticated at its own session.
       const handled = link?.relaying === true && transport.holdsConnectionId(d) ? link.direct(address, p) : undefined;
       return handled ?? false;
     }
@@ -325,10 +321,7 @@ const NO_LINK: LinkCounts = {
 /** Where each counter is in a row. */
 const AT = Object.fromEntries(WORKER_STAT_NAMES.map((name, i) => [name, i])) as Record<WorkerStatName, number>;
 
-/**
- * The worker's row: the listener's statistics, its own counts and its link's, written in place (after every read of the
- * socket: cheap beside a forged datagram's lookup). The thread's CPU time only with `cpu` (the timer's flush).
- */
+/** Writes the worker's statistics row in place (after every read of the socket); the thread's CPU time only with `cpu`. */
 function writeRow(row: Float64Array, listener: DtlsListener, link: FleetLink | undefined, cpu: boolean): void {
   const s = listener.stats;
   const server = listener.serverStats; // read once: each of the listener's getters would build it again
@@ -354,10 +347,8 @@ function writeRow(row: Float64Array, listener: DtlsListener, link: FleetLink | u
 }
 
 /**
- * Runs this thread as a worker of the listener that started it (its workerData and parentPort), importing the worker
- * module with `load` (the `import` of the thread's file); the thread's file (worker-thread.ts, or the package's
- * dist/runtime/worker-thread.js) calls it. Importing this module runs nothing: the package's bundle holds it beside the
- * library.
+ * Runs this thread as a worker of the listener that started it, importing the worker module with `load`; called by the
+ * thread's file (worker-thread.ts). Importing this module runs nothing.
  */
 export function runWorker(load: (specifier: string) => Promise<unknown>): void {
   importModule = load;
