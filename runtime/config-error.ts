@@ -12,7 +12,7 @@ export class ConfigError extends Error {
   readonly option: string;
   /** What is wrong with it, without the option's name (for re-raising it under another name). */
   readonly reason: string;
-  /** `ERR_INVALID_ARG_TYPE` (wrong type), `ERR_OUT_OF_RANGE` (a number outside its range) or `ERR_INVALID_ARG_VALUE`. */
+  /** `ERR_INVALID_ARG_TYPE` (wrong type), `ERR_OUT_OF_RANGE` (a number out of range) or `ERR_INVALID_ARG_VALUE`. */
   readonly code: ConfigErrorCode;
 
   /** Without `code`, a reason saying "must be a boolean / string / function / object ..." is ERR_INVALID_ARG_TYPE, any other ERR_INVALID_ARG_VALUE. */

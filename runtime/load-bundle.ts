@@ -63,7 +63,7 @@ export function userCodeCacheDir(
   return join(root, 'dtls13', 'v8');
 }
 
-/** The cache file for the bundle hashing to `bundleHash` in this Node with these flags; undefined when caching is off. */
+/** The cache file for the bundle hashing to `bundleHash` in this Node and flags; undefined: caching off. */
 export function codeCacheFile(file: string, bundleHash: string, options: LoadBundleOptions): string | undefined {
   const setting = process.env['DTLS13_COMPILE_CACHE'];
   if (setting !== undefined && OFF.includes(setting.toLowerCase())) return undefined;
@@ -79,7 +79,7 @@ export function codeCacheFile(file: string, bundleHash: string, options: LoadBun
   );
 }
 
-/** Whether only this user (or root) could have written a cache file: V8 runs its bytecode, the checksum is no signature. */
+/** Whether only this user (or root) wrote a cache file: V8 runs its bytecode, the checksum is no signature. */
 function trusted(stat: Stats): boolean {
   const uid = process.getuid?.();
   return uid === undefined || ((stat.uid === uid || stat.uid === 0) && (stat.mode & 0o022) === 0);

@@ -62,7 +62,6 @@ export class CidContext implements CidNegotiationHost {
   private validation: PathValidation | undefined;
   private readonly provider: CryptoProvider;
   private readonly clock: ManualClock;
-  /** The connection's events (`pollEvent`). */
   private readonly events: CidEventSink;
   private readonly follows: boolean;
   private readonly outgoing: Uint8Array[];
@@ -250,8 +249,8 @@ export class CidContext implements CidNegotiationHost {
   }
 
   /**
-   * The record layer dropped an authenticated duplicate: seen over both paths watched, someone copies the peer's records
-   * (RFC 9853 §8.1.2). A check then ends without moving, or a move just made goes back; the forwarder's path waits.
+   * The record layer dropped an authenticated duplicate: seen over both paths watched, someone copies the peer's
+   * records (RFC 9853 §8.1.2): a check then ends without moving, a move just made goes back; that path waits.
    */
   duplicate(epoch: number, sequenceNumber: number): void {
     const path = this.arriving;

@@ -5,9 +5,8 @@ export type CidEvent =
   /** A connection ID of ours the peer moved past: records carrying it are no longer taken. */
   | { readonly type: 'connectionIdRetired'; readonly cid: Uint8Array }
   /**
-   * The peer's address changed and the change was validated (RFC 9853, `validated`), or taken under RFC 9146 §6 without
-   * RRC (not `validated`: any holder of the keys could have sent from a spoofed address): datagrams go to `to` from
-   * now.
+   * The peer moved to `to`: `validated` by RRC (RFC 9853), or not (RFC 9146 §6: any key holder could have spoofed the
+   * address).
    */
   | { readonly type: 'pathMigrated'; readonly from: string; readonly to: string; readonly validated: boolean };
 

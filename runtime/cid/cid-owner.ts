@@ -53,7 +53,7 @@ export function ownerCidGenerator(owner: CidOwner): (length: number) => Uint8Arr
 const TLS12_CID = 25;
 const TLS12_CID_OFFSET = 11;
 
-/** The owner a datagram's first record names by its CID of `cidLength` bytes; undefined for anything else. Never throws. */
+/** The owner a datagram's first record names by its CID of `cidLength` bytes, if any. Never throws. */
 export function datagramOwner(datagram: Uint8Array, cidLength: number): CidOwner | undefined {
   const first = datagram[0];
   if (cidLength < MIN_OWNER_CID_LENGTH || first === undefined) return undefined;

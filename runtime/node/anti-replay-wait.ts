@@ -102,7 +102,7 @@ export class AntiReplayWait {
   }
 
   /**
-   * Asks the store about `binder`, the key of 0-RTT ClientHello `first` from `path` of `host`; `verdict` runs once. False
+   * Asks the store about `binder`, the key of 0-RTT ClientHello `first` from `path`; `verdict` runs once. False
    * when no cap leaves room (or the store throws): the caller answers with the cookie exchange.
    */
   ask(

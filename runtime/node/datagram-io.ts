@@ -260,7 +260,7 @@ export class DatagramIo {
     // A delivery cannot wake a watcher again, but should one ever read (a drain, a future caller), it must not overwrite the datagram being delivered.
     const slab = nested ? new Uint8Array(RECEIVE_BATCH * RECEIVE_STRIDE) : (RECEIVE_SLAB ?? receiveSlab());
     const meta = nested ? new Uint32Array(4 * RECEIVE_BATCH) : SEGMENT_META;
-    // fd() written out (one call less per wake-up); node:dgram's close() drops the handle at once, so same handle, same fd.
+    // fd() written out (one call less per wake-up); node:dgram's close() drops the handle at once.
     const handle: unknown = Reflect.get(this.state!, 'handle');
     const fd: unknown = handle !== null && typeof handle === 'object' ? Reflect.get(handle, 'fd') : undefined;
     if (typeof fd !== 'number' || fd < 0) return this.stopReading(); // closed: node:dgram would deliver nothing more either

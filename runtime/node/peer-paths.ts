@@ -5,7 +5,6 @@ export const IPV4_SAFE_DATAGRAM = 548;
 /** The UDP payload every IPv6 path carries (the 1,280-byte minimum MTU, RFC 8200, less 40 + 8 bytes of headers). */
 export const IPV6_SAFE_DATAGRAM = 1232;
 
-/** Where the peer is. */
 export interface RemoteAddress {
   readonly address: string;
   readonly port: number;
@@ -100,7 +99,7 @@ export class PeerPaths {
     this.rebindAuthenticated = authenticated;
   }
 
-  /** A datagram came over the client's socket on `path`: once one authenticated there, the old sockets' grace starts. */
+  /** A datagram came over the client's socket on `path`: once one authenticated, the old sockets' grace starts. */
   graceAfter(path: string, current: string | undefined, authenticated: number | undefined): void {
     if (this.left.length === 0 || path !== current || authenticated === this.rebindAuthenticated) return;
     for (const left of this.left) {

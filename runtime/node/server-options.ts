@@ -22,7 +22,7 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
   readonly antiReplay?: AntiReplayStore;
   /** Caps on what is held while an asynchronous `antiReplay` store decides (see {@link AntiReplayWaitOptions}). */
   readonly antiReplayWait?: AntiReplayWaitOptions;
-  /** Answer new clients with a stateless cookie HelloRetryRequest (RFC 9147 §5.1), keep state for returners (default true). */
+  /** Answer new clients with a stateless cookie HelloRetryRequest (RFC 9147 §5.1) (default true). */
   readonly cookies?: boolean;
   /** Connections still handshaking at most (default 1,000); new peers beyond it get silence. */
   readonly maxHandshakes?: number;
@@ -36,7 +36,7 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
    * hibernates to a string of a few hundred bytes, thawed by an authentic record or a call on it.
    */
   readonly parkAfterMs?: number;
-  /** Fragmented ClientHellos held before the cookie exchange, all peers (default 128; 0: dropped); past it the oldest goes. */
+  /** Fragmented ClientHellos held before the cookie exchange, (default 128; 0: dropped); past it the oldest goes. */
   readonly maxPendingClientHellos?: number;
   /** Longest ClientHello body reassembled before the cookie exchange, in bytes (default 8,192; 64..16,372). */
   readonly maxClientHelloLength?: number;

@@ -1,8 +1,6 @@
 /**
- * Where a listener's session sits: its place in the transport's demux (address key, CIDs, the ClientHello.random that
- * made it, whether it is still handshaking) and in admission and resting (the host it counts against, its handshake
- * keys' end). The session holds it (`DtlsSession.place`); the transport and the listener read and move it. A client's
- * session has one too, never placed.
+ * Where a listener's session sits in the demux (address key, CIDs, ClientHello.random), admission and resting; the
+ * session holds it, the transport and listener move it.
  */
 export interface SessionPlace {
   /** `address|port` (it changes when the session migrates). */

@@ -198,12 +198,10 @@ export class Transport<P extends Receiver = Receiver> {
     return at !== 0 && d.length >= at + this.cidLength && this.cids.has(cidKey(d.subarray(at, at + this.cidLength)));
   }
 
-  /** Connection IDs placed by. */
   get connectionIds(): number {
     return this.cids.size;
   }
 
-  /** The sessions of the address and port `key`. */
   slot(key: string): Slot<P> | undefined {
     return this.slots.get(key);
   }
@@ -223,7 +221,6 @@ export class Transport<P extends Receiver = Receiver> {
     return undefined;
   }
 
-  /** The slot of `key`, made when there is none. */
   slotOf(key: string): Slot<P> {
     let slot = this.slots.get(key);
     if (slot === undefined) {
@@ -233,7 +230,7 @@ export class Transport<P extends Receiver = Receiver> {
     return slot;
   }
 
-  /** A handshake completed: a successor takes its slot's place; returns the session it replaces, for the listener to end. */
+  /** A handshake completed: a successor takes its slot; returns the session it replaces, for the listener to end. */
   established(session: P): P | undefined {
     const slot = this.slots.get(session.place.key);
     if (slot?.successor !== session) return undefined;
@@ -287,7 +284,6 @@ export class Transport<P extends Receiver = Receiver> {
     if (slot.primary === undefined) this.slots.delete(key);
   }
 
-  /** Every session held. */
   sessions(): P[] {
     const all: P[] = [];
     for (const s of this.slots.values()) {

@@ -16,7 +16,6 @@ import { localEntry } from '../../pki/raw-public-key.js';
 /** A transport client's datagrams carry no socket path (its transport's socket is never rebound). */
 const UNNAMED = { path: undefined };
 
-/** Where a name resolved to. */
 interface Resolved {
   readonly address: string;
   readonly family: number;
@@ -132,7 +131,7 @@ function start(
   });
 }
 
-/** @internal A client session driving the caller's connection over `socket` to `server` (tests/support/udp-client.ts). */
+/** @internal A client session driving the caller's connection over `socket` (tests/support/udp-client.ts). */
 export function connectOverSocket(
   connection: Connection,
   socket: Socket,

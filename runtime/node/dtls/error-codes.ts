@@ -151,7 +151,7 @@ export type SystemErrorCode = (typeof LIBUV_ERROR_CODES)[number] | (typeof DNS_E
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the application's declaration merging
 export interface DtlsApplicationErrorCodes {}
 
-/** Every `code` of an error handed to the application: ours, ConfigError's, Node's, and {@link DtlsApplicationErrorCodes}. */
+/** Every `code` of an error handed over: ours, ConfigError's, Node's, and {@link DtlsApplicationErrorCodes}. */
 export type DtlsErrorCode =
   | SessionErrorCode
   /** `close()` or `destroy()` before the handshake completed (`opened` rejects with a SessionStateError). */

@@ -21,7 +21,7 @@ export class MessageTooLargeError extends RangeError {
   }
 }
 
-/** A bad argument of a session's method, as Node's own: TypeError `ERR_INVALID_ARG_TYPE` or RangeError `ERR_OUT_OF_RANGE`. */
+/** A bad argument of a session method, as Node's: TypeError `ERR_INVALID_ARG_TYPE` or RangeError `ERR_OUT_OF_RANGE`. */
 export function argumentError(
   code: 'ERR_INVALID_ARG_TYPE' | 'ERR_OUT_OF_RANGE',
   message: string,
@@ -70,7 +70,7 @@ export interface DtlsError extends Error {
   readonly alert?: string | undefined;
 }
 
-/** The application's own error as `onerror` gets it: itself, not wrapped (as node:dtls), with `fallback` as `code` if it had none. */
+/** The application's own error as `onerror` gets it, not wrapped (as node:dtls), `fallback` its `code` if none. */
 export function withCode(error: Error, fallback: 'ERR_DTLS_CALLBACK' | 'ERR_DTLS_DESTROYED'): DtlsError {
   const code = (error as { code?: unknown }).code;
   if (typeof code !== 'string') {

@@ -65,7 +65,6 @@ const REFUSE_EARLY_DATA = { admit: (): boolean => false };
  * both get every datagram from that address, and the old one ends (`replaced`) when the new one completes.
  */
 export abstract class ListenerAdmission implements Omit<SessionListener, 'sessionEnded' | 'callbackFailed'> {
-  /** The socket, once made ({@link bind}). */
   protected udp: Socket | undefined;
   /** Serving: the socket is bound (or was given bound) and every part below is made. */
   protected served = false;
@@ -74,7 +73,6 @@ export abstract class ListenerAdmission implements Omit<SessionListener, 'sessio
   private readonly cidObservers = new Set<ConnectionIdObserver>();
   /** The answer to a ClientHello from a peer without a connection: the version's cookie exchange, or a protocol_version refusal. */
   private responder!: HelloResponder;
-  /** Cookie exchanges on (`cookies`, default true). */
   private cookies!: boolean;
   private limits!: UdpServerLimits;
   private admission!: Admission;

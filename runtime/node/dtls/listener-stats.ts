@@ -18,7 +18,6 @@ export interface ListenerStatsSource {
   readonly counts: ListenerCounts;
   /** The UDP server's counts, once it listens. */
   readonly serverStats: UdpServerStats | undefined;
-  /** Sessions open now. */
   readonly openSessions: number;
   /** What its socket delivered and sent, once it listens. */
   readonly datagramCounts: DatagramIo['counts'] | undefined;
@@ -106,7 +105,7 @@ export class DtlsListenerStats {
     const a = this.#server?.antiReplay;
     return a === undefined ? undefined : { ...a };
   }
-  /** Handshakes that failed here with an alert of ours (the cookie exchange's refusals, a callback's, a handshake's). */
+  /** Handshakes that failed here with an alert of ours (the cookie exchange's, a callback's, a handshake's). */
   get handshakeErrors(): number {
     return this.#source.counts.handshakeErrors;
   }

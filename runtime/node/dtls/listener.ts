@@ -27,7 +27,7 @@ export type ListenOptionsFor<H> = H extends SessionHandler ? ListenOptions : Wor
 /** What `listen` returns: a {@link DtlsListener}, or with a module (deprecated) a {@link DtlsWorkerListener}. */
 export type ListenerFor<H> = H extends SessionHandler ? DtlsListener : DtlsWorkerListener;
 
-/** A DTLS 1.3/1.2 server endpoint on one UDP socket, node:dtls's DTLSEndpoint: each admitted peer is a {@link DtlsSession}. */
+/** A DTLS 1.3/1.2 server on one UDP socket, node:dtls's DTLSEndpoint: each admitted peer is a {@link DtlsSession}. */
 export class DtlsListener extends ListenerAdmission implements SessionListener {
   /** Resolves with the bound address once listening; rejects with the system error (`EADDRINUSE`). Never unhandled. */
   readonly listening: Promise<SessionAddress>;
@@ -35,8 +35,8 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
   readonly closed: Promise<void>;
   readonly stats: DtlsListenerStats;
   /**
-   * Set to be told of handshakes this endpoint refused (the cookie exchange's, with the alert and why) or an application
-   * callback failed (with what it threw), and who.
+   * Set to be told of handshakes this endpoint refused (the cookie exchange's, with the alert and why) or an
+   * application callback failed (with what it threw), and who.
    */
   onhandshakeerror: HandshakeErrorHandler | null = null;
   /** @internal */
@@ -57,7 +57,6 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
   private bound: SessionAddress | undefined;
   private closing: Promise<void> | undefined;
   private settleClosed!: { resolve: () => void; reject: (e: Error) => void };
-  /** `listen`'s callback: each new session. */
   private readonly onsession: SessionHandler;
 
   /** @internal Use {@link listen}. `adopted`: a bound socket to serve on, and what to take off it first (a worker's). */
@@ -83,7 +82,7 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
       this.bound = { address: udp.host, family: isIP(udp.host) === 6 ? 'IPv6' : 'IPv4', port: udp.port };
     }
     const io = socket !== undefined ? { socket, ...(adopted !== undefined ? { route: adopted.route } : {}) } : { udp };
-    // Key log lines (named by ClientHello.random) go to `keyLog` and the session's `onkeylog`; none is formatted unless asked.
+    // Key log lines (named by ClientHello.random) go to `keyLog` and `onkeylog`; none is formatted unless asked.
     const keyLog = options.keyLog;
     const route = (line: string): void => {
       keyLog?.(line);
@@ -104,7 +103,7 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
     });
   }
 
-  /** The local address, family and port: at once when `port` or `transport` was given, else once bound (`listening`). */
+  /** The local address, family and port: at once when `port` or `transport` was given, else once bound. */
   get address(): SessionAddress | undefined {
     return this.bound;
   }
@@ -177,7 +176,6 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
     }
   }
 
-  /** A new connection's session, from `remote`. */
   protected makeSession(remote: RemoteAddress): DtlsSession<DtlsListener> {
     const session = new DtlsSession<DtlsListener>('server', this.mtu, remote, undefined, this);
     session.localCertificate = this.localCertificate;

@@ -61,7 +61,7 @@ type InternalOptions = 'offer12' | 'offer12Session' | 'cipherSuites12' | 'requir
 /** What an `sni` entry holds: a context from `createSecureContext`, or the options to make one (`cert`, `key`, `passphrase`). */
 export type SniCredentials = SecureContext | SecureContextOptions;
 
-/** What a name maps to in `sni`: one identity, or several (ECDSA and RSA), of which the client's best fit is presented. */
+/** What a name maps to in `sni`: one identity, or several (ECDSA and RSA): the client's best fit is presented. */
 export type SniEntryCredentials = SniCredentials | readonly SniCredentials[];
 
 /**
@@ -98,7 +98,7 @@ export interface ListenOptions
    * limit): filling the table takes 100 hosts that answered a cookie. Raise it for carrier-grade NAT.
    */
   readonly maxSessionsPerHost?: number;
-  /** Serve on this many worker threads ('auto': one per core); `listen`'s first argument is then a module (scale-out.md). */
+  /** Serve on this many worker threads ('auto': one per core); `listen` then takes a module (scale-out.md). */
   readonly workers?: number | 'auto';
   /** With `workers`: this host's number in a fleet (0..255), carried in every CID it issues (runtime/cid/cid-owner.ts; default 0). */
   readonly hostId?: number;
@@ -127,7 +127,7 @@ export interface ListenOptions
   readonly udpSendBufferSize?: number;
   /** IP time-to-live of the datagrams sent, 1..255 (default: the system's). */
   readonly udpTTL?: number;
-  /** Run over this {@link DatagramTransport} instead of a UDP socket (WebRTC); then no `host`, `port` or socket options. */
+  /** Run over this {@link DatagramTransport} instead of a UDP socket (WebRTC); then no `host` or `port`. */
   readonly transport?: DatagramTransport;
   /** 'rfc7925': also take what RFC 7925 IoT devices speak (the CCM_8 suites, a plain PSK); profile-option.ts. */
   readonly profile?: ProfileName;

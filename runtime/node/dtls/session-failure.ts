@@ -24,8 +24,8 @@ export function describeFailure(f: { readonly alert: string; readonly message: s
 }
 
 /**
- * How to make the error a session ends with, from how its connection ended (`ending`); undefined for a graceful end. The error is made only when something reads it (`opened`, `closed`, `onerror`,
- * a held send): an Error's stack costs, and most of a server's sessions end by `idleTimeout` with nobody asking why.
+ * How to make the error a session ends with (undefined: a graceful end), made only when read: an Error's stack costs,
+ * and most of a server's sessions end by `idleTimeout` with nobody asking why.
  */
 export function sessionFailure(connection: Connection, ending: SessionEnding): (() => Error) | undefined {
   const expired = connection.expired;

@@ -21,7 +21,7 @@ export interface SessionOwnerOf<S> {
   sessionWoke(session: S): void;
   /** @internal Makes a connection again of a session it hibernated (on the configuration it was made with). */
   thaw(session: S, frozen: FrozenSession, now: number): Connection;
-  /** @internal A datagram screened without a thaw (hibernation.ts): the session kept again, or undefined: thaw for it. */
+  /** @internal A datagram screened without a thaw: the session kept again, or undefined: thaw for it. */
   screen(session: S, frozen: FrozenSession, datagram: Uint8Array): FrozenSession | undefined;
   /** @internal A hibernated session was thawed without waking (a call on its connection): it may rest again. */
   sessionThawed(session: S): void;
@@ -43,7 +43,6 @@ export abstract class SessionRest {
   private restlessSince: number | undefined;
   /** Parked ({@link park}) and not woken by an authenticated record since. */
   protected parked = false;
-  /** When {@link park} last ran. */
   private parkedAt: number | undefined;
   /** A server session's listener (undefined for a client's: it parks but never hibernates). */
   protected readonly owner: SessionOwnerOf<this> | undefined;
@@ -136,7 +135,7 @@ export abstract class SessionRest {
     if (this.guard(() => live.park(now))) this.hibernate(live, now);
   }
 
-  /** After parking: a connection at rest, with nothing under way and an owner that thaws, is kept as a frozen string. */
+  /** After parking: a connection at rest, nothing under way, an owner that thaws: kept as a frozen string. */
   private hibernate(live: Connection, now: number): void {
     if (this.owner === undefined || !live.canHibernate || this.underWay) return;
     let frozen: FrozenSession | undefined;

@@ -19,7 +19,6 @@ export interface SessionCounters {
   icmpUnreachable: number;
 }
 
-/** A new session's counters: made now, nothing counted. */
 export function newSessionCounters(): SessionCounters {
   return {
     createdAt: Date.now(),
@@ -36,9 +35,8 @@ export function newSessionCounters(): SessionCounters {
 }
 
 /**
- * `session.stats`: node:dtls's session statistics, live: every read gives the current value (the same object for the
- * whole session). Times are ms since the epoch and counts are numbers (node:dtls uses bigints). `JSON.stringify` and
- * `util.inspect` show every value as plain data.
+ * `session.stats`: node:dtls's session statistics, live (one object per session). Times are ms since the epoch, counts
+ * numbers (node:dtls: bigints); `JSON.stringify` and `util.inspect` show plain data.
  */
 export class DtlsSessionStats {
   readonly #counters: SessionCounters;
@@ -80,10 +78,7 @@ export class DtlsSessionStats {
   get messagesDropped(): number {
     return this.#counters.messagesDropped;
   }
-  /**
-   * ICMP port unreachable indications (`ECONNREFUSED` on the client's connected socket) after the handshake: not
-   * authenticated, so counted and ignored. Before the handshake completes one ends the session.
-   */
+  /** ICMP port unreachables (`ECONNREFUSED`) after the handshake: not authenticated, so counted and ignored. */
   get icmpUnreachable(): number {
     return this.#counters.icmpUnreachable;
   }

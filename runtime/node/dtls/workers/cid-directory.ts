@@ -1,7 +1,7 @@
 /**
- * Which CIDs each worker holds, in one SharedArrayBuffer (a table per worker, written by it only), so a record whose CID
- * names another worker is looked up before it is handed over: a forged CID is dropped where it arrived, for one lookup
- * (docs/scale-out.md, "Forged CIDs"). A CID is published before the peer can learn it, withdrawn when retired.
+ * Which CIDs each worker holds, in one SharedArrayBuffer (a table per worker, written by it only), so a record whose
+ * CID names another worker is looked up before it is handed over: a forged CID is dropped where it arrived (one
+ * lookup; docs/scale-out.md, "Forged CIDs"). A CID is published before the peer can learn it, withdrawn when retired.
  *
  * Each table: linear probing over slots of an atomic state word and `cidLength` bytes; a state is 0 (empty), odd (a
  * CID) or even (freed), bumped by every write so a reader sees a rewrite. A probe looks at {@link MAX_PROBE} slots at
@@ -105,7 +105,7 @@ export class CidDirectory {
     if (this.unplaced.delete(latin1(cid))) Atomics.store(this.unpublishedCount[this.self]!, 0, this.unplaced.size);
   }
 
-  /** Whether a session of `worker` may hold the CID of `datagram`'s first record (always, while it has unpublished ones). */
+  /** Whether a session of `worker` may hold the CID of `datagram`'s first record (always, with unpublished ones). */
   mayHold(worker: number, datagram: Uint8Array): boolean {
     const states = this.states[worker];
     if (states === undefined) return false;

@@ -26,7 +26,6 @@ import type { FleetConfig, FleetHost } from './fleet-options.js';
 
 export const LINK_FORWARD = 1;
 export const LINK_RELAY = 2;
-/** Bytes of the link tag. */
 const TAG_LENGTH = 16;
 /** How far a link datagram's sending time may be from the receiver's clock (the hosts' clocks must agree this well). */
 export const LINK_FRESHNESS_MS = 30_000;

@@ -37,7 +37,6 @@ function steeringDisabled(): boolean {
   return ['0', 'off', 'false', 'no'].includes((process.env.DTLS13_REUSEPORT_STEERING ?? '').toLowerCase());
 }
 
-/** How the workers get their sockets. */
 export type SocketPlan = 'native' | 'dgram';
 
 /** How this process can give each worker a socket on the same port; a ConfigError when it cannot. */
@@ -84,8 +83,8 @@ export function nativeSockets(host: string, port: number, count: number, ipv6Onl
 }
 
 /**
- * A copy of socket `fd` for a worker, the primary keeping `fd`: a dying worker closes only its copy, so the socket keeps
- * its place in the group and its replacement reads it. Undefined when the addon has no dup; throws the system error.
+ * A copy of socket `fd` for a worker, the primary keeping `fd`: a dying worker closes only its copy, so the socket
+ * keeps its place in the group for a replacement. Undefined when the addon has no dup; throws the system error.
  */
 export function workerDescriptor(fd: number): number | undefined {
   const b = reuseportBinding(nativeBinding);

@@ -100,7 +100,7 @@ export class DtlsWorkerListener {
   readonly stats: DtlsWorkerListenerStats;
   /** Told of handshakes a worker refused (as `DtlsListener.onhandshakeerror`; the error carries the worker's message). */
   onhandshakeerror: HandshakeErrorHandler | null = null;
-  /** Told when a worker died: which of its sessions ended, and whether a new worker took its place ({@link WorkerExit}). */
+  /** Told when a worker died: its sessions ended, and whether a new worker took its place ({@link WorkerExit}). */
   onworkerexit: ((exit: WorkerExit) => void) | null = null;
   /** The number of workers. */
   readonly workers: number;
@@ -130,7 +130,6 @@ export class DtlsWorkerListener {
   private unwatch: (() => void) | undefined;
   /** What each worker said as it died (its sessions, ended with internal_error), by worker number. */
   private readonly dying = new Map<number, { readonly message: string; readonly sessions: readonly EndedSession[] }>();
-  /** The threads that have exited. */
   private readonly exited = new Set<Worker>();
   /** The sessions each worker closed with close_notify as it closed, by worker number. */
   private readonly closedSessions = new Map<number, readonly EndedSession[]>();
@@ -186,7 +185,7 @@ export class DtlsWorkerListener {
     await this.close();
   }
 
-  /** Rotates every worker's ticket keys (the new current key first, the previous ones after it), as `ticketKeyFile` does. */
+  /** Rotates every worker's ticket keys (the new current one first, then the previous), as `ticketKeyFile` does. */
   setTicketKeys(keys: readonly Uint8Array[]): void {
     if (
       !Array.isArray(keys) ||
@@ -507,8 +506,8 @@ function moduleUrl(module: unknown): string {
 
 /**
  * Starts a DTLS server on `options.workers` worker threads. Every worker imports `module` (URL or path): it exports
- * `onsession` (or a default export) and optionally `options` (an object, or a function of `{ worker, workers, hostId }`)
- * for what cannot cross threads (`sni`/`psk` functions, `antiReplay`, `secureContext`).
+ * `onsession` (or a default export) and optionally `options` (an object, or a function of `{ worker, workers,
+ * hostId }`) for what cannot cross threads (`sni`/`psk` functions, `antiReplay`, `secureContext`).
  */
 export function listenWorkers(module: string | URL, options: WorkerListenOptions): DtlsWorkerListener {
   const url = moduleUrl(module);

@@ -318,10 +318,9 @@ const NO_LINK: LinkCounts = {
   fleetRejected: 0,
 };
 
-/** Where each counter is in a row. */
 const AT = Object.fromEntries(WORKER_STAT_NAMES.map((name, i) => [name, i])) as Record<WorkerStatName, number>;
 
-/** Writes the worker's statistics row in place (after every read of the socket); the thread's CPU time only with `cpu`. */
+/** Writes the worker's statistics row in place after every read; the thread's CPU time only with `cpu`. */
 function writeRow(row: Float64Array, listener: DtlsListener, link: FleetLink | undefined, cpu: boolean): void {
   const s = listener.stats;
   const server = listener.serverStats; // read once: each of the listener's getters would build it again
