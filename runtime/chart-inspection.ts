@@ -4,10 +4,7 @@
  * `exactOptionalPropertyTypes` and `skipLibCheck: false`.
  */
 
-/**
- * One inspection event of a chart actor (XState's `InspectionEvent` at run time), the fields every kind has; a callback
- * typed with xstate's own type is accepted too.
- */
+/** One inspection event of a chart actor (XState's `InspectionEvent`): the fields every kind has. */
 export interface ChartInspectionEvent {
   /** The kind, `@xstate.` followed by actor, event, snapshot, microstep, action, ... */
   readonly type: string;

@@ -214,9 +214,8 @@ export class CidContext implements CidNegotiationHost {
       return;
     }
     if (s.rrc !== undefined && path === this.forwarding?.previous) {
-      // RFC 9853 §8.1.2: a record over the path just left that is the newest yet may mean the peer still sends there:
-      // that path is checked again (a challenge answered from there moves the session back), never taken on the
-      // record's word.
+      // RFC 9853 §8.1.2: the newest record over the path just left may mean the peer still sends there: that path is
+      // checked again, never taken on the record's word.
       if (newer) return this.recheckPrevious(bytes);
       return this.forwarding?.record(record.epoch, record.sequenceNumber, path);
     }
@@ -335,7 +334,6 @@ export class CidContext implements CidNegotiationHost {
     validation.observed(from, previous, Math.max(bytes, CHALLENGE_OVERHEAD + this.records.protectedOverhead()));
   }
 
-  /** The off-path forwarder watch, made on first use. */
   private watch(): OffPathForwarding {
     return (this.forwarding ??= new OffPathForwarding(this.clock));
   }

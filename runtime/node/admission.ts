@@ -14,10 +14,7 @@ interface HostUsage {
   handshakes: number;
 }
 
-/**
- * Counts connections and handshakes, in total and per host (host-key.ts), and says whether one more may start; the
- * global limits first, so no host ever takes the server past them.
- */
+/** Counts connections and handshakes, in total and per host (host-key.ts): the global limits are checked first. */
 export class Admission {
   private readonly limits: AdmissionLimits;
   private readonly hosts = new Map<string, HostUsage>();

@@ -56,7 +56,6 @@ export class DatagramIo {
   private lastIpv4 = -1;
   /** readAll's batch being delivered, reused from read to read (a nested read makes its own). */
   private readonly batch = new DeliveredBatch(SEGMENT_META, 4, 0);
-  /** The watcher of {@link receive}'s own reading, while it reads. */
   private watcher: object | undefined;
   private groOn = false;
   /** Takes a send's datagrams elsewhere when it returns true (a fleet's relay through another host: fleet-link.ts). */

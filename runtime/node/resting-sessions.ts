@@ -9,7 +9,6 @@ export class RestingSessions {
   private readonly sweeper: NodeJS.Timeout | undefined;
   /** Established sessions by the time they become idle (last authenticated record + idleMs): a sweep looks only at those due. */
   private readonly idle: TimingWheel<SessionDriver> | undefined;
-  /** When the C heap is given back after sessions park. */
   private readonly trimmer = new HeapTrimmer(trimNativeHeap);
   readonly counts = { idleClosed: 0, parked: 0, hibernated: 0 };
 

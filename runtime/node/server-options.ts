@@ -42,10 +42,7 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
   readonly maxClientHelloLength?: number;
   /** Leading bits of an IPv4 source address that name one host for the per-host limits (default 32; 8..32). */
   readonly ipv4HostPrefix?: number;
-  /**
-   * Leading bits of an IPv6 source address that name one host (default 56, RFC 6177; 16..128); addresses carrying an
-   * IPv4 one count against that host (docs/security/admission.md).
-   */
+  /** Leading bits of an IPv6 source address that name one host (default 56, RFC 6177; 16..128). */
   readonly ipv6HostPrefix?: number;
   /** The DTLS 1.2 suites, in preference order (from `ciphers`; default: runtime/dtls12/config12.ts's). */
   readonly cipherSuites12?: readonly Dtls12CipherSuite[];

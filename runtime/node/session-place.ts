@@ -1,7 +1,4 @@
-/**
- * Where a listener's session sits in the demux (address key, CIDs, ClientHello.random), admission and resting; the
- * session holds it, the transport and listener move it.
- */
+/** Where a listener's session sits in the demux (address, CIDs, ClientHello.random), admission and resting. */
 export interface SessionPlace {
   /** `address|port` (it changes when the session migrates). */
   key: string;

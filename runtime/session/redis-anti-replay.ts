@@ -29,10 +29,7 @@ if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then return 1 end
 return 0
 `;
 
-/**
- * `prefix` as a Redis Cluster hash tag (`{dtls13:0rtt:}`, unless it holds one), so the script's keys share one slot
- * (no CROSSSLOT) and the epoch is that one primary's.
- */
+/** `prefix` as a Redis Cluster hash tag (`{dtls13:0rtt:}`), so the script's keys share one slot (no CROSSSLOT). */
 export function clusterTagged(prefix: string): string {
   return /\{[^}]+\}/.test(prefix) ? prefix : `{${prefix}}`;
 }

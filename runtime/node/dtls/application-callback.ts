@@ -1,7 +1,4 @@
-/**
- * A session's application callbacks: a throw or rejection ends the session with internal_error
- * (`DtlsSession.callHandler`); `onkeylog` and `onerror` never end it.
- */
+/** A session's application callbacks: a throw ends the session (`DtlsSession.callHandler`), but not `onkeylog`'s. */
 
 /** The session's callbacks whose exceptions end it. */
 export type SessionCallbackName = 'onmessage' | 'onhandshake' | 'onticket' | 'onmigrate' | 'onclientcertificate';

@@ -28,10 +28,7 @@ export interface AuthorizationRecord {
   error: string | null | undefined;
 }
 
-/**
- * A verifier that records the chain's and name's outcome and goes on with the leaf's key (CertificateVerify still
- * proves it); a leaf that cannot be parsed still fails.
- */
+/** A verifier that records the chain's and name's outcome and goes on (CertificateVerify still proves the key). */
 export function lenientVerifier(
   trustAnchors: readonly Uint8Array[],
   hostname: string | undefined,

@@ -69,8 +69,7 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
   const serverName = connectionOptions.serverName;
   session.clientServerName = serverName !== undefined && isIP(serverName) === 0 ? serverName : undefined;
   session.localCertificate = localEntry(connectionOptions);
-  // The handshake and idle deadlines are the connection's own (pollTimeout); the session sleeps until them, and the
-  // session reports them as ERR_DTLS_HANDSHAKE_TIMEOUT and ERR_DTLS_IDLE_TIMEOUT.
+  // The handshake and idle deadlines are the connection's own (pollTimeout); the session sleeps until them.
   const connection = DtlsConnection.client({
     ...connectionOptions,
     ...(cipherSuites12 !== undefined ? { cipherSuites12 } : {}),
@@ -116,8 +115,7 @@ function start(
   const socket = createClientSocket(server.family === 6 ? 'udp6' : 'udp4');
   // The session closes its socket once ended (the current one: `rebind` may have replaced the first).
   session.drive(connection, socket, { address: server.address, port }, { connected: true });
-  // ICMP port-unreachable on the connected socket arrives here as ECONNREFUSED: it ends a handshake, and is counted and
-  // ignored after one (DtlsSession.portUnreachable). Any other socket error ends the session with it.
+  // ECONNREFUSED (ICMP port unreachable) goes to DtlsSession.portUnreachable; any other socket error ends the session.
   const fail = (error: Error): void => {
     if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') session.portUnreachable(error);
     else session.fail(error);

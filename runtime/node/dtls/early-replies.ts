@@ -48,10 +48,7 @@ export class EarlyReplies {
     }
   }
 
-  /**
-   * The session ended before it opened: the held replies' callbacks get `error()`, each in a microtask of its own, so
-   * an application's throw cannot cut the teardown short.
-   */
+  /** The session ended before it opened: each held reply's callback gets `error()` in a microtask of its own. */
   ended(error: (() => Error) | undefined): void {
     const unsent = this.takeAll();
     if (unsent.length === 0) return;

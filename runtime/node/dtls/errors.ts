@@ -1,7 +1,4 @@
-/**
- * The errors of the node:dtls-shaped API, each with a `code` of the closed union {@link DtlsErrorCode}; system errors
- * (`ENOTFOUND`, `ECONNREFUSED`) are passed on as Node raised them.
- */
+/** The errors of the node:dtls-shaped API, each with a `code` of {@link DtlsErrorCode}; system errors as Node's. */
 import type { DtlsErrorCode, SessionErrorCode } from './error-codes.js';
 
 export type { DtlsApplicationErrorCodes, DtlsErrorCode, SessionErrorCode, SystemErrorCode } from './error-codes.js';

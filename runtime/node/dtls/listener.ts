@@ -34,10 +34,7 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
   /** Resolves when the endpoint has closed; rejects with the bind error when it never opened. Never unhandled. */
   readonly closed: Promise<void>;
   readonly stats: DtlsListenerStats;
-  /**
-   * Set to be told of handshakes this endpoint refused (the cookie exchange's, with the alert and why) or an
-   * application callback failed (with what it threw), and who.
-   */
+  /** Set to be told of handshakes refused by the cookie exchange or failed by an application callback, and who. */
   onhandshakeerror: HandshakeErrorHandler | null = null;
   /** @internal */
   readonly counts: ListenerCounts = {
@@ -182,7 +179,6 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
     return session;
   }
 
-  /** A session is driven and placed: to the application's `onsession`. */
   protected accepted(session: DtlsSession<DtlsListener>, clientRandom: string | undefined): void {
     const onsession = this.onsession;
     this.counts.serverSessions++;
@@ -235,7 +231,6 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
     if (c?.failure?.callbackError === undefined && c?.expired === undefined) this.counts.handshakeErrors++;
   }
 
-  /** A ClientHello the cookie exchange refused with an alert (or an application callback's throw): counted and reported. */
   protected refused(
     remote: { readonly address: string; readonly port: number },
     alert: string,

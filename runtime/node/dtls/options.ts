@@ -1,7 +1,4 @@
-/**
- * node:dtls's option names (`cert`, `mtu`, `maxSessions`, ...) translated to the connection's and the UDP server's own;
- * every other connection option passes through under its own name.
- */
+/** node:dtls's option names translated to the connection's and the UDP server's own; the rest pass through. */
 import { isIP } from 'node:net';
 import { booleanOption, ConfigError, described } from '../../config-error.js';
 import type { ConnectionOptions } from '../../dtls/connection.js';
@@ -86,10 +83,7 @@ export interface ListenOptions
   readonly host?: string;
   /** Largest datagram sent, in bytes (default 1,200; 256..65,507). Handshake flights are fragmented to it and `send()` is limited by it. */
   readonly mtu?: number;
-  /**
-   * A handshake must complete within this many ms of its first datagram (default 10,000; 0: one hour), or the session
-   * is dropped; retransmissions and junk never extend it.
-   */
+  /** A handshake must complete within this many ms (default 10,000; 0: one hour), or the session is dropped. */
   readonly handshakeTimeout?: number;
   /** Sessions at most, handshaking or open (default 10,000; 0: no limit). A full endpoint answers new peers with silence. */
   readonly maxSessions?: number;
@@ -157,10 +151,7 @@ export interface ConnectOptions
   readonly alpn?: ConnectionOptions['alpn'] | Uint8Array;
   /** The name sent as server_name and checked against the certificate (default: the `host` argument). */
   readonly servername?: string;
-  /**
-   * Refuse a server whose certificate does not chain to `ca` or match `servername` (default true); false reports it in
-   * `session.authorized` and `session.authorizationError` instead.
-   */
+  /** Refuse a server whose certificate does not chain to `ca` or match `servername` (default true). */
   readonly rejectUnauthorized?: boolean;
   /** Largest datagram sent, in bytes (default 1,200; 256..65,507). */
   readonly mtu?: number;

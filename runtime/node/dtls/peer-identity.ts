@@ -27,10 +27,7 @@ export function cipherOf(n: SessionParameters, facts: VersionFacts): SessionCiph
   return { name: facts.cipherName(n), standardName: n.cipherSuite.toUpperCase(), version: protocolOf(n) };
 }
 
-/**
- * Whether the peer's certificate verified, in this handshake (or later, `late`) or the one whose ticket was resumed;
- * a client's server as the lenient verifier recorded it. Never for an external PSK.
- */
+/** Whether the peer's certificate verified, here or in the handshake whose ticket was resumed (never for a PSK). */
 export function peerAuthorized(
   role: 'client' | 'server',
   p: SessionParameters,

@@ -124,10 +124,7 @@ export abstract class SessionDriver extends SessionRest {
     if (this.guard(() => this.current.connect(SessionDriver.now()))) this.pump();
   }
 
-  /**
-   * @internal Hands a datagram from the peer (`from`, when routed by CID) to the connection; `path`: a client's own
-   * socket path. True when a record of it authenticated.
-   */
+  /** @internal Hands a datagram (`from`: when routed by CID) to the connection; true if a record authenticated. */
   deliver(datagram: Uint8Array, from?: RemoteAddress, path?: string): boolean {
     if (this.endedBy !== undefined || this.io === undefined) return false;
     const now = performance.now();

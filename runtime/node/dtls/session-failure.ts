@@ -1,7 +1,4 @@
-/**
- * The error a session ends with, from how its connection ended: a deadline of its connection (`handshakeTimeout`,
- * `idleTimeout`), an alert, a restarted client's new session; none for a graceful end.
- */
+/** The error a session ends with, from how its connection ended (a deadline, an alert, a restart); none if graceful. */
 import type { Connection } from '../../connection/connection-api.js';
 import { thrownError } from '../../handshake/callback-error.js';
 import { DtlsSessionError } from './errors.js';

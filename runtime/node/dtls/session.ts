@@ -166,7 +166,6 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
     return this.driven ? this.current : undefined;
   }
 
-  /** The connection's events, as the driver hands them out (session-driver.ts). */
   protected handle(e: ConnectionEvent): void {
     this.eventTap?.(e);
     if (e.type === 'data') {
@@ -184,8 +183,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
       else if (data === undefined || !(this.waiting ??= new MessageInbox()).hold(data, early))
         this.counters.messagesDropped++;
     }
-    // At once: data may follow in the same turn (datagrams drained together), and onhandshake comes before it;
-    // onmessage may answer it.
+    // At once: data may follow in the same turn, and onhandshake comes before it.
     else if (e.type === 'handshakeComplete') this.handshakeCompleted(e.parameters);
     else if (e.type === 'sessionTicket') {
       // A session whose server failed verification (rejectUnauthorized: false) hands out no ticket: resuming it would
@@ -217,7 +215,6 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
     }
   }
 
-  /** The connection ended (the driver calls this a microtask after, as a reaction to a promise would run). */
   protected connectionEnded(): void {
     const ending = this.endedBy;
     if (ending === undefined) return;
@@ -278,10 +275,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
     else this.fail(thrownError(thrown));
   }
 
-  /**
-   * @internal ICMP port unreachable on the client's socket: ends a handshake; after it, not believed (RFC 9147 §4.1,
-   * RFC 5927 §4.1), only counted.
-   */
+  /** @internal ICMP port unreachable: ends a handshake; after it, not believed (RFC 9147 §4.1), only counted. */
   portUnreachable(error: Error): void {
     if (this.counters.handshakeCompletedAt === undefined) this.fail(error);
     else this.counters.icmpUnreachable++;

@@ -13,10 +13,7 @@ export interface TransportAddress {
   readonly port: number;
 }
 
-/**
- * A datagram path the application owns: dtls13 sends with `send`, the application hands it each DTLS datagram with
- * {@link receive}. Give it as `transport` to one `listen` or `connect`.
- */
+/** A datagram path the application owns: dtls13 sends with `send`, the application hands it datagrams (`receive`). */
 export class DatagramTransport {
   private readonly sendDatagram: DatagramSend;
   private readonly local: TransportAddress;

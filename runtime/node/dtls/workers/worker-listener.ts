@@ -260,10 +260,7 @@ export class DtlsWorkerListener {
       // One set of ticket keys for every worker: a ticket from one resumes on any (rotation: docs/scale-out.md).
       ticketKeys: this.ticketKeys(options),
       // maxSessions is the endpoint's: each worker holds its share (the per-host caps are each worker's: docs/scale-out.md).
-      ...(options.maxSessions !== undefined && options.maxSessions !== 0
-        ? { maxSessions: Math.ceil(options.maxSessions / count) }
-        : {}),
-      ...(options.maxSessions === 0 ? { maxSessions: 0 } : {}),
+      ...(options.maxSessions !== undefined ? { maxSessions: Math.ceil(options.maxSessions / count) } : {}),
     };
     // Ports between every two workers, for CID records the kernel put on the wrong one.
     const peers: (MessagePort | undefined)[][] = Array.from({ length: count }, () =>
@@ -465,23 +462,20 @@ export class DtlsWorkerListener {
   }
 
   private tellExit(exit: WorkerExit): void {
-    const handler = this.onworkerexit;
-    if (!handler) return;
-    try {
-      handler(exit);
-    } catch {
-      // the application's handler failed; nothing is left to tell
-    }
+    tell(this.onworkerexit, exit);
   }
 
   private report(error: DtlsError, remote: { readonly address: string; readonly port: number }): void {
-    const handler = this.onhandshakeerror;
-    if (!handler) return;
-    try {
-      handler(error, remote);
-    } catch {
-      // the application's handler failed; nothing is left to tell
-    }
+    tell(this.onhandshakeerror, error, remote);
+  }
+}
+
+/** Calls an application handler, if set; what it throws is dropped (nothing is left to tell). */
+function tell<A extends unknown[]>(handler: ((...args: A) => void) | null, ...args: A): void {
+  try {
+    handler?.(...args);
+  } catch {
+    // the application's handler failed
   }
 }
 

@@ -200,8 +200,7 @@ async function main(): Promise<void> {
   // The server reads and sends on the worker's socket itself (batched, datagrams lent), after `route`.
   const sessions = new WorkerSessions();
   const listener = listenAdopted(sessions.track(parts.onsession), options, socket, route);
-  // The worker's socket and its demux, made by the server it serves (synchronously, on an adopted socket): `route`, the
-  // datagrams of other workers and the fleet's link ask it what it holds.
+  // The worker's socket and demux, made by its server (synchronously, on an adopted socket), asked what it holds.
   const transport = Transport.of(socket);
   // The CIDs this worker's sessions hold, published for the others (from the first session on: before any datagram is read).
   if (directory !== undefined) void listener.listening.then(() => publishConnectionIds(listener, directory));
@@ -345,10 +344,7 @@ function writeRow(row: Float64Array, listener: DtlsListener, link: FleetLink | u
   if (cpu) row[AT.threadCpuMs] = Math.max(0, nativeBinding?.threadCpuTime?.() ?? 0);
 }
 
-/**
- * Runs this thread as a worker of the listener that started it, importing the worker module with `load`; called by the
- * thread's file (worker-thread.ts). Importing this module runs nothing.
- */
+/** Runs this thread as a worker of its listener (called by worker-thread.ts); importing this module runs nothing. */
 export function runWorker(load: (specifier: string) => Promise<unknown>): void {
   importModule = load;
   init = workerData as WorkerInit;
