@@ -52,49 +52,35 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> 
   readonly maxSessionIds12?: number;
 }
 
-/** What the server refused or ended by itself. */
+/** What the server refused or ended by itself; a field `listener.stats` has under its name is documented there. */
 export interface UdpServerStats {
   /** ClientHello datagrams from new peers dropped, silently, because a limit was reached: `refusedGlobal` + `refusedPerHost`. */
   readonly refused: number;
-  /** ... because of `maxSessions` or `maxHandshakes`. */
   readonly refusedGlobal: number;
-  /** ... because of `maxSessionsPerHost` or `maxHandshakesPerHost`. */
   readonly refusedPerHost: number;
   /** ClientHello datagrams from new peers dropped, silently, while the server was `busy`. */
   readonly busyRefused: number;
   /** Datagrams of no session that could not be a ClientHello, dropped before any handshake state (node:dtls's `serverRejectedCount`). */
   readonly notClientHello: number;
-  /** Connections closed for idleness. */
   readonly idleClosed: number;
-  /** Times a quiet session was parked (`parkAfterMs`). */
   readonly parked: number;
-  /** Times a parked session hibernated, and times one was thawed (by its next datagram or a call on it). */
   readonly hibernated: number;
   readonly thawed: number;
   /** Times the C heap was trimmed after sessions parked, and the ms it took in all. */
   readonly trims: number;
   readonly trimMs: number;
-  /** Connections still handshaking. */
   readonly handshaking: number;
-  /** Connections dropped because their handshake did not complete within `handshakeTimeoutMs`. */
   readonly handshakeTimeouts: number;
-  /** Connections replaced by a new handshake from the same address and port (a restarted client, RFC 9147 §5.11). */
   readonly restarts: number;
   /** Connections ended, or datagrams dropped, because the connection code threw (a bug, never the process's end). */
   readonly connectionErrors: number;
-  /** Promises of the anti-replay store, asked inside a connection (not waited for), that rejected. */
   readonly storeRejections: number;
-  /** Fragmented ClientHellos being reassembled before the cookie exchange. */
   readonly pendingClientHellos: number;
-  /** Datagrams dropped because their connection ID is no session's (never issued, retired, or of an ended session). */
   readonly unknownConnectionId: number;
-  /** Sessions moved to a new client address (after a return routability check, RFC 9853). */
   readonly migrations: number;
   /** Connection IDs of this server's sessions the server routes by. */
   readonly connectionIds: number;
-  /** DTLS 1.2 sessions kept for resumption by session ID now (at most `maxSessionIds12`). */
   readonly sessionIds12: number;
-  /** 0-RTT ClientHellos and datagrams held for the anti-replay store now, and what its caps and verdicts turned away. */
   readonly antiReplay: AntiReplayWaitStats;
 }
 

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import type { ConnectionStats } from '../../dtls/connection.js';
 import { plainStats } from './plain-stats.js';
 
-/** What a session counts itself; the rest comes from its connection. */
+/** What a session counts itself (as `session.stats` documents it); the rest comes from its connection. */
 export interface SessionCounters {
   /** When the session was made, `close()` was called, the handshake completed, the session ended (ms since the epoch). */
   createdAt: number;
@@ -13,9 +13,7 @@ export interface SessionCounters {
   messagesReceived: number;
   bytesSent: number;
   bytesReceived: number;
-  /** Messages dropped because no `onmessage` was set and 1,024 messages or 1 MiB were already waiting for one (or, 'batch' mode, detached by the application before being handed over). */
   messagesDropped: number;
-  /** ICMP port unreachable indications on the client's socket after the handshake, ignored (DtlsSession.portUnreachable). */
   icmpUnreachable: number;
 }
 

@@ -87,17 +87,12 @@ export function decodeLink(key: Uint8Array, bytes: Uint8Array, now: number): Lin
   return { kind, host: b[1]!, worker: b[2]!, address, port, payload };
 }
 
-/** What a link counts, added to the worker's statistics row. */
+/** What a link counts, added to the worker's statistics row (worker-stats.ts says what each is). */
 export interface LinkCounts {
-  /** Datagrams this worker forwarded to another host's worker (a CID naming that host). */
   fleetForwardedOut: number;
-  /** Datagrams another host forwarded to this worker. */
   fleetForwardedIn: number;
-  /** This worker's answers that went through another host (its session's client reaches the fleet there). */
   fleetRelayedOut: number;
-  /** Another host's answers this worker sent from its socket for it. */
   fleetRelayedIn: number;
-  /** Link datagrams dropped: not tagged with the fleet's key, stale, from an address not the named host's, or not for this worker. */
   fleetRejected: number;
 }
 

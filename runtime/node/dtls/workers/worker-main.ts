@@ -43,9 +43,7 @@ const counts = {
   forwardedIn: 0,
   forwardedInBytes: 0,
   unknownOwner: 0,
-  /** CIDs naming another worker of this host that no session of it holds: dropped here, never handed over (cid-directory.ts). */
   unknownConnectionId: 0,
-  /** Messages this worker posted to the primary or another worker (cross-thread work: none per handshake without CIDs or 0-RTT). */
   messagesPosted: 0,
 } satisfies Partial<Record<WorkerStatName, number>>;
 
