@@ -4,12 +4,7 @@
  * `exactOptionalPropertyTypes` and `skipLibCheck: false`.
  */
 
-/**
- * One inspection event of a chart actor. At run time it is XState's `InspectionEvent` (`@xstate.actor`,
- * `@xstate.event`, `@xstate.snapshot`, `@xstate.microstep`, `@xstate.action`, ...); this type names the fields every
- * kind has. A callback typed with xstate's own `InspectionEvent` is accepted where one of these is expected (the
- * `inspect` options are declared as methods), so `(e: InspectionEvent) => inspector.inspect.next(e)` compiles as it is.
- */
+/** One inspection event of a chart actor (XState's `InspectionEvent`): the fields every kind has. */
 export interface ChartInspectionEvent {
   /** The kind, `@xstate.` followed by actor, event, snapshot, microstep, action, ... */
   readonly type: string;

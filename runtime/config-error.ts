@@ -1,29 +1,18 @@
-/**
- * What kind of mistake a {@link ConfigError} is, as Node's own argument errors say it: a value of the wrong type, a
- * number out of its range, or any other value that cannot be used.
- */
+/** What kind of mistake a {@link ConfigError} is, as Node's argument errors say it. */
 export type ConfigErrorCode = 'ERR_INVALID_ARG_TYPE' | 'ERR_OUT_OF_RANGE' | 'ERR_INVALID_ARG_VALUE';
 
 /** A reason that says the value has the wrong type ("must be a boolean, got string", "must be a function ..."). */
 const WRONG_TYPE =
   /^must be (?:a|an) (?:boolean|string|number|function|object|array|Buffer|Uint8Array|bigint)\b(?! in )/;
 
-/**
- * A bad option from the caller, thrown synchronously where the option is given; names the option and what is wrong with
- * it, and has a `code` as Node's argument errors do (`ERR_INVALID_ARG_TYPE`, `ERR_OUT_OF_RANGE`,
- * `ERR_INVALID_ARG_VALUE`).
- */
+/** A bad option from the caller, thrown where it is given: names the option and what is wrong, with Node's `code`. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   /** The option's name as the caller wrote it (`cidLength`, `replayWindow`). */
   readonly option: string;
   /** What is wrong with it, without the option's name (for re-raising it under another name). */
   readonly reason: string;
-  /**
-   * The kind of mistake: `ERR_INVALID_ARG_TYPE` (a value of the wrong type), `ERR_OUT_OF_RANGE` (a number outside its
-   * range) or `ERR_INVALID_ARG_VALUE` (anything else: an unknown option, a name nothing matches, options that cannot go
-   * together).
-   */
+  /** `ERR_INVALID_ARG_TYPE` (wrong type), `ERR_OUT_OF_RANGE` (a number out of range) or `ERR_INVALID_ARG_VALUE`. */
   readonly code: ConfigErrorCode;
 
   /** Without `code`, a reason saying "must be a boolean / string / function / object ..." is ERR_INVALID_ARG_TYPE, any other ERR_INVALID_ARG_VALUE. */
@@ -34,10 +23,7 @@ export class ConfigError extends Error {
     this.code = code ?? (WRONG_TYPE.test(reason) ? 'ERR_INVALID_ARG_TYPE' : 'ERR_INVALID_ARG_VALUE');
   }
 
-  /**
-   * Any error of this shape: the hardware model's kernel, which imports nothing from the runtime, throws its own
-   * ConfigError, and callers test both with `instanceof ConfigError`.
-   */
+  /** Any error of this shape: the hardware model's kernel throws its own ConfigError, and both pass `instanceof`. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     const v = value as { option?: unknown; reason?: unknown };
     return (
@@ -49,11 +35,7 @@ export class ConfigError extends Error {
   }
 }
 
-/**
- * `value` as Node's argument errors describe what they received, its type with it: "type string ('33732')", "type
- * number (70000)", "an instance of Array", "null". Every "got ..." of a ConfigError says it this way, so a string that
- * looks like a number is seen to be a string.
- */
+/** `value` as Node's argument errors describe it, type included: "type string ('33732')", "an instance of Array". */
 export function described(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (typeof value === 'function') return `function ${value.name}`;
@@ -64,10 +46,7 @@ export function described(value: unknown): string {
   return `type ${typeof value} (${shown})`;
 }
 
-/**
- * Returns `value` when it is an integer in [min, max]; else throws ConfigError naming `option`: ERR_INVALID_ARG_TYPE
- * when it is no number at all, ERR_OUT_OF_RANGE when it is one outside the range (or not an integer).
- */
+/** Returns `value` when it is an integer in [min, max]; else throws a ConfigError naming `option`. */
 export function integerOption(option: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number')
     throw new ConfigError(

@@ -1,14 +1,7 @@
 /**
- * dtls13: DTLS 1.3 (RFC 9147) and DTLS 1.2 (RFC 6347) for Node, with the names of Node's `node:dtls`: `listen`,
- * `connect`, `createSecureContext`, the sessions and listeners they make, their errors, options, events and statistics.
- * Nothing else is here; the layers below have entries of their own (package.json "exports"; tests/api/root-exports.txt
- * lists these names):
- *
- * - `dtls13/sans-io`: the connection without sockets (`DtlsConnection`), the record layer, the key schedule, tickets
- *   and PSKs, the charts' types.
- * - `dtls13/wire`: the decoders and encoders of every DTLS structure.
- * - `dtls13/crypto`: the crypto providers, cipher suites, certificates.
- * - `dtls13/workers`: `listenWorkers`, one server on several event loops.
+ * dtls13: DTLS 1.3 (RFC 9147) and 1.2 (RFC 6347) for Node under node:dtls's names (`listen`, `connect`,
+ * `createSecureContext`: tests/api/root-exports.txt). The layers below have entries of their own: `dtls13/sans-io`,
+ * `dtls13/wire`, `dtls13/crypto`, `dtls13/workers`.
  */
 export { connect } from './node/dtls/connect.js';
 export {

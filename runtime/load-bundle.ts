@@ -1,19 +1,11 @@
 /**
- * How the package's entry (dist/runtime/index.js, made by scripts/bundle-entry.ts) runs its one CommonJS bundle
- * (dist/runtime/index.bundle.cjs) with a V8 code cache: Node 20 has no `module.enableCompileCache()` and no code cache
- * for ES modules, so the bundle is compiled here as a `vm.Script` given the bytecode V8 made in an earlier process
- * (`cachedData`). The first process without a cache (or with one V8 refused) writes one when it exits, with every
- * function compiled by then (a handshake's, when it made one); `npm run build` makes one by running a handshake. A
- * cache that does not fit (another Node or V8, other flags, a rebuilt bundle, a corrupt file) is refused by V8
- * (`cachedDataRejected`) or by its key or its checksum and is compiled without, never an error for the user.
+ * How the package's entry (scripts/bundle-entry.ts) runs its CommonJS bundle with a V8 code cache (Node 20 has no
+ * `module.enableCompileCache()`): a `vm.Script` given the bytecode an earlier process wrote at exit. A cache that does
+ * not fit (another Node, flags, bundle; corrupt) is refused and the bundle compiled without, never an error.
  *
- * Where it lives: the user's cache directory, never the installed package (`$XDG_CACHE_HOME/dtls13/v8`, else
- * `~/.cache/dtls13/v8`; on macOS `~/Library/Caches/dtls13/v8`, on Windows `%LOCALAPPDATA%\dtls13\v8`), one file per
- * bundle hash, Node version and architecture, so the package's folder stays as npm installed it.
- * `DTLS13_COMPILE_CACHE=0` (or off, false, no) turns it off; any other value is the directory to use instead. Nothing
- * is written where the directory cannot be made (a read-only install): the bundle is compiled every time then, as
- * without a cache. A cache file another user owns (root aside) or that group or others may write is not read: give
- * DTLS13_COMPILE_CACHE a directory only you write.
+ * The cache is in the user's cache directory (`$XDG_CACHE_HOME/dtls13/v8`, `~/.cache/dtls13/v8`, macOS
+ * `~/Library/Caches`, Windows `%LOCALAPPDATA%`), one file per bundle hash, Node version and architecture.
+ * `DTLS13_COMPILE_CACHE=0` turns it off, another value is the directory; a file others may write is not read.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
@@ -71,10 +63,7 @@ export function userCodeCacheDir(
   return join(root, 'dtls13', 'v8');
 }
 
-/**
- * The cache file for the bundle whose bytes hash to `bundleHash` in this Node with these flags, or undefined when the
- * setting turns caching off.
- */
+/** The cache file for the bundle hashing to `bundleHash` in this Node and flags; undefined: caching off. */
 export function codeCacheFile(file: string, bundleHash: string, options: LoadBundleOptions): string | undefined {
   const setting = process.env['DTLS13_COMPILE_CACHE'];
   if (setting !== undefined && OFF.includes(setting.toLowerCase())) return undefined;
@@ -90,10 +79,7 @@ export function codeCacheFile(file: string, bundleHash: string, options: LoadBun
   );
 }
 
-/**
- * Whether a cache file is one only this user (or root) could have written: V8 runs the bytecode it holds, and the
- * checksum is no signature. A file another user owns, or one group or others may write, is refused.
- */
+/** Whether only this user (or root) wrote a cache file: V8 runs its bytecode, the checksum is no signature. */
 function trusted(stat: Stats): boolean {
   const uid = process.getuid?.();
   return uid === undefined || ((stat.uid === uid || stat.uid === 0) && (stat.mode & 0o022) === 0);
@@ -126,10 +112,7 @@ function writeCache(script: Script, cacheFile: string): void {
   }
 }
 
-/**
- * Runs the CommonJS `file` (a path) as Node would, compiled with the code cache from `options` when there is a whole
- * one V8 takes; returns its exports.
- */
+/** Runs the CommonJS `file` as Node would, with the code cache when V8 takes it; returns its exports. */
 export function loadBundle(file: string, options: LoadBundleOptions = {}): LoadedBundle {
   const bytes = readFileSync(file);
   const cacheFile = codeCacheFile(file, sha256(bytes).toString('hex'), options);

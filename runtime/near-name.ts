@@ -1,8 +1,4 @@
-/**
- * "Did you mean": the name a misspelled one was probably meant to be, for the library's unknown options
- * (node/dtls/option-names.ts) and the command's (cli/nearest-option.ts). Each caller says how many edits still count
- * as a slip rather than another word.
- */
+/** "Did you mean": the name a misspelled option was meant to be (node/dtls/option-names.ts, cli/nearest-option.ts). */
 
 /** Edits from `a` to `b`: insert, delete or replace a character, or swap two neighbours (optimal string alignment). */
 export function editDistance(a: string, b: string): number {

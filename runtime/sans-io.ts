@@ -1,9 +1,6 @@
 /**
- * `dtls13/sans-io`: DTLS without sockets or timers, for embedding in your own event loop. One way to open each side:
- * `DtlsConnection.client(options)` and `DtlsConnection.server(options)`; you move the datagrams (`receive`,
- * `pollTransmit`), pass the time (`handleTimeout`, `pollTimeout`) and read the events (`pollEvent`). Below it, usable
- * on their own: the record layer, the TLS 1.3 key schedule with DTLS labels, the stateless cookie responder, resumption
- * tickets and PSKs, and the charts' types.
+ * `dtls13/sans-io`: DTLS without sockets or timers (`DtlsConnection.client` / `.server`: you move the datagrams, pass
+ * the time, read the events), and below it the record layer, key schedule, cookie responder, tickets and PSKs.
  */
 export {
   DtlsConnection,

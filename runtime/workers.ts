@@ -1,10 +1,6 @@
 /**
- * `dtls13/workers`: one server on several event loops. `listenWorkers(module, options)` starts `options.workers` worker
- * threads, each with its own SO_REUSEPORT socket on the port; `module` exports the session callback (functions do not
- * cross threads). Connection IDs steer a peer to its worker; ticket keys and anti-replay are shared; `hostId` and
- * `fleet` make several such hosts one service (docs/scale-out.md).
- *
- * The root's `listen(module, { workers })` is the same call under its old, deprecated form (CHANGELOG.md).
+ * `dtls13/workers`: `listenWorkers(module, options)`, one server on several worker threads, each on its own
+ * SO_REUSEPORT socket; `hostId` and `fleet` make several hosts one service (docs/scale-out.md).
  */
 export {
   listenWorkers,

@@ -36,16 +36,12 @@ const CHALLENGE_OVERHEAD = 9;
 /** Paths remembered as left by us (answered with path_drop). */
 const MAX_LEFT_PATHS = 4;
 
-/**
- * Datagrams for the peer held while its address is being checked (RFC 9853 §5: sending stops until the check ends, then
- * resumes to the bound address); past this the oldest are dropped, as a full socket buffer drops.
- */
+/** Datagrams held while the peer's address is checked (RFC 9853 §5); past this the oldest are dropped. */
 export const MAX_HELD_DATAGRAMS = 64;
 
 /**
- * A connection's CIDs and paths, sans-I/O: the negotiation host, the path datagrams come over (opaque strings the
- * caller chooses), RRC (RFC 9853) and the datagrams it sends to other paths. The connection calls {@link arrived} per
- * datagram and {@link observe} per authenticated application record.
+ * A connection's CIDs and paths (opaque strings), sans-I/O, with RRC (RFC 9853); the connection calls {@link arrived}
+ * per datagram and {@link observe} per authenticated application record.
  */
 export class CidContext implements CidNegotiationHost {
   readonly options: ResolvedConnectionIds | undefined;
@@ -66,7 +62,6 @@ export class CidContext implements CidNegotiationHost {
   private validation: PathValidation | undefined;
   private readonly provider: CryptoProvider;
   private readonly clock: ManualClock;
-  /** The connection's events (`pollEvent`). */
   private readonly events: CidEventSink;
   private readonly follows: boolean;
   private readonly outgoing: Uint8Array[];
@@ -135,11 +130,7 @@ export class CidContext implements CidNegotiationHost {
     };
   }
 
-  /**
-   * Whether, for hibernation, nothing here is under way at `now`: no check running, nothing held or queued for another
-   * path, no path left by us, and the watch against off-path forwarders (RFC 9853 §8.1.2) past its time. What it still
-   * holds (record numbers seen, answers remembered) can go.
-   */
+  /** Whether, for hibernation, nothing is under way at `now` (no check, nothing held, the off-path watch over). */
   atRest(now: number): boolean {
     if (
       this.validation?.candidate !== undefined ||
@@ -196,9 +187,8 @@ export class CidContext implements CidNegotiationHost {
   }
 
   /**
-   * An authenticated record of an application epoch arrived, in a datagram of `bytes`: it may retire older CIDs of
-   * ours, and from another path it starts a return routability check (or, without RRC, moves the session when it is the
-   * newest record yet, RFC 9146 §6).
+   * An authenticated application record arrived: it may retire older CIDs of ours, and from another path starts a
+   * check (without RRC, the newest record moves the session, RFC 9146 §6).
    */
   observe(
     record: { readonly epoch: number; readonly sequenceNumber: number; readonly connectionId?: Uint8Array | undefined },
@@ -224,9 +214,8 @@ export class CidContext implements CidNegotiationHost {
       return;
     }
     if (s.rrc !== undefined && path === this.forwarding?.previous) {
-      // RFC 9853 §8.1.2: a record over the path just left that is the newest yet may mean the peer still sends there:
-      // that path is checked again (a challenge answered from there moves the session back), never taken on the
-      // record's word.
+      // RFC 9853 §8.1.2: the newest record over the path just left may mean the peer still sends there: that path is
+      // checked again, never taken on the record's word.
       if (newer) return this.recheckPrevious(bytes);
       return this.forwarding?.record(record.epoch, record.sequenceNumber, path);
     }
@@ -241,10 +230,7 @@ export class CidContext implements CidNegotiationHost {
     }
   }
 
-  /**
-   * A check of the peer's address runs: datagrams for the peer are held (RFC 9853 §5), the oldest dropped past
-   * {@link MAX_HELD_DATAGRAMS}; they go out to whichever address the check leaves bound. True while holding.
-   */
+  /** While a check runs, datagrams for the peer are held (RFC 9853 §5) for the address it leaves bound; true then. */
   holdsBack(): boolean {
     if (this.validation?.candidate === undefined) {
       // Not holding ({@link holding}, inline: asked per datagram sent).
@@ -262,11 +248,8 @@ export class CidContext implements CidNegotiationHost {
   }
 
   /**
-   * The record layer dropped an authenticated record as a duplicate (`epoch`, `sequenceNumber`). A record that came
-   * first over one path of the pair watched ({@link OffPathForwarding}) and again over the other means someone copies
-   * the peer's records onto another path (RFC 9853 §8.1.2: "endpoints can also look for duplicated packets"). During a
-   * check, the check ends without moving; just after a move, the session moves back to the path it left. The path taken
-   * for the forwarder's (the candidate, or the one just moved to) starts no check for a while.
+   * The record layer dropped an authenticated duplicate: seen over both paths watched, someone copies the peer's
+   * records (RFC 9853 §8.1.2): a check then ends without moving, a move just made goes back; that path waits.
    */
   duplicate(epoch: number, sequenceNumber: number): void {
     const path = this.arriving;
@@ -277,9 +260,7 @@ export class CidContext implements CidNegotiationHost {
     const answer = this.answers?.get(`${epoch}.${sequenceNumber}`);
     if (answer !== undefined && this.validation !== undefined)
       this.validation.answered(answer.msgType, answer.cookie, path);
-    // A copy from a third path while a check runs: decoys racing copies ahead of a genuine rebinding make the genuine
-    // path's records duplicates, so that path is probed beside the candidate (PathValidation.also; one challenge's
-    // worth of budget).
+    // A copy from a third path during a check (decoys racing a genuine rebinding): that path is probed too.
     if (
       this.validation?.candidate !== undefined &&
       path !== this.current &&
@@ -338,11 +319,8 @@ export class CidContext implements CidNegotiationHost {
   }
 
   /**
-   * The path left by the last move still carries the peer's records (newer ones, or copies of the ones over the path
-   * moved to): it is checked like any new path, and the session goes back only if a path_challenge sent there is
-   * answered from there. The path moved to is watched against it meanwhile, so copies over both make the check ask the
-   * current path too ({@link PathValidation.copied}). Moving back on a record's word alone let anyone who copies the
-   * peer's records and spoofs the address it left pull the session back to a dead address.
+   * The path just left still carries the peer's records: it is checked like a new one, never taken on a record's word
+   * (a copier spoofing the old address would pull the session back to a dead address).
    */
   private recheckPrevious(bytes = 0): void {
     const previous = this.forwarding?.previous;
@@ -356,7 +334,6 @@ export class CidContext implements CidNegotiationHost {
     validation.observed(from, previous, Math.max(bytes, CHALLENGE_OVERHEAD + this.records.protectedOverhead()));
   }
 
-  /** The off-path forwarder watch, made on first use. */
   private watch(): OffPathForwarding {
     return (this.forwarding ??= new OffPathForwarding(this.clock));
   }
@@ -416,10 +393,7 @@ export class CidContext implements CidNegotiationHost {
     return d;
   }
 
-  /**
-   * Seals an RRC message for `path`: the current path's go out with every other datagram (unless held: then, as another
-   * path's, by itself), another's through `pathOutgoing` (bounded).
-   */
+  /** Seals an RRC message for `path`: the current path's go out with the rest, another's through `pathOutgoing`. */
   private sendTo(to: string | undefined, m: ReturnRoutabilityCheck): void {
     const path = to ?? this.current;
     const current = path === undefined || (path === this.current && !this.holding);

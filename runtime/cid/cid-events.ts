@@ -4,11 +4,7 @@ export type CidEvent =
   | { readonly type: 'connectionIdIssued'; readonly cid: Uint8Array }
   /** A connection ID of ours the peer moved past: records carrying it are no longer taken. */
   | { readonly type: 'connectionIdRetired'; readonly cid: Uint8Array }
-  /**
-   * The peer's address changed and the change was validated (RFC 9853, `validated`), or taken under RFC 9146 §6 without
-   * RRC (not `validated`: any holder of the keys could have sent from a spoofed address): datagrams go to `to` from
-   * now.
-   */
+  /** The peer moved to `to`: `validated` by RRC (RFC 9853), or not (RFC 9146 §6: the address may be spoofed). */
   | { readonly type: 'pathMigrated'; readonly from: string; readonly to: string; readonly validated: boolean };
 
 /** Where a CID context puts its events: the connection's event queue. */

@@ -8,11 +8,7 @@ export const MAX_CID_LENGTH = 20;
 export interface ConnectionIdOption {
   /** Length of our CIDs in bytes, 0..20; 0 asks for a zero-length CID ("send me none", RFC 9146 §3) while still sending the peer's. */
   readonly length: number;
-  /**
-   * Makes one CID of `length` bytes (default: the CSPRNG). A deployment can put a node or worker id in it, so a load
-   * balancer in front of several servers routes each datagram by its CID. Called at configuration once (to check it),
-   * then for every CID issued.
-   */
+  /** Makes one CID of `length` bytes (default: the CSPRNG; a node id in it lets a load balancer route by CID). */
   readonly generate?: (length: number) => Uint8Array;
   /** Spare CIDs given to the peer with NewConnectionId (cid_spare) once connected, so it can switch CID on a new path (default 0). */
   readonly spares?: number;

@@ -1,9 +1,7 @@
 /**
- * Connection IDs that name their owner (QUIC-LB's idea, RFC 9000 §5.1 and draft-ietf-quic-load-balancers, in its
- * plaintext form): a server on several event loops (`listen({ workers })`) or several hosts puts the host and the
- * worker that holds a session into every CID it issues, so a datagram carrying that CID can be routed to the owner by
- * whoever receives it: the kernel (a reuseport steering program reads the worker byte), a worker that received it on
- * the wrong socket, a host behind a load balancer that picked another host.
+ * Connection IDs that name their owner (QUIC-LB's plaintext form): a server on several workers or hosts puts the host
+ * and worker holding a session into every CID it issues, so whoever receives a datagram (the kernel's steering
+ * program, another worker, another host) can route it to the owner.
  *
  * Layout of a CID of `length` bytes (6..20):
  *
@@ -12,11 +10,8 @@
  *   bytes 2..     random    (the CSPRNG; at least 4 bytes, so a worker's own CIDs rarely collide, and never do:
  *                            the server refuses a CID it already routes by)
  *
- * On the wire a DTLS 1.3 record with a CID starts 001 1 S L EE (RFC 9147 §4) and its CID follows at once: the host id
- * is byte 1 of the UDP payload, the worker id byte 2. A DTLS 1.2 tls12_cid record (RFC 9146 §4) carries its CID at byte
- * 11: the host id there, the worker id at byte 12. The two ids are in the clear: an observer learns which host and
- * worker hold a session (as with QUIC-LB's plaintext algorithm), nothing else; the rest of the CID is as unlinkable as
- * before.
+ * On the wire the CID is at byte 1 of a DTLS 1.3 record (RFC 9147 §4), byte 11 of a 1.2 tls12_cid one (RFC 9146 §4).
+ * The two ids are in the clear: an observer learns which host and worker hold a session, nothing else.
  */
 import { randomFillSync } from 'node:crypto';
 import { ConfigError, integerOption } from '../config-error.js';
@@ -58,11 +53,7 @@ export function ownerCidGenerator(owner: CidOwner): (length: number) => Uint8Arr
 const TLS12_CID = 25;
 const TLS12_CID_OFFSET = 11;
 
-/**
- * The owner a datagram's first record names, when it is a DTLS 1.3 record or a DTLS 1.2 tls12_cid record carrying a CID
- * of `cidLength` bytes (the server's length); undefined for anything else (a ClientHello, a DTLS 1.2 record without a
- * CID, junk, a datagram too short to hold the CID). Reads two bytes; never throws.
- */
+/** The owner a datagram's first record names by its CID of `cidLength` bytes, if any. Never throws. */
 export function datagramOwner(datagram: Uint8Array, cidLength: number): CidOwner | undefined {
   const first = datagram[0];
   if (cidLength < MIN_OWNER_CID_LENGTH || first === undefined) return undefined;
@@ -74,10 +65,7 @@ export function datagramOwner(datagram: Uint8Array, cidLength: number): CidOwner
   return { host: datagram[1]!, worker: datagram[2]! };
 }
 
-/**
- * Where the CID of a datagram's first record starts (as {@link datagramOwner} reads it: a DTLS 1.3 record with the C
- * bit, or a tls12_cid record, holding `cidLength` bytes of it); -1 for anything else. Never throws.
- */
+/** Where the CID of a datagram's first record starts (as {@link datagramOwner} reads it); -1 for none. Never throws. */
 export function datagramCidAt(datagram: Uint8Array, cidLength: number): number {
   const first = datagram[0];
   if (cidLength < MIN_OWNER_CID_LENGTH || first === undefined) return -1;

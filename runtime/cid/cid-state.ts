@@ -5,11 +5,7 @@ import { PeerConnectionIds } from './peer-cids.js';
 /** RequestConnectionIds answered over a session's life before too_many_cids_requested (RFC 9147 §9 lets an endpoint end it). */
 export const MAX_REQUESTS_ANSWERED = 64;
 
-/**
- * What the hellos settled about connection IDs, and what changes after: our CIDs, the peer's, whether RRC runs, and our
- * outstanding RequestConnectionId (RFC 9147 §9; a NewConnectionId is one post-handshake flight, and flights go one at a
- * time).
- */
+/** What the hellos settled about CIDs and what changes after: ours, the peer's, RRC, our RequestConnectionId (§9). */
 export class ConnectionIdState {
   readonly local: LocalConnectionIds;
   readonly peer: PeerConnectionIds;
@@ -20,7 +16,6 @@ export class ConnectionIdState {
   readonly options: ResolvedConnectionIds;
   /** Our RequestConnectionId waits for the peer's NewConnectionId. */
   requestOutstanding = false;
-  /** RequestConnectionIds received. */
   requestsReceived = 0;
 
   constructor(options: ResolvedConnectionIds, local: LocalConnectionIds, peerCid: Uint8Array, rrc: boolean) {

@@ -8,9 +8,8 @@ interface Issued {
 }
 
 /**
- * The connection IDs this side issued: the one of the handshake, then those of NewConnectionId. Records to us may carry
- * any that is not retired; once the peer's records carry a newer one, the older ones are retired (the peer uses them in
- * order, and a CID it moved past would only link its old path to its new one).
+ * The CIDs this side issued (the handshake's, then NewConnectionId's); once the peer's records carry a newer one, the
+ * older ones retire (a CID it moved past would only link its old path to its new one).
  */
 export class LocalConnectionIds {
   private readonly issued: Issued[] = [];
@@ -18,11 +17,7 @@ export class LocalConnectionIds {
   /** The sequence of the newest CID the peer's authenticated records carried. */
   private inUse = 0;
 
-  /**
-   * @param length every CID's length (the record layer parses by it).
-   * @param make makes a fresh CID (the generator option), `taken` says whether one is already used (on a server, by
-   *        another session).
-   */
+  /** `length`: every CID's; `make`: the generator option; `taken`: whether a CID is in use already. */
   readonly length: number;
   private readonly make: (length: number) => Uint8Array;
   private readonly taken: (cid: Uint8Array) => boolean;
@@ -76,10 +71,7 @@ export class LocalConnectionIds {
     return this.issued.some((i) => bytesEqual(i.cid, cid));
   }
 
-  /**
-   * The peer's authenticated record carried `cid`: when it is newer than the one in use, the older ones are retired;
-   * returns them.
-   */
+  /** The peer's authenticated record carried `cid`: when newer than the one in use, returns the older ones, retired. */
   used(cid: Uint8Array): Uint8Array[] {
     const entry = this.issued.find((i) => bytesEqual(i.cid, cid));
     if (entry === undefined || entry.sequence <= this.inUse) return [];

@@ -20,10 +20,7 @@ export interface CidNegotiationHost {
   issued(cid: Uint8Array): void;
 }
 
-/**
- * Client: the connection_id extension with our CID (empty for a zero-length one), and rrc when configured (RFC 9146 §3,
- * RFC 9853 §3). From here on records to us may carry our CID, or none if the server does not take the extension.
- */
+/** Client: the connection_id extension with our CID (empty: zero-length), and rrc when configured (RFC 9853 §3). */
 export function clientCidExtensions(host: CidNegotiationHost): ClientHelloExtension[] {
   const o = host.options;
   if (o === undefined) return [];
@@ -70,9 +67,8 @@ export function acceptServerCid(host: CidNegotiationHost, extensions: readonly S
 export const NO_CID_ANSWER: readonly ServerHelloExtension[] = Object.freeze([]);
 
 /**
- * Server: when the client offered connection_id and we have the option, our CID for the ServerHello (and rrc when both
- * want it); the record layer uses both CIDs from the handshake epoch on. Called for each ClientHello a connection
- * handles; the first CID is kept.
+ * Server: our CID for the ServerHello when the client offered connection_id (rrc when both want it), used from the
+ * handshake epoch on. Called per ClientHello; the first CID is kept.
  */
 export function answerClientCid(
   host: CidNegotiationHost,

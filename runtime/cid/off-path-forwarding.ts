@@ -13,12 +13,9 @@ export const SUSPECT_TIMEOUTS = 5;
 export const PROBATION_TIMEOUTS = 3;
 
 /**
- * The heuristics RFC 9853 §8.1.2 suggests against an off-path forwarder (a tap that copies the peer's records and races
- * them from its own address): while a check runs (the old path against the candidate) and for a while after a move (the
- * path left against the new one), each authenticated record's number is remembered with the path it first came over.
- * The record layer drops a second copy as a replay; when that copy came over the other path of the pair, both paths
- * carry the same records, so one of them is a forwarder's. Which one cannot be told from the bytes; the path validated
- * earlier is taken as the genuine one. Bounded: 256 record numbers, 8 suspects.
+ * RFC 9853 §8.1.2's heuristic against an off-path forwarder (a tap racing copies of the peer's records): during a check
+ * and a while after a move, each record's number is kept with the path it first came over; a replayed copy over the
+ * other path marks a forwarder. Bounded: 256 record numbers, 8 suspects.
  */
 export class OffPathForwarding {
   /** Made when a watch starts and dropped when it stops (most sessions never watch: their idle state holds no map). */

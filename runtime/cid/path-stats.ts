@@ -13,10 +13,7 @@ export interface PathStats {
   readonly challengesAnswered: number;
   readonly answersIgnored: number;
   readonly probesDropped: number;
-  /**
-   * Copies of the peer's records seen over two paths (RFC 9853 §8.1.2): a check ended without moving, or a move just
-   * made was undone.
-   */
+  /** Copies of the peer's records seen over two paths (RFC 9853 §8.1.2): a check or a move undone. */
   readonly copiesDetected: number;
   /** Datagrams for the peer held while a check ran (RFC 9853 §5), and the oldest of them dropped past `MAX_HELD_DATAGRAMS` (cid-context.ts). */
   readonly datagramsHeld: number;

@@ -8,11 +8,7 @@ export const AMPLIFICATION_FACTOR = 3;
 /** path_challenges sent per probed path (RFC 9853 §5.3: several, paced, for loss), spread over T. */
 export const CHALLENGES_PER_PATH = 3;
 
-/**
- * Further addresses a check probes beside its candidate, at most: those an authenticated copy of the peer's records
- * came from while it ran (decoys racing copies ahead of a genuine rebinding make the genuine path's records
- * duplicates).
- */
+/** Further addresses a check probes beside its candidate, at most: where authenticated copies came from meanwhile. */
 export const MAX_FURTHER_CANDIDATES = 3;
 
 /** What the check asks of the connection. */
@@ -59,10 +55,9 @@ interface Probe {
 }
 
 /**
- * One return routability check at a time (RFC 9853 §5: nested rebindings are not handled: a change seen during a check
- * waits for the next record after it). Basic: challenge the candidate address, move when it answers from there.
- * Enhanced: challenge the old address first; a path_response from it keeps the session there, a path_drop or silence
- * until T leads to the basic check of the candidate.
+ * One return routability check at a time (RFC 9853 §5). Basic: challenge the candidate, move when it answers from
+ * there. Enhanced: challenge the old address first; an answer keeps the session there, path_drop or silence until T
+ * leads to the basic check.
  */
 export class PathValidation {
   private check: Check | undefined;
@@ -109,12 +104,8 @@ export class PathValidation {
   }
 
   /**
-   * An authenticated copy of a record seen already came over `path` (neither the current path nor the candidate) while
-   * a check runs, in a datagram of `bytes`. A genuine rebinding whose records an attacker races from decoy addresses
-   * looks so: the copy from the decoy comes first and starts the check, the genuine record comes second, a duplicate.
-   * `path` is probed too (its own cookies, within 3× what came from it), at most {@link MAX_FURTHER_CANDIDATES} of them
-   * per check, from the new-path phase on (the enhanced check asks the old path first as before); whichever candidate
-   * answers from its own address with its own cookie first is where the session goes. Nothing moves on a copy's word.
+   * An authenticated copy came over a third `path` during a check: an attacker racing a genuine rebinding from decoys
+   * looks so. `path` is probed too (within 3× what came from it); whichever answers first with its own cookie wins.
    */
   also(path: string, bytes: number): void {
     const c = this.check;
@@ -178,12 +169,8 @@ export class PathValidation {
   }
 
   /**
-   * Both paths carry copies of the peer's records (RFC 9853 §8.1.2): a record first seen from one of them came again,
-   * authenticated, from the other. Either the candidate is a forwarder's (a tap racing the peer's records from its own
-   * address) or the old path is (copies spoofed from the address the peer left, after a NAT rebinding); the records
-   * cannot tell which. The old path is asked (as the enhanced check does first): a path_response from it ends the check
-   * without moving, and the candidate is the forwarder's; a path_drop or silence until T leaves the candidate to its
-   * own check. Once per check: later copies change nothing.
+   * Both paths carry copies of the peer's records (RFC 9853 §8.1.2): one is a forwarder's. The old path is asked, once
+   * per check: an answer ends the check without moving; path_drop or silence until T leaves the candidate's check.
    */
   copied(): void {
     const c = this.check;

@@ -1,9 +1,6 @@
 import { bytesEqual } from '../wire/index.js';
 
-/**
- * The peer's connection IDs: the one our records carry now, and spares from NewConnectionId, used in the order given
- * (RFC 9147 §9), at most `max` kept (more are discarded, as §9 allows).
- */
+/** The peer's CIDs: the one our records carry, and spares used in the order given (RFC 9147 §9), at most `max`. */
 export class PeerConnectionIds {
   private currentCid: Uint8Array;
   private readonly spareCids: Uint8Array[] = [];

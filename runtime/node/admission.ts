@@ -14,28 +14,19 @@ interface HostUsage {
   handshakes: number;
 }
 
-/**
- * Counts connections and handshakes in progress, in total and per host, and says whether one more handshake may start.
- * A host is what `hostKey` (host-key.ts) makes of the source address (an IPv4 address, an IPv6 /56 by default). The
- * global limits are checked first: no host, whatever its share, ever takes the server past them.
- */
+/** Counts connections and handshakes, in total and per host (host-key.ts): the global limits are checked first. */
 export class Admission {
   private readonly limits: AdmissionLimits;
   private readonly hosts = new Map<string, HostUsage>();
   /** Connections open (handshaking or established). */
   connections = 0;
-  /** Connections still handshaking. */
   handshakes = 0;
 
   constructor(limits: AdmissionLimits) {
     this.limits = limits;
   }
 
-  /**
-   * Whether a new handshake from `host` would exceed a limit, and which. `restart`: it would replace a connection from
-   * the same address and port once complete (RFC 9147 §5.11), so it counts against the handshake limits only: the
-   * connection count does not grow for good.
-   */
+  /** Which limit a new handshake from `host` would exceed; a `restart` (RFC 9147 §5.11): handshakes only. */
   refusal(host: string, restart: boolean): Refusal | undefined {
     const h = this.hosts.get(host);
     if (this.handshakes >= this.limits.handshakes) return 'global';
@@ -45,14 +36,12 @@ export class Admission {
     return undefined;
   }
 
-  /** A handshake started. */
   opened(host: string): void {
     this.hostTakes(host, true);
     this.connections++;
     this.handshakes++;
   }
 
-  /** A handshake completed. */
   established(host: string): void {
     const h = this.hosts.get(host);
     if (h) h.handshakes--;
@@ -66,11 +55,7 @@ export class Admission {
     if (handshaking) this.handshakes--;
   }
 
-  /**
-   * A connection moved from `from` to `to` (a migration, RFC 9146 §6): it counts against the host it is at now. It is
-   * not refused there even over that host's limit (it is already authenticated); new handshakes from that host are,
-   * until it is back under.
-   */
+  /** A connection moved (RFC 9146 §6): it counts against its new host, never refused there, even over the limit. */
   moved(from: string, to: string, handshaking: boolean): void {
     if (from === to) return;
     this.hostReleases(from, handshaking);

@@ -3,11 +3,9 @@ import type { AntiReplayStore } from '../session/anti-replay.js';
 import { copyOf } from '../wire/bytes.js';
 
 /**
- * `antiReplayWait` of the UDP server: what it holds for an asynchronous anti-replay store (a `RedisAntiReplay`) while
- * the store decides about a 0-RTT ClientHello. Held are the ClientHello and the datagrams its sender sends meanwhile
- * (its early data). Every byte counts against a cap per host and a cap for the whole server, and every ClientHello
- * against a count per host and in total. Beyond a count or a byte cap a new 0-RTT ClientHello goes through the cookie
- * exchange (its early data refused), and a datagram for one already waiting is dropped; both are counted.
+ * `antiReplayWait`: the 0-RTT ClientHellos (and their senders' datagrams meanwhile) held while an asynchronous store
+ * decides, under byte and count caps per host and in total; past them a ClientHello goes to the cookie exchange and a
+ * datagram is dropped, both counted.
  */
 export interface AntiReplayWaitOptions {
   /** Bytes held at most over all peers (default 1 MiB; 0: a 0-RTT ClientHello never waits, asynchronous stores take no early data). */
@@ -104,9 +102,8 @@ export class AntiReplayWait {
   }
 
   /**
-   * Asks the store about `binder`, the key of the 0-RTT ClientHello `first` from `path` (an address and port) of
-   * `host`; `verdict` runs once, at once for a synchronous store. False when no cap leaves room for it (or the store
-   * throws): nothing was asked, the caller answers with the cookie exchange.
+   * Asks the store about `binder`, the key of 0-RTT ClientHello `first` from `path`; `verdict` runs once. False
+   * when no cap leaves room (or the store throws): the caller answers with the cookie exchange.
    */
   ask(
     path: string,

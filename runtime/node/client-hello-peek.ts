@@ -7,9 +7,8 @@ export interface ClientHelloPeek {
 }
 
 /**
- * Whether the datagram starts with a DTLSPlaintext handshake record of epoch 0 carrying a ClientHello (or a fragment of
- * one), and its message_seq, fragment_offset and, when present, ClientHello.random (RFC 9147 §4, §5.2, §5.3). Only the
- * header bytes are read; the message itself is checked by whoever handles it.
+ * Whether the datagram starts with an epoch-0 handshake record carrying (a fragment of) a ClientHello, with its
+ * message_seq, fragment_offset and ClientHello.random (RFC 9147 §4, §5.2). Reads the headers only.
  */
 export function peekClientHello(d: Uint8Array): ClientHelloPeek | undefined {
   // record: type(1) version(2) epoch(2) seq(6) length(2); handshake: type(1) length(3) message_seq(2) fragment_offset(3) fragment_length(3)

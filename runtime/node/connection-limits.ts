@@ -1,7 +1,2 @@
-/**
- * The most sessions a server's session cap (listen's `maxSessions`), and its per-host cap, take: 2^24, and what
- * "no limit" (`0` in listen) becomes. That is beyond what one process holds (a hibernated session is about 3 KiB: 48
- * GiB), so the machine's memory binds first. It was 1,000,000, which a server meant to hold a million sessions, with
- * the handshakes still in flight beside them, could not be given.
- */
+/** The most `maxSessions` takes, and what 0 ("no limit") becomes: 2^24, beyond what a process holds (48 GiB). */
 export const MAX_SERVER_CONNECTIONS = 2 ** 24;

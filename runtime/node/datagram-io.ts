@@ -10,21 +10,13 @@ const SEND_STATUS = new Int32Array(1);
 export const SEND_BATCH_MAX = 1024;
 
 /**
- * Batched datagram I/O on a node:dgram socket. With the native addon on Linux, the datagrams one call has to send to
- * one IPv4 peer leave in one system call, synchronously (a run of four or more equal-sized ones as one UDP GSO send
- * with Don't Fragment kept, the rest by sendmmsg(2)), and the datagrams waiting behind the one node:dgram just
- * delivered are taken in one recvmmsg(2) call; otherwise, or when the socket is IPv6, not yet bound, closed, or the
- * kernel refuses, every datagram goes through node:dgram as before. One code path above both: the endpoints call
- * {@link send} and {@link drain} and never ask which.
+ * Batched datagram I/O on a node:dgram socket. With the native addon on Linux and an IPv4 socket, one send's datagrams
+ * to one peer leave in one system call (UDP GSO or sendmmsg) and waiting datagrams are taken by recvmmsg; otherwise
+ * (IPv6, unbound, closed, refused, `DTLS13_UDP_BATCH=0`) node:dgram as before. The fd is read from node:dgram's handle
+ * on every call, so a closed socket is never written through a reused descriptor number.
  *
- * The socket's file descriptor is node:dgram's own (read from its internal handle on every call, so a closed socket is
- * never written to through a reused descriptor number). `DTLS13_UDP_BATCH=0` (or DTLS13_NATIVE=0) turns batching off.
- *
- * A server's socket can be read by this class instead ({@link receive}): libuv's reading stopped, a watcher on a
- * duplicate of the descriptor, every waiting datagram taken by recvmmsg, with UDP GRO on where the kernel has it (Linux
- * 5.0+): a run of equal datagrams from one sender arrives as one buffer with its segment size and is split back into
- * the datagrams it was, so the kernel's per-datagram work is paid once per run. `DTLS13_UDP_GRO=0` keeps GRO off
- * (recvmmsg only); without the addon, or with batching off, node:dgram's 'message' events and {@link drain}.
+ * {@link receive} can read a server's socket itself: libuv's reading stopped, a watcher on the descriptor, recvmmsg
+ * with UDP GRO where the kernel has it (`DTLS13_UDP_GRO=0`: off), each coalesced run split back into its datagrams.
  */
 export class DatagramIo {
   private static readonly bySocket = new WeakMap<Socket, DatagramIo>();
@@ -39,12 +31,9 @@ export class DatagramIo {
     return io;
   }
 
-  /**
-   * Datagrams sent by sendmmsg, taken by recvmmsg (beyond the one node:dgram delivered), and read by {@link receive}'s
-   * own reading (`reads` recvmmsg calls; `groBuffers` coalesced runs among them, holding `groDatagrams` datagrams).
-   */
+  /** What was sent by sendmmsg, drained by recvmmsg and read by {@link receive}'s own reading (GRO runs among them). */
   readonly counts = {
-    /** Every datagram delivered ({@link receive}, whichever way it was read) and sent ({@link send}, whichever way it left), and their bytes. */
+    /** Every datagram (and byte) delivered by {@link receive} and sent by {@link send}, whichever way. */
     datagramsIn: 0,
     bytesIn: 0,
     datagramsOut: 0,
@@ -67,14 +56,9 @@ export class DatagramIo {
   private lastIpv4 = -1;
   /** readAll's batch being delivered, reused from read to read (a nested read makes its own). */
   private readonly batch = new DeliveredBatch(SEGMENT_META, 4, 0);
-  /** The watcher of {@link receive}'s own reading, while it reads. */
   private watcher: object | undefined;
   private groOn = false;
-  private observer: ((bytes: number) => void) | undefined;
-  /**
-   * Takes the datagrams of a send to `address:port` elsewhere when it returns true (a fleet's worker sends to a client
-   * that reaches the fleet through another host by that host: runtime/node/dtls/workers/fleet-link.ts).
-   */
+  /** Takes a send's datagrams elsewhere when it returns true (a fleet's relay through another host: fleet-link.ts). */
   divert: ((datagrams: readonly Uint8Array[], count: number, address: string, port: number) => boolean) | undefined;
 
   private constructor(socket: Socket, binding: NativeBinding | undefined) {
@@ -96,12 +80,9 @@ export class DatagramIo {
   }
 
   /**
-   * Sends `datagrams[0..count)` to `address:port`, or with `connected` to the peer the socket is connected to (which
-   * `address:port` names), in order; `sent` is called once per datagram when it has left (at once for those sendmmsg
-   * took), with the error when it could not leave. A send error is the network's loss, as with node:dgram. A datagram
-   * the kernel refused as too large for the path (EMSGSIZE: a connected socket's pending ICMP fragmentation-needed,
-   * which the kernel reports to whichever send comes first) gets the error in its `sent`, as node:dgram reports one,
-   * and is not sent again.
+   * Sends `datagrams[0..count)` in order to `address:port` (or the connected peer); `sent` is called once per datagram
+   * when it has left, with its error if not. A datagram refused as too large for the path (EMSGSIZE, a pending ICMP
+   * fragmentation-needed) gets the error as node:dgram reports it, and is not sent again.
    */
   send(
     datagrams: readonly Uint8Array[],
@@ -123,8 +104,7 @@ export class DatagramIo {
     const fd = this.fd();
     if (fd !== undefined) {
       const ipv4 = connected ? 0 : address === this.lastAddress ? this.lastIpv4 : this.ipv4(address);
-      // In calls of at most SEND_BATCH_MAX (the addon's cap), as many as it takes: what one send hands over (a client's
-      // held messages released together, a server's burst) is not bounded by it.
+      // In calls of at most SEND_BATCH_MAX (the addon's cap), as many as it takes.
       while (ipv4 >= 0 && done < count) {
         const n = Math.min(count - done, SEND_BATCH_MAX);
         SEND_STATUS[0] = 0;
@@ -155,11 +135,7 @@ export class DatagramIo {
     else for (let i = done; i < count; i++) this.socket.send(datagrams[i]!, port, address, sent);
   }
 
-  /**
-   * Hands each datagram waiting on the socket to `deliver` (a copy of its own: the receive buffer is reused), up to
-   * `max`; call it from the socket's 'message' handler, after the datagram node:dgram delivered. Returns how many it
-   * took.
-   */
+  /** Hands up to `max` datagrams waiting on the socket to `deliver`, each a copy; call from the 'message' handler. */
   drain(deliver: (datagram: Uint8Array, address: string, port: number) => void, max = 256): number {
     // Never the shared buffer while a datagram lent from it is being delivered (see receive's `lend`).
     const slab = slabInUse ? new Uint8Array(RECEIVE_BATCH * RECEIVE_STRIDE) : (RECEIVE_SLAB ?? receiveSlab());
@@ -203,26 +179,13 @@ export class DatagramIo {
     return { own: this.watcher !== undefined, gro: this.watcher !== undefined && this.groOn };
   }
 
-  /** Calls `observer` with the length of every datagram {@link receive} delivers, whichever way it was read (the endpoint's counters). */
-  observe(observer: (bytes: number) => void): void {
-    this.observer = observer;
-  }
-
   /**
-   * Hands every datagram arriving on the socket to `deliver`, in order, from now until it closes; call once, before or
-   * after the bind. With the addon on Linux, once the (IPv4) socket is bound and batching is on, the socket is read
-   * here (see the class's comment; the socket must not be connected: a connected socket's ICMP errors are node:dgram's
-   * 'error' events, which this reading would take); otherwise node:dgram's 'message' events, each followed by a
-   * {@link drain}. A datagram too large for node:dgram's buffer is cut as node:dgram cuts it. `gro: false` keeps UDP
-   * GRO off (default: on unless DTLS13_UDP_GRO=0).
+   * Hands every datagram arriving on the socket to `deliver`, in order, until it closes; call once, before or after the
+   * bind. Once bound (IPv4, addon, batching on) the socket is read here; never use it on a connected socket, whose ICMP
+   * errors this reading would take. `gro: false` keeps UDP GRO off.
    *
-   * `lend: true`: in the own reading, a datagram that starts with a protected record ({@link lendable}) is handed over
-   * as a view of the receive buffer, not a copy: valid until `deliver` returns, overwritten by the next read (the
-   * caller copies what it keeps). Every other datagram (handshake plaintext, ChangeCipherSpec, alerts, anything else)
-   * is a copy of its own, as without the option.
-   *
-   * `path`, when given, is `${address}|${port}` (the path key the server and the connection use), one string per
-   * sender, cached: no new string per datagram.
+   * `lend: true`: a datagram that starts with a protected record is handed over as a view of the receive buffer, valid
+   * until `deliver` returns; every other one is a copy. `path` is `${address}|${port}`, one cached string per sender.
    */
   receive(
     deliver: (datagram: Uint8Array, address: string, port: number, path?: string) => void,
@@ -232,7 +195,6 @@ export class DatagramIo {
     const counted = (d: Uint8Array, address: string, port: number, path?: string): void => {
       this.counts.datagramsIn++;
       this.counts.bytesIn += d.length;
-      this.observer?.(d.length);
       deliver(d, address, port, path);
     };
     this.socket.on('message', (msg, rinfo) => {
@@ -243,7 +205,7 @@ export class DatagramIo {
     if (b?.udpReceiveStart === undefined || b.udpReceiveSegments === undefined || b.udpReceiveStop === undefined)
       return;
     const lend = options.lend === true;
-    // The own reading counts and observes each datagram itself (readAll), without `counted`'s call.
+    // The own reading counts each datagram itself (readAll), without `counted`'s call.
     if (this.fd() !== undefined) this.takeOver(deliver, gro, lend);
     else this.socket.once('listening', () => this.takeOver(deliver, gro, lend));
   }
@@ -285,12 +247,9 @@ export class DatagramIo {
   }
 
   /**
-   * Everything waiting on the socket (up to a bound per wake-up, for fairness: the watcher calls again while more
-   * waits), in order, each datagram delivered as it is split from its buffer (UDP GRO): a copy, or with `lend` a view
-   * of a datagram that starts with a protected record (a DTLS 1.3 unified header, 0b001xxxxx, RFC 9147 §4, or a DTLS 1.2
-   * application_data record, 23: their receivers keep no view of it; the 1.3 record layer hands up copies, the 1.2
-   * connection reads a lone application_data record in place and copies any other datagram first: tests/buffers,
-   * tests/dtls12/receive-path*.test.ts). Each counted and observed as {@link receive} says.
+   * Everything waiting on the socket (bounded per wake-up, for fairness), in order, split from its GRO buffer: a copy,
+   * or with `lend` a view of a datagram starting with a protected record (a 1.3 unified header, 0b001xxxxx, or a 1.2
+   * application_data record, 23: their receivers keep no view of it; tests/buffers, tests/dtls12/receive-path*).
    */
   private readAll(
     deliver: (datagram: Uint8Array, address: string, port: number, path?: string) => void,
@@ -300,13 +259,11 @@ export class DatagramIo {
     // A delivery cannot wake a watcher again, but should one ever read (a drain, a future caller), it must not overwrite the datagram being delivered.
     const slab = nested ? new Uint8Array(RECEIVE_BATCH * RECEIVE_STRIDE) : (RECEIVE_SLAB ?? receiveSlab());
     const meta = nested ? new Uint32Array(4 * RECEIVE_BATCH) : SEGMENT_META;
-    // The descriptor read as fd() reads it, batching on or off (written out: one call less per wake-up). node:dgram's
-    // close() drops the handle at once: the same handle, the same open descriptor (one read per datagram, not two).
+    // fd() written out (one call less per wake-up); node:dgram's close() drops the handle at once.
     const handle: unknown = Reflect.get(this.state!, 'handle');
     const fd: unknown = handle !== null && typeof handle === 'object' ? Reflect.get(handle, 'fd') : undefined;
     if (typeof fd !== 'number' || fd < 0) return this.stopReading(); // closed: node:dgram would deliver nothing more either
     const counts = this.counts;
-    const observer = this.observer;
     slabInUse = true;
     try {
       for (let taken = 0; taken < MAX_READ_PER_WAKE;) {
@@ -348,7 +305,6 @@ export class DatagramIo {
               if (port !== 0) {
                 counts.datagramsIn++;
                 counts.bytesIn += d.length;
-                observer?.(d.length);
                 deliver(d, address, port, path);
               }
               if (segment === 0) break; // an empty datagram
@@ -391,11 +347,7 @@ const MAX_READ_PER_WAKE = 1024;
 /** Datagrams taken per recvmmsg call (the network bench's C baseline takes as many), and the room for each (the largest UDP payload fits). */
 export const RECEIVE_BATCH = 16;
 const RECEIVE_STRIDE = 65_536;
-/**
- * One receive batch being delivered (wire/message-arena.ts): its meta words (`stride` per buffer: length, IPv4, port,
- * ...), how many buffers, and which datagram is being delivered. One per batch, so a read nested in a delivery has its
- * own.
- */
+/** One receive batch being delivered (wire/message-arena.ts): its meta words, how many buffers, which datagram now. */
 class DeliveredBatch implements ReceiveBatchSource {
   readonly meta: Uint32Array;
   readonly stride: number;

@@ -2,19 +2,15 @@ import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf
 import { nativeBinding } from '../crypto/native/binding.js';
 
 /**
- * The C heap is trimmed once this many sessions have parked since the last trim: when a sweep parks none (a burst of
- * parking is over), or at most every TRIM_INTERVAL_MS while parking goes on (a trim walks every free chunk of the heap:
- * tens of ms in a process of gigabytes).
+ * The C heap is trimmed once this many sessions parked since the last trim: after the burst, or at most every
+ * TRIM_INTERVAL_MS while it goes on (a trim takes tens of ms in a process of gigabytes).
  */
 export const TRIM_AFTER_PARKED = 1024;
 export const TRIM_INTERVAL_MS = 60_000;
 /** After the first full collection that follows such a trim, once V8's sweeper has freed what the collection found dead: trimmed again. */
 const AFTER_COLLECTION_MS = 1000;
 
-/**
- * The addon's heap trim, undefined without the addon: the idle blocks of the thread's pool of records' memory
- * (native/src/owned-bytes.cc) are freed first, then the C heap's free pages go back to the system.
- */
+/** The addon's heap trim (the records' pool's idle blocks, then the C heap's free pages); undefined without it. */
 export const trimNativeHeap: (() => void) | undefined =
   nativeBinding?.mallocTrim === undefined
     ? undefined
@@ -24,10 +20,8 @@ export const trimNativeHeap: (() => void) | undefined =
       };
 
 /**
- * When a server gives its C heap back to the system (glibc's malloc_trim, through the addon: `trim`). The handshakes
- * that made its sessions left free pages between the little each still holds; parking frees the keys' contexts, and
- * hibernation whole connections, whose buffers V8 frees only once it collects them: so a trim after a burst of parking,
- * and one after the first full collection that follows every TRIM_AFTER_PARKED parked (watched only until then).
+ * When a server gives its C heap back (malloc_trim through the addon): after a burst of parking, and after the first
+ * full collection that follows (V8 frees hibernated connections' buffers only then).
  */
 export class HeapTrimmer {
   private readonly trim: (() => void) | undefined;

@@ -2,20 +2,16 @@ import { integerOption } from '../config-error.js';
 import { formatIpAddress, parseIpAddress } from '../pki/ip-address.js';
 
 /**
- * The host a source address counts against for admission: what one subscriber can be expected to hold. An IPv4 address
- * is its own host (or its `ipv4HostPrefix`); an IPv6 address counts against its `ipv6HostPrefix` (default /56, the
- * allocation RFC 6177 and RIPE-690 suggest for one site: a /64 would give one customer 256 hosts' quota).
- *
- * IPv6 forms that carry an IPv4 address are the IPv4 host they carry, so a client cannot take a second quota by coming
- * in through a translator or a tunnel, and a translator does not crowd all its IPv4 users into one IPv6 prefix's quota:
+ * The host a source address counts against for admission: an IPv4 address (or its `ipv4HostPrefix`), an IPv6 one's
+ * `ipv6HostPrefix` (default /56, one site by RFC 6177). IPv6 forms carrying an IPv4 address count as that host (no
+ * second quota through a translator or tunnel):
  * - IPv4-mapped `::ffff:a.b.c.d` and IPv4-compatible `::a.b.c.d` (RFC 4291 §2.5.5);
  * - NAT64 `64:ff9b::/96` (RFC 6052) and the local-use `64:ff9b:1::/48` (RFC 8215), read as a /96 translator prefix: the
  *   IPv4 address in the low 32 bits;
  * - Teredo `2001::/32` (RFC 4380 §4): the client's public IPv4 address, the low 32 bits inverted;
  * - 6to4 `2002::/16` (RFC 3056 §2): the IPv4 address in bits 16..47.
  *
- * A link-local address (`fe80::/10`) is only reachable on its link, and prefixes mean nothing there: each address on
- * each interface (scope id) is a host of its own.
+ * A link-local address (`fe80::/10`) on each interface (scope id) is a host of its own.
  */
 export interface HostPrefixes {
   /** Leading bits of an IPv4 address that name a host (default 32: the address). */
@@ -38,10 +34,7 @@ export function hostPrefixes(ipv4HostPrefix: number | undefined, ipv6HostPrefix:
   };
 }
 
-/**
- * The host `address` counts against: `192.0.2.7` (an IPv4 host at /32), `192.0.2.0/24`, `2001:db8:0:100::/56`, or
- * `fe80::1%eth0` for a link-local address. Anything that is not an IP address is its own host.
- */
+/** The host `address` counts against (`192.0.2.0/24`, `2001:db8:0:100::/56`, `fe80::1%eth0`); a non-IP is its own. */
 export function hostKey(address: string, prefixes: HostPrefixes = DEFAULT_HOST_PREFIXES): string {
   const percent = address.indexOf('%');
   const bytes = parseIpAddress(percent < 0 ? address : address.slice(0, percent));

@@ -1,11 +1,8 @@
 const noop = (): void => {};
 
 /**
- * A promise made only when someone asks for it. Until then an outcome is one field: a server holding a million sessions
- * whose applications never await `opened` or `closed` keeps no promise, resolving function or reaction for them. Once
- * asked for, the promise is the same object on every call, settled as it would have been had it been made at the start;
- * one that rejects is never unhandled (a caller that reads it and walks away must not crash the process). A rejection
- * may be given as the way to make its error, made only when the promise is (an Error's stack costs).
+ * A promise made only when asked for (a million sessions nobody awaits keep none), then the same one every time, never
+ * unhandled; a rejection's error may be made lazily too (an Error's stack costs).
  */
 export class LazyOutcome<T> {
   private promise: Promise<T> | undefined;
@@ -26,7 +23,6 @@ export class LazyOutcome<T> {
     return (this.promise = promise);
   }
 
-  /** Whether it has resolved or rejected. */
   get settled(): boolean {
     return this.state !== 'pending';
   }

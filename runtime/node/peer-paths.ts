@@ -5,7 +5,6 @@ export const IPV4_SAFE_DATAGRAM = 548;
 /** The UDP payload every IPv6 path carries (the 1,280-byte minimum MTU, RFC 8200, less 40 + 8 bytes of headers). */
 export const IPV6_SAFE_DATAGRAM = 1232;
 
-/** Where the peer is. */
 export interface RemoteAddress {
   readonly address: string;
   readonly port: number;
@@ -42,10 +41,8 @@ interface LeftSocket {
 }
 
 /**
- * The paths of one endpoint's peer beyond its current address (RFC 9146, RFC 9853): the addresses datagrams recently
- * came from, by path name, so a return routability probe can reach them and the peer can move there; and a client's
- * sockets it rebound away from, kept a while to answer on them. An endpoint makes one only when a second path shows up
- * or it rebinds.
+ * The paths of an endpoint's peer beyond its current address (RFC 9146, RFC 9853), so a probe can reach them, and a
+ * client's sockets it rebound away from, kept a while; made only when a second path shows up or the client rebinds.
  */
 export class PeerPaths {
   /** Addresses by path, most recently used last (made with the peer's own first). */
@@ -90,9 +87,8 @@ export class PeerPaths {
   }
 
   /**
-   * Client: the endpoint moved from `old` (on `oldPath`) to a socket on `path`. The old socket stays open until an
-   * authenticated record comes over the new one ({@link graceAfter}) and `graceMs` more; at most
-   * {@link MAX_LEFT_SOCKETS} are kept. `authenticated`: the connection's last authentication time now.
+   * Client: moved from `old` (`oldPath`) to a socket on `path`; the old one stays open until a record authenticates on
+   * the new one and `graceMs` more ({@link MAX_LEFT_SOCKETS} at most).
    */
   rebind(old: Socket, path: string, oldPath: string, graceMs: number, authenticated: number | undefined): void {
     const sockets = (this.sockets ??= new Map());
@@ -103,11 +99,7 @@ export class PeerPaths {
     this.rebindAuthenticated = authenticated;
   }
 
-  /**
-   * A datagram came over the client's socket on `path` (`current`: the connection's path; `authenticated`: its last
-   * authentication time): once one authenticated there since the rebind, the sockets left behind close after their
-   * grace.
-   */
+  /** A datagram came over the client's socket on `path`: once one authenticated, the old sockets' grace starts. */
   graceAfter(path: string, current: string | undefined, authenticated: number | undefined): void {
     if (this.left.length === 0 || path !== current || authenticated === this.rebindAuthenticated) return;
     for (const left of this.left) {

@@ -2,18 +2,13 @@ import { SessionDriver } from './dtls/session-driver.js';
 import { HeapTrimmer, trimNativeHeap } from './heap-trim.js';
 import { TimingWheel } from './timing-wheel.js';
 
-/**
- * The server's quiet sessions: each established one is due at its next deadline (idle, quiet, its handshake keys' end),
- * and a sweep closes the idle ones (`idleTimeoutMs`), parks the quiet ones (`parkAfterMs`, which hibernates a DTLS 1.3
- * session at rest) and gives the C heap back after.
- */
+/** The server's quiet sessions: a sweep closes the idle (`idleTimeoutMs`) and parks the quiet (`parkAfterMs`). */
 export class RestingSessions {
   private readonly idleMs: number;
   private readonly parkMs: number;
   private readonly sweeper: NodeJS.Timeout | undefined;
   /** Established sessions by the time they become idle (last authenticated record + idleMs): a sweep looks only at those due. */
   private readonly idle: TimingWheel<SessionDriver> | undefined;
-  /** When the C heap is given back after sessions park. */
   private readonly trimmer = new HeapTrimmer(trimNativeHeap);
   readonly counts = { idleClosed: 0, parked: 0, hibernated: 0 };
 
@@ -49,10 +44,7 @@ export class RestingSessions {
     this.idle?.cancel(s);
   }
 
-  /**
-   * Closes the sessions idle for idleMs and parks those quiet for parkMs (again once their handshake keys may go); each
-   * goes back in, due at its next deadline counted from its last authenticated record.
-   */
+  /** Closes the sessions idle for idleMs, parks those quiet for parkMs; each goes back in, due at its next deadline. */
   private sweepIdle(): void {
     const now = SessionDriver.now();
     const { idleMs, parkMs } = this;
@@ -66,9 +58,7 @@ export class RestingSessions {
       }
       const place = e.place;
       const handshakeKeysDue = place.handshakeKeysUntil !== undefined && now >= place.handshakeKeysUntil;
-      // Parked again: once its handshake keys may go, once quiet again after a thaw that did not wake it, and (every
-      // parkMs) while it could not hibernate yet. A hibernated session is not thawed for its handshake keys: they go at
-      // its thaw.
+      // Parked again when its handshake keys may go, after a thaw without waking, or while it could not hibernate.
       const thawedAt = e.thawedAt;
       const deferred = e.hibernationDeferredSince;
       const again =

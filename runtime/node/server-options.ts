@@ -16,117 +16,71 @@ import { integerFrom, LISTEN_OPTION_NAMES } from './dtls/option-names.js';
 
 export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> {
   /**
-   * The 0-RTT anti-replay store (RFC 8446 §8; default: this process's memory). Servers that share `ticketKeys` share it
-   * too (a `RedisAntiReplay`), so one flight of early data is taken once. An asynchronous store is asked before the
-   * connection starts; with `cookies: false` only a synchronous one can admit early data.
+   * The 0-RTT anti-replay store (RFC 8446 §8; default: this process's memory); servers sharing `ticketKeys` share it
+   * too (`RedisAntiReplay`). With `cookies: false` only a synchronous store can admit early data.
    */
   readonly antiReplay?: AntiReplayStore;
   /** Caps on what is held while an asynchronous `antiReplay` store decides (see {@link AntiReplayWaitOptions}). */
   readonly antiReplayWait?: AntiReplayWaitOptions;
-  /**
-   * Answer every new client with a stateless HelloRetryRequest carrying a cookie (RFC 9147 §5.1) and keep state only
-   * for clients that return it (default true).
-   */
+  /** Answer new clients with a stateless cookie HelloRetryRequest (RFC 9147 §5.1) (default true). */
   readonly cookies?: boolean;
   /** Connections still handshaking at most (default 1,000); new peers beyond it get silence. */
   readonly maxHandshakes?: number;
-  /**
-   * Connections still handshaking at most from one host (default 10): 1 % of the global default, so one host can never
-   * hold the handshake slots that everyone else needs. Honest clients handshake for a round trip or two, so ten at once
-   * from one address is already a busy NAT; a refused one retransmits and gets in once a slot is free.
-   */
+  /** Connections still handshaking at most from one host (default 10: 1 % of the global one, no host takes all). */
   readonly maxHandshakesPerHost?: number;
-  /**
-   * Close an established connection after this many ms without a record that authenticated under its keys (default
-   * 300,000; 0: never). Datagrams that do not authenticate — junk, forgeries, plaintext — never reset it.
-   */
+  /** Close a connection after this many ms without an authenticated record (default 300,000; 0: never). */
   readonly idleTimeoutMs?: number;
   /**
-   * An established session with no authenticated record for this many ms parks (default 30,000; 0: never): its keys'
-   * OpenSSL contexts (about 1.2 KB per key and direction, with the native addon) are freed and made again by its next
-   * record, and once its handshake is 4 minutes old (twice the MSL: RFC 9147 §5.8.1) its handshake keys (epoch 2) go.
-   * What an idle session holds drops by about half; waking costs a microsecond. A parked DTLS 1.3 session at rest
-   * (nothing under way: DtlsConnection.hibernate) also hibernates: its connection is let go and the session kept as a
-   * string of a few hundred bytes, made a connection again by whatever next needs it (a new authentic record, a call on
-   * it); a datagram with none is screened with the read keys the string keeps and dropped without a thaw. Thawed by a
-   * call, it rests again after another `parkAfterMs`.
+   * A session with no authenticated record for this many ms parks (default 30,000; 0: never): its keys' contexts are
+   * freed until its next record, its handshake keys go after 2 MSL (RFC 9147 §5.8.1), and a 1.3 session at rest
+   * hibernates to a string of a few hundred bytes, thawed by an authentic record or a call on it.
    */
   readonly parkAfterMs?: number;
-  /**
-   * ClientHellos that came in fragments (big key shares, small MTUs) and are being reassembled before the cookie
-   * exchange, over all peers (default 128; 0: fragmented ClientHellos are dropped). Beyond it the oldest is evicted;
-   * the client's retransmission brings it back. Only with cookies.
-   */
+  /** Fragmented ClientHellos held before the cookie exchange, (default 128; 0: dropped); past it the oldest goes. */
   readonly maxPendingClientHellos?: number;
   /** Longest ClientHello body reassembled before the cookie exchange, in bytes (default 8,192; 64..16,372). */
   readonly maxClientHelloLength?: number;
-  /**
-   * Leading bits of an IPv4 source address that name one host for the per-host limits (default 32: each address;
-   * 8..32). Lower it where one customer holds a block of addresses.
-   */
+  /** Leading bits of an IPv4 source address that name one host for the per-host limits (default 32; 8..32). */
   readonly ipv4HostPrefix?: number;
-  /**
-   * Leading bits of an IPv6 source address that name one host for the per-host limits (default 56: one site's usual
-   * allocation, RFC 6177; 16..128). Addresses that carry an IPv4 address (mapped, compatible, NAT64, Teredo, 6to4)
-   * count against that IPv4 host; a link-local one against itself on its interface. docs/security/admission.md has the
-   * rest.
-   */
+  /** Leading bits of an IPv6 source address that name one host (default 56, RFC 6177; 16..128). */
   readonly ipv6HostPrefix?: number;
   /** The DTLS 1.2 suites, in preference order (from `ciphers`; default: runtime/dtls12/config12.ts's). */
   readonly cipherSuites12?: readonly Dtls12CipherSuite[];
   /** DTLS 1.2: refuse a client without extended_master_secret (RFC 7627; default true). */
   readonly requireExtendedMasterSecret?: boolean;
-  /**
-   * DTLS 1.2: sessions this server keeps for resumption by session ID (RFC 5246 §7.3; default 1,024; 0: it issues no
-   * session IDs). Each lives `ticketLifetime` seconds; past the cap the oldest is dropped. The cache is this server's
-   * own (each `listen`, each worker), never shared.
-   */
+  /** DTLS 1.2: sessions kept for resumption by session ID (RFC 5246 §7.3; default 1,024; 0: none), never shared. */
   readonly maxSessionIds12?: number;
 }
 
-/** What the server refused or ended by itself. */
+/** What the server refused or ended by itself; a field `listener.stats` has under its name is documented there. */
 export interface UdpServerStats {
   /** ClientHello datagrams from new peers dropped, silently, because a limit was reached: `refusedGlobal` + `refusedPerHost`. */
   readonly refused: number;
-  /** ... because of `maxSessions` or `maxHandshakes`. */
   readonly refusedGlobal: number;
-  /** ... because of `maxSessionsPerHost` or `maxHandshakesPerHost`. */
   readonly refusedPerHost: number;
   /** ClientHello datagrams from new peers dropped, silently, while the server was `busy`. */
   readonly busyRefused: number;
   /** Datagrams of no session that could not be a ClientHello, dropped before any handshake state (node:dtls's `serverRejectedCount`). */
   readonly notClientHello: number;
-  /** Connections closed for idleness. */
   readonly idleClosed: number;
-  /** Times a quiet session was parked (`parkAfterMs`). */
   readonly parked: number;
-  /** Times a parked session hibernated, and times one was thawed (by its next datagram or a call on it). */
   readonly hibernated: number;
   readonly thawed: number;
   /** Times the C heap was trimmed after sessions parked, and the ms it took in all. */
   readonly trims: number;
   readonly trimMs: number;
-  /** Connections still handshaking. */
   readonly handshaking: number;
-  /** Connections dropped because their handshake did not complete within `handshakeTimeoutMs`. */
   readonly handshakeTimeouts: number;
-  /** Connections replaced by a new handshake from the same address and port (a restarted client, RFC 9147 §5.11). */
   readonly restarts: number;
   /** Connections ended, or datagrams dropped, because the connection code threw (a bug, never the process's end). */
   readonly connectionErrors: number;
-  /** Promises of the anti-replay store, asked inside a connection (not waited for), that rejected. */
   readonly storeRejections: number;
-  /** Fragmented ClientHellos being reassembled before the cookie exchange. */
   readonly pendingClientHellos: number;
-  /** Datagrams dropped because their connection ID is no session's (never issued, retired, or of an ended session). */
   readonly unknownConnectionId: number;
-  /** Sessions moved to a new client address (after a return routability check, RFC 9853). */
   readonly migrations: number;
   /** Connection IDs of this server's sessions the server routes by. */
   readonly connectionIds: number;
-  /** DTLS 1.2 sessions kept for resumption by session ID now (at most `maxSessionIds12`). */
   readonly sessionIds12: number;
-  /** 0-RTT ClientHellos and datagrams held for the anti-replay store now, and what its caps and verdicts turned away. */
   readonly antiReplay: AntiReplayWaitStats;
 }
 
@@ -145,10 +99,7 @@ export interface UdpServerLimits extends AdmissionLimits {
 /** The limits listen's options give under node:dtls's names (`maxSessions`, ...), checked by serverOptions (dtls/options.ts). */
 export type NamedLimits = Pick<UdpServerLimits, 'connections' | 'connectionsPerHost' | 'handshakeMs'>;
 
-/**
- * Checks the server's own options (ConfigError names the one that is wrong) and returns its limits, `named` among them;
- * `listen` calls it once, and its listener's admission is handed what it returns.
- */
+/** Checks the server's own options (a ConfigError names the wrong one) and returns its limits, `named` among them. */
 export function validateServerOptions(options: UdpServerOptions, named: NamedLimits): UdpServerLimits {
   // minVersion and maxVersion: checked by serverOptions (its `ciphers` reads the range first).
   const {
@@ -176,8 +127,7 @@ export function validateServerOptions(options: UdpServerOptions, named: NamedLim
     throw new ConfigError('cookies', `must be a boolean, got ${described(options.cookies)}`);
   DtlsConnection.server(connectionOptions); // the connection options, now rather than at the first client (uninspected: it is no connection)
   releaseOwnTicketKeys(connectionOptions); // the random ticket keys that check made for its throwaway options: now, not at a garbage collection
-  // idleTimeoutMs (or its other name, idleTimeout) checked by serverOptions (node/dtls/options.ts) as `named`'s were; every
-  // other integer is checked here, against its row in option-names.ts.
+  // idleTimeoutMs was checked by serverOptions (dtls/options.ts); the rest against their option-names.ts rows.
   return {
     ...named,
     handshakes: integerFrom('listen', 'maxHandshakes', options.maxHandshakes),

@@ -1,9 +1,4 @@
-/**
- * Where a listener's session sits: its place in the transport's demux (address key, CIDs, the ClientHello.random that
- * made it, whether it is still handshaking) and in admission and resting (the host it counts against, its handshake
- * keys' end). The session holds it (`DtlsSession.place`); the transport and the listener read and move it. A client's
- * session has one too, never placed.
- */
+/** Where a listener's session sits in the demux (address, CIDs, ClientHello.random), admission and resting. */
 export interface SessionPlace {
   /** `address|port` (it changes when the session migrates). */
   key: string;

@@ -17,11 +17,7 @@ interface UdpHandle {
   close(): void;
 }
 
-/**
- * A client's UDP socket: node:dgram's, with a lookup that answers an IP literal itself (a client's addresses are
- * literals by the time its socket binds and connects); node:dgram's own loads node:dns for it, a fresh client's first
- * handshake paid that too. Names still resolve (dns.lookup).
- */
+/** A client's UDP socket, with a lookup that answers an IP literal itself (node:dgram's loads node:dns for it). */
 export function createClientSocket(type: 'udp4' | 'udp6'): Socket {
   return createSocket({ type, lookup: literalLookup });
 }
@@ -43,23 +39,17 @@ function literalLookup(hostname: string, options: unknown, callback: LookupCallb
 }
 
 /**
- * `socket.bind(port, address, listening)`, without node:dgram's bind where it can: on Node 20 that loads node:cluster
- * and node:child_process at a process's first bind (12 modules, about 0.4 ms of CPU in a process that has node:net, as
- * this one does), which a fresh process's first handshake as a client paid. With the native addon on Linux the socket
- * is made and bound there (native/src/udp-socket.c) and handed to node:dgram as a handle of its own kind, the way
- * node:dgram takes one a cluster primary sends: no cluster loaded, and from then on the same node:dgram socket (its
- * 'listening' event, before this returns; connect, send, receive, close). Without the addon (DTLS13_NATIVE=0), for an
- * address that is not an IP literal, or where any step is refused, node:dgram binds as before and reports its errors as
- * before ('error').
+ * `socket.bind(port, address, listening)`, by the native addon where it can (native/src/udp-socket.c, the handle given
+ * to node:dgram as a cluster primary's would be): Node 20's bind loads node:cluster (about 0.4 ms at the first bind).
+ * Otherwise node:dgram binds and reports errors as before.
  */
 export function bindSocket(socket: Socket, port: number, address: string | undefined, listening: () => void): void {
   if (!bindNatively(socket, port, address, listening)) socket.bind(port, address, listening);
 }
 
 /**
- * A server's `socket` bound by node:dgram (a listener's, a worker's, a worker's fleet link): resolves with it once
- * listening, rejects with the bind's error (`EADDRINUSE`, ...). From then on a send error is the network losing a
- * datagram: an 'error' listener drops it, which would otherwise end the process.
+ * A server's `socket` bound by node:dgram: resolves once listening, rejects with the bind's error. Then a send error is
+ * a lost datagram: an 'error' listener drops it (it would otherwise end the process).
  */
 export function boundSocket(socket: Socket, options: BindOptions): Promise<Socket> {
   return new Promise((resolve, reject) => {

@@ -1,8 +1,6 @@
 /**
- * A hashed timing wheel (Varghese and Lauck): items due at a time, in `slots` buckets of `slotMs` each; an item lands
- * in the bucket of its due time, and a turn of the wheel looks only at the buckets the clock moved past. Checking N
- * idle sessions every second costs what is due, not N; an item due more than one turn ahead is looked at once per turn
- * and left. One entry per item: scheduling an item again moves it.
+ * A hashed timing wheel (Varghese and Lauck): `slots` buckets of `slotMs`; a turn looks only at the buckets the clock
+ * moved past, so checking N sessions costs what is due, not N. Scheduling an item again moves it.
  */
 export class TimingWheel<T> {
   private readonly slotMs: number;
@@ -20,7 +18,6 @@ export class TimingWheel<T> {
     this.cursor = now;
   }
 
-  /** Items scheduled. */
   get size(): number {
     return this.dueAt.size;
   }
@@ -49,10 +46,7 @@ export class TimingWheel<T> {
     if (b?.delete(item) && b.size === 0) this.buckets[i] = undefined;
   }
 
-  /**
-   * Moves the wheel to `now`: every item due at or before it is taken off and given to `fire` (which may schedule it
-   * again).
-   */
+  /** Moves the wheel to `now`: each item due by then goes to `fire` (which may schedule it again). */
   advance(now: number, fire: (item: T) => void): void {
     if (now < this.cursor) return;
     const first = Math.floor(this.cursor / this.slotMs);

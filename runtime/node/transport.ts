@@ -14,19 +14,15 @@ export interface Receiver {
   readonly place: SessionPlace;
 }
 
-/**
- * The sessions of one peer address and port: the current one, and while a restarted client handshakes again (RFC 9147
- * §5.11), its successor.
- */
+/** The sessions of one peer address and port: the current one, and a restarted client's successor (RFC 9147 §5.11). */
 export interface Slot<P extends Receiver = Receiver> {
   primary: P | undefined;
   successor: P | undefined;
 }
 
 /**
- * What a listener does with what the demux does not place: `waiting.hold` takes a datagram of an address before its
- * sessions do (a 0-RTT ClientHello of it waits for the anti-replay store: runtime/node/anti-replay-wait.ts), `unplaced`
- * gets a datagram no session took (a ClientHello to admit, or nothing: `hello` is undefined then).
+ * What a listener does with what the demux does not place: `waiting.hold` takes an address's datagrams first (while its
+ * 0-RTT ClientHello waits for the store), `unplaced` gets those no session took.
  */
 export interface Admitter<P extends Receiver> {
   readonly waiting: { readonly paths: ReadonlyMap<string, unknown>; hold(key: string, d: Uint8Array): boolean };
@@ -41,9 +37,8 @@ export interface Admitter<P extends Receiver> {
 }
 
 /**
- * Takes a datagram elsewhere before the demux sees it (true: taken): a worker's routing by the CID's owner. A function
- * instead of false: the demux places the datagram, then calls it with the session a record of it authenticated at,
- * found by its CID, if one did (a route that follows a peer moves only for that peer's own authenticated records).
+ * A worker's routing by the CID's owner, before the demux (true: taken). A function: the demux places the datagram and
+ * calls it with the session a record of it authenticated at (a route moves only for its peer's own records).
  */
 export type DatagramRoute = (
   datagram: Uint8Array,
@@ -63,14 +58,9 @@ export function cidKey(cid: Uint8Array): string {
 }
 
 /**
- * One socket and its demux: a node:dgram socket (read and written in batches, {@link DatagramIo}) or a
- * `DatagramTransport`'s socket alike. A datagram goes to the session of the connection ID its first record carries (RFC
- * 9146), from whatever address it came (the session checks a new address: RFC 9853 in 1.3, peer-path12.ts in 1.2), else
- * to the sessions of its address and port; what no session takes goes to the listener's {@link Admitter}. The transport
- * keeps both tables true as sessions start, complete, migrate and end; `send` is every session's way out.
- *
- * A client's transport has one session and no admitter ({@link deliverToOne}); a listener's and each worker's of
- * `listenWorkers` hold many.
+ * One socket and its demux: a datagram goes to the session of the CID its first record carries (RFC 9146), whatever
+ * its address, else to the sessions of its address and port, else to the listener's {@link Admitter}. A client's
+ * transport has one session and no admitter ({@link deliverToOne}).
  */
 export class Transport<P extends Receiver = Receiver> {
   private static readonly bySocket = new WeakMap<Socket, Transport>();
@@ -110,10 +100,7 @@ export class Transport<P extends Receiver = Receiver> {
     this.io = DatagramIo.of(socket);
   }
 
-  /**
-   * A listener's: reads every datagram from now on (batched where the platform allows; protected records lent with
-   * `lend`) and places it ({@link receive}), CIDs of `cidLength` bytes; `route` (a worker's) sees each first.
-   */
+  /** A listener's: reads and places every datagram from now on; `route` (a worker's) sees each first. */
   serve(
     admitter: Admitter<P>,
     options: { readonly cidLength: number; readonly lend: boolean; readonly route?: DatagramRoute },
@@ -134,11 +121,7 @@ export class Transport<P extends Receiver = Receiver> {
     );
   }
 
-  /**
-   * A client's: every datagram on the socket from `from()` (the server's address and port; any, with `connected`: the
-   * kernel lets only the server's through, and `from` is not asked) goes to `session`, named by `named.path` (the
-   * client's socket path, read as each datagram comes).
-   */
+  /** A client's: every datagram from `from()` (any, when `connected`) goes to `session`, on path `named.path`. */
   deliverToOne(
     session: Pick<Receiver, 'deliver'>,
     from: () => { readonly address: string; readonly port: number },
@@ -160,9 +143,8 @@ export class Transport<P extends Receiver = Receiver> {
   }
 
   /**
-   * The demux: one datagram, from the socket or (a copy of its own) from another worker or host of a fleet, to the
-   * session of the CID its first record carries, else by its address and port. Returns the session when a
-   * record of it authenticated there after a CID lookup (undefined when none did; an unknown CID is counted).
+   * The demux: one datagram (from the socket or a fleet's link) to the session of its CID, else of its address and
+   * port. Returns the session when a record of it authenticated there after a CID lookup.
    */
   readonly receive = (d: Uint8Array, address: string, port: number, path?: string): P | undefined => {
     // Where its first record carries its CID, as cidAt (written out here: one call less per datagram).
@@ -216,12 +198,10 @@ export class Transport<P extends Receiver = Receiver> {
     return at !== 0 && d.length >= at + this.cidLength && this.cids.has(cidKey(d.subarray(at, at + this.cidLength)));
   }
 
-  /** Connection IDs placed by. */
   get connectionIds(): number {
     return this.cids.size;
   }
 
-  /** The sessions of the address and port `key`. */
   slot(key: string): Slot<P> | undefined {
     return this.slots.get(key);
   }
@@ -241,7 +221,6 @@ export class Transport<P extends Receiver = Receiver> {
     return undefined;
   }
 
-  /** The slot of `key`, made when there is none. */
   slotOf(key: string): Slot<P> {
     let slot = this.slots.get(key);
     if (slot === undefined) {
@@ -251,10 +230,7 @@ export class Transport<P extends Receiver = Receiver> {
     return slot;
   }
 
-  /**
-   * A handshake completed: a successor takes its slot's primary place. Returns the session it replaces (the restarted
-   * client's old one, RFC 9147 §5.11), for the listener to end.
-   */
+  /** A handshake completed: a successor takes its slot; returns the session it replaces, for the listener to end. */
   established(session: P): P | undefined {
     const slot = this.slots.get(session.place.key);
     if (slot?.successor !== session) return undefined;
@@ -280,10 +256,7 @@ export class Transport<P extends Receiver = Receiver> {
     if (this.cids.get(k) === session) this.cids.delete(k);
   }
 
-  /**
-   * The session moved: its address slot follows, so a ClientHello from the old address starts afresh. A session already
-   * at the new address is left alone: the moved one is then found by its CID only.
-   */
+  /** The session moved: its address slot follows unless another session holds it (then its CID alone finds it). */
   migrated(session: P): void {
     this.leaveSlot(session);
     const key = (session.place.key = pathOf(session.remote));
@@ -311,7 +284,6 @@ export class Transport<P extends Receiver = Receiver> {
     if (slot.primary === undefined) this.slots.delete(key);
   }
 
-  /** Every session held. */
   sessions(): P[] {
     const all: P[] = [];
     for (const s of this.slots.values()) {

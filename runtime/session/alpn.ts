@@ -1,10 +1,6 @@
 import { ConfigError, described } from '../config-error.js';
 
-/**
- * Application-Layer Protocol Negotiation (RFC 7301): the client offers protocol names in its order of preference; the
- * server picks one (its own preference first, or its function's answer) and says so in EncryptedExtensions; none in
- * common ends the handshake with no_application_protocol.
- */
+/** ALPN (RFC 7301): the server picks one of the client's protocols (its order, or its function's); none: an alert. */
 
 /** Server `alpn` option: names in preference order, or a function of the offered names and the server name. */
 export type ServerAlpnOption =

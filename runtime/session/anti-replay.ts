@@ -1,20 +1,15 @@
 import { toHex } from '../wire/bytes.js';
 
 /**
- * The 0-RTT anti-replay store (RFC 8446 §8.2, "ClientHello recording"): a server records each ClientHello that carries
- * early data (by its PSK binder, unique per ClientHello) for as long as the freshness check (§8.3) would still accept
- * it, and takes early data only from the first. Servers that share ticket keys must share the store, or one flight of
- * early data could be accepted once per server.
+ * The 0-RTT anti-replay store (RFC 8446 §8.2): each 0-RTT ClientHello's binder is recorded for the freshness window,
+ * early data taken only from the first. Servers sharing ticket keys must share the store.
  */
 export interface AntiReplayStore {
   /** True the first time `key` is seen within `windowMs`; false for a repeat (or when the store cannot tell). */
   admit(key: Uint8Array, windowMs: number): boolean | Promise<boolean>;
   /**
-   * Which memory recorded: bytes that change whenever the store may have forgotten what it recorded (each
-   * MemoryAntiReplay has its own, so a restarted process has another). Tickets carry it, and 0-RTT is taken only from a
-   * ticket issued under the same generation: a flight sent before a restart, to a store that is gone, is never taken
-   * again by the new one. Absent (a store that keeps its records across restarts, or checks them as RedisAntiReplay
-   * does): no such check.
+   * Bytes that change whenever the store may have forgotten its records; tickets carry it, and 0-RTT is taken only
+   * under the same generation, so a restarted store never takes an old flight. Absent: no such check.
    */
   readonly generation?: Uint8Array | undefined;
 }
@@ -35,10 +30,7 @@ export function sameGeneration(issued: Uint8Array, store: { readonly generation?
 /** The generation of a store that has none (a ticket issued with it matches only such a store). */
 export const NO_GENERATION = new Uint8Array(0);
 
-/**
- * The in-memory store: one process. Holds at most `maxEntries` keys; when full it refuses (early data is rejected and
- * the handshake goes on, never accepted twice), and forgets keys whose window has passed.
- */
+/** The in-memory store of one process: at most `maxEntries` keys, refusing when full; keys expire with their window. */
 export class MemoryAntiReplay implements SyncAntiReplay {
   /** Random per store: tickets issued before this store existed (another process, before a restart) take no 0-RTT here. */
   readonly generation: Uint8Array = crypto.getRandomValues(new Uint8Array(16));

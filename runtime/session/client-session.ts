@@ -4,11 +4,7 @@ import { Reader } from '../wire/reader.js';
 import { Writer } from '../wire/writer.js';
 import { readWallTime, writeWallTime } from './wall-time.js';
 
-/**
- * What a client keeps of a NewSessionTicket to resume with it later (RFC 8446 §4.6.1): the opaque ticket, the PSK it
- * stands for, and what the obfuscated_ticket_age and the server's checks need. Bound to the server name the original
- * handshake authenticated.
- */
+/** What a client keeps of a NewSessionTicket to resume (RFC 8446 §4.6.1), bound to the authenticated server name. */
 export interface ResumptionTicket {
   readonly suite: SupportedCipherSuite;
   /** The name (or address) the original handshake authenticated; undefined when no name was checked. */

@@ -10,10 +10,8 @@ export interface RedisAntiReplayClient {
 export type RedisSetClient = RedisAntiReplayClient;
 
 /**
- * One script, run atomically by Redis: the store's epoch is `<run_id> <ms>` (Redis's run_id changes with every start;
- * the time is Redis's own clock). An epoch that is missing (a new or flushed store) or of another run (a restart, a
- * failover, a snapshot loaded) is set anew and the ClientHello refused; so is any ClientHello within `windowMs` of the
- * epoch, when a copy may have been taken before it and forgotten. Then the first SET NX of the binder wins.
+ * One atomic script: an epoch (`<run_id> <ms>`) missing or of another run is set anew and the ClientHello refused, as
+ * is any within `windowMs` of it; then the first SET NX of the binder wins.
  */
 const SCRIPT = `
 local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)')
@@ -31,13 +29,7 @@ if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then return 1 end
 return 0
 `;
 
-/**
- * `prefix` as a Redis Cluster hash tag: the script reads the epoch key and writes a binder's key in one call, and a
- * cluster refuses a script whose keys hash to different slots (CROSSSLOT). A prefix that holds a tag of its own (`{…}`,
- * not empty) is kept; any other is wrapped whole, so `dtls13:0rtt:` makes `{dtls13:0rtt:}epoch` and
- * `{dtls13:0rtt:}<binder>`, all in the slot of `dtls13:0rtt:`. One store is then one slot of the cluster, on one
- * primary: the epoch check (that node's run ID) is that node's, as it must be.
- */
+/** `prefix` as a Redis Cluster hash tag (`{dtls13:0rtt:}`), so the script's keys share one slot (no CROSSSLOT). */
 export function clusterTagged(prefix: string): string {
   return /\{[^}]+\}/.test(prefix) ? prefix : `{${prefix}}`;
 }
@@ -47,10 +39,8 @@ export function clusterTagged(prefix: string): string {
  * window` succeeds for the first ClientHello only, atomically across servers, and expires with the freshness window. A
  * Redis error refuses early data (the handshake goes on).
  *
- * A store that lost what it recorded must not take a flight it took before: Redis restarted without persistence (or
- * with a snapshot older than its last writes), flushed, or failed over. The store keeps an epoch, `<prefix>epoch` =
- * `<run_id> <ms>`, and refuses every ClientHello for one freshness window (20 s) after the epoch is set: after a
- * restart, and after a new Redis starts serving (docs/security/zero-rtt.md).
+ * A store that lost its records (restart, flush, failover) must not take a flight twice: it refuses every ClientHello
+ * for one freshness window (20 s) after its epoch, `<run_id> <ms>`, is set (docs/security/zero-rtt.md).
  */
 export class RedisAntiReplay implements AntiReplayStore {
   private readonly client: RedisAntiReplayClient;
@@ -62,7 +52,6 @@ export class RedisAntiReplay implements AntiReplayStore {
     this.prefix = clusterTagged(prefix);
   }
 
-  /** The key holding the store's epoch. */
   get epochKey(): string {
     return `${this.prefix}epoch`;
   }

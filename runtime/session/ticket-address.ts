@@ -2,16 +2,9 @@ import { parseIpAddress } from '../pki/ip-address.js';
 import { bytesEqual } from '../wire/bytes.js';
 
 /**
- * The client address a resumption ticket is bound to (RFC 9147 §5.1: a server may skip the cookie exchange on
- * resumption only "if the client's address matches one associated with the PSK"). The server records, inside the sealed
- * ticket, the address the handshake that issued it came from, and takes 0-RTT early data (which skips the cookie) only
- * from that address.
- *
- * The binding is the whole IP address: 4 bytes for IPv4, 16 for IPv6, an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, a
- * dual-stack socket's view of an IPv4 client) as its IPv4 address, and a zone (`%eth0`) ignored. No prefix: a forger in
- * the same /64 or NAT pool could otherwise aim the server's answer at a neighbour. A client whose address changed (a
- * new privacy address, another network) still resumes, after one cookie round trip and without early data. An empty
- * binding (a ticket from before this field, or a sans-I/O connection told no address) matches only another empty one.
+ * The client address a ticket is bound to: 0-RTT (which skips the cookie) is taken only from it (RFC 9147 §5.1). The
+ * whole address (IPv4-mapped as IPv4, zone ignored), no prefix: a forger in the same /64 could aim answers at a
+ * neighbour. An empty binding matches only another empty one.
  */
 export type TicketAddress = Uint8Array;
 

@@ -7,12 +7,7 @@ import type { TicketAddress } from './ticket-address.js';
 import type { TicketKeys } from './ticket-keys.js';
 import { readWallTime, writeWallTime } from './wall-time.js';
 
-/**
- * What a server needs to resume a session, carried inside its own sealed ticket (RFC 8446 §4.6.1 leaves the ticket's
- * contents to the server): the suite, the resumption PSK, when and for how long it was issued, its ticket_age_add, what
- * the original handshake established, and the client address it came from (see ticket-address.ts), and what the issuing
- * server granted (runtime/connection/ticket-grant.ts).
- */
+/** What a server needs to resume a session, sealed in its own ticket (RFC 8446 §4.6.1 leaves the contents to it). */
 export interface TicketContents {
   readonly suite: SupportedCipherSuite;
   readonly psk: Uint8Array;
@@ -51,10 +46,7 @@ export function encodeTicketContents(t: TicketContents): Uint8Array {
   return w.finish().slice();
 }
 
-/**
- * The ticket of `t` sealed under `keys`, the contents never copied out of the scratch writer (a server issues one per
- * handshake); the scratch's copy of the resumption PSK is zeroed once sealed.
- */
+/** The ticket of `t` sealed under `keys` from the scratch writer, whose copy of the PSK is then zeroed. */
 export function sealTicketContents(keys: TicketKeys, t: TicketContents): Uint8Array {
   const w = scratchWriter('TicketContents');
   writeTicketContents(w, t);

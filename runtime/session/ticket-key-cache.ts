@@ -7,11 +7,8 @@ const given = new WeakMap<object, TicketKeys>();
 const ownKeys = new WeakMap<object, TicketKeys>();
 
 /**
- * The ticket keys of a server's options, imported once per option object (a server resolves its options for every
- * connection). Without the option: random keys of that server's own, made once per `owner` (its options object: a UDP
- * listener's, or the one DtlsConnection.server is given for every connection), so its tickets resume at that server and
- * nowhere else (docs/security/tickets.md). There is no process-wide default: two listeners of one process that should
- * resume each other's tickets share `ticketKeys`.
+ * The ticket keys of a server's options, imported once per option object; without the option, random keys per `owner`,
+ * so its tickets resume there only (docs/security/tickets.md). No process-wide default.
  */
 export function ticketKeysFor(
   provider: CryptoProvider,
@@ -28,11 +25,7 @@ export function ticketKeysFor(
   return keys;
 }
 
-/**
- * Rotates the keys of every server whose `ticketKeys` option is the object `option` (listen's `ticketKeyFile` with
- * workers): tickets are sealed with the first of `keys` from now on and opened with any. False when no server was made
- * with that option object.
- */
+/** Rotates the keys of every server whose `ticketKeys` is `option` (the first seals, any opens); false for none. */
 export function rotateTicketKeys(option: object, keys: Uint8Array | readonly Uint8Array[]): boolean {
   const ring = given.get(option);
   ring?.replace(keys);

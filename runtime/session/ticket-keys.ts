@@ -19,9 +19,8 @@ interface RingKey {
  *
  *   ticket = key_id (4) || nonce (12) || AES-256-GCM(key, nonce, aad = key_id, contents)
  *
- * key_id is the first 4 bytes of SHA-256(key). The first key seals; every key opens, so a rotation puts the new key
- * first and keeps the previous one until its tickets have expired. A ticket that is garbled, foreign or sealed under a
- * retired key does not open: the server falls back to a full handshake.
+ * key_id is the first 4 bytes of SHA-256(key). The first key seals, every key opens; a ticket that does not open means
+ * a full handshake.
  */
 export class TicketKeys {
   private keys: readonly RingKey[];
@@ -32,10 +31,7 @@ export class TicketKeys {
     this.keys = keys;
   }
 
-  /**
-   * From the `ticketKeys` option: one Uint8Array of 32 × N bytes (N keys, the first current), or an array of 32-byte
-   * keys. Throws ConfigError.
-   */
+  /** From `ticketKeys`: 32 × N bytes (the first key current) or an array of 32-byte keys. Throws ConfigError. */
   static from(provider: CryptoProvider, option: Uint8Array | readonly Uint8Array[]): TicketKeys {
     const list = option instanceof Uint8Array ? split(option) : option;
     if (!Array.isArray(list) || list.length === 0)

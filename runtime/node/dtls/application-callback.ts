@@ -1,8 +1,4 @@
-/**
- * A session's application callbacks (`onmessage`, `onhandshake`, ...): what one throws, or a promise it returns rejects
- * with, ends the session with internal_error (`DtlsSession.callHandler`, which calls them itself so the receive stack
- * stays short); `onkeylog` and `onerror` never end it.
- */
+/** A session's application callbacks: a throw ends the session (`DtlsSession.callHandler`), but not `onkeylog`'s. */
 
 /** The session's callbacks whose exceptions end it. */
 export type SessionCallbackName = 'onmessage' | 'onhandshake' | 'onticket' | 'onmigrate' | 'onclientcertificate';
@@ -12,10 +8,7 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
-/**
- * Calls an application handler whose exception must not end the session (`onkeylog`, `onerror`): what it throws is
- * thrown again in a microtask, as from any Node event handler, never into the caller.
- */
+/** Calls `onkeylog` or `onerror`: a throw is thrown again in a microtask, as from any Node event handler. */
 export function callUnguarded(call: () => void): void {
   try {
     call();

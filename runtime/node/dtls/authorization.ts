@@ -1,7 +1,6 @@
 /**
- * `rejectUnauthorized: false` on a client, as node:dtls defines it: the server's chain and name are still checked, the
- * handshake completes whatever the result, and the result is kept for `session.authorized` and
- * `session.authorizationError`.
+ * `rejectUnauthorized: false` on a client: the chain and name are still checked, the handshake completes anyway, and
+ * the result is kept for `session.authorized` and `session.authorizationError`.
  */
 import { X509Certificate } from 'node:crypto';
 import type { CertificateAlert } from '../../pki/certificate-failure.js';
@@ -29,11 +28,7 @@ export interface AuthorizationRecord {
   error: string | null | undefined;
 }
 
-/**
- * A verifier that checks the chain against `trustAnchors` and `hostname`, records the outcome, and lets the handshake
- * go on with the leaf's key (CertificateVerify still proves the peer holds it). A leaf that cannot be parsed at all
- * still fails the handshake: there is no key to go on with.
- */
+/** A verifier that records the chain's and name's outcome and goes on (CertificateVerify still proves the key). */
 export function lenientVerifier(
   trustAnchors: readonly Uint8Array[],
   hostname: string | undefined,

@@ -1,7 +1,4 @@
-/**
- * `ciphers`, node:tls's OpenSSL cipher string, read into the TLS 1.3 and DTLS 1.2 suite lists of connect and listen
- * (options.ts).
- */
+/** `ciphers`, node:tls's OpenSSL cipher string, read into the TLS 1.3 and DTLS 1.2 suite lists. */
 import { ConfigError, described } from '../../config-error.js';
 import type { SupportedCipherSuite } from '../../crypto/suites.js';
 import type { ConnectionOptions } from '../../dtls/connection.js';
@@ -25,12 +22,9 @@ export interface CipherChoice {
 }
 
 /**
- * `ciphers`, an OpenSSL cipher string: its TLS 1.3 names in order (as node:tls takes them) become `cipherSuites`, its
- * (D)TLS 1.2 suite names (OpenSSL's, `ECDHE-ECDSA-AES128-GCM-SHA256`, or IANA's) the 1.2 suites, in order. OpenSSL
- * keywords and operators (`HIGH`, `!aNULL`, `@SECLEVEL=0`, `ECDHE+AESGCM`) select nothing here and are skipped. A
- * ConfigError: a suite name dtls13 does not know, a string that names no suite, one that names only 1.2 suites while
- * the range enables 1.3 (the 1.3 suites would not be what was asked for), or `ciphers` beside `cipherSuites`. Names of
- * one version leave the other version's suites at their defaults.
+ * `ciphers`: its TLS 1.3 names become `cipherSuites`, its 1.2 names (OpenSSL's or IANA's) the 1.2 suites, in order;
+ * keywords (`HIGH`, `!aNULL`) are skipped. A ConfigError: an unknown name, no suite, only 1.2 suites while 1.3 is
+ * enabled, or beside `cipherSuites`. One version's names leave the other's suites at their defaults.
  */
 export function ciphersOption(
   ciphers: unknown,

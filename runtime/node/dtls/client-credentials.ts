@@ -8,11 +8,9 @@ const CLIENT_CONTEXT_ENTRIES = 16;
 const byContent = new BytesLru<SecureContext>(CLIENT_CONTEXT_ENTRIES);
 
 /**
- * The context `connect` reads from `cert`, `key`, `passphrase` and `ca` (or its `secureContext`), remembered by their
- * content: a client that connects again and again with the same options (a PEM string or Buffer read once) parses the
- * PEM, checks the anchors, and decrypts and checks the key once, not per connection; and the one trust-anchor list it
- * keeps lets the chain verifier made from it (runtime/connection/option-cache.ts) serve every such connection. A
- * context is frozen and a function of that content; options that fail are not remembered and throw again.
+ * The context `connect` reads from `cert`, `key`, `passphrase` and `ca`, remembered by content: a client connecting
+ * again with the same options parses and checks them once, and shares one chain verifier (option-cache.ts). Options
+ * that fail are not remembered.
  */
 export function clientCredentialContext(options: CredentialOptions): SecureContext {
   if (options.secureContext !== undefined) return credentialContext(options);

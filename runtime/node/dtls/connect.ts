@@ -16,7 +16,6 @@ import { localEntry } from '../../pki/raw-public-key.js';
 /** A transport client's datagrams carry no socket path (its transport's socket is never rebound). */
 const UNNAMED = { path: undefined };
 
-/** Where a name resolved to. */
 interface Resolved {
   readonly address: string;
   readonly family: number;
@@ -24,15 +23,11 @@ interface Resolved {
 
 /**
  * Connects to a DTLS server (node:dtls's `connect(host, port, options)`) and returns the session at once; `await
- * session.opened` for the handshake. DTLS 1.3 and 1.2 are offered by default, and the server's choice is taken
- * (`opened` says which); `minVersion` / `maxVersion` narrow it.
+ * session.opened` for the handshake (1.3 or 1.2, the server's choice; `minVersion` / `maxVersion` narrow it).
  *
- * `host` is an IP address or a name, resolved with `dns.lookup` (node:dtls takes literals only); it is also the default
- * `servername`, which the server's certificate must match. The client's UDP socket is connected to the server, so an
- * ICMP port-unreachable (nothing listening there) ends the handshake with the system error `ECONNREFUSED`, as on a
- * connected dgram socket; after the handshake it is not authenticated, and is counted (`stats.icmpUnreachable`) and
- * ignored. Every failure (DNS, ICMP, alert, timeout) rejects `opened` (while pending) and `closed`, and goes to
- * `onerror` when set; none reaches the process. Bad options throw ConfigError now.
+ * `host` is an IP address or a name (`dns.lookup`), the default `servername`. The socket is connected, so an ICMP
+ * port-unreachable ends the handshake with `ECONNREFUSED` (after it, it is only counted). Every failure rejects
+ * `opened` (while pending) and `closed` and goes to `onerror`; bad options throw ConfigError now.
  */
 export function connect(host: string, port: number, options: ConnectOptions = {}): DtlsSession {
   if (typeof host !== 'string')
@@ -74,8 +69,7 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
   const serverName = connectionOptions.serverName;
   session.clientServerName = serverName !== undefined && isIP(serverName) === 0 ? serverName : undefined;
   session.localCertificate = localEntry(connectionOptions);
-  // The handshake and idle deadlines are the connection's own (pollTimeout); the session sleeps until them, and the
-  // session reports them as ERR_DTLS_HANDSHAKE_TIMEOUT and ERR_DTLS_IDLE_TIMEOUT.
+  // The handshake and idle deadlines are the connection's own (pollTimeout); the session sleeps until them.
   const connection = DtlsConnection.client({
     ...connectionOptions,
     ...(cipherSuites12 !== undefined ? { cipherSuites12 } : {}),
@@ -121,8 +115,7 @@ function start(
   const socket = createClientSocket(server.family === 6 ? 'udp6' : 'udp4');
   // The session closes its socket once ended (the current one: `rebind` may have replaced the first).
   session.drive(connection, socket, { address: server.address, port }, { connected: true });
-  // ICMP port-unreachable on the connected socket arrives here as ECONNREFUSED: it ends a handshake, and is counted and
-  // ignored after one (DtlsSession.portUnreachable). Any other socket error ends the session with it.
+  // ECONNREFUSED (ICMP port unreachable) goes to DtlsSession.portUnreachable; any other socket error ends the session.
   const fail = (error: Error): void => {
     if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') session.portUnreachable(error);
     else session.fail(error);
@@ -136,12 +129,7 @@ function start(
   });
 }
 
-/**
- * @internal A client session driving a connection made by the caller, over
- * `socket` (bound or binding) to `server`: connect()'s own road with a
- * transport, for tests that look below connect() (tests/support/udp-client.ts).
- * Closing the session closes the socket.
- */
+/** @internal A client session driving the caller's connection over `socket` (tests/support/udp-client.ts). */
 export function connectOverSocket(
   connection: Connection,
   socket: Socket,
@@ -153,10 +141,7 @@ export function connectOverSocket(
   return session;
 }
 
-/**
- * Drives the connection over a transport's socket: datagrams go to the server's address and port, and only datagrams
- * from there are taken.
- */
+/** Drives the connection over a transport's socket, to and from the server's address and port only. */
 function startOverTransport(
   session: DtlsSession,
   connection: Connection,

@@ -1,16 +1,7 @@
 /**
- * What a server session's application sends in answer to 0-RTT data before the handshake completes: held, in order, and
- * sent when `opened` resolves (after the client's Finished), not as 0.5-RTT data.
- *
- * RFC 8446 §4.6.1 lets a server send application data after its own Finished, before the client's. dtls13 does not:
- * until the client's Finished has verified, the server does not know that the handshake is the client's (a replayed or
- * forged 0-RTT ClientHello is answered all the same), nor, when it asked for one, who the client is; data sent then
- * goes to a peer nobody has authenticated. Holding costs the reply half a round trip and nothing else: the early data
- * came with the ClientHello, and the reply leaves with the first records after the client's Finished.
- *
- * Held at most {@link MAX_HELD_SEND_BYTES} in {@link MAX_HELD_MESSAGES} messages (the limits of a 1.3 client waiting
- * for the server's confirmation, runtime/connection/peer-confirmation.ts); a send past them throws. Each is a copy: the
- * caller may reuse its buffer at once.
+ * A server's answers to 0-RTT data before the handshake completes: held in order (copies) and sent when `opened`
+ * resolves, not as 0.5-RTT data (RFC 8446 §4.6.1 allows it): until the client's Finished verifies, a replayed 0-RTT
+ * ClientHello is answered all the same. Held at most {@link MAX_HELD_SEND_BYTES} in {@link MAX_HELD_MESSAGES} messages.
  */
 import { MAX_HELD_MESSAGES, MAX_HELD_SEND_BYTES } from '../../connection/peer-confirmation.js';
 import { MessageTooLargeError, SessionStateError } from './errors.js';
@@ -45,10 +36,7 @@ export class EarlyReplies {
     return bytes.length;
   }
 
-  /**
-   * The session opened: every held reply goes to `send` (the session's, now open), oldest first. One `send` refuses
-   * (larger than the client's record_size_limit allows, say) goes to its callback; the others go on.
-   */
+  /** The session opened: every held reply goes to `send`, oldest first; one refused goes to its callback. */
   sendAll(send: (bytes: Uint8Array, callback: SendCallback | undefined) => void): void {
     for (const { bytes, callback } of this.takeAll()) {
       try {
@@ -60,11 +48,7 @@ export class EarlyReplies {
     }
   }
 
-  /**
-   * The session ended before it opened: held replies were never sent, and their callbacks get `error()` (or say so),
-   * each in a microtask of its own, as in {@link sendAll}: the session's teardown calls this, and what an application
-   * callback throws must not cut it short (the listener would keep the session, `closed` would never settle).
-   */
+  /** The session ended before it opened: each held reply's callback gets `error()` in a microtask of its own. */
   ended(error: (() => Error) | undefined): void {
     const unsent = this.takeAll();
     if (unsent.length === 0) return;

@@ -1,9 +1,6 @@
 /**
- * `extendedMasterSecret` of `connect` and `listen` (DTLS 1.2 only; RFC 7627). 'required' (the default) refuses a 1.2
- * peer that does not do the extension with handshake_failure: without it the master secret is not bound to the
- * handshake, and a man in the middle can make two sessions share one (the triple-handshake attack, RFC 7627 §1).
- * 'preferred' offers and answers it and goes on without it, for peers that never offer it (werift-dtls's default
- * client); such a session is never resumed (§5.3, §5.4: only sessions with it are kept).
+ * `extendedMasterSecret` (DTLS 1.2, RFC 7627): 'required' (default) refuses a peer without it (the triple-handshake
+ * attack, §1); 'preferred' goes on without it, never resuming such a session (§5.3, §5.4).
  */
 import { ConfigError, described } from '../../config-error.js';
 

@@ -1,9 +1,6 @@
 /**
- * Every `code` an error handed to the application can carry (`onerror`, `opened` and `closed` rejections,
- * `listener.onhandshakeerror`), as one closed union, {@link DtlsErrorCode}: the editor completes it, and comparing
- * `error.code` with a string outside it (a misspelling) is a compile error. Node's system errors are passed on as Node
- * raised them: every libuv error name (`util.getSystemErrorMap()`) and every `node:dns` error code are in it
- * (tests/api/error-codes.test.ts checks the lists against the running Node).
+ * Every `code` an error handed to the application can carry, as one closed union, {@link DtlsErrorCode} (a misspelled
+ * comparison does not compile), with every libuv and node:dns code (tests/api/error-codes.test.ts checks them).
  */
 import type { ConfigErrorCode } from '../../config-error.js';
 
@@ -140,9 +137,8 @@ export const DNS_ERROR_CODES = [
 export type SystemErrorCode = (typeof LIBUV_ERROR_CODES)[number] | (typeof DNS_ERROR_CODES)[number];
 
 /**
- * The codes of your own errors that reach `onerror` (a callback's exception, `destroy(error)`'s error, when they carry
- * a `code`, which they keep): add them by declaration merging; each key becomes a member of {@link DtlsErrorCode}. Empty
- * by default.
+ * The codes of your own errors that reach `onerror` (they keep their `code`): add them by declaration merging; each key
+ * becomes a member of {@link DtlsErrorCode}.
  *
  * ```ts
  * declare module 'dtls13' {
@@ -155,10 +151,7 @@ export type SystemErrorCode = (typeof LIBUV_ERROR_CODES)[number] | (typeof DNS_E
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the application's declaration merging
 export interface DtlsApplicationErrorCodes {}
 
-/**
- * Every `code` of an error the library hands the application: the library's own, a ConfigError's, a Node system
- * error's, and your own named in {@link DtlsApplicationErrorCodes}.
- */
+/** Every `code` of an error handed over: ours, ConfigError's, Node's, and {@link DtlsApplicationErrorCodes}. */
 export type DtlsErrorCode =
   | SessionErrorCode
   /** `close()` or `destroy()` before the handshake completed (`opened` rejects with a SessionStateError). */

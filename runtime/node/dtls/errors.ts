@@ -1,9 +1,4 @@
-/**
- * The errors of the node:dtls-shaped API. Each has a `code`, as Node's own errors do, so callers can branch on
- * `error.code` without parsing messages. System errors (a DNS `ENOTFOUND`, an ICMP `ECONNREFUSED`) are passed on as
- * Node raised them, with their own `code`, `errno` and `syscall`. Every code is a member of one closed union,
- * {@link DtlsErrorCode} (error-codes.ts).
- */
+/** The errors of the node:dtls-shaped API, each with a `code` of {@link DtlsErrorCode}; system errors as Node's. */
 import type { DtlsErrorCode, SessionErrorCode } from './error-codes.js';
 
 export type { DtlsApplicationErrorCodes, DtlsErrorCode, SessionErrorCode, SystemErrorCode } from './error-codes.js';
@@ -23,10 +18,7 @@ export class MessageTooLargeError extends RangeError {
   }
 }
 
-/**
- * A bad argument of a session's method, as Node's own: a TypeError with `code` `ERR_INVALID_ARG_TYPE`, or a RangeError
- * with `ERR_OUT_OF_RANGE`, with Node's wording.
- */
+/** A bad argument of a session method, as Node's: TypeError `ERR_INVALID_ARG_TYPE` or RangeError `ERR_OUT_OF_RANGE`. */
 export function argumentError(
   code: 'ERR_INVALID_ARG_TYPE' | 'ERR_OUT_OF_RANGE',
   message: string,
@@ -75,11 +67,7 @@ export interface DtlsError extends Error {
   readonly alert?: string | undefined;
 }
 
-/**
- * The error as `onerror` gets it: `error` itself, with a `code` when it had none (`fallback`: what kind of error it
- * is). Errors of the application's own (a callback's exception, `destroy(error)`'s) are handed over as they are, not
- * wrapped (as node:dtls does), so the code is added to them.
- */
+/** The application's own error as `onerror` gets it, not wrapped (as node:dtls), `fallback` its `code` if none. */
 export function withCode(error: Error, fallback: 'ERR_DTLS_CALLBACK' | 'ERR_DTLS_DESTROYED'): DtlsError {
   const code = (error as { code?: unknown }).code;
   if (typeof code !== 'string') {

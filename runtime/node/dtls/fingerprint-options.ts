@@ -1,8 +1,6 @@
 /**
- * The `fingerprint` option of `connect` and `listen` (WebRTC's way of authenticating a DTLS peer, RFC 8122 §5 / RFC
- * 8842 §5): the peer's certificate is checked against the fingerprints in the handshake, in place of `ca` and the name,
- * so a self-signed certificate passes when it hashes to one of them and the handshake fails with bad_certificate when
- * it does not. A server given it asks every client for a certificate and requires one.
+ * The `fingerprint` option (WebRTC, RFC 8122 §5): the peer's certificate must hash to one of them, in place of `ca` and
+ * the name (else bad_certificate); a server given it requires a client certificate.
  */
 import { ConfigError } from '../../config-error.js';
 import { fingerprintOption, fingerprintVerifier } from '../../pki/fingerprint.js';

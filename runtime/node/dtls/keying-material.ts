@@ -1,8 +1,4 @@
-/**
- * `session.exportKeyingMaterial(length, label, context)`'s arguments, checked as node:dtls checks them, with Node's
- * errors and wording: a `length` that is no number, a `label` that is no string or a `context` that is no Buffer,
- * TypedArray or DataView is `ERR_INVALID_ARG_TYPE`; a `length` outside 1..`most` is `ERR_OUT_OF_RANGE`.
- */
+/** `exportKeyingMaterial`'s arguments, checked with node:dtls's errors (`ERR_INVALID_ARG_TYPE`, `ERR_OUT_OF_RANGE`). */
 import { described } from '../../config-error.js';
 import { argumentError } from './errors.js';
 

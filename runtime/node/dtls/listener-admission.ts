@@ -58,18 +58,13 @@ export interface ListenerUdpOptions {
 const REFUSE_EARLY_DATA = { admit: (): boolean => false };
 
 /**
- * The serving part of a listener (DtlsListener, listener.ts, is the class; this is its base): a DTLS server (1.3, or 1.2
- * when a ClientHello offers no 1.3: DtlsConnection chooses from the first ClientHello) on one UDP socket's transport,
- * with its admission, cookie exchange and resting sessions: a session per client address and port, made when that
- * client's ClientHello (with a valid cookie, when cookies are on) arrives, within global and per-host limits.
+ * The serving part of a listener (DtlsListener's base): a DTLS 1.3/1.2 server on one UDP socket with its admission,
+ * cookie exchange and resting sessions, a session per client address and port within global and per-host limits.
  *
  * A client that restarts on the same address and port (RFC 9147 §5.11) starts a second connection beside the first;
- * while both exist every datagram from that address goes to both, and each drops what does not authenticate under its
- * own keys. When the new one completes its handshake, the old one ends with reason `replaced`. ClientHellos are routed
- * by ClientHello.random: a retransmission goes to the connection it started, a new one to the cookie exchange.
+ * both get every datagram from that address, and the old one ends (`replaced`) when the new one completes.
  */
 export abstract class ListenerAdmission implements Omit<SessionListener, 'sessionEnded' | 'callbackFailed'> {
-  /** The socket, once made ({@link bind}). */
   protected udp: Socket | undefined;
   /** Serving: the socket is bound (or was given bound) and every part below is made. */
   protected served = false;
@@ -78,7 +73,6 @@ export abstract class ListenerAdmission implements Omit<SessionListener, 'sessio
   private readonly cidObservers = new Set<ConnectionIdObserver>();
   /** The answer to a ClientHello from a peer without a connection: the version's cookie exchange, or a protocol_version refusal. */
   private responder!: HelloResponder;
-  /** Cookie exchanges on (`cookies`, default true). */
   private cookies!: boolean;
   private limits!: UdpServerLimits;
   private admission!: Admission;
@@ -116,10 +110,7 @@ export abstract class ListenerAdmission implements Omit<SessionListener, 'sessio
   protected abstract makeSession(remote: RemoteAddress): DtlsSession;
   /** The session is driven and placed: the application may have it (`clientRandom`: ClientHello.random in hex, if read). */
   protected abstract accepted(session: DtlsSession, clientRandom: string | undefined): void;
-  /**
-   * The stateless cookie exchange refused a ClientHello with an alert before any session existed (no cipher suite or
-   * group in common, a bad cookie): who, the alert and why (and what an application callback threw, if one did).
-   */
+  /** The stateless cookie exchange refused a ClientHello with an alert before any session existed. */
   protected abstract refused(
     remote: { readonly address: string; readonly port: number },
     alert: string,
@@ -181,10 +172,8 @@ export abstract class ListenerAdmission implements Omit<SessionListener, 'sessio
         ? undefined
         : new HelloRetryResponder(this.connectionOptions, undefined, undefined, reassembly);
     this.responder = new HelloResponder(this.configs, retry13, reassembly);
-    // Every datagram, read in batches (recvmmsg, UDP GRO) where the platform allows; protected records lent, not copied
-    // (nothing here keeps a datagram: the record layer copies what it hands up, the anti-replay wait what it holds),
-    // unless an onDatagram observer is there to see (and maybe keep) every datagram. `route` (a worker's:
-    // runtime/node/dtls/workers) takes the datagrams another worker or host holds the session of.
+    // Protected records lent, not copied (nothing here keeps a datagram), unless an onDatagram observer may keep one.
+    // `route` (a worker's) takes the datagrams another worker or host holds the session of.
     this.transport.serve(
       {
         waiting: this.storeWait,
@@ -200,10 +189,7 @@ export abstract class ListenerAdmission implements Omit<SessionListener, 'sessio
     socket.on('error', () => {});
   }
 
-  /**
-   * Makes the socket `io.udp` describes (or takes `io.socket`, a transport's or a worker's, used as it is, unbound) and
-   * every part over it, and binds it; resolves once it is listening. `options` and `limits`: listen's, checked.
-   */
+  /** Makes (or takes, `io.socket`) the socket and every part over it, binds it, and resolves once it is listening. */
   protected async bind(
     options: UdpServerOptions,
     limits: UdpServerLimits,
@@ -329,10 +315,7 @@ export abstract class ListenerAdmission implements Omit<SessionListener, 'sessio
     };
   }
 
-  /**
-   * A datagram the transport's demux did not place (no session of its CID, address and port took it): a ClientHello for
-   * a new session (a retransmission of one under way was placed), or nothing.
-   */
+  /** A datagram the transport's demux did not place: a ClientHello for a new session, or nothing. */
   private unplaced(
     d: Uint8Array,
     address: string,
@@ -394,11 +377,8 @@ export abstract class ListenerAdmission implements Omit<SessionListener, 'sessio
   }
 
   /**
-   * A 0-RTT ClientHello from the address its ticket was issued to (ticket and binder verified): asks the anti-replay
-   * store about its binder and, when the store admits it, starts the connection with its early data; the datagrams that
-   * came meanwhile follow. A refusal (a replay), a store that does not answer in time, or caps with no room left: the
-   * cookie exchange instead, so no connection starts at an address that did not answer a cookie or send this
-   * ClientHello first (zero-rtt.md).
+   * A verified 0-RTT ClientHello from its ticket's address: the anti-replay store admits it (the connection starts with
+   * its early data) or not (a replay, no answer in time, caps full: the cookie exchange instead; zero-rtt.md).
    */
   private startAfterStore(
     key: string,
@@ -432,11 +412,7 @@ export abstract class ListenerAdmission implements Omit<SessionListener, 'sessio
     if (outcome?.kind === 'reply') this.reply(outcome, remote.address, remote.port);
   }
 
-  /**
-   * The store asked from inside a connection (a ClientHello that came with a cookie): only a synchronous answer counts.
-   * What it throws fails that handshake (internal_error); a promise is not waited for (the early data is refused), and
-   * its rejection is counted.
-   */
+  /** The store asked from inside a connection: only a synchronous answer counts (a promise refuses the early data). */
   private askStore(key: Uint8Array, windowMs: number): boolean {
     const verdict = callApplication('antiReplay', () => this.store.admit(key, windowMs));
     if (typeof verdict === 'boolean') return verdict;
@@ -456,9 +432,7 @@ export abstract class ListenerAdmission implements Omit<SessionListener, 'sessio
   ): void {
     let connection: DtlsConnection;
     try {
-      // The store's verdict for a 0-RTT ClientHello let in without a cookie; otherwise a synchronous store is asked by
-      // the connection. A store that threw fails the handshake from inside the connection (internal_error, with what it
-      // threw).
+      // The verdict of a 0-RTT ClientHello let in without a cookie; else the connection asks a synchronous store.
       const antiReplay =
         earlyDataAdmitted === undefined
           ? this.askingStore
@@ -535,11 +509,8 @@ export abstract class ListenerAdmission implements Omit<SessionListener, 'sessio
   }
 
   /**
-   * The session moved (after RRC, or RFC 9146 §6 without it): its address slot follows, so a ClientHello from the old
-   * address starts afresh. A session already at the new address is left alone (moving there proves nothing about it,
-   * least of all without RRC): the moved one is then found by its CID only. Its admission count moves to the new host
-   * only when the path was validated (RRC): without RRC any holder of the keys can move a session onto a spoofed
-   * address, which would free its own host's share and fill a victim's.
+   * The session moved: its address slot follows (unless another session holds it). Its admission count moves only
+   * after RRC: without it any key holder could move a session onto a spoofed address and fill a victim host's share.
    */
   private migrated(session: DtlsSession, validated: boolean): void {
     this.tallies.migrations++;

@@ -18,18 +18,14 @@ export interface ListenerStatsSource {
   readonly counts: ListenerCounts;
   /** The UDP server's counts, once it listens. */
   readonly serverStats: UdpServerStats | undefined;
-  /** Sessions open now. */
   readonly openSessions: number;
   /** What its socket delivered and sent, once it listens. */
   readonly datagramCounts: DatagramIo['counts'] | undefined;
 }
 
 /**
- * `listener.stats`: node:dtls's endpoint statistics (`createdAt`, `destroyedAt`, `bytesReceived`, `bytesSent`,
- * `packetsReceived`, `packetsSent`, `serverSessions`, `clientSessions`, `serverBusyCount`, `serverRejectedCount`,
- * `serverRefusedCount`, `isConnected`) and dtls13's own, live: every read is current, the same object for the
- * listener's life. Times are ms since the epoch and counts numbers (node:dtls: bigints). `JSON.stringify` and
- * `util.inspect` show every value as plain data.
+ * `listener.stats`: node:dtls's endpoint statistics and dtls13's own, live (one object for the listener's life). Times
+ * are ms since the epoch, counts numbers (node:dtls: bigints); `JSON.stringify` and `util.inspect` show plain data.
  */
 export class DtlsListenerStats {
   readonly #source: ListenerStatsSource;
@@ -109,19 +105,11 @@ export class DtlsListenerStats {
     const a = this.#server?.antiReplay;
     return a === undefined ? undefined : { ...a };
   }
-  /**
-   * Handshakes that failed here with an alert of ours before a session was handed over or while it was handshaking:
-   * ClientHellos the stateless cookie exchange refused (nothing in common, a bad cookie, an `sni` or `psk` callback
-   * that threw), handshakes a callback failed, and handshakes refused once the session existed (a 1.2 ClientHello
-   * without extended_master_secret or with no suite in common, a client certificate refused).
-   */
+  /** Handshakes that failed here with an alert of ours (the cookie exchange's, a callback's, a handshake's). */
   get handshakeErrors(): number {
     return this.#source.counts.handshakeErrors;
   }
-  /**
-   * Application callbacks that threw or rejected (`sni`, `psk`, the anti-replay store, `onsession`, a session's
-   * `onmessage` or `onhandshake`); each ended its handshake or session with internal_error.
-   */
+  /** Application callbacks that threw or rejected; each ended its handshake or session with internal_error. */
   get callbackErrors(): number {
     return this.#source.counts.callbackErrors;
   }

@@ -27,25 +27,14 @@ export type ListenOptionsFor<H> = H extends SessionHandler ? ListenOptions : Wor
 /** What `listen` returns: a {@link DtlsListener}, or with a module (deprecated) a {@link DtlsWorkerListener}. */
 export type ListenerFor<H> = H extends SessionHandler ? DtlsListener : DtlsWorkerListener;
 
-/**
- * A DTLS server endpoint (1.3, and 1.2 for clients without it) on one UDP socket, as node:dtls's DTLSEndpoint from
- * `listen()`: every peer that passes the stateless cookie exchange becomes a {@link DtlsSession} handed to the
- * callback.
- */
+/** A DTLS 1.3/1.2 server on one UDP socket, node:dtls's DTLSEndpoint: each admitted peer is a {@link DtlsSession}. */
 export class DtlsListener extends ListenerAdmission implements SessionListener {
-  /**
-   * Resolves with the bound address once the socket is listening; rejects with the system error (`code` `'EADDRINUSE'`,
-   * `errno`, `syscall`) when the bind fails. Never unhandled.
-   */
+  /** Resolves with the bound address once listening; rejects with the system error (`EADDRINUSE`). Never unhandled. */
   readonly listening: Promise<SessionAddress>;
   /** Resolves when the endpoint has closed; rejects with the bind error when it never opened. Never unhandled. */
   readonly closed: Promise<void>;
   readonly stats: DtlsListenerStats;
-  /**
-   * Set to be told of handshakes this endpoint refused: ClientHellos refused before any session existed, with the alert
-   * and why ("handshake_failure: no common cipher suite: ..."), and handshakes an application callback (`sni`, `psk`,
-   * the anti-replay store, `onsession`) failed, with what it threw; and who.
-   */
+  /** Set to be told of handshakes refused by the cookie exchange or failed by an application callback, and who. */
   onhandshakeerror: HandshakeErrorHandler | null = null;
   /** @internal */
   readonly counts: ListenerCounts = {
@@ -65,7 +54,6 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
   private bound: SessionAddress | undefined;
   private closing: Promise<void> | undefined;
   private settleClosed!: { resolve: () => void; reject: (e: Error) => void };
-  /** `listen`'s callback: each new session. */
   private readonly onsession: SessionHandler;
 
   /** @internal Use {@link listen}. `adopted`: a bound socket to serve on, and what to take off it first (a worker's). */
@@ -87,15 +75,11 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
       const a = socket.address();
       this.bound = { address: a.address, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4', port: a.port };
     } else if (udp.port !== 0) {
-      // node:dtls's endpoint.address is there once listen() returns: the address asked for, when the port is given (the
-      // bind, asynchronous in node:dgram, may still fail: then `listening` and `closed` reject). With port 0 it is
-      // known once bound.
+      // node:dtls's endpoint.address is there once listen() returns when the port is given (port 0: once bound).
       this.bound = { address: udp.host, family: isIP(udp.host) === 6 ? 'IPv6' : 'IPv4', port: udp.port };
     }
     const io = socket !== undefined ? { socket, ...(adopted !== undefined ? { route: adopted.route } : {}) } : { udp };
-    // Key log lines name their connection by the ClientHello's random: each goes to the `keyLog` option and to its
-    // session's `onkeylog`. None is formatted until the option is given or a session had `onkeylog` set in `onsession`:
-    // most servers log no secrets.
+    // Key log lines (named by ClientHello.random) go to `keyLog` and `onkeylog`; none is formatted unless asked.
     const keyLog = options.keyLog;
     const route = (line: string): void => {
       keyLog?.(line);
@@ -116,11 +100,7 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
     });
   }
 
-  /**
-   * The local address, family and port: as soon as `listen` returns when `port` was given (the address asked for; the
-   * system's once bound) or with a `transport` (the address it was made with), else once bound (undefined before: await
-   * `listening`). Undefined again if the bind failed.
-   */
+  /** The local address, family and port: at once when `port` or `transport` was given, else once bound. */
   get address(): SessionAddress | undefined {
     return this.bound;
   }
@@ -130,10 +110,7 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
     return this.counts.destroyedAt !== undefined;
   }
 
-  /**
-   * node:dtls's `endpoint.busy`: while true, the listener starts no new handshake (a new peer's ClientHello is dropped,
-   * silently, and counted in `stats.serverBusyCount`); sessions it has go on. For back-pressure.
-   */
+  /** node:dtls's `endpoint.busy`: while true, new peers' ClientHellos are dropped (`stats.serverBusyCount`). */
   get busy(): boolean {
     return this.busyNow;
   }
@@ -152,10 +129,7 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
     return this.served ? this.udp : undefined;
   }
 
-  /**
-   * @internal A datagram handed to the server as if read from its socket from `address:port` (benches that time the
-   * server's own work per datagram, without the socket's). Dropped before the listener is bound.
-   */
+  /** @internal A datagram handed to the server as if read from its socket (benches); dropped before the bind. */
   receive(datagram: Uint8Array, address: string, port: number): void {
     if (this.served) this.transport.receive(datagram, address, port);
   }
@@ -199,14 +173,12 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
     }
   }
 
-  /** A new connection's session, from `remote`. */
   protected makeSession(remote: RemoteAddress): DtlsSession<DtlsListener> {
     const session = new DtlsSession<DtlsListener>('server', this.mtu, remote, undefined, this);
     session.localCertificate = this.localCertificate;
     return session;
   }
 
-  /** A session is driven and placed: to the application's `onsession`. */
   protected accepted(session: DtlsSession<DtlsListener>, clientRandom: string | undefined): void {
     const onsession = this.onsession;
     this.counts.serverSessions++;
@@ -235,12 +207,7 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
     if (session?.onkeylog) session.keylog(line);
   }
 
-  /**
-   * @internal A session of this endpoint ended because an application
-   * callback threw (`sni` or `psk` after the cookie exchange, the anti-replay
-   * store, `onsession`, `onmessage`): counted; a handshake it failed is
-   * reported to `onhandshakeerror` too (the session's `onerror` has it as well).
-   */
+  /** @internal An application callback ended a session: counted, and a failed handshake told to `onhandshakeerror`. */
   callbackFailed(error: Error, session: DtlsSession, duringHandshake: boolean): void {
     this.counts.callbackErrors++;
     if (duringHandshake) {
@@ -254,10 +221,8 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
   }
 
   /**
-   * @internal Each event of a session but application data. A fatal alert of ours while it is handshaking, neither for
-   * a callback's throw (`callbackFailed` counts those) nor for `handshakeTimeout` (`handshakeTimeouts`): a handshake
-   * refused once its session existed (a 1.2 ClientHello without extended_master_secret or with no suite in common, a
-   * client certificate refused), counted as the cookie exchange's refusals are; the session's `onerror` has the error.
+   * @internal Each event of a session but application data: a fatal alert of ours while handshaking (not a callback's
+   * nor a timeout's) counts as a refused handshake, as the cookie exchange's refusals do.
    */
   override sessionEvent(session: DtlsSession, e: ConnectionEvent): void {
     super.sessionEvent(session, e);
@@ -266,7 +231,6 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
     if (c?.failure?.callbackError === undefined && c?.expired === undefined) this.counts.handshakeErrors++;
   }
 
-  /** A ClientHello the cookie exchange refused with an alert (or an application callback's throw): counted and reported. */
   protected refused(
     remote: { readonly address: string; readonly port: number },
     alert: string,
@@ -299,18 +263,11 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
 }
 
 /**
- * Starts a DTLS 1.3 server (node:dtls's `listen(callback, options)`): binds `options.host:options.port` and hands
- * `onsession` each new session, before its handshake completes (await `session.opened`). Options are checked now (a
- * ConfigError names the one that is wrong); the bind is asynchronous: `endpoint.listening` resolves with the address or
- * rejects with the system error.
+ * Starts a DTLS server (node:dtls's `listen(callback, options)`): hands `onsession` each new session before its
+ * handshake completes (await `session.opened`). Options are checked now; `endpoint.listening` settles with the bind.
+ * Deprecated: `listen(module, { workers })`, which calls `listenWorkers` (`dtls13/workers`).
  *
- * The server on several event loops is `listenWorkers(module, options)` from `dtls13/workers`. Deprecated
- * (CHANGELOG.md, kept for one minor version): `listen(module, { workers })`, a module in place of the callback, which
- * calls `listenWorkers`.
- *
- * One signature, not two overloads: a misspelled option is then reported by TypeScript as that option ("'maxSesions'
- * does not exist in type 'ListenOptions'. Did you mean to write 'maxSessions'?"), not as the other overload's first
- * argument.
+ * One signature, not two overloads, so TypeScript names a misspelled option rather than the other overload.
  */
 export function listen<H extends SessionHandler | string | URL>(
   onsession: H,
@@ -333,10 +290,7 @@ export function listen(
   return new DtlsListener(onsession, serverOptions(options));
 }
 
-/**
- * @internal `listen` on a socket a worker thread bound (runtime/node/dtls/workers/worker-main.ts): the server reads and
- * sends on it as on its own (batched, datagrams lent), after `route` has taken what another worker or host holds.
- */
+/** @internal `listen` on a socket a worker thread bound, after `route` has taken what another worker or host holds. */
 export function listenAdopted(
   onsession: (session: DtlsSession<DtlsListener>) => void,
   options: ListenOptions,

@@ -1,17 +1,13 @@
 /**
- * Messages of a session that came before `onmessage` was set, or while a DTLS 1.3 client waits for the server to
- * confirm its handshake: kept in order, at most {@link WAITING_MESSAGES} and {@link WAITING_BYTES} (a peer sending
- * large records must not make a session hold 16 MiB); more are dropped and counted by the session. Made with the first
- * message kept.
+ * Messages that came before `onmessage` was set (or while a 1.3 client awaits confirmation), in order, at most
+ * {@link WAITING_MESSAGES} and {@link WAITING_BYTES}; more are dropped and counted.
  */
 
 import { viewDetached } from '../../wire/message-arena.js';
 
 /**
- * `view`, a message's bytes, as the Buffer `onmessage` gets; undefined when its ArrayBuffer was detached before it was
- * handed over (`messageBuffers: 'batch'`: the application transferred a message's buffer in a callback meanwhile, and
- * this one lay in it). The connection keeps that from happening in `onmessage` (docs/security/buffers.md); should it
- * happen in another callback, the message is counted as dropped instead of throwing out of the library.
+ * `view` as the Buffer `onmessage` gets; undefined when the application detached its ArrayBuffer meanwhile
+ * (`messageBuffers: 'batch'`, docs/security/buffers.md): dropped and counted, not thrown.
  */
 export function handedOver(view: Uint8Array): Buffer | undefined {
   return viewDetached(view) ? undefined : Buffer.from(view.buffer, view.byteOffset, view.byteLength);
@@ -35,11 +31,7 @@ export class MessageInbox {
     return this.messages.length === 0;
   }
 
-  /**
-   * Keeps a message; false when the inbox is full (the message is the caller's to drop and count). A message whose
-   * ArrayBuffer holds more than it (a `messageBuffers: 'batch'` batch, or a record's padding) is kept as a copy, so
-   * that what waits is what WAITING_BYTES counts.
-   */
+  /** Keeps a message (a copy when its ArrayBuffer holds more, so WAITING_BYTES counts true); false when full. */
   hold(data: Buffer, early: boolean): boolean {
     if (this.messages.length >= WAITING_MESSAGES || this.bytes + data.length > WAITING_BYTES) return false;
     this.messages.push({ data: data.buffer.byteLength > data.length ? exactCopy(data) : data, early });

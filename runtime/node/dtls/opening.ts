@@ -1,13 +1,7 @@
 /**
- * When a session's `opened` resolves, and what `send` callbacks wait for while the connection holds data
- * (runtime/connection/peer-confirmation.ts).
- *
- * A DTLS 1.3 client's handshake is done on its side once its Finished is out, but a server that asked for its
- * certificate can still refuse it after that. So a 1.3 client opens at the connection's `handshakeConfirmed` (at once
- * when no certificate was asked for; else the server's ACK of the final flight, or its ticket), then waits a moment for
- * the server's first ticket (`session.resumptionTicket` is read once `opened` resolves, node:dtls's resumption
- * example). A refusal in between rejects `opened` with the alert. Messages from the server before then wait for
- * `opened`; what `send` was given is held by the connection, and its callbacks learn whether it went out.
+ * When a session's `opened` resolves, and what `send` callbacks wait for meanwhile. A 1.3 server may still refuse the
+ * client's certificate after its Finished, so a 1.3 client opens at `handshakeConfirmed`, then waits a moment for the
+ * first ticket (node:dtls's resumption example reads it once `opened` resolves).
  */
 import { SessionStateError } from './errors.js';
 
@@ -29,10 +23,7 @@ export interface OpeningOwner {
 
 type SendCallback = (error: Error | null) => void;
 
-/**
- * One session's way to `opened`: `handshake` (under way), `confirming` (a 1.3 client's handshake is complete, the
- * server's confirmation due), `ticket` (confirmed, waiting a moment for the first ticket), `open`.
- */
+/** One session's way to `opened`: `handshake`, `confirming` (the server's confirmation due), `ticket`, `open`. */
 export class SessionOpening {
   private stage: 'handshake' | 'confirming' | 'ticket' | 'open' = 'handshake';
   private ticketTimer: NodeJS.Timeout | undefined;
@@ -62,10 +53,7 @@ export class SessionOpening {
     this.holding = true;
   }
 
-  /**
-   * The server confirmed the handshake: open now when `waitForTicket` is false, else after the first ticket or as long
-   * again as the handshake took (from `startedAt`, wall-clock ms), within bounds.
-   */
+  /** The server confirmed the handshake: open now, or with `waitForTicket` after the first ticket (bounded wait). */
   confirmed(waitForTicket: boolean, startedAt: number): void {
     const tookMs = Date.now() - startedAt;
     const owner = this.owner;

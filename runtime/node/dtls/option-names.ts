@@ -1,11 +1,7 @@
 /**
- * The one table of the options `listen`, `connect` and `createSecureContext` take. Every name is in it, so that a
- * misspelled or unsupported one is a ConfigError when it is given rather than silently ignored: an option that does
- * not take effect is a setting the caller believes in and does not have (`ciphers` asking for AES-256,
- * `handshakeTimeoutMs` for a shorter hold). An integer option's row holds its range, its default and what 0 stands
- * for ({@link IntegerRow}): {@link integerFrom} checks it from there, and docs/node-dtls.md's figures are read from it
- * (tests/docs/documented-figures.test.ts). The lists are checked against the option types at compile time where those
- * are declared (options.ts, secure-context.ts: {@link ListedExactly}): a new option must be added here.
+ * The one table of the options `listen`, `connect` and `createSecureContext` take, so a misspelled or unsupported one
+ * is a ConfigError, never silently ignored. An integer's row holds its range, default and meaning of 0
+ * ({@link IntegerRow}; docs/node-dtls.md's figures are checked against it). {@link ListedExactly} keeps it complete.
  */
 import { ConfigError, integerOption } from '../../config-error.js';
 import { DATAGRAM_SIZE } from '../../connection/config.js';
@@ -18,10 +14,7 @@ import { nearestName } from '../../near-name.js';
 import { MAX_SERVER_CONNECTIONS } from '../connection-limits.js';
 import { MAX_OWNERS } from '../../cid/cid-owner.js';
 
-/**
- * `Listed` (a table of names) as the type of a table naming exactly the keys of `Options`: assigning a table to it
- * fails to compile for a name it lacks (a missing property) or one that is no option (`'not an option'`).
- */
+/** `Listed` as a table naming exactly the keys of `Options`: a missing or extra name fails to compile. */
 export type ListedExactly<Listed, Options> = {
   readonly [K in keyof Options | keyof Listed]-?: K extends keyof Options
     ? K extends keyof Listed
@@ -206,10 +199,8 @@ export function closestOption(name: string, known: readonly string[]): string | 
 }
 
 /**
- * Throws a ConfigError for `options` that are no object (ERR_INVALID_ARG_TYPE), or (ERR_INVALID_ARG_VALUE) for the
- * first option of `options` that `call` does not take, saying why: one of node:dtls's that dtls13 refuses, one of
- * another call, one under a name of the layer below, or an unknown name (with the closest known one, when one is
- * close). An option whose value is `undefined` is no option.
+ * Throws a ConfigError for `options` that are no object, or for the first option `call` does not take, saying why (and
+ * the closest known name). An option whose value is `undefined` is no option.
  */
 export function checkOptionNames(call: Call, options: unknown): asserts options is object {
   if (typeof options !== 'object' || options === null)
@@ -248,10 +239,7 @@ type IntegerName<Table> = { [K in keyof Table]: Table[K] extends IntegerRow ? K 
 export type ListenIntegerOption = IntegerName<typeof LISTEN_OPTION_NAMES>;
 export type ConnectIntegerOption = IntegerName<typeof CONNECT_OPTION_NAMES>;
 
-/**
- * `value` of the integer option `name` of `call`, checked against its row: its default when undefined, a ConfigError naming the option when it is no integer in the row's range, and `0` as the row's `zero`
- * when it means "no limit".
- */
+/** `value` of the integer option `name` of `call`, checked against its row; its default when undefined. */
 export function integerFrom(call: 'listen', name: ListenIntegerOption, value: unknown): number;
 export function integerFrom(call: 'connect', name: ConnectIntegerOption, value: unknown): number;
 export function integerFrom(call: 'listen' | 'connect', name: string, value: unknown): number {

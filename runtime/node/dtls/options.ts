@@ -1,8 +1,4 @@
-/**
- * The option names of node:dtls (`cert`, `key`, `ca`, `mtu`, `handshakeTimeout`, `maxSessions`, `requestCert`, ...) and
- * their translation to the connection's and the UDP server's own options. Every other option of the connection
- * (`cipherSuites`, `groups`, `psk`, `ticketKeys`, `alpn`, ...) passes through under its own name.
- */
+/** node:dtls's option names translated to the connection's and the UDP server's own; the rest pass through. */
 import { isIP } from 'node:net';
 import { booleanOption, ConfigError, described } from '../../config-error.js';
 import type { ConnectionOptions } from '../../dtls/connection.js';
@@ -62,10 +58,7 @@ type InternalOptions = 'offer12' | 'offer12Session' | 'cipherSuites12' | 'requir
 /** What an `sni` entry holds: a context from `createSecureContext`, or the options to make one (`cert`, `key`, `passphrase`). */
 export type SniCredentials = SecureContext | SecureContextOptions;
 
-/**
- * What a name maps to in `sni`: one identity, or several (an ECDSA and an RSA certificate, say), of which the one the
- * client's signature_algorithms and signature_algorithms_cert fit best is presented.
- */
+/** What a name maps to in `sni`: one identity, or several (ECDSA and RSA): the client's best fit is presented. */
 export type SniEntryCredentials = SniCredentials | readonly SniCredentials[];
 
 /**
@@ -90,34 +83,22 @@ export interface ListenOptions
   readonly host?: string;
   /** Largest datagram sent, in bytes (default 1,200; 256..65,507). Handshake flights are fragmented to it and `send()` is limited by it. */
   readonly mtu?: number;
-  /**
-   * A handshake must complete within this many ms of its first datagram (default 10,000; 0: one hour, the longest), or
-   * the session is dropped and its slot freed; retransmissions and junk datagrams never extend it. 10 s covers a handful
-   * of retransmissions of every flight (1 s, 2 s, 4 s backoff) while bounding how long a stalled peer holds a slot.
-   */
+  /** A handshake must complete within this many ms (default 10,000; 0: one hour), or the session is dropped. */
   readonly handshakeTimeout?: number;
   /** Sessions at most, handshaking or open (default 10,000; 0: no limit). A full endpoint answers new peers with silence. */
   readonly maxSessions?: number;
   /**
-   * Sessions at most from one host, an IPv4 address or an IPv6 /56 by default (`ipv4HostPrefix`, `ipv6HostPrefix`)
-   * (default 100; 0: no limit). With the global default that is 1 % of the table, so filling it takes 100 hosts that
-   * each answered a cookie (addresses an off-path attacker cannot forge), while a NAT with many users behind one address
-   * still gets 100 sessions (raise it for carrier-grade NAT).
+   * Sessions at most from one host, an IPv4 address or an IPv6 /56 by default (default 100, 1 % of the table; 0: no
+   * limit): filling the table takes 100 hosts that answered a cookie. Raise it for carrier-grade NAT.
    */
   readonly maxSessionsPerHost?: number;
-  /**
-   * Serve on this many event loops (worker threads; 'auto': one per core), each with its own SO_REUSEPORT socket on the
-   * port; the first argument of `listen` is then the module exporting the session callback (docs/scale-out.md).
-   */
+  /** Serve on this many worker threads ('auto': one per core); `listen` then takes a module (scale-out.md). */
   readonly workers?: number | 'auto';
   /** With `workers`: this host's number in a fleet (0..255), carried in every CID it issues (runtime/cid/cid-owner.ts; default 0). */
   readonly hostId?: number;
   /** With `workers`: the ticket keys from this file (32-byte keys, hex lines or raw; the current one first), re-read when it changes (docs/scale-out.md). */
   readonly ticketKeyFile?: string;
-  /**
-   * With `workers` and `hostId`: the fleet this host is one of (every host's link address and the fleet's key), so a
-   * record whose CID names another host is forwarded to it and its answers relayed back (docs/scale-out.md).
-   */
+  /** With `workers` and `hostId`: the fleet of hosts records are forwarded between by their CID (docs/scale-out.md). */
   readonly fleet?: FleetOptions;
   /** Set SO_REUSEPORT so several processes share the port (Node 22.12 or 23.1 and later: node:dgram's `reusePort`). */
   readonly reusePort?: boolean;
@@ -126,11 +107,8 @@ export interface ListenOptions
   /** With `requestCert`: refuse clients without a valid certificate (default true); false admits clients that send none. */
   readonly rejectUnauthorized?: boolean;
   /**
-   * node:tls's / OpenSSL's cipher string: the TLS 1.3 suites named in it
-   * (`'TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256'`) and the DTLS 1.2 ones
-   * (`'ECDHE-ECDSA-AES128-GCM-SHA256'`), each in that order of preference; OpenSSL keywords in it are skipped. An
-   * unknown suite name, or a string naming only 1.2 suites while 1.3 is enabled, is a ConfigError. Or give
-   * `cipherSuites` (TLS 1.3).
+   * node:tls's cipher string: the TLS 1.3 and DTLS 1.2 suites named, in that preference
+   * (`'TLS_AES_256_GCM_SHA384:ECDHE-ECDSA-AES128-GCM-SHA256'`); OpenSSL keywords are skipped, unknown names refused.
    */
   readonly ciphers?: string;
   /** Close a session after this many ms without a record that authenticated (default 300,000; 0: never). The same as `idleTimeoutMs`. */
@@ -143,10 +121,7 @@ export interface ListenOptions
   readonly udpSendBufferSize?: number;
   /** IP time-to-live of the datagrams sent, 1..255 (default: the system's). */
   readonly udpTTL?: number;
-  /**
-   * Run over this {@link DatagramTransport} instead of a UDP socket of our own (a WebRTC stack sharing one port among
-   * DTLS, SRTP and STUN); then `host`, `port`, `reusePort`, `ipv6Only` and the `udp*` options must not be given.
-   */
+  /** Run over this {@link DatagramTransport} instead of a UDP socket (WebRTC); then no `host` or `port`. */
   readonly transport?: DatagramTransport;
   /** 'rfc7925': also take what RFC 7925 IoT devices speak (the CCM_8 suites, a plain PSK); profile-option.ts. */
   readonly profile?: ProfileName;
@@ -176,20 +151,13 @@ export interface ConnectOptions
   readonly alpn?: ConnectionOptions['alpn'] | Uint8Array;
   /** The name sent as server_name and checked against the certificate (default: the `host` argument). */
   readonly servername?: string;
-  /**
-   * Refuse a server whose certificate does not chain to `ca` (default: the bundled roots) or does not match
-   * `servername` (default true). False completes the handshake anyway and reports the finding in `session.authorized`
-   * and `session.authorizationError`.
-   */
+  /** Refuse a server whose certificate does not chain to `ca` or match `servername` (default true). */
   readonly rejectUnauthorized?: boolean;
   /** Largest datagram sent, in bytes (default 1,200; 256..65,507). */
   readonly mtu?: number;
   /** The handshake must complete within this many ms (default 30,000; 0: one hour, the longest). */
   readonly handshakeTimeout?: number;
-  /**
-   * End the session when nothing that authenticates has come from the server for this many ms after the handshake
-   * (default 0: never). A dead server is noticed this way, or at once by ICMP (ECONNREFUSED).
-   */
+  /** End the session after this many ms with nothing authentic from the server (default 0: never). */
   readonly idleTimeout?: number;
   /** Local address to bind (default: any, same family as the server's). */
   readonly bindHost?: string;
@@ -529,9 +497,7 @@ const SNI_CONTENT_ENTRIES = 64;
 /** node:dtls's `sni` (contexts or their options, one or a list per name) → the connection's (chains and keys, DER). */
 export function sniOption(sni: ListenSniOption): SniOption {
   if (typeof sni === 'function') {
-    // Remembered by the object returned, and by content for a function that builds a new `{ cert, key }` on every call:
-    // else every ClientHello naming a host, spoofed ones in the cookie exchange included, parses the PEM, decrypts the
-    // key and checks it against the leaf again.
+    // Remembered by object and by content: else every (even spoofed) ClientHello naming a host parses the PEM again.
     const made = new WeakMap<object, ServerCredentials | readonly ServerCredentials[]>();
     const byContent = new BytesLru<ServerCredentials | readonly ServerCredentials[]>(SNI_CONTENT_ENTRIES);
     return (servername: string) => {

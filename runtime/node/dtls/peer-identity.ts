@@ -1,7 +1,4 @@
-/**
- * What a session says of its peer and its keys, from what the handshake settled: the cipher as node:tls names it,
- * whether the peer was authorized and why not, and its connection IDs as Buffers.
- */
+/** What a session says of its peer: the cipher as node:tls names it, its authorization, its CIDs as Buffers. */
 import type { ConnectionIds, VersionFacts } from '../../connection/connection-api.js';
 import type { SessionParameters } from '../../connection/events.js';
 import { protocolOf } from '../../dtls12/negotiated12.js';
@@ -15,9 +12,8 @@ export interface SessionCipher {
 }
 
 /**
- * `session.connectionIds` (RFC 9146): `local` is what the peer's records to us carry, `peer` what ours carry
- * (undefined: a zero-length CID), `spares` the peer's CIDs held for a new path, `rrc` whether address changes are
- * checked (RFC 9853).
+ * `session.connectionIds` (RFC 9146): `local` the peer's records carry, `peer` ours (undefined: zero-length), `spares`
+ * the peer's for a new path, `rrc` whether address changes are checked (RFC 9853).
  */
 export interface SessionConnectionIds {
   readonly local: Buffer | undefined;
@@ -31,11 +27,7 @@ export function cipherOf(n: SessionParameters, facts: VersionFacts): SessionCiph
   return { name: facts.cipherName(n), standardName: n.cipherSuite.toUpperCase(), version: protocolOf(n) };
 }
 
-/**
- * Whether the peer was authenticated by a certificate that verified: a server's client in this handshake (or later,
- * `late`), or in the one that issued the ticket this one resumed; a client's server as the lenient verifier recorded it
- * (`rejectUnauthorized: false`), else by its signature or a resumed certificate session (not an external PSK).
- */
+/** Whether the peer's certificate verified, here or in the handshake whose ticket was resumed (never for a PSK). */
 export function peerAuthorized(
   role: 'client' | 'server',
   p: SessionParameters,

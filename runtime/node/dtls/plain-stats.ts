@@ -1,8 +1,4 @@
-/**
- * Live statistics objects (`session.stats`, `listener.stats`: getters over counters that keep moving) as plain data:
- * every getter of the object's class read now, in declaration order. What `toJSON` returns, so
- * `JSON.stringify(session.stats)` writes the values, not the object's insides, and what `util.inspect` prints.
- */
+/** A live statistics object as plain data: every getter of its class read now, in order (`toJSON`, `util.inspect`). */
 export function plainStats(stats: object): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const prototype = Object.getPrototypeOf(stats) as object;

@@ -1,16 +1,9 @@
 /**
- * `profile: 'rfc7925'` of `connect` and `listen`: what RFC 7925 (the TLS/DTLS profile for the Internet of Things)
- * devices speak, offered and accepted. Its mandatory suites are DTLS 1.2's TLS_PSK_WITH_AES_128_CCM_8 (§4.2, a
- * pre-shared key) and TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8 (§4.4, certificates; secp256r1, §4.4.2), and for DTLS 1.3 the
- * same AEAD, TLS_AES_128_CCM_8_SHA256, with TLS_AES_128_CCM_SHA256. The profile turns on `allowCcm8`, adds those suites
- * to the defaults (a client offers them first, as a device would; a server takes them after its stronger ones), keeps
- * secp256r1 among the groups, and lets a plain PSK handshake in (`pskKeyExchangeModes` psk_ke too: the PSK CCM_8 suite
- * has no (EC)DHE, so no forward secrecy).
+ * `profile: 'rfc7925'`: what RFC 7925 IoT devices speak. It turns on `allowCcm8`, adds the CCM_8 suites (1.2's PSK and
+ * ECDHE_ECDSA ones, §4.2 and §4.4; 1.3's CCM and CCM_8) to the defaults (a client first, a server last), keeps
+ * secp256r1, and lets a plain PSK in (psk_ke: no forward secrecy). What the caller sets itself is kept.
  *
- * A server without the profile does not answer a client that offers only CCM_8: an 8-byte tag lets 2^7 forged records
- * under one key through on average before one is accepted (RFC 9147 §4.5.3), so dtls13 uses it only when asked; the
- * handshake failure says so and names this option. What the caller sets itself (`ciphers`, `cipherSuites`, `groups`,
- * `pskKeyExchangeModes`) is kept as given.
+ * Without it CCM_8 is refused: an 8-byte tag lets a forgery through after about 2^7 tries (RFC 9147 §4.5.3).
  */
 import { ConfigError, described } from '../../config-error.js';
 import type { PskKeyExchangeModeName } from '../../../generated/wire/enums.js';
@@ -35,11 +28,7 @@ interface ProfiledOptions {
 const TLS13_DEFAULT = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
 const TLS13_IOT = ['TLS_AES_128_CCM_8_SHA256', 'TLS_AES_128_CCM_SHA256'];
 
-/**
- * The options `o` means under its `profile`: `o` itself without one; else with `ciphers`, `allowCcm8` and
- * `pskKeyExchangeModes` filled in where not given. A ConfigError names `profile` for an unknown one, or for `allowCcm8:
- * false` or `groups` without secp256r1 beside it.
- */
+/** The options `o` means under its `profile` (`ciphers`, `allowCcm8`, `pskKeyExchangeModes` filled in). */
 export function withProfile<O extends ProfiledOptions>(role: 'client' | 'server', o: O): O {
   if (o.profile === undefined) return o;
   if (o.profile !== 'rfc7925') throw new ConfigError('profile', `must be 'rfc7925', got ${described(o.profile)}`);

@@ -1,9 +1,6 @@
 /**
- * The raw public key options of `connect` and `listen` (RFC 7250): `rawPublicKey: true` presents this end's `key` as
- * its SubjectPublicKeyInfo instead of a certificate (with `cert` as well, the certificate is the fallback for a peer
- * that does not take raw keys), and takes the peer's raw key, checked against `peerPublicKey` (the keys, PEM `PUBLIC
- * KEY` or DER) or `fingerprint` (SDP's form, computed over the SubjectPublicKeyInfo). A server given either asks every
- * client for its key and requires it. Under `profile: 'rfc7925'`, `peerPublicKey` turns `rawPublicKey` on.
+ * The raw public key options (RFC 7250): `rawPublicKey: true` presents `key`'s SubjectPublicKeyInfo (a `cert` as the
+ * fallback) and checks the peer's against `peerPublicKey` or `fingerprint`; a server given either requires one.
  */
 import { booleanOption, ConfigError } from '../../config-error.js';
 import type { RawPublicKeyOption } from '../../connection/raw-public-key-option.js';
@@ -71,11 +68,7 @@ function peerCheck(o: Related): RawPublicKeyVerifier | undefined {
   return undefined;
 }
 
-/**
- * The raw public key setting of `role`, or undefined when it is off. A ConfigError names the option: a `peerPublicKey`
- * that is not a SubjectPublicKeyInfo, a client with nothing to check the server's key against, a server with no `key`,
- * options that do not go with it.
- */
+/** The raw public key setting of `role`, or undefined when off; a ConfigError names a wrong option. */
 export function rawPublicKeyOptions(role: 'client' | 'server', o: Related): RawPublicKeySetting | undefined {
   if (!enabled(o)) return undefined;
   if (o.secureContext !== undefined)

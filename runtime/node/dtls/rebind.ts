@@ -15,10 +15,8 @@ export function localPath(socket: Socket): string {
 }
 
 /**
- * Feeds a client socket's datagrams to the session, named by the socket's path; socket errors end the session only
- * while it is the session's current socket (ICMP on a socket the client left is no news). EMSGSIZE is not an end:
- * Linux reports ICMP fragmentation-needed on a connected socket that way, and it is a path MTU signal (RFC 9147 §4.4):
- * later datagrams are cut smaller.
+ * Feeds a client socket's datagrams to the session; its errors end the session only while it is current. EMSGSIZE
+ * (ICMP fragmentation-needed) cuts later datagrams smaller instead (RFC 9147 §4.4).
  */
 export function attachClientSocket(socket: Socket, session: SessionDriver, fail: (error: Error) => void): void {
   const named = { path: 'unbound' };
@@ -36,9 +34,8 @@ export function attachClientSocket(socket: Socket, session: SessionDriver, fail:
 }
 
 /**
- * Moves a client to a new local UDP port: a new socket, bound and connected to the server (from `address` when given: a
- * new interface address), becomes the session's; the old one stays a moment to answer a path_challenge there with
- * path_drop (RFC 9853 §5.2). Resolves with the new local address.
+ * Moves a client to a new socket (from `address` when given), connected to the server; the old one stays a moment to
+ * answer a path_challenge with path_drop (RFC 9853 §5.2). Resolves with the new local address.
  */
 export function rebindClient(
   session: SessionDriver,

@@ -1,7 +1,6 @@
 /**
- * node:dtls's `createSecureContext`: node:tls's credential options, and `isServer`. A dtls13 context serves a client or
- * a server alike; one made with `isServer` given is held to it, as node:dtls holds every context: a server context
- * (`isServer: true`) passed to `connect`, or a client one (`isServer: false`) passed to `listen`, is a ConfigError.
+ * node:dtls's `createSecureContext`: node:tls's credential options, and `isServer`, which holds a context to one side
+ * (a server context given to `connect`, or a client one to `listen`, is a ConfigError).
  */
 import { booleanOption, ConfigError } from '../../config-error.js';
 import {
@@ -36,9 +35,8 @@ export function checkContextRole(context: unknown, call: 'listen' | 'connect'): 
 }
 
 /**
- * Parses and checks credentials once, as node:dtls's and node:tls's `createSecureContext`. Options that node:dtls keeps
- * on a context (`alpn`, `ciphers`, `sni`, `psk`, `ticketKeys`, ...) are given to `listen` or `connect` here: on a
- * context they are a ConfigError, as is any unknown option.
+ * Parses and checks credentials once, as node:tls's `createSecureContext`. Options node:dtls keeps on a context
+ * (`alpn`, `ciphers`, `sni`, ...) go to `listen` or `connect` here: on a context they are a ConfigError.
  */
 export function createSecureContext(options: DtlsSecureContextOptions = {}): SecureContext {
   checkOptionNames('createSecureContext', options);

@@ -14,15 +14,9 @@ import { SessionRest, type SessionOwnerOf } from './session-rest.js';
 const NOWHERE: RemoteAddress = { address: '', port: 0 };
 
 /**
- * One DTLS connection driven over a real UDP socket, the part of runtime/node/dtls/session.ts's DtlsSession that does
- * it: datagrams from the peer go into the sans-I/O connection ({@link deliver}), its datagrams go out on the socket's
- * transport (the ones of one call together, see DatagramIo), its next deadline is one real timer, and its events are
- * handed out straight from its queue (`pollEvent`) to the owner and then to the session ({@link handle}). Protocol time
- * is `performance.now()` (monotonic milliseconds).
- *
- * Nothing the connection throws (from `receive`, `handleTimeout`, the polls) escapes a socket handler or timer: the
- * session ends with reason `failed`, alert `internal_error` and the thrown error as `cause` ({@link internalError}),
- * and the other sessions on the socket carry on.
+ * One DTLS connection driven over a UDP socket (DtlsSession's base): datagrams in ({@link deliver}), its datagrams out,
+ * one real timer, its events handed to the owner and the session ({@link handle}); time is `performance.now()`.
+ * Nothing the connection throws escapes a socket handler or timer: the session fails with internal_error.
  */
 export abstract class SessionDriver extends SessionRest {
   /** @internal The peer's address: where datagrams go (it changes when a server's session migrates, RFC 9853). */
@@ -49,10 +43,7 @@ export abstract class SessionDriver extends SessionRest {
   protected endedBy: SessionEnding | undefined;
   /** The callback of the sends in flight, made with the first and let go once none is left (an idle session holds none). */
   private onSent: ((error?: Error | null) => void) | undefined;
-  /**
-   * A pump queued for the end of the turn (DtlsSession.send: its record leaves with every other record sent in the same
-   * turn, in one system call where the platform allows).
-   */
+  /** A pump queued for the end of the turn (DtlsSession.send: a turn's records leave in one system call). */
   protected pumpQueued = false;
 
   /** @internal Milliseconds on the monotonic clock the connection runs on. */
@@ -80,10 +71,7 @@ export abstract class SessionDriver extends SessionRest {
   /** The connection ended (a microtask after, as a reaction to a promise would run). */
   protected abstract connectionEnded(): void;
 
-  /**
-   * @internal Drives `connection` over `socket` to `remote`; `client`: the socket is the session's own (closed after the
-   * end) and `connected` to the peer.
-   */
+  /** @internal Drives `connection` over `socket` to `remote`; `client`: the socket is its own and connected. */
   drive(connection: Connection, socket: Socket, remote: RemoteAddress, client?: { readonly connected: boolean }): void {
     this.live = connection;
     this.socket = socket;
@@ -136,11 +124,7 @@ export abstract class SessionDriver extends SessionRest {
     if (this.guard(() => this.current.connect(SessionDriver.now()))) this.pump();
   }
 
-  /**
-   * @internal Hands a datagram from the peer to the connection. `from`: the address it came from, when it may differ
-   * from `remote` (a server routing by connection ID); `path`: a client's own socket path. True when a record of it
-   * authenticated (what may move a route that follows the peer).
-   */
+  /** @internal Hands a datagram (`from`: when routed by CID) to the connection; true if a record authenticated. */
   deliver(datagram: Uint8Array, from?: RemoteAddress, path?: string): boolean {
     if (this.endedBy !== undefined || this.io === undefined) return false;
     const now = performance.now();
@@ -174,11 +158,8 @@ export abstract class SessionDriver extends SessionRest {
   }
 
   /**
-   * @internal Client: our datagrams leave from `socket` now (bound to a new local port, connected to the server); `path`
-   * names it. The old socket stays open until the server shows it knows the new path (an authenticated record arrives on
-   * the new socket) and `graceMs` more: until then the server may still send there (RFC 9853 §5.2), however long the
-   * session idles (at most two old sockets are kept: PeerPaths). The connection uses a spare CID of the server's on the
-   * new path when it has one.
+   * @internal Client: our datagrams leave from `socket` (`path`) now. The old socket stays open until an authenticated
+   * record arrives on the new one and `graceMs` more: the server may still send there (RFC 9853 §5.2).
    */
   moveSocket(socket: Socket, path: string, oldPath: string, graceMs = 2000): void {
     const old = this.socket;
@@ -216,18 +197,12 @@ export abstract class SessionDriver extends SessionRest {
     if (!this.endedBy) this.end('local', undefined, 'closed locally');
   }
 
-  /**
-   * @internal Ends the connection at once without a close_notify (a timeout, the caller giving up, or a listener
-   * replacing it with a restarted client's new session); awaiting callers get `message`.
-   */
+  /** @internal Ends the connection at once without a close_notify; awaiting callers get `message`. */
   abort(reason: 'timeout' | 'local' | 'replaced', message: string): void {
     this.end(reason, undefined, message);
   }
 
-  /**
-   * One callback for every send in flight (not a closure per datagram); a send error is the network's loss, like a
-   * dropped datagram, except EMSGSIZE: the kernel knows the path cannot carry it ({@link pathMtuExceeded}).
-   */
+  /** One callback for every send in flight; a send error is a loss, except EMSGSIZE ({@link pathMtuExceeded}). */
   private sending(count: number): (error?: Error | null) => void {
     this.pendingSends += count;
     return (this.onSent ??= this.sentCallback());
@@ -243,9 +218,8 @@ export abstract class SessionDriver extends SessionRest {
   }
 
   /**
-   * @internal The path cannot carry our datagrams (ICMP fragmentation-needed reported on the connected socket, or a send
-   * refused with EMSGSIZE): from now on at most what every path must carry, 548 bytes over IPv4 (576 − 28) and 1,232
-   * over IPv6 (1,280 − 48), RFC 9147 §4.4. The kernel's own figure is not readable through node:dgram.
+   * @internal The path cannot carry our datagrams (ICMP fragmentation-needed, EMSGSIZE): from now on what every path
+   * carries, 548 bytes over IPv4 and 1,232 over IPv6 (RFC 9147 §4.4); node:dgram does not give the kernel's figure.
    */
   pathMtuExceeded(): void {
     const size = this.remote.address.includes(':') ? IPV6_SAFE_DATAGRAM : IPV4_SAFE_DATAGRAM;
@@ -274,11 +248,8 @@ export abstract class SessionDriver extends SessionRest {
   }
 
   /**
-   * Sends what the connection has to send and re-arms the timer (guarded), then hands the connection's events out
-   * straight from its queue (`pollEvent`, the one event queue between the record layer and the application), each
-   * outside the guard: an exception from application code is the application's, as in any Node event handler. A handler
-   * that calls back in (send, close) pumps again; that inner pump sends but leaves the events to this one, which takes
-   * them in order.
+   * Sends what the connection has to send and re-arms the timer (guarded), then hands out its events outside the
+   * guard (an application's exception is its own); a handler's nested pump sends but leaves the events to this one.
    */
   protected pump(): void {
     this.pumpQueued = false;

@@ -1,7 +1,4 @@
-/**
- * The error a session ends with, from how its connection ended: a deadline of its connection (`handshakeTimeout`,
- * `idleTimeout`), an alert, a restarted client's new session; none for a graceful end.
- */
+/** The error a session ends with, from how its connection ended (a deadline, an alert, a restart); none if graceful. */
 import type { Connection } from '../../connection/connection-api.js';
 import { thrownError } from '../../handshake/callback-error.js';
 import { DtlsSessionError } from './errors.js';
@@ -24,8 +21,8 @@ export function describeFailure(f: { readonly alert: string; readonly message: s
 }
 
 /**
- * How to make the error a session ends with, from how its connection ended (`ending`); undefined for a graceful end. The error is made only when something reads it (`opened`, `closed`, `onerror`,
- * a held send): an Error's stack costs, and most of a server's sessions end by `idleTimeout` with nobody asking why.
+ * How to make the error a session ends with (undefined: a graceful end), made only when read: an Error's stack costs,
+ * and most of a server's sessions end by `idleTimeout` with nobody asking why.
  */
 export function sessionFailure(connection: Connection, ending: SessionEnding): (() => Error) | undefined {
   const expired = connection.expired;

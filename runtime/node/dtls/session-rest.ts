@@ -5,11 +5,8 @@ import type { ConnectionEvent } from '../../connection/events.js';
 import type { FrozenSession } from '../../connection/hibernation.js';
 
 /**
- * A server session's listener (runtime/node/dtls/listener-admission.ts and listener.ts; `S`: the session class, named
- * by a parameter so this file imports nothing of it): one object for all its sessions, each call naming the session.
- * It hears of each event but application data before the session's own handling, of its end, and makes its connection
- * again after hibernation. A client's session has none. Its members are internal: the shipped declarations show none
- * (the listener's are internal too).
+ * A server session's listener (listener-admission.ts; `S`: the session class, a parameter so this file imports none of
+ * it): one object for all its sessions, each call naming one. A client's session has none.
  */
 export interface SessionOwnerOf<S> {
   /** @internal Each event but application data, before the session's own handling. */
@@ -24,20 +21,15 @@ export interface SessionOwnerOf<S> {
   sessionWoke(session: S): void;
   /** @internal Makes a connection again of a session it hibernated (on the configuration it was made with). */
   thaw(session: S, frozen: FrozenSession, now: number): Connection;
-  /**
-   * @internal A datagram for a hibernated session, screened without thawing it (hibernation.ts screenFrozen): the session kept
-   * again, what it dropped counted, when nothing in it is for the session; undefined when it must thaw for it.
-   */
+  /** @internal A datagram screened without a thaw: the session kept again, or undefined: thaw for it. */
   screen(session: S, frozen: FrozenSession, datagram: Uint8Array): FrozenSession | undefined;
   /** @internal A hibernated session was thawed without waking (a call on its connection): it may rest again. */
   sessionThawed(session: S): void;
 }
 
 /**
- * A session at rest: parked (its connection's key contexts freed) when its owner finds it quiet, and hibernated (the
- * connection let go, the session kept as a frozen string) when it is at rest too; thawed when something needs the
- * connection, and woken by an authenticated record. The base of runtime/node/dtls/session.ts's DtlsSession (through
- * session-driver.ts, which hands it datagrams and says whether anything is under way).
+ * A session at rest: parked (key contexts freed) when quiet, hibernated (kept as a frozen string) when also at rest;
+ * thawed when something needs the connection, woken by an authenticated record. The base of DtlsSession.
  */
 export abstract class SessionRest {
   /** The connection while it is not hibernated (undefined too before a client's is made). */
@@ -51,7 +43,6 @@ export abstract class SessionRest {
   private restlessSince: number | undefined;
   /** Parked ({@link park}) and not woken by an authenticated record since. */
   protected parked = false;
-  /** When {@link park} last ran. */
   private parkedAt: number | undefined;
   /** A server session's listener (undefined for a client's: it parks but never hibernates). */
   protected readonly owner: SessionOwnerOf<this> | undefined;
@@ -93,10 +84,7 @@ export abstract class SessionRest {
     return live;
   }
 
-  /**
-   * @internal Parked, not hibernated, and of a kind that may (an owner that thaws, a connection that hibernates): it was
-   * not at rest when parked (a check under way, say), so parking again later may let it go. When it last parked, if so.
-   */
+  /** @internal When a session that could hibernate but was not at rest last parked (parking again may let it go). */
   get hibernationDeferredSince(): number | undefined {
     const live = this.live;
     if (!this.parked || live === undefined || this.owner === undefined || !live.canHibernate) return undefined;
@@ -118,11 +106,7 @@ export abstract class SessionRest {
     return this.restlessSince;
   }
 
-  /**
-   * The connection's stats; a hibernated session's are read from its frozen form, and it stays hibernated. They are
-   * kept until the current job ends: a session's stats read field by field decode its form once, and a hibernated
-   * session polled keeps no stats object between polls (it would outweigh the session).
-   */
+  /** The connection's stats; a hibernated session's decoded from its frozen form and kept only until this job ends. */
   protected get connectionStats(): ConnectionStats | undefined {
     const frozen = this.frozen;
     if (frozen === undefined) return this.live?.stats;
@@ -135,19 +119,13 @@ export abstract class SessionRest {
     return read.stats;
   }
 
-  /**
-   * @internal When the peer last sent a record that authenticated under this connection's keys, else when the session
-   * was made (monotonic ms). Forged, replayed or plaintext datagrams never move it.
-   */
+  /** @internal When the peer last sent an authenticated record, else when the session was made (monotonic ms). */
   get lastAuthenticated(): number {
     if (this.live === undefined) return this.frozenAuthenticated ?? this.createdAt;
     return this.live.lastAuthenticatedReceive ?? this.createdAt;
   }
 
-  /**
-   * @internal The session has gone quiet (its owner decides when): the connection frees its keys' contexts
-   * (DtlsConnection.park). The next authenticated record wakes it, and the owner hears of that (sessionWoke).
-   */
+  /** @internal The session went quiet: the connection frees its key contexts until an authenticated record wakes it. */
   park(now: number): void {
     const live = this.live;
     if (this.isEnded || live === undefined) return;
@@ -157,10 +135,7 @@ export abstract class SessionRest {
     if (this.guard(() => live.park(now))) this.hibernate(live, now);
   }
 
-  /**
-   * After parking, with an owner that can thaw it: a connection at rest (DtlsConnection.hibernate) and a session with
-   * nothing under way is let go, its session kept as a frozen string.
-   */
+  /** After parking: a connection at rest, nothing under way, an owner that thaws: kept as a frozen string. */
   private hibernate(live: Connection, now: number): void {
     if (this.owner === undefined || !live.canHibernate || this.underWay) return;
     let frozen: FrozenSession | undefined;
@@ -172,10 +147,7 @@ export abstract class SessionRest {
     this.rested();
   }
 
-  /**
-   * A datagram at a hibernated session (`frozen`): false when nothing in it is new and authentic for the session
-   * (SessionOwnerOf.screen: it stays hibernated), else true.
-   */
+  /** Whether a datagram at a hibernated session holds anything new and authentic for it (else it stays hibernated). */
   protected thawsFor(frozen: FrozenSession, datagram: Uint8Array): boolean {
     const owner = this.owner;
     if (owner === undefined) return true;

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import type { ConnectionStats } from '../../dtls/connection.js';
 import { plainStats } from './plain-stats.js';
 
-/** What a session counts itself; the rest comes from its connection. */
+/** What a session counts itself (as `session.stats` documents it); the rest comes from its connection. */
 export interface SessionCounters {
   /** When the session was made, `close()` was called, the handshake completed, the session ended (ms since the epoch). */
   createdAt: number;
@@ -13,13 +13,10 @@ export interface SessionCounters {
   messagesReceived: number;
   bytesSent: number;
   bytesReceived: number;
-  /** Messages dropped because no `onmessage` was set and 1,024 messages or 1 MiB were already waiting for one (or, 'batch' mode, detached by the application before being handed over). */
   messagesDropped: number;
-  /** ICMP port unreachable indications on the client's socket after the handshake, ignored (DtlsSession.portUnreachable). */
   icmpUnreachable: number;
 }
 
-/** A new session's counters: made now, nothing counted. */
 export function newSessionCounters(): SessionCounters {
   return {
     createdAt: Date.now(),
@@ -36,9 +33,8 @@ export function newSessionCounters(): SessionCounters {
 }
 
 /**
- * `session.stats`: node:dtls's session statistics, live: every read gives the current value (the same object for the
- * whole session). Times are ms since the epoch and counts are numbers (node:dtls uses bigints). `JSON.stringify` and
- * `util.inspect` show every value as plain data.
+ * `session.stats`: node:dtls's session statistics, live (one object per session). Times are ms since the epoch, counts
+ * numbers (node:dtls: bigints); `JSON.stringify` and `util.inspect` show plain data.
  */
 export class DtlsSessionStats {
   readonly #counters: SessionCounters;
@@ -80,10 +76,7 @@ export class DtlsSessionStats {
   get messagesDropped(): number {
     return this.#counters.messagesDropped;
   }
-  /**
-   * ICMP port unreachable indications (`ECONNREFUSED` on the client's connected socket) after the handshake: not
-   * authenticated, so counted and ignored. Before the handshake completes one ends the session.
-   */
+  /** ICMP port unreachables (`ECONNREFUSED`) after the handshake: not authenticated, so counted and ignored. */
   get icmpUnreachable(): number {
     return this.#counters.icmpUnreachable;
   }

@@ -16,8 +16,5 @@ export interface SessionAddress {
 /** `onmessage`: the data, and whether it came as 0-RTT early data. */
 export type MessageHandler = (data: Buffer, early: boolean) => void;
 
-/**
- * How a session ended (`session.closeReason`): the connection's own reasons, or `replaced`: a listener dropped it because
- * a new handshake from the same address and port completed (the client restarted, RFC 9147 §5.11).
- */
+/** How a session ended (`session.closeReason`); `replaced`: the client restarted on its address (RFC 9147 §5.11). */
 export type SessionCloseReason = Extract<ConnectionEvent, { type: 'closed' }>['reason'] | 'replaced';

@@ -47,40 +47,25 @@ const noop = (): void => {};
 export type SessionListener = SessionOwnerOf<DtlsSession>;
 
 /**
- * One DTLS association (1.3, or 1.2 where negotiated) with one peer, as node:dtls's DTLSSession: `opened` and `closed`
- * promises that always settle, `send`, `close`, `destroy`, `await using`, and the callback properties `onmessage`,
- * `onerror`, `onhandshake`, `onkeylog`. Made by `connect()` (client) or handed to `listen()`'s callback (server), never
- * constructed directly.
+ * One DTLS 1.3 (or 1.2) association with one peer, as node:dtls's DTLSSession: `opened` and `closed` always settle.
+ * Made by `connect()` or handed to `listen()`'s callback, never constructed directly.
  */
 export class DtlsSession<L extends SessionListener = SessionListener> extends SessionDriver implements OpeningOwner {
   readonly role: 'client' | 'server';
   /** The listener that accepted a server session (node:dtls's `session.endpoint`: a DtlsListener, listener.ts); undefined for a client's. */
   readonly listener: L | undefined;
-  /** What `onmessage` holds. */
   private messageHandler: MessageHandler | null = null;
   /** Set to be told why the session failed (the same error `closed` rejects with): `code`, and `alert` when one ended it. */
   onerror: ((error: DtlsError) => void) | null = null;
   /** Set to be told when the handshake completes, with the protocol (`'DTLSv1.3'` or `'DTLSv1.2'`). */
   onhandshake: ((protocol: string) => void) | null = null;
-  /**
-   * Set to receive each secret of this session in the NSS key log format (SSLKEYLOGFILE), for Wireshark; on a server,
-   * set it in `listen`'s callback (the handshake's secrets come after it). Secrets leave the process: debugging only.
-   */
+  /** Set to receive each secret in NSS key log format (SSLKEYLOGFILE; a server's in `onsession`). Debugging only. */
   onkeylog: ((line: string) => void) | null = null;
-  /**
-   * Client: set to be told of each session ticket as it arrives (what `session.resumptionTicket` then returns), as
-   * node:tls's `'session'` event: store it to resume later. It holds a secret.
-   */
+  /** Client: set to be told of each session ticket as it arrives (node:tls's `'session'`); it holds a secret. */
   onticket: ((session: Buffer) => void) | null = null;
-  /**
-   * Server: set to be told the client's answer to `requestClientCertificate()` (post-handshake authentication): its
-   * verified leaf as PEM, or undefined when it sent none. A certificate that fails ends the session instead.
-   */
+  /** Server: the client's answer to `requestClientCertificate()`: its verified leaf as PEM, or undefined for none. */
   onclientcertificate: ((certificate: string | undefined) => void) | null = null;
-  /**
-   * Server, with connection IDs: the client's address changed and the return routability check (RFC 9853) passed;
-   * datagrams go to `to` now. `remoteAddress` is `to` when this runs.
-   */
+  /** Server, with CIDs: the client moved to `to` and the return routability check (RFC 9853) passed. */
   onmigrate: ((from: SessionAddress, to: SessionAddress) => void) | null = null;
   /** @internal Client: moves the session to a new local UDP port (set by `connect`). */
   rebinder: ((address?: string) => Promise<SessionAddress>) | undefined;
@@ -122,7 +107,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
     this.authorization = authorization;
     this.listener = listener;
     this.counters = newSessionCounters();
-    if (role === 'server') this.ticketSettled(undefined);
+    if (role === 'server') this.ticketOutcome.resolve(undefined);
   }
 
   /** Resolves with `{ protocol }` when the handshake completes; rejects if the session ends first. Never unhandled. */
@@ -135,10 +120,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
     return this.closedOutcome.get();
   }
 
-  /**
-   * Client: resolves with the server's first session ticket (what `session.resumptionTicket` then returns), or
-   * undefined if the session ends without one; on a server, undefined at once. Never rejects.
-   */
+  /** Client: resolves with the server's first ticket, or undefined if none came (a server: at once). Never rejects. */
   get ticket(): Promise<Buffer | undefined> {
     return this.ticketOutcome.get();
   }
@@ -149,9 +131,8 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
   }
 
   /**
-   * Set to receive each application message from the peer, as a Buffer; `early` is true for 0-RTT data (RFC 8446 §8: it
-   * may be a replay, act on it only if that is harmless). Messages that came before it was set (1,024 at most) are
-   * handed to it then.
+   * Set to receive each application message as a Buffer; `early`: 0-RTT data (RFC 8446 §8: maybe a replay). Messages
+   * that came before it was set (1,024 at most) are handed to it then.
    */
   get onmessage(): MessageHandler | null {
     return this.messageHandler;
@@ -185,7 +166,6 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
     return this.driven ? this.current : undefined;
   }
 
-  /** The connection's events, as the driver hands them out (session-driver.ts). */
   protected handle(e: ConnectionEvent): void {
     this.eventTap?.(e);
     if (e.type === 'data') {
@@ -203,15 +183,14 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
       else if (data === undefined || !(this.waiting ??= new MessageInbox()).hold(data, early))
         this.counters.messagesDropped++;
     }
-    // At once: data may follow in the same turn (datagrams drained together), and onhandshake comes before it;
-    // onmessage may answer it.
+    // At once: data may follow in the same turn, and onhandshake comes before it.
     else if (e.type === 'handshakeComplete') this.handshakeCompleted(e.parameters);
     else if (e.type === 'sessionTicket') {
       // A session whose server failed verification (rejectUnauthorized: false) hands out no ticket: resuming it would
       // skip the certificate check and report the resumed session authorized.
       if (typeof this.authorization?.error === 'string') return;
       this.latestTicket = Buffer.from(e.session);
-      this.ticketSettled(this.latestTicket);
+      this.ticketOutcome.resolve(this.latestTicket);
       if (this.onticket) this.callHandler('onticket', this.onticket, this.latestTicket);
       if (this.opening.waitingForTicket) this.announceOpen();
     } else if (e.type === 'handshakeConfirmed') {
@@ -236,7 +215,6 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
     }
   }
 
-  /** The connection ended (the driver calls this a microtask after, as a reaction to a promise would run). */
   protected connectionEnded(): void {
     const ending = this.endedBy;
     if (ending === undefined) return;
@@ -255,18 +233,12 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
       this.shut();
       return;
     }
-    // A 1.3 client opens once the server confirmed the handshake (it may still refuse our certificate), and then a
-    // moment for its first ticket (opening.ts). A version that sends no ticket after the handshake (1.2: a client's
-    // session, session-blob12.ts, came as a sessionTicket event just before this one, or there is none) settles it now.
+    // A 1.3 client opens once the server confirmed the handshake, then waits a moment for a ticket (opening.ts);
+    // a version with no ticket after the handshake (1.2: it came just before, or none) settles it now.
     const facts = this.current.versionFacts;
-    if (!facts.ticketsAfterHandshake) this.ticketSettled(undefined);
+    if (!facts.ticketsAfterHandshake) this.ticketOutcome.resolve(undefined);
     if (this.role === 'client' && facts.clientAwaitsConfirmation) this.opening.awaitConfirmation();
     else this.announceOpen();
-  }
-
-  /** Resolves `ticket` (the first call does; the resolving function goes with it). */
-  private ticketSettled(ticket: Buffer | undefined): void {
-    this.ticketOutcome.resolve(ticket);
   }
 
   /** @internal Resolves `opened` and calls `onhandshake` (once; ends a wait for the first ticket), then hands out messages that waited. */
@@ -281,10 +253,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
     if (this.waiting !== undefined && !this.waiting.empty) this.onmessage = this.messageHandler; // what came while confirming
   }
 
-  /**
-   * Calls an application handler. What it throws, or a promise it returns rejects with, ends the session with
-   * internal_error; `closed` rejects with that error and `onerror` receives it (never the process).
-   */
+  /** Calls an application handler; a throw or rejection ends the session with internal_error (never the process). */
   private callHandler<A extends unknown[]>(
     name: SessionCallbackName,
     handler: (...args: A) => unknown,
@@ -306,12 +275,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
     else this.fail(thrownError(thrown));
   }
 
-  /**
-   * @internal The client's connected socket reported ICMP port unreachable
-   * (`ECONNREFUSED`). Before the handshake completes it ends the session (a
-   * server that is not there, noticed at once). After it an ICMP message is not believed (RFC 9147 §4.1; RFC 5927
-   * §4.1): counted in `stats.icmpUnreachable` and ignored; a server that is gone is noticed by `idleTimeout`.
-   */
+  /** @internal ICMP port unreachable: ends a handshake; after it, not believed (RFC 9147 §4.1), only counted. */
   portUnreachable(error: Error): void {
     if (this.counters.handshakeCompletedAt === undefined) this.fail(error);
     else this.counters.icmpUnreachable++;
@@ -326,11 +290,9 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
   }
 
   /**
-   * Sends one message as one record (DTLS never splits application data): text as UTF-8, a view's bytes; returns the
-   * bytes sent. `callback`: once the socket wrote the datagram (null), or the error if the session ended first. Throws
-   * {@link SessionStateError} (`ERR_INVALID_STATE`) before `opened` (a server given 0-RTT data holds it,
-   * early-replies.ts) or once closing, and {@link MessageTooLargeError} (`ERR_OUT_OF_RANGE`) above
-   * {@link maxMessageSize} (one record in one `mtu` datagram).
+   * Sends one message as one record (text as UTF-8); returns the bytes sent. `callback`: once written (null), or the
+   * error. Throws {@link SessionStateError} before `opened` (a server given 0-RTT data holds it) or once closing, and
+   * {@link MessageTooLargeError} above {@link maxMessageSize}.
    */
   send(data: SendData, callback?: (error: Error | null) => void): number {
     const bytes = data instanceof Uint8Array ? data : sendBytes(data);
@@ -474,9 +436,8 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
   }
 
   /**
-   * Whether the peer was authenticated by a certificate that verified (against `ca`, and on a client against
-   * `servername`): in this handshake, or in the one that issued the ticket this one resumed. False before the
-   * handshake, after the session ended, and for an external PSK.
+   * Whether the peer's certificate verified (against `ca`, and `servername` on a client), here or in the handshake
+   * whose ticket this one resumed. False before the handshake, after the end, and for an external PSK.
    */
   get authorized(): boolean {
     return (
@@ -534,10 +495,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
     return this.remoteAddress?.port;
   }
 
-  /**
-   * Keying material for another protocol (RFC 8446 §7.5), the same bytes on both ends. Throws as node:dtls does
-   * (keying-material.ts), `ERR_INVALID_STATE` before `opened`; `length` at most 255 × the hash length (HKDF's limit).
-   */
+  /** Keying material for another protocol (RFC 8446 §7.5), at most 255 × the hash length; throws before `opened`. */
   exportKeyingMaterial(length: number, label: string, context?: Uint8Array | DataView): Buffer {
     if (!this.driven || !this.negotiated) throw new SessionStateError(this.stateProblem('exportKeyingMaterial'));
     const connection = this.current;
@@ -572,16 +530,12 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
   }
 
   /**
-   * Client: moves to a new local UDP port mid-session (as a NAT rebinding or a roaming device would): the server sees a
-   * new address, checks it (RFC 9853) and moves the session; no new handshake. With a spare CID of the server's,
-   * records on the new path carry it (RFC 9146 §8). In DTLS 1.2 only when the server gave a CID (RFC 9146 §6: it moves
-   * on the newest authenticated record, with no check). `address`: the local address to send from (default: the
-   * system's choice). Resolves with the new local address.
+   * Client: moves to a new local UDP port (`address`: the local address) mid-session; the server checks it (RFC 9853)
+   * and follows, no new handshake. DTLS 1.2: only with a CID of the server's (RFC 9146 §6). Resolves with the address.
    */
   rebind(address?: string): Promise<SessionAddress> {
     if (!this.driven || !this.negotiated || this.ended || !this.rebinder)
       return Promise.reject(new SessionStateError(this.stateProblem('rebind')));
-    // DTLS 1.2: only with a CID of the server's (RFC 9146), by which its listener finds the session from the new address.
     const connection = this.current;
     const refused = connection.versionFacts.rebindRefusal(connection.connectionIds);
     if (refused !== undefined) return Promise.reject(refused);
@@ -618,7 +572,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
     if (this.opening.waitingForTicket) this.announceOpen(); // the handshake was confirmed: opened resolves, then closed settles
     this.opening.ended(error);
     this.earlyReplies?.ended(error);
-    this.ticketSettled(undefined);
+    this.ticketOutcome.resolve(undefined);
     if (this.openedPending) {
       this.openedPending = false;
       this.openedOutcome.reject(error ?? new SessionStateError('the session closed before the handshake completed'));

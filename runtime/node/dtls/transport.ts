@@ -1,8 +1,4 @@
-/**
- * `transport` of `listen` and `connect`: DTLS over datagrams the application carries itself, e.g. on the one UDP port a
- * WebRTC stack shares among STUN, DTLS and SRTP, telling them apart by the first byte (RFC 7983 / RFC 9443): 20..63 is
- * DTLS ({@link DatagramTransport.isDtls}).
- */
+/** `transport` of `listen` and `connect`: DTLS over datagrams the application carries (a WebRTC port, RFC 7983). */
 import type { Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
@@ -17,11 +13,7 @@ export interface TransportAddress {
   readonly port: number;
 }
 
-/**
- * A datagram path that the application owns: dtls13 sends with the `send` function given, and the application hands it
- * every DTLS datagram it receives with {@link receive}. Give it as `transport` to one `listen` or one `connect`; while
- * that endpoint or session is open, the transport is its alone.
- */
+/** A datagram path the application owns: dtls13 sends with `send`, the application hands it datagrams (`receive`). */
 export class DatagramTransport {
   private readonly sendDatagram: DatagramSend;
   private readonly local: TransportAddress;
@@ -36,19 +28,13 @@ export class DatagramTransport {
     this.local = { address: local.address, port: local.port };
   }
 
-  /**
-   * Whether `datagram` is DTLS by RFC 7983's first-byte rule (20..63; STUN is 0..3, ZRTP 16..19, TURN channels 64..79,
-   * RTP and RTCP 128..191).
-   */
+  /** Whether `datagram` is DTLS by RFC 7983's first-byte rule (20..63; STUN 0..3, RTP and RTCP 128..191). */
   static isDtls(datagram: Uint8Array): boolean {
     const first = datagram[0];
     return first !== undefined && first >= 20 && first <= 63;
   }
 
-  /**
-   * Hands dtls13 a datagram that came from `address:port` (it is copied). Returns false when no endpoint or session is
-   * using the transport (it was never given to one, or that one has closed): the datagram is dropped.
-   */
+  /** Hands dtls13 a datagram from `address:port` (copied); false, and dropped, when nothing uses the transport. */
   receive(datagram: Uint8Array, address: string, port: number): boolean {
     const socket = this.socket;
     if (socket === undefined) return false;
@@ -57,11 +43,8 @@ export class DatagramTransport {
   }
 
   /**
-   * A client's path change (ICE nominating another candidate pair): from now on the session over this transport sends
-   * to `address:port` and takes datagrams from there, and no longer from the address it had. The application calls it
-   * once its ICE agent has chosen the new pair (RFC 8445 §8.1.1); RFC 7983's demultiplexing is unchanged. A listener's
-   * sessions do not move this way: give them connection IDs (`cid`), and the listener follows a client whose records
-   * authenticate from a new address. A ConfigError names a bad address or port.
+   * A client's path change (ICE nominated another pair, RFC 8445 §8.1.1): the session sends to and takes from
+   * `address:port` only from now on. A listener's sessions move by connection IDs (`cid`) instead.
    */
   moveRemote(address: string, port: number): void {
     if (typeof address !== 'string' || isIP(address) === 0)

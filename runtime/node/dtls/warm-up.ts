@@ -1,10 +1,6 @@
 /**
- * `warmUp()`: one DTLS 1.3 handshake in memory, for a process that wants its first real handshake fast. The package's
- * code cache (runtime/load-bundle.ts) spares a fresh process compiling the handshake's code, but not running it for the
- * first time: V8 still fills every inline cache and feedback vector on that first run, which made a fresh process's
- * first handshake about 2.5× its second (docs/benchmarks.md). This runs `listen` and `connect` against each other over
- * two {@link DatagramTransport}s joined in memory (no socket), on a throwaway identity (no certificate a real peer
- * sends is cached by it), so that the cost is paid when the caller chooses: at start-up, before `listen` or `connect`.
+ * `warmUp()`: one DTLS 1.3 handshake in memory (two joined {@link DatagramTransport}s, a throwaway identity), so V8's
+ * first-run cost (a first handshake took about 2.5× the second, docs/benchmarks.md) is paid when the caller chooses.
  */
 import { createThrowawayIdentity } from '../../pki/throwaway-identity.js';
 import { connect } from './connect.js';
@@ -20,10 +16,8 @@ const CLIENT = { address: '192.0.2.2', port: 50000 };
 const NAME = 'warm-up.invalid';
 
 /**
- * Runs one DTLS 1.3 handshake and one message each way in memory, once per thread: 15–20 ms of CPU in a fresh process
- * (docs/benchmarks.md), spent now so that the first real one runs code V8 has run before. Every call shares that one
- * run: the first resolves with true when it is done, every other call with false once it is done too (a second call
- * made while it runs waits for it); all reject if the handshake fails, which is a bug of this package.
+ * Runs one DTLS 1.3 handshake and a message each way in memory, once per thread (15–20 ms of CPU). The first call
+ * resolves with true when done, every other with false once done too; all reject if it fails (a bug of ours).
  */
 export async function warmUp(): Promise<boolean> {
   if (run !== undefined) {

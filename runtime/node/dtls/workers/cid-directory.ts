@@ -1,21 +1,11 @@
 /**
- * Which connection IDs each worker holds, readable by every worker: one SharedArrayBuffer, a table per worker, written
- * by that worker only.
+ * Which CIDs each worker holds, in one SharedArrayBuffer (a table per worker, written by it only), so a record whose
+ * CID names another worker is looked up before it is handed over: a forged CID is dropped where it arrived (one
+ * lookup; docs/scale-out.md, "Forged CIDs"). A CID is published before the peer can learn it, withdrawn when retired.
  *
- * A worker that receives a record whose CID names another worker (the kernel's hash put it on the wrong socket: no
- * steering program) looks the CID up in the owner's table before handing it over. A CID no session of the owner holds
- * (a forgery: 4 or more random bytes to guess) is dropped where it arrived, for one lookup, and never costs the owner's
- * event loop a message (docs/scale-out.md, "Forged CIDs"). The owner publishes a CID before any record carrying it can
- * exist: when its session issues it (before the handshake flight or NewConnectionId that tells the peer leaves), and
- * withdraws it when the session retires it or ends.
- *
- * Each table is open addressing with linear probing over `slots` slots of one state word (Int32, atomic) and
- * `cidLength` bytes. A state is 0 (empty, ends a probe), odd (holds a CID) or even and non-zero (a freed slot, which a
- * later CID may take). Every write bumps the state, so a reader checks it before and after comparing the bytes: a slot
- * rewritten meanwhile reads as no match. A probe looks at {@link MAX_PROBE} slots at most, for an insert and a lookup
- * alike: a forged CID costs at most that many comparisons. A CID that finds no free slot there stays unpublished and
- * the table counts it; while any is, the owner's table answers "maybe" for every CID (records are handed over as before
- * the table existed).
+ * Each table: linear probing over slots of an atomic state word and `cidLength` bytes; a state is 0 (empty), odd (a
+ * CID) or even (freed), bumped by every write so a reader sees a rewrite. A probe looks at {@link MAX_PROBE} slots at
+ * most; a CID that finds none stays unpublished, and the table then answers "maybe" for every CID.
  */
 import { datagramCidAt } from '../../../cid/cid-owner.js';
 
@@ -115,10 +105,7 @@ export class CidDirectory {
     if (this.unplaced.delete(latin1(cid))) Atomics.store(this.unpublishedCount[this.self]!, 0, this.unplaced.size);
   }
 
-  /**
-   * Whether a session of `worker` may hold the CID of `datagram`'s first record: true when its table has it, or while
-   * that worker has CIDs it could not publish; false for a CID it does not hold (or a datagram without one).
-   */
+  /** Whether a session of `worker` may hold the CID of `datagram`'s first record (always, with unpublished ones). */
   mayHold(worker: number, datagram: Uint8Array): boolean {
     const states = this.states[worker];
     if (states === undefined) return false;

@@ -1,14 +1,10 @@
 /**
- * Forwarding between the hosts of a fleet (docs/scale-out.md). A load balancer that hashes clients by address sends a
- * client that moved to a new address to another host than the one holding its session. That host reads the owner from
- * the record's connection ID (cid-owner.ts) and forwards the datagram over the fleet's link to the owner's worker. The
- * owner answers through the host that received it: a proxying balancer takes a client's datagrams only from the host it
- * picked for that client, so the receiving host relays the owner's answers from its own socket.
+ * Forwarding between the hosts of a fleet (docs/scale-out.md): a host that receives a datagram whose CID names another
+ * host (cid-owner.ts) forwards it to the owner's worker, and relays the owner's answers from its own socket (a
+ * proxying balancer takes a client's datagrams only from the host it picked).
  *
- * Every link datagram is authenticated with the fleet's key (HMAC-SHA256, truncated to 16 bytes), carries the time it
- * was sent (taken within 30 s) and must come from the link address of the host and worker it names. Without the key
- * nobody can make a host relay anything, so the link is no open reflector; what a host forwards is a copy of what it
- * received, once.
+ * Every link datagram is tagged with the fleet's key (HMAC-SHA256/16), dated (taken within 30 s) and must come from
+ * the link address of the host and worker it names: without the key nobody makes a host relay anything.
  *
  * A link datagram:
  *
@@ -30,7 +26,6 @@ import type { FleetConfig, FleetHost } from './fleet-options.js';
 
 export const LINK_FORWARD = 1;
 export const LINK_RELAY = 2;
-/** Bytes of the link tag. */
 const TAG_LENGTH = 16;
 /** How far a link datagram's sending time may be from the receiver's clock (the hosts' clocks must agree this well). */
 export const LINK_FRESHNESS_MS = 30_000;
@@ -92,17 +87,12 @@ export function decodeLink(key: Uint8Array, bytes: Uint8Array, now: number): Lin
   return { kind, host: b[1]!, worker: b[2]!, address, port, payload };
 }
 
-/** What a link counts, added to the worker's statistics row. */
+/** What a link counts, added to the worker's statistics row (worker-stats.ts says what each is). */
 export interface LinkCounts {
-  /** Datagrams this worker forwarded to another host's worker (a CID naming that host). */
   fleetForwardedOut: number;
-  /** Datagrams another host forwarded to this worker. */
   fleetForwardedIn: number;
-  /** This worker's answers that went through another host (its session's client reaches the fleet there). */
   fleetRelayedOut: number;
-  /** Another host's answers this worker sent from its socket for it. */
   fleetRelayedIn: number;
-  /** Link datagrams dropped: not tagged with the fleet's key, stale, from an address not the named host's, or not for this worker. */
   fleetRejected: number;
 }
 
@@ -172,9 +162,8 @@ export class FleetLink {
   }
 
   /**
-   * Forwards a datagram whose CID names `owner`, another host; false when the fleet has no such host, or the worker is
-   * past the number of workers this host has (every host of a fleet runs as many: a forged CID cannot aim the link at
-   * any of 256 ports).
+   * Forwards a datagram whose CID names `owner`, another host; false for no such host or a worker past this host's
+   * count (every host runs as many: a forged CID cannot aim the link at any of 256 ports).
    */
   forward(datagram: Uint8Array, owner: CidOwner, address: string, port: number): boolean {
     const host = this.hosts.get(owner.host);
@@ -210,10 +199,8 @@ export class FleetLink {
   }
 
   /**
-   * A datagram from `address:port` reached this host directly: answers to it go directly while it is handled. Returns
-   * what to call once it has been, with the session a record of it authenticated at: the route ends when that is the
-   * route's session (or the route's session has ended), and stays otherwise (junk, a copy, or another session's record
-   * sent from that address). Undefined when answers to that address were not relayed.
+   * A datagram from a relayed `address:port` reached this host directly: answers go directly while it is handled. The
+   * returned call ends the route when the datagram authenticated at the route's session (or that one ended).
    */
   direct(address: string, port: number): ((authenticated: RouteHolder | undefined) => void) | undefined {
     const key = `${address}|${port}`;
@@ -257,10 +244,8 @@ export class FleetLink {
       return;
     }
     this.counts.fleetForwardedIn++;
-    // Answered back through the host it came through: set while it is delivered (the answers leave then; in place, so a
-    // route put back keeps its age), and kept only when a record of it authenticated at the session the route was for
-    // (or at any, for a remote not relayed yet or whose session has ended). A forged or copied record with a real CID,
-    // or another session's record sent as from that remote, moves nothing and evicts nothing.
+    // The route is set while it is delivered (the answers leave then) and kept only when a record authenticated at the
+    // route's session (or any, for a new or ended route): a forged or copied record moves and evicts nothing.
     const key = `${d.address}|${d.port}`;
     const before = this.relayed.get(key);
     this.relayed.set(key, { address: from, port: fromPort, holder: before?.holder ?? NO_HOLDER });

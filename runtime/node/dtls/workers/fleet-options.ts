@@ -1,23 +1,16 @@
-/**
- * `listen`'s `fleet` option: the other hosts of a fleet, where their workers take datagrams forwarded to them, and the
- * key that authenticates what crosses between hosts (fleet-link.ts, docs/scale-out.md).
- */
+/** `listen`'s `fleet` option: the hosts' link addresses and the key of what crosses between them (fleet-link.ts). */
 import { isIP, SocketAddress } from 'node:net';
 import { ConfigError, integerOption } from '../../../config-error.js';
 import { MAX_OWNERS } from '../../../cid/cid-owner.js';
 
 /** `fleet`, as given to `listen`. */
 export interface FleetOptions {
-  /**
-   * Every host's link address by host id, `'address:port'` (`'[address]:port'` for IPv6), this host's own included:
-   * worker i of a host takes forwarded datagrams at port + i, and this host's workers bind there.
-   */
+  /** Every host's link address by id (this one's too), `'address:port'` or `'[address]:port'`; worker i: port + i. */
   readonly hosts: Readonly<Record<number, string>>;
   /** The fleet's link key, the same on every host: 32 bytes, or 64 hex digits. */
   readonly key: Uint8Array | string;
 }
 
-/** Bytes of the fleet's link key. */
 export const FLEET_KEY_LENGTH = 32;
 
 /** One host's link address. */
@@ -61,12 +54,7 @@ function fleetKey(value: unknown): Uint8Array {
   return Uint8Array.from(value);
 }
 
-/**
- * Checks `fleet` against this host's id and CID length: every host id a number in 0..255 with a link address of its
- * own, this host among them, at least one other, a key of 32 bytes, CIDs that name their owner (a fleet forwards by the
- * CID's host byte), and this host's link ports (one per worker) clear of the endpoint's port. Undefined when there is
- * no fleet.
- */
+/** Checks `fleet` against this host's id, CID length and port (ConfigError); undefined: no fleet. */
 export function fleetOption(
   value: unknown,
   hostId: number,

@@ -1,13 +1,8 @@
 /**
- * The workers' sockets on one port. With the native addon on Linux the primary makes them all (SO_REUSEPORT, bound one
- * after another, so worker i's socket is number i of the kernel's reuseport group) and attaches the CID steering
- * program (native/src/reuseport.c): a record carrying a CID reaches the worker the CID names, anything else goes by the
- * kernel's 4-tuple hash. Without the addon, on a Node whose node:dgram has `reusePort` (22.12, 23.1 and later), each
- * worker binds its own and the kernel's hash spreads every datagram: a CID record on the wrong worker is forwarded to
- * its owner (there the first worker binds port 0 with SO_REUSEPORT set, which may join another group of the same user:
- * give a port). On Node 20 without the addon there is no way to set SO_REUSEPORT: `workers` is a ConfigError there.
- * `DTLS13_REUSEPORT_STEERING=0` leaves the steering program out (forwarding only: a comparison, or a kernel that
- * refuses it).
+ * The workers' sockets on one port. With the addon on Linux the primary makes them all (worker i's is number i of the
+ * reuseport group) and attaches the CID steering program (native/src/reuseport.c; `DTLS13_REUSEPORT_STEERING=0`: off).
+ * Without it, node:dgram's `reusePort` (Node 22.12, 23.1+): each worker binds its own, and a CID record on the wrong
+ * worker is forwarded. Neither (Node 20 without the addon): `workers` is a ConfigError.
  */
 import { isIP } from 'node:net';
 import { getSystemErrorName } from 'node:util';
@@ -42,7 +37,6 @@ function steeringDisabled(): boolean {
   return ['0', 'off', 'false', 'no'].includes((process.env.DTLS13_REUSEPORT_STEERING ?? '').toLowerCase());
 }
 
-/** How the workers get their sockets. */
 export type SocketPlan = 'native' | 'dgram';
 
 /** How this process can give each worker a socket on the same port; a ConfigError when it cannot. */
@@ -63,10 +57,8 @@ export interface NativeSockets {
 }
 
 /**
- * `count` SO_REUSEPORT sockets on `host:port`, the steering program attached when there are two or more. The first is
- * bound alone and opened to the group after: a port that another socket holds is EADDRINUSE, and port 0 is a port no
- * socket holds, never another reuseport group's (which a port-0 bind with SO_REUSEPORT set may be given, and join).
- * Throws the system error.
+ * `count` SO_REUSEPORT sockets on `host:port`, steered when two or more. The first is bound alone, so a held port is
+ * EADDRINUSE and port 0 never joins another reuseport group. Throws the system error.
  */
 export function nativeSockets(host: string, port: number, count: number, ipv6Only: boolean): NativeSockets {
   const b = reuseportBinding(nativeBinding)!;
@@ -91,10 +83,8 @@ export function nativeSockets(host: string, port: number, count: number, ipv6Onl
 }
 
 /**
- * A descriptor of the socket `fd` for a worker, the primary keeping `fd`: a worker that dies (its thread's handles
- * closed) closes only its copy, and the socket keeps its number in the reuseport group, so neither the kernel's 4-tuple
- * hash nor the CID program moves any other worker's datagrams, and the worker started in its place reads the same
- * socket. Undefined when the addon has no dup (one built before it); throws the system error.
+ * A copy of socket `fd` for a worker, the primary keeping `fd`: a dying worker closes only its copy, so the socket
+ * keeps its place in the group for a replacement. Undefined when the addon has no dup; throws the system error.
  */
 export function workerDescriptor(fd: number): number | undefined {
   const b = reuseportBinding(nativeBinding);

@@ -1,9 +1,6 @@
 /**
- * The 0-RTT anti-replay store of a server on several workers when none is given: one {@link MemoryAntiReplay} in the
- * primary thread, asked by every worker over its message port, so one flight of early data is taken once whichever
- * worker its ClientHello reaches. The store is asynchronous from a worker's side: the UDP server asks it before the
- * connection starts (docs/security/zero-rtt.md), a message round trip within the process. Across hosts, give a shared
- * store (RedisAntiReplay) from the worker module.
+ * The default 0-RTT anti-replay store of a server on workers: one {@link MemoryAntiReplay} in the primary, asked by
+ * every worker over its port (asynchronous to them). Across hosts, give a RedisAntiReplay from the worker module.
  */
 import { MemoryAntiReplay, type AntiReplayStore } from '../../../session/anti-replay.js';
 

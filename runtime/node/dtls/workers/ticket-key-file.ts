@@ -1,9 +1,6 @@
 /**
- * `ticketKeyFile` of `listen({ workers })`: the ticket keys of a fleet in one file every host reads (distributed by the
- * deployment: a mounted secret, a configuration manager), re-read when it changes, so keys rotate on every host without
- * a restart: write the new key first and keep the previous ones until their tickets have expired (ticket lifetime, 2 h
- * by default). The file holds keys of 32 bytes, either as text (64 hex digits per key, one per line) or raw (32 × N
- * bytes).
+ * `ticketKeyFile` of `listen({ workers })`: a fleet's ticket keys in one file, re-read when it changes (the new key
+ * first, the previous ones until their tickets expire): 32-byte keys as hex lines or raw bytes.
  */
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { ConfigError } from '../../../config-error.js';

@@ -1,11 +1,7 @@
 /**
- * A worker thread that throws out of its event loop (a bug in the worker module: an exception from a timer, a promise
- * rejected with no handler) does not vanish silently. Before the thread ends, every session it holds ends with an
- * internal_error alert (RFC 8446 §6.2: the failure is ours), so its clients learn at once instead of waiting out their
- * idle timeout, and the primary is told which sessions ended (`onworkerexit`), then starts another worker in its place.
- * A thread that calls process.exit() does the same from its 'exit' event (the native sends are synchronous). A thread
- * stopped from outside (terminate, out of memory) runs no code and can tell no one: the primary reports its sessions as
- * unknown.
+ * A worker thread that throws out of its event loop (or calls process.exit()) first ends every session with an
+ * internal_error alert (RFC 8446 §6.2), so clients learn at once, and tells the primary which ended (`onworkerexit`).
+ * One stopped from outside (terminate, out of memory) can tell no one.
  */
 import type { Socket } from 'node:dgram';
 import type { DtlsSession } from '../session.js';
@@ -30,7 +26,6 @@ export class WorkerSessions {
     };
   }
 
-  /** The peers of the sessions held now. */
   peers(): EndedSession[] {
     const out: EndedSession[] = [];
     for (const s of this.live) {
@@ -62,11 +57,7 @@ export function onThreadFailure(die: (error: Error) => void): void {
   process.on('unhandledRejection', once);
 }
 
-/**
- * Calls `exiting` once when the thread ends by process.exit() and had not died already: synchronously, with no event
- * loop turn left, so only what leaves at once gets out (the native addon's sends are synchronous; node:dgram's are
- * not).
- */
+/** Calls `exiting` once when the thread ends by process.exit(): synchronously, so only the addon's sends get out. */
 export function onThreadExit(exiting: () => void): void {
   process.once('exit', () => {
     if (!dead) exiting();

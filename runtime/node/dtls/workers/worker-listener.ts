@@ -1,9 +1,6 @@
 /**
- * `listenWorkers(module, { workers })` (`dtls13/workers`): a DTLS server on N event loops. Each is a worker thread (not
- * a child process: the primary makes the SO_REUSEPORT sockets and a worker uses its descriptor as it is, in the same
- * process; ticket keys, the anti-replay store and the statistics are shared through the primary and a
- * SharedArrayBuffer, and one `closed` ends them all). The session callback runs inside the workers: `module` names the
- * file that exports it (docs/scale-out.md).
+ * `listenWorkers(module, { workers })` (`dtls13/workers`): a DTLS server on N worker threads, each on an SO_REUSEPORT
+ * socket the primary made; ticket keys, anti-replay and statistics shared (docs/scale-out.md).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -88,11 +85,7 @@ export interface WorkerExit {
   readonly error: Error;
   /** Its sessions, each ended with an internal_error alert; undefined when it could tell nothing (stopped from outside). */
   readonly failed: readonly EndedSession[] | undefined;
-  /**
-   * Whether a new worker took its place on the same socket (the endpoint goes on: the other workers' sessions are
-   * untouched); false when the endpoint ended instead (the worker died before the endpoint was listening, its
-   * replacement died before it was ready, or the sockets are node:dgram's, which the primary cannot keep).
-   */
+  /** Whether a new worker took its place on the same socket; false when the endpoint ended instead. */
   readonly replaced: boolean;
   /** When the endpoint ended: the other workers' sessions, closed with close_notify; empty when the worker was replaced. */
   readonly closed: readonly EndedSession[];
@@ -107,11 +100,7 @@ export class DtlsWorkerListener {
   readonly stats: DtlsWorkerListenerStats;
   /** Told of handshakes a worker refused (as `DtlsListener.onhandshakeerror`; the error carries the worker's message). */
   onhandshakeerror: HandshakeErrorHandler | null = null;
-  /**
-   * Told when a worker died (threw out of its event loop, or was stopped): which of its sessions ended, and whether a
-   * new worker took its place (see {@link WorkerExit}). When none could, the endpoint ended and `closed` rejects with
-   * the same error.
-   */
+  /** Told when a worker died: its sessions ended, and whether a new worker took its place ({@link WorkerExit}). */
   onworkerexit: ((exit: WorkerExit) => void) | null = null;
   /** The number of workers. */
   readonly workers: number;
@@ -141,7 +130,6 @@ export class DtlsWorkerListener {
   private unwatch: (() => void) | undefined;
   /** What each worker said as it died (its sessions, ended with internal_error), by worker number. */
   private readonly dying = new Map<number, { readonly message: string; readonly sessions: readonly EndedSession[] }>();
-  /** The threads that have exited. */
   private readonly exited = new Set<Worker>();
   /** The sessions each worker closed with close_notify as it closed, by worker number. */
   private readonly closedSessions = new Map<number, readonly EndedSession[]>();
@@ -197,10 +185,7 @@ export class DtlsWorkerListener {
     await this.close();
   }
 
-  /**
-   * Rotates the ticket keys of every worker (the new current key first, the previous ones after it until their tickets
-   * expire): the key-provider side of `ticketKeyFile`, for keys from elsewhere (a secrets manager).
-   */
+  /** Rotates every worker's ticket keys (the new current one first, then the previous), as `ticketKeyFile` does. */
   setTicketKeys(keys: readonly Uint8Array[]): void {
     if (
       !Array.isArray(keys) ||
@@ -275,10 +260,7 @@ export class DtlsWorkerListener {
       // One set of ticket keys for every worker: a ticket from one resumes on any (rotation: docs/scale-out.md).
       ticketKeys: this.ticketKeys(options),
       // maxSessions is the endpoint's: each worker holds its share (the per-host caps are each worker's: docs/scale-out.md).
-      ...(options.maxSessions !== undefined && options.maxSessions !== 0
-        ? { maxSessions: Math.ceil(options.maxSessions / count) }
-        : {}),
-      ...(options.maxSessions === 0 ? { maxSessions: 0 } : {}),
+      ...(options.maxSessions !== undefined ? { maxSessions: Math.ceil(options.maxSessions / count) } : {}),
     };
     // Ports between every two workers, for CID records the kernel put on the wrong one.
     const peers: (MessagePort | undefined)[][] = Array.from({ length: count }, () =>
@@ -415,10 +397,8 @@ export class DtlsWorkerListener {
   }
 
   /**
-   * Starts a worker in the place of `worker`, which died after it was ready: on a copy of the same socket (the primary
-   * kept it, so the reuseport group, the kernel's hash and the CID program are as they were: no other worker's
-   * datagrams move), with new ports to the other workers, the current ticket keys and the same options. False when it
-   * cannot (no socket kept, or the copy failed).
+   * Starts a worker in the place of `worker`, which died after it was ready, on a copy of the same socket (no other
+   * worker's datagrams move); false when it cannot (no socket kept, or the copy failed).
    */
   private replace(worker: number): boolean {
     const held = this.held?.[worker];
@@ -456,12 +436,8 @@ export class DtlsWorkerListener {
   }
 
   /**
-   * A worker threw out of its event loop, or was stopped. Its sessions ended with an alert when it could still send
-   * them (worker-death.ts). Once the endpoint is listening, a new worker takes its place on the same socket and the
-   * other workers' sessions go on; `onworkerexit` says which sessions ended. When no worker can take its place (it died
-   * before the endpoint was listening or before it was ready itself, or the primary holds no socket to give:
-   * node:dgram's reusePort), the endpoint ends: the other workers close theirs with close_notify, so every client is
-   * told, and `closed` rejects with that error.
+   * A worker died (worker-death.ts): a new one takes its place on the same socket once listening; when none can, the
+   * endpoint ends (the others close with close_notify) and `closed` rejects with that error.
    */
   private died(error: Error, worker: number, thread: Worker): void {
     if (this.counts.destroyedAt !== undefined || this.shutting) return;
@@ -486,23 +462,20 @@ export class DtlsWorkerListener {
   }
 
   private tellExit(exit: WorkerExit): void {
-    const handler = this.onworkerexit;
-    if (!handler) return;
-    try {
-      handler(exit);
-    } catch {
-      // the application's handler failed; nothing is left to tell
-    }
+    tell(this.onworkerexit, exit);
   }
 
   private report(error: DtlsError, remote: { readonly address: string; readonly port: number }): void {
-    const handler = this.onhandshakeerror;
-    if (!handler) return;
-    try {
-      handler(error, remote);
-    } catch {
-      // the application's handler failed; nothing is left to tell
-    }
+    tell(this.onhandshakeerror, error, remote);
+  }
+}
+
+/** Calls an application handler, if set; what it throws is dropped (nothing is left to tell). */
+function tell<A extends unknown[]>(handler: ((...args: A) => void) | null, ...args: A): void {
+  try {
+    handler?.(...args);
+  } catch {
+    // the application's handler failed
   }
 }
 
@@ -526,11 +499,9 @@ function moduleUrl(module: unknown): string {
 }
 
 /**
- * Starts a DTLS server on `options.workers` event loops, each a worker thread with its own SO_REUSEPORT socket on
- * `host:port`. `module` (a URL or a path) is imported by every worker: it exports `onsession` (or a default export),
- * called with each of that worker's sessions, and optionally `options` (an object, or a function of `{ worker, workers,
- * hostId }`) for what cannot cross threads: `sni`/`psk` functions, `antiReplay` (a RedisAntiReplay), `secureContext`.
- * Options are checked now.
+ * Starts a DTLS server on `options.workers` worker threads. Every worker imports `module` (URL or path): it exports
+ * `onsession` (or a default export) and optionally `options` (an object, or a function of `{ worker, workers,
+ * hostId }`) for what cannot cross threads (`sni`/`psk` functions, `antiReplay`, `secureContext`).
  */
 export function listenWorkers(module: string | URL, options: WorkerListenOptions): DtlsWorkerListener {
   const url = moduleUrl(module);

@@ -1,9 +1,7 @@
 /**
- * One worker thread of `listenWorkers`: its own event loop, its own socket on the shared port, a `listen()` of its own
- * over it with the session callback of the worker module. A datagram whose CID names another worker (the kernel's hash
- * put it here: no steering program, or a forged CID) is handed to that worker once, over a message port, and never
- * forwarded again; one naming another host of the fleet goes to that host over the fleet's link (fleet-link.ts); one
- * naming no worker or host is dropped and counted.
+ * One worker thread of `listenWorkers`: a `listen()` of its own on its socket of the shared port. A datagram whose CID
+ * names another worker is handed to it once over a message port, another host's goes over the fleet's link, and one
+ * naming neither is dropped and counted.
  */
 import { createSocket, type Socket, type SocketOptions } from 'node:dgram';
 import { isIP } from 'node:net';
@@ -45,9 +43,7 @@ const counts = {
   forwardedIn: 0,
   forwardedInBytes: 0,
   unknownOwner: 0,
-  /** CIDs naming another worker of this host that no session of it holds: dropped here, never handed over (cid-directory.ts). */
   unknownConnectionId: 0,
-  /** Messages this worker posted to the primary or another worker (cross-thread work: none per handshake without CIDs or 0-RTT). */
   messagesPosted: 0,
 } satisfies Partial<Record<WorkerStatName, number>>;
 
@@ -174,9 +170,7 @@ async function main(): Promise<void> {
     flushSoon();
     const owner = datagramOwner(d, cidLength);
     if (owner === undefined || (owner.host === init.hostId && owner.worker === init.worker)) {
-      // A record of a session here that came straight: its answers go straight again. They do while the server handles
-      // it (its answers leave then); the route ends only if a record of it authenticated at the route's own session
-      // (FleetLink .direct): junk, a copy, or another session's record sent from that address moves nothing.
+      // A record that came straight is answered straight; the route ends only if it authenticated at its own session.
       const handled = link?.relaying === true && transport.holdsConnectionId(d) ? link.direct(address, p) : undefined;
       return handled ?? false;
     }
@@ -204,8 +198,7 @@ async function main(): Promise<void> {
   // The server reads and sends on the worker's socket itself (batched, datagrams lent), after `route`.
   const sessions = new WorkerSessions();
   const listener = listenAdopted(sessions.track(parts.onsession), options, socket, route);
-  // The worker's socket and its demux, made by the server it serves (synchronously, on an adopted socket): `route`, the
-  // datagrams of other workers and the fleet's link ask it what it holds.
+  // The worker's socket and demux, made by its server (synchronously, on an adopted socket), asked what it holds.
   const transport = Transport.of(socket);
   // The CIDs this worker's sessions hold, published for the others (from the first session on: before any datagram is read).
   if (directory !== undefined) void listener.listening.then(() => publishConnectionIds(listener, directory));
@@ -322,13 +315,9 @@ const NO_LINK: LinkCounts = {
   fleetRejected: 0,
 };
 
-/** Where each counter is in a row. */
 const AT = Object.fromEntries(WORKER_STAT_NAMES.map((name, i) => [name, i])) as Record<WorkerStatName, number>;
 
-/**
- * The worker's row: the listener's statistics, its own counts and its link's, written in place (after every read of the
- * socket: cheap beside a forged datagram's lookup). The thread's CPU time only with `cpu` (the timer's flush).
- */
+/** Writes the worker's statistics row in place after every read; the thread's CPU time only with `cpu`. */
 function writeRow(row: Float64Array, listener: DtlsListener, link: FleetLink | undefined, cpu: boolean): void {
   const s = listener.stats;
   const server = listener.serverStats; // read once: each of the listener's getters would build it again
@@ -353,12 +342,7 @@ function writeRow(row: Float64Array, listener: DtlsListener, link: FleetLink | u
   if (cpu) row[AT.threadCpuMs] = Math.max(0, nativeBinding?.threadCpuTime?.() ?? 0);
 }
 
-/**
- * Runs this thread as a worker of the listener that started it (its workerData and parentPort), importing the worker
- * module with `load` (the `import` of the thread's file); the thread's file (worker-thread.ts, or the package's
- * dist/runtime/worker-thread.js) calls it. Importing this module runs nothing: the package's bundle holds it beside the
- * library.
- */
+/** Runs this thread as a worker of its listener (called by worker-thread.ts); importing this module runs nothing. */
 export function runWorker(load: (specifier: string) => Promise<unknown>): void {
   importModule = load;
   init = workerData as WorkerInit;

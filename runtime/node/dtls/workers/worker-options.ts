@@ -1,8 +1,6 @@
 /**
- * `workers` and `hostId` of `listen`, and what of the other options can go to a worker thread: everything structured
- * clone carries as it is (PEM strings and Buffers, numbers, lists, `ticketKeys`). Functions and class instances (`sni`
- * or `psk` functions, `secureContext`, `antiReplay`, `inspect`) do not cross threads: the worker module exports them
- * (docs/scale-out.md), and naming one here is a ConfigError saying so.
+ * `workers` and `hostId` of `listen`, and the options that cross to a worker thread intact (structured clone); functions
+ * and class instances are the worker module's to export (docs/scale-out.md): given here, a ConfigError.
  */
 import { availableParallelism } from 'node:os';
 import { ConfigError, integerOption, described } from '../../../config-error.js';

@@ -1,8 +1,4 @@
-/**
- * Each worker's counters in one SharedArrayBuffer: worker i writes row i after every batch of datagrams it handles and
- * on a timer, the primary sums the rows when `endpoint.stats` is read (and shows each row in `stats.workers`). Values
- * are at most {@link STATS_FLUSH_MS} old.
- */
+/** Each worker's counters in one SharedArrayBuffer, row i written by worker i, summed by the primary on read. */
 
 /** The counters, in row order: the listener's statistics, then the worker's own forwarding. */
 export const WORKER_STAT_NAMES = [
@@ -60,7 +56,6 @@ export function statsBuffer(workers: number): SharedArrayBuffer {
   return new SharedArrayBuffer(workers * WORKER_STAT_NAMES.length * 8);
 }
 
-/** Row `worker` as an object. */
 export function readRow(buffer: SharedArrayBuffer, worker: number): WorkerStats {
   const row = statsRow(buffer, worker);
   const out: Record<string, number> = {};
