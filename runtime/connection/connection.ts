@@ -119,8 +119,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   private readonly inspected: boolean;
   /** Hibernated: this object is done with, its state went into the frozen form ({@link hibernate}). */
   private frozen = false;
-  /** What its context, flight controller, ACK scheduler and record handlers call back (connection-hooks.ts): with the
-   * ACK scheduler and the application data held until connected. */
+  /** What its parts call back (connection-hooks.ts), holding the ACK scheduler and the data held until connected. */
   private readonly hooks: ConnectionHooks<Dtls13Connection>;
 
   /** What the hooks call back on a connection: one table for all, reaching its private members. */
