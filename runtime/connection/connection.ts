@@ -62,9 +62,9 @@ export { HANDSHAKE_KEYS_RETENTION_MS } from './key-lifetime.js';
  * Everything the peer sends is handled record by record under one catch (`receiveRecord`), mapped to an alert by
  * `toAlert`.
  *
- * It is the one record loop's `RecordSink` (its `@internal` `take` and `held`, checked where it is passed, not
- * declared: the declarations the package ships leave `@internal` members out). Everything else it holds is private:
- * its hooks (connection-hooks.ts) reach it through {@link calls}, the tests through the one `inject` seam.
+ * It is the one record loop's `RecordSink` (its internal `take` and `held`, checked where it is passed, not declared:
+ * the declarations the package ships leave internal members out). Everything else it holds is private: its hooks
+ * (connection-hooks.ts) reach it through {@link calls}, the tests through the one internal `inject` seam.
  */
 export class Dtls13Connection implements VersionState, TransmitGate {
   readonly role: 'client' | 'server';
