@@ -31,13 +31,13 @@ function negotiated(cid: CidContext, what: string): ConnectionIdState {
 
 /** Queues a NewConnectionId with `cids` as a post-handshake flight (retransmitted until acknowledged). */
 export function sendNewConnectionIds(
-  parts: PostHandshakeSender,
+  c: PostHandshakeSender,
   session: Session,
   cids: readonly Uint8Array[],
   usage: 'cid_immediate' | 'cid_spare',
 ): void {
   const body = encodeNewConnectionId({ cids: cids.map((cid) => ({ cid })), usage });
-  sendPostHandshakeFlight(parts, () => parts.queue(session.write.epoch, 'new_connection_id', body));
+  sendPostHandshakeFlight(c, () => c.queue(session.write.epoch, 'new_connection_id', body));
 }
 
 /** Issues up to `count` new CIDs of ours within the cap of CIDs the peer may hold; tells the owner of each. */
@@ -50,10 +50,10 @@ export function issueConnectionIds(context: CidContext, s: ConnectionIdState, co
 
 /** The peer's NewConnectionId: its CIDs kept (within the cap), the first used at once when it says `cid_immediate`. */
 export function applyNewConnectionId(
-  parts: { readonly cid: CidContext; readonly records: RecordLayer },
+  c: { readonly cid: CidContext; readonly records: RecordLayer },
   m: NewConnectionId,
 ): void {
-  const s = negotiated(parts.cid, 'NewConnectionId');
+  const s = negotiated(c.cid, 'NewConnectionId');
   if (!s.sendsCid)
     throw new ProtocolError(
       'unexpected_message',
@@ -67,13 +67,13 @@ export function applyNewConnectionId(
     m.cids.map((c) => c.cid.slice()),
     m.usage === 'cid_immediate',
   );
-  if (m.usage === 'cid_immediate') parts.records.setSendConnectionId(s.peer.current);
+  if (m.usage === 'cid_immediate') c.records.setSendConnectionId(s.peer.current);
   s.requestOutstanding = false;
 }
 
 /** The peer's RequestConnectionId: answered with `cid_spare` CIDs, fewer than asked (or none) beyond what the peer may hold (§9). */
-export function answerRequestConnectionId(parts: CidSender, session: Session, m: RequestConnectionId): void {
-  const s = negotiated(parts.cid, 'RequestConnectionId');
+export function answerRequestConnectionId(c: CidSender, session: Session, m: RequestConnectionId): void {
+  const s = negotiated(c.cid, 'RequestConnectionId');
   if (!s.receivesCid)
     throw new ProtocolError(
       'unexpected_message',
@@ -85,13 +85,13 @@ export function answerRequestConnectionId(parts: CidSender, session: Session, m:
       `more than ${MAX_REQUESTS_ANSWERED} RequestConnectionId messages (RFC 9147 §9)`,
     );
   }
-  sendNewConnectionIds(parts, session, issueConnectionIds(parts.cid, s, m.numCids), 'cid_spare');
+  sendNewConnectionIds(c, session, issueConnectionIds(c.cid, s, m.numCids), 'cid_spare');
 }
 
 /** The application gives the peer these CIDs of ours. */
-export function sendNewConnectionId(parts: PostHandshakeSender, session: Session, m: NewConnectionId): void {
+export function sendNewConnectionId(c: PostHandshakeSender, session: Session, m: NewConnectionId): void {
   sendNewConnectionIds(
-    parts,
+    c,
     session,
     m.cids.map((c) => c.cid),
     m.usage === 'cid_immediate' ? 'cid_immediate' : 'cid_spare',
@@ -99,12 +99,12 @@ export function sendNewConnectionId(parts: PostHandshakeSender, session: Session
 }
 
 /** The application asks the peer for more CIDs: one RequestConnectionId outstanding at a time, and only when we send a CID. */
-export function sendRequestConnectionId(parts: CidSender, session: Session, m: RequestConnectionId): void {
-  const s = parts.cid.session;
+export function sendRequestConnectionId(c: CidSender, session: Session, m: RequestConnectionId): void {
+  const s = c.cid.session;
   if (s === undefined || !s.sendsCid || s.requestOutstanding) return;
   s.requestOutstanding = true;
   const body = encodeRequestConnectionId({ numCids: m.numCids });
-  sendPostHandshakeFlight(parts, () => parts.queue(session.write.epoch, 'request_connection_id', body));
+  sendPostHandshakeFlight(c, () => c.queue(session.write.epoch, 'request_connection_id', body));
 }
 
 /** A return_routability_check message (RFC 9853 §4): PathChallenge, PathResponse or PathDrop, to the path validation. */

@@ -69,28 +69,28 @@ function clientSteps() {
   const sendHello = (c: ClientContext, first: ClientOffer): At<'waitServerHello'> => {
     let offer = first;
     const cookie = offer.retry?.cookie;
-    const now = c.parts.wallClock();
+    const now = c.wallClock();
     const early = offer.earlyData === 'offered';
     const psk = offer.psk
-      ? pskExtensions(offer.psk, c.parts.config.pskModes, now, early)
-      : ticketModesExtension(c.parts.config.pskModes);
-    const extra = [...clientCidExtensions(c.parts.cid), ...psk];
-    let body = clientHelloBody(c.parts.config, offer.random, offer.keyShares, cookie, extra);
+      ? pskExtensions(offer.psk, c.config.pskModes, now, early)
+      : ticketModesExtension(c.config.pskModes);
+    const extra = [...clientCidExtensions(c.cid), ...psk];
+    let body = clientHelloBody(c.config, offer.random, offer.keyShares, cookie, extra);
     // The first ClientHello only: after a HelloRetryRequest that asks for no group the shares stay as they were (RFC 8446 §4.1.2).
     const kept =
       offer.retry === undefined
-        ? sharesThatFit(offer.keyShares, body.length, c.parts.config.maxDatagramSize)
+        ? sharesThatFit(offer.keyShares, body.length, c.config.maxDatagramSize)
         : offer.keyShares;
     if (kept !== offer.keyShares) {
       offer = { ...offer, keyShares: kept };
-      body = clientHelloBody(c.parts.config, offer.random, offer.keyShares, cookie, extra);
+      body = clientHelloBody(c.config, offer.random, offer.keyShares, cookie, extra);
     }
-    if (offer.psk) bindClientHello(c.parts.provider, body, offer.psk, offer.transcript);
-    const clientHelloSeq = c.parts.sendSeq;
-    c.parts.queue(0, 'client_hello', body, offer.transcript);
-    c.parts.sendFlight();
-    if (early && offer.psk && c.parts.config.earlyData)
-      sendEarlyData(c, offer.psk, offer, c.parts.config.earlyData, clientHelloSeq);
+    if (offer.psk) bindClientHello(c.provider, body, offer.psk, offer.transcript);
+    const clientHelloSeq = c.sendSeq;
+    c.queue(0, 'client_hello', body, offer.transcript);
+    c.sendFlight();
+    if (early && offer.psk && c.config.earlyData)
+      sendEarlyData(c, offer.psk, offer, c.config.earlyData, clientHelloSeq);
     return { kind: 'waitServerHello', offer };
   };
   // 0-RTT (RFC 8446 §4.2.10, RFC 9147 epoch 1): records keyed by client_early_traffic_secret over the ClientHello, right after it.
@@ -103,16 +103,16 @@ function clientSteps() {
   ): void => {
     const suite = psk.session?.suite;
     if (!suite) return;
-    const schedule = scheduleFor(c.parts.provider, suite);
+    const schedule = scheduleFor(c.provider, suite);
     const t = offer.transcript.clone();
     t.selectHash(schedule.hash);
-    const secret = deriveEarlySecret(schedule, psk.key, t.current(), offer.random, c.parts.log);
-    c.parts.installEpoch(1, suite, schedule, { clientSecret: secret, serverSecret: secret }, 'write');
-    const chunk = Math.max(1, c.parts.config.maxDatagramSize - 64);
+    const secret = deriveEarlySecret(schedule, psk.key, t.current(), offer.random, c.log);
+    c.installEpoch(1, suite, schedule, { clientSecret: secret, serverSecret: secret }, 'write');
+    const chunk = Math.max(1, c.config.maxDatagramSize - 64);
     const datagrams: Uint8Array[] = [];
     for (let i = 0; i < data.length; i += chunk)
-      datagrams.push(c.parts.records.seal('application_data', data.subarray(i, i + chunk), { epoch: 1 }).bytes);
-    c.parts.outgoing.push(...datagrams);
+      datagrams.push(c.records.seal('application_data', data.subarray(i, i + chunk), { epoch: 1 }).bytes);
+    c.outgoing.push(...datagrams);
     c.earlyDatagrams = { clientHelloSeq, datagrams }; // resent with the ClientHello (ConnectionHooks.transmit)
   };
 
@@ -141,17 +141,17 @@ function clientSteps() {
     const ee = event.payload;
     const offered = s.earlyData === 'offered';
     // server_name may be acknowledged only when it was sent: never for an IP address (RFC 6066 §3).
-    const sentName = sentServerName(c.parts.config.serverName) !== undefined;
+    const sentName = sentServerName(c.config.serverName) !== undefined;
     checkEncryptedExtensions(
       ee.extensions,
       sentName,
       offered,
-      c.parts.config.alpnOffer !== undefined,
-      clientOfferedMore(c.parts.config),
+      c.config.alpnOffer !== undefined,
+      clientOfferedMore(c.config),
     );
     const alpnAnswer = findExtension(ee.extensions, 'application_layer_protocol_negotiation');
-    const alpn = alpnAnswer && acceptedAlpn(c.parts.config.alpnOffer, alpnAnswer);
-    const answers = applyServerAnswers(c.parts.config, c.parts.records, ee);
+    const alpn = alpnAnswer && acceptedAlpn(c.config.alpnOffer, alpnAnswer);
+    const answers = applyServerAnswers(c.config, c.records, ee);
     transcribe(s.keys.transcript, event.message);
     const accepted = findExtension(ee.extensions, 'early_data') !== undefined;
     if (accepted && s.keys.psk?.kind !== 'resumption')
@@ -166,8 +166,8 @@ function clientSteps() {
       earlyData: offered ? (accepted ? 'accepted' : 'rejected') : s.keys.earlyData,
     };
     // Refused here or by a HelloRetryRequest: the application gets its data back to send again.
-    if (s.earlyData !== 'not sent' && c.parts.config.earlyData)
-      c.parts.events.push({ type: 'earlyData', accepted, data: c.parts.config.earlyData });
+    if (s.earlyData !== 'not sent' && c.config.earlyData)
+      c.events.push({ type: 'earlyData', accepted, data: c.config.earlyData });
     // With a PSK the server's Finished alone authenticates it (RFC 8446 §2.2): the chart's pskAccepted and earlyDataAccepted.
     if (to === 'waitFinished')
       return { kind: 'waitFinished', keys, request: undefined, peer: undefined, signature: undefined };
@@ -178,15 +178,15 @@ function clientSteps() {
     // The first ClientHello, or after a HelloRetryRequest the second, with a share for the group it asked for.
     sendClientHello(c: ClientContext, s: At<'start'> | At<'waitServerHello'>): At<'waitServerHello'> {
       if (s.kind === 'start') {
-        const keyShares = firstKeyShares(c.parts.provider, c.parts.config.groups);
-        const psk = pskOfferFor(c.parts.config, c.parts.wallClock());
+        const keyShares = firstKeyShares(c.provider, c.config.groups);
+        const psk = pskOfferFor(c.config, c.wallClock());
         return sendHello(c, {
-          random: c.parts.provider.randomBytes(32),
+          random: c.provider.randomBytes(32),
           keyShares,
-          transcript: new Transcript(c.parts.provider),
+          transcript: new Transcript(c.provider),
           retry: undefined,
           psk,
-          earlyData: earlyDataFits(psk, c.parts.config.earlyData) ? 'offered' : 'not sent',
+          earlyData: earlyDataFits(psk, c.config.earlyData) ? 'offered' : 'not sent',
         });
       }
       const group = s.offer.retry?.group;
@@ -194,7 +194,7 @@ function clientSteps() {
       // The second ClientHello carries one share, for the group the HelloRetryRequest asked for (RFC 8446 §4.1.2).
       if (group !== undefined) {
         for (const k of keyShares) k.release();
-        keyShares = [c.parts.provider.generateKeyShare(group)];
+        keyShares = [c.provider.generateKeyShare(group)];
       }
       return sendHello(c, { ...s.offer, keyShares });
     },
@@ -207,7 +207,7 @@ function clientSteps() {
       const hrr = event.payload;
       if (!hrr.isHelloRetryRequest) throw new Error('a ServerHello decoded as HelloRetryRequest'); // the handler table decides by this flag
       const suite = checkVersionAndSuite(
-        c.parts.config.cipherSuites,
+        c.config.cipherSuites,
         findExtension(hrr.extensions, 'supported_versions')?.selectedVersion,
         hrr,
         undefined,
@@ -224,7 +224,7 @@ function clientSteps() {
         );
       let group: KeyExchangeGroup | undefined;
       if (selected !== undefined) {
-        group = c.parts.config.groups.find((g) => g === selected);
+        group = c.config.groups.find((g) => g === selected);
         if (group === undefined || s.offer.keyShares.some((k) => k.group === group)) {
           throw new ProtocolError(
             'illegal_parameter',
@@ -232,15 +232,15 @@ function clientSteps() {
           );
         }
       }
-      s.offer.transcript.selectHash(scheduleFor(c.parts.provider, suite).hash);
+      s.offer.transcript.selectHash(scheduleFor(c.provider, suite).hash);
       s.offer.transcript.replaceWithMessageHash();
       transcribe(s.offer.transcript, event.message);
-      c.parts.flight.peerFlight(false);
+      c.flight.peerFlight(false);
       // A PSK whose hash is not the suite's is dropped from the second ClientHello (RFC 8446 §4.1.4).
       const psk = s.offer.psk && s.offer.psk.hash === CIPHER_SUITES[suite].hash ? s.offer.psk : undefined;
       // Early data sent with the first ClientHello is refused by a HelloRetryRequest; the second carries none (RFC 8446 §4.2.10).
       const earlyData = s.offer.earlyData === 'offered' ? 'rejected' : s.offer.earlyData;
-      if (earlyData === 'rejected') c.parts.records.retireWriteEpoch(1);
+      if (earlyData === 'rejected') c.records.retireWriteEpoch(1);
       c.earlyDatagrams = undefined;
       return { kind: 'waitServerHello', offer: { ...s.offer, retry: { suite, group, cookie }, psk, earlyData } };
     },
@@ -253,17 +253,17 @@ function clientSteps() {
       const sh = event.payload;
       if (sh.isHelloRetryRequest) throw new Error('a HelloRetryRequest decoded as ServerHello'); // the handler table decides by this flag
       const suite = checkVersionAndSuite(
-        c.parts.config.cipherSuites,
+        c.config.cipherSuites,
         findExtension(sh.extensions, 'supported_versions')?.selectedVersion,
         sh,
         s.offer.retry?.suite,
       );
-      checkServerHelloExtensions(sh.extensions, s.offer.psk !== undefined, c.parts.cid.offered !== undefined);
-      acceptServerCid(c.parts.cid, sh.extensions);
+      checkServerHelloExtensions(sh.extensions, s.offer.psk !== undefined, c.cid.offered !== undefined);
+      acceptServerCid(c.cid, sh.extensions);
       const psk = acceptedPsk(s.offer, findExtension(sh.extensions, 'pre_shared_key')?.selectedIdentity, suite);
       const share = findExtension(sh.extensions, 'key_share')?.serverShare;
       const mode = psk && (share ? 'psk_dhe_ke' : 'psk_ke');
-      if (mode && !c.parts.config.pskModes.includes(mode))
+      if (mode && !c.config.pskModes.includes(mode))
         throw new ProtocolError(
           share ? 'illegal_parameter' : 'missing_extension',
           `the server chose ${mode}, which the client did not offer (RFC 8446 §4.2.9)`,
@@ -279,7 +279,7 @@ function clientSteps() {
         shared = own.deriveSecret(share.keyExchange);
       }
       for (const k of s.offer.keyShares) k.release();
-      const schedule = scheduleFor(c.parts.provider, suite);
+      const schedule = scheduleFor(c.provider, suite);
       if (s.offer.retry === undefined) s.offer.transcript.selectHash(schedule.hash);
       transcribe(s.offer.transcript, event.message);
       const keys = deriveHandshakeKeys(
@@ -291,7 +291,7 @@ function clientSteps() {
           psk: psk && mode && { kind: psk.kind, identity: psk.identity, mode },
           earlyData: s.offer.earlyData === 'offered' ? 'rejected' : s.offer.earlyData, // until EncryptedExtensions says otherwise
           alpn: undefined, // until EncryptedExtensions names it
-          servername: sentServerName(c.parts.config.serverName),
+          servername: sentServerName(c.config.serverName),
           srtpProfile: undefined, // until EncryptedExtensions names it
           peerRecordSizeLimit: undefined,
           certificateTypes: X509_TYPES, // until EncryptedExtensions says otherwise
@@ -299,17 +299,17 @@ function clientSteps() {
           helloRetried: s.offer.retry !== undefined,
         },
         shared,
-        c.parts.log,
+        c.log,
         psk?.key,
       );
-      c.parts.flight.peerFlight(false);
+      c.flight.peerFlight(false);
       c.earlyDatagrams = undefined;
       return { kind: 'waitEncryptedExtensions', keys, earlyData: s.offer.earlyData };
     },
 
     installHandshakeKeys(c: ClientContext, s: At<'waitEncryptedExtensions'>): At<'waitEncryptedExtensions'> {
-      c.parts.installEpoch(2, s.keys.suite, s.keys.schedule, s.keys);
-      c.parts.records.retireWriteEpoch(1); // 0-RTT ends with the ServerHello (RFC 9147: no EndOfEarlyData)
+      c.installEpoch(2, s.keys.suite, s.keys.schedule, s.keys);
+      c.records.retireWriteEpoch(1); // 0-RTT ends with the ServerHello (RFC 9147: no EndOfEarlyData)
       return s;
     },
 
@@ -353,7 +353,7 @@ function clientSteps() {
       s: At<'waitCertificateVerify'>,
       event: On<'CertificateVerify'>,
     ): At<'waitFinished'> {
-      const signature = checkCertificateVerify(c.parts.config, 'client', s.peer, event.payload, s.keys.transcript);
+      const signature = checkCertificateVerify(c.config, 'client', s.peer, event.payload, s.keys.transcript);
       transcribe(s.keys.transcript, event.message);
       return { kind: 'waitFinished', keys: s.keys, request: s.request, peer: s.peer, signature };
     },
@@ -361,13 +361,13 @@ function clientSteps() {
     applyServerFinished(c: ClientContext, s: At<'waitFinished'>, event: On<'Finished'>): At<'finishing'> {
       checkFinished(s.keys.schedule, s.keys.serverSecret, s.keys.transcript, event.payload, 'server');
       transcribe(s.keys.transcript, event.message);
-      const application = deriveApplicationSecrets(s.keys, s.keys.transcript.current(), c.parts.log);
+      const application = deriveApplicationSecrets(s.keys, s.keys.transcript.current(), c.log);
       // A certificate goes out only with a scheme the CertificateRequest accepts and our key can make (RFC 8446 §4.4.2.4).
       const own = c.ownKey ? schemesForKey(c.ownKey) : [];
-      const presents = s.keys.certificateTypes.client === 'raw_public_key' || c.parts.config.certificate !== undefined;
+      const presents = s.keys.certificateTypes.client === 'raw_public_key' || c.config.certificate !== undefined;
       const clientSignature =
         s.request && presents ? own.find((a) => s.request?.signatureAlgorithms.includes(a)) : undefined;
-      c.parts.flight.peerFlight(true);
+      c.flight.peerFlight(true);
       return {
         kind: 'finishing',
         keys: s.keys,
@@ -380,22 +380,17 @@ function clientSteps() {
     },
 
     sendClientCertificate(c: ClientContext, s: At<'finishing'>): At<'finishing'> {
-      const chain = s.clientSignature ? ownChain(c.parts.config, s.keys.certificateTypes.client) : [];
-      c.parts.queue(
-        2,
-        'certificate',
-        certificateBody(chain, s.request?.context ?? new Uint8Array(0)),
-        s.keys.transcript,
-      );
+      const chain = s.clientSignature ? ownChain(c.config, s.keys.certificateTypes.client) : [];
+      c.queue(2, 'certificate', certificateBody(chain, s.request?.context ?? new Uint8Array(0)), s.keys.transcript);
       return s;
     },
 
     sendClientCertificateVerify(c: ClientContext, s: At<'finishing'>): At<'finishing'> {
       if (s.clientSignature && c.ownKey) {
-        c.parts.queue(
+        c.queue(
           2,
           'certificate_verify',
-          certificateVerifyBody(c.parts.provider, 'client', s.clientSignature, c.ownKey, s.keys.transcript),
+          certificateVerifyBody(c.provider, 'client', s.clientSignature, c.ownKey, s.keys.transcript),
           s.keys.transcript,
         );
       }
@@ -403,27 +398,22 @@ function clientSteps() {
     },
 
     sendClientFinished(c: ClientContext, s: At<'finishing'>): At<'finishing'> {
-      c.parts.queue(
-        2,
-        'finished',
-        finishedBody(s.keys.schedule, s.keys.clientSecret, s.keys.transcript),
-        s.keys.transcript,
-      );
-      c.parts.sendFlight();
+      c.queue(2, 'finished', finishedBody(s.keys.schedule, s.keys.clientSecret, s.keys.transcript), s.keys.transcript);
+      c.sendFlight();
       return s;
     },
 
     installApplicationKeys(c: ClientContext, s: At<'finishing'>): At<'finishing'> {
-      c.parts.installEpoch(3, s.keys.suite, s.keys.schedule, s.application);
+      c.installEpoch(3, s.keys.suite, s.keys.schedule, s.application);
       return s;
     },
 
     reportConnected(c: ClientContext, s: At<'finishing'>): At<'connected'> {
       const parameters = negotiatedParameters(s.keys, s.signature, s.clientSignature !== undefined, s.peer?.chain);
-      c.parts.events.push({ type: 'handshakeComplete', parameters });
+      c.events.push({ type: 'handshakeComplete', parameters });
       // A server that asked for our certificate may still refuse it: confirmed once it acknowledged our flight (peer-confirmation.ts).
       if (s.request !== undefined) c.confirmation.begin('handshake');
-      else handshakeConfirmedAtOnce(c.parts.events);
+      else handshakeConfirmedAtOnce(c.events);
       return {
         kind: 'connected',
         session: {
@@ -433,11 +423,11 @@ function clientSteps() {
           write: { epoch: 3, secret: s.application.clientSecret },
           // The transcript now ends with our Finished.
           resumptionSecret: deriveResumptionSecret(s.application, s.keys.transcript.current()),
-          serverName: c.parts.config.serverName,
+          serverName: c.config.serverName,
           clientAuthenticated: s.clientSignature !== undefined,
           ticketsIssued: 0,
-          transcript: c.parts.config.postHandshakeAuth ? s.keys.transcript : undefined,
-          postHandshakeAuth: c.parts.config.postHandshakeAuth,
+          transcript: c.config.postHandshakeAuth ? s.keys.transcript : undefined,
+          postHandshakeAuth: c.config.postHandshakeAuth,
           exporterSecret: s.application.exporterSecret,
         },
       };
@@ -453,7 +443,7 @@ function clientSteps() {
         );
       if (nst.ticketLifetime === 0) return s; // "discard the ticket immediately"
       const session = s.session;
-      const now = c.parts.wallClock();
+      const now = c.wallClock();
       const maxEarlyData = findExtension(nst.extensions, 'early_data')?.maxEarlyDataSize ?? 0;
       const bytes = encodeClientSession({
         suite: session.parameters.cipherSuite,
@@ -465,7 +455,7 @@ function clientSteps() {
         lifetimeSeconds: nst.ticketLifetime,
         maxEarlyData,
       });
-      c.parts.events.push({ type: 'sessionTicket', session: bytes, expiresAt: now + nst.ticketLifetime * 1000 });
+      c.events.push({ type: 'sessionTicket', session: bytes, expiresAt: now + nst.ticketLifetime * 1000 });
       return s;
     },
 
@@ -489,13 +479,7 @@ function clientSteps() {
         'illegal_parameter',
         'a server Certificate must have an empty certificate_request_context (RFC 8446 §4.4.2)',
       );
-    const peer = acceptPeerCertificate(
-      c.parts.config,
-      'client',
-      cert,
-      c.parts.wallClock(),
-      keys.certificateTypes.server,
-    );
+    const peer = acceptPeerCertificate(c.config, 'client', cert, c.wallClock(), keys.certificateTypes.server);
     transcribe(transcript, event.message);
     return peer;
   }

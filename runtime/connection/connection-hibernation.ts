@@ -2,7 +2,6 @@ import { emptyDropCounters } from '../record/drops.js';
 import { NO_PATH_STATS } from '../cid/cid-context.js';
 import { trafficKeys } from '../keyschedule/derived-keys.js';
 import type { ConnectionCounters, ConnectionStats } from './connection-api.js';
-import type { ConnectionParts } from './connection-parts.js';
 import {
   freezeSession,
   thawSession,
@@ -11,6 +10,7 @@ import {
   type HibernatedSession,
 } from './hibernation.js';
 import { scheduleFor, type Session } from './key-material.js';
+import type { MachineContext } from './machine-context.js';
 import { NONE_IGNORED, type IgnoreReason } from './record-rules.js';
 import type { RoleDriver } from './role-driver.js';
 
@@ -20,7 +20,26 @@ import type { RoleDriver } from './role-driver.js';
  */
 
 /**
- * What the form keeps of the connection itself, beside its parts and session (Dtls13Connection.hibernate gives it,
+ * What freezing and thawing use of the connection's context (machine-context.ts): the record layer, the flight
+ * controller, outbox, clock and CID context, the message_seq sent next, and the facts and queues that must be at rest.
+ */
+export type HibernatingMachine = Pick<
+  MachineContext,
+  | 'cid'
+  | 'events'
+  | 'postHandshake'
+  | 'acks'
+  | 'flight'
+  | 'records'
+  | 'sendSeq'
+  | 'outbox'
+  | 'facts'
+  | 'clock'
+  | 'provider'
+>;
+
+/**
+ * What the form keeps of the connection itself, beside its context and session (Dtls13Connection.hibernate gives it,
  * having checked that nothing of its own is held: no datagram, record or data waiting, no ACK timer, no reassembly).
  */
 export interface FrozenConnection {
@@ -35,12 +54,12 @@ export interface FrozenConnection {
 }
 
 /**
- * Freezes a connected server's `session` at `now` with its parts `p` and what `c` gives of the connection
+ * Freezes a connected server's `session` at `now` with its context `p` and what `c` gives of the connection
  * (Dtls13Connection.hibernate, which says when): its form, the keys freed; or undefined and nothing changed, when a
  * part is not at rest.
  */
 export function freezeConnection(
-  p: ConnectionParts,
+  p: HibernatingMachine,
   session: Session,
   c: FrozenConnection,
   now: number,
@@ -96,10 +115,10 @@ export function freezeConnection(
 }
 
 /**
- * A new connection's parts `p` and role driver take up the hibernated session `h` (Dtls13Connection.thaw, which sets
+ * A new connection's context `p` and role driver take up the hibernated session `h` (Dtls13Connection.thaw, which sets
  * the rest of the connection's own from `h`).
  */
-export function restoreParts(p: ConnectionParts, driver: RoleDriver, h: HibernatedSession): void {
+export function restoreContext(p: HibernatingMachine, driver: RoleDriver, h: HibernatedSession): void {
   const suite = h.parameters.cipherSuite;
   const schedule = scheduleFor(p.provider, suite);
   const readSecret = (epoch: number): Uint8Array => {

@@ -1,110 +1,110 @@
 import type { FlightHooks } from '../handshake/flight.js';
 import type { AckScheduler, AckSchedulerHooks } from './ack-scheduler.js';
-import type { ConnectionParts, PostHandshakeOwner } from './connection-parts.js';
 import type { HeldRecords } from './held-records.js';
 import type { InboundContext, InboundCounts } from './inbound-context.js';
-import type { ClientContext, ServerContext } from './machine-context.js';
+import type { ClientContext, PostHandshakeOwner, ServerContext } from './machine-context.js';
 import type { PeerConfirmation } from './peer-confirmation.js';
 import type { OutMessage } from './outbox.js';
 import type { IgnoreReason } from './record-rules.js';
 import type { RoleDriver } from './role-driver.js';
+import type { CalledConnection } from './session-calls.js';
 
-/** What of the 1.3 connection (connection.ts) its hooks reach: its parts, and the steps it takes when they call. */
-export interface HookedConnection {
-  readonly role: 'client' | 'server';
-  readonly parts: ConnectionParts;
-  /** The parts in the role's context (a client's 0-RTT datagrams and confirmation, a server's 0-RTT budget). */
-  readonly context: ClientContext | ServerContext;
-  readonly driver: RoleDriver;
-  readonly ackScheduler: AckScheduler;
-  readonly heldData: HeldRecords;
-  readonly counts: InboundCounts;
-  readonly ended: boolean;
-  ignore(reason: IgnoreReason): void;
+/**
+ * What the hooks call back on their connection (connection.ts): one table for every connection (its static `calls`), so
+ * the connection's members stay private and no connection holds a closure per callback.
+ */
+export interface ConnectionCalls<C> {
+  /** Counts an accepted record's content set aside. */
+  ignore(c: C, reason: IgnoreReason): void;
   /** The handshake completed. */
-  connected(): void;
+  connected(c: C): void;
   /** A flight's retransmissions ran out without `what` acknowledged: the connection fails as `timeout`. */
-  timedOut(what: string): void;
+  timedOut(c: C, what: string): void;
+  /** Runs `fn`; anything it throws takes the fatal path. */
+  guard(c: C, fn: () => void): void;
 }
 
 /**
  * What the connection's parts call back: the flight controller (FlightHooks), the ACK scheduler (AckSchedulerHooks),
- * the record handlers (InboundContext) and post-handshake flights (PostHandshakeOwner). One object of methods per
- * connection rather than a closure per callback (an idle session keeps them all).
+ * the record handlers (InboundContext), post-handshake flights (PostHandshakeOwner) and the application's calls
+ * (CalledConnection). One object of methods per connection rather than a closure per callback (an idle session keeps
+ * them all); it holds what they reach, the role context, ACK scheduler and role driver bound by the connection once
+ * made (they are made with these hooks).
  */
-export class ConnectionHooks implements FlightHooks<OutMessage>, AckSchedulerHooks, InboundContext, PostHandshakeOwner {
-  private readonly c: HookedConnection;
+export class ConnectionHooks<C>
+  implements FlightHooks<OutMessage>, AckSchedulerHooks, InboundContext, PostHandshakeOwner, CalledConnection
+{
+  readonly role: 'client' | 'server';
+  readonly counts: InboundCounts;
+  readonly heldData: HeldRecords;
+  /** Bound by the connection as each is made (each is made with these hooks): its role context, ACK scheduler, role driver. */
+  context!: ClientContext | ServerContext;
+  acks!: AckScheduler;
+  driver!: RoleDriver;
+  private readonly owner: C;
+  private readonly calls: ConnectionCalls<C>;
 
-  constructor(c: HookedConnection) {
-    this.c = c;
-  }
-
-  get role(): 'client' | 'server' {
-    return this.c.role;
-  }
-
-  get parts(): ConnectionParts {
-    return this.c.parts;
-  }
-
-  get driver(): RoleDriver {
-    return this.c.driver;
-  }
-
-  get acks(): AckScheduler {
-    return this.c.ackScheduler;
-  }
-
-  get heldData(): HeldRecords {
-    return this.c.heldData;
-  }
-
-  get counts(): InboundCounts {
-    return this.c.counts;
+  constructor(
+    owner: C,
+    calls: ConnectionCalls<C>,
+    role: 'client' | 'server',
+    counts: InboundCounts,
+    heldData: HeldRecords,
+  ) {
+    this.owner = owner;
+    this.calls = calls;
+    this.role = role;
+    this.counts = counts;
+    this.heldData = heldData;
   }
 
   get earlyDataRemaining(): number | undefined {
-    const context = this.c.context;
+    const context = this.context;
     return context.role === 'server' ? context.earlyDataRemaining : undefined;
   }
 
   set earlyDataRemaining(bytes: number | undefined) {
-    const context = this.c.context;
+    const context = this.context;
     if (context.role === 'server') context.earlyDataRemaining = bytes;
   }
 
   get confirmation(): PeerConfirmation | undefined {
-    const context = this.c.context;
+    const context = this.context;
     return context.role === 'client' ? context.confirmation : undefined;
   }
 
+  /** Whether the connection has failed or closed. */
   ended(): boolean {
-    return this.c.ended;
+    return this.context.facts.failure !== undefined || this.driver.kind === 'closed';
   }
 
   ignore(reason: IgnoreReason): void {
-    this.c.ignore(reason);
+    this.calls.ignore(this.owner, reason);
   }
 
   handshakeCompleted(): void {
-    this.c.connected();
+    this.calls.connected(this.owner);
+  }
+
+  guard(fn: () => void): void {
+    this.calls.guard(this.owner, fn);
   }
 
   transmit(messages: readonly OutMessage[]): void {
-    const parts = this.c.parts;
-    parts.outbox.transmit(messages);
+    const context = this.context;
+    context.outbox.transmit(messages);
     // A retransmitted ClientHello takes its 0-RTT datagrams along (ClientContext.earlyDatagrams).
-    const context = this.c.context;
     const early = context.role === 'client' ? context.earlyDatagrams : undefined;
     if (
       early !== undefined &&
       messages.some((m) => m.msgType === 'client_hello' && m.messageSeq === early.clientHelloSeq)
     )
-      parts.outgoing.push(...early.datagrams);
+      context.outgoing.push(...early.datagrams);
   }
 
   retransmitAck(): void {
-    this.c.parts.sendAck(this.c.parts.acks.list());
+    const context = this.context;
+    context.sendAck(context.acks.list());
   }
 
   /**
@@ -112,10 +112,13 @@ export class ConnectionHooks implements FlightHooks<OutMessage>, AckSchedulerHoo
    * once it is connected: nothing (the server's epoch-3 records were its acknowledgement).
    */
   timedOut(messages: readonly OutMessage[]): void {
-    const c = this.c;
-    const finalFlight = c.driver.session !== undefined && c.role === 'client' && messages.every((m) => m.epoch === 2);
+    const finalFlight =
+      this.driver.session !== undefined && this.role === 'client' && messages.every((m) => m.epoch === 2);
     if (finalFlight && this.confirmation?.finalFlightExhausted() !== false) return;
-    c.timedOut(finalFlight ? 'our final flight (the server never confirmed the handshake)' : 'the handshake');
+    this.calls.timedOut(
+      this.owner,
+      finalFlight ? 'our final flight (the server never confirmed the handshake)' : 'the handshake',
+    );
   }
 
   optional(messages: readonly OutMessage[]): boolean {
@@ -123,21 +126,21 @@ export class ConnectionHooks implements FlightHooks<OutMessage>, AckSchedulerHoo
   }
 
   active(): boolean {
-    return !this.c.ended;
+    return !this.ended();
   }
 
   sendAck(): void {
-    const parts = this.c.parts;
-    parts.sendAck(parts.acks.list());
-    if (this.c.driver.session) parts.acks.clear(); // after the handshake each ACK covers what came since the last
+    const context = this.context;
+    context.sendAck(context.acks.list());
+    if (this.driver.session) context.acks.clear(); // after the handshake each ACK covers what came since the last
   }
 
   retransmit(): void {
-    this.c.parts.flight.peerRetransmitted();
+    this.context.flight.peerRetransmitted();
   }
 
   retransmitInterval(): number {
-    return this.c.parts.flight.timeout;
+    return this.context.flight.timeout;
   }
 
   /**
@@ -147,6 +150,6 @@ export class ConnectionHooks implements FlightHooks<OutMessage>, AckSchedulerHoo
    * out).
    */
   postHandshakeExhausted(flight: readonly OutMessage[]): void {
-    this.c.timedOut(`our ${flight.map((m) => m.msgType).join(', ')}`);
+    this.calls.timedOut(this.owner, `our ${flight.map((m) => m.msgType).join(', ')}`);
   }
 }

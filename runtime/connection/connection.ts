@@ -1,4 +1,5 @@
 import { issueConnectionIds } from './cid-actions.js';
+import { handshakeTypeFromNumber } from '../../generated/wire/enums.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
 import type { Header13 } from '../record/codec13.js';
 import type { RecordLayer } from '../record/record-layer.js';
@@ -24,7 +25,6 @@ import {
   requestMoreConnectionIds,
   updateKeys,
 } from './session-calls.js';
-import type { ConnectionParts } from './connection-parts.js';
 import type { ClientContext, ServerContext } from './machine-context.js';
 import { assembleContext } from './parts-assembly.js';
 import { roleDriver, type Charts13, type RoleDriver } from './role-driver.js';
@@ -36,8 +36,8 @@ import { HandshakeInbound } from './handshake-inbound.js';
 import { HeldRecords } from './held-records.js';
 import { NONE_IGNORED, recordRule, type IgnoreReason, type RecordPhase } from './record-rules.js';
 import { thawSession, type FrozenSession } from './hibernation.js';
-import { freezeConnection, restoreParts } from './connection-hibernation.js';
-import { ConnectionHooks } from './connection-hooks.js';
+import { freezeConnection, restoreContext } from './connection-hibernation.js';
+import { ConnectionHooks, type ConnectionCalls } from './connection-hooks.js';
 import { FACTS13 } from './version-facts13.js';
 
 /** A record the record layer delivered (opened, or plaintext). */
@@ -62,30 +62,28 @@ export { HANDSHAKE_KEYS_RETENTION_MS } from './key-lifetime.js';
  * Everything the peer sends is handled record by record under one catch (`receiveRecord`), mapped to an alert by
  * `toAlert`.
  *
- * It is the one record loop's `RecordSink` (its `@internal` `take` and `held`, checked where it is passed, not
- * declared: the declarations the package ships leave `@internal` members out).
+ * It is the one record loop's `RecordSink` (its internal `take` and `held`, checked where it is passed, not declared:
+ * the declarations the package ships leave internal members out). Everything else it holds is private: its hooks
+ * (connection-hooks.ts) reach it through {@link calls}, the tests through the one internal `inject` seam.
  */
 export class Dtls13Connection implements VersionState, TransmitGate {
   readonly role: 'client' | 'server';
   /** The version (DtlsConnection tells its states apart by it; what it reports is the fact in the common state). */
   readonly protocolVersion = 'DTLSv1.3' as const;
-  /** @internal */
-  readonly parts: ConnectionParts;
-  /** What its steps get: the parts in its role's context (machine-context.ts). @internal */
-  readonly context: ClientContext | ServerContext;
+  /** What its steps get: its role's context (machine-context.ts). */
+  private readonly context: ClientContext | ServerContext;
   /** Server: its context, with the 0-RTT budget the record rules read; undefined on a client. */
   private readonly server: ServerContext | undefined;
   /**
    * What the connection reports, in its DtlsConnection's common state (connection-facts.ts): this state writes its
-   * failure (through the parts' fatal path), the chart state and exporter (through its role driver), the last
+   * failure (through the context's fatal path), the chart state and exporter (through its role driver), the last
    * authenticated record, and lends its CID context as the path and CIDs.
    */
   private readonly facts: SharedState;
-  /** What each datagram and each send reach: the record layer and the CID context, held here rather than asked of the parts. */
+  /** What each datagram and each send reach: the record layer and the CID context, held here rather than asked of the context. */
   private readonly records: RecordLayer;
   private readonly cid: CidContext;
-  /** @internal */
-  readonly driver: RoleDriver;
+  private readonly driver: RoleDriver;
   private readonly inbox: HandshakeReassembler;
   /** The one outbound queue of its DtlsConnection. */
   private readonly outgoing: Uint8Array[];
@@ -104,28 +102,33 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   private cookieHelloSent = false;
   /** Records whose keys are not installed yet, and application data that came before our handshake ended: together within limits.maxDeferredBytes. */
   private readonly deferred: HeldRecords;
-  /** @internal */
-  readonly heldData: HeldRecords;
   /** The newest epoch in which the peer has sent a record that authenticated. */
   private peerEpoch = 0;
-  /** @internal */
-  readonly ackScheduler: AckScheduler;
   /** The table's handlers, one per row kind (record-rules.ts): handshake-inbound.ts and content-records.ts. */
   private readonly handlers: ContentRecords;
-  /** @internal (tests/support/inject.ts) */
-  readonly handshake: HandshakeInbound;
+  private readonly handshake: HandshakeInbound;
   /** Client: what the server may still refuse (peer-confirmation.ts; its context's). */
   private readonly confirmation: PeerConfirmation | undefined;
   private startedAt = 0;
   private completedAt: number | undefined;
-  /** The connection's counters: its DtlsConnection's one set (connection-api.ts). @internal */
-  readonly counts: ConnectionCounters;
+  /** The connection's counters: its DtlsConnection's one set (connection-api.ts). */
+  private readonly counts: ConnectionCounters;
   /** Records set aside, by reason: made with the first (most connections set none aside). */
   private ignored: Record<IgnoreReason, number> | undefined;
   /** Watched in the inspector (its XState actors are not hibernated). */
   private readonly inspected: boolean;
   /** Hibernated: this object is done with, its state went into the frozen form ({@link hibernate}). */
   private frozen = false;
+  /** What its parts call back (connection-hooks.ts), holding the ACK scheduler and the data held until connected. */
+  private readonly hooks: ConnectionHooks<Dtls13Connection>;
+
+  /** What the hooks call back on a connection: one table for all, reaching its private members. */
+  private static readonly calls: ConnectionCalls<Dtls13Connection> = {
+    ignore: (c, reason) => c.ignore(reason),
+    connected: (c) => c.connected(),
+    timedOut: (c, what) => c.timedOut(what),
+    guard: (c, fn) => c.guard(fn),
+  };
 
   /**
    * A connection on a configuration resolved once for many (`resolveConfig(role, options)`: DtlsConnection, and a UDP
@@ -160,7 +163,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   ): Dtls13Connection {
     const h = thawSession(frozen);
     const c = new Dtls13Connection('server', perConnection, config, charts, shared);
-    restoreParts(c.parts, c.driver, h);
+    restoreContext(c.context, c.driver, h);
     if (c.server) c.server.handshakeReadSecret = h.handshakeReadSecret;
     c.inbox.reset(h.receiveSeq);
     c.peerEpoch = h.peerEpoch;
@@ -184,20 +187,19 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     this.counts = shared.counters;
     this.outgoing = shared.outgoing;
     this.inspected = options.inspect !== undefined;
-    const hooks = new ConnectionHooks(this);
-    const context = (this.context = assembleContext(role, config, options, hooks, shared));
-    this.parts = context.parts;
+    const held = { capacity: config.limits.maxDeferredBytes, used: 0 }; // one cap for both queues
+    this.deferred = new HeldRecords(held);
+    const hooks = new ConnectionHooks(this, Dtls13Connection.calls, role, this.counts, new HeldRecords(held));
+    this.hooks = hooks;
+    const context = (this.context = hooks.context = assembleContext(role, config, options, hooks, shared));
     if (context.role === 'server') this.server = context;
     else this.confirmation = context.confirmation;
-    const { clock, records, cid } = this.parts;
+    const { clock, records, cid } = context;
     this.records = records;
     this.cid = cid;
     this.inbox = new HandshakeReassembler({ maxBufferedBytes: config.limits.maxReassemblyBytes });
-    const held = { capacity: config.limits.maxDeferredBytes, used: 0 }; // one cap for both queues
-    this.deferred = new HeldRecords(held);
-    this.heldData = new HeldRecords(held);
-    this.ackScheduler = new AckScheduler(clock, hooks);
-    this.driver = roleDriver(
+    hooks.acks = new AckScheduler(clock, hooks);
+    this.driver = hooks.driver = roleDriver(
       context,
       charts,
       options.inspect,
@@ -261,10 +263,10 @@ export class Dtls13Connection implements VersionState, TransmitGate {
    */
   receive(datagram: Uint8Array, now: number, path?: string): void {
     if (this.frozen) return;
-    const { parts, driver, records } = this;
+    const { context, driver, records } = this;
     // The timers due by `now` first (as `advance`, inline: one datagram, no closure nor guard call).
     try {
-      parts.clock.advanceTo(now);
+      context.clock.advanceTo(now);
       records.handleTimeout(now);
     } catch (error) {
       if (error instanceof ConnectionStateError) throw error;
@@ -296,9 +298,9 @@ export class Dtls13Connection implements VersionState, TransmitGate {
       if (records.integrity.failedSinceVerdict) this.integrityVerdict();
       pass = this.deferred.length > 0 && records.readKeyGeneration !== generation ? this.deferred.take() : NO_DATAGRAMS;
       // RFC 9147 §7.1: records still waiting for keys get an ACK of what was processed, possibly empty, so the peer resends sooner.
-      if (pass.length === 0 && this.deferredNow && (records.writeEpoch ?? 0) >= 2) this.ackScheduler.ackSoon();
+      if (pass.length === 0 && this.deferredNow && (records.writeEpoch ?? 0) >= 2) this.hooks.acks.ackSoon();
     }
-    this.ackScheduler.schedule();
+    this.hooks.acks.schedule();
   }
 
   /**
@@ -309,7 +311,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   transmitReady(): boolean {
     this.records.sealStaged();
     if (this.cid.holdsBack()) return false;
-    if (this.outgoing.length > 0) this.parts.outbox.lead = undefined;
+    if (this.outgoing.length > 0) this.context.outbox.lead = undefined;
     return true;
   }
 
@@ -349,7 +351,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
       );
     this.records.stage('application_data', data, this.outgoing); // sealed with the rest of the burst (pollTransmit)
     this.counts.applicationBytesSent += data.length;
-    if (this.records.keyUpdateDue && !keyUpdateOutstanding(this.parts.flight)) this.updateKeys(false, now);
+    if (this.records.keyUpdateDue && !keyUpdateOutstanding(this.context.flight)) this.updateKeys(false, now);
   }
 
   // ── what the application asks of a connected session (session-calls.ts) ── `now` (as for `receive`): a flight the
@@ -359,13 +361,13 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   /** KeyUpdate (session-calls.ts); also started by itself when the write key nears its usage limit. */
   updateKeys(requestPeer = false, now?: number): void {
     this.catchUp(now);
-    updateKeys(this, requestPeer);
+    updateKeys(this.hooks, requestPeer);
   }
 
   /** Server: post-handshake authentication (session-calls.ts); the answer is a `clientAuthenticated` event, or the alert that ends it. */
   requestClientCertificate(now?: number): void {
     this.catchUp(now);
-    requestClientCertificate(this, this.parts.config);
+    requestClientCertificate(this.hooks, this.context.config);
   }
 
   /** NewConnectionId: `count` more CIDs of ours for the peer, returned (session-calls.ts). */
@@ -374,13 +376,13 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     options: { readonly immediate?: boolean; readonly now?: number } = {},
   ): Uint8Array[] {
     this.catchUp(options.now);
-    return issueMoreConnectionIds(this, this.cid, count, options.immediate === true);
+    return issueMoreConnectionIds(this.hooks, this.cid, count, options.immediate === true);
   }
 
   /** RequestConnectionId: asks the peer for `count` CIDs (session-calls.ts). */
   requestConnectionIds(count: number, now?: number): void {
     this.catchUp(now);
-    requestMoreConnectionIds(this, this.cid, count);
+    requestMoreConnectionIds(this.hooks, this.cid, count);
   }
 
   /**
@@ -414,7 +416,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
    */
   abandoned(): void {
     this.driver.letGo?.();
-    this.parts.flight.stop();
+    this.context.flight.stop();
     this.records.releaseAll();
   }
 
@@ -437,16 +439,16 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     const { server, completedAt } = this;
     const session = this.driver.session;
     if (server === undefined || session === undefined || this.ended || this.frozen || this.inspected) return undefined;
-    if (completedAt === undefined || server.earlyDataRemaining !== undefined || this.ackScheduler.armed)
-      return undefined;
-    const { inbox, deferred, heldData } = this;
+    if (completedAt === undefined || server.earlyDataRemaining !== undefined || this.hooks.acks.armed) return undefined;
+    const { inbox, deferred } = this;
+    const heldData = this.hooks.heldData;
     if (this.outgoing.length > 0 || inbox.retainedBytes > 0 || deferred.length > 0 || heldData.length > 0)
       return undefined;
     const { peerEpoch, startedAt, counts, ignored } = this;
     const own = { receiveSeq: inbox.nextReceiveSeq, peerEpoch, startedAt, completedAt, counts, ignored };
-    // Its parts at rest too (connection-hibernation.ts).
+    // Its context at rest too (connection-hibernation.ts).
     const frozen = freezeConnection(
-      this.parts,
+      this.context,
       session,
       { ...own, handshakeReadSecret: server.handshakeReadSecret },
       now,
@@ -468,7 +470,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   close(): void {
     if (this.ended) return;
     if (this.driver.session) this.guard(() => this.driver.control({ type: 'close' }));
-    else this.parts.abandon('closed by the application before the handshake completed');
+    else this.context.abandon('closed by the application before the handshake completed');
   }
 
   /**
@@ -483,7 +485,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
 
   /** Drops by reason, retransmission state, handshake duration and what is held for the peer: `stats` less the counters. */
   get versionStats(): VersionStats {
-    const { records, flight, acks } = this.parts;
+    const { records, flight, acks } = this.context;
     const completedAt = this.completedAt;
     return {
       drops: { ...records.drops },
@@ -494,7 +496,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
       handshakeDuration: completedAt === undefined ? undefined : completedAt - this.startedAt,
       retained: {
         reassemblyBytes: this.inbox.retainedBytes,
-        deferredBytes: this.deferred.bytes + this.heldData.bytes,
+        deferredBytes: this.deferred.bytes + this.hooks.heldData.bytes,
         ackRecords: acks.size,
         readEpochs: records.usage().read.length,
       },
@@ -507,14 +509,13 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   /**
    * A record the record layer delivered, at `now`: what its authentication proves, then its row of RECORD_RULES
    * (record-rules.ts) and that row's handler, or set aside. Throws what handling it throws (`receive`'s one catch).
-   * @internal (tests/support/inject.ts hands it records too)
    */
-  acceptRecord(r: InboundRecord, now: number): void {
+  private acceptRecord(r: InboundRecord, now: number): void {
     const driver = this.driver;
     if (r.protected) {
       this.facts.lastAuthenticatedReceive = now;
       if (r.epoch > this.peerEpoch) this.peerAuthenticated(r.epoch);
-      this.confirmation?.recordAuthenticated(this.parts, driver.session, r);
+      this.confirmation?.recordAuthenticated(this.context, driver.session, r);
       if (r.epoch >= 3) this.cid.observe(r, this.datagramBytes);
     }
     const phase: RecordPhase = driver.session
@@ -580,8 +581,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     else this.ignore('deferred-cap');
   }
 
-  /** @internal */
-  get ended(): boolean {
+  private get ended(): boolean {
     return this.facts.failure !== undefined || this.driver.kind === 'closed';
   }
 
@@ -591,10 +591,10 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     if (epoch >= 2) this.records.setAcceptPlaintext(false);
   }
 
-  /** The handshake completed (HandshakeInbound): spare CIDs out, plaintext off, held application data delivered. @internal */
-  connected(): void {
+  /** The handshake completed (HandshakeInbound): spare CIDs out, plaintext off, held application data delivered. */
+  private connected(): void {
     if (this.completedAt !== undefined) return;
-    const at = (this.completedAt = this.parts.clock.now);
+    const at = (this.completedAt = this.context.clock.now);
     // As the deadlines count it: a client's lasts until the server has confirmed it (peer-confirmation.ts).
     if (this.confirmation?.waiting !== 'handshake') this.facts.handshakeDoneAt = at;
     const cid = this.cid.session;
@@ -608,7 +608,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     }
     this.confirmation?.connected(at);
     this.records.setAcceptPlaintext(false);
-    for (const d of this.heldData.take()) this.handlers.deliver(d);
+    for (const d of this.hooks.heldData.take()) this.handlers.deliver(d);
   }
 
   /**
@@ -623,9 +623,22 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     return state !== 'waitClientHello' && state !== 'waitSecondClientHello';
   }
 
-  /** @internal */
-  ignore(reason: IgnoreReason): void {
+  private ignore(reason: IgnoreReason): void {
     (this.ignored ??= { ...NONE_IGNORED })[reason]++;
+  }
+
+  /**
+   * @internal The test seam (tests/support/inject.ts): a record, or a whole handshake message as if reassembled from an
+   * authenticated record of `epoch`, handled at the connection's time as the record layer's would be, under the fatal
+   * path; nothing on an ended connection.
+   */
+  inject(what: InboundRecord | { readonly msgType: number; readonly body: Uint8Array; readonly epoch: number }): void {
+    if (this.ended) return;
+    this.guard(() => {
+      if ('kind' in what) return this.acceptRecord(what, this.context.clock.now);
+      if (this.handshake.admit(handshakeTypeFromNumber(what.msgType), what.epoch, true))
+        this.handshake.message(what.msgType, what.body, what.epoch, true);
+    });
   }
 
   // ── timers and the fatal path ──────────────────────────────────────────
@@ -637,19 +650,19 @@ export class Dtls13Connection implements VersionState, TransmitGate {
 
   private advance(now: number): void {
     this.guard(() => {
-      this.parts.clock.advanceTo(now);
+      this.context.clock.advanceTo(now);
       this.records.handleTimeout(now);
     });
   }
 
   /** RFC 9147 §4.5.3 after a datagram in which a record failed to open: what the read keys' integrity limits ask (key-lifetime.ts). */
   private integrityVerdict(): void {
-    const failed = integrityLimitVerdict(this.parts, this.driver.session, (fn) => this.guard(fn));
+    const failed = integrityLimitVerdict(this.context, this.driver.session, (fn) => this.guard(fn));
     if (failed !== undefined) this.fail(failed);
   }
 
-  /** A flight's retransmissions ran out without `what` acknowledged (connection-hooks.ts): the connection fails as `timeout`. @internal */
-  timedOut(what: string): void {
+  /** A flight's retransmissions ran out without `what` acknowledged (connection-hooks.ts): the connection fails as `timeout`. */
+  private timedOut(what: string): void {
     this.fail(
       {
         alert: 'handshake_failure',
@@ -659,8 +672,8 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     );
   }
 
-  /** Runs `fn`; anything it throws takes the fatal path. For calls from the application and timers. @internal */
-  guard(fn: () => void): void {
+  /** Runs `fn`; anything it throws takes the fatal path. For calls from the application and timers. */
+  private guard(fn: () => void): void {
     try {
       fn();
     } catch (error) {
@@ -679,7 +692,8 @@ export class Dtls13Connection implements VersionState, TransmitGate {
 
   /** The `closed` event just queued, reported with `reason` instead. */
   private closedAs(reason: 'timeout'): void {
-    const last = this.parts.events.at(-1);
-    if (last?.type === 'closed') this.parts.events[this.parts.events.length - 1] = { type: 'closed', reason };
+    const events = this.context.events;
+    const last = events.at(-1);
+    if (last?.type === 'closed') events[events.length - 1] = { type: 'closed', reason };
   }
 }

@@ -61,13 +61,16 @@ export class ContentRecords implements RecordHandlers<InboundRecord> {
     // directions' epochs move independently (KeyUpdate), so only the protection of the ACK counts.
     const named = session ? ack.recordNumbers : ack.recordNumbers.filter((n) => n.epoch <= BigInt(r.epoch));
     if (named.length !== ack.recordNumbers.length) c.ignore('ack-epoch');
-    const acked = c.parts.outbox.acknowledge(named);
+    const acked = c.context.outbox.acknowledge(named);
     if (acked.length === 0 && ack.recordNumbers.length > 0) return;
     // The client's flights once connected end the flight chart in `finished` (it answers the server's retransmissions
     // with ACKs), except one with its own completion (a KeyUpdate), which ends in `acknowledged`.
-    c.parts.flight.acknowledge(acked, c.role === 'client' && session !== undefined && !c.parts.flight.ownsCompletion);
-    c.confirmation?.acknowledged(c.parts); // all of a client's final flight: the handshake is confirmed (peer-confirmation.ts)
-    if (session) sendPendingFlights(c.parts, session);
+    c.context.flight.acknowledge(
+      acked,
+      c.role === 'client' && session !== undefined && !c.context.flight.ownsCompletion,
+    );
+    c.confirmation?.acknowledged(c.context); // all of a client's final flight: the handshake is confirmed (peer-confirmation.ts)
+    if (session) sendPendingFlights(c.context, session);
   }
 
   alert(r: InboundRecord): void {
@@ -80,12 +83,12 @@ export class ContentRecords implements RecordHandlers<InboundRecord> {
       throw e;
     }
     if (alert.description === 'user_canceled') {
-      c.parts.events.push({ type: 'alert', level: alert.level, description: alert.description, sent: false });
+      c.context.events.push({ type: 'alert', level: alert.level, description: alert.description, sent: false });
       return;
     }
     if (alert.description === 'close_notify') {
       if (c.driver.handles('closeNotify')) c.driver.control({ type: 'closeNotify' });
-      else c.parts.peerClosedEarly();
+      else c.context.peerClosedEarly();
       return;
     }
     // RFC 8446 §6: every other alert ends the connection, whatever its level.
@@ -110,7 +113,7 @@ export class ContentRecords implements RecordHandlers<InboundRecord> {
   heldApplicationData(r: InboundRecord): void {
     const c = this.c;
     // In 'batch' mode a copy: held past this batch, it must not keep the arena's ArrayBuffer, nor go with its transfer.
-    if (!c.heldData.push(c.parts.config.messageBuffers === 'batch' ? r.content.slice() : r.content))
+    if (!c.heldData.push(c.context.config.messageBuffers === 'batch' ? r.content.slice() : r.content))
       c.ignore('early-data-cap');
   }
 
@@ -124,7 +127,7 @@ export class ContentRecords implements RecordHandlers<InboundRecord> {
   /** RFC 9853 §4: only when rrc was negotiated; an unknown msg_type is ignored. */
   returnRoutabilityCheck(r: InboundRecord): void {
     const c = this.c;
-    if (c.parts.cid.session?.rrcNegotiated !== true) {
+    if (c.context.cid.session?.rrcNegotiated !== true) {
       throw new ProtocolError(
         'unexpected_message',
         'a return_routability_check record without the rrc extension negotiated (RFC 9853 §3)',

@@ -59,13 +59,13 @@ export class HandshakeInbound {
         case 'progress':
           if (res.newBytes > 0 || f.length === 0) {
             accepted = true;
-            c.parts.acks.add(r.epoch, r.sequenceNumber);
+            c.context.acks.add(r.epoch, r.sequenceNumber);
           }
           if (res.outOfOrder) c.acks.ackSoon();
           break;
         case 'complete':
           accepted = true;
-          c.parts.acks.add(r.epoch, r.sequenceNumber);
+          c.context.acks.add(r.epoch, r.sequenceNumber);
           for (const m of res.messages) {
             // A server's first ClientHello may choose DTLS 1.2: then the 1.2 state took it, and this one has ended.
             if (m.msgType === 'client_hello' && this.driver.handOver?.(m.body, m.messageSeq, r.sequenceNumber)) return;
@@ -129,8 +129,8 @@ export class HandshakeInbound {
     if (!postHandshake && this.driver.session) c.handshakeCompleted();
     if (postHandshake && authenticated && epoch >= 3 && !c.ended()) {
       // NewSessionTicket and KeyUpdate are acknowledged explicitly (RFC 9147 §7, §8).
-      c.parts.sendAck(c.parts.acks.list());
-      c.parts.acks.clear();
+      c.context.sendAck(c.context.acks.list());
+      c.context.acks.clear();
     }
   }
 
@@ -144,7 +144,7 @@ export class HandshakeInbound {
     if (this.driver.session) {
       // One ACK for the burst (§7.1), not one per record: each ACK would make the peer resend what it does not cover.
       if (r.protected) {
-        c.parts.acks.add(r.epoch, r.sequenceNumber);
+        c.context.acks.add(r.epoch, r.sequenceNumber);
         c.acks.ackSoon();
       }
     } else {

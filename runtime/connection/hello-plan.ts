@@ -31,15 +31,15 @@ export function planClientHello(
   ch: ClientHello,
   message: InboundMessage,
 ): HelloPlan {
-  const before = s.kind === 'waitSecondClientHello' ? s.retry.transcript : new Transcript(c.parts.provider);
+  const before = s.kind === 'waitSecondClientHello' ? s.retry.transcript : new Transcript(c.provider);
   const servername = offeredServerName(ch);
   if (s.kind === 'waitSecondClientHello' && s.retry.firstServerName && s.retry.firstServerName.name !== servername)
     throw new ProtocolError('illegal_parameter', 'the second ClientHello changes server_name (RFC 8446 §4.1.2)');
-  const { types, credentials } = credentialsForHello(c.parts.provider, c.parts.config, ch, servername);
-  const psk = selectPsk(ch, message.body, before, c.parts.config, c.parts.wallClock());
-  const choice = negotiate(ch, preferencesFor(c.parts.config, credentials), psk && { hash: psk.hash, mode: psk.mode });
-  const alpn = chooseAlpn(c.parts.config.alpnSelect, ch);
-  const extensions = serverExtensionChoices(c.parts.config, ch, types);
+  const { types, credentials } = credentialsForHello(c.provider, c.config, ch, servername);
+  const psk = selectPsk(ch, message.body, before, c.config, c.wallClock());
+  const choice = negotiate(ch, preferencesFor(c.config, credentials), psk && { hash: psk.hash, mode: psk.mode });
+  const alpn = chooseAlpn(c.config.alpnSelect, ch);
+  const extensions = serverExtensionChoices(c.config, ch, types);
   return {
     psk,
     choice,
@@ -47,7 +47,7 @@ export function planClientHello(
     servername,
     credentials,
     extensions,
-    earlyData: earlyDataDecision(c, c.parts.config.maxEarlyData, ch, s.kind === 'waitClientHello', psk, choice, alpn),
+    earlyData: earlyDataDecision(c, c.config.maxEarlyData, ch, s.kind === 'waitClientHello', psk, choice, alpn),
   };
 }
 

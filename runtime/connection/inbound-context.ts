@@ -1,6 +1,6 @@
 import type { AckScheduler } from './ack-scheduler.js';
-import type { ConnectionParts } from './connection-parts.js';
 import type { HeldRecords } from './held-records.js';
+import type { MachineContext } from './machine-context.js';
 import type { PeerConfirmation } from './peer-confirmation.js';
 import type { IgnoreReason } from './record-rules.js';
 import type { RoleDriver } from './role-driver.js';
@@ -11,10 +11,31 @@ export interface InboundCounts {
   handshakeMessagesReceived: number;
 }
 
+/**
+ * What the record handlers use of their connection's context (machine-context.ts): the outbox and flight controller an
+ * ACK moves, the ACK tracker, the events and fatal path an alert reaches, the configuration and CID context, and what a
+ * waiting post-handshake flight is sent with.
+ */
+export type InboundMachine = Pick<
+  MachineContext,
+  | 'outbox'
+  | 'flight'
+  | 'acks'
+  | 'events'
+  | 'config'
+  | 'cid'
+  | 'records'
+  | 'postHandshake'
+  | 'queue'
+  | 'sendFlight'
+  | 'sendAck'
+  | 'peerClosedEarly'
+>;
+
 /** What the record handlers (handshake-inbound.ts, content-records.ts) use of their connection. */
 export interface InboundContext {
   readonly role: 'client' | 'server';
-  readonly parts: ConnectionParts;
+  readonly context: InboundMachine;
   readonly driver: RoleDriver;
   readonly acks: AckScheduler;
   /** Application data that came before our handshake ended (delivered once it has). */

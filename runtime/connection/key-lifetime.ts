@@ -34,23 +34,23 @@ export function dropHandshakeKeysWhenDue(records: RecordLayer, completedAt: numb
  * limit (IntegrityMonitor), so the peer's answer gets through while forgeries come slower than the exchange.
  */
 export function integrityLimitVerdict(
-  parts: KeyUpdateSender,
+  sender: KeyUpdateSender,
   session: Session | undefined,
   guard: (fn: () => void) => void,
 ): FatalReason | undefined {
-  const verdicts = parts.records.integrity.verdict(
-    () => parts.records.usage().read,
+  const verdicts = sender.records.integrity.verdict(
+    () => sender.records.usage().read,
     session?.read.epoch,
-    !keyUpdateOutstanding(parts.flight),
+    !keyUpdateOutstanding(sender.flight),
   );
   for (const v of verdicts) {
-    if (v.kind === 'drop-epoch') parts.records.dropReadEpoch(v.epoch);
+    if (v.kind === 'drop-epoch') sender.records.dropReadEpoch(v.epoch);
     else if (v.kind === 'fail')
       return {
         alert: 'bad_record_mac',
         message: `more than ${v.limit} records failed authentication under epoch ${v.epoch} keys (RFC 9147 §4.5.3)`,
       };
-    else if (session) guard(() => sendKeyUpdate(parts, session, true));
+    else if (session) guard(() => sendKeyUpdate(sender, session, true));
   }
   return undefined;
 }

@@ -1,15 +1,13 @@
 import { CidContext } from '../cid/cid-context.js';
 import { ConfigError } from '../config-error.js';
 import { CryptoError, type PrivateKeyHandle } from '../crypto/provider.js';
-import { FlightController } from '../handshake/flight.js';
+import { FlightController, type FlightHooks } from '../handshake/flight.js';
 import { RecordLayer } from '../record/record-layer.js';
 import { AckTracker } from './ack-tracker.js';
 import type { ResolvedConfig } from './config.js';
 import type { ConnectionOptions, SharedState } from './connection-api.js';
-import type { ConnectionHooks } from './connection-hooks.js';
-import { ConnectionParts } from './connection-parts.js';
 import { keyLogger } from './key-material.js';
-import { ClientContext, ServerContext } from './machine-context.js';
+import { ClientContext, ServerContext, type MachineParts, type PostHandshakeOwner } from './machine-context.js';
 import { cachedPrivateKey } from './option-cache.js';
 import { HandshakeOutbox, type OutMessage } from './outbox.js';
 import { PeerConfirmation } from './peer-confirmation.js';
@@ -26,7 +24,7 @@ export function assembleContext(
   role: 'client' | 'server',
   config: ResolvedConfig,
   options: ConnectionOptions,
-  hooks: ConnectionHooks,
+  hooks: FlightHooks<OutMessage> & PostHandshakeOwner,
   shared: SharedState,
 ): ClientContext | ServerContext {
   const ownKey = ownPrivateKey(config);
@@ -57,9 +55,9 @@ function assembleParts(
   role: 'client' | 'server',
   config: ResolvedConfig,
   options: ConnectionOptions,
-  hooks: ConnectionHooks,
+  hooks: FlightHooks<OutMessage> & PostHandshakeOwner,
   shared: SharedState,
-): ConnectionParts {
+): MachineParts {
   const outgoing = shared.outgoing;
   const clock = shared.clock;
   const { maxReadEpochs, maxRecordsPerDatagram, maxFailedAuthenticationsPerSecond, integrityBudgetSeconds } =
@@ -76,8 +74,7 @@ function assembleParts(
   });
   const outbox = new HandshakeOutbox(records, shared.datagramLimit, 0, outgoing, shared.counters);
   const flight = new FlightController<OutMessage>(hooks, clock, config.retransmission, options.inspect);
-  return new ConnectionParts({
-    role,
+  return {
     config,
     records,
     outbox,
@@ -100,5 +97,5 @@ function assembleParts(
     acks: new AckTracker(config.limits.maxAckRecords),
     log: keyLogger(config.keyLog),
     wallClock: options.wallClock ?? Date.now,
-  });
+  };
 }

@@ -91,7 +91,7 @@ export class PeerConfirmation {
    * acknowledges it in `parts` (the flight controller and outbox), and the post-handshake flights waiting for it go.
    */
   recordAuthenticated(
-    parts: KeyUpdateSender & { readonly outbox: HandshakeOutbox },
+    c: KeyUpdateSender & { readonly outbox: HandshakeOutbox },
     session: Session | undefined,
     r: InboundRecord,
   ): void {
@@ -102,16 +102,16 @@ export class PeerConfirmation {
       if (r.contentType !== 'handshake' || !later) return;
     }
     this.finalFlightOpen = false;
-    if (session && parts.flight.state === 'waiting') {
-      parts.flight.acknowledge(parts.outbox.allIndexes(), true);
-      sendPendingFlights(parts, session);
+    if (session && c.flight.state === 'waiting') {
+      c.flight.acknowledge(c.outbox.allIndexes(), true);
+      sendPendingFlights(c, session);
     }
     if (this.waiting === 'handshake') this.confirm();
   }
 
-  /** An ACK was taken: one that leaves none of our final flight outstanding (in `parts.flight`) confirms the handshake. */
-  acknowledged(parts: { readonly flight: FlightController<OutMessage> }): void {
-    if (this.waiting === 'handshake' && parts.flight.outstanding.length === 0) this.confirm();
+  /** An ACK was taken: one that leaves none of our final flight outstanding (in `c.flight`) confirms the handshake. */
+  acknowledged(c: { readonly flight: FlightController<OutMessage> }): void {
+    if (this.waiting === 'handshake' && c.flight.outstanding.length === 0) this.confirm();
   }
 
   /**

@@ -34,16 +34,16 @@ function handshakeTranscript(session: Session): Transcript {
 
 /** Server: sends a CertificateRequest with an 8-byte random context. One request at a time. */
 export function requestClientCertificate(
-  parts: PostHandshakeSender & { readonly config: ResolvedConfig; readonly provider: CryptoProvider },
+  c: PostHandshakeSender & { readonly config: ResolvedConfig; readonly provider: CryptoProvider },
   session: Session,
 ): void {
   if (session.pendingAuth) return;
-  const context = parts.provider.randomBytes(8);
-  const body = certificateRequestBody(parts.config.signatureAlgorithms, context, parts.config.signatureAlgorithmsCert);
+  const context = c.provider.randomBytes(8);
+  const body = certificateRequestBody(c.config.signatureAlgorithms, context, c.config.signatureAlgorithmsCert);
   const transcript = handshakeTranscript(session).clone();
   transcript.addMessage(13, body);
   session.pendingAuth = { stage: 'certificate', context, transcript };
-  sendPostHandshakeFlight(parts, () => parts.queue(session.write.epoch, 'certificate_request', body));
+  sendPostHandshakeFlight(c, () => c.queue(session.write.epoch, 'certificate_request', body));
 }
 
 function pending<S extends PendingAuthentication['stage']>(
@@ -62,7 +62,7 @@ function pending<S extends PendingAuthentication['stage']>(
 
 /** Server: the client's Certificate; empty means it has none (certificate_required when the server requires one). */
 export function applyPostHandshakeCertificate(
-  parts: { readonly config: ResolvedConfig; readonly wallClock: () => number },
+  c: { readonly config: ResolvedConfig; readonly wallClock: () => number },
   session: Session,
   cert: Certificate,
   body: Uint8Array,
@@ -75,13 +75,13 @@ export function applyPostHandshakeCertificate(
     );
   }
   if (cert.certificateList.length === 0) {
-    if (parts.config.clientAuthentication === 'required')
+    if (c.config.clientAuthentication === 'required')
       throw new ProtocolError('certificate_required', 'the client sent no certificate (RFC 8446 §4.4.2.4)');
     p.transcript.addMessage(11, body);
     session.pendingAuth = { stage: 'finished', context: p.context, transcript: p.transcript, peer: undefined };
     return;
   }
-  const peer = acceptPeerCertificate(parts.config, 'server', cert, parts.wallClock());
+  const peer = acceptPeerCertificate(c.config, 'server', cert, c.wallClock());
   p.transcript.addMessage(11, body);
   session.pendingAuth = { stage: 'certificateVerify', context: p.context, transcript: p.transcript, peer };
 }
@@ -113,8 +113,7 @@ export function answerCertificateRequest(
   cr: CertificateRequest,
   body: Uint8Array,
 ): void {
-  const parts = c.parts;
-  if (!parts.config.postHandshakeAuth) {
+  if (!c.config.postHandshakeAuth) {
     throw new ProtocolError(
       'unexpected_message',
       'a post-handshake CertificateRequest, but the client did not offer post_handshake_auth (RFC 8446 §4.6.2)',
@@ -135,29 +134,29 @@ export function answerCertificateRequest(
   const transcript = handshakeTranscript(session).clone();
   transcript.addMessage(13, body);
   const key = c.ownKey;
-  const certificate = parts.config.certificate;
+  const certificate = c.config.certificate;
   const scheme = key && certificate ? schemesForKey(key).find((a) => accepted.includes(a)) : undefined;
   // The server checks the answer after we sent it: what the application sends meanwhile waits for its ACK (peer-confirmation.ts).
   const confirmation = c.confirmation;
   confirmation.begin('certificate');
   sendPostHandshakeFlight(
-    parts,
+    c,
     () => {
       const epoch = session.write.epoch;
-      parts.queue(
+      c.queue(
         epoch,
         'certificate',
         certificateBody(scheme && certificate ? certificate.chain : [], cr.certificateRequestContext),
         transcript,
       );
       if (scheme && key)
-        parts.queue(
+        c.queue(
           epoch,
           'certificate_verify',
-          certificateVerifyBody(parts.provider, 'client', scheme, key, transcript),
+          certificateVerifyBody(c.provider, 'client', scheme, key, transcript),
           transcript,
         );
-      parts.queue(epoch, 'finished', finishedBody(session.schedule, session.write.secret, transcript), transcript);
+      c.queue(epoch, 'finished', finishedBody(session.schedule, session.write.secret, transcript), transcript);
     },
     () => confirmation.confirm('certificate'),
   );

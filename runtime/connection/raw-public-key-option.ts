@@ -34,7 +34,7 @@ export function resolveRawPublicKey(
     throw new ConfigError('rawPublicKey.verifyPeer', 'must be a function');
   if (o.privateKey === undefined && o.verifyPeer === undefined)
     throw new ConfigError('rawPublicKey', 'names neither privateKey nor verifyPeer');
-  // One key signs CertificateVerify whichever type is negotiated (connection-parts' ownKey).
+  // One key signs CertificateVerify whichever type is negotiated (ClientContext.ownKey, machine-context.ts).
   if (
     o.privateKey !== undefined &&
     certificate !== undefined &&

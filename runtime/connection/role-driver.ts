@@ -168,7 +168,7 @@ abstract class Machine13<
    * the exporter of the session while connected (exporter13.ts), installed as it is reached and taken away as it is left.
    */
   protected override took(_before: S, _event: E, next: S): void {
-    const facts = this.context.parts.facts;
+    const facts = this.context.facts;
     facts.state = this.kind = next.kind;
     // A connection doing both versions reports none until its version is chosen: a 1.3 state that moved on from waiting
     // for the first hello (a server's first ClientHello taken, a client's ServerHello, or the end) speaks 1.3.
@@ -182,20 +182,20 @@ abstract class Machine13<
 
   resumeConnected(session: Session): void {
     this.state = this.connectedWith(session);
-    const facts = this.context.parts.facts;
+    const facts = this.context.facts;
     facts.state = this.kind = 'connected';
     this.session = session;
     facts.exporter = new Exporter13(session);
     this.settled = true;
-    this.context.parts.flight.settle(this.context.parts);
+    this.context.flight.settle(this.context);
   }
 
   /** Once connected, lets go of what only the handshake needed. */
   protected override settle(): void {
     if (this.settled || this.state.kind !== 'connected') return;
     this.settled = true;
-    const parts = this.context.parts;
-    parts.flight.settle(parts);
+    const c = this.context;
+    c.flight.settle(c);
   }
 }
 
@@ -246,11 +246,7 @@ class ClientMachine extends Machine13<ClientContext, ClientState, ClientEvent> {
     if (s.kind !== 'waitServerHello') return false;
     const hook = this.answered12;
     if (hook === undefined) {
-      if (
-        this.context.parts.config.offer12 === undefined &&
-        content[0] === HELLO_VERIFY_REQUEST &&
-        firstAnswer(content)
-      )
+      if (this.context.config.offer12 === undefined && content[0] === HELLO_VERIFY_REQUEST && firstAnswer(content))
         throw new ProtocolError(
           'protocol_version',
           'the server answered with a HelloVerifyRequest (it speaks DTLS 1.2), and this client does DTLS 1.3 only',
@@ -261,23 +257,23 @@ class ClientMachine extends Machine13<ClientContext, ClientState, ClientEvent> {
     const answer = firstAnswer(content);
     if (answer === undefined) return false;
     this.answered12 = undefined;
-    const parts = this.context.parts;
+    const c = this.context;
     if (answer.version === 'DTLSv1.3') {
-      parts.facts.protocolVersion = 'DTLSv1.3';
+      c.facts.protocolVersion = 'DTLSv1.3';
       return false;
     }
-    const hello = parts.flight.outstanding.find((m) => m.msgType === 'client_hello');
+    const hello = c.flight.outstanding.find((m) => m.msgType === 'client_hello');
     if (hello === undefined) return false; // never: the first ClientHello is outstanding until the server's flight
     const offer = {
       body: hello.body,
       messageSeq: hello.messageSeq,
-      nextRecordSequenceNumber: parts.records.nextPlaintextSequence,
+      nextRecordSequenceNumber: c.records.nextPlaintextSequence,
     };
     this.held = s;
     this.state = { kind: 'closed' };
     this.kind = 'closed';
-    parts.flight.pause(); // its timer off the one clock while the 1.2 state speaks
-    hook.takeOver(offer, datagram, parts.cid.arriving, answer.helloVerifyRequest);
+    c.flight.pause(); // its timer off the one clock while the 1.2 state speaks
+    hook.takeOver(offer, datagram, c.cid.arriving, answer.helloVerifyRequest);
     return true;
   }
 
@@ -287,7 +283,7 @@ class ClientMachine extends Machine13<ClientContext, ClientState, ClientEvent> {
     this.held = undefined;
     this.state = held;
     this.kind = held.kind;
-    this.context.parts.flight.resume();
+    this.context.flight.resume();
   }
 
   letGo(): void {

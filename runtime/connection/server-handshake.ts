@@ -85,7 +85,7 @@ function serverSteps() {
     let shared: Uint8Array | undefined;
     let share: { readonly group: KeyExchangeGroup; readonly publicKey: Uint8Array } | undefined;
     if (h.keyExchange) {
-      const own = c.parts.provider.generateKeyShare(h.keyExchange.group);
+      const own = c.provider.generateKeyShare(h.keyExchange.group);
       try {
         shared = own.deriveSecret(h.keyExchange.peerShare);
         share = { group: own.group, publicKey: own.publicKey };
@@ -93,24 +93,17 @@ function serverSteps() {
         own.release();
       }
     }
-    const schedule = scheduleFor(c.parts.provider, h.suite);
+    const schedule = scheduleFor(c.provider, h.suite);
     if (h.earlyData.status === 'accepted' && h.psk) {
       // The client's 0-RTT records are readable from now until its Finished (RFC 9147: no EndOfEarlyData).
-      const early = deriveEarlySecret(schedule, h.psk.key, h.transcript.current(), h.clientRandom, c.parts.log);
-      c.parts.installEpoch(1, h.suite, schedule, { clientSecret: early, serverSecret: early }, 'read');
+      const early = deriveEarlySecret(schedule, h.psk.key, h.transcript.current(), h.clientRandom, c.log);
+      c.installEpoch(1, h.suite, schedule, { clientSecret: early, serverSecret: early }, 'read');
       c.earlyDataRemaining = h.earlyData.limit;
     }
-    c.parts.queue(
+    c.queue(
       0,
       'server_hello',
-      serverHelloBody(
-        c.parts.provider.randomBytes(32),
-        h.suite,
-        share,
-        h.psk?.index,
-        h.sessionIdEcho,
-        c.parts.cid.answer,
-      ),
+      serverHelloBody(c.provider.randomBytes(32), h.suite, share, h.psk?.index, h.sessionIdEcho, c.cid.answer),
       h.transcript,
     );
     const keys = deriveHandshakeKeys(
@@ -129,24 +122,24 @@ function serverSteps() {
         helloRetried: h.helloRetried,
       },
       shared,
-      c.parts.log,
+      c.log,
       h.psk?.key,
     );
-    c.parts.installEpoch(2, h.suite, schedule, keys);
+    c.installEpoch(2, h.suite, schedule, keys);
     c.handshakeReadSecret = keys.clientSecret;
     // server_name acknowledged (empty) when the name chose the certificate (RFC 6066 §3).
-    const acknowledgeName = c.parts.config.sni !== undefined && h.servername !== undefined;
+    const acknowledgeName = c.config.sni !== undefined && h.servername !== undefined;
     // A PSK authenticates the server: no certificate messages, and no CertificateRequest (RFC 8446 §4.3.2).
     const certificateAuthentication = h.psk === undefined;
     const answers = [
-      ...serverExtensionAnswers(c.parts.config, c.parts.records, h.extensions),
+      ...serverExtensionAnswers(c.config, c.records, h.extensions),
       ...certificateTypeAnswers(
         h.extensions.certificateTypeChoice,
         certificateAuthentication,
         to === 'waitClientCertificate',
       ),
     ];
-    c.parts.queue(
+    c.queue(
       2,
       'encrypted_extensions',
       encryptedExtensionsBody(h.earlyData.status === 'accepted', h.alpn, acknowledgeName, answers),
@@ -157,29 +150,29 @@ function serverSteps() {
       if (!own || !h.signature)
         throw new Error('certificate authentication without a certificate (negotiate should have refused)');
       if (to === 'waitClientCertificate')
-        c.parts.queue(
+        c.queue(
           2,
           'certificate_request',
-          certificateRequestBody(c.parts.config.signatureAlgorithms, undefined, c.parts.config.signatureAlgorithmsCert),
+          certificateRequestBody(c.config.signatureAlgorithms, undefined, c.config.signatureAlgorithmsCert),
           h.transcript,
         );
-      c.parts.queue(2, 'certificate', certificateBody(own.chain, new Uint8Array(0)), h.transcript);
-      c.parts.queue(
+      c.queue(2, 'certificate', certificateBody(own.chain, new Uint8Array(0)), h.transcript);
+      c.queue(
         2,
         'certificate_verify',
-        certificateVerifyBody(c.parts.provider, 'server', h.signature, own.key, h.transcript),
+        certificateVerifyBody(c.provider, 'server', h.signature, own.key, h.transcript),
         h.transcript,
       );
     }
-    c.parts.queue(2, 'finished', finishedBody(schedule, keys.serverSecret, h.transcript), h.transcript);
-    const application = deriveApplicationSecrets(keys, h.transcript.current(), c.parts.log);
+    c.queue(2, 'finished', finishedBody(schedule, keys.serverSecret, h.transcript), h.transcript);
+    const application = deriveApplicationSecrets(keys, h.transcript.current(), c.log);
     // Epoch 3 reads may start now (the client may send data right after its Finished); writes wait for that Finished (RFC 9147 §5.8.1).
-    c.parts.installEpoch(3, h.suite, schedule, application, 'read');
-    c.parts.sendFlight();
+    c.installEpoch(3, h.suite, schedule, application, 'read');
+    c.sendFlight();
     const external = h.psk?.kind === 'external' ? h.psk : undefined;
     const pskIdentity = external?.identity ?? h.psk?.ticket?.pskIdentity;
     // A resumed session keeps what its ticket was granted (checked against this server's in psk-selection.ts).
-    const grant = h.psk?.ticket?.grant ?? grantFor(c.parts.config, external);
+    const grant = h.psk?.ticket?.grant ?? grantFor(c.config, external);
     // A resumed session's tickets expire with the ticket it resumed (the chain's first: a full handshake's lifetime).
     const resumed = h.psk?.ticket;
     const ticketsUntil = resumed !== undefined ? resumed.issuedAt + resumed.lifetimeSeconds * 1000 : undefined;
@@ -209,14 +202,14 @@ function serverSteps() {
       event: On<'statelessRetryVerified'>,
     ): At<'waitSecondClientHello'> {
       const { contents, cookie } = event.retry;
-      const transcript = new Transcript(c.parts.provider);
+      const transcript = new Transcript(c.provider);
       transcript.startWithMessageHash(CIPHER_SUITES[contents.suite].hash, contents.clientHelloHash);
-      const echo = c.parts.config.echoLegacySessionId
+      const echo = c.config.echoLegacySessionId
         ? (event.retry.legacySessionId ?? new Uint8Array(0))
         : new Uint8Array(0);
       // Hashed at once: the scratch writer's view will do.
       transcript.addMessage(2, helloRetryRequestView(contents.suite, contents.group, cookie, echo));
-      c.parts.sendSeq = 1;
+      c.sendSeq = 1;
       const retry = {
         suite: contents.suite,
         group: contents.group,
@@ -232,15 +225,15 @@ function serverSteps() {
       event: On<'ClientHello'>,
     ): At<'waitSecondClientHello'> {
       const { choice, servername } = event.plan;
-      const echo = c.parts.config.echoLegacySessionId ? event.payload.legacySessionId : new Uint8Array(0);
+      const echo = c.config.echoLegacySessionId ? event.payload.legacySessionId : new Uint8Array(0);
       if (choice.kind !== 'retry') throw new Error('sendHelloRetryRequest without a group to ask for');
-      const transcript = new Transcript(c.parts.provider);
+      const transcript = new Transcript(c.provider);
       transcript.selectHash(CIPHER_SUITES[choice.suite].hash);
       transcribe(transcript, event.message);
       transcript.replaceWithMessageHash();
-      c.parts.flight.peerFlight(false);
-      c.parts.queue(0, 'server_hello', helloRetryRequestBody(choice.suite, choice.group, undefined, echo), transcript);
-      c.parts.sendFlight();
+      c.flight.peerFlight(false);
+      c.queue(0, 'server_hello', helloRetryRequestBody(choice.suite, choice.group, undefined, echo), transcript);
+      c.sendFlight();
       return {
         kind: 'waitSecondClientHello',
         retry: { suite: choice.suite, group: choice.group, transcript, firstServerName: { name: servername } },
@@ -254,7 +247,7 @@ function serverSteps() {
     ): At<'negotiated'> {
       const ch = event.payload;
       const { choice, psk } = event.plan;
-      c.parts.cid.answer = answerClientCid(c.parts.cid, ch.extensions);
+      c.cid.answer = answerClientCid(c.cid, ch.extensions);
       if (choice.kind !== 'proceed')
         throw new ProtocolError(
           'illegal_parameter',
@@ -271,10 +264,10 @@ function serverSteps() {
           'illegal_parameter',
           'the second ClientHello has no share for the group the HelloRetryRequest asked for',
         );
-      const transcript = retry?.transcript ?? new Transcript(c.parts.provider);
+      const transcript = retry?.transcript ?? new Transcript(c.provider);
       if (!retry) transcript.selectHash(CIPHER_SUITES[choice.suite].hash);
       transcribe(transcript, event.message);
-      c.parts.flight.peerFlight(false);
+      c.flight.peerFlight(false);
       return {
         kind: 'negotiated',
         hello: {
@@ -292,7 +285,7 @@ function serverSteps() {
           servername: event.plan.servername,
           credentials: event.plan.credentials,
           extensions: event.plan.extensions,
-          sessionIdEcho: c.parts.config.echoLegacySessionId ? ch.legacySessionId.slice() : new Uint8Array(0),
+          sessionIdEcho: c.config.echoLegacySessionId ? ch.legacySessionId.slice() : new Uint8Array(0),
         },
       };
     },
@@ -305,7 +298,7 @@ function serverSteps() {
       event: On<'Certificate'>,
     ): At<'waitClientFinished'> {
       checkRequestContext(event.payload.certificateRequestContext);
-      if (c.parts.config.clientAuthentication === 'required')
+      if (c.config.clientAuthentication === 'required')
         throw new ProtocolError('certificate_required', 'the client sent no certificate (RFC 8446 §4.4.2.4)');
       transcribe(s.sent.keys.transcript, event.message);
       return { kind: 'waitClientFinished', sent: s.sent, peer: undefined, clientAuthenticated: false };
@@ -318,13 +311,7 @@ function serverSteps() {
     ): At<'waitClientCertificateVerify'> {
       const cert = event.payload;
       checkRequestContext(cert.certificateRequestContext);
-      const peer = acceptPeerCertificate(
-        c.parts.config,
-        'server',
-        cert,
-        c.parts.wallClock(),
-        s.sent.keys.certificateTypes.client,
-      );
+      const peer = acceptPeerCertificate(c.config, 'server', cert, c.wallClock(), s.sent.keys.certificateTypes.client);
       transcribe(s.sent.keys.transcript, event.message);
       return { kind: 'waitClientCertificateVerify', sent: s.sent, peer };
     },
@@ -334,7 +321,7 @@ function serverSteps() {
       s: At<'waitClientCertificateVerify'>,
       event: On<'CertificateVerify'>,
     ): At<'waitClientFinished'> {
-      checkCertificateVerify(c.parts.config, 'server', s.peer, event.payload, s.sent.keys.transcript);
+      checkCertificateVerify(c.config, 'server', s.peer, event.payload, s.sent.keys.transcript);
       transcribe(s.sent.keys.transcript, event.message);
       return { kind: 'waitClientFinished', sent: s.sent, peer: s.peer, clientAuthenticated: true };
     },
@@ -346,24 +333,24 @@ function serverSteps() {
     ): At<'waitClientFinished'> {
       checkFinished(s.sent.keys.schedule, s.sent.keys.clientSecret, s.sent.keys.transcript, event.payload, 'client');
       transcribe(s.sent.keys.transcript, event.message);
-      c.parts.flight.peerFlight(true);
+      c.flight.peerFlight(true);
       // 0-RTT is over with the client's Finished.
-      if (c.earlyDataRemaining !== undefined) c.parts.records.dropReadEpoch(1);
+      if (c.earlyDataRemaining !== undefined) c.records.dropReadEpoch(1);
       c.earlyDataRemaining = undefined;
       // The client's flight is the last: nothing of ours answers it, so it is ACKed now (RFC 9147 §5.8.3, §7).
-      c.parts.sendAck(c.parts.acks.list());
-      c.parts.acks.clear();
+      c.sendAck(c.acks.list());
+      c.acks.clear();
       return s;
     },
 
     installApplicationKeys(c: ServerContext, s: At<'waitClientFinished'>): At<'waitClientFinished'> {
-      c.parts.installEpoch(3, s.sent.keys.suite, s.sent.keys.schedule, s.sent.application, 'write');
+      c.installEpoch(3, s.sent.keys.suite, s.sent.keys.schedule, s.sent.application, 'write');
       return s;
     },
 
     reportConnected(c: ServerContext, s: At<'waitClientFinished'>): At<'connected'> {
       const parameters = negotiatedParameters(s.sent.keys, s.sent.signature, s.clientAuthenticated, s.peer?.chain);
-      c.parts.events.push({ type: 'handshakeComplete', parameters });
+      c.events.push({ type: 'handshakeComplete', parameters });
       return {
         kind: 'connected',
         session: {
@@ -389,20 +376,20 @@ function serverSteps() {
     // RFC 8446 §4.6.1: tickets sealed under our ticket keys, so a server holding them and granting what this one grants
     // (ticket-grant.ts) can resume the session; one post-handshake flight.
     sendNewSessionTickets(c: ServerContext, s: At<'connected'>): At<'connected'> {
-      const keys = c.parts.config.ticketKeys;
+      const keys = c.config.ticketKeys;
       const session = s.session;
-      if (!keys || c.parts.config.tickets === 0 || !c.parts.flight.acceptsFlight) return s;
+      if (!keys || c.config.tickets === 0 || !c.flight.acceptsFlight) return s;
       const grant = session.grant;
       if (grant === undefined) return s; // a session woken from hibernation: its tickets went out before
-      const now = c.parts.wallClock();
+      const now = c.wallClock();
       const lifetimeSeconds =
         session.ticketsUntil === undefined
-          ? c.parts.config.ticketLifetime
-          : Math.min(c.parts.config.ticketLifetime, Math.floor((session.ticketsUntil - now) / 1000));
+          ? c.config.ticketLifetime
+          : Math.min(c.config.ticketLifetime, Math.floor((session.ticketsUntil - now) / 1000));
       if (lifetimeSeconds < 1) return s; // the resumed ticket's lifetime is over: the next connection is a full handshake
-      for (let i = 0; i < c.parts.config.tickets; i++) {
+      for (let i = 0; i < c.config.tickets; i++) {
         const nonce = Uint8Array.of(session.ticketsIssued++);
-        const r = c.parts.provider.randomBytes(4);
+        const r = c.provider.randomBytes(4);
         const ticketAgeAdd = ((r[0]! << 24) | (r[1]! << 16) | (r[2]! << 8) | r[3]!) >>> 0;
         const contents = {
           suite: session.parameters.cipherSuite,
@@ -412,7 +399,7 @@ function serverSteps() {
           ticketAgeAdd,
           serverName: session.serverName,
           clientAuthenticated: session.clientAuthenticated,
-          maxEarlyData: c.parts.config.maxEarlyData,
+          maxEarlyData: c.config.maxEarlyData,
           alpn: session.parameters.alpnProtocol,
           address: c.peerAddress,
           pskIdentity: session.pskIdentity,
@@ -421,19 +408,19 @@ function serverSteps() {
           replayGeneration: c.antiReplay.generation ?? NO_GENERATION,
         };
         const ticket = sealTicketContents(keys, contents);
-        c.parts.queue(session.write.epoch, 'new_session_ticket', newSessionTicketBody({ ...contents, nonce, ticket }));
+        c.queue(session.write.epoch, 'new_session_ticket', newSessionTicketBody({ ...contents, nonce, ticket }));
       }
-      c.parts.sendFlight({ acknowledgesPeer: false });
+      c.sendFlight({ acknowledgesPeer: false });
       return s;
     },
 
     // Post-handshake client authentication (RFC 8446 §4.6.2), asked for by the application.
     sendCertificateRequest(c: ServerContext, s: At<'connected'>): At<'connected'> {
-      requestClientCertificate(c.parts, s.session);
+      requestClientCertificate(c, s.session);
       return s;
     },
     applyPostHandshakeCertificate(c: ServerContext, s: At<'connected'>, event: On<'Certificate'>): At<'connected'> {
-      applyPostHandshakeCertificate(c.parts, s.session, event.payload, event.message.body);
+      applyPostHandshakeCertificate(c, s.session, event.payload, event.message.body);
       return s;
     },
     applyPostHandshakeCertificateVerify(
@@ -441,11 +428,11 @@ function serverSteps() {
       s: At<'connected'>,
       event: On<'CertificateVerify'>,
     ): At<'connected'> {
-      applyPostHandshakeCertificateVerify(c.parts.config, s.session, event.payload, event.message.body);
+      applyPostHandshakeCertificateVerify(c.config, s.session, event.payload, event.message.body);
       return s;
     },
     applyPostHandshakeFinished(c: ServerContext, s: At<'connected'>, event: On<'Finished'>): At<'connected'> {
-      applyPostHandshakeFinished(c.parts.events, s.session, event.payload);
+      applyPostHandshakeFinished(c.events, s.session, event.payload);
       return s;
     },
 
@@ -463,7 +450,7 @@ export const SERVER_GUARDS = guardTable({
   earlyDataAccepted: (_s: unknown, event: On<'ClientHello'>): boolean => event.plan.earlyData.status === 'accepted',
   pskAccepted: (_s: unknown, event: On<'ClientHello'>): boolean => event.plan.psk !== undefined,
   clientAuthentication: (_s: unknown, _e: unknown, c: ServerContext): boolean =>
-    c.parts.config.clientAuthentication !== 'none',
+    c.config.clientAuthentication !== 'none',
   emptyCertificate: (_s: unknown, event: On<'Certificate'>): boolean => event.payload.certificateList.length === 0,
 } satisfies Dtls13ServerGuardTable);
 

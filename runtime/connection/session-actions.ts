@@ -58,30 +58,25 @@ export const SESSION_STEPS = {
     const suite = session.parameters.cipherSuite;
     const secret = nextApplicationTrafficSecret(session.schedule, session.read.secret);
     session.read = { epoch: session.read.epoch + 1, secret };
-    c.parts.records.installReadKeys(
-      session.read.epoch,
-      suite,
-      trafficKeys(session.schedule, secret, suite),
-      c.parts.clock.now,
-    );
-    if (update.requestUpdate === 'update_requested') sendKeyUpdate(c.parts, session, false);
+    c.records.installReadKeys(session.read.epoch, suite, trafficKeys(session.schedule, secret, suite), c.clock.now);
+    if (update.requestUpdate === 'update_requested') sendKeyUpdate(c, session, false);
     return s;
   },
   sendKeyUpdate<S extends Connected>(c: MachineContext, s: S, event: { readonly payload: KeyUpdate }): S {
-    sendKeyUpdate(c.parts, s.session, event.payload.requestUpdate === 'update_requested');
+    sendKeyUpdate(c, s.session, event.payload.requestUpdate === 'update_requested');
     return s;
   },
   sendCloseNotify(c: MachineContext, _s: Connected): typeof CLOSED {
-    c.parts.sendAlert('warning', 'close_notify');
-    c.parts.stopTimers();
-    c.parts.events.push({ type: 'closed', reason: 'local' });
+    c.sendAlert('warning', 'close_notify');
+    c.stopTimers();
+    c.events.push({ type: 'closed', reason: 'local' });
     return CLOSED;
   },
   // RFC 8446 §6.1: the peer closed its write side; we answer with our own close_notify and stop.
   reportClosed(c: MachineContext, _s: Connected): typeof CLOSED {
-    c.parts.sendAlert('warning', 'close_notify');
-    c.parts.stopTimers();
-    c.parts.events.push({ type: 'closed', reason: 'close_notify' });
+    c.sendAlert('warning', 'close_notify');
+    c.stopTimers();
+    c.events.push({ type: 'closed', reason: 'close_notify' });
     return CLOSED;
   },
   /** The one fatal path: the alert the chart names, else the `fail` event's; the reason `DtlsConnection.fail` was given, if it was. */
@@ -97,11 +92,11 @@ export const SESSION_STEPS = {
         : 'internal_error';
     const alert = params?.alert ?? fromEvent;
     const reason = c.failure();
-    c.parts.failWith(alert, reason?.message ?? `the handshake chart answered with ${alert}`, reason?.callbackError);
+    c.failWith(alert, reason?.message ?? `the handshake chart answered with ${alert}`, reason?.callbackError);
     return FAILED;
   },
   recordPeerAlert(c: MachineContext, _s: unknown, event: { readonly payload: Alert }): typeof FAILED {
-    c.parts.peerFailed(event.payload.description, event.payload.level);
+    c.peerFailed(event.payload.description, event.payload.level);
     return FAILED;
   },
 };
@@ -112,7 +107,7 @@ export const SESSION_STEPS = {
  */
 export const CID_STEPS = {
   applyNewConnectionId<S extends Connected>(c: MachineContext, s: S, event: { readonly payload: NewConnectionId }): S {
-    applyNewConnectionId(c.parts, event.payload);
+    applyNewConnectionId(c, event.payload);
     return s;
   },
   answerRequestConnectionId<S extends Connected>(
@@ -120,11 +115,11 @@ export const CID_STEPS = {
     s: S,
     event: { readonly payload: RequestConnectionId },
   ): S {
-    answerRequestConnectionId(c.parts, s.session, event.payload);
+    answerRequestConnectionId(c, s.session, event.payload);
     return s;
   },
   sendNewConnectionId<S extends Connected>(c: MachineContext, s: S, event: { readonly payload: NewConnectionId }): S {
-    sendNewConnectionId(c.parts, s.session, event.payload);
+    sendNewConnectionId(c, s.session, event.payload);
     return s;
   },
   sendRequestConnectionId<S extends Connected>(
@@ -132,7 +127,7 @@ export const CID_STEPS = {
     s: S,
     event: { readonly payload: RequestConnectionId },
   ): S {
-    sendRequestConnectionId(c.parts, s.session, event.payload);
+    sendRequestConnectionId(c, s.session, event.payload);
     return s;
   },
   /** PathChallenge. */
@@ -141,7 +136,7 @@ export const CID_STEPS = {
     s: S,
     event: { readonly payload: ReturnRoutabilityCheck },
   ): S {
-    applyReturnRoutabilityCheck(c.parts.cid, event.payload);
+    applyReturnRoutabilityCheck(c.cid, event.payload);
     return s;
   },
   /** PathResponse and PathDrop. */
@@ -150,7 +145,7 @@ export const CID_STEPS = {
     s: S,
     event: { readonly payload: ReturnRoutabilityCheck },
   ): S {
-    applyReturnRoutabilityCheck(c.parts.cid, event.payload);
+    applyReturnRoutabilityCheck(c.cid, event.payload);
     return s;
   },
 };

@@ -6,7 +6,7 @@ import { ConnectionStateError } from './connection-api.js';
 import type { RoleDriver } from './role-driver.js';
 
 /**
- * What the application asks of a connected 1.3 session (connection.ts calls these with itself, after catching up with
+ * What the application asks of a connected 1.3 session (connection.ts calls these with its hooks, after catching up with
  * the caller's time): KeyUpdate, post-handshake authentication, and connection IDs given and asked for. Each throws
  * ConnectionStateError when the session cannot do it now; what the step it starts throws takes the connection's fatal
  * path (`guard`).
@@ -16,7 +16,8 @@ import type { RoleDriver } from './role-driver.js';
 export interface CalledConnection {
   readonly role: 'client' | 'server';
   readonly driver: RoleDriver;
-  readonly ended: boolean;
+  /** Whether the connection has failed or closed. */
+  ended(): boolean;
   /** Runs `fn`; anything it throws takes the fatal path. */
   guard(fn: () => void): void;
 }
@@ -26,7 +27,7 @@ export interface CalledConnection {
  * use the new keys once the peer has acknowledged the KeyUpdate.
  */
 export function updateKeys(c: CalledConnection, requestPeer: boolean): void {
-  if (!c.driver.session || c.ended)
+  if (!c.driver.session || c.ended())
     throw new ConnectionStateError('keys can only be updated on a connected connection');
   c.guard(() =>
     c.driver.control({
@@ -43,7 +44,7 @@ export function updateKeys(c: CalledConnection, requestPeer: boolean): void {
  */
 export function requestClientCertificate(c: CalledConnection, config: ResolvedConfig): void {
   const session = c.driver.session;
-  if (c.role !== 'server' || !session || c.ended)
+  if (c.role !== 'server' || !session || c.ended())
     throw new ConnectionStateError('only a connected server can ask for a client certificate');
   if (!session.postHandshakeAuth)
     throw new ConnectionStateError('the client did not offer post_handshake_auth (RFC 8446 §4.6.2)');
@@ -65,7 +66,7 @@ export function issueMoreConnectionIds(
   immediate: boolean,
 ): Uint8Array[] {
   const s = cid.session;
-  if (!c.driver.session || c.ended)
+  if (!c.driver.session || c.ended())
     throw new ConnectionStateError('connection IDs are issued on a connected connection');
   if (s === undefined || !s.receivesCid)
     throw new ConnectionStateError('no connection ID of ours was negotiated (or ours is zero-length)');
@@ -85,7 +86,7 @@ export function issueMoreConnectionIds(
  */
 export function requestMoreConnectionIds(c: CalledConnection, cid: CidContext, count: number): void {
   const s = cid.session;
-  if (!c.driver.session || c.ended)
+  if (!c.driver.session || c.ended())
     throw new ConnectionStateError('connection IDs are requested on a connected connection');
   if (s === undefined || !s.sendsCid)
     throw new ConnectionStateError('the peer has no (non-empty) connection ID to ask more of');

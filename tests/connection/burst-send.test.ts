@@ -1,6 +1,7 @@
 import test from 'ava';
 import { resolveConfig } from '../../runtime/connection/config.js';
-import type { Dtls13Connection } from '../../runtime/connection/connection.js';
+import { Dtls13Connection } from '../../runtime/connection/connection.js';
+import type { RecordLayer } from '../../runtime/record/record-layer.js';
 import { ConnectionStateError, DtlsConnection } from '../../runtime/dtls/connection.js';
 import { RecordLayerError } from '../../runtime/record/record-writer.js';
 import { Link } from '../support/link.js';
@@ -38,7 +39,9 @@ const received = (link: Link): number[] =>
 test('bursts crossing the write key usage limit start the KeyUpdate at the send that crosses it, and every message arrives once, in order', (t) => {
   const { link, server } = linked();
   t.is(server.state, 'connected');
-  const records = (server.versionState as Dtls13Connection).parts.records;
+  const state = server.versionState;
+  t.true(state instanceof Dtls13Connection, 'the 1.3 state');
+  const records = (state as unknown as { readonly context: { readonly records: RecordLayer } }).context.records;
   const BURST = 8;
   let next = 0;
   let startedInBurst = 0;

@@ -141,7 +141,7 @@ for (const seen of [false, true]) {
     // Mutations: `if (s.offer.retry !== undefined) return false;` dropped from ClientMachine.answered (role-driver.ts):
     // with the HelloRetryRequest in a later record (behind an empty handshake record, so the step did not read it), the
     // HelloVerifyRequest hands the 1.3 handshake under way, with our second ClientHello, to a 1.2 state.
-    // `this.context.parts.config.offer12 === undefined &&` dropped there: with the HelloRetryRequest read as the first
+    // `this.context.config.offer12 === undefined &&` dropped there: with the HelloRetryRequest read as the first
     // answer (the choice settled), the HelloVerifyRequest ends the connection as if it did 1.3 only.
     const { c, s, hello } = started({ groups: ['secp384r1'] }, { groups: ['x25519', 'secp384r1'] });
     for (const d of hello) s.receive(d, 1, 'client');

@@ -56,12 +56,12 @@ function leftovers(connection: DtlsConnection, twinConnection: DtlsConnection): 
   const r = retained(s, twinConnection.versionState);
   const found: string[] = [];
   for (const b of r.buffers) {
-    if (b.path.startsWith('.parts.outbox') || b.path.startsWith('.parts.flight'))
+    if (b.path.startsWith('.context.outbox') || b.path.startsWith('.context.flight'))
       found.push(`a flight message's bytes (${b.length} at ${b.path})`);
     else if (b.length >= 512) found.push(`a buffer of ${b.length} bytes at ${b.path}`);
   }
   // The flight machine's state (runtime/handshake/flight.ts `running`): held while a flight is outstanding, let go at rest.
-  const flight: unknown = Reflect.get(Reflect.get(s, 'parts') as object, 'flight');
+  const flight: unknown = Reflect.get(Reflect.get(s, 'context') as object, 'flight');
   if (typeof flight === 'object' && flight !== null && Reflect.get(flight, 'running') !== undefined)
     found.push('the flight machine');
   // Three epochs of keys: read 2 (a retransmitted client Finished must still be acknowledged), read 3 and write 3.
@@ -94,7 +94,8 @@ function idleExtras(s: DtlsConnection, twin: DtlsConnection): string[] {
   // The one map: the record layer's write epochs (per record, kept as it is).
   const maps = r.byConstructor.get('Map') ?? 0;
   if (maps > 1) found.push(`${maps} maps`);
-  for (const path of inState.byPath.keys()) if (path.startsWith('.parts.records.drop')) found.push('drop counters');
+  for (const path of inState.byPath.keys())
+    if (path.startsWith('.records.state.dropCounts')) found.push('drop counters');
   return found;
 }
 

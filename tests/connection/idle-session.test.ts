@@ -21,7 +21,7 @@ const clientId = makeIdentity('p256', 'client.test');
 /** The parts of a connection these tests look into (private fields, read only). */
 interface Insides {
   readonly driver: { readonly running?: unknown };
-  readonly parts: {
+  readonly context: {
     readonly records: RecordLayer;
     readonly flight: { readonly running?: unknown; readonly state: string };
   };
@@ -30,13 +30,13 @@ const insides = (c: DtlsConnection): Insides => c.versionState as unknown as Ins
 
 function holdsActors(c: DtlsConnection): { handshake: boolean; flight: boolean } {
   const i = insides(c);
-  return { handshake: i.driver.running !== undefined, flight: i.parts.flight.running !== undefined };
+  return { handshake: i.driver.running !== undefined, flight: i.context.flight.running !== undefined };
 }
 
 /** Whether the record layer can still seal a record under `epoch`'s write keys. */
 function writesEpoch(c: DtlsConnection, epoch: number): boolean {
   try {
-    insides(c).parts.records.seal('handshake', new Uint8Array(4), { epoch });
+    insides(c).context.records.seal('handshake', new Uint8Array(4), { epoch });
     return true;
   } catch (e) {
     if (e instanceof RecordLayerError) return false;

@@ -118,7 +118,7 @@ test('a peer that ignores our limit: its record is record_overflow, on both side
   r.pump();
   t.is(r.server.failure, undefined);
   // A misbehaving client: its record layer forgets the server's limit.
-  (r.client.versionState as unknown as { parts: { records: RecordLayer } }).parts.records.setRecordSizeLimits({
+  (r.client.versionState as unknown as { context: { records: RecordLayer } }).context.records.setRecordSizeLimits({
     send: 16_385,
   });
   r.client.send(new Uint8Array(500));

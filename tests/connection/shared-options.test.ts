@@ -19,7 +19,7 @@ const serverId = makeIdentity('p256', 'server.test');
 const otherId = makeIdentity('p256', 'server.test');
 
 const configOf = (c: DtlsConnection): ResolvedConfig =>
-  (c.versionState as unknown as { readonly parts: { readonly config: ResolvedConfig } }).parts.config;
+  (c.versionState as unknown as { readonly context: { readonly config: ResolvedConfig } }).context.config;
 
 test('an options object changed between connections is read again, never answered from an older reading; bad options fail the same way every time', (t) => {
   const suites: ConnectionOptions['cipherSuites'] = ['tls_aes_128_gcm_sha256'];

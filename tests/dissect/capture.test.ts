@@ -19,7 +19,8 @@ import { freePort, startWolfServer, writePem } from '../interop/wolfssl.js';
 import { openClientEndpoint } from '../support/udp-client.js';
 import { MAIN } from '../cli/cli-process.js';
 import { captureLoopback } from './tcpdump.js';
-import type { Dtls13Connection } from '../../runtime/connection/connection.js';
+import { Dtls13Connection } from '../../runtime/connection/connection.js';
+import type { RecordLayer } from '../../runtime/record/record-layer.js';
 import type { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { until } from '../node/support.js';
 
@@ -172,7 +173,9 @@ test('dtls13 client ↔ wolfSSL server: every message of both sides, KeyUpdate, 
     await client.receive();
     client.updateKeys(true);
     // Both ways in epoch 4 before the next message: wolfSSL's ACK of our KeyUpdate in, and its own KeyUpdate read.
-    const records = ((client.connection as DtlsConnection).versionState as Dtls13Connection).parts.records;
+    const state = (client.connection as DtlsConnection).versionState;
+    t.true(state instanceof Dtls13Connection, 'the 1.3 state');
+    const records = (state as unknown as { readonly context: { readonly records: RecordLayer } }).context.records;
     await until(() => records.writeEpoch === 4 && records.usage().read.some((r) => r.epoch === 4));
     client.send(new TextEncoder().encode('after the update!'));
     await client.receive();

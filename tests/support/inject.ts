@@ -1,4 +1,3 @@
-import { handshakeTypeFromNumber } from '../../generated/wire/enums.js';
 import { Dtls13Connection, type InboundRecord } from '../../runtime/connection/connection.js';
 import { ConnectionStateError } from '../../runtime/connection/connection-api.js';
 import type { DtlsConnection } from '../../runtime/dtls/connection.js';
@@ -6,7 +5,8 @@ import type { DtlsConnection } from '../../runtime/dtls/connection.js';
 /**
  * Test-only entry points into a DTLS 1.3 connection that skip the record
  * layer (tested on its own): a handshake message or a record handed to the
- * connection as if the record layer had delivered it.
+ * connection as if the record layer had delivered it, through its one test
+ * seam (`Dtls13Connection.inject`).
  */
 
 /** The 1.3 version state of `c`; a 1.2 connection has none to inject into. */
@@ -23,17 +23,10 @@ export function injectHandshakeMessage(
   body: Uint8Array,
   epoch: number,
 ): void {
-  const v = v13(c, 'injectHandshakeMessage');
-  if (v.ended) return;
-  v.guard(() => {
-    if (v.handshake.admit(handshakeTypeFromNumber(msgType), epoch, true))
-      v.handshake.message(msgType, body, epoch, true);
-  });
+  v13(c, 'injectHandshakeMessage').inject({ msgType, body, epoch });
 }
 
 /** Handles a record as if the record layer had delivered it (as `receive` does each), at the connection's time. */
 export function injectRecord(c: DtlsConnection | Dtls13Connection, r: InboundRecord): void {
-  const v = v13(c, 'injectRecord');
-  if (v.ended) return;
-  v.guard(() => v.acceptRecord(r, v.parts.clock.now));
+  v13(c, 'injectRecord').inject(r);
 }
