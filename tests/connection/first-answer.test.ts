@@ -180,7 +180,7 @@ test('an answer after the 1.3 ServerHello is no first answer: a HelloVerifyReque
 });
 
 test('after a HelloVerifyRequest and the 1.2 ServerHello, a 1.3 answer no longer takes the connection back', (t) => {
-  // Mutation: the `this.machine.kind !== 'waitServerHello'` check dropped from Connection12.tookBack: a 1.3 ServerHello
+  // Mutation: `final()` dropped from Machine12.kept (the hold ends at no state past waitServerHello): a 1.3 ServerHello
   // after the 1.2 one takes a 1.2 handshake under way back to 1.3.
   const c = DtlsConnection.client(client);
   const s12 = DtlsConnection.server({ ...server, maxVersion: 'DTLSv1.2' });
@@ -334,8 +334,8 @@ test('answered in 1.2 without a HelloVerifyRequest, the abandoned 1.3 state rele
 });
 
 test('after a HelloVerifyRequest the held 1.3 state keeps its key shares until the 1.2 ServerHello, then releases them', (t) => {
-  // Mutation: the `held13 !== undefined && now.kind !== 'waitServerHello'` line dropped from Connection12.settled: the
-  // held state (and its private keys) is let go only when a later datagram comes, or never.
+  // Mutation: `final()` dropped from Machine12.kept (the one place the hold ends): the held state (and its private keys)
+  // is never let go.
   const shares: KeyShare[] = [];
   const c = DtlsConnection.client({ ...client, provider: keeping(shares), groups: ['x25519', 'secp256r1'] });
   const s12 = DtlsConnection.server({ ...server, maxVersion: 'DTLSv1.2' });
@@ -353,7 +353,7 @@ test('after a HelloVerifyRequest the held 1.3 state keeps its key shares until t
 });
 
 test('after a HelloVerifyRequest, a 1.2 state closed before its ServerHello releases the held 1.3 key shares', (t) => {
-  // Mutation: `this.letGo13()` dropped from Connection12.close: the held state keeps its private keys after the end.
+  // Mutation: `final()` dropped from Machine12.kept: the held state keeps its private keys after the end.
   const shares: KeyShare[] = [];
   const c = DtlsConnection.client({ ...client, provider: keeping(shares), groups: ['x25519'] });
   c.connect(0);
