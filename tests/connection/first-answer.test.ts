@@ -3,9 +3,9 @@ import { Dtls13Connection } from '../../runtime/connection/connection.js';
 import { firstAnswer } from '../../runtime/connection/first-answer.js';
 import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
 import { Connection12 } from '../../runtime/dtls12/connection12.js';
-import { nodeProvider } from '../../runtime/crypto/node/index.js';
-import type { CryptoProvider, KeyShare } from '../../runtime/crypto/provider.js';
+import type { KeyShare } from '../../runtime/crypto/provider.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
+import { keeping, released } from '../dtls12/key-shares.js';
 
 /**
  * A client offering both versions chooses from the server's first answer, in its 1.3 state's first-answer step
@@ -292,28 +292,6 @@ test('a client offering both goes on in 1.2 on one; a 1.3-only client past waitS
   c.receive(record(3, hvrBody(0xfefd, 20)), 3, 'server');
   t.is(c.failure, undefined, 'set aside');
 });
-
-/** The real node provider, with every key share it makes kept in `shares` (to see whether it was released). */
-function keeping(shares: KeyShare[]): CryptoProvider {
-  return {
-    ...nodeProvider,
-    generateKeyShare: (group) => {
-      const share = nodeProvider.generateKeyShare(group);
-      shares.push(share);
-      return share;
-    },
-  };
-}
-
-/** Whether `share` was released: a released share derives nothing (its private key zeroed or dropped). */
-function released(share: KeyShare): boolean {
-  try {
-    share.deriveSecret(share.publicKey);
-    return false;
-  } catch (e) {
-    return /released/.test((e as Error).message);
-  }
-}
 
 test('answered in 1.2 without a HelloVerifyRequest, the abandoned 1.3 state releases its key shares at once', (t) => {
   // Mutation: `else first.abandoned()` dropped from answered12 in runtime/dtls/connection.ts: the offer's private keys
