@@ -190,7 +190,7 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.flights = new Flights12(transmit, this.clock, config.base.retransmission, () => {
       const max = config.base.retransmission.maxRetransmissions ?? 10;
       const message = `no answer after ${max} retransmissions (RFC 6347 §4.2.4)`;
-      this.end({ kind: 'failed', reason: (this.facts.failure = { alert: 'internal_error', message }), sent: false });
+      this.end({ kind: 'failed', reason: { alert: 'internal_error', message }, sent: false });
     });
     // tls12_cid records carry our CID at its negotiated length (RFC 9146 §4), set as the hellos settle it
     // (handshake-parts12.ts); until then a datagram that does not frame is read record by record.
@@ -379,7 +379,6 @@ export class Connection12 implements Inbound12Host, VersionState {
       return;
     }
     if (now.kind === 'failed') {
-      this.facts.failure = now.reason;
       if (now.sent) sendAlert12(this.parts, 'fatal', now.reason.alert);
     } else if (now.kind === 'closed') sendAlert12(this.parts, 'warning', 'close_notify');
     else return;

@@ -44,7 +44,7 @@ export class Machine12 extends Machine<HandshakeParts12, HandshakeState12, Event
    * (connection12.ts `hold`), so no end path can forget it.
    */
   onFinal: (() => void) | undefined = undefined;
-  /** Where the state's kind is written as the connection's fact (its DtlsConnection's common state, connection-facts.ts). */
+  /** Where the state's kind and a failure's reason are written as the connection's facts (connection-facts.ts). */
   private readonly facts: ConnectionFacts;
 
   constructor(role: 'client' | 'server', parts: HandshakeParts12, charts: Charts12, facts: ConnectionFacts) {
@@ -85,6 +85,7 @@ export class Machine12 extends Machine<HandshakeParts12, HandshakeState12, Event
 
   private kept(next: HandshakeState12): void {
     this.facts.state = this.kind = next.kind;
+    if (next.kind === 'failed') this.facts.failure = next.reason;
     this.ended = next.kind === 'closed' || next.kind === 'failed';
     const final = this.onFinal;
     if (final !== undefined && next.kind !== 'waitServerHello') {
