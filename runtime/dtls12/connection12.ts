@@ -103,7 +103,8 @@ export class Connection12 implements Inbound12Host, VersionState {
   readonly events: Events12;
   /** The peer's path (a server follows it with CIDs, peer-path12.ts) and the CIDs; a client's own socket path. @internal */
   readonly peerPath: PeerPath12;
-  /** The path the datagram being read came over (undefined: the current one). */
+  /** The time (the caller's) and the path (undefined: the current one) of the datagram being read. */
+  private now = 0;
   private arrivedOn: string | undefined;
   private readonly writer: RecordWriter12;
   private readonly reads: ReadState12;
@@ -264,6 +265,7 @@ export class Connection12 implements Inbound12Host, VersionState {
     // A client's path is its own socket's (it moves by rebind); a server's is its peer's, which moves only with an
     // authenticated record (peer-path12.ts): only the first path is taken here.
     if (path !== undefined && this.peerPath.current === undefined) this.peerPath.current = path;
+    this.now = now;
     this.arrivedOn = path;
     const integrity = this.recordPath.integrity;
     if (integrity.failedInDatagram !== 0) integrity.datagramStarted();
@@ -396,7 +398,7 @@ export class Connection12 implements Inbound12Host, VersionState {
     const ids = s.cids && negotiatedIds12(s.cids);
     this.peerPath.session = ids;
     this.facts.exporter = new Exporter12(this.config.base.provider, s.result);
-    this.facts.handshakeDoneAt = this.clock.now;
+    this.facts.handshakeDoneAt = this.now;
     const client = this.role === 'client';
     this.events.completed(
       s.result,
@@ -439,7 +441,7 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.counts.recordsReceived++;
     if (h.epoch === 0) this.content(contentType, content, 0, sequenceNumber);
     else {
-      this.facts.lastAuthenticatedReceive = this.clock.now;
+      this.facts.lastAuthenticatedReceive = this.now;
       if (h.type === TLS12_CID && sequenceNumber > this.newestCidRecord) this.newerCidRecord(sequenceNumber);
       // The application_data row of RECORD_RULES['DTLSv1.2'] once connected, without the lookup; application data
       // goes around the chart, as in 1.3 (no handshake state changes with it).
@@ -491,7 +493,7 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.dispatch({ type: 'ChangeCipherSpec' });
     if (this.ended) return;
     const h = new Header12();
-    for (const r of this.reads.takeHeld()) if (!this.ended) readRecords(this.reads, r, h, this.clock.now, 1, this);
+    for (const r of this.reads.takeHeld()) if (!this.ended) readRecords(this.reads, r, h, this.now, 1, this);
   }
 
   private alertRecord(fragment: Uint8Array): void {
