@@ -54,7 +54,6 @@ export class Machine12 extends Machine<HandshakeParts12, HandshakeState12, Event
     facts.state = this.kind = this.state.kind;
   }
 
-  /** The state the handshake is in. */
   get current(): HandshakeState12 {
     return this.state;
   }
