@@ -162,10 +162,9 @@ export class DtlsConnection implements Connection {
   }
 
   /**
-   * Where a 1.3 server state hands a first ClientHello that chooses DTLS 1.2 (`CommonState.fallBack12`):
-   * a 1.2 state takes it, decoded by the 1.3 state's step, as one record (its last fragment's record number), and is
-   * this connection's version state from then on. The 1.3 state counted the datagram and that record: the 1.2 state
-   * counts them again, so they are taken back first.
+   * Where a 1.3 server state hands a first ClientHello that chooses DTLS 1.2 (`CommonState.fallBack12`): a 1.2 state
+   * takes it, decoded by the 1.3 state's step, as one record (its last fragment's record number), and is this
+   * connection's version state from then on.
    */
   private fallBack12(options: Options, config12: Config12): FallBack12 {
     const common = this.common;
@@ -176,10 +175,7 @@ export class DtlsConnection implements Connection {
         const first = this.current;
         const state = state12(options, server12(options, config12), common);
         state.expectClientHello(known);
-        this.current = state;
-        common.counters.datagramsReceived--;
-        common.counters.recordsReceived--;
-        state.receive(clientHelloRecord(known.body, messageSeq, recordSequence), common.clock.now, path);
+        this.handOver(state, clientHelloRecord(known.body, messageSeq, recordSequence), path);
         if (first.protocolVersion === 'DTLSv1.3') first.abandoned();
       },
     };
@@ -187,9 +183,8 @@ export class DtlsConnection implements Connection {
 
   /**
    * Where a 1.3 client state offering both hands the server's first answer when it chose DTLS 1.2
-   * (`CommonState.answered12`): a 1.2 state takes over from our ClientHello as sent and reads the datagram (counted
-   * already by the 1.3 state, with its first record: taken back first). After a HelloVerifyRequest the 1.3 state is
-   * held for a 1.3 answer to the same ClientHello ({@link held13}).
+   * (`CommonState.answered12`): a 1.2 state takes over from our ClientHello as sent and reads the datagram. After a
+   * HelloVerifyRequest the 1.3 state is held for a 1.3 answer to the same ClientHello ({@link held13}).
    */
   private answered12(options: Options, config12: Config12): Answered12 {
     const common = this.common;
@@ -198,14 +193,19 @@ export class DtlsConnection implements Connection {
         const first = this.current;
         if (first.protocolVersion !== 'DTLSv1.3') return; // never: the 1.3 state calls it
         const state = state12(options, config12, common, { ...offer, hello: decodeClientHello(offer.body) });
-        this.current = state;
-        common.counters.datagramsReceived--;
-        common.counters.recordsReceived--;
-        state.receive(datagram, common.clock.now, path);
+        this.handOver(state, datagram, path);
         if (helloVerifyRequest) state.hold(this.held13(first));
         else first.abandoned(); // the 1.2 ServerHello: 1.2 for good
       },
     };
+  }
+
+  /** The 1.2 state made current reads `datagram`, which the 1.3 state counted already with its one record: taken back. */
+  private handOver(state: Connection12, datagram: Uint8Array, path: string | undefined): void {
+    this.current = state;
+    this.common.counters.datagramsReceived--;
+    this.common.counters.recordsReceived--;
+    state.receive(datagram, this.common.clock.now, path);
   }
 
   /**

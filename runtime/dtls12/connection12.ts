@@ -16,7 +16,7 @@ import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { NO_PATH_STATS } from '../cid/cid-context.js';
 import type { ConnectionFacts } from '../connection/connection-facts.js';
 import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
-import { alertDescriptionFromNumber, type AlertDescriptionName } from '../../generated/wire/enums.js';
+import { alertDescriptionFromNumber } from '../../generated/wire/enums.js';
 import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
 import { Flights12 } from './flights12.js';
 import { FACTS12 } from './version-facts12.js';
@@ -83,7 +83,7 @@ export interface Offer12 {
  */
 export class Connection12 implements Inbound12Host, VersionState {
   readonly role: 'client' | 'server';
-  /** The version (DtlsConnection tells its states apart by it; what it reports is the fact in the common state). */
+  /** DtlsConnection tells its states apart by it; what it reports is the fact in the common state. */
   readonly protocolVersion = 'DTLSv1.2' as const;
   readonly config: Config12;
   /**
@@ -92,45 +92,36 @@ export class Connection12 implements Inbound12Host, VersionState {
    * its peer path (with the CIDs) as the path and CIDs.
    */
   private readonly facts: ConnectionFacts;
-  /** The handshake: the role's 1.2 chart on the one Machine (machine12.ts). @internal */
+  /** @internal */
   readonly machine: Machine12;
-  /** The connection's counters: its DtlsConnection's one set for both versions (connection-api.ts). */
+  /** Its DtlsConnection's one counter set for both versions (connection-api.ts). */
   readonly counts: ConnectionCounters;
   /** When the handshake began: before this object when a 1.3 offer was answered in 1.2 (its duration counts from it). */
   private startedAt: number | undefined;
-  /** Handshake records in: reassembly, the ClientHello's input step, each message its chart event (handshake-inbound12.ts). */
   private readonly handshake = new HandshakeInbound12(this);
-  /** Where events go as they happen: the one event queue (events12.ts). @internal */
+  /** @internal */
   readonly events: Events12;
   /** The peer's path (a server follows it with CIDs, peer-path12.ts) and the CIDs; a client's own socket path. @internal */
   readonly peerPath: PeerPath12;
-  /** The path the datagram being read came over (undefined: the current one). */
+  /** The time (the caller's) and the path (undefined: the current one) of the datagram being read. */
+  private now = 0;
   private arrivedOn: string | undefined;
-  /** Our records: epoch 0, epoch 1, flights cut into datagrams (record-writer12.ts). */
   private readonly writer: RecordWriter12;
-  /** The read epochs and the ChangeCipherSpec switch between them (runtime/record/read-state12.ts). */
   private readonly reads: ReadState12;
   /** 'batch' mode's memory for application data (wire/message-arena.ts), or undefined ('own'). */
   private readonly arena: MessageArena | undefined;
   /** The one clock of its DtlsConnection: the caller's time, on which the flight timer runs. */
   private readonly clock: ManualClock;
-  /** Our flights and their retransmission (flights12.ts: RFC 6347 §4.2.4's timer, no ACKs). */
   readonly flights: Flights12;
-  private now = 0;
   private result: Handshake12Result | undefined;
   private session: Session12 | undefined;
-  /** The inbound record path's limits and counters (record-path12.ts). */
   private readonly recordPath: RecordPath12;
-  /** What the handshake steps act on (handshake-parts12.ts): the parts themselves. */
   private readonly parts: HandshakeParts12;
-  /** When the handshake completed (the caller's time), or undefined. */
-  completedAt: number | undefined;
   /** The highest sequence number of an authenticated tls12_cid record (RFC 9146 §6's "newer"), -1 before any. */
   private newestCidRecord = -1;
-
-  /** Made by {@link clientFromOffer}: the ClientHello already left, the machine starts where the chart's `connect` leads. */
+  /** Made from an offer already sent: the machine starts where the chart's `connect` leads. */
   private fromOffer = false;
-  /** Client after a HelloVerifyRequest to an offer of both versions: the 1.3 state held until a ServerHello is taken. */
+  /** Client after a HelloVerifyRequest to an offer of both versions: the 1.3 state held until the version is final. */
   private held13: Held13 | undefined;
 
   /**
@@ -157,9 +148,16 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.fromOffer = true;
   }
 
-  /** Client, once it took the HelloVerifyRequest it was made for: the 1.3 state it came from is held (see {@link tookBack}). */
+  /**
+   * Client, once it took the HelloVerifyRequest it was made for: the 1.3 state it came from is held (see
+   * {@link tookBack}) until the machine's first state past waitServerHello, which lets it go (Machine12.onFinal).
+   */
   hold(held13: Held13): void {
     this.held13 = held13;
+    this.machine.onFinal = () => {
+      this.held13 = undefined;
+      held13.release();
+    };
   }
 
   /** Server: the first ClientHello, decoded where its version was chosen (runtime/dtls): not decoded again. */
@@ -192,28 +190,22 @@ export class Connection12 implements Inbound12Host, VersionState {
     const transmit = (messages: readonly Out12[]): void => this.writer.flight(messages, limit.value);
     this.flights = new Flights12(transmit, this.clock, config.base.retransmission, () => {
       const max = config.base.retransmission.maxRetransmissions ?? 10;
-      const reason = {
-        alert: 'internal_error',
-        message: `no answer after ${max} retransmissions (RFC 6347 §4.2.4)`,
-      } as const;
-      this.machine.enter({ kind: 'failed', reason, sent: false });
-      this.facts.failure = reason;
-      this.events.closed('timeout');
-      this.letGo13();
+      const message = `no answer after ${max} retransmissions (RFC 6347 §4.2.4)`;
+      this.end({ kind: 'failed', reason: { alert: 'internal_error', message }, sent: false });
     });
     // tls12_cid records carry our CID at its negotiated length (RFC 9146 §4), set as the hellos settle it
     // (handshake-parts12.ts); until then a datagram that does not frame is read record by record.
     this.reads.wholeDatagrams = config.base.connectionIds === undefined;
     this.parts = { config, flights: this.flights, writer: this.writer, reads: this.reads, events: this.events };
     this.machine = new Machine12(config.role, this.parts, charts, shared);
-    // Made as it becomes its DtlsConnection's state: its facts in the common state from now on.
+    // Made as it becomes its DtlsConnection's state: its facts in the common state from now on (the machine wrote the
+    // state). No return routability, no timer but the flight's, nothing staged before the queue's datagrams go.
     shared.protocolVersion = 'DTLSv1.2';
     shared.versionFacts = FACTS12;
     shared.peer = this.peerPath;
-    shared.pathQueue = undefined; // no return routability in DTLS 1.2: nothing for another path
-    shared.recordTimer = undefined; // the flight timer runs on the one clock; no other
-    shared.transmitGate = undefined; // nothing staged, nothing held back: the queue's datagrams go as they are
-    shared.state = this.machine.kind;
+    shared.pathQueue = undefined;
+    shared.recordTimer = undefined;
+    shared.transmitGate = undefined;
     shared.failure = undefined;
     shared.lastAuthenticatedReceive = undefined;
     shared.exporter = undefined;
@@ -232,7 +224,7 @@ export class Connection12 implements Inbound12Host, VersionState {
 
   /** Ended, and what it had to send is sent: frees the keys now rather than when the object is collected. Nothing before the end. */
   releaseKeys(): void {
-    if (this.machine.kind !== 'closed' && this.machine.kind !== 'failed') return;
+    if (!this.ended) return;
     this.writer.epoch1?.cipher.release();
     this.reads.release();
     this.writer.epoch1 = undefined;
@@ -256,7 +248,7 @@ export class Connection12 implements Inbound12Host, VersionState {
   connect(now: number): void {
     if (this.machine.kind !== 'start') throw new ConnectionStateError(`connect() in ${this.machine.kind}`);
     this.startedAt ??= now;
-    this.advance(now);
+    this.clock.advanceTo(now);
     this.dispatch({ type: 'connect' });
   }
 
@@ -266,17 +258,17 @@ export class Connection12 implements Inbound12Host, VersionState {
    * epoch-1 records held for the ChangeCipherSpec are copied out, epoch-1 records opened into arrays of their own.
    */
   receive(datagram: Uint8Array, now: number, path?: string): void {
-    this.now = now; // the caller's time: the flight timer's deadlines due by then fire first
-    this.clock.advanceTo(now);
+    this.clock.advanceTo(now); // the flight timer's deadlines due by then fire first
     if (this.machine.ended || (this.held13 !== undefined && this.tookBack(datagram, now, path))) return;
     this.startedAt ??= now;
     this.counts.datagramsReceived++;
-    // A client's path is its own socket's (it moves by rebind); a server's is its peer's, which may move (peer-path12.ts).
-    // PeerPath12.taken(path, false), inline: only the first path is taken here (a move needs an authenticated record).
+    // A client's path is its own socket's (it moves by rebind); a server's is its peer's, which moves only with an
+    // authenticated record (peer-path12.ts): only the first path is taken here.
     if (path !== undefined && this.peerPath.current === undefined) this.peerPath.current = path;
+    this.now = now;
     this.arrivedOn = path;
     const integrity = this.recordPath.integrity;
-    if (integrity.failedInDatagram !== 0) integrity.datagramStarted(); // a call only after a failure
+    if (integrity.failedInDatagram !== 0) integrity.datagramStarted();
     readRecords(this.reads, datagram, this.header, now, this.recordPath.maxRecords, this);
     this.arena?.datagramDone();
   }
@@ -286,19 +278,11 @@ export class Connection12 implements Inbound12Host, VersionState {
 
   /** The flight timer: a flight not answered in time goes again, until its retransmissions run out (the connection then ends as `timeout`). */
   onTimer(now: number): void {
-    if (this.ended) return;
-    this.advance(now);
-  }
-
-  /** The caller's time: the flight timer's deadlines due by then fire (a retransmission is sent, or the handshake given up). */
-  private advance(now: number): void {
-    this.now = now;
-    this.clock.advanceTo(now);
+    if (!this.ended) this.clock.advanceTo(now);
   }
 
   /** Sends application data (RFC 5246 §6.2.1: records of at most 2^14 bytes, each fitting a datagram). */
-  send(data: Uint8Array, now?: number): void {
-    if (now !== undefined) this.now = now;
+  send(data: Uint8Array): void {
     if (this.machine.kind !== 'connected' || this.writer.epoch1 === undefined)
       throw new ConnectionStateError(`send() in ${this.machine.kind}`);
     const exhausted = this.writer.applicationData(data, this.config.base.maxDatagramSize);
@@ -313,10 +297,14 @@ export class Connection12 implements Inbound12Host, VersionState {
     if (this.ended) return;
     if (this.machine.kind === 'connected') return this.dispatch({ type: 'close' });
     // Before the handshake completes the chart has no close: nothing is sent (no keys to send it under).
-    this.machine.enter({ kind: 'closed', reason: 'local' });
+    this.end({ kind: 'closed', reason: 'local' });
+  }
+
+  /** Ended outside the chart (a close or close_notify before the handshake completes, the retransmissions run out). */
+  private end(state: Extract<HandshakeState12, { kind: 'closed' | 'failed' }>): void {
+    this.machine.enter(state);
     this.flights.stop();
-    this.events.closed('local');
-    this.letGo13();
+    this.events.closed(state.kind === 'closed' ? state.reason : 'timeout');
   }
 
   /** An application callback the node layer called failed: the connection ends with internal_error. */
@@ -335,7 +323,8 @@ export class Connection12 implements Inbound12Host, VersionState {
   /** Drops, what the record-rule table set aside, the flight, the handshake's duration and the peer's moves: `stats` less the counters. */
   get versionStats(): VersionStats {
     const flights = this.flights;
-    const { completedAt, startedAt } = this;
+    const { startedAt } = this;
+    const completedAt = this.facts.handshakeDoneAt;
     return {
       drops: { ...this.drops },
       ignored: { ...this.ignored },
@@ -356,25 +345,14 @@ export class Connection12 implements Inbound12Host, VersionState {
    */
   private tookBack(d: Uint8Array, now: number, path: string | undefined): boolean {
     const held = this.held13!;
-    if (this.machine.kind !== 'waitServerHello') {
-      this.letGo13(); // a ServerHello taken (or the end): the version is 1.2
-      return false;
-    }
     const h = this.header; // the record loop's, free before it runs
     if (!readHeader12(d, 0, 0, h) || h.type !== HANDSHAKE || h.epoch !== 0) return false;
     const content = d.subarray(h.fragmentAt, h.fragmentAt + h.fragmentLength);
     if (firstAnswer(content)?.version !== 'DTLSv1.3') return false;
-    this.held13 = undefined;
+    this.held13 = this.machine.onFinal = undefined;
     this.flights.stop();
     held.takeBack(d, now, path);
     return true;
-  }
-
-  /** The version is 1.2 for good (a ServerHello taken, or this state ended): the held 1.3 state lets go of what it holds. */
-  private letGo13(): void {
-    const held = this.held13;
-    this.held13 = undefined;
-    held?.release();
   }
 
   /** @internal */
@@ -388,11 +366,6 @@ export class Connection12 implements Inbound12Host, VersionState {
   }
 
   /** @internal */
-  peerFlight(): void {
-    this.flights.peerFlight(false);
-  }
-
-  /** @internal */
   answerFrom(recordSequenceNumber: number, messageSeq: number): void {
     this.writer.epoch0Sequence = Math.max(this.writer.epoch0Sequence, recordSequenceNumber);
     this.flights.messageSeq = messageSeq;
@@ -403,15 +376,13 @@ export class Connection12 implements Inbound12Host, VersionState {
    * reported, or the end sent and reported.
    */
   private settled(before: HandshakeState12, now: HandshakeState12): void {
-    if (this.held13 !== undefined && now.kind !== 'waitServerHello') this.letGo13();
     if (now.kind === 'connected') {
       if (before.kind !== 'connected') this.completed(now);
       return;
     }
     if (now.kind === 'failed') {
-      this.facts.failure = now.reason;
-      if (now.sent) this.alert('fatal', now.reason.alert);
-    } else if (now.kind === 'closed') this.alert('warning', 'close_notify');
+      if (now.sent) sendAlert12(this.parts, 'fatal', now.reason.alert);
+    } else if (now.kind === 'closed') sendAlert12(this.parts, 'warning', 'close_notify');
     else return;
     this.flights.stop();
     this.events.closed(now.kind === 'failed' ? 'failed' : now.reason);
@@ -427,7 +398,7 @@ export class Connection12 implements Inbound12Host, VersionState {
     const ids = s.cids && negotiatedIds12(s.cids);
     this.peerPath.session = ids;
     this.facts.exporter = new Exporter12(this.config.base.provider, s.result);
-    this.facts.handshakeDoneAt = this.completedAt = this.now;
+    this.facts.handshakeDoneAt = this.now;
     const client = this.role === 'client';
     this.events.completed(
       s.result,
@@ -458,14 +429,7 @@ export class Connection12 implements Inbound12Host, VersionState {
     const event = { type: 'fail', reason } as const;
     const before = this.machine.current;
     if (this.machine.dispatch(event)) this.settled(before, this.machine.current);
-    else {
-      this.machine.force(event, { kind: 'failed', reason, sent: false });
-      this.letGo13();
-    }
-  }
-
-  private alert(level: 'warning' | 'fatal', description: AlertDescriptionName): void {
-    sendAlert12(this.parts, level, description);
+    else this.machine.force(event, { kind: 'failed', reason, sent: false });
   }
 
   /**
@@ -541,16 +505,8 @@ export class Connection12 implements Inbound12Host, VersionState {
     if (name === 'close_notify') {
       if (this.machine.kind === 'connected') return this.dispatch({ type: 'closeNotify' });
       // During the handshake the chart has no closeNotify: the connection ends, nothing answered.
-      this.machine.enter({ kind: 'closed', reason: 'close_notify' });
-      this.flights.stop();
-      this.events.closed('close_notify');
-      return;
+      return this.end({ kind: 'closed', reason: 'close_notify' });
     }
     if (level === 'fatal') this.dispatch({ type: 'alertReceived', description: name });
-  }
-
-  /** RFC 6347 §4.2.4: the peer sent its last flight again, so ours was lost (flights12.ts). @internal */
-  peerRetransmitted(): void {
-    this.flights.peerResent();
   }
 }

@@ -34,7 +34,6 @@ export class Flights12 extends FlightController<Out12> {
     this.clock = clock;
   }
 
-  /** The message_seq of our next handshake message. */
   nextMessageSeq(): number {
     return this.messageSeq++;
   }

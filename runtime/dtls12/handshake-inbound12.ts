@@ -19,6 +19,7 @@ import { clientHelloPlan12, type ClientHelloPlan12 } from './client-hello-plan12
 import type { Config12 } from './config12.js';
 import { clientMessageEvent12, serverMessageEvent12, type Event12, type Message12 } from './event12.js';
 import type { Machine12 } from './machine12.js';
+import type { Flights12 } from './flights12.js';
 
 /** What the inbound handshake asks of its connection (Connection12). */
 export interface Inbound12Host {
@@ -32,10 +33,8 @@ export interface Inbound12Host {
   dispatch(event: Event12): void;
   fail(reason: FatalReason): void;
   drop(reason: DropReason): void;
-  /** The peer's next flight arrived: ours did (RFC 6347 §4.2.4). */
-  peerFlight(): void;
-  /** The peer sent its last flight again: ours was lost. */
-  peerRetransmitted(): void;
+  /** Our flights: the peer's next flight ends ours; its last flight again means ours was lost (RFC 6347 §4.2.4). */
+  readonly flights: Flights12;
   /** Server: our records go on from the ClientHello's record sequence number (RFC 6347 §4.2.1), our messages from its message_seq (§4.2.2). */
   answerFrom(recordSequenceNumber: number, messageSeq: number): void;
 }
@@ -76,7 +75,7 @@ export class HandshakeInbound12 {
       if (result.kind === 'old') {
         // Connected, the peer's last flight again is the chart's FinishedRetransmitted; during the handshake the flight timer's business.
         if (host.machine.current.kind === 'connected') host.dispatch({ type: 'FinishedRetransmitted' });
-        else host.peerRetransmitted();
+        else host.flights.peerResent();
       } else if (result.kind === 'complete') {
         for (const m of result.messages) {
           if (host.ended) return;
@@ -134,7 +133,7 @@ export class HandshakeInbound12 {
     // The messages after our ChangeCipherSpec come under epoch 1, and Finished only so.
     if ((m.msgType === 'finished') !== (epoch === 1))
       return host.fail({ alert: 'unexpected_message', message: `${m.msgType} under epoch ${epoch}` });
-    host.peerFlight();
+    host.flights.peerFlight(false);
     this.dispatchMessage(m, plan);
   }
 

@@ -21,7 +21,6 @@ export interface HandshakeParts12 {
   readonly writer: RecordWriter12;
   /** The read epochs: epoch 1's keys, pending until the peer's ChangeCipherSpec switches to them. */
   readonly reads: ReadState12;
-  /** The one event queue. */
   readonly events: Events12;
 }
 

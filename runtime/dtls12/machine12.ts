@@ -38,17 +38,22 @@ export class Machine12 extends Machine<HandshakeParts12, HandshakeState12, Event
   /** The state's kind and whether it is an end (`closed`, `failed`): read per record and per poll, so fields, kept with each move. */
   kind: HandshakeState12['kind'];
   ended = false;
-  /** Where the state's kind is written as the connection's fact (its DtlsConnection's common state, connection-facts.ts). */
+  /**
+   * Runs once, at the first state past `waitServerHello` (a ServerHello taken, or the end, however reached): the version
+   * is 1.2 for good. A client holding the 1.3 state it came from after a HelloVerifyRequest lets it go here
+   * (connection12.ts `hold`), so no end path can forget it.
+   */
+  onFinal: (() => void) | undefined = undefined;
+  /** Where the state's kind and a failure's reason are written as the connection's facts (connection-facts.ts). */
   private readonly facts: ConnectionFacts;
 
   constructor(role: 'client' | 'server', parts: HandshakeParts12, charts: Charts12, facts: ConnectionFacts) {
     const chart: RoleChart12 = role === 'client' ? charts.client : charts.server;
     super(role === 'client' ? { kind: 'start' } : { kind: 'waitClientHello' }, parts, chart);
     this.facts = facts;
-    this.kind = this.state.kind;
+    facts.state = this.kind = this.state.kind;
   }
 
-  /** The state the handshake is in. */
   get current(): HandshakeState12 {
     return this.state;
   }
@@ -79,6 +84,12 @@ export class Machine12 extends Machine<HandshakeParts12, HandshakeState12, Event
 
   private kept(next: HandshakeState12): void {
     this.facts.state = this.kind = next.kind;
+    if (next.kind === 'failed') this.facts.failure = next.reason;
     this.ended = next.kind === 'closed' || next.kind === 'failed';
+    const final = this.onFinal;
+    if (final !== undefined && next.kind !== 'waitServerHello') {
+      this.onFinal = undefined;
+      final();
+    }
   }
 }

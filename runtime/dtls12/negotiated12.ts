@@ -12,7 +12,6 @@ export function protocolOf(p: SessionParameters): 'DTLSv1.2' | 'DTLSv1.3' {
   return 'version' in p && p.version === 'DTLSv1.2' ? 'DTLSv1.2' : 'DTLSv1.3';
 }
 
-/** Whether the parameters are a DTLS 1.2 handshake's. */
 export function isDtls12(p: SessionParameters): p is Negotiated12Parameters {
   return protocolOf(p) === 'DTLSv1.2';
 }

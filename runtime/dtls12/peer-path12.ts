@@ -16,7 +16,6 @@ export class PeerPath12 implements PeerLink {
   private readonly role: 'client' | 'server';
   /** The path (`address|port`) the peer is at, once a datagram came (a client: its own socket's, moved by rebind). */
   current: string | undefined;
-  /** Moves so far. */
   migrations = 0;
   /** The CIDs (RFC 9146), once the handshake completed with them. */
   session: NegotiatedIds | undefined;

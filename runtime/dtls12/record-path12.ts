@@ -45,7 +45,6 @@ export class RecordPath12 {
   private ignoredCounts: Record<IgnoreReason, number> | undefined;
   /** Failed authentications: the CPU budget per second and each read key's rate (shared with 1.3). */
   readonly integrity: IntegrityMonitor;
-  /** `limits.maxRecordsPerDatagram`. */
   readonly maxRecords: number;
   /** `limits.integrityPolicy12` 'close': the session ends when its key's failures reach the integrity limit. */
   private readonly closeAtLimit: boolean;

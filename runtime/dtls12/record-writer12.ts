@@ -18,7 +18,6 @@ export const RECORD_HEADER = 13;
 const HANDSHAKE_HEADER = 12;
 
 export class RecordWriter12 {
-  /** The next epoch-0 record sequence number. */
   epoch0Sequence = 0;
   /** Epoch 1, once the keys are made (sealing with it starts after our ChangeCipherSpec). */
   epoch1: WriteEpoch12 | undefined;
@@ -149,7 +148,6 @@ export class RecordWriter12 {
     flush();
   }
 
-  /** An epoch-0 record. */
   private plain(type: number, fragment: Uint8Array, sequenceNumber = this.epoch0Sequence++): Uint8Array {
     return plainRecord12(type, sequenceNumber, fragment);
   }

@@ -3,9 +3,9 @@ import { Dtls13Connection } from '../../runtime/connection/connection.js';
 import { firstAnswer } from '../../runtime/connection/first-answer.js';
 import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
 import { Connection12 } from '../../runtime/dtls12/connection12.js';
-import { nodeProvider } from '../../runtime/crypto/node/index.js';
-import type { CryptoProvider, KeyShare } from '../../runtime/crypto/provider.js';
+import type { KeyShare } from '../../runtime/crypto/provider.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
+import { keeping, released } from '../dtls12/key-shares.js';
 
 /**
  * A client offering both versions chooses from the server's first answer, in its 1.3 state's first-answer step
@@ -180,7 +180,7 @@ test('an answer after the 1.3 ServerHello is no first answer: a HelloVerifyReque
 });
 
 test('after a HelloVerifyRequest and the 1.2 ServerHello, a 1.3 answer no longer takes the connection back', (t) => {
-  // Mutation: the `this.machine.kind !== 'waitServerHello'` check dropped from Connection12.tookBack: a 1.3 ServerHello
+  // Mutation: `final()` dropped from Machine12.kept (the hold ends at no state past waitServerHello): a 1.3 ServerHello
   // after the 1.2 one takes a 1.2 handshake under way back to 1.3.
   const c = DtlsConnection.client(client);
   const s12 = DtlsConnection.server({ ...server, maxVersion: 'DTLSv1.2' });
@@ -293,28 +293,6 @@ test('a client offering both goes on in 1.2 on one; a 1.3-only client past waitS
   t.is(c.failure, undefined, 'set aside');
 });
 
-/** The real node provider, with every key share it makes kept in `shares` (to see whether it was released). */
-function keeping(shares: KeyShare[]): CryptoProvider {
-  return {
-    ...nodeProvider,
-    generateKeyShare: (group) => {
-      const share = nodeProvider.generateKeyShare(group);
-      shares.push(share);
-      return share;
-    },
-  };
-}
-
-/** Whether `share` was released: a released share derives nothing (its private key zeroed or dropped). */
-function released(share: KeyShare): boolean {
-  try {
-    share.deriveSecret(share.publicKey);
-    return false;
-  } catch (e) {
-    return /released/.test((e as Error).message);
-  }
-}
-
 test('answered in 1.2 without a HelloVerifyRequest, the abandoned 1.3 state releases its key shares at once', (t) => {
   // Mutation: `else first.abandoned()` dropped from answered12 in runtime/dtls/connection.ts: the offer's private keys
   // stay in the unreachable 1.3 state until it is collected.
@@ -334,8 +312,8 @@ test('answered in 1.2 without a HelloVerifyRequest, the abandoned 1.3 state rele
 });
 
 test('after a HelloVerifyRequest the held 1.3 state keeps its key shares until the 1.2 ServerHello, then releases them', (t) => {
-  // Mutation: the `held13 !== undefined && now.kind !== 'waitServerHello'` line dropped from Connection12.settled: the
-  // held state (and its private keys) is let go only when a later datagram comes, or never.
+  // Mutation: `final()` dropped from Machine12.kept (the one place the hold ends): the held state (and its private keys)
+  // is never let go.
   const shares: KeyShare[] = [];
   const c = DtlsConnection.client({ ...client, provider: keeping(shares), groups: ['x25519', 'secp256r1'] });
   const s12 = DtlsConnection.server({ ...server, maxVersion: 'DTLSv1.2' });
@@ -353,7 +331,7 @@ test('after a HelloVerifyRequest the held 1.3 state keeps its key shares until t
 });
 
 test('after a HelloVerifyRequest, a 1.2 state closed before its ServerHello releases the held 1.3 key shares', (t) => {
-  // Mutation: `this.letGo13()` dropped from Connection12.close: the held state keeps its private keys after the end.
+  // Mutation: `final()` dropped from Machine12.kept: the held state keeps its private keys after the end.
   const shares: KeyShare[] = [];
   const c = DtlsConnection.client({ ...client, provider: keeping(shares), groups: ['x25519'] });
   c.connect(0);
