@@ -1,10 +1,9 @@
 import test from 'ava';
-import type { ConnectionOptions } from '../../runtime/dtls/connection.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { AMPLIFICATION_FACTOR } from '../../runtime/cid/path-validation.js';
 import { PathLink, type Wire } from '../support/path-link.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
-import { makePair } from '../support/stepper.js';
+import { connectedOnPaths } from '../support/cid-pair.js';
 
 /**
  * Address changes with connection IDs and return routability (RFC 9146 §6,
@@ -19,24 +18,6 @@ const received = (link: PathLink, side: 'client' | 'server'): string[] =>
 const migrations = (link: PathLink): { from: string; to: string }[] =>
   link.events.server.flatMap((e) => (e.type === 'pathMigrated' ? [{ from: e.from, to: e.to }] : []));
 
-function connected(
-  options: {
-    client?: ConnectionOptions;
-    server?: ConnectionOptions;
-    link?: ConstructorParameters<typeof PathLink>[2];
-  } = {},
-): PathLink {
-  const { client, server } = makePair(id, {
-    client: { cid: 4, ...options.client },
-    server: { cid: 6, ...options.server },
-  });
-  const link = new PathLink(client, server, options.link);
-  client.connect(0);
-  link.run();
-  if (client.state !== 'connected' || server.state !== 'connected') throw new Error('no handshake');
-  return link;
-}
-
 const isRrc = (w: { readonly datagram: Uint8Array }, cidLength: number): boolean => {
   // An RRC record is small (under 64 bytes); application data in these tests is longer than that.
   const [r] = decodeDatagram(w.datagram, { cidLength });
@@ -44,7 +25,7 @@ const isRrc = (w: { readonly datagram: Uint8Array }, cidLength: number): boolean
 };
 
 test('a NAT rebinding: the server checks the new address (basic RRC) and moves the session; no new handshake; data flows both ways', (t) => {
-  const link = connected();
+  const link = connectedOnPaths(id);
   link.moveClient('client:2');
   link.client.send(text('from the new address, long enough to tell apart from a probe'));
   link.run();
@@ -73,7 +54,7 @@ test('a NAT rebinding: the server checks the new address (basic RRC) and moves t
 });
 
 test('a datagram replayed from a third address moves nothing (the replay window drops it) and starts no check', (t) => {
-  const link = connected();
+  const link = connectedOnPaths(id);
   link.client.send(text('an ordinary record the attacker captures'));
   link.run();
   const captured = link.wire.filter((w) => w.from === 'client:1').at(-1)!;
@@ -91,7 +72,7 @@ test('a datagram replayed from a third address moves nothing (the replay window 
 
 test('a fresh datagram forwarded from a third address (off-path forwarding) gets a challenge there that nobody answers: the session stays', (t) => {
   let steal = false;
-  const link = connected({ link: { filter: (w) => !(steal && w.from === 'client:1') } });
+  const link = connectedOnPaths(id, { link: { filter: (w) => !(steal && w.from === 'client:1') } });
   steal = true;
   link.client.send(text('the attacker forwards this before the client'));
   link.run(link.now + 5);
@@ -114,7 +95,10 @@ test('a fresh datagram forwarded from a third address (off-path forwarding) gets
 test('enhanced RRC: the old address answers for a forwarded record, so the session stays; after a real rebinding the old path is silent and T leads to the basic check', (t) => {
   // Forwarded: the client is still at client:1 and answers there (path_response) — the initiator keeps the old address.
   let steal = false;
-  const link = connected({ server: { rrc: 'enhanced' }, link: { filter: (w) => !(steal && w.from === 'client:1') } });
+  const link = connectedOnPaths(id, {
+    server: { rrc: 'enhanced' },
+    link: { filter: (w) => !(steal && w.from === 'client:1') },
+  });
   steal = true;
   link.client.send(text('forwarded by an attacker, enhanced'));
   link.run(link.now + 5);
@@ -128,7 +112,7 @@ test('enhanced RRC: the old address answers for a forwarded record, so the sessi
     'enhanced probes the old path first, nothing to the new one',
   );
   // A real rebinding: client:1 no longer reaches the client, T passes, the new address is checked and the session moves.
-  const moved = connected({ server: { rrc: 'enhanced' } });
+  const moved = connectedOnPaths(id, { server: { rrc: 'enhanced' } });
   moved.moveClient('client:2');
   moved.client.send(text('after the rebinding, enhanced'));
   moved.run();
@@ -137,7 +121,7 @@ test('enhanced RRC: the old address answers for a forwarded record, so the sessi
 
 test('a lost path_challenge is repaired by the next one (three per check, paced over T)', (t) => {
   let dropped = 0;
-  const link = connected({
+  const link = connectedOnPaths(id, {
     link: {
       filter: (w) => {
         if (w.from === 'server:1' && w.to === 'client:2' && dropped === 0) {
@@ -156,7 +140,7 @@ test('a lost path_challenge is repaired by the next one (three per check, paced 
 });
 
 test('without RRC (rrc: false) RFC 9146 §6 applies: only a record newer than any before moves the session; an old one reordered from elsewhere does not', (t) => {
-  const link = connected({ client: { rrc: false }, server: { rrc: false } });
+  const link = connectedOnPaths(id, { client: { rrc: false }, server: { rrc: false } });
   link.client.send(text('one'));
   link.client.send(text('two'));
   const early = link.client.pollTransmit()!;
@@ -173,7 +157,7 @@ test('without RRC (rrc: false) RFC 9146 §6 applies: only a record newer than an
 });
 
 test('a voluntary move (rebind) with spares: the client uses a fresh server CID on the new path, and the server retires the old one', (t) => {
-  const link = connected({ server: { cid: { length: 6, spares: 2 } } });
+  const link = connectedOnPaths(id, { server: { cid: { length: 6, spares: 2 } } });
   t.is(link.client.connectionIds?.spares, 2, 'the server gave two spare CIDs after the handshake');
   const before = link.client.connectionIds?.peer;
   link.moveClient('client:2', true);
@@ -190,7 +174,7 @@ test('a voluntary move (rebind) with spares: the client uses a fresh server CID 
 
 test('a path check running when the connection closes stops with it: no challenge goes out after close, no timer is left', (t) => {
   // The new address never hears the server, so the check keeps challenging it until the connection closes.
-  const link = connected({ link: { filter: (w) => !(w.from === 'server:1' && w.to === 'client:2') } });
+  const link = connectedOnPaths(id, { link: { filter: (w) => !(w.from === 'server:1' && w.to === 'client:2') } });
   link.moveClient('client:2');
   link.client.send(text('from the new address, long enough to tell apart from a probe'));
   link.run(link.wire.at(-1)!.at + 50);

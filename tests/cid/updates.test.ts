@@ -1,10 +1,10 @@
 import test from 'ava';
 import { encodeNewConnectionId, encodeRequestConnectionId, encodeReturnRoutabilityCheck } from '../../runtime/wire.js';
-import type { ConnectionOptions } from '../../runtime/dtls/connection.js';
 import { MAX_REQUESTS_ANSWERED } from '../../runtime/cid/cid-state.js';
 import { decodeDatagram, encodeDatagram } from '../../runtime/wire/datagram.js';
 import { PathLink } from '../support/path-link.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
+import { connectedOnPaths } from '../support/cid-pair.js';
 import { makePair } from '../support/stepper.js';
 import { injectHandshakeMessage, injectRecord } from '../support/inject.js';
 
@@ -19,28 +19,10 @@ const id = makeIdentity('p256', 'server.test');
 const NEW_CONNECTION_ID = 10;
 const REQUEST_CONNECTION_ID = 9;
 
-function connected(
-  options: {
-    client?: ConnectionOptions;
-    server?: ConnectionOptions;
-    link?: ConstructorParameters<typeof PathLink>[2];
-  } = {},
-): PathLink {
-  const { client, server } = makePair(id, {
-    client: { cid: 4, ...options.client },
-    server: { cid: 6, ...options.server },
-  });
-  const link = new PathLink(client, server, options.link);
-  client.connect(0);
-  link.run();
-  if (client.state !== 'connected' || server.state !== 'connected') throw new Error('no handshake');
-  return link;
-}
-
 test('RequestConnectionId is answered with spares; the RequestConnectionId and the NewConnectionId each lost once, both repaired by retransmission', (t) => {
   let phase = false;
   const lost = { client: 0, server: 0 };
-  const link = connected({
+  const link = connectedOnPaths(id, {
     link: {
       filter: (w) => {
         if (!phase) return true;
@@ -61,7 +43,9 @@ test('RequestConnectionId is answered with spares; the RequestConnectionId and t
 });
 
 test('NewConnectionId and RequestConnectionId reordered behind application data still arrive once; a duplicate changes nothing', (t) => {
-  const link = connected({ link: { delay: (w) => (w.from === 'server:1' ? 40 - (w.datagram.length % 30) : 0) } });
+  const link = connectedOnPaths(id, {
+    link: { delay: (w) => (w.from === 'server:1' ? 40 - (w.datagram.length % 30) : 0) },
+  });
   link.server.issueConnectionIds(2);
   link.server.send(new TextEncoder().encode('data that may overtake the NewConnectionId'));
   link.run();
@@ -78,7 +62,7 @@ test('NewConnectionId and RequestConnectionId reordered behind application data 
 });
 
 test('CID exhaustion: a request beyond maxIssued gets fewer (then none); more than the cap of requests ends the session with too_many_cids_requested', (t) => {
-  const link = connected({ server: { cid: { length: 6, maxIssued: 3 } } });
+  const link = connectedOnPaths(id, { server: { cid: { length: 6, maxIssued: 3 } } });
   link.client.requestConnectionIds(10);
   link.run();
   t.is(link.client.connectionIds?.spares, 2, 'maxIssued 3: the handshake CID and two more');
@@ -87,7 +71,7 @@ test('CID exhaustion: a request beyond maxIssued gets fewer (then none); more th
   t.is(link.client.connectionIds?.spares, 2, 'none left to give: an empty NewConnectionId');
   t.is(link.server.state, 'connected');
   // A peer flooding requests (not waiting for answers, against §9) ends at the cap.
-  const flood = connected();
+  const flood = connectedOnPaths(id);
   for (let i = 0; i <= MAX_REQUESTS_ANSWERED && flood.server.state === 'connected'; i++) {
     injectHandshakeMessage(flood.server, REQUEST_CONNECTION_ID, encodeRequestConnectionId({ numCids: 1 }), 3);
     flood.run();
@@ -96,7 +80,7 @@ test('CID exhaustion: a request beyond maxIssued gets fewer (then none); more th
 });
 
 test('cid_immediate: the receiver switches to the new CID at once; the sender retires the old one when it shows up', (t) => {
-  const link = connected();
+  const link = connectedOnPaths(id);
   const old = link.client.connectionIds?.peer;
   const [fresh] = link.server.issueConnectionIds(1, { immediate: true });
   link.run();
@@ -109,7 +93,7 @@ test('cid_immediate: the receiver switches to the new CID at once; the sender re
 });
 
 test('a record with a CID we never issued is dropped and counted; the session goes on', (t) => {
-  const link = connected();
+  const link = connectedOnPaths(id);
   link.client.send(new TextEncoder().encode('real'));
   const real = link.client.pollTransmit()!;
   const [rec] = decodeDatagram(real, { cidLength: 6 });
@@ -129,7 +113,7 @@ test('a record with a CID we never issued is dropped and counted; the session go
 
 test('who may send what (RFC 9147 §9): NewConnectionId to a side that asked for no CID, RequestConnectionId to a side without one, either without CIDs: unexpected_message', (t) => {
   // The client asked for a zero-length CID: it must not send NewConnectionIds (nor be asked for CIDs).
-  const zero = connected({ client: { cid: 0 } });
+  const zero = connectedOnPaths(id, { client: { cid: 0 } });
   injectHandshakeMessage(
     zero.server,
     NEW_CONNECTION_ID,
@@ -138,7 +122,7 @@ test('who may send what (RFC 9147 §9): NewConnectionId to a side that asked for
   );
   t.is(zero.server.failure?.alert, 'unexpected_message');
   t.throws(() => zero.client.issueConnectionIds(1), { message: /zero-length/ });
-  const zero2 = connected({ client: { cid: 0 } });
+  const zero2 = connectedOnPaths(id, { client: { cid: 0 } });
   injectHandshakeMessage(zero2.client, REQUEST_CONNECTION_ID, encodeRequestConnectionId({ numCids: 1 }), 3);
   t.is(zero2.client.failure?.alert, 'unexpected_message');
   t.throws(() => zero2.server.requestConnectionIds(1), { message: /connection ID/ });
@@ -151,7 +135,7 @@ test('who may send what (RFC 9147 §9): NewConnectionId to a side that asked for
 });
 
 test('RRC: a path_challenge gets exactly one path_response to where it came from; an unknown msg_type is ignored; RRC without rrc negotiated is unexpected_message', (t) => {
-  const link = connected();
+  const link = connectedOnPaths(id);
   const challenge = encodeReturnRoutabilityCheck({
     msgType: 'path_challenge',
     cookie: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8),
@@ -177,7 +161,7 @@ test('RRC: a path_challenge gets exactly one path_response to where it came from
   });
   t.is(link.client.pollTransmit(), undefined);
   t.is(link.client.state, 'connected');
-  const plain = connected({ client: { rrc: false } });
+  const plain = connectedOnPaths(id, { client: { rrc: false } });
   injectRecord(plain.server, {
     kind: 'record',
     epoch: 3,
@@ -190,7 +174,7 @@ test('RRC: a path_challenge gets exactly one path_response to where it came from
 });
 
 test('RRC: a client that moved answers a challenge on the path it left with path_drop (enhanced procedure, RFC 9853 §5.2)', (t) => {
-  const link = connected();
+  const link = connectedOnPaths(id);
   link.client.receive(new Uint8Array(0), link.now, 'client:1'); // the path the client's datagrams came over
   link.moveClient('client:2', true);
   const challenge = encodeReturnRoutabilityCheck({

@@ -1,10 +1,10 @@
 import test from 'ava';
 import { encodeNewConnectionId } from '../../runtime/wire.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { injectHandshakeMessage } from '../support/inject.js';
-import { Link } from '../support/link.js';
-import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
+import { connected } from '../support/handshake.js';
+import type { Link } from '../support/link.js';
+import { makeIdentity } from '../support/pki-fixtures.js';
 
 /**
  * The post-handshake CID exchanges (runtime/connection/cid-actions.ts, RFC 9147 §9) between real 1.3 connections in
@@ -14,22 +14,12 @@ import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
  * peer may hold.
  */
 
-const id = makeIdentity('p256', 'cid-actions.test');
-const wallClock = (): number => TEST_TIME;
+const id = makeIdentity('p256', 'server.test');
 const NEW_CONNECTION_ID = 10;
 
-function connected(serverCid: number | { length: number; maxIssued: number } = 6): Link {
-  const server = DtlsConnection.server({
-    certificate: { chain: id.chain, privateKey: id.privateKey },
-    cid: serverCid,
-    wallClock,
-  });
-  const client = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'cid-actions.test', cid: 4, wallClock });
-  const link = new Link(client, server);
-  client.connect(0);
-  link.run();
-  if (client.state !== 'connected' || server.state !== 'connected') throw new Error('no handshake');
-  return link;
+/** Connected with CIDs both ways: the client's 4 bytes long, the server's `serverCid`. */
+function connectedCid(serverCid: number | { length: number; maxIssued: number } = 6): Link {
+  return connected(id, { server: { cid: serverCid }, client: { cid: 4 } });
 }
 
 /** The handshake messages the client sends while `f` runs. */
@@ -40,7 +30,7 @@ function requestsSent(link: Link, f: () => void): number {
 }
 
 test('a NewConnectionId with a zero-length CID: illegal_parameter', (t) => {
-  const link = connected();
+  const link = connectedCid();
   const body = encodeNewConnectionId({
     cids: [{ cid: Uint8Array.of(1, 2, 3, 4, 5, 6) }, { cid: new Uint8Array(0) }],
     usage: 'cid_spare',
@@ -51,7 +41,7 @@ test('a NewConnectionId with a zero-length CID: illegal_parameter', (t) => {
 });
 
 test('a NewConnectionId with an unknown usage: illegal_parameter', (t) => {
-  const link = connected();
+  const link = connectedCid();
   const body = encodeNewConnectionId({ cids: [{ cid: Uint8Array.of(1, 2, 3, 4, 5, 6) }], usage: 'cid_spare' });
   body[body.length - 1] = 7;
   injectHandshakeMessage(link.client, NEW_CONNECTION_ID, body, 3);
@@ -60,7 +50,7 @@ test('a NewConnectionId with an unknown usage: illegal_parameter', (t) => {
 });
 
 test('spares are kept for later; cid_immediate is used at once', (t) => {
-  const link = connected();
+  const link = connectedCid();
   const first = link.client.connectionIds?.peer;
   injectHandshakeMessage(
     link.client,
@@ -89,7 +79,7 @@ test('spares are kept for later; cid_immediate is used at once', (t) => {
 });
 
 test('one RequestConnectionId outstanding at a time: a second ask waits for the answer', (t) => {
-  const link = connected();
+  const link = connectedCid();
   t.is(
     requestsSent(link, () => link.client.requestConnectionIds(1)),
     1,
@@ -111,7 +101,7 @@ test('one RequestConnectionId outstanding at a time: a second ask waits for the 
 });
 
 test('an answer gives no more CIDs than the peer may hold, however many it asks for', (t) => {
-  const link = connected({ length: 6, maxIssued: 2 });
+  const link = connectedCid({ length: 6, maxIssued: 2 });
   link.client.requestConnectionIds(50);
   link.run();
   t.is(link.client.connectionIds?.spares, 1, 'maxIssued 2: the handshake CID and one more');

@@ -1,10 +1,10 @@
 import test from 'ava';
 import type { ContentType } from '../../generated/wire/enums.js';
 import { encodeAck } from '../../generated/wire/index.js';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import type { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { injectRecord } from '../support/inject.js';
-import { Link } from '../support/link.js';
-import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
+import { connected, linked } from '../support/handshake.js';
+import { makeIdentity } from '../support/pki-fixtures.js';
 
 /**
  * The handlers of a 1.3 connection's non-handshake records (runtime/connection/content-records.ts), on real
@@ -14,26 +14,7 @@ import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
  * epoch above their own during the handshake, and return routability messages without rrc or of an unknown type.
  */
 
-const id = makeIdentity('p256', 'content.test');
-const wallClock = (): number => TEST_TIME;
-
-function pair(server: DtlsOptions = {}, client: DtlsOptions = {}): Link {
-  const s = DtlsConnection.server({
-    certificate: { chain: id.chain, privateKey: id.privateKey },
-    wallClock,
-    ...server,
-  });
-  const c = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'content.test', wallClock, ...client });
-  return new Link(c, s);
-}
-
-function connected(server: DtlsOptions = {}, client: DtlsOptions = {}): Link {
-  const link = pair(server, client);
-  link.client.connect(0);
-  link.run();
-  if (link.client.state !== 'connected' || link.server.state !== 'connected') throw new Error('no handshake');
-  return link;
-}
+const id = makeIdentity('p256', 'server.test');
 
 let seq = 5000;
 function inject(c: DtlsConnection, contentType: ContentType, content: Uint8Array, epoch = 3): void {
@@ -46,7 +27,7 @@ const CLOSE_NOTIFY = 0;
 const UNEXPECTED_MESSAGE = 10;
 
 test('user_canceled: reported, received, and the session goes on', (t) => {
-  const link = connected();
+  const link = connected(id);
   inject(link.server, 'alert', Uint8Array.of(ALERT.warning, USER_CANCELED));
   t.is(link.server.state, 'connected');
   t.like(link.server.pollEvent() ?? link.events.server.at(-1), {
@@ -58,24 +39,24 @@ test('user_canceled: reported, received, and the session goes on', (t) => {
 });
 
 test('close_notify closes; any other alert ends the connection, even at warning level', (t) => {
-  const closing = connected();
+  const closing = connected(id);
   inject(closing.server, 'alert', Uint8Array.of(ALERT.warning, CLOSE_NOTIFY));
   closing.run();
   t.is(closing.server.state, 'closed');
   t.true(closing.events.server.some((e) => e.type === 'closed' && e.reason === 'close_notify'));
-  const warned = connected();
+  const warned = connected(id);
   inject(warned.server, 'alert', Uint8Array.of(ALERT.warning, UNEXPECTED_MESSAGE));
   t.is(warned.server.state, 'failed');
   t.is(warned.server.failure?.alert, 'unexpected_message');
 });
 
 test('a malformed alert: fatal under the session’s keys, ignored in the clear', (t) => {
-  const link = connected();
+  const link = connected(id);
   inject(link.server, 'alert', Uint8Array.of(ALERT.fatal));
   t.is(link.server.state, 'failed');
   t.is(link.server.failure?.alert, 'decode_error');
   // In the clear: during the handshake (the server waiting for the client's Finished), as anyone could send it.
-  const during = pair();
+  const during = linked(id);
   during.client.connect(0);
   for (let d = during.client.pollTransmit(); d; d = during.client.pollTransmit()) during.server.receive(d, 0);
   t.is(during.server.state, 'waitClientFinished');
@@ -86,7 +67,7 @@ test('a malformed alert: fatal under the session’s keys, ignored in the clear'
 });
 
 test('an ACK during the handshake naming records of an epoch above its own: ignored as ack-epoch', (t) => {
-  const link = pair();
+  const link = linked(id);
   link.client.connect(0);
   for (let d = link.client.pollTransmit(); d; d = link.client.pollTransmit()) link.server.receive(d, 0);
   t.is(link.server.state, 'waitClientFinished', 'the server has epoch 2 keys, the handshake goes on');
@@ -99,11 +80,11 @@ test('an ACK during the handshake naming records of an epoch above its own: igno
 });
 
 test('return routability: unexpected_message without rrc; with it, an unknown message type is ignored', (t) => {
-  const without = connected({ cid: 4, rrc: false }, { cid: 4, rrc: false });
+  const without = connected(id, { server: { cid: 4, rrc: false }, client: { cid: 4, rrc: false } });
   inject(without.server, 'return_routability_check', Uint8Array.of(0, 1, 2, 3, 4, 5, 6, 7, 8));
   t.is(without.server.failure?.alert, 'unexpected_message');
   t.regex(without.server.failure?.message ?? '', /without the rrc extension/);
-  const rrc = connected({ cid: 4, rrc: true }, { cid: 4, rrc: true });
+  const rrc = connected(id, { server: { cid: 4, rrc: true }, client: { cid: 4, rrc: true } });
   inject(rrc.server, 'return_routability_check', Uint8Array.of(9, 1, 2, 3, 4, 5, 6, 7, 8));
   t.is(rrc.server.state, 'connected');
   inject(rrc.server, 'return_routability_check', Uint8Array.of(0, 1, 2));

@@ -1,8 +1,8 @@
 import test from 'ava';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { injectRecord } from '../support/inject.js';
-import { Link } from '../support/link.js';
-import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
+import { connected, linked } from '../support/handshake.js';
+import { makeIdentity } from '../support/pki-fixtures.js';
 
 /**
  * A 1.3 connection's handshake records in (runtime/connection/handshake-inbound.ts), on real connections in memory,
@@ -12,30 +12,15 @@ import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
  * ended is refused from reassembly; a handshake message under handshake keys once connected is unexpected_message.
  */
 
-const id = makeIdentity('p256', 'inbound.test');
-const wallClock = (): number => TEST_TIME;
-
-function pair(): Link {
-  const s = DtlsConnection.server({ certificate: { chain: id.chain, privateKey: id.privateKey }, wallClock });
-  const c = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'inbound.test', wallClock });
-  return new Link(c, s);
-}
+const id = makeIdentity('p256', 'server.test');
 
 /** A server that answered the ClientHello and waits for the client's Finished (epoch 2 and 3 read keys installed). */
 function waiting(): DtlsConnection {
-  const link = pair();
+  const link = linked(id);
   link.client.connect(0);
   for (let d = link.client.pollTransmit(); d; d = link.client.pollTransmit()) link.server.receive(d, 0);
   if (link.server.state !== 'waitClientFinished') throw new Error(`at ${link.server.state}`);
   return link.server;
-}
-
-function connected(): Link {
-  const link = pair();
-  link.client.connect(0);
-  link.run();
-  if (link.server.state !== 'connected') throw new Error('no handshake');
-  return link;
 }
 
 /** One handshake fragment: its 12-byte header and bytes. */
@@ -101,7 +86,7 @@ test('under handshake keys: malformed is decode_error, a type not allowed there 
 });
 
 test('fragments that disagree: set aside in the clear, illegal_parameter under keys', (t) => {
-  const clear = pair();
+  const clear = linked(id);
   clear.client.connect(0);
   const before = ignored(clear.server, 'unauthenticated-violation');
   // The first ClientHello's message_seq (0): a first fragment saying 100 bytes, then one saying 120.
@@ -124,7 +109,7 @@ test('a KeyUpdate under application keys before the handshake ended: refused fro
 });
 
 test('once connected: a handshake message under handshake keys is unexpected_message', (t) => {
-  const link = connected();
+  const link = connected(id);
   inject(link.server, whole(FINISHED, 2, new Uint8Array(32)), 2); // the next message_seq after its Finished (1)
   t.is(link.server.failure?.alert, 'unexpected_message');
   t.regex(link.server.failure?.message ?? '', /finished under epoch 2 keys after the handshake/);

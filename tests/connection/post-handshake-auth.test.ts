@@ -1,9 +1,10 @@
 import test from 'ava';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import type { DtlsOptions } from '../../runtime/dtls/connection.js';
 import { certificateBody, certificateRequestBody } from '../../runtime/connection/messages.js';
 import { injectHandshakeMessage } from '../support/inject.js';
-import { Link } from '../support/link.js';
-import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
+import { connected } from '../support/handshake.js';
+import type { Link } from '../support/link.js';
+import { makeIdentity } from '../support/pki-fixtures.js';
 
 /**
  * Post-handshake client authentication (runtime/connection/post-handshake-auth.ts, RFC 8446 §4.6.2) between real 1.3
@@ -12,34 +13,18 @@ import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
  * post_handshake_auth, with an empty context or without signature_algorithms.
  */
 
-const id = makeIdentity('p256', 'pha.test');
+const id = makeIdentity('p256', 'server.test');
 const clientId = makeIdentity('p256', 'pha-client.test');
-const wallClock = (): number => TEST_TIME;
 const CERTIFICATE = 11;
 const CERTIFICATE_REQUEST = 13;
 const FINISHED = 20;
 
-function connected(server: DtlsOptions = {}, client: DtlsOptions = {}): Link {
-  const s = DtlsConnection.server({
-    certificate: { chain: id.chain, privateKey: id.privateKey },
-    trustAnchors: [clientId.caDer],
-    clientAuthentication: 'optional',
-    wallClock,
-    ...server,
+/** Connected, asked for no certificate in the handshake (post-handshake only): `server` and `client` over these defaults. */
+function connectedPha(server: DtlsOptions = {}, client: DtlsOptions = {}): Link {
+  return connected(id, {
+    server: { trustAnchors: [clientId.caDer], clientAuthentication: 'optional', ...server },
+    client: { postHandshakeAuth: true, ...client },
   });
-  const c = DtlsConnection.client({
-    trustAnchors: [id.caDer],
-    serverName: 'pha.test',
-    postHandshakeAuth: true,
-    wallClock,
-    ...client,
-  });
-  const link = new Link(c, s);
-  // Asked for no certificate in the handshake: post-handshake only.
-  c.connect(0);
-  link.run();
-  if (c.state !== 'connected' || s.state !== 'connected') throw new Error('no handshake');
-  return link;
 }
 
 const withCertificate: DtlsOptions = { certificate: { chain: clientId.chain, privateKey: clientId.privateKey } };
@@ -48,7 +33,7 @@ const authenticated = (link: Link) =>
   link.events.server.flatMap((e) => (e.type === 'clientAuthenticated' ? [e.certificate] : []));
 
 test('a client with a certificate: verified, its leaf reported, the client told it was accepted', (t) => {
-  const link = connected({ clientAuthentication: 'none' }, withCertificate);
+  const link = connectedPha({ clientAuthentication: 'none' }, withCertificate);
   link.server.requestClientCertificate(link.now);
   link.run(link.now + 60_000);
   t.deepEqual(authenticated(link), [clientId.chain[0]]);
@@ -62,7 +47,7 @@ test('a client with a certificate: verified, its leaf reported, the client told 
 });
 
 test('a client without a certificate: an empty answer, let in unauthenticated', (t) => {
-  const link = connected({ clientAuthentication: 'optional' });
+  const link = connectedPha({ clientAuthentication: 'optional' });
   link.server.requestClientCertificate(link.now);
   link.run(link.now + 60_000);
   t.deepEqual(authenticated(link), [undefined]);
@@ -70,7 +55,7 @@ test('a client without a certificate: an empty answer, let in unauthenticated', 
 });
 
 test('one request at a time: asking again while one is pending sends nothing more', (t) => {
-  const link = connected({}, withCertificate);
+  const link = connectedPha({}, withCertificate);
   const before = link.server.stats.handshakeMessagesSent;
   link.server.requestClientCertificate(link.now);
   link.server.requestClientCertificate(link.now);
@@ -84,7 +69,7 @@ test('answers nobody asked for: unexpected_message', (t) => {
     [CERTIFICATE, certificateBody([], Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8))],
     [FINISHED, new Uint8Array(32)],
   ] as const) {
-    const link = connected();
+    const link = connectedPha();
     injectHandshakeMessage(link.server, msgType, body, 3);
     t.is(link.server.failure?.alert, 'unexpected_message', `type ${msgType}`);
     t.regex(link.server.failure?.message ?? '', /the server did not ask for/);
@@ -92,7 +77,7 @@ test('answers nobody asked for: unexpected_message', (t) => {
 });
 
 test('a Finished before the Certificate asked for: unexpected_message', (t) => {
-  const link = connected();
+  const link = connectedPha();
   link.server.requestClientCertificate(link.now);
   injectHandshakeMessage(link.server, FINISHED, new Uint8Array(32), 3);
   t.is(link.server.failure?.alert, 'unexpected_message');
@@ -100,7 +85,7 @@ test('a Finished before the Certificate asked for: unexpected_message', (t) => {
 });
 
 test('a Certificate that does not echo the request’s context: illegal_parameter', (t) => {
-  const link = connected();
+  const link = connectedPha();
   link.server.requestClientCertificate(link.now);
   injectHandshakeMessage(link.server, CERTIFICATE, certificateBody([], Uint8Array.of(9, 9, 9, 9, 9, 9, 9, 9)), 3);
   t.is(link.server.failure?.alert, 'illegal_parameter');
@@ -108,7 +93,7 @@ test('a Certificate that does not echo the request’s context: illegal_paramete
 });
 
 test('a CertificateRequest to a client that did not offer post_handshake_auth: unexpected_message', (t) => {
-  const link = connected({}, { postHandshakeAuth: false });
+  const link = connectedPha({}, { postHandshakeAuth: false });
   injectHandshakeMessage(
     link.client,
     CERTIFICATE_REQUEST,
@@ -120,14 +105,14 @@ test('a CertificateRequest to a client that did not offer post_handshake_auth: u
 });
 
 test('a CertificateRequest with an empty context: illegal_parameter', (t) => {
-  const link = connected({}, withCertificate);
+  const link = connectedPha({}, withCertificate);
   injectHandshakeMessage(link.client, CERTIFICATE_REQUEST, certificateRequestBody(['ecdsa_secp256r1_sha256']), 3);
   t.is(link.client.failure?.alert, 'illegal_parameter');
   t.regex(link.client.failure?.message ?? '', /empty context/);
 });
 
 test('a CertificateRequest without signature_algorithms: missing_extension', (t) => {
-  const link = connected({}, withCertificate);
+  const link = connectedPha({}, withCertificate);
   // context (4 bytes), then extensions (8 bytes): signature_algorithms_cert (50) with ecdsa_secp256r1_sha256 alone.
   const body = Uint8Array.of(4, 1, 2, 3, 4, 0, 8, 0, 50, 0, 4, 0, 2, 4, 3);
   injectHandshakeMessage(link.client, CERTIFICATE_REQUEST, body, 3);

@@ -1,9 +1,8 @@
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
 import { ConnectionStateError } from '../../runtime/connection/connection-api.js';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
-import { Link } from '../support/link.js';
-import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
+import { connected, linked } from '../support/handshake.js';
+import { makeIdentity } from '../support/pki-fixtures.js';
 
 /**
  * What the application may ask of a 1.3 session (runtime/connection/session-calls.ts), on real connections in memory:
@@ -12,32 +11,13 @@ import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
  * naming `count` when the count is out of range, and done when it can.
  */
 
-const id = makeIdentity('p256', 'calls.test');
+const id = makeIdentity('p256', 'server.test');
 const clientId = makeIdentity('p256', 'calls-client.test');
-const wallClock = (): number => TEST_TIME;
-
-function pair(server: DtlsOptions = {}, client: DtlsOptions = {}): Link {
-  const s = DtlsConnection.server({
-    certificate: { chain: id.chain, privateKey: id.privateKey },
-    wallClock,
-    ...server,
-  });
-  const c = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'calls.test', wallClock, ...client });
-  return new Link(c, s);
-}
-
-function connected(server: DtlsOptions = {}, client: DtlsOptions = {}): Link {
-  const link = pair(server, client);
-  link.client.connect(0);
-  link.run();
-  if (link.client.state !== 'connected' || link.server.state !== 'connected') throw new Error('no handshake');
-  return link;
-}
 
 const stateError = (message: RegExp) => ({ instanceOf: ConnectionStateError, message });
 
 test('before the handshake completes and after the end: every call is a ConnectionStateError', (t) => {
-  const link = pair({ cid: 4 }, { cid: 4 });
+  const link = linked(id, { server: { cid: 4 }, client: { cid: 4 } });
   link.client.connect(0);
   t.throws(() => link.client.updateKeys(), stateError(/connected connection/));
   t.throws(() => link.client.issueConnectionIds(1), stateError(/connected connection/));
@@ -52,21 +32,21 @@ test('before the handshake completes and after the end: every call is a Connecti
 });
 
 test('post-handshake authentication: only a server, only when offered, only with something to check the answer', (t) => {
-  const offered = connected({ trustAnchors: [clientId.caDer] }, { postHandshakeAuth: true });
+  const offered = connected(id, { server: { trustAnchors: [clientId.caDer] }, client: { postHandshakeAuth: true } });
   t.throws(() => offered.client.requestClientCertificate(), stateError(/only a connected server/));
   t.notThrows(() => offered.server.requestClientCertificate());
-  const notOffered = connected({ trustAnchors: [clientId.caDer] });
+  const notOffered = connected(id, { server: { trustAnchors: [clientId.caDer] } });
   t.throws(() => notOffered.server.requestClientCertificate(), stateError(/did not offer post_handshake_auth/));
-  const nothingToCheck = connected({}, { postHandshakeAuth: true });
+  const nothingToCheck = connected(id, { client: { postHandshakeAuth: true } });
   t.throws(() => nothingToCheck.server.requestClientCertificate(), stateError(/no trustAnchors or verifyPeer/));
 });
 
 test('CIDs: issued only when ours is non-empty, asked for only when the peer’s is; counts in range', (t) => {
-  const link = connected({ cid: 0 }, { cid: 4 });
+  const link = connected(id, { server: { cid: 0 }, client: { cid: 4 } });
   // The server asked for a zero-length CID: it has none to issue more of, and the client none to ask more of.
   t.throws(() => link.server.issueConnectionIds(1), stateError(/zero-length/));
   t.throws(() => link.client.requestConnectionIds(1), stateError(/no \(non-empty\) connection ID/));
-  const both = connected({ cid: 4 }, { cid: 4 });
+  const both = connected(id, { server: { cid: 4 }, client: { cid: 4 } });
   t.throws(() => both.server.issueConnectionIds(0), { instanceOf: ConfigError, message: /count/ });
   t.throws(() => both.server.issueConnectionIds(65), { instanceOf: ConfigError, message: /count/ });
   t.throws(() => both.client.requestConnectionIds(256), { instanceOf: ConfigError, message: /count/ });
@@ -78,7 +58,7 @@ test('CIDs: issued only when ours is non-empty, asked for only when the peer’s
 });
 
 test('a KeyUpdate asked of a connected session goes out and the session goes on', (t) => {
-  const link = connected();
+  const link = connected(id);
   const before = link.client.stats.handshakeMessagesSent;
   link.client.updateKeys(true);
   t.is(link.client.stats.handshakeMessagesSent, before + 1);

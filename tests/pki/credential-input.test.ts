@@ -12,16 +12,6 @@ import { makeIdentity } from '../support/pki-fixtures.js';
 const id = makeIdentity('p256', 'a.test');
 const pem = certificateToPem(id.chain[0]!);
 
-const optionOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e.option;
-    throw e;
-  }
-  throw new Error('no ConfigError');
-};
-
 test('PEM as a string or as bytes (leading blank lines too), DER as bytes, one item or a list', (t) => {
   const [fromString] = credentialItems('cert', pem);
   t.is(fromString!.option, 'cert');
@@ -47,28 +37,17 @@ test('DER is copied into a plain Uint8Array', (t) => {
 });
 
 test('bad input: ConfigErrors naming the option or the item', (t) => {
+  t.is(t.throws(() => credentialItems('ca', []), { instanceOf: ConfigError }).option, 'ca');
+  t.is(t.throws(() => credentialItems('cert', new Uint8Array(0)), { instanceOf: ConfigError }).option, 'cert');
+  t.is(t.throws(() => credentialItems('ca', [pem, 'MIIB...']), { instanceOf: ConfigError }).option, 'ca[1]');
+  t.is(t.throws(() => credentialItems('key', 42 as unknown as string), { instanceOf: ConfigError }).option, 'key');
   t.is(
-    optionOf(() => credentialItems('ca', [])),
-    'ca',
-  );
-  t.is(
-    optionOf(() => credentialItems('cert', new Uint8Array(0))),
-    'cert',
-  );
-  t.is(
-    optionOf(() => credentialItems('ca', [pem, 'MIIB...'])),
-    'ca[1]',
-  );
-  t.is(
-    optionOf(() => credentialItems('key', 42 as unknown as string)),
-    'key',
-  );
-  t.is(
-    optionOf(() => credentialItems('ca', [pem, pem, null as unknown as string])),
+    t.throws(() => credentialItems('ca', [pem, pem, null as unknown as string]), { instanceOf: ConfigError }).option,
     'ca[2]',
   );
   t.is(
-    optionOf(() => credentialItems('cert', '-----BEGIN CERTIFICATE-----\nnot base64!\n')),
+    t.throws(() => credentialItems('cert', '-----BEGIN CERTIFICATE-----\nnot base64!\n'), { instanceOf: ConfigError })
+      .option,
     'cert',
   );
 });

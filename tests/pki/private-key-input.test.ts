@@ -15,16 +15,6 @@ const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 const pkcs8 = (k: KeyObject): Uint8Array => new Uint8Array(k.export({ type: 'pkcs8', format: 'der' }));
 
-function errorOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('no ConfigError');
-}
-
 test('every form of the same key reads to the same PKCS#8', (t) => {
   const forms: [string, string | Uint8Array, string | undefined][] = [
     ['PKCS#8 PEM', ec.export({ type: 'pkcs8', format: 'pem' }).toString(), undefined],
@@ -68,26 +58,43 @@ test('a key beside certificates in one PEM is found', (t) => {
 
 test('encrypted keys: no passphrase or a wrong one is a ConfigError naming passphrase', (t) => {
   const encrypted = ec.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'right' }).toString();
-  const none = errorOf(() => readPrivateKey(encrypted, undefined));
+  const none = t.throws(() => readPrivateKey(encrypted, undefined), { instanceOf: ConfigError });
   t.is(none.option, 'passphrase');
   t.regex(none.message, /is encrypted: give its passphrase/);
-  const wrong = errorOf(() => readPrivateKey(encrypted, 'wrong'));
+  const wrong = t.throws(() => readPrivateKey(encrypted, 'wrong'), { instanceOf: ConfigError });
   t.is(wrong.option, 'passphrase');
   t.regex(wrong.message, /does not decrypt key/);
   const der = new Uint8Array(ec.export({ type: 'pkcs8', format: 'der', cipher: 'aes-256-cbc', passphrase: 'right' }));
-  t.is(errorOf(() => readPrivateKey(der, 'wrong')).option, 'passphrase');
-  t.is(errorOf(() => readPrivateKey(encrypted, 5 as unknown as string)).option, 'passphrase');
+  t.is(t.throws(() => readPrivateKey(der, 'wrong'), { instanceOf: ConfigError }).option, 'passphrase');
+  t.is(
+    t.throws(() => readPrivateKey(encrypted, 5 as unknown as string), { instanceOf: ConfigError }).option,
+    'passphrase',
+  );
 });
 
 test('no key, two keys, a certificate, junk: ConfigErrors naming key', (t) => {
   const id = makeIdentity('p256', 'a.test');
   const pem = ec.export({ type: 'pkcs8', format: 'pem' }).toString();
   t.regex(
-    errorOf(() => readPrivateKey(certificateToPem(id.caDer), undefined)).message,
+    t.throws(() => readPrivateKey(certificateToPem(id.caDer), undefined), { instanceOf: ConfigError }).message,
     /no private key block \(found CERTIFICATE\)/,
   );
-  t.regex(errorOf(() => readPrivateKey([pem, pem], undefined)).message, /one private key per context, got 2/);
-  t.is(errorOf(() => readPrivateKey(Uint8Array.of(0x30, 3, 2, 1, 0), undefined)).option, 'key');
-  t.is(errorOf(() => readPrivateKey(id.caDer, undefined)).option, 'key', 'a certificate as DER');
-  t.is(errorOf(() => readPrivateKey(pkcs8(ec).subarray(0, 40), undefined)).option, 'key', 'a key cut short');
+  t.regex(
+    t.throws(() => readPrivateKey([pem, pem], undefined), { instanceOf: ConfigError }).message,
+    /one private key per context, got 2/,
+  );
+  t.is(
+    t.throws(() => readPrivateKey(Uint8Array.of(0x30, 3, 2, 1, 0), undefined), { instanceOf: ConfigError }).option,
+    'key',
+  );
+  t.is(
+    t.throws(() => readPrivateKey(id.caDer, undefined), { instanceOf: ConfigError }).option,
+    'key',
+    'a certificate as DER',
+  );
+  t.is(
+    t.throws(() => readPrivateKey(pkcs8(ec).subarray(0, 40), undefined), { instanceOf: ConfigError }).option,
+    'key',
+    'a key cut short',
+  );
 });
