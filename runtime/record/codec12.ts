@@ -1,20 +1,7 @@
 /**
- * The DTLS 1.2 record codec (RFC 6347 §4.1, RFC 5246 §6.2.3.3, RFC 9146): everything that differs between a 1.2 record
- * and a 1.3 one, in one place.
- *
- * - Headers: the 13-byte header (type, version, 16-bit epoch, 48-bit sequence number, length), or the tls12_cid one
- *   with our CID after the sequence number, read in place ({@link readHeader12}; {@link CODEC12} as a RecordCodec,
- *   record-codec.ts) and written ({@link plainRecord12}, and by {@link EpochCipher12.seal}).
- * - Protection: the additional data (RFC 6347 §4.1.2.1; RFC 9146 §5.3's for tls12_cid records, whose content is a
- *   DTLSInnerPlaintext), the per-record nonce (explicit, RFC 5288 §3 / RFC 6655 §3; or the write_IV XOR the sequence
- *   number, RFC 7905 §2), sealing and opening in place: {@link EpochCipher12}, one per epoch and direction (the addon's
- *   whole-record path where the provider is the native one).
- * - Epochs: the read epoch ({@link ReadEpoch12}: the 64-record replay window checked before a record is opened and
- *   moved only by authentic ones, under the connection's IntegrityMonitor) and the write epoch ({@link WriteEpoch12}:
- *   the next sequence number, refused before the 48-bit wrap or the AEAD's confidentiality limit: 1.2 cannot rekey).
- *
- * Nothing a peer sends throws (RFC 6347 §4.1.2.7: invalid records are discarded): a header that does not frame is
- * false/undefined, a record refused names a `DropReason`.
+ * The DTLS 1.2 record codec (RFC 6347 §4.1, RFC 9146 tls12_cid): headers read in place and written, per-epoch AEAD
+ * protection, and the read and write epochs. Nothing a peer sends throws (RFC 6347 §4.1.2.7): a refused record names a
+ * `DropReason`.
  */
 import { protocolVersionToNumber } from '../../generated/wire/enums.js';
 import { nativeRecord12, type NativeRecord12 } from '../crypto/native/record12.js';
@@ -84,10 +71,7 @@ export function plainRecord12(type: number, sequenceNumber: number, fragment: Ui
   return out;
 }
 
-/**
- * additional_data = seq_num + type + version + length (RFC 5246 §6.2.3.3), seq_num being epoch + sequence_number (RFC
- * 6347 §4.1.2.1) and length the plaintext's.
- */
+/** additional_data = seq_num + type + version + plaintext length (RFC 5246 §6.2.3.3, RFC 6347 §4.1.2.1). */
 export function additionalData12(
   epoch: number,
   sequenceNumber: number,
@@ -105,10 +89,7 @@ export function additionalData12(
   return aad;
 }
 
-/**
- * The additional data of a tls12_cid record (RFC 9146 §5.3): seq_num_placeholder (8 x 0xff) + tls12_cid + cid_length +
- * tls12_cid + version + epoch + sequence_number + cid + length_of_DTLSInnerPlaintext.
- */
+/** The additional data of a tls12_cid record (RFC 9146 §5.3). */
 export function cidAdditionalData12(
   version: number,
   epoch: number,
@@ -130,10 +111,7 @@ export function cidAdditionalData12(
   return aad;
 }
 
-/**
- * The AEAD nonce of a record: salt + nonce_explicit for GCM and CCM (RFC 5288 §3, RFC 6655 §3), write_IV XOR (4 zero
- * bytes + seq_num) for ChaCha20-Poly1305 (RFC 7905 §2).
- */
+/** The AEAD nonce: salt + nonce_explicit (GCM, CCM: RFC 5288 §3), or write_IV XOR seq_num (ChaCha: RFC 7905 §2). */
 export function recordNonce12(
   suite: Dtls12SuiteParams,
   iv: Uint8Array,
@@ -169,10 +147,7 @@ export interface Refused12 {
 }
 
 export interface EpochCipher12Options {
-  /**
-   * The connection ID of this direction (RFC 9146): on the write side the one the peer asked for (records go out as
-   * tls12_cid); on the read side our own (only tls12_cid records carrying it open). Absent or empty: plain 1.2 records.
-   */
+  /** This direction's connection ID (RFC 9146): the peer's when writing, ours when reading; absent: plain records. */
   readonly cid?: Uint8Array;
   /** Zeros after the content type in a CID record's DTLSInnerPlaintext (RFC 9146 §4). */
   readonly padding?: PaddingPolicy;
@@ -186,7 +161,7 @@ export class EpochCipher12 {
   private readonly iv: Uint8Array;
   private readonly cid: Uint8Array | undefined;
   private readonly padding: PaddingPolicy;
-  /** The addon's whole-record path where the provider is the native one (node:crypto's AEAD otherwise). */
+  /** The addon's whole-record path, with the native provider. */
   private readonly native: NativeRecord12 | undefined;
   /** The AEAD's usage limits (RFC 9147 §4.5.3's figures): the integrity limit sizes the key's failure rate (IntegrityMonitor). */
   readonly limits: AeadLimits;
@@ -237,8 +212,7 @@ export class EpochCipher12 {
       );
     const native = this.native;
     if (native !== undefined) {
-      // One addon call: the plaintext (a DTLSInnerPlaintext for a CID record) put in place, header, nonce and tag
-      // written there.
+      // One addon call writes header, nonce and tag around the plaintext put in place.
       let plaintextLength = content.length;
       if (this.cid !== undefined) {
         plaintextLength += 1 + this.padding(content.length, type);
@@ -312,11 +286,8 @@ export class EpochCipher12 {
   }
 
   /**
-   * Opens the record at datagram[at..], its header fields already read by the caller (codec12.ts's readHeader12) and
-   * its epoch this one's: no record object, the fragment read in place. A tls12_cid record (`type` 25, a CID of
-   * `cidLength` bytes) must carry this epoch's CID, a plain one none; the content in an ArrayBuffer of its own, or in
-   * 'batch' mode in `arena` (nothing views the datagram, which may be lent from a receive buffer), its real content
-   * type in {@link openedType}; or why it was refused.
+   * Opens the record at datagram[at..] whose header {@link readHeader12} read: its content (own ArrayBuffer, or in
+   * 'batch' mode in `arena`; never a view of the lent datagram), its real type in {@link openedType}; or why refused.
    */
   openAt(
     datagram: Uint8Array,
@@ -445,9 +416,8 @@ export class Header12 {
 }
 
 /**
- * Reads the header of the record at `d[at..]` into `h`, tls12_cid records with a CID of `cidLength` bytes (0: none
- * negotiated, so such a record does not frame). False when it does not frame: a content type that is not 1.2's, a
- * truncated header, a length above 2^14 + 2048 or past the datagram (the checks the record schemas make).
+ * Reads the header at `d[at..]` into `h` (tls12_cid records with a `cidLength`-byte CID; 0: none framed). False for an
+ * unknown type, a truncated header, or a length above 2^14 + 2048 or past the datagram.
  */
 export function readHeader12(d: Uint8Array, at: number, cidLength: number, h: Header12): boolean {
   const type = d[at]!;
@@ -479,10 +449,8 @@ export const CODEC12: RecordCodec<Header12> = {
 };
 
 /**
- * One epoch of received records: its cipher and the anti-replay window of RFC 6347 §4.1.2.6 (the RFC 9147 §4.5.1 one,
- * the same algorithm). A record is checked against the window before it is opened and marked only once it
- * authenticated, so forged records cannot move the window; past the IntegrityMonitor's per-second budgets it is dropped
- * untried (`authentication-rate`).
+ * One epoch of received records: cipher and anti-replay window (RFC 6347 §4.1.2.6). The window is marked only once a
+ * record authenticated, so forgeries cannot move it; past the IntegrityMonitor's budgets records drop untried.
  */
 export class ReadEpoch12 {
   readonly cipher: EpochCipher12;
@@ -502,11 +470,7 @@ export class ReadEpoch12 {
     return this.window.right;
   }
 
-  /**
-   * Opens the record `h` read at `d[h.at..]` at `now` unless it is another epoch's, repeats, is left of the window or
-   * is past the failure budgets: its content, in an ArrayBuffer of its own or in `arena` ('batch' mode), its real
-   * content type in `h.contentType`; or why it was refused.
-   */
+  /** Opens record `h` unless replayed, too old or over budget: its content (type in `h.contentType`), or why refused. */
   receiveAt(d: Uint8Array, h: Header12, now: number, arena?: MessageArena): Uint8Array | DropReason {
     if (h.epoch !== this.cipher.epoch) return 'unknown-epoch';
     const window = this.window;
@@ -554,9 +518,8 @@ export class EpochExhaustedError extends Error {
 const LAST_SEQUENCE_NUMBER = 2 ** 48 - 1;
 
 /**
- * One epoch of sent records: the next sequence number and the per-key limits. When either the 48-bit sequence number
- * (RFC 6347 §4.1: it must not wrap) or the AEAD's confidentiality limit (RFC 9147 §4.5.3's figures, which hold for the
- * same AEADs in 1.2) is reached, `seal` refuses and the connection must close.
+ * One epoch of sent records. At the 48-bit sequence wrap (RFC 6347 §4.1) or the AEAD's confidentiality limit (RFC 9147
+ * §4.5.3) `seal` refuses and the connection must close: 1.2 cannot rekey.
  */
 export class WriteEpoch12 {
   readonly cipher: EpochCipher12;
@@ -586,11 +549,7 @@ export class WriteEpoch12 {
     return this.sealed;
   }
 
-  /**
-   * The protected record of `content`, with the next sequence number.
-   *
-   * @throws EpochExhaustedError once the sequence numbers or the key's confidentiality limit run out.
-   */
+  /** The protected record of `content`. @throws EpochExhaustedError once sequence numbers or the key's limit run out. */
   seal(type: number, content: Uint8Array): Uint8Array {
     const epoch = this.cipher.epoch;
     if (this.next > LAST_SEQUENCE_NUMBER)

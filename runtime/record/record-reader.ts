@@ -25,38 +25,27 @@ export interface RecordReaderConfig {
   readonly receiveConnectionId?: Uint8Array | undefined;
   /** Anti-replay window per epoch, in records (>= 64; default 64). */
   readonly replayWindow?: number;
-  /**
-   * How long the previous application read epoch's keys stay, once a record of a newer epoch authenticated, for records
-   * reordered across the KeyUpdate; in the caller's time units (default 10,000 ms).
-   */
+  /** How long the previous application read epoch stays after a newer one authenticated (default 10,000 ms). */
   readonly previousEpochRetention?: number;
   /**
-   * Application read epochs (3 and up) held at once, at least 2 (default 4): installing one more drops the oldest. With
-   * the retirement on authentication (see `RecordLayer.installReadKeys`) an honest peer needs 3 at most (previous,
-   * current, next); the cap bounds what a peer sending KeyUpdate after KeyUpdate can make this side keep.
+   * Application read epochs held at once, at least 2 (default 4): one more drops the oldest. An honest peer needs 3;
+   * the cap bounds what KeyUpdate after KeyUpdate can make this side keep.
    */
   readonly maxReadEpochs?: number;
   /** Overrides of the per-AEAD usage limits (tests, or CCM-8 with extra safeguards). */
   readonly limits?: AeadLimits;
   /** Records read from one datagram at most; the rest is dropped unread (default 128). */
   readonly maxRecordsPerDatagram?: number;
-  /**
-   * How application data is held (default 'own'): each record's plaintext in an ArrayBuffer of its own, or with 'batch'
-   * the records of one receive batch (outside a batch: one datagram) in one ArrayBuffer of this connection's
-   * (wire/message-arena.ts, docs/security/buffers.md).
-   */
+  /** How application data is held (default 'own'; 'batch': one ArrayBuffer per receive batch, wire/message-arena.ts). */
   readonly messageBuffers?: MessageBuffers;
   /**
-   * Protected records that may fail authentication per second (of `now`), over all read epochs (default 100): past it,
-   * until the second is over, a datagram's records are no longer opened after its first failure (each forged datagram
-   * costs one decryption; a genuine one opens whole).
+   * Protected records that may fail authentication per second over all read epochs (default 100): past it, a
+   * datagram's records are not opened after its first failure (a forged datagram costs one decryption).
    */
   readonly maxFailedAuthenticationsPerSecond?: number;
   /**
-   * Seconds of forgery the last quarter of a read key's integrity limit lasts at least (default 128; 0: no such bound):
-   * once 3/4 of the limit failed (INTEGRITY_RATE_THRESHOLD), at most that quarter / this records (at least one) may
-   * fail under the key per second, the rest of the second its records are dropped untried (IntegrityMonitor). Below it
-   * every record is opened.
+   * Seconds the last quarter of a read key's integrity limit lasts at least under forgery (default 128; 0: unbounded):
+   * past 3/4 of the limit, at most that quarter / this records may fail per second (IntegrityMonitor).
    */
   readonly integrityBudgetSeconds?: number;
 }
@@ -79,7 +68,7 @@ export type ReceivedRecord =
       readonly connectionId?: Uint8Array | undefined;
     }
   | {
-      /** A protected record for an epoch whose keys are not installed yet: keep it and pass it to `receive` again once they are. */
+      /** A protected record for an epoch whose keys are not installed yet: pass it to `receive` again once they are. */
       readonly kind: 'deferred';
       readonly epochBits: number;
       readonly record: Uint8Array;
@@ -91,9 +80,8 @@ export type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
 export type { DuplicateObserver } from './read-state13.js';
 
 /**
- * The read half of the DTLS 1.3 record layer (RFC 9147 §4): a datagram in, its records out, deprotected with per-epoch
- * keys, record number decryption, sequence number reconstruction and anti-replay. Invalid records are dropped and
- * counted by reason (`drops`), never thrown (§4.5.2).
+ * The read half of the DTLS 1.3 record layer (RFC 9147 §4): a datagram in, its records out. Invalid records are dropped
+ * and counted by reason (`drops`), never thrown (§4.5.2).
  */
 export class RecordReader {
   private readonly config: RecordReaderConfig;
@@ -154,10 +142,10 @@ export class RecordReader {
     this.state = state;
   }
 
-  /** The first protected record above our record_size_limit (dropped, counted 'too-long'): the connection ends with record_overflow (RFC 8449 §4). Set by the read state. */
+  /** The first protected record above our record_size_limit: the connection ends with record_overflow (RFC 8449 §4). */
   recordOverflow: { readonly epoch: number; readonly length: number } | undefined;
 
-  /** Told of each record that authenticated but repeats one already received (dropped, counted 'replay'): who is copying records looks for these. */
+  /** Told of each record that authenticated but repeats one received (dropped as 'replay'): a sign of copying. */
   get onDuplicate(): DuplicateObserver | undefined {
     return this.state.onDuplicate;
   }
@@ -186,11 +174,9 @@ export class RecordReader {
   // ── keys ──────────────────────────────────────────────────────────────
 
   /**
-   * Accepts records of `epoch`. Older epochs stay readable until retired: when a record first authenticates in an
-   * application epoch N (3 and up), the application epochs below N - 1 are dropped at once and N - 1 stays for
-   * `previousEpochRetention`, for reordered records; at most `maxReadEpochs` application epochs are held (installing
-   * one more drops the oldest). Epochs 1 and 2 stay until {@link dropReadEpoch}; epoch 0 is governed by
-   * {@link setAcceptPlaintext}. `now` is unused (kept for callers); retention starts at authentication.
+   * Accepts records of `epoch`. When a record first authenticates in application epoch N, epochs below N - 1 go and
+   * N - 1 stays for `previousEpochRetention`; at most `maxReadEpochs` are held. Epochs 1 and 2 stay until
+   * {@link dropReadEpoch}. `_now` is unused (kept for callers).
    */
   installReadKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys, _now?: number): void {
     this.readKeyGeneration++;
@@ -212,11 +198,7 @@ export class RecordReader {
     for (const [epoch] of [...this.readEpochs.entries()]) this.readEpochs.drop(epoch);
   }
 
-  /**
-   * The read side of a session at rest: the read epochs `keep` names (the others let go, as dropped), or undefined
-   * while plaintext is taken, a record overflowed, something failed since the last verdict or a kept epoch's retention
-   * runs.
-   */
+  /** The read side of a session at rest (epochs `keep` names), or undefined while some state cannot be put to rest. */
   protected readHibernation(
     keep: (epoch: number) => boolean,
   ): Omit<HibernatedRecords, 'write' | 'sendLimit'> | undefined {
@@ -249,7 +231,7 @@ export class RecordReader {
     };
   }
 
-  /** A hibernated session's read epochs again, from `keys` (by epoch), with their replay windows and usage; plaintext refused, limit and drop counts back. */
+  /** A hibernated session's read epochs again, with their replay windows, usage, limit and drop counts. */
   protected restoreReads(
     h: HibernatedRecords,
     suite: SupportedCipherSuite,
@@ -274,10 +256,7 @@ export class RecordReader {
     this.readEpochs.drop(epoch);
   }
 
-  /**
-   * Changes with every {@link installReadKeys} (a count of them): compare before and after to learn that keys arrived,
-   * whatever was dropped meanwhile. Read per datagram, so a field; only this class writes it.
-   */
+  /** Counts {@link installReadKeys} calls: compare before and after to learn that keys arrived. Only this class writes it. */
   readKeyGeneration = 0;
 
   /** Stop (or resume) accepting DTLSPlaintext records. */
@@ -290,16 +269,15 @@ export class RecordReader {
     return this.readEpochs.nextExpiry;
   }
 
-  /** Drops the keys of superseded epochs whose retention ended at or before `now` (asked on every datagram: no work before then). */
+  /** Drops superseded epochs whose retention ended at or before `now`. */
   handleTimeout(now: number): void {
     const due = this.readEpochs.nextExpiry;
     if (due !== undefined && due <= now) this.readEpochs.handleTimeout(now);
   }
 
   /**
-   * True while some held read key has seen more records fail authentication than its AEAD's integrity limit (RFC 9147
-   * §4.5.3; counted per read epoch, i.e. per key): the connection SHOULD close (or drop that epoch, if it is an old
-   * one, which clears this). Such a key opens no more records ('integrity-limit' drops). `usage()` gives the counts.
+   * True while a held read key has failed authentication past its AEAD's integrity limit (RFC 9147 §4.5.3): the
+   * connection SHOULD close (or drop that old epoch). Such a key opens no more records ('integrity-limit').
    */
   get integrityLimitExceeded(): boolean {
     for (const [, r] of this.readEpochs.entries()) if (r.cipher.integrityExceeded) return true;
@@ -317,10 +295,8 @@ export class RecordReader {
   // ── receiving ─────────────────────────────────────────────────────────
 
   /**
-   * Processes every record of a datagram; returns the records to hand up, in order. `now` starts the retention of a
-   * superseded epoch when a record of a newer one authenticates. Nothing returned is a view of `datagram` (contents,
-   * connection IDs and deferred records are arrays of their own), and nothing keeps it: the caller may reuse its bytes
-   * once this returns. (For tools and tests: a connection reads through {@link read}.)
+   * Processes every record of a datagram; returns the records to hand up, in order. Nothing returned views or keeps
+   * `datagram`: the caller may reuse it. (Tools and tests: a connection reads through {@link read}.)
    */
   receive(datagram: Uint8Array, now: number): ReceivedRecord[] {
     const out: ReceivedRecord[] = [];
@@ -337,9 +313,8 @@ export class RecordReader {
   }
 
   /**
-   * @internal Reads every record of a datagram into `sink`, in order, through the one record loop (record-loop.ts): each unified
-   * header read in place (codec13.ts), opened by the read state (read-state13.ts). Content handed to the sink is an
-   * array of its own (or, in 'batch' mode, application data in the arena), never a view of `datagram`.
+   * @internal Reads every record of a datagram into `sink`, in order (record-loop.ts). Content handed to the sink is
+   * its own array (in 'batch' mode, application data in the arena), never a view of `datagram`.
    */
   read(datagram: Uint8Array, now: number, sink: RecordSink<Header13>): void {
     this.datagramLength = datagram.length;
@@ -355,10 +330,7 @@ export class RecordReader {
   }
 }
 
-/**
- * The record the loop opened (or a DTLSPlaintext) as handed up: DTLSPlaintext is epoch 0, every other record
- * protected; the CID it carried copied out of the datagram.
- */
+/** The record the loop opened as handed up (epoch 0: DTLSPlaintext), its CID copied out of the datagram. */
 function receivedRecord(d: Uint8Array, h: Header13, content: Uint8Array): InboundRecord {
   const epoch = h.epoch;
   if (epoch === 0) {
@@ -376,20 +348,15 @@ function receivedRecord(d: Uint8Array, h: Header13, content: Uint8Array): Inboun
   };
 }
 
+const CONTENT_TYPE_NAMES: Readonly<Record<number, ContentType>> = {
+  21: 'alert',
+  22: 'handshake',
+  23: 'application_data',
+  26: 'ack',
+  27: 'return_routability_check',
+};
+
 /** A DTLSInnerPlaintext's content type byte, by name where DTLS 1.3 knows it. */
 export function contentTypeFromByte(n: number): ContentType {
-  switch (n) {
-    case 21:
-      return 'alert';
-    case 22:
-      return 'handshake';
-    case 23:
-      return 'application_data';
-    case 26:
-      return 'ack';
-    case 27:
-      return 'return_routability_check';
-    default:
-      return n;
-  }
+  return CONTENT_TYPE_NAMES[n] ?? n;
 }
