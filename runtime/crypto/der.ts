@@ -1,15 +1,6 @@
 /**
- * The key and signature formats the crypto providers need, read strictly (ITU-T X.690 §10) with the shared DER reader
- * of `wire/der-reader.ts`, and the few encodings they write (with `wire/der-writer.ts`):
- *
- * - SubjectPublicKeyInfo (RFC 5280 §4.1.2.7), with the algorithms of RFC 5480 (EC), RFC 8410
- *   (Ed25519/Ed448/X25519/X448), RFC 3279 (RSA) and RFC 4055 (RSASSA-PSS);
- * - PKCS#8 PrivateKeyInfo / OneAsymmetricKey (RFC 5208 §5, RFC 5958 §2), with the inner ECPrivateKey (RFC 5915 §3) or
- *   CurvePrivateKey (RFC 8410 §7);
- * - ECDSA signatures, Ecdsa-Sig-Value (RFC 3279 §2.2.3), to and from the fixed-size r||s form.
- *
- * Only definite, minimally encoded lengths are accepted, and nothing may trail a structure. Malformed input throws
- * {@link CryptoError}.
+ * The key and signature formats the crypto providers read strictly (X.690 §10) and write: SubjectPublicKeyInfo, PKCS#8
+ * (with ECPrivateKey or CurvePrivateKey) and ECDSA's Ecdsa-Sig-Value. Malformed input throws {@link CryptoError}.
  */
 import { concatBytes } from '../wire/bytes.js';
 import { decodeOid, decodeSmallInteger, decodeUnsignedMagnitude, DerReader } from '../wire/der-reader.js';
@@ -39,10 +30,7 @@ export interface PrivateKeyInfo {
   /** 0 (PKCS#8 v1) or 1 (OneAsymmetricKey v2). */
   readonly version: number;
   readonly keyType: KeyType;
-  /**
-   * The private key: the ECPrivateKey privateKey octets (exactly the curve order's length) for EC, the inner OCTET
-   * STRING for RFC 8410 keys, and the RSAPrivateKey DER for RSA.
-   */
+  /** The ECPrivateKey octets (the curve order's length) for EC, the inner OCTET STRING for RFC 8410, RSAPrivateKey DER. */
   readonly privateKey: Uint8Array;
 }
 
@@ -103,10 +91,7 @@ function converted<T>(read: () => T): T {
   }
 }
 
-/**
- * The shared {@link DerReader} (`wire/der-reader.ts`, the one DER reader), seen as the structures here need it: contents
- * octets only, and {@link CryptoError} for malformed input.
- */
+/** The shared {@link DerReader} as the structures here need it: contents only, {@link CryptoError} for malformed input. */
 class Reader {
   private readonly der: DerReader;
 
@@ -206,10 +191,7 @@ export function parseSubjectPublicKeyInfo(der: Uint8Array): SubjectPublicKeyInfo
   return { keyType, publicKey };
 }
 
-/**
- * Parses a DER PKCS#8 PrivateKeyInfo (RFC 5208 §5) or OneAsymmetricKey (RFC 5958 §2). The returned key bytes alias the
- * input, except an EC key shorter than the curve order, which is left-padded into a copy.
- */
+/** Parses a DER PKCS#8 PrivateKeyInfo (RFC 5208 §5, RFC 5958 §2); the key bytes alias the input (a short EC key: a copy). */
 export function parsePrivateKeyInfo(der: Uint8Array): PrivateKeyInfo {
   const r = new Reader(only(der, DER_TAG.sequence, 'PrivateKeyInfo'), 'PrivateKeyInfo');
   const version = r.readSmallInteger('version');
@@ -257,17 +239,11 @@ function ecPrivateKey(bytes: Uint8Array, keyType: EcKeyType): Uint8Array {
   return padded;
 }
 
-/**
- * An Ecdsa-Sig-Value (RFC 3279 §2.2.3: SEQUENCE { r INTEGER, s INTEGER }) as r||s, each left-padded to `size` bytes. r
- * and s must be positive.
- */
+/** An Ecdsa-Sig-Value (RFC 3279 §2.2.3) as r||s, each positive and left-padded to `size` bytes. */
 export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array {
   const r = new Reader(only(der, DER_TAG.sequence, 'ECDSA signature'), 'ECDSA signature');
   const out = new Uint8Array(2 * size);
-  for (const [i, what] of [
-    [0, 'r'],
-    [1, 's'],
-  ] as const) {
+  for (const [i, what] of ['r', 's'].entries()) {
     const mag = r.readMagnitude(what);
     if (mag.length === 0) fail(`${what} is zero`);
     if (mag.length > size) fail(`${what} is too large`);
