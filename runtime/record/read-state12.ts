@@ -1,17 +1,6 @@
 /**
- * DTLS 1.2's read side of the record codec (RFC 6347 §4.1): which epoch a record is read under, and the
- * ChangeCipherSpec switch between the two.
- *
- * - Epoch 0 is plaintext (handshake, ChangeCipherSpec, alerts): a record's fragment is copied out, after the checks a
- *   plaintext record gets (a tls12_cid record is never epoch 0, RFC 9146 §4; the version is 1.2's or DTLS 1.0's).
- * - Epoch 1's keys arrive with the handshake's key exchange ({@link pending}) and read only once the peer's
- *   ChangeCipherSpec installs them ({@link install}). Until then up to {@link MAX_HELD12} epoch-1 records (copies) are
- *   held ({@link HELD}), for the connection to read again after the switch ({@link takeHeld}); with no keys pending, or
- *   past the cap, they are `unknown-epoch`.
- * - An installed epoch opens through its {@link ReadEpoch12} (codec12.ts): the replay window checked before the AEAD
- *   and moved by authentic records only, the IntegrityMonitor's budgets.
- *
- * Nothing a peer sends throws here: a record refused names its `DropReason`.
+ * DTLS 1.2's read side (RFC 6347 §4.1): epoch 0 in plaintext, epoch 1 once the peer's ChangeCipherSpec installs the
+ * pending keys (up to {@link MAX_HELD12} early epoch-1 records held until then). Nothing a peer sends throws here.
  */
 import type { MessageArena } from '../wire/message-arena.js';
 import { CODEC12, DTLS12_VERSION, ReadEpoch12, type EpochCipher12, type Header12 } from './codec12.js';
@@ -37,12 +26,11 @@ const UNCOUNTED: DropSink = { drop: () => undefined };
 /** DTLS 1.2's read side for the one record loop (record-loop.ts): the codec and the opening of a record. */
 export class ReadState12 implements LoopVersion<Header12> {
   readonly codec = CODEC12;
-  /** The length of our CID on the peer's tls12_cid records (0: none, yet): the connection sets it as the hellos settle. */
+  /** Our CID's length on the peer's tls12_cid records (0: none yet); set as the hellos settle. */
   cidLength = 0;
   /**
-   * Once the hellos settled, a datagram is taken whole or not at all; before, one that does not frame at the current
-   * CID length is read record by record (a ServerHello may set our CID for the tls12_cid record behind it: a resumed
-   * flight). The connection sets it per datagram.
+   * Once the hellos settled a datagram is taken whole or not at all; before, one that does not frame is read record by
+   * record (a ServerHello may set our CID for the record behind it). Set per datagram.
    */
   wholeDatagrams = false;
   /** DTLS 1.2 reads on after a record dropped for any reason. */
@@ -58,11 +46,7 @@ export class ReadState12 implements LoopVersion<Header12> {
   private readonly windowSize: number | undefined;
   private readonly arena: MessageArena | undefined;
 
-  /**
-   * `integrity`: the connection's failed-authentication budgets; `windowSize`: the replay window (default 64); `arena`:
-   * where application data is opened in 'batch' mode (undefined: an array of its own per record); `drops`: where what
-   * the loop drops is counted.
-   */
+  /** `windowSize`: the replay window (default 64); `arena`: 'batch' mode's memory; `drops`: where drops are counted. */
   constructor(integrity: IntegrityMonitor, windowSize?: number, arena?: MessageArena, drops: DropSink = UNCOUNTED) {
     this.drops = drops;
     this.integrity = integrity;
@@ -107,9 +91,8 @@ export class ReadState12 implements LoopVersion<Header12> {
   }
 
   /**
-   * The content of the record `h` read at `d[h.at..]` at `now`, in an array of its own or, for application data in
-   * 'batch' mode, in the arena (what the connection keeps may not stay there); its real content type in `h.contentType`. {@link HELD} when it waits for the
-   * ChangeCipherSpec; why it was refused otherwise.
+   * The content of record `h` (own array, or application data in the arena in 'batch' mode), its real type in
+   * `h.contentType`; {@link HELD} when it waits for the ChangeCipherSpec; why refused otherwise.
    */
   open(d: Uint8Array, h: Header12, now: number): Uint8Array | DropReason | typeof HELD {
     const epoch = h.epoch;
@@ -137,7 +120,7 @@ export class ReadState12 implements LoopVersion<Header12> {
     return -1;
   }
 
-  /** The session has gone quiet: frees the installed keys' OpenSSL contexts (made again by the next record). */
+  /** The session has gone quiet: frees the installed keys' OpenSSL contexts. */
   park(): void {
     this.read1?.cipher.park();
   }
