@@ -1,15 +1,6 @@
 /**
- * DTLS 1.3's record codec (RFC 9147 §4): the unified header of a DTLSCiphertext read in place and written.
- *
- * - {@link readHeader13} reads a header at any offset of a datagram into a reused {@link Header13} (no object, no view
- *   per record): the flags byte (0b001CSLEE), the CID at the length the connection uses, the masked low 8 or 16 bits of
- *   the sequence number and the length, when present; false when it is not a unified header that fits.
- * - {@link writeHeader13} writes one at the start of a record being laid out, the record number in clear (the
- *   protection masks it once the record is sealed: epoch-cipher.ts, RFC 9147 §4.2.3).
- *
- * What the header cannot say is the read path's (record-reader.ts): which epoch the two epoch bits name
- * (read-epochs.ts), the full sequence number (sequence.ts, sequence-recovery.ts), the replay window, the authentication
- * budgets and opening (epoch-cipher.ts). Nothing a peer sends throws here.
+ * DTLS 1.3's record codec (RFC 9147 §4): the unified header of a DTLSCiphertext read in place into a reused
+ * {@link Header13}, and written with the record number in clear (masked once sealed). Nothing a peer sends throws here.
  */
 import type { RecordCodec } from './record-codec.js';
 
@@ -41,9 +32,8 @@ export class Header13 {
 }
 
 /**
- * Reads the unified header at `d[at..]` into `h`, a CID being `cidLength` bytes long where the C bit says there is one.
- * False when it does not frame: the first byte is not 0b001xxxxx (a DTLSPlaintext or unknown content type), the header
- * does not fit, or its length is above 2^14 + 256 or runs past the datagram.
+ * Reads the unified header at `d[at..]` into `h` (a CID, where the C bit says so, of `cidLength` bytes). False when it
+ * does not frame: first byte not 0b001xxxxx, a header that does not fit, a length above 2^14 + 256 or past the datagram.
  */
 export function readHeader13(d: Uint8Array, at: number, cidLength: number, h: Header13): boolean {
   const b0 = d[at]!;
@@ -70,16 +60,12 @@ export function readHeader13(d: Uint8Array, at: number, cidLength: number, h: He
   return true;
 }
 
-/** The length of a unified header with a CID of `cidLength` bytes (0: none), a 16- or 8-bit sequence number, and a length or not. */
+/** The length of a unified header with a `cidLength`-byte CID (0: none), a 16- or 8-bit sequence number, a length or not. */
 export function headerLength13(cidLength: number, seq16: boolean, withLength: boolean): number {
   return 1 + cidLength + (seq16 ? 2 : 1) + (withLength ? 2 : 0);
 }
 
-/**
- * Writes the unified header of a record of `epoch` at the start of `out` (RFC 9147 §4): the flags, `cid` (undefined:
- * none), the low 16 or 8 bits of `seq` in clear, and `length` (the encrypted record's) when `withLength`. Returns the
- * header's length.
- */
+/** Writes the unified header of a record of `epoch` at the start of `out`, `seq`'s low bits in clear; returns its length. */
 export function writeHeader13(
   out: Uint8Array,
   epoch: number,
