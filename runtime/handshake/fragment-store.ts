@@ -1,16 +1,9 @@
 import { ByteRanges } from './byte-ranges.js';
 
 /**
- * The bytes of one handshake message received so far. Only bytes that arrived are held, as copies (the caller's records
- * are not retained): each fragment is trimmed to what was not held yet, so overlapping and duplicated fragments count
- * once, and the whole body is put together only when the message is complete. Held bytes always equal received bytes.
- *
- * Bytes are kept in chunks, ordered and disjoint. A new chunk is merged with an adjacent one when together they are at
- * most {@link CHUNK_MERGE_LIMIT} bytes, so a message sent in tiny fragments is not kept as one object per byte (any two
- * adjacent chunks hold more than the limit together), and merging copies at most that much per fragment, whatever the
- * order the pieces come in.
- *
- * @see RFC 9147 §5.5 (fragmentation, overlapping fragment ranges)
+ * The bytes of one handshake message received so far (RFC 9147 §5.5): copies of what arrived, each byte once, in
+ * ordered disjoint chunks merged while together within {@link CHUNK_MERGE_LIMIT} bytes (tiny fragments make no object
+ * per byte, and a merge copies at most that much). The body is put together only once complete.
  */
 
 /** Adjacent chunks are merged while together they stay within this many bytes. */
@@ -59,10 +52,7 @@ export class FragmentStore {
     return out;
   }
 
-  /**
-   * The first byte of `data` (a fragment at message offset `start`) that differs from a byte already held, or undefined
-   * when they all agree.
-   */
+  /** The first byte of `data` (at message offset `start`) that differs from one already held, or undefined. */
   firstMismatch(
     start: number,
     data: Uint8Array,
@@ -82,10 +72,7 @@ export class FragmentStore {
     });
   }
 
-  /**
-   * Holds the bytes of `data` (the fragment at `start`) not held yet; returns how many. The caller has checked that the
-   * bytes held agree ({@link firstMismatch}).
-   */
+  /** Holds the bytes of `data` (at `start`) not held yet, returns how many; the caller checked they agree. */
   insert(start: number, data: Uint8Array): number {
     const end = start + data.length;
     if (start >= end) return 0;

@@ -1,8 +1,6 @@
 /**
- * The parts of an X.509 v3 certificate (RFC 5280 §4.1) that path validation and certificate issuing need as bytes or
- * numbers: the Names as encoded, the validity period, the SubjectPublicKeyInfo, the signature algorithm identifiers and
- * the extensions, with the few extensions dtls13 interprets decoded (RFC 5280 §4.2.1). Strict DER; anything malformed
- * throws the wire layer's `DecodeError` with a path such as `Certificate.tbsCertificate.validity.notAfter`.
+ * The parts of an X.509 v3 certificate (RFC 5280 §4.1) that validation and issuing need, with the few extensions dtls13
+ * interprets decoded. Strict DER: anything malformed throws `DecodeError` with its path.
  */
 import { decodeBoolean, decodeOid, decodeSmallInteger, DerReader, type DerElement } from '../wire/der-reader.js';
 import { DER_TAG } from '../wire/der-writer.js';
@@ -164,8 +162,7 @@ function decodeExtensions(wrapper: DerElement): CertificateExtension[] {
   const outer = DerReader.within(wrapper, path);
   const list = DerReader.within(outer.read(DER_TAG.sequence, 'Extensions'), path);
   outer.end('extensions');
-  // RFC 5280 §4.1 says SIZE (1..MAX), but OpenSSL, Chromium and Firefox take an empty list, and werift (a WebRTC stack)
-  // issues its certificates with one: an empty list is read as no extensions.
+  // RFC 5280 §4.1 says SIZE (1..MAX), but OpenSSL, Chromium and Firefox take an empty list (werift issues one).
   const out: CertificateExtension[] = [];
   const seen = new Set<string>();
   for (let i = 0; !list.done; i++) {

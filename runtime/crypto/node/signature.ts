@@ -1,12 +1,6 @@
 /**
- * Signatures over node:crypto for the RFC 8446 §4.2.3 schemes:
- *
- * - ecdsa_secp*: ECDSA with the curve and hash the scheme names, DER signatures (RFC 8446 §4.2.3, RFC 3279 §2.2.3);
- * - rsa_pss_rsae_* / rsa_pss_pss_*: RSASSA-PSS with MGF1 on the same hash and a salt as long as the hash (RFC 8446
- *   §4.2.3), with an rsaEncryption key and an id-RSASSA-PSS key respectively;
- * - ed25519 / ed448: PureEdDSA (RFC 8032 §5);
- * - rsa_pkcs1_*: RSASSA-PKCS1-v1_5 (RFC 8017 §8.2), for certificates only;
- * - DTLS 1.2's ECDSA with any of its hashes on any curve ({@link nodeEcdsaSign}).
+ * Signatures over node:crypto for the RFC 8446 §4.2.3 schemes (ECDSA, RSASSA-PSS with rsae and pss keys, EdDSA, and
+ * RSASSA-PKCS1-v1_5 for certificates), and DTLS 1.2's ECDSA with any hash on any curve ({@link nodeEcdsaSign}).
  */
 import {
   constants,
@@ -114,11 +108,7 @@ const JWK_CURVE: Partial<Readonly<Record<SignatureKeyType, string>>> = {
   ed448: 'Ed448',
 };
 
-/**
- * The SubjectPublicKeyInfo's key as a JWK when that is equivalent: an uncompressed EC point (RFC 5480 §2.2) or a raw
- * EdDSA key (RFC 8410 §4). OpenSSL 3 decodes DER through its generic decoder, about twice as slow; the JWK import
- * checks the point is on the curve just the same.
- */
+/** The SPKI's key as a JWK when equivalent (an uncompressed EC point, a raw EdDSA key): OpenSSL 3's DER path is 2x slower. */
 function publicJwk(keyType: SignatureKeyType, raw: Uint8Array): JsonWebKey | undefined {
   const crv = JWK_CURVE[keyType];
   if (crv === undefined) return undefined;
@@ -182,7 +172,7 @@ export function nodeSign(algorithm: SignatureAlgorithm, key: PrivateKeyHandle, d
   }
 }
 
-/** True when `signature` is a valid `algorithm` signature of `data`; false for anything malformed or a key of the wrong type. */
+/** True when `signature` is a valid `algorithm` signature of `data`; false for anything malformed or a wrong key type. */
 export function nodeVerify(
   algorithm: SignatureAlgorithm,
   key: PublicKeyHandle,
@@ -201,11 +191,7 @@ export function nodeVerify(
   }
 }
 
-/**
- * ECDSA with a hash chosen apart from the curve: what a DTLS 1.2 SignatureAndHashAlgorithm of "ecdsa" with sha256,
- * sha384 or sha512 asks of a P-256, P-384 or P-521 key (RFC 5246 §7.4.1.4.1, RFC 8422 §5.10). OpenSSL cuts a digest
- * longer than the curve's order to its leftmost bits (FIPS 186-5 §6.4.1). DER signatures (RFC 3279 §2.2.3).
- */
+/** ECDSA with a hash chosen apart from the curve, as DTLS 1.2 allows (RFC 5246 §7.4.1.4.1, RFC 8422 §5.10); DER. */
 export function nodeEcdsaSign(hash: EcdsaHash, key: PrivateKeyHandle, data: Uint8Array): Uint8Array {
   if (!(key instanceof NodePrivateKey)) throw new CryptoError('not a node private key');
   if (!isEcKeyType(key.keyType)) throw new CryptoError(`ECDSA with ${hash} needs an EC key, not ${key.keyType}`);
@@ -217,7 +203,7 @@ export function nodeEcdsaSign(hash: EcdsaHash, key: PrivateKeyHandle, data: Uint
   }
 }
 
-/** True when `signature` is a valid ECDSA signature with `hash` of `data`; false for anything malformed or a key that is not EC. */
+/** True when `signature` is a valid ECDSA `hash` signature of `data`; false for anything malformed or a non-EC key. */
 export function nodeEcdsaVerify(
   hash: EcdsaHash,
   key: PublicKeyHandle,
