@@ -1,10 +1,6 @@
 /**
- * The byte ranges of one handshake message received so far, as a sorted list of disjoint, non-touching half-open
- * intervals [start, end): ranges that meet or overlap are merged on insertion, so a message received in order is always
- * one range, whatever the fragment size. Lookups are a binary search; memory is two numbers per disjoint range, which
- * the reassembler caps.
- *
- * @see RFC 9147 §5.5 (overlapping fragment ranges)
+ * The byte ranges of one handshake message received so far (RFC 9147 §5.5): sorted disjoint half-open intervals, merged
+ * on insertion (in-order receipt is always one range), searched by bisection.
  */
 export class ByteRanges {
   /** start0, end0, start1, end1, ...: ascending, with end_i < start_{i+1}. */
@@ -31,10 +27,7 @@ export class ByteRanges {
     return this.total === length;
   }
 
-  /**
-   * The ranges that overlap or touch [start, end): index of the first and how many. Empty when the interval would stand
-   * alone.
-   */
+  /** The ranges that overlap or touch [start, end): index of the first and how many. */
   touching(start: number, end: number): { readonly first: number; readonly n: number } {
     // First range whose end >= start (ends ascend with the ranges).
     let lo = 0;
@@ -49,10 +42,7 @@ export class ByteRanges {
     return { first: lo, n };
   }
 
-  /**
-   * Calls `visit(from, to)` for every sub-interval of [start, end) already covered, in ascending order; stops at, and
-   * returns, the first value `visit` returns other than undefined.
-   */
+  /** Calls `visit(from, to)` for each covered part of [start, end) in order; returns the first value it returns. */
   findInOverlaps<T>(start: number, end: number, visit: (from: number, to: number) => T | undefined): T | undefined {
     const { first, n } = this.touching(start, end);
     for (let i = first; i < first + n; i++) {

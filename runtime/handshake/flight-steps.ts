@@ -8,13 +8,13 @@ export interface FlightHooks<M> {
   transmit(messages: readonly M[]): void;
   /** Re-send the ACK for the peer's final flight (FINISHED state). */
   retransmitAck(): void;
-  /** The retransmission limit was reached for `flight`: the handshake (or the session, for a post-handshake flight) fails. */
+  /** The retransmission limit was reached for `flight`: the handshake (or a post-handshake flight's session) fails. */
   timedOut(flight: readonly M[]): void;
   /** Whether a flight may be dropped when its retries run out instead of failing the connection (default: never). */
   optional?(messages: readonly M[]): boolean;
 }
 
-/** One controller's data: what the chart's steps and guards work on (the steps themselves are shared by every controller). */
+/** One controller's data: what the chart's shared steps and guards work on. */
 export interface FlightContext<M> {
   readonly hooks: FlightHooks<M>;
   readonly clock: ManualClock;
@@ -39,11 +39,7 @@ export interface FlightContext<M> {
 /** The context as the generated machine sees it (the messages' type does not matter to the steps). */
 export type AnyFlightContext = FlightContext<unknown>;
 
-/**
- * The dtls13-flight chart's states (RFC 9147 §5.8.1): only `waiting` holds data, the deadline of its retransmission
- * timer (the chart's `after`), on the connection's clock. The runtime sends {@link FlightEvent} `timeout` once that
- * deadline has passed.
- */
+/** The dtls13-flight chart's states (RFC 9147 §5.8.1): only `waiting` holds data, its retransmit deadline. */
 export type FlightState =
   | { readonly kind: 'idle' }
   | { readonly kind: 'preparing' }
@@ -69,7 +65,7 @@ const PLAIN: { readonly [K in Plain]: At<K> } = {
   failed: { kind: 'failed' },
 };
 
-/** Chart states with no flight outstanding and no timer, where a settled controller rests (and a hibernated session's is kept). */
+/** Chart states with no flight outstanding and no timer, where a settled controller rests. */
 export type RestingKind = 'idle' | 'acknowledged' | 'finished';
 
 /** The state a chart state starts as (the controller's start, or one it resumes in). */
@@ -142,7 +138,7 @@ export const FLIGHT_STEPS = {
   retransmitAck: step((c) => c.hooks.retransmitAck()),
 } as const satisfies Dtls13FlightStepTable;
 
-/** The chart's guards, `(state, event, context)`: they read the context's counters and the connection's verdict on the flight. */
+/** The chart's guards: they read the context's counters and the connection's verdict on the flight. */
 export const FLIGHT_GUARDS = {
   retransmissionsLeft: (_state: FlightState, _event: FlightEvent, c: AnyFlightContext): boolean =>
     c.retransmissions < c.maxRetransmissions,
