@@ -6,9 +6,8 @@ import { copyOf } from '../wire/bytes.js';
 const MESSAGE_HASH = 254;
 
 /**
- * The handshake transcript (RFC 8446 §4.4.1 as DTLS 1.3 uses it, RFC 9147 §5.2): every handshake message with the
- * TLS-style 4-byte header (msg_type, uint24 length), never DTLS's 12-byte header. Messages are kept until the cipher
- * suite fixes the hash, then hashed incrementally.
+ * The handshake transcript (RFC 8446 §4.4.1, RFC 9147 §5.2): messages with TLS's 4-byte header, never DTLS's 12-byte
+ * one, kept until the cipher suite fixes the hash, then hashed incrementally.
  */
 export class Transcript {
   private readonly provider: CryptoProvider;
@@ -55,8 +54,8 @@ export class Transcript {
   }
 
   /**
-   * After a HelloRetryRequest: replaces ClientHello1 (everything added so far) with message_hash(254) || 00 00
-   * Hash.length || Hash(ClientHello1). Call it after selecting the hash and before adding the HelloRetryRequest.
+   * After a HelloRetryRequest: replaces ClientHello1 with message_hash(254) || 00 00 Hash.length || Hash(ClientHello1).
+   * Call it after selecting the hash and before adding the HelloRetryRequest.
    */
   replaceWithMessageHash(): void {
     const digest = this.current();
@@ -66,10 +65,7 @@ export class Transcript {
     this.hash.update(digest);
   }
 
-  /**
-   * Starts a transcript from a stateless HelloRetryRequest's cookie: the message_hash of a ClientHello1 this side never
-   * kept (RFC 9147 §5.1).
-   */
+  /** Starts a transcript from a stateless HelloRetryRequest's cookie: the message_hash of ClientHello1 (RFC 9147 §5.1). */
   startWithMessageHash(algorithm: HashAlgorithm, clientHelloHash: Uint8Array): void {
     if (this.hash || this.pending!.length > 0) throw new Error('the transcript has already begun');
     this.hash = this.provider.createHash(algorithm);

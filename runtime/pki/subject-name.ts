@@ -1,7 +1,6 @@
 /**
- * The attributes of a Name (RFC 5280 §4.1.2.4): the RDNSequence flattened to (type, value) pairs, with the
- * DirectoryString value of an attribute as text where it has one. Used for what name constraints look at in a subject:
- * whether it is empty, its emailAddress attributes (RFC 5280 §4.1.2.6) and its commonNames that look like DNS names.
+ * The attributes of a Name (RFC 5280 §4.1.2.4) as (type, value) pairs, for what name constraints look at in a subject:
+ * whether it is empty, its emailAddress attributes and its DNS-like commonNames.
  */
 import { decodeOid, DerReader, type DerElement } from '../wire/der-reader.js';
 import { DER_TAG } from '../wire/der-writer.js';
@@ -35,10 +34,7 @@ export function nameAttributes(name: Uint8Array, path: string): NameAttribute[] 
   return out;
 }
 
-/**
- * The text of a DirectoryString-like value (X.520): UTF8String, PrintableString, IA5String, TeletexString (read as
- * Latin-1), BMPString (UTF-16BE) or UniversalString (UTF-32BE); `undefined` for other types or malformed lengths.
- */
+/** The text of a DirectoryString-like value (X.520), or `undefined` for other types or malformed lengths. */
 export function attributeText(value: DerElement): string | undefined {
   const v = value.contents;
   switch (value.tag) {
@@ -75,11 +71,8 @@ export function hasEmailAddressAttribute(attributes: readonly NameAttribute[]): 
 }
 
 /**
- * A commonName that looks like a DNS name, as OpenSSL decides it before applying DNS name constraints to a subject CN:
- * letters, digits, `_`, and `-` and `.` only inside, never next to a `.`, with at least two labels. Trailing NUL
- * characters are dropped; anything else (a space, `*`, a non-ASCII letter) means "not a DNS name", except an embedded
- * NUL: that CN is returned as it is, and being no DNS name, fails any DNS name constraint (OpenSSL refuses such a
- * certificate outright).
+ * A commonName that looks like a DNS name as OpenSSL decides it for name constraints: letters, digits, `_`, and `-` and
+ * `.` inside, two labels at least; trailing NULs dropped. An embedded NUL returns the CN as is (it fails any constraint).
  */
 export function commonNameAsDnsName(text: string): string | undefined {
   const cn = text.replace(/\0+$/, '');

@@ -1,7 +1,6 @@
 /**
- * A DTLS 1.2 datagram split into its records (RFC 6347 §4.1: several records may share a datagram, each with its own
- * 13-byte header and length), the strict form for tools, tests and the fuzzer. A record of content type tls12_cid (RFC
- * 9146 §4) has the CID after its sequence number; its length is the one this endpoint negotiated to receive.
+ * A DTLS 1.2 datagram split into its records (RFC 6347 §4.1; tls12_cid records, RFC 9146 §4), the strict form for
+ * tools, tests and the fuzzer.
  */
 import {
   readDtls12CidRecord,
@@ -30,10 +29,8 @@ export interface Datagram12Options {
 }
 
 /**
- * Splits `datagram` into records; fragments are views into it.
- *
- * @throws DecodeError naming the record (`Datagram12.records[1].len_fragment`) and offset;
- *   ConfigError for a `cidLength` outside 0..255.
+ * Splits `datagram` into records (fragments are views into it). @throws DecodeError naming the record and offset;
+ * ConfigError for a `cidLength` outside 0..255.
  */
 export function decodeDatagram12(datagram: Uint8Array, options: Datagram12Options = {}): Dtls12WireRecord[] {
   const cidLength = integerOption('cidLength', options.cidLength ?? 0, 0, 255);
@@ -57,11 +54,7 @@ export function decodeDatagram12(datagram: Uint8Array, options: Datagram12Option
   return out;
 }
 
-/**
- * Encodes records into one datagram; CIDs must be `cidLength` long.
- *
- * @throws EncodeError naming the record and field.
- */
+/** Encodes records into one datagram; CIDs must be `cidLength` long. @throws EncodeError naming the record and field. */
 export function encodeDatagram12(records: readonly Dtls12WireRecord[], options: Datagram12Options = {}): Uint8Array {
   const cidLength = integerOption('cidLength', options.cidLength ?? 0, 0, 255);
   const w = scratchWriter('Datagram12');

@@ -1,16 +1,13 @@
 import type { EpochCipher } from './epoch-cipher.js';
 
-/** Numbers per record in a layout (see RecordProtection.sealRecords): at, headerLength, plaintextLength, seq, snOffset, snBytes. */
+/** Numbers per record in a layout (RecordProtection.sealRecords): at, headerLength, plaintextLength, seq, snOffset, snBytes. */
 const STRIDE = 6;
 /** Spares kept per thread (as many as sessions that may have a burst waiting at once, in a turn that sends to many). */
 const MAX_SPARE = 64;
 
 /**
- * DTLSCiphertext records laid out and numbered but not yet protected: each a view (from wire/slab.ts) holding its
- * unified header with the record number in clear, its DTLSInnerPlaintext and room for the tag, all of one write epoch
- * and bound for one queue. {@link seal} protects them together: the records that lie in one buffer (the slab carves
- * consecutive records from one 64 KiB buffer) in one call of the epoch's record protection (the native addon: one call
- * for the run), then appends them to their queue in the order they were staged.
+ * DTLSCiphertext records laid out and numbered but not yet protected, of one write epoch and bound for one queue:
+ * {@link seal} protects those in one slab buffer in one call, then appends them in the order they were staged.
  */
 export class StagedRecords {
   /** Emptied ones, for the next burst of any writer on this thread: an idle session holds none. */
@@ -32,10 +29,7 @@ export class StagedRecords {
     return this.records.length;
   }
 
-  /**
-   * Adds a record laid out as RecordProtection.sealRecord takes it, to be sealed under `cipher` and appended to `sink`;
-   * records waiting for another cipher or queue are sealed first.
-   */
+  /** Adds a laid-out record to seal under `cipher` into `sink`; records waiting for another cipher or queue seal first. */
   add(
     cipher: EpochCipher,
     sink: Uint8Array[],
@@ -67,9 +61,8 @@ export class StagedRecords {
   }
 
   /**
-   * Protects every waiting record (one call per buffer they lie in) and appends them to their queue, in order. If the
-   * protection throws (keys released), none is appended and their plaintext is wiped. `giveBack`: this one is kept,
-   * empty, as a spare for the next {@link take} after (whatever the protection did): the writer's one call per burst.
+   * Protects every waiting record (one call per buffer) and appends them to their queue in order. If the protection
+   * throws, none is appended and their plaintext is wiped. `giveBack`: this one is kept empty as the next spare.
    */
   seal(giveBack = false): void {
     const records = this.records;

@@ -1,10 +1,6 @@
 /**
- * (EC)DHE key shares over @noble/curves (RFC 8446 §4.2.8, §7.4), with the same wire forms and secrets as the node
- * provider:
- *
- * - secp256r1/384r1/521r1: uncompressed points 0x04||X||Y (RFC 8446 §4.2.8.2); the shared secret is the x-coordinate
- *   (§7.4.2), taken from the compressed point noble's getSharedSecret returns.
- * - x25519/x448: raw 32/56-byte strings (RFC 7748 §5); an all-zero secret is rejected (RFC 7748 §6, RFC 8446 §7.4.2).
+ * (EC)DHE key shares over @noble/curves (RFC 8446 §4.2.8, §7.4), with the node provider's wire forms and secrets:
+ * uncompressed points and the x-coordinate for NIST curves, raw strings for X25519/X448 (all-zero secrets refused).
  */
 import { x25519 } from '@noble/curves/ed25519.js';
 import { x448 } from '@noble/curves/ed448.js';
@@ -113,10 +109,7 @@ export function nobleGenerateKeyShare(group: KeyExchangeGroup): KeyShare {
   return new NobleKeyShare(group, GROUPS[group].randomSecret());
 }
 
-/**
- * A key share from a known private key (copied): the big-endian scalar (exactly the field element length) for NIST
- * curves, the raw RFC 7748 string for X25519/X448.
- */
+/** A key share from a known private key (copied): the big-endian scalar for NIST curves, the raw RFC 7748 string otherwise. */
 export function nobleKeyShareFromPrivate(group: KeyExchangeGroup, privateKey: Uint8Array): KeyShare {
   if (group === 'x25519mlkem768')
     return x25519MlKem768ShareFromPrivate(privateKey, nobleMlKem768, (raw) => nobleKeyShareFromPrivate('x25519', raw));

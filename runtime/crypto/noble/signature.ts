@@ -1,8 +1,6 @@
 /**
- * Signatures over @noble/curves for the RFC 8446 §4.2.3 schemes it has: ECDSA on P-256/P-384/P-521 with SHA-256/384/512
- * (DER signatures, RFC 3279 §2.2.3) and PureEdDSA Ed25519/Ed448 (RFC 8032 §5). There is no RSA: RSA keys import (so a
- * certificate chain can be read), but signing or verifying an rsa_* scheme throws {@link UnsupportedAlgorithmError}.
- * DTLS 1.2's ECDSA takes any of its hashes on any curve ({@link nobleEcdsaSign}).
+ * Signatures over @noble/curves: ECDSA P-256/384/521 (DER) and Ed25519/Ed448, and DTLS 1.2's ECDSA with any hash. No
+ * RSA: RSA keys import (chains can be read), but rsa_* schemes throw {@link UnsupportedAlgorithmError}.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ed448 } from '@noble/curves/ed448.js';
@@ -124,7 +122,7 @@ export function nobleSign(algorithm: SignatureAlgorithm, key: PrivateKeyHandle, 
   return EDDSA[keyType].sign(data, key.key);
 }
 
-/** True when `signature` is a valid `algorithm` signature of `data`; false for anything malformed or a key of the wrong type. */
+/** True when `signature` is a valid `algorithm` signature of `data`; false for anything malformed or a wrong key type. */
 export function nobleVerify(
   algorithm: SignatureAlgorithm,
   key: PublicKeyHandle,
@@ -149,9 +147,8 @@ export function nobleVerify(
 }
 
 /**
- * ECDSA with a hash chosen apart from the curve (DTLS 1.2: RFC 5246 §7.4.1.4.1, RFC 8422 §5.10). The digest is made
- * here and handed to noble unhashed (`prehash: false`); noble cuts one longer than the curve's order to its leftmost
- * bits (FIPS 186-5 §6.4.1) and derives k deterministically (RFC 6979, HMAC-DRBG on the curve's own hash). Low-S, DER.
+ * ECDSA with a hash chosen apart from the curve (DTLS 1.2: RFC 5246 §7.4.1.4.1): the digest made here and handed to
+ * noble unhashed, which truncates it (FIPS 186-5 §6.4.1) and derives k per RFC 6979. Low-S, DER.
  */
 export function nobleEcdsaSign(hash: EcdsaHash, key: PrivateKeyHandle, data: Uint8Array): Uint8Array {
   if (!(key instanceof NoblePrivateKey)) throw new CryptoError('not a noble private key');
@@ -162,7 +159,7 @@ export function nobleEcdsaSign(hash: EcdsaHash, key: PrivateKeyHandle, data: Uin
   );
 }
 
-/** True when `signature` is a valid ECDSA signature with `hash` of `data`; false for anything malformed or a key that is not EC. */
+/** True when `signature` is a valid ECDSA `hash` signature of `data`; false for anything malformed or a non-EC key. */
 export function nobleEcdsaVerify(
   hash: EcdsaHash,
   key: PublicKeyHandle,
