@@ -3,10 +3,7 @@ import { readDtlsPlaintext, type DtlsPlaintext } from '../../generated/wire/dtls
 import { DecodeError } from './errors.js';
 import type { Reader } from './reader.js';
 
-/**
- * The one place a datagram is split into records (RFC 9147 §4, §4.1): `decodeDatagram` and the record layer both step
- * through a datagram with {@link readRecord}.
- */
+/** The one place a datagram is split into records (RFC 9147 §4.1): `decodeDatagram` and the record layer use it. */
 
 /** One record of a datagram: unprotected, or protected behind the unified header. */
 export type DtlsRecord =
@@ -24,13 +21,9 @@ export function startsCiphertext(first: number): boolean {
 }
 
 /**
- * Reads the record at `r.pos` (which must be before `r.end`): a DTLSPlaintext with its fragment, or a DTLSCiphertext's
- * unified header with its encrypted record — `length` bytes or, without a length, the rest up to `r.end`. Byte fields
- * are views into the reader's buffer. Returns undefined, without moving, when the first byte starts neither; then the
- * rest of the datagram cannot be split (RFC 9147 §4.1 demultiplexing).
- *
- * @param cidLength the length of the connection ID this endpoint receives (0 when none).
- * @throws DecodeError for a header cut short or a length above its maximum (see {@link isLengthAboveMaximum}).
+ * Reads the record at `r.pos` (before `r.end`): a DTLSPlaintext, or a DTLSCiphertext's unified header and encrypted
+ * record, views into the buffer. Undefined, without moving, when the first byte starts neither (RFC 9147 §4.1).
+ * @throws DecodeError for a header cut short or a length above its maximum.
  */
 export function readRecord(r: Reader, cidLength: number): DtlsRecord | undefined {
   const first = r.buf[r.pos]!;
@@ -41,7 +34,7 @@ export function readRecord(r: Reader, cidLength: number): DtlsRecord | undefined
   return { kind: 'ciphertext', header, encryptedRecord };
 }
 
-/** True when `e` is a record length above the maximum of RFC 8446 §5.1/§5.2 (2^14, or 2^14 + 256 for ciphertext), rather than a truncation. */
+/** True when `e` is a record length above its maximum (2^14, or 2^14 + 256 for ciphertext) rather than a truncation. */
 export function isLengthAboveMaximum(e: unknown): boolean {
   return e instanceof DecodeError && e.reason.includes('above the maximum');
 }
