@@ -1,8 +1,6 @@
 /**
- * Parts loaded on first use. `npm run build` (scripts/bundle-lazy.ts) puts the noble provider and noble's ML-KEM behind
- * these in the bundled entry, so `import 'dtls13'` does not run noble's module code (its AES tables and curve set-up)
- * in a process that never needs pure-JavaScript crypto. Each wrapper calls `load` once, at the first call of one of its
- * methods (or `supports`), and publishes the part's name on the `dtls13:load` diagnostics channel when it does.
+ * Parts loaded on first use: the bundle (scripts/bundle-lazy.ts) puts the noble provider and ML-KEM behind these, so
+ * `import 'dtls13'` does not run noble's set-up; each load is told on the `dtls13:load` channel.
  */
 import { channel } from 'node:diagnostics_channel';
 import type { Kem } from './kem.js';

@@ -1,11 +1,8 @@
 import type { HandshakeType } from '../../generated/wire/enums.js';
 
 /**
- * A whole handshake message as the handshake layer sees it: its type, its DTLS message_seq and its body, without any
- * header. The transcript form (TLS-style 4-byte header) and the wire form (DTLS 12-byte header, possibly fragmented)
- * are both derived from this.
- *
- * @see RFC 9147 §5.2
+ * A whole handshake message: type, message_seq and body, without header; the transcript and wire forms derive from it
+ * (RFC 9147 §5.2).
  */
 export interface HandshakeMessage {
   readonly msgType: HandshakeType;
@@ -15,7 +12,7 @@ export interface HandshakeMessage {
   readonly body: Uint8Array;
 }
 
-/** Bytes of the DTLS handshake header before each fragment: msg_type, length, message_seq, fragment_offset, fragment_length (RFC 9147 §5.2). */
+/** Bytes of the DTLS handshake header before each fragment (RFC 9147 §5.2). */
 export const DTLS_HANDSHAKE_HEADER_LENGTH = 12;
 
 /** The largest uint24: the bound on `length`, `fragment_offset` and `fragment_length` (RFC 9147 §5.2). */

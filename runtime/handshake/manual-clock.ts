@@ -1,7 +1,6 @@
 /**
- * A clock that only moves when told. XState actors take it as their `clock`, so delayed transitions (retransmission
- * timers) become deadlines the sans-I/O connection reports through `pollTimeout()` and fires on `handleTimeout(now)`,
- * with the caller's time: real time from the UDP driver, simulated time from the hardware model and the tests.
+ * A clock that only moves when told: timers become deadlines the sans-I/O connection reports through `pollTimeout()`
+ * and fires on `handleTimeout(now)`, with the caller's time.
  */
 export class ManualClock {
   private current: number;
@@ -38,10 +37,7 @@ export class ManualClock {
     return t;
   }
 
-  /**
-   * Moves time forward to `now`, firing every timer due by then in deadline order (scheduling order for ties); a timer
-   * scheduled by a firing timer fires too if it is due. Time never moves backwards.
-   */
+  /** Moves time forward to `now`, firing every timer due by then in deadline order (also those a firing one schedules). */
   advanceTo(now: number): void {
     for (;;) {
       const timers = this.timers;

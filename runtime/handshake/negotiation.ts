@@ -40,9 +40,8 @@ const offered = (list: readonly (string | number)[]): string =>
     : list.map((x) => (typeof x === 'string' ? x : `0x${x.toString(16).padStart(4, '0')}`)).join(', ');
 
 /**
- * Checks a ClientHello against DTLS 1.3's rules and picks suite, group and signature scheme; asks for a
- * HelloRetryRequest when the client offered no share for an acceptable group it supports. Throws ProtocolError with the
- * RFC's alert otherwise.
+ * Checks a ClientHello against DTLS 1.3's rules and picks suite, group and scheme, or asks for a HelloRetryRequest for
+ * a share. Throws ProtocolError with the RFC's alert otherwise.
  */
 export function negotiate(ch: ClientHello, prefs: ServerPreferences, psk?: PskTerms): ServerChoice {
   if (duplicateExtension(ch.extensions) !== undefined)
