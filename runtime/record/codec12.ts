@@ -44,7 +44,7 @@ function putSeqNum(out: Uint8Array, at: number, epoch: number, sequenceNumber: n
   out[at + 7] = lo & 0xff;
 }
 
-/** Writes a record header at the start of `out`: type, version 0xfefd, epoch, sequence number, the CID if any, length. */
+/** Writes a record header at the start of `out`: type, version, epoch, sequence number, the CID if any, length. */
 function writeHeader12(
   out: Uint8Array,
   type: number,
@@ -131,7 +131,7 @@ export function recordNonce12(
   return nonce;
 }
 
-/** A record that opened: its real content type (the inner one for a CID record) and content. */
+/** A record that opened: its real content type (a CID record's inner one) and content. */
 export interface Opened12 {
   readonly ok: true;
   readonly type: number;
@@ -163,13 +163,13 @@ export class EpochCipher12 {
   private readonly padding: PaddingPolicy;
   /** The addon's whole-record path, with the native provider. */
   private readonly native: NativeRecord12 | undefined;
-  /** The AEAD's usage limits (RFC 9147 §4.5.3's figures): the integrity limit sizes the key's failure rate (IntegrityMonitor). */
+  /** The AEAD's usage limits (RFC 9147 §4.5.3): the integrity limit sizes the key's failure rate. */
   readonly limits: AeadLimits;
-  /** Records that failed authentication under this key (ReadEpoch12 counts them: the integrity limit's count, RFC 9147 §4.5.3). */
+  /** Records that failed authentication under this key (the integrity limit's count, RFC 9147 §4.5.3). */
   failed = 0;
   /** The key's failed authentications this second, once its rate applies (IntegrityMonitor; made then). */
   failureWindow: FailureWindow | undefined = undefined;
-  /** 'batch' mode: the records of a receive batch opened in one call (made with the first). */
+  /** 'batch' mode: a receive batch's records opened in one call (made with the first). */
   private ahead: OpenedAhead | undefined;
 
   constructor(
@@ -196,9 +196,8 @@ export class EpochCipher12 {
   }
 
   /**
-   * The whole protected record (header and fragment) of `content` of content type `type`, with sequence number
-   * `sequenceNumber`. GCM and CCM send epoch + sequence number as the explicit nonce unless `explicitNonce` (8 bytes)
-   * is given: RFC 5288 §3 leaves the choice to the sender, and it must never repeat under one key.
+   * The whole protected record of `content`. GCM and CCM send epoch + sequence number as the explicit nonce unless
+   * `explicitNonce` (8 bytes, never repeated under one key: RFC 5288 §3) is given.
    */
   seal(type: number, sequenceNumber: number, content: Uint8Array, explicitNonce?: Uint8Array): Uint8Array {
     if (content.length > MAX_PLAINTEXT_12)
@@ -262,7 +261,7 @@ export class EpochCipher12 {
     return this.cid?.length ?? 0;
   }
 
-  /** Deprotects a record of this epoch (tools and tests: a record decoded by decodeDatagram12); never throws for what a peer can send. */
+  /** Deprotects a record of this epoch decoded by decodeDatagram12 (tools and tests); never throws for peer input. */
   open(wire: Dtls12WireRecord): Opened12 | Refused12 {
     const r = wire.record;
     if (r.epoch !== this.epoch) return { ok: false, reason: 'unknown-epoch' };
@@ -340,7 +339,7 @@ export class EpochCipher12 {
     return split.content.slice();
   }
 
-  /** The record that is all of `datagram`, opened with the rest of its receive batch (record/opened-ahead.ts); undefined: open it alone. */
+  /** The record that is all of `datagram`, opened with its receive batch's run (opened-ahead.ts); undefined: alone. */
   private openedAhead(
     native: NativeRecord12,
     datagram: Uint8Array,
@@ -359,7 +358,7 @@ export class EpochCipher12 {
     return undefined;
   }
 
-  /** Opens a fragment of this epoch (version 0xfefd, CID already checked) with the provider's AEAD. */
+  /** Opens a fragment of this epoch (version and CID checked) with the provider's AEAD. */
   private decrypt(
     fragment: Uint8Array,
     type: number,
@@ -388,7 +387,7 @@ export class EpochCipher12 {
     this.aead.park?.();
   }
 
-  /** Zero the key (where the provider can); unusable after. */
+  /** Zero the key where the provider can; unusable after. */
   release(): void {
     this.native?.release();
     this.aead.release();
@@ -398,7 +397,6 @@ export class EpochCipher12 {
 
 /** One record's header fields, read in place by {@link readHeader12}: one object reused per reader. */
 export class Header12 {
-  /** Where the record starts in its datagram. */
   at = 0;
   /** The header's content type (25 for a tls12_cid record). */
   type = 0;
@@ -411,7 +409,6 @@ export class Header12 {
   cidLength = 0;
   fragmentAt = 0;
   fragmentLength = 0;
-  /** Where the record ends. */
   end = 0;
 }
 
@@ -456,7 +453,6 @@ export class ReadEpoch12 {
   readonly cipher: EpochCipher12;
   private readonly window: ReplayWindow;
   private readonly integrity: IntegrityMonitor;
-  /** For {@link receive}. */
   private readonly header = new Header12();
 
   constructor(cipher: EpochCipher12, integrity: IntegrityMonitor, windowSize = 64) {
@@ -539,12 +535,10 @@ export class WriteEpoch12 {
     this.remaining = Math.max(0, Math.min(LAST_SEQUENCE_NUMBER + 1 - this.next, this.limits.confidentiality));
   }
 
-  /** The sequence number the next record gets. */
   get sequenceNumber(): number {
     return this.next;
   }
 
-  /** Records sealed so far with this key. */
   get used(): number {
     return this.sealed;
   }

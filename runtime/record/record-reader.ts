@@ -50,7 +50,7 @@ export interface RecordReaderConfig {
   readonly integrityBudgetSeconds?: number;
 }
 
-/** Defaults of {@link RecordReaderConfig.maxRecordsPerDatagram} and {@link RecordReaderConfig.maxFailedAuthenticationsPerSecond}. */
+/** Defaults of two {@link RecordReaderConfig} options. */
 export const DEFAULT_MAX_RECORDS_PER_DATAGRAM = 128;
 export const DEFAULT_MAX_FAILED_AUTHENTICATIONS_PER_SECOND = 100;
 
@@ -85,22 +85,19 @@ export type { DuplicateObserver } from './read-state13.js';
  */
 export class RecordReader {
   private readonly config: RecordReaderConfig;
-  /** Length of the CIDs records to us carry (0: none); which ones are ours is the read state's. */
+  /** Length of the CIDs records to us carry (0: none). */
   private cidLength: number;
   private readonly readEpochs: ReadEpochs;
-  /** A record's epoch resolved and its protection opened (read-state13.ts). */
   private readonly state: ReadState13;
   /** The length of the datagram being read ('batch' mode takes arena room by it). */
   private datagramLength = 0;
-  /** The unified header of the record being read (codec13.ts): one object, reused. */
   private readonly header = new Header13();
   private readonly maxRecordsPerDatagram: number;
-  /** 'batch' mode's memory for opened records (undefined: an array per record). */
+  /** 'batch' mode's memory for opened records. */
   private readonly arena: MessageArena | undefined;
-  /** Failed authentications: the per-second budget of AEAD opens, and the read keys' integrity limits (RFC 9147 §4.5.3). */
+  /** Failed authentications: the per-second budget and the read keys' integrity limits (RFC 9147 §4.5.3). */
   readonly integrity: IntegrityMonitor;
 
-  /** @throws ConfigError for a `maxReadEpochs` that is not an integer of at least 2. */
   constructor(config: RecordReaderConfig) {
     this.config = config;
     const own = config.receiveConnectionId;
@@ -159,7 +156,7 @@ export class RecordReader {
     if (limit !== undefined) this.state.receiveInnerLimit = limit;
   }
 
-  /** The CIDs records to us carry: see `RecordLayer.setConnectionIds` (record-layer.ts). */
+  /** The CIDs records to us carry: see `RecordLayer.setConnectionIds`. */
   protected setReceiveConnectionIds(
     receive:
       { readonly length: number; readonly ours: (cid: Uint8Array) => boolean; readonly optional?: boolean } | undefined,
@@ -188,12 +185,11 @@ export class RecordReader {
     });
   }
 
-  /** Frees what every read epoch's keys cost beyond themselves; the next record opened makes its context again. */
+  /** Frees every read epoch's keys' OpenSSL contexts, made again by the next record opened. */
   protected parkReads(): void {
     for (const [, r] of this.readEpochs.entries()) r.cipher.park();
   }
 
-  /** Frees every read epoch's keys: nothing opens after. */
   protected releaseReads(): void {
     for (const [epoch] of [...this.readEpochs.entries()]) this.readEpochs.drop(epoch);
   }
@@ -251,7 +247,7 @@ export class RecordReader {
     this.state.dropCounts = h.drops && { ...h.drops };
   }
 
-  /** Drops a read epoch's keys now; its records are counted as 'epoch-dropped' from then on. */
+  /** Drops a read epoch's keys now; its records count as 'epoch-dropped' from then on. */
   dropReadEpoch(epoch: number): void {
     this.readEpochs.drop(epoch);
   }
@@ -259,7 +255,6 @@ export class RecordReader {
   /** Counts {@link installReadKeys} calls: compare before and after to learn that keys arrived. Only this class writes it. */
   readKeyGeneration = 0;
 
-  /** Stop (or resume) accepting DTLSPlaintext records. */
   setAcceptPlaintext(accept: boolean): void {
     this.state.acceptPlaintext = accept;
   }
@@ -269,7 +264,6 @@ export class RecordReader {
     return this.readEpochs.nextExpiry;
   }
 
-  /** Drops superseded epochs whose retention ended at or before `now`. */
   handleTimeout(now: number): void {
     const due = this.readEpochs.nextExpiry;
     if (due !== undefined && due <= now) this.readEpochs.handleTimeout(now);
@@ -324,7 +318,6 @@ export class RecordReader {
     this.arena?.datagramDone();
   }
 
-  /** Dropped incoming records by reason. */
   get drops(): Readonly<DropCounters> {
     return this.state.drops;
   }

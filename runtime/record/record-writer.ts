@@ -46,7 +46,6 @@ export class RecordLayerError extends Error {
  */
 export class RecordWriter extends RecordReader {
   private readonly writeConfig: RecordWriterConfig;
-  /** The CID our records carry (the peer's), if any. */
   private sendCid: Uint8Array | undefined;
   /** Write ciphers by epoch with their next sequence number; `write` is the newest. */
   private readonly writes = new Map<number, { readonly cipher: EpochCipher; seq: number }>();
@@ -62,7 +61,6 @@ export class RecordWriter extends RecordReader {
   /** RFC 8449: the peer's record_size_limit (the largest DTLSInnerPlaintext we may send it), once negotiated. */
   private sendInnerLimit: number | undefined;
 
-  /** @throws ConfigError for a `maxReadEpochs` that is not an integer of at least 2 (the read half's options). */
   constructor(config: RecordReaderConfig & RecordWriterConfig) {
     super(config);
     this.writeConfig = config;
@@ -74,7 +72,6 @@ export class RecordWriter extends RecordReader {
     if (limit !== undefined) this.sendInnerLimit = limit;
   }
 
-  /** The peer's record_size_limit, once negotiated. */
   get sendLimit(): number | undefined {
     return this.sendInnerLimit;
   }
@@ -140,7 +137,6 @@ export class RecordWriter extends RecordReader {
       if (e >= FIRST_APPLICATION_EPOCH && e < this.write.epoch - 1) this.retireWriteEpoch(e);
   }
 
-  /** Drops the keys of an old write epoch. */
   retireWriteEpoch(epoch: number): void {
     this.sealStaged();
     const w = this.writes.get(epoch);
@@ -149,13 +145,12 @@ export class RecordWriter extends RecordReader {
     this.writes.delete(epoch);
   }
 
-  /** Frees what every write epoch's keys cost beyond themselves; the next record sealed makes its context again. */
+  /** Frees every write epoch's keys' OpenSSL contexts, made again by the next record sealed. */
   protected parkWrites(): void {
     this.sealStaged();
     for (const w of this.writes.values()) w.cipher.park();
   }
 
-  /** Frees every write epoch's keys: nothing seals after. */
   protected releaseWrites(): void {
     this.sealStaged();
     for (const w of this.writes.values()) w.cipher.release();
@@ -180,7 +175,6 @@ export class RecordWriter extends RecordReader {
     this.setSendInnerLimit(h.sendLimit);
   }
 
-  /** Current write epoch, or undefined before keys exist. */
   get writeEpoch(): number | undefined {
     return this.write?.epoch;
   }
@@ -282,7 +276,7 @@ export class RecordWriter extends RecordReader {
     );
   }
 
-  /** Seals every staged record and appends each to its queue, in the order they were staged. */
+  /** Seals every staged record and appends each to its queue, in staging order. */
   sealStaged(): void {
     const staged = this.staged;
     if (staged === undefined) return;
@@ -290,7 +284,6 @@ export class RecordWriter extends RecordReader {
     staged.seal(true);
   }
 
-  /** Records staged and not sealed yet. */
   get stagedCount(): number {
     return this.staged?.count ?? 0;
   }
