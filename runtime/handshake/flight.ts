@@ -39,7 +39,6 @@ export interface FlightRestListener {
   handshakeFlightsDone(): void;
 }
 
-/** The one flightReady event and the one timeout event (events are read, never kept). */
 const FLIGHT_READY: FlightEvent = { type: 'flightReady' };
 const TIMEOUT: FlightEvent = { type: 'timeout' };
 
@@ -59,13 +58,11 @@ const RESTING: ReadonlySet<string> = new Set(['idle', 'acknowledged', 'finished'
 export class FlightController<M> {
   private readonly context: FlightContext<M>;
   private readonly inspected: InspectedChart | undefined;
-  /** The machine's state while the controller works; released (undefined) at rest once settled, unless inspected. */
+  /** The machine's state while working; released at rest once settled, unless inspected (then `resting` holds it). */
   private running: FlightState | undefined = plainFlightState('idle');
-  /** The chart state while `running` is released. */
   private resting: RestingKind | undefined;
   /** `active`; `done` in the final state; `stopped`; `error` once a step threw. */
   private status: 'active' | 'done' | 'stopped' | 'error' = 'active';
-  /** The clock timer for the `waiting` state's deadline. */
   private timer: number | undefined;
   private busy = false;
   private queue: FlightEvent[] | undefined;
@@ -111,17 +108,15 @@ export class FlightController<M> {
       : undefined;
   }
 
-  /** The chart state (`idle`, `preparing`, `sending`, `waiting`, `acknowledged`, `finished`, `failed`). */
   get state(): string {
     return this.resting ?? this.current().kind;
   }
 
-  /** Flights sent again (on timeout, partial ACK or the peer's retransmission) since the start. */
+  /** Flights sent again since the start. */
   get retransmissions(): number {
     return this.context.retransmitted;
   }
 
-  /** The current retransmit timeout, in ms. */
   get timeout(): number {
     return this.context.timeout;
   }
@@ -154,7 +149,6 @@ export class FlightController<M> {
     return state === 'sending' || state === 'waiting' ? unacknowledged(this.context) : NONE;
   }
 
-  /** Whether the current flight ends with a callback of its own (`onAcked`). */
   get ownsCompletion(): boolean {
     return this.context.onAcked !== undefined;
   }
@@ -173,7 +167,6 @@ export class FlightController<M> {
     }
   }
 
-  /** The peer sent (part of) its next flight; `last` when it is the handshake's final one. */
   peerFlight(last: boolean): void {
     this.event({ type: last ? 'lastFlightReceived' : 'nextFlightReceived' });
   }
@@ -293,7 +286,6 @@ export class FlightController<M> {
     this.onRest?.handshakeFlightsDone();
   }
 
-  /** The machine's state, taken back from rest if released. */
   private current(): FlightState {
     if (this.running === undefined) {
       this.running = plainFlightState(this.resting ?? 'idle');

@@ -25,7 +25,6 @@ export const DEFAULT_MAX_BUFFERED_BYTES = 0x10000;
 /** What each range of a message beyond its first costs against maxBufferedBytes: its bookkeeping's rough V8 size. */
 export const RANGE_OVERHEAD = 256;
 
-/** Options of {@link HandshakeReassembler}; every one is an integer. */
 export interface HandshakeReassemblerOptions {
   /** The first message_seq expected (next_receive_seq, RFC 9147 §5.2). Default 0; 0..2^16. */
   readonly nextReceiveSeq?: number;
@@ -42,7 +41,6 @@ export interface HandshakeReassemblerOptions {
   readonly maxBufferedBytes?: number;
 }
 
-/** Each option's default, least and greatest value. */
 const OPTION_ROWS: Readonly<Record<keyof HandshakeReassemblerOptions, readonly [number, number, number]>> = {
   nextReceiveSeq: [0, 0, MAX_MESSAGE_SEQ + 1],
   maxMessagesAhead: [DEFAULT_MAX_MESSAGES_AHEAD, 0, MAX_MESSAGE_SEQ],
@@ -79,15 +77,13 @@ export type ReassemblyResult =
       readonly reason: string;
     };
 
-/** One message being reassembled (diagnostics). */
 export interface PendingMessageView {
   readonly messageSeq: number;
   readonly msgType: HandshakeType;
   readonly length: number;
   readonly receivedBytes: number;
-  /** Bytes held for it: equal to receivedBytes. */
   readonly retainedBytes: number;
-  /** Received [start, end) ranges, ascending and disjoint. */
+  /** Received [start, end) ranges, ascending. */
   readonly ranges: readonly (readonly [number, number])[];
 }
 
@@ -95,11 +91,8 @@ export interface PendingMessageView {
 export interface ReassemblerView {
   readonly nextReceiveSeq: number;
   readonly bufferedMessages: number;
-  /** Body bytes received and held. */
   readonly receivedBytes: number;
-  /** Bytes held for them (see {@link HandshakeReassembler.retainedBytes}). */
   readonly retainedBytes: number;
-  /** In message_seq order. */
   readonly messages: readonly PendingMessageView[];
 }
 
@@ -119,7 +112,6 @@ class PendingMessage {
     return charge(this.store.held, this.store.ranges.count);
   }
 
-  /** Why `f` cannot belong to this message, or undefined. */
   conflict(f: DtlsHandshake): { readonly field: InconsistentField; readonly reason: string } | undefined {
     if (handshakeTypeToNumber(f.msgType) !== this.msgTypeNumber) {
       return {
@@ -161,12 +153,11 @@ export class HandshakeReassembler {
   private readonly maxBufferedBytes: number;
   /** Messages with fragments held, by message_seq; made with the first (most messages arrive whole). */
   private pending: Map<number, PendingMessage> | undefined;
-  /** Sum of the pending messages' charges against maxBufferedBytes. */
+  /** The pending messages' charges against maxBufferedBytes, and their bytes. */
   private charged = 0;
-  /** Sum of the pending messages' buffer bytes. */
   private retained = 0;
 
-  /** @throws ConfigError naming the option that is not an integer in its range. */
+  /** @throws ConfigError naming an option that is not an integer in its range. */
   constructor(options: HandshakeReassemblerOptions = {}) {
     const option = (name: keyof HandshakeReassemblerOptions): number => {
       const [fallback, min, max] = OPTION_ROWS[name];
@@ -179,7 +170,6 @@ export class HandshakeReassembler {
     this.maxBufferedBytes = option('maxBufferedBytes');
   }
 
-  /** next_receive_seq: the message_seq of the next message to be delivered. */
   get nextReceiveSeq(): number {
     return this.next;
   }
@@ -246,7 +236,6 @@ export class HandshakeReassembler {
     this.retained = 0;
   }
 
-  /** A copy of the buffered state. */
   snapshot(): ReassemblerView {
     const messages: PendingMessageView[] = [];
     let receivedBytes = 0;

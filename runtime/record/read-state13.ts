@@ -19,7 +19,6 @@ import { OPEN_UNFRAMED, type LoopVersion, type RecordSink } from './record-loop.
 const MAX_PLAINTEXT = 16384;
 const EMPTY = new Uint8Array(0);
 const APPLICATION_DATA = 23;
-/** The counters of a read state that has dropped nothing yet. */
 const NO_DROPS: Readonly<DropCounters> = Object.freeze(emptyDropCounters());
 
 /** Told of each record that authenticated but repeats one already received (an object with a method: no closure). */
@@ -47,9 +46,8 @@ export class ReadState13 implements LoopVersion<Header13> {
   readonly endsDatagram: DropReason = 'connection-id';
   /** DTLSPlaintext records are taken (until the peer authenticated under epoch 2, or the handshake ended). */
   acceptPlaintext = true;
-  /** The drop counters, made with the first drop (most sessions never drop a record). */
+  /** The drop counters, made with the first drop. */
   dropCounts: DropCounters | undefined;
-  /** The generic decoder's reader, for what the unified header does not frame. */
   private readonly reader = new Reader(EMPTY, 'Datagram');
   private readonly epochs: ReadEpochs;
   private readonly integrity: IntegrityMonitor;
@@ -152,7 +150,6 @@ export class ReadState13 implements LoopVersion<Header13> {
     }
     if (recovery.inRow !== 0) recovery.opened();
     const seq = ahead !== undefined && inner === ahead.inner ? ahead.seq : cipher.openedSequenceNumber;
-    // Checked and moved in one call: the record authenticated (§4.5.1).
     const fresh = window.accept(seq);
     if (fresh === 'duplicate') this.onDuplicate?.duplicate(cipher.epoch, seq);
     if (fresh !== 'new') return this.dropOpened(inner, fresh === 'duplicate' ? 'replay' : 'too-old');
@@ -240,7 +237,6 @@ export class ReadState13 implements LoopVersion<Header13> {
     return h.end;
   }
 
-  /** After a record that ends the datagram: the rest, if any, counted once. */
   private remainder(at: number, d: Uint8Array): number {
     if (at < d.length) this.drop('datagram-remainder');
     return -1;
@@ -250,7 +246,6 @@ export class ReadState13 implements LoopVersion<Header13> {
     (this.dropCounts ??= emptyDropCounters())[reason]++;
   }
 
-  /** Dropped incoming records by reason. */
   get drops(): Readonly<DropCounters> {
     return this.dropCounts ?? NO_DROPS;
   }

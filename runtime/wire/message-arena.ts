@@ -6,7 +6,6 @@
 /** How received plaintext is held: an ArrayBuffer per record ('own', default) or per connection and batch ('batch'). */
 export type MessageBuffers = 'own' | 'batch';
 
-/** The choices of {@link MessageBuffers}, for option checks. */
 export const MESSAGE_BUFFERS: readonly MessageBuffers[] = ['own', 'batch'];
 
 /** What the socket reader tells of the batch it delivers. */
@@ -107,17 +106,14 @@ export class MessageArena {
   private buffer: ArrayBuffer | undefined;
   private used = 0;
   private batch = -1;
-  /** The last view {@link take} handed out. */
   private last: Uint8Array | undefined;
   /** Called when the arena lets go of its ArrayBuffer: what was opened ahead and not handed out is zeroed. */
   private readonly forgetHooks: (() => void)[] = [];
 
-  /** Calls `hook` whenever the arena lets go of its ArrayBuffer. */
   onForget(hook: () => void): void {
     this.forgetHooks.push(hook);
   }
 
-  /** The ArrayBuffer {@link take} hands out views of now. */
   get arrayBuffer(): ArrayBuffer | undefined {
     return this.buffer;
   }
@@ -133,7 +129,6 @@ export class MessageArena {
     return this.used;
   }
 
-  /** `n` bytes of the {@link room} are taken (written by the caller). */
   advance(n: number): void {
     this.used += n;
     this.last = undefined;

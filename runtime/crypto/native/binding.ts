@@ -25,7 +25,6 @@ type RecordToOpen = [
  * again: a bad argument throws a RangeError with code ERR_DTLS13_NATIVE.
  */
 export interface NativeBinding {
-  /** The OpenSSL the addon runs on (the one inside node). */
   readonly openssl: string;
   aeadCreate(algorithm: number, key: Uint8Array): NativeHandle;
   aeadSeal(
@@ -113,11 +112,9 @@ export interface NativeBinding {
     outOffset: number,
   ): number;
   release(key: NativeHandle): void;
-  /** Frees the key's OpenSSL contexts, keeping the key. */
   park?(key: NativeHandle): void;
   /** glibc's malloc_trim: whether any page went back to the system. */
   mallocTrim?(): boolean;
-  /** The handles this thread holds (made and not yet released). */
   handleCount?(): number;
   /**
    * HMAC inside `scratch`: key, data, then the result (one buffer kept by the caller: N-API copies fresh small arrays
@@ -132,7 +129,6 @@ export interface NativeBinding {
   x25519Derive(key: NativeHandle, peer: Uint8Array, out: Uint8Array): boolean;
   /** Whether X25519 calls OpenSSL's X25519 functions directly rather than EVP_PKEY (native/src/x25519.h). */
   x25519Direct?(): boolean;
-  /** Fills `out` from OpenSSL's random generator (RAND_bytes, as node's randomBytes). */
   randomFill(out: Uint8Array): void;
   /** The byte length of a hash state: plain data, so a copy of its bytes is a fork. */
   readonly hashStateLength: number;
@@ -200,10 +196,8 @@ function load(): { binding: NativeBinding | undefined; reason: string | undefine
 
 const loaded = load();
 
-/** The addon, when it is built and loads (and is not disabled). */
 export const nativeBinding: NativeBinding | undefined = loaded.binding;
 // 'batch' arenas from the addon's pool: a warm block and a memset, where a fresh ArrayBuffer of 32 KiB costs page faults.
 const zeroed = nativeBinding?.ownedZeroed?.bind(nativeBinding);
 if (zeroed !== undefined) setArenaMemory(zeroed);
-/** Why {@link nativeBinding} is undefined. */
 export const nativeUnavailableReason: string | undefined = loaded.reason;

@@ -179,20 +179,15 @@ function load(b: Uint8Array, o: number): number {
 
 /** Stores four little-endian words at `o`; writes past the end are dropped, truncating a last partial block. */
 function storeBlock(b: Uint8Array, o: number, w0: number, w1: number, w2: number, w3: number): void {
-  b[o] = w0;
-  b[o + 1] = w0 >>> 8;
-  b[o + 2] = w0 >>> 16;
-  b[o + 3] = w0 >>> 24;
-  b[o + 4] = w1;
-  b[o + 5] = w1 >>> 8;
-  b[o + 6] = w1 >>> 16;
-  b[o + 7] = w1 >>> 24;
-  b[o + 8] = w2;
-  b[o + 9] = w2 >>> 8;
-  b[o + 10] = w2 >>> 16;
-  b[o + 11] = w2 >>> 24;
-  b[o + 12] = w3;
-  b[o + 13] = w3 >>> 8;
-  b[o + 14] = w3 >>> 16;
-  b[o + 15] = w3 >>> 24;
+  store(b, o, w0);
+  store(b, o + 4, w1);
+  store(b, o + 8, w2);
+  store(b, o + 12, w3);
+}
+
+function store(b: Uint8Array, o: number, w: number): void {
+  b[o] = w;
+  b[o + 1] = w >>> 8;
+  b[o + 2] = w >>> 16;
+  b[o + 3] = w >>> 24;
 }
