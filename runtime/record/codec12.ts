@@ -209,15 +209,14 @@ export class EpochCipher12 {
       throw new RangeError(
         `${this.suite.name} takes a ${explicitLength}-byte explicit nonce, got ${explicitNonce.length}`,
       );
+    // A CID record's DTLSInnerPlaintext: the content, its real type, the padding zeros.
+    const plaintextLength =
+      this.cid === undefined ? content.length : content.length + 1 + this.padding(content.length, type);
+    if (plaintextLength > MAX_PLAINTEXT_12)
+      throw new RangeError(`DTLSInnerPlaintext of ${plaintextLength} bytes is over ${MAX_PLAINTEXT_12}`);
     const native = this.native;
     if (native !== undefined) {
       // One addon call writes header, nonce and tag around the plaintext put in place.
-      let plaintextLength = content.length;
-      if (this.cid !== undefined) {
-        plaintextLength += 1 + this.padding(content.length, type);
-        if (plaintextLength > MAX_PLAINTEXT_12)
-          throw new RangeError(`DTLSInnerPlaintext of ${plaintextLength} bytes is over ${MAX_PLAINTEXT_12}`);
-      }
       const at = native.headerLength + explicitLength;
       const out = new Uint8Array(at + plaintextLength + this.suite.tagLength);
       out.set(content, at);
@@ -233,10 +232,7 @@ export class EpochCipher12 {
     if (this.cid === undefined) {
       aad = additionalData12(this.epoch, sequenceNumber, type, DTLS12_VERSION, content.length);
     } else {
-      const zeros = this.padding(content.length, type);
-      if (content.length + 1 + zeros > MAX_PLAINTEXT_12)
-        throw new RangeError(`DTLSInnerPlaintext of ${content.length + 1 + zeros} bytes is over ${MAX_PLAINTEXT_12}`);
-      plaintext = new Uint8Array(content.length + 1 + zeros);
+      plaintext = new Uint8Array(plaintextLength);
       plaintext.set(content);
       plaintext[content.length] = type;
       aad = cidAdditionalData12(DTLS12_VERSION, this.epoch, sequenceNumber, this.cid, plaintext.length);
