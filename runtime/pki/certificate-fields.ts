@@ -21,28 +21,23 @@ export interface BasicConstraints {
 
 /** A certificate's fields; byte fields alias the input. */
 export interface CertificateFields {
-  /** The whole Certificate encoding. */
   readonly der: Uint8Array;
   /** The TBSCertificate encoding: what the issuer signed. */
   readonly tbsCertificate: Uint8Array;
-  /** 1, 2 or 3. */
   readonly version: number;
-  /** Contents octets of serialNumber. */
   readonly serialNumber: Uint8Array;
   /** TBSCertificate.signature: the AlgorithmIdentifier encoding. */
   readonly tbsSignatureAlgorithm: Uint8Array;
   readonly signatureAlgorithmOid: string;
   /** Certificate.signatureAlgorithm encoding; must equal {@link tbsSignatureAlgorithm} (RFC 5280 §4.1.1.2). */
   readonly signatureAlgorithm: Uint8Array;
-  /** The issuer Name encoding. */
+  /** The issuer and subject Name encodings. */
   readonly issuer: Uint8Array;
-  /** The subject Name encoding. */
   readonly subject: Uint8Array;
   /** notBefore, ms since the epoch. */
   readonly notBefore: number;
   /** notAfter, ms since the epoch (the certificate is valid through this second: RFC 5280 §4.1.2.5). */
   readonly notAfter: number;
-  /** The SubjectPublicKeyInfo encoding. */
   readonly subjectPublicKeyInfo: Uint8Array;
   readonly extensions: readonly CertificateExtension[];
   /** The signatureValue BIT STRING's bits (whole octets). */
@@ -183,7 +178,6 @@ function decodeExtensions(wrapper: DerElement): CertificateExtension[] {
   return out;
 }
 
-/** The extension with `oid`, if present. */
 export function findExtension(fields: CertificateFields, oid: string): CertificateExtension | undefined {
   return fields.extensions.find((e) => e.oid === oid);
 }

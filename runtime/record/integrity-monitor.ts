@@ -45,7 +45,7 @@ export const DEFAULT_INTEGRITY_BUDGET_SECONDS = 128;
  *   once; at the limit an older epoch is dropped and the current one ends the connection.
  */
 export class IntegrityMonitor {
-  /** The counted second (begun at its first failure) and the failures in it, over all keys. */
+  /** The counted second and its failures, over all keys. */
   private readonly window: FailureWindow;
   private readonly budgetSeconds: number;
   /** Share of a key's integrity limit past which its rate applies (0: from its first failure). */
@@ -81,7 +81,6 @@ export class IntegrityMonitor {
     return !(this.failedInDatagram > 0 && this.window.full(now));
   }
 
-  /** A record failed authentication at `now` (under `key`, when given). */
   failed(now: number, key?: RateLimitedKey): void {
     this.failedInDatagram++;
     this.failedSinceVerdict = true;
@@ -101,7 +100,6 @@ export class IntegrityMonitor {
     return key.limits.integrity <= PACED_INTEGRITY_LIMIT;
   }
 
-  /** Failures under `key` from which its rate applies. */
   private rateStart(key: RateLimitedKey): number {
     return Math.floor(key.limits.integrity * this.rateFrom);
   }

@@ -11,7 +11,6 @@ export const DEFAULT_MAX_READ_EPOCHS = 4;
 /** How long a superseded read epoch stays by default, in the caller's time units (ms). */
 export const DEFAULT_PREVIOUS_EPOCH_RETENTION = 10_000;
 
-/** One epoch's read state. */
 export interface ReadEpoch {
   readonly cipher: EpochCipher;
   readonly window: ReplayWindow;
@@ -52,7 +51,6 @@ export class ReadEpochs {
   /** How many times keys were installed ({@link install}): read per record; only this class writes it. */
   generation = 0;
 
-  /** The epochs held, in installation order. */
   entries(): IterableIterator<[number, ReadEpoch]> {
     return this.epochs.map((r): [number, ReadEpoch] => [r.cipher.epoch, r]).values();
   }
@@ -101,7 +99,6 @@ export class ReadEpochs {
     this.reindex();
   }
 
-  /** Drops an epoch's keys now; its records are 'epoch-dropped' from then on. */
   drop(epoch: number): void {
     if (this.remove(epoch)) this.reindex();
   }
@@ -124,7 +121,6 @@ export class ReadEpochs {
     if (changed) this.reindex();
   }
 
-  /** Drops the epochs whose retention ended at or before `now`. */
   handleTimeout(now: number): void {
     let removed = false;
     // No allocation unless an epoch goes; called only once `nextExpiry` has passed.

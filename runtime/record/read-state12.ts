@@ -23,7 +23,7 @@ export interface DropSink {
 
 const UNCOUNTED: DropSink = { drop: () => undefined };
 
-/** DTLS 1.2's read side for the one record loop (record-loop.ts): the codec and the opening of a record. */
+/** DTLS 1.2's read side for the record loop: the codec and the opening of a record. */
 export class ReadState12 implements LoopVersion<Header12> {
   readonly codec = CODEC12;
   /** Our CID's length on the peer's tls12_cid records (0: none yet); set as the hellos settle. */
@@ -36,9 +36,8 @@ export class ReadState12 implements LoopVersion<Header12> {
   /** DTLS 1.2 reads on after a record dropped for any reason. */
   readonly endsDatagram = undefined;
   private readonly drops: DropSink;
-  /** Epoch 1's keys, from the key exchange until the peer's ChangeCipherSpec. */
+  /** Epoch 1's keys from the key exchange until the peer's ChangeCipherSpec, then epoch 1's reader. */
   private pendingKeys: EpochCipher12 | undefined;
-  /** Epoch 1 once the ChangeCipherSpec switched to it. */
   private read1: ReadEpoch12 | undefined;
   /** Epoch-1 records (copies) that came before the ChangeCipherSpec. */
   private held: Uint8Array[] = [];
@@ -54,7 +53,6 @@ export class ReadState12 implements LoopVersion<Header12> {
     this.arena = arena;
   }
 
-  /** Epoch 1's read keys, taken by the peer's ChangeCipherSpec. */
   pending(cipher: EpochCipher12): void {
     this.pendingKeys = cipher;
   }
@@ -64,12 +62,12 @@ export class ReadState12 implements LoopVersion<Header12> {
     return this.pendingKeys !== undefined;
   }
 
-  /** Whether the peer's ChangeCipherSpec switched to epoch 1 (its records now open). */
+  /** Whether the peer's ChangeCipherSpec switched to epoch 1. */
   get switched(): boolean {
     return this.read1 !== undefined;
   }
 
-  /** The installed epoch's keys (their usage and failure counts), or undefined before the switch. */
+  /** The installed epoch's keys, or undefined before the switch. */
   get cipher(): EpochCipher12 | undefined {
     return this.read1?.cipher;
   }
@@ -83,7 +81,7 @@ export class ReadState12 implements LoopVersion<Header12> {
     return true;
   }
 
-  /** The records held for the switch, in the order they came; none are held after. */
+  /** The records held for the switch, in arrival order; none are held after. */
   takeHeld(): Uint8Array[] {
     const held = this.held;
     this.held = [];
@@ -125,7 +123,6 @@ export class ReadState12 implements LoopVersion<Header12> {
     this.read1?.cipher.park();
   }
 
-  /** Frees every read key: nothing opens after. */
   release(): void {
     this.read1?.cipher.release();
     this.pendingKeys?.release();

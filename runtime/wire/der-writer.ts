@@ -40,7 +40,7 @@ export function derTlv(tag: number, contents: Uint8Array): Uint8Array {
   return concatBytes([new Uint8Array([tag]), lengthOctets(contents.length), contents]);
 }
 
-/** SEQUENCE / SEQUENCE OF (X.690 §8.9, §8.10): the children in the order given. */
+/** SEQUENCE / SEQUENCE OF (X.690 §8.9, §8.10). */
 export function derSequence(children: readonly Uint8Array[]): Uint8Array {
   return derTlv(DER_TAG.sequence, concatBytes(children));
 }
@@ -93,7 +93,6 @@ export function derBoolean(value: boolean): Uint8Array {
   return derTlv(DER_TAG.boolean, new Uint8Array([value ? 0xff : 0x00]));
 }
 
-/** NULL (X.690 §8.8). */
 export function derNull(): Uint8Array {
   return new Uint8Array([DER_TAG.null, 0x00]);
 }
@@ -144,7 +143,6 @@ export function derNamedBits(bits: readonly number[]): Uint8Array {
   return derBitString(bytes, 7 - (highest & 7));
 }
 
-/** OCTET STRING (X.690 §8.7). */
 export function derOctetString(bytes: Uint8Array): Uint8Array {
   return derTlv(DER_TAG.octetString, bytes);
 }
