@@ -95,7 +95,6 @@ const readOid = (r: DerReader, what: string): string => decodeOid(r, r.read(DER_
 const readSmallInteger = (r: DerReader, what: string): number =>
   decodeSmallInteger(r, r.read(DER_TAG.integer, what), what);
 
-/** The contents of the single TLV that makes up all of `bytes`. */
 function only(bytes: Uint8Array, tag: number, what: string): Uint8Array {
   const r = new DerReader(bytes, what);
   const v = r.read(tag, '').contents;
@@ -131,7 +130,6 @@ function decodeAlgorithm(bytes: Uint8Array): KeyType {
   return keyType;
 }
 
-/** BIT STRING contents with no unused bits. */
 function bitStringBytes(v: Uint8Array, what: string): Uint8Array {
   if (v.length === 0) fail(`${what}: empty BIT STRING`);
   if (v[0] !== 0) fail(`${what}: BIT STRING with unused bits`);

@@ -49,13 +49,11 @@ export type FlightState =
   | { readonly kind: 'finished' }
   | { readonly kind: 'failed' };
 
-/** The chart's events and the timer's. */
 export type FlightEvent = Dtls13FlightEvent | { readonly type: 'timeout' };
 
 type Plain = Exclude<FlightState['kind'], 'waiting'>;
 type At<K extends FlightState['kind']> = Extract<FlightState, { readonly kind: K }>;
 
-/** One object per data-free state, shared by every controller. */
 const PLAIN: { readonly [K in Plain]: At<K> } = {
   idle: { kind: 'idle' },
   preparing: { kind: 'preparing' },
@@ -71,7 +69,6 @@ export type RestingKind = 'idle' | 'acknowledged' | 'finished';
 /** The state a chart state starts as (the controller's start, or one it resumes in). */
 export const plainFlightState = <K extends Plain>(kind: K): At<K> => PLAIN[kind];
 
-/** The generated machine enters `to`, a state without a timer. */
 export function moveFlight<K extends Plain>(_c: AnyFlightContext, _state: FlightState, to: K): At<K> {
   return PLAIN[to];
 }
@@ -81,7 +78,7 @@ export function armFlight(c: AnyFlightContext, _state: FlightState, ms: number, 
   return { kind: to, deadline: c.clock.now + ms };
 }
 
-/** What an idle controller holds as its flight and pending acknowledgement (one array for all). */
+/** What an idle controller holds as its flight and pending acknowledgement. */
 export const NONE: readonly never[] = [];
 
 export const unacknowledged = <M>(c: FlightContext<M>): readonly M[] =>

@@ -85,7 +85,6 @@ function verifiesUnder([subject, issuer]: readonly [ParsedCertificate, ParsedCer
   }
 }
 
-/** OpenSSL's issuer check (names, key identifiers, keyCertSign). */
 function issuedBy(subject: ParsedCertificate, issuer: ParsedCertificate): boolean {
   return ISSUED_BY.get(subject.der, issuer.der, checkIssued, [subject, issuer] as const);
 }

@@ -16,7 +16,6 @@ import { nameConstraints } from './name-constraints.js';
 import { MAX_CHAIN_LENGTH } from './verify-chain.js';
 import { isSystemTrustAnchors } from './system-trust-anchors.js';
 
-/** The certificate options {@link checkIdentityOptions} looks at. */
 export interface IdentityOptions {
   /** The chain this endpoint presents (DER, leaf first) and the leaf's private key (PKCS#8 DER). */
   readonly certificate?: { readonly chain: readonly Uint8Array[]; readonly privateKey: Uint8Array };

@@ -9,7 +9,6 @@ export const MAX_CIPHERTEXT_13 = 16384 + 256;
 
 /** One unified header's fields, read in place by {@link readHeader13}: one object reused per reader. */
 export class Header13 {
-  /** Where the record starts in its datagram. */
   at = 0;
   /** The low two bits of the record's epoch. */
   epochBits = 0;
@@ -23,7 +22,6 @@ export class Header13 {
   headerLength = 0;
   /** The encrypted record's length: the header's length field, or the rest of the datagram without one. */
   length = 0;
-  /** Where the record ends. */
   end = 0;
   /** Once the record opened (read-state13.ts): its full epoch, sequence number and DTLSInnerPlaintext content type. */
   epoch = 0;

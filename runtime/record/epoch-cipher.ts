@@ -91,7 +91,6 @@ export class EpochCipher {
     return inner;
   }
 
-  /** Whether {@link openRun} can open a run in one call (the protection has it). */
   get opensRuns(): boolean {
     return this.protection.openRun !== undefined;
   }
@@ -105,7 +104,6 @@ export class EpochCipher {
     this.protection.release();
   }
 
-  /** See {@link RecordProtection.park}. */
   park(): void {
     this.protection.park?.();
   }
