@@ -14,11 +14,7 @@ export type ProviderParts = Omit<CryptoProvider, 'supports'> & {
   readonly signatureAlgorithms: readonly SignatureAlgorithm[];
 };
 
-/**
- * A CryptoProvider from its parts: `supports` answers from the declared groups and algorithms (every provider does all
- * AEADs, hashes and masks), key exchange and signing throw UnsupportedAlgorithmError for the rest, and verify answers
- * false for an algorithm the provider lacks.
- */
+/** A CryptoProvider from its parts: `supports` from the declared groups and algorithms, guards for the rest. */
 export function composeProvider(parts: ProviderParts): CryptoProvider {
   const supports = (c: Capability): boolean => {
     switch (c.kind) {

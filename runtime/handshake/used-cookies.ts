@@ -4,10 +4,9 @@ import { toHex } from '../wire/bytes.js';
 export const MAX_USED_COOKIES = 65_536;
 
 /**
- * The cookies a stateless server has already let a connection start with, each until its lifetime is over: a second
- * ClientHello replayed with a cookie that was used (from the address the cookie names, which an off-path sender can
- * forge) starts nothing. Bounded: past `maxEntries` the oldest is forgotten early and counted in `evicted` (a replay of
- * that one cookie would then be let in again, as it was before this existed).
+ * The cookies a stateless server already let a connection start with, each until it expires: a replayed second
+ * ClientHello (its address forgeable off-path) starts nothing. Past `maxEntries` the oldest is forgotten early
+ * (`evicted`).
  */
 export class UsedCookies {
   private readonly until = new Map<string, number>();

@@ -5,10 +5,7 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/**
- * A copy of `b` in a plain Uint8Array of its own. Unlike `b.slice()`, this copies for every kind of view: Node's
- * `Buffer#slice` returns a view onto the same memory.
- */
+/** A copy of `b` in a plain Uint8Array of its own (unlike `Buffer#slice`, which returns a view). */
 export function copyOf(b: Uint8Array): Uint8Array {
   return new Uint8Array(b);
 }

@@ -6,10 +6,8 @@ const RESERVE_BYTES = 1024;
 const FROM_RESERVE_MAX = 256;
 
 /**
- * Random bytes from OpenSSL's public generator (RAND_bytes, as node's randomBytes), handed out from a kept reserve that
- * one addon call refills: a call costs about 0.7 us whatever its size up to a few KiB, and a server handshake asks
- * three times (the random, a ticket's age_add and its sealing nonce). What is handed out is a copy, and its bytes in
- * the reserve are zeroed at once, so no two callers ever get the same bytes.
+ * Random bytes from OpenSSL's RAND_bytes, handed out from a reserve one addon call refills (a call costs about 0.7 us
+ * at any size); each hand-out is a copy and its reserve bytes are zeroed, so no two callers share bytes.
  */
 export function nativeRandomBytes(binding: NativeBinding): (n: number) => Uint8Array {
   const reserve = new Uint8Array(new ArrayBuffer(RESERVE_BYTES));
