@@ -1,7 +1,4 @@
-/**
- * The key and signature formats the crypto providers read strictly (X.690 §10) and write: SubjectPublicKeyInfo, PKCS#8
- * (with ECPrivateKey or CurvePrivateKey) and ECDSA's Ecdsa-Sig-Value. Malformed input throws {@link CryptoError}.
- */
+/** Key and signature formats the crypto providers read strictly and write; malformed input throws CryptoError. */
 import { concatBytes } from '../wire/bytes.js';
 import { decodeOid, decodeSmallInteger, decodeUnsignedMagnitude, DerReader } from '../wire/der-reader.js';
 import { DER_TAG, derInteger, derSequence, derTlv } from '../wire/der-writer.js';

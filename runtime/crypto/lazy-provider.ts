@@ -1,7 +1,4 @@
-/**
- * Parts loaded on first use: the bundle (scripts/bundle-lazy.ts) puts the noble provider and ML-KEM behind these, so
- * `import 'dtls13'` does not run noble's set-up; each load is told on the `dtls13:load` channel.
- */
+/** Parts the bundle loads on first use (scripts/bundle-lazy.ts), each load told on the `dtls13:load` channel. */
 import { channel } from 'node:diagnostics_channel';
 import type { Kem } from './kem.js';
 import { CryptoError, type CryptoProvider } from './provider.js';

@@ -1,7 +1,4 @@
-/**
- * The byte ranges of one handshake message received so far (RFC 9147 §5.5): sorted disjoint half-open intervals, merged
- * on insertion (in-order receipt is always one range), searched by bisection.
- */
+/** The byte ranges of one handshake message received so far: sorted disjoint intervals, merged on insertion. */
 export class ByteRanges {
   /** start0, end0, start1, end1, ...: ascending, with end_i < start_{i+1}. */
   private readonly edges: number[] = [];

@@ -1,9 +1,6 @@
 import type { HandshakeType } from '../../generated/wire/enums.js';
 
-/**
- * A whole handshake message: type, message_seq and body, without header; the transcript and wire forms derive from it
- * (RFC 9147 §5.2).
- */
+/** A whole handshake message (type, message_seq, body): the transcript and wire forms derive from it. */
 export interface HandshakeMessage {
   readonly msgType: HandshakeType;
   /** uint16; 0 for the first message each side sends, +1 per new message, reused on retransmission. */

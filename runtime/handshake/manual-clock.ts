@@ -1,7 +1,4 @@
-/**
- * A clock that only moves when told: timers become deadlines the sans-I/O connection reports through `pollTimeout()`
- * and fires on `handleTimeout(now)`, with the caller's time.
- */
+/** A clock that only moves when told: timers become deadlines the sans-I/O connection reports and fires. */
 export class ManualClock {
   private current: number;
   private nextId = 1;

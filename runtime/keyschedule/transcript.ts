@@ -5,10 +5,7 @@ import { copyOf } from '../wire/bytes.js';
 /** msg_type of the synthetic message that stands for ClientHello1 after a HelloRetryRequest (RFC 8446 §4.4.1). */
 const MESSAGE_HASH = 254;
 
-/**
- * The handshake transcript (RFC 8446 §4.4.1, RFC 9147 §5.2): messages with TLS's 4-byte header, never DTLS's 12-byte
- * one, kept until the cipher suite fixes the hash, then hashed incrementally.
- */
+/** The handshake transcript (RFC 8446 §4.4.1): messages with TLS's 4-byte header, hashed once the suite is known. */
 export class Transcript {
   private readonly provider: CryptoProvider;
   private pending: Uint8Array[] | undefined = [];

@@ -1,7 +1,4 @@
-/**
- * xstate, loaded at its first use: only the inspector runs the XState machines, so xstate is an optional peer
- * dependency and a process that never inspects never loads it.
- */
+/** xstate, loaded at its first use: only the inspector needs it, so it is an optional peer dependency. */
 import { channel } from 'node:diagnostics_channel';
 import { createRequire } from 'node:module';
 import type * as Xstate from 'xstate';

@@ -1,7 +1,4 @@
-/**
- * The outcome of a failed certificate check: the TLS alert it ends with (RFC 8446 §6.2) and a reason for logs. Peer
- * input never throws out of the validator; it comes back as one of these.
- */
+/** A failed certificate check: its TLS alert and a reason; peer input never throws out of the validator. */
 
 /** The alerts certificate validation ends with (RFC 8446 §6.2). */
 export type CertificateAlert =

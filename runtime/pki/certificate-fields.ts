@@ -1,7 +1,4 @@
-/**
- * The parts of an X.509 v3 certificate (RFC 5280 §4.1) that validation and issuing need, with the few extensions dtls13
- * interprets decoded. Strict DER: anything malformed throws `DecodeError` with its path.
- */
+/** The parts of an X.509 v3 certificate validation and issuing need, strictly decoded (else DecodeError). */
 import { decodeBoolean, decodeOid, decodeSmallInteger, DerReader, type DerElement } from '../wire/der-reader.js';
 import { DER_TAG } from '../wire/der-writer.js';
 import { PKI_OID } from './oids.js';

@@ -1,7 +1,4 @@
-/**
- * Certification path construction and the per-certificate checks of RFC 5280 §6.1, on node:crypto's X509Certificate and
- * the strict field parser. Failures are values carrying the TLS alert; nothing here throws for peer input.
- */
+/** Certification path building and the RFC 5280 §6.1 checks; failures are values carrying the TLS alert. */
 import { X509Certificate } from 'node:crypto';
 import { parseSubjectPublicKeyInfo } from '../crypto/der.js';
 import { bytesEqual } from '../wire/bytes.js';

@@ -1,7 +1,4 @@
-/**
- * Configuration-time checks of a connection's certificate options (RFC 8446 §4.4.2, §4.4.3): mistakes that would fail
- * every handshake throw {@link ConfigError} when the options are given instead.
- */
+/** Configuration-time checks of certificate options: mistakes that would fail every handshake throw ConfigError. */
 import { createPrivateKey, createPublicKey, type X509Certificate } from 'node:crypto';
 import { ConfigError } from '../config-error.js';
 import { parseSubjectPublicKeyInfo, type KeyType } from '../crypto/der.js';

@@ -1,7 +1,4 @@
-/**
- * GeneralName and NameConstraints encodings (RFC 5280 §4.2.1.6, §4.2.1.10) from text, for the certificate builder. Bad
- * text throws {@link ConfigError} naming the option.
- */
+/** GeneralName and NameConstraints encodings from text, for the certificate builder (ConfigError for bad text). */
 import { ConfigError } from '../config-error.js';
 import {
   derExplicit,

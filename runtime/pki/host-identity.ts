@@ -1,7 +1,4 @@
-/**
- * The reference identity a client checks a server certificate against (RFC 9525 §6): an IP address (iPAddress entries
- * only) or a DNS name (dNSName entries only, never the subject CN).
- */
+/** The reference identity a client checks a server certificate against (RFC 9525 §6): an IP address or a DNS name. */
 import { ConfigError } from '../config-error.js';
 import { parseIpAddress } from './ip-address.js';
 

@@ -1,7 +1,4 @@
-/**
- * A private key from node:tls-style options (`key`, `passphrase`) as PKCS#8 DER: PEM or DER PKCS#8 (also encrypted),
- * PKCS#1 or SEC1 (also traditionally encrypted), parsed and decrypted by node:crypto.
- */
+/** A private key from node:tls-style `key` and `passphrase` (PEM or DER, encrypted or not) as PKCS#8 DER. */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { ConfigError } from '../config-error.js';
 import { DerReader } from '../wire/der-reader.js';

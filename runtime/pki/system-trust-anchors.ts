@@ -1,7 +1,4 @@
-/**
- * Node's bundled root CAs (`tls.rootCertificates`) as DER, read only when a check needs them (about 20 ms); the first
- * read is told on the `dtls13:load` channel as `{ part: 'root-certificates' }`.
- */
+/** Node's bundled root CAs as DER, read only when a check needs them (told on `dtls13:load`). */
 import { channel } from 'node:diagnostics_channel';
 import { rootCertificates } from 'node:tls';
 import { LOAD_CHANNEL } from '../crypto/lazy-provider.js';

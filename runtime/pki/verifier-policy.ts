@@ -1,7 +1,4 @@
-/**
- * What a peer verifier accepts, as a string a ticket records and a server compares before resuming it: data-made
- * verifiers describe themselves by their data (equal across processes), an application's function by a random name.
- */
+/** What a peer verifier accepts as a string, which a ticket records and a server compares before resuming. */
 import { randomBytes } from 'node:crypto';
 
 const described = new WeakMap<object, string>();

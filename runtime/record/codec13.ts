@@ -1,7 +1,4 @@
-/**
- * DTLS 1.3's record codec (RFC 9147 §4): the unified header of a DTLSCiphertext read in place into a reused
- * {@link Header13}, and written with the record number in clear (masked once sealed). Nothing a peer sends throws here.
- */
+/** DTLS 1.3's record codec (RFC 9147 §4): unified headers read in place and written. Peer input never throws here. */
 import type { RecordCodec } from './record-codec.js';
 
 /** The largest DTLSCiphertext.encrypted_record (RFC 8446 §5.2: 2^14 + 256). */

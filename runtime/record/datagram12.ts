@@ -1,7 +1,4 @@
-/**
- * A DTLS 1.2 datagram split into its records (RFC 6347 §4.1; tls12_cid records, RFC 9146 §4), the strict form for
- * tools, tests and the fuzzer.
- */
+/** A DTLS 1.2 datagram split into its records (RFC 6347 §4.1, RFC 9146 §4): the strict form for tools and tests. */
 import {
   readDtls12CidRecord,
   writeDtls12CidRecord,

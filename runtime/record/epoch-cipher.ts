@@ -59,10 +59,7 @@ export class EpochCipher {
     this.protection.sealRecords(buffer, layout, count);
   }
 
-  /**
-   * Opens the record at `datagram[at, at + headerLength + ciphertextLength)` as {@link RecordProtection.openRecord}
-   * does, counting it in {@link used} or {@link failed}.
-   */
+  /** Opens a record as {@link RecordProtection.openRecord} does, counting it in {@link used} or {@link failed}. */
   openRecord(
     datagram: Uint8Array,
     at: number,

@@ -98,10 +98,7 @@ export class OpenedAhead {
     return true;
   }
 
-  /**
-   * Opens `datagram` (one record, under `key`) and the batch's records after it with `run`, for {@link take} to hand
-   * out; false when there is no batch to open.
-   */
+  /** Opens `datagram` and the batch's records after it with `run` for {@link take}; false without a batch. */
   open(datagram: Uint8Array, key: object, generation: number, run: OpenRun): boolean {
     const source = receiveBatch();
     const buf = source?.buffer;

@@ -1,7 +1,4 @@
-/**
- * DTLS 1.2's read side (RFC 6347 §4.1): epoch 0 in plaintext, epoch 1 once the peer's ChangeCipherSpec installs the
- * pending keys (up to {@link MAX_HELD12} early epoch-1 records held until then). Nothing a peer sends throws here.
- */
+/** DTLS 1.2's read side: epoch 0 in plaintext, epoch 1 from the peer's ChangeCipherSpec. Peer input never throws. */
 import type { MessageArena } from '../wire/message-arena.js';
 import { CODEC12, DTLS12_VERSION, ReadEpoch12, type EpochCipher12, type Header12 } from './codec12.js';
 import { TLS12_CID } from './datagram12.js';

@@ -1,7 +1,4 @@
-/**
- * DTLS 1.3's read side (RFC 9147 §4): epoch resolution, sequence number reconstruction, failure budgets, integrity limit,
- * replay window (moved by authentic records only), record_size_limit and content type. Nothing a peer sends throws.
- */
+/** DTLS 1.3's read side (RFC 9147 §4): a record's epoch, sequence number, budgets, replay window and content type. */
 import { contentTypeToNumber } from '../../generated/wire/enums.js';
 import { copyOf, DecodeError, Reader } from '../wire/index.js';
 import type { MessageArena } from '../wire/message-arena.js';

@@ -1,7 +1,4 @@
-/**
- * The one record loop of both versions: each record's header read in place by the version's codec, opened by its read
- * state, handed to the connection's sink. At most `maxRecords` a datagram; drops counted by reason, nothing thrown.
- */
+/** The one record loop of both versions: headers read in place, records opened and handed to the connection's sink. */
 import type { DropReason } from './drops.js';
 import { framed, HELD, type RecordCodec, type RecordHeader, type RecordReadState } from './record-codec.js';
 

@@ -14,10 +14,7 @@ export interface SealedRecord {
 
 declare const recordNumberKeyBrand: unique symbol;
 
-/**
- * The key of a record number in a `Map` or `Set` (`"3:17"`): a string, as no double holds both (epochs up to 64 bits in
- * ACKs, sequence numbers 48). Branded so every key goes through {@link recordNumberKey}.
- */
+/** The key of a record number in a `Map` or `Set` (`"3:17"`): no double holds both numbers; branded. */
 export type RecordNumberKey = string & { readonly [recordNumberKeyBrand]: true };
 
 /**

@@ -5,10 +5,7 @@ const STRIDE = 6;
 /** Spares kept per thread (as many as sessions that may have a burst waiting at once, in a turn that sends to many). */
 const MAX_SPARE = 64;
 
-/**
- * DTLSCiphertext records laid out and numbered but not yet protected, of one write epoch and bound for one queue:
- * {@link seal} protects those in one slab buffer in one call, then appends them in the order they were staged.
- */
+/** Records laid out and numbered, protected together by {@link seal} (one call per slab buffer), then queued. */
 export class StagedRecords {
   /** Emptied ones, for the next burst of any writer on this thread: an idle session holds none. */
   private static readonly spare: StagedRecords[] = [];

@@ -1,7 +1,4 @@
-/**
- * The ECDHE groups DTLS 1.2 can use (RFC 8422, RFC 7748). X25519MLKEM768 is 1.3-only: an end configured with it alone
- * never falls back to 1.2 (and `resolveConfig12` refuses it for a 1.2-only range).
- */
+/** The ECDHE groups DTLS 1.2 can use; X25519MLKEM768 alone keeps an end on 1.3 (RFC 8422, RFC 7748). */
 import type { KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
 import type { DtlsVersionName } from './versions.js';
 import { dtls12Suite, type Dtls12CipherSuite } from './suites12.js';

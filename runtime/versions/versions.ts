@@ -1,7 +1,4 @@
-/**
- * The `minVersion` / `maxVersion` options (node:tls's names, values as `session.protocol` reports them). The default
- * range DTLSv1.2..DTLSv1.3 offers both in one ClientHello and answers with the newest both have.
- */
+/** The `minVersion` / `maxVersion` options (node:tls's names): by default DTLSv1.2..DTLSv1.3, both offered. */
 import { ConfigError, described } from '../config-error.js';
 
 export type DtlsVersionName = 'DTLSv1.2' | 'DTLSv1.3';

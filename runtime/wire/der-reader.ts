@@ -1,7 +1,4 @@
-/**
- * The one strict DER (X.690 §10) TLV reader: single-byte tags, minimal definite lengths, nothing trailing. Elements keep
- * their encoding and offset; errors are {@link DecodeError}s with a path into the structure.
- */
+/** The one strict DER (X.690 §10) TLV reader; errors are {@link DecodeError}s with a path into the structure. */
 import { DecodeError } from './errors.js';
 
 /** One TLV. `contents` and `encoded` alias the input. */

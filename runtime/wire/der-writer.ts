@@ -1,7 +1,4 @@
-/**
- * A minimal DER (X.690 §10) encoder for the types an X.509 v3 certificate is made of: each function returns one TLV;
- * constructed types take encoded children. Values with no DER form throw {@link EncodeError} naming the type.
- */
+/** A minimal DER encoder for the types of an X.509 v3 certificate; {@link EncodeError} for values with no DER form. */
 import { concatBytes } from './bytes.js';
 import { EncodeError } from './errors.js';
 

@@ -1,7 +1,4 @@
-/**
- * Plaintext memory for `messageBuffers: 'batch'` (docs/security/buffers.md): the records one connection opens from one
- * receive batch go into one ArrayBuffer, so V8's cost per ArrayBuffer is paid once per batch. Never shared.
- */
+/** Plaintext memory for `messageBuffers: 'batch'`: a connection's records of one receive batch in one ArrayBuffer. */
 
 /** How received plaintext is held: an ArrayBuffer per record ('own', default) or per connection and batch ('batch'). */
 export type MessageBuffers = 'own' | 'batch';

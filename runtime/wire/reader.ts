@@ -1,9 +1,6 @@
 import { DecodeError, formatPath, type PathSegment } from './errors.js';
 
-/**
- * A cursor over a byte view for generated decoders: big-endian, bounded by the innermost `limit`, zero-copy; failures
- * are {@link DecodeError}s naming the field path and offset.
- */
+/** A zero-copy big-endian cursor for generated decoders; failures are {@link DecodeError}s naming the field path. */
 export class Reader {
   /** The whole input. */
   buf: Uint8Array;

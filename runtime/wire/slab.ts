@@ -1,9 +1,6 @@
 import { markUntransferable } from './untransferable.js';
 
-/**
- * Outgoing records are carved from 64 KiB zeroed slabs (an ArrayBuffer costs about an AES-GCM record; a view nothing).
- * A slab is never reused, holds several sessions' records, so is untransferable, and nothing received goes into it.
- */
+/** Outgoing records carved from 64 KiB zeroed, untransferable slabs: a view costs nothing, an ArrayBuffer an AEAD. */
 const SLAB_SIZE = 64 * 1024;
 /** Larger requests get a buffer of their own. */
 const MAX_CARVED = 8 * 1024;

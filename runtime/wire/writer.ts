@@ -4,10 +4,7 @@ const MAX_BY_WIDTH = [0, 0xff, 0xffff, 0xffffff, 0xffffffff] as const;
 /** For strings that are not ASCII (node's TextEncoder makes an ArrayBuffer per encode: ASCII is written byte by byte). */
 const utf8Encoder = new TextEncoder();
 
-/**
- * A growable big-endian byte sink for generated encoders: length prefixes reserved, then patched. Failures are
- * {@link EncodeError}s with the field path.
- */
+/** A growable big-endian byte sink for generated encoders; failures are {@link EncodeError}s with the field path. */
 export class Writer {
   buf: Uint8Array;
   pos = 0;

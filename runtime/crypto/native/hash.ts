@@ -12,10 +12,7 @@ interface Buffers {
   readonly small: Uint8Array;
 }
 
-/**
- * An incremental SHA-256/SHA-384 (the transcript hash) whose state this object holds as bytes (native/src/kdf.c):
- * update is one addon call, digest finishes a copy inside the addon, clone() copies the bytes.
- */
+/** An incremental SHA-256/384 whose state this object holds as bytes: clone() copies them (native/src/kdf.c). */
 class NativeIncrementalHash implements IncrementalHash {
   readonly algorithm: HashAlgorithm;
   private readonly binding: NativeBinding;

@@ -14,10 +14,7 @@ import { nativeRecordProtection } from './record.js';
 
 export { NATIVE_DISABLED_BY_ENV, nativeUnavailableReason } from './binding.js';
 
-/**
- * The `native` provider: the record path, HMAC, HKDF, the transcript hash, X25519 and random bytes in dtls13's addon
- * on node's OpenSSL; everything else is the `node` provider's (as are calls an older addon lacks).
- */
+/** The `native` provider: dtls13's addon for the record path, KDFs, hashes, X25519, random; node for the rest. */
 function makeNativeProvider(binding: NativeBinding): CryptoProvider {
   const current =
     typeof binding.hmacIn === 'function' &&

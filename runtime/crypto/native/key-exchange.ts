@@ -10,10 +10,7 @@ const X25519_LENGTH = 32;
 /** "A fresh key": an empty array with a backing store of its own (N-API would give an on-heap one one per call). */
 const FRESH = new Uint8Array(new ArrayBuffer(0));
 
-/**
- * An X25519 share in the addon (native/src/x25519.c): the private key lives there, cleansed by release(); public value
- * and secret are the raw 32-byte strings, written into an off-heap buffer and copied out.
- */
+/** An X25519 share whose private key lives in the addon (native/src/x25519.c), cleansed by release(). */
 class NativeX25519Share implements KeyShare {
   readonly group = 'x25519';
   readonly publicKey: Uint8Array;

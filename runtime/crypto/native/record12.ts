@@ -1,7 +1,4 @@
-/**
- * DTLS 1.2 record protection in the addon (native/src/record12.c): a record sealed or opened in one call, additional
- * data and nonce made in C. codec12.ts uses it with the native provider.
- */
+/** DTLS 1.2 record protection in the addon (native/src/record12.c): a record sealed or opened in one call. */
 import type { AeadAlgorithm, CryptoProvider } from '../provider.js';
 import { nativeBinding, type NativeBinding, type NativeHandle } from './binding.js';
 import { holdHandle, releaseHeld } from './handle-owners.js';

@@ -1,7 +1,4 @@
-/**
- * AES-CCM (SP 800-38C) for TLS 1.3's 12-byte nonces (q = 3: payloads below 2^24) on noble's AES block function, blocks
- * as the four little-endian words noble's `unsafe.encrypt` works in.
- */
+/** AES-CCM (SP 800-38C) for TLS 1.3's 12-byte nonces, on noble's word-level AES block function. */
 import { unsafe } from '@noble/ciphers/aes.js';
 import { CryptoError } from '../provider.js';
 

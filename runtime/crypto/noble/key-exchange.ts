@@ -1,7 +1,4 @@
-/**
- * (EC)DHE key shares over @noble/curves (RFC 8446 §4.2.8, §7.4), with the node provider's wire forms and secrets:
- * uncompressed points and the x-coordinate for NIST curves, raw strings for X25519/X448 (all-zero secrets refused).
- */
+/** (EC)DHE key shares over @noble/curves, with the node provider's wire forms and secrets (RFC 8446 §4.2.8, §7.4). */
 import { x25519 } from '@noble/curves/ed25519.js';
 import { x448 } from '@noble/curves/ed448.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';

@@ -1,7 +1,4 @@
-/**
- * Signatures over node:crypto for the RFC 8446 §4.2.3 schemes (ECDSA, RSASSA-PSS with rsae and pss keys, EdDSA, and
- * RSASSA-PKCS1-v1_5 for certificates), and DTLS 1.2's ECDSA with any hash on any curve ({@link nodeEcdsaSign}).
- */
+/** Signatures over node:crypto for the RFC 8446 §4.2.3 schemes, and DTLS 1.2's ECDSA with any hash on any curve. */
 import {
   constants,
   createPrivateKey,
