@@ -12,10 +12,7 @@ export type CallbackName =
   | 'onmigrate'
   | 'onclientcertificate';
 
-/**
- * An application callback threw during a handshake: it ends with internal_error (RFC 8446 §6.2: our failure), and
- * `cause` is what the callback threw, unchanged.
- */
+/** An application callback threw during a handshake: internal_error (RFC 8446 §6.2), `cause` what it threw. */
 export class CallbackError extends ProtocolError {
   /** Which callback threw. */
   readonly callback: CallbackName;

@@ -45,10 +45,7 @@ export function maxFragmentBodyFor(recordPayloadBudget: number): number {
 /** Where {@link encodeFragmentView} writes: one buffer for every connection. */
 const fragmentWriter = new Writer('DtlsHandshake', 2048);
 
-/**
- * The DTLSHandshake bytes of `f` in a buffer shared by every caller: a view valid until the next call, for a caller
- * that copies it at once. @throws EncodeError as encodeDtlsHandshake does.
- */
+/** The DTLSHandshake bytes of `f` in a buffer shared by all callers, valid until the next call. */
 export function encodeFragmentView(f: DtlsHandshake): Uint8Array {
   fragmentWriter.reset('DtlsHandshake');
   writeDtlsHandshake(fragmentWriter, f);

@@ -39,10 +39,7 @@ const offered = (list: readonly (string | number)[]): string =>
     ? 'none'
     : list.map((x) => (typeof x === 'string' ? x : `0x${x.toString(16).padStart(4, '0')}`)).join(', ');
 
-/**
- * Checks a ClientHello against DTLS 1.3's rules and picks suite, group and scheme, or asks for a HelloRetryRequest for
- * a share. Throws ProtocolError with the RFC's alert otherwise.
- */
+/** Picks suite, group and scheme for a ClientHello, or asks for a HelloRetryRequest; else ProtocolError. */
 export function negotiate(ch: ClientHello, prefs: ServerPreferences, psk?: PskTerms): ServerChoice {
   if (duplicateExtension(ch.extensions) !== undefined)
     throw new ProtocolError('illegal_parameter', `duplicate extension ${String(duplicateExtension(ch.extensions))}`);

@@ -7,10 +7,7 @@ import { type HandshakeMessage, MAX_MESSAGE_SEQ, MAX_UINT24 } from './handshake-
 /** Messages beyond next_receive_seq that are buffered by default (RFC 9147 §5.2: SHOULD queue, MAY discard). */
 export const DEFAULT_MAX_MESSAGES_AHEAD = 8;
 
-/**
- * Longest message body accepted by default: 128 KiB (chains run 2–10 KB, post-quantum tens of KB; OpenSSL caps at 100
- * KiB). A fragmented message must also fit maxBufferedBytes.
- */
+/** Longest message body accepted by default: 128 KiB (post-quantum chains reach tens of KB; OpenSSL caps 100 KiB). */
 export const DEFAULT_MAX_MESSAGE_LENGTH = 0x20000;
 
 /** Disjoint ranges kept per message: 256 covers 128 KiB in 512-byte fragments with every other one lost. */

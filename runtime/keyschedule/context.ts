@@ -25,10 +25,7 @@ export function hashLen(ctx: ScheduleContext): number {
 
 const utf8 = new TextEncoder();
 
-/**
- * prefix + Label as bytes, kept per prefix for the first 64 distinct labels (the key schedule's come first; later
- * exporter labels are encoded each time). Looked up by prefix, then label: no string built per derivation.
- */
+/** prefix + Label as bytes, kept per prefix for the first 64 labels: no string built per derivation. */
 const labels: Readonly<Record<LabelPrefix, Map<string, Uint8Array>>> = { dtls13: new Map(), 'tls13 ': new Map() };
 const KEPT_LABELS = 64;
 

@@ -24,10 +24,7 @@ export class InspectedChart {
   private readonly actor: AnyActorRef;
   private readonly before: Before = { state: undefined, context: undefined };
 
-  /**
-   * `machine`: the chart's generated `shared<b>Machine`; `bind`: its `<b>Input`; `actions`, `guards`, and `delays` (a
-   * chart with timers: the copy's never fire, the caller sends XState's own delayed event when the machine timed out).
-   */
+  /** The chart's generated machine and input binder, its actions, guards and delays (whose timers never fire). */
   constructor(
     machine: () => AnyStateMachine,
     bind: (implementation: never, context: never) => object,

@@ -1,7 +1,4 @@
-/**
- * A role's step table as its generated machine calls it: `(context, state, event, params, target)`; a step with fewer
- * parameters keeps its own types, one with all five is kept as it is, overloads included.
- */
+/** A role's step table as its generated machine calls it: `(context, state, event, params, target)`. */
 export type StepTable<T> = { readonly [K in keyof T]: Uniform<T[K]> };
 
 type Uniform<F> = F extends (...args: infer A) => infer R

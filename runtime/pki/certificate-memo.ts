@@ -1,7 +1,4 @@
-/**
- * Results that are functions of a certificate's bytes alone (and a small key), kept weakly per parsed DER copy: at most
- * `perCertificate` keys per certificate (the oldest half dropped beyond), so a peer cannot grow it without bound.
- */
+/** Results that are functions of a certificate's bytes alone, kept weakly per parsed DER, bounded per certificate. */
 export class CertificateMemo<K, V extends object | boolean | null> {
   private readonly byCertificate = new WeakMap<Uint8Array, Map<K, V>>();
   private readonly perCertificate: number;

@@ -67,10 +67,7 @@ function checkAnchors(anchors: readonly Uint8Array[]): void {
 
 const nameOf = (x: X509Certificate, part: 'issuer' | 'subject'): string => x[part].replace(/\n/g, ', ');
 
-/**
- * The chain in issuer order (RFC 8446 §4.4.2: each certificate SHOULD directly certify the one before): OpenSSL's issuer
- * check accepts the next one, and its key verifies this one's signature.
- */
+/** The chain in issuer order (RFC 8446 §4.4.2): each next one issued it and its key verifies the signature. */
 function checkOrder(chain: readonly ParsedCertificate[]): void {
   for (let i = 0; i + 1 < chain.length; i++) {
     const c = chain[i]!;

@@ -1,7 +1,4 @@
-/**
- * Certificate fingerprints as SDP carries them (RFC 8122 §5, RFC 8842 §5): `'sha-256 AB:CD:...'`, how WebRTC
- * authenticates a self-signed DTLS peer: the option's pins, the handshake's check, the form for an SDP offer.
- */
+/** Certificate fingerprints as SDP carries them (RFC 8122 §5): how WebRTC authenticates a self-signed DTLS peer. */
 import { createHash } from 'node:crypto';
 import { ConfigError, described } from '../config-error.js';
 import { constantTimeEqual } from '../wire/bytes.js';

@@ -1,7 +1,4 @@
-/**
- * Whether a name lies in a name constraint subtree (RFC 5280 §4.2.1.10): dNSName (the base and names left of it; a
- * leading `.` only below; empty: all; case-insensitive), iPAddress (address and mask of one family).
- */
+/** Whether a name lies in a dNSName or iPAddress name constraint subtree (RFC 5280 §4.2.1.10). */
 
 /** A parsed dNSName subtree base. */
 export interface DnsSubtree {

@@ -1,7 +1,4 @@
-/**
- * The nameConstraints extension (RFC 5280 §4.2.1.10), decoded strictly as the profile says: a subtree present, none
- * empty, no minimum or maximum, iPAddress bases of 8 or 32 octets, dNSName bases that are DNS names; else `DecodeError`.
- */
+/** The nameConstraints extension (RFC 5280 §4.2.1.10), decoded strictly as the profile says (else DecodeError). */
 import { findExtension, type CertificateFields } from './certificate-fields.js';
 import { DerReader } from '../wire/der-reader.js';
 import { DER_TAG } from '../wire/der-writer.js';

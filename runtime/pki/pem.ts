@@ -3,10 +3,7 @@ import { ConfigError } from '../config-error.js';
 
 const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END ([A-Z0-9 ]+)-----/g;
 
-/**
- * Every `CERTIFICATE` block of `text` as DER, in order (other text and labels ignored). A broken block throws
- * {@link ConfigError}: the text is configuration, not peer input.
- */
+/** Every `CERTIFICATE` block of `text` as DER, in order; a broken block throws {@link ConfigError}. */
 export function parsePemCertificates(text: string): Uint8Array[] {
   const out: Uint8Array[] = [];
   let index = 0;

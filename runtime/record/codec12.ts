@@ -408,10 +408,7 @@ export class Header12 {
   end = 0;
 }
 
-/**
- * Reads the header at `d[at..]` into `h` (tls12_cid records with a `cidLength`-byte CID; 0: none framed). False for an
- * unknown type, a truncated header, or a length above 2^14 + 2048 or past the datagram.
- */
+/** Reads the header at `d[at..]` into `h`; false when it does not frame (the record schemas' checks). */
 export function readHeader12(d: Uint8Array, at: number, cidLength: number, h: Header12): boolean {
   const type = d[at]!;
   if (!DTLS12_CONTENT_TYPES.has(type) || (type === TLS12_CID && cidLength === 0)) return false;

@@ -26,10 +26,7 @@ export class Header13 {
   contentType = 0;
 }
 
-/**
- * Reads the unified header at `d[at..]` into `h` (a CID, where the C bit says so, of `cidLength` bytes). False when it
- * does not frame: first byte not 0b001xxxxx, a header that does not fit, a length above 2^14 + 256 or past the datagram.
- */
+/** Reads the unified header at `d[at..]` into `h`; false when it does not frame. */
 export function readHeader13(d: Uint8Array, at: number, cidLength: number, h: Header13): boolean {
   const b0 = d[at]!;
   if ((b0 & 0xe0) !== 0x20) return false;

@@ -176,10 +176,7 @@ function heldEpoch(reads: ReadsAtRest, bits: number): number | 'epoch-dropped' |
   return lapsed === 'deferred' ? 'unknown-epoch' : lapsed;
 }
 
-/**
- * Opens one record with its epoch's keys: `thaw` when it is new (or a failure would reach
- * INTEGRITY_KEY_UPDATE_THRESHOLD), `failed` when it does not authenticate, else the replay window's reason.
- */
+/** Opens one record with its epoch's keys: `thaw` when new or near the limit, `failed`, or the window's reason. */
 function open(
   reads: ReadsAtRest,
   tally: ScreeningTally,

@@ -55,10 +55,7 @@ export class OpenedAhead {
     arena.onForget(() => this.discard());
   }
 
-  /**
-   * The result for the record that is all of `datagram`, under `key`, read keys `generation`, `snBits` of record number
-   * (0: DTLS 1.2) and the window's `expected`: true with {@link seq} and {@link inner} set, or false (open it alone).
-   */
+  /** The result for the record that is all of `datagram`, if opening it now would give it; else false. */
   take(datagram: Uint8Array, key: object, generation: number, snBits: 0 | 8 | 16, expected: number): boolean {
     if (this.count === 0) return false;
     // The application transferred a message's buffer meanwhile: the plaintexts went with it. Each record is opened

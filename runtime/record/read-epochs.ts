@@ -129,10 +129,7 @@ export class ReadEpochs {
     if (removed) this.reindex();
   }
 
-  /**
-   * The read epoch for two epoch bits (RFC 9147 §4.2.2): the newest held one with those bits, else 'epoch-dropped',
-   * 'deferred' (one of the next epochs: the caller keeps the record) or 'unknown-epoch'.
-   */
+  /** The read epoch for two epoch bits (RFC 9147 §4.2.2), or 'epoch-dropped', 'deferred' or 'unknown-epoch'. */
   resolve(bits: number): EpochLookup {
     return this.slots[bits] ?? lapsedOrAhead(bits, this.newestInstalled, this.highestDropped);
   }

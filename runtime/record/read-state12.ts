@@ -25,10 +25,7 @@ export class ReadState12 implements LoopVersion<Header12> {
   readonly codec = CODEC12;
   /** Our CID's length on the peer's tls12_cid records (0: none yet); set as the hellos settle. */
   cidLength = 0;
-  /**
-   * Once the hellos settled a datagram is taken whole or not at all; before, one that does not frame is read record by
-   * record (a ServerHello may set our CID for the record behind it). Set per datagram.
-   */
+  /** Once the hellos settled a datagram is taken whole or not at all (set per datagram). */
   wholeDatagrams = false;
   /** DTLS 1.2 reads on after a record dropped for any reason. */
   readonly endsDatagram = undefined;

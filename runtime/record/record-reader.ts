@@ -79,10 +79,7 @@ export type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
 
 export type { DuplicateObserver } from './read-state13.js';
 
-/**
- * The read half of the DTLS 1.3 record layer (RFC 9147 §4): a datagram in, its records out. Invalid records are dropped
- * and counted by reason (`drops`), never thrown (§4.5.2).
- */
+/** The read half of the DTLS 1.3 record layer (RFC 9147 §4); invalid records are dropped and counted, never thrown. */
 export class RecordReader {
   private readonly config: RecordReaderConfig;
   /** Length of the CIDs records to us carry (0: none). */

@@ -288,10 +288,7 @@ export class RecordWriter extends RecordReader {
     return this.staged?.count ?? 0;
   }
 
-  /**
-   * Checks, numbers and lays out one record in `state`'s epoch (header, DTLSInnerPlaintext, room for the tag), counted
-   * in the key's usage; the rest is left in the `laid…` fields (no object per record).
-   */
+  /** Checks, numbers and lays out one record, leaving the rest in the `laid…` fields (no object per record). */
   private layOut(
     state: { readonly cipher: EpochCipher; seq: number } | undefined,
     epoch: number | undefined,

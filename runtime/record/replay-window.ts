@@ -40,10 +40,7 @@ export class ReplayWindow {
     return (this.bits[w]! & (1 << (slot - w * WORD))) !== 0 ? 'duplicate' : 'new';
   }
 
-  /**
-   * Records `seq` as received (only after it deprotected: §4.5.1) and answers what {@link check} would have; a
-   * 'duplicate' or 'too-old' number leaves the window as it was.
-   */
+  /** Records `seq` as received (only once authentic: §4.5.1), answering as {@link check} would. */
   accept(seq: number): 'new' | 'duplicate' | 'too-old' {
     const size = this.size;
     const bits = this.bits;

@@ -57,10 +57,7 @@ export class StagedRecords {
     this.records.push(record);
   }
 
-  /**
-   * Protects every waiting record (one call per buffer) and appends them to their queue in order. If the protection
-   * throws, none is appended and their plaintext is wiped. `giveBack`: this one is kept empty as the next spare.
-   */
+  /** Protects and queues every waiting record (wiped, none queued, if it throws); `giveBack` keeps this as a spare. */
   seal(giveBack = false): void {
     const records = this.records;
     const n = records.length;

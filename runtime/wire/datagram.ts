@@ -40,10 +40,7 @@ export function decodeDatagram(datagram: Uint8Array, options: DecodeDatagramOpti
   return records;
 }
 
-/**
- * Encodes records into one datagram: a ciphertext without a length must come last, one with a length carries exactly
- * that many bytes, CIDs are `cidLength` long. @throws EncodeError naming the record and field.
- */
+/** Encodes records into one datagram. @throws EncodeError naming the record and field. */
 export function encodeDatagram(records: readonly DtlsRecord[], options: DecodeDatagramOptions = {}): Uint8Array {
   const cidLength = integerOption('cidLength', options.cidLength ?? 0, 0, 255);
   const w = scratchWriter('Datagram');

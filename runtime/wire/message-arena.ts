@@ -21,10 +21,7 @@ export interface ReceiveBatchSource {
 /** The largest arena: a batch of more than this from one sender fills several (the addon's pool serves up to this size). */
 export const ARENA_MAX = 32_768;
 
-/**
- * Whether an arena's ArrayBuffer (never empty) was detached since (the application transferred a message's buffer):
- * its byteLength is 0 (the `detached` getter is newer than Node 20).
- */
+/** Whether an arena's ArrayBuffer was detached since (byteLength 0; `detached` is newer than Node 20). */
 export function isDetached(buffer: ArrayBufferLike): boolean {
   return buffer.byteLength === 0;
 }
@@ -95,10 +92,7 @@ export function endReceiveBatch(outer: ReceiveBatchSource | undefined): void {
   touched.length = 0;
 }
 
-/**
- * One connection's plaintext memory in 'batch' mode: consecutive zeroed views of one ArrayBuffer for one batch (or
- * datagram); a new ArrayBuffer when the batch changes, one is full, or one was detached.
- */
+/** One connection's 'batch' memory: zeroed views of one ArrayBuffer per batch (new when full or detached). */
 export class MessageArena {
   private buffer: ArrayBuffer | undefined;
   private used = 0;

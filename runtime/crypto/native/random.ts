@@ -5,10 +5,7 @@ const RESERVE_BYTES = 1024;
 /** Requests larger than this get a call of their own. */
 const FROM_RESERVE_MAX = 256;
 
-/**
- * Random bytes from OpenSSL's RAND_bytes, handed out from a reserve one addon call refills (a call costs about 0.7 us
- * at any size); each hand-out is a copy and its reserve bytes are zeroed, so no two callers share bytes.
- */
+/** Random bytes from RAND_bytes via a refilled reserve; each hand-out is a copy and its reserve bytes are zeroed. */
 export function nativeRandomBytes(binding: NativeBinding): (n: number) => Uint8Array {
   const reserve = new Uint8Array(new ArrayBuffer(RESERVE_BYTES));
   let used = RESERVE_BYTES;

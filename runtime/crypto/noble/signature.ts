@@ -1,7 +1,4 @@
-/**
- * Signatures over @noble/curves: ECDSA P-256/384/521 (DER) and Ed25519/Ed448, and DTLS 1.2's ECDSA with any hash. No
- * RSA: RSA keys import (chains can be read), but rsa_* schemes throw {@link UnsupportedAlgorithmError}.
- */
+/** Signatures over @noble/curves (ECDSA, EdDSA, DTLS 1.2's ECDSA); rsa_* throws {@link UnsupportedAlgorithmError}. */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ed448 } from '@noble/curves/ed448.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
@@ -146,10 +143,7 @@ export function nobleVerify(
   }
 }
 
-/**
- * ECDSA with a hash chosen apart from the curve (DTLS 1.2: RFC 5246 §7.4.1.4.1): the digest made here and handed to
- * noble unhashed, which truncates it (FIPS 186-5 §6.4.1) and derives k per RFC 6979. Low-S, DER.
- */
+/** DTLS 1.2's ECDSA with any hash: the digest made here, truncated by noble (FIPS 186-5 §6.4.1), k per RFC 6979. */
 export function nobleEcdsaSign(hash: EcdsaHash, key: PrivateKeyHandle, data: Uint8Array): Uint8Array {
   if (!(key instanceof NoblePrivateKey)) throw new CryptoError('not a noble private key');
   const keyType = key.keyType;

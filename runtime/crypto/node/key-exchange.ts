@@ -140,10 +140,7 @@ export function nodeGenerateKeyShare(group: KeyExchangeGroup): KeyShare {
   }
 }
 
-/**
- * A KeyObject for a raw X25519/X448 private key: a JWK (RFC 8037 §2) imports about ten times cheaper than PKCS#8; `x`
- * is left empty (node derives it), and should a node version refuse that, PKCS#8 is used.
- */
+/** A KeyObject for a raw X25519/X448 private key: a JWK (ten times cheaper than PKCS#8), else PKCS#8. */
 function importMontgomeryPrivate(group: MontgomeryGroup, raw: Uint8Array): KeyObject {
   if (raw.length !== MONTGOMERY_LENGTH[group])
     throw new CryptoError(`${group} private key must be ${MONTGOMERY_LENGTH[group]} bytes`);
