@@ -24,10 +24,7 @@ import type { FlightTimerConfig } from './flight-timer-config.js';
 export type { FlightTimerConfig } from './flight-timer-config.js';
 export type { FlightHooks, RestingKind } from './flight-steps.js';
 
-/**
- * What one flight does when it ends: `onAcked` once the peer acknowledged all of it (or implicitly, for the client's
- * final flight), `onExhausted` when its retransmissions run out. `postHandshake`: see {@link FlightController.send}.
- */
+/** What one flight does when it ends: `onAcked` once all of it is acknowledged, `onExhausted` when retries run out. */
 export interface FlightOptions<M> {
   readonly postHandshake?: boolean;
   readonly onAcked?: (() => void) | undefined;
@@ -176,10 +173,7 @@ export class FlightController<M> {
     this.event({ type: 'peerRetransmission' });
   }
 
-  /**
-   * The handshake is over: the actor is released whenever the controller rests, and `onRest` is told each time (e.g.
-   * to drop the handshake epoch's write keys); at once when resting already.
-   */
+  /** The handshake is over: at every rest the actor is released and `onRest` told (at once if resting already). */
   settle(onRest: FlightRestListener): void {
     if (this.onRest) return;
     this.onRest = onRest;

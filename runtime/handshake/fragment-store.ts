@@ -1,10 +1,6 @@
 import { ByteRanges } from './byte-ranges.js';
 
-/**
- * The bytes of one handshake message received so far (RFC 9147 §5.5): copies of what arrived, each byte once, in
- * ordered disjoint chunks merged while together within {@link CHUNK_MERGE_LIMIT} bytes (tiny fragments make no object
- * per byte, and a merge copies at most that much). The body is put together only once complete.
- */
+/** One handshake message's bytes received so far: each byte once, in disjoint chunks merged up to a limit. */
 
 /** Adjacent chunks are merged while together they stay within this many bytes. */
 export const CHUNK_MERGE_LIMIT = 2048;

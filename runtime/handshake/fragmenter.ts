@@ -29,10 +29,7 @@ export function fragmentMessage(
   return fragments;
 }
 
-/**
- * The largest fragment body that fits `recordPayloadBudget` bytes of record payload: less the 12-byte handshake header,
- * at most 2^24-1 (RFC 9147 §5.5). @throws RangeError when the budget is not an integer above 12.
- */
+/** The largest fragment body that fits `recordPayloadBudget` (less the 12-byte header). @throws RangeError. */
 export function maxFragmentBodyFor(recordPayloadBudget: number): number {
   if (!Number.isInteger(recordPayloadBudget) || recordPayloadBudget <= DTLS_HANDSHAKE_HEADER_LENGTH) {
     throw new RangeError(

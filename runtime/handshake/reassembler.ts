@@ -13,10 +13,7 @@ export const DEFAULT_MAX_MESSAGE_LENGTH = 0x20000;
 /** Disjoint ranges kept per message: 256 covers 128 KiB in 512-byte fragments with every other one lost. */
 export const DEFAULT_MAX_RANGES_PER_MESSAGE = 256;
 
-/**
- * Bytes of fragments held for all pending messages, by default 64 KiB: what an unauthenticated peer can make one
- * connection keep. Raise it (with maxMessageLength) for longer certificate chains.
- */
+/** Fragment bytes held for all pending messages by default, 64 KiB: what an unauthenticated peer can make us keep. */
 export const DEFAULT_MAX_BUFFERED_BYTES = 0x10000;
 
 /** What each range of a message beyond its first costs against maxBufferedBytes: its bookkeeping's rough V8 size. */
@@ -52,11 +49,7 @@ export type InconsistentField = 'msg_type' | 'length' | 'fragment' | 'fragment_l
 /** Why a fragment was refused: each names the option whose bound it would pass. */
 export type RefusalReason = 'too-far-ahead' | 'too-long' | 'too-fragmented' | 'buffer-cap';
 
-/**
- * What became of one fragment. Only 'progress' and 'complete' may be ACKed (RFC 9147 §7); 'old' hints at a
- * retransmitted flight (§5.8.1); 'inconsistent' SHOULD end the handshake with illegal_parameter (§5.5). Refused and
- * inconsistent fragments change nothing; nothing is thrown for what a peer sends.
- */
+/** What became of one fragment: only 'progress' and 'complete' may be ACKed (RFC 9147 §7); peer input never throws. */
 export type ReassemblyResult =
   /** Buffered. `newBytes` 0: a duplicate. `outOfOrder`: not the next piece expected, an ACK trigger (RFC 9147 §7.1). */
   | { readonly kind: 'progress'; readonly messageSeq: number; readonly newBytes: number; readonly outOfOrder: boolean }

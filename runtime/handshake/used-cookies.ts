@@ -3,11 +3,7 @@ import { toHex } from '../wire/bytes.js';
 /** Cookies remembered at most (RFC 9147 §5.1 leaves reuse to the server): about 100 bytes each, 6.5 MB in all. */
 export const MAX_USED_COOKIES = 65_536;
 
-/**
- * The cookies a stateless server already let a connection start with, each until it expires: a replayed second
- * ClientHello (its address forgeable off-path) starts nothing. Past `maxEntries` the oldest is forgotten early
- * (`evicted`).
- */
+/** The cookies a stateless server already accepted, until they expire: a replayed ClientHello starts nothing. */
 export class UsedCookies {
   private readonly until = new Map<string, number>();
   private readonly lifetime: number;

@@ -50,10 +50,7 @@ export class Transcript {
     return this.hash.digest();
   }
 
-  /**
-   * After a HelloRetryRequest: replaces ClientHello1 with message_hash(254) || 00 00 Hash.length || Hash(ClientHello1).
-   * Call it after selecting the hash and before adding the HelloRetryRequest.
-   */
+  /** After a HelloRetryRequest: replaces ClientHello1 with its message_hash (after selecting the hash). */
   replaceWithMessageHash(): void {
     const digest = this.current();
     const algorithm = this.hash!.algorithm;

@@ -15,11 +15,7 @@ type Guard = (state: unknown, event: unknown, context: unknown) => boolean;
 /** The clock of a copy whose timers are the machine's: nothing it schedules fires. */
 const NEVER = { setTimeout: (): number => 0, clearTimeout: (): void => {} };
 
-/**
- * The inspector's view of a generated machine: XState's actor of the same chart, fed every event the machine took. Its
- * actions do nothing and its guards are the machine's, so it takes the same transition and the inspector sees XState's
- * own events. Made only when an `inspect` callback is given.
- */
+/** The inspector's view: XState's actor of the same chart, fed every event the machine took, guards the machine's. */
 export class InspectedChart {
   private readonly actor: AnyActorRef;
   private readonly before: Before = { state: undefined, context: undefined };

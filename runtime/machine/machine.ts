@@ -1,8 +1,4 @@
-/**
- * The one driver of a generated handshake chart for either DTLS version: a typed state moved by the chart's generated
- * step function (bound in runtime/dtls/role-drivers.ts). Events sent from a step wait; with an inspector, XState's copy
- * of the chart is fed each event taken.
- */
+/** The one driver of a generated handshake chart for either DTLS version (bound in runtime/dtls/role-drivers.ts). */
 
 /** A chart's generated machine: the state `event` moves `state` to, or undefined when the state does not take it. */
 export type ChartStep<C, S, E> = (context: C, state: S, event: E) => S | undefined;
@@ -49,10 +45,7 @@ export class Machine<C, S extends { readonly kind: string }, E extends { readonl
     return this.state.kind;
   }
 
-  /**
-   * Takes `event`, then any a step sent meanwhile (one not taken is passed over). False when the state does not take
-   * `event`. A step's exception leaves the state as before that event and goes to the caller.
-   */
+  /** Takes `event`, then any a step sent; false when the state does not take it; a step's exception changes nothing. */
   dispatch(event: E): boolean {
     if (this.busy) {
       (this.queue ??= []).push(event);

@@ -89,11 +89,7 @@ function issuedBy(subject: ParsedCertificate, issuer: ParsedCertificate): boolea
 const checkIssued = ([subject, issuer]: readonly [ParsedCertificate, ParsedCertificate]): boolean =>
   subject.x509.checkIssued(issuer.x509);
 
-/**
- * Builds the path from `chain[0]` to a trust anchor, leaf first. Each issuer is the first anchor, else the first unused
- * chain certificate, that OpenSSL's issuer check accepts and whose key verifies the signature (greedy, no
- * backtracking). No candidate or more than `maxDepth` certificates: `unknown_ca`; only bad signatures: `bad_certificate`.
- */
+/** Builds the path from `chain[0]` to a trust anchor (greedy: the first issuer that checks and verifies). */
 export function buildPath(
   chain: readonly ParsedCertificate[],
   anchors: readonly ParsedCertificate[],

@@ -88,10 +88,7 @@ export function certificateFingerprint(der: Uint8Array, hash: FingerprintHash | 
   return `${name} ${digest.match(/../g)!.join(':')}`;
 }
 
-/**
- * The handshake's check of the peer's leaf against pins (RFC 8122 §5): well formed, a usable key, a matching hash; no
- * anchor, name or validity counts. A mismatch is `bad_certificate`, so the handshake fails before Finished.
- */
+/** The handshake's check of the peer's leaf against pins (RFC 8122 §5): a mismatch is `bad_certificate`. */
 export function fingerprintVerifier(pins: readonly FingerprintPin[]): CertificateVerifier {
   return describeVerifier<CertificateVerifier>(
     (chain) => {

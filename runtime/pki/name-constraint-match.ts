@@ -31,10 +31,7 @@ export function dnsNameWithin(labels: readonly string[], subtree: DnsSubtree): b
   return subtree.labels.every((l, i) => labels[extra + i] === l);
 }
 
-/**
- * Whether a wildcard dNSName (`*.rest`, RFC 9525 §6.3) stands for some name in `subtree`, so an excluded name cannot be
- * covered by a wildcard: all of it within, or a base one label more than `rest`. For a plain name, {@link dnsNameWithin}.
- */
+/** Whether a wildcard dNSName (RFC 9525 §6.3) stands for a name in `subtree`: no wildcard hides an exclusion. */
 export function dnsNameMeets(labels: readonly string[], subtree: DnsSubtree): boolean {
   if (dnsNameWithin(labels, subtree)) return true;
   if (labels[0] !== '*' || subtree.subdomainsOnly || subtree.labels.length !== labels.length) return false;

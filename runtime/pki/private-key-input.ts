@@ -56,10 +56,7 @@ function parseDer(der: Uint8Array, passphrase: string | undefined): KeyObject {
   throw first;
 }
 
-/**
- * The one private key of `input` (decrypted with `passphrase`) as PKCS#8 DER with its KeyObject. Throws
- * {@link ConfigError}: `key` for none, several or unparsable; `passphrase` for missing or wrong.
- */
+/** The one private key of `input` as PKCS#8 DER with its KeyObject; ConfigError names `key` or `passphrase`. */
 export function readPrivateKey(
   input: CredentialInput,
   passphrase: string | undefined,

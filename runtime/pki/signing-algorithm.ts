@@ -1,7 +1,4 @@
-/**
- * The certificate signature algorithm for an issuer's private key (RFC 5280 §4.1.1.2) and the node:crypto call: ECDSA,
- * EdDSA, RSA PKCS#1 v1.5 and RSASSA-PSS, with SHA-256 or the curve's hash.
- */
+/** The certificate signature algorithm for an issuer's private key (RFC 5280 §4.1.1.2) and the node:crypto call. */
 import { constants, sign, type KeyObject } from 'node:crypto';
 import { ConfigError } from '../config-error.js';
 import { derExplicit, derInteger, derNull, derOid, derSequence } from '../wire/der-writer.js';
@@ -27,10 +24,7 @@ export const PSS_HASHES = {
   sha512: { oid: PKI_OID.sha512, length: 64 },
 } as const;
 
-/**
- * RSASSA-PSS-params (RFC 4055 §3.1) as TLS 1.3 uses them: the hash, MGF1 with it, a digest-long salt; hash parameters
- * NULL or (`absent`) omitted.
- */
+/** RSASSA-PSS-params (RFC 4055 §3.1) as TLS 1.3 uses them: hash, MGF1 with it, a digest-long salt. */
 export function pssParameters(hash: keyof typeof PSS_HASHES, hashParameters: 'null' | 'absent' = 'null'): Uint8Array {
   const h = derSequence(
     hashParameters === 'null' ? [derOid(PSS_HASHES[hash].oid), derNull()] : [derOid(PSS_HASHES[hash].oid)],

@@ -1,7 +1,4 @@
-/**
- * The attributes of a Name (RFC 5280 §4.1.2.4) as (type, value) pairs, for what name constraints look at in a subject:
- * whether it is empty, its emailAddress attributes and its DNS-like commonNames.
- */
+/** The attributes of a Name (RFC 5280 §4.1.2.4) as (type, value) pairs, for name constraints. */
 import { decodeOid, DerReader, type DerElement } from '../wire/der-reader.js';
 import { DER_TAG } from '../wire/der-writer.js';
 import { PKI_OID } from './oids.js';
@@ -70,10 +67,7 @@ export function hasEmailAddressAttribute(attributes: readonly NameAttribute[]): 
   return attributes.some((a) => a.oid === PKI_OID.emailAddress);
 }
 
-/**
- * A commonName that looks like a DNS name as OpenSSL decides it for name constraints: letters, digits, `_`, and `-` and
- * `.` inside, two labels at least; trailing NULs dropped. An embedded NUL returns the CN as is (it fails any constraint).
- */
+/** A commonName that looks like a DNS name as OpenSSL decides it for name constraints (an embedded NUL: as is). */
 export function commonNameAsDnsName(text: string): string | undefined {
   const cn = text.replace(/\0+$/, '');
   if (cn.includes('\0')) return cn;

@@ -280,10 +280,7 @@ export class EpochCipher12 {
     return { ok: true, type: this.openedType, content, epoch: r.epoch, sequenceNumber: r.sequenceNumber };
   }
 
-  /**
-   * Opens the record at datagram[at..] whose header {@link readHeader12} read: its content (own ArrayBuffer, or in
-   * 'batch' mode in `arena`; never a view of the lent datagram), its real type in {@link openedType}; or why refused.
-   */
+  /** Opens the record at datagram[at..] {@link readHeader12} read; its real type in {@link openedType}. */
   openAt(
     datagram: Uint8Array,
     at: number,
@@ -438,10 +435,7 @@ export const CODEC12: RecordCodec<Header12> = {
   read: readHeader12,
 };
 
-/**
- * One epoch of received records: cipher and anti-replay window (RFC 6347 §4.1.2.6). The window is marked only once a
- * record authenticated, so forgeries cannot move it; past the IntegrityMonitor's budgets records drop untried.
- */
+/** One epoch of received records: cipher and replay window (RFC 6347 §4.1.2.6), moved by authentic records only. */
 export class ReadEpoch12 {
   readonly cipher: EpochCipher12;
   private readonly window: ReplayWindow;

@@ -25,10 +25,7 @@ export interface Datagram12Options {
   readonly cidLength?: number;
 }
 
-/**
- * Splits `datagram` into records (fragments are views into it). @throws DecodeError naming the record and offset;
- * ConfigError for a `cidLength` outside 0..255.
- */
+/** Splits `datagram` into records (views). @throws DecodeError naming the record; ConfigError for a bad `cidLength`. */
 export function decodeDatagram12(datagram: Uint8Array, options: Datagram12Options = {}): Dtls12WireRecord[] {
   const cidLength = integerOption('cidLength', options.cidLength ?? 0, 0, 255);
   const r = new Reader(datagram, 'Datagram12');

@@ -23,10 +23,7 @@ export class FailureWindow {
   }
 }
 
-/**
- * Records that may fail under one read key per second once its rate applies, so that `integrityShare` of its limit
- * lasts at least `budgetSeconds` of forgery; at least one (CCM-8: one a second). `budgetSeconds` 0: Infinity.
- */
+/** Failures a read key may take per second once rated, so its limit lasts `budgetSeconds` (0: Infinity). */
 export function keyFailuresPerSecond(integrityShare: number, budgetSeconds: number): number {
   return budgetSeconds === 0 ? Infinity : Math.max(1, Math.floor(integrityShare / budgetSeconds));
 }

@@ -47,10 +47,7 @@ export interface ScreeningContext {
   ownsConnectionId(cid: Uint8Array): boolean;
 }
 
-/**
- * `thaw`: a record authenticated and is new, or a key's failures reached INTEGRITY_KEY_UPDATE_THRESHOLD: the session
- * must be a connection again and read the datagram from the start. `dropped`: nothing in it was for the session.
- */
+/** `thaw`: a new authentic record or a key near its limit (the session reads the datagram awake); else `dropped`. */
 export type Screening = 'thaw' | 'dropped';
 
 const EMPTY = new Uint8Array(0);

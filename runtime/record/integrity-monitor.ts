@@ -69,10 +69,7 @@ export class IntegrityMonitor {
     this.failedInDatagram = 0;
   }
 
-  /**
-   * Whether the next record of this datagram may be opened at `now`. Always true while {@link failedInDatagram} is 0
-   * and `key` has no failure window: the record paths test that inline, so a genuine record costs no call.
-   */
+  /** Whether the next record may be opened at `now` (callers test the common true case inline). */
   mayOpen(now: number, key?: RateLimitedKey): boolean {
     if (key !== undefined) {
       if (key.failureWindow?.full(now) === true && this.rated(key)) return false;
@@ -109,10 +106,7 @@ export class IntegrityMonitor {
     return key.failed >= this.rateStart(key);
   }
 
-  /**
-   * What the integrity limit asks after the datagram, in read-epoch order up to a `fail`. `currentReadEpoch`: undefined
-   * during the handshake (any epoch at its limit then fails); `canRequestUpdate`: no KeyUpdate of ours outstanding.
-   */
+  /** What the integrity limit asks after the datagram, in read-epoch order up to a `fail`. */
   verdict(
     keys: () => readonly ReadKeyFailures[],
     currentReadEpoch: number | undefined,

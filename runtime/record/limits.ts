@@ -31,10 +31,7 @@ export const INTEGRITY_KEY_UPDATE_THRESHOLD = 1 / 8;
  */
 export const INTEGRITY_RATE_THRESHOLD = 3 / 4;
 
-/**
- * Read keys whose integrity limit is at most this take one failed record a datagram (IntegrityMonitor): CCM-8's 2^7,
- * so a datagram of forgeries spends one of its few forgeries. The other AEADs' limits (2^23.5, 2^36) are far above.
- */
+/** Read keys with an integrity limit at most this (CCM-8's 2^7) take one failed record a datagram. */
 export const PACED_INTEGRITY_LIMIT = 2 ** 16;
 
 /** Fraction of the confidentiality limit at which a KeyUpdate is signalled as due (so it completes before the limit). */

@@ -82,10 +82,7 @@ export class ReadState12 implements LoopVersion<Header12> {
     return held;
   }
 
-  /**
-   * The content of record `h` (own array, or application data in the arena in 'batch' mode), its real type in
-   * `h.contentType`; {@link HELD} when it waits for the ChangeCipherSpec; why refused otherwise.
-   */
+  /** The content of record `h` (real type in `h.contentType`), {@link HELD} before the switch, or why refused. */
   open(d: Uint8Array, h: Header12, now: number): Uint8Array | DropReason | typeof HELD {
     const epoch = h.epoch;
     if (epoch === 0) {

@@ -73,10 +73,7 @@ export class ReadState13 implements LoopVersion<Header13> {
     this.batch = batch;
   }
 
-  /**
-   * Opens record `h`: its content (own array, or application data in the arena in 'batch' mode) with `h.epoch`,
-   * `h.sequenceNumber` and `h.contentType` set; {@link HELD} when its epoch's keys are not installed yet; or why dropped.
-   */
+  /** Opens record `h` (epoch, sequence number and type set in it), {@link HELD} before its keys, or why dropped. */
   open(d: Uint8Array, h: Header13, now: number): Uint8Array | DropReason | typeof HELD {
     const ours = this.ours;
     const at = h.at;
@@ -180,10 +177,7 @@ export class ReadState13 implements LoopVersion<Header13> {
     return (buf, pairs, n, out, results) => cipher.openRun(buf, pairs, n, c, epochBits, expected, out, results);
   }
 
-  /**
-   * A record the unified header does not frame, read by the generic decoder: a DTLSPlaintext handed to the sink, or
-   * dropped (the datagram's rest too); a ciphertext header it reads is left in `h` for the loop to open.
-   */
+  /** A record the unified header does not frame, read by the generic decoder (a ciphertext header left in `h`). */
   unframed(d: Uint8Array, at: number, _now: number, sink: RecordSink<Header13>, h: Header13): number {
     const r = this.reader;
     r.buf = d;

@@ -24,10 +24,7 @@ export interface LoopVersion<H extends RecordHeader> extends RecordReadState<H> 
   drop(reason: DropReason): void;
   /** A drop that ends the datagram (DTLS 1.3: a CID not ours; the records after it are not ours to parse either). */
   readonly endsDatagram: DropReason | undefined;
-  /**
-   * A record the codec does not frame, handled another way (1.3: the generic decoder): where it ends,
-   * {@link OPEN_UNFRAMED} when it read the header into `h`, or -1 when the rest of the datagram goes.
-   */
+  /** A record the codec does not frame: where it ends, {@link OPEN_UNFRAMED} (header in `h`), or -1. */
   unframed(d: Uint8Array, at: number, now: number, sink: RecordSink<H>, h: H): number;
 }
 

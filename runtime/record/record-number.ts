@@ -17,10 +17,7 @@ declare const recordNumberKeyBrand: unique symbol;
 /** The key of a record number in a `Map` or `Set` (`"3:17"`): no double holds both numbers; branded. */
 export type RecordNumberKey = string & { readonly [recordNumberKeyBrand]: true };
 
-/**
- * The key of the record number (`epoch`, `sequenceNumber`), numbers or bigints (a decoded ACK's uint64): a safe integer
- * gives the same key either way, and an ACK number past 2^53 never matches one of ours. Never throws.
- */
+/** The key of a record number from numbers or bigints (an ACK's uint64): the same for a safe integer. Never throws. */
 export function recordNumberKey(epoch: number | bigint, sequenceNumber: number | bigint): RecordNumberKey {
   return `${epoch}:${sequenceNumber}` as RecordNumberKey;
 }

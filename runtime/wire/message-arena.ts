@@ -43,10 +43,7 @@ interface WaitingEvent {
   readonly data?: unknown;
 }
 
-/**
- * `data`, or a copy in 'batch' mode when a message already waiting views the same ArrayBuffer: an application that
- * transfers one message's `data.buffer` in its callback would otherwise detach the next before it is handed over.
- */
+/** `data`, or in 'batch' mode a copy when a waiting message views its ArrayBuffer (a transfer would detach it). */
 export function apartFromWaiting(data: Uint8Array, waiting: readonly WaitingEvent[]): Uint8Array {
   const b = data.buffer;
   for (const e of waiting)

@@ -20,11 +20,7 @@ export function startsCiphertext(first: number): boolean {
   return (first & 0xe0) === 0x20;
 }
 
-/**
- * Reads the record at `r.pos` (before `r.end`): a DTLSPlaintext, or a DTLSCiphertext's unified header and encrypted
- * record, views into the buffer. Undefined, without moving, when the first byte starts neither (RFC 9147 §4.1).
- * @throws DecodeError for a header cut short or a length above its maximum.
- */
+/** Reads the record at `r.pos` (views), or undefined when no record starts there. @throws DecodeError. */
 export function readRecord(r: Reader, cidLength: number): DtlsRecord | undefined {
   const first = r.buf[r.pos]!;
   if (startsPlaintext(first)) return { kind: 'plaintext', record: readDtlsPlaintext(r) };

@@ -20,10 +20,7 @@ type RecordToOpen = [
   expected: number,
 ];
 
-/**
- * The functions of native/src/addon.c; optional ones are absent from older builds. Offsets and lengths are checked there
- * again: a bad argument throws a RangeError with code ERR_DTLS13_NATIVE.
- */
+/** The functions of native/src/addon.c (optional: absent from older builds); bad arguments throw RangeError. */
 export interface NativeBinding {
   readonly openssl: string;
   aeadCreate(algorithm: number, key: Uint8Array): NativeHandle;
@@ -116,10 +113,7 @@ export interface NativeBinding {
   /** glibc's malloc_trim: whether any page went back to the system. */
   mallocTrim?(): boolean;
   handleCount?(): number;
-  /**
-   * HMAC inside `scratch`: key, data, then the result (one buffer kept by the caller: N-API copies fresh small arrays
-   * to a backing store whenever it reads them). Hash ids: ids.ts HASH_ID.
-   */
+  /** HMAC inside `scratch` (key, data, then the result): one kept buffer, which N-API need not copy. */
   hmacIn(hash: number, scratch: Uint8Array, keyLength: number, dataLength: number): void;
   /** HKDF-Expand (RFC 5869 §2.3) inside `scratch` the same way: prk, info, then `length` bytes. */
   hkdfExpandIn(hash: number, scratch: Uint8Array, prkLength: number, infoLength: number, length: number): void;
@@ -137,10 +131,7 @@ export interface NativeBinding {
   hashUpdate(state: Uint8Array, data: Uint8Array): void;
   /** The digest so far into `out` (48 bytes of room; HashLen written); the state keeps running. */
   hashDigest(state: Uint8Array, out: Uint8Array): void;
-  /**
-   * sendmmsg(2) of `count` datagrams to `ipv4:port` (port 0: a connected socket's peer), 64 per call: how many went
-   * out (fewer when it would block), or -errno. `status[0]` gets the errno that stopped the batch (EMSGSIZE), or 0.
-   */
+  /** sendmmsg(2) of `count` datagrams to `ipv4:port`: how many went out, or -errno; `status[0]` the stopping errno. */
   udpSendBatch(
     fd: number,
     datagrams: readonly Uint8Array[],
@@ -149,15 +140,9 @@ export interface NativeBinding {
     port: number,
     status?: Int32Array,
   ): number;
-  /**
-   * recvmmsg(2) without blocking: datagram i at `slab[i * stride]` (stride >= 65,536), `meta[3i..3i + 2]` = length,
-   * sender IPv4 (0: other family), port. At most 64; returns how many, or -errno (-ENOSYS off Linux).
-   */
+  /** recvmmsg(2) without blocking into `slab` at `stride`, `meta` = length, IPv4, port each: how many, or -errno. */
   udpRecvBatch(fd: number, slab: Uint8Array, stride: number, meta: Uint32Array): number;
-  /**
-   * Our own socket reading (native/src/udp-receive.c): GRO on; recvmmsg with 4 meta words (length, IPv4, port, GRO
-   * segment size); a watcher on a dup of `fd` calling `readable` while datagrams wait; whether it keeps the loop alive.
-   */
+  /** Our own socket reading (native/src/udp-receive.c): GRO, recvmmsg with segment sizes, a readable watcher. */
   udpGroEnable?(fd: number): number;
   udpReceiveSegments?(fd: number, slab: Uint8Array, stride: number, meta: Uint32Array): number;
   udpReceiveStart?(fd: number, readable: (status: number) => void): object | number;

@@ -23,10 +23,7 @@ export interface NativeRecord12 {
     plaintextLength: number,
     into?: Uint8Array,
   ): Uint8Array | undefined;
-  /**
-   * Opens the application_data records of a run of datagrams in one call (keys without a CID), as
-   * RecordProtection.openRun lays out `pairs`, `out` and `results`. Only where {@link opensRuns}.
-   */
+  /** Opens a run of datagrams' application_data records in one call, as RecordProtection.openRun lays them out. */
   openRun(buffer: Uint8Array, pairs: Float64Array, count: number, out: Uint8Array, results: Float64Array): number;
   /** Whether {@link openRun} works: keys without a CID, and an addon built with record12OpenRun. */
   readonly opensRuns: boolean;

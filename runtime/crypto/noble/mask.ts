@@ -52,10 +52,7 @@ class AesMask implements MaskKey {
   }
 }
 
-/**
- * Mask = the first 16 bytes of the ChaCha20 block (RFC 8439 §2.3), key sn_key, counter sample[0..3], nonce
- * sample[4..15]: noble's `hchacha` plus the input state added back (noble's `chacha20` refuses counter 0xffffffff).
- */
+/** ChaCha20 mask (RFC 8439 §2.3) via noble's `hchacha` plus the input state (its `chacha20` refuses counter 2^32-1). */
 class ChaChaMask implements MaskKey {
   readonly algorithm = 'chacha20';
   /** @internal The key as the 8 words hchacha reads (a view of a private copy). */
