@@ -8,7 +8,6 @@ import {
 
 /** What a provider implements; {@link composeProvider} adds the capability query and its guards. */
 export type ProviderParts = Omit<CryptoProvider, 'supports'> & {
-  /** Groups it can do key exchange on. */
   readonly keyExchangeGroups: readonly KeyExchangeGroup[];
   /** Signature algorithms it can sign and verify with. */
   readonly signatureAlgorithms: readonly SignatureAlgorithm[];

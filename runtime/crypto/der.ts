@@ -62,7 +62,6 @@ const RFC8410: Readonly<Record<string, KeyType>> = {
 export const EC_SCALAR_LENGTH = { 'ec-p256': 32, 'ec-p384': 48, 'ec-p521': 66 } as const;
 export type EcKeyType = keyof typeof EC_SCALAR_LENGTH;
 
-/** Raw key lengths of the RFC 8410 key types. */
 export const RAW_KEY_LENGTH = { x25519: 32, x448: 56, ed25519: 32, ed448: 57 } as const;
 export type RawKeyType = keyof typeof RAW_KEY_LENGTH;
 

@@ -8,7 +8,6 @@ export const LOAD_CHANNEL = 'dtls13:load';
 
 const loads = channel(LOAD_CHANNEL);
 
-/** `load`, called once; the result kept. */
 function once<T>(part: string, load: () => T): () => T {
   let value: T | undefined;
   return () => {

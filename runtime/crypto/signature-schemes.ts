@@ -26,5 +26,4 @@ export const SIGNATURE_SCHEMES: Readonly<Record<SignatureAlgorithm, SignatureSch
   rsa_pkcs1_sha512: { keyType: 'rsa', hash: 'sha512', padding: 'pkcs1' },
 };
 
-/** Every scheme, in the table's order. */
 export const SIGNATURE_ALGORITHMS = Object.keys(SIGNATURE_SCHEMES) as SignatureAlgorithm[];

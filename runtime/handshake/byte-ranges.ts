@@ -4,12 +4,10 @@ export class ByteRanges {
   private readonly edges: number[] = [];
   private total = 0;
 
-  /** Number of disjoint ranges. */
   get count(): number {
     return this.edges.length >>> 1;
   }
 
-  /** Bytes covered. */
   get covered(): number {
     return this.total;
   }
@@ -53,7 +51,6 @@ export class ByteRanges {
     return undefined;
   }
 
-  /** Bytes of [start, end) already covered. */
   coveredWithin(start: number, end: number): number {
     let n = 0;
     this.findInOverlaps(start, end, (from, to) => {
@@ -89,7 +86,6 @@ export class ByteRanges {
     return added;
   }
 
-  /** The ranges as [start, end) pairs (a copy). */
   list(): (readonly [number, number])[] {
     const out: (readonly [number, number])[] = [];
     for (let i = 0; i < this.edges.length; i += 2) out.push([this.edges[i]!, this.edges[i + 1]!]);

@@ -14,7 +14,6 @@ export type CallbackName =
 
 /** An application callback threw during a handshake: internal_error (RFC 8446 §6.2), `cause` what it threw. */
 export class CallbackError extends ProtocolError {
-  /** Which callback threw. */
   readonly callback: CallbackName;
   /** What it threw, as it threw it. */
   override readonly cause: unknown;

@@ -37,7 +37,6 @@ export function schemesForKey(key: {
   });
 }
 
-/** Signs a CertificateVerify for `side`. */
 export function signCertificateVerify(
   provider: CryptoProvider,
   side: 'server' | 'client',

@@ -13,7 +13,6 @@ interface Chunk {
 const EMPTY = new Uint8Array(0);
 
 export class FragmentStore {
-  /** The message length. */
   readonly length: number;
   /** Which bytes arrived, as merged ranges. */
   readonly ranges = new ByteRanges();
@@ -24,17 +23,14 @@ export class FragmentStore {
     this.length = length;
   }
 
-  /** Bytes received (and held). */
   get held(): number {
     return this.ranges.covered;
   }
 
-  /** True once every byte of the message arrived. */
   get complete(): boolean {
     return this.ranges.isWhole(this.length);
   }
 
-  /** Number of chunks (for tests and diagnostics). */
   get chunkCount(): number {
     return this.chunks.length;
   }

@@ -9,7 +9,6 @@ export class ManualClock {
     this.current = start;
   }
 
-  /** The clock's time. */
   get now(): number {
     return this.current;
   }
@@ -26,7 +25,6 @@ export class ManualClock {
     if (this.timers?.delete(id) && this.timers.size === 0) this.timers = undefined;
   }
 
-  /** The earliest pending deadline, if any. */
   nextDeadline(): number | undefined {
     let t: number | undefined;
     if (!this.timers) return t;

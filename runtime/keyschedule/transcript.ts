@@ -28,7 +28,6 @@ export class Transcript {
     else this.pending!.push(copyOf(bytes));
   }
 
-  /** The hash algorithm, once fixed. */
   get algorithm(): HashAlgorithm | undefined {
     return this.hash?.algorithm;
   }

@@ -12,7 +12,6 @@ export class BytesLru<V> {
     this.capacity = capacity;
   }
 
-  /** The key for `bytes` (one character per byte). */
   keyOf(bytes: Uint8Array): string {
     return bytesKey(bytes);
   }

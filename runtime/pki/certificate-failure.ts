@@ -13,5 +13,4 @@ export interface CertificateFailure {
 
 export const fail = (alert: CertificateAlert, reason: string): CertificateFailure => ({ ok: false, alert, reason });
 
-/** An error's message, for a reason. */
 export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));

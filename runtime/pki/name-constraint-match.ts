@@ -1,6 +1,5 @@
 /** Whether a name lies in a dNSName or iPAddress name constraint subtree (RFC 5280 §4.2.1.10). */
 
-/** A parsed dNSName subtree base. */
 export interface DnsSubtree {
   /** Lower-case labels, most significant last; empty for the base that holds every name. */
   readonly labels: readonly string[];

@@ -1,7 +1,6 @@
 /** Every PEM block of a text (RFC 7468 §2, RFC 1421 headers), with label and position, for the credential options. */
 import { ConfigError } from '../config-error.js';
 
-/** One PEM block. */
 export interface PemBlock {
   /** 1-based position among the blocks of its text, for messages. */
   readonly position: number;

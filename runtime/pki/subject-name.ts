@@ -3,7 +3,6 @@ import { decodeOid, DerReader, type DerElement } from '../wire/der-reader.js';
 import { DER_TAG } from '../wire/der-writer.js';
 import { PKI_OID } from './oids.js';
 
-/** One AttributeTypeAndValue. */
 export interface NameAttribute {
   readonly oid: string;
   readonly value: DerElement;

@@ -7,7 +7,6 @@ export const MAX_CIPHERTEXT_13 = 16384 + 256;
 /** One unified header's fields, read in place by {@link readHeader13}: one object reused per reader. */
 export class Header13 {
   at = 0;
-  /** The low two bits of the record's epoch. */
   epochBits = 0;
   /** Whether the header carries a CID (the C bit); it starts at `at + 1`, {@link cidLength} bytes. */
   hasCid = false;

@@ -13,7 +13,6 @@ export class FailureWindow {
     return this.count >= this.perSecond && now - this.start < 1000;
   }
 
-  /** One more failure at `now`. */
   failed(now: number): void {
     if (now - this.start >= 1000) {
       this.start = now;

@@ -7,7 +7,6 @@ import {
 } from '../wire/message-arena.js';
 import { reconstructSequenceNumber } from './sequence.js';
 
-/** Records opened in one call at most. */
 const MAX_AHEAD = 64;
 /** DTLS13_OPEN_RUN=0 opens every record alone (a comparison: `npm run bench -- receive-instructions`). */
 export const OPEN_RUNS = !['0', 'off', 'false', 'no'].includes((process.env.DTLS13_OPEN_RUN ?? '').toLowerCase());

@@ -15,7 +15,6 @@ export interface RecordReadState<H extends RecordHeader> {
   open(d: Uint8Array, h: H, now: number): Uint8Array | DropReason | typeof HELD;
 }
 
-/** A version's record framing. */
 export interface RecordCodec<H extends RecordHeader> {
   readonly version: 'DTLSv1.3' | 'DTLSv1.2';
   /** A header object for {@link read} to fill (one per reader, reused for every record). */

@@ -20,7 +20,6 @@ export interface LoopVersion<H extends RecordHeader> extends RecordReadState<H> 
   readonly cidLength: number;
   /** A datagram is taken whole or not at all (DTLS 1.2 once the hellos settled, RFC 6347 §4.1.2.7). */
   readonly wholeDatagrams: boolean;
-  /** Counts a record dropped, by reason. */
   drop(reason: DropReason): void;
   /** A drop that ends the datagram (DTLS 1.3: a CID not ours; the records after it are not ours to parse either). */
   readonly endsDatagram: DropReason | undefined;

@@ -20,7 +20,6 @@ export class SequenceRecovery {
     return expected + this.probe * (bits === 16 ? 0x10000 : 0x100);
   }
 
-  /** A record of the epoch opened. */
   opened(): void {
     this.inRow = 0;
     this.probe = 0;

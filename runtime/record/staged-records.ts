@@ -10,7 +10,6 @@ export class StagedRecords {
   /** Emptied ones, for the next burst of any writer on this thread: an idle session holds none. */
   private static readonly spare: StagedRecords[] = [];
 
-  /** An empty one: a spare, or a new one. */
   static take(): StagedRecords {
     return StagedRecords.spare.pop() ?? new StagedRecords();
   }
@@ -21,7 +20,6 @@ export class StagedRecords {
   /** Reused from one burst to the next (grown as needed): the protection reads it during the call only. */
   private layout = new Float64Array(STRIDE * 16);
 
-  /** How many records wait. */
   get count(): number {
     return this.records.length;
   }

@@ -4,7 +4,6 @@ import { DecodeError } from './errors.js';
 /** One TLV. `contents` and `encoded` alias the input. */
 export interface DerElement {
   readonly tag: number;
-  /** The contents octets. */
   readonly contents: Uint8Array;
   /** The whole TLV: identifier, length and contents. */
   readonly encoded: Uint8Array;
@@ -26,7 +25,6 @@ export class DerReader {
     this.base = base;
   }
 
-  /** A reader over the contents of `element`. */
   static within(element: DerElement, path: string): DerReader {
     return new DerReader(element.contents, path, element.offset + (element.encoded.length - element.contents.length));
   }
@@ -91,7 +89,6 @@ export class DerReader {
     return this.peekTag() === tag ? this.next(field) : undefined;
   }
 
-  /** Requires that everything was read. */
   end(field: string): void {
     if (!this.done) this.fail(field, 'trailing data');
   }

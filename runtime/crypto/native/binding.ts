@@ -57,9 +57,7 @@ export interface NativeBinding {
   ): void;
   recordSealBatch(key: NativeHandle, buffer: Uint8Array, layout: Float64Array, count: number): void;
   recordOpen(...args: [...RecordToOpen, out: Uint8Array, outOffset: number]): number;
-  /** RecordProtection.openRun in one call. */
   recordOpenRun?(key: NativeHandle, ...args: OpenRunArguments): number;
-  /** NativeRecord12.openRun in one call. */
   record12OpenRun?(
     key: NativeHandle,
     buffer: Uint8Array,

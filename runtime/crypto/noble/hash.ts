@@ -12,7 +12,6 @@ function nobleHash(algorithm: HashAlgorithm): NobleHash {
   return algorithm === 'sha256' ? sha256 : sha384;
 }
 
-/** The hash of `data` (FIPS 180-4). */
 export function nobleDigest(algorithm: HashAlgorithm, data: Uint8Array): Uint8Array {
   return nobleHash(algorithm)(data);
 }
@@ -22,7 +21,6 @@ export function nobleCreateHash(algorithm: HashAlgorithm): IncrementalHash {
   return new NobleIncrementalHash(algorithm, nobleHash(algorithm).create());
 }
 
-/** HMAC (RFC 2104) of `data` under `key`. */
 export function nobleHmac(algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array): Uint8Array {
   return hmac(nobleHash(algorithm), key, data);
 }

@@ -15,9 +15,7 @@ type DhGroup = Exclude<KeyExchangeGroup, 'x25519mlkem768'>;
 
 /** One group's operations on raw secret keys and wire-form public values. */
 interface Group {
-  /** Private key length in bytes. */
   readonly secretLength: number;
-  /** Public value (wire form) length in bytes. */
   readonly publicLength: number;
   randomSecret(): Uint8Array;
   publicKey(secret: Uint8Array): Uint8Array;
@@ -99,7 +97,6 @@ class NobleKeyShare implements KeyShare {
   }
 }
 
-/** A fresh ephemeral key share for `group`. */
 export function nobleGenerateKeyShare(group: KeyExchangeGroup): KeyShare {
   if (group === 'x25519mlkem768')
     return generateX25519MlKem768Share(nobleGenerateKeyShare('x25519'), nobleMlKem768, randomBytes);

@@ -87,7 +87,6 @@ class ChaChaMask implements MaskKey {
 
 const SIGMA_WORDS = Uint32Array.from(SIGMA);
 
-/** The little-endian 32-bit word at `o`. */
 function wordLE(b: Uint8Array, o: number): number {
   return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
 }

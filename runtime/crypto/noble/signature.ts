@@ -35,7 +35,6 @@ const isNobleAlgorithm = (a: SignatureAlgorithm): a is NobleAlgorithm =>
 
 export const NOBLE_SIGNATURE_ALGORITHMS: readonly SignatureAlgorithm[] = SIGNATURE_ALGORITHMS.filter(isNobleAlgorithm);
 
-/** The key type `algorithm` needs. */
 const keyTypeOf = (algorithm: NobleAlgorithm): NobleKeyType => SIGNATURE_SCHEMES[algorithm].keyType as NobleKeyType;
 
 const ECDSA: Readonly<Record<EcKeyType, typeof p256>> = { 'ec-p256': p256, 'ec-p384': p384, 'ec-p521': p521 };

@@ -119,7 +119,6 @@ class NodeMontgomeryShare implements KeyShare {
   }
 }
 
-/** A fresh ephemeral key share for `group`. */
 export function nodeGenerateKeyShare(group: KeyExchangeGroup): KeyShare {
   if (group === 'x25519mlkem768')
     return generateX25519MlKem768Share(

@@ -47,7 +47,6 @@ const NODE_KEY_TYPE: Readonly<Record<SignatureKeyType, string>> = {
   'rsa-pss': 'rsa-pss',
 };
 
-/** A public key as a node KeyObject. */
 class NodePublicKey implements PublicKeyHandle {
   readonly keyType: SignatureKeyType;
   readonly key: KeyObject;
@@ -145,7 +144,6 @@ export function nodeImportPrivateKey(pkcs8: Uint8Array): PrivateKeyHandle {
   return new NodePrivateKey(keyType, key);
 }
 
-/** node's options for `scheme` with `key`. */
 function options(scheme: Scheme, key: KeyObject): SignKeyObjectInput {
   if (scheme.padding === 'pss' && scheme.hash) {
     return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_LENGTH[scheme.hash] };
