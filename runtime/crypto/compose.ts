@@ -9,7 +9,6 @@ import {
 /** What a provider implements; {@link composeProvider} adds the capability query and its guards. */
 export type ProviderParts = Omit<CryptoProvider, 'supports'> & {
   readonly keyExchangeGroups: readonly KeyExchangeGroup[];
-  /** Signature algorithms it can sign and verify with. */
   readonly signatureAlgorithms: readonly SignatureAlgorithm[];
 };
 

@@ -31,7 +31,6 @@ export interface PrivateKeyInfo {
   readonly privateKey: Uint8Array;
 }
 
-/** Dotted OIDs of the algorithms and curves we know. */
 const OID = {
   ecPublicKey: '1.2.840.10045.2.1',
   prime256v1: '1.2.840.10045.3.1.7',

@@ -60,7 +60,6 @@ export class ByteRanges {
     return n;
   }
 
-  /** How many disjoint ranges there would be after inserting [start, end). */
   countAfterInsert(start: number, end: number): number {
     if (start >= end) return this.count;
     return this.count - this.touching(start, end).n + 1;

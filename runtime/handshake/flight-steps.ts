@@ -2,7 +2,6 @@ import type { Dtls13FlightGuardTable, Dtls13FlightStepTable } from '../../genera
 import type { Dtls13FlightEvent } from '../../generated/charts/dtls13-flight.js';
 import type { ManualClock } from './manual-clock.js';
 
-/** What the flight controller asks of the connection. */
 export interface FlightHooks<M> {
   /** Put these messages on the wire (again), as new records. */
   transmit(messages: readonly M[]): void;
@@ -14,7 +13,6 @@ export interface FlightHooks<M> {
   optional?(messages: readonly M[]): boolean;
 }
 
-/** One controller's data: what the chart's shared steps and guards work on. */
 export interface FlightContext<M> {
   readonly hooks: FlightHooks<M>;
   readonly clock: ManualClock;

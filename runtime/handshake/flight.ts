@@ -168,7 +168,6 @@ export class FlightController<M> {
     this.event({ type: last ? 'lastFlightReceived' : 'nextFlightReceived' });
   }
 
-  /** The peer retransmitted its previous flight: ours was probably lost. */
   peerRetransmitted(): void {
     this.event({ type: 'peerRetransmission' });
   }
@@ -263,7 +262,6 @@ export class FlightController<M> {
     this.process(TIMEOUT);
   }
 
-  /** When settled and resting: drops the last flight and tells `onRest`. */
   private rest(): void {
     if (this.stopped) return;
     const kind = this.state;

@@ -105,7 +105,6 @@ export class FragmentStore {
     this.chunks.splice(withLeft ? i - 1 : i, (withLeft ? 1 : 0) + (withRight ? 1 : 0), { start: from, bytes: merged });
   }
 
-  /** Index of the first chunk starting at or after `start`. */
   private insertionPoint(start: number): number {
     let lo = 0;
     let hi = this.chunks.length;

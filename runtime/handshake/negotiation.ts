@@ -5,7 +5,6 @@ import { duplicateExtension, findExtension } from './extensions.js';
 import { dtls12Suite } from '../versions/suites12.js';
 import { ProtocolError } from './protocol-error.js';
 
-/** What the server settles from a ClientHello (RFC 8446 §4.1.1). */
 export type ServerChoice =
   | {
       readonly kind: 'proceed';

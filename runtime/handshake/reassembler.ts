@@ -77,7 +77,6 @@ export interface PendingMessageView {
   readonly ranges: readonly (readonly [number, number])[];
 }
 
-/** The reassembler's buffered state (diagnostics and tests). */
 export interface ReassemblerView {
   readonly nextReceiveSeq: number;
   readonly bufferedMessages: number;
@@ -97,7 +96,6 @@ class PendingMessage {
     this.store = new FragmentStore(length);
   }
 
-  /** What this message counts against maxBufferedBytes. */
   get charge(): number {
     return charge(this.store.held, this.store.ranges.count);
   }
@@ -120,7 +118,6 @@ class PendingMessage {
   }
 }
 
-/** What `held` bytes in `ranges` ranges count against maxBufferedBytes. */
 function charge(held: number, ranges: number): number {
   return held + RANGE_OVERHEAD * Math.max(0, ranges - 1);
 }
@@ -251,7 +248,6 @@ export class HandshakeReassembler {
     };
   }
 
-  /** Delivers `first` and then every whole message from next_receive_seq on. */
   private drain(first: HandshakeMessage[]): ReassemblyResult {
     const messages = first;
     const pending = this.pending;

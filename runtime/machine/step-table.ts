@@ -35,7 +35,6 @@ type UniformGuard<F> = F extends (...args: infer A) => boolean
         : (state?: unknown, event?: unknown, c?: unknown) => boolean
   : F;
 
-/** `guards` typed as {@link GuardTable}: the same object. */
 export function guardTable<T extends object>(guards: T): GuardTable<T> {
   return guards as GuardTable<T>;
 }

@@ -24,14 +24,12 @@ import {
 import { nameConstraints, type NameConstraints } from './name-constraints.js';
 import { commonNameDnsNames, hasEmailAddressAttribute, nameAttributes } from './subject-name.js';
 
-/** A certificate of the path that carries nameConstraints. */
 interface Constraining {
   readonly index: number;
   readonly label: string;
   readonly constraints: NameConstraints;
 }
 
-/** The names a certificate presents to name constraints. */
 interface PresentedNames {
   /** Every GeneralName form present (subjectAltName's; directoryName for a subject; rfc822Name for an emailAddress). */
   readonly forms: ReadonlySet<GeneralNameForm>;

@@ -153,7 +153,6 @@ export interface EpochCipher12Options {
   readonly padding?: PaddingPolicy;
 }
 
-/** One epoch's protection in one direction, for a 1.2 AEAD suite. */
 export class EpochCipher12 {
   readonly epoch: number;
   readonly suite: Dtls12SuiteParams;
@@ -161,7 +160,6 @@ export class EpochCipher12 {
   private readonly iv: Uint8Array;
   private readonly cid: Uint8Array | undefined;
   private readonly padding: PaddingPolicy;
-  /** The addon's whole-record path, with the native provider. */
   private readonly native: NativeRecord12 | undefined;
   /** The AEAD's usage limits (RFC 9147 §4.5.3): the integrity limit sizes the key's failure rate. */
   readonly limits: AeadLimits;
@@ -380,7 +378,6 @@ export class EpochCipher12 {
     this.aead.park?.();
   }
 
-  /** Zero the key where the provider can; unusable after. */
   release(): void {
     this.native?.release();
     this.aead.release();
@@ -448,7 +445,6 @@ export class ReadEpoch12 {
     this.window = new ReplayWindow(windowSize);
   }
 
-  /** The highest sequence number that opened so far, or -1. */
   get highest(): number {
     return this.window.right;
   }

@@ -13,7 +13,6 @@ export class EpochCipher {
   private readonly protection: RecordProtection;
   /** Records protected or numbered to be (send), or successfully deprotected (receive), with this key. */
   used = 0;
-  /** Records that failed authentication with this key (receive). */
   failed = 0;
   /** The key's failures this second, against its per-key rate (IntegrityMonitor; made at the first failure). */
   failureWindow: FailureWindow | undefined = undefined;

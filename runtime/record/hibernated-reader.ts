@@ -23,7 +23,6 @@ export interface ReadEpochAtRest {
 /** What a hibernated session keeps to screen a datagram without thawing; unchanged while it sleeps. */
 export interface ReadsAtRest {
   readonly suite: SupportedCipherSuite;
-  /** Length of the CIDs records to us carry (0: none). */
   readonly cidLength: number;
   /** The newest read epoch whose keys went (ReadEpochs.marks). */
   readonly highestDropped: number;
@@ -43,7 +42,6 @@ export interface ScreeningContext {
   readonly provider: CryptoProvider;
   readonly replayWindow: number;
   readonly maxRecordsPerDatagram: number;
-  /** Whether `cid` is one of the session's (issued and not retired). */
   ownsConnectionId(cid: Uint8Array): boolean;
 }
 

@@ -45,7 +45,6 @@ export const DEFAULT_INTEGRITY_BUDGET_SECONDS = 128;
  *   once; at the limit an older epoch is dropped and the current one ends the connection.
  */
 export class IntegrityMonitor {
-  /** The counted second and its failures, over all keys. */
   private readonly window: FailureWindow;
   private readonly budgetSeconds: number;
   /** Share of a key's integrity limit past which its rate applies (0: from its first failure). */
@@ -64,7 +63,6 @@ export class IntegrityMonitor {
     this.rateFrom = rateFrom;
   }
 
-  /** A new datagram: its records are opened until one fails past the budget. */
   datagramStarted(): void {
     this.failedInDatagram = 0;
   }

@@ -133,7 +133,6 @@ export class OpenedAhead {
     return true;
   }
 
-  /** Zeroes and lets go of what was opened and not taken. */
   discard(): void {
     for (let k = this.next; k < this.count; k++) this.zero(k);
     this.count = 0;
@@ -143,7 +142,6 @@ export class OpenedAhead {
     this.out = undefined;
   }
 
-  /** Where the run's last datagram lies in the batch's buffer. */
   private lastPosition(): number {
     return this.pairs[2 * this.results[4 * (this.count - 1)]!]!;
   }

@@ -51,17 +51,14 @@ export class ReadState12 implements LoopVersion<Header12> {
     this.pendingKeys = cipher;
   }
 
-  /** Whether epoch 1's keys wait for the peer's ChangeCipherSpec. */
   get keysPending(): boolean {
     return this.pendingKeys !== undefined;
   }
 
-  /** Whether the peer's ChangeCipherSpec switched to epoch 1. */
   get switched(): boolean {
     return this.read1 !== undefined;
   }
 
-  /** The installed epoch's keys, or undefined before the switch. */
   get cipher(): EpochCipher12 | undefined {
     return this.read1?.cipher;
   }
@@ -75,7 +72,6 @@ export class ReadState12 implements LoopVersion<Header12> {
     return true;
   }
 
-  /** The records held for the switch, in arrival order; none are held after. */
   takeHeld(): Uint8Array[] {
     const held = this.held;
     this.held = [];
@@ -109,7 +105,6 @@ export class ReadState12 implements LoopVersion<Header12> {
     return -1;
   }
 
-  /** The session has gone quiet: frees the installed keys' OpenSSL contexts. */
   park(): void {
     this.read1?.cipher.park();
   }

@@ -2,7 +2,6 @@
 import type { DropReason } from './drops.js';
 import { framed, HELD, type RecordCodec, type RecordHeader, type RecordReadState } from './record-codec.js';
 
-/** Where a connection takes the records the loop opened. */
 export interface RecordSink<H extends RecordHeader> {
   /** An opened record of `d`: epoch, sequence number and type in `h` (reused). False once the connection ended: stop. */
   take(d: Uint8Array, h: H, content: Uint8Array): boolean;

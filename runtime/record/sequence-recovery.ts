@@ -25,7 +25,6 @@ export class SequenceRecovery {
     this.probe = 0;
   }
 
-  /** Goes on from `inRow` failures in a row, with the probes they made. */
   restore(inRow: number): void {
     this.inRow = inRow;
     this.probe = Math.floor(inRow / PROBE_EVERY) % MAX_PROBES;

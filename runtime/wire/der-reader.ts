@@ -11,7 +11,6 @@ export interface DerElement {
   readonly offset: number;
 }
 
-/** Reads consecutive TLVs from a buffer (or from the contents of an element). */
 export class DerReader {
   private pos = 0;
   private readonly bytes: Uint8Array;

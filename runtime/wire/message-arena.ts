@@ -5,7 +5,6 @@ export type MessageBuffers = 'own' | 'batch';
 
 export const MESSAGE_BUFFERS: readonly MessageBuffers[] = ['own', 'batch'];
 
-/** What the socket reader tells of the batch it delivers. */
 export interface ReceiveBatchSource {
   /** Bytes of the current datagram and every later one of the batch from its sender. */
   bytesAhead(): number;
@@ -73,7 +72,6 @@ export function receiveBatchId(): number {
   return batchId;
 }
 
-/** A receive batch starts; returns the batch it interrupts, if any. */
 export function beginReceiveBatch(from: ReceiveBatchSource): ReceiveBatchSource | undefined {
   const outer = source;
   batchId++;
@@ -148,7 +146,6 @@ export class MessageArena {
     if (!gone && view.buffer === this.buffer && view.byteOffset + view.length === this.used) this.used -= view.length;
   }
 
-  /** The last {@link take} did not authenticate: zeroed, and taken again next. */
   failed(): void {
     if (this.last !== undefined) this.giveBack(this.last);
   }

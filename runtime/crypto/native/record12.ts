@@ -5,7 +5,6 @@ import { holdHandle, releaseHeld } from './handle-owners.js';
 import { AEAD_ID } from './ids.js';
 import { nativeProvider } from './index.js';
 
-/** One epoch's 1.2 records in one direction, in the addon. */
 export interface NativeRecord12 {
   /** Header bytes of a record: 13, plus the CID. */
   readonly headerLength: number;

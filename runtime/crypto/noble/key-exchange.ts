@@ -13,7 +13,6 @@ export const NOBLE_KEY_EXCHANGE_GROUPS: readonly KeyExchangeGroup[] = KEY_EXCHAN
 /** The Diffie-Hellman groups (x25519mlkem768 is built on x25519 and ML-KEM). */
 type DhGroup = Exclude<KeyExchangeGroup, 'x25519mlkem768'>;
 
-/** One group's operations on raw secret keys and wire-form public values. */
 interface Group {
   readonly secretLength: number;
   readonly publicLength: number;

@@ -114,7 +114,6 @@ function publicJwk(keyType: SignatureKeyType, raw: Uint8Array): JsonWebKey | und
   return { kty: 'EC', crv, x: base64url(raw.subarray(1, 1 + size)), y: base64url(raw.subarray(1 + size)) };
 }
 
-/** Imports a DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7). */
 export function nodeImportPublicKey(spki: Uint8Array): PublicKeyHandle {
   const info = parseSubjectPublicKeyInfo(spki);
   const keyType = signatureKeyType(info.keyType);
@@ -131,7 +130,6 @@ export function nodeImportPublicKey(spki: Uint8Array): PublicKeyHandle {
   return new NodePublicKey(keyType, key);
 }
 
-/** Imports a DER PKCS#8 PrivateKeyInfo (RFC 5208 §5). */
 export function nodeImportPrivateKey(pkcs8: Uint8Array): PrivateKeyHandle {
   const keyType = signatureKeyType(parsePrivateKeyInfo(pkcs8).keyType);
   let key: KeyObject;
