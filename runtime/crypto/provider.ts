@@ -89,18 +89,12 @@ export type OpenRunArguments = [
   results: Float64Array,
 ];
 
-/**
- * One epoch's whole record protection in one direction (RFC 9147 §4): AEAD, record number mask and sequence number
- * reconstruction. The provider's own ({@link CryptoProvider.recordProtection}) or one composed from `aead` and `mask`.
- */
+/** One epoch's record protection in one direction (RFC 9147 §4): AEAD, record number mask, sequence numbers. */
 export interface RecordProtection {
   readonly tagLength: number;
   /** The sequence number of the record {@link openRecord} last opened (that authenticated). */
   readonly openedSequenceNumber: number;
-  /**
-   * Seals the record laid out in `record`: `headerLength` bytes of unified header (record number: `snBytes` at
-   * `snOffset`), then `plaintextLength` bytes of DTLSInnerPlaintext encrypted in place, the tag after it; masks last.
-   */
+  /** Seals the record laid out in `record` (header, then DTLSInnerPlaintext in place, room for the tag); masks last. */
   sealRecord(
     seq: number,
     record: Uint8Array,
@@ -111,11 +105,7 @@ export interface RecordProtection {
   ): void;
   /** Several records in one call: `layout` holds `at, headerLength, plaintextLength, seq, snOffset, snBytes` per record. */
   sealRecords(buffer: Uint8Array, layout: Float64Array, count: number): void;
-  /**
-   * Opens the record at `datagram[at, at + headerLength + ciphertextLength)` without writing to it: unmasks the record
-   * number, reconstructs the sequence number closest to `expected` ({@link openedSequenceNumber}), returns the
-   * DTLSInnerPlaintext (into `allocate`'s memory when given), or undefined when it does not authenticate.
-   */
+  /** Opens the record at `datagram[at..]` without writing to it: its DTLSInnerPlaintext, or undefined if forged. */
   openRecord(
     datagram: Uint8Array,
     at: number,
@@ -126,11 +116,7 @@ export interface RecordProtection {
     expected: number,
     allocate: ((length: number) => Uint8Array) | undefined,
   ): Uint8Array | undefined;
-  /**
-   * Opens the records of `count` datagrams (`pairs`: `at, length` in `buffer`) in one call, each that is one
-   * DTLSCiphertext of `epochBits` with `cid`, plaintexts in turn in `out`. `results[4k..4k+3]` = datagram index, offset,
-   * length, sequence number (-1 minus it when not authentic). Returns how many it opened.
-   */
+  /** Opens `count` datagrams' records in one call; `results[4k..4k+3]`: datagram, offset, length, sequence number. */
   openRun?(...args: OpenRunArguments): number;
   /** Zero the key material (the contexts are freed); unusable after. */
   release(): void;
@@ -190,10 +176,7 @@ export interface CryptoProvider {
 
   aead(algorithm: AeadAlgorithm, key: Uint8Array): AeadKey;
   mask(algorithm: MaskAlgorithm, snKey: Uint8Array): MaskKey;
-  /**
-   * Optional: one epoch's record path in one object, where one call per record saves time (`native`). `transient`: the
-   * caller releases it before returning, so nothing need watch for it being dropped unreleased.
-   */
+  /** Optional: one epoch's record path in one object (`native`); `transient`: released before the caller returns. */
   recordProtection?(
     aead: AeadAlgorithm,
     mask: MaskAlgorithm,
@@ -214,10 +197,7 @@ export interface CryptoProvider {
   sign(algorithm: SignatureAlgorithm, key: PrivateKeyHandle, data: Uint8Array): Uint8Array;
   /** True when `signature` is valid; false for any invalid or malformed signature or a key of the wrong type. */
   verify(algorithm: SignatureAlgorithm, key: PublicKeyHandle, data: Uint8Array, signature: Uint8Array): boolean;
-  /**
-   * Optional, DTLS 1.2 only: ECDSA with `hash` on a key of any curve (RFC 5246 §7.4.1.4.1, RFC 8422 §5.10), the digest
-   * cut to the order's bits (FIPS 186-5 §6.4.1); DER signature. Throws CryptoError for a non-ECDSA key.
-   */
+  /** Optional, DTLS 1.2 only: ECDSA with `hash` on a key of any curve (RFC 8422 §5.10); DER signature. */
   ecdsaSign?(hash: EcdsaHash, key: PrivateKeyHandle, data: Uint8Array): Uint8Array;
   /** Optional, DTLS 1.2 only: {@link ecdsaSign}'s check; false for any bad signature or non-ECDSA key. */
   ecdsaVerify?(hash: EcdsaHash, key: PublicKeyHandle, data: Uint8Array, signature: Uint8Array): boolean;

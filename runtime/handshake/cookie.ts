@@ -37,11 +37,7 @@ export function cookieTag(cookie: Uint8Array): Uint8Array {
   return cookie.subarray(Math.max(0, cookie.length - TAG_LENGTH));
 }
 
-/**
- * Seals and opens stateless cookies: version, issue time, suite, group and Hash(ClientHello1) under an HMAC-SHA256 tag
- * (16 bytes) that also covers the client's address and ClientHello1's random (authenticated, not carried), so a cookie
- * opens only for that address and a ClientHello repeating that random (RFC 8446 §4.1.2), before it expires.
- */
+/** Seals and opens stateless cookies, HMAC-bound to the client's address and ClientHello1's random, until expiry. */
 export class CookieProtector {
   private readonly provider: CryptoProvider;
   private readonly secret: Uint8Array;

@@ -3,11 +3,7 @@ import { Writer } from '../wire/writer.js';
 import type { HandshakeType } from '../../generated/wire/enums.js';
 import { DTLS_HANDSHAKE_HEADER_LENGTH, MAX_MESSAGE_SEQ, MAX_UINT24 } from './handshake-message.js';
 
-/**
- * Splits a handshake message into contiguous DTLSHandshake fragments of at most `maxFragmentBody` body bytes (an empty
- * body: one empty fragment), each a view of `message.body` (zero copy; RFC 9147 §5.5 forbids changing the bytes).
- * @throws RangeError for a bad `maxFragmentBody`, a body over 2^24-1 bytes or a `messageSeq` that is not a uint16.
- */
+/** Splits a handshake message into contiguous fragments viewing its body (RFC 9147 §5.5). @throws RangeError. */
 export function fragmentMessage(
   message: { readonly msgType: HandshakeType; readonly messageSeq: number; readonly body: Uint8Array },
   maxFragmentBody: number,

@@ -28,10 +28,7 @@ export interface HandshakeReassemblerOptions {
   readonly maxMessageLength?: number;
   /** Fragments that would leave a message in more disjoint ranges than this are refused ('too-fragmented'). Default 256. */
   readonly maxRangesPerMessage?: number;
-  /**
-   * Bytes held for all pending messages (fragment bytes plus {@link RANGE_OVERHEAD} per extra range); past it a
-   * fragment is refused ('buffer-cap'). Default 64 KiB. A whole next message in one fragment is never held.
-   */
+  /** Bytes held for all pending messages (plus {@link RANGE_OVERHEAD} per extra range); default 64 KiB. */
   readonly maxBufferedBytes?: number;
 }
 

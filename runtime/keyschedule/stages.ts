@@ -1,10 +1,7 @@
 import type { CryptoProvider } from '../crypto/provider.js';
 import { deriveSecret, emptyHash, hashLen, type ScheduleContext } from './context.js';
 
-/**
- * The TLS 1.3 key schedule (RFC 8446 §7.1) as three stages, each yielding only the secrets that exist then, so misuse
- * does not compile: EarlyStage ──handshake(ecdhe)──▶ HandshakeStage ──master()──▶ MasterStage. `…Hash`: transcript hashes.
- */
+/** The TLS 1.3 key schedule (RFC 8446 §7.1) as three stages, each yielding only the secrets that exist then. */
 
 abstract class Stage {
   protected readonly ctx: ScheduleContext;

@@ -1,8 +1,4 @@
-/**
- * Makes X.509 v3 certificates signed with node:crypto, self-signed or issued (tests, the demo, throwaway identities;
- * the core never issues). Each has one commonName, basicConstraints, keyUsage, both key identifiers, and on request
- * extKeyUsage, subjectAltName and nameConstraints.
- */
+/** Makes X.509 v3 certificates signed with node:crypto, self-signed or issued (tests, demo, throwaway identities). */
 import { createHash, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { ConfigError } from '../config-error.js';
 import { parseSubjectPublicKeyInfo } from '../crypto/der.js';

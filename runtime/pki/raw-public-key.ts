@@ -1,7 +1,4 @@
-/**
- * Raw public keys (RFC 7250): an end presents its SubjectPublicKeyInfo instead of a certificate, accepted by pin or by
- * fingerprint (RFC 8122 §5 over the SPKI). The verifiers take peer input: they return failures, never throw.
- */
+/** Raw public keys (RFC 7250), accepted by pin or by fingerprint; the verifiers return failures, never throw. */
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { ConfigError } from '../config-error.js';
 import { parseSubjectPublicKeyInfo } from '../crypto/der.js';

@@ -1,7 +1,4 @@
-/**
- * Parsed credentials shared by many connections, as node:tls's `createSecureContext`: our chain and key and the trust
- * anchors, read once and checked. {@link resolveCredentials} turns node-style options into `certificate` and `trustAnchors`.
- */
+/** Parsed credentials shared by many connections, as node:tls's `createSecureContext`. */
 import { X509Certificate } from 'node:crypto';
 import { ConfigError } from '../config-error.js';
 import { nodeProvider } from '../crypto/node/index.js';
@@ -39,10 +36,7 @@ export interface ResolvedCredentials {
   readonly trustAnchors: readonly Uint8Array[];
 }
 
-/**
- * Immutable parsed credentials (node:tls's SecureContext) from {@link createSecureContext}: pass it as `secureContext`
- * to every server and client that shares it.
- */
+/** Immutable parsed credentials from {@link createSecureContext}: pass it as `secureContext` to all that share it. */
 export class SecureContext {
   /** Our chain and key, when `cert` and `key` were given. */
   readonly certificate: CertificateCredential | undefined;
@@ -135,10 +129,7 @@ export interface CredentialOptions extends SecureContextOptions {
   readonly secureContext?: SecureContext;
 }
 
-/**
- * The context node-style options name: `secureContext`, or one made from `cert`, `key`, `passphrase` and `ca`. Throws
- * {@link ConfigError} as {@link createSecureContext} does, and for a bad `secureContext` or one with those options.
- */
+/** The context node-style options name. Throws {@link ConfigError} as {@link createSecureContext} does. */
 export function credentialContext(options: CredentialOptions): SecureContext {
   const context = options.secureContext;
   if (context === undefined) return createSecureContext(options);
@@ -150,10 +141,7 @@ export function credentialContext(options: CredentialOptions): SecureContext {
   return context;
 }
 
-/**
- * The connection's `certificate` and `trustAnchors` from node-style options (the bundled roots when `ca` is absent).
- * Throws {@link ConfigError} as {@link credentialContext} does.
- */
+/** The connection's `certificate` and `trustAnchors` from node-style options. Throws {@link ConfigError}. */
 export function resolveCredentials(options: CredentialOptions): ResolvedCredentials {
   const context = credentialContext(options);
   return context.certificate

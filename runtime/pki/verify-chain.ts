@@ -57,10 +57,7 @@ export type ChainResult = ChainSuccess | CertificateFailure;
 export interface VerificationContext {
   /** The caller's clock, ms since the epoch; the verifier never reads the time itself. */
   readonly now: number;
-  /**
-   * The host the client expects (RFC 9525 §6): a DNS name (dNSName entries only, `*` as a whole leftmost label, never
-   * the subject CN) or an IP address (iPAddress entries only). See {@link identityOf}.
-   */
+  /** The host the client expects (RFC 9525 §6): a DNS name or an IP address; see {@link identityOf}. */
   readonly hostname?: string;
   /** An IP address the leaf must also name in an iPAddress subjectAltName (RFC 5280 §4.2.1.6), besides `hostname`. */
   readonly ipAddress?: string;

@@ -1,8 +1,4 @@
-/**
- * The DTLS 1.2 record codec (RFC 6347 §4.1, RFC 9146 tls12_cid): headers read in place and written, per-epoch AEAD
- * protection, and the read and write epochs. Nothing a peer sends throws (RFC 6347 §4.1.2.7): a refused record names a
- * `DropReason`.
- */
+/** The DTLS 1.2 record codec (RFC 6347 §4.1, RFC 9146): headers, per-epoch AEAD, read and write epochs. */
 import { protocolVersionToNumber } from '../../generated/wire/enums.js';
 import { nativeRecord12, type NativeRecord12 } from '../crypto/native/record12.js';
 import type { AeadKey, CryptoProvider } from '../crypto/provider.js';
@@ -193,10 +189,7 @@ export class EpochCipher12 {
     this.limits = DEFAULT_AEAD_LIMITS[suite.aead];
   }
 
-  /**
-   * The whole protected record of `content`. GCM and CCM send epoch + sequence number as the explicit nonce unless
-   * `explicitNonce` (8 bytes, never repeated under one key: RFC 5288 §3) is given.
-   */
+  /** The whole protected record of `content`; `explicitNonce` (8 bytes, never repeated) for GCM and CCM. */
   seal(type: number, sequenceNumber: number, content: Uint8Array, explicitNonce?: Uint8Array): Uint8Array {
     if (content.length > MAX_PLAINTEXT_12)
       throw new RangeError(`a DTLS 1.2 record carries at most ${MAX_PLAINTEXT_12} bytes, got ${content.length}`);
@@ -496,10 +489,7 @@ export class EpochExhaustedError extends Error {
 
 const LAST_SEQUENCE_NUMBER = 2 ** 48 - 1;
 
-/**
- * One epoch of sent records. At the 48-bit sequence wrap (RFC 6347 §4.1) or the AEAD's confidentiality limit (RFC 9147
- * §4.5.3) `seal` refuses and the connection must close: 1.2 cannot rekey.
- */
+/** One epoch of sent records: past the 48-bit wrap or the confidentiality limit `seal` refuses (1.2 cannot rekey). */
 export class WriteEpoch12 {
   readonly cipher: EpochCipher12;
   readonly limits: AeadLimits;

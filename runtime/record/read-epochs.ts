@@ -23,11 +23,7 @@ export interface ReadEpoch {
 /** What two epoch bits on the wire resolve to (RFC 9147 §4.2.2). */
 export type EpochLookup = ReadEpoch | 'deferred' | 'epoch-dropped' | 'unknown-epoch';
 
-/**
- * The read epochs whose keys are held. When a record first authenticates in application epoch N, epochs below N - 1
- * go and N - 1 stays `retention` more; at most `maxApplicationEpochs` are held (one more drops the oldest); epochs 1
- * and 2 go when the connection drops them. Lookup is O(1): one slot per value of the two epoch bits.
- */
+/** The read epochs whose keys are held, bounded and retired as {@link RecordReader.installReadKeys} says. */
 export class ReadEpochs {
   private readonly retention: number;
   private readonly maxApplicationEpochs: number;

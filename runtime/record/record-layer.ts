@@ -10,25 +10,15 @@ export { recordNumberKey } from './record-number.js';
 /** The options of a {@link RecordLayer}: those of its read half and of its write half. */
 export interface RecordLayerConfig extends RecordReaderConfig, RecordWriterConfig {}
 
-/**
- * The DTLS 1.3 record layer (RFC 9147 §4), sans-I/O: datagrams and `now` in, records out. Invalid records are dropped
- * and counted by reason (`drops`), never thrown (§4.5.2). The read half is `RecordReader`, the write half
- * {@link RecordWriter} over it; the members here span both. @throws ConfigError (constructor) for a bad `maxReadEpochs`.
- */
+/** The DTLS 1.3 record layer (RFC 9147 §4), sans-I/O: datagrams in, records out; bad records counted, never thrown. */
 export class RecordLayer extends RecordWriter {
-  /**
-   * record_size_limit (RFC 8449, TLS 1.3's meaning): `send` caps the records we protect; `receive` is checked on
-   * records of epoch 2 and later (0-RTT records were sent before the peer knew it).
-   */
+  /** record_size_limit (RFC 8449): `send` caps our records; `receive` is checked from epoch 2 on. */
   setRecordSizeLimits(limits: { readonly send?: number | undefined; readonly receive?: number | undefined }): void {
     this.setSendInnerLimit(limits.send);
     this.setReceiveInnerLimit(limits.receive);
   }
 
-  /**
-   * Connection IDs (RFC 9146, RFC 9147 §9): records to us carry a `length`-byte CID `ours` accepts (0: none; `optional`:
-   * records without one are taken too); `send` is the peer's CID our records carry (undefined or empty: none).
-   */
+  /** Connection IDs (RFC 9146): the length and test of ours on records to us, and the peer's for our records. */
   setConnectionIds(
     receive:
       { readonly length: number; readonly ours: (cid: Uint8Array) => boolean; readonly optional?: boolean } | undefined,
@@ -50,10 +40,7 @@ export class RecordLayer extends RecordWriter {
     this.releaseWrites();
   }
 
-  /**
-   * What a session at rest keeps of this layer: one write epoch and the read epochs `keep` names (the others let go, as
-   * dropped). Undefined while plaintext is taken, something failed since the last verdict or a retention runs.
-   */
+  /** What a session at rest keeps of this layer, or undefined while some state cannot rest. */
   hibernation(keep: (epoch: number) => boolean): HibernatedRecords | undefined {
     const write = this.writeHibernation();
     if (write === undefined) return undefined;
@@ -70,11 +57,7 @@ export class RecordLayer extends RecordWriter {
     };
   }
 
-  /**
-   * @internal
-   * A hibernated session's layer again: its epochs installed from `writeKeys` and `readKeys` with their sequence
-   * numbers, replay windows, usage, limits and drop counts; plaintext refused.
-   */
+  /** @internal A hibernated session's layer again, on a new one. */
   restore(
     h: HibernatedRecords,
     suite: SupportedCipherSuite,

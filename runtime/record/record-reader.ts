@@ -27,10 +27,7 @@ export interface RecordReaderConfig {
   readonly replayWindow?: number;
   /** How long the previous application read epoch stays after a newer one authenticated (default 10,000 ms). */
   readonly previousEpochRetention?: number;
-  /**
-   * Application read epochs held at once, at least 2 (default 4): one more drops the oldest. An honest peer needs 3;
-   * the cap bounds what KeyUpdate after KeyUpdate can make this side keep.
-   */
+  /** Application read epochs held at once, at least 2 (default 4): bounds what repeated KeyUpdates can make us keep. */
   readonly maxReadEpochs?: number;
   /** Overrides of the per-AEAD usage limits (tests, or CCM-8 with extra safeguards). */
   readonly limits?: AeadLimits;
@@ -38,15 +35,9 @@ export interface RecordReaderConfig {
   readonly maxRecordsPerDatagram?: number;
   /** How application data is held (default 'own'; 'batch': one ArrayBuffer per receive batch, wire/message-arena.ts). */
   readonly messageBuffers?: MessageBuffers;
-  /**
-   * Protected records that may fail authentication per second over all read epochs (default 100): past it, a
-   * datagram's records are not opened after its first failure (a forged datagram costs one decryption).
-   */
+  /** Protected records that may fail per second over all read epochs (default 100), past which one per datagram. */
   readonly maxFailedAuthenticationsPerSecond?: number;
-  /**
-   * Seconds the last quarter of a read key's integrity limit lasts at least under forgery (default 128; 0: unbounded):
-   * past 3/4 of the limit, at most that quarter / this records may fail per second (IntegrityMonitor).
-   */
+  /** Least seconds the last quarter of a read key's integrity limit lasts under forgery (default 128; 0: unbounded). */
   readonly integrityBudgetSeconds?: number;
 }
 
@@ -167,11 +158,7 @@ export class RecordReader {
 
   // ── keys ──────────────────────────────────────────────────────────────
 
-  /**
-   * Accepts records of `epoch`. When a record first authenticates in application epoch N, epochs below N - 1 go and
-   * N - 1 stays for `previousEpochRetention`; at most `maxReadEpochs` are held. Epochs 1 and 2 stay until
-   * {@link dropReadEpoch}. `_now` is unused (kept for callers).
-   */
+  /** Accepts records of `epoch`; older epochs retire as records authenticate. `_now` is unused (kept for callers). */
   installReadKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys, _now?: number): void {
     this.readKeyGeneration++;
     this.readEpochs.install(epoch, {
@@ -266,10 +253,7 @@ export class RecordReader {
     if (due !== undefined && due <= now) this.readEpochs.handleTimeout(now);
   }
 
-  /**
-   * True while a held read key has failed authentication past its AEAD's integrity limit (RFC 9147 §4.5.3): the
-   * connection SHOULD close (or drop that old epoch). Such a key opens no more records ('integrity-limit').
-   */
+  /** True while a held read key failed past its integrity limit (RFC 9147 §4.5.3): the connection SHOULD close. */
   get integrityLimitExceeded(): boolean {
     for (const [, r] of this.readEpochs.entries()) if (r.cipher.integrityExceeded) return true;
     return false;
@@ -285,10 +269,7 @@ export class RecordReader {
 
   // ── receiving ─────────────────────────────────────────────────────────
 
-  /**
-   * Processes every record of a datagram; returns the records to hand up, in order. Nothing returned views or keeps
-   * `datagram`: the caller may reuse it. (Tools and tests: a connection reads through {@link read}.)
-   */
+  /** Processes every record of a datagram: the records to hand up, none viewing or keeping `datagram`. */
   receive(datagram: Uint8Array, now: number): ReceivedRecord[] {
     const out: ReceivedRecord[] = [];
     this.read(datagram, now, {
@@ -303,10 +284,7 @@ export class RecordReader {
     return out;
   }
 
-  /**
-   * @internal Reads every record of a datagram into `sink`, in order (record-loop.ts). Content handed to the sink is
-   * its own array (in 'batch' mode, application data in the arena), never a view of `datagram`.
-   */
+  /** @internal Reads every record of a datagram into `sink`, never handing on a view of `datagram`. */
   read(datagram: Uint8Array, now: number, sink: RecordSink<Header13>): void {
     this.datagramLength = datagram.length;
     const integrity = this.integrity;

@@ -39,11 +39,7 @@ export class RecordLayerError extends Error {
   override readonly name = 'RecordLayerError';
 }
 
-/**
- * The write half of the DTLS 1.3 record layer (RFC 9147 §4): epoch-0 DTLSPlaintext and DTLSCiphertext records in the
- * current write epoch (or an older one kept for retransmission). `RecordLayer` is this class with the members that
- * span both halves.
- */
+/** The write half of the DTLS 1.3 record layer (RFC 9147 §4); `RecordLayer` adds what spans both halves. */
 export class RecordWriter extends RecordReader {
   private readonly writeConfig: RecordWriterConfig;
   private sendCid: Uint8Array | undefined;
@@ -122,10 +118,7 @@ export class RecordWriter extends RecordReader {
 
   // ── keys ──────────────────────────────────────────────────────────────
 
-  /**
-   * Protects outgoing records with `epoch`'s keys from sequence number 0. Older epochs stay usable through `seal`'s
-   * `epoch` option until {@link retireWriteEpoch}; application epochs older than the previous one retire here.
-   */
+  /** Protects outgoing records with `epoch`'s keys; older epochs stay for `seal`'s `epoch` until retired. */
   installWriteKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys): void {
     this.sealStaged();
     this.writes.get(epoch)?.cipher.release();
@@ -218,10 +211,7 @@ export class RecordWriter extends RecordReader {
     return { bytes, number: { epoch: 0, sequenceNumber } };
   }
 
-  /**
-   * A DTLSCiphertext record of `content`, in the current write epoch or `options.epoch` (kept for retransmission).
-   * @throws RecordLayerError without keys for the epoch, at the key's usage limit, or for content over 2^14.
-   */
+  /** A DTLSCiphertext record of `content`, in the write epoch or `options.epoch`. @throws RecordLayerError. */
   seal(
     contentType: ContentType,
     content: Uint8Array,
@@ -249,11 +239,7 @@ export class RecordWriter extends RecordReader {
     return { bytes: out, number: { epoch: w.epoch, sequenceNumber: seq } };
   }
 
-  /**
-   * A DTLSCiphertext record of `content` in the current write epoch, numbered now (counted against the key at once) and
-   * protected later with the records staged after it, by {@link sealStaged} or before anything else changes; then
-   * appended to `sink`. @throws RecordLayerError as {@link seal} does, and nothing is staged then.
-   */
+  /** Numbers `content` now and seals it with the records staged after it, into `sink`. @throws RecordLayerError. */
   stage(contentType: ContentType, content: Uint8Array, sink: Uint8Array[]): void {
     const state = this.write ? this.writes.get(this.write.epoch) : undefined;
     const staged = (this.staged ??= StagedRecords.take());

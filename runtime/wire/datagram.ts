@@ -14,11 +14,7 @@ export interface DecodeDatagramOptions {
   readonly cidLength?: number;
 }
 
-/**
- * Splits a datagram into its records and decodes their headers (RFC 9147 §4.1), views into `datagram`: the record
- * layer's splitting ({@link readRecord}) in a strict form for tools and tests, refusing the datagram at the first fault.
- * @throws DecodeError naming the record and offset; ConfigError for a `cidLength` outside 0..255.
- */
+/** Splits a datagram into records and decodes their headers (RFC 9147 §4.1), strictly. @throws DecodeError. */
 export function decodeDatagram(datagram: Uint8Array, options: DecodeDatagramOptions = {}): DtlsRecord[] {
   const cidLength = integerOption('cidLength', options.cidLength ?? 0, 0, 255);
   const r = new Reader(datagram, 'Datagram');
