@@ -123,12 +123,7 @@ function hex2(b: number): string {
   return b.toString(16).padStart(2, '0');
 }
 
-/**
- * Reassembles DTLS handshake messages from fragments in any order, duplicated or overlapping, and hands them out whole
- * and in message_seq order from next_receive_seq (RFC 9147 §5.2, §5.5). Memory grows only with bytes that arrived and is
- * bounded by the options; a body is a fresh array, or, when one fragment carried the whole next message, that fragment.
- * Never throws on peer input; message_seq never wraps in DTLS 1.3.
- */
+/** Reassembles handshake messages from fragments in any order (RFC 9147 §5.5), bounded; peer input never throws. */
 export class HandshakeReassembler {
   private next: number;
   private readonly maxMessagesAhead: number;

@@ -53,12 +53,7 @@ const reader = new Reader(EMPTY, 'Datagram');
 /** The unified header being screened (codec13.ts): screening is synchronous, one object serves every session. */
 const header = new Header13();
 
-/**
- * Reads `datagram` as the hibernated session's record layer would, without thawing: headers checked, a kept epoch's
- * records opened and checked against its replay window. One failed authentication a datagram (plus the periodic probe):
- * the rest drop as `authentication-rate`, so a forged datagram costs one decryption. Replays thaw nothing. `tally`
- * counts only datagrams that thaw nothing.
- */
+/** Reads `datagram` as the sleeping session would: one failed authentication a datagram; `tally` if nothing thaws. */
 export function screenDatagram(
   reads: ReadsAtRest,
   tally: ScreeningTally,

@@ -22,13 +22,7 @@ export type OpenRun = (
   results: Float64Array,
 ) => number;
 
-/**
- * Records of one connection opened ahead, in one call, from the receive batch being delivered ('batch' buffers): a
- * datagram that is one protected record, and the same sender's datagrams after it of the same epoch and CID, opened
- * together into the arena. The record reader takes each result ({@link take}) and applies its rules as for a record
- * opened alone, only when it is what opening the record then would give (same batch, keys, epoch and reconstructed
- * sequence number); else it opens the record alone. What is not taken is zeroed when the batch ends.
- */
+/** A connection's records of one receive batch opened ahead in one call; each taken only if opening it now agrees. */
 export class OpenedAhead {
   private readonly arena: MessageArena;
   private readonly pairs = new Float64Array(2 * MAX_AHEAD);

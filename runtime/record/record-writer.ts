@@ -312,12 +312,7 @@ export class RecordWriter extends RecordReader {
     return out;
   }
 
-  /**
-   * Several DTLSCiphertext records, one per content, with consecutive sequence numbers: the bytes of that many
-   * {@link seal} calls, protected in one call where the provider has a record path. Each `bytes` is its own view.
-   *
-   * @throws RecordLayerError as {@link seal} does, before any record is sealed.
-   */
+  /** One record per content: the bytes of as many {@link seal} calls, sealed together. @throws as seal, sealing none. */
   sealBatch(contentType: ContentType, contents: readonly Uint8Array[]): SealedRecord[] {
     this.sealStaged();
     const w = this.write;
