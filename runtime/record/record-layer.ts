@@ -12,6 +12,11 @@ export interface RecordLayerConfig extends RecordReaderConfig, RecordWriterConfi
 
 /** The DTLS 1.3 record layer (RFC 9147 §4), sans-I/O: datagrams in, records out; bad records counted, never thrown. */
 export class RecordLayer extends RecordWriter {
+  /** @throws ConfigError for a `maxReadEpochs` that is not an integer of at least 2. */
+  constructor(config: RecordLayerConfig) {
+    super(config); // the options by the layer's own name (what sans-io exports)
+  }
+
   /** record_size_limit (RFC 8449): `send` caps our records; `receive` is checked from epoch 2 on. */
   setRecordSizeLimits(limits: { readonly send?: number | undefined; readonly receive?: number | undefined }): void {
     this.setSendInnerLimit(limits.send);
