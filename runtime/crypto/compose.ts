@@ -8,17 +8,11 @@ import {
 
 /** What a provider implements; {@link composeProvider} adds the capability query and its guards. */
 export type ProviderParts = Omit<CryptoProvider, 'supports'> & {
-  /** Groups it can do key exchange on. */
   readonly keyExchangeGroups: readonly KeyExchangeGroup[];
-  /** Signature algorithms it can sign and verify with. */
   readonly signatureAlgorithms: readonly SignatureAlgorithm[];
 };
 
-/**
- * A CryptoProvider from its parts: `supports` answers from the declared groups and algorithms (every provider does all
- * AEADs, hashes and masks), key exchange and signing throw UnsupportedAlgorithmError for the rest, and verify answers
- * false for an algorithm the provider lacks.
- */
+/** A CryptoProvider from its parts: `supports` from the declared groups and algorithms, guards for the rest. */
 export function composeProvider(parts: ProviderParts): CryptoProvider {
   const supports = (c: Capability): boolean => {
     switch (c.kind) {

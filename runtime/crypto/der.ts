@@ -1,16 +1,4 @@
-/**
- * The key and signature formats the crypto providers need, read strictly (ITU-T X.690 §10) with the shared DER reader
- * of `wire/der-reader.ts`, and the few encodings they write (with `wire/der-writer.ts`):
- *
- * - SubjectPublicKeyInfo (RFC 5280 §4.1.2.7), with the algorithms of RFC 5480 (EC), RFC 8410
- *   (Ed25519/Ed448/X25519/X448), RFC 3279 (RSA) and RFC 4055 (RSASSA-PSS);
- * - PKCS#8 PrivateKeyInfo / OneAsymmetricKey (RFC 5208 §5, RFC 5958 §2), with the inner ECPrivateKey (RFC 5915 §3) or
- *   CurvePrivateKey (RFC 8410 §7);
- * - ECDSA signatures, Ecdsa-Sig-Value (RFC 3279 §2.2.3), to and from the fixed-size r||s form.
- *
- * Only definite, minimally encoded lengths are accepted, and nothing may trail a structure. Malformed input throws
- * {@link CryptoError}.
- */
+/** Key and signature formats the crypto providers read strictly and write; malformed input throws CryptoError. */
 import { concatBytes } from '../wire/bytes.js';
 import { decodeOid, decodeSmallInteger, decodeUnsignedMagnitude, DerReader } from '../wire/der-reader.js';
 import { DER_TAG, derInteger, derSequence, derTlv } from '../wire/der-writer.js';
@@ -39,14 +27,10 @@ export interface PrivateKeyInfo {
   /** 0 (PKCS#8 v1) or 1 (OneAsymmetricKey v2). */
   readonly version: number;
   readonly keyType: KeyType;
-  /**
-   * The private key: the ECPrivateKey privateKey octets (exactly the curve order's length) for EC, the inner OCTET
-   * STRING for RFC 8410 keys, and the RSAPrivateKey DER for RSA.
-   */
+  /** The ECPrivateKey octets (the curve order's length) for EC, the inner OCTET STRING for RFC 8410, RSAPrivateKey DER. */
   readonly privateKey: Uint8Array;
 }
 
-/** Dotted OIDs of the algorithms and curves we know. */
 const OID = {
   ecPublicKey: '1.2.840.10045.2.1',
   prime256v1: '1.2.840.10045.3.1.7',
@@ -77,7 +61,6 @@ const RFC8410: Readonly<Record<string, KeyType>> = {
 export const EC_SCALAR_LENGTH = { 'ec-p256': 32, 'ec-p384': 48, 'ec-p521': 66 } as const;
 export type EcKeyType = keyof typeof EC_SCALAR_LENGTH;
 
-/** Raw key lengths of the RFC 8410 key types. */
 export const RAW_KEY_LENGTH = { x25519: 32, x448: 56, ed25519: 32, ed448: 57 } as const;
 export type RawKeyType = keyof typeof RAW_KEY_LENGTH;
 
@@ -103,76 +86,31 @@ function converted<T>(read: () => T): T {
   }
 }
 
-/**
- * The shared {@link DerReader} (`wire/der-reader.ts`, the one DER reader), seen as the structures here need it: contents
- * octets only, and {@link CryptoError} for malformed input.
- */
-class Reader {
-  private readonly der: DerReader;
+const readOid = (r: DerReader, what: string): string => decodeOid(r, r.read(DER_TAG.objectIdentifier, what), what);
+const readSmallInteger = (r: DerReader, what: string): number =>
+  decodeSmallInteger(r, r.read(DER_TAG.integer, what), what);
 
-  constructor(bytes: Uint8Array, what: string) {
-    this.der = new DerReader(bytes, what);
-  }
-
-  get done(): boolean {
-    return this.der.done;
-  }
-
-  peekTag(): number | undefined {
-    return this.der.peekTag();
-  }
-
-  /** The contents of the next TLV, which must have `tag`. */
-  read(tag: number, what: string): Uint8Array {
-    return converted(() => this.der.read(tag, what).contents);
-  }
-
-  /** The contents of the next TLV, whatever its tag. */
-  next(what: string): Uint8Array {
-    return converted(() => this.der.next(what).contents);
-  }
-
-  /** An OBJECT IDENTIFIER, dotted (X.690 §8.19). */
-  readOid(what: string): string {
-    return converted(() => decodeOid(this.der, this.der.read(DER_TAG.objectIdentifier, what), what));
-  }
-
-  /** A non-negative INTEGER that fits a JavaScript number. */
-  readSmallInteger(what: string): number {
-    return converted(() => decodeSmallInteger(this.der, this.der.read(DER_TAG.integer, what), what));
-  }
-
-  /** A non-negative INTEGER's big-endian magnitude, without leading zeros. */
-  readMagnitude(what: string): Uint8Array {
-    return converted(() => decodeUnsignedMagnitude(this.der, this.der.read(DER_TAG.integer, what), what));
-  }
-
-  end(what: string): void {
-    converted(() => this.der.end(what));
-  }
-}
-
-/** The contents of the single TLV that makes up all of `bytes`. */
 function only(bytes: Uint8Array, tag: number, what: string): Uint8Array {
-  const r = new Reader(bytes, what);
-  const v = r.read(tag, '');
+  const r = new DerReader(bytes, what);
+  const v = r.read(tag, '').contents;
   r.end('');
   return v;
 }
 
 /** AlgorithmIdentifier (RFC 5280 §4.1.1.2) → key type, checking the parameters each algorithm allows. */
 function decodeAlgorithm(bytes: Uint8Array): KeyType {
-  const r = new Reader(bytes, 'AlgorithmIdentifier');
-  const oid = r.readOid('algorithm');
+  const r = new DerReader(bytes, 'AlgorithmIdentifier');
+  const oid = readOid(r, 'algorithm');
   let keyType: KeyType | undefined;
   if (oid === OID.ecPublicKey) {
     // RFC 5480 §2.1.1: namedCurve is the only form allowed.
-    const curve = r.readOid('EC curve');
+    const curve = readOid(r, 'EC curve');
     keyType = CURVES[curve];
     if (keyType === undefined) fail(`unsupported EC curve ${curve}`);
   } else if (oid === OID.rsaEncryption) {
     // RFC 3279 §2.3.1: parameters NULL (tolerated absent).
-    if (!r.done && r.read(DER_TAG.null, 'RSA parameters').length !== 0) fail('RSA parameters: NULL with contents');
+    if (!r.done && r.read(DER_TAG.null, 'RSA parameters').contents.length !== 0)
+      fail('RSA parameters: NULL with contents');
     keyType = 'rsa';
   } else if (oid === OID.rsassaPss) {
     // RFC 4055 §3.1: absent, or RSASSA-PSS-params (restrictions enforced by the signer, not here).
@@ -187,7 +125,6 @@ function decodeAlgorithm(bytes: Uint8Array): KeyType {
   return keyType;
 }
 
-/** BIT STRING contents with no unused bits. */
 function bitStringBytes(v: Uint8Array, what: string): Uint8Array {
   if (v.length === 0) fail(`${what}: empty BIT STRING`);
   if (v[0] !== 0) fail(`${what}: BIT STRING with unused bits`);
@@ -196,55 +133,56 @@ function bitStringBytes(v: Uint8Array, what: string): Uint8Array {
 
 /** Parses a DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7). The returned key bytes alias the input. */
 export function parseSubjectPublicKeyInfo(der: Uint8Array): SubjectPublicKeyInfo {
-  const r = new Reader(only(der, DER_TAG.sequence, 'SubjectPublicKeyInfo'), 'SubjectPublicKeyInfo');
-  const keyType = decodeAlgorithm(r.read(DER_TAG.sequence, 'AlgorithmIdentifier'));
-  const publicKey = bitStringBytes(r.read(DER_TAG.bitString, 'subjectPublicKey'), 'subjectPublicKey');
-  r.end('');
-  if (isRawKeyType(keyType) && publicKey.length !== RAW_KEY_LENGTH[keyType])
-    fail(`${keyType} public key has wrong length`);
-  if (publicKey.length === 0) fail('empty public key');
-  return { keyType, publicKey };
+  return converted(() => {
+    const r = new DerReader(only(der, DER_TAG.sequence, 'SubjectPublicKeyInfo'), 'SubjectPublicKeyInfo');
+    const keyType = decodeAlgorithm(r.read(DER_TAG.sequence, 'AlgorithmIdentifier').contents);
+    const publicKey = bitStringBytes(r.read(DER_TAG.bitString, 'subjectPublicKey').contents, 'subjectPublicKey');
+    r.end('');
+    if (isRawKeyType(keyType) && publicKey.length !== RAW_KEY_LENGTH[keyType])
+      fail(`${keyType} public key has wrong length`);
+    if (publicKey.length === 0) fail('empty public key');
+    return { keyType, publicKey };
+  });
 }
 
-/**
- * Parses a DER PKCS#8 PrivateKeyInfo (RFC 5208 §5) or OneAsymmetricKey (RFC 5958 §2). The returned key bytes alias the
- * input, except an EC key shorter than the curve order, which is left-padded into a copy.
- */
+/** Parses a DER PKCS#8 PrivateKeyInfo (RFC 5208 §5, RFC 5958 §2); the key bytes alias the input (a short EC key: a copy). */
 export function parsePrivateKeyInfo(der: Uint8Array): PrivateKeyInfo {
-  const r = new Reader(only(der, DER_TAG.sequence, 'PrivateKeyInfo'), 'PrivateKeyInfo');
-  const version = r.readSmallInteger('version');
-  if (version !== 0 && version !== 1) fail(`unsupported PrivateKeyInfo version ${version}`);
-  const keyType = decodeAlgorithm(r.read(DER_TAG.sequence, 'AlgorithmIdentifier'));
-  const inner = r.read(DER_TAG.octetString, 'privateKey');
-  // attributes [0] and (v2 only) publicKey [1] may follow; they are not needed.
-  if (r.peekTag() === 0xa0) r.next('attributes');
-  if (version === 1 && r.peekTag() === 0x81) r.next('publicKey');
-  r.end('');
+  return converted(() => {
+    const r = new DerReader(only(der, DER_TAG.sequence, 'PrivateKeyInfo'), 'PrivateKeyInfo');
+    const version = readSmallInteger(r, 'version');
+    if (version !== 0 && version !== 1) fail(`unsupported PrivateKeyInfo version ${version}`);
+    const keyType = decodeAlgorithm(r.read(DER_TAG.sequence, 'AlgorithmIdentifier').contents);
+    const inner = r.read(DER_TAG.octetString, 'privateKey').contents;
+    // attributes [0] and (v2 only) publicKey [1] may follow; they are not needed.
+    if (r.peekTag() === 0xa0) r.next('attributes');
+    if (version === 1 && r.peekTag() === 0x81) r.next('publicKey');
+    r.end('');
 
-  let privateKey: Uint8Array;
-  if (isEcKeyType(keyType)) {
-    privateKey = ecPrivateKey(inner, keyType);
-  } else if (keyType === 'rsa' || keyType === 'rsa-pss') {
-    only(inner, DER_TAG.sequence, 'RSAPrivateKey');
-    privateKey = inner;
-  } else {
-    // RFC 8410 §7: CurvePrivateKey ::= OCTET STRING.
-    privateKey = only(inner, DER_TAG.octetString, 'CurvePrivateKey');
-    if (privateKey.length !== RAW_KEY_LENGTH[keyType]) fail(`${keyType} private key has wrong length`);
-  }
-  return { version, keyType, privateKey };
+    let privateKey: Uint8Array;
+    if (isEcKeyType(keyType)) {
+      privateKey = ecPrivateKey(inner, keyType);
+    } else if (keyType === 'rsa' || keyType === 'rsa-pss') {
+      only(inner, DER_TAG.sequence, 'RSAPrivateKey');
+      privateKey = inner;
+    } else {
+      // RFC 8410 §7: CurvePrivateKey ::= OCTET STRING.
+      privateKey = only(inner, DER_TAG.octetString, 'CurvePrivateKey');
+      if (privateKey.length !== RAW_KEY_LENGTH[keyType]) fail(`${keyType} private key has wrong length`);
+    }
+    return { version, keyType, privateKey };
+  });
 }
 
 /** ECPrivateKey (RFC 5915 §3) → the private key octets, as long as the curve order. */
 function ecPrivateKey(bytes: Uint8Array, keyType: EcKeyType): Uint8Array {
   const size = EC_SCALAR_LENGTH[keyType];
-  const r = new Reader(only(bytes, DER_TAG.sequence, 'ECPrivateKey'), 'ECPrivateKey');
-  if (r.readSmallInteger('ECPrivateKey version') !== 1) fail('ECPrivateKey version is not 1');
-  const key = r.read(DER_TAG.octetString, 'ECPrivateKey privateKey');
+  const r = new DerReader(only(bytes, DER_TAG.sequence, 'ECPrivateKey'), 'ECPrivateKey');
+  if (readSmallInteger(r, 'ECPrivateKey version') !== 1) fail('ECPrivateKey version is not 1');
+  const key = r.read(DER_TAG.octetString, 'ECPrivateKey privateKey').contents;
   // parameters [0], if present, must name the PKCS#8 algorithm's curve; publicKey [1] is not needed.
   if (r.peekTag() === 0xa0) {
-    const parameters = new Reader(r.next('ECPrivateKey parameters'), 'ECPrivateKey parameters');
-    const curve = parameters.readOid('namedCurve');
+    const parameters = new DerReader(r.next('ECPrivateKey parameters').contents, 'ECPrivateKey parameters');
+    const curve = readOid(parameters, 'namedCurve');
     parameters.end('');
     if (CURVES[curve] !== keyType) fail('ECPrivateKey parameters name another curve');
   }
@@ -257,24 +195,20 @@ function ecPrivateKey(bytes: Uint8Array, keyType: EcKeyType): Uint8Array {
   return padded;
 }
 
-/**
- * An Ecdsa-Sig-Value (RFC 3279 §2.2.3: SEQUENCE { r INTEGER, s INTEGER }) as r||s, each left-padded to `size` bytes. r
- * and s must be positive.
- */
+/** An Ecdsa-Sig-Value (RFC 3279 §2.2.3) as r||s, each positive and left-padded to `size` bytes. */
 export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array {
-  const r = new Reader(only(der, DER_TAG.sequence, 'ECDSA signature'), 'ECDSA signature');
-  const out = new Uint8Array(2 * size);
-  for (const [i, what] of [
-    [0, 'r'],
-    [1, 's'],
-  ] as const) {
-    const mag = r.readMagnitude(what);
-    if (mag.length === 0) fail(`${what} is zero`);
-    if (mag.length > size) fail(`${what} is too large`);
-    out.set(mag, (i + 1) * size - mag.length);
-  }
-  r.end('');
-  return out;
+  return converted(() => {
+    const r = new DerReader(only(der, DER_TAG.sequence, 'ECDSA signature'), 'ECDSA signature');
+    const out = new Uint8Array(2 * size);
+    for (const [i, what] of ['r', 's'].entries()) {
+      const mag = decodeUnsignedMagnitude(r, r.read(DER_TAG.integer, what), what);
+      if (mag.length === 0) fail(`${what} is zero`);
+      if (mag.length > size) fail(`${what} is too large`);
+      out.set(mag, (i + 1) * size - mag.length);
+    }
+    r.end('');
+    return out;
+  });
 }
 
 /** Fixed-size r||s → the DER Ecdsa-Sig-Value (RFC 3279 §2.2.3). */

@@ -1,7 +1,4 @@
-/**
- * A key-encapsulation mechanism (FIPS 203 §3: KeyGen, Encaps, Decaps), the post-quantum half of the hybrid key exchange
- * groups.
- */
+/** A key-encapsulation mechanism (FIPS 203), the post-quantum half of the hybrid groups. */
 
 /** ML-KEM at one parameter set, with its byte lengths (FIPS 203 Table 3). */
 export interface Kem {
@@ -11,10 +8,7 @@ export interface Kem {
   readonly ciphertextLength: number;
   /** Keys from the 64-byte seed d ‖ z (FIPS 203 Algorithm 16, ML-KEM.KeyGen_internal). */
   keyGen(seed: Uint8Array): { readonly encapsulationKey: Uint8Array; readonly decapsulationKey: Uint8Array };
-  /**
-   * ML-KEM.Encaps (FIPS 203 Algorithm 17 with `message` as m; random when absent). Throws when the key fails the input
-   * check of §7.2 (its length, or a coefficient not reduced modulo q).
-   */
+  /** ML-KEM.Encaps (FIPS 203 Alg. 17; `message` random when absent); throws when the key fails the §7.2 check. */
   encapsulate(
     encapsulationKey: Uint8Array,
     message?: Uint8Array,

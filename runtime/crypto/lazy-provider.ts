@@ -1,9 +1,4 @@
-/**
- * Parts loaded on first use. `npm run build` (scripts/bundle-lazy.ts) puts the noble provider and noble's ML-KEM behind
- * these in the bundled entry, so `import 'dtls13'` does not run noble's module code (its AES tables and curve set-up)
- * in a process that never needs pure-JavaScript crypto. Each wrapper calls `load` once, at the first call of one of its
- * methods (or `supports`), and publishes the part's name on the `dtls13:load` diagnostics channel when it does.
- */
+/** Parts the bundle loads on first use (scripts/bundle-lazy.ts), each load told on the `dtls13:load` channel. */
 import { channel } from 'node:diagnostics_channel';
 import type { Kem } from './kem.js';
 import { CryptoError, type CryptoProvider } from './provider.js';
@@ -13,7 +8,6 @@ export const LOAD_CHANNEL = 'dtls13:load';
 
 const loads = channel(LOAD_CHANNEL);
 
-/** `load`, called once; the result kept. */
 function once<T>(part: string, load: () => T): () => T {
   let value: T | undefined;
   return () => {

@@ -1,7 +1,4 @@
-/**
- * The contract every crypto provider meets. The protocol core only ever talks to a `CryptoProvider`; `node`
- * (node:crypto) and `noble` (pure JavaScript) implement it, and the hardware model wraps one with timing.
- */
+/** The contract every crypto provider (`node`, `noble`, `native`) meets: the protocol core talks only to this. */
 
 /** AEAD algorithms of the five TLS 1.3 cipher suites (RFC 8446 §B.4). */
 export type AeadAlgorithm = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305' | 'aes-128-ccm' | 'aes-128-ccm-8';
@@ -9,19 +6,13 @@ export type AeadAlgorithm = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305' 
 /** Hash functions of the TLS 1.3 cipher suites. */
 export type HashAlgorithm = 'sha256' | 'sha384';
 
-/**
- * The hashes TLS 1.2 pairs with "ecdsa" in a SignatureAndHashAlgorithm (RFC 5246 §7.4.1.4.1, RFC 8422 §5.10), whatever
- * the key's curve.
- */
+/** The hashes TLS 1.2 pairs with "ecdsa" (RFC 5246 §7.4.1.4.1, RFC 8422 §5.10), whatever the key's curve. */
 export type EcdsaHash = 'sha256' | 'sha384' | 'sha512';
 
 /** The cipher that makes the record number mask (RFC 9147 §4.2.3): AES-ECB with the suite's key size, or ChaCha20. */
 export type MaskAlgorithm = 'aes-128' | 'aes-256' | 'chacha20';
 
-/**
- * Key exchange groups (RFC 8446 §4.2.7 names), and the hybrid `x25519mlkem768` (X25519MLKEM768,
- * draft-ietf-tls-ecdhe-mlkem), a KEM: see runtime/crypto/x25519-mlkem768.ts for how its KeyShare works.
- */
+/** Key exchange groups (RFC 8446 §4.2.7), and the hybrid KEM `x25519mlkem768` (runtime/crypto/x25519-mlkem768.ts). */
 export type KeyExchangeGroup = 'x25519' | 'x448' | 'secp256r1' | 'secp384r1' | 'secp521r1' | 'x25519mlkem768';
 
 /** Every {@link KeyExchangeGroup}: the node and noble providers have them all. */
@@ -66,10 +57,7 @@ export interface AeadKey {
   readonly tagLength: number;
   /** `plaintext` encrypted, followed by the tag. */
   seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
-  /**
-   * Seals the concatenation of `parts` and writes ciphertext then tag into `out` at `offset` (which must have room);
-   * returns the bytes written. The record layer's path: no joined plaintext, no separate ciphertext buffer.
-   */
+  /** Seals the concatenation of `parts`, writing ciphertext then tag into `out` at `offset`; returns the bytes written. */
   sealInto(nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array, offset: number): number;
   /** The plaintext, or `undefined` when authentication fails (never throws for bad input). */
   open(nonce: Uint8Array, aad: Uint8Array, ciphertextAndTag: Uint8Array): Uint8Array | undefined;
@@ -101,22 +89,12 @@ export type OpenRunArguments = [
   results: Float64Array,
 ];
 
-/**
- * One epoch's whole record protection in one direction (RFC 9147 §4): the AEAD with the per-record nonce (RFC 8446
- * §5.3), the record number mask (RFC 9147 §4.2.3) and, when opening, the sequence number reconstruction (§4.2.2). The
- * record layer holds one per epoch: the provider's own when it offers one ({@link CryptoProvider.recordProtection}, the
- * `native` provider: one call per record), otherwise one composed from the provider's `aead` and `mask`
- * (runtime/record/composed-protection.ts); the bytes are the same either way.
- */
+/** One epoch's record protection in one direction (RFC 9147 §4): AEAD, record number mask, sequence numbers. */
 export interface RecordProtection {
   readonly tagLength: number;
   /** The sequence number of the record {@link openRecord} last opened (that authenticated). */
   readonly openedSequenceNumber: number;
-  /**
-   * Seals the record laid out in `record`: `headerLength` bytes of unified header (the record number in clear:
-   * `snBytes` bytes at `snOffset`), then `plaintextLength` bytes of DTLSInnerPlaintext, which the ciphertext replaces;
-   * the tag follows it (the array must have room), and the record number bytes are masked last.
-   */
+  /** Seals the record laid out in `record` (header, then DTLSInnerPlaintext in place, room for the tag); masks last. */
   sealRecord(
     seq: number,
     record: Uint8Array,
@@ -125,19 +103,9 @@ export interface RecordProtection {
     snOffset: number,
     snBytes: 1 | 2,
   ): void;
-  /**
-   * Several records of one buffer in one call: `layout` holds six numbers per record, `at, headerLength,
-   * plaintextLength, seq, snOffset, snBytes`, each record as {@link sealRecord} lays it out starting at `at`.
-   */
+  /** Several records in one call: `layout` holds `at, headerLength, plaintextLength, seq, snOffset, snBytes` per record. */
   sealRecords(buffer: Uint8Array, layout: Float64Array, count: number): void;
-  /**
-   * Opens the record at `datagram[at, at + headerLength + ciphertextLength)` (the tag counted in `ciphertextLength`, at
-   * least 16 bytes) without writing to the datagram: unmasks its record number, reconstructs the sequence number
-   * closest to `expected` (left in {@link openedSequenceNumber}), and returns the DTLSInnerPlaintext, or undefined when
-   * the record does not authenticate. With `allocate`, an implementation that decrypts into memory it is given decrypts
-   * into what `allocate` returns (a view of a connection's arena: wire/message-arena.ts); without, into an array of its
-   * own (the native addon has a pool for them).
-   */
+  /** Opens the record at `datagram[at..]` without writing to it: its DTLSInnerPlaintext, or undefined if forged. */
   openRecord(
     datagram: Uint8Array,
     at: number,
@@ -148,21 +116,11 @@ export interface RecordProtection {
     expected: number,
     allocate: ((length: number) => Uint8Array) | undefined,
   ): Uint8Array | undefined;
-  /**
-   * The records of a run of datagrams in one call, their framing read too: `pairs` holds `at, length` of `count`
-   * datagrams in `buffer`; each that is one DTLSCiphertext of `epochBits` with the connection ID `cid` (empty: none) is
-   * opened as {@link openRecord} would with `expected` plus its rank, its plaintext after the previous one's in `out`;
-   * the others are skipped. For the k-th record opened `results[4k..4k+3]` = its datagram's index in `pairs`, its
-   * plaintext's offset in `out` and length, its sequence number (-1 minus it when it does not authenticate: the
-   * plaintext zeroed). Returns how many records it opened. Where absent, one at a time.
-   */
+  /** Opens `count` datagrams' records in one call; `results[4k..4k+3]`: datagram, offset, length, sequence number. */
   openRun?(...args: OpenRunArguments): number;
   /** Zero the key material (the contexts are freed); unusable after. */
   release(): void;
-  /**
-   * Frees what the keys cost beyond themselves (the native provider's OpenSSL contexts), keeping them usable: the next
-   * record makes it again. For a session gone quiet; absent where there is nothing to free.
-   */
+  /** Frees the keys' extra cost (OpenSSL contexts), keeping them usable: for a session gone quiet. */
   park?(): void;
 }
 
@@ -218,12 +176,7 @@ export interface CryptoProvider {
 
   aead(algorithm: AeadAlgorithm, key: Uint8Array): AeadKey;
   mask(algorithm: MaskAlgorithm, snKey: Uint8Array): MaskKey;
-  /**
-   * Optional: the record path of one epoch in one object ({@link RecordProtection}), offered by providers where one
-   * call per record saves real time (the `native` one); without it the record layer composes one from `aead` and
-   * `mask`. `key`, `iv` and `snKey` are the epoch's traffic keys. `transient`: the caller releases it before its own
-   * call returns (a hibernated session's record screened), so nothing need watch for it being dropped unreleased.
-   */
+  /** Optional: one epoch's record path in one object (`native`); `transient`: released before the caller returns. */
   recordProtection?(
     aead: AeadAlgorithm,
     mask: MaskAlgorithm,
@@ -240,18 +193,13 @@ export interface CryptoProvider {
 
   importPublicKey(spki: Uint8Array): PublicKeyHandle;
   importPrivateKey(pkcs8: Uint8Array): PrivateKeyHandle;
-  /** Signs `data` (the scheme's hash is applied by the provider; `data` may be a view of a buffer reused once the call returns). ECDSA signatures are DER-encoded, as TLS carries them. */
+  /** Signs `data` (the provider applies the scheme's hash); ECDSA signatures are DER, as TLS carries them. */
   sign(algorithm: SignatureAlgorithm, key: PrivateKeyHandle, data: Uint8Array): Uint8Array;
   /** True when `signature` is valid; false for any invalid or malformed signature or a key of the wrong type. */
   verify(algorithm: SignatureAlgorithm, key: PublicKeyHandle, data: Uint8Array, signature: Uint8Array): boolean;
-  /**
-   * Optional, for DTLS 1.2 only: ECDSA with `hash` on a key of any curve (an `ec-*` key), as TLS 1.2's
-   * SignatureAndHashAlgorithm allows (RFC 5246 §7.4.1.4.1, RFC 8422 §5.10); a digest longer than the curve's order is
-   * cut to its leftmost bits (FIPS 186-5 §6.4.1). DER signature. TLS 1.3's schemes bind the curve to the hash (RFC 8446
-   * §4.2.3) and go through {@link sign}. Throws CryptoError for a key that is not ECDSA.
-   */
+  /** Optional, DTLS 1.2 only: ECDSA with `hash` on a key of any curve (RFC 8422 §5.10); DER signature. */
   ecdsaSign?(hash: EcdsaHash, key: PrivateKeyHandle, data: Uint8Array): Uint8Array;
-  /** Optional, for DTLS 1.2 only: {@link ecdsaSign}'s check; false for any invalid or malformed signature or a key that is not ECDSA. */
+  /** Optional, DTLS 1.2 only: {@link ecdsaSign}'s check; false for any bad signature or non-ECDSA key. */
   ecdsaVerify?(hash: EcdsaHash, key: PublicKeyHandle, data: Uint8Array, signature: Uint8Array): boolean;
 }
 

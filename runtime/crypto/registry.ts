@@ -3,27 +3,17 @@ import { nobleProvider } from './noble/index.js';
 import { nodeProvider } from './node/index.js';
 import { capabilityName, CryptoError, type Capability, type CryptoProvider } from './provider.js';
 
-/**
- * Crypto providers by name. The runtime asks for a provider by name, or for the first one (in preference order) that
- * supports everything it needs. `native` is there only when dtls13's addon is built and loads, and DTLS13_NATIVE is not
- * 0 (runtime/crypto/native/binding.ts).
- */
+/** Crypto providers by name; `native` only when the addon is built, loads and DTLS13_NATIVE is not 0. */
 const providers = new Map<string, CryptoProvider>([
   ...(nativeProvider ? ([['native', nativeProvider]] as const) : []),
   ['node', nodeProvider],
   ['noble', nobleProvider],
 ]);
 
-/**
- * The default preference: the native record path when it loaded, then node:crypto (OpenSSL), then pure JavaScript as
- * the fallback.
- */
+/** The default preference: the native record path when it loaded, then node:crypto, then pure JavaScript. */
 export const DEFAULT_PREFERENCE: readonly string[] = nativeProvider ? ['native', 'node', 'noble'] : ['node', 'noble'];
 
-/**
- * The provider a connection uses when none is given: `native` when it loaded, else `node`. `{ native: false }` (or
- * DTLS13_NATIVE=0 in the environment) leaves the addon out.
- */
+/** The provider a connection uses when none is given: `native` when it loaded, else `node` (`{ native: false }`: node). */
 export function defaultProvider(options: { readonly native?: boolean } = {}): CryptoProvider {
   return options.native !== false && nativeProvider ? nativeProvider : nodeProvider;
 }
@@ -44,10 +34,7 @@ export function getProvider(name: string): CryptoProvider {
   return p;
 }
 
-/**
- * The first provider in `preference` that supports every capability in `needs`; throws CryptoError naming what no
- * provider offers.
- */
+/** The first provider in `preference` that supports all of `needs`; throws CryptoError naming what none offers. */
 export function selectProvider(
   needs: readonly Capability[],
   preference: readonly string[] = DEFAULT_PREFERENCE,

@@ -8,11 +8,7 @@ export interface SignatureScheme {
   readonly padding?: 'pss' | 'pkcs1';
 }
 
-/**
- * The signature schemes by their RFC 8446 §4.2.3 names: ECDSA with the curve and hash the name gives; RSASSA-PSS with
- * an rsaEncryption key (rsae) or an id-RSASSA-PSS one (pss); PureEdDSA; RSASSA-PKCS1-v1_5 (certificates only). The one
- * table the providers and the CertificateVerify checks read.
- */
+/** The signature schemes by their RFC 8446 §4.2.3 names: the one table the providers and CertificateVerify read. */
 export const SIGNATURE_SCHEMES: Readonly<Record<SignatureAlgorithm, SignatureScheme>> = {
   ecdsa_secp256r1_sha256: { keyType: 'ec-p256', hash: 'sha256' },
   ecdsa_secp384r1_sha384: { keyType: 'ec-p384', hash: 'sha384' },
@@ -30,5 +26,4 @@ export const SIGNATURE_SCHEMES: Readonly<Record<SignatureAlgorithm, SignatureSch
   rsa_pkcs1_sha512: { keyType: 'rsa', hash: 'sha512', padding: 'pkcs1' },
 };
 
-/** Every scheme, in the table's order. */
 export const SIGNATURE_ALGORITHMS = Object.keys(SIGNATURE_SCHEMES) as SignatureAlgorithm[];

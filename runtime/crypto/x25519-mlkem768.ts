@@ -1,19 +1,8 @@
 /**
- * The X25519MLKEM768 hybrid group (draft-ietf-tls-ecdhe-mlkem §3, code point 0x11EC), built from any provider's X25519
- * share and an ML-KEM-768:
- *
- * - client key_exchange: ML-KEM-768 encapsulation key (1184 bytes) ‖ X25519 public value (32), 1216 bytes;
- * - server key_exchange: ML-KEM ciphertext (1088) ‖ X25519 public value (32), 1120 bytes;
- * - shared secret: ML-KEM shared secret (32) ‖ X25519 shared secret (32).
- *
- * The server runs the encapsulation key check of FIPS 203 §7.2 and the client the ciphertext length; a failure, like an
- * invalid X25519 value or an all-zero X25519 secret, is a CryptoError (illegal_parameter, as the draft asks).
- *
- * A KEM is not a Diffie-Hellman: the server's value depends on the client's. The share takes the role of its first use.
- * Reading `publicKey` first makes it a client's share (the encapsulation key goes out, `deriveSecret` decapsulates the
- * server's ciphertext); calling `deriveSecret` first makes it a server's (it encapsulates to the client's key, and
- * `publicKey` is then the ciphertext ‖ X25519 value to answer with). This keeps the `KeyShare` contract the connection
- * already uses for every group.
+ * The X25519MLKEM768 hybrid group (draft-ietf-tls-ecdhe-mlkem §3, 0x11EC) from any provider's X25519 share and an
+ * ML-KEM-768: client sends ek (1184) ‖ X25519 (32); server ct (1088) ‖ X25519 (32); secret ML-KEM ‖ X25519. Checks
+ * (FIPS 203 §7.2, lengths, X25519 validity) fail as CryptoError (illegal_parameter). A KEM is not a DH: reading
+ * `publicKey` first makes a client's share, calling `deriveSecret` first a server's, so the `KeyShare` contract holds.
  */
 import { concatBytes } from '../wire/bytes.js';
 import type { Kem } from './kem.js';
@@ -122,10 +111,7 @@ export function generateX25519MlKem768Share(
   return new X25519MlKem768Share(x25519, kem, randomBytes(SEED_LENGTH));
 }
 
-/**
- * A share from a known private key (96 bytes: ML-KEM seed d ‖ z, then the X25519 private key), for tests with fixed
- * values. `x25519FromPrivate` makes the provider's X25519 share from its 32 bytes.
- */
+/** A share from a known 96-byte private key (ML-KEM seed d ‖ z, X25519 private key), for tests with fixed values. */
 export function x25519MlKem768ShareFromPrivate(
   privateKey: Uint8Array,
   kem: Kem,

@@ -1,22 +1,13 @@
-/**
- * The byte ranges of one handshake message received so far, as a sorted list of disjoint, non-touching half-open
- * intervals [start, end): ranges that meet or overlap are merged on insertion, so a message received in order is always
- * one range, whatever the fragment size. Lookups are a binary search; memory is two numbers per disjoint range, which
- * the reassembler caps.
- *
- * @see RFC 9147 §5.5 (overlapping fragment ranges)
- */
+/** The byte ranges of one handshake message received so far: sorted disjoint intervals, merged on insertion. */
 export class ByteRanges {
   /** start0, end0, start1, end1, ...: ascending, with end_i < start_{i+1}. */
   private readonly edges: number[] = [];
   private total = 0;
 
-  /** Number of disjoint ranges. */
   get count(): number {
     return this.edges.length >>> 1;
   }
 
-  /** Bytes covered. */
   get covered(): number {
     return this.total;
   }
@@ -31,10 +22,7 @@ export class ByteRanges {
     return this.total === length;
   }
 
-  /**
-   * The ranges that overlap or touch [start, end): index of the first and how many. Empty when the interval would stand
-   * alone.
-   */
+  /** The ranges that overlap or touch [start, end): index of the first and how many. */
   touching(start: number, end: number): { readonly first: number; readonly n: number } {
     // First range whose end >= start (ends ascend with the ranges).
     let lo = 0;
@@ -49,10 +37,7 @@ export class ByteRanges {
     return { first: lo, n };
   }
 
-  /**
-   * Calls `visit(from, to)` for every sub-interval of [start, end) already covered, in ascending order; stops at, and
-   * returns, the first value `visit` returns other than undefined.
-   */
+  /** Calls `visit(from, to)` for each covered part of [start, end) in order; returns the first value it returns. */
   findInOverlaps<T>(start: number, end: number, visit: (from: number, to: number) => T | undefined): T | undefined {
     const { first, n } = this.touching(start, end);
     for (let i = first; i < first + n; i++) {
@@ -66,7 +51,6 @@ export class ByteRanges {
     return undefined;
   }
 
-  /** Bytes of [start, end) already covered. */
   coveredWithin(start: number, end: number): number {
     let n = 0;
     this.findInOverlaps(start, end, (from, to) => {
@@ -76,7 +60,6 @@ export class ByteRanges {
     return n;
   }
 
-  /** How many disjoint ranges there would be after inserting [start, end). */
   countAfterInsert(start: number, end: number): number {
     if (start >= end) return this.count;
     return this.count - this.touching(start, end).n + 1;
@@ -102,7 +85,6 @@ export class ByteRanges {
     return added;
   }
 
-  /** The ranges as [start, end) pairs (a copy). */
   list(): (readonly [number, number])[] {
     const out: (readonly [number, number])[] = [];
     for (let i = 0; i < this.edges.length; i += 2) out.push([this.edges[i]!, this.edges[i + 1]!]);

@@ -1,6 +1,6 @@
 import { ProtocolError } from './protocol-error.js';
 
-/** The application callbacks whose exceptions end a connection: the connection's own (`sni`, `psk`, `antiReplay`) and the node API's. */
+/** The application callbacks whose exceptions end a connection: the connection's own and the node API's. */
 export type CallbackName =
   | 'sni'
   | 'psk'
@@ -12,13 +12,8 @@ export type CallbackName =
   | 'onmigrate'
   | 'onclientcertificate';
 
-/**
- * An application callback (`sni`, `psk`, the anti-replay store) threw while a handshake was running: the handshake ends
- * with internal_error (RFC 8446 §6.2: the failure is ours, not the peer's), and `cause` is what the callback threw,
- * handed on to the application unchanged.
- */
+/** An application callback threw during a handshake: internal_error (RFC 8446 §6.2), `cause` what it threw. */
 export class CallbackError extends ProtocolError {
-  /** Which callback threw. */
   readonly callback: CallbackName;
   /** What it threw, as it threw it. */
   override readonly cause: unknown;

@@ -16,10 +16,7 @@ function prefixOf(context: string): Uint8Array {
   return out;
 }
 
-/**
- * The content a CertificateVerify signs (RFC 8446 §4.4.3; unchanged in DTLS 1.3): 64 spaces, the context string of the
- * signer's side, a zero byte, and the transcript hash up to and including Certificate.
- */
+/** The content a CertificateVerify signs (RFC 8446 §4.4.3): 64 spaces, context string, zero byte, transcript hash. */
 export function certificateVerifyContent(side: 'server' | 'client', transcriptHash: Uint8Array): Uint8Array {
   const prefix = PREFIX[side];
   const out = new Uint8Array(prefix.length + transcriptHash.length);
@@ -28,10 +25,7 @@ export function certificateVerifyContent(side: 'server' | 'client', transcriptHa
   return out;
 }
 
-/**
- * The CertificateVerify schemes a key can make (RFC 8446 §4.2.3): those of its type but rsa_pkcs1_*, and for an
- * RSASSA-PSS key bound to one hash by its parameters, only that hash's scheme.
- */
+/** The CertificateVerify schemes a key can make (RFC 8446 §4.2.3): its type's, no rsa_pkcs1_*, a PSS key's own hash. */
 export function schemesForKey(key: {
   readonly keyType: string;
   readonly pssHash?: string | undefined;
@@ -43,7 +37,6 @@ export function schemesForKey(key: {
   });
 }
 
-/** Signs a CertificateVerify for `side`. */
 export function signCertificateVerify(
   provider: CryptoProvider,
   side: 'server' | 'client',

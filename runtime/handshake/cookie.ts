@@ -18,7 +18,7 @@ export interface CookieContents {
   readonly group: KeyExchangeGroup | undefined;
   /** Hash(ClientHello1), for the message_hash that starts the transcript. */
   readonly clientHelloHash: Uint8Array;
-  /** ClientHello1's server_name (normalized), which the second ClientHello must repeat (RFC 8446 §4.1.2); absent when it had none. */
+  /** ClientHello1's normalized server_name, which the second ClientHello must repeat (RFC 8446 §4.1.2). */
   readonly serverName?: string;
 }
 
@@ -37,13 +37,7 @@ export function cookieTag(cookie: Uint8Array): Uint8Array {
   return cookie.subarray(Math.max(0, cookie.length - TAG_LENGTH));
 }
 
-/**
- * Seals and opens stateless cookies: version, issue time, suite, group and Hash(ClientHello1), authenticated
- * (HMAC-SHA256, truncated to 16 bytes) together with the client's transport address and ClientHello1's random under a
- * server secret. A cookie opens only for the same address, in a ClientHello with the same random (the second
- * ClientHello repeats it, RFC 8446 §4.1.2: an unrelated ClientHello cannot carry someone else's cookie), before it
- * expires. The random is authenticated, not carried: the cookie (and so the HelloRetryRequest) is no larger for it.
- */
+/** Seals and opens stateless cookies, HMAC-bound to the client's address and ClientHello1's random, until expiry. */
 export class CookieProtector {
   private readonly provider: CryptoProvider;
   private readonly secret: Uint8Array;
@@ -89,7 +83,7 @@ export class CookieProtector {
     return out;
   }
 
-  /** The contents, or undefined when the cookie is malformed, forged, for another address or another ClientHello, or expired. */
+  /** The contents, or undefined when the cookie is malformed, forged, for another address or ClientHello, or expired. */
   open(cookie: Uint8Array, clientAddress: string, clientRandom: Uint8Array, now: number): CookieContents | undefined {
     if (cookie.length < 14 + TAG_LENGTH || cookie[0] !== VERSION) return undefined;
     const body = cookie.subarray(0, cookie.length - TAG_LENGTH);

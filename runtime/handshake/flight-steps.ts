@@ -2,19 +2,17 @@ import type { Dtls13FlightGuardTable, Dtls13FlightStepTable } from '../../genera
 import type { Dtls13FlightEvent } from '../../generated/charts/dtls13-flight.js';
 import type { ManualClock } from './manual-clock.js';
 
-/** What the flight controller asks of the connection. */
 export interface FlightHooks<M> {
   /** Put these messages on the wire (again), as new records. */
   transmit(messages: readonly M[]): void;
   /** Re-send the ACK for the peer's final flight (FINISHED state). */
   retransmitAck(): void;
-  /** The retransmission limit was reached for `flight`: the handshake (or the session, for a post-handshake flight) fails. */
+  /** The retransmission limit was reached for `flight`: the handshake (or a post-handshake flight's session) fails. */
   timedOut(flight: readonly M[]): void;
   /** Whether a flight may be dropped when its retries run out instead of failing the connection (default: never). */
   optional?(messages: readonly M[]): boolean;
 }
 
-/** One controller's data: what the chart's steps and guards work on (the steps themselves are shared by every controller). */
 export interface FlightContext<M> {
   readonly hooks: FlightHooks<M>;
   readonly clock: ManualClock;
@@ -39,11 +37,7 @@ export interface FlightContext<M> {
 /** The context as the generated machine sees it (the messages' type does not matter to the steps). */
 export type AnyFlightContext = FlightContext<unknown>;
 
-/**
- * The dtls13-flight chart's states (RFC 9147 §5.8.1): only `waiting` holds data, the deadline of its retransmission
- * timer (the chart's `after`), on the connection's clock. The runtime sends {@link FlightEvent} `timeout` once that
- * deadline has passed.
- */
+/** The dtls13-flight chart's states (RFC 9147 §5.8.1): only `waiting` holds data, its retransmit deadline. */
 export type FlightState =
   | { readonly kind: 'idle' }
   | { readonly kind: 'preparing' }
@@ -53,13 +47,11 @@ export type FlightState =
   | { readonly kind: 'finished' }
   | { readonly kind: 'failed' };
 
-/** The chart's events and the timer's. */
 export type FlightEvent = Dtls13FlightEvent | { readonly type: 'timeout' };
 
 type Plain = Exclude<FlightState['kind'], 'waiting'>;
 type At<K extends FlightState['kind']> = Extract<FlightState, { readonly kind: K }>;
 
-/** One object per data-free state, shared by every controller. */
 const PLAIN: { readonly [K in Plain]: At<K> } = {
   idle: { kind: 'idle' },
   preparing: { kind: 'preparing' },
@@ -69,13 +61,12 @@ const PLAIN: { readonly [K in Plain]: At<K> } = {
   failed: { kind: 'failed' },
 };
 
-/** Chart states with no flight outstanding and no timer, where a settled controller rests (and a hibernated session's is kept). */
+/** Chart states with no flight outstanding and no timer, where a settled controller rests. */
 export type RestingKind = 'idle' | 'acknowledged' | 'finished';
 
 /** The state a chart state starts as (the controller's start, or one it resumes in). */
 export const plainFlightState = <K extends Plain>(kind: K): At<K> => PLAIN[kind];
 
-/** The generated machine enters `to`, a state without a timer. */
 export function moveFlight<K extends Plain>(_c: AnyFlightContext, _state: FlightState, to: K): At<K> {
   return PLAIN[to];
 }
@@ -85,7 +76,7 @@ export function armFlight(c: AnyFlightContext, _state: FlightState, ms: number, 
   return { kind: to, deadline: c.clock.now + ms };
 }
 
-/** What an idle controller holds as its flight and pending acknowledgement (one array for all). */
+/** What an idle controller holds as its flight and pending acknowledgement. */
 export const NONE: readonly never[] = [];
 
 export const unacknowledged = <M>(c: FlightContext<M>): readonly M[] =>
@@ -142,7 +133,7 @@ export const FLIGHT_STEPS = {
   retransmitAck: step((c) => c.hooks.retransmitAck()),
 } as const satisfies Dtls13FlightStepTable;
 
-/** The chart's guards, `(state, event, context)`: they read the context's counters and the connection's verdict on the flight. */
+/** The chart's guards: they read the context's counters and the connection's verdict on the flight. */
 export const FLIGHT_GUARDS = {
   retransmissionsLeft: (_state: FlightState, _event: FlightEvent, c: AnyFlightContext): boolean =>
     c.retransmissions < c.maxRetransmissions,

@@ -24,23 +24,18 @@ import type { FlightTimerConfig } from './flight-timer-config.js';
 export type { FlightTimerConfig } from './flight-timer-config.js';
 export type { FlightHooks, RestingKind } from './flight-steps.js';
 
-/**
- * What one flight does when it ends, besides stopping its timer: `onAcked` runs once the peer has acknowledged all of
- * it (explicitly or, for the client's final flight, implicitly), `onExhausted` when its retransmissions run out
- * (instead of {@link FlightHooks.timedOut}). `postHandshake`: see {@link FlightController.send}.
- */
+/** What one flight does when it ends: `onAcked` once all of it is acknowledged, `onExhausted` when retries run out. */
 export interface FlightOptions<M> {
   readonly postHandshake?: boolean;
   readonly onAcked?: (() => void) | undefined;
   readonly onExhausted?: ((flight: readonly M[]) => void) | undefined;
 }
 
-/** Told each time a settled controller comes to rest ({@link FlightController.settle}): an object, not a closure per connection. */
+/** Told each time a settled controller comes to rest: an object, not a closure per connection. */
 export interface FlightRestListener {
   handshakeFlightsDone(): void;
 }
 
-/** The one flightReady event and the one timeout event (events are read, never kept). */
 const FLIGHT_READY: FlightEvent = { type: 'flightReady' };
 const TIMEOUT: FlightEvent = { type: 'timeout' };
 
@@ -51,29 +46,20 @@ const AFTER_EVENT = { type: 'xstate.after.retransmitTimeout.dtls13-flight.waitin
 const RESTING: ReadonlySet<string> = new Set(['idle', 'acknowledged', 'finished']);
 
 /**
- * The flight and retransmission state machine of RFC 9147 §5.8.1 (the generated `dtls13-flight` chart) bound to a
- * flight of messages `M`: it buffers a flight, transmits it, retransmits the unacknowledged part when the timer fires
- * (1 s, then doubling up to 60 s), after a partial ACK, or when the peer retransmits; and stops on ACKs or the peer's
- * next flight.
- *
- * The chart runs as its generated machine (`dtls13FlightStep`, generated/charts/dtls13-flight-transitions.ts, over
- * {@link FlightState}): `entry` and `always` run inside the step, and `after` is the `waiting` state's `deadline`,
- * which this controller puts on the connection's clock (so `pollTimeout()` reports it) and answers with a `timeout`
- * event when it passes. Events sent from a step (through a hook) wait until the current one is done. A step that throws
- * leaves the controller failed (`error`) in the state before the event. With an `inspect` callback, XState's actor of
- * the same chart is fed each event before the machine takes it (so its guards see the context the machine's guards
- * see), and the inspector sees XState's own events.
+ * The flight and retransmission state machine of RFC 9147 §5.8.1 (the generated `dtls13-flight` chart) bound to
+ * flights of `M`: it transmits a flight, retransmits the unacknowledged part on timeout (1 s doubling to 60 s), partial
+ * ACK or peer retransmission, and stops on ACKs or the peer's next flight. The `waiting` state's deadline goes on the
+ * connection's clock; events sent from a step wait for the current one; a step that throws leaves it in `error`. With
+ * `inspect`, XState's actor of the same chart is fed each event first.
  */
 export class FlightController<M> {
   private readonly context: FlightContext<M>;
   private readonly inspected: InspectedChart | undefined;
-  /** The machine's state while the controller works; released (undefined) at rest once settled, unless inspected. */
+  /** The machine's state while working; released at rest once settled, unless inspected (then `resting` holds it). */
   private running: FlightState | undefined = plainFlightState('idle');
-  /** The chart state while `running` is released. */
   private resting: RestingKind | undefined;
   /** `active`; `done` in the final state; `stopped`; `error` once a step threw. */
   private status: 'active' | 'done' | 'stopped' | 'error' = 'active';
-  /** The clock timer for the `waiting` state's deadline. */
   private timer: number | undefined;
   private busy = false;
   private queue: FlightEvent[] | undefined;
@@ -119,17 +105,15 @@ export class FlightController<M> {
       : undefined;
   }
 
-  /** The chart state (`idle`, `preparing`, `sending`, `waiting`, `acknowledged`, `finished`, `failed`). */
   get state(): string {
     return this.resting ?? this.current().kind;
   }
 
-  /** Flights sent again (on timeout, partial ACK or the peer's retransmission) since the start. */
+  /** Flights sent again since the start. */
   get retransmissions(): number {
     return this.context.retransmitted;
   }
 
-  /** The current retransmit timeout, in ms. */
   get timeout(): number {
     return this.context.timeout;
   }
@@ -141,14 +125,10 @@ export class FlightController<M> {
   }
 
   /**
-   * Our next flight is ready: buffer and send it. A flight the chart cannot take now is a bug of the caller's, never
-   * silently dropped.
-   *
-   * `postHandshake`: the flight's timer starts at no less than the initial timeout (1 s by default) and doubles from
-   * there, whatever round trip the handshake measured (RFC 9147 §5.8.2: 1.5 times the RTT is kept between flights of a
-   * burst, and the timer MAY go back to the initial value after idleness). Post-handshake flights come after idleness,
-   * and a timer of 1.5 loopback RTTs (11 ms) spent its ten retransmissions within 2 s, so a short outage ended the
-   * session.
+   * Our next flight is ready: buffer and send it (a flight the chart cannot take now is the caller's bug: it throws).
+   * `postHandshake`: the timer starts at no less than the initial timeout, whatever RTT the handshake measured (RFC 9147
+   * §5.8.2 allows the reset after idleness): at 1.5 loopback RTTs ten retransmissions took 2 s, so short outages ended
+   * sessions.
    */
   send(flight: readonly M[], options: FlightOptions<M> = {}): void {
     if (!this.acceptsFlight) throw new Error(`a new flight while the flight controller is ${this.state}`);
@@ -166,15 +146,11 @@ export class FlightController<M> {
     return state === 'sending' || state === 'waiting' ? unacknowledged(this.context) : NONE;
   }
 
-  /** Whether the current flight ends with a callback of its own (`onAcked`). */
   get ownsCompletion(): boolean {
     return this.context.onAcked !== undefined;
   }
 
-  /**
-   * The peer acknowledged messages `indexes` of the current flight (by position). A complete acknowledgement stops
-   * retransmission (and ends the handshake's flights when `last`); a partial one retransmits the rest now.
-   */
+  /** The peer acknowledged messages `indexes` (by position): complete stops retransmission; partial resends the rest. */
   acknowledge(indexes: readonly number[], last = false): void {
     const before = this.context.acknowledged;
     const complete = this.context.flight.every((_, i) => before?.has(i) === true || indexes.includes(i));
@@ -188,28 +164,22 @@ export class FlightController<M> {
     }
   }
 
-  /** The peer sent (part of) its next flight; `last` when it is the handshake's final one. */
   peerFlight(last: boolean): void {
     this.event({ type: last ? 'lastFlightReceived' : 'nextFlightReceived' });
   }
 
-  /** The peer retransmitted its previous flight: ours was probably lost. */
   peerRetransmitted(): void {
     this.event({ type: 'peerRetransmission' });
   }
 
-  /**
-   * The handshake is over: from now on the actor is released whenever the controller rests, and `onRest` is told each
-   * time it comes to rest (e.g. to drop the handshake epoch's write keys once the last flight that used them is done).
-   * Tells `onRest` at once when resting already.
-   */
+  /** The handshake is over: at every rest the actor is released and `onRest` told (at once if resting already). */
   settle(onRest: FlightRestListener): void {
     if (this.onRest) return;
     this.onRest = onRest;
     this.rest();
   }
 
-  /** At rest with nothing outstanding, as a hibernated session keeps it: the resting state, flights sent again so far, the retransmit timeout. Undefined when not at rest. */
+  /** At rest with nothing outstanding, as a hibernated session keeps it; undefined when not at rest. */
   get atRest(): { readonly state: RestingKind; readonly retransmitted: number; readonly timeout: number } | undefined {
     const state = this.state;
     if (this.status !== 'active' || this.busy || !RESTING.has(state) || this.timer !== undefined) return undefined;
@@ -224,11 +194,7 @@ export class FlightController<M> {
     this.context.timeout = at.timeout;
   }
 
-  /**
-   * Off the clock: the retransmission timer is cancelled, the flight kept (a client's 1.3 offer while a
-   * HelloVerifyRequest, which nothing authenticates, is answered in 1.2 on the same clock). {@link resume} times it
-   * again.
-   */
+  /** Off the clock: the timer is cancelled, the flight kept (a 1.3 offer while a 1.2 HelloVerifyRequest is answered). */
   pause(): void {
     this.cancelTimer();
   }
@@ -254,7 +220,7 @@ export class FlightController<M> {
     if (this.onRest) this.rest();
   }
 
-  /** Runs `e` (and the events steps sent meanwhile) through the generated machine, then puts the new state's deadline on the clock. */
+  /** Runs `e` (and events steps sent meanwhile) through the machine, then puts the new state's deadline on the clock. */
   private process(e: FlightEvent): void {
     if (this.busy) {
       if (this.status === 'active') (this.queue ??= []).push(e);
@@ -296,7 +262,6 @@ export class FlightController<M> {
     this.process(TIMEOUT);
   }
 
-  /** When settled and resting: drops the last flight and tells `onRest`. */
   private rest(): void {
     if (this.stopped) return;
     const kind = this.state;
@@ -313,7 +278,6 @@ export class FlightController<M> {
     this.onRest?.handshakeFlightsDone();
   }
 
-  /** The machine's state, taken back from rest if released. */
   private current(): FlightState {
     if (this.running === undefined) {
       this.running = plainFlightState(this.resting ?? 'idle');

@@ -1,17 +1,6 @@
 import { ByteRanges } from './byte-ranges.js';
 
-/**
- * The bytes of one handshake message received so far. Only bytes that arrived are held, as copies (the caller's records
- * are not retained): each fragment is trimmed to what was not held yet, so overlapping and duplicated fragments count
- * once, and the whole body is put together only when the message is complete. Held bytes always equal received bytes.
- *
- * Bytes are kept in chunks, ordered and disjoint. A new chunk is merged with an adjacent one when together they are at
- * most {@link CHUNK_MERGE_LIMIT} bytes, so a message sent in tiny fragments is not kept as one object per byte (any two
- * adjacent chunks hold more than the limit together), and merging copies at most that much per fragment, whatever the
- * order the pieces come in.
- *
- * @see RFC 9147 §5.5 (fragmentation, overlapping fragment ranges)
- */
+/** One handshake message's bytes received so far: each byte once, in disjoint chunks merged up to a limit. */
 
 /** Adjacent chunks are merged while together they stay within this many bytes. */
 export const CHUNK_MERGE_LIMIT = 2048;
@@ -24,7 +13,6 @@ interface Chunk {
 const EMPTY = new Uint8Array(0);
 
 export class FragmentStore {
-  /** The message length. */
   readonly length: number;
   /** Which bytes arrived, as merged ranges. */
   readonly ranges = new ByteRanges();
@@ -35,17 +23,14 @@ export class FragmentStore {
     this.length = length;
   }
 
-  /** Bytes received (and held). */
   get held(): number {
     return this.ranges.covered;
   }
 
-  /** True once every byte of the message arrived. */
   get complete(): boolean {
     return this.ranges.isWhole(this.length);
   }
 
-  /** Number of chunks (for tests and diagnostics). */
   get chunkCount(): number {
     return this.chunks.length;
   }
@@ -59,10 +44,7 @@ export class FragmentStore {
     return out;
   }
 
-  /**
-   * The first byte of `data` (a fragment at message offset `start`) that differs from a byte already held, or undefined
-   * when they all agree.
-   */
+  /** The first byte of `data` (at message offset `start`) that differs from one already held, or undefined. */
   firstMismatch(
     start: number,
     data: Uint8Array,
@@ -82,10 +64,7 @@ export class FragmentStore {
     });
   }
 
-  /**
-   * Holds the bytes of `data` (the fragment at `start`) not held yet; returns how many. The caller has checked that the
-   * bytes held agree ({@link firstMismatch}).
-   */
+  /** Holds the bytes of `data` (at `start`) not held yet, returns how many; the caller checked they agree. */
   insert(start: number, data: Uint8Array): number {
     const end = start + data.length;
     if (start >= end) return 0;
@@ -126,7 +105,6 @@ export class FragmentStore {
     this.chunks.splice(withLeft ? i - 1 : i, (withLeft ? 1 : 0) + (withRight ? 1 : 0), { start: from, bytes: merged });
   }
 
-  /** Index of the first chunk starting at or after `start`. */
   private insertionPoint(start: number): number {
     let lo = 0;
     let hi = this.chunks.length;

@@ -3,20 +3,7 @@ import { Writer } from '../wire/writer.js';
 import type { HandshakeType } from '../../generated/wire/enums.js';
 import { DTLS_HANDSHAKE_HEADER_LENGTH, MAX_MESSAGE_SEQ, MAX_UINT24 } from './handshake-message.js';
 
-/**
- * Splits a handshake message into DTLSHandshake fragments of at most `maxFragmentBody` body bytes each: N contiguous,
- * non-overlapping ranges in order, every one carrying the message's full `length`, its `message_seq` and its own
- * `fragment_offset`. An empty body gives one empty fragment (the degenerate case, fragment_offset 0 and fragment_length
- * = length = 0).
- *
- * Zero-copy: each `fragment` is a `subarray` view of `message.body`, so the body must not change while the fragments
- * are in use. RFC 9147 §5.5 forbids changing message bytes on retransmission anyway; a retransmission with a new PMTU
- * estimate simply calls this again with a smaller size.
- *
- * @throws RangeError when `maxFragmentBody` is not a positive integer, the
- *   body is longer than 2^24-1 bytes, or `messageSeq` is not a uint16.
- * @see RFC 9147 §5.5
- */
+/** Splits a handshake message into contiguous fragments viewing its body (RFC 9147 §5.5). @throws RangeError. */
 export function fragmentMessage(
   message: { readonly msgType: HandshakeType; readonly messageSeq: number; readonly body: Uint8Array },
   maxFragmentBody: number,
@@ -38,15 +25,7 @@ export function fragmentMessage(
   return fragments;
 }
 
-/**
- * The largest fragment body that fits in `recordPayloadBudget` bytes of record payload (the DTLSPlaintext fragment, or
- * the DTLSInnerPlaintext content before its type byte and padding): the budget less the 12-byte DTLS handshake header,
- * capped at the uint24 fragment_length's 2^24-1. The caller derives the budget from its PMTU estimate minus the record
- * expansion (RFC 9147 §4.4).
- *
- * @throws RangeError when the budget is not an integer above 12 (no room for a single body byte).
- * @see RFC 9147 §5.2, §5.5
- */
+/** The largest fragment body that fits `recordPayloadBudget` (less the 12-byte header). @throws RangeError. */
 export function maxFragmentBodyFor(recordPayloadBudget: number): number {
   if (!Number.isInteger(recordPayloadBudget) || recordPayloadBudget <= DTLS_HANDSHAKE_HEADER_LENGTH) {
     throw new RangeError(
@@ -59,13 +38,7 @@ export function maxFragmentBodyFor(recordPayloadBudget: number): number {
 /** Where {@link encodeFragmentView} writes: one buffer for every connection. */
 const fragmentWriter = new Writer('DtlsHandshake', 2048);
 
-/**
- * The DTLSHandshake bytes of `f` in a buffer shared by every caller: a view valid until the next call, for one that
- * copies it at once (the record layer sealing it, or framing it as a DTLSPlaintext), so a fragment on its way into a
- * record gets no array of its own.
- *
- * @throws EncodeError as encodeDtlsHandshake does.
- */
+/** The DTLSHandshake bytes of `f` in a buffer shared by all callers, valid until the next call. */
 export function encodeFragmentView(f: DtlsHandshake): Uint8Array {
   fragmentWriter.reset('DtlsHandshake');
   writeDtlsHandshake(fragmentWriter, f);

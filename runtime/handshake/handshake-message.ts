@@ -1,12 +1,6 @@
 import type { HandshakeType } from '../../generated/wire/enums.js';
 
-/**
- * A whole handshake message as the handshake layer sees it: its type, its DTLS message_seq and its body, without any
- * header. The transcript form (TLS-style 4-byte header) and the wire form (DTLS 12-byte header, possibly fragmented)
- * are both derived from this.
- *
- * @see RFC 9147 §5.2
- */
+/** A whole handshake message (type, message_seq, body): the transcript and wire forms derive from it. */
 export interface HandshakeMessage {
   readonly msgType: HandshakeType;
   /** uint16; 0 for the first message each side sends, +1 per new message, reused on retransmission. */
@@ -15,7 +9,7 @@ export interface HandshakeMessage {
   readonly body: Uint8Array;
 }
 
-/** Bytes of the DTLS handshake header before each fragment: msg_type, length, message_seq, fragment_offset, fragment_length (RFC 9147 §5.2). */
+/** Bytes of the DTLS handshake header before each fragment (RFC 9147 §5.2). */
 export const DTLS_HANDSHAKE_HEADER_LENGTH = 12;
 
 /** The largest uint24: the bound on `length`, `fragment_offset` and `fragment_length` (RFC 9147 §5.2). */

@@ -1,8 +1,4 @@
-/**
- * A clock that only moves when told. XState actors take it as their `clock`, so delayed transitions (retransmission
- * timers) become deadlines the sans-I/O connection reports through `pollTimeout()` and fires on `handleTimeout(now)`,
- * with the caller's time: real time from the UDP driver, simulated time from the hardware model and the tests.
- */
+/** A clock that only moves when told: timers become deadlines the sans-I/O connection reports and fires. */
 export class ManualClock {
   private current: number;
   private nextId = 1;
@@ -13,7 +9,6 @@ export class ManualClock {
     this.current = start;
   }
 
-  /** The clock's time. */
   get now(): number {
     return this.current;
   }
@@ -30,7 +25,6 @@ export class ManualClock {
     if (this.timers?.delete(id) && this.timers.size === 0) this.timers = undefined;
   }
 
-  /** The earliest pending deadline, if any. */
   nextDeadline(): number | undefined {
     let t: number | undefined;
     if (!this.timers) return t;
@@ -38,10 +32,7 @@ export class ManualClock {
     return t;
   }
 
-  /**
-   * Moves time forward to `now`, firing every timer due by then in deadline order (scheduling order for ties); a timer
-   * scheduled by a firing timer fires too if it is due. Time never moves backwards.
-   */
+  /** Moves time forward to `now`, firing every timer due by then in deadline order (also those a firing one schedules). */
   advanceTo(now: number): void {
     for (;;) {
       const timers = this.timers;

@@ -5,7 +5,6 @@ import { duplicateExtension, findExtension } from './extensions.js';
 import { dtls12Suite } from '../versions/suites12.js';
 import { ProtocolError } from './protocol-error.js';
 
-/** What the server settles from a ClientHello (RFC 8446 §4.1.1). */
 export type ServerChoice =
   | {
       readonly kind: 'proceed';
@@ -39,11 +38,7 @@ const offered = (list: readonly (string | number)[]): string =>
     ? 'none'
     : list.map((x) => (typeof x === 'string' ? x : `0x${x.toString(16).padStart(4, '0')}`)).join(', ');
 
-/**
- * Checks a ClientHello against DTLS 1.3's rules and picks suite, group and signature scheme; asks for a
- * HelloRetryRequest when the client offered no share for an acceptable group it supports. Throws ProtocolError with the
- * RFC's alert otherwise.
- */
+/** Picks suite, group and scheme for a ClientHello, or asks for a HelloRetryRequest; else ProtocolError. */
 export function negotiate(ch: ClientHello, prefs: ServerPreferences, psk?: PskTerms): ServerChoice {
   if (duplicateExtension(ch.extensions) !== undefined)
     throw new ProtocolError('illegal_parameter', `duplicate extension ${String(duplicateExtension(ch.extensions))}`);

@@ -7,37 +7,18 @@ import { type HandshakeMessage, MAX_MESSAGE_SEQ, MAX_UINT24 } from './handshake-
 /** Messages beyond next_receive_seq that are buffered by default (RFC 9147 §5.2: SHOULD queue, MAY discard). */
 export const DEFAULT_MAX_MESSAGES_AHEAD = 8;
 
-/**
- * Longest message body accepted by default: 128 KiB. Certificate is the large one: ordinary chains are 2–10 KB, long
- * RSA-4096 or post-quantum chains reach tens of KB, and OpenSSL's default cap on a received chain (max_cert_list) is
- * 100 KiB; 0x20000 clears all of these with room. A fragmented message must also fit maxBufferedBytes (64 KiB by
- * default), so by default the longest message reassembled is 64 KiB.
- */
+/** Longest message body accepted by default: 128 KiB (post-quantum chains reach tens of KB; OpenSSL caps 100 KiB). */
 export const DEFAULT_MAX_MESSAGE_LENGTH = 0x20000;
 
-/**
- * Disjoint received ranges kept per message by default. An honest sender's fragments are contiguous, so gaps come only
- * from loss or reordering; 256 covers a 128 KiB message in 512-byte fragments with every other one lost. Ranges beyond
- * a message's first also count against maxBufferedBytes (see {@link RANGE_OVERHEAD}), which bounds them overall.
- */
+/** Disjoint ranges kept per message: 256 covers 128 KiB in 512-byte fragments with every other one lost. */
 export const DEFAULT_MAX_RANGES_PER_MESSAGE = 256;
 
-/**
- * Bytes of fragments held for all pending messages together, by default 64 KiB: what an unauthenticated peer can make
- * one connection keep. A handshake flight is far smaller (a certificate chain of ordinary size is 2–10 KB). A message
- * longer than this can only be reassembled if its messages before it leave room, and never if it is longer than the
- * cap: raise it (with maxMessageLength) to accept longer certificate chains.
- */
+/** Fragment bytes held for all pending messages by default, 64 KiB: what an unauthenticated peer can make us keep. */
 export const DEFAULT_MAX_BUFFERED_BYTES = 0x10000;
 
-/**
- * What each disjoint range of a pending message beyond its first counts against maxBufferedBytes besides its bytes:
- * roughly what a range's bookkeeping (a chunk object of its own and two range edges) costs in V8, so that many one-byte
- * fragments with gaps between them cannot hold far more memory than the cap says.
- */
+/** What each range of a message beyond its first costs against maxBufferedBytes: its bookkeeping's rough V8 size. */
 export const RANGE_OVERHEAD = 256;
 
-/** Options of {@link HandshakeReassembler}; every one is an integer. */
 export interface HandshakeReassemblerOptions {
   /** The first message_seq expected (next_receive_seq, RFC 9147 §5.2). Default 0; 0..2^16. */
   readonly nextReceiveSeq?: number;
@@ -47,15 +28,10 @@ export interface HandshakeReassemblerOptions {
   readonly maxMessageLength?: number;
   /** Fragments that would leave a message in more disjoint ranges than this are refused ('too-fragmented'). Default 256. */
   readonly maxRangesPerMessage?: number;
-  /**
-   * Bytes held for all pending messages together (the fragment bytes that arrived, plus {@link RANGE_OVERHEAD} per
-   * range beyond each message's first); a fragment that would go past it is refused ('buffer-cap'). Default
-   * {@link DEFAULT_MAX_BUFFERED_BYTES} (64 KiB). A whole next message in one fragment is handed out without being held.
-   */
+  /** Bytes held for all pending messages (plus {@link RANGE_OVERHEAD} per extra range); default 64 KiB. */
   readonly maxBufferedBytes?: number;
 }
 
-/** Each option's default, least and greatest value. */
 const OPTION_ROWS: Readonly<Record<keyof HandshakeReassemblerOptions, readonly [number, number, number]>> = {
   nextReceiveSeq: [0, 0, MAX_MESSAGE_SEQ + 1],
   maxMessagesAhead: [DEFAULT_MAX_MESSAGES_AHEAD, 0, MAX_MESSAGE_SEQ],
@@ -67,22 +43,12 @@ const OPTION_ROWS: Readonly<Record<keyof HandshakeReassemblerOptions, readonly [
 /** The fields of a fragment that can contradict earlier fragments of its message (wire names). */
 export type InconsistentField = 'msg_type' | 'length' | 'fragment' | 'fragment_length';
 
-/**
- * Why a fragment was refused: 'too-far-ahead' (message_seq more than maxMessagesAhead past next_receive_seq),
- * 'too-long' (length above maxMessageLength, or above maxBufferedBytes so it could never be held), 'too-fragmented'
- * (more than maxRangesPerMessage disjoint ranges), 'buffer-cap' (holding it would go past maxBufferedBytes).
- */
+/** Why a fragment was refused: each names the option whose bound it would pass. */
 export type RefusalReason = 'too-far-ahead' | 'too-long' | 'too-fragmented' | 'buffer-cap';
 
-/**
- * What became of one fragment. Only 'progress' and 'complete' mean the fragment was processed or buffered, so only
- * their records may be ACKed (RFC 9147 §7); a 'refused' fragment will be retransmitted by the peer; 'old' is a sign the
- * peer retransmitted a flight (RFC 9147 §5.8.1); 'inconsistent' is a peer that changed message bytes on retransmission,
- * which SHOULD end the handshake with an illegal_parameter alert (RFC 9147 §5.5). A refused or inconsistent fragment
- * changes nothing in the reassembler. Nothing is thrown for what a peer sends.
- */
+/** What became of one fragment: only 'progress' and 'complete' may be ACKed (RFC 9147 §7); peer input never throws. */
 export type ReassemblyResult =
-  /** Buffered; no message completed in order yet. `newBytes` may be 0 (a duplicate). `outOfOrder`: the fragment was not the next piece expected (a later message, or it starts past the in-order prefix) — a trigger for an ACK (RFC 9147 §7.1). */
+  /** Buffered. `newBytes` 0: a duplicate. `outOfOrder`: not the next piece expected, an ACK trigger (RFC 9147 §7.1). */
   | { readonly kind: 'progress'; readonly messageSeq: number; readonly newBytes: number; readonly outOfOrder: boolean }
   /** One or more whole messages, consecutive, from the old next_receive_seq on; next_receive_seq is now past the last. */
   | { readonly kind: 'complete'; readonly messages: readonly HandshakeMessage[] }
@@ -98,27 +64,21 @@ export type ReassemblyResult =
       readonly reason: string;
     };
 
-/** One message being reassembled, for diagnostics. */
 export interface PendingMessageView {
   readonly messageSeq: number;
   readonly msgType: HandshakeType;
   readonly length: number;
   readonly receivedBytes: number;
-  /** Bytes held for it: equal to receivedBytes (only what arrived is held, once). */
   readonly retainedBytes: number;
-  /** Received [start, end) ranges, ascending and disjoint. */
+  /** Received [start, end) ranges, ascending. */
   readonly ranges: readonly (readonly [number, number])[];
 }
 
-/** The reassembler's buffered state, for diagnostics and tests. */
 export interface ReassemblerView {
   readonly nextReceiveSeq: number;
   readonly bufferedMessages: number;
-  /** Body bytes received and held. */
   readonly receivedBytes: number;
-  /** Bytes held for them (see {@link HandshakeReassembler.retainedBytes}). */
   readonly retainedBytes: number;
-  /** In message_seq order. */
   readonly messages: readonly PendingMessageView[];
 }
 
@@ -133,12 +93,10 @@ class PendingMessage {
     this.store = new FragmentStore(length);
   }
 
-  /** What this message counts against maxBufferedBytes. */
   get charge(): number {
     return charge(this.store.held, this.store.ranges.count);
   }
 
-  /** Why `f` cannot belong to this message, or undefined. */
   conflict(f: DtlsHandshake): { readonly field: InconsistentField; readonly reason: string } | undefined {
     if (handshakeTypeToNumber(f.msgType) !== this.msgTypeNumber) {
       return {
@@ -157,7 +115,6 @@ class PendingMessage {
   }
 }
 
-/** What `held` bytes in `ranges` ranges count against maxBufferedBytes. */
 function charge(held: number, ranges: number): number {
   return held + RANGE_OVERHEAD * Math.max(0, ranges - 1);
 }
@@ -166,37 +123,20 @@ function hex2(b: number): string {
   return b.toString(16).padStart(2, '0');
 }
 
-/**
- * Reassembles DTLS handshake messages from fragments that arrive in any order, duplicated or overlapping, and hands
- * them out whole and in message_seq order, starting at next_receive_seq.
- *
- * Memory grows only with bytes that arrived: a pending message holds copies of its fragments' new bytes (see
- * {@link FragmentStore}), and its body is put together only when it is complete. All pending messages together hold at
- * most maxBufferedBytes (64 KiB by default), at most maxMessagesAhead + 1 messages are pending, each with at most
- * maxRangesPerMessage ranges; fragments past these bounds are refused, and zero-length fragments hold nothing. A
- * message is delivered as soon as it and every message before it are whole. Its body is a fresh array the reassembler
- * no longer touches, except when one fragment carried the whole next expected message: then the body is that fragment
- * (zero copy, a view into the caller's record).
- *
- * Sans-I/O and synchronous; never throws on peer input. message_seq does not wrap in DTLS 1.3 (it is never reset, RFC
- * 9147 §5.2), so neither does this.
- *
- * @see RFC 9147 §5.2 (next_receive_seq), §5.5 (fragmentation and reassembly)
- */
+/** Reassembles handshake messages from fragments in any order (RFC 9147 §5.5), bounded; peer input never throws. */
 export class HandshakeReassembler {
   private next: number;
   private readonly maxMessagesAhead: number;
   private readonly maxMessageLength: number;
   private readonly maxRangesPerMessage: number;
   private readonly maxBufferedBytes: number;
-  /** Messages with fragments held, by message_seq; allocated with the first (most messages arrive whole and are never held). */
+  /** Messages with fragments held, by message_seq; made with the first (most messages arrive whole). */
   private pending: Map<number, PendingMessage> | undefined;
-  /** Sum of the pending messages' charges against maxBufferedBytes. */
+  /** The pending messages' charges against maxBufferedBytes, and their bytes. */
   private charged = 0;
-  /** Sum of the pending messages' buffer bytes. */
   private retained = 0;
 
-  /** @throws ConfigError naming the option that is not an integer in its range. */
+  /** @throws ConfigError naming an option that is not an integer in its range. */
   constructor(options: HandshakeReassemblerOptions = {}) {
     const option = (name: keyof HandshakeReassemblerOptions): number => {
       const [fallback, min, max] = OPTION_ROWS[name];
@@ -209,23 +149,16 @@ export class HandshakeReassembler {
     this.maxBufferedBytes = option('maxBufferedBytes');
   }
 
-  /** next_receive_seq: the message_seq of the next message to be delivered. */
   get nextReceiveSeq(): number {
     return this.next;
   }
 
-  /**
-   * Bytes held for pending messages: copies of the fragment bytes that arrived, each byte once. Never more than
-   * maxBufferedBytes (which also counts {@link RANGE_OVERHEAD} per extra range).
-   */
+  /** Bytes held for pending messages (each byte that arrived, once); never above maxBufferedBytes. */
   get retainedBytes(): number {
     return this.retained;
   }
 
-  /**
-   * Takes one fragment, already decoded from a handshake record. Its bytes are copied if they need to be kept, except
-   * in the whole-message fast path described on the class.
-   */
+  /** Takes one decoded fragment, copying what must be kept (but for the whole-message fast path). */
   receive(f: DtlsHandshake): ReassemblyResult {
     const seq = f.messageSeq;
     if (seq < this.next) return { kind: 'old', messageSeq: seq };
@@ -274,7 +207,7 @@ export class HandshakeReassembler {
     return { kind: 'progress', messageSeq: seq, newBytes, outOfOrder };
   }
 
-  /** Forgets every buffered fragment and expects `nextReceiveSeq` next. @throws ConfigError when it is not an integer in 0..2^16. */
+  /** Forgets every buffered fragment and expects `nextReceiveSeq` next. @throws ConfigError outside 0..2^16. */
   reset(nextReceiveSeq: number): void {
     this.next = integerOption('nextReceiveSeq', nextReceiveSeq, 0, MAX_MESSAGE_SEQ + 1);
     this.pending = undefined;
@@ -282,7 +215,6 @@ export class HandshakeReassembler {
     this.retained = 0;
   }
 
-  /** A copy of the buffered state. */
   snapshot(): ReassemblerView {
     const messages: PendingMessageView[] = [];
     let receivedBytes = 0;
@@ -308,7 +240,6 @@ export class HandshakeReassembler {
     };
   }
 
-  /** Delivers `first` and then every whole message from next_receive_seq on. */
   private drain(first: HandshakeMessage[]): ReassemblyResult {
     const messages = first;
     const pending = this.pending;

@@ -3,12 +3,7 @@ import { toHex } from '../wire/bytes.js';
 /** Cookies remembered at most (RFC 9147 §5.1 leaves reuse to the server): about 100 bytes each, 6.5 MB in all. */
 export const MAX_USED_COOKIES = 65_536;
 
-/**
- * The cookies a stateless server has already let a connection start with, each until its lifetime is over: a second
- * ClientHello replayed with a cookie that was used (from the address the cookie names, which an off-path sender can
- * forge) starts nothing. Bounded: past `maxEntries` the oldest is forgotten early and counted in `evicted` (a replay of
- * that one cookie would then be let in again, as it was before this existed).
- */
+/** The cookies a stateless server already accepted, until they expire: a replayed ClientHello starts nothing. */
 export class UsedCookies {
   private readonly until = new Map<string, number>();
   private readonly lifetime: number;

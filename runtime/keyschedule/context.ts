@@ -25,11 +25,7 @@ export function hashLen(ctx: ScheduleContext): number {
 
 const utf8 = new TextEncoder();
 
-/**
- * prefix + Label as bytes, kept per prefix for the first 64 distinct labels seen (the key schedule's own, a few dozen,
- * come first); any later ones (exporter labels from the application) are encoded each time, so the maps stay small.
- * Looked up by prefix, then label: no string is built per derivation.
- */
+/** prefix + Label as bytes, kept per prefix for the first 64 labels: no string built per derivation. */
 const labels: Readonly<Record<LabelPrefix, Map<string, Uint8Array>>> = { dtls13: new Map(), 'tls13 ': new Map() };
 const KEPT_LABELS = 64;
 
@@ -43,19 +39,13 @@ function labelBytes(prefix: LabelPrefix, label: string): Uint8Array {
   return bytes;
 }
 
-/**
- * HkdfLabels with an empty context (the traffic keys', finished_key's: a dozen per handshake), by prefix, label, then
- * length: made once, never written, kept for the first KEPT_LABELS labels as above.
- */
+/** HkdfLabels with an empty context (a dozen per handshake), by prefix, label, length: made once, bounded as above. */
 const emptyContextInfos: Readonly<Record<LabelPrefix, Map<string, Map<number, Uint8Array>>>> = {
   dtls13: new Map(),
   'tls13 ': new Map(),
 };
 
-/**
- * HKDF-Expand-Label (RFC 8446 §7.1) with the context's prefix: HKDF-Expand(Secret, HkdfLabel{ uint16 length; opaque
- * label<7..255> = prefix + Label; opaque context<0..255> }, Length).
- */
+/** HKDF-Expand-Label (RFC 8446 §7.1) with the context's prefix. */
 export function hkdfExpandLabel(
   ctx: ScheduleContext,
   secret: Uint8Array,

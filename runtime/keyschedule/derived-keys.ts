@@ -41,7 +41,7 @@ export function nextApplicationTrafficSecret(ctx: ScheduleContext, secret: Uint8
   return hkdfExpandLabel(ctx, secret, 'traffic upd', NO_CONTEXT, hashLen(ctx));
 }
 
-/** The PSK a ticket stands for: HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length) (RFC 8446 §4.6.1). */
+/** The PSK a ticket stands for (RFC 8446 §4.6.1). */
 export function resumptionPsk(
   ctx: ScheduleContext,
   resumptionMasterSecret: Uint8Array,
@@ -50,10 +50,7 @@ export function resumptionPsk(
   return hkdfExpandLabel(ctx, resumptionMasterSecret, 'resumption', ticketNonce, hashLen(ctx));
 }
 
-/**
- * TLS-Exporter(label, context_value, key_length) (RFC 8446 §7.5) from the (early_)exporter_master_secret. With no
- * context, context_value is empty.
- */
+/** TLS-Exporter(label, context_value, key_length) (RFC 8446 §7.5); no context: an empty one. */
 export function exportKeyingMaterial(
   ctx: ScheduleContext,
   exporterSecret: Uint8Array,

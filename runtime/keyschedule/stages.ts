@@ -1,15 +1,7 @@
 import type { CryptoProvider } from '../crypto/provider.js';
 import { deriveSecret, emptyHash, hashLen, type ScheduleContext } from './context.js';
 
-/**
- * The TLS 1.3 key schedule (RFC 8446 §7.1) as three stage objects. Each stage yields only the secrets that exist at
- * that point of the handshake, so a handshake traffic secret cannot be asked of the early stage, nor an application
- * secret before the master secret: misuse does not compile.
- *
- *   EarlyStage ──handshake(ecdhe)──▶ HandshakeStage ──master()──▶ MasterStage
- *
- * Arguments named `…Hash` are transcript hashes (see Transcript).
- */
+/** The TLS 1.3 key schedule (RFC 8446 §7.1) as three stages, each yielding only the secrets that exist then. */
 
 abstract class Stage {
   protected readonly ctx: ScheduleContext;
@@ -42,11 +34,7 @@ abstract class Stage {
   }
 }
 
-/**
- * Without a PSK the Early Secret and the salt it gives the Handshake Secret (Derive-Secret(Early Secret, "derived",
- * "")) are constants of the hash and the label prefix. They are computed once per provider object and handed out as
- * copies: stages zero their secret on release.
- */
+/** Without a PSK the Early Secret and its derived salt are constants of the hash: computed once per provider, copied. */
 interface NoPskConstants {
   readonly earlySecret: Uint8Array;
   readonly derived: Uint8Array;

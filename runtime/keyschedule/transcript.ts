@@ -5,11 +5,7 @@ import { copyOf } from '../wire/bytes.js';
 /** msg_type of the synthetic message that stands for ClientHello1 after a HelloRetryRequest (RFC 8446 §4.4.1). */
 const MESSAGE_HASH = 254;
 
-/**
- * The handshake transcript (RFC 8446 §4.4.1 as DTLS 1.3 uses it, RFC 9147 §5.2): every handshake message with the
- * TLS-style 4-byte header (msg_type, uint24 length), never DTLS's 12-byte header. Messages are kept until the cipher
- * suite fixes the hash, then hashed incrementally.
- */
+/** The handshake transcript (RFC 8446 §4.4.1): messages with TLS's 4-byte header, hashed once the suite is known. */
 export class Transcript {
   private readonly provider: CryptoProvider;
   private pending: Uint8Array[] | undefined = [];
@@ -32,7 +28,6 @@ export class Transcript {
     else this.pending!.push(copyOf(bytes));
   }
 
-  /** The hash algorithm, once fixed. */
   get algorithm(): HashAlgorithm | undefined {
     return this.hash?.algorithm;
   }
@@ -54,10 +49,7 @@ export class Transcript {
     return this.hash.digest();
   }
 
-  /**
-   * After a HelloRetryRequest: replaces ClientHello1 (everything added so far) with message_hash(254) || 00 00
-   * Hash.length || Hash(ClientHello1). Call it after selecting the hash and before adding the HelloRetryRequest.
-   */
+  /** After a HelloRetryRequest: replaces ClientHello1 with its message_hash (after selecting the hash). */
   replaceWithMessageHash(): void {
     const digest = this.current();
     const algorithm = this.hash!.algorithm;
@@ -66,10 +58,7 @@ export class Transcript {
     this.hash.update(digest);
   }
 
-  /**
-   * Starts a transcript from a stateless HelloRetryRequest's cookie: the message_hash of a ClientHello1 this side never
-   * kept (RFC 9147 §5.1).
-   */
+  /** Starts a transcript from a stateless HelloRetryRequest's cookie: the message_hash of ClientHello1 (RFC 9147 §5.1). */
   startWithMessageHash(algorithm: HashAlgorithm, clientHelloHash: Uint8Array): void {
     if (this.hash || this.pending!.length > 0) throw new Error('the transcript has already begun');
     this.hash = this.provider.createHash(algorithm);

@@ -1,10 +1,10 @@
 import type { AnyActorRef, AnyStateMachine, InspectionEvent } from 'xstate';
 import { xstate } from './xstate-module.js';
 
-/** A role's guards as the inspector's copy of the chart asks them: each pure over the state before the event, the event and the context. */
+/** A role's guards as the inspector's copy asks them: pure over the state before the event, the event and the context. */
 export type GuardTable = Readonly<Record<string, (state: never, event: never, context: never) => boolean>>;
 
-/** What the XState copy of a chart reads while it takes an event: the machine's state before it, and the steps' context. */
+/** What the XState copy reads while it takes an event: the machine's state before it, and the steps' context. */
 interface Before {
   state: unknown;
   context: unknown;
@@ -15,24 +15,12 @@ type Guard = (state: unknown, event: unknown, context: unknown) => boolean;
 /** The clock of a copy whose timers are the machine's: nothing it schedules fires. */
 const NEVER = { setTimeout: (): number => 0, clearTimeout: (): void => {} };
 
-/**
- * The inspector's view of a generated machine: XState's actor of the same chart (generated/charts/<id>-machine.ts), fed
- * every event the machine takes, after the machine took it. Its actions do nothing (the machine ran the steps); its
- * guards are the machine's own pure guards asked about the state the event arrived in, so it takes the same transition
- * and the inspector sees XState's own events (`@xstate.actor`, `@xstate.event`, `@xstate.snapshot`, `@xstate.action`)
- * for the path the connection took. Made only when an `inspect` callback is given.
- */
+/** The inspector's view: XState's actor of the same chart, fed every event the machine took, guards the machine's. */
 export class InspectedChart {
   private readonly actor: AnyActorRef;
   private readonly before: Before = { state: undefined, context: undefined };
 
-  /**
-   * `machine` is the chart's generated `shared<b>Machine` (called here, once xstate is known to be installed);
-   * `bind(implementation, context)` is the chart's generated `<b>Input`; `actions` the names of its actions, `guards`
-   * the machine's guards; `delays` the names of its `after` delays, for a chart with timers: the copy's timers never
-   * fire (the machine's deadline is the one that counts), and the caller sends the copy XState's own delayed event
-   * (`xstate.after.<delay>.<chart>.<state>`) when the machine took its timeout.
-   */
+  /** The chart's generated machine and input binder, its actions, guards and delays (whose timers never fire). */
   constructor(
     machine: () => AnyStateMachine,
     bind: (implementation: never, context: never) => object,

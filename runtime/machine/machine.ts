@@ -1,17 +1,6 @@
-/**
- * The one driver of a generated handshake chart, for either DTLS version: its typed state (one variant per chart state)
- * moved by the chart's generated step function (`dtls13<Role>Step`, `dtls12<Role>Step`), which runs the chart's steps
- * directly. The step functions are bound to it in one file, runtime/dtls/role-drivers.ts; the versions' drivers
- * (runtime/connection/role-driver.ts, runtime/dtls12/machine12.ts) add only how their messages become events and what a
- * final state means.
- *
- * No actor, no context object per event, no check at run time that the chart and the state agree (the generated
- * function is typed over the union). What a step throws goes straight to the caller and leaves the state as it was.
- * Events sent from a step while one is being taken wait for it. With an inspector, XState's copy of the chart is fed
- * each event taken (inspected-chart.ts).
- */
+/** The one driver of a generated handshake chart for either DTLS version (bound in runtime/dtls/role-drivers.ts). */
 
-/** A chart's generated machine: the state `event` moves `state` to (running the transition's steps), or undefined when the state does not take it. */
+/** A chart's generated machine: the state `event` moves `state` to, or undefined when the state does not take it. */
 export type ChartStep<C, S, E> = (context: C, state: S, event: E) => S | undefined;
 
 /** The events each state of a chart takes (the generated `dtls*<Role>Takes`). */
@@ -56,11 +45,7 @@ export class Machine<C, S extends { readonly kind: string }, E extends { readonl
     return this.state.kind;
   }
 
-  /**
-   * Takes `event`, then any a step sent meanwhile. False when the state does not take `event` (nothing changed); an
-   * event sent from a step that is not taken is passed over. A step's exception leaves the state as it was before that
-   * event and goes to the caller.
-   */
+  /** Takes `event`, then any a step sent; false when the state does not take it; a step's exception changes nothing. */
   dispatch(event: E): boolean {
     if (this.busy) {
       (this.queue ??= []).push(event);

@@ -1,9 +1,4 @@
-/**
- * A role's step table as its generated machine calls it: every step with `(context, state, event, params, target)`,
- * where `params` are the chart's literal parameters for the action and `target` the chart state the transition ends in.
- * A step written with fewer parameters keeps its own types for the ones it has (the machine's calls are checked against
- * them); one with all five (one that builds the state the chart's guards chose) is kept as it is, overloads included.
- */
+/** A role's step table as its generated machine calls it: `(context, state, event, params, target)`. */
 export type StepTable<T> = { readonly [K in keyof T]: Uniform<T[K]> };
 
 type Uniform<F> = F extends (...args: infer A) => infer R
@@ -27,7 +22,7 @@ export function stepTable<T extends object>(steps: T): StepTable<T> {
   return steps as StepTable<T>;
 }
 
-/** A role's guard table as its generated machine calls it: every guard with `(state, event, context)`, each keeping its own types for the ones it declares. */
+/** A role's guard table as its generated machine calls it: `(state, event, context)`, each keeping its own types. */
 export type GuardTable<T> = { readonly [K in keyof T]: UniformGuard<T[K]> };
 
 type UniformGuard<F> = F extends (...args: infer A) => boolean
@@ -40,7 +35,6 @@ type UniformGuard<F> = F extends (...args: infer A) => boolean
         : (state?: unknown, event?: unknown, c?: unknown) => boolean
   : F;
 
-/** `guards` typed as {@link GuardTable}: the same object. */
 export function guardTable<T extends object>(guards: T): GuardTable<T> {
   return guards as GuardTable<T>;
 }

@@ -1,9 +1,4 @@
-/**
- * xstate, loaded at its first use. Only the inspector runs the XState machines (an `inspect` callback:
- * runtime/machine/inspected-chart.ts and the generated `shared<Chart>Machine()`); connections run the compiled charts
- * without it. So xstate is an optional peer dependency of the package: a process that never inspects never loads it,
- * and an `npm install dtls13` without it still connects and listens.
- */
+/** xstate, loaded at its first use: only the inspector needs it, so it is an optional peer dependency. */
 import { channel } from 'node:diagnostics_channel';
 import { createRequire } from 'node:module';
 import type * as Xstate from 'xstate';
@@ -11,10 +6,7 @@ import { ConfigError } from '../config-error.js';
 
 let loaded: typeof Xstate | undefined;
 
-/**
- * The xstate module; the first call loads it (and says so on the `dtls13:load` diagnostics channel as `{ part: 'xstate'
- * }`). Throws ConfigError for the `inspect` option, with the `npm install` to run, when xstate is not installed.
- */
+/** The xstate module, loaded at the first call (told on `dtls13:load`); ConfigError naming `inspect` when not installed. */
 export function xstate(): typeof Xstate {
   if (loaded !== undefined) return loaded;
   try {

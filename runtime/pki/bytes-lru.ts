@@ -3,11 +3,7 @@ export function bytesKey(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
-/**
- * A small least-recently-used map keyed by byte strings (a certificate's DER, or two of them joined): at most
- * `capacity` entries, the least recently used one leaving first. Keys are latin1 strings of the bytes, which V8 hashes
- * and compares by content.
- */
+/** A small LRU map keyed by byte strings (latin1 keys V8 hashes by content), at most `capacity` entries. */
 export class BytesLru<V> {
   private readonly capacity: number;
   private readonly entries = new Map<string, V>();
@@ -16,7 +12,6 @@ export class BytesLru<V> {
     this.capacity = capacity;
   }
 
-  /** The key for `bytes` (one character per byte). */
   keyOf(bytes: Uint8Array): string {
     return bytesKey(bytes);
   }

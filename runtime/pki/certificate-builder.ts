@@ -1,12 +1,4 @@
-/**
- * Makes X.509 v3 certificates (RFC 5280 §4.1) signed with node:crypto: a self-signed root, or a certificate issued by
- * another certificate's key. For tests, the demo and throwaway certificates; the protocol core never issues
- * certificates.
- *
- * Each certificate has a single commonName in its subject, basicConstraints (RFC 5280 §4.2.1.9, critical), keyUsage
- * (§4.2.1.3, critical), subjectKeyIdentifier (§4.2.1.2, method 1: SHA-1 of the key bits) and authorityKeyIdentifier
- * (§4.2.1.1), and when asked extKeyUsage (§4.2.1.12), subjectAltName (§4.2.1.6) and nameConstraints (§4.2.1.10).
- */
+/** Makes X.509 v3 certificates signed with node:crypto, self-signed or issued (tests, demo, throwaway identities). */
 import { createHash, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { ConfigError } from '../config-error.js';
 import { parseSubjectPublicKeyInfo } from '../crypto/der.js';
@@ -57,7 +49,7 @@ export interface CertificateOptions {
   /** The certified public key; for a self-signed certificate, the public half of `issuer.privateKey`. */
   readonly subjectPublicKey: KeyObject;
   readonly issuer: CertificateIssuer;
-  /** serialNumber as an unsigned big-endian magnitude (RFC 5280 §4.1.2.2: positive, at most 20 octets). Default: 16 random bytes. */
+  /** serialNumber, an unsigned big-endian magnitude (RFC 5280 §4.1.2.2: at most 20 octets). Default: 16 random bytes. */
   readonly serialNumber?: Uint8Array;
   readonly notBefore: Date;
   readonly notAfter: Date;
@@ -173,10 +165,7 @@ function subjectAltName(options: CertificateOptions): Uint8Array | undefined {
   return names.length === 0 ? undefined : derSequence(names);
 }
 
-/**
- * A new X.509 v3 certificate (RFC 5280 §4.1) for `options`, signed by the issuer's key with the algorithm its key type
- * implies (see `signing-algorithm.ts`). Throws {@link ConfigError} for a bad option.
- */
+/** A new X.509 v3 certificate for `options`, signed by the issuer's key. Throws {@link ConfigError} for a bad option. */
 export function createCertificate(options: CertificateOptions): CreatedCertificate {
   const cn = options.subjectCommonName;
   if (cn.length < 1 || cn.length > 64) throw new ConfigError('subjectCommonName', 'must be 1..64 characters');

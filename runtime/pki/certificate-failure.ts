@@ -1,7 +1,4 @@
-/**
- * The outcome of a failed certificate check: the TLS alert it ends with (RFC 8446 §6.2) and a reason for logs. Peer
- * input never throws out of the validator; it comes back as one of these.
- */
+/** A failed certificate check: its TLS alert and a reason; peer input never throws out of the validator. */
 
 /** The alerts certificate validation ends with (RFC 8446 §6.2). */
 export type CertificateAlert =
@@ -16,5 +13,4 @@ export interface CertificateFailure {
 
 export const fail = (alert: CertificateAlert, reason: string): CertificateFailure => ({ ok: false, alert, reason });
 
-/** An error's message, for a reason. */
 export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));

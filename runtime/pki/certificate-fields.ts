@@ -1,9 +1,4 @@
-/**
- * The parts of an X.509 v3 certificate (RFC 5280 §4.1) that path validation and certificate issuing need as bytes or
- * numbers: the Names as encoded, the validity period, the SubjectPublicKeyInfo, the signature algorithm identifiers and
- * the extensions, with the few extensions dtls13 interprets decoded (RFC 5280 §4.2.1). Strict DER; anything malformed
- * throws the wire layer's `DecodeError` with a path such as `Certificate.tbsCertificate.validity.notAfter`.
- */
+/** The parts of an X.509 v3 certificate validation and issuing need, strictly decoded (else DecodeError). */
 import { decodeBoolean, decodeOid, decodeSmallInteger, DerReader, type DerElement } from '../wire/der-reader.js';
 import { DER_TAG } from '../wire/der-writer.js';
 import { PKI_OID } from './oids.js';
@@ -23,28 +18,23 @@ export interface BasicConstraints {
 
 /** A certificate's fields; byte fields alias the input. */
 export interface CertificateFields {
-  /** The whole Certificate encoding. */
   readonly der: Uint8Array;
   /** The TBSCertificate encoding: what the issuer signed. */
   readonly tbsCertificate: Uint8Array;
-  /** 1, 2 or 3. */
   readonly version: number;
-  /** Contents octets of serialNumber. */
   readonly serialNumber: Uint8Array;
   /** TBSCertificate.signature: the AlgorithmIdentifier encoding. */
   readonly tbsSignatureAlgorithm: Uint8Array;
   readonly signatureAlgorithmOid: string;
   /** Certificate.signatureAlgorithm encoding; must equal {@link tbsSignatureAlgorithm} (RFC 5280 §4.1.1.2). */
   readonly signatureAlgorithm: Uint8Array;
-  /** The issuer Name encoding. */
+  /** The issuer and subject Name encodings. */
   readonly issuer: Uint8Array;
-  /** The subject Name encoding. */
   readonly subject: Uint8Array;
   /** notBefore, ms since the epoch. */
   readonly notBefore: number;
   /** notAfter, ms since the epoch (the certificate is valid through this second: RFC 5280 §4.1.2.5). */
   readonly notAfter: number;
-  /** The SubjectPublicKeyInfo encoding. */
   readonly subjectPublicKeyInfo: Uint8Array;
   readonly extensions: readonly CertificateExtension[];
   /** The signatureValue BIT STRING's bits (whole octets). */
@@ -164,8 +154,7 @@ function decodeExtensions(wrapper: DerElement): CertificateExtension[] {
   const outer = DerReader.within(wrapper, path);
   const list = DerReader.within(outer.read(DER_TAG.sequence, 'Extensions'), path);
   outer.end('extensions');
-  // RFC 5280 §4.1 says SIZE (1..MAX), but OpenSSL, Chromium and Firefox take an empty list, and werift (a WebRTC stack)
-  // issues its certificates with one: an empty list is read as no extensions.
+  // RFC 5280 §4.1 says SIZE (1..MAX), but OpenSSL, Chromium and Firefox take an empty list (werift issues one).
   const out: CertificateExtension[] = [];
   const seen = new Set<string>();
   for (let i = 0; !list.done; i++) {
@@ -186,7 +175,6 @@ function decodeExtensions(wrapper: DerElement): CertificateExtension[] {
   return out;
 }
 
-/** The extension with `oid`, if present. */
 export function findExtension(fields: CertificateFields, oid: string): CertificateExtension | undefined {
   return fields.extensions.find((e) => e.oid === oid);
 }

@@ -1,16 +1,9 @@
-/**
- * Certificates from node:tls-style options (`cert`, `ca`): every CERTIFICATE block of PEM items and every DER item, in
- * order, each checked to be an X.509 certificate so a mistake names the option and the block.
- */
+/** Certificates from node:tls-style options (`cert`, `ca`), each checked so a mistake names the option and block. */
 import { ConfigError } from '../config-error.js';
 import { parseCertificate } from './certification-path.js';
 import { credentialItems, type CredentialInput } from './credential-input.js';
 
-/**
- * The certificates of `input` (DER), in the order given. Blocks with other labels (a private key in the same file) are
- * skipped; an item without any certificate, or a certificate that does not parse, throws {@link ConfigError} naming
- * `option` (`cert`, `ca[2]`) and the PEM block.
- */
+/** The certificates of `input` (DER) in order, other labels skipped; a bad item or block throws {@link ConfigError}. */
 export function readCertificates(option: string, input: CredentialInput): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (const item of credentialItems(option, input)) {

@@ -1,10 +1,4 @@
-/**
- * Results that are functions of a certificate's bytes alone (and of a small key: an issuer, a host name, a purpose),
- * remembered per parsed certificate. Keyed weakly by the DER copy `parseCertificate` keeps, which every later parse of
- * the same bytes shares while that copy is in its cache: a client meeting the same server chain on each handshake
- * checks each such thing once. A copy dropped from the parse cache takes its results with it; at most `perCertificate`
- * keys are kept per certificate (the oldest half dropped beyond that), so a peer cannot grow one without bound.
- */
+/** Results that are functions of a certificate's bytes alone, kept weakly per parsed DER, bounded per certificate. */
 export class CertificateMemo<K, V extends object | boolean | null> {
   private readonly byCertificate = new WeakMap<Uint8Array, Map<K, V>>();
   private readonly perCertificate: number;

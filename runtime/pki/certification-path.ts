@@ -1,9 +1,4 @@
-/**
- * Certification path construction and the per-certificate checks of RFC 5280 §6.1 that dtls13 performs, on
- * node:crypto's X509Certificate (signatures, issuer matching) and on the strict field parser in `certificate-fields.ts`
- * (validity, basicConstraints, keyUsage, critical extensions, name constraints). Failures come back as values carrying
- * the TLS alert (RFC 8446 §6.2); nothing here throws for peer input.
- */
+/** Certification path building and the RFC 5280 §6.1 checks; failures are values carrying the TLS alert. */
 import { X509Certificate } from 'node:crypto';
 import { parseSubjectPublicKeyInfo } from '../crypto/der.js';
 import { bytesEqual } from '../wire/bytes.js';
@@ -23,17 +18,9 @@ import { ACCEPTED_SIGNATURE_ALGORITHMS, KEY_USAGE_BIT, PKI_OID } from './oids.js
 
 export { fail, type CertificateAlert, type CertificateFailure } from './certificate-failure.js';
 
-/**
- * Certificates parsed lately, by their exact bytes: a client connecting to the same servers, or a server seeing the
- * same client certificates and intermediates again, parses each once (node's X509Certificate and the strict parser cost
- * more than the rest of a chain check). Parsing is a function of the bytes alone, so a hit is the same result; every
- * check that depends on time, names or anchors still runs on each use.
- */
+/** Certificates parsed lately, by their exact bytes: a function of the bytes alone, so a hit is the same result. */
 const PARSED = new BytesLru<ParsedCertificate>(256);
-/**
- * Whether a certificate's signature verified under an issuer's key, and whether OpenSSL's issuer check accepts the
- * issuer: per subject, by the issuer's parsed copy (functions of both certificates' bytes alone).
- */
+/** Whether a signature verified under an issuer's key, and OpenSSL's issuer check, per subject and issuer bytes. */
 const SIGNED_BY = new CertificateMemo<Uint8Array, boolean>(32);
 const ISSUED_BY = new CertificateMemo<Uint8Array, boolean>(32);
 
@@ -48,10 +35,7 @@ const UNDERSTOOD_EXTENSIONS: ReadonlySet<string> = new Set([
   PKI_OID.nameConstraints,
 ]);
 
-/**
- * Parses one DER certificate, or says why it is malformed. Both parsers must accept it: the strict one refuses what
- * OpenSSL tolerates (trailing bytes, PEM text, which node's X509Certificate silently accepts too).
- */
+/** Parses one DER certificate, or says why not: the strict parser refuses what OpenSSL tolerates (trailing bytes, PEM). */
 export function parseCertificate(der: Uint8Array, label: string): ParsedCertificate | string {
   if (!(der instanceof Uint8Array)) return `${label} is not a Uint8Array`;
   const key = PARSED.keyOf(der);
@@ -98,7 +82,6 @@ function verifiesUnder([subject, issuer]: readonly [ParsedCertificate, ParsedCer
   }
 }
 
-/** OpenSSL's issuer check (names, key identifiers, keyCertSign). */
 function issuedBy(subject: ParsedCertificate, issuer: ParsedCertificate): boolean {
   return ISSUED_BY.get(subject.der, issuer.der, checkIssued, [subject, issuer] as const);
 }
@@ -106,17 +89,7 @@ function issuedBy(subject: ParsedCertificate, issuer: ParsedCertificate): boolea
 const checkIssued = ([subject, issuer]: readonly [ParsedCertificate, ParsedCertificate]): boolean =>
   subject.x509.checkIssued(issuer.x509);
 
-/**
- * Builds the path from `chain[0]` to a trust anchor, leaf first, anchor last. At each step the issuer is the first
- * trust anchor, else the first unused chain certificate, that OpenSSL's issuer check accepts (`checkIssued`: names, key
- * identifiers, keyCertSign) and whose key verifies the signature. The search is greedy, without backtracking: a chain
- * that offers two valid issuers for one certificate takes the first. A chain certificate identical to an anchor ends
- * the path there.
- *
- * - no candidate issuer at all → `unknown_ca`;
- * - candidates whose signatures all fail → `bad_certificate`;
- * - more than `maxDepth` certificates → `unknown_ca` (RFC 5280 §6.1 path too long).
- */
+/** Builds the path from `chain[0]` to a trust anchor (greedy: the first issuer that checks and verifies). */
 export function buildPath(
   chain: readonly ParsedCertificate[],
   anchors: readonly ParsedCertificate[],
@@ -160,19 +133,13 @@ export function buildPath(
 /**
  * The structural checks of a built path (leaf first, anchor last):
  *
- * - every certificate but the anchor (the last; a chain[0] that is itself an anchor is not checked here):
- *   Certificate.signatureAlgorithm equals TBSCertificate.signature (RFC 5280 §4.1.1.2) else `bad_certificate`; the
- *   algorithm is one TLS 1.3 accepts (RFC 8446 §4.2.3, no SHA-1) else `unsupported_certificate`; no unknown critical
- *   extension (RFC 5280 §4.2) else `unsupported_certificate`;
- * - every issuer, the anchor included: basicConstraints cA TRUE (both OpenSSL's view, `x509.ca`, and the DER parse),
- *   keyUsage (if present) with keyCertSign (RFC 5280 §4.2.1.3, §4.2.1.9), and pathLenConstraint (RFC 5280 §6.1.4 (m):
- *   self-issued intermediates not counted), else `unknown_ca`, as OpenSSL maps X509_V_ERR_INVALID_CA;
- * - every certificate, the anchor included: `now` within notBefore..notAfter (notAfter inclusive to the end of its
- *   second, RFC 5280 §4.1.2.5), else `certificate_expired` ("expired or is not currently valid", RFC 8446 §6.2);
- * - name constraints of every certificate above the leaf, the anchor's included, critical or not (RFC 5280 §4.2.1.10,
- *   §6.1.3 (b) (c); see `check-name-constraints.ts`), else `certificate_unknown` (a violation), `bad_certificate`
- *   (malformed constraints or names), or `unsupported_certificate` for a critical constraint on a name form not checked
- *   here that the path's names use.
+ * - every certificate but the anchor: signatureAlgorithm equals tbsCertificate.signature (RFC 5280 §4.1.1.2) else
+ *   `bad_certificate`; an algorithm TLS 1.3 accepts (RFC 8446 §4.2.3) and no unknown critical extension, else
+ *   `unsupported_certificate`;
+ * - every issuer: cA TRUE (OpenSSL's view and the DER's), keyCertSign if keyUsage is present, pathLenConstraint
+ *   (self-issued intermediates not counted, §6.1.4 (m)), else `unknown_ca` as OpenSSL maps X509_V_ERR_INVALID_CA;
+ * - every certificate: `now` within its validity (notAfter inclusive to its second's end) else `certificate_expired`;
+ * - name constraints above the leaf, the anchor's included (check-name-constraints.ts).
  */
 export function checkPath(path: readonly ParsedCertificate[], now: number): CertificateFailure | undefined {
   const last = path.length - 1;
@@ -190,8 +157,7 @@ export function checkPath(path: readonly ParsedCertificate[], now: number): Cert
       return fail('unsupported_certificate', `${c.label}: unsupported critical extension ${unknown.oid}`);
   }
   for (let i = 1; i < path.length; i++) {
-    const c = path[i];
-    if (c === undefined) continue;
+    const c = path[i]!;
     let bc: BasicConstraints | undefined;
     let usage: ReadonlySet<number> | undefined;
     try {

@@ -1,8 +1,4 @@
-/**
- * Configuration-time checks of the certificate options of a connection: the trust anchors a peer's chain is validated
- * against, and the chain and private key an endpoint presents (RFC 8446 §4.4.2, §4.4.3). Mistakes here would otherwise
- * surface as a failed handshake with every peer; they throw {@link ConfigError} when the options are given instead.
- */
+/** Configuration-time checks of certificate options: mistakes that would fail every handshake throw ConfigError. */
 import { createPrivateKey, createPublicKey, type X509Certificate } from 'node:crypto';
 import { ConfigError } from '../config-error.js';
 import { parseSubjectPublicKeyInfo, type KeyType } from '../crypto/der.js';
@@ -17,7 +13,6 @@ import { nameConstraints } from './name-constraints.js';
 import { MAX_CHAIN_LENGTH } from './verify-chain.js';
 import { isSystemTrustAnchors } from './system-trust-anchors.js';
 
-/** The certificate options {@link checkIdentityOptions} looks at. */
 export interface IdentityOptions {
   /** The chain this endpoint presents (DER, leaf first) and the leaf's private key (PKCS#8 DER). */
   readonly certificate?: { readonly chain: readonly Uint8Array[]; readonly privateKey: Uint8Array };
@@ -56,11 +51,7 @@ function extensionProblem(fields: CertificateFields): string | undefined {
   }
 }
 
-/**
- * A usable trust anchor: a well-formed X.509 certificate (both the strict parser and OpenSSL accept it) whose key can
- * verify signatures and whose interpreted extensions decode. It need not be a CA: an end-entity certificate is a pinned
- * certificate, valid for itself only.
- */
+/** A usable trust anchor: well-formed, its key can verify, its extensions decode. An end-entity one is a pinned certificate. */
 function checkAnchors(anchors: readonly Uint8Array[]): void {
   if (checkedAnchors.has(anchors) || isSystemTrustAnchors(anchors)) return;
   if (!Array.isArray(anchors)) throw new ConfigError('trustAnchors', 'must be an array of DER certificates');
@@ -76,17 +67,11 @@ function checkAnchors(anchors: readonly Uint8Array[]): void {
 
 const nameOf = (x: X509Certificate, part: 'issuer' | 'subject'): string => x[part].replace(/\n/g, ', ');
 
-/**
- * The chain in issuer order (RFC 8446 §4.4.2: "each following certificate SHOULD directly certify the one immediately
- * preceding it"): for each certificate but the last, the next one is its issuer by OpenSSL's issuer check (its subject
- * Name equals this issuer Name, compared canonically; key identifiers agree when both are present; keyCertSign when it
- * has keyUsage), and its key verifies this certificate's signature.
- */
+/** The chain in issuer order (RFC 8446 §4.4.2): each next one issued it and its key verifies the signature. */
 function checkOrder(chain: readonly ParsedCertificate[]): void {
   for (let i = 0; i + 1 < chain.length; i++) {
-    const c = chain[i];
-    const issuer = chain[i + 1];
-    if (c === undefined || issuer === undefined) continue;
+    const c = chain[i]!;
+    const issuer = chain[i + 1]!;
     if (!c.x509.checkIssued(issuer.x509)) {
       throw new ConfigError(
         'certificate',
@@ -107,7 +92,7 @@ function checkOrder(chain: readonly ParsedCertificate[]): void {
   }
 }
 
-/** The private key parses with `provider`, the provider can sign with it, and it belongs to the leaf (its public half is the leaf's key). */
+/** The private key parses with `provider`, which can sign with it, and its public half is the leaf's key. */
 function checkKeyPair(provider: CryptoProvider, leaf: ParsedCertificate, pkcs8: Uint8Array): void {
   if (!(pkcs8 instanceof Uint8Array))
     throw new ConfigError('certificate', 'privateKey must be PKCS#8 DER in a Uint8Array');
@@ -141,8 +126,7 @@ function checkKeyPair(provider: CryptoProvider, leaf: ParsedCertificate, pkcs8: 
         `crypto provider '${provider.name}' cannot sign with a ${privateKey.keyType} key`,
       );
     }
-    // The public half derived from the private key must be the leaf's: no signature is made, so a provider that counts
-    // or times its operations (the hardware model's) sees none at configuration.
+    // The public half derived from the private key must be the leaf's: no signature is made (a hardware model sees none).
     let matches: boolean;
     try {
       const derived = createPublicKey(createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' }));
@@ -178,8 +162,7 @@ function checkCertificate(provider: CryptoProvider, certificate: NonNullable<Ide
     if (typeof p === 'string') throw new ConfigError('certificate', `not an X.509 certificate: ${p}`);
     return p;
   });
-  const leaf = parsed[0];
-  if (leaf === undefined) throw new ConfigError('certificate', 'the chain must hold at least the leaf certificate');
+  const leaf = parsed[0]!;
   checkOrder(parsed);
   const keyProblem = signatureKeyProblem(leaf.fields);
   if (keyProblem !== undefined) throw new ConfigError('certificate', `chain[0]: ${keyProblem}`);
@@ -189,20 +172,12 @@ function checkCertificate(provider: CryptoProvider, certificate: NonNullable<Ide
 }
 
 /**
- * Checks the certificate options of a connection, throwing {@link ConfigError} for the first problem:
- *
- * - `trustAnchors[i]`: not a well-formed X.509 certificate (the strict DER parser and OpenSSL must both accept it); a
- *   key that cannot verify signatures (unsupported, or X25519/X448); an interpreted extension (basicConstraints,
- *   keyUsage, extKeyUsage, subjectAltName, nameConstraints) that does not decode. An anchor need not be a CA: an
- *   end-entity certificate is accepted as a pinned certificate.
- * - `certificate`: an empty or overlong chain; a chain entry that is not a well-formed certificate; a chain out of
- *   issuer order (see `checkOrder`); a leaf key that cannot sign; a `privateKey` that the provider cannot import, of
- *   another type than the leaf's key, or that is not the leaf's key (a signature made with it does not verify with the
- *   leaf's public key); a provider that cannot sign with the key type.
- *
- * Validity periods are not checked: the core never reads the clock. A check that passed is remembered per
- * `trustAnchors` array and per `certificate` object (and provider), so servers that configure many connections with the
- * same objects pay for it once; mutate neither after.
+ * Checks the certificate options of a connection, throwing {@link ConfigError} for the first problem: a trust anchor
+ * that is malformed, cannot verify signatures or has an extension that does not decode (it need not be a CA: an
+ * end-entity certificate is pinned); a chain that is empty, overlong, malformed or out of issuer order, a leaf key that
+ * cannot sign, a `privateKey` the provider cannot import or use or that is not the leaf's. Validity periods are not
+ * checked (the core never reads the clock). A pass is remembered per `trustAnchors` array and `certificate` object (and
+ * provider): mutate neither after.
  */
 export function checkIdentityOptions(provider: CryptoProvider, options: IdentityOptions): void {
   if (options.trustAnchors !== undefined) checkAnchors(options.trustAnchors);

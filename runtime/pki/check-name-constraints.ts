@@ -1,31 +1,12 @@
 /**
- * Name constraints on a certification path (RFC 5280 §4.2.1.10, §6.1.3 (b) (c), §6.1.4 (g)).
+ * Name constraints on a certification path (RFC 5280 §4.2.1.10, §6.1.3 (b) (c)). Every certificate above the leaf with
+ * nameConstraints, the anchor's included (as OpenSSL and Go), constrains every one below but self-issued intermediates.
  *
- * Every certificate of the path above the leaf that carries nameConstraints, the trust anchor included (the anchor's
- * constraints bind the whole path, as OpenSSL and Go apply them), constrains every certificate below it, except
- * self-issued intermediates (§6.1.3 (b)). Checking each constrained certificate against each constraining one in turn
- * is the same as the RFC's running intersection of permitted subtrees and union of excluded ones.
- *
- * What is checked, for the forms dtls13 understands:
- * - dNSName: each subjectAltName dNSName; and for the leaf without any
- *   dNSName entry, each subject commonName that looks like a DNS name
- *   (OpenSSL's rule, see `subject-name.ts`). A wildcard may not stand for
- *   any excluded name (`*.example.com` against excluded
- *   `secret.example.com` fails; OpenSSL lets it pass, Go refuses it).
- * - iPAddress: each subjectAltName iPAddress.
- * When a constraint of a form exists in permittedSubtrees, every name of
- * that form must be in one of them; no name may be in an excludedSubtree.
- *
- * The other forms (directoryName, rfc822Name, URI, ...) are not checked. In a critical extension, RFC 5280 §4.2.1.10
- * says "the application MUST either process the constraint or reject the certificate" when a name of that form appears
- * below: such a path is refused with `unsupported_certificate` (a directoryName constraint refuses any non-empty
- * subject, an rfc822Name one a subject emailAddress too). In a non-critical extension they are ignored, and the dNSName
- * and iPAddress constraints beside them still apply.
- *
- * A violation, or a name that cannot be checked (a dNSName that is no DNS name), gives `certificate_unknown`: the
- * certificates are intact and validly signed, but the path is unacceptable (RFC 8446 §6.2); OpenSSL 3.0 sends this
- * alert for X509_V_ERR_PERMITTED_VIOLATION and X509_V_ERR_EXCLUDED_VIOLATION too. Malformed nameConstraints, or a
- * malformed subjectAltName or subject in a constrained certificate, give `bad_certificate`.
+ * Checked: subjectAltName dNSNames (for a leaf without one, DNS-like subject CNs, as OpenSSL) and iPAddresses; a
+ * wildcard may not stand for an excluded name (as Go, unlike OpenSSL). Other forms are unchecked: a critical constraint
+ * on a form a name below uses gives `unsupported_certificate` (RFC 5280 "MUST either process ... or reject"). A
+ * violation, or a dNSName that is no DNS name, gives `certificate_unknown` (as OpenSSL 3.0); malformed extensions
+ * `bad_certificate`.
  */
 import { bytesEqual } from '../wire/bytes.js';
 import { errorMessage, fail, type CertificateFailure } from './certificate-failure.js';
@@ -43,16 +24,14 @@ import {
 import { nameConstraints, type NameConstraints } from './name-constraints.js';
 import { commonNameDnsNames, hasEmailAddressAttribute, nameAttributes } from './subject-name.js';
 
-/** A certificate of the path that carries nameConstraints. */
 interface Constraining {
   readonly index: number;
   readonly label: string;
   readonly constraints: NameConstraints;
 }
 
-/** The names a certificate presents to name constraints. */
 interface PresentedNames {
-  /** Every GeneralName form present (subjectAltName entries; directoryName for a non-empty subject; rfc822Name for an emailAddress attribute). */
+  /** Every GeneralName form present (subjectAltName's; directoryName for a subject; rfc822Name for an emailAddress). */
   readonly forms: ReadonlySet<GeneralNameForm>;
   /** DNS names and where each came from. */
   readonly dnsNames: readonly { readonly name: string; readonly source: 'dNSName' | 'commonName' }[];
@@ -153,10 +132,7 @@ function checkAgainst(c: ParsedCertificate, names: PresentedNames, k: Constraini
 /** Self-issued: subject and issuer Names are the same (RFC 5280 §6.1; compared as encoded). */
 export const selfIssued = (c: ParsedCertificate): boolean => bytesEqual(c.fields.subject, c.fields.issuer);
 
-/**
- * Checks the name constraints of a built path (leaf first, trust anchor last); see the module documentation. Never
- * throws.
- */
+/** Checks the name constraints of a built path (leaf first, trust anchor last); never throws. */
 export function checkNameConstraints(path: readonly ParsedCertificate[]): CertificateFailure | undefined {
   const constraining: Constraining[] = [];
   for (const [index, c] of path.entries()) {

@@ -1,8 +1,4 @@
-/**
- * The forms node:tls takes certificates and keys in (`cert`, `key`, `ca`): PEM text as a string or as bytes (a Buffer
- * read from a file), DER bytes, or an array of these. Each item is read as PEM when its text starts with `-----BEGIN`,
- * else as DER.
- */
+/** The forms node:tls takes `cert`, `key` and `ca` in: PEM (string or bytes starting `-----BEGIN`), DER, or a list. */
 import { ConfigError, described } from '../config-error.js';
 import { parsePemBlocks, type PemBlock } from './pem-blocks.js';
 
@@ -22,7 +18,7 @@ export interface LabelledItem {
 
 const looksLikePem = (text: string): boolean => text.trimStart().startsWith('-----BEGIN');
 
-/** The items of `input` (a single item or a list), each read as PEM or DER; a wrong type throws ConfigError naming `option`. */
+/** The items of `input` (one or a list), each read as PEM or DER; a wrong type throws ConfigError naming `option`. */
 export function credentialItems(option: string, input: CredentialInput): LabelledItem[] {
   const list: readonly unknown[] = Array.isArray(input) ? input : [input];
   if (list.length === 0) throw new ConfigError(option, 'must not be an empty list');

@@ -1,13 +1,4 @@
-/**
- * Certificate fingerprints as SDP carries them (RFC 8122 §5, RFC 8842 §5): `'sha-256 AB:CD:...'`, a hash function's
- * textual name and the digest of the certificate's DER in colon-separated hex pairs. WebRTC authenticates a DTLS peer
- * this way: its certificate is self-signed, and what vouches for it is the fingerprint the signalling channel
- * delivered.
- *
- * {@link fingerprintOption} reads the `fingerprint` option (one string or a list) into pins,
- * {@link fingerprintVerifier} is the handshake's check of the peer's leaf against them, {@link certificateFingerprint}
- * the form to put in an SDP offer or answer.
- */
+/** Certificate fingerprints as SDP carries them (RFC 8122 §5): how WebRTC authenticates a self-signed DTLS peer. */
 import { createHash } from 'node:crypto';
 import { ConfigError, described } from '../config-error.js';
 import { constantTimeEqual } from '../wire/bytes.js';
@@ -16,7 +7,7 @@ import { parseCertificate, unusableKey } from './certification-path.js';
 import type { CertificateVerifier } from './verify-chain.js';
 import { describeVerifier } from './verifier-policy.js';
 
-/** The hash functions a fingerprint may name (IANA "Hash Function Textual Names", sha-1 to sha-512), → node:crypto's names and digest lengths. */
+/** The hash functions a fingerprint may name (IANA textual names) → node:crypto's names and digest lengths. */
 export const FINGERPRINT_HASHES = {
   'sha-1': { node: 'sha1', bytes: 20 },
   'sha-224': { node: 'sha224', bytes: 28 },
@@ -77,10 +68,7 @@ function parsePin(option: string, text: unknown): FingerprintPin {
   return { hash, digest };
 }
 
-/**
- * The `fingerprint` option: one string or a non-empty list of them, each `'<hash> <hex pairs>'` (RFC 8122 §5; hex in
- * either case, the hash name too). A ConfigError names `option` (or `option[i]` in a list).
- */
+/** The `fingerprint` option: one `'<hash> <hex pairs>'` string or a non-empty list; ConfigError names `option[i]`. */
 export function fingerprintOption(value: unknown, option = 'fingerprint'): readonly FingerprintPin[] {
   if (typeof value === 'string') return [parsePin(option, value)];
   if (!Array.isArray(value))
@@ -100,13 +88,7 @@ export function certificateFingerprint(der: Uint8Array, hash: FingerprintHash | 
   return `${name} ${digest.match(/../g)!.join(':')}`;
 }
 
-/**
- * The handshake's check of the peer's certificate against pins: the leaf (the first certificate; the rest of the chain
- * is not looked at, as RFC 8122 §5 has it) must be well formed, carry a key dtls13 can use, and hash to one of the
- * pins. No trust anchor, name or validity period counts: a self-signed certificate is what WebRTC peers present. A
- * mismatch is `bad_certificate` (RFC 8122 §5: the certificate "does not match"), so the handshake fails before
- * Finished.
- */
+/** The handshake's check of the peer's leaf against pins (RFC 8122 §5): a mismatch is `bad_certificate`. */
 export function fingerprintVerifier(pins: readonly FingerprintPin[]): CertificateVerifier {
   return describeVerifier<CertificateVerifier>(
     (chain) => {

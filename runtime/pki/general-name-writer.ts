@@ -1,8 +1,4 @@
-/**
- * Encodings of GeneralName (RFC 5280 §4.2.1.6) and NameConstraints (RFC 5280 §4.2.1.10) for the certificate builder,
- * from text: DNS names, IP addresses (a CIDR prefix for a constraint), e-mail addresses, URIs, and Names made of one
- * commonName. Bad text throws {@link ConfigError} naming the option.
- */
+/** GeneralName and NameConstraints encodings from text, for the certificate builder (ConfigError for bad text). */
 import { ConfigError } from '../config-error.js';
 import {
   derExplicit,

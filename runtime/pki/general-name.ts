@@ -1,8 +1,4 @@
-/**
- * GeneralName (RFC 5280 §4.2.1.6) as subjectAltName and nameConstraints carry it. dNSName and iPAddress, the forms
- * dtls13 matches, are decoded; every other form is kept as its contents octets, so a caller can still tell that a name
- * of that form is present.
- */
+/** GeneralName (RFC 5280 §4.2.1.6): dNSName and iPAddress decoded, the other forms kept as contents (so present). */
 import type { CertificateFields } from './certificate-fields.js';
 import { findExtension } from './certificate-fields.js';
 import { DerReader, type DerElement } from '../wire/der-reader.js';
@@ -43,10 +39,7 @@ const FORM_BY_TAG: readonly GeneralNameForm[] = Object.keys(GENERAL_NAME_TAG) as
 const CONTEXT_SPECIFIC = 0x80;
 const CONSTRUCTED = 0x20;
 
-/**
- * The GeneralName in `element`. `iPAddressLengths` are the octet counts allowed for iPAddress: 4 or 16 in a
- * subjectAltName, 8 or 32 (address and mask) in a name constraint (RFC 5280 §4.2.1.10). Throws `DecodeError`.
- */
+/** The GeneralName in `element`; iPAddress of `iPAddressLengths` octets (4/16, or 8/32 in a constraint). */
 export function decodeGeneralName(
   r: DerReader,
   element: DerElement,
@@ -73,10 +66,7 @@ export function decodeGeneralName(
   }
 }
 
-/**
- * The subjectAltName entries (RFC 5280 §4.2.1.6), or `undefined` when the extension is absent. Strict: at least one
- * entry, well-formed, iPAddress of 4 or 16 octets, dNSName 7-bit. Throws `DecodeError`.
- */
+/** The subjectAltName entries (strict: one at least, iPAddress 4 or 16 octets, dNSName 7-bit), or `undefined`. */
 export function subjectAltNames(fields: CertificateFields): readonly GeneralName[] | undefined {
   const ext = findExtension(fields, PKI_OID.subjectAltName);
   if (ext === undefined) return undefined;

@@ -1,9 +1,4 @@
-/**
- * The reference identity a client checks a server certificate against (RFC 9525 §6): a DNS domain name or an IP
- * address, told apart by its text. An IP address is matched only against iPAddress subjectAltName entries, octet for
- * octet (RFC 9525 §6.2: IP-ID); a DNS name only against dNSName entries (DNS-ID), never the subject commonName (RFC
- * 9525 §6.3).
- */
+/** The reference identity a client checks a server certificate against (RFC 9525 §6): an IP address or a DNS name. */
 import { ConfigError } from '../config-error.js';
 import { parseIpAddress } from './ip-address.js';
 
@@ -11,27 +6,15 @@ import { parseIpAddress } from './ip-address.js';
 export type HostIdentity =
   { readonly kind: 'dns'; readonly name: string } | { readonly kind: 'ip'; readonly address: Uint8Array };
 
-/**
- * DNS names read lately, by the text given (a client checks the same server's name on every handshake); a refused text
- * is not kept.
- */
+/** DNS names read lately, by the text given (a client checks the same name on every handshake). */
 const DNS_NAMES = new Map<string, HostIdentity>();
 const DNS_NAMES_KEPT = 64;
 
 /**
- * What `host` names, for the option `option` (default `hostname`):
- *
- * - `192.0.2.1`: IPv4, dotted quad (no leading zeros);
- * - `2001:db8::1`, `[2001:db8::1]`, `::ffff:192.0.2.1`: IPv6 (RFC 4291 §2.2), brackets allowed (as in a URI, RFC 3986
- *   §3.2.2); a zone index (`fe80::1%eth0`, RFC 6874) is dropped, as certificates cannot name one;
- * - anything else: a DNS name, one trailing dot dropped, ASCII letters lower-cased. It is not checked further: a name
- *   no certificate can hold (a space, a U-label where certificates carry A-labels, RFC 9525 §6.3) simply matches
- *   nothing.
- *
- * Throws {@link ConfigError} for what is neither: empty (or just `.`), control characters (a NUL would cut the name
- * short in C libraries), brackets around something that is not an IPv6 address, and names whose last label is numeric
- * (`127.1`, `0x7f.0.0.1`, `2130706433`), which resolvers read as IPv4 addresses in other notations but no certificate
- * can name as either (RFC 1123 §2.1: a top-level domain is alphabetic).
+ * What `host` names (option `option`, default `hostname`): IPv4 dotted quad; IPv6 (RFC 4291 §2.2), brackets allowed,
+ * a zone index dropped; anything else a DNS name, one trailing dot dropped, lower-cased (unchecked: an impossible name
+ * matches nothing). Throws {@link ConfigError} for an empty name, control characters, brackets around a non-IPv6, or a
+ * numeric last label (`127.1`: resolvers read it as IPv4, no certificate names it).
  */
 export function identityOf(host: string, option = 'hostname'): HostIdentity {
   if (typeof host !== 'string' || host === '')

@@ -1,8 +1,4 @@
-/**
- * Textual IP addresses to the octets of an iPAddress GeneralName (RFC 5280 §4.2.1.6: four octets for IPv4, sixteen for
- * IPv6, network byte order). Accepts dotted-quad IPv4 and RFC 4291 §2.2 IPv6 text, including `::` and a trailing dotted
- * quad; no zone index.
- */
+/** Textual IPv4 and IPv6 addresses (RFC 4291 §2.2, no zone) to an iPAddress GeneralName's 4 or 16 octets, and back. */
 
 /** The 4 or 16 octets of `text`, or `undefined` when it is not an IP address. */
 export function parseIpAddress(text: string): Uint8Array | undefined {
@@ -65,7 +61,7 @@ function parseIpv6(text: string): Uint8Array | undefined {
   return out;
 }
 
-/** The text of 4 or 16 address octets: dotted quad, or eight hexadecimal groups with the longest run of zero groups as `::` (RFC 5952 §4). */
+/** The text of 4 or 16 address octets: dotted quad, or RFC 5952 §4 IPv6 (longest zero run as `::`). */
 export function formatIpAddress(octets: Uint8Array): string {
   if (octets.length === 4) return `${octets[0]}.${octets[1]}.${octets[2]}.${octets[3]}`;
   const groups: number[] = [];

@@ -1,14 +1,7 @@
-/**
- * Fresh signing key pairs for certificates and CertificateVerify, one per key type TLS 1.3 signs with (RFC 8446
- * §4.2.3): the NIST curves, the RFC 8410 curves, RSA (rsaEncryption keys) and RSASSA-PSS keys restricted to SHA-256
- * (RFC 4055 §3.1). For tests, the demo and throwaway certificates.
- */
+/** Fresh signing key pairs, one per key type TLS 1.3 signs with (tests, the demo, throwaway certificates). */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 
-/**
- * The key pair kinds {@link generateKeyPair} makes. 'rsa-pss2048' is bound to SHA-256 by its parameters (RFC 4055); the
- * -sha384 and -sha512 kinds to those hashes.
- */
+/** The key pair kinds {@link generateKeyPair} makes; the rsa-pss kinds are bound to their hash (RFC 4055). */
 export type KeyPairKind =
   | 'p256'
   | 'p384'

@@ -1,21 +1,4 @@
-/**
- * The nameConstraints extension (RFC 5280 §4.2.1.10), decoded:
- *
- * ```
- * NameConstraints ::= SEQUENCE {
- *      permittedSubtrees       [0]     GeneralSubtrees OPTIONAL,
- *      excludedSubtrees        [1]     GeneralSubtrees OPTIONAL }
- * GeneralSubtrees ::= SEQUENCE SIZE (1..MAX) OF GeneralSubtree
- * GeneralSubtree ::= SEQUENCE {
- *      base                    GeneralName,
- *      minimum         [0]     BaseDistance DEFAULT 0,
- *      maximum         [1]     BaseDistance OPTIONAL }
- * ```
- *
- * Strict, as the profile says: not both subtrees absent, no empty GeneralSubtrees, minimum and maximum absent ("minimum
- * MUST be zero, and maximum MUST be absent"), iPAddress bases of 8 or 32 octets, dNSName bases that are DNS names (see
- * `name-constraint-match.ts`). Anything else throws `DecodeError`.
- */
+/** The nameConstraints extension (RFC 5280 §4.2.1.10), decoded strictly as the profile says (else DecodeError). */
 import { findExtension, type CertificateFields } from './certificate-fields.js';
 import { DerReader } from '../wire/der-reader.js';
 import { DER_TAG } from '../wire/der-writer.js';

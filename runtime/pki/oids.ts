@@ -1,7 +1,4 @@
-/**
- * Object identifiers of the X.509 profile dtls13 writes and checks (RFC 5280 §4.1, §4.2; algorithm OIDs from RFC 5758,
- * RFC 4055, RFC 8410).
- */
+/** Object identifiers of the X.509 profile dtls13 writes and checks (RFC 5280, 5758, 4055, 8410). */
 export const PKI_OID = {
   // Name attributes (RFC 5280 Appendix A.1).
   commonName: '2.5.4.3',
@@ -50,10 +47,7 @@ export const KEY_USAGE_BIT = {
 /** A KeyUsage bit by its RFC 5280 name. */
 export type KeyUsageName = keyof typeof KEY_USAGE_BIT;
 
-/**
- * Certificate signature algorithms the verifier accepts: those TLS 1.3 names in signature_algorithms_cert (RFC 8446
- * §4.2.3), without SHA-1.
- */
+/** Certificate signature algorithms the verifier accepts: TLS 1.3's signature_algorithms_cert without SHA-1. */
 export const ACCEPTED_SIGNATURE_ALGORITHMS: ReadonlySet<string> = new Set([
   PKI_OID.ecdsaWithSha256,
   PKI_OID.ecdsaWithSha384,

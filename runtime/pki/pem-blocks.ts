@@ -1,11 +1,6 @@
-/**
- * Every PEM block of a text (RFC 7468 §2; RFC 1421 §4.6 encapsulated headers for the traditional OpenSSL encrypted
- * keys), with its label and position, for the credential options: errors name the option and the block (`option
- * cert[1]: PEM block 2 (CERTIFICATE): ...`).
- */
+/** Every PEM block of a text (RFC 7468 §2, RFC 1421 headers), with label and position, for the credential options. */
 import { ConfigError } from '../config-error.js';
 
-/** One PEM block. */
 export interface PemBlock {
   /** 1-based position among the blocks of its text, for messages. */
   readonly position: number;
@@ -22,10 +17,7 @@ export interface PemBlock {
 const BEGIN = /-----BEGIN ([^-\r\n]*)-----/g;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-/**
- * Parses the blocks of `text`. Text outside blocks is ignored (RFC 7468 §2). A BEGIN without its END, an END with
- * another label, or a body that is not base64 throws {@link ConfigError} naming `option` and the block.
- */
+/** Parses the blocks of `text` (outside text ignored); a broken block throws {@link ConfigError} naming it. */
 export function parsePemBlocks(text: string, option: string): PemBlock[] {
   const blocks: PemBlock[] = [];
   for (const m of text.matchAll(BEGIN)) {

@@ -1,16 +1,9 @@
-/**
- * PEM text for certificates (RFC 7468 §5): `-----BEGIN CERTIFICATE-----`, base64 of the DER, `-----END
- * CERTIFICATE-----`. Uses `atob`/`btoa`, so it runs outside Node too.
- */
+/** PEM text for certificates (RFC 7468 §5), with `atob`/`btoa` so it runs outside Node too. */
 import { ConfigError } from '../config-error.js';
 
 const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END ([A-Z0-9 ]+)-----/g;
 
-/**
- * Every `CERTIFICATE` block of `text` as DER, in order (RFC 7468 §5.1). Text between blocks is ignored (RFC 7468 §2),
- * and so are blocks of other labels (a private key in the same file). A CERTIFICATE block with mismatched labels or
- * invalid base64 throws {@link ConfigError}: the text is the caller's configuration, not peer input.
- */
+/** Every `CERTIFICATE` block of `text` as DER, in order; a broken block throws {@link ConfigError}. */
 export function parsePemCertificates(text: string): Uint8Array[] {
   const out: Uint8Array[] = [];
   let index = 0;

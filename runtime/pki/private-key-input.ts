@@ -1,9 +1,4 @@
-/**
- * A private key from node:tls-style options (`key`, `passphrase`), as the PKCS#8 DER the connection takes. Accepted:
- * PEM `PRIVATE KEY` (PKCS#8), `ENCRYPTED PRIVATE KEY` (PKCS#8 with PBES2, RFC 8018), `RSA PRIVATE KEY` (PKCS#1), `EC
- * PRIVATE KEY` (SEC1), the last two also with OpenSSL's traditional `Proc-Type: 4,ENCRYPTED` headers; and the same as
- * DER (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1). node:crypto (OpenSSL) parses and decrypts.
- */
+/** A private key from node:tls-style `key` and `passphrase` (PEM or DER, encrypted or not) as PKCS#8 DER. */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { ConfigError } from '../config-error.js';
 import { DerReader } from '../wire/der-reader.js';
@@ -18,10 +13,7 @@ const KEY_LABELS: ReadonlySet<string> = new Set([
   'EC PRIVATE KEY',
 ]);
 
-/**
- * DER EncryptedPrivateKeyInfo (RFC 5958 §3) is SEQUENCE { SEQUENCE (the algorithm), OCTET STRING }; PrivateKeyInfo
- * starts with an INTEGER (the version), and a certificate given as `key` with SEQUENCE, SEQUENCE, SEQUENCE.
- */
+/** How the DER forms start: EncryptedPrivateKeyInfo SEQUENCE, SEQUENCE, OCTET STRING; PrivateKeyInfo an INTEGER. */
 function derIsEncryptedPkcs8(der: Uint8Array): boolean {
   try {
     const info = DerReader.within(new DerReader(der, 'key').read(DER_TAG.sequence, ''), 'EncryptedPrivateKeyInfo');
@@ -64,11 +56,7 @@ function parseDer(der: Uint8Array, passphrase: string | undefined): KeyObject {
   throw first;
 }
 
-/**
- * The one private key of `input`, decrypted with `passphrase` when it is encrypted, as PKCS#8 DER (RFC 5208 §5) with
- * its KeyObject. Throws {@link ConfigError}: `key` when there is no key or more than one, or it does not parse;
- * `passphrase` when an encrypted key has none or it does not decrypt the key.
- */
+/** The one private key of `input` as PKCS#8 DER with its KeyObject; ConfigError names `key` or `passphrase`. */
 export function readPrivateKey(
   input: CredentialInput,
   passphrase: string | undefined,

@@ -1,12 +1,4 @@
-/**
- * Raw public keys (RFC 7250): an end presents its SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) instead of a certificate,
- * and the other end accepts it because it knows the key beforehand: by the key itself (a pin) or by a fingerprint of
- * its DER (the `fingerprint` option's form, RFC 8122 §5, taken over the SPKI instead of a certificate).
- *
- * {@link publicKeysOption} reads pins (PEM `PUBLIC KEY` or DER), {@link ownPublicKey} derives our SPKI from our private
- * key, and the verifiers check a peer's SPKI as the handshake received it: peer input, so they return a failure and
- * never throw.
- */
+/** Raw public keys (RFC 7250), accepted by pin or by fingerprint; the verifiers return failures, never throw. */
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { ConfigError } from '../config-error.js';
 import { parseSubjectPublicKeyInfo } from '../crypto/der.js';
@@ -35,16 +27,13 @@ export function spkiProblem(der: Uint8Array): string | undefined {
   }
 }
 
-/**
- * The peer's Certificate entry when it is of `kind`: a raw public key is a SubjectPublicKeyInfo, which no X.509
- * certificate parses as.
- */
+/** The peer's Certificate entry when it is of `kind` (no X.509 certificate parses as an SPKI). */
 export function peerEntry(der: Uint8Array | undefined, kind: 'certificate' | 'raw public key'): Uint8Array | undefined {
   if (der === undefined) return undefined;
   return (spkiProblem(der) === undefined) === (kind === 'raw public key') ? der : undefined;
 }
 
-/** Parses a peer's SPKI, or says why it is refused (bad_certificate: not an SPKI; unsupported_certificate: a key dtls13 does not use). */
+/** Parses a peer's SPKI, or the refusal (bad_certificate: not an SPKI; unsupported_certificate: an unusable key). */
 function checkedSpki(der: Uint8Array): CertificateFailure | undefined {
   const problem = spkiProblem(der);
   if (problem === undefined) return undefined;
@@ -54,10 +43,7 @@ function checkedSpki(der: Uint8Array): CertificateFailure | undefined {
   );
 }
 
-/**
- * Pins: one key or a list, each PEM (`-----BEGIN PUBLIC KEY-----`) or DER SubjectPublicKeyInfo bytes. Anything else is
- * a ConfigError naming `option` (or `option[i]`).
- */
+/** Pins: one key or a list, PEM `PUBLIC KEY` or DER SPKI; anything else is a ConfigError naming `option[i]`. */
 export function publicKeysOption(option: string, value: CredentialInput): readonly Uint8Array[] {
   const keys: Uint8Array[] = [];
   for (const item of credentialItems(option, value)) {
@@ -84,7 +70,7 @@ export function publicKeysOption(option: string, value: CredentialInput): readon
   return keys;
 }
 
-/** Our SPKI (DER), derived from our private key (PKCS#8 DER); a key that does not give one is a ConfigError naming `option`. */
+/** Our SPKI (DER) from our private key (PKCS#8 DER); a ConfigError naming `option` if it gives none. */
 export function ownPublicKey(option: string, pkcs8: Uint8Array): Uint8Array {
   try {
     const spki = new Uint8Array(
@@ -101,7 +87,7 @@ export function ownPublicKey(option: string, pkcs8: Uint8Array): Uint8Array {
   }
 }
 
-/** What this end presents first: its SPKI with a raw key of its own (RFC 7250), else its leaf certificate (for localFingerprint). */
+/** What this end presents first: its SPKI with a raw key of its own, else its leaf certificate. */
 export function localEntry(o: {
   readonly certificate?: { readonly chain: readonly Uint8Array[] } | undefined;
   readonly rawPublicKey?: { readonly privateKey?: Uint8Array } | undefined;
@@ -110,7 +96,7 @@ export function localEntry(o: {
   return raw !== undefined ? ownPublicKey('rawPublicKey.privateKey', raw) : o.certificate?.chain[0];
 }
 
-/** Accepts a peer's raw key when it is byte for byte one of `pins` (each compared, so the time taken does not say which matched). */
+/** Accepts a peer's raw key when it is byte for byte one of `pins` (each compared: the time does not say which). */
 export function pinnedKeyVerifier(pins: readonly Uint8Array[]): RawPublicKeyVerifier {
   const listed = [...new Set(pins.map((pin) => createHash('sha256').update(pin).digest('hex')))].sort();
   return describeVerifier<RawPublicKeyVerifier>(

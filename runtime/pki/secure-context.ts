@@ -1,9 +1,4 @@
-/**
- * Parsed credentials shared by many connections, as node:tls's `createSecureContext`: the certificate chain and its
- * private key, and the trust anchors for the peer's chain, read once from PEM or DER and checked when the options are
- * given. {@link resolveCredentials} turns node-style options (`cert`, `key`, `passphrase`, `ca`, `secureContext`) into
- * the connection's `certificate` and `trustAnchors`.
- */
+/** Parsed credentials shared by many connections, as node:tls's `createSecureContext`. */
 import { X509Certificate } from 'node:crypto';
 import { ConfigError } from '../config-error.js';
 import { nodeProvider } from '../crypto/node/index.js';
@@ -17,22 +12,13 @@ export type { CredentialInput, CredentialItem } from './credential-input.js';
 
 /** The options of {@link createSecureContext}, with node:tls's names. */
 export interface SecureContextOptions {
-  /**
-   * Our certificate chain, leaf first: PEM (one or more CERTIFICATE blocks) as a string or Buffer, DER as a Buffer or
-   * Uint8Array, or a list of these (concatenated, in order, into one chain).
-   */
+  /** Our certificate chain, leaf first: PEM as a string or Buffer, DER, or a list of these (one chain, in order). */
   readonly cert?: CredentialInput;
-  /**
-   * The leaf's private key: PEM (`PRIVATE KEY`, `ENCRYPTED PRIVATE KEY`, `RSA PRIVATE KEY`, `EC PRIVATE KEY`, also
-   * traditionally encrypted) or DER (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1). One key per context.
-   */
+  /** The leaf's private key: PEM (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1, also traditionally encrypted) or DER. */
   readonly key?: CredentialInput;
   /** Decrypts an encrypted `key`. */
   readonly passphrase?: string;
-  /**
-   * The certificates a peer's chain must end at (PEM or DER, one or a list). Replaces the default: without `ca`, Node's
-   * bundled root CAs (`tls.rootCertificates`).
-   */
+  /** The certificates a peer's chain must end at (PEM or DER); without `ca`, Node's bundled roots. */
   readonly ca?: CredentialInput;
 }
 
@@ -50,11 +36,7 @@ export interface ResolvedCredentials {
   readonly trustAnchors: readonly Uint8Array[];
 }
 
-/**
- * Immutable parsed credentials (node:tls's SecureContext). Make one with {@link createSecureContext} and pass it as
- * `secureContext` to as many servers and clients as share it: they reuse its parsed certificates and its one-time
- * checks.
- */
+/** Immutable parsed credentials from {@link createSecureContext}: pass it as `secureContext` to all that share it. */
 export class SecureContext {
   /** Our chain and key, when `cert` and `key` were given. */
   readonly certificate: CertificateCredential | undefined;
@@ -134,26 +116,20 @@ function renamed(check: () => void): void {
 
 /**
  * Parses and checks credentials once (node:tls's `tls.createSecureContext`). Every problem throws {@link ConfigError}
- * naming the option: a `cert` or `ca` item or PEM block that is not a certificate (`cert[1]`: `PEM block 2
- * (CERTIFICATE): ...`), a chain out of issuer order (`cert`), a `key` that does not parse or does not match the leaf
- * certificate (`key`), an encrypted key without its passphrase or with a wrong one (`passphrase`), `cert` without `key`
- * or the reverse.
+ * naming the option (`cert[1]`, `key`, `passphrase`, `ca`): unparsable items, a chain out of issuer order, a key that
+ * does not match the leaf, a missing or wrong passphrase, `cert` without `key` or the reverse.
  */
 export function createSecureContext(options: SecureContextOptions = {}): SecureContext {
   return SecureContext.make(options);
 }
 
-/** The node-style credential options a server or client takes: `secureContext`, or the options of {@link createSecureContext}. */
+/** The node-style credential options: `secureContext`, or those of {@link createSecureContext}. */
 export interface CredentialOptions extends SecureContextOptions {
   /** Credentials made by {@link createSecureContext}; then `cert`, `key`, `passphrase` and `ca` must not be given. */
   readonly secureContext?: SecureContext;
 }
 
-/**
- * The context node-style options name: the `secureContext`, or one made from `cert`, `key`, `passphrase` and `ca`.
- * Throws {@link ConfigError} as {@link createSecureContext} does, and for a `secureContext` that is not one or comes
- * with those options.
- */
+/** The context node-style options name. Throws {@link ConfigError} as {@link createSecureContext} does. */
 export function credentialContext(options: CredentialOptions): SecureContext {
   const context = options.secureContext;
   if (context === undefined) return createSecureContext(options);
@@ -165,11 +141,7 @@ export function credentialContext(options: CredentialOptions): SecureContext {
   return context;
 }
 
-/**
- * The connection's `certificate` and `trustAnchors` from node-style options: the `secureContext`'s, or those of a
- * context made from `cert`, `key`, `passphrase` and `ca` (the bundled roots when `ca` is absent). Throws
- * {@link ConfigError} as {@link credentialContext} does.
- */
+/** The connection's `certificate` and `trustAnchors` from node-style options. Throws {@link ConfigError}. */
 export function resolveCredentials(options: CredentialOptions): ResolvedCredentials {
   const context = credentialContext(options);
   return context.certificate

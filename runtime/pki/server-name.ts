@@ -7,17 +7,11 @@ import { formatIpAddress, parseIpAddress } from './ip-address.js';
 const MAX_NAME_LENGTH = 253;
 const HOST_LABEL = /^[a-z0-9_-]+$/;
 
-/**
- * Names resolved lately, by the text given (a client names the same few servers on every connection, twice for
- * connect's host): the form is a function of the text alone; a refused text is not kept and throws again.
- */
+/** Names resolved lately, by the text given: a function of the text alone; a refused text is not kept. */
 const RESOLVED = new Map<string, string>();
 const RESOLVED_NAMES = 64;
 
-/**
- * Why `name` (lower case, no trailing dot) is not a DNS host name as server_name carries it (RFC 6066 §3: ASCII, no IP
- * literal), or undefined when it is one. Used for the names a client sends, a server is asked for, and `sni` keys.
- */
+/** Why `name` is not a DNS host name as server_name carries it (RFC 6066 §3: ASCII, no IP literal), or undefined. */
 export function hostNameProblem(name: string): string | undefined {
   if (name.length === 0 || name.length > MAX_NAME_LENGTH) return `must be 1..${MAX_NAME_LENGTH} characters`;
   if (parseIpAddress(name) !== undefined)
@@ -31,18 +25,10 @@ export function hostNameProblem(name: string): string | undefined {
 }
 
 /**
- * A client's `serverName` option, checked and put in the one form the connection uses everywhere: in server_name,
- * against the certificate and against a resumption ticket's name.
- *
- * - An IP address literal (RFC 9525 §6.2) stays an address, in its canonical form: brackets and an IPv6 zone index are
- *   dropped, and it is never sent as server_name (RFC 6066 §3).
- * - A DNS name is lower-cased, loses one trailing dot, and an internationalized name is turned into A-labels (RFC 5890
- *   §2.3.2.1, IDNA as in the WHATWG URL standard), since server_name carries ASCII only (RFC 6066 §3) and certificates
- *   carry A-labels (RFC 9525 §6.3). Each label must then be a host name label (letters, digits, hyphens, underscores;
- *   1..63 characters), 253 characters at most in all.
- *
- * Anything else is a {@link ConfigError} naming `option`, at configuration rather than when the server's certificate
- * arrives.
+ * A client's `serverName` option in the one form the connection uses everywhere: an IP literal stays a canonical
+ * address, never sent as server_name (RFC 6066 §3); a DNS name is lower-cased, loses one trailing dot and goes to
+ * A-labels (RFC 5890, WHATWG IDNA: certificates carry A-labels), each a host name label, 253 characters at most.
+ * Anything else is a {@link ConfigError} naming `option`.
  */
 export function resolveServerName(value: unknown, option = 'serverName'): string {
   if (typeof value !== 'string' || value.length === 0)

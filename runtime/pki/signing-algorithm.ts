@@ -1,8 +1,4 @@
-/**
- * The certificate signature algorithm for an issuer's private key (RFC 5280 §4.1.1.2) and the node:crypto call that
- * makes the signature: ECDSA with the curve's hash (RFC 5758 §3.2), Ed25519/Ed448 (RFC 8410 §3), RSA PKCS#1 v1.5 with
- * SHA-256 (RFC 4055 §5) and RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt (RFC 4055 §3.1).
- */
+/** The certificate signature algorithm for an issuer's private key (RFC 5280 §4.1.1.2) and the node:crypto call. */
 import { constants, sign, type KeyObject } from 'node:crypto';
 import { ConfigError } from '../config-error.js';
 import { derExplicit, derInteger, derNull, derOid, derSequence } from '../wire/der-writer.js';
@@ -28,11 +24,7 @@ export const PSS_HASHES = {
   sha512: { oid: PKI_OID.sha512, length: 64 },
 } as const;
 
-/**
- * RSASSA-PSS-params (RFC 4055 §3.1) as TLS 1.3 uses them (RFC 8446 §4.2.3): the hash, MGF1 with the same hash, a salt
- * as long as the digest. The hash AlgorithmIdentifiers carry NULL parameters, or none (`absent`: RFC 4055 §2.1 lets
- * encoders omit them).
- */
+/** RSASSA-PSS-params (RFC 4055 §3.1) as TLS 1.3 uses them: hash, MGF1 with it, a digest-long salt. */
 export function pssParameters(hash: keyof typeof PSS_HASHES, hashParameters: 'null' | 'absent' = 'null'): Uint8Array {
   const h = derSequence(
     hashParameters === 'null' ? [derOid(PSS_HASHES[hash].oid), derNull()] : [derOid(PSS_HASHES[hash].oid)],

@@ -1,13 +1,8 @@
-/**
- * The attributes of a Name (RFC 5280 §4.1.2.4): the RDNSequence flattened to (type, value) pairs, with the
- * DirectoryString value of an attribute as text where it has one. Used for what name constraints look at in a subject:
- * whether it is empty, its emailAddress attributes (RFC 5280 §4.1.2.6) and its commonNames that look like DNS names.
- */
+/** The attributes of a Name (RFC 5280 §4.1.2.4) as (type, value) pairs, for name constraints. */
 import { decodeOid, DerReader, type DerElement } from '../wire/der-reader.js';
 import { DER_TAG } from '../wire/der-writer.js';
 import { PKI_OID } from './oids.js';
 
-/** One AttributeTypeAndValue. */
 export interface NameAttribute {
   readonly oid: string;
   readonly value: DerElement;
@@ -35,10 +30,7 @@ export function nameAttributes(name: Uint8Array, path: string): NameAttribute[] 
   return out;
 }
 
-/**
- * The text of a DirectoryString-like value (X.520): UTF8String, PrintableString, IA5String, TeletexString (read as
- * Latin-1), BMPString (UTF-16BE) or UniversalString (UTF-32BE); `undefined` for other types or malformed lengths.
- */
+/** The text of a DirectoryString-like value (X.520), or `undefined` for other types or malformed lengths. */
 export function attributeText(value: DerElement): string | undefined {
   const v = value.contents;
   switch (value.tag) {
@@ -74,13 +66,7 @@ export function hasEmailAddressAttribute(attributes: readonly NameAttribute[]): 
   return attributes.some((a) => a.oid === PKI_OID.emailAddress);
 }
 
-/**
- * A commonName that looks like a DNS name, as OpenSSL decides it before applying DNS name constraints to a subject CN:
- * letters, digits, `_`, and `-` and `.` only inside, never next to a `.`, with at least two labels. Trailing NUL
- * characters are dropped; anything else (a space, `*`, a non-ASCII letter) means "not a DNS name", except an embedded
- * NUL: that CN is returned as it is, and being no DNS name, fails any DNS name constraint (OpenSSL refuses such a
- * certificate outright).
- */
+/** A commonName that looks like a DNS name as OpenSSL decides it for name constraints (an embedded NUL: as is). */
 export function commonNameAsDnsName(text: string): string | undefined {
   const cn = text.replace(/\0+$/, '');
   if (cn.includes('\0')) return cn;

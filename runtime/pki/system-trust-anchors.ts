@@ -1,9 +1,4 @@
-/**
- * The CA certificates node:tls trusts when no `ca` is given: Node's bundled Mozilla root store
- * (`tls.rootCertificates`), as DER, read once and only when a check needs them: reading them costs a fresh process
- * about 20 ms (about 140 PEM blocks), which a server that never checks a client's certificate should not pay. The first
- * read says so on the `dtls13:load` diagnostics channel as `{ part: 'root-certificates' }`.
- */
+/** Node's bundled root CAs as DER, read only when a check needs them (told on `dtls13:load`). */
 import { channel } from 'node:diagnostics_channel';
 import { rootCertificates } from 'node:tls';
 import { LOAD_CHANNEL } from '../crypto/lazy-provider.js';
@@ -13,10 +8,7 @@ import { createChainVerifier, type CertificatePurpose, type CertificateVerifier 
 
 let anchors: readonly Uint8Array[] | undefined;
 
-/**
- * The bundled root CAs (DER), the same frozen array on every call, so the connection's one-time trust anchor check is
- * paid once per process.
- */
+/** The bundled root CAs (DER), the same frozen array each call: the trust anchor check is paid once per process. */
 export function systemTrustAnchors(): readonly Uint8Array[] {
   if (anchors === undefined) {
     anchors = Object.freeze(
@@ -28,18 +20,14 @@ export function systemTrustAnchors(): readonly Uint8Array[] {
   return anchors;
 }
 
-/** Whether `a` is {@link systemTrustAnchors}' array: Node's own roots, not the user's input, so not checked as `trustAnchors` (it cost a fresh process 30 ms). */
+/** Whether `a` is {@link systemTrustAnchors}' array: Node's own roots, so not checked as `trustAnchors`. */
 export function isSystemTrustAnchors(a: readonly Uint8Array[]): boolean {
   return anchors !== undefined && a === anchors;
 }
 
 const verifiers = new Map<CertificatePurpose, CertificateVerifier>();
 
-/**
- * A verifier whose chains must end at the bundled roots, which it reads and parses at its first check (once per process
- * and purpose), not when it is made: a server's `listen` without `ca` makes one for client certificates it may never be
- * sent.
- */
+/** A verifier ending chains at the bundled roots, read at its first check (a server may never be sent a certificate). */
 export function systemRootsVerifier(purpose: CertificatePurpose): CertificateVerifier {
   let lazy = verifiers.get(purpose);
   if (lazy === undefined) {

@@ -28,10 +28,7 @@ export interface ThrowawayIdentityOptions {
 
 const YEAR = 365 * 24 * 3600 * 1000;
 
-/**
- * A fresh self-signed CA and a server leaf it signs, valid around `at`: for demos, tests, benchmarks and simulations,
- * never for production.
- */
+/** A fresh self-signed CA and a server leaf it signs, valid around `at`: for demos and tests, never production. */
 export function createThrowawayIdentity(o: ThrowawayIdentityOptions): ThrowawayIdentity {
   // Both names are required: from JavaScript, a missing one would otherwise fail deep inside the certificate builder.
   for (const option of ['serverName', 'caName'] as const) {

@@ -1,11 +1,4 @@
-/**
- * What a peer verifier accepts, as a string a server can compare: a resumption ticket records the client-authentication
- * policy it was issued under (runtime/session/ticket-grant.ts), and a server resumes it only when its own policy is the
- * same. The verifiers this library makes from data (fingerprint pins, pinned raw keys, the bundled roots) describe
- * themselves by that data, so servers in other threads or processes that were given the same options agree. A function
- * given by the application cannot be compared: it is described by a random name of its own, so its tickets resume only
- * where that same function object is in force.
- */
+/** What a peer verifier accepts as a string, which a ticket records and a server compares before resuming. */
 import { randomBytes } from 'node:crypto';
 
 const described = new WeakMap<object, string>();

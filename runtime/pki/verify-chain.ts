@@ -12,11 +12,8 @@
  * | leaf key type dtls13 cannot use; signature algorithm outside RFC 8446 §4.2.3 (SHA-1, MD5); unknown critical extension; a critical nameConstraints on a name form not checked here (directoryName, rfc822Name, ...) that a certificate below uses; leaf keyUsage without digitalSignature (RFC 8446 §4.4.2.2); extKeyUsage without the requested purpose | `unsupported_certificate` ("of an unsupported type": a certificate that is fine in itself but not one this use accepts) |
  * | hostname or IP address mismatch; a name outside the nameConstraints of a certificate above it, the anchor's included (OpenSSL sends this alert for X509_V_ERR_PERMITTED_VIOLATION / EXCLUDED_VIOLATION too); empty chain; more than {@link MAX_CHAIN_LENGTH} certificates | `certificate_unknown` |
  *
- * A name mismatch is `certificate_unknown`, not `bad_certificate`: the certificate is intact and validly signed, it
- * just names someone else, and RFC 8446 §6.2 keeps bad_certificate for corrupt certificates and bad signatures (OpenSSL
- * sends certificate_unknown for X509_V_ERR_HOSTNAME_MISMATCH too). An empty chain is the handshake's to judge before
- * calling: a client answers an empty server Certificate with `decode_error` and a server that requires a client
- * certificate with `certificate_required` (RFC 8446 §4.4.2.4); this function says `certificate_unknown`.
+ * A name mismatch is `certificate_unknown` (the certificate is intact, it names someone else; OpenSSL agrees). An empty
+ * chain is the handshake's to judge first (decode_error or certificate_required, RFC 8446 §4.4.2.4).
  */
 import { ConfigError, described, integerOption } from '../config-error.js';
 import type { X509Certificate } from 'node:crypto';
@@ -60,20 +57,13 @@ export type ChainResult = ChainSuccess | CertificateFailure;
 export interface VerificationContext {
   /** The caller's clock, ms since the epoch; the verifier never reads the time itself. */
   readonly now: number;
-  /**
-   * The host the client expects the server to be (RFC 9525 §6): a DNS name (matched against dNSName entries only, `*`
-   * as a whole leftmost label; never the subject CN) or an IP address, IPv4 dotted or IPv6 with or without brackets
-   * (matched octet for octet against iPAddress entries only). See {@link identityOf} for what is which.
-   */
+  /** The host the client expects (RFC 9525 §6): a DNS name or an IP address; see {@link identityOf}. */
   readonly hostname?: string;
   /** An IP address the leaf must also name in an iPAddress subjectAltName (RFC 5280 §4.2.1.6), besides `hostname`. */
   readonly ipAddress?: string;
 }
 
-/**
- * A user-supplied certificate check for the handshake: gets the chain as the Certificate message carried it (DER, leaf
- * first) and returns the same result as {@link verifyCertificateChain}. Must not throw for peer input.
- */
+/** A user-supplied certificate check: the chain (DER, leaf first) in, {@link verifyCertificateChain}'s result out. */
 export type CertificateVerifier = (chain: readonly Uint8Array[], context: VerificationContext) => ChainResult;
 
 /** Options of {@link verifyCertificateChain}. */
@@ -97,10 +87,7 @@ function parseAnchors(trustAnchors: readonly Uint8Array[]): ParsedCertificate[] 
   });
 }
 
-/**
- * What the leaf's bytes and the purpose alone decide (its key, keyUsage, extKeyUsage), and whether it names a host:
- * once per parsed leaf, label and purpose or name (certificate-memo.ts); `null` when fine.
- */
+/** What the leaf and purpose alone decide, and whether it names a host, once per parsed leaf; `null` when fine. */
 const LEAF_CHECKS = new CertificateMemo<string, CertificateFailure | null>(8);
 const HOST_CHECKS = new CertificateMemo<string, CertificateFailure | null>(16);
 
@@ -212,8 +199,7 @@ function verifyWithAnchors(
   if (!Array.isArray(path)) return path;
   const problem = checkPath(path, context.now);
   if (problem !== undefined) return problem;
-  const leaf = parsed[0];
-  if (leaf === undefined) return fail('certificate_unknown', 'empty certificate chain');
+  const leaf = parsed[0]!;
   const leafProblem = checkLeaf(leaf, identities, purpose);
   if (leafProblem !== undefined) return leafProblem;
   return {
@@ -225,24 +211,17 @@ function verifyWithAnchors(
 }
 
 /**
- * Validates `options.chain` (RFC 8446 §4.4.2.4): builds a path from the leaf through the chain's certificates (in any
- * order; extra ones are ignored) to a trust anchor, checks every signature, issuer, CA flag, path length, name
- * constraints and validity period at `options.now`, then the leaf's key, keyUsage, extKeyUsage and `hostname` /
- * `ipAddress`. See the module documentation for the alert each failure gives.
- *
- * Never throws for anything in `chain`. Throws {@link ConfigError} for the caller's mistakes: a malformed trust anchor,
- * a non-finite `now`, a `hostname` that is neither a DNS name nor an IP address (see {@link identityOf}), an
- * `ipAddress` that is not one, a bad `maxDepth`.
+ * Validates `options.chain` (RFC 8446 §4.4.2.4): a path from the leaf through the chain (any order, extras ignored) to a
+ * trust anchor, every signature, issuer, CA flag, path length, name constraint and validity at `options.now`, then the
+ * leaf's key, usages and `hostname` / `ipAddress`. The module documentation lists the alerts. Never throws for anything
+ * in `chain`; throws {@link ConfigError} for the caller's mistakes (anchors, `now`, `hostname`, `ipAddress`, `maxDepth`).
  */
 export function verifyCertificateChain(options: VerifyChainOptions): ChainResult {
   const maxDepth = integerOption('maxDepth', options.maxDepth ?? DEFAULT_MAX_DEPTH, 1, 64);
   return verifyWithAnchors(options.chain, parseAnchors(options.trustAnchors), options, options.purpose, maxDepth);
 }
 
-/**
- * A {@link CertificateVerifier} over fixed trust anchors, parsed once here (a malformed anchor throws
- * {@link ConfigError} now, not mid-handshake).
- */
+/** A {@link CertificateVerifier} over trust anchors parsed once here (a malformed one throws {@link ConfigError} now). */
 export function createChainVerifier(
   trustAnchors: readonly Uint8Array[],
   options: { readonly purpose?: CertificatePurpose; readonly maxDepth?: number } = {},

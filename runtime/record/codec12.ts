@@ -1,21 +1,4 @@
-/**
- * The DTLS 1.2 record codec (RFC 6347 §4.1, RFC 5246 §6.2.3.3, RFC 9146): everything that differs between a 1.2 record
- * and a 1.3 one, in one place.
- *
- * - Headers: the 13-byte header (type, version, 16-bit epoch, 48-bit sequence number, length), or the tls12_cid one
- *   with our CID after the sequence number, read in place ({@link readHeader12}; {@link CODEC12} as a RecordCodec,
- *   record-codec.ts) and written ({@link plainRecord12}, and by {@link EpochCipher12.seal}).
- * - Protection: the additional data (RFC 6347 §4.1.2.1; RFC 9146 §5.3's for tls12_cid records, whose content is a
- *   DTLSInnerPlaintext), the per-record nonce (explicit, RFC 5288 §3 / RFC 6655 §3; or the write_IV XOR the sequence
- *   number, RFC 7905 §2), sealing and opening in place: {@link EpochCipher12}, one per epoch and direction (the addon's
- *   whole-record path where the provider is the native one).
- * - Epochs: the read epoch ({@link ReadEpoch12}: the 64-record replay window checked before a record is opened and
- *   moved only by authentic ones, under the connection's IntegrityMonitor) and the write epoch ({@link WriteEpoch12}:
- *   the next sequence number, refused before the 48-bit wrap or the AEAD's confidentiality limit: 1.2 cannot rekey).
- *
- * Nothing a peer sends throws (RFC 6347 §4.1.2.7: invalid records are discarded): a header that does not frame is
- * false/undefined, a record refused names a `DropReason`.
- */
+/** The DTLS 1.2 record codec (RFC 6347 §4.1, RFC 9146): headers, per-epoch AEAD, read and write epochs. */
 import { protocolVersionToNumber } from '../../generated/wire/enums.js';
 import { nativeRecord12, type NativeRecord12 } from '../crypto/native/record12.js';
 import type { AeadKey, CryptoProvider } from '../crypto/provider.js';
@@ -57,7 +40,7 @@ function putSeqNum(out: Uint8Array, at: number, epoch: number, sequenceNumber: n
   out[at + 7] = lo & 0xff;
 }
 
-/** Writes a record header at the start of `out`: type, version 0xfefd, epoch, sequence number, the CID if any, length. */
+/** Writes a record header at the start of `out`: type, version, epoch, sequence number, the CID if any, length. */
 function writeHeader12(
   out: Uint8Array,
   type: number,
@@ -84,10 +67,7 @@ export function plainRecord12(type: number, sequenceNumber: number, fragment: Ui
   return out;
 }
 
-/**
- * additional_data = seq_num + type + version + length (RFC 5246 §6.2.3.3), seq_num being epoch + sequence_number (RFC
- * 6347 §4.1.2.1) and length the plaintext's.
- */
+/** additional_data = seq_num + type + version + plaintext length (RFC 5246 §6.2.3.3, RFC 6347 §4.1.2.1). */
 export function additionalData12(
   epoch: number,
   sequenceNumber: number,
@@ -105,10 +85,7 @@ export function additionalData12(
   return aad;
 }
 
-/**
- * The additional data of a tls12_cid record (RFC 9146 §5.3): seq_num_placeholder (8 x 0xff) + tls12_cid + cid_length +
- * tls12_cid + version + epoch + sequence_number + cid + length_of_DTLSInnerPlaintext.
- */
+/** The additional data of a tls12_cid record (RFC 9146 §5.3). */
 export function cidAdditionalData12(
   version: number,
   epoch: number,
@@ -130,10 +107,7 @@ export function cidAdditionalData12(
   return aad;
 }
 
-/**
- * The AEAD nonce of a record: salt + nonce_explicit for GCM and CCM (RFC 5288 §3, RFC 6655 §3), write_IV XOR (4 zero
- * bytes + seq_num) for ChaCha20-Poly1305 (RFC 7905 §2).
- */
+/** The AEAD nonce: salt + nonce_explicit (GCM, CCM: RFC 5288 §3), or write_IV XOR seq_num (ChaCha: RFC 7905 §2). */
 export function recordNonce12(
   suite: Dtls12SuiteParams,
   iv: Uint8Array,
@@ -153,7 +127,7 @@ export function recordNonce12(
   return nonce;
 }
 
-/** A record that opened: its real content type (the inner one for a CID record) and content. */
+/** A record that opened: its real content type (a CID record's inner one) and content. */
 export interface Opened12 {
   readonly ok: true;
   readonly type: number;
@@ -169,16 +143,12 @@ export interface Refused12 {
 }
 
 export interface EpochCipher12Options {
-  /**
-   * The connection ID of this direction (RFC 9146): on the write side the one the peer asked for (records go out as
-   * tls12_cid); on the read side our own (only tls12_cid records carrying it open). Absent or empty: plain 1.2 records.
-   */
+  /** This direction's connection ID (RFC 9146): the peer's when writing, ours when reading; absent: plain records. */
   readonly cid?: Uint8Array;
   /** Zeros after the content type in a CID record's DTLSInnerPlaintext (RFC 9146 §4). */
   readonly padding?: PaddingPolicy;
 }
 
-/** One epoch's protection in one direction, for a 1.2 AEAD suite. */
 export class EpochCipher12 {
   readonly epoch: number;
   readonly suite: Dtls12SuiteParams;
@@ -186,15 +156,14 @@ export class EpochCipher12 {
   private readonly iv: Uint8Array;
   private readonly cid: Uint8Array | undefined;
   private readonly padding: PaddingPolicy;
-  /** The addon's whole-record path where the provider is the native one (node:crypto's AEAD otherwise). */
   private readonly native: NativeRecord12 | undefined;
-  /** The AEAD's usage limits (RFC 9147 §4.5.3's figures): the integrity limit sizes the key's failure rate (IntegrityMonitor). */
+  /** The AEAD's usage limits (RFC 9147 §4.5.3): the integrity limit sizes the key's failure rate. */
   readonly limits: AeadLimits;
-  /** Records that failed authentication under this key (ReadEpoch12 counts them: the integrity limit's count, RFC 9147 §4.5.3). */
+  /** Records that failed authentication under this key (the integrity limit's count, RFC 9147 §4.5.3). */
   failed = 0;
   /** The key's failed authentications this second, once its rate applies (IntegrityMonitor; made then). */
   failureWindow: FailureWindow | undefined = undefined;
-  /** 'batch' mode: the records of a receive batch opened in one call (made with the first). */
+  /** 'batch' mode: a receive batch's records opened in one call (made with the first). */
   private ahead: OpenedAhead | undefined;
 
   constructor(
@@ -220,11 +189,7 @@ export class EpochCipher12 {
     this.limits = DEFAULT_AEAD_LIMITS[suite.aead];
   }
 
-  /**
-   * The whole protected record (header and fragment) of `content` of content type `type`, with sequence number
-   * `sequenceNumber`. GCM and CCM send epoch + sequence number as the explicit nonce unless `explicitNonce` (8 bytes)
-   * is given: RFC 5288 §3 leaves the choice to the sender, and it must never repeat under one key.
-   */
+  /** The whole protected record of `content`; `explicitNonce` (8 bytes, never repeated) for GCM and CCM. */
   seal(type: number, sequenceNumber: number, content: Uint8Array, explicitNonce?: Uint8Array): Uint8Array {
     if (content.length > MAX_PLAINTEXT_12)
       throw new RangeError(`a DTLS 1.2 record carries at most ${MAX_PLAINTEXT_12} bytes, got ${content.length}`);
@@ -235,16 +200,14 @@ export class EpochCipher12 {
       throw new RangeError(
         `${this.suite.name} takes a ${explicitLength}-byte explicit nonce, got ${explicitNonce.length}`,
       );
+    // A CID record's DTLSInnerPlaintext: the content, its real type, the padding zeros.
+    const plaintextLength =
+      this.cid === undefined ? content.length : content.length + 1 + this.padding(content.length, type);
+    if (plaintextLength > MAX_PLAINTEXT_12)
+      throw new RangeError(`DTLSInnerPlaintext of ${plaintextLength} bytes is over ${MAX_PLAINTEXT_12}`);
     const native = this.native;
     if (native !== undefined) {
-      // One addon call: the plaintext (a DTLSInnerPlaintext for a CID record) put in place, header, nonce and tag
-      // written there.
-      let plaintextLength = content.length;
-      if (this.cid !== undefined) {
-        plaintextLength += 1 + this.padding(content.length, type);
-        if (plaintextLength > MAX_PLAINTEXT_12)
-          throw new RangeError(`DTLSInnerPlaintext of ${plaintextLength} bytes is over ${MAX_PLAINTEXT_12}`);
-      }
+      // One addon call writes header, nonce and tag around the plaintext put in place.
       const at = native.headerLength + explicitLength;
       const out = new Uint8Array(at + plaintextLength + this.suite.tagLength);
       out.set(content, at);
@@ -260,10 +223,7 @@ export class EpochCipher12 {
     if (this.cid === undefined) {
       aad = additionalData12(this.epoch, sequenceNumber, type, DTLS12_VERSION, content.length);
     } else {
-      const zeros = this.padding(content.length, type);
-      if (content.length + 1 + zeros > MAX_PLAINTEXT_12)
-        throw new RangeError(`DTLSInnerPlaintext of ${content.length + 1 + zeros} bytes is over ${MAX_PLAINTEXT_12}`);
-      plaintext = new Uint8Array(content.length + 1 + zeros);
+      plaintext = new Uint8Array(plaintextLength);
       plaintext.set(content);
       plaintext[content.length] = type;
       aad = cidAdditionalData12(DTLS12_VERSION, this.epoch, sequenceNumber, this.cid, plaintext.length);
@@ -288,7 +248,7 @@ export class EpochCipher12 {
     return this.cid?.length ?? 0;
   }
 
-  /** Deprotects a record of this epoch (tools and tests: a record decoded by decodeDatagram12); never throws for what a peer can send. */
+  /** Deprotects a record of this epoch decoded by decodeDatagram12 (tools and tests); never throws for peer input. */
   open(wire: Dtls12WireRecord): Opened12 | Refused12 {
     const r = wire.record;
     if (r.epoch !== this.epoch) return { ok: false, reason: 'unknown-epoch' };
@@ -311,13 +271,7 @@ export class EpochCipher12 {
     return { ok: true, type: this.openedType, content, epoch: r.epoch, sequenceNumber: r.sequenceNumber };
   }
 
-  /**
-   * Opens the record at datagram[at..], its header fields already read by the caller (codec12.ts's readHeader12) and
-   * its epoch this one's: no record object, the fragment read in place. A tls12_cid record (`type` 25, a CID of
-   * `cidLength` bytes) must carry this epoch's CID, a plain one none; the content in an ArrayBuffer of its own, or in
-   * 'batch' mode in `arena` (nothing views the datagram, which may be lent from a receive buffer), its real content
-   * type in {@link openedType}; or why it was refused.
-   */
+  /** Opens the record at datagram[at..] {@link readHeader12} read; its real type in {@link openedType}. */
   openAt(
     datagram: Uint8Array,
     at: number,
@@ -369,7 +323,7 @@ export class EpochCipher12 {
     return split.content.slice();
   }
 
-  /** The record that is all of `datagram`, opened with the rest of its receive batch (record/opened-ahead.ts); undefined: open it alone. */
+  /** The record that is all of `datagram`, opened with its receive batch's run (opened-ahead.ts); undefined: alone. */
   private openedAhead(
     native: NativeRecord12,
     datagram: Uint8Array,
@@ -388,7 +342,7 @@ export class EpochCipher12 {
     return undefined;
   }
 
-  /** Opens a fragment of this epoch (version 0xfefd, CID already checked) with the provider's AEAD. */
+  /** Opens a fragment of this epoch (version and CID checked) with the provider's AEAD. */
   private decrypt(
     fragment: Uint8Array,
     type: number,
@@ -417,7 +371,6 @@ export class EpochCipher12 {
     this.aead.park?.();
   }
 
-  /** Zero the key (where the provider can); unusable after. */
   release(): void {
     this.native?.release();
     this.aead.release();
@@ -427,7 +380,6 @@ export class EpochCipher12 {
 
 /** One record's header fields, read in place by {@link readHeader12}: one object reused per reader. */
 export class Header12 {
-  /** Where the record starts in its datagram. */
   at = 0;
   /** The header's content type (25 for a tls12_cid record). */
   type = 0;
@@ -440,15 +392,10 @@ export class Header12 {
   cidLength = 0;
   fragmentAt = 0;
   fragmentLength = 0;
-  /** Where the record ends. */
   end = 0;
 }
 
-/**
- * Reads the header of the record at `d[at..]` into `h`, tls12_cid records with a CID of `cidLength` bytes (0: none
- * negotiated, so such a record does not frame). False when it does not frame: a content type that is not 1.2's, a
- * truncated header, a length above 2^14 + 2048 or past the datagram (the checks the record schemas make).
- */
+/** Reads the header at `d[at..]` into `h`; false when it does not frame (the record schemas' checks). */
 export function readHeader12(d: Uint8Array, at: number, cidLength: number, h: Header12): boolean {
   const type = d[at]!;
   if (!DTLS12_CONTENT_TYPES.has(type) || (type === TLS12_CID && cidLength === 0)) return false;
@@ -478,17 +425,11 @@ export const CODEC12: RecordCodec<Header12> = {
   read: readHeader12,
 };
 
-/**
- * One epoch of received records: its cipher and the anti-replay window of RFC 6347 §4.1.2.6 (the RFC 9147 §4.5.1 one,
- * the same algorithm). A record is checked against the window before it is opened and marked only once it
- * authenticated, so forged records cannot move the window; past the IntegrityMonitor's per-second budgets it is dropped
- * untried (`authentication-rate`).
- */
+/** One epoch of received records: cipher and replay window (RFC 6347 §4.1.2.6), moved by authentic records only. */
 export class ReadEpoch12 {
   readonly cipher: EpochCipher12;
   private readonly window: ReplayWindow;
   private readonly integrity: IntegrityMonitor;
-  /** For {@link receive}. */
   private readonly header = new Header12();
 
   constructor(cipher: EpochCipher12, integrity: IntegrityMonitor, windowSize = 64) {
@@ -497,16 +438,11 @@ export class ReadEpoch12 {
     this.window = new ReplayWindow(windowSize);
   }
 
-  /** The highest sequence number that opened so far, or -1. */
   get highest(): number {
     return this.window.right;
   }
 
-  /**
-   * Opens the record `h` read at `d[h.at..]` at `now` unless it is another epoch's, repeats, is left of the window or
-   * is past the failure budgets: its content, in an ArrayBuffer of its own or in `arena` ('batch' mode), its real
-   * content type in `h.contentType`; or why it was refused.
-   */
+  /** Opens record `h` unless replayed, too old or over budget: its content (type in `h.contentType`), or why refused. */
   receiveAt(d: Uint8Array, h: Header12, now: number, arena?: MessageArena): Uint8Array | DropReason {
     if (h.epoch !== this.cipher.epoch) return 'unknown-epoch';
     const window = this.window;
@@ -553,11 +489,7 @@ export class EpochExhaustedError extends Error {
 
 const LAST_SEQUENCE_NUMBER = 2 ** 48 - 1;
 
-/**
- * One epoch of sent records: the next sequence number and the per-key limits. When either the 48-bit sequence number
- * (RFC 6347 §4.1: it must not wrap) or the AEAD's confidentiality limit (RFC 9147 §4.5.3's figures, which hold for the
- * same AEADs in 1.2) is reached, `seal` refuses and the connection must close.
- */
+/** One epoch of sent records: past the 48-bit wrap or the confidentiality limit `seal` refuses (1.2 cannot rekey). */
 export class WriteEpoch12 {
   readonly cipher: EpochCipher12;
   readonly limits: AeadLimits;
@@ -576,21 +508,15 @@ export class WriteEpoch12 {
     this.remaining = Math.max(0, Math.min(LAST_SEQUENCE_NUMBER + 1 - this.next, this.limits.confidentiality));
   }
 
-  /** The sequence number the next record gets. */
   get sequenceNumber(): number {
     return this.next;
   }
 
-  /** Records sealed so far with this key. */
   get used(): number {
     return this.sealed;
   }
 
-  /**
-   * The protected record of `content`, with the next sequence number.
-   *
-   * @throws EpochExhaustedError once the sequence numbers or the key's confidentiality limit run out.
-   */
+  /** The protected record of `content`. @throws EpochExhaustedError once sequence numbers or the key's limit run out. */
   seal(type: number, content: Uint8Array): Uint8Array {
     const epoch = this.cipher.epoch;
     if (this.next > LAST_SEQUENCE_NUMBER)

@@ -1,16 +1,4 @@
-/**
- * DTLS 1.3's record codec (RFC 9147 §4): the unified header of a DTLSCiphertext read in place and written.
- *
- * - {@link readHeader13} reads a header at any offset of a datagram into a reused {@link Header13} (no object, no view
- *   per record): the flags byte (0b001CSLEE), the CID at the length the connection uses, the masked low 8 or 16 bits of
- *   the sequence number and the length, when present; false when it is not a unified header that fits.
- * - {@link writeHeader13} writes one at the start of a record being laid out, the record number in clear (the
- *   protection masks it once the record is sealed: epoch-cipher.ts, RFC 9147 §4.2.3).
- *
- * What the header cannot say is the read path's (record-reader.ts): which epoch the two epoch bits name
- * (read-epochs.ts), the full sequence number (sequence.ts, sequence-recovery.ts), the replay window, the authentication
- * budgets and opening (epoch-cipher.ts). Nothing a peer sends throws here.
- */
+/** DTLS 1.3's record codec (RFC 9147 §4): unified headers read in place and written. Peer input never throws here. */
 import type { RecordCodec } from './record-codec.js';
 
 /** The largest DTLSCiphertext.encrypted_record (RFC 8446 §5.2: 2^14 + 256). */
@@ -18,9 +6,7 @@ export const MAX_CIPHERTEXT_13 = 16384 + 256;
 
 /** One unified header's fields, read in place by {@link readHeader13}: one object reused per reader. */
 export class Header13 {
-  /** Where the record starts in its datagram. */
   at = 0;
-  /** The low two bits of the record's epoch. */
   epochBits = 0;
   /** Whether the header carries a CID (the C bit); it starts at `at + 1`, {@link cidLength} bytes. */
   hasCid = false;
@@ -32,7 +18,6 @@ export class Header13 {
   headerLength = 0;
   /** The encrypted record's length: the header's length field, or the rest of the datagram without one. */
   length = 0;
-  /** Where the record ends. */
   end = 0;
   /** Once the record opened (read-state13.ts): its full epoch, sequence number and DTLSInnerPlaintext content type. */
   epoch = 0;
@@ -40,11 +25,7 @@ export class Header13 {
   contentType = 0;
 }
 
-/**
- * Reads the unified header at `d[at..]` into `h`, a CID being `cidLength` bytes long where the C bit says there is one.
- * False when it does not frame: the first byte is not 0b001xxxxx (a DTLSPlaintext or unknown content type), the header
- * does not fit, or its length is above 2^14 + 256 or runs past the datagram.
- */
+/** Reads the unified header at `d[at..]` into `h`; false when it does not frame. */
 export function readHeader13(d: Uint8Array, at: number, cidLength: number, h: Header13): boolean {
   const b0 = d[at]!;
   if ((b0 & 0xe0) !== 0x20) return false;
@@ -70,16 +51,12 @@ export function readHeader13(d: Uint8Array, at: number, cidLength: number, h: He
   return true;
 }
 
-/** The length of a unified header with a CID of `cidLength` bytes (0: none), a 16- or 8-bit sequence number, and a length or not. */
+/** The length of a unified header with a `cidLength`-byte CID (0: none), a 16- or 8-bit sequence number, a length or not. */
 export function headerLength13(cidLength: number, seq16: boolean, withLength: boolean): number {
   return 1 + cidLength + (seq16 ? 2 : 1) + (withLength ? 2 : 0);
 }
 
-/**
- * Writes the unified header of a record of `epoch` at the start of `out` (RFC 9147 §4): the flags, `cid` (undefined:
- * none), the low 16 or 8 bits of `seq` in clear, and `length` (the encrypted record's) when `withLength`. Returns the
- * header's length.
- */
+/** Writes the unified header of a record of `epoch` at the start of `out`, `seq`'s low bits in clear; returns its length. */
 export function writeHeader13(
   out: Uint8Array,
   epoch: number,

@@ -3,14 +3,10 @@ import type { CipherSuiteParams } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
 import { reconstructSequenceNumber, recordNonce } from './sequence.js';
 
-/** Where an incoming record's header is unmasked to serve as additional data (1 + CID + 2 + 2 bytes at most); one for all (opening is synchronous). */
+/** Where an incoming record's header is unmasked to serve as additional data; one for all (opening is synchronous). */
 const AAD_SCRATCH = new Uint8Array(1 + 255 + 4);
 
-/**
- * The {@link RecordProtection} of a provider without a record path of its own (`node`, `noble`, the hardware model's):
- * the provider's AEAD key and record number mask key, with the per-record nonce (RFC 8446 §5.3) and the sequence number
- * reconstruction (RFC 9147 §4.2.2) done here. The bytes are the native record path's.
- */
+/** The {@link RecordProtection} of a provider without a record path of its own, composed from its AEAD and mask keys. */
 export class ComposedRecordProtection implements RecordProtection {
   readonly tagLength: number;
   openedSequenceNumber = 0;

@@ -1,8 +1,4 @@
-/**
- * A DTLS 1.2 datagram split into its records (RFC 6347 §4.1: several records may share a datagram, each with its own
- * 13-byte header and length), the strict form for tools, tests and the fuzzer. A record of content type tls12_cid (RFC
- * 9146 §4) has the CID after its sequence number; its length is the one this endpoint negotiated to receive.
- */
+/** A DTLS 1.2 datagram split into its records (RFC 6347 §4.1, RFC 9146 §4): the strict form for tools and tests. */
 import {
   readDtls12CidRecord,
   writeDtls12CidRecord,
@@ -29,12 +25,7 @@ export interface Datagram12Options {
   readonly cidLength?: number;
 }
 
-/**
- * Splits `datagram` into records; fragments are views into it.
- *
- * @throws DecodeError naming the record (`Datagram12.records[1].len_fragment`) and offset;
- *   ConfigError for a `cidLength` outside 0..255.
- */
+/** Splits `datagram` into records (views). @throws DecodeError naming the record; ConfigError for a bad `cidLength`. */
 export function decodeDatagram12(datagram: Uint8Array, options: Datagram12Options = {}): Dtls12WireRecord[] {
   const cidLength = integerOption('cidLength', options.cidLength ?? 0, 0, 255);
   const r = new Reader(datagram, 'Datagram12');
@@ -57,11 +48,7 @@ export function decodeDatagram12(datagram: Uint8Array, options: Datagram12Option
   return out;
 }
 
-/**
- * Encodes records into one datagram; CIDs must be `cidLength` long.
- *
- * @throws EncodeError naming the record and field.
- */
+/** Encodes records into one datagram; CIDs must be `cidLength` long. @throws EncodeError naming the record and field. */
 export function encodeDatagram12(records: readonly Dtls12WireRecord[], options: Datagram12Options = {}): Uint8Array {
   const cidLength = integerOption('cidLength', options.cidLength ?? 0, 0, 255);
   const w = scratchWriter('Datagram12');

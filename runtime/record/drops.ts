@@ -20,7 +20,7 @@ export const DROP_REASONS = [
   'epoch-dropped',
   /** AEAD authentication failed. */
   'authentication',
-  /** The epoch's key already saw more authentication failures than its integrity limit (RFC 9147 §4.5.3): it opens nothing more. */
+  /** The key already failed past its integrity limit (RFC 9147 §4.5.3): it opens nothing more. */
   'integrity-limit',
   /** Already received (anti-replay, RFC 9147 §4.5.1). */
   'replay',
@@ -32,11 +32,7 @@ export const DROP_REASONS = [
   'datagram-remainder',
   /** The rest of a datagram past `maxRecordsPerDatagram` records, unread (counted once per datagram). */
   'records-per-datagram',
-  /**
-   * A protected record not even tried: this second already saw `maxFailedAuthenticationsPerSecond` records fail
-   * authentication, so until it ends nothing more is decrypted (a forged-record flood costs a bounded amount of AEAD
-   * work, and of the integrity limit).
-   */
+  /** A protected record not tried: past `maxFailedAuthenticationsPerSecond` this second (a flood costs bounded work). */
   'authentication-rate',
 ] as const;
 
@@ -45,7 +41,7 @@ export type DropReason = (typeof DROP_REASONS)[number];
 /** Counters of dropped records by reason. */
 export type DropCounters = Record<DropReason, number>;
 
-/** Every reason at zero: copied per record layer (a copy of one object is cheaper than building it from the list each time). */
+/** Every reason at zero: copied per record layer (cheaper than building it from the list each time). */
 const ZERO: DropCounters = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as DropCounters;
 
 export function emptyDropCounters(): DropCounters {

@@ -11,10 +11,7 @@ import { lapsedOrAhead } from './read-epochs.js';
 import { ReplayWindow } from './replay-window.js';
 import { MAX_PROBES, MIN_INTEGRITY_LIMIT, PROBE_EVERY } from './sequence-recovery.js';
 
-/**
- * One read epoch of a hibernated session as it is kept to open a record without thawing: its keys (RFC 8446 §7.3, RFC
- * 9147 §4.2.3) and where its replay window stands (RFC 9147 §4.5.1).
- */
+/** One read epoch of a hibernated session, kept to open a record without thawing: its keys and replay window. */
 export interface ReadEpochAtRest {
   readonly epoch: number;
   readonly right: number;
@@ -23,21 +20,16 @@ export interface ReadEpochAtRest {
   readonly keys: TrafficKeys;
 }
 
-/** What a hibernated session keeps to screen a datagram (a record opened, nothing thawed); it does not change while the session sleeps. */
+/** What a hibernated session keeps to screen a datagram without thawing; unchanged while it sleeps. */
 export interface ReadsAtRest {
   readonly suite: SupportedCipherSuite;
-  /** Length of the CIDs records to us carry (0: none). */
   readonly cidLength: number;
   /** The newest read epoch whose keys went (ReadEpochs.marks). */
   readonly highestDropped: number;
   readonly epochs: readonly ReadEpochAtRest[];
 }
 
-/**
- * What screening counts while the session sleeps: the datagrams and the records dropped (by reason), and per read epoch
- * (in the order of {@link ReadsAtRest.epochs}) its failed authentications (RFC 9147 §4.5.3) and the failures in a row
- * since it last opened a record (sequence-recovery.ts).
- */
+/** What screening counts while the session sleeps: datagrams, drops by reason, and per read epoch its failures. */
 export interface ScreeningTally {
   datagrams: number;
   readonly drops: Partial<DropCounters>;
@@ -45,21 +37,15 @@ export interface ScreeningTally {
   readonly failedInRow: number[];
 }
 
-/** What screening a datagram needs beyond the session: the provider, the limits it was made with, and which CIDs are its. */
+/** What screening needs beyond the session: the provider, the limits it was made with, and which CIDs are its. */
 export interface ScreeningContext {
   readonly provider: CryptoProvider;
   readonly replayWindow: number;
   readonly maxRecordsPerDatagram: number;
-  /** Whether `cid` is one of the session's (issued and not retired). */
   ownsConnectionId(cid: Uint8Array): boolean;
 }
 
-/**
- * `thaw`: a record of the datagram authenticated and is new (not in its epoch's replay window), or a key's failures
- * reached INTEGRITY_KEY_UPDATE_THRESHOLD of its integrity limit (where the awake session asks for new keys, RFC 9147
- * §4.5.3): the session must be made a connection again and given the datagram, which it reads from the start.
- * `dropped`: nothing in it was for the session; the counts in the tally moved on.
- */
+/** `thaw`: a new authentic record or a key near its limit (the session reads the datagram awake); else `dropped`. */
 export type Screening = 'thaw' | 'dropped';
 
 const EMPTY = new Uint8Array(0);
@@ -67,16 +53,7 @@ const reader = new Reader(EMPTY, 'Datagram');
 /** The unified header being screened (codec13.ts): screening is synchronous, one object serves every session. */
 const header = new Header13();
 
-/**
- * Reads `datagram` as the hibernated session's record layer would, without making the session a connection: each
- * record's header is checked as RecordLayer.receive checks it (connection ID, length, epoch), and a protected record of
- * a kept epoch is opened with that epoch's keys and checked against its replay window. One failed authentication a
- * datagram (and, every PROBE_EVERY failures in a row, one probe further ahead, as SequenceRecovery does): the records
- * after it are dropped unread (`authentication-rate`), as an awake session drops them once a second's failures pass its
- * budget, so a forged datagram costs one decryption. A record that authenticates but repeats one already received is
- * dropped (`replay`, `too-old`) and thaws nothing. Counts go into `tally` only for a datagram that thaws nothing (the
- * connection counts the others itself).
- */
+/** Reads `datagram` as the sleeping session would: one failed authentication a datagram; `tally` if nothing thaws. */
 export function screenDatagram(
   reads: ReadsAtRest,
   tally: ScreeningTally,
@@ -101,7 +78,7 @@ export function screenDatagram(
   return 'dropped';
 }
 
-/** What one datagram's screening counted: drops by reason, the ciphers it made (one per epoch, by index), the epoch a record failed in. */
+/** One datagram's screening: drops by reason, the ciphers it made (by epoch index), the epoch a record failed in. */
 interface Screened {
   readonly drops: DropReason[];
   readonly ciphers: Map<number, EpochCipher>;
@@ -139,7 +116,7 @@ function screenRecords(
         drops.push('unknown-record-type');
         return endOfDatagram(r.pos, d, drops);
       }
-      // A session at rest refuses plaintext (the handshake is long over); a protected record here did not fit the fast read.
+      // A session at rest refuses plaintext; a protected record here did not fit the fast read.
       if (rec.kind === 'plaintext') drops.push(rec.record.epoch !== 0 ? 'plaintext-epoch' : 'plaintext-refused');
       else drops.push('malformed');
       at = r.pos;
@@ -175,7 +152,7 @@ function endOfDatagram(at: number, d: Uint8Array, drops: DropReason[]): undefine
   return undefined;
 }
 
-/** The index of the kept epoch two epoch bits name (the newest with them), or why none is (ReadEpochs.resolve; an epoch ahead is not waited for at rest). */
+/** The index of the kept epoch two epoch bits name, or why none is (an epoch ahead is not waited for at rest). */
 function heldEpoch(reads: ReadsAtRest, bits: number): number | 'epoch-dropped' | 'unknown-epoch' {
   let held = -1;
   let newest = -1;
@@ -184,17 +161,12 @@ function heldEpoch(reads: ReadsAtRest, bits: number): number | 'epoch-dropped' |
     newest = Math.max(newest, e.epoch);
   });
   if (held >= 0) return held;
-  // A session at rest waits for no keys: the peer moves to a new epoch only after its KeyUpdate was acknowledged (RFC
-  // 9147 §8), and an acknowledged one would have installed them. A record of an epoch ahead could only be forged.
+  // A session at rest waits for no keys: the peer's new epoch follows an acknowledged KeyUpdate (RFC 9147 §8).
   const lapsed = lapsedOrAhead(bits, newest, reads.highestDropped);
   return lapsed === 'deferred' ? 'unknown-epoch' : lapsed;
 }
 
-/**
- * Opens one record with its epoch's keys: `thaw` when it is new (or when a failure would take the key to
- * INTEGRITY_KEY_UPDATE_THRESHOLD of its integrity limit, where the awake session acts), `failed` when it does not
- * authenticate, else the replay window's reason to drop it.
- */
+/** Opens one record with its epoch's keys: `thaw` when new or near the limit, `failed`, or the window's reason. */
 function open(
   reads: ReadsAtRest,
   tally: ScreeningTally,
@@ -211,7 +183,7 @@ function open(
     ciphers.set(i, cipher);
   }
   const limit = cipher.limits.integrity;
-  // A failure here and its probe: past INTEGRITY_KEY_UPDATE_THRESHOLD of the limit the awake session asks for new keys (IntegrityMonitor.verdict).
+  // A failure and its probe: past INTEGRITY_KEY_UPDATE_THRESHOLD the awake session asks for new keys.
   if (tally.failed[i]! + cipher.failed + 2 >= limit * INTEGRITY_KEY_UPDATE_THRESHOLD) return 'thaw';
   const snOffset = 1 + ((d[r.at]! & 0x10) !== 0 ? reads.cidLength : 0);
   const snBytes = r.seq16 ? 2 : 1;
@@ -219,7 +191,7 @@ function open(
   let inner = cipher.openRecord(d, r.at, r.headerLength, r.length, snOffset, snBytes, expected, undefined);
   if (inner === undefined) {
     const inRow = (cipher.used > 0 ? 0 : tally.failedInRow[i]!) + 1;
-    // SequenceRecovery.nextExpected: every PROBE_EVERY-th failure in a row, one attempt a span further ahead, for keys whose limit allows.
+    // SequenceRecovery.nextExpected: every PROBE_EVERY-th failure in a row, one attempt a span further ahead.
     if (limit >= MIN_INTEGRITY_LIMIT && inRow % PROBE_EVERY === 0) {
       const probe = (((inRow / PROBE_EVERY - 1) % MAX_PROBES) + 1) * (r.seq16 ? 0x10000 : 0x100);
       inner = cipher.openRecord(d, r.at, r.headerLength, r.length, snOffset, snBytes, expected + probe, undefined);

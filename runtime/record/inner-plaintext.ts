@@ -1,7 +1,4 @@
-/**
- * DTLSInnerPlaintext (RFC 9147 §4): content, the real content type, then zero padding. A padding policy chooses how
- * many zeros; the record layer adds what RFC 9147 §4.2.3 requires for a 16-byte ciphertext sample.
- */
+/** DTLSInnerPlaintext (RFC 9147 §4): content, real content type, zero padding chosen by a padding policy. */
 
 /** How many padding zeros to add after `contentLength` bytes of `contentType` content. */
 export type PaddingPolicy = (contentLength: number, contentType: number) => number;
@@ -23,7 +20,7 @@ export function decodeInnerPlaintext(inner: Uint8Array): { contentType: number; 
   return { contentType: inner[i]!, content: inner.subarray(0, i) };
 }
 
-/** Where a DTLSInnerPlaintext's content type byte is (the last non-zero byte; the content is everything before it), or -1 when it is all zeros. */
+/** Where a DTLSInnerPlaintext's content type is (its last non-zero byte), or -1 when it is all zeros. */
 export function contentTypeIndex(inner: Uint8Array): number {
   let i = inner.length - 1;
   while (i >= 0 && inner[i] === 0) i--;

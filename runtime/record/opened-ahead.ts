@@ -7,14 +7,13 @@ import {
 } from '../wire/message-arena.js';
 import { reconstructSequenceNumber } from './sequence.js';
 
-/** Records opened in one call at most. */
 const MAX_AHEAD = 64;
 /** DTLS13_OPEN_RUN=0 opens every record alone (a comparison: `npm run bench -- receive-instructions`). */
 export const OPEN_RUNS = !['0', 'off', 'false', 'no'].includes((process.env.DTLS13_OPEN_RUN ?? '').toLowerCase());
 /** Records whose result {@link OpenedAhead.take} handed out, in this thread (tests and benches read it). */
 export const OPENED_AHEAD = { taken: 0, opened: 0 };
 
-/** Opens the records of `count` datagrams (`at, length` pairs in `buffer`) into `out`: RecordProtection.openRun's results, how many. */
+/** Opens the records of `count` datagrams (`at, length` pairs in `buffer`) into `out`: openRun's results, how many. */
 export type OpenRun = (
   buffer: Uint8Array,
   pairs: Float64Array,
@@ -23,17 +22,7 @@ export type OpenRun = (
   results: Float64Array,
 ) => number;
 
-/**
- * Records of one connection opened ahead, in one call of the record protection, from the receive batch being delivered
- * ('batch' message buffers: wire/message-arena.ts). When a datagram that is one protected record arrives lent from a
- * batch (ReceiveBatchSource.buffer), it and the datagrams after it in the batch from the same sender that are each one
- * record of the same epoch and CID (DTLS 1.2: application data, no CID) are opened together into the connection's arena
- * (the addon reads their headers). The 1.3 record reader and each 1.2 read epoch hold one. Nothing else is decided
- * here: as each datagram is delivered, the record reader takes its result ({@link take}) and applies its rules in order
- * (replay window, integrity counts, content type), as for a record opened alone. A result is only taken when it is what
- * opening the record then would give: the same batch, read keys and epoch, and the sequence number the window would
- * reconstruct now; otherwise the record is opened alone. What is not taken is zeroed when the batch ends.
- */
+/** A connection's records of one receive batch opened ahead in one call; each taken only if opening it now agrees. */
 export class OpenedAhead {
   private readonly arena: MessageArena;
   private readonly pairs = new Float64Array(2 * MAX_AHEAD);
@@ -59,17 +48,11 @@ export class OpenedAhead {
     arena.onForget(() => this.discard());
   }
 
-  /**
-   * The result for the record that is all of `datagram`, under `key` with the read keys of `generation` and, for a
-   * record number of `snBits` bits (0: the whole number is in the header, DTLS 1.2), the window's `expected`: true with
-   * {@link seq} and {@link inner} set, or false (open it alone).
-   */
+  /** The result for the record that is all of `datagram`, if opening it now would give it; else false. */
   take(datagram: Uint8Array, key: object, generation: number, snBits: 0 | 8 | 16, expected: number): boolean {
     if (this.count === 0) return false;
-    // The application transferred a message's buffer meanwhile (onmessage, earlier in the batch): the plaintexts went
-    // with it. Nothing is lost: the ciphertexts are still in the batch, and each record is opened again, alone: an
-    // application that transfers every message would otherwise have the rest of the run opened again for each
-    // (quadratic), so no new run starts in this batch, and a record is opened at most twice.
+    // The application transferred a message's buffer meanwhile: the plaintexts went with it. Each record is opened
+    // again alone, and no new run starts in this batch (else an application transferring every message is quadratic).
     if (isDetached(this.out!)) {
       this.discard();
       this.detachedIn = receiveBatchId();
@@ -82,7 +65,7 @@ export class OpenedAhead {
     }
     // A record of another epoch (kept after a KeyUpdate) is opened alone; the run's records of its own epoch stay.
     if (this.key !== key) return false;
-    // The very datagram the socket reader lent (not a copy, nor another datagram handled meanwhile), found by where it lies.
+    // The very datagram the socket reader lent, found by where it lies.
     if (source === undefined || source.current !== datagram) return false;
     const at = source.position;
     const r = this.results;
@@ -105,18 +88,13 @@ export class OpenedAhead {
     return true;
   }
 
-  /**
-   * Opens `datagram` (one record, under `key`) and the records after it in the batch with `run`
-   * (RecordProtection.openRun given the record's epoch, CID and expected number, or the 1.2 equivalent), as
-   * {@link take} then hands them out; false when there is no batch to open (nothing done).
-   */
+  /** Opens `datagram` and the batch's records after it with `run` for {@link take}; false without a batch. */
   open(datagram: Uint8Array, key: object, generation: number, run: OpenRun): boolean {
     const source = receiveBatch();
     const buf = source?.buffer;
     if (buf === undefined || source?.datagramsAhead === undefined || source.current !== datagram) return false;
     if (this.detachedIn === receiveBatchId()) return false;
-    // A datagram inside the run that the run left out (not one record of its kind) is opened alone, the run kept: a
-    // sender interleaving such datagrams must not have the rest of the run opened again for each.
+    // A datagram inside the run that the run left out is opened alone, the run kept (else quadratic re-opening).
     if (
       this.next < this.count &&
       this.source === source &&
@@ -149,7 +127,6 @@ export class OpenedAhead {
     return true;
   }
 
-  /** Zeroes and lets go of what was opened and not taken. */
   discard(): void {
     for (let k = this.next; k < this.count; k++) this.zero(k);
     this.count = 0;
@@ -159,14 +136,13 @@ export class OpenedAhead {
     this.out = undefined;
   }
 
-  /** Where the run's last datagram lies in the batch's buffer. */
   private lastPosition(): number {
     return this.pairs[2 * this.results[4 * (this.count - 1)]!]!;
   }
 
   private zero(k: number): void {
     const r = this.results;
-    // A detached ArrayBuffer (transferred by the application) has nothing left here to zero, and no view can be made of it.
+    // A detached ArrayBuffer (transferred by the application) has nothing left to zero.
     if (r[4 * k + 3]! >= 0 && !isDetached(this.out!))
       new Uint8Array(this.out!, this.base + r[4 * k + 1]!, r[4 * k + 2]!).fill(0);
   }

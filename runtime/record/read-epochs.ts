@@ -2,16 +2,15 @@ import type { EpochCipher } from './epoch-cipher.js';
 import type { ReplayWindow } from './replay-window.js';
 import type { SequenceRecovery } from './sequence-recovery.js';
 
-/** The first application-data epoch (RFC 9147 §6.1: 0 plaintext, 1 early data, 2 handshake, 3 and up application traffic). */
+/** The first application-data epoch (RFC 9147 §6.1). */
 export const FIRST_APPLICATION_EPOCH = 3;
 
-/** Application read epochs held at once by default: the newest, the previous (reordered records) and two installed ahead. */
+/** Application read epochs held at once by default: newest, previous (reordered records) and two installed ahead. */
 export const DEFAULT_MAX_READ_EPOCHS = 4;
 
 /** How long a superseded read epoch stays by default, in the caller's time units (ms). */
 export const DEFAULT_PREVIOUS_EPOCH_RETENTION = 10_000;
 
-/** One epoch's read state. */
 export interface ReadEpoch {
   readonly cipher: EpochCipher;
   readonly window: ReplayWindow;
@@ -24,36 +23,18 @@ export interface ReadEpoch {
 /** What two epoch bits on the wire resolve to (RFC 9147 §4.2.2). */
 export type EpochLookup = ReadEpoch | 'deferred' | 'epoch-dropped' | 'unknown-epoch';
 
-/**
- * The read epochs whose keys are held, and the rules that bound them:
- *
- * - When a record first authenticates in application epoch N, every application epoch below N - 1 is dropped at once,
- *   and N - 1 is kept for `retention` more (so reordered records of it still open).
- * - At most `maxApplicationEpochs` application epochs (3 and up) are held: installing one more drops the oldest other
- *   one.
- * - Epochs 1 and 2 (early data, handshake) go only when the connection drops them.
- *
- * Looking up the epoch of a record is O(1) (one slot per value of the two epoch bits), so per-record cost does not grow
- * with the number of KeyUpdates.
- */
+/** The read epochs whose keys are held, bounded and retired as {@link RecordReader.installReadKeys} says. */
 export class ReadEpochs {
   private readonly retention: number;
   private readonly maxApplicationEpochs: number;
-  /** The epochs held, in installation order (each one's epoch is its cipher's); replaced, never grown in place, so it has no spare room. */
+  /** The epochs held, in installation order; replaced, never grown in place. */
   private epochs: readonly ReadEpoch[] = [];
-  /**
-   * The newest installed epoch with each value of the two low bits: what {@link resolve} answers first, read per record
-   * (ReadState13 calls it only for bits without one). Only this class writes it.
-   */
+  /** The newest installed epoch per value of the two low bits: {@link resolve}'s first answer, read per record. */
   readonly slots: (ReadEpoch | undefined)[] = [undefined, undefined, undefined, undefined];
   private newestInstalled = -1;
   /** Every read epoch at or below this was installed once and has been dropped (epochs only move forward). */
   private highestDropped = -1;
-  /** The newest epoch a record authenticated in. */
-  /**
-   * The newest epoch a record authenticated in, or -1 (fields, not getters, where the record loop reads them per record
-   * or per datagram; only this class writes them): ReadState13 calls {@link authenticated} only past it.
-   */
+  /** The newest epoch a record authenticated in, or -1 (read per record; only this class writes it). */
   newestAuthenticated = -1;
   /** The earliest retention end of the epochs held ({@link handleTimeout} has work then), or undefined: none. */
   nextExpiry: number | undefined = undefined;
@@ -66,7 +47,6 @@ export class ReadEpochs {
   /** How many times keys were installed ({@link install}): read per record; only this class writes it. */
   generation = 0;
 
-  /** The epochs held, in installation order. */
   entries(): IterableIterator<[number, ReadEpoch]> {
     return this.epochs.map((r): [number, ReadEpoch] => [r.cipher.epoch, r]).values();
   }
@@ -103,7 +83,7 @@ export class ReadEpochs {
     this.reindex();
   }
 
-  /** What {@link resolve} remembers of epochs gone and authenticated, beyond the epochs held (a hibernated session keeps it). */
+  /** What {@link resolve} remembers of epochs gone and authenticated (a hibernated session keeps it). */
   get marks(): { readonly highestDropped: number; readonly newestAuthenticated: number } {
     return { highestDropped: this.highestDropped, newestAuthenticated: this.newestAuthenticated };
   }
@@ -115,15 +95,11 @@ export class ReadEpochs {
     this.reindex();
   }
 
-  /** Drops an epoch's keys now; its records are 'epoch-dropped' from then on. */
   drop(epoch: number): void {
     if (this.remove(epoch)) this.reindex();
   }
 
-  /**
-   * A record authenticated in `epoch` at `now`: the first one of a newer application epoch retires the ones before it
-   * (see the class).
-   */
+  /** A record authenticated in `epoch` at `now`: the first one of a newer application epoch retires older ones. */
   authenticated(epoch: number, now: number): void {
     if (epoch <= this.newestAuthenticated) return;
     this.newestAuthenticated = epoch;
@@ -141,21 +117,15 @@ export class ReadEpochs {
     if (changed) this.reindex();
   }
 
-  /** Drops the epochs whose retention ended at or before `now`. */
   handleTimeout(now: number): void {
     let removed = false;
-    // No allocation unless an epoch goes (remove replaces the list; this loop keeps the one it started on). The reader
-    // calls it only once `nextExpiry` has passed.
+    // No allocation unless an epoch goes; called only once `nextExpiry` has passed.
     for (const r of this.epochs)
       if (r.expiresAt !== undefined && r.expiresAt <= now) removed = this.remove(r.cipher.epoch) || removed;
     if (removed) this.reindex();
   }
 
-  /**
-   * The read epoch for two epoch bits (RFC 9147 §4.2.2): the newest held epoch with those bits; else a recent past
-   * epoch whose keys are gone ('epoch-dropped'); else one of the next epochs, not installed yet ('deferred', so the
-   * caller can keep the record); else 'unknown-epoch'.
-   */
+  /** The read epoch for two epoch bits (RFC 9147 §4.2.2), or 'epoch-dropped', 'deferred' or 'unknown-epoch'. */
   resolve(bits: number): EpochLookup {
     return this.slots[bits] ?? lapsedOrAhead(bits, this.newestInstalled, this.highestDropped);
   }
@@ -187,10 +157,7 @@ export class ReadEpochs {
   }
 }
 
-/**
- * What two epoch bits that name no held epoch are (RFC 9147 §4.2.2), given the newest epoch installed and the newest
- * dropped: a recent past epoch whose keys are gone, one of the next epochs, or neither.
- */
+/** What epoch bits naming no held epoch are (RFC 9147 §4.2.2): a recent past epoch, one of the next ones, or neither. */
 export function lapsedOrAhead(
   bits: number,
   newestInstalled: number,

@@ -1,18 +1,4 @@
-/**
- * DTLS 1.2's read side of the record codec (RFC 6347 §4.1): which epoch a record is read under, and the
- * ChangeCipherSpec switch between the two.
- *
- * - Epoch 0 is plaintext (handshake, ChangeCipherSpec, alerts): a record's fragment is copied out, after the checks a
- *   plaintext record gets (a tls12_cid record is never epoch 0, RFC 9146 §4; the version is 1.2's or DTLS 1.0's).
- * - Epoch 1's keys arrive with the handshake's key exchange ({@link pending}) and read only once the peer's
- *   ChangeCipherSpec installs them ({@link install}). Until then up to {@link MAX_HELD12} epoch-1 records (copies) are
- *   held ({@link HELD}), for the connection to read again after the switch ({@link takeHeld}); with no keys pending, or
- *   past the cap, they are `unknown-epoch`.
- * - An installed epoch opens through its {@link ReadEpoch12} (codec12.ts): the replay window checked before the AEAD
- *   and moved by authentic records only, the IntegrityMonitor's budgets.
- *
- * Nothing a peer sends throws here: a record refused names its `DropReason`.
- */
+/** DTLS 1.2's read side: epoch 0 in plaintext, epoch 1 from the peer's ChangeCipherSpec. Peer input never throws. */
 import type { MessageArena } from '../wire/message-arena.js';
 import { CODEC12, DTLS12_VERSION, ReadEpoch12, type EpochCipher12, type Header12 } from './codec12.js';
 import { TLS12_CID } from './datagram12.js';
@@ -34,23 +20,18 @@ export interface DropSink {
 
 const UNCOUNTED: DropSink = { drop: () => undefined };
 
-/** DTLS 1.2's read side for the one record loop (record-loop.ts): the codec and the opening of a record. */
+/** DTLS 1.2's read side for the record loop: the codec and the opening of a record. */
 export class ReadState12 implements LoopVersion<Header12> {
   readonly codec = CODEC12;
-  /** The length of our CID on the peer's tls12_cid records (0: none, yet): the connection sets it as the hellos settle. */
+  /** Our CID's length on the peer's tls12_cid records (0: none yet); set as the hellos settle. */
   cidLength = 0;
-  /**
-   * Once the hellos settled, a datagram is taken whole or not at all; before, one that does not frame at the current
-   * CID length is read record by record (a ServerHello may set our CID for the tls12_cid record behind it: a resumed
-   * flight). The connection sets it per datagram.
-   */
+  /** Once the hellos settled a datagram is taken whole or not at all (set per datagram). */
   wholeDatagrams = false;
   /** DTLS 1.2 reads on after a record dropped for any reason. */
   readonly endsDatagram = undefined;
   private readonly drops: DropSink;
-  /** Epoch 1's keys, from the key exchange until the peer's ChangeCipherSpec. */
+  /** Epoch 1's keys from the key exchange until the peer's ChangeCipherSpec, then epoch 1's reader. */
   private pendingKeys: EpochCipher12 | undefined;
-  /** Epoch 1 once the ChangeCipherSpec switched to it. */
   private read1: ReadEpoch12 | undefined;
   /** Epoch-1 records (copies) that came before the ChangeCipherSpec. */
   private held: Uint8Array[] = [];
@@ -58,11 +39,7 @@ export class ReadState12 implements LoopVersion<Header12> {
   private readonly windowSize: number | undefined;
   private readonly arena: MessageArena | undefined;
 
-  /**
-   * `integrity`: the connection's failed-authentication budgets; `windowSize`: the replay window (default 64); `arena`:
-   * where application data is opened in 'batch' mode (undefined: an array of its own per record); `drops`: where what
-   * the loop drops is counted.
-   */
+  /** `windowSize`: the replay window (default 64); `arena`: 'batch' mode's memory; `drops`: where drops are counted. */
   constructor(integrity: IntegrityMonitor, windowSize?: number, arena?: MessageArena, drops: DropSink = UNCOUNTED) {
     this.drops = drops;
     this.integrity = integrity;
@@ -70,22 +47,18 @@ export class ReadState12 implements LoopVersion<Header12> {
     this.arena = arena;
   }
 
-  /** Epoch 1's read keys, taken by the peer's ChangeCipherSpec. */
   pending(cipher: EpochCipher12): void {
     this.pendingKeys = cipher;
   }
 
-  /** Whether epoch 1's keys wait for the peer's ChangeCipherSpec. */
   get keysPending(): boolean {
     return this.pendingKeys !== undefined;
   }
 
-  /** Whether the peer's ChangeCipherSpec switched to epoch 1 (its records now open). */
   get switched(): boolean {
     return this.read1 !== undefined;
   }
 
-  /** The installed epoch's keys (their usage and failure counts), or undefined before the switch. */
   get cipher(): EpochCipher12 | undefined {
     return this.read1?.cipher;
   }
@@ -99,18 +72,13 @@ export class ReadState12 implements LoopVersion<Header12> {
     return true;
   }
 
-  /** The records held for the switch, in the order they came; none are held after. */
   takeHeld(): Uint8Array[] {
     const held = this.held;
     this.held = [];
     return held;
   }
 
-  /**
-   * The content of the record `h` read at `d[h.at..]` at `now`, in an array of its own or, for application data in
-   * 'batch' mode, in the arena (what the connection keeps may not stay there); its real content type in `h.contentType`. {@link HELD} when it waits for the
-   * ChangeCipherSpec; why it was refused otherwise.
-   */
+  /** The content of record `h` (real type in `h.contentType`), {@link HELD} before the switch, or why refused. */
   open(d: Uint8Array, h: Header12, now: number): Uint8Array | DropReason | typeof HELD {
     const epoch = h.epoch;
     if (epoch === 0) {
@@ -137,12 +105,10 @@ export class ReadState12 implements LoopVersion<Header12> {
     return -1;
   }
 
-  /** The session has gone quiet: frees the installed keys' OpenSSL contexts (made again by the next record). */
   park(): void {
     this.read1?.cipher.park();
   }
 
-  /** Frees every read key: nothing opens after. */
   release(): void {
     this.read1?.cipher.release();
     this.pendingKeys?.release();

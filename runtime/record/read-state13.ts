@@ -1,17 +1,4 @@
-/**
- * DTLS 1.3's read side of the record codec (RFC 9147 §4): a DTLSCiphertext whose unified header codec13.ts read, opened.
- *
- * - Epoch resolution: the two epoch bits name one of the read epochs held (read-epochs.ts), or one whose keys are not
- *   installed yet ({@link HELD}: the record layer keeps a copy for the connection to pass again once they are), or
- *   one dropped or unknown.
- * - The sequence number: the masked low 8 or 16 bits unmasked and the full number reconstructed by the protection
- *   (epoch-cipher.ts; sequence-recovery.ts after a long run of lost records), the nonce and additional data with it.
- * - The failure budgets (IntegrityMonitor), the per-key integrity limit, the replay window checked and moved by
- *   authentic records only, our record_size_limit, and the DTLSInnerPlaintext's content type.
- *
- * {@link ReadState13.open} answers the content (its epoch, sequence number and content type in the header) or why the
- * record was dropped, as codec12's read state does for DTLS 1.2 (read-state12.ts). Nothing a peer sends throws here.
- */
+/** DTLS 1.3's read side (RFC 9147 §4): a record's epoch, sequence number, budgets, replay window and content type. */
 import { contentTypeToNumber } from '../../generated/wire/enums.js';
 import { copyOf, DecodeError, Reader } from '../wire/index.js';
 import type { MessageArena } from '../wire/message-arena.js';
@@ -29,7 +16,6 @@ import { OPEN_UNFRAMED, type LoopVersion, type RecordSink } from './record-loop.
 const MAX_PLAINTEXT = 16384;
 const EMPTY = new Uint8Array(0);
 const APPLICATION_DATA = 23;
-/** The counters of a read state that has dropped nothing yet. */
 const NO_DROPS: Readonly<DropCounters> = Object.freeze(emptyDropCounters());
 
 /** Told of each record that authenticated but repeats one already received (an object with a method: no closure). */
@@ -49,10 +35,7 @@ export interface BatchMemory13 {
   readonly ahead: OpenedAhead | undefined;
 }
 
-/**
- * DTLS 1.3's read side for the one record loop (record-loop.ts): the codec, the opening of a record, the generic
- * decoder for what the unified header does not frame (DTLSPlaintext), and the drop counters.
- */
+/** DTLS 1.3's read side for the record loop: the codec, a record's opening, the generic decoder, the drop counters. */
 export class ReadState13 implements LoopVersion<Header13> {
   readonly codec = CODEC13;
   readonly wholeDatagrams = false;
@@ -60,9 +43,8 @@ export class ReadState13 implements LoopVersion<Header13> {
   readonly endsDatagram: DropReason = 'connection-id';
   /** DTLSPlaintext records are taken (until the peer authenticated under epoch 2, or the handshake ended). */
   acceptPlaintext = true;
-  /** The drop counters, made with the first drop (most sessions never drop a record). */
+  /** The drop counters, made with the first drop. */
   dropCounts: DropCounters | undefined;
-  /** The generic decoder's reader, for what the unified header does not frame. */
   private readonly reader = new Reader(EMPTY, 'Datagram');
   private readonly epochs: ReadEpochs;
   private readonly integrity: IntegrityMonitor;
@@ -91,12 +73,7 @@ export class ReadState13 implements LoopVersion<Header13> {
     this.batch = batch;
   }
 
-  /**
-   * Opens the record `h` read at `d[h.at..]` at `now` (a CID not ours, or none where one is due: `connection-id`): its
-   * content, an array of its own or, for application data in 'batch' mode, in the arena, with `h.epoch`,
-   * `h.sequenceNumber` and `h.contentType` set; {@link HELD} when its epoch's keys are not installed yet; why it was
-   * dropped otherwise.
-   */
+  /** Opens record `h` (epoch, sequence number and type set in it), {@link HELD} before its keys, or why dropped. */
   open(d: Uint8Array, h: Header13, now: number): Uint8Array | DropReason | typeof HELD {
     const ours = this.ours;
     const at = h.at;
@@ -115,24 +92,20 @@ export class ReadState13 implements LoopVersion<Header13> {
     if (typeof epoch === 'string') return epoch === 'deferred' ? HELD : epoch;
     const { cipher, window, recovery } = epoch;
     if (cipher.failed > cipher.limits.integrity) return 'integrity-limit'; // EpochCipher.integrityExceeded, read inline
-    // Past the second's budget a datagram gets one failed decryption: a flood costs one per datagram, and never stops
-    // the peer's own records from opening (an off-path sender could otherwise stall the session with one datagram a
-    // second). The key's own rate too: past it a burst of forgeries is dropped untried, and never spends the key's
-    // integrity limit.
+    // Past the second's budget a datagram gets one failed decryption, and a key past its rate none: a flood costs one
+    // decryption a datagram, never stops the peer's own records, and never spends the key's integrity limit.
     const integrity = this.integrity;
     if ((integrity.failedInDatagram !== 0 || cipher.failureWindow !== undefined) && !integrity.mayOpen(now, cipher))
       return 'authentication-rate';
     const { headerLength, seq16 } = h;
     const seqAt = 1 + this.cidLength;
     const seqLength = seq16 ? 2 : 1;
-    // Every record is opened into an array of its own, or in 'batch' mode into this connection's arena: application
-    // data is handed to the application as it is, and its `.buffer` must show no other session's bytes nor detach
-    // anyone else's when transferred (issue 33; docs/security/buffers.md).
+    // Each record is opened into its own array or this connection's arena: its `.buffer` shows no other session's bytes
+    // (issue 33; docs/security/buffers.md). 'batch' mode: a record that is all of `d` is opened with the rest of the
+    // receive batch (opened-ahead.ts), counted here as EpochCipher.openRecord counts.
     const expected = window.right + 1;
     const batch = this.batch;
     const allocate = batch?.allocate;
-    // 'batch' mode: the record that is all of `d`, opened with the rest of the receive batch (opened-ahead.ts) and
-    // counted here as EpochCipher.openRecord counts; otherwise (or when the batch cannot take it) opened alone.
     let ahead = batch?.ahead;
     if (ahead !== undefined) {
       if (at !== 0 || h.end !== d.length || this.cidOptional) ahead = undefined;
@@ -157,9 +130,8 @@ export class ReadState13 implements LoopVersion<Header13> {
     if (inner === undefined) {
       if (ahead === undefined) batch?.arena.failed();
       this.integrity.failed(now, cipher);
-      // Now and then, one more attempt further ahead: a long run of lost records (sequence-recovery.ts). Within the
-      // second's budgets only; the probe counts toward the key's integrity limit (openRecord) and rate, not the CPU
-      // budget.
+      // Now and then one attempt further ahead after a long run of lost records (sequence-recovery.ts), within the
+      // budgets; it counts toward the key's integrity limit and rate, not the CPU budget.
       const further = recovery.nextExpected(expected, seq16 ? 16 : 8, cipher.limits.integrity);
       if (further !== undefined && this.integrity.mayOpen(now, cipher)) {
         inner = cipher.openRecord(d, at, headerLength, length, seqAt, seqLength, further, allocate);
@@ -172,7 +144,6 @@ export class ReadState13 implements LoopVersion<Header13> {
     }
     if (recovery.inRow !== 0) recovery.opened();
     const seq = ahead !== undefined && inner === ahead.inner ? ahead.seq : cipher.openedSequenceNumber;
-    // Checked and moved in one call: the record authenticated (§4.5.1).
     const fresh = window.accept(seq);
     if (fresh === 'duplicate') this.onDuplicate?.duplicate(cipher.epoch, seq);
     if (fresh !== 'new') return this.dropOpened(inner, fresh === 'duplicate' ? 'replay' : 'too-old');
@@ -188,8 +159,7 @@ export class ReadState13 implements LoopVersion<Header13> {
     if (typeAt > MAX_PLAINTEXT) return this.dropOpened(inner, 'too-long');
     const type = inner[typeAt]!;
     let content = inner.subarray(0, typeAt);
-    // In 'batch' mode only application data stays in the arena: what the connection keeps (handshake fragments, alerts,
-    // ACKs) is copied out, so that a transfer of a message's buffer never detaches anything the connection holds.
+    // 'batch' mode keeps only application data in the arena: a transferred buffer detaches nothing the connection holds.
     if (batch !== undefined && type !== APPLICATION_DATA) {
       content = content.slice();
       batch.arena.giveBack(inner);
@@ -200,18 +170,14 @@ export class ReadState13 implements LoopVersion<Header13> {
     return content;
   }
 
-  /** 'batch' mode: the call that opens the receive batch's run of records like `h` (opened-ahead.ts), when the batch has none open. */
+  /** 'batch' mode: the call that opens the batch's run of records like `h` (opened-ahead.ts). */
   private openRun(d: Uint8Array, h: Header13, cipher: EpochCipher, expected: number): OpenRun {
     const c = h.hasCid ? d.subarray(h.at + 1, h.at + 1 + h.cidLength) : EMPTY;
     const epochBits = h.epochBits;
     return (buf, pairs, n, out, results) => cipher.openRun(buf, pairs, n, c, epochBits, expected, out, results);
   }
 
-  /**
-   * A record whose unified header does not frame, read by the generic decoder (wire/record-splitter.ts): a
-   * DTLSPlaintext handed to the sink, or dropped with its reason (the rest of the datagram after it too); a ciphertext
-   * header it reads is left in `h` for the loop to open.
-   */
+  /** A record the unified header does not frame, read by the generic decoder (a ciphertext header left in `h`). */
   unframed(d: Uint8Array, at: number, _now: number, sink: RecordSink<Header13>, h: Header13): number {
     const r = this.reader;
     r.buf = d;
@@ -262,7 +228,6 @@ export class ReadState13 implements LoopVersion<Header13> {
     return h.end;
   }
 
-  /** After a record that ends the datagram: the rest, if any, counted once. */
   private remainder(at: number, d: Uint8Array): number {
     if (at < d.length) this.drop('datagram-remainder');
     return -1;
@@ -272,7 +237,6 @@ export class ReadState13 implements LoopVersion<Header13> {
     (this.dropCounts ??= emptyDropCounters())[reason]++;
   }
 
-  /** Dropped incoming records by reason. */
   get drops(): Readonly<DropCounters> {
     return this.dropCounts ?? NO_DROPS;
   }

@@ -1,8 +1,4 @@
-/**
- * What a version's record codec offers the record loops (issue 57 step 3): a record's header read in place, at any
- * offset of a datagram, into one header object the reader reuses. DTLS 1.3's is codec13.ts (unified headers), DTLS
- * 1.2's codec12.ts (the 13-byte header, or the tls12_cid one).
- */
+/** What a version's record codec offers the record loop: a record's header read in place into one reused object. */
 import type { DropReason } from './drops.js';
 
 /** Where a record read by a {@link RecordCodec} starts and ends in its datagram; each codec's header adds its fields. */
@@ -14,31 +10,20 @@ export interface RecordHeader {
 /** What a {@link RecordReadState} answers for a record it holds (or has the caller keep) until its epoch's keys arrive. */
 export const HELD = 'held';
 
-/**
- * A version's read side: a record whose header its codec read, opened (the epoch resolved, the sequence number and
- * nonce made, the replay window checked and moved, the AEAD's opening call): its content, {@link HELD}, or why it was
- * dropped. DTLS 1.3's is read-state13.ts, DTLS 1.2's read-state12.ts (which holds the ChangeCipherSpec switch too).
- */
+/** A version's read side: a record whose header its codec read, opened: its content, {@link HELD}, or why dropped. */
 export interface RecordReadState<H extends RecordHeader> {
   open(d: Uint8Array, h: H, now: number): Uint8Array | DropReason | typeof HELD;
 }
 
-/** A version's record framing. */
 export interface RecordCodec<H extends RecordHeader> {
   readonly version: 'DTLSv1.3' | 'DTLSv1.2';
   /** A header object for {@link read} to fill (one per reader, reused for every record). */
   newHeader(): H;
-  /**
-   * Reads the header of the record at `d[at..]` into `h`, CIDs in records to us being `cidLength` bytes long (0: none
-   * negotiated); false, `h` untouched, when it does not frame in this version.
-   */
+  /** Reads the header at `d[at..]` into `h` (our CIDs `cidLength` bytes); false, `h` untouched, when it does not frame. */
   read(d: Uint8Array, at: number, cidLength: number, h: H): boolean;
 }
 
-/**
- * Where the first `count` records of `d` end when all of `d` is whole records of `codec` (undefined when it is not),
- * without opening them: a datagram taken whole or not at all (DTLS 1.2's rule, RFC 6347 §4.1.2.7).
- */
+/** Where the first `count` records of `d` end when all of `d` is whole `codec` records, unopened (RFC 6347 §4.1.2.7). */
 export function framed<H extends RecordHeader>(
   codec: RecordCodec<H>,
   d: Uint8Array,

@@ -25,43 +25,23 @@ export interface RecordReaderConfig {
   readonly receiveConnectionId?: Uint8Array | undefined;
   /** Anti-replay window per epoch, in records (>= 64; default 64). */
   readonly replayWindow?: number;
-  /**
-   * How long the previous application read epoch's keys stay, once a record of a newer epoch authenticated, for records
-   * reordered across the KeyUpdate; in the caller's time units (default 10,000 ms).
-   */
+  /** How long the previous application read epoch stays after a newer one authenticated (default 10,000 ms). */
   readonly previousEpochRetention?: number;
-  /**
-   * Application read epochs (3 and up) held at once, at least 2 (default 4): installing one more drops the oldest. With
-   * the retirement on authentication (see `RecordLayer.installReadKeys`) an honest peer needs 3 at most (previous,
-   * current, next); the cap bounds what a peer sending KeyUpdate after KeyUpdate can make this side keep.
-   */
+  /** Application read epochs held at once, at least 2 (default 4): bounds what repeated KeyUpdates can make us keep. */
   readonly maxReadEpochs?: number;
   /** Overrides of the per-AEAD usage limits (tests, or CCM-8 with extra safeguards). */
   readonly limits?: AeadLimits;
   /** Records read from one datagram at most; the rest is dropped unread (default 128). */
   readonly maxRecordsPerDatagram?: number;
-  /**
-   * How application data is held (default 'own'): each record's plaintext in an ArrayBuffer of its own, or with 'batch'
-   * the records of one receive batch (outside a batch: one datagram) in one ArrayBuffer of this connection's
-   * (wire/message-arena.ts, docs/security/buffers.md).
-   */
+  /** How application data is held (default 'own'; 'batch': one ArrayBuffer per receive batch, wire/message-arena.ts). */
   readonly messageBuffers?: MessageBuffers;
-  /**
-   * Protected records that may fail authentication per second (of `now`), over all read epochs (default 100): past it,
-   * until the second is over, a datagram's records are no longer opened after its first failure (each forged datagram
-   * costs one decryption; a genuine one opens whole).
-   */
+  /** Protected records that may fail per second over all read epochs (default 100), past which one per datagram. */
   readonly maxFailedAuthenticationsPerSecond?: number;
-  /**
-   * Seconds of forgery the last quarter of a read key's integrity limit lasts at least (default 128; 0: no such bound):
-   * once 3/4 of the limit failed (INTEGRITY_RATE_THRESHOLD), at most that quarter / this records (at least one) may
-   * fail under the key per second, the rest of the second its records are dropped untried (IntegrityMonitor). Below it
-   * every record is opened.
-   */
+  /** Least seconds the last quarter of a read key's integrity limit lasts under forgery (default 128; 0: unbounded). */
   readonly integrityBudgetSeconds?: number;
 }
 
-/** Defaults of {@link RecordReaderConfig.maxRecordsPerDatagram} and {@link RecordReaderConfig.maxFailedAuthenticationsPerSecond}. */
+/** Defaults of two {@link RecordReaderConfig} options. */
 export const DEFAULT_MAX_RECORDS_PER_DATAGRAM = 128;
 export const DEFAULT_MAX_FAILED_AUTHENTICATIONS_PER_SECOND = 100;
 
@@ -79,7 +59,7 @@ export type ReceivedRecord =
       readonly connectionId?: Uint8Array | undefined;
     }
   | {
-      /** A protected record for an epoch whose keys are not installed yet: keep it and pass it to `receive` again once they are. */
+      /** A protected record for an epoch whose keys are not installed yet: pass it to `receive` again once they are. */
       readonly kind: 'deferred';
       readonly epochBits: number;
       readonly record: Uint8Array;
@@ -90,29 +70,22 @@ export type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
 
 export type { DuplicateObserver } from './read-state13.js';
 
-/**
- * The read half of the DTLS 1.3 record layer (RFC 9147 §4): a datagram in, its records out, deprotected with per-epoch
- * keys, record number decryption, sequence number reconstruction and anti-replay. Invalid records are dropped and
- * counted by reason (`drops`), never thrown (§4.5.2).
- */
+/** The read half of the DTLS 1.3 record layer (RFC 9147 §4); invalid records are dropped and counted, never thrown. */
 export class RecordReader {
   private readonly config: RecordReaderConfig;
-  /** Length of the CIDs records to us carry (0: none); which ones are ours is the read state's. */
+  /** Length of the CIDs records to us carry (0: none). */
   private cidLength: number;
   private readonly readEpochs: ReadEpochs;
-  /** A record's epoch resolved and its protection opened (read-state13.ts). */
   private readonly state: ReadState13;
   /** The length of the datagram being read ('batch' mode takes arena room by it). */
   private datagramLength = 0;
-  /** The unified header of the record being read (codec13.ts): one object, reused. */
   private readonly header = new Header13();
   private readonly maxRecordsPerDatagram: number;
-  /** 'batch' mode's memory for opened records (undefined: an array per record). */
+  /** 'batch' mode's memory for opened records. */
   private readonly arena: MessageArena | undefined;
-  /** Failed authentications: the per-second budget of AEAD opens, and the read keys' integrity limits (RFC 9147 §4.5.3). */
+  /** Failed authentications: the per-second budget and the read keys' integrity limits (RFC 9147 §4.5.3). */
   readonly integrity: IntegrityMonitor;
 
-  /** @throws ConfigError for a `maxReadEpochs` that is not an integer of at least 2. */
   constructor(config: RecordReaderConfig) {
     this.config = config;
     const own = config.receiveConnectionId;
@@ -154,10 +127,10 @@ export class RecordReader {
     this.state = state;
   }
 
-  /** The first protected record above our record_size_limit (dropped, counted 'too-long'): the connection ends with record_overflow (RFC 8449 §4). Set by the read state. */
+  /** The first protected record above our record_size_limit: the connection ends with record_overflow (RFC 8449 §4). */
   recordOverflow: { readonly epoch: number; readonly length: number } | undefined;
 
-  /** Told of each record that authenticated but repeats one already received (dropped, counted 'replay'): who is copying records looks for these. */
+  /** Told of each record that authenticated but repeats one received (dropped as 'replay'): a sign of copying. */
   get onDuplicate(): DuplicateObserver | undefined {
     return this.state.onDuplicate;
   }
@@ -171,7 +144,7 @@ export class RecordReader {
     if (limit !== undefined) this.state.receiveInnerLimit = limit;
   }
 
-  /** The CIDs records to us carry: see `RecordLayer.setConnectionIds` (record-layer.ts). */
+  /** The CIDs records to us carry: see `RecordLayer.setConnectionIds`. */
   protected setReceiveConnectionIds(
     receive:
       { readonly length: number; readonly ours: (cid: Uint8Array) => boolean; readonly optional?: boolean } | undefined,
@@ -185,13 +158,7 @@ export class RecordReader {
 
   // ── keys ──────────────────────────────────────────────────────────────
 
-  /**
-   * Accepts records of `epoch`. Older epochs stay readable until retired: when a record first authenticates in an
-   * application epoch N (3 and up), the application epochs below N - 1 are dropped at once and N - 1 stays for
-   * `previousEpochRetention`, for reordered records; at most `maxReadEpochs` application epochs are held (installing
-   * one more drops the oldest). Epochs 1 and 2 stay until {@link dropReadEpoch}; epoch 0 is governed by
-   * {@link setAcceptPlaintext}. `now` is unused (kept for callers); retention starts at authentication.
-   */
+  /** Accepts records of `epoch`; older epochs retire as records authenticate. `_now` is unused (kept for callers). */
   installReadKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys, _now?: number): void {
     this.readKeyGeneration++;
     this.readEpochs.install(epoch, {
@@ -202,21 +169,16 @@ export class RecordReader {
     });
   }
 
-  /** Frees what every read epoch's keys cost beyond themselves; the next record opened makes its context again. */
+  /** Frees every read epoch's keys' OpenSSL contexts, made again by the next record opened. */
   protected parkReads(): void {
     for (const [, r] of this.readEpochs.entries()) r.cipher.park();
   }
 
-  /** Frees every read epoch's keys: nothing opens after. */
   protected releaseReads(): void {
     for (const [epoch] of [...this.readEpochs.entries()]) this.readEpochs.drop(epoch);
   }
 
-  /**
-   * The read side of a session at rest: the read epochs `keep` names (the others let go, as dropped), or undefined
-   * while plaintext is taken, a record overflowed, something failed since the last verdict or a kept epoch's retention
-   * runs.
-   */
+  /** The read side of a session at rest (epochs `keep` names), or undefined while some state cannot be put to rest. */
   protected readHibernation(
     keep: (epoch: number) => boolean,
   ): Omit<HibernatedRecords, 'write' | 'sendLimit'> | undefined {
@@ -249,7 +211,7 @@ export class RecordReader {
     };
   }
 
-  /** A hibernated session's read epochs again, from `keys` (by epoch), with their replay windows and usage; plaintext refused, limit and drop counts back. */
+  /** A hibernated session's read epochs again, with their replay windows, usage, limit and drop counts. */
   protected restoreReads(
     h: HibernatedRecords,
     suite: SupportedCipherSuite,
@@ -269,18 +231,14 @@ export class RecordReader {
     this.state.dropCounts = h.drops && { ...h.drops };
   }
 
-  /** Drops a read epoch's keys now; its records are counted as 'epoch-dropped' from then on. */
+  /** Drops a read epoch's keys now; its records count as 'epoch-dropped' from then on. */
   dropReadEpoch(epoch: number): void {
     this.readEpochs.drop(epoch);
   }
 
-  /**
-   * Changes with every {@link installReadKeys} (a count of them): compare before and after to learn that keys arrived,
-   * whatever was dropped meanwhile. Read per datagram, so a field; only this class writes it.
-   */
+  /** Counts {@link installReadKeys} calls: compare before and after to learn that keys arrived. Only this class writes it. */
   readKeyGeneration = 0;
 
-  /** Stop (or resume) accepting DTLSPlaintext records. */
   setAcceptPlaintext(accept: boolean): void {
     this.state.acceptPlaintext = accept;
   }
@@ -290,17 +248,12 @@ export class RecordReader {
     return this.readEpochs.nextExpiry;
   }
 
-  /** Drops the keys of superseded epochs whose retention ended at or before `now` (asked on every datagram: no work before then). */
   handleTimeout(now: number): void {
     const due = this.readEpochs.nextExpiry;
     if (due !== undefined && due <= now) this.readEpochs.handleTimeout(now);
   }
 
-  /**
-   * True while some held read key has seen more records fail authentication than its AEAD's integrity limit (RFC 9147
-   * §4.5.3; counted per read epoch, i.e. per key): the connection SHOULD close (or drop that epoch, if it is an old
-   * one, which clears this). Such a key opens no more records ('integrity-limit' drops). `usage()` gives the counts.
-   */
+  /** True while a held read key failed past its integrity limit (RFC 9147 §4.5.3): the connection SHOULD close. */
   get integrityLimitExceeded(): boolean {
     for (const [, r] of this.readEpochs.entries()) if (r.cipher.integrityExceeded) return true;
     return false;
@@ -316,12 +269,7 @@ export class RecordReader {
 
   // ── receiving ─────────────────────────────────────────────────────────
 
-  /**
-   * Processes every record of a datagram; returns the records to hand up, in order. `now` starts the retention of a
-   * superseded epoch when a record of a newer one authenticates. Nothing returned is a view of `datagram` (contents,
-   * connection IDs and deferred records are arrays of their own), and nothing keeps it: the caller may reuse its bytes
-   * once this returns. (For tools and tests: a connection reads through {@link read}.)
-   */
+  /** Processes every record of a datagram: the records to hand up, none viewing or keeping `datagram`. */
   receive(datagram: Uint8Array, now: number): ReceivedRecord[] {
     const out: ReceivedRecord[] = [];
     this.read(datagram, now, {
@@ -336,11 +284,7 @@ export class RecordReader {
     return out;
   }
 
-  /**
-   * @internal Reads every record of a datagram into `sink`, in order, through the one record loop (record-loop.ts): each unified
-   * header read in place (codec13.ts), opened by the read state (read-state13.ts). Content handed to the sink is an
-   * array of its own (or, in 'batch' mode, application data in the arena), never a view of `datagram`.
-   */
+  /** @internal Reads every record of a datagram into `sink`, never handing on a view of `datagram`. */
   read(datagram: Uint8Array, now: number, sink: RecordSink<Header13>): void {
     this.datagramLength = datagram.length;
     const integrity = this.integrity;
@@ -349,16 +293,12 @@ export class RecordReader {
     this.arena?.datagramDone();
   }
 
-  /** Dropped incoming records by reason. */
   get drops(): Readonly<DropCounters> {
     return this.state.drops;
   }
 }
 
-/**
- * The record the loop opened (or a DTLSPlaintext) as handed up: DTLSPlaintext is epoch 0, every other record
- * protected; the CID it carried copied out of the datagram.
- */
+/** The record the loop opened as handed up (epoch 0: DTLSPlaintext), its CID copied out of the datagram. */
 function receivedRecord(d: Uint8Array, h: Header13, content: Uint8Array): InboundRecord {
   const epoch = h.epoch;
   if (epoch === 0) {
@@ -376,20 +316,15 @@ function receivedRecord(d: Uint8Array, h: Header13, content: Uint8Array): Inboun
   };
 }
 
+const CONTENT_TYPE_NAMES: Readonly<Record<number, ContentType>> = {
+  21: 'alert',
+  22: 'handshake',
+  23: 'application_data',
+  26: 'ack',
+  27: 'return_routability_check',
+};
+
 /** A DTLSInnerPlaintext's content type byte, by name where DTLS 1.3 knows it. */
 export function contentTypeFromByte(n: number): ContentType {
-  switch (n) {
-    case 21:
-      return 'alert';
-    case 22:
-      return 'handshake';
-    case 23:
-      return 'application_data';
-    case 26:
-      return 'ack';
-    case 27:
-      return 'return_routability_check';
-    default:
-      return n;
-  }
+  return CONTENT_TYPE_NAMES[n] ?? n;
 }

@@ -39,16 +39,9 @@ export class RecordLayerError extends Error {
   override readonly name = 'RecordLayerError';
 }
 
-/**
- * The write half of the DTLS 1.3 record layer (RFC 9147 §4): DTLSPlaintext records of epoch 0, and DTLSCiphertext
- * records protected in the current write epoch (or an older one kept for retransmission), each epoch with its own
- * sequence numbers, padding within the peer's record_size_limit. Built on the read half ({@link RecordReader}), with
- * which it shares nothing: `RecordLayer` (record-layer.ts) is this class with the members that span both, so neither
- * half's members are passed along by a facade (issue 57: the road the connection's calls take).
- */
+/** The write half of the DTLS 1.3 record layer (RFC 9147 §4); `RecordLayer` adds what spans both halves. */
 export class RecordWriter extends RecordReader {
   private readonly writeConfig: RecordWriterConfig;
-  /** The CID our records carry (the peer's), if any. */
   private sendCid: Uint8Array | undefined;
   /** Write ciphers by epoch with their next sequence number; `write` is the newest. */
   private readonly writes = new Map<number, { readonly cipher: EpochCipher; seq: number }>();
@@ -64,7 +57,6 @@ export class RecordWriter extends RecordReader {
   /** RFC 8449: the peer's record_size_limit (the largest DTLSInnerPlaintext we may send it), once negotiated. */
   private sendInnerLimit: number | undefined;
 
-  /** @throws ConfigError for a `maxReadEpochs` that is not an integer of at least 2 (the read half's options). */
   constructor(config: RecordReaderConfig & RecordWriterConfig) {
     super(config);
     this.writeConfig = config;
@@ -76,17 +68,16 @@ export class RecordWriter extends RecordReader {
     if (limit !== undefined) this.sendInnerLimit = limit;
   }
 
-  /** The peer's record_size_limit, once negotiated. */
   get sendLimit(): number | undefined {
     return this.sendInnerLimit;
   }
 
-  /** The most content one protected record to the peer may carry: 2^14, or its record_size_limit less the content type byte. */
+  /** The most content one protected record may carry: 2^14, or the peer's record_size_limit less the type byte. */
   get maxProtectedContent(): number {
     return Math.min(MAX_PLAINTEXT, (this.sendInnerLimit ?? Infinity) - 1);
   }
 
-  /** Padding for a record of `length` content bytes: the policy's, at least what the record number mask needs, within the peer's limit. */
+  /** Padding for `length` content bytes: the policy's, at least what the mask's sample needs, within the peer's limit. */
   private paddingFor(length: number, type: number, tag: number): number {
     const limit = this.sendInnerLimit;
     if (length > MAX_PLAINTEXT || (limit !== undefined && length > limit - 1)) {
@@ -110,7 +101,7 @@ export class RecordWriter extends RecordReader {
     return this.plaintextSeq;
   }
 
-  /** Our epoch-0 records continue from `next` (never backwards): used after a stateless HelloRetryRequest took a sequence number this layer never saw. */
+  /** Our epoch-0 records continue from `next`, never backwards (after a stateless HelloRetryRequest). */
   continuePlaintextFrom(next: number): void {
     this.plaintextSeq = Math.max(this.plaintextSeq, next);
   }
@@ -120,31 +111,25 @@ export class RecordWriter extends RecordReader {
     this.sendCid = cid === undefined || cid.length === 0 ? undefined : cid;
   }
 
-  /** Bytes a protected record adds to its content here: unified header with CID, length and 16-bit sequence number, type byte, tag. */
+  /** Bytes a protected record adds to its content: unified header (CID, length, 16-bit sequence number), type, tag. */
   protectedOverhead(): number {
     return 1 + (this.sendCid?.length ?? 0) + 2 + 2 + 1 + (this.write?.suite.tagLength ?? 16);
   }
 
   // ── keys ──────────────────────────────────────────────────────────────
 
-  /**
-   * Starts protecting outgoing records with `epoch`'s keys (sequence numbers start at 0). Older write epochs stay
-   * usable through `seal`'s `epoch` option, for retransmitting a flight of the previous epoch, until
-   * {@link retireWriteEpoch}; application epochs (3 and up) older than the one before the newest are retired here, so
-   * KeyUpdates cannot pile up write keys.
-   */
+  /** Protects outgoing records with `epoch`'s keys; older epochs stay for `seal`'s `epoch` until retired. */
   installWriteKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys): void {
     this.sealStaged();
     this.writes.get(epoch)?.cipher.release();
     const cipher = new EpochCipher(this.writeConfig.provider, epoch, suite, keys, this.writeConfig.limits);
     this.writes.set(epoch, { cipher, seq: 0 });
     if (this.write === undefined || epoch >= this.write.epoch) this.write = cipher;
-    // Application write epochs older than the previous one are never needed again (a KeyUpdate is retransmitted in its own epoch).
+    // A KeyUpdate is retransmitted in its own epoch: older application write epochs are never needed again.
     for (const e of this.writes.keys())
       if (e >= FIRST_APPLICATION_EPOCH && e < this.write.epoch - 1) this.retireWriteEpoch(e);
   }
 
-  /** Drops the keys of an old write epoch. */
   retireWriteEpoch(epoch: number): void {
     this.sealStaged();
     const w = this.writes.get(epoch);
@@ -153,13 +138,12 @@ export class RecordWriter extends RecordReader {
     this.writes.delete(epoch);
   }
 
-  /** Frees what every write epoch's keys cost beyond themselves; the next record sealed makes its context again. */
+  /** Frees every write epoch's keys' OpenSSL contexts, made again by the next record sealed. */
   protected parkWrites(): void {
     this.sealStaged();
     for (const w of this.writes.values()) w.cipher.park();
   }
 
-  /** Frees every write epoch's keys: nothing seals after. */
   protected releaseWrites(): void {
     this.sealStaged();
     for (const w of this.writes.values()) w.cipher.release();
@@ -175,7 +159,7 @@ export class RecordWriter extends RecordReader {
     return { epoch: write.epoch, seq: entry.seq, used: write.used };
   }
 
-  /** The write epoch of a hibernated session again, from `keys`, with its sequence number, usage and the peer's record_size_limit. */
+  /** A hibernated session's write epoch again, with its sequence number, usage and the peer's record_size_limit. */
   protected restoreWrites(h: HibernatedRecords, suite: SupportedCipherSuite, keys: TrafficKeys): void {
     this.installWriteKeys(h.write.epoch, suite, keys);
     const w = this.writes.get(h.write.epoch)!;
@@ -184,7 +168,6 @@ export class RecordWriter extends RecordReader {
     this.setSendInnerLimit(h.sendLimit);
   }
 
-  /** Current write epoch, or undefined before keys exist. */
   get writeEpoch(): number | undefined {
     return this.write?.epoch;
   }
@@ -195,7 +178,7 @@ export class RecordWriter extends RecordReader {
     return w !== undefined && w.used >= w.limits.confidentiality * KEY_UPDATE_THRESHOLD;
   }
 
-  /** True once the write key may protect no more records (its confidentiality limit): until a KeyUpdate installs the next, application data must wait. */
+  /** True once the write key may protect no more records: application data waits for a KeyUpdate. */
   get writeKeyExhausted(): boolean {
     const w = this.write;
     return w !== undefined && w.used >= w.limits.confidentiality;
@@ -228,24 +211,15 @@ export class RecordWriter extends RecordReader {
     return { bytes, number: { epoch: 0, sequenceNumber } };
   }
 
-  /**
-   * A DTLSCiphertext record of `content`, in the current write epoch or in `options.epoch` (an older one kept for
-   * retransmission).
-   *
-   * @throws RecordLayerError without keys for the epoch, at the key's usage limit, or for content over 2^14.
-   */
+  /** A DTLSCiphertext record of `content`, in the write epoch or `options.epoch`. @throws RecordLayerError. */
   seal(
     contentType: ContentType,
     content: Uint8Array,
     options: { sequenceNumberLength?: 8 | 16; includeLength?: boolean; epoch?: number } = {},
   ): SealedRecord {
     this.sealStaged();
-    const state =
-      options.epoch === undefined
-        ? this.write
-          ? this.writes.get(this.write.epoch)
-          : undefined
-        : this.writes.get(options.epoch);
+    const epoch = options.epoch ?? this.write?.epoch;
+    const state = epoch === undefined ? undefined : this.writes.get(epoch);
     const out = this.layOut(
       state,
       options.epoch,
@@ -265,14 +239,7 @@ export class RecordWriter extends RecordReader {
     return { bytes: out, number: { epoch: w.epoch, sequenceNumber: seq } };
   }
 
-  /**
-   * A DTLSCiphertext record of `content` in the current write epoch, numbered now and protected later together with the
-   * records staged after it (one call where the provider has a record path): by {@link sealStaged}, or before any other
-   * record is sealed or the write keys change; then it is appended to `sink`. Its sequence number counts against the
-   * key's usage at once ({@link keyUpdateDue}); the content is copied now.
-   *
-   * @throws RecordLayerError as {@link seal} does, and nothing is staged then.
-   */
+  /** Numbers `content` now and seals it with the records staged after it, into `sink`. @throws RecordLayerError. */
   stage(contentType: ContentType, content: Uint8Array, sink: Uint8Array[]): void {
     const state = this.write ? this.writes.get(this.write.epoch) : undefined;
     const staged = (this.staged ??= StagedRecords.take());
@@ -295,7 +262,7 @@ export class RecordWriter extends RecordReader {
     );
   }
 
-  /** Seals every staged record and appends each to its queue, in the order they were staged. */
+  /** Seals every staged record and appends each to its queue, in staging order. */
   sealStaged(): void {
     const staged = this.staged;
     if (staged === undefined) return;
@@ -303,16 +270,11 @@ export class RecordWriter extends RecordReader {
     staged.seal(true);
   }
 
-  /** Records staged and not sealed yet. */
   get stagedCount(): number {
     return this.staged?.count ?? 0;
   }
 
-  /**
-   * Checks, numbers and lays out one record in `state`'s epoch: header (record number in clear), DTLSInnerPlaintext,
-   * zeroed room for the tag; counted in the key's usage. What seal and stage need of it is left in the `laid…` fields
-   * (no object per record).
-   */
+  /** Checks, numbers and lays out one record, leaving the rest in the `laid…` fields (no object per record). */
   private layOut(
     state: { readonly cipher: EpochCipher; seq: number } | undefined,
     epoch: number | undefined,
@@ -350,13 +312,7 @@ export class RecordWriter extends RecordReader {
     return out;
   }
 
-  /**
-   * Several DTLSCiphertext records of `contentType`, one per content, in the current write epoch, with consecutive
-   * sequence numbers: the same bytes as that many {@link seal} calls, protected in one call where the provider has a
-   * record path (the native one) for the records that lie in one buffer. Each record's `bytes` is its own view.
-   *
-   * @throws RecordLayerError as {@link seal} does, before any record is sealed (no sequence number is used then).
-   */
+  /** One record per content: the bytes of as many {@link seal} calls, sealed together. @throws as seal, sealing none. */
   sealBatch(contentType: ContentType, contents: readonly Uint8Array[]): SealedRecord[] {
     this.sealStaged();
     const w = this.write;

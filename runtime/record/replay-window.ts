@@ -1,19 +1,13 @@
 /** Bits per word of the window: a 30-bit word stays a small integer. */
 const WORD = 30;
 
-/**
- * The anti-replay sliding window of RFC 9147 §4.5.1 (RFC 4303 §3.4.3): the right edge is the highest sequence number
- * deprotected in the epoch; a bit per sequence number below it remembers what was seen. One per epoch.
- */
+/** The anti-replay sliding window of RFC 9147 §4.5.1 (RFC 4303 §3.4.3), one per epoch. */
 export class ReplayWindow {
   /** Window size in records. */
   readonly size: number;
-  /** WORD bits per number, so every word is a small integer V8 stores inline (a typed array would add a buffer of its own per epoch). */
+  /** WORD bits per number: small integers V8 stores inline (a typed array would add a buffer per epoch). */
   private readonly bits: number[];
-  /**
-   * The highest sequence number accepted so far, or -1: read per record (where the next number is expected), so a field;
-   * only the window writes it.
-   */
+  /** The highest sequence number accepted so far, or -1 (read per record; only the window writes it). */
   right = -1;
 
   constructor(size = 64) {
@@ -46,11 +40,7 @@ export class ReplayWindow {
     return (this.bits[w]! & (1 << (slot - w * WORD))) !== 0 ? 'duplicate' : 'new';
   }
 
-  /**
-   * Records `seq` as received (call only after the record deprotected: §4.5.1) and answers what {@link check} would
-   * have: a 'duplicate' or 'too-old' number leaves the window as it was. DTLS 1.3 checks and moves in this one call per
-   * record; DTLS 1.2 checks before the AEAD too.
-   */
+  /** Records `seq` as received (only once authentic: §4.5.1), answering as {@link check} would. */
   accept(seq: number): 'new' | 'duplicate' | 'too-old' {
     const size = this.size;
     const bits = this.bits;

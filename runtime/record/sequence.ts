@@ -1,12 +1,6 @@
-/**
- * Sequence number reconstruction (RFC 9147 §4.2.2) and the per-record nonce (RFC 8446 §5.3; RFC 9147 §4: the 64-bit
- * sequence number alone, without the epoch).
- */
+/** Sequence number reconstruction (RFC 9147 §4.2.2) and the per-record nonce (RFC 8446 §5.3). */
 
-/**
- * The full sequence number whose low `bits` bits are `low` and which is numerically closest to `expected` (one plus the
- * highest deprotected sequence number of the epoch). Never negative.
- */
+/** The full sequence number with low `bits` bits `low` closest to `expected` (RFC 9147 §4.2.2); never negative. */
 export function reconstructSequenceNumber(low: number, bits: 8 | 16, expected: number): number {
   const span = bits === 8 ? 0x100 : 0x10000;
   const half = span / 2;

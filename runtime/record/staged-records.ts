@@ -1,22 +1,15 @@
 import type { EpochCipher } from './epoch-cipher.js';
 
-/** Numbers per record in a layout (see RecordProtection.sealRecords): at, headerLength, plaintextLength, seq, snOffset, snBytes. */
+/** Numbers per record in a layout (RecordProtection.sealRecords): at, headerLength, plaintextLength, seq, snOffset, snBytes. */
 const STRIDE = 6;
 /** Spares kept per thread (as many as sessions that may have a burst waiting at once, in a turn that sends to many). */
 const MAX_SPARE = 64;
 
-/**
- * DTLSCiphertext records laid out and numbered but not yet protected: each a view (from wire/slab.ts) holding its
- * unified header with the record number in clear, its DTLSInnerPlaintext and room for the tag, all of one write epoch
- * and bound for one queue. {@link seal} protects them together: the records that lie in one buffer (the slab carves
- * consecutive records from one 64 KiB buffer) in one call of the epoch's record protection (the native addon: one call
- * for the run), then appends them to their queue in the order they were staged.
- */
+/** Records laid out and numbered, protected together by {@link seal} (one call per slab buffer), then queued. */
 export class StagedRecords {
   /** Emptied ones, for the next burst of any writer on this thread: an idle session holds none. */
   private static readonly spare: StagedRecords[] = [];
 
-  /** An empty one: a spare, or a new one. */
   static take(): StagedRecords {
     return StagedRecords.spare.pop() ?? new StagedRecords();
   }
@@ -27,15 +20,11 @@ export class StagedRecords {
   /** Reused from one burst to the next (grown as needed): the protection reads it during the call only. */
   private layout = new Float64Array(STRIDE * 16);
 
-  /** How many records wait. */
   get count(): number {
     return this.records.length;
   }
 
-  /**
-   * Adds a record laid out as RecordProtection.sealRecord takes it, to be sealed under `cipher` and appended to `sink`;
-   * records waiting for another cipher or queue are sealed first.
-   */
+  /** Adds a laid-out record to seal under `cipher` into `sink`; records waiting for another cipher or queue seal first. */
   add(
     cipher: EpochCipher,
     sink: Uint8Array[],
@@ -66,11 +55,7 @@ export class StagedRecords {
     this.records.push(record);
   }
 
-  /**
-   * Protects every waiting record (one call per buffer they lie in) and appends them to their queue, in order. If the
-   * protection throws (keys released), none is appended and their plaintext is wiped. `giveBack`: this one is kept,
-   * empty, as a spare for the next {@link take} after (whatever the protection did): the writer's one call per burst.
-   */
+  /** Protects and queues every waiting record (wiped, none queued, if it throws); `giveBack` keeps this as a spare. */
   seal(giveBack = false): void {
     const records = this.records;
     const n = records.length;

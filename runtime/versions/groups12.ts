@@ -1,9 +1,4 @@
-/**
- * The ECDHE groups DTLS 1.2 can use (RFC 8422, RFC 7748), and what a `groups` option naming none of them means for the
- * version range. The hybrid X25519MLKEM768 is a TLS 1.3 group only: an end configured with it alone (a
- * post-quantum-only deployment) speaks 1.3 and never falls back to 1.2, which would have no key exchange it allows.
- * When the range is 1.2 only, `resolveConfig12` refuses the option instead (ConfigError naming `groups`).
- */
+/** The ECDHE groups DTLS 1.2 can use; X25519MLKEM768 alone keeps an end on 1.3 (RFC 8422, RFC 7748). */
 import type { KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
 import type { DtlsVersionName } from './versions.js';
 import { dtls12Suite, type Dtls12CipherSuite } from './suites12.js';
@@ -27,15 +22,10 @@ const ECDSA_CURVES: ReadonlyMap<SignatureAlgorithm, KeyExchangeGroup> = new Map<
 ]);
 
 /**
- * A DTLS 1.2 client's supported_groups. In 1.2 the list does two jobs (RFC 8422 §5.1): it names the ECDHE groups, and
- * the curves of the ECDSA certificates the client accepts — a server whose certificate's curve is not in the list must
- * not choose an ECDHE_ECDSA suite (OpenSSL answers "no shared cipher"). So when an ECDHE_ECDSA suite is offered, the
- * configured 1.2 groups (`groups`, in their order) are followed by the curve of each ECDSA scheme of
- * `signatureAlgorithms` they leave out, in the schemes' order (with the defaults: secp521r1, for
- * ecdsa_secp521r1_sha512). Being listed, such a curve may also be chosen for the key exchange, in 1.2 and, in a
- * ClientHello offering both versions, in 1.3; the client accepts it there. A `groups` that names a NIST curve itself
- * has said which curves the client means (a P-384-only policy stays P-384 in 1.3): it is kept as it is; only a list of
- * X25519, X448 and the hybrid (no certificate curve at all) gains them.
+ * A DTLS 1.2 client's supported_groups, which also names the curves of ECDSA certificates it accepts (RFC 8422 §5.1: a
+ * server whose curve is missing must not choose ECDHE_ECDSA). With an ECDHE_ECDSA suite offered, the 1.2 groups are
+ * followed by the curve of each ECDSA scheme of `signatureAlgorithms` they leave out, unless `groups` names a NIST
+ * curve itself (then it said which curves it means).
  */
 export function clientGroups12(
   groups: readonly KeyExchangeGroup[],

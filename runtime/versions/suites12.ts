@@ -1,8 +1,4 @@
-/**
- * The (D)TLS 1.2 cipher suites dtls13 knows, and what each means for the key exchange, the PRF and record protection.
- * All are AEAD suites: GCM (RFC 5288, 5289, 5487, 8442), ChaCha20-Poly1305 (RFC 7905) and CCM (RFC 6655, 7251, 8442).
- * The AES-256-CCM suites are left out: the crypto providers have no AES-256-CCM.
- */
+/** The (D)TLS 1.2 AEAD suites dtls13 knows (GCM, ChaCha20-Poly1305, CCM; no AES-256-CCM) and what each means. */
 import type { CipherSuiteName } from '../../generated/wire/enums.js';
 import type { AeadAlgorithm, HashAlgorithm } from '../crypto/provider.js';
 
@@ -96,7 +92,7 @@ export const DTLS12_CIPHER_SUITES = Object.fromEntries(
   Object.entries(SUITES).map(([name, [keyExchange, aead]]) => [name, { name, keyExchange, ...aead }]),
 ) as Readonly<Record<Dtls12CipherSuite, Dtls12SuiteParams>>;
 
-/** The parameters of a 1.2 suite, or undefined for a suite dtls13 does not do in 1.2 (a 1.3 suite, an SCSV, an unknown number). */
+/** The parameters of a 1.2 suite, or undefined for one dtls13 does not do in 1.2. */
 export function dtls12Suite(name: CipherSuiteName | number): Dtls12SuiteParams | undefined {
   return typeof name === 'string' && Object.hasOwn(DTLS12_CIPHER_SUITES, name)
     ? DTLS12_CIPHER_SUITES[name as Dtls12CipherSuite]

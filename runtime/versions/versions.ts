@@ -1,9 +1,4 @@
-/**
- * The `minVersion` / `maxVersion` options (node:tls's option names; the values are the protocol names
- * `session.protocol` reports, 'DTLSv1.2' and 'DTLSv1.3', as node:tls's are 'TLSv1.2' and 'TLSv1.3'). The range defaults
- * to DTLSv1.2..DTLSv1.3: the sans-I/O DtlsConnection (and so `connect`) offers both in one ClientHello, and a server
- * (`listen`) answers each ClientHello with the newest version both have (runtime/dtls/version-negotiation.ts).
- */
+/** The `minVersion` / `maxVersion` options (node:tls's names): by default DTLSv1.2..DTLSv1.3, both offered. */
 import { ConfigError, described } from '../config-error.js';
 
 export type DtlsVersionName = 'DTLSv1.2' | 'DTLSv1.3';
@@ -37,11 +32,7 @@ function versionOption(
 /** Each range worked out once (there are three), shared by every configuration that names it. */
 const RANGES = new Map<string, VersionRange>();
 
-/**
- * Validates `minVersion` and `maxVersion` and says which versions the range enables.
- *
- * @throws ConfigError naming the option: an unknown name, or minVersion above maxVersion.
- */
+/** Validates `minVersion` and `maxVersion`: the versions the range enables. @throws ConfigError naming the option. */
 export function resolveVersionRange(minVersion: unknown, maxVersion: unknown): VersionRange {
   const min = versionOption('minVersion', minVersion, DEFAULT_MIN_VERSION);
   const max = versionOption('maxVersion', maxVersion, DEFAULT_MAX_VERSION);

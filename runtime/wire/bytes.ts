@@ -5,10 +5,7 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/**
- * A copy of `b` in a plain Uint8Array of its own. Unlike `b.slice()`, this copies for every kind of view: Node's
- * `Buffer#slice` returns a view onto the same memory.
- */
+/** A copy of `b` in a plain Uint8Array of its own (unlike `Buffer#slice`, which returns a view). */
 export function copyOf(b: Uint8Array): Uint8Array {
   return new Uint8Array(b);
 }
@@ -24,14 +21,12 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 /** The two hex digits of every byte value, made once (a server formats five key log lines per handshake). */
 const HEX_PAIRS: readonly string[] = Array.from({ length: 256 }, (_, x) => x.toString(16).padStart(2, '0'));
 
-/** Lower-case hex of `b` (for logs and diagnostics). */
 export function toHex(b: Uint8Array): string {
   let out = '';
   for (let i = 0; i < b.length; i++) out += HEX_PAIRS[b[i]!]!;
   return out;
 }
 
-/** The byte strings one after another, in one new array. */
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;
   for (const p of parts) length += p.length;

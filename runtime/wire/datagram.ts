@@ -14,16 +14,7 @@ export interface DecodeDatagramOptions {
   readonly cidLength?: number;
 }
 
-/**
- * Splits a datagram into its records and decodes their headers (RFC 9147 §4.1): a first byte of alert, handshake or ack
- * starts a DTLSPlaintext; a first byte 001xxxxx starts a DTLSCiphertext, whose encrypted record is `length` bytes long
- * or, without a length, the rest of the datagram. Encrypted records and fragments are views into `datagram`. The
- * splitting is the record layer's own ({@link readRecord}); this is its strict form, for tools and tests, that refuses
- * the whole datagram at the first fault.
- *
- * @throws DecodeError naming the record (`Datagram.records[1].len_fragment`) and offset;
- *   ConfigError for a `cidLength` that is not an integer in 0..255.
- */
+/** Splits a datagram into records and decodes their headers (RFC 9147 §4.1), strictly. @throws DecodeError. */
 export function decodeDatagram(datagram: Uint8Array, options: DecodeDatagramOptions = {}): DtlsRecord[] {
   const cidLength = integerOption('cidLength', options.cidLength ?? 0, 0, 255);
   const r = new Reader(datagram, 'Datagram');
@@ -45,13 +36,7 @@ export function decodeDatagram(datagram: Uint8Array, options: DecodeDatagramOpti
   return records;
 }
 
-/**
- * Encodes records into one datagram. DTLSPlaintext records carry alert, handshake or ack; a DTLSCiphertext whose header
- * has no length must be the last record, one with a length must carry exactly that many encrypted bytes, and connection
- * IDs must be `cidLength` long.
- *
- * @throws EncodeError naming the record and field.
- */
+/** Encodes records into one datagram. @throws EncodeError naming the record and field. */
 export function encodeDatagram(records: readonly DtlsRecord[], options: DecodeDatagramOptions = {}): Uint8Array {
   const cidLength = integerOption('cidLength', options.cidLength ?? 0, 0, 255);
   const w = scratchWriter('Datagram');

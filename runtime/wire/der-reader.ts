@@ -1,16 +1,9 @@
-/**
- * The one strict DER (ITU-T X.690 §10) TLV reader of dtls13: single-byte tags, definite minimal lengths, nothing
- * trailing. X.509 structures (RFC 5280 §4.1, runtime/pki) and the key and signature formats of the crypto providers
- * (`crypto/der.ts`) are both read with it. It keeps each element's full encoding and offset (a certificate's issuer
- * Name and TBSCertificate are compared and signed as bytes) and throws the wire layer's {@link DecodeError} with a path
- * into the structure; callers that report another error type (`crypto/der.ts` throws `CryptoError`) convert.
- */
+/** The one strict DER (X.690 §10) TLV reader; errors are {@link DecodeError}s with a path into the structure. */
 import { DecodeError } from './errors.js';
 
 /** One TLV. `contents` and `encoded` alias the input. */
 export interface DerElement {
   readonly tag: number;
-  /** The contents octets. */
   readonly contents: Uint8Array;
   /** The whole TLV: identifier, length and contents. */
   readonly encoded: Uint8Array;
@@ -18,7 +11,6 @@ export interface DerElement {
   readonly offset: number;
 }
 
-/** Reads consecutive TLVs from a buffer (or from the contents of an element). */
 export class DerReader {
   private pos = 0;
   private readonly bytes: Uint8Array;
@@ -32,7 +24,6 @@ export class DerReader {
     this.base = base;
   }
 
-  /** A reader over the contents of `element`. */
   static within(element: DerElement, path: string): DerReader {
     return new DerReader(element.contents, path, element.offset + (element.encoded.length - element.contents.length));
   }
@@ -45,7 +36,7 @@ export class DerReader {
     return this.bytes[this.pos];
   }
 
-  /** Throws a {@link DecodeError} for `field` (`''`: the structure itself) at the current position, or at the absolute `offset` (a {@link DerElement.offset}). */
+  /** Throws a {@link DecodeError} for `field` (`''`: the structure) at the current position or the absolute `offset`. */
   fail(field: string, reason: string, offset = this.base + this.pos): never {
     throw new DecodeError(field === '' ? this.path : `${this.path}.${field}`, offset, reason);
   }
@@ -97,7 +88,6 @@ export class DerReader {
     return this.peekTag() === tag ? this.next(field) : undefined;
   }
 
-  /** Requires that everything was read. */
   end(field: string): void {
     if (!this.done) this.fail(field, 'trailing data');
   }
@@ -128,10 +118,7 @@ export function decodeOid(r: DerReader, element: DerElement, field: string): str
   return [...head, ...arcs.slice(1)].join('.');
 }
 
-/**
- * The big-endian magnitude of a non-negative, minimally encoded INTEGER (X.690 §8.3), without the leading zero octet a
- * set top bit needs; empty for zero. Aliases the input.
- */
+/** The big-endian magnitude of a non-negative minimal INTEGER (X.690 §8.3), no leading zero; empty for zero. Aliases. */
 export function decodeUnsignedMagnitude(r: DerReader, element: DerElement, field: string): Uint8Array {
   const v = element.contents;
   const b0 = v[0];

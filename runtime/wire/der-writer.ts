@@ -1,11 +1,4 @@
-/**
- * A minimal DER (ITU-T X.690 §10) encoder: just the types an X.509 v3 certificate (RFC 5280 §4.1) is made of. Every
- * function returns one complete TLV as a fresh `Uint8Array`; constructed types take their already-encoded children. Tag
- * numbers above 30 (multi-byte tags) are not needed by RFC 5280 and are refused.
- *
- * Values with no DER form (a malformed OID, a character PrintableString lacks, a year past 9999) throw
- * {@link EncodeError} naming the type.
- */
+/** A minimal DER encoder for the types of an X.509 v3 certificate; {@link EncodeError} for values with no DER form. */
 import { concatBytes } from './bytes.js';
 import { EncodeError } from './errors.js';
 
@@ -44,15 +37,12 @@ export function derTlv(tag: number, contents: Uint8Array): Uint8Array {
   return concatBytes([new Uint8Array([tag]), lengthOctets(contents.length), contents]);
 }
 
-/** SEQUENCE / SEQUENCE OF (X.690 §8.9, §8.10): the children in the order given. */
+/** SEQUENCE / SEQUENCE OF (X.690 §8.9, §8.10). */
 export function derSequence(children: readonly Uint8Array[]): Uint8Array {
   return derTlv(DER_TAG.sequence, concatBytes(children));
 }
 
-/**
- * SET / SET OF (X.690 §8.11, §8.12) with the DER ordering: the encodings sorted as octet strings (X.690 §11.6), which
- * for single-byte tags is also the tag order a SET needs (X.690 §10.3).
- */
+/** SET / SET OF (X.690 §8.11, §8.12) in DER order: the encodings sorted as octet strings (X.690 §11.6, §10.3). */
 export function derSet(children: readonly Uint8Array[]): Uint8Array {
   const sorted = [...children].sort(compareBytes);
   return derTlv(DER_TAG.set, concatBytes(sorted));
@@ -68,10 +58,7 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
-/**
- * INTEGER (X.690 §8.3) in minimal two's complement. A `bigint` may be negative; a `Uint8Array` is an unsigned
- * big-endian magnitude (a serial number, an RSA modulus), given a leading zero when its top bit is set.
- */
+/** INTEGER (X.690 §8.3): a `bigint` may be negative; a `Uint8Array` is an unsigned big-endian magnitude. */
 export function derInteger(value: bigint | Uint8Array): Uint8Array {
   return derTlv(DER_TAG.integer, typeof value === 'bigint' ? twosComplement(value) : unsignedContents(value));
 }
@@ -103,7 +90,6 @@ export function derBoolean(value: boolean): Uint8Array {
   return derTlv(DER_TAG.boolean, new Uint8Array([value ? 0xff : 0x00]));
 }
 
-/** NULL (X.690 §8.8). */
 export function derNull(): Uint8Array {
   return new Uint8Array([DER_TAG.null, 0x00]);
 }
@@ -142,10 +128,7 @@ export function derBitString(bytes: Uint8Array, unusedBits = 0): Uint8Array {
   return derTlv(DER_TAG.bitString, contents);
 }
 
-/**
- * A named-bit BIT STRING such as KeyUsage (RFC 5280 §4.2.1.3): bit 0 is the most significant bit of the first octet,
- * and DER drops trailing zero bits (X.690 §11.2.2).
- */
+/** A named-bit BIT STRING such as KeyUsage (RFC 5280 §4.2.1.3): bit 0 is the first octet's top bit (X.690 §11.2.2). */
 export function derNamedBits(bits: readonly number[]): Uint8Array {
   if (bits.length === 0) return derBitString(new Uint8Array(0));
   for (const b of bits)
@@ -157,7 +140,6 @@ export function derNamedBits(bits: readonly number[]): Uint8Array {
   return derBitString(bytes, 7 - (highest & 7));
 }
 
-/** OCTET STRING (X.690 §8.7). */
 export function derOctetString(bytes: Uint8Array): Uint8Array {
   return derTlv(DER_TAG.octetString, bytes);
 }
@@ -210,10 +192,7 @@ export function derGeneralizedTime(date: Date): Uint8Array {
   return derTlv(DER_TAG.generalizedTime, new TextEncoder().encode(`${pad(year, 4)}${rest}Z`));
 }
 
-/**
- * A certificate Time (RFC 5280 §4.1.2.5): UTCTime for dates through 2049, GeneralizedTime from 2050 (and, as UTCTime
- * cannot say them, before 1950).
- */
+/** A certificate Time (RFC 5280 §4.1.2.5): UTCTime for 1950 through 2049, GeneralizedTime otherwise. */
 export function derTime(date: Date): Uint8Array {
   const year = date.getUTCFullYear();
   return year >= 1950 && year <= 2049 ? derUtcTime(date) : derGeneralizedTime(date);
@@ -230,10 +209,7 @@ export function derExplicit(tagNumber: number, inner: Uint8Array): Uint8Array {
   return derTlv(contextTag(tagNumber, true), inner);
 }
 
-/**
- * `[n] IMPLICIT`: `element` (a complete single-byte-tag TLV) with its identifier replaced by the context-specific tag,
- * keeping its primitive/constructed form (X.690 §8.14.3).
- */
+/** `[n] IMPLICIT`: `element` with its tag replaced by the context-specific one, keeping its form (X.690 §8.14.3). */
 export function derImplicit(tagNumber: number, element: Uint8Array): Uint8Array {
   const tag = element[0];
   if (tag === undefined || (tag & 0x1f) === 0x1f)

@@ -1,8 +1,4 @@
-/**
- * Errors of the wire layer. Every malformed input raises exactly one {@link DecodeError}; every value that cannot be
- * put on the wire raises an {@link EncodeError}. Both name the field by its path in the schema
- * (`ClientHello.extensions[3].key_share.client_shares[0].key_exchange`).
- */
+/** Errors of the wire layer: one {@link DecodeError} per malformed input, {@link EncodeError}s; both name the field path. */
 
 /** Malformed bytes: what was wrong, in which field, at which byte offset. Maps to the `decode_error` alert (RFC 8446 §6.2). */
 export class DecodeError extends Error {

@@ -1,10 +1,6 @@
 import { DecodeError, formatPath, type PathSegment } from './errors.js';
 
-/**
- * A cursor over a byte view for generated decoders. Reads are big-endian (network order), bounded by the innermost
- * `limit`, and zero-copy: byte fields are `subarray` views of the input. Every failure is a {@link DecodeError} naming
- * the field path and offset.
- */
+/** A zero-copy big-endian cursor for generated decoders; failures are {@link DecodeError}s naming the field path. */
 export class Reader {
   /** The whole input. */
   buf: Uint8Array;
@@ -24,10 +20,7 @@ export class Reader {
     this.end = end;
   }
 
-  /**
-   * The reader generated `decode…` functions share: decoding is synchronous and never nests one `decode…` call in
-   * another, so one reader serves them all without an allocation per call. {@link finish} lets go of the input.
-   */
+  /** The reader generated `decode…` functions share (decoding never nests): no allocation per call. */
   static acquire(buf: Uint8Array, root: string): Reader {
     const r = shared;
     r.buf = buf;
@@ -105,9 +98,7 @@ export class Reader {
     return this.buf.subarray(p, this.end);
   }
 
-  /**
-   * Bound the next `n` bytes as the extent of `field`; returns the enclosing end, to be handed back to {@link unlimit}.
-   */
+  /** Bound the next `n` bytes as the extent of `field`; returns the enclosing end, for {@link unlimit}. */
   limit(n: number, field: string): number {
     if (this.end - this.pos < n) this.need(n, field);
     const outer = this.end;

@@ -3,10 +3,7 @@ import { readDtlsPlaintext, type DtlsPlaintext } from '../../generated/wire/dtls
 import { DecodeError } from './errors.js';
 import type { Reader } from './reader.js';
 
-/**
- * The one place a datagram is split into records (RFC 9147 §4, §4.1): `decodeDatagram` and the record layer both step
- * through a datagram with {@link readRecord}.
- */
+/** The one place a datagram is split into records (RFC 9147 §4.1): `decodeDatagram` and the record layer use it. */
 
 /** One record of a datagram: unprotected, or protected behind the unified header. */
 export type DtlsRecord =
@@ -23,15 +20,7 @@ export function startsCiphertext(first: number): boolean {
   return (first & 0xe0) === 0x20;
 }
 
-/**
- * Reads the record at `r.pos` (which must be before `r.end`): a DTLSPlaintext with its fragment, or a DTLSCiphertext's
- * unified header with its encrypted record — `length` bytes or, without a length, the rest up to `r.end`. Byte fields
- * are views into the reader's buffer. Returns undefined, without moving, when the first byte starts neither; then the
- * rest of the datagram cannot be split (RFC 9147 §4.1 demultiplexing).
- *
- * @param cidLength the length of the connection ID this endpoint receives (0 when none).
- * @throws DecodeError for a header cut short or a length above its maximum (see {@link isLengthAboveMaximum}).
- */
+/** Reads the record at `r.pos` (views), or undefined when no record starts there. @throws DecodeError. */
 export function readRecord(r: Reader, cidLength: number): DtlsRecord | undefined {
   const first = r.buf[r.pos]!;
   if (startsPlaintext(first)) return { kind: 'plaintext', record: readDtlsPlaintext(r) };
@@ -41,7 +30,7 @@ export function readRecord(r: Reader, cidLength: number): DtlsRecord | undefined
   return { kind: 'ciphertext', header, encryptedRecord };
 }
 
-/** True when `e` is a record length above the maximum of RFC 8446 §5.1/§5.2 (2^14, or 2^14 + 256 for ciphertext), rather than a truncation. */
+/** True when `e` is a record length above its maximum (2^14, or 2^14 + 256 for ciphertext) rather than a truncation. */
 export function isLengthAboveMaximum(e: unknown): boolean {
   return e instanceof DecodeError && e.reason.includes('above the maximum');
 }

@@ -6,10 +6,7 @@ let scratch = new Writer('', 2048);
 /** A scratch buffer grown past this by one large message is replaced, so it is not kept for the life of the process. */
 const KEEP_AT_MOST = 64 * 1024;
 
-/**
- * The shared writer generated `encode…` functions write into before copying the result out. Encoding is synchronous and
- * never nests `encode…` calls, so one buffer serves them all and grows to the largest message seen.
- */
+/** The shared writer generated `encode…` functions write into (encoding is synchronous and never nests). */
 export function scratchWriter(root: string): Writer {
   if (scratch.buf.length > KEEP_AT_MOST) scratch = new Writer('', 2048);
   scratch.reset(root);

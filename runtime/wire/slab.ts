@@ -1,13 +1,6 @@
 import { markUntransferable } from './untransferable.js';
 
-/**
- * Outgoing records are carved from 64 KiB slabs instead of each getting an ArrayBuffer of its own: allocating an
- * ArrayBuffer costs about as much as AES-GCM on a 1,200-byte record, a view of a slab costs nothing. A slab is never
- * reused: a full one is left to the garbage collector once every view of it is gone. Slab memory starts zeroed. A slab
- * holds several sessions' records, so it is marked untransferable ({@link markUntransferable}) and nothing received is
- * opened into it: application data gets arrays of its own (RecordLayer.receive), so `data.buffer` shows no other
- * session's bytes.
- */
+/** Outgoing records carved from 64 KiB zeroed, untransferable slabs: a view costs nothing, an ArrayBuffer an AEAD. */
 const SLAB_SIZE = 64 * 1024;
 /** Larger requests get a buffer of their own. */
 const MAX_CARVED = 8 * 1024;

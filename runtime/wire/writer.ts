@@ -4,10 +4,7 @@ const MAX_BY_WIDTH = [0, 0xff, 0xffff, 0xffffff, 0xffffffff] as const;
 /** For strings that are not ASCII (node's TextEncoder makes an ArrayBuffer per encode: ASCII is written byte by byte). */
 const utf8Encoder = new TextEncoder();
 
-/**
- * A growable big-endian byte sink for generated encoders. Length prefixes are reserved before their content and patched
- * after it, so values carry no length bookkeeping. Every failure is an {@link EncodeError} with the field path.
- */
+/** A growable big-endian byte sink for generated encoders; failures are {@link EncodeError}s with the field path. */
 export class Writer {
   buf: Uint8Array;
   pos = 0;
@@ -125,10 +122,7 @@ export class Writer {
     return at;
   }
 
-  /**
-   * Fill the length prefix reserved at `at` with the number of bytes written since `start`, checking it against the
-   * field's bounds.
-   */
+  /** Fill the length prefix reserved at `at` with the bytes written since `start`, within the field's bounds. */
   patchLength(at: number, width: 1 | 2 | 3, start: number, min: number, max: number, field: string): void {
     const n = this.pos - start;
     if (n < min || n > max || n > MAX_BY_WIDTH[width])

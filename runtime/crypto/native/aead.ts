@@ -6,10 +6,7 @@ import { AEAD_ID } from './ids.js';
 
 const NONCE_LENGTH = 12;
 
-/**
- * An AEAD key in the addon: one OpenSSL context per direction, keyed once; a record only sets its nonce (node:crypto
- * builds a cipher per record). Seals in place.
- */
+/** An AEAD key in the addon: one OpenSSL context per direction keyed once; a record sets only its nonce. */
 class NativeAeadKey implements AeadKey {
   readonly algorithm: AeadAlgorithm;
   readonly tagLength: number;

@@ -5,14 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { setArenaMemory } from '../../wire/message-arena.js';
 import type { OpenRunArguments } from '../provider.js';
 
-/**
- * A key held by the addon: a number naming a slot of its handle table (native/src/handle-table.h; an N-API external in
- * a build before it). Only the addon reads it; its holder registers it (handle-owners.ts) so that it is released if the
- * holder is collected first.
- */
+/** A key held by the addon (a slot of native/src/handle-table.h), registered by its holder (handle-owners.ts). */
 export type NativeHandle = { readonly __nativeHandle: unique symbol };
 
-/** What recordOpen and recordOpenOwned are given of the record to open: the key and where the record lies in the datagram. */
+/** What recordOpen and recordOpenOwned are given: the key and where the record lies in the datagram. */
 type RecordToOpen = [
   key: NativeHandle,
   datagram: Uint8Array,
@@ -24,12 +20,8 @@ type RecordToOpen = [
   expected: number,
 ];
 
-/**
- * The functions of native/src/addon.c (built by native/build.mjs at install). Offsets and lengths are checked there
- * again; a bad argument throws a RangeError with code ERR_DTLS13_NATIVE.
- */
+/** The functions of native/src/addon.c (optional: absent from older builds); bad arguments throw RangeError. */
 export interface NativeBinding {
-  /** The OpenSSL the addon runs on (the one inside node). */
   readonly openssl: string;
   aeadCreate(algorithm: number, key: Uint8Array): NativeHandle;
   aeadSeal(
@@ -65,9 +57,7 @@ export interface NativeBinding {
   ): void;
   recordSealBatch(key: NativeHandle, buffer: Uint8Array, layout: Float64Array, count: number): void;
   recordOpen(...args: [...RecordToOpen, out: Uint8Array, outOffset: number]): number;
-  /** RecordProtection.openRun in one call. Absent from an addon built before it. */
   recordOpenRun?(key: NativeHandle, ...args: OpenRunArguments): number;
-  /** NativeRecord12.openRun in one call. Absent from an addon built before it. */
   record12OpenRun?(
     key: NativeHandle,
     buffer: Uint8Array,
@@ -76,26 +66,17 @@ export interface NativeBinding {
     out: Uint8Array,
     results: Float64Array,
   ): number;
-  /**
-   * Opens as recordOpen does, into memory of the addon's own: the plaintext in a Uint8Array over an ArrayBuffer of its
-   * own whose memory comes from a pool per thread (native/src/owned-bytes.cc), not from malloc; the sequence number in
-   * sequence[0]. Undefined when the record does not authenticate. Absent from an addon built before it (record.ts
-   * checks).
-   */
+  /** Opens as recordOpen does into the addon's per-thread pool (native/src/owned-bytes.cc); sequence in sequence[0]. */
   recordOpenOwned?(...args: [...RecordToOpen, sequence: Float64Array]): Uint8Array | undefined;
-  /** This thread's pool of records' own memory (owned-bytes.cc): idle bytes kept, pooled arrays alive, blocks reused and allocated. */
+  /** This thread's pool of records' own memory: idle bytes, live arrays, blocks reused and allocated. */
   ownedPoolStats?(): { idleBytes: number; liveArrays: number; reused: number; allocated: number };
-  /** Frees every idle block of this thread's pool (the server's heap trim calls it first): the bytes freed. */
+  /** Frees every idle block of this thread's pool: the bytes freed. */
   ownedPoolTrim?(): number;
-  /** An ArrayBuffer of `length` (1..32,768) zero bytes from this thread's pool: a 'batch' arena (wire/message-arena.ts). Absent from an older build. */
+  /** `length` (1..32,768) zero bytes from this thread's pool: a 'batch' arena (wire/message-arena.ts). */
   ownedZeroed?(length: number): ArrayBuffer;
-  /**
-   * DTLS 1.2 records (native/src/record12.c): one epoch and direction, its 4-byte salt (explicit nonces) or 12-byte IV
-   * (XOR), and the CID of its tls12_cid records (empty: plain records). Absent from an addon built before them
-   * (record12.ts checks).
-   */
+  /** DTLS 1.2 records (native/src/record12.c): one epoch and direction, salt or IV, and the tls12_cid CID (or empty). */
   record12Create(aead: number, key: Uint8Array, iv: Uint8Array, epoch: number, cid: Uint8Array): NativeHandle;
-  /** record12Open into memory of the addon's own (as recordOpenOwned): the plaintext, or undefined. Absent from an addon built before it. */
+  /** record12Open into the addon's own memory (as recordOpenOwned): the plaintext, or undefined. */
   record12OpenOwned?(
     key: NativeHandle,
     buffer: Uint8Array,
@@ -104,7 +85,7 @@ export interface NativeBinding {
     type: number,
     seq: number,
   ): Uint8Array | undefined;
-  /** Writes the header (and the explicit nonce unless explicitGiven is 1) of the record at buffer[at..], whose plaintext is in place, and seals it. */
+  /** Writes the header (and the explicit nonce unless given) of the record at buffer[at..] around its plaintext; seals it. */
   record12Seal(
     key: NativeHandle,
     buffer: Uint8Array,
@@ -126,42 +107,29 @@ export interface NativeBinding {
     outOffset: number,
   ): number;
   release(key: NativeHandle): void;
-  /** Frees the key's OpenSSL contexts, keeping the key; the next use makes them again (absent in an addon built before it). */
   park?(key: NativeHandle): void;
-  /** Returns the free pages inside the C heap to the system (glibc's malloc_trim); whether any went. Absent in an older build. */
+  /** glibc's malloc_trim: whether any page went back to the system. */
   mallocTrim?(): boolean;
-  /** The handles this thread holds: made and not yet released (absent in an older build). */
   handleCount?(): number;
-  /**
-   * HMAC-Hash(key, data) inside `scratch`: the key at [0, keyLength), the data right after it, the HashLen-byte result
-   * right after the data (hash ids: ids.ts HASH_ID). One buffer kept by the caller: fresh small Uint8Arrays are copied
-   * to a backing store whenever N-API reads them.
-   */
+  /** HMAC inside `scratch` (key, data, then the result): one kept buffer, which N-API need not copy. */
   hmacIn(hash: number, scratch: Uint8Array, keyLength: number, dataLength: number): void;
-  /** HKDF-Expand(prk, info, length) (RFC 5869 §2.3) inside `scratch` the same way: prk, info, then the `length` bytes (at most 255 * HashLen). */
+  /** HKDF-Expand (RFC 5869 §2.3) inside `scratch` the same way: prk, info, then `length` bytes. */
   hkdfExpandIn(hash: number, scratch: Uint8Array, prkLength: number, infoLength: number, length: number): void;
-  /** An X25519 share from a 32-byte private key, or a fresh one for an empty array; its public value is written to `publicOut` (32 bytes). */
+  /** An X25519 share from a 32-byte private key (empty: fresh); its public value into `publicOut`. */
   x25519Create(privateKey: Uint8Array, publicOut: Uint8Array): NativeHandle;
-  /** The X25519 shared secret with `peer` into `out` (32 bytes each); false when OpenSSL refuses the peer value (a low-order point). */
+  /** The X25519 shared secret into `out`; false when OpenSSL refuses the peer value (a low-order point). */
   x25519Derive(key: NativeHandle, peer: Uint8Array, out: Uint8Array): boolean;
-  /** Whether X25519 shares call OpenSSL's X25519 functions directly (those node exports) rather than going through EVP_PKEY (native/src/x25519.h). Absent from an older addon. */
+  /** Whether X25519 calls OpenSSL's X25519 functions directly rather than EVP_PKEY (native/src/x25519.h). */
   x25519Direct?(): boolean;
-  /** Fills `out` from OpenSSL's random generator (RAND_bytes, as node's randomBytes). */
   randomFill(out: Uint8Array): void;
-  /** The byte length of an incremental hash state (hashInit/hashUpdate/hashDigest); a state is plain data, so a copy of its bytes is a fork. */
+  /** The byte length of a hash state: plain data, so a copy of its bytes is a fork. */
   readonly hashStateLength: number;
   /** A fresh SHA-256/SHA-384 state in `state` (hashStateLength bytes, 8-byte aligned: its own ArrayBuffer). */
   hashInit(hash: number, state: Uint8Array): void;
   hashUpdate(state: Uint8Array, data: Uint8Array): void;
   /** The digest so far into `out` (48 bytes of room; HashLen written); the state keeps running. */
   hashDigest(state: Uint8Array, out: Uint8Array): void;
-  /**
-   * Sends `count` of `datagrams` to `ipv4:port` (the address as a 32-bit number) on the UDP socket `fd` with
-   * sendmmsg(2), 64 per system call; returns how many (the first ones) went out, fewer when the socket would block, or
-   * -errno (-ENOSYS off Linux). Port 0: to the peer of a connected socket. For batched datagram output. `status[0]`,
-   * when given, gets the errno that stopped the batch at the datagram after those sent (EMSGSIZE: too large for the
-   * path the kernel knows), or 0.
-   */
+  /** sendmmsg(2) of `count` datagrams to `ipv4:port`: how many went out, or -errno; `status[0]` the stopping errno. */
   udpSendBatch(
     fd: number,
     datagrams: readonly Uint8Array[],
@@ -170,28 +138,15 @@ export interface NativeBinding {
     port: number,
     status?: Int32Array,
   ): number;
-  /**
-   * Receives the datagrams waiting on the UDP socket `fd` with one recvmmsg(2) call, without blocking: datagram i lands
-   * at `slab[i * stride]` (`stride` at least 65,536, so none is cut short) and `meta[3i .. 3i + 2]` get its length,
-   * sender IPv4 address (0 for another family) and port. At most `meta.length / 3`, `slab.length / stride` and 64 at
-   * once; returns how many, 0 when none was waiting, or -errno (-ENOSYS off Linux). For batched datagram input.
-   */
+  /** recvmmsg(2) without blocking into `slab` at `stride`, `meta` = length, IPv4, port each: how many, or -errno. */
   udpRecvBatch(fd: number, slab: Uint8Array, stride: number, meta: Uint32Array): number;
-  /**
-   * Reading a socket ourselves (native/src/udp-receive.c; absent from an addon built before it): UDP GRO on (0 or
-   * -errno); the waiting datagrams by recvmmsg with 4 meta words each (length, IPv4, port, GRO segment size or 0); and
-   * a watcher on a duplicate of `fd` calling `readable` while datagrams wait (a handle, or -errno), stopped by
-   * udpReceiveStop; udpReceiveRef: whether it keeps the event loop alive.
-   */
+  /** Our own socket reading (native/src/udp-receive.c): GRO, recvmmsg with segment sizes, a readable watcher. */
   udpGroEnable?(fd: number): number;
   udpReceiveSegments?(fd: number, slab: Uint8Array, stride: number, meta: Uint32Array): number;
   udpReceiveStart?(fd: number, readable: (status: number) => void): object | number;
   udpReceiveStop?(handle: object): void;
   udpReceiveRef?(handle: object, on: boolean): void;
-  /**
-   * The calling thread's CPU time in ms, current to the instant (CLOCK_THREAD_CPUTIME_ID), or -1 where the platform has
-   * no such clock. Absent from an addon built before it. Times the event loop's own work (hwmodel/calibrate/clock.ts).
-   */
+  /** The calling thread's CPU time in ms (CLOCK_THREAD_CPUTIME_ID), or -1 without such a clock (hwmodel/calibrate). */
   threadCpuTime?(): number;
 }
 
@@ -200,7 +155,7 @@ export const NATIVE_DISABLED_BY_ENV = ['0', 'off', 'false', 'no'].includes(
   (process.env.DTLS13_NATIVE ?? '').toLowerCase(),
 );
 
-/** Where node-gyp puts the addon, from this file in the source tree (runtime/crypto/native), in dist/, or bundled into dist/runtime/index.js. */
+/** Where node-gyp puts the addon, from runtime/crypto/native, from dist/, or bundled into dist/runtime/index.js. */
 function candidates(): string[] {
   const here = dirname(fileURLToPath(import.meta.url));
   const rel = join('native', 'build', 'Release', 'dtls13_native.node');
@@ -224,10 +179,8 @@ function load(): { binding: NativeBinding | undefined; reason: string | undefine
 
 const loaded = load();
 
-/** The addon, when it is built and loads (and is not disabled). */
 export const nativeBinding: NativeBinding | undefined = loaded.binding;
 // 'batch' arenas from the addon's pool: a warm block and a memset, where a fresh ArrayBuffer of 32 KiB costs page faults.
 const zeroed = nativeBinding?.ownedZeroed?.bind(nativeBinding);
 if (zeroed !== undefined) setArenaMemory(zeroed);
-/** Why {@link nativeBinding} is undefined. */
 export const nativeUnavailableReason: string | undefined = loaded.reason;

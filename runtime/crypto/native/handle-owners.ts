@@ -1,10 +1,6 @@
 import type { NativeBinding, NativeHandle } from './binding.js';
 
-/**
- * The addon's handles are numbers naming slots of its handle table (native/src/handle-table.h), not N-API externals:
- * nothing frees one when the object holding it is collected without release() (a session dropped mid-handshake, a key
- * share never used). Each holder registers here, and the handle is released when the holder is collected.
- */
+/** Handle slots the addon holds are released when their holder is collected without release() (handle-table.h). */
 const registries = new WeakMap<NativeBinding, FinalizationRegistry<NativeHandle>>();
 
 function registryOf(binding: NativeBinding): FinalizationRegistry<NativeHandle> {

@@ -12,11 +12,7 @@ interface Buffers {
   readonly small: Uint8Array;
 }
 
-/**
- * An incremental SHA-256/SHA-384 (the transcript hash) whose running state is a few hundred bytes this object holds
- * (native/src/kdf.c): update is one addon call, a digest finishes a copy of the state inside the addon, and clone()
- * copies the bytes. node:crypto's Hash costs a copied native object per digest.
- */
+/** An incremental SHA-256/384 whose state this object holds as bytes: clone() copies them (native/src/kdf.c). */
 class NativeIncrementalHash implements IncrementalHash {
   readonly algorithm: HashAlgorithm;
   private readonly binding: NativeBinding;
@@ -37,7 +33,7 @@ class NativeIncrementalHash implements IncrementalHash {
   update(data: Uint8Array): void {
     if (data.length > SMALL) this.binding.hashUpdate(this.state, data);
     else {
-      // Small arrays (message headers, short messages) live on V8's heap and N-API would copy them out to a backing store: copy them into a kept buffer instead.
+      // Small arrays live on V8's heap and N-API would copy them to a backing store: copied into a kept buffer instead.
       this.buffers.small.set(data);
       this.binding.hashUpdate(this.state, this.buffers.small.subarray(0, data.length));
     }
@@ -59,11 +55,7 @@ export function nativeHash(binding: NativeBinding): (algorithm: HashAlgorithm) =
   return (algorithm) => new NativeIncrementalHash(binding, algorithm, buffers);
 }
 
-/**
- * The provider's one-shot digest on one kept state: init, update and digest in the addon, with no object of
- * node:crypto's and none of its per-call lookup of the algorithm by name (a stateless server hashes each ClientHello it
- * answers with a HelloRetryRequest).
- */
+/** The provider's one-shot digest on one kept state, without node:crypto's object or per-call algorithm lookup. */
 export function nativeDigest(binding: NativeBinding): (algorithm: HashAlgorithm, data: Uint8Array) => Uint8Array {
   const buffers: Buffers = { out: new Uint8Array(new ArrayBuffer(64)), small: new Uint8Array(new ArrayBuffer(SMALL)) };
   const state = new Uint8Array(new ArrayBuffer(binding.hashStateLength));

@@ -11,7 +11,6 @@ export const AEAD_ID: Readonly<Record<AeadAlgorithm, number>> = {
 
 export const MASK_ID: Readonly<Record<MaskAlgorithm, number>> = { 'aes-128': 0, 'aes-256': 1, chacha20: 2 };
 
-/** sn_key length per mask algorithm. */
 export function maskKeyLength(a: MaskAlgorithm): number {
   return a === 'aes-128' ? 16 : 32;
 }

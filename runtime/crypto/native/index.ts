@@ -14,13 +14,7 @@ import { nativeRecordProtection } from './record.js';
 
 export { NATIVE_DISABLED_BY_ENV, nativeUnavailableReason } from './binding.js';
 
-/**
- * The `native` provider: the record path (AEAD, record number mask, a whole record per call), HMAC and HKDF (one call
- * each), the incremental (transcript) hash, X25519 key shares and random bytes in dtls13's own addon on the OpenSSL
- * inside node, one cipher context per key and direction; everything else (one-shot digests, other groups, signatures,
- * DTLS 1.2's ECDSA with any hash) is the `node` provider's, the same OpenSSL through node:crypto. An addon built before
- * these calls existed still loads: those stay node's.
- */
+/** The `native` provider: dtls13's addon for the record path, KDFs, hashes, X25519, random; node for the rest. */
 function makeNativeProvider(binding: NativeBinding): CryptoProvider {
   const current =
     typeof binding.hmacIn === 'function' &&
@@ -57,5 +51,5 @@ function makeNativeProvider(binding: NativeBinding): CryptoProvider {
   };
 }
 
-/** The `native` provider, or undefined where the addon is not built, does not load, or DTLS13_NATIVE=0 (see {@link nativeUnavailableReason}). */
+/** The `native` provider, or undefined where the addon is unavailable (see {@link nativeUnavailableReason}). */
 export const nativeProvider: CryptoProvider | undefined = nativeBinding ? makeNativeProvider(nativeBinding) : undefined;

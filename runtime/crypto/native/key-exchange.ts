@@ -10,12 +10,7 @@ const X25519_LENGTH = 32;
 /** "A fresh key": an empty array with a backing store of its own (N-API would give an on-heap one one per call). */
 const FRESH = new Uint8Array(new ArrayBuffer(0));
 
-/**
- * An X25519 share in the addon (native/src/x25519.c): the private key lives in the addon, freed (and cleansed) by
- * release(); the public value and the secret are the raw 32-byte strings (RFC 7748 §5, RFC 8446 §7.4.2), the same as
- * the node and noble providers'. The addon writes them into `out`, a buffer of the provider's off V8's heap (a fresh
- * 32-byte array lives on it, and N-API would give it an ArrayBuffer of its own), and they are copied out.
- */
+/** An X25519 share whose private key lives in the addon (native/src/x25519.c), cleansed by release(). */
 class NativeX25519Share implements KeyShare {
   readonly group = 'x25519';
   readonly publicKey: Uint8Array;
@@ -36,7 +31,7 @@ class NativeX25519Share implements KeyShare {
     if (this.handle === undefined) throw new CryptoError('x25519 key share has been released');
     if (peer.length !== X25519_LENGTH) throw new CryptoError(`x25519 peer public value must be ${X25519_LENGTH} bytes`);
     const out = this.out;
-    // OpenSSL refuses low-order points itself (its all-zero result, RFC 7748 §6); the check below says the same for any other zero result.
+    // OpenSSL refuses low-order points itself (RFC 7748 §6); the check below catches any other zero result.
     const ok = this.binding.x25519Derive(this.handle, peer, out);
     const secret = out.slice();
     out.fill(0);
@@ -51,10 +46,7 @@ class NativeX25519Share implements KeyShare {
   }
 }
 
-/**
- * The native provider's key shares: X25519 (and the X25519 half of X25519MLKEM768) in the addon; the other groups are
- * the node provider's.
- */
+/** The native provider's key shares: X25519 in the addon, the other groups the node provider's. */
 export function nativeKeyExchange(binding: NativeBinding): {
   generateKeyShare(group: KeyExchangeGroup): KeyShare;
   keyShareFromPrivate(group: KeyExchangeGroup, privateKey: Uint8Array): KeyShare;

@@ -3,10 +3,7 @@ import type { NativeBinding, NativeHandle } from './binding.js';
 import { holdHandle, releaseHeld } from './handle-owners.js';
 import { MASK_ID, maskKeyLength } from './ids.js';
 
-/**
- * The record number mask (RFC 9147 §4.2.3) in the addon: AES-ECB keyed once, or ChaCha20 keyed once with the sample as
- * its counter and nonce.
- */
+/** The record number mask (RFC 9147 §4.2.3) in the addon, AES-ECB or ChaCha20 keyed once. */
 class NativeMaskKey implements MaskKey {
   readonly algorithm: MaskAlgorithm;
   private readonly binding: NativeBinding;

@@ -5,12 +5,7 @@ const RESERVE_BYTES = 1024;
 /** Requests larger than this get a call of their own. */
 const FROM_RESERVE_MAX = 256;
 
-/**
- * Random bytes from OpenSSL's public generator (RAND_bytes, as node's randomBytes), handed out from a kept reserve that
- * one addon call refills: a call costs about 0.7 us whatever its size up to a few KiB, and a server handshake asks
- * three times (the random, a ticket's age_add and its sealing nonce). What is handed out is a copy, and its bytes in
- * the reserve are zeroed at once, so no two callers ever get the same bytes.
- */
+/** Random bytes from RAND_bytes via a refilled reserve; each hand-out is a copy and its reserve bytes are zeroed. */
 export function nativeRandomBytes(binding: NativeBinding): (n: number) => Uint8Array {
   const reserve = new Uint8Array(new ArrayBuffer(RESERVE_BYTES));
   let used = RESERVE_BYTES;

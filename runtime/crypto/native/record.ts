@@ -15,10 +15,7 @@ const keys = new Uint8Array(new ArrayBuffer(76));
 /** Where recordOpenOwned leaves the sequence number of the record it opened. */
 const opened = new Float64Array(1);
 
-/**
- * One epoch's record protection in the addon: a record is sealed (AEAD in place, then the record number mask) or opened
- * (mask, sequence number reconstruction, AEAD) in one call, and a batch of records in one call.
- */
+/** One epoch's record protection in the addon: a record, or a batch of them, sealed or opened in one call. */
 class NativeRecordProtection implements RecordProtection {
   readonly tagLength: number;
   openedSequenceNumber = 0;
@@ -134,10 +131,7 @@ class NativeRecordProtection implements RecordProtection {
     return out;
   }
 
-  /**
-   * RecordProtection.openRun: a method, not a closure per key (an idle session's keys hold no function of their own:
-   * tests/connection/idle-session-memory.test.ts). An addon built before recordOpenRun opens none (0): one at a time.
-   */
+  /** RecordProtection.openRun: a method, not a closure per key; 0 with an addon that lacks it. */
   openRun(...args: OpenRunArguments): number {
     const run = this.binding.recordOpenRun;
     return run === undefined ? 0 : run.call(this.binding, this.live(), ...args);

@@ -1,30 +1,18 @@
-/**
- * DTLS 1.2 record protection in the addon (native/src/record12.c): a record sealed or opened in one call, the
- * additional data (RFC 5246 §6.2.3.3 as RFC 6347 §4.1.2.1 amends it, or RFC 9146 §5.3's for tls12_cid records) and the
- * nonce (explicit, or IV XOR seq_num) made in C on one OpenSSL context per key. runtime/record/codec12.ts uses it when
- * the connection's provider is the native one; node:crypto (through the provider's AEAD) is the fallback.
- */
+/** DTLS 1.2 record protection in the addon (native/src/record12.c): a record sealed or opened in one call. */
 import type { AeadAlgorithm, CryptoProvider } from '../provider.js';
 import { nativeBinding, type NativeBinding, type NativeHandle } from './binding.js';
 import { holdHandle, releaseHeld } from './handle-owners.js';
 import { AEAD_ID } from './ids.js';
 import { nativeProvider } from './index.js';
 
-/** One epoch's 1.2 records in one direction, in the addon. */
 export interface NativeRecord12 {
   /** Header bytes of a record: 13, plus the CID. */
   readonly headerLength: number;
-  /**
-   * Seals the record at out[0..]: the plaintext must already be at out[headerLength + explicit nonce length..]; the
-   * header, the explicit nonce (unless `explicitGiven`: then the caller's is in place) and the tag are written here.
-   */
+  /** Seals the record at out[0..] around its plaintext in place: header, explicit nonce (unless given) and tag written. */
   seal(out: Uint8Array, type: number, sequenceNumber: number, plaintextLength: number, explicitGiven: boolean): void;
-  /** Opens `fragment` (explicit nonce, ciphertext, tag) of a record with this type and sequence number; undefined when it does not authenticate. */
+  /** Opens `fragment` (explicit nonce, ciphertext, tag); undefined when it does not authenticate. */
   open(fragment: Uint8Array, type: number, sequenceNumber: number, plaintextLength: number): Uint8Array | undefined;
-  /**
-   * open() of the fragment at buffer[at..at + fragmentLength), read in place (no view made); the plaintext in an
-   * ArrayBuffer of its own, or with `into` (plaintextLength bytes: a view of a connection's arena) there; or undefined.
-   */
+  /** open() of the fragment at buffer[at..at + fragmentLength), in place; into its own ArrayBuffer or `into`. */
   openAt(
     buffer: Uint8Array,
     at: number,
@@ -34,13 +22,7 @@ export interface NativeRecord12 {
     plaintextLength: number,
     into?: Uint8Array,
   ): Uint8Array | undefined;
-  /**
-   * The records of a run of datagrams in one call (keys without a CID): `pairs` holds `at, length` of `count` datagrams
-   * in `buffer`; each that is one application_data record of this epoch is opened with its header's sequence number,
-   * its plaintext after the previous one's in `out`, the others skipped. For the k-th record opened `results[4k..4k+3]`
-   * = its datagram's index, its plaintext's offset in `out` and length, its sequence number (-1 minus it when it does
-   * not authenticate: the plaintext zeroed); returns how many. Only where {@link opensRuns}.
-   */
+  /** Opens a run of datagrams' application_data records in one call, as RecordProtection.openRun lays them out. */
   openRun(buffer: Uint8Array, pairs: Float64Array, count: number, out: Uint8Array, results: Float64Array): number;
   /** Whether {@link openRun} works: keys without a CID, and an addon built with record12OpenRun. */
   readonly opensRuns: boolean;
@@ -165,10 +147,7 @@ function throwReleased(): never {
 
 const supported = nativeBinding !== undefined && typeof nativeBinding.record12Create === 'function';
 
-/**
- * The addon's 1.2 record protection for `provider`'s keys, or undefined: only for the native provider, and only with an
- * addon that has the calls.
- */
+/** The addon's 1.2 record protection for `provider`'s keys: only for the native provider with an addon that has it. */
 export function nativeRecord12(
   provider: CryptoProvider,
   aead: AeadAlgorithm,

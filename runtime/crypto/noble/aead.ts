@@ -1,7 +1,4 @@
-/**
- * The five TLS 1.3 AEADs (RFC 8446 §5.2, §B.4) on @noble/ciphers: AES-GCM and ChaCha20-Poly1305 (RFC 8439 §2.8) from
- * noble, AES-CCM and AES-CCM-8 from ./ccm.ts.
- */
+/** The five TLS 1.3 AEADs (RFC 8446 §5.2) on @noble/ciphers: GCM and ChaCha20-Poly1305 from noble, CCM from ./ccm.ts. */
 import { gcm } from '@noble/ciphers/aes.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { type AeadAlgorithm, type AeadKey, CryptoError } from '../provider.js';
@@ -31,10 +28,7 @@ interface Engine {
   readonly material: readonly (Uint8Array | Uint32Array)[];
 }
 
-/**
- * An AEAD key (RFC 5116 §2) for one of the TLS 1.3 AEADs. The key bytes are copied (AES-CCM keeps only its expanded
- * schedule); release() zeroes them. Throws {@link CryptoError} for a key of the wrong length.
- */
+/** An AEAD key (RFC 5116 §2), the key copied; release() zeroes it. Throws {@link CryptoError} for a wrong length. */
 export function nobleAead(algorithm: AeadAlgorithm, key: Uint8Array): AeadKey {
   const expected = aeadKeyLength(algorithm);
   if (key.length !== expected) throw new CryptoError(`${algorithm}: key must be ${expected} bytes, got ${key.length}`);
@@ -51,11 +45,7 @@ export function nobleAead(algorithm: AeadAlgorithm, key: Uint8Array): AeadKey {
   }
 }
 
-/**
- * The buffers an AEAD key from {@link nobleAead} holds its key material in, so tests can see that release() zeroes
- * them; `undefined` for other keys.
- * @internal
- */
+/** @internal The buffers a {@link nobleAead} key holds its material in (tests see release() zero them), or undefined. */
 export function aeadKeyMaterial(key: AeadKey): readonly (Uint8Array | Uint32Array)[] | undefined {
   return NobleAeadKey.materialOf(key);
 }
@@ -108,10 +98,7 @@ class NobleAeadKey implements AeadKey {
   }
 }
 
-/**
- * A noble AEAD. Its API takes the raw key on every call, so noble derives the per-key state (AES key schedule and GHASH
- * table, or Poly1305 key) per record.
- */
+/** A noble AEAD: its API takes the raw key per call, so the per-key state is derived per record. */
 function nobleEngine(cons: NobleAeadCons, key: Uint8Array): Engine {
   const own = new Uint8Array(key); // a copy (Buffer#slice would alias)
   return {

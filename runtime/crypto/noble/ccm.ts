@@ -1,10 +1,4 @@
-/**
- * AES-CCM (NIST SP 800-38C; RFC 3610) for the 12-byte nonces of TLS 1.3 (RFC 8446 §5.3), built on noble's AES block
- * function with the key schedule expanded once per key.
- *
- * With a 12-byte nonce the length field is q = 15 - 12 = 3 bytes (L' = 2), so a payload holds at most 2^24 - 1 bytes.
- * Blocks are handled as four little-endian 32-bit words, the form noble's `unsafe.encrypt` works in.
- */
+/** AES-CCM (SP 800-38C) for TLS 1.3's 12-byte nonces, on noble's word-level AES block function. */
 import { unsafe } from '@noble/ciphers/aes.js';
 import { CryptoError } from '../provider.js';
 
@@ -55,10 +49,7 @@ export function ccmSeal(
   return out;
 }
 
-/**
- * CCM decryption-verification (SP 800-38C §6.2): the plaintext, or `undefined` when the tag does not verify. The tag is
- * compared in constant time and no plaintext is returned unless it verifies.
- */
+/** CCM decryption-verification (SP 800-38C §6.2): the plaintext, or `undefined` when the tag (compared in constant time) fails. */
 export function ccmOpen(
   xk: AesKeySchedule,
   nonce: Uint8Array,
@@ -94,11 +85,7 @@ export function ccmOpen(
   return plaintext;
 }
 
-/**
- * The counter blocks Ctr_i = flags || N || [i]_24 (SP 800-38C §A.3). The first three words are fixed per nonce; only
- * the last word carries the counter. B0 (§A.2.1) has the same layout with other flags and the payload length in place
- * of the counter.
- */
+/** The counter blocks Ctr_i = flags || N || [i]_24 (SP 800-38C §A.3): only the last word carries the counter. */
 class CounterBlocks {
   readonly w0: number;
   readonly w1: number;
@@ -163,10 +150,7 @@ class CbcMac {
   }
 }
 
-/**
- * The AAD with its length prefix (SP 800-38C §A.2.2): 2 bytes below 2^16 - 2^8, else 0xFFFE and 4 bytes. Left unpadded:
- * {@link load} reads zeros past the end.
- */
+/** The AAD with its length prefix (SP 800-38C §A.2.2), left unpadded: {@link load} reads zeros past the end. */
 function formatAad(aad: Uint8Array): Uint8Array {
   const a = aad.length;
   if (a < 0xff00) {
@@ -190,22 +174,17 @@ function load(b: Uint8Array, o: number): number {
   return (b[o] ?? 0) | ((b[o + 1] ?? 0) << 8) | ((b[o + 2] ?? 0) << 16) | ((b[o + 3] ?? 0) << 24);
 }
 
-/** Stores four little-endian words at `o`; typed arrays drop writes past their end, which truncates a last partial block. */
+/** Stores four little-endian words at `o`; writes past the end are dropped, truncating a last partial block. */
 function storeBlock(b: Uint8Array, o: number, w0: number, w1: number, w2: number, w3: number): void {
-  b[o] = w0;
-  b[o + 1] = w0 >>> 8;
-  b[o + 2] = w0 >>> 16;
-  b[o + 3] = w0 >>> 24;
-  b[o + 4] = w1;
-  b[o + 5] = w1 >>> 8;
-  b[o + 6] = w1 >>> 16;
-  b[o + 7] = w1 >>> 24;
-  b[o + 8] = w2;
-  b[o + 9] = w2 >>> 8;
-  b[o + 10] = w2 >>> 16;
-  b[o + 11] = w2 >>> 24;
-  b[o + 12] = w3;
-  b[o + 13] = w3 >>> 8;
-  b[o + 14] = w3 >>> 16;
-  b[o + 15] = w3 >>> 24;
+  store(b, o, w0);
+  store(b, o + 4, w1);
+  store(b, o + 8, w2);
+  store(b, o + 12, w3);
+}
+
+function store(b: Uint8Array, o: number, w: number): void {
+  b[o] = w;
+  b[o + 1] = w >>> 8;
+  b[o + 2] = w >>> 16;
+  b[o + 3] = w >>> 24;
 }

@@ -1,8 +1,4 @@
-/**
- * SHA-256/SHA-384 (FIPS 180-4), HMAC (RFC 2104) and HKDF (RFC 5869) on
- * @noble/hashes, for the TLS 1.3 key schedule (RFC 8446 §7.1) and transcript
- * hash (RFC 8446 §4.4.1).
- */
+/** SHA-256/384, HMAC and HKDF on @noble/hashes, for the TLS 1.3 key schedule and transcript hash. */
 import { expand, extract } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256, sha384 } from '@noble/hashes/sha2.js';
@@ -16,17 +12,15 @@ function nobleHash(algorithm: HashAlgorithm): NobleHash {
   return algorithm === 'sha256' ? sha256 : sha384;
 }
 
-/** The hash of `data` (FIPS 180-4). */
 export function nobleDigest(algorithm: HashAlgorithm, data: Uint8Array): Uint8Array {
   return nobleHash(algorithm)(data);
 }
 
-/** A running hash whose state can be read (digest()) and forked (clone()) at any point, as a transcript hash needs (RFC 8446 §4.4.1). */
+/** A running hash whose state can be read and forked at any point, as a transcript hash needs (RFC 8446 §4.4.1). */
 export function nobleCreateHash(algorithm: HashAlgorithm): IncrementalHash {
   return new NobleIncrementalHash(algorithm, nobleHash(algorithm).create());
 }
 
-/** HMAC (RFC 2104) of `data` under `key`. */
 export function nobleHmac(algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array): Uint8Array {
   return hmac(nobleHash(algorithm), key, data);
 }
@@ -36,10 +30,7 @@ export function nobleHkdfExtract(algorithm: HashAlgorithm, salt: Uint8Array, ikm
   return extract(nobleHash(algorithm), ikm, salt.length === 0 ? new Uint8Array(hashLength(algorithm)) : salt);
 }
 
-/**
- * HKDF-Expand (RFC 5869 §2.3): `length` bytes of OKM from a PRK of at least HashLen bytes. Throws {@link CryptoError}
- * for a shorter PRK or a length over 255 * HashLen.
- */
+/** HKDF-Expand (RFC 5869 §2.3); {@link CryptoError} for a PRK under HashLen or a length over 255 * HashLen. */
 export function nobleHkdfExpand(
   algorithm: HashAlgorithm,
   prk: Uint8Array,

@@ -15,10 +15,7 @@ import {
   nobleVerify,
 } from './signature.js';
 
-/**
- * The `noble` provider: @noble/ciphers, @noble/curves and @noble/hashes, pure JavaScript (runs in browsers and the
- * hardware model alike). It has no RSA: `supports` says so for every rsa_* signature algorithm.
- */
+/** The `noble` provider: pure JavaScript on @noble/ciphers, curves and hashes; no RSA (`supports` says so). */
 export const nobleProvider: CryptoProvider = composeProvider({
   name: 'noble',
   randomBytes: (n) => randomBytes(n),

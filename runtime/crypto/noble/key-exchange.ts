@@ -1,11 +1,4 @@
-/**
- * (EC)DHE key shares over @noble/curves (RFC 8446 §4.2.8, §7.4), with the same wire forms and secrets as the node
- * provider:
- *
- * - secp256r1/384r1/521r1: uncompressed points 0x04||X||Y (RFC 8446 §4.2.8.2); the shared secret is the x-coordinate
- *   (§7.4.2), taken from the compressed point noble's getSharedSecret returns.
- * - x25519/x448: raw 32/56-byte strings (RFC 7748 §5); an all-zero secret is rejected (RFC 7748 §6, RFC 8446 §7.4.2).
- */
+/** (EC)DHE key shares over @noble/curves, with the node provider's wire forms and secrets (RFC 8446 §4.2.8, §7.4). */
 import { x25519 } from '@noble/curves/ed25519.js';
 import { x448 } from '@noble/curves/ed448.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
@@ -20,11 +13,8 @@ export const NOBLE_KEY_EXCHANGE_GROUPS: readonly KeyExchangeGroup[] = KEY_EXCHAN
 /** The Diffie-Hellman groups (x25519mlkem768 is built on x25519 and ML-KEM). */
 type DhGroup = Exclude<KeyExchangeGroup, 'x25519mlkem768'>;
 
-/** One group's operations on raw secret keys and wire-form public values. */
 interface Group {
-  /** Private key length in bytes. */
   readonly secretLength: number;
-  /** Public value (wire form) length in bytes. */
   readonly publicLength: number;
   randomSecret(): Uint8Array;
   publicKey(secret: Uint8Array): Uint8Array;
@@ -106,17 +96,13 @@ class NobleKeyShare implements KeyShare {
   }
 }
 
-/** A fresh ephemeral key share for `group`. */
 export function nobleGenerateKeyShare(group: KeyExchangeGroup): KeyShare {
   if (group === 'x25519mlkem768')
     return generateX25519MlKem768Share(nobleGenerateKeyShare('x25519'), nobleMlKem768, randomBytes);
   return new NobleKeyShare(group, GROUPS[group].randomSecret());
 }
 
-/**
- * A key share from a known private key (copied): the big-endian scalar (exactly the field element length) for NIST
- * curves, the raw RFC 7748 string for X25519/X448.
- */
+/** A key share from a known private key (copied): the big-endian scalar for NIST curves, the raw RFC 7748 string otherwise. */
 export function nobleKeyShareFromPrivate(group: KeyExchangeGroup, privateKey: Uint8Array): KeyShare {
   if (group === 'x25519mlkem768')
     return x25519MlKem768ShareFromPrivate(privateKey, nobleMlKem768, (raw) => nobleKeyShareFromPrivate('x25519', raw));

@@ -1,9 +1,4 @@
-/**
- * The record number mask (RFC 9147 §4.2.3) on @noble/ciphers:
- *
- *   Mask = AES-ECB(sn_key, Ciphertext[0..15])
- *   Mask = ChaCha20(sn_key, Ciphertext[0..3], Ciphertext[4..15])
- */
+/** The record number mask (RFC 9147 §4.2.3) on @noble/ciphers: AES-ECB or ChaCha20 over the ciphertext sample. */
 import { unsafe } from '@noble/ciphers/aes.js';
 import { hchacha } from '@noble/ciphers/chacha.js';
 import { CryptoError, type MaskAlgorithm, type MaskKey } from '../provider.js';
@@ -13,11 +8,7 @@ const SAMPLE_LENGTH = 16;
 /** "expand 32-byte k" (RFC 8439 §2.3), as the four little-endian words of the ChaCha20 state. */
 const SIGMA = [0x61707865, 0x3320646e, 0x79622d32, 0x6b206574] as const;
 
-/**
- * A record number mask generator for one sn_key (RFC 9147 §4.2.3): 16 bytes (AES-128) or 32 bytes (AES-256, ChaCha20).
- * The key is copied (AES keeps only its expanded schedule); release() zeroes it. Throws {@link CryptoError} for a key
- * of the wrong length.
- */
+/** A record number mask generator for one 16- or 32-byte sn_key, copied; release() zeroes it. CryptoError for a bad length. */
 export function nobleMask(algorithm: MaskAlgorithm, snKey: Uint8Array): MaskKey {
   const expected = algorithm === 'aes-128' ? 16 : 32;
   if (snKey.length !== expected)
@@ -25,11 +16,7 @@ export function nobleMask(algorithm: MaskAlgorithm, snKey: Uint8Array): MaskKey 
   return algorithm === 'chacha20' ? new ChaChaMask(snKey) : new AesMask(algorithm, snKey);
 }
 
-/**
- * The buffers a mask key from {@link nobleMask} holds its key material in, so tests can see that release() zeroes them;
- * `undefined` for other keys.
- * @internal
- */
+/** @internal The buffers a {@link nobleMask} key holds its material in (tests see release() zero them), or undefined. */
 export function maskKeyMaterial(key: MaskKey): Uint8Array | Uint32Array | undefined {
   return key instanceof AesMask || key instanceof ChaChaMask ? key.material : undefined;
 }
@@ -65,13 +52,7 @@ class AesMask implements MaskKey {
   }
 }
 
-/**
- * Mask = the first 16 bytes of the ChaCha20 block function (RFC 8439 §2.3) with key sn_key, block counter =
- * sample[0..3] (little-endian) and nonce = sample[4..15]. The block is computed with noble's `hchacha`, whose input
- * state is exactly constants || key || (counter || nonce) and whose first four output words are the block's words 0..3
- * before the final addition of the input state, which we add back. (noble's `chacha20` rejects the block counter
- * 0xffffffff, which a sample can hold.)
- */
+/** ChaCha20 mask (RFC 8439 §2.3) via noble's `hchacha` plus the input state (its `chacha20` refuses counter 2^32-1). */
 class ChaChaMask implements MaskKey {
   readonly algorithm = 'chacha20';
   /** @internal The key as the 8 words hchacha reads (a view of a private copy). */
@@ -106,7 +87,6 @@ class ChaChaMask implements MaskKey {
 
 const SIGMA_WORDS = Uint32Array.from(SIGMA);
 
-/** The little-endian 32-bit word at `o`. */
 function wordLE(b: Uint8Array, o: number): number {
   return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
 }

@@ -1,7 +1,4 @@
-/**
- * ML-KEM-768 (FIPS 203) from @noble/post-quantum, pure JavaScript. Node 20's node:crypto (OpenSSL 3.0) has no ML-KEM,
- * so the node provider takes it from here too; `npm run build` inlines the package into this module.
- */
+/** ML-KEM-768 (FIPS 203) from @noble/post-quantum for both providers (node 20's OpenSSL has none). */
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import type { Kem } from '../kem.js';
 

@@ -1,9 +1,4 @@
-/**
- * Signatures over @noble/curves for the RFC 8446 §4.2.3 schemes it has: ECDSA on P-256/P-384/P-521 with SHA-256/384/512
- * (DER signatures, RFC 3279 §2.2.3) and PureEdDSA Ed25519/Ed448 (RFC 8032 §5). There is no RSA: RSA keys import (so a
- * certificate chain can be read), but signing or verifying an rsa_* scheme throws {@link UnsupportedAlgorithmError}.
- * DTLS 1.2's ECDSA takes any of its hashes on any curve ({@link nobleEcdsaSign}).
- */
+/** Signatures over @noble/curves (ECDSA, EdDSA, DTLS 1.2's ECDSA); rsa_* throws {@link UnsupportedAlgorithmError}. */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ed448 } from '@noble/curves/ed448.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
@@ -40,7 +35,6 @@ const isNobleAlgorithm = (a: SignatureAlgorithm): a is NobleAlgorithm =>
 
 export const NOBLE_SIGNATURE_ALGORITHMS: readonly SignatureAlgorithm[] = SIGNATURE_ALGORITHMS.filter(isNobleAlgorithm);
 
-/** The key type `algorithm` needs. */
 const keyTypeOf = (algorithm: NobleAlgorithm): NobleKeyType => SIGNATURE_SCHEMES[algorithm].keyType as NobleKeyType;
 
 const ECDSA: Readonly<Record<EcKeyType, typeof p256>> = { 'ec-p256': p256, 'ec-p384': p384, 'ec-p521': p521 };
@@ -124,7 +118,7 @@ export function nobleSign(algorithm: SignatureAlgorithm, key: PrivateKeyHandle, 
   return EDDSA[keyType].sign(data, key.key);
 }
 
-/** True when `signature` is a valid `algorithm` signature of `data`; false for anything malformed or a key of the wrong type. */
+/** True when `signature` is a valid `algorithm` signature of `data`; false for anything malformed or a wrong key type. */
 export function nobleVerify(
   algorithm: SignatureAlgorithm,
   key: PublicKeyHandle,
@@ -148,11 +142,7 @@ export function nobleVerify(
   }
 }
 
-/**
- * ECDSA with a hash chosen apart from the curve (DTLS 1.2: RFC 5246 §7.4.1.4.1, RFC 8422 §5.10). The digest is made
- * here and handed to noble unhashed (`prehash: false`); noble cuts one longer than the curve's order to its leftmost
- * bits (FIPS 186-5 §6.4.1) and derives k deterministically (RFC 6979, HMAC-DRBG on the curve's own hash). Low-S, DER.
- */
+/** DTLS 1.2's ECDSA with any hash: the digest made here, truncated by noble (FIPS 186-5 §6.4.1), k per RFC 6979. */
 export function nobleEcdsaSign(hash: EcdsaHash, key: PrivateKeyHandle, data: Uint8Array): Uint8Array {
   if (!(key instanceof NoblePrivateKey)) throw new CryptoError('not a noble private key');
   const keyType = key.keyType;
@@ -162,7 +152,7 @@ export function nobleEcdsaSign(hash: EcdsaHash, key: PrivateKeyHandle, data: Uin
   );
 }
 
-/** True when `signature` is a valid ECDSA signature with `hash` of `data`; false for anything malformed or a key that is not EC. */
+/** True when `signature` is a valid ECDSA `hash` signature of `data`; false for anything malformed or a non-EC key. */
 export function nobleEcdsaVerify(
   hash: EcdsaHash,
   key: PublicKeyHandle,

@@ -43,7 +43,6 @@ export function nodeHkdfExtract(algorithm: HashAlgorithm, salt: Uint8Array, ikm:
   return nodeHmac(algorithm, salt, ikm);
 }
 
-/** HKDF-Expand (RFC 5869 §2.3). */
 export function nodeHkdfExpand(
   algorithm: HashAlgorithm,
   prk: Uint8Array,

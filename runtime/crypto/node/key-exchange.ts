@@ -1,16 +1,7 @@
 /**
- * (EC)DHE key shares over node:crypto (RFC 8446 §4.2.8, §7.4).
- *
- * - secp256r1/384r1/521r1: `crypto.createECDH`; public values are uncompressed points 0x04||X||Y (RFC 8446 §4.2.8.2)
- *   and the shared secret is the x-coordinate, as long as a field element (§7.4.2).
- * - x25519/x448: KeyObjects imported from a raw private key (random bytes for a fresh share); public values and the
- *   shared secret are the raw 32/56-byte strings (RFC 7748 §5, RFC 8446 §7.4.2), and an all-zero secret is rejected
- *   (RFC 7748 §6).
- *
- * Fresh X25519/X448 shares never go through `generateKeyPair(Sync)`: node 20's key-generation job can be collected by
- * the GC while a JWK export of the key it made holds that key's mutex, and `~KeyGenJob` then blocks on the same mutex
- * forever (seen in long handshake loops; tests/crypto/no-hang.test.ts). RFC 7748 §5 private keys are any 32/56 random
- * bytes (clamping is part of the function), so random bytes imported as the key are a uniform share.
+ * (EC)DHE key shares over node:crypto (RFC 8446 §4.2.8, §7.4). Fresh X25519/X448 shares are random bytes imported as
+ * the key (RFC 7748 §5: any bytes are a uniform share), never `generateKeyPair`: node 20's job can deadlock on the key's
+ * mutex when collected during a JWK export (tests/crypto/no-hang.test.ts).
  */
 import {
   createECDH,
@@ -128,7 +119,6 @@ class NodeMontgomeryShare implements KeyShare {
   }
 }
 
-/** A fresh ephemeral key share for `group`. */
 export function nodeGenerateKeyShare(group: KeyExchangeGroup): KeyShare {
   if (group === 'x25519mlkem768')
     return generateX25519MlKem768Share(
@@ -149,12 +139,7 @@ export function nodeGenerateKeyShare(group: KeyExchangeGroup): KeyShare {
   }
 }
 
-/**
- * A KeyObject for a raw X25519/X448 private key. A private-key JWK (RFC 8037 §2) imports through OpenSSL's raw-key
- * constructor, about ten times cheaper than RFC 8410 PKCS#8 through its DER decoder. node derives the public value from
- * `d` itself and only requires `x` to be a string, so `x` is left empty; should a node version refuse that, the PKCS#8
- * form is used instead.
- */
+/** A KeyObject for a raw X25519/X448 private key: a JWK (ten times cheaper than PKCS#8), else PKCS#8. */
 function importMontgomeryPrivate(group: MontgomeryGroup, raw: Uint8Array): KeyObject {
   if (raw.length !== MONTGOMERY_LENGTH[group])
     throw new CryptoError(`${group} private key must be ${MONTGOMERY_LENGTH[group]} bytes`);
@@ -174,10 +159,7 @@ function importMontgomeryPrivate(group: MontgomeryGroup, raw: Uint8Array): KeyOb
   }
 }
 
-/**
- * A key share from a known private key: the big-endian scalar (exactly the field element length) for NIST curves, the
- * raw RFC 7748 string for X25519/X448.
- */
+/** A key share from a known private key: the big-endian scalar for NIST curves, the raw RFC 7748 string otherwise. */
 export function nodeKeyShareFromPrivate(group: KeyExchangeGroup, privateKey: Uint8Array): KeyShare {
   if (group === 'x25519mlkem768')
     return x25519MlKem768ShareFromPrivate(privateKey, nobleMlKem768, (raw) => nodeKeyShareFromPrivate('x25519', raw));

@@ -4,11 +4,7 @@ import { copyOf } from '../../wire/bytes.js';
 
 const ZEROS = new Uint8Array(16);
 
-/**
- * Record number masks (RFC 9147 §4.2.3) on node:crypto. AES-ECB keeps one cipher per sn_key and feeds it one block per
- * record (ECB blocks are independent); ChaCha20 takes the sample as its 16-byte IV (block counter, little-endian, then
- * nonce: OpenSSL's layout) and encrypts 16 zero bytes.
- */
+/** Record number masks (RFC 9147 §4.2.3) on node:crypto: AES-ECB one block per record, ChaCha20 on 16 zero bytes. */
 class NodeMaskKey implements MaskKey {
   readonly algorithm: MaskAlgorithm;
   private key: Uint8Array | undefined;

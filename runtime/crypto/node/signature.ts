@@ -1,13 +1,4 @@
-/**
- * Signatures over node:crypto for the RFC 8446 §4.2.3 schemes:
- *
- * - ecdsa_secp*: ECDSA with the curve and hash the scheme names, DER signatures (RFC 8446 §4.2.3, RFC 3279 §2.2.3);
- * - rsa_pss_rsae_* / rsa_pss_pss_*: RSASSA-PSS with MGF1 on the same hash and a salt as long as the hash (RFC 8446
- *   §4.2.3), with an rsaEncryption key and an id-RSASSA-PSS key respectively;
- * - ed25519 / ed448: PureEdDSA (RFC 8032 §5);
- * - rsa_pkcs1_*: RSASSA-PKCS1-v1_5 (RFC 8017 §8.2), for certificates only;
- * - DTLS 1.2's ECDSA with any of its hashes on any curve ({@link nodeEcdsaSign}).
- */
+/** Signatures over node:crypto for the RFC 8446 §4.2.3 schemes, and DTLS 1.2's ECDSA with any hash on any curve. */
 import {
   constants,
   createPrivateKey,
@@ -56,7 +47,6 @@ const NODE_KEY_TYPE: Readonly<Record<SignatureKeyType, string>> = {
   'rsa-pss': 'rsa-pss',
 };
 
-/** A public key as a node KeyObject. */
 class NodePublicKey implements PublicKeyHandle {
   readonly keyType: SignatureKeyType;
   readonly key: KeyObject;
@@ -114,11 +104,7 @@ const JWK_CURVE: Partial<Readonly<Record<SignatureKeyType, string>>> = {
   ed448: 'Ed448',
 };
 
-/**
- * The SubjectPublicKeyInfo's key as a JWK when that is equivalent: an uncompressed EC point (RFC 5480 §2.2) or a raw
- * EdDSA key (RFC 8410 §4). OpenSSL 3 decodes DER through its generic decoder, about twice as slow; the JWK import
- * checks the point is on the curve just the same.
- */
+/** The SPKI's key as a JWK when equivalent (an uncompressed EC point, a raw EdDSA key): OpenSSL 3's DER path is 2x slower. */
 function publicJwk(keyType: SignatureKeyType, raw: Uint8Array): JsonWebKey | undefined {
   const crv = JWK_CURVE[keyType];
   if (crv === undefined) return undefined;
@@ -128,7 +114,6 @@ function publicJwk(keyType: SignatureKeyType, raw: Uint8Array): JsonWebKey | und
   return { kty: 'EC', crv, x: base64url(raw.subarray(1, 1 + size)), y: base64url(raw.subarray(1 + size)) };
 }
 
-/** Imports a DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7). */
 export function nodeImportPublicKey(spki: Uint8Array): PublicKeyHandle {
   const info = parseSubjectPublicKeyInfo(spki);
   const keyType = signatureKeyType(info.keyType);
@@ -145,7 +130,6 @@ export function nodeImportPublicKey(spki: Uint8Array): PublicKeyHandle {
   return new NodePublicKey(keyType, key);
 }
 
-/** Imports a DER PKCS#8 PrivateKeyInfo (RFC 5208 §5). */
 export function nodeImportPrivateKey(pkcs8: Uint8Array): PrivateKeyHandle {
   const keyType = signatureKeyType(parsePrivateKeyInfo(pkcs8).keyType);
   let key: KeyObject;
@@ -158,7 +142,6 @@ export function nodeImportPrivateKey(pkcs8: Uint8Array): PrivateKeyHandle {
   return new NodePrivateKey(keyType, key);
 }
 
-/** node's options for `scheme` with `key`. */
 function options(scheme: Scheme, key: KeyObject): SignKeyObjectInput {
   if (scheme.padding === 'pss' && scheme.hash) {
     return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_LENGTH[scheme.hash] };
@@ -182,7 +165,7 @@ export function nodeSign(algorithm: SignatureAlgorithm, key: PrivateKeyHandle, d
   }
 }
 
-/** True when `signature` is a valid `algorithm` signature of `data`; false for anything malformed or a key of the wrong type. */
+/** True when `signature` is a valid `algorithm` signature of `data`; false for anything malformed or a wrong key type. */
 export function nodeVerify(
   algorithm: SignatureAlgorithm,
   key: PublicKeyHandle,
@@ -201,11 +184,7 @@ export function nodeVerify(
   }
 }
 
-/**
- * ECDSA with a hash chosen apart from the curve: what a DTLS 1.2 SignatureAndHashAlgorithm of "ecdsa" with sha256,
- * sha384 or sha512 asks of a P-256, P-384 or P-521 key (RFC 5246 §7.4.1.4.1, RFC 8422 §5.10). OpenSSL cuts a digest
- * longer than the curve's order to its leftmost bits (FIPS 186-5 §6.4.1). DER signatures (RFC 3279 §2.2.3).
- */
+/** ECDSA with a hash chosen apart from the curve, as DTLS 1.2 allows (RFC 5246 §7.4.1.4.1, RFC 8422 §5.10); DER. */
 export function nodeEcdsaSign(hash: EcdsaHash, key: PrivateKeyHandle, data: Uint8Array): Uint8Array {
   if (!(key instanceof NodePrivateKey)) throw new CryptoError('not a node private key');
   if (!isEcKeyType(key.keyType)) throw new CryptoError(`ECDSA with ${hash} needs an EC key, not ${key.keyType}`);
@@ -217,7 +196,7 @@ export function nodeEcdsaSign(hash: EcdsaHash, key: PrivateKeyHandle, data: Uint
   }
 }
 
-/** True when `signature` is a valid ECDSA signature with `hash` of `data`; false for anything malformed or a key that is not EC. */
+/** True when `signature` is a valid ECDSA `hash` signature of `data`; false for anything malformed or a non-EC key. */
 export function nodeEcdsaVerify(
   hash: EcdsaHash,
   key: PublicKeyHandle,
