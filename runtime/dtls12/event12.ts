@@ -93,6 +93,12 @@ export function serverMessageEvent12(m: Message12, plan: ClientHelloPlan12 | und
   return { type: name, message: m };
 }
 
+/** The chart event a message of `msgType` would be for `role`, or undefined when its chart names no such message. */
+export function messageEventType12(role: 'client' | 'server', msgType: HandshakeType): string | undefined {
+  const table = role === 'client' ? CLIENT_MESSAGES : SERVER_MESSAGES;
+  return has(table, msgType) ? table[msgType] : undefined;
+}
+
 /** A name for an event in errors ("server_hello", "ChangeCipherSpec"). */
 export function eventName12(e: Event12): string {
   return 'message' in e ? String(e.message.msgType) : e.type;

@@ -6,6 +6,7 @@
  * the handshake and the chart's `FinishedRetransmitted` once connected.
  */
 import type { ClientHello } from '../../generated/wire/client-hello.js';
+import type { HandshakeType } from '../../generated/wire/enums.js';
 import { decodeClientHello12 } from './client-hello-body12.js';
 import { readDtlsHandshake, type DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { decodeTls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
@@ -17,7 +18,13 @@ import { bytesEqual } from '../wire/bytes.js';
 import { Reader } from '../wire/reader.js';
 import { clientHelloPlan12, type ClientHelloPlan12 } from './client-hello-plan12.js';
 import type { Config12 } from './config12.js';
-import { clientMessageEvent12, serverMessageEvent12, type Event12, type Message12 } from './event12.js';
+import {
+  clientMessageEvent12,
+  messageEventType12,
+  serverMessageEvent12,
+  type Event12,
+  type Message12,
+} from './event12.js';
 import type { Machine12 } from './machine12.js';
 import type { Flights12 } from './flights12.js';
 
@@ -71,7 +78,13 @@ export class HandshakeInbound12 {
         this.clientHello(f, recordSequenceNumber);
         continue;
       }
-      const result = this.reassembler.receive(f);
+      let result = this.reassembler.receive(f);
+      if (result.kind === 'inconsistent') {
+        // Nothing under epoch 0 is authenticated, and epoch-1 messages come only once every epoch-0 one was taken: the
+        // bytes held may be an attacker's. The newest win, so the peer's own (or its retransmission) get through.
+        this.reassembler.reset(this.reassembler.nextReceiveSeq);
+        result = this.reassembler.receive(f);
+      }
       if (result.kind === 'old') {
         // Connected, the peer's last flight again is the chart's FinishedRetransmitted; during the handshake the flight timer's business.
         if (host.machine.current.kind === 'connected') host.dispatch({ type: 'FinishedRetransmitted' });
@@ -79,10 +92,28 @@ export class HandshakeInbound12 {
       } else if (result.kind === 'complete') {
         for (const m of result.messages) {
           if (host.ended) return;
+          if (epoch === 0 && this.awaitsEpoch1(m)) {
+            // Anyone's: the state takes only its peer's ChangeCipherSpec or Finished now (RFC 6347 §4.1.2.7: invalid
+            // records are dropped). next_receive_seq goes back to it, so the peer's own message is not taken as old.
+            this.reassembler.reset(m.messageSeq);
+            return host.drop('plaintext-refused');
+          }
           this.message({ msgType: m.msgType, messageSeq: m.messageSeq, body: m.body, recordSequenceNumber }, epoch);
         }
       }
     }
+  }
+
+  /**
+   * During the handshake, whether the state waits for its peer's ChangeCipherSpec or Finished (which come only under
+   * epoch 1) and does not take `m`: then `m` under epoch 0 can only be an attacker's.
+   */
+  private awaitsEpoch1(m: { readonly msgType: HandshakeType }): boolean {
+    const { machine, role } = this.host;
+    if (machine.current.kind === 'connected') return false;
+    if (!machine.handles('ChangeCipherSpec') && !machine.handles('Finished')) return false;
+    const type = messageEventType12(role, m.msgType);
+    return type === undefined || type === 'Finished' || !machine.handles(type);
   }
 
   /**
