@@ -61,9 +61,7 @@ const transcribe = (t: Transcript, m: InboundMessage): void => t.addMessage(m.ms
 
 /**
  * The client chart's steps (RFC 8446 §4, RFC 9147 §5), each typed over the state it runs in and returning the state it
- * leads to: validation, key derivation and sending all happen here, on the data the state holds. The generated machine
- * (`dtls13ClientStep` in generated/charts/dtls13-client-transitions.ts) calls each only in the chart state the chart
- * gives it; what a step throws goes to the caller.
+ * leads to; the generated machine calls each only where the chart does.
  */
 function clientSteps() {
   const sendHello = (c: ClientContext, first: ClientOffer): At<'waitServerHello'> => {
