@@ -225,7 +225,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   connect(now: number): void {
     if (this.role !== 'client') throw new ConnectionStateError('only a client connects');
     if (this.driver.kind !== 'start') throw new ConnectionStateError('connect() was already called');
-    this.advance(now);
+    this.onTimer(now);
     this.startedAt = now;
     this.guard(() => this.driver.connect());
   }
@@ -237,7 +237,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   receive(datagram: Uint8Array, now: number, path?: string): void {
     if (this.frozen) return;
     const { context, driver, records } = this;
-    // `advance` inline (no closure per datagram).
+    // `onTimer` inline (no closure per datagram).
     try {
       context.clock.advanceTo(now);
       records.handleTimeout(now);
@@ -288,10 +288,13 @@ export class Dtls13Connection implements VersionState, TransmitGate {
 
   /** Runs the timers due at `now` (retransmissions, delayed ACKs, key retention). Never throws for what the peer sent. */
   onTimer(now: number): void {
-    this.advance(now);
+    this.guard(() => {
+      this.context.clock.advanceTo(now);
+      this.records.handleTimeout(now);
+    });
   }
 
-  /** A deadline of DtlsConnection's passed: the handshake's fails the connection (handshake_failure), the idle one closes it; closed as `timeout`. */
+  /** A deadline passed: the handshake's fails the connection, the idle one closes it; closed as `timeout`. */
   expire(deadline: 'handshake' | 'idle', message: string): void {
     if (this.ended) return;
     if (deadline === 'handshake') return this.fail({ alert: 'handshake_failure', message }, 'timeout');
@@ -586,14 +589,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   // ── timers and the fatal path ──────────────────────────────────────────
 
   private catchUp(now: number | undefined): void {
-    if (now !== undefined) this.advance(now);
-  }
-
-  private advance(now: number): void {
-    this.guard(() => {
-      this.context.clock.advanceTo(now);
-      this.records.handleTimeout(now);
-    });
+    if (now !== undefined) this.onTimer(now);
   }
 
   /** RFC 9147 §4.5.3: what the read keys' integrity limits ask after a record failed to open. */
