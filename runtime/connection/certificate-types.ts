@@ -146,10 +146,7 @@ export function ownChain(config: ResolvedConfig, type: CertificateTypeName): rea
   return config.certificate?.chain ?? [];
 }
 
-/**
- * What the server presents for a ClientHello: the certificate types (which throw unsupported_certificate when none of
- * ours is taken) and, for a raw key, our SPKI and key; else the certificate server_name selects.
- */
+/** What the server presents for a ClientHello: its certificate types, and our raw key or the certificate SNI selects. */
 export function credentialsForHello(
   provider: CryptoProvider,
   config: ResolvedConfig,

@@ -102,10 +102,7 @@ export function roleDriver(
   return m;
 }
 
-/**
- * One role's 1.3 machine: the one `Machine` (runtime/machine/machine.ts) with how a handshake message and a control
- * event become the role's chart event, and, once connected, the flight controller settled.
- */
+/** One role's 1.3 machine: how a handshake message and a control event become its chart event. */
 abstract class Machine13<
   C extends MachineContext,
   S extends { readonly kind: string },
@@ -301,10 +298,7 @@ class ClientMachine extends Machine13<ClientContext, ClientState, ClientEvent> {
 }
 
 class ServerMachine extends Machine13<ServerContext, ServerState, ServerEvent> {
-  /**
-   * A ClientHello decoded already, until a ClientHello comes: the second one the stateless cookie check decoded
-   * (StatelessRetry.clientHello), or the first one `handOver` decoded to choose the version.
-   */
+  /** A ClientHello decoded already (by the cookie check, or by `handOver`), until a ClientHello comes. */
   private known: { readonly body: Uint8Array; readonly hello: ClientHello } | undefined;
   /** Server doing DTLS 1.2 too: the 1.2 side a first ClientHello choosing 1.2 goes to; undefined once one came. */
   private fallBack12: FallBack12 | undefined;
