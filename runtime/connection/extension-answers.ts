@@ -11,10 +11,7 @@ import {
 } from './certificate-types.js';
 import { acceptedSrtpProfile, chooseSrtp, srtpAnswer, type SrtpProfileName } from './srtp.js';
 
-/**
- * The ClientHello extensions a server answers in EncryptedExtensions with nothing to do for the key schedule:
- * record_size_limit (RFC 8449) and use_srtp (RFC 5764). What each side settles, and the record layer limits.
- */
+/** record_size_limit (RFC 8449) and use_srtp (RFC 5764) answers in EncryptedExtensions, and what each side settles. */
 
 /** What the server settled from a ClientHello's record_size_limit and use_srtp. */
 export interface ServerExtensionChoices {
