@@ -19,11 +19,9 @@ export interface AckSchedulerHooks {
 }
 
 /**
- * One ACK and at most one retransmission per burst of datagrams (RFC 9147 §7.1). Records ask for an ACK ({@link
- * ackSoon}: out of order, a post-handshake duplicate, records waiting for keys) or a retransmission ({@link
- * retransmitSoon}: the peer repeated its flight during the handshake); after the datagram, {@link schedule} arms one
- * timer of {@link BURST_DELAY} on the connection's clock, so the deadline shows in `pollTimeout()`. Peer-triggered
- * retransmissions are also held to one per retransmission timeout, so spoofed repeats cannot pump flights at a victim.
+ * One ACK and at most one retransmission per burst of datagrams (RFC 9147 §7.1), on one timer of {@link BURST_DELAY}.
+ * Peer-triggered retransmissions are held to one per retransmission timeout, so spoofed repeats cannot pump flights at
+ * a victim.
  */
 export class AckScheduler {
   private readonly clock: ManualClock;

@@ -1,9 +1,8 @@
 import { recordNumberKey, type RecordNumber, type RecordNumberKey } from '../record/record-number.js';
 
 /**
- * The record numbers an ACK would name (RFC 9147 §7): records whose handshake content was accepted, in arrival order,
- * deduplicated, and at most `capacity` of them (the oldest make room), so an ACK always fits one record and a flood of
- * fragments cannot grow it.
+ * The record numbers an ACK would name (RFC 9147 §7), deduplicated, at most `capacity` (the oldest make room): an ACK
+ * always fits one record and a flood of fragments cannot grow it.
  */
 export class AckTracker {
   private readonly capacity: number;

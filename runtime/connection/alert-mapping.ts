@@ -14,10 +14,8 @@ export interface FatalReason {
 }
 
 /**
- * The one mapping from an error raised while handling the peer's input to the alert that answers it (RFC 8446 §6.2):
- * malformed bytes are decode_error, a ProtocolError carries its own alert, an application callback that threw (or
- * returned a bad value) is internal_error with what it threw kept, a crypto operation the peer's values broke is
- * illegal_parameter, anything else is our fault: internal_error.
+ * The one mapping from an error raised while handling the peer's input to its alert (RFC 8446 §6.2); anything
+ * unrecognized is our fault: internal_error.
  */
 export function toAlert(error: unknown): FatalReason {
   if (error instanceof CallbackError) return { alert: error.alert, message: error.message, callbackError: error.cause };

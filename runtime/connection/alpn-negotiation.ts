@@ -5,11 +5,7 @@ import { ProtocolError } from '../handshake/protocol-error.js';
 import { decodeAlpnName, encodeAlpnName, type AlpnSelector } from '../session/alpn.js';
 import { requestedName } from './psk-selection.js';
 
-/**
- * ALPN (RFC 7301) as both versions negotiate it: the same bodies and rules; only the place of the server's answer
- * differs (EncryptedExtensions in 1.3, the ServerHello in 1.2, RFC 7301 §3.1). The options are `alpn`, resolved as
- * `alpnOffer` and `alpnSelect`, so a protocol set once is negotiated whichever version the peer speaks.
- */
+/** ALPN (RFC 7301) as both versions negotiate it; only where the server answers differs (RFC 7301 §3.1). */
 
 /** The body of an offer (the names in preference order) or of an answer (the one name chosen). */
 export function protocolNameList(names: readonly string[]): ProtocolNameList {
@@ -25,7 +21,6 @@ export function offeredAlpn(ch: ClientHello): readonly string[] | undefined {
 
 /**
  * The server's choice (RFC 7301 §3.2): undefined when either side has no ALPN.
- *
  * @throws ProtocolError no_application_protocol when the selector names nothing the client offered.
  */
 export function chooseAlpn(select: AlpnSelector | undefined, ch: ClientHello): string | undefined {
@@ -41,11 +36,7 @@ export function chooseAlpn(select: AlpnSelector | undefined, ch: ClientHello): s
   return pick;
 }
 
-/**
- * The client's reading of the server's answer.
- *
- * @throws ProtocolError illegal_parameter unless the answer is exactly one name of `offered` (RFC 7301 §3.1).
- */
+/** The client's reading of the answer. @throws ProtocolError illegal_parameter unless one offered name (§3.1). */
 export function acceptedAlpn(offered: readonly string[] | undefined, answer: ProtocolNameList): string {
   const names = answer.protocolNameList.map((p) => decodeAlpnName(p.name));
   const [only] = names;

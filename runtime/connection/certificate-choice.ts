@@ -6,11 +6,8 @@ import { unfitCertificate } from './certificate-schemes.js';
 import type { SelectedCredentials } from './server-credentials.js';
 
 /**
- * Which of several chains a server presents (RFC 8446 §4.4.2.2): one whose key can make a CertificateVerify scheme both
- * sides accept, and among those the first whose certificates are signed with schemes the client lists in
- * signature_algorithms_cert (or, without it, signature_algorithms). When no chain fits the client's lists the first
- * usable one goes anyway, as the RFC lets a server do; when no key fits, the first, and the negotiation says no scheme
- * is in common.
+ * Which of several chains a server presents (RFC 8446 §4.4.2.2): the first whose key and chain signatures the client's
+ * lists fit; else the first whose key fits (the RFC allows it); else the first, and the negotiation fails.
  */
 
 /** The parts of a ClientHello and of our configuration the choice reads. */

@@ -7,19 +7,10 @@ import { PKI_OID } from '../pki/oids.js';
 import { bytesEqual } from '../wire/bytes.js';
 
 /**
- * signature_algorithms_cert (RFC 8446 §4.2.3, §4.4.2.2) on the receiving side: the signatures in the peer's chain must
- * use schemes we listed. A certificate's signatureAlgorithm maps to TLS schemes as follows:
- *
- * - ECDSA by its hash (ecdsa-with-SHA256 is ecdsa_secp256r1_sha256, and so on; in certificates the curve is the issuer
- *   key's, not the scheme's);
- * - sha*WithRSAEncryption to rsa_pkcs1_*;
- * - RSASSA-PSS by its parameters (hash, MGF1 hash and salt all of one hash; anything else is no scheme), to
- *   rsa_pss_rsae_* or rsa_pss_pss_* (which one depends on the issuer's key, which the last certificate's issuer, a
- *   trust anchor, may not show: either is taken);
- * - Ed25519 and Ed448 to themselves.
- *
- * Self-signed certificates are skipped: their signature is not validated (RFC 8446 §4.4.2.2). A chain that does not fit
- * is unsupported_certificate.
+ * signature_algorithms_cert (RFC 8446 §4.2.3, §4.4.2.2) on the receiving side: the peer's chain must be signed with
+ * schemes we listed, else unsupported_certificate. ECDSA maps by its hash (the curve is the issuer's); RSASSA-PSS by
+ * its parameters, to rsa_pss_rsae_* or rsa_pss_pss_* (the issuer's key, maybe a trust anchor's, may not show which:
+ * either is taken). Self-signed certificates are skipped: their signature is not validated.
  */
 
 const BY_OID: Readonly<Record<string, readonly SignatureAlgorithm[]>> = {
@@ -60,7 +51,7 @@ export function certificateSignatureSchemes(
   return BY_OID[oid] ?? [];
 }
 
-/** A certificate's signature as scheme names; `checked` false for one whose signature is not validated (self-signed) or that does not parse. */
+/** A certificate's signature as scheme names; `checked` false when self-signed or unparsable. */
 type SignatureOf =
   | { readonly checked: false }
   | { readonly checked: true; readonly oid: string; readonly schemes: readonly SignatureAlgorithm[] };
@@ -83,7 +74,7 @@ function signaturesOf(chain: readonly Uint8Array[]): readonly SignatureOf[] {
   return known;
 }
 
-/** The first certificate of `chain` (leaf first, DER) signed with a scheme not in `accepted`, or undefined when every signature fits. */
+/** The first certificate of `chain` signed with a scheme not in `accepted`, or undefined. */
 export function unfitCertificate(
   accepted: readonly SignatureAlgorithm[],
   chain: readonly Uint8Array[],

@@ -1,14 +1,7 @@
 /**
- * The certificate types of a handshake (RFC 7250 §4): client_certificate_type and server_certificate_type, the same
- * extensions in DTLS 1.2 (ServerHello answers) and 1.3 (EncryptedExtensions answers).
- *
- * - The client offers, preferred first, the types it can send (client_certificate_type: raw_public_key when it has a
- *   raw key, then x509 when it also has a certificate) and the types it takes from the server (server_certificate_type:
- *   raw_public_key alone when it checks raw keys). A client with X.509 alone sends neither (RFC 7250 §4.1).
- * - The server takes the first type of the client's lists it can do. For its own: none is unsupported_certificate. For
- *   the client's (only when it asks for a certificate): none leaves the extension out, and X.509 holds.
- * - An end that checks raw keys takes nothing else: a certificate where a raw key was wanted is unsupported_certificate
- *   (peer-authentication.ts).
+ * The certificate types of a handshake (RFC 7250 §4), in DTLS 1.2 and 1.3. A client with X.509 alone offers neither
+ * extension (§4.1). The server takes the first type it can do: none for its own is unsupported_certificate; none for
+ * the client's leaves X.509. An end that checks raw keys takes nothing else (peer-authentication.ts).
  */
 import type { CertificateType } from '../../generated/wire/enums.js';
 import type { ClientHello, ClientHelloExtension } from '../../generated/wire/client-hello.js';
@@ -80,9 +73,7 @@ const known = (list: readonly CertificateType[]): CertificateTypeName[] =>
 
 /**
  * The server's reading of the client's lists (`hasCertificate`: a chain of ours the handshake can present).
- *
- * @throws ProtocolError unsupported_certificate when no type of the server_certificate_type list is one we can present
- *         (RFC 7250 §4.2).
+ * @throws ProtocolError unsupported_certificate when we can present no type the client takes (RFC 7250 §4.2).
  */
 export function chooseCertificateTypes(
   config: ResolvedConfig,
@@ -113,7 +104,7 @@ export function chooseCertificateTypes(
   };
 }
 
-/** The answers that go out: none when no certificate is presented (PSK), client_certificate_type only with a CertificateRequest (RFC 7250 §4.2). */
+/** The answers that go out: none under PSK, client_certificate_type only with a CertificateRequest (RFC 7250 §4.2). */
 export function certificateTypeAnswers(
   choice: ServerCertificateTypes | undefined,
   certificates: boolean,
@@ -126,12 +117,7 @@ export function certificateTypeAnswers(
   ];
 }
 
-/**
- * The client's reading of the server's answers (ServerHello in 1.2, EncryptedExtensions in 1.3), after the extension
- * policy refused any not offered.
- *
- * @throws ProtocolError illegal_parameter for a type we did not offer in that list.
- */
+/** The client's reading of the server's answers. @throws ProtocolError illegal_parameter for a type not offered. */
 export function acceptCertificateTypes(config: ResolvedConfig, extensions: readonly Listed[]): CertificateTypes {
   const pick = (
     name: 'client_certificate_type' | 'server_certificate_type',
@@ -160,10 +146,7 @@ export function ownChain(config: ResolvedConfig, type: CertificateTypeName): rea
   return config.certificate?.chain ?? [];
 }
 
-/**
- * What the server presents for a ClientHello: the certificate types (which throw unsupported_certificate when none of
- * ours is taken) and, for a raw key, our SPKI and key; else the certificate server_name selects.
- */
+/** What the server presents for a ClientHello: its certificate types, and our raw key or the certificate SNI selects. */
 export function credentialsForHello(
   provider: CryptoProvider,
   config: ResolvedConfig,

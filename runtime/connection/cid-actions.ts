@@ -12,11 +12,7 @@ import type { Session } from './key-material.js';
 import { sendPostHandshakeFlight, type PostHandshakeSender } from './post-handshake-flights.js';
 import { MAX_REQUESTS_ANSWERED, type ConnectionIdState } from '../cid/cid-state.js';
 
-/**
- * The post-handshake CID exchanges (RFC 9147 §9) and return routability (RFC 9853), the same for both roles: what the
- * chart's CID steps (`CID_STEPS` in runtime/connection/session-actions.ts) do with the message their event carries, in
- * the connected state's `session`.
- */
+/** The post-handshake CID exchanges (RFC 9147 §9) and return routability (RFC 9853), for both roles' CID steps. */
 
 /** A CID exchange's flight: a post-handshake flight's parts and the connection's CID context. */
 type CidSender = PostHandshakeSender & { readonly cid: CidContext };

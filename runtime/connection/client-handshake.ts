@@ -59,12 +59,7 @@ type On<T extends ClientEvent['type']> = Extract<ClientEvent, { readonly type: T
 
 const transcribe = (t: Transcript, m: InboundMessage): void => t.addMessage(m.msgType, m.body);
 
-/**
- * The client chart's steps (RFC 8446 §4, RFC 9147 §5), each typed over the state it runs in and returning the state it
- * leads to: validation, key derivation and sending all happen here, on the data the state holds. The generated machine
- * (`dtls13ClientStep` in generated/charts/dtls13-client-transitions.ts) calls each only in the chart state the chart
- * gives it; what a step throws goes to the caller.
- */
+/** The client chart's steps (RFC 8446 §4, RFC 9147 §5), each typed over the state it runs in and the one it leads to. */
 function clientSteps() {
   const sendHello = (c: ClientContext, first: ClientOffer): At<'waitServerHello'> => {
     let offer = first;
@@ -497,10 +492,7 @@ export const CLIENT_GUARDS = guardTable({
     s.earlyData === 'offered' && findExtension(event.payload.extensions, 'early_data') !== undefined,
 } satisfies Dtls13ClientGuardTable);
 
-/**
- * The PSK the ServerHello selected, checked (RFC 8446 §4.2.11): one we offered, with a suite of its hash. Undefined
- * when the server chose a full handshake.
- */
+/** The PSK the ServerHello selected, checked (RFC 8446 §4.2.11); undefined for a full handshake. */
 function acceptedPsk(
   offer: ClientOffer,
   selected: number | undefined,

@@ -32,10 +32,7 @@ export interface CertificateRequestSeen {
   readonly signatureAlgorithms: readonly string[];
 }
 
-/**
- * The client's handshake state: one variant per state of the dtls13-client chart, each with only the data that exists
- * there (RFC 8446 Appendix A.1).
- */
+/** The client's handshake state: one variant per dtls13-client chart state, with only its data (RFC 8446 A.1). */
 export type ClientState =
   | { readonly kind: 'start' }
   | { readonly kind: 'waitServerHello'; readonly offer: ClientOffer }

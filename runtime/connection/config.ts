@@ -44,10 +44,8 @@ export interface DtlsConfig {
   /** Cipher suites in preference order (default: AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305). */
   readonly cipherSuites?: readonly SupportedCipherSuite[];
   /**
-   * Let `cipherSuites` name TLS_AES_128_CCM_8_SHA256 (default false: it is refused). Its 8-byte tag gives each key an
-   * integrity limit of 2^7 forged records (RFC 9147 §4.5.3, Appendix B.3), after which the session must end: anyone who
-   * can put records on the path with the session's CID ends it with 2^7 forged records, a few datagrams. For
-   * constrained links where that is accepted.
+   * Let `cipherSuites` name TLS_AES_128_CCM_8_SHA256 (default false). Its 8-byte tag lets anyone on the path end the
+   * session with 2^7 forged records (RFC 9147 §4.5.3, Appendix B.3). For constrained links where that is accepted.
    */
   readonly allowCcm8?: boolean;
   /** Key exchange groups in preference order; a client sends a key share for the first (default: x25519, secp256r1, secp384r1). */
@@ -59,22 +57,17 @@ export interface DtlsConfig {
   /** Trust anchors (DER) for the peer's chain. */
   readonly trustAnchors?: readonly Uint8Array[];
   /**
-   * The server's identity (client): a DNS name, sent as server_name, or an IP address literal; the certificate must
-   * match it (RFC 9525 §6: a DNS name against dNSName, an IP address against iPAddress). Required when the built-in
-   * verification is used, unless `checkServerIdentity` is false.
+   * Client: the server's DNS name (sent as server_name) or IP address, which its certificate must match (RFC 9525 §6).
+   * Required with the built-in verification, unless `checkServerIdentity` is false.
    */
   readonly serverName?: string;
-  /**
-   * Client: whether to check the server certificate against `serverName` (default true). False accepts any name the
-   * trust anchors vouch for: an explicit opt-out, for peers known by their CA alone.
-   */
+  /** Client: check the server certificate against `serverName` (default true; false: any name the anchors vouch for). */
   readonly checkServerIdentity?: boolean;
   /** Replaces the built-in chain verification. */
   readonly verifyPeer?: CertificateVerifier;
   /**
-   * Raw public keys (RFC 7250). `privateKey` (PKCS#8 DER): ours, sent as its SubjectPublicKeyInfo when the peer takes
-   * raw keys (offered before X.509 when `certificate` is given too, which must then hold the same key). `verifyPeer`:
-   * the peer must present a raw key, and this checks it.
+   * Raw public keys (RFC 7250). `privateKey` (PKCS#8 DER): ours, offered before X.509 (a `certificate` given too must
+   * hold the same key). `verifyPeer`: the peer must present a raw key, and this checks it.
    */
   readonly rawPublicKey?: RawPublicKeyOption;
   /** Server: whether to ask for a client certificate (default 'none'). */
@@ -86,36 +79,25 @@ export interface DtlsConfig {
   readonly replayWindow?: number;
   /**
    * How received application data is held (docs/security/buffers.md): 'own' (default), an ArrayBuffer per message;
-   * 'batch', one ArrayBuffer for the messages of this connection that one receive batch brings (outside a socket's
-   * batch: one datagram), each message a view of it.
+   * 'batch', each message a view of one ArrayBuffer per receive batch.
    */
   readonly messageBuffers?: MessageBuffers;
-  /**
-   * Receives one line per secret in the NSS key log format (`CLIENT_HANDSHAKE_TRAFFIC_SECRET <client random> <secret>`,
-   * ...), so a capture can be decrypted by tools that read SSLKEYLOGFILE. Secrets leave the process: for debugging
-   * only.
-   */
+  /** Receives one line per secret in the NSS key log format (SSLKEYLOGFILE). Secrets leave the process: debugging only. */
   readonly keyLog?: (line: string) => void;
   /** What one connection may hold for its peer at most (defaults in connection-limits.ts). */
   readonly limits?: Partial<ConnectionLimits>;
   /**
-   * External pre-shared keys (RFC 8446 §4.2.11). Client: `{ identity, key }` (or a function of the server name) to
-   * offer. Server: identity → key as a Map or object, or a synchronous function; a server with `psk` and no certificate
-   * takes PSK clients only.
+   * External pre-shared keys (RFC 8446 §4.2.11). Client: `{ identity, key }` or a function of the server name. Server:
+   * identity → key as a Map, object or synchronous function; with no certificate it takes PSK clients only.
    */
   readonly psk?: ClientPskOption | ServerPskOption;
-  /**
-   * PSK key exchange modes (RFC 8446 §4.2.9) the client offers or the server accepts, default `['psk_dhe_ke']`;
-   * `psk_ke` (no (EC)DHE, no forward secrecy) only when listed.
-   */
+  /** PSK key exchange modes (RFC 8446 §4.2.9), default `['psk_dhe_ke']`; `psk_ke` (no forward secrecy) only when listed. */
   readonly pskKeyExchangeModes?: readonly PskKeyExchangeModeName[];
   /** Client: a session from an earlier connection's `sessionTicket` event, to resume (RFC 8446 §2.2). */
   readonly session?: Uint8Array | ClientSession;
   /**
-   * Server: the keys tickets are sealed with, 32 bytes each (one Uint8Array of 32 × N bytes, or an array), the first
-   * current, the others still accepted. Servers sharing them resume each other's sessions (when each would grant what
-   * the ticket's session was granted: docs/security/tickets.md). Default: random keys of this server's own (its options
-   * object).
+   * Server: ticket sealing keys, 32 bytes each (one Uint8Array of 32 × N bytes, or an array), the first current. Servers
+   * sharing them resume each other's sessions (docs/security/tickets.md). Default: random, per options object.
    */
   readonly ticketKeys?: Uint8Array | readonly Uint8Array[];
   /** Server: NewSessionTickets sent after each handshake (default 1; 0 sends none). */
@@ -125,9 +107,8 @@ export interface DtlsConfig {
   /** Client: offer post_handshake_auth, so the server may ask for our certificate after the handshake (RFC 8446 §4.6.2). */
   readonly postHandshakeAuth?: boolean;
   /**
-   * Client: application data to send as 0-RTT early data with a resumed ClientHello (RFC 8446 §4.2.10), when `session`
-   * allows that much. It can be replayed by an attacker: only for idempotent requests. The `earlyData` event says
-   * whether the server took it.
+   * Client: 0-RTT data sent with a resumed ClientHello (RFC 8446 §4.2.10). An attacker can replay it: idempotent
+   * requests only. The `earlyData` event says whether the server took it.
    */
   readonly earlyData?: Uint8Array;
   /** Server: the most 0-RTT data a ticket allows (its max_early_data_size; default 0: no 0-RTT). */
@@ -135,9 +116,8 @@ export interface DtlsConfig {
   /** Server: the store that lets a given ClientHello's early data in once (RFC 8446 §8; default: this process's memory). */
   readonly antiReplay?: SyncAntiReplay;
   /**
-   * Connection IDs (RFC 9146, RFC 9147 §9): our CIDs' length (0..20; 0 asks the peer to send none while we still send
-   * its own), or an object with a `generate` function (to put a node id in them), `spares` to hand out after the
-   * handshake, and caps. Used when both sides offer the extension.
+   * Connection IDs (RFC 9146, RFC 9147 §9): our CIDs' length (0..20), or an object with `generate`, `spares` and caps.
+   * Used when both sides offer the extension.
    */
   readonly cid?: number | ConnectionIdOption;
   /**
@@ -148,62 +128,44 @@ export interface DtlsConfig {
   /** The check's timer T (RFC 9853 §5.5; default 1000 ms). */
   readonly rrcTimeoutMs?: number;
   /**
-   * Server, for wolfSSL 5.7.2 clients only: echo the client's legacy_session_id in ServerHello and HelloRetryRequest.
-   * RFC 9147 §5 says a DTLS 1.3 server MUST NOT (default false); wolfSSL's client sends a session ID derived from its
-   * ticket when it resumes and refuses a ServerHello that does not echo it, so without this it cannot resume.
+   * Server, for wolfSSL 5.7.2 clients only: echo legacy_session_id, which RFC 9147 §5 forbids (default false); without
+   * it wolfSSL cannot resume.
    */
   readonly echoLegacySessionId?: boolean;
   /**
-   * ALPN (RFC 7301). Client: the protocol names to offer, preferred first. Server: the names it speaks, preferred
-   * first, or a function of the offered names and the server name; no name in common ends the handshake with
-   * no_application_protocol. The choice is `alpnProtocol` on both sides.
+   * ALPN (RFC 7301): names preferred first, or (server) a function of the offered names and server name; none in common
+   * is no_application_protocol. The choice is `alpnProtocol`.
    */
   readonly alpn?: readonly string[] | ServerAlpnOption;
   /**
-   * Server: the certificate to present by the name the client asks for (server_name, RFC 6066): host name → `{ chain,
-   * privateKey }` as a Map or object (`'*.example.com'` wildcards, `'*'` for any other name), or a function of the
-   * name. A name with no entry ends the handshake with unrecognized_name; a client that sends no name gets
-   * `certificate`, else `'*'`. Names compare case-insensitively, without a trailing dot. An entry may list several `{
-   * chain, privateKey }`: the first whose key and chain the client's signature_algorithms(_cert) fit is presented. The
-   * name is `servername` in the negotiated parameters on both sides.
+   * Server: certificates by server_name (RFC 6066): host name → `{ chain, privateKey }` (or several: the first the
+   * client's signature_algorithms fit) as a Map or object (`'*.example.com'`, `'*'` for any other), or a function. No
+   * entry: unrecognized_name; no name sent: `certificate`, else `'*'`. Names compare case-insensitively.
    */
   readonly sni?: SniOption;
   /**
-   * record_size_limit (RFC 8449) we advertise: the largest protected record we take, in bytes of DTLSInnerPlaintext
-   * (content, type byte, padding), 64..16385. A larger one from the peer ends the connection with record_overflow.
-   * Whatever this says, what the peer advertises limits what we send. Client default: not sent; a server answers a
-   * client that sends one with this (default 16385, no limit).
+   * record_size_limit (RFC 8449) we advertise: the largest DTLSInnerPlaintext we take, 64..16385 (larger is
+   * record_overflow). Client default: not sent; a server answers one with this (default 16385).
    */
   readonly recordSizeLimit?: number;
   /**
-   * DTLS-SRTP (RFC 5764): SRTP protection profiles, preferred first, as an array or a colon-separated string
-   * (`'SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80'`). The server picks its first one the client offers; none in
-   * common means no SRTP (the handshake goes on). The choice is `srtpProfile`; `srtpKeyingMaterial` derives the keys.
+   * DTLS-SRTP (RFC 5764): protection profiles preferred first, as an array or colon-separated string; none in common
+   * means no SRTP. The choice is `srtpProfile`; `srtpKeyingMaterial` derives the keys.
    */
   readonly srtp?: readonly string[] | string;
   /**
-   * signature_algorithms_cert (RFC 8446 §4.2.3): the signature schemes we accept in the peer's certificates, sent in
-   * ClientHello (client) or CertificateRequest (server); a chain signed otherwise is refused with
-   * unsupported_certificate. Default: not sent, and signature_algorithms governs certificates too.
+   * signature_algorithms_cert (RFC 8446 §4.2.3): schemes we accept in the peer's certificates (else
+   * unsupported_certificate). Default: not sent; signature_algorithms governs certificates too.
    */
   readonly signatureAlgorithmsCert?: readonly SignatureAlgorithm[];
-  /**
-   * The versions to negotiate, node:tls's option names with the values `session.protocol` reports: 'DTLSv1.2' (default
-   * minimum) or 'DTLSv1.3' (default maximum). DTLS 1.2 handshakes are not built yet (runtime/dtls12/README.md): the
-   * default range negotiates 1.3, and `maxVersion: 'DTLSv1.2'` is a ConfigError.
-   */
+  /** The versions to negotiate, as `session.protocol` reports them: 'DTLSv1.2' (default min) to 'DTLSv1.3' (default max). */
   readonly minVersion?: DtlsVersionName;
   readonly maxVersion?: DtlsVersionName;
-  /**
-   * @internal Client: the DTLS 1.2 suites the ClientHello also offers (with 1.2's extensions and dtls1_2 in
-   * supported_versions) when the range enables DTLS 1.2; set by DtlsConnection's negotiation (runtime/dtls/version-configs.ts),
-   * which hands a 1.2 answer to the 1.2 state. Not a connect/listen option.
-   */
+  /** @internal Client: the DTLS 1.2 suites also offered, set by runtime/dtls/version-configs.ts. Not a user option. */
   readonly offer12?: readonly Dtls12CipherSuite[];
   /**
-   * @internal Client, with `offer12`: a DTLS 1.2 session offered beside 1.3 (RFC 5077 §3.4): its session ID as
-   * legacy_session_id (RFC 9147 §5.3 allows a pre-1.3 server's) and the SessionTicket extension (with its ticket, or empty
-   * to ask for one); built by runtime/dtls12/ticket12.ts's ticketOffer12.
+   * @internal Client, with `offer12`: a 1.2 session offered beside 1.3 (RFC 5077 §3.4): its ID as legacy_session_id
+   * (RFC 9147 §5.3 allows it) and the SessionTicket extension; built by runtime/dtls12/ticket12.ts.
    */
   readonly offer12Session?: Offer12Session;
 }
@@ -222,10 +184,9 @@ export interface ResolvedConfig {
   readonly certificate: DtlsConfig['certificate'];
   readonly trustAnchors: readonly Uint8Array[];
   readonly serverName: string | undefined;
-  /** The name or address the server certificate is checked against; undefined only when the check is off. */
+  /** What the server certificate is checked against; undefined only when the check is off. */
   readonly serverIdentity: string | undefined;
   readonly verifyPeer: CertificateVerifier | undefined;
-  /** Raw public keys (RFC 7250), when configured. */
   readonly rawPublicKey: ResolvedRawPublicKey | undefined;
   readonly clientAuthentication: 'none' | 'optional' | 'required';
   readonly maxDatagramSize: number;
@@ -239,9 +200,7 @@ export interface ResolvedConfig {
   readonly clientPsk: ((serverName: string | undefined) => ResolvedPsk | undefined) | undefined;
   /** Server: the external PSK of an identity. */
   readonly serverPsk: ((identity: Uint8Array) => ResolvedPsk | undefined) | undefined;
-  /** Client: the session to resume. */
   readonly session: ClientSession | undefined;
-  /** Server: the ticket keys (random per server, its options object, unless given). */
   readonly ticketKeys: TicketKeys | undefined;
   readonly tickets: number;
   readonly ticketLifetime: number;
@@ -250,34 +209,24 @@ export interface ResolvedConfig {
   readonly maxEarlyData: number;
   readonly antiReplay: SyncAntiReplay;
   readonly echoLegacySessionId: boolean;
-  /** CIDs and RRC, when configured. */
   readonly connectionIds: ResolvedConnectionIds | undefined;
   /** Client: the names offered. */
   readonly alpnOffer: readonly string[] | undefined;
   /** Server: how to pick. */
   readonly alpnSelect: AlpnSelector | undefined;
-  /** Server: certificates by server name. */
   readonly sni: SniSelector | undefined;
-  /** Our record_size_limit, when configured. */
   readonly recordSizeLimit: number | undefined;
-  /** SRTP protection profiles, preferred first. */
   readonly srtp: readonly SrtpProfileName[] | undefined;
-  /** Schemes accepted in the peer's certificates, when configured. */
   readonly signatureAlgorithmsCert: readonly SignatureAlgorithm[] | undefined;
-  /** minVersion..maxVersion, and the versions of it this build negotiates. */
   readonly versions: VersionRange;
-  /** Client: the DTLS 1.2 suites offered beside 1.3 (see DtlsConfig.offer12), when the range enables 1.2. */
+  /** Client: the DTLS 1.2 suites offered beside 1.3, when the range enables 1.2. */
   readonly offer12: readonly Dtls12CipherSuite[] | undefined;
-  /** Client, with offer12: the 1.2 session ID and SessionTicket extension offered too. */
   readonly offer12Session?: Offer12Session | undefined;
-  /** @internal The write and read keys' usage limits, when not RFC 9147 §4.5.3's (no option sets them: tests lower them to reach a KeyUpdate). */
+  /** @internal Key usage limits other than RFC 9147 §4.5.3's (no option: tests lower them to reach a KeyUpdate). */
   readonly aeadLimits?: AeadLimits | undefined;
 }
 
-/**
- * `maxDatagramSize` (node:dtls's `mtu`): the largest datagram sent, in bytes, by default 1,200 (node:dtls's); at least
- * 256, at most the largest UDP payload over IPv4.
- */
+/** `maxDatagramSize` bounds in bytes (node:dtls's `mtu`; max: the largest UDP payload over IPv4). */
 export const DATAGRAM_SIZE = { min: 256, max: 65_507, default: 1200 } as const;
 
 const DEFAULT_SIGNATURES: readonly SignatureAlgorithm[] = [
@@ -294,8 +243,7 @@ const DEFAULT_SIGNATURES: readonly SignatureAlgorithm[] = [
   'rsa_pss_pss_sha512',
 ];
 
-// The defaults, one copy for every configuration that takes them (a connection resolves its options afresh: what it
-// holds of them should not be copies).
+// One copy of each default for every configuration that takes it.
 const DEFAULT_CIPHER_SUITES: readonly SupportedCipherSuite[] = [
   'tls_aes_128_gcm_sha256',
   'tls_aes_256_gcm_sha384',
@@ -329,16 +277,12 @@ function nonEmpty<T>(
 }
 
 /**
- * Validates options up front; every problem is a ConfigError naming the option. `DtlsConnection.client` and `.server`
- * read their options afresh for each connection: an options object changed between connections is never answered from
- * an older reading (what is costly to derive, imported keys and verifiers, is cached by value). The UDP server is the
- * exception: it resolves its options once, at listen, and every connection shares that reading
- * (`DtlsConnection.serverSharing`); change a server's options by listening again. `owner`: the object whose server the
- * random ticket keys belong to when `ticketKeys` is not given (default `o`; a caller that resolves a copy of the
- * options names the object it was given).
+ * Validates options up front; every problem is a ConfigError naming the option. Connections read their options
+ * afresh (costly derivations are cached by value); a UDP server resolves them once, at listen. `owner`: the object the
+ * random ticket keys belong to when `ticketKeys` is not given.
  */
 export function resolveConfig(role: 'client' | 'server', o: DtlsConfig, owner: object = o): ResolvedConfig {
-  const provider = o.provider ?? defaultProvider(); // native when its addon loaded, else node:crypto
+  const provider = o.provider ?? defaultProvider();
   const versions = resolveVersionRange(o.minVersion, o.maxVersion);
   // The 1.3 configuration needs 1.3 in its range; a 1.2-only range is resolved by runtime/dtls/version-configs.ts.
   if (!versions.enabled.includes('DTLSv1.3')) {
@@ -526,9 +470,8 @@ function resumptionSession(
 }
 
 /**
- * A stored session's server name as `serverName` is compared: canonical (lower case, A-labels, an IP address bare).
- * Sessions saved before names were made canonical may hold `Example.COM` or `[::1]`; a name that is not valid any more
- * stays as it is (and matches nothing).
+ * A stored session's server name made canonical (sessions saved before may hold `Example.COM` or `[::1]`); a name no
+ * longer valid stays as it is and matches nothing.
  */
 function storedServerName(name: string | undefined): string | undefined {
   if (name === undefined) return undefined;

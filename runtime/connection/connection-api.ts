@@ -1,8 +1,6 @@
 /**
- * What a DTLS connection is to whatever drives it (runtime/node, a test, the hardware model), whichever version it
- * speaks: the declared `Connection` surface both version states implement and `DtlsConnection` (runtime/dtls) presents
- * (README.md, "One connection for both versions"), its options, its counters and the error for a call its state does
- * not allow.
+ * What a DTLS connection of either version is to whatever drives it: the `Connection` surface DtlsConnection presents,
+ * its options, counters and state error, and what its version states share with it.
  */
 import type { ChartInspectionEvent } from '../chart-inspection.js';
 import type { PathDatagram, PathStats } from '../cid/cid-context.js';
@@ -25,22 +23,20 @@ export type { ConnectionIds, VersionFacts } from './connection-facts.js';
 
 /** Options of a connection beyond the protocol configuration. */
 export interface ConnectionOptions extends DtlsConfig {
-  /** Wall-clock time (ms since the epoch) for certificate validity; default `Date.now`. The protocol's own time is the `now` passed in. */
+  /** Wall-clock time (ms since the epoch) for certificate validity; default `Date.now`. */
   readonly wallClock?: () => number;
-  /** Receives the chart actor's inspection events (XState's `inspect`), e.g. to watch the handshake in the XState inspector. */
+  /** Receives the chart actor's inspection events (XState's `inspect`). */
   // A method, so a callback typed with xstate's own InspectionEvent fits (parameters of methods are checked both ways).
   inspect?(event: ChartInspectionEvent): void;
   /** Server: start after a stateless HelloRetryRequest whose cookie a HelloRetryResponder accepted. */
   readonly statelessRetry?: StatelessRetry | undefined;
   /** Sees every datagram received and sent, as on the wire (e.g. to print a message trace). */
   readonly onDatagram?: DatagramObserver;
-  /** Server: whether a CID is already another connection's (the UDP server's routing map), so a new one is never a duplicate. */
+  /** Server: whether a CID is already another connection's, so a new one is never a duplicate. */
   readonly connectionIdTaken?: (cid: Uint8Array) => boolean;
   /**
-   * Server: the client's IP address (as node:dgram reports it). Tickets this connection issues record it, and 0-RTT
-   * early data is taken only with a ticket that records the same address (RFC 9147 §5.1; see
-   * runtime/session/ticket-address.ts). Omitted: tickets record none, and early data is taken only with tickets that
-   * record none.
+   * Server: the client's IP address. Tickets record it, and 0-RTT is taken only with a ticket that records the same
+   * address (RFC 9147 §5.1; runtime/session/ticket-address.ts). Omitted: tickets record none.
    */
   readonly peerAddress?: string;
 }
@@ -62,7 +58,7 @@ export interface ConnectionStats {
   readonly applicationBytesSent: number;
   readonly applicationBytesReceived: number;
   readonly drops: Readonly<DropCounters>;
-  /** Records the connection set aside after the record layer accepted them: not allowed in their epoch, refused by reassembly, over a cap. */
+  /** Records set aside after the record layer accepted them (not allowed in their epoch, refused, over a cap). */
   readonly ignored: Readonly<Record<IgnoreReason, number>>;
   /** Flights sent again: on timeout, on a partial ACK, or because the peer retransmitted. */
   readonly retransmissions: number;
@@ -79,10 +75,7 @@ export interface ConnectionStats {
   readonly paths: PathStats;
 }
 
-/**
- * The counters of one connection, one set whichever version it speaks (DtlsConnection's common state holds it and lends
- * it to the version state, which moves them): the names `stats` reports them under.
- */
+/** The counters of one connection, whichever version speaks, as `stats` names them. */
 export interface ConnectionCounters {
   datagramsReceived: number;
   datagramsSent: number;
@@ -93,7 +86,6 @@ export interface ConnectionCounters {
   handshakeMessagesSent: number;
 }
 
-/** Every counter at zero. */
 export function newConnectionCounters(): ConnectionCounters {
   return {
     datagramsReceived: 0,
@@ -107,11 +99,8 @@ export function newConnectionCounters(): ConnectionCounters {
 }
 
 /**
- * What DtlsConnection's common state lends its version state: the one event queue, the one counter set, the one
- * outbound queue (`pollTransmit`'s datagrams), the one clock (the caller's time, on which every timer runs), the one
- * datagram limit (what flights are cut to, lowered by the path), and the connection's facts (connection-facts.ts), which
- * the version state writes as it learns them, with the objects it lends for what only it has (its path queue, record
- * timer and transmit gate).
+ * What DtlsConnection's common state lends its version state: the one event queue, counter set, outbound queue, clock
+ * and datagram limit, and the facts the version state writes, with the objects it lends for what only it has.
  */
 export interface SharedState extends ConnectionFacts {
   readonly events: ConnectionEvent[];
@@ -123,11 +112,8 @@ export interface SharedState extends ConnectionFacts {
   readonly fallBack12?: FallBack12 | undefined;
   /** Client offering DTLS 1.2 too: where its 1.3 state hands a first answer choosing 1.2 (runtime/dtls). */
   readonly answered12?: Answered12 | undefined;
-  /** The version's datagrams for other paths, when it has any (1.3's return routability checks: its CID context). */
   pathQueue: PathQueue | undefined;
-  /** The version's timer beside the one clock's, when it has one (1.3's record layer: the retention of old read keys). */
   recordTimer: RecordTimer | undefined;
-  /** What must happen before the outbound queue gives up a datagram, when the version has anything (1.3: the state itself). */
   transmitGate: TransmitGate | undefined;
 }
 
@@ -151,13 +137,12 @@ export class ConnectionStateError extends Error {
 }
 
 /**
- * The sans-I/O surface of a connection of either version: datagrams and the caller's time in; datagrams, the next
- * deadline and events out. The members are documented on `DtlsConnection` (connection.ts); a version without a feature
+ * The sans-I/O surface of a connection of either version, documented on `DtlsConnection`; a version without a feature
  * throws for it (DTLS 1.2: `Dtls12FeatureError`).
  */
 export interface Connection {
   readonly role: 'client' | 'server';
-  /** The version spoken, once known (a client before the server's answer, a server before the first ClientHello: undefined). */
+  /** The version spoken, once known. */
   readonly protocolVersion: 'DTLSv1.2' | 'DTLSv1.3' | undefined;
   connect(now: number): void;
   receive(datagram: Uint8Array, now: number, path?: string): void;
@@ -191,7 +176,7 @@ export interface Connection {
   readonly lastAuthenticatedReceive: number | undefined;
   readonly path: string | undefined;
   readonly connectionIds: ConnectionIds | undefined;
-  /** What the version spoken (or, before it is known, offered first) means for a session above (see VersionFacts). */
+  /** What the version spoken (before it is known: offered first) means for a session above. */
   readonly versionFacts: VersionFacts;
 }
 
@@ -203,10 +188,7 @@ export interface PathQueue {
   takePathDatagram(): PathDatagram | undefined;
 }
 
-/**
- * Asked before the one outbound queue gives up a datagram (DTLS 1.3's state: what it staged is sealed into the queue,
- * and false holds the queue back while a new peer address is checked, RFC 9853 §5). DTLS 1.2 stages nothing: none.
- */
+/** Asked before the outbound queue gives up a datagram (DTLS 1.3: seals what it staged; false holds it back, RFC 9853 §5). */
 export interface TransmitGate {
   transmitReady(): boolean;
 }
@@ -217,15 +199,8 @@ export interface RecordTimer {
 }
 
 /**
- * A version state of DtlsConnection (runtime/dtls/connection.ts): what differs between the versions, less what
- * DtlsConnection answers itself from its common state (runtime/dtls/common-state.ts: the event queue, the outbound
- * queue and the clock behind `pollEvent`, `pollTransmit`, `pollPathTransmit`, `pollTimeout` and `handleTimeout`, the
- * counters of `stats`, the handshake and idle deadlines, the datagram observer, and the facts the version state writes
- * there as it learns them: `state`, `protocolVersion`, `failure`, `lastAuthenticatedReceive`, `path`, `connectionIds`
- * and `rebind` (through the version's one object for the path and CIDs), `versionFacts`, and the exporter the
- * completed handshake installs behind `exportKeyingMaterial`; and when the handshake completed, for the deadlines), less what only DTLS 1.3 has (the post-handshake calls
- * and hibernation: DtlsConnection calls them on its 1.3 state, and refuses them in 1.2), plus the narrow part those
- * read and call.
+ * A version state of DtlsConnection: the surface less what DtlsConnection answers from its common state
+ * (runtime/dtls/common-state.ts) and less what only DTLS 1.3 has, plus the part DtlsConnection calls.
  */
 export interface VersionState extends Omit<
   Connection,
@@ -251,17 +226,12 @@ export interface VersionState extends Omit<
   | 'issueConnectionIds'
   | 'requestConnectionIds'
   | 'pathMtuExceeded'
-  | 'datagramLimit'
   | 'hibernate'
   | 'canHibernate'
 > {
-  /** The caller's time: the version's timers due by `now` run (retransmissions, delayed ACKs, key retention). Never throws for what the peer sent. */
+  /** Runs the version's timers due by `now`; never throws for what the peer sent. */
   onTimer(now: number): void;
-  /** Its part of `stats`: drops, what it set aside, its flights, what it holds for the peer, its paths. */
   readonly versionStats: VersionStats;
-  /**
-   * A deadline passed: `handshake` fails the connection with handshake_failure (`message`), `idle` closes it with
-   * close_notify; either is reported `closed` as `timeout`.
-   */
+  /** A deadline passed: `handshake` fails with handshake_failure, `idle` closes; either is reported `closed` as `timeout`. */
   expire(deadline: 'handshake' | 'idle', message: string): void;
 }

@@ -1,10 +1,6 @@
 /**
- * What a connection reports of itself, whichever version speaks (after rustls's `CommonState`, whose fields every
- * handshake state writes): the chart state, the failure, when the peer last authenticated a record, the peer's path
- * and the connection IDs, what the version means for a session above, the exporter the completed handshake installed,
- * and when the handshake completed as the deadlines count it. The version state that learns a fact writes it here when it changes (a field write, no call), into its
- * DtlsConnection's common state (runtime/dtls/common-state.ts); DtlsConnection reads them there and never asks the
- * version. A version state writes its own the moment it is made, or made current again.
+ * What a connection reports of itself, whichever version speaks (after rustls's `CommonState`): the version state
+ * writes each fact as it changes (a field write, no call); DtlsConnection reads them and never asks the version.
  */
 import type { FatalReason } from './alert-mapping.js';
 import type { SessionParameters } from './events.js';
@@ -18,11 +14,7 @@ export interface ConnectionIds {
   readonly issued: readonly Uint8Array[];
 }
 
-/**
- * What differs between the versions that a session above the connection acts on, as facts the connection reports
- * (runtime/node/dtls/session.ts reads these, never which version runs): 1.3's in version-facts13.ts, 1.2's in
- * runtime/dtls12/version-facts12.ts.
- */
+/** What differs between the versions that a session above acts on (1.3: version-facts13.ts; 1.2: version-facts12.ts). */
 export interface VersionFacts {
   /**
    * The most application data one `send()` carries: one record in one datagram of `mtu` bytes, after what `settled`
@@ -41,7 +33,7 @@ export interface VersionFacts {
   rebindRefusal(ids: ConnectionIds | undefined): Error | undefined;
 }
 
-/** The CIDs in use, as the version keeps them (1.3: runtime/cid's `ConnectionIdState`, which moves them; 1.2: fixed at the handshake). */
+/** The CIDs in use, as the version keeps them (1.3: `ConnectionIdState`; 1.2: fixed at the handshake). */
 export interface NegotiatedIds {
   /** Ours: the one records to us carry now (undefined: zero-length), and every one the peer may use. */
   readonly local: { readonly current: Uint8Array | undefined; readonly active: readonly Uint8Array[] };
@@ -51,15 +43,10 @@ export interface NegotiatedIds {
   readonly rrcNegotiated: boolean;
 }
 
-/**
- * The one object a version keeps the peer's path and the CIDs in (1.3: its CID context, runtime/cid/cid-context.ts;
- * 1.2: runtime/dtls12/peer-path12.ts), lent to the common state: DtlsConnection reads `path` and `connectionIds` from
- * it and calls its `rebind`, without a forwarder through the version state.
- */
+/** The one object a version keeps the peer's path and CIDs in, lent to the common state (1.3: its CID context). */
 export interface PeerLink {
   /** The peer's current path (`address|port`, as given to `receive`), once one was named. */
   readonly current: string | undefined;
-  /** The CIDs once the hellos negotiated them. */
   readonly session: NegotiatedIds | undefined;
   /** We moved: our datagrams leave from `path` now. @throws Dtls12FeatureError when the version cannot (1.2 without a CID of the server's). */
   rebind(path: string): void;
@@ -73,35 +60,21 @@ export interface Exporter {
   derive(label: string, context: Uint8Array | undefined, length: number): Uint8Array;
 }
 
-/**
- * The facts, as fields. `state`, `protocolVersion`, `versionFacts` and `peer` are written by the version state the
- * moment it is made (its constructor), before anything reads them.
- */
+/** The facts. `state`, `protocolVersion`, `versionFacts` and `peer` are written by the version state's constructor. */
 export class ConnectionFacts {
-  /** The handshake chart's state (`start`, `waitServerHello`, …, `connected`, `closed`, `failed`), kept with each move. */
+  /** The handshake chart's state (`start`, …, `connected`, `closed`, `failed`). */
   state!: string;
-  /**
-   * The version spoken: written by the state that speaks it; none while a connection doing both has not chosen (until a
-   * hello step chooses, runtime/connection/role-driver.ts).
-   */
+  /** The version spoken; none while a connection doing both has not chosen. */
   protocolVersion: 'DTLSv1.2' | 'DTLSv1.3' | undefined;
-  /** What that version means for a session above the connection. */
   versionFacts!: VersionFacts;
-  /** The peer's path and the CIDs (the version's one object for them). */
   peer!: PeerLink;
   /** The alert that ended the connection, once it failed (set once). */
   failure: FatalReason | undefined = undefined;
-  /**
-   * When the peer last sent a record that authenticated under keys of this connection (the caller's time), or
-   * undefined. Plaintext, forged and replayed records never move it: idle timers read this.
-   */
+  /** When the peer last sent a record that authenticated (never plaintext, forged or replayed): idle timers read it. */
   lastAuthenticatedReceive: number | undefined = undefined;
   /** Installed when the handshake completes (1.3: removed once the connection ends); undefined before. */
   exporter: Exporter | undefined = undefined;
-  /**
-   * When the handshake completed as the deadlines count it (a 1.3 client: once the server confirmed it, then the time it
-   * completed), else undefined: the common state's deadlines read it per poll.
-   */
+  /** When the handshake completed as the deadlines count it (a 1.3 client: once the server confirmed it). */
   handshakeDoneAt: number | undefined = undefined;
 }
 

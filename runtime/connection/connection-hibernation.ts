@@ -14,15 +14,9 @@ import type { MachineContext } from './machine-context.js';
 import { NONE_IGNORED, type IgnoreReason } from './record-rules.js';
 import type { RoleDriver } from './role-driver.js';
 
-/**
- * Hibernation of the 1.3 connection (connection.ts): a server's session at rest frozen into its form (hibernation.ts),
- * a connection made of the form again, and the stats the form holds. See README.md, "Sessions at rest hibernate".
- */
+/** Hibernation of the 1.3 connection: a server's session at rest frozen into its form, thawed, and its stats read. */
 
-/**
- * What freezing and thawing use of the connection's context (machine-context.ts): the record layer, the flight
- * controller, outbox, clock and CID context, the message_seq sent next, and the facts and queues that must be at rest.
- */
+/** What freezing and thawing use of the connection's context. */
 export type HibernatingMachine = Pick<
   MachineContext,
   | 'cid'
@@ -38,10 +32,7 @@ export type HibernatingMachine = Pick<
   | 'provider'
 >;
 
-/**
- * What the form keeps of the connection itself, beside its context and session (Dtls13Connection.hibernate gives it,
- * having checked that nothing of its own is held: no datagram, record or data waiting, no ACK timer, no reassembly).
- */
+/** What the form keeps of the connection itself (Dtls13Connection.hibernate checked that it holds nothing). */
 export interface FrozenConnection {
   readonly receiveSeq: number;
   readonly peerEpoch: number;
@@ -53,11 +44,7 @@ export interface FrozenConnection {
   readonly handshakeReadSecret: Uint8Array | undefined;
 }
 
-/**
- * Freezes a connected server's `session` at `now` with its context `p` and what `c` gives of the connection
- * (Dtls13Connection.hibernate, which says when): its form, the keys freed; or undefined and nothing changed, when a
- * part is not at rest.
- */
+/** Freezes a connected server's `session`: its form, the keys freed; or undefined, nothing changed, when not at rest. */
 export function freezeConnection(
   p: HibernatingMachine,
   session: Session,
@@ -114,10 +101,7 @@ export function freezeConnection(
   return frozen;
 }
 
-/**
- * A new connection's context `p` and role driver take up the hibernated session `h` (Dtls13Connection.thaw, which sets
- * the rest of the connection's own from `h`).
- */
+/** A new connection's context `p` and role driver take up the hibernated session `h`. */
 export function restoreContext(p: HibernatingMachine, driver: RoleDriver, h: HibernatedSession): void {
   const suite = h.parameters.cipherSuite;
   const schedule = scheduleFor(p.provider, suite);
@@ -152,10 +136,7 @@ export function restoreContext(p: HibernatingMachine, driver: RoleDriver, h: Hib
   p.facts.lastAuthenticatedReceive = h.authenticatedAt;
 }
 
-/**
- * The stats a hibernated session would show if thawed now, read from its frozen form without making it a connection
- * again (DtlsConnection.frozenStats).
- */
+/** The stats a hibernated session would show if thawed now, read from its frozen form. */
 export function frozenSessionStats(frozen: FrozenSession): ConnectionStats {
   const h = thawSession(frozen);
   return {

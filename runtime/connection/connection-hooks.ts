@@ -9,27 +9,21 @@ import type { IgnoreReason } from './record-rules.js';
 import type { RoleDriver } from './role-driver.js';
 import type { CalledConnection } from './session-calls.js';
 
-/**
- * What the hooks call back on their connection (connection.ts): one table for every connection (its static `calls`), so
- * the connection's members stay private and no connection holds a closure per callback.
- */
+/** What the hooks call back on their connection: one static table, so members stay private and no closures are held. */
 export interface ConnectionCalls<C> {
   /** Counts an accepted record's content set aside. */
   ignore(c: C, reason: IgnoreReason): void;
   /** The handshake completed. */
   connected(c: C): void;
-  /** A flight's retransmissions ran out without `what` acknowledged: the connection fails as `timeout`. */
+  /** A flight's retransmissions ran out without `what` acknowledged. */
   timedOut(c: C, what: string): void;
   /** Runs `fn`; anything it throws takes the fatal path. */
   guard(c: C, fn: () => void): void;
 }
 
 /**
- * What the connection's parts call back: the flight controller (FlightHooks), the ACK scheduler (AckSchedulerHooks),
- * the record handlers (InboundContext), post-handshake flights (PostHandshakeOwner) and the application's calls
- * (CalledConnection). One object of methods per connection rather than a closure per callback (an idle session keeps
- * them all); it holds what they reach, the role context, ACK scheduler and role driver bound by the connection once
- * made (they are made with these hooks).
+ * What the connection's parts call back (flight controller, ACK scheduler, record handlers, post-handshake flights,
+ * application calls): one object of methods per connection rather than a closure per callback.
  */
 export class ConnectionHooks<C>
   implements FlightHooks<OutMessage>, AckSchedulerHooks, InboundContext, PostHandshakeOwner, CalledConnection
@@ -37,7 +31,7 @@ export class ConnectionHooks<C>
   readonly role: 'client' | 'server';
   readonly counts: InboundCounts;
   readonly heldData: HeldRecords;
-  /** Bound by the connection as each is made (each is made with these hooks): its role context, ACK scheduler, role driver. */
+  /** Bound by the connection as each is made (each is made with these hooks). */
   context!: ClientContext | ServerContext;
   acks!: AckScheduler;
   driver!: RoleDriver;
@@ -144,10 +138,8 @@ export class ConnectionHooks<C>
   }
 
   /**
-   * A post-handshake flight's `onExhausted` (KeyUpdate, NewConnectionId, RequestConnectionId, a post-handshake
-   * authentication's messages): the peer has not acknowledged it through every retransmission, and the session ends as
-   * timed out; it must not stay open with a controller that takes no more flights (a later KeyUpdate would never go
-   * out).
+   * A post-handshake flight went unacknowledged through every retransmission: the session times out rather than stay
+   * open with a controller that takes no more flights (a later KeyUpdate would never go out).
    */
   postHandshakeExhausted(flight: readonly OutMessage[]): void {
     this.calls.timedOut(this.owner, `our ${flight.map((m) => m.msgType).join(', ')}`);

@@ -16,12 +16,11 @@ export interface ConnectionLimits {
   readonly maxDeferredBytes: number;
   /** Record numbers remembered for the next ACK (default 32: an ACK of 32 fits any datagram). */
   readonly maxAckRecords: number;
-  /** Application read epochs retained at once: the current one, the previous one for reordered records, and updates not yet used (default 4). */
+  /** Application read epochs retained at once: current, previous (reordered records), and unused updates (default 4). */
   readonly maxReadEpochs: number;
   /**
    * Records read from one datagram at most (default 128); the rest is dropped unread. A 65,507-byte datagram holds over
-   * 3,000 minimal records, each a decryption attempt; 128 is more than a full datagram of ACKs and small handshake
-   * fragments needs.
+   * 3,000 minimal records, each a decryption attempt.
    */
   readonly maxRecordsPerDatagram: number;
   /**
@@ -31,22 +30,17 @@ export interface ConnectionLimits {
    */
   readonly maxFailedAuthenticationsPerSecond: number;
   /**
-   * Seconds of forgery the rate-limited part of a read key's AEAD integrity limit (RFC 9147 §4.5.3) lasts at least
-   * (default 128; 0: no such bound): at most that part / this records (at least one) may fail authentication under the
-   * key per second, and past it the key's records are dropped untried until the second ends. DTLS 1.3 rate-limits the
-   * last quarter of the limit, new keys having been asked for at 1/8 of it (AES-128-CCM-8: every record opened up to 96
-   * failures, then one a second); DTLS 1.2 all of it under `integrityPolicy12: 'rate'`, none otherwise. The other
-   * AEADs' limits are far beyond any rate it sets.
+   * Seconds of forgery the rate-limited part of a read key's integrity limit (RFC 9147 §4.5.3) lasts at least (default
+   * 128; 0: no bound): past part / this failures in a second, the key's records are dropped untried until it ends. DTLS
+   * 1.3 rate-limits the limit's last quarter (AES-128-CCM-8: 96 failures, then one a second); DTLS 1.2 all of it under
+   * `integrityPolicy12: 'rate'`.
    */
   readonly integrityBudgetSeconds: number;
   /**
-   * What a DTLS 1.2 session, which cannot rekey, does about records that fail authentication under its key (default
-   * 'count'; docs/security/ccm8.md): 'count' opens every record and counts failures (`stats.drops.authentication`),
-   * never closing: a forgery succeeds with probability at most 2^-64 per failed record with AES-128-CCM-8 (2^-128 with
-   * the 16-byte tags); 'rate' spends the key's integrity limit over `integrityBudgetSeconds`, its records dropped
-   * untried for the rest of a second once that second's share failed (a forger stalls the session); 'close' ends the
-   * session with bad_record_mac when the failures reach the limit (RFC 9147 §4.5.3's rule; 2^7 forged records end an
-   * AES-128-CCM-8 session).
+   * What a DTLS 1.2 session, which cannot rekey, does as records fail authentication (docs/security/ccm8.md): 'count'
+   * (default) counts them, never closing (a forgery succeeds with probability ≤ 2^-64 per try with CCM-8); 'rate'
+   * spends the integrity limit over `integrityBudgetSeconds` (a forger stalls the session); 'close' ends it with
+   * bad_record_mac at the limit (RFC 9147 §4.5.3; 2^7 forgeries end a CCM-8 session).
    */
   readonly integrityPolicy12: IntegrityPolicy12;
 }

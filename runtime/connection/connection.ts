@@ -43,44 +43,31 @@ import { FACTS13 } from './version-facts13.js';
 /** A record the record layer delivered (opened, or plaintext). */
 export type { InboundRecord };
 
-/** The content types a client's plaintext records are read for before the version is chosen (RFC 8446 §5.1). */
+/** Content types a client's plaintext records are read for before the version is chosen (RFC 8446 §5.1). */
 const ALERT = 21;
 const HANDSHAKE = 22;
 
-/** An empty pass of the receive loop. */
 const NO_DATAGRAMS: readonly Uint8Array[] = [];
 
 export { HANDSHAKE_KEYS_RETENTION_MS } from './key-lifetime.js';
 
 /**
- * A DTLS 1.3 connection (RFC 9147), the 1.3 version state of DtlsConnection (runtime/dtls/connection.ts), sans-I/O:
- * datagrams and the caller's time in; datagrams, the next timer deadline and events out. It never opens a socket,
- * starts a timer or reads a clock for protocol time.
+ * A DTLS 1.3 connection (RFC 9147), the 1.3 version state of DtlsConnection, sans-I/O: datagrams and the caller's time
+ * in; datagrams, the next timer deadline and events out. The handshake is the machine generated from the dtls13-client
+ * or dtls13-server chart; every record the peer sends is handled under one catch, mapped to an alert by `toAlert`.
  *
- * The handshake is the machine generated from the dtls13-client or dtls13-server chart, whose steps work on the role's
- * typed state (see README.md); retransmission is the dtls13-flight chart; records go through the RecordLayer.
- * Everything the peer sends is handled record by record under one catch (`receiveRecord`), mapped to an alert by
- * `toAlert`.
- *
- * It is the one record loop's `RecordSink` (its internal `take` and `held`, checked where it is passed, not declared:
- * the declarations the package ships leave internal members out). Everything else it holds is private: its hooks
- * (connection-hooks.ts) reach it through {@link calls}, the tests through the one internal `inject` seam.
+ * It is the record loop's `RecordSink` (its internal `take` and `held`: the shipped declarations leave internal members
+ * out, so it is checked where it is passed). Its hooks reach it through {@link calls}, the tests through `inject`.
  */
 export class Dtls13Connection implements VersionState, TransmitGate {
   readonly role: 'client' | 'server';
-  /** The version (DtlsConnection tells its states apart by it; what it reports is the fact in the common state). */
+  /** DtlsConnection tells its states apart by it; what it reports is the fact in the common state. */
   readonly protocolVersion = 'DTLSv1.3' as const;
-  /** What its steps get: its role's context (machine-context.ts). */
   private readonly context: ClientContext | ServerContext;
-  /** Server: its context, with the 0-RTT budget the record rules read; undefined on a client. */
+  /** Server: its context (the 0-RTT budget the record rules read). */
   private readonly server: ServerContext | undefined;
-  /**
-   * What the connection reports, in its DtlsConnection's common state (connection-facts.ts): this state writes its
-   * failure (through the context's fatal path), the chart state and exporter (through its role driver), the last
-   * authenticated record, and lends its CID context as the path and CIDs.
-   */
+  /** Its DtlsConnection's common state (connection-facts.ts), where it reports. */
   private readonly facts: SharedState;
-  /** What each datagram and each send reach: the record layer and the CID context, held here rather than asked of the context. */
   private readonly records: RecordLayer;
   private readonly cid: CidContext;
   private readonly driver: RoleDriver;
@@ -89,40 +76,35 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   private readonly outgoing: Uint8Array[];
   /** The size of the datagram being handled (what a new path's anti-amplification budget counts). */
   private datagramBytes = 0;
-  /** The time `receive` was given, for the records the sink takes. */
   private receivedAt = 0;
   /** Whether a record of the pass being read was kept for keys not installed yet. */
   private deferredNow = false;
   /**
-   * Client taken back from a 1.2 state that sent our ClientHello again with a HelloVerifyRequest's cookie: the plaintext
-   * alerts a 1.3 server sends about that hello (RFC 9147 §5.3: illegal_parameter for a non-empty legacy_cookie) answer a
-   * hello this state never sent, not this handshake, and are set aside until it completes (a peer that means to end it
-   * does so under the handshake keys).
+   * Client taken back from a 1.2 state that resent our ClientHello with a cookie: a 1.3 server's plaintext alerts about
+   * that hello (RFC 9147 §5.3: illegal_parameter for a non-empty legacy_cookie) are not about this handshake and are set
+   * aside until it completes (a peer that means to end it does so under the handshake keys).
    */
   private cookieHelloSent = false;
-  /** Records whose keys are not installed yet, and application data that came before our handshake ended: together within limits.maxDeferredBytes. */
+  /** Records waiting for keys; with the application data held until connected, within limits.maxDeferredBytes. */
   private readonly deferred: HeldRecords;
   /** The newest epoch in which the peer has sent a record that authenticated. */
   private peerEpoch = 0;
-  /** The table's handlers, one per row kind (record-rules.ts): handshake-inbound.ts and content-records.ts. */
   private readonly handlers: ContentRecords;
   private readonly handshake: HandshakeInbound;
-  /** Client: what the server may still refuse (peer-confirmation.ts; its context's). */
+  /** Client: what the server may still refuse (peer-confirmation.ts). */
   private readonly confirmation: PeerConfirmation | undefined;
   private startedAt = 0;
   private completedAt: number | undefined;
-  /** The connection's counters: its DtlsConnection's one set (connection-api.ts). */
   private readonly counts: ConnectionCounters;
   /** Records set aside, by reason: made with the first (most connections set none aside). */
   private ignored: Record<IgnoreReason, number> | undefined;
   /** Watched in the inspector (its XState actors are not hibernated). */
   private readonly inspected: boolean;
-  /** Hibernated: this object is done with, its state went into the frozen form ({@link hibernate}). */
+  /** Hibernated: this object is done with ({@link hibernate}). */
   private frozen = false;
-  /** What its parts call back (connection-hooks.ts), holding the ACK scheduler and the data held until connected. */
   private readonly hooks: ConnectionHooks<Dtls13Connection>;
 
-  /** What the hooks call back on a connection: one table for all, reaching its private members. */
+  /** What the hooks call back: one table for all connections, reaching their private members. */
   private static readonly calls: ConnectionCalls<Dtls13Connection> = {
     ignore: (c, reason) => c.ignore(reason),
     connected: (c) => c.connected(),
@@ -131,11 +113,8 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   };
 
   /**
-   * A connection on a configuration resolved once for many (`resolveConfig(role, options)`: DtlsConnection, and a UDP
-   * server at listen), its handshake run by the 1.3 charts' generated machines (`charts`,
-   * runtime/dtls/role-drivers.ts). From `perConnection` only what differs between connections is read (`antiReplay`,
-   * `statelessRetry`, `connectionIdTaken`, `peerAddress`, `inspect`, `wallClock`). Its events go into `shared.events`
-   * (DtlsConnection's one queue), its counts into `shared.counters` (its one counter set).
+   * A connection on a configuration resolved once for many (`resolveConfig`), run by the 1.3 charts' machines. From
+   * `perConnection` only what differs between connections is read; events and counts go into `shared`.
    */
   static sharing(
     role: 'client' | 'server',
@@ -148,10 +127,8 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   }
 
   /**
-   * A server connection again from a session {@link hibernate} froze, on the configuration and per-connection options
-   * it was made with (as {@link sharing} takes them): connected, its keys made again from its secrets, where it left
-   * off; at `now` (the caller's time) its handshake keys are dropped if their time is up ({@link
-   * HANDSHAKE_KEYS_RETENTION_MS}). @throws FrozenFormError when `frozen` is not a hibernated session.
+   * A server connection again from a session {@link hibernate} froze, connected where it left off, on the options it
+   * was made with; its handshake keys dropped if due at `now`. @throws FrozenFormError when `frozen` is not one.
    */
   static thaw(
     config: ResolvedConfig,
@@ -224,17 +201,14 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   }
 
   /**
-   * Its facts into the common state, as they are now: made (`chosen`: its version is already the connection's), or made
-   * current again (a client's 1.3 state held untouched while a 1.2 state answered a HelloVerifyRequest: nothing of its
-   * own failed, authenticated or completed).
+   * Its facts into the common state: when made (`chosen`: its version is already the connection's), or again when a
+   * client's 1.3 state is taken back from a 1.2 state (nothing of its own failed, authenticated or completed).
    */
   private report(chosen: boolean): void {
     const facts = this.facts;
     facts.protocolVersion = chosen ? 'DTLSv1.3' : undefined;
     facts.versionFacts = FACTS13;
     facts.peer = this.cid;
-    // Lent with the facts: return routability probes and answers for other paths (RFC 9853), and the record layer's key
-    // retention (the flight's retransmission and the delayed ACK run on the one clock).
     facts.pathQueue = this.cid;
     facts.recordTimer = this.records;
     facts.transmitGate = this; // what was staged is sealed before a datagram leaves (transmitReady)
@@ -251,20 +225,19 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   connect(now: number): void {
     if (this.role !== 'client') throw new ConnectionStateError('only a client connects');
     if (this.driver.kind !== 'start') throw new ConnectionStateError('connect() was already called');
-    this.advance(now);
+    this.onTimer(now);
     this.startedAt = now;
     this.guard(() => this.driver.connect());
   }
 
   /**
-   * Processes one datagram from the peer. Never throws for what the peer sent. `path` names where it came from (the UDP
-   * layer uses `address|port`); with connection IDs a record from a new path starts a return routability check (RFC
-   * 9853). Omitted: the current path.
+   * Processes one datagram from the peer; never throws for what the peer sent. `path` names where it came from
+   * (`address|port`; omitted: the current path); with CIDs a new path starts a return routability check (RFC 9853).
    */
   receive(datagram: Uint8Array, now: number, path?: string): void {
     if (this.frozen) return;
     const { context, driver, records } = this;
-    // The timers due by `now` first (as `advance`, inline: one datagram, no closure nor guard call).
+    // `onTimer` inline (no closure per datagram).
     try {
       context.clock.advanceTo(now);
       records.handleTimeout(now);
@@ -282,7 +255,6 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     for (let pass: readonly Uint8Array[] = [datagram]; pass.length > 0;) {
       const generation = records.readKeyGeneration;
       this.deferredNow = false;
-      // Each record through the one record loop (runtime/record/record-loop.ts) into this connection's sink.
       for (const d of pass) {
         records.read(d, now, this);
         if (this.facts.failure !== undefined || driver.kind === 'closed') return; // ended
@@ -304,9 +276,8 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   }
 
   /**
-   * Before its DtlsConnection's outbound queue gives up a datagram: the application data sent since the last call
-   * sealed, in one call of the record protection; false while a new peer address is checked (RFC 9853 §5: nothing for
-   * the peer meanwhile). An ACK waiting to lead the next flight's first datagram can no longer (nor keep its slab).
+   * Before a datagram leaves: the application data staged since the last call sealed; false while a new peer address is
+   * checked (RFC 9853 §5). An ACK waiting to lead the next flight's first datagram can no longer.
    */
   transmitReady(): boolean {
     this.records.sealStaged();
@@ -317,10 +288,13 @@ export class Dtls13Connection implements VersionState, TransmitGate {
 
   /** Runs the timers due at `now` (retransmissions, delayed ACKs, key retention). Never throws for what the peer sent. */
   onTimer(now: number): void {
-    this.advance(now);
+    this.guard(() => {
+      this.context.clock.advanceTo(now);
+      this.records.handleTimeout(now);
+    });
   }
 
-  /** A deadline of DtlsConnection's passed: the handshake's fails the connection (handshake_failure), the idle one closes it; closed as `timeout`. */
+  /** A deadline passed: the handshake's fails the connection, the idle one closes it; closed as `timeout`. */
   expire(deadline: 'handshake' | 'idle', message: string): void {
     if (this.ended) return;
     if (deadline === 'handshake') return this.fail({ alert: 'handshake_failure', message }, 'timeout');
@@ -328,10 +302,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     this.closedAs('timeout');
   }
 
-  /**
-   * Sends application data (one record) once the handshake is complete, not after close; sealed with its burst at the
-   * next pollTransmit (RecordLayer.stage). `now` times a KeyUpdate this record starts (the write key near its limit).
-   */
+  /** Sends application data (one record, sealed at the next pollTransmit); `now` times a KeyUpdate it may start. */
   send(data: Uint8Array, now?: number): void {
     if (this.frozen)
       throw new ConnectionStateError('the connection hibernated: its session goes on in the connection thawed from it');
@@ -349,28 +320,27 @@ export class Dtls13Connection implements VersionState, TransmitGate {
       throw new ConnectionStateError(
         'the write key reached its usage limit; send again once the KeyUpdate is acknowledged (RFC 9147 §4.5.3)',
       );
-    this.records.stage('application_data', data, this.outgoing); // sealed with the rest of the burst (pollTransmit)
+    this.records.stage('application_data', data, this.outgoing);
     this.counts.applicationBytesSent += data.length;
     if (this.records.keyUpdateDue && !keyUpdateOutstanding(this.context.flight)) this.updateKeys(false, now);
   }
 
-  // ── what the application asks of a connected session (session-calls.ts) ── `now` (as for `receive`): a flight the
-  // call starts is timed from it. Without it the connection's time is the last it was given, which after an idle period
-  // is long past: the flight's timer would be due at once.
+  // ── calls on a connected session (session-calls.ts) ── `now` times the flight a call starts; without it, the last
+  // time given (long past after an idle period) would make the flight's timer due at once.
 
-  /** KeyUpdate (session-calls.ts); also started by itself when the write key nears its usage limit. */
+  /** KeyUpdate; also started by itself when the write key nears its usage limit. */
   updateKeys(requestPeer = false, now?: number): void {
     this.catchUp(now);
     updateKeys(this.hooks, requestPeer);
   }
 
-  /** Server: post-handshake authentication (session-calls.ts); the answer is a `clientAuthenticated` event, or the alert that ends it. */
+  /** Server: post-handshake authentication; answered by a `clientAuthenticated` event, or the alert that ends it. */
   requestClientCertificate(now?: number): void {
     this.catchUp(now);
     requestClientCertificate(this.hooks, this.context.config);
   }
 
-  /** NewConnectionId: `count` more CIDs of ours for the peer, returned (session-calls.ts). */
+  /** NewConnectionId: `count` more CIDs of ours for the peer, returned. */
   issueConnectionIds(
     count: number,
     options: { readonly immediate?: boolean; readonly now?: number } = {},
@@ -379,17 +349,15 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     return issueMoreConnectionIds(this.hooks, this.cid, count, options.immediate === true);
   }
 
-  /** RequestConnectionId: asks the peer for `count` CIDs (session-calls.ts). */
+  /** RequestConnectionId: asks the peer for `count` CIDs. */
   requestConnectionIds(count: number, now?: number): void {
     this.catchUp(now);
     requestMoreConnectionIds(this.hooks, this.cid, count);
   }
 
   /**
-   * The session has gone quiet (its owner decides when): frees what its keys cost beyond themselves (the native
-   * provider's OpenSSL contexts, made again by the next record), and once {@link HANDSHAKE_KEYS_RETENTION_MS} have
-   * passed since the handshake completed, drops the handshake's keys (epoch 2) in both directions. Nothing else
-   * changes; any time is safe.
+   * The session has gone quiet: frees what its keys cost beyond themselves (native OpenSSL contexts, made again by the
+   * next record) and, once {@link HANDSHAKE_KEYS_RETENTION_MS} have passed, the handshake's keys. Any time is safe.
    */
   park(now: number): void {
     this.guard(() => {
@@ -399,9 +367,8 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   }
 
   /**
-   * Client: a 1.3 answer to our first ClientHello took the connection back from the 1.2 state a HelloVerifyRequest made
-   * (runtime/dtls12/connection12.ts): the held state waits for the server's answer again, its ClientHello's timer on
-   * the one clock, its facts (not the 1.2 state's) in the common state.
+   * Client: a 1.3 answer to our first ClientHello took the connection back from the 1.2 state a HelloVerifyRequest
+   * made: this state waits for the server's answer again, its facts in the common state.
    */
   takenBack(): void {
     this.driver.takenBack?.();
@@ -410,9 +377,8 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   }
 
   /**
-   * The connection went on in DTLS 1.2 for good (runtime/dtls/connection.ts: a client's 1.2 ServerHello taken, a
-   * server's first ClientHello handed over): what this state still holds goes now rather than when it is collected:
-   * its offer's key shares (private keys zeroed or dropped), its flight off the clock, every epoch's keys (0-RTT's).
+   * The connection went on in DTLS 1.2 for good: what this state holds goes now rather than when collected (its key
+   * shares' private keys, its flight's timer, every epoch's keys).
    */
   abandoned(): void {
     this.driver.letGo?.();
@@ -420,20 +386,16 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     this.records.releaseAll();
   }
 
-  /** Drops the handshake's keys (epoch 2) both ways once their retention is over (key-lifetime.ts). */
   private dropHandshakeKeysWhenDue(now: number): void {
     if (dropHandshakeKeysWhenDue(this.records, this.completedAt, now) && this.server)
       this.server.handshakeReadSecret = undefined;
   }
 
   /**
-   * Server: a quiet, established session frozen into a compact string (its secrets, sequence numbers, replay windows,
-   * parameters and counters: a few hundred bytes) that {@link thaw} makes a connection of again; its keys are freed and
-   * this object is done with (it drops what it is given and refuses to send). Undefined, and nothing changes, unless
-   * the session is at rest: connected, nothing to send or deliver, no flight or ACK outstanding, nothing held or being
-   * reassembled, one write epoch, no read epoch ahead of its session's, no return routability check or off-path watch
-   * under way, no post-handshake authentication, not inspected. The read epochs kept are its session's and, within
-   * their retention, the handshake's; the peer's older ones go.
+   * Server: a quiet, established session frozen into a compact form (a few hundred bytes) that {@link thaw} makes a
+   * connection of again; this object is then done with. Undefined, and nothing changes, unless the session is at rest:
+   * connected, nothing to send, deliver, retransmit, ACK, hold or reassemble, one write epoch, no read epoch ahead of its
+   * session's, no path check, no post-handshake authentication, not inspected.
    */
   hibernate(now: number): FrozenSession | undefined {
     const { server, completedAt } = this;
@@ -446,7 +408,6 @@ export class Dtls13Connection implements VersionState, TransmitGate {
       return undefined;
     const { peerEpoch, startedAt, counts, ignored } = this;
     const own = { receiveSeq: inbox.nextReceiveSeq, peerEpoch, startedAt, completedAt, counts, ignored };
-    // Its context at rest too (connection-hibernation.ts).
     const frozen = freezeConnection(
       this.context,
       session,
@@ -458,9 +419,8 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   }
 
   /**
-   * The connection has ended and its owner has sent what it had to send: frees every epoch's keys now (with the native
-   * provider, their OpenSSL contexts and handle slots) rather than when the object is collected, which V8, blind to
-   * that memory, may put off for long on a busy server. Does nothing before the end.
+   * Once ended and flushed: frees every epoch's keys now rather than at collection, which V8, blind to native memory,
+   * may put off for long on a busy server. Does nothing before the end.
    */
   releaseKeys(): void {
     if (this.ended) this.records.releaseAll();
@@ -473,11 +433,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     else this.context.abandon('closed by the application before the handshake completed');
   }
 
-  /**
-   * An application callback outside the connection threw while handling it (`onmessage`, a server's asynchronous
-   * anti-replay store): ends the connection with internal_error, keeping what was thrown in `failure.callbackError`.
-   * Nothing happens on an ended connection.
-   */
+  /** An application callback outside the connection threw: internal_error, the throw kept in `failure.callbackError`. */
   failForCallback(callback: CallbackName, thrown: unknown): void {
     if (this.ended) return;
     this.fail(toAlert(new CallbackError(callback, thrown)));
@@ -506,10 +462,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
 
   // ── inbound, one record at a time ──────────────────────────────────────
 
-  /**
-   * A record the record layer delivered, at `now`: what its authentication proves, then its row of RECORD_RULES
-   * (record-rules.ts) and that row's handler, or set aside. Throws what handling it throws (`receive`'s one catch).
-   */
+  /** A delivered record: what its authentication proves, then its row of RECORD_RULES and that row's handler. */
   private acceptRecord(r: InboundRecord, now: number): void {
     const driver = this.driver;
     if (r.protected) {
@@ -528,20 +481,14 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     else this.handlers[rule.handler](r);
   }
 
-  /**
-   * @internal The record loop (runtime/record/record-loop.ts) hands each opened record of a datagram here (the
-   * connection is its sink: no closure per connection). It goes under the one catch: whatever handling it throws
-   * becomes one fatal alert (toAlert). False once the connection has ended.
-   */
+  /** @internal The record loop hands each opened record here, under the one catch. False once ended. */
   take(d: Uint8Array, h: Header13, content: Uint8Array): boolean {
     this.counts.recordsReceived++;
     try {
       const epoch = h.epoch;
       const contentType = contentTypeFromByte(h.contentType);
       const { sequenceNumber } = h;
-      // A client offering DTLS 1.2 too: its plaintext records first meet the version's rules (firstPlaintext).
       if (epoch === 0 && this.role === 'client' && this.firstPlaintext(d, h, content)) return !this.ended;
-      // DTLSPlaintext is epoch 0, every other record protected; a CID copied out of the datagram.
       const r: InboundRecord =
         epoch === 0
           ? { kind: 'record', epoch, sequenceNumber, contentType, content, protected: false }
@@ -562,9 +509,8 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   }
 
   /**
-   * Client: whether a plaintext record was taken by the version's rules: the server's first answer, in a datagram's
-   * first record, gone to the 1.2 state when it chose DTLS 1.2 (the driver's `answered`, role-driver.ts); an alert
-   * about the cookie hello set aside (`cookieHelloSent`).
+   * Client: whether a plaintext record was taken before the version is chosen: a server's first answer choosing DTLS
+   * 1.2 (gone to the 1.2 state), or an alert about the cookie hello (set aside).
    */
   private firstPlaintext(d: Uint8Array, h: Header13, content: Uint8Array): boolean {
     if (this.cookieHelloSent && h.contentType === ALERT && this.driver.session === undefined) {
@@ -585,13 +531,13 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     return this.facts.failure !== undefined || this.driver.kind === 'closed';
   }
 
-  /** The peer proved it holds `epoch` keys, newer than before: plaintext ends (RFC 9147 §6.1). What answers a client's final flight is peer-confirmation.ts's. */
+  /** The peer proved it holds newer `epoch` keys: plaintext ends (RFC 9147 §6.1). */
   private peerAuthenticated(epoch: number): void {
     this.peerEpoch = epoch;
     if (epoch >= 2) this.records.setAcceptPlaintext(false);
   }
 
-  /** The handshake completed (HandshakeInbound): spare CIDs out, plaintext off, held application data delivered. */
+  /** The handshake completed: spare CIDs out, plaintext off, held application data delivered. */
   private connected(): void {
     if (this.completedAt !== undefined) return;
     const at = (this.completedAt = this.context.clock.now);
@@ -629,8 +575,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
 
   /**
    * @internal The test seam (tests/support/inject.ts): a record, or a whole handshake message as if reassembled from an
-   * authenticated record of `epoch`, handled at the connection's time as the record layer's would be, under the fatal
-   * path; nothing on an ended connection.
+   * authenticated record of `epoch`, handled under the fatal path.
    */
   inject(what: InboundRecord | { readonly msgType: number; readonly body: Uint8Array; readonly epoch: number }): void {
     if (this.ended) return;
@@ -643,25 +588,17 @@ export class Dtls13Connection implements VersionState, TransmitGate {
 
   // ── timers and the fatal path ──────────────────────────────────────────
 
-  /** An application call that may start a flight: the caller's time first, when given (timers due by then run first). */
   private catchUp(now: number | undefined): void {
-    if (now !== undefined) this.advance(now);
+    if (now !== undefined) this.onTimer(now);
   }
 
-  private advance(now: number): void {
-    this.guard(() => {
-      this.context.clock.advanceTo(now);
-      this.records.handleTimeout(now);
-    });
-  }
-
-  /** RFC 9147 §4.5.3 after a datagram in which a record failed to open: what the read keys' integrity limits ask (key-lifetime.ts). */
+  /** RFC 9147 §4.5.3: what the read keys' integrity limits ask after a record failed to open. */
   private integrityVerdict(): void {
     const failed = integrityLimitVerdict(this.context, this.driver.session, (fn) => this.guard(fn));
     if (failed !== undefined) this.fail(failed);
   }
 
-  /** A flight's retransmissions ran out without `what` acknowledged (connection-hooks.ts): the connection fails as `timeout`. */
+  /** A flight's retransmissions ran out without `what` acknowledged. */
   private timedOut(what: string): void {
     this.fail(
       {
@@ -685,8 +622,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   /** Fails the connection with one fatal alert; later calls keep the first failure. */
   private fail(reason: FatalReason, closedAs: 'failed' | 'timeout' = 'failed'): void {
     if (this.facts.failure) return;
-    // The one fatal path: the chart's `fail` transition, whose fatal-alert step sends the alert with this reason (session-actions.ts).
-    this.driver.fail(reason);
+    this.driver.fail(reason); // the chart's fatal-alert step sends it (session-actions.ts)
     if (closedAs !== 'failed') this.closedAs(closedAs);
   }
 

@@ -12,16 +12,12 @@ import type { RecordHandlers } from './record-rules.js';
 type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
 
 /**
- * The handlers of RECORD_RULES' rows, one method each: handshake records go to HandshakeInbound; ACKs, alerts,
- * application data (0-RTT, held until connected, delivered) and return routability are handled here. Each runs only on
- * a record its row admitted (epoch, protection, phase checked there) and throws what is wrong inside it to the
- * connection's one catch. One object per connection, its handlers methods (the connection calls
- * `handlers[rule.handler](r)`), rather than a closure per row per connection.
+ * The handlers of RECORD_RULES' rows, one method each (one object per connection, no closure per row): each runs on a
+ * record its row admitted and throws what is wrong inside it to the connection's one catch.
  */
 export class ContentRecords implements RecordHandlers<InboundRecord> {
   private readonly c: InboundContext;
   private readonly inbound: HandshakeInbound;
-  /** The connection's counters and its one event queue, held here: application data is handled per record. */
   private readonly counts: InboundCounts;
   private readonly events: ConnectionEvent[];
   /** `messageBuffers: 'batch'`: each message apart from any waiting one's ArrayBuffer (wire/message-arena.ts). */

@@ -1,9 +1,8 @@
 import { ConfigError } from '../config-error.js';
 
 /**
- * The largest datagram a connection's flights are cut into (`maxDatagramSize`, 1200 by default), one for the
- * connection whichever version speaks: the path lowers it (RFC 9147 §4.4, RFC 6347 §4.1.1.1: ICMP
- * fragmentation-needed, a send refused with EMSGSIZE, a flight that went unanswered), never below 256 and never up.
+ * The largest datagram a connection's flights are cut into, whichever version speaks: the path lowers it (RFC 9147
+ * §4.4, RFC 6347 §4.1.1.1: ICMP, EMSGSIZE, a flight unanswered), never below 256 and never up.
  */
 export class DatagramLimit {
   private size: number;
@@ -12,7 +11,6 @@ export class DatagramLimit {
     this.size = maxDatagramSize;
   }
 
-  /** The largest datagram a flight is cut into now. */
   get value(): number {
     return this.size;
   }

@@ -25,21 +25,15 @@ export interface NegotiatedParameters {
   readonly pskIdentity: Uint8Array | undefined;
   /** The PSK key exchange mode, when a PSK (external or a ticket's) keyed the handshake. */
   readonly pskMode: 'psk_dhe_ke' | 'psk_ke' | undefined;
-  /** What became of 0-RTT data: taken by the server, refused (HelloRetryRequest, anti-replay, a server that takes none), or none sent. */
+  /** What became of 0-RTT data: taken by the server, refused, or none sent. */
   readonly earlyData: 'accepted' | 'rejected' | 'not sent';
   /** The application protocol ALPN chose (RFC 7301), or undefined when none was negotiated. */
   readonly alpnProtocol: string | undefined;
-  /**
-   * The host name of server_name (RFC 6066), lower case without a trailing dot: on the client the name it sent
-   * (undefined for an IP address, which is never sent), on the server the name the client asked for.
-   */
+  /** server_name's host name (RFC 6066), normalized: the one the client sent (never an IP address). */
   readonly servername: string | undefined;
   /** The SRTP protection profile DTLS-SRTP settled (RFC 5764), or undefined when none was negotiated. */
   readonly srtpProfile: SrtpProfileName | undefined;
-  /**
-   * The peer's record_size_limit (RFC 8449): the largest DTLSInnerPlaintext (content and type byte) our protected
-   * records to it carry, so at most one less of content; undefined when it sent none (2^14 of content).
-   */
+  /** The peer's record_size_limit (RFC 8449): the largest DTLSInnerPlaintext we send it; undefined: none sent. */
   readonly recordSizeLimit: number | undefined;
 }
 
@@ -58,13 +52,11 @@ export type SessionParameters = NegotiatedParameters | Negotiated12Parameters;
 export type ConnectionEvent =
   | { readonly type: 'handshakeComplete'; readonly parameters: SessionParameters }
   /**
-   * Client: the server can no longer refuse the handshake. At once after `handshakeComplete` when it asked for no
-   * certificate; after a CertificateRequest, once it acknowledged our final flight (its ACK, or a post-handshake
-   * message such as a NewSessionTicket; RFC 9147 §7). What `send` was given in between is held and goes out now; if the
-   * connection ends before this event, none of it was sent (runtime/connection/peer-confirmation.ts).
+   * Client: the server can no longer refuse the handshake (at once unless it sent a CertificateRequest; then once it
+   * acknowledged our final flight, RFC 9147 §7). Data `send` held meanwhile goes out now; without this event, none did.
    */
   | { readonly type: 'handshakeConfirmed' }
-  /** Client: the server asked for our certificate after the handshake (RFC 8446 §4.6.2) and we answered; `send` holds data until `certificateAccepted`. */
+  /** Client: we answered a post-handshake CertificateRequest (RFC 8446 §4.6.2); `send` holds data until accepted. */
   | { readonly type: 'certificateRequested' }
   /** Client: the server acknowledged our answer to its post-handshake CertificateRequest; the data held meanwhile goes out now. */
   | { readonly type: 'certificateAccepted' }
@@ -74,7 +66,7 @@ export type ConnectionEvent =
   | { readonly type: 'earlyData'; readonly accepted: boolean; readonly data: Uint8Array }
   /** Client: the server sent a NewSessionTicket; `session` resumes it (`connect({ session })`), `expiresAt` in wall-clock ms. */
   | { readonly type: 'sessionTicket'; readonly session: Uint8Array; readonly expiresAt: number }
-  /** Server: the client answered a post-handshake CertificateRequest and it verified; `certificate` is its leaf (DER), undefined when it sent none. */
+  /** Server: the client's answer to a post-handshake CertificateRequest verified; `certificate`: its leaf, if any. */
   | { readonly type: 'clientAuthenticated'; readonly certificate: Uint8Array | undefined }
   /** connectionIdIssued, connectionIdRetired, pathMigrated (runtime/cid/cid-events.ts). */
   | CidEvent

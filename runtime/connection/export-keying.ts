@@ -3,11 +3,8 @@ import { ConnectionStateError } from './connection-api.js';
 import type { Exporter } from './connection-facts.js';
 
 /**
- * One exporter call, checked once for both versions (DtlsConnection.exportKeyingMaterial): `length` bytes for `label`
- * and `context` from `exporter`, the one the completed handshake installed in the common state. @throws
- * ConnectionStateError when there is none (before the handshake completes; in 1.3 also once the connection ended);
- * ConfigError naming `length` (an integer from 1 to the exporter's limit), `label` (a non-empty string) or `context`
- * (a Uint8Array when given).
+ * One exporter call, checked once for both versions. @throws ConnectionStateError without an exporter (not connected);
+ * ConfigError naming `length` (1 to the exporter's limit), `label` (non-empty) or `context` (a Uint8Array if given).
  */
 export function exportKeying(
   exporter: Exporter | undefined,

@@ -4,11 +4,8 @@ import type { Exporter } from './connection-facts.js';
 import type { Session } from './key-material.js';
 
 /**
- * The exporter of a connected 1.3 session (RFC 8446 §7.5, RFC 5705 as TLS 1.3 defines it), installed in the common
- * state as the machine reaches `connected` (role-driver.ts) and taken away when it leaves it: bytes from the
- * exporter_master_secret, `label` and `context` (absent and empty differ only in TLS 1.2; here both hash the empty
- * string), at most HKDF-Expand's 255 × the hash length. DtlsConnection checks the arguments. An object over the
- * session, no closure (an idle session holds no functions of its own).
+ * The exporter of a connected 1.3 session (RFC 8446 §7.5): at most HKDF-Expand's 255 × the hash length; absent and
+ * empty `context` both hash the empty string. An object, not a closure: an idle session holds no functions.
  */
 export class Exporter13 implements Exporter {
   readonly maxLength: number;

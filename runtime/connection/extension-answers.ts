@@ -11,10 +11,7 @@ import {
 } from './certificate-types.js';
 import { acceptedSrtpProfile, chooseSrtp, srtpAnswer, type SrtpProfileName } from './srtp.js';
 
-/**
- * The ClientHello extensions a server answers in EncryptedExtensions with nothing to do for the key schedule:
- * record_size_limit (RFC 8449) and use_srtp (RFC 5764). What each side settles, and the record layer limits.
- */
+/** record_size_limit (RFC 8449) and use_srtp (RFC 5764) answers in EncryptedExtensions, and what each side settles. */
 
 /** What the server settled from a ClientHello's record_size_limit and use_srtp. */
 export interface ServerExtensionChoices {
@@ -39,11 +36,7 @@ export function serverExtensionChoices(
   };
 }
 
-/**
- * The server's answers (but the certificate types': certificateTypeAnswers), and the record layer set for them: from
- * its EncryptedExtensions on, records to the client fit the client's limit, and the client's protected records must fit
- * ours.
- */
+/** The server's answers, and the record layer set for them from its EncryptedExtensions on. */
 export function serverExtensionAnswers(
   config: ResolvedConfig,
   records: RecordLayer,
@@ -69,10 +62,7 @@ export function clientOfferedMore(config: ResolvedConfig): string[] {
   ];
 }
 
-/**
- * The client's reading of the server's answers: the SRTP profile, and the server's record_size_limit, which from now on
- * caps our protected records (and, when both advertised, puts ours in force on what we receive).
- */
+/** The client's reading of the server's answers: the SRTP profile and record_size_limit (both ways from now on). */
 export function applyServerAnswers(
   config: ResolvedConfig,
   records: RecordLayer,

@@ -35,10 +35,7 @@ export function checkHelloRetryRequestExtensions(list: readonly Listed[]): void 
   onlyOffered('HelloRetryRequest', list, ['supported_versions', 'key_share', 'cookie']);
 }
 
-/**
- * EncryptedExtensions may acknowledge server_name (when it was sent), early_data and ALPN (when offered), list the
- * server's groups, and answer the other extensions the client offered (`offeredMore`: record_size_limit, use_srtp).
- */
+/** What EncryptedExtensions may carry: acknowledgements and answers of what the client sent, and the server's groups. */
 export function checkEncryptedExtensions(
   list: readonly Listed[],
   sentServerName: boolean,

@@ -1,26 +1,19 @@
 /**
- * The 1.2 side of a connection doing both versions, as its 1.3 state sees it: runtime/dtls (which may see both
- * versions' folders) installs it in the connection's `SharedState`. The 1.3 server's ClientHello step (role-driver.ts
- * `handOver`) hands it a first ClientHello that chooses DTLS 1.2 (offered-versions.ts); the 1.3 client's step that
- * takes the server's first answer (role-driver.ts `answered`) hands it a 1.2 ServerHello or a HelloVerifyRequest
- * (first-answer.ts). runtime/connection never imports runtime/dtls12.
+ * The 1.2 side of a connection doing both versions, as its 1.3 state sees it (installed by runtime/dtls: this folder
+ * never imports runtime/dtls12): where a first ClientHello or first answer choosing DTLS 1.2 goes (role-driver.ts).
  */
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 
 /**
- * The longest ClientHello body a 1.2 state takes over: it reads its first ClientHello whole from one record, of at most
- * 2^14 bytes (RFC 6347 §4.1, RFC 5246 §6.2.1), the 12-byte handshake header included. A longer one (only a 1.3
- * reassembly makes one) stays with the 1.3 state, which refuses it.
+ * The longest ClientHello body a 1.2 state takes over: one record of 2^14 bytes (RFC 6347 §4.1) less the handshake
+ * header. A longer one (only 1.3 reassembly makes one) stays with the 1.3 state, which refuses it.
  */
 export const LONGEST_CLIENT_HELLO_12 = 16_384 - 12;
 
 export interface FallBack12 {
   /** A first ClientHello as 1.2 reads it (one without extensions decodes too). @throws DecodeError */
   decode(body: Uint8Array): ClientHello;
-  /**
-   * The ClientHello chose DTLS 1.2: a 1.2 state takes it, decoded (whole, message_seq `messageSeq`, its last fragment
-   * in the record numbered `recordSequence`), and speaks for the connection from then on.
-   */
+  /** The ClientHello chose DTLS 1.2: a 1.2 state takes it, decoded, and speaks for the connection from then on. */
   takeOver(
     known: { readonly body: Uint8Array; readonly hello: ClientHello },
     messageSeq: number,
@@ -40,10 +33,9 @@ export interface SentOffer {
 /** Client offering both versions: where its 1.3 state hands the server's first answer when that answer is DTLS 1.2. */
 export interface Answered12 {
   /**
-   * The server answered our first ClientHello (`offer`) in DTLS 1.2, in the first record of `datagram` (come over
-   * `path`): a 1.2 state takes over from the offer, reads the datagram and speaks for the connection from then on. After a
-   * HelloVerifyRequest (`helloVerifyRequest`: authenticated by nothing) the 1.3 state is kept, untouched, until the 1.2
-   * state takes a ServerHello: a 1.3 answer to the same ClientHello meanwhile takes the connection back.
+   * The server answered our first ClientHello in DTLS 1.2: a 1.2 state takes over from the offer and reads `datagram`.
+   * After a HelloVerifyRequest (authenticated by nothing) the 1.3 state is kept until the 1.2 state takes a ServerHello:
+   * a 1.3 answer meanwhile takes the connection back.
    */
   takeOver(offer: SentOffer, datagram: Uint8Array, path: string | undefined, helloVerifyRequest: boolean): void;
 }

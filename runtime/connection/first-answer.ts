@@ -1,13 +1,7 @@
 /**
- * Which version the server's first answer to a ClientHello offering both chose (RFC 8446 §4.2.1 as RFC 9147 §5.3 keeps
- * it; RFC 6347 §4.2.1), read in place from a plaintext handshake record's content, before anything decodes it: a
- * ServerHello or HelloRetryRequest with supported_versions is DTLS 1.3 (the 1.3 step checks what it selects); a
- * ServerHello without it whose server_version is DTLS 1.2, or a HelloVerifyRequest that is one (RFC 6347 §4.2.1:
- * server_version DTLS 1.0 or 1.2, then a cookie of 1 to 255 bytes and nothing after), is DTLS 1.2 (the 1.2 state then
- * decodes it, once). Read by the 1.3 client's first-answer step (role-driver.ts `answered`: a client offering both goes
- * on in 1.2 on a HelloVerifyRequest, a 1.3-only client refuses one with protocol_version) and by the 1.2 state it handed
- * a HelloVerifyRequest to (runtime/dtls12/connection12.ts), never throws. A HelloVerifyRequest is authenticated by
- * nothing, as a plaintext alert is not.
+ * Which version the server's first answer chose (RFC 8446 §4.2.1, RFC 6347 §4.2.1), read in place before anything
+ * decodes it: a ServerHello or HelloRetryRequest with supported_versions is DTLS 1.3; a ServerHello of version DTLS 1.2
+ * without it, or a well-formed HelloVerifyRequest, is DTLS 1.2. Never throws.
  */
 
 /** The handshake types read here (RFC 8446 §4, RFC 6347 §4.3.2). */
@@ -26,11 +20,7 @@ export interface FirstAnswer {
   readonly helloVerifyRequest: boolean;
 }
 
-/**
- * The version the first handshake message in `content` (a plaintext handshake record's) chose, when it is a whole
- * ServerHello or HelloVerifyRequest, well-formed as far as that is read; undefined for anything else (a fragment, a
- * truncated or stretched one, another message).
- */
+/** The version a whole, well-formed ServerHello or HelloVerifyRequest first in `content` chose; else undefined. */
 export function firstAnswer(content: Uint8Array): FirstAnswer | undefined {
   if (content.length < HEADER) return undefined;
   const type = content[0]!;

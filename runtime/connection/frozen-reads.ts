@@ -5,11 +5,9 @@ import type { TrafficKeys } from '../keyschedule/derived-keys.js';
 import { FrozenFormError } from './frozen-form.js';
 
 /**
- * The two hand-laid parts of a frozen session (hibernation.ts) that screening a datagram reads without decoding the
- * rest: at the front what it needs to open a record (ReadsAtRest: keys and replay windows, which do not change while
- * the session sleeps), its length first; at the end what screening counts (ScreeningTally), its length in the last two
- * characters, so that counting one more datagram writes only the end again. One character per byte; integers as LEB128
- * varints (signed ones zigzagged); keys at their suite's lengths.
+ * The two hand-laid parts of a frozen session that screening a datagram reads without decoding the rest: at the front
+ * the keys and replay windows (length first), at the end what screening counts (length in the last two characters), so
+ * counting one more datagram writes only the end again. Integers as LEB128 varints (signed ones zigzagged).
  */
 
 /** `r` as the front of a frozen session: its length, then its bytes. */

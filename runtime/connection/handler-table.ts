@@ -15,10 +15,7 @@ import {
   decodeServerHello,
 } from '../../generated/wire/index.js';
 
-/**
- * Which epochs a handshake message may arrive in (RFC 9147 §5, §6.1): the hellos in plaintext epoch 0, the rest of the
- * handshake under handshake keys (epoch 2), post-handshake messages under application keys (3+).
- */
+/** Which epochs a handshake message may arrive in (RFC 9147 §5, §6.1): hellos 0, the handshake 2, post-handshake 3+. */
 export type EpochRule = 'plaintext' | 'handshake' | 'application';
 
 /** What one handshake type is to each role: where it may arrive, and the chart event its body decodes to. */
@@ -33,10 +30,7 @@ export interface HandshakeHandler {
   readonly server?: (m: InboundMessage) => ServerMessage;
 }
 
-/**
- * The one table of inbound handshake messages (aioquic's frame-handler table is the model). A type with no entry for a
- * role is unexpected_message for that role; decoders throw DecodeError (decode_error).
- */
+/** The one table of inbound handshake messages; a type with no entry for a role is unexpected_message. */
 export const HANDSHAKE_HANDLERS: Readonly<Partial<Record<HandshakeTypeName, HandshakeHandler>>> = {
   client_hello: {
     epochs: 'plaintext',

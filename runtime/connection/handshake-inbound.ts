@@ -10,10 +10,8 @@ import type { InboundContext } from './inbound-context.js';
 type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
 
 /**
- * Handshake records in (the `handshake` row of RECORD_RULES): each fragment admitted once by HANDSHAKE_HANDLERS for its
- * record's epoch, reassembled, acknowledged (AckTracker, AckScheduler), and each whole message handed to the role's
- * handshake as its chart event. A fragment of a type not allowed in its epoch is set aside in plaintext and
- * unexpected_message under keys.
+ * Handshake records in: each fragment admitted by HANDSHAKE_HANDLERS for its epoch, reassembled, acknowledged, and each
+ * whole message handed to the role's chart. A type not allowed in its epoch is set aside in plaintext, fatal under keys.
  */
 export class HandshakeInbound {
   private readonly c: InboundContext;
@@ -26,7 +24,6 @@ export class HandshakeInbound {
     this.driver = context.driver;
   }
 
-  /** A handshake record the table admitted. */
   record(r: InboundRecord): void {
     const c = this.c;
     const fragments: DtlsHandshake[] = [];
@@ -83,11 +80,7 @@ export class HandshakeInbound {
     if (duplicate && !accepted) this.peerRetransmitted(r);
   }
 
-  /**
-   * The handler of a handshake message of `type` that may come in `epoch` (HANDSHAKE_HANDLERS, checked once per
-   * fragment); undefined when it is set aside (in plaintext, counted); unexpected_message when the record
-   * authenticated.
-   */
+  /** The handler of `type` in `epoch`; undefined when set aside (plaintext); unexpected_message when authenticated. */
   admit(type: HandshakeTypeName | number, epoch: number, authenticated: boolean): HandshakeHandler | undefined {
     const c = this.c;
     const handler = handlerFor(c.role, type);
@@ -102,10 +95,7 @@ export class HandshakeInbound {
     );
   }
 
-  /**
-   * A whole handshake message (its type was admitted when its fragments came): its chart event, if the chart takes it
-   * in this state; then ACKs for post-handshake messages.
-   */
+  /** A whole handshake message to its chart event; then ACKs for post-handshake messages. */
   message(msgType: number, body: Uint8Array, epoch: number, authenticated: boolean): void {
     const c = this.c;
     c.counts.handshakeMessagesReceived++;
@@ -116,9 +106,7 @@ export class HandshakeInbound {
         `${String(handshakeTypeFromNumber(msgType))} is not a message a ${c.role} receives`,
       );
     const postHandshake = this.driver.session !== undefined;
-    // After the handshake its messages (post-handshake authentication) come only under application keys: a handshake
-    // message held in reassembly and released once connected is judged now (the handshake may have ended since it
-    // came).
+    // Once connected, handshake messages come only under application keys: one released from reassembly is judged now.
     if (postHandshake && epoch < 3) {
       throw new ProtocolError(
         'unexpected_message',

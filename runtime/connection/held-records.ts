@@ -5,9 +5,8 @@ export interface ByteBudget {
 }
 
 /**
- * A bounded FIFO of byte strings (records kept until their keys are installed, application data held until the
- * handshake completes). The queues of one connection share one {@link ByteBudget} (`limits.maxDeferredBytes`, default
- * 16,384): what they hold together never passes it, and a push past it is refused (the caller counts it).
+ * A bounded FIFO of byte strings; the queues of one connection share one {@link ByteBudget} (`limits.maxDeferredBytes`),
+ * and a push past it is refused (the caller counts it).
  */
 export class HeldRecords {
   private readonly budget: ByteBudget;

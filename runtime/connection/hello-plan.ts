@@ -18,12 +18,9 @@ import type { SelectedCredentials } from './server-credentials.js';
 import { offeredServerName } from './sni-selection.js';
 
 /**
- * The server's input step for a ClientHello: everything the chart's guards and steps need to know of it that takes a
- * look-up, a store or a verification — certificate by server_name, PSK binder, suite and group, ALPN, and the 0-RTT
- * decision (the anti-replay store admits each ClientHello once). It runs once, before the event is dispatched, in a
- * state that takes a ClientHello (`waitClientHello` or `waitSecondClientHello`); its result travels in the event, so
- * the guards are pure branches over it. What it throws (a bad binder, no common protocol) goes to the connection's one
- * catch, as a step's would.
+ * The server's input step for a ClientHello: everything that takes a look-up, a store or a verification (certificate,
+ * PSK binder, suite and group, ALPN, the 0-RTT decision), run once before the event is dispatched; its result travels
+ * in the event, so the guards are pure branches over it.
  */
 export function planClientHello(
   c: ServerContext,

@@ -3,33 +3,21 @@ import { integerOption } from '../config-error.js';
 
 /** Options of {@link ClientHelloReassembly}; every one is an integer. */
 export interface ClientHelloReassemblyOptions {
-  /**
-   * ClientHellos being reassembled at once, over every peer (default {@link DEFAULT_MAX_PENDING_CLIENT_HELLOS}). A
-   * fragment that would start one more evicts the oldest; 0 turns reassembly off (fragmented ClientHellos are dropped,
-   * as before).
-   */
+  /** ClientHellos being reassembled at once, over every peer: more evicts the oldest; 0 turns reassembly off. */
   readonly maxPendingClientHellos?: number;
-  /** Longest ClientHello body reassembled, in bytes (default {@link DEFAULT_MAX_CLIENT_HELLO_LENGTH}); a fragment of a longer one is dropped. */
+  /** Longest ClientHello body reassembled, in bytes; a fragment of a longer one is dropped. */
   readonly maxClientHelloLength?: number;
-  /** A partial ClientHello is forgotten this many ms after its first fragment (default {@link DEFAULT_PENDING_CLIENT_HELLO_MS}). */
+  /** A partial ClientHello is forgotten this many ms after its first fragment. */
   readonly pendingClientHelloMs?: number;
 }
 
-/**
- * Partial ClientHellos kept at once by default: 128. Reassembly is only for the few clients whose ClientHello does not
- * fit one datagram (big key shares, small MTUs); their fragments arrive within a round trip, so a short list suffices,
- * and the worst case (every entry claiming the largest length) stays at 128 × 8 KiB = 1 MiB plus 1/8 of that for the
- * bitmaps.
- */
+/** Partial ClientHellos kept at once by default: fragments come within a round trip; worst case 1 MiB plus bitmaps. */
 export const DEFAULT_MAX_PENDING_CLIENT_HELLOS = 128;
 
-/**
- * Longest ClientHello body reassembled by default: 8 KiB. Classic ClientHellos are 200–600 bytes; one with several big
- * shares (P-521, X448) or a post-quantum hybrid share (X25519MLKEM768, ~1.2 KB) stays under 3 KB.
- */
+/** Longest ClientHello body reassembled by default: big or post-quantum key shares stay under 3 KB. */
 export const DEFAULT_MAX_CLIENT_HELLO_LENGTH = 8192;
 
-/** How long a partial ClientHello is kept by default: 10 s, several retransmissions of the client's first flight. */
+/** How long a partial ClientHello is kept by default: several retransmissions of the client's first flight. */
 export const DEFAULT_PENDING_CLIENT_HELLO_MS = 10_000;
 
 /** What became of one fragment. */
@@ -78,13 +66,9 @@ class PartialHello {
 }
 
 /**
- * The stateless responder's only memory: ClientHellos that arrived in several fragments (RFC 9147 §5.5), keyed by the
- * client's transport address and message_seq, until they are whole. Bounded in count (`maxPendingClientHellos`, oldest
- * evicted first), in size per entry (`maxClientHelloLength`) and in time (`pendingClientHelloMs`). An entry whose
- * fragments disagree is dropped: the client's retransmission starts it again.
- *
- * Eviction is by age, not use: a flood of first fragments from many addresses pushes out a legitimate client's partial
- * ClientHello, which its retransmission brings back; the server's own table is never touched.
+ * The stateless responder's only memory: fragmented ClientHellos (RFC 9147 §5.5) by address and message_seq until
+ * whole, bounded in count, size and time. Eviction is by age: a flood of first fragments pushes out a real client's
+ * partial ClientHello, which its retransmission brings back; an entry whose fragments disagree is dropped.
  */
 export class ClientHelloReassembly {
   private readonly entries = new Map<string, PartialHello>();

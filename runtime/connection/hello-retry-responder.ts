@@ -48,9 +48,8 @@ export type HelloRetryOutcome =
       readonly callbackError?: unknown;
     }
   /**
-   * The cookie is good: create the server connection with `retry`, then give it `datagram` — the ClientHello whole, in
-   * one record (the datagram itself, or, when the ClientHello came in fragments, one record rebuilt from them).
-   * `random` is ClientHello.random, which tells a retransmission of this ClientHello from a new one (RFC 9147 §5.11).
+   * The cookie is good: create the server connection with `retry`, then give it `datagram`, the ClientHello whole in one
+   * record. `random` tells a retransmission of this ClientHello from a new one (RFC 9147 §5.11).
    */
   | {
       readonly kind: 'accept';
@@ -76,14 +75,10 @@ interface WholeHello {
 }
 
 /**
- * The stateless cookie exchange of RFC 9147 §5.1: answers a ClientHello without a cookie with a HelloRetryRequest whose
- * cookie carries everything the server needs later (suite, group, Hash(ClientHello1)), bound to the client's address;
- * keeps no per-client state; and accepts the second ClientHello only with a valid cookie (an invalid one gets
- * illegal_parameter).
- *
- * A ClientHello split over several records or datagrams (big key shares, small MTUs; RFC 9147 §5.5) is reassembled
- * first, in a small cache bounded in entries, bytes and time ({@link ClientHelloReassembly}): the only memory the
- * responder keeps. Both the first and the second ClientHello may come in fragments.
+ * The stateless cookie exchange of RFC 9147 §5.1: a HelloRetryRequest whose cookie carries what the server needs later
+ * (suite, group, Hash(ClientHello1)), bound to the client's address; the second ClientHello is taken only with a valid
+ * cookie (else illegal_parameter). Fragmented ClientHellos (RFC 9147 §5.5) are reassembled in a small cache bounded in
+ * entries, bytes and time ({@link ClientHelloReassembly}): the only memory it keeps.
  */
 export class HelloRetryResponder {
   private readonly config: ResolvedConfig;
@@ -118,10 +113,8 @@ export class HelloRetryResponder {
   }
 
   /**
-   * `clientAddress` is what cookies are bound to (the UDP server's `address|port`). `peerAddress` is the client's IP
-   * address: a 0-RTT ClientHello skips the cookie only when its ticket was issued to that address (RFC 9147 §5.1);
-   * omitted, every ClientHello goes through the cookie exchange. `decoded`: the datagram's ClientHello as the caller
-   * already decoded it (used when its body is the one found here).
+   * `clientAddress`: what cookies are bound to (`address|port`). `peerAddress`: a 0-RTT ClientHello skips the cookie only
+   * when its ticket was issued to it (RFC 9147 §5.1). `decoded`: the ClientHello as the caller already decoded it.
    */
   handle(
     datagram: Uint8Array,
@@ -231,10 +224,9 @@ export class HelloRetryResponder {
         random: ch.random,
       };
     }
-    // A resumed ClientHello with early data whose ticket and binder verify, from the address the ticket was issued to,
-    // skips the cookie (RFC 9147 §5.1): a HelloRetryRequest would refuse its 0-RTT data. From any other address it gets
-    // the cookie exchange like any ClientHello: whoever holds a ticket cannot make the server start a connection, or
-    // answer with more than a HelloRetryRequest, at an address it does not own.
+    // 0-RTT whose ticket and binder verify, from the address the ticket was issued to, skips the cookie (RFC 9147 §5.1):
+    // an HRR would refuse its early data. From elsewhere it gets the cookie exchange: a ticket holder cannot make the
+    // server start a connection at an address it does not own.
     const early =
       peerAddress === undefined
         ? undefined
@@ -313,7 +305,7 @@ export class HelloRetryResponder {
     };
   }
 
-  /** The binder of a first ClientHello that offers 0-RTT with a ticket of ours that allows it, was issued to `from`, and verifies; else undefined. */
+  /** The verified binder of a first ClientHello offering 0-RTT with our ticket issued to `from`; else undefined. */
   private verifiedEarlyResumption(ch: ClientHello, body: Uint8Array, from: TicketAddress): Uint8Array | undefined {
     if (this.config.maxEarlyData === 0 || findExtension(ch.extensions, 'early_data') === undefined) return undefined;
     try {
@@ -343,9 +335,8 @@ export class HelloRetryResponder {
 }
 
 /**
- * The terms of the PSK the ClientHello is likely to resume with, so the HelloRetryRequest fixes a suite of its hash (a
- * PSK of another hash could not be used after it, RFC 8446 §4.1.4). Stateless and cheap: the first identity that opens
- * as our ticket or names an external PSK, binders unchecked (the connection checks them on the second ClientHello).
+ * The PSK the ClientHello likely resumes with, so the HRR fixes a suite of its hash (RFC 8446 §4.1.4): the first
+ * identity that opens as our ticket or names an external PSK, binders unchecked (checked on the second ClientHello).
  */
 function pskTermsHint(ch: ClientHello, config: ResolvedConfig, wallNow: number): PskTerms | undefined {
   const offered = findExtension(ch.extensions, 'pre_shared_key');

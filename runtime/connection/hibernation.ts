@@ -18,10 +18,8 @@ import { trafficKeys } from '../keyschedule/derived-keys.js';
 import { scheduleFor } from './key-material.js';
 
 /**
- * Everything an established, quiet DTLS 1.3 session needs to go on: the traffic secrets its keys come back from (and
- * the handshake's read secret while its keys are kept, RFC 9147 §5.8.1), the record layer's sequence numbers and replay
- * windows, message sequence numbers, the negotiated parameters, timings and counters. `DtlsConnection.hibernate` makes
- * it; `DtlsConnection.thaw` makes a connection of it again.
+ * Everything an established, quiet DTLS 1.3 session needs to go on: its secrets (the handshake's read one while its
+ * keys are kept, RFC 9147 §5.8.1), sequence numbers, replay windows, parameters, timings and counters.
  */
 export interface HibernatedSession {
   /** The negotiated parameters (its cipher suite is the session's). */
@@ -95,7 +93,7 @@ const PARAMETERS = [
   ['recordSizeLimit', optional('uint')],
 ] as const satisfies Schema<NegotiatedParameters>;
 
-/** A read epoch's fields kept in the reads at rest and the screening tally (frozen-reads.ts), at the front and end of the form: the rest are here. */
+/** A read epoch's fields other than those frozen-reads.ts keeps at the front and end of the form. */
 type AtRest = 'right' | 'words' | 'failed' | 'failedInRow';
 
 const READ_EPOCH = [
@@ -229,9 +227,8 @@ const complete: [
 void complete;
 
 /**
- * The first character: the form's version. Version 2: what screening a datagram needs (frozen-reads.ts: the read
- * epochs' keys and replay windows), then every other field of HibernatedSession but the read epochs' failed
- * authentications, then those and what screening counted since the session froze (a ScreeningTally).
+ * The first character: the form's version. Version 2: what screening a datagram needs (frozen-reads.ts), then every
+ * other field of HibernatedSession but the read epochs' failed authentications, then those and a ScreeningTally.
  */
 const VERSION = '\x02';
 
@@ -262,7 +259,7 @@ export function freezeSession(h: HibernatedSession, provider: CryptoProvider): F
   return (VERSION + freezeReads(reads) + freezeForm(h, SESSION, 'session') + freezeTally(tally)) as FrozenSession;
 }
 
-/** The session again from its kept form, with what screening counted since. @throws FrozenFormError when `frozen` is not one {@link freezeSession} made. */
+/** The session again from its kept form, with what screening counted since. @throws FrozenFormError for anything else. */
 export function thawSession(frozen: FrozenSession): HibernatedSession {
   if (frozen[0] !== VERSION)
     throw new FrozenFormError(`not a hibernated session of this version (${frozen.charCodeAt(0)})`);
@@ -305,10 +302,8 @@ export function thawSession(frozen: FrozenSession): HibernatedSession {
 }
 
 /**
- * A datagram for a hibernated session, screened without thawing it (hibernated-reader.ts): the session kept again, with
- * the datagram and what it dropped counted, when nothing in it was for the session; or undefined when it must be thawed
- * and given the datagram (a new record authenticated in it). @throws FrozenFormError when `frozen` is not one
- * {@link freezeSession} made.
+ * A datagram for a hibernated session, screened without thawing it: the form again with what it dropped counted, or
+ * undefined when a record authenticated and the session must be thawed. @throws FrozenFormError for anything else.
  */
 export function screenFrozen(
   frozen: FrozenSession,

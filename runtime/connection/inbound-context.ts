@@ -11,11 +11,7 @@ export interface InboundCounts {
   handshakeMessagesReceived: number;
 }
 
-/**
- * What the record handlers use of their connection's context (machine-context.ts): the outbox and flight controller an
- * ACK moves, the ACK tracker, the events and fatal path an alert reaches, the configuration and CID context, and what a
- * waiting post-handshake flight is sent with.
- */
+/** What the record handlers use of their connection's context (machine-context.ts). */
 export type InboundMachine = Pick<
   MachineContext,
   | 'outbox'

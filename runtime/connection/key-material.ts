@@ -10,10 +10,7 @@ import type { NegotiatedParameters } from './events.js';
 import type { SrtpProfileName } from './srtp.js';
 import type { CertificateTypes } from './certificate-types.js';
 
-/**
- * What both sides know once the hellos are exchanged: the suite and its schedule, the running transcript, the
- * HandshakeStage (released when the master secret is derived) and both handshake traffic secrets.
- */
+/** What both sides know once the hellos are exchanged: the suite, the running transcript, the handshake secrets. */
 export interface HandshakeKeys {
   readonly suite: SupportedCipherSuite;
   readonly schedule: ScheduleContext;
@@ -48,10 +45,7 @@ export interface AcceptedPsk {
   readonly mode: PskKeyExchangeModeName;
 }
 
-/**
- * Both application traffic secrets (RFC 8446 §7.1), derived over ClientHello..server Finished, and the master stage,
- * kept until the resumption master secret is derived over the client's Finished.
- */
+/** Both application traffic secrets (RFC 8446 §7.1), and the master stage kept until resumption_master_secret. */
 export interface ApplicationSecrets {
   readonly clientSecret: Uint8Array;
   readonly serverSecret: Uint8Array;
@@ -72,7 +66,7 @@ export interface Session {
   readonly schedule: ScheduleContext;
   read: TrafficEpoch;
   write: TrafficEpoch;
-  /** resumption_master_secret (RFC 8446 §7.1): the server derives ticket PSKs from it, the client the PSKs of tickets it receives. */
+  /** resumption_master_secret (RFC 8446 §7.1), which ticket PSKs derive from. */
   readonly resumptionSecret: Uint8Array;
   /** Server: the server_name the client asked for, bound into tickets. Client: the name it authenticated. */
   readonly serverName: string | undefined;
@@ -88,10 +82,7 @@ export interface Session {
    * chain of resumptions lives one ticket lifetime from the full handshake, not one more per link.
    */
   readonly ticketsUntil?: number | undefined;
-  /**
-   * The transcript through the client's Finished: what post-handshake authentication continues (RFC 8446 §4.4). Kept
-   * only when it may follow (`postHandshakeAuth`); otherwise undefined, and its hash state is let go.
-   */
+  /** The transcript through the client's Finished, kept only for post-handshake authentication (RFC 8446 §4.4). */
   readonly transcript: Transcript | undefined;
   /** Client: we offered post_handshake_auth; server: the client did (RFC 8446 §4.2.6). */
   readonly postHandshakeAuth: boolean;
@@ -101,7 +92,7 @@ export interface Session {
   readonly exporterSecret: Uint8Array;
 }
 
-/** Post-handshake client authentication (post-handshake-auth.ts), server side: the outstanding request and how far the client's answer has come. */
+/** Server: the outstanding post-handshake CertificateRequest and how far the client's answer has come. */
 export type PendingAuthentication =
   | { readonly stage: 'certificate'; readonly context: Uint8Array; readonly transcript: Transcript }
   | {
@@ -153,10 +144,7 @@ export function scheduleFor(provider: CryptoProvider, suite: SupportedCipherSuit
   return ctx;
 }
 
-/**
- * The Handshake Secret and both handshake traffic secrets, from the PSK (if any), the (EC)DHE secret (if any: psk_ke
- * has none) and Transcript-Hash(ClientHello..ServerHello).
- */
+/** The handshake secrets from the PSK, the (EC)DHE secret (each if any) and Transcript-Hash(ClientHello..ServerHello). */
 export function deriveHandshakeKeys(
   input: Omit<HandshakeKeys, 'stage' | 'clientSecret' | 'serverSecret'>,
   sharedSecret: Uint8Array | undefined,
@@ -179,10 +167,7 @@ export function deriveHandshakeKeys(
   return keys;
 }
 
-/**
- * The application traffic secrets over `serverFinishedHash`; the handshake and master stages are released here, so
- * nothing later can derive from them.
- */
+/** The application traffic secrets over `serverFinishedHash`; the handshake stage is released here. */
 export function deriveApplicationSecrets(
   keys: HandshakeKeys,
   serverFinishedHash: Uint8Array,
@@ -202,7 +187,7 @@ export function deriveApplicationSecrets(
   return secrets;
 }
 
-/** client_early_traffic_secret over Transcript-Hash(ClientHello) (RFC 8446 §7.1), from the PSK; logged as CLIENT_EARLY_TRAFFIC_SECRET. */
+/** client_early_traffic_secret over Transcript-Hash(ClientHello) (RFC 8446 §7.1), from the PSK. */
 export function deriveEarlySecret(
   schedule: ScheduleContext,
   psk: Uint8Array,

@@ -1,19 +1,11 @@
 /**
- * The key shares of a first ClientHello (RFC 8446 §4.2.8). One share, for the first group of `groups` — unless that
- * group is a hybrid post-quantum one (X25519MLKEM768): then a share for the first classical ECDHE group `groups` names
- * goes beside it, as Chromium and Firefox send X25519 beside X25519MLKEM768, so a server without the hybrid group takes
- * the classical share at once.
+ * The key shares of a first ClientHello (RFC 8446 §4.2.8): one for the first group; a hybrid post-quantum first group
+ * (X25519MLKEM768) gets the first classical group's share beside it, as browsers send.
  *
- * Both shares are sent when the ClientHello still fits one datagram (`maxDatagramSize`, `mtu`). The ML-KEM-768 share
- * alone is 1,216 bytes, so at the default 1,200 it cannot: then the first ClientHello carries no share at all (an empty
- * key_share, RFC 8446 §4.2.8: the client asks the server to choose), with the hybrid group still first in
- * supported_groups (`sharesThatFit`). It fits one datagram, so a server that ignores a first ClientHello in fragments
- * before its cookie exchange (wolfSSL 5.7.2: the handshake timed out) reads it; each server picks its own preference
- * from the list and asks for that share with a HelloRetryRequest, in the same round trip as its cookie when it does the
- * cookie exchange. Why not the classical share alone: a server that has the hybrid group but takes a share it was sent
- * rather than ask for its first choice (NSS 3.110 does) would settle on X25519, and the post-quantum exchange the
- * client asked for first would be lost silently. A `groups` naming no classical group (a post-quantum-only client)
- * sends the hybrid share alone, in fragments when it must.
+ * When both do not fit one datagram (ML-KEM-768's share alone is 1,216 bytes), the ClientHello carries no share, so the
+ * server asks for its choice in a HelloRetryRequest: a fragmented first ClientHello is ignored by some servers (wolfSSL
+ * 5.7.2), and the classical share alone would let a server that takes what it was sent (NSS 3.110) silently settle on
+ * X25519. A client naming no classical group sends the hybrid share alone, in fragments when it must.
  */
 import type { CryptoProvider, KeyExchangeGroup, KeyShare } from '../crypto/provider.js';
 import { GROUPS_12 } from '../versions/groups12.js';

@@ -53,11 +53,8 @@ export interface MachineParts {
 }
 
 /**
- * What a handshake step gets besides its state and event, one per connection, made with it (parts-assembly.ts): the
- * machinery every state drives (configuration, the record layer, the flight controller and outbox, the ACK tracker, the
- * clock, and what goes to the application and the wire), the fatal path, and the reason it is failing (the fatal-alert
- * step sends it); a role's context adds what only that role uses. It holds no state of the machine (the state is the
- * step's argument).
+ * What a handshake step gets besides its state and event, one per connection (parts-assembly.ts): the machinery every
+ * state drives and the fatal path; a role's context adds what only that role uses. No machine state (the step's argument).
  */
 export abstract class MachineContext implements FlightRestListener {
   abstract readonly role: 'client' | 'server';
@@ -74,13 +71,13 @@ export abstract class MachineContext implements FlightRestListener {
   readonly outgoing: Uint8Array[];
   /** message_seq of the next handshake message we send (RFC 9147 §5.2). */
   sendSeq = 0;
-  /** The connection's facts in its DtlsConnection's common state (connection-facts.ts): `facts.failure` is set once, by the fatal path. */
+  /** The connection's facts: `facts.failure` is set once, by the fatal path. */
   readonly facts: ConnectionFacts;
   /** Connection IDs: the options, what the hellos settled, and how the owner learns of our CIDs. */
   readonly cid: CidContext;
   /** Post-handshake flights waiting for the outstanding one. */
   readonly postHandshake = new PostHandshakeFlights();
-  /** The connection: what ends a post-handshake flight whose retransmissions ran out (the session times out). */
+  /** What ends a post-handshake flight whose retransmissions ran out. */
   private readonly owner: PostHandshakeOwner;
   private building: OutMessage[] = [];
   /** The reason `DtlsConnection.fail` was given (RoleDriver.fail), for its `fail` event's fatal-alert step. */
@@ -116,10 +113,8 @@ export abstract class MachineContext implements FlightRestListener {
 
   /**
    * Sends the flight built so far. A handshake flight acknowledges the peer's previous one implicitly (RFC 9147 §7.1),
-   * so the pending ACK is dropped; a post-handshake flight does not (a KeyUpdate answering one still owes its ACK), its
-   * timer starts at no less than the initial timeout ({@link FlightController.send}), and when its retransmissions run
-   * out the session ends as timed out (unless `onExhausted` says otherwise). `onAcked` runs once the peer acknowledged
-   * the whole flight (a KeyUpdate's key switch).
+   * so the pending ACK is dropped; a post-handshake flight does not (a KeyUpdate answering one still owes its ACK), and
+   * when its retransmissions run out the session times out (unless `onExhausted`). `onAcked`: the whole flight ACKed.
    */
   sendFlight(options: FlightOptions = {}): void {
     const flight = this.building;
@@ -130,7 +125,6 @@ export abstract class MachineContext implements FlightRestListener {
     this.flight.send(flight, {
       postHandshake,
       onAcked: options.onAcked,
-      // Made per post-handshake flight (and let go when it ends), not held for the connection's life.
       onExhausted:
         options.onExhausted ?? (postHandshake ? (messages) => this.owner.postHandshakeExhausted(messages) : undefined),
     });
@@ -151,7 +145,7 @@ export abstract class MachineContext implements FlightRestListener {
     this.outbox.lead = ack;
   }
 
-  /** One alert record in the newest write epoch (plaintext before keys exist); alerts are never retransmitted (RFC 9147 §5.10). */
+  /** One alert record in the newest write epoch; alerts are never retransmitted (RFC 9147 §5.10). */
   sendAlert(level: 'warning' | 'fatal', description: AlertDescription): void {
     const body = encodeAlert({ level, description });
     const sealed =
@@ -177,14 +171,12 @@ export abstract class MachineContext implements FlightRestListener {
   }
 
   /**
-   * Runs each time the flight controller comes to rest once connected (no flight outstanding): the outbox forgets the
-   * finished flight, the drained datagram and event queues their grown storage, and the early-data and handshake
-   * epochs' write keys go, since ACKs and post-handshake flights use the newest epoch, rather than staying for the
-   * connection's life.
+   * Runs each time the flight controller comes to rest once connected: the outbox forgets the finished flight, and the
+   * early-data and handshake epochs' write keys go (ACKs and post-handshake flights use the newest epoch).
    */
   handshakeFlightsDone(): void {
     this.outbox.settle();
-    // The queues grew during the handshake; once drained they let go of their backing stores (an idle session keeps neither).
+    // Drained queues let go of the storage they grew during the handshake.
     if (this.outgoing.length === 0) this.outgoing.length = 0;
     if (this.events.length === 0) this.events.length = 0;
     const epoch = this.records.writeEpoch;
@@ -212,10 +204,7 @@ export abstract class MachineContext implements FlightRestListener {
     this.sendAlertIfPossible('fatal', alert);
   }
 
-  /**
-   * The application closed before the handshake completed: user_canceled then close_notify, both warnings (RFC 8446
-   * §6.1), and the connection ends as 'local'.
-   */
+  /** The application closed before the handshake completed: user_canceled then close_notify, warnings (RFC 8446 §6.1). */
   abandon(message: string): void {
     if (this.facts.failure) return;
     this.facts.failure = { alert: 'user_canceled', message };
@@ -262,14 +251,11 @@ export class ServerContext extends MachineContext {
   readonly role = 'server';
   /** The store that admits a 0-RTT ClientHello once (the configuration's, or this connection's own). */
   readonly antiReplay: SyncAntiReplay;
-  /** The client's IP address as the connection was told it (`peerAddress` is what tickets record of it). */
+  /** The client's IP address as the connection was told it. */
   private readonly peerIp: string | undefined;
   /** The 0-RTT bytes still allowed while early data is being taken (epoch 1 readable); undefined otherwise. */
   earlyDataRemaining: number | undefined;
-  /**
-   * The client's handshake traffic secret, kept while epoch 2's read keys are (a hibernated session makes them again
-   * from it); dropped with them.
-   */
+  /** The client's handshake traffic secret, kept while epoch 2's read keys are (a thawed session remakes them). */
   handshakeReadSecret: Uint8Array | undefined;
 
   constructor(parts: MachineParts, antiReplay: SyncAntiReplay, peerIp: string | undefined) {
@@ -278,7 +264,7 @@ export class ServerContext extends MachineContext {
     this.peerIp = peerIp;
   }
 
-  /** The client's address, as tickets record it (empty when the connection was told none). Worked out when asked (a ticket issued, a 0-RTT ticket checked), not held. */
+  /** The client's address as tickets record it (empty: none), worked out when asked. */
   get peerAddress(): TicketAddress {
     return ticketAddressOf(this.peerIp);
   }
@@ -292,9 +278,8 @@ export class ClientContext extends MachineContext {
   /** What the server may still refuse, and the data held until it has said (peer-confirmation.ts). */
   readonly confirmation: PeerConfirmation;
   /**
-   * Our 0-RTT datagrams (epoch 1) and the message_seq of the ClientHello they follow: sent again with every
-   * retransmission of that ClientHello, since a lost first flight most likely lost them too (a server drops a copy it
-   * already read by its replay window). Let go once the server answers.
+   * Our 0-RTT datagrams and the message_seq of the ClientHello they follow: resent with it, since a lost first flight
+   * most likely lost them too (a server's replay window drops copies). Let go once the server answers.
    */
   earlyDatagrams: { readonly clientHelloSeq: number; readonly datagrams: readonly Uint8Array[] } | undefined;
 

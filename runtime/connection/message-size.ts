@@ -12,10 +12,8 @@ const INNER_TYPE = 1;
 const LONGEST_TAG = 16;
 
 /**
- * The most application data one `send()` can carry: one record (DTLS never fragments application data) in one datagram
- * of `mtu` bytes, after the record header, the connection ID when one is in use, the inner content type and the suite's
- * AEAD tag; and within the peer's record_size_limit (RFC 8449: it counts the content and its type byte). Never above
- * 2^14.
+ * The most application data one `send()` can carry: one record in one datagram of `mtu` bytes less the record's
+ * overhead, within the peer's record_size_limit (RFC 8449), never above 2^14.
  */
 export function maxMessageSize(
   mtu: number,

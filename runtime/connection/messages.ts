@@ -98,7 +98,7 @@ export function clientHelloBody(
   });
 }
 
-/** A DTLS 1.2 offer's extensions: empty renegotiation_info (RFC 5746 §3.4), extended_master_secret (RFC 7627), uncompressed points (RFC 8422 §5.1.2). */
+/** A 1.2 offer's extensions: renegotiation_info (RFC 5746), extended_master_secret (RFC 7627), ec_point_formats. */
 const OFFER12_EXTENSIONS: readonly ClientHelloExtension[] = [
   { extensionType: 'renegotiation_info', extensionData: { renegotiatedConnection: new Uint8Array(0) } },
   { extensionType: 'extended_master_secret', extensionData: {} },
@@ -179,11 +179,7 @@ export function helloRetryRequestBody(
   return encodeServerHello(helloRetryRequest(suite, group, cookie, sessionIdEcho));
 }
 
-/**
- * {@link helloRetryRequestBody}'s bytes in the scratch writer (wire/scratch.ts): a view valid until the next encode,
- * for a caller that hashes or copies it at once (a stateless server makes one per ClientHello, and again for its
- * transcript).
- */
+/** {@link helloRetryRequestBody}'s bytes in the scratch writer: a view valid until the next encode. */
 export function helloRetryRequestView(
   suite: SupportedCipherSuite,
   group: KeyExchangeGroup | undefined,

@@ -1,8 +1,6 @@
 /**
- * The versions a ClientHello offers (RFC 8446 §4.2.1, kept by RFC 9147 §5.3): with supported_versions, only what it
- * lists; without it, legacy_version says DTLS 1.2 (RFC 6347 §4.2.1). The one rule the listener's cookie exchange
- * (runtime/dtls/version-negotiation.ts), the 1.3 server's ClientHello step (role-driver.ts, handing a 1.2 ClientHello
- * to the 1.2 state) and the 1.2-only server (runtime/dtls12/handshake-inbound12.ts) read.
+ * The versions a ClientHello offers (RFC 8446 §4.2.1, RFC 9147 §5.3): with supported_versions, only what it lists;
+ * without it, legacy_version says DTLS 1.2 (RFC 6347 §4.2.1). The one rule every server path reads.
  */
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { findExtension } from '../handshake/extensions.js';

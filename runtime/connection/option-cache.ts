@@ -31,11 +31,7 @@ export function cachedVerifier(trustAnchors: readonly Uint8Array[], purpose: Cer
 /** Peer leaf keys imported, per provider: the most recent 256 SubjectPublicKeyInfos. */
 const peerKeys = new WeakMap<CryptoProvider, BytesLru<PublicKeyHandle>>();
 
-/**
- * The peer's leaf key imported once per exact SubjectPublicKeyInfo bytes and provider (a client meets the same server
- * key on every handshake). A handle is a function of the bytes alone; a key the provider refuses is not kept and is
- * refused again.
- */
+/** The peer's leaf key imported once per SubjectPublicKeyInfo bytes and provider; a refused key is not kept. */
 export function cachedPublicKey(provider: CryptoProvider, spki: Uint8Array): PublicKeyHandle {
   let lru = peerKeys.get(provider);
   if (!lru) peerKeys.set(provider, (lru = new BytesLru(256)));

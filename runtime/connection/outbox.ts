@@ -31,21 +31,14 @@ const CIPHERTEXT_OVERHEAD = 5 + 1 + 16;
 const OFFSET_SPAN = 2 ** 24;
 const SEQUENCE_SPAN = 2 ** 48;
 
-/**
- * A record number as a Map key: one number while the epoch is below 32 (epoch × 2^48 + sequence number is exact below
- * 2^53), else its text: no string made per record of a handshake flight. Bigints (an ACK's) give the same key as
- * numbers.
- */
+/** A record number as a Map key: epoch × 2^48 + sequence (exact below 2^53) while the epoch is below 32, else text. */
 function carriedKey(epoch: number | bigint, sequenceNumber: number | bigint): number | string {
   return epoch < 32 && sequenceNumber < SEQUENCE_SPAN && sequenceNumber >= 0
     ? Number(epoch) * SEQUENCE_SPAN + Number(sequenceNumber)
     : `${epoch}:${sequenceNumber}`;
 }
 
-/**
- * A datagram of `records`: the one record itself, or the records copied into a view of a slab (wire/slab.ts: never
- * reused, so neither is a sealed record's view), not an ArrayBuffer of its own.
- */
+/** A datagram of `records`: the one record itself, or the records copied into a view of a slab (wire/slab.ts). */
 function datagramOf(records: readonly Uint8Array[], size: number): Uint8Array {
   if (records.length === 1) return records[0]!;
   const out = allocate(size);
@@ -58,32 +51,25 @@ function datagramOf(records: readonly Uint8Array[], size: number): Uint8Array {
 }
 
 /**
- * Puts a flight on the wire (RFC 9147 §5.5, §5.8): every message fragmented to fit `maxDatagramSize`, each fragment a
- * record of its message's epoch (plaintext for epoch 0), records packed into as few datagrams as fit. It remembers
- * which record carried which fragment, so an ACK (RFC 9147 §7) can be turned into the messages it acknowledges.
+ * Puts a flight on the wire (RFC 9147 §5.5, §5.8), fragmented and packed into as few datagrams as fit, remembering which
+ * record carried which fragment so an ACK (RFC 9147 §7) can be turned into the messages it acknowledges.
  */
 export class HandshakeOutbox {
   private readonly records: RecordLayer;
-  /** The largest datagram (the connection's one limit, lowered by the path). */
   private readonly limit: DatagramLimit;
   private readonly cidLength: number;
-  /** Where datagrams go: the connection's queue (`pollTransmit`). */
   private readonly outgoing: Uint8Array[];
-  /** Record number ({@link carriedKey}) → the fragment that record carried, index × 2^24 + offset (allocated with a flight's first transmission). */
+  /** Record number ({@link carriedKey}) → the fragment it carried, index × 2^24 + offset. */
   private carried: Map<number | string, number> | undefined;
-  /** The current flight's messages by index, in the order first sent: fragment offsets acknowledged, and how many fragments it has. */
+  /** The current flight's messages by index, in the order first sent. */
   private acked: Map<number, { readonly offsets: number[]; readonly count: number }> | undefined;
   /** How often the current flight went out without any of its records being acknowledged. */
   private unanswered = 0;
-  /** The largest datagram of the last transmission. */
   private largestSent = 0;
-  /** Where the handshake messages put into records so far are counted, retransmissions included (the connection's counters). */
   private readonly counts: { handshakeMessagesSent: number };
   /**
-   * A lone record just queued as a datagram of its own (an ACK) that goes in front of the next transmission's first
-   * records instead, if nothing was queued or sent after it by then and they fit (RFC 9147 §4.3: a datagram may carry
-   * several records): one datagram fewer for the kernel and the peer. The connection sets it, and clears it when the
-   * datagram is sent; a field, as the connection looks at it per datagram sent.
+   * A lone record just queued (an ACK) that leads the next transmission's first datagram instead, if nothing was queued
+   * after it and they fit (RFC 9147 §4.3): one datagram fewer. The connection clears it when the datagram is sent.
    */
   lead: Uint8Array | undefined;
   /** Flights cut to {@link SILENT_PATH_DATAGRAM} because a transmission of them went unanswered. */
@@ -103,7 +89,6 @@ export class HandshakeOutbox {
     this.outgoing = outgoing;
   }
 
-  /** The largest datagram a flight is cut into now. */
   get datagramLimit(): number {
     return this.limit.value;
   }
@@ -116,17 +101,13 @@ export class HandshakeOutbox {
     return this.limit.lower(size);
   }
 
-  /** Forget the previous flight's bookkeeping. */
   newFlight(): void {
     this.unanswered = 0;
     this.carried = undefined;
     this.acked = undefined;
   }
 
-  /**
-   * The current flight is over (acknowledged, or dropped): its records and bodies are forgotten (what a flight's end
-   * does is its own `onAcked`, see FlightController). An idle connection holds no flight.
-   */
+  /** The current flight is over (acknowledged, or dropped): an idle connection holds no flight. */
   settle(): void {
     if (this.acked) this.newFlight();
   }
@@ -146,11 +127,9 @@ export class HandshakeOutbox {
   }
 
   /**
-   * Sends `messages` (a whole flight, or its unacknowledged part) as fresh records. A flight sent before in datagrams
-   * larger than {@link SILENT_PATH_DATAGRAM}, with nothing acknowledged since, is cut to that size from this
-   * transmission on (and so is every later flight): RFC 9147 §4.4's back-off when retransmissions get no response and
-   * the path MTU is unknown. A server's unconnected socket never hears the ICMP that says a datagram was too big, and
-   * the kernel would otherwise send the retransmission as IP fragments, which many paths drop.
+   * Sends `messages` as fresh records. A flight sent before in datagrams larger than {@link SILENT_PATH_DATAGRAM}, with
+   * nothing acknowledged since, is cut to that size from now on (RFC 9147 §4.4's back-off): a server's unconnected socket
+   * never hears the ICMP "too big", and the kernel would send IP fragments, which many paths drop.
    */
   transmit(messages: readonly OutMessage[]): void {
     if (this.unanswered > 0 && this.largestSent > SILENT_PATH_DATAGRAM && this.lowerDatagramLimit(SILENT_PATH_DATAGRAM))

@@ -13,12 +13,8 @@ import { HandshakeOutbox, type OutMessage } from './outbox.js';
 import { PeerConfirmation } from './peer-confirmation.js';
 
 /**
- * What the steps of a 1.3 connection (connection.ts) get, made for a resolved configuration and one connection's
- * options: its parts (clock, record layer, outbox, flight controller, the dtls13-flight chart, inspected with
- * `inspect`, connection-ID context and ACK tracker, with `hooks` as what they call back and `shared` as the
- * connection's event queue, counters, outbound queue and clock) in its role's context: a server's anti-replay store and
- * client address, a client's private key and peer confirmation. @throws ConfigError when the certificate's private key
- * does not import (either role: a server signs with the key its credentials choice imports again, from the cache).
+ * The role context a 1.3 connection's steps get, its parts made for a resolved configuration and one connection's
+ * options. @throws ConfigError when the certificate's private key does not import.
  */
 export function assembleContext(
   role: 'client' | 'server',

@@ -69,10 +69,7 @@ function acceptRawPublicKey(
   return { chain, key: cachedPublicKey(config.provider, result.spki) };
 }
 
-/**
- * Checks the peer's CertificateVerify (RFC 8446 §4.4.3) over the transcript so far: a scheme we offered, a valid
- * signature by the peer's leaf key.
- */
+/** Checks the peer's CertificateVerify (RFC 8446 §4.4.3): a scheme we offered, signed by the peer's leaf key. */
 export function checkCertificateVerify(
   config: ResolvedConfig,
   role: 'client' | 'server',

@@ -20,27 +20,19 @@ export type ConfirmationWait = 'handshake' | 'certificate';
 /**
  * Client: what the server may still refuse after we sent it, and the application data held until it has said.
  *
- * A server that sent a CertificateRequest checks our Certificate, CertificateVerify and Finished after our side of the
- * handshake is done; it refuses with an alert (certificate_required, bad_certificate, unknown_ca, ...) under its
- * application keys, which it holds from its own Finished on. So neither our Finished going out nor a record of the
- * server's under epoch 3 shows the handshake was taken: the server's ACK of our whole final flight (RFC 9147 §7: that
- * flight "must be acknowledged with an ACK") does, and so does a post-handshake message (a NewSessionTicket needs our
- * Finished, RFC 8446 §4.6.1), which then answers the flight (§7.2). Its application data does not: it may be 0.5-RTT
- * data sent before the server read our flight (RFC 8446 §2), so it neither confirms nor stops our retransmissions,
- * whose answer is the ACK. Only when our retransmissions run out is data heard meanwhile taken as the server going on
- * with us; with nothing heard the handshake times out.
+ * A server that sent a CertificateRequest checks our flight after our side is done and may refuse it under its
+ * application keys. So only its ACK of our whole final flight (RFC 9147 §7) or a post-handshake message (a
+ * NewSessionTicket needs our Finished, RFC 8446 §4.6.1) confirms; its application data may be 0.5-RTT data sent before
+ * it read our flight (RFC 8446 §2), taken as confirmation only once our retransmissions run out. The same holds for our
+ * answer to a post-handshake CertificateRequest (RFC 8446 §4.6.2).
  *
- * The same holds for our answer to a post-handshake CertificateRequest (RFC 8446 §4.6.2), which the server checks after
- * we sent it: its ACK (a post-handshake flight's, RFC 9147 §7) says it took it.
- *
- * While a confirmation is due, {@link hold} keeps what the application sends (up to {@link MAX_HELD_SEND_BYTES} in up
- * to {@link MAX_HELD_MESSAGES} messages); it is sealed when the confirmation comes, and dropped unsent if the
- * connection ends first: the events say which (`handshakeConfirmed` / `certificateAccepted` came, or not).
+ * Meanwhile {@link hold} keeps what the application sends, within {@link MAX_HELD_SEND_BYTES} and
+ * {@link MAX_HELD_MESSAGES}: sealed when the confirmation comes, dropped unsent if the connection ends first.
  */
 export class PeerConfirmation {
   /** Connected, and no record of the server's has yet answered our final flight (RFC 9147 §7.2). */
   private finalFlightOpen = false;
-  /** What the server has yet to acknowledge, if anything: a field (the connection reads it per send and per poll); only {@link begin} and {@link confirm} move it. */
+  /** What the server has yet to acknowledge, if anything; only {@link begin} and {@link confirm} move it. */
   waiting: ConfirmationWait | undefined;
   /** Datagrams received when the handshake completed: a record of that datagram (or one held from before) answers nothing. */
   private since = 0;
@@ -51,7 +43,7 @@ export class PeerConfirmation {
   /** When our side of the handshake completed ({@link connected}). */
   private completedAt: number | undefined;
   private readonly counts: { applicationBytesSent: number; readonly datagramsReceived: number };
-  /** Where the confirmation goes: the event queue, the facts (when the handshake completed, as the deadlines count it), and the record layer and outbound queue the held data is sealed into. */
+  /** Where the confirmation goes: the event queue, the facts, and the queues the held data is sealed into. */
   private readonly events: ConnectionEvent[];
   private readonly facts: ConnectionFacts;
   private readonly records: RecordLayer;
@@ -85,10 +77,8 @@ export class PeerConfirmation {
   }
 
   /**
-   * An authenticated record of epoch 3 or later while our final flight is open (before its handler runs): without a
-   * confirmation due any such record answers the flight, as before; with one, only a post-handshake message does (and
-   * confirms), from a datagram after the one that completed the handshake. A record that answers our final flight
-   * acknowledges it in `parts` (the flight controller and outbox), and the post-handshake flights waiting for it go.
+   * An authenticated record of epoch 3+ while our final flight is open: without a confirmation due any such record
+   * answers the flight; with one, only a post-handshake message from a later datagram does (and confirms).
    */
   recordAuthenticated(
     c: KeyUpdateSender & { readonly outbox: HandshakeOutbox },
@@ -142,10 +132,7 @@ export class PeerConfirmation {
     }
   }
 
-  /**
-   * Application data while a confirmation is due: kept (a copy), and true; false when none is due (the caller sends it
-   * now); past {@link MAX_HELD_SEND_BYTES} or {@link MAX_HELD_MESSAGES}, why it is refused.
-   */
+  /** Application data while a confirmation is due: kept (true); none due: false; past the caps: why it is refused. */
   hold(data: Uint8Array): boolean | string {
     if (this.waiting === undefined) return false;
     const what = this.waiting === 'handshake' ? 'the handshake' : 'our certificate';
@@ -158,7 +145,6 @@ export class PeerConfirmation {
     return true;
   }
 
-  /** Messages held, not yet sent. */
   get heldMessages(): number {
     return this.held?.length ?? 0;
   }

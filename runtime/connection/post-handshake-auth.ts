@@ -14,10 +14,8 @@ import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './
 import { sendPostHandshakeFlight, type PostHandshakeSender } from './post-handshake-flights.js';
 
 /**
- * Post-handshake client authentication (RFC 8446 §4.6.2): the server sends a CertificateRequest with a fresh context;
- * the client answers with Certificate, CertificateVerify (when it has a certificate) and Finished, over the handshake's
- * transcript followed by these messages, the Finished keyed by the client's current application traffic secret (§4.4).
- * Each exchange is a post-handshake flight (RFC 9147 §5.8, acknowledged by ACKs).
+ * Post-handshake client authentication (RFC 8446 §4.6.2): a CertificateRequest answered by Certificate,
+ * CertificateVerify and Finished over the handshake's transcript, each a post-handshake flight (RFC 9147 §5.8).
  */
 
 /** The event when the client's answer verified: its leaf certificate, or undefined when it sent none. */

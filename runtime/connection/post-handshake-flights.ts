@@ -8,10 +8,7 @@ import { keyUpdateBody } from './messages.js';
 import type { OutMessage } from './outbox.js';
 import type { PostHandshakeFlights } from './post-handshake-queue.js';
 
-/**
- * What a post-handshake flight uses of its connection's context (machine-context.ts): the flight controller, the flights
- * waiting behind its outstanding one, and the flight being built.
- */
+/** What a post-handshake flight uses of its connection's context (machine-context.ts). */
 export interface PostHandshakeSender {
   readonly flight: FlightController<OutMessage>;
   readonly postHandshake: PostHandshakeFlights;

@@ -4,10 +4,8 @@ import { ProtocolError } from '../handshake/protocol-error.js';
 export const MAX_WAITING_FLIGHTS = 4;
 
 /**
- * Post-handshake flights, one at a time (RFC 9147 §5.8): what waits for the outstanding flight to end. A KeyUpdate
- * asked for meanwhile waits first (one, its request_update flags merged); other flights (NewConnectionId,
- * RequestConnectionId, a CertificateRequest or its answer) wait in order, at most {@link MAX_WAITING_FLIGHTS}: a peer
- * that keeps asking gets unexpected_message rather than a growing queue. Allocated with the first flight that waits.
+ * Post-handshake flights waiting for the outstanding one (RFC 9147 §5.8): a KeyUpdate first (flags merged), others in
+ * order, at most {@link MAX_WAITING_FLIGHTS}: a peer that keeps asking gets unexpected_message, not a growing queue.
  */
 export class PostHandshakeFlights {
   /** A KeyUpdate waiting for the outstanding flight, and whether it asks the peer to update too. */

@@ -17,10 +17,7 @@ export interface PskOffer {
   readonly session: ClientSession | undefined;
 }
 
-/**
- * What to offer: the configured session unless it has expired or its suite is not among ours (then a full handshake),
- * else the external PSK for this server name, if its hash goes with one of our suites.
- */
+/** What to offer: the configured session if still usable, else the external PSK for this server name, if its hash fits. */
 export function pskOfferFor(config: ResolvedConfig, wallNow: number): PskOffer | undefined {
   const s = config.session;
   if (s && !sessionExpired(s, wallNow) && config.cipherSuites.includes(s.suite)) {

@@ -47,11 +47,9 @@ interface Candidate {
 }
 
 /**
- * The server's PSK choice (RFC 8446 §4.2.11): the first offered identity it knows (a ticket that opens, is unexpired
- * and was issued for this server name, or an external identity) whose hash fits a suite both sides have, under a key
- * exchange mode both allow. Its binder must verify, over the transcript `before` this ClientHello and the ClientHello
- * truncated before the binders, or the handshake ends with decrypt_error. With no usable PSK the handshake goes on with
- * a certificate, or, on a PSK-only server, ends with unknown_psk_identity.
+ * The server's PSK choice (RFC 8446 §4.2.11): the first offered identity it knows whose hash fits a common suite, under
+ * a mode both allow. Its binder must verify (else decrypt_error); with none usable, a certificate, or on a PSK-only
+ * server unknown_psk_identity.
  */
 export function selectPsk(
   ch: ClientHello,
@@ -136,9 +134,8 @@ export function openTicket(config: ResolvedConfig, identity: Uint8Array, wallNow
 }
 
 /**
- * The contents of a ticket of ours in the format `decode` reads (either version's), when it has not expired by our
- * clock; undefined for anything else: garbled, forged, foreign, sealed under a retired key, the other version's or an
- * older format (sealed by us, so `decode` throwing means only that), expired. The plaintext is zeroed once decoded.
+ * The contents of an unexpired ticket of ours that `decode` reads (either version's); undefined for anything else
+ * (garbled, forged, foreign, retired key, other format, expired). The plaintext is zeroed once decoded.
  */
 export function openSealedTicket<T extends { readonly issuedAt: number; readonly lifetimeSeconds: number }>(
   keys: TicketKeys | undefined,
@@ -182,11 +179,8 @@ function ticketCandidate(
 }
 
 /**
- * Server (either version): whether a session, from a ticket or a 1.2 cache by ID (which servers may share), may resume
- * for `ch` here: asked for under the same server name (the certificate that authenticated us to it); with a client
- * certificate when this server requires one (not a session made under other options); and granted what this server
- * grants now (ticket-grant.ts): not one whose client was checked under another policy or stands on a PSK identity not
- * known here with the same key.
+ * Server (either version): whether a session (a ticket, or a shared 1.2 cache) may resume for `ch` here: the same
+ * server name, a client certificate when required, and what this server grants now (ticket-grant.ts).
  */
 export function resumableHere(
   config: ResolvedConfig,
@@ -209,7 +203,7 @@ export function requestedName(ch: ClientHello): string | undefined {
   return name && 'hostName' in name ? new TextDecoder().decode(name.hostName) : undefined;
 }
 
-/** An identity as an error names it (both versions): printable text in quotes, else its length (a peer's bytes are not echoed whole). */
+/** An identity as an error names it: printable text in quotes, else its length (a peer's bytes are not echoed whole). */
 export function describeIdentity(identity: Uint8Array): string {
   const text = new TextDecoder('utf-8', { fatal: false }).decode(identity.subarray(0, 64));
   return /^[\x20-\x7e]+$/.test(text) && identity.length <= 64 ? `'${text}'` : `of ${identity.length} bytes`;

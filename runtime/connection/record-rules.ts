@@ -22,11 +22,7 @@ export const NONE_IGNORED: Readonly<Record<IgnoreReason, number>> = Object.freez
   'ack-epoch': 0,
 });
 
-/**
- * Where a DTLS 1.3 connection is, as far as which records it takes: `handshake` until the handshake completes,
- * `early-data` on a server while it takes 0-RTT data (epoch 1 readable, from the ClientHello that offered it to the
- * client's Finished), `connected` once the handshake is done.
- */
+/** Where a DTLS 1.3 connection is, for which records it takes (`early-data`: a server while epoch 1 is readable). */
 export type RecordPhase = 'handshake' | 'early-data' | 'connected';
 
 /** What handles a record a 1.3 rule admits (one method of {@link RecordHandlers}). */
@@ -63,11 +59,7 @@ export type VersionRule<V extends DtlsVersionName> = RecordRule<
   VersionColumns[V]['handler']
 >;
 
-/**
- * One row of the record-rule table: records of `contentType` whose epoch is within `epochs` (`min: 'peer'`: no older
- * than the newest epoch the peer has authenticated in), protected when `protectedOnly`, arriving in one of `phases`, go
- * to `handler`. Each version's rows name its own phases and handlers.
- */
+/** One row: records of `contentType` within `epochs` (`'peer'`: the peer's newest), in one of `phases`, go to `handler`. */
 export interface RecordRule<P extends string = RecordPhase, H extends string = RecordHandlerName> {
   readonly contentType: ContentTypeName;
   readonly epochs: { readonly min: number | 'peer'; readonly max?: number };
@@ -88,15 +80,9 @@ const ANY_PHASE_12: readonly RecordPhase12[] = [
 ];
 
 /**
- * The one table of inbound records, by version (aioquic's frame-handler table with its allowed epochs is the model):
- * what each version admits in each of its phases, checked once per record before its content is read. A record no row
- * admits is set aside and counted (`stats.ignored`) under the row's `refused` reason; what a row's handler finds wrong
- * inside the content is thrown to the connection's one catch. Rows of a content type are tried in order, the first that
- * admits the record wins.
- *
- * Finer rules live with the content: which handshake message may come in which epoch is `HANDSHAKE_HANDLERS`
- * (handler-table.ts), checked per fragment; an ACK's named records against its own epoch is the ACK handler's (RFC 9147
- * §7).
+ * The one table of inbound records, by version (after aioquic's frame-handler table): what each version admits in each
+ * phase, checked once per record before its content is read; a record no row admits is counted in `stats.ignored`.
+ * Which handshake message may come in which epoch is finer, per fragment (handler-table.ts).
  */
 export const RECORD_RULES: { readonly [V in DtlsVersionName]: readonly VersionRule<V>[] } = {
   'DTLSv1.3': [
@@ -226,12 +212,7 @@ const BY_TYPE: { readonly [V in DtlsVersionName]: ReadonlyMap<ContentType, reado
   'DTLSv1.2': byContentType(RECORD_RULES['DTLSv1.2']),
 };
 
-/**
- * The one lookup: the row of `version`'s rows that admits `record` in `phase` (`peerEpoch`: the newest epoch the peer
- * has authenticated in), or the reason it is refused. Rows of a content type are tried in order, the first that admits
- * the record wins; a content type with no row (the record layer delivers none other) is refused as
- * `unauthenticated-violation`.
- */
+/** The first of `version`'s rows that admits `record` in `phase`, or why it is refused. */
 export function recordRule<V extends DtlsVersionName>(
   version: V,
   record: RecordFacts,

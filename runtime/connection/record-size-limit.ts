@@ -2,17 +2,10 @@ import { ConfigError, integerOption } from '../config-error.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 
 /**
- * record_size_limit (RFC 8449) with TLS 1.3's meaning (RFC 8446 §5.4, RFC 9147 §4): the largest DTLSInnerPlaintext
- * (content, content type byte and padding) a protected record sent to the advertising side may carry.
- *
- * - What the peer advertises limits what we send: handshake fragments, application records and their padding, ACKs.
- *   Plaintext records (the hellos) are not subject to it.
- * - Our `recordSizeLimit` option is what we advertise; once the peer has seen it (the client's in ClientHello, the
- *   server's answer in EncryptedExtensions), a protected record above it ends the connection with record_overflow (RFC
- *   8449 §4 lets DTLS drop it instead; an authenticated oversize record is the peer's bug or malice, not noise).
- * - A client advertises only when configured. A server answers every client that advertises (its option, or 2^14 + 1
- *   for no limit), so the client knows its limit is respected.
- * - The MTU is separate (RFC 8449 §4): records are cut to fit both.
+ * record_size_limit (RFC 8449) as TLS 1.3 means it: the largest DTLSInnerPlaintext a protected record to the advertising
+ * side may carry (plaintext records are not subject to it). A protected record above ours is record_overflow: RFC 8449
+ * §4 lets DTLS drop it, but an authenticated oversize record is the peer's bug or malice, not noise. A server answers
+ * every client that advertises (2^14 + 1: no limit), so the client knows its limit is respected.
  */
 
 /** The protocol maximum in TLS 1.3 / DTLS 1.3: 2^14 bytes of content plus the content type byte. */
@@ -32,9 +25,8 @@ export function recordSizeLimitOption(value: unknown): number | undefined {
 }
 
 /**
- * The limit a peer advertised, as we apply it. Below 64 is illegal_parameter on both sides. Above 2^14+1: a server must
- * not refuse it (a client may speak a future extension) and sends at most the protocol maximum; a client may refuse it,
- * and does, with illegal_parameter (RFC 8449 §4).
+ * The limit a peer advertised, as we apply it (RFC 8449 §4): below 64 is illegal_parameter; above 2^14+1 a server
+ * takes it as the maximum (a future extension), a client refuses it.
  */
 export function peerRecordSizeLimit(advertised: number, from: 'client' | 'server'): number {
   if (advertised < MIN_RECORD_SIZE_LIMIT)
@@ -53,7 +45,7 @@ export function peerRecordSizeLimit(advertised: number, from: 'client' | 'server
   return advertised;
 }
 
-/** The most record numbers an ACK may list so that its record fits `limit` (2-byte list length, 16 bytes each, the type byte). */
+/** The most record numbers an ACK may list within `limit` (2-byte list length, 16 bytes each, the type byte). */
 export function ackEntriesWithin(limit: number): number {
   return Math.floor((limit - 1 - 2) / 16);
 }

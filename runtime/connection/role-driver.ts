@@ -57,33 +57,28 @@ export type ControlEvent =
 export interface RoleDriver {
   /** Client: the connect event. */
   connect(): void;
-  /** A whole handshake message: decoded by its handler into its chart event, if the state takes it now (else unexpected_message). */
+  /** A whole handshake message, decoded into its chart event if the state takes it now (else unexpected_message). */
   deliver(handler: HandshakeHandler, msgType: number, body: Uint8Array): void;
   control(event: ControlEvent): void;
-  /**
-   * Server: a whole ClientHello before it is delivered (message_seq `messageSeq`, its last fragment in the record
-   * numbered `recordSequence`): true when it chose DTLS 1.2 and went to the 1.2 state (this state has ended, silently).
-   */
+  /** Server: a whole ClientHello before it is delivered: true when it chose DTLS 1.2 and went to the 1.2 state. */
   handOver?(body: Uint8Array, messageSeq: number, recordSequence: number): boolean;
   /**
-   * Client: a plaintext handshake record, the first of `datagram`, before it is read (`content`, its fragments): true
-   * when it is the server's first answer to our first ClientHello and chose DTLS 1.2, and went with the datagram to the
-   * 1.2 state (this state is held, silently closed, for {@link takenBack}). @throws ProtocolError (protocol_version) for
-   * a HelloVerifyRequest to a client doing DTLS 1.3 only.
+   * Client: the first plaintext handshake record of `datagram`: true when it is the server's first answer and chose
+   * DTLS 1.2, and went to the 1.2 state. @throws ProtocolError for a HelloVerifyRequest to a client doing 1.3 only.
    */
   answered?(datagram: Uint8Array, content: Uint8Array): boolean;
   /** Client: a 1.3 answer to our first ClientHello took the connection back from the 1.2 state `answered` made. */
   takenBack?(): void;
-  /** Client: the connection went on in DTLS 1.2 for good: the held offer's key shares are released, the state let go. */
+  /** Client: the connection went on in DTLS 1.2 for good: the held offer's key shares are released. */
   letGo?(): void;
-  /** The fatal path: the chart's `fail` transition (its fatal-alert step sends the alert once, with `reason`); nothing in a final state. */
+  /** The fatal path: the chart's `fail` transition, whose step sends the alert once; nothing in a final state. */
   fail(reason: FatalReason): void;
   handles(eventType: string): boolean;
-  /** The session once connected (the `connected` state's), else undefined: a field, kept with each transition. */
+  /** The `connected` state's session, else undefined. */
   readonly session: Session | undefined;
-  /** A hibernated session thawed: the machine starts connected with `session`, its handshake long settled (no inspector: such sessions are not hibernated). */
+  /** A hibernated session thawed: the machine starts connected with `session`. */
   resumeConnected(session: Session): void;
-  /** The state's kind: the chart state (`start`, `waitServerHello`, …, `connected`, `closed`, `failed`); a field, kept with each transition. */
+  /** The chart state (`start`, …, `connected`, `closed`, `failed`). */
   readonly kind: string;
 }
 
@@ -107,10 +102,7 @@ export function roleDriver(
   return m;
 }
 
-/**
- * One role's 1.3 machine: the one `Machine` (runtime/machine/machine.ts) with how a handshake message and a control
- * event become the role's chart event, and, once connected, the flight controller settled.
- */
+/** One role's 1.3 machine: how a handshake message and a control event become its chart event. */
 abstract class Machine13<
   C extends MachineContext,
   S extends { readonly kind: string },
@@ -163,10 +155,7 @@ abstract class Machine13<
     this.dispatch(this.failEvent(reason.alert));
   }
 
-  /**
-   * The state's kind and session kept, and written as the connection's facts (connection-facts.ts): the chart state, and
-   * the exporter of the session while connected (exporter13.ts), installed as it is reached and taken away as it is left.
-   */
+  /** The kind and session kept, and written as facts: the chart state, and the exporter while connected. */
   protected override took(_before: S, _event: E, next: S): void {
     const facts = this.context.facts;
     facts.state = this.kind = next.kind;
@@ -231,15 +220,10 @@ class ClientMachine extends Machine13<ClientContext, ClientState, ClientEvent> {
   }
 
   /**
-   * The version chosen, once, from the server's first answer to our first ClientHello (first-answer.ts reads it in
-   * place, whole in the datagram's first record): a 1.3 ServerHello or HelloRetryRequest settles 1.3 and is this state's
-   * to read; a 1.2 ServerHello or a HelloVerifyRequest goes, with the datagram and our ClientHello as sent, to the 1.2
-   * state runtime/dtls makes (`Answered12`), and this state closes without a word (held for {@link takenBack} after a
-   * HelloVerifyRequest). Anything else (a fragment, a forgery that does not read as either) is this state's, which
-   * drops or refuses it; once it moved on from waiting for the first answer, the version is 1.3. A client doing 1.3
-   * only refuses a HelloVerifyRequest with protocol_version at once, rather than wait for a ServerHello that never
-   * comes (docs/versions.md): it is no more forgeable than the plaintext alerts this state takes anyway (RFC 9147
-   * §4.5.2).
+   * The version chosen, once, from the server's first answer (first-answer.ts): a 1.2 ServerHello or HelloVerifyRequest
+   * goes with the datagram to the 1.2 state and this one closes silently (held for {@link takenBack} after an HVR);
+   * anything else is this state's. A client doing 1.3 only refuses an HVR with protocol_version at once rather than wait
+   * for a ServerHello that never comes: no more forgeable than the plaintext alerts taken anyway (RFC 9147 §4.5.2).
    */
   answered(datagram: Uint8Array, content: Uint8Array): boolean {
     const s = this.state;
@@ -314,10 +298,7 @@ class ClientMachine extends Machine13<ClientContext, ClientState, ClientEvent> {
 }
 
 class ServerMachine extends Machine13<ServerContext, ServerState, ServerEvent> {
-  /**
-   * A ClientHello decoded already, until a ClientHello comes: the second one the stateless cookie check decoded
-   * (StatelessRetry.clientHello), or the first one `handOver` decoded to choose the version.
-   */
+  /** A ClientHello decoded already (by the cookie check, or by `handOver`), until a ClientHello comes. */
   private known: { readonly body: Uint8Array; readonly hello: ClientHello } | undefined;
   /** Server doing DTLS 1.2 too: the 1.2 side a first ClientHello choosing 1.2 goes to; undefined once one came. */
   private fallBack12: FallBack12 | undefined;
@@ -340,10 +321,8 @@ class ServerMachine extends Machine13<ServerContext, ServerState, ServerEvent> {
   }
 
   /**
-   * The version chosen, once, from the first ClientHello, by this step: one that offers DTLS 1.2 and not 1.3 (RFC 8446
-   * §4.2.1, offered-versions.ts) goes, as decoded here, to the 1.2 state of a server that does 1.2 too (`fallBack12`,
-   * which runtime/dtls installs), and this state ends without an alert; any other is this state's ClientHello, not
-   * decoded again (one offering no version in common is refused with protocol_version by its plan).
+   * The version chosen, once, from the first ClientHello: one offering DTLS 1.2 and not 1.3 (RFC 8446 §4.2.1) goes, as
+   * decoded, to the 1.2 state and this state ends silently; any other is this state's, not decoded again.
    */
   handOver(body: Uint8Array, messageSeq: number, recordSequence: number): boolean {
     const fallBack = this.fallBack12;
@@ -367,7 +346,7 @@ class ServerMachine extends Machine13<ServerContext, ServerState, ServerEvent> {
     return true;
   }
 
-  /** A ClientHello's input step (hello-plan.ts) runs here, before the event is dispatched: its plan travels in the event. */
+  /** A ClientHello's plan (hello-plan.ts) is made here and travels in the event. */
   protected decode(handler: HandshakeHandler, message: InboundMessage): ServerEvent | undefined {
     const known = this.known;
     if (known !== undefined && message.msgType === CLIENT_HELLO) this.known = undefined;

@@ -54,9 +54,8 @@ type On<T extends ServerEvent['type']> = Extract<ServerEvent, { readonly type: T
 const transcribe = (t: Transcript, m: InboundMessage): void => t.addMessage(m.msgType, m.body);
 
 /**
- * The server chart's steps (RFC 8446 §4, RFC 9147 §5), each typed over the state it runs in and returning the state it
- * leads to; the generated machine (`dtls13ServerStep`) calls each only where the chart does. A ClientHello arrives with
- * its plan (hello-plan.ts), worked out before the event was dispatched.
+ * The server chart's steps (RFC 8446 §4, RFC 9147 §5), each typed over the state it runs in and the one it leads to.
+ * A ClientHello arrives with its plan (hello-plan.ts).
  */
 function serverSteps() {
   // The server's flight; it asks for the client's certificate when the chart's guards sent it to waitClientCertificate (clientAuthentication, no PSK).

@@ -16,7 +16,7 @@ export interface RetryChoice {
   readonly suite: SupportedCipherSuite;
   readonly group: KeyExchangeGroup | undefined;
   readonly transcript: Transcript;
-  /** The first ClientHello's server_name, when our own HelloRetryRequest answered it (a cookie does not carry it): the second must repeat it. */
+  /** The first ClientHello's server_name, which the second must repeat (a cookie does not carry it). */
   readonly firstServerName?: { readonly name: string | undefined };
 }
 
@@ -40,7 +40,7 @@ export interface AcceptedHello {
   readonly alpn: string | undefined;
   /** server_name's host name, normalized (RFC 6066), reported as `servername`. */
   readonly servername: string | undefined;
-  /** The certificate chain and key to authenticate with (chosen by server_name when `sni` is set); undefined for a PSK-only server. */
+  /** The certificate chain and key to authenticate with; undefined for a PSK-only server. */
   readonly credentials: SelectedCredentials | undefined;
   /** record_size_limit and use_srtp, as settled from the ClientHello. */
   readonly extensions: ServerExtensionChoices;
@@ -58,9 +58,9 @@ export interface ServerSent {
   readonly application: ApplicationSecrets;
   readonly serverName: string | undefined;
   readonly postHandshakeAuth: boolean;
-  /** The external PSK identity the session stands on (this handshake's, or the resumed ticket's), bound into its tickets. */
+  /** The external PSK identity the session stands on, bound into its tickets. */
   readonly pskIdentity: Uint8Array | undefined;
-  /** What the session was granted (ticket-grant.ts: worked out now, or the resumed ticket's), bound into its tickets. */
+  /** What the session was granted (ticket-grant.ts), bound into its tickets. */
   readonly grant: Uint8Array;
   /** A resumed session: when the ticket it resumed expires (wall-clock ms); its own tickets expire then too. */
   readonly ticketsUntil: number | undefined;
@@ -86,11 +86,7 @@ export type ServerState =
 
 export type ServerStateKind = ServerState['kind'];
 
-/**
- * What the server makes of a ClientHello, worked out by the input step (hello-plan.ts) before the event is dispatched,
- * so that the guards branch on it without side effects: the PSK it accepted (binder verified), suite, group and
- * signature, and the 0-RTT decision (the anti-replay store asked).
- */
+/** What the server makes of a ClientHello (hello-plan.ts) before the event is dispatched, so guards have no side effects. */
 export interface HelloPlan {
   readonly psk: SelectedPsk | undefined;
   readonly choice: ServerChoice;
@@ -98,7 +94,7 @@ export interface HelloPlan {
   readonly alpn: string | undefined;
   /** server_name's host name, normalized (RFC 6066). */
   readonly servername: string | undefined;
-  /** The certificate and key this ClientHello gets (by server_name when `sni` is set); undefined for a PSK-only server. */
+  /** The certificate and key this ClientHello gets; undefined for a PSK-only server. */
   readonly credentials: SelectedCredentials | undefined;
   /** record_size_limit and use_srtp, as the server settled them. */
   readonly extensions: ServerExtensionChoices;
@@ -124,7 +120,7 @@ export type ServerInbound = Dtls13ServerEvent extends infer E
 /** The events the handler table decodes a handshake message into (a ClientHello still without its plan). */
 export type ServerMessage = Extract<ServerInbound, { readonly message: InboundMessage }>;
 
-/** What the server machine takes: a ClientHello carries its plan, the input step's result; a verified cookie exchange its contents. */
+/** What the server machine takes: a ClientHello carries its plan; a verified cookie exchange its contents. */
 export type ServerEvent = ServerInbound extends infer E
   ? E extends { readonly type: 'ClientHello' }
     ? E & { readonly plan: HelloPlan }

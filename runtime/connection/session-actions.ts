@@ -41,10 +41,7 @@ export interface Connected {
 const CLOSED = { kind: 'closed' } as const;
 const FAILED = { kind: 'failed' } as const;
 
-/**
- * The steps both charts name alike: post-handshake KeyUpdate, closing, and the fatal path. Each is typed over the state
- * it runs in (the generated machine calls it only there) and returns the state it leads to.
- */
+/** The steps both charts name alike: post-handshake KeyUpdate, closing, and the fatal path. */
 export const SESSION_STEPS = {
   applyKeyUpdate<S extends Connected>(c: MachineContext, s: S, event: { readonly payload: KeyUpdate }): S {
     const update = event.payload;
@@ -101,10 +98,7 @@ export const SESSION_STEPS = {
   },
 };
 
-/**
- * The CID steps (RFC 9147 §9, RFC 9853), the same for both roles: each runs in `connected` (the generated machine calls
- * it only there) with the message its event carries, typed per event like every other step.
- */
+/** The CID steps (RFC 9147 §9, RFC 9853), the same for both roles, each in `connected`. */
 export const CID_STEPS = {
   applyNewConnectionId<S extends Connected>(c: MachineContext, s: S, event: { readonly payload: NewConnectionId }): S {
     applyNewConnectionId(c, event.payload);

@@ -6,13 +6,11 @@ import { ConnectionStateError } from './connection-api.js';
 import type { RoleDriver } from './role-driver.js';
 
 /**
- * What the application asks of a connected 1.3 session (connection.ts calls these with its hooks, after catching up with
- * the caller's time): KeyUpdate, post-handshake authentication, and connection IDs given and asked for. Each throws
- * ConnectionStateError when the session cannot do it now; what the step it starts throws takes the connection's fatal
- * path (`guard`).
+ * What the application asks of a connected 1.3 session: KeyUpdate, post-handshake authentication, CIDs given and asked
+ * for. Each throws ConnectionStateError when it cannot be done now; what its step throws takes the fatal path.
  */
 
-/** What of the 1.3 connection its application calls read (the configuration and the CID context besides, as arguments). */
+/** What of the 1.3 connection its application calls read. */
 export interface CalledConnection {
   readonly role: 'client' | 'server';
   readonly driver: RoleDriver;
@@ -22,10 +20,7 @@ export interface CalledConnection {
   guard(fn: () => void): void;
 }
 
-/**
- * Updates our write keys (RFC 8446 §4.6.3, RFC 9147 §8); with `requestPeer`, asks the peer to update its own. Records
- * use the new keys once the peer has acknowledged the KeyUpdate.
- */
+/** Updates our write keys (RFC 9147 §8), in use once the KeyUpdate is ACKed; `requestPeer`: the peer's too. */
 export function updateKeys(c: CalledConnection, requestPeer: boolean): void {
   if (!c.driver.session || c.ended())
     throw new ConnectionStateError('keys can only be updated on a connected connection');
@@ -38,9 +33,8 @@ export function updateKeys(c: CalledConnection, requestPeer: boolean): void {
 }
 
 /**
- * Server: asks the client for its certificate now (post-handshake authentication, RFC 8446 §4.6.2). Throws
- * ConnectionStateError when not connected, when the client did not offer post_handshake_auth, or when nothing
- * (trustAnchors or verifyPeer) could check a certificate.
+ * Server: post-handshake authentication (RFC 8446 §4.6.2). Throws ConnectionStateError when not connected, not offered
+ * by the client, or when nothing (trustAnchors or verifyPeer) could check a certificate.
  */
 export function requestClientCertificate(c: CalledConnection, config: ResolvedConfig): void {
   const session = c.driver.session;
@@ -55,9 +49,8 @@ export function requestClientCertificate(c: CalledConnection, config: ResolvedCo
 }
 
 /**
- * Gives the peer `count` more CIDs of ours in a NewConnectionId (RFC 9147 §9; `immediate`: it must use one at once),
- * within `cid.maxIssued`; returns them. Throws ConnectionStateError when not connected or when records to us carry no
- * CID.
+ * Gives the peer `count` more CIDs of ours (RFC 9147 §9; `immediate`: use one at once), within `cid.maxIssued`.
+ * Throws ConnectionStateError when not connected or when records to us carry no CID.
  */
 export function issueMoreConnectionIds(
   c: CalledConnection,
@@ -80,9 +73,8 @@ export function issueMoreConnectionIds(
 }
 
 /**
- * Asks the peer for `count` CIDs (RequestConnectionId, RFC 9147 §9); they arrive as spares. One request at a time: a
- * second while the first is unanswered is not sent. Throws ConnectionStateError when not connected or when the peer's
- * CID is zero-length.
+ * Asks the peer for `count` CIDs (RFC 9147 §9), one request at a time. Throws ConnectionStateError when not connected
+ * or when the peer's CID is zero-length.
  */
 export function requestMoreConnectionIds(c: CalledConnection, cid: CidContext, count: number): void {
   const s = cid.session;

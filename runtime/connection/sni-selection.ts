@@ -15,22 +15,12 @@ import { callApplication } from '../handshake/callback-error.js';
 export type { ServerCredentials } from './server-credentials.js';
 
 /**
- * Server Name Indication on the server (RFC 6066 §3): the certificate a server presents chosen by the name the client
- * asked for.
- *
- * - Names compare as DNS names do: case-insensitively, and with one trailing dot removed (RFC 6066 sends none, but
- *   `example.test.` is the same host).
- * - A map's keys are host names, `*.parent` wildcards (one label, as a certificate wildcard), and `'*'`, the fallback
- *   for any other name.
- * - A name nothing matches ends the handshake with unrecognized_name.
- * - A client that sends no name gets the `certificate` option, else the `'*'` entry; with neither, missing_extension
- *   (RFC 8446 §9.2).
+ * Server Name Indication on the server (RFC 6066 §3): the certificate presented chosen by the name asked for. Names
+ * compare case-insensitively without a trailing dot; `*.parent` matches one label, `'*'` any other name; no match is
+ * unrecognized_name; no name sent gets `certificate`, else `'*'`, else missing_extension (RFC 8446 §9.2).
  */
 
-/**
- * What a name maps to: one chain and key, or several (an ECDSA and an RSA certificate, say), of which the one the
- * client's signature_algorithms and signature_algorithms_cert fit best is presented.
- */
+/** What a name maps to: one chain and key, or several, of which the one the client's signature lists fit is presented. */
 export type SniEntry = ServerCredentials | readonly ServerCredentials[];
 
 /** Server `sni` option: host name → credentials (a Map or an object, `'*'` the fallback), or a function of the requested name. */
@@ -44,10 +34,7 @@ export interface SniSelector {
   readonly select: (servername: string) => readonly ServerCredentials[] | undefined;
   /** The `'*'` entry of a map, used for clients that send no name when there is no `certificate`. */
   readonly fallback: readonly ServerCredentials[] | undefined;
-  /**
-   * True when selecting runs the application's `sni` function: code of unknown cost, so the stateless cookie exchange
-   * never runs it for a ClientHello that has not returned a cookie yet (its address unproven).
-   */
+  /** Selecting runs the application's `sni` function: never for a ClientHello without a cookie (address unproven). */
   readonly callsApplication: boolean;
 }
 
@@ -57,7 +44,7 @@ export function normalizeServerName(name: string): string {
   return lower.endsWith('.') ? lower.slice(0, -1) : lower;
 }
 
-/** The last server_name text accepted and its normalized name: most of a server's clients (and both ClientHellos of a handshake) send the same one, checked once. */
+/** The last server_name accepted and its normalized name: most clients send the same one. */
 let lastOffered: { readonly text: string; readonly name: string } | undefined;
 
 /**
@@ -169,10 +156,8 @@ export function sniSelector(provider: CryptoProvider, option: SniOption | undefi
 }
 
 /**
- * The credentials the server presents for a ClientHello that asks for `servername` (normalized, or undefined): the
- * `sni` selection when there is one, else `certificate`; undefined for a server with PSKs only. Among several for the
- * name, the one `hello`'s signature lists fit best ({@link chooseCredentials}). Throws unrecognized_name for a name the
- * selection does not know, and missing_extension when only named credentials exist and none was asked for.
+ * The credentials presented for `servername`: the `sni` selection, else `certificate`; undefined with PSKs only. Among
+ * several, the one `hello`'s signature lists fit ({@link chooseCredentials}). Throws as the file header says.
  */
 export function credentialsFor(
   provider: CryptoProvider,
@@ -210,7 +195,7 @@ export function credentialsFor(
   return hello ? chooseCredentials(keyed, hello) : keyed[0];
 }
 
-/** The host name a client sends in server_name for its `serverName` option: normalized, and none for an IP address (RFC 6066 §3). */
+/** The host name a client sends in server_name: normalized, none for an IP address (RFC 6066 §3). */
 export function sentServerName(serverName: string | undefined): string | undefined {
   if (serverName === undefined) return undefined;
   const name = normalizeServerName(serverName);

@@ -5,27 +5,15 @@ import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 
 /**
- * DTLS-SRTP (RFC 5764) over DTLS 1.3: the client offers SRTP protection profiles in use_srtp (ClientHello), the server
- * picks one by its own preference and answers in EncryptedExtensions (RFC 8446 §4.2's table puts use_srtp there), and
- * both derive the SRTP master keys and salts from the exporter labelled "EXTRACTOR-dtls_srtp" (RFC 5764 §4.2).
- *
- * - No profile in common: the server does not answer, and the handshake goes on without SRTP (RFC 5764 §4.1.1);
- *   `srtpProfile` is undefined.
- * - MKI: we never ask for one (our srtp_mki is empty). A server ignores the client's and answers with an empty one,
- *   meaning no MKI is used; a client refuses an answer with an MKI it did not offer (illegal_parameter, RFC 5764
- *   §4.1.1).
- * - Unknown profiles in an offer are skipped, and so are repeats; an answer must name exactly one profile the client
- *   offered (illegal_parameter).
+ * DTLS-SRTP (RFC 5764): the use_srtp offer and answer (EncryptedExtensions in 1.3) and the keys from the exporter. No
+ * profile in common: no answer, no SRTP (§4.1.1). We never use an MKI, and refuse an answer with one (illegal_parameter).
  */
 
-/** A profile's name (OpenSSL's and node's spelling), its IANA code point and its master key and salt lengths. */
+/** A profile's name (OpenSSL's spelling), IANA code point and master key and salt lengths in bytes. */
 export interface SrtpProfileInfo {
   readonly name: SrtpProfileName;
-  /** The DTLS-SRTP Protection Profile code point. */
   readonly code: number;
-  /** SRTP master key length in bytes. */
   readonly keyLength: number;
-  /** SRTP master salt length in bytes. */
   readonly saltLength: number;
 }
 
@@ -54,10 +42,7 @@ export function srtpProfileInfo(name: SrtpProfileName): SrtpProfileInfo {
   return { name, code: srtpProtectionProfileToNumber(p.wire), keyLength: p.keyLength, saltLength: p.saltLength };
 }
 
-/**
- * The `srtp` option: profile names in preference order, as an array or one colon-separated string (OpenSSL's form);
- * each known, none repeated.
- */
+/** The `srtp` option: profile names in preference order, an array or colon-separated; each known, none repeated. */
 export function srtpOption(value: unknown): readonly SrtpProfileName[] | undefined {
   if (value === undefined) return undefined;
   const names = typeof value === 'string' ? value.split(':').filter((s) => s.length > 0) : value;
@@ -83,10 +68,7 @@ export function srtpOffer(profiles: readonly SrtpProfileName[]): UseSrtpData {
   return { protectionProfiles: profiles.map((p) => SRTP_PROFILES[p].wire), srtpMki: new Uint8Array(0) };
 }
 
-/**
- * The server's pick (either version): its first preference the ClientHello's use_srtp offered (unknown profiles and
- * repeats in the offer are skipped); undefined when either side has no SRTP or none is in common.
- */
+/** The server's pick (either version): its first preference the client offered; undefined when none. */
 export function chooseSrtp(ours: readonly SrtpProfileName[] | undefined, ch: ClientHello): SrtpProfileName | undefined {
   const offer = findExtension(ch.extensions, 'use_srtp');
   if (offer === undefined || ours === undefined) return undefined;
@@ -135,10 +117,8 @@ export interface KeyingMaterialExporter {
 }
 
 /**
- * The SRTP keys of a connection that negotiated `profile`: 2 × (key + salt) bytes exported under "EXTRACTOR-dtls_srtp"
- * with no context, split as RFC 5764 §4.2 lays them out (client key, server key, client salt, server salt). The
- * client's key and salt protect what the client sends. `profile` is the negotiated `srtpProfile`; a name dtls13 does
- * not know is a ConfigError.
+ * The SRTP keys of a connection that negotiated `profile`, exported and split as RFC 5764 §4.2 lays them out (client
+ * key, server key, client salt, server salt). An unknown `profile` is a ConfigError.
  */
 export function srtpKeyingMaterial(
   connection: KeyingMaterialExporter,

@@ -1,17 +1,8 @@
 /**
- * What a resumption ticket may grant, bound into it when it is issued and checked again when it is offered
- * (docs/security/tickets.md). A ticket resumes a session without the checks of a full handshake: no client certificate
- * is asked for, no PSK identity is looked up. So a ticket is taken only by a server that would grant the same today:
- *
- * - the same client-authentication policy: `clientAuthentication`, the trust anchors, `signatureAlgorithmsCert`, the
- *   verifier (fingerprint pins, raw-key pins, the bundled roots, an application's function), and whether the server
- *   takes PSK clients only;
- * - for a session made with an external PSK (or resumed from one), an identity the server still knows, with the same
- *   key.
- *
- * The ticket carries the PSK identity and a 16-byte digest of all of it; the server recomputes the digest from its own
- * configuration and, when it differs, does not resume (a full handshake, never an alert). The server name is checked
- * beside it (the ticket holds it in clear, inside the seal).
+ * What a resumption ticket may grant (docs/security/tickets.md). A ticket skips the checks of a full handshake, so it
+ * is taken only by a server that would grant the same today: the same client-authentication policy (anchors,
+ * verifier, pins, `signatureAlgorithmsCert`, PSK-only), and an external PSK identity it still knows with the same key.
+ * The ticket carries a digest of these; a server whose own differs does a full handshake (never an alert).
  */
 import type { CryptoProvider } from '../crypto/provider.js';
 import { verifierPolicy } from '../pki/verifier-policy.js';
@@ -67,11 +58,7 @@ export function grantFor(config: ResolvedConfig, psk: ResolvedPsk | undefined): 
   return digestOf(config.provider, parts);
 }
 
-/**
- * The grant of a session this server makes or resumes under `config`: its policy, and the external PSK identity the
- * session stands on (with the key the server holds for it now). Undefined when that identity is no longer known here:
- * such a session cannot be resumed.
- */
+/** The grant of a session made or resumed under `config`; undefined when its PSK identity is no longer known here. */
 export function ticketGrant(config: ResolvedConfig, pskIdentity: Uint8Array | undefined): Uint8Array | undefined {
   if (pskIdentity === undefined) return grantFor(config, undefined);
   const psk = config.serverPsk?.(pskIdentity);
