@@ -82,7 +82,7 @@ export class HandshakeInbound12 {
       if (result.kind === 'inconsistent') {
         // Nothing under epoch 0 is authenticated, and epoch-1 messages come only once every epoch-0 one was taken: the
         // bytes held may be an attacker's. The newest win, so the peer's own (or its retransmission) get through.
-        this.reassembler.reset(this.reassembler.nextReceiveSeq);
+        this.reassembler.forget(f.messageSeq);
         result = this.reassembler.receive(f);
       }
       if (result.kind === 'old') {

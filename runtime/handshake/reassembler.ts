@@ -207,6 +207,15 @@ export class HandshakeReassembler {
     return { kind: 'progress', messageSeq: seq, newBytes, outOfOrder };
   }
 
+  /** Forgets the fragments held for `messageSeq` (a caller's choice when they may be an attacker's); the rest stay. */
+  forget(messageSeq: number): void {
+    const p = this.pending?.get(messageSeq);
+    if (p === undefined) return;
+    this.pending!.delete(messageSeq);
+    this.charged -= p.charge;
+    this.retained -= p.store.held;
+  }
+
   /** Forgets every buffered fragment and expects `nextReceiveSeq` next. @throws ConfigError outside 0..2^16. */
   reset(nextReceiveSeq: number): void {
     this.next = integerOption('nextReceiveSeq', nextReceiveSeq, 0, MAX_MESSAGE_SEQ + 1);

@@ -275,3 +275,20 @@ test('property: with a small cap, retransmitted flights never hold more than the
     ),
   );
 });
+
+test('forget(messageSeq) frees one message’s bytes and budget and keeps the others; its seq takes new bytes', (t) => {
+  const r = new HandshakeReassembler({ maxBufferedBytes: 100 });
+  t.is(r.receive(frag(1, 100, 0, new Uint8Array(60).fill(1))).kind, 'progress'); // ahead: held
+  t.is(r.receive(frag(2, 30, 0, new Uint8Array(20).fill(2))).kind, 'progress');
+  t.is(r.receive(frag(3, 30, 0, new Uint8Array(25).fill(3))).kind, 'refused', 'the cap is reached');
+  r.forget(1);
+  r.forget(7); // nothing held for it: no change
+  t.is(r.retainedBytes, 20);
+  t.deepEqual(
+    r.snapshot().messages.map((m) => m.messageSeq),
+    [2],
+  );
+  t.is(r.receive(frag(3, 30, 0, new Uint8Array(25).fill(3))).kind, 'progress', 'its budget is free again');
+  const other = r.receive(frag(1, 100, 0, new Uint8Array(60).fill(9)));
+  t.is(other.kind, 'refused', 'seq 1 is not held: 60 more bytes are past the cap, not inconsistent');
+});
