@@ -9,7 +9,7 @@ import { thrownError } from '../../handshake/callback-error.js';
 import { DtlsSessionError, withCode, type DtlsError, type HandshakeErrorHandler } from './errors.js';
 import { serverOptions, type ListenerOptions, type ListenOptions } from './options.js';
 import { DtlsSession, type SessionAddress, type SessionListener } from './session.js';
-import { DtlsListenerStats, type ListenerCounts } from './listener-stats.js';
+import { listenerStats, type DtlsListenerStats, type ListenerCounts } from './listener-stats.js';
 import { inspect } from 'node:util';
 import { listenWorkers, type DtlsWorkerListener, type WorkerListenOptions } from './workers/worker-listener.js';
 import { localEntry } from '../../pki/raw-public-key.js';
@@ -17,7 +17,7 @@ import { DATAGRAM_SIZE } from '../../connection/config.js';
 import type { ConnectionEvent } from '../../connection/events.js';
 
 export type { HandshakeErrorHandler } from './errors.js';
-export { DtlsListenerStats } from './listener-stats.js';
+export type { DtlsListenerStats } from './listener-stats.js';
 
 /** `listen`'s first argument: called with each new session, before its handshake completes (await `session.opened`). */
 export type SessionHandler = (session: DtlsSession<DtlsListener>) => void;
@@ -67,7 +67,7 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
     const { udp, transport, server: options, limits } = listenerOptions;
     this.mtu = options.maxDatagramSize ?? DATAGRAM_SIZE.default;
     this.localCertificate = localEntry(options);
-    this.stats = new DtlsListenerStats(this);
+    this.stats = listenerStats(this);
     this.closed = new Promise<void>((resolve, reject) => (this.settleClosed = { resolve, reject }));
     this.closed.catch(() => {});
     const socket = adopted?.socket ?? transport?.attach();

@@ -29,7 +29,7 @@ import { handedOver, MessageInbox } from './message-inbox.js';
 import { performance } from 'node:perf_hooks';
 import { sendBytes, type SendData } from './send-data.js';
 import { keyingMaterialArguments } from './keying-material.js';
-import { DtlsSessionStats, newSessionCounters, type SessionCounters } from './session-stats.js';
+import { newSessionCounters, sessionStats, type DtlsSessionStats, type SessionCounters } from './session-stats.js';
 import { callUnguarded, isThenable, type SessionCallbackName } from './application-callback.js';
 import { EarlyReplies } from './early-replies.js';
 import { SessionOpening, type OpeningOwner } from './opening.js';
@@ -127,7 +127,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
 
   /** Live statistics. */
   get stats(): DtlsSessionStats {
-    return (this.statsView ??= new DtlsSessionStats(this.counters, () => this.connectionStats));
+    return (this.statsView ??= sessionStats({ counters: this.counters, connection: () => this.connectionStats }));
   }
 
   /**
