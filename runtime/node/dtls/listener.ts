@@ -6,7 +6,8 @@ import type { DatagramIo } from '../datagram-io.js';
 import type { RemoteAddress } from '../peer-paths.js';
 import { ListenerAdmission } from './listener-admission.js';
 import { thrownError } from '../../handshake/callback-error.js';
-import { DtlsSessionError, withCode, type DtlsError, type HandshakeErrorHandler } from './errors.js';
+import { DtlsSessionError, withCode, type HandshakeErrorHandler } from './errors.js';
+import { tell } from './application-callback.js';
 import { serverOptions, type ListenerOptions, type ListenOptions } from './options.js';
 import { DtlsSession, type SessionAddress, type SessionListener } from './session.js';
 import { listenerStats, type DtlsListenerStats, type ListenerCounts } from './listener-stats.js';
@@ -213,7 +214,8 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
     if (duringHandshake) {
       this.counts.handshakeErrors++;
       const remote = session.remoteAddress;
-      this.report(
+      tell(
+        this.onhandshakeerror,
         withCode(error, 'ERR_DTLS_CALLBACK'),
         remote ? { address: remote.address, port: remote.port } : { address: '', port: 0 },
       );
@@ -247,18 +249,7 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
             reason.startsWith(`${alert}:`) ? reason : `${alert}: ${reason}`,
             alert,
           );
-    this.report(error, remote);
-  }
-
-  /** Hands `onhandshakeerror` an error; what the handler throws is dropped (it must not end the endpoint or the process). */
-  private report(error: DtlsError, remote: { readonly address: string; readonly port: number }): void {
-    const handler = this.onhandshakeerror;
-    if (!handler) return;
-    try {
-      handler(error, remote);
-    } catch {
-      // the application's handler failed; nothing is left to tell
-    }
+    tell(this.onhandshakeerror, error, remote);
   }
 }
 
