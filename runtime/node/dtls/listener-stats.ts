@@ -4,12 +4,12 @@ import type { UdpServerStats } from '../server-options.js';
 import { liveStats } from './plain-stats.js';
 
 /** What a listener counts itself; the rest comes from its UDP server. */
-export interface ListenerCounts {
-  createdAt: number;
-  destroyedAt: number | undefined;
-  serverSessions: number;
-  handshakeErrors: number;
-  callbackErrors: number;
+export class ListenerCounts {
+  createdAt = Date.now();
+  destroyedAt: number | undefined = undefined;
+  serverSessions = 0;
+  handshakeErrors = 0;
+  callbackErrors = 0;
 }
 
 /** What the stats read of their listener. */

@@ -10,7 +10,7 @@ import { DtlsSessionError, withCode, type HandshakeErrorHandler } from './errors
 import { tell } from './application-callback.js';
 import { serverOptions, type ListenerOptions, type ListenOptions } from './options.js';
 import { DtlsSession, type SessionAddress, type SessionListener } from './session.js';
-import { listenerStats, type DtlsListenerStats, type ListenerCounts } from './listener-stats.js';
+import { ListenerCounts, listenerStats, type DtlsListenerStats } from './listener-stats.js';
 import { inspect } from 'node:util';
 import { listenWorkers, type DtlsWorkerListener, type WorkerListenOptions } from './workers/worker-listener.js';
 import { localEntry } from '../../pki/raw-public-key.js';
@@ -38,13 +38,7 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
   /** Set to be told of handshakes refused by the cookie exchange or failed by an application callback, and who. */
   onhandshakeerror: HandshakeErrorHandler | null = null;
   /** @internal */
-  readonly counts: ListenerCounts = {
-    createdAt: Date.now(),
-    destroyedAt: undefined,
-    serverSessions: 0,
-    handshakeErrors: 0,
-    callbackErrors: 0,
-  };
+  readonly counts = new ListenerCounts();
   private readonly sessions = new Set<DtlsSession>();
   /** Sessions by their ClientHello.random (hex; the session's own is `session.place.random`), for their key log lines. */
   private readonly byClientRandom = new Map<string, DtlsSession>();

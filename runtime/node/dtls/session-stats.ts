@@ -2,33 +2,18 @@ import type { ConnectionStats } from '../../dtls/connection.js';
 import { liveStats } from './plain-stats.js';
 
 /** What a session counts itself (as `session.stats` documents it); the rest comes from its connection. */
-export interface SessionCounters {
+export class SessionCounters {
   /** When the session was made, `close()` was called, the handshake completed, the session ended (ms since the epoch). */
-  createdAt: number;
-  closingAt: number | undefined;
-  handshakeCompletedAt: number | undefined;
-  destroyedAt: number | undefined;
-  messagesSent: number;
-  messagesReceived: number;
-  bytesSent: number;
-  bytesReceived: number;
-  messagesDropped: number;
-  icmpUnreachable: number;
-}
-
-export function newSessionCounters(): SessionCounters {
-  return {
-    createdAt: Date.now(),
-    closingAt: undefined,
-    handshakeCompletedAt: undefined,
-    destroyedAt: undefined,
-    messagesSent: 0,
-    messagesReceived: 0,
-    bytesSent: 0,
-    bytesReceived: 0,
-    messagesDropped: 0,
-    icmpUnreachable: 0,
-  };
+  createdAt = Date.now();
+  closingAt: number | undefined = undefined;
+  handshakeCompletedAt: number | undefined = undefined;
+  destroyedAt: number | undefined = undefined;
+  messagesSent = 0;
+  messagesReceived = 0;
+  bytesSent = 0;
+  bytesReceived = 0;
+  messagesDropped = 0;
+  icmpUnreachable = 0;
 }
 
 /** What the stats read of their session: its counters, and its connection's statistics once it has a connection. */
