@@ -1,4 +1,7 @@
-/** A session's application callbacks: a throw ends the session (`DtlsSession.callHandler`), but not `onkeylog`'s. */
+/**
+ * Application callbacks: a session's throw ends the session (`DtlsSession.callHandler`), but not `onkeylog`'s; an
+ * endpoint's (`onhandshakeerror`, `onworkerexit`) throw is dropped.
+ */
 
 /** The session's callbacks whose exceptions end it. */
 export type SessionCallbackName = 'onmessage' | 'onhandshake' | 'onticket' | 'onmigrate' | 'onclientcertificate';
@@ -16,5 +19,14 @@ export function callUnguarded(call: () => void): void {
     queueMicrotask(() => {
       throw e;
     });
+  }
+}
+
+/** Calls an endpoint's handler, if set; what it throws is dropped (it must not end the endpoint or the process). */
+export function tell<A extends unknown[]>(handler: ((...args: A) => void) | null, ...args: A): void {
+  try {
+    handler?.(...args);
+  } catch {
+    // the application's handler failed; nothing is left to tell
   }
 }

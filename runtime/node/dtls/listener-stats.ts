@@ -1,16 +1,15 @@
-import { inspect } from 'node:util';
 import type { AntiReplayWaitStats } from '../anti-replay-wait.js';
 import type { DatagramIo } from '../datagram-io.js';
 import type { UdpServerStats } from '../server-options.js';
-import { plainStats } from './plain-stats.js';
+import { liveStats } from './plain-stats.js';
 
 /** What a listener counts itself; the rest comes from its UDP server. */
-export interface ListenerCounts {
-  createdAt: number;
-  destroyedAt: number | undefined;
-  serverSessions: number;
-  handshakeErrors: number;
-  callbackErrors: number;
+export class ListenerCounts {
+  createdAt = Date.now();
+  destroyedAt: number | undefined = undefined;
+  serverSessions = 0;
+  handshakeErrors = 0;
+  callbackErrors = 0;
 }
 
 /** What the stats read of their listener. */
@@ -27,137 +26,104 @@ export interface ListenerStatsSource {
  * `listener.stats`: node:dtls's endpoint statistics and dtls13's own, live (one object for the listener's life). Times
  * are ms since the epoch, counts numbers (node:dtls: bigints); `JSON.stringify` and `util.inspect` show plain data.
  */
-export class DtlsListenerStats {
-  readonly #source: ListenerStatsSource;
-  /** @internal */
-  constructor(source: ListenerStatsSource) {
-    this.#source = source;
-  }
-  get #server(): UdpServerStats | undefined {
-    return this.#source.serverStats;
-  }
-  get createdAt(): number {
-    return this.#source.counts.createdAt;
-  }
-  get destroyedAt(): number | undefined {
-    return this.#source.counts.destroyedAt;
-  }
+export interface DtlsListenerStats {
+  readonly createdAt: number;
+  readonly destroyedAt: number | undefined;
   /** UDP datagrams and bytes that reached the socket. */
-  get packetsReceived(): number {
-    return this.#source.datagramCounts?.datagramsIn ?? 0;
-  }
-  get bytesReceived(): number {
-    return this.#source.datagramCounts?.bytesIn ?? 0;
-  }
+  readonly packetsReceived: number;
+  readonly bytesReceived: number;
   /** UDP datagrams and bytes the listener sent (handshakes, cookie exchanges, records, ACKs, alerts). */
-  get packetsSent(): number {
-    return this.#source.datagramCounts?.datagramsOut ?? 0;
-  }
-  get bytesSent(): number {
-    return this.#source.datagramCounts?.bytesOut ?? 0;
-  }
+  readonly packetsSent: number;
+  readonly bytesSent: number;
   /** Sessions accepted (their peer passed the cookie exchange), over the listener's life. */
-  get serverSessions(): number {
-    return this.#source.counts.serverSessions;
-  }
+  readonly serverSessions: number;
   /** Sessions this endpoint started as a client: 0 (node:dtls's name; a listener only accepts). */
-  get clientSessions(): number {
-    return 0;
-  }
+  readonly clientSessions: number;
   /** ClientHellos of new peers dropped, silently, while `listener.busy` was true. */
-  get serverBusyCount(): number {
-    return this.#server?.busyRefused ?? 0;
-  }
+  readonly serverBusyCount: number;
   /** Datagrams of no session that could not be a ClientHello, dropped before any handshake state was made. */
-  get serverRejectedCount(): number {
-    return this.#server?.notClientHello ?? 0;
-  }
+  readonly serverRejectedCount: number;
   /** Handshake attempts refused, silently, because of `maxSessions` or `maxSessionsPerHost` (`refusedGlobal` + `refusedPerHost`). */
-  get serverRefusedCount(): number {
-    return this.#server?.refused ?? 0;
-  }
+  readonly serverRefusedCount: number;
   /** Sessions open now, handshaking or established. */
-  get sessions(): number {
-    return this.#source.openSessions;
-  }
+  readonly sessions: number;
   /** Sessions still handshaking. */
-  get handshaking(): number {
-    return this.#server?.handshaking ?? 0;
-  }
+  readonly handshaking: number;
   /** Of {@link serverRefusedCount}: refused because of `maxSessions` / `maxHandshakes` (the whole server full). */
-  get refusedGlobal(): number {
-    return this.#server?.refusedGlobal ?? 0;
-  }
+  readonly refusedGlobal: number;
   /** Of {@link serverRefusedCount}: refused because of `maxSessionsPerHost` / `maxHandshakesPerHost` (that host's share full). */
-  get refusedPerHost(): number {
-    return this.#server?.refusedPerHost ?? 0;
-  }
+  readonly refusedPerHost: number;
   /** First ClientHellos held in fragments before the cookie exchange, now (`maxPendingClientHellos`). */
-  get pendingClientHellos(): number {
-    return this.#server?.pendingClientHellos ?? 0;
-  }
+  readonly pendingClientHellos: number;
   /** 0-RTT ClientHellos the anti-replay store refused (they went on without early data). */
-  get storeRejections(): number {
-    return this.#server?.storeRejections ?? 0;
-  }
+  readonly storeRejections: number;
   /** 0-RTT ClientHellos waiting for an asynchronous anti-replay store (`antiReplayWait`): held now, overflowed, dropped, timed out. */
-  get antiReplay(): AntiReplayWaitStats | undefined {
-    const a = this.#server?.antiReplay;
-    return a === undefined ? undefined : { ...a };
-  }
+  readonly antiReplay: AntiReplayWaitStats | undefined;
   /** Handshakes that failed here with an alert of ours (the cookie exchange's, a callback's, a handshake's). */
-  get handshakeErrors(): number {
-    return this.#source.counts.handshakeErrors;
-  }
+  readonly handshakeErrors: number;
   /** Application callbacks that threw or rejected; each ended its handshake or session with internal_error. */
-  get callbackErrors(): number {
-    return this.#source.counts.callbackErrors;
-  }
+  readonly callbackErrors: number;
   /** Sessions dropped because their handshake outlived `handshakeTimeout`. */
-  get handshakeTimeouts(): number {
-    return this.#server?.handshakeTimeouts ?? 0;
-  }
+  readonly handshakeTimeouts: number;
   /** Sessions closed for idleness (`idleTimeoutMs`). */
-  get idleClosed(): number {
-    return this.#server?.idleClosed ?? 0;
-  }
+  readonly idleClosed: number;
   /** Times a quiet session was parked (`parkAfterMs`: its keys' contexts freed until its next record). */
-  get parked(): number {
-    return this.#server?.parked ?? 0;
-  }
+  readonly parked: number;
   /** Times a parked session hibernated (kept as a string of a few hundred bytes until it is needed again), and times one was thawed. */
-  get hibernated(): number {
-    return this.#server?.hibernated ?? 0;
-  }
-  get thawed(): number {
-    return this.#server?.thawed ?? 0;
-  }
+  readonly hibernated: number;
+  readonly thawed: number;
   /** Sessions a restarted client replaced (RFC 9147 §5.11). */
-  get restarts(): number {
-    return this.#server?.restarts ?? 0;
-  }
+  readonly restarts: number;
   /** Datagrams dropped because their connection ID is no session's (never issued, retired, or of an ended session). */
-  get unknownConnectionId(): number {
-    return this.#server?.unknownConnectionId ?? 0;
-  }
+  readonly unknownConnectionId: number;
   /** Sessions moved to a new client address after a return routability check (RFC 9853). */
-  get migrations(): number {
-    return this.#server?.migrations ?? 0;
-  }
+  readonly migrations: number;
   /** DTLS 1.2 sessions kept for resumption by session ID now (at most `maxSessionIds12`). */
-  get sessionIds12(): number {
-    return this.#server?.sessionIds12 ?? 0;
-  }
+  readonly sessionIds12: number;
   /** Whether the listener is still open (false once closed: the values are then final). */
-  get isConnected(): boolean {
-    return this.#source.counts.destroyedAt === undefined;
-  }
+  readonly isConnected: boolean;
   /** Every value now, as plain data (what `JSON.stringify` writes). */
-  toJSON(): Record<string, unknown> {
-    return plainStats(this);
-  }
-  /** @internal `console.log(listener.stats)`: the values, not the listener behind them. */
-  [inspect.custom](_depth: number, options: object, show: typeof inspect): string {
-    return `DtlsListenerStats ${show(plainStats(this), options)}`;
-  }
+  toJSON(): Record<string, unknown>;
 }
+
+/** A count its UDP server keeps (0 before it listens). */
+function server(count: Exclude<keyof UdpServerStats, 'antiReplay'>): (l: ListenerStatsSource) => number {
+  return (l) => l.serverStats?.[count] ?? 0;
+}
+
+/** A listener's `stats` (`util.inspect` shows the values, not the listener behind them). */
+export const listenerStats = liveStats<ListenerStatsSource, DtlsListenerStats>('DtlsListenerStats', {
+  createdAt: (l) => l.counts.createdAt,
+  destroyedAt: (l) => l.counts.destroyedAt,
+  packetsReceived: (l) => l.datagramCounts?.datagramsIn ?? 0,
+  bytesReceived: (l) => l.datagramCounts?.bytesIn ?? 0,
+  packetsSent: (l) => l.datagramCounts?.datagramsOut ?? 0,
+  bytesSent: (l) => l.datagramCounts?.bytesOut ?? 0,
+  serverSessions: (l) => l.counts.serverSessions,
+  clientSessions: () => 0,
+  serverBusyCount: server('busyRefused'),
+  serverRejectedCount: server('notClientHello'),
+  serverRefusedCount: server('refused'),
+  sessions: (l) => l.openSessions,
+  handshaking: server('handshaking'),
+  refusedGlobal: server('refusedGlobal'),
+  refusedPerHost: server('refusedPerHost'),
+  pendingClientHellos: server('pendingClientHellos'),
+  storeRejections: server('storeRejections'),
+  antiReplay: (l) => {
+    const a = l.serverStats?.antiReplay;
+    return a === undefined ? undefined : { ...a };
+  },
+  handshakeErrors: (l) => l.counts.handshakeErrors,
+  callbackErrors: (l) => l.counts.callbackErrors,
+  handshakeTimeouts: server('handshakeTimeouts'),
+  idleClosed: server('idleClosed'),
+  parked: server('parked'),
+  hibernated: server('hibernated'),
+  thawed: server('thawed'),
+  restarts: server('restarts'),
+  unknownConnectionId: server('unknownConnectionId'),
+  migrations: server('migrations'),
+  sessionIds12: server('sessionIds12'),
+  isConnected: (l) => l.counts.destroyedAt === undefined,
+});

@@ -6,10 +6,11 @@ import type { DatagramIo } from '../datagram-io.js';
 import type { RemoteAddress } from '../peer-paths.js';
 import { ListenerAdmission } from './listener-admission.js';
 import { thrownError } from '../../handshake/callback-error.js';
-import { DtlsSessionError, withCode, type DtlsError, type HandshakeErrorHandler } from './errors.js';
+import { DtlsSessionError, withCode, type HandshakeErrorHandler } from './errors.js';
+import { tell } from './application-callback.js';
 import { serverOptions, type ListenerOptions, type ListenOptions } from './options.js';
 import { DtlsSession, type SessionAddress, type SessionListener } from './session.js';
-import { DtlsListenerStats, type ListenerCounts } from './listener-stats.js';
+import { ListenerCounts, listenerStats, type DtlsListenerStats } from './listener-stats.js';
 import { inspect } from 'node:util';
 import { listenWorkers, type DtlsWorkerListener, type WorkerListenOptions } from './workers/worker-listener.js';
 import { localEntry } from '../../pki/raw-public-key.js';
@@ -17,7 +18,7 @@ import { DATAGRAM_SIZE } from '../../connection/config.js';
 import type { ConnectionEvent } from '../../connection/events.js';
 
 export type { HandshakeErrorHandler } from './errors.js';
-export { DtlsListenerStats } from './listener-stats.js';
+export type { DtlsListenerStats } from './listener-stats.js';
 
 /** `listen`'s first argument: called with each new session, before its handshake completes (await `session.opened`). */
 export type SessionHandler = (session: DtlsSession<DtlsListener>) => void;
@@ -37,13 +38,7 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
   /** Set to be told of handshakes refused by the cookie exchange or failed by an application callback, and who. */
   onhandshakeerror: HandshakeErrorHandler | null = null;
   /** @internal */
-  readonly counts: ListenerCounts = {
-    createdAt: Date.now(),
-    destroyedAt: undefined,
-    serverSessions: 0,
-    handshakeErrors: 0,
-    callbackErrors: 0,
-  };
+  readonly counts = new ListenerCounts();
   private readonly sessions = new Set<DtlsSession>();
   /** Sessions by their ClientHello.random (hex; the session's own is `session.place.random`), for their key log lines. */
   private readonly byClientRandom = new Map<string, DtlsSession>();
@@ -67,7 +62,7 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
     const { udp, transport, server: options, limits } = listenerOptions;
     this.mtu = options.maxDatagramSize ?? DATAGRAM_SIZE.default;
     this.localCertificate = localEntry(options);
-    this.stats = new DtlsListenerStats(this);
+    this.stats = listenerStats(this);
     this.closed = new Promise<void>((resolve, reject) => (this.settleClosed = { resolve, reject }));
     this.closed.catch(() => {});
     const socket = adopted?.socket ?? transport?.attach();
@@ -213,7 +208,8 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
     if (duringHandshake) {
       this.counts.handshakeErrors++;
       const remote = session.remoteAddress;
-      this.report(
+      tell(
+        this.onhandshakeerror,
         withCode(error, 'ERR_DTLS_CALLBACK'),
         remote ? { address: remote.address, port: remote.port } : { address: '', port: 0 },
       );
@@ -247,18 +243,7 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
             reason.startsWith(`${alert}:`) ? reason : `${alert}: ${reason}`,
             alert,
           );
-    this.report(error, remote);
-  }
-
-  /** Hands `onhandshakeerror` an error; what the handler throws is dropped (it must not end the endpoint or the process). */
-  private report(error: DtlsError, remote: { readonly address: string; readonly port: number }): void {
-    const handler = this.onhandshakeerror;
-    if (!handler) return;
-    try {
-      handler(error, remote);
-    } catch {
-      // the application's handler failed; nothing is left to tell
-    }
+    tell(this.onhandshakeerror, error, remote);
   }
 }
 

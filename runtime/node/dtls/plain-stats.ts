@@ -1,3 +1,5 @@
+import { inspect } from 'node:util';
+
 /** A live statistics object as plain data: every getter of its class read now, in order (`toJSON`, `util.inspect`). */
 export function plainStats(stats: object): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -11,4 +13,31 @@ export function plainStats(stats: object): Record<string, unknown> {
         : value;
   }
   return out;
+}
+
+/** How each value of the statistics `T` is read from what they count (`S`), in the order `toJSON` writes them. */
+export type StatsReaders<S, T> = { readonly [K in Exclude<keyof T, 'toJSON'>]: (source: S) => T[K] };
+
+const SOURCE = Symbol('source');
+
+/**
+ * Live statistics of one kind (`session.stats`, `listener.stats`): a getter per value on one prototype, each reading
+ * the source when asked; `toJSON` and `util.inspect` (`name {...}`) give the values now, as plain data.
+ */
+export function liveStats<S, T>(name: string, readers: StatsReaders<S, T>): (source: S) => T {
+  const prototype = {
+    toJSON(): Record<string, unknown> {
+      return plainStats(this);
+    },
+    [inspect.custom](_depth: number, options: object, show: typeof inspect): string {
+      return `${name} ${show(plainStats(this), options)}`;
+    },
+  };
+  for (const [key, read] of Object.entries<(source: S) => unknown>(readers))
+    Object.defineProperty(prototype, key, {
+      get(this: { readonly [SOURCE]: S }) {
+        return read(this[SOURCE]);
+      },
+    });
+  return (source) => Object.create(prototype, { [SOURCE]: { value: source } }) as T;
 }

@@ -5,7 +5,7 @@ import type { ConnectionEvent } from '../../connection/events.js';
 import { IPV4_SAFE_DATAGRAM, IPV6_SAFE_DATAGRAM, PeerPaths, pathOf, type RemoteAddress } from '../peer-paths.js';
 import { Transport } from '../transport.js';
 import type { DatagramIo } from '../datagram-io.js';
-import type { SessionPlace } from '../session-place.js';
+import { SessionPlace } from '../session-place.js';
 import { describeFailure, type SessionEnding } from './session-failure.js';
 import type { SessionCloseReason } from './session-types.js';
 import { SessionRest, type SessionOwnerOf } from './session-rest.js';
@@ -52,14 +52,7 @@ export abstract class SessionDriver extends SessionRest {
   }
 
   /** @internal Where a listener's session sits in its transport's demux and its admission (the listener sets it; a client's is never placed). */
-  readonly place: SessionPlace = {
-    key: '',
-    cids: undefined,
-    random: undefined,
-    handshaking: true,
-    host: '',
-    handshakeKeysUntil: undefined,
-  };
+  readonly place = new SessionPlace();
 
   constructor(remote: RemoteAddress | undefined, owner: SessionOwnerOf<SessionRest> | undefined) {
     super(owner);

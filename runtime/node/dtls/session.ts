@@ -29,7 +29,7 @@ import { handedOver, MessageInbox } from './message-inbox.js';
 import { performance } from 'node:perf_hooks';
 import { sendBytes, type SendData } from './send-data.js';
 import { keyingMaterialArguments } from './keying-material.js';
-import { DtlsSessionStats, newSessionCounters, type SessionCounters } from './session-stats.js';
+import { SessionCounters, sessionStats, type DtlsSessionStats } from './session-stats.js';
 import { callUnguarded, isThenable, type SessionCallbackName } from './application-callback.js';
 import { EarlyReplies } from './early-replies.js';
 import { SessionOpening, type OpeningOwner } from './opening.js';
@@ -71,7 +71,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
   rebinder: ((address?: string) => Promise<SessionAddress>) | undefined;
 
   private negotiated: SessionParameters | undefined;
-  private readonly counters: SessionCounters;
+  private readonly counters = new SessionCounters();
   private readonly mtu: number;
   private readonly authorization: AuthorizationRecord | undefined;
   /** Messages that came before `onmessage` was set (made with the first of them). */
@@ -106,7 +106,6 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
     this.mtu = mtu;
     this.authorization = authorization;
     this.listener = listener;
-    this.counters = newSessionCounters();
     if (role === 'server') this.ticketOutcome.resolve(undefined);
   }
 
@@ -127,7 +126,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
 
   /** Live statistics. */
   get stats(): DtlsSessionStats {
-    return (this.statsView ??= new DtlsSessionStats(this.counters, () => this.connectionStats));
+    return (this.statsView ??= sessionStats({ counters: this.counters, connection: () => this.connectionStats }));
   }
 
   /**

@@ -1,10 +1,10 @@
 /**
  * runtime/node/dtls/application-callback.ts: which callback results count as promises (their rejection ends the
  * session), and callUnguarded, which never lets a callback's exception reach the caller but rethrows it in a
- * microtask.
+ * microtask; tell, which calls an endpoint's handler, if set, and drops what it throws.
  */
 import test from 'ava';
-import { callUnguarded, isThenable } from '../../../runtime/node/dtls/application-callback.js';
+import { callUnguarded, isThenable, tell } from '../../../runtime/node/dtls/application-callback.js';
 
 test('promises and thenables are thenable; other values are not', (t) => {
   t.true(isThenable(Promise.resolve()));
@@ -43,4 +43,16 @@ test('an exception does not reach the caller; it is thrown again in a microtask'
     process.off('uncaughtException', catcher);
     for (const l of original) process.on('uncaughtException', l);
   }
+});
+
+test("tell: an endpoint's handler gets the arguments; none set is no call; what it throws is dropped", (t) => {
+  const got: unknown[][] = [];
+  tell((a: number, b: string) => void got.push([a, b]), 1, 'two');
+  t.deepEqual(got, [[1, 'two']]);
+  t.notThrows(() => tell<[number]>(null, 3));
+  t.notThrows(() =>
+    tell(() => {
+      throw new Error('the application failed');
+    }),
+  );
 });

@@ -1,6 +1,10 @@
-/** plainStats (runtime/node/dtls/plain-stats.ts): a live stats object's getters read now, as plain data. */
+/**
+ * plainStats (runtime/node/dtls/plain-stats.ts): a live stats object's getters read now, as plain data; liveStats: a
+ * kind of live stats object made from one reader per value.
+ */
 import test from 'ava';
-import { plainStats } from '../../../runtime/node/dtls/plain-stats.js';
+import { inspect } from 'node:util';
+import { liveStats, plainStats } from '../../../runtime/node/dtls/plain-stats.js';
 
 class Inner {
   get x(): number {
@@ -42,4 +46,29 @@ test("every getter of the class, in declaration order, read at the call; toJSON'
 
 test('an object with no getters gives an empty record', (t) => {
   t.deepEqual(plainStats({ a: 1 }), {});
+});
+
+interface Counted {
+  readonly sent: number;
+  readonly open: boolean;
+  toJSON(): Record<string, unknown>;
+}
+
+test("liveStats: each value read from its source when asked, in the readers' order; toJSON and inspect show plain data", (t) => {
+  const statsOf = liveStats<{ sent: number; ended: boolean }, Counted>('CountedStats', {
+    sent: (s) => s.sent,
+    open: (s) => !s.ended,
+  });
+  const source = { sent: 1, ended: false };
+  const stats = statsOf(source);
+  const other = statsOf({ sent: 9, ended: true });
+  t.is(stats.sent, 1);
+  source.sent = 2;
+  t.is(stats.sent, 2, 'live: read at each access');
+  t.is(other.sent, 9, 'each object reads its own source');
+  t.deepEqual(Object.keys(stats), [], 'the values are getters of the kind, not own fields (nor the source)');
+  t.is(Object.getPrototypeOf(stats), Object.getPrototypeOf(other), 'one prototype for the kind');
+  t.is(JSON.stringify(stats), '{"sent":2,"open":true}');
+  t.is(JSON.stringify(other), '{"sent":9,"open":false}');
+  t.is(inspect(stats), 'CountedStats { sent: 2, open: true }');
 });

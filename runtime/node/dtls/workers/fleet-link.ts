@@ -88,12 +88,12 @@ export function decodeLink(key: Uint8Array, bytes: Uint8Array, now: number): Lin
 }
 
 /** What a link counts, added to the worker's statistics row (worker-stats.ts says what each is). */
-export interface LinkCounts {
-  fleetForwardedOut: number;
-  fleetForwardedIn: number;
-  fleetRelayedOut: number;
-  fleetRelayedIn: number;
-  fleetRejected: number;
+export class LinkCounts {
+  fleetForwardedOut = 0;
+  fleetForwardedIn = 0;
+  fleetRelayedOut = 0;
+  fleetRelayedIn = 0;
+  fleetRejected = 0;
 }
 
 /** The session a route belongs to (its endpoint): only a record it authenticates moves its route. */
@@ -120,13 +120,7 @@ export interface LinkEnds {
 
 /** One worker's end of the fleet's link: a socket at its host's link port + its worker id. */
 export class FleetLink {
-  readonly counts: LinkCounts = {
-    fleetForwardedOut: 0,
-    fleetForwardedIn: 0,
-    fleetRelayedOut: 0,
-    fleetRelayedIn: 0,
-    fleetRejected: 0,
-  };
+  readonly counts = new LinkCounts();
   private readonly hosts = new Map<number, FleetHost>();
   /** Remote `address|port` -> the link address of the worker it reached the fleet through, and whose session that is. */
   private readonly relayed = new Map<string, Route>();

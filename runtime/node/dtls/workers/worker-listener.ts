@@ -9,7 +9,8 @@ import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { ConfigError } from '../../../config-error.js';
-import { DtlsSessionError, type DtlsError, type HandshakeErrorHandler } from '../errors.js';
+import { DtlsSessionError, type HandshakeErrorHandler } from '../errors.js';
+import { tell } from '../application-callback.js';
 import { serverOptions, type ListenOptions } from '../options.js';
 import type { SessionAddress } from '../session.js';
 import { TICKET_KEY_LENGTH } from '../../../session/ticket-keys.js';
@@ -229,7 +230,7 @@ export class DtlsWorkerListener {
       this.unwatch = watchTicketKeyFile(
         file,
         (keys) => this.setTicketKeys(keys),
-        (error) => this.report(error, { address: '', port: 0 }),
+        (error) => tell(this.onhandshakeerror, error, { address: '', port: 0 }),
       );
     }
     const keys =
@@ -365,7 +366,7 @@ export class DtlsWorkerListener {
           );
         else if (m.type === 'admit') thread.postMessage(this.replay.answer(m as AdmitRequest));
         else if (m.type === 'handshakeError')
-          this.report(Object.assign(new Error(m.message), { code: m.code, alert: m.alert }), {
+          tell(this.onhandshakeerror, Object.assign(new Error(m.message), { code: m.code, alert: m.alert }), {
             address: m.address,
             port: m.port,
           });
@@ -444,7 +445,7 @@ export class DtlsWorkerListener {
     const failed = this.dying.get(worker)?.sessions;
     this.dying.delete(worker);
     if (this.bound !== undefined && this.readyThreads.has(thread) && this.replace(worker)) {
-      this.tellExit({ worker, error, failed, replaced: true, closed: [] });
+      tell(this.onworkerexit, { worker, error, failed, replaced: true, closed: [] });
       return;
     }
     void this.listening.then(
@@ -453,29 +454,12 @@ export class DtlsWorkerListener {
         const closed = [...this.closedSessions.entries()]
           .filter(([w]) => w !== worker)
           .flatMap(([, sessions]) => sessions);
-        this.tellExit({ worker, error, failed, replaced: false, closed });
+        tell(this.onworkerexit, { worker, error, failed, replaced: false, closed });
       },
       () => {},
     );
     this.counts.destroyedAt = Date.now();
     this.settleClosed.reject(error);
-  }
-
-  private tellExit(exit: WorkerExit): void {
-    tell(this.onworkerexit, exit);
-  }
-
-  private report(error: DtlsError, remote: { readonly address: string; readonly port: number }): void {
-    tell(this.onhandshakeerror, error, remote);
-  }
-}
-
-/** Calls an application handler, if set; what it throws is dropped (nothing is left to tell). */
-function tell<A extends unknown[]>(handler: ((...args: A) => void) | null, ...args: A): void {
-  try {
-    handler?.(...args);
-  } catch {
-    // the application's handler failed
   }
 }
 

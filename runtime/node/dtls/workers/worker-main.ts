@@ -14,7 +14,7 @@ import { boundSocket } from '../../socket-bind.js';
 import { listenAdopted, type DtlsListener } from '../listener.js';
 import type { ListenOptions } from '../options.js';
 import type { DtlsSession } from '../session.js';
-import { FleetLink, type LinkCounts, type RouteHolder } from './fleet-link.js';
+import { FleetLink, LinkCounts, type RouteHolder } from './fleet-link.js';
 import { PrimaryAntiReplay, type AdmitAnswer } from './shared-anti-replay.js';
 import { CidDirectory } from './cid-directory.js';
 import { publishConnectionIds } from './published-cids.js';
@@ -307,13 +307,7 @@ async function main(): Promise<void> {
   tell({ type: 'ready', address: local.address, family: local.family, port: local.port });
 }
 
-const NO_LINK: LinkCounts = {
-  fleetForwardedOut: 0,
-  fleetForwardedIn: 0,
-  fleetRelayedOut: 0,
-  fleetRelayedIn: 0,
-  fleetRejected: 0,
-};
+const NO_LINK = new LinkCounts();
 
 const AT = Object.fromEntries(WORKER_STAT_NAMES.map((name, i) => [name, i])) as Record<WorkerStatName, number>;
 
