@@ -292,17 +292,7 @@ export class HelloRetryResponder {
       fragment: hrr,
     });
     // The record takes the ClientHello's (last) sequence number: nothing to remember, nothing repeated for a new ClientHello.
-    return {
-      kind: 'reply',
-      what: 'hello-retry-request',
-      datagram: encodeDtlsPlaintext({
-        type: 'handshake',
-        legacyRecordVersion: 'dtls1_2',
-        epoch: 0,
-        sequenceNumber: recordSeq,
-        fragment,
-      }),
-    };
+    return { kind: 'reply', what: 'hello-retry-request', datagram: plaintextRecord('handshake', recordSeq, fragment) };
   }
 
   /** The verified binder of a first ClientHello offering 0-RTT with our ticket issued to `from`; else undefined. */
@@ -319,18 +309,7 @@ export class HelloRetryResponder {
 
   private alert(description: AlertDescriptionName, recordSeq: number, reason: string): HelloRetryOutcome {
     const fragment = encodeAlert({ level: 'fatal', description });
-    return {
-      kind: 'reply',
-      what: description,
-      reason,
-      datagram: encodeDtlsPlaintext({
-        type: 'alert',
-        legacyRecordVersion: 'dtls1_2',
-        epoch: 0,
-        sequenceNumber: recordSeq,
-        fragment,
-      }),
-    };
+    return { kind: 'reply', what: description, reason, datagram: plaintextRecord('alert', recordSeq, fragment) };
   }
 }
 
@@ -360,11 +339,10 @@ function wholeRecord(hello: WholeHello): Uint8Array {
     fragmentOffset: 0,
     fragment: hello.body,
   });
-  return encodeDtlsPlaintext({
-    type: 'handshake',
-    legacyRecordVersion: 'dtls1_2',
-    epoch: 0,
-    sequenceNumber: hello.recordSequence,
-    fragment,
-  });
+  return plaintextRecord('handshake', hello.recordSequence, fragment);
+}
+
+/** One DTLSPlaintext record of epoch 0 (the responder keeps no epoch of its own). */
+function plaintextRecord(type: 'handshake' | 'alert', sequenceNumber: number, fragment: Uint8Array): Uint8Array {
+  return encodeDtlsPlaintext({ type, legacyRecordVersion: 'dtls1_2', epoch: 0, sequenceNumber, fragment });
 }
