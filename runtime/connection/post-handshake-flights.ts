@@ -26,6 +26,8 @@ export interface FlightOptions {
 /** What a KeyUpdate uses: a post-handshake flight's sender, and the record layer whose write keys its ACK moves. */
 export type KeyUpdateSender = PostHandshakeSender & { readonly records: RecordLayer };
 
+export { MAX_WAITING_FLIGHTS } from './post-handshake-queue.js';
+
 /** Whether our KeyUpdate is on the wire and not yet acknowledged (new write keys wait for its ACK, RFC 9147 §8). */
 export function keyUpdateOutstanding(flight: FlightController<OutMessage>): boolean {
   return flight.outstanding.some((m) => m.msgType === 'key_update');

@@ -19,6 +19,8 @@ export interface SharedEvent {
   readonly payload?: unknown;
 }
 
+export { MAX_WAITING_FLIGHTS } from './post-handshake-flights.js';
+
 /** The `connected` variant of either role's state. */
 export interface Connected {
   readonly kind: 'connected';

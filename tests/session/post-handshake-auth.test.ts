@@ -1,6 +1,6 @@
 import test from 'ava';
 import { ConnectionStateError } from '../../runtime/dtls/connection.js';
-import { MAX_WAITING_FLIGHTS } from '../../runtime/connection/post-handshake-queue.js';
+import { MAX_WAITING_FLIGHTS } from '../../runtime/connection/session-actions.js';
 import type { ConnectionEvent } from '../../runtime/connection/events.js';
 import { encodeCertificateRequest } from '../../generated/wire/index.js';
 import { handshake, roundTrip } from '../support/handshake.js';
