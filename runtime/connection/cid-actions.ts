@@ -47,6 +47,7 @@ export function issueConnectionIds(context: CidContext, s: ConnectionIdState, co
 /** The peer's NewConnectionId: its CIDs kept (within the cap), the first used at once when it says `cid_immediate`. */
 export function applyNewConnectionId(
   c: { readonly cid: CidContext; readonly records: RecordLayer },
+  _session: Session,
   m: NewConnectionId,
 ): void {
   const s = negotiated(c.cid, 'NewConnectionId');
@@ -104,6 +105,10 @@ export function sendRequestConnectionId(c: CidSender, session: Session, m: Reque
 }
 
 /** A return_routability_check message (RFC 9853 §4): PathChallenge, PathResponse or PathDrop, to the path validation. */
-export function applyReturnRoutabilityCheck(cid: CidContext, m: ReturnRoutabilityCheck): void {
-  cid.rrcMessage(m);
+export function applyReturnRoutabilityCheck(
+  c: { readonly cid: CidContext },
+  _s: Session,
+  m: ReturnRoutabilityCheck,
+): void {
+  c.cid.rrcMessage(m);
 }

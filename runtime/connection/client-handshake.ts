@@ -44,7 +44,7 @@ import {
   checkFinished,
   type PeerCertificate,
 } from './peer-authentication.js';
-import { CID_STEPS, SESSION_STEPS } from './session-actions.js';
+import { CID_STEPS, inSession, SESSION_STEPS } from './session-actions.js';
 import type { ClientContext } from './machine-context.js';
 import { guardTable, stepTable } from '../machine/step-table.js';
 import { acceptServerCid, clientCidExtensions } from '../cid/negotiation.js';
@@ -455,10 +455,7 @@ function clientSteps() {
     },
 
     // RFC 8446 §4.6.2: our certificate (or an empty one), CertificateVerify and Finished as one post-handshake flight.
-    answerCertificateRequest(c: ClientContext, s: At<'connected'>, event: On<'CertificateRequest'>): At<'connected'> {
-      answerCertificateRequest(c, s.session, event.payload, event.message.body);
-      return s;
-    },
+    answerCertificateRequest: inSession(answerCertificateRequest),
 
     ...SESSION_STEPS,
     ...CID_STEPS,

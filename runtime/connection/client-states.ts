@@ -73,8 +73,6 @@ export type ClientState =
   | { readonly kind: 'closed' }
   | { readonly kind: 'failed' };
 
-export type ClientStateKind = ClientState['kind'];
-
 /** A handshake message as received: its type and body (the transcript takes these exact bytes). */
 export interface InboundMessage {
   readonly msgType: number;

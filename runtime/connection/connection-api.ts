@@ -50,13 +50,7 @@ export interface RetainedState {
 }
 
 /** Per-connection counters (RFC 9147 §4.5.2 drops by reason) and the handshake's timing, in the caller's time. */
-export interface ConnectionStats {
-  readonly datagramsReceived: number;
-  readonly datagramsSent: number;
-  /** Records the record layer delivered (not dropped). */
-  readonly recordsReceived: number;
-  readonly applicationBytesSent: number;
-  readonly applicationBytesReceived: number;
+export interface ConnectionStats extends Readonly<ConnectionCounters> {
   readonly drops: Readonly<DropCounters>;
   /** Records set aside after the record layer accepted them (not allowed in their epoch, refused, over a cap). */
   readonly ignored: Readonly<Record<IgnoreReason, number>>;
@@ -66,10 +60,6 @@ export interface ConnectionStats {
   readonly retransmitTimeout: number;
   /** From the first ClientHello (client) or the first message (server) to connected, in the caller's time units. */
   readonly handshakeDuration: number | undefined;
-  /** Whole handshake messages handed to the handshake logic (after reassembly). */
-  readonly handshakeMessagesReceived: number;
-  /** Handshake messages sent, retransmissions included. */
-  readonly handshakeMessagesSent: number;
   readonly retained: RetainedState;
   /** Connection IDs and return routability (RFC 9853): checks, bytes to unvalidated addresses, migrations. */
   readonly paths: PathStats;
@@ -79,10 +69,13 @@ export interface ConnectionStats {
 export interface ConnectionCounters {
   datagramsReceived: number;
   datagramsSent: number;
+  /** Records the record layer delivered (not dropped). */
   recordsReceived: number;
   applicationBytesSent: number;
   applicationBytesReceived: number;
+  /** Whole handshake messages handed to the handshake logic (after reassembly). */
   handshakeMessagesReceived: number;
+  /** Handshake messages sent, retransmissions included. */
   handshakeMessagesSent: number;
 }
 

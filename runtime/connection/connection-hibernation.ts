@@ -69,17 +69,8 @@ export function freezeConnection(
   );
   if (records === undefined || records.write.epoch !== session.write.epoch) return undefined;
   const h: HibernatedSession = {
-    parameters: session.parameters,
-    readEpoch: session.read.epoch,
-    readSecret: session.read.secret,
-    writeEpoch: session.write.epoch,
-    writeSecret: session.write.secret,
+    session,
     handshakeReadSecret: records.reads.some((r) => r.epoch === 2) ? c.handshakeReadSecret : undefined,
-    resumptionSecret: session.resumptionSecret,
-    exporterSecret: session.exporterSecret,
-    serverName: session.serverName,
-    clientAuthenticated: session.clientAuthenticated,
-    ticketsIssued: session.ticketsIssued,
     records,
     flight,
     sendSeq: p.sendSeq,
@@ -103,14 +94,14 @@ export function freezeConnection(
 
 /** A new connection's context `p` and role driver take up the hibernated session `h`. */
 export function restoreContext(p: HibernatingMachine, driver: RoleDriver, h: HibernatedSession): void {
-  const suite = h.parameters.cipherSuite;
+  const suite = h.session.parameters.cipherSuite;
   const schedule = scheduleFor(p.provider, suite);
   const readSecret = (epoch: number): Uint8Array => {
-    const secret = epoch === 2 ? h.handshakeReadSecret : h.readSecret;
+    const secret = epoch === 2 ? h.handshakeReadSecret : h.session.read.secret;
     if (secret === undefined) throw new TypeError('a hibernated session holds epoch 2 read keys without their secret');
     return secret;
   };
-  p.records.restore(h.records, suite, trafficKeys(schedule, h.writeSecret, suite), (epoch) =>
+  p.records.restore(h.records, suite, trafficKeys(schedule, h.session.write.secret, suite), (epoch) =>
     trafficKeys(schedule, readSecret(epoch), suite),
   );
   p.sendSeq = h.sendSeq;
@@ -119,19 +110,7 @@ export function restoreContext(p: HibernatingMachine, driver: RoleDriver, h: Hib
   p.clock.advanceTo(h.clock);
   if (h.path !== undefined) p.cid.current = h.path;
   if (h.cids !== undefined) p.cid.restore(h.cids);
-  driver.resumeConnected({
-    parameters: h.parameters,
-    schedule,
-    read: { epoch: h.readEpoch, secret: h.readSecret },
-    write: { epoch: h.writeEpoch, secret: h.writeSecret },
-    resumptionSecret: h.resumptionSecret,
-    serverName: h.serverName,
-    clientAuthenticated: h.clientAuthenticated,
-    ticketsIssued: h.ticketsIssued,
-    transcript: undefined,
-    postHandshakeAuth: false,
-    exporterSecret: h.exporterSecret,
-  });
+  driver.resumeConnected({ ...h.session, schedule, transcript: undefined, postHandshakeAuth: false });
   p.facts.handshakeDoneAt = h.completedAt; // a server's: no confirmation to wait for
   p.facts.lastAuthenticatedReceive = h.authenticatedAt;
 }

@@ -30,13 +30,31 @@ export interface HandshakeHandler {
   readonly server?: (m: InboundMessage) => ServerMessage;
 }
 
+/** The message's body decoded into the chart event `type`, which carries the message too. */
+function decodedAs<T extends string, P>(type: T, decode: (body: Uint8Array) => P) {
+  return (m: InboundMessage) => ({ type, payload: decode(m.body), message: m });
+}
+
+/** A message only a client takes, and one only a server takes: one chart event each. */
+const forClient = <T extends string, P>(type: T, decode: (body: Uint8Array) => P) => ({
+  events: [type],
+  client: decodedAs(type, decode),
+});
+const forServer = <T extends string, P>(type: T, decode: (body: Uint8Array) => P) => ({
+  events: [type],
+  server: decodedAs(type, decode),
+});
+
+/** A message both roles take alike. */
+const forBoth = <T extends string, P>(type: T, decode: (body: Uint8Array) => P) => ({
+  events: [type],
+  client: decodedAs(type, decode),
+  server: decodedAs(type, decode),
+});
+
 /** The one table of inbound handshake messages; a type with no entry for a role is unexpected_message. */
 export const HANDSHAKE_HANDLERS: Readonly<Partial<Record<HandshakeTypeName, HandshakeHandler>>> = {
-  client_hello: {
-    epochs: 'plaintext',
-    events: ['ClientHello'],
-    server: (m) => ({ type: 'ClientHello', payload: decodeClientHello(m.body), message: m }),
-  },
+  client_hello: { epochs: 'plaintext', ...forServer('ClientHello', decodeClientHello) },
   server_hello: {
     epochs: 'plaintext',
     events: ['ServerHello', 'HelloRetryRequest'],
@@ -47,62 +65,24 @@ export const HANDSHAKE_HANDLERS: Readonly<Partial<Record<HandshakeTypeName, Hand
         : { type: 'ServerHello', payload, message: m };
     },
   },
-  encrypted_extensions: {
-    epochs: 'handshake',
-    events: ['EncryptedExtensions'],
-    client: (m) => ({ type: 'EncryptedExtensions', payload: decodeEncryptedExtensions(m.body), message: m }),
-  },
+  encrypted_extensions: { epochs: 'handshake', ...forClient('EncryptedExtensions', decodeEncryptedExtensions) },
   certificate_request: {
     epochs: 'handshake',
     afterHandshake: true,
-    events: ['CertificateRequest'],
-    client: (m) => ({ type: 'CertificateRequest', payload: decodeCertificateRequest(m.body), message: m }),
+    ...forClient('CertificateRequest', decodeCertificateRequest),
   },
-  certificate: {
-    epochs: 'handshake',
-    afterHandshake: true,
-    events: ['Certificate'],
-    client: (m) => ({ type: 'Certificate', payload: decodeCertificate(m.body), message: m }),
-    server: (m) => ({ type: 'Certificate', payload: decodeCertificate(m.body), message: m }),
-  },
+  certificate: { epochs: 'handshake', afterHandshake: true, ...forBoth('Certificate', decodeCertificate) },
   certificate_verify: {
     epochs: 'handshake',
     afterHandshake: true,
-    events: ['CertificateVerify'],
-    client: (m) => ({ type: 'CertificateVerify', payload: decodeCertificateVerify(m.body), message: m }),
-    server: (m) => ({ type: 'CertificateVerify', payload: decodeCertificateVerify(m.body), message: m }),
+    ...forBoth('CertificateVerify', decodeCertificateVerify),
   },
-  finished: {
-    epochs: 'handshake',
-    afterHandshake: true,
-    events: ['Finished'],
-    client: (m) => ({ type: 'Finished', payload: decodeFinished(m.body), message: m }),
-    server: (m) => ({ type: 'Finished', payload: decodeFinished(m.body), message: m }),
-  },
-  new_session_ticket: {
-    epochs: 'application',
-    events: ['NewSessionTicket'],
-    client: (m) => ({ type: 'NewSessionTicket', payload: decodeNewSessionTicket(m.body), message: m }),
-  },
+  finished: { epochs: 'handshake', afterHandshake: true, ...forBoth('Finished', decodeFinished) },
+  new_session_ticket: { epochs: 'application', ...forClient('NewSessionTicket', decodeNewSessionTicket) },
   // RFC 9147 §9: either side, after the handshake.
-  new_connection_id: {
-    epochs: 'application',
-    events: ['NewConnectionId'],
-    client: (m) => ({ type: 'NewConnectionId', payload: decodeNewConnectionId(m.body), message: m }),
-    server: (m) => ({ type: 'NewConnectionId', payload: decodeNewConnectionId(m.body), message: m }),
-  },
-  request_connection_id: {
-    epochs: 'application',
-    events: ['RequestConnectionId'],
-    client: (m) => ({ type: 'RequestConnectionId', payload: decodeRequestConnectionId(m.body), message: m }),
-    server: (m) => ({ type: 'RequestConnectionId', payload: decodeRequestConnectionId(m.body), message: m }),
-  },
-  key_update: {
-    epochs: 'application',
-    events: ['KeyUpdate'],
-    client: (m) => ({ type: 'KeyUpdate', payload: decodeKeyUpdate(m.body), message: m }),
-    server: (m) => ({ type: 'KeyUpdate', payload: decodeKeyUpdate(m.body), message: m }),
-  },
+  new_connection_id: { epochs: 'application', ...forBoth('NewConnectionId', decodeNewConnectionId) },
+  request_connection_id: { epochs: 'application', ...forBoth('RequestConnectionId', decodeRequestConnectionId) },
+  key_update: { epochs: 'application', ...forBoth('KeyUpdate', decodeKeyUpdate) },
 };
 
 /** Whether a message of `handler` may arrive in `epoch`: its rule, or after the handshake (`connected`) an application epoch if it may come then. */

@@ -1,5 +1,9 @@
+import { readDtlsHandshake } from '../../generated/wire/index.js';
 import type { DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { integerOption } from '../config-error.js';
+import { decodeDatagram, type DtlsRecord } from '../wire/datagram.js';
+import { DecodeError } from '../wire/errors.js';
+import { Reader } from '../wire/reader.js';
 
 /** Options of {@link ClientHelloReassembly}; every one is an integer. */
 export interface ClientHelloReassemblyOptions {
@@ -27,6 +31,21 @@ export type ClientHelloFragmentResult =
   /** Kept; more fragments are needed. */
   | { readonly kind: 'buffered' }
   /** Not kept (too long, contradicting earlier fragments, or reassembly is off). */
+  | { readonly kind: 'drop'; readonly reason: string };
+
+/** The first ClientHello of a datagram, or why there is none to act on yet. */
+export type FoundClientHello =
+  | {
+      readonly kind: 'whole';
+      readonly body: Uint8Array;
+      readonly messageSeq: number;
+      /** The sequence number of the record that carried it (the highest, when it came in pieces). */
+      readonly recordSequence: number;
+      /** The datagram held it in one fragment (so the datagram can be handed on as it is). */
+      readonly inOneFragment: boolean;
+    }
+  /** A fragment of a ClientHello, kept until the rest arrives. */
+  | { readonly kind: 'buffered' }
   | { readonly kind: 'drop'; readonly reason: string };
 
 /** One ClientHello being reassembled: the body as far as received and a bitmap of the bytes received. */
@@ -110,6 +129,43 @@ export class ClientHelloReassembly {
     let n = 0;
     for (const e of this.entries.values()) n += e.body.length + ((e.body.length + 7) >>> 3);
     return n;
+  }
+
+  /**
+   * The first ClientHello (message_seq 0 or 1, the first and the second after a HelloRetryRequest) in `datagram` from
+   * `clientAddress`: whole in one fragment, or completed by a fragment this datagram brings. Never throws for peer input.
+   */
+  find(datagram: Uint8Array, clientAddress: string, now: number): FoundClientHello {
+    let records: DtlsRecord[];
+    try {
+      records = decodeDatagram(datagram);
+    } catch (e) {
+      if (e instanceof DecodeError) return { kind: 'drop', reason: e.message };
+      throw e;
+    }
+    let buffered = false;
+    for (const rec of records) {
+      if (rec.kind !== 'plaintext' || rec.record.type !== 'handshake' || rec.record.epoch !== 0) continue;
+      const { fragment, sequenceNumber } = rec.record;
+      const reader = new Reader(fragment, 'HandshakeRecord');
+      try {
+        while (reader.pos < reader.end) {
+          const f = readDtlsHandshake(reader);
+          if (f.msgType !== 'client_hello' || f.messageSeq > 1) continue;
+          const { messageSeq } = f;
+          if (f.fragmentOffset === 0 && f.fragment.length === f.length)
+            return { kind: 'whole', body: f.fragment, messageSeq, recordSequence: sequenceNumber, inOneFragment: true };
+          const r = this.add(clientAddress, sequenceNumber, f, now);
+          if (r.kind === 'complete')
+            return { kind: 'whole', body: r.body, messageSeq, recordSequence: r.recordSequence, inOneFragment: false };
+          if (r.kind === 'buffered') buffered = true;
+        }
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+        // A malformed handshake header ends this record; fragments read before it stand.
+      }
+    }
+    return buffered ? { kind: 'buffered' } : { kind: 'drop', reason: 'no ClientHello in the datagram' };
   }
 
   /** Takes one fragment (not a whole message) of a ClientHello from `clientAddress`, carried by record `recordSequence`. */

@@ -3,7 +3,6 @@ import {
   encodeAlert,
   encodeDtlsHandshake,
   encodeDtlsPlaintext,
-  readDtlsHandshake,
   type ClientHello,
 } from '../../generated/wire/index.js';
 import type { AlertDescriptionName } from '../../generated/wire/enums.js';
@@ -19,14 +18,16 @@ import { MAX_IDENTITIES_CONSIDERED, openTicket, selectPsk } from './psk-selectio
 import { toAlert } from './alert-mapping.js';
 import { CallbackError } from '../handshake/callback-error.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
-import { decodeDatagram, type DtlsRecord } from '../wire/datagram.js';
 import { DecodeError } from '../wire/errors.js';
 import { bytesEqual } from '../wire/bytes.js';
-import { Reader } from '../wire/reader.js';
 import { scratchWriter } from '../wire/scratch.js';
 import { resolveConfig, type ResolvedConfig } from './config.js';
 import type { ConnectionOptions } from './connection-api.js';
-import { ClientHelloReassembly, type ClientHelloReassemblyOptions } from './hello-retry-reassembly.js';
+import {
+  ClientHelloReassembly,
+  type ClientHelloReassemblyOptions,
+  type FoundClientHello,
+} from './hello-retry-reassembly.js';
 import { helloRetryRequestView } from './messages.js';
 import { offeredServerName } from './sni-selection.js';
 import { credentialsForHello } from './certificate-types.js';
@@ -66,13 +67,7 @@ export type HelloRetryOutcome =
   | { readonly kind: 'drop'; readonly reason: string };
 
 /** A ClientHello found whole in a datagram or completed from fragments. */
-interface WholeHello {
-  readonly body: Uint8Array;
-  readonly messageSeq: number;
-  readonly recordSequence: number;
-  /** The datagram held it in one fragment (so the datagram can be handed on as it is). */
-  readonly inOneFragment: boolean;
-}
+type WholeHello = Extract<FoundClientHello, { readonly kind: 'whole' }>;
 
 /**
  * The stateless cookie exchange of RFC 9147 §5.1: a HelloRetryRequest whose cookie carries what the server needs later
@@ -123,44 +118,8 @@ export class HelloRetryResponder {
     peerAddress?: string,
     decoded?: { readonly body: Uint8Array; readonly hello: ClientHello },
   ): HelloRetryOutcome {
-    let found: WholeHello | undefined;
-    let buffered = false;
-    let records: DtlsRecord[];
-    try {
-      records = decodeDatagram(datagram);
-    } catch (e) {
-      if (e instanceof DecodeError) return { kind: 'drop', reason: e.message };
-      throw e;
-    }
-    for (const rec of records) {
-      if (found) break;
-      if (rec.kind !== 'plaintext' || rec.record.type !== 'handshake' || rec.record.epoch !== 0) continue;
-      const reader = new Reader(rec.record.fragment, 'HandshakeRecord');
-      try {
-        while (!found && reader.pos < reader.end) {
-          const f = readDtlsHandshake(reader);
-          // message_seq 0 is the first ClientHello, 1 the second (after the HelloRetryRequest, message 0 of ours).
-          if (f.msgType !== 'client_hello' || f.messageSeq > 1) continue;
-          if (f.fragmentOffset === 0 && f.fragment.length === f.length) {
-            found = {
-              body: f.fragment,
-              messageSeq: f.messageSeq,
-              recordSequence: rec.record.sequenceNumber,
-              inOneFragment: true,
-            };
-            continue;
-          }
-          const r = this.reassembly.add(clientAddress, rec.record.sequenceNumber, f, now);
-          if (r.kind === 'complete')
-            found = { body: r.body, messageSeq: f.messageSeq, recordSequence: r.recordSequence, inOneFragment: false };
-          else if (r.kind === 'buffered') buffered = true;
-        }
-      } catch (e) {
-        if (!(e instanceof DecodeError)) throw e;
-        // A malformed handshake header ends this record; fragments read before it stand.
-      }
-    }
-    if (!found) return buffered ? { kind: 'buffered' } : { kind: 'drop', reason: 'no ClientHello in the datagram' };
+    const found = this.reassembly.find(datagram, clientAddress, now);
+    if (found.kind !== 'whole') return found;
     try {
       const known = decoded !== undefined && bytesEqual(decoded.body, found.body) ? decoded.hello : undefined;
       return this.answer(
@@ -292,17 +251,7 @@ export class HelloRetryResponder {
       fragment: hrr,
     });
     // The record takes the ClientHello's (last) sequence number: nothing to remember, nothing repeated for a new ClientHello.
-    return {
-      kind: 'reply',
-      what: 'hello-retry-request',
-      datagram: encodeDtlsPlaintext({
-        type: 'handshake',
-        legacyRecordVersion: 'dtls1_2',
-        epoch: 0,
-        sequenceNumber: recordSeq,
-        fragment,
-      }),
-    };
+    return { kind: 'reply', what: 'hello-retry-request', datagram: plaintextRecord('handshake', recordSeq, fragment) };
   }
 
   /** The verified binder of a first ClientHello offering 0-RTT with our ticket issued to `from`; else undefined. */
@@ -319,18 +268,7 @@ export class HelloRetryResponder {
 
   private alert(description: AlertDescriptionName, recordSeq: number, reason: string): HelloRetryOutcome {
     const fragment = encodeAlert({ level: 'fatal', description });
-    return {
-      kind: 'reply',
-      what: description,
-      reason,
-      datagram: encodeDtlsPlaintext({
-        type: 'alert',
-        legacyRecordVersion: 'dtls1_2',
-        epoch: 0,
-        sequenceNumber: recordSeq,
-        fragment,
-      }),
-    };
+    return { kind: 'reply', what: description, reason, datagram: plaintextRecord('alert', recordSeq, fragment) };
   }
 }
 
@@ -360,11 +298,10 @@ function wholeRecord(hello: WholeHello): Uint8Array {
     fragmentOffset: 0,
     fragment: hello.body,
   });
-  return encodeDtlsPlaintext({
-    type: 'handshake',
-    legacyRecordVersion: 'dtls1_2',
-    epoch: 0,
-    sequenceNumber: hello.recordSequence,
-    fragment,
-  });
+  return plaintextRecord('handshake', hello.recordSequence, fragment);
+}
+
+/** One DTLSPlaintext record of epoch 0 (the responder keeps no epoch of its own). */
+function plaintextRecord(type: 'handshake' | 'alert', sequenceNumber: number, fragment: Uint8Array): Uint8Array {
+  return encodeDtlsPlaintext({ type, legacyRecordVersion: 'dtls1_2', epoch: 0, sequenceNumber, fragment });
 }

@@ -15,26 +15,17 @@ import {
 } from '../record/hibernated-reader.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { trafficKeys } from '../keyschedule/derived-keys.js';
-import { scheduleFor } from './key-material.js';
+import { scheduleFor, type Session } from './key-material.js';
 
 /**
  * Everything an established, quiet DTLS 1.3 session needs to go on: its secrets (the handshake's read one while its
  * keys are kept, RFC 9147 §5.8.1), sequence numbers, replay windows, parameters, timings and counters.
  */
 export interface HibernatedSession {
-  /** The negotiated parameters (its cipher suite is the session's). */
-  readonly parameters: NegotiatedParameters;
-  readonly readEpoch: number;
-  readonly readSecret: Uint8Array;
-  readonly writeEpoch: number;
-  readonly writeSecret: Uint8Array;
+  /** The session's own (its cipher suite is the parameters'). */
+  readonly session: SessionAtRest;
   /** The peer's handshake traffic secret while epoch 2's read keys are held. */
   readonly handshakeReadSecret: Uint8Array | undefined;
-  readonly resumptionSecret: Uint8Array;
-  readonly exporterSecret: Uint8Array;
-  readonly serverName: string | undefined;
-  readonly clientAuthenticated: boolean;
-  readonly ticketsIssued: number;
   readonly records: HibernatedRecords;
   readonly flight: { readonly state: RestingKind; readonly retransmitted: number; readonly timeout: number };
   /** message_seq of our next handshake message, and the peer's next one expected. */
@@ -55,6 +46,15 @@ export interface HibernatedSession {
   /** Its connection IDs, when it negotiated them, and its paths' counters. */
   readonly cids: HibernatedCids | undefined;
 }
+
+/**
+ * What a hibernated session keeps of its Session: all but what the handshake, post-handshake authentication and the
+ * tickets it issued use (a field added to Session is frozen with it, or named here).
+ */
+export type SessionAtRest = Omit<
+  Session,
+  'schedule' | 'transcript' | 'postHandshakeAuth' | 'pendingAuth' | 'pskIdentity' | 'grant' | 'ticketsUntil'
+>;
 
 export interface HibernatedCounts {
   readonly datagramsReceived: number;
@@ -180,19 +180,26 @@ const CIDS = [
   ['counts', counters(PATH_STATS)],
 ] as const satisfies Schema<HibernatedCids>;
 
-/** Version 1 of the form: every field of HibernatedSession, in this order. */
-const SESSION = [
+const TRAFFIC_EPOCH = [
+  ['epoch', 'uint'],
+  ['secret', 'bytes'],
+] as const satisfies Schema<Session['read']>;
+
+const SESSION_AT_REST = [
   ['parameters', { record: PARAMETERS }],
-  ['readEpoch', 'uint'],
-  ['readSecret', 'bytes'],
-  ['writeEpoch', 'uint'],
-  ['writeSecret', 'bytes'],
-  ['handshakeReadSecret', optional('bytes')],
+  ['read', { record: TRAFFIC_EPOCH }],
+  ['write', { record: TRAFFIC_EPOCH }],
   ['resumptionSecret', 'bytes'],
   ['exporterSecret', 'bytes'],
   ['serverName', optional('text')],
   ['clientAuthenticated', 'bool'],
   ['ticketsIssued', 'uint'],
+] as const satisfies Schema<SessionAtRest>;
+
+/** Every field of HibernatedSession, in this order. */
+const SESSION = [
+  ['session', { record: SESSION_AT_REST }],
+  ['handshakeReadSecret', optional('bytes')],
   ['records', { record: RECORDS }],
   ['flight', { record: FLIGHT }],
   ['sendSeq', 'uint'],
@@ -213,6 +220,8 @@ const SESSION = [
 /** Every field named: a field added to one of these types and not to its schema fails to compile here. */
 const complete: [
   Unnamed<HibernatedSession, typeof SESSION>,
+  Unnamed<SessionAtRest, typeof SESSION_AT_REST>,
+  Unnamed<Session['read'], typeof TRAFFIC_EPOCH>,
   Unnamed<NegotiatedParameters, typeof PARAMETERS>,
   Unnamed<HibernatedRecords, typeof RECORDS>,
   Exclude<Unnamed<HibernatedReadEpoch, typeof READ_EPOCH>, AtRest>,
@@ -221,30 +230,31 @@ const complete: [
   Exclude<DropReason, (typeof DROP_REASONS)[number]>,
   Unnamed<HibernatedCids, typeof CIDS>,
   Exclude<keyof PathStats, (typeof PATH_STATS)[number]>,
-] extends [never, never, never, never, never, never, never, never, never]
+] extends [never, never, never, never, never, never, never, never, never, never, never]
   ? true
   : never = true;
 void complete;
 
 /**
- * The first character: the form's version. Version 2: what screening a datagram needs (frozen-reads.ts), then every
- * other field of HibernatedSession but the read epochs' failed authentications, then those and a ScreeningTally.
+ * The first character: the form's version. Version 3: what screening a datagram needs (frozen-reads.ts), then every
+ * other field of HibernatedSession (its session's first) but the read epochs' failed authentications, then those and a
+ * ScreeningTally.
  */
-const VERSION = '\x02';
+const VERSION = '\x03';
 
 /**
  * The session in its kept form, with its read epochs' keys (derived from their secrets with `provider`) so that a
  * datagram can be screened ({@link screenFrozen}) without thawing it.
  */
 export function freezeSession(h: HibernatedSession, provider: CryptoProvider): FrozenSession {
-  const suite = h.parameters.cipherSuite;
+  const suite = h.session.parameters.cipherSuite;
   const schedule = scheduleFor(provider, suite);
   const reads: ReadsAtRest = {
     suite,
     cidLength: h.cids?.issued[0]?.cid.length ?? 0,
     highestDropped: h.records.highestDropped,
     epochs: h.records.reads.map((r) => {
-      const secret = r.epoch === 2 ? h.handshakeReadSecret : h.readSecret;
+      const secret = r.epoch === 2 ? h.handshakeReadSecret : h.session.read.secret;
       if (secret === undefined)
         throw new FrozenFormError('a hibernated session holds epoch 2 read keys without their secret');
       return { epoch: r.epoch, right: r.right, words: r.words, keys: trafficKeys(schedule, secret, suite) };

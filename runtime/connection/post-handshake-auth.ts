@@ -9,6 +9,7 @@ import type { ResolvedConfig } from './config.js';
 import type { ConnectionEvent } from './events.js';
 import type { PendingAuthentication, Session } from './key-material.js';
 import type { ClientContext } from './machine-context.js';
+import type { InboundMessage } from './client-states.js';
 import { certificateBody, certificateRequestBody, certificateVerifyBody, finishedBody } from './messages.js';
 import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './peer-authentication.js';
 import { sendPostHandshakeFlight, type PostHandshakeSender } from './post-handshake-flights.js';
@@ -22,6 +23,9 @@ import { sendPostHandshakeFlight, type PostHandshakeSender } from './post-handsh
 export function postHandshakeAuthenticated(events: ConnectionEvent[], certificate: Uint8Array | undefined): void {
   events.push({ type: 'clientAuthenticated', certificate });
 }
+
+/** A handshake message's event: the transcript takes the message's bytes. */
+type Received = { readonly message: InboundMessage };
 
 /** The handshake's transcript, which a session keeps when post_handshake_auth was offered (both callers check that first). */
 function handshakeTranscript(session: Session): Transcript {
@@ -63,7 +67,7 @@ export function applyPostHandshakeCertificate(
   c: { readonly config: ResolvedConfig; readonly wallClock: () => number },
   session: Session,
   cert: Certificate,
-  body: Uint8Array,
+  { message }: Received,
 ): void {
   const p = pending(session, 'certificate', 'Certificate');
   if (!bytesEqual(cert.certificateRequestContext, p.context)) {
@@ -75,33 +79,37 @@ export function applyPostHandshakeCertificate(
   if (cert.certificateList.length === 0) {
     if (c.config.clientAuthentication === 'required')
       throw new ProtocolError('certificate_required', 'the client sent no certificate (RFC 8446 §4.4.2.4)');
-    p.transcript.addMessage(11, body);
+    p.transcript.addMessage(11, message.body);
     session.pendingAuth = { stage: 'finished', context: p.context, transcript: p.transcript, peer: undefined };
     return;
   }
   const peer = acceptPeerCertificate(c.config, 'server', cert, c.wallClock());
-  p.transcript.addMessage(11, body);
+  p.transcript.addMessage(11, message.body);
   session.pendingAuth = { stage: 'certificateVerify', context: p.context, transcript: p.transcript, peer };
 }
 
 export function applyPostHandshakeCertificateVerify(
-  config: ResolvedConfig,
+  c: { readonly config: ResolvedConfig },
   session: Session,
   cv: CertificateVerify,
-  body: Uint8Array,
+  { message }: Received,
 ): void {
   const p = pending(session, 'certificateVerify', 'CertificateVerify');
-  checkCertificateVerify(config, 'server', p.peer, cv, p.transcript);
-  p.transcript.addMessage(15, body);
+  checkCertificateVerify(c.config, 'server', p.peer, cv, p.transcript);
+  p.transcript.addMessage(15, message.body);
   session.pendingAuth = { stage: 'finished', context: p.context, transcript: p.transcript, peer: p.peer };
 }
 
 /** Server: the client's Finished, keyed by its current application traffic secret; the authentication is reported. */
-export function applyPostHandshakeFinished(events: ConnectionEvent[], session: Session, finished: Finished): void {
+export function applyPostHandshakeFinished(
+  c: { readonly events: ConnectionEvent[] },
+  session: Session,
+  finished: Finished,
+): void {
   const p = pending(session, 'finished', 'Finished');
   checkFinished(session.schedule, session.read.secret, p.transcript, finished, 'client');
   session.pendingAuth = undefined;
-  postHandshakeAuthenticated(events, p.peer?.chain[0]);
+  postHandshakeAuthenticated(c.events, p.peer?.chain[0]);
 }
 
 /** Client: answers a post-handshake CertificateRequest with our certificate (if it fits the request) or an empty one. */
@@ -109,7 +117,7 @@ export function answerCertificateRequest(
   c: ClientContext,
   session: Session,
   cr: CertificateRequest,
-  body: Uint8Array,
+  { message }: Received,
 ): void {
   if (!c.config.postHandshakeAuth) {
     throw new ProtocolError(
@@ -130,7 +138,7 @@ export function answerCertificateRequest(
     (a): a is Extract<typeof a, string> => typeof a === 'string',
   );
   const transcript = handshakeTranscript(session).clone();
-  transcript.addMessage(13, body);
+  transcript.addMessage(13, message.body);
   const key = c.ownKey;
   const certificate = c.config.certificate;
   const scheme = key && certificate ? schemesForKey(key).find((a) => accepted.includes(a)) : undefined;

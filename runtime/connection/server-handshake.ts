@@ -40,7 +40,7 @@ import {
 import { acceptPeerCertificate, checkCertificateVerify, checkFinished } from './peer-authentication.js';
 import type { ServerEvent, ServerState } from './server-states.js';
 import type { InboundMessage } from './client-states.js';
-import { CID_STEPS, SESSION_STEPS } from './session-actions.js';
+import { CID_STEPS, inSession, SESSION_STEPS } from './session-actions.js';
 import type { ServerContext } from './machine-context.js';
 import { guardTable, stepTable } from '../machine/step-table.js';
 
@@ -418,22 +418,9 @@ function serverSteps() {
       requestClientCertificate(c, s.session);
       return s;
     },
-    applyPostHandshakeCertificate(c: ServerContext, s: At<'connected'>, event: On<'Certificate'>): At<'connected'> {
-      applyPostHandshakeCertificate(c, s.session, event.payload, event.message.body);
-      return s;
-    },
-    applyPostHandshakeCertificateVerify(
-      c: ServerContext,
-      s: At<'connected'>,
-      event: On<'CertificateVerify'>,
-    ): At<'connected'> {
-      applyPostHandshakeCertificateVerify(c.config, s.session, event.payload, event.message.body);
-      return s;
-    },
-    applyPostHandshakeFinished(c: ServerContext, s: At<'connected'>, event: On<'Finished'>): At<'connected'> {
-      applyPostHandshakeFinished(c.events, s.session, event.payload);
-      return s;
-    },
+    applyPostHandshakeCertificate: inSession(applyPostHandshakeCertificate),
+    applyPostHandshakeCertificateVerify: inSession(applyPostHandshakeCertificateVerify),
+    applyPostHandshakeFinished: inSession(applyPostHandshakeFinished),
 
     ...SESSION_STEPS,
     ...CID_STEPS,

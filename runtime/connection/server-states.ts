@@ -84,8 +84,6 @@ export type ServerState =
   | { readonly kind: 'closed' }
   | { readonly kind: 'failed' };
 
-export type ServerStateKind = ServerState['kind'];
-
 /** What the server makes of a ClientHello (hello-plan.ts) before the event is dispatched, so guards have no side effects. */
 export interface HelloPlan {
   readonly psk: SelectedPsk | undefined;

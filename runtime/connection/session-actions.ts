@@ -1,10 +1,4 @@
-import type {
-  Alert,
-  KeyUpdate,
-  NewConnectionId,
-  RequestConnectionId,
-  ReturnRoutabilityCheck,
-} from '../../generated/wire/index.js';
+import type { Alert, KeyUpdate } from '../../generated/wire/index.js';
 import type { AlertDescriptionName } from '../../generated/wire/enums.js';
 import {
   answerRequestConnectionId,
@@ -25,12 +19,7 @@ export interface SharedEvent {
   readonly payload?: unknown;
 }
 
-export {
-  MAX_WAITING_FLIGHTS,
-  sendKeyUpdate,
-  sendPendingFlights,
-  sendPostHandshakeFlight,
-} from './post-handshake-flights.js';
+export { MAX_WAITING_FLIGHTS } from './post-handshake-flights.js';
 
 /** The `connected` variant of either role's state. */
 export interface Connected {
@@ -38,14 +27,26 @@ export interface Connected {
   readonly session: Session;
 }
 
+/**
+ * A step in `connected` that leaves the state as it is: `act` on the session, the event's payload and the event (the
+ * post-handshake exchanges, which both charts and each role's own take without a change of state). `E` is inferred
+ * from `act` alone (NoInfer), not from the step table the step is placed in.
+ */
+export function inSession<C, P, E>(
+  act: (c: C, session: Session, payload: P, event: E) => void,
+): <S extends Connected>(c: C, s: S, event: NoInfer<E> & { readonly payload: P }) => S {
+  return (c, s, event) => {
+    act(c, s.session, event.payload, event);
+    return s;
+  };
+}
+
 const CLOSED = { kind: 'closed' } as const;
 const FAILED = { kind: 'failed' } as const;
 
 /** The steps both charts name alike: post-handshake KeyUpdate, closing, and the fatal path. */
 export const SESSION_STEPS = {
-  applyKeyUpdate<S extends Connected>(c: MachineContext, s: S, event: { readonly payload: KeyUpdate }): S {
-    const update = event.payload;
-    const session = s.session;
+  applyKeyUpdate: inSession((c: MachineContext, session, update: KeyUpdate) => {
     if (update.requestUpdate !== 'update_requested' && update.requestUpdate !== 'update_not_requested') {
       throw new ProtocolError(
         'illegal_parameter',
@@ -57,12 +58,10 @@ export const SESSION_STEPS = {
     session.read = { epoch: session.read.epoch + 1, secret };
     c.records.installReadKeys(session.read.epoch, suite, trafficKeys(session.schedule, secret, suite), c.clock.now);
     if (update.requestUpdate === 'update_requested') sendKeyUpdate(c, session, false);
-    return s;
-  },
-  sendKeyUpdate<S extends Connected>(c: MachineContext, s: S, event: { readonly payload: KeyUpdate }): S {
-    sendKeyUpdate(c, s.session, event.payload.requestUpdate === 'update_requested');
-    return s;
-  },
+  }),
+  sendKeyUpdate: inSession((c: MachineContext, session, update: KeyUpdate) =>
+    sendKeyUpdate(c, session, update.requestUpdate === 'update_requested'),
+  ),
   sendCloseNotify(c: MachineContext, _s: Connected): typeof CLOSED {
     c.sendAlert('warning', 'close_notify');
     c.stopTimers();
@@ -100,46 +99,12 @@ export const SESSION_STEPS = {
 
 /** The CID steps (RFC 9147 §9, RFC 9853), the same for both roles, each in `connected`. */
 export const CID_STEPS = {
-  applyNewConnectionId<S extends Connected>(c: MachineContext, s: S, event: { readonly payload: NewConnectionId }): S {
-    applyNewConnectionId(c, event.payload);
-    return s;
-  },
-  answerRequestConnectionId<S extends Connected>(
-    c: MachineContext,
-    s: S,
-    event: { readonly payload: RequestConnectionId },
-  ): S {
-    answerRequestConnectionId(c, s.session, event.payload);
-    return s;
-  },
-  sendNewConnectionId<S extends Connected>(c: MachineContext, s: S, event: { readonly payload: NewConnectionId }): S {
-    sendNewConnectionId(c, s.session, event.payload);
-    return s;
-  },
-  sendRequestConnectionId<S extends Connected>(
-    c: MachineContext,
-    s: S,
-    event: { readonly payload: RequestConnectionId },
-  ): S {
-    sendRequestConnectionId(c, s.session, event.payload);
-    return s;
-  },
+  applyNewConnectionId: inSession(applyNewConnectionId),
+  answerRequestConnectionId: inSession(answerRequestConnectionId),
+  sendNewConnectionId: inSession(sendNewConnectionId),
+  sendRequestConnectionId: inSession(sendRequestConnectionId),
   /** PathChallenge. */
-  answerPathChallenge<S extends Connected>(
-    c: MachineContext,
-    s: S,
-    event: { readonly payload: ReturnRoutabilityCheck },
-  ): S {
-    applyReturnRoutabilityCheck(c.cid, event.payload);
-    return s;
-  },
+  answerPathChallenge: inSession(applyReturnRoutabilityCheck),
   /** PathResponse and PathDrop. */
-  applyPathResponse<S extends Connected>(
-    c: MachineContext,
-    s: S,
-    event: { readonly payload: ReturnRoutabilityCheck },
-  ): S {
-    applyReturnRoutabilityCheck(c.cid, event.payload);
-    return s;
-  },
+  applyPathResponse: inSession(applyReturnRoutabilityCheck),
 };

@@ -186,7 +186,7 @@ test('AES-128-CCM_8 (integrity limit 2^7): a hibernated session screens forgerie
   link.run(link.now + 60_000);
   const again = server.hibernate(link.now);
   if (again === undefined) return t.fail('hibernates again');
-  t.is(thawSession(again).readEpoch, 4, 'the peer updated its keys');
+  t.is(thawSession(again).session.read.epoch, 4, 'the peer updated its keys');
   t.is(server.state, 'connected');
 });
 
