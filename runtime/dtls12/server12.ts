@@ -252,27 +252,13 @@ function sendResumedServerFlight(
 }
 
 /** sendServerFlight: ServerHello, Certificate, ServerKeyExchange, [CertificateRequest], ServerHelloDone; for PSK suites ServerHello, [ServerKeyExchange], ServerHelloDone. */
-function sendServerFlight(
-  c: HandshakeParts12,
-  s: At<'answeringClientHello'>,
-  e: On<'ClientHello'>,
-  p: undefined,
-  to: 'waitClientCertificate',
-): At<'waitClientCertificate'>;
-function sendServerFlight(
-  c: HandshakeParts12,
-  s: At<'answeringClientHello'>,
-  e: On<'ClientHello'>,
-  p: undefined,
-  to: 'waitClientKeyExchange',
-): At<'waitClientKeyExchange'>;
-function sendServerFlight(
+function sendServerFlight<K extends 'waitClientCertificate' | 'waitClientKeyExchange'>(
   c: HandshakeParts12,
   s: At<'answeringClientHello'>,
   e: On<'ClientHello'>,
   _p: undefined,
-  to: 'waitClientCertificate' | 'waitClientKeyExchange',
-): At<'waitClientCertificate'> | At<'waitClientKeyExchange'> {
+  to: K,
+): At<K> {
   const { provider } = c.config.base;
   const { hs } = s;
   const ch = hs.hello;
@@ -317,7 +303,7 @@ function sendServerFlight(
       kind: 'waitClientKeyExchange',
       hs: { ...base, share: ske.share, signatureAlgorithm: undefined, clientCertificateRequested: false },
       peer: undefined,
-    };
+    } as At<K>;
   }
   const own = ownCertificate12(c.config, hs.certificateTypes.types.server);
   const key = own.key;
@@ -352,9 +338,11 @@ function sendServerFlight(
   out.push(message12(c, 'server_hello_done', encodeServerHelloDone({}), hs.log));
   c.flights.sendFlight(out, false);
   const offered: Offered12 = { ...base, share, signatureAlgorithm, clientCertificateRequested };
-  return clientCertificateRequested
-    ? { kind: 'waitClientCertificate', hs: offered }
-    : { kind: 'waitClientKeyExchange', hs: offered, peer: undefined };
+  return (
+    clientCertificateRequested
+      ? { kind: 'waitClientCertificate', hs: offered }
+      : { kind: 'waitClientKeyExchange', hs: offered, peer: undefined }
+  ) as At<K>;
 }
 
 function acceptClientCertificate(
@@ -373,27 +361,14 @@ function acceptClientCertificate(
   return { kind: 'waitClientKeyExchange', hs: s.hs, peer };
 }
 
-function applyClientKeyExchange(
-  c: HandshakeParts12,
-  s: At<'waitClientKeyExchange'>,
-  e: On<'ClientKeyExchange'>,
-  p: undefined,
-  to: 'waitClientCertificateVerify',
-): At<'waitClientCertificateVerify'>;
-function applyClientKeyExchange(
-  c: HandshakeParts12,
-  s: At<'waitClientKeyExchange'>,
-  e: On<'ClientKeyExchange'>,
-  p: undefined,
-  to: 'waitChangeCipherSpec',
-): At<'waitChangeCipherSpec'>;
-function applyClientKeyExchange(
+/** The ClientKeyExchange read and the keys made; `to` as the guard clientCertificateSent chose (a certificate: its CertificateVerify next). */
+function applyClientKeyExchange<K extends 'waitClientCertificateVerify' | 'waitChangeCipherSpec'>(
   c: HandshakeParts12,
   s: At<'waitClientKeyExchange'>,
   e: On<'ClientKeyExchange'>,
   _p: undefined,
-  _to: 'waitClientCertificateVerify' | 'waitChangeCipherSpec',
-): At<'waitClientCertificateVerify'> | At<'waitChangeCipherSpec'> {
+  _to: K,
+): At<K> {
   const { hs } = s;
   let premaster: Uint8Array;
   let pskIdentity: Uint8Array | undefined;
@@ -425,9 +400,9 @@ function applyClientKeyExchange(
     grant,
   };
   installKeys12(c, keyed);
-  if (s.peer !== undefined) return { kind: 'waitClientCertificateVerify', keyed, peer: s.peer };
+  if (s.peer !== undefined) return { kind: 'waitClientCertificateVerify', keyed, peer: s.peer } as At<K>;
   hs.log.release();
-  return { kind: 'waitChangeCipherSpec', keyed, clientAuthenticated: false };
+  return { kind: 'waitChangeCipherSpec', keyed, clientAuthenticated: false } as At<K>;
 }
 
 function verifyClientCertificateVerify(
