@@ -26,7 +26,7 @@ import { checkDowngradeSentinel } from './downgrade.js';
 import type { ClientEvent12 } from './event12.js';
 import { acceptServerExtensions12, clientExtensions12, offerFromClientHello12 } from './extensions12.js';
 import { HandshakeLog12 } from './handshake-log.js';
-import { checkServerHello12 } from './hello-checks.js';
+import { checkServerHello12, offeredGroup12 } from './hello-checks.js';
 import { clientHello12, offeredSchemes12 } from './hello12.js';
 import { settleCids12, type HandshakeParts12 } from './handshake-parts12.js';
 import type { Connected12, Outcome12 } from './outcome12.js';
@@ -298,12 +298,7 @@ function verifyServerKeyExchange(
   e: On<'ServerKeyExchange'>,
 ): At<'waitCertificateRequestOrServerHelloDone'> {
   const ske = decodeServerKeyExchangeEcdhe(e.message.body);
-  const group = c.config.groups.find((g) => g === ske.params.namedCurve);
-  if (group === undefined)
-    throw new ProtocolError(
-      'illegal_parameter',
-      `the server chose curve ${String(ske.params.namedCurve)}, which was not offered`,
-    );
+  const group = offeredGroup12(c.config.groups, ske.params.namedCurve);
   const signed = serverKeyExchangeSignedData(s.hs.clientRandom, s.hs.serverRandom, encodeServerEcdhParams(ske.params));
   const signatureAlgorithm = verify12(
     c.config.base.provider,
