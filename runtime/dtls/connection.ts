@@ -35,7 +35,7 @@ import { CommonState } from './common-state.js';
 import { CHARTS13 } from './role-drivers.js';
 import { clientConfigs, serverConfigs, type VersionConfigs } from './version-configs.js';
 import { server12, state12 } from './state12.js';
-import { clientHelloRecord } from './client-hello-record.js';
+import { handshakeRecord12 } from '../dtls12/record-writer12.js';
 import type { Answered12, FallBack12 } from '../connection/fall-back12.js';
 import type { Config12 } from '../dtls12/config12.js';
 import type { Held13 } from '../dtls12/connection12.js';
@@ -175,7 +175,8 @@ export class DtlsConnection implements Connection {
         const first = this.current;
         const state = state12(options, server12(options, config12), common);
         state.expectClientHello(known);
-        this.handOver(state, clientHelloRecord(known.body, messageSeq, recordSequence), path);
+        // One record, the whole message (the 1.2 state reads its first ClientHello whole, hashed as if sent unfragmented).
+        this.handOver(state, handshakeRecord12('client_hello', known.body, messageSeq, recordSequence), path);
         if (first.protocolVersion === 'DTLSv1.3') first.abandoned();
       },
     };

@@ -26,11 +26,10 @@ import { checkDowngradeSentinel } from './downgrade.js';
 import type { ClientEvent12 } from './event12.js';
 import { acceptServerExtensions12, clientExtensions12, offerFromClientHello12 } from './extensions12.js';
 import { HandshakeLog12 } from './handshake-log.js';
-import { checkServerHello12 } from './hello-checks.js';
+import { checkServerHello12, offeredGroup12 } from './hello-checks.js';
 import { clientHello12, offeredSchemes12 } from './hello12.js';
 import { settleCids12, type HandshakeParts12 } from './handshake-parts12.js';
 import type { Connected12, Outcome12 } from './outcome12.js';
-import type { Negotiated12Extensions } from './extensions12.js';
 import type { Out12 } from './out12.js';
 import {
   addMessage12,
@@ -40,13 +39,14 @@ import {
   message12,
   ourFinished12,
   verifyPeerFinished12,
+  type Hellos12,
   type Keyed12,
   type Peer12,
 } from './keys12.js';
 import { chooseScheme12, keyExchangeForKey, schemesForKey12, sign12, verify12 } from './signing12.js';
 import type { Session12 } from './session12.js';
 import { serverKeyExchangeSignedData } from './transcript.js';
-import { dtls12Suite, type Dtls12SuiteParams } from '../versions/suites12.js';
+import { dtls12Suite } from '../versions/suites12.js';
 import { SESSION_STEPS12 } from './session-steps12.js';
 import {
   isPskSuite,
@@ -65,16 +65,7 @@ export type { ClientEvent12 } from './event12.js';
 const EMPTY = new Uint8Array(0);
 
 /** What the ServerHello settled, before the master secret. */
-interface Hello12 {
-  readonly log: HandshakeLog12;
-  readonly clientRandom: Uint8Array;
-  readonly serverRandom: Uint8Array;
-  readonly suite: Dtls12SuiteParams;
-  readonly sessionId: Uint8Array;
-  readonly extendedMasterSecret: boolean;
-  readonly helloVerifyRequest: boolean;
-  /** ALPN, use_srtp and the CIDs of the epoch-1 records (RFC 9146, when both hellos carried connection_id). */
-  readonly extensions: Negotiated12Extensions;
+interface Hello12 extends Hellos12 {
   /** The certificate types the ServerHello settled (RFC 7250). */
   readonly certificateTypes: CertificateTypes;
   /** The ServerHello carried SessionTicket: a NewSessionTicket may follow (RFC 5077 §3.3). */
@@ -209,34 +200,15 @@ function applyHelloVerifyRequest(
   return { ...s, hello: { ...s.hello, legacyCookie: hvr.cookie }, helloVerifyRequest: true };
 }
 
-function applyServerHello(
-  c: HandshakeParts12,
-  s: At<'waitServerHello'>,
-  e: On<'ServerHello'>,
-  p: undefined,
-  to: 'waitResumedNewSessionTicketOrChangeCipherSpec',
-): At<'resumingSession'>;
-function applyServerHello(
-  c: HandshakeParts12,
-  s: At<'waitServerHello'>,
-  e: On<'ServerHello'>,
-  p: undefined,
-  to: 'waitPskServerKeyExchange',
-): At<'waitPskServerKeyExchange'>;
-function applyServerHello(
-  c: HandshakeParts12,
-  s: At<'waitServerHello'>,
-  e: On<'ServerHello'>,
-  p: undefined,
-  to: 'waitCertificate',
-): At<'waitCertificate'>;
-function applyServerHello(
-  c: HandshakeParts12,
-  s: At<'waitServerHello'>,
-  e: On<'ServerHello'>,
-  _p: undefined,
-  to: 'waitResumedNewSessionTicketOrChangeCipherSpec' | 'waitPskServerKeyExchange' | 'waitCertificate',
-): At<'resumingSession'> | At<'waitPskServerKeyExchange'> | At<'waitCertificate'> {
+/** What applyServerHello makes for the chart's target: a resumed session first goes through resumeSession. */
+type AfterServerHello<K extends ClientState12['kind']> = At<
+  K extends 'waitResumedNewSessionTicketOrChangeCipherSpec' ? 'resumingSession' : K
+>;
+
+/** The ServerHello checked against our offer; `to` as the guards chose it (a resumed session, a PSK suite, or neither). */
+function applyServerHello<
+  K extends 'waitResumedNewSessionTicketOrChangeCipherSpec' | 'waitPskServerKeyExchange' | 'waitCertificate',
+>(c: HandshakeParts12, s: At<'waitServerHello'>, e: On<'ServerHello'>, _p: undefined, to: K): AfterServerHello<K> {
   const sh = e.payload;
   checkDowngradeSentinel(sh.random, 'DTLSv1.2', c.config.offers13 ? 'DTLSv1.3' : 'DTLSv1.2');
   const outcome = checkServerHello12(sh, {
@@ -262,9 +234,11 @@ function applyServerHello(
     certificateTypes: acceptCertificateTypes(c.config.base, sh.extensions),
   };
   if (to === 'waitResumedNewSessionTicketOrChangeCipherSpec')
-    return { kind: 'resumingSession', hs, offered: s.offered!, cipherSuite: sh.cipherSuite };
+    return { kind: 'resumingSession', hs, offered: s.offered!, cipherSuite: sh.cipherSuite } as AfterServerHello<K>;
   // A PSK suite: no Certificate; a ServerKeyExchange (ECDHE_PSK always, plain PSK with a hint) or ServerHelloDone.
-  return to === 'waitPskServerKeyExchange' ? { kind: 'waitPskServerKeyExchange', hs } : { kind: 'waitCertificate', hs };
+  return (
+    to === 'waitPskServerKeyExchange' ? { kind: 'waitPskServerKeyExchange', hs } : { kind: 'waitCertificate', hs }
+  ) as AfterServerHello<K>;
 }
 
 /** The session ID we sent echoed (RFC 5246 §7.3): the same suite, the kept master secret (RFC 7627 §5.3: made with EMS, and EMS again). */
@@ -288,7 +262,7 @@ function resumeSession(
     ticket,
     pskIdentity: offered.pskIdentity,
   };
-  installKeys12(c, keyed.suite, keyed.master, keyed.clientRandom, keyed.serverRandom, hs.extensions.cids);
+  installKeys12(c, keyed);
   return { kind: 'waitResumedNewSessionTicketOrChangeCipherSpec', keyed };
 }
 
@@ -324,12 +298,7 @@ function verifyServerKeyExchange(
   e: On<'ServerKeyExchange'>,
 ): At<'waitCertificateRequestOrServerHelloDone'> {
   const ske = decodeServerKeyExchangeEcdhe(e.message.body);
-  const group = c.config.groups.find((g) => g === ske.params.namedCurve);
-  if (group === undefined)
-    throw new ProtocolError(
-      'illegal_parameter',
-      `the server chose curve ${String(ske.params.namedCurve)}, which was not offered`,
-    );
+  const group = offeredGroup12(c.config.groups, ske.params.namedCurve);
   const signed = serverKeyExchangeSignedData(s.hs.clientRandom, s.hs.serverRandom, encodeServerEcdhParams(ske.params));
   const signatureAlgorithm = verify12(
     c.config.base.provider,
@@ -359,39 +328,29 @@ function applyCertificateRequest(
   return { kind: 'waitServerHelloDone', hs: s.hs, peer: s.peer, server: s.server, request };
 }
 
+/** The states a ServerHelloDone ends. */
+type HelloDone12 = At<
+  | 'waitPskServerKeyExchange'
+  | 'waitPskServerHelloDone'
+  | 'waitCertificateRequestOrServerHelloDone'
+  | 'waitServerHelloDone'
+>;
+
 /** ServerHelloDone: the key exchange of the suite (PSK, ECDHE_PSK or ECDHE), then our flight. */
 function sendClientFlight(
   c: HandshakeParts12,
-  s: At<
-    | 'waitPskServerKeyExchange'
-    | 'waitPskServerHelloDone'
-    | 'waitCertificateRequestOrServerHelloDone'
-    | 'waitServerHelloDone'
-  >,
+  s: HelloDone12,
   e: On<'ServerHelloDone'>,
 ): At<'waitNewSessionTicketOrChangeCipherSpec'> {
   decodeServerHelloDone(e.message.body);
   addMessage12(s.hs.log, e.message);
-  if (s.kind === 'waitPskServerKeyExchange' || s.kind === 'waitPskServerHelloDone') {
-    // Plain PSK without a hint sends no ServerKeyExchange (RFC 4279 §2); the chart's guard plainPsk let only that through.
-    const server = s.kind === 'waitPskServerHelloDone' ? s.server : { hint: EMPTY, ecdh: undefined };
-    const psk = clientPsk12(c.config.base);
-    const kx = pskClientKeyExchange12(c.config.base.provider, s.hs.suite, psk, server);
-    return clientFlight(
-      c,
-      s.hs,
-      undefined,
-      { ...kx, signatureAlgorithm: undefined, pskIdentity: psk.identity },
-      undefined,
-    );
-  }
-  return clientFlight(
-    c,
-    s.hs,
-    s.peer,
-    ecdheKeyExchange(c, s.server),
-    s.kind === 'waitServerHelloDone' ? s.request : undefined,
-  );
+  if (s.kind === 'waitCertificateRequestOrServerHelloDone' || s.kind === 'waitServerHelloDone')
+    return clientFlight(c, s, ecdheKeyExchange(c, s.server));
+  // Plain PSK without a hint sends no ServerKeyExchange (RFC 4279 §2); the chart's guard plainPsk let only that through.
+  const server = s.kind === 'waitPskServerHelloDone' ? s.server : { hint: EMPTY, ecdh: undefined };
+  const psk = clientPsk12(c.config.base);
+  const kx = pskClientKeyExchange12(c.config.base.provider, s.hs.suite, psk, server);
+  return clientFlight(c, s, { ...kx, signatureAlgorithm: undefined, pskIdentity: psk.identity });
 }
 
 /** storeSessionTicket: allowed only after a ServerHello with SessionTicket (RFC 5077 §3.3); the state goes on as `to`. */
@@ -474,11 +433,12 @@ function ecdheKeyExchange(c: HandshakeParts12, server: ServerParams12): ClientKx
 /** Our flight: [Certificate], ClientKeyExchange, [CertificateVerify], ChangeCipherSpec, Finished (RFC 5246 §7.3). */
 function clientFlight(
   c: HandshakeParts12,
-  hs: Hello12,
-  peer: Peer12 | undefined,
+  s: HelloDone12,
   kx: ClientKx12,
-  request: Tls12CertificateRequest | undefined,
 ): At<'waitNewSessionTicketOrChangeCipherSpec'> {
+  const { hs } = s;
+  const peer = 'peer' in s ? s.peer : undefined;
+  const request = s.kind === 'waitServerHelloDone' ? s.request : undefined;
   const provider = c.config.base.provider;
   const out: Out12[] = [];
   const ours = ownCertificate12(c.config, hs.certificateTypes.client);
@@ -493,15 +453,7 @@ function clientFlight(
       signWith = chooseScheme12(c.config.base.signatureAlgorithms, key, request.supportedSignatureAlgorithms);
   }
   out.push(message12(c, 'client_key_exchange', kx.body, hs.log));
-  const master = deriveMaster12(
-    c.config,
-    hs.suite,
-    hs.log,
-    kx.premaster,
-    hs.clientRandom,
-    hs.serverRandom,
-    hs.extendedMasterSecret,
-  );
+  const master = deriveMaster12(c.config, hs, kx.premaster);
   if (signWith !== undefined && key !== undefined) {
     const signature = sign12(provider, signWith, key, hs.log.messages());
     out.push(message12(c, 'certificate_verify', encodeCertificateVerify({ algorithm: signWith, signature }), hs.log));
@@ -518,7 +470,7 @@ function clientFlight(
     ticket: undefined,
     pskIdentity,
   };
-  installKeys12(c, hs.suite, master, hs.clientRandom, hs.serverRandom, hs.extensions.cids);
+  installKeys12(c, keyed);
   c.flights.sendFlight([...out, ...ourFinished12(c, keyed)], false);
   return { kind: 'waitNewSessionTicketOrChangeCipherSpec', keyed, clientAuthenticated: signWith !== undefined };
 }

@@ -1,50 +1,65 @@
 /**
- * The messages of a DTLS 1.2 handshake as both of its uses need them: the running handshake hash (Transcript12:
+ * The messages of a DTLS 1.2 handshake as both of its uses need them: the running handshake hash (transcript.ts:
  * Finished, the extended master secret's session_hash) and the bytes themselves, which a 1.2 CertificateVerify signs
  * whole (RFC 5246 §7.4.8: the signature scheme hashes handshake_messages itself). Each message enters with its 12-byte
- * header as if sent in one fragment (RFC 6347 §4.2.6). The bytes are kept only while a CertificateVerify may still need
- * them, and are bounded by the reassembler's caps (a handshake is a few kilobytes).
+ * header as if sent in one fragment (RFC 6347 §4.2.6). One copy of the bytes is kept, for the hash until ServerHello
+ * chose it and while a CertificateVerify may still need them, bounded by the reassembler's caps (a handshake is a few
+ * kilobytes).
  */
-import type { CryptoProvider, HashAlgorithm } from '../crypto/provider.js';
+import type { CryptoProvider, HashAlgorithm, IncrementalHash } from '../crypto/provider.js';
 import { concatBytes } from '../wire/bytes.js';
-import { Transcript12, wholeMessageHeader } from './transcript.js';
+import { wholeMessageHeader } from './transcript.js';
 
 export class HandshakeLog12 {
-  private readonly transcript: Transcript12;
-  private parts: Uint8Array[] | undefined = [];
+  private readonly provider: CryptoProvider;
+  /** The running hash, once ServerHello chose the suite (its PRF's hash). */
+  private running: IncrementalHash | undefined;
+  /** The messages kept: for the hash until it is chosen, for a CertificateVerify until released. */
+  private parts: Uint8Array[] = [];
+  private released = false;
 
   constructor(provider: CryptoProvider) {
-    this.transcript = new Transcript12(provider);
+    this.provider = provider;
   }
 
   add(msgType: number, messageSeq: number, body: Uint8Array): void {
-    this.transcript.add(msgType, messageSeq, body);
-    this.parts?.push(wholeMessageHeader(msgType, messageSeq, body.length), body.slice());
+    const header = wholeMessageHeader(msgType, messageSeq, body.length);
+    this.running?.update(header);
+    this.running?.update(body);
+    if (this.running === undefined || !this.released) this.parts.push(header, body.slice());
   }
 
   /** After a HelloVerifyRequest: the exchange starts again (RFC 6347 §4.2.6). */
   restart(): void {
-    this.transcript.restart();
-    if (this.parts !== undefined) this.parts = [];
+    if (this.running !== undefined)
+      throw new Error('the transcript restarts only before the hash is chosen (before ServerHello)');
+    this.parts = [];
   }
 
+  /** Fixes the hash (the negotiated suite's) and hashes what was kept. */
   choose(hash: HashAlgorithm): void {
-    this.transcript.choose(hash);
+    if (this.running !== undefined) throw new Error(`the transcript hash is already ${this.running.algorithm}`);
+    this.running = this.provider.createHash(hash);
+    for (const p of this.parts) this.running.update(p);
+    if (this.released) this.parts = [];
   }
 
+  /** Hash(handshake_messages) so far; the log goes on. */
   digest(): Uint8Array {
-    return this.transcript.digest();
+    if (this.running === undefined) throw new Error('the transcript hash is not chosen yet');
+    return this.running.digest();
   }
 
   /** handshake_messages so far, for a CertificateVerify (RFC 5246 §7.4.8). */
   messages(): Uint8Array {
-    if (this.parts === undefined)
+    if (this.released)
       throw new Error('the handshake messages were released: no CertificateVerify needs them any more');
     return concatBytes(this.parts);
   }
 
   /** Drops the kept bytes once no CertificateVerify will need them. */
   release(): void {
-    this.parts = undefined;
+    this.released = true;
+    if (this.running !== undefined) this.parts = [];
   }
 }

@@ -17,6 +17,7 @@
 import type { CipherSuite } from '../../generated/wire/enums.js';
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import type { Tls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
+import type { KeyExchangeGroup } from '../crypto/provider.js';
 import { duplicateExtension, findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { dtls12Suite, type Dtls12SuiteParams } from '../versions/suites12.js';
@@ -102,6 +103,14 @@ export function checkServerHello12(sh: Tls12ServerHello, offer: Offer12): Server
     );
   }
   return { suite, extendedMasterSecret: ems };
+}
+
+/** Client: the curve of a ServerKeyExchange (ECDHE or ECDHE_PSK), one of `groups`, those we offered. @throws ProtocolError illegal_parameter. */
+export function offeredGroup12(groups: readonly KeyExchangeGroup[], curve: unknown): KeyExchangeGroup {
+  const group = groups.find((g) => g === curve);
+  if (group === undefined)
+    throw new ProtocolError('illegal_parameter', `the server chose curve ${String(curve)}, which was not offered`);
+  return group;
 }
 
 /** What a 1.2 server learns from the ClientHello's security signals. */

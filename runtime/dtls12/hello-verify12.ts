@@ -11,12 +11,7 @@ import { encodeHelloVerifyRequest } from '../../generated/wire/hello-verify-requ
 import type { CryptoProvider } from '../crypto/provider.js';
 import { cookieValid12, makeCookie12 } from './cookie12.js';
 import { plainRecord12 } from '../record/codec12.js';
-
-const HANDSHAKE = 22;
-const ALERT = 21;
-const HELLO_VERIFY_REQUEST = 3;
-const RECORD_HEADER = 13;
-const HANDSHAKE_HEADER = 12;
+import { ALERT, handshakeRecord12, RECORD_HEADER } from './record-writer12.js';
 
 export type HelloVerify12Outcome =
   /** Send `datagram` back (a HelloVerifyRequest); keep nothing. */
@@ -50,14 +45,8 @@ export function helloVerify12(
       serverVersion: 'dtls1_0',
       cookie: makeCookie12(provider, secret, peer, ch),
     });
-    const message = new Uint8Array(HANDSHAKE_HEADER + body.length);
-    message[0] = HELLO_VERIFY_REQUEST;
-    message[3] = body.length;
-    message[4] = first.messageSeq >>> 8;
-    message[5] = first.messageSeq & 0xff;
-    message[11] = body.length;
-    message.set(body, HANDSHAKE_HEADER);
-    return { kind: 'reply', datagram: plainRecord12(HANDSHAKE, first.recordSequence, message) };
+    const datagram = handshakeRecord12('hello_verify_request', body, first.messageSeq, first.recordSequence);
+    return { kind: 'reply', datagram };
   } catch {
     return { kind: 'drop' };
   }

@@ -11,7 +11,6 @@ import { acceptPeerCertificate } from '../connection/peer-authentication.js';
 import type { CertificateTypeName } from '../connection/certificate-types.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { constantTimeEqual } from '../wire/bytes.js';
-import type { Cids12 } from './cid12.js';
 import type { Config12 } from './config12.js';
 import type { HandshakeLog12 } from './handshake-log.js';
 import type { Message12 } from './event12.js';
@@ -30,25 +29,29 @@ export interface Peer12 {
   readonly key: PublicKeyHandle;
 }
 
-/** What every keyed state holds: the log, the randoms, the suite, the master secret. */
-export interface Keyed12 {
+/** What the hellos settled, held by every state after them (both roles): the log, the randoms, the suite. */
+export interface Hellos12 {
   readonly log: HandshakeLog12;
   readonly clientRandom: Uint8Array;
   readonly serverRandom: Uint8Array;
   readonly suite: Dtls12SuiteParams;
-  readonly master: Uint8Array;
   readonly sessionId: Uint8Array;
-  readonly resumed: boolean;
   /** RFC 7627: the master secret is bound to the handshake (only such sessions are kept for resumption). */
   readonly extendedMasterSecret: boolean;
   readonly helloVerifyRequest: boolean;
+  /** ALPN, use_srtp and the CIDs of the epoch-1 records (RFC 9146, when both hellos carried connection_id). */
+  readonly extensions: Negotiated12Extensions;
+}
+
+/** What every keyed state holds: the hellos' settlement, the master secret, and what the result reports. */
+export interface Keyed12 extends Hellos12 {
+  readonly master: Uint8Array;
+  readonly resumed: boolean;
   readonly peer: Peer12 | undefined;
   readonly group: KeyExchangeGroup | undefined;
   readonly signatureAlgorithm: SignatureAlgorithm | undefined;
   /** The PSK identity of a PSK or ECDHE_PSK handshake (RFC 4279, 5489), or of the session it resumed. */
   readonly pskIdentity: Uint8Array | undefined;
-  /** What the hellos settled of ALPN, use_srtp and connection_id. */
-  readonly extensions: Negotiated12Extensions;
 }
 
 /** Validates the peer's chain as the 1.3 connection does (trust anchors or verifyPeer, identity for a client). */
@@ -72,35 +75,23 @@ export function acceptChain12(
 }
 
 /** The master secret (RFC 7627 §4: over the session_hash, the log up to ClientKeyExchange), logged to keyLog as CLIENT_RANDOM. */
-export function deriveMaster12(
-  config: Config12,
-  suite: Dtls12SuiteParams,
-  log: HandshakeLog12,
-  premaster: Uint8Array,
-  clientRandom: Uint8Array,
-  serverRandom: Uint8Array,
-  ems: boolean,
-): Uint8Array {
+export function deriveMaster12(config: Config12, hs: Hellos12, premaster: Uint8Array): Uint8Array {
+  const { suite, clientRandom } = hs;
   const provider = config.base.provider;
-  const master = ems
-    ? extendedMasterSecret(provider, suite.hash, premaster, log.digest())
-    : masterSecret(provider, suite.hash, premaster, clientRandom, serverRandom);
+  const master = hs.extendedMasterSecret
+    ? extendedMasterSecret(provider, suite.hash, premaster, hs.log.digest())
+    : masterSecret(provider, suite.hash, premaster, clientRandom, hs.serverRandom);
   premaster.fill(0);
   config.base.keyLog?.(keyLogLine12(clientRandom, master));
   return master;
 }
 
-/** Gives the record layer both directions' epoch-1 ciphers (RFC 5246 §6.3), as tls12_cid records where `cids` names a CID (RFC 9146). */
-export function installKeys12(
-  c: HandshakeParts12,
-  suite: Dtls12SuiteParams,
-  master: Uint8Array,
-  clientRandom: Uint8Array,
-  serverRandom: Uint8Array,
-  cids?: Cids12,
-): void {
+/** Gives the record layer both directions' epoch-1 ciphers (RFC 5246 §6.3), as tls12_cid records where the hellos settled CIDs (RFC 9146). */
+export function installKeys12(c: HandshakeParts12, k: Keyed12): void {
+  const { suite } = k;
+  const cids = k.extensions.cids;
   const provider = c.config.base.provider;
-  const kb = keyBlock(provider, suite, master, clientRandom, serverRandom);
+  const kb = keyBlock(provider, suite, k.master, k.clientRandom, k.serverRandom);
   const mine = c.config.role === 'client' ? kb.client : kb.server;
   const theirs = c.config.role === 'client' ? kb.server : kb.client;
   c.writer.writeKeys(new EpochCipher12(provider, suite, mine, 1, cids === undefined ? {} : { cid: cids.peer }));

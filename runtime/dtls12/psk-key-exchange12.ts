@@ -21,6 +21,7 @@ import type { CryptoProvider, KeyExchangeGroup, KeyShare } from '../crypto/provi
 import { describeIdentity } from '../connection/psk-selection.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import type { ResolvedPsk } from '../session/external-psk.js';
+import { offeredGroup12 } from './hello-checks.js';
 import { pskPremasterSecret } from './key-derivation.js';
 import type { Dtls12SuiteParams } from '../versions/suites12.js';
 
@@ -74,12 +75,7 @@ export function readPskServerKeyExchange12(
   if (suite.keyExchange === 'psk')
     return { hint: decodeServerKeyExchangePsk(body).pskIdentityHint.slice(), ecdh: undefined };
   const ske = decodeServerKeyExchangeEcdhePsk(body);
-  const group = groups.find((g) => g === ske.params.namedCurve);
-  if (group === undefined)
-    throw new ProtocolError(
-      'illegal_parameter',
-      `the server chose curve ${String(ske.params.namedCurve)}, which was not offered`,
-    );
+  const group = offeredGroup12(groups, ske.params.namedCurve);
   return { hint: ske.pskIdentityHint.slice(), ecdh: { group, publicKey: ske.params.publicKey.slice() } };
 }
 

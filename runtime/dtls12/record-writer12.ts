@@ -5,6 +5,7 @@
  * bytes (RFC 5246 §6.2.1). Each datagram goes into the connection's outgoing queue.
  */
 import type { DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
+import type { HandshakeType } from '../../generated/wire/enums.js';
 import { encodeFragmentView, fragmentMessage } from '../handshake/fragmenter.js';
 import type { Out12 } from './out12.js';
 import { MAX_PLAINTEXT_12, plainRecord12, WriteEpoch12, type EpochCipher12 } from '../record/codec12.js';
@@ -16,6 +17,21 @@ export const HANDSHAKE = 22;
 export const APPLICATION_DATA = 23;
 export const RECORD_HEADER = 13;
 const HANDSHAKE_HEADER = 12;
+
+/**
+ * A whole handshake message (fragment_offset 0) in one epoch-0 record numbered `recordSequence`, as a datagram: the
+ * HelloVerifyRequest under the ClientHello's numbers (RFC 6347 §4.2.1), or a ClientHello a 1.3 state reassembled,
+ * handed to the 1.2 state that reads it whole from one record (runtime/dtls/connection.ts).
+ */
+export function handshakeRecord12(
+  msgType: HandshakeType,
+  body: Uint8Array,
+  messageSeq: number,
+  recordSequence: number,
+): Uint8Array {
+  const message = { msgType, length: body.length, messageSeq, fragmentOffset: 0, fragment: body };
+  return plainRecord12(HANDSHAKE, recordSequence, encodeFragmentView(message));
+}
 
 export class RecordWriter12 {
   epoch0Sequence = 0;
@@ -63,14 +79,7 @@ export class RecordWriter12 {
   /** A HelloVerifyRequest: RFC 6347 §4.2.1 has it take the ClientHello's message_seq and record sequence number. */
   helloVerifyRequest(body: Uint8Array, messageSeq: number, recordSequenceNumber: number): void {
     this.counts.handshakeMessagesSent++;
-    const hvr = encodeFragmentView({
-      msgType: 'hello_verify_request',
-      length: body.length,
-      messageSeq,
-      fragmentOffset: 0,
-      fragment: body,
-    });
-    this.outgoing.push(this.plain(HANDSHAKE, hvr, recordSequenceNumber));
+    this.outgoing.push(handshakeRecord12('hello_verify_request', body, messageSeq, recordSequenceNumber));
   }
 
   /** Application data in records of at most 2^14 bytes, each fitting a datagram of `maxDatagramSize`. */
@@ -148,7 +157,7 @@ export class RecordWriter12 {
     flush();
   }
 
-  private plain(type: number, fragment: Uint8Array, sequenceNumber = this.epoch0Sequence++): Uint8Array {
-    return plainRecord12(type, sequenceNumber, fragment);
+  private plain(type: number, fragment: Uint8Array): Uint8Array {
+    return plainRecord12(type, this.epoch0Sequence++, fragment);
   }
 }

@@ -41,13 +41,14 @@ import {
   message12,
   ourFinished12,
   verifyPeerFinished12,
+  type Hellos12,
   type Keyed12,
   type Peer12,
 } from './keys12.js';
 import { acceptPskClientKeyExchange12, isPskSuite, pskServerKeyExchange12 } from './psk-key-exchange12.js';
 import { SESSION_STEPS12 } from './session-steps12.js';
 import { chooseScheme12, sign12, verify12 } from './signing12.js';
-import { dtls12Suite, type Dtls12SuiteParams } from '../versions/suites12.js';
+import { dtls12Suite } from '../versions/suites12.js';
 import { grantFor } from '../connection/ticket-grant.js';
 import {
   issuesTicket12,
@@ -69,24 +70,15 @@ export type { HandshakeParts12 } from './handshake-parts12.js';
 export type { ServerEvent12 } from './event12.js';
 
 /** The full handshake before ClientKeyExchange: our ECDHE key and what was chosen. */
-interface Offered12 {
-  readonly log: HandshakeLog12;
-  readonly clientRandom: Uint8Array;
-  readonly serverRandom: Uint8Array;
-  readonly suite: Dtls12SuiteParams;
-  readonly sessionId: Uint8Array;
+interface Offered12 extends Hellos12 {
   /** Our ECDHE key (ECDHE_ECDSA, ECDHE_RSA, ECDHE_PSK); none for plain PSK. */
   readonly share: KeyShare | undefined;
   readonly signatureAlgorithm: Keyed12['signatureAlgorithm'];
   /** The ticket to issue with our last flight (RFC 5077), or undefined. */
   readonly ticket: TicketPlan12 | undefined;
-  readonly extendedMasterSecret: boolean;
-  readonly helloVerifyRequest: boolean;
   readonly clientCertificateRequested: boolean;
   /** The certificate types the hellos settled (RFC 7250). */
   readonly certificateTypes: CertificateTypes;
-  /** ALPN, use_srtp and the CIDs of the epoch-1 records (RFC 9146, when both hellos carried connection_id). */
-  readonly extensions: Negotiated12Extensions;
   /** The server_name the client asked for: a session kept by ID resumes only under the same name. */
   readonly serverName: string | undefined;
 }
@@ -105,12 +97,12 @@ type ServerKeyed12 = Keyed12 & {
 interface Answering12 {
   readonly log: HandshakeLog12;
   readonly hello: ClientHello;
-  readonly security: ClientHello12Security;
+  /** What either ServerHello answers of RFC 7627, RFC 5746 and RFC 8422's point formats. */
+  readonly answer: ClientHello12Security & { readonly pointFormats: boolean };
   readonly extensions: Negotiated12Extensions;
   readonly answers: ReturnType<typeof answerClientExtensions12>['answers'];
   readonly certificateTypes: ServerCertificateTypes;
   readonly serverRandom: Uint8Array;
-  readonly pointFormats: boolean;
   readonly helloVerifyRequest: boolean;
 }
 
@@ -182,12 +174,11 @@ function applyClientHello(
     hs: {
       log,
       hello: ch,
-      security,
+      answer: { ...security, pointFormats: findExtension(ch.extensions, 'ec_point_formats') !== undefined },
       extensions: answered.negotiated,
       answers: answered.answers,
       certificateTypes: chooseCertificateTypes(c.config.base, ch, c.config.base.certificate !== undefined),
       serverRandom: withDowngradeSentinel(c.config.base.provider.randomBytes(32), 'DTLSv1.2', serverMax),
-      pointFormats: findExtension(ch.extensions, 'ec_point_formats') !== undefined,
       helloVerifyRequest: ch.legacyCookie.length > 0,
     },
   };
@@ -223,17 +214,10 @@ function sendResumedServerFlight(
     fromTicket !== undefined && issuesTicket12(c.config, ch)
       ? fromTicket.contents
       : idResumptionTicket12(c, ch, cached);
-  const sh = serverHello12(
-    hs.serverRandom,
-    cached.id,
-    cached.suite as CipherSuite,
-    {
-      pointFormats: hs.pointFormats,
-      secureRenegotiation: hs.security.secureRenegotiation,
-      extendedMasterSecret: hs.security.extendedMasterSecret,
-    },
-    [...hs.answers, ...(ticket !== undefined ? SESSION_TICKET_ANSWER : [])],
-  );
+  const sh = serverHello12(hs.serverRandom, cached.id, cached.suite as CipherSuite, hs.answer, [
+    ...hs.answers,
+    ...(ticket !== undefined ? SESSION_TICKET_ANSWER : []),
+  ]);
   const out: Out12[] = [message12(c, 'server_hello', serverHelloBody12(sh), hs.log)];
   if (ticket !== undefined) {
     const clientAuthenticated = fromTicket?.contents.clientAuthenticated ?? cached.clientAuthenticated ?? false;
@@ -262,33 +246,19 @@ function sendResumedServerFlight(
     extensions: hs.extensions,
   };
   hs.log.release();
-  installKeys12(c, suite, keyed.master, keyed.clientRandom, keyed.serverRandom, hs.extensions.cids);
+  installKeys12(c, keyed);
   c.flights.sendFlight([...out, ...ourFinished12(c, keyed)], false);
   return { kind: 'waitResumedChangeCipherSpec', keyed };
 }
 
 /** sendServerFlight: ServerHello, Certificate, ServerKeyExchange, [CertificateRequest], ServerHelloDone; for PSK suites ServerHello, [ServerKeyExchange], ServerHelloDone. */
-function sendServerFlight(
-  c: HandshakeParts12,
-  s: At<'answeringClientHello'>,
-  e: On<'ClientHello'>,
-  p: undefined,
-  to: 'waitClientCertificate',
-): At<'waitClientCertificate'>;
-function sendServerFlight(
-  c: HandshakeParts12,
-  s: At<'answeringClientHello'>,
-  e: On<'ClientHello'>,
-  p: undefined,
-  to: 'waitClientKeyExchange',
-): At<'waitClientKeyExchange'>;
-function sendServerFlight(
+function sendServerFlight<K extends 'waitClientCertificate' | 'waitClientKeyExchange'>(
   c: HandshakeParts12,
   s: At<'answeringClientHello'>,
   e: On<'ClientHello'>,
   _p: undefined,
-  to: 'waitClientCertificate' | 'waitClientKeyExchange',
-): At<'waitClientCertificate'> | At<'waitClientKeyExchange'> {
+  to: K,
+): At<K> {
   const { provider } = c.config.base;
   const { hs } = s;
   const ch = hs.hello;
@@ -302,14 +272,9 @@ function sendServerFlight(
     clientGroups === undefined ? g === 'secp256r1' : clientGroups.includes(g),
   );
   const sessionId = c.config.sessionCache !== undefined ? provider.randomBytes(32) : new Uint8Array(0);
-  const ticket = hs.security.extendedMasterSecret ? ticketPlan12(c.config, ch, c.config.wallClock()) : undefined;
-  const answer = {
-    pointFormats: hs.pointFormats,
-    secureRenegotiation: hs.security.secureRenegotiation,
-    extendedMasterSecret: hs.security.extendedMasterSecret,
-  };
+  const ticket = hs.answer.extendedMasterSecret ? ticketPlan12(c.config, ch, c.config.wallClock()) : undefined;
   const clientCertificateRequested = to === 'waitClientCertificate';
-  const sh = serverHello12(hs.serverRandom, sessionId, suite.name as CipherSuite, answer, [
+  const sh = serverHello12(hs.serverRandom, sessionId, suite.name as CipherSuite, hs.answer, [
     ...hs.answers,
     ...certificateTypeAnswers(hs.certificateTypes, !isPskSuite(suite), clientCertificateRequested),
     ...(ticket !== undefined ? SESSION_TICKET_ANSWER : []),
@@ -324,7 +289,7 @@ function sendServerFlight(
     ticket,
     extensions: hs.extensions,
     serverName: requestedName(ch),
-    extendedMasterSecret: hs.security.extendedMasterSecret,
+    extendedMasterSecret: hs.answer.extendedMasterSecret,
     helloVerifyRequest: hs.helloVerifyRequest,
     certificateTypes: hs.certificateTypes.types,
   };
@@ -338,7 +303,7 @@ function sendServerFlight(
       kind: 'waitClientKeyExchange',
       hs: { ...base, share: ske.share, signatureAlgorithm: undefined, clientCertificateRequested: false },
       peer: undefined,
-    };
+    } as At<K>;
   }
   const own = ownCertificate12(c.config, hs.certificateTypes.types.server);
   const key = own.key;
@@ -373,9 +338,11 @@ function sendServerFlight(
   out.push(message12(c, 'server_hello_done', encodeServerHelloDone({}), hs.log));
   c.flights.sendFlight(out, false);
   const offered: Offered12 = { ...base, share, signatureAlgorithm, clientCertificateRequested };
-  return clientCertificateRequested
-    ? { kind: 'waitClientCertificate', hs: offered }
-    : { kind: 'waitClientKeyExchange', hs: offered, peer: undefined };
+  return (
+    clientCertificateRequested
+      ? { kind: 'waitClientCertificate', hs: offered }
+      : { kind: 'waitClientKeyExchange', hs: offered, peer: undefined }
+  ) as At<K>;
 }
 
 function acceptClientCertificate(
@@ -394,27 +361,14 @@ function acceptClientCertificate(
   return { kind: 'waitClientKeyExchange', hs: s.hs, peer };
 }
 
-function applyClientKeyExchange(
-  c: HandshakeParts12,
-  s: At<'waitClientKeyExchange'>,
-  e: On<'ClientKeyExchange'>,
-  p: undefined,
-  to: 'waitClientCertificateVerify',
-): At<'waitClientCertificateVerify'>;
-function applyClientKeyExchange(
-  c: HandshakeParts12,
-  s: At<'waitClientKeyExchange'>,
-  e: On<'ClientKeyExchange'>,
-  p: undefined,
-  to: 'waitChangeCipherSpec',
-): At<'waitChangeCipherSpec'>;
-function applyClientKeyExchange(
+/** The ClientKeyExchange read and the keys made; `to` as the guard clientCertificateSent chose (a certificate: its CertificateVerify next). */
+function applyClientKeyExchange<K extends 'waitClientCertificateVerify' | 'waitChangeCipherSpec'>(
   c: HandshakeParts12,
   s: At<'waitClientKeyExchange'>,
   e: On<'ClientKeyExchange'>,
   _p: undefined,
-  _to: 'waitClientCertificateVerify' | 'waitChangeCipherSpec',
-): At<'waitClientCertificateVerify'> | At<'waitChangeCipherSpec'> {
+  _to: K,
+): At<K> {
   const { hs } = s;
   let premaster: Uint8Array;
   let pskIdentity: Uint8Array | undefined;
@@ -434,16 +388,7 @@ function applyClientKeyExchange(
     }
   }
   addMessage12(hs.log, e.message);
-  const master = deriveMaster12(
-    c.config,
-    hs.suite,
-    hs.log,
-    premaster,
-    hs.clientRandom,
-    hs.serverRandom,
-    hs.extendedMasterSecret,
-  );
-  installKeys12(c, hs.suite, master, hs.clientRandom, hs.serverRandom, hs.extensions.cids);
+  const master = deriveMaster12(c.config, hs, premaster);
   const { share, ...offered } = hs; // the ECDHE key is used up
   const keyed: ServerKeyed12 = {
     ...offered,
@@ -454,9 +399,10 @@ function applyClientKeyExchange(
     pskIdentity,
     grant,
   };
-  if (s.peer !== undefined) return { kind: 'waitClientCertificateVerify', keyed, peer: s.peer };
+  installKeys12(c, keyed);
+  if (s.peer !== undefined) return { kind: 'waitClientCertificateVerify', keyed, peer: s.peer } as At<K>;
   hs.log.release();
-  return { kind: 'waitChangeCipherSpec', keyed, clientAuthenticated: false };
+  return { kind: 'waitChangeCipherSpec', keyed, clientAuthenticated: false } as At<K>;
 }
 
 function verifyClientCertificateVerify(

@@ -7,7 +7,8 @@
  * It starts with its own magic, "D12S", where a 1.3 session (runtime/session/client-session.ts) starts with "D13S":
  * neither decoder takes the other's bytes, so a 1.2 session never resumes as 1.3 nor the reverse. It holds a secret.
  */
-import { cipherSuiteFromNumber, cipherSuiteToNumber } from '../../generated/wire/enums.js';
+import { cipherSuiteToNumber } from '../../generated/wire/enums.js';
+import { readName, readOptionalVector, readSuite, readVector, writeName, writeVector } from '../session/blob-fields.js';
 import { readWallTime, writeWallTime } from '../session/wall-time.js';
 import { Reader } from '../wire/reader.js';
 import { Writer } from '../wire/writer.js';
@@ -32,24 +33,16 @@ export function isSession12Blob(bytes: Uint8Array): boolean {
  */
 export function encodeSession12(s: Session12): Uint8Array {
   const w = new Writer('Session12');
-  const name = new TextEncoder().encode(s.serverName ?? '');
-  const ticket = s.ticket ?? new Uint8Array(0);
-  const identity = s.pskIdentity ?? new Uint8Array(0);
   w.u32(MAGIC12, 'magic');
   w.u8(VERSION, 'version');
   w.u16(cipherSuiteToNumber(s.suite), 'suite');
   writeWallTime(w, s.expiresAt, 'expires_at');
   w.u8(1, 'extended_master_secret');
-  w.u8(s.masterSecret.length, 'len_master_secret');
-  w.bytes(s.masterSecret);
-  w.u8(s.id.length, 'len_session_id');
-  w.bytes(s.id);
-  w.u16(ticket.length, 'len_ticket');
-  w.bytes(ticket);
-  w.u8(name.length, 'len_server_name');
-  w.bytes(name);
-  w.u16(identity.length, 'len_psk_identity');
-  w.bytes(identity);
+  writeVector(w, 'master_secret', s.masterSecret);
+  writeVector(w, 'session_id', s.id);
+  writeVector(w, 'ticket', s.ticket, 2);
+  writeName(w, 'server_name', s.serverName);
+  writeVector(w, 'psk_identity', s.pskIdentity, 2);
   return w.finish().slice();
 }
 
@@ -59,10 +52,7 @@ export function decodeSession12(bytes: Uint8Array): Session12 {
   if (r.u32('magic') !== MAGIC12) throw r.error('magic', 'not a dtls13 DTLS 1.2 session (bad magic)', 0);
   const version = r.u8('version');
   if (version !== VERSION) throw r.error('version', `version ${version} is not supported (expected ${VERSION})`, 4);
-  const suiteNumber = r.u16('suite');
-  const suite = dtls12Suite(cipherSuiteFromNumber(suiteNumber));
-  if (suite === undefined)
-    throw r.error('suite', `cipher suite 0x${suiteNumber.toString(16)} is not a DTLS 1.2 suite`, 5);
+  const suite = readSuite(r, dtls12Suite, 'a DTLS 1.2 suite');
   const expiresAt = readWallTime(r, 'expires_at');
   const ems = r.u8('extended_master_secret');
   if (ems !== 1)
@@ -79,19 +69,19 @@ export function decodeSession12(bytes: Uint8Array): Session12 {
   if (idLength > MAX_SESSION_ID)
     throw r.error('len_session_id', `is ${idLength}, more than ${MAX_SESSION_ID}`, r.pos - 1);
   const id = r.bytes(idLength, 'session_id').slice();
-  const ticket = r.bytes(r.u16('len_ticket'), 'ticket').slice();
+  const ticket = readVector(r, 'ticket', 2);
   if (id.length === 0 && ticket.length === 0)
     throw r.error('len_ticket', 'a session with neither a session ID nor a ticket cannot be resumed', r.pos - 2);
-  const name = r.bytes(r.u8('len_server_name'), 'server_name');
-  const identity = r.bytes(r.u16('len_psk_identity'), 'psk_identity');
+  const serverName = readName(r, 'server_name');
+  const pskIdentity = readOptionalVector(r, 'psk_identity', 2);
   r.finish();
   return {
     id,
     masterSecret,
     suite: suite.name,
-    serverName: name.length === 0 ? undefined : new TextDecoder().decode(name),
+    serverName,
     expiresAt,
     ...(ticket.length > 0 ? { ticket } : {}),
-    ...(identity.length > 0 ? { pskIdentity: identity.slice() } : {}),
+    ...(pskIdentity !== undefined ? { pskIdentity } : {}),
   };
 }

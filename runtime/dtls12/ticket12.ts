@@ -15,7 +15,7 @@
  * certificate is kept: a resumed handshake reports the peer as not re-authenticated, as resumption by session ID does.
  */
 import type { ClientHello, ClientHelloExtension } from '../../generated/wire/client-hello.js';
-import { cipherSuiteFromNumber, cipherSuiteToNumber } from '../../generated/wire/enums.js';
+import { cipherSuiteToNumber } from '../../generated/wire/enums.js';
 import {
   decodeTls12NewSessionTicket,
   encodeTls12NewSessionTicket,
@@ -24,6 +24,7 @@ import type { Tls12ServerHelloExtension } from '../../generated/wire/tls12-serve
 import { openSealedTicket, requestedName, resumableHere } from '../connection/psk-selection.js';
 import { ticketGrant } from '../connection/ticket-grant.js';
 import { findExtension } from '../handshake/extensions.js';
+import { readName, readOptionalVector, readSuite, readVector, writeName, writeVector } from '../session/blob-fields.js';
 import type { TicketKeys } from '../session/ticket-keys.js';
 import { readWallTime, writeWallTime } from '../session/wall-time.js';
 import { Reader } from '../wire/reader.js';
@@ -57,22 +58,16 @@ export interface Ticket12Contents {
 
 export function encodeTicket12Contents(t: Ticket12Contents): Uint8Array {
   const w = new Writer('Ticket12Contents');
-  const name = new TextEncoder().encode(t.serverName ?? '');
   w.u8(TICKET12_FORMAT, 'format');
   w.u16(DTLS12_VERSION, 'version');
   w.u16(cipherSuiteToNumber(t.suite), 'suite');
   writeWallTime(w, t.issuedAt, 'issued_at');
   w.u32(t.lifetimeSeconds, 'lifetime');
   w.u8(t.clientAuthenticated ? 1 : 0, 'client_authenticated');
-  w.u8(t.masterSecret.length, 'len_master_secret');
-  w.bytes(t.masterSecret);
-  w.u8(name.length, 'len_server_name');
-  w.bytes(name);
-  const identity = t.pskIdentity ?? new Uint8Array(0);
-  w.u16(identity.length, 'len_psk_identity');
-  w.bytes(identity);
-  w.u8(t.grant.length, 'len_grant');
-  w.bytes(t.grant);
+  writeVector(w, 'master_secret', t.masterSecret);
+  writeName(w, 'server_name', t.serverName);
+  writeVector(w, 'psk_identity', t.pskIdentity, 2);
+  writeVector(w, 'grant', t.grant);
   return w.finish().slice();
 }
 
@@ -83,10 +78,7 @@ export function decodeTicket12Contents(bytes: Uint8Array): Ticket12Contents {
   if (format !== TICKET12_FORMAT) throw r.error('format', `format ${format} is not a DTLS 1.2 ticket`, 0);
   const version = r.u16('version');
   if (version !== DTLS12_VERSION) throw r.error('version', `version 0x${version.toString(16)} is not DTLS 1.2`, 1);
-  const suiteNumber = r.u16('suite');
-  const suite = dtls12Suite(cipherSuiteFromNumber(suiteNumber));
-  if (suite === undefined)
-    throw r.error('suite', `cipher suite 0x${suiteNumber.toString(16)} is not a DTLS 1.2 suite`, 3);
+  const suite = readSuite(r, dtls12Suite, 'a DTLS 1.2 suite');
   const issuedAt = readWallTime(r, 'issued_at');
   const lifetimeSeconds = r.u32('lifetime');
   const clientAuthenticated = r.u8('client_authenticated');
@@ -95,18 +87,18 @@ export function decodeTicket12Contents(bytes: Uint8Array): Ticket12Contents {
   if (masterLength !== MASTER_SECRET_LENGTH)
     throw r.error('len_master_secret', `is ${masterLength}, not ${MASTER_SECRET_LENGTH}`);
   const masterSecret = r.bytes(masterLength, 'master_secret').slice();
-  const name = r.bytes(r.u8('len_server_name'), 'server_name');
-  const identity = r.bytes(r.u16('len_psk_identity'), 'psk_identity');
+  const serverName = readName(r, 'server_name');
+  const pskIdentity = readOptionalVector(r, 'psk_identity', 2);
   // Tickets of the format before the grant end here: they no longer decode, so they do not resume.
-  const grant = r.bytes(r.u8('len_grant'), 'grant').slice();
+  const grant = readVector(r, 'grant');
   r.finish();
   return {
     suite: suite.name,
     masterSecret,
     issuedAt,
     lifetimeSeconds,
-    serverName: name.length === 0 ? undefined : new TextDecoder().decode(name),
-    pskIdentity: identity.length === 0 ? undefined : identity.slice(),
+    serverName,
+    pskIdentity,
     clientAuthenticated: clientAuthenticated === 1,
     grant,
   };

@@ -3,9 +3,9 @@
  * ClientHello that carries the cookie on, each with its 12-byte DTLS header as if it had been sent in one fragment
  * (fragment_offset 0, fragment_length = length). The first ClientHello and the HelloVerifyRequest are not in it. The
  * hash is the PRF's, known once ServerHello chose the suite, so messages are kept until then. The extended master
- * secret's session_hash (RFC 7627 §3) is this hash up to and including ClientKeyExchange.
+ * secret's session_hash (RFC 7627 §3) is this hash up to and including ClientKeyExchange. handshake-log.ts keeps it;
+ * here are the bytes it and the ServerKeyExchange signature cover.
  */
-import type { CryptoProvider, HashAlgorithm, IncrementalHash } from '../crypto/provider.js';
 
 /** The 12-byte DTLS handshake header of a whole message. */
 export function wholeMessageHeader(msgType: number, messageSeq: number, length: number): Uint8Array {
@@ -24,48 +24,6 @@ export function wholeMessageHeader(msgType: number, messageSeq: number, length: 
     (length >>> 8) & 0xff,
     length & 0xff,
   );
-}
-
-export class Transcript12 {
-  private readonly provider: CryptoProvider;
-  private pending: Uint8Array[] = [];
-  private running: IncrementalHash | undefined;
-
-  constructor(provider: CryptoProvider) {
-    this.provider = provider;
-  }
-
-  /** Adds a whole handshake message (its body; the header is made here). */
-  add(msgType: number, messageSeq: number, body: Uint8Array): void {
-    const header = wholeMessageHeader(msgType, messageSeq, body.length);
-    if (this.running === undefined) {
-      this.pending.push(header, body.slice());
-      return;
-    }
-    this.running.update(header);
-    this.running.update(body);
-  }
-
-  /** Forgets what was added: after a HelloVerifyRequest, the exchange starts again with the next ClientHello (RFC 6347 §4.2.6). */
-  restart(): void {
-    if (this.running !== undefined)
-      throw new Error('the transcript restarts only before the hash is chosen (before ServerHello)');
-    this.pending = [];
-  }
-
-  /** Fixes the hash (the negotiated suite's) and hashes what was kept. */
-  choose(hash: HashAlgorithm): void {
-    if (this.running !== undefined) throw new Error(`the transcript hash is already ${this.running.algorithm}`);
-    this.running = this.provider.createHash(hash);
-    for (const p of this.pending) this.running.update(p);
-    this.pending = [];
-  }
-
-  /** Hash(handshake_messages) so far; the transcript goes on. */
-  digest(): Uint8Array {
-    if (this.running === undefined) throw new Error('the transcript hash is not chosen yet');
-    return this.running.digest();
-  }
 }
 
 /**

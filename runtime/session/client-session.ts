@@ -1,7 +1,8 @@
-import { cipherSuiteFromNumber, cipherSuiteToNumber } from '../../generated/wire/enums.js';
+import { cipherSuiteToNumber } from '../../generated/wire/enums.js';
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
 import { Reader } from '../wire/reader.js';
 import { Writer } from '../wire/writer.js';
+import { readName, readSuite, supportedSuite13, writeName, writeVector } from './blob-fields.js';
 import { readWallTime, writeWallTime } from './wall-time.js';
 
 /** What a client keeps of a NewSessionTicket to resume (RFC 8446 §4.6.1), bound to the authenticated server name. */
@@ -29,7 +30,6 @@ const VERSION = 1;
 /** The ticket as bytes an application can store (a file, a database) and pass back to `connect({ session })`. Secret: it holds the PSK. */
 export function encodeResumptionTicket(s: ResumptionTicket): Uint8Array {
   const w = new Writer('ClientSession');
-  const name = new TextEncoder().encode(s.serverName ?? '');
   w.u32(MAGIC, 'magic');
   w.u8(VERSION, 'version');
   w.u16(cipherSuiteToNumber(s.suite), 'suite');
@@ -37,12 +37,9 @@ export function encodeResumptionTicket(s: ResumptionTicket): Uint8Array {
   w.u32(s.lifetimeSeconds, 'lifetime');
   w.u32(s.ticketAgeAdd, 'ticket_age_add');
   w.u32(s.maxEarlyData, 'max_early_data');
-  w.u8(s.psk.length, 'len_psk');
-  w.bytes(s.psk);
-  w.u16(s.ticket.length, 'len_ticket');
-  w.bytes(s.ticket);
-  w.u8(name.length, 'len_server_name');
-  w.bytes(name);
+  writeVector(w, 'psk', s.psk);
+  writeVector(w, 'ticket', s.ticket, 2);
+  writeName(w, 'server_name', s.serverName);
   return w.finish().slice();
 }
 
@@ -52,27 +49,24 @@ export function decodeResumptionTicket(bytes: Uint8Array): ResumptionTicket {
   if (r.u32('magic') !== MAGIC) throw r.error('magic', 'not a dtls13 session (bad magic)', 0);
   const version = r.u8('version');
   if (version !== VERSION) throw r.error('version', `version ${version} is not supported (expected ${VERSION})`, 4);
-  const suiteNumber = r.u16('suite');
-  const suite = cipherSuiteFromNumber(suiteNumber);
-  if (typeof suite !== 'string' || !(suite in CIPHER_SUITES))
-    throw r.error('suite', `cipher suite 0x${suiteNumber.toString(16)} is not supported`, 5);
+  const suite = readSuite(r, supportedSuite13, 'supported');
   const receivedAt = readWallTime(r, 'received_at');
   const lifetimeSeconds = r.u32('lifetime');
   const ticketAgeAdd = r.u32('ticket_age_add');
   const maxEarlyData = r.u32('max_early_data');
   const lenPsk = r.u8('len_psk');
-  const hashLength = CIPHER_SUITES[suite as SupportedCipherSuite].hashLength;
+  const hashLength = CIPHER_SUITES[suite].hashLength;
   if (lenPsk !== hashLength)
     throw r.error('len_psk', `${lenPsk} bytes, the suite's hash needs ${hashLength}`, r.pos - 1);
   const psk = r.bytes(lenPsk, 'psk').slice();
   const lenTicket = r.u16('len_ticket');
   if (lenTicket === 0) throw r.error('len_ticket', 'the ticket is empty', r.pos - 2);
   const ticket = r.bytes(lenTicket, 'ticket').slice();
-  const name = r.bytes(r.u8('len_server_name'), 'server_name');
+  const serverName = readName(r, 'server_name');
   r.finish();
   return {
-    suite: suite as SupportedCipherSuite,
-    serverName: name.length === 0 ? undefined : new TextDecoder().decode(name),
+    suite,
+    serverName,
     ticket,
     psk,
     ticketAgeAdd,

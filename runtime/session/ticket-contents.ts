@@ -1,8 +1,17 @@
-import { cipherSuiteFromNumber, cipherSuiteToNumber } from '../../generated/wire/enums.js';
-import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
+import { cipherSuiteToNumber } from '../../generated/wire/enums.js';
+import type { SupportedCipherSuite } from '../crypto/suites.js';
 import { Reader } from '../wire/reader.js';
 import { scratchWriter } from '../wire/scratch.js';
 import type { Writer } from '../wire/writer.js';
+import {
+  readName,
+  readOptionalVector,
+  readSuite,
+  readVector,
+  supportedSuite13,
+  writeName,
+  writeVector,
+} from './blob-fields.js';
 import type { TicketAddress } from './ticket-address.js';
 import type { TicketKeys } from './ticket-keys.js';
 import { readWallTime, writeWallTime } from './wall-time.js';
@@ -37,8 +46,6 @@ export interface TicketContents {
  * before carry neither, so they do not open: a full handshake.
  */
 const VERSION = 5;
-/** One decoder for every call (a decoder per call was a handshake's garbage). */
-const utf8Decoder = new TextDecoder();
 
 export function encodeTicketContents(t: TicketContents): Uint8Array {
   const w = scratchWriter('TicketContents');
@@ -66,29 +73,13 @@ function writeTicketContents(w: Writer, t: TicketContents): void {
   w.u32(t.ticketAgeAdd, 'ticket_age_add');
   w.u32(t.maxEarlyData, 'max_early_data');
   w.u8(t.clientAuthenticated ? 1 : 0, 'client_authenticated');
-  w.u8(t.psk.length, 'len_psk');
-  w.bytes(t.psk);
-  writeName(w, t.serverName ?? '', 'len_server_name');
-  writeName(w, t.alpn ?? '', 'len_alpn');
-  w.u8(t.address.length, 'len_address');
-  w.bytes(t.address);
-  const identity = t.pskIdentity ?? EMPTY;
-  w.u16(identity.length, 'len_psk_identity');
-  w.bytes(identity);
-  w.u8(t.grant.length, 'len_grant');
-  w.bytes(t.grant);
-  w.u8(t.replayGeneration.length, 'len_replay_generation');
-  w.bytes(t.replayGeneration);
-}
-
-const EMPTY = new Uint8Array(0);
-
-/** `name` in UTF-8 after its one-byte length. */
-function writeName(w: Writer, name: string, field: string): void {
-  const at = w.reserve(1);
-  const start = w.pos;
-  w.utf8(name);
-  w.patchLength(at, 1, start, 0, 255, field);
+  writeVector(w, 'psk', t.psk);
+  writeName(w, 'server_name', t.serverName);
+  writeName(w, 'alpn', t.alpn);
+  writeVector(w, 'address', t.address);
+  writeVector(w, 'psk_identity', t.pskIdentity, 2);
+  writeVector(w, 'grant', t.grant);
+  writeVector(w, 'replay_generation', t.replayGeneration);
 }
 
 /** The contents of a ticket that opened under one of our keys; a DecodeError when it does not parse (never for a peer's bytes: those failed to open). */
@@ -96,35 +87,32 @@ export function decodeTicketContents(bytes: Uint8Array): TicketContents {
   const r = new Reader(bytes, 'TicketContents');
   const version = r.u8('version');
   if (version !== VERSION) throw r.error('version', `version ${version} is not supported`, 0);
-  const suiteNumber = r.u16('suite');
-  const suite = cipherSuiteFromNumber(suiteNumber);
-  if (typeof suite !== 'string' || !(suite in CIPHER_SUITES))
-    throw r.error('suite', `cipher suite 0x${suiteNumber.toString(16)} is not supported`, 1);
+  const suite = readSuite(r, supportedSuite13, 'supported');
   const issuedAt = readWallTime(r, 'issued_at');
   const lifetimeSeconds = r.u32('lifetime');
   const ticketAgeAdd = r.u32('ticket_age_add');
   const maxEarlyData = r.u32('max_early_data');
   const clientAuthenticated = r.u8('client_authenticated') === 1;
-  const psk = r.bytes(r.u8('len_psk'), 'psk').slice();
-  const name = r.bytes(r.u8('len_server_name'), 'server_name');
-  const alpn = r.bytes(r.u8('len_alpn'), 'alpn');
-  const address = r.bytes(r.u8('len_address'), 'address').slice();
-  const identity = r.bytes(r.u16('len_psk_identity'), 'psk_identity');
-  const grant = r.bytes(r.u8('len_grant'), 'grant').slice();
-  const replayGeneration = r.bytes(r.u8('len_replay_generation'), 'replay_generation').slice();
+  const psk = readVector(r, 'psk');
+  const serverName = readName(r, 'server_name');
+  const alpn = readName(r, 'alpn');
+  const address = readVector(r, 'address');
+  const pskIdentity = readOptionalVector(r, 'psk_identity', 2);
+  const grant = readVector(r, 'grant');
+  const replayGeneration = readVector(r, 'replay_generation');
   r.finish();
   return {
-    suite: suite as SupportedCipherSuite,
+    suite,
     psk,
     issuedAt,
     lifetimeSeconds,
     ticketAgeAdd,
-    serverName: name.length === 0 ? undefined : utf8Decoder.decode(name),
+    serverName,
     clientAuthenticated,
     maxEarlyData,
-    alpn: alpn.length === 0 ? undefined : utf8Decoder.decode(alpn),
+    alpn,
     address,
-    pskIdentity: identity.length === 0 ? undefined : identity.slice(),
+    pskIdentity,
     grant,
     replayGeneration,
   };

@@ -64,10 +64,12 @@ test('deriveMaster12: the extended master secret over the session hash, or the R
   const clientRandom = new Uint8Array(32).fill(0xc1);
   const serverRandom = new Uint8Array(32).fill(0x5e);
   const premaster = new Uint8Array(32).fill(0x77);
-  const ems = deriveMaster12(config, suite, log, premaster.slice(), clientRandom, serverRandom, true);
+  const hs = { log, suite, clientRandom, serverRandom, sessionId: new Uint8Array(0), helloVerifyRequest: false };
+  const extensions = { alpnProtocol: undefined, srtpProfile: undefined, cids: undefined };
+  const ems = deriveMaster12(config, { ...hs, extensions, extendedMasterSecret: true }, premaster.slice());
   t.is(hex(ems), prf12Hex('sha384', premaster, 'extended master secret', log.digest(), 48));
   const used = premaster.slice();
-  const plain = deriveMaster12(config, suite, log, used, clientRandom, serverRandom, false);
+  const plain = deriveMaster12(config, { ...hs, extensions, extendedMasterSecret: false }, used);
   t.is(hex(plain), prf12Hex('sha384', premaster, 'master secret', Buffer.concat([clientRandom, serverRandom]), 48));
   t.deepEqual([...used], new Array<number>(32).fill(0), 'the premaster is zeroed');
   t.deepEqual(lines, [

@@ -14,7 +14,8 @@ import {
 } from '../../generated/wire/index.js';
 import { decodeDatagram12, encodeDatagram12, type Dtls12WireRecord } from '../../runtime/record/datagram12.js';
 import { extendedMasterSecret, keyBlock, pskPremasterSecret, verifyData } from '../../runtime/dtls12/key-derivation.js';
-import { serverKeyExchangeSignedData, Transcript12 } from '../../runtime/dtls12/transcript.js';
+import { HandshakeLog12 } from '../../runtime/dtls12/handshake-log.js';
+import { serverKeyExchangeSignedData } from '../../runtime/dtls12/transcript.js';
 import { parseCertificateFields } from '../../runtime/pki/certificate-fields.js';
 import { EpochCipher12, type Opened12 } from '../../runtime/record/codec12.js';
 import { DTLS12_CIPHER_SUITES, type Dtls12CipherSuite } from '../../runtime/versions/suites12.js';
@@ -233,8 +234,8 @@ for (const c of vectors.captures) {
         hex(verifyData(provider, suite.hash, master, 'server', digest(suite.hash, beforeServerFinished))),
       );
 
-      // Transcript12 gives the same hashes, fed as a handshake will feed it: every message, restarted at the HelloVerifyRequest.
-      const transcript = new Transcript12(provider);
+      // HandshakeLog12 gives the same hashes, fed as a handshake will feed it: every message, restarted at the HelloVerifyRequest.
+      const transcript = new HandshakeLog12(provider);
       let sessionHash: Uint8Array | undefined;
       for (const e of plaintextHandshakes(seen)) {
         if (e.msg.msgType === 'new_session_ticket') continue;
@@ -255,7 +256,7 @@ for (const c of vectors.captures) {
     if (c.psk) {
       const psk = c.psk;
       test(`${provider.name} ${c.openssl}: the extended master secret from the PSK premaster secret and our session_hash is OpenSSL's master secret (RFC 7627, RFC 4279)`, (t) => {
-        const transcript = new Transcript12(provider);
+        const transcript = new HandshakeLog12(provider);
         for (const e of plaintextHandshakes(recordsOf(c))) {
           if (e.msg.msgType === 'hello_verify_request') transcript.restart();
           else transcript.add(handshakeTypeToNumber(e.msg.msgType), e.msg.messageSeq, e.msg.fragment);

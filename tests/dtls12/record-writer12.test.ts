@@ -1,9 +1,13 @@
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
-import { RecordWriter12 } from '../../runtime/dtls12/record-writer12.js';
+import { handshakeRecord12, RecordWriter12 } from '../../runtime/dtls12/record-writer12.js';
 import type { Out12 } from '../../runtime/dtls12/out12.js';
 import { EpochCipher12 } from '../../runtime/record/codec12.js';
+import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
+import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
+import { LONGEST_CLIENT_HELLO_12 } from '../../runtime/connection/fall-back12.js';
+import { Reader } from '../../runtime/wire/reader.js';
 import { dtls12Suite } from '../../runtime/versions/suites12.js';
 
 /**
@@ -194,4 +198,19 @@ test('a sealed message of a flight is cut so that each record, nonce and tag inc
   const sealed = outgoing.flatMap((d) => records(d)).filter((r) => r.epoch === 1);
   t.true(sealed.length >= 4, `${sealed.length} records`);
   for (const d of outgoing) t.true(d.length <= 100, `a datagram of ${d.length} bytes`);
+});
+
+// A ClientHello the 1.3 state reassembled, made one record for the 1.2 state (runtime/dtls/connection.ts).
+test('handshakeRecord12: one epoch-0 handshake record, the whole message, its message_seq, the record number given', (t) => {
+  for (const length of [0, 1, 255, 256, LONGEST_CLIENT_HELLO_12]) {
+    const body = new Uint8Array(length).map((_, i) => i & 0xff);
+    const records = decodeDatagram12(handshakeRecord12('client_hello', body, 258, 2 ** 40 + 3));
+    t.is(records.length, 1);
+    const w = records[0]!;
+    if (w.kind !== 'record') return t.fail('not a record');
+    t.like(w.record, { type: 'handshake', epoch: 0, sequenceNumber: 2 ** 40 + 3 });
+    const f = readDtlsHandshake(new Reader(w.record.fragment, 'Handshake'));
+    t.like(f, { msgType: 'client_hello', length, messageSeq: 258, fragmentOffset: 0 });
+    t.deepEqual(f.fragment, body);
+  }
 });
