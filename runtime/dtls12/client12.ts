@@ -200,15 +200,34 @@ function applyHelloVerifyRequest(
   return { ...s, hello: { ...s.hello, legacyCookie: hvr.cookie }, helloVerifyRequest: true };
 }
 
-/** What applyServerHello makes for the chart's target: a resumed session first goes through resumeSession. */
-type AfterServerHello<K extends ClientState12['kind']> = At<
-  K extends 'waitResumedNewSessionTicketOrChangeCipherSpec' ? 'resumingSession' : K
->;
-
-/** The ServerHello checked against our offer; `to` as the guards chose it (a resumed session, a PSK suite, or neither). */
-function applyServerHello<
-  K extends 'waitResumedNewSessionTicketOrChangeCipherSpec' | 'waitPskServerKeyExchange' | 'waitCertificate',
->(c: HandshakeParts12, s: At<'waitServerHello'>, e: On<'ServerHello'>, _p: undefined, to: K): AfterServerHello<K> {
+function applyServerHello(
+  c: HandshakeParts12,
+  s: At<'waitServerHello'>,
+  e: On<'ServerHello'>,
+  p: undefined,
+  to: 'waitResumedNewSessionTicketOrChangeCipherSpec',
+): At<'resumingSession'>;
+function applyServerHello(
+  c: HandshakeParts12,
+  s: At<'waitServerHello'>,
+  e: On<'ServerHello'>,
+  p: undefined,
+  to: 'waitPskServerKeyExchange',
+): At<'waitPskServerKeyExchange'>;
+function applyServerHello(
+  c: HandshakeParts12,
+  s: At<'waitServerHello'>,
+  e: On<'ServerHello'>,
+  p: undefined,
+  to: 'waitCertificate',
+): At<'waitCertificate'>;
+function applyServerHello(
+  c: HandshakeParts12,
+  s: At<'waitServerHello'>,
+  e: On<'ServerHello'>,
+  _p: undefined,
+  to: 'waitResumedNewSessionTicketOrChangeCipherSpec' | 'waitPskServerKeyExchange' | 'waitCertificate',
+): At<'resumingSession'> | At<'waitPskServerKeyExchange'> | At<'waitCertificate'> {
   const sh = e.payload;
   checkDowngradeSentinel(sh.random, 'DTLSv1.2', c.config.offers13 ? 'DTLSv1.3' : 'DTLSv1.2');
   const outcome = checkServerHello12(sh, {
@@ -234,11 +253,9 @@ function applyServerHello<
     certificateTypes: acceptCertificateTypes(c.config.base, sh.extensions),
   };
   if (to === 'waitResumedNewSessionTicketOrChangeCipherSpec')
-    return { kind: 'resumingSession', hs, offered: s.offered!, cipherSuite: sh.cipherSuite } as AfterServerHello<K>;
+    return { kind: 'resumingSession', hs, offered: s.offered!, cipherSuite: sh.cipherSuite };
   // A PSK suite: no Certificate; a ServerKeyExchange (ECDHE_PSK always, plain PSK with a hint) or ServerHelloDone.
-  return (
-    to === 'waitPskServerKeyExchange' ? { kind: 'waitPskServerKeyExchange', hs } : { kind: 'waitCertificate', hs }
-  ) as AfterServerHello<K>;
+  return to === 'waitPskServerKeyExchange' ? { kind: 'waitPskServerKeyExchange', hs } : { kind: 'waitCertificate', hs };
 }
 
 /** The session ID we sent echoed (RFC 5246 §7.3): the same suite, the kept master secret (RFC 7627 §5.3: made with EMS, and EMS again). */

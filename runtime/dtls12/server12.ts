@@ -252,13 +252,27 @@ function sendResumedServerFlight(
 }
 
 /** sendServerFlight: ServerHello, Certificate, ServerKeyExchange, [CertificateRequest], ServerHelloDone; for PSK suites ServerHello, [ServerKeyExchange], ServerHelloDone. */
-function sendServerFlight<K extends 'waitClientCertificate' | 'waitClientKeyExchange'>(
+function sendServerFlight(
+  c: HandshakeParts12,
+  s: At<'answeringClientHello'>,
+  e: On<'ClientHello'>,
+  p: undefined,
+  to: 'waitClientCertificate',
+): At<'waitClientCertificate'>;
+function sendServerFlight(
+  c: HandshakeParts12,
+  s: At<'answeringClientHello'>,
+  e: On<'ClientHello'>,
+  p: undefined,
+  to: 'waitClientKeyExchange',
+): At<'waitClientKeyExchange'>;
+function sendServerFlight(
   c: HandshakeParts12,
   s: At<'answeringClientHello'>,
   e: On<'ClientHello'>,
   _p: undefined,
-  to: K,
-): At<K> {
+  to: 'waitClientCertificate' | 'waitClientKeyExchange',
+): At<'waitClientCertificate'> | At<'waitClientKeyExchange'> {
   const { provider } = c.config.base;
   const { hs } = s;
   const ch = hs.hello;
@@ -303,7 +317,7 @@ function sendServerFlight<K extends 'waitClientCertificate' | 'waitClientKeyExch
       kind: 'waitClientKeyExchange',
       hs: { ...base, share: ske.share, signatureAlgorithm: undefined, clientCertificateRequested: false },
       peer: undefined,
-    } as At<K>;
+    };
   }
   const own = ownCertificate12(c.config, hs.certificateTypes.types.server);
   const key = own.key;
@@ -338,11 +352,9 @@ function sendServerFlight<K extends 'waitClientCertificate' | 'waitClientKeyExch
   out.push(message12(c, 'server_hello_done', encodeServerHelloDone({}), hs.log));
   c.flights.sendFlight(out, false);
   const offered: Offered12 = { ...base, share, signatureAlgorithm, clientCertificateRequested };
-  return (
-    clientCertificateRequested
-      ? { kind: 'waitClientCertificate', hs: offered }
-      : { kind: 'waitClientKeyExchange', hs: offered, peer: undefined }
-  ) as At<K>;
+  return clientCertificateRequested
+    ? { kind: 'waitClientCertificate', hs: offered }
+    : { kind: 'waitClientKeyExchange', hs: offered, peer: undefined };
 }
 
 function acceptClientCertificate(
@@ -361,14 +373,27 @@ function acceptClientCertificate(
   return { kind: 'waitClientKeyExchange', hs: s.hs, peer };
 }
 
-/** The ClientKeyExchange read and the keys made; `to` as the guard clientCertificateSent chose (a certificate: its CertificateVerify next). */
-function applyClientKeyExchange<K extends 'waitClientCertificateVerify' | 'waitChangeCipherSpec'>(
+function applyClientKeyExchange(
+  c: HandshakeParts12,
+  s: At<'waitClientKeyExchange'>,
+  e: On<'ClientKeyExchange'>,
+  p: undefined,
+  to: 'waitClientCertificateVerify',
+): At<'waitClientCertificateVerify'>;
+function applyClientKeyExchange(
+  c: HandshakeParts12,
+  s: At<'waitClientKeyExchange'>,
+  e: On<'ClientKeyExchange'>,
+  p: undefined,
+  to: 'waitChangeCipherSpec',
+): At<'waitChangeCipherSpec'>;
+function applyClientKeyExchange(
   c: HandshakeParts12,
   s: At<'waitClientKeyExchange'>,
   e: On<'ClientKeyExchange'>,
   _p: undefined,
-  _to: K,
-): At<K> {
+  _to: 'waitClientCertificateVerify' | 'waitChangeCipherSpec',
+): At<'waitClientCertificateVerify'> | At<'waitChangeCipherSpec'> {
   const { hs } = s;
   let premaster: Uint8Array;
   let pskIdentity: Uint8Array | undefined;
@@ -400,9 +425,9 @@ function applyClientKeyExchange<K extends 'waitClientCertificateVerify' | 'waitC
     grant,
   };
   installKeys12(c, keyed);
-  if (s.peer !== undefined) return { kind: 'waitClientCertificateVerify', keyed, peer: s.peer } as At<K>;
+  if (s.peer !== undefined) return { kind: 'waitClientCertificateVerify', keyed, peer: s.peer };
   hs.log.release();
-  return { kind: 'waitChangeCipherSpec', keyed, clientAuthenticated: false } as At<K>;
+  return { kind: 'waitChangeCipherSpec', keyed, clientAuthenticated: false };
 }
 
 function verifyClientCertificateVerify(
