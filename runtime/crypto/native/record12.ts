@@ -1,7 +1,7 @@
 /** DTLS 1.2 record protection in the addon (native/src/record12.c): a record sealed or opened in one call. */
 import type { AeadAlgorithm, CryptoProvider } from '../provider.js';
 import { nativeBinding, type NativeBinding, type NativeHandle } from './binding.js';
-import { holdHandle, releaseHeld } from './handle-owners.js';
+import { HeldKey } from './handle-owners.js';
 import { AEAD_ID } from './ids.js';
 import { nativeProvider } from './index.js';
 
@@ -34,11 +34,8 @@ export interface NativeRecord12 {
 /** Key, IV and CID on their way to the addon (fresh small arrays would be copied to a backing store by N-API). */
 const staging = new Uint8Array(new ArrayBuffer(32 + 12 + 255));
 
-class Record12 implements NativeRecord12 {
+class Record12 extends HeldKey implements NativeRecord12 {
   readonly headerLength: number;
-  private readonly binding: NativeBinding;
-  private handle: NativeHandle | undefined;
-
   readonly opensRuns: boolean;
 
   constructor(
@@ -49,27 +46,24 @@ class Record12 implements NativeRecord12 {
     epoch: number,
     cid: Uint8Array,
   ) {
-    this.binding = binding;
-    this.opensRuns = binding.record12OpenRun !== undefined && cid.length === 0;
-    this.headerLength = 13 + cid.length;
     staging.set(key, 0);
     staging.set(iv, 32);
     staging.set(cid, 44);
+    let handle: NativeHandle;
     try {
-      this.handle = holdHandle(
-        binding,
-        this,
-        binding.record12Create(
-          AEAD_ID[aead],
-          staging.subarray(0, key.length),
-          staging.subarray(32, 32 + iv.length),
-          epoch,
-          staging.subarray(44, 44 + cid.length),
-        ),
+      handle = binding.record12Create(
+        AEAD_ID[aead],
+        staging.subarray(0, key.length),
+        staging.subarray(32, 32 + iv.length),
+        epoch,
+        staging.subarray(44, 44 + cid.length),
       );
     } finally {
       staging.fill(0);
     }
+    super(binding, handle);
+    this.opensRuns = binding.record12OpenRun !== undefined && cid.length === 0;
+    this.headerLength = 13 + cid.length;
   }
 
   seal(out: Uint8Array, type: number, sequenceNumber: number, plaintextLength: number, explicitGiven: boolean): void {
@@ -128,15 +122,6 @@ class Record12 implements NativeRecord12 {
     return run === undefined || !this.opensRuns
       ? 0
       : run.call(this.binding, this.handle ?? throwReleased(), buffer, pairs, count, out, results);
-  }
-
-  release(): void {
-    if (this.handle !== undefined) releaseHeld(this.binding, this, this.handle);
-    this.handle = undefined;
-  }
-
-  park(): void {
-    if (this.handle !== undefined) this.binding.park?.(this.handle);
   }
 }
 
