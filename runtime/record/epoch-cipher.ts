@@ -10,7 +10,8 @@ export class EpochCipher {
   readonly epoch: number;
   readonly suite: CipherSuiteParams;
   readonly limits: AeadLimits;
-  private readonly protection: RecordProtection;
+  /** Records are sealed with it directly: a sealed record was counted when its sequence number was taken. */
+  readonly protection: RecordProtection;
   /** Records protected or numbered to be (send), or successfully deprotected (receive), with this key. */
   used = 0;
   failed = 0;
@@ -39,23 +40,6 @@ export class EpochCipher {
   /** True once more records failed authentication than the integrity limit allows: the connection should close. */
   get integrityExceeded(): boolean {
     return this.failed > this.limits.integrity;
-  }
-
-  /** Seals a record in place ({@link RecordProtection.sealRecord}); counted when its sequence number was taken. */
-  sealRecord(
-    seq: number,
-    record: Uint8Array,
-    headerLength: number,
-    plaintextLength: number,
-    snOffset: number,
-    snBytes: 1 | 2,
-  ): void {
-    this.protection.sealRecord(seq, record, headerLength, plaintextLength, snOffset, snBytes);
-  }
-
-  /** Seals `count` records laid out in `buffer` (counted when their sequence numbers were taken, not here). */
-  sealRecords(buffer: Uint8Array, layout: Float64Array, count: number): void {
-    this.protection.sealRecords(buffer, layout, count);
   }
 
   /** Opens a record as {@link RecordProtection.openRecord} does, counting it in {@link used} or {@link failed}. */
