@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { nobleMlKem768 } from '../noble/ml-kem.js';
+import type { DhGroup } from '../compose.js';
 import { nodeGenerateKeyShare, nodeKeyShareFromPrivate } from '../node/key-exchange.js';
-import { CryptoError, type KeyExchangeGroup, type KeyShare } from '../provider.js';
-import { generateX25519MlKem768Share, x25519MlKem768ShareFromPrivate } from '../x25519-mlkem768.js';
+import { CryptoError, type KeyShare } from '../provider.js';
 import type { NativeBinding } from './binding.js';
 import { HeldKey } from './handle-owners.js';
 
@@ -38,23 +36,20 @@ class NativeX25519Share extends HeldKey implements KeyShare {
   }
 }
 
-/** The native provider's key shares: X25519 in the addon, the other groups the node provider's. */
+/** The native provider's key shares: X25519 in the addon, the other groups the node provider's (the hybrid: compose.ts). */
 export function nativeKeyExchange(binding: NativeBinding): {
-  generateKeyShare(group: KeyExchangeGroup): KeyShare;
-  keyShareFromPrivate(group: KeyExchangeGroup, privateKey: Uint8Array): KeyShare;
+  generateKeyShare(group: DhGroup): KeyShare;
+  keyShareFromPrivate(group: DhGroup, privateKey: Uint8Array): KeyShare;
 } {
   const out = new Uint8Array(new ArrayBuffer(X25519_LENGTH));
   const x25519 = (privateKey: Uint8Array): KeyShare => new NativeX25519Share(binding, out, privateKey);
   return {
     generateKeyShare: (group) => {
       if (group === 'x25519') return x25519(FRESH);
-      if (group === 'x25519mlkem768')
-        return generateX25519MlKem768Share(x25519(FRESH), nobleMlKem768, (n) => new Uint8Array(randomBytes(n)));
       return nodeGenerateKeyShare(group);
     },
     keyShareFromPrivate: (group, privateKey) => {
       if (group === 'x25519') return x25519(privateKey);
-      if (group === 'x25519mlkem768') return x25519MlKem768ShareFromPrivate(privateKey, nobleMlKem768, x25519);
       return nodeKeyShareFromPrivate(group, privateKey);
     },
   };
