@@ -1,4 +1,4 @@
-import type { CryptoProvider, OpenRunArguments, RecordProtection } from '../crypto/provider.js';
+import type { CryptoProvider, RecordProtection } from '../crypto/provider.js';
 import { CIPHER_SUITES, type CipherSuiteParams, type SupportedCipherSuite } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
 import { DEFAULT_AEAD_LIMITS, type AeadLimits } from './limits.js';
@@ -10,7 +10,7 @@ export class EpochCipher {
   readonly epoch: number;
   readonly suite: CipherSuiteParams;
   readonly limits: AeadLimits;
-  /** Records are sealed with it directly: a sealed record was counted when its sequence number was taken. */
+  /** Records are sealed, and runs of them opened, with it directly: the callers count them (RecordWriter, ReadState13). */
   readonly protection: RecordProtection;
   /** Records protected or numbered to be (send), or successfully deprotected (receive), with this key. */
   used = 0;
@@ -69,15 +69,6 @@ export class EpochCipher {
       this.openedSequenceNumber = this.protection.openedSequenceNumber;
     }
     return inner;
-  }
-
-  get opensRuns(): boolean {
-    return this.protection.openRun !== undefined;
-  }
-
-  /** A run of records in one call ({@link RecordProtection.openRun}; 0 without); the caller counts each as it takes it. */
-  openRun(...args: OpenRunArguments): number {
-    return this.protection.openRun?.(...args) ?? 0;
   }
 
   release(): void {
