@@ -92,7 +92,7 @@ export class Records13 {
     bytes[4] = (innerLength + tag) & 0xff;
     bytes.set(content, HEADER_LENGTH);
     bytes[HEADER_LENGTH + content.length] = type;
-    w.cipher.sealRecord(sequenceNumber, bytes, HEADER_LENGTH, innerLength, 1, 2);
+    w.cipher.protection.sealRecord(sequenceNumber, bytes, HEADER_LENGTH, innerLength, 1, 2);
     return { bytes, epoch: used, sequenceNumber };
   }
 

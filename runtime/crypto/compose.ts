@@ -1,15 +1,23 @@
+import { nobleMlKem768 } from './noble/ml-kem.js';
 import {
   UnsupportedAlgorithmError,
   type Capability,
   type CryptoProvider,
   type KeyExchangeGroup,
+  type KeyShare,
   type SignatureAlgorithm,
 } from './provider.js';
+import { generateX25519MlKem768Share, X25519_MLKEM768, x25519MlKem768ShareFromPrivate } from './x25519-mlkem768.js';
 
-/** What a provider implements; {@link composeProvider} adds the capability query and its guards. */
-export type ProviderParts = Omit<CryptoProvider, 'supports'> & {
+/** The Diffie-Hellman groups: a provider's own shares, of which {@link composeProvider} builds x25519mlkem768. */
+export type DhGroup = Exclude<KeyExchangeGroup, typeof X25519_MLKEM768>;
+
+/** What a provider implements; {@link composeProvider} adds the capability query, its guards and the hybrid group. */
+export type ProviderParts = Omit<CryptoProvider, 'supports' | 'generateKeyShare' | 'keyShareFromPrivate'> & {
   readonly keyExchangeGroups: readonly KeyExchangeGroup[];
   readonly signatureAlgorithms: readonly SignatureAlgorithm[];
+  generateKeyShare(group: DhGroup): KeyShare;
+  keyShareFromPrivate(group: DhGroup, privateKey: Uint8Array): KeyShare;
 };
 
 /** A CryptoProvider from its parts: `supports` from the declared groups and algorithms, guards for the rest. */
@@ -40,13 +48,18 @@ export function composeProvider(parts: ProviderParts): CryptoProvider {
     hkdfExpand: parts.hkdfExpand,
     aead: parts.aead,
     mask: parts.mask,
+    // x25519mlkem768: the provider's X25519 with ML-KEM-768 from @noble/post-quantum (node 20's OpenSSL 3.0 has none).
     generateKeyShare: (group) => {
       need({ kind: 'keyExchange', group });
-      return parts.generateKeyShare(group);
+      if (group !== X25519_MLKEM768) return parts.generateKeyShare(group);
+      return generateX25519MlKem768Share(parts.generateKeyShare('x25519'), nobleMlKem768, parts.randomBytes);
     },
     keyShareFromPrivate: (group, privateKey) => {
       need({ kind: 'keyExchange', group });
-      return parts.keyShareFromPrivate(group, privateKey);
+      if (group !== X25519_MLKEM768) return parts.keyShareFromPrivate(group, privateKey);
+      return x25519MlKem768ShareFromPrivate(privateKey, nobleMlKem768, (raw) =>
+        parts.keyShareFromPrivate('x25519', raw),
+      );
     },
     importPublicKey: parts.importPublicKey,
     importPrivateKey: parts.importPrivateKey,

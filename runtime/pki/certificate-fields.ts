@@ -37,8 +37,6 @@ export interface CertificateFields {
   readonly notAfter: number;
   readonly subjectPublicKeyInfo: Uint8Array;
   readonly extensions: readonly CertificateExtension[];
-  /** The signatureValue BIT STRING's bits (whole octets). */
-  readonly signatureValue: Uint8Array;
 }
 
 const CONTEXT_0 = 0xa0;
@@ -99,7 +97,6 @@ export function parseCertificateFields(der: Uint8Array): CertificateFields {
     notAfter,
     subjectPublicKeyInfo: spki.encoded,
     extensions,
-    signatureValue: signatureBits.contents.subarray(1),
   };
 }
 

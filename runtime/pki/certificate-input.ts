@@ -1,7 +1,7 @@
 /** Certificates from node:tls-style options (`cert`, `ca`), each checked so a mistake names the option and block. */
 import { ConfigError } from '../config-error.js';
 import { parseCertificate } from './certification-path.js';
-import { credentialItems, type CredentialInput } from './credential-input.js';
+import { credentialItems, noBlock, type CredentialInput } from './credential-input.js';
 
 /** The certificates of `input` (DER) in order, other labels skipped; a bad item or block throws {@link ConfigError}. */
 export function readCertificates(option: string, input: CredentialInput): Uint8Array[] {
@@ -14,13 +14,7 @@ export function readCertificates(option: string, input: CredentialInput): Uint8A
       continue;
     }
     const certs = (item.pem ?? []).filter((b) => b.label === 'CERTIFICATE');
-    if (certs.length === 0) {
-      const labels = (item.pem ?? []).map((b) => b.label);
-      throw new ConfigError(
-        item.option,
-        `no CERTIFICATE block${labels.length > 0 ? ` (found ${labels.join(', ')})` : ''}`,
-      );
-    }
+    if (certs.length === 0) throw noBlock(item, 'CERTIFICATE');
     for (const block of certs) {
       const parsed = parseCertificate(block.der, 'the certificate');
       if (typeof parsed === 'string')

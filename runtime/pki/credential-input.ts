@@ -43,3 +43,9 @@ export function credentialItems(option: string, input: CredentialInput): Labelle
     );
   });
 }
+
+/** The ConfigError of an item that holds no `what` block, naming the blocks it holds. */
+export function noBlock(item: LabelledItem, what: string): ConfigError {
+  const labels = (item.pem ?? []).map((b) => b.label);
+  return new ConfigError(item.option, `no ${what} block${labels.length > 0 ? ` (found ${labels.join(', ')})` : ''}`);
+}

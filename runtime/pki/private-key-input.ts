@@ -4,7 +4,7 @@ import { ConfigError } from '../config-error.js';
 import { DerReader } from '../wire/der-reader.js';
 import { DER_TAG } from '../wire/der-writer.js';
 import { errorMessage } from './certificate-failure.js';
-import { credentialItems, type CredentialInput } from './credential-input.js';
+import { credentialItems, noBlock, type CredentialInput } from './credential-input.js';
 
 const KEY_LABELS: ReadonlySet<string> = new Set([
   'PRIVATE KEY',
@@ -86,17 +86,10 @@ export function readPrivateKey(
         parse: () => createPrivateKey({ key: block.text, format: 'pem', ...pass }),
       });
     }
-    if (!found.some((f) => f.option === item.option)) {
-      const labels = (item.pem ?? []).map((b) => b.label);
-      throw new ConfigError(
-        item.option,
-        `no private key block${labels.length > 0 ? ` (found ${labels.join(', ')})` : ''}`,
-      );
-    }
+    if (!found.some((f) => f.option === item.option)) throw noBlock(item, 'private key');
   }
   if (found.length !== 1) throw new ConfigError('key', `one private key per context, got ${found.length}`);
-  const [k] = found;
-  if (k === undefined) throw new ConfigError('key', 'no private key');
+  const k = found[0]!;
   let keyObject: KeyObject;
   try {
     keyObject = k.parse();

@@ -1,4 +1,4 @@
-import type { CryptoProvider, OpenRunArguments, RecordProtection } from '../crypto/provider.js';
+import type { CryptoProvider, RecordProtection } from '../crypto/provider.js';
 import { CIPHER_SUITES, type CipherSuiteParams, type SupportedCipherSuite } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
 import { DEFAULT_AEAD_LIMITS, type AeadLimits } from './limits.js';
@@ -10,7 +10,8 @@ export class EpochCipher {
   readonly epoch: number;
   readonly suite: CipherSuiteParams;
   readonly limits: AeadLimits;
-  private readonly protection: RecordProtection;
+  /** Records are sealed, and runs of them opened, with it directly: the callers count them (RecordWriter, ReadState13). */
+  readonly protection: RecordProtection;
   /** Records protected or numbered to be (send), or successfully deprotected (receive), with this key. */
   used = 0;
   failed = 0;
@@ -41,23 +42,6 @@ export class EpochCipher {
     return this.failed > this.limits.integrity;
   }
 
-  /** Seals a record in place ({@link RecordProtection.sealRecord}); counted when its sequence number was taken. */
-  sealRecord(
-    seq: number,
-    record: Uint8Array,
-    headerLength: number,
-    plaintextLength: number,
-    snOffset: number,
-    snBytes: 1 | 2,
-  ): void {
-    this.protection.sealRecord(seq, record, headerLength, plaintextLength, snOffset, snBytes);
-  }
-
-  /** Seals `count` records laid out in `buffer` (counted when their sequence numbers were taken, not here). */
-  sealRecords(buffer: Uint8Array, layout: Float64Array, count: number): void {
-    this.protection.sealRecords(buffer, layout, count);
-  }
-
   /** Opens a record as {@link RecordProtection.openRecord} does, counting it in {@link used} or {@link failed}. */
   openRecord(
     datagram: Uint8Array,
@@ -85,15 +69,6 @@ export class EpochCipher {
       this.openedSequenceNumber = this.protection.openedSequenceNumber;
     }
     return inner;
-  }
-
-  get opensRuns(): boolean {
-    return this.protection.openRun !== undefined;
-  }
-
-  /** A run of records in one call ({@link RecordProtection.openRun}; 0 without); the caller counts each as it takes it. */
-  openRun(...args: OpenRunArguments): number {
-    return this.protection.openRun?.(...args) ?? 0;
   }
 
   release(): void {

@@ -113,7 +113,7 @@ export class ReadState13 implements LoopVersion<Header13> {
         const generation = epochs.generation;
         const bits = seq16 ? 16 : 8;
         if (!ahead.take(d, cipher, generation, bits, expected)) {
-          const run = cipher.opensRuns ? this.openRun(d, h, cipher, expected) : undefined;
+          const run = this.openRun(d, h, cipher, expected);
           if (run === undefined || !ahead.open(d, cipher, generation, run)) ahead = undefined;
           else if (!ahead.take(d, cipher, generation, bits, expected)) ahead = undefined;
         }
@@ -170,11 +170,14 @@ export class ReadState13 implements LoopVersion<Header13> {
     return content;
   }
 
-  /** 'batch' mode: the call that opens the batch's run of records like `h` (opened-ahead.ts). */
-  private openRun(d: Uint8Array, h: Header13, cipher: EpochCipher, expected: number): OpenRun {
+  /** 'batch' mode: the call that opens the batch's run of records like `h` (opened-ahead.ts), if the keys have one. */
+  private openRun(d: Uint8Array, h: Header13, cipher: EpochCipher, expected: number): OpenRun | undefined {
+    const protection = cipher.protection;
+    if (protection.openRun === undefined) return undefined;
     const c = h.hasCid ? d.subarray(h.at + 1, h.at + 1 + h.cidLength) : EMPTY;
     const epochBits = h.epochBits;
-    return (buf, pairs, n, out, results) => cipher.openRun(buf, pairs, n, c, epochBits, expected, out, results);
+    return (buf, pairs, n, out, results) =>
+      protection.openRun?.(buf, pairs, n, c, epochBits, expected, out, results) ?? 0;
   }
 
   /** A record the unified header does not frame, read by the generic decoder (a ciphertext header left in `h`). */

@@ -231,7 +231,8 @@ export class RecordWriter extends RecordReader {
     const w = state!.cipher;
     const seq = this.laidSeq;
     try {
-      w.sealRecord(seq, out, this.laidHeader, this.laidInner, 1 + (this.sendCid?.length ?? 0), this.laidSnBytes);
+      const snOffset = 1 + (this.sendCid?.length ?? 0);
+      w.protection.sealRecord(seq, out, this.laidHeader, this.laidInner, snOffset, this.laidSnBytes);
     } catch (e) {
       out.fill(0); // the plaintext copy in a slab shared with other records goes, whatever the seal left
       throw e;

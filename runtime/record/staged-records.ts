@@ -72,9 +72,10 @@ export class StagedRecords {
           // A run of one (a lone send, a record of a buffer of its own): the single-record call, no layout to check.
           const l = this.layout;
           const at = STRIDE * start;
-          cipher.sealRecord(l[at + 3]!, records[start]!, l[at + 1]!, l[at + 2]!, l[at + 4]!, l[at + 5] === 1 ? 1 : 2);
+          const snBytes = l[at + 5] === 1 ? 1 : 2;
+          cipher.protection.sealRecord(l[at + 3]!, records[start]!, l[at + 1]!, l[at + 2]!, l[at + 4]!, snBytes);
         } else
-          cipher.sealRecords(
+          cipher.protection.sealRecords(
             new Uint8Array(buffer),
             start === 0 ? this.layout : this.layout.subarray(STRIDE * start),
             i - start,

@@ -1,17 +1,18 @@
 import test from 'ava';
 import { shake128 } from '@noble/hashes/sha3.js';
 import { nobleMlKem768 } from '../../runtime/crypto/noble/ml-kem.js';
-import { nobleGenerateKeyShare, nobleKeyShareFromPrivate } from '../../runtime/crypto/noble/key-exchange.js';
-import { nodeGenerateKeyShare, nodeKeyShareFromPrivate } from '../../runtime/crypto/node/key-exchange.js';
+import { nobleProvider } from '../../runtime/crypto/noble/index.js';
+import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { CryptoError, type KeyExchangeGroup, type KeyShare } from '../../runtime/crypto/provider.js';
 import { X25519_MLKEM768_PRIVATE_LENGTH } from '../../runtime/crypto/x25519-mlkem768.js';
 import { fromHex, hex } from '../support/canon.js';
 import { ML_KEM_768_ACCUMULATED } from '../vectors/ml-kem-accumulated.js';
 
-const PROVIDERS = [
-  { name: 'node', generate: nodeGenerateKeyShare, fromPrivate: nodeKeyShareFromPrivate },
-  { name: 'noble', generate: nobleGenerateKeyShare, fromPrivate: nobleKeyShareFromPrivate },
-] as const;
+const PROVIDERS = [nodeProvider, nobleProvider].map((p) => ({
+  name: p.name,
+  generate: (g: KeyExchangeGroup) => p.generateKeyShare(g),
+  fromPrivate: (g: KeyExchangeGroup, k: Uint8Array) => p.keyShareFromPrivate(g, k),
+}));
 const GROUP: KeyExchangeGroup = 'x25519mlkem768';
 
 test('ML-KEM-768 (the Kem the providers use) reproduces the C2SP accumulated vectors (10,000 tests)', (t) => {
@@ -77,9 +78,9 @@ test('client and server agree across providers: server share ciphertext then X25
         nobleMlKem768.keyGen(fixedPrivate().subarray(0, 64)).decapsulationKey,
       );
       t.is(hex(clientSecret.subarray(0, 32)), hex(kemSecret));
-      const x25519Secret = nodeKeyShareFromPrivate('x25519', fromHex(ALICE_X25519)).deriveSecret(
-        server.publicKey.subarray(1088),
-      );
+      const x25519Secret = nodeProvider
+        .keyShareFromPrivate('x25519', fromHex(ALICE_X25519))
+        .deriveSecret(server.publicKey.subarray(1088));
       t.is(hex(clientSecret.subarray(32)), hex(x25519Secret));
     }
   }
@@ -137,8 +138,8 @@ test('refused with CryptoError (illegal_parameter): bad lengths, an unreduced en
 });
 
 test('a decapsulation with a tampered ciphertext gives a different secret (implicit rejection), so the handshake fails at Finished', (t) => {
-  const client = nodeKeyShareFromPrivate(GROUP, fixedPrivate());
-  const server = nodeGenerateKeyShare(GROUP);
+  const client = nodeProvider.keyShareFromPrivate(GROUP, fixedPrivate());
+  const server = nodeProvider.generateKeyShare(GROUP);
   const secret = server.deriveSecret(client.publicKey);
   const tampered = server.publicKey.slice();
   tampered[5] = (tampered[5] ?? 0) ^ 1;

@@ -9,7 +9,10 @@ import { ROOT } from '../support/spec.js';
 
 /** RFC 9147 §5.8: the flight machine with timers in simulated time. */
 
-function harness(config: { maxRetransmissions?: number; initialTimeout?: number } = {}, optional = false) {
+function harness(
+  config: { maxRetransmissions?: number; initialTimeout?: number; maxTimeout?: number } = {},
+  optional = false,
+) {
   const clock = new ManualClock(0);
   const log: { at: number; what: string }[] = [];
   const fc = new FlightController<string>(
@@ -81,6 +84,8 @@ test("the peer's retransmission makes us retransmit at once; in FINISHED it gets
 test('bad timer options are ConfigErrors naming the option', (t) => {
   t.is(t.throws(() => harness({ initialTimeout: 0 }), { instanceOf: ConfigError })?.option, 'initialTimeout');
   t.is(t.throws(() => harness({ maxRetransmissions: -1 }), { instanceOf: ConfigError })?.option, 'maxRetransmissions');
+  const below = t.throws(() => harness({ initialTimeout: 2000, maxTimeout: 1999 }), { instanceOf: ConfigError });
+  t.is(below?.option, 'maxTimeout');
 });
 
 test('an optional flight (NewSessionTickets) whose retries run out is dropped: no timeout, and the next flight can go', (t) => {

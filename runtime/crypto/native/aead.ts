@@ -1,25 +1,22 @@
 import { CryptoError, type AeadAlgorithm, type AeadKey } from '../provider.js';
 import { aeadKeyLength } from '../suites.js';
 import type { NativeBinding, NativeHandle } from './binding.js';
-import { holdHandle, releaseHeld } from './handle-owners.js';
+import { HeldKey } from './handle-owners.js';
 import { AEAD_ID } from './ids.js';
 
 const NONCE_LENGTH = 12;
 
 /** An AEAD key in the addon: one OpenSSL context per direction keyed once; a record sets only its nonce. */
-class NativeAeadKey implements AeadKey {
+class NativeAeadKey extends HeldKey implements AeadKey {
   readonly algorithm: AeadAlgorithm;
   readonly tagLength: number;
-  private readonly binding: NativeBinding;
-  private handle: NativeHandle | undefined;
 
   constructor(binding: NativeBinding, algorithm: AeadAlgorithm, key: Uint8Array) {
     if (key.length !== aeadKeyLength(algorithm))
       throw new CryptoError(`${algorithm} needs a ${aeadKeyLength(algorithm)}-byte key, got ${key.length}`);
-    this.binding = binding;
+    super(binding, binding.aeadCreate(AEAD_ID[algorithm], key));
     this.algorithm = algorithm;
     this.tagLength = algorithm === 'aes-128-ccm-8' ? 8 : 16;
-    this.handle = holdHandle(binding, this, binding.aeadCreate(AEAD_ID[algorithm], key));
   }
 
   private live(nonce: Uint8Array): NativeHandle {
@@ -55,15 +52,6 @@ class NativeAeadKey implements AeadKey {
     return this.binding.aeadOpen(this.handle, nonce, aad, ciphertextAndTag, 0, ciphertextAndTag.length, out, 0)
       ? out
       : undefined;
-  }
-
-  release(): void {
-    if (this.handle !== undefined) releaseHeld(this.binding, this, this.handle);
-    this.handle = undefined;
-  }
-
-  park(): void {
-    if (this.handle !== undefined) this.binding.park?.(this.handle);
   }
 }
 

@@ -23,3 +23,30 @@ export function releaseHeld(binding: NativeBinding, holder: object, handle: Nati
   registryOf(binding).unregister(holder);
   binding.release(handle);
 }
+
+/** A key whose contexts the addon holds under one handle: freed by release(), or when the key is collected without it. */
+export abstract class HeldKey {
+  protected readonly binding: NativeBinding;
+  /** Undefined once released. */
+  protected handle: NativeHandle | undefined;
+  /** Released by its maker before the call that made it returns: no finalization registered. */
+  private readonly transient: boolean;
+
+  protected constructor(binding: NativeBinding, handle: NativeHandle, transient = false) {
+    this.binding = binding;
+    this.transient = transient;
+    this.handle = transient ? handle : holdHandle(binding, this, handle);
+  }
+
+  release(): void {
+    if (this.handle === undefined) return;
+    if (this.transient) this.binding.release(this.handle);
+    else releaseHeld(this.binding, this, this.handle);
+    this.handle = undefined;
+  }
+
+  /** Frees the key's OpenSSL contexts, keeping the key (its next use makes them again; an X25519 share has none). */
+  park(): void {
+    if (this.handle !== undefined) this.binding.park?.(this.handle);
+  }
+}

@@ -1,29 +1,24 @@
-import { randomBytes } from 'node:crypto';
-import { nobleMlKem768 } from '../noble/ml-kem.js';
+import type { DhGroup } from '../compose.js';
 import { nodeGenerateKeyShare, nodeKeyShareFromPrivate } from '../node/key-exchange.js';
-import { CryptoError, type KeyExchangeGroup, type KeyShare } from '../provider.js';
-import { generateX25519MlKem768Share, x25519MlKem768ShareFromPrivate } from '../x25519-mlkem768.js';
-import type { NativeBinding, NativeHandle } from './binding.js';
-import { holdHandle, releaseHeld } from './handle-owners.js';
+import { CryptoError, type KeyShare } from '../provider.js';
+import type { NativeBinding } from './binding.js';
+import { HeldKey } from './handle-owners.js';
 
 const X25519_LENGTH = 32;
 /** "A fresh key": an empty array with a backing store of its own (N-API would give an on-heap one one per call). */
 const FRESH = new Uint8Array(new ArrayBuffer(0));
 
 /** An X25519 share whose private key lives in the addon (native/src/x25519.c), cleansed by release(). */
-class NativeX25519Share implements KeyShare {
+class NativeX25519Share extends HeldKey implements KeyShare {
   readonly group = 'x25519';
   readonly publicKey: Uint8Array;
-  private readonly binding: NativeBinding;
   private readonly out: Uint8Array;
-  private handle: NativeHandle | undefined;
 
   constructor(binding: NativeBinding, out: Uint8Array, privateKey: Uint8Array) {
     if (privateKey !== FRESH && privateKey.length !== X25519_LENGTH)
       throw new CryptoError(`x25519 private key must be ${X25519_LENGTH} bytes`);
-    this.binding = binding;
+    super(binding, binding.x25519Create(privateKey, out));
     this.out = out;
-    this.handle = holdHandle(binding, this, binding.x25519Create(privateKey, out));
     this.publicKey = out.slice();
   }
 
@@ -39,30 +34,22 @@ class NativeX25519Share implements KeyShare {
     if (secret.every((b) => b === 0)) throw new CryptoError('x25519 shared secret is all zero');
     return secret;
   }
-
-  release(): void {
-    if (this.handle !== undefined) releaseHeld(this.binding, this, this.handle);
-    this.handle = undefined;
-  }
 }
 
-/** The native provider's key shares: X25519 in the addon, the other groups the node provider's. */
+/** The native provider's key shares: X25519 in the addon, the other groups the node provider's (the hybrid: compose.ts). */
 export function nativeKeyExchange(binding: NativeBinding): {
-  generateKeyShare(group: KeyExchangeGroup): KeyShare;
-  keyShareFromPrivate(group: KeyExchangeGroup, privateKey: Uint8Array): KeyShare;
+  generateKeyShare(group: DhGroup): KeyShare;
+  keyShareFromPrivate(group: DhGroup, privateKey: Uint8Array): KeyShare;
 } {
   const out = new Uint8Array(new ArrayBuffer(X25519_LENGTH));
   const x25519 = (privateKey: Uint8Array): KeyShare => new NativeX25519Share(binding, out, privateKey);
   return {
     generateKeyShare: (group) => {
       if (group === 'x25519') return x25519(FRESH);
-      if (group === 'x25519mlkem768')
-        return generateX25519MlKem768Share(x25519(FRESH), nobleMlKem768, (n) => new Uint8Array(randomBytes(n)));
       return nodeGenerateKeyShare(group);
     },
     keyShareFromPrivate: (group, privateKey) => {
       if (group === 'x25519') return x25519(privateKey);
-      if (group === 'x25519mlkem768') return x25519MlKem768ShareFromPrivate(privateKey, nobleMlKem768, x25519);
       return nodeKeyShareFromPrivate(group, privateKey);
     },
   };

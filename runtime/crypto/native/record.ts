@@ -7,7 +7,7 @@ import {
 } from '../provider.js';
 import { aeadKeyLength } from '../suites.js';
 import type { NativeBinding, NativeHandle } from './binding.js';
-import { holdHandle, releaseHeld } from './handle-owners.js';
+import { HeldKey } from './handle-owners.js';
 import { AEAD_ID, MASK_ID, maskKeyLength } from './ids.js';
 
 /** Key (up to 32 bytes), IV (12) and sn_key (up to 32) on their way to the addon. */
@@ -16,13 +16,9 @@ const keys = new Uint8Array(new ArrayBuffer(76));
 const opened = new Float64Array(1);
 
 /** One epoch's record protection in the addon: a record, or a batch of them, sealed or opened in one call. */
-class NativeRecordProtection implements RecordProtection {
+class NativeRecordProtection extends HeldKey implements RecordProtection {
   readonly tagLength: number;
   openedSequenceNumber = 0;
-  private readonly binding: NativeBinding;
-  private handle: NativeHandle | undefined;
-  /** Released by its maker before the call that made it returns: no finalization registered (handle-owners.ts). */
-  private readonly transient: boolean;
 
   constructor(
     binding: NativeBinding,
@@ -38,25 +34,24 @@ class NativeRecordProtection implements RecordProtection {
     if (snKey.length !== maskKeyLength(mask))
       throw new CryptoError(`${mask} mask needs a ${maskKeyLength(mask)}-byte sn_key, got ${snKey.length}`);
     if (iv.length !== 12) throw new CryptoError(`the record IV must be 12 bytes, got ${iv.length}`);
-    this.binding = binding;
-    this.transient = transient;
-    this.tagLength = aead === 'aes-128-ccm-8' ? 8 : 16;
     // The keys go through one kept buffer: fresh small Uint8Arrays are copied to a backing store when N-API reads them.
     keys.set(key, 0);
     keys.set(iv, 32);
     keys.set(snKey, 44);
+    let handle: NativeHandle;
     try {
-      const handle = binding.recordCreate(
+      handle = binding.recordCreate(
         AEAD_ID[aead],
         keys.subarray(0, key.length),
         keys.subarray(32, 44),
         MASK_ID[mask],
         keys.subarray(44, 44 + snKey.length),
       );
-      this.handle = transient ? handle : holdHandle(binding, this, handle);
     } finally {
       keys.fill(0);
     }
+    super(binding, handle, transient);
+    this.tagLength = aead === 'aes-128-ccm-8' ? 8 : 16;
   }
 
   private live(): NativeHandle {
@@ -135,16 +130,6 @@ class NativeRecordProtection implements RecordProtection {
   openRun(...args: OpenRunArguments): number {
     const run = this.binding.recordOpenRun;
     return run === undefined ? 0 : run.call(this.binding, this.live(), ...args);
-  }
-
-  release(): void {
-    if (this.handle !== undefined && this.transient) this.binding.release(this.handle);
-    else if (this.handle !== undefined) releaseHeld(this.binding, this, this.handle);
-    this.handle = undefined;
-  }
-
-  park(): void {
-    if (this.handle !== undefined) this.binding.park?.(this.handle);
   }
 }
 

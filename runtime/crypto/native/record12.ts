@@ -1,44 +1,18 @@
 /** DTLS 1.2 record protection in the addon (native/src/record12.c): a record sealed or opened in one call. */
 import type { AeadAlgorithm, CryptoProvider } from '../provider.js';
 import { nativeBinding, type NativeBinding, type NativeHandle } from './binding.js';
-import { holdHandle, releaseHeld } from './handle-owners.js';
+import { HeldKey } from './handle-owners.js';
 import { AEAD_ID } from './ids.js';
 import { nativeProvider } from './index.js';
-
-export interface NativeRecord12 {
-  /** Header bytes of a record: 13, plus the CID. */
-  readonly headerLength: number;
-  /** Seals the record at out[0..] around its plaintext in place: header, explicit nonce (unless given) and tag written. */
-  seal(out: Uint8Array, type: number, sequenceNumber: number, plaintextLength: number, explicitGiven: boolean): void;
-  /** Opens `fragment` (explicit nonce, ciphertext, tag); undefined when it does not authenticate. */
-  open(fragment: Uint8Array, type: number, sequenceNumber: number, plaintextLength: number): Uint8Array | undefined;
-  /** open() of the fragment at buffer[at..at + fragmentLength), in place; into its own ArrayBuffer or `into`. */
-  openAt(
-    buffer: Uint8Array,
-    at: number,
-    fragmentLength: number,
-    type: number,
-    sequenceNumber: number,
-    plaintextLength: number,
-    into?: Uint8Array,
-  ): Uint8Array | undefined;
-  /** Opens a run of datagrams' application_data records in one call, as RecordProtection.openRun lays them out. */
-  openRun(buffer: Uint8Array, pairs: Float64Array, count: number, out: Uint8Array, results: Float64Array): number;
-  /** Whether {@link openRun} works: keys without a CID, and an addon built with record12OpenRun. */
-  readonly opensRuns: boolean;
-  release(): void;
-  /** Frees the key's OpenSSL context, keeping the key (the next record makes it again). */
-  park(): void;
-}
 
 /** Key, IV and CID on their way to the addon (fresh small arrays would be copied to a backing store by N-API). */
 const staging = new Uint8Array(new ArrayBuffer(32 + 12 + 255));
 
-class Record12 implements NativeRecord12 {
+/** One epoch and direction's DTLS 1.2 record keys in the addon. */
+export class NativeRecord12 extends HeldKey {
+  /** Header bytes of a record: 13, plus the CID. */
   readonly headerLength: number;
-  private readonly binding: NativeBinding;
-  private handle: NativeHandle | undefined;
-
+  /** Whether {@link openRun} works: keys without a CID, and an addon built with record12OpenRun. */
   readonly opensRuns: boolean;
 
   constructor(
@@ -49,29 +23,27 @@ class Record12 implements NativeRecord12 {
     epoch: number,
     cid: Uint8Array,
   ) {
-    this.binding = binding;
-    this.opensRuns = binding.record12OpenRun !== undefined && cid.length === 0;
-    this.headerLength = 13 + cid.length;
     staging.set(key, 0);
     staging.set(iv, 32);
     staging.set(cid, 44);
+    let handle: NativeHandle;
     try {
-      this.handle = holdHandle(
-        binding,
-        this,
-        binding.record12Create(
-          AEAD_ID[aead],
-          staging.subarray(0, key.length),
-          staging.subarray(32, 32 + iv.length),
-          epoch,
-          staging.subarray(44, 44 + cid.length),
-        ),
+      handle = binding.record12Create(
+        AEAD_ID[aead],
+        staging.subarray(0, key.length),
+        staging.subarray(32, 32 + iv.length),
+        epoch,
+        staging.subarray(44, 44 + cid.length),
       );
     } finally {
       staging.fill(0);
     }
+    super(binding, handle);
+    this.opensRuns = binding.record12OpenRun !== undefined && cid.length === 0;
+    this.headerLength = 13 + cid.length;
   }
 
+  /** Seals the record at out[0..] around its plaintext in place: header, explicit nonce (unless given) and tag written. */
   seal(out: Uint8Array, type: number, sequenceNumber: number, plaintextLength: number, explicitGiven: boolean): void {
     this.binding.record12Seal(
       this.handle ?? throwReleased(),
@@ -84,19 +56,10 @@ class Record12 implements NativeRecord12 {
     );
   }
 
-  open(fragment: Uint8Array, type: number, sequenceNumber: number, plaintextLength: number): Uint8Array | undefined {
-    // The fragment is a view into the datagram: the addon reads it in place.
-    const at = fragment.byteOffset;
-    return this.openAt(
-      new Uint8Array(fragment.buffer, 0, at + fragment.length),
-      at,
-      fragment.length,
-      type,
-      sequenceNumber,
-      plaintextLength,
-    );
-  }
-
+  /**
+   * Opens the fragment (explicit nonce, ciphertext, tag) at buffer[at..at + fragmentLength) in place, into its own
+   * ArrayBuffer or `into`; undefined when it does not authenticate.
+   */
   openAt(
     buffer: Uint8Array,
     at: number,
@@ -122,21 +85,15 @@ class Record12 implements NativeRecord12 {
       : out;
   }
 
-  /** A method, not a closure per key: an idle session's keys hold no function of their own. */
+  /**
+   * Opens a run of datagrams' application_data records in one call, as RecordProtection.openRun lays them out (a
+   * method, not a closure per key: an idle session's keys hold no function of their own).
+   */
   openRun(buffer: Uint8Array, pairs: Float64Array, count: number, out: Uint8Array, results: Float64Array): number {
     const run = this.binding.record12OpenRun;
     return run === undefined || !this.opensRuns
       ? 0
       : run.call(this.binding, this.handle ?? throwReleased(), buffer, pairs, count, out, results);
-  }
-
-  release(): void {
-    if (this.handle !== undefined) releaseHeld(this.binding, this, this.handle);
-    this.handle = undefined;
-  }
-
-  park(): void {
-    if (this.handle !== undefined) this.binding.park?.(this.handle);
   }
 }
 
@@ -157,5 +114,5 @@ export function nativeRecord12(
   cid: Uint8Array | undefined,
 ): NativeRecord12 | undefined {
   if (!supported || nativeBinding === undefined || provider !== nativeProvider) return undefined;
-  return new Record12(nativeBinding, aead, key, iv, epoch, cid ?? new Uint8Array(0));
+  return new NativeRecord12(nativeBinding, aead, key, iv, epoch, cid ?? new Uint8Array(0));
 }

@@ -2,16 +2,12 @@
 import { x25519 } from '@noble/curves/ed25519.js';
 import { x448 } from '@noble/curves/ed448.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
-import { randomBytes } from '@noble/hashes/utils.js';
+import type { DhGroup } from '../compose.js';
 import { CryptoError, KEY_EXCHANGE_GROUPS, type KeyExchangeGroup, type KeyShare } from '../provider.js';
-import { generateX25519MlKem768Share, x25519MlKem768ShareFromPrivate } from '../x25519-mlkem768.js';
-import { nobleMlKem768 } from './ml-kem.js';
 import { copyOf } from '../../wire/bytes.js';
 
+/** Every group: x25519mlkem768 is built on x25519 and ML-KEM (compose.ts). */
 export const NOBLE_KEY_EXCHANGE_GROUPS: readonly KeyExchangeGroup[] = KEY_EXCHANGE_GROUPS;
-
-/** The Diffie-Hellman groups (x25519mlkem768 is built on x25519 and ML-KEM). */
-type DhGroup = Exclude<KeyExchangeGroup, 'x25519mlkem768'>;
 
 interface Group {
   readonly secretLength: number;
@@ -96,16 +92,12 @@ class NobleKeyShare implements KeyShare {
   }
 }
 
-export function nobleGenerateKeyShare(group: KeyExchangeGroup): KeyShare {
-  if (group === 'x25519mlkem768')
-    return generateX25519MlKem768Share(nobleGenerateKeyShare('x25519'), nobleMlKem768, randomBytes);
+export function nobleGenerateKeyShare(group: DhGroup): KeyShare {
   return new NobleKeyShare(group, GROUPS[group].randomSecret());
 }
 
 /** A key share from a known private key (copied): the big-endian scalar for NIST curves, the raw RFC 7748 string otherwise. */
-export function nobleKeyShareFromPrivate(group: KeyExchangeGroup, privateKey: Uint8Array): KeyShare {
-  if (group === 'x25519mlkem768')
-    return x25519MlKem768ShareFromPrivate(privateKey, nobleMlKem768, (raw) => nobleKeyShareFromPrivate('x25519', raw));
+export function nobleKeyShareFromPrivate(group: DhGroup, privateKey: Uint8Array): KeyShare {
   const { secretLength } = GROUPS[group];
   if (privateKey.length !== secretLength) throw new CryptoError(`${group} private key must be ${secretLength} bytes`);
   return new NobleKeyShare(group, copyOf(privateKey));

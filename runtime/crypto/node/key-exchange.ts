@@ -12,12 +12,11 @@ import {
   type ECDH,
   type KeyObject,
 } from 'node:crypto';
+import type { DhGroup } from '../compose.js';
 import { rawPrivateKeyToPkcs8 } from '../der.js';
-import { nobleMlKem768 } from '../noble/ml-kem.js';
 import { CryptoError, KEY_EXCHANGE_GROUPS, type KeyExchangeGroup, type KeyShare } from '../provider.js';
-import { generateX25519MlKem768Share, x25519MlKem768ShareFromPrivate } from '../x25519-mlkem768.js';
 
-/** x25519mlkem768: node's X25519 with ML-KEM-768 from @noble/post-quantum (node 20's OpenSSL 3.0 has no ML-KEM). */
+/** Every group: x25519mlkem768 is node's X25519 with noble's ML-KEM-768 (compose.ts). */
 export const NODE_KEY_EXCHANGE_GROUPS: readonly KeyExchangeGroup[] = KEY_EXCHANGE_GROUPS;
 
 type NistGroup = 'secp256r1' | 'secp384r1' | 'secp521r1';
@@ -119,13 +118,7 @@ class NodeMontgomeryShare implements KeyShare {
   }
 }
 
-export function nodeGenerateKeyShare(group: KeyExchangeGroup): KeyShare {
-  if (group === 'x25519mlkem768')
-    return generateX25519MlKem768Share(
-      nodeGenerateKeyShare('x25519'),
-      nobleMlKem768,
-      (n) => new Uint8Array(randomBytes(n)),
-    );
+export function nodeGenerateKeyShare(group: DhGroup): KeyShare {
   if (isNist(group)) {
     const ecdh = createECDH(NIST[group].curve);
     ecdh.generateKeys();
@@ -160,9 +153,7 @@ function importMontgomeryPrivate(group: MontgomeryGroup, raw: Uint8Array): KeyOb
 }
 
 /** A key share from a known private key: the big-endian scalar for NIST curves, the raw RFC 7748 string otherwise. */
-export function nodeKeyShareFromPrivate(group: KeyExchangeGroup, privateKey: Uint8Array): KeyShare {
-  if (group === 'x25519mlkem768')
-    return x25519MlKem768ShareFromPrivate(privateKey, nobleMlKem768, (raw) => nodeKeyShareFromPrivate('x25519', raw));
+export function nodeKeyShareFromPrivate(group: DhGroup, privateKey: Uint8Array): KeyShare {
   if (isNist(group)) {
     const { curve, size } = NIST[group];
     if (privateKey.length !== size) throw new CryptoError(`${group} private key must be ${size} bytes`);

@@ -157,12 +157,7 @@ export function nodeSign(algorithm: SignatureAlgorithm, key: PrivateKeyHandle, d
   const scheme = SCHEMES[algorithm];
   if (key.keyType !== scheme.keyType)
     throw new CryptoError(`${algorithm} needs a ${scheme.keyType} key, not ${key.keyType}`);
-  try {
-    const s = sign(scheme.hash, data, options(scheme, key.key));
-    return new Uint8Array(s.buffer, s.byteOffset, s.length);
-  } catch (e) {
-    throw e instanceof CryptoError ? e : new CryptoError(`${algorithm} signing failed`);
-  }
+  return signWith(algorithm, scheme, key, data);
 }
 
 /** True when `signature` is a valid `algorithm` signature of `data`; false for anything malformed or a wrong key type. */
@@ -174,26 +169,14 @@ export function nodeVerify(
 ): boolean {
   if (!(key instanceof NodePublicKey)) throw new CryptoError('not a node public key');
   const scheme = SCHEMES[algorithm];
-  if (key.keyType !== scheme.keyType) return false;
-  try {
-    // The same strict DER parser as the noble provider decides which ECDSA encodings are acceptable.
-    if (isEcKeyType(scheme.keyType)) ecdsaDerToRaw(signature, EC_SCALAR_LENGTH[scheme.keyType]);
-    return verify(scheme.hash, data, options(scheme, key.key), signature);
-  } catch {
-    return false;
-  }
+  return key.keyType === scheme.keyType && verifyWith(scheme, key, data, signature);
 }
 
 /** ECDSA with a hash chosen apart from the curve, as DTLS 1.2 allows (RFC 5246 §7.4.1.4.1, RFC 8422 §5.10); DER. */
 export function nodeEcdsaSign(hash: EcdsaHash, key: PrivateKeyHandle, data: Uint8Array): Uint8Array {
   if (!(key instanceof NodePrivateKey)) throw new CryptoError('not a node private key');
   if (!isEcKeyType(key.keyType)) throw new CryptoError(`ECDSA with ${hash} needs an EC key, not ${key.keyType}`);
-  try {
-    const s = sign(hash, data, { key: key.key, dsaEncoding: 'der' });
-    return new Uint8Array(s.buffer, s.byteOffset, s.length);
-  } catch (e) {
-    throw e instanceof CryptoError ? e : new CryptoError(`ECDSA with ${hash} signing failed`);
-  }
+  return signWith(`ECDSA with ${hash}`, { keyType: key.keyType, hash }, key, data);
 }
 
 /** True when `signature` is a valid ECDSA `hash` signature of `data`; false for anything malformed or a non-EC key. */
@@ -204,11 +187,24 @@ export function nodeEcdsaVerify(
   signature: Uint8Array,
 ): boolean {
   if (!(key instanceof NodePublicKey)) throw new CryptoError('not a node public key');
-  if (!isEcKeyType(key.keyType)) return false;
+  return isEcKeyType(key.keyType) && verifyWith({ keyType: key.keyType, hash }, key, data, signature);
+}
+
+/** `scheme`'s signature of `data` (`what` names it when OpenSSL fails). */
+function signWith(what: string, scheme: Scheme, key: NodePrivateKey, data: Uint8Array): Uint8Array {
   try {
-    // The strict DER parser the other ECDSA checks use decides which encodings are acceptable.
-    ecdsaDerToRaw(signature, EC_SCALAR_LENGTH[key.keyType]);
-    return verify(hash, data, { key: key.key, dsaEncoding: 'der' }, signature);
+    const s = sign(scheme.hash, data, options(scheme, key.key));
+    return new Uint8Array(s.buffer, s.byteOffset, s.length);
+  } catch (e) {
+    throw e instanceof CryptoError ? e : new CryptoError(`${what} signing failed`);
+  }
+}
+
+function verifyWith(scheme: Scheme, key: NodePublicKey, data: Uint8Array, signature: Uint8Array): boolean {
+  try {
+    // The same strict DER parser as the noble provider decides which ECDSA encodings are acceptable.
+    if (isEcKeyType(scheme.keyType)) ecdsaDerToRaw(signature, EC_SCALAR_LENGTH[scheme.keyType]);
+    return verify(scheme.hash, data, options(scheme, key.key), signature);
   } catch {
     return false;
   }
