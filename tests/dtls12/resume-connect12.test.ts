@@ -65,11 +65,12 @@ async function once(port: number, options: ConnectOptions): Promise<Outcome> {
     const { protocol } = await c.opened;
     const echo = new Promise<string>((resolve) => (c.onmessage = (m) => resolve(m.toString())));
     c.send('ping');
+    const ticket = await c.ticket; // a 1.3 session exists only once its NewSessionTicket has come
     return {
       protocol,
       reused: c.reused,
       session: c.session,
-      ticket: await c.ticket,
+      ticket,
       announced,
       certificateSeen: seen.includes(CERTIFICATE),
       peerCertificate: c.parameters?.peerCertificate !== undefined,
