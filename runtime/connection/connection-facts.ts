@@ -29,6 +29,8 @@ export interface VersionFacts {
   readonly ticketsAfterHandshake: boolean;
   /** Whether a client's handshake is done only once the server confirmed it (1.3: it may still refuse our certificate). */
   readonly clientAwaitsConfirmation: boolean;
+  /** Whether a server's session at rest can be frozen (hibernation's frozen form is 1.3's; a 1.2 session stays parked). */
+  readonly hibernates: boolean;
   /** Why a client with these CIDs cannot move to another address (1.2 without a CID of the server's: RFC 9146 §6), or undefined. */
   rebindRefusal(ids: ConnectionIds | undefined): Error | undefined;
 }
@@ -60,7 +62,10 @@ export interface Exporter {
   derive(label: string, context: Uint8Array | undefined, length: number): Uint8Array;
 }
 
-/** The facts. `state`, `protocolVersion`, `versionFacts` and `peer` are written by the version state's constructor. */
+/**
+ * The facts. `protocolVersion`, `versionFacts` and `peer` are written as a version state is made (`adopt`), `state` by
+ * its chart.
+ */
 export class ConnectionFacts {
   /** The handshake chart's state (`start`, …, `connected`, `closed`, `failed`). */
   state!: string;
@@ -76,6 +81,21 @@ export class ConnectionFacts {
   exporter: Exporter | undefined = undefined;
   /** When the handshake completed as the deadlines count it (a 1.3 client: once the server confirmed it). */
   handshakeDoneAt: number | undefined = undefined;
+
+  /**
+   * A version state becomes the connection's (made, or a client's 1.3 state taken back from a 1.2 one): its version
+   * (undefined: not chosen yet), answers and peer path in; what an earlier state failed, authenticated, exported or
+   * completed out.
+   */
+  adopt(version: 'DTLSv1.2' | 'DTLSv1.3' | undefined, facts: VersionFacts, peer: PeerLink): void {
+    this.protocolVersion = version;
+    this.versionFacts = facts;
+    this.peer = peer;
+    this.failure = undefined;
+    this.lastAuthenticatedReceive = undefined;
+    this.exporter = undefined;
+    this.handshakeDoneAt = undefined;
+  }
 }
 
 /** The CIDs of `ids` in the shape DtlsConnection reports them (`local` undefined for a zero-length CID, `peer` for none). */

@@ -206,17 +206,11 @@ export class Dtls13Connection implements VersionState, TransmitGate {
    */
   private report(chosen: boolean): void {
     const facts = this.facts;
-    facts.protocolVersion = chosen ? 'DTLSv1.3' : undefined;
-    facts.versionFacts = FACTS13;
-    facts.peer = this.cid;
+    facts.adopt(chosen ? 'DTLSv1.3' : undefined, FACTS13, this.cid);
     facts.pathQueue = this.cid;
     facts.recordTimer = this.records;
     facts.transmitGate = this; // what was staged is sealed before a datagram leaves (transmitReady)
     facts.state = this.driver.kind;
-    facts.failure = undefined;
-    facts.lastAuthenticatedReceive = undefined;
-    facts.exporter = undefined;
-    facts.handshakeDoneAt = undefined;
   }
 
   // ── the sans-I/O surface ────────────────────────────────────────────────

@@ -14,5 +14,6 @@ export const FACTS13: VersionFacts = {
   cipherName: (settled) => settled.cipherSuite.toUpperCase(),
   ticketsAfterHandshake: true,
   clientAwaitsConfirmation: true,
+  hibernates: true,
   rebindRefusal: () => undefined,
 };

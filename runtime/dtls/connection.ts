@@ -388,7 +388,7 @@ export class DtlsConnection implements Connection {
 
   /** Whether its version can hibernate at all: DTLS 1.3 can, 1.2 cannot. */
   get canHibernate(): boolean {
-    return this.current.protocolVersion === 'DTLSv1.3';
+    return this.common.versionFacts.hibernates;
   }
 
   /** The handshake chart's state (`waitServerHello`, `connected`, `failed`, ...), as the version state keeps it in the common state. */

@@ -200,16 +200,10 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.machine = new Machine12(config.role, this.parts, charts, shared);
     // Made as it becomes its DtlsConnection's state: its facts in the common state from now on (the machine wrote the
     // state). No return routability, no timer but the flight's, nothing staged before the queue's datagrams go.
-    shared.protocolVersion = 'DTLSv1.2';
-    shared.versionFacts = FACTS12;
-    shared.peer = this.peerPath;
+    shared.adopt('DTLSv1.2', FACTS12, this.peerPath);
     shared.pathQueue = undefined;
     shared.recordTimer = undefined;
     shared.transmitGate = undefined;
-    shared.failure = undefined;
-    shared.lastAuthenticatedReceive = undefined;
-    shared.exporter = undefined;
-    shared.handshakeDoneAt = undefined;
   }
 
   /** Dropped incoming records by reason (the 1.3 record layer's reasons). */

@@ -28,6 +28,7 @@ export const FACTS12: VersionFacts = {
   cipherName: (settled) => opensslName12(settled12(settled).cipherSuite),
   ticketsAfterHandshake: false,
   clientAwaitsConfirmation: false,
+  hibernates: false,
   // The server finds the session from the new address by the CID it gave.
   rebindRefusal: (ids) => (ids?.peer === undefined ? rebindRefused12() : undefined),
 };

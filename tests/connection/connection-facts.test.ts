@@ -1,6 +1,9 @@
 import test from 'ava';
 import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
 import { createThrowawayIdentity } from '../../runtime/pki/throwaway-identity.js';
+import { ConnectionFacts, type PeerLink } from '../../runtime/connection/connection-facts.js';
+import { FACTS13 } from '../../runtime/connection/version-facts13.js';
+import { FACTS12 } from '../../runtime/dtls12/version-facts12.js';
 
 /**
  * What DtlsConnection reports of itself, read from its common state where the version state writes it
@@ -185,4 +188,23 @@ test('a 1.3 client asked for its certificate: the handshake deadline runs until 
   t.is(heard.client.expired, undefined);
   heard.client.handleTimeout(60_200);
   t.is(heard.client.expired, 'idle', 'idle from the last authenticated record (the server’s answer at 200)');
+});
+
+test('adopt: a version state made takes the facts over; what an earlier one failed, read, exported or completed is gone', (t) => {
+  const facts = new ConnectionFacts();
+  const noPeer: PeerLink = { current: undefined, session: undefined, rebind: () => undefined };
+  facts.adopt('DTLSv1.2', FACTS12, noPeer);
+  facts.failure = { alert: 'handshake_failure', message: 'earlier' };
+  facts.lastAuthenticatedReceive = 5;
+  facts.exporter = { maxLength: 1, derive: () => new Uint8Array(1) };
+  facts.handshakeDoneAt = 7;
+  const peer: PeerLink = { current: 'peer:1', session: undefined, rebind: () => undefined };
+  facts.adopt(undefined, FACTS13, peer);
+  t.is(facts.protocolVersion, undefined, 'not chosen yet');
+  t.is(facts.versionFacts, FACTS13);
+  t.is(facts.peer, peer);
+  t.deepEqual(
+    [facts.failure, facts.lastAuthenticatedReceive, facts.exporter, facts.handshakeDoneAt],
+    [undefined, undefined, undefined, undefined],
+  );
 });
