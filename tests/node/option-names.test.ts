@@ -1,7 +1,7 @@
 /**
  * runtime/node/dtls/option-names.ts, the one table of listen's and connect's options: an integer option is checked
  * against its row (range, default per call, what 0 becomes), once, under the name the caller gave; the "did you mean"
- * hint counts a swap of neighbours as one edit.
+ * hint counts a swap of neighbours as one edit; the options a row reads (`to`) are not passed on.
  */
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
@@ -15,6 +15,7 @@ import {
   integerFrom,
   LISTEN_OPTION_NAMES,
   LONGEST_HANDSHAKE_MS,
+  passedOn,
 } from '../../runtime/node/dtls/option-names.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pemOptions } from './support.js';
@@ -41,7 +42,20 @@ test('integerFrom: the default of the call, 0 as "no limit", and a ConfigError n
 
 test("mtu's row is the connection's maxDatagramSize range", (t) => {
   for (const table of [LISTEN_OPTION_NAMES, CONNECT_OPTION_NAMES])
-    t.deepEqual({ ...table.mtu }, { min: DATAGRAM_SIZE.min, max: DATAGRAM_SIZE.max, default: DATAGRAM_SIZE.default });
+    t.deepEqual(
+      { ...table.mtu },
+      { min: DATAGRAM_SIZE.min, max: DATAGRAM_SIZE.max, default: DATAGRAM_SIZE.default, to: 'maxDatagramSize' },
+    );
+});
+
+test('passedOn: an option whose row has `to` is read, not passed on; the rest (sni for connect) pass as given', (t) => {
+  const sni = new Map();
+  const given = { mtu: 1_000, maxHandshakes: 5, sni, port: 1, verifyPeer: undefined, rejectUnauthorized: false };
+  t.deepEqual(passedOn(LISTEN_OPTION_NAMES, given), { maxHandshakes: 5, verifyPeer: undefined });
+  t.deepEqual(passedOn(CONNECT_OPTION_NAMES, { mtu: 1_000, sni, servername: 'a', bindPort: 1, psk: 1 }), {
+    sni,
+    psk: 1,
+  });
 });
 
 test('listen: idleTimeoutMs and the server-only integers are checked under their own names', (t) => {

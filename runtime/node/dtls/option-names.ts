@@ -2,6 +2,8 @@
  * The one table of the options `listen`, `connect` and `createSecureContext` take, so a misspelled or unsupported one
  * is a ConfigError, never silently ignored. An integer's row holds its range, default and meaning of 0
  * ({@link IntegerRow}; docs/node-dtls.md's figures are checked against it). {@link ListedExactly} keeps it complete.
+ * `true` passes an option on to the connection (or UDP server) under its own name, checked there; a row with `to` is
+ * node:dtls's own, read by options.ts (or connect.ts, the workers) into what `to` names ({@link passedOn}).
  */
 import { ConfigError, integerOption } from '../../config-error.js';
 import { DATAGRAM_SIZE } from '../../connection/config.js';
@@ -18,7 +20,7 @@ import { MAX_OWNERS } from '../../cid/cid-owner.js';
 export type ListedExactly<Listed, Options> = {
   readonly [K in keyof Options | keyof Listed]-?: K extends keyof Options
     ? K extends keyof Listed
-      ? true | IntegerRow
+      ? true | IntegerRow | ReadRow
       : 'missing'
     : 'not an option';
 };
@@ -29,6 +31,12 @@ export interface IntegerRow {
   readonly max: number;
   readonly default?: number;
   readonly zero?: number;
+  readonly to?: string;
+}
+
+/** An option read, not passed on: `to` names what it becomes (the connection's, server's, socket's option) or who reads it. */
+export interface ReadRow {
+  readonly to: string;
 }
 
 /** What `handshakeTimeout: 0` ("no limit") becomes: a handshake slot is never held for longer than an hour. */
@@ -47,44 +55,44 @@ const MTU = { min: DATAGRAM_SIZE.min, max: DATAGRAM_SIZE.max, default: DATAGRAM_
 /** The options `listen` and `connect` both take. */
 const SHARED_OPTION_NAMES = {
   allowCcm8: true,
-  alpn: true,
+  alpn: { to: 'alpn' },
   antiReplay: true,
-  ca: true,
-  cert: true,
+  ca: { to: 'trustAnchors' },
+  cert: { to: 'certificate' },
   cid: true,
-  ciphers: true,
+  ciphers: { to: 'cipherSuites, cipherSuites12' },
   cipherSuites: true,
   connectionIdTaken: true,
   earlyData: true,
   echoLegacySessionId: true,
-  extendedMasterSecret: true,
-  fingerprint: true,
+  extendedMasterSecret: { to: 'requireExtendedMasterSecret' },
+  fingerprint: { to: 'verifyPeer, rawPublicKey' },
   groups: true,
   inspect: true,
-  key: true,
+  key: { to: 'certificate, rawPublicKey' },
   limits: true,
   maxEarlyData: true,
   maxVersion: true,
   messageBuffers: true,
   minVersion: true,
-  mtu: MTU,
+  mtu: { ...MTU, to: 'maxDatagramSize' },
   onDatagram: true,
-  passphrase: true,
+  passphrase: { to: 'certificate, rawPublicKey' },
   peerAddress: true,
-  peerPublicKey: true,
+  peerPublicKey: { to: 'rawPublicKey' },
   postHandshakeAuth: true,
-  profile: true,
+  profile: { to: 'ciphers, allowCcm8, pskKeyExchangeModes' },
   provider: true,
   psk: true,
   pskKeyExchangeModes: true,
-  rawPublicKey: true,
+  rawPublicKey: { to: 'rawPublicKey' },
   recordSizeLimit: true,
-  rejectUnauthorized: true,
+  rejectUnauthorized: { to: 'verifyPeer' },
   replayWindow: true,
   retransmission: true,
   rrc: true,
   rrcTimeoutMs: true,
-  secureContext: true,
+  secureContext: { to: 'certificate, trustAnchors' },
   session: true,
   signatureAlgorithms: true,
   signatureAlgorithmsCert: true,
@@ -94,53 +102,55 @@ const SHARED_OPTION_NAMES = {
   ticketKeys: true,
   ticketLifetime: true,
   tickets: true,
-  transport: true,
+  transport: { to: 'transport' },
   wallClock: true,
 } as const;
 
 /** Every option of `listen` (ListenOptions, options.ts). */
 export const LISTEN_OPTION_NAMES = {
   ...SHARED_OPTION_NAMES,
-  handshakeTimeout: { ...HANDSHAKE_TIMEOUT, default: 10_000 },
-  idleTimeout: { ...IDLE_TIMEOUT, default: 300_000 },
+  rejectUnauthorized: { to: 'clientAuthentication' },
+  sni: { to: 'sni' },
+  handshakeTimeout: { ...HANDSHAKE_TIMEOUT, default: 10_000, to: 'handshakeMs' },
+  idleTimeout: { ...IDLE_TIMEOUT, default: 300_000, to: 'idleTimeoutMs' },
   antiReplayWait: true,
   cookies: true,
-  fleet: true,
-  host: true,
-  hostId: { min: 0, max: MAX_OWNERS - 1, default: 0 },
+  fleet: { to: 'the workers' },
+  host: { to: 'host' },
+  hostId: { min: 0, max: MAX_OWNERS - 1, default: 0, to: 'the workers' },
   idleTimeoutMs: { ...IDLE_TIMEOUT, default: 300_000 },
   ipv4HostPrefix: true,
   ipv6HostPrefix: true,
-  ipv6Only: true,
+  ipv6Only: { to: 'ipv6Only' },
   keyLog: true,
   maxClientHelloLength: { min: 64, max: 16_372, default: DEFAULT_MAX_CLIENT_HELLO_LENGTH },
   maxHandshakes: { min: 1, max: 1_000_000, default: 1_000 },
   maxHandshakesPerHost: { min: 1, max: 1_000_000, default: 10 },
   maxPendingClientHellos: { min: 0, max: 1_000_000, default: DEFAULT_MAX_PENDING_CLIENT_HELLOS },
   maxSessionIds12: { min: 0, max: 1_000_000, default: DEFAULT_SESSION_CACHE_SIZE },
-  maxSessions: { ...SESSIONS, default: 10_000 },
-  maxSessionsPerHost: { ...SESSIONS, default: 100 },
+  maxSessions: { ...SESSIONS, default: 10_000, to: 'connections' },
+  maxSessionsPerHost: { ...SESSIONS, default: 100, to: 'connectionsPerHost' },
   parkAfterMs: { min: 0, max: DAY_MS, default: 30_000 },
-  port: { min: 0, max: 65_535, default: 0 },
-  requestCert: true,
-  reusePort: true,
-  ticketKeyFile: true,
-  udpReceiveBufferSize: { min: 1, max: MAX_SOCKET_BUFFER },
-  udpSendBufferSize: { min: 1, max: MAX_SOCKET_BUFFER },
-  udpTTL: { min: 1, max: 255 },
+  port: { min: 0, max: 65_535, default: 0, to: 'port' },
+  requestCert: { to: 'clientAuthentication' },
+  reusePort: { to: 'reusePort' },
+  ticketKeyFile: { to: 'the workers' },
+  udpReceiveBufferSize: { min: 1, max: MAX_SOCKET_BUFFER, to: 'recvBufferSize' },
+  udpSendBufferSize: { min: 1, max: MAX_SOCKET_BUFFER, to: 'sendBufferSize' },
+  udpTTL: { min: 1, max: 255, to: 'ttl' },
   verifyPeer: true,
-  workers: true,
+  workers: { to: 'the workers' },
 } as const;
 
 /** Every option of `connect` (ConnectOptions, options.ts). */
 export const CONNECT_OPTION_NAMES = {
   ...SHARED_OPTION_NAMES,
-  handshakeTimeout: { ...HANDSHAKE_TIMEOUT, default: 30_000 },
-  idleTimeout: { ...IDLE_TIMEOUT, default: 0 },
-  bindHost: true,
-  bindPort: { min: 0, max: 65_535, default: 0 },
+  handshakeTimeout: { ...HANDSHAKE_TIMEOUT, default: 30_000, to: 'handshakeTimeoutMs' },
+  idleTimeout: { ...IDLE_TIMEOUT, default: 0, to: 'idleTimeoutMs' },
+  bindHost: { to: 'bindHost' },
+  bindPort: { min: 0, max: 65_535, default: 0, to: 'bindPort' },
   clientAuthentication: true,
-  servername: true,
+  servername: { to: 'serverName' },
 } as const;
 
 /** Every option of `createSecureContext` (DtlsSecureContextOptions, secure-context.ts). */
@@ -187,7 +197,10 @@ const RENAMED: Readonly<Record<string, string>> = {
 
 type Call = 'listen' | 'connect' | 'createSecureContext';
 
-const KNOWN: Readonly<Record<Call, Readonly<Record<string, true | IntegerRow>>>> = {
+/** A table's rows by option name. */
+type Row = Readonly<Record<string, true | IntegerRow | ReadRow>>;
+
+const KNOWN: Readonly<Record<Call, Row>> = {
   listen: LISTEN_OPTION_NAMES,
   connect: CONNECT_OPTION_NAMES,
   createSecureContext: SECURE_CONTEXT_OPTION_NAMES,
@@ -246,4 +259,14 @@ export function integerFrom(call: 'listen' | 'connect', name: string, value: unk
   const row = KNOWN[call][name] as IntegerRow;
   const n = integerOption(name, value ?? row.default, row.min, row.max);
   return n === 0 && row.zero !== undefined ? row.zero : n;
+}
+
+/** The options of a table that are read (their rows have `to`), not passed on. */
+type ReadName<Table> = { [K in keyof Table]: Table[K] extends ReadRow ? K : never }[keyof Table];
+
+/** The options of `o` passed on under their own names: all but those `table` reads (an option it lacks passes). */
+export function passedOn<Table extends Row, O extends object>(table: Table, o: O): Omit<O, ReadName<Table>> {
+  const passed = ([name]: [string, unknown]): boolean =>
+    (table[name] as Partial<ReadRow> | undefined)?.to === undefined;
+  return Object.fromEntries(Object.entries(o).filter(passed)) as Omit<O, ReadName<Table>>;
 }

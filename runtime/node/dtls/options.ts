@@ -25,6 +25,7 @@ import {
   CONNECT_OPTION_NAMES,
   integerFrom,
   LISTEN_OPTION_NAMES,
+  passedOn,
   type ListedExactly,
 } from './option-names.js';
 import { checkContextRole } from './secure-context.js';
@@ -250,61 +251,27 @@ const WORKER_ONLY = {
 export function serverOptions(given: ListenOptions): ListenerOptions {
   checkOptionNames('listen', given);
   const o = withProfile('server', given);
-  const {
-    cert: _cert,
-    key: _key,
-    passphrase: _passphrase,
-    ca: _ca,
-    secureContext: _secureContext,
-    mtu,
-    handshakeTimeout,
-    maxSessions,
-    maxSessionsPerHost,
-    reusePort,
-    requestCert,
-    rejectUnauthorized,
-    host,
-    port: _port,
-    sni,
-    ciphers,
-    alpn,
-    idleTimeout,
-    ipv6Only: _ipv6Only,
-    udpReceiveBufferSize: _udpReceiveBufferSize,
-    udpSendBufferSize: _udpSendBufferSize,
-    udpTTL: _udpTTL,
-    transport,
-    workers,
-    hostId,
-    ticketKeyFile,
-    fleet,
-    fingerprint: _fingerprint,
-    extendedMasterSecret,
-    profile: _profile,
-    rawPublicKey: _rawPublicKey,
-    peerPublicKey: _peerPublicKey,
-    ...rest
-  } = o;
-  const ems = extendedMasterSecretOption(extendedMasterSecret);
-  const workerOnly = { workers, hostId, ticketKeyFile, fleet };
-  for (const [name, value] of Object.entries(workerOnly))
-    if (value !== undefined) throw new ConfigError(name, WORKER_ONLY[name as keyof typeof workerOnly]);
+  const rest = passedOn(LISTEN_OPTION_NAMES, o);
+  const ems = extendedMasterSecretOption(o.extendedMasterSecret);
+  for (const name of Object.keys(WORKER_ONLY) as (keyof typeof WORKER_ONLY)[])
+    if (o[name] !== undefined) throw new ConfigError(name, WORKER_ONLY[name]);
   checkContextRole(o.secureContext, 'listen');
-  if (idleTimeout !== undefined && rest.idleTimeoutMs !== undefined)
+  if (o.idleTimeout !== undefined && rest.idleTimeoutMs !== undefined)
     throw new ConfigError('idleTimeout', 'give either idleTimeout or idleTimeoutMs, not both');
-  if (transport !== undefined) {
+  if (o.transport !== undefined) {
     const clash = (
       ['host', 'port', 'reusePort', 'ipv6Only', 'udpReceiveBufferSize', 'udpSendBufferSize', 'udpTTL'] as const
     ).find((k) => o[k] !== undefined);
     if (clash !== undefined)
       throw new ConfigError(clash, 'is not for a transport: its owner binds the socket and sets its options');
   }
-  if (booleanOption('reusePort', reusePort) === true && !dgramHasReusePort()) {
+  if (booleanOption('reusePort', o.reusePort) === true && !dgramHasReusePort()) {
     throw new ConfigError(
       'reusePort',
       `needs node:dgram's reusePort (Node 22.12 or 23.1 and later); this is Node ${process.versions.node}`,
     );
   }
+  const host = o.host;
   if (host !== undefined && (typeof host !== 'string' || isIP(host) === 0)) {
     throw new ConfigError(
       'host',
@@ -313,16 +280,16 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
     );
   }
   const udp = udpOptions(o, host);
-  const ask = booleanOption('requestCert', requestCert) === true;
-  const reject = booleanOption('rejectUnauthorized', rejectUnauthorized) !== false;
-  const { suites13: suites, suites12 } = ciphersOption(ciphers, rest);
+  const ask = booleanOption('requestCert', o.requestCert) === true;
+  const reject = booleanOption('rejectUnauthorized', o.rejectUnauthorized) !== false;
+  const { suites13: suites, suites12 } = ciphersOption(o.ciphers, rest);
   // A server serving only sni names needs no cert of its own; then no credentials are read here.
   const raw = rawPublicKeyOptions('server', o);
   const context =
     raw?.keyOnly === true || (o.cert === undefined && o.secureContext === undefined && o.ca === undefined && !ask)
       ? undefined
       : credentialContext(o);
-  const checkedTransport = transportOption(transport);
+  const transport = transportOption(o.transport);
   const server: ListenerOptions['server'] = {
     // Without ca, a client's certificate is checked against the bundled roots, read at the first check (a given verifyPeer, fingerprint or raw key replaces it).
     ...(context?.trustSource === 'system' ? { verifyPeer: systemRootsVerifier('clientAuth') } : {}),
@@ -331,13 +298,13 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
     ...(context?.trustSource === 'ca' ? { trustAnchors: context.trustAnchors } : {}),
     ...(suites !== undefined ? { cipherSuites: suites } : {}),
     ...(suites12 !== undefined ? { cipherSuites12: suites12 } : {}),
-    ...(alpn !== undefined ? { alpn: alpnOption(alpn) } : {}),
-    ...(sni !== undefined ? { sni: sniOption(sni) } : {}),
-    maxDatagramSize: integerFrom('listen', 'mtu', mtu),
+    ...(o.alpn !== undefined ? { alpn: alpnOption(o.alpn) } : {}),
+    ...(o.sni !== undefined ? { sni: sniOption(o.sni) } : {}),
+    maxDatagramSize: integerFrom('listen', 'mtu', o.mtu),
     // idleTimeout is the name connect has; idleTimeoutMs the server's own (both at once is refused above)
     idleTimeoutMs:
-      idleTimeout !== undefined
-        ? integerFrom('listen', 'idleTimeout', idleTimeout)
+      o.idleTimeout !== undefined
+        ? integerFrom('listen', 'idleTimeout', o.idleTimeout)
         : integerFrom('listen', 'idleTimeoutMs', rest.idleTimeoutMs),
     clientAuthentication: ask ? (reject ? 'required' : 'optional') : 'none',
     ...(raw
@@ -347,11 +314,11 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
   };
   // listen's own names for these limits, checked here (their ConfigErrors name what the caller gave)
   const limits = validateServerOptions(server, {
-    handshakeMs: integerFrom('listen', 'handshakeTimeout', handshakeTimeout),
-    connections: integerFrom('listen', 'maxSessions', maxSessions),
-    connectionsPerHost: integerFrom('listen', 'maxSessionsPerHost', maxSessionsPerHost),
+    handshakeMs: integerFrom('listen', 'handshakeTimeout', o.handshakeTimeout),
+    connections: integerFrom('listen', 'maxSessions', o.maxSessions),
+    connectionsPerHost: integerFrom('listen', 'maxSessionsPerHost', o.maxSessionsPerHost),
   });
-  return { server, limits, udp, transport: checkedTransport };
+  return { server, limits, udp, transport };
 }
 
 function transportOption(transport: unknown): DatagramTransport | undefined {
@@ -393,34 +360,13 @@ export function clientOptions(
 } {
   checkOptionNames('connect', given);
   const o = withProfile('client', given);
-  const {
-    cert: _cert,
-    key: _key,
-    passphrase: _passphrase,
-    ca: _ca,
-    secureContext: _secureContext,
-    servername,
-    rejectUnauthorized,
-    mtu,
-    handshakeTimeout: _handshakeTimeout,
-    idleTimeout: _idleTimeout,
-    bindHost: _bindHost,
-    bindPort: _bindPort,
-    ciphers,
-    alpn,
-    transport,
-    fingerprint: _fingerprint,
-    extendedMasterSecret,
-    profile: _profile,
-    rawPublicKey: _rawPublicKey,
-    peerPublicKey: _peerPublicKey,
-    ...rest
-  } = o;
+  const rest = passedOn(CONNECT_OPTION_NAMES, o);
   checkContextRole(o.secureContext, 'connect');
-  if (transport !== undefined) {
+  if (o.transport !== undefined) {
     const clash = (['bindHost', 'bindPort'] as const).find((k) => o[k] !== undefined);
     if (clash !== undefined) throw new ConfigError(clash, 'is not for a transport: its owner binds the socket');
   }
+  const servername = o.servername;
   if (servername !== undefined && typeof servername !== 'string')
     throw new ConfigError('servername', `must be a string, got ${described(servername)}`);
   // servername '' (node:tls): send no server_name, and check the certificate against host.
@@ -433,7 +379,7 @@ export function clientOptions(
   const serverName = noSni ? undefined : identity;
   const raw = rawPublicKeyOptions('client', o);
   const context = clientCredentialContext(raw?.keyOnly === true ? withoutKey(o) : o);
-  const lenient = booleanOption('rejectUnauthorized', rejectUnauthorized) === false;
+  const lenient = booleanOption('rejectUnauthorized', o.rejectUnauthorized) === false;
   const pinned = raw ? undefined : clientFingerprint(o);
   // A pinned fingerprint or raw key replaces the trust anchors: the bundled roots are not read for them.
   const anchorsUnused = pinned !== undefined || raw?.option.verifyPeer !== undefined;
@@ -441,13 +387,13 @@ export function clientOptions(
     ...(context.certificate ? { certificate: context.certificate } : {}),
     trustAnchors: anchorsUnused ? [] : context.trustAnchors,
   };
-  const size = integerFrom('connect', 'mtu', mtu);
-  const { suites13: suites, suites12 } = ciphersOption(ciphers, rest);
+  const size = integerFrom('connect', 'mtu', o.mtu);
+  const { suites13: suites, suites12 } = ciphersOption(o.ciphers, rest);
   const connection: ConnectionOptions = {
     ...rest,
     ...credentials,
     ...(suites !== undefined ? { cipherSuites: suites } : {}),
-    ...(alpn !== undefined ? { alpn: alpnOption(alpn) } : {}),
+    ...(o.alpn !== undefined ? { alpn: alpnOption(o.alpn) } : {}),
     ...(serverName !== undefined ? { serverName } : {}),
     maxDatagramSize: size,
     ...(raw ? { rawPublicKey: raw.option } : {}),
@@ -462,9 +408,9 @@ export function clientOptions(
   return {
     connection,
     cipherSuites12: suites12,
-    requireExtendedMasterSecret: extendedMasterSecretOption(extendedMasterSecret),
+    requireExtendedMasterSecret: extendedMasterSecretOption(o.extendedMasterSecret),
     mtu: size,
-    transport: transportOption(transport),
+    transport: transportOption(o.transport),
   };
 }
 
