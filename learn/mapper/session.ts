@@ -1,6 +1,7 @@
 import { CLOSED, type InputSymbol, type OutputSymbol, type SulSession } from '../sul.js';
 import type { ConcreteSide } from './concrete-side.js';
 import type { DatagramChannel } from './datagram-channel.js';
+import { LoopClock, TICK_MS } from './loop-clock.js';
 
 /** How long a step waits for answers by default, and how long it keeps listening once a flight looks complete. */
 export const DEFAULT_WAIT_MS = 300;
@@ -34,7 +35,8 @@ export interface FirstHelloWait {
  * One query's conversation: each input becomes datagrams (the concrete side), and everything new the peer sends until
  * the step's wait ends becomes one output symbol, the names joined with `+` in arrival order, a name repeated at once
  * (a retransmitted ACK, say) kept once. The wait ends early once a flight looks complete, and is prolonged (up to four
- * waits) while a flight has begun and not ended. After the peer ends the
+ * waits) while a flight has begun and not ended. The wait counts only the time this process ran (a {@link LoopClock}):
+ * its own stalls on a loaded machine are not the peer's silence. After the peer ends the
  * connection (a fatal alert, close_notify), its socket fails or its process exits, the session is over: every later
  * step answers `closed` without touching the network. Datagrams that arrive between steps are read at the start of the
  * next one: retransmissions among them are dropped by the concrete side, late answers count for that step.
@@ -77,17 +79,18 @@ export class MapperSession implements SulSession {
       const datagrams = this.side.input(input);
       const sent = await this.channel.send(datagrams);
       if (!sent && this.channel.hasPeer) this.over = true;
-      const started = performance.now();
+      const clock = new LoopClock();
+      const started = clock.now();
       let deadline = started + this.waitMs;
       let flightEnded = false;
       const first = !this.stepped && input.startsWith('ClientHello') ? this.firstHello : undefined;
       while (!this.over) {
-        const d = await this.channel.next(deadline);
+        const d = await this.next(clock, deadline);
         if (d === undefined) {
           if (first !== undefined && names.length === 0) {
             // A server just started and not yet reading: its answer is queued, wait for it up to the limit.
             const end = started + first.limitMs;
-            if (performance.now() < end) {
+            if (clock.now() < end) {
               deadline = end;
               continue;
             }
@@ -96,13 +99,13 @@ export class MapperSession implements SulSession {
           }
           // A flight begun and not ended (a slow peer's ServerHello without the rest): wait for the rest, up to
           // MAX_WAITS waits in all, so one flight is not split over two steps.
-          if (names.length === 0 || flightEnded || performance.now() - started >= MAX_WAITS * this.waitMs) break;
-          deadline = performance.now() + this.waitMs;
+          if (names.length === 0 || flightEnded || clock.now() - started >= MAX_WAITS * this.waitMs) break;
+          deadline = clock.now() + this.waitMs;
           continue;
         }
         if (take(d)) {
           flightEnded = true;
-          deadline = Math.min(deadline, performance.now() + GRACE_MS);
+          deadline = Math.min(deadline, clock.now() + GRACE_MS);
         }
       }
       if (this.channel.closed || (this.peer !== undefined && !this.peer.alive())) this.over = true;
@@ -111,6 +114,19 @@ export class MapperSession implements SulSession {
     const output = names.filter((n, i) => i === 0 || names[i - 1] !== n).join('+');
     if (output.length > 0) return output;
     return this.over ? CLOSED : 'timeout';
+  }
+
+  /**
+   * The next datagram, or undefined once `deadline` (a time of `clock`) passed or the channel ended. It reads in
+   * ticks, so that `clock` sees the process's own stalls and does not count them as the peer's time.
+   */
+  private async next(clock: LoopClock, deadline: number): Promise<Uint8Array | undefined> {
+    for (;;) {
+      const left = deadline - clock.now();
+      if (left <= 0 || this.channel.closed) return undefined;
+      const d = await this.channel.next(performance.now() + Math.min(TICK_MS, left));
+      if (d !== undefined) return d;
+    }
   }
 
   /**
