@@ -1,5 +1,6 @@
 import { readDtlsHandshake } from '../../generated/wire/index.js';
 import type { DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
+import type { ProtocolVersion } from '../../generated/wire/enums.js';
 import { integerOption } from '../config-error.js';
 import { decodeDatagram, type DtlsRecord } from '../wire/datagram.js';
 import { DecodeError } from '../wire/errors.js';
@@ -43,6 +44,8 @@ export type FoundClientHello =
       readonly recordSequence: number;
       /** The datagram held it in one fragment (so the datagram can be handed on as it is). */
       readonly inOneFragment: boolean;
+      /** The legacy_record_version of the record that carried it (that completed it, when it came in pieces). */
+      readonly legacyRecordVersion: ProtocolVersion;
     }
   /** A fragment of a ClientHello, kept until the rest arrives. */
   | { readonly kind: 'buffered' }
@@ -146,7 +149,7 @@ export class ClientHelloReassembly {
     let buffered = false;
     for (const rec of records) {
       if (rec.kind !== 'plaintext' || rec.record.type !== 'handshake' || rec.record.epoch !== 0) continue;
-      const { fragment, sequenceNumber } = rec.record;
+      const { fragment, sequenceNumber, legacyRecordVersion } = rec.record;
       const reader = new Reader(fragment, 'HandshakeRecord');
       try {
         while (reader.pos < reader.end) {
@@ -154,10 +157,24 @@ export class ClientHelloReassembly {
           if (f.msgType !== 'client_hello' || f.messageSeq > 1) continue;
           const { messageSeq } = f;
           if (f.fragmentOffset === 0 && f.fragment.length === f.length)
-            return { kind: 'whole', body: f.fragment, messageSeq, recordSequence: sequenceNumber, inOneFragment: true };
+            return {
+              kind: 'whole',
+              body: f.fragment,
+              messageSeq,
+              recordSequence: sequenceNumber,
+              inOneFragment: true,
+              legacyRecordVersion,
+            };
           const r = this.add(clientAddress, sequenceNumber, f, now);
           if (r.kind === 'complete')
-            return { kind: 'whole', body: r.body, messageSeq, recordSequence: r.recordSequence, inOneFragment: false };
+            return {
+              kind: 'whole',
+              body: r.body,
+              messageSeq,
+              recordSequence: r.recordSequence,
+              inOneFragment: false,
+              legacyRecordVersion,
+            };
           if (r.kind === 'buffered') buffered = true;
         }
       } catch (e) {

@@ -6,11 +6,8 @@
  * fragments that contradict each other dropped), so a 1.2 listener holds no more per forged fragment than a 1.3 one;
  * the whole ClientHello then goes through the HelloVerifyRequest exchange like any other.
  */
-import { encodeDtlsHandshake, encodeDtlsPlaintext, readDtlsHandshake } from '../../generated/wire/index.js';
+import { encodeDtlsHandshake, encodeDtlsPlaintext } from '../../generated/wire/index.js';
 import { ClientHelloReassembly, type ClientHelloReassemblyOptions } from '../connection/hello-retry-reassembly.js';
-import { decodeDatagram, type DtlsRecord } from '../wire/datagram.js';
-import { DecodeError } from '../wire/errors.js';
-import { Reader } from '../wire/reader.js';
 
 /** What became of a datagram: its ClientHello whole (in one record, rebuilt when it came in pieces), kept for more, or nothing to act on. */
 export type FragmentOutcome =
@@ -36,47 +33,23 @@ export class ClientHelloFragments {
    * whole, a record holding the reassembled one when this fragment completed it. Never throws for peer input.
    */
   take(datagram: Uint8Array, peer: string, now: number): FragmentOutcome {
-    let records: DtlsRecord[];
-    try {
-      records = decodeDatagram(datagram);
-    } catch (e) {
-      if (e instanceof DecodeError) return { kind: 'drop', reason: e.message };
-      throw e;
-    }
-    let buffered = false;
-    for (const rec of records) {
-      if (rec.kind !== 'plaintext' || rec.record.type !== 'handshake' || rec.record.epoch !== 0) continue;
-      const reader = new Reader(rec.record.fragment, 'HandshakeRecord');
-      try {
-        while (reader.pos < reader.end) {
-          const f = readDtlsHandshake(reader);
-          if (f.msgType !== 'client_hello' || f.messageSeq > 1) continue;
-          if (f.fragmentOffset === 0 && f.fragment.length === f.length) return { kind: 'whole', datagram };
-          const r = this.cache.add(peer, rec.record.sequenceNumber, f, now);
-          if (r.kind === 'complete') {
-            const fragment = encodeDtlsHandshake({
-              msgType: 'client_hello',
-              length: r.body.length,
-              messageSeq: f.messageSeq,
-              fragmentOffset: 0,
-              fragment: r.body,
-            });
-            const whole = encodeDtlsPlaintext({
-              type: 'handshake',
-              legacyRecordVersion: rec.record.legacyRecordVersion,
-              epoch: 0,
-              sequenceNumber: r.recordSequence,
-              fragment,
-            });
-            return { kind: 'whole', datagram: whole };
-          }
-          if (r.kind === 'buffered') buffered = true;
-        }
-      } catch (e) {
-        if (!(e instanceof DecodeError)) throw e;
-        // A malformed handshake header ends this record; fragments read before it stand.
-      }
-    }
-    return buffered ? { kind: 'buffered' } : { kind: 'drop', reason: 'no ClientHello in the datagram' };
+    const found = this.cache.find(datagram, peer, now);
+    if (found.kind !== 'whole') return found;
+    if (found.inOneFragment) return { kind: 'whole', datagram };
+    const fragment = encodeDtlsHandshake({
+      msgType: 'client_hello',
+      length: found.body.length,
+      messageSeq: found.messageSeq,
+      fragmentOffset: 0,
+      fragment: found.body,
+    });
+    const whole = encodeDtlsPlaintext({
+      type: 'handshake',
+      legacyRecordVersion: found.legacyRecordVersion,
+      epoch: 0,
+      sequenceNumber: found.recordSequence,
+      fragment,
+    });
+    return { kind: 'whole', datagram: whole };
   }
 }

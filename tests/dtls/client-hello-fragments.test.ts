@@ -12,7 +12,14 @@ import { decodeDatagram } from '../../runtime/wire/datagram.js';
 const body = new Uint8Array(1000).map((_, i) => (i * 7) & 0xff);
 
 /** One datagram: a ClientHello fragment [offset, offset + length) of `of` in a plaintext record `seq`. */
-function fragment(offset: number, length: number, seq = 0, of = body, msgType = 'client_hello' as const): Uint8Array {
+function fragment(
+  offset: number,
+  length: number,
+  seq = 0,
+  of = body,
+  msgType = 'client_hello' as const,
+  legacyRecordVersion: 'dtls1_0' | 'dtls1_2' = 'dtls1_2',
+): Uint8Array {
   const handshake = encodeDtlsHandshake({
     msgType,
     length: of.length,
@@ -22,7 +29,7 @@ function fragment(offset: number, length: number, seq = 0, of = body, msgType = 
   });
   return encodeDtlsPlaintext({
     type: 'handshake',
-    legacyRecordVersion: 'dtls1_2',
+    legacyRecordVersion,
     epoch: 0,
     sequenceNumber: seq,
     fragment: handshake,
@@ -55,6 +62,15 @@ test('fragments out of order, with a duplicate, make the whole body; the last re
   const [rec] = decodeDatagram(out.datagram);
   t.is(rec?.kind === 'plaintext' ? rec.record.sequenceNumber : -1, 2);
   t.is(f.pending.count, 0, 'the completed one is forgotten');
+});
+
+test('the rebuilt record keeps the record version the client used (DTLS 1.0 in a 1.2 ClientHello, RFC 6347 §4.1)', (t) => {
+  const f = new ClientHelloFragments();
+  f.take(fragment(0, 500, 0, body, 'client_hello', 'dtls1_0'), 'a', 0);
+  const out = f.take(fragment(500, 500, 1, body, 'client_hello', 'dtls1_0'), 'a', 1);
+  if (out.kind !== 'whole') return t.fail(out.kind);
+  const [rec] = decodeDatagram(out.datagram);
+  t.is(rec?.kind === 'plaintext' ? rec.record.legacyRecordVersion : undefined, 'dtls1_0');
 });
 
 test('fragments from another address are kept apart: a spoofed piece completes nobody else', (t) => {
