@@ -21,7 +21,7 @@ import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
 import { Flights12 } from './flights12.js';
 import { FACTS12 } from './version-facts12.js';
 import type { ManualClock } from '../handshake/manual-clock.js';
-import { HandshakeInbound12, type Inbound12Host } from './handshake-inbound12.js';
+import { HandshakeInbound12, type Inbound12Calls } from './handshake-inbound12.js';
 import {
   ConnectionStateError,
   type ConnectionCounters,
@@ -81,7 +81,7 @@ export interface Offer12 {
  * DtlsConnection's DTLS 1.2 version state. It is the one record loop's `RecordSink` (its `@internal` `take` and
  * `held`, checked where it is passed, not declared: the declarations the package ships leave `@internal` members out).
  */
-export class Connection12 implements Inbound12Host, VersionState {
+export class Connection12 implements VersionState {
   readonly role: 'client' | 'server';
   /** DtlsConnection tells its states apart by it; what it reports is the fact in the common state. */
   readonly protocolVersion = 'DTLSv1.2' as const;
@@ -92,17 +92,16 @@ export class Connection12 implements Inbound12Host, VersionState {
    * its peer path (with the CIDs) as the path and CIDs.
    */
   private readonly facts: ConnectionFacts;
-  /** @internal */
-  readonly machine: Machine12;
+  /** The handshake chart's machine (the tests' 1.2 connection, tests/support/dtls12-connection.ts, shows it). */
+  protected readonly machine: Machine12;
   /** Its DtlsConnection's one counter set for both versions (connection-api.ts). */
-  readonly counts: ConnectionCounters;
+  private readonly counts: ConnectionCounters;
   /** When the handshake began: before this object when a 1.3 offer was answered in 1.2 (its duration counts from it). */
   private startedAt: number | undefined;
-  private readonly handshake = new HandshakeInbound12(this);
-  /** @internal */
-  readonly events: Events12;
-  /** The peer's path (a server follows it with CIDs, peer-path12.ts) and the CIDs; a client's own socket path. @internal */
-  readonly peerPath: PeerPath12;
+  private readonly handshake: HandshakeInbound12<Connection12>;
+  private readonly events: Events12;
+  /** The peer's path (a server follows it with CIDs, peer-path12.ts) and the CIDs; a client's own socket path. */
+  private readonly peerPath: PeerPath12;
   /** The time (the caller's) and the path (undefined: the current one) of the datagram being read. */
   private now = 0;
   private arrivedOn: string | undefined;
@@ -112,7 +111,7 @@ export class Connection12 implements Inbound12Host, VersionState {
   private readonly arena: MessageArena | undefined;
   /** The one clock of its DtlsConnection: the caller's time, on which the flight timer runs. */
   private readonly clock: ManualClock;
-  readonly flights: Flights12;
+  private readonly flights: Flights12;
   private result: Handshake12Result | undefined;
   private session: Session12 | undefined;
   private readonly recordPath: RecordPath12;
@@ -198,6 +197,7 @@ export class Connection12 implements Inbound12Host, VersionState {
     this.reads.wholeDatagrams = config.base.connectionIds === undefined;
     this.parts = { config, flights: this.flights, writer: this.writer, reads: this.reads, events: this.events };
     this.machine = new Machine12(config.role, this.parts, charts, shared);
+    this.handshake = new HandshakeInbound12(this, Connection12.inbound, this.machine, this.parts, counts);
     // Made as it becomes its DtlsConnection's state: its facts in the common state from now on (the machine wrote the
     // state). No return routability, no timer but the flight's, nothing staged before the queue's datagrams go.
     shared.adopt('DTLSv1.2', FACTS12, this.peerPath);
@@ -349,21 +349,20 @@ export class Connection12 implements Inbound12Host, VersionState {
     return true;
   }
 
-  /** @internal */
-  get ended(): boolean {
+  protected get ended(): boolean {
     return this.machine.ended;
   }
 
-  /** @internal */
-  drop(reason: DropReason): void {
+  private drop(reason: DropReason): void {
     this.recordPath.drop(reason);
   }
 
-  /** @internal */
-  answerFrom(recordSequenceNumber: number, messageSeq: number): void {
-    this.writer.epoch0Sequence = Math.max(this.writer.epoch0Sequence, recordSequenceNumber);
-    this.flights.messageSeq = messageSeq;
-  }
+  /** What its inbound handshake calls back: one table for all connections, reaching their private members. */
+  private static readonly inbound: Inbound12Calls<Connection12> = {
+    dispatch: (c, event) => c.dispatch(event),
+    fail: (c, reason) => c.fail(reason),
+    drop: (c, reason) => c.drop(reason),
+  };
 
   /**
    * What the step that moved the machine from `before` returned with its state (outcome12.ts): the completed handshake
@@ -402,8 +401,8 @@ export class Connection12 implements Inbound12Host, VersionState {
     );
   }
 
-  /** @internal Takes one chart event: a step's error becomes the one fatal alert (the state unchanged until then); an event the state does not take is unexpected_message. */
-  dispatch(event: Event12): void {
+  /** Takes one chart event: a step's error becomes the one fatal alert (the state unchanged until then); an event the state does not take is unexpected_message. */
+  private dispatch(event: Event12): void {
     const machine = this.machine;
     const before = machine.current;
     let taken: boolean;
@@ -417,8 +416,8 @@ export class Connection12 implements Inbound12Host, VersionState {
     if (now !== before) this.settled(before, now);
   }
 
-  /** @internal The chart's `fail`: its sendFatalAlert step sends the one fatal alert and ends the connection. */
-  fail(reason: FatalReason): void {
+  /** The chart's `fail`: its sendFatalAlert step sends the one fatal alert and ends the connection. */
+  private fail(reason: FatalReason): void {
     if (this.ended) return;
     const event = { type: 'fail', reason } as const;
     const before = this.machine.current;

@@ -17,7 +17,6 @@ import type { DropReason } from '../record/drops.js';
 import { bytesEqual } from '../wire/bytes.js';
 import { Reader } from '../wire/reader.js';
 import { clientHelloPlan12, type ClientHelloPlan12 } from './client-hello-plan12.js';
-import type { Config12 } from './config12.js';
 import {
   clientMessageEvent12,
   messageEventType12,
@@ -26,34 +25,59 @@ import {
   type Message12,
 } from './event12.js';
 import type { Machine12 } from './machine12.js';
-import type { Flights12 } from './flights12.js';
+import type { HandshakeParts12 } from './handshake-parts12.js';
 
-/** What the inbound handshake asks of its connection (Connection12). */
-export interface Inbound12Host {
-  readonly role: 'client' | 'server';
-  readonly config: Config12;
-  readonly machine: Machine12;
-  readonly ended: boolean;
-  /** The connection's counters (whole messages handed to the handshake are counted here). */
-  readonly counts: { handshakeMessagesReceived: number };
+/**
+ * What the inbound handshake calls back on its connection: one table for every connection (Connection12's), each call
+ * given the connection it is for, so the connection's own members stay private.
+ */
+export interface Inbound12Calls<C> {
   /** Takes a chart event (a step's error, or an event not taken, ends the connection). */
-  dispatch(event: Event12): void;
-  fail(reason: FatalReason): void;
-  drop(reason: DropReason): void;
-  /** Our flights: the peer's next flight ends ours; its last flight again means ours was lost (RFC 6347 §4.2.4). */
-  readonly flights: Flights12;
-  /** Server: our records go on from the ClientHello's record sequence number (RFC 6347 §4.2.1), our messages from its message_seq (§4.2.2). */
-  answerFrom(recordSequenceNumber: number, messageSeq: number): void;
+  dispatch(c: C, event: Event12): void;
+  fail(c: C, reason: FatalReason): void;
+  drop(c: C, reason: DropReason): void;
 }
 
-export class HandshakeInbound12 {
+export class HandshakeInbound12<C> {
   readonly reassembler = new HandshakeReassembler();
-  private readonly host: Inbound12Host;
+  private readonly owner: C;
+  private readonly calls: Inbound12Calls<C>;
+  private readonly machine: Machine12;
+  private readonly parts: HandshakeParts12;
+  /** The connection's counters (whole messages handed to the handshake are counted here). */
+  private readonly counts: { handshakeMessagesReceived: number };
   /** Server: the first ClientHello, decoded where its version was chosen (runtime/dtls), until a ClientHello comes. */
   private known: { readonly body: Uint8Array; readonly hello: ClientHello } | undefined;
 
-  constructor(host: Inbound12Host) {
-    this.host = host;
+  /**
+   * `owner`'s handshake records in, calling back through `calls`; `machine` its chart, `parts` what its steps use (the
+   * configuration, our flights: the peer's next flight ends ours, its last flight again means ours was lost, RFC 6347
+   * §4.2.4).
+   */
+  constructor(
+    owner: C,
+    calls: Inbound12Calls<C>,
+    machine: Machine12,
+    parts: HandshakeParts12,
+    counts: { handshakeMessagesReceived: number },
+  ) {
+    this.owner = owner;
+    this.calls = calls;
+    this.machine = machine;
+    this.parts = parts;
+    this.counts = counts;
+  }
+
+  private fail(reason: FatalReason): void {
+    this.calls.fail(this.owner, reason);
+  }
+
+  private drop(reason: DropReason): void {
+    this.calls.drop(this.owner, reason);
+  }
+
+  private dispatch(event: Event12): void {
+    this.calls.dispatch(this.owner, event);
   }
 
   /** Server: the ClientHello about to come, decoded already: when these are its bytes, not decoded twice. */
@@ -63,18 +87,18 @@ export class HandshakeInbound12 {
 
   /** A handshake record's content (after the record-rule table admitted it), under `epoch`. */
   record(fragment: Uint8Array, epoch: 0 | 1, recordSequenceNumber: number): void {
-    const host = this.host;
+    const machine = this.machine;
     const fragments: DtlsHandshake[] = [];
     try {
       const r = new Reader(fragment, 'Handshake12');
       while (r.pos < r.end) fragments.push(readDtlsHandshake(r));
     } catch (e) {
-      if (epoch === 1) return host.fail(toAlert(e));
-      return host.drop('malformed');
+      if (epoch === 1) return this.fail(toAlert(e));
+      return this.drop('malformed');
     }
     for (const f of fragments) {
-      if (host.ended) return;
-      if (host.machine.current.kind === 'waitClientHello') {
+      if (machine.ended) return;
+      if (machine.current.kind === 'waitClientHello') {
         this.clientHello(f, recordSequenceNumber);
         continue;
       }
@@ -87,16 +111,16 @@ export class HandshakeInbound12 {
       }
       if (result.kind === 'old') {
         // Connected, the peer's last flight again is the chart's FinishedRetransmitted; during the handshake the flight timer's business.
-        if (host.machine.current.kind === 'connected') host.dispatch({ type: 'FinishedRetransmitted' });
-        else host.flights.peerResent();
+        if (machine.current.kind === 'connected') this.dispatch({ type: 'FinishedRetransmitted' });
+        else this.parts.flights.peerResent();
       } else if (result.kind === 'complete') {
         for (const m of result.messages) {
-          if (host.ended) return;
+          if (machine.ended) return;
           if (epoch === 0 && this.awaitsEpoch1(m)) {
             // Anyone's: the state takes only its peer's ChangeCipherSpec or Finished now (RFC 6347 §4.1.2.7: invalid
             // records are dropped). next_receive_seq goes back to it, so the peer's own message is not taken as old.
             this.reassembler.reset(m.messageSeq);
-            return host.drop('plaintext-refused');
+            return this.drop('plaintext-refused');
           }
           this.message({ msgType: m.msgType, messageSeq: m.messageSeq, body: m.body, recordSequenceNumber }, epoch);
         }
@@ -109,10 +133,10 @@ export class HandshakeInbound12 {
    * epoch 1) and does not take `m`: then `m` under epoch 0 can only be an attacker's.
    */
   private awaitsEpoch1(m: { readonly msgType: HandshakeType }): boolean {
-    const { machine, role } = this.host;
+    const machine = this.machine;
     if (machine.current.kind === 'connected') return false;
     if (!machine.handles('ChangeCipherSpec') && !machine.handles('Finished')) return false;
-    const type = messageEventType12(role, m.msgType);
+    const type = messageEventType12(this.parts.config.role, m.msgType);
     return type === undefined || type === 'Finished' || !machine.handles(type);
   }
 
@@ -122,69 +146,75 @@ export class HandshakeInbound12 {
    * branch on; one that does not decode is dropped unanswered.
    */
   private clientHello(f: DtlsHandshake, recordSequenceNumber: number): void {
-    const host = this.host;
     if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length)
-      return host.drop('plaintext-refused');
+      return this.drop('plaintext-refused');
     const known = this.known;
     this.known = undefined;
     let ch: ClientHello;
     try {
       ch = known !== undefined && bytesEqual(known.body, f.fragment) ? known.hello : decodeClientHello12(f.fragment);
     } catch {
-      return host.drop('malformed');
+      return this.drop('malformed');
     }
     // RFC 8446 §4.2.1: with supported_versions only what it lists is offered. (A server doing 1.3 too hands this state
     // only ClientHellos that chose 1.2: runtime/connection/role-driver.ts.)
     if (!offeredVersions(ch).dtls12) {
-      return host.fail({
+      return this.fail({
         alert: 'protocol_version',
         message: 'the ClientHello offers no version this server enables (DTLSv1.2)',
       });
     }
+    const config = this.parts.config;
     let plan: ClientHelloPlan12;
     try {
-      plan = clientHelloPlan12(host.config, ch, host.config.wallClock());
+      plan = clientHelloPlan12(config, ch, config.wallClock());
     } catch (e) {
-      return host.fail(toAlert(e));
+      return this.fail(toAlert(e));
     }
     const m: Message12 = { msgType: f.msgType, messageSeq: f.messageSeq, body: f.fragment, recordSequenceNumber };
     if (plan.kind === 'verify') {
-      host.counts.handshakeMessagesReceived++;
-      return host.dispatch({ type: 'ClientHello', message: m, plan });
+      this.counts.handshakeMessagesReceived++;
+      return this.dispatch({ type: 'ClientHello', message: m, plan });
     }
-    host.answerFrom(recordSequenceNumber, f.messageSeq);
+    // Our records go on from the ClientHello's record sequence number (RFC 6347 §4.2.1), our messages from its
+    // message_seq (§4.2.2).
+    const { writer, flights } = this.parts;
+    writer.epoch0Sequence = Math.max(writer.epoch0Sequence, recordSequenceNumber);
+    flights.messageSeq = f.messageSeq;
     this.reassembler.reset(f.messageSeq + 1);
     this.message(m, 0, plan);
   }
 
   private message(m: Message12, epoch: 0 | 1, plan?: ClientHelloPlan12): void {
-    const host = this.host;
-    host.counts.handshakeMessagesReceived++;
-    if (host.machine.current.kind === 'connected') return this.afterHandshake(m, epoch);
+    this.counts.handshakeMessagesReceived++;
+    if (this.machine.current.kind === 'connected') return this.afterHandshake(m, epoch);
     // The messages after our ChangeCipherSpec come under epoch 1, and Finished only so.
     if ((m.msgType === 'finished') !== (epoch === 1))
-      return host.fail({ alert: 'unexpected_message', message: `${m.msgType} under epoch ${epoch}` });
-    host.flights.peerFlight(false);
+      return this.fail({ alert: 'unexpected_message', message: `${m.msgType} under epoch ${epoch}` });
+    this.parts.flights.peerFlight(false);
     this.dispatchMessage(m, plan);
   }
 
   /** A message as its chart event: one the state does not take (the generated `dtls12*Takes`) is unexpected_message. */
   private dispatchMessage(m: Message12, plan: ClientHelloPlan12 | undefined): void {
-    const host = this.host;
+    const machine = this.machine;
     let event: Event12 | undefined;
     try {
-      event = host.role === 'client' ? clientMessageEvent12(m, decodeTls12ServerHello) : serverMessageEvent12(m, plan);
+      event =
+        this.parts.config.role === 'client'
+          ? clientMessageEvent12(m, decodeTls12ServerHello)
+          : serverMessageEvent12(m, plan);
     } catch (e) {
-      return host.fail(toAlert(e));
+      return this.fail(toAlert(e));
     }
-    if (event === undefined || !host.machine.handles(event.type))
-      return host.fail({ alert: 'unexpected_message', message: `${m.msgType} in ${host.machine.current.kind}` });
-    host.dispatch(event);
+    if (event === undefined || !machine.handles(event.type))
+      return this.fail({ alert: 'unexpected_message', message: `${m.msgType} in ${machine.current.kind}` });
+    this.dispatch(event);
   }
 
   /** Connected: renegotiation (a HelloRequest or ClientHello under epoch 1) refused by the chart (RFC 5746 §4.2, §4.4), anything else is unexpected. */
   private afterHandshake(m: Message12, epoch: 0 | 1): void {
-    if (epoch === 0) return this.host.drop('plaintext-refused');
+    if (epoch === 0) return this.drop('plaintext-refused');
     this.dispatchMessage(m, undefined);
   }
 }

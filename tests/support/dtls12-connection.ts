@@ -22,10 +22,14 @@ import { exportKeying } from '../../runtime/connection/export-keying.js';
 import { CHARTS12 } from '../../runtime/dtls/role-drivers.js';
 import { resolveConfig12, type Config12, type Dtls12Options } from '../../runtime/dtls12/config12.js';
 import { Connection12, type Offer12 } from '../../runtime/dtls12/connection12.js';
+import type { Machine12 } from '../../runtime/dtls12/machine12.js';
 
 export type { Offer12 } from '../../runtime/dtls12/connection12.js';
 
 export class Dtls12Connection extends Connection12 {
+  /** The handshake chart's machine, shown to the tests of 1.2's internals (the connection keeps it to itself). */
+  declare readonly machine: Machine12;
+
   /** The event queue, outbound queue, counters and clock a DtlsConnection would lend it. */
   private readonly own: SharedState;
 
