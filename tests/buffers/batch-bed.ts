@@ -33,6 +33,8 @@ export interface Bed {
   readonly bufferSizes: number[];
   /** Has the client send `n` messages from `from`; the relay holds them and returns them (one datagram each). */
   burst(n: number, from: number): Promise<Uint8Array[]>;
+  /** Holds every datagram the client sends while `send` runs, until `done` says the ones held are all; returns them. */
+  capture(send: () => void, done: (held: readonly Uint8Array[]) => boolean): Promise<Uint8Array[]>;
   /** Sends `datagrams` to the server in one call (GSO for a run of equal sizes). */
   release(datagrams: readonly Uint8Array[]): void;
 }
@@ -105,6 +107,14 @@ export async function bed(t: ExecutionContext, version: Version, onData: (data: 
       if (!burst.every((d) => d.length === burst[0]!.length))
         throw new Error('the burst has datagrams of different sizes');
       return burst;
+    },
+    async capture(send, done) {
+      state.hold = true;
+      state.held.length = 0;
+      send();
+      await until('the relay to hold what was sent', () => done(state.held));
+      state.hold = false;
+      return state.held.splice(0);
     },
     release,
   };

@@ -59,3 +59,46 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
     },
   );
 }
+
+test.serial(
+  `DTLSv1.3, 'batch': a KeyUpdate among the batch's messages is read as sent, whatever onmessage writes over data.buffer`,
+  async (t) => {
+    const b = await bed(t, 'DTLSv1.3', (data) => {
+      const rest = new Uint8Array(data.buffer, data.byteOffset + data.length);
+      for (let i = 0; i < rest.length; i++) rest[i] = SCRIBBLE[i % SCRIBBLE.length]!;
+    });
+    const before = { ...OPENED_AHEAD };
+    // Messages, the client's KeyUpdate (a handshake record under the same keys: the new ones wait for its ACK, RFC 9147
+    // §8), messages: one receive batch, opened in one run; the application scribbles from the first message on.
+    const held = await b.capture(
+      () => {
+        for (let i = 0; i < BURST / 2; i++) b.client.send(message(i));
+        b.client.updateKeys();
+        for (let i = BURST / 2; i < BURST; i++) b.client.send(message(i));
+      },
+      (h) => h.length >= BURST + 1,
+    );
+    b.release(held);
+    await until(`${BURST} messages`, () => b.received.length >= BURST);
+    const taken = OPENED_AHEAD.taken - before.taken;
+    t.log(`${held.length} datagrams, ${taken} records handed out from runs`);
+    if (runs) t.true(taken > BURST / 2, 'the KeyUpdate lay in a run with the messages after it');
+    const session = b.session()!;
+    const stats = session.stats.connectionStats!;
+    t.deepEqual(
+      Object.entries(stats.drops).filter(([, n]) => n > 0),
+      [],
+      'no record dropped',
+    );
+    t.deepEqual(
+      Object.entries(stats.ignored).filter(([, n]) => n > 0),
+      [],
+      'no record set aside',
+    );
+    // The KeyUpdate was taken: the server answers under its own new keys, and the session goes on both ways.
+    const reply = new Promise<string>((resolve) => (b.client.onmessage = (m) => resolve(m.toString('latin1'))));
+    session.send('still here');
+    t.is(await reply, 'still here');
+    t.true(session.stats.isConnected);
+  },
+);
