@@ -22,9 +22,24 @@ export type OpenRun = (
   results: Float64Array,
 ) => number;
 
-/** A connection's records of one receive batch opened ahead in one call; each taken only if opening it now agrees. */
+const APPLICATION_DATA = 23;
+
+/**
+ * A connection's records of one receive batch opened ahead in one call; each taken only if opening it now agrees.
+ *
+ * The application runs between the run's opening and the taking of its later records, and may write anywhere in the
+ * ArrayBuffer its messages view. So what the library reads of a record is read when the run is opened: with
+ * `innerPlaintext` (DTLS 1.3: content, type, zero padding) each record's content type, and a record that is not
+ * application data is copied out and zeroed there at once (a 1.2 run holds only application data records, whose type
+ * is in the header).
+ */
 export class OpenedAhead {
   private readonly arena: MessageArena;
+  private readonly innerPlaintext: boolean;
+  /** Per record of the run: where its content type is in its plaintext (1.3's application data), or -1. */
+  private readonly typeAts = new Int32Array(MAX_AHEAD);
+  /** Per record of the run: its plaintext copied out of the arena (1.3, not application data), or undefined. */
+  private readonly copies: (Uint8Array | undefined)[] = [];
   private readonly pairs = new Float64Array(2 * MAX_AHEAD);
   private readonly results = new Float64Array(4 * MAX_AHEAD);
   private count = 0;
@@ -42,9 +57,13 @@ export class OpenedAhead {
   /** What {@link take} found: the sequence number, and the plaintext (undefined: the record did not authenticate). */
   seq = 0;
   inner: Uint8Array | undefined;
+  /** Where the taken record's content type is in `inner` (DTLS 1.3, application data), found at opening; else -1. */
+  typeAt = -1;
 
-  constructor(arena: MessageArena) {
+  /** `innerPlaintext`: the records are DTLSInnerPlaintext (DTLS 1.3), their content type read at opening. */
+  constructor(arena: MessageArena, innerPlaintext = false) {
     this.arena = arena;
+    this.innerPlaintext = innerPlaintext;
     arena.onForget(() => this.discard());
   }
 
@@ -83,7 +102,9 @@ export class OpenedAhead {
       return false;
     }
     this.seq = seq;
-    this.inner = s >= 0 ? new Uint8Array(this.out!, this.base + r[4 * k + 1]!, r[4 * k + 2]!) : undefined;
+    const copy = this.copies[k];
+    this.typeAt = this.typeAts[k]!;
+    this.inner = s < 0 ? undefined : (copy ?? new Uint8Array(this.out!, this.base + r[4 * k + 1]!, r[4 * k + 2]!));
     OPENED_AHEAD.taken++;
     return true;
   }
@@ -118,6 +139,7 @@ export class OpenedAhead {
     this.count = count;
     this.out = out;
     this.base = base;
+    if (this.innerPlaintext) this.readTypes(count);
     arena.advance(r[4 * (count - 1) + 1]! + r[4 * (count - 1) + 2]!);
     this.next = 0;
     this.source = source;
@@ -127,8 +149,31 @@ export class OpenedAhead {
     return true;
   }
 
+  /**
+   * Before the application runs: each opened record's content type (its last non-zero byte); one that is not
+   * application data (or has no type) is copied out of the arena, which it leaves zeroed.
+   */
+  private readTypes(count: number): void {
+    const r = this.results;
+    const copies = this.copies;
+    copies.length = 0;
+    for (let k = 0; k < count; k++) {
+      this.typeAts[k] = -1;
+      if (r[4 * k + 3]! < 0) continue;
+      const plaintext = new Uint8Array(this.out!, this.base + r[4 * k + 1]!, r[4 * k + 2]!);
+      let typeAt = plaintext.length - 1;
+      while (typeAt >= 0 && plaintext[typeAt] === 0) typeAt--;
+      if (typeAt >= 0 && plaintext[typeAt] === APPLICATION_DATA) this.typeAts[k] = typeAt;
+      else {
+        copies[k] = plaintext.slice();
+        plaintext.fill(0);
+      }
+    }
+  }
+
   discard(): void {
     for (let k = this.next; k < this.count; k++) this.zero(k);
+    this.copies.length = 0;
     this.count = 0;
     this.next = 0;
     this.key = undefined;

@@ -152,12 +152,15 @@ export class ReadState13 implements LoopVersion<Header13> {
       this.overflow.recordOverflow ??= { epoch: cipher.epoch, length: inner.length };
       return this.dropOpened(inner, 'too-long');
     }
-    // The content type is the last non-zero byte (inner-plaintext.ts's contentTypeIndex, inline: once per record).
-    let typeAt = inner.length - 1;
-    while (typeAt >= 0 && inner[typeAt] === 0) typeAt--;
+    // The content type is the last non-zero byte (inner-plaintext.ts's contentTypeIndex, inline: once per record). A
+    // record opened ahead in the arena had it read then, before the application could write there (opened-ahead.ts).
+    const knownAt = ahead !== undefined && inner === ahead.inner ? ahead.typeAt : -1;
+    const known = knownAt >= 0;
+    let typeAt = known ? knownAt : inner.length - 1;
+    if (!known) while (typeAt >= 0 && inner[typeAt] === 0) typeAt--;
     if (typeAt < 0) return this.dropOpened(inner, 'no-content-type');
     if (typeAt > MAX_PLAINTEXT) return this.dropOpened(inner, 'too-long');
-    const type = inner[typeAt]!;
+    const type = known ? APPLICATION_DATA : inner[typeAt]!;
     let content = inner.subarray(0, typeAt);
     // 'batch' mode keeps only application data in the arena: a transferred buffer detaches nothing the connection holds.
     if (batch !== undefined && type !== APPLICATION_DATA) {

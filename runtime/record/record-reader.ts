@@ -103,7 +103,7 @@ export class RecordReader {
       const arena = new MessageArena();
       this.arena = arena;
       // The records of the receive batch opened in one call (opened-ahead.ts).
-      const ahead = OPEN_RUNS ? new OpenedAhead(arena) : undefined;
+      const ahead = OPEN_RUNS ? new OpenedAhead(arena, true) : undefined;
       batch = { arena, allocate: (n) => arena.take(n, this.datagramLength), ahead };
     }
     this.integrity = new IntegrityMonitor(

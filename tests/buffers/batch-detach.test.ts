@@ -1,12 +1,9 @@
 import test, { type ExecutionContext } from 'ava';
-import { createSocket, type Socket } from 'node:dgram';
 import { Worker } from 'node:worker_threads';
-import { connect, listen, type DtlsSession } from '../../runtime/index.js';
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
-import { DatagramIo } from '../../runtime/node/datagram-io.js';
 import { OPEN_RUNS, OPENED_AHEAD } from '../../runtime/record/opened-ahead.js';
 import { handedOver } from '../../runtime/node/dtls/message-inbox.js';
-import { pemIdentity } from '../api/fixtures.js';
+import { bed, message, MESSAGE, until, type Bed, type Version } from './batch-bed.js';
 
 /**
  * `messageBuffers: 'batch'` (docs/security/buffers.md) and what an application does with `data.buffer` in `onmessage`
@@ -18,22 +15,11 @@ import { pemIdentity } from '../api/fixtures.js';
  * intact and in order, the session goes on, and the next batches work.
  */
 
-const id = pemIdentity('localhost');
-const MESSAGE = 200;
 const ROUNDS = 3;
 const BURST = 8;
 /** Whether this process opens runs: the addon is built and DTLS13_OPEN_RUN does not turn it off. */
 const runs = nativeProvider !== undefined && OPEN_RUNS;
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(what: string, condition: () => boolean, ms = 10_000): Promise<void> {
-  for (let waited = 0; !condition(); waited += 5) {
-    if (waited >= ms) throw new Error(`waited ${ms} ms for ${what}`);
-    await sleep(5);
-  }
-}
-
-type Version = 'DTLSv1.3' | 'DTLSv1.2';
 /** What the server's onmessage does with `data.buffer` after reading the message. */
 type Handling = 'structuredClone' | 'worker' | 'transfer' | 'keep';
 
@@ -42,28 +28,14 @@ interface ArrayBufferWithTransfer extends ArrayBuffer {
 }
 const hasTransfer = typeof (ArrayBuffer.prototype as ArrayBufferWithTransfer).transfer === 'function';
 
-interface Bed {
-  readonly session: () => DtlsSession | undefined;
-  readonly client: DtlsSession;
-  /** What the server's application read, in order (read before the handling). */
-  readonly received: string[];
-  /** The byteLength of each message's ArrayBuffer as it was handed over. */
-  readonly bufferSizes: number[];
+interface HandlingBed extends Bed {
   /** The messages the server kept ('keep'), as handed over. */
   readonly kept: Buffer[];
   /** How many buffers the worker got, and their bytes ('worker'). */
   readonly moved: () => Promise<number>;
-  /** Has the client send `n` messages from `from`; the relay holds them and returns them (one datagram each). */
-  burst(n: number, from: number): Promise<Uint8Array[]>;
-  /** Sends `datagrams` to the server in one call (GSO for a run of equal sizes). */
-  release(datagrams: readonly Uint8Array[]): void;
 }
 
-const message = (i: number): string => `message ${i}`.padEnd(MESSAGE, '.');
-
-async function bed(t: ExecutionContext, version: Version, handling: Handling): Promise<Bed> {
-  const received: string[] = [];
-  const bufferSizes: number[] = [];
+async function handlingBed(t: ExecutionContext, version: Version, handling: Handling): Promise<HandlingBed> {
   const kept: Buffer[] = [];
   let worker: Worker | undefined;
   let movedBytes = 0;
@@ -81,79 +53,21 @@ async function bed(t: ExecutionContext, version: Version, handling: Handling): P
     });
     t.teardown(() => worker?.terminate());
   }
-  let session: DtlsSession | undefined;
-  const listener = listen(
-    (s) => {
-      session = s;
-      s.onmessage = (data) => {
-        received.push(data.toString('latin1'));
-        bufferSizes.push(data.buffer.byteLength);
-        const buffer = data.buffer as ArrayBufferWithTransfer;
-        if (handling === 'structuredClone') structuredClone(buffer, { transfer: [buffer] });
-        else if (handling === 'worker') worker!.postMessage(buffer, [buffer]);
-        else if (handling === 'transfer') buffer.transfer!();
-        else kept.push(data);
-      };
-    },
-    { cert: id.cert, key: id.key, host: '127.0.0.1', messageBuffers: 'batch' },
-  );
-  t.teardown(() => listener.close());
-  const { port: serverPort } = await listener.listening;
-  const relay: Socket = createSocket('udp4');
-  await new Promise<void>((resolve) => relay.bind(0, '127.0.0.1', () => resolve()));
-  t.teardown(() => relay.close());
-  let clientPort = 0;
-  const state = { hold: false, held: [] as Uint8Array[] };
-  const release = (datagrams: readonly Uint8Array[]): void => {
-    if (datagrams.length > 0)
-      DatagramIo.of(relay).send(datagrams, datagrams.length, serverPort, '127.0.0.1', false, () => {});
-  };
-  relay.on('message', (msg, rinfo) => {
-    const d = new Uint8Array(msg);
-    if (rinfo.port === serverPort) relay.send(d, clientPort, '127.0.0.1');
-    else {
-      clientPort = rinfo.port;
-      if (state.hold) state.held.push(d);
-      else release([d]);
-    }
+  const b = await bed(t, version, (data) => {
+    const buffer = data.buffer as ArrayBufferWithTransfer;
+    if (handling === 'structuredClone') structuredClone(buffer, { transfer: [buffer] });
+    else if (handling === 'worker') worker!.postMessage(buffer, [buffer]);
+    else if (handling === 'transfer') buffer.transfer!();
+    else kept.push(data);
   });
-  const client = connect('127.0.0.1', relay.address().port, {
-    ca: id.ca,
-    servername: 'localhost',
-    maxVersion: version,
-    minVersion: version,
-  });
-  t.teardown(() => client.destroy());
-  await client.opened;
-  await until('the server to have the session', () => session !== undefined);
-  // The last of the handshake (the server's ACK, a 1.3 ticket and its ACK) settles before bursts are held.
-  await sleep(50);
   return {
-    session: () => session,
-    client,
-    received,
-    bufferSizes,
+    ...b,
     kept,
     moved: async () => {
-      await until('the worker to count what it got', () => movedCount >= received.length);
-      t.is(movedCount, received.length);
+      await until('the worker to count what it got', () => movedCount >= b.received.length);
+      t.is(movedCount, b.received.length);
       return movedBytes;
     },
-    async burst(n, from) {
-      state.hold = true;
-      state.held.length = 0;
-      for (let i = 0; i < n; i++) client.send(message(from + i));
-      const isMessage = (d: Uint8Array): boolean => d.length > MESSAGE;
-      await until(`the relay to hold ${n} records`, () => state.held.filter(isMessage).length >= n);
-      state.hold = false;
-      const held = state.held.splice(0);
-      release(held.filter((d) => !isMessage(d)));
-      const burst = held.filter(isMessage);
-      if (!burst.every((d) => d.length === burst[0]!.length))
-        throw new Error('the burst has datagrams of different sizes');
-      return burst;
-    },
-    release,
   };
 }
 
@@ -167,7 +81,7 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
     declare(
       `${version}, 'batch': onmessage ${handling === 'keep' ? 'keeps' : `transfers (${handling})`} data.buffer; back-to-back datagrams in ${ROUNDS} batches all arrive, the session goes on`,
       async (t) => {
-        const b = await bed(t, version, handling);
+        const b = await handlingBed(t, version, handling);
         const expected: string[] = [];
         const before = { ...OPENED_AHEAD };
         for (let round = 0; round < ROUNDS; round++) {
@@ -203,7 +117,7 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
   }
 
   test(`${version}, 'batch': two records in one datagram, the first's buffer transferred in onmessage: the second still arrives whole`, async (t) => {
-    const b = await bed(t, version, 'structuredClone');
+    const b = await handlingBed(t, version, 'structuredClone');
     const expected: string[] = [];
     for (let round = 0; round < 2; round++) {
       const burst = await b.burst(BURST, round * BURST);

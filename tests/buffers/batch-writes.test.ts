@@ -1,0 +1,104 @@
+import test from 'ava';
+import { nativeProvider } from '../../runtime/crypto/native/index.js';
+import { OPEN_RUNS, OPENED_AHEAD } from '../../runtime/record/opened-ahead.js';
+import { bed, message, MESSAGE, until } from './batch-bed.js';
+
+/**
+ * `messageBuffers: 'batch'`: an application that writes into `data.buffer` outside its message's bytes (as Node's
+ * pooled Buffers allow, and warn against) writes over the next messages of the batch, which the addon opened ahead into
+ * the same ArrayBuffer. That may change what those messages hold, never what the library makes of them: each opened
+ * record's content type and length are read when it is opened, before the application runs, and a record that is not
+ * application data leaves the ArrayBuffer at once. Over real UDP (the bed's relay makes each burst one receive batch).
+ */
+
+const ROUNDS = 3;
+const BURST = 8;
+/** Whether this process opens runs: the addon is built and DTLS13_OPEN_RUN does not turn it off. */
+const runs = nativeProvider !== undefined && OPEN_RUNS;
+/** What the application writes over everything after its message: bytes that read as alert records (21) of [2, 40]. */
+const SCRIBBLE = [2, 40, 21];
+
+for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
+  // Serial: the counts of records opened in runs are the process's.
+  test.serial(
+    `${version}, 'batch': onmessage writes over the rest of data.buffer; every message still arrives as data, the session goes on`,
+    async (t) => {
+      const b = await bed(t, version, (data) => {
+        const rest = new Uint8Array(data.buffer, data.byteOffset + data.length);
+        for (let i = 0; i < rest.length; i++) rest[i] = SCRIBBLE[i % SCRIBBLE.length]!;
+      });
+      const before = { ...OPENED_AHEAD };
+      for (let round = 0; round < ROUNDS; round++) {
+        const burst = await b.burst(BURST, round * BURST);
+        b.release(burst);
+        const expected = (round + 1) * BURST;
+        await until(`${expected} messages`, () => b.received.length >= expected);
+      }
+      const taken = OPENED_AHEAD.taken - before.taken;
+      t.log(`${ROUNDS * BURST} records, ${taken} handed out from runs`);
+      // Without runs nothing is opened before the application runs, and this test could not fail.
+      if (runs) t.true(taken >= ROUNDS, 'records were handed out from runs');
+      t.is(b.received.length, ROUNDS * BURST);
+      t.true(
+        b.received.every((m) => m.length === MESSAGE),
+        'every message arrives as application data of its own length',
+      );
+      // The first of each batch was opened before any application code ran: it is as sent.
+      for (let round = 0; round < ROUNDS; round++) t.is(b.received[round * BURST], message(round * BURST));
+      const session = b.session()!;
+      const stats = session.stats.connectionStats!;
+      t.deepEqual(
+        Object.entries(stats.drops).filter(([, n]) => n > 0),
+        [],
+        'no record dropped',
+      );
+      // The session goes on both ways.
+      const reply = new Promise<string>((resolve) => (b.client.onmessage = (m) => resolve(m.toString('latin1'))));
+      session.send('still here');
+      t.is(await reply, 'still here');
+    },
+  );
+}
+
+test.serial(
+  `DTLSv1.3, 'batch': a KeyUpdate among the batch's messages is read as sent, whatever onmessage writes over data.buffer`,
+  async (t) => {
+    const b = await bed(t, 'DTLSv1.3', (data) => {
+      const rest = new Uint8Array(data.buffer, data.byteOffset + data.length);
+      for (let i = 0; i < rest.length; i++) rest[i] = SCRIBBLE[i % SCRIBBLE.length]!;
+    });
+    const before = { ...OPENED_AHEAD };
+    // Messages, the client's KeyUpdate (a handshake record under the same keys: the new ones wait for its ACK, RFC 9147
+    // §8), messages: one receive batch, opened in one run; the application scribbles from the first message on.
+    const held = await b.capture(
+      () => {
+        for (let i = 0; i < BURST / 2; i++) b.client.send(message(i));
+        b.client.updateKeys();
+        for (let i = BURST / 2; i < BURST; i++) b.client.send(message(i));
+      },
+      (h) => h.length >= BURST + 1,
+    );
+    b.release(held);
+    await until(`${BURST} messages`, () => b.received.length >= BURST);
+    const taken = OPENED_AHEAD.taken - before.taken;
+    t.log(`${held.length} datagrams, ${taken} records handed out from runs`);
+    if (runs) t.true(taken > BURST / 2, 'the KeyUpdate lay in a run with the messages after it');
+    const session = b.session()!;
+    const stats = session.stats.connectionStats!;
+    t.deepEqual(
+      Object.entries(stats.drops).filter(([, n]) => n > 0),
+      [],
+      'no record dropped',
+    );
+    t.deepEqual(
+      Object.entries(stats.ignored).filter(([, n]) => n > 0),
+      [],
+      'no record set aside',
+    );
+    // The KeyUpdate was taken: the server answers under its own new keys, and the session goes on both ways.
+    const reply = new Promise<string>((resolve) => (b.client.onmessage = (m) => resolve(m.toString('latin1'))));
+    session.send('still here');
+    t.is(await reply, 'still here');
+    t.true(session.stats.isConnected);
+  },
+);
