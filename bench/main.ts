@@ -17,6 +17,7 @@ import { benchWire } from './wire.js';
  * `-- receive-instructions` (only when named: valgrind, minutes) for a receiving server's instructions per payload and its record-opening calls';
  * `-- handshake-servers` (only when named: wolfSSL, OpenSSL 3.0's libssl-dev, a minute) for the server's CPU per handshake against C servers;
  * `-- road` (only when named: a few seconds) for the functions and files one echo round trip crosses (issue 57);
+ * `-- echo` (only when named: a few seconds) for the CPU per echo round trip in DTLS 1.3 and 1.2 against node:dgram's;
  * `-- lossy` (only when named: root, network namespaces, wolfSSL, minutes) for handshakes over tc netem loss and reordering);
  * `-- learn` (only when named: a minute) for the wall time of `dtls13 learn` with parallel queries against sequential ones;
  * `-- learn-server13` (only when named: minutes) for the same against dtls13's own 1.3 server over real UDP.
@@ -51,6 +52,7 @@ if (only === 'receive-instructions')
   await (await import('./network/receive-instructions.js')).benchReceiveInstructions(console.log);
 if (only === 'handshake-servers') await (await import('./handshake-servers.js')).benchHandshakeServers(console.log);
 if (only === 'road') await (await import('./road.js')).benchRoad(console.log);
+if (only === 'echo') await (await import('./echo.js')).benchEcho(console.log);
 if (only === 'learn') await (await import('./learn.js')).benchLearn(console.log);
 if (only === 'learn-server13') await (await import('./learn-server13.js')).benchLearnServer13(console.log);
 if (only === 'lossy') await (await import('./lossy.js')).benchLossy(console.log);
