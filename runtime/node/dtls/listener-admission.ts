@@ -14,7 +14,7 @@ import { Admission, type Refusal } from '../admission.js';
 import { hostKey } from '../host-key.js';
 import type { ClientHelloPeek } from '../client-hello-peek.js';
 import type { ConnectionEvent } from '../../connection/events.js';
-import type { DtlsSession, SessionListener } from './session.js';
+import type { DtlsSession } from './session.js';
 import { SessionDriver } from './session-driver.js';
 import type { RemoteAddress } from '../peer-paths.js';
 import { processAntiReplay, type AntiReplayStore, type SyncAntiReplay } from '../../session/anti-replay.js';
@@ -64,7 +64,7 @@ const REFUSE_EARLY_DATA = { admit: (): boolean => false };
  * A client that restarts on the same address and port (RFC 9147 §5.11) starts a second connection beside the first;
  * both get every datagram from that address, and the old one ends (`replaced`) when the new one completes.
  */
-export abstract class ListenerAdmission implements Omit<SessionListener, 'sessionEnded' | 'callbackFailed'> {
+export abstract class ListenerAdmission {
   protected udp: Socket | undefined;
   /** Serving: the socket is bound (or was given bound) and every part below is made. */
   protected served = false;
@@ -274,14 +274,14 @@ export abstract class ListenerAdmission implements Omit<SessionListener, 'sessio
     releaseOwnTicketKeys(this.connectionOptions); // the random keys resolveConfig made for this server (owner: its options)
   }
 
-  /** @internal A hibernated session's connection again, on the configuration and per-connection options it was made with. */
-  thaw(session: DtlsSession, frozen: FrozenSession, now: number): DtlsConnection {
+  /** A hibernated session's connection again, on the configuration and per-connection options it was made with. */
+  protected thaw(session: DtlsSession, frozen: FrozenSession, now: number): DtlsConnection {
     this.tallies.thawed++;
     return DtlsConnection.thaw(this.configs, this.perConnection(this.askingStore, session.remote.address), frozen, now);
   }
 
-  /** @internal A datagram at a hibernated session, screened without thawing it: undefined when a new record of it authenticated. */
-  screen(session: DtlsSession, frozen: FrozenSession, datagram: Uint8Array): FrozenSession | undefined {
+  /** A datagram at a hibernated session, screened without thawing it: undefined when a new record of it authenticated. */
+  protected screen(session: DtlsSession, frozen: FrozenSession, datagram: Uint8Array): FrozenSession | undefined {
     const { provider, replayWindow, limits } = this.config;
     const cids = session.place.cids;
     return screenFrozen(frozen, datagram, {
@@ -292,13 +292,13 @@ export abstract class ListenerAdmission implements Omit<SessionListener, 'sessio
     });
   }
 
-  /** @internal A parked session took a record: due again when quiet for parkMs. */
-  sessionWoke(session: DtlsSession): void {
+  /** A parked session took a record: due again when quiet for parkMs. */
+  protected sessionWoke(session: DtlsSession): void {
     this.resting.woke(session);
   }
 
-  /** @internal Thawed without waking: due to rest again once quiet for parkMs more. */
-  sessionThawed(session: DtlsSession): void {
+  /** Thawed without waking: due to rest again once quiet for parkMs more. */
+  protected sessionThawed(session: DtlsSession): void {
     this.resting.schedule(session);
   }
 
@@ -479,8 +479,8 @@ export abstract class ListenerAdmission implements Omit<SessionListener, 'sessio
     session.deliver(first, remote);
   }
 
-  /** @internal The listener hears of each event of a session (but application data) before the session's own handling. */
-  sessionEvent(session: DtlsSession, e: ConnectionEvent): void {
+  /** The listener hears of each event of a session (but application data) before the session's own handling. */
+  protected sessionEvent(session: DtlsSession, e: ConnectionEvent): void {
     if (e.type === 'handshakeComplete') this.established(session);
     else if (e.type === 'connectionIdIssued') {
       this.transport.issued(session, e.cid);
@@ -523,8 +523,8 @@ export abstract class ListenerAdmission implements Omit<SessionListener, 'sessio
     }
   }
 
-  /** @internal A session's connection ended: out of the demux, the sweep and admission. */
-  connectionEnded(session: DtlsSession): void {
+  /** A session's connection ended: out of the demux, the sweep and admission. */
+  protected connectionEnded(session: DtlsSession): void {
     const place = session.place;
     if (place.handshaking && session.connection?.expired === 'handshake') this.tallies.handshakeTimeouts++;
     this.resting.cancel(session);

@@ -29,7 +29,7 @@ export type ListenOptionsFor<H> = H extends SessionHandler ? ListenOptions : Wor
 export type ListenerFor<H> = H extends SessionHandler ? DtlsListener : DtlsWorkerListener;
 
 /** A DTLS 1.3/1.2 server on one UDP socket, node:dtls's DTLSEndpoint: each admitted peer is a {@link DtlsSession}. */
-export class DtlsListener extends ListenerAdmission implements SessionListener {
+export class DtlsListener extends ListenerAdmission {
   /** Resolves with the bound address once listening; rejects with the system error (`EADDRINUSE`). Never unhandled. */
   readonly listening: Promise<SessionAddress>;
   /** Resolves when the endpoint has closed; rejects with the bind error when it never opened. Never unhandled. */
@@ -50,6 +50,17 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
   private closing: Promise<void> | undefined;
   private settleClosed!: { resolve: () => void; reject: (e: Error) => void };
   private readonly onsession: SessionHandler;
+  /** What its sessions tell it (session-rest.ts): one table for all of them, over members that stay its own. */
+  private readonly sessionOwner: SessionListener = {
+    sessionEvent: (s, e) => this.sessionEvent(s, e),
+    connectionEnded: (s) => this.connectionEnded(s),
+    sessionEnded: (s) => this.sessionEnded(s),
+    callbackFailed: (error, s, duringHandshake) => this.callbackFailed(error, s, duringHandshake),
+    sessionWoke: (s) => this.sessionWoke(s),
+    thaw: (s, frozen, now) => this.thaw(s, frozen, now),
+    screen: (s, frozen, datagram) => this.screen(s, frozen, datagram),
+    sessionThawed: (s) => this.sessionThawed(s),
+  };
 
   /** @internal Use {@link listen}. `adopted`: a bound socket to serve on, and what to take off it first (a worker's). */
   constructor(
@@ -169,7 +180,7 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
   }
 
   protected makeSession(remote: RemoteAddress): DtlsSession<DtlsListener> {
-    const session = new DtlsSession<DtlsListener>('server', this.mtu, remote, undefined, this);
+    const session = new DtlsSession<DtlsListener>('server', this.mtu, remote, undefined, this, this.sessionOwner);
     session.localCertificate = this.localCertificate;
     return session;
   }
@@ -188,8 +199,8 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
     }
   }
 
-  /** @internal A session of this endpoint ended: it is no longer one of those `close()` or `destroy()` ends. */
-  sessionEnded(session: DtlsSession): void {
+  /** A session of this endpoint ended: it is no longer one of those `close()` or `destroy()` ends. */
+  private sessionEnded(session: DtlsSession): void {
     this.sessions.delete(session);
     const random = session.place.random;
     if (random !== undefined && this.byClientRandom.get(random) === session) this.byClientRandom.delete(random);
@@ -202,8 +213,8 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
     if (session?.onkeylog) session.keylog(line);
   }
 
-  /** @internal An application callback ended a session: counted, and a failed handshake told to `onhandshakeerror`. */
-  callbackFailed(error: Error, session: DtlsSession, duringHandshake: boolean): void {
+  /** An application callback ended a session: counted, and a failed handshake told to `onhandshakeerror`. */
+  private callbackFailed(error: Error, session: DtlsSession, duringHandshake: boolean): void {
     this.counts.callbackErrors++;
     if (duringHandshake) {
       this.counts.handshakeErrors++;
@@ -217,10 +228,10 @@ export class DtlsListener extends ListenerAdmission implements SessionListener {
   }
 
   /**
-   * @internal Each event of a session but application data: a fatal alert of ours while handshaking (not a callback's
-   * nor a timeout's) counts as a refused handshake, as the cookie exchange's refusals do.
+   * Each event of a session but application data: a fatal alert of ours while handshaking (not a callback's nor a
+   * timeout's) counts as a refused handshake, as the cookie exchange's refusals do.
    */
-  override sessionEvent(session: DtlsSession, e: ConnectionEvent): void {
+  protected override sessionEvent(session: DtlsSession, e: ConnectionEvent): void {
     super.sessionEvent(session, e);
     if (e.type !== 'alert' || !e.sent || e.level !== 'fatal' || !session.place.handshaking) return;
     const c = session.connection;

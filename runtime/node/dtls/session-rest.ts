@@ -5,25 +5,26 @@ import type { ConnectionEvent } from '../../connection/events.js';
 import type { FrozenSession } from '../../connection/hibernation.js';
 
 /**
- * A server session's listener (listener-admission.ts; `S`: the session class, a parameter so this file imports none of
- * it): one object for all its sessions, each call naming one. A client's session has none.
+ * What a server session tells its listener (`S`: the session class, a parameter so this file imports none of it): one
+ * table per listener for all its sessions, each call naming one, made by the listener over its own private members
+ * (listener.ts `sessionOwner`). A client's session has none.
  */
 export interface SessionOwnerOf<S> {
-  /** @internal Each event but application data, before the session's own handling. */
+  /** Each event but application data, before the session's own handling. */
   sessionEvent(session: S, e: ConnectionEvent): void;
-  /** @internal The session's connection ended (closed, failed, aborted): out of the demux, admission and resting. */
+  /** The session's connection ended (closed, failed, aborted): out of the demux, admission and resting. */
   connectionEnded(session: S): void;
-  /** @internal The session has settled its promises: it is no longer one the listener's close or destroy ends. */
+  /** The session has settled its promises: it is no longer one the listener's close or destroy ends. */
   sessionEnded(session: S): void;
-  /** @internal An application callback ended the session (`duringHandshake`: before it opened). */
+  /** An application callback ended the session (`duringHandshake`: before it opened). */
   callbackFailed(error: Error, session: S, duringHandshake: boolean): void;
-  /** @internal A parked session ({@link SessionRest.park}) took an authenticated record: it is awake again. */
+  /** A parked session ({@link SessionRest.park}) took an authenticated record: it is awake again. */
   sessionWoke(session: S): void;
-  /** @internal Makes a connection again of a session it hibernated (on the configuration it was made with). */
+  /** Makes a connection again of a session it hibernated (on the configuration it was made with). */
   thaw(session: S, frozen: FrozenSession, now: number): Connection;
-  /** @internal A datagram screened without a thaw: the session kept again, or undefined: thaw for it. */
+  /** A datagram screened without a thaw: the session kept again, or undefined: thaw for it. */
   screen(session: S, frozen: FrozenSession, datagram: Uint8Array): FrozenSession | undefined;
-  /** @internal A hibernated session was thawed without waking (a call on its connection): it may rest again. */
+  /** A hibernated session was thawed without waking (a call on its connection): it may rest again. */
   sessionThawed(session: S): void;
 }
 

@@ -43,14 +43,14 @@ const SURELY_FITS_BELOW_MTU = 5 + 255 + 1 + 16;
 
 const noop = (): void => {};
 
-/** What a server session tells its listener (DtlsListener, listener.ts: the type parameter, so not imported back here). */
+/** What a server session tells its listener: the table the listener (listener.ts) makes for its sessions. */
 export type SessionListener = SessionOwnerOf<DtlsSession>;
 
 /**
  * One DTLS 1.3 (or 1.2) association with one peer, as node:dtls's DTLSSession: `opened` and `closed` always settle.
  * Made by `connect()` or handed to `listen()`'s callback, never constructed directly.
  */
-export class DtlsSession<L extends SessionListener = SessionListener> extends SessionDriver implements OpeningOwner {
+export class DtlsSession<L extends object = object> extends SessionDriver implements OpeningOwner {
   readonly role: 'client' | 'server';
   /** The listener that accepted a server session (node:dtls's `session.endpoint`: a DtlsListener, listener.ts); undefined for a client's. */
   readonly listener: L | undefined;
@@ -100,8 +100,9 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
     remote: RemoteAddress | undefined,
     authorization: AuthorizationRecord | undefined,
     listener: L | undefined,
+    owner?: SessionListener,
   ) {
-    super(remote, listener);
+    super(remote, owner);
     this.role = role;
     this.mtu = mtu;
     this.authorization = authorization;
@@ -219,7 +220,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
     if (ending === undefined) return;
     this.endReason = this.endedWith ? 'failed' : ending.reason;
     const thrown = ending.callbackError;
-    if (thrown !== undefined) this.listener?.callbackFailed(thrownError(thrown), this, this.openedPending);
+    if (thrown !== undefined) this.owner?.callbackFailed(thrownError(thrown), this, this.openedPending);
     // The error (a function making it, or endedWith) is made once, when something reads it (sessionFailure).
     this.finish(this.endedWith ?? sessionFailure(this.current, ending));
   }
@@ -576,7 +577,7 @@ export class DtlsSession<L extends SessionListener = SessionListener> extends Se
       this.openedPending = false;
       this.openedOutcome.reject(error ?? new SessionStateError('the session closed before the handshake completed'));
     }
-    this.listener?.sessionEnded(this);
+    this.owner?.sessionEnded(this);
     if (!error) return this.closedOutcome.resolve();
     this.closedOutcome.reject(error);
     callUnguarded(() => this.onerror?.(error())); // the application's own exception, as from any Node event handler
