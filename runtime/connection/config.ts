@@ -426,24 +426,20 @@ function earlyDataOption(role: 'client' | 'server', data: unknown): Uint8Array |
   return data;
 }
 
-/** The options of one side only, and that side; a boolean one set to false is no option. */
+/** The options of one side only, by side; a boolean one set to false is no option. */
 const ONE_SIDE = {
-  sni: 'server',
-  ticketKeys: 'server',
-  tickets: 'server',
-  echoLegacySessionId: 'server',
-  session: 'client',
-  earlyData: 'client',
-  postHandshakeAuth: 'client',
-} as const;
+  server: ['sni', 'ticketKeys', 'tickets', 'echoLegacySessionId'],
+  client: ['session', 'earlyData', 'postHandshakeAuth'],
+} as const satisfies Record<'client' | 'server', readonly (keyof DtlsConfig)[]>;
 
 /** A ConfigError for the first option of `o` that is the other side's, or a boolean of one side that is no boolean. */
 function checkSide(role: 'client' | 'server', o: DtlsConfig): void {
   booleanOption('postHandshakeAuth', o.postHandshakeAuth);
   booleanOption('echoLegacySessionId', o.echoLegacySessionId);
-  for (const [option, side] of Object.entries(ONE_SIDE)) {
-    const value = o[option as keyof typeof ONE_SIDE];
-    if (side !== role && value !== undefined && value !== false) throw new ConfigError(option, `is a ${side} option`);
+  const side = role === 'client' ? 'server' : 'client';
+  for (const option of ONE_SIDE[side]) {
+    const value = o[option];
+    if (value !== undefined && value !== false) throw new ConfigError(option, `is a ${side} option`);
   }
 }
 
