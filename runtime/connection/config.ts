@@ -251,6 +251,8 @@ const DEFAULT_CIPHER_SUITES: readonly SupportedCipherSuite[] = [
 ];
 const DEFAULT_GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'secp256r1', 'secp384r1'];
 const DEFAULT_RETRANSMISSION: FlightTimerConfig = {};
+/** No trust anchors: one list for every configuration without them (caches keyed by the list hold one entry for it). */
+const NO_TRUST_ANCHORS: readonly Uint8Array[] = [];
 const signaturesByProvider = new WeakMap<CryptoProvider, readonly SignatureAlgorithm[]>();
 
 /** The default signature algorithms `provider` supports, worked out once per provider. */
@@ -355,7 +357,7 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig, owner: o
     groups,
     signatureAlgorithms,
     certificate: o.certificate,
-    trustAnchors: o.trustAnchors ?? [],
+    trustAnchors: o.trustAnchors ?? NO_TRUST_ANCHORS,
     serverName,
     serverIdentity: checkIdentity ? serverName : undefined,
     verifyPeer: o.verifyPeer,
@@ -426,24 +428,20 @@ function earlyDataOption(role: 'client' | 'server', data: unknown): Uint8Array |
   return data;
 }
 
-/** The options of one side only, and that side; a boolean one set to false is no option. */
+/** The options of one side only, by side; a boolean one set to false is no option. */
 const ONE_SIDE = {
-  sni: 'server',
-  ticketKeys: 'server',
-  tickets: 'server',
-  echoLegacySessionId: 'server',
-  session: 'client',
-  earlyData: 'client',
-  postHandshakeAuth: 'client',
-} as const;
+  server: ['sni', 'ticketKeys', 'tickets', 'echoLegacySessionId'],
+  client: ['session', 'earlyData', 'postHandshakeAuth'],
+} as const satisfies Record<'client' | 'server', readonly (keyof DtlsConfig)[]>;
 
 /** A ConfigError for the first option of `o` that is the other side's, or a boolean of one side that is no boolean. */
 function checkSide(role: 'client' | 'server', o: DtlsConfig): void {
   booleanOption('postHandshakeAuth', o.postHandshakeAuth);
   booleanOption('echoLegacySessionId', o.echoLegacySessionId);
-  for (const [option, side] of Object.entries(ONE_SIDE)) {
-    const value = o[option as keyof typeof ONE_SIDE];
-    if (side !== role && value !== undefined && value !== false) throw new ConfigError(option, `is a ${side} option`);
+  const side = role === 'client' ? 'server' : 'client';
+  for (const option of ONE_SIDE[side]) {
+    const value = o[option];
+    if (value !== undefined && value !== false) throw new ConfigError(option, `is a ${side} option`);
   }
 }
 

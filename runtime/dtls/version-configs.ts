@@ -58,7 +58,8 @@ export function clientConfigs(options: DtlsOptions): VersionConfigs {
   // 1.3 too.
   const session =
     config12.session !== undefined && config12.session.expiresAt > config12.wallClock() ? config12.session : undefined;
-  const groups = [...base.groups, ...config12.groups.filter((g) => !base.groups.includes(g))];
+  const added = config12.groups.filter((g) => !base.groups.includes(g));
+  const groups = added.length === 0 ? base.groups : [...base.groups, ...added];
   return {
     enabled,
     config13: { ...base, groups, offer12: config12.suites, offer12Session: ticketOffer12(config12, session) },

@@ -32,13 +32,22 @@ export interface HandshakeReassemblerOptions {
   readonly maxBufferedBytes?: number;
 }
 
-const OPTION_ROWS: Readonly<Record<keyof HandshakeReassemblerOptions, readonly [number, number, number]>> = {
-  nextReceiveSeq: [0, 0, MAX_MESSAGE_SEQ + 1],
-  maxMessagesAhead: [DEFAULT_MAX_MESSAGES_AHEAD, 0, MAX_MESSAGE_SEQ],
-  maxMessageLength: [DEFAULT_MAX_MESSAGE_LENGTH, 0, MAX_UINT24],
-  maxRangesPerMessage: [DEFAULT_MAX_RANGES_PER_MESSAGE, 1, MAX_UINT24],
-  maxBufferedBytes: [DEFAULT_MAX_BUFFERED_BYTES, 0, 2 ** 31],
+/** Each option's default and range. */
+const OPTION_ROWS: Readonly<
+  Record<keyof HandshakeReassemblerOptions, { readonly fallback: number; readonly min: number; readonly max: number }>
+> = {
+  nextReceiveSeq: { fallback: 0, min: 0, max: MAX_MESSAGE_SEQ + 1 },
+  maxMessagesAhead: { fallback: DEFAULT_MAX_MESSAGES_AHEAD, min: 0, max: MAX_MESSAGE_SEQ },
+  maxMessageLength: { fallback: DEFAULT_MAX_MESSAGE_LENGTH, min: 0, max: MAX_UINT24 },
+  maxRangesPerMessage: { fallback: DEFAULT_MAX_RANGES_PER_MESSAGE, min: 1, max: MAX_UINT24 },
+  maxBufferedBytes: { fallback: DEFAULT_MAX_BUFFERED_BYTES, min: 0, max: 2 ** 31 },
 };
+
+/** Option `name` of `options`, checked against its row; its default when undefined. */
+function option(options: HandshakeReassemblerOptions, name: keyof HandshakeReassemblerOptions): number {
+  const row = OPTION_ROWS[name];
+  return integerOption(name, options[name] ?? row.fallback, row.min, row.max);
+}
 
 /** The fields of a fragment that can contradict earlier fragments of its message (wire names). */
 export type InconsistentField = 'msg_type' | 'length' | 'fragment' | 'fragment_length';
@@ -138,15 +147,11 @@ export class HandshakeReassembler {
 
   /** @throws ConfigError naming an option that is not an integer in its range. */
   constructor(options: HandshakeReassemblerOptions = {}) {
-    const option = (name: keyof HandshakeReassemblerOptions): number => {
-      const [fallback, min, max] = OPTION_ROWS[name];
-      return integerOption(name, options[name] ?? fallback, min, max);
-    };
-    this.next = option('nextReceiveSeq');
-    this.maxMessagesAhead = option('maxMessagesAhead');
-    this.maxMessageLength = option('maxMessageLength');
-    this.maxRangesPerMessage = option('maxRangesPerMessage');
-    this.maxBufferedBytes = option('maxBufferedBytes');
+    this.next = option(options, 'nextReceiveSeq');
+    this.maxMessagesAhead = option(options, 'maxMessagesAhead');
+    this.maxMessageLength = option(options, 'maxMessageLength');
+    this.maxRangesPerMessage = option(options, 'maxRangesPerMessage');
+    this.maxBufferedBytes = option(options, 'maxBufferedBytes');
   }
 
   get nextReceiveSeq(): number {

@@ -7,7 +7,7 @@ export function parseIpAddress(text: string): Uint8Array | undefined {
 
 /** Dotted-quad text, character by character (a server parses its peer's address several times per handshake). */
 function parseIpv4(text: string): Uint8Array | undefined {
-  const out = new Uint8Array(4);
+  let address = 0; // the parts so far, big-endian (bytes made only for an address: most names are none)
   let part = 0;
   let value = 0;
   let digits = 0;
@@ -15,7 +15,8 @@ function parseIpv4(text: string): Uint8Array | undefined {
     const c = i < text.length ? text.charCodeAt(i) : 0x2e; // the end closes the last part as a dot would
     if (c === 0x2e) {
       if (digits === 0 || part > 3) return undefined;
-      out[part++] = value;
+      address = address * 256 + value;
+      part++;
       value = 0;
       digits = 0;
     } else if (c >= 0x30 && c <= 0x39) {
@@ -25,7 +26,9 @@ function parseIpv4(text: string): Uint8Array | undefined {
       if (++digits > 3 || value > 255) return undefined;
     } else return undefined;
   }
-  return part === 4 ? out : undefined;
+  return part === 4
+    ? new Uint8Array([address >>> 24, (address >>> 16) & 0xff, (address >>> 8) & 0xff, address & 0xff])
+    : undefined;
 }
 
 function parseIpv6(text: string): Uint8Array | undefined {

@@ -21,6 +21,9 @@ const ECDSA_CURVES: ReadonlyMap<SignatureAlgorithm, KeyExchangeGroup> = new Map<
   ['ecdsa_secp521r1_sha512', 'secp521r1'],
 ]);
 
+/** The curves of {@link ECDSA_CURVES}. */
+const ECDSA_CURVE_GROUPS: readonly KeyExchangeGroup[] = [...ECDSA_CURVES.values()];
+
 /**
  * A DTLS 1.2 client's supported_groups, which also names the curves of ECDSA certificates it accepts (RFC 8422 §5.1: a
  * server whose curve is missing must not choose ECDHE_ECDSA). With an ECDHE_ECDSA suite offered, the 1.2 groups are
@@ -34,7 +37,7 @@ export function clientGroups12(
   supported: (group: KeyExchangeGroup) => boolean,
 ): readonly KeyExchangeGroup[] {
   if (!suites.some((s) => dtls12Suite(s)?.keyExchange === 'ecdhe_ecdsa')) return groups;
-  if (groups.some((g) => [...ECDSA_CURVES.values()].includes(g))) return groups;
+  if (groups.some((g) => ECDSA_CURVE_GROUPS.includes(g))) return groups;
   const added: KeyExchangeGroup[] = [];
   for (const scheme of signatureAlgorithms) {
     const curve = ECDSA_CURVES.get(scheme);

@@ -219,8 +219,8 @@ export function checkOptionNames(call: Call, options: unknown): asserts options 
   if (typeof options !== 'object' || options === null)
     throw new ConfigError('options', 'must be an object', 'ERR_INVALID_ARG_TYPE');
   const known = KNOWN[call];
-  for (const [name, value] of Object.entries(options)) {
-    if (value === undefined || Object.hasOwn(known, name)) continue;
+  for (const name of Object.keys(options)) {
+    if (Object.hasOwn(known, name) || options[name as keyof typeof options] === undefined) continue;
     throw new ConfigError(name, unknownReason(call, name));
   }
 }
@@ -266,7 +266,8 @@ type ReadName<Table> = { [K in keyof Table]: Table[K] extends ReadRow ? K : neve
 
 /** The options of `o` passed on under their own names: all but those `table` reads (an option it lacks passes). */
 export function passedOn<Table extends Row, O extends object>(table: Table, o: O): Omit<O, ReadName<Table>> {
-  const passed = ([name]: [string, unknown]): boolean =>
-    (table[name] as Partial<ReadRow> | undefined)?.to === undefined;
-  return Object.fromEntries(Object.entries(o).filter(passed)) as Omit<O, ReadName<Table>>;
+  const rest: Record<string, unknown> = {};
+  for (const name of Object.keys(o))
+    if ((table[name] as Partial<ReadRow> | undefined)?.to === undefined) rest[name] = o[name as keyof O];
+  return rest as Omit<O, ReadName<Table>>;
 }
