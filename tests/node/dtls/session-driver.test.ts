@@ -2,7 +2,7 @@
  * SessionDriver (runtime/node/dtls/session-driver.ts), the part of a session that drives its connection over a real UDP
  * socket. What a peer or an attacker at the peer's own address sends (random bytes, truncated and forged records)
  * is handed to the connection without anything escaping: `deliver` says no record authenticated and the session
- * carries on; datagrams from another address are remembered as paths of the peer, at most 8; `shut` ends with
+ * carries on; datagrams from another address are remembered as paths of the peer, at most 8 unproven; `shut` ends with
  * close_notify, `abort` without, each once.
  */
 import test from 'ava';
