@@ -45,6 +45,8 @@ export abstract class SessionDriver extends SessionRest {
   private onSent: ((error?: Error | null) => void) | undefined;
   /** A pump queued for the end of the turn (DtlsSession.send: a turn's records leave in one system call). */
   protected pumpQueued = false;
+  /** The largest datagram the path carries once it said ours were too large ({@link pathMtuExceeded}); else Infinity. */
+  protected pathDatagramLimit = Infinity;
 
   /** @internal Milliseconds on the monotonic clock the connection runs on. */
   static now(): number {
@@ -217,6 +219,8 @@ export abstract class SessionDriver extends SessionRest {
    */
   pathMtuExceeded(): void {
     const size = this.remote.address.includes(':') ? IPV6_SAFE_DATAGRAM : IPV4_SAFE_DATAGRAM;
+    // One send() is one record in one datagram: what it takes follows (DtlsSession.maxMessageSize).
+    if (size < this.pathDatagramLimit) this.pathDatagramLimit = size;
     if (this.driven) this.guard(() => this.current.pathMtuExceeded(size));
   }
 
