@@ -26,8 +26,22 @@ export function addressOfPath(
   return { address, family: address.includes(':') ? 'IPv6' : 'IPv4', port };
 }
 
-/** Addresses remembered per endpoint for return routability probes. */
+/**
+ * Addresses remembered per endpoint for return routability probes, of each kind: paths a record authenticated over,
+ * and paths whose datagrams did not (or not yet) authenticate.
+ */
 const MAX_PATHS = 8;
+
+/** `path`'s address remembered in `map` as used last; past {@link MAX_PATHS}, the one used longest ago goes, never `pinned`. */
+function remember(map: Map<string, RemoteAddress>, path: string, from: RemoteAddress, pinned?: string): void {
+  if (!map.delete(path) && map.size >= MAX_PATHS)
+    for (const old of map.keys())
+      if (old !== pinned) {
+        map.delete(old);
+        break;
+      }
+  map.set(path, from);
+}
 
 /** Sockets a client keeps open after rebinding away from them (the oldest closes when another rebind would exceed this). */
 const MAX_LEFT_SOCKETS = 2;
@@ -43,10 +57,15 @@ interface LeftSocket {
 /**
  * The paths of an endpoint's peer beyond its current address (RFC 9146, RFC 9853), so a probe can reach them, and a
  * client's sockets it rebound away from, kept a while; made only when a second path shows up or the client rebinds.
+ * A datagram routed by its CID reaches the session from any address, so anyone who read the CID can make it see new
+ * paths: the addresses of paths a record authenticated over (the peer's, where a check's probes go) are kept apart
+ * from the others, which cannot push them out, and the peer's current one is never the one forgotten.
  */
 export class PeerPaths {
-  /** Addresses by path, most recently used last (made with the peer's own first). */
+  /** Addresses of paths a record authenticated over, by path, most recently used last (made with the peer's own first). */
   private addresses: Map<string, RemoteAddress> | undefined;
+  /** Addresses of paths nothing authenticated over (yet), most recently used last: forged records, copies. */
+  private unproven: Map<string, RemoteAddress> | undefined;
   /** Sockets of paths other than the endpoint's own (a client that rebound keeps its old one a moment, to answer path_drop there). */
   private sockets: Map<string, Socket> | undefined;
   private readonly left: LeftSocket[] = [];
@@ -58,17 +77,22 @@ export class PeerPaths {
     return this.addresses !== undefined;
   }
 
-  /** A datagram came from `from` on `path` (`remote`: the peer's current address). */
-  cameFrom(path: string, from: RemoteAddress, remote: RemoteAddress): void {
-    const addresses = (this.addresses ??= new Map([[pathOf(remote), remote]]));
-    // The peer's own path is never the one forgotten for a burst from other addresses: it was used last.
-    if (!addresses.delete(path) && addresses.size >= MAX_PATHS) addresses.delete(addresses.keys().next().value ?? path);
-    addresses.set(path, from);
+  /**
+   * A datagram came from `from` on `path` (`remote`: the peer's current address); `authenticated`: a record in it
+   * authenticated. At most {@link MAX_PATHS} addresses of each kind are remembered.
+   */
+  cameFrom(path: string, from: RemoteAddress, remote: RemoteAddress, authenticated: boolean): void {
+    const current = pathOf(remote);
+    const proven = (this.addresses ??= new Map([[current, remote]]));
+    if (authenticated) {
+      this.unproven?.delete(path);
+      remember(proven, path, from, current);
+    } else if (!proven.has(path)) remember((this.unproven ??= new Map()), path, from);
   }
 
   /** The address a path's datagrams came from, if remembered. */
   addressOf(path: string): RemoteAddress | undefined {
-    return this.addresses?.get(path);
+    return this.addresses?.get(path) ?? this.unproven?.get(path);
   }
 
   /** The socket a client left for `path`, while it is open. */

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { identityFiles } from '../dtls12/openssl12.js';
 import { requireCommand } from '../interop/iot-peers.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
@@ -8,9 +9,16 @@ import { dtls13 } from './cli-process.js';
 /**
  * `dtls13 learn --server-command` starts a server per session, detached in a process group of its own; a signal to
  * the learner must not leave them running. The peers are Debian's `gnutls-serv --udp` (gnutls-bin), which, unlike
- * `openssl s_server`, does not end when its standard input (a pipe from the learner) closes; each is given the
- * certificate files of a directory made for the test, so every process the learner started (and only those) has
- * that directory in its command line: the test finds them by it in /proc (Linux only).
+ * `openssl s_server`, does not end when its standard input (a pipe from the learner) closes. Each server first writes
+ * its process id to a file in a directory made for the test, then becomes gnutls-serv (`exec`, same id): the first
+ * line there proves the learner is learning, hence past installing its signal handlers (cli/learn-command.ts installs
+ * them before it starts any server), and the lines name exactly the servers it started. The directory's name is also
+ * in every server's command line; once the learner has exited, no process at all may carry it (Linux /proc).
+ *
+ * Not "any process whose command line has the directory" while the learner runs: a child the learner forks (tsx's
+ * esbuild service on a cold cache, strace showed) carries the learner's own command line, directory included, until
+ * it execs; signalled then, before its handlers were installed, the learner died by the signal's default action
+ * (exit null, no servers killed).
  */
 
 const id = makeIdentity('p256', 'localhost', { at: Date.now() });
@@ -20,15 +28,28 @@ function processesWith(marker: string, except: number | undefined): number[] {
   const found: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name) || Number(name) === except) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
-      // A zombie's command line is empty; one that ended since the listing cannot be read.
-      if (cmdline.includes(marker)) found.push(Number(name));
-    } catch {
-      // gone
-    }
+    if (commandLine(Number(name))?.includes(marker) === true) found.push(Number(name));
   }
   return found;
+}
+
+/** A process's command line; undefined once it has ended (a zombie's is empty; an ended one cannot be read). */
+function commandLine(pid: number): string | undefined {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline === '' ? undefined : cmdline;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The process ids the started servers wrote to `file` (one a line), none before the first has started. */
+function startedServers(file: string): number[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map(Number);
 }
 
 /** Waits for `condition`, checking every 50 ms, up to a generous `limitMs`; false if it never held. */
@@ -54,7 +75,9 @@ for (const [signal, code] of signals) {
       if (!existsSync('/proc/self/cmdline')) return t.fail('this test reads /proc (Linux)');
       requireCommand('gnutls-serv', 'gnutls-bin');
       const files = identityFiles(id);
-      const serverCommand = `gnutls-serv --udp -p {port} --x509certfile '${files.cert}' --x509keyfile '${files.key}' --echo --priority NORMAL:-VERS-ALL:+VERS-DTLS1.2`;
+      const pids = join(files.dir, 'servers');
+      // `exec`: the id written is gnutls-serv's own.
+      const serverCommand = `echo $$ >> '${pids}'; exec gnutls-serv --udp -p {port} --x509certfile '${files.cert}' --x509keyfile '${files.key}' --echo --priority NORMAL:-VERS-ALL:+VERS-DTLS1.2`;
       const live = dtls13(
         [
           'learn',
@@ -70,15 +93,17 @@ for (const [signal, code] of signals) {
       );
       const learner = live.child.pid;
       try {
-        // Mid-learning: once a server the learner started is running (its `sh -c` or gnutls-serv itself).
-        const started = await eventually(() => processesWith(files.dir, learner).length > 0, 60_000);
-        t.true(started, `no server started: ${live.out().stderr}`);
-        const before = processesWith(files.dir, learner);
+        // Mid-learning: once a server the learner started has written its id.
+        t.true(
+          await eventually(() => startedServers(pids).length > 0, 60_000),
+          `no server started: ${live.out().stderr}`,
+        );
         live.child.kill(signal);
         const r = await live.done;
+        const started = startedServers(pids);
         t.true(
           await eventually(() => processesWith(files.dir, learner).length === 0, 30_000),
-          `still running after the learner exited: ${processesWith(files.dir, learner).join(', ')} (before: ${before.join(', ')})`,
+          `still running after the learner exited: ${processesWith(files.dir, learner).join(', ')} (started: ${started.join(', ')})`,
         );
         t.is(r.code, code, `exit: ${String(r.code)} ${r.stderr}`);
       } finally {

@@ -45,6 +45,8 @@ export abstract class SessionDriver extends SessionRest {
   private onSent: ((error?: Error | null) => void) | undefined;
   /** A pump queued for the end of the turn (DtlsSession.send: a turn's records leave in one system call). */
   protected pumpQueued = false;
+  /** The largest datagram the path carries once it said ours were too large ({@link pathMtuExceeded}); else Infinity. */
+  protected pathDatagramLimit = Infinity;
 
   /** @internal Milliseconds on the monotonic clock the connection runs on. */
   static now(): number {
@@ -122,19 +124,8 @@ export abstract class SessionDriver extends SessionRest {
     if (this.endedBy !== undefined || this.io === undefined) return false;
     const now = performance.now();
     if (this.frozen !== undefined && !this.thawsFor(this.frozen, datagram)) return false;
-    let p = path;
-    if (from !== undefined) {
-      p = pathOf(from);
-      // Made when a second path shows up, with the peer's own first (a session that never sees another keeps no map:
-      // what it would hold, the peer's path, is `remote`).
-      if (
-        this.paths?.tracksAddresses !== true &&
-        from.address === this.remote.address &&
-        from.port === this.remote.port
-      )
-        this.remote = from;
-      else (this.paths ??= new PeerPaths()).cameFrom(p, from, this.remote);
-    }
+    const fromPath = from === undefined ? undefined : pathOf(from);
+    const p = fromPath ?? path;
     let connection: Connection;
     try {
       connection = this.live ?? this.current; // the getter only for a hibernated session: no call per datagram
@@ -144,6 +135,18 @@ export abstract class SessionDriver extends SessionRest {
       return false;
     }
     const authenticated = connection.lastAuthenticatedReceive === now;
+    if (from !== undefined && fromPath !== undefined) {
+      // Made when a second path shows up, with the peer's own first (a session that never sees another keeps no map:
+      // what it would hold, the peer's path, is `remote`). After the connection read it: whether a record
+      // authenticated decides which addresses it may push out; what the connection queued leaves in the pump below.
+      if (
+        this.paths?.tracksAddresses !== true &&
+        from.address === this.remote.address &&
+        from.port === this.remote.port
+      )
+        this.remote = from;
+      else (this.paths ??= new PeerPaths()).cameFrom(fromPath, from, this.remote, authenticated);
+    }
     if (path !== undefined) this.paths?.graceAfter(path, connection.path, connection.lastAuthenticatedReceive);
     if (authenticated && this.parked) this.woke();
     this.pump();
@@ -216,6 +219,8 @@ export abstract class SessionDriver extends SessionRest {
    */
   pathMtuExceeded(): void {
     const size = this.remote.address.includes(':') ? IPV6_SAFE_DATAGRAM : IPV4_SAFE_DATAGRAM;
+    // One send() is one record in one datagram: what it takes follows (DtlsSession.maxMessageSize).
+    if (size < this.pathDatagramLimit) this.pathDatagramLimit = size;
     if (this.driven) this.guard(() => this.current.pathMtuExceeded(size));
   }
 

@@ -298,13 +298,16 @@ export class DtlsSession<L extends object = object> extends SessionDriver implem
     const bytes = data instanceof Uint8Array ? data : sendBytes(data);
     const driven = this.live !== undefined || this.driven; // the getter only for a hibernated session
     if (driven && !this.negotiated && this.earlyReplies && !this.ending)
-      return this.earlyReplies.hold(bytes, this.maxMessageSize, this.mtu, callback);
+      return this.earlyReplies.hold(bytes, this.maxMessageSize, this.messageMtu, callback);
     if (!driven || !this.negotiated || this.ended || this.ending)
       throw new SessionStateError(this.stateProblem('send'));
     // Only a message near the limit pays for working it out (suite, connection ID, the peer's record_size_limit).
-    if (bytes.length > Math.min(this.mtu, this.negotiated.recordSizeLimit ?? Infinity) - SURELY_FITS_BELOW_MTU) {
+    if (
+      bytes.length >
+      Math.min(this.mtu, this.pathDatagramLimit, this.negotiated.recordSizeLimit ?? Infinity) - SURELY_FITS_BELOW_MTU
+    ) {
       const limit = this.maxMessageSize;
-      if (bytes.length > limit) throw new MessageTooLargeError(bytes.length, limit, this.mtu);
+      if (bytes.length > limit) throw new MessageTooLargeError(bytes.length, limit, this.messageMtu);
     }
     // Sealed now; the record leaves at the end of the turn, with every other record sent in it (SessionDriver.pump).
     try {
@@ -332,11 +335,19 @@ export class DtlsSession<L extends object = object> extends SessionDriver implem
     return this.driven ? this.flushedOut() : Promise.resolve();
   }
 
-  /** The most bytes one `send()` takes: one record in one `mtu` datagram, for the suite and connection ID (message-size.ts). */
+  /**
+   * The most bytes one `send()` takes: one record in one `mtu` datagram (548 bytes over IPv4, 1,232 over IPv6 once the
+   * path said ours were too large), for the suite and connection ID (message-size.ts).
+   */
   get maxMessageSize(): number {
     const connection = this.connection;
     const facts = connection?.versionFacts ?? FACTS13;
-    return facts.maxMessageSize(this.mtu, this.negotiated, connection?.connectionIds?.peer?.length ?? 0);
+    return facts.maxMessageSize(this.messageMtu, this.negotiated, connection?.connectionIds?.peer?.length ?? 0);
+  }
+
+  /** The datagram one send() fills at most: `mtu`, less once the path said ours were too large (EMSGSIZE, ICMP). */
+  private get messageMtu(): number {
+    return Math.min(this.mtu, this.pathDatagramLimit);
   }
 
   /** Closes with close_notify; resolves when ended. Before the handshake completes, abandons it (`opened`: `ERR_INVALID_STATE`). */

@@ -78,7 +78,13 @@ test.serial(
       files.key,
     ]);
     await server.waitFor('ACCEPT');
-    const sul = await openServerSul({ host: '127.0.0.1', port, version: '1.2', parallel: 1 });
+    // s_server is a process of its own: the step's loop clock leaves out this process's stalls, not the server's, and
+    // an answer the server sends after the wait counts for the next step (a server stopped 1.5 s answered `timeout`,
+    // `timeout`, then `HelloVerifyRequest+Alert(unexpected_message)`). No step can wait for "the" answer instead: a
+    // silent step (ClientKeyExchange, ChangeCipherSpec, our data) is an answer too, and only the wait ends it. So a
+    // wait of 1 s, not 300 ms: ten times the longest loop-clock time to a whole answer measured at load 21 on 2 cores
+    // (99 ms), for 2.1 s more on the three silent steps.
+    const sul = await openServerSul({ host: '127.0.0.1', port, version: '1.2', parallel: 1, waitMs: 1000 });
     try {
       const out = await walk(sul, [
         'ClientHello',

@@ -2,12 +2,15 @@
  * SessionDriver (runtime/node/dtls/session-driver.ts), the part of a session that drives its connection over a real UDP
  * socket. What a peer or an attacker at the peer's own address sends (random bytes, truncated and forged records)
  * is handed to the connection without anything escaping: `deliver` says no record authenticated and the session
- * carries on; datagrams from another address are remembered as paths of the peer, at most 8; `shut` ends with
+ * carries on; datagrams from another address are remembered as paths of the peer, at most 8 unproven; `shut` ends with
  * close_notify, `abort` without, each once.
  */
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
+import { MessageTooLargeError } from '../../../runtime/node/dtls/errors.js';
+import { DEFAULT_MTU } from '../../../runtime/node/dtls/options.js';
 import { SessionDriver } from '../../../runtime/node/dtls/session-driver.js';
+import { IPV4_SAFE_DATAGRAM } from '../../../runtime/node/peer-paths.js';
 import { until } from '../support.js';
 import { echo, echoPair } from './echo-pair.js';
 
@@ -98,6 +101,27 @@ test('abort ends at once, with the reason awaiting callers get', async (t) => {
     t.true(pair.server.isEnded);
     const error = (await closed) as { code?: string } | undefined;
     t.is(error?.code, 'ERR_DTLS_SESSION_REPLACED');
+  } finally {
+    await pair.close();
+  }
+});
+
+// One send() is one record in one datagram, never cut. Before, the datagrams fell to 548 bytes after EMSGSIZE while
+// maxMessageSize stayed the mtu's: a send between them was taken, sealed whole into a datagram the path had just
+// refused, and lost with its callback saying it was written.
+test('after EMSGSIZE, maxMessageSize follows the datagram size: a larger send is refused at once, a smaller one echoes', async (t) => {
+  const pair = await echoPair();
+  try {
+    const client = pair.client;
+    const before = client.maxMessageSize;
+    t.true(before > IPV4_SAFE_DATAGRAM, 'precondition: the default mtu takes more than 548 bytes');
+    client.pathMtuExceeded();
+    t.is(client.maxMessageSize, before - (DEFAULT_MTU - IPV4_SAFE_DATAGRAM), 'the same overhead within 548 bytes');
+    const size = client.maxMessageSize;
+    t.throws(() => client.send(new Uint8Array(size + 1)), { instanceOf: MessageTooLargeError });
+    t.throws(() => client.send(new Uint8Array(IPV4_SAFE_DATAGRAM)), { instanceOf: MessageTooLargeError });
+    const text = 'x'.repeat(size);
+    t.is(await echo(client, text), text);
   } finally {
     await pair.close();
   }
