@@ -251,8 +251,6 @@ const DEFAULT_CIPHER_SUITES: readonly SupportedCipherSuite[] = [
 ];
 const DEFAULT_GROUPS: readonly KeyExchangeGroup[] = ['x25519', 'secp256r1', 'secp384r1'];
 const DEFAULT_RETRANSMISSION: FlightTimerConfig = {};
-/** No trust anchors: one list for every configuration without them (caches keyed by the list hold one entry for it). */
-const NO_TRUST_ANCHORS: readonly Uint8Array[] = [];
 const signaturesByProvider = new WeakMap<CryptoProvider, readonly SignatureAlgorithm[]>();
 
 /** The default signature algorithms `provider` supports, worked out once per provider. */
@@ -357,7 +355,7 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig, owner: o
     groups,
     signatureAlgorithms,
     certificate: o.certificate,
-    trustAnchors: o.trustAnchors ?? NO_TRUST_ANCHORS,
+    trustAnchors: o.trustAnchors ?? [],
     serverName,
     serverIdentity: checkIdentity ? serverName : undefined,
     verifyPeer: o.verifyPeer,

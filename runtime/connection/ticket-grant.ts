@@ -13,51 +13,47 @@ import type { ResolvedConfig } from './config.js';
 /** Bytes of the grant digest a ticket carries. */
 export const GRANT_LENGTH = 16;
 
-/** A policy's digest, and the grant of its sessions without an external PSK (one hash, shared by them). */
-interface Policy {
-  readonly digest: Uint8Array;
-  grant?: Uint8Array;
-}
-
-/**
- * Policies by trust anchor list (the caller's array, as option-cache.ts keys the verifier made from it), then by the
- * rest of the policy's text: a server whose options are resolved per connection hashes its policy once, not per
- * handshake. A few texts per list (a verifier function made per connection is a new text each time).
- */
-const policies = new WeakMap<readonly Uint8Array[], Map<string, Policy>>();
-const TEXTS_PER_ANCHORS = 16;
+const policies = new WeakMap<ResolvedConfig, Uint8Array>();
+/** The grant of a session without an external PSK: one per configuration, shared by its sessions (no hash per handshake). */
+const policyGrants = new WeakMap<ResolvedConfig, Uint8Array>();
 const encoder = new TextEncoder();
 
-/** The server's client-authentication policy, hashed once per anchor list and text. */
-function policyOf(config: ResolvedConfig): Policy {
-  const pskOnly =
-    config.certificate === undefined && config.sni === undefined && config.rawPublicKey?.own === undefined;
-  const anchors = config.trustAnchors;
-  const text =
-    `dtls13 ticket policy 1\n${config.clientAuthentication}\npsk only ${pskOnly}\n` +
-    `verifier ${verifierPolicy(config.verifyPeer)}\nraw key verifier ${verifierPolicy(config.rawPublicKey?.verifyPeer)}\n` +
-    // The schemes a client chain may be signed with (peer-authentication.ts): a restriction refuses chains the other accepts.
-    `certificate schemes ${config.signatureAlgorithmsCert === undefined ? 'any' : [...config.signatureAlgorithmsCert].sort().join(',')}\n` +
-    `trust anchors ${anchors.length}\n`;
-  let byText = policies.get(anchors);
-  if (byText === undefined) policies.set(anchors, (byText = new Map()));
-  let policy = byText.get(text);
-  if (policy === undefined) {
-    if (byText.size >= TEXTS_PER_ANCHORS) byText.clear();
-    const parts: Uint8Array[] = [encoder.encode(text)];
-    for (const anchor of anchors) parts.push(lengthPrefixed(anchor));
-    policy = { digest: config.provider.digest('sha256', concat(parts)) };
-    byText.set(text, policy);
+/** The server's client-authentication policy, hashed once per resolved configuration. */
+function policyDigest(config: ResolvedConfig): Uint8Array {
+  let digest = policies.get(config);
+  if (digest === undefined) {
+    const pskOnly =
+      config.certificate === undefined && config.sni === undefined && config.rawPublicKey?.own === undefined;
+    const parts: Uint8Array[] = [
+      encoder.encode(`dtls13 ticket policy 1\n${config.clientAuthentication}\npsk only ${pskOnly}\n`),
+      encoder.encode(
+        `verifier ${verifierPolicy(config.verifyPeer)}\nraw key verifier ${verifierPolicy(config.rawPublicKey?.verifyPeer)}\n`,
+      ),
+      // The schemes a client chain may be signed with (peer-authentication.ts): a restriction refuses chains the other accepts.
+      encoder.encode(
+        `certificate schemes ${config.signatureAlgorithmsCert === undefined ? 'any' : [...config.signatureAlgorithmsCert].sort().join(',')}\n`,
+      ),
+      encoder.encode(`trust anchors ${config.trustAnchors.length}\n`),
+    ];
+    for (const anchor of config.trustAnchors) parts.push(lengthPrefixed(anchor));
+    digest = config.provider.digest('sha256', concat(parts));
+    policies.set(config, digest);
   }
-  return policy;
+  return digest;
 }
 
 /** The grant of a session made under `config`, standing on the external PSK `psk` (undefined: none). */
 export function grantFor(config: ResolvedConfig, psk: ResolvedPsk | undefined): Uint8Array {
-  const policy = policyOf(config);
-  if (psk === undefined)
-    return (policy.grant ??= digestOf(config.provider, [encoder.encode('dtls13 ticket grant 1\n'), policy.digest]));
-  const parts = [encoder.encode('dtls13 ticket grant 1\n'), policy.digest];
+  if (psk === undefined) {
+    let grant = policyGrants.get(config);
+    if (grant === undefined)
+      policyGrants.set(
+        config,
+        (grant = digestOf(config.provider, [encoder.encode('dtls13 ticket grant 1\n'), policyDigest(config)])),
+      );
+    return grant;
+  }
+  const parts = [encoder.encode('dtls13 ticket grant 1\n'), policyDigest(config)];
   parts.push(lengthPrefixed(psk.identity), lengthPrefixed(psk.key), encoder.encode(psk.hash));
   return digestOf(config.provider, parts);
 }
