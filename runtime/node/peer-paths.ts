@@ -32,14 +32,19 @@ export function addressOfPath(
  */
 const MAX_PATHS = 8;
 
-/** `path`'s address remembered in `map` as used last; past {@link MAX_PATHS}, the one used longest ago goes, never `pinned`. */
-function remember(map: Map<string, RemoteAddress>, path: string, from: RemoteAddress, pinned?: string): void {
-  if (!map.delete(path) && map.size >= MAX_PATHS)
+/**
+ * `path`'s address remembered in `map` as used last; past {@link MAX_PATHS}, the one used longest ago goes, never the
+ * path of `pinned` (worked out only then: a datagram that moves nothing out makes no path name).
+ */
+function remember(map: Map<string, RemoteAddress>, path: string, from: RemoteAddress, pinned?: RemoteAddress): void {
+  if (!map.delete(path) && map.size >= MAX_PATHS) {
+    const kept = pinned === undefined ? undefined : pathOf(pinned);
     for (const old of map.keys())
-      if (old !== pinned) {
+      if (old !== kept) {
         map.delete(old);
         break;
       }
+  }
   map.set(path, from);
 }
 
@@ -82,11 +87,10 @@ export class PeerPaths {
    * authenticated. At most {@link MAX_PATHS} addresses of each kind are remembered.
    */
   cameFrom(path: string, from: RemoteAddress, remote: RemoteAddress, authenticated: boolean): void {
-    const current = pathOf(remote);
-    const proven = (this.addresses ??= new Map([[current, remote]]));
+    const proven = (this.addresses ??= new Map([[pathOf(remote), remote]]));
     if (authenticated) {
       this.unproven?.delete(path);
-      remember(proven, path, from, current);
+      remember(proven, path, from, remote);
     } else if (!proven.has(path)) remember((this.unproven ??= new Map()), path, from);
   }
 

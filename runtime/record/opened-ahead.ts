@@ -5,6 +5,7 @@ import {
   type MessageArena,
   type ReceiveBatchSource,
 } from '../wire/message-arena.js';
+import { contentTypeIndex } from './inner-plaintext.js';
 import { reconstructSequenceNumber } from './sequence.js';
 
 const MAX_AHEAD = 64;
@@ -37,7 +38,7 @@ export class OpenedAhead {
   private readonly arena: MessageArena;
   private readonly innerPlaintext: boolean;
   /** Per record of the run: where its content type is in its plaintext (1.3's application data), or -1. */
-  private readonly typeAts = new Int32Array(MAX_AHEAD);
+  private readonly typeAts = new Int32Array(MAX_AHEAD).fill(-1);
   /** Per record of the run: its plaintext copied out of the arena (1.3, not application data), or undefined. */
   private readonly copies: (Uint8Array | undefined)[] = [];
   private readonly pairs = new Float64Array(2 * MAX_AHEAD);
@@ -161,8 +162,7 @@ export class OpenedAhead {
       this.typeAts[k] = -1;
       if (r[4 * k + 3]! < 0) continue;
       const plaintext = new Uint8Array(this.out!, this.base + r[4 * k + 1]!, r[4 * k + 2]!);
-      let typeAt = plaintext.length - 1;
-      while (typeAt >= 0 && plaintext[typeAt] === 0) typeAt--;
+      const typeAt = contentTypeIndex(plaintext);
       if (typeAt >= 0 && plaintext[typeAt] === APPLICATION_DATA) this.typeAts[k] = typeAt;
       else {
         copies[k] = plaintext.slice();

@@ -18,6 +18,12 @@ const runs = nativeProvider !== undefined && OPEN_RUNS;
 /** What the application writes over everything after its message: bytes that read as alert records (21) of [2, 40]. */
 const SCRIBBLE = [2, 40, 21];
 
+/** The reasons a counter set counts anything under. */
+const counted = (counts: Readonly<Record<string, number>>): string[] =>
+  Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .map(([reason]) => reason);
+
 for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
   // Serial: the counts of records opened in runs are the process's.
   test.serial(
@@ -47,11 +53,8 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
       for (let round = 0; round < ROUNDS; round++) t.is(b.received[round * BURST], message(round * BURST));
       const session = b.session()!;
       const stats = session.stats.connectionStats!;
-      t.deepEqual(
-        Object.entries(stats.drops).filter(([, n]) => n > 0),
-        [],
-        'no record dropped',
-      );
+      t.deepEqual(counted(stats.drops), [], 'no record dropped');
+      t.deepEqual(counted(stats.ignored), [], 'no record set aside');
       // The session goes on both ways.
       const reply = new Promise<string>((resolve) => (b.client.onmessage = (m) => resolve(m.toString('latin1'))));
       session.send('still here');
@@ -85,16 +88,8 @@ test.serial(
     if (runs) t.true(taken > BURST / 2, 'the KeyUpdate lay in a run with the messages after it');
     const session = b.session()!;
     const stats = session.stats.connectionStats!;
-    t.deepEqual(
-      Object.entries(stats.drops).filter(([, n]) => n > 0),
-      [],
-      'no record dropped',
-    );
-    t.deepEqual(
-      Object.entries(stats.ignored).filter(([, n]) => n > 0),
-      [],
-      'no record set aside',
-    );
+    t.deepEqual(counted(stats.drops), [], 'no record dropped');
+    t.deepEqual(counted(stats.ignored), [], 'no record set aside');
     // The KeyUpdate was taken: the server answers under its own new keys, and the session goes on both ways.
     const reply = new Promise<string>((resolve) => (b.client.onmessage = (m) => resolve(m.toString('latin1'))));
     session.send('still here');
