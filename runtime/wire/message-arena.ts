@@ -1,4 +1,5 @@
 /** Plaintext memory for `messageBuffers: 'batch'`: a connection's records of one receive batch in one ArrayBuffer. */
+import { markUntransferable } from './untransferable.js';
 
 /** How received plaintext is held: an ArrayBuffer per record ('own', default) or per connection and batch ('batch'). */
 export type MessageBuffers = 'own' | 'batch';
@@ -87,7 +88,7 @@ export function endReceiveBatch(outer: ReceiveBatchSource | undefined): void {
   touched.length = 0;
 }
 
-/** One connection's 'batch' memory: zeroed views of one ArrayBuffer per batch (new when full or detached). */
+/** One connection's 'batch' memory: zeroed views of one untransferable ArrayBuffer per batch (new when full or detached). */
 export class MessageArena {
   private buffer: ArrayBuffer | undefined;
   private used = 0;
@@ -126,6 +127,9 @@ export class MessageArena {
     if (b === undefined || this.batch !== batchId || b.byteLength - this.used < n || isDetached(b)) {
       const ahead = source === undefined ? datagramLeft : source.bytesAhead();
       b = zeroed(Math.max(n, 1, Math.min(ahead, ARENA_MAX)));
+      // As Node's Buffer pool: a transfer list copies it (Node 20) or refuses it (later), never detaching the messages
+      // kept from it. ArrayBuffer.prototype.transfer can still detach it on some Node: the readers check (isDetached).
+      markUntransferable(b);
       if (source !== undefined && this.batch !== batchId) touched.push(this);
       this.buffer = b;
       this.used = 0;

@@ -1,4 +1,5 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
+import type { CryptoProvider } from '../../runtime/crypto.js';
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import type { ReceivedRecord } from '../../runtime/record/record-reader.js';
 import { concatBytes } from '../../runtime/wire/bytes.js';
@@ -68,36 +69,82 @@ for (const provider of PROVIDERS) {
     t.false(whole.includes('echo'));
   });
 
-  test(`${provider.name}: within a receive batch datagrams share one ArrayBuffer, outside each has its own; a transfer starts a new one`, (t) => {
-    const { tx, rx } = recordPair({
-      sender: provider,
-      suite: 'tls_aes_128_gcm_sha256',
-      config: { messageBuffers: 'batch' },
-    });
-    const next = (text: string): Uint8Array => {
-      const [r] = contents(rx.receive(tx.seal('application_data', utf8.encode(text)).bytes, 0));
-      if (r === undefined) throw new Error(`${text} did not open`);
-      t.is(latin1(r.content), text);
-      return r.content;
-    };
-    const [one, two, transferred, after] = inBatch(() => {
-      const one = next('one');
-      const two = next('two');
-      structuredClone(one.buffer, { transfer: [one.buffer as ArrayBuffer] });
-      return [one, two, two.length, next('three')] as const;
-    });
-    t.is(
-      transferred,
-      shares ? 0 : 3,
-      shares ? 'the transfer detached the batch so far' : 'each record has its own ArrayBuffer',
-    );
-    t.is(one.length, 0);
-    t.not(after.buffer, one.buffer, 'a record after the transfer goes into a new ArrayBuffer');
+  test(`${provider.name}: within a receive batch datagrams share one ArrayBuffer, outside each has its own`, (t) => {
+    const next = opener(t, provider);
+    const [one, two, three] = inBatch(() => [next('one'), next('two'), next('three')]);
     const outside = [next('four'), next('five')];
     t.not(outside[0]!.buffer, outside[1]!.buffer, 'outside a batch, one datagram per ArrayBuffer');
-    if (shares) t.is(two.buffer, one.buffer);
+    if (shares) t.true(two.buffer === one.buffer && three.buffer === one.buffer);
     else t.not(two.buffer, one.buffer);
   });
+
+  test(`${provider.name}: a transfer list leaves an arena in place (Node's pooled-Buffer contract); transfer() starts a new one`, (t) => {
+    const next = opener(t, provider);
+    const [one, two, after] = inBatch(() => {
+      const one = next('one');
+      const two = next('two');
+      if (shares) {
+        // As for a Buffer from Node's pool: Node 20 copies an untransferable ArrayBuffer listed for transfer, Node 21 and
+        // later refuse it with a DataCloneError. Neither detaches what the application holds.
+        const copy = transferList(t, one.buffer as ArrayBuffer);
+        if (copy !== undefined)
+          t.is(latin1(new Uint8Array(copy, one.byteOffset, 3)), 'one', 'the copy holds the bytes');
+        t.is(latin1(one) + latin1(two), 'onetwo', 'a transfer list detached nothing');
+        // ArrayBuffer.prototype.transfer detaches it where the runtime lets it (ava turns the method on for Node 20).
+        detach(t, one.buffer as ArrayBuffer);
+      } else {
+        // A provider that opens into arrays of its own gives each record an ArrayBuffer as 'own' does: transferable.
+        structuredClone(one.buffer, { transfer: [one.buffer as ArrayBuffer] });
+        t.is(latin1(two), 'two', 'only the transferred record is detached');
+      }
+      return [one, two, next('three')] as const;
+    });
+    t.is(one.length, 0);
+    if (shares) {
+      t.is(two.length, 0, 'transfer() detached the batch so far');
+      t.not(after.buffer, one.buffer, 'a record after it goes into a new ArrayBuffer');
+    }
+    t.is(latin1(after), 'three');
+  });
+}
+
+/** A record pair in 'batch' mode, and a function that seals `text` and returns the plaintext the receiver opened. */
+function opener(t: ExecutionContext, provider: CryptoProvider): (text: string) => Uint8Array {
+  const { tx, rx } = recordPair({
+    sender: provider,
+    suite: 'tls_aes_128_gcm_sha256',
+    config: { messageBuffers: 'batch' },
+  });
+  return (text) => {
+    const [r] = contents(rx.receive(tx.seal('application_data', utf8.encode(text)).bytes, 0));
+    if (r === undefined) throw new Error(`${text} did not open`);
+    t.is(latin1(r.content), text);
+    return r.content;
+  };
+}
+
+/**
+ * `buffer` listed in structuredClone's transfer list: its copy where the runtime copies an untransferable ArrayBuffer
+ * (Node 20), undefined where it refuses it (DataCloneError, Node 21 and later); either way `buffer` keeps its bytes.
+ */
+function transferList(t: ExecutionContext, buffer: ArrayBuffer): ArrayBuffer | undefined {
+  const length = buffer.byteLength;
+  let copy: ArrayBuffer | undefined;
+  try {
+    copy = structuredClone(buffer, { transfer: [buffer] });
+  } catch (e) {
+    t.is((e as Error).name, 'DataCloneError');
+  }
+  t.is(buffer.byteLength, length, 'the arena is not detached');
+  return copy;
+}
+
+/** `buffer` detached with ArrayBuffer.prototype.transfer (present on every Node the tests run: ava.config.js). */
+function detach(t: ExecutionContext, buffer: ArrayBuffer): void {
+  const transfer = (buffer as ArrayBuffer & { transfer?: () => ArrayBuffer }).transfer;
+  if (typeof transfer !== 'function') return t.fail('ArrayBuffer.prototype.transfer is missing: see ava.config.js');
+  transfer.call(buffer);
+  t.is(buffer.byteLength, 0);
 }
 
 test("the default ('own') opens every record into an ArrayBuffer of its own, in a batch too", (t) => {
