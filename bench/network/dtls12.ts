@@ -222,7 +222,7 @@ export async function handshakes12(
   );
 }
 
-/** A goodput system: dtls13 through connect() in `version` on `provider`, to the peer's server on the same provider. */
+/** A goodput system: dtls13 through connect() in `version` on `provider`, to the peer's default server on it. */
 export function connectSystem(
   peer: Peer,
   port: number,
@@ -231,7 +231,8 @@ export function connectSystem(
   version: Version,
   o: GoodputOptions,
 ): { name: string; perSuite: true; run(suite: SupportedCipherSuite): Promise<Trial>; close(): Promise<void> } {
-  const which = provider.name === 'native' ? 'dtls-native' : 'dtls-node';
+  // The native server with the default options ('batch'), as connect() has them.
+  const which = provider.name === 'native' ? 'dtls-native-batch' : 'dtls-node';
   const sessions = new Map<SupportedCipherSuite, DtlsSession>();
   return {
     name: `dtls13 ${version === 'DTLSv1.2' ? '1.2' : '1.3'} via connect(), ${provider.name}`,

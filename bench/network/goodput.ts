@@ -120,8 +120,10 @@ function wolf(variant: WolfVariant, pem: PemFiles, o: GoodputOptions, dtls12 = f
   }
 }
 
-/** The label of the native system whose server has `messageBuffers: 'batch'` (docs/security/buffers.md). */
-const BATCH = ", messageBuffers 'batch'";
+/** The label of the native system whose server has the default, `messageBuffers: 'batch'` (docs/security/buffers.md). */
+const BATCH = ", messageBuffers 'batch' (default)";
+/** The label of the native system whose server has `messageBuffers: 'own'`, an ArrayBuffer per message. */
+const OWN = ", messageBuffers 'own'";
 
 /** The label of the native system whose receiver runs under node --no-concurrent-array-buffer-sweeping (docs/benchmarks.md, the receive path). */
 const UNSWEPT = ', receiver under --no-concurrent-array-buffer-sweeping';
@@ -149,7 +151,7 @@ export async function goodput(
   };
   const systems: System[] = [plain, dtls13(peer, peer.dtlsPort, nodeProvider, id, o)];
   if (nativeProvider && peer.nativePort !== undefined) {
-    systems.push(dtls13(peer, peer.nativePort, nativeProvider, id, o));
+    systems.push(dtls13(peer, peer.nativePort, nativeProvider, id, o, false, OWN));
     if (peer.nativeBatchPort !== undefined)
       systems.push(dtls13(peer, peer.nativeBatchPort, nativeProvider, id, o, false, BATCH));
     if (process.platform === 'linux') systems.push(dtls13(peer, peer.nativePort, nativeProvider, id, o, true));
@@ -160,7 +162,7 @@ export async function goodput(
   systems.push(...wolfs);
   // DTLS 1.2 beside 1.3, both through connect() on the default provider, and wolfSSL's 1.2 (issue 28).
   const provider12 = nativeProvider && peer.nativePort !== undefined ? nativeProvider : nodeProvider;
-  const port12 = provider12 === nativeProvider ? (peer.nativePort ?? peer.dtlsPort) : peer.dtlsPort;
+  const port12 = provider12 === nativeProvider ? (peer.nativeBatchPort ?? peer.dtlsPort) : peer.dtlsPort;
   systems.push(
     connectSystem(peer, port12, id, provider12, 'DTLSv1.3', o),
     connectSystem(peer, port12, id, provider12, 'DTLSv1.2', o),
@@ -197,18 +199,19 @@ export async function goodput(
         const r = a.map((t, k) => t.delivered / b[k]!.delivered);
         console.log(`    ${name.padEnd(40)} ${spread(r)}; rounds in order: ${r.map((x) => x.toFixed(2)).join(' ')}`);
       };
-      const native = find('native provider');
-      ratioLine('native / node provider (after / before)', native, find('node provider'));
-      ratioLine('native, batched / node:dgram sends', native, find('node:dgram sends'));
-      ratioLine('native / wolfSSL C, no assembly', native, find('no assembly'));
-      ratioLine('native / wolfSSL C + assembly', native, find('+ assembly'));
-      ratioLine('native / plain C UDP, unbatched', native, find('plain C UDP'));
-      ratioLine('native / plain C UDP, sendmmsg/recvmmsg', native, find(MMSG));
-      ratioLine('native / plain C UDP, GSO/GRO', native, find(GSO));
+      const native = find(OWN);
       const batch = find(BATCH);
-      ratioLine("native, messageBuffers 'batch' / sendmmsg", batch, find(MMSG));
-      ratioLine("native, messageBuffers 'batch' / GSO/GRO", batch, find(GSO));
-      ratioLine("native, 'batch' / 'own'", batch, native);
+      ratioLine("native, 'own' / node provider", native, find('node provider'));
+      ratioLine("native, 'own', batched / node:dgram sends", native, find('node:dgram sends'));
+      ratioLine("native, 'own' / wolfSSL C, no assembly", native, find('no assembly'));
+      ratioLine("native, 'own' / wolfSSL C + assembly", native, find('+ assembly'));
+      ratioLine("native, 'own' / plain C UDP, unbatched", native, find('plain C UDP'));
+      ratioLine("native, 'own' / C sendmmsg/recvmmsg", native, find(MMSG));
+      ratioLine("native, 'own' / plain C UDP, GSO/GRO", native, find(GSO));
+      ratioLine('native, default / wolfSSL C + assembly', batch, find('+ assembly'));
+      ratioLine('native, default / C sendmmsg/recvmmsg', batch, find(MMSG));
+      ratioLine('native, default / C GSO/GRO', batch, find(GSO));
+      ratioLine("native, default ('batch') / 'own'", batch, native);
       if (i > 0)
         console.log(
           `    (the C UDP anchors do not depend on the suite: their trials are those of ${suites[0]} in this run)`,
@@ -225,24 +228,24 @@ export async function goodput(
         if (!ts) return;
         console.log(`    ${name.padEnd(40)} ${spread(ts.map((t) => t.receiverCpu))} µs (target ≤ 1.5)`);
       };
-      receiverLine('native receiver CPU per payload', native);
-      receiverLine("the same, messageBuffers 'batch'", batch);
+      receiverLine('native receiver CPU per payload, default', batch);
+      receiverLine("the same, messageBuffers 'own'", native);
       receiverLine('the same, node --no-concurrent-array-buffer-sweeping', find(UNSWEPT));
       const unsweptTrials = find(UNSWEPT);
       if (native && unsweptTrials) {
         const r = unsweptTrials.map((t, k) => t.receiverCpu / native[k]!.receiverCpu);
-        console.log(`    ${'receiver CPU, unswept / default'.padEnd(40)} ${spread(r)}`);
+        console.log(`    ${"receiver CPU, unswept / 'own'".padEnd(40)} ${spread(r)}`);
       }
       if (native && batch) {
         const r = batch.map((t, k) => t.receiverCpu / native[k]!.receiverCpu);
-        console.log(`    ${"receiver CPU, 'batch' / 'own'".padEnd(40)} ${spread(r)}`);
+        console.log(`    ${"receiver CPU, default ('batch') / 'own'".padEnd(40)} ${spread(r)}`);
       }
       const ceiling = aeadCeiling(suite, o.payload);
       if (ceiling !== undefined) {
         const vs = (ts: Trial[] | undefined): string =>
           ts ? ` ${(median(ts.map((t) => t.delivered)) / ceiling.bytesPerMs).toFixed(2)}×` : ' not measured';
         console.log(
-          `    ${'AEAD ceiling (one core, sealing)'.padEnd(40)} ${mbit(ceiling.bytesPerMs).trim()} (${ceiling.how}); native${vs(native)}, 'batch'${vs(batch)} of it`,
+          `    ${'AEAD ceiling (one core, sealing)'.padEnd(40)} ${mbit(ceiling.bytesPerMs).trim()} (${ceiling.how}); default${vs(batch)}, 'own'${vs(native)} of it`,
         );
       }
     }

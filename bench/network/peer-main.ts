@@ -68,14 +68,15 @@ function coalesced(which: Receiver): number {
 async function start(m: Extract<ToPeer, { type: 'start' }>): Promise<void> {
   const buffers = m.bufferSize > 0 ? { udpReceiveBufferSize: m.bufferSize, udpSendBufferSize: m.bufferSize } : {};
   const serve = async (provider: CryptoProvider, which: Receiver): Promise<DtlsListener> => {
-    const messageBuffers = which === 'dtls-native-batch' ? 'batch' : 'own';
+    // 'dtls-native' is the option 'own'; the others take the default ('batch', one ArrayBuffer per session and batch).
+    const messageBuffers = which === 'dtls-native' ? { messageBuffers: 'own' as const } : {};
     const { chain, privateKey } = m.certificate;
     const server = listen(
       (session) => {
         // data is taken as it comes, kept nowhere, as a listener-only application would
         session.onmessage = (data) => count(counters[which], data.length);
       },
-      { cert: [...chain], key: privateKey, host: '127.0.0.1', provider, messageBuffers, ...buffers },
+      { cert: [...chain], key: privateKey, host: '127.0.0.1', provider, ...messageBuffers, ...buffers },
     );
     await server.listening;
     const socket = server.socket;

@@ -78,8 +78,9 @@ export interface DtlsConfig {
   /** Anti-replay window in records (default 64). */
   readonly replayWindow?: number;
   /**
-   * How received application data is held (docs/security/buffers.md): 'own' (default), an ArrayBuffer per message;
-   * 'batch', each message a view of one ArrayBuffer per receive batch.
+   * How received application data is held (docs/security/buffers.md): 'batch' (default), each message a view of one
+   * untransferable ArrayBuffer per session and receive batch, as Node's pooled Buffers are; 'own', an ArrayBuffer per
+   * message, for an application that transfers or writes outside its messages.
    */
   readonly messageBuffers?: MessageBuffers;
   /** Receives one line per secret in the NSS key log format (SSLKEYLOGFILE). Secrets leave the process: debugging only. */
@@ -479,9 +480,9 @@ function storedServerName(name: string | undefined): string | undefined {
   }
 }
 
-/** `messageBuffers`: 'own' (default) or 'batch'. @throws ConfigError for anything else. */
+/** `messageBuffers`: 'batch' (default) or 'own'. @throws ConfigError for anything else. */
 export function messageBuffersOption(value: MessageBuffers | undefined): MessageBuffers {
-  if (value === undefined) return 'own';
+  if (value === undefined) return 'batch';
   if (!MESSAGE_BUFFERS.includes(value))
     throw new ConfigError('messageBuffers', `must be 'own' or 'batch', got ${described(value)}`);
   return value;

@@ -40,7 +40,7 @@ export class ContentRecords implements RecordHandlers<InboundRecord> {
   /** Hands application data to the application: a `data` event, counted (0-RTT data, data held until connected). */
   deliver(data: Uint8Array, early?: true): void {
     this.counts.applicationBytesReceived += data.length;
-    const d = this.batch ? apartFromWaiting(data, this.events) : data;
+    const d = this.batch && this.events.length !== 0 ? apartFromWaiting(data, this.events) : data;
     this.events.push(early ? { type: 'data', data: d, early } : { type: 'data', data: d });
   }
 
@@ -117,7 +117,10 @@ export class ContentRecords implements RecordHandlers<InboundRecord> {
   applicationData(r: InboundRecord): void {
     const data = r.content;
     this.counts.applicationBytesReceived += data.length;
-    this.events.push({ type: 'data', data: this.batch ? apartFromWaiting(data, this.events) : data });
+    this.events.push({
+      type: 'data',
+      data: this.batch && this.events.length !== 0 ? apartFromWaiting(data, this.events) : data,
+    });
   }
 
   /** RFC 9853 §4: only when rrc was negotiated; an unknown msg_type is ignored. */

@@ -51,7 +51,10 @@ export class Events12 {
   /** Application data; in 'batch' mode never in one ArrayBuffer with a message still waiting (wire/message-arena.ts). */
   data(data: Uint8Array): void {
     this.counts.applicationBytesReceived += data.length;
-    this.queue.push({ type: 'data', data: this.batch ? apartFromWaiting(data, this.queue) : data });
+    this.queue.push({
+      type: 'data',
+      data: this.batch && this.queue.length !== 0 ? apartFromWaiting(data, this.queue) : data,
+    });
   }
 
   alert(level: 'warning' | 'fatal', description: AlertDescriptionName, sent: boolean): void {

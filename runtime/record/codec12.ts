@@ -333,6 +333,7 @@ export class EpochCipher12 {
     if (!native.opensRuns || !OPEN_RUNS) return undefined;
     const ahead = (this.ahead ??= new OpenedAhead(arena));
     if (!ahead.take(datagram, this, 0, 0, 0)) {
+      if (!ahead.mayOpen(datagram)) return undefined;
       const run: OpenRun = (buffer, pairs, count, out, results) => native.openRun(buffer, pairs, count, out, results);
       if (!ahead.open(datagram, this, 0, run) || !ahead.take(datagram, this, 0, 0, 0)) return undefined;
     }

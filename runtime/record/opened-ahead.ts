@@ -25,6 +25,33 @@ export type OpenRun = (
 
 const APPLICATION_DATA = 23;
 
+/** What a run needs while it is live: lent to a connection for one batch at most, so an idle one holds none. */
+interface RunScratch {
+  /** The batch's datagrams from the current one on, as `at, length` pairs. */
+  readonly pairs: Float64Array;
+  /** openRun's results: per record its pair's index, plaintext offset, length and sequence number (negative: failed). */
+  readonly results: Float64Array;
+  /** Per record of the run: where its content type is in its plaintext (1.3's application data), or -1. */
+  readonly typeAts: Int32Array;
+  /** Per record of the run: its plaintext copied out of the arena (1.3, not application data), or undefined. */
+  readonly copies: (Uint8Array | undefined)[];
+}
+
+/** Scratch given back by runs that ended; at most as many are kept as a batch can have runs live. */
+const spare: RunScratch[] = [];
+const MAX_SPARE = 64;
+
+function lend(): RunScratch {
+  return (
+    spare.pop() ?? {
+      pairs: new Float64Array(2 * MAX_AHEAD),
+      results: new Float64Array(4 * MAX_AHEAD),
+      typeAts: new Int32Array(MAX_AHEAD),
+      copies: [],
+    }
+  );
+}
+
 /**
  * A connection's records of one receive batch opened ahead in one call; each taken only if opening it now agrees.
  *
@@ -37,12 +64,8 @@ const APPLICATION_DATA = 23;
 export class OpenedAhead {
   private readonly arena: MessageArena;
   private readonly innerPlaintext: boolean;
-  /** Per record of the run: where its content type is in its plaintext (1.3's application data), or -1. */
-  private readonly typeAts = new Int32Array(MAX_AHEAD).fill(-1);
-  /** Per record of the run: its plaintext copied out of the arena (1.3, not application data), or undefined. */
-  private readonly copies: (Uint8Array | undefined)[] = [];
-  private readonly pairs = new Float64Array(2 * MAX_AHEAD);
-  private readonly results = new Float64Array(4 * MAX_AHEAD);
+  /** The run's scratch while one is live (or being opened); given back when it is discarded. */
+  private scratch: RunScratch | undefined;
   private count = 0;
   private next = 0;
   private batch = -1;
@@ -65,7 +88,27 @@ export class OpenedAhead {
   constructor(arena: MessageArena, innerPlaintext = false) {
     this.arena = arena;
     this.innerPlaintext = innerPlaintext;
-    arena.onForget(() => this.discard());
+    arena.onForget(this);
+  }
+
+  /** The arena let go of its ArrayBuffer (the batch ended): the run is discarded. */
+  arenaForgotten(): void {
+    if (this.count !== 0 || this.scratch !== undefined) this.discard();
+  }
+
+  /**
+   * Whether {@link open} could start a run at `datagram`: it is the datagram the receive batch lends, and more of the
+   * batch comes from its sender. A cheap test first, so that a batch of one datagram (a request and its answer) costs
+   * no run's scratch.
+   */
+  mayOpen(datagram: Uint8Array): boolean {
+    const source = receiveBatch();
+    return (
+      source !== undefined &&
+      source.current === datagram &&
+      source.datagramsAhead !== undefined &&
+      source.bytesAhead() > datagram.length
+    );
   }
 
   /** The result for the record that is all of `datagram`, if opening it now would give it; else false. */
@@ -88,8 +131,7 @@ export class OpenedAhead {
     // The very datagram the socket reader lent, found by where it lies.
     if (source === undefined || source.current !== datagram) return false;
     const at = source.position;
-    const r = this.results;
-    const p = this.pairs;
+    const { results: r, pairs: p, copies, typeAts } = this.scratch!;
     let k = this.next;
     while (k < this.count && p[2 * r[4 * k]!] !== at) k++;
     if (k === this.count || p[2 * r[4 * k]! + 1] !== datagram.length) return false;
@@ -103,8 +145,8 @@ export class OpenedAhead {
       return false;
     }
     this.seq = seq;
-    const copy = this.copies[k];
-    this.typeAt = this.typeAts[k]!;
+    const copy = copies[k];
+    this.typeAt = typeAts[k]!;
     this.inner = s < 0 ? undefined : (copy ?? new Uint8Array(this.out!, this.base + r[4 * k + 1]!, r[4 * k + 2]!));
     OPENED_AHEAD.taken++;
     return true;
@@ -125,17 +167,18 @@ export class OpenedAhead {
     )
       return false;
     this.discard();
-    const pairs = this.pairs;
+    const scratch = (this.scratch = lend());
+    const pairs = scratch.pairs;
     const n = source.datagramsAhead(pairs);
-    if (n < 2 || pairs[0] !== source.position || pairs[1] !== datagram.length) return false;
+    if (n < 2 || pairs[0] !== source.position || pairs[1] !== datagram.length) return this.giveBack();
     let bytes = 0;
     for (let i = 0; i < n; i++) bytes += pairs[2 * i + 1]!;
     const arena = this.arena;
     const base = arena.room(datagram.length, bytes);
     const out = arena.arrayBuffer!;
-    const r = this.results;
+    const r = scratch.results;
     const count = run(buf, pairs, n, new Uint8Array(out, base, Math.min(bytes, out.byteLength - base)), r);
-    if (count === 0) return false;
+    if (count === 0) return this.giveBack();
     OPENED_AHEAD.opened += count;
     this.count = count;
     this.out = out;
@@ -155,15 +198,13 @@ export class OpenedAhead {
    * application data (or has no type) is copied out of the arena, which it leaves zeroed.
    */
   private readTypes(count: number): void {
-    const r = this.results;
-    const copies = this.copies;
-    copies.length = 0;
+    const { results: r, copies, typeAts } = this.scratch!;
     for (let k = 0; k < count; k++) {
-      this.typeAts[k] = -1;
+      typeAts[k] = -1;
       if (r[4 * k + 3]! < 0) continue;
       const plaintext = new Uint8Array(this.out!, this.base + r[4 * k + 1]!, r[4 * k + 2]!);
       const typeAt = contentTypeIndex(plaintext);
-      if (typeAt >= 0 && plaintext[typeAt] === APPLICATION_DATA) this.typeAts[k] = typeAt;
+      if (typeAt >= 0 && plaintext[typeAt] === APPLICATION_DATA) typeAts[k] = typeAt;
       else {
         copies[k] = plaintext.slice();
         plaintext.fill(0);
@@ -173,20 +214,32 @@ export class OpenedAhead {
 
   discard(): void {
     for (let k = this.next; k < this.count; k++) this.zero(k);
-    this.copies.length = 0;
     this.count = 0;
     this.next = 0;
     this.key = undefined;
     this.source = undefined;
     this.out = undefined;
+    this.giveBack();
+  }
+
+  /** The scratch back to the spares (false: for open's early returns). */
+  private giveBack(): false {
+    const scratch = this.scratch;
+    if (scratch !== undefined) {
+      this.scratch = undefined;
+      scratch.copies.length = 0;
+      if (spare.length < MAX_SPARE) spare.push(scratch);
+    }
+    return false;
   }
 
   private lastPosition(): number {
-    return this.pairs[2 * this.results[4 * (this.count - 1)]!]!;
+    const { pairs, results } = this.scratch!;
+    return pairs[2 * results[4 * (this.count - 1)]!]!;
   }
 
   private zero(k: number): void {
-    const r = this.results;
+    const r = this.scratch!.results;
     // A detached ArrayBuffer (transferred by the application) has nothing left to zero.
     if (r[4 * k + 3]! >= 0 && !isDetached(this.out!))
       new Uint8Array(this.out!, this.base + r[4 * k + 1]!, r[4 * k + 2]!).fill(0);

@@ -1,13 +1,13 @@
 /** DTLS 1.3's read side (RFC 9147 §4): a record's epoch, sequence number, budgets, replay window and content type. */
 import { contentTypeToNumber } from '../../generated/wire/enums.js';
 import { copyOf, DecodeError, Reader } from '../wire/index.js';
-import type { MessageArena } from '../wire/message-arena.js';
+import { lendArena, type MessageArena } from '../wire/message-arena.js';
 import { isLengthAboveMaximum, readRecord, type DtlsRecord } from '../wire/record-splitter.js';
 import { CODEC13, MAX_CIPHERTEXT_13, type Header13 } from './codec13.js';
 import { emptyDropCounters, type DropCounters, type DropReason } from './drops.js';
 import type { EpochCipher } from './epoch-cipher.js';
 import type { IntegrityMonitor } from './integrity-monitor.js';
-import type { OpenedAhead, OpenRun } from './opened-ahead.js';
+import { OPEN_RUNS, OpenedAhead, type OpenRun } from './opened-ahead.js';
 import type { ReadEpochs } from './read-epochs.js';
 import { HELD } from './record-codec.js';
 import { OPEN_UNFRAMED, type LoopVersion, type RecordSink } from './record-loop.js';
@@ -28,13 +28,6 @@ export interface RecordOverflow {
   recordOverflow: { readonly epoch: number; readonly length: number } | undefined;
 }
 
-/** 'batch' mode's memory, as the record layer lends it: the arena, its allocator and the receive batch opened ahead. */
-export interface BatchMemory13 {
-  readonly arena: MessageArena;
-  readonly allocate: (n: number) => Uint8Array;
-  readonly ahead: OpenedAhead | undefined;
-}
-
 /** DTLS 1.3's read side for the record loop: the codec, a record's opening, the generic decoder, the drop counters. */
 export class ReadState13 implements LoopVersion<Header13> {
   readonly codec = CODEC13;
@@ -48,7 +41,10 @@ export class ReadState13 implements LoopVersion<Header13> {
   private readonly reader = new Reader(EMPTY, 'Datagram');
   private readonly epochs: ReadEpochs;
   private readonly integrity: IntegrityMonitor;
-  private readonly batch: BatchMemory13 | undefined;
+  /** 'batch' mode's memory for opened records (undefined: 'own'). */
+  private readonly arena: MessageArena | undefined;
+  /** 'batch' mode: the receive batch's records opened in one call, made with the first record that may be. */
+  private ahead: OpenedAhead | undefined;
   /** The length of the CIDs records to us carry (0: none): where the sequence number bits start. */
   cidLength = 0;
   /** Which CIDs are ours (undefined: none negotiated, a record with one is refused). */
@@ -64,13 +60,13 @@ export class ReadState13 implements LoopVersion<Header13> {
   constructor(
     epochs: ReadEpochs,
     integrity: IntegrityMonitor,
-    batch: BatchMemory13 | undefined,
+    arena: MessageArena | undefined,
     overflow: RecordOverflow = { recordOverflow: undefined },
   ) {
     this.overflow = overflow;
     this.epochs = epochs;
     this.integrity = integrity;
-    this.batch = batch;
+    this.arena = arena;
   }
 
   /** Opens record `h` (epoch, sequence number and type set in it), {@link HELD} before its keys, or why dropped. */
@@ -104,23 +100,22 @@ export class ReadState13 implements LoopVersion<Header13> {
     // (issue 33; docs/security/buffers.md). 'batch' mode: a record that is all of `d` is opened with the rest of the
     // receive batch (opened-ahead.ts), counted here as EpochCipher.openRecord counts.
     const expected = window.right + 1;
-    const batch = this.batch;
-    const allocate = batch?.allocate;
-    let ahead = batch?.ahead;
-    if (ahead !== undefined) {
-      if (at !== 0 || h.end !== d.length || this.cidOptional) ahead = undefined;
-      else {
-        const generation = epochs.generation;
-        const bits = seq16 ? 16 : 8;
-        if (!ahead.take(d, cipher, generation, bits, expected)) {
-          const run = this.openRun(d, h, cipher, expected);
-          if (run === undefined || !ahead.open(d, cipher, generation, run)) ahead = undefined;
-          else if (!ahead.take(d, cipher, generation, bits, expected)) ahead = undefined;
-        }
-        if (ahead !== undefined) {
-          if (ahead.inner === undefined) cipher.failed++;
-          else cipher.used++;
-        }
+    const arena = this.arena;
+    const allocate = arena === undefined ? undefined : lendArena(arena, d.length);
+    let ahead: OpenedAhead | undefined;
+    const whole = at === 0 && h.end === d.length && !this.cidOptional;
+    if (whole && arena !== undefined && OPEN_RUNS && cipher.protection.openRun !== undefined) {
+      ahead = this.ahead ??= new OpenedAhead(arena, true);
+      const generation = epochs.generation;
+      const bits = seq16 ? 16 : 8;
+      if (!ahead.take(d, cipher, generation, bits, expected)) {
+        const run = ahead.mayOpen(d) ? this.openRun(d, h, cipher, expected) : undefined;
+        if (run === undefined || !ahead.open(d, cipher, generation, run)) ahead = undefined;
+        else if (!ahead.take(d, cipher, generation, bits, expected)) ahead = undefined;
+      }
+      if (ahead !== undefined) {
+        if (ahead.inner === undefined) cipher.failed++;
+        else cipher.used++;
       }
     }
     let inner =
@@ -128,7 +123,7 @@ export class ReadState13 implements LoopVersion<Header13> {
         ? ahead.inner
         : cipher.openRecord(d, at, headerLength, length, seqAt, seqLength, expected, allocate);
     if (inner === undefined) {
-      if (ahead === undefined) batch?.arena.failed();
+      if (ahead === undefined) arena?.failed();
       this.integrity.failed(now, cipher);
       // Now and then one attempt further ahead after a long run of lost records (sequence-recovery.ts), within the
       // budgets; it counts toward the key's integrity limit and rate, not the CPU budget.
@@ -136,7 +131,7 @@ export class ReadState13 implements LoopVersion<Header13> {
       if (further !== undefined && this.integrity.mayOpen(now, cipher)) {
         inner = cipher.openRecord(d, at, headerLength, length, seqAt, seqLength, further, allocate);
         if (inner === undefined) {
-          batch?.arena.failed();
+          arena?.failed();
           this.integrity.keyFailed(now, cipher);
         }
       }
@@ -163,9 +158,9 @@ export class ReadState13 implements LoopVersion<Header13> {
     const type = known ? APPLICATION_DATA : inner[typeAt]!;
     let content = inner.subarray(0, typeAt);
     // 'batch' mode keeps only application data in the arena: a transferred buffer detaches nothing the connection holds.
-    if (batch !== undefined && type !== APPLICATION_DATA) {
+    if (arena !== undefined && type !== APPLICATION_DATA) {
       content = content.slice();
-      batch.arena.giveBack(inner);
+      arena.giveBack(inner);
     }
     h.epoch = cipher.epoch;
     h.sequenceNumber = seq;
@@ -249,7 +244,7 @@ export class ReadState13 implements LoopVersion<Header13> {
 
   /** A record that authenticated, dropped: in 'batch' mode its plaintext leaves the arena (zeroed). */
   private dropOpened(inner: Uint8Array, reason: DropReason): DropReason {
-    this.batch?.arena.giveBack(inner);
+    this.arena?.giveBack(inner);
     return reason;
   }
 }

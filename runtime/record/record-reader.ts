@@ -12,8 +12,7 @@ import type { HibernatedReadEpoch, HibernatedRecords } from './hibernated-record
 import { DEFAULT_INTEGRITY_BUDGET_SECONDS, IntegrityMonitor } from './integrity-monitor.js';
 import { INTEGRITY_RATE_THRESHOLD, type AeadLimits } from './limits.js';
 import { DEFAULT_MAX_READ_EPOCHS, DEFAULT_PREVIOUS_EPOCH_RETENTION, ReadEpochs } from './read-epochs.js';
-import { OPEN_RUNS, OpenedAhead } from './opened-ahead.js';
-import { ReadState13, type BatchMemory13, type DuplicateObserver } from './read-state13.js';
+import { ReadState13, type DuplicateObserver } from './read-state13.js';
 import { readRecords, type RecordSink } from './record-loop.js';
 import { ReplayWindow } from './replay-window.js';
 import { SequenceRecovery } from './sequence-recovery.js';
@@ -33,7 +32,7 @@ export interface RecordReaderConfig {
   readonly limits?: AeadLimits;
   /** Records read from one datagram at most; the rest is dropped unread (default 128). */
   readonly maxRecordsPerDatagram?: number;
-  /** How application data is held (default 'own'; 'batch': one ArrayBuffer per receive batch, wire/message-arena.ts). */
+  /** How application data is held: 'batch', one ArrayBuffer per receive batch (wire/message-arena.ts; a connection's default), or an ArrayBuffer per record. */
   readonly messageBuffers?: MessageBuffers;
   /** Protected records that may fail per second over all read epochs (default 100), past which one per datagram. */
   readonly maxFailedAuthenticationsPerSecond?: number;
@@ -77,8 +76,6 @@ export class RecordReader {
   private cidLength: number;
   private readonly readEpochs: ReadEpochs;
   private readonly state: ReadState13;
-  /** The length of the datagram being read ('batch' mode takes arena room by it). */
-  private datagramLength = 0;
   private readonly header = new Header13();
   private readonly maxRecordsPerDatagram: number;
   /** 'batch' mode's memory for opened records. */
@@ -98,14 +95,8 @@ export class RecordReader {
       1,
       0xffff,
     );
-    let batch: BatchMemory13 | undefined;
-    if (config.messageBuffers === 'batch') {
-      const arena = new MessageArena();
-      this.arena = arena;
-      // The records of the receive batch opened in one call (opened-ahead.ts).
-      const ahead = OPEN_RUNS ? new OpenedAhead(arena, true) : undefined;
-      batch = { arena, allocate: (n) => arena.take(n, this.datagramLength), ahead };
-    }
+    const arena = config.messageBuffers === 'batch' ? new MessageArena() : undefined;
+    this.arena = arena;
     this.integrity = new IntegrityMonitor(
       integerOption(
         'maxFailedAuthenticationsPerSecond',
@@ -121,7 +112,7 @@ export class RecordReader {
       ),
       INTEGRITY_RATE_THRESHOLD,
     );
-    const state = new ReadState13(this.readEpochs, this.integrity, batch, this);
+    const state = new ReadState13(this.readEpochs, this.integrity, arena, this);
     state.cidLength = this.cidLength;
     state.ours = own === undefined ? undefined : (cid) => bytesEqual(cid, own);
     this.state = state;
@@ -286,7 +277,6 @@ export class RecordReader {
 
   /** @internal Reads every record of a datagram into `sink`, never handing on a view of `datagram`. */
   read(datagram: Uint8Array, now: number, sink: RecordSink<Header13>): void {
-    this.datagramLength = datagram.length;
     const integrity = this.integrity;
     if (integrity.failedInDatagram !== 0) integrity.datagramStarted();
     readRecords(this.state, datagram, this.header, now, this.maxRecordsPerDatagram, sink);

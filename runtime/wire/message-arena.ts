@@ -1,7 +1,7 @@
 /** Plaintext memory for `messageBuffers: 'batch'`: a connection's records of one receive batch in one ArrayBuffer. */
 import { markUntransferable } from './untransferable.js';
 
-/** How received plaintext is held: an ArrayBuffer per record ('own', default) or per connection and batch ('batch'). */
+/** How received plaintext is held: per connection and batch ('batch', default) or an ArrayBuffer per record ('own'). */
 export type MessageBuffers = 'own' | 'batch';
 
 export const MESSAGE_BUFFERS: readonly MessageBuffers[] = ['own', 'batch'];
@@ -88,17 +88,39 @@ export function endReceiveBatch(outer: ReceiveBatchSource | undefined): void {
   touched.length = 0;
 }
 
+let lent: MessageArena | undefined;
+let lentLeft = 0;
+
+function takeLent(n: number): Uint8Array {
+  return lent!.take(n, lentLeft);
+}
+
+/**
+ * `arena.take(n, datagramLeft)` as an allocator for a provider's `openRecord`, called before it returns: one function
+ * for every connection, so that none holds a closure of its own.
+ */
+export function lendArena(arena: MessageArena, datagramLeft: number): (n: number) => Uint8Array {
+  lent = arena;
+  lentLeft = datagramLeft;
+  return takeLent;
+}
+
+/** What an arena tells when it lets go of its ArrayBuffer (an object, not a closure: an idle connection holds none). */
+export interface ArenaListener {
+  arenaForgotten(): void;
+}
+
 /** One connection's 'batch' memory: zeroed views of one untransferable ArrayBuffer per batch (new when full or detached). */
 export class MessageArena {
   private buffer: ArrayBuffer | undefined;
   private used = 0;
   private batch = -1;
   private last: Uint8Array | undefined;
-  /** Called when the arena lets go of its ArrayBuffer: what was opened ahead and not handed out is zeroed. */
-  private readonly forgetHooks: (() => void)[] = [];
+  /** Told when the arena lets go of its ArrayBuffer: what was opened ahead and not handed out is zeroed. */
+  private listener: ArenaListener | undefined;
 
-  onForget(hook: () => void): void {
-    this.forgetHooks.push(hook);
+  onForget(listener: ArenaListener): void {
+    this.listener = listener;
   }
 
   get arrayBuffer(): ArrayBuffer | undefined {
@@ -161,7 +183,7 @@ export class MessageArena {
 
   /** Lets go of the current ArrayBuffer (the messages viewing it keep it alive). */
   forget(): void {
-    for (const hook of this.forgetHooks) hook();
+    this.listener?.arenaForgotten();
     this.buffer = undefined;
     this.last = undefined;
     this.used = 0;

@@ -24,14 +24,14 @@ const BURST = 8;
 const runs = nativeProvider !== undefined && OPEN_RUNS;
 
 /** What the server's onmessage does with `data.buffer` after reading the message. */
-type Handling = 'structuredClone' | 'worker' | 'transfer' | 'keep';
+type Handling = 'structuredClone' | 'worker' | 'transfer' | 'keep' | 'slice';
 
 interface ArrayBufferWithTransfer extends ArrayBuffer {
   transfer?: () => ArrayBuffer;
 }
 
 interface HandlingBed extends Bed {
-  /** The messages the server kept ('keep'), as handed over. */
+  /** The messages the server kept ('keep'), as handed over, or copies of their bytes ('slice'). */
   readonly kept: Buffer[];
   /** How many buffers the worker got, and their bytes ('worker'). */
   readonly moved: () => Promise<number>;
@@ -61,6 +61,8 @@ async function handlingBed(t: ExecutionContext, version: Version, handling: Hand
   const b = await bed(t, version, (data) => {
     const buffer = data.buffer as ArrayBufferWithTransfer;
     if (handling === 'keep') return void kept.push(data);
+    if (handling === 'slice')
+      return void kept.push(Buffer.from(data.buffer.slice(data.byteOffset, data.byteOffset + data.length)));
     try {
       if (handling === 'structuredClone') structuredClone(buffer, { transfer: [buffer] });
       else if (handling === 'worker') worker!.postMessage(buffer, [buffer]);
@@ -85,13 +87,13 @@ async function handlingBed(t: ExecutionContext, version: Version, handling: Hand
   };
 }
 
-const handlings: readonly Handling[] = ['structuredClone', 'worker', 'transfer', 'keep'];
+const handlings: readonly Handling[] = ['structuredClone', 'worker', 'transfer', 'keep', 'slice'];
 
 for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
   for (const handling of handlings) {
     // Serial: the counts of records opened in runs are the process's.
     test.serial(
-      `${version}, 'batch': onmessage ${handling === 'keep' ? 'keeps' : `transfers (${handling})`} data.buffer; back-to-back datagrams in ${ROUNDS} batches all arrive, the session goes on`,
+      `${version}, 'batch': onmessage ${handling === 'keep' ? 'keeps' : handling === 'slice' ? 'slices' : `transfers (${handling})`} data.buffer; back-to-back datagrams in ${ROUNDS} batches all arrive, the session goes on`,
       async (t) => {
         const b = await handlingBed(t, version, handling);
         const expected: string[] = [];
@@ -109,10 +111,10 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
         // A transfer costs the rest of its run: those records open again alone, and no new run starts in that batch (a record
         // is opened at most twice). Keeping costs nothing: every record of the run is handed out.
         if (runs) t.true(opened <= expected.length, `${opened} records opened in runs for ${expected.length}`);
-        if (runs && handling === 'keep') t.is(taken, expected.length);
+        if (runs && (handling === 'keep' || handling === 'slice')) t.is(taken, expected.length);
         const session = b.session()!;
         t.is(session.stats.connectionStats?.drops.authentication, 0);
-        if (handling === 'keep') {
+        if (handling === 'keep' || handling === 'slice') {
           // What the application kept is as it was handed over: nothing of a later batch, and no zeroing, reached it.
           t.deepEqual(
             b.kept.map((m) => m.toString('latin1')),

@@ -16,6 +16,7 @@ import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { CryptoProvider } from '../../runtime/crypto/provider.js';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { decodeDatagram12, encodeDatagram12 } from '../../runtime/record/datagram12.js';
+import type { MessageBuffers } from '../../runtime/wire/message-arena.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump, type Pair12 } from './pair12.js';
 
@@ -65,7 +66,7 @@ function pumpLent(p: Pair12<DtlsConnection>, rounds = 200): void {
   if (heldAhead.count === 0) throw new Error('no epoch-1 record went ahead of its ChangeCipherSpec');
 }
 
-function connectedLent(provider: CryptoProvider): Pair12<DtlsConnection> {
+function connectedLent(provider: CryptoProvider, messageBuffers: MessageBuffers = 'batch'): Pair12<DtlsConnection> {
   // 300-byte datagrams: the certificate and other messages arrive in fragments, reassembled across datagrams.
   const p = pair12(
     DtlsConnection.client({
@@ -76,7 +77,14 @@ function connectedLent(provider: CryptoProvider): Pair12<DtlsConnection> {
       cipherSuites12: [SUITE],
       maxDatagramSize: 300,
     }),
-    DtlsConnection.server({ ...ONLY_12, provider, certificate, cipherSuites12: [SUITE], maxDatagramSize: 300 }),
+    DtlsConnection.server({
+      ...ONLY_12,
+      provider,
+      certificate,
+      cipherSuites12: [SUITE],
+      maxDatagramSize: 300,
+      messageBuffers,
+    }),
   );
   p.client.connect(0);
   pumpLent(p);
@@ -84,6 +92,18 @@ function connectedLent(provider: CryptoProvider): Pair12<DtlsConnection> {
 }
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/**
+ * What `buffer` holds besides messages of `texts` and zeros (nothing, in 'batch' mode): the messages that view it, and
+ * the plaintext of a second record of its datagram, which went to the application as a copy of its own (apartFromWaiting).
+ */
+function notMessages(buffer: ArrayBufferLike, texts: readonly string[]): string[] {
+  const runs = decode(new Uint8Array(buffer))
+    .split('\0')
+    .filter((r) => r !== '');
+  const longestFirst = texts.filter((x) => x !== '').sort((a, b) => b.length - a.length);
+  return runs.filter((r) => longestFirst.reduce((left, x) => left.split(x).join(''), r) !== '');
+}
 const decode = (b: Uint8Array): string => new TextDecoder().decode(b);
 const data = (p: Pair12<DtlsConnection>, side: 'client' | 'server'): Uint8Array[] =>
   p.events[side].flatMap((e) => (e.type === 'data' ? [e.data] : []));
@@ -96,30 +116,35 @@ for (const provider of providers) {
     t.is(p.server.stats.drops.authentication + p.client.stats.drops.authentication, 0);
   });
 
-  test(`${provider.name}: data from lent datagrams survives the buffer's reuse and has an ArrayBuffer of its own`, (t) => {
-    const p = connectedLent(provider);
-    const messages = ['one record alone', 'x'.repeat(260), '', 'after the empty one']; // 260: the most one 300-byte datagram carries
-    for (const m of messages) {
-      p.client.send(text(m));
-      lend(p.server, p.client.pollTransmit()!, p.now);
-    }
-    // Two records in one datagram: the record-by-record path.
-    p.client.send(text('first of two'));
-    p.client.send(text('second of two'));
-    const a = p.client.pollTransmit()!;
-    const b = p.client.pollTransmit()!;
-    const both = new Uint8Array(a.length + b.length);
-    both.set(a);
-    both.set(b, a.length);
-    lend(p.server, both, p.now);
-    pump(p);
-    const got = data(p, 'server');
-    t.deepEqual(got.map(decode), [...messages, 'first of two', 'second of two']);
-    for (const d of got) {
-      t.not(d.buffer, slab.buffer);
-      t.is(d.buffer.byteLength, d.length, 'the message is the whole of its ArrayBuffer: nothing else behind it');
-    }
-  });
+  for (const messageBuffers of ['batch', 'own'] as const) {
+    test(`${provider.name}, '${messageBuffers}': data from lent datagrams survives the buffer's reuse; its ArrayBuffer holds nothing else`, (t) => {
+      const p = connectedLent(provider, messageBuffers);
+      const messages = ['one record alone', 'x'.repeat(260), '', 'after the empty one']; // 260: the most one 300-byte datagram carries
+      for (const m of messages) {
+        p.client.send(text(m));
+        lend(p.server, p.client.pollTransmit()!, p.now);
+      }
+      // Two records in one datagram: the record-by-record path.
+      p.client.send(text('first of two'));
+      p.client.send(text('second of two'));
+      const a = p.client.pollTransmit()!;
+      const b = p.client.pollTransmit()!;
+      const both = new Uint8Array(a.length + b.length);
+      both.set(a);
+      both.set(b, a.length);
+      lend(p.server, both, p.now);
+      pump(p);
+      const got = data(p, 'server');
+      t.deepEqual(got.map(decode), [...messages, 'first of two', 'second of two']);
+      for (const d of got) {
+        t.not(d.buffer, slab.buffer);
+        if (messageBuffers === 'own')
+          t.is(d.buffer.byteLength, d.length, 'the message is the whole of its ArrayBuffer');
+        // 'batch': an arena per datagram here (no receive batch); what is not a message of this connection is zeros.
+        else t.deepEqual(notMessages(d.buffer, [...messages, 'first of two', 'second of two']), []);
+      }
+    });
+  }
 
   test(`${provider.name}: the one-record datagram read in place drops as the record-by-record path does`, (t) => {
     const p = connectedLent(provider);

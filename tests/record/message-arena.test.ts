@@ -147,7 +147,7 @@ function detach(t: ExecutionContext, buffer: ArrayBuffer): void {
   t.is(buffer.byteLength, 0);
 }
 
-test("the default ('own') opens every record into an ArrayBuffer of its own, in a batch too", (t) => {
+test("the record layer without messageBuffers ('own') opens every record into an ArrayBuffer of its own, in a batch too", (t) => {
   for (const provider of PROVIDERS) {
     const { tx, rx } = recordPair({ sender: provider, suite: 'tls_aes_128_gcm_sha256' });
     const records = ['a', 'b'].map((s) => tx.seal('application_data', utf8.encode(s)).bytes);
