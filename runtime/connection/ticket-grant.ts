@@ -13,47 +13,58 @@ import type { ResolvedConfig } from './config.js';
 /** Bytes of the grant digest a ticket carries. */
 export const GRANT_LENGTH = 16;
 
-const policies = new WeakMap<ResolvedConfig, Uint8Array>();
-/** The grant of a session without an external PSK: one per configuration, shared by its sessions (no hash per handshake). */
-const policyGrants = new WeakMap<ResolvedConfig, Uint8Array>();
+/** A policy's digest, and the grant of its sessions without an external PSK (one hash, shared by them). */
+interface Policy {
+  readonly digest: Uint8Array;
+  grant?: Uint8Array;
+}
+
+/**
+ * Policies by provider (the hash is its work: a provider that charges its operations, as the hardware model's does,
+ * pays for its own policies, whatever else ran in the process), then by trust anchor list (the caller's array, as
+ * option-cache.ts keys the verifier made from it), then by the rest of the policy's text: a server whose options are
+ * resolved per connection hashes its policy once, not per handshake. A few texts per list (a verifier function made per
+ * connection is a new text each time).
+ */
+const policies = new WeakMap<CryptoProvider, WeakMap<readonly Uint8Array[], Map<string, Policy>>>();
+/** The key of every configuration without trust anchors (each resolves its own empty list): one entry for them all. */
+const NO_ANCHORS: readonly Uint8Array[] = [];
+const TEXTS_PER_ANCHORS = 16;
 const encoder = new TextEncoder();
 
-/** The server's client-authentication policy, hashed once per resolved configuration. */
-function policyDigest(config: ResolvedConfig): Uint8Array {
-  let digest = policies.get(config);
-  if (digest === undefined) {
-    const pskOnly =
-      config.certificate === undefined && config.sni === undefined && config.rawPublicKey?.own === undefined;
-    const parts: Uint8Array[] = [
-      encoder.encode(`dtls13 ticket policy 1\n${config.clientAuthentication}\npsk only ${pskOnly}\n`),
-      encoder.encode(
-        `verifier ${verifierPolicy(config.verifyPeer)}\nraw key verifier ${verifierPolicy(config.rawPublicKey?.verifyPeer)}\n`,
-      ),
-      // The schemes a client chain may be signed with (peer-authentication.ts): a restriction refuses chains the other accepts.
-      encoder.encode(
-        `certificate schemes ${config.signatureAlgorithmsCert === undefined ? 'any' : [...config.signatureAlgorithmsCert].sort().join(',')}\n`,
-      ),
-      encoder.encode(`trust anchors ${config.trustAnchors.length}\n`),
-    ];
-    for (const anchor of config.trustAnchors) parts.push(lengthPrefixed(anchor));
-    digest = config.provider.digest('sha256', concat(parts));
-    policies.set(config, digest);
+/** The server's client-authentication policy, hashed once per provider, anchor list and text. */
+function policyOf(config: ResolvedConfig): Policy {
+  const pskOnly =
+    config.certificate === undefined && config.sni === undefined && config.rawPublicKey?.own === undefined;
+  const anchors = config.trustAnchors;
+  const text =
+    `dtls13 ticket policy 1\n${config.clientAuthentication}\npsk only ${pskOnly}\n` +
+    `verifier ${verifierPolicy(config.verifyPeer)}\nraw key verifier ${verifierPolicy(config.rawPublicKey?.verifyPeer)}\n` +
+    // The schemes a client chain may be signed with (peer-authentication.ts): a restriction refuses chains the other accepts.
+    `certificate schemes ${config.signatureAlgorithmsCert === undefined ? 'any' : [...config.signatureAlgorithmsCert].sort().join(',')}\n` +
+    `trust anchors ${anchors.length}\n`;
+  const key = anchors.length === 0 ? NO_ANCHORS : anchors;
+  let byAnchors = policies.get(config.provider);
+  if (byAnchors === undefined) policies.set(config.provider, (byAnchors = new WeakMap()));
+  let byText = byAnchors.get(key);
+  if (byText === undefined) byAnchors.set(key, (byText = new Map()));
+  let policy = byText.get(text);
+  if (policy === undefined) {
+    if (byText.size >= TEXTS_PER_ANCHORS) byText.clear();
+    const parts: Uint8Array[] = [encoder.encode(text)];
+    for (const anchor of anchors) parts.push(lengthPrefixed(anchor));
+    policy = { digest: config.provider.digest('sha256', concat(parts)) };
+    byText.set(text, policy);
   }
-  return digest;
+  return policy;
 }
 
 /** The grant of a session made under `config`, standing on the external PSK `psk` (undefined: none). */
 export function grantFor(config: ResolvedConfig, psk: ResolvedPsk | undefined): Uint8Array {
-  if (psk === undefined) {
-    let grant = policyGrants.get(config);
-    if (grant === undefined)
-      policyGrants.set(
-        config,
-        (grant = digestOf(config.provider, [encoder.encode('dtls13 ticket grant 1\n'), policyDigest(config)])),
-      );
-    return grant;
-  }
-  const parts = [encoder.encode('dtls13 ticket grant 1\n'), policyDigest(config)];
+  const policy = policyOf(config);
+  if (psk === undefined)
+    return (policy.grant ??= digestOf(config.provider, [encoder.encode('dtls13 ticket grant 1\n'), policy.digest]));
+  const parts = [encoder.encode('dtls13 ticket grant 1\n'), policy.digest];
   parts.push(lengthPrefixed(psk.identity), lengthPrefixed(psk.key), encoder.encode(psk.hash));
   return digestOf(config.provider, parts);
 }

@@ -36,10 +36,10 @@ import { CHARTS13 } from './role-drivers.js';
 import { clientConfigs, serverConfigs, type VersionConfigs } from './version-configs.js';
 import { server12, state12 } from './state12.js';
 import { handshakeRecord12 } from '../dtls12/record-writer12.js';
-import type { Answered12, FallBack12 } from '../connection/fall-back12.js';
+import type { Answered12, FallBack12, SentOffer } from '../connection/fall-back12.js';
 import type { Config12 } from '../dtls12/config12.js';
 import type { Held13 } from '../dtls12/connection12.js';
-import { decodeClientHello } from '../../generated/wire/client-hello.js';
+import { decodeClientHello, type ClientHello } from '../../generated/wire/client-hello.js';
 import { decodeClientHello12 } from '../dtls12/client-hello-body12.js';
 
 export {
@@ -61,6 +61,22 @@ type Options = DtlsOptions;
 
 /** The versions of a configuration resolved for 1.3 alone (one array for every such connection). */
 const ONLY_13: readonly DtlsVersionName[] = ['DTLSv1.3'];
+
+/**
+ * What a connection's 1.2 hook (`fallBack12`, `answered12`) makes its 1.2 state from: the connection, its options and
+ * its 1.2 configuration, held as data by one object, whose methods all connections share.
+ */
+class Hook12 {
+  protected readonly connection: DtlsConnection;
+  protected readonly options: Options;
+  protected readonly config12: Config12;
+
+  constructor(connection: DtlsConnection, options: Options, config12: Config12) {
+    this.connection = connection;
+    this.options = options;
+    this.config12 = config12;
+  }
+}
 
 export class DtlsConnection implements Connection {
   readonly role: 'client' | 'server';
@@ -139,7 +155,8 @@ export class DtlsConnection implements Connection {
     else if (role === 'client') {
       // Offering both versions, the 1.3 state's step that takes the server's first answer chooses: a 1.2 answer goes to
       // the 1.2 state this connection makes then (`answered12`).
-      if (config13 !== undefined && config12 !== undefined) common.answered12 = this.answered12(options, config12);
+      if (config13 !== undefined && config12 !== undefined)
+        common.answered12 = new DtlsConnection.AnsweredHook(this, options, config12);
       this.current =
         config13 === undefined
           ? state12(options, config12!, common)
@@ -155,7 +172,7 @@ export class DtlsConnection implements Connection {
       // The 1.3 server's ClientHello step chooses the version: a first ClientHello choosing 1.2 goes to the 1.2 state
       // this connection makes then (`fallBack12`), and the 1.3 state ends.
       if (config12 !== undefined && options.statelessRetry === undefined)
-        common.fallBack12 = this.fallBack12(options, config12);
+        common.fallBack12 = new DtlsConnection.FallBackHook(this, options, config12);
       this.current = Dtls13Connection.sharing('server', config13!, options, CHARTS13, common);
       common.fallBack12 = undefined; // its ClientHello step holds it until the first ClientHello, then lets it go
     }
@@ -164,42 +181,49 @@ export class DtlsConnection implements Connection {
   /**
    * Where a 1.3 server state hands a first ClientHello that chooses DTLS 1.2 (`CommonState.fallBack12`): a 1.2 state
    * takes it, decoded by the 1.3 state's step, as one record (its last fragment's record number), and is this
-   * connection's version state from then on.
+   * connection's version state from then on. One class for every connection, its methods shared: the step holds the
+   * connection and what its 1.2 state is made from, no closure per connection.
    */
-  private fallBack12(options: Options, config12: Config12): FallBack12 {
-    const common = this.common;
-    return {
-      decode: decodeClientHello12,
-      takeOver: (known, messageSeq, recordSequence) => {
-        const path = common.peer.current;
-        const first = this.current;
-        const state = state12(options, server12(options, config12), common);
-        state.expectClientHello(known);
-        // One record, the whole message (the 1.2 state reads its first ClientHello whole, hashed as if sent unfragmented).
-        this.handOver(state, handshakeRecord12('client_hello', known.body, messageSeq, recordSequence), path);
-        if (first.protocolVersion === 'DTLSv1.3') first.abandoned();
-      },
-    };
-  }
+  private static readonly FallBackHook = class extends Hook12 implements FallBack12 {
+    decode(body: Uint8Array): ClientHello {
+      return decodeClientHello12(body);
+    }
+
+    takeOver(
+      known: { readonly body: Uint8Array; readonly hello: ClientHello },
+      messageSeq: number,
+      recordSequence: number,
+    ): void {
+      const { connection, options } = this;
+      const common = connection.common;
+      const path = common.peer.current;
+      const first = connection.current;
+      const state = state12(options, server12(options, this.config12), common);
+      state.expectClientHello(known);
+      // One record, the whole message (the 1.2 state reads its first ClientHello whole, hashed as if sent unfragmented).
+      connection.handOver(state, handshakeRecord12('client_hello', known.body, messageSeq, recordSequence), path);
+      if (first.protocolVersion === 'DTLSv1.3') first.abandoned();
+    }
+  };
 
   /**
    * Where a 1.3 client state offering both hands the server's first answer when it chose DTLS 1.2
    * (`CommonState.answered12`): a 1.2 state takes over from our ClientHello as sent and reads the datagram. After a
-   * HelloVerifyRequest the 1.3 state is held for a 1.3 answer to the same ClientHello ({@link held13}).
+   * HelloVerifyRequest the 1.3 state is held for a 1.3 answer to the same ClientHello ({@link held13}). One class for
+   * every connection, as {@link FallBackHook}.
    */
-  private answered12(options: Options, config12: Config12): Answered12 {
-    const common = this.common;
-    return {
-      takeOver: (offer, datagram, path, helloVerifyRequest) => {
-        const first = this.current;
-        if (first.protocolVersion !== 'DTLSv1.3') return; // never: the 1.3 state calls it
-        const state = state12(options, config12, common, { ...offer, hello: decodeClientHello(offer.body) });
-        this.handOver(state, datagram, path);
-        if (helloVerifyRequest) state.hold(this.held13(first));
-        else first.abandoned(); // the 1.2 ServerHello: 1.2 for good
-      },
-    };
-  }
+  private static readonly AnsweredHook = class extends Hook12 implements Answered12 {
+    takeOver(offer: SentOffer, datagram: Uint8Array, path: string | undefined, helloVerifyRequest: boolean): void {
+      const connection = this.connection;
+      const first = connection.current;
+      if (first.protocolVersion !== 'DTLSv1.3') return; // never: the 1.3 state calls it
+      const hello = decodeClientHello(offer.body);
+      const state = state12(this.options, this.config12, connection.common, { ...offer, hello });
+      connection.handOver(state, datagram, path);
+      if (helloVerifyRequest) state.hold(connection.held13(first));
+      else first.abandoned(); // the 1.2 ServerHello: 1.2 for good
+    }
+  };
 
   /** The 1.2 state made current reads `datagram`, which the 1.3 state counted already with its one record: taken back. */
   private handOver(state: Connection12, datagram: Uint8Array, path: string | undefined): void {

@@ -10,6 +10,8 @@
 import test from 'ava';
 import { resolveConfig, type DtlsConfig } from '../../runtime/connection/config.js';
 import { grantFor } from '../../runtime/connection/ticket-grant.js';
+import { nodeProvider } from '../../runtime/crypto/node/index.js';
+import type { CryptoProvider } from '../../runtime/crypto/provider.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 
 const server = makeIdentity('p256', 'localhost');
@@ -42,4 +44,35 @@ test('the grant still follows the options it covered before: trust anchors and c
   t.notDeepEqual([...grantOf({ trustAnchors: [server.caDer] })], [...base]);
   t.notDeepEqual([...grantOf({ clientAuthentication: 'optional' })], [...base]);
   t.deepEqual([...grantOf({})], [...base]);
+});
+
+test('a policy is hashed once per provider: servers resolved per connection share it, another provider hashes its own', (t) => {
+  /** The node provider, counting its digests (the hardware model's provider charges each one). */
+  const counting = (): { provider: CryptoProvider; digests: () => number } => {
+    let digests = 0;
+    const provider: CryptoProvider = {
+      ...nodeProvider,
+      digest: (a, data) => (digests++, nodeProvider.digest(a, data)),
+    };
+    return { provider, digests: () => digests };
+  };
+  /** A connection's configuration resolved for it (no trust anchors: an empty list of its own), and the digests its grant took. */
+  const perConnection = (c: ReturnType<typeof counting>): { grant: Uint8Array; digests: number } => {
+    const config = resolveConfig('server', {
+      certificate: { chain: server.chain, privateKey: server.privateKey },
+      provider: c.provider,
+    });
+    const before = c.digests();
+    const grant = grantFor(config, undefined);
+    return { grant, digests: c.digests() - before };
+  };
+  const a = counting();
+  const first = perConnection(a);
+  t.is(first.digests, 2, 'the policy, then its grant');
+  const second = perConnection(a);
+  t.deepEqual([...second.grant], [...first.grant]);
+  t.is(second.digests, 0, 'the next connection hashes nothing');
+  const other = perConnection(counting());
+  t.deepEqual([...other.grant], [...first.grant], 'the same policy: the same grant');
+  t.is(other.digests, 2, 'another provider hashes its own');
 });

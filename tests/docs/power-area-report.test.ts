@@ -58,5 +58,11 @@ test("section 7: the clock sweep's table is what its command prints (the whole s
   t.is(fast!.bottleneck, 'device.cryptoEngine.dma');
   t.is(slow!.bottleneck, 'device.cryptoEngine.publicKey', 'at 500 MHz the public-key lane is the bottleneck');
   t.true(slow!.completionP99Us.mean > fast!.completionP99Us.mean, 'and the last connection finishes later');
-  t.is(fixed(slow!.figures['power_w']!.mean, 3), fixed(fast!.figures['power_w']!.mean, 3), 'the power does not move');
+  // No voltage scaling: the same work costs the same energy at any clock, so the two means differ by less than the
+  // seeds' spread (the narrower 95% interval of the two), not by the clock.
+  const [fastPower, slowPower] = [fast!.figures['power_w']!, slow!.figures['power_w']!];
+  t.true(
+    Math.abs(slowPower.mean - fastPower.mean) <= Math.min(fastPower.halfWidth, slowPower.halfWidth),
+    'the power does not move',
+  );
 });
