@@ -32,7 +32,7 @@ import { keyingMaterialArguments } from './keying-material.js';
 import { SessionCounters, sessionStats, type DtlsSessionStats } from './session-stats.js';
 import { callUnguarded, isThenable, type SessionCallbackName } from './application-callback.js';
 import { EarlyReplies } from './early-replies.js';
-import { SessionOpening, type OpeningOwner } from './opening.js';
+import { SessionOpening, type OpeningCalls } from './opening.js';
 
 export type { SessionAddress, SessionCloseReason, SessionOpened, MessageHandler } from './session-types.js';
 import type { SessionAddress, SessionCloseReason, SessionOpened, MessageHandler } from './session-types.js';
@@ -50,7 +50,7 @@ export type SessionListener = SessionOwnerOf<DtlsSession>;
  * One DTLS 1.3 (or 1.2) association with one peer, as node:dtls's DTLSSession: `opened` and `closed` always settle.
  * Made by `connect()` or handed to `listen()`'s callback, never constructed directly.
  */
-export class DtlsSession<L extends object = object> extends SessionDriver implements OpeningOwner {
+export class DtlsSession<L extends object = object> extends SessionDriver {
   readonly role: 'client' | 'server';
   /** The listener that accepted a server session (node:dtls's `session.endpoint`: a DtlsListener, listener.ts); undefined for a client's. */
   readonly listener: L | undefined;
@@ -78,8 +78,15 @@ export class DtlsSession<L extends object = object> extends SessionDriver implem
   private waiting: MessageInbox | undefined;
   private earlyReplies: EarlyReplies | undefined;
   private latestTicket: Buffer | undefined;
+  /** What its opening (opening.ts) calls back: one table for all sessions, reaching their private members. */
+  private static readonly openingCalls: OpeningCalls<DtlsSession> = {
+    announceOpen: (s) => s.announceOpen(),
+    sentFailure: (s) => (s.isEnded ? s.endedWith : undefined),
+    flushed: (s) => s.flushed(),
+  };
+
   /** The way to `opened`: the server's confirmation of a 1.3 client's handshake, then a moment for the first ticket (opening.ts). */
-  private readonly opening = new SessionOpening(this);
+  private readonly opening = new SessionOpening<DtlsSession>(this, DtlsSession.openingCalls);
   // `opened`, `closed`, `ticket` and `stats` are made when first read: a server session nobody asks them of holds none.
   private readonly openedOutcome = new LazyOutcome<SessionOpened>();
   private readonly closedOutcome = new LazyOutcome<void>();
@@ -87,8 +94,8 @@ export class DtlsSession<L extends object = object> extends SessionDriver implem
   private statsView: DtlsSessionStats | undefined;
   private lateCertificate: Uint8Array | undefined;
   private endReason: SessionCloseReason | undefined;
-  /** @internal The error the session was ended with from here (destroy's, DNS, ICMP, a timeout); a written send reports it (opening.ts). */
-  endedWith: Error | undefined;
+  /** The error the session was ended with from here (destroy's, DNS, ICMP, a timeout); a written send reports it (opening.ts). */
+  private endedWith: Error | undefined;
   private ending = false;
   private ended = false;
   private openedPending = true;
@@ -241,8 +248,8 @@ export class DtlsSession<L extends object = object> extends SessionDriver implem
     else this.announceOpen();
   }
 
-  /** @internal Resolves `opened` and calls `onhandshake` (once; ends a wait for the first ticket), then hands out messages that waited. */
-  announceOpen(): void {
+  /** Resolves `opened` and calls `onhandshake` (once; ends a wait for the first ticket), then hands out messages that waited. */
+  private announceOpen(): void {
     this.opening.opened();
     if (!this.openedPending) return;
     this.openedPending = false;
