@@ -1,4 +1,4 @@
-import { SessionDriver } from './dtls/session-driver.js';
+import { sessionNow, type SessionDriver } from './dtls/session-driver.js';
 import { HeapTrimmer, trimNativeHeap } from './heap-trim.js';
 import { TimingWheel } from './timing-wheel.js';
 
@@ -18,7 +18,7 @@ export class RestingSessions {
     const sweepMs = Math.min(this.idleMs || Infinity, this.parkMs || Infinity);
     if (sweepMs !== Infinity) {
       const tick = Math.round(Math.max(10, Math.min(1000, sweepMs / 4)));
-      this.idle = new TimingWheel<SessionDriver>(SessionDriver.now(), tick);
+      this.idle = new TimingWheel<SessionDriver>(sessionNow(), tick);
       this.sweeper = setInterval(() => this.sweepIdle(), tick);
       this.sweeper.unref();
     }
@@ -46,7 +46,7 @@ export class RestingSessions {
 
   /** Closes the sessions idle for idleMs, parks those quiet for parkMs; each goes back in, due at its next deadline. */
   private sweepIdle(): void {
-    const now = SessionDriver.now();
+    const now = sessionNow();
     const { idleMs, parkMs } = this;
     let rested = 0; // parks in this sweep, first ones and later ones that hibernated: what the C heap trim counts
     this.idle?.advance(now, (e) => {

@@ -15,7 +15,7 @@ import { hostKey } from '../host-key.js';
 import type { ClientHelloPeek } from '../client-hello-peek.js';
 import type { ConnectionEvent } from '../../connection/events.js';
 import type { DtlsSession } from './session.js';
-import { SessionDriver } from './session-driver.js';
+import { sessionNow } from './session-driver.js';
 import type { RemoteAddress } from '../peer-paths.js';
 import { processAntiReplay, type AntiReplayStore, type SyncAntiReplay } from '../../session/anti-replay.js';
 import { AntiReplayWait } from '../anti-replay-wait.js';
@@ -344,7 +344,7 @@ export abstract class ListenerAdmission {
     // The version and its cookie exchange are the core's (hello-responder.ts): the connection started speaks what it chose.
     let outcome: HelloOutcome;
     try {
-      outcome = this.responder.handle(d, key, SessionDriver.now(), address);
+      outcome = this.responder.handle(d, key, sessionNow(), address);
     } catch {
       this.tallies.connectionErrors++;
       return;
@@ -404,7 +404,7 @@ export abstract class ListenerAdmission {
   private retryWithCookie(key: string, remote: { address: string; port: number }, first: Uint8Array): void {
     let outcome: HelloOutcome | undefined;
     try {
-      outcome = this.responder.handle(first, key, SessionDriver.now());
+      outcome = this.responder.handle(first, key, sessionNow());
     } catch {
       this.tallies.connectionErrors++;
       return;
@@ -495,7 +495,7 @@ export abstract class ListenerAdmission {
     const place = session.place;
     if (!place.handshaking) return;
     place.handshaking = false;
-    place.handshakeKeysUntil = SessionDriver.now() + HANDSHAKE_KEYS_RETENTION_MS;
+    place.handshakeKeysUntil = sessionNow() + HANDSHAKE_KEYS_RETENTION_MS;
     this.resting.schedule(session);
     this.admission.established(place.host);
     const old = this.transport.established(session);

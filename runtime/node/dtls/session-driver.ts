@@ -10,6 +10,11 @@ import { describeFailure, type SessionEnding } from './session-failure.js';
 import type { SessionCloseReason } from './session-types.js';
 import { SessionRest, type SessionOwnerOf } from './session-rest.js';
 
+/** Milliseconds on the monotonic clock the connection runs on (the listener's and its sweep's time too). */
+export function sessionNow(): number {
+  return performance.now();
+}
+
 /** Where a session's peer is before it is known (a client's name not resolved yet). */
 const NOWHERE: RemoteAddress = { address: '', port: 0 };
 
@@ -47,11 +52,6 @@ export abstract class SessionDriver extends SessionRest {
   protected pumpQueued = false;
   /** The largest datagram the path carries once it said ours were too large ({@link pathMtuExceeded}); else Infinity. */
   protected pathDatagramLimit = Infinity;
-
-  /** @internal Milliseconds on the monotonic clock the connection runs on. */
-  static now(): number {
-    return performance.now();
-  }
 
   /** @internal Where a listener's session sits in its transport's demux and its admission (the listener sets it; a client's is never placed). */
   readonly place = new SessionPlace();
@@ -116,7 +116,7 @@ export abstract class SessionDriver extends SessionRest {
   /** @internal Client: sends the ClientHello. */
   startHandshake(): void {
     if (this.endedBy) return;
-    if (this.guard(() => this.current.connect(SessionDriver.now()))) this.pump();
+    if (this.guard(() => this.current.connect(performance.now()))) this.pump();
   }
 
   /** @internal Hands a datagram (`from`: when routed by CID) to the connection; true if a record authenticated. */
@@ -169,12 +169,12 @@ export abstract class SessionDriver extends SessionRest {
   /** Runs `call` on the connection (not when ended or not driven yet), then sends what it queued; what it throws ends the session. */
   protected apply(call: (connection: Connection, now: number) => void): void {
     if (this.endedBy || !this.driven) return;
-    if (this.guard(() => call(this.current, SessionDriver.now()))) this.pump();
+    if (this.guard(() => call(this.current, performance.now()))) this.pump();
   }
 
   /** Runs `call` on the connection, then sends what it queued; what it throws is the caller's (a state error). */
   protected direct<T>(call: (connection: Connection, now: number) => T): T {
-    const result = call(this.current, SessionDriver.now());
+    const result = call(this.current, performance.now());
     this.pump();
     return result;
   }
@@ -339,14 +339,14 @@ export abstract class SessionDriver extends SessionRest {
     this.timerAt = at;
     if (at === undefined) return;
     // A closure per armed timer (Node's timer is an object per arming anyway), not one held for the session's life.
-    this.timer = setTimeout(() => this.fire(), Math.max(0, Math.ceil(at - SessionDriver.now())));
+    this.timer = setTimeout(() => this.fire(), Math.max(0, Math.ceil(at - performance.now())));
   }
 
   private fire(): void {
     this.timer = undefined;
     this.timerAt = undefined;
     if (this.endedBy) return;
-    if (this.guard(() => this.current.handleTimeout(SessionDriver.now()))) this.pump();
+    if (this.guard(() => this.current.handleTimeout(performance.now()))) this.pump();
   }
 
   private end(

@@ -47,8 +47,8 @@ export abstract class SessionRest {
   private parkedAt: number | undefined;
   /** A server session's listener (undefined for a client's: it parks but never hibernates). */
   protected readonly owner: SessionOwnerOf<this> | undefined;
-  /** @internal When the session was made (monotonic ms: the clock the connection runs on). */
-  readonly createdAt = performance.now();
+  /** When the session was made (monotonic ms: the clock the connection runs on). */
+  private readonly createdAt = performance.now();
 
   constructor(owner: SessionOwnerOf<SessionRest> | undefined) {
     this.owner = owner;

@@ -5,7 +5,7 @@
  * session parks but never hibernates (no owner to thaw it).
  */
 import test from 'ava';
-import { SessionDriver } from '../../../runtime/node/dtls/session-driver.js';
+import { sessionNow } from '../../../runtime/node/dtls/session-driver.js';
 import { SessionRest } from '../../../runtime/node/dtls/session-rest.js';
 import { until } from '../support.js';
 import { echo, echoPair } from './echo-pair.js';
@@ -19,7 +19,7 @@ test('a quiet server session parks and hibernates; junk leaves it so; the peer w
     t.false(server.isParked);
     t.is(await echo(pair.client, 'before'), 'before');
     const last = server.lastAuthenticated;
-    server.park(SessionDriver.now());
+    server.park(sessionNow());
     t.true(server.isParked);
     t.true(server.isHibernated, 'a DTLS 1.3 session at rest is let go');
     t.is(server.stats.messagesReceived, 1, 'stats read from the frozen form');
@@ -48,7 +48,7 @@ test("a client's session parks but does not hibernate, and still talks", async (
   const pair = await echoPair({ parkAfterMs: 0 });
   try {
     const client = pair.client;
-    client.park(SessionDriver.now());
+    client.park(sessionNow());
     t.true(client.isParked);
     t.false(client.isHibernated);
     t.is(client.hibernationDeferredSince, undefined, 'no owner: never hibernates');
@@ -63,7 +63,7 @@ test('an ended session does not park', async (t) => {
   try {
     await pair.client.close();
     await until(() => pair.server.isEnded);
-    pair.server.park(SessionDriver.now());
+    pair.server.park(sessionNow());
     t.false(pair.server.isParked);
   } finally {
     await pair.close();

@@ -204,8 +204,8 @@ export class DtlsWorkerListener {
     for (const t of this.threads) t.postMessage(message);
   }
 
-  /** @internal Whether the workers' ticketKeys option is a list they can rotate. */
-  ticketKeysRotate = false;
+  /** Whether the workers' ticketKeys option is a list they can rotate. */
+  private ticketKeysRotate = false;
 
   private async shut(message: ToWorker): Promise<void> {
     this.shutting = true;
