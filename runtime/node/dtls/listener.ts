@@ -37,8 +37,8 @@ export class DtlsListener extends ListenerAdmission {
   readonly stats: DtlsListenerStats;
   /** Set to be told of handshakes refused by the cookie exchange or failed by an application callback, and who. */
   onhandshakeerror: HandshakeErrorHandler | null = null;
-  /** @internal */
-  readonly counts = new ListenerCounts();
+  /** What it counts itself (`stats` reads them with its server's counts). */
+  private readonly counts = new ListenerCounts();
   private readonly sessions = new Set<DtlsSession>();
   /** Sessions by their ClientHello.random (hex; the session's own is `session.place.random`), for their key log lines. */
   private readonly byClientRandom = new Map<string, DtlsSession>();
@@ -73,7 +73,12 @@ export class DtlsListener extends ListenerAdmission {
     const { udp, transport, server: options, limits } = listenerOptions;
     this.mtu = options.maxDatagramSize ?? DATAGRAM_SIZE.default;
     this.localCertificate = localEntry(options);
-    this.stats = listenerStats(this);
+    this.stats = listenerStats({
+      counts: this.counts,
+      serverStats: () => this.serverStats,
+      openSessions: () => this.openSessions,
+      datagramCounts: () => this.datagramCounts,
+    });
     this.closed = new Promise<void>((resolve, reject) => (this.settleClosed = { resolve, reject }));
     this.closed.catch(() => {});
     const socket = adopted?.socket ?? transport?.attach();
@@ -125,8 +130,8 @@ export class DtlsListener extends ListenerAdmission {
     this.busyNow = busy === true;
   }
 
-  /** @internal The datagrams and bytes its socket delivered and sent (the socket's own counts: no call per datagram), once listening. */
-  get datagramCounts(): DatagramIo['counts'] | undefined {
+  /** The datagrams and bytes its socket delivered and sent (the socket's own counts: no call per datagram), once listening. */
+  private get datagramCounts(): DatagramIo['counts'] | undefined {
     return this.served ? this.transport.datagrams.counts : undefined;
   }
 
