@@ -1,4 +1,5 @@
 import { sessionNow, type SessionDriver } from './dtls/session-driver.js';
+import { restCalls as rest } from './dtls/session-rest.js';
 import { HeapTrimmer, trimNativeHeap } from './heap-trim.js';
 import { TimingWheel } from './timing-wheel.js';
 
@@ -50,7 +51,7 @@ export class RestingSessions {
     const { idleMs, parkMs } = this;
     let rested = 0; // parks in this sweep, first ones and later ones that hibernated: what the C heap trim counts
     this.idle?.advance(now, (e) => {
-      const last = e.lastAuthenticated;
+      const last = rest.lastAuthenticated(e);
       if (idleMs > 0 && last + idleMs < now) {
         this.counts.idleClosed++;
         e.shut();
@@ -59,17 +60,17 @@ export class RestingSessions {
       const place = e.place;
       const handshakeKeysDue = place.handshakeKeysUntil !== undefined && now >= place.handshakeKeysUntil;
       // Parked again when its handshake keys may go, after a thaw without waking, or while it could not hibernate.
-      const thawedAt = e.thawedAt;
-      const deferred = e.hibernationDeferredSince;
+      const thawedAt = rest.thawedAt(e);
+      const deferred = rest.hibernationDeferredSince(e);
       const again =
         handshakeKeysDue ||
         (thawedAt !== undefined && thawedAt + parkMs < now) ||
         (deferred !== undefined && deferred + parkMs < now);
-      if (parkMs > 0 && last + parkMs < now && (!e.isParked || again) && !e.isHibernated) {
-        if (!e.isParked) this.counts.parked++;
-        e.park(now);
+      if (parkMs > 0 && last + parkMs < now && (!rest.isParked(e) || again) && !rest.isHibernated(e)) {
+        if (!rest.isParked(e)) this.counts.parked++;
+        rest.park(e, now);
         rested++;
-        if (e.isHibernated) this.counts.hibernated++;
+        if (rest.isHibernated(e)) this.counts.hibernated++;
       }
       if (handshakeKeysDue) place.handshakeKeysUntil = undefined;
       this.schedule(e);
@@ -85,12 +86,12 @@ export class RestingSessions {
   /** Puts an established session in the sweep at its next deadline: idle, quiet, or its handshake keys' end (once parked). */
   schedule(e: SessionDriver): void {
     const { idleMs, parkMs } = this;
-    const last = e.lastAuthenticated;
+    const last = rest.lastAuthenticated(e);
     let due = idleMs > 0 ? last + idleMs + 1 : Infinity;
     const keysUntil = e.place.handshakeKeysUntil;
-    if (parkMs > 0 && !e.isParked) due = Math.min(due, last + parkMs + 1);
+    if (parkMs > 0 && !rest.isParked(e)) due = Math.min(due, last + parkMs + 1);
     else if (parkMs > 0 && keysUntil !== undefined) due = Math.min(due, keysUntil + 1);
-    for (const since of [e.thawedAt, e.hibernationDeferredSince])
+    for (const since of [rest.thawedAt(e), rest.hibernationDeferredSince(e)])
       if (parkMs > 0 && since !== undefined) due = Math.min(due, since + parkMs + 1);
     if (due !== Infinity) this.idle?.schedule(e, due);
   }

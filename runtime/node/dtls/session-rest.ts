@@ -29,6 +29,28 @@ export interface SessionOwnerOf<S> {
 }
 
 /**
+ * What a listener's sweep (resting-sessions.ts) reads of a session and does to it: one table for all sessions, made by
+ * the class over its own private members (SessionRest's static block, the one place that reaches them).
+ */
+export interface RestCalls {
+  /** When the peer last sent an authenticated record, else when the session was made (monotonic ms). */
+  lastAuthenticated(session: SessionRest): number;
+  /** Parked, and no authenticated record since. */
+  isParked(session: SessionRest): boolean;
+  /** Hibernated: kept as a frozen string until something needs its connection. */
+  isHibernated(session: SessionRest): boolean;
+  /** When a parked session was last thawed without an authenticated record since (so it may rest again), if it was. */
+  thawedAt(session: SessionRest): number | undefined;
+  /** When a session that could hibernate but was not at rest last parked (parking again may let it go). */
+  hibernationDeferredSince(session: SessionRest): number | undefined;
+  /** The session went quiet: the connection frees its key contexts until an authenticated record wakes it. */
+  park(session: SessionRest, now: number): void;
+}
+
+/** The sweep's calls ({@link RestCalls}), made once by SessionRest. */
+export let restCalls!: RestCalls;
+
+/**
  * A session at rest: parked (key contexts freed) when quiet, hibernated (kept as a frozen string) when also at rest;
  * thawed when something needs the connection, woken by an authenticated record. The base of DtlsSession.
  */
@@ -52,6 +74,17 @@ export abstract class SessionRest {
 
   constructor(owner: SessionOwnerOf<SessionRest> | undefined) {
     this.owner = owner;
+  }
+
+  static {
+    restCalls = {
+      lastAuthenticated: (s) => s.lastAuthenticated,
+      isParked: (s) => s.parked,
+      isHibernated: (s) => s.frozen !== undefined,
+      thawedAt: (s) => s.restlessSince,
+      hibernationDeferredSince: (s) => s.hibernationDeferredSince,
+      park: (s, now) => s.park(now),
+    };
   }
 
   /** Runs a call into the connection; if it throws, the session ends with that error and false is returned. */
@@ -85,26 +118,11 @@ export abstract class SessionRest {
     return live;
   }
 
-  /** @internal When a session that could hibernate but was not at rest last parked (parking again may let it go). */
-  get hibernationDeferredSince(): number | undefined {
+  /** When a session that could hibernate but was not at rest last parked (parking again may let it go). */
+  private get hibernationDeferredSince(): number | undefined {
     const live = this.live;
     if (!this.parked || live === undefined || this.owner === undefined || !live.canHibernate) return undefined;
     return this.parkedAt;
-  }
-
-  /** @internal Hibernated ({@link park}): the session is kept as a frozen string until something needs its connection. */
-  get isHibernated(): boolean {
-    return this.frozen !== undefined;
-  }
-
-  /** @internal Parked, and no authenticated record since. */
-  get isParked(): boolean {
-    return this.parked;
-  }
-
-  /** @internal When a parked session was last thawed without an authenticated record since (so it may rest again), if it was. */
-  get thawedAt(): number | undefined {
-    return this.restlessSince;
   }
 
   /** The connection's stats; a hibernated session's decoded from its frozen form and kept only until this job ends. */
@@ -120,14 +138,14 @@ export abstract class SessionRest {
     return read.stats;
   }
 
-  /** @internal When the peer last sent an authenticated record, else when the session was made (monotonic ms). */
-  get lastAuthenticated(): number {
+  /** When the peer last sent an authenticated record, else when the session was made (monotonic ms). */
+  private get lastAuthenticated(): number {
     if (this.live === undefined) return this.frozenAuthenticated ?? this.createdAt;
     return this.live.lastAuthenticatedReceive ?? this.createdAt;
   }
 
-  /** @internal The session went quiet: the connection frees its key contexts until an authenticated record wakes it. */
-  park(now: number): void {
+  /** The session went quiet: the connection frees its key contexts until an authenticated record wakes it. */
+  private park(now: number): void {
     const live = this.live;
     if (this.isEnded || live === undefined) return;
     this.parked = true;
