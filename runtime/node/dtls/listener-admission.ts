@@ -523,8 +523,8 @@ export abstract class ListenerAdmission {
     }
   }
 
-  /** A session's connection ended: out of the demux, the sweep and admission. */
-  protected connectionEnded(session: DtlsSession): void {
+  /** A session's connection ended (`crashed`: by what it threw, counted): out of the demux, the sweep and admission. */
+  protected connectionEnded(session: DtlsSession, crashed: boolean): void {
     const place = session.place;
     if (place.handshaking && session.connection?.expired === 'handshake') this.tallies.handshakeTimeouts++;
     this.resting.cancel(session);
@@ -533,7 +533,7 @@ export abstract class ListenerAdmission {
     this.transport.ended(session);
     this.admission.closed(place.host, place.handshaking);
     place.handshaking = false;
-    if (session.internalError !== undefined) this.tallies.connectionErrors++;
+    if (crashed) this.tallies.connectionErrors++;
   }
 }
 

@@ -53,7 +53,7 @@ export class DtlsListener extends ListenerAdmission {
   /** What its sessions tell it (session-rest.ts): one table for all of them, over members that stay its own. */
   private readonly sessionOwner: SessionListener = {
     sessionEvent: (s, e) => this.sessionEvent(s, e),
-    connectionEnded: (s) => this.connectionEnded(s),
+    connectionEnded: (s, crashed) => this.connectionEnded(s, crashed),
     sessionEnded: (s) => this.sessionEnded(s),
     callbackFailed: (error, s, duringHandshake) => this.callbackFailed(error, s, duringHandshake),
     sessionWoke: (s) => this.sessionWoke(s),

@@ -36,8 +36,8 @@ export abstract class SessionDriver extends SessionRest {
   private socketConnected = false;
   /** Closes the socket once the session ended and what it sent left (a client's own socket). */
   private ownsSocket = false;
-  /** @internal What the connection threw, when that ended the session. */
-  internalError: unknown = undefined;
+  /** What the connection threw, when that ended the session. */
+  private internalError: unknown = undefined;
   private pendingSends = 0;
   private readonly flushWaiters: (() => void)[] = [];
   /** A pump is handing the connection's events out: a pump inside it (a handler calling back in) leaves them to it, so they keep their order. */
@@ -364,7 +364,7 @@ export abstract class SessionDriver extends SessionRest {
     this.timerAt = undefined;
     const live = this.live; // a hibernated session holds no keys: not thawed to free them
     if (live) this.guard(() => live.releaseKeys()); // what it had to send went out in the pump that saw it end
-    this.owner?.connectionEnded(this);
+    this.owner?.connectionEnded(this, this.internalError !== undefined);
     if (this.ownsSocket) void this.flushedOut().then(() => this.closeSocket());
     queueMicrotask(() => this.connectionEnded());
   }

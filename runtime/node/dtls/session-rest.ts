@@ -12,8 +12,8 @@ import type { FrozenSession } from '../../connection/hibernation.js';
 export interface SessionOwnerOf<S> {
   /** Each event but application data, before the session's own handling. */
   sessionEvent(session: S, e: ConnectionEvent): void;
-  /** The session's connection ended (closed, failed, aborted): out of the demux, admission and resting. */
-  connectionEnded(session: S): void;
+  /** The session's connection ended (closed, failed, aborted; `crashed`: by what it threw): out of the demux, admission and resting. */
+  connectionEnded(session: S, crashed: boolean): void;
   /** The session has settled its promises: it is no longer one the listener's close or destroy ends. */
   sessionEnded(session: S): void;
   /** An application callback ended the session (`duringHandshake`: before it opened). */
