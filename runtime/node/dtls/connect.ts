@@ -8,7 +8,7 @@ import type { AuthorizationRecord } from './authorization.js';
 import { clientOptions, type ConnectOptions } from './options.js';
 import { integerFrom } from './option-names.js';
 import { attachClientSocket, rebindClient } from './rebind.js';
-import { DtlsSession } from './session.js';
+import { DtlsSession, sessionKeyLog } from './session.js';
 import { DtlsConnection } from '../../dtls/connection.js';
 import type { Connection } from '../../connection/connection-api.js';
 import { localEntry } from '../../pki/raw-public-key.js';
@@ -59,22 +59,25 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
     );
   if (transport?.inUse === true)
     throw new ConfigError('transport', 'is in use by another endpoint or session (one transport carries one)');
+  const serverName = connectionOptions.serverName;
   const session = new DtlsSession(
     'client',
     mtu,
     literal ? { address: host, port } : undefined,
     authorization,
     undefined,
+    undefined,
+    {
+      certificate: localEntry(connectionOptions),
+      serverName: serverName !== undefined && isIP(serverName) === 0 ? serverName : undefined,
+    },
   );
-  const serverName = connectionOptions.serverName;
-  session.clientServerName = serverName !== undefined && isIP(serverName) === 0 ? serverName : undefined;
-  session.localCertificate = localEntry(connectionOptions);
   // The handshake and idle deadlines are the connection's own (pollTimeout); the session sleeps until them.
   const connection = DtlsConnection.client({
     ...connectionOptions,
     ...(cipherSuites12 !== undefined ? { cipherSuites12 } : {}),
     ...(requireExtendedMasterSecret !== undefined ? { requireExtendedMasterSecret } : {}),
-    keyLog: Object.assign((line: string) => session.keylog(line), { wanted: () => session.onkeylog !== null }),
+    keyLog: Object.assign((line: string) => sessionKeyLog(session, line), { wanted: () => session.onkeylog !== null }),
     handshakeTimeoutMs: handshakeMs,
     idleTimeoutMs: idleMs,
   });

@@ -9,7 +9,7 @@ import { thrownError } from '../../handshake/callback-error.js';
 import { DtlsSessionError, withCode, type HandshakeErrorHandler } from './errors.js';
 import { tell } from './application-callback.js';
 import { serverOptions, type ListenerOptions, type ListenOptions } from './options.js';
-import { DtlsSession, type SessionAddress, type SessionListener } from './session.js';
+import { DtlsSession, sessionKeyLog, type SessionAddress, type SessionListener, type SessionLocal } from './session.js';
 import { ListenerCounts, listenerStats, type DtlsListenerStats } from './listener-stats.js';
 import { inspect } from 'node:util';
 import { listenWorkers, type DtlsWorkerListener, type WorkerListenOptions } from './workers/worker-listener.js';
@@ -45,7 +45,8 @@ export class DtlsListener extends ListenerAdmission {
   /** Whether a session ever had `onkeylog` set when `onsession` returned (where it is to be set: its secrets come after). */
   private keyLogOn = false;
   private readonly mtu: number;
-  private readonly localCertificate: Uint8Array | undefined;
+  /** This end as each of its sessions shows it: the leaf certificate. */
+  private readonly local: SessionLocal;
   private bound: SessionAddress | undefined;
   private closing: Promise<void> | undefined;
   private settleClosed!: { resolve: () => void; reject: (e: Error) => void };
@@ -72,7 +73,7 @@ export class DtlsListener extends ListenerAdmission {
     this.onsession = onsession;
     const { udp, transport, server: options, limits } = listenerOptions;
     this.mtu = options.maxDatagramSize ?? DATAGRAM_SIZE.default;
-    this.localCertificate = localEntry(options);
+    this.local = { certificate: localEntry(options) };
     this.stats = listenerStats({
       counts: this.counts,
       serverStats: () => this.serverStats,
@@ -185,9 +186,7 @@ export class DtlsListener extends ListenerAdmission {
   }
 
   protected makeSession(remote: RemoteAddress): DtlsSession<DtlsListener> {
-    const session = new DtlsSession<DtlsListener>('server', this.mtu, remote, undefined, this, this.sessionOwner);
-    session.localCertificate = this.localCertificate;
-    return session;
+    return new DtlsSession<DtlsListener>('server', this.mtu, remote, undefined, this, this.sessionOwner, this.local);
   }
 
   protected accepted(session: DtlsSession<DtlsListener>, clientRandom: string | undefined): void {
@@ -215,7 +214,7 @@ export class DtlsListener extends ListenerAdmission {
   private keyLogged(line: string): void {
     const random = line.split(' ', 2)[1];
     const session = random === undefined ? undefined : this.byClientRandom.get(random);
-    if (session?.onkeylog) session.keylog(line);
+    if (session?.onkeylog) sessionKeyLog(session, line);
   }
 
   /** An application callback ended a session: counted, and a failed handshake told to `onhandshakeerror`. */

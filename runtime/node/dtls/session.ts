@@ -43,6 +43,20 @@ const SURELY_FITS_BELOW_MTU = 5 + 255 + 1 + 16;
 
 const noop = (): void => {};
 
+/** This end as a session shows it: its leaf certificate (DER), and a client's server_name (connect resolved it). */
+export interface SessionLocal {
+  readonly certificate?: Uint8Array | undefined;
+  /** Lower case, A-labels; none for an IP address. */
+  readonly serverName?: string | undefined;
+}
+
+const NO_LOCAL: SessionLocal = {};
+
+/** A key log line to `session.onkeylog` (a client's from its connection, connect.ts; a server's routed by its listener). */
+export function sessionKeyLog(session: DtlsSession, line: string): void {
+  callUnguarded(() => session.onkeylog?.(line)); // the application's own exception, as from any Node event handler (never into the handshake)
+}
+
 /** What a server session tells its listener: the table the listener (listener.ts) makes for its sessions. */
 export type SessionListener = SessionOwnerOf<DtlsSession>;
 
@@ -108,12 +122,15 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
     authorization: AuthorizationRecord | undefined,
     listener: L | undefined,
     owner?: SessionListener,
+    local: SessionLocal = NO_LOCAL,
   ) {
     super(remote, owner);
     this.role = role;
     this.mtu = mtu;
     this.authorization = authorization;
     this.listener = listener;
+    this.localCertificate = local.certificate;
+    this.clientServerName = local.serverName;
     if (role === 'server') this.ticketOutcome.resolve(undefined);
   }
 
@@ -158,11 +175,6 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
           this.callHandler('onmessage', this.messageHandler!, m.data, m.early);
       });
     }
-  }
-
-  /** @internal A key log line of this session (a client's from its connection; a server's routed by the listener). */
-  keylog(line: string): void {
-    callUnguarded(() => this.onkeylog?.(line)); // the application's own exception, as from any Node event handler (never into the handshake)
   }
 
   /** @internal Tests that look below the session: each of the connection's events, as it comes, before the session's own handling. */
@@ -413,8 +425,8 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
     return this.negotiated ? this.negotiated.servername : this.clientServerName;
   }
 
-  /** @internal Client: the server_name it sends (connect resolved it: lower case, A-labels; none for an IP address). */
-  clientServerName: string | undefined;
+  /** Client: the server_name it sends (connect resolved it: lower case, A-labels; none for an IP address). */
+  private readonly clientServerName: string | undefined;
 
   /** The application protocol ALPN settled (RFC 7301), once opened. */
   get alpnProtocol(): string | undefined {
@@ -440,8 +452,8 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
   }
   private x509: X509Certificate | undefined;
 
-  /** @internal This end's leaf certificate (DER), set by connect and listen. */
-  localCertificate: Uint8Array | undefined;
+  /** This end's leaf certificate (DER), given by connect and listen. */
+  private readonly localCertificate: Uint8Array | undefined;
 
   /** This end's certificate fingerprint as SDP's a=fingerprint has it (`'sha-256 AB:CD:...'`; `hash`: sha-1 to sha-512). */
   localFingerprint(hash: FingerprintHash = 'sha-256'): string | undefined {
