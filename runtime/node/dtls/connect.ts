@@ -8,7 +8,7 @@ import type { AuthorizationRecord } from './authorization.js';
 import { clientOptions, type ConnectOptions } from './options.js';
 import { integerFrom } from './option-names.js';
 import { attachClientSocket, rebindClient } from './rebind.js';
-import { DtlsSession, sessionKeyLog } from './session.js';
+import { clientCalls as client, DtlsSession, sessionKeyLog } from './session.js';
 import { DtlsConnection } from '../../dtls/connection.js';
 import type { Connection } from '../../connection/connection-api.js';
 import { localEntry } from '../../pki/raw-public-key.js';
@@ -91,7 +91,8 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
     (r) => {
       if (session.destroyed) return;
       if (options.bindHost !== undefined && isIP(options.bindHost) !== r.family) {
-        session.fail(
+        client.fail(
+          session,
           new ConfigError(
             'bindHost',
             `must be an IPv${r.family} address like ${host} (${r.address}), got ${options.bindHost}`,
@@ -101,7 +102,7 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
       }
       start(session, connection, r, port, options.bindHost, bindPort);
     },
-    (e: unknown) => session.fail(e instanceof Error ? e : new Error(`cannot resolve ${host}: ${String(e)}`)),
+    (e: unknown) => client.fail(session, e instanceof Error ? e : new Error(`cannot resolve ${host}: ${String(e)}`)),
   );
   return session;
 }
@@ -120,15 +121,15 @@ function start(
   session.drive(connection, socket, { address: server.address, port }, { connected: true });
   // ECONNREFUSED (ICMP port unreachable) goes to DtlsSession.portUnreachable; any other socket error ends the session.
   const fail = (error: Error): void => {
-    if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') session.portUnreachable(error);
-    else session.fail(error);
+    if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') client.portUnreachable(session, error);
+    else client.fail(session, error);
   };
   attachClientSocket(socket, session, fail);
-  session.rebinder = (address) => rebindClient(session, fail, address);
+  client.rebindWith(session, (address) => rebindClient(session, fail, address));
   bindSocket(socket, bindPort, bindHost, () => {
     if (session.isEnded) return;
     // node:dgram hands a failed connect's error to this callback, not to 'error'.
-    socket.connect(port, server.address, (error?: Error) => (error ? fail(error) : session.startHandshake()));
+    socket.connect(port, server.address, (error?: Error) => (error ? fail(error) : client.startHandshake(session)));
   });
 }
 
@@ -154,7 +155,7 @@ function startOverTransport(
   let server = first;
   // The session closes the socket once ended (the transport is free for another session then).
   session.drive(connection, socket, server, { connected: false });
-  socket.on('error', (error: Error) => session.fail(error));
+  socket.on('error', (error: Error) => client.fail(session, error));
   // DatagramTransport.moveRemote: the application's ICE agent chose another path.
   socket.on('remote', (to: { address: string; port: number }) => {
     server = to;
@@ -163,6 +164,6 @@ function startOverTransport(
   // The demux of a client's transport: only datagrams from the server's address and port reach the session.
   Transport.of(socket).deliverToOne(session, () => server, UNNAMED, false);
   queueMicrotask(() => {
-    if (!session.isEnded) session.startHandshake();
+    if (!session.isEnded) client.startHandshake(session);
   });
 }

@@ -86,8 +86,8 @@ export abstract class SessionDriver extends SessionRest {
     return this.remote !== NOWHERE;
   }
 
-  /** @internal The socket the session sends on (a client's current one: rebind replaces it). */
-  get currentSocket(): Socket | undefined {
+  /** The socket the session sends on (a client's current one: rebind replaces it). */
+  protected get currentSocket(): Socket | undefined {
     return this.socket;
   }
 
@@ -113,8 +113,8 @@ export abstract class SessionDriver extends SessionRest {
     if (this.flushWaiters.length === 0) this.flushWaiters.length = 0;
   }
 
-  /** @internal Client: sends the ClientHello. */
-  startHandshake(): void {
+  /** Client: sends the ClientHello. */
+  protected startHandshake(): void {
     if (this.endedBy) return;
     if (this.guard(() => this.current.connect(performance.now()))) this.pump();
   }
@@ -154,10 +154,10 @@ export abstract class SessionDriver extends SessionRest {
   }
 
   /**
-   * @internal Client: our datagrams leave from `socket` (`path`) now. The old socket stays open until an authenticated
+   * Client: our datagrams leave from `socket` (`path`) now. The old socket stays open until an authenticated
    * record arrives on the new one and `graceMs` more: the server may still send there (RFC 9853 §5.2).
    */
-  moveSocket(socket: Socket, path: string, oldPath: string, graceMs = 2000): void {
+  protected moveSocket(socket: Socket, path: string, oldPath: string, graceMs = 2000): void {
     const old = this.socket;
     if (this.endedBy || old === undefined) return;
     (this.paths ??= new PeerPaths()).rebind(old, path, oldPath, graceMs, this.current.lastAuthenticatedReceive);
@@ -214,10 +214,10 @@ export abstract class SessionDriver extends SessionRest {
   }
 
   /**
-   * @internal The path cannot carry our datagrams (ICMP fragmentation-needed, EMSGSIZE): from now on what every path
+   * The path cannot carry our datagrams (ICMP fragmentation-needed, EMSGSIZE): from now on what every path
    * carries, 548 bytes over IPv4 and 1,232 over IPv6 (RFC 9147 §4.4); node:dgram does not give the kernel's figure.
    */
-  pathMtuExceeded(): void {
+  protected pathMtuExceeded(): void {
     const size = this.remote.address.includes(':') ? IPV6_SAFE_DATAGRAM : IPV4_SAFE_DATAGRAM;
     // One send() is one record in one datagram: what it takes follows (DtlsSession.maxMessageSize).
     if (size < this.pathDatagramLimit) this.pathDatagramLimit = size;

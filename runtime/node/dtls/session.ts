@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import type { Socket } from 'node:dgram';
 import { inspect } from 'node:util';
 import { isIPv6 } from 'node:net';
 import { thrownError, type CallbackName } from '../../handshake/callback-error.js';
@@ -57,6 +58,30 @@ export function sessionKeyLog(session: DtlsSession, line: string): void {
   callUnguarded(() => session.onkeylog?.(line)); // the application's own exception, as from any Node event handler (never into the handshake)
 }
 
+/**
+ * What a client's setup (connect.ts) and its rebinding (rebind.ts) do to the session they drive: one table for all
+ * client sessions, made by the class over its own members (its static block, the one place that reaches them).
+ */
+export interface ClientCalls {
+  /** Sends the ClientHello. */
+  startHandshake(session: DtlsSession): void;
+  /** Ends the session with `error` (a DNS failure, a socket's), whether or not it has an endpoint yet. */
+  fail(session: DtlsSession, error: Error): void;
+  /** ICMP port unreachable: ends a handshake; after it, not believed (RFC 9147 §4.1), only counted. */
+  portUnreachable(session: DtlsSession, error: Error): void;
+  /** What `rebind()` calls to move the session to a new local UDP port. */
+  rebindWith(session: DtlsSession, rebinder: (address?: string) => Promise<SessionAddress>): void;
+  /** The socket the session sends on now (a rebind replaces it). */
+  currentSocket(session: DtlsSession): Socket | undefined;
+  /** Our datagrams leave from `socket` (`path`) now; the old one stays open a moment (RFC 9853 §5.2). */
+  moveSocket(session: DtlsSession, socket: Socket, path: string, oldPath: string): void;
+  /** The path cannot carry our datagrams (EMSGSIZE): what every path carries from now on. */
+  pathMtuExceeded(session: DtlsSession): void;
+}
+
+/** The client's calls ({@link ClientCalls}), made once by DtlsSession. */
+export let clientCalls!: ClientCalls;
+
 /** What a server session tells its listener: the table the listener (listener.ts) makes for its sessions. */
 export type SessionListener = SessionOwnerOf<DtlsSession>;
 
@@ -81,8 +106,8 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
   onclientcertificate: ((certificate: string | undefined) => void) | null = null;
   /** Server, with CIDs: the client moved to `to` and the return routability check (RFC 9853) passed. */
   onmigrate: ((from: SessionAddress, to: SessionAddress) => void) | null = null;
-  /** @internal Client: moves the session to a new local UDP port (set by `connect`). */
-  rebinder: ((address?: string) => Promise<SessionAddress>) | undefined;
+  /** Client: moves the session to a new local UDP port (given by `connect`). */
+  private rebinder: ((address?: string) => Promise<SessionAddress>) | undefined;
 
   private negotiated: SessionParameters | undefined;
   private readonly counters = new SessionCounters();
@@ -132,6 +157,18 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
     this.localCertificate = local.certificate;
     this.clientServerName = local.serverName;
     if (role === 'server') this.ticketOutcome.resolve(undefined);
+  }
+
+  static {
+    clientCalls = {
+      startHandshake: (s) => s.startHandshake(),
+      fail: (s, error) => s.fail(error),
+      portUnreachable: (s, error) => s.portUnreachable(error),
+      rebindWith: (s, rebinder) => (s.rebinder = rebinder),
+      currentSocket: (s) => s.currentSocket,
+      moveSocket: (s, socket, path, oldPath) => s.moveSocket(socket, path, oldPath),
+      pathMtuExceeded: (s) => s.pathMtuExceeded(),
+    };
   }
 
   /** Resolves with `{ protocol }` when the handshake completes; rejects if the session ends first. Never unhandled. */
@@ -294,14 +331,14 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
     else this.fail(thrownError(thrown));
   }
 
-  /** @internal ICMP port unreachable: ends a handshake; after it, not believed (RFC 9147 §4.1), only counted. */
-  portUnreachable(error: Error): void {
+  /** ICMP port unreachable: ends a handshake; after it, not believed (RFC 9147 §4.1), only counted. */
+  private portUnreachable(error: Error): void {
     if (this.counters.handshakeCompletedAt === undefined) this.fail(error);
     else this.counters.icmpUnreachable++;
   }
 
-  /** @internal Ends the session with `error` (a DNS failure, ICMP, a timeout), whether or not it has an endpoint yet. */
-  fail(error: Error): void {
+  /** Ends the session with `error` (a DNS failure, ICMP, a timeout), whether or not it has an endpoint yet. */
+  private fail(error: Error): void {
     if (this.ended) return;
     this.endedWith ??= error;
     if (this.driven) this.abort('local', error.message);

@@ -14,6 +14,7 @@ import { IPV4_SAFE_DATAGRAM } from '../../../runtime/node/peer-paths.js';
 import { until } from '../support.js';
 import { echo, echoPair } from './echo-pair.js';
 import { restCalls as rest } from '../../../runtime/node/dtls/session-rest.js';
+import { clientCalls } from '../../../runtime/node/dtls/session.js';
 
 test('the monotonic clock does not go back', (t) => {
   const a = sessionNow();
@@ -26,7 +27,7 @@ test("a server session: the client's address, its place in the listener, establi
   try {
     const server = pair.server;
     t.true(server instanceof SessionDriver);
-    const local = pair.client.currentSocket!.address();
+    const local = clientCalls.currentSocket(pair.client)!.address();
     t.deepEqual({ ...server.remote }, { address: '127.0.0.1', port: local.port });
     t.is(server.place.host, '127.0.0.1');
     await until(() => !server.place.handshaking);
@@ -116,7 +117,7 @@ test('after EMSGSIZE, maxMessageSize follows the datagram size: a larger send is
     const client = pair.client;
     const before = client.maxMessageSize;
     t.true(before > IPV4_SAFE_DATAGRAM, 'precondition: the default mtu takes more than 548 bytes');
-    client.pathMtuExceeded();
+    clientCalls.pathMtuExceeded(client);
     t.is(client.maxMessageSize, before - (DEFAULT_MTU - IPV4_SAFE_DATAGRAM), 'the same overhead within 548 bytes');
     const size = client.maxMessageSize;
     t.throws(() => client.send(new Uint8Array(size + 1)), { instanceOf: MessageTooLargeError });

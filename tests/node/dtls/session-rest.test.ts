@@ -9,6 +9,7 @@ import { sessionNow } from '../../../runtime/node/dtls/session-driver.js';
 import { SessionRest, restCalls as rest } from '../../../runtime/node/dtls/session-rest.js';
 import { until } from '../support.js';
 import { echo, echoPair } from './echo-pair.js';
+import { clientCalls } from '../../../runtime/node/dtls/session.js';
 
 test('a quiet server session parks and hibernates; junk leaves it so; the peer wakes it', async (t) => {
   const pair = await echoPair({ parkAfterMs: 0 });
@@ -26,7 +27,7 @@ test('a quiet server session parks and hibernates; junk leaves it so; the peer w
     t.true(rest.isHibernated(server), 'reading stats does not thaw it');
 
     // Junk, a truncated record and a lone byte from the client's own address and port: screened, not thawed.
-    const socket = pair.client.currentSocket!;
+    const socket = clientCalls.currentSocket(pair.client)!;
     const received = server.stats.datagramsReceived;
     for (const junk of [Buffer.alloc(40, 0x3c), Buffer.from([0x2c, 1, 2]), Buffer.from([0x17])]) socket.send(junk);
     await until(() => server.stats.datagramsReceived >= received + 3);
