@@ -1,4 +1,4 @@
-import { sessionNow, type SessionDriver } from './dtls/session-driver.js';
+import { driverCalls as driver, sessionNow, type SessionDriver } from './dtls/session-driver.js';
 import { restCalls as rest } from './dtls/session-rest.js';
 import { HeapTrimmer, trimNativeHeap } from './heap-trim.js';
 import { TimingWheel } from './timing-wheel.js';
@@ -54,7 +54,7 @@ export class RestingSessions {
       const last = rest.lastAuthenticated(e);
       if (idleMs > 0 && last + idleMs < now) {
         this.counts.idleClosed++;
-        e.shut();
+        driver.shut(e);
         return;
       }
       const place = e.place;

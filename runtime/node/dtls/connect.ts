@@ -3,6 +3,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { ConfigError, described, portOption } from '../../config-error.js';
 import { Transport } from '../transport.js';
+import { driverCalls as driver } from './session-driver.js';
 import { bindSocket, createClientSocket } from '../socket-bind.js';
 import type { AuthorizationRecord } from './authorization.js';
 import { clientOptions, type ConnectOptions } from './options.js';
@@ -118,7 +119,7 @@ function start(
 ): void {
   const socket = createClientSocket(server.family === 6 ? 'udp6' : 'udp4');
   // The session closes its socket once ended (the current one: `rebind` may have replaced the first).
-  session.drive(connection, socket, { address: server.address, port }, { connected: true });
+  driver.drive(session, connection, socket, { address: server.address, port }, { connected: true });
   // ECONNREFUSED (ICMP port unreachable) goes to DtlsSession.portUnreachable; any other socket error ends the session.
   const fail = (error: Error): void => {
     if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') client.portUnreachable(session, error);
@@ -154,7 +155,7 @@ function startOverTransport(
 ): void {
   let server = first;
   // The session closes the socket once ended (the transport is free for another session then).
-  session.drive(connection, socket, server, { connected: false });
+  driver.drive(session, connection, socket, server, { connected: false });
   socket.on('error', (error: Error) => client.fail(session, error));
   // DatagramTransport.moveRemote: the application's ICE agent chose another path.
   socket.on('remote', (to: { address: string; port: number }) => {

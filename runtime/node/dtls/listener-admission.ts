@@ -15,7 +15,7 @@ import { hostKey } from '../host-key.js';
 import type { ClientHelloPeek } from '../client-hello-peek.js';
 import type { ConnectionEvent } from '../../connection/events.js';
 import type { DtlsSession } from './session.js';
-import { sessionNow } from './session-driver.js';
+import { driverCalls as driver, sessionNow } from './session-driver.js';
 import type { RemoteAddress } from '../peer-paths.js';
 import { processAntiReplay, type AntiReplayStore, type SyncAntiReplay } from '../../session/anti-replay.js';
 import { AntiReplayWait } from '../anti-replay-wait.js';
@@ -267,7 +267,7 @@ export abstract class ListenerAdmission {
     this.resting.close();
     this.storeWait.clear();
     const open = this.transport.sessions();
-    for (const s of open) s.shut();
+    for (const s of open) driver.shut(s);
     await Promise.all(open.map((s) => s.flushed()));
     const socket = this.udp;
     if (socket !== undefined) await new Promise<void>((resolve) => socket.close(() => resolve()));
@@ -463,13 +463,15 @@ export abstract class ListenerAdmission {
   ): void {
     const slot = this.transport.slotOf(key);
     // One restart at a time per address: a newer one supersedes a successor still handshaking.
-    slot.successor?.abort('replaced', 'superseded by a newer handshake from the same address and port');
+    const superseded = slot.successor;
+    if (superseded !== undefined)
+      driver.abort(superseded, 'replaced', 'superseded by a newer handshake from the same address and port');
     const session = this.makeSession(remote);
     const place = session.place;
     place.key = key;
     place.host = host;
     place.random = random;
-    session.drive(connection, this.transport.socket, remote);
+    driver.drive(session, connection, this.transport.socket, remote);
     if (slot.primary === undefined) slot.primary = session;
     else slot.successor = session;
     this.admission.opened(host);
@@ -501,7 +503,8 @@ export abstract class ListenerAdmission {
     const old = this.transport.established(session);
     if (old) {
       this.tallies.restarts++;
-      old.abort(
+      driver.abort(
+        old,
         'replaced',
         'replaced: the client completed a new handshake from the same address and port (RFC 9147 §5.11)',
       );

@@ -15,6 +15,29 @@ export function sessionNow(): number {
   return performance.now();
 }
 
+/**
+ * What starts and ends a session's drive from outside it: its listener (listener-admission.ts) and a client's setup
+ * (connect.ts) start it, the listener and its sweep (resting-sessions.ts) close or end it. One table for all sessions,
+ * made by the class over its own members (its static block, the one place that reaches them).
+ */
+export interface DriverCalls {
+  /** Drives `connection` over `socket` to `remote`; `client`: the socket is its own and connected. */
+  drive(
+    session: SessionDriver,
+    connection: Connection,
+    socket: Socket,
+    remote: RemoteAddress,
+    client?: { readonly connected: boolean },
+  ): void;
+  /** Sends close_notify and stops the timer; the connection ends (a listener closing, an idle session). */
+  shut(session: SessionDriver): void;
+  /** Ends the connection at once without a close_notify; awaiting callers get `message`. */
+  abort(session: SessionDriver, reason: 'timeout' | 'local' | 'replaced', message: string): void;
+}
+
+/** The drive's calls ({@link DriverCalls}), made once by SessionDriver. */
+export let driverCalls!: DriverCalls;
+
 /** Where a session's peer is before it is known (a client's name not resolved yet). */
 const NOWHERE: RemoteAddress = { address: '', port: 0 };
 
@@ -66,8 +89,21 @@ export abstract class SessionDriver extends SessionRest {
   /** The connection ended (a microtask after, as a reaction to a promise would run). */
   protected abstract connectionEnded(): void;
 
-  /** @internal Drives `connection` over `socket` to `remote`; `client`: the socket is its own and connected. */
-  drive(connection: Connection, socket: Socket, remote: RemoteAddress, client?: { readonly connected: boolean }): void {
+  static {
+    driverCalls = {
+      drive: (s, connection, socket, remote, client) => s.drive(connection, socket, remote, client),
+      shut: (s) => s.shut(),
+      abort: (s, reason, message) => s.abort(reason, message),
+    };
+  }
+
+  /** Drives `connection` over `socket` to `remote`; `client`: the socket is its own and connected. */
+  private drive(
+    connection: Connection,
+    socket: Socket,
+    remote: RemoteAddress,
+    client?: { readonly connected: boolean },
+  ): void {
     this.live = connection;
     this.socket = socket;
     this.io = Transport.of(socket).datagrams;
@@ -186,15 +222,15 @@ export abstract class SessionDriver extends SessionRest {
     return new Promise((resolve) => this.flushWaiters.push(resolve));
   }
 
-  /** @internal Sends close_notify and stops the timer; the connection ends (a listener closing, an idle session). */
-  shut(): void {
+  /** Sends close_notify and stops the timer; the connection ends (a listener closing, an idle session). */
+  protected shut(): void {
     if (this.endedBy) return;
     if (this.guard(() => this.current.close())) this.pump();
     if (!this.endedBy) this.end('local', undefined, 'closed locally');
   }
 
-  /** @internal Ends the connection at once without a close_notify; awaiting callers get `message`. */
-  abort(reason: 'timeout' | 'local' | 'replaced', message: string): void {
+  /** Ends the connection at once without a close_notify; awaiting callers get `message`. */
+  protected abort(reason: 'timeout' | 'local' | 'replaced', message: string): void {
     this.end(reason, undefined, message);
   }
 

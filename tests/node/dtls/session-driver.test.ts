@@ -9,7 +9,7 @@ import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import { MessageTooLargeError } from '../../../runtime/node/dtls/errors.js';
 import { DEFAULT_MTU } from '../../../runtime/node/dtls/options.js';
-import { SessionDriver, sessionNow } from '../../../runtime/node/dtls/session-driver.js';
+import { driverCalls, SessionDriver, sessionNow } from '../../../runtime/node/dtls/session-driver.js';
 import { IPV4_SAFE_DATAGRAM } from '../../../runtime/node/peer-paths.js';
 import { until } from '../support.js';
 import { echo, echoPair } from './echo-pair.js';
@@ -81,8 +81,8 @@ test('shut sends close_notify once: the client sees a clean end; a second shut d
   try {
     let clientEnded = false;
     void pair.client.closed.then(() => (clientEnded = true));
-    pair.server.shut();
-    pair.server.shut();
+    driverCalls.shut(pair.server);
+    driverCalls.shut(pair.server);
     t.true(pair.server.isEnded);
     await until(() => clientEnded);
     t.true(clientEnded, 'closed resolved: a graceful end');
@@ -99,7 +99,7 @@ test('abort ends at once, with the reason awaiting callers get', async (t) => {
       () => undefined,
       (e: unknown) => e,
     );
-    pair.server.abort('replaced', 'replaced: test');
+    driverCalls.abort(pair.server, 'replaced', 'replaced: test');
     t.true(pair.server.isEnded);
     const error = (await closed) as { code?: string } | undefined;
     t.is(error?.code, 'ERR_DTLS_SESSION_REPLACED');
