@@ -13,6 +13,7 @@ import { clientCalls as client, DtlsSession, sessionKeyLog } from './session.js'
 import { DtlsConnection } from '../../dtls/connection.js';
 import type { Connection } from '../../connection/connection-api.js';
 import { localEntry } from '../../pki/raw-public-key.js';
+import { attachTransport } from './transport.js';
 
 /** A transport client's datagrams carry no socket path (its transport's socket is never rebound). */
 const UNNAMED = { path: undefined };
@@ -84,7 +85,7 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
   });
 
   if (transport !== undefined) {
-    startOverTransport(session, connection, transport.attach(), { address: host, port });
+    startOverTransport(session, connection, attachTransport(transport), { address: host, port });
     return session;
   }
   const where: Promise<Resolved> = literal ? Promise.resolve({ address: host, family: literal }) : lookup(host);

@@ -5,6 +5,7 @@ import type { DatagramRoute } from '../transport.js';
 import type { DatagramIo } from '../datagram-io.js';
 import type { RemoteAddress } from '../peer-paths.js';
 import { ListenerAdmission } from './listener-admission.js';
+import { attachTransport } from './transport.js';
 import { thrownError } from '../../handshake/callback-error.js';
 import { DtlsSessionError, withCode, type HandshakeErrorHandler } from './errors.js';
 import { tell } from './application-callback.js';
@@ -82,7 +83,7 @@ export class DtlsListener extends ListenerAdmission {
     });
     this.closed = new Promise<void>((resolve, reject) => (this.settleClosed = { resolve, reject }));
     this.closed.catch(() => {});
-    const socket = adopted?.socket ?? transport?.attach();
+    const socket = adopted?.socket ?? (transport === undefined ? undefined : attachTransport(transport));
     if (socket !== undefined) {
       const a = socket.address();
       this.bound = { address: a.address, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4', port: a.port };
