@@ -223,8 +223,8 @@ export abstract class ListenerAdmission {
     return socket;
   }
 
-  /** @internal Sessions, handshaking or open (a restarting client briefly has two). */
-  get openSessions(): number {
+  /** Sessions, handshaking or open (a restarting client briefly has two): `stats.sessions`. */
+  protected get openSessions(): number {
     return this.served ? this.admission.connections : 0;
   }
 
