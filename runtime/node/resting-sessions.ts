@@ -1,4 +1,5 @@
-import { SessionDriver } from './dtls/session-driver.js';
+import { driverCalls as driver, sessionNow, type SessionDriver } from './dtls/session-driver.js';
+import { restCalls as rest } from './dtls/session-rest.js';
 import { HeapTrimmer, trimNativeHeap } from './heap-trim.js';
 import { TimingWheel } from './timing-wheel.js';
 
@@ -18,7 +19,7 @@ export class RestingSessions {
     const sweepMs = Math.min(this.idleMs || Infinity, this.parkMs || Infinity);
     if (sweepMs !== Infinity) {
       const tick = Math.round(Math.max(10, Math.min(1000, sweepMs / 4)));
-      this.idle = new TimingWheel<SessionDriver>(SessionDriver.now(), tick);
+      this.idle = new TimingWheel<SessionDriver>(sessionNow(), tick);
       this.sweeper = setInterval(() => this.sweepIdle(), tick);
       this.sweeper.unref();
     }
@@ -46,30 +47,30 @@ export class RestingSessions {
 
   /** Closes the sessions idle for idleMs, parks those quiet for parkMs; each goes back in, due at its next deadline. */
   private sweepIdle(): void {
-    const now = SessionDriver.now();
+    const now = sessionNow();
     const { idleMs, parkMs } = this;
     let rested = 0; // parks in this sweep, first ones and later ones that hibernated: what the C heap trim counts
     this.idle?.advance(now, (e) => {
-      const last = e.lastAuthenticated;
+      const last = rest.lastAuthenticated(e);
       if (idleMs > 0 && last + idleMs < now) {
         this.counts.idleClosed++;
-        e.shut();
+        driver.shut(e);
         return;
       }
       const place = e.place;
       const handshakeKeysDue = place.handshakeKeysUntil !== undefined && now >= place.handshakeKeysUntil;
       // Parked again when its handshake keys may go, after a thaw without waking, or while it could not hibernate.
-      const thawedAt = e.thawedAt;
-      const deferred = e.hibernationDeferredSince;
+      const thawedAt = rest.thawedAt(e);
+      const deferred = rest.hibernationDeferredSince(e);
       const again =
         handshakeKeysDue ||
         (thawedAt !== undefined && thawedAt + parkMs < now) ||
         (deferred !== undefined && deferred + parkMs < now);
-      if (parkMs > 0 && last + parkMs < now && (!e.isParked || again) && !e.isHibernated) {
-        if (!e.isParked) this.counts.parked++;
-        e.park(now);
+      if (parkMs > 0 && last + parkMs < now && (!rest.isParked(e) || again) && !rest.isHibernated(e)) {
+        if (!rest.isParked(e)) this.counts.parked++;
+        rest.park(e, now);
         rested++;
-        if (e.isHibernated) this.counts.hibernated++;
+        if (rest.isHibernated(e)) this.counts.hibernated++;
       }
       if (handshakeKeysDue) place.handshakeKeysUntil = undefined;
       this.schedule(e);
@@ -85,12 +86,12 @@ export class RestingSessions {
   /** Puts an established session in the sweep at its next deadline: idle, quiet, or its handshake keys' end (once parked). */
   schedule(e: SessionDriver): void {
     const { idleMs, parkMs } = this;
-    const last = e.lastAuthenticated;
+    const last = rest.lastAuthenticated(e);
     let due = idleMs > 0 ? last + idleMs + 1 : Infinity;
     const keysUntil = e.place.handshakeKeysUntil;
-    if (parkMs > 0 && !e.isParked) due = Math.min(due, last + parkMs + 1);
+    if (parkMs > 0 && !rest.isParked(e)) due = Math.min(due, last + parkMs + 1);
     else if (parkMs > 0 && keysUntil !== undefined) due = Math.min(due, keysUntil + 1);
-    for (const since of [e.thawedAt, e.hibernationDeferredSince])
+    for (const since of [rest.thawedAt(e), rest.hibernationDeferredSince(e)])
       if (parkMs > 0 && since !== undefined) due = Math.min(due, since + parkMs + 1);
     if (due !== Infinity) this.idle?.schedule(e, due);
   }

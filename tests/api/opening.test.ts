@@ -11,12 +11,10 @@ import { SessionStateError } from '../../runtime/index.js';
 import { SessionOpening } from '../../runtime/node/dtls/opening.js';
 
 test('held sends of a session that ends unconfirmed: each callback gets the error, after the teardown, never inside it', async (t) => {
-  const opening = new SessionOpening({
-    announceOpen: () => {},
-    endedWith: undefined,
-    flushed: () => Promise.resolve(),
-    isEnded: false,
-  });
+  const opening = new SessionOpening(
+    {},
+    { announceOpen: () => {}, sentFailure: () => undefined, flushed: () => Promise.resolve() },
+  );
   opening.awaitConfirmation();
   const told: (Error | null)[] = [];
   let inside = true;

@@ -7,6 +7,7 @@ import test from 'ava';
 import { RestingSessions } from '../../runtime/node/resting-sessions.js';
 import { until } from './support.js';
 import { echo, echoPair } from './dtls/echo-pair.js';
+import { restCalls as rest } from '../../runtime/node/dtls/session-rest.js';
 
 test('a session quiet past idleMs is closed, and its client hears close_notify', async (t) => {
   // The listener's own sweep is off (idleTimeout and parkAfterMs 0): only this one acts.
@@ -32,13 +33,13 @@ test('a session quiet past parkMs is parked and hibernated; talking wakes it, an
   const resting = new RestingSessions({ idleMs: 0, parkMs: 50 });
   try {
     resting.schedule(pair.server);
-    await until(() => pair.server.isParked);
-    t.true(pair.server.isParked);
+    await until(() => rest.isParked(pair.server));
+    t.true(rest.isParked(pair.server));
     t.is(resting.counts.parked, 1);
-    await until(() => pair.server.isHibernated);
+    await until(() => rest.isHibernated(pair.server));
     t.is(resting.counts.hibernated, 1);
     t.is(await echo(pair.client, 'wake'), 'wake');
-    t.false(pair.server.isParked);
+    t.false(rest.isParked(pair.server));
     resting.woke(pair.server);
     await until(() => resting.counts.parked === 2);
     t.is(resting.counts.parked, 2, 'quiet again: parked again');

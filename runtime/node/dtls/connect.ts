@@ -3,15 +3,17 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { ConfigError, described, portOption } from '../../config-error.js';
 import { Transport } from '../transport.js';
+import { driverCalls as driver } from './session-driver.js';
 import { bindSocket, createClientSocket } from '../socket-bind.js';
 import type { AuthorizationRecord } from './authorization.js';
 import { clientOptions, type ConnectOptions } from './options.js';
 import { integerFrom } from './option-names.js';
 import { attachClientSocket, rebindClient } from './rebind.js';
-import { DtlsSession } from './session.js';
+import { clientCalls as client, DtlsSession, sessionKeyLog } from './session.js';
 import { DtlsConnection } from '../../dtls/connection.js';
 import type { Connection } from '../../connection/connection-api.js';
 import { localEntry } from '../../pki/raw-public-key.js';
+import { attachTransport } from './transport.js';
 
 /** A transport client's datagrams carry no socket path (its transport's socket is never rebound). */
 const UNNAMED = { path: undefined };
@@ -59,28 +61,31 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
     );
   if (transport?.inUse === true)
     throw new ConfigError('transport', 'is in use by another endpoint or session (one transport carries one)');
+  const serverName = connectionOptions.serverName;
   const session = new DtlsSession(
     'client',
     mtu,
     literal ? { address: host, port } : undefined,
     authorization,
     undefined,
+    undefined,
+    {
+      certificate: localEntry(connectionOptions),
+      serverName: serverName !== undefined && isIP(serverName) === 0 ? serverName : undefined,
+    },
   );
-  const serverName = connectionOptions.serverName;
-  session.clientServerName = serverName !== undefined && isIP(serverName) === 0 ? serverName : undefined;
-  session.localCertificate = localEntry(connectionOptions);
   // The handshake and idle deadlines are the connection's own (pollTimeout); the session sleeps until them.
   const connection = DtlsConnection.client({
     ...connectionOptions,
     ...(cipherSuites12 !== undefined ? { cipherSuites12 } : {}),
     ...(requireExtendedMasterSecret !== undefined ? { requireExtendedMasterSecret } : {}),
-    keyLog: Object.assign((line: string) => session.keylog(line), { wanted: () => session.onkeylog !== null }),
+    keyLog: Object.assign((line: string) => sessionKeyLog(session, line), { wanted: () => session.onkeylog !== null }),
     handshakeTimeoutMs: handshakeMs,
     idleTimeoutMs: idleMs,
   });
 
   if (transport !== undefined) {
-    startOverTransport(session, connection, transport.attach(), { address: host, port });
+    startOverTransport(session, connection, attachTransport(transport), { address: host, port });
     return session;
   }
   const where: Promise<Resolved> = literal ? Promise.resolve({ address: host, family: literal }) : lookup(host);
@@ -88,7 +93,8 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
     (r) => {
       if (session.destroyed) return;
       if (options.bindHost !== undefined && isIP(options.bindHost) !== r.family) {
-        session.fail(
+        client.fail(
+          session,
           new ConfigError(
             'bindHost',
             `must be an IPv${r.family} address like ${host} (${r.address}), got ${options.bindHost}`,
@@ -98,7 +104,7 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
       }
       start(session, connection, r, port, options.bindHost, bindPort);
     },
-    (e: unknown) => session.fail(e instanceof Error ? e : new Error(`cannot resolve ${host}: ${String(e)}`)),
+    (e: unknown) => client.fail(session, e instanceof Error ? e : new Error(`cannot resolve ${host}: ${String(e)}`)),
   );
   return session;
 }
@@ -114,18 +120,18 @@ function start(
 ): void {
   const socket = createClientSocket(server.family === 6 ? 'udp6' : 'udp4');
   // The session closes its socket once ended (the current one: `rebind` may have replaced the first).
-  session.drive(connection, socket, { address: server.address, port }, { connected: true });
+  driver.drive(session, connection, socket, { address: server.address, port }, { connected: true });
   // ECONNREFUSED (ICMP port unreachable) goes to DtlsSession.portUnreachable; any other socket error ends the session.
   const fail = (error: Error): void => {
-    if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') session.portUnreachable(error);
-    else session.fail(error);
+    if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') client.portUnreachable(session, error);
+    else client.fail(session, error);
   };
   attachClientSocket(socket, session, fail);
-  session.rebinder = (address) => rebindClient(session, fail, address);
+  client.rebindWith(session, (address) => rebindClient(session, fail, address));
   bindSocket(socket, bindPort, bindHost, () => {
     if (session.isEnded) return;
     // node:dgram hands a failed connect's error to this callback, not to 'error'.
-    socket.connect(port, server.address, (error?: Error) => (error ? fail(error) : session.startHandshake()));
+    socket.connect(port, server.address, (error?: Error) => (error ? fail(error) : client.startHandshake(session)));
   });
 }
 
@@ -150,8 +156,8 @@ function startOverTransport(
 ): void {
   let server = first;
   // The session closes the socket once ended (the transport is free for another session then).
-  session.drive(connection, socket, server, { connected: false });
-  socket.on('error', (error: Error) => session.fail(error));
+  driver.drive(session, connection, socket, server, { connected: false });
+  socket.on('error', (error: Error) => client.fail(session, error));
   // DatagramTransport.moveRemote: the application's ICE agent chose another path.
   socket.on('remote', (to: { address: string; port: number }) => {
     server = to;
@@ -160,6 +166,6 @@ function startOverTransport(
   // The demux of a client's transport: only datagrams from the server's address and port reach the session.
   Transport.of(socket).deliverToOne(session, () => server, UNNAMED, false);
   queueMicrotask(() => {
-    if (!session.isEnded) session.startHandshake();
+    if (!session.isEnded) client.startHandshake(session);
   });
 }

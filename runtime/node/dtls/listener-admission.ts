@@ -15,7 +15,7 @@ import { hostKey } from '../host-key.js';
 import type { ClientHelloPeek } from '../client-hello-peek.js';
 import type { ConnectionEvent } from '../../connection/events.js';
 import type { DtlsSession } from './session.js';
-import { SessionDriver } from './session-driver.js';
+import { driverCalls as driver, sessionNow } from './session-driver.js';
 import type { RemoteAddress } from '../peer-paths.js';
 import { processAntiReplay, type AntiReplayStore, type SyncAntiReplay } from '../../session/anti-replay.js';
 import { AntiReplayWait } from '../anti-replay-wait.js';
@@ -223,8 +223,8 @@ export abstract class ListenerAdmission {
     return socket;
   }
 
-  /** @internal Sessions, handshaking or open (a restarting client briefly has two). */
-  get openSessions(): number {
+  /** Sessions, handshaking or open (a restarting client briefly has two): `stats.sessions`. */
+  protected get openSessions(): number {
     return this.served ? this.admission.connections : 0;
   }
 
@@ -267,7 +267,7 @@ export abstract class ListenerAdmission {
     this.resting.close();
     this.storeWait.clear();
     const open = this.transport.sessions();
-    for (const s of open) s.shut();
+    for (const s of open) driver.shut(s);
     await Promise.all(open.map((s) => s.flushed()));
     const socket = this.udp;
     if (socket !== undefined) await new Promise<void>((resolve) => socket.close(() => resolve()));
@@ -344,7 +344,7 @@ export abstract class ListenerAdmission {
     // The version and its cookie exchange are the core's (hello-responder.ts): the connection started speaks what it chose.
     let outcome: HelloOutcome;
     try {
-      outcome = this.responder.handle(d, key, SessionDriver.now(), address);
+      outcome = this.responder.handle(d, key, sessionNow(), address);
     } catch {
       this.tallies.connectionErrors++;
       return;
@@ -404,7 +404,7 @@ export abstract class ListenerAdmission {
   private retryWithCookie(key: string, remote: { address: string; port: number }, first: Uint8Array): void {
     let outcome: HelloOutcome | undefined;
     try {
-      outcome = this.responder.handle(first, key, SessionDriver.now());
+      outcome = this.responder.handle(first, key, sessionNow());
     } catch {
       this.tallies.connectionErrors++;
       return;
@@ -463,13 +463,15 @@ export abstract class ListenerAdmission {
   ): void {
     const slot = this.transport.slotOf(key);
     // One restart at a time per address: a newer one supersedes a successor still handshaking.
-    slot.successor?.abort('replaced', 'superseded by a newer handshake from the same address and port');
+    const superseded = slot.successor;
+    if (superseded !== undefined)
+      driver.abort(superseded, 'replaced', 'superseded by a newer handshake from the same address and port');
     const session = this.makeSession(remote);
     const place = session.place;
     place.key = key;
     place.host = host;
     place.random = random;
-    session.drive(connection, this.transport.socket, remote);
+    driver.drive(session, connection, this.transport.socket, remote);
     if (slot.primary === undefined) slot.primary = session;
     else slot.successor = session;
     this.admission.opened(host);
@@ -495,13 +497,14 @@ export abstract class ListenerAdmission {
     const place = session.place;
     if (!place.handshaking) return;
     place.handshaking = false;
-    place.handshakeKeysUntil = SessionDriver.now() + HANDSHAKE_KEYS_RETENTION_MS;
+    place.handshakeKeysUntil = sessionNow() + HANDSHAKE_KEYS_RETENTION_MS;
     this.resting.schedule(session);
     this.admission.established(place.host);
     const old = this.transport.established(session);
     if (old) {
       this.tallies.restarts++;
-      old.abort(
+      driver.abort(
+        old,
         'replaced',
         'replaced: the client completed a new handshake from the same address and port (RFC 9147 §5.11)',
       );
@@ -523,8 +526,8 @@ export abstract class ListenerAdmission {
     }
   }
 
-  /** A session's connection ended: out of the demux, the sweep and admission. */
-  protected connectionEnded(session: DtlsSession): void {
+  /** A session's connection ended (`crashed`: by what it threw, counted): out of the demux, the sweep and admission. */
+  protected connectionEnded(session: DtlsSession, crashed: boolean): void {
     const place = session.place;
     if (place.handshaking && session.connection?.expired === 'handshake') this.tallies.handshakeTimeouts++;
     this.resting.cancel(session);
@@ -533,7 +536,7 @@ export abstract class ListenerAdmission {
     this.transport.ended(session);
     this.admission.closed(place.host, place.handshaking);
     place.handshaking = false;
-    if (session.internalError !== undefined) this.tallies.connectionErrors++;
+    if (crashed) this.tallies.connectionErrors++;
   }
 }
 

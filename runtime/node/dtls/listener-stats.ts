@@ -12,14 +12,14 @@ export class ListenerCounts {
   callbackErrors = 0;
 }
 
-/** What the stats read of their listener. */
+/** What the stats read of their listener: what it hands them (listener.ts), its own members staying its own. */
 export interface ListenerStatsSource {
   readonly counts: ListenerCounts;
   /** The UDP server's counts, once it listens. */
-  readonly serverStats: UdpServerStats | undefined;
-  readonly openSessions: number;
+  serverStats(): UdpServerStats | undefined;
+  openSessions(): number;
   /** What its socket delivered and sent, once it listens. */
-  readonly datagramCounts: DatagramIo['counts'] | undefined;
+  datagramCounts(): DatagramIo['counts'] | undefined;
 }
 
 /**
@@ -88,30 +88,30 @@ export interface DtlsListenerStats {
 
 /** A count its UDP server keeps (0 before it listens). */
 function server(count: Exclude<keyof UdpServerStats, 'antiReplay'>): (l: ListenerStatsSource) => number {
-  return (l) => l.serverStats?.[count] ?? 0;
+  return (l) => l.serverStats()?.[count] ?? 0;
 }
 
 /** A listener's `stats` (`util.inspect` shows the values, not the listener behind them). */
 export const listenerStats = liveStats<ListenerStatsSource, DtlsListenerStats>('DtlsListenerStats', {
   createdAt: (l) => l.counts.createdAt,
   destroyedAt: (l) => l.counts.destroyedAt,
-  packetsReceived: (l) => l.datagramCounts?.datagramsIn ?? 0,
-  bytesReceived: (l) => l.datagramCounts?.bytesIn ?? 0,
-  packetsSent: (l) => l.datagramCounts?.datagramsOut ?? 0,
-  bytesSent: (l) => l.datagramCounts?.bytesOut ?? 0,
+  packetsReceived: (l) => l.datagramCounts()?.datagramsIn ?? 0,
+  bytesReceived: (l) => l.datagramCounts()?.bytesIn ?? 0,
+  packetsSent: (l) => l.datagramCounts()?.datagramsOut ?? 0,
+  bytesSent: (l) => l.datagramCounts()?.bytesOut ?? 0,
   serverSessions: (l) => l.counts.serverSessions,
   clientSessions: () => 0,
   serverBusyCount: server('busyRefused'),
   serverRejectedCount: server('notClientHello'),
   serverRefusedCount: server('refused'),
-  sessions: (l) => l.openSessions,
+  sessions: (l) => l.openSessions(),
   handshaking: server('handshaking'),
   refusedGlobal: server('refusedGlobal'),
   refusedPerHost: server('refusedPerHost'),
   pendingClientHellos: server('pendingClientHellos'),
   storeRejections: server('storeRejections'),
   antiReplay: (l) => {
-    const a = l.serverStats?.antiReplay;
+    const a = l.serverStats()?.antiReplay;
     return a === undefined ? undefined : { ...a };
   },
   handshakeErrors: (l) => l.counts.handshakeErrors,

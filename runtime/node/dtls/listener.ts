@@ -5,11 +5,12 @@ import type { DatagramRoute } from '../transport.js';
 import type { DatagramIo } from '../datagram-io.js';
 import type { RemoteAddress } from '../peer-paths.js';
 import { ListenerAdmission } from './listener-admission.js';
+import { attachTransport } from './transport.js';
 import { thrownError } from '../../handshake/callback-error.js';
 import { DtlsSessionError, withCode, type HandshakeErrorHandler } from './errors.js';
 import { tell } from './application-callback.js';
 import { serverOptions, type ListenerOptions, type ListenOptions } from './options.js';
-import { DtlsSession, type SessionAddress, type SessionListener } from './session.js';
+import { DtlsSession, sessionKeyLog, type SessionAddress, type SessionListener, type SessionLocal } from './session.js';
 import { ListenerCounts, listenerStats, type DtlsListenerStats } from './listener-stats.js';
 import { inspect } from 'node:util';
 import { listenWorkers, type DtlsWorkerListener, type WorkerListenOptions } from './workers/worker-listener.js';
@@ -37,15 +38,16 @@ export class DtlsListener extends ListenerAdmission {
   readonly stats: DtlsListenerStats;
   /** Set to be told of handshakes refused by the cookie exchange or failed by an application callback, and who. */
   onhandshakeerror: HandshakeErrorHandler | null = null;
-  /** @internal */
-  readonly counts = new ListenerCounts();
+  /** What it counts itself (`stats` reads them with its server's counts). */
+  private readonly counts = new ListenerCounts();
   private readonly sessions = new Set<DtlsSession>();
   /** Sessions by their ClientHello.random (hex; the session's own is `session.place.random`), for their key log lines. */
   private readonly byClientRandom = new Map<string, DtlsSession>();
   /** Whether a session ever had `onkeylog` set when `onsession` returned (where it is to be set: its secrets come after). */
   private keyLogOn = false;
   private readonly mtu: number;
-  private readonly localCertificate: Uint8Array | undefined;
+  /** This end as each of its sessions shows it: the leaf certificate. */
+  private readonly local: SessionLocal;
   private bound: SessionAddress | undefined;
   private closing: Promise<void> | undefined;
   private settleClosed!: { resolve: () => void; reject: (e: Error) => void };
@@ -53,7 +55,7 @@ export class DtlsListener extends ListenerAdmission {
   /** What its sessions tell it (session-rest.ts): one table for all of them, over members that stay its own. */
   private readonly sessionOwner: SessionListener = {
     sessionEvent: (s, e) => this.sessionEvent(s, e),
-    connectionEnded: (s) => this.connectionEnded(s),
+    connectionEnded: (s, crashed) => this.connectionEnded(s, crashed),
     sessionEnded: (s) => this.sessionEnded(s),
     callbackFailed: (error, s, duringHandshake) => this.callbackFailed(error, s, duringHandshake),
     sessionWoke: (s) => this.sessionWoke(s),
@@ -72,11 +74,16 @@ export class DtlsListener extends ListenerAdmission {
     this.onsession = onsession;
     const { udp, transport, server: options, limits } = listenerOptions;
     this.mtu = options.maxDatagramSize ?? DATAGRAM_SIZE.default;
-    this.localCertificate = localEntry(options);
-    this.stats = listenerStats(this);
+    this.local = { certificate: localEntry(options) };
+    this.stats = listenerStats({
+      counts: this.counts,
+      serverStats: () => this.serverStats,
+      openSessions: () => this.openSessions,
+      datagramCounts: () => this.datagramCounts,
+    });
     this.closed = new Promise<void>((resolve, reject) => (this.settleClosed = { resolve, reject }));
     this.closed.catch(() => {});
-    const socket = adopted?.socket ?? transport?.attach();
+    const socket = adopted?.socket ?? (transport === undefined ? undefined : attachTransport(transport));
     if (socket !== undefined) {
       const a = socket.address();
       this.bound = { address: a.address, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4', port: a.port };
@@ -125,8 +132,8 @@ export class DtlsListener extends ListenerAdmission {
     this.busyNow = busy === true;
   }
 
-  /** @internal The datagrams and bytes its socket delivered and sent (the socket's own counts: no call per datagram), once listening. */
-  get datagramCounts(): DatagramIo['counts'] | undefined {
+  /** The datagrams and bytes its socket delivered and sent (the socket's own counts: no call per datagram), once listening. */
+  private get datagramCounts(): DatagramIo['counts'] | undefined {
     return this.served ? this.transport.datagrams.counts : undefined;
   }
 
@@ -180,9 +187,7 @@ export class DtlsListener extends ListenerAdmission {
   }
 
   protected makeSession(remote: RemoteAddress): DtlsSession<DtlsListener> {
-    const session = new DtlsSession<DtlsListener>('server', this.mtu, remote, undefined, this, this.sessionOwner);
-    session.localCertificate = this.localCertificate;
-    return session;
+    return new DtlsSession<DtlsListener>('server', this.mtu, remote, undefined, this, this.sessionOwner, this.local);
   }
 
   protected accepted(session: DtlsSession<DtlsListener>, clientRandom: string | undefined): void {
@@ -210,7 +215,7 @@ export class DtlsListener extends ListenerAdmission {
   private keyLogged(line: string): void {
     const random = line.split(' ', 2)[1];
     const session = random === undefined ? undefined : this.byClientRandom.get(random);
-    if (session?.onkeylog) session.keylog(line);
+    if (session?.onkeylog) sessionKeyLog(session, line);
   }
 
   /** An application callback ended a session: counted, and a failed handshake told to `onhandshakeerror`. */

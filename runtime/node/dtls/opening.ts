@@ -9,32 +9,37 @@ import { SessionStateError } from './errors.js';
 const TICKET_WAIT_MIN_MS = 50;
 const TICKET_WAIT_MAX_MS = 2000;
 
-/** What the opening tells its session. */
-export interface OpeningOwner {
-  /** Resolves `opened` and calls `onhandshake` (once). @internal */
-  announceOpen(): void;
-  /** What a send whose record the socket wrote reports when the session has ended since by this error (destroy's, a socket's). @internal */
-  readonly endedWith: Error | undefined;
+/**
+ * What the opening calls on its session (`S`: the session class, a parameter so this file imports none of it): one
+ * table for all sessions, each call naming one, made by the session class over its own private members (session.ts
+ * `openingCalls`).
+ */
+export interface OpeningCalls<S> {
+  /** Resolves `opened` and calls `onhandshake` (once). */
+  announceOpen(session: S): void;
+  /** What a send whose record the socket wrote reports: the error the session ended with since (destroy's, a socket's), if any. */
+  sentFailure(session: S): Error | undefined;
   /** Resolves once every datagram handed to the socket so far is written. */
-  flushed(): Promise<void>;
-  /** Whether the session's connection has ended. @internal */
-  readonly isEnded: boolean;
+  flushed(session: S): Promise<void>;
 }
 
 type SendCallback = (error: Error | null) => void;
 
 /** One session's way to `opened`: `handshake`, `confirming` (the server's confirmation due), `ticket`, `open`. */
-export class SessionOpening {
+export class SessionOpening<S> {
   private stage: 'handshake' | 'confirming' | 'ticket' | 'open' = 'handshake';
   private ticketTimer: NodeJS.Timeout | undefined;
   /** The connection holds what `send` is given (a confirmation is due: the handshake's, or a post-handshake certificate's). */
   private holding = false;
   /** Callbacks of sends the connection held, in order. */
   private held: SendCallback[] | undefined;
-  private readonly owner: OpeningOwner;
+  private readonly owner: S;
+  private readonly calls: OpeningCalls<S>;
 
-  constructor(owner: OpeningOwner) {
+  /** The opening of `owner`, calling back through `calls`. */
+  constructor(owner: S, calls: OpeningCalls<S>) {
     this.owner = owner;
+    this.calls = calls;
   }
 
   /** The handshake is complete but not yet confirmed: messages wait, `opened` is pending. */
@@ -56,13 +61,13 @@ export class SessionOpening {
   /** The server confirmed the handshake: open now, or with `waitForTicket` after the first ticket (bounded wait). */
   confirmed(waitForTicket: boolean, startedAt: number): void {
     const tookMs = Date.now() - startedAt;
-    const owner = this.owner;
+    const { owner, calls } = this;
     this.release();
     if (this.stage !== 'confirming') return;
-    if (!waitForTicket) return owner.announceOpen();
+    if (!waitForTicket) return calls.announceOpen(owner);
     this.stage = 'ticket';
     this.ticketTimer = setTimeout(
-      () => owner.announceOpen(),
+      () => calls.announceOpen(owner),
       Math.min(TICKET_WAIT_MAX_MS, Math.max(TICKET_WAIT_MIN_MS, tookMs)),
     );
   }
@@ -110,10 +115,7 @@ export class SessionOpening {
   }
 
   private afterFlush(callback: SendCallback): void {
-    const owner = this.owner;
-    void owner.flushed().then(() => {
-      const failure = owner.isEnded ? owner.endedWith : undefined;
-      callback(failure ?? null);
-    });
+    const { owner, calls } = this;
+    void calls.flushed(owner).then(() => callback(calls.sentFailure(owner) ?? null));
   }
 }

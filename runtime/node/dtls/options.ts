@@ -323,12 +323,9 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
 
 function transportOption(transport: unknown): DatagramTransport | undefined {
   if (transport === undefined) return undefined;
-  if (
-    typeof transport !== 'object' ||
-    transport === null ||
-    typeof (transport as { receive?: unknown }).receive !== 'function' ||
-    !('attach' in transport)
-  ) {
+  // Told by its shape, as before: a `receive` and `attach` (DatagramTransport's private member, attachTransport's).
+  const shape = transport as { readonly receive?: unknown } | null;
+  if (typeof transport !== 'object' || shape === null || typeof shape.receive !== 'function' || !('attach' in shape)) {
     throw new ConfigError(
       'transport',
       'must be a DatagramTransport (new DatagramTransport(send))',

@@ -1,8 +1,7 @@
 import type { Socket } from 'node:dgram';
-import type { SessionDriver } from './session-driver.js';
 import { Transport } from '../transport.js';
 import { bindSocket, createClientSocket } from '../socket-bind.js';
-import type { SessionAddress } from './session.js';
+import { clientCalls as client, type DtlsSession, type SessionAddress } from './session.js';
 
 /** A client socket's path name: its local address and port (what the client's connection is told datagrams came over). */
 export function localPath(socket: Socket): string {
@@ -18,15 +17,15 @@ export function localPath(socket: Socket): string {
  * Feeds a client socket's datagrams to the session; its errors end the session only while it is current. EMSGSIZE
  * (ICMP fragmentation-needed) cuts later datagrams smaller instead (RFC 9147 §4.4).
  */
-export function attachClientSocket(socket: Socket, session: SessionDriver, fail: (error: Error) => void): void {
+export function attachClientSocket(socket: Socket, session: DtlsSession, fail: (error: Error) => void): void {
   const named = { path: 'unbound' };
   // Named once connected (the local address is the wildcard until then).
   socket.on('connect', () => {
     named.path = localPath(socket);
   });
   socket.on('error', (error) => {
-    if (session.currentSocket !== socket) return;
-    if ((error as NodeJS.ErrnoException).code === 'EMSGSIZE') session.pathMtuExceeded();
+    if (client.currentSocket(session) !== socket) return;
+    if ((error as NodeJS.ErrnoException).code === 'EMSGSIZE') client.pathMtuExceeded(session);
     else fail(error);
   });
   // Connected to the server: the kernel lets only its datagrams through.
@@ -38,11 +37,11 @@ export function attachClientSocket(socket: Socket, session: SessionDriver, fail:
  * answer a path_challenge with path_drop (RFC 9853 §5.2). Resolves with the new local address.
  */
 export function rebindClient(
-  session: SessionDriver,
+  session: DtlsSession,
   fail: (error: Error) => void,
   address?: string,
 ): Promise<SessionAddress> {
-  const old = session.currentSocket;
+  const old = client.currentSocket(session);
   const oldPath = old === undefined ? 'unbound' : localPath(old);
   const family = session.remote.address.includes(':') ? 'udp6' : 'udp4';
   const socket = createClientSocket(family);
@@ -62,7 +61,7 @@ export function rebindClient(
         if (error) return refused(error); // node:dgram hands a failed connect's error here, not to 'error'
         socket.off('error', refused);
         const a = socket.address();
-        session.moveSocket(socket, localPath(socket), oldPath);
+        client.moveSocket(session, socket, localPath(socket), oldPath);
         resolve({ address: a.address, family: family === 'udp6' ? 'IPv6' : 'IPv4', port: a.port });
       });
     });

@@ -10,6 +10,34 @@ import { describeFailure, type SessionEnding } from './session-failure.js';
 import type { SessionCloseReason } from './session-types.js';
 import { SessionRest, type SessionOwnerOf } from './session-rest.js';
 
+/** Milliseconds on the monotonic clock the connection runs on (the listener's and its sweep's time too). */
+export function sessionNow(): number {
+  return performance.now();
+}
+
+/**
+ * What starts and ends a session's drive from outside it: its listener (listener-admission.ts) and a client's setup
+ * (connect.ts) start it, the listener and its sweep (resting-sessions.ts) close or end it. One table for all sessions,
+ * made by the class over its own members (its static block, the one place that reaches them).
+ */
+export interface DriverCalls {
+  /** Drives `connection` over `socket` to `remote`; `client`: the socket is its own and connected. */
+  drive(
+    session: SessionDriver,
+    connection: Connection,
+    socket: Socket,
+    remote: RemoteAddress,
+    client?: { readonly connected: boolean },
+  ): void;
+  /** Sends close_notify and stops the timer; the connection ends (a listener closing, an idle session). */
+  shut(session: SessionDriver): void;
+  /** Ends the connection at once without a close_notify; awaiting callers get `message`. */
+  abort(session: SessionDriver, reason: 'timeout' | 'local' | 'replaced', message: string): void;
+}
+
+/** The drive's calls ({@link DriverCalls}), made once by SessionDriver. */
+export let driverCalls!: DriverCalls;
+
 /** Where a session's peer is before it is known (a client's name not resolved yet). */
 const NOWHERE: RemoteAddress = { address: '', port: 0 };
 
@@ -31,8 +59,8 @@ export abstract class SessionDriver extends SessionRest {
   private socketConnected = false;
   /** Closes the socket once the session ended and what it sent left (a client's own socket). */
   private ownsSocket = false;
-  /** @internal What the connection threw, when that ended the session. */
-  internalError: unknown = undefined;
+  /** What the connection threw, when that ended the session. */
+  private internalError: unknown = undefined;
   private pendingSends = 0;
   private readonly flushWaiters: (() => void)[] = [];
   /** A pump is handing the connection's events out: a pump inside it (a handler calling back in) leaves them to it, so they keep their order. */
@@ -48,11 +76,6 @@ export abstract class SessionDriver extends SessionRest {
   /** The largest datagram the path carries once it said ours were too large ({@link pathMtuExceeded}); else Infinity. */
   protected pathDatagramLimit = Infinity;
 
-  /** @internal Milliseconds on the monotonic clock the connection runs on. */
-  static now(): number {
-    return performance.now();
-  }
-
   /** @internal Where a listener's session sits in its transport's demux and its admission (the listener sets it; a client's is never placed). */
   readonly place = new SessionPlace();
 
@@ -66,8 +89,21 @@ export abstract class SessionDriver extends SessionRest {
   /** The connection ended (a microtask after, as a reaction to a promise would run). */
   protected abstract connectionEnded(): void;
 
-  /** @internal Drives `connection` over `socket` to `remote`; `client`: the socket is its own and connected. */
-  drive(connection: Connection, socket: Socket, remote: RemoteAddress, client?: { readonly connected: boolean }): void {
+  static {
+    driverCalls = {
+      drive: (s, connection, socket, remote, client) => s.drive(connection, socket, remote, client),
+      shut: (s) => s.shut(),
+      abort: (s, reason, message) => s.abort(reason, message),
+    };
+  }
+
+  /** Drives `connection` over `socket` to `remote`; `client`: the socket is its own and connected. */
+  private drive(
+    connection: Connection,
+    socket: Socket,
+    remote: RemoteAddress,
+    client?: { readonly connected: boolean },
+  ): void {
     this.live = connection;
     this.socket = socket;
     this.io = Transport.of(socket).datagrams;
@@ -86,8 +122,8 @@ export abstract class SessionDriver extends SessionRest {
     return this.remote !== NOWHERE;
   }
 
-  /** @internal The socket the session sends on (a client's current one: rebind replaces it). */
-  get currentSocket(): Socket | undefined {
+  /** The socket the session sends on (a client's current one: rebind replaces it). */
+  protected get currentSocket(): Socket | undefined {
     return this.socket;
   }
 
@@ -113,10 +149,10 @@ export abstract class SessionDriver extends SessionRest {
     if (this.flushWaiters.length === 0) this.flushWaiters.length = 0;
   }
 
-  /** @internal Client: sends the ClientHello. */
-  startHandshake(): void {
+  /** Client: sends the ClientHello. */
+  protected startHandshake(): void {
     if (this.endedBy) return;
-    if (this.guard(() => this.current.connect(SessionDriver.now()))) this.pump();
+    if (this.guard(() => this.current.connect(performance.now()))) this.pump();
   }
 
   /** @internal Hands a datagram (`from`: when routed by CID) to the connection; true if a record authenticated. */
@@ -154,10 +190,10 @@ export abstract class SessionDriver extends SessionRest {
   }
 
   /**
-   * @internal Client: our datagrams leave from `socket` (`path`) now. The old socket stays open until an authenticated
+   * Client: our datagrams leave from `socket` (`path`) now. The old socket stays open until an authenticated
    * record arrives on the new one and `graceMs` more: the server may still send there (RFC 9853 §5.2).
    */
-  moveSocket(socket: Socket, path: string, oldPath: string, graceMs = 2000): void {
+  protected moveSocket(socket: Socket, path: string, oldPath: string, graceMs = 2000): void {
     const old = this.socket;
     if (this.endedBy || old === undefined) return;
     (this.paths ??= new PeerPaths()).rebind(old, path, oldPath, graceMs, this.current.lastAuthenticatedReceive);
@@ -169,12 +205,12 @@ export abstract class SessionDriver extends SessionRest {
   /** Runs `call` on the connection (not when ended or not driven yet), then sends what it queued; what it throws ends the session. */
   protected apply(call: (connection: Connection, now: number) => void): void {
     if (this.endedBy || !this.driven) return;
-    if (this.guard(() => call(this.current, SessionDriver.now()))) this.pump();
+    if (this.guard(() => call(this.current, performance.now()))) this.pump();
   }
 
   /** Runs `call` on the connection, then sends what it queued; what it throws is the caller's (a state error). */
   protected direct<T>(call: (connection: Connection, now: number) => T): T {
-    const result = call(this.current, SessionDriver.now());
+    const result = call(this.current, performance.now());
     this.pump();
     return result;
   }
@@ -186,15 +222,15 @@ export abstract class SessionDriver extends SessionRest {
     return new Promise((resolve) => this.flushWaiters.push(resolve));
   }
 
-  /** @internal Sends close_notify and stops the timer; the connection ends (a listener closing, an idle session). */
-  shut(): void {
+  /** Sends close_notify and stops the timer; the connection ends (a listener closing, an idle session). */
+  protected shut(): void {
     if (this.endedBy) return;
     if (this.guard(() => this.current.close())) this.pump();
     if (!this.endedBy) this.end('local', undefined, 'closed locally');
   }
 
-  /** @internal Ends the connection at once without a close_notify; awaiting callers get `message`. */
-  abort(reason: 'timeout' | 'local' | 'replaced', message: string): void {
+  /** Ends the connection at once without a close_notify; awaiting callers get `message`. */
+  protected abort(reason: 'timeout' | 'local' | 'replaced', message: string): void {
     this.end(reason, undefined, message);
   }
 
@@ -214,10 +250,10 @@ export abstract class SessionDriver extends SessionRest {
   }
 
   /**
-   * @internal The path cannot carry our datagrams (ICMP fragmentation-needed, EMSGSIZE): from now on what every path
+   * The path cannot carry our datagrams (ICMP fragmentation-needed, EMSGSIZE): from now on what every path
    * carries, 548 bytes over IPv4 and 1,232 over IPv6 (RFC 9147 §4.4); node:dgram does not give the kernel's figure.
    */
-  pathMtuExceeded(): void {
+  protected pathMtuExceeded(): void {
     const size = this.remote.address.includes(':') ? IPV6_SAFE_DATAGRAM : IPV4_SAFE_DATAGRAM;
     // One send() is one record in one datagram: what it takes follows (DtlsSession.maxMessageSize).
     if (size < this.pathDatagramLimit) this.pathDatagramLimit = size;
@@ -339,14 +375,14 @@ export abstract class SessionDriver extends SessionRest {
     this.timerAt = at;
     if (at === undefined) return;
     // A closure per armed timer (Node's timer is an object per arming anyway), not one held for the session's life.
-    this.timer = setTimeout(() => this.fire(), Math.max(0, Math.ceil(at - SessionDriver.now())));
+    this.timer = setTimeout(() => this.fire(), Math.max(0, Math.ceil(at - performance.now())));
   }
 
   private fire(): void {
     this.timer = undefined;
     this.timerAt = undefined;
     if (this.endedBy) return;
-    if (this.guard(() => this.current.handleTimeout(SessionDriver.now()))) this.pump();
+    if (this.guard(() => this.current.handleTimeout(performance.now()))) this.pump();
   }
 
   private end(
@@ -364,7 +400,7 @@ export abstract class SessionDriver extends SessionRest {
     this.timerAt = undefined;
     const live = this.live; // a hibernated session holds no keys: not thawed to free them
     if (live) this.guard(() => live.releaseKeys()); // what it had to send went out in the pump that saw it end
-    this.owner?.connectionEnded(this);
+    this.owner?.connectionEnded(this, this.internalError !== undefined);
     if (this.ownsSocket) void this.flushedOut().then(() => this.closeSocket());
     queueMicrotask(() => this.connectionEnded());
   }

@@ -12,8 +12,8 @@ import type { FrozenSession } from '../../connection/hibernation.js';
 export interface SessionOwnerOf<S> {
   /** Each event but application data, before the session's own handling. */
   sessionEvent(session: S, e: ConnectionEvent): void;
-  /** The session's connection ended (closed, failed, aborted): out of the demux, admission and resting. */
-  connectionEnded(session: S): void;
+  /** The session's connection ended (closed, failed, aborted; `crashed`: by what it threw): out of the demux, admission and resting. */
+  connectionEnded(session: S, crashed: boolean): void;
   /** The session has settled its promises: it is no longer one the listener's close or destroy ends. */
   sessionEnded(session: S): void;
   /** An application callback ended the session (`duringHandshake`: before it opened). */
@@ -27,6 +27,28 @@ export interface SessionOwnerOf<S> {
   /** A hibernated session was thawed without waking (a call on its connection): it may rest again. */
   sessionThawed(session: S): void;
 }
+
+/**
+ * What a listener's sweep (resting-sessions.ts) reads of a session and does to it: one table for all sessions, made by
+ * the class over its own private members (SessionRest's static block, the one place that reaches them).
+ */
+export interface RestCalls {
+  /** When the peer last sent an authenticated record, else when the session was made (monotonic ms). */
+  lastAuthenticated(session: SessionRest): number;
+  /** Parked, and no authenticated record since. */
+  isParked(session: SessionRest): boolean;
+  /** Hibernated: kept as a frozen string until something needs its connection. */
+  isHibernated(session: SessionRest): boolean;
+  /** When a parked session was last thawed without an authenticated record since (so it may rest again), if it was. */
+  thawedAt(session: SessionRest): number | undefined;
+  /** When a session that could hibernate but was not at rest last parked (parking again may let it go). */
+  hibernationDeferredSince(session: SessionRest): number | undefined;
+  /** The session went quiet: the connection frees its key contexts until an authenticated record wakes it. */
+  park(session: SessionRest, now: number): void;
+}
+
+/** The sweep's calls ({@link RestCalls}), made once by SessionRest. */
+export let restCalls!: RestCalls;
 
 /**
  * A session at rest: parked (key contexts freed) when quiet, hibernated (kept as a frozen string) when also at rest;
@@ -47,11 +69,22 @@ export abstract class SessionRest {
   private parkedAt: number | undefined;
   /** A server session's listener (undefined for a client's: it parks but never hibernates). */
   protected readonly owner: SessionOwnerOf<this> | undefined;
-  /** @internal When the session was made (monotonic ms: the clock the connection runs on). */
-  readonly createdAt = performance.now();
+  /** When the session was made (monotonic ms: the clock the connection runs on). */
+  private readonly createdAt = performance.now();
 
   constructor(owner: SessionOwnerOf<SessionRest> | undefined) {
     this.owner = owner;
+  }
+
+  static {
+    restCalls = {
+      lastAuthenticated: (s) => s.lastAuthenticated,
+      isParked: (s) => s.parked,
+      isHibernated: (s) => s.frozen !== undefined,
+      thawedAt: (s) => s.restlessSince,
+      hibernationDeferredSince: (s) => s.hibernationDeferredSince,
+      park: (s, now) => s.park(now),
+    };
   }
 
   /** Runs a call into the connection; if it throws, the session ends with that error and false is returned. */
@@ -85,26 +118,11 @@ export abstract class SessionRest {
     return live;
   }
 
-  /** @internal When a session that could hibernate but was not at rest last parked (parking again may let it go). */
-  get hibernationDeferredSince(): number | undefined {
+  /** When a session that could hibernate but was not at rest last parked (parking again may let it go). */
+  private get hibernationDeferredSince(): number | undefined {
     const live = this.live;
     if (!this.parked || live === undefined || this.owner === undefined || !live.canHibernate) return undefined;
     return this.parkedAt;
-  }
-
-  /** @internal Hibernated ({@link park}): the session is kept as a frozen string until something needs its connection. */
-  get isHibernated(): boolean {
-    return this.frozen !== undefined;
-  }
-
-  /** @internal Parked, and no authenticated record since. */
-  get isParked(): boolean {
-    return this.parked;
-  }
-
-  /** @internal When a parked session was last thawed without an authenticated record since (so it may rest again), if it was. */
-  get thawedAt(): number | undefined {
-    return this.restlessSince;
   }
 
   /** The connection's stats; a hibernated session's decoded from its frozen form and kept only until this job ends. */
@@ -120,14 +138,14 @@ export abstract class SessionRest {
     return read.stats;
   }
 
-  /** @internal When the peer last sent an authenticated record, else when the session was made (monotonic ms). */
-  get lastAuthenticated(): number {
+  /** When the peer last sent an authenticated record, else when the session was made (monotonic ms). */
+  private get lastAuthenticated(): number {
     if (this.live === undefined) return this.frozenAuthenticated ?? this.createdAt;
     return this.live.lastAuthenticatedReceive ?? this.createdAt;
   }
 
-  /** @internal The session went quiet: the connection frees its key contexts until an authenticated record wakes it. */
-  park(now: number): void {
+  /** The session went quiet: the connection frees its key contexts until an authenticated record wakes it. */
+  private park(now: number): void {
     const live = this.live;
     if (this.isEnded || live === undefined) return;
     this.parked = true;

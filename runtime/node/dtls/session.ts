@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import type { Socket } from 'node:dgram';
 import { inspect } from 'node:util';
 import { isIPv6 } from 'node:net';
 import { thrownError, type CallbackName } from '../../handshake/callback-error.js';
@@ -32,7 +33,7 @@ import { keyingMaterialArguments } from './keying-material.js';
 import { SessionCounters, sessionStats, type DtlsSessionStats } from './session-stats.js';
 import { callUnguarded, isThenable, type SessionCallbackName } from './application-callback.js';
 import { EarlyReplies } from './early-replies.js';
-import { SessionOpening, type OpeningOwner } from './opening.js';
+import { SessionOpening, type OpeningCalls } from './opening.js';
 
 export type { SessionAddress, SessionCloseReason, SessionOpened, MessageHandler } from './session-types.js';
 import type { SessionAddress, SessionCloseReason, SessionOpened, MessageHandler } from './session-types.js';
@@ -43,6 +44,44 @@ const SURELY_FITS_BELOW_MTU = 5 + 255 + 1 + 16;
 
 const noop = (): void => {};
 
+/** This end as a session shows it: its leaf certificate (DER), and a client's server_name (connect resolved it). */
+export interface SessionLocal {
+  readonly certificate?: Uint8Array | undefined;
+  /** Lower case, A-labels; none for an IP address. */
+  readonly serverName?: string | undefined;
+}
+
+const NO_LOCAL: SessionLocal = {};
+
+/** A key log line to `session.onkeylog` (a client's from its connection, connect.ts; a server's routed by its listener). */
+export function sessionKeyLog(session: DtlsSession, line: string): void {
+  callUnguarded(() => session.onkeylog?.(line)); // the application's own exception, as from any Node event handler (never into the handshake)
+}
+
+/**
+ * What a client's setup (connect.ts) and its rebinding (rebind.ts) do to the session they drive: one table for all
+ * client sessions, made by the class over its own members (its static block, the one place that reaches them).
+ */
+export interface ClientCalls {
+  /** Sends the ClientHello. */
+  startHandshake(session: DtlsSession): void;
+  /** Ends the session with `error` (a DNS failure, a socket's), whether or not it has an endpoint yet. */
+  fail(session: DtlsSession, error: Error): void;
+  /** ICMP port unreachable: ends a handshake; after it, not believed (RFC 9147 §4.1), only counted. */
+  portUnreachable(session: DtlsSession, error: Error): void;
+  /** What `rebind()` calls to move the session to a new local UDP port. */
+  rebindWith(session: DtlsSession, rebinder: (address?: string) => Promise<SessionAddress>): void;
+  /** The socket the session sends on now (a rebind replaces it). */
+  currentSocket(session: DtlsSession): Socket | undefined;
+  /** Our datagrams leave from `socket` (`path`) now; the old one stays open a moment (RFC 9853 §5.2). */
+  moveSocket(session: DtlsSession, socket: Socket, path: string, oldPath: string): void;
+  /** The path cannot carry our datagrams (EMSGSIZE): what every path carries from now on. */
+  pathMtuExceeded(session: DtlsSession): void;
+}
+
+/** The client's calls ({@link ClientCalls}), made once by DtlsSession. */
+export let clientCalls!: ClientCalls;
+
 /** What a server session tells its listener: the table the listener (listener.ts) makes for its sessions. */
 export type SessionListener = SessionOwnerOf<DtlsSession>;
 
@@ -50,7 +89,7 @@ export type SessionListener = SessionOwnerOf<DtlsSession>;
  * One DTLS 1.3 (or 1.2) association with one peer, as node:dtls's DTLSSession: `opened` and `closed` always settle.
  * Made by `connect()` or handed to `listen()`'s callback, never constructed directly.
  */
-export class DtlsSession<L extends object = object> extends SessionDriver implements OpeningOwner {
+export class DtlsSession<L extends object = object> extends SessionDriver {
   readonly role: 'client' | 'server';
   /** The listener that accepted a server session (node:dtls's `session.endpoint`: a DtlsListener, listener.ts); undefined for a client's. */
   readonly listener: L | undefined;
@@ -67,8 +106,8 @@ export class DtlsSession<L extends object = object> extends SessionDriver implem
   onclientcertificate: ((certificate: string | undefined) => void) | null = null;
   /** Server, with CIDs: the client moved to `to` and the return routability check (RFC 9853) passed. */
   onmigrate: ((from: SessionAddress, to: SessionAddress) => void) | null = null;
-  /** @internal Client: moves the session to a new local UDP port (set by `connect`). */
-  rebinder: ((address?: string) => Promise<SessionAddress>) | undefined;
+  /** Client: moves the session to a new local UDP port (given by `connect`). */
+  private rebinder: ((address?: string) => Promise<SessionAddress>) | undefined;
 
   private negotiated: SessionParameters | undefined;
   private readonly counters = new SessionCounters();
@@ -78,8 +117,15 @@ export class DtlsSession<L extends object = object> extends SessionDriver implem
   private waiting: MessageInbox | undefined;
   private earlyReplies: EarlyReplies | undefined;
   private latestTicket: Buffer | undefined;
+  /** What its opening (opening.ts) calls back: one table for all sessions, reaching their private members. */
+  private static readonly openingCalls: OpeningCalls<DtlsSession> = {
+    announceOpen: (s) => s.announceOpen(),
+    sentFailure: (s) => (s.isEnded ? s.endedWith : undefined),
+    flushed: (s) => s.flushed(),
+  };
+
   /** The way to `opened`: the server's confirmation of a 1.3 client's handshake, then a moment for the first ticket (opening.ts). */
-  private readonly opening = new SessionOpening(this);
+  private readonly opening = new SessionOpening<DtlsSession>(this, DtlsSession.openingCalls);
   // `opened`, `closed`, `ticket` and `stats` are made when first read: a server session nobody asks them of holds none.
   private readonly openedOutcome = new LazyOutcome<SessionOpened>();
   private readonly closedOutcome = new LazyOutcome<void>();
@@ -87,8 +133,8 @@ export class DtlsSession<L extends object = object> extends SessionDriver implem
   private statsView: DtlsSessionStats | undefined;
   private lateCertificate: Uint8Array | undefined;
   private endReason: SessionCloseReason | undefined;
-  /** @internal The error the session was ended with from here (destroy's, DNS, ICMP, a timeout); a written send reports it (opening.ts). */
-  endedWith: Error | undefined;
+  /** The error the session was ended with from here (destroy's, DNS, ICMP, a timeout); a written send reports it (opening.ts). */
+  private endedWith: Error | undefined;
   private ending = false;
   private ended = false;
   private openedPending = true;
@@ -101,13 +147,28 @@ export class DtlsSession<L extends object = object> extends SessionDriver implem
     authorization: AuthorizationRecord | undefined,
     listener: L | undefined,
     owner?: SessionListener,
+    local: SessionLocal = NO_LOCAL,
   ) {
     super(remote, owner);
     this.role = role;
     this.mtu = mtu;
     this.authorization = authorization;
     this.listener = listener;
+    this.localCertificate = local.certificate;
+    this.clientServerName = local.serverName;
     if (role === 'server') this.ticketOutcome.resolve(undefined);
+  }
+
+  static {
+    clientCalls = {
+      startHandshake: (s) => s.startHandshake(),
+      fail: (s, error) => s.fail(error),
+      portUnreachable: (s, error) => s.portUnreachable(error),
+      rebindWith: (s, rebinder) => (s.rebinder = rebinder),
+      currentSocket: (s) => s.currentSocket,
+      moveSocket: (s, socket, path, oldPath) => s.moveSocket(socket, path, oldPath),
+      pathMtuExceeded: (s) => s.pathMtuExceeded(),
+    };
   }
 
   /** Resolves with `{ protocol }` when the handshake completes; rejects if the session ends first. Never unhandled. */
@@ -151,11 +212,6 @@ export class DtlsSession<L extends object = object> extends SessionDriver implem
           this.callHandler('onmessage', this.messageHandler!, m.data, m.early);
       });
     }
-  }
-
-  /** @internal A key log line of this session (a client's from its connection; a server's routed by the listener). */
-  keylog(line: string): void {
-    callUnguarded(() => this.onkeylog?.(line)); // the application's own exception, as from any Node event handler (never into the handshake)
   }
 
   /** @internal Tests that look below the session: each of the connection's events, as it comes, before the session's own handling. */
@@ -241,8 +297,8 @@ export class DtlsSession<L extends object = object> extends SessionDriver implem
     else this.announceOpen();
   }
 
-  /** @internal Resolves `opened` and calls `onhandshake` (once; ends a wait for the first ticket), then hands out messages that waited. */
-  announceOpen(): void {
+  /** Resolves `opened` and calls `onhandshake` (once; ends a wait for the first ticket), then hands out messages that waited. */
+  private announceOpen(): void {
     this.opening.opened();
     if (!this.openedPending) return;
     this.openedPending = false;
@@ -275,14 +331,14 @@ export class DtlsSession<L extends object = object> extends SessionDriver implem
     else this.fail(thrownError(thrown));
   }
 
-  /** @internal ICMP port unreachable: ends a handshake; after it, not believed (RFC 9147 §4.1), only counted. */
-  portUnreachable(error: Error): void {
+  /** ICMP port unreachable: ends a handshake; after it, not believed (RFC 9147 §4.1), only counted. */
+  private portUnreachable(error: Error): void {
     if (this.counters.handshakeCompletedAt === undefined) this.fail(error);
     else this.counters.icmpUnreachable++;
   }
 
-  /** @internal Ends the session with `error` (a DNS failure, ICMP, a timeout), whether or not it has an endpoint yet. */
-  fail(error: Error): void {
+  /** Ends the session with `error` (a DNS failure, ICMP, a timeout), whether or not it has an endpoint yet. */
+  private fail(error: Error): void {
     if (this.ended) return;
     this.endedWith ??= error;
     if (this.driven) this.abort('local', error.message);
@@ -406,8 +462,8 @@ export class DtlsSession<L extends object = object> extends SessionDriver implem
     return this.negotiated ? this.negotiated.servername : this.clientServerName;
   }
 
-  /** @internal Client: the server_name it sends (connect resolved it: lower case, A-labels; none for an IP address). */
-  clientServerName: string | undefined;
+  /** Client: the server_name it sends (connect resolved it: lower case, A-labels; none for an IP address). */
+  private readonly clientServerName: string | undefined;
 
   /** The application protocol ALPN settled (RFC 7301), once opened. */
   get alpnProtocol(): string | undefined {
@@ -433,8 +489,8 @@ export class DtlsSession<L extends object = object> extends SessionDriver implem
   }
   private x509: X509Certificate | undefined;
 
-  /** @internal This end's leaf certificate (DER), set by connect and listen. */
-  localCertificate: Uint8Array | undefined;
+  /** This end's leaf certificate (DER), given by connect and listen. */
+  private readonly localCertificate: Uint8Array | undefined;
 
   /** This end's certificate fingerprint as SDP's a=fingerprint has it (`'sha-256 AB:CD:...'`; `hash`: sha-1 to sha-512). */
   localFingerprint(hash: FingerprintHash = 'sha-256'): string | undefined {

@@ -13,6 +13,12 @@ export interface TransportAddress {
   readonly port: number;
 }
 
+/**
+ * Takes a transport's node:dgram-shaped socket for an endpoint or a session (listener.ts, connect.ts), made once per
+ * use; made by DatagramTransport over its private member (its static block, the one place that reaches it).
+ */
+export let attachTransport!: (transport: DatagramTransport, option?: string) => Socket;
+
 /** A datagram path the application owns: dtls13 sends with `send`, the application hands it datagrams (`receive`). */
 export class DatagramTransport {
   private readonly sendDatagram: DatagramSend;
@@ -58,8 +64,12 @@ export class DatagramTransport {
     return this.socket !== undefined;
   }
 
-  /** @internal The node:dgram-shaped socket the endpoint or session uses, made once per use. */
-  attach(option = 'transport'): Socket {
+  static {
+    attachTransport = (transport, option) => transport.attach(option);
+  }
+
+  /** The node:dgram-shaped socket the endpoint or session uses, made once per use. */
+  private attach(option = 'transport'): Socket {
     if (this.socket !== undefined)
       throw new ConfigError(option, 'is in use by another endpoint or session (one transport carries one)');
     const socket = new TransportSocket(this.sendDatagram, this.local, () => {

@@ -18,14 +18,14 @@ test('a listener is a ListenerAdmission; an established session counts one conne
     t.true(pair.listener instanceof ListenerAdmission);
     const listener = pair.listener as unknown as ListenerAdmission;
     t.deepEqual(listener.hostUsage('127.0.0.1'), { connections: 1, handshakes: 0 });
-    t.is(listener.openSessions, 1);
+    t.is(pair.listener.stats.sessions, 1);
     t.is(listener.serverStats?.handshaking, 0);
     t.is(await echo(pair.client, 'x'), 'x');
     await pair.another();
     t.deepEqual(listener.hostUsage('127.0.0.1'), { connections: 2, handshakes: 0 });
     t.deepEqual(listener.hostUsage('127.0.0.2'), { connections: 0, handshakes: 0 }, 'another host');
     await pair.client.close();
-    await until(() => listener.openSessions === 1);
+    await until(() => pair.listener.stats.sessions === 1);
     t.deepEqual(listener.hostUsage('127.0.0.1'), { connections: 1, handshakes: 0 });
   } finally {
     await pair.close();
@@ -75,7 +75,7 @@ test('a second handshake from a host at its handshake share is refused while the
     await until(() => listener.serverStats!.refused > before);
     t.true(listener.serverStats!.refused > before, 'the second handshake of the host refused');
     t.is(listener.serverStats!.refusedPerHost, listener.serverStats!.refused);
-    t.is(listener.openSessions, 2);
+    t.is(pair.listener.stats.sessions, 2);
     void refusedClient;
   } finally {
     socket.close();

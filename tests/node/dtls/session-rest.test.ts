@@ -5,10 +5,11 @@
  * session parks but never hibernates (no owner to thaw it).
  */
 import test from 'ava';
-import { SessionDriver } from '../../../runtime/node/dtls/session-driver.js';
-import { SessionRest } from '../../../runtime/node/dtls/session-rest.js';
+import { sessionNow } from '../../../runtime/node/dtls/session-driver.js';
+import { SessionRest, restCalls as rest } from '../../../runtime/node/dtls/session-rest.js';
 import { until } from '../support.js';
 import { echo, echoPair } from './echo-pair.js';
+import { clientCalls } from '../../../runtime/node/dtls/session.js';
 
 test('a quiet server session parks and hibernates; junk leaves it so; the peer wakes it', async (t) => {
   const pair = await echoPair({ parkAfterMs: 0 });
@@ -16,29 +17,29 @@ test('a quiet server session parks and hibernates; junk leaves it so; the peer w
     const server = pair.server;
     t.true(server instanceof SessionRest);
     await until(() => server.place.handshakeKeysUntil !== undefined);
-    t.false(server.isParked);
+    t.false(rest.isParked(server));
     t.is(await echo(pair.client, 'before'), 'before');
-    const last = server.lastAuthenticated;
-    server.park(SessionDriver.now());
-    t.true(server.isParked);
-    t.true(server.isHibernated, 'a DTLS 1.3 session at rest is let go');
+    const last = rest.lastAuthenticated(server);
+    rest.park(server, sessionNow());
+    t.true(rest.isParked(server));
+    t.true(rest.isHibernated(server), 'a DTLS 1.3 session at rest is let go');
     t.is(server.stats.messagesReceived, 1, 'stats read from the frozen form');
-    t.true(server.isHibernated, 'reading stats does not thaw it');
+    t.true(rest.isHibernated(server), 'reading stats does not thaw it');
 
     // Junk, a truncated record and a lone byte from the client's own address and port: screened, not thawed.
-    const socket = pair.client.currentSocket!;
+    const socket = clientCalls.currentSocket(pair.client)!;
     const received = server.stats.datagramsReceived;
     for (const junk of [Buffer.alloc(40, 0x3c), Buffer.from([0x2c, 1, 2]), Buffer.from([0x17])]) socket.send(junk);
     await until(() => server.stats.datagramsReceived >= received + 3);
     t.is(server.stats.datagramsReceived, received + 3, 'the three reached it, and were screened');
-    t.true(server.isHibernated);
-    t.true(server.isParked);
-    t.is(server.lastAuthenticated, last, 'forged input never moves it');
+    t.true(rest.isHibernated(server));
+    t.true(rest.isParked(server));
+    t.is(rest.lastAuthenticated(server), last, 'forged input never moves it');
 
     t.is(await echo(pair.client, 'after'), 'after');
-    t.false(server.isParked, 'woken by an authenticated record');
-    t.false(server.isHibernated);
-    t.true(server.lastAuthenticated > last);
+    t.false(rest.isParked(server), 'woken by an authenticated record');
+    t.false(rest.isHibernated(server));
+    t.true(rest.lastAuthenticated(server) > last);
   } finally {
     await pair.close();
   }
@@ -48,10 +49,10 @@ test("a client's session parks but does not hibernate, and still talks", async (
   const pair = await echoPair({ parkAfterMs: 0 });
   try {
     const client = pair.client;
-    client.park(SessionDriver.now());
-    t.true(client.isParked);
-    t.false(client.isHibernated);
-    t.is(client.hibernationDeferredSince, undefined, 'no owner: never hibernates');
+    rest.park(client, sessionNow());
+    t.true(rest.isParked(client));
+    t.false(rest.isHibernated(client));
+    t.is(rest.hibernationDeferredSince(client), undefined, 'no owner: never hibernates');
     t.is(await echo(client, 'hello'), 'hello');
   } finally {
     await pair.close();
@@ -63,8 +64,8 @@ test('an ended session does not park', async (t) => {
   try {
     await pair.client.close();
     await until(() => pair.server.isEnded);
-    pair.server.park(SessionDriver.now());
-    t.false(pair.server.isParked);
+    rest.park(pair.server, sessionNow());
+    t.false(rest.isParked(pair.server));
   } finally {
     await pair.close();
   }

@@ -62,15 +62,24 @@ export type DtlsWorkerListenerStats = WorkerStats & {
   readonly workers: readonly WorkerStats[];
 };
 
-/** The live stats object of `listener` (every read current). */
-function workerListenerStats(listener: DtlsWorkerListener): DtlsWorkerListenerStats {
-  const rows = (): WorkerStats[] => Array.from({ length: listener.workers }, (_, i) => readRow(listener.stats$, i));
+/** What a worker listener's stats read: its own counts, the rows its workers write, whether the kernel steers. */
+interface WorkerStatsSource {
+  readonly workers: number;
+  readonly counts: { readonly createdAt: number; readonly destroyedAt: number | undefined };
+  readonly rows: SharedArrayBuffer;
+  steered(): boolean;
+}
+
+/** The live stats object of a worker listener (every read current), over what it hands in. */
+function workerListenerStats(source: WorkerStatsSource): DtlsWorkerListenerStats {
+  const { workers, counts } = source;
+  const rows = (): WorkerStats[] => Array.from({ length: workers }, (_, i) => readRow(source.rows, i));
   const stats = {};
   const getters: Record<string, () => unknown> = {
-    createdAt: () => listener.counts.createdAt,
-    destroyedAt: () => listener.counts.destroyedAt,
-    isConnected: () => listener.counts.destroyedAt === undefined,
-    steered: () => listener.steered,
+    createdAt: () => counts.createdAt,
+    destroyedAt: () => counts.destroyedAt,
+    isConnected: () => counts.destroyedAt === undefined,
+    steered: () => source.steered(),
     workers: rows,
   };
   for (const name of WORKER_STAT_NAMES) getters[name] = () => rows().reduce((sum, row) => sum + row[name], 0);
@@ -105,12 +114,11 @@ export class DtlsWorkerListener {
   onworkerexit: ((exit: WorkerExit) => void) | null = null;
   /** The number of workers. */
   readonly workers: number;
-  /** @internal */
-  readonly counts = { createdAt: Date.now(), destroyedAt: undefined as number | undefined };
-  /** @internal */
-  readonly stats$: SharedArrayBuffer;
-  /** @internal */
-  steered = false;
+  private readonly counts = { createdAt: Date.now(), destroyedAt: undefined as number | undefined };
+  /** The statistics rows the workers write (worker-stats.ts), one per worker. */
+  private readonly stats$: SharedArrayBuffer;
+  /** Whether the kernel steers CID records to their worker (`stats.steered`). */
+  private steered = false;
   /** The thread of each worker, by worker number (a replacement takes its dead one's place). */
   private readonly threads: Worker[] = [];
   /** The threads that said they were ready: one that dies before is not replaced (its module cannot start). */
@@ -139,7 +147,12 @@ export class DtlsWorkerListener {
   constructor(module: string, options: WorkerListenOptions, count: number) {
     this.workers = count;
     this.stats$ = statsBuffer(count);
-    this.stats = workerListenerStats(this);
+    this.stats = workerListenerStats({
+      workers: count,
+      counts: this.counts,
+      rows: this.stats$,
+      steered: () => this.steered,
+    });
     this.closed = new Promise<void>((resolve, reject) => (this.settleClosed = { resolve, reject }));
     this.closed.catch(() => {});
     this.listening = this.start(module, options);
@@ -204,8 +217,8 @@ export class DtlsWorkerListener {
     for (const t of this.threads) t.postMessage(message);
   }
 
-  /** @internal Whether the workers' ticketKeys option is a list they can rotate. */
-  ticketKeysRotate = false;
+  /** Whether the workers' ticketKeys option is a list they can rotate. */
+  private ticketKeysRotate = false;
 
   private async shut(message: ToWorker): Promise<void> {
     this.shutting = true;
