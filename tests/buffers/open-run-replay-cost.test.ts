@@ -1,0 +1,49 @@
+import test from 'ava';
+import { nativeProvider } from '../../runtime/crypto/native/index.js';
+import { OPEN_RUNS, OPENED_AHEAD } from '../../runtime/record/opened-ahead.js';
+import { bed, message, MESSAGE, until } from './batch-bed.js';
+
+/**
+ * A replayed datagram costs one decryption (docs/security/README.md), in a run too: the k-th record of a run is
+ * opened expecting sequence number `expected + k`, and when the record is taken the window may expect less (the
+ * records before it in the run were replays). A DTLS 1.3 record's 16-bit sequence number then reconstructs to
+ * another number 2^16 apart for a record about 2^15 behind, and the record was opened again alone. Over real UDP:
+ * the relay keeps 8 of the client's datagrams, 32,760 more follow, then one new datagram and the 8 kept ones arrive
+ * in one receive batch. Known failure (review s15 of issue 61): 7 of the 8 replays are opened twice, once in the run
+ * and once alone; `.failing` until the run and the window agree, then it must become a plain test.
+ */
+
+const runs = nativeProvider !== undefined && OPEN_RUNS;
+const OLD = 8;
+const BETWEEN = 32_760;
+
+test.serial.failing('DTLSv1.3: old datagrams replayed in a run are each opened once', async (t) => {
+  t.true(runs, 'runs need the addon (and DTLS13_OPEN_RUN not off)');
+  const b = await bed(t, 'DTLSv1.3', () => {});
+  const old = await b.burst(OLD, 0);
+  b.release(old);
+  await until(`${OLD} messages`, () => b.received.length >= OLD);
+  for (let sent = 0; sent < BETWEEN;) {
+    const n = Math.min(64, BETWEEN - sent);
+    for (let i = 0; i < n; i++) b.client.send(message(OLD + sent + i));
+    sent += n;
+    await until(`${OLD + sent} messages`, () => b.received.length >= OLD + sent, 30_000);
+  }
+  const fresh = await b.burst(1, OLD + BETWEEN);
+  const before = { ...OPENED_AHEAD };
+  b.release([...fresh, ...old]);
+  await until('the new message', () => b.received.length >= OLD + BETWEEN + 1);
+  const session = b.session()!;
+  await until('the replays to be dropped', () => {
+    const d = session.stats.connectionStats!.drops;
+    return d.replay + d['too-old'] + d.authentication >= OLD;
+  });
+  const opened = OPENED_AHEAD.opened - before.opened;
+  const taken = OPENED_AHEAD.taken - before.taken;
+  t.log(`${opened} opened in the run, ${taken} taken from it; drops`, session.stats.connectionStats!.drops);
+  t.is(b.received.length, OLD + BETWEEN + 1);
+  t.is(b.received.at(-1), message(OLD + BETWEEN));
+  t.true(b.received.every((m) => m.length === MESSAGE));
+  t.is(opened, OLD + 1, 'the new datagram and the replays were opened in one run');
+  t.is(taken, opened, 'no record of the run was opened a second time');
+});
