@@ -487,8 +487,9 @@ static int run_arrays(call *c, size_t pairs_at, size_t results_at, int32_t count
  * DTLSCiphertext (unified header: of `epochBits`, with the connection ID
  * `cid` when it is not empty, none when it is; a length, when present, equal
  * to the rest of the datagram; 16 to 2^14 + 256 bytes of ciphertext) is
- * opened as recordOpen opens it, the k-th with `expected + k`, its plaintext
- * written after the previous one's in `out`; the others are skipped. For the
+ * opened as recordOpen opens it, expecting what a replay window would then:
+ * `expected`, or one past the newest record before it that authenticated
+ * (replays and forgeries do not move it); its plaintext written after the previous one's in `out`; the others are skipped. For the
  * k-th record results[4k..4k+3] = the datagram's index in `pairs`, where its
  * plaintext starts in `out`, its length, and the sequence number (-1 minus it
  * when it does not authenticate: its plaintext then zeroed). It stops when `out`,
@@ -515,6 +516,8 @@ static napi_value record_open_run(napi_env env, napi_callback_info info) {
   size_t tag = (size_t)h->u.record.aead.tag_length;
   size_t used = 0;
   int32_t k = 0;
+  /* What the replay window will expect when the k-th record is taken: one past the newest that authenticated before it. */
+  uint64_t next = expected;
   for (int32_t i = 0; i < count && (size_t)(4 * (k + 1)) <= results_length; i++) {
     double at_d = pairs[2 * i], length_d = pairs[2 * i + 1];
     if (!(at_d >= 0) || !(length_d >= 1) || at_d > (double)size || length_d > (double)size - at_d) return fail(&c, "a datagram lies outside the buffer"), NULL;
@@ -531,7 +534,8 @@ static napi_value record_open_run(napi_env env, napi_callback_info info) {
     size_t plaintext = ciphertext - tag;
     if (plaintext > out_size - used) break;
     uint64_t seq = 0;
-    int ok = record_open(&h->u.record, d, header, ciphertext, 1 + cid_length, seq16 ? 2 : 1, expected + (uint64_t)k, out + used, &seq) == 0;
+    int ok = record_open(&h->u.record, d, header, ciphertext, 1 + cid_length, seq16 ? 2 : 1, next, out + used, &seq) == 0;
+    if (ok && seq >= next) next = seq + 1;
     results[4 * k] = (double)i;
     results[4 * k + 1] = (double)used;
     results[4 * k + 2] = (double)plaintext;
