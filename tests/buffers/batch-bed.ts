@@ -6,7 +6,9 @@
  */
 import type { ExecutionContext } from 'ava';
 import { createSocket, type Socket } from 'node:dgram';
+import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { connect, listen, type DtlsSession } from '../../runtime/index.js';
+import { OPEN_RUNS, OPENED_AHEAD } from '../../runtime/record/opened-ahead.js';
 import { DatagramIo } from '../../runtime/node/datagram-io.js';
 import { pemIdentity } from '../api/fixtures.js';
 
@@ -118,4 +120,27 @@ export async function bed(t: ExecutionContext, version: Version, onData: (data: 
     },
     release,
   };
+}
+
+/**
+ * DTLSv1.3: `n` messages with the client's KeyUpdate in the middle (a handshake record under the same keys: the new ones
+ * wait for its ACK, RFC 9147 §8) handed to the server as one receive batch, opened in one run; waits for the messages.
+ */
+export async function keyUpdateInBatch(t: ExecutionContext, b: Bed, n: number): Promise<void> {
+  const before = { ...OPENED_AHEAD };
+  const held = await b.capture(
+    () => {
+      for (let i = 0; i < n / 2; i++) b.client.send(message(i));
+      b.client.updateKeys();
+      for (let i = n / 2; i < n; i++) b.client.send(message(i));
+    },
+    (h) => h.length >= n + 1,
+  );
+  b.release(held);
+  await until(`${n} messages`, () => b.received.length >= n);
+  const taken = OPENED_AHEAD.taken - before.taken;
+  t.log(`${held.length} datagrams, ${taken} records handed out from runs`);
+  // Without the addon's runs nothing is opened before the application runs.
+  if (nativeProvider !== undefined && OPEN_RUNS)
+    t.true(taken > n / 2, 'the KeyUpdate lay in a run with the messages after it');
 }

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { OPEN_RUNS, OPENED_AHEAD } from '../../runtime/record/opened-ahead.js';
-import { bed, message, MESSAGE, until } from './batch-bed.js';
+import { bed, keyUpdateInBatch, message, MESSAGE, until } from './batch-bed.js';
 
 /**
  * `messageBuffers: 'batch'`: an application that writes into `data.buffer` outside its message's bytes (as Node's
@@ -70,22 +70,8 @@ test.serial(
       const rest = new Uint8Array(data.buffer, data.byteOffset + data.length);
       for (let i = 0; i < rest.length; i++) rest[i] = SCRIBBLE[i % SCRIBBLE.length]!;
     });
-    const before = { ...OPENED_AHEAD };
-    // Messages, the client's KeyUpdate (a handshake record under the same keys: the new ones wait for its ACK, RFC 9147
-    // §8), messages: one receive batch, opened in one run; the application scribbles from the first message on.
-    const held = await b.capture(
-      () => {
-        for (let i = 0; i < BURST / 2; i++) b.client.send(message(i));
-        b.client.updateKeys();
-        for (let i = BURST / 2; i < BURST; i++) b.client.send(message(i));
-      },
-      (h) => h.length >= BURST + 1,
-    );
-    b.release(held);
-    await until(`${BURST} messages`, () => b.received.length >= BURST);
-    const taken = OPENED_AHEAD.taken - before.taken;
-    t.log(`${held.length} datagrams, ${taken} records handed out from runs`);
-    if (runs) t.true(taken > BURST / 2, 'the KeyUpdate lay in a run with the messages after it');
+    // The application scribbles from the first message on.
+    await keyUpdateInBatch(t, b, BURST);
     const session = b.session()!;
     const stats = session.stats.connectionStats!;
     t.deepEqual(counted(stats.drops), [], 'no record dropped');
