@@ -105,7 +105,11 @@ export interface RecordProtection {
   ): void;
   /** Several records in one call: `layout` holds `at, headerLength, plaintextLength, seq, snOffset, snBytes` per record. */
   sealRecords(buffer: Uint8Array, layout: Float64Array, count: number): void;
-  /** Opens the record at `datagram[at..]` without writing to it: its DTLSInnerPlaintext, or undefined if forged. */
+  /**
+   * Opens the record at `datagram[at..]` without writing to it: its DTLSInnerPlaintext, or undefined if forged.
+   * `allocate` (the plaintext's memory in 'batch' mode, one function for every connection) is valid only until this
+   * call returns: never keep it.
+   */
   openRecord(
     datagram: Uint8Array,
     at: number,
