@@ -42,6 +42,13 @@ export interface Bed {
 }
 
 /** The `i`th message the client sends: MESSAGE bytes of latin1. */
+/** The session goes on both ways: the server's session sends, the client receives it. */
+export async function stillAnswers(t: ExecutionContext, b: Bed): Promise<void> {
+  const reply = new Promise<string>((resolve) => (b.client.onmessage = (m) => resolve(m.toString('latin1'))));
+  b.session()!.send('still here');
+  t.is(await reply, 'still here');
+}
+
 export const message = (i: number): string => `message ${i}`.padEnd(MESSAGE, '.');
 
 /** The bed for `version`; the server's `onmessage` records each message, then hands it to `onData`. */

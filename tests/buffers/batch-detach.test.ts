@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { OPEN_RUNS, OPENED_AHEAD } from '../../runtime/record/opened-ahead.js';
 import { handedOver } from '../../runtime/node/dtls/message-inbox.js';
-import { bed, message, MESSAGE, until, type Bed, type Version } from './batch-bed.js';
+import { bed, message, MESSAGE, stillAnswers, until, type Bed, type Version } from './batch-bed.js';
 
 /**
  * `messageBuffers: 'batch'` (docs/security/buffers.md) and what an application does with `data.buffer` in `onmessage`
@@ -129,10 +129,7 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
           if (handling === 'worker' && b.outcomes[0] === 'intact')
             t.true((await b.moved()) >= expected.length * MESSAGE, 'every message reached the worker as a copy');
         }
-        // The session goes on both ways.
-        const reply = new Promise<string>((resolve) => (b.client.onmessage = (m) => resolve(m.toString('latin1'))));
-        session.send('still here');
-        t.is(await reply, 'still here');
+        await stillAnswers(t, b);
       },
     );
   }
