@@ -26,7 +26,8 @@ static void quarter_round(uint32_t *x, int a, int b, int c, int d) {
   x[b] = rotate_left(x[b] ^ x[c], 7);
 }
 
-void chacha20_block16(const uint8_t key[32], const uint8_t counter_nonce[16], uint8_t out[16]) {
+/* The first `words` words (at most 16) of the serialized keystream block. */
+static void block_prefix(const uint8_t key[32], const uint8_t counter_nonce[16], uint8_t *out, int words) {
   /* RFC 8439 §2.3: the constants "expand 32-byte k", the key, the block counter, the nonce. */
   uint32_t state[16] = {0x61707865, 0x3320646e, 0x79622d32, 0x6b206574};
   uint32_t x[16];
@@ -44,8 +45,12 @@ void chacha20_block16(const uint8_t key[32], const uint8_t counter_nonce[16], ui
     quarter_round(x, 2, 7, 8, 13);
     quarter_round(x, 3, 4, 9, 14);
   }
-  /* The serialized block is x + state; only its first four words are the mask. */
-  for (int i = 0; i < 4; i++) store_le32(out + 4 * i, x[i] + state[i]);
+  /* The serialized block is x + state, word by word, little-endian. */
+  for (int i = 0; i < words; i++) store_le32(out + 4 * i, x[i] + state[i]);
   OPENSSL_cleanse(x, sizeof x);
   OPENSSL_cleanse(state, sizeof state);
 }
+
+void chacha20_block16(const uint8_t key[32], const uint8_t counter_nonce[16], uint8_t out[16]) { block_prefix(key, counter_nonce, out, 4); }
+
+void chacha20_block32(const uint8_t key[32], const uint8_t counter_nonce[16], uint8_t out[32]) { block_prefix(key, counter_nonce, out, 8); }

@@ -1,7 +1,8 @@
 /*
  * The ChaCha20 block function (RFC 8439 §2.3), for the record number mask
- * of the ChaCha20-Poly1305 suites (RFC 9147 §4.2.3): one block, without an
- * OpenSSL cipher context's setup per record.
+ * of the ChaCha20-Poly1305 suites (RFC 9147 §4.2.3) and the AEAD's one-time
+ * Poly1305 key (RFC 8439 §2.6): one block, without an OpenSSL cipher
+ * context's setup per record.
  */
 #ifndef DTLS13_CHACHA20_BLOCK_H
 #define DTLS13_CHACHA20_BLOCK_H
@@ -15,5 +16,8 @@
  * its 16-byte IV. The mask is these bytes, the cipher's output over zeros.
  */
 void chacha20_block16(const uint8_t key[32], const uint8_t counter_nonce[16], uint8_t out[16]);
+
+/* The first 32 bytes of the same block: at block counter 0, the Poly1305 key of RFC 8439 §2.6. */
+void chacha20_block32(const uint8_t key[32], const uint8_t counter_nonce[16], uint8_t out[32]);
 
 #endif

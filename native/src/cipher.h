@@ -24,6 +24,8 @@ typedef struct {
   int tag_length;
   int ccm;
   int released;
+  /* ChaCha20-Poly1305 sealed and opened by chacha20-poly1305.c, without contexts (when node's primitives passed its check). */
+  int direct;
   /* One context per direction, each made on its first use (a key usually only seals or only opens); the key is kept for that, cleansed by aead_free. */
   EVP_CIPHER_CTX *seal;
   EVP_CIPHER_CTX *open;

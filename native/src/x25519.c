@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "x25519.h"
 
+#include "hex.h"
+
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -17,27 +19,13 @@ static x25519_fn direct_x25519;
 static x25519_base_fn direct_base;
 static pthread_once_t resolved = PTHREAD_ONCE_INIT;
 
-static int from_hex(const char *hex, uint8_t out[X25519_LENGTH]) {
-  for (size_t i = 0; i < X25519_LENGTH; i++) {
-    unsigned v = 0;
-    for (int j = 0; j < 2; j++) {
-      char ch = hex[2 * i + (size_t)j];
-      unsigned d = ch >= '0' && ch <= '9' ? (unsigned)(ch - '0') : ch >= 'a' && ch <= 'f' ? (unsigned)(ch - 'a' + 10) : 16;
-      if (d > 15) return -1;
-      v = v * 16 + d;
-    }
-    out[i] = (uint8_t)v;
-  }
-  return 0;
-}
-
 /* RFC 7748 section 6.1's exchange: both functions give its published values, or they are not used. */
 static int known_answers(x25519_fn x, x25519_base_fn base) {
   uint8_t alice[X25519_LENGTH], alice_public[X25519_LENGTH], bob_public[X25519_LENGTH], shared[X25519_LENGTH], out[X25519_LENGTH];
-  if (from_hex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a", alice) != 0 ||
-      from_hex("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a", alice_public) != 0 ||
-      from_hex("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f", bob_public) != 0 ||
-      from_hex("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742", shared) != 0)
+  if (hex_decode("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a", alice, X25519_LENGTH) != 0 ||
+      hex_decode("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a", alice_public, X25519_LENGTH) != 0 ||
+      hex_decode("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f", bob_public, X25519_LENGTH) != 0 ||
+      hex_decode("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742", shared, X25519_LENGTH) != 0)
     return 0;
   base(out, alice);
   if (memcmp(out, alice_public, X25519_LENGTH) != 0) return 0;

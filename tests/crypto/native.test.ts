@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { createSocket } from 'node:dgram';
+import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import fc from 'fast-check';
 import { nativeBinding } from '../../runtime/crypto/native/binding.js';
@@ -21,6 +23,7 @@ import {
 import type { TrafficKeys } from '../../runtime/keyschedule/derived-keys.js';
 import { RecordLayer } from '../../runtime/record/record-layer.js';
 import { fromHex, hex } from '../support/canon.js';
+import { chachaDisagreements } from '../support/native-chacha.js';
 import { AEAD_KNOWN_ANSWERS as KNOWN_ANSWERS } from '../vectors/aead-known-answers.js';
 
 /**
@@ -85,6 +88,21 @@ function nativeTests(native: CryptoProvider): void {
       t.is(key.open(fromHex(v.nonce), fromHex(v.aad), forged), undefined);
     });
   }
+
+  test('chacha20-poly1305 on both addon paths: OpenSSL 3 in node called directly, its EVP cipher with DTLS13_NATIVE_CHACHA=evp', (t) => {
+    const bundled3 = process.config.variables.node_shared_openssl !== true && process.versions.openssl.startsWith('3.');
+    const binding = nativeBinding;
+    if (binding === undefined) return t.fail('no binding');
+    t.is(binding.chachaDirect?.(), bundled3);
+    t.deepEqual(chachaDisagreements(binding), []);
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('../support/native-chacha.ts', import.meta.url))],
+      { env: { ...process.env, DTLS13_NATIVE_CHACHA: 'evp' }, encoding: 'utf8' },
+    );
+    t.is(child.status, 0, child.stderr);
+    t.deepEqual(JSON.parse(child.stdout) as unknown, { direct: false, disagreements: [] });
+  });
 
   for (const alg of AEADS) {
     test(`${alg}: native and node seal to the same bytes (sealInto too) and open each other's`, (t) => {

@@ -121,6 +121,8 @@ export interface NativeBinding {
   x25519Derive(key: NativeHandle, peer: Uint8Array, out: Uint8Array): boolean;
   /** Whether X25519 calls OpenSSL's X25519 functions directly rather than EVP_PKEY (native/src/x25519.h). */
   x25519Direct?(): boolean;
+  /** Whether ChaCha20-Poly1305 calls OpenSSL's ChaCha20 and Poly1305 directly rather than its EVP cipher (native/src/chacha20-poly1305.h). */
+  chachaDirect?(): boolean;
   randomFill(out: Uint8Array): void;
   /** The byte length of a hash state: plain data, so a copy of its bytes is a fork. */
   readonly hashStateLength: number;
