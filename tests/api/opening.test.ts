@@ -13,7 +13,11 @@ import { SessionOpening } from '../../runtime/node/dtls/opening.js';
 test('held sends of a session that ends unconfirmed: each callback gets the error, after the teardown, never inside it', async (t) => {
   const opening = new SessionOpening(
     {},
-    { announceOpen: () => {}, sentFailure: () => undefined, flushed: () => Promise.resolve() },
+    {
+      announceOpen: () => {},
+      sentFailure: () => undefined,
+      whenWritten: (_s, waiter) => queueMicrotask(() => waiter(undefined)),
+    },
   );
   opening.awaitConfirmation();
   const told: (Error | null)[] = [];

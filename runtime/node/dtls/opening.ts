@@ -19,8 +19,8 @@ export interface OpeningCalls<S> {
   announceOpen(session: S): void;
   /** What a send whose record the socket wrote reports: the error the session ended with since (destroy's, a socket's), if any. */
   sentFailure(session: S): Error | undefined;
-  /** Resolves once every datagram handed to the socket so far is written. */
-  flushed(session: S): Promise<void>;
+  /** Calls `waiter` once the datagrams carrying the records sealed so far have left: with the socket's refusal, if any. */
+  whenWritten(session: S, waiter: (refused: Error | undefined) => void): void;
 }
 
 type SendCallback = (error: Error | null) => void;
@@ -116,6 +116,6 @@ export class SessionOpening<S> {
 
   private afterFlush(callback: SendCallback): void {
     const { owner, calls } = this;
-    void calls.flushed(owner).then(() => callback(calls.sentFailure(owner) ?? null));
+    calls.whenWritten(owner, (refused) => callback(refused ?? calls.sentFailure(owner) ?? null));
   }
 }

@@ -38,6 +38,14 @@ export interface DriverCalls {
 /** The drive's calls ({@link DriverCalls}), made once by SessionDriver. */
 export let driverCalls!: DriverCalls;
 
+/** What a send's callback hears of its datagrams: the error the socket refused one with, or undefined when all left. */
+export type SentWaiter = (refused: Error | undefined) => void;
+
+/** Tells each waiter in a microtask of its own: what one throws does not keep the others from hearing. */
+function tell(waiters: readonly SentWaiter[], refused: Error | undefined): void {
+  for (const w of waiters) queueMicrotask(() => w(refused));
+}
+
 /** Where a session's peer is before it is known (a client's name not resolved yet). */
 const NOWHERE: RemoteAddress = { address: '', port: 0 };
 
@@ -73,6 +81,8 @@ export abstract class SessionDriver extends SessionRest {
   private onSent: ((error?: Error | null) => void) | undefined;
   /** A pump queued for the end of the turn (DtlsSession.send: a turn's records leave in one system call). */
   protected pumpQueued = false;
+  /** What waits to hear of the datagrams the next pump sends: the callbacks of sends sealed in this turn ({@link whenWritten}). */
+  private turnWaiters: SentWaiter[] | undefined;
   /** The largest datagram the path carries once it said ours were too large ({@link pathMtuExceeded}); else Infinity. */
   protected pathDatagramLimit = Infinity;
 
@@ -138,6 +148,7 @@ export abstract class SessionDriver extends SessionRest {
       this.pumpQueued ||
       this.dispatching ||
       this.pendingSends > 0 ||
+      this.turnWaiters !== undefined ||
       (this.paths !== undefined && !this.paths.atRest)
     );
   }
@@ -240,6 +251,34 @@ export abstract class SessionDriver extends SessionRest {
     return (this.onSent ??= this.sentCallback());
   }
 
+  /**
+   * `waiter` hears what became of the datagrams that carry this turn's records, once all have left: the error the
+   * socket gave one of them (refused: EMSGSIZE, ENOBUFS...), else undefined. A turn's records share datagrams, so a
+   * refusal is told to every send of the turn. Told in a microtask of its own, also when the session ends first.
+   */
+  protected whenWritten(waiter: SentWaiter): void {
+    if (this.endedBy) return tell([waiter], undefined);
+    (this.turnWaiters ??= []).push(waiter);
+    if (!this.pumpQueued) {
+      this.pumpQueued = true;
+      queueMicrotask(() => {
+        if (this.pumpQueued) this.pump();
+      });
+    }
+  }
+
+  /** The callback of a pump's `count` datagrams when sends wait on them: the shared one's work, then the waiters told. */
+  private toldWhenSent(count: number, waiters: readonly SentWaiter[]): (error?: Error | null) => void {
+    const shared = (this.onSent ??= this.sentCallback());
+    let left = count;
+    let refused: Error | undefined;
+    return (error) => {
+      if (error) refused ??= error;
+      shared(error);
+      if (--left === 0) tell(waiters, refused);
+    };
+  }
+
   private sentCallback(): (error?: Error | null) => void {
     return (error) => {
       if ((error as NodeJS.ErrnoException | null | undefined)?.code === 'EMSGSIZE') this.pathMtuExceeded();
@@ -298,11 +337,14 @@ export abstract class SessionDriver extends SessionRest {
       const moved = bound === undefined ? undefined : this.paths?.addressOf(bound);
       if (moved !== undefined) this.remote = moved;
       const count = out.length;
+      const waiters = this.turnWaiters;
+      this.turnWaiters = undefined;
       if (count > 0) {
         const r = this.remote;
         this.pendingSends += count; // as sending() counts them, without the call
-        this.io!.send(out, count, r.port, r.address, this.socketConnected, (this.onSent ??= this.sentCallback()));
-      }
+        const sent = waiters === undefined ? (this.onSent ??= this.sentCallback()) : this.toldWhenSent(count, waiters);
+        this.io!.send(out, count, r.port, r.address, this.socketConnected, sent);
+      } else if (waiters !== undefined) tell(waiters, undefined);
       for (let p = connection.pollPathTransmit(); p !== undefined; p = connection.pollPathTransmit())
         this.sendOnPath(p.path, p.datagram);
       at = connection.pollTimeout();
@@ -402,6 +444,9 @@ export abstract class SessionDriver extends SessionRest {
     if (live) this.guard(() => live.releaseKeys()); // what it had to send went out in the pump that saw it end
     this.owner?.connectionEnded(this, this.internalError !== undefined);
     if (this.ownsSocket) void this.flushedOut().then(() => this.closeSocket());
+    const waiters = this.turnWaiters; // sealed, never sent: the session's ending is what they hear
+    this.turnWaiters = undefined;
+    if (waiters !== undefined) tell(waiters, undefined);
     queueMicrotask(() => this.connectionEnded());
   }
 

@@ -121,7 +121,7 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
   private static readonly openingCalls: OpeningCalls<DtlsSession> = {
     announceOpen: (s) => s.announceOpen(),
     sentFailure: (s) => (s.isEnded ? s.endedWith : undefined),
-    flushed: (s) => s.flushed(),
+    whenWritten: (s, waiter) => s.whenWritten(waiter),
   };
 
   /** The way to `opened`: the server's confirmation of a 1.3 client's handshake, then a moment for the first ticket (opening.ts). */
@@ -347,7 +347,8 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
 
   /**
    * Sends one message as one record (text as UTF-8); returns the bytes sent. `callback`: once written (null), or the
-   * error. Throws {@link SessionStateError} before `opened` (a server given 0-RTT data holds it) or once closing, and
+   * error: the session's ending, or the socket's refusal of a datagram of this turn (EMSGSIZE...: the turn's records
+   * share datagrams, so every send of that turn hears it, and none of them was sent again). Throws {@link SessionStateError} before `opened` (a server given 0-RTT data holds it) or once closing, and
    * {@link MessageTooLargeError} above {@link maxMessageSize}.
    */
   send(data: SendData, callback?: (error: Error | null) => void): number {
