@@ -78,3 +78,37 @@ test('a value that is not a string is read as node:net reads it', (t) => {
   for (const value of [123, undefined, null, { toString: () => '::1' }])
     t.is(Number(ipVersion(value as unknown as string)), isIP(value as unknown as string));
 });
+
+test('dotted texts of three to five parts, every part at the edges of 0–255: the same answer as isIP', (t) => {
+  const parts = [
+    '0',
+    '00',
+    '01',
+    '1',
+    '9',
+    '10',
+    '99',
+    '100',
+    '199',
+    '200',
+    '249',
+    '250',
+    '255',
+    '256',
+    '300',
+    '1000',
+    '',
+  ];
+  let checked = 0;
+  for (const a of parts)
+    for (const b of parts)
+      for (const c of parts) {
+        for (const tail of [[], ...parts.map((d) => [d]), [parts[3]!, parts[12]!]]) {
+          const text = [a, b, c, ...tail].join('.');
+          if (ipVersion(text) !== isIP(text)) t.fail(text);
+          checked++;
+        }
+      }
+  t.true(checked > 80000);
+  t.is(Number(ipVersion('255.250.0.1')), 4);
+});
