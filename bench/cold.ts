@@ -23,7 +23,9 @@ import { loadNote, median } from './network/stats.js';
  * it (about 250 modules, one import each; dist/modules/runtime/index.modules.js), a
  * fresh `node` that does nothing (its boot time and wall time), and, when
  * BENCH_COLD_BASELINE names another build's entry (an older
- * dist/runtime/index.js kept elsewhere), that one: the same-run A/B.
+ * dist/runtime/index.js kept elsewhere), that one, with its server and client
+ * in one process and as a client only (against this build's warm server):
+ * the same-run A/B.
  * Wall times move with the machine's load; CPU times (user + system of the
  * process in that phase) less so.
  * Targets (issue 47): import ≤ 50 ms; the first handshake ≤ 3 ms after
@@ -146,7 +148,7 @@ export function benchCold(log: (line: string) => void): void {
       clientWarm: () => client(ENTRY, { ...process.env, DTLS13_COLD_WARM_UP: '1' }),
       uncached: () => child(ENTRY, noCache),
       modules: () => child(MODULES),
-      ...(baseline !== undefined ? { baseline: () => child(baseline) } : {}),
+      ...(baseline !== undefined ? { baseline: () => child(baseline), baselineClient: () => client(baseline) } : {}),
     };
     const results = new Map<string, ColdRun[]>(Object.keys(kinds).map((k) => [k, []]));
     const bare: { boot: number; wall: number }[] = [];
@@ -184,6 +186,7 @@ export function benchCold(log: (line: string) => void): void {
       uncached: 'bundle, cache off',
       modules: '~250 modules (tsc)',
       baseline: 'BENCH_COLD_BASELINE',
+      baselineClient: '  the same, client only',
     };
     log(
       `  ${'median (runs range), wall | cpu'.padEnd(21)}  ${['import', 'listen', 'first handshake', 'second', 'process wall'].map((h) => h.padEnd(24)).join('')}`,
@@ -221,14 +224,15 @@ export function benchCold(log: (line: string) => void): void {
     log(
       `  ${'targets (median, runs range)'.padEnd(30)}${'first ≤ 3 ms: wall'.padEnd(30)}${'cpu'.padEnd(30)}first / second cpu ≤ 1.5×`,
     );
-    for (const kind of ['cached', 'client', 'dtls12', 'warm', 'clientWarm', 'baseline']) {
+    for (const kind of ['cached', 'client', 'dtls12', 'warm', 'clientWarm', 'baseline', 'baselineClient']) {
       const rs = results.get(kind) ?? [];
       if (rs.length === 0) continue;
       const cell = (xs: number[], limit: number, unit: string): string =>
         `${median(xs).toFixed(unit === ' ms' ? 1 : 2)}${unit} (${range(xs)}) ${met(median(xs) <= limit)}`.padEnd(30);
       const ratios = rs.map((r) => r.cpu.first / r.cpu.second);
+      const label = kind === 'baselineClient' ? 'BENCH_COLD_BASELINE client' : (labels[kind]?.trim() ?? kind);
       log(
-        `  ${(labels[kind]?.trim() ?? kind).padEnd(30)}${cell(
+        `  ${label.padEnd(30)}${cell(
           rs.map((r) => r.first),
           3,
           ' ms',
@@ -244,8 +248,12 @@ export function benchCold(log: (line: string) => void): void {
       `  loaded on first use during the runs: ${lazy.length > 0 ? lazy.join(', ') : 'nothing (noble, ML-KEM and xstate stayed unloaded)'}`,
     );
     const clientFirst = (results.get('client') ?? []).map((c) => c.cpu.first);
+    const baselineClientFirst = (results.get('baselineClient') ?? []).map((c) => c.cpu.first);
     log(
-      `  client only (a fresh process whose first handshake is with a warm server in another process): first handshake ${m((results.get('client') ?? []).map((c) => c.first))}, cpu ${m(clientFirst)}`,
+      `  client only (a fresh process whose first handshake is with a warm server in another process): first handshake ${m((results.get('client') ?? []).map((c) => c.first))}, cpu ${m(clientFirst)}` +
+        (baselineClientFirst.length > 0
+          ? ` = ${(median(clientFirst) / median(baselineClientFirst)).toFixed(2)}× BENCH_COLD_BASELINE's cpu (${m(baselineClientFirst)})`
+          : ''),
     );
     const bareCpu = cpuOf['node -e 0'] ?? [];
     const cliCpu = cpuOf['dtls13 client --message x'] ?? [];

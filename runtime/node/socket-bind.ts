@@ -1,6 +1,6 @@
 import { createSocket, type BindOptions, type Socket } from 'node:dgram';
 import { lookup as resolve } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { ipVersion } from './ip-version.js';
 import { nativeBinding } from '../crypto/native/binding.js';
 import { parseIpAddress } from '../pki/ip-address.js';
 
@@ -26,7 +26,7 @@ type LookupCallback = (error: NodeJS.ErrnoException | null, address: string, fam
 
 /** node:dgram calls it (address, family, callback). */
 function literalLookup(hostname: string, options: unknown, callback: LookupCallback): void {
-  const literal = isIP(hostname);
+  const literal = ipVersion(hostname);
   if (literal !== 0) {
     process.nextTick(callback, null, hostname, literal);
     return;
@@ -77,7 +77,7 @@ function bindNatively(socket: Socket, port: number, address: string | undefined,
   const v6 = Reflect.get(socket, 'type') === 'udp6';
   const text = address ?? (v6 ? '::' : '0.0.0.0');
   // An IPv4 literal without parseIpAddress's patterns: a regular expression's first run compiles it.
-  const bytes = isIP(text) === 4 ? Uint8Array.from(text.split('.'), Number) : parseIpAddress(text);
+  const bytes = ipVersion(text) === 4 ? Uint8Array.from(text.split('.'), Number) : parseIpAddress(text);
   if (bytes === undefined || bytes.length !== (v6 ? 16 : 4)) return false;
   const handle = freshHandle(socket);
   if (handle === undefined) return false;

@@ -1,5 +1,6 @@
 /** The reference identity a client checks a server certificate against (RFC 9525 §6): an IP address or a DNS name. */
 import { ConfigError } from '../config-error.js';
+import { asciiLowerCase, hasControlCharacter, isNumericLabel } from './ascii-text.js';
 import { parseIpAddress } from './ip-address.js';
 
 /** A reference identity: a DNS name (lower case, no trailing dot) or the 4 or 16 octets of an IP address. */
@@ -45,12 +46,11 @@ function readIdentity(host: string, option: string): HostIdentity {
   if (bracketed) throw new ConfigError(option, `only an IPv6 address goes in brackets, not '${text}'`);
   const v4 = parseIpAddress(text);
   if (v4 !== undefined) return { kind: 'ip', address: v4 };
-  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
-  if (/[\x00-\x1f\x7f]/.test(text)) throw new ConfigError(option, 'must not contain control characters');
-  const name = (text.endsWith('.') ? text.slice(0, -1) : text).replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  if (hasControlCharacter(text)) throw new ConfigError(option, 'must not contain control characters');
+  const name = asciiLowerCase(text.endsWith('.') ? text.slice(0, -1) : text);
   if (name === '') throw new ConfigError(option, 'must be a non-empty host name or IP address');
   const last = name.slice(name.lastIndexOf('.') + 1);
-  if (/^([0-9]+|0x[0-9a-f]*)$/.test(last))
+  if (isNumericLabel(last))
     throw new ConfigError(option, `'${host}' is neither a dotted-quad IPv4 address nor a DNS name`);
   return { kind: 'dns', name };
 }

@@ -1,11 +1,11 @@
 /** Server names as server_name carries them (RFC 6066 §3), and the client option that names one. */
 import { domainToASCII } from 'node:url';
 import { ConfigError } from '../config-error.js';
+import { allCodesIn, isHostLabel } from './ascii-text.js';
 import { identityOf } from './host-identity.js';
 import { formatIpAddress, parseIpAddress } from './ip-address.js';
 
 const MAX_NAME_LENGTH = 253;
-const HOST_LABEL = /^[a-z0-9_-]+$/;
 
 /** Names resolved lately, by the text given: a function of the text alone; a refused text is not kept. */
 const RESOLVED = new Map<string, string>();
@@ -18,7 +18,7 @@ export function hostNameProblem(name: string): string | undefined {
     return 'is an IP address literal, which server_name must not carry (RFC 6066 §3)';
   for (const label of name.split('.')) {
     if (label.length === 0 || label.length > 63) return 'has an empty label or one longer than 63 characters';
-    if (!HOST_LABEL.test(label))
+    if (!isHostLabel(label))
       return 'holds characters other than letters, digits, hyphens and underscores (ASCII host names only, RFC 6066 §3)';
   }
   return undefined;
@@ -45,7 +45,7 @@ function resolveName(value: string, option: string): string {
   const identity = identityOf(value, option);
   if (identity.kind === 'ip') return formatIpAddress(identity.address); // no brackets or zone, in its canonical form
   // identityOf has lower-cased ASCII letters and dropped a trailing dot; a name with other characters goes to A-labels.
-  const name = /^[\x21-\x7e]*$/.test(identity.name) ? identity.name : domainToASCII(identity.name);
+  const name = allCodesIn(identity.name, 0x21, 0x7e) ? identity.name : domainToASCII(identity.name);
   if (name === '')
     throw new ConfigError(option, `'${value}' is not a valid internationalized domain name (IDNA, RFC 5891)`);
   const problem = hostNameProblem(name);

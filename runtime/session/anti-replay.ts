@@ -1,3 +1,4 @@
+import { randomFillSync } from 'node:crypto';
 import { toHex } from '../wire/bytes.js';
 
 /**
@@ -32,8 +33,7 @@ export const NO_GENERATION = new Uint8Array(0);
 
 /** The in-memory store of one process: at most `maxEntries` keys, refusing when full; keys expire with their window. */
 export class MemoryAntiReplay implements SyncAntiReplay {
-  /** Random per store: tickets issued before this store existed (another process, before a restart) take no 0-RTT here. */
-  readonly generation: Uint8Array = crypto.getRandomValues(new Uint8Array(16));
+  private drawn: Uint8Array | undefined;
   private readonly seen = new Map<string, number>();
   private readonly maxEntries: number;
   private readonly clock: () => number;
@@ -41,6 +41,15 @@ export class MemoryAntiReplay implements SyncAntiReplay {
   constructor(maxEntries = 100_000, clock: () => number = Date.now) {
     this.maxEntries = maxEntries;
     this.clock = clock;
+  }
+
+  /**
+   * Random per store: tickets issued before this store existed (another process, before a restart) take no 0-RTT here.
+   * Drawn at the first read (a client's configuration names the process's store but never reads it), by node:crypto:
+   * the global `crypto.getRandomValues` loads and runs WebCrypto's WebIDL converters at its first call (0.5 ms).
+   */
+  get generation(): Uint8Array {
+    return (this.drawn ??= randomFillSync(new Uint8Array(16)));
   }
 
   get size(): number {

@@ -1,10 +1,10 @@
 import type { Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import { ConfigError, described, portOption } from '../../config-error.js';
 import { Transport } from '../transport.js';
 import { driverCalls as driver } from './session-driver.js';
 import { bindSocket, createClientSocket } from '../socket-bind.js';
+import { ipVersion } from '../ip-version.js';
 import type { AuthorizationRecord } from './authorization.js';
 import { clientOptions, type ConnectOptions } from './options.js';
 import { integerFrom } from './option-names.js';
@@ -51,9 +51,9 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
   const handshakeMs = integerFrom('connect', 'handshakeTimeout', options.handshakeTimeout);
   const idleMs = integerFrom('connect', 'idleTimeout', options.idleTimeout);
   const bindPort = integerFrom('connect', 'bindPort', options.bindPort);
-  if (options.bindHost !== undefined && isIP(options.bindHost) === 0)
+  if (options.bindHost !== undefined && ipVersion(options.bindHost) === 0)
     throw new ConfigError('bindHost', `must be an IP address, got ${described(options.bindHost)}`);
-  const literal = isIP(host);
+  const literal = ipVersion(host);
   if (transport !== undefined && literal === 0)
     throw new ConfigError(
       'host',
@@ -71,7 +71,7 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
     undefined,
     {
       certificate: localEntry(connectionOptions),
-      serverName: serverName !== undefined && isIP(serverName) === 0 ? serverName : undefined,
+      serverName: serverName !== undefined && ipVersion(serverName) === 0 ? serverName : undefined,
     },
   );
   // The handshake and idle deadlines are the connection's own (pollTimeout); the session sleeps until them.
@@ -92,7 +92,7 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
   where.then(
     (r) => {
       if (session.destroyed) return;
-      if (options.bindHost !== undefined && isIP(options.bindHost) !== r.family) {
+      if (options.bindHost !== undefined && ipVersion(options.bindHost) !== r.family) {
         client.fail(
           session,
           new ConfigError(

@@ -1,7 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import type { Socket } from 'node:dgram';
 import { inspect } from 'node:util';
-import { isIPv6 } from 'node:net';
 import { thrownError, type CallbackName } from '../../handshake/callback-error.js';
 import { ConnectionStateError } from '../../dtls/connection.js';
 import { protocolOf } from '../../dtls12/negotiated12.js';
@@ -20,6 +19,7 @@ import { certificateToPem } from '../../pki/pem.js';
 import { peerEntry } from '../../pki/raw-public-key.js';
 import { certificateFingerprint, type FingerprintHash } from '../../pki/fingerprint.js';
 import { addressOfPath, type RemoteAddress } from '../peer-paths.js';
+import { ipVersion } from '../ip-version.js';
 import { SessionDriver } from './session-driver.js';
 import type { SessionOwnerOf } from './session-rest.js';
 import { LazyOutcome } from '../lazy-outcome.js';
@@ -555,7 +555,7 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
   /** The peer's address, port and family. */
   get remoteAddress(): SessionAddress | undefined {
     const r = this.placed ? this.remote : undefined;
-    return r ? { address: r.address, family: isIPv6(r.address) ? 'IPv6' : 'IPv4', port: r.port } : undefined;
+    return r ? { address: r.address, family: ipVersion(r.address) === 6 ? 'IPv6' : 'IPv4', port: r.port } : undefined;
   }
 
   /** The peer's port (node:tls's name). */
