@@ -93,7 +93,6 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   private readonly handshake: HandshakeInbound;
   /** Client: what the server may still refuse (peer-confirmation.ts). */
   private readonly confirmation: PeerConfirmation | undefined;
-  private startedAt = 0;
   private completedAt: number | undefined;
   private readonly counts: ConnectionCounters;
   /** Records set aside, by reason: made with the first (most connections set none aside). */
@@ -144,7 +143,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     if (c.server) c.server.handshakeReadSecret = h.handshakeReadSecret;
     c.inbox.reset(h.receiveSeq);
     c.peerEpoch = h.peerEpoch;
-    c.startedAt = h.startedAt;
+    shared.startedAt = h.startedAt;
     c.completedAt = h.completedAt;
     Object.assign(c.counts, h.counts, { handshakeMessagesSent: h.messagesSent });
     c.ignored = h.ignored && { ...h.ignored };
@@ -220,7 +219,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     if (this.role !== 'client') throw new ConnectionStateError('only a client connects');
     if (this.driver.kind !== 'start') throw new ConnectionStateError('connect() was already called');
     this.onTimer(now);
-    this.startedAt = now;
+    this.facts.startedAt ??= now;
     this.guard(() => this.driver.connect());
   }
 
@@ -240,7 +239,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
       this.fail(toAlert(error));
     }
     if (this.facts.failure !== undefined || driver.kind === 'closed') return; // ended
-    if (this.role === 'server' && this.counts.datagramsReceived === 0) this.startedAt = now;
+    if (this.role === 'server') this.facts.startedAt ??= now; // a server's handshake starts with its first datagram
     this.counts.datagramsReceived++;
     this.cid.arrived(path);
     this.datagramBytes = datagram.length;
@@ -400,7 +399,8 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     const heldData = this.hooks.heldData;
     if (this.outgoing.length > 0 || inbox.retainedBytes > 0 || deferred.length > 0 || heldData.length > 0)
       return undefined;
-    const { peerEpoch, startedAt, counts, ignored } = this;
+    const { peerEpoch, counts, ignored } = this;
+    const startedAt = this.facts.startedAt ?? 0;
     const own = { receiveSeq: inbox.nextReceiveSeq, peerEpoch, startedAt, completedAt, counts, ignored };
     const frozen = freezeConnection(
       this.context,
@@ -443,7 +443,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
       retransmissions: flight.retransmissions,
       flightState: flight.state,
       retransmitTimeout: flight.timeout,
-      handshakeDuration: completedAt === undefined ? undefined : completedAt - this.startedAt,
+      handshakeDuration: completedAt === undefined ? undefined : completedAt - (this.facts.startedAt ?? 0),
       retained: {
         reassemblyBytes: this.inbox.retainedBytes,
         deferredBytes: this.deferred.bytes + this.hooks.heldData.bytes,

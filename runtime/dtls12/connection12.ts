@@ -96,8 +96,6 @@ export class Connection12 implements VersionState {
   protected readonly machine: Machine12;
   /** Its DtlsConnection's one counter set for both versions (connection-api.ts). */
   private readonly counts: ConnectionCounters;
-  /** When the handshake began: before this object when a 1.3 offer was answered in 1.2 (its duration counts from it). */
-  private startedAt: number | undefined;
   private readonly handshake: HandshakeInbound12<Connection12>;
   private readonly events: Events12;
   /** The peer's path (a server follows it with CIDs, peer-path12.ts) and the CIDs; a client's own socket path. */
@@ -166,14 +164,12 @@ export class Connection12 implements VersionState {
 
   /**
    * `charts`: the 1.2 charts' generated machines (runtime/dtls/role-drivers.ts); `shared`: the event queue, counters,
-   * outbound queue and clock of its DtlsConnection; `startedAt`: the handshake's start, when it began before this
-   * object.
+   * outbound queue, clock and facts of its DtlsConnection (the handshake's start there when it began before this object).
    */
-  constructor(config: Config12, charts: Charts12, shared: SharedState, startedAt?: number) {
+  constructor(config: Config12, charts: Charts12, shared: SharedState) {
     this.config = config;
     this.facts = shared;
     this.peerPath = new PeerPath12(config.role);
-    this.startedAt = startedAt;
     this.arena = config.base.messageBuffers === 'batch' ? new MessageArena() : undefined;
     const counts = shared.counters;
     this.events = new Events12(shared.events, counts, this.arena !== undefined);
@@ -241,7 +237,7 @@ export class Connection12 implements VersionState {
 
   connect(now: number): void {
     if (this.machine.kind !== 'start') throw new ConnectionStateError(`connect() in ${this.machine.kind}`);
-    this.startedAt ??= now;
+    this.facts.startedAt ??= now;
     this.clock.advanceTo(now);
     this.dispatch({ type: 'connect' });
   }
@@ -254,7 +250,7 @@ export class Connection12 implements VersionState {
   receive(datagram: Uint8Array, now: number, path?: string): void {
     this.clock.advanceTo(now); // the flight timer's deadlines due by then fire first
     if (this.machine.ended || (this.held13 !== undefined && this.tookBack(datagram, now, path))) return;
-    this.startedAt ??= now;
+    this.facts.startedAt ??= now;
     this.counts.datagramsReceived++;
     // A client's path is its own socket's (it moves by rebind); a server's is its peer's, which moves only with an
     // authenticated record (peer-path12.ts): only the first path is taken here.
@@ -317,8 +313,7 @@ export class Connection12 implements VersionState {
   /** Drops, what the record-rule table set aside, the flight, the handshake's duration and the peer's moves: `stats` less the counters. */
   get versionStats(): VersionStats {
     const flights = this.flights;
-    const { startedAt } = this;
-    const completedAt = this.facts.handshakeDoneAt;
+    const { startedAt, handshakeDoneAt: completedAt } = this.facts;
     return {
       drops: { ...this.drops },
       ignored: { ...this.ignored },
