@@ -6,13 +6,11 @@ import type { RecordLayer } from '../record/record-layer.js';
 import type { CidContext } from '../cid/cid-context.js';
 import { contentTypeFromByte, type InboundRecord } from '../record/record-reader.js';
 import { AckScheduler } from './ack-scheduler.js';
-import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
 import { toAlert, type FatalReason } from './alert-mapping.js';
 import type { ResolvedConfig } from './config.js';
 import {
   ConnectionStateError,
   unsharedState,
-  type ConnectionCounters,
   type ConnectionOptions,
   type SharedState,
   type TransmitGate,
@@ -34,11 +32,12 @@ import { ContentRecords } from './content-records.js';
 import type { PeerConfirmation } from './peer-confirmation.js';
 import { HandshakeInbound } from './handshake-inbound.js';
 import { HeldRecords } from './held-records.js';
-import { NONE_IGNORED, recordRule, type IgnoreReason, type RecordPhase } from './record-rules.js';
+import { recordRule, type RecordPhase } from './record-rules.js';
 import { thawSession, type FrozenSession } from './hibernation.js';
 import { freezeConnection, restoreContext } from './connection-hibernation.js';
 import { ConnectionHooks, type ConnectionCalls } from './connection-hooks.js';
 import { FACTS13 } from './version-facts13.js';
+import { VersionStateBase } from './version-state-base.js';
 
 /** A record the record layer delivered (opened, or plaintext). */
 export type { InboundRecord };
@@ -59,15 +58,12 @@ export { HANDSHAKE_KEYS_RETENTION_MS } from './key-lifetime.js';
  * It is the record loop's `RecordSink` (its internal `take` and `held`: the shipped declarations leave internal members
  * out, so it is checked where it is passed). Its hooks reach it through {@link calls}, the tests through `inject`.
  */
-export class Dtls13Connection implements VersionState, TransmitGate {
-  readonly role: 'client' | 'server';
+export class Dtls13Connection extends VersionStateBase implements VersionState, TransmitGate {
   /** DtlsConnection tells its states apart by it; what it reports is the fact in the common state. */
   readonly protocolVersion = 'DTLSv1.3' as const;
   private readonly context: ClientContext | ServerContext;
   /** Server: its context (the 0-RTT budget the record rules read). */
   private readonly server: ServerContext | undefined;
-  /** Its DtlsConnection's common state (connection-facts.ts), where it reports. */
-  private readonly facts: SharedState;
   private readonly records: RecordLayer;
   private readonly cid: CidContext;
   private readonly driver: RoleDriver;
@@ -94,9 +90,6 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   /** Client: what the server may still refuse (peer-confirmation.ts). */
   private readonly confirmation: PeerConfirmation | undefined;
   private completedAt: number | undefined;
-  private readonly counts: ConnectionCounters;
-  /** Records set aside, by reason: made with the first (most connections set none aside). */
-  private ignored: Record<IgnoreReason, number> | undefined;
   /** Watched in the inspector (its XState actors are not hibernated). */
   private readonly inspected: boolean;
   /** Hibernated: this object is done with ({@link hibernate}). */
@@ -146,7 +139,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     shared.startedAt = h.startedAt;
     c.completedAt = h.completedAt;
     Object.assign(c.counts, h.counts, { handshakeMessagesSent: h.messagesSent });
-    c.ignored = h.ignored && { ...h.ignored };
+    c.ignoredCounts = h.ignored && { ...h.ignored };
     c.dropHandshakeKeysWhenDue(now); // as they would have gone had the session stayed awake
     return c;
   }
@@ -158,9 +151,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     charts: Charts13,
     shared: SharedState,
   ) {
-    this.role = role;
-    this.facts = shared;
-    this.counts = shared.counters;
+    super(role, shared);
     this.outgoing = shared.outgoing;
     this.inspected = options.inspect !== undefined;
     const held = { capacity: config.limits.maxDeferredBytes, used: 0 }; // one cap for both queues
@@ -287,14 +278,6 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     });
   }
 
-  /** A deadline passed: the handshake's fails the connection, the idle one closes it; closed as `timeout`. */
-  expire(deadline: 'handshake' | 'idle', message: string): void {
-    if (this.ended) return;
-    if (deadline === 'handshake') return this.fail({ alert: 'handshake_failure', message }, 'timeout');
-    this.close();
-    this.closedAs('timeout');
-  }
-
   /** Sends application data (one record, sealed at the next pollTransmit); `now` times a KeyUpdate it may start. */
   send(data: Uint8Array, now?: number): void {
     if (this.frozen)
@@ -399,7 +382,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     const heldData = this.hooks.heldData;
     if (this.outgoing.length > 0 || inbox.retainedBytes > 0 || deferred.length > 0 || heldData.length > 0)
       return undefined;
-    const { peerEpoch, counts, ignored } = this;
+    const { peerEpoch, counts, ignoredCounts: ignored } = this;
     const startedAt = this.facts.startedAt ?? 0;
     const own = { receiveSeq: inbox.nextReceiveSeq, peerEpoch, startedAt, completedAt, counts, ignored };
     const frozen = freezeConnection(
@@ -412,12 +395,8 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     return frozen;
   }
 
-  /**
-   * Once ended and flushed: frees every epoch's keys now rather than at collection, which V8, blind to native memory,
-   * may put off for long on a busy server. Does nothing before the end.
-   */
-  releaseKeys(): void {
-    if (this.ended) this.records.releaseAll();
+  protected releaseAll(): void {
+    this.records.releaseAll();
   }
 
   /** Closes with close_notify (RFC 8446 §6.1); before the handshake completes, ends it with user_canceled. */
@@ -427,19 +406,13 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     else this.context.abandon('closed by the application before the handshake completed');
   }
 
-  /** An application callback outside the connection threw: internal_error, the throw kept in `failure.callbackError`. */
-  failForCallback(callback: CallbackName, thrown: unknown): void {
-    if (this.ended) return;
-    this.fail(toAlert(new CallbackError(callback, thrown)));
-  }
-
   /** Drops by reason, retransmission state, handshake duration and what is held for the peer: `stats` less the counters. */
   get versionStats(): VersionStats {
     const { records, flight, acks } = this.context;
     const completedAt = this.completedAt;
     return {
       drops: { ...records.drops },
-      ignored: { ...NONE_IGNORED, ...this.ignored },
+      ignored: this.ignored,
       retransmissions: flight.retransmissions,
       flightState: flight.state,
       retransmitTimeout: flight.timeout,
@@ -521,7 +494,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     else this.ignore('deferred-cap');
   }
 
-  private get ended(): boolean {
+  protected get ended(): boolean {
     return this.facts.failure !== undefined || this.driver.kind === 'closed';
   }
 
@@ -563,10 +536,6 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     return state !== 'waitClientHello' && state !== 'waitSecondClientHello';
   }
 
-  private ignore(reason: IgnoreReason): void {
-    (this.ignored ??= { ...NONE_IGNORED })[reason]++;
-  }
-
   /**
    * @internal The test seam (tests/support/inject.ts): a record, or a whole handshake message as if reassembled from an
    * authenticated record of `epoch`, handled under the fatal path.
@@ -594,36 +563,16 @@ export class Dtls13Connection implements VersionState, TransmitGate {
 
   /** A flight's retransmissions ran out without `what` acknowledged. */
   private timedOut(what: string): void {
-    this.fail(
-      {
-        alert: 'handshake_failure',
-        message: `timeout: the peer did not acknowledge ${what} before the retransmission limit`,
-      },
-      'timeout',
-    );
+    if (this.facts.failure) return;
+    this.fail({
+      alert: 'handshake_failure',
+      message: `timeout: the peer did not acknowledge ${what} before the retransmission limit`,
+    });
+    this.closedAs('timeout');
   }
 
-  /** Runs `fn`; anything it throws takes the fatal path. For calls from the application and timers. */
-  private guard(fn: () => void): void {
-    try {
-      fn();
-    } catch (error) {
-      if (error instanceof ConnectionStateError) throw error;
-      this.fail(toAlert(error));
-    }
-  }
-
-  /** Fails the connection with one fatal alert; later calls keep the first failure. */
-  private fail(reason: FatalReason, closedAs: 'failed' | 'timeout' = 'failed'): void {
+  protected fail(reason: FatalReason): void {
     if (this.facts.failure) return;
     this.driver.fail(reason); // the chart's fatal-alert step sends it (session-actions.ts)
-    if (closedAs !== 'failed') this.closedAs(closedAs);
-  }
-
-  /** The `closed` event just queued, reported with `reason` instead. */
-  private closedAs(reason: 'timeout'): void {
-    const events = this.context.events;
-    const last = events.at(-1);
-    if (last?.type === 'closed') events[events.length - 1] = { type: 'closed', reason };
   }
 }

@@ -14,9 +14,7 @@
  */
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { NO_PATH_STATS } from '../cid/cid-context.js';
-import type { ConnectionFacts } from '../connection/connection-facts.js';
-import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
-import { alertDescriptionFromNumber } from '../../generated/wire/enums.js';
+import { alertDescriptionFromNumber, contentTypeFromNumber } from '../../generated/wire/enums.js';
 import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
 import { Flights12 } from './flights12.js';
 import { FACTS12 } from './version-facts12.js';
@@ -24,12 +22,11 @@ import type { ManualClock } from '../handshake/manual-clock.js';
 import { HandshakeInbound12, type Inbound12Calls } from './handshake-inbound12.js';
 import {
   ConnectionStateError,
-  type ConnectionCounters,
   type SharedState,
   type VersionState,
   type VersionStats,
 } from '../connection/connection-api.js';
-import type { IgnoreReason } from '../connection/record-rules.js';
+import { VersionStateBase } from '../connection/version-state-base.js';
 import type { DropCounters, DropReason } from '../record/drops.js';
 import { clientStateFromOffer } from './client12.js';
 import { negotiatedIds12 } from './cid12.js';
@@ -54,7 +51,7 @@ import { Machine12, type Charts12, type HandshakeState12 } from './machine12.js'
 import { Events12 } from './events12.js';
 import { PeerPath12 } from './peer-path12.js';
 import { phase12, RecordPath12 } from './record-path12.js';
-import type { RecordHandlerName12 } from '../connection/record-rules.js';
+import { recordRule, type RecordHandlerName12 } from '../connection/record-rules.js';
 
 /**
  * After a HelloVerifyRequest (authenticated by nothing, RFC 6347 §4.2.1): the 1.3 state of a client offering both that
@@ -81,23 +78,15 @@ export interface Offer12 {
  * DtlsConnection's DTLS 1.2 version state. It is the one record loop's `RecordSink` (its `@internal` `take` and
  * `held`, checked where it is passed, not declared: the declarations the package ships leave `@internal` members out).
  */
-export class Connection12 implements VersionState {
-  readonly role: 'client' | 'server';
+export class Connection12 extends VersionStateBase implements VersionState {
   /** DtlsConnection tells its states apart by it; what it reports is the fact in the common state. */
   readonly protocolVersion = 'DTLSv1.2' as const;
   readonly config: Config12;
-  /**
-   * What the connection reports, in its DtlsConnection's common state (connection-facts.ts): this state writes its
-   * failure, the last authenticated record, the exporter at completion, the chart state (through its machine), and lends
-   * its peer path (with the CIDs) as the path and CIDs.
-   */
-  private readonly facts: ConnectionFacts;
   /** The handshake chart's machine (the tests' 1.2 connection, tests/support/dtls12-connection.ts, shows it). */
   protected readonly machine: Machine12;
-  /** Its DtlsConnection's one counter set for both versions (connection-api.ts). */
-  private readonly counts: ConnectionCounters;
   private readonly handshake: HandshakeInbound12<Connection12>;
-  private readonly events: Events12;
+  /** The event queue's 1.2 vocabulary of what happens. */
+  private readonly report: Events12;
   /** The peer's path (a server follows it with CIDs, peer-path12.ts) and the CIDs; a client's own socket path. */
   private readonly peerPath: PeerPath12;
   /** The time (the caller's) and the path (undefined: the current one) of the datagram being read. */
@@ -167,16 +156,14 @@ export class Connection12 implements VersionState {
    * outbound queue, clock and facts of its DtlsConnection (the handshake's start there when it began before this object).
    */
   constructor(config: Config12, charts: Charts12, shared: SharedState) {
+    super(config.role, shared);
     this.config = config;
-    this.facts = shared;
     this.peerPath = new PeerPath12(config.role);
     this.arena = config.base.messageBuffers === 'batch' ? new MessageArena() : undefined;
     const counts = shared.counters;
-    this.events = new Events12(shared.events, counts, this.arena !== undefined);
-    this.counts = counts;
+    this.report = new Events12(shared.events, counts, this.arena !== undefined);
     this.clock = shared.clock;
     this.writer = new RecordWriter12(shared.outgoing, counts, config.base.aeadLimits);
-    this.role = config.role;
     this.recordPath = new RecordPath12(config.base.limits, config.base.replayWindow, this.arena, (reason) =>
       this.fail(reason),
     );
@@ -191,7 +178,7 @@ export class Connection12 implements VersionState {
     // tls12_cid records carry our CID at its negotiated length (RFC 9146 §4), set as the hellos settle it
     // (handshake-parts12.ts); until then a datagram that does not frame is read record by record.
     this.reads.wholeDatagrams = config.base.connectionIds === undefined;
-    this.parts = { config, flights: this.flights, writer: this.writer, reads: this.reads, events: this.events };
+    this.parts = { config, flights: this.flights, writer: this.writer, reads: this.reads, events: this.report };
     this.machine = new Machine12(config.role, this.parts, charts, shared);
     this.handshake = new HandshakeInbound12(this, Connection12.inbound, this.machine, this.parts, counts);
     // Made as it becomes its DtlsConnection's state: its facts in the common state from now on (the machine wrote the
@@ -207,14 +194,7 @@ export class Connection12 implements VersionState {
     return this.recordPath.drops;
   }
 
-  /** Records the record-rule table set aside (RECORD_RULES['DTLSv1.2']), by reason. */
-  get ignored(): Readonly<Record<IgnoreReason, number>> {
-    return this.recordPath.ignored;
-  }
-
-  /** Ended, and what it had to send is sent: frees the keys now rather than when the object is collected. Nothing before the end. */
-  releaseKeys(): void {
-    if (!this.ended) return;
+  protected releaseAll(): void {
     this.writer.epoch1?.cipher.release();
     this.reads.release();
     this.writer.epoch1 = undefined;
@@ -268,7 +248,7 @@ export class Connection12 implements VersionState {
 
   /** The flight timer: a flight not answered in time goes again, until its retransmissions run out (the connection then ends as `timeout`). */
   onTimer(now: number): void {
-    if (!this.ended) this.clock.advanceTo(now);
+    if (!this.ended) this.guard(() => this.clock.advanceTo(now));
   }
 
   /** Sends application data (RFC 5246 §6.2.1: records of at most 2^14 bytes, each fitting a datagram). */
@@ -294,20 +274,7 @@ export class Connection12 implements VersionState {
   private end(state: Extract<HandshakeState12, { kind: 'closed' | 'failed' }>): void {
     this.machine.enter(state);
     this.flights.stop();
-    this.events.closed(state.kind === 'closed' ? state.reason : 'timeout');
-  }
-
-  /** An application callback the node layer called failed: the connection ends with internal_error. */
-  failForCallback(callback: CallbackName, thrown: unknown): void {
-    this.fail(toAlert(new CallbackError(callback, thrown)));
-  }
-
-  /** A deadline of DtlsConnection's passed: the handshake's ends it with handshake_failure, the idle one with close_notify; closed as `timeout`. */
-  expire(deadline: 'handshake' | 'idle', message: string): void {
-    if (this.ended) return;
-    this.events.timedOut = true;
-    if (deadline === 'handshake') this.fail({ alert: 'handshake_failure', message });
-    else this.close();
+    this.report.closed(state.kind === 'closed' ? state.reason : 'timeout');
   }
 
   /** Drops, what the record-rule table set aside, the flight, the handshake's duration and the peer's moves: `stats` less the counters. */
@@ -316,7 +283,7 @@ export class Connection12 implements VersionState {
     const { startedAt, handshakeDoneAt: completedAt } = this.facts;
     return {
       drops: { ...this.drops },
-      ignored: { ...this.ignored },
+      ignored: this.ignored,
       retransmissions: flights.retransmissions,
       flightState: flights.state,
       retransmitTimeout: flights.timeout,
@@ -373,7 +340,7 @@ export class Connection12 implements VersionState {
     } else if (now.kind === 'closed') sendAlert12(this.parts, 'warning', 'close_notify');
     else return;
     this.flights.stop();
-    this.events.closed(now.kind === 'failed' ? 'failed' : now.reason);
+    this.report.closed(now.kind === 'failed' ? 'failed' : now.reason);
   }
 
   /**
@@ -388,7 +355,7 @@ export class Connection12 implements VersionState {
     this.facts.exporter = new Exporter12(this.config.base.provider, s.result);
     this.facts.handshakeDoneAt = this.now;
     const client = this.role === 'client';
-    this.events.completed(
+    this.report.completed(
       s.result,
       client ? this.config.base.serverName : undefined,
       ids?.local.current,
@@ -412,7 +379,7 @@ export class Connection12 implements VersionState {
   }
 
   /** The chart's `fail`: its sendFatalAlert step sends the one fatal alert and ends the connection. */
-  private fail(reason: FatalReason): void {
+  protected fail(reason: FatalReason): void {
     if (this.ended) return;
     const event = { type: 'fail', reason } as const;
     const before = this.machine.current;
@@ -433,7 +400,7 @@ export class Connection12 implements VersionState {
       if (h.type === TLS12_CID && sequenceNumber > this.newestCidRecord) this.newerCidRecord(sequenceNumber);
       // The application_data row of RECORD_RULES['DTLSv1.2'] once connected, without the lookup; application data
       // goes around the chart, as in 1.3 (no handshake state changes with it).
-      if (contentType === APPLICATION_DATA && this.machine.kind === 'connected') this.events.data(content);
+      if (contentType === APPLICATION_DATA && this.machine.kind === 'connected') this.report.data(content);
       else this.content(contentType, content, 1, sequenceNumber);
     }
     return !this.machine.ended;
@@ -450,15 +417,21 @@ export class Connection12 implements VersionState {
     this.newestCidRecord = sequenceNumber;
     if (this.role !== 'server' || this.machine.kind !== 'connected') return;
     const moved = this.peerPath.taken(this.arrivedOn, true);
-    if (moved !== undefined) this.events.pathMigrated(moved.from, moved.to);
+    if (moved !== undefined) this.report.pathMigrated(moved.from, moved.to);
   }
 
   /** One record's content, through the 1.2 rows of the one record-rule table (runtime/connection/record-rules.ts) to its row's handler, or set aside. */
   private content(type: number, fragment: Uint8Array, epoch: 0 | 1, recordSequenceNumber: number): void {
     const reads = this.reads;
     const phase = phase12(this.role, this.machine.current, reads.keysPending, reads.switched);
-    const handler = this.recordPath.admit(type, epoch, phase, reads.switched ? 1 : 0);
-    if (handler !== undefined) this.handle(handler, fragment, epoch, recordSequenceNumber);
+    const rule = recordRule(
+      'DTLSv1.2',
+      { contentType: contentTypeFromNumber(type), epoch, protected: epoch === 1 },
+      phase,
+      reads.switched ? 1 : 0,
+    );
+    if (typeof rule === 'string') this.ignore(rule);
+    else this.handle(rule.handler, fragment, epoch, recordSequenceNumber);
   }
 
   private handle(handler: RecordHandlerName12, fragment: Uint8Array, epoch: 0 | 1, recordSequenceNumber: number): void {
@@ -472,7 +445,7 @@ export class Connection12 implements VersionState {
       case 'alert':
         return this.alertRecord(fragment);
       case 'applicationData':
-        return this.events.data(fragment);
+        return this.report.data(fragment);
     }
   }
 
@@ -489,7 +462,7 @@ export class Connection12 implements VersionState {
     const level = fragment[0] === 2 ? 'fatal' : 'warning';
     const description = alertDescriptionFromNumber(fragment[1]!);
     const name = typeof description === 'string' ? description : 'internal_error';
-    this.events.alert(level, name, false);
+    this.report.alert(level, name, false);
     if (name === 'close_notify') {
       if (this.machine.kind === 'connected') return this.dispatch({ type: 'closeNotify' });
       // During the handshake the chart has no closeNotify: the connection ends, nothing answered.

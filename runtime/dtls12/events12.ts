@@ -15,8 +15,6 @@ import { negotiated12 } from './negotiated12.js';
 export class Events12 {
   private readonly queue: ConnectionEvent[];
   private readonly counts: ConnectionCounters;
-  /** A deadline of DtlsConnection's ended the connection: its `closed` event says `timeout`. */
-  timedOut = false;
   /** `messageBuffers: 'batch'`: messages may share an ArrayBuffer (otherwise each record is opened into its own). */
   private readonly batch: boolean;
 
@@ -62,7 +60,7 @@ export class Events12 {
   }
 
   closed(reason: 'close_notify' | 'local' | 'failed' | 'timeout'): void {
-    this.queue.push({ type: 'closed', reason: this.timedOut ? 'timeout' : reason });
+    this.queue.push({ type: 'closed', reason });
   }
 
   /** A server's peer moved (RFC 9146 §6), reported before what the record that moved it brought. */
