@@ -99,6 +99,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
   /** What the hooks call back: one table for all connections, reaching their private members. */
   private static readonly calls: ConnectionCalls<Dtls13Connection> = {
     ignore: (c, reason) => c.ignore(reason),
+    deliver: (c, data, early) => c.deliver(data, early),
     connected: (c) => c.connected(),
     timedOut: (c, what) => c.timedOut(what),
     guard: (c, fn) => c.guard(fn),
@@ -151,7 +152,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     charts: Charts13,
     shared: SharedState,
   ) {
-    super(role, shared);
+    super(role, shared, config.messageBuffers === 'batch');
     this.outgoing = shared.outgoing;
     this.inspected = options.inspect !== undefined;
     const held = { capacity: config.limits.maxDeferredBytes, used: 0 }; // one cap for both queues
@@ -179,13 +180,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
       this.inbox.reset(1); // the second ClientHello is message 1; the first and the HelloRetryRequest were message 0
     }
     this.handshake = new HandshakeInbound(hooks, this.inbox);
-    this.handlers = new ContentRecords(
-      hooks,
-      this.handshake,
-      this.counts,
-      shared.events,
-      config.messageBuffers === 'batch',
-    );
+    this.handlers = new ContentRecords(hooks, this.handshake);
     // Doing DTLS 1.2 too, the version is open until a hello step chooses it (role-driver.ts): none reported meanwhile.
     this.report(shared.fallBack12 === undefined && shared.answered12 === undefined);
   }
@@ -445,6 +440,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
         : 'handshake';
     const rule = recordRule('DTLSv1.3', r, phase, this.peerEpoch);
     if (typeof rule === 'string') this.ignore(rule);
+    else if (rule.handler === 'applicationData') this.deliver(r.content);
     else this.handlers[rule.handler](r);
   }
 
@@ -521,7 +517,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     }
     this.confirmation?.connected(at);
     this.records.setAcceptPlaintext(false);
-    for (const d of this.hooks.heldData.take()) this.handlers.deliver(d);
+    for (const d of this.hooks.heldData.take()) this.deliver(d);
   }
 
   /**

@@ -1,12 +1,13 @@
 /**
  * What both version states of DtlsConnection build on (`Dtls13Connection`, connection.ts; `Connection12`,
  * runtime/dtls12/connection12.ts): the common state they report into (its facts, counters and event queue), the records
- * they set aside by reason, and the ends every version takes alike, written once: an application callback that failed,
+ * they set aside by reason, application data handed up, and the ends every version takes alike, written once: an application callback that failed,
  * a deadline that passed (reported `closed` as `timeout`), the keys freed once ended, and the one catch of calls from
  * the application and timers. Each version keeps its own record path (`receive`, `take`, `held`, `send`) and says how it
  * fails, closes and frees its keys.
  */
 import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
+import { apartFromWaiting } from '../wire/message-arena.js';
 import { toAlert, type FatalReason } from './alert-mapping.js';
 import { ConnectionStateError, type ConnectionCounters, type SharedState } from './connection-api.js';
 import type { ConnectionEvent } from './events.js';
@@ -22,12 +23,15 @@ export abstract class VersionStateBase {
   protected readonly events: ConnectionEvent[];
   /** Records the record-rule table set aside, by reason: made with the first (most connections set none aside). */
   protected ignoredCounts: Record<IgnoreReason, number> | undefined;
+  /** `messageBuffers: 'batch'`: messages may share an ArrayBuffer (otherwise each record is opened into its own). */
+  private readonly batch: boolean;
 
-  protected constructor(role: 'client' | 'server', shared: SharedState) {
+  protected constructor(role: 'client' | 'server', shared: SharedState, batch: boolean) {
     this.role = role;
     this.facts = shared;
     this.counts = shared.counters;
     this.events = shared.events;
+    this.batch = batch;
   }
 
   /** Whether the connection has failed or closed. */
@@ -60,6 +64,18 @@ export abstract class VersionStateBase {
    */
   releaseKeys(): void {
     if (this.ended) this.releaseAll();
+  }
+
+  /**
+   * Application data to the application, counted: a `data` event (`early`: 0-RTT data, RFC 8446 §4.2.10). In 'batch'
+   * mode never in one ArrayBuffer with a message still waiting in the queue (wire/message-arena.ts), whose transfer
+   * would take this one along.
+   */
+  protected deliver(data: Uint8Array, early?: true): void {
+    this.counts.applicationBytesReceived += data.length;
+    const events = this.events;
+    const d = this.batch && events.length !== 0 ? apartFromWaiting(data, events) : data;
+    events.push(early ? { type: 'data', data: d, early } : { type: 'data', data: d });
   }
 
   /** Records set aside, by reason (every reason, 0 for none). */

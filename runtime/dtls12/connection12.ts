@@ -1,6 +1,6 @@
 /**
  * The DTLS 1.2 connection (RFC 6347) inside DtlsConnection's 1.2 state (state12.ts), on its DtlsConnection's event
- * queue (events12.ts), outbound queue and clock. The handshake is the machine generated from the charts (the steps of
+ * queue, outbound queue and clock. The handshake is the machine generated from the charts (the steps of
  * client12.ts / server12.ts); this file is the record path around it, dispatching each chart event to it:
  *
  * - each record's header read in place (runtime/record/codec12.ts) and opened by the read state (read-state12.ts: epoch 0
@@ -48,7 +48,9 @@ import type { Session12 } from './session12.js';
 import type { ChartInspectionEvent } from '../chart-inspection.js';
 import { inspectedChart12 } from './inspected12.js';
 import { Machine12, type Charts12, type HandshakeState12 } from './machine12.js';
-import { Events12 } from './events12.js';
+import { sentServerName } from '../connection/sni-selection.js';
+import { encodeSession12 } from './session-blob12.js';
+import { negotiated12 } from './negotiated12.js';
 import { PeerPath12 } from './peer-path12.js';
 import { phase12, RecordPath12 } from './record-path12.js';
 import { recordRule, type RecordHandlerName12 } from '../connection/record-rules.js';
@@ -85,8 +87,6 @@ export class Connection12 extends VersionStateBase implements VersionState {
   /** The handshake chart's machine (the tests' 1.2 connection, tests/support/dtls12-connection.ts, shows it). */
   protected readonly machine: Machine12;
   private readonly handshake: HandshakeInbound12<Connection12>;
-  /** The event queue's 1.2 vocabulary of what happens. */
-  private readonly report: Events12;
   /** The peer's path (a server follows it with CIDs, peer-path12.ts) and the CIDs; a client's own socket path. */
   private readonly peerPath: PeerPath12;
   /** The time (the caller's) and the path (undefined: the current one) of the datagram being read. */
@@ -156,12 +156,11 @@ export class Connection12 extends VersionStateBase implements VersionState {
    * outbound queue, clock and facts of its DtlsConnection (the handshake's start there when it began before this object).
    */
   constructor(config: Config12, charts: Charts12, shared: SharedState) {
-    super(config.role, shared);
+    super(config.role, shared, config.base.messageBuffers === 'batch');
     this.config = config;
     this.peerPath = new PeerPath12(config.role);
     this.arena = config.base.messageBuffers === 'batch' ? new MessageArena() : undefined;
     const counts = shared.counters;
-    this.report = new Events12(shared.events, counts, this.arena !== undefined);
     this.clock = shared.clock;
     this.writer = new RecordWriter12(shared.outgoing, counts, config.base.aeadLimits);
     this.recordPath = new RecordPath12(config.base.limits, config.base.replayWindow, this.arena, (reason) =>
@@ -178,7 +177,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
     // tls12_cid records carry our CID at its negotiated length (RFC 9146 §4), set as the hellos settle it
     // (handshake-parts12.ts); until then a datagram that does not frame is read record by record.
     this.reads.wholeDatagrams = config.base.connectionIds === undefined;
-    this.parts = { config, flights: this.flights, writer: this.writer, reads: this.reads, events: this.report };
+    this.parts = { config, flights: this.flights, writer: this.writer, reads: this.reads, events: this.events };
     this.machine = new Machine12(config.role, this.parts, charts, shared);
     this.handshake = new HandshakeInbound12(this, Connection12.inbound, this.machine, this.parts, counts);
     // Made as it becomes its DtlsConnection's state: its facts in the common state from now on (the machine wrote the
@@ -274,7 +273,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
   private end(state: Extract<HandshakeState12, { kind: 'closed' | 'failed' }>): void {
     this.machine.enter(state);
     this.flights.stop();
-    this.report.closed(state.kind === 'closed' ? state.reason : 'timeout');
+    this.events.push({ type: 'closed', reason: state.kind === 'closed' ? state.reason : 'timeout' });
   }
 
   /** Drops, what the record-rule table set aside, the flight, the handshake's duration and the peer's moves: `stats` less the counters. */
@@ -340,12 +339,14 @@ export class Connection12 extends VersionStateBase implements VersionState {
     } else if (now.kind === 'closed') sendAlert12(this.parts, 'warning', 'close_notify');
     else return;
     this.flights.stop();
-    this.report.closed(now.kind === 'failed' ? 'failed' : now.reason);
+    this.events.push({ type: 'closed', reason: now.kind === 'failed' ? 'failed' : now.reason });
   }
 
   /**
-   * The handshake completed: its result kept and reported, with a client's session to resume; its CIDs and its exporter
-   * (RFC 5705, exporter12.ts) written as the connection's facts.
+   * The handshake completed: its result kept; its CIDs and its exporter (RFC 5705, exporter12.ts) written as the
+   * connection's facts; reported: our RFC 9146 CID first (a listener routes the tls12_cid records that carry it to this
+   * session), then a client's session to resume (as a 1.3 client's first ticket is there when `opened` resolves), then
+   * the parameters (a client's `servername`: the name it sent, as 1.3 reports it).
    */
   private completed(s: Connected12): void {
     this.result = s.result;
@@ -354,13 +355,15 @@ export class Connection12 extends VersionStateBase implements VersionState {
     this.peerPath.session = ids;
     this.facts.exporter = new Exporter12(this.config.base.provider, s.result);
     this.facts.handshakeDoneAt = this.now;
+    const events = this.events;
+    const cid = ids?.local.current;
+    if (cid !== undefined) events.push({ type: 'connectionIdIssued', cid });
     const client = this.role === 'client';
-    this.report.completed(
-      s.result,
-      client ? this.config.base.serverName : undefined,
-      ids?.local.current,
-      client ? s.session : undefined,
-    );
+    const session = client ? s.session : undefined;
+    if (session !== undefined)
+      events.push({ type: 'sessionTicket', session: encodeSession12(session), expiresAt: session.expiresAt });
+    const servername = client ? sentServerName(this.config.base.serverName) : undefined;
+    events.push({ type: 'handshakeComplete', parameters: negotiated12(s.result, servername) });
   }
 
   /** Takes one chart event: a step's error becomes the one fatal alert (the state unchanged until then); an event the state does not take is unexpected_message. */
@@ -400,7 +403,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
       if (h.type === TLS12_CID && sequenceNumber > this.newestCidRecord) this.newerCidRecord(sequenceNumber);
       // The application_data row of RECORD_RULES['DTLSv1.2'] once connected, without the lookup; application data
       // goes around the chart, as in 1.3 (no handshake state changes with it).
-      if (contentType === APPLICATION_DATA && this.machine.kind === 'connected') this.report.data(content);
+      if (contentType === APPLICATION_DATA && this.machine.kind === 'connected') this.deliver(content);
       else this.content(contentType, content, 1, sequenceNumber);
     }
     return !this.machine.ended;
@@ -417,7 +420,8 @@ export class Connection12 extends VersionStateBase implements VersionState {
     this.newestCidRecord = sequenceNumber;
     if (this.role !== 'server' || this.machine.kind !== 'connected') return;
     const moved = this.peerPath.taken(this.arrivedOn, true);
-    if (moved !== undefined) this.report.pathMigrated(moved.from, moved.to);
+    if (moved !== undefined)
+      this.events.push({ type: 'pathMigrated', from: moved.from, to: moved.to, validated: false });
   }
 
   /** One record's content, through the 1.2 rows of the one record-rule table (runtime/connection/record-rules.ts) to its row's handler, or set aside. */
@@ -445,7 +449,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
       case 'alert':
         return this.alertRecord(fragment);
       case 'applicationData':
-        return this.report.data(fragment);
+        return this.deliver(fragment);
     }
   }
 
@@ -462,7 +466,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
     const level = fragment[0] === 2 ? 'fatal' : 'warning';
     const description = alertDescriptionFromNumber(fragment[1]!);
     const name = typeof description === 'string' ? description : 'internal_error';
-    this.report.alert(level, name, false);
+    this.events.push({ type: 'alert', level, description: name, sent: false });
     if (name === 'close_notify') {
       if (this.machine.kind === 'connected') return this.dispatch({ type: 'closeNotify' });
       // During the handshake the chart has no closeNotify: the connection ends, nothing answered.
