@@ -81,6 +81,11 @@ export class ConnectionFacts {
   exporter: Exporter | undefined = undefined;
   /** When the handshake completed as the deadlines count it (a 1.3 client: once the server confirmed it). */
   handshakeDoneAt: number | undefined = undefined;
+  /**
+   * When the handshake started (a client's `connect`, a server's first datagram), written once by the version state
+   * that starts it: a 1.3 offer answered in 1.2 keeps its start (`adopt` leaves it).
+   */
+  startedAt: number | undefined = undefined;
 
   /**
    * A version state becomes the connection's (made, or a client's 1.3 state taken back from a 1.2 one): its version

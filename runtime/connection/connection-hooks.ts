@@ -13,6 +13,8 @@ import type { CalledConnection } from './session-calls.js';
 export interface ConnectionCalls<C> {
   /** Counts an accepted record's content set aside. */
   ignore(c: C, reason: IgnoreReason): void;
+  /** Application data to the application. */
+  deliver(c: C, data: Uint8Array, early?: true): void;
   /** The handshake completed. */
   connected(c: C): void;
   /** A flight's retransmissions ran out without `what` acknowledged. */
@@ -74,6 +76,10 @@ export class ConnectionHooks<C>
 
   ignore(reason: IgnoreReason): void {
     this.calls.ignore(this.owner, reason);
+  }
+
+  deliver(data: Uint8Array, early?: true): void {
+    this.calls.deliver(this.owner, data, early);
   }
 
   handshakeCompleted(): void {

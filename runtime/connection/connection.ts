@@ -6,13 +6,11 @@ import type { RecordLayer } from '../record/record-layer.js';
 import type { CidContext } from '../cid/cid-context.js';
 import { contentTypeFromByte, type InboundRecord } from '../record/record-reader.js';
 import { AckScheduler } from './ack-scheduler.js';
-import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
 import { toAlert, type FatalReason } from './alert-mapping.js';
 import type { ResolvedConfig } from './config.js';
 import {
   ConnectionStateError,
   unsharedState,
-  type ConnectionCounters,
   type ConnectionOptions,
   type SharedState,
   type TransmitGate,
@@ -34,11 +32,12 @@ import { ContentRecords } from './content-records.js';
 import type { PeerConfirmation } from './peer-confirmation.js';
 import { HandshakeInbound } from './handshake-inbound.js';
 import { HeldRecords } from './held-records.js';
-import { NONE_IGNORED, recordRule, type IgnoreReason, type RecordPhase } from './record-rules.js';
+import { recordRule, type RecordPhase } from './record-rules.js';
 import { thawSession, type FrozenSession } from './hibernation.js';
 import { freezeConnection, restoreContext } from './connection-hibernation.js';
 import { ConnectionHooks, type ConnectionCalls } from './connection-hooks.js';
 import { FACTS13 } from './version-facts13.js';
+import { VersionStateBase } from './version-state-base.js';
 
 /** A record the record layer delivered (opened, or plaintext). */
 export type { InboundRecord };
@@ -59,15 +58,12 @@ export { HANDSHAKE_KEYS_RETENTION_MS } from './key-lifetime.js';
  * It is the record loop's `RecordSink` (its internal `take` and `held`: the shipped declarations leave internal members
  * out, so it is checked where it is passed). Its hooks reach it through {@link calls}, the tests through `inject`.
  */
-export class Dtls13Connection implements VersionState, TransmitGate {
-  readonly role: 'client' | 'server';
+export class Dtls13Connection extends VersionStateBase implements VersionState, TransmitGate {
   /** DtlsConnection tells its states apart by it; what it reports is the fact in the common state. */
   readonly protocolVersion = 'DTLSv1.3' as const;
   private readonly context: ClientContext | ServerContext;
   /** Server: its context (the 0-RTT budget the record rules read). */
   private readonly server: ServerContext | undefined;
-  /** Its DtlsConnection's common state (connection-facts.ts), where it reports. */
-  private readonly facts: SharedState;
   private readonly records: RecordLayer;
   private readonly cid: CidContext;
   private readonly driver: RoleDriver;
@@ -93,11 +89,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   private readonly handshake: HandshakeInbound;
   /** Client: what the server may still refuse (peer-confirmation.ts). */
   private readonly confirmation: PeerConfirmation | undefined;
-  private startedAt = 0;
   private completedAt: number | undefined;
-  private readonly counts: ConnectionCounters;
-  /** Records set aside, by reason: made with the first (most connections set none aside). */
-  private ignored: Record<IgnoreReason, number> | undefined;
   /** Watched in the inspector (its XState actors are not hibernated). */
   private readonly inspected: boolean;
   /** Hibernated: this object is done with ({@link hibernate}). */
@@ -107,6 +99,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
   /** What the hooks call back: one table for all connections, reaching their private members. */
   private static readonly calls: ConnectionCalls<Dtls13Connection> = {
     ignore: (c, reason) => c.ignore(reason),
+    deliver: (c, data, early) => c.deliver(data, early),
     connected: (c) => c.connected(),
     timedOut: (c, what) => c.timedOut(what),
     guard: (c, fn) => c.guard(fn),
@@ -144,10 +137,10 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     if (c.server) c.server.handshakeReadSecret = h.handshakeReadSecret;
     c.inbox.reset(h.receiveSeq);
     c.peerEpoch = h.peerEpoch;
-    c.startedAt = h.startedAt;
+    shared.startedAt = h.startedAt;
     c.completedAt = h.completedAt;
     Object.assign(c.counts, h.counts, { handshakeMessagesSent: h.messagesSent });
-    c.ignored = h.ignored && { ...h.ignored };
+    c.ignoredCounts = h.ignored && { ...h.ignored };
     c.dropHandshakeKeysWhenDue(now); // as they would have gone had the session stayed awake
     return c;
   }
@@ -159,9 +152,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     charts: Charts13,
     shared: SharedState,
   ) {
-    this.role = role;
-    this.facts = shared;
-    this.counts = shared.counters;
+    super(role, shared, config.messageBuffers === 'batch');
     this.outgoing = shared.outgoing;
     this.inspected = options.inspect !== undefined;
     const held = { capacity: config.limits.maxDeferredBytes, used: 0 }; // one cap for both queues
@@ -189,13 +180,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
       this.inbox.reset(1); // the second ClientHello is message 1; the first and the HelloRetryRequest were message 0
     }
     this.handshake = new HandshakeInbound(hooks, this.inbox);
-    this.handlers = new ContentRecords(
-      hooks,
-      this.handshake,
-      this.counts,
-      shared.events,
-      config.messageBuffers === 'batch',
-    );
+    this.handlers = new ContentRecords(hooks, this.handshake);
     // Doing DTLS 1.2 too, the version is open until a hello step chooses it (role-driver.ts): none reported meanwhile.
     this.report(shared.fallBack12 === undefined && shared.answered12 === undefined);
   }
@@ -220,7 +205,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     if (this.role !== 'client') throw new ConnectionStateError('only a client connects');
     if (this.driver.kind !== 'start') throw new ConnectionStateError('connect() was already called');
     this.onTimer(now);
-    this.startedAt = now;
+    this.facts.startedAt ??= now;
     this.guard(() => this.driver.connect());
   }
 
@@ -240,7 +225,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
       this.fail(toAlert(error));
     }
     if (this.facts.failure !== undefined || driver.kind === 'closed') return; // ended
-    if (this.role === 'server' && this.counts.datagramsReceived === 0) this.startedAt = now;
+    if (this.role === 'server') this.facts.startedAt ??= now; // a server's handshake starts with its first datagram
     this.counts.datagramsReceived++;
     this.cid.arrived(path);
     this.datagramBytes = datagram.length;
@@ -286,14 +271,6 @@ export class Dtls13Connection implements VersionState, TransmitGate {
       this.context.clock.advanceTo(now);
       this.records.handleTimeout(now);
     });
-  }
-
-  /** A deadline passed: the handshake's fails the connection, the idle one closes it; closed as `timeout`. */
-  expire(deadline: 'handshake' | 'idle', message: string): void {
-    if (this.ended) return;
-    if (deadline === 'handshake') return this.fail({ alert: 'handshake_failure', message }, 'timeout');
-    this.close();
-    this.closedAs('timeout');
   }
 
   /** Sends application data (one record, sealed at the next pollTransmit); `now` times a KeyUpdate it may start. */
@@ -400,7 +377,8 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     const heldData = this.hooks.heldData;
     if (this.outgoing.length > 0 || inbox.retainedBytes > 0 || deferred.length > 0 || heldData.length > 0)
       return undefined;
-    const { peerEpoch, startedAt, counts, ignored } = this;
+    const { peerEpoch, counts, ignoredCounts: ignored } = this;
+    const startedAt = this.facts.startedAt ?? 0;
     const own = { receiveSeq: inbox.nextReceiveSeq, peerEpoch, startedAt, completedAt, counts, ignored };
     const frozen = freezeConnection(
       this.context,
@@ -412,12 +390,8 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     return frozen;
   }
 
-  /**
-   * Once ended and flushed: frees every epoch's keys now rather than at collection, which V8, blind to native memory,
-   * may put off for long on a busy server. Does nothing before the end.
-   */
-  releaseKeys(): void {
-    if (this.ended) this.records.releaseAll();
+  protected releaseAll(): void {
+    this.records.releaseAll();
   }
 
   /** Closes with close_notify (RFC 8446 §6.1); before the handshake completes, ends it with user_canceled. */
@@ -427,23 +401,17 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     else this.context.abandon('closed by the application before the handshake completed');
   }
 
-  /** An application callback outside the connection threw: internal_error, the throw kept in `failure.callbackError`. */
-  failForCallback(callback: CallbackName, thrown: unknown): void {
-    if (this.ended) return;
-    this.fail(toAlert(new CallbackError(callback, thrown)));
-  }
-
   /** Drops by reason, retransmission state, handshake duration and what is held for the peer: `stats` less the counters. */
   get versionStats(): VersionStats {
     const { records, flight, acks } = this.context;
     const completedAt = this.completedAt;
     return {
       drops: { ...records.drops },
-      ignored: { ...NONE_IGNORED, ...this.ignored },
+      ignored: this.ignored,
       retransmissions: flight.retransmissions,
       flightState: flight.state,
       retransmitTimeout: flight.timeout,
-      handshakeDuration: completedAt === undefined ? undefined : completedAt - this.startedAt,
+      handshakeDuration: completedAt === undefined ? undefined : completedAt - (this.facts.startedAt ?? 0),
       retained: {
         reassemblyBytes: this.inbox.retainedBytes,
         deferredBytes: this.deferred.bytes + this.hooks.heldData.bytes,
@@ -472,6 +440,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
         : 'handshake';
     const rule = recordRule('DTLSv1.3', r, phase, this.peerEpoch);
     if (typeof rule === 'string') this.ignore(rule);
+    else if (rule.handler === 'applicationData') this.deliver(r.content);
     else this.handlers[rule.handler](r);
   }
 
@@ -521,7 +490,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     else this.ignore('deferred-cap');
   }
 
-  private get ended(): boolean {
+  protected get ended(): boolean {
     return this.facts.failure !== undefined || this.driver.kind === 'closed';
   }
 
@@ -548,7 +517,7 @@ export class Dtls13Connection implements VersionState, TransmitGate {
     }
     this.confirmation?.connected(at);
     this.records.setAcceptPlaintext(false);
-    for (const d of this.hooks.heldData.take()) this.handlers.deliver(d);
+    for (const d of this.hooks.heldData.take()) this.deliver(d);
   }
 
   /**
@@ -561,10 +530,6 @@ export class Dtls13Connection implements VersionState, TransmitGate {
       return false;
     const state = this.driver.kind;
     return state !== 'waitClientHello' && state !== 'waitSecondClientHello';
-  }
-
-  private ignore(reason: IgnoreReason): void {
-    (this.ignored ??= { ...NONE_IGNORED })[reason]++;
   }
 
   /**
@@ -594,36 +559,16 @@ export class Dtls13Connection implements VersionState, TransmitGate {
 
   /** A flight's retransmissions ran out without `what` acknowledged. */
   private timedOut(what: string): void {
-    this.fail(
-      {
-        alert: 'handshake_failure',
-        message: `timeout: the peer did not acknowledge ${what} before the retransmission limit`,
-      },
-      'timeout',
-    );
+    if (this.facts.failure) return;
+    this.fail({
+      alert: 'handshake_failure',
+      message: `timeout: the peer did not acknowledge ${what} before the retransmission limit`,
+    });
+    this.closedAs('timeout');
   }
 
-  /** Runs `fn`; anything it throws takes the fatal path. For calls from the application and timers. */
-  private guard(fn: () => void): void {
-    try {
-      fn();
-    } catch (error) {
-      if (error instanceof ConnectionStateError) throw error;
-      this.fail(toAlert(error));
-    }
-  }
-
-  /** Fails the connection with one fatal alert; later calls keep the first failure. */
-  private fail(reason: FatalReason, closedAs: 'failed' | 'timeout' = 'failed'): void {
+  protected fail(reason: FatalReason): void {
     if (this.facts.failure) return;
     this.driver.fail(reason); // the chart's fatal-alert step sends it (session-actions.ts)
-    if (closedAs !== 'failed') this.closedAs(closedAs);
-  }
-
-  /** The `closed` event just queued, reported with `reason` instead. */
-  private closedAs(reason: 'timeout'): void {
-    const events = this.context.events;
-    const last = events.at(-1);
-    if (last?.type === 'closed') events[events.length - 1] = { type: 'closed', reason };
   }
 }

@@ -3,9 +3,7 @@ import { ProtocolError } from '../handshake/protocol-error.js';
 import type { ReceivedRecord } from '../record/record-reader.js';
 import { DecodeError } from '../wire/index.js';
 import type { HandshakeInbound } from './handshake-inbound.js';
-import { apartFromWaiting } from '../wire/message-arena.js';
-import type { ConnectionEvent } from './events.js';
-import type { InboundContext, InboundCounts } from './inbound-context.js';
+import type { InboundContext } from './inbound-context.js';
 import { sendPendingFlights } from './post-handshake-flights.js';
 import type { RecordHandlers } from './record-rules.js';
 
@@ -18,30 +16,10 @@ type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
 export class ContentRecords implements RecordHandlers<InboundRecord> {
   private readonly c: InboundContext;
   private readonly inbound: HandshakeInbound;
-  private readonly counts: InboundCounts;
-  private readonly events: ConnectionEvent[];
-  /** `messageBuffers: 'batch'`: each message apart from any waiting one's ArrayBuffer (wire/message-arena.ts). */
-  private readonly batch: boolean;
 
-  constructor(
-    c: InboundContext,
-    inbound: HandshakeInbound,
-    counts: InboundCounts,
-    events: ConnectionEvent[],
-    batch: boolean,
-  ) {
+  constructor(c: InboundContext, inbound: HandshakeInbound) {
     this.c = c;
     this.inbound = inbound;
-    this.counts = counts;
-    this.events = events;
-    this.batch = batch;
-  }
-
-  /** Hands application data to the application: a `data` event, counted (0-RTT data, data held until connected). */
-  deliver(data: Uint8Array, early?: true): void {
-    this.counts.applicationBytesReceived += data.length;
-    const d = this.batch && this.events.length !== 0 ? apartFromWaiting(data, this.events) : data;
-    this.events.push(early ? { type: 'data', data: d, early } : { type: 'data', data: d });
   }
 
   handshake(r: InboundRecord): void {
@@ -103,7 +81,7 @@ export class ContentRecords implements RecordHandlers<InboundRecord> {
       );
     }
     c.earlyDataRemaining = remaining - data.length;
-    this.deliver(data, true);
+    c.deliver(data, true);
   }
 
   heldApplicationData(r: InboundRecord): void {
@@ -111,16 +89,6 @@ export class ContentRecords implements RecordHandlers<InboundRecord> {
     // In 'batch' mode a copy: held past this batch, it must not keep the arena's ArrayBuffer, nor go with its transfer.
     if (!c.heldData.push(c.context.config.messageBuffers === 'batch' ? r.content.slice() : r.content))
       c.ignore('early-data-cap');
-  }
-
-  /** Application data once connected: the `data` event, here rather than through {@link deliver} (one call per record). */
-  applicationData(r: InboundRecord): void {
-    const data = r.content;
-    this.counts.applicationBytesReceived += data.length;
-    this.events.push({
-      type: 'data',
-      data: this.batch && this.events.length !== 0 ? apartFromWaiting(data, this.events) : data,
-    });
   }
 
   /** RFC 9853 §4: only when rrc was negotiated; an unknown msg_type is ignored. */

@@ -45,6 +45,8 @@ export interface InboundContext {
   ended(): boolean;
   /** Counts an accepted record's content set aside. */
   ignore(reason: IgnoreReason): void;
+  /** Application data to the application (0-RTT data: `early`). */
+  deliver(data: Uint8Array, early?: true): void;
   /** The handshake completed with the message just handled. */
   handshakeCompleted(): void;
 }

@@ -29,8 +29,11 @@ export type RecordPhase = 'handshake' | 'early-data' | 'connected';
 export type RecordHandlerName =
   'handshake' | 'ack' | 'alert' | 'earlyData' | 'heldApplicationData' | 'applicationData' | 'returnRoutabilityCheck';
 
-/** The handlers a 1.3 connection provides for the table; each takes a record the table admitted. */
-export type RecordHandlers<R> = Readonly<Record<RecordHandlerName, (record: R) => void>>;
+/**
+ * The handlers a 1.3 connection provides for the table; each takes a record the table admitted. Application data once
+ * connected goes to the connection's own `deliver` (version-state-base.ts), as in 1.2.
+ */
+export type RecordHandlers<R> = Readonly<Record<Exclude<RecordHandlerName, 'applicationData'>, (record: R) => void>>;
 
 /**
  * Where a DTLS 1.2 connection is, as far as which records it takes (runtime/dtls12/record-path12.ts `phase12`):

@@ -2,8 +2,7 @@
  * What a DtlsConnection holds once, whichever version it speaks (after rustls's `CommonState`): the connection's facts
  * (runtime/connection/connection-facts.ts: its state, failure, last authenticated record, peer path and CIDs, version
  * and exporter, each written by the version state that learns it, when it changes), the handshake and idle
- * deadlines (`handshakeTimeoutMs`, `idleTimeoutMs`), when the handshake started (the client's `connect`, the server's
- * first datagram: a 1.3 offer answered in 1.2 keeps its start), which deadline ended the connection, the datagram
+ * deadlines (`handshakeTimeoutMs`, `idleTimeoutMs`), run from the handshake's start (a fact the version state writes), which deadline ended the connection, the datagram
  * observer, the one event queue, the one counter set, the one outbound queue, the one clock and the one datagram limit (lent to the version
  * state as its `SharedState`: a 1.3 offer answered in 1.2 goes on in the same ones). The version state ends itself
  * when a deadline passes (`VersionState.expire`).
@@ -55,8 +54,6 @@ export class CommonState extends ConnectionFacts implements SharedState {
   fallBack12: FallBack12 | undefined = undefined;
   /** Client offering DTLS 1.2 too: where its 1.3 first-answer step hands an answer choosing 1.2 (connection.ts). */
   answered12: Answered12 | undefined = undefined;
-  /** When the handshake started, once it has. */
-  startedAt: number | undefined;
   /** Which deadline ended the connection, if one did. */
   expired: 'handshake' | 'idle' | undefined;
 
@@ -67,11 +64,6 @@ export class CommonState extends ConnectionFacts implements SharedState {
     this.idleMs = integerOption('idleTimeoutMs', options.idleTimeoutMs ?? 0, 0, 86_400_000);
     this.datagramLimit = new DatagramLimit(maxDatagramSize);
     this.onDatagram = options.onDatagram;
-  }
-
-  /** The handshake starts (at the first call that starts it; later ones change nothing). */
-  started(now: number): void {
-    this.startedAt ??= now;
   }
 
   get deadlineOptions(): Required<DeadlineOptions> {

@@ -254,13 +254,11 @@ export class DtlsConnection implements Connection {
   }
 
   connect(now: number): void {
-    this.common.started(now);
     this.current.connect(now);
   }
 
   receive(datagram: Uint8Array, now: number, path?: string): void {
     this.common.onDatagram?.('received', datagram);
-    if (this.role === 'server') this.common.started(now); // a server's handshake starts with its first datagram
     this.current.receive(datagram, now, path);
   }
 

@@ -11,11 +11,10 @@ import { CHARTS12 } from './role-drivers.js';
 
 /**
  * The 1.2 state on `config` (its connection bound to the 1.2 charts, counting in the common counters, its events into
- * the common queue), with the connection's inspector; a client that already sent `offer` takes up from it. Its
- * handshake began at `common.startedAt`, if before it.
+ * the common queue), with the connection's inspector; a client that already sent `offer` takes up from it.
  */
 export function state12(o: DtlsOptions, config: Config12, common: CommonState, offer?: Offer12): Connection12 {
-  const connection = new Connection12(config, CHARTS12, common, common.startedAt);
+  const connection = new Connection12(config, CHARTS12, common);
   if (offer !== undefined) connection.fromSentOffer(offer);
   const inspect = o.inspect;
   if (inspect !== undefined) connection.inspect((event) => inspect.call(o, event)); // the 1.2 chart's actor from here on

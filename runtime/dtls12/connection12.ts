@@ -1,6 +1,6 @@
 /**
  * The DTLS 1.2 connection (RFC 6347) inside DtlsConnection's 1.2 state (state12.ts), on its DtlsConnection's event
- * queue (events12.ts), outbound queue and clock. The handshake is the machine generated from the charts (the steps of
+ * queue, outbound queue and clock. The handshake is the machine generated from the charts (the steps of
  * client12.ts / server12.ts); this file is the record path around it, dispatching each chart event to it:
  *
  * - each record's header read in place (runtime/record/codec12.ts) and opened by the read state (read-state12.ts: epoch 0
@@ -14,9 +14,7 @@
  */
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { NO_PATH_STATS } from '../cid/cid-context.js';
-import type { ConnectionFacts } from '../connection/connection-facts.js';
-import { CallbackError, type CallbackName } from '../handshake/callback-error.js';
-import { alertDescriptionFromNumber } from '../../generated/wire/enums.js';
+import { alertDescriptionFromNumber, contentTypeFromNumber } from '../../generated/wire/enums.js';
 import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
 import { Flights12 } from './flights12.js';
 import { FACTS12 } from './version-facts12.js';
@@ -24,12 +22,11 @@ import type { ManualClock } from '../handshake/manual-clock.js';
 import { HandshakeInbound12, type Inbound12Calls } from './handshake-inbound12.js';
 import {
   ConnectionStateError,
-  type ConnectionCounters,
   type SharedState,
   type VersionState,
   type VersionStats,
 } from '../connection/connection-api.js';
-import type { IgnoreReason } from '../connection/record-rules.js';
+import { VersionStateBase } from '../connection/version-state-base.js';
 import type { DropCounters, DropReason } from '../record/drops.js';
 import { clientStateFromOffer } from './client12.js';
 import { negotiatedIds12 } from './cid12.js';
@@ -51,10 +48,12 @@ import type { Session12 } from './session12.js';
 import type { ChartInspectionEvent } from '../chart-inspection.js';
 import { inspectedChart12 } from './inspected12.js';
 import { Machine12, type Charts12, type HandshakeState12 } from './machine12.js';
-import { Events12 } from './events12.js';
+import { sentServerName } from '../connection/sni-selection.js';
+import { encodeSession12 } from './session-blob12.js';
+import { negotiated12 } from './negotiated12.js';
 import { PeerPath12 } from './peer-path12.js';
 import { phase12, RecordPath12 } from './record-path12.js';
-import type { RecordHandlerName12 } from '../connection/record-rules.js';
+import { recordRule, type RecordHandlerName12 } from '../connection/record-rules.js';
 
 /**
  * After a HelloVerifyRequest (authenticated by nothing, RFC 6347 §4.2.1): the 1.3 state of a client offering both that
@@ -81,25 +80,13 @@ export interface Offer12 {
  * DtlsConnection's DTLS 1.2 version state. It is the one record loop's `RecordSink` (its `@internal` `take` and
  * `held`, checked where it is passed, not declared: the declarations the package ships leave `@internal` members out).
  */
-export class Connection12 implements VersionState {
-  readonly role: 'client' | 'server';
+export class Connection12 extends VersionStateBase implements VersionState {
   /** DtlsConnection tells its states apart by it; what it reports is the fact in the common state. */
   readonly protocolVersion = 'DTLSv1.2' as const;
   readonly config: Config12;
-  /**
-   * What the connection reports, in its DtlsConnection's common state (connection-facts.ts): this state writes its
-   * failure, the last authenticated record, the exporter at completion, the chart state (through its machine), and lends
-   * its peer path (with the CIDs) as the path and CIDs.
-   */
-  private readonly facts: ConnectionFacts;
   /** The handshake chart's machine (the tests' 1.2 connection, tests/support/dtls12-connection.ts, shows it). */
   protected readonly machine: Machine12;
-  /** Its DtlsConnection's one counter set for both versions (connection-api.ts). */
-  private readonly counts: ConnectionCounters;
-  /** When the handshake began: before this object when a 1.3 offer was answered in 1.2 (its duration counts from it). */
-  private startedAt: number | undefined;
   private readonly handshake: HandshakeInbound12<Connection12>;
-  private readonly events: Events12;
   /** The peer's path (a server follows it with CIDs, peer-path12.ts) and the CIDs; a client's own socket path. */
   private readonly peerPath: PeerPath12;
   /** The time (the caller's) and the path (undefined: the current one) of the datagram being read. */
@@ -166,21 +153,16 @@ export class Connection12 implements VersionState {
 
   /**
    * `charts`: the 1.2 charts' generated machines (runtime/dtls/role-drivers.ts); `shared`: the event queue, counters,
-   * outbound queue and clock of its DtlsConnection; `startedAt`: the handshake's start, when it began before this
-   * object.
+   * outbound queue, clock and facts of its DtlsConnection (the handshake's start there when it began before this object).
    */
-  constructor(config: Config12, charts: Charts12, shared: SharedState, startedAt?: number) {
+  constructor(config: Config12, charts: Charts12, shared: SharedState) {
+    super(config.role, shared, config.base.messageBuffers === 'batch');
     this.config = config;
-    this.facts = shared;
     this.peerPath = new PeerPath12(config.role);
-    this.startedAt = startedAt;
     this.arena = config.base.messageBuffers === 'batch' ? new MessageArena() : undefined;
     const counts = shared.counters;
-    this.events = new Events12(shared.events, counts, this.arena !== undefined);
-    this.counts = counts;
     this.clock = shared.clock;
     this.writer = new RecordWriter12(shared.outgoing, counts, config.base.aeadLimits);
-    this.role = config.role;
     this.recordPath = new RecordPath12(config.base.limits, config.base.replayWindow, this.arena, (reason) =>
       this.fail(reason),
     );
@@ -211,14 +193,7 @@ export class Connection12 implements VersionState {
     return this.recordPath.drops;
   }
 
-  /** Records the record-rule table set aside (RECORD_RULES['DTLSv1.2']), by reason. */
-  get ignored(): Readonly<Record<IgnoreReason, number>> {
-    return this.recordPath.ignored;
-  }
-
-  /** Ended, and what it had to send is sent: frees the keys now rather than when the object is collected. Nothing before the end. */
-  releaseKeys(): void {
-    if (!this.ended) return;
+  protected releaseAll(): void {
     this.writer.epoch1?.cipher.release();
     this.reads.release();
     this.writer.epoch1 = undefined;
@@ -241,7 +216,7 @@ export class Connection12 implements VersionState {
 
   connect(now: number): void {
     if (this.machine.kind !== 'start') throw new ConnectionStateError(`connect() in ${this.machine.kind}`);
-    this.startedAt ??= now;
+    this.facts.startedAt ??= now;
     this.clock.advanceTo(now);
     this.dispatch({ type: 'connect' });
   }
@@ -254,7 +229,7 @@ export class Connection12 implements VersionState {
   receive(datagram: Uint8Array, now: number, path?: string): void {
     this.clock.advanceTo(now); // the flight timer's deadlines due by then fire first
     if (this.machine.ended || (this.held13 !== undefined && this.tookBack(datagram, now, path))) return;
-    this.startedAt ??= now;
+    this.facts.startedAt ??= now;
     this.counts.datagramsReceived++;
     // A client's path is its own socket's (it moves by rebind); a server's is its peer's, which moves only with an
     // authenticated record (peer-path12.ts): only the first path is taken here.
@@ -272,7 +247,7 @@ export class Connection12 implements VersionState {
 
   /** The flight timer: a flight not answered in time goes again, until its retransmissions run out (the connection then ends as `timeout`). */
   onTimer(now: number): void {
-    if (!this.ended) this.clock.advanceTo(now);
+    if (!this.ended) this.guard(() => this.clock.advanceTo(now));
   }
 
   /** Sends application data (RFC 5246 §6.2.1: records of at most 2^14 bytes, each fitting a datagram). */
@@ -298,30 +273,16 @@ export class Connection12 implements VersionState {
   private end(state: Extract<HandshakeState12, { kind: 'closed' | 'failed' }>): void {
     this.machine.enter(state);
     this.flights.stop();
-    this.events.closed(state.kind === 'closed' ? state.reason : 'timeout');
-  }
-
-  /** An application callback the node layer called failed: the connection ends with internal_error. */
-  failForCallback(callback: CallbackName, thrown: unknown): void {
-    this.fail(toAlert(new CallbackError(callback, thrown)));
-  }
-
-  /** A deadline of DtlsConnection's passed: the handshake's ends it with handshake_failure, the idle one with close_notify; closed as `timeout`. */
-  expire(deadline: 'handshake' | 'idle', message: string): void {
-    if (this.ended) return;
-    this.events.timedOut = true;
-    if (deadline === 'handshake') this.fail({ alert: 'handshake_failure', message });
-    else this.close();
+    this.events.push({ type: 'closed', reason: state.kind === 'closed' ? state.reason : 'timeout' });
   }
 
   /** Drops, what the record-rule table set aside, the flight, the handshake's duration and the peer's moves: `stats` less the counters. */
   get versionStats(): VersionStats {
     const flights = this.flights;
-    const { startedAt } = this;
-    const completedAt = this.facts.handshakeDoneAt;
+    const { startedAt, handshakeDoneAt: completedAt } = this.facts;
     return {
       drops: { ...this.drops },
-      ignored: { ...this.ignored },
+      ignored: this.ignored,
       retransmissions: flights.retransmissions,
       flightState: flights.state,
       retransmitTimeout: flights.timeout,
@@ -378,12 +339,14 @@ export class Connection12 implements VersionState {
     } else if (now.kind === 'closed') sendAlert12(this.parts, 'warning', 'close_notify');
     else return;
     this.flights.stop();
-    this.events.closed(now.kind === 'failed' ? 'failed' : now.reason);
+    this.events.push({ type: 'closed', reason: now.kind === 'failed' ? 'failed' : now.reason });
   }
 
   /**
-   * The handshake completed: its result kept and reported, with a client's session to resume; its CIDs and its exporter
-   * (RFC 5705, exporter12.ts) written as the connection's facts.
+   * The handshake completed: its result kept; its CIDs and its exporter (RFC 5705, exporter12.ts) written as the
+   * connection's facts; reported: our RFC 9146 CID first (a listener routes the tls12_cid records that carry it to this
+   * session), then a client's session to resume (as a 1.3 client's first ticket is there when `opened` resolves), then
+   * the parameters (a client's `servername`: the name it sent, as 1.3 reports it).
    */
   private completed(s: Connected12): void {
     this.result = s.result;
@@ -392,13 +355,15 @@ export class Connection12 implements VersionState {
     this.peerPath.session = ids;
     this.facts.exporter = new Exporter12(this.config.base.provider, s.result);
     this.facts.handshakeDoneAt = this.now;
+    const events = this.events;
+    const cid = ids?.local.current;
+    if (cid !== undefined) events.push({ type: 'connectionIdIssued', cid });
     const client = this.role === 'client';
-    this.events.completed(
-      s.result,
-      client ? this.config.base.serverName : undefined,
-      ids?.local.current,
-      client ? s.session : undefined,
-    );
+    const session = client ? s.session : undefined;
+    if (session !== undefined)
+      events.push({ type: 'sessionTicket', session: encodeSession12(session), expiresAt: session.expiresAt });
+    const servername = client ? sentServerName(this.config.base.serverName) : undefined;
+    events.push({ type: 'handshakeComplete', parameters: negotiated12(s.result, servername) });
   }
 
   /** Takes one chart event: a step's error becomes the one fatal alert (the state unchanged until then); an event the state does not take is unexpected_message. */
@@ -417,7 +382,7 @@ export class Connection12 implements VersionState {
   }
 
   /** The chart's `fail`: its sendFatalAlert step sends the one fatal alert and ends the connection. */
-  private fail(reason: FatalReason): void {
+  protected fail(reason: FatalReason): void {
     if (this.ended) return;
     const event = { type: 'fail', reason } as const;
     const before = this.machine.current;
@@ -438,7 +403,7 @@ export class Connection12 implements VersionState {
       if (h.type === TLS12_CID && sequenceNumber > this.newestCidRecord) this.newerCidRecord(sequenceNumber);
       // The application_data row of RECORD_RULES['DTLSv1.2'] once connected, without the lookup; application data
       // goes around the chart, as in 1.3 (no handshake state changes with it).
-      if (contentType === APPLICATION_DATA && this.machine.kind === 'connected') this.events.data(content);
+      if (contentType === APPLICATION_DATA && this.machine.kind === 'connected') this.deliver(content);
       else this.content(contentType, content, 1, sequenceNumber);
     }
     return !this.machine.ended;
@@ -455,15 +420,22 @@ export class Connection12 implements VersionState {
     this.newestCidRecord = sequenceNumber;
     if (this.role !== 'server' || this.machine.kind !== 'connected') return;
     const moved = this.peerPath.taken(this.arrivedOn, true);
-    if (moved !== undefined) this.events.pathMigrated(moved.from, moved.to);
+    if (moved !== undefined)
+      this.events.push({ type: 'pathMigrated', from: moved.from, to: moved.to, validated: false });
   }
 
   /** One record's content, through the 1.2 rows of the one record-rule table (runtime/connection/record-rules.ts) to its row's handler, or set aside. */
   private content(type: number, fragment: Uint8Array, epoch: 0 | 1, recordSequenceNumber: number): void {
     const reads = this.reads;
     const phase = phase12(this.role, this.machine.current, reads.keysPending, reads.switched);
-    const handler = this.recordPath.admit(type, epoch, phase, reads.switched ? 1 : 0);
-    if (handler !== undefined) this.handle(handler, fragment, epoch, recordSequenceNumber);
+    const rule = recordRule(
+      'DTLSv1.2',
+      { contentType: contentTypeFromNumber(type), epoch, protected: epoch === 1 },
+      phase,
+      reads.switched ? 1 : 0,
+    );
+    if (typeof rule === 'string') this.ignore(rule);
+    else this.handle(rule.handler, fragment, epoch, recordSequenceNumber);
   }
 
   private handle(handler: RecordHandlerName12, fragment: Uint8Array, epoch: 0 | 1, recordSequenceNumber: number): void {
@@ -477,7 +449,7 @@ export class Connection12 implements VersionState {
       case 'alert':
         return this.alertRecord(fragment);
       case 'applicationData':
-        return this.events.data(fragment);
+        return this.deliver(fragment);
     }
   }
 
@@ -494,7 +466,7 @@ export class Connection12 implements VersionState {
     const level = fragment[0] === 2 ? 'fatal' : 'warning';
     const description = alertDescriptionFromNumber(fragment[1]!);
     const name = typeof description === 'string' ? description : 'internal_error';
-    this.events.alert(level, name, false);
+    this.events.push({ type: 'alert', level, description: name, sent: false });
     if (name === 'close_notify') {
       if (this.machine.kind === 'connected') return this.dispatch({ type: 'closeNotify' });
       // During the handshake the chart has no closeNotify: the connection ends, nothing answered.

@@ -7,7 +7,7 @@ import { alertDescriptionToNumber, type AlertDescriptionName } from '../../gener
 import { ConnectionStateError } from '../connection/connection-api.js';
 import type { ReadState12 } from '../record/read-state12.js';
 import type { Config12 } from './config12.js';
-import type { Events12 } from './events12.js';
+import type { ConnectionEvent } from '../connection/events.js';
 import type { Negotiated12Extensions } from './extensions12.js';
 import type { Flights12 } from './flights12.js';
 import type { RecordWriter12 } from './record-writer12.js';
@@ -21,7 +21,8 @@ export interface HandshakeParts12 {
   readonly writer: RecordWriter12;
   /** The read epochs: epoch 1's keys, pending until the peer's ChangeCipherSpec switches to them. */
   readonly reads: ReadState12;
-  readonly events: Events12;
+  /** The one event queue. */
+  readonly events: ConnectionEvent[];
 }
 
 /** What the hellos settled of connection_id takes effect at once: the CIDs on the records both ways (RFC 9146 §4). */
@@ -40,5 +41,5 @@ export function switchReadEpoch12(c: HandshakeParts12): void {
 /** An alert of ours: sent, and reported as sent. */
 export function sendAlert12(c: HandshakeParts12, level: 'warning' | 'fatal', description: AlertDescriptionName): void {
   c.writer.alert(level, alertDescriptionToNumber(description));
-  c.events.alert(level, description, true);
+  c.events.push({ type: 'alert', level, description, sent: true });
 }

@@ -11,8 +11,8 @@
  *   RecordPath12.integrityVerdict}): nothing but count ('count', the default), a per-key rate ('rate': past
  *   `limits.integrityBudgetSeconds`' share of a second, any of the key's records dropped untried too), or the end of
  *   the session at the limit ('close');
- * - which record may come in which phase is the 1.2 rows of the record-rule table (runtime/connection/record-rules.ts);
- *   one no row admits is counted in `stats.ignored` under the row's reason.
+ * - which record may come in which phase is the 1.2 rows of the record-rule table (runtime/connection/record-rules.ts),
+ *   in the phase {@link phase12} names; one no row admits is counted in `stats.ignored` under the row's reason.
  *
  * A datagram is still taken whole or not at all: one whose framing fails anywhere is dropped as `malformed` before any
  * of its records is read.
@@ -21,14 +21,7 @@ import { dtls12ClientTakes } from '../../generated/charts/dtls12-client-transiti
 import { dtls12ServerTakes } from '../../generated/charts/dtls12-server-transitions.js';
 import type { FatalReason } from '../connection/alert-mapping.js';
 import type { ConnectionLimits } from '../connection/connection-limits.js';
-import { contentTypeFromNumber } from '../../generated/wire/enums.js';
-import {
-  NONE_IGNORED,
-  recordRule,
-  type IgnoreReason,
-  type RecordHandlerName12,
-  type RecordPhase12,
-} from '../connection/record-rules.js';
+import type { RecordPhase12 } from '../connection/record-rules.js';
 import { emptyDropCounters, type DropCounters, type DropReason } from '../record/drops.js';
 import { IntegrityMonitor } from '../record/integrity-monitor.js';
 import { ReadState12 } from '../record/read-state12.js';
@@ -42,7 +35,6 @@ export class RecordPath12 {
   readonly state: ReadState12;
   /** Where a failed authentication that reaches the integrity limit under `limits.integrityPolicy12` 'close' goes. */
   private readonly ended: (reason: FatalReason) => void;
-  private ignoredCounts: Record<IgnoreReason, number> | undefined;
   /** Failed authentications: the CPU budget per second and each read key's rate (shared with 1.3). */
   readonly integrity: IntegrityMonitor;
   readonly maxRecords: number;
@@ -92,31 +84,6 @@ export class RecordPath12 {
     const cipher = this.state.cipher;
     const verdict = cipher === undefined ? undefined : this.integrityVerdict(cipher);
     if (verdict !== undefined) this.ended(verdict);
-  }
-
-  ignore(reason: IgnoreReason): void {
-    (this.ignoredCounts ??= { ...NONE_IGNORED })[reason]++;
-  }
-
-  /**
-   * The handler of the RECORD_RULES['DTLSv1.2'] row that admits a record of content type `type` under `epoch` in
-   * `phase` (`peerEpoch` 1 once the peer's epoch-1 keys read); undefined, and counted in `ignored`, when no row does.
-   */
-  admit(type: number, epoch: 0 | 1, phase: RecordPhase12, peerEpoch: number): RecordHandlerName12 | undefined {
-    const rule = recordRule(
-      'DTLSv1.2',
-      { contentType: contentTypeFromNumber(type), epoch, protected: epoch === 1 },
-      phase,
-      peerEpoch,
-    );
-    if (typeof rule !== 'string') return rule.handler;
-    this.ignore(rule);
-    return undefined;
-  }
-
-  /** Records set aside by the record-rule table, by reason. */
-  get ignored(): Readonly<Record<IgnoreReason, number>> {
-    return this.ignoredCounts ?? NONE_IGNORED;
   }
 }
 

@@ -98,6 +98,29 @@ for (const version of ['DTLSv1.2', 'DTLSv1.3'] as const) {
     for (let e = client.pollEvent(); e; e = client.pollEvent()) events.push(e.type);
     t.is(events.at(-1), 'closed');
   });
+
+  test(`${version}: a server's handshake starts with its first datagram; later ones, and the handshake, keep that start`, (t) => {
+    const { client, server } = pair(version, { handshakeTimeoutMs: 5_000 });
+    client.connect(0);
+    const hello = client.pollTransmit()!;
+    t.is(server.pollTimeout(), undefined, 'no datagram yet: not started');
+    server.receive(hello, 700);
+    server.receive(hello, 2_000); // the ClientHello again, later
+    let now = 2_000;
+    for (let at = server.pollTimeout(); at !== undefined && server.expired === undefined; at = server.pollTimeout()) {
+      while (server.pollTransmit());
+      server.handleTimeout((now = at));
+    }
+    t.is(server.expired, 'handshake');
+    t.is(now, 5_700, 'the deadline from the first datagram');
+
+    const completed = pair(version);
+    completed.client.connect(0);
+    completed.server.receive(completed.client.pollTransmit()!, 700);
+    pump(completed.client, completed.server, 3_000);
+    t.is(completed.server.state, 'connected');
+    t.is(completed.server.stats.handshakeDuration, 3_000 - 700, 'the duration from the first datagram');
+  });
 }
 
 test('what only DTLS 1.3 has: called on a 1.3 session, refused by name on a 1.2 one, the session going on', (t) => {

@@ -2,7 +2,6 @@ import test from 'ava';
 import { newConnectionCounters } from '../../runtime/connection/connection-api.js';
 import type { ConnectionEvent } from '../../runtime/connection/events.js';
 import { resolveConfig12 } from '../../runtime/dtls12/config12.js';
-import { Events12 } from '../../runtime/dtls12/events12.js';
 import { Flights12 } from '../../runtime/dtls12/flights12.js';
 import { sendAlert12, switchReadEpoch12, type HandshakeParts12 } from '../../runtime/dtls12/handshake-parts12.js';
 import { RecordPath12 } from '../../runtime/dtls12/record-path12.js';
@@ -104,7 +103,7 @@ function parts(): { parts: HandshakeParts12; outgoing: Uint8Array[]; events: Con
     () => {},
   );
   return {
-    parts: { config, flights, writer, reads, events: new Events12(events, counts) },
+    parts: { config, flights, writer, reads, events },
     outgoing,
     events,
   };

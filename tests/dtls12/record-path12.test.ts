@@ -6,16 +6,12 @@ import { changeCipherSpecDue12, phase12, RecordPath12 } from '../../runtime/dtls
 import type { ServerState12 } from '../../runtime/dtls12/server12.js';
 
 /**
- * The limits and rules of DTLS 1.2's inbound record path (runtime/dtls12/record-path12.ts), on its own: which records
- * the 1.2 rows admit in each phase and what the rest is counted as; what a failed authentication at the key's
+ * The limits and rules of DTLS 1.2's inbound record path (runtime/dtls12/record-path12.ts), on its own (the 1.2 rows of
+ * the record-rule table: tests/connection/record-rules.test.ts; what they set aside, counted by the version state:
+ * tests/connection/version-state-base.test.ts): what a failed authentication at the key's
  * integrity limit does under each `limits.integrityPolicy12`; and the phase a connection is in, the peer's
  * ChangeCipherSpec due only when the state takes it and no promised NewSessionTicket is still to come.
  */
-
-const HANDSHAKE = 22;
-const CHANGE_CIPHER_SPEC = 20;
-const ALERT = 21;
-const APPLICATION_DATA = 23;
 
 function path(limits: Partial<ConnectionLimits> = {}): { p: RecordPath12; ended: FatalReason[] } {
   const ended: FatalReason[] = [];
@@ -24,23 +20,6 @@ function path(limits: Partial<ConnectionLimits> = {}): { p: RecordPath12; ended:
     ended,
   };
 }
-
-test('the 1.2 rows: what each phase admits, and what the rest is counted as', (t) => {
-  const { p } = path();
-  t.is(p.admit(HANDSHAKE, 0, 'handshake', 0), 'handshake');
-  t.is(p.admit(CHANGE_CIPHER_SPEC, 0, 'change-cipher-spec', 0), 'changeCipherSpec');
-  t.is(p.admit(CHANGE_CIPHER_SPEC, 0, 'handshake', 0), undefined, 'a ChangeCipherSpec not due');
-  t.is(p.admit(CHANGE_CIPHER_SPEC, 0, 'connected', 1), 'changeCipherSpecAgain');
-  t.is(p.admit(APPLICATION_DATA, 1, 'connected', 1), 'applicationData');
-  t.is(p.admit(APPLICATION_DATA, 0, 'connected', 1), undefined, 'application data in the clear');
-  t.is(p.admit(APPLICATION_DATA, 1, 'after-change-cipher-spec', 1), undefined, 'before Finished');
-  t.is(p.ignored['unauthenticated-violation'], 3);
-  t.is(p.admit(ALERT, 0, 'handshake', 0), 'alert');
-  t.is(p.admit(ALERT, 0, 'connected', 1), undefined, 'a plaintext alert once the peer’s keys read');
-  t.is(p.ignored['stale-alert'], 1);
-  t.is(p.admit(99, 0, 'handshake', 0), undefined, 'a content type with no row');
-  t.is(p.ignored['unauthenticated-violation'], 4);
-});
 
 test('integrityPolicy12: count and rate only count; close ends the session at the key’s integrity limit', (t) => {
   const key = (failed: number) => ({ failed, limits: { integrity: 10 } });
