@@ -221,8 +221,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
       context.clock.advanceTo(now);
       records.handleTimeout(now);
     } catch (error) {
-      if (error instanceof ConnectionStateError) throw error;
-      this.fail(toAlert(error));
+      this.caught(error);
     }
     if (this.facts.failure !== undefined || driver.kind === 'closed') return; // ended
     if (this.role === 'server') this.facts.startedAt ??= now; // a server's handshake starts with its first datagram

@@ -99,8 +99,13 @@ export abstract class VersionStateBase {
     try {
       fn();
     } catch (error) {
-      if (error instanceof ConnectionStateError) throw error;
-      this.fail(toAlert(error));
+      this.caught(error);
     }
+  }
+
+  /** What a throw inside the connection does, in `guard` and the receive paths' inline catches: a state error is the caller's; anything else fails the connection with its alert. */
+  protected caught(error: unknown): void {
+    if (error instanceof ConnectionStateError) throw error;
+    this.fail(toAlert(error));
   }
 }

@@ -227,7 +227,11 @@ export class Connection12 extends VersionStateBase implements VersionState {
    * epoch-1 records held for the ChangeCipherSpec are copied out, epoch-1 records opened into arrays of their own.
    */
   receive(datagram: Uint8Array, now: number, path?: string): void {
-    this.clock.advanceTo(now); // the flight timer's deadlines due by then fire first
+    try {
+      this.clock.advanceTo(now); // the flight timer's deadlines due by then fire first (`onTimer` inline: no closure)
+    } catch (error) {
+      this.caught(error);
+    }
     if (this.machine.ended || (this.held13 !== undefined && this.tookBack(datagram, now, path))) return;
     this.facts.startedAt ??= now;
     this.counts.datagramsReceived++;
