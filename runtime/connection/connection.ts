@@ -77,8 +77,8 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
   private deferredNow = false;
   /**
    * Client taken back from a 1.2 state that resent our ClientHello with a cookie: a 1.3 server's plaintext alerts about
-   * that hello (RFC 9147 §5.3: illegal_parameter for a non-empty legacy_cookie) are not about this handshake and are set
-   * aside until it completes (a peer that means to end it does so under the handshake keys).
+   * that hello (RFC 9147 §5.3: illegal_parameter for a non-empty legacy_cookie) are not about this handshake and are
+   * set aside until it completes (a peer that means to end it does so under the handshake keys).
    */
   private cookieHelloSent = false;
   /** Records waiting for keys; with the application data held until connected, within limits.maxDeferredBytes. */
@@ -364,8 +364,8 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
   /**
    * Server: a quiet, established session frozen into a compact form (a few hundred bytes) that {@link thaw} makes a
    * connection of again; this object is then done with. Undefined, and nothing changes, unless the session is at rest:
-   * connected, nothing to send, deliver, retransmit, ACK, hold or reassemble, one write epoch, no read epoch ahead of its
-   * session's, no path check, no post-handshake authentication, not inspected.
+   * connected, nothing to send, deliver, retransmit, ACK, hold or reassemble, one write epoch, no read epoch ahead of
+   * its session's, no path check, no post-handshake authentication, not inspected.
    */
   hibernate(now: number): FrozenSession | undefined {
     const { server, completedAt } = this;

@@ -1,11 +1,11 @@
 /**
  * What a DtlsConnection holds once, whichever version it speaks (after rustls's `CommonState`): the connection's facts
  * (runtime/connection/connection-facts.ts: its state, failure, last authenticated record, peer path and CIDs, version
- * and exporter, each written by the version state that learns it, when it changes), the handshake and idle
- * deadlines (`handshakeTimeoutMs`, `idleTimeoutMs`), run from the handshake's start (a fact the version state writes), which deadline ended the connection, the datagram
- * observer, the one event queue, the one counter set, the one outbound queue, the one clock and the one datagram limit (lent to the version
- * state as its `SharedState`: a 1.3 offer answered in 1.2 goes on in the same ones). The version state ends itself
- * when a deadline passes (`VersionState.expire`).
+ * and exporter, each written by the version state that learns it, when it changes), the handshake and idle deadlines
+ * (`handshakeTimeoutMs`, `idleTimeoutMs`), run from the handshake's start (a fact the version state writes), which
+ * deadline ended the connection, the datagram observer, the one event queue, the one counter set, the one outbound
+ * queue, the one clock and the one datagram limit (lent to the version state as its `SharedState`: a 1.3 offer answered
+ * in 1.2 goes on in the same ones). The version state ends itself when a deadline passes (`VersionState.expire`).
  */
 import {
   newConnectionCounters,
@@ -73,7 +73,8 @@ export class CommonState extends ConnectionFacts implements SharedState {
   /**
    * The deadline that runs now, if one does (the connection has not ended: the caller asked): the handshake's from its
    * start until the version state says it completed (`handshakeDoneAt`), then the idle one from the later of the
-   * handshake's end and the peer's last authenticated record (both facts the version state wrote). Read per poll: fields only, no object per call. Retransmissions, junk and forgeries never move it.
+   * handshake's end and the peer's last authenticated record (both facts the version state wrote). Read per poll:
+   * fields only, no object per call. Retransmissions, junk and forgeries never move it.
    */
   deadline(): number | undefined {
     const connectedAt = this.handshakeDoneAt;

@@ -163,8 +163,8 @@ export class DtlsConnection implements Connection {
           : Dtls13Connection.sharing('client', config13, options, CHARTS13, common);
       common.answered12 = undefined; // its first-answer step holds it until the first answer, then lets it go
     } else if (config12 !== undefined && (config13 === undefined || options.clientHello12 !== undefined)) {
-      // A 1.2-only server, or the listener chose 1.2 from the ClientHello it decoded (hello-responder.ts): the 1.2 state
-      // takes that ClientHello as decoded. A 1.2-only server's refuses one that offers no DTLS 1.2.
+      // A 1.2-only server, or the listener chose 1.2 from the ClientHello it decoded (hello-responder.ts): the 1.2
+      // state takes that ClientHello as decoded. A 1.2-only server's refuses one that offers no DTLS 1.2.
       const state = state12(options, server12(options, config12), common);
       if (options.clientHello12 !== undefined) state.expectClientHello(options.clientHello12);
       this.current = state;
@@ -264,8 +264,8 @@ export class DtlsConnection implements Connection {
 
   /**
    * The next datagram to send, if any: the one outbound queue both versions' states fill, once the version state is
-   * ready (the transmit gate the version state lent the common state, `TransmitGate`: 1.3 seals the application data staged since the last call, and holds the queue
-   * while a new peer address is checked).
+   * ready (the transmit gate the version state lent the common state, `TransmitGate`: 1.3 seals the application data
+   * staged since the last call, and holds the queue while a new peer address is checked).
    */
   pollTransmit(): Uint8Array | undefined {
     const common = this.common;
@@ -279,8 +279,8 @@ export class DtlsConnection implements Connection {
   }
 
   /**
-   * The next datagram for a path other than the current one (return routability probes and answers, RFC 9853), with
-   * its path; send it there, not to the current peer address. DTLS 1.2 has none.
+   * The next datagram for a path other than the current one (return routability probes and answers, RFC 9853), with its
+   * path; send it there, not to the current peer address. DTLS 1.2 has none.
    */
   pollPathTransmit(): PathDatagram | undefined {
     const d = this.common.pathQueue?.takePathDatagram();
@@ -291,9 +291,9 @@ export class DtlsConnection implements Connection {
   }
 
   /**
-   * The earliest time `handleTimeout` has work, if any: the one clock's next timer (a flight's retransmission, a delayed
-   * ACK, a path check), the version's record timer (1.3's key retention) and the handshake or idle deadline; none once
-   * the connection has ended. A driver only sleeps until it and calls `handleTimeout`.
+   * The earliest time `handleTimeout` has work, if any: the one clock's next timer (a flight's retransmission, a
+   * delayed ACK, a path check), the version's record timer (1.3's key retention) and the handshake or idle deadline;
+   * none once the connection has ended. A driver only sleeps until it and calls `handleTimeout`.
    */
   pollTimeout(): number | undefined {
     const common = this.common;

@@ -1,10 +1,10 @@
 /**
  * The DTLS 1.2 connection (RFC 6347) inside DtlsConnection's 1.2 state (state12.ts), on its DtlsConnection's event
- * queue, outbound queue and clock. The handshake is the machine generated from the charts (the steps of
- * client12.ts / server12.ts); this file is the record path around it, dispatching each chart event to it:
+ * queue, outbound queue and clock. The handshake is the machine generated from the charts (the steps of client12.ts /
+ * server12.ts); this file is the record path around it, dispatching each chart event to it:
  *
- * - each record's header read in place (runtime/record/codec12.ts) and opened by the read state (read-state12.ts: epoch 0
- *   plaintext, epoch 1 once the peer's ChangeCipherSpec switched it, up to 8 epoch-1 records held until then);
+ * - each record's header read in place (runtime/record/codec12.ts) and opened by the read state (read-state12.ts: epoch
+ *   0 plaintext, epoch 1 once the peer's ChangeCipherSpec switched it, up to 8 epoch-1 records held until then);
  * - handshake records through handshake-inbound12.ts (fragments reassembled, each message its chart event);
  * - flights through the FlightController (the dtls13-flight chart) with RFC 6347 §4.2.4's timer (1 s doubling to 60 s),
  *   no ACKs: a flight ends when the peer's next flight arrives; the last flight of a handshake is not timed and is sent
@@ -77,8 +77,8 @@ export interface Offer12 {
 }
 
 /**
- * DtlsConnection's DTLS 1.2 version state. It is the one record loop's `RecordSink` (its `@internal` `take` and
- * `held`, checked where it is passed, not declared: the declarations the package ships leave `@internal` members out).
+ * DtlsConnection's DTLS 1.2 version state. It is the one record loop's `RecordSink` (its `@internal` `take` and `held`,
+ * checked where it is passed, not declared: the declarations the package ships leave `@internal` members out).
  */
 export class Connection12 extends VersionStateBase implements VersionState {
   /** DtlsConnection tells its states apart by it; what it reports is the fact in the common state. */
@@ -153,7 +153,8 @@ export class Connection12 extends VersionStateBase implements VersionState {
 
   /**
    * `charts`: the 1.2 charts' generated machines (runtime/dtls/role-drivers.ts); `shared`: the event queue, counters,
-   * outbound queue, clock and facts of its DtlsConnection (the handshake's start there when it began before this object).
+   * outbound queue, clock and facts of its DtlsConnection (the handshake's start there when it began before this
+   * object).
    */
   constructor(config: Config12, charts: Charts12, shared: SharedState) {
     super(config.role, shared, config.base.messageBuffers === 'batch');
@@ -405,8 +406,8 @@ export class Connection12 extends VersionStateBase implements VersionState {
     else {
       this.facts.lastAuthenticatedReceive = this.now;
       if (h.type === TLS12_CID && sequenceNumber > this.newestCidRecord) this.newerCidRecord(sequenceNumber);
-      // The application_data row of RECORD_RULES['DTLSv1.2'] once connected, without the lookup; application data
-      // goes around the chart, as in 1.3 (no handshake state changes with it).
+      // The application_data row of RECORD_RULES['DTLSv1.2'] once connected, without the lookup; application data goes
+      // around the chart, as in 1.3 (no handshake state changes with it).
       if (contentType === APPLICATION_DATA && this.machine.kind === 'connected') this.deliver(content);
       else this.content(contentType, content, 1, sequenceNumber);
     }

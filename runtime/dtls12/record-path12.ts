@@ -42,8 +42,8 @@ export class RecordPath12 {
   private readonly closeAtLimit: boolean;
 
   /**
-   * `replayWindow`: the read epoch's window (default 64); `arena`: 'batch' mode's memory for application data;
-   * `ended`: called with why the session ends at the integrity limit.
+   * `replayWindow`: the read epoch's window (default 64); `arena`: 'batch' mode's memory for application data; `ended`:
+   * called with why the session ends at the integrity limit.
    */
   constructor(
     limits: ConnectionLimits,

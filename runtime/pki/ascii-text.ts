@@ -1,8 +1,8 @@
 /**
- * Character classes of host names and DER strings, tested character by character rather than with regular
- * expressions: V8 compiles a pattern at its first run and again to machine code at its second, and a fresh process's
- * first handshake ran seven of them on its server name and certificates (docs/benchmarks.md, "Cold start").
- * Each function says the pattern it stands for; tests/pki/ascii-text.test.ts compares them.
+ * Character classes of host names and DER strings, tested character by character rather than with regular expressions:
+ * V8 compiles a pattern at its first run and again to machine code at its second, and a fresh process's first handshake
+ * ran seven of them on its server name and certificates (docs/benchmarks.md, "Cold start"). Each function says the
+ * pattern it stands for; tests/pki/ascii-text.test.ts compares them.
  */
 
 /** `/^[low-high]*$/` over UTF-16 code units: whether every one of `text` lies in `low`..`high`. */

@@ -31,9 +31,9 @@ export function credentialItems(option: string, input: CredentialInput): Labelle
     }
     if (item instanceof Uint8Array) {
       if (item.length === 0) throw new ConfigError(name, 'is empty');
-      // PEM read from a file arrives as bytes; DER never starts with '-' (0x2d) or whitespace.
-      // Its first 64 bytes as Latin-1 by char codes (a decoder's first use costs a fresh process's first handshake): the
-      // code points differ from windows-1252's (TextDecoder's 'latin1') only at 0x80–0x9f, whitespace in neither.
+      // PEM read from a file arrives as bytes; DER never starts with '-' (0x2d) or whitespace. Its first 64 bytes as
+      // Latin-1 by char codes (a decoder's first use costs a fresh process's first handshake): the code points differ
+      // from windows-1252's (TextDecoder's 'latin1') only at 0x80–0x9f, whitespace in neither.
       const head = String.fromCharCode(...item.subarray(0, 64));
       if (looksLikePem(head))
         return { option: name, pem: parsePemBlocks(new TextDecoder('latin1').decode(item), name), der: undefined };

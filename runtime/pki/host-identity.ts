@@ -12,8 +12,8 @@ const DNS_NAMES = new Map<string, HostIdentity>();
 const DNS_NAMES_KEPT = 64;
 
 /**
- * What `host` names (option `option`, default `hostname`): IPv4 dotted quad; IPv6 (RFC 4291 §2.2), brackets allowed,
- * a zone index dropped; anything else a DNS name, one trailing dot dropped, lower-cased (unchecked: an impossible name
+ * What `host` names (option `option`, default `hostname`): IPv4 dotted quad; IPv6 (RFC 4291 §2.2), brackets allowed, a
+ * zone index dropped; anything else a DNS name, one trailing dot dropped, lower-cased (unchecked: an impossible name
  * matches nothing). Throws {@link ConfigError} for an empty name, control characters, brackets around a non-IPv6, or a
  * numeric last label (`127.1`: resolvers read it as IPv4, no certificate names it).
  */

@@ -1,9 +1,7 @@
 /**
- * A 1.3 client's sends held until the server confirms the handshake
- * (runtime/node/dtls/opening.ts): when the session ends first, their
- * callbacks hear it, and none runs inside the session's teardown
- * (DtlsSession.finish), where a callback that throws (an application bug)
- * would cut it short: the listener would keep the session, `closed` would
+ * A 1.3 client's sends held until the server confirms the handshake (runtime/node/dtls/opening.ts): when the session
+ * ends first, their callbacks hear it, and none runs inside the session's teardown (DtlsSession.finish), where a
+ * callback that throws (an application bug) would cut it short: the listener would keep the session, `closed` would
  * never settle.
  */
 import test from 'ava';

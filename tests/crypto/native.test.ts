@@ -27,11 +27,9 @@ import { chachaDisagreements } from '../support/native-chacha.js';
 import { AEAD_KNOWN_ANSWERS as KNOWN_ANSWERS } from '../vectors/aead-known-answers.js';
 
 /**
- * The native provider (dtls13's addon on node's OpenSSL): published vectors,
- * byte-for-byte agreement with node:crypto for its AEADs, masks and whole
- * records, the batch path, misuse, and the registry's choice. The addon is
- * built by `npm ci`; with DTLS13_NATIVE=0 these tests check that it is left
- * out instead.
+ * The native provider (dtls13's addon on node's OpenSSL): published vectors, byte-for-byte agreement with node:crypto
+ * for its AEADs, masks and whole records, the batch path, misuse, and the registry's choice. The addon is built by `npm
+ * ci`; with DTLS13_NATIVE=0 these tests check that it is left out instead.
  */
 
 const AEADS: readonly AeadAlgorithm[] = [

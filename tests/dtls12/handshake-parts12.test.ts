@@ -13,11 +13,11 @@ import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump, type Pair12 } from './pair12.js';
 
 /**
- * What the 1.2 handshake steps act on (runtime/dtls12/handshake-parts12.ts), by its three functions: the CIDs the hellos
- * settled on the records both ways at once and datagrams then read whole (driven by a real 1.2 pair in memory, one
- * with junk after a genuine record); our alert on the wire and reported as sent; and a ChangeCipherSpec before any read
- * key refused by name (on parts made of the connection's own objects: the record rules set such a record aside before
- * it gets here). Each case fails under the one-line mutation its comment names.
+ * What the 1.2 handshake steps act on (runtime/dtls12/handshake-parts12.ts), by its three functions: the CIDs the
+ * hellos settled on the records both ways at once and datagrams then read whole (driven by a real 1.2 pair in memory,
+ * one with junk after a genuine record); our alert on the wire and reported as sent; and a ChangeCipherSpec before any
+ * read key refused by name (on parts made of the connection's own objects: the record rules set such a record aside
+ * before it gets here). Each case fails under the one-line mutation its comment names.
  */
 
 const NOW = Date.UTC(2026, 10, 27);
@@ -48,8 +48,8 @@ const data = (events: readonly ConnectionEvent[]): string[] =>
 
 test('settleCids12: from the hellos on, each side’s protected records carry the other’s CID at its length', (t) => {
   // Mutations: `c.writer.peerCidLength = negotiated.cids?.peer.length ?? 0` made `= 0` (records cut as if they carried
-  // no CID: past the datagram size);
-  // `c.reads.cidLength = negotiated.cids?.local.length ?? 0` made `= 0` (records carrying ours are not read).
+  // no CID: past the datagram size); `c.reads.cidLength = negotiated.cids?.local.length ?? 0` made `= 0` (records
+  // carrying ours are not read).
   const p = cidPair();
   const seen: string[] = [];
   p.client.connect(0);

@@ -8,9 +8,9 @@ import type { ServerState12 } from '../../runtime/dtls12/server12.js';
 /**
  * The limits and rules of DTLS 1.2's inbound record path (runtime/dtls12/record-path12.ts), on its own (the 1.2 rows of
  * the record-rule table: tests/connection/record-rules.test.ts; what they set aside, counted by the version state:
- * tests/connection/version-state-base.test.ts): what a failed authentication at the key's
- * integrity limit does under each `limits.integrityPolicy12`; and the phase a connection is in, the peer's
- * ChangeCipherSpec due only when the state takes it and no promised NewSessionTicket is still to come.
+ * tests/connection/version-state-base.test.ts): what a failed authentication at the key's integrity limit does under
+ * each `limits.integrityPolicy12`; and the phase a connection is in, the peer's ChangeCipherSpec due only when the
+ * state takes it and no promised NewSessionTicket is still to come.
  */
 
 function path(limits: Partial<ConnectionLimits> = {}): { p: RecordPath12; ended: FatalReason[] } {

@@ -1,10 +1,10 @@
 /**
- * The child of refused-send.test.ts, run inside a network namespace of its own (the path MTU it learns stays there):
- * a `listen` server and a `connect` client over 127.0.0.1 in this process. Once open, an ICMP fragmentation-needed
- * about the client's datagrams reaches its connected socket (frag-needed.py, a router's message forged with a raw
- * socket), which the kernel keeps as the socket's pending error; the client's next send in the same turn meets it
- * (the event loop has not read it yet) and that datagram is refused. Prints one JSON line: what each send's callback
- * heard, the message sizes the server received, and maxMessageSize before and after.
+ * The child of refused-send.test.ts, run inside a network namespace of its own (the path MTU it learns stays there): a
+ * `listen` server and a `connect` client over 127.0.0.1 in this process. Once open, an ICMP fragmentation-needed about
+ * the client's datagrams reaches its connected socket (frag-needed.py, a router's message forged with a raw socket),
+ * which the kernel keeps as the socket's pending error; the client's next send in the same turn meets it (the event
+ * loop has not read it yet) and that datagram is refused. Prints one JSON line: what each send's callback heard, the
+ * message sizes the server received, and maxMessageSize before and after.
  *
  *     node --import=tsx refused-send.ts DTLSv1.3|DTLSv1.2
  */

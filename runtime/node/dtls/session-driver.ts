@@ -51,8 +51,8 @@ const NOWHERE: RemoteAddress = { address: '', port: 0 };
 
 /**
  * One DTLS connection driven over a UDP socket (DtlsSession's base): datagrams in ({@link deliver}), its datagrams out,
- * one real timer, its events handed to the owner and the session ({@link handle}); time is `performance.now()`.
- * Nothing the connection throws escapes a socket handler or timer: the session fails with internal_error.
+ * one real timer, its events handed to the owner and the session ({@link handle}); time is `performance.now()`. Nothing
+ * the connection throws escapes a socket handler or timer: the session fails with internal_error.
  */
 export abstract class SessionDriver extends SessionRest {
   /** @internal The peer's address: where datagrams go (it changes when a server's session migrates, RFC 9853). */
@@ -184,8 +184,8 @@ export abstract class SessionDriver extends SessionRest {
     const authenticated = connection.lastAuthenticatedReceive === now;
     if (from !== undefined && fromPath !== undefined) {
       // Made when a second path shows up, with the peer's own first (a session that never sees another keeps no map:
-      // what it would hold, the peer's path, is `remote`). After the connection read it: whether a record
-      // authenticated decides which addresses it may push out; what the connection queued leaves in the pump below.
+      // what it would hold, the peer's path, is `remote`). After the connection read it: whether a record authenticated
+      // decides which addresses it may push out; what the connection queued leaves in the pump below.
       if (
         this.paths?.tracksAddresses !== true &&
         from.address === this.remote.address &&
@@ -201,8 +201,8 @@ export abstract class SessionDriver extends SessionRest {
   }
 
   /**
-   * Client: our datagrams leave from `socket` (`path`) now. The old socket stays open until an authenticated
-   * record arrives on the new one and `graceMs` more: the server may still send there (RFC 9853 §5.2).
+   * Client: our datagrams leave from `socket` (`path`) now. The old socket stays open until an authenticated record
+   * arrives on the new one and `graceMs` more: the server may still send there (RFC 9853 §5.2).
    */
   protected moveSocket(socket: Socket, path: string, oldPath: string, graceMs = 2000): void {
     const old = this.socket;
@@ -289,8 +289,8 @@ export abstract class SessionDriver extends SessionRest {
   }
 
   /**
-   * The path cannot carry our datagrams (ICMP fragmentation-needed, EMSGSIZE): from now on what every path
-   * carries, 548 bytes over IPv4 and 1,232 over IPv6 (RFC 9147 §4.4); node:dgram does not give the kernel's figure.
+   * The path cannot carry our datagrams (ICMP fragmentation-needed, EMSGSIZE): from now on what every path carries, 548
+   * bytes over IPv4 and 1,232 over IPv6 (RFC 9147 §4.4); node:dgram does not give the kernel's figure.
    */
   protected pathMtuExceeded(): void {
     const size = this.remote.address.includes(':') ? IPV6_SAFE_DATAGRAM : IPV4_SAFE_DATAGRAM;
@@ -321,8 +321,8 @@ export abstract class SessionDriver extends SessionRest {
   }
 
   /**
-   * Sends what the connection has to send and re-arms the timer (guarded), then hands out its events outside the
-   * guard (an application's exception is its own); a handler's nested pump sends but leaves the events to this one.
+   * Sends what the connection has to send and re-arms the timer (guarded), then hands out its events outside the guard
+   * (an application's exception is its own); a handler's nested pump sends but leaves the events to this one.
    */
   protected pump(): void {
     this.pumpQueued = false;
@@ -357,7 +357,8 @@ export abstract class SessionDriver extends SessionRest {
     this.dispatching = true;
     try {
       // Until the queue is empty, also once a handler ended the session: what the connection said before it ended is
-      // told. (`live`: never hibernated while dispatching, hibernate waits for it.) Polling is guarded, each handler is not.
+      // told. (`live`: never hibernated while dispatching, hibernate waits for it.) Polling is guarded, each handler is
+      // not.
       for (;;) {
         let e: ConnectionEvent | undefined;
         try {

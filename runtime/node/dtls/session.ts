@@ -289,8 +289,8 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
       this.shut();
       return;
     }
-    // A 1.3 client opens once the server confirmed the handshake, then waits a moment for a ticket (opening.ts);
-    // a version with no ticket after the handshake (1.2: it came just before, or none) settles it now.
+    // A 1.3 client opens once the server confirmed the handshake, then waits a moment for a ticket (opening.ts); a
+    // version with no ticket after the handshake (1.2: it came just before, or none) settles it now.
     const facts = this.current.versionFacts;
     if (!facts.ticketsAfterHandshake) this.ticketOutcome.resolve(undefined);
     if (this.role === 'client' && facts.clientAwaitsConfirmation) this.opening.awaitConfirmation();
@@ -348,7 +348,8 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
   /**
    * Sends one message as one record (text as UTF-8); returns the bytes sent. `callback`: once written (null), or the
    * error: the session's ending, or the socket's refusal of a datagram of this turn (EMSGSIZE...: the turn's records
-   * share datagrams, so every send of that turn hears it, and none of them was sent again). Throws {@link SessionStateError} before `opened` (a server given 0-RTT data holds it) or once closing, and
+   * share datagrams, so every send of that turn hears it, and none of them was sent again). Throws
+   * {@link SessionStateError} before `opened` (a server given 0-RTT data holds it) or once closing, and
    * {@link MessageTooLargeError} above {@link maxMessageSize}.
    */
   send(data: SendData, callback?: (error: Error | null) => void): number {
