@@ -25,14 +25,9 @@ for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
     const bed = new TestBed();
     t.teardown(() => bed.destroy());
     const ns = bed.namespace('refused');
-    const child = bed.node(ns, CHILD, [version]);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    t.is(code, 0, err);
-    const o = JSON.parse(out) as Outcome;
+    const { code, stdout, stderr } = await bed.nodeOutput(ns, CHILD, [version]);
+    t.is(code, 0, stderr);
+    const o = JSON.parse(stdout) as Outcome;
     t.is(o.version, version);
     // The refused message: its callback has the socket's error, and the server never saw it.
     t.is(o.first, 'EMSGSIZE');

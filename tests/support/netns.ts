@@ -110,6 +110,21 @@ export class TestBed {
     return child;
   }
 
+  /** Runs {@link node} to its end: its exit code and everything it wrote. */
+  async nodeOutput(
+    ns: string,
+    script: string,
+    args: readonly string[],
+  ): Promise<{ readonly code: number | null; readonly stdout: string; readonly stderr: string }> {
+    const child = this.node(ns, script, args);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    return { code, stdout, stderr };
+  }
+
   /** Kills the children, deletes the namespaces (and with them their interfaces) and the links left here. Idempotent. */
   destroy(): void {
     if (this.destroyed) return;

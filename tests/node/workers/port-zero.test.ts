@@ -27,12 +27,8 @@ const native =
     t.teardown(() => bed.destroy());
     const ns = bed.namespace('port0');
     bed.exec(ns, 'sysctl', '-qw', 'net.ipv4.ip_local_port_range=40000 40001');
-    const child = bed.node(ns, fileURLToPath(new URL('./fixtures/port-zero-servers.ts', import.meta.url)), []);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const servers = fileURLToPath(new URL('./fixtures/port-zero-servers.ts', import.meta.url));
+    const { code, stdout, stderr } = await bed.nodeOutput(ns, servers, []);
     t.is(code, 0, stderr);
     const { ports, third, reply } = JSON.parse(stdout) as { ports: number[]; third: string; reply: string };
     t.deepEqual([...ports].sort(), [40_000, 40_001], 'the second server did not join the first one\u2019s group');
