@@ -338,7 +338,7 @@ export abstract class SessionDriver extends SessionRest {
       if (moved !== undefined) this.remote = moved;
       const count = out.length;
       const waiters = this.turnWaiters;
-      this.turnWaiters = undefined;
+      if (waiters !== undefined) this.turnWaiters = undefined;
       if (count > 0) {
         const r = this.remote;
         this.pendingSends += count; // as sending() counts them, without the call
