@@ -1,6 +1,7 @@
 /*
  * dtls13's native addon: N-API bindings over cipher.c and record.c (the
- * record path), kdf.c (HMAC, HKDF) and x25519.c (key shares), and udp.c.
+ * record path), kdf.c (HMAC, HKDF), x25519.c (key shares), ecdsa.c (ECDSA
+ * signing) and udp.c.
  * Every buffer argument is a Uint8Array; every offset and length is checked
  * against it here, whatever the TypeScript side already checked.
  */
@@ -19,6 +20,7 @@
 #include <openssl/rand.h>
 
 #include "chacha20-poly1305.h"
+#include "ecdsa.h"
 #include "clock.h"
 #include "handle-table.h"
 #include "kdf.h"
@@ -883,6 +885,56 @@ static napi_value x25519_derive_js(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* An ECDSA key's external is collected (or its environment torn down): its key freed and cleansed. */
+static void ecdsa_finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  ecdsa_free((ecdsa_key *)data);
+  free(data);
+}
+
+/*
+ * ecdsaCreate(der) -> external: an EC private key from its PKCS #8 DER, kept ready to sign (ecdsa.h). Not in the
+ * handle table: it lives as long as the application's key object it was made from, freed when collected, as that is.
+ */
+static napi_value ecdsa_create_js(napi_env env, napi_callback_info info) {
+  call c;
+  size_t length = 0;
+  if (!begin(&c, env, info, "ecdsaCreate", 1)) return NULL;
+  const uint8_t *der = bytes(&c, 0, &length);
+  if (c.failed) return NULL;
+  ecdsa_key *key = malloc(sizeof *key);
+  if (key == NULL) return fail(&c, "out of memory"), NULL;
+  if (ecdsa_create(key, der, length) != 0) {
+    free(key);
+    return fail(&c, "OpenSSL refused the key (not an EC private key in PKCS #8 DER)"), NULL;
+  }
+  napi_value out = NULL;
+  if (napi_create_external(env, key, ecdsa_finalize, NULL, &out) != napi_ok) {
+    ecdsa_finalize(env, key, NULL);
+    return fail(&c, "could not create the key"), NULL;
+  }
+  return out;
+}
+
+/* ecdsaSign(key, digest, out) -> the DER signature's length in out, or -1 when OpenSSL failed. */
+static napi_value ecdsa_sign_js(napi_env env, napi_callback_info info) {
+  call c;
+  size_t digest_length = 0, out_size = 0;
+  napi_value result = NULL;
+  void *key = NULL;
+  if (!begin(&c, env, info, "ecdsaSign", 3)) return NULL;
+  napi_valuetype type = napi_undefined;
+  if (napi_typeof(env, c.argv[0], &type) != napi_ok || type != napi_external || napi_get_value_external(env, c.argv[0], &key) != napi_ok)
+    return fail(&c, "the key must be one ecdsaCreate made"), NULL;
+  const uint8_t *digest = bytes(&c, 1, &digest_length);
+  uint8_t *out = bytes(&c, 2, &out_size);
+  if (c.failed) return NULL;
+  if (digest_length == 0 || digest_length > 64) return fail(&c, "the digest must be 1 to 64 bytes"), NULL;
+  napi_create_int32(env, ecdsa_sign_digest((ecdsa_key *)key, digest, digest_length, out, out_size), &result);
+  return result;
+}
+
 /* x25519Direct() -> boolean: whether shares use OpenSSL's X25519 functions directly (x25519.h) rather than EVP_PKEY. */
 static napi_value x25519_direct_js(napi_env env, napi_callback_info info) {
   (void)info;
@@ -1144,7 +1196,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"aeadCreate", aead_create},   {"aeadSeal", aead_seal_js},       {"aeadOpen", aead_open_js},   {"maskCreate", mask_create},
       {"maskCompute", mask_compute_js}, {"recordCreate", record_create}, {"recordSeal", record_seal_js}, {"recordSealBatch", record_seal_batch},
       {"recordOpen", record_open_js}, {"recordOpenRun", record_open_run}, {"record12Create", record12_create}, {"record12Seal", record12_seal_js}, {"record12Open", record12_open_js}, {"record12OpenRun", record12_open_run}, {"release", release_js}, {"park", park_js}, {"handleCount", handle_count_js}, {"mallocTrim", malloc_trim_js}, {"udpSendBatch", udp_send_batch_js}, {"udpRecvBatch", udp_recv_batch_js},   {"hmacIn", hmac_js},
-      {"hkdfExpandIn", hkdf_expand_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"x25519Direct", x25519_direct_js}, {"chachaDirect", chacha_direct_js}, {"randomFill", random_fill_js},
+      {"hkdfExpandIn", hkdf_expand_js},  {"x25519Create", x25519_create_js}, {"x25519Derive", x25519_derive_js}, {"x25519Direct", x25519_direct_js}, {"ecdsaCreate", ecdsa_create_js}, {"ecdsaSign", ecdsa_sign_js}, {"chachaDirect", chacha_direct_js}, {"randomFill", random_fill_js},
       {"hashInit", hash_init_js},      {"hashUpdate", hash_update_js},     {"hashDigest", hash_digest_js}, {"threadCpuTime", thread_cpu_time_js},
       {"reuseportBind", reuseport_bind_js}, {"reuseportBindFirst", reuseport_bind_first_js}, {"reuseportSteer", reuseport_steer_js}, {"reuseportLocalPort", reuseport_local_port_js}, {"reuseportClose", reuseport_close_js}, {"reuseportDup", reuseport_dup_js},
       {"udpSocketBind", udp_socket_bind_js},

@@ -7,6 +7,8 @@ import type { OpenRunArguments } from '../provider.js';
 
 /** A key held by the addon (a slot of native/src/handle-table.h), registered by its holder (handle-owners.ts). */
 export type NativeHandle = { readonly __nativeHandle: unique symbol };
+/** An EC private key the addon holds for signing (an N-API external, freed when collected). */
+export type NativeEcdsaKey = { readonly __nativeEcdsaKey: unique symbol };
 
 /** What recordOpen and recordOpenOwned are given: the key and where the record lies in the datagram. */
 type RecordToOpen = [
@@ -119,6 +121,13 @@ export interface NativeBinding {
   x25519Create(privateKey: Uint8Array, publicOut: Uint8Array): NativeHandle;
   /** The X25519 shared secret into `out`; false when OpenSSL refuses the peer value (a low-order point). */
   x25519Derive(key: NativeHandle, peer: Uint8Array, out: Uint8Array): boolean;
+  /**
+   * An EC private key from its PKCS #8 DER, kept with a signing context (native/src/ecdsa.h): an external, freed when
+   * collected (not in the handle table); throws for any other key.
+   */
+  ecdsaCreate?(pkcs8: Uint8Array): NativeEcdsaKey;
+  /** The DER ECDSA signature of `digest` into `out`: its length, or -1 when OpenSSL failed. */
+  ecdsaSign?(key: NativeEcdsaKey, digest: Uint8Array, out: Uint8Array): number;
   /** Whether X25519 calls OpenSSL's X25519 functions directly rather than EVP_PKEY (native/src/x25519.h). */
   x25519Direct?(): boolean;
   /** Whether ChaCha20-Poly1305 calls OpenSSL's ChaCha20 and Poly1305 directly rather than its EVP cipher (native/src/chacha20-poly1305.h). */

@@ -1,7 +1,7 @@
 import { composeProvider } from '../compose.js';
 import { nodeProvider } from '../node/index.js';
 import { NODE_KEY_EXCHANGE_GROUPS } from '../node/key-exchange.js';
-import { NODE_SIGNATURE_ALGORITHMS, nodeEcdsaSign, nodeEcdsaVerify } from '../node/signature.js';
+import { NODE_SIGNATURE_ALGORITHMS, nodeEcdsaSign, nodeEcdsaVerify, nodeSign } from '../node/signature.js';
 import type { CryptoProvider } from '../provider.js';
 import { nativeAead } from './aead.js';
 import { nativeBinding, type NativeBinding } from './binding.js';
@@ -11,10 +11,11 @@ import { nativeKeyExchange } from './key-exchange.js';
 import { nativeMask } from './mask.js';
 import { nativeRandomBytes } from './random.js';
 import { nativeRecordProtection } from './record.js';
+import { nativeSigning } from './signature.js';
 
 export { NATIVE_DISABLED_BY_ENV, nativeUnavailableReason } from './binding.js';
 
-/** The `native` provider: dtls13's addon for the record path, KDFs, hashes, X25519, random; node for the rest. */
+/** The `native` provider: dtls13's addon for the record path, KDFs, hashes, X25519, ECDSA signing, random; node for the rest. */
 function makeNativeProvider(binding: NativeBinding): CryptoProvider {
   const current =
     typeof binding.hmacIn === 'function' &&
@@ -23,10 +24,12 @@ function makeNativeProvider(binding: NativeBinding): CryptoProvider {
   const kdf = current ? nativeKdf(binding) : nodeProvider;
   const keyExchange = current ? nativeKeyExchange(binding) : nodeProvider;
   const randomBytes = current ? nativeRandomBytes(binding) : nodeProvider.randomBytes;
+  const digest = current ? nativeDigest(binding) : nodeProvider.digest;
+  const signing = current ? nativeSigning(binding, digest) : { sign: nodeSign, ecdsaSign: nodeEcdsaSign };
   const base = composeProvider({
     name: 'native',
     randomBytes,
-    digest: current ? nativeDigest(binding) : nodeProvider.digest,
+    digest,
     createHash: current ? nativeHash(binding) : nodeProvider.createHash,
     hmac: kdf.hmac,
     hkdfExtract: kdf.hkdfExtract,
@@ -39,9 +42,9 @@ function makeNativeProvider(binding: NativeBinding): CryptoProvider {
     signatureAlgorithms: NODE_SIGNATURE_ALGORITHMS,
     importPublicKey: nodeProvider.importPublicKey,
     importPrivateKey: nodeProvider.importPrivateKey,
-    sign: nodeProvider.sign,
+    sign: signing.sign,
     verify: nodeProvider.verify,
-    ecdsaSign: nodeEcdsaSign,
+    ecdsaSign: signing.ecdsaSign,
     ecdsaVerify: nodeEcdsaVerify,
   });
   return {

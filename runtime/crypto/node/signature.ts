@@ -86,6 +86,11 @@ class NodePrivateKey implements PrivateKeyHandle {
   }
 }
 
+/** The KeyObject of a node provider's private key (throws once it is released), or undefined for another provider's. */
+export function nodePrivateKeyObject(key: PrivateKeyHandle): KeyObject | undefined {
+  return key instanceof NodePrivateKey ? key.key : undefined;
+}
+
 function checkParsed(keyType: SignatureKeyType, key: KeyObject): void {
   if (key.asymmetricKeyType !== NODE_KEY_TYPE[keyType])
     throw new CryptoError(`key parsed as ${key.asymmetricKeyType ?? 'unknown'}, expected ${keyType}`);
