@@ -49,7 +49,8 @@ import { cHandshakes, describeBuild, findCClient, type CClient } from './scale-o
  * sent per handshake show what differs in the exchange.
  * `DTLS13_HS_SERVERS_BASELINE=<checkout>` adds that checkout's dtls13
  * server (an older build, its native addon built) to every round, with the
- * ratio of this one's CPU per handshake to it.
+ * ratio of this one's CPU per handshake to it; and, where the DTLS 1.2 servers
+ * run, that checkout's DTLS 1.2 server beside this one's the same way.
  */
 
 /** What one server did, over the counted windows. */
@@ -93,6 +94,10 @@ export async function benchHandshakeServers(log: (line: string) => void): Promis
   if (!('tool' in opensslBuild)) say(`OpenSSL 3.0 skipped: ${opensslBuild.reason}`);
   const client12 = 'tool' in opensslBuild ? wolfClient12(client.build, say) : undefined;
   const ours12 = client12 === undefined ? undefined : await startDtls13Server(files.chain, files.key, { dtls12: true });
+  const baseline12 =
+    ours12 === undefined || baselineCheckout === undefined
+      ? undefined
+      : await startDtls13Server(files.chain, files.key, { checkout: baselineCheckout, dtls12: true });
   const openssl =
     'tool' in opensslBuild
       ? await startCServer(`${opensslBuild.version} C (DTLS 1.2)`, opensslBuild.tool, files.chain, files.key)
@@ -104,10 +109,11 @@ export async function benchHandshakeServers(log: (line: string) => void): Promis
     ...cServers,
     ...(baseline === undefined ? [] : [baseline]),
     ...(ours12 === undefined || openssl === undefined ? [] : [ours12, openssl]),
+    ...(baseline12 === undefined ? [] : [baseline12]),
   ];
   /** The client each server is loaded by: the DTLS 1.2 one for the 1.2 servers. */
   const clientOf = (s: ServerProcess): CClient =>
-    client12 !== undefined && (s === ours12 || s === openssl) ? client12 : client;
+    client12 !== undefined && (s === ours12 || s === openssl || s === baseline12) ? client12 : client;
   /** Each dtls13 server against the C server that makes the same exchange: wolfSSL's in DTLS 1.3, OpenSSL's in DTLS 1.2. */
   const likeForLike: [ServerProcess, ServerProcess][] = [
     [ours, wolf],
@@ -143,6 +149,7 @@ export async function benchHandshakeServers(log: (line: string) => void): Promis
   const ratiosNoCookies: number[] = [];
   const paired = likeForLike.map((): number[] => []);
   const againstBaseline: number[] = [];
+  const againstBaseline12: number[] = [];
   const loads: number[] = [];
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? servers : [...servers].reverse();
@@ -161,6 +168,7 @@ export async function benchHandshakeServers(log: (line: string) => void): Promis
     ratiosNoCookies.push(cost(oursNoCookies) / cheapestC);
     likeForLike.forEach(([a, b], i) => paired[i]!.push(cost(a) / cost(b)));
     if (baseline !== undefined) againstBaseline.push(cost(ours) / cost(baseline));
+    if (baseline12 !== undefined && ours12 !== undefined) againstBaseline12.push(cost(ours12) / cost(baseline12));
     loads.push(loadavg()[0]!);
   }
   for (const s of servers) {
@@ -177,6 +185,8 @@ export async function benchHandshakeServers(log: (line: string) => void): Promis
   likeForLike.forEach(([a, b], i) => say(`the same exchange: ${a.name} / ${b.name} ${spread(paired[i]!, 2)}x`));
   if (againstBaseline.length > 0)
     say(`dtls13 / dtls13 at ${baselineCheckout} in each round: ${spread(againstBaseline, 3)}x`);
+  if (againstBaseline12.length > 0)
+    say(`dtls13 DTLS 1.2 / the same at ${baselineCheckout} in each round: ${spread(againstBaseline12, 3)}x`);
   say(
     'what differs: dtls13 and wolfSSL (--enable-hrrcookie) answer the first DTLS 1.3 ClientHello with a cookie HelloRetryRequest, ' +
       'dtls13 with cookies: false does not (fewer datagrams in and out above), and both send one NewSessionTicket; in DTLS 1.2 dtls13 ' +
