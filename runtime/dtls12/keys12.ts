@@ -20,7 +20,8 @@ import type { Negotiated12Extensions } from './extensions12.js';
 import type { Connected12 } from './outcome12.js';
 import type { Session12 } from './session12.js';
 import type { Out12 } from './out12.js';
-import { extendedMasterSecret, keyBlock, keyLogLine12, masterSecret, verifyData } from './key-derivation.js';
+import { extendedMasterSecret, keyBlock, masterSecret, verifyData } from './key-derivation.js';
+import { keyLogger } from '../connection/key-material.js';
 import { EpochCipher12 } from '../record/codec12.js';
 import type { Dtls12SuiteParams } from '../versions/suites12.js';
 
@@ -74,7 +75,10 @@ export function acceptChain12(
   );
 }
 
-/** The master secret (RFC 7627 §4: over the session_hash, the log up to ClientKeyExchange), logged to keyLog as CLIENT_RANDOM. */
+/**
+ * The master secret (RFC 7627 §4: over the session_hash, the log up to ClientKeyExchange), logged to keyLog as
+ * CLIENT_RANDOM (keyLogLine12's line), formatted only when the sink wants it (a listener's, when anyone listens).
+ */
 export function deriveMaster12(config: Config12, hs: Hellos12, premaster: Uint8Array): Uint8Array {
   const { suite, clientRandom } = hs;
   const provider = config.base.provider;
@@ -82,7 +86,7 @@ export function deriveMaster12(config: Config12, hs: Hellos12, premaster: Uint8A
     ? extendedMasterSecret(provider, suite.hash, premaster, hs.log.digest())
     : masterSecret(provider, suite.hash, premaster, clientRandom, hs.serverRandom);
   premaster.fill(0);
-  config.base.keyLog?.(keyLogLine12(clientRandom, master));
+  keyLogger(config.base.keyLog)('CLIENT_RANDOM', clientRandom, master);
   return master;
 }
 

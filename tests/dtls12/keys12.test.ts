@@ -78,6 +78,38 @@ test('deriveMaster12: the extended master secret over the session hash, or the R
   ]);
 });
 
+test('deriveMaster12: a key log sink whose wanted() says no gets no line, none formatted; once it says yes, the line', (t) => {
+  const lines: string[] = [];
+  let wanted = false;
+  let asked = 0;
+  const sink = Object.assign((line: string) => lines.push(line), {
+    wanted: () => {
+      asked++;
+      return wanted;
+    },
+  });
+  const config = client(sink);
+  const log = new HandshakeLog12(nodeProvider);
+  log.choose('sha384');
+  const clientRandom = new Uint8Array(32).fill(0xc2);
+  const hs = {
+    log,
+    suite,
+    clientRandom,
+    serverRandom: new Uint8Array(32),
+    sessionId: new Uint8Array(0),
+    helloVerifyRequest: false,
+    extensions: { alpnProtocol: undefined, srtpProfile: undefined, cids: undefined },
+    extendedMasterSecret: false,
+  };
+  deriveMaster12(config, hs, new Uint8Array(32).fill(1));
+  t.deepEqual(lines, []);
+  t.is(asked, 1);
+  wanted = true;
+  const master = deriveMaster12(config, hs, new Uint8Array(32).fill(1));
+  t.deepEqual(lines, [`CLIENT_RANDOM ${hex(clientRandom)} ${hex(master)}`]);
+});
+
 test('addMessage12 adds a received message with its own message_seq', (t) => {
   const log = new HandshakeLog12(nodeProvider);
   log.choose('sha256');
