@@ -8,29 +8,27 @@
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { cipherSuiteToNumber } from '../../generated/wire/enums.js';
 import type { CryptoProvider } from '../crypto/provider.js';
-import { concatBytes, constantTimeEqual } from '../wire/bytes.js';
+import { constantTimeEqual } from '../wire/bytes.js';
+import { scratchWriter } from '../wire/scratch.js';
 
 /** Cookie length: RFC 6347 §4.2.1 allows up to 255 bytes (DTLS 1.2: up to 2^8-1); 32 is HMAC-SHA256 whole. */
 export const COOKIE_LENGTH_12 = 32;
 
-const encoder = new TextEncoder();
-
+/**
+ * What the cookie's HMAC covers: the peer's length (one byte) and text, ClientHello.random, the legacy_session_id with
+ * its length, the cipher suites' numbers; written into the scratch writer (read by the HMAC at once, before anything
+ * else encodes), ASCII byte by byte: no TextEncoder, no array per field.
+ */
 function cookieInput(peer: string, ch: ClientHello): Uint8Array {
-  const suites = new Uint8Array(ch.cipherSuites.length * 2);
-  ch.cipherSuites.forEach((s, i) => {
-    const n = cipherSuiteToNumber(s);
-    suites[2 * i] = n >>> 8;
-    suites[2 * i + 1] = n & 0xff;
-  });
-  const peerBytes = encoder.encode(peer);
-  return concatBytes([
-    Uint8Array.of(peerBytes.length),
-    peerBytes,
-    ch.random,
-    Uint8Array.of(ch.legacySessionId.length),
-    ch.legacySessionId,
-    suites,
-  ]);
+  const w = scratchWriter('HelloVerifyRequest cookie');
+  const lengthAt = w.reserve(1);
+  w.utf8(peer);
+  w.buf[lengthAt] = (w.pos - lengthAt - 1) & 0xff;
+  w.bytes(ch.random);
+  w.u8(ch.legacySessionId.length & 0xff, 'legacy_session_id');
+  w.bytes(ch.legacySessionId);
+  for (const s of ch.cipherSuites) w.u16(cipherSuiteToNumber(s), 'cipher_suites');
+  return w.finish();
 }
 
 export function makeCookie12(provider: CryptoProvider, secret: Uint8Array, peer: string, ch: ClientHello): Uint8Array {

@@ -11,6 +11,7 @@ import { encodeHelloVerifyRequest } from '../../generated/wire/hello-verify-requ
 import type { CryptoProvider } from '../crypto/provider.js';
 import { cookieValid12, makeCookie12 } from './cookie12.js';
 import { plainRecord12 } from '../record/codec12.js';
+import { toHex } from '../wire/bytes.js';
 import { ALERT, handshakeRecord12, RECORD_HEADER } from './record-writer12.js';
 
 export type HelloVerify12Outcome =
@@ -39,7 +40,7 @@ export function helloVerify12(
   const ch = first.hello;
   try {
     if (cookieValid12(provider, secret, peer, ch))
-      return { kind: 'accept', random: Buffer.from(ch.random).toString('hex'), cookie: ch.legacyCookie };
+      return { kind: 'accept', random: toHex(ch.random), cookie: ch.legacyCookie };
     // RFC 6347 §4.2.1: server_version DTLS 1.0 whatever will be negotiated; the ClientHello's message_seq and record number.
     const body = encodeHelloVerifyRequest({
       serverVersion: 'dtls1_0',

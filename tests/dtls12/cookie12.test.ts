@@ -3,6 +3,7 @@
  * address it was made for, under the secret that made it, in a ClientHello repeating the first one's random,
  * session ID and suites. A spoofed address, a changed hello, a forged, truncated or padded cookie is refused.
  */
+import { createHmac } from 'node:crypto';
 import test from 'ava';
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { COOKIE_LENGTH_12, cookieValid12, makeCookie12 } from '../../runtime/dtls12/cookie12.js';
@@ -58,4 +59,22 @@ for (const provider of [nodeProvider, nobleProvider]) {
 
 test('node and noble make the same cookie (HMAC-SHA256 over the same input)', (t) => {
   t.deepEqual(makeCookie12(nodeProvider, secret, peer, hello), makeCookie12(nobleProvider, secret, peer, hello));
+});
+
+test('the cookie is HMAC-SHA256 over the peer (length, UTF-8), random, session ID (length, bytes) and suite numbers', (t) => {
+  const sessionId = Uint8Array.of(9, 8, 7);
+  for (const who of [peer, '[2001:db8::1]|443', 'pèer|1']) {
+    const h = { ...hello, legacySessionId: sessionId };
+    const peerBytes = Buffer.from(who, 'utf8');
+    const input = Buffer.concat([
+      Buffer.of(peerBytes.length),
+      peerBytes,
+      hello.random,
+      Buffer.of(sessionId.length),
+      sessionId,
+      Buffer.of(0xc0, 0x2b, 0xc0, 0x2f),
+    ]);
+    const expected = createHmac('sha256', secret).update(input).digest();
+    t.deepEqual(Buffer.from(makeCookie12(nodeProvider, secret, who, h)), expected, who);
+  }
 });
