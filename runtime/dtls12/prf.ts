@@ -3,9 +3,19 @@
  * *_SHA384 ones), built on the crypto provider's HMAC so each provider gives the same bytes.
  */
 import type { CryptoProvider, HashAlgorithm } from '../crypto/provider.js';
-import { concatBytes } from '../wire/bytes.js';
 
-const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+/** A label's ASCII bytes, kept for the few labels RFC 5246 and its extensions use (bounded: any other is made each time). */
+const labels = new Map<string, Uint8Array>();
+const KEPT_LABELS = 16;
+
+function ascii(s: string): Uint8Array {
+  let bytes = labels.get(s);
+  if (bytes === undefined) {
+    bytes = Uint8Array.from(s, (c) => c.charCodeAt(0));
+    if (labels.size < KEPT_LABELS) labels.set(s, bytes);
+  }
+  return bytes;
+}
 
 /**
  * P_hash(secret, seed) (RFC 5246 §5): A(0) = seed, A(i) = HMAC(secret, A(i-1)); the output is HMAC(secret, A(1) + seed)
@@ -22,9 +32,16 @@ export function pHash(
     throw new RangeError(`P_hash length must be a non-negative integer, got ${length}`);
   const out = new Uint8Array(length);
   let a = seed;
+  // A(i) + seed in one buffer: the seed written once after room for A(i), which each round writes.
+  let input: Uint8Array | undefined;
   for (let at = 0; at < length;) {
     a = provider.hmac(hash, secret, a);
-    const block = provider.hmac(hash, secret, concatBytes([a, seed]));
+    if (input === undefined) {
+      input = new Uint8Array(a.length + seed.length);
+      input.set(seed, a.length);
+    }
+    input.set(a, 0);
+    const block = provider.hmac(hash, secret, input);
     out.set(block.subarray(0, Math.min(block.length, length - at)), at);
     at += block.length;
   }
@@ -40,5 +57,9 @@ export function prf(
   seed: Uint8Array,
   length: number,
 ): Uint8Array {
-  return pHash(provider, hash, secret, concatBytes([ascii(label), seed]), length);
+  const labelBytes = ascii(label);
+  const labelled = new Uint8Array(labelBytes.length + seed.length);
+  labelled.set(labelBytes, 0);
+  labelled.set(seed, labelBytes.length);
+  return pHash(provider, hash, secret, labelled, length);
 }
