@@ -11,6 +11,7 @@ import { chooseCredentials, type HelloSignaturePreferences } from './certificate
 import type { SelectedCredentials, ServerCredentials } from './server-credentials.js';
 import { CheckedSniEntries } from './sni-entry-cache.js';
 import { callApplication } from '../handshake/callback-error.js';
+import { bytesEqual } from '../wire/bytes.js';
 
 export type { ServerCredentials } from './server-credentials.js';
 
@@ -45,7 +46,7 @@ export function normalizeServerName(name: string): string {
 }
 
 /** The last server_name accepted and its normalized name: most clients send the same one. */
-let lastOffered: { readonly text: string; readonly name: string } | undefined;
+let lastOffered: { readonly bytes: Uint8Array; readonly name: string } | undefined;
 
 /**
  * The name a ClientHello's server_name asks for, normalized; undefined when it has none. A list with two host_names, a
@@ -63,19 +64,22 @@ export function offeredServerName(ch: ClientHello): string | undefined {
   }
   if (!entry || !('hostName' in entry)) return undefined;
   const bytes = entry.hostName;
-  for (const b of bytes)
+  // The same name as the last ClientHello's (a client's two, or the next client's): checked then, no text made again.
+  if (lastOffered !== undefined && bytesEqual(bytes, lastOffered.bytes)) return lastOffered.name;
+  let text = '';
+  for (const b of bytes) {
     if (b < 0x21 || b > 0x7e)
       throw new ProtocolError(
         'illegal_parameter',
         'server_name holds a byte that is not printable ASCII (RFC 6066 §3)',
       );
-  const text = String.fromCharCode(...bytes);
-  if (text === lastOffered?.text) return lastOffered.name;
+    text += String.fromCharCode(b);
+  }
   const name = normalizeServerName(text);
   const problem = hostNameProblem(name);
   if (problem !== undefined)
     throw new ProtocolError('illegal_parameter', `server_name '${name.slice(0, 64)}' ${problem}`);
-  lastOffered = { text, name };
+  lastOffered = { bytes: bytes.slice(), name };
   return name;
 }
 

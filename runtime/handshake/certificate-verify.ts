@@ -31,11 +31,23 @@ export function schemesForKey(key: {
   readonly pssHash?: string | undefined;
 }): readonly SignatureAlgorithm[] {
   const pssHash = key.keyType === 'rsa-pss' ? key.pssHash : undefined;
-  return SIGNATURE_ALGORITHMS.filter((a) => {
-    const s = SIGNATURE_SCHEMES[a];
-    return s.keyType === key.keyType && s.padding !== 'pkcs1' && (pssHash === undefined || s.hash === pssHash);
-  });
+  const kept = pssHash === undefined ? key.keyType : `${key.keyType} ${pssHash}`;
+  let schemes = schemesByKey.get(kept);
+  if (schemes === undefined) {
+    schemes = Object.freeze(
+      SIGNATURE_ALGORITHMS.filter((a) => {
+        const s = SIGNATURE_SCHEMES[a];
+        return s.keyType === key.keyType && s.padding !== 'pkcs1' && (pssHash === undefined || s.hash === pssHash);
+      }),
+    );
+    // Bounded: key types and PSS hashes are a handful; any other text (a foreign provider's) is filtered each time.
+    if (schemesByKey.size < 32) schemesByKey.set(kept, schemes);
+  }
+  return schemes;
 }
+
+/** schemesForKey's answers by key type and PSS hash (twice per server handshake: the cookie exchange and the hello). */
+const schemesByKey = new Map<string, readonly SignatureAlgorithm[]>();
 
 export function signCertificateVerify(
   provider: CryptoProvider,
