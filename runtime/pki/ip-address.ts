@@ -26,9 +26,14 @@ function parseIpv4(text: string): Uint8Array | undefined {
       if (++digits > 3 || value > 255) return undefined;
     } else return undefined;
   }
-  return part === 4
-    ? new Uint8Array([address >>> 24, (address >>> 16) & 0xff, (address >>> 8) & 0xff, address & 0xff])
-    : undefined;
+  if (part !== 4) return undefined;
+  // Written byte by byte: from an array literal, V8 makes the array and reads it back through the iterator.
+  const bytes = new Uint8Array(4);
+  bytes[0] = address >>> 24;
+  bytes[1] = address >>> 16;
+  bytes[2] = address >>> 8;
+  bytes[3] = address;
+  return bytes;
 }
 
 function parseIpv6(text: string): Uint8Array | undefined {
