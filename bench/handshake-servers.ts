@@ -7,6 +7,7 @@ import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 import {
   opensslServer,
   startCServer,
+  serverTakesDtls12,
   startDtls13Server,
   wolfClient12,
   wolfServer,
@@ -94,8 +95,12 @@ export async function benchHandshakeServers(log: (line: string) => void): Promis
   if (!('tool' in opensslBuild)) say(`OpenSSL 3.0 skipped: ${opensslBuild.reason}`);
   const client12 = 'tool' in opensslBuild ? wolfClient12(client.build, say) : undefined;
   const ours12 = client12 === undefined ? undefined : await startDtls13Server(files.chain, files.key, { dtls12: true });
+  // An older checkout's server may predate --dtls12: its 1.2 server is left out then, and said so.
+  const baselineHas12 = baselineCheckout !== undefined && serverTakesDtls12(baselineCheckout);
+  if (baselineCheckout !== undefined && ours12 !== undefined && !baselineHas12)
+    say(`${baselineCheckout}'s dtls13-server.ts has no --dtls12: its DTLS 1.2 server is not run`);
   const baseline12 =
-    ours12 === undefined || baselineCheckout === undefined
+    ours12 === undefined || baselineCheckout === undefined || !baselineHas12
       ? undefined
       : await startDtls13Server(files.chain, files.key, { checkout: baselineCheckout, dtls12: true });
   const openssl =

@@ -162,6 +162,12 @@ export function startCServer(name: string, tool: string, chain: string, key: str
  * cookie HelloRetryRequest) with `noCookies`; `maxVersion: 'DTLSv1.2'`
  * with `dtls12`.
  */
+/** Whether `checkout`'s dtls13-server.ts takes `--dtls12` (older checkouts' servers serve DTLS 1.3 only). */
+export function serverTakesDtls12(checkout: string): boolean {
+  const module = join(resolve(checkout), 'bench', 'handshake-servers', 'dtls13-server.ts');
+  return existsSync(module) && readFileSync(module, 'utf8').includes("'--dtls12'");
+}
+
 export function startDtls13Server(
   chain: string,
   key: string,
