@@ -4,6 +4,7 @@ import { nativeRecord12, type NativeRecord12 } from '../crypto/native/record12.j
 import type { AeadKey, CryptoProvider } from '../crypto/provider.js';
 import type { Dtls12SuiteParams } from '../versions/suites12.js';
 import { constantTimeEqual } from '../wire/bytes.js';
+import { allocate } from '../wire/slab.js';
 import type { MessageArena } from '../wire/message-arena.js';
 import { DTLS12_CONTENT_TYPES, encodeDatagram12, TLS12_CID, type Dtls12WireRecord } from './datagram12.js';
 import type { DropReason } from './drops.js';
@@ -207,14 +208,20 @@ export class EpochCipher12 {
       throw new RangeError(`DTLSInnerPlaintext of ${plaintextLength} bytes is over ${MAX_PLAINTEXT_12}`);
     const native = this.native;
     if (native !== undefined) {
-      // One addon call writes header, nonce and tag around the plaintext put in place.
+      // One addon call writes header, nonce and tag around the plaintext put in place, in a view carved from the
+      // outgoing slab as 1.3's records are: no ArrayBuffer of its own per record.
       const at = native.headerLength + explicitLength;
-      const out = new Uint8Array(at + plaintextLength + this.suite.tagLength);
+      const out = allocate(at + plaintextLength + this.suite.tagLength);
       out.set(content, at);
       // A CID record's real type follows the content; the padding zeros are already there.
       if (this.cid !== undefined) out[at + content.length] = type;
       if (explicitNonce !== undefined) out.set(explicitNonce, native.headerLength);
-      native.seal(out, type, sequenceNumber, plaintextLength, explicitNonce !== undefined);
+      try {
+        native.seal(out, type, sequenceNumber, plaintextLength, explicitNonce !== undefined);
+      } catch (e) {
+        out.fill(0); // the plaintext copy in a slab shared with other records goes, as in 1.3's writer
+        throw e;
+      }
       return out;
     }
     let plaintext = content;

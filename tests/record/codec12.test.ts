@@ -220,3 +220,31 @@ test('WriteEpoch12.remaining counts down by one per seal from whichever bound is
 function w12(): EpochCipher12 {
   return new EpochCipher12(provider, suite, keys, 1);
 }
+
+const SECRET = new TextEncoder().encode('plaintext-that-never-left');
+const holds = (haystack: Uint8Array, needle: Uint8Array): boolean =>
+  Buffer.from(haystack).includes(Buffer.from(needle));
+
+test('native: sealed 1.2 records are views of one outgoing slab, and a failed seal leaves no plaintext in it', (t) => {
+  const native = PROVIDERS.find((p) => p.name === 'native');
+  if (native === undefined)
+    return t.pass('no native addon here (DTLS13_NATIVE=0): the node and noble paths allocate per record');
+  const healthy = new EpochCipher12(native, suite, keys, 1);
+  const failing = new EpochCipher12(native, suite, keys, 1);
+  const first = healthy.seal(23, 1, Uint8Array.of(1, 2, 3));
+  const second = healthy.seal(23, 2, Uint8Array.of(4, 5, 6));
+  // Carved one after the other, or from two slabs when one filled up in between.
+  t.true(first.buffer.byteLength > first.length, 'a record is a view, not an ArrayBuffer of its own');
+  t.true(first.buffer === second.buffer || second.byteOffset === 0, 'the next record from the same slab');
+  failing.release(); // its seal now throws after the plaintext was copied into the slab
+  t.throws(() => failing.seal(23, 1, SECRET));
+  const after = healthy.seal(23, 3, Uint8Array.of(7, 8, 9));
+  t.false(holds(new Uint8Array(first.buffer), SECRET), 'the slab before the failure');
+  t.false(holds(new Uint8Array(after.buffer), SECRET), 'the slab after the failure');
+  // What the receiver reads is unchanged: each record opens under the same keys.
+  const r = reader();
+  const one = r.receive(first, 0);
+  t.true(one.ok && one.content.join() === '1,2,3');
+  const three = r.receive(after, 0);
+  t.true(three.ok && three.content.join() === '7,8,9');
+});
