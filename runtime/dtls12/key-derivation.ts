@@ -138,9 +138,3 @@ export function pskPremasterSecret(psk: Uint8Array, otherSecret: Uint8Array = ne
   out.set(psk, 4 + otherSecret.length);
   return out;
 }
-
-/** The NSS key log line of a (D)TLS 1.2 session: `CLIENT_RANDOM <client_random> <master_secret>`, what Wireshark and `dtls13 dissect` read. */
-export function keyLogLine12(clientRandom: Uint8Array, masterSecret: Uint8Array): string {
-  const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-  return `CLIENT_RANDOM ${hex(clientRandom)} ${hex(masterSecret)}`;
-}

@@ -77,7 +77,7 @@ export function acceptChain12(
 
 /**
  * The master secret (RFC 7627 §4: over the session_hash, the log up to ClientKeyExchange), logged to keyLog as
- * CLIENT_RANDOM (keyLogLine12's line), formatted only when the sink wants it (a listener's, when anyone listens).
+ * CLIENT_RANDOM (the NSS key log line Wireshark and `dtls13 dissect` read), formatted only when the sink wants it (a listener's, when anyone listens).
  */
 export function deriveMaster12(config: Config12, hs: Hellos12, premaster: Uint8Array): Uint8Array {
   const { suite, clientRandom } = hs;

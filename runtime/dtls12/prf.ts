@@ -3,6 +3,7 @@
  * *_SHA384 ones), built on the crypto provider's HMAC so each provider gives the same bytes.
  */
 import type { CryptoProvider, HashAlgorithm } from '../crypto/provider.js';
+import { concatBytes } from '../wire/bytes.js';
 
 /** A label's ASCII bytes, kept for the few labels RFC 5246 and its extensions use (bounded: any other is made each time). */
 const labels = new Map<string, Uint8Array>();
@@ -57,9 +58,5 @@ export function prf(
   seed: Uint8Array,
   length: number,
 ): Uint8Array {
-  const labelBytes = ascii(label);
-  const labelled = new Uint8Array(labelBytes.length + seed.length);
-  labelled.set(labelBytes, 0);
-  labelled.set(seed, labelBytes.length);
-  return pHash(provider, hash, secret, labelled, length);
+  return pHash(provider, hash, secret, concatBytes([ascii(label), seed]), length);
 }

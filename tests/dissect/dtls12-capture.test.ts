@@ -189,7 +189,7 @@ test('a key log with the wrong master secret: the protected records are reported
   t.regex(text, /epoch 1 rec 0 encrypted \d+ B: error: undecryptable/);
 });
 
-test("dtls13's client offering 1.3 and 1.2 -> s_server -dtls1_2: dissected as 1.2 though the ClientHello offers 1.3, decrypted with our own key log (keyLogLine12)", async (t) => {
+test("dtls13's client offering 1.3 and 1.2 -> s_server -dtls1_2: dissected as 1.2 though the ClientHello offers 1.3, decrypted with our own key log (CLIENT_RANDOM)", async (t) => {
   const port = await freeUdpPort();
   const pcap = join(id.dir, 'negotiated12.pcap');
   const keylog = join(id.dir, 'negotiated12.keys');
