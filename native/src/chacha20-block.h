@@ -20,4 +20,11 @@ void chacha20_block16(const uint8_t key[32], const uint8_t counter_nonce[16], ui
 /* The first 32 bytes of the same block: at block counter 0, the Poly1305 key of RFC 8439 §2.6. */
 void chacha20_block32(const uint8_t key[32], const uint8_t counter_nonce[16], uint8_t out[32]);
 
+/*
+ * Whether the two above run on OpenSSL's ChaCha20 (node's, found with dlsym,
+ * and only if it gives RFC 8439 §2.3.2's block) rather than this file's
+ * portable block function; DTLS13_NATIVE_CHACHA=evp keeps the portable one.
+ */
+int chacha20_block_openssl(void);
+
 #endif

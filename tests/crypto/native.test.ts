@@ -23,7 +23,7 @@ import {
 import type { TrafficKeys } from '../../runtime/keyschedule/derived-keys.js';
 import { RecordLayer } from '../../runtime/record/record-layer.js';
 import { fromHex, hex } from '../support/canon.js';
-import { chachaDisagreements } from '../support/native-chacha.js';
+import { chachaDisagreements, chachaMaskDisagreements } from '../support/native-chacha.js';
 import { AEAD_KNOWN_ANSWERS as KNOWN_ANSWERS } from '../vectors/aead-known-answers.js';
 
 /**
@@ -87,19 +87,21 @@ function nativeTests(native: CryptoProvider): void {
     });
   }
 
-  test('chacha20-poly1305 on both addon paths: OpenSSL 3 in node called directly, its EVP cipher with DTLS13_NATIVE_CHACHA=evp', (t) => {
+  test('chacha20-poly1305 and its masks on both addon paths: OpenSSL 3 in node called directly, its EVP cipher and the portable block with DTLS13_NATIVE_CHACHA=evp', (t) => {
     const bundled3 = process.config.variables.node_shared_openssl !== true && process.versions.openssl.startsWith('3.');
     const binding = nativeBinding;
     if (binding === undefined) return t.fail('no binding');
     t.is(binding.chachaDirect?.(), bundled3);
+    t.is(binding.chachaBlockOpenssl?.(), bundled3);
     t.deepEqual(chachaDisagreements(binding), []);
+    t.deepEqual(chachaMaskDisagreements(binding), []);
     const child = spawnSync(
       process.execPath,
       ['--import', 'tsx', fileURLToPath(new URL('../support/native-chacha.ts', import.meta.url))],
       { env: { ...process.env, DTLS13_NATIVE_CHACHA: 'evp' }, encoding: 'utf8' },
     );
     t.is(child.status, 0, child.stderr);
-    t.deepEqual(JSON.parse(child.stdout) as unknown, { direct: false, disagreements: [] });
+    t.deepEqual(JSON.parse(child.stdout) as unknown, { direct: false, block: false, disagreements: [] });
   });
 
   for (const alg of AEADS) {

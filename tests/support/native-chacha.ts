@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { nativeBinding, type NativeBinding } from '../../runtime/crypto/native/binding.js';
+import { MASK_ID } from '../../runtime/crypto/native/ids.js';
 import { hex } from './canon.js';
 
 /** The addon's id for ChaCha20-Poly1305 (runtime/crypto/native/binding.ts's order). */
@@ -52,10 +53,50 @@ export function chachaDisagreements(binding: NativeBinding): string[] {
   return wrong;
 }
 
-// Run as a script (the test's child process, DTLS13_NATIVE_CHACHA set): which path the addon took, and what differed.
+/** Samples whose first word, ChaCha20's block counter, sits at its edges; then random ones. */
+const SAMPLES = [
+  '00000000000000000000000000000000',
+  'ffffffff000000000000000000000000',
+  'feffffffffffffffffffffffffffffff',
+  'ffffffffffffffffffffffffffffffff',
+];
+
+/**
+ * The addon's ChaCha20 record number masks (RFC 9147 §4.2.3: ChaCha20 keyed with sn_key, the sample's first 4 bytes
+ * the block counter and the next 12 the nonce, over zeros) against node:crypto's ChaCha20 with the sample as its IV.
+ */
+export function chachaMaskDisagreements(binding: NativeBinding): string[] {
+  const wrong: string[] = [];
+  for (let k = 0; k < 8; k++) {
+    const snKey = crypto.randomBytes(32);
+    const handle = binding.maskCreate(MASK_ID.chacha20, snKey);
+    try {
+      for (const sample of [
+        ...SAMPLES.map((h) => Buffer.from(h, 'hex')),
+        ...[0, 1, 2, 3].map(() => crypto.randomBytes(16)),
+      ]) {
+        const expected = crypto.createCipheriv('chacha20', snKey, sample).update(Buffer.alloc(16));
+        const out = new Uint8Array(16);
+        // The sample inside a longer record, at an offset, as the record layer passes it.
+        const record = Buffer.concat([crypto.randomBytes(5), sample, crypto.randomBytes(3)]);
+        binding.maskCompute(handle, record, 5, out);
+        if (hex(out) !== hex(expected)) wrong.push(`key ${k}, sample ${hex(sample)}: mask differs from node:crypto's`);
+      }
+    } finally {
+      binding.release(handle);
+    }
+  }
+  return wrong;
+}
+
+// Run as a script (the test's child process, DTLS13_NATIVE_CHACHA set): which paths the addon took, and what differed.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (nativeBinding === undefined) throw new Error('no native addon');
   process.stdout.write(
-    JSON.stringify({ direct: nativeBinding.chachaDirect?.(), disagreements: chachaDisagreements(nativeBinding) }),
+    JSON.stringify({
+      direct: nativeBinding.chachaDirect?.(),
+      block: nativeBinding.chachaBlockOpenssl?.(),
+      disagreements: [...chachaDisagreements(nativeBinding), ...chachaMaskDisagreements(nativeBinding)],
+    }),
   );
 }

@@ -132,6 +132,8 @@ export interface NativeBinding {
   x25519Direct?(): boolean;
   /** Whether ChaCha20-Poly1305 calls OpenSSL's ChaCha20 and Poly1305 directly rather than its EVP cipher (native/src/chacha20-poly1305.h). */
   chachaDirect?(): boolean;
+  /** Whether one ChaCha20 block (the record number mask, the Poly1305 key) runs on OpenSSL's ChaCha20 (native/src/chacha20-block.h). */
+  chachaBlockOpenssl?(): boolean;
   randomFill(out: Uint8Array): void;
   /** The byte length of a hash state: plain data, so a copy of its bytes is a fork. */
   readonly hashStateLength: number;
