@@ -115,6 +115,13 @@ const TLS_OPTIONS: OptionTable = [
     help: 'the largest datagram sent (default 1200; 256..65507); flights are fragmented to it',
     group: 'TLS',
   },
+  {
+    name: 'retransmit-timeout',
+    type: 'string',
+    value: 'MS',
+    help: 'the first wait before a handshake flight is sent again (default 1000; 1..600000);\nit doubles at each retransmission, up to 60000 or MS if longer',
+    group: 'TLS',
+  },
 ];
 
 const PSK_OPTIONS: OptionTable = [

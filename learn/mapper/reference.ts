@@ -68,6 +68,9 @@ export interface ReferenceClientOptions {
   readonly key?: string;
 }
 
+/** The reference client's first retransmission timeout, ms: longer than its handshake may last (10 s), so it never fires. */
+const REFERENCE_RETRANSMIT_TIMEOUT = 60_000;
+
 /** The command that starts dtls13's own client for one session (`{port}` in it), and the files it reads. */
 export interface ReferenceClient {
   readonly command: string;
@@ -96,6 +99,10 @@ export function referenceClient(options: ReferenceClientOptions): ReferenceClien
     ca,
     '--no-verify-name',
     options.version === '1.2' ? '--dtls1_2' : '--dtls1_3',
+    // The learner asks what the client answers to each input, not when its timer fires: a query that takes seconds on a
+    // slow machine would otherwise see the client's flight again after 1 s, sometimes, and learn that noise as states.
+    '--retransmit-timeout',
+    String(REFERENCE_RETRANSMIT_TIMEOUT),
   ];
   if (options.cert !== undefined && options.key !== undefined)
     args.push('--cert', file('cert.pem', options.cert), '--key', file('key.pem', options.key));

@@ -1,13 +1,15 @@
 /**
- * `--fingerprint`, `--extended-master-secret` and `--mtu` of `dtls13 client`
- * and `dtls13 server` (cli/peer-options.ts): a pinned certificate stands in
- * for --ca on both ends, a wrong pin fails the handshake with
- * bad_certificate, and values the options do not take are usage errors
- * naming the flag. (--extended-master-secret against a peer without the
- * extension: tests/interop/erlang.test.ts.)
+ * `--fingerprint`, `--extended-master-secret`, `--mtu` and
+ * `--retransmit-timeout` of `dtls13 client` and `dtls13 server`
+ * (cli/peer-options.ts): a pinned certificate stands in for --ca on both
+ * ends, a wrong pin fails the handshake with bad_certificate, the first
+ * retransmission waits as long as asked, and values the options do not take
+ * are usage errors naming the flag. (--extended-master-secret against a peer
+ * without the extension: tests/interop/erlang.test.ts.)
  */
 import test from 'ava';
 import { X509Certificate } from 'node:crypto';
+import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { writePem } from '../interop/wolfssl.js';
@@ -105,6 +107,39 @@ for (const version of ['1.3', '1.2']) {
   });
 }
 
+/** The ClientHellos a client sends to a UDP socket that never answers, until its own --timeout ends it. */
+async function helloesToSilence(retransmitTimeout: string): Promise<number> {
+  const silent = createSocket('udp4');
+  let datagrams = 0;
+  silent.on('message', () => datagrams++);
+  await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
+  try {
+    const r = await dtls13([
+      'client',
+      '--connect',
+      `127.0.0.1:${silent.address().port}`,
+      '--ca',
+      server.ca,
+      '--retransmit-timeout',
+      retransmitTimeout,
+      '--timeout',
+      '2000',
+      '--message',
+      'x',
+    ]).done;
+    if (r.code !== 1) throw new Error(`the client against silence ended with ${r.code}: ${r.stderr}`);
+    return datagrams;
+  } finally {
+    silent.close();
+  }
+}
+
+test('--retransmit-timeout: the ClientHello is sent again after the wait asked for, and not before', async (t) => {
+  // 100 ms: sent again at 100, 300, 700 and 1500 ms of a 2-second handshake; 600000: never within it.
+  t.true((await helloesToSilence('100')) >= 2);
+  t.is(await helloesToSilence('600000'), 1);
+});
+
 test('--mtu 400 on both ends: every record of the handshake fits 400 bytes, the server certificate goes in fragments', async (t) => {
   const running = await startServer(server, ['--echo', '--mtu', '400']);
   try {
@@ -160,6 +195,14 @@ test('values the flags do not take are usage errors naming the flag; --fingerpri
     [
       ['client', '--connect', '127.0.0.1:9', '--ca', server.ca, '--mtu', '100'],
       /--mtu must be a datagram size in bytes, 256\.\.65507, got '100'/,
+    ],
+    [
+      ['client', '--connect', '127.0.0.1:9', '--ca', server.ca, '--retransmit-timeout', '0'],
+      /--retransmit-timeout must be ms, 1\.\.600000, got '0'/,
+    ],
+    [
+      ['server', '--listen', '127.0.0.1:0', '--cert', server.cert, '--key', server.key, '--retransmit-timeout', '1s'],
+      /--retransmit-timeout must be ms, 1\.\.600000, got '1s'/,
     ],
     [
       [
