@@ -21,7 +21,7 @@ export interface PeerOptions {
   readonly extendedMasterSecret?: 'required' | 'preferred';
   readonly fingerprint?: readonly string[];
   readonly mtu?: number;
-  readonly retransmission?: { readonly initialTimeout: number; readonly maxTimeout: number };
+  readonly retransmission?: { readonly initialTimeout: number };
 }
 
 function fingerprints(text: string): string[] {
@@ -46,20 +46,14 @@ function mtuValue(text: string): number {
   return n;
 }
 
-/** The runtime's range for the first retransmission timeout, and the default cap it doubles up to (runtime/handshake/flight.ts). */
+/** The runtime's range for the first retransmission timeout (runtime/handshake/flight.ts), refused here naming the flag. */
 const MAX_INITIAL_TIMEOUT = 600_000;
-const DEFAULT_MAX_TIMEOUT = 60_000;
 
 function initialTimeoutValue(text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1 || n > MAX_INITIAL_TIMEOUT)
     throw new CliUsageError(`--retransmit-timeout must be ms, 1..${MAX_INITIAL_TIMEOUT}, got '${text}'`);
   return n;
-}
-
-/** The timer doubles up to the default cap, or stays at the first wait when that is longer (the runtime refuses a cap below it). */
-function retransmission(initialTimeout: number): { initialTimeout: number; maxTimeout: number } {
-  return { initialTimeout, maxTimeout: Math.max(initialTimeout, DEFAULT_MAX_TIMEOUT) };
 }
 
 /** The options, each only when its flag is given. */
@@ -74,6 +68,8 @@ export function peerOptions(v: OptionValues): PeerOptions {
     ...(ems !== undefined ? { extendedMasterSecret: ems } : {}),
     ...(pin !== undefined ? { fingerprint: fingerprints(pin) } : {}),
     ...(mtu !== undefined ? { mtu: mtuValue(mtu) } : {}),
-    ...(initialTimeout !== undefined ? { retransmission: retransmission(initialTimeoutValue(initialTimeout)) } : {}),
+    ...(initialTimeout !== undefined
+      ? { retransmission: { initialTimeout: initialTimeoutValue(initialTimeout) } }
+      : {}),
   };
 }

@@ -2,7 +2,7 @@
 export interface FlightTimerConfig {
   /** First retransmit timeout in ms (default 1000). */
   readonly initialTimeout?: number;
-  /** The timeout doubles up to this (default 60,000 ms). */
+  /** The timeout doubles up to this (default 60,000 ms, or initialTimeout when that is longer). */
   readonly maxTimeout?: number;
   /** Retransmissions of one flight before the handshake gives up (default 10). */
   readonly maxRetransmissions?: number;

@@ -73,8 +73,14 @@ export class FlightController<M> {
     inspect?: (event: ChartInspectionEvent) => void,
   ) {
     const initial = integerOption('initialTimeout', config.initialTimeout ?? 1000, 1, 600_000);
-    // maxTimeout below initialTimeout is out of its range.
-    const max = integerOption('maxTimeout', config.maxTimeout ?? 60_000, initial, 3_600_000);
+    // maxTimeout below initialTimeout is out of its range; left unset, it follows a first wait above its default.
+    const cap = config.maxTimeout ?? 60_000;
+    const max = integerOption(
+      'maxTimeout',
+      config.maxTimeout === undefined ? Math.max(cap, initial) : cap,
+      initial,
+      3_600_000,
+    );
     const maxRetransmissions = integerOption('maxRetransmissions', config.maxRetransmissions ?? 10, 0, 1000);
     this.context = {
       hooks,

@@ -88,6 +88,16 @@ test('bad timer options are ConfigErrors naming the option', (t) => {
   t.is(below?.option, 'maxTimeout');
 });
 
+test('a first wait above the default cap, the cap left unset: taken, and the timer stays at that wait', (t) => {
+  const { log, fc, runTimers } = harness({ initialTimeout: 120_000, maxRetransmissions: 2 });
+  fc.send(['ClientHello']);
+  runTimers();
+  t.deepEqual(
+    log.map((l) => l.at),
+    [0, 120_000, 240_000, 360_000],
+  );
+});
+
 test('an optional flight (NewSessionTickets) whose retries run out is dropped: no timeout, and the next flight can go', (t) => {
   const { log, fc, runTimers } = harness({ maxRetransmissions: 2 }, true);
   fc.send(['NewSessionTicket']);
