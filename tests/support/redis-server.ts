@@ -33,12 +33,15 @@ function answersPing(port: number): Promise<boolean> {
   });
 }
 
-/** A redis-server on `port` (default: a free one), e.g. the same port again to restart one that stopped. */
-export async function startRedis(port?: number): Promise<RunningRedis> {
+/**
+ * A redis-server on `port` (default: a free one), e.g. the same port again to restart one that stopped; `config`:
+ * more of its command-line settings (`['--maxmemory', '4mb']`).
+ */
+export async function startRedis(port?: number, config: readonly string[] = []): Promise<RunningRedis> {
   port ??= await freeTcpPort();
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...config],
     { stdio: 'ignore' },
   );
   let exited = false;
@@ -63,21 +66,22 @@ export async function startRedis(port?: number): Promise<RunningRedis> {
 }
 
 /**
- * Makes the RedisAntiReplay store at `url` (key `<prefix>epoch`) look as if
- * it had been serving for a minute under the redis-server running now: a
- * store refuses 0-RTT for one freshness window after it starts
- * (runtime/session/redis-anti-replay.ts), which a test that wants early
- * data taken at once skips this way.
+ * A Lua script (KEYS[1]: the store's key) that makes a RedisAntiReplay store look as if it had been serving for a
+ * minute under the redis-server running now: its epoch member a minute back, no binders. A store refuses 0-RTT for one
+ * freshness window after it starts (runtime/session/redis-anti-replay.ts), which a test that wants early data taken
+ * at once skips this way (also with `redis-cli EVAL`, or on a cluster's node).
  */
+export const AGE_STORE_SCRIPT =
+  "local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)') local t = redis.call('TIME') " +
+  "redis.call('DEL', KEYS[1]) " +
+  "redis.call('ZADD', KEYS[1], '+inf', 'epoch ' .. run .. ' ' .. (tonumber(t[1]) * 1000 - 60000)) return 1";
+
+/** Ages the RedisAntiReplay store at `url` with {@link AGE_STORE_SCRIPT}. */
 export async function ageAntiReplayStore(url: string, prefix = 'dtls13:0rtt:'): Promise<void> {
   const client = createClient({ url });
   await client.connect();
   try {
-    await client.eval(
-      "local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)') local t = redis.call('TIME') " +
-        "redis.call('SET', KEYS[1], run .. ' ' .. (tonumber(t[1]) * 1000 - 60000)) return 1",
-      { keys: [new RedisAntiReplay(client, prefix).epochKey], arguments: [] },
-    );
+    await client.eval(AGE_STORE_SCRIPT, { keys: [new RedisAntiReplay(client, prefix).epochKey], arguments: [] });
   } finally {
     await client.quit();
   }

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { connect, type DtlsSession } from '../../../runtime/index.js';
 import { Lines, TestBed, systemTool } from '../../support/netns.js';
+import { AGE_STORE_SCRIPT } from '../../support/redis-server.js';
 import { exchange, id } from './support.js';
 
 const PORT = 4433;
@@ -59,11 +60,6 @@ ${hosts.map((h) => `        server ${h}:${PORT};`).join('\n')}
 }
 `;
 }
-
-/** Sets the RedisAntiReplay store's epoch a minute back under the redis-server running now (tests/support/redis-server.ts's ageAntiReplayStore). */
-const AGE_STORE =
-  "local run = string.match(redis.call('INFO', 'server'), 'run_id:(%x+)') local t = redis.call('TIME') " +
-  "redis.call('SET', KEYS[1], run .. ' ' .. (tonumber(t[1]) * 1000 - 60000)) return 1";
 
 function started(child: ChildProcess, what: string): ChildProcess {
   child.on('error', (e) => console.error(`${what}: ${e.message}`));
@@ -146,7 +142,7 @@ test.before(async () => {
   });
   for (const line of await Promise.all(ready)) if (line[0].startsWith('failed')) throw new Error(line[0]);
   // The store refuses 0-RTT for a freshness window after it starts (redis-anti-replay.ts): make it a minute old.
-  bed.exec(lb, 'redis-cli', '-h', source, '-p', '6379', 'EVAL', AGE_STORE, '1', '{dtls13:0rtt:}epoch');
+  bed.exec(lb, 'redis-cli', '-h', source, '-p', '6379', 'EVAL', AGE_STORE_SCRIPT, '1', '{dtls13:0rtt:}epoch');
   // Which host the balancer gives each client address.
   const addressOf = new Map<number, string>();
   for (let k = 10; k < 30 && addressOf.size < 2; k++) {
