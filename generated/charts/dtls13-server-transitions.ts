@@ -14,6 +14,7 @@ type KindOf<K extends ServerState['kind']> = K;
 export type Dtls13ServerMachineKind = KindOf<Dtls13ServerStateKind>;
 
 const P0 = {"alert":"illegal_parameter"} as const;
+const P1 = {"alert":"unexpected_message"} as const;
 
 /**
  * The state `event` moves `state` to, running the steps of the chart's transition in order (guards are pure
@@ -112,6 +113,16 @@ export function dtls13ServerStep(c: ServerContext, state: ServerState, event: Se
       break;
     case 'waitClientFinished':
       switch (event.type) {
+        case 'EndOfEarlyData': {
+          if (SERVER_GUARDS.earlyDataOpen(state, event, c)) {
+            const s1 = SERVER_STEPS.applyEndOfEarlyData(c, state, event, undefined, 'waitClientFinished');
+            return s1 satisfies At<'waitClientFinished'>;
+          }
+          {
+            const s1 = SERVER_STEPS.sendFatalAlert(c, state, event, P1, 'failed');
+            return s1 satisfies At<'failed'>;
+          }
+        }
         case 'Finished': {
           {
             const s1 = SERVER_STEPS.applyClientFinished(c, state, event, undefined, 'connected');
@@ -241,7 +252,7 @@ export const dtls13ServerTakes: { readonly [S in Dtls13ServerStateKind]: Readonl
   waitSecondClientHello: new Set(['ClientHello', 'alertReceived', 'fail']),
   waitClientCertificate: new Set(['Certificate', 'alertReceived', 'fail']),
   waitClientCertificateVerify: new Set(['CertificateVerify', 'alertReceived', 'fail']),
-  waitClientFinished: new Set(['Finished', 'alertReceived', 'fail']),
+  waitClientFinished: new Set(['EndOfEarlyData', 'Finished', 'alertReceived', 'fail']),
   connected: new Set(['Certificate', 'CertificateVerify', 'Finished', 'KeyUpdate', 'NewConnectionId', 'PathChallenge', 'PathDrop', 'PathResponse', 'RequestConnectionId', 'alertReceived', 'close', 'closeNotify', 'fail', 'issueConnectionIds', 'requestCertificate', 'requestConnectionIds', 'updateKeys']),
   closed: new Set([]),
   failed: new Set([]),

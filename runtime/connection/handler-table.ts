@@ -7,6 +7,7 @@ import {
   decodeCertificateVerify,
   decodeClientHello,
   decodeEncryptedExtensions,
+  decodeEndOfEarlyData,
   decodeFinished,
   decodeKeyUpdate,
   decodeNewConnectionId,
@@ -15,8 +16,11 @@ import {
   decodeServerHello,
 } from '../../generated/wire/index.js';
 
-/** Which epochs a handshake message may arrive in (RFC 9147 §5, §6.1): hellos 0, the handshake 2, post-handshake 3+. */
-export type EpochRule = 'plaintext' | 'handshake' | 'application';
+/**
+ * Which epochs a handshake message may arrive in (RFC 9147 §5, §6.1): hellos 0, 0-RTT's end 1, the handshake 2,
+ * post-handshake 3+.
+ */
+export type EpochRule = 'plaintext' | 'early' | 'handshake' | 'application';
 
 /** What one handshake type is to each role: where it may arrive, and the chart event its body decodes to. */
 export interface HandshakeHandler {
@@ -65,6 +69,9 @@ export const HANDSHAKE_HANDLERS: Readonly<Partial<Record<HandshakeTypeName, Hand
         : { type: 'ServerHello', payload, message: m };
     },
   },
+  // RFC 9147 §5.6 removed it; NSS's client still sends it after accepted 0-RTT, under the early keys (the chart takes
+  // it only then, once).
+  end_of_early_data: { epochs: 'early', ...forServer('EndOfEarlyData', decodeEndOfEarlyData) },
   encrypted_extensions: { epochs: 'handshake', ...forClient('EncryptedExtensions', decodeEncryptedExtensions) },
   certificate_request: {
     epochs: 'handshake',
@@ -88,7 +95,15 @@ export const HANDSHAKE_HANDLERS: Readonly<Partial<Record<HandshakeTypeName, Hand
 /** Whether a message of `handler` may arrive in `epoch`: its rule, or after the handshake (`connected`) an application epoch if it may come then. */
 export function epochAllows(handler: HandshakeHandler, epoch: number, connected: boolean): boolean {
   const rule = handler.epochs;
-  if (rule === 'plaintext' ? epoch === 0 : rule === 'handshake' ? epoch === 2 : epoch >= 3) return true;
+  const allowed =
+    rule === 'plaintext'
+      ? epoch === 0
+      : rule === 'early'
+        ? epoch === 1
+        : rule === 'handshake'
+          ? epoch === 2
+          : epoch >= 3;
+  if (allowed) return true;
   return handler.afterHandshake === true && connected && epoch >= 3;
 }
 

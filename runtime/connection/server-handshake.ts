@@ -191,6 +191,7 @@ function serverSteps() {
       sent,
       peer: undefined,
       clientAuthenticated: h.psk?.ticket?.clientAuthenticated ?? false,
+      ...(h.earlyData.status === 'accepted' ? { earlyDataOpen: true } : {}),
     };
   }
 
@@ -325,6 +326,18 @@ function serverSteps() {
       return { kind: 'waitClientFinished', sent: s.sent, peer: s.peer, clientAuthenticated: true };
     },
 
+    // NSS's EndOfEarlyData (the chart's interop allowance): in its transcript, so in ours; no early data after it.
+    applyEndOfEarlyData(
+      c: ServerContext,
+      s: At<'waitClientFinished'>,
+      event: On<'EndOfEarlyData'>,
+    ): At<'waitClientFinished'> {
+      transcribe(s.sent.keys.transcript, event.message);
+      c.records.dropReadEpoch(1);
+      c.earlyDataRemaining = undefined;
+      return { kind: 'waitClientFinished', sent: s.sent, peer: s.peer, clientAuthenticated: s.clientAuthenticated };
+    },
+
     applyClientFinished(
       c: ServerContext,
       s: At<'waitClientFinished'>,
@@ -438,6 +451,8 @@ export const SERVER_GUARDS = guardTable({
   clientAuthentication: (_s: unknown, _e: unknown, c: ServerContext): boolean =>
     c.config.clientAuthentication !== 'none',
   emptyCertificate: (_s: unknown, event: On<'Certificate'>): boolean => event.payload.certificateList.length === 0,
+  // 0-RTT accepted and not ended yet by an EndOfEarlyData.
+  earlyDataOpen: (s: At<'waitClientFinished'>): boolean => s.earlyDataOpen === true,
 } satisfies Dtls13ServerGuardTable);
 
 /** Our CertificateRequest's context is empty; the client's Certificate must echo it (RFC 8446 §4.4.2). */

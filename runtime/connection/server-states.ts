@@ -79,6 +79,8 @@ export type ServerState =
       readonly sent: ServerSent;
       readonly peer: PeerCertificate | undefined;
       readonly clientAuthenticated: boolean;
+      /** 0-RTT accepted and not yet ended by an EndOfEarlyData. */
+      readonly earlyDataOpen?: true;
     }
   | { readonly kind: 'connected'; readonly session: Session }
   | { readonly kind: 'closed' }
@@ -103,6 +105,7 @@ type ServerMessageEvent =
   | 'ClientHello'
   | 'Certificate'
   | 'CertificateVerify'
+  | 'EndOfEarlyData'
   | 'Finished'
   | 'KeyUpdate'
   | 'NewConnectionId'

@@ -171,6 +171,18 @@ test.serial('0-RTT taken: a resumed ClientHello with early data the server accep
     server: { ticketKeys, maxEarlyData: 100, antiReplay: freshAntiReplay() },
   });
   t.true(early.events.server.some((e) => e.type === 'data' && e.early === true));
+  // NSS's EndOfEarlyData (tests/connection/end-of-early-data.test.ts): taken once while 0-RTT is open, then refused.
+  const p = watchedPair({
+    client: { session: ticket.session, earlyData: Uint8Array.of(1, 2, 3) },
+    server: { ticketKeys, maxEarlyData: 100, antiReplay: freshAntiReplay() },
+  });
+  p.client.connect(0);
+  for (let d = p.client.pollTransmit(); d; d = p.client.pollTransmit()) p.server.receive(d, 0);
+  t.is(p.server.state, 'waitClientFinished');
+  injectHandshakeMessage(p.server, 5, new Uint8Array(0), 1);
+  t.is(p.server.state, 'waitClientFinished');
+  injectHandshakeMessage(p.server, 5, new Uint8Array(0), 1);
+  t.is(p.server.failure?.alert, 'unexpected_message');
 });
 
 test.serial('a second HelloRetryRequest, and a second ClientHello that still needs one, fail', (t) => {

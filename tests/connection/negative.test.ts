@@ -31,6 +31,7 @@ const scenarios = [
 const EPOCH: Record<string, number> = {
   client_hello: 0,
   server_hello: 0,
+  end_of_early_data: 1,
   encrypted_extensions: 2,
   certificate_request: 2,
   certificate: 2,

@@ -239,3 +239,26 @@ test('connected: a plaintext handshake message is dropped; a truncated one under
   t.is(p.server.state, 'failed');
   t.is(p.server.failure?.alert, 'decode_error');
 });
+
+test('an EndOfEarlyData (TLS 1.3 only) from a 1.2 client: unexpected_message, in the handshake and once connected', (t) => {
+  const END_OF_EARLY_DATA = 5;
+  const { p } = awaitingKeyExchange();
+  p.server.receive(plaintext(30, whole(END_OF_EARLY_DATA, 2, new Uint8Array(0))), 0);
+  t.is(p.server.state, 'failed');
+  t.is(p.server.failure?.alert, 'unexpected_message');
+  t.regex(p.server.failure?.message ?? '', /end_of_early_data in waitClientKeyExchange/);
+
+  const q = pair();
+  q.client.connect(0);
+  pump(q);
+  t.is(q.server.state, 'connected');
+  const r = q.client.negotiated!;
+  const suite = dtls12Suite(r.cipherSuite)!;
+  const kb = keyBlock(q.client.config.base.provider, suite, r.masterSecret, r.clientRandom, r.serverRandom);
+  const fromClient = new EpochCipher12(q.client.config.base.provider, suite, kb.client, 1);
+  // A whole EndOfEarlyData (empty body), message_seq 4 (the next after the client Finished), under the session keys.
+  const message = Uint8Array.of(END_OF_EARLY_DATA, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0);
+  q.server.receive(fromClient.seal(22, 40, message), q.now);
+  t.is(q.server.state, 'failed');
+  t.is(q.server.failure?.alert, 'unexpected_message');
+});
