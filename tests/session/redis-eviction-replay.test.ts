@@ -95,6 +95,7 @@ async function replayAfterEviction(t: ExecutionContext, policy: (typeof policies
       allkeys ? (await redis.exists(store.epochKey)) === 0 : (await evictedKeys(redis)) >= 2000,
     );
     const evicted = await evictedKeys(redis);
+    const storeKept = await redis.exists(store.epochKey);
     t.log(`${policy}: ${written} cache entries written, ${evicted} keys evicted`);
     t.true(evicted > 0, 'Redis evicted');
 
@@ -113,6 +114,7 @@ async function replayAfterEviction(t: ExecutionContext, policy: (typeof policies
       t.deepEqual(early, ['PAY 100', 'PAY 200'], 'a fresh flight is taken at once');
     } else {
       // The whole store was evicted, epoch too: it refuses for one freshness window (20 s for the server).
+      t.is(storeKept, 0, 'allkeys-lru evicted the store\u2019s key');
       await until(() => refused() > refusedBefore + 1 || early.length > 1);
       t.deepEqual(early, ['PAY 100'], 'a fresh flight within the window is refused too');
       // Past a window (a short one, as the store's own caller may pass), the store takes ClientHellos again.
