@@ -251,6 +251,11 @@ function sendResumedServerFlight(
   return { kind: 'waitResumedChangeCipherSpec', keyed };
 }
 
+/** `m` with its datagrams sent after the rest of its flight's (record-writer12.ts). */
+function sentLast(m: Out12): Out12 {
+  return m.kind === 'handshake' ? { ...m, sentLast: true } : m;
+}
+
 /** sendServerFlight: ServerHello, Certificate, ServerKeyExchange, [CertificateRequest], ServerHelloDone; for PSK suites ServerHello, [ServerKeyExchange], ServerHelloDone. */
 function sendServerFlight(
   c: HandshakeParts12,
@@ -293,7 +298,11 @@ function sendServerFlight(
     ...certificateTypeAnswers(hs.certificateTypes, !isPskSuite(suite), clientCertificateRequested),
     ...(ticket !== undefined ? SESSION_TICKET_ANSWER : []),
   ]);
-  const out: Out12[] = [message12(c, 'server_hello', serverHelloBody12(sh), hs.log)];
+  const hello = message12(c, 'server_hello', serverHelloBody12(sh), hs.log);
+  // A new session ID after a HelloVerifyRequest: the ServerHello's datagram goes last, so the client reads the whole
+  // flight as the ServerHello arrives. pion/dtls 2.x (SessionStore) keeps the ID of a ServerHello it read, reads the
+  // ServerHello again on each later datagram of the flight and then takes that ID for a resumption (docs/interop.md).
+  const out: Out12[] = [sessionId.length > 0 && hs.helloVerifyRequest ? sentLast(hello) : hello];
   const base = {
     log: hs.log,
     clientRandom: ch.random,

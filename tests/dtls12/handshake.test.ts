@@ -206,3 +206,43 @@ test('the certificate is checked at the wallClock given, not the machine clock: 
   pump(p);
   t.is(p.client.failure?.alert, 'certificate_expired');
 });
+
+/**
+ * The server's first flight in 300-byte datagrams: with a new session ID after a HelloVerifyRequest, the datagram of
+ * the ServerHello goes after the ServerHelloDone's (a client that keeps the ID as it reads the ServerHello, as pion's
+ * does, then reads the whole flight at once); without a session cache, or without the cookie exchange, in order.
+ */
+for (const [what, options, last] of [
+  ['a session ID after a HelloVerifyRequest', { sessionCache12: new SessionCache12() }, true],
+  ['no session cache', {}, false],
+  ['no HelloVerifyRequest', { sessionCache12: new SessionCache12(), helloVerify: false }, false],
+] as const) {
+  test(`the full handshake's flight over several datagrams, ${what}: the ServerHello's ${last ? 'last' : 'first'}`, (t) => {
+    const p = pair12(
+      Dtls12Connection.client({ ...clientOptions(ecdsa.caDer), maxDatagramSize: 300 }),
+      Dtls12Connection.server({
+        certificate: { chain: ecdsa.chain, privateKey: ecdsa.privateKey },
+        maxDatagramSize: 300,
+        ...options,
+      }),
+    );
+    // The epoch-0 handshake message types of each server datagram (a record's first fragment byte).
+    const types: number[][] = [];
+    p.client.connect(0);
+    pump(p, (from, d) => {
+      if (from === 'server') {
+        const found: number[] = [];
+        for (let at = 0; at + 13 <= d.length; at += 13 + ((d[at + 11]! << 8) | d[at + 12]!))
+          if (d[at] === 22 && d[at + 3] === 0 && d[at + 4] === 0) found.push(d[at + 13]!);
+        types.push(found);
+      }
+      return d;
+    });
+    t.is(p.client.state, 'connected', JSON.stringify(p.client.failure));
+    t.is(p.server.state, 'connected', JSON.stringify(p.server.failure));
+    const hello = types.findIndex((d) => d.includes(2));
+    const done = types.findIndex((d) => d.includes(14));
+    t.not(hello, done, 'the ServerHello and the ServerHelloDone in different datagrams');
+    t.is(hello > done, last, `server datagrams' message types: ${JSON.stringify(types)}`);
+  });
+}
