@@ -298,15 +298,17 @@ function sendServerFlight(
     );
   const newId = c.config.sessionCache !== undefined ? provider.randomBytes(32) : new Uint8Array(0);
   const withId = serverHello(newId);
+  // A client without the SessionTicket extension resumes by ID only, as pion/dtls 2.x does: it keeps the ID of a
+  // ServerHello it read, reads the ServerHello again on each later datagram of the flight and then takes that ID for a
+  // resumption (docs/interop.md). So after a HelloVerifyRequest its ServerHello's datagram goes last (the whole flight
+  // is there as the ServerHello arrives); without one, a new ID only in a flight of one datagram.
+  const ticketless = findExtension(ch.extensions, 'session_ticket') === undefined;
   const flight = [withId, ...rest.messages.map((m) => m.body)];
-  const given = sessionIdGiven12(hs.helloVerifyRequest, flight, c.config.base.maxDatagramSize);
+  const given = !ticketless || sessionIdGiven12(hs.helloVerifyRequest, flight, c.config.base.maxDatagramSize);
   const sessionId = given ? newId : new Uint8Array(0);
   const hello = message12(c, 'server_hello', given ? withId : serverHello(sessionId), hs.log);
-  // A new session ID after a HelloVerifyRequest: the ServerHello's datagram goes last, so the client reads the whole
-  // flight as the ServerHello arrives. pion/dtls 2.x (SessionStore) keeps the ID of a ServerHello it read, reads the
-  // ServerHello again on each later datagram of the flight and then takes that ID for a resumption (docs/interop.md).
   const out: Out12[] = [
-    sessionId.length > 0 && hs.helloVerifyRequest ? sentLast(hello) : hello,
+    ticketless && sessionId.length > 0 && hs.helloVerifyRequest ? sentLast(hello) : hello,
     ...rest.messages.map((m) => message12(c, m.msgType, m.body, hs.log)),
   ];
   c.flights.sendFlight(out, false);

@@ -208,26 +208,37 @@ test('the certificate is checked at the wallClock given, not the machine clock: 
 });
 
 /**
- * The server's first flight and its session ID: with a new session ID after a HelloVerifyRequest, the datagram of the
- * ServerHello goes after the ServerHelloDone's (a client that keeps the ID as it reads the ServerHello, as pion's
- * does, then reads the whole flight at once); without a session cache in order; without the cookie exchange in order,
- * and a session ID only when the flight fits one datagram (pion needs the ServerHello first there).
+ * The server's first flight and its session ID, to a client without the SessionTicket extension (which resumes by ID
+ * only, as pion's does): with a new session ID after a HelloVerifyRequest, the datagram of the ServerHello goes after
+ * the ServerHelloDone's (pion keeps the ID as it reads the ServerHello, so it must read the whole flight at once);
+ * without a session cache in order; without the cookie exchange in order, and a session ID only when the flight fits
+ * one datagram (pion needs the ServerHello first there). A client offering tickets gets the flight in order.
  */
-for (const [what, options, mtu, order, id] of [
-  ['a session ID after a HelloVerifyRequest', { sessionCache12: new SessionCache12() }, 300, 'last', true],
-  ['no session cache', {}, 300, 'first', false],
-  ['no HelloVerifyRequest', { sessionCache12: new SessionCache12(), helloVerify: false }, 300, 'first', false],
+for (const [what, options, mtu, tickets, order, id] of [
+  ['a session ID after a HelloVerifyRequest', { sessionCache12: new SessionCache12() }, 300, false, 'last', true],
+  ['no session cache', {}, 300, false, 'first', false],
+  ['no HelloVerifyRequest', { sessionCache12: new SessionCache12(), helloVerify: false }, 300, false, 'first', false],
   [
     'no HelloVerifyRequest, one datagram',
     { sessionCache12: new SessionCache12(), helloVerify: false },
     1200,
+    false,
     'one',
     true,
   ],
+  ['a client offering tickets', { sessionCache12: new SessionCache12() }, 300, true, 'first', true],
+  [
+    'a client offering tickets, no HelloVerifyRequest',
+    { sessionCache12: new SessionCache12(), helloVerify: false },
+    300,
+    true,
+    'first',
+    true,
+  ],
 ] as const) {
-  test(`the full handshake's flight, ${what}: the ServerHello ${order === 'one' ? 'with the rest' : `${order}`}, ${id ? 'a' : 'no'} session ID`, (t) => {
+  test(`the full handshake's flight, ${what}: the ServerHello ${order === 'one' ? 'with the rest' : order}, ${id ? 'a' : 'no'} session ID`, (t) => {
     const p = pair12(
-      Dtls12Connection.client({ ...clientOptions(ecdsa.caDer), maxDatagramSize: mtu }),
+      Dtls12Connection.client({ ...clientOptions(ecdsa.caDer), maxDatagramSize: mtu, sessionTickets12: tickets }),
       Dtls12Connection.server({
         certificate: { chain: ecdsa.chain, privateKey: ecdsa.privateKey },
         maxDatagramSize: mtu,
