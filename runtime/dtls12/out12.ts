@@ -13,5 +13,7 @@ export type Out12 =
       readonly messageSeq: number;
       readonly body: Uint8Array;
       readonly epoch: 0 | 1;
+      /** The datagrams holding it go out after the rest of the flight's (record-writer12.ts). */
+      readonly sentLast?: true;
     }
   | { readonly kind: 'changeCipherSpec' };

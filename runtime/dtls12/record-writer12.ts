@@ -103,10 +103,15 @@ export class RecordWriter12 {
     return undefined;
   }
 
-  /** (Re)sends a flight: fresh record numbers, the same message_seq (RFC 6347 §4.2.4), fragments fitting datagrams of `limit` bytes. */
+  /**
+   * (Re)sends a flight: fresh record numbers, the same message_seq (RFC 6347 §4.2.4), fragments fitting datagrams of
+   * `limit` bytes, in order but for the datagrams holding a `sentLast` message, which go after the others.
+   */
   flight(messages: readonly Out12[], limit: number): void {
     // The flight's records in order: a ChangeCipherSpec (undefined), or a handshake fragment, `sealed` under epoch 1.
-    const parts: ({ readonly sealed: boolean; readonly fragment: DtlsHandshake } | undefined)[] = [];
+    const parts: (
+      { readonly sealed: boolean; readonly fragment: DtlsHandshake; readonly last: boolean } | undefined
+    )[] = [];
     let handshakeMessages = 0;
     let sealed = 0;
     for (const m of messages) {
@@ -120,7 +125,7 @@ export class RecordWriter12 {
       for (const f of fragmentMessage({ msgType: m.msgType, messageSeq: m.messageSeq, body: m.body }, room)) {
         const protect = m.epoch === 1 && this.epoch1 !== undefined;
         if (protect) sealed++;
-        parts.push({ sealed: protect, fragment: f });
+        parts.push({ sealed: protect, fragment: f, last: m.sentLast === true });
       }
     }
     // 1.2 cannot rekey: the key's last record is kept for the alert that ends the connection (as in applicationData). A
@@ -135,8 +140,10 @@ export class RecordWriter12 {
           ? this.epoch1!.seal(HANDSHAKE, encodeFragmentView(p.fragment))
           : this.plain(HANDSHAKE, encodeFragmentView(p.fragment)),
     );
+    const held: Uint8Array[] = [];
     let datagram: Uint8Array[] = [];
     let size = 0;
+    let last = false;
     const flush = (): void => {
       if (datagram.length === 0) return;
       const out = new Uint8Array(size);
@@ -145,16 +152,19 @@ export class RecordWriter12 {
         out.set(r, at);
         at += r.length;
       }
-      this.outgoing.push(out);
+      (last ? held : this.outgoing).push(out);
       datagram = [];
       size = 0;
+      last = false;
     };
-    for (const r of records) {
+    records.forEach((r, i) => {
       if (size + r.length > limit) flush();
       datagram.push(r);
       size += r.length;
-    }
+      last ||= parts[i]?.last === true;
+    });
     flush();
+    this.outgoing.push(...held);
   }
 
   private plain(type: number, fragment: Uint8Array): Uint8Array {

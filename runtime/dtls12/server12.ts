@@ -10,7 +10,7 @@ import type { Dtls12ServerGuardTable, Dtls12ServerStepTable } from '../../genera
 import { decodeCertificateVerify } from '../../generated/wire/certificate-verify.js';
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { decodeClientKeyExchangeEcdhe } from '../../generated/wire/client-key-exchange.js';
-import type { CipherSuite } from '../../generated/wire/enums.js';
+import type { CipherSuite, HandshakeType } from '../../generated/wire/enums.js';
 import { encodeServerEcdhParams } from '../../generated/wire/server-ecdh-params.js';
 import { encodeServerHelloDone } from '../../generated/wire/server-hello-done.js';
 import { encodeServerKeyExchangeEcdhe } from '../../generated/wire/server-key-exchange.js';
@@ -22,7 +22,7 @@ import { ProtocolError } from '../handshake/protocol-error.js';
 import { requestedName } from '../connection/psk-selection.js';
 import { guardTable, stepTable } from '../machine/step-table.js';
 import type { ClientHelloPlan12, Resumption12 } from './client-hello-plan12.js';
-import type { Session12 } from './session12.js';
+import { sessionIdGiven12, type Session12 } from './session12.js';
 import { withDowngradeSentinel } from './downgrade.js';
 import type { ServerEvent12 } from './event12.js';
 import { answerClientExtensions12, type Negotiated12Extensions } from './extensions12.js';
@@ -251,6 +251,11 @@ function sendResumedServerFlight(
   return { kind: 'waitResumedChangeCipherSpec', keyed };
 }
 
+/** `m` with its datagrams sent after the rest of its flight's (record-writer12.ts). */
+function sentLast(m: Out12): Out12 {
+  return m.kind === 'handshake' ? { ...m, sentLast: true } : m;
+}
+
 /** sendServerFlight: ServerHello, Certificate, ServerKeyExchange, [CertificateRequest], ServerHelloDone; for PSK suites ServerHello, [ServerKeyExchange], ServerHelloDone. */
 function sendServerFlight(
   c: HandshakeParts12,
@@ -280,21 +285,34 @@ function sendServerFlight(
   if (!choice.ok) throw new ProtocolError('handshake_failure', choice.reason);
   const suite = choice.suite;
   hs.log.choose(suite.hash);
-  const clientGroups = findExtension(ch.extensions, 'supported_groups')?.namedGroupList;
-  // RFC 8422 §4: a client without supported_groups takes any curve; secp256r1 is the one all do.
-  const group = c.config.groups.find((g) =>
-    clientGroups === undefined ? g === 'secp256r1' : clientGroups.includes(g),
-  );
-  const sessionId = c.config.sessionCache !== undefined ? provider.randomBytes(32) : new Uint8Array(0);
   const ticket = hs.answer.extendedMasterSecret ? ticketPlan12(c.config, ch, c.config.wallClock()) : undefined;
   const clientCertificateRequested = to === 'waitClientCertificate';
-  const sh = serverHello12(hs.serverRandom, sessionId, suite.name as CipherSuite, hs.answer, [
-    ...hs.answers,
-    ...certificateTypeAnswers(hs.certificateTypes, !isPskSuite(suite), clientCertificateRequested),
-    ...(ticket !== undefined ? SESSION_TICKET_ANSWER : []),
-  ]);
-  const out: Out12[] = [message12(c, 'server_hello', serverHelloBody12(sh), hs.log)];
-  const base = {
+  const rest = serverFlightAfterHello12(c, hs, suite, clientCertificateRequested);
+  const serverHello = (sessionId: Uint8Array): Uint8Array =>
+    serverHelloBody12(
+      serverHello12(hs.serverRandom, sessionId, suite.name as CipherSuite, hs.answer, [
+        ...hs.answers,
+        ...certificateTypeAnswers(hs.certificateTypes, !isPskSuite(suite), clientCertificateRequested),
+        ...(ticket !== undefined ? SESSION_TICKET_ANSWER : []),
+      ]),
+    );
+  const newId = c.config.sessionCache !== undefined ? provider.randomBytes(32) : new Uint8Array(0);
+  const withId = serverHello(newId);
+  // A client without the SessionTicket extension resumes by ID only, as pion/dtls 2.x does: it keeps the ID of a
+  // ServerHello it read, reads the ServerHello again on each later datagram of the flight and then takes that ID for a
+  // resumption (docs/interop.md). So after a HelloVerifyRequest its ServerHello's datagram goes last (the whole flight
+  // is there as the ServerHello arrives); without one, a new ID only in a flight of one datagram.
+  const ticketless = findExtension(ch.extensions, 'session_ticket') === undefined;
+  const flight = [withId, ...rest.messages.map((m) => m.body)];
+  const given = !ticketless || sessionIdGiven12(hs.helloVerifyRequest, flight, c.config.base.maxDatagramSize);
+  const sessionId = given ? newId : new Uint8Array(0);
+  const hello = message12(c, 'server_hello', given ? withId : serverHello(sessionId), hs.log);
+  const out: Out12[] = [
+    ticketless && sessionId.length > 0 && hs.helloVerifyRequest ? sentLast(hello) : hello,
+    ...rest.messages.map((m) => message12(c, m.msgType, m.body, hs.log)),
+  ];
+  c.flights.sendFlight(out, false);
+  const offered: Offered12 = {
     log: hs.log,
     clientRandom: ch.random,
     serverRandom: hs.serverRandom,
@@ -306,18 +324,43 @@ function sendServerFlight(
     extendedMasterSecret: hs.answer.extendedMasterSecret,
     helloVerifyRequest: hs.helloVerifyRequest,
     certificateTypes: hs.certificateTypes.types,
+    share: rest.share,
+    signatureAlgorithm: rest.signatureAlgorithm,
+    clientCertificateRequested,
   };
+  return clientCertificateRequested
+    ? { kind: 'waitClientCertificate', hs: offered }
+    : { kind: 'waitClientKeyExchange', hs: offered, peer: undefined };
+}
+
+/**
+ * The messages of a full handshake's flight after the ServerHello, made before any is numbered and logged (the
+ * ServerHello's session ID depends on the flight's size): Certificate, ServerKeyExchange, [CertificateRequest],
+ * ServerHelloDone; for PSK suites [ServerKeyExchange], ServerHelloDone (RFC 4279 §2, RFC 5489 §2).
+ */
+function serverFlightAfterHello12(
+  c: HandshakeParts12,
+  hs: At<'answeringClientHello'>['hs'],
+  suite: NonNullable<ReturnType<typeof dtls12Suite>>,
+  clientCertificateRequested: boolean,
+): {
+  readonly messages: readonly { readonly msgType: HandshakeType; readonly body: Uint8Array }[];
+  readonly share: KeyShare | undefined;
+  readonly signatureAlgorithm: Keyed12['signatureAlgorithm'];
+} {
+  const { provider } = c.config.base;
+  const ch = hs.hello;
+  const clientGroups = findExtension(ch.extensions, 'supported_groups')?.namedGroupList;
+  // RFC 8422 §4: a client without supported_groups takes any curve; secp256r1 is the one all do.
+  const group = c.config.groups.find((g) =>
+    clientGroups === undefined ? g === 'secp256r1' : clientGroups.includes(g),
+  );
+  const done = { msgType: 'server_hello_done' as const, body: encodeServerHelloDone({}) };
   if (isPskSuite(suite)) {
-    // RFC 4279 §2, RFC 5489 §2: no certificates; a ServerKeyExchange for ECDHE_PSK or a hint.
+    // No certificates; a ServerKeyExchange for ECDHE_PSK or a hint.
     const ske = pskServerKeyExchange12(provider, suite, c.config.pskIdentityHint, group);
-    if (ske.body !== undefined) out.push(message12(c, 'server_key_exchange', ske.body, hs.log));
-    out.push(message12(c, 'server_hello_done', encodeServerHelloDone({}), hs.log));
-    c.flights.sendFlight(out, false);
-    return {
-      kind: 'waitClientKeyExchange',
-      hs: { ...base, share: ske.share, signatureAlgorithm: undefined, clientCertificateRequested: false },
-      peer: undefined,
-    };
+    const messages = ske.body !== undefined ? [{ msgType: 'server_key_exchange' as const, body: ske.body }] : [];
+    return { messages: [...messages, done], share: ske.share, signatureAlgorithm: undefined };
   }
   const own = ownCertificate12(c.config, hs.certificateTypes.types.server);
   const key = own.key;
@@ -328,33 +371,26 @@ function sendServerFlight(
     key,
     findExtension(ch.extensions, 'signature_algorithms')?.supportedSignatureAlgorithms,
   );
-  out.push(message12(c, 'certificate', own.body, hs.log));
   const share = provider.generateKeyShare(group);
   const params = { namedCurve: group, publicKey: share.publicKey };
   const signed = serverKeyExchangeSignedData(ch.random, hs.serverRandom, encodeServerEcdhParams(params));
   const signature = sign12(provider, signatureAlgorithm, key, signed);
-  out.push(
-    message12(
-      c,
-      'server_key_exchange',
-      encodeServerKeyExchangeEcdhe({ params, signedParams: { algorithm: signatureAlgorithm, signature } }),
-      hs.log,
-    ),
-  );
+  const messages: { readonly msgType: HandshakeType; readonly body: Uint8Array }[] = [
+    { msgType: 'certificate', body: own.body },
+    {
+      msgType: 'server_key_exchange',
+      body: encodeServerKeyExchangeEcdhe({ params, signedParams: { algorithm: signatureAlgorithm, signature } }),
+    },
+  ];
   if (clientCertificateRequested) {
     const request = {
       certificateTypes: ['ecdsa_sign' as const, 'rsa_sign' as const],
       supportedSignatureAlgorithms: [...offeredSchemes12(c.config)],
       certificateAuthorities: [],
     };
-    out.push(message12(c, 'certificate_request', encodeTls12CertificateRequest(request), hs.log));
+    messages.push({ msgType: 'certificate_request', body: encodeTls12CertificateRequest(request) });
   }
-  out.push(message12(c, 'server_hello_done', encodeServerHelloDone({}), hs.log));
-  c.flights.sendFlight(out, false);
-  const offered: Offered12 = { ...base, share, signatureAlgorithm, clientCertificateRequested };
-  return clientCertificateRequested
-    ? { kind: 'waitClientCertificate', hs: offered }
-    : { kind: 'waitClientKeyExchange', hs: offered, peer: undefined };
+  return { messages: [...messages, done], share, signatureAlgorithm };
 }
 
 function acceptClientCertificate(

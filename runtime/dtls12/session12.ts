@@ -26,6 +26,18 @@ export interface Session12 {
   readonly grant?: Uint8Array;
 }
 
+/**
+ * Whether a full handshake's ServerHello to a client without tickets gives the new session ID it may (a server with a
+ * cache): after a HelloVerifyRequest always (the ServerHello's datagram then goes last: record-writer12.ts); without
+ * one only when the whole flight, `flight` (the handshake bodies, the ServerHello with the ID first), fits one datagram
+ * of `limit` bytes. pion/dtls 2.x's clients with a SessionStore, before a HelloVerifyRequest, need the ServerHello in
+ * the first datagram and take a new ID in a flight that goes on for a resumption: they stall (docs/interop.md).
+ */
+export function sessionIdGiven12(helloVerifyRequest: boolean, flight: readonly Uint8Array[], limit: number): boolean {
+  // Each message whole in a record of its own (13-byte record and 12-byte handshake headers), packed into one datagram.
+  return helloVerifyRequest || flight.reduce((bytes, body) => bytes + 13 + 12 + body.length, 0) <= limit;
+}
+
 /** Sessions kept by default: 1,024 × ~150 bytes. */
 export const DEFAULT_SESSION_CACHE_SIZE = 1024;
 

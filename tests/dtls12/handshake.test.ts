@@ -206,3 +206,63 @@ test('the certificate is checked at the wallClock given, not the machine clock: 
   pump(p);
   t.is(p.client.failure?.alert, 'certificate_expired');
 });
+
+/**
+ * The server's first flight and its session ID, to a client without the SessionTicket extension (which resumes by ID
+ * only, as pion's does): with a new session ID after a HelloVerifyRequest, the datagram of the ServerHello goes after
+ * the ServerHelloDone's (pion keeps the ID as it reads the ServerHello, so it must read the whole flight at once);
+ * without a session cache in order; without the cookie exchange in order, and a session ID only when the flight fits
+ * one datagram (pion needs the ServerHello first there). A client offering tickets gets the flight in order.
+ */
+for (const [what, options, mtu, tickets, order, id] of [
+  ['a session ID after a HelloVerifyRequest', { sessionCache12: new SessionCache12() }, 300, false, 'last', true],
+  ['no session cache', {}, 300, false, 'first', false],
+  ['no HelloVerifyRequest', { sessionCache12: new SessionCache12(), helloVerify: false }, 300, false, 'first', false],
+  [
+    'no HelloVerifyRequest, one datagram',
+    { sessionCache12: new SessionCache12(), helloVerify: false },
+    1200,
+    false,
+    'one',
+    true,
+  ],
+  ['a client offering tickets', { sessionCache12: new SessionCache12() }, 300, true, 'first', true],
+  [
+    'a client offering tickets, no HelloVerifyRequest',
+    { sessionCache12: new SessionCache12(), helloVerify: false },
+    300,
+    true,
+    'first',
+    true,
+  ],
+] as const) {
+  test(`the full handshake's flight, ${what}: the ServerHello ${order === 'one' ? 'with the rest' : order}, ${id ? 'a' : 'no'} session ID`, (t) => {
+    const p = pair12(
+      Dtls12Connection.client({ ...clientOptions(ecdsa.caDer), maxDatagramSize: mtu, sessionTickets12: tickets }),
+      Dtls12Connection.server({
+        certificate: { chain: ecdsa.chain, privateKey: ecdsa.privateKey },
+        maxDatagramSize: mtu,
+        ...options,
+      }),
+    );
+    // The epoch-0 handshake message types of each server datagram (a record's first fragment byte).
+    const types: number[][] = [];
+    p.client.connect(0);
+    pump(p, (from, d) => {
+      if (from === 'server') {
+        const found: number[] = [];
+        for (let at = 0; at + 13 <= d.length; at += 13 + ((d[at + 11]! << 8) | d[at + 12]!))
+          if (d[at] === 22 && d[at + 3] === 0 && d[at + 4] === 0) found.push(d[at + 13]!);
+        types.push(found);
+      }
+      return d;
+    });
+    t.is(p.client.state, 'connected', JSON.stringify(p.client.failure));
+    t.is(p.server.state, 'connected', JSON.stringify(p.server.failure));
+    const hello = types.findIndex((d) => d.includes(2));
+    const done = types.findIndex((d) => d.includes(14));
+    const seen = hello === done ? 'one' : hello > done ? 'last' : 'first';
+    t.is(seen, order, `server datagrams' message types: ${JSON.stringify(types)}`);
+    t.is(p.client.lastSession?.id.length ?? 0, id ? 32 : 0, 'the session ID the ServerHello gave');
+  });
+}

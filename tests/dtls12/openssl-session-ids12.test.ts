@@ -12,13 +12,15 @@ import { identityFiles, OpenSslPeer } from './openssl12.js';
  * -no_ticket` (no RFC 5077 ticket: only a session ID can resume) saves
  * the session `listen` gave it with `-sess_out`, and `-sess_in` resumes it
  * ("Reused"); our session says `reused`. Before the listener kept a
- * session cache it issued no ID and the second connection was "New".
+ * session cache it issued no ID and the second connection was "New". The
+ * same with the listener's flight in 300-byte datagrams, which it sends
+ * with the ServerHello's datagram last (record-writer12.ts).
  */
 
 const id = makeIdentity('p256', 'server.test');
 const files = identityFiles(id);
 
-async function serve(): Promise<{ listener: DtlsListener; port: number; sessions: DtlsSession[] }> {
+async function serve(mtu?: number): Promise<{ listener: DtlsListener; port: number; sessions: DtlsSession[] }> {
   const sessions: DtlsSession[] = [];
   const { cert, key } = credentials(id);
   const listener = listen(
@@ -26,7 +28,7 @@ async function serve(): Promise<{ listener: DtlsListener; port: number; sessions
       sessions.push(s);
       s.onmessage = (m) => s.send(m);
     },
-    { cert, key, host: '127.0.0.1', maxVersion: 'DTLSv1.2' },
+    { cert, key, host: '127.0.0.1', maxVersion: 'DTLSv1.2', ...(mtu !== undefined ? { mtu } : {}) },
   );
   const { port } = await listener.listening;
   return { listener, port, sessions };
@@ -70,20 +72,23 @@ async function client(
   }
 }
 
-test('s_client -dtls1_2 -no_ticket resumes by session ID with listen (-sess_out, then -sess_in: Reused)', async (t) => {
-  const s = await serve();
-  const sess = join(files.dir, 'id-session.pem');
-  try {
-    const one = await client(s.port, sess, '-sess_out', s.sessions);
-    t.regex(one.out, /New, TLSv1\.2/);
-    t.false(one.out.includes('TLS session ticket:'), '-no_ticket: no ticket');
-    t.regex(one.out, /Session-ID: [0-9A-F]{64}/, 'the listener issued a 32-byte session ID');
-    t.false(one.reused);
-    t.is(s.listener.stats.sessionIds12, 1);
-    const two = await client(s.port, sess, '-sess_in', s.sessions);
-    t.regex(two.out, /Reused, TLSv1\.2/, 'OpenSSL resumed by the ID');
-    t.true(two.reused, 'and so did our session');
-  } finally {
-    await s.listener.close();
-  }
-});
+for (const mtu of [undefined, 300]) {
+  const flight = mtu === undefined ? '' : `, the listener's flight in ${mtu}-byte datagrams`;
+  test(`s_client -dtls1_2 -no_ticket resumes by session ID with listen (-sess_out, then -sess_in: Reused)${flight}`, async (t) => {
+    const s = await serve(mtu);
+    const sess = join(files.dir, `id-session-${mtu ?? 'default'}.pem`);
+    try {
+      const one = await client(s.port, sess, '-sess_out', s.sessions);
+      t.regex(one.out, /New, TLSv1\.2/);
+      t.false(one.out.includes('TLS session ticket:'), '-no_ticket: no ticket');
+      t.regex(one.out, /Session-ID: [0-9A-F]{64}/, 'the listener issued a 32-byte session ID');
+      t.false(one.reused);
+      t.is(s.listener.stats.sessionIds12, 1);
+      const two = await client(s.port, sess, '-sess_in', s.sessions);
+      t.regex(two.out, /Reused, TLSv1\.2/, 'OpenSSL resumed by the ID');
+      t.true(two.reused, 'and so did our session');
+    } finally {
+      await s.listener.close();
+    }
+  });
+}

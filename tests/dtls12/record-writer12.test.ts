@@ -214,3 +214,36 @@ test('handshakeRecord12: one epoch-0 handshake record, the whole message, its me
     t.deepEqual(f.fragment, body);
   }
 });
+
+test("a sentLast message: the datagrams holding it go after the rest of the flight's, each datagram as packed", (t) => {
+  const flightOf = (last: boolean): Out12[] =>
+    (['server_hello', 'certificate', 'server_key_exchange', 'server_hello_done'] as const).map((msgType, i) => ({
+      kind: 'handshake',
+      msgType,
+      messageSeq: 1 + i,
+      body: new Uint8Array([90, 1500, 300, 0][i]!).fill(i),
+      epoch: 0,
+      ...(last && i === 0 ? { sentLast: true as const } : {}),
+    }));
+  const firstMessage = (d: Uint8Array): number => records(d)[0]!.fragment[0]!;
+  const inOrder = writer();
+  inOrder.w.flight(flightOf(false), 500);
+  const held = writer();
+  held.w.flight(flightOf(true), 500);
+  t.true(inOrder.outgoing.length >= 4, `${inOrder.outgoing.length} datagrams`);
+  t.is(firstMessage(inOrder.outgoing[0]!), 2, 'in order: the ServerHello (type 2) comes first');
+  t.is(held.outgoing.length, inOrder.outgoing.length);
+  t.is(firstMessage(held.outgoing.at(-1)!), 2, 'sentLast: its datagram (with the Certificate begun) comes last');
+  const strip = (d: Uint8Array): string =>
+    records(d)
+      .map((r) => Buffer.from(r.fragment).toString('hex'))
+      .join('|');
+  t.deepEqual(
+    held.outgoing.map(strip),
+    [...inOrder.outgoing.slice(1), inOrder.outgoing[0]!].map(strip),
+    'the same datagrams, the first moved to the end',
+  );
+  const one = writer();
+  one.w.flight(flightOf(true), 5000);
+  t.is(one.outgoing.length, 1, 'a flight in one datagram is as before');
+});

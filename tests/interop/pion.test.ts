@@ -13,6 +13,9 @@ import type { ConnectOptions, ListenOptions } from '../../runtime/node/dtls/opti
 import { iotMaterial } from './iot-peers.js';
 import { pionClient, pionHandshakes, pionServer } from './pion.js';
 import { debianVersion, recordInterop } from '../support/interop-record.js';
+import { longRsaChain, pemOf } from './wolfssl.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const files = iotMaterial();
 test.after.always(() => files.remove());
@@ -246,3 +249,77 @@ test.serial('dtls13 connect resumes by session ID with a pion server (its Sessio
     peer.stop();
   }
 });
+
+/**
+ * pion 2.2.6 with a SessionStore takes a ServerHello's session_id into its state when it reads the ServerHello, and
+ * reads the ServerHello again on each datagram of the flight that follows: a session_id it has just taken then looks
+ * like the one it offered, an abbreviated handshake (flight3handler.go). So it connects and resumes only when the
+ * ServerHello reaches it with the rest of the flight, which these flights (more than one datagram) check.
+ */
+const rsa = (() => {
+  const pem = pemOf(longRsaChain('rsa.test'));
+  const caFile = join(files.dir, 'rsa-chain-ca.pem');
+  writeFileSync(caFile, pem.ca);
+  return { ...pem, caFile };
+})();
+
+for (const [what, options, ca, servername] of [
+  ['a six-certificate RSA chain', { cert: rsa.cert, key: rsa.key }, rsa.caFile, 'rsa.test'],
+  ['a 300-byte MTU', { mtu: 300 }, files.server.caFile, 'localhost'],
+  ['no cookie exchange, a flight in one datagram', { cookies: false }, files.server.caFile, 'localhost'],
+] as const) {
+  test.serial(`pion (SessionStore) connects and resumes by session ID with listen, ${what}`, async (t) => {
+    const server = await ourServer(options);
+    const client = pionClient(server.port, ['-ca', ca, '-servername', servername, '-sessions', '-connections', '2']);
+    try {
+      t.is(await client.exited(), 0, client.out);
+      const [first, second] = pionHandshakes(client.out);
+      t.regex(first?.sessionId ?? '', /^[0-9a-f]{64}$/, 'the listener issued a 32-byte session ID');
+      t.is(first?.resumed, 'no', 'the first handshake is full');
+      t.true((first?.peerCerts ?? 0) > 0, 'with the certificate chain');
+      t.is(second?.resumed, 'yes', 'pion offered the ID and took the abbreviated handshake');
+      t.is(second?.sessionId, first?.sessionId);
+      t.is(second?.peerCerts, 0, 'no Certificate');
+      t.false((await server.sessions[0]!).reused);
+      t.true((await server.sessions[1]!).reused, 'our listener resumed it');
+      t.regex(client.out, /^reply 2 hello from pion$/m);
+      recordInterop(t, { ...PION, role: 'server', feature: `resumption by session ID, ${what}` });
+    } finally {
+      client.stop();
+      await server.close();
+    }
+  });
+}
+
+test.serial(
+  'pion (SessionStore) connects to listen without the cookie exchange and a 300-byte MTU: no session ID',
+  async (t) => {
+    // Without a HelloVerifyRequest pion needs the ServerHello in the flight's first datagram, where a new session ID
+    // would stall it: listen gives none when the flight takes more than one datagram.
+    const server = await ourServer({ cookies: false, mtu: 300 });
+    const client = pionClient(server.port, [
+      '-ca',
+      files.server.caFile,
+      '-servername',
+      'localhost',
+      '-sessions',
+      '-connections',
+      '2',
+    ]);
+    try {
+      t.is(await client.exited(), 0, client.out);
+      const [first, second] = pionHandshakes(client.out);
+      t.deepEqual(
+        [first?.sessionId, first?.resumed, second?.sessionId, second?.resumed],
+        ['', 'no', '', 'no'],
+        'two full handshakes, no session ID',
+      );
+      t.false((await server.sessions[1]!).reused);
+      t.regex(client.out, /^reply 2 hello from pion$/m);
+      recordInterop(t, { ...PION, role: 'server', feature: 'no cookie exchange, a 300-byte MTU: no session ID' });
+    } finally {
+      client.stop();
+      await server.close();
+    }
+  },
+);

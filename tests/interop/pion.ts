@@ -29,6 +29,8 @@ export interface PionConnection {
   readonly alpn: string;
   readonly srtp: string;
   readonly exporter: string;
+  /** A client with sessions: 'yes' when the server echoed the session ID it offered (abbreviated), 'no' if not; '-' else. */
+  readonly resumed: string;
 }
 
 export function pionHandshakes(out: string): PionConnection[] {
@@ -41,6 +43,7 @@ export function pionHandshakes(out: string): PionConnection[] {
       alpn: fields.alpn ?? '',
       srtp: fields.srtp ?? '',
       exporter: fields.exporter ?? '',
+      resumed: fields.resumed ?? '',
     };
   }
   return found;

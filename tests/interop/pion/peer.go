@@ -4,12 +4,13 @@
 // tests/interop/build-pion.sh. It prints one line per event for the tests to read:
 //
 //	listening <port>
-//	handshake <n> session-id=<hex> peer-certs=<count> alpn=<protocol> srtp=<profile id> exporter=<hex>
+//	handshake <n> session-id=<hex> peer-certs=<count> alpn=<protocol> srtp=<profile id> exporter=<hex> resumed=<yes|no|->
 //	reply <n> <text>
 //	error <n> <message>
 package main
 
 import (
+	"bytes"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
@@ -25,9 +26,11 @@ import (
 )
 
 // memoryStore is a SessionStore in memory: a server keeps sessions by ID, a client by the server's address and name.
+// A client's store also notes the session ID its last lookup found: the one the ClientHello offered.
 type memoryStore struct {
 	mu       sync.Mutex
 	sessions map[string]dtls.Session
+	offered  []byte
 }
 
 func (m *memoryStore) Set(key []byte, s dtls.Session) error {
@@ -40,7 +43,18 @@ func (m *memoryStore) Set(key []byte, s dtls.Session) error {
 func (m *memoryStore) Get(key []byte) (dtls.Session, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.sessions[string(key)], nil
+	s := m.sessions[string(key)]
+	m.offered = s.ID
+	return s, nil
+}
+
+// takeOffered is the session ID the last lookup found (nil: none), forgotten for the next connection.
+func (m *memoryStore) takeOffered() []byte {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	offered := m.offered
+	m.offered = nil
+	return offered
 }
 
 func (m *memoryStore) Del(key []byte) error {
@@ -67,8 +81,9 @@ func certPool(file string) *x509.CertPool {
 	return pool
 }
 
-// describe prints what a handshake settled.
-func describe(n int, conn *dtls.Conn, exporter string) {
+// describe prints what a handshake settled; `resumed` is "yes" or "no" for a client with sessions (the server echoed
+// the session ID its ClientHello offered: pion then took the abbreviated handshake), "-" otherwise.
+func describe(n int, conn *dtls.Conn, exporter string, resumed string) {
 	state := conn.ConnectionState()
 	srtp := "none"
 	if p, ok := conn.SelectedSRTPProtectionProfile(); ok {
@@ -87,8 +102,8 @@ func describe(n int, conn *dtls.Conn, exporter string) {
 			exported = hex.EncodeToString(key)
 		}
 	}
-	fmt.Printf("handshake %d session-id=%s peer-certs=%d alpn=%s srtp=%s exporter=%s\n",
-		n, hex.EncodeToString(state.SessionID), len(state.PeerCertificates), alpn, srtp, exported)
+	fmt.Printf("handshake %d session-id=%s peer-certs=%d alpn=%s srtp=%s exporter=%s resumed=%s\n",
+		n, hex.EncodeToString(state.SessionID), len(state.PeerCertificates), alpn, srtp, exported, resumed)
 }
 
 func main() {
@@ -170,12 +185,20 @@ func connectMany(config *dtls.Config, to string, connections int, message string
 	failures := 0
 	for n := 1; n <= connections; n++ {
 		conn, err := dtls.Dial("udp", addr, config)
+		resumed := "-"
+		if store, ok := config.SessionStore.(*memoryStore); ok {
+			offered := store.takeOffered()
+			resumed = "no"
+			if err == nil && len(offered) > 0 && bytes.Equal(offered, conn.ConnectionState().SessionID) {
+				resumed = "yes"
+			}
+		}
 		if err != nil {
 			fmt.Printf("error %d %v\n", n, err)
 			failures++
 			continue
 		}
-		describe(n, conn, exporter)
+		describe(n, conn, exporter, resumed)
 		if _, err := conn.Write([]byte(message)); err != nil {
 			fmt.Printf("error %d write: %v\n", n, err)
 			failures++
@@ -211,7 +234,7 @@ func serve(config *dtls.Config, port int, connections int, exporter string) {
 			continue
 		}
 		conn := c.(*dtls.Conn)
-		describe(n, conn, exporter)
+		describe(n, conn, exporter, "-")
 		served.Add(1)
 		go func(n int) {
 			defer served.Done()
