@@ -31,8 +31,9 @@ test('a rare wrong answer (as a retransmission would give) is outvoted and repor
   const sul = disturbed(truth, 4, (session, step, output) => (session % 40 === 39 && step === 1 ? 'glitch' : output));
   const result = await learn(sul, { seed: 2, budget: 800 });
   t.is(distinguishingWord(result.model, truth), undefined);
-  t.true(result.nondeterministic.length > 0, 'the disagreements are reported');
-  for (const n of result.nondeterministic) {
+  t.true(result.outvoted.length > 0, 'the disagreements are reported');
+  t.deepEqual(result.nondeterministic, [], 'none persisted');
+  for (const n of result.outvoted) {
     t.is(n.kept, run(truth, n.word)[n.word.length - 1]!, `the majority kept the true answer to ${n.word.join(' ')}`);
     t.true((n.answers['glitch'] ?? 0) >= 1);
   }
@@ -47,9 +48,11 @@ test('a transition that really answers at random is reported, and learning still
     step === 1 && output === run(truth, ['i0', 'i1'])[1] ? (coin++ % 6 < 3 ? 'a' : 'b') : output,
   );
   const result = await learn(sul, { seed: 4, budget: 300, maxQueries: 20_000 });
-  t.true(result.nondeterministic.length > 0);
+  // Where a run of three outvoted the other answer it is reported as outvoted, elsewhere as persisting.
+  const seen = [...result.nondeterministic, ...result.outvoted];
+  t.true(seen.length > 0);
   t.true(
-    result.nondeterministic.some((n) => 'a' in n.answers && 'b' in n.answers),
+    seen.some((n) => 'a' in n.answers && 'b' in n.answers),
     'both answers are counted',
   );
 });
