@@ -67,6 +67,10 @@ test('a peer that answers every input at random ends learning, reported as incom
   const result = await learn(sul, { seed: 6, budget: 200, maxQueries: 30_000 });
   t.false(result.complete);
   t.true(result.nondeterministic.length > 0);
+  // Early, with the places that keep changing, long before the query budget.
+  t.regex(result.stopped ?? '', /answers keep changing at \d+ places: \S/);
+  t.true(result.queries < 30_000 / 4, `${result.queries} queries`);
+  t.log(result.stopped);
 });
 
 test('answers that flip while identification runs never throw out of learn() (witness is not iterable)', async (t) => {
@@ -84,5 +88,37 @@ test('answers that flip while identification runs never throw out of learn() (wi
     const result = await learn(sul, { seed, budget: 100, maxQueries: 5000 });
     t.true(result.states >= 1, `seed ${seed}: a model`);
     t.true(result.nondeterministic.length > 0, `seed ${seed}: the flips are reported`);
+  }
+});
+
+test('an answer the peer never gives twice (a flight split differently each time) ends in a model, not a TypeError', async (t) => {
+  // After i0 i2 each session gets its own answer, so no vote is ever won there: the tree used to keep its first
+  // answer and never the rest of any word through it, a basis node beyond it had no children, and hypothesis() read
+  // `.node` of undefined (the Erlang/OTP crash). Machines 1 and 9 reached it.
+  for (const m of [1, 9]) {
+    const truth = randomMachine(m, 6, 3, 3);
+    const inner = machineSul(truth);
+    let sessions = 0;
+    const split: SystemUnderLearning = {
+      ...inner,
+      open: async () => {
+        const session = sessions++;
+        const s = await inner.open();
+        const asked: string[] = [];
+        return {
+          step: async (input) => {
+            asked.push(input);
+            const output = await s.step(input);
+            return asked.join(' ') === 'i0 i2' ? `${output}/${session}` : output;
+          },
+          close: () => s.close(),
+        };
+      },
+    };
+    const result = await learn(split, { seed: 1, budget: 50, maxQueries: 5000 });
+    t.true(result.states >= 1, `machine ${m}: a model`);
+    const place = result.nondeterministic.find((n) => n.word.join(' ') === 'i0 i2');
+    t.truthy(place, `machine ${m}: i0 i2 is reported as nondeterministic`);
+    t.true(Object.keys(place?.answers ?? {}).length >= 3, `machine ${m}: with the answers it got`);
   }
 });
