@@ -256,7 +256,6 @@ export class LSharp {
       while (k < word.length && this.basis.includes(node)) {
         const i = h.inputs.indexOf(word[k]!);
         node = this.tree.child(node, word[k]!)!.node; // the word was asked: the tree answers all of it
-
         state = h.next[state]![i]!;
         k++;
       }
