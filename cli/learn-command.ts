@@ -63,7 +63,7 @@ async function openFullSul(plan: LearnPlan, onSilentStart: () => void): Promise<
 
 function summary(r: LearnReport, target: string): string[] {
   const lines = [
-    `learned DTLS ${r.version} ${r.role} ${target}: ${r.states} states, ${r.transitions} transitions, ${r.queries} queries (${r.steps} steps, ${r.cacheHits} cached, ${r.prunedSteps} pruned), ${r.rounds} hypotheses, ${r.seconds.toFixed(1)} s${r.complete ? '' : ' (incomplete: --max-queries reached)'}`,
+    `learned DTLS ${r.version} ${r.role} ${target}: ${r.states} states, ${r.transitions} transitions, ${r.queries} queries (${r.steps} steps, ${r.cacheHits} cached, ${r.prunedSteps} pruned), ${r.rounds} hypotheses, ${r.seconds.toFixed(1)} s; ${r.guarantee}`,
   ];
   for (const n of r.nondeterministic)
     lines.push(

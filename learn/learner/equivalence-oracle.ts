@@ -1,5 +1,9 @@
 /**
- * The equivalence oracle: the randomized Wp-method. Each test is a hypothesis state's access word, a random infix,
+ * The equivalence oracle: random tests, then the Wp-method's conformance test with k extra states (conformance.ts),
+ * which is what the report's guarantee rests on: a hypothesis that passes it is the peer's machine unless the peer has
+ * more than k states beyond it. The random tests come first because they find most counterexamples for a fraction of
+ * the cost. A counterexample is confirmed (asked again, past the cache) before it is returned: a late answer is not
+ * one. The random tests are the randomized Wp-method. Each test is a hypothesis state's access word, a random infix,
  * then a word that tells the state reached apart from another state (the tree's apartness witness of their basis
  * nodes), or a random word when the hypothesis has one state. Tests come from a seeded generator and are run in fixed
  * batches (in parallel sessions, answers merged in order), so a seed gives the same run at any parallelism. The
@@ -11,6 +15,7 @@
 import type { InputSymbol } from '../sul.js';
 import type { MealyMachine } from './mealy.js';
 import { accessWords, run, stateAfter } from './mealy.js';
+import { wpSuite } from './conformance.js';
 import type { ObservationTree, TreeNode } from './observation-tree.js';
 import { apartnessWitness } from './observation-tree.js';
 import type { QueryRunner } from './query-runner.js';
@@ -25,6 +30,18 @@ export interface WpOracleOptions {
   readonly batch: number;
   /** Words tried before the random tests, with every one-symbol extension of their prefixes (default none). */
   readonly seeds?: readonly (readonly InputSymbol[])[];
+  /** The conformance test's k: the extra states it covers; undefined for none (random tests only). */
+  readonly extraStates?: number;
+}
+
+/** What the oracle asked of the last hypothesis it passed: the guarantee the model carries. */
+export interface OracleCoverage {
+  /** The conformance test's k, or undefined when it was not run. */
+  readonly extraStates: number | undefined;
+  /** The conformance test's tests (after cutting at `closed` and removing repeats). */
+  readonly conformanceTests: number;
+  /** The seed tests and random tests. */
+  readonly randomTests: number;
 }
 
 /** The seed words and every prefix of each extended by each input, without repeats. */
@@ -47,6 +64,8 @@ export class RandomWpOracle {
   private readonly runner: QueryRunner;
   private readonly random: SeededRandom;
   private readonly options: WpOracleOptions;
+  /** The coverage of the last hypothesis passed, undefined before one is. */
+  passed: OracleCoverage | undefined;
 
   constructor(tree: ObservationTree, runner: QueryRunner, random: SeededRandom, options: WpOracleOptions) {
     this.tree = tree;
@@ -80,19 +99,43 @@ export class RandomWpOracle {
       const found = await this.check(h, tests);
       if (found !== undefined) return found;
     }
+    let conformanceTests = 0;
+    const k = this.options.extraStates;
+    if (k !== undefined) {
+      let tests: InputSymbol[][] = [];
+      for (const t of wpSuite(h, k)) {
+        tests.push(t);
+        conformanceTests++;
+        if (tests.length < this.options.batch) continue;
+        const found = await this.check(h, tests);
+        if (found !== undefined) return found;
+        tests = [];
+      }
+      const found = await this.check(h, tests);
+      if (found !== undefined) return found;
+    }
+    this.passed = { extraStates: k, conformanceTests, randomTests: seeded.length + this.options.budget };
     return undefined;
   }
 
-  /** Runs a batch of tests; the first the peer answers differently from the hypothesis, or undefined. */
+  /**
+   * Runs a batch of tests; the first the peer answers differently from the hypothesis, once that word's answers are
+   * confirmed, or undefined.
+   */
   private async check(h: MealyMachine, tests: readonly InputSymbol[][]): Promise<InputSymbol[] | undefined> {
     await this.runner.ensure(tests);
     for (const t of tests) {
-      const answers = this.tree.answers(t);
-      if (answers === undefined) continue; // a disagreement kept the tree's answer and dropped the rest
-      const expected = run(h, t);
-      if (answers.some((o, k) => o !== expected[k])) return t;
+      if (this.agrees(h, t)) continue;
+      await this.runner.confirm([t]);
+      if (!this.agrees(h, t)) return t;
     }
     return undefined;
+  }
+
+  private agrees(h: MealyMachine, t: readonly InputSymbol[]): boolean {
+    const answers = this.tree.answers(t)!;
+    const expected = run(h, t);
+    return answers.every((o, k) => o === expected[k]);
   }
 
   private test(

@@ -1,19 +1,20 @@
 /**
- * `learn(sul, options)`: L# with the query cache, parallel output queries and the randomized Wp oracle, over a
- * SystemUnderLearning. The caller opened the SUL and closes it.
+ * `learn(sul, options)`: L# with the query cache, parallel output queries, random tests and the Wp-method's
+ * conformance test as the equivalence oracle, over a SystemUnderLearning. The caller opened the SUL and closes it.
  */
 import type { InputSymbol, SystemUnderLearning } from '../sul.js';
 import { normalHandshakes } from '../symbols.js';
 import type { ConfirmedFinding, UnconfirmedFinding } from './confirm.js';
 import { confirmFindings } from './confirm.js';
 import { findBugPatterns } from './bug-patterns.js';
+import type { OracleCoverage } from './equivalence-oracle.js';
 import { RandomWpOracle } from './equivalence-oracle.js';
 import { LSharp } from './lsharp.js';
 import type { MealyMachine } from './mealy.js';
 import { transitionCount } from './mealy.js';
 import { ObservationTree } from './observation-tree.js';
 import type { Nondeterminism } from './query-runner.js';
-import { QueryBudgetSpent, QueryRunner } from './query-runner.js';
+import { AnswersKeepChanging, QueryBudgetSpent, QueryRunner } from './query-runner.js';
 import { SeededRandom } from './random.js';
 
 export interface LearnOptions {
@@ -23,8 +24,23 @@ export interface LearnOptions {
   readonly budget?: number;
   /** The longest random infix of a test (default 4). */
   readonly infix?: number;
-  /** How many times a word whose answer disagrees with the cache is asked again (default 4: five votes). */
+  /**
+   * The conformance test's k (default 1): after the random tests, the W-method's tests for k extra states
+   * (conformance.ts), so a complete model is the peer's unless the peer has more than k states beyond it; every word
+   * of up to k + 1 inputs after a state's access word is asked. Each step of k multiplies the tests by about the
+   * alphabet's size. `null` for none (random tests only: no stated guarantee).
+   */
+  readonly extraStates?: number | null;
+  /**
+   * How many more sessions may be asked about an answer that disagrees with the others (default 4: an answer is settled
+   * after five votes; one the peer repeats twice and two more times than any other is confirmed sooner).
+   */
   readonly repeats?: number;
+  /**
+   * The most places where the peer's answers stay unsettled after all their votes (default 20): past it, learning
+   * stops with the newest hypothesis (`complete: false`) and those places, instead of voting on.
+   */
+  readonly maxNondeterministic?: number;
   /**
    * Answer every extension of an answer `closed` with `closed`, without asking (default true). False asks every step:
    * only to measure what the pruning saves.
@@ -68,20 +84,30 @@ export interface LearnResult {
   readonly cacheHits: number;
   /** Steps answered `closed` from the cache (they extend an answer `closed`). */
   readonly prunedSteps: number;
-  /** Repeats of words whose answers disagreed. */
+  /** Sessions that asked a word again (its answers disagreed with others, or were being confirmed). */
   readonly repeats: number;
   /** Hypotheses the equivalence oracle tested. */
   readonly rounds: number;
   readonly seconds: number;
-  /** Where the peer answered the same inputs differently, and what was kept. */
+  /** Where the peer kept answering the same inputs differently after every vote, and what was kept. */
   readonly nondeterministic: readonly Nondeterminism[];
+  /** Where an answer disagreed with the others and was outvoted (noise), with the votes. */
+  readonly outvoted: readonly Nondeterminism[];
+  /**
+   * What the equivalence oracle asked of the model: k and the conformance tests, and the random tests; undefined
+   * when no hypothesis passed it (learning stopped early).
+   */
+  readonly coverage: OracleCoverage | undefined;
+  /** Why learning stopped before the oracle passed a hypothesis; undefined when it is complete. */
+  readonly stopped?: string;
   /** The bug patterns the model shows and the peer confirmed (replayed: confirm.ts). */
   readonly bugPatterns: readonly ConfirmedFinding[];
   /** Bug patterns the model shows but most replays did not: not reported as findings. */
   readonly unconfirmed: readonly UnconfirmedFinding[];
   /**
-   * False when learning stopped before the oracle passed a hypothesis: `maxQueries` was reached, or counterexamples
-   * stopped teaching anything because the peer's answers to them kept disagreeing (see `nondeterministic`).
+   * False when learning stopped before the oracle passed a hypothesis (`stopped` says why): `maxQueries` was reached,
+   * the peer's answers kept changing at more than `maxNondeterministic` places, or counterexamples stopped teaching
+   * anything because the peer's answers to them kept disagreeing (see `nondeterministic`).
    */
   readonly complete: boolean;
 }
@@ -107,21 +133,28 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
     if (unknown !== undefined)
       throw new LearnError(`the seed word ${seed.join(' ')} has ${unknown}, which is not in the SUL's inputs`);
   }
-  const tree = new ObservationTree(options.pruneClosed ?? true);
-  const runner = new QueryRunner(sul, tree, options.repeats ?? 4, options.maxQueries);
+  const extraStates = options.extraStates === undefined ? 1 : options.extraStates;
+  if (extraStates !== null && (!Number.isInteger(extraStates) || extraStates < 0))
+    throw new LearnError(`extraStates must be a whole number >= 0 or null, got ${extraStates}`);
+  const repeats = options.repeats ?? 4;
+  if (!Number.isInteger(repeats) || repeats < 1)
+    throw new LearnError(`repeats must be a whole number >= 1, got ${repeats}`);
+  const tree = new ObservationTree(options.pruneClosed ?? true, repeats + 1);
+  const runner = new QueryRunner(sul, tree, options.maxQueries, options.maxNondeterministic ?? 20);
   const lsharp = new LSharp(sul.inputs, tree, runner);
   const oracle = new RandomWpOracle(tree, runner, new SeededRandom(options.seed ?? 1), {
     budget,
     infix: options.infix ?? 4,
     batch: 64,
     seeds: options.seeds ?? normalHandshakes(sul.version, sul.role, sul.inputs),
+    ...(extraStates === null ? {} : { extraStates }),
   });
   const context = { version: sul.version, role: sul.role };
   let model: MealyMachine | undefined;
   let bugPatterns: ConfirmedFinding[] = [];
   let unconfirmed: UnconfirmedFinding[] = [];
   let checkedModel: MealyMachine | undefined;
-  let complete = true;
+  let stopped: string | undefined;
   try {
     model = await lsharp.learn(async (h, basis) => {
       options.onHypothesis?.({ states: h.next.length, queries: runner.stats.queries, rounds: lsharp.rounds });
@@ -135,11 +168,13 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
       return undefined;
     });
   } catch (e) {
-    if (!(e instanceof QueryBudgetSpent)) throw e;
-    complete = false;
+    if (!(e instanceof QueryBudgetSpent || e instanceof AnswersKeepChanging)) throw e;
+    stopped = e.message;
     model = lsharp.last;
     if (model === undefined) throw new LearnError(`${e.message} before the first hypothesis`);
   }
+  if (stopped === undefined && lsharp.stalled)
+    stopped = 'counterexamples stopped teaching anything: the answers to them kept disagreeing';
   if (model !== checkedModel) ({ bugPatterns, unconfirmed } = await checkEarlyEnd(model, context, runner, replays));
   return {
     version: sul.version,
@@ -156,9 +191,12 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
     rounds: lsharp.rounds,
     seconds: (performance.now() - started) / 1000,
     nondeterministic: runner.nondeterministic,
+    outvoted: runner.outvoted,
+    coverage: stopped === undefined ? oracle.passed : undefined,
+    ...(stopped === undefined ? {} : { stopped }),
     bugPatterns,
     unconfirmed,
-    complete: complete && !lsharp.stalled,
+    complete: stopped === undefined,
   };
 }
 
@@ -176,7 +214,7 @@ async function checkEarlyEnd(
     const checked = await confirmFindings(model, context, runner, replays, false);
     if (checked.kind === 'checked') return { bugPatterns: checked.confirmed, unconfirmed: checked.unconfirmed };
   } catch (e) {
-    if (!(e instanceof QueryBudgetSpent)) throw e;
+    if (!(e instanceof QueryBudgetSpent || e instanceof AnswersKeepChanging)) throw e;
   }
   return { bugPatterns: [], unconfirmed: findBugPatterns(model, context).map((f) => ({ ...f, replayed: [] })) };
 }

@@ -9,6 +9,11 @@
  * - once each frontier node has one candidate, the hypothesis is built, checked against the whole tree, then against
  *   the peer by the equivalence oracle; a counterexample is walked back (processCounterexample) until a frontier node
  *   is apart from the basis node it was taken for.
+ *
+ * Answers are votes (observation-tree.ts), so what the tree says can change under the learner: a frontier node is
+ * promoted only once the words that make it apart from each basis node are confirmed (asked again, past the cache),
+ * a hypothesis's transitions and a counterexample are confirmed before they are used, and when a vote changes an
+ * answer the candidates are worked out again and basis nodes no longer apart are dropped from the basis.
  */
 import type { InputSymbol } from '../sul.js';
 import type { MealyMachine } from './mealy.js';
@@ -43,6 +48,8 @@ export class LSharp {
   private fruitless = 0;
   /** The tree's and the basis' sizes after the last counterexample. */
   private seen = '';
+  /** The tree's `changes` when the basis and the candidates were last checked against it. */
+  private treeChanges = 0;
 
   private readonly inputs: readonly InputSymbol[];
   private readonly tree: ObservationTree;
@@ -81,17 +88,48 @@ export class LSharp {
     return this.basis;
   }
 
-  /** Runs the rules until a hypothesis agrees with the whole tree. */
+  /** Runs the rules until a hypothesis agrees with the whole tree, its transitions confirmed. */
   private async stableHypothesis(): Promise<MealyMachine> {
     for (;;) {
+      this.followTree();
       await this.extend();
-      if (this.promote()) continue;
+      if (this.changed()) continue;
+      if (await this.promote()) continue;
       if (await this.identify()) continue;
+      if (this.changed()) continue;
       const hypothesis = this.hypothesis();
       const disagreement = this.treeDisagreement(hypothesis);
-      if (disagreement === undefined || this.stalled) return hypothesis;
+      if (disagreement === undefined) {
+        // Its outputs are answers the peer gave: each confirmed before the oracle sees it.
+        await this.runner.confirm(this.basis.flatMap((b) => this.inputs.map((i) => [...b.word(), i])));
+        if (this.changed()) continue;
+        return hypothesis;
+      }
+      if (this.stalled) return hypothesis;
+      await this.runner.confirm([disagreement]);
+      if (this.changed()) continue;
       await this.learnFrom(hypothesis, disagreement);
     }
+  }
+
+  /** Whether a vote changed an answer in the tree since the basis was last checked. */
+  private changed(): boolean {
+    return this.tree.changes !== this.treeChanges;
+  }
+
+  /**
+   * After a vote changed an answer: the candidates are worked out again, and the basis keeps, in order, the nodes
+   * still apart from every node kept before them whose parent it kept (so it stays a subtree).
+   */
+  private followTree(): void {
+    if (!this.changed()) return;
+    this.treeChanges = this.tree.changes;
+    this.candidates.clear();
+    const kept: TreeNode[] = [this.tree.root];
+    for (const b of this.basis.slice(1)) {
+      if (kept.includes(b.parent!) && kept.every((k) => apartnessWitness(k, b) !== undefined)) kept.push(b);
+    }
+    this.basis.splice(0, this.basis.length, ...kept);
   }
 
   private async extend(): Promise<void> {
@@ -126,16 +164,27 @@ export class LSharp {
     return left;
   }
 
-  /** Promotes the first frontier node apart from the whole basis; whether one was. */
-  private promote(): boolean {
-    for (const f of this.frontier()) {
-      if (this.candidatesOf(f).length === 0) {
-        this.basis.push(f);
-        this.candidates.delete(f.id);
-        return true;
-      }
-    }
-    return false;
+  /**
+   * Promotes the first frontier node apart from the whole basis, once the words that make it apart are confirmed
+   * (for every such node at once, in one batch); whether one was, or a vote changed the tree meanwhile.
+   */
+  private async promote(): Promise<boolean> {
+    const apart = this.frontier().filter((f) => this.candidatesOf(f).length === 0);
+    if (apart.length === 0) return false;
+    const words = apart.flatMap((f) =>
+      this.basis.flatMap((b) => {
+        const w = apartnessWitness(f, b)!;
+        return [
+          [...f.word(), ...w],
+          [...b.word(), ...w],
+        ];
+      }),
+    );
+    await this.runner.confirm(words);
+    if (this.changed()) return true;
+    this.basis.push(apart[0]!);
+    this.candidates.delete(apart[0]!.id);
+    return true;
   }
 
   /** Asks each frontier node with two or more candidates the witness of its first two; whether any was asked. */
@@ -152,7 +201,7 @@ export class LSharp {
     // Where the answers kept disagreeing the tree may not grow: then asking again would loop, so go on to a hypothesis.
     const before = this.tree.size;
     await this.runner.ensure(words);
-    return this.tree.size > before;
+    return this.tree.size > before || this.changed();
   }
 
   /** The basis node a tree node of the basis or the frontier stands for. */
@@ -196,7 +245,6 @@ export class LSharp {
   async processCounterexample(h: MealyMachine, counterexample: readonly InputSymbol[]): Promise<void> {
     let word = [...counterexample];
     const outputs = await this.runner.answers(word);
-    if (outputs === undefined) return;
     const expected = run(h, word);
     const firstDifference = outputs.findIndex((o, k) => o !== expected[k]);
     if (firstDifference < 0) return;
@@ -207,10 +255,7 @@ export class LSharp {
       let k = 0;
       while (k < word.length && this.basis.includes(node)) {
         const i = h.inputs.indexOf(word[k]!);
-        // A majority that overruled an earlier answer can leave the tree without the word's tail: nothing to walk.
-        const edge = this.tree.child(node, word[k]!);
-        if (edge === undefined) return;
-        node = edge.node;
+        node = this.tree.child(node, word[k]!)!.node; // the word was asked: the tree answers all of it
         state = h.next[state]![i]!;
         k++;
       }

@@ -4,9 +4,11 @@
  * a session answered `closed`, it answers `closed` to everything.
  */
 import { CLOSED } from '../sul.js';
+import { TIMEOUT } from '../symbols.js';
 import type { InputSymbol, OutputSymbol, SulSession, SystemUnderLearning } from '../sul.js';
 import type { MealyMachine } from './mealy.js';
 import { checkMachine, inputIndex } from './mealy.js';
+import { SeededRandom } from './random.js';
 
 export interface MachineSulOptions {
   readonly version?: '1.2' | '1.3';
@@ -15,6 +17,11 @@ export interface MachineSulOptions {
   readonly parallel?: number;
   /** A wait before each answer, in ms, as a peer's round trip (default 0). */
   readonly stepDelayMs?: number;
+  /**
+   * Late answers, as a loaded peer or network gives them: with this probability a step answers `timeout`, and so does
+   * every later step of that session (its answers now come a step late); drawn from a generator seeded with `seed`.
+   */
+  readonly lateAnswers?: { readonly probability: number; readonly seed: number };
 }
 
 /** Counts of what the simulated peer was asked. */
@@ -33,6 +40,8 @@ export function machineSul(
   const counters: MachineSulCounters = { sessions: 0, steps: 0, mostOpen: 0 };
   let open = 0;
   const delay = options.stepDelayMs ?? 0;
+  const late = options.lateAnswers;
+  const random = late === undefined ? undefined : new SeededRandom(late.seed);
   return {
     version: options.version ?? '1.3',
     role: options.role ?? 'server',
@@ -46,6 +55,7 @@ export function machineSul(
       let state = 0;
       let closed = false;
       let ended = false;
+      let behind = false;
       return {
         step: async (input: InputSymbol): Promise<OutputSymbol> => {
           counters.steps++;
@@ -55,7 +65,8 @@ export function machineSul(
           const out = machine.output[state]![i]!;
           state = machine.next[state]![i]!;
           closed = out === CLOSED;
-          return out;
+          if (random !== undefined && !behind && random.next() < late!.probability) behind = true;
+          return behind && !closed ? TIMEOUT : out;
         },
         close: async (): Promise<void> => {
           if (!ended) open--;

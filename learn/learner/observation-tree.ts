@@ -2,20 +2,38 @@
  * The query cache: every answer the peer gave, as a prefix tree of inputs whose edges carry the outputs (L#'s
  * observation tree). A word whose answers are all in the tree is never asked again; a word that extends an answer
  * `closed` is answered `closed` without asking (the session was over: sul.ts `CLOSED`).
+ *
+ * An answer is a vote, not a fact: each edge counts the sessions that gave each output there. The edge's output is
+ * the one with the most votes (the earlier leader on a tie); it is *confirmed* once two sessions gave it and it leads
+ * every other output by two votes (by one when the other is `timeout`, a late answer), and *settled* once confirmed or once it has `maxVotes` votes (an answer the peer
+ * does not repeat: persistent nondeterminism). A session that disagrees with an unsettled edge stops there (its state
+ * may differ, and a late answer spoils the rest of its answers); one that disagrees with a settled edge goes on.
  */
 import { CLOSED } from '../sul.js';
 import type { InputSymbol, OutputSymbol } from '../sul.js';
+import { TIMEOUT } from '../symbols.js';
+
+/** An edge: the output the tree holds for an input at a node, the node it leads to, and the votes behind it. */
+export interface TreeEdge {
+  /** The leading answer. */
+  output: OutputSymbol;
+  readonly node: TreeNode;
+  /** Sessions per answer given here (0 for an edge implied by an earlier `closed`). */
+  readonly votes: Map<OutputSymbol, number>;
+  /** How many times the leading answer changed. */
+  flips: number;
+}
 
 /** One node: the state the peer is in after the inputs on the path from the root. */
 export class TreeNode {
   /** The children by input: the output the peer gave to that input here, and the node it led to. */
-  readonly children = new Map<InputSymbol, { output: OutputSymbol; node: TreeNode }>();
+  readonly children = new Map<InputSymbol, TreeEdge>();
 
   readonly id: number;
   readonly parent: TreeNode | undefined;
   readonly input: InputSymbol | undefined;
   /** The session was closed on the way here: every input answers `closed`. */
-  readonly closed: boolean;
+  closed: boolean;
 
   constructor(id: number, parent: TreeNode | undefined, input: InputSymbol | undefined, closed: boolean) {
     this.id = id;
@@ -32,24 +50,61 @@ export class TreeNode {
   }
 }
 
-/** Where a word's answers disagree with the tree: the first position and both outputs. */
+/** Where a session's answers disagree with an unsettled edge: the position and the edge. */
 export interface TreeConflict {
   readonly position: number;
-  readonly known: OutputSymbol;
-  readonly answered: OutputSymbol;
+  readonly edge: TreeEdge;
+}
+
+/** The leading answer's votes and the most votes any other answer has. */
+function tally(edge: TreeEdge): { lead: number; next: number; total: number } {
+  let lead = 0;
+  let next = 0;
+  let total = 0;
+  for (const [output, n] of edge.votes) {
+    total += n;
+    if (output === edge.output) lead = n;
+    else next = Math.max(next, n);
+  }
+  return { lead, next, total };
+}
+
+/**
+ * Two sessions gave the edge's answer and it leads every other by two; or, when the only other answer is `timeout`
+ * (what a late answer looks like: it cannot make up a message), it leads by one.
+ */
+export function confirmed(edge: TreeEdge): boolean {
+  const { lead, next } = tally(edge);
+  if (lead === 0) return edge.votes.size === 0;
+  if (lead < 2) return false;
+  if (lead >= next + 2) return true;
+  const onlyLate = edge.output !== TIMEOUT && edge.votes.size === 2 && edge.votes.has(TIMEOUT);
+  return onlyLate && lead > next;
+}
+
+/** Whether other answers than the leading one were seen here. */
+export function contested(edge: TreeEdge): boolean {
+  return edge.votes.size > 1;
 }
 
 export class ObservationTree {
   readonly root: TreeNode;
   private readonly nodes: TreeNode[] = [];
+  /** Edges where more than one answer was seen, with the node they leave and their input. */
+  private readonly contestedEdges: { node: TreeNode; input: InputSymbol; edge: TreeEdge }[] = [];
   /** Steps answered `closed` from the tree, with no session (the closed-pruning's saving). */
   prunedSteps = 0;
+  /** How many times an edge's leading answer changed: what the learner read from the tree may no longer hold. */
+  changes = 0;
 
   /** Whether an answer `closed` closes the node it leads to (false: every step is asked, to measure the pruning). */
   readonly pruneClosed: boolean;
+  /** The votes after which an edge is settled whatever they say. */
+  readonly maxVotes: number;
 
-  constructor(pruneClosed = true) {
+  constructor(pruneClosed = true, maxVotes = 5) {
     this.pruneClosed = pruneClosed;
+    this.maxVotes = maxVotes;
     this.root = this.make(undefined, undefined, false);
   }
 
@@ -64,12 +119,22 @@ export class ObservationTree {
     return node;
   }
 
+  /** Confirmed, or voted on `maxVotes` times. */
+  settled(edge: TreeEdge): boolean {
+    return confirmed(edge) || tally(edge).total >= this.maxVotes;
+  }
+
+  /** Voted on `maxVotes` times without a confirmed answer: nondeterminism that asking again does not remove. */
+  persistent(edge: TreeEdge): boolean {
+    return !confirmed(edge) && tally(edge).total >= this.maxVotes;
+  }
+
   /** The child of a node on an input: made on the spot under a closed node (answer `closed`), else only if known. */
-  child(node: TreeNode, input: InputSymbol): { output: OutputSymbol; node: TreeNode } | undefined {
+  child(node: TreeNode, input: InputSymbol): TreeEdge | undefined {
     const known = node.children.get(input);
     if (known !== undefined || !node.closed) return known;
     this.prunedSteps++;
-    const edge = { output: CLOSED, node: this.make(node, input, true) };
+    const edge: TreeEdge = { output: CLOSED, node: this.make(node, input, true), votes: new Map(), flips: 0 };
     node.children.set(input, edge);
     return edge;
   }
@@ -82,6 +147,19 @@ export class ObservationTree {
       if (node === undefined) return undefined;
     }
     return node;
+  }
+
+  /** The edges of a word, as far as the tree knows it. */
+  path(word: readonly InputSymbol[]): TreeEdge[] {
+    const out: TreeEdge[] = [];
+    let node = this.root;
+    for (const input of word) {
+      const edge = this.child(node, input);
+      if (edge === undefined) break;
+      out.push(edge);
+      node = edge.node;
+    }
+    return out;
   }
 
   /** The answers to a word, when the tree knows every step. */
@@ -99,45 +177,57 @@ export class ObservationTree {
 
   /** How many leading inputs of a word the tree knows (closed steps included). */
   knownLength(word: readonly InputSymbol[]): number {
-    let node = this.root;
-    for (let k = 0; k < word.length; k++) {
-      const edge = this.child(node, word[k]!);
-      if (edge === undefined) return k;
-      node = edge.node;
-    }
-    return word.length;
+    return this.path(word).length;
   }
 
   /**
-   * Adds a word's answers. Returns the first position where they disagree with what the tree holds (the tree keeps
-   * its output there and the rest of the word is not added), or undefined when all of it went in.
+   * Adds one session's answers to a word as votes. Returns where they disagree with an unsettled edge (the vote is
+   * counted there and the rest of the session is not used), or undefined when all of it went in.
    */
   add(word: readonly InputSymbol[], outputs: readonly OutputSymbol[]): TreeConflict | undefined {
     let node = this.root;
     for (let k = 0; k < word.length; k++) {
+      if (node.closed) return undefined; // the rest is implied by the `closed` before it, not asked
       const input = word[k]!;
       const answered = outputs[k]!;
-      const edge = this.child(node, input);
+      let edge = this.child(node, input);
       if (edge === undefined) {
-        const made = {
-          output: answered,
-          node: this.make(node, input, this.pruneClosed && (node.closed || answered === CLOSED)),
-        };
-        node.children.set(input, made);
-        node = made.node;
-      } else if (edge.output !== answered) {
-        return { position: k, known: edge.output, answered };
-      } else node = edge.node;
+        const closes = this.pruneClosed && (node.closed || answered === CLOSED);
+        edge = { output: answered, node: this.make(node, input, closes), votes: new Map(), flips: 0 };
+        node.children.set(input, edge);
+      }
+      if (edge.votes.size === 0) edge.output = answered; // implied by a `closed` since outvoted: now asked
+      this.vote(node, input, edge, answered);
+      // A session that disagrees stops here (re-asked), unless the peer has shown it does not repeat this answer.
+      if (edge.output !== answered && !this.persistent(edge)) return { position: k, edge };
+      node = edge.node;
     }
     return undefined;
   }
 
-  /** Replaces the output of the last input of a word (the majority of repeated answers overruled the tree's). */
-  replace(word: readonly InputSymbol[], output: OutputSymbol): void {
-    const parent = this.find(word.slice(0, -1));
-    const edge = parent?.children.get(word[word.length - 1]!);
-    if (parent === undefined || edge === undefined) return;
-    parent.children.set(word[word.length - 1]!, { output, node: edge.node });
+  /** Counts one answer on an edge; the leader changes only when another answer has more votes. */
+  private vote(node: TreeNode, input: InputSymbol, edge: TreeEdge, answered: OutputSymbol): void {
+    const before = edge.votes.size;
+    edge.votes.set(answered, (edge.votes.get(answered) ?? 0) + 1);
+    if (before === 1 && edge.votes.size === 2) this.contestedEdges.push({ node, input, edge });
+    if ((edge.votes.get(answered) ?? 0) > (edge.votes.get(edge.output) ?? 0)) {
+      edge.output = answered;
+      edge.flips++;
+      this.changes++;
+      if (this.pruneClosed) edge.node.closed = node.closed || answered === CLOSED;
+    }
+  }
+
+  /** How many edges are persistently nondeterministic. */
+  persistentCount(): number {
+    let n = 0;
+    for (const { edge } of this.contestedEdges) if (this.persistent(edge)) n++;
+    return n;
+  }
+
+  /** Every edge where the peer gave more than one answer: its word and its votes. */
+  contested(): { word: InputSymbol[]; edge: TreeEdge }[] {
+    return this.contestedEdges.map(({ node, input, edge }) => ({ word: [...node.word(), input], edge }));
   }
 }
 

@@ -1,20 +1,26 @@
 /**
  * Output queries against the peer: batches of words, run up to `sul.parallel` sessions at once, their answers merged
  * into the observation tree in the batch's order (so a run does not depend on which session finished first). A word
- * the tree already answers costs nothing; a session stops at the first `closed`. An answer that disagrees with the
- * tree is asked again `repeats` times and the majority wins; every such disagreement is recorded, never thrown.
+ * the tree already answers costs nothing; a session stops at the first `closed`.
+ *
+ * Every answer is a vote on the tree's edges (observation-tree.ts). A session that disagrees with the tree stops
+ * counting there and its word is asked again, in rounds (each round one session per word still unanswered, all in
+ * parallel), until the tree answers the whole word: a late answer (`timeout`, and the rest of that session with it)
+ * is outvoted by the sessions after it instead of entering the tree, and an answer the peer never repeats is settled
+ * after `maxVotes` votes and reported. `confirm` asks words again until every edge on them is confirmed or settled:
+ * what the learner asks before an answer decides a state.
  */
-import { CLOSED } from '../sul.js';
 import type { InputSymbol, OutputSymbol, SystemUnderLearning } from '../sul.js';
-import type { ObservationTree } from './observation-tree.js';
+import type { ObservationTree, TreeEdge } from './observation-tree.js';
+import { contested } from './observation-tree.js';
 
 /** A place where the peer answered the same inputs differently. */
 export interface Nondeterminism {
   /** The inputs, the last one answered differently. */
   readonly word: readonly InputSymbol[];
-  /** How often each answer to the last input was seen (the tree's earlier answer counted once). */
+  /** How often each answer to the last input was seen. */
   readonly answers: Readonly<Record<OutputSymbol, number>>;
-  /** The answer kept: the majority (the earlier one on a tie). */
+  /** The answer kept: the one with the most votes (the earlier one on a tie). */
   readonly kept: OutputSymbol;
 }
 
@@ -26,7 +32,7 @@ export interface QueryStats {
   steps: number;
   /** Words answered entirely from the tree. */
   cacheHits: number;
-  /** Repeats of words whose answers disagreed with the tree. */
+  /** Sessions that asked a word again: its answers had disagreed with the tree, or they were being confirmed. */
   repeats: number;
 }
 
@@ -53,27 +59,72 @@ export class QueryBudgetSpent extends Error {
   override readonly name = 'QueryBudgetSpent';
 }
 
+/**
+ * Thrown inside the learner when more places than the limit answer differently on every asking: the peer (or the
+ * network under it) is not deterministic enough to learn; learn() returns what it has, with those words.
+ */
+export class AnswersKeepChanging extends Error {
+  override readonly name = 'AnswersKeepChanging';
+  readonly words: readonly Nondeterminism[];
+
+  constructor(words: readonly Nondeterminism[]) {
+    const shown = words.slice(0, 3).map(
+      (n) =>
+        `${n.word.join(' ')} (${Object.entries(n.answers)
+          .map(([o, c]) => `${o} ${c}x`)
+          .join(', ')})`,
+    );
+    super(`the peer's answers keep changing at ${words.length} places: ${shown.join('; ')}`);
+    this.words = words;
+  }
+}
+
+/** Rounds per vote an edge may take before a word that still is not answered ends learning. */
+const ROUND_LIMIT = 4;
+
+/** The words that are not a prefix of another in the list (a longer word's session answers its prefixes). */
+function maximal(words: readonly (readonly InputSymbol[])[]): (readonly InputSymbol[])[] {
+  const sorted = [...words].sort((a, b) => b.length - a.length);
+  return words.filter((w) => !sorted.some((v) => v.length > w.length && w.every((x, i) => v[i] === x)));
+}
+
+const describe = (word: InputSymbol[], edge: TreeEdge): Nondeterminism => ({
+  word,
+  answers: Object.fromEntries(edge.votes),
+  kept: edge.output,
+});
+
 export class QueryRunner {
   readonly stats: QueryStats = { queries: 0, steps: 0, cacheHits: 0, repeats: 0 };
-  private readonly found = new Map<string, Nondeterminism>();
 
   private readonly sul: SystemUnderLearning;
   private readonly tree: ObservationTree;
-  /** How many times a disagreeing word is asked again. */
-  private readonly repeats: number;
   /** The most sessions to run: past it, QueryBudgetSpent. */
   private readonly maxQueries: number;
+  /** The most places left nondeterministic: past it, AnswersKeepChanging. */
+  private readonly maxNondeterministic: number;
 
-  constructor(sul: SystemUnderLearning, tree: ObservationTree, repeats: number, maxQueries = Infinity) {
+  constructor(sul: SystemUnderLearning, tree: ObservationTree, maxQueries = Infinity, maxNondeterministic = Infinity) {
     this.sul = sul;
     this.tree = tree;
-    this.repeats = repeats;
     this.maxQueries = maxQueries;
+    this.maxNondeterministic = maxNondeterministic;
   }
 
-  /** The disagreements seen so far, one per word. */
+  /** Places where the peer kept answering differently: asked `maxVotes` times, no answer confirmed. */
   get nondeterministic(): Nondeterminism[] {
-    return [...this.found.values()];
+    return this.tree
+      .contested()
+      .filter(({ edge }) => this.tree.persistent(edge))
+      .map(({ word, edge }) => describe(word, edge));
+  }
+
+  /** Places where an answer disagreed with the others and was outvoted (noise: a late answer, a lost datagram). */
+  get outvoted(): Nondeterminism[] {
+    return this.tree
+      .contested()
+      .filter(({ edge }) => !this.tree.persistent(edge))
+      .map(({ word, edge }) => describe(word, edge));
   }
 
   /** One session: the word's inputs in order, `closed` for the rest once the peer closed. */
@@ -85,8 +136,8 @@ export class QueryRunner {
     const out: OutputSymbol[] = [];
     try {
       for (const input of word) {
-        if (this.tree.pruneClosed && out[out.length - 1] === CLOSED) {
-          out.push(CLOSED);
+        if (this.tree.pruneClosed && out[out.length - 1] === 'closed') {
+          out.push('closed');
           continue;
         }
         this.stats.steps++;
@@ -96,6 +147,27 @@ export class QueryRunner {
       await session.close();
     }
     return out;
+  }
+
+  /**
+   * Asks each word once per round, in parallel, and adds the answers in order, until `open(word)` is false for all:
+   * each round adds a vote to an edge of every word still open, so this ends (an edge is settled after `maxVotes`).
+   */
+  private async rounds(
+    words: readonly (readonly InputSymbol[])[],
+    open: (word: readonly InputSymbol[]) => boolean,
+    repeat: boolean,
+  ): Promise<void> {
+    let pending = words.filter(open);
+    for (let round = 0; pending.length > 0; round++) {
+      // Past this, a session that keeps stopping early on one edge is a peer that never answers the same way twice.
+      if (round > ROUND_LIMIT * this.tree.maxVotes) throw new AnswersKeepChanging(this.nondeterministic);
+      if (round > 0 || repeat) this.stats.repeats += pending.length;
+      const answers = await inParallel(pending, this.sul.parallel, (w) => this.ask(w));
+      for (let k = 0; k < pending.length; k++) this.tree.add(pending[k]!, answers[k]!);
+      if (this.tree.persistentCount() > this.maxNondeterministic) throw new AnswersKeepChanging(this.nondeterministic);
+      pending = pending.filter(open);
+    }
   }
 
   /** Makes sure the tree answers every word: asks the peer the ones it does not, in parallel. */
@@ -109,20 +181,30 @@ export class QueryRunner {
       if (this.tree.knownLength(word) === word.length) this.stats.cacheHits++;
       else unknown.push(word);
     }
-    // A word that is a prefix of another in the batch is answered by the longer one's session.
-    const sorted = [...unknown].sort((a, b) => b.length - a.length);
-    const needed = unknown.filter((w) => !sorted.some((v) => v.length > w.length && w.every((x, i) => v[i] === x)));
-    const answers = await inParallel(needed, this.sul.parallel, (w) => this.ask(w));
-    for (let k = 0; k < needed.length; k++) await this.merge(needed[k]!, answers[k]!);
+    // A word stays open until the tree answers all of it and every disagreement on it is decided.
+    const open = (w: readonly InputSymbol[]): boolean => {
+      const path = this.tree.path(w);
+      return path.length < w.length || path.some((e) => contested(e) && !this.tree.settled(e));
+    };
+    await this.rounds(maximal(unknown), open, false);
   }
 
   /**
-   * The answers to one word, from the tree or the peer; undefined when the peer's answers kept disagreeing with the
-   * tree before its end (the tree then holds only the majority's prefix).
+   * Makes sure the tree answers every word and every edge on them is confirmed (two sessions gave its answer, two
+   * more than any other) or settled: asks the words again, past the cache, as long as one is not.
    */
-  async answers(word: readonly InputSymbol[]): Promise<OutputSymbol[] | undefined> {
+  async confirm(words: readonly (readonly InputSymbol[])[]): Promise<void> {
+    await this.ensure(words);
+    const unsure = (w: readonly InputSymbol[]): boolean =>
+      this.tree.knownLength(w) < w.length || this.tree.path(w).some((e) => !this.tree.settled(e));
+    const unique = new Map(words.map((w) => [w.join('\u0000'), w]));
+    await this.rounds(maximal([...unique.values()].filter(unsure)), unsure, true);
+  }
+
+  /** The answers to one word, from the tree or the peer. */
+  async answers(word: readonly InputSymbol[]): Promise<OutputSymbol[]> {
     await this.ensure([word]);
-    return this.tree.answers(word);
+    return this.tree.answers(word)!;
   }
 
   /**
@@ -135,42 +217,5 @@ export class QueryRunner {
       this.sul.parallel,
       (w) => this.ask(w),
     );
-  }
-
-  /** Adds a word's answers to the tree; where they disagree, asks again and lets the majority decide. */
-  private async merge(word: readonly InputSymbol[], outputs: readonly OutputSymbol[]): Promise<void> {
-    const conflict = this.tree.add(word, outputs);
-    if (conflict === undefined) return;
-    const prefix = word.slice(0, conflict.position + 1);
-    this.stats.repeats += this.repeats;
-    const again = await inParallel(
-      Array.from({ length: this.repeats }, () => word),
-      this.sul.parallel,
-      (w) => this.ask(w),
-    );
-    const counts = new Map<OutputSymbol, number>([[conflict.known, 1]]);
-    counts.set(conflict.answered, (counts.get(conflict.answered) ?? 0) + 1);
-    for (const a of again) counts.set(a[conflict.position]!, (counts.get(a[conflict.position]!) ?? 0) + 1);
-    let kept = conflict.known;
-    for (const [output, n] of counts) if (n > counts.get(kept)!) kept = output;
-    const key = prefix.join('\u0000');
-    const earlier = this.found.get(key)?.answers ?? {};
-    const merged: Record<OutputSymbol, number> = { ...earlier };
-    for (const [output, n] of counts) merged[output] = (merged[output] ?? 0) + n;
-    this.found.set(key, { word: prefix, answers: merged, kept });
-    if (kept !== conflict.known) this.tree.replace(prefix, kept);
-    // The rest of the word: from an answer that agrees with the majority here, if any.
-    const agreeing = [outputs, ...again].find(
-      (a) => a[conflict.position] === kept && a.slice(0, conflict.position).every((o, i) => o === outputs[i]),
-    );
-    if (agreeing !== undefined && word.length > prefix.length)
-      await this.mergeTail(word, agreeing, conflict.position + 1);
-  }
-
-  /** Merges a word's answers from `from` on, where the tree already agrees with all before. */
-  private async mergeTail(word: readonly InputSymbol[], outputs: readonly OutputSymbol[], from: number): Promise<void> {
-    const conflict = this.tree.add(word, outputs);
-    if (conflict === undefined || conflict.position < from) return;
-    await this.merge(word, outputs);
   }
 }

@@ -8,6 +8,7 @@ import type { BugPatternId } from './bug-patterns.js';
 import { applicableBugPatterns } from './bug-patterns.js';
 import type { ConfirmedFinding, UnconfirmedFinding } from './confirm.js';
 import type { ModelDifference } from './diff.js';
+import type { OracleCoverage } from './equivalence-oracle.js';
 import { diffModels } from './diff.js';
 import type { LearnResult } from './learn.js';
 import type { MealyMachine } from './mealy.js';
@@ -34,7 +35,17 @@ export interface LearnReport {
   readonly rounds: number;
   readonly seconds: number;
   readonly complete: boolean;
+  /**
+   * What `complete` rests on, in words: "complete: no counterexample up to k extra states, N tests (plus M random
+   * words)", or why learning stopped (describeCoverage).
+   */
+  readonly guarantee: string;
+  /** The conformance test's k and tests, and the random tests, for the model; absent when learning stopped early. */
+  readonly coverage?: OracleCoverage;
+  /** Where the peer kept answering differently after every vote. */
   readonly nondeterministic: readonly Nondeterminism[];
+  /** Where an answer was outvoted by the others (noise). */
+  readonly outvoted: readonly Nondeterminism[];
   readonly alphabet: readonly InputSymbol[];
   readonly bugPatternsChecked: readonly BugPatternId[];
   /** The bug patterns the model shows and replays against the peer confirmed. */
@@ -68,7 +79,10 @@ export function learnReport(result: LearnResult, reference?: MealyMachine): Lear
     rounds: result.rounds,
     seconds: Math.round(result.seconds * 1000) / 1000,
     complete: result.complete,
+    guarantee: describeCoverage(result),
+    ...(result.coverage !== undefined ? { coverage: result.coverage } : {}),
     nondeterministic: result.nondeterministic,
+    outvoted: result.outvoted,
     alphabet: result.alphabet,
     bugPatternsChecked: applicableBugPatterns(result.model, context),
     bugPatterns: result.bugPatterns,
@@ -76,6 +90,19 @@ export function learnReport(result: LearnResult, reference?: MealyMachine): Lear
     ...(reference !== undefined ? { differences: diffModels(result.model, reference) } : {}),
     model: { initial: 's0', transitions: reportTransitions(result.model) },
   };
+}
+
+/**
+ * The guarantee a learned model carries, in a line: with the conformance test, "complete: no counterexample up to k
+ * extra states, N tests (plus M random words)" (the model is the peer's unless the peer has more than k states beyond
+ * it); without it, "complete: no counterexample in M random words" (no bound); or "incomplete: " and why.
+ */
+export function describeCoverage(result: Pick<LearnResult, 'complete' | 'coverage' | 'stopped'>): string {
+  const c = result.coverage;
+  if (!result.complete || c === undefined) return `incomplete: ${result.stopped ?? 'learning stopped early'}`;
+  if (c.extraStates === undefined) return `complete: no counterexample in ${c.randomTests} random words (no bound)`;
+  const states = c.extraStates === 1 ? 'state' : 'states';
+  return `complete: no counterexample up to ${c.extraStates} extra ${states}, ${c.conformanceTests} tests (plus ${c.randomTests} random words)`;
 }
 
 /** A report's model read back (from `--out` JSON); MealyMachineError when it is not a complete machine. */

@@ -31,8 +31,9 @@ test('a rare wrong answer (as a retransmission would give) is outvoted and repor
   const sul = disturbed(truth, 4, (session, step, output) => (session % 40 === 39 && step === 1 ? 'glitch' : output));
   const result = await learn(sul, { seed: 2, budget: 800 });
   t.is(distinguishingWord(result.model, truth), undefined);
-  t.true(result.nondeterministic.length > 0, 'the disagreements are reported');
-  for (const n of result.nondeterministic) {
+  t.true(result.outvoted.length > 0, 'the disagreements are reported');
+  t.deepEqual(result.nondeterministic, [], 'none persisted');
+  for (const n of result.outvoted) {
     t.is(n.kept, run(truth, n.word)[n.word.length - 1]!, `the majority kept the true answer to ${n.word.join(' ')}`);
     t.true((n.answers['glitch'] ?? 0) >= 1);
   }
@@ -47,9 +48,11 @@ test('a transition that really answers at random is reported, and learning still
     step === 1 && output === run(truth, ['i0', 'i1'])[1] ? (coin++ % 6 < 3 ? 'a' : 'b') : output,
   );
   const result = await learn(sul, { seed: 4, budget: 300, maxQueries: 20_000 });
-  t.true(result.nondeterministic.length > 0);
+  // Where a run of three outvoted the other answer it is reported as outvoted, elsewhere as persisting.
+  const seen = [...result.nondeterministic, ...result.outvoted];
+  t.true(seen.length > 0);
   t.true(
-    result.nondeterministic.some((n) => 'a' in n.answers && 'b' in n.answers),
+    seen.some((n) => 'a' in n.answers && 'b' in n.answers),
     'both answers are counted',
   );
 });
@@ -64,6 +67,10 @@ test('a peer that answers every input at random ends learning, reported as incom
   const result = await learn(sul, { seed: 6, budget: 200, maxQueries: 30_000 });
   t.false(result.complete);
   t.true(result.nondeterministic.length > 0);
+  // Early, with the places that keep changing, long before the query budget.
+  t.regex(result.stopped ?? '', /answers keep changing at \d+ places: \S/);
+  t.true(result.queries < 30_000 / 4, `${result.queries} queries`);
+  t.log(result.stopped);
 });
 
 test('answers that flip while identification runs never throw out of learn() (witness is not iterable)', async (t) => {
@@ -81,5 +88,37 @@ test('answers that flip while identification runs never throw out of learn() (wi
     const result = await learn(sul, { seed, budget: 100, maxQueries: 5000 });
     t.true(result.states >= 1, `seed ${seed}: a model`);
     t.true(result.nondeterministic.length > 0, `seed ${seed}: the flips are reported`);
+  }
+});
+
+test('an answer the peer never gives twice (a flight split differently each time) ends in a model, not a TypeError', async (t) => {
+  // After i0 i2 each session gets its own answer, so no vote is ever won there: the tree used to keep its first
+  // answer and never the rest of any word through it, a basis node beyond it had no children, and hypothesis() read
+  // `.node` of undefined (the Erlang/OTP crash). Machines 1 and 9 reached it.
+  for (const m of [1, 9]) {
+    const truth = randomMachine(m, 6, 3, 3);
+    const inner = machineSul(truth);
+    let sessions = 0;
+    const split: SystemUnderLearning = {
+      ...inner,
+      open: async () => {
+        const session = sessions++;
+        const s = await inner.open();
+        const asked: string[] = [];
+        return {
+          step: async (input) => {
+            asked.push(input);
+            const output = await s.step(input);
+            return asked.join(' ') === 'i0 i2' ? `${output}/${session}` : output;
+          },
+          close: () => s.close(),
+        };
+      },
+    };
+    const result = await learn(split, { seed: 1, budget: 50, maxQueries: 5000 });
+    t.true(result.states >= 1, `machine ${m}: a model`);
+    const place = result.nondeterministic.find((n) => n.word.join(' ') === 'i0 i2');
+    t.truthy(place, `machine ${m}: i0 i2 is reported as nondeterministic`);
+    t.true(Object.keys(place?.answers ?? {}).length >= 3, `machine ${m}: with the answers it got`);
   }
 });
