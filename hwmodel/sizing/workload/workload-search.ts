@@ -248,7 +248,14 @@ export function sizeWorkload(
       utilization,
       cost,
       wholeDevice: hasCostFile(engine.name)
-        ? deviceCost({ engine, device: hostOf(met.knobs) }, targetLoad(targets, traffic, utilization.keySlots))
+        ? deviceCost(
+            {
+              engine,
+              device: hostOf(met.knobs),
+              use: { memoryChannels: met.knobs.memChannels, sessions: traffic.sessions },
+            },
+            { ...targetLoad(targets, traffic, utilization.keySlots), dramCrossingsPerRecord: RECORD_DRAM_CROSSINGS },
+          )
         : undefined,
       fpgaDevice: hasFpgaResources(engine.name)
         ? fpgaDeviceCost(engine, hostOf(met.knobs), targetLoad(targets, traffic, utilization.keySlots))
@@ -284,6 +291,9 @@ function hostOf(k: DeviceKnobs): HostParams {
     keyManager: { keySlots: k.keySlots },
   };
 }
+
+/** The workload model's record buffers are in DRAM: its DMA in reads each record from there, its DMA out writes it back. */
+const RECORD_DRAM_CROSSINGS = 2;
 
 const LOAD_SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'] as const;
 
