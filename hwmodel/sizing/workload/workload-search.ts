@@ -14,7 +14,7 @@ import type { Engine } from '../../timing/engine-file.js';
 import type { CheckedTargets } from '../targets.js';
 import { proveBottleneck, type BottleneckProof } from './counterfactual.js';
 import { hasCostFile } from '../cost-file.js';
-import { deviceCost, type DeviceCost } from '../device-cost.js';
+import { deviceCost, type DeviceCost, type ModelUse } from '../device-cost.js';
 import { fpgaDeviceCost, hasFpgaResources, loadFpgaResources, type FpgaDeviceCost } from '../fpga-cost.js';
 import { fpgaFit, fpgaFitText, loadFpgaParts, type FpgaFit } from '../fpga-fit.js';
 import type { TargetLoad } from '../device-load.js';
@@ -143,7 +143,13 @@ export function sizeWorkload(
     const key = JSON.stringify(k);
     let f = fits.get(key);
     if (f === undefined) {
-      const totals = fpgaDeviceCost(engine, hostOf(k), targetLoad(targets, traffic, 1), fpga.resources).totals;
+      const totals = fpgaDeviceCost(
+        engine,
+        hostOf(k),
+        targetLoad(targets, traffic, 1),
+        fpga.resources,
+        modelUse(k, traffic),
+      ).totals;
       fits.set(key, (f = fpgaFit(totals, fpga.parts)));
     }
     return f;
@@ -252,13 +258,19 @@ export function sizeWorkload(
             {
               engine,
               device: hostOf(met.knobs),
-              use: { memoryChannels: met.knobs.memChannels, sessions: traffic.sessions },
+              use: modelUse(met.knobs, traffic),
             },
             { ...targetLoad(targets, traffic, utilization.keySlots), dramCrossingsPerRecord: RECORD_DRAM_CROSSINGS },
           )
         : undefined,
       fpgaDevice: hasFpgaResources(engine.name)
-        ? fpgaDeviceCost(engine, hostOf(met.knobs), targetLoad(targets, traffic, utilization.keySlots))
+        ? fpgaDeviceCost(
+            engine,
+            hostOf(met.knobs),
+            targetLoad(targets, traffic, utilization.keySlots),
+            undefined,
+            modelUse(met.knobs, traffic),
+          )
         : undefined,
       fpgaFit: fitOf(met.knobs),
       nextBottleneck,
@@ -290,6 +302,11 @@ function hostOf(k: DeviceKnobs): HostParams {
     recordLayer: { pipelineDepth: k.pipelineDepth, rxRingDepth: k.rxRingDepth, txRingDepth: k.txRingDepth },
     keyManager: { keySlots: k.keySlots },
   };
+}
+
+/** What of the whole device the workload model uses beside `hostOf`: its memory channels, the sessions asked for. */
+function modelUse(k: DeviceKnobs, traffic: Traffic): ModelUse {
+  return { memoryChannels: k.memChannels, sessions: traffic.sessions };
 }
 
 /** The workload model's record buffers are in DRAM: its DMA in reads each record from there, its DMA out writes it back. */
