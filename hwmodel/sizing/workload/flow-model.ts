@@ -40,10 +40,19 @@
  */
 import { SeededRandom } from '../../kernel/index.js';
 import { TimeHeap } from '../../trace/index.js';
-import { LatencyHistogram } from './latency-histogram.js';
+import { LatencyHistogram, Merged } from './latency-histogram.js';
 import { SlotLru } from './slot-lru.js';
+import { geometric, zipfTable } from './sampling.js';
 import { RECORD_OVERHEAD, type DeviceCosts, type DeviceKnobs, type KnobName } from './device.js';
 import { recordsPerSecond, type Traffic } from './traffic.js';
+
+/** Sees every arrival and each record's outcome (the co-check against the SystemC twin, hwmodel/cocheck/flow-twin.ts). */
+export interface FlowObserver {
+  /** `kind`: 0 opened, 1 sealed, 2 a handshake; `size`: its mix entry; `phase`: 0 warm-up, 1 steady, 2 burst, 3 recovery. */
+  arrival(id: number, atNs: number, kind: number, size: number, session: number, phase: number): void;
+  /** A record's end (ns), or undefined: the ring dropped the arrival. */
+  outcome(id: number, finishNs: number | undefined): void;
+}
 
 /** How long a run is (µs) and its seed. */
 export interface RunPlan {
@@ -115,6 +124,7 @@ class Job {
   memBound = false;
   /** Fetched from the host already (lookaside). */
   fetched = false;
+  id = 0;
   readonly kind: number;
   readonly size: number;
   readonly bytes: number;
@@ -148,7 +158,13 @@ type Event = Job | Source;
 const PHASES = 4; // warm-up, steady, burst, recovery
 
 /** Runs `traffic` on a device of `knobs` with `costs`. */
-export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts, plan: RunPlan): FlowRun {
+export function runFlow(
+  traffic: Traffic,
+  knobs: DeviceKnobs,
+  costs: DeviceCosts,
+  plan: RunPlan,
+  observe?: FlowObserver,
+): FlowRun {
   const rng = new SeededRandom(plan.seed);
   const rand = {
     open: rng.fork('open'),
@@ -321,7 +337,10 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
     return best[0];
   };
 
+  let ids = 0;
   const arrive = (job: Job): void => {
+    job.id = ids++;
+    observe?.arrival(job.id, now, job.kind, job.size, job.session, job.phase);
     offered[job.phase]! += 1;
     if (job.kind === HANDSHAKE && job.phase === 1) hs.offered++;
     if (ringCount >= knobs.rxRingDepth) {
@@ -329,6 +348,7 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
       if (job.kind === HANDSHAKE && job.phase === 1) hs.dropped++;
       const by = job.phase === 1 ? steadyDropsBy : job.phase >= 2 ? burstDropsBy : undefined;
       if (by !== undefined) by[blockCause ?? 'rxRingDepth'] += 1;
+      observe?.outcome(job.id, undefined);
       return;
     }
     account();
@@ -437,6 +457,7 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
     delivered[job.phase]! += 1;
     if (job.phase === 1 && now <= steadyEnd) deliveredBits[1]! += job.bytes * 8;
     latency[job.phase]!.add(now - job.arrival);
+    observe?.outcome(job.id, now);
     dispatch();
   };
 
@@ -629,67 +650,4 @@ class Fifo {
     }
     return j;
   }
-}
-
-/** Several phases' histograms read as one, with `lost` records at +∞. */
-class Merged {
-  private readonly parts: readonly LatencyHistogram[];
-  constructor(parts: readonly LatencyHistogram[]) {
-    this.parts = parts;
-  }
-  mean(): number {
-    const n = this.parts.reduce((s, h) => s + h.count, 0);
-    return n === 0 ? NaN : this.parts.reduce((s, h) => s + h.meanNs * h.count, 0) / n;
-  }
-  quantile(q: number, lost: number): number {
-    const present = this.parts.filter((h) => h.count > 0);
-    const n = present.reduce((s, h) => s + h.count, 0);
-    if (n + lost === 0) return NaN;
-    const rank = Math.ceil(q * (n + lost));
-    if (rank > n) return Infinity;
-    if (present.length === 1) return present[0]!.quantile(rank / n);
-    // The smallest of the parts' quantiles at which the merged count reaches the rank (each part's quantile is monotone).
-    let lo = 0;
-    let hi = Math.max(...present.map((h) => h.maxNs));
-    for (let i = 0; i < 60; i++) {
-      const mid = (lo + hi) / 2;
-      const below = present.reduce((s, h) => s + countBelow(h, mid), 0);
-      if (below >= rank) hi = mid;
-      else lo = mid;
-    }
-    return hi;
-  }
-}
-
-/** Records of `h` at or below `ns`, by bisection on its quantiles. */
-function countBelow(h: LatencyHistogram, ns: number): number {
-  let lo = 0;
-  let hi = h.count;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (h.quantile(mid / h.count) <= ns) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
-/** A geometric count with mean `mean` (≥ 1). */
-function geometric(r: SeededRandom, mean: number): number {
-  const p = 1 / mean;
-  return 1 + Math.floor(Math.log(1 - r.next()) / Math.log(1 - p));
-}
-
-const zipfCache = new Map<string, Float64Array>();
-
-/** The cumulative Zipf distribution over `n` sessions with exponent `s`. */
-function zipfTable(n: number, s: number): Float64Array {
-  const key = `${n}:${s}`;
-  const hit = zipfCache.get(key);
-  if (hit !== undefined) return hit;
-  const cdf = new Float64Array(n);
-  let sum = 0;
-  for (let i = 0; i < n; i++) cdf[i] = sum += 1 / (i + 1) ** s;
-  for (let i = 0; i < n; i++) cdf[i]! /= sum;
-  zipfCache.set(key, cdf);
-  return cdf;
 }
