@@ -61,7 +61,7 @@ const moderate = checkTraffic({
   handshakesPerSecond: 50_000,
   sessions: 4096,
 });
-const headline = (gbps: number, more: Partial<Traffic>): Traffic =>
+const headline = (gbps: number, more: Partial<Traffic> & Pick<Traffic, 'handshakesPerSecond'>): Traffic =>
   checkTraffic({ openGbps: gbps, sealGbps: gbps, mix: IMIX, sessions: 1_000_000, ...more });
 const CASES: readonly (readonly [string, Traffic, DeviceKnobs, number])[] = [
   [
