@@ -44,7 +44,7 @@ export function knobSettings(k: DeviceKnobs): string {
 }
 
 function knobsShort(k: DeviceKnobs): string {
-  return `lanes ${k.lanes}, pk ${k.pkLanes}, dma ${k.dmaChannels}, pipe ${k.pipelineDepth}, ring ${k.rxRingDepth}, tx ${k.txRingDepth}, slots ${k.keySlots}, mem ${k.memChannels}`;
+  return `lanes ${k.lanes}, pk ${k.pkLanes}, dma ${k.dmaChannels}, pipe ${k.pipelineDepth}, ring ${k.rxRingDepth}, tx ${k.txRingDepth}, slots ${k.keySlots}, mem ${k.memChannels}, pcie x${k.pcieLanes}`;
 }
 
 /** The SLO table. */

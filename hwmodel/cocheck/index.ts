@@ -95,3 +95,11 @@ export {
   type TwinFigures,
   type TwinTolerance,
 } from './twin.js';
+export {
+  buildFlowTwin,
+  compareFlowTwin,
+  flowTwinRun,
+  FLOW_TWIN_SOURCE,
+  FLOW_TWIN_TOLERANCE,
+  type FlowTwinRun,
+} from './flow-twin.js';

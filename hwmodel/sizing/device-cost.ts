@@ -29,6 +29,19 @@ export interface DeviceCostConfig {
   readonly engine: Engine;
   readonly device?: HostParams | undefined;
   readonly costs?: CostFile;
+  /** The parts as the model that answered uses them (the workload search's answer); unset: `simulate()`'s device. */
+  readonly use?: ModelUse | undefined;
+}
+
+/**
+ * What the workload model's device has beside its HostParams: its memory channels (a controller each, and the
+ * interconnect's slaves), the sessions whose connection entries and key contexts live in DRAM (the key slots are
+ * their on-chip cache: a miss fetches the context from DRAM), and no memory cache (the model has none; only
+ * `simulate()`'s memory does).
+ */
+export interface ModelUse {
+  readonly memoryChannels: number;
+  readonly sessions: number;
 }
 
 /** One part: how many, its area and power, and how the figures are known. */
@@ -308,6 +321,7 @@ export function deviceCost(config: DeviceCostConfig, load: TargetLoad): DeviceCo
       `${bytesEach} B each; ${costs.sram.um2PerBit.value} µm² a bit (${costs.sram.um2PerBit.source}); ${readPj.toFixed(1)} pJ a 64-bit access (${costs.sram.energySource}); ${source}`,
     );
   };
+  const use = config.use;
   const entry = p.ringDescriptorBytes.value + s.mtu;
   const half = rates.ringWords / 4; // one write and one read of each datagram per buffer
   sram(
@@ -329,22 +343,36 @@ export function deviceCost(config: DeviceCostConfig, load: TargetLoad): DeviceCo
     p.commandEntryBytes.source,
   );
   sram('key slot', s.keySlots, p.keySlotBytes.value, rates.keySlotWords, p.keySlotBytes.basis, p.keySlotBytes.source);
-  sram(
-    'connection table entry',
-    s.maxConnections,
-    p.connectionEntryBytes.value,
-    rates.connectionWords,
-    p.connectionEntryBytes.basis,
-    p.connectionEntryBytes.source,
-  );
-  sram(
-    'cache (data and tags)',
-    1,
-    s.cacheSize * (1 + 4 / s.lineSize),
-    0,
-    'derived',
-    `memory.cache_size with a 4-byte tag a ${s.lineSize}-byte line; its accesses are those of the key slots and table above`,
-  );
+  if (use === undefined) {
+    sram(
+      'connection table entry',
+      s.maxConnections,
+      p.connectionEntryBytes.value,
+      rates.connectionWords,
+      p.connectionEntryBytes.basis,
+      p.connectionEntryBytes.source,
+    );
+    sram(
+      'cache (data and tags)',
+      1,
+      s.cacheSize * (1 + 4 / s.lineSize),
+      0,
+      'derived',
+      `memory.cache_size with a 4-byte tag a ${s.lineSize}-byte line; its accesses are those of the key slots and table above`,
+    );
+  } else {
+    // The sessions asked for: each one's connection entry and key context in DRAM, no on-chip area; the key slots
+    // above are their cache (a miss is the DRAM read priced with the memory controllers below).
+    const bytes = p.connectionEntryBytes.value + p.keySlotBytes.value;
+    add(
+      'connection table entry (in DRAM)',
+      use.sessions,
+      0,
+      0,
+      weakest(p.connectionEntryBytes.basis, p.keySlotBytes.basis),
+      `one a session asked for: its ${p.connectionEntryBytes.value}-byte entry and ${p.keySlotBytes.value}-byte key context in DRAM, ${((use.sessions * bytes) / 2 ** 20).toFixed(1)} MiB (no on-chip area; the key slots cache them); ${p.connectionEntryBytes.source}`,
+    );
+  }
   const dma = p.dmaChannel;
   add(
     'DMA channel',
@@ -354,22 +382,25 @@ export function deviceCost(config: DeviceCostConfig, load: TargetLoad): DeviceCo
     weakest(dma.basis, p.dmaPjPerByte.basis),
     `${dma.source} Energy ${p.dmaPjPerByte.value} pJ a byte moved: ${p.dmaPjPerByte.source}`,
   );
+  // Slaves: the memory's three ports, or the workload model's memory channels.
+  const slaves = use?.memoryChannels ?? MEMORY_PORTS;
   add(
     'interconnect port',
-    (s.dmaChannels + 1) * MEMORY_PORTS,
+    (s.dmaChannels + 1) * slaves,
     p.interconnectPort.value,
     0,
     p.interconnectPort.basis,
-    `(${s.dmaChannels} DMA channels + the record layer) × ${MEMORY_PORTS} memory ports: ${p.interconnectPort.source} Its wires' energy is in the DMA figure.`,
+    `(${s.dmaChannels} DMA channels + the record layer) × ${slaves} ${use === undefined ? 'memory ports' : 'memory channels'}: ${p.interconnectPort.source} Its wires' energy is in the DMA figure.`,
   );
   const dram = costs.dramPjPer64Bits;
+  const controllers = use?.memoryChannels ?? 1;
   add(
     'memory controller',
-    1,
+    controllers,
     p.memoryController.value,
     rates.dramWords * dram.value * pj,
     weakest(p.memoryController.basis, dram.basis),
-    `${p.memoryController.source} DRAM ${dram.value} pJ a 64-bit access at a key-miss rate of ${l.keyMissRate}: ${dram.source}`,
+    `${p.memoryController.source} DRAM ${dram.value} pJ a 64-bit access: key contexts at a key-miss rate of ${Number(l.keyMissRate.toFixed(4))}, and each record's datagram ${l.dramCrossingsPerRecord} time${l.dramCrossingsPerRecord === 1 ? '' : 's'} (${(rates.dramRecordWords * dram.value * pj).toFixed(2)} W of it): ${dram.source}`,
   );
   const sum = (f: (i: CostItem) => number): number => items.reduce((n, i) => n + f(i), 0);
   const counts = { published: 0, derived: 0, estimate: 0 };

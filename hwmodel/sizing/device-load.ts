@@ -23,6 +23,12 @@ export interface TargetLoad {
   readonly signature?: 'ed25519' | 'ecdsa_secp256r1_sha256';
   /** Share of records whose key context is not on chip and comes from DRAM (0..1, default 0). */
   readonly keyMissRate?: number;
+  /**
+   * Times each record's datagram crosses DRAM (default 0: records stay on chip). A device whose record buffers live in
+   * DRAM, as the workload model's do (its DMA in reads the record from DRAM, its DMA out writes it back), crosses it
+   * twice.
+   */
+  readonly dramCrossingsPerRecord?: number;
 }
 
 /** DTLS 1.3 record overhead around the payload: header with a 16-bit sequence number and length (5), content type (1), tag (16). */
@@ -56,8 +62,10 @@ export interface OperationRates {
   readonly keySlotWords: number;
   readonly commandWords: number;
   readonly connectionWords: number;
-  /** 64-bit DRAM accesses a second (key contexts missed on chip). */
+  /** 64-bit DRAM accesses a second: key contexts missed on chip, and each record's datagram each time it crosses DRAM. */
   readonly dramWords: number;
+  /** Of which the records' datagrams. */
+  readonly dramRecordWords: number;
 }
 
 /** The load with its defaults, checked. */
@@ -75,6 +83,7 @@ export function checkLoad(load: TargetLoad): Required<TargetLoad> {
     keyExchange: load.keyExchange ?? 'x25519',
     signature: load.signature ?? 'ed25519',
     keyMissRate: num(load.keyMissRate ?? 0, 'keyMissRate', 0, 1),
+    dramCrossingsPerRecord: num(load.dramCrossingsPerRecord ?? 0, 'dramCrossingsPerRecord', 0, 16),
   };
 }
 
@@ -106,6 +115,7 @@ export function operationRates(
     commandWords: (records + handshakeCommands) * words(commandEntryBytes) * 2,
     // Every datagram looks its connection up.
     connectionWords: records * words(connectionEntryBytes),
-    dramWords: records * l.keyMissRate * words(keySlotBytes),
+    dramWords: records * (l.keyMissRate * words(keySlotBytes) + l.dramCrossingsPerRecord * words(datagram)),
+    dramRecordWords: records * l.dramCrossingsPerRecord * words(datagram),
   };
 }

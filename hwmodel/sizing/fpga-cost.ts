@@ -18,7 +18,7 @@ import type { HostParams } from '../model/host.js';
 import { BASES, type Basis, type Engine } from '../timing/engine-file.js';
 import { number, object, string } from '../timing/validate.js';
 import { COSTS_DIR, loadCostFile } from './cost-file.js';
-import { costShape } from './device-cost.js';
+import { costShape, type ModelUse } from './device-cost.js';
 import { checkLoad, operationRates, type TargetLoad } from './device-load.js';
 
 /** The four FPGA resources. */
@@ -152,6 +152,7 @@ export function fpgaDeviceCost(
   device: HostParams | undefined,
   load: TargetLoad,
   resources: FpgaResourceFile = loadFpgaResources(engine.name),
+  use?: ModelUse,
 ): FpgaDeviceCost {
   const s = costShape(device);
   const l = checkLoad(load);
@@ -220,13 +221,20 @@ export function fpgaDeviceCost(
   add('DMA channel', s.dmaChannels, p.dma_channel, 0, p.dma_channel.basis, p.dma_channel.source);
   add(
     'interconnect port',
-    (s.dmaChannels + 1) * MEMORY_PORTS,
+    (s.dmaChannels + 1) * (use?.memoryChannels ?? MEMORY_PORTS),
     p.interconnect_port,
     0,
     p.interconnect_port.basis,
     p.interconnect_port.source,
   );
-  add('memory controller', 1, p.memory_controller, 0, p.memory_controller.basis, p.memory_controller.source);
+  add(
+    'memory controller',
+    use?.memoryChannels ?? 1,
+    p.memory_controller,
+    0,
+    p.memory_controller.basis,
+    p.memory_controller.source,
+  );
   // Storage: each buffer in whole block RAMs.
   const bram = resources.blockRamBits;
   const buffer = (part: string, entries: number, entryBytes: number, basis: Basis, what: string): void => {
@@ -261,14 +269,28 @@ export function fpgaDeviceCost(
     bytes.keySlotBytes.basis,
     'a DTLS 1.3 key context each (spec/hw/costs/asic.yaml parts.key_slot)',
   );
-  buffer(
-    'connection table',
-    s.maxConnections,
-    bytes.connectionEntryBytes.value,
-    bytes.connectionEntryBytes.basis,
-    'an entry a connection (spec/hw/costs/asic.yaml parts.connection_entry)',
-  );
-  buffer('cache', 1, s.cacheSize * (1 + 4 / s.lineSize), 'derived', 'memory.cache_size with a 4-byte tag a line');
+  if (use === undefined) {
+    buffer(
+      'connection table',
+      s.maxConnections,
+      bytes.connectionEntryBytes.value,
+      bytes.connectionEntryBytes.basis,
+      'an entry a connection (spec/hw/costs/asic.yaml parts.connection_entry)',
+    );
+    buffer('cache', 1, s.cacheSize * (1 + 4 / s.lineSize), 'derived', 'memory.cache_size with a 4-byte tag a line');
+  } else
+    // The workload answer's sessions: entries and key contexts in DRAM (the key slots cache them); no cache.
+    items.push({
+      part: 'connection table (in DRAM)',
+      count: use.sessions,
+      lut: 0,
+      ff: 0,
+      bram36: 0,
+      dsp: 0,
+      dynamicW: 0,
+      basis: bytes.connectionEntryBytes.basis,
+      source: `an entry and a key context a session asked for, in DRAM (${bytes.connectionEntryBytes.value} + ${bytes.keySlotBytes.value} B each): no block RAM`,
+    });
   const sum = (f: (i: FpgaCostItem) => number): number => items.reduce((n, i) => n + f(i), 0);
   const counts = { published: 0, derived: 0, estimate: 0 };
   for (const i of items) counts[i.basis]++;

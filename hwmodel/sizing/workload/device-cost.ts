@@ -60,7 +60,7 @@ export interface KnobUnit {
 export function perUnitKge(
   maxRecordBytes: number,
   engine?: Engine,
-): Readonly<Record<Exclude<KnobName, 'lanes' | 'pkLanes'>, KnobUnit>> {
+): Readonly<Record<Exclude<KnobName, 'lanes' | 'pkLanes' | 'pcieLanes'>, KnobUnit>> {
   const buffer = maxRecordBytes + RECORD_OVERHEAD;
   const slotBytes = CONTEXT_BYTES + SLOT_TAG_BYTES;
   if (engine !== undefined && hasCostFile(engine.name)) {
@@ -127,7 +127,7 @@ export function knobCost(
     'dynamic power of DMA, SRAM, memory controllers and interconnect',
     'interconnect and bus fabric area',
     'memory PHYs and the DRAM itself',
-    'host interface (PCIe) and the network MAC',
+    'host interface (PCIe: its lanes are the platform’s, not priced) and the network MAC',
   ];
   if (unit === 'kGE') {
     const names: Readonly<Record<string, string>> = {

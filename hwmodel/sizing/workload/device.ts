@@ -12,6 +12,7 @@ import type { Engine } from '../../timing/engine-file.js';
 import type { CheckedTargets } from '../targets.js';
 import { engineClock } from '../bounds.js';
 import type { Traffic } from './traffic.js';
+import { loadPlatform, type Attach, type Platform } from './platform.js';
 
 /** The knobs, grown and trimmed by the search. */
 export interface DeviceKnobs {
@@ -24,6 +25,8 @@ export interface DeviceKnobs {
   readonly txRingDepth: number;
   readonly keySlots: number;
   readonly memChannels: number;
+  /** PCIe lanes of the host interface (spec/hw/platform: its generation's rate a lane). */
+  readonly pcieLanes: number;
 }
 
 export type KnobName = keyof DeviceKnobs;
@@ -37,6 +40,7 @@ export const KNOBS: readonly KnobName[] = [
   'txRingDepth',
   'keySlots',
   'memChannels',
+  'pcieLanes',
 ];
 
 /** The names as `--set` and the spec spell them (memory channels: memory.bandwidth in channels of it). */
@@ -49,6 +53,7 @@ export const KNOB_SPEC_NAMES: Readonly<Record<KnobName, string>> = {
   txRingDepth: 'record_layer.tx_ring_depth',
   keySlots: 'key_manager.key_slots',
   memChannels: 'memory channels',
+  pcieLanes: 'host.pcie lanes',
 };
 
 /** The largest each knob may take. */
@@ -61,6 +66,7 @@ export const KNOB_LIMITS: DeviceKnobs = {
   txRingDepth: 1_048_576,
   keySlots: 16_777_216,
   memChannels: 16,
+  pcieLanes: 32,
 };
 
 /** One step up: a quarter more (at least one) for units, twice for buffers and slots, one more memory channel. */
@@ -69,7 +75,7 @@ export function growKnob(k: DeviceKnobs, knob: KnobName): DeviceKnobs {
   const next =
     knob === 'memChannels'
       ? v + 1
-      : ['pipelineDepth', 'rxRingDepth', 'txRingDepth', 'keySlots'].includes(knob)
+      : ['pipelineDepth', 'rxRingDepth', 'txRingDepth', 'keySlots', 'pcieLanes'].includes(knob)
         ? v * 2
         : v + Math.max(1, Math.ceil(v / 4));
   return { ...k, [knob]: next };
@@ -79,7 +85,7 @@ export function growKnob(k: DeviceKnobs, knob: KnobName): DeviceKnobs {
 export function shrinkKnob(k: DeviceKnobs, knob: KnobName): DeviceKnobs | undefined {
   const v = k[knob];
   if (v <= 1) return undefined;
-  const next = ['pipelineDepth', 'rxRingDepth', 'txRingDepth', 'keySlots'].includes(knob)
+  const next = ['pipelineDepth', 'rxRingDepth', 'txRingDepth', 'keySlots', 'pcieLanes'].includes(knob)
     ? Math.max(1, Math.floor(v / 2))
     : v - Math.max(1, Math.floor(v / 5));
   return { ...k, [knob]: next };
@@ -110,8 +116,33 @@ export interface DeviceCosts {
   /** A key context missed in the key slots: fetched from DRAM (latency, then its bytes over the memory), ns and bytes. */
   readonly dramLatencyNs: number;
   readonly contextBytes: number;
+  /** How a memory channel serves an access beside its peak rate (spec/hw/platform, platform.ts). */
+  readonly dram: DramCosts;
+  /** The host interface: what each mix entry's record puts on each direction of the PCIe link. */
+  readonly host: HostCosts;
   /** Commands a lane of the public-key unit may queue (crypto_engine.queue_depth). */
   readonly queueDepth: number;
+}
+
+/** A memory channel beside its peak: its bursts derated by bus turnarounds, each access at least a row activation's share of tFAW, and its refresh stalls (ns). */
+export interface DramCosts {
+  readonly burstBytes: number;
+  readonly turnaroundEfficiency: number;
+  readonly activateNs: number;
+  readonly refreshIntervalNs: number;
+  readonly refreshNs: number;
+}
+
+/** The host interface (platform.ts): inline or lookaside, the PCIe rate a lane, and per mix entry the bytes on each direction. */
+export interface HostCosts {
+  readonly attach: Attach;
+  readonly bitsPerSecondPerLane: number;
+  /** A record fetched from the host (its descriptor and payload): bytes device → host (requests) and host → device. */
+  readonly fetchUp: readonly number[];
+  readonly fetchDown: readonly number[];
+  /** A record written back to the host (its result, its completion, its share of an interrupt): bytes device → host. */
+  readonly backUp: readonly number[];
+  readonly readLatencyNs: number;
 }
 
 /** A record's bytes beyond its application data on the wire and in memory: DTLS 1.3 header, inner type, tag (29 B). */
@@ -135,6 +166,7 @@ export function deviceCosts(
   targets: CheckedTargets,
   traffic: Traffic,
   scales: CostScales = UNIT_SCALES,
+  platform: Platform = loadPlatform(),
 ): DeviceCosts {
   const clockPeriodPs = engineClock(engine);
   const param = (path: string): string | undefined => engine.parameters.find((p) => p.path === path)?.text;
@@ -166,8 +198,23 @@ export function deviceCosts(
     handshakeSymNs: ns(HANDSHAKE_HKDF_STEPS * hkdf * scales.symmetricCycles) + flight,
     dmaBitsPerSecond: cryptoEngineDefaults.dmaBandwidth,
     memChannelBitsPerSecond: memoryDefaults.bandwidth,
-    dramLatencyNs: (memoryDefaults.latency / 1000) * scales.dramLatency,
+    dramLatencyNs: platform.dram.idleLatencyNs * scales.dramLatency,
     contextBytes: CONTEXT_BYTES,
+    dram: {
+      burstBytes: platform.dram.burstBytes,
+      turnaroundEfficiency: platform.dram.turnaroundEfficiency,
+      activateNs: platform.dram.activateNs,
+      refreshIntervalNs: platform.dram.refreshIntervalNs,
+      refreshNs: platform.dram.refreshNs,
+    },
+    host: {
+      attach: platform.host.attach,
+      bitsPerSecondPerLane: platform.host.bitsPerSecondPerLane,
+      fetchUp: traffic.mix.map((m) => platform.host.fetch(m.bytes + RECORD_OVERHEAD).up),
+      fetchDown: traffic.mix.map((m) => platform.host.fetch(m.bytes + RECORD_OVERHEAD).down),
+      backUp: traffic.mix.map((m) => platform.host.writeBack(m.bytes + RECORD_OVERHEAD).up),
+      readLatencyNs: platform.host.readLatencyNs,
+    },
     queueDepth: cryptoEngineDefaults.queueDepth,
   };
 }

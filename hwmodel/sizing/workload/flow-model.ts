@@ -23,15 +23,36 @@
  * A handshake: its public-key time on a public-key lane, then its
  * symmetric work on a symmetric lane; it installs its session's key.
  *
+ * The memory (spec/hw/platform, platform.ts): `memChannels` DRAM channels
+ * as one server at their peak, each access's bursts derated by the bus
+ * turnarounds and taking at least a row activation's share of tFAW, the
+ * server stalled for tRFC every tREFI (refresh), a read's data after the
+ * idle latency. The host interface, lookaside: every record is fetched
+ * over PCIe in its pipeline slot before its DMA in (requests up, the
+ * host's read latency, descriptor and payload down) and written back after
+ * its DMA out (result, completion, its share of an interrupt up), its
+ * latency ending there; no TX ring or egress link. Each direction of the
+ * link is a server at `pcieLanes` lanes' rate. Inline, the host's side is
+ * outside the model (records arrive at the intake, leave at DMA out).
+ *
  * The run: warm-up, the steady window, then (burstFactor > 1) a burst and a
  * recovery as long, then a drain. Figures are per phase of arrival.
  */
 import { SeededRandom } from '../../kernel/index.js';
 import { TimeHeap } from '../../trace/index.js';
-import { LatencyHistogram } from './latency-histogram.js';
+import { LatencyHistogram, Merged } from './latency-histogram.js';
 import { SlotLru } from './slot-lru.js';
+import { geometric, zipfTable } from './sampling.js';
 import { RECORD_OVERHEAD, type DeviceCosts, type DeviceKnobs, type KnobName } from './device.js';
 import { recordsPerSecond, type Traffic } from './traffic.js';
+
+/** Sees every arrival and each record's outcome (the co-check against the SystemC twin, hwmodel/cocheck/flow-twin.ts). */
+export interface FlowObserver {
+  /** `kind`: 0 opened, 1 sealed, 2 a handshake; `size`: its mix entry; `phase`: 0 warm-up, 1 steady, 2 burst, 3 recovery. */
+  arrival(id: number, atNs: number, kind: number, size: number, session: number, phase: number): void;
+  /** A record's end (ns), or undefined: the ring dropped the arrival. */
+  outcome(id: number, finishNs: number | undefined): void;
+}
 
 /** How long a run is (µs) and its seed. */
 export interface RunPlan {
@@ -93,12 +114,17 @@ const EV_DMA = 4;
 const EV_SYM = 5;
 const EV_PK = 6;
 const EV_TX_SENT = 7;
+const EV_HOST_IN = 8;
+const EV_HOST_OUT = 9;
 
 class Job {
   ev = 0;
   /** DMA in (false) or out (true); memory-bound transfer. */
   out = false;
   memBound = false;
+  /** Fetched from the host already (lookaside). */
+  fetched = false;
+  id = 0;
   readonly kind: number;
   readonly size: number;
   readonly bytes: number;
@@ -132,7 +158,13 @@ type Event = Job | Source;
 const PHASES = 4; // warm-up, steady, burst, recovery
 
 /** Runs `traffic` on a device of `knobs` with `costs`. */
-export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts, plan: RunPlan): FlowRun {
+export function runFlow(
+  traffic: Traffic,
+  knobs: DeviceKnobs,
+  costs: DeviceCosts,
+  plan: RunPlan,
+  observe?: FlowObserver,
+): FlowRun {
   const rng = new SeededRandom(plan.seed);
   const rand = {
     open: rng.fork('open'),
@@ -197,6 +229,7 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
     txRingDepth: 0,
     keySlots: 0,
     memChannels: 0,
+    pcieLanes: 0,
   });
   const blocked = zero();
   const steadyDropsBy = zero();
@@ -229,6 +262,36 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
   let pkFree = knobs.pkLanes;
   let memFree = 0;
   const memRate = (knobs.memChannels * costs.memChannelBitsPerSecond) / 1e9; // bits a ns
+  const dram = costs.dram;
+  /** Books the memory for an access of `bytes` from now (after what it serves already, and out of a refresh); its end. */
+  const memBook = (bytes: number): number => {
+    let start = Math.max(now, memFree);
+    const phase = start % dram.refreshIntervalNs;
+    const open = dram.refreshIntervalNs - dram.refreshNs; // the refresh takes the last tRFC of every tREFI
+    if (phase >= open) start += dram.refreshIntervalNs - phase;
+    const bus = (Math.ceil(bytes / dram.burstBytes) * dram.burstBytes * 8) / memRate / dram.turnaroundEfficiency;
+    let end = start + Math.max(bus, dram.activateNs / knobs.memChannels);
+    if ((start % dram.refreshIntervalNs) + (end - start) > open) end += dram.refreshNs;
+    busy.memChannels += inWindow(start, end);
+    memFree = end;
+    return end;
+  };
+  // The host interface: each direction of the PCIe link a server.
+  const host = costs.host;
+  const pcieRate = (knobs.pcieLanes * host.bitsPerSecondPerLane) / 1e9; // bits a ns
+  const pcieFree = { up: 0, down: 0 };
+  const pcieBusy = { up: 0, down: 0 };
+  const pcieBook = (dir: 'up' | 'down', bytes: number, from: number): number => {
+    const start = Math.max(from, pcieFree[dir]);
+    const end = start + (bytes * 8) / pcieRate;
+    pcieBusy[dir] += inWindow(start, end);
+    pcieFree[dir] = end;
+    return end;
+  };
+  // Lookaside: every record comes from the host and goes back to it. Inline: the host's side (the records to seal
+  // fetched, the opened ones written back) is outside the model: they arrive at the intake and leave at their DMA out.
+  const lookaside = host.attach === 'lookaside';
+  let hostWaiting = 0;
   const dmaRate = costs.dmaBitsPerSecond / 1e9;
   // The TX ring: entries taken, sealed records waiting for one (in their pipeline slots), and the egress link.
   let txCount = 0;
@@ -267,13 +330,17 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
       ['memChannels', memBoundNow],
       ['keySlots', waitFetch],
       ['txRingDepth', txWait.length],
+      ['pcieLanes', hostWaiting],
     ];
     let best: [KnobName, number] = ['pipelineDepth', 0];
     for (const w of waits) if (w[1] > best[1]) best = w;
     return best[0];
   };
 
+  let ids = 0;
   const arrive = (job: Job): void => {
+    job.id = ids++;
+    observe?.arrival(job.id, now, job.kind, job.size, job.session, job.phase);
     offered[job.phase]! += 1;
     if (job.kind === HANDSHAKE && job.phase === 1) hs.offered++;
     if (ringCount >= knobs.rxRingDepth) {
@@ -281,6 +348,7 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
       if (job.kind === HANDSHAKE && job.phase === 1) hs.dropped++;
       const by = job.phase === 1 ? steadyDropsBy : job.phase >= 2 ? burstDropsBy : undefined;
       if (by !== undefined) by[blockCause ?? 'rxRingDepth'] += 1;
+      observe?.outcome(job.id, undefined);
       return;
     }
     account();
@@ -333,11 +401,7 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
     const waiting = fetching.get(job.session);
     if (waiting !== undefined) return void waiting.push(job);
     fetching.set(job.session, [job]);
-    const bits = costs.contextBytes * 8;
-    const start = Math.max(now, memFree);
-    memFree = start + bits / memRate;
-    busy.memChannels += inWindow(start, memFree);
-    schedule(memFree + costs.dramLatencyNs, job, EV_FETCH);
+    schedule(memBook(costs.contextBytes) + costs.dramLatencyNs, job, EV_FETCH);
   };
 
   /** A sealed record's DMA out into a TX ring entry, once one is free. */
@@ -350,6 +414,13 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
   };
 
   const dmaIn = (job: Job): void => {
+    if (lookaside && !job.fetched) {
+      // Its descriptor and payload over PCIe first: the read requests up, the host's read latency, the data down.
+      job.fetched = true;
+      hostWaiting++;
+      const asked = pcieBook('up', host.fetchUp[job.size]!, now);
+      return schedule(pcieBook('down', host.fetchDown[job.size]!, asked + host.readLatencyNs), job, EV_HOST_IN);
+    }
     job.out = false;
     startOrQueue(dmaQueue, job, () => dmaFree > 0, startDma);
   };
@@ -358,11 +429,9 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
     dmaFree--;
     const bits = (job.bytes + RECORD_OVERHEAD) * 8;
     const chanEnd = now + bits / dmaRate;
-    const memStart = Math.max(now, memFree);
-    memFree = memStart + bits / memRate;
-    busy.memChannels += inWindow(memStart, memFree);
-    const end = Math.max(chanEnd, memFree);
-    job.memBound = memFree > chanEnd;
+    const memEnd = memBook(job.bytes + RECORD_OVERHEAD);
+    const end = Math.max(chanEnd, memEnd);
+    job.memBound = memEnd > chanEnd;
     if (job.memBound) memBoundNow++;
     busy.dmaChannels += inWindow(now, end);
     schedule(end, job, EV_DMA);
@@ -388,6 +457,7 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
     delivered[job.phase]! += 1;
     if (job.phase === 1 && now <= steadyEnd) deliveredBits[1]! += job.bytes * 8;
     latency[job.phase]!.add(now - job.arrival);
+    observe?.outcome(job.id, now);
     dispatch();
   };
 
@@ -437,13 +507,20 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
         const next = dmaQueue.shift();
         if (next !== undefined) startDma(next);
         if (!e.out) return startOrQueue(symQueue, e, () => symFree > 0, startSym);
-        if (e.kind === SEAL) {
+        if (e.kind === SEAL && !lookaside) {
           // Onto the egress link, one record after another; the entry is freed when it is sent.
           linkFree = Math.max(now, linkFree) + ((e.bytes + RECORD_OVERHEAD) * 8) / traffic.linkGbps;
           schedule(linkFree, e, EV_TX_SENT);
         }
+        // Lookaside: written back to the host over PCIe (its slot held until then), its latency ending there.
+        if (lookaside) return schedule(pcieBook('up', host.backUp[e.size]!, now), e, EV_HOST_OUT);
         return finish(e);
       }
+      case EV_HOST_IN:
+        hostWaiting--;
+        return dmaIn(e);
+      case EV_HOST_OUT:
+        return finish(e);
       case EV_TX_SENT: {
         account();
         txCount--;
@@ -463,7 +540,7 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
           }
           return;
         }
-        if (e.kind === SEAL) return txOut(e);
+        if (e.kind === SEAL && !lookaside) return txOut(e); // lookaside: back to the host, no TX ring
         e.out = true;
         return startOrQueue(dmaQueue, e, () => dmaFree > 0, startDma);
       }
@@ -530,6 +607,7 @@ export function runFlow(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceCosts
     rxRingDepth: occupancyArea.ring / (knobs.rxRingDepth * windowNs),
     txRingDepth: occupancyArea.tx / (knobs.txRingDepth * windowNs),
     keySlots: lookups === 0 ? 1 : hits / lookups,
+    pcieLanes: Math.max(pcieBusy.up, pcieBusy.down) / windowNs,
   };
   const us = (r: Record<KnobName, number>): Record<KnobName, number> =>
     Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v / 1000])) as Record<KnobName, number>;
@@ -572,67 +650,4 @@ class Fifo {
     }
     return j;
   }
-}
-
-/** Several phases' histograms read as one, with `lost` records at +∞. */
-class Merged {
-  private readonly parts: readonly LatencyHistogram[];
-  constructor(parts: readonly LatencyHistogram[]) {
-    this.parts = parts;
-  }
-  mean(): number {
-    const n = this.parts.reduce((s, h) => s + h.count, 0);
-    return n === 0 ? NaN : this.parts.reduce((s, h) => s + h.meanNs * h.count, 0) / n;
-  }
-  quantile(q: number, lost: number): number {
-    const present = this.parts.filter((h) => h.count > 0);
-    const n = present.reduce((s, h) => s + h.count, 0);
-    if (n + lost === 0) return NaN;
-    const rank = Math.ceil(q * (n + lost));
-    if (rank > n) return Infinity;
-    if (present.length === 1) return present[0]!.quantile(rank / n);
-    // The smallest of the parts' quantiles at which the merged count reaches the rank (each part's quantile is monotone).
-    let lo = 0;
-    let hi = Math.max(...present.map((h) => h.maxNs));
-    for (let i = 0; i < 60; i++) {
-      const mid = (lo + hi) / 2;
-      const below = present.reduce((s, h) => s + countBelow(h, mid), 0);
-      if (below >= rank) hi = mid;
-      else lo = mid;
-    }
-    return hi;
-  }
-}
-
-/** Records of `h` at or below `ns`, by bisection on its quantiles. */
-function countBelow(h: LatencyHistogram, ns: number): number {
-  let lo = 0;
-  let hi = h.count;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (h.quantile(mid / h.count) <= ns) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
-/** A geometric count with mean `mean` (≥ 1). */
-function geometric(r: SeededRandom, mean: number): number {
-  const p = 1 / mean;
-  return 1 + Math.floor(Math.log(1 - r.next()) / Math.log(1 - p));
-}
-
-const zipfCache = new Map<string, Float64Array>();
-
-/** The cumulative Zipf distribution over `n` sessions with exponent `s`. */
-function zipfTable(n: number, s: number): Float64Array {
-  const key = `${n}:${s}`;
-  const hit = zipfCache.get(key);
-  if (hit !== undefined) return hit;
-  const cdf = new Float64Array(n);
-  let sum = 0;
-  for (let i = 0; i < n; i++) cdf[i] = sum += 1 / (i + 1) ** s;
-  for (let i = 0; i < n; i++) cdf[i]! /= sum;
-  zipfCache.set(key, cdf);
-  return cdf;
 }

@@ -2,7 +2,8 @@
  * A per-record latency distribution in logarithmic bins of 1% width (from
  * 0.1 ns to about 17 s), so millions of records cost a fixed 2,600 counts
  * and a quantile is read to within 1% (the bin's upper edge: never below
- * the true value).
+ * the true value); `Merged` reads several (a run's phases) as one, with the
+ * records never delivered at +∞.
  */
 const FLOOR_NS = 0.1;
 const GROWTH = 1.01;
@@ -47,4 +48,46 @@ export class LatencyHistogram {
     }
     return this.#max;
   }
+}
+
+/** Several phases' histograms read as one, with `lost` records at +∞. */
+export class Merged {
+  private readonly parts: readonly LatencyHistogram[];
+  constructor(parts: readonly LatencyHistogram[]) {
+    this.parts = parts;
+  }
+  mean(): number {
+    const n = this.parts.reduce((s, h) => s + h.count, 0);
+    return n === 0 ? NaN : this.parts.reduce((s, h) => s + h.meanNs * h.count, 0) / n;
+  }
+  quantile(q: number, lost: number): number {
+    const present = this.parts.filter((h) => h.count > 0);
+    const n = present.reduce((s, h) => s + h.count, 0);
+    if (n + lost === 0) return NaN;
+    const rank = Math.ceil(q * (n + lost));
+    if (rank > n) return Infinity;
+    if (present.length === 1) return present[0]!.quantile(rank / n);
+    // The smallest of the parts' quantiles at which the merged count reaches the rank (each part's quantile is monotone).
+    let lo = 0;
+    let hi = Math.max(...present.map((h) => h.maxNs));
+    for (let i = 0; i < 60; i++) {
+      const mid = (lo + hi) / 2;
+      const below = present.reduce((s, h) => s + countBelow(h, mid), 0);
+      if (below >= rank) hi = mid;
+      else lo = mid;
+    }
+    return hi;
+  }
+}
+
+/** Records of `h` at or below `ns`, by bisection on its quantiles. */
+function countBelow(h: LatencyHistogram, ns: number): number {
+  let lo = 0;
+  let hi = h.count;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (h.quantile(mid / h.count) <= ns) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }

@@ -1,7 +1,7 @@
 /**
  * The analytic start of the workload search: each unit at 100% busy under
  * the load (× (1 + margin)), the pipeline and the TX ring by Little's law, a small RX ring and
- * key slot count; the search only adds from here, then trims.
+ * key slot count, the PCIe lanes its busier direction needs (a power of two); the search only adds from here, then trims.
  */
 import { RECORD_OVERHEAD, type DeviceCosts, type DeviceKnobs } from './device.js';
 import { recordsPerSecond, type Traffic } from './traffic.js';
@@ -22,7 +22,18 @@ export function workloadBounds(traffic: Traffic, costs: DeviceCosts): DeviceKnob
     traffic.handshakesPerSecond * costs.handshakeSymNs;
   const bitsPerRecord = 2 * 8 * (mean((i) => traffic.mix[i]!.bytes) + RECORD_OVERHEAD);
   const dmaNsPerRecord = (bitsPerRecord / costs.dmaBitsPerSecond) * 1e9;
-  const inFlight = (records * (mean((i) => (costs.openNs[i]! + costs.sealNs[i]!) / 2) + dmaNsPerRecord)) / 1e9;
+  const lookaside = costs.host.attach === 'lookaside';
+  // Bits a second on one direction of the PCIe link (lookaside: every record fetched from the host and written back;
+  // inline: the host's side is outside the model, none).
+  const hostBits = (dir: 'up' | 'down'): number =>
+    lookaside
+      ? 8 *
+        records *
+        mean((i) => (dir === 'up' ? costs.host.fetchUp[i]! + costs.host.backUp[i]! : costs.host.fetchDown[i]!))
+      : 0;
+  // Lookaside: a record holds its slot for the host's read latency as well.
+  const hostNs = lookaside ? costs.host.readLatencyNs : 0;
+  const inFlight = (records * (mean((i) => (costs.openNs[i]! + costs.sealNs[i]!) / 2) + dmaNsPerRecord + hostNs)) / 1e9;
   return {
     lanes: Math.max(1, Math.ceil(symNs / 1e9)),
     // No public-key work (PSK handshakes): no public-key lanes.
@@ -38,5 +49,7 @@ export function workloadBounds(traffic: Traffic, costs: DeviceCosts): DeviceKnob
     ),
     keySlots: Math.min(pow2(traffic.activeSessions), 1024),
     memChannels: Math.max(1, Math.ceil((records * bitsPerRecord) / costs.memChannelBitsPerSecond)),
+    // The busier direction of the PCIe link: what the records from the host and to it put on it.
+    pcieLanes: pow2(Math.max(hostBits('up'), hostBits('down')) / costs.host.bitsPerSecondPerLane),
   };
 }

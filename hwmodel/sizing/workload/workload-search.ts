@@ -14,7 +14,7 @@ import type { Engine } from '../../timing/engine-file.js';
 import type { CheckedTargets } from '../targets.js';
 import { proveBottleneck, type BottleneckProof } from './counterfactual.js';
 import { hasCostFile } from '../cost-file.js';
-import { deviceCost, type DeviceCost } from '../device-cost.js';
+import { deviceCost, type DeviceCost, type ModelUse } from '../device-cost.js';
 import { fpgaDeviceCost, hasFpgaResources, loadFpgaResources, type FpgaDeviceCost } from '../fpga-cost.js';
 import { fpgaFit, fpgaFitText, loadFpgaParts, type FpgaFit } from '../fpga-fit.js';
 import type { TargetLoad } from '../device-load.js';
@@ -143,7 +143,13 @@ export function sizeWorkload(
     const key = JSON.stringify(k);
     let f = fits.get(key);
     if (f === undefined) {
-      const totals = fpgaDeviceCost(engine, hostOf(k), targetLoad(targets, traffic, 1), fpga.resources).totals;
+      const totals = fpgaDeviceCost(
+        engine,
+        hostOf(k),
+        targetLoad(targets, traffic, 1),
+        fpga.resources,
+        modelUse(k, traffic),
+      ).totals;
       fits.set(key, (f = fpgaFit(totals, fpga.parts)));
     }
     return f;
@@ -248,10 +254,23 @@ export function sizeWorkload(
       utilization,
       cost,
       wholeDevice: hasCostFile(engine.name)
-        ? deviceCost({ engine, device: hostOf(met.knobs) }, targetLoad(targets, traffic, utilization.keySlots))
+        ? deviceCost(
+            {
+              engine,
+              device: hostOf(met.knobs),
+              use: modelUse(met.knobs, traffic),
+            },
+            { ...targetLoad(targets, traffic, utilization.keySlots), dramCrossingsPerRecord: RECORD_DRAM_CROSSINGS },
+          )
         : undefined,
       fpgaDevice: hasFpgaResources(engine.name)
-        ? fpgaDeviceCost(engine, hostOf(met.knobs), targetLoad(targets, traffic, utilization.keySlots))
+        ? fpgaDeviceCost(
+            engine,
+            hostOf(met.knobs),
+            targetLoad(targets, traffic, utilization.keySlots),
+            undefined,
+            modelUse(met.knobs, traffic),
+          )
         : undefined,
       fpgaFit: fitOf(met.knobs),
       nextBottleneck,
@@ -284,6 +303,14 @@ function hostOf(k: DeviceKnobs): HostParams {
     keyManager: { keySlots: k.keySlots },
   };
 }
+
+/** What of the whole device the workload model uses beside `hostOf`: its memory channels, the sessions asked for. */
+function modelUse(k: DeviceKnobs, traffic: Traffic): ModelUse {
+  return { memoryChannels: k.memChannels, sessions: traffic.sessions };
+}
+
+/** The workload model's record buffers are in DRAM: its DMA in reads each record from there, its DMA out writes it back. */
+const RECORD_DRAM_CROSSINGS = 2;
 
 const LOAD_SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'] as const;
 
@@ -436,7 +463,11 @@ function caveatsOf(c: DeviceCosts, t: Traffic): string[] {
     clockNote(c.clockPeriodPs),
     'the record-level model does not run the DTLS protocol (dtls13 simulate does, for a few thousand connections): record and handshake costs are the engine tables’ cycles',
     `handshake symmetric work (key schedule, flight records) is an estimate: ${c.handshakeSymNs.toFixed(0)} ns a handshake`,
-    `a key context is ${c.contextBytes} bytes fetched from DRAM at ${c.dramLatencyNs} ns (memory.latency) on a key-slot miss (estimate of the layout)`,
+    `a key context is ${c.contextBytes} bytes fetched from DRAM at ${c.dramLatencyNs.toFixed(2)} ns (the idle latency of a row miss and the controller, spec/hw/platform) on a key-slot miss (estimate of the layout)`,
+    `memory: DDR4-3200 channels (spec/hw/platform/default.yaml, JEDEC timings): each access's bursts at ${(c.dram.turnaroundEfficiency * 100).toFixed(1)} % of peak (read/write turnarounds), at least ${c.dram.activateNs} ns a channel (tFAW / 4), and the channel stalled ${c.dram.refreshNs} ns every ${c.dram.refreshIntervalNs} ns (refresh); its loaded latency is its queue's wait on top of the idle latency`,
+    c.host.attach === 'lookaside'
+      ? `host: lookaside over PCIe at ${(c.host.bitsPerSecondPerLane / 1e9).toFixed(2)} Gbit/s a lane each way (pcie lanes a knob): every record's descriptor and payload fetched (${c.host.readLatencyNs} ns read latency) and its result, completion and interrupt share written back; latency ends at the write-back`
+      : 'host: inline; the host side (records to seal fetched over PCIe, opened ones written to the host) is outside the model: a record arrives at the intake and its latency ends at its DMA out',
     `the handshakes open new sessions that take key slots; data is sent on the ${t.activeSessions.toLocaleString('en-US')} active sessions`,
   ];
 }

@@ -87,3 +87,19 @@ test('a malformed resources file is a ConfigError naming the field', (t) => {
   });
   t.throws(() => readFpgaResources({ ...doc, excludes: [] }, 'fpga'), { instanceOf: ConfigError, message: /excludes/ });
 });
+
+test('at a workload answer: a memory controller a memory channel, the sessions in DRAM, no cache', (t) => {
+  const device = { cryptoEngine: { lanes: 2, pkLanes: 1, dmaChannels: 2 } };
+  const c = fpgaDeviceCost(engine, device, load, undefined, { memoryChannels: 3, sessions: 1_000_000 });
+  const row = (part: string) => c.items.find((i) => i.part === part);
+  t.is(row('memory controller')?.count, 3);
+  t.is(row('interconnect port')?.count, (2 + 1) * 3);
+  t.is(row('connection table (in DRAM)')?.count, 1_000_000);
+  t.is(row('connection table (in DRAM)')?.bram36, 0);
+  t.is(row('connection table'), undefined);
+  t.is(row('cache'), undefined);
+  // simulate()'s device keeps its one controller, its table and its cache.
+  const sim = fpgaDeviceCost(engine, device, load);
+  t.is(sim.items.find((i) => i.part === 'memory controller')?.count, 1);
+  t.true(sim.items.some((i) => i.part === 'cache'));
+});

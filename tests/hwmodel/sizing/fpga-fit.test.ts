@@ -119,7 +119,10 @@ test('the fpga search weighs each step by the whole device: its figure is the ob
     keyManager: { keySlots: a.knobs.keySlots },
   };
   const load = { gbps: 4, recordBytes: 700, handshakesPerSecond: 1000 };
-  const deeper = fpgaDeviceCost(engine, host, load, loadFpgaResources('fpga')).totals;
+  const deeper = fpgaDeviceCost(engine, host, load, loadFpgaResources('fpga'), {
+    memoryChannels: a.knobs.memChannels,
+    sessions: 2000,
+  }).totals;
   t.true(fpgaFit(deeper, parts).objective > fit.objective);
   t.is(deeper.lut, a.fpgaDevice.totals.lut);
 });

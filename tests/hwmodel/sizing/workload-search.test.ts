@@ -272,3 +272,62 @@ test('dtls13 size on the fpga engine prints the whole device in LUT, FF, BRAM36 
     /\ndevice_fpga,memory controller,1,0,,15000 LUT 18000 FF 20 BRAM36 0 DSP,estimate,/,
   );
 });
+
+test('the whole device is the answer’s: its memory controllers, rings, slots, the sessions’ table, and DRAM energy for every record', (t) => {
+  const engine = loadEngine('asic');
+  const targets = checkTargets({
+    gbps: 1,
+    recordSize: 1500,
+    handshakesPerSecond: 1,
+    group: 'P-256',
+    suite: 'TLS_AES_128_GCM_SHA256',
+    profile: 'asic',
+    minimize: 'area',
+  });
+  // 160 Gbit/s of IMIX crosses DRAM twice (in and out of its buffers): more than one DDR4-3200 channel carries.
+  const traffic = checkTraffic({
+    openGbps: 80,
+    sealGbps: 80,
+    mix: IMIX,
+    handshakesPerSecond: 10_000,
+    sessions: 1_000_000,
+    activeSessions: 2048,
+  });
+  const slos = {
+    dropProbability: 1e-3,
+    p99Us: 20,
+    p999Us: undefined,
+    handshakesPerSecond: 10_000,
+    burstDropProbability: undefined,
+    margin: 0,
+  };
+  const r = sizeWorkload(targets, traffic, slos, engine, { run: RUN, maxTrims: 2, sensitivity: false });
+  const a = r.answer;
+  if (a === undefined || a.wholeDevice === undefined) return t.fail(r.verdict);
+  const items = a.wholeDevice.items;
+  const row = (part: string) => items.find((i) => i.part === part);
+  t.true(a.knobs.memChannels > 1, 'the answer needs more than one memory channel');
+  t.is(row('memory controller')?.count, a.knobs.memChannels);
+  t.is(row('interconnect port')?.count, (a.knobs.dmaChannels + 1) * a.knobs.memChannels);
+  t.is(row('DMA channel')?.count, a.knobs.dmaChannels);
+  t.is(row('RX ring entry')?.count, a.knobs.rxRingDepth);
+  t.is(row('TX ring entry')?.count, a.knobs.txRingDepth);
+  t.is(row('pipeline slot')?.count, a.knobs.pipelineDepth);
+  t.is(row('key slot')?.count, a.knobs.keySlots);
+  t.is(row('symmetric lane: AES-GCM datapath')?.count, a.knobs.lanes);
+  t.is(row('public-key lane')?.count, a.knobs.pkLanes);
+  // The sessions asked for, in DRAM; the cache the workload model never uses is not priced.
+  t.is(row('connection table entry (in DRAM)')?.count, 1_000_000);
+  t.is(row('connection table entry (in DRAM)')?.areaKGE, 0);
+  t.is(row('connection table entry'), undefined);
+  t.is(row('cache (data and tags)'), undefined);
+  // DRAM: every record's datagram read by its DMA in and written by its DMA out, and each key miss's context, at the
+  // cost file's 1,300 pJ a 64-bit access.
+  const meanBytes = (64 * 7 + 576 * 4 + 1500) / 12;
+  const records = 160e9 / (8 * meanBytes);
+  const miss = 1 - a.utilization.keySlots;
+  const words = records * (2 * Math.ceil((meanBytes + 22) / 8) + miss * 16);
+  const dramW = row('memory controller')!.dynamicW;
+  t.true(Math.abs(dramW - words * 1300e-12) < 1e-9 * dramW, `${dramW} W`);
+  t.true(dramW > 5, 'some 2 × 56 M records a second × 48 words × 1.3 nJ');
+});
