@@ -10,6 +10,9 @@
  * - `findBugPatterns`, `applicableBugPatterns`: known state machine bugs, in the symbols of `symbols` (`learn()`
  *   reports a model's findings only once replays against the peer confirmed them: `bugPatterns`, `unconfirmed`).
  * - `machineSul`: a known Mealy machine run as a SUL (to test a learner setup, or to replay a model).
+ * - `openServerSul`, `openClientSul`: a real DTLS server or client as a SUL, through the mapper (learn/mapper/), with
+ *   credentials as `listen()` takes them (PEM or DER); `referenceServer`, `referenceClient`: dtls13's own server and
+ *   client to learn as the reference.
  */
 export {
   CLOSED,
@@ -50,3 +53,19 @@ export {
   MealyMachineError,
   type MealyMachine,
 } from './learner/mealy.js';
+export {
+  openServerSul,
+  openClientSul,
+  referenceServer,
+  referenceClient,
+  DEFAULT_WAIT_MS,
+  STEP_CAPS,
+  MAX_QUEUED,
+  type StepRecord,
+  type ServerSulOptions,
+  type ClientSulOptions,
+  type ReferenceServer,
+  type ReferenceServerOptions,
+  type ReferenceClient,
+  type ReferenceClientOptions,
+} from './mapper/index.js';
