@@ -3,6 +3,8 @@
  *
  * - `learn(sul, options)`: L# with a query cache (`closed` answers pruned), parallel output queries and a seeded
  *   randomized Wp equivalence oracle, over a `SystemUnderLearning` (learn/sul.ts); the model and what it cost.
+ * - `hypothesisResult(progress, sul)`: the newest hypothesis (learn()'s `onHypothesis`) as an incomplete result, for a
+ *   run stopped early (a signal, an error) that should still write what it learned.
  * - `learnReport(result, reference?)`: the JSON report, with the bug patterns found and the differences from a
  *   reference model; `modelFromReport` reads a saved report's model back.
  * - `modelToDot`, `modelToXState`: the model drawn by Graphviz or by XState's tools.
@@ -23,7 +25,8 @@ export {
   type SystemUnderLearning,
 } from './sul.js';
 export * as symbols from './symbols.js';
-export { learn, LearnError, type LearnOptions, type LearnResult } from './learner/learn.js';
+export { learn, LearnError, type HypothesisProgress, type LearnOptions, type LearnResult } from './learner/learn.js';
+export { hypothesisResult } from './learner/hypothesis-result.js';
 export type { Nondeterminism } from './learner/query-runner.js';
 export {
   learnReport,

@@ -34,10 +34,7 @@ export interface Credentials {
  */
 export function loadCredentials(provider: CryptoProvider, options: CredentialOptions): Credentials {
   if ((options.cert === undefined) !== (options.key === undefined))
-    throw new ConfigError(
-      options.cert === undefined ? 'cert' : 'key',
-      `goes with ${options.cert === undefined ? 'key' : 'cert'}: give both or neither`,
-    );
+    throw new ConfigError(options.cert === undefined ? 'cert' : 'key', 'is missing: cert and key go together');
   if (options.cert === undefined || options.key === undefined) {
     const made = createThrowawayIdentity({ serverName: 'dtls13-learn', caName: 'dtls13 learn throwaway CA' });
     return { chain: made.chain, key: provider.importPrivateKey(made.privateKey), throwaway: true };
