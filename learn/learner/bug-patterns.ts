@@ -123,6 +123,14 @@ function withEcho(
   if (hit === undefined) return undefined;
   const last = hit.word.length - 1;
   if (hit.word[last] === FINISHED && outputHas(hit.outputs[last]!, FINISHED)) return hit;
+  return withData(m, hit);
+}
+
+/** The word with the ApplicationData after it that shows the state reached, and the model's answer to it. */
+function withData(
+  m: MealyMachine,
+  hit: { word: InputSymbol[]; outputs: OutputSymbol[] },
+): { word: InputSymbol[]; outputs: OutputSymbol[] } {
   let state = 0;
   for (const input of hit.word) state = m.next[state]![m.inputs.indexOf(input)]!;
   const i = m.inputs.indexOf(APPLICATION_DATA);
@@ -200,14 +208,16 @@ function postHandshakeCandidate(input: InputSymbol): boolean {
 const RETRANSMISSION_ANSWER = new Set([CHANGE_CIPHER_SPEC, FINISHED, NEW_SESSION_TICKET, ACK]);
 
 /**
- * Whether the peer, connected in `from`, acted on handshake message `input`: no alert, the session not over, and
- * either an answer that is not a retransmission's (nothing, or its last flight) or a state other than `from`.
+ * Whether the peer, connected in `from`, acted on handshake message `input`: no alert, the session not over, and an
+ * answer that is not a retransmission's (nothing, or its last flight), or a state reached that no longer echoes our
+ * data. A state change that still echoes is not counted: the mapper's own state moves with our inputs too (a second
+ * ClientKeyExchange gives us new keys), so such a change need not be the peer's.
  */
-function actedOnAfterHandshake(input: InputSymbol, output: OutputSymbol, from: number, to: number): boolean {
+function actedOnAfterHandshake(m: MealyMachine, input: InputSymbol, output: OutputSymbol, to: number): boolean {
   if (!postHandshakeCandidate(input) || output === CLOSED) return false;
   const parts = outputParts(output);
   if (parts.some((p) => p.startsWith('Alert('))) return false;
-  return to !== from || !parts.every((p) => RETRANSMISSION_ANSWER.has(p));
+  return !parts.every((p) => RETRANSMISSION_ANSWER.has(p)) || !connected(m, to);
 }
 
 /** The bug patterns a learned model shows, each once with a shortest word. */
@@ -272,17 +282,20 @@ export function findBugPatterns(m: MealyMachine, c: BugPatternContext): BugPatte
     );
   }
   if (m.inputs.includes(APPLICATION_DATA) && m.inputs.includes(FINISHED)) {
+    const hit = search(
+      m,
+      // The handshake is over once our Finished took the peer to a connected state (or got its Finished back).
+      (f, input, output, _from, to) =>
+        input === FINISHED && (connected(m, to) || outputHas(output, FINISHED)) ? f | FINISHED_TAKEN : f,
+      (f, input, output, from, to) =>
+        (f & FINISHED_TAKEN) !== 0 && connected(m, from) && actedOnAfterHandshake(m, input, output, to),
+    );
+    // A peer that answered as to a retransmission but stopped echoing: the word shows it with our data after.
+    const quiet = hit !== undefined && outputParts(hit.outputs.at(-1)!).every((p) => RETRANSMISSION_ANSWER.has(p));
     add(
       'handshake-message-after-handshake',
       'a handshake message after the handshake was neither refused nor taken as a retransmission: the peer acted on it',
-      search(
-        m,
-        // The handshake is over once our Finished took the peer to a connected state (or got its Finished back).
-        (f, input, output, _from, to) =>
-          input === FINISHED && (connected(m, to) || outputHas(output, FINISHED)) ? f | FINISHED_TAKEN : f,
-        (f, input, output, from, to) =>
-          (f & FINISHED_TAKEN) !== 0 && connected(m, from) && actedOnAfterHandshake(input, output, from, to),
-      ),
+      quiet ? withData(m, hit) : hit,
     );
   }
   return findings;

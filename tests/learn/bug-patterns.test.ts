@@ -92,11 +92,11 @@ test("a 1.2 peer's warning no_renegotiation (RFC 8446's name no_renegotiation_RE
 
 test('a handshake message after the handshake that the peer acts on is found; refused or retransmitted is not', (t) => {
   const after = ['ClientHello', 'Certificate', 'CertificateVerify', 'Finished'];
-  // Taken: after the handshake a Certificate moves the server back to waiting for CertificateVerify.
+  // Taken: after the handshake a Certificate moves the server back to waiting for CertificateVerify (no echo there).
   const taken = findBugPatterns(server13([['connected', 'Certificate', 'timeout', 'verify']]), CONTEXT);
   t.deepEqual(
-    taken.map((f) => [f.pattern, f.word.join(' ')]),
-    [['handshake-message-after-handshake', [...after, 'Certificate'].join(' ')]],
+    taken.map((f) => [f.pattern, f.word.join(' '), f.outputs.at(-1)]),
+    [['handshake-message-after-handshake', [...after, 'Certificate', 'ApplicationData'].join(' '), 'timeout']],
   );
   // Answered with something new (not its last flight), in the same state.
   t.deepEqual(
@@ -107,11 +107,17 @@ test('a handshake message after the handshake that the peer acts on is found; re
   );
   // Refused, dropped, or taken as a retransmission of our Finished (an ACK, the same state): no finding.
   for (const change of [
-    ['connected', 'Certificate', ALERT, 'closed'],
-    ['connected', 'Certificate', 'timeout', 'connected'],
-    ['connected', 'Finished', 'ACK', 'connected'],
+    [['connected', 'Certificate', ALERT, 'closed']],
+    [['connected', 'Certificate', 'timeout', 'connected']],
+    [['connected', 'Finished', 'ACK', 'connected']],
+    // A state change that still echoes: it may be the mapper's own (new keys), not the peer's.
+    [
+      ['connected', 'CertificateVerify', 'timeout', 'again'],
+      ['again', 'ApplicationData', 'ApplicationData', 'again'],
+      ['again', ALERT, 'closed', 'closed'],
+    ],
   ] as const)
-    t.deepEqual(findBugPatterns(server13([change]), CONTEXT), [], change.join(' '));
+    t.deepEqual(findBugPatterns(server13(change), CONTEXT), [], change.flat().join(' '));
 });
 
 test('skipped-certificate-verify needs a real Certificate: an EmptyCertificate needs no CertificateVerify', (t) => {

@@ -1,5 +1,6 @@
 import test from 'ava';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { learn } from '../../../learn/learner/learn.js';
@@ -87,5 +88,53 @@ test('a flooding client (--listen mode): the same caps', async (t) => {
     checkSteps(t, steps);
   } finally {
     await sul.close();
+  }
+});
+
+/** The peak resident set of a running process (Linux: VmHWM), in MB; undefined once it has ended. */
+function peakRssMb(pid: number): number | undefined {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? undefined : Number(kb) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+test('dtls13 learn (dist/cli/main.js) against a flooding server: peak RSS under 150 MB, report under 100 KB, a warning', async (t) => {
+  t.timeout(180_000);
+  const main = join(import.meta.dirname, '../../../dist/cli/main.js');
+  if (!existsSync(main)) return t.fail('dist/cli/main.js is missing: npm run build first');
+  if (!existsSync('/proc/self/status')) return t.fail('this test reads /proc (Linux)');
+  const flooder = await startFloodServer(SIZE);
+  const out = join(dir, 'flood.json');
+  try {
+    const args = [
+      'learn',
+      '--connect',
+      `127.0.0.1:${flooder.port}`,
+      '--inputs',
+      'ClientHello,Finished,ApplicationData',
+    ];
+    const child = spawn(process.execPath, [main, ...args, '--budget', '20', '--wait', '100', '--out', out], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.resume();
+    let peak = 0;
+    const poll = setInterval(() => (peak = Math.max(peak, peakRssMb(child.pid!) ?? peak)), 50);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    clearInterval(poll);
+    t.is(code, 0, stderr);
+    t.true(peak > 0, 'the peak was read');
+    t.true(peak < 150, `peak RSS ${peak.toFixed(0)} MB`);
+    const report = readFileSync(out, 'utf8');
+    t.true(report.length < 100_000, `a report of ${report.length} bytes`);
+    t.regex(stderr, /warning: the peer went over the mapper's caps/);
+    t.true(flooder.received() > 0);
+    t.log(`peak RSS ${peak.toFixed(0)} MB, report ${report.length} bytes`);
+  } finally {
+    await flooder.close();
   }
 });
