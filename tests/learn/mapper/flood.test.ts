@@ -116,7 +116,7 @@ test('dtls13 learn (dist/cli/main.js) against a flooding server: peak RSS under 
       '--inputs',
       'ClientHello,Finished,ApplicationData',
     ];
-    const child = spawn(process.execPath, [main, ...args, '--budget', '20', '--wait', '100', '--out', out], {
+    const child = spawn(process.execPath, [main, ...args, '--budget', '20', '--wait', '2000', '--out', out], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
