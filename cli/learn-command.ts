@@ -153,13 +153,19 @@ export async function runLearn(argv: readonly string[]): Promise<number> {
   const name = run.name(report);
   writeOutputs(run, report);
   if (plan.inspect !== undefined) {
+    const first = report.bugPatterns[0];
+    const finding =
+      first === undefined ? undefined : `finding ${first.pattern}: ${first.word.join(' ')} (drawn red on the model)`;
+    const highlight =
+      first === undefined ? undefined : { word: first.word, label: `${first.pattern}: ${first.word.join(' ')}` };
     const page = await serveLearnedModel(
       plan.inspect,
       `learned: ${name}`,
       report.version,
       report.role,
-      modelToDot(model, { name }),
+      modelToDot(model, { name, ...(highlight !== undefined ? { highlight } : {}) }),
       modelToXState(model, 'learned'),
+      finding,
     );
     process.stdout.write(`inspector: ${page.url} (Ctrl-C to stop)\n`);
     await interrupted();
