@@ -56,7 +56,7 @@ export function writeStopped(run: LearnRun, reason: string, status: number, begu
   writeOutputs(run, report);
   const written = [run.out, run.dot].filter((f) => f !== undefined);
   process.stderr.write(
-    `dtls13 learn: ${reason}; hypothesis ${latest.rounds} (${latest.states} state${latest.states === 1 ? "" : "s"}, incomplete) ${written.length > 0 ? `written to ${written.join(' and ')}` : 'not written (no --out or --dot)'}\n`,
+    `dtls13 learn: ${reason}; hypothesis ${latest.rounds} (${latest.states} state${latest.states === 1 ? '' : 's'}, incomplete) ${written.length > 0 ? `written to ${written.join(' and ')}` : 'not written (no --out or --dot)'}\n`,
   );
 }
 
