@@ -6,10 +6,19 @@
  */
 import { constants } from 'node:os';
 
-/** Installs the handlers until the returned function removes them. `what` names the command in the message. */
-export function exitOnSignal(what: string): () => void {
+/**
+ * Installs the handlers until the returned function removes them. `what` names the command in the message;
+ * `beforeExit` runs first (synchronously: `dtls13 learn` writes its newest hypothesis), and an error it throws is
+ * printed, not raised.
+ */
+export function exitOnSignal(what: string, beforeExit?: (signal: NodeJS.Signals) => void): () => void {
   const handler = (signal: NodeJS.Signals): void => {
     process.stderr.write(`${what}: ${signal}, stopping the peers it started\n`);
+    try {
+      beforeExit?.(signal);
+    } catch (e) {
+      process.stderr.write(`${what}: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
     process.exit(128 + constants.signals[signal]);
   };
   process.on('SIGINT', handler);

@@ -4,7 +4,7 @@
  * `openClientSul`); `--replay` learns a saved report's model instead of a peer, in process; `--reference self` learns
  * dtls13's own peer first (learn-self.ts) and diffs against it.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { modelToDot } from '../learn/learner/dot.js';
 import { learn, type LearnOptions } from '../learn/learner/learn.js';
 import { machineSul } from '../learn/learner/machine-sul.js';
@@ -23,7 +23,8 @@ import type { LearnPlan } from './learn-plan.js';
 import { withOpensslSpellings } from './openssl-spellings.js';
 import { parseOptions } from './option-table.js';
 import { CliUsageError } from './usage-error.js';
-import { exitOnSignal } from './exit-on-signal.js';
+import { LearnWatch } from './learn-watch.js';
+import { LEARN_STATUS, stoppable, withWarnings, writeOutputs, type LearnRun } from './learn-stop.js';
 
 function readReport(option: string, path: string): { report: LearnReport; model: MealyMachine } {
   try {
@@ -84,7 +85,12 @@ function summary(r: LearnReport, target: string): string[] {
 }
 
 /** Learns the plan's target (after our own peer, with `--reference self`) and makes the report. */
-async function learnTarget(plan: LearnPlan, options: LearnOptions): Promise<LearnReport> {
+async function learnTarget(
+  plan: LearnPlan,
+  options: LearnOptions,
+  watch: LearnWatch,
+  started: (sul: SystemUnderLearning, reference: MealyMachine | undefined) => void,
+): Promise<LearnReport> {
   if (plan.reference === 'self' && !plan.quiet)
     process.stderr.write(`learning dtls13's own DTLS ${plan.version} ${plan.target.role} as the reference\n`);
   const reference =
@@ -94,14 +100,15 @@ async function learnTarget(plan: LearnPlan, options: LearnOptions): Promise<Lear
         ? await learnOwnPeer(plan, options)
         : readReport('--reference', plan.reference).model;
   let silent = 0;
-  const sul = await openSul(plan, () => silent++);
+  const sul = watch.wrap(await openSul(plan, () => silent++));
+  started(sul, reference);
   try {
-    const result = await learn(sul, options);
+    const result = await learn(sul, { ...options, onHypothesis: (p) => watch.hypothesis(p) });
     if (silent > 0)
       process.stderr.write(
         `the server started by --server-command answered nothing to its first ClientHello, waited for 5 s, in ${silent} of ${result.queries} sessions\n`,
       );
-    return learnReport(result, reference);
+    return withWarnings(learnReport(result, reference), watch);
   } finally {
     await sul.close();
   }
@@ -109,13 +116,13 @@ async function learnTarget(plan: LearnPlan, options: LearnOptions): Promise<Lear
 
 export async function runLearn(argv: readonly string[]): Promise<number> {
   const plan = learnPlan(parseOptions(withInspectDefault(withOpensslSpellings(argv)), LEARN_OPTIONS));
+  const say = plan.quiet ? undefined : (line: string): boolean => process.stderr.write(`${line}\n`);
+  const watch = new LearnWatch(say);
   const options: LearnOptions = {
     seed: plan.seed,
     budget: plan.budget,
     ...(plan.maxQueries !== undefined ? { maxQueries: plan.maxQueries } : {}),
-    onHypothesis: (p) => {
-      if (!plan.quiet) process.stderr.write(`hypothesis ${p.rounds}: ${p.states} states after ${p.queries} queries\n`);
-    },
+    onHypothesis: (p) => say?.(`reference hypothesis ${p.rounds}: ${p.states} states after ${p.queries} queries`),
   };
   const t = plan.target;
   const target =
@@ -126,32 +133,43 @@ export async function runLearn(argv: readonly string[]): Promise<number> {
           ? 'started by --server-command'
           : `at ${t.host}:${t.port}`
         : 'started by --client-command';
-  // Until the model is learned, a signal stops the peer processes the mapper started (per session) and exits.
-  const restoreSignals = exitOnSignal('dtls13 learn');
-  let report: LearnReport;
-  try {
-    report = await learnTarget(plan, options);
-  } finally {
-    restoreSignals();
-  }
+  const run: LearnRun = {
+    out: plan.out,
+    dot: plan.dot,
+    name: (r) => `DTLS ${r.version} ${r.role} ${target}`,
+    watch,
+  };
+  // Until the model is learned, a signal writes the newest hypothesis, stops the peer processes the mapper started
+  // (per session) and exits; an internal error writes it and returns its status.
+  const done = await stoppable(run, () =>
+    learnTarget(plan, options, watch, (sul, reference) => (run.peer = { sul, reference })),
+  );
+  if (typeof done === 'number') return done;
+  const report = done;
+  for (const w of report.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
   const lines = summary(report, target);
   process.stdout.write(`${(plan.quiet ? lines.slice(0, 1) : lines).join('\n')}\n`);
   const model = modelFromReport(report);
-  const name = `DTLS ${report.version} ${report.role} ${target}`;
-  if (plan.out !== undefined) writeFileSync(plan.out, `${JSON.stringify(report, null, 2)}\n`);
-  if (plan.dot !== undefined) writeFileSync(plan.dot, modelToDot(model, { name }));
+  const name = run.name(report);
+  writeOutputs(run, report);
   if (plan.inspect !== undefined) {
+    const first = report.bugPatterns[0];
+    const finding =
+      first === undefined ? undefined : `finding ${first.pattern}: ${first.word.join(' ')} (drawn red on the model)`;
+    const highlight =
+      first === undefined ? undefined : { word: first.word, label: `${first.pattern}: ${first.word.join(' ')}` };
     const page = await serveLearnedModel(
       plan.inspect,
       `learned: ${name}`,
       report.version,
       report.role,
-      modelToDot(model, { name }),
+      modelToDot(model, { name, ...(highlight !== undefined ? { highlight } : {}) }),
       modelToXState(model, 'learned'),
+      finding,
     );
     process.stdout.write(`inspector: ${page.url} (Ctrl-C to stop)\n`);
     await interrupted();
     await page.close();
   }
-  return report.bugPatterns.length > 0 ? 1 : 0;
+  return report.bugPatterns.length > 0 ? LEARN_STATUS.finding : LEARN_STATUS.learned;
 }

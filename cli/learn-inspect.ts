@@ -2,7 +2,9 @@
  * `dtls13 learn --inspect`: a page on 127.0.0.1 with our own chart for the version and role learned
  * (generated/charts/, as `dtls13 demo --inspect` shows it) beside the learned model, drawn from its DOT by @viz-js/viz
  * (Graphviz in WebAssembly; when the package is absent the DOT text is shown). `/learned.json` serves the model as
- * an XState machine config (createMachine takes it; the Stately inspector draws it), `/learned.dot` its DOT.
+ * an XState machine config (createMachine takes it; the Stately inspector draws it), `/learned.dot` its DOT. Both
+ * drawings start at their own size (labels at their point size) with a zoom each; `finding` (the first confirmed
+ * finding, its word drawn red on the model) is named in the header.
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -34,21 +36,45 @@ async function learnedSvg(dot: string): Promise<string> {
   return (await instance()).renderString(dot, { format: 'svg', engine: 'dot' });
 }
 
-function page(title: string, chartId: string, ours: string | undefined, learned: string): string {
+/** A zoom for each drawing: −, +, fit to the pane, 1:1 (the SVG's own size, where labels are their point size). */
+const ZOOM_SCRIPT = `
+for (const sec of document.querySelectorAll('section')) {
+  const svg = sec.querySelector('svg');
+  const out = sec.querySelector('.zoom output');
+  if (!svg || !out) continue;
+  const w = svg.width.baseVal.value, h = svg.height.baseVal.value;
+  let z = 1;
+  const apply = () => { svg.style.width = w * z + 'px'; svg.style.height = h * z + 'px'; out.textContent = Math.round(z * 100) + '%'; };
+  const act = { out: () => (z /= 1.25), in: () => (z *= 1.25), fit: () => (z = (sec.clientWidth - 16) / w), one: () => (z = 1) };
+  for (const b of sec.querySelectorAll('.zoom button')) b.addEventListener('click', () => { act[b.dataset.zoom](); apply(); });
+  apply();
+}`;
+
+const ZOOM = `<span class="zoom"><button data-zoom="out" title="zoom out">−</button><output>100%</output><button data-zoom="in" title="zoom in">+</button><button data-zoom="fit">fit</button><button data-zoom="one">1:1</button></span>`;
+
+function page(
+  title: string,
+  chartId: string,
+  ours: string | undefined,
+  learned: string,
+  finding: string | undefined,
+): string {
   const strip = (svg: string): string => svg.replace(/^[^]*?(<svg)/, '$1');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>
-body { margin: 0; font: 13px/1.4 system-ui, sans-serif; color: #1a202c; background: #f7fafc; }
-header { padding: 8px 16px; background: #2d3748; color: #fff; } header h1 { font-size: 15px; margin: 0; }
-header a { color: #90cdf4; margin-right: 12px; }
+body { margin: 0; font: 14px/1.4 system-ui, sans-serif; color: #1a202c; background: #f7fafc; }
+header { padding: 8px 16px; background: #2d3748; color: #fff; } header h1 { font-size: 16px; margin: 0; }
+header a { color: #90cdf4; margin-right: 12px; } header .finding { color: #feb2b2; font-weight: 600; }
 main { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px; padding: 8px; }
-section { background: #fff; border: 1px solid #e2e8f0; border-radius: 6px; padding: 6px; overflow: auto; max-height: 88vh; }
-section h2 { font-size: 13px; margin: 0 0 4px; } section svg { width: 100%; height: auto; }
+section { background: #fff; border: 1px solid #e2e8f0; border-radius: 6px; padding: 6px; overflow: auto; height: 84vh; }
+section h2 { font-size: 14px; margin: 0 0 4px; position: sticky; left: 0; } section svg { display: block; }
+.zoom { margin-left: 12px; font-weight: normal; } .zoom button { font: inherit; min-width: 28px; } .zoom output { display: inline-block; min-width: 48px; text-align: center; }
 </style></head><body>
-<header><h1>${escapeHtml(title)}</h1><a href="/learned.json">the model as an XState config</a><a href="/learned.dot">as DOT</a></header>
-<main><section id="ours"><h2>our chart: ${chartId}</h2>${ours === undefined ? '<p>(generated/charts/ not found)</p>' : strip(ours)}</section>
-<section id="learned"><h2>the learned model</h2>${strip(learned)}</section></main>
+<header><h1>${escapeHtml(title)}</h1>${finding === undefined ? '' : `<div class="finding">${escapeHtml(finding)}</div>`}<a href="/learned.json">the model as an XState config</a><a href="/learned.dot">as DOT</a></header>
+<main><section id="ours"><h2>our chart: ${chartId}${ZOOM}</h2>${ours === undefined ? '<p>(generated/charts/ not found)</p>' : strip(ours)}</section>
+<section id="learned"><h2>the learned model${ZOOM}</h2>${strip(learned)}</section></main>
+<script>${ZOOM_SCRIPT}</script>
 </body></html>
 `;
 }
@@ -66,9 +92,10 @@ export async function serveLearnedModel(
   role: 'server' | 'client',
   dot: string,
   xstate: LearnedMachineConfig,
+  finding?: string,
 ): Promise<LearnInspector> {
   const chartId = ourChartId(version, role);
-  const html = page(title, chartId, chartSvg(chartId), await learnedSvg(dot));
+  const html = page(title, chartId, chartSvg(chartId), await learnedSvg(dot), finding);
   const http = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/' || path === '/index.html') {

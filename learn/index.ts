@@ -3,6 +3,8 @@
  *
  * - `learn(sul, options)`: L# with a query cache (`closed` answers pruned), parallel output queries and a seeded
  *   randomized Wp equivalence oracle, over a `SystemUnderLearning` (learn/sul.ts); the model and what it cost.
+ * - `hypothesisResult(progress, sul)`: the newest hypothesis (learn()'s `onHypothesis`) as an incomplete result, for a
+ *   run stopped early (a signal, an error) that should still write what it learned.
  * - `learnReport(result, reference?)`: the JSON report, with the bug patterns found and the differences from a
  *   reference model; `modelFromReport` reads a saved report's model back.
  * - `modelToDot`, `modelToXState`: the model drawn by Graphviz or by XState's tools.
@@ -10,6 +12,9 @@
  * - `findBugPatterns`, `applicableBugPatterns`: known state machine bugs, in the symbols of `symbols` (`learn()`
  *   reports a model's findings only once replays against the peer confirmed them: `bugPatterns`, `unconfirmed`).
  * - `machineSul`: a known Mealy machine run as a SUL (to test a learner setup, or to replay a model).
+ * - `openServerSul`, `openClientSul`: a real DTLS server or client as a SUL, through the mapper (learn/mapper/), with
+ *   credentials as `listen()` takes them (PEM or DER); `referenceServer`, `referenceClient`: dtls13's own server and
+ *   client to learn as the reference.
  */
 export {
   CLOSED,
@@ -20,7 +25,8 @@ export {
   type SystemUnderLearning,
 } from './sul.js';
 export * as symbols from './symbols.js';
-export { learn, LearnError, type LearnOptions, type LearnResult } from './learner/learn.js';
+export { learn, LearnError, type HypothesisProgress, type LearnOptions, type LearnResult } from './learner/learn.js';
+export { hypothesisResult } from './learner/hypothesis-result.js';
 export type { Nondeterminism } from './learner/query-runner.js';
 export {
   learnReport,
@@ -50,3 +56,19 @@ export {
   MealyMachineError,
   type MealyMachine,
 } from './learner/mealy.js';
+export {
+  openServerSul,
+  openClientSul,
+  referenceServer,
+  referenceClient,
+  DEFAULT_WAIT_MS,
+  STEP_CAPS,
+  MAX_QUEUED,
+  type StepRecord,
+  type ServerSulOptions,
+  type ClientSulOptions,
+  type ReferenceServer,
+  type ReferenceServerOptions,
+  type ReferenceClient,
+  type ReferenceClientOptions,
+} from './mapper/index.js';

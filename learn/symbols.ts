@@ -22,6 +22,13 @@ export { CLOSED };
 /** The peer sent nothing within the mapper's wait. */
 export const TIMEOUT: OutputSymbol = 'timeout';
 
+/**
+ * The peer went over one of the mapper's caps in one step (names in one answer, bytes or datagrams in one step,
+ * datagrams queued: learn/mapper/README.md): the answer is this, not what it sent, and the session is over (every
+ * later step answers `closed`).
+ */
+export const FLOOD: OutputSymbol = 'Flood';
+
 /** What separates the messages of one answer. */
 export const FLIGHT_SEPARATOR = '+';
 

@@ -7,10 +7,13 @@
  * - application data accepted before our Finished;
  * - messages answered after a fatal alert, sent or received (a new ClientHello excepted: it opens a new connection;
  *   answers made only of alerts excepted too);
- * - a ClientHello with the peer's cookie but other parameters accepted (answered with a ServerHello).
+ * - a ClientHello with the peer's cookie but other parameters accepted (answered with a ServerHello);
+ * - a handshake message after the handshake neither refused (an alert, the session over) nor taken as a
+ *   retransmission (dropped, or answered by the peer's last flight again, in the same state): the peer acted on it.
  *
  * "Completed" is seen two ways: the peer echoes application data in the state reached (learned peers echo), or it
- * answers our Finished with its own (1.2 server, 1.3 client). Each pattern is reported once, with a shortest word
+ * answers our Finished with its own (1.2 server, 1.3 client). `skipped-certificate-verify` counts only `Certificate`
+ * (the mapper's always carries a certificate), never `EmptyCertificate`, which needs no CertificateVerify. Each pattern is reported once, with a shortest word
  * (a completion seen by the echo: with the ApplicationData that shows it).
  */
 import type { InputSymbol, OutputSymbol } from '../sul.js';
@@ -21,7 +24,12 @@ import {
   CHANGE_CIPHER_SPEC,
   CLIENT_HELLO_WITH_COOKIE_CHANGED,
   CLIENT_KEY_EXCHANGE,
+  CLOSED,
+  ACK,
   FINISHED,
+  NEW_SESSION_TICKET,
+  KEY_UPDATE,
+  HELLO_REQUEST,
   HELLO_RETRY_REQUEST,
   HELLO_VERIFY_REQUEST,
   SERVER_HELLO,
@@ -38,7 +46,8 @@ export type BugPatternId =
   | 'skipped-client-key-exchange'
   | 'data-before-finished'
   | 'answer-after-fatal-alert'
-  | 'cookie-parameters-changed';
+  | 'cookie-parameters-changed'
+  | 'handshake-message-after-handshake';
 
 export interface BugPatternFinding {
   readonly pattern: BugPatternId;
@@ -114,12 +123,23 @@ function withEcho(
   if (hit === undefined) return undefined;
   const last = hit.word.length - 1;
   if (hit.word[last] === FINISHED && outputHas(hit.outputs[last]!, FINISHED)) return hit;
+  return withData(m, hit);
+}
+
+/** The word with the ApplicationData after it that shows the state reached, and the model's answer to it. */
+function withData(
+  m: MealyMachine,
+  hit: { word: InputSymbol[]; outputs: OutputSymbol[] },
+): { word: InputSymbol[]; outputs: OutputSymbol[] } {
   let state = 0;
   for (const input of hit.word) state = m.next[state]![m.inputs.indexOf(input)]!;
   const i = m.inputs.indexOf(APPLICATION_DATA);
   return { word: [...hit.word, APPLICATION_DATA], outputs: [...hit.outputs, m.output[state]![i]!] };
 }
 
+/** Our Finished was sent (data-before-finished); our Finished was taken, the handshake over (after the handshake). */
+const SENT_FINISHED = 1;
+const FINISHED_TAKEN = 1;
 const SENT_CERTIFICATE = 1;
 const SENT_CERTIFICATE_VERIFY = 2;
 const SENT_CCS = 4;
@@ -167,7 +187,37 @@ export function applicableBugPatterns(m: MealyMachine, c: BugPatternContext): Bu
   if (m.inputs.includes(APPLICATION_DATA) && m.inputs.includes(FINISHED)) ids.push('data-before-finished');
   ids.push('answer-after-fatal-alert');
   if (m.inputs.includes(CLIENT_HELLO_WITH_COOKIE_CHANGED)) ids.push('cookie-parameters-changed');
+  if (m.inputs.includes(APPLICATION_DATA) && m.inputs.includes(FINISHED) && m.inputs.some(postHandshakeCandidate))
+    ids.push('handshake-message-after-handshake');
   return ids;
+}
+
+/**
+ * A handshake message that has no business after the handshake: not a hello (a new handshake or renegotiation, which
+ * a peer may take or refuse), not a post-handshake message (KeyUpdate, NewSessionTicket, HelloRequest), not an ACK.
+ */
+function postHandshakeCandidate(input: InputSymbol): boolean {
+  if (isClientHello(input) || input === KEY_UPDATE || input === NEW_SESSION_TICKET || input === HELLO_REQUEST)
+    return false;
+  if (input === ACK || input === APPLICATION_DATA || input === CHANGE_CIPHER_SPEC || input.startsWith('Alert('))
+    return false;
+  return true;
+}
+
+/** What a peer may answer to a retransmitted last message: nothing, or its own last flight again. */
+const RETRANSMISSION_ANSWER = new Set([CHANGE_CIPHER_SPEC, FINISHED, NEW_SESSION_TICKET, ACK]);
+
+/**
+ * Whether the peer, connected in `from`, acted on handshake message `input`: no alert, the session not over, and an
+ * answer that is not a retransmission's (nothing, or its last flight), or a state reached that no longer echoes our
+ * data. A state change that still echoes is not counted: the mapper's own state moves with our inputs too (a second
+ * ClientKeyExchange gives us new keys), so such a change need not be the peer's.
+ */
+function actedOnAfterHandshake(m: MealyMachine, input: InputSymbol, output: OutputSymbol, to: number): boolean {
+  if (!postHandshakeCandidate(input) || output === CLOSED) return false;
+  const parts = outputParts(output);
+  if (parts.some((p) => p.startsWith('Alert('))) return false;
+  return !parts.every((p) => RETRANSMISSION_ANSWER.has(p)) || !connected(m, to);
 }
 
 /** The bug patterns a learned model shows, each once with a shortest word. */
@@ -189,7 +239,6 @@ export function findBugPatterns(m: MealyMachine, c: BugPatternContext): BugPatte
     add(rule.id, rule.description, withEcho(m, hit));
   }
   if (m.inputs.includes(APPLICATION_DATA) && m.inputs.includes(FINISHED)) {
-    const SENT_FINISHED = 1;
     add(
       'data-before-finished',
       'application data was accepted (echoed) before our Finished',
@@ -230,6 +279,23 @@ export function findBugPatterns(m: MealyMachine, c: BugPatternContext): BugPatte
         (f, input, output) =>
           (f & REQUESTED) !== 0 && input === CLIENT_HELLO_WITH_COOKIE_CHANGED && outputHas(output, SERVER_HELLO),
       ),
+    );
+  }
+  if (m.inputs.includes(APPLICATION_DATA) && m.inputs.includes(FINISHED)) {
+    const hit = search(
+      m,
+      // The handshake is over once our Finished took the peer to a connected state (or got its Finished back).
+      (f, input, output, _from, to) =>
+        input === FINISHED && (connected(m, to) || outputHas(output, FINISHED)) ? f | FINISHED_TAKEN : f,
+      (f, input, output, from, to) =>
+        (f & FINISHED_TAKEN) !== 0 && connected(m, from) && actedOnAfterHandshake(m, input, output, to),
+    );
+    // A peer that answered as to a retransmission but stopped echoing: the word shows it with our data after.
+    const quiet = hit !== undefined && outputParts(hit.outputs.at(-1)!).every((p) => RETRANSMISSION_ANSWER.has(p));
+    add(
+      'handshake-message-after-handshake',
+      'a handshake message after the handshake was neither refused nor taken as a retransmission: the peer acted on it',
+      quiet ? withData(m, hit) : hit,
     );
   }
   return findings;

@@ -1,13 +1,20 @@
 /**
  * A learned model as Graphviz DOT: one node per state (s0 the initial one, marked by an arrow from a point), one edge
- * per pair of states with every `input / output` between them on its label, one per line.
+ * per pair of states with every `input / output` between them on its label, one per line. Labels are 11 pt, as large
+ * as the largest of our charts' (generated/charts/). A finding's word can be highlighted: the edges it takes from s0
+ * drawn red and bold, each of its steps marked `▶` on its line.
  */
+import type { InputSymbol } from '../sul.js';
 import type { MealyMachine } from './mealy.js';
 
 export interface DotOptions {
   /** The graph's name (default `learned`). */
   readonly name?: string;
+  /** A word whose path from s0 is drawn highlighted (a finding's), with what to call it below the graph. */
+  readonly highlight?: { readonly word: readonly InputSymbol[]; readonly label: string };
 }
+
+const HIGHLIGHT = '#c53030';
 
 function quoted(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
@@ -17,16 +24,35 @@ export function modelToDot(model: MealyMachine, options: DotOptions = {}): strin
   const lines = [
     `digraph ${quoted(options.name ?? 'learned')} {`,
     '  rankdir=TB;',
-    '  node [shape=circle, fontname="Helvetica"];',
-    '  edge [fontname="Helvetica", fontsize=10];',
+    '  node [shape=circle, fontname="Helvetica", fontsize=14];',
+    '  edge [fontname="Helvetica", fontsize=11];',
   ];
   lines.push('  __start [shape=point, label=""];', '  __start -> s0;');
+  // The (state, input) steps of the highlighted word.
+  const marked = new Set<string>();
+  let at = 0;
+  for (const input of options.highlight?.word ?? []) {
+    const i = model.inputs.indexOf(input);
+    if (i < 0) break;
+    marked.add(`${at},${i}`);
+    at = model.next[at]![i]!;
+  }
   model.next.forEach((_, s) => lines.push(`  s${s} [label="s${s}"];`));
   model.next.forEach((row, s) => {
     const labels = new Map<number, string[]>();
-    row.forEach((t, i) => labels.set(t, [...(labels.get(t) ?? []), `${model.inputs[i]!} / ${model.output[s]![i]!}`]));
-    for (const [t, parts] of labels) lines.push(`  s${s} -> s${t} [label=${quoted(parts.join('\n'))}];`);
+    const hot = new Set<number>();
+    row.forEach((t, i) => {
+      const mark = marked.has(`${s},${i}`);
+      if (mark) hot.add(t);
+      labels.set(t, [...(labels.get(t) ?? []), `${mark ? '▶ ' : ''}${model.inputs[i]!} / ${model.output[s]![i]!}`]);
+    });
+    for (const [t, parts] of labels) {
+      const style = hot.has(t) ? `, color="${HIGHLIGHT}", fontcolor="${HIGHLIGHT}", penwidth=3` : '';
+      lines.push(`  s${s} -> s${t} [label=${quoted(parts.join('\n'))}${style}];`);
+    }
   });
+  if (options.highlight !== undefined)
+    lines.push(`  label=${quoted(options.highlight.label)}; labelloc=b; fontcolor="${HIGHLIGHT}"; fontsize=14;`);
   lines.push('}', '');
   return lines.join('\n');
 }

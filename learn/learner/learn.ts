@@ -60,12 +60,26 @@ export interface LearnOptions {
    * differently from the model is a counterexample: learning goes on.
    */
   readonly confirmReplays?: number;
-  /** Called after each hypothesis with its size and the queries so far. */
-  readonly onHypothesis?: (progress: {
-    readonly states: number;
-    readonly queries: number;
-    readonly rounds: number;
-  }) => void;
+  /**
+   * Called with each hypothesis before the oracle tests it: its size, the model, and the figures so far. A caller
+   * stopped early (a signal, an error) still has the newest one to write (hypothesis-result.ts).
+   */
+  readonly onHypothesis?: (progress: HypothesisProgress) => void;
+}
+
+/** A hypothesis as learning goes on, with what it cost so far (the counters are copies). */
+export interface HypothesisProgress {
+  readonly states: number;
+  readonly queries: number;
+  readonly rounds: number;
+  readonly model: MealyMachine;
+  readonly steps: number;
+  readonly cacheHits: number;
+  readonly prunedSteps: number;
+  readonly repeats: number;
+  readonly nondeterministic: readonly Nondeterminism[];
+  /** Seconds since learn() began. */
+  readonly seconds: number;
 }
 
 /** The learned model and what learning it cost. */
@@ -157,7 +171,15 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
   let stopped: string | undefined;
   try {
     model = await lsharp.learn(async (h, basis) => {
-      options.onHypothesis?.({ states: h.next.length, queries: runner.stats.queries, rounds: lsharp.rounds });
+      options.onHypothesis?.({
+        ...runner.stats,
+        states: h.next.length,
+        rounds: lsharp.rounds,
+        model: h,
+        prunedSteps: tree.prunedSteps,
+        nondeterministic: runner.nondeterministic,
+        seconds: (performance.now() - started) / 1000,
+      });
       const counterexample = await oracle.find(h, basis);
       if (counterexample !== undefined) return counterexample;
       // The oracle passed the hypothesis: its findings are checked against the peer before they are reported.

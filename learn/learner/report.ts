@@ -55,6 +55,22 @@ export interface LearnReport {
   /** Against the reference model, when one was given: one shortest word per difference. */
   readonly differences?: readonly ModelDifference[];
   readonly model: { readonly initial: 's0'; readonly transitions: readonly ReportTransition[] };
+  /**
+   * What makes the model doubtful although learning ran (`dtls13 learn`): a peer that never answered (a model of
+   * silence), a peer over the mapper's caps (answered `Flood`).
+   */
+  readonly warnings?: readonly string[];
+  /**
+   * Set when the run was stopped before learning ended (a signal, an internal error): the model is the newest
+   * hypothesis (`complete: false`, its figures those of the moment it was made, its findings unconfirmed); `queries`
+   * and `seconds` are the whole run's by the stop, `status` the exit status.
+   */
+  readonly stopped?: {
+    readonly reason: string;
+    readonly status: number;
+    readonly queries: number;
+    readonly seconds: number;
+  };
 }
 
 /** The model as the report lists it. */

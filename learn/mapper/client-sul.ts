@@ -7,7 +7,7 @@ import { DatagramChannel } from './datagram-channel.js';
 import { PeerProcess } from './peer-process.js';
 import { Server12 } from './server12.js';
 import { Server13 } from './server13.js';
-import { MapperSession } from './session.js';
+import { MapperSession, type StepRecord } from './session.js';
 import { checkedCount, checkedWait, SessionsOverUdp } from './udp-sul.js';
 
 /** Learning a client: where each session listens, the version, the command that starts the client, our server credentials. */
@@ -27,7 +27,8 @@ export interface ClientSulOptions extends CredentialOptions {
   readonly waitMs?: number;
   /** How long a session waits for the client's first ClientHello after starting it (default 5000 ms). */
   readonly startMs?: number;
-  readonly provider?: CryptoProvider;
+  readonly provider?: CryptoProvider; /** Called after every step with what it read and how long it waited against its budget (session.ts `StepRecord`). */
+  readonly onStep?: (step: StepRecord) => void;
 }
 
 /**
@@ -65,7 +66,7 @@ export async function openClientSul(options: ClientSulOptions): Promise<SystemUn
     const side = options.version === '1.3' ? new Server13(provider, credentials) : new Server12(provider, credentials);
     const first = await channel.next(performance.now() + startMs);
     if (first !== undefined) side.receive(first);
-    const session = new MapperSession(channel, side, waitMs, peer);
+    const session = new MapperSession(channel, side, waitMs, peer, undefined, options.onStep);
     return {
       step: (input) => session.step(input),
       close: async () => {

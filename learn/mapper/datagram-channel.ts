@@ -6,6 +6,9 @@ export interface PeerAddress {
   readonly port: number;
 }
 
+/** What a channel queues at most (datagrams, bytes): past it, what arrives is dropped and counted (`takeOverflow`). */
+export const MAX_QUEUED = { datagrams: 128, bytes: 256 * 1024 } as const;
+
 /**
  * One session's own UDP socket: datagrams out to the peer, datagrams in queued until the session reads them with a
  * deadline. A socket error or close ends the channel; reads then return at once. Never throws for what arrives.
@@ -16,6 +19,8 @@ export class DatagramChannel {
   private waiter: (() => void) | undefined;
   private peer: PeerAddress | undefined;
   private ended = false;
+  private overflow = 0;
+  private queuedBytes = 0;
 
   private constructor(socket: Socket, peer: PeerAddress | undefined) {
     this.socket = socket;
@@ -24,6 +29,11 @@ export class DatagramChannel {
       // With a known peer only its datagrams count; without one, the first sender becomes the peer.
       if (this.peer === undefined) this.peer = { host: rinfo.address, port: rinfo.port };
       else if (rinfo.address !== this.peer.host || rinfo.port !== this.peer.port) return;
+      if (this.queue.length >= MAX_QUEUED.datagrams || this.queuedBytes + msg.length > MAX_QUEUED.bytes) {
+        this.overflow++;
+        return;
+      }
+      this.queuedBytes += msg.length;
       this.queue.push(new Uint8Array(msg));
       this.wake();
     });
@@ -84,7 +94,10 @@ export class DatagramChannel {
   async next(deadline: number): Promise<Uint8Array | undefined> {
     for (;;) {
       const d = this.queue.shift();
-      if (d !== undefined) return d;
+      if (d !== undefined) {
+        this.queuedBytes -= d.length;
+        return d;
+      }
       const left = deadline - performance.now();
       if (this.ended || left <= 0) return undefined;
       await new Promise<void>((resolve) => {
@@ -101,8 +114,16 @@ export class DatagramChannel {
     }
   }
 
+  /** How many datagrams were dropped because the queue was full since the last call (a flooding peer). */
+  takeOverflow(): number {
+    const n = this.overflow;
+    this.overflow = 0;
+    return n;
+  }
+
   /** The datagrams already queued, without waiting. */
   drain(): Uint8Array[] {
+    this.queuedBytes = 0;
     return this.queue.splice(0);
   }
 

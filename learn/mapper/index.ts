@@ -14,4 +14,5 @@ export {
   type ReferenceClientOptions,
 } from './reference.js';
 export { WRONG_FINISHED } from './content.js';
-export { DEFAULT_WAIT_MS } from './session.js';
+export { DEFAULT_WAIT_MS, STEP_CAPS, type StepRecord } from './session.js';
+export { MAX_QUEUED } from './datagram-channel.js';

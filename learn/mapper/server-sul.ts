@@ -8,7 +8,7 @@ import { loadCredentials, type CredentialOptions } from './credentials.js';
 import { DatagramChannel } from './datagram-channel.js';
 import { PeerProcess } from './peer-process.js';
 import { freeUdpPort, waitForUdpPort } from './port-bound.js';
-import { MapperSession, type FirstHelloWait } from './session.js';
+import { MapperSession, type StepRecord, type FirstHelloWait } from './session.js';
 import { checkedCount, checkedWait, SessionsOverUdp } from './udp-sul.js';
 
 /** Learning a server: where it listens, the version, how many sessions at once, and our client credentials. */
@@ -42,7 +42,10 @@ export interface ServerSulOptions extends CredentialOptions {
    * With `serverCommand`: called for each session whose started server answered nothing to its first ClientHello
    * within `startMs` (that step answers `timeout`, as it does for a server that answers no ClientHello).
    */
-  readonly onSilentStart?: (input: string) => void;
+  readonly onSilentStart?: (
+    input: string,
+  ) => void; /** Called after every step with what it read and how long it waited against its budget (session.ts `StepRecord`). */
+  readonly onStep?: (step: StepRecord) => void;
 }
 
 /**
@@ -81,6 +84,6 @@ export async function openServerSul(options: ServerSulOptions): Promise<SystemUn
     }
     const channel = await DatagramChannel.toPeer(to);
     const side = options.version === '1.3' ? new Client13(provider, credentials) : new Client12(provider, credentials);
-    return new MapperSession(channel, side, waitMs, process, firstHello);
+    return new MapperSession(channel, side, waitMs, process, firstHello, options.onStep);
   });
 }

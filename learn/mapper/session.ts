@@ -1,4 +1,5 @@
 import { CLOSED, type InputSymbol, type OutputSymbol, type SulSession } from '../sul.js';
+import { FLOOD } from '../symbols.js';
 import type { ConcreteSide } from './concrete-side.js';
 import type { DatagramChannel } from './datagram-channel.js';
 import { LoopClock, TICK_MS } from './loop-clock.js';
@@ -10,6 +11,33 @@ const GRACE_MS = 40;
 const MAX_WAITS = 4;
 /** The alert a session still open sends when it is closed. */
 const GOODBYE = 'Alert(internal_error)';
+
+/**
+ * What one step takes from the peer at most: past any of these (or past the channel's queue,
+ * datagram-channel.ts `MAX_QUEUED`) the step stops reading, answers `Flood` and the session is over. A normal
+ * flight is a few datagrams, a few kilobytes and at most a dozen names.
+ */
+export const STEP_CAPS = {
+  /** Message, alert and record names in one answer (after a name repeated at once is kept once). */
+  names: 32,
+  /** Datagrams read in one step (those queued before it included). */
+  datagrams: 128,
+  /** Bytes of those datagrams. */
+  bytes: 256 * 1024,
+} as const;
+
+/** One step as it went, for a caller that watches the mapper (`onStep`). */
+export interface StepRecord {
+  readonly input: InputSymbol;
+  readonly output: OutputSymbol;
+  /** Datagrams and their bytes read in the step. */
+  readonly datagrams: number;
+  readonly bytes: number;
+  /** How long the step waited by its clock (LoopClock: the process's own stalls not counted), ms. */
+  readonly clockMs: number;
+  /** The most it may wait by that clock: its longest wait (four waits, or a started server's first-answer limit) and one tick. */
+  readonly budgetMs: number;
+}
 
 /** What a session may hold besides its socket: the peer process the mapper started (learning a client). */
 export interface SessionPeer {
@@ -51,40 +79,53 @@ export class MapperSession implements SulSession {
   private released = false;
   private stepped = false;
 
+  private readonly onStep: ((s: StepRecord) => void) | undefined;
+
   constructor(
     channel: DatagramChannel,
     side: ConcreteSide,
     waitMs: number,
     peer?: SessionPeer,
     firstHello?: FirstHelloWait,
+    onStep?: (s: StepRecord) => void,
   ) {
     this.channel = channel;
     this.side = side;
     this.waitMs = waitMs;
     this.peer = peer;
     this.firstHello = firstHello;
+    this.onStep = onStep;
   }
 
   async step(input: InputSymbol): Promise<OutputSymbol> {
     if (this.over) return CLOSED;
     const names: string[] = [];
+    const clock = new LoopClock();
+    const started = clock.now();
+    let datagrams = 0;
+    let bytes = 0;
+    let flood = this.channel.takeOverflow() > 0;
     const take = (datagram: Uint8Array): boolean => {
+      datagrams++;
+      bytes += datagram.length;
+      if (datagrams > STEP_CAPS.datagrams || bytes > STEP_CAPS.bytes) flood = true;
+      if (flood) return false;
       const a = this.side.receive(datagram);
-      names.push(...a.names);
+      for (const n of a.names) if (names.at(-1) !== n) names.push(n);
+      if (names.length > STEP_CAPS.names) flood = true;
       if (a.closing) this.over = true;
       return a.flightEnd;
     };
     for (const d of this.channel.drain()) take(d);
-    if (!this.over) {
+    const first = !this.stepped && input.startsWith('ClientHello') ? this.firstHello : undefined;
+    const budgetMs = Math.max(MAX_WAITS * this.waitMs, first?.limitMs ?? 0) + TICK_MS;
+    if (!this.over && !flood) {
       const datagrams = this.side.input(input);
       const sent = await this.channel.send(datagrams);
       if (!sent && this.channel.hasPeer) this.over = true;
-      const clock = new LoopClock();
-      const started = clock.now();
       let deadline = started + this.waitMs;
       let flightEnded = false;
-      const first = !this.stepped && input.startsWith('ClientHello') ? this.firstHello : undefined;
-      while (!this.over) {
+      while (!this.over && !flood) {
         const d = await this.next(clock, deadline);
         if (d === undefined) {
           if (first !== undefined && names.length === 0) {
@@ -100,9 +141,10 @@ export class MapperSession implements SulSession {
           // A flight begun and not ended (a slow peer's ServerHello without the rest): wait for the rest, up to
           // MAX_WAITS waits in all, so one flight is not split over two steps.
           if (names.length === 0 || flightEnded || clock.now() - started >= MAX_WAITS * this.waitMs) break;
-          deadline = clock.now() + this.waitMs;
+          deadline = Math.min(clock.now() + this.waitMs, started + MAX_WAITS * this.waitMs);
           continue;
         }
+        if (this.channel.takeOverflow() > 0) flood = true;
         if (take(d)) {
           flightEnded = true;
           deadline = Math.min(deadline, clock.now() + GRACE_MS);
@@ -111,9 +153,10 @@ export class MapperSession implements SulSession {
       if (this.channel.closed || (this.peer !== undefined && !this.peer.alive())) this.over = true;
     }
     this.stepped = true;
-    const output = names.filter((n, i) => i === 0 || names[i - 1] !== n).join('+');
-    if (output.length > 0) return output;
-    return this.over ? CLOSED : 'timeout';
+    if (flood) this.over = true; // a flooding peer's session is not read again
+    const output = flood ? FLOOD : names.length > 0 ? names.join('+') : this.over ? CLOSED : 'timeout';
+    this.onStep?.({ input, output, datagrams, bytes, clockMs: clock.now() - started, budgetMs });
+    return output;
   }
 
   /**

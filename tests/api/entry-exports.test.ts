@@ -68,6 +68,15 @@ test(`the root exports at most ${ROOT_LIMIT} names, exactly those of tests/api/r
   t.log(`root: ${names.length} names, ${values.length} of them values`);
 });
 
+test('dtls13/learn exports exactly the names of tests/api/learn-exports.txt, what opens a real peer among them', (t) => {
+  const listed = readFileSync(join(ROOT, 'tests/api/learn-exports.txt'), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '' && !l.startsWith('#'));
+  t.deepEqual(reports.get(join(ROOT, 'learn/index.ts'))?.names ?? [], listed);
+  for (const name of ['openServerSul', 'openClientSul', 'referenceServer', 'referenceClient'])
+    t.true(listed.includes(name));
+});
+
 test("no entry's functions or methods take a named type the entry does not export", (t) => {
   for (const [file, report] of reports) t.deepEqual(report.unexportedParameterTypes, [], file);
 });

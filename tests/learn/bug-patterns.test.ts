@@ -89,3 +89,53 @@ test("a 1.2 peer's warning no_renegotiation (RFC 8446's name no_renegotiation_RE
   t.false(isFatalAlert('Alert(no_renegotiation)'));
   t.true(isFatalAlert('Alert(unexpected_message)'));
 });
+
+test('a handshake message after the handshake that the peer acts on is found; refused or retransmitted is not', (t) => {
+  const after = ['ClientHello', 'Certificate', 'CertificateVerify', 'Finished'];
+  // Taken: after the handshake a Certificate moves the server back to waiting for CertificateVerify (no echo there).
+  const taken = findBugPatterns(server13([['connected', 'Certificate', 'timeout', 'verify']]), CONTEXT);
+  t.deepEqual(
+    taken.map((f) => [f.pattern, f.word.join(' '), f.outputs.at(-1)]),
+    [['handshake-message-after-handshake', [...after, 'Certificate', 'ApplicationData'].join(' '), 'timeout']],
+  );
+  // Answered with something new (not its last flight), in the same state.
+  t.deepEqual(
+    findBugPatterns(server13([['connected', 'CertificateVerify', 'HelloRetryRequest', 'connected']]), CONTEXT).map(
+      (f) => f.pattern,
+    ),
+    ['handshake-message-after-handshake'],
+  );
+  // Refused, dropped, or taken as a retransmission of our Finished (an ACK, the same state): no finding.
+  for (const change of [
+    [['connected', 'Certificate', ALERT, 'closed']],
+    [['connected', 'Certificate', 'timeout', 'connected']],
+    [['connected', 'Finished', 'ACK', 'connected']],
+    // A state change that still echoes: it may be the mapper's own (new keys), not the peer's.
+    [
+      ['connected', 'CertificateVerify', 'timeout', 'again'],
+      ['again', 'ApplicationData', 'ApplicationData', 'again'],
+      ['again', ALERT, 'closed', 'closed'],
+    ],
+  ] as const)
+    t.deepEqual(findBugPatterns(server13(change), CONTEXT), [], change.flat().join(' '));
+});
+
+test('skipped-certificate-verify needs a real Certificate: an EmptyCertificate needs no CertificateVerify', (t) => {
+  const inputs = ['ClientHello', 'Certificate', 'EmptyCertificate', 'CertificateVerify', 'Finished', 'ApplicationData'];
+  const flight = 'ServerHello+EncryptedExtensions+Certificate+CertificateVerify+Finished';
+  const rows: [string, string, string, string][] = [
+    ['s0', 'ClientHello', flight, 'flight'],
+    ['s0', 'Certificate', ALERT, 'closed'],
+    ['flight', 'Certificate', ALERT, 'closed'],
+    ['flight', 'EmptyCertificate', 'timeout', 'empty'],
+    ['empty', 'Certificate', ALERT, 'closed'],
+    ['empty', 'Finished', 'ACK', 'connected'],
+    ['connected', 'ApplicationData', 'ApplicationData', 'connected'],
+  ];
+  t.deepEqual(findBugPatterns(machineOf(inputs, rows), CONTEXT), []);
+  const real = machineOf(inputs, [...rows, ['flight', 'Certificate', 'timeout', 'empty']]);
+  t.deepEqual(
+    findBugPatterns(real, CONTEXT).map((f) => [f.pattern, f.word.join(' ')]),
+    [['skipped-certificate-verify', 'ClientHello Certificate Finished ApplicationData']],
+  );
+});

@@ -20,6 +20,23 @@ test('DOT: one node per state, the initial arrow, every input / output on an edg
   }
 });
 
+test("DOT: a finding's word drawn red along its path from s0, each step marked, the finding named", (t) => {
+  const m = minimize(server13());
+  const word = ['ClientHello', 'Certificate', 'Finished'];
+  const dot = modelToDot(m, { highlight: { word, label: 'skipped-certificate-verify' } });
+  const edges = dot.split(/;\n/).filter((e) => e.includes(' -> '));
+  const red = edges.filter((e) => e.includes('color="#c53030"'));
+  t.is(red.length, word.length, 'one red edge per step (the steps go to different states here)');
+  for (const input of word)
+    t.true(
+      red.some((e) => e.includes(`▶ ${input} /`)),
+      input,
+    );
+  t.regex(dot, /label="skipped-certificate-verify"; labelloc=b;/);
+  t.false(modelToDot(m).includes('▶'), 'nothing marked without a highlight');
+  t.regex(modelToDot(m), /edge \[fontname="Helvetica", fontsize=11\]/, "labels as large as our charts' largest");
+});
+
 test('XState: createMachine takes the config, and an actor fed the inputs walks the model', (t) => {
   const m = minimize(server13());
   const machine = createMachine(modelToXState(m, 'learned-server'));

@@ -1,0 +1,35 @@
+/**
+ * The newest hypothesis as a {@link LearnResult}, for a run stopped before learn() returned (a signal, an internal
+ * error): `complete: false`, its findings unconfirmed (none was replayed), its figures those of the moment the
+ * hypothesis was made.
+ */
+import type { InputSymbol } from '../sul.js';
+import { findBugPatterns } from './bug-patterns.js';
+import type { HypothesisProgress, LearnResult } from './learn.js';
+import { transitionCount } from './mealy.js';
+
+export function hypothesisResult(
+  p: HypothesisProgress,
+  sul: { readonly version: '1.2' | '1.3'; readonly role: 'server' | 'client'; readonly inputs: readonly InputSymbol[] },
+): LearnResult {
+  const context = { version: sul.version, role: sul.role };
+  return {
+    version: sul.version,
+    role: sul.role,
+    alphabet: [...sul.inputs],
+    model: p.model,
+    states: p.states,
+    transitions: transitionCount(p.model),
+    queries: p.queries,
+    steps: p.steps,
+    cacheHits: p.cacheHits,
+    prunedSteps: p.prunedSteps,
+    repeats: p.repeats,
+    rounds: p.rounds,
+    seconds: p.seconds,
+    nondeterministic: p.nondeterministic,
+    bugPatterns: [],
+    unconfirmed: findBugPatterns(p.model, context).map((f) => ({ ...f, replayed: [] })),
+    complete: false,
+  };
+}

@@ -1,0 +1,147 @@
+import test from 'ava';
+import { createSocket } from 'node:dgram';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LEARN_STATUS, stoppable, type LearnRun } from '../../cli/learn-stop.js';
+import { LearnWatch, PROGRESS_EVERY } from '../../cli/learn-watch.js';
+import { learn } from '../../learn/learner/learn.js';
+import { machineSul } from '../../learn/learner/machine-sul.js';
+import { learnReport, modelFromReport, type LearnReport } from '../../learn/learner/report.js';
+import type { SystemUnderLearning } from '../../learn/sul.js';
+import { server13 } from '../learn/machines.js';
+import { dtls13 } from './cli-process.js';
+
+/**
+ * `dtls13 learn` loses nothing: an internal error and SIGINT write the newest hypothesis to --out and --dot
+ * (`complete: false`, `stopped` with the reason and the status) and exit with a status of their own; a peer that
+ * never answers is learned with a warning; progress is printed every PROGRESS_EVERY sessions.
+ */
+
+const dir = mkdtempSync(join(tmpdir(), 'dtls13-learn-stop-'));
+test.after.always(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A known machine's SUL whose sessions fail (an internal error, as a learner bug would) once `failAfter` says so. */
+function failingSul(failAfter: (opened: number) => boolean): SystemUnderLearning {
+  const sul = machineSul(server13(), { parallel: 2 });
+  let opened = 0;
+  return {
+    ...sul,
+    inputs: sul.inputs,
+    open: async () => {
+      if (failAfter(++opened)) throw new TypeError("Cannot read properties of undefined (reading 'node')");
+      return sul.open();
+    },
+    close: () => sul.close(),
+  };
+}
+
+function runIn(name: string, watch: LearnWatch): LearnRun {
+  return {
+    out: join(dir, `${name}.json`),
+    dot: join(dir, `${name}.dot`),
+    name: (r) => `DTLS ${r.version} ${r.role} test`,
+    watch,
+  };
+}
+
+test('an internal error after some hypotheses writes the newest one, incomplete, and exits 3', async (t) => {
+  const watch = new LearnWatch(undefined);
+  const run = runIn('internal', watch);
+  // Fails a few sessions after the second hypothesis.
+  const sul = watch.wrap(failingSul(() => watch.latest !== undefined && watch.latest.rounds >= 2));
+  const done = await stoppable(run, async () => {
+    run.peer = { sul, reference: undefined };
+    return learnReport(await learn(sul, { budget: 200, onHypothesis: (p) => watch.hypothesis(p) }));
+  });
+  t.is(done, LEARN_STATUS.internalError);
+  t.not(done, LEARN_STATUS.finding);
+  const report = JSON.parse(readFileSync(run.out!, 'utf8')) as LearnReport;
+  t.false(report.complete);
+  t.is(report.stopped?.status, 3);
+  t.regex(report.stopped?.reason ?? '', /internal error: TypeError: Cannot read properties of undefined/);
+  t.is(report.rounds, watch.latest!.rounds);
+  t.is(modelFromReport(report).next.length, report.states);
+  t.true(report.states >= 2);
+  t.regex(readFileSync(run.dot!, 'utf8'), /digraph/);
+});
+
+test('an internal error before any hypothesis writes nothing and still exits 3', async (t) => {
+  const watch = new LearnWatch(undefined);
+  const run = runIn('early', watch);
+  const sul = watch.wrap(failingSul((n) => n > 3));
+  const done = await stoppable(run, async () => {
+    run.peer = { sul, reference: undefined };
+    return learnReport(await learn(sul, { onHypothesis: (p) => watch.hypothesis(p) }));
+  });
+  t.is(done, LEARN_STATUS.internalError);
+  t.false(existsSync(run.out!));
+});
+
+/** A UDP socket on 127.0.0.1 that reads and never answers: a peer that is there and silent (no ICMP either). */
+async function silentPeer(): Promise<{ port: number; close: () => void }> {
+  const socket = createSocket('udp4');
+  socket.on('message', () => undefined);
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+  return { port: socket.address().port, close: () => socket.close() };
+}
+
+test('a peer that never answers: learned, with a warning in the report and on stderr', async (t) => {
+  t.timeout(180_000);
+  const peer = await silentPeer();
+  const out = join(dir, 'silent.json');
+  try {
+    const args = ['--connect', `127.0.0.1:${peer.port}`, '--inputs', 'ClientHello,Finished', '--budget', '2'];
+    const r = await dtls13(['learn', ...args, '--wait', '30', '--out', out]).done;
+    t.is(r.code, 0, r.stderr);
+    t.regex(r.stderr, /warning: the peer never answered/);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as LearnReport;
+    t.is(report.states, 1);
+    t.regex(report.warnings?.join('\n') ?? '', /never answered/);
+  } finally {
+    peer.close();
+  }
+});
+
+test('SIGINT mid-learning writes the newest hypothesis and exits 130', async (t) => {
+  t.timeout(180_000);
+  const peer = await silentPeer();
+  const out = join(dir, 'sigint.json');
+  const dot = join(dir, 'sigint.dot');
+  try {
+    // A silent peer with the whole alphabet and a large budget: the oracle's tests take minutes, the first
+    // hypothesis (one state) comes after a round of queries.
+    const run = dtls13(['learn', '--connect', `127.0.0.1:${peer.port}`, '--wait', '50', '--out', out, '--dot', dot]);
+    const deadline = Date.now() + 150_000;
+    while (!/hypothesis 1:/.test(run.out().stderr) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    t.regex(run.out().stderr, /hypothesis 1:/);
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    t.is(r.code, 130, r.stderr);
+    t.regex(r.stderr, /stopped by SIGINT; hypothesis 1 \(1 state, incomplete\) written to/);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as LearnReport;
+    t.false(report.complete);
+    t.is(report.stopped?.status, 130);
+    t.is(report.stopped?.reason, 'stopped by SIGINT');
+    t.true(report.stopped!.queries >= report.queries);
+    t.regex(report.warnings?.join('\n') ?? '', /never answered/);
+    t.regex(readFileSync(dot, 'utf8'), /digraph/);
+  } finally {
+    peer.close();
+  }
+});
+
+test(`progress on stderr every ${PROGRESS_EVERY} sessions: queries, rate, phase, states`, async (t) => {
+  t.timeout(120_000);
+  const saved = join(dir, 'server13.json');
+  writeFileSync(saved, JSON.stringify(learnReport(await learn(machineSul(server13()), { budget: 200 }))));
+  const r = await dtls13(['learn', '--replay', saved, '--budget', '200']).done;
+  t.is(r.code, 0, r.stderr);
+  t.regex(
+    r.stderr,
+    new RegExp(
+      `progress: ${PROGRESS_EVERY} queries \\(\\d+ steps\\), [\\d.]+ queries/s, \\d+ s, (building the first hypothesis|testing or refining hypothesis \\d+ \\(\\d+ states\\))`,
+    ),
+  );
+});
