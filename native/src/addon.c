@@ -22,6 +22,7 @@
 #include "chacha20-block.h"
 #include "chacha20-poly1305.h"
 #include "ecdsa.h"
+#include "external-tag.h"
 #include "clock.h"
 #include "handle-table.h"
 #include "kdf.h"
@@ -910,9 +911,10 @@ static napi_value ecdsa_create_js(napi_env env, napi_callback_info info) {
     free(key);
     return fail(&c, "OpenSSL refused the key (not an EC private key in PKCS #8 DER)"), NULL;
   }
-  napi_value out = NULL;
-  if (napi_create_external(env, key, ecdsa_finalize, NULL, &out) != napi_ok) {
-    ecdsa_finalize(env, key, NULL);
+  int owned = 0;
+  napi_value out = tagged_external(env, key, ecdsa_finalize, &EXTERNAL_ECDSA_KEY, &owned);
+  if (out == NULL) {
+    if (!owned) ecdsa_finalize(env, key, NULL);
     return fail(&c, "could not create the key"), NULL;
   }
   return out;
@@ -923,16 +925,14 @@ static napi_value ecdsa_sign_js(napi_env env, napi_callback_info info) {
   call c;
   size_t digest_length = 0, out_size = 0;
   napi_value result = NULL;
-  void *key = NULL;
   if (!begin(&c, env, info, "ecdsaSign", 3)) return NULL;
-  napi_valuetype type = napi_undefined;
-  if (napi_typeof(env, c.argv[0], &type) != napi_ok || type != napi_external || napi_get_value_external(env, c.argv[0], &key) != napi_ok)
-    return fail(&c, "the key must be one ecdsaCreate made"), NULL;
+  ecdsa_key *key = tagged_external_data(env, c.argv[0], &EXTERNAL_ECDSA_KEY);
+  if (key == NULL) return throw_wrong_external(env, "ecdsaSign", "a key ecdsaCreate made"), NULL;
   const uint8_t *digest = bytes(&c, 1, &digest_length);
   uint8_t *out = bytes(&c, 2, &out_size);
   if (c.failed) return NULL;
   if (digest_length == 0 || digest_length > 64) return fail(&c, "the digest must be 1 to 64 bytes"), NULL;
-  napi_create_int32(env, ecdsa_sign_digest((ecdsa_key *)key, digest, digest_length, out, out_size), &result);
+  napi_create_int32(env, ecdsa_sign_digest(key, digest, digest_length, out, out_size), &result);
   return result;
 }
 

@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include "udp-receive.h"
+#include "external-tag.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -257,8 +258,12 @@ static napi_value receive_start_js(napi_env env, napi_callback_info info) {
   receiver *r = NULL;
   int e = start(env, fd, argv[1], &r);
   if (e != 0) return number(env, e);
-  napi_value handle;
-  napi_create_external(env, r, finalize, NULL, &handle);
+  int owned = 0;
+  napi_value handle = tagged_external(env, r, finalize, &EXTERNAL_UDP_RECEIVER, &owned);
+  if (handle == NULL) {
+    if (!owned) finalize(env, r, NULL);
+    napi_throw_error(env, "ERR_DTLS13_NATIVE", "dtls13 native udpReceiveStart: could not create the handle");
+  }
   return handle;
 #else
   return number(env, -ENOSYS);
@@ -269,10 +274,9 @@ static napi_value receive_stop_js(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
   void *data = NULL;
-  napi_valuetype t;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 || napi_typeof(env, argv[0], &t) != napi_ok || t != napi_external ||
-      napi_get_value_external(env, argv[0], &data) != napi_ok) {
-    napi_throw_type_error(env, NULL, "udpReceiveStop(handle): expected a handle from udpReceiveStart");
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
+      (data = tagged_external_data(env, argv[0], &EXTERNAL_UDP_RECEIVER)) == NULL) {
+    throw_wrong_external(env, "udpReceiveStop", "a handle udpReceiveStart made");
     return NULL;
   }
 #ifdef __linux__
@@ -290,10 +294,10 @@ static napi_value receive_ref_js(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   void *data = NULL;
   bool on = true;
-  napi_valuetype t;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2 || napi_typeof(env, argv[0], &t) != napi_ok || t != napi_external ||
-      napi_get_value_external(env, argv[0], &data) != napi_ok || napi_get_value_bool(env, argv[1], &on) != napi_ok) {
-    napi_throw_type_error(env, NULL, "udpReceiveRef(handle, on): expected a handle from udpReceiveStart and a boolean");
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2 ||
+      (data = tagged_external_data(env, argv[0], &EXTERNAL_UDP_RECEIVER)) == NULL ||
+      napi_get_value_bool(env, argv[1], &on) != napi_ok) {
+    throw_wrong_external(env, "udpReceiveRef", "a handle udpReceiveStart made and a boolean");
     return NULL;
   }
 #ifdef __linux__

@@ -7,7 +7,7 @@ import {
 import type { CryptoProvider, KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
 import { defaultProvider } from '../crypto/registry.js';
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
-import { booleanOption, ConfigError, integerOption, described } from '../config-error.js';
+import { booleanOption, ConfigError, functionOption, integerOption, described } from '../config-error.js';
 import type { FlightTimerConfig } from '../handshake/flight-timer-config.js';
 import { checkIdentityOptions } from '../pki/check-identity-options.js';
 import type { CertificateVerifier } from '../pki/verify-chain.js';
@@ -277,6 +277,9 @@ function nonEmpty<T>(
   return v;
 }
 
+/** What `keyLog` is called with, as its ConfigError says it. */
+export const KEY_LOG_SHAPE = '(line: string) => void, called with each NSS key log line';
+
 /**
  * Validates options up front; every problem is a ConfigError naming the option. Connections read their options
  * afresh (costly derivations are cached by value); a UDP server resolves them once, at listen. `owner`: the object the
@@ -371,7 +374,7 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig, owner: o
     retransmission: o.retransmission ?? DEFAULT_RETRANSMISSION,
     replayWindow: integerOption('replayWindow', o.replayWindow ?? 64, 64, 1 << 20),
     messageBuffers: messageBuffersOption(o.messageBuffers),
-    keyLog: o.keyLog,
+    keyLog: functionOption('keyLog', o.keyLog, KEY_LOG_SHAPE),
     limits: resolveLimits(o.limits),
     pskModes: pskModesOption(o.pskKeyExchangeModes),
     clientPsk: role === 'client' ? clientPskSource(o.psk as ClientPskOption | undefined) : undefined,

@@ -318,6 +318,31 @@ test('ConfigError has a Node-style code: ERR_OUT_OF_RANGE for a number out of ra
   t.is(error?.reason, 'must be an integer in 256..65507, got 100');
 });
 
+test('keyLog: null, a number or a string is a ConfigError naming keyLog, the function it must be and what was given', async (t) => {
+  const base = { cert: id.cert, key: id.key, host: '127.0.0.1' };
+  const given: [unknown, RegExp][] = [
+    [null, /got null$/],
+    [5, /got type number \(5\)$/],
+    ['keys.log', /got type string \('keys\.log'\)$/],
+  ];
+  for (const [value, got] of given)
+    configError(
+      t,
+      () => listen(() => {}, { ...base, keyLog: value as (line: string) => void }),
+      'keyLog',
+      'ERR_INVALID_ARG_TYPE',
+      new RegExp(`^option keyLog: must be a function \\(line: string\\) => void.*${got.source}`),
+    );
+  // A function is taken, and gets the lines of a handshake.
+  const lines: string[] = [];
+  const { endpoint, port } = await server({ keyLog: (line) => lines.push(line) });
+  t.teardown(() => endpoint.close());
+  const client = connect('127.0.0.1', port, { ca: id.ca, servername: 'localhost' });
+  t.teardown(() => client.close());
+  await client.opened;
+  t.true(lines.some((line) => line.startsWith('CLIENT_TRAFFIC_SECRET_0 ')));
+});
+
 test('maxSessions takes more than a million (a million held plus the handshakes in flight), up to 2^24; beyond is a ConfigError', async (t) => {
   const base = { cert: id.cert, key: id.key, host: '127.0.0.1' };
   const big = listen(() => {}, { ...base, maxSessions: 1_000_032, maxSessionsPerHost: 1_000_032 });

@@ -38,7 +38,7 @@ for (const auth of ['psk', 'certificate'] as const) {
         ...credentials,
       ]);
       try {
-        await device.waitFor(/listening on IPv4/);
+        await device.ready(/listening on IPv4/);
         const options =
           auth === 'psk'
             ? { psk: { identity: IOT_PSK.identity, key } }
@@ -155,7 +155,7 @@ test.serial('the CLI: dtls13 client --profile rfc7925 reaches the CCM_8-only dev
     files.pskFile,
   ]);
   try {
-    await device.waitFor(/listening on IPv4/);
+    await device.ready(/listening on IPv4/);
     const args = [
       'client',
       '--connect',

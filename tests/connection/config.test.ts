@@ -6,6 +6,7 @@
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
 import { DATAGRAM_SIZE, resolveConfig, type DtlsConfig } from '../../runtime/connection/config.js';
+import { resolveConfig12 } from '../../runtime/dtls12/config12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 
 const id = makeIdentity('p256', 'server.test');
@@ -74,4 +75,26 @@ test('maxDatagramSize takes DATAGRAM_SIZE: its default, its bounds, and a Config
     t.is(e?.option, 'maxDatagramSize');
     t.is(e?.code, 'ERR_OUT_OF_RANGE');
   }
+});
+
+test('keyLog that is no function (null, a number, a string) is a ConfigError naming it and what it got, on either side and in 1.2', (t) => {
+  const given: [unknown, RegExp][] = [
+    [null, /got null$/],
+    [5, /got type number \(5\)$/],
+    ['keys.log', /got type string \('keys\.log'\)$/],
+  ];
+  for (const [value, got] of given) {
+    const keyLog = value as (line: string) => void;
+    for (const [role, config] of [
+      ['client', {}],
+      ['server', server],
+    ] as const) {
+      refused(t, () => resolveConfig(role, { ...config, keyLog }), 'keyLog', got);
+      refused(t, () => resolveConfig12(role, { ...config, keyLog }), 'keyLog', got);
+    }
+    const e = t.throws(() => resolveConfig('client', { keyLog }), { instanceOf: ConfigError });
+    t.is(e?.code, 'ERR_INVALID_ARG_TYPE');
+    t.regex(e?.reason ?? '', /^must be a function \(line: string\) => void/);
+  }
+  t.notThrows(() => resolveConfig('client', { keyLog: () => {} }));
 });

@@ -13,7 +13,7 @@ import { isDtls12 } from '../../runtime/dtls12/negotiated12.js';
 import type { ConnectOptions, ListenOptions } from '../../runtime/node/dtls/options.js';
 import { dtls13 } from '../cli/cli-process.js';
 import { freeUdpPort } from '../dtls12/openssl12.js';
-import { iotMaterial, PeerProcess, requireCommand } from './iot-peers.js';
+import { iotMaterial, PeerProcess, requireCommand, SLOW_PEER_HANDSHAKE_MS } from './iot-peers.js';
 import { debianVersion, recordInterop } from '../support/interop-record.js';
 
 const PEER = fileURLToPath(new URL('./erlang-peer.escript', import.meta.url));
@@ -29,7 +29,7 @@ function erlang(args: readonly string[]): PeerProcess {
 async function erlangServer(): Promise<{ port: number; peer: PeerProcess }> {
   const port = await freeUdpPort();
   const peer = erlang(['server', String(port), files.server.certFile, files.server.keyFile]);
-  await peer.waitFor(`listening ${port}`, 30_000);
+  await peer.ready(`listening ${port}`);
   return { port, peer };
 }
 
@@ -40,7 +40,7 @@ async function connectTo(port: number, options: ConnectOptions): Promise<{ sessi
   const session = connect('127.0.0.1', port, {
     ca: files.server.ca,
     servername: 'localhost',
-    handshakeTimeout: 15_000,
+    handshakeTimeout: SLOW_PEER_HANDSHAKE_MS,
     ...options,
   });
   await session.opened;
@@ -60,155 +60,181 @@ async function echoListener(
       s.onmessage = (m) => s.send(m);
       s.onerror = (e) => errors.push(e.message);
     },
-    { cert: files.server.cert, key: files.server.key, host: '127.0.0.1', ...options },
+    {
+      cert: files.server.cert,
+      key: files.server.key,
+      host: '127.0.0.1',
+      handshakeTimeout: SLOW_PEER_HANDSHAKE_MS,
+      ...options,
+    },
   );
   listener.onhandshakeerror = (e) => errors.push(e.message);
   const { port } = await listener.listening;
   return { port, sessions, errors, close: () => listener.close() };
 }
 
-test("dtls13 connect (extendedMasterSecret 'preferred') → Erlang/OTP 25 server: DTLS 1.2 without EMS, a message each way", async (t) => {
-  const { port, peer } = await erlangServer();
-  try {
-    const { session, reply } = await connectTo(port, { extendedMasterSecret: 'preferred' });
-    t.is(session.protocol, 'DTLSv1.2');
-    t.is(reply, 'hello erlang');
-    const p = session.parameters;
-    t.true(p !== undefined && isDtls12(p) && !p.extendedMasterSecret);
-    await session.close();
-    await peer.waitFor('received: hello erlang');
+test.serial(
+  "dtls13 connect (extendedMasterSecret 'preferred') → Erlang/OTP 25 server: DTLS 1.2 without EMS, a message each way",
+  async (t) => {
+    const { port, peer } = await erlangServer();
+    try {
+      const { session, reply } = await connectTo(port, { extendedMasterSecret: 'preferred' });
+      t.is(session.protocol, 'DTLSv1.2');
+      t.is(reply, 'hello erlang');
+      const p = session.parameters;
+      t.true(p !== undefined && isDtls12(p) && !p.extendedMasterSecret);
+      await session.close();
+      await peer.waitFor('received: hello erlang');
+      t.regex(peer.out, /connected 'dtlsv1\.2' TLS_ECDHE_ECDSA_WITH_/);
+      recordInterop(t, { ...ERLANG, role: 'client', feature: "extendedMasterSecret 'preferred': a message each way" });
+    } finally {
+      peer.stop();
+    }
+  },
+);
+
+test.serial(
+  "dtls13 connect with groups ['x25519mlkem768', 'x25519'] (and 'preferred') → Erlang/OTP 25 server (ECDSA P-256): DTLS 1.2 goes through",
+  async (t) => {
+    const { port, peer } = await erlangServer();
+    try {
+      const { session, reply } = await connectTo(port, {
+        extendedMasterSecret: 'preferred',
+        groups: ['x25519mlkem768', 'x25519'],
+      });
+      t.is(session.protocol, 'DTLSv1.2');
+      t.is(reply, 'hello erlang');
+      recordInterop(t, {
+        ...ERLANG,
+        role: 'client',
+        feature: 'groups x25519mlkem768, x25519: the 1.2 offer names P-256',
+      });
+      await session.close();
+    } finally {
+      peer.stop();
+    }
+  },
+);
+
+test.serial(
+  'dtls13 connect with the default extendedMasterSecret (required) → Erlang/OTP 25 server: refused, naming extended_master_secret',
+  async (t) => {
+    const { port, peer } = await erlangServer();
+    try {
+      const session = connect('127.0.0.1', port, {
+        ca: files.server.ca,
+        servername: 'localhost',
+        handshakeTimeout: SLOW_PEER_HANDSHAKE_MS,
+      });
+      const e = await t.throwsAsync(session.opened);
+      t.regex(e?.message ?? '', /extended_master_secret|extended master secret/i);
+      recordInterop(t, {
+        ...ERLANG,
+        role: 'client',
+        feature: 'the default, EMS required',
+        result: 'refused: no extended_master_secret',
+      });
+    } finally {
+      peer.stop();
+    }
+  },
+);
+
+test.serial(
+  "Erlang/OTP 25 client → dtls13 listen (extendedMasterSecret 'preferred'): DTLS 1.2, two messages echoed",
+  async (t) => {
+    const s = await echoListener({ extendedMasterSecret: 'preferred' });
+    t.teardown(() => s.close());
+    const peer = erlangClient(s.port, 'first', 'second');
+    try {
+      t.is(await peer.exited(), 0, `${peer.out}\nours: ${s.errors.join('; ')}`);
+    } finally {
+      peer.stop();
+    }
     t.regex(peer.out, /connected 'dtlsv1\.2' TLS_ECDHE_ECDSA_WITH_/);
-    recordInterop(t, { ...ERLANG, role: 'client', feature: "extendedMasterSecret 'preferred': a message each way" });
-  } finally {
-    peer.stop();
-  }
-});
+    t.regex(peer.out, /reply: first\nreply: second\n/);
+    t.is(s.sessions[0]?.protocol, 'DTLSv1.2');
+    recordInterop(t, { ...ERLANG, role: 'server', feature: "extendedMasterSecret 'preferred': a message each way" });
+  },
+);
 
-test("dtls13 connect with groups ['x25519mlkem768', 'x25519'] (and 'preferred') → Erlang/OTP 25 server (ECDSA P-256): DTLS 1.2 goes through", async (t) => {
-  const { port, peer } = await erlangServer();
-  try {
-    const { session, reply } = await connectTo(port, {
-      extendedMasterSecret: 'preferred',
-      groups: ['x25519mlkem768', 'x25519'],
-    });
-    t.is(session.protocol, 'DTLSv1.2');
-    t.is(reply, 'hello erlang');
+test.serial(
+  'Erlang/OTP 25 client → dtls13 listen with the default (required): refused, naming extended_master_secret',
+  async (t) => {
+    const s = await echoListener({});
+    t.teardown(() => s.close());
+    const peer = erlangClient(s.port, 'first');
+    try {
+      t.not(await peer.exited(), 0, peer.out);
+    } finally {
+      peer.stop();
+    }
+    t.regex(s.errors.join('\n'), /extended_master_secret|extended master secret/i);
     recordInterop(t, {
       ...ERLANG,
-      role: 'client',
-      feature: 'groups x25519mlkem768, x25519: the 1.2 offer names P-256',
-    });
-    await session.close();
-  } finally {
-    peer.stop();
-  }
-});
-
-test('dtls13 connect with the default extendedMasterSecret (required) → Erlang/OTP 25 server: refused, naming extended_master_secret', async (t) => {
-  const { port, peer } = await erlangServer();
-  try {
-    const session = connect('127.0.0.1', port, {
-      ca: files.server.ca,
-      servername: 'localhost',
-      handshakeTimeout: 15_000,
-    });
-    const e = await t.throwsAsync(session.opened);
-    t.regex(e?.message ?? '', /extended_master_secret|extended master secret/i);
-    recordInterop(t, {
-      ...ERLANG,
-      role: 'client',
+      role: 'server',
       feature: 'the default, EMS required',
       result: 'refused: no extended_master_secret',
     });
-  } finally {
-    peer.stop();
-  }
-});
+  },
+);
 
-test("Erlang/OTP 25 client → dtls13 listen (extendedMasterSecret 'preferred'): DTLS 1.2, two messages echoed", async (t) => {
-  const s = await echoListener({ extendedMasterSecret: 'preferred' });
-  t.teardown(() => s.close());
-  const peer = erlangClient(s.port, 'first', 'second');
-  try {
-    t.is(await peer.exited(), 0, `${peer.out}\nours: ${s.errors.join('; ')}`);
-  } finally {
-    peer.stop();
-  }
-  t.regex(peer.out, /connected 'dtlsv1\.2' TLS_ECDHE_ECDSA_WITH_/);
-  t.regex(peer.out, /reply: first\nreply: second\n/);
-  t.is(s.sessions[0]?.protocol, 'DTLSv1.2');
-  recordInterop(t, { ...ERLANG, role: 'server', feature: "extendedMasterSecret 'preferred': a message each way" });
-});
-
-test('Erlang/OTP 25 client → dtls13 listen with the default (required): refused, naming extended_master_secret', async (t) => {
-  const s = await echoListener({});
-  t.teardown(() => s.close());
-  const peer = erlangClient(s.port, 'first');
-  try {
-    t.not(await peer.exited(), 0, peer.out);
-  } finally {
-    peer.stop();
-  }
-  t.regex(s.errors.join('\n'), /extended_master_secret|extended master secret/i);
-  recordInterop(t, {
-    ...ERLANG,
-    role: 'server',
-    feature: 'the default, EMS required',
-    result: 'refused: no extended_master_secret',
-  });
-});
-
-test('dtls13 client --extended-master-secret preferred → Erlang/OTP 25 server, and Erlang client → dtls13 server --extended-master-secret preferred', async (t) => {
-  const { port, peer } = await erlangServer();
-  try {
-    const r = await dtls13([
-      'client',
-      '--connect',
-      `127.0.0.1:${port}`,
-      '--ca',
-      files.server.caFile,
-      '--servername',
-      'localhost',
-      '--extended-master-secret',
-      'preferred',
-      '--message',
-      'hello from the cli',
-      '--replies',
-      '1',
-    ]).done;
-    t.is(r.code, 0, `${r.stderr}\nerlang: ${peer.out}`);
-    t.is(r.stdout, 'hello from the cli\n');
-    t.regex(r.stderr, /^connected: DTLSv1\.2 ECDHE-ECDSA-/m);
-    t.notRegex(r.stderr, /^connected: .* ems/m);
-  } finally {
-    peer.stop();
-  }
-  const server = dtls13(
-    [
-      'server',
-      '--listen',
-      '127.0.0.1:0',
-      '--cert',
-      files.server.certFile,
-      '--key',
-      files.server.keyFile,
-      '--echo',
-      '--extended-master-secret',
-      'preferred',
-    ],
-    null,
-  );
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.child.stdout!.on('data', () => /listening on 127\.0\.0\.1:\d+/.test(server.out().stdout) && resolve());
-      void server.done.then((d) => reject(new Error(`server exited: ${d.stderr}`)));
-    });
-    const serverPort = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(server.out().stdout)![1]);
-    const client = erlangClient(serverPort, 'to the cli server');
-    t.is(await client.exited(), 0, `${client.out}\nserver: ${server.out().stdout}`);
-    t.regex(client.out, /reply: to the cli server\n/);
-  } finally {
-    server.child.kill('SIGTERM');
-  }
-  t.regex((await server.done).stdout, /connected: DTLSv1\.2 ECDHE-ECDSA-/);
-});
+test.serial(
+  'dtls13 client --extended-master-secret preferred → Erlang/OTP 25 server, and Erlang client → dtls13 server --extended-master-secret preferred',
+  async (t) => {
+    const { port, peer } = await erlangServer();
+    try {
+      const r = await dtls13([
+        'client',
+        '--connect',
+        `127.0.0.1:${port}`,
+        '--ca',
+        files.server.caFile,
+        '--servername',
+        'localhost',
+        '--extended-master-secret',
+        'preferred',
+        '--message',
+        'hello from the cli',
+        '--replies',
+        '1',
+        '--timeout',
+        String(SLOW_PEER_HANDSHAKE_MS),
+      ]).done;
+      t.is(r.code, 0, `${r.stderr}\nerlang: ${peer.out}`);
+      t.is(r.stdout, 'hello from the cli\n');
+      t.regex(r.stderr, /^connected: DTLSv1\.2 ECDHE-ECDSA-/m);
+      t.notRegex(r.stderr, /^connected: .* ems/m);
+    } finally {
+      peer.stop();
+    }
+    const server = dtls13(
+      [
+        'server',
+        '--listen',
+        '127.0.0.1:0',
+        '--cert',
+        files.server.certFile,
+        '--key',
+        files.server.keyFile,
+        '--echo',
+        '--extended-master-secret',
+        'preferred',
+      ],
+      null,
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.child.stdout!.on('data', () => /listening on 127\.0\.0\.1:\d+/.test(server.out().stdout) && resolve());
+        void server.done.then((d) => reject(new Error(`server exited: ${d.stderr}`)));
+      });
+      const serverPort = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(server.out().stdout)![1]);
+      const client = erlangClient(serverPort, 'to the cli server');
+      t.is(await client.exited(), 0, `${client.out}\nserver: ${server.out().stdout}`);
+      t.regex(client.out, /reply: to the cli server\n/);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    t.regex((await server.done).stdout, /connected: DTLSv1\.2 ECDHE-ECDSA-/);
+  },
+);

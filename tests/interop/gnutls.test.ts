@@ -103,7 +103,7 @@ for (const c of CASES) {
       ...credentials,
     ]);
     try {
-      await server.waitFor(/listening on IPv4/);
+      await server.ready(/listening on IPv4/);
       const session = connect('127.0.0.1', port, {
         ...c.ours,
         ...(c.auth === 'psk'

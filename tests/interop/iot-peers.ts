@@ -17,11 +17,19 @@ export function requireCommand(command: string, debianPackage: string): void {
     throw new Error(`${command} is not installed: apt-get install ${debianPackage} (.ci/run does)`);
 }
 
+/**
+ * The handshake timeout the tests give dtls13 against a peer on a heavy runtime (a JVM, a BEAM): its first handshake
+ * runs cold code, which on a loaded 2-core machine takes many seconds; a slow peer is no failure of ours.
+ */
+export const SLOW_PEER_HANDSHAKE_MS = 60_000;
+
 /** A peer program: its output collected, its input written, stopped at the end. */
 export class PeerProcess {
   readonly child: ChildProcessWithoutNullStreams;
   out = '';
   private readonly command: string;
+  /** Whether the program has ended and its output is all read ('close'). */
+  private closed = false;
 
   constructor(command: string, args: readonly string[]) {
     this.command = command;
@@ -29,6 +37,36 @@ export class PeerProcess {
     this.child = spawn('stdbuf', ['-oL', '-eL', command, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout.on('data', (b: Buffer) => (this.out += b.toString('latin1')));
     this.child.stderr.on('data', (b: Buffer) => (this.out += b.toString('latin1')));
+    this.child.once('close', () => (this.closed = true));
+  }
+
+  /**
+   * Resolves once the output shows `text`, the program's word that it is up ("listening PORT"); rejects when it ends
+   * first. No deadline of its own: a JVM or a BEAM started on a loaded 2-core machine may take a minute, and a slow
+   * start is no failure of ours; the test's own timeout bounds the wait.
+   */
+  ready(text: string | RegExp): Promise<void> {
+    const seen = (): boolean => (typeof text === 'string' ? this.out.includes(text) : text.test(this.out));
+    return new Promise<void>((resolve, reject) => {
+      const settle = (): void => {
+        if (!seen() && !this.closed) return;
+        this.child.stdout.off('data', settle);
+        this.child.stderr.off('data', settle);
+        this.child.off('close', settle);
+        if (seen()) resolve();
+        else
+          reject(
+            new Error(
+              `${this.command} ended (exit ${String(this.child.exitCode)}) before it printed ${String(text)}:\n${this.out}`,
+            ),
+          );
+      };
+      // After the constructor's listeners: `out` holds each chunk when this runs.
+      this.child.stdout.on('data', settle);
+      this.child.stderr.on('data', settle);
+      this.child.on('close', settle);
+      settle();
+    });
   }
 
   /** Resolves when the output shows `text`; rejects when the program exits first or after `ms`. */

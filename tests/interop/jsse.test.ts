@@ -9,7 +9,7 @@ import test from 'ava';
 import { connect, listen, type DtlsSession } from '../../runtime/index.js';
 import type { ConnectOptions } from '../../runtime/node/dtls/options.js';
 import { freeUdpPort } from '../dtls12/openssl12.js';
-import { iotMaterial } from './iot-peers.js';
+import { iotMaterial, SLOW_PEER_HANDSHAKE_MS } from './iot-peers.js';
 import { startJsse } from './jsse.js';
 import { debianVersion, recordInterop } from '../support/interop-record.js';
 
@@ -28,11 +28,11 @@ async function toJsseServer(
     jsseGroups,
   );
   try {
-    await peer.waitFor(`listening ${port}`);
+    await peer.ready(`listening ${port}`);
     const session = connect('127.0.0.1', port, {
       ca: files.server.ca,
       servername: 'localhost',
-      handshakeTimeout: 15_000,
+      handshakeTimeout: SLOW_PEER_HANDSHAKE_MS,
       ...options,
     });
     const { protocol } = await session.opened.catch((e: Error) =>
@@ -49,7 +49,7 @@ async function toJsseServer(
   }
 }
 
-test('dtls13 connect → JSSE 17 server: DTLS 1.2 with ECDHE_ECDSA, a message each way', async (t) => {
+test.serial('dtls13 connect → JSSE 17 server: DTLS 1.2 with ECDHE_ECDSA, a message each way', async (t) => {
   const r = await toJsseServer({});
   t.is(r.protocol, 'DTLSv1.2');
   t.is(r.reply, 'hello jsse');
@@ -57,15 +57,18 @@ test('dtls13 connect → JSSE 17 server: DTLS 1.2 with ECDHE_ECDSA, a message ea
   recordInterop(t, { ...JSSE, role: 'client', feature: 'handshake, ECDHE_ECDSA, a message each way' });
 });
 
-test("dtls13 connect with groups ['x25519mlkem768', 'x25519'] → JSSE 17 server (ECDSA P-256): DTLS 1.2 goes through", async (t) => {
-  const r = await toJsseServer({ groups: ['x25519mlkem768', 'x25519'] });
-  t.is(r.protocol, 'DTLSv1.2');
-  t.is(r.reply, 'hello jsse');
-  t.regex(r.output, /connected DTLSv1\.2 TLS_ECDHE_ECDSA_WITH_/);
-  recordInterop(t, { ...JSSE, role: 'client', feature: 'groups x25519mlkem768, x25519: the 1.2 offer names P-256' });
-});
+test.serial(
+  "dtls13 connect with groups ['x25519mlkem768', 'x25519'] → JSSE 17 server (ECDSA P-256): DTLS 1.2 goes through",
+  async (t) => {
+    const r = await toJsseServer({ groups: ['x25519mlkem768', 'x25519'] });
+    t.is(r.protocol, 'DTLSv1.2');
+    t.is(r.reply, 'hello jsse');
+    t.regex(r.output, /connected DTLSv1\.2 TLS_ECDHE_ECDSA_WITH_/);
+    recordInterop(t, { ...JSSE, role: 'client', feature: 'groups x25519mlkem768, x25519: the 1.2 offer names P-256' });
+  },
+);
 
-test('dtls13 connect → JSSE 17 server that takes only secp256r1: the key exchange is on P-256', async (t) => {
+test.serial('dtls13 connect → JSSE 17 server that takes only secp256r1: the key exchange is on P-256', async (t) => {
   let group: string | undefined;
   const port = await freeUdpPort();
   const peer = startJsse(
@@ -74,11 +77,11 @@ test('dtls13 connect → JSSE 17 server that takes only secp256r1: the key excha
     ['secp256r1'],
   );
   try {
-    await peer.waitFor(`listening ${port}`);
+    await peer.ready(`listening ${port}`);
     const session = connect('127.0.0.1', port, {
       ca: files.server.ca,
       servername: 'localhost',
-      handshakeTimeout: 15_000,
+      handshakeTimeout: SLOW_PEER_HANDSHAKE_MS,
     });
     await session.opened.catch((e: Error) => Promise.reject(new Error(`${e.message}\njsse: ${peer.out}`)));
     group = session.parameters?.group;
@@ -90,14 +93,14 @@ test('dtls13 connect → JSSE 17 server that takes only secp256r1: the key excha
   recordInterop(t, { ...JSSE, role: 'client', feature: 'a server that takes only secp256r1' });
 });
 
-test('JSSE 17 client → dtls13 listen: DTLS 1.2, two messages echoed', async (t) => {
+test.serial('JSSE 17 client → dtls13 listen: DTLS 1.2, two messages echoed', async (t) => {
   const sessions: DtlsSession[] = [];
   const listener = listen(
     (s) => {
       sessions.push(s);
       s.onmessage = (m) => s.send(m);
     },
-    { cert: files.server.cert, key: files.server.key, host: '127.0.0.1' },
+    { cert: files.server.cert, key: files.server.key, host: '127.0.0.1', handshakeTimeout: SLOW_PEER_HANDSHAKE_MS },
   );
   t.teardown(() => listener.close());
   const { port } = await listener.listening;

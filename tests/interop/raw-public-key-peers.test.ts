@@ -64,7 +64,7 @@ async function gnutlsServer(priority: string): Promise<{ process: PeerProcess; p
     server.publicKeyFile,
   ];
   const process = new PeerProcess('gnutls-serv', [...args, '--require-client-cert']);
-  await process.waitFor(/listening on IPv4/);
+  await process.ready(/listening on IPv4/);
   return { process, port };
 }
 

@@ -126,7 +126,7 @@ export interface NativeBinding {
    * collected (not in the handle table); throws for any other key.
    */
   ecdsaCreate?(pkcs8: Uint8Array): NativeEcdsaKey;
-  /** The DER ECDSA signature of `digest` into `out`: its length, or -1 when OpenSSL failed. */
+  /** The DER ECDSA signature of `digest` into `out`: its length, or -1 when OpenSSL failed; any other external as `key` is a TypeError (ERR_DTLS13_NATIVE). */
   ecdsaSign?(key: NativeEcdsaKey, digest: Uint8Array, out: Uint8Array): number;
   /** Whether X25519 calls OpenSSL's X25519 functions directly rather than EVP_PKEY (native/src/x25519.h). */
   x25519Direct?(): boolean;

@@ -1,8 +1,8 @@
 /** node:dtls's option names translated to the connection's and the UDP server's own; the rest pass through. */
 import { isIP } from 'node:net';
-import { booleanOption, ConfigError, described } from '../../config-error.js';
+import { booleanOption, ConfigError, described, functionOption } from '../../config-error.js';
 import type { ConnectionOptions } from '../../dtls/connection.js';
-import { DATAGRAM_SIZE } from '../../connection/config.js';
+import { DATAGRAM_SIZE, KEY_LOG_SHAPE } from '../../connection/config.js';
 import type { ServerCredentials, SniOption } from '../../connection/sni-selection.js';
 import {
   credentialContext,
@@ -256,6 +256,7 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
   for (const name of Object.keys(WORKER_ONLY) as (keyof typeof WORKER_ONLY)[])
     if (o[name] !== undefined) throw new ConfigError(name, WORKER_ONLY[name]);
   checkContextRole(o.secureContext, 'listen');
+  functionOption('keyLog', o.keyLog, KEY_LOG_SHAPE);
   if (o.idleTimeout !== undefined && rest.idleTimeoutMs !== undefined)
     throw new ConfigError('idleTimeout', 'give either idleTimeout or idleTimeoutMs, not both');
   if (o.transport !== undefined) {

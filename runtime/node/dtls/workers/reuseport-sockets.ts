@@ -4,6 +4,7 @@
  * Without it, node:dgram's `reusePort` (Node 22.12, 23.1+): each worker binds its own, and a CID record on the wrong
  * worker is forwarded. Neither (Node 20 without the addon): `workers` is a ConfigError.
  */
+import { fstatSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { getSystemErrorName } from 'node:util';
 import { ConfigError } from '../../../config-error.js';
@@ -98,6 +99,39 @@ export function workerDescriptor(fd: number): number | undefined {
 export function closeNativeSockets(fds: readonly number[]): void {
   const b = reuseportBinding(nativeBinding);
   for (const fd of fds) b?.reuseportClose(fd);
+}
+
+/** Which open file `fd` names (device and inode), or undefined when `fd` is not open. */
+function openFile(fd: number): string | undefined {
+  try {
+    const { dev, ino } = fstatSync(fd);
+    return `${dev}:${ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A descriptor handed to a worker thread, which closes it once a socket in the thread took it; a thread that ended
+ * before that (stopped from outside, or its module did not load) leaves it open, and {@link HandedDescriptor.reclaim}
+ * closes it.
+ */
+export class HandedDescriptor {
+  private readonly fd: number;
+  private readonly file: string | undefined;
+
+  constructor(fd: number) {
+    this.fd = fd;
+    this.file = openFile(fd);
+  }
+
+  /**
+   * Closes the descriptor if it still names the socket it was handed with; call once the thread has ended (its
+   * handles are closed then, so the number is either the same socket's, left open, or free or another file's).
+   */
+  reclaim(): void {
+    if (this.file !== undefined && openFile(this.fd) === this.file) closeNativeSockets([this.fd]);
+  }
 }
 
 function systemError(errno: number, syscall: string, address: string, port: number): Error {

@@ -15,7 +15,13 @@ import { serverOptions, type ListenOptions } from '../options.js';
 import type { SessionAddress } from '../session.js';
 import { TICKET_KEY_LENGTH } from '../../../session/ticket-keys.js';
 import { MIN_OWNER_CID_LENGTH } from '../../../cid/cid-owner.js';
-import { closeNativeSockets, nativeSockets, socketPlan, workerDescriptor } from './reuseport-sockets.js';
+import {
+  closeNativeSockets,
+  HandedDescriptor,
+  nativeSockets,
+  socketPlan,
+  workerDescriptor,
+} from './reuseport-sockets.js';
 import { readTicketKeyFile, watchTicketKeyFile } from './ticket-key-file.js';
 import { SharedAntiReplay, type AdmitRequest } from './shared-anti-replay.js';
 import type { ToPrimary, ToWorker, WorkerInit, WorkerSocket } from './worker-messages.js';
@@ -105,7 +111,7 @@ export interface WorkerExit {
 export class DtlsWorkerListener {
   /** Resolves with the bound address once every worker is listening; rejects with the first failure (the bind's system error, a worker module that did not load). */
   readonly listening: Promise<SessionAddress>;
-  /** Resolves once every worker has closed; rejects when the endpoint never opened, or a worker died. Never unhandled. */
+  /** Settles once every worker thread has ended and every descriptor of the port is closed: resolves after close(); rejects when the endpoint never opened, or a worker died that could not be replaced. Never unhandled. */
   readonly closed: Promise<void>;
   readonly stats: DtlsWorkerListenerStats;
   /** Told of handshakes a worker refused (as `DtlsListener.onhandshakeerror`; the error carries the worker's message). */
@@ -140,6 +146,8 @@ export class DtlsWorkerListener {
   /** What each worker said as it died (its sessions, ended with internal_error), by worker number. */
   private readonly dying = new Map<number, { readonly message: string; readonly sessions: readonly EndedSession[] }>();
   private readonly exited = new Set<Worker>();
+  /** The descriptor each thread was started with: closed by the primary when the thread ended before a socket took it. */
+  private readonly handed = new Map<Worker, HandedDescriptor>();
   /** The sessions each worker closed with close_notify as it closed, by worker number. */
   private readonly closedSessions = new Map<number, readonly EndedSession[]>();
 
@@ -156,12 +164,13 @@ export class DtlsWorkerListener {
     this.closed = new Promise<void>((resolve, reject) => (this.settleClosed = { resolve, reject }));
     this.closed.catch(() => {});
     this.listening = this.start(module, options);
-    this.listening.catch((e: unknown) => {
+    this.listening.catch(async (e: unknown) => {
       this.bound = undefined;
       this.shutting = true;
-      for (const t of this.threads) void t.terminate();
-      this.releaseSockets();
       this.counts.destroyedAt = Date.now();
+      // `closed` settles once every thread has ended and every descriptor of the port is closed.
+      await Promise.all(this.threads.map((t) => t.terminate()));
+      this.releaseSockets();
       this.settleClosed.reject(e instanceof Error ? e : new Error(String(e)));
     });
   }
@@ -365,6 +374,7 @@ export class DtlsWorkerListener {
       : new Worker(entry, { workerData: init, transferList: transfer });
     this.threads[init.worker] = thread;
     this.inits[init.worker] = init;
+    if (init.socket.kind === 'fd') this.handed.set(thread, new HandedDescriptor(init.socket.fd));
     let thrown: Error | undefined;
     const ready = new Promise<{ address: string; family: string; port: number }>((resolve, reject) => {
       thread.on('message', (m: ToPrimary) => {
@@ -392,6 +402,9 @@ export class DtlsWorkerListener {
       });
       thread.once('exit', (code) => {
         this.exited.add(thread);
+        // The thread is gone, its handles closed: a descriptor no socket of it took is still open.
+        this.handed.get(thread)?.reclaim();
+        this.handed.delete(thread);
         const said = this.dying.get(init.worker);
         const e = new Error(
           `worker ${init.worker} exited (code ${code}) ${this.shutting ? 'while closing' : 'before the endpoint was closed'}${said !== undefined ? `: ${said.message}` : thrown !== undefined ? `: ${thrown.message}` : ''}`,
@@ -461,6 +474,9 @@ export class DtlsWorkerListener {
       tell(this.onworkerexit, { worker, error, failed, replaced: true, closed: [] });
       return;
     }
+    this.counts.destroyedAt = Date.now();
+    // `closed` rejects once the other workers have closed and every descriptor of the port is closed (when the
+    // endpoint never listened, the failed `listening` settles it).
     void this.listening.then(
       async () => {
         await this.shut({ type: 'close' });
@@ -468,11 +484,10 @@ export class DtlsWorkerListener {
           .filter(([w]) => w !== worker)
           .flatMap(([, sessions]) => sessions);
         tell(this.onworkerexit, { worker, error, failed, replaced: false, closed });
+        this.settleClosed.reject(error);
       },
       () => {},
     );
-    this.counts.destroyedAt = Date.now();
-    this.settleClosed.reject(error);
   }
 }
 
