@@ -28,6 +28,8 @@ export function hypothesisResult(
     rounds: p.rounds,
     seconds: p.seconds,
     nondeterministic: p.nondeterministic,
+    outvoted: p.outvoted,
+    coverage: undefined,
     bugPatterns: [],
     unconfirmed: findBugPatterns(p.model, context).map((f) => ({ ...f, replayed: [] })),
     complete: false,

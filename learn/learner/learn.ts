@@ -78,6 +78,7 @@ export interface HypothesisProgress {
   readonly prunedSteps: number;
   readonly repeats: number;
   readonly nondeterministic: readonly Nondeterminism[];
+  readonly outvoted: readonly Nondeterminism[];
   /** Seconds since learn() began. */
   readonly seconds: number;
 }
@@ -178,6 +179,7 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
         model: h,
         prunedSteps: tree.prunedSteps,
         nondeterministic: runner.nondeterministic,
+        outvoted: runner.outvoted,
         seconds: (performance.now() - started) / 1000,
       });
       const counterexample = await oracle.find(h, basis);
