@@ -231,6 +231,12 @@ test('dtls13 size with a burst reports the burst apart from the steady window', 
     out.join(''),
     /Burst \(× 3 for 30 µs, and a recovery as long\), apart from the steady window, at the target load: drop probability /,
   );
+  // Held to an SLO of its own by default, and the answer says so, with the bound, its method and its records.
+  t.regex(out.join(''), /The burst is held to an SLO of its own: drops ≤ 0\.001 in the burst and its recovery/);
+  t.regex(
+    out.join(''),
+    /drop probability \(burst\) +≤ 0\.001 .*\n +[\d,]+ records \(2,995 needed to resolve it\); Clopper-Pearson/,
+  );
 });
 
 test('dtls13 size on the fpga engine prints the whole device in LUT, FF, BRAM36 and DSP, and writes it to the CSV', async (t) => {
