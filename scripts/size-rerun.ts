@@ -4,15 +4,18 @@
  * SEEDS seeds × WINDOW µs of steady window (default 3 × 10,000), and prints
  * each seed's records offered and dropped, the drops' one-sided 95%
  * Clopper-Pearson bound over all of them, and whether that meets the
- * answer's drop SLO (and the burst's, when it has one).
+ * answer's drop SLO (and the burst's, when it has one): met, not met (even
+ * the lower bound past it) or not resolved (too few records to tell).
+ * FIRST_SEED (default 101) keeps the seeds apart from the search's, whose
+ * runs share their first microseconds with any longer run of the same seed.
  *
- *   npx tsx scripts/size-rerun.ts a.json [SEEDS] [WINDOW]
+ *   npx tsx scripts/size-rerun.ts a.json [SEEDS] [WINDOW] [FIRST_SEED]
  */
 import { readFileSync } from 'node:fs';
 import { loadEngine } from '../hwmodel/timing/engine-file.js';
 import { engineAtClock } from '../hwmodel/sizing/bounds.js';
 import { checkTargets } from '../hwmodel/sizing/targets.js';
-import { clopperPearsonUpper } from '../hwmodel/sizing/workload/binomial-bound.js';
+import { clopperPearsonLower, clopperPearsonUpper } from '../hwmodel/sizing/workload/binomial-bound.js';
 import { deviceCosts, type DeviceKnobs } from '../hwmodel/sizing/workload/device.js';
 import { replicate } from '../hwmodel/sizing/workload/replicate.js';
 import { SLO_CONFIDENCE, type Slos } from '../hwmodel/sizing/workload/slo.js';
@@ -21,12 +24,12 @@ import { scaleTraffic, type Traffic } from '../hwmodel/sizing/workload/traffic.j
 interface Answer {
   readonly traffic: Traffic;
   readonly slos: Slos;
-  readonly run: { readonly warmupUs: number; readonly seed: number };
+  readonly run: { readonly warmupUs: number };
   readonly costs: { readonly clockPeriodPs: number };
   readonly answer?: { readonly knobs: DeviceKnobs };
 }
 
-const [file, seedsText, windowText] = process.argv.slice(2);
+const [file, seedsText, windowText, seedText] = process.argv.slice(2);
 if (file === undefined) throw new Error('usage: npx tsx scripts/size-rerun.ts ANSWER.json [SEEDS] [WINDOW_US]');
 const a = JSON.parse(readFileSync(file, 'utf8')) as Answer;
 if (a.answer === undefined) throw new Error(`${file} holds no answer`);
@@ -49,7 +52,7 @@ const r = replicate(load, a.answer.knobs, costs, {
   warmupUs: a.run.warmupUs,
   windowUs,
   replications: seeds,
-  seed: a.run.seed,
+  seed: Number(seedText ?? 101),
 });
 const line = (phase: 'steady' | 'burst', limit: number | undefined): void => {
   const runs = r.runs.map((x) => x[phase]).filter((x) => x !== undefined);
@@ -57,13 +60,21 @@ const line = (phase: 'steady' | 'burst', limit: number | undefined): void => {
   const n = runs.reduce((s, x) => s + x.offered, 0);
   const k = runs.reduce((s, x) => s + x.dropped, 0);
   const bound = clopperPearsonUpper(k, n, SLO_CONFIDENCE);
+  const status =
+    limit === undefined
+      ? ''
+      : bound <= limit
+        ? 'met'
+        : clopperPearsonLower(k, n, SLO_CONFIDENCE) > limit
+          ? 'NOT MET'
+          : 'not resolved';
   process.stdout.write(
     `${phase}: ${runs.map((x) => `${x.dropped} of ${x.offered}`).join(', ')} dropped; ${k} of ${n}: bound ${bound.toExponential(2)}` +
-      `${limit === undefined ? '' : ` against ${limit}: ${bound <= limit ? 'met' : 'NOT MET'}`}\n`,
+      `${limit === undefined ? '' : ` against ${limit}: ${status}`}\n`,
   );
 };
 process.stdout.write(
-  `${file}: ${seeds} seeds × ${windowUs} µs at the sizing load (× ${1 + a.slos.margin}), knobs ${JSON.stringify(a.answer.knobs)}\n`,
+  `${file}: ${seeds} seeds from ${seedText ?? 101} × ${windowUs} µs at the sizing load (× ${1 + a.slos.margin}), knobs ${JSON.stringify(a.answer.knobs)}\n`,
 );
 line('steady', a.slos.dropProbability);
 line('burst', a.slos.burstDropProbability);
