@@ -400,7 +400,8 @@ function trim(
     }
     while (left > 0) {
       const down = shrinkKnob(best.knobs, knob);
-      if (down === undefined || saving(knob) <= 0) break;
+      // The floor just failed above: a step down onto it is not run again.
+      if (down === undefined || saving(knob) <= 0 || down[knob] <= low) break;
       left--;
       const { rep, verdict, how } = sized(down);
       step({
