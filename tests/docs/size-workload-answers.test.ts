@@ -151,7 +151,7 @@ test('section 10: a small search with a seed still writes its saved CSV byte for
 });
 
 /** The answers searched under the acceptance by evidence, and their CSVs. */
-const EVIDENCE = { a: '100g', b: 'iot' } as const;
+const EVIDENCE = { a: '100g', b: 'iot', c: '400g' } as const;
 
 /**
  * A drop row's cell: its bound (3 significant figures) and the dropped of the records behind it, as its method names
