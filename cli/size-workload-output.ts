@@ -17,8 +17,8 @@ import type { SearchStep, WorkloadSizing } from '../hwmodel/sizing/workload/work
 
 const METRIC_TEXT: Readonly<Record<SloRow['metric'], string>> = {
   dropProbability: 'drop probability (steady)',
-  p99Us: 'record latency p99 (µs)',
-  p999Us: 'record latency p99.9 (µs)',
+  p99Us: 'record latency p99 to the wire (µs)',
+  p999Us: 'record latency p99.9 to the wire (µs)',
   handshakesPerSecond: 'handshakes/s kept up with',
   burstDropProbability: 'drop probability (burst)',
 };
@@ -47,14 +47,21 @@ function knobsShort(k: DeviceKnobs): string {
   return `lanes ${k.lanes}, pk ${k.pkLanes}, dma ${k.dmaChannels}, pipe ${k.pipelineDepth}, ring ${k.rxRingDepth}, tx ${k.txRingDepth}, slots ${k.keySlots}, mem ${k.memChannels}, pcie x${k.pcieLanes}`;
 }
 
-/** The SLO table. */
+const STATUS_TEXT: Readonly<Record<SloRow['status'], string>> = {
+  met: 'met',
+  'not met': 'NOT MET',
+  'not resolved': 'NOT RESOLVED',
+};
+
+/** The SLO table: each row's limit, the seeds' values, its bound, status, the records behind it (of those needed) and its method. */
 export function sloTable(v: SloVerdict, title: string): string {
   const lines = v.rows.map(
     (r) =>
-      `  ${METRIC_TEXT[r.metric].padEnd(27)} ${(r.direction === 'at most' ? '≤ ' : '≥ ') + num(r.limit)}`.padEnd(44) +
-      ` ${iv(r.measured).padEnd(22)} bound ${num(r.bound).padEnd(10)} ${r.met ? 'met' : 'NOT MET'}${r === v.limiting ? ' (limiting)' : ''}`,
+      `  ${METRIC_TEXT[r.metric].padEnd(37)} ${(r.direction === 'at most' ? '≤ ' : '≥ ') + num(r.limit)}`.padEnd(52) +
+      ` ${iv(r.measured).padEnd(22)} bound ${num(r.bound).padEnd(10)} ${STATUS_TEXT[r.status]}${r === v.limiting ? ' (limiting)' : ''}\n` +
+      `      ${num(r.records)} ${r.metric === 'handshakesPerSecond' ? 'handshakes' : 'records'}${r.recordsNeeded > 0 ? ` (${num(r.recordsNeeded)} needed to resolve it)` : ''}; ${r.method}`,
   );
-  return `${title} (95% intervals; accepted at the conservative end, "bound"):\n${lines.join('\n')}\n`;
+  return `${title} (95% bounds; accepted at the conservative end, "bound"):\n${lines.join('\n')}\n`;
 }
 
 /** One search step as a line, with its proof's growths. */
@@ -89,6 +96,15 @@ export function workloadAnswerText(r: WorkloadSizing): string {
     );
     out.push(sloTable(a.atTarget, 'SLOs at the target load'));
     out.push(`Delivered at the target load: ${a.deliveredGbps.toFixed(2)} Gbit/s (both directions, the steady window)`);
+    out.push(
+      `Record latency at the target load, to DMA out: p99 ${num(a.dmaOutP99Us)} µs; to the wire (the TX ring and the egress link included): p99 ${num(a.atTarget.rows.find((x) => x.metric === 'p99Us')?.measured.mean ?? NaN)} µs`,
+    );
+    if (r.traffic.burstFactor > 1)
+      out.push(
+        r.slos.burstDropProbability === undefined
+          ? 'The burst is NOT held to an SLO (--slo-burst-drop none): its drops below are reported, not sized for'
+          : `The burst is held to an SLO of its own: drops ≤ ${num(r.slos.burstDropProbability)} in the burst and its recovery (--slo-burst-drop)`,
+      );
     if (a.burst !== undefined) {
       const by = KNOBS.filter((k) => a.burst!.dropsBy[k] > 0).map((k) => `${k} ${num(a.burst!.dropsBy[k])}`);
       out.push(
@@ -136,7 +152,7 @@ export function workloadAnswerText(r: WorkloadSizing): string {
   if (r.sensitivity.length > 0) {
     out.push(
       '',
-      'Sensitivity at the answer under the sizing load (each row: one knob a step down | up, or one cost × 0.8 | × 1.2):',
+      `Sensitivity at the answer under the sizing load, on screening runs (${r.plan.screen.replications} × ${r.plan.screen.windowUs} µs; "met": passes the screen, not an acceptance; each row: one knob a step down | up, or one cost × 0.8 | × 1.2):`,
     );
     out.push(
       `  ${'what'.padEnd(16)} ${'low'.padEnd(10)} ${'p99 µs'.padStart(9)} ${'drops'.padStart(9)} met   ${'high'.padEnd(10)} ${'p99 µs'.padStart(9)} ${'drops'.padStart(9)} met   swing`,
@@ -204,8 +220,10 @@ export function workloadCsv(r: WorkloadSizing): string {
       ['slo_sizing_load', a.atMargin],
       ['slo_target_load', a.atTarget],
     ] as const)
-      for (const x of v.rows)
+      for (const x of v.rows) {
         rows.push(padded(section, x.metric, x.limit, x.measured.mean, x.measured.halfWidth, x.bound, x.met));
+        rows.push(padded(`evidence_${section}`, x.metric, x.records, x.recordsNeeded, '', x.status, x.method));
+      }
     for (const l of a.cost.lines) rows.push(padded('cost', l.part, l.count, l.perUnit, 0, l.area, l.basis));
     for (const i of a.wholeDevice?.items ?? [])
       rows.push(padded('device', i.part, i.count, i.dynamicW + i.staticW, '', i.areaKGE, i.basis));

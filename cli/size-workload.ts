@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../runtime/config-error.js';
 import { checkTargets } from '../hwmodel/sizing/targets.js';
 import { engineAtClock } from '../hwmodel/sizing/bounds.js';
-import { checkSlos, parseMargin, type Slos } from '../hwmodel/sizing/workload/slo.js';
+import { checkSlos, DEFAULT_BURST_DROP, parseMargin, type Slos } from '../hwmodel/sizing/workload/slo.js';
 import {
   checkTraffic,
   parseMix,
@@ -90,6 +90,7 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
         replications: { type: 'string' },
         seed: { type: 'string' },
         window: { type: 'string' },
+        'max-window': { type: 'string' },
         warmup: { type: 'string' },
         'max-steps': { type: 'string' },
         'no-sensitivity': { type: 'boolean' },
@@ -169,7 +170,12 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
       p99Us: num('--slo-p99', values['slo-p99']) ?? 10,
       p999Us: num('--slo-p999', values['slo-p999']),
       handshakesPerSecond: handshakes,
-      burstDropProbability: num('--slo-burst-drop', values['slo-burst-drop']),
+      // A burst is held to an SLO of its own unless the question says not (`none`).
+      burstDropProbability:
+        values['slo-burst-drop'] === 'none'
+          ? undefined
+          : (num('--slo-burst-drop', values['slo-burst-drop']) ??
+            (traffic.burstFactor > 1 ? DEFAULT_BURST_DROP : undefined)),
       margin: parseMargin(values.margin ?? '20%'),
     });
     const run = {
@@ -193,6 +199,9 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
         ? { maxSteps: whole('--max-steps', num('--max-steps', values['max-steps']), 1, 200) }
         : {}),
       sensitivity: values['no-sensitivity'] !== true,
+      ...(values['max-window'] !== undefined
+        ? { maxWindowUs: positive('--max-window', num('--max-window', values['max-window'])) }
+        : {}),
       onStep: (s) => {
         if (values.quiet !== true) process.stdout.write(`${stepText(s)}\n`);
       },

@@ -149,3 +149,44 @@ test('section 10: a small search with a seed still writes its saved CSV byte for
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** The answers searched under the acceptance by evidence, and their CSVs. */
+const EVIDENCE = { a: '100g', b: 'iot', c: '400g' } as const;
+
+/**
+ * A drop row's cell: its bound (3 significant figures) and the dropped of the records behind it, as its method names
+ * them (read from the CSV's text: the method is a quoted cell with commas in it).
+ */
+function dropCell(file: string, all: Row[], metric: string): string {
+  const row = all.find((r) => r['section'] === 'slo_sizing_load' && r['name'] === metric);
+  if (row === undefined) return metric === 'burstDropProbability' ? 'no burst' : 'missing';
+  const line = readFileSync(file, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`evidence_slo_sizing_load,${metric},`));
+  const m = /^[^,]+,[^,]+,(\d+),.*: ([\d,]+) dropped of ([\d,]+)"/.exec(line ?? '');
+  // The records the method names are the row's records.
+  if (m === null || m[3] !== grouped(Number(m[1]))) return `records differ: ${line ?? 'no evidence row'}`;
+  return `${Number(row['bound_or_area']).toExponential(2)} (${m[2]} of ${m[3]})`;
+}
+
+for (const question of Object.keys(EVIDENCE) as (keyof typeof EVIDENCE)[])
+  test(`section 10: the answer (${question}) searched by evidence is size-evidence-${EVIDENCE[question]}.csv`, (t) => {
+    const file = join(ROOT, `docs/hwmodel/size-evidence-${EVIDENCE[question]}.csv`);
+    const all = csvRows(file);
+    const line = SECTION.split('\n').find((l) => l.startsWith(`| new (${question}) `));
+    t.truthy(line, `the table's row new (${question})`);
+    const p99 = pick(all, 'slo_target_load', 'p99Us');
+    const hw = Number(p99['half_width']);
+    t.deepEqual(line!.split(' | ').slice(1, 6), [
+      KNOBS.map((k) => pick(all, 'knob', k)['limit_or_count']).join(' / '),
+      `${grouped(sum(all, 'cost', 'bound_or_area'))} kGE`,
+      dropCell(file, all, 'dropProbability'),
+      dropCell(file, all, 'burstDropProbability'),
+      `${fixed(Number(p99['mean']), 2)}${hw > 0 ? ` ± ${fixed(hw, 2)}` : ''} µs (${fixed(Number(p99['bound_or_area']), 2)})`,
+    ]);
+    // Accepted by evidence: every row met, each drop row's records at least those its SLO needs.
+    for (const r of all.filter((x) => x['section'] === 'evidence_slo_sizing_load')) {
+      t.is(r['bound_or_area'], 'met', r['name']);
+      t.true(Number(r['limit_or_count']) >= Number(r['mean']), `${r['name']}: records behind it, of those needed`);
+    }
+  });

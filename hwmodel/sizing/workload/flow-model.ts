@@ -19,7 +19,10 @@
  * A sealed record (host → network) takes a TX ring entry (`txRingDepth`)
  * for its DMA out, waiting in its pipeline slot while none is free, and
  * holds it until the egress link (at the traffic's link rate, one record
- * after another) has sent it; its latency ends with its DMA out.
+ * after another) has sent it. A record's latency is read twice: to the end
+ * of its DMA out, and to the wire (a sealed record when the link has sent
+ * its last bit, so the TX ring's wait and the link's queue count; an
+ * opened one at its DMA out to the host).
  * A handshake: its public-key time on a public-key lane, then its
  * symmetric work on a symmetric lane; it installs its session's key.
  *
@@ -73,6 +76,10 @@ export interface PhaseFigures {
   readonly p50Us: number;
   readonly p99Us: number;
   readonly p999Us: number;
+  /** The same records' latency to the wire: a sealed record's ends when the egress link has sent it, an opened one's at its DMA out. */
+  readonly wireP50Us: number;
+  readonly wireP99Us: number;
+  readonly wireP999Us: number;
 }
 
 export interface FlowRun {
@@ -219,6 +226,7 @@ export function runFlow(
   // Records (not handshakes) taken into the ring, by phase: those neither delivered by the end are stuck inside.
   const recOffered = new Float64Array(PHASES);
   const latency = [new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram()];
+  const wire = [new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram()];
   const hs = { offered: 0, completed: 0, dropped: 0, latency: new LatencyHistogram() };
   const zero = (): Record<KnobName, number> => ({
     lanes: 0,
@@ -458,6 +466,9 @@ export function runFlow(
     if (job.phase === 1 && now <= steadyEnd) deliveredBits[1]! += job.bytes * 8;
     latency[job.phase]!.add(now - job.arrival);
     observe?.outcome(job.id, now);
+    // A sealed record's latency to the wire ends when the link sent it, but in lookaside it never reaches the TX ring:
+    // its latency ends at the write-back, here.
+    if (job.kind !== SEAL || lookaside) wire[job.phase]!.add(now - job.arrival);
     dispatch();
   };
 
@@ -524,6 +535,7 @@ export function runFlow(
       case EV_TX_SENT: {
         account();
         txCount--;
+        wire[e.phase]!.add(now - e.arrival);
         const next = txWait.shift();
         if (next !== undefined) txOut(next);
         return;
@@ -586,6 +598,12 @@ export function runFlow(
     const lost = Math.max(0, sum(stuck));
     const o = sum(offered);
     const q = (x: number): number => h.quantile(x, lost) / 1000;
+    const w = new Merged(phases.map((p) => wire[p]!));
+    const wireLost = Math.max(
+      0,
+      phases.reduce((s, p) => s + recOffered[p]! - wire[p]!.count, 0),
+    );
+    const wq = (x: number): number => w.quantile(x, wireLost) / 1000;
     return {
       offered: o,
       dropped: sum(dropped),
@@ -595,6 +613,9 @@ export function runFlow(
       p50Us: q(0.5),
       p99Us: q(0.99),
       p999Us: q(0.999),
+      wireP50Us: wq(0.5),
+      wireP99Us: wq(0.99),
+      wireP999Us: wq(0.999),
     };
   };
   const windowNs = steadyEnd - steadyStart;

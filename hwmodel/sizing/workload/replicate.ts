@@ -36,8 +36,9 @@ export function metricsOf(run: FlowRun, traffic: Traffic): Record<MetricName, nu
   const hs = run.handshakes;
   return {
     dropProbability: run.steady.dropProbability,
-    p99Us: finite(run.steady.p99Us),
-    p999Us: finite(run.steady.p999Us),
+    // To the wire: a sealed record's latency includes the TX ring and the egress link's queue.
+    p99Us: finite(run.steady.wireP99Us),
+    p999Us: finite(run.steady.wireP999Us),
     // The rate offered times the share of the window's handshakes taken in that completed (those dropped at the full intake
     // count in the drop probability), at most the public-key lanes' capacity: an open-loop queue past its capacity grows
     // without end, which a window shorter than its filling would not show.

@@ -1,13 +1,31 @@
 /**
  * Service-level objectives `dtls13 size` accepts a device against, each at
- * the conservative end of its 95% interval: a bound from above (drop
- * probability, record latency p99 and p99.9) is met when the interval's
- * upper end is within it; a bound from below (the handshake rate) when the
- * lower end reaches it. The margin policy sizes for the load × (1 + margin).
+ * the conservative end of a 95% bound, with the records behind it and its
+ * method. A drop probability (steady and burst) is bounded exactly from the
+ * records offered and dropped over every seed (one-sided Clopper-Pearson,
+ * binomial-bound.ts): met when the upper bound is within the limit, not met
+ * when even the lower bound is past it, else "not resolved" (the run was
+ * too short to tell, never met). A latency percentile (p99, p99.9, to the
+ * wire) is met at the upper end of its Student-t interval over the seeds,
+ * and resolved only with at least the records that resolve its tail
+ * (recordsToResolve(1 − q)). The handshake rate, a bound from below, at
+ * the lower end of its interval. The margin policy sizes for the load ×
+ * (1 + margin). A screening run (the search's short runs, which only order
+ * and reject) reads drops at their point estimate instead.
  */
 import { ConfigError } from '../../../runtime/config-error.js';
 import type { Interval } from '../../model/sweep.js';
+import { clopperPearsonLower, clopperPearsonUpper, recordsToResolve } from './binomial-bound.js';
 import type { MetricName, Replicated } from './replicate.js';
+
+/** The confidence every SLO bound is at. */
+export const SLO_CONFIDENCE = 0.95;
+
+/** The burst's drop SLO when the question gives none: the answer states it (`--slo-burst-drop none`: not held). */
+export const DEFAULT_BURST_DROP = 1e-3;
+
+/** How a row is evaluated: exactly (acceptance) or by point estimate of the drops (the search's screening runs). */
+export type SloMode = 'exact' | 'screen';
 
 export interface Slos {
   /** Records and handshakes dropped over those offered in the steady window, at most. */
@@ -34,6 +52,13 @@ export interface SloRow {
   readonly met: boolean;
   /** How far from the limit, as bound / limit (`at most`) or limit / bound (`at least`, 0 when every handshake was kept up with): above 1 fails. */
   readonly severity: number;
+  /** met; not met (resolved: even the optimistic end is past the limit, or a latency over its records); not resolved (too few records to tell). */
+  readonly status: 'met' | 'not met' | 'not resolved';
+  /** How the bound was computed, said plainly. */
+  readonly method: string;
+  /** The records (or handshakes) behind the bound, over every seed, and those the limit needs to be resolvable at all. */
+  readonly records: number;
+  readonly recordsNeeded: number;
 }
 
 export interface SloVerdict {
@@ -63,6 +88,12 @@ export function checkSlos(s: Slos): Slos {
   prob('dropProbability', s.dropProbability);
   prob('burstDropProbability', s.burstDropProbability);
   for (const [name, v] of [
+    ['dropProbability', s.dropProbability],
+    ['burstDropProbability', s.burstDropProbability],
+  ] as const)
+    if (v === 0)
+      throw new ConfigError(name, 'must be above 0: no finite run bounds a drop probability at 0 (try 1e-9)');
+  for (const [name, v] of [
     ['p99Us', s.p99Us],
     ['p999Us', s.p999Us],
   ] as const)
@@ -76,20 +107,78 @@ export function checkSlos(s: Slos): Slos {
 }
 
 /** The SLO table of `r` (run at the load × (1 + margin)); the handshake target is scaled alike. */
-export function evaluateSlos(r: Replicated, slos: Slos): SloVerdict {
+export function evaluateSlos(r: Replicated, slos: Slos, mode: SloMode = 'exact'): SloVerdict {
   const rows: SloRow[] = [];
-  const atMost = (metric: MetricName, limit: number | undefined): void => {
+  const conf = SLO_CONFIDENCE;
+  const pct = `${Math.round(conf * 100)}%`;
+  const sum = (f: (run: Replicated['runs'][number]) => number): number => r.runs.reduce((s, x) => s + f(x), 0);
+  const drops = (metric: MetricName, limit: number | undefined, phase: 'steady' | 'burst'): void => {
+    if (limit === undefined) return;
+    const n = sum((x) => x[phase]?.offered ?? 0);
+    const k = sum((x) => x[phase]?.dropped ?? 0);
+    const needed = recordsToResolve(limit, conf);
+    const m = r.metrics[metric];
+    if (mode === 'screen') {
+      const bound = n === 0 ? 0 : k / n;
+      const met = bound <= limit;
+      rows.push({
+        metric,
+        direction: 'at most',
+        limit,
+        measured: m,
+        bound,
+        met,
+        severity: bound / limit,
+        status: met ? 'met' : 'not met',
+        method: 'screening: drops / records offered (point estimate)',
+        records: n,
+        recordsNeeded: needed,
+      });
+      return;
+    }
+    const bound = clopperPearsonUpper(k, n, conf);
+    const met = bound <= limit;
+    const status = met ? 'met' : clopperPearsonLower(k, n, conf) > limit ? 'not met' : 'not resolved';
+    rows.push({
+      metric,
+      direction: 'at most',
+      limit,
+      measured: m,
+      bound,
+      met,
+      severity: bound / limit,
+      status,
+      method: `Clopper-Pearson one-sided ${pct}: ${k.toLocaleString('en-US')} dropped of ${n.toLocaleString('en-US')}`,
+      records: n,
+      recordsNeeded: needed,
+    });
+  };
+  const latency = (metric: MetricName, limit: number | undefined, q: number): void => {
     if (limit === undefined) return;
     const m = r.metrics[metric];
     const bound = m.mean + m.halfWidth;
-    // A zero limit (no drop at all): any drop is infinitely far from it.
-    const severity = limit === 0 ? (bound === 0 ? 0 : Infinity) : bound / limit;
-    rows.push({ metric, direction: 'at most', limit, measured: m, bound, met: bound <= limit, severity });
+    const n = sum((x) => x.steady.delivered);
+    // A screening run is not asked to resolve the tail; an acceptance run is.
+    const needed = mode === 'screen' ? 0 : recordsToResolve(1 - q, conf);
+    const met = bound <= limit && n >= needed;
+    rows.push({
+      metric,
+      direction: 'at most',
+      limit,
+      measured: m,
+      bound,
+      met,
+      severity: n < needed ? Math.max(1.0001, bound / limit) : bound / limit,
+      status: met ? 'met' : n < needed ? 'not resolved' : 'not met',
+      method: `Student t ${pct} over ${r.runs.length} seeds' percentiles (to the wire)${needed > 0 ? '' : ', screening'}`,
+      records: n,
+      recordsNeeded: needed,
+    });
   };
-  atMost('dropProbability', slos.dropProbability);
-  atMost('p99Us', slos.p99Us);
-  atMost('p999Us', slos.p999Us);
-  atMost('burstDropProbability', slos.burstDropProbability);
+  drops('dropProbability', slos.dropProbability, 'steady');
+  latency('p99Us', slos.p99Us, 0.99);
+  latency('p999Us', slos.p999Us, 0.999);
+  drops('burstDropProbability', slos.burstDropProbability, 'burst');
   if (slos.handshakesPerSecond > 0) {
     const limit = slos.handshakesPerSecond * (1 + slos.margin);
     const m = r.metrics.handshakesPerSecond;
@@ -104,6 +193,10 @@ export function evaluateSlos(r: Replicated, slos: Slos): SloVerdict {
       bound,
       met: kept,
       severity: kept ? 0 : bound <= 0 ? Infinity : limit / bound,
+      status: kept ? 'met' : 'not met',
+      method: `Student t ${pct} over ${r.runs.length} seeds (lower end), capped at the public-key lanes' capacity`,
+      records: sum((x) => x.handshakes.offered),
+      recordsNeeded: 0,
     });
   }
   const limiting = rows.reduce((a, b) => (b.severity > a.severity ? b : a));

@@ -1,13 +1,19 @@
 /**
  * `dtls13 size` on a workload: the smallest device (by area) whose SLOs
- * hold at the conservative end of their intervals under the traffic ×
- * (1 + margin). From the analytic bounds it runs the record-level model
- * (flow-model.ts) over several seeds; while an SLO fails it proves the
- * bottleneck by growing every suspect one step (counterfactual.ts) and
- * grows the one that moved the limiting metric most; once every SLO holds
- * it trims each knob, the largest area a step first, while they still
- * hold. The answer carries its SLO table, its cost (device-cost.ts) at the
- * nominal load, the sensitivity table and the caveats.
+ * hold at the conservative end of their bounds under the traffic ×
+ * (1 + margin). A link offered more than its rate is outside the device
+ * (run-plan.ts), before any run. From the analytic bounds it runs the
+ * record-level model (flow-model.ts) over several seeds, on short
+ * screening runs; while an SLO fails it proves the bottleneck by growing
+ * every suspect one step (counterfactual.ts) and grows the one that moved
+ * the limiting metric most. A configuration that passes the screen is
+ * accepted only on runs long enough to resolve its SLOs (run-plan.ts,
+ * slo.ts: exact bounds on the drops); failing there, its proof is made on
+ * those runs. Once every SLO holds it trims each knob, the largest area a
+ * step first, while they still hold (screened, then accepted), never a
+ * unit below the load's rate. The answer carries its SLO table, its cost
+ * (device-cost.ts) at the nominal load, the sensitivity table (on
+ * screening runs) and the caveats.
  */
 import type { HostParams } from '../../model/host.js';
 import type { Engine } from '../../timing/engine-file.js';
@@ -33,6 +39,7 @@ import {
 } from './device.js';
 import { replicate, type Replicated, type RunSettings } from './replicate.js';
 import { evaluateSlos, type Slos, type SloVerdict } from './slo.js';
+import { acceptancePlan, linkOverload, type AcceptancePlan } from './run-plan.js';
 import { meanRecordBytes, scaleTraffic, type Traffic } from './traffic.js';
 import { workloadBounds } from './workload-bounds.js';
 
@@ -43,6 +50,8 @@ export interface WorkloadSizingOptions {
   readonly maxTrims?: number;
   /** Compute the sensitivity table at the answer (default true). */
   readonly sensitivity?: boolean;
+  /** The longest steady window (µs a seed) an acceptance run may take (default run-plan.ts MAX_WINDOW_US). */
+  readonly maxWindowUs?: number;
   readonly onStep?: (s: SearchStep) => void;
 }
 
@@ -79,6 +88,8 @@ export interface WorkloadAnswer {
   /** The SLO table at the nominal load, whose utilization the power is taken at. */
   readonly atTarget: SloVerdict;
   readonly deliveredGbps: number;
+  /** Record latency p99 to the end of DMA out at the target load (µs, the seeds' mean); the SLO rows are to the wire. */
+  readonly dmaOutP99Us: number;
   /** The burst and its recovery at the target load (undefined without one): drops, p99, and the drops charged to what held the intake. */
   readonly burst:
     | { readonly dropProbability: number; readonly p99Us: number; readonly dropsBy: Readonly<Record<KnobName, number>> }
@@ -102,6 +113,8 @@ export interface WorkloadSizing {
   readonly traffic: Traffic;
   readonly slos: Slos;
   readonly run: RunSettings;
+  /** The acceptance runs at the sizing load (screening: `run`). */
+  readonly plan: AcceptancePlan;
   readonly costs: DeviceCosts;
   readonly bounds: DeviceKnobs;
   readonly steps: readonly SearchStep[];
@@ -127,11 +140,9 @@ export function sizeWorkload(
   const costs = deviceCosts(engine, targets, traffic);
   const load = scaleTraffic(traffic, 1 + slos.margin);
   const maxRecord = Math.max(...traffic.mix.map((m) => m.bytes));
-  const at =
-    (t: Traffic, c: DeviceCosts) =>
-    (k: DeviceKnobs): Replicated =>
-      replicate(t, k, c, run);
-  const sized = at(load, costs);
+  const plan = acceptancePlan(load, slos, run, options.maxWindowUs);
+  const screen = (k: DeviceKnobs): Replicated => replicate(load, k, costs, plan.screen);
+  const accept = (k: DeviceKnobs): Replicated => replicate(load, k, costs, plan.accept);
   // On an FPGA engine with a resources file the search weighs the whole device over LUT, FF, BRAM36 and DSP
   // (../fpga-fit.ts, the objective); otherwise the knobs' area.
   const fpga = hasFpgaResources(engine.name)
@@ -157,7 +168,26 @@ export function sizeWorkload(
   const areaOf = (k: DeviceKnobs): number =>
     fitOf(k)?.objective ?? knobCost(engine, k, costs.clockPeriodPs, { symmetric: 0, publicKey: 0 }, maxRecord).area;
   const bounds = workloadBounds(load, costs);
+  const caveats = caveatsOf(costs, traffic);
+  const method = methodText(traffic, plan);
+  const none = (verdict: string): WorkloadSizing => ({
+    traffic,
+    slos,
+    run,
+    plan,
+    costs,
+    bounds,
+    steps,
+    answer: undefined,
+    sensitivity: [],
+    verdict,
+    method,
+    caveats,
+  });
   const steps: SearchStep[] = [];
+  // Stability first: no buffer holds a link offered more than its rate.
+  const overload = linkOverload(load);
+  if (overload !== undefined) return none(`outside the device: ${overload}`);
   const step = (s: SearchStep): void => {
     steps.push(s);
     options.onStep?.(s);
@@ -166,14 +196,33 @@ export function sizeWorkload(
   let met: { knobs: DeviceKnobs; verdict: SloVerdict; rep: Replicated } | undefined;
   let why = 'the step budget ran out';
   for (let i = 0; i < (options.maxSteps ?? 24); i++) {
-    const rep = sized(k);
-    const verdict = evaluateSlos(rep, slos);
+    let rep = screen(k);
+    let verdict = evaluateSlos(rep, slos, 'screen');
+    let runs = screen;
     if (verdict.met) {
-      met = { knobs: k, verdict, rep };
-      step({ knobs: k, verdict, proof: undefined, area: areaOf(k), action: 'meets every SLO: trim' });
-      break;
+      // Passed the screen: accepted only on the runs that resolve the SLOs; failing there, the proof is made on them.
+      rep = accept(k);
+      verdict = evaluateSlos(rep, slos);
+      runs = accept;
+      if (verdict.met) {
+        met = { knobs: k, verdict, rep };
+        step({
+          knobs: k,
+          verdict,
+          proof: undefined,
+          area: areaOf(k),
+          action: `meets every SLO, ${acceptedText(plan)}: trim`,
+        });
+        break;
+      }
+      const open = verdict.rows.filter((x) => !x.met);
+      if (plan.capped && open.every((x) => x.status === 'not resolved')) {
+        why = `not resolved: ${open.map((x) => x.metric).join(', ')} stays above its limit on the longest allowed run (${Math.round(plan.recordsOffered).toLocaleString('en-US')} records offered, ${plan.recordsNeeded.toLocaleString('en-US')} needed); never met`;
+        step({ knobs: k, verdict, proof: undefined, area: areaOf(k), action: `${why}: stop` });
+        break;
+      }
     }
-    const proof = proveBottleneck(rep, verdict.failing, sized);
+    const proof = proveBottleneck(rep, verdict.failing, runs);
     if (proof.named === undefined) {
       why = `no knob moves ${verdict.failing.join(' or ')} one step up (the limit is outside the device's knobs, or every knob is at its largest)`;
       step({ knobs: k, verdict, proof, area: areaOf(k), action: `${why}: stop` });
@@ -189,25 +238,12 @@ export function sizeWorkload(
     });
     k = grown;
   }
-  if (met !== undefined) met = trim(met, slos, sized, areaOf, options.maxTrims ?? 20, step);
-  const caveats = caveatsOf(costs, traffic);
-  const method = methodText(traffic, run);
-  if (met === undefined)
-    return {
-      traffic,
-      slos,
-      run,
-      costs,
-      bounds,
-      steps,
-      answer: undefined,
-      sensitivity: [],
-      verdict: `no configuration found: ${why}`,
-      method,
-      caveats,
-    };
+  if (met !== undefined)
+    met = trim(met, slos, { screen, accept, floor: bounds }, areaOf, options.maxTrims ?? 20, step, plan);
+  if (met === undefined) return none(`no configuration found: ${why}`);
 
-  const nominal = replicate(traffic, met.knobs, costs, run);
+  // At the target load, on runs sized for it.
+  const nominal = replicate(traffic, met.knobs, costs, acceptancePlan(traffic, slos, run, options.maxWindowUs).accept);
   const atTarget = evaluateSlos(nominal, { ...slos, margin: 0 });
   const mean = (f: (r: Replicated['runs'][number]) => number): number =>
     nominal.runs.reduce((s, r) => s + f(r), 0) / nominal.runs.length;
@@ -223,7 +259,9 @@ export function sizeWorkload(
     maxRecord,
   );
   const nextBottleneck =
-    options.sensitivity === false ? undefined : proveBottleneck(met.rep, [met.verdict.limiting.metric], sized);
+    options.sensitivity === false
+      ? undefined
+      : proveBottleneck(screen(met.knobs), [met.verdict.limiting.metric], screen);
   const sensitivity =
     options.sensitivity === false
       ? []
@@ -232,6 +270,7 @@ export function sizeWorkload(
     traffic,
     slos,
     run,
+    plan,
     costs,
     bounds,
     steps,
@@ -240,6 +279,7 @@ export function sizeWorkload(
       atMargin: met.verdict,
       atTarget,
       deliveredGbps: mean((r) => r.deliveredGbps),
+      dmaOutP99Us: mean((r) => r.steady.p99Us),
       burst:
         traffic.burstFactor > 1
           ? {
@@ -328,37 +368,57 @@ function targetLoad(targets: CheckedTargets, traffic: Traffic, keySlotHits: numb
   };
 }
 
-/** Each knob stepped down while every SLO still holds, the largest area a step first. */
+/** The units whose count sets a rate: below the analytic bound, the load offers them more than their rate. */
+const RATE_KNOBS: readonly KnobName[] = ['lanes', 'pkLanes', 'dmaChannels', 'memChannels'];
+
+/**
+ * Each knob stepped down while every SLO still holds, the largest area a step first: each candidate screened, then
+ * accepted on the runs that resolve the SLOs. A unit is never trimmed below its bound at the sizing load (`floor`):
+ * there the load offers it more than its rate, which a long enough run would show whatever the buffers.
+ */
 function trim(
   start: { knobs: DeviceKnobs; verdict: SloVerdict; rep: Replicated },
   slos: Slos,
-  sized: (k: DeviceKnobs) => Replicated,
+  runs: {
+    screen: (k: DeviceKnobs) => Replicated;
+    accept: (k: DeviceKnobs) => Replicated;
+    floor: DeviceKnobs;
+  },
   areaOf: (k: DeviceKnobs) => number,
   budget: number,
   step: (s: SearchStep) => void,
+  plan: AcceptancePlan,
 ): { knobs: DeviceKnobs; verdict: SloVerdict; rep: Replicated } {
   let best = start;
   let left = budget;
+  const lowest = (knob: KnobName): number => (RATE_KNOBS.includes(knob) ? Math.max(1, runs.floor[knob]) : 1);
+  const sized = (k: DeviceKnobs): { verdict: SloVerdict; rep: Replicated; how: string } => {
+    const s = runs.screen(k);
+    const v = evaluateSlos(s, slos, 'screen');
+    if (!v.met) return { verdict: v, rep: s, how: 'on the screen' };
+    const a = runs.accept(k);
+    return { verdict: evaluateSlos(a, slos), rep: a, how: acceptedText(plan) };
+  };
   const saving = (knob: KnobName): number => {
     const down = shrinkKnob(best.knobs, knob);
-    return down === undefined ? 0 : areaOf(best.knobs) - areaOf(down);
+    return down === undefined || down[knob] < lowest(knob) ? 0 : areaOf(best.knobs) - areaOf(down);
   };
   const order = [...KNOBS].sort((a, b) => saving(b) - saving(a));
   for (const knob of order) {
     // The knob at 1 first: when that holds, no step in between need be run.
-    if (left > 0 && best.knobs[knob] > 1 && areaOf({ ...best.knobs, [knob]: 1 }) < areaOf(best.knobs)) {
+    const low = lowest(knob);
+    if (left > 0 && best.knobs[knob] > low && areaOf({ ...best.knobs, [knob]: low }) < areaOf(best.knobs)) {
       left--;
-      const floor = { ...best.knobs, [knob]: 1 };
-      const rep = sized(floor);
-      const verdict = evaluateSlos(rep, slos);
+      const floor = { ...best.knobs, [knob]: low };
+      const { rep, verdict, how } = sized(floor);
       step({
         knobs: floor,
         verdict,
         proof: undefined,
         area: areaOf(floor),
         action: verdict.met
-          ? `trim ${knob} → 1: still meets, kept`
-          : `trim ${knob} → 1: fails ${verdict.limiting.metric}, undone`,
+          ? `trim ${knob} → ${low}: still meets, ${how}, kept`
+          : `trim ${knob} → ${low}: ${verdict.limiting.metric} ${verdict.limiting.status}, ${how}, undone`,
       });
       if (verdict.met) {
         best = { knobs: floor, verdict, rep };
@@ -367,18 +427,18 @@ function trim(
     }
     while (left > 0) {
       const down = shrinkKnob(best.knobs, knob);
-      if (down === undefined || saving(knob) <= 0) break;
+      // The floor just failed above: a step down onto it is not run again.
+      if (down === undefined || saving(knob) <= 0 || down[knob] <= low) break;
       left--;
-      const rep = sized(down);
-      const verdict = evaluateSlos(rep, slos);
+      const { rep, verdict, how } = sized(down);
       step({
         knobs: down,
         verdict,
         proof: undefined,
         area: areaOf(down),
         action: verdict.met
-          ? `trim ${knob} → ${down[knob]}: still meets, kept`
-          : `trim ${knob} → ${down[knob]}: fails ${verdict.limiting.metric}, undone`,
+          ? `trim ${knob} → ${down[knob]}: still meets, ${how}, kept`
+          : `trim ${knob} → ${down[knob]}: ${verdict.limiting.metric} ${verdict.limiting.status}, ${how}, undone`,
       });
       if (!verdict.met) break;
       best = { knobs: down, verdict, rep };
@@ -400,7 +460,7 @@ function sensitivityTable(
     label,
     p99Us: r.metrics.p99Us.mean,
     dropProbability: r.metrics.dropProbability.mean,
-    met: evaluateSlos(r, slos).met,
+    met: evaluateSlos(r, slos, 'screen').met,
   });
   const ref = Math.max(met.rep.metrics.p99Us.mean, 1e-12);
   const row = (what: string, low: SensitivityPoint, high: SensitivityPoint): SensitivityRow => ({
@@ -430,12 +490,21 @@ function sensitivityTable(
   return rows.sort((a, b) => b.swing - a.swing);
 }
 
-function methodText(t: Traffic, run: RunSettings): string {
+function methodText(t: Traffic, plan: AcceptancePlan): string {
+  const s = plan.screen;
+  const a = plan.accept;
   return (
-    `record-level model: every record and handshake of the window simulated as its own job (per-record latency); ` +
+    `record-level model: every record and handshake of the window simulated as its own job (per-record latency, to DMA out and to the wire); ` +
     `${t.sessions.toLocaleString('en-US')} sessions aggregated as indices (${t.activeSessions.toLocaleString('en-US')} active, ${t.zipf > 0 ? `Zipf ${t.zipf}` : 'uniform'}) ` +
-    `over an LRU of key slots, so no session has an object of its own; ${run.replications} seeds × ${run.windowUs} µs steady window after ${run.warmupUs} µs of warm-up`
+    `over an LRU of key slots, so no session has an object of its own; screening runs ${s.replications} seeds × ${s.windowUs} µs (they order and reject, never accept), ` +
+    `acceptance runs ${a.replications} seeds × ${a.windowUs.toLocaleString('en-US')} µs steady window (${Math.round(plan.recordsOffered).toLocaleString('en-US')} records offered at the sizing load, ` +
+    `${plan.recordsNeeded.toLocaleString('en-US')} needed to resolve the drop SLO${plan.burstRecordsNeeded > 0 ? `; bursts ${Math.round(plan.burstRecordsOffered).toLocaleString('en-US')} records, ${plan.burstRecordsNeeded.toLocaleString('en-US')} needed` : ''}` +
+    `${plan.capped ? '; capped at the longest allowed run' : ''}), each after ${s.warmupUs} µs of warm-up; drop records are taken as independent (the bound's assumption; drops come in clusters, so it is optimistic by their clustering)`
   );
+}
+
+function acceptedText(plan: AcceptancePlan): string {
+  return `accepted on ${plan.accept.replications} × ${plan.accept.windowUs.toLocaleString('en-US')} µs`;
 }
 
 /**

@@ -25,7 +25,7 @@ for (const c of cases) {
   test.serial(`names the starved resource: ${c.name}`, (t) => {
     const run = (k: typeof c.knobs): ReturnType<typeof replicate> => replicate(c.traffic, k, c.costs, RUN);
     const before = run(c.knobs);
-    const verdict = evaluateSlos(before, c.slos);
+    const verdict = evaluateSlos(before, c.slos, 'screen');
     t.false(verdict.met, 'an unbalanced device fails an SLO');
     const proof = proveBottleneck(before, verdict.failing, run);
     t.log(

@@ -232,10 +232,10 @@ test('SLOs are met only at the conservative end of the interval; the margin pars
   const p99 = r.metrics.p99Us;
   t.true(p99.halfWidth > 0);
   // A limit between the mean and the upper end: not met.
-  const between = evaluateSlos(r, { ...slos, p99Us: p99.mean + p99.halfWidth / 2 });
+  const between = evaluateSlos(r, { ...slos, p99Us: p99.mean + p99.halfWidth / 2 }, 'screen');
   t.false(between.met);
   t.is(between.limiting.metric, 'p99Us');
-  t.true(evaluateSlos(r, { ...slos, p99Us: p99.mean + p99.halfWidth * 1.01 }).met);
+  t.true(evaluateSlos(r, { ...slos, p99Us: p99.mean + p99.halfWidth * 1.01 }, 'screen').met);
   t.is(parseMargin('20%'), 0.2);
   t.is(parseMargin('0.2'), 0.2);
   t.throws(() => parseMargin('-5%'), { instanceOf: ConfigError, message: /margin/ });

@@ -1,0 +1,83 @@
+/**
+ * Reruns a `dtls13 size --json` answer's knobs on longer runs than the ones
+ * that accepted it: the same traffic at the sizing load (× (1 + margin)),
+ * SEEDS seeds × WINDOW µs of steady window (default 3 × 10,000), and prints
+ * each seed's records offered and dropped, the drops' one-sided 95%
+ * Clopper-Pearson bound over all of them, and whether that meets the
+ * answer's drop SLO (and the burst's, when it has one): met, not met (even
+ * the lower bound past it) or not resolved (too few records to tell).
+ * FIRST_SEED (default 101) keeps the seeds apart from the search's, whose
+ * runs share their first microseconds with any longer run of the same seed.
+ *
+ *   npx tsx scripts/size-rerun.ts a.json [SEEDS] [WINDOW] [FIRST_SEED]
+ */
+import { readFileSync } from 'node:fs';
+import { loadEngine } from '../hwmodel/timing/engine-file.js';
+import { engineAtClock } from '../hwmodel/sizing/bounds.js';
+import { checkTargets } from '../hwmodel/sizing/targets.js';
+import { clopperPearsonLower, clopperPearsonUpper } from '../hwmodel/sizing/workload/binomial-bound.js';
+import { deviceCosts, type DeviceKnobs } from '../hwmodel/sizing/workload/device.js';
+import { replicate } from '../hwmodel/sizing/workload/replicate.js';
+import { SLO_CONFIDENCE, type Slos } from '../hwmodel/sizing/workload/slo.js';
+import { scaleTraffic, type Traffic } from '../hwmodel/sizing/workload/traffic.js';
+
+interface Answer {
+  readonly traffic: Traffic;
+  readonly slos: Slos;
+  readonly run: { readonly warmupUs: number };
+  readonly costs: { readonly clockPeriodPs: number };
+  readonly answer?: { readonly knobs: DeviceKnobs };
+}
+
+const [file, seedsText, windowText, seedText] = process.argv.slice(2);
+if (file === undefined) throw new Error('usage: npx tsx scripts/size-rerun.ts ANSWER.json [SEEDS] [WINDOW_US]');
+const a = JSON.parse(readFileSync(file, 'utf8')) as Answer;
+if (a.answer === undefined) throw new Error(`${file} holds no answer`);
+const seeds = Number(seedsText ?? 3);
+const windowUs = Number(windowText ?? 10_000);
+// The answer's question as its targets: the suite, group and profile the search costed (asic, P-256, AES-128-GCM).
+const targets = checkTargets({
+  gbps: Math.max(a.traffic.openGbps, a.traffic.sealGbps),
+  recordSize: Math.max(...a.traffic.mix.map((m) => m.bytes)),
+  handshakesPerSecond: Math.max(a.traffic.handshakesPerSecond, 1e-9),
+  group: process.env['SIZE_GROUP'] ?? 'P-256',
+  suite: 'TLS_AES_128_GCM_SHA256',
+  profile: process.env['SIZE_PROFILE'] ?? 'asic',
+  minimize: 'area',
+});
+const engine = engineAtClock(loadEngine(targets.profile), 1e6 / a.costs.clockPeriodPs);
+const costs = deviceCosts(engine, targets, a.traffic);
+const load = scaleTraffic(a.traffic, 1 + a.slos.margin);
+const r = replicate(load, a.answer.knobs, costs, {
+  warmupUs: a.run.warmupUs,
+  windowUs,
+  replications: seeds,
+  seed: Number(seedText ?? 101),
+});
+const line = (phase: 'steady' | 'burst', limit: number | undefined): void => {
+  const runs = r.runs.map((x) => x[phase]).filter((x) => x !== undefined);
+  if (runs.length === 0) return;
+  const n = runs.reduce((s, x) => s + x.offered, 0);
+  const k = runs.reduce((s, x) => s + x.dropped, 0);
+  const bound = clopperPearsonUpper(k, n, SLO_CONFIDENCE);
+  const status =
+    limit === undefined
+      ? ''
+      : bound <= limit
+        ? 'met'
+        : clopperPearsonLower(k, n, SLO_CONFIDENCE) > limit
+          ? 'NOT MET'
+          : 'not resolved';
+  process.stdout.write(
+    `${phase}: ${runs.map((x) => `${x.dropped} of ${x.offered}`).join(', ')} dropped; ${k} of ${n}: bound ${bound.toExponential(2)}` +
+      `${limit === undefined ? '' : ` against ${limit}: ${status}`}\n`,
+  );
+};
+process.stdout.write(
+  `${file}: ${seeds} seeds from ${seedText ?? 101} × ${windowUs} µs at the sizing load (× ${1 + a.slos.margin}), knobs ${JSON.stringify(a.answer.knobs)}\n`,
+);
+line('steady', a.slos.dropProbability);
+line('burst', a.slos.burstDropProbability);
+process.stdout.write(
+  `p99 to the wire ${r.metrics.p99Us.values.map((v) => v.toFixed(2)).join(', ')} µs (limit ${a.slos.p99Us ?? 'none'})\n`,
+);

@@ -1,0 +1,183 @@
+/**
+ * SLOs resolved by evidence: drop probabilities bounded exactly
+ * (Clopper-Pearson over every seed's records, never zero drops read as a
+ * zero bound), acceptance runs sized to the SLO, rows that cannot resolve
+ * their target "not resolved" and never met; stability first (a link
+ * offered more than its rate is outside the device, whatever the margin);
+ * latency to the wire as well as to DMA out.
+ */
+import test from 'ava';
+import { loadEngine } from '../../../hwmodel/timing/engine-file.js';
+import { checkTargets } from '../../../hwmodel/sizing/targets.js';
+import {
+  clopperPearsonLower,
+  clopperPearsonUpper,
+  recordsToResolve,
+} from '../../../hwmodel/sizing/workload/binomial-bound.js';
+import { deviceCosts, type DeviceKnobs } from '../../../hwmodel/sizing/workload/device.js';
+import { runFlow } from '../../../hwmodel/sizing/workload/flow-model.js';
+import { replicate } from '../../../hwmodel/sizing/workload/replicate.js';
+import { acceptancePlan, linkOverload } from '../../../hwmodel/sizing/workload/run-plan.js';
+import { evaluateSlos, type Slos } from '../../../hwmodel/sizing/workload/slo.js';
+import { checkTraffic, IMIX, parseMix, scaleTraffic } from '../../../hwmodel/sizing/workload/traffic.js';
+import { sizeWorkload } from '../../../hwmodel/sizing/workload/workload-search.js';
+
+const engine = loadEngine('asic');
+const targets = checkTargets({
+  gbps: 1,
+  recordSize: 1500,
+  handshakesPerSecond: 1,
+  group: 'P-256',
+  suite: 'TLS_AES_128_GCM_SHA256',
+  profile: 'asic',
+  minimize: 'area',
+});
+const roomy: DeviceKnobs = {
+  lanes: 8,
+  pkLanes: 4,
+  dmaChannels: 8,
+  pipelineDepth: 256,
+  rxRingDepth: 1024,
+  txRingDepth: 1024,
+  keySlots: 4096,
+  memChannels: 4,
+};
+const slos: Slos = {
+  dropProbability: 1e-6,
+  p99Us: 10,
+  p999Us: undefined,
+  handshakesPerSecond: 1000,
+  burstDropProbability: undefined,
+  margin: 0,
+};
+const close = (a: number, b: number, rel = 1e-6): boolean => Math.abs(a - b) <= rel * Math.abs(b);
+
+test('Clopper-Pearson bounds match the beta quantiles; zero events bound p at 1 − α^(1/n), not 0', (t) => {
+  // Reference values: scipy.stats.beta.ppf(0.95, k + 1, n − k) (upper) and beta.ppf(0.05, k, n − k + 1) (lower).
+  t.true(close(clopperPearsonUpper(1, 10, 0.95), 0.39416330243650466));
+  t.true(close(clopperPearsonUpper(5, 20, 0.95), 0.4555824040017489));
+  t.true(close(clopperPearsonUpper(3, 1e7, 0.95), 7.753654685435576e-7));
+  t.true(close(clopperPearsonUpper(1000, 1e6, 0.95), 0.0010535748774544362));
+  t.true(close(clopperPearsonLower(5, 20, 0.95), 0.10408083591013609));
+  t.true(close(clopperPearsonLower(1000, 1e6, 0.95), 0.000948583778594414));
+  // The review's figure: no drop in 1.3e5 records bounds the drop rate only below about 2.3e-5, 23 × a 1e-6 SLO.
+  t.true(close(clopperPearsonUpper(0, 130_000, 0.95), 1 - 0.05 ** (1 / 130_000)));
+  t.true(clopperPearsonUpper(0, 130_000, 0.95) > 2e-5);
+  t.is(clopperPearsonLower(0, 100, 0.95), 0);
+  // About 3 / SLO records resolve an SLO: 2,995,731 for 1e-6, 2,995 for 1e-3 (and a p99.9's tail).
+  t.is(recordsToResolve(1e-6, 0.95), 2_995_731);
+  t.is(recordsToResolve(1e-3, 0.95), 2995);
+  t.true(clopperPearsonUpper(0, recordsToResolve(1e-3, 0.95), 0.95) <= 1e-3);
+  t.true(clopperPearsonUpper(0, recordsToResolve(1e-3, 0.95) - 1, 0.95) > 1e-3);
+});
+
+test('zero drops in too few records are not resolved, never met; enough records meet; visible drops fail resolved', (t) => {
+  const traffic = checkTraffic({ openGbps: 10, sealGbps: 10, mix: IMIX, handshakesPerSecond: 1000, sessions: 1000 });
+  const costs = deviceCosts(engine, targets, traffic);
+  const r = replicate(traffic, roomy, costs, { warmupUs: 10, windowUs: 200, replications: 3, seed: 1 });
+  const offered = r.runs.reduce((s, x) => s + x.steady.offered, 0);
+  t.is(
+    r.runs.reduce((s, x) => s + x.steady.dropped, 0),
+    0,
+    'the roomy device drops nothing',
+  );
+  t.true(offered > 2995 && offered < 1e6, `${offered} records offered`);
+  const strict = evaluateSlos(r, slos).rows.find((x) => x.metric === 'dropProbability')!;
+  t.false(strict.met);
+  t.is(strict.status, 'not resolved');
+  t.is(strict.records, offered);
+  t.true(close(strict.bound, 1 - 0.05 ** (1 / offered)), `bound ${strict.bound}`);
+  t.regex(strict.method, /Clopper-Pearson one-sided 95%: 0 dropped of [\d,]+/);
+  t.is(strict.recordsNeeded, 2_995_731);
+  t.false(evaluateSlos(r, slos).met);
+  // The same records resolve a looser SLO.
+  const loose = evaluateSlos(r, { ...slos, dropProbability: 1e-3 }).rows.find((x) => x.metric === 'dropProbability')!;
+  t.true(loose.met);
+  t.is(loose.status, 'met');
+  // A starved pipeline drops visibly: even the optimistic end is past the limit.
+  const starved = replicate(traffic, { ...roomy, pipelineDepth: 1, rxRingDepth: 4 }, costs, {
+    warmupUs: 10,
+    windowUs: 100,
+    replications: 2,
+    seed: 1,
+  });
+  const fail = evaluateSlos(starved, slos).rows.find((x) => x.metric === 'dropProbability')!;
+  t.is(fail.status, 'not met');
+  const k = starved.runs.reduce((s, x) => s + x.steady.dropped, 0);
+  t.true(clopperPearsonLower(k, fail.records, 0.95) > 1e-6, `${k} dropped of ${fail.records}`);
+});
+
+test('acceptance runs are sized to the SLO: records offered reach 3 / SLO, bursts with the seeds to resolve theirs', (t) => {
+  const traffic = checkTraffic({
+    openGbps: 100,
+    sealGbps: 100,
+    mix: IMIX,
+    handshakesPerSecond: 50_000,
+    sessions: 1000,
+    burstFactor: 1.5,
+    burstUs: 100,
+  });
+  const load = scaleTraffic(traffic, 1.2);
+  const run = { warmupUs: 50, windowUs: 500, replications: 3, seed: 1 };
+  const plan = acceptancePlan(load, { ...slos, burstDropProbability: 1e-3, margin: 0.2 }, run);
+  t.deepEqual(plan.screen, run);
+  t.true(plan.recordsOffered >= plan.recordsNeeded, `${plan.recordsOffered} offered`);
+  t.is(plan.recordsNeeded, 2_995_731);
+  // 100 Gbit/s of IMIX each way at × 1.2: about 85 M records a second, so 3 × some 12 ms.
+  t.true(plan.accept.windowUs > 10_000 && plan.accept.windowUs < 15_000, `${plan.accept.windowUs} µs`);
+  t.false(plan.capped);
+  t.true(plan.burstRecordsOffered >= plan.burstRecordsNeeded);
+  // Capped: the longest allowed run cannot resolve it, and says so.
+  const capped = acceptancePlan(load, slos, run, 1000);
+  t.true(capped.capped);
+  t.is(capped.accept.windowUs, 1000);
+  // A p99.9 needs its tail's records even when the drop SLO is loose.
+  t.is(acceptancePlan(load, { ...slos, dropProbability: 0.01, p999Us: 5 }, run).recordsNeeded, 2995);
+});
+
+test('stability first: an egress link offered 1.05 × its rate is outside the device at margin 0, whatever the buffers', (t) => {
+  // 97 Gbit/s of IMIX records is 104.9 Gbit/s on the wire (29 B of header and tag a 354 B record) on a 100 Gbit/s link.
+  const traffic = checkTraffic({
+    openGbps: 0,
+    sealGbps: 97,
+    mix: IMIX,
+    handshakesPerSecond: 1000,
+    sessions: 1000,
+    linkGbps: 100,
+  });
+  const r = sizeWorkload(targets, traffic, { ...slos, margin: 0 }, engine, {
+    run: { warmupUs: 10, windowUs: 20, replications: 2, seed: 1 },
+  });
+  t.is(r.answer, undefined);
+  t.regex(r.verdict, /^outside the device: the egress link \(sealed records\) is offered 104\.9\d Gbit\/s on the wire/);
+  t.is(r.steps.length, 0, 'no run is made');
+  // 0.95 × the link on the wire is not refused; the margin counts (× 1.2 of 85 Gbit/s is past it).
+  const fits = checkTraffic({ ...traffic, sealGbps: 88 });
+  t.is(linkOverload(fits), undefined);
+  t.regex(linkOverload(scaleTraffic(fits, 1.2)) ?? '', /egress link/);
+  t.regex(linkOverload(checkTraffic({ ...traffic, openGbps: 99, sealGbps: 1 })) ?? '', /ingress link/);
+});
+
+test('latency to the wire counts the TX ring and the egress link; to DMA out it does not', (t) => {
+  // Sealed 1,500 B records at 90% of a 100 Gbit/s egress link: the link's queue is the wire latency's.
+  const traffic = checkTraffic({
+    openGbps: 0,
+    sealGbps: 88,
+    mix: parseMix('1500'),
+    handshakesPerSecond: 1000,
+    sessions: 1000,
+    linkGbps: 100,
+    trainRecords: 8,
+  });
+  const costs = deviceCosts(engine, targets, traffic);
+  const r = runFlow(traffic, roomy, costs, { warmupUs: 10, windowUs: 300, seed: 1 });
+  t.true(r.steady.wireP99Us >= r.steady.p99Us);
+  t.true(r.steady.wireP99Us > r.steady.p99Us + 0.5, `wire p99 ${r.steady.wireP99Us} µs, DMA out ${r.steady.p99Us} µs`);
+  // Opened records leave at their DMA out: both readings agree.
+  const opened = runFlow(checkTraffic({ ...traffic, openGbps: 88, sealGbps: 0 }), roomy, costs, {
+    warmupUs: 10,
+    windowUs: 300,
+    seed: 1,
+  });
+  t.is(opened.steady.wireP99Us, opened.steady.p99Us);
+});
