@@ -41,6 +41,7 @@ const roomy: DeviceKnobs = {
   txRingDepth: 1024,
   keySlots: 4096,
   memChannels: 4,
+  pcieLanes: 16,
 };
 const slos: Slos = {
   dropProbability: 1e-6,
