@@ -121,6 +121,7 @@ export async function runLearn(argv: readonly string[]): Promise<number> {
   const options: LearnOptions = {
     seed: plan.seed,
     budget: plan.budget,
+    extraStates: plan.extraStates,
     ...(plan.maxQueries !== undefined ? { maxQueries: plan.maxQueries } : {}),
     onHypothesis: (p) => say?.(`reference hypothesis ${p.rounds}: ${p.states} states after ${p.queries} queries`),
   };

@@ -89,6 +89,13 @@ export const LEARN_OPTIONS: OptionTable = [
     group: 'learning',
   },
   {
+    name: 'extra-states',
+    type: 'string',
+    value: 'K',
+    help: "the conformance test's bound: no counterexample up to K extra states\n(default 1; 'none': random tests only, no bound)",
+    group: 'learning',
+  },
+  {
     name: 'max-queries',
     type: 'string',
     value: 'N',

@@ -40,6 +40,8 @@ export interface LearnPlan {
   readonly parallel: number;
   readonly seed: number;
   readonly budget: number;
+  /** `--extra-states`: the conformance test's k, or null for random tests only. */
+  readonly extraStates: number | null;
   readonly maxQueries: number | undefined;
   readonly waitMs: number | undefined;
   readonly out: string | undefined;
@@ -114,6 +116,7 @@ export function learnPlan(v: OptionValues): LearnPlan {
     parallel: count('parallel', stringValue(v.parallel), 4, 1),
     seed: count('seed', stringValue(v.seed), 1, 0),
     budget: count('budget', stringValue(v.budget), 1000, 0),
+    extraStates: v['extra-states'] === 'none' ? null : count('extra-states', stringValue(v['extra-states']), 1, 0),
     maxQueries: maxQueries === undefined ? undefined : count('max-queries', maxQueries, 0, 1),
     waitMs: wait === undefined ? undefined : count('wait', wait, 0, 1),
     out: stringValue(v.out),

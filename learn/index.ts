@@ -29,6 +29,7 @@ export { learn, LearnError, type HypothesisProgress, type LearnOptions, type Lea
 export { hypothesisResult } from './learner/hypothesis-result.js';
 export type { Nondeterminism } from './learner/query-runner.js';
 export {
+  describeCoverage,
   learnReport,
   modelFromReport,
   reportTransitions,

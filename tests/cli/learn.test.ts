@@ -154,3 +154,20 @@ test('learn --inspect serves our 1.3 server chart beside the learned model, and 
   }
   t.is((await live.done).code, 0);
 });
+
+test('learn --extra-states: the report states the bound it was given; none is random tests only; bad values name the flag', async (t) => {
+  const saved = await savedReport('for-extra-states', []);
+  const out = join(dir, 'extra-states.json');
+  const two = await dtls13(['learn', '--replay', saved, '--extra-states', '2', '--out', out, '--budget', '50']).done;
+  t.is(two.code, 0, two.stderr);
+  const report = JSON.parse(readFileSync(out, 'utf8')) as LearnReport;
+  t.is(report.coverage?.extraStates, 2);
+  t.regex(report.guarantee, /^complete: no counterexample up to 2 extra states, \d+ tests/);
+  const none = await dtls13(['learn', '--replay', saved, '--extra-states', 'none', '--out', out, '--budget', '50'])
+    .done;
+  t.is(none.code, 0, none.stderr);
+  t.regex((JSON.parse(readFileSync(out, 'utf8')) as LearnReport).guarantee, /random words \(no bound\)$/);
+  const bad = await dtls13(['learn', '--replay', saved, '--extra-states', '-1']).done;
+  t.is(bad.code, 2);
+  t.regex(bad.stderr, /--extra-states must be a whole number >= 0, got '-1'/);
+});
