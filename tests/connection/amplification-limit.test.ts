@@ -230,3 +230,32 @@ for (const [name, id, version] of [
     );
     t.true(firstAnswer.reduce((sum, l) => sum + l.bytes, 0) <= AMPLIFICATION_FACTOR * received);
   });
+
+test('validated by a record under keys from our flight: after the handshake the server sends freely (1.3 and 1.2)', (t) => {
+  for (const version of ['DTLSv1.3', 'DTLSv1.2'] as const) {
+    const server = DtlsConnection.server(serverOptions(ecdsa, { helloVerify: false }));
+    const link = new Link(DtlsConnection.client({ ...clientOptions(ecdsa), maxVersion: version }), server);
+    link.client.connect(0);
+    link.run();
+    t.is(server.state, 'connected', version);
+    // Far more than 3x all the client sent: it goes only because the client's Finished validated the address.
+    for (let i = 0; i < 10; i++) server.send(new Uint8Array(1000).fill(i));
+    link.run(link.now + 1000);
+    const data = link.events.client.filter((e) => e.type === 'data');
+    t.is(data.length, 10, `${version}: every message reached the client`);
+  }
+});
+
+test('validated by a 1.2 ClientHello that brings our cookie back: the RSA-4096 flight goes at once', (t) => {
+  const server = DtlsConnection.server(serverOptions(rsa)); // helloVerify: the connection's own cookie exchange
+  const link = new Link(DtlsConnection.client({ ...clientOptions(rsa), maxVersion: 'DTLSv1.2' }), server);
+  link.client.connect(0);
+  link.run();
+  t.is(server.state, 'connected');
+  const first = link.log.find((l) => l.from === 'server' && l.index === 1)!;
+  const helloBytes = link.log.filter((l) => l.from === 'client' && l.at < first.at).reduce((n, l) => n + l.bytes, 0);
+  const flight = link.log.filter((l) => l.from === 'server' && l.at === first.at).reduce((n, l) => n + l.bytes, 0);
+  t.log(`the two ClientHellos: ${helloBytes} B; the flight after the cookie: ${flight} B`);
+  t.true(flight > AMPLIFICATION_FACTOR * helloBytes, 'more than the budget: the cookie lifted the limit');
+  t.is(link.log.filter((l) => l.from === 'client' && l.at < first.at).length, 2, 'no ClientHello retransmitted');
+});
