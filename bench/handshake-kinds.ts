@@ -82,6 +82,7 @@ export function benchHandshakeKinds(rounds = 40): void {
   const certificateClient = { ...base, trustAnchors: [id.caDer], serverName: 'bench.test' };
   const server = {
     ...base,
+    amplificationLimit: false, // in memory, its client known: no anti-amplification wait (amplification-limit.ts)
     certificate: { chain: id.chain, privateKey: id.privateKey },
     ticketKeys,
     psk: { device: PSK },

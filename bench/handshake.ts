@@ -23,7 +23,13 @@ function identity() {
 /** One options object per side, reused for every connection, as a server or client application would. */
 function options(provider: CryptoProvider, id: ReturnType<typeof identity>) {
   return {
-    server: { provider, certificate: { chain: id.chain, privateKey: id.key }, wallClock: () => NOW },
+    // In memory, its client known: no anti-amplification wait (runtime/connection/amplification-limit.ts).
+    server: {
+      provider,
+      certificate: { chain: id.chain, privateKey: id.key },
+      wallClock: () => NOW,
+      amplificationLimit: false,
+    },
     client: { provider, trustAnchors: [id.ca], serverName: 'bench.test', wallClock: () => NOW },
   };
 }

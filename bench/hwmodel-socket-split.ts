@@ -125,7 +125,12 @@ function inMemory(c: SplitCase, identity: SimIdentity, n: number): { server: num
   let serverCalls = 0;
   const one = (timed: boolean): void => {
     const t0 = cpuTime();
-    const server = DtlsConnection.server({ ...options, certificate: identity.certificate, tickets: 0 });
+    const server = DtlsConnection.server({
+      ...options,
+      certificate: identity.certificate,
+      tickets: 0,
+      amplificationLimit: false, // as the model's (hwmodel/model/scenario.ts)
+    });
     const client = DtlsConnection.client({
       ...options,
       trustAnchors: identity.trustAnchors,

@@ -120,6 +120,7 @@ export function handshake(config: PairConfig): HandshakeRun {
     provider: config.serverProvider,
     certificate: certificateOf(config.identity),
     tickets: 0, // full handshakes, as the model's workload (hwmodel/model/scenario.ts)
+    amplificationLimit: false, // as the model's workload
   });
   const client = DtlsConnection.client({
     ...common,

@@ -76,7 +76,16 @@ function optionsWith(
   // The same arrays every time: connections share the parsed trust anchors and the imported key (runtime/connection/shared-material.ts).
   return side === 'client'
     ? { ...common, trustAnchors: w.identity.trustAnchors, serverName: w.identity.serverName }
-    : { ...common, certificate: w.identity.certificate, ticketKeys: ticketKey(w.seed), tickets: w.tickets ?? 0 };
+    : {
+        ...common,
+        certificate: w.identity.certificate,
+        ticketKeys: ticketKey(w.seed),
+        tickets: w.tickets ?? 0,
+        // The model's clients are the device's peers by construction and no cookie exchange is modelled: its figures
+        // are the handshake's own cost, without the wait of RFC 9147 §5.1's limit for a stranger's address
+        // (runtime/connection/amplification-limit.ts), which the connection would otherwise apply.
+        amplificationLimit: false,
+      };
 }
 
 const ticketKeys = new Map<number, Uint8Array>();

@@ -39,6 +39,12 @@ export interface ConnectionOptions extends DtlsConfig {
    * address (RFC 9147 §5.1; runtime/session/ticket-address.ts). Omitted: tickets record none.
    */
   readonly peerAddress?: string;
+  /**
+   * Server: until the peer's address is validated, send it at most 3x the bytes it sent (RFC 9147 §5.1;
+   * runtime/connection/amplification-limit.ts). Default true. `false` only where the address is known to be the
+   * peer's already (ICE established it, an in-memory link): `listen` has no such option.
+   */
+  readonly amplificationLimit?: boolean;
 }
 
 /** What a connection holds for its peer now, against the caps of `limits`. */

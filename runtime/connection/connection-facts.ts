@@ -4,6 +4,7 @@
  */
 import type { FatalReason } from './alert-mapping.js';
 import type { SessionParameters } from './events.js';
+import { AmplificationLimit } from './amplification-limit.js';
 
 /** Connection IDs once the hellos negotiated them (RFC 9146, RFC 9147 §9); see DtlsConnection.connectionIds. */
 export interface ConnectionIds {
@@ -86,6 +87,11 @@ export class ConnectionFacts {
    * that starts it: a 1.3 offer answered in 1.2 keeps its start (`adopt` leaves it).
    */
   startedAt: number | undefined = undefined;
+  /**
+   * A server's anti-amplification budget (amplification-limit.ts): limited by DtlsConnection as a server connection is
+   * made, validated by the version state that sees the peer's address proven; it outlives a change of version state.
+   */
+  readonly amplification = new AmplificationLimit();
 
   /**
    * A version state becomes the connection's (made, or a client's 1.3 state taken back from a 1.2 one): its version

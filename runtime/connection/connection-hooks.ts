@@ -102,6 +102,11 @@ export class ConnectionHooks<C>
       context.outgoing.push(...early.datagrams);
   }
 
+  held(): boolean {
+    const context = this.context;
+    return context.facts.amplification.holds(context.outgoing);
+  }
+
   retransmitAck(): void {
     const context = this.context;
     context.sendAck(context.acks.list());

@@ -496,7 +496,10 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
   /** The peer proved it holds newer `epoch` keys: plaintext ends (RFC 9147 §6.1). */
   private peerAuthenticated(epoch: number): void {
     this.peerEpoch = epoch;
-    if (epoch >= 2) this.records.setAcceptPlaintext(false);
+    if (epoch < 2) return;
+    this.records.setAcceptPlaintext(false);
+    // Handshake keys come from our ServerHello: the peer reads what we send to its address (0-RTT's epoch 1 a replay carries).
+    this.facts.amplification.validate();
   }
 
   /** The handshake completed: spare CIDs out, plaintext off, held application data delivered. */

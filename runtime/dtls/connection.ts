@@ -41,6 +41,7 @@ import type { Config12 } from '../dtls12/config12.js';
 import type { Held13 } from '../dtls12/connection12.js';
 import { decodeClientHello, type ClientHello } from '../../generated/wire/client-hello.js';
 import { decodeClientHello12 } from '../dtls12/client-hello-body12.js';
+import { booleanOption } from '../config-error.js';
 
 export {
   ConnectionStateError,
@@ -151,6 +152,11 @@ export class DtlsConnection implements Connection {
     const { config13, config12 } = configs;
     this.common = new CommonState(options, config13?.maxDatagramSize ?? config12!.base.maxDatagramSize);
     const common = this.common;
+    // A new server's peer has proven nothing (a hibernated session's has, and a 1.3 ClientHello whose cookie the
+    // listener's stateless exchange checked): 3x what it sent until it does (RFC 9147 §5.1, amplification-limit.ts).
+    const limited = booleanOption('amplificationLimit', options.amplificationLimit) ?? true;
+    if (limited && role === 'server' && thawed === undefined && options.statelessRetry === undefined)
+      common.amplification.limit();
     if (thawed !== undefined) this.current = thawed(common);
     else if (role === 'client') {
       // Offering both versions, the 1.3 state's step that takes the server's first answer chooses: a 1.2 answer goes to
@@ -259,20 +265,25 @@ export class DtlsConnection implements Connection {
 
   receive(datagram: Uint8Array, now: number, path?: string): void {
     this.common.onDatagram?.('received', datagram);
+    this.common.amplification.took(datagram.length);
     this.current.receive(datagram, now, path);
   }
 
   /**
    * The next datagram to send, if any: the one outbound queue both versions' states fill, once the version state is
    * ready (the transmit gate the version state lent the common state, `TransmitGate`: 1.3 seals the application data
-   * staged since the last call, and holds the queue while a new peer address is checked).
+   * staged since the last call, and holds the queue while a new peer address is checked). A server holds the queue
+   * while its next datagram would take what it sent past 3x what the peer sent, until the peer's address is validated
+   * (RFC 9147 §5.1, runtime/connection/amplification-limit.ts).
    */
   pollTransmit(): Uint8Array | undefined {
     const common = this.common;
     const gate = common.transmitGate;
     if (gate !== undefined && !gate.transmitReady()) return undefined;
-    const d = common.outgoing.shift();
-    if (d === undefined) return undefined;
+    const outgoing = common.outgoing;
+    const d = outgoing[0];
+    if (d === undefined || !common.amplification.admit(outgoing)) return undefined;
+    outgoing.shift();
     common.counters.datagramsSent++;
     common.onDatagram?.('sent', d);
     return d;

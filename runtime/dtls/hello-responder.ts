@@ -17,6 +17,7 @@ import { ClientHelloFragments } from './client-hello-fragments.js';
 import { chooseServerVersion } from './version-negotiation.js';
 import type { VersionConfigs } from './version-configs.js';
 import { toHex } from '../wire/bytes.js';
+import { AMPLIFICATION_FACTOR } from '../connection/amplification-limit.js';
 
 /** What to do with a datagram from a peer that has no connection yet. */
 export type HelloOutcome =
@@ -80,7 +81,16 @@ export class HelloResponder {
   handle(received: Uint8Array, peer: string, now: number, peerAddress?: string): HelloOutcome {
     const whole = this.fragments?.take(received, peer, now) ?? { kind: 'whole', datagram: received };
     if (whole.kind !== 'whole') return whole.kind === 'buffered' ? whole : { kind: 'drop' };
-    const datagram = whole.datagram;
+    const outcome = this.answer(whole.datagram, peer, now, peerAddress);
+    // RFC 9147 §5.1: an answer to an address not validated is at most 3x what came from it (the whole ClientHello did,
+    // in one datagram or in fragments). None of ours is larger; one that would be is not sent.
+    const from = Math.max(received.length, whole.datagram.length);
+    return outcome.kind === 'reply' && outcome.datagram.length > AMPLIFICATION_FACTOR * from
+      ? { kind: 'drop' }
+      : outcome;
+  }
+
+  private answer(datagram: Uint8Array, peer: string, now: number, peerAddress: string | undefined): HelloOutcome {
     const choice = chooseServerVersion(datagram, this.enabled);
     if (choice.version === undefined && choice.reason === 'no-common-version') {
       const reason = `protocol_version: the ClientHello offers no version this server enables (${this.enabled.join(', ')})`;

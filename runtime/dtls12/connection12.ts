@@ -170,11 +170,13 @@ export class Connection12 extends VersionStateBase implements VersionState {
     this.reads = this.recordPath.state;
     const limit = shared.datagramLimit; // the one limit, lowered by the path (DtlsConnection.pathMtuExceeded)
     const transmit = (messages: readonly Out12[]): void => this.writer.flight(messages, limit.value);
-    this.flights = new Flights12(transmit, this.clock, config.base.retransmission, () => {
+    const timedOut = (): void => {
       const max = config.base.retransmission.maxRetransmissions ?? 10;
       const message = `no answer after ${max} retransmissions (RFC 6347 §4.2.4)`;
       this.end({ kind: 'failed', reason: { alert: 'internal_error', message }, sent: false });
-    });
+    };
+    const held = (): boolean => shared.amplification.holds(shared.outgoing);
+    this.flights = new Flights12(transmit, this.clock, config.base.retransmission, timedOut, held);
     // tls12_cid records carry our CID at its negotiated length (RFC 9146 §4), set as the hellos settle it
     // (handshake-parts12.ts); until then a datagram that does not frame is read record by record.
     this.reads.wholeDatagrams = config.base.connectionIds === undefined;
@@ -328,6 +330,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
     dispatch: (c, event) => c.dispatch(event),
     fail: (c, reason) => c.fail(reason),
     drop: (c, reason) => c.drop(reason),
+    addressValidated: (c) => c.facts.amplification.validate(),
   };
 
   /**
@@ -405,6 +408,8 @@ export class Connection12 extends VersionStateBase implements VersionState {
     if (h.epoch === 0) this.content(contentType, content, 0, sequenceNumber);
     else {
       this.facts.lastAuthenticatedReceive = this.now;
+      // Epoch 1's keys come from our ServerHello's random: the peer reads what we send to its address (RFC 9147 §5.1).
+      this.facts.amplification.validate();
       if (h.type === TLS12_CID && sequenceNumber > this.newestCidRecord) this.newerCidRecord(sequenceNumber);
       // The application_data row of RECORD_RULES['DTLSv1.2'] once connected, without the lookup; application data goes
       // around the chart, as in 1.3 (no handshake state changes with it).

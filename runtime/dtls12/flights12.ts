@@ -19,16 +19,24 @@ export class Flights12 extends FlightController<Out12> {
   /** The message_seq of our next handshake message (RFC 6347 §4.2.2): a server's starts at the ClientHello's. */
   messageSeq = 0;
 
-  /** `transmit` cuts a flight into datagrams; `timedOut` ends the connection when the retransmissions ran out. */
+  /**
+   * `transmit` cuts a flight into datagrams; `timedOut` ends the connection when the retransmissions ran out; `held`:
+   * whether our last transmission still waits in the outbound queue (the anti-amplification limit, FlightHooks.held).
+   */
   constructor(
     transmit: (messages: readonly Out12[]) => void,
     clock: ManualClock,
     retransmission: FlightTimerConfig,
     timedOut: () => void,
+    held?: () => boolean,
   ) {
     const last = { flight: [] as readonly Out12[] };
     // A final flight is answered by nothing in 1.2: the peer's last flight again asks for ours again.
-    super({ transmit, retransmitAck: () => transmit(last.flight), timedOut }, clock, retransmission);
+    super(
+      { transmit, retransmitAck: () => transmit(last.flight), timedOut, ...(held !== undefined ? { held } : {}) },
+      clock,
+      retransmission,
+    );
     this.last = last;
     this.resendSpacing = (retransmission.initialTimeout ?? 1000) / 2;
     this.clock = clock;

@@ -36,6 +36,8 @@ export interface Inbound12Calls<C> {
   dispatch(c: C, event: Event12): void;
   fail(c: C, reason: FatalReason): void;
   drop(c: C, reason: DropReason): void;
+  /** A ClientHello came back with our cookie: the peer reads what we send to its address (RFC 9147 §5.1's limit lifts). */
+  addressValidated(c: C): void;
 }
 
 export class HandshakeInbound12<C> {
@@ -176,6 +178,7 @@ export class HandshakeInbound12<C> {
       this.counts.handshakeMessagesReceived++;
       return this.dispatch({ type: 'ClientHello', message: m, plan });
     }
+    if (config.helloVerify) this.calls.addressValidated(this.owner); // the plan checked its cookie
     // Our records go on from the ClientHello's record sequence number (RFC 6347 §4.2.1), our messages from its
     // message_seq (§4.2.2).
     const { writer, flights } = this.parts;

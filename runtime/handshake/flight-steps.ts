@@ -11,6 +11,12 @@ export interface FlightHooks<M> {
   timedOut(flight: readonly M[]): void;
   /** Whether a flight may be dropped when its retries run out instead of failing the connection (default: never). */
   optional?(messages: readonly M[]): boolean;
+  /**
+   * Whether our last transmission still waits in the outbound queue (the anti-amplification limit holds it,
+   * runtime/connection/amplification-limit.ts): a retransmission now would only queue a copy behind it, so it is not
+   * made nor counted (the timer backs off as after one).
+   */
+  held?(): boolean;
 }
 
 export interface FlightContext<M> {
@@ -98,6 +104,7 @@ export const FLIGHT_STEPS = {
     c.sent = false;
   }),
   transmitFlight: step((c) => {
+    if (c.sent && c.hooks.held?.() === true) return;
     c.sentAt = c.clock.now;
     if (c.sent) c.retransmitted++;
     c.sent = true;

@@ -14,7 +14,7 @@ import {
 import { hostPrefixes, type HostPrefixes } from './host-key.js';
 import { integerFrom, LISTEN_OPTION_NAMES } from './dtls/option-names.js';
 
-export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay'> {
+export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay' | 'amplificationLimit'> {
   /**
    * The 0-RTT anti-replay store (RFC 8446 §8; default: this process's memory); servers sharing `ticketKeys` share it
    * too (`RedisAntiReplay`). With `cookies: false` only a synchronous store can admit early data.

@@ -19,6 +19,7 @@ const id = createThrowawayIdentity({ serverName: 'facts.test', caName: 'facts CA
 const serverOptions: DtlsOptions = {
   certificate: { chain: id.chain, privateKey: id.privateKey },
   wallClock: () => NOW,
+  amplificationLimit: false, // an in-memory peer: tests/connection/amplification-limit.test.ts tests the limit
 };
 const clientOptions: DtlsOptions = { trustAnchors: [id.caDer], serverName: 'facts.test', wallClock: () => NOW };
 

@@ -17,7 +17,8 @@ const config = resolveConfig('server', { certificate: { chain: id.chain, private
 
 /** A handshake in memory; `lose` drops the server's datagrams with those indexes (its flight is sent again). */
 function served(lose: readonly number[] = []): Link {
-  const server = DtlsConnection.serverSharing(config, { wallClock });
+  // An in-memory peer: tests/connection/amplification-limit.test.ts tests the anti-amplification limit.
+  const server = DtlsConnection.serverSharing(config, { wallClock, amplificationLimit: false });
   const client = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'hibernation.test', wallClock });
   const link = new Link(client, server, { filter: (from, i) => from === 'client' || !lose.includes(i) });
   client.connect(0);

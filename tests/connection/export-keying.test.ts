@@ -17,6 +17,7 @@ const id = createThrowawayIdentity({ serverName: 'export.test', caName: 'export 
 const serverOptions: DtlsOptions = {
   certificate: { chain: id.chain, privateKey: id.privateKey },
   wallClock: () => NOW,
+  amplificationLimit: false, // an in-memory peer: tests/connection/amplification-limit.test.ts tests the limit
 };
 const clientOptions: DtlsOptions = { trustAnchors: [id.caDer], serverName: 'export.test', wallClock: () => NOW };
 

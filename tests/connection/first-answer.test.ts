@@ -20,7 +20,11 @@ import { keeping, released } from '../dtls12/key-shares.js';
 
 const id = makeIdentity('p256', 'localhost');
 const client: DtlsOptions = { wallClock: () => TEST_TIME, trustAnchors: [id.caDer], serverName: 'localhost' };
-const server: DtlsOptions = { wallClock: () => TEST_TIME, certificate: { chain: id.chain, privateKey: id.privateKey } };
+const server: DtlsOptions = {
+  wallClock: () => TEST_TIME,
+  certificate: { chain: id.chain, privateKey: id.privateKey },
+  amplificationLimit: false, // an in-memory peer: tests/connection/amplification-limit.test.ts tests the limit
+};
 
 /** `body` as a handshake message of type `msgType` in one epoch-0 record (`fragment`: the bytes the header says it carries). */
 function record(msgType: number, body: Uint8Array, fragment = body.length, sequence = 0): Uint8Array {

@@ -28,6 +28,7 @@ const serverOptions = {
   certificate: { chain: id.chain, privateKey: id.privateKey },
   trustAnchors: [id.caDer],
   wallClock,
+  amplificationLimit: false, // an in-memory peer: tests/connection/amplification-limit.test.ts tests the limit
 };
 const shared = serverConfigs(serverOptions);
 

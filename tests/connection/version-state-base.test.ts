@@ -15,6 +15,7 @@ const id = createThrowawayIdentity({ serverName: 'base.test', caName: 'base CA',
 const serverOptions: DtlsOptions = {
   certificate: { chain: id.chain, privateKey: id.privateKey },
   wallClock: () => NOW,
+  amplificationLimit: false, // an in-memory peer: tests/connection/amplification-limit.test.ts tests the limit
 };
 const clientOptions: DtlsOptions = { trustAnchors: [id.caDer], serverName: 'base.test', wallClock: () => NOW };
 

@@ -30,6 +30,7 @@ import {
 import { MAX_REQUESTS_ANSWERED } from '../../runtime/cid/cid-state.js';
 import { MAX_HELD_DATAGRAMS } from '../../runtime/cid/cid-context.js';
 import { CHALLENGES_PER_PATH } from '../../runtime/cid/path-validation.js';
+import { AMPLIFICATION_FACTOR } from '../../runtime/connection/amplification-limit.js';
 import {
   DEFAULT_AEAD_LIMITS,
   INTEGRITY_KEY_UPDATE_THRESHOLD,
@@ -128,6 +129,17 @@ checkSection('docs/security/admission.md', '## The order of checks for a ClientH
     `at most ${n(MAX_USED_COOKIES)} used cookies`,
     `\`handshakeTimeout\` (${s(listenHandshakeMs())})`,
     `at most ${perHostHandshakes} handshakes and ${perHostSessions} sessions per host`,
+  ];
+});
+
+checkSection('docs/security/admission.md', '## Anti-amplification: three times what the address sent', () => {
+  const words: Record<number, string> = { 2: 'two', 3: 'three', 4: 'four' };
+  const initial = literal('runtime/handshake/flight.ts', /config\.initialTimeout \?\? ([\d_]+)/);
+  return [
+    `at most ${words[AMPLIFICATION_FACTOR] ?? AMPLIFICATION_FACTOR} times what it received`,
+    `${AMPLIFICATION_FACTOR} × received − sent`,
+    `one per retransmission timeout (${s(initial)}, doubling)`,
+    `default \`handshakeTimeout\` (${s(listenHandshakeMs())})`,
   ];
 });
 

@@ -20,7 +20,11 @@ import { credentials, echoServer } from '../dtls12/negotiation-support.js';
 
 const id = makeIdentity('p256', 'localhost');
 const client: DtlsOptions = { wallClock: () => TEST_TIME, trustAnchors: [id.caDer], serverName: 'localhost' };
-const server: DtlsOptions = { wallClock: () => TEST_TIME, certificate: { chain: id.chain, privateKey: id.privateKey } };
+const server: DtlsOptions = {
+  wallClock: () => TEST_TIME,
+  certificate: { chain: id.chain, privateKey: id.privateKey },
+  amplificationLimit: false, // an in-memory peer: tests/connection/amplification-limit.test.ts tests the limit
+};
 
 function drain(c: DtlsConnection): Uint8Array[] {
   const out: Uint8Array[] = [];

@@ -14,7 +14,11 @@ import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 
 const id = makeIdentity('p256', 'localhost');
 const client: DtlsOptions = { wallClock: () => TEST_TIME, trustAnchors: [id.caDer], serverName: 'localhost' };
-const server: DtlsOptions = { wallClock: () => TEST_TIME, certificate: { chain: id.chain, privateKey: id.privateKey } };
+const server: DtlsOptions = {
+  wallClock: () => TEST_TIME,
+  certificate: { chain: id.chain, privateKey: id.privateKey },
+  amplificationLimit: false, // an in-memory peer: tests/connection/amplification-limit.test.ts tests the limit
+};
 
 /** A client of `options` that sent its first ClientHello. */
 function made(options: DtlsOptions): DtlsConnection {

@@ -91,6 +91,7 @@ export function forgeryRun(serverId: Identity, run: ForgeryRun): ForgeryOutcome 
   const server = DtlsConnection.server({
     certificate: { chain: serverId.chain, privateKey: serverId.privateKey },
     wallClock,
+    amplificationLimit: false, // the in-memory link's client is the server's peer by construction
     ...options,
     ...(run.serverLimits === undefined ? {} : { limits: run.serverLimits }),
   });

@@ -49,7 +49,8 @@ export function runVariant(
     ...(variant.clientAuth ? { certificate: { chain: ids.client.chain, privateKey: ids.client.privateKey } } : {}),
   });
   const responder = variant.cookie ? new HelloRetryResponder(serverOptions) : undefined;
-  let server = variant.cookie ? undefined : DtlsConnection.server(serverOptions);
+  // No cookie exchange here stands for a server whose peer is known (the in-memory link): no anti-amplification limit.
+  let server = variant.cookie ? undefined : DtlsConnection.server({ ...serverOptions, amplificationLimit: false });
   const toServer = (d: Uint8Array, now: number): void => {
     if (server) return server.receive(d, now);
     const r = responder!.handle(d, 'peer', now);

@@ -53,8 +53,9 @@ type RenamedServerOptions =
   | 'sni'
   | InternalOptions;
 
-/** Options of the connection that are set by connect/listen themselves, never given. */
-type InternalOptions = 'offer12' | 'offer12Session' | 'cipherSuites12' | 'requireExtendedMasterSecret';
+/** Options of the connection that are set by connect/listen themselves (or, `amplificationLimit`, left on), never given. */
+type InternalOptions =
+  'offer12' | 'offer12Session' | 'cipherSuites12' | 'requireExtendedMasterSecret' | 'amplificationLimit';
 
 /** What an `sni` entry holds: a context from `createSecureContext`, or the options to make one (`cert`, `key`, `passphrase`). */
 export type SniCredentials = SecureContext | SecureContextOptions;

@@ -130,6 +130,7 @@ export function makePair(variant: Variant, keyLog?: (side: Side, line: string) =
     provider: seededProvider(nodeProvider, new SeededRandom(SEED.server)),
     certificate: { chain: SERVER_ID.chain, privateKey: SERVER_ID.privateKey },
     wallClock: () => TEST_TIME,
+    amplificationLimit: false, // the pair's client is the server's peer by construction; time stands still here
     ...(variant === 'hrr' ? { groups: ['secp256r1'] } : {}),
     ...(variant === 'clientAuth' ? { clientAuthentication: 'required', trustAnchors: [CLIENT_ID.caDer] } : {}),
     ...(variant === 'psk' ? { psk: { [PSK.identity]: PSK.key }, ticketKeys: TICKET_KEYS } : {}),
@@ -170,6 +171,7 @@ function ticketSession(): Uint8Array {
     provider: seededProvider(nodeProvider, new SeededRandom(SEED.server)),
     certificate: { chain: SERVER_ID.chain, privateKey: SERVER_ID.privateKey },
     wallClock: () => TEST_TIME,
+    amplificationLimit: false, // the pair's client is the server's peer by construction; time stands still here
     ticketKeys: TICKET_KEYS,
     maxEarlyData: 4096,
     peerAddress: TICKET_ADDRESS,
