@@ -118,27 +118,10 @@ export function evaluateSlos(r: Replicated, slos: Slos, mode: SloMode = 'exact')
     const k = sum((x) => x[phase]?.dropped ?? 0);
     const needed = recordsToResolve(limit, conf);
     const m = r.metrics[metric];
-    if (mode === 'screen') {
-      const bound = n === 0 ? 0 : k / n;
-      const met = bound <= limit;
-      rows.push({
-        metric,
-        direction: 'at most',
-        limit,
-        measured: m,
-        bound,
-        met,
-        severity: bound / limit,
-        status: met ? 'met' : 'not met',
-        method: 'screening: drops / records offered (point estimate)',
-        records: n,
-        recordsNeeded: needed,
-      });
-      return;
-    }
-    const bound = clopperPearsonUpper(k, n, conf);
+    const screen = mode === 'screen';
+    const bound = screen ? (n === 0 ? 0 : k / n) : clopperPearsonUpper(k, n, conf);
     const met = bound <= limit;
-    const status = met ? 'met' : clopperPearsonLower(k, n, conf) > limit ? 'not met' : 'not resolved';
+    const status = met ? 'met' : screen || clopperPearsonLower(k, n, conf) > limit ? 'not met' : 'not resolved';
     rows.push({
       metric,
       direction: 'at most',
@@ -148,7 +131,9 @@ export function evaluateSlos(r: Replicated, slos: Slos, mode: SloMode = 'exact')
       met,
       severity: bound / limit,
       status,
-      method: `Clopper-Pearson one-sided ${pct}: ${k.toLocaleString('en-US')} dropped of ${n.toLocaleString('en-US')}`,
+      method: screen
+        ? 'screening: drops / records offered (point estimate)'
+        : `Clopper-Pearson one-sided ${pct}: ${k.toLocaleString('en-US')} dropped of ${n.toLocaleString('en-US')}`,
       records: n,
       recordsNeeded: needed,
     });
