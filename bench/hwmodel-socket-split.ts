@@ -77,7 +77,7 @@ async function serverProcess(): Promise<void> {
           cert: [...m.certificate.chain],
           key: m.certificate.privateKey,
           host: '127.0.0.1',
-          cookies: false,
+          // not cookies: false, whose server holds a flight over 3x the ClientHello for its retransmission
           tickets: 0,
           maxHandshakes: 10_000,
           maxSessionsPerHost: 10_000,

@@ -81,7 +81,9 @@ async function udpRound(c: UdpCase, identity: SimIdentity, clients = c.clients):
     cert: [...identity.certificate.chain],
     key: identity.certificate.privateKey,
     host: '127.0.0.1',
-    cookies: false, // the model has no HelloRetryRequest round trip
+    // The model has no HelloRetryRequest round trip, but a cookies: false server holds a flight over 3x the ClientHello
+    // until the client sends it again (the anti-amplification limit, docs/security/admission.md), here 30 s: the
+    // stateless exchange is the nearer of the two to the model (the socket-cost fit takes its datagrams).
     tickets: 0, // nor session tickets (the model's workload)
     maxHandshakes: 10_000,
     maxSessionsPerHost: 10_000,
