@@ -10,8 +10,6 @@
  * case.
  */
 import test from 'ava';
-import { loadEngine } from '../../../hwmodel/timing/engine-file.js';
-import { checkTargets } from '../../../hwmodel/sizing/targets.js';
 import { deviceCosts, type DeviceKnobs } from '../../../hwmodel/sizing/workload/device.js';
 import { checkTraffic, IMIX, type Traffic } from '../../../hwmodel/sizing/workload/traffic.js';
 import {
@@ -21,18 +19,11 @@ import {
   twinComparisonText,
   type FlowTwinRun,
 } from '../../../hwmodel/cocheck/index.js';
+import { asicEngine, asicTargets } from '../sizing/workload-fixtures.js';
 
 const binary = buildFlowTwin();
-const engine = loadEngine('asic');
-const targets = checkTargets({
-  gbps: 1,
-  recordSize: 1500,
-  handshakesPerSecond: 1,
-  group: 'P-256',
-  suite: 'TLS_AES_128_GCM_SHA256',
-  profile: 'asic',
-  minimize: 'area',
-});
+const engine = asicEngine;
+const targets = asicTargets();
 const knobs = (
   lanes: number,
   pkLanes: number,

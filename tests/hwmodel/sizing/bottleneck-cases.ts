@@ -11,7 +11,6 @@
  * PCIe lanes it needs.
  */
 import { loadEngine } from '../../../hwmodel/timing/engine-file.js';
-import { checkTargets } from '../../../hwmodel/sizing/targets.js';
 import {
   deviceCosts,
   RECORD_OVERHEAD,
@@ -28,6 +27,7 @@ import {
 } from '../../../hwmodel/sizing/workload/traffic.js';
 import type { Slos } from '../../../hwmodel/sizing/workload/slo.js';
 import { workloadBounds } from '../../../hwmodel/sizing/workload/workload-bounds.js';
+import { asicTargets } from './workload-fixtures.js';
 
 export interface BottleneckCase {
   readonly name: string;
@@ -49,15 +49,7 @@ const SESSIONS = 2048;
 
 export function bottleneckCases(): BottleneckCase[] {
   const engine = loadEngine('asic');
-  const targets = checkTargets({
-    gbps: 1,
-    recordSize: 1500,
-    handshakesPerSecond: 1,
-    group: 'P-256',
-    suite: 'TLS_AES_128_GCM_SHA256',
-    profile: 'asic',
-    minimize: 'area',
-  });
+  const targets = asicTargets();
   const cases: BottleneckCase[] = [];
   for (const v of VARIANTS) {
     const base = {

@@ -7,50 +7,23 @@
  * latency to the wire as well as to DMA out.
  */
 import test from 'ava';
-import { loadEngine } from '../../../hwmodel/timing/engine-file.js';
-import { checkTargets } from '../../../hwmodel/sizing/targets.js';
 import {
   clopperPearsonLower,
   clopperPearsonUpper,
   recordsToResolve,
 } from '../../../hwmodel/sizing/workload/binomial-bound.js';
-import { deviceCosts, type DeviceKnobs } from '../../../hwmodel/sizing/workload/device.js';
+import { deviceCosts } from '../../../hwmodel/sizing/workload/device.js';
 import { runFlow } from '../../../hwmodel/sizing/workload/flow-model.js';
 import { replicate } from '../../../hwmodel/sizing/workload/replicate.js';
 import { acceptancePlan, linkOverload } from '../../../hwmodel/sizing/workload/run-plan.js';
-import { evaluateSlos, type Slos } from '../../../hwmodel/sizing/workload/slo.js';
+import { evaluateSlos } from '../../../hwmodel/sizing/workload/slo.js';
 import { checkTraffic, IMIX, parseMix, scaleTraffic } from '../../../hwmodel/sizing/workload/traffic.js';
 import { sizeWorkload } from '../../../hwmodel/sizing/workload/workload-search.js';
+import { asicEngine, asicTargets, defaultSlos, roomy } from './workload-fixtures.js';
 
-const engine = loadEngine('asic');
-const targets = checkTargets({
-  gbps: 1,
-  recordSize: 1500,
-  handshakesPerSecond: 1,
-  group: 'P-256',
-  suite: 'TLS_AES_128_GCM_SHA256',
-  profile: 'asic',
-  minimize: 'area',
-});
-const roomy: DeviceKnobs = {
-  lanes: 8,
-  pkLanes: 4,
-  dmaChannels: 8,
-  pipelineDepth: 256,
-  rxRingDepth: 1024,
-  txRingDepth: 1024,
-  keySlots: 4096,
-  memChannels: 4,
-  pcieLanes: 16,
-};
-const slos: Slos = {
-  dropProbability: 1e-6,
-  p99Us: 10,
-  p999Us: undefined,
-  handshakesPerSecond: 1000,
-  burstDropProbability: undefined,
-  margin: 0,
-};
+const engine = asicEngine;
+const targets = asicTargets();
+const slos = defaultSlos;
 const close = (a: number, b: number, rel = 1e-6): boolean => Math.abs(a - b) <= rel * Math.abs(b);
 
 test('Clopper-Pearson bounds match the beta quantiles; zero events bound p at 1 − α^(1/n), not 0', (t) => {

@@ -7,13 +7,11 @@
  */
 import test from 'ava';
 import { ConfigError } from '../../../runtime/config-error.js';
-import { loadEngine } from '../../../hwmodel/timing/engine-file.js';
-import { checkTargets } from '../../../hwmodel/sizing/targets.js';
-import { deviceCosts, type DeviceKnobs } from '../../../hwmodel/sizing/workload/device.js';
+import { deviceCosts } from '../../../hwmodel/sizing/workload/device.js';
 import { runFlow } from '../../../hwmodel/sizing/workload/flow-model.js';
 import { LatencyHistogram } from '../../../hwmodel/sizing/workload/latency-histogram.js';
 import { replicate } from '../../../hwmodel/sizing/workload/replicate.js';
-import { checkSlos, evaluateSlos, parseMargin, type Slos } from '../../../hwmodel/sizing/workload/slo.js';
+import { checkSlos, evaluateSlos, parseMargin } from '../../../hwmodel/sizing/workload/slo.js';
 import { SlotLru } from '../../../hwmodel/sizing/workload/slot-lru.js';
 import {
   checkTraffic,
@@ -22,36 +20,11 @@ import {
   parseMix,
   recordsPerSecond,
 } from '../../../hwmodel/sizing/workload/traffic.js';
+import { asicEngine, asicTargets, defaultSlos, roomy } from './workload-fixtures.js';
 
-const engine = loadEngine('asic');
-const targets = checkTargets({
-  gbps: 1,
-  recordSize: 1500,
-  handshakesPerSecond: 1,
-  group: 'P-256',
-  suite: 'TLS_AES_128_GCM_SHA256',
-  profile: 'asic',
-  minimize: 'area',
-});
-const roomy: DeviceKnobs = {
-  lanes: 8,
-  pkLanes: 4,
-  dmaChannels: 8,
-  pipelineDepth: 256,
-  rxRingDepth: 1024,
-  txRingDepth: 1024,
-  keySlots: 4096,
-  memChannels: 4,
-  pcieLanes: 16,
-};
-const slos: Slos = {
-  dropProbability: 1e-6,
-  p99Us: 10,
-  p999Us: undefined,
-  handshakesPerSecond: 1000,
-  burstDropProbability: undefined,
-  margin: 0,
-};
+const engine = asicEngine;
+const targets = asicTargets();
+const slos = defaultSlos;
 
 test('mixes: imix, one size, bytes:weight lists; bad ones are ConfigErrors naming the mix', (t) => {
   t.deepEqual(parseMix('imix'), [...IMIX]);

@@ -9,7 +9,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEngine } from '../../../hwmodel/timing/engine-file.js';
-import { checkTargets } from '../../../hwmodel/sizing/targets.js';
 import { checkTraffic, IMIX } from '../../../hwmodel/sizing/workload/traffic.js';
 import { sizeWorkload } from '../../../hwmodel/sizing/workload/workload-search.js';
 import { deviceCosts } from '../../../hwmodel/sizing/workload/device.js';
@@ -17,20 +16,13 @@ import { engineAtClock } from '../../../hwmodel/sizing/bounds.js';
 import { ConfigError } from '../../../runtime/config-error.js';
 import { runSize } from '../../../cli/size-command.js';
 import { CliUsageError } from '../../../cli/usage-error.js';
+import { asicTargets } from './workload-fixtures.js';
 
 const RUN = { warmupUs: 20, windowUs: 60, replications: 2, seed: 1 };
 
 test('the search: from the bounds, every growth proven; the answer meets its SLOs at the margin, costed, with its caveats and sensitivity', (t) => {
   const engine = loadEngine('asic');
-  const targets = checkTargets({
-    gbps: 1,
-    recordSize: 1500,
-    handshakesPerSecond: 1,
-    group: 'P-256',
-    suite: 'TLS_AES_128_GCM_SHA256',
-    profile: 'asic',
-    minimize: 'area',
-  });
+  const targets = asicTargets();
   const traffic = checkTraffic({
     openGbps: 20,
     sealGbps: 20,
@@ -79,15 +71,7 @@ test('the search: from the bounds, every growth proven; the answer meets its SLO
 
 test('the clock is an input: --clock stretches every cycle cost, within the range the engine file gives', (t) => {
   const engine = loadEngine('asic');
-  const targets = checkTargets({
-    gbps: 1,
-    recordSize: 1500,
-    handshakesPerSecond: 1,
-    group: 'P-256',
-    suite: 'TLS_AES_128_GCM_SHA256',
-    profile: 'asic',
-    minimize: 'area',
-  });
+  const targets = asicTargets();
   const traffic = checkTraffic({ openGbps: 1, sealGbps: 1, mix: IMIX, handshakesPerSecond: 100, sessions: 10 });
   const at1g = deviceCosts(engine, targets, traffic);
   const at500 = deviceCosts(engineAtClock(engine, 500), targets, traffic);
@@ -290,15 +274,7 @@ test('dtls13 size on the fpga engine prints the whole device in LUT, FF, BRAM36 
 
 test('the whole device is the answer’s: its memory controllers, rings, slots, the sessions’ table, and DRAM energy for every record', (t) => {
   const engine = loadEngine('asic');
-  const targets = checkTargets({
-    gbps: 1,
-    recordSize: 1500,
-    handshakesPerSecond: 1,
-    group: 'P-256',
-    suite: 'TLS_AES_128_GCM_SHA256',
-    profile: 'asic',
-    minimize: 'area',
-  });
+  const targets = asicTargets();
   // 160 Gbit/s of IMIX crosses DRAM twice (in and out of its buffers): more than one DDR4-3200 channel carries.
   const traffic = checkTraffic({
     openGbps: 80,

@@ -1,0 +1,44 @@
+/**
+ * What the workload-sizing tests share: the ASIC engine with its checked targets (1 Gbit/s of 1,500-byte
+ * AES-128-GCM records, P-256: the targets only pick the suite and group whose cycle tables the workload model reads),
+ * a roomy device no test's traffic fills, and the default SLOs at margin 0.
+ */
+import { checkTargets, type CheckedTargets } from '../../../hwmodel/sizing/targets.js';
+import type { DeviceKnobs } from '../../../hwmodel/sizing/workload/device.js';
+import type { Slos } from '../../../hwmodel/sizing/workload/slo.js';
+import { loadEngine } from '../../../hwmodel/timing/engine-file.js';
+
+export const asicEngine = loadEngine('asic');
+
+export function asicTargets(): CheckedTargets {
+  return checkTargets({
+    gbps: 1,
+    recordSize: 1500,
+    handshakesPerSecond: 1,
+    group: 'P-256',
+    suite: 'TLS_AES_128_GCM_SHA256',
+    profile: 'asic',
+    minimize: 'area',
+  });
+}
+
+export const roomy: DeviceKnobs = {
+  lanes: 8,
+  pkLanes: 4,
+  dmaChannels: 8,
+  pipelineDepth: 256,
+  rxRingDepth: 1024,
+  txRingDepth: 1024,
+  keySlots: 4096,
+  memChannels: 4,
+  pcieLanes: 16,
+};
+
+export const defaultSlos: Slos = {
+  dropProbability: 1e-6,
+  p99Us: 10,
+  p999Us: undefined,
+  handshakesPerSecond: 1000,
+  burstDropProbability: undefined,
+  margin: 0,
+};
