@@ -23,7 +23,7 @@ import type { LearnPlan } from './learn-plan.js';
 import { withOpensslSpellings } from './openssl-spellings.js';
 import { parseOptions } from './option-table.js';
 import { CliUsageError } from './usage-error.js';
-import { LearnWatch } from './learn-watch.js';
+import { batchLine, LearnWatch } from './learn-watch.js';
 import { LEARN_STATUS, stoppable, withWarnings, writeOutputs, type LearnRun } from './learn-stop.js';
 
 function readReport(option: string, path: string): { report: LearnReport; model: MealyMachine } {
@@ -103,7 +103,11 @@ async function learnTarget(
   const sul = watch.wrap(await openSul(plan, () => silent++));
   started(sul, reference);
   try {
-    const result = await learn(sul, { ...options, onHypothesis: (p) => watch.hypothesis(p) });
+    const result = await learn(sul, {
+      ...options,
+      onHypothesis: (p) => watch.hypothesis(p),
+      onBatch: (p) => watch.batch(p),
+    });
     if (silent > 0)
       process.stderr.write(
         `the server started by --server-command answered nothing to its first ClientHello, waited for 5 s, in ${silent} of ${result.queries} sessions\n`,
@@ -124,6 +128,7 @@ export async function runLearn(argv: readonly string[]): Promise<number> {
     extraStates: plan.extraStates,
     ...(plan.maxQueries !== undefined ? { maxQueries: plan.maxQueries } : {}),
     onHypothesis: (p) => say?.(`reference hypothesis ${p.rounds}: ${p.states} states after ${p.queries} queries`),
+    onBatch: (p) => say?.(`reference ${batchLine(p)}`),
   };
   const t = plan.target;
   const target =
