@@ -15,7 +15,8 @@ import { modelToXState } from '../learn/learner/xstate.js';
 import { openClientSul, openServerSul } from '../learn/mapper/index.js';
 import type { SystemUnderLearning } from '../learn/sul.js';
 import { interrupted, withInspectDefault } from './inspect-option.js';
-import { serveLearnedModel } from './learn-inspect.js';
+import { withChartStates } from './learn-chart-states.js';
+import { matchingNotes, serveLearnedModel } from './learn-inspect.js';
 import { LEARN_OPTIONS } from './learn-options.js';
 import { learnOwnPeer } from './learn-self.js';
 import { learnPlan, withPlanInputs } from './learn-plan.js';
@@ -81,6 +82,7 @@ function summary(r: LearnReport, target: string): string[] {
   if (r.bugPatterns.length === 0) lines.push(`bug patterns: none of ${r.bugPatternsChecked.join(', ')}`);
   for (const d of r.differences ?? [])
     lines.push(`differs from the reference: ${d.word.join(' ')} -> ${d.first.at(-1)} (reference: ${d.second.at(-1)})`);
+  if (r.stateMatching !== undefined) lines.push(matchingNotes(r.stateMatching).header);
   return lines;
 }
 
@@ -112,7 +114,14 @@ async function learnTarget(
       process.stderr.write(
         `the server started by --server-command answered nothing to its first ClientHello, waited for 5 s, in ${silent} of ${result.queries} sessions\n`,
       );
-    return withWarnings(learnReport(result, reference), watch);
+    const report = learnReport(result, reference);
+    const matching = report.stateMatching;
+    return withWarnings(
+      matching === undefined || reference === undefined
+        ? report
+        : { ...report, stateMatching: withChartStates(matching, reference, report.version, report.role) },
+      watch,
+    );
   } finally {
     await sul.close();
   }
@@ -164,14 +173,20 @@ export async function runLearn(argv: readonly string[]): Promise<number> {
       first === undefined ? undefined : `finding ${first.pattern}: ${first.word.join(' ')} (drawn red on the model)`;
     const highlight =
       first === undefined ? undefined : { word: first.word, label: `${first.pattern}: ${first.word.join(' ')}` };
+    const matching = report.stateMatching === undefined ? undefined : matchingNotes(report.stateMatching);
     const page = await serveLearnedModel(
       plan.inspect,
       `learned: ${name}`,
       report.version,
       report.role,
-      modelToDot(model, { name, ...(highlight !== undefined ? { highlight } : {}) }),
+      modelToDot(model, {
+        name,
+        ...(highlight !== undefined ? { highlight } : {}),
+        ...(matching !== undefined ? { states: matching.states } : {}),
+      }),
       modelToXState(model, 'learned'),
       finding,
+      matching?.header,
     );
     process.stdout.write(`inspector: ${page.url} (Ctrl-C to stop)\n`);
     await interrupted();

@@ -4,10 +4,13 @@
  * (Graphviz in WebAssembly; when the package is absent the DOT text is shown). `/learned.json` serves the model as
  * an XState machine config (createMachine takes it; the Stately inspector draws it), `/learned.dot` its DOT. Both
  * drawings start at their own size (labels at their point size) with a zoom each; `finding` (the first confirmed
- * finding, its word drawn red on the model) is named in the header.
+ * finding, its word drawn red on the model) is named in the header, and so is the state matching against a reference
+ * (each learned state labelled with its reference state and our chart's state, the unmatched filled orange).
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import type { DotOptions } from '../learn/learner/dot.js';
+import type { StateMatching } from '../learn/learner/state-matching.js';
 import type { LearnedMachineConfig } from '../learn/learner/xstate.js';
 import { installed } from './optional-packages.js';
 import { CliUsageError } from './usage-error.js';
@@ -36,6 +39,30 @@ async function learnedSvg(dot: string): Promise<string> {
   return (await instance()).renderString(dot, { format: 'svg', engine: 'dot' });
 }
 
+/**
+ * Each learned state's note for the drawing (`= s2: waitClientKeyExchange`, `unmatched: splits s3`) and the header's
+ * line (`learned states matched to our chart's: 7 of 9; unmatched (orange): s5, s8`).
+ */
+export function matchingNotes(m: StateMatching): { states: NonNullable<DotOptions['states']>; header: string } {
+  const states = m.learned.map((s) => {
+    if (s.reference === undefined) {
+      const why =
+        s.splits !== undefined
+          ? `splits ${s.splits}`
+          : Object.keys(s.votes).length > 0
+            ? 'no majority'
+            : 'after a difference';
+      return { note: `unmatched: ${why}`, unmatched: true };
+    }
+    const chart = s.chart === undefined || s.chart.length === 0 ? '' : `: ${s.chart.join(' | ')}`;
+    return { note: `= ${s.reference}${s.agreement === 'majority' ? ' (majority)' : ''}${chart}`, unmatched: false };
+  });
+  const unmatched = m.learned.filter((s) => s.reference === undefined).map((s) => s.state);
+  const whose = m.chartId === undefined ? 'the reference' : `the reference (our ${m.chartId})`;
+  const header = `learned states matched to ${whose}'s: ${m.learned.length - unmatched.length} of ${m.learned.length}${unmatched.length > 0 ? `; unmatched (orange): ${unmatched.join(', ')}` : ''}${m.unmatchedReference.length > 0 ? `; reference states without a match: ${m.unmatchedReference.join(', ')}` : ''}`;
+  return { states, header };
+}
+
 /** A zoom for each drawing: −, +, fit to the pane, 1:1 (the SVG's own size, where labels are their point size). */
 const ZOOM_SCRIPT = `
 for (const sec of document.querySelectorAll('section')) {
@@ -58,6 +85,7 @@ function page(
   ours: string | undefined,
   learned: string,
   finding: string | undefined,
+  matching: string | undefined,
 ): string {
   const strip = (svg: string): string => svg.replace(/^[^]*?(<svg)/, '$1');
   return `<!doctype html>
@@ -65,13 +93,13 @@ function page(
 <style>
 body { margin: 0; font: 14px/1.4 system-ui, sans-serif; color: #1a202c; background: #f7fafc; }
 header { padding: 8px 16px; background: #2d3748; color: #fff; } header h1 { font-size: 16px; margin: 0; }
-header a { color: #90cdf4; margin-right: 12px; } header .finding { color: #feb2b2; font-weight: 600; }
+header a { color: #90cdf4; margin-right: 12px; } header .finding { color: #feb2b2; font-weight: 600; } header .matching { color: #fbd38d; }
 main { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px; padding: 8px; }
 section { background: #fff; border: 1px solid #e2e8f0; border-radius: 6px; padding: 6px; overflow: auto; height: 84vh; }
 section h2 { font-size: 14px; margin: 0 0 4px; position: sticky; left: 0; } section svg { display: block; }
 .zoom { margin-left: 12px; font-weight: normal; } .zoom button { font: inherit; min-width: 28px; } .zoom output { display: inline-block; min-width: 48px; text-align: center; }
 </style></head><body>
-<header><h1>${escapeHtml(title)}</h1>${finding === undefined ? '' : `<div class="finding">${escapeHtml(finding)}</div>`}<a href="/learned.json">the model as an XState config</a><a href="/learned.dot">as DOT</a></header>
+<header><h1>${escapeHtml(title)}</h1>${finding === undefined ? '' : `<div class="finding">${escapeHtml(finding)}</div>`}${matching === undefined ? '' : `<div class="matching">${escapeHtml(matching)}</div>`}<a href="/learned.json">the model as an XState config</a><a href="/learned.dot">as DOT</a></header>
 <main><section id="ours"><h2>our chart: ${chartId}${ZOOM}</h2>${ours === undefined ? '<p>(generated/charts/ not found)</p>' : strip(ours)}</section>
 <section id="learned"><h2>the learned model${ZOOM}</h2>${strip(learned)}</section></main>
 <script>${ZOOM_SCRIPT}</script>
@@ -93,9 +121,10 @@ export async function serveLearnedModel(
   dot: string,
   xstate: LearnedMachineConfig,
   finding?: string,
+  matching?: string,
 ): Promise<LearnInspector> {
   const chartId = ourChartId(version, role);
-  const html = page(title, chartId, chartSvg(chartId), await learnedSvg(dot), finding);
+  const html = page(title, chartId, chartSvg(chartId), await learnedSvg(dot), finding, matching);
   const http = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/' || path === '/index.html') {
