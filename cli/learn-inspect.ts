@@ -40,22 +40,20 @@ async function learnedSvg(dot: string): Promise<string> {
 }
 
 /**
- * Each learned state's note for the drawing (`= s2: waitClientKeyExchange`, `unmatched: splits s3`) and the header's
- * line (`learned states matched to our chart's: 7 of 9; unmatched (orange): s5, s8`).
+ * Each learned state's note for the drawing (`= s2: waitClientKeyExchange` when every word agrees, `≈ (most words)` or
+ * `≈ (shortest word)` when not, `unmatched: splits s3`) and the header's line (`learned states matched to the
+ * reference (our dtls12-server)'s: 7 of 8; unmatched (orange): s5`).
  */
 export function matchingNotes(m: StateMatching): { states: NonNullable<DotOptions['states']>; header: string } {
   const states = m.learned.map((s) => {
-    if (s.reference === undefined) {
-      const why =
-        s.splits !== undefined
-          ? `splits ${s.splits}`
-          : Object.keys(s.votes).length > 0
-            ? 'no majority'
-            : 'after a difference';
-      return { note: `unmatched: ${why}`, unmatched: true };
-    }
+    if (s.reference === undefined)
+      return {
+        note: `unmatched: ${s.splits !== undefined ? `splits ${s.splits}` : 'after a difference'}`,
+        unmatched: true,
+      };
     const chart = s.chart === undefined || s.chart.length === 0 ? '' : `: ${s.chart.join(' | ')}`;
-    return { note: `= ${s.reference}${s.agreement === 'majority' ? ' (majority)' : ''}${chart}`, unmatched: false };
+    const how = s.agreement === 'all' ? '=' : s.agreement === 'majority' ? '≈ (most words)' : '≈ (shortest word)';
+    return { note: `${how} ${s.reference}${chart}`, unmatched: false };
   });
   const unmatched = m.learned.filter((s) => s.reference === undefined).map((s) => s.state);
   const whose = m.chartId === undefined ? 'the reference' : `the reference (our ${m.chartId})`;

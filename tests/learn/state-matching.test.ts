@@ -103,3 +103,22 @@ test('a learned model that merges two reference states leaves one unmatched', (t
     message: /different inputs/,
   });
 });
+
+test('a state some words past a hidden difference lead elsewhere is matched by most words, or by its shortest', (t) => {
+  // server13's states: s0 start, s1 cert, s2 closed, s3 verify, s4 finished, s5 connected.
+  const learned = server13();
+  // Our connected server ends the session on a Certificate, silently (timeout); the learned one ignores it.
+  const reference = server13([['connected', 'Certificate', 'timeout', 'closed']]);
+  const connected = matchStates(learned, reference).learned[5]!;
+  t.deepEqual([connected.reference, connected.agreement], ['s5', 'majority']);
+  t.is(connected.votes.s2, 1, 'the Certificate ours answers by closing, answered alike, but ours is closed after it');
+  // Where most words after it lead to the reference's closed state, the shortest word still says which it is.
+  const closesOften = server13(
+    ['ClientHello', 'Certificate', 'CertificateVerify', 'Finished'].map(
+      (i) => ['connected', i, 'timeout', 'closed'] as const,
+    ),
+  );
+  const often = matchStates(learned, closesOften).learned[5]!;
+  t.deepEqual([often.reference, often.agreement], ['s5', 'shortest']);
+  t.true(often.votes.s2! > often.votes.s5!);
+});
