@@ -4,7 +4,8 @@
  * (Graphviz in WebAssembly; when the package is absent the DOT text is shown). `/learned.json` serves the model as
  * an XState machine config (createMachine takes it; the Stately inspector draws it), `/learned.dot` its DOT. Both
  * drawings start at their own size (labels at their point size) with a zoom each; `finding` (the first confirmed
- * finding, its word drawn red on the model) is named in the header, and so is the state matching against a reference
+ * finding, its word drawn red on the model) is named in the header and the learned model opens scrolled to it (or to
+ * the state the address names: `/#s5`), and so is the state matching against a reference
  * (each learned state labelled with its reference state and our chart's state, the unmatched filled orange).
  */
 import { readFileSync } from 'node:fs';
@@ -40,9 +41,9 @@ async function learnedSvg(dot: string): Promise<string> {
 }
 
 /**
- * Each learned state's note for the drawing (`= s2: waitClientKeyExchange` when every word agrees, `≈ (most words)` or
- * `≈ (shortest word)` when not, `unmatched: splits s3`) and the header's line (`learned states matched to the
- * reference (our dtls12-server)'s: 7 of 8; unmatched (orange): s5`).
+ * Each learned state's note for the drawing (`= ref s2: waitClientKeyExchange` when every word agrees, `≈ ref s5
+ * (most words): ...` or `(shortest word)` when not, `unmatched: splits s3`) and the header's line (`learned states
+ * matched to the reference (our dtls12-server)'s: 7 of 8; unmatched (orange): s7`).
  */
 export function matchingNotes(m: StateMatching): { states: NonNullable<DotOptions['states']>; header: string } {
   const states = m.learned.map((s) => {
@@ -52,8 +53,8 @@ export function matchingNotes(m: StateMatching): { states: NonNullable<DotOption
         unmatched: true,
       };
     const chart = s.chart === undefined || s.chart.length === 0 ? '' : `: ${s.chart.join(' | ')}`;
-    const how = s.agreement === 'all' ? '=' : s.agreement === 'majority' ? '≈ (most words)' : '≈ (shortest word)';
-    return { note: `${how} ${s.reference}${chart}`, unmatched: false };
+    const how = s.agreement === 'all' ? '' : s.agreement === 'majority' ? ' (most words)' : ' (shortest word)';
+    return { note: `${s.agreement === 'all' ? '=' : '≈'} ref ${s.reference}${how}${chart}`, unmatched: false };
   });
   const unmatched = m.learned.filter((s) => s.reference === undefined).map((s) => s.state);
   const whose = m.chartId === undefined ? 'the reference' : `the reference (our ${m.chartId})`;
@@ -73,6 +74,15 @@ for (const sec of document.querySelectorAll('section')) {
   const act = { out: () => (z /= 1.25), in: () => (z *= 1.25), fit: () => (z = (sec.clientWidth - 16) / w), one: () => (z = 1) };
   for (const b of sec.querySelectorAll('.zoom button')) b.addEventListener('click', () => { act[b.dataset.zoom](); apply(); });
   apply();
+}
+// The learned model opens on the state the address names (#s5), else on the finding's first step (drawn red).
+const learned = document.querySelector('#learned');
+const named = [...learned.querySelectorAll('g.node')].find((g) => '#' + g.querySelector('title')?.textContent === location.hash);
+const first = named ?? [...learned.querySelectorAll('g.edge')].find((g) => g.querySelector('path[stroke="#c53030"]'));
+if (first) {
+  const pane = learned.getBoundingClientRect(), box = first.getBoundingClientRect();
+  learned.scrollLeft += named ? box.left + box.width / 2 - pane.left - pane.width / 2 : box.left - pane.left - 120;
+  learned.scrollTop += named ? box.top + box.height / 2 - pane.top - pane.height / 2 : box.top - pane.top - 80;
 }`;
 
 const ZOOM = `<span class="zoom"><button data-zoom="out" title="zoom out">−</button><output>100%</output><button data-zoom="in" title="zoom in">+</button><button data-zoom="fit">fit</button><button data-zoom="one">1:1</button></span>`;

@@ -59,7 +59,7 @@ test('the matching names each matched learned state by our chart, and the drawin
   t.deepEqual(m.learned[0]!.chart, ['waitClientHello']);
   t.is(m.learned[extra]!.chart, undefined);
   const notes = matchingNotes(m);
-  t.is(notes.states[verify]!.note, `= s${verify}: waitClientCertificateVerify`);
+  t.is(notes.states[verify]!.note, `= ref s${verify}: waitClientCertificateVerify`);
   t.deepEqual(notes.states[extra], { note: 'unmatched: after a difference', unmatched: true });
   t.is(
     notes.header,
@@ -67,5 +67,5 @@ test('the matching names each matched learned state by our chart, and the drawin
   );
   const dot = modelToDot(learned, { states: notes.states });
   t.regex(dot, new RegExp(`s${extra} \\[label="s${extra}\\nunmatched: after a difference", style="rounded,filled"`));
-  t.regex(dot, new RegExp(`s${verify} \\[label="s${verify}\\n= s${verify}: waitClientCertificateVerify"\\];`));
+  t.regex(dot, new RegExp(`s${verify} \\[label="s${verify}\\n= ref s${verify}: waitClientCertificateVerify"\\];`));
 });

@@ -163,7 +163,7 @@ test('learn --inspect serves our 1.3 server chart beside the learned model, its 
     t.regex(html, /<section id="ours">.*<svg/s);
     t.regex(html, /<section id="learned">.*<svg/s);
     t.regex(html, /<div class="matching">learned states matched to the reference \(our dtls13-server\)'s: 6 of 6/);
-    t.regex(html, /<section id="learned">.*>= s\d+: waitClientCertificateVerify</s);
+    t.regex(html, /<section id="learned">.*>= ref s\d+: waitClientCertificateVerify</s);
     const config = (await (await fetch(`http://127.0.0.1:${port}/learned.json`)).json()) as {
       initial: string;
       states: Record<string, unknown>;
