@@ -153,7 +153,7 @@ test('a device the offered load paces: the rule names the one RX credit, the gro
   );
 });
 
-test('--grow 0 leaves the rule-based reading on the Bottleneck line; --grow does not go with a sweep', async (t) => {
+test('with --grow 0 the Bottleneck line is the rule-based reading; --grow does not go with a sweep', async (t) => {
   const { run, doc } = await simulateJson('no-growth', [...SMALL, '--grow', '0']);
   t.is(doc.growth, undefined);
   t.regex(run.stdout, new RegExp(`^Bottleneck +${doc.bottleneck!.module.replace(/\./g, '\\.')} \\(`, 'm'));
