@@ -266,6 +266,7 @@ const BAD_OPTIONS: readonly (readonly [readonly string[], RegExp])[] = [
   [['--out', 'x.json'], /--out goes only with --calibrate/],
   [['--calibrate', '--connections', '3'], /--connections does not go with --calibrate/],
   [['--calibrate', '--calibrate-handshakes', '0'], /--calibrate-handshakes: must be an integer/],
+  [['--grow', '65'], /--grow: must be an integer in 0\.\.64/],
 ];
 
 test('bad options are usage errors naming the option', async (t) => {
