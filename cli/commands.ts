@@ -21,7 +21,7 @@ const SIMULATE_HELP = `usage: dtls13 simulate [--connections N] [--duration T] [
          [--bandwidth B] [--hw-accel] [--vcd FILE] [--json FILE] [--seed N] [--profile FILE|ENGINE]
          [--records N] [--payload BYTES] [--rate PER_SECOND] [--platform offload|software] [--quiet]
          [--set MODULE.PARAM=VALUE]... [--sweep MODULE.PARAM=V1,V2,...] [--replications N]
-         [--warmup T] [--csv FILE] [--plot FILE.svg] [--trace FILE.json] [--trace-out FILE]
+         [--warmup T] [--csv FILE] [--plot FILE.svg] [--trace FILE.json] [--trace-out FILE] [--grow N]
        dtls13 simulate --calibrate [--profile-out FILE] [--out FILE] [--calibrate-handshakes N]
 
 Runs N DTLS 1.3 clients (default 100) against the spec/hw offload device in simulated
@@ -39,6 +39,10 @@ after T; --csv and --plot write the sweep as CSV and as an SVG chart (goodput an
 latency, the bottleneck marked); --trace writes Chrome trace-event JSON (Perfetto);
 --trace-out the engine trace (every crypto command and memory access, with its finish
 time) that replays through the model and the generated SystemC engine.
+--grow N proves the bottleneck by growing up to N suspects (default 6; 0: the rule
+only), each in a run of its own on the same seed and traffic: the one whose growth
+moved throughput, drops or the median completion most (5% or more, none 5% worse) is named; none
+moved: the offered load sets the rate. Each suspect costs one more run.
 --profile ENGINE (a name: default, iot, line-rate-10g) runs on a crypto engine of
 spec/hw/engines: its sourced cycle table and parameters, the accelerator on.
 On a terminal a progress line shows simulated time, elapsed time, rate and ETA.

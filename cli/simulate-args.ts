@@ -20,6 +20,7 @@ import {
   parseSuite,
 } from './simulate-values.js';
 import { CliUsageError } from './usage-error.js';
+import { DEFAULT_SUSPECTS } from '../hwmodel/trace/bottleneck-growth.js';
 
 /** The calibration file written when `--profile-out` is not given (in the working directory). */
 export const DEFAULT_PROFILE_FILE = 'dtls13-profile.json';
@@ -66,6 +67,8 @@ export interface RunPlan {
   readonly traceFile: string | undefined;
   /** --trace-out: the engine trace (hwmodel/cocheck/engine-trace.ts) for the engine co-simulation. */
   readonly traceOutFile: string | undefined;
+  /** --grow N: suspects grown, a run each, to prove the bottleneck (hwmodel/model/bottleneck-reruns.ts); 0: the rule-based reading only. */
+  readonly grow: number;
 }
 
 /** A calibration of this machine. */
@@ -105,6 +108,7 @@ export const RUN_OPTIONS = {
   plot: { type: 'string' },
   trace: { type: 'string' },
   'trace-out': { type: 'string' },
+  grow: { type: 'string' },
 } as const;
 const CALIBRATE_OPTIONS = {
   calibrate: { type: 'boolean' },
@@ -183,6 +187,10 @@ export function parseSimulateArgs(argv: readonly string[]): RunPlan | CalibrateP
     if (values[only] !== undefined && !many)
       throw new CliUsageError(`--${only} goes with --sweep or --replications (it writes one row per swept value)`);
   }
+  if (values.grow !== undefined && many)
+    throw new CliUsageError(
+      '--grow proves one run\u2019s bottleneck; it does not go with --sweep or --replications (each row names its bottleneck by the rule)',
+    );
   for (const single of ['vcd', 'trace', 'trace-out'] as const) {
     if (values[single] !== undefined && many)
       throw new CliUsageError(
@@ -217,5 +225,6 @@ export function parseSimulateArgs(argv: readonly string[]): RunPlan | CalibrateP
     plotFile: text('plot'),
     traceFile: text('trace'),
     traceOutFile: text('trace-out'),
+    grow: opt('grow', (v, o) => parseInteger(v, o, 0, 64)) ?? DEFAULT_SUSPECTS,
   };
 }

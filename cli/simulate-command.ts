@@ -22,6 +22,7 @@ import { describe, openOutput, simulationOptions, tooLong } from './simulate-run
 import { CliUsageError } from './usage-error.js';
 import type { Engine } from '../hwmodel/timing/engine-file.js';
 import { powerAreaText, runPowerArea } from '../hwmodel/sizing/power-area.js';
+import { proveByGrowth } from '../hwmodel/model/bottleneck-reruns.js';
 
 /** Runs `dtls13 simulate ARGS`; a bad option is a CliUsageError naming it (exit 2). */
 export async function runSimulate(argv: readonly string[]): Promise<number> {
@@ -113,6 +114,19 @@ function runTimed(plan: RunPlan, profile: TimingProfile, engine: Engine | undefi
   }
   // The display ends its line: with the last state the run reported (within 10 simulated ms of its end).
   if (display && last) display.finish(last);
+  // The bottleneck proven by growing each suspect in a run of its own (same seed and traffic).
+  if (plan.grow > 0) {
+    if (display) process.stderr.write(`Proving the bottleneck: growing up to ${plan.grow} suspects, a run each\n`);
+    const first = result;
+    const growth = (() => {
+      try {
+        return proveByGrowth(options, first, { maxSuspects: plan.grow });
+      } catch (e) {
+        throw tooLong(e);
+      }
+    })();
+    result = { ...result, report: { ...result.report, growth } };
+  }
   // With an engine of spec/hw/engines: its units' power and area (hwmodel/sizing), in the text and the JSON.
   const powerAndArea = engine === undefined ? undefined : runPowerArea(engine, plan.device, result);
   let files = '';

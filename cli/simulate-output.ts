@@ -9,11 +9,13 @@ import type { SimulationResult } from '../hwmodel/model/simulate.js';
 import type { ProfileMetadata } from '../hwmodel/timing/index.js';
 import {
   formatUs,
+  GROWTH_FACTOR,
   HOLDING_SHARE,
   NEAR_SATURATION,
   QUEUEING_MIN_QUEUE,
   QUEUEING_SHARE,
   SATURATION,
+  type GrowthVerdict,
   type SimulationReport,
 } from '../hwmodel/trace/index.js';
 import type { RunPlan } from './simulate-args.js';
@@ -69,6 +71,8 @@ export function readingGuide(report: SimulationReport, refused = 0): string {
     `then a queueing device unit, whose requests waited ${percent(QUEUEING_SHARE)} or more of their time (Waiting, below) with ${QUEUEING_MIN_QUEUE} or more`,
     `of them waiting on average (Queue mean (time)), the deepest queue first.`,
   ];
+  const g = report.growth;
+  if (g !== undefined) lines.push(...growthReading(g, report.bottleneck?.module));
   const b = report.bottleneck;
   if (b === null) lines.push('No device module was busy: nothing was offered to the device.');
   else {
@@ -156,10 +160,40 @@ export function readingGuide(report: SimulationReport, refused = 0): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** How the Bottleneck line was proven by growth, and where it parts from the rule-based reading (`rule`). */
+function growthReading(g: GrowthVerdict, rule: string | undefined): string[] {
+  if (g.headroom)
+    return [
+      'No suspect was grown to prove a bottleneck: the rule-based reading finds headroom (below), and the Bottleneck line says none.',
+    ];
+  const pct = `${(g.threshold * 100).toFixed(0)}%`;
+  const lines = [
+    `The Bottleneck line is proven by growth: each suspect (the rule-based reading's resource and chain, then the pressed and the busiest resources) was grown one step`,
+    `(lanes, DMA channels, depths, credits and bandwidths ×${GROWTH_FACTOR}, a cost halved, the key slots to every connection's) and the same run (seed, traffic) made again;`,
+    `named: the resource whose growth moved the run most: throughput (bytes over the simulated time) first, then drops, then the median completion (${pct} better or more, none ${pct} worse; alike within ${pct}: both named).`,
+  ];
+  if (g.named.length === 0)
+    lines.push(
+      `Here no growth moved the run: the offered load (--connections, --rate, the clients and their link) sets the rate, not a resource of the device.`,
+    );
+  if (rule !== undefined && !g.named.includes(rule))
+    lines.push(
+      `The rule-based reading (Rule's reading) names ${rule}; growing it ${g.effects.some((e) => e.resource === rule) ? 'did not move the run most' : 'was not tried'}. The rule only ranks the suspects:`,
+    );
+  return lines;
+}
+
 /** `simulated events: N, wall time: T s, events/s: R`. */
-export function runLine(result: Pick<SimulationResult, 'events' | 'wallMs'>): string {
+export function runLine(
+  result: Pick<SimulationResult, 'events' | 'wallMs'> & { readonly report?: SimulationReport },
+): string {
   const rate = result.wallMs > 0 ? Math.round((result.events / result.wallMs) * 1000) : 0;
-  return `Simulated events   ${result.events.toLocaleString('en-US')} in ${(result.wallMs / 1000).toFixed(2)} s wall time (${rate.toLocaleString('en-US')} events/s)\n`;
+  const g = result.report?.growth;
+  const reruns =
+    g === undefined || g.reruns === 0
+      ? ''
+      : `; the bottleneck's ${g.reruns} growth rerun${g.reruns === 1 ? '' : 's'} ${(g.wallMs / 1000).toFixed(2)} s more`;
+  return `Simulated events   ${result.events.toLocaleString('en-US')} in ${(result.wallMs / 1000).toFixed(2)} s wall time (${rate.toLocaleString('en-US')} events/s)${reruns}\n`;
 }
 
 /** A line on refused connections and lost datagrams, or nothing when there were none. */

@@ -34,6 +34,16 @@ export {
   type BottleneckFinding,
   type BottleneckInput,
 } from './bottleneck.js';
+export {
+  GROWTH_FACTOR,
+  GROWTH_FIGURES,
+  GROWTH_RULE,
+  GROWTH_THRESHOLD,
+  nameByGrowth,
+  type GrowthEffect,
+  type GrowthFigure,
+  type GrowthVerdict,
+} from './bottleneck-growth.js';
 export { between, steadyWindow, STEADY_TRIM, type Snapshot, type SteadyWindow } from './steady-window.js';
 export { formatRate, formatReport, formatUs } from './report-text.js';
 export { ProgressBar } from './progress.js';

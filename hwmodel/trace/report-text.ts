@@ -1,5 +1,6 @@
 /** The report as a text table for the terminal. */
 import type { BottleneckReason, SimulationReport } from './report.js';
+import { GROWTH_FIGURES, type GrowthFigure, type GrowthVerdict } from './bottleneck-growth.js';
 
 type Bottleneck = NonNullable<SimulationReport['bottleneck']>;
 
@@ -147,12 +148,60 @@ export function formatReport(r: SimulationReport): string {
   }
   lines.push('');
   const b = r.bottleneck;
-  lines.push(
+  const rule =
     b === null
-      ? 'Bottleneck         none (no module was busy)'
-      : `Bottleneck         ${b.module} (${load(b)}${b.reason === 'drops' || b.reason === 'held-back' ? ')' : ''}${BOTTLENECK_NOTE[b.reason](b)}${b.reason === 'drops' || b.reason === 'held-back' ? '' : ')'}`,
-  );
+      ? 'none (no module was busy)'
+      : `${b.module} (${load(b)}${b.reason === 'drops' || b.reason === 'held-back' ? ')' : ''}${BOTTLENECK_NOTE[b.reason](b)}${b.reason === 'drops' || b.reason === 'held-back' ? '' : ')'}`;
+  if (r.growth === undefined) lines.push(`Bottleneck         ${rule}`);
+  else lines.push(...growthLines(r.growth), `Rule's reading     ${rule}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** What a figure's change is called on the Bottleneck line. */
+const FIGURE_NAME: Readonly<Record<GrowthFigure, string>> = {
+  throughput: 'throughput',
+  drops: 'drops',
+  latency: 'median completion',
+};
+
+/** A knob's value: bandwidths in G or M, costs in ps. */
+const knobValue = (knob: string, n: number): string =>
+  knob.endsWith('_cost') ? `${fix(n)} ps` : n >= 1e9 ? `${fix(n / 1e9)} G` : n >= 1e6 ? `${fix(n / 1e6)} M` : fix(n);
+
+const signed = (x: number): string => {
+  const pct = (Math.abs(x) * 100).toFixed(1);
+  return `${pct === '0.0' ? '' : x > 0 ? '+' : '\u2212'}${pct}%`;
+};
+
+/** The Bottleneck line proven by growth, and each suspect's effect under it. */
+export function growthLines(g: GrowthVerdict): string[] {
+  const pct = `${(g.threshold * 100).toFixed(0)}%`;
+  const named = g.effects.filter((e) => g.named.includes(e.resource));
+  const head = g.headroom
+    ? 'Bottleneck         none: the device has headroom (nothing dropped, held back, near saturation or queueing; no suspect to grow)'
+    : named.length === 0
+      ? `Bottleneck         none: the offered load sets the rate (growing ${g.effects.length === 1 ? 'the one suspect' : `each of ${g.effects.length} suspects`} moved neither throughput, drops nor the median completion by ${pct})`
+      : `Bottleneck         ${named.map((e) => e.resource).join(' and ')} (proven by growth: ${named
+          .map((e) => `${e.knob} ${knobValue(e.knob, e.from)} \u2192 ${knobValue(e.knob, e.to)}`)
+          .join(
+            ', ',
+          )} ${named.length > 1 ? 'each ' : ''}moved ${FIGURE_NAME[g.figure ?? 'throughput']} ${signed(named[0]!.change[g.figure ?? 'throughput'])}${named.length > 1 ? ' alike' : ''})`;
+  const rows = g.effects.map((e) => ({
+    mark: e.moved ? '*' : ' ',
+    resource: e.resource,
+    grown: `${e.knob} ${knobValue(e.knob, e.from)} \u2192 ${knobValue(e.knob, e.to)}`,
+    figures: GROWTH_FIGURES.map((f) => signed(e.change[f]).padStart(11)).join(''),
+  }));
+  const w1 = Math.max(8, ...rows.map((x) => x.resource.length));
+  const w2 = Math.max(5, ...rows.map((x) => x.grown.length));
+  if (g.headroom) return [head];
+  return [
+    head,
+    `  Growth evidence  ${g.reruns} rerun${g.reruns === 1 ? '' : 's'} on the same seed and traffic, one suspect grown in each (*: moved the run, a figure ${pct} better or more and none ${pct} worse):`,
+    `    ${'Suspect'.padEnd(w1 + 2)}${'Grown'.padEnd(w2)}${'Throughput'.padStart(11)}${'Drops'.padStart(11)}${'Median'.padStart(11)}`,
+    ...rows.map((x) => `  ${x.mark} ${x.resource.padEnd(w1 + 2)}${x.grown.padEnd(w2)}${x.figures}`),
+    ...g.skipped.map((s) => `    ${s.resource}: not grown (${s.reason})`),
+  ];
 }
 
 function fix(x: number): string {

@@ -23,6 +23,7 @@ import {
   type BottleneckReason,
 } from './bottleneck.js';
 import { STEADY_TRIM, type SteadyWindow } from './steady-window.js';
+import type { GrowthVerdict } from './bottleneck-growth.js';
 
 export {
   BOTTLENECK_RULE,
@@ -147,6 +148,14 @@ export interface SimulationReport {
     readonly knob: string | null;
     readonly rule: string;
   } | null;
+  /**
+   * The bottleneck proven by growing each suspect in a run of its own
+   * (bottleneck-growth.ts; hwmodel/model/bottleneck-reruns.ts makes the
+   * runs): absent when no growth was run (`bottleneck` is then the only
+   * reading). When present, the text's Bottleneck line is this verdict and
+   * `bottleneck` the rule-based reading that ranked the suspects.
+   */
+  readonly growth?: GrowthVerdict;
   /**
    * True only when nothing dropped, nothing was held back, no module (the
    * links included) is near saturation (≥ 80%) or queueing in the steady

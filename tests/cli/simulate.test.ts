@@ -69,6 +69,13 @@ interface ReportDoc {
     readonly saturated: boolean;
     readonly rule: string;
   } | null;
+  readonly growth?: {
+    readonly named: readonly string[];
+    readonly reruns: number;
+    readonly wallMs: number;
+    readonly headroom: boolean;
+    readonly effects: readonly { readonly resource: string; readonly moved: boolean }[];
+  };
   readonly options: Readonly<Record<string, unknown>>;
   readonly seed: number;
   readonly profile: { readonly source: string; readonly machine: string };
@@ -93,21 +100,30 @@ const cryptoEngine = (doc: ReportDoc): ModuleRow => {
 
 /** Everything but the wall-clock figures. */
 function deterministic(doc: ReportDoc): Omit<ReportDoc, 'wallClock'> {
-  const { wallClock: _wall, ...rest } = doc;
-  return rest;
+  const { wallClock: _wall, growth, ...rest } = doc;
+  if (growth === undefined) return rest;
+  const { wallMs: _growthWall, ...figures } = growth;
+  return { ...rest, growth: { ...figures, wallMs: 0 } };
 }
 
 const SMALL = ['--connections', '6', '--records', '3'] as const;
 
-test('a small run prints the report, names the bottleneck by the rule and says how to read it', async (t) => {
+test('a small run prints the report, names the bottleneck by growth and by the rule, and says how to read it', async (t) => {
   const { run, doc } = await simulateJson('small', SMALL);
   t.regex(run.stdout, /Handshakes\s+6 completed, 0 failed/);
   t.regex(run.stdout, /Module\s+Lanes\s+Util\./);
   t.regex(run.stdout, /How to read it/);
   t.regex(run.stdout, /Simulated events\s+[\d,]+ in [\d.]+ s wall time \([\d,]+ events\/s\)/);
-  const named = /^Bottleneck\s+(\S+) \(/m.exec(run.stdout)?.[1];
+  // The Bottleneck line is the growths' verdict, the JSON's `growth`; the rule's reading is beside it.
+  const proven = /^Bottleneck\s+(\S+) \(proven by growth: /m.exec(run.stdout)?.[1];
+  t.truthy(proven, run.stdout);
+  t.deepEqual(doc.growth?.named, [proven]);
+  t.regex(run.stdout, new RegExp(`Growth evidence +${doc.growth!.reruns} reruns? on the same seed and traffic`));
+  t.true(doc.growth!.reruns >= 1 && doc.growth!.reruns <= 6);
+  t.regex(run.stdout, /the bottleneck's \d+ growth reruns? [\d.]+ s more/);
+  const named = /^Rule's reading\s+(\S+) \(/m.exec(run.stdout)?.[1];
   t.truthy(named, run.stdout);
-  // The bottleneck is the busiest module of the JSON's table, and the text names the same one.
+  // The rule's reading is the busiest module of the JSON's table, and the text names the same one.
   const busiest = [...doc.modules].sort((a, b) => b.utilization - a.utilization)[0];
   t.is(doc.bottleneck?.module, busiest?.name);
   t.is(named, doc.bottleneck?.module);
@@ -115,6 +131,35 @@ test('a small run prints the report, names the bottleneck by the rule and says h
   t.is(doc.handshakes.completed, 6);
   t.is(doc.throughput.records, 18);
   t.is(doc.throughput.applicationBytes, 18 * 1200);
+});
+
+test('a device the offered load paces: the rule names the one RX credit, the growths name none (fails on the rule alone)', async (t) => {
+  // tests/hwmodel/model/stage-credits.test.ts's run: one RX credit holds datagrams back in the ring, yet two carry the same.
+  const { run, doc } = await simulateJson('rx-credit', [
+    ...['--hw-accel', '--connections', '60', '--records', '20', '--rate', '50000', '--latency', '5us'],
+    ...['--bandwidth', '40Gbps', '--set', 'record_layer.pipeline_depth=8', '--set', 'record_layer.rx_credits=1'],
+    ...['--grow', '2'],
+  ]);
+  t.is(doc.bottleneck?.module, 'device.recordLayer.rxCredits');
+  t.regex(run.stdout, /^Rule's reading +device\.recordLayer\.rxCredits /m);
+  t.regex(run.stdout, /^Bottleneck +none: the offered load sets the rate \(growing each of 2 suspects moved neither/m);
+  t.deepEqual(doc.growth?.named, []);
+  t.is(doc.growth?.reruns, 2);
+  t.is(doc.growth?.effects[0]?.resource, 'device.recordLayer.rxCredits', 'the rule\u2019s resource is grown first');
+  t.regex(run.stdout, /the offered load \(--connections, --rate, the clients and their link\) sets the rate/);
+  t.regex(
+    run.stdout,
+    /The rule-based reading \(Rule's reading\) names device\.recordLayer\.rxCredits; growing it did not move the run most/,
+  );
+});
+
+test('with --grow 0 the Bottleneck line is the rule-based reading; --grow does not go with a sweep', async (t) => {
+  const { run, doc } = await simulateJson('no-growth', [...SMALL, '--grow', '0']);
+  t.is(doc.growth, undefined);
+  t.regex(run.stdout, new RegExp(`^Bottleneck +${doc.bottleneck!.module.replace(/\./g, '\\.')} \\(`, 'm'));
+  t.notRegex(run.stdout, /Rule's reading|Growth evidence/);
+  const e = await t.throwsAsync(runSimulate(['--grow', '2', '--replications', '2']), { instanceOf: CliUsageError });
+  t.regex(e.message, /--grow proves one run\u2019s bottleneck/);
 });
 
 test('--json holds the documented fields; the same seed gives the same document, another seed a different one', async (t) => {
@@ -221,6 +266,7 @@ const BAD_OPTIONS: readonly (readonly [readonly string[], RegExp])[] = [
   [['--out', 'x.json'], /--out goes only with --calibrate/],
   [['--calibrate', '--connections', '3'], /--connections does not go with --calibrate/],
   [['--calibrate', '--calibrate-handshakes', '0'], /--calibrate-handshakes: must be an integer/],
+  [['--grow', '65'], /--grow: must be an integer in 0\.\.64/],
 ];
 
 test('bad options are usage errors naming the option', async (t) => {

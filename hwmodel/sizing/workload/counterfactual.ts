@@ -113,18 +113,11 @@ export function proveBottleneck(
 
 /** The paired change of `metric` from `before` to `after` (grown at `knob`). */
 export function compare(before: Replicated, after: Replicated, metric: MetricName, knob: KnobName): Growth {
-  const b = before.metrics[metric].values;
-  const a = after.metrics[metric].values;
-  const better = lowerIsBetter(metric);
-  const rel = b.map((x, i) => {
-    const y = a[i] ?? x;
-    if (x === y) return 0;
-    const scale = Math.max(Math.abs(x), Math.abs(y), Number.MIN_VALUE);
-    return (better ? x - y : y - x) / scale;
-  });
-  const improvement = interval(rel);
-  // No seed worse (a sign test on paired runs; a seed already at the best, such as no drop, ties), and better by the threshold on average.
-  const moved = improvement.mean >= MOVE_THRESHOLD && rel.every((x) => x >= 0);
+  const { improvement, moved } = pairedChange(
+    before.metrics[metric].values,
+    after.metrics[metric].values,
+    lowerIsBetter(metric),
+  );
   return {
     knob,
     from: before.knobs[knob],
@@ -135,4 +128,27 @@ export function compare(before: Replicated, after: Replicated, metric: MetricNam
     overall: improvement.mean,
     moved,
   };
+}
+
+/**
+ * The paired change of one metric from `before` to `after` (a value per
+ * seed, the same seeds in both): each seed's relative improvement (0.1 is
+ * 10% better; the larger of the two values is the scale), and whether it
+ * moved: better by `threshold` on average and worse on no seed (a sign
+ * test on paired runs; a seed already at the best, such as no drop, ties).
+ */
+export function pairedChange(
+  before: readonly number[],
+  after: readonly number[],
+  lowerBetter: boolean,
+  threshold = MOVE_THRESHOLD,
+): { readonly improvement: Interval; readonly moved: boolean } {
+  const rel = before.map((x, i) => {
+    const y = after[i] ?? x;
+    if (x === y) return 0;
+    const scale = Math.max(Math.abs(x), Math.abs(y), Number.MIN_VALUE);
+    return (lowerBetter ? x - y : y - x) / scale;
+  });
+  const improvement = interval(rel);
+  return { improvement, moved: improvement.mean >= threshold && rel.every((x) => x >= 0) };
 }
