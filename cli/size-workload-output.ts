@@ -180,7 +180,7 @@ export function estimateText(rows: readonly EstimateRow[], screen: WorkloadSizin
     const n = e.nominal;
     const end = (x: EstimateRow['low']): string =>
       e.kind === 'timing' || n === undefined
-        ? `× ${x.factor}: p99 ${num(x.p99Us ?? NaN)} µs, drops ${num(x.dropProbability ?? NaN)}, ${x.met === true ? 'met' : 'NOT met'}`
+        ? `× ${x.factor}: p99 ${num(x.p99Us ?? NaN)} µs, drops ${num(x.dropProbability ?? NaN)}, ${x.met === true ? 'met' : `NOT met (${x.failing ?? 'an SLO'})`}`
         : `× ${x.factor}: ${num(x.area ?? NaN)} (${pct(x.area ?? 0, n.area)}), ${num(x.powerW ?? NaN)} W (${pct(x.powerW ?? 0, n.powerW)})`;
     const at = n === undefined ? '' : ` [${num(n.area)} ${e.areaUnit ?? ''}, ${num(n.powerW)} W as written]`;
     out.push(`  ${e.verdict.padEnd(8)} ${e.where} (${e.basis})${at} | ${end(e.low)} | ${end(e.high)}`);

@@ -58,7 +58,9 @@ const nominal = replicate(load, knobs, costs, run);
 const atTarget = replicate(a.traffic, knobs, costs, run);
 const mean = (k: KnobName): number => atTarget.runs.reduce((s, r) => s + r.utilization[k], 0) / atTarget.runs.length;
 const utilization = Object.fromEntries(KNOBS.map((k) => [k, mean(k)])) as Record<KnobName, number>;
+const v = evaluateSlos(nominal, a.slos, 'screen');
 const rows = estimateSensitivity({
+  nominalMet: v.met,
   engine,
   targets,
   traffic: a.traffic,
@@ -75,7 +77,6 @@ const rows = estimateSensitivity({
     maxRecord: Math.max(...a.traffic.mix.map((m) => m.bytes)),
   }),
 });
-const v = evaluateSlos(nominal, a.slos, 'screen');
 process.stdout.write(
   `${file}: knobs ${JSON.stringify(knobs)}\n` +
     `nominal (every figure as written) at the sizing load (× ${1 + a.slos.margin}), ${run.replications} × ${run.windowUs} µs: ` +

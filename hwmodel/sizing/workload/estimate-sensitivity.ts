@@ -33,6 +33,8 @@ export interface EstimateEnd {
   readonly p99Us?: number;
   readonly dropProbability?: number;
   readonly met?: boolean;
+  /** The SLO that fails there first (its limiting metric), when one does. */
+  readonly failing?: string;
   /** A cost estimate: the area (kGE, or the engine's unit) and power (W) at the target load there. */
   readonly area?: number;
   readonly powerW?: number;
@@ -74,6 +76,8 @@ export interface EstimateContext {
   readonly price: (engine: Engine, costs: CostFile | undefined) => { readonly area: number; readonly powerW: number };
   /** The unit `price` gives the area in (kGE for the whole device). */
   readonly areaUnit: string;
+  /** Whether the device passes the screen with every figure as written, when known (else run when a row needs it). */
+  readonly nominalMet?: boolean;
 }
 
 const SECTION_KEYS: Readonly<Record<string, string>> = { key_exchange: 'keyExchange' };
@@ -150,14 +154,16 @@ export function estimateSensitivity(x: EstimateContext): EstimateRow[] {
   const base = JSON.stringify(deviceCosts(x.engine, x.targets, x.traffic));
   const screened = (costs: DeviceCosts, factor: number): EstimateEnd => {
     const r = replicate(x.load, x.knobs, costs, x.run);
+    const v = evaluateSlos(r, x.slos, 'screen');
     return {
       factor,
       p99Us: r.metrics.p99Us.mean,
       dropProbability: r.metrics.dropProbability.mean,
-      met: evaluateSlos(r, x.slos, 'screen').met,
+      met: v.met,
+      ...(v.met ? {} : { failing: v.limiting.metric }),
     };
   };
-  let nominalMet: boolean | undefined; // the device with every figure as written, run once when a row needs it
+  let nominalMet = x.nominalMet; // the device with every figure as written, run once when a row needs it
   for (const [key, p] of Object.entries(x.engine.provenance)) {
     if (p.range === undefined) continue;
     const at = (f: number): DeviceCosts =>
@@ -224,6 +230,6 @@ export function estimateVerdict(rows: readonly EstimateRow[]): string {
   if (deciding.length === 0)
     return `every cycle estimate's pessimistic end still meets the SLOs on the screen (${timing.length} covered by the margin)`;
   return `decided by ${deciding.length === 1 ? 'an estimate' : 'estimates'}: ${deciding
-    .map((r) => `${r.where} (at × ${r.range.high} the SLOs are not met on the screen)`)
+    .map((r) => `${r.where} (at × ${r.range.high} ${r.high.failing ?? 'an SLO'} is not met on the screen)`)
     .join('; ')}`;
 }
