@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { runSweep, type Interval, type SweepPoint, type SweepRow } from '../hwmodel/model/sweep.js';
 import type { TimingProfile } from '../hwmodel/timing/index.js';
-import { sweepPlotSvg } from '../hwmodel/trace/index.js';
+import { sweepPlotFromCsv } from './sweep-plot-csv.js';
 import type { RunPlan } from './simulate-args.js';
 import { describe, openOutput, simulationOptions, tooLong } from './simulate-run.js';
 import { planOptions } from './simulate-output.js';
@@ -193,26 +193,10 @@ export function runSweepCommand(plan: RunPlan, profile: TimingProfile, engine?: 
     process.stdout.write(`JSON written to ${resolve(plan.jsonFile)}\n`);
   }
   if (plan.plotFile !== undefined) {
-    // When the device dropped data, goodput per second of data transfer hides the loss (the dropped backlog is never
-    // served): the bars are then the bits delivered over the whole run.
-    const dropped = rows.some((r) => r.dropped.mean > 0);
-    const svg = sweepPlotSvg({
+    // Drawn from the CSV text itself, so the plot shows what the CSV (and a table made from it) holds.
+    const svg = sweepPlotFromCsv(sweepCsv(parameter, rows), {
       title: `Goodput and handshake latency against ${parameter}`,
-      ...(dropped ? { goodputLabel: 'goodput over the run (drops counted)' } : {}),
       subtitle: `${plan.connections} connections × ${plan.records} records of ${plan.payloadBytes} B, ${plan.hwAccel ? 'accelerated' : 'software'} crypto engine, ${plan.replications} replication(s)`,
-      parameter,
-      goodputUnit: 'Gbit/s',
-      goodputScale: 1e9,
-      latencyUnit: 'µs',
-      latencyScale: 1,
-      points: rows.map((r) => ({
-        label: r.label,
-        goodput: dropped ? r.runGoodputBitsPerSecond : r.goodputBitsPerSecond,
-        latency: r.handshakeP50Us,
-        bottleneck: r.bottleneck,
-        bottleneckUtilization: r.bottleneckUtilization.mean,
-        dropped: r.dropped.mean,
-      })),
     });
     writeFileSync(resolve(plan.plotFile), svg);
     process.stdout.write(`Plot written to ${resolve(plan.plotFile)}\n`);

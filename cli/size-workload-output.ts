@@ -14,6 +14,7 @@ import { mhzText } from '../hwmodel/timing/engine-clock.js';
 import { fpgaDeviceCostText } from '../hwmodel/sizing/fpga-cost.js';
 import { FPGA_RESOURCES, fpgaFitText } from '../hwmodel/sizing/fpga-fit.js';
 import type { SearchStep, WorkloadSizing } from '../hwmodel/sizing/workload/workload-search.js';
+import { estimateVerdict, type EstimateRow } from '../hwmodel/sizing/workload/estimate-sensitivity.js';
 
 const METRIC_TEXT: Readonly<Record<SloRow['metric'], string>> = {
   dropProbability: 'drop probability (steady)',
@@ -86,6 +87,7 @@ export function workloadAnswerText(r: WorkloadSizing): string {
       `Answer: ${r.verdict}`,
       `  --set ${knobSettings(a.knobs).split(' ').join(' --set ')}`,
       `  at ${mhzText(r.costs.clockPeriodPs)} (crypto_engine.clock_period=${r.costs.clockPeriodPs}ps): the reviewer's input, not searched (caveats)`,
+      ...(r.estimates.length > 0 ? [`  Estimates: ${estimateVerdict(r.estimates)}`] : []),
     );
     out.push(
       '',
@@ -163,8 +165,27 @@ export function workloadAnswerText(r: WorkloadSizing): string {
           `${s.high.label.padEnd(10)} ${num(s.high.p99Us).padStart(9)} ${num(s.high.dropProbability).padStart(9)} ${(s.high.met ? 'yes' : 'no').padEnd(5)} ${num(s.swing)}`,
       );
   }
+  if (r.estimates.length > 0) out.push('', ...estimateText(r.estimates, r.plan.screen));
   out.push('', `Method: ${r.method}`, 'Caveats:', ...r.caveats.map((c) => `  - ${c}`));
   return `${out.join('\n')}\n`;
+}
+
+/** The estimates table: each at its range's ends, the answer's device under the sizing load (timing) or priced (cost). */
+export function estimateText(rows: readonly EstimateRow[], screen: WorkloadSizing['plan']['screen']): string[] {
+  const out = [
+    `Estimates the answer rests on, each at its range's ends (spec/hw \`range:\`), the answer's device unchanged: cycle estimates run at the sizing load on screening runs (${screen.replications} × ${screen.windowUs} µs, 2 runs an estimate; "met": passes the screen, not an acceptance), cost estimates priced at the target load (no run):`,
+  ];
+  const pct = (v: number, ref: number): string => `${v >= ref ? '+' : '−'}${(Math.abs(v / ref - 1) * 100).toFixed(0)}%`;
+  for (const e of rows) {
+    const n = e.nominal;
+    const end = (x: EstimateRow['low']): string =>
+      e.kind === 'timing' || n === undefined
+        ? `× ${x.factor}: p99 ${num(x.p99Us ?? NaN)} µs, drops ${num(x.dropProbability ?? NaN)}, ${x.met === true ? 'met' : `NOT met (${x.failing ?? 'an SLO'})`}`
+        : `× ${x.factor}: ${num(x.area ?? NaN)} (${pct(x.area ?? 0, n.area)}), ${num(x.powerW ?? NaN)} W (${pct(x.powerW ?? 0, n.powerW)})`;
+    const at = n === undefined ? '' : ` [${num(n.area)} ${e.areaUnit ?? ''}, ${num(n.powerW)} W as written]`;
+    out.push(`  ${e.verdict.padEnd(8)} ${e.where} (${e.basis})${at} | ${end(e.low)} | ${end(e.high)}`);
+  }
+  return out;
 }
 
 /** The workload's header line. */
@@ -251,5 +272,25 @@ export function workloadCsv(r: WorkloadSizing): string {
   }
   for (const s of r.sensitivity)
     rows.push(['sensitivity', s.what, '', '', '', '', '', ...side(s.low), ...side(s.high), s.swing]);
+  // An estimate: its range (mean, half_width: × low, × high), its verdict and basis; at each end p99, drops and met
+  // (timing), or the area and power in the p99 and drop columns (section estimate_cost).
+  for (const e of r.estimates) {
+    const end = (x: EstimateRow['low']): Cell[] =>
+      e.kind === 'timing'
+        ? [`× ${x.factor}`, x.p99Us ?? '', x.dropProbability ?? '', x.met ?? '']
+        : [`× ${x.factor}`, x.area ?? '', x.powerW ?? '', ''];
+    rows.push([
+      e.kind === 'timing' ? 'estimate' : 'estimate_cost',
+      e.where,
+      '',
+      e.range.low,
+      e.range.high,
+      e.verdict,
+      e.basis,
+      ...end(e.low),
+      ...end(e.high),
+      '',
+    ]);
+  }
   return `${rows.map((x) => x.map(csvCell).join(',')).join('\n')}\n`;
 }

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../../runtime/config-error.js';
 import { BASES, type Basis } from '../timing/engine-file.js';
+import { readRange, type EstimateRange } from '../timing/estimate-range.js';
 import { number, object, string, type Json } from '../timing/validate.js';
 
 /** A figure with how it is known and where from. */
@@ -21,6 +22,8 @@ export interface Sourced {
   readonly value: number;
   readonly basis: Basis;
   readonly source: string;
+  /** An estimate's plausible range (multipliers on `value`), when the file gives one. */
+  readonly range?: EstimateRange;
 }
 
 /** One cost file. */
@@ -92,10 +95,12 @@ const positive = (v: unknown, path: string): number => number(v, path, { min: 0,
 
 /** `{ <key>: N, basis, source }` at `path`. */
 function sourced(o: Json, path: string, key: string): Sourced {
+  const range = readRange(o['range'], `${path}.range`);
   return {
     value: positive(o[key], `${path}.${key}`),
     basis: basis(o['basis'], `${path}.basis`),
     source: text(o['source'], `${path}.source`),
+    ...(range === undefined ? {} : { range }),
   };
 }
 

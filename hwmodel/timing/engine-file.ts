@@ -24,6 +24,7 @@ import {
   type UnitPower,
 } from './engine-power-area.js';
 import { readClock, type ClockRange } from './engine-clock.js';
+import { readRange, type EstimateRange } from './estimate-range.js';
 import { parseTime } from '../kernel/time.js';
 import { join, number, object, onlyKeys, string, type Json } from './validate.js';
 
@@ -37,6 +38,7 @@ export {
   type UnitPower,
 } from './engine-power-area.js';
 export type { ClockRange } from './engine-clock.js';
+export type { EstimateRange } from './estimate-range.js';
 
 /** Where one entry of the table comes from. */
 export interface Provenance {
@@ -44,6 +46,8 @@ export interface Provenance {
   readonly source: string;
   /** The engine file that gave the entry (the engine itself, or a base it inherits from). */
   readonly engine: string;
+  /** An estimate's plausible range (multipliers on the entry's cycles), when the file gives one. */
+  readonly range?: EstimateRange;
 }
 
 /** One engine: its cycle table, the spec/hw parameters it sets, its area and where every figure comes from. */
@@ -239,11 +243,18 @@ function readEntry(section: Section, value: unknown, path: string, engine: strin
       : section === 'signature'
         ? ['sign_cycles', 'verify_cycles']
         : undefined;
-  onlyKeys(o, path, [...(fields ?? ['setup_cycles', 'bytes_per_cycle', 'latency_cycles']), 'basis', 'source']);
+  const cycleFields = fields ?? ['setup_cycles', 'bytes_per_cycle', 'latency_cycles'];
+  onlyKeys(o, path, [...(fields ?? ['setup_cycles', 'bytes_per_cycle', 'latency_cycles']), 'basis', 'source', 'range']);
   const basis = string(o['basis'], join(path, 'basis'));
   if (!(BASES as readonly string[]).includes(basis))
     throw new ConfigError(join(path, 'basis'), `must be one of ${BASES.join(', ')}, got '${basis}'`);
-  const provenance: Provenance = { basis: basis as Basis, source: source(o['source'], join(path, 'source')), engine };
+  const range = readRange(o['range'], join(path, 'range'), cycleFields);
+  const provenance: Provenance = {
+    basis: basis as Basis,
+    source: source(o['source'], join(path, 'source')),
+    engine,
+    ...(range === undefined ? {} : { range }),
+  };
   if (fields !== undefined) {
     const cost: Record<string, number> = {};
     for (const f of fields) cost[camel(f)] = number(o[f], join(path, f), whole);

@@ -8,6 +8,7 @@
  */
 import { ConfigError } from '../../runtime/config-error.js';
 import type { AcceleratedCrypto } from './crypto-table.js';
+import { readRange, type EstimateRange } from './estimate-range.js';
 import { number, object, onlyKeys, string } from './validate.js';
 
 /** How a figure is known: from a datasheet or paper as printed, worked out from one, or reasoned without one. */
@@ -26,7 +27,14 @@ export type AreaUnit = (typeof AREA_UNITS)[number];
 export interface UnitArea {
   readonly class: 'small' | 'medium' | 'large';
   readonly source: string;
-  readonly perLane?: { readonly value: number; readonly unit: AreaUnit; readonly node: string; readonly basis: Basis };
+  readonly perLane?: {
+    readonly value: number;
+    readonly unit: AreaUnit;
+    readonly node: string;
+    readonly basis: Basis;
+    /** An estimate's plausible range (multipliers on the area a lane), when the file gives one. */
+    readonly range?: EstimateRange;
+  };
 }
 
 /**
@@ -95,13 +103,13 @@ export function readArea(
     }
     const at = `area.${key}`;
     const u = object(o[key], at);
-    onlyKeys(u, at, ['class', 'source', 'per_lane', 'unit', 'node', 'basis']);
+    onlyKeys(u, at, ['class', 'source', 'per_lane', 'unit', 'node', 'basis', 'range']);
     const cls = string(u['class'], `${at}.class`);
     if (!(AREA_CLASSES as readonly string[]).includes(cls))
       throw new ConfigError(`${at}.class`, `must be one of ${AREA_CLASSES.join(', ')}, got '${cls}'`);
     const out = { class: cls as UnitArea['class'], source: source(u['source'], `${at}.source`) };
     if (u['per_lane'] === undefined) {
-      for (const k of ['unit', 'node', 'basis'])
+      for (const k of ['unit', 'node', 'basis', 'range'])
         if (u[k] !== undefined) throw new ConfigError(`${at}.${k}`, 'goes with per_lane');
       return out;
     }
@@ -114,7 +122,8 @@ export function readArea(
       node: source(u['node'], `${at}.node`),
       basis: basisOf(u['basis'], `${at}.basis`),
     };
-    return { ...out, perLane };
+    const range = readRange(u['range'], `${at}.range`);
+    return { ...out, perLane: range === undefined ? perLane : { ...perLane, range } };
   };
   const area = { symmetric: unit('symmetric'), publicKey: unit('publicKey') };
   const [s, p] = [area.symmetric.perLane, area.publicKey.perLane];

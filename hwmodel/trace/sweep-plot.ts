@@ -3,7 +3,11 @@
  * interval whiskers) and median handshake latency (line, right axis, with
  * whiskers) against the swept value, each point labelled with its
  * bottleneck module and utilization; a point whose bottleneck differs from
- * the previous one's is marked as a shift. Plain SVG, no dependencies.
+ * the previous one's is marked as a shift. When a point dropped data, the
+ * bits delivered over the whole run are marked beside its bar (a diamond).
+ * A whisker is the mean ± its half-width clipped at zero (a rate or a
+ * latency is never negative), and the caption says so. Plain SVG, no
+ * dependencies.
  */
 
 /** One point of the plot. */
@@ -15,6 +19,8 @@ export interface PlotPoint {
   readonly bottleneckUtilization: number;
   /** Datagrams dropped at the device's full buffers (mean over the replications); shown under the point when any point dropped. */
   readonly dropped?: number;
+  /** Goodput over the whole run, drops counted (mean, in the goodput's unit before scaling): a diamond beside the bar. */
+  readonly runGoodput?: number;
 }
 
 /** What the plot shows. */
@@ -59,7 +65,9 @@ export function sweepPlotSvg(spec: PlotSpec): string {
   const plotW = W - M.left - M.right;
   const plotH = H - M.top - M.bottom;
   const gMax = niceMax(
-    Math.max(...spec.points.map((p) => (p.goodput.mean + p.goodput.halfWidth) / spec.goodputScale)) * 1.15,
+    Math.max(
+      ...spec.points.map((p) => Math.max(p.goodput.mean + p.goodput.halfWidth, p.runGoodput ?? 0) / spec.goodputScale),
+    ) * 1.15,
   );
   const lMax = niceMax(
     Math.max(...spec.points.map((p) => (p.latency.mean + p.latency.halfWidth) / spec.latencyScale)) * 1.15,
@@ -103,7 +111,21 @@ export function sweepPlotSvg(spec: PlotSpec): string {
     const cx = x(i);
     const top = yG(p.goodput.mean);
     out.push(`<rect x="${cx - barW / 2}" y="${top}" width="${barW}" height="${M.top + plotH - top}" fill="#5b8fd1"/>`);
-    whisker(out, cx, yG(p.goodput.mean - p.goodput.halfWidth), yG(p.goodput.mean + p.goodput.halfWidth), '#123a66');
+    whisker(
+      out,
+      cx,
+      yG(Math.max(0, p.goodput.mean - p.goodput.halfWidth)),
+      yG(p.goodput.mean + p.goodput.halfWidth),
+      '#123a66',
+    );
+    if (p.runGoodput !== undefined) {
+      const ry = yG(p.runGoodput);
+      const rx = cx + barW / 2 + 8;
+      out.push(
+        `<path d="M${rx} ${ry - 5} L${rx + 5} ${ry} L${rx} ${ry + 5} L${rx - 5} ${ry} Z" fill="#f0a030" stroke="#b35900"/>`,
+        `<text x="${rx + 8}" y="${ry + 4}" font-size="10" fill="#b35900">${fmt(p.runGoodput / spec.goodputScale)}</text>`,
+      );
+    }
     out.push(
       `<text x="${cx}" y="${top - 8}" text-anchor="middle" fill="#123a66">${fmt(p.goodput.mean / spec.goodputScale)}</text>`,
     );
@@ -124,15 +146,25 @@ export function sweepPlotSvg(spec: PlotSpec): string {
       );
     const ly = yL(p.latency.mean);
     line.push(`${cx},${ly}`);
-    whisker(out, cx + 6, yL(p.latency.mean - p.latency.halfWidth), yL(p.latency.mean + p.latency.halfWidth), '#c0392b');
+    whisker(
+      out,
+      cx + 6,
+      yL(Math.max(0, p.latency.mean - p.latency.halfWidth)),
+      yL(p.latency.mean + p.latency.halfWidth),
+      '#c0392b',
+    );
   });
   out.push(`<polyline points="${line.join(' ')}" fill="none" stroke="#c0392b" stroke-width="2"/>`);
   for (const pt of line) {
     const [cx, cy] = pt.split(',');
     out.push(`<circle cx="${cx}" cy="${cy}" r="4" fill="#c0392b"/>`);
   }
+  const run = spec.points.some((p) => p.runGoodput !== undefined);
   out.push(
-    `<text x="${M.left}" y="${H - 40}" fill="#555">bottleneck under each value (busiest module, its utilization); ▶ where it moved${drops ? '; datagrams dropped at full buffers' : ''}. Whiskers: 95% intervals.</text>`,
+    `<text x="${M.left}" y="${H - 40}" fill="#555">bottleneck under each value (busiest module, its utilization); ▶ where it moved${drops ? '; datagrams dropped at full buffers' : ''}.</text>`,
+  );
+  out.push(
+    `<text x="${M.left}" y="${H - 5}" fill="#555">Whiskers: 95% intervals, clipped at 0.${run ? ' <tspan fill="#b35900">◆ goodput over the whole run, drops and stragglers counted (its mean only)</tspan>' : ''}</text>`,
   );
   out.push('</svg>');
   return `${out.join('\n')}\n`;

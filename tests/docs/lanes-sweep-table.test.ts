@@ -1,5 +1,5 @@
 /**
- * docs/hwmodel/README.md's lanes sweep: its table is the rows of docs/hwmodel/lanes-sweep.csv, the file the sweep's
+ * docs/hwmodel/README.md's lanes sweep (and docs/hardware-model.md's, the same table): its table is the rows of docs/hwmodel/lanes-sweep.csv, the file the sweep's
  * command (in the same section) writes, and the engine figures its prose names are spec/hw's defaults. The run is in
  * simulated time, so the CSV is what any machine prints for that command; a CSV rerun with other figures, a table
  * edited away from it or a changed default fails here, and so does a model that no longer prints the CSV: the
@@ -39,6 +39,14 @@ test('the lanes table of docs/hwmodel/README.md is lanes-sweep.csv', (t) => {
   const rows = csvRows(CSV);
   t.is(rows.length, 4);
   t.deepEqual(tableRows(README), rows.map(tableRow));
+});
+
+test("docs/hardware-model.md's lanes table, above the same plot, is lanes-sweep.csv too", (t) => {
+  const doc = readFileSync(join(ROOT, 'docs/hardware-model.md'), 'utf8');
+  const at = doc.indexOf('--sweep crypto_engine.lanes=1,2,4,8');
+  t.true(at > 0);
+  const section = doc.slice(at, doc.indexOf('](hwmodel/lanes-sweep.svg)', at));
+  t.deepEqual(tableRows(section), csvRows(CSV).map(tableRow));
 });
 
 test('its prose: the engine defaults and the straggler are the spec and the CSV', (t) => {

@@ -19,11 +19,12 @@ import type { HostParams } from '../../model/host.js';
 import type { Engine } from '../../timing/engine-file.js';
 import type { CheckedTargets } from '../targets.js';
 import { proveBottleneck, type BottleneckProof } from './counterfactual.js';
-import { hasCostFile } from '../cost-file.js';
+import { hasCostFile, loadCostFile, type CostFile } from '../cost-file.js';
 import { deviceCost, type DeviceCost, type ModelUse } from '../device-cost.js';
 import { fpgaDeviceCost, hasFpgaResources, loadFpgaResources, type FpgaDeviceCost } from '../fpga-cost.js';
 import { fpgaFit, fpgaFitText, loadFpgaParts, type FpgaFit } from '../fpga-fit.js';
 import type { TargetLoad } from '../device-load.js';
+import { engineClock } from '../bounds.js';
 import { knobCost, perUnitKge, type KnobCost } from './device-cost.js';
 import {
   deviceCosts,
@@ -38,6 +39,7 @@ import {
   type KnobName,
 } from './device.js';
 import { replicate, type Replicated, type RunSettings } from './replicate.js';
+import { estimateSensitivity, type EstimateContext, type EstimateRow } from './estimate-sensitivity.js';
 import { evaluateSlos, type Slos, type SloVerdict } from './slo.js';
 import { acceptancePlan, linkOverload, type AcceptancePlan } from './run-plan.js';
 import { meanRecordBytes, scaleTraffic, type Traffic } from './traffic.js';
@@ -120,6 +122,8 @@ export interface WorkloadSizing {
   readonly steps: readonly SearchStep[];
   readonly answer: WorkloadAnswer | undefined;
   readonly sensitivity: readonly SensitivityRow[];
+  /** The estimates the answer rests on, each at its range's ends (estimate-sensitivity.ts). */
+  readonly estimates: readonly EstimateRow[];
   readonly verdict: string;
   /** How the sessions and records are modelled, said plainly. */
   readonly method: string;
@@ -180,6 +184,7 @@ export function sizeWorkload(
     steps,
     answer: undefined,
     sensitivity: [],
+    estimates: [],
     verdict,
     method,
     caveats,
@@ -266,6 +271,22 @@ export function sizeWorkload(
     options.sensitivity === false
       ? []
       : sensitivityTable(met, slos, load, run, (scales) => deviceCosts(engine, targets, traffic, scales));
+  const pricing = answerPricing({ engine, targets, traffic, knobs: met.knobs, utilization, maxRecord });
+  const estimates =
+    options.sensitivity === false
+      ? []
+      : // The answer passed the screen before its acceptance: the figures as written meet there.
+        estimateSensitivity({
+          engine,
+          targets,
+          traffic,
+          load,
+          knobs: met.knobs,
+          slos,
+          run: plan.screen,
+          nominalMet: true,
+          ...pricing,
+        });
   return {
     traffic,
     slos,
@@ -293,16 +314,7 @@ export function sizeWorkload(
           : undefined,
       utilization,
       cost,
-      wholeDevice: hasCostFile(engine.name)
-        ? deviceCost(
-            {
-              engine,
-              device: hostOf(met.knobs),
-              use: modelUse(met.knobs, traffic),
-            },
-            { ...targetLoad(targets, traffic, utilization.keySlots), dramCrossingsPerRecord: RECORD_DRAM_CROSSINGS },
-          )
-        : undefined,
+      wholeDevice: pricing.wholeDevice(engine, pricing.costFile),
       fpgaDevice: hasFpgaResources(engine.name)
         ? fpgaDeviceCost(
             engine,
@@ -316,6 +328,7 @@ export function sizeWorkload(
       nextBottleneck,
     },
     sensitivity,
+    estimates,
     verdict:
       fpga === undefined
         ? `met at ${Math.round(cost.area).toLocaleString('en-US')} ${cost.areaUnit} (${steps.length} configurations run)`
@@ -332,6 +345,45 @@ export function sizeWorkload(
             `search objective on this FPGA engine: the whole device's LUT, FF, BRAM36 and DSP, each as a share of ${fpga.parts[fpga.parts.length - 1]!.part}, in %, summed (the 'area' of each step); a device fits a part when all four fit (spec/hw/costs/${engine.name}.resources.yaml devices)`,
           ]),
     ],
+  };
+}
+
+/**
+ * How an answer is priced: the whole device at its knobs (../device-cost.ts, the target load with the key slots'
+ * measured hit rate) when the engine has a cost file, else the knobs' cost; `price` is that area and power on any
+ * engine and cost file (estimate-sensitivity.ts prices the answer with one figure scaled).
+ */
+export function answerPricing(x: {
+  readonly engine: Engine;
+  readonly targets: CheckedTargets;
+  readonly traffic: Traffic;
+  readonly knobs: DeviceKnobs;
+  readonly utilization: Readonly<Record<KnobName, number>>;
+  readonly maxRecord: number;
+}): Pick<EstimateContext, 'costFile' | 'price' | 'areaUnit'> & {
+  readonly wholeDevice: (e: Engine, c: CostFile | undefined) => DeviceCost | undefined;
+} {
+  const { knobs, traffic, utilization } = x;
+  const costFile = hasCostFile(x.engine.name) ? loadCostFile(x.engine.name) : undefined;
+  const clockPeriodPs = engineClock(x.engine);
+  const wholeDevice = (e: Engine, c: CostFile | undefined): DeviceCost | undefined =>
+    c === undefined
+      ? undefined
+      : deviceCost(
+          { engine: e, costs: c, device: hostOf(knobs), use: modelUse(knobs, traffic) },
+          { ...targetLoad(x.targets, traffic, utilization.keySlots), dramCrossingsPerRecord: RECORD_DRAM_CROSSINGS },
+        );
+  const lanes = { symmetric: utilization.lanes, publicKey: utilization.pkLanes };
+  return {
+    costFile,
+    areaUnit: costFile !== undefined ? 'kGE' : knobCost(x.engine, knobs, clockPeriodPs, lanes, x.maxRecord).areaUnit,
+    wholeDevice,
+    price: (e, c) => {
+      const d = wholeDevice(e, c);
+      if (d !== undefined) return { area: d.areaKGE, powerW: d.powerW };
+      const k = knobCost(e, knobs, clockPeriodPs, lanes, x.maxRecord);
+      return { area: k.area, powerW: k.powerW ?? 0 };
+    },
   };
 }
 

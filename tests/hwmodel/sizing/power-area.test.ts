@@ -60,14 +60,14 @@ test('the two profiles differ where the platforms do: the ASIC public-key unit t
 test('area is lanes × area per lane; power is utilization × lanes × energy a cycle at the clock', (t) => {
   const shape = { lanes: 8, pkLanes: 4, clockPeriod: 1 * NS };
   const p = powerArea(asic, shape, { symmetric: 0.5, publicKey: 0.25 });
-  t.is(p.area, 8 * 160 + 4 * 300);
+  t.is(p.area, 8 * 160 + 4 * 980);
   const sym = p.units[0]!;
   // 0.5 × 8 lanes busy × 286.72 pJ a cycle × 1e9 cycles a second = 1.147 W.
   t.is(sym.dynamicW, (0.5 * 8 * 286.72) / 1000);
   // Leakage: 1,280 kGE × 18.8 µW a kGE (Nangate 45 nm, typical corner), whatever the work.
   t.is(sym.staticW, 1280 * 18.8e-6);
   t.is(sym.powerW, (sym.dynamicW ?? 0) + (sym.staticW ?? 0));
-  t.is(p.staticW, (8 * 160 + 4 * 300) * 18.8e-6);
+  t.is(p.staticW, (8 * 160 + 4 * 980) * 18.8e-6);
   t.is(p.powerW, (sym.powerW ?? 0) + (p.units[1]!.powerW ?? 0));
   t.is(p.powerW, (p.dynamicW ?? 0) + (p.staticW ?? 0));
   const twice = powerArea(asic, { ...shape, lanes: 16 }, { symmetric: 0.25, publicKey: 0.25 });
@@ -114,11 +114,11 @@ test("a run's power is its units' utilization in the steady window at the engine
   const p = runPowerArea(asic, options(20).device, r);
   t.deepEqual(engineShape(options(20).device), { lanes: 2, pkLanes: 4, clockPeriod: 1000 });
   t.is(p.units[0]!.dynamicW, (u.symmetric * 2 * 286.72) / 1000);
-  t.is(p.area, 2 * 160 + 4 * 300);
+  t.is(p.area, 2 * 160 + 4 * 980);
   const text = powerAreaText(p);
-  t.regex(text, /^Power, area {8}1,520 kGE, [0-9.]+ (m|µ)W/);
+  t.regex(text, /^Power, area {8}4,240 kGE, [0-9.]+ (m|µ)W/);
   t.regex(text, /symmetric {3}320 kGE \(2 × 160 kGE, estimate\); [0-9.]+ (m|µ)W dynamic .* \+ 6\.0 mW static/);
-  t.regex(text, /static {6}28\.6 mW of it static \(18\.8 µW a kGE at 45 nm/);
+  t.regex(text, /static {6}79\.7 mW of it static \(18\.8 µW a kGE at 45 nm/);
 });
 
 test('power and area are swept like any other figure: runSweep gives each an interval per point', (t) => {
@@ -129,11 +129,11 @@ test('power and area are swept like any other figure: runSweep gives each an int
   const rows = runSweep({ ...options(10), arrivalRate: 20_000 }, points, 2, undefined, (result, device) =>
     powerAreaFigures(runPowerArea(asic, device, result)),
   );
-  t.is(rows[0]!.figures['area_kGE']?.mean, 1 * 160 + 4 * 300);
-  t.is(rows[1]!.figures['area_kGE']?.mean, 4 * 160 + 4 * 300);
+  t.is(rows[0]!.figures['area_kGE']?.mean, 1 * 160 + 4 * 980);
+  t.is(rows[1]!.figures['area_kGE']?.mean, 4 * 160 + 4 * 980);
   t.is(rows[0]!.figures['power_w']?.values.length, 2, 'one value per replication');
-  t.is(rows[0]!.figures['power_w_static']?.mean, (160 + 4 * 300) * 18.8e-6, 'the leakage of the area, in every row');
-  t.is(rows[1]!.figures['power_w_static']?.mean, (4 * 160 + 4 * 300) * 18.8e-6);
+  t.is(rows[0]!.figures['power_w_static']?.mean, (160 + 4 * 980) * 18.8e-6, 'the leakage of the area, in every row');
+  t.is(rows[1]!.figures['power_w_static']?.mean, (4 * 160 + 4 * 980) * 18.8e-6);
   t.true((rows[0]!.figures['power_w']?.mean ?? 0) > 0);
 });
 
@@ -243,7 +243,7 @@ test('dtls13 simulate --profile asic writes the power and area to --json (powerA
   const doc = JSON.parse(readFileSync(file, 'utf8')) as {
     powerArea?: { area: number; areaUnit: string; units: { unit: string; lanes: number }[] };
   };
-  t.is(doc.powerArea?.area, 4 * 160 + 4 * 300);
+  t.is(doc.powerArea?.area, 4 * 160 + 4 * 980);
   t.is(doc.powerArea?.areaUnit, 'kGE');
   t.deepEqual(
     doc.powerArea?.units.map((u) => [u.unit, u.lanes]),

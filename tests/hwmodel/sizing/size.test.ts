@@ -59,9 +59,9 @@ test('a small target: the known answer is the lower bounds, met at the first can
   t.deepEqual(
     r.clocks.map((c) => [c.clockPeriod, c.outcome]),
     [
-      [1000, 'searched: met at 460'],
-      [1333, 'searched: met at 460'],
-      [2000, 'searched: met at 460'],
+      [1000, 'searched: met at 1,140'],
+      [1333, 'searched: met at 1,140'],
+      [2000, 'searched: met at 1,140'],
     ],
   );
   t.is(r.candidates.length, 3);
@@ -70,7 +70,7 @@ test('a small target: the known answer is the lower bounds, met at the first can
     / crypto_engine\.clock_period=2000ps at 500 MHz \(the smallest by area of 3 that met them, over 3 clocks\)$/,
   );
   t.true((r.answer?.row.figures['power_w']?.values.length ?? 0) === 2, 'power over the replications');
-  t.is(r.answer?.row.figures['area_kGE']?.mean, 160 + 300);
+  t.is(r.answer?.row.figures['area_kGE']?.mean, 160 + 980);
   t.regex(r.verdict, /^met by crypto_engine\.lanes=1 /);
 });
 
@@ -207,14 +207,14 @@ test('the clock is searched over the profile’s range: a clock whose bounds nee
   t.not(r.answer?.configuration.clockPeriod, 2000);
   const slow = r.clocks.find((c) => c.clockPeriod === 2000);
   t.is(slow?.bounds.pkLanes, 2);
-  t.regex(slow?.outcome ?? '', /^skipped: its lower bounds take 760, more than the 460 met$/);
+  t.regex(slow?.outcome ?? '', /^skipped: its lower bounds take 2,120, more than the 1,140 met$/);
   t.false(
     r.candidates.some((c) => c.configuration.clockPeriod === 2000),
     'nothing simulated at the skipped clock',
   );
-  // Static power is in the answer's power: 460 kGE × 18.8 µW a kGE, beside the dynamic power of the work.
+  // Static power is in the answer's power: 1,140 kGE × 18.8 µW a kGE, beside the dynamic power of the work.
   const f = r.answer!.row.figures;
-  t.true(Math.abs((f['power_w_static']?.mean ?? 0) - 460 * 18.8e-6) < 1e-12);
+  t.true(Math.abs((f['power_w_static']?.mean ?? 0) - 1140 * 18.8e-6) < 1e-12);
   t.true(
     Math.abs((f['power_w']?.mean ?? 0) - (f['power_w_dynamic']?.mean ?? 0) - (f['power_w_static']?.mean ?? 0)) < 1e-12,
   );
@@ -254,10 +254,10 @@ test('dtls13 size prints the clocks tried and names the clock of its answer', as
   );
   t.regex(
     out,
-    /Clocks \(the smallest bounds first[^\n]*\n +1000 MHz +lanes ≥ 1, pk lanes ≥ 1: searched: met at 460\n +500 MHz/,
+    /Clocks \(the smallest bounds first[^\n]*\n +1000 MHz +lanes ≥ 1, pk lanes ≥ 1: searched: met at 1,140\n +500 MHz/,
   );
   t.regex(out, /\n {2}clock {12}500 MHz \(crypto_engine\.clock_period=2000ps\)\n/);
-  t.regex(out, /static 0\.0086 W\)/);
+  t.regex(out, /static 0\.0214 W\)/);
   await t.throwsAsync(() => runSize(['--gbps', '1', '--handshakes', '1000', '--clock-steps', '0']), {
     instanceOf: CliUsageError,
     message: /^--clock-steps: /,

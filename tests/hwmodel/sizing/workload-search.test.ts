@@ -66,6 +66,15 @@ test('the search: from the bounds, every growth proven; the answer meets its SLO
   t.true(r.caveats.some((c) => c.startsWith('cost: lower bound; excludes')));
   t.true(r.sensitivity.some((s) => s.what === 'symmetricCycles'));
   t.true(r.sensitivity.some((s) => s.what === 'lanes'));
+  // The estimates the answer rests on: P-256 (its handshakes') and the AES-GCM setup run at their ranges' ends.
+  const timing = r.estimates.filter((e) => e.kind === 'timing').map((e) => e.where);
+  t.true(timing.some((w) => w.endsWith('cycles.key_exchange.secp256r1')));
+  t.true(timing.some((w) => w.endsWith('cycles.aead.TLS_AES_128_GCM_SHA256.setup_cycles')));
+  t.false(
+    timing.some((w) => w.includes('ed25519')),
+    'Ed25519 is not under a P-256 answer',
+  );
+  t.true(r.estimates.some((e) => e.where.endsWith('area.public_key.per_lane') && e.verdict === 'cost'));
   t.regex(r.method, /100,000 sessions aggregated/);
 });
 
@@ -134,10 +143,17 @@ test('dtls13 size on a workload writes the CSV and JSON; bad workload options ar
   t.regex(text, /memory controller/);
   t.regex(text, /lower bound; excludes/);
   t.regex(text, /Sensitivity at the answer/);
+  t.regex(text, /\n {2}Estimates: /);
+  t.regex(text, /Estimates the answer rests on/);
   const csv = readFileSync(join(dir, 'a.csv'), 'utf8');
   t.regex(csv, /^section,name,/);
   t.regex(csv, /\nslo_sizing_load,p99Us,10,/);
   t.regex(csv, /\nsensitivity,symmetricCycles,/);
+  t.regex(
+    csv,
+    /\nestimate,spec\/hw\/engines\/default\.yaml cycles\.aead\.TLS_AES_128_GCM_SHA256\.setup_cycles,,0\.5,6,(covered|decides),published,/,
+  );
+  t.regex(csv, /\nestimate_cost,spec\/hw\/engines\/asic\.yaml area\.public_key\.per_lane,,0\.7,1\.3,cost,estimate,/);
   t.regex(csv, /\ndevice,memory controller,1,/);
   // The TX ring is a knob, sized like the others; the clock is the reviewer's input, printed as one.
   t.regex(csv, /\nknob,record_layer\.tx_ring_depth,\d+,/);
