@@ -4,64 +4,25 @@
  * `openClientSul`); `--replay` learns a saved report's model instead of a peer, in process; `--reference self` learns
  * dtls13's own peer first (learn-self.ts) and diffs against it.
  */
-import { readFileSync } from 'node:fs';
 import { modelToDot } from '../learn/learner/dot.js';
 import { learn, type LearnOptions } from '../learn/learner/learn.js';
-import { machineSul } from '../learn/learner/machine-sul.js';
 import type { MealyMachine } from '../learn/learner/mealy.js';
 import { learnReport, modelFromReport } from '../learn/learner/report.js';
 import type { LearnReport } from '../learn/learner/report.js';
 import { modelToXState } from '../learn/learner/xstate.js';
-import { openClientSul, openServerSul } from '../learn/mapper/index.js';
 import type { SystemUnderLearning } from '../learn/sul.js';
 import { interrupted, withInspectDefault } from './inspect-option.js';
 import { withChartStates } from './learn-chart-states.js';
 import { matchingNotes, serveLearnedModel } from './learn-inspect.js';
 import { LEARN_OPTIONS } from './learn-options.js';
 import { learnOwnPeer } from './learn-self.js';
-import { learnPlan, withPlanInputs } from './learn-plan.js';
+import { learnPlan } from './learn-plan.js';
+import { openPlanSul, readReport } from './learn-open.js';
 import type { LearnPlan } from './learn-plan.js';
 import { withOpensslSpellings } from './openssl-spellings.js';
 import { parseOptions } from './option-table.js';
-import { CliUsageError } from './usage-error.js';
 import { batchLine, LearnWatch } from './learn-watch.js';
 import { LEARN_STATUS, stoppable, withWarnings, writeOutputs, type LearnRun } from './learn-stop.js';
-
-function readReport(option: string, path: string): { report: LearnReport; model: MealyMachine } {
-  try {
-    const report = JSON.parse(readFileSync(path, 'utf8')) as LearnReport;
-    return { report, model: modelFromReport(report) };
-  } catch (e) {
-    throw new CliUsageError(`${option} ${path}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
-/** `onSilentStart`: a server started by --server-command answered nothing to a session's first ClientHello. */
-function openSul(plan: LearnPlan, onSilentStart: () => void): Promise<SystemUnderLearning> {
-  return withPlanInputs(plan, openFullSul(plan, onSilentStart));
-}
-
-async function openFullSul(plan: LearnPlan, onSilentStart: () => void): Promise<SystemUnderLearning> {
-  const t = plan.target;
-  if (t.role === 'replay') {
-    const { report, model } = readReport('--replay', t.path);
-    return machineSul(model, { version: report.version, role: report.role, parallel: plan.parallel });
-  }
-  const common = {
-    version: plan.version,
-    parallel: plan.parallel,
-    ...plan.credentials,
-    ...(plan.waitMs !== undefined ? { waitMs: plan.waitMs } : {}),
-  };
-  return t.role === 'server'
-    ? openServerSul({
-        host: t.host,
-        port: t.port,
-        ...(t.serverCommand !== undefined ? { serverCommand: t.serverCommand, onSilentStart } : {}),
-        ...common,
-      })
-    : openClientSul({ host: t.host, port: t.port, clientCommand: t.clientCommand, ...common });
-}
 
 function summary(r: LearnReport, target: string): string[] {
   const lines = [
@@ -102,7 +63,7 @@ async function learnTarget(
         ? await learnOwnPeer(plan, options)
         : readReport('--reference', plan.reference).model;
   let silent = 0;
-  const sul = watch.wrap(await openSul(plan, () => silent++));
+  const sul = watch.wrap(await openPlanSul(plan, () => silent++));
   started(sul, reference);
   try {
     const result = await learn(sul, {
@@ -153,6 +114,7 @@ export async function runLearn(argv: readonly string[]): Promise<number> {
     dot: plan.dot,
     name: (r) => `DTLS ${r.version} ${r.role} ${target}`,
     watch,
+    command: [...argv],
   };
   // Until the model is learned, a signal writes the newest hypothesis, stops the peer processes the mapper started
   // (per session) and exits; an internal error writes it and returns its status.

@@ -26,6 +26,8 @@ export interface LearnRun {
   /** The model's name in the DOT file. */
   readonly name: (report: LearnReport) => string;
   readonly watch: LearnWatch;
+  /** `dtls13 learn`'s arguments, recorded in the report (`command`). */
+  readonly command?: readonly string[];
   /** The peer's SUL once learning it began (not the reference's), and the reference model. */
   peer?: { readonly sul: SystemUnderLearning; readonly reference: MealyMachine | undefined };
 }
@@ -38,7 +40,8 @@ export function withWarnings(report: LearnReport, watch: LearnWatch): LearnRepor
 
 /** Writes `--out` and `--dot`. */
 export function writeOutputs(run: LearnRun, report: LearnReport): void {
-  if (run.out !== undefined) writeFileSync(run.out, `${JSON.stringify(report, null, 2)}\n`);
+  const recorded = run.command !== undefined ? { command: run.command, ...report } : report;
+  if (run.out !== undefined) writeFileSync(run.out, `${JSON.stringify(recorded, null, 2)}\n`);
   if (run.dot !== undefined) writeFileSync(run.dot, modelToDot(modelFromReport(report), { name: run.name(report) }));
 }
 

@@ -25,6 +25,11 @@ export interface ReportTransition {
 }
 
 export interface LearnReport {
+  /**
+   * The arguments of `dtls13 learn` that made the report, as given (set by the command, absent through the API): with
+   * them, scripts/learn-agree.ts opens the same peer again. Relative paths are the learning run's working directory's.
+   */
+  readonly command?: readonly string[];
   readonly version: '1.2' | '1.3';
   readonly role: 'server' | 'client';
   readonly states: number;

@@ -27,7 +27,7 @@ function serverOptions(i: Identity, extra: DtlsOptions = {}): DtlsOptions {
   return { certificate: { chain: i.chain, privateKey: i.privateKey }, wallClock, ...extra };
 }
 
-function client(i: Identity, version: DtlsOptions['maxVersion'], extra: DtlsOptions = {}): DtlsConnection {
+function client(i: Identity, version: (typeof VERSIONS)[number], extra: DtlsOptions = {}): DtlsConnection {
   return DtlsConnection.client({
     trustAnchors: [i.caDer],
     serverName: 'server.test',

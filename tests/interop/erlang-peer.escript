@@ -3,19 +3,23 @@
 %%
 %%   escript erlang-peer.escript server PORT CERT KEY
 %%   escript erlang-peer.escript client HOST:PORT CA SERVERNAME MESSAGE...
+%%   escript erlang-peer.escript serve PORT CERT KEY
 %%
 %% It prints "listening PORT" (server, once bound) and "connected PROTOCOL SUITE" after the handshake; a server
 %% then echoes every message back ("received: TEXT") until the client closes, a client sends its messages in
-%% order, prints each reply ("reply: TEXT") and closes. Exit 0 on success, 1 with the reason on stderr.
+%% order, prints each reply ("reply: TEXT") and closes. Exit 0 on success, 1 with the reason on stderr. `serve` is a
+%% server of every connection, each in its own process, until it is stopped (for `dtls13 learn --connect`).
 -mode(compile).
 
 main(["server", Port, Cert, Key]) ->
     run(fun() -> server(list_to_integer(Port), Cert, Key) end);
+main(["serve", Port, Cert, Key]) ->
+    run(fun() -> serve(list_to_integer(Port), Cert, Key) end);
 main(["client", Address, Ca, ServerName | Messages]) ->
     [Host, Port] = string:split(Address, ":", trailing),
     run(fun() -> client(Host, list_to_integer(Port), Ca, ServerName, Messages) end);
 main(_) ->
-    io:format(standard_error, "usage: erlang-peer.escript server PORT CERT KEY | client HOST:PORT CA SERVERNAME MESSAGE...~n", []),
+    io:format(standard_error, "usage: erlang-peer.escript server PORT CERT KEY | serve PORT CERT KEY | client HOST:PORT CA SERVERNAME MESSAGE...~n", []),
     halt(2).
 
 run(F) ->
@@ -38,6 +42,40 @@ server(Port, Cert, Key) ->
     {ok, Socket} = ssl:handshake(Accepted, 30000),
     connected(Socket),
     echo(Socket).
+
+serve(Port, Cert, Key) ->
+    {ok, Listen} = ssl:listen(Port, common() ++ [{ip, {127, 0, 0, 1}}, {certfile, Cert}, {keyfile, Key}]),
+    {ok, {_, Bound}} = ssl:sockname(Listen),
+    io:format("listening ~p~n", [Bound]),
+    accept_each(Listen).
+
+accept_each(Listen) ->
+    case ssl:transport_accept(Listen) of
+        {ok, Accepted} ->
+            Pid = spawn(fun() -> receive go -> serve_one(Accepted) end end),
+            case ssl:controlling_process(Accepted, Pid) of
+                ok -> Pid ! go;
+                {error, _} -> exit(Pid, kill)
+            end;
+        {error, _} ->
+            ok
+    end,
+    accept_each(Listen).
+
+serve_one(Accepted) ->
+    case ssl:handshake(Accepted, 30000) of
+        {ok, Socket} -> echo_until_error(Socket);
+        {error, _} -> ok
+    end.
+
+echo_until_error(Socket) ->
+    case ssl:recv(Socket, 0, 30000) of
+        {ok, Data} ->
+            _ = ssl:send(Socket, Data),
+            echo_until_error(Socket);
+        {error, _} ->
+            ssl:close(Socket)
+    end.
 
 echo(Socket) ->
     case ssl:recv(Socket, 0, 30000) of
