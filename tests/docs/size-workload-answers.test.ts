@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clopperPearsonUpper } from '../../hwmodel/sizing/workload/binomial-bound.js';
+import { EPISODE_GAP_US } from '../../hwmodel/sizing/workload/episode-bound.js';
 import { csvRows, fixed, grouped, ROOT } from './sweep-csv.js';
 
 const DOC = readFileSync(join(ROOT, 'docs/hwmodel-sizing.md'), 'utf8');
@@ -210,4 +211,5 @@ test('section 10: the per-episode example is the two bounds it names', (t) => {
   const two = (v: number): string => v.toExponential(1);
   t.is(m![3], two(clopperPearsonUpper(drops, records, 0.95)), 'the records taken as independent');
   t.is(m![4], two(clopperPearsonUpper(1, records, 0.95) * drops), 'one episode of that many drops');
+  t.true(prose.includes(`Drops less than ${EPISODE_GAP_US} µs apart in a run are one episode`), 'the gap is the code’s');
 });
