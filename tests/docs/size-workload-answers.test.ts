@@ -211,5 +211,8 @@ test('section 10: the per-episode example is the two bounds it names', (t) => {
   const two = (v: number): string => v.toExponential(1);
   t.is(m![3], two(clopperPearsonUpper(drops, records, 0.95)), 'the records taken as independent');
   t.is(m![4], two(clopperPearsonUpper(1, records, 0.95) * drops), 'one episode of that many drops');
-  t.true(prose.includes(`Drops less than ${EPISODE_GAP_US} µs apart in a run are one episode`), 'the gap is the code’s');
+  t.true(
+    prose.includes(`Drops less than ${EPISODE_GAP_US} µs apart in a run are one episode`),
+    'the gap is the code’s',
+  );
 });
