@@ -18,8 +18,11 @@ import { clopperPearsonLower, clopperPearsonUpper } from './binomial-bound.js';
 /**
  * Drops less than this apart (µs, in one run) are one episode: a queue
  * overflowing for a while drops many records, from one cause. Longer than
- * a device takes to drain its intake ring and pipeline at its rate, so an
- * episode's backlog is gone before the next opens.
+ * the headline devices (docs/hwmodel-sizing.md, section 10) take to drain
+ * their rings and pipelines at their load (a 2,048-entry ring at 85 M
+ * records a second: some 25 µs), so an episode's backlog is gone before
+ * the next opens; a device whose buffers hold more than this of its
+ * traffic would need a longer gap.
  */
 export const EPISODE_GAP_US = 100;
 
