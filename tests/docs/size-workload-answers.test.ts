@@ -187,12 +187,13 @@ for (const question of Object.keys(EVIDENCE) as (keyof typeof EVIDENCE)[])
     t.truthy(line, `the table's row new (${question})`);
     const p99 = pick(all, 'slo_target_load', 'p99Us');
     const hw = Number(p99['half_width']);
-    t.deepEqual(line!.split(' | ').slice(1, 6), [
+    t.deepEqual(line!.split(' | ').slice(1, 7), [
       KNOBS.map((k) => pick(all, 'knob', k)['limit_or_count']).join(' / '),
       `${grouped(sum(all, 'cost', 'bound_or_area'))} kGE`,
       dropCell(file, all, 'dropProbability'),
       dropCell(file, all, 'burstDropProbability'),
       `${fixed(Number(p99['mean']), 2)}${hw > 0 ? ` ± ${fixed(hw, 2)}` : ''} µs (${fixed(Number(p99['bound_or_area']), 2)})`,
+      cells(all)[3]!,
     ]);
     // Accepted by evidence: every row met, each drop row's records at least those its SLO needs.
     for (const r of all.filter((x) => x['section'] === 'evidence_slo_sizing_load')) {
@@ -215,4 +216,11 @@ test('section 10: the per-episode example is the two bounds it names', (t) => {
     prose.includes(`Drops less than ${EPISODE_GAP_US} µs apart in a run are one episode`),
     'the gap is the code’s',
   );
+  // (a)'s reruns' bursts together: one episode of 25 in the records of both reruns.
+  const burst = /one episode of (\d+) in ([\d,]+) records bounds the burst's drops at ([\d.e-]+): met/.exec(prose);
+  t.truthy(burst, "the sentence on (a)'s reruns' bursts");
+  const n = Number(burst![2]!.replace(/,/g, ''));
+  t.is(burst![3], two(clopperPearsonUpper(1, n, 0.95) * Number(burst![1])));
+  t.true(prose.includes(`${burst![1]} of 65,170 records, all in one episode`));
+  t.is(n, 65_170 + 254_787, 'the 10 ms runs’ bursts and the twelve seeds’');
 });
