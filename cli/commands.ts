@@ -95,8 +95,9 @@ by count), in trains of N records at the link rate (default 1: Poisson), an opti
 and N sessions (default 1000; --active-sessions of them sending, uniform or Zipf S) over the
 key slots, a miss fetched from DRAM. A link offered more than its rate on the wire is outside
 the device. SLOs (defaults: drops ≤ 1e-6, record latency p99 to the wire ≤ 10 µs, the
-handshake rate) are accepted at the conservative end of their 95% bounds (drops: exact,
-Clopper-Pearson over every seed's records), at the load × (1 + margin) (default 20%), on
+handshake rate) are accepted at the conservative end of their 95% bounds (drops: per
+episode, drops under 100 µs apart being one: Clopper-Pearson on the episodes in every seed's
+records × the largest episode), at the load × (1 + margin) (default 20%), on
 runs long enough to resolve them (about 3 / SLO records over --replications seeds, default
 3; the window per seed at most --max-window, default 1 s; --window sets the search's
 shorter screening runs). While an SLO fails, every knob (lanes, public-key lanes, DMA

@@ -243,7 +243,9 @@ export function workloadCsv(r: WorkloadSizing): string {
     ] as const)
       for (const x of v.rows) {
         rows.push(padded(section, x.metric, x.limit, x.measured.mean, x.measured.halfWidth, x.bound, x.met));
-        rows.push(padded(`evidence_${section}`, x.metric, x.records, x.recordsNeeded, '', x.status, x.method));
+        rows.push(
+          padded(`evidence_${section}`, x.metric, x.records, x.recordsNeeded, x.episodes ?? '', x.status, x.method),
+        );
       }
     for (const l of a.cost.lines) rows.push(padded('cost', l.part, l.count, l.perUnit, 0, l.area, l.basis));
     for (const i of a.wholeDevice?.items ?? [])

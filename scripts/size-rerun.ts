@@ -2,9 +2,10 @@
  * Reruns a `dtls13 size --json` answer's knobs on longer runs than the ones
  * that accepted it: the same traffic at the sizing load (× (1 + margin)),
  * SEEDS seeds × WINDOW µs of steady window (default 3 × 10,000), and prints
- * each seed's records offered and dropped, the drops' one-sided 95%
- * Clopper-Pearson bound over all of them, and whether that meets the
- * answer's drop SLO (and the burst's, when it has one): met, not met (even
+ * each seed's records offered, dropped and the drops' episodes, the
+ * per-episode 95% bound over all of them (episode-bound.ts, the rule that
+ * accepts; the binomial bound over the records beside it), and whether
+ * that meets the answer's drop SLO (and the burst's, when it has one): met, not met (even
  * the lower bound past it) or not resolved (too few records to tell).
  * FIRST_SEED (default 101) keeps the seeds apart from the search's, whose
  * runs share their first microseconds with any longer run of the same seed.
@@ -15,7 +16,8 @@ import { readFileSync } from 'node:fs';
 import { loadEngine } from '../hwmodel/timing/engine-file.js';
 import { engineAtClock } from '../hwmodel/sizing/bounds.js';
 import { checkTargets } from '../hwmodel/sizing/targets.js';
-import { clopperPearsonLower, clopperPearsonUpper } from '../hwmodel/sizing/workload/binomial-bound.js';
+import { clopperPearsonUpper } from '../hwmodel/sizing/workload/binomial-bound.js';
+import { dropEvidence, episodeBound } from '../hwmodel/sizing/workload/episode-bound.js';
 import { deviceCosts, type DeviceKnobs } from '../hwmodel/sizing/workload/device.js';
 import { replicate } from '../hwmodel/sizing/workload/replicate.js';
 import { SLO_CONFIDENCE, type Slos } from '../hwmodel/sizing/workload/slo.js';
@@ -57,20 +59,13 @@ const r = replicate(load, a.answer.knobs, costs, {
 const line = (phase: 'steady' | 'burst', limit: number | undefined): void => {
   const runs = r.runs.map((x) => x[phase]).filter((x) => x !== undefined);
   if (runs.length === 0) return;
-  const n = runs.reduce((s, x) => s + x.offered, 0);
-  const k = runs.reduce((s, x) => s + x.dropped, 0);
-  const bound = clopperPearsonUpper(k, n, SLO_CONFIDENCE);
-  const status =
-    limit === undefined
-      ? ''
-      : bound <= limit
-        ? 'met'
-        : clopperPearsonLower(k, n, SLO_CONFIDENCE) > limit
-          ? 'NOT MET'
-          : 'not resolved';
+  const e = dropEvidence(runs);
+  const b = episodeBound(e, SLO_CONFIDENCE);
+  const status = limit === undefined ? '' : b.upper <= limit ? 'met' : b.lower > limit ? 'NOT MET' : 'not resolved';
   process.stdout.write(
-    `${phase}: ${runs.map((x) => `${x.dropped} of ${x.offered}`).join(', ')} dropped; ${k} of ${n}: bound ${bound.toExponential(2)}` +
-      `${limit === undefined ? '' : ` against ${limit}: ${status}`}\n`,
+    `${phase}: ${runs.map((x) => `${x.dropped} of ${x.offered} in ${x.episodes} episodes`).join(', ')} dropped; ` +
+      `${e.dropped} of ${e.records} in ${e.episodes} episodes (largest ${e.largestEpisode}): per-episode bound ${b.upper.toExponential(2)}` +
+      `${limit === undefined ? '' : ` against ${limit}: ${status}`} (records taken as independent: ${clopperPearsonUpper(e.dropped, e.records, SLO_CONFIDENCE).toExponential(2)})\n`,
   );
 };
 process.stdout.write(

@@ -10,6 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { clopperPearsonUpper } from '../../hwmodel/sizing/workload/binomial-bound.js';
+import { EPISODE_GAP_US } from '../../hwmodel/sizing/workload/episode-bound.js';
 import { csvRows, fixed, grouped, ROOT } from './sweep-csv.js';
 
 const DOC = readFileSync(join(ROOT, 'docs/hwmodel-sizing.md'), 'utf8');
@@ -154,8 +156,9 @@ test('section 10: a small search with a seed still writes its saved CSV byte for
 const EVIDENCE = { a: '100g', b: 'iot', c: '400g' } as const;
 
 /**
- * A drop row's cell: its bound (3 significant figures) and the dropped of the records behind it, as its method names
- * them (read from the CSV's text: the method is a quoted cell with commas in it).
+ * A drop row's cell: its bound (3 significant figures), the episodes (per-episode rule) and the dropped of the records
+ * behind it, as its method names them (read from the CSV's text: the method is a quoted cell with commas in it). An
+ * answer searched before the per-episode rule names no episodes: `(dropped of records)`.
  */
 function dropCell(file: string, all: Row[], metric: string): string {
   const row = all.find((r) => r['section'] === 'slo_sizing_load' && r['name'] === metric);
@@ -163,10 +166,17 @@ function dropCell(file: string, all: Row[], metric: string): string {
   const line = readFileSync(file, 'utf8')
     .split('\n')
     .find((l) => l.startsWith(`evidence_slo_sizing_load,${metric},`));
+  const bound = Number(row['bound_or_area']).toExponential(2);
+  const episodes =
+    /^[^,]+,[^,]+,(\d+),\d+,(\d+),.* on ([\d,]+) episodes in ([\d,]+) records .*; ([\d,]+) dropped"/.exec(line ?? '');
+  if (episodes !== null)
+    return episodes[4] === grouped(Number(episodes[1])) && episodes[3] === grouped(Number(episodes[2]))
+      ? `${bound} (${episodes[3]} episodes, ${episodes[5]} of ${episodes[4]})`
+      : `records or episodes differ: ${line ?? ''}`;
   const m = /^[^,]+,[^,]+,(\d+),.*: ([\d,]+) dropped of ([\d,]+)"/.exec(line ?? '');
   // The records the method names are the row's records.
   if (m === null || m[3] !== grouped(Number(m[1]))) return `records differ: ${line ?? 'no evidence row'}`;
-  return `${Number(row['bound_or_area']).toExponential(2)} (${m[2]} of ${m[3]})`;
+  return `${bound} (${m[2]} of ${m[3]})`;
 }
 
 for (const question of Object.keys(EVIDENCE) as (keyof typeof EVIDENCE)[])
@@ -177,12 +187,13 @@ for (const question of Object.keys(EVIDENCE) as (keyof typeof EVIDENCE)[])
     t.truthy(line, `the table's row new (${question})`);
     const p99 = pick(all, 'slo_target_load', 'p99Us');
     const hw = Number(p99['half_width']);
-    t.deepEqual(line!.split(' | ').slice(1, 6), [
+    t.deepEqual(line!.split(' | ').slice(1, 7), [
       KNOBS.map((k) => pick(all, 'knob', k)['limit_or_count']).join(' / '),
       `${grouped(sum(all, 'cost', 'bound_or_area'))} kGE`,
       dropCell(file, all, 'dropProbability'),
       dropCell(file, all, 'burstDropProbability'),
       `${fixed(Number(p99['mean']), 2)}${hw > 0 ? ` ± ${fixed(hw, 2)}` : ''} µs (${fixed(Number(p99['bound_or_area']), 2)})`,
+      cells(all)[3]!,
     ]);
     // Accepted by evidence: every row met, each drop row's records at least those its SLO needs.
     for (const r of all.filter((x) => x['section'] === 'evidence_slo_sizing_load')) {
@@ -190,3 +201,26 @@ for (const question of Object.keys(EVIDENCE) as (keyof typeof EVIDENCE)[])
       t.true(Number(r['limit_or_count']) >= Number(r['mean']), `${r['name']}: records behind it, of those needed`);
     }
   });
+
+test('section 10: the per-episode example is the two bounds it names', (t) => {
+  const m =
+    /one episode of (\d+) drops in ([\d.e]+) records bounds the drop rate at ([\d.e-]+), .* bound it at ([\d.e-]+), not met/.exec(
+      prose,
+    );
+  t.truthy(m, 'the sentence with the example');
+  const [drops, records] = [Number(m![1]), Number(m![2])];
+  const two = (v: number): string => v.toExponential(1);
+  t.is(m![3], two(clopperPearsonUpper(drops, records, 0.95)), 'the records taken as independent');
+  t.is(m![4], two(clopperPearsonUpper(1, records, 0.95) * drops), 'one episode of that many drops');
+  t.true(
+    prose.includes(`Drops less than ${EPISODE_GAP_US} µs apart in a run are one episode`),
+    'the gap is the code’s',
+  );
+  // (a)'s reruns' bursts together: one episode of 25 in the records of both reruns.
+  const burst = /one episode of (\d+) in ([\d,]+) records bounds the burst's drops at ([\d.e-]+): met/.exec(prose);
+  t.truthy(burst, "the sentence on (a)'s reruns' bursts");
+  const n = Number(burst![2]!.replace(/,/g, ''));
+  t.is(burst![3], two(clopperPearsonUpper(1, n, 0.95) * Number(burst![1])));
+  t.true(prose.includes(`${burst![1]} of 65,170 records, all in one episode`));
+  t.is(n, 65_170 + 254_787, 'the 10 ms runs’ bursts and the twelve seeds’');
+});

@@ -48,6 +48,7 @@ import { SlotLru } from './slot-lru.js';
 import { geometric, zipfTable } from './sampling.js';
 import { RECORD_OVERHEAD, type DeviceCosts, type DeviceKnobs, type KnobName } from './device.js';
 import { recordsPerSecond, type Traffic } from './traffic.js';
+import { EPISODE_GAP_US } from './episode-bound.js';
 
 /** Sees every arrival and each record's outcome (the co-check against the SystemC twin, hwmodel/cocheck/flow-twin.ts). */
 export interface FlowObserver {
@@ -80,6 +81,9 @@ export interface PhaseFigures {
   readonly wireP50Us: number;
   readonly wireP99Us: number;
   readonly wireP999Us: number;
+  /** Drop episodes that opened in the phase (drops less than EPISODE_GAP_US apart are one episode) and the most drops in one. */
+  readonly episodes: number;
+  readonly largestEpisode: number;
 }
 
 export interface FlowRun {
@@ -225,6 +229,10 @@ export function runFlow(
   const deliveredBits = new Float64Array(PHASES);
   // Records (not handshakes) taken into the ring, by phase: those neither delivered by the end are stuck inside.
   const recOffered = new Float64Array(PHASES);
+  // Drop episodes by the phase they opened in, and the one open: its phase, its drops and its last drop's time.
+  const episodes = new Float64Array(PHASES);
+  const largestEpisode = new Float64Array(PHASES);
+  const episode = { phase: 0, drops: 0, lastNs: -Infinity };
   const latency = [new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram()];
   const wire = [new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram()];
   const hs = { offered: 0, completed: 0, dropped: 0, latency: new LatencyHistogram() };
@@ -353,6 +361,14 @@ export function runFlow(
     if (job.kind === HANDSHAKE && job.phase === 1) hs.offered++;
     if (ringCount >= knobs.rxRingDepth) {
       dropped[job.phase]! += 1;
+      // An episode still open from the phase before opens again in this one: each phase counts its own.
+      if (now - episode.lastNs >= EPISODE_GAP_US * 1000 || episode.phase !== job.phase) {
+        episodes[job.phase]! += 1;
+        episode.phase = job.phase;
+        episode.drops = 0;
+      }
+      episode.lastNs = now;
+      largestEpisode[episode.phase] = Math.max(largestEpisode[episode.phase]!, ++episode.drops);
       if (job.kind === HANDSHAKE && job.phase === 1) hs.dropped++;
       const by = job.phase === 1 ? steadyDropsBy : job.phase >= 2 ? burstDropsBy : undefined;
       if (by !== undefined) by[blockCause ?? 'rxRingDepth'] += 1;
@@ -616,6 +632,8 @@ export function runFlow(
       wireP50Us: wq(0.5),
       wireP99Us: wq(0.99),
       wireP999Us: wq(0.999),
+      episodes: sum(episodes),
+      largestEpisode: Math.max(...phases.map((p) => largestEpisode[p]!)),
     };
   };
   const windowNs = steadyEnd - steadyStart;

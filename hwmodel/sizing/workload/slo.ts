@@ -1,9 +1,10 @@
 /**
  * Service-level objectives `dtls13 size` accepts a device against, each at
  * the conservative end of a 95% bound, with the records behind it and its
- * method. A drop probability (steady and burst) is bounded exactly from the
- * records offered and dropped over every seed (one-sided Clopper-Pearson,
- * binomial-bound.ts): met when the upper bound is within the limit, not met
+ * method. A drop probability (steady and burst) is bounded per episode
+ * from the records offered, the drop episodes and the largest episode over
+ * every seed (episode-bound.ts: the episodes, not the records, taken as
+ * independent): met when the upper bound is within the limit, not met
  * when even the lower bound is past it, else "not resolved" (the run was
  * too short to tell, never met). A latency percentile (p99, p99.9, to the
  * wire) is met at the upper end of its Student-t interval over the seeds,
@@ -15,7 +16,8 @@
  */
 import { ConfigError } from '../../../runtime/config-error.js';
 import type { Interval } from '../../model/sweep.js';
-import { clopperPearsonLower, clopperPearsonUpper, recordsToResolve } from './binomial-bound.js';
+import { recordsToResolve } from './binomial-bound.js';
+import { dropEvidence, episodeBound, EPISODE_GAP_US } from './episode-bound.js';
 import type { MetricName, Replicated } from './replicate.js';
 
 /** The confidence every SLO bound is at. */
@@ -59,7 +61,11 @@ export interface SloRow {
   /** The records (or handshakes) behind the bound, over every seed, and those the limit needs to be resolvable at all. */
   readonly records: number;
   readonly recordsNeeded: number;
+  /** A drop row's episodes over every seed (drops less than EPISODE_GAP_US apart in a run are one); undefined for the others. */
+  readonly episodes?: number;
 }
+
+const num = (v: number): string => v.toLocaleString('en-US');
 
 export interface SloVerdict {
   readonly rows: readonly SloRow[];
@@ -114,14 +120,16 @@ export function evaluateSlos(r: Replicated, slos: Slos, mode: SloMode = 'exact')
   const sum = (f: (run: Replicated['runs'][number]) => number): number => r.runs.reduce((s, x) => s + f(x), 0);
   const drops = (metric: MetricName, limit: number | undefined, phase: 'steady' | 'burst'): void => {
     if (limit === undefined) return;
-    const n = sum((x) => x[phase]?.offered ?? 0);
-    const k = sum((x) => x[phase]?.dropped ?? 0);
+    const e = dropEvidence(r.runs.flatMap((x) => (x[phase] === undefined ? [] : [x[phase]])));
+    const n = e.records;
+    const k = e.dropped;
     const needed = recordsToResolve(limit, conf);
     const m = r.metrics[metric];
     const screen = mode === 'screen';
-    const bound = screen ? (n === 0 ? 0 : k / n) : clopperPearsonUpper(k, n, conf);
+    const eb = episodeBound(e, conf);
+    const bound = screen ? (n === 0 ? 0 : k / n) : eb.upper;
     const met = bound <= limit;
-    const status = met ? 'met' : screen || clopperPearsonLower(k, n, conf) > limit ? 'not met' : 'not resolved';
+    const status = met ? 'met' : screen || eb.lower > limit ? 'not met' : 'not resolved';
     rows.push({
       metric,
       direction: 'at most',
@@ -133,9 +141,10 @@ export function evaluateSlos(r: Replicated, slos: Slos, mode: SloMode = 'exact')
       status,
       method: screen
         ? 'screening: drops / records offered (point estimate)'
-        : `Clopper-Pearson one-sided ${pct}: ${k.toLocaleString('en-US')} dropped of ${n.toLocaleString('en-US')}`,
+        : `per episode (drops < ${EPISODE_GAP_US} µs apart): Clopper-Pearson one-sided ${pct} on ${num(e.episodes)} episodes in ${num(n)} records × ${num(eb.perEpisode)} record${eb.perEpisode === 1 ? '' : 's'} an episode (${e.episodes > 0 ? 'the largest seen' : 'none seen'}); ${num(k)} dropped`,
       records: n,
       recordsNeeded: needed,
+      episodes: e.episodes,
     });
   };
   const latency = (metric: MetricName, limit: number | undefined, q: number): void => {

@@ -40,6 +40,7 @@ import {
 } from './device.js';
 import { replicate, type Replicated, type RunSettings } from './replicate.js';
 import { estimateSensitivity, type EstimateContext, type EstimateRow } from './estimate-sensitivity.js';
+import { EPISODE_GAP_US } from './episode-bound.js';
 import { evaluateSlos, type Slos, type SloVerdict } from './slo.js';
 import { acceptancePlan, linkOverload, type AcceptancePlan } from './run-plan.js';
 import { meanRecordBytes, scaleTraffic, type Traffic } from './traffic.js';
@@ -551,7 +552,7 @@ function methodText(t: Traffic, plan: AcceptancePlan): string {
     `over an LRU of key slots, so no session has an object of its own; screening runs ${s.replications} seeds × ${s.windowUs} µs (they order and reject, never accept), ` +
     `acceptance runs ${a.replications} seeds × ${a.windowUs.toLocaleString('en-US')} µs steady window (${Math.round(plan.recordsOffered).toLocaleString('en-US')} records offered at the sizing load, ` +
     `${plan.recordsNeeded.toLocaleString('en-US')} needed to resolve the drop SLO${plan.burstRecordsNeeded > 0 ? `; bursts ${Math.round(plan.burstRecordsOffered).toLocaleString('en-US')} records, ${plan.burstRecordsNeeded.toLocaleString('en-US')} needed` : ''}` +
-    `${plan.capped ? '; capped at the longest allowed run' : ''}), each after ${s.warmupUs} µs of warm-up; drop records are taken as independent (the bound's assumption; drops come in clusters, so it is optimistic by their clustering)`
+    `${plan.capped ? '; capped at the longest allowed run' : ''}), each after ${s.warmupUs} µs of warm-up; drops bounded per episode (drops less than ${EPISODE_GAP_US} µs apart in a run are one; the episodes, not the records, taken as independent, each losing at most the largest seen, 1 record when none is seen)`
   );
 }
 

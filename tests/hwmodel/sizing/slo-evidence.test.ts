@@ -61,7 +61,7 @@ test('zero drops in too few records are not resolved, never met; enough records 
   t.is(strict.status, 'not resolved');
   t.is(strict.records, offered);
   t.true(close(strict.bound, 1 - 0.05 ** (1 / offered)), `bound ${strict.bound}`);
-  t.regex(strict.method, /Clopper-Pearson one-sided 95%: 0 dropped of [\d,]+/);
+  t.regex(strict.method, /Clopper-Pearson one-sided 95% on 0 episodes in [\d,]+ records × 1 record an episode/);
   t.is(strict.recordsNeeded, 2_995_731);
   t.false(evaluateSlos(r, slos).met);
   // The same records resolve a looser SLO.

@@ -235,7 +235,7 @@ test('dtls13 size with a burst reports the burst apart from the steady window', 
   t.regex(out.join(''), /The burst is held to an SLO of its own: drops ≤ 0\.001 in the burst and its recovery/);
   t.regex(
     out.join(''),
-    /drop probability \(burst\) +≤ 0\.001 .*\n +[\d,]+ records \(2,995 needed to resolve it\); Clopper-Pearson/,
+    /drop probability \(burst\) +≤ 0\.001 .*\n +[\d,]+ records \(2,995 needed to resolve it\); per episode \(drops < 100 µs apart\): Clopper-Pearson one-sided 95% on [\d,]+ episodes in [\d,]+ records × [\d,]+ records? an episode/,
   );
 });
 

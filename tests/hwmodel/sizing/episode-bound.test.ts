@@ -1,0 +1,118 @@
+/**
+ * Drop SLOs bounded per episode: drops that come in one episode are not
+ * accepted where the binomial bound over the records, taken as
+ * independent, would have accepted them; a clean run long enough is; the
+ * flow model counts a burst's drops as one episode, not one a record.
+ */
+import test from 'ava';
+import { clopperPearsonLower, clopperPearsonUpper } from '../../../hwmodel/sizing/workload/binomial-bound.js';
+import { deviceCosts } from '../../../hwmodel/sizing/workload/device.js';
+import { dropEvidence, episodeBound } from '../../../hwmodel/sizing/workload/episode-bound.js';
+import { replicate, type Replicated } from '../../../hwmodel/sizing/workload/replicate.js';
+import { evaluateSlos } from '../../../hwmodel/sizing/workload/slo.js';
+import { checkTraffic, IMIX } from '../../../hwmodel/sizing/workload/traffic.js';
+import { asicEngine, asicTargets, defaultSlos, roomy } from './workload-fixtures.js';
+
+const targets = asicTargets();
+const traffic = checkTraffic({ openGbps: 10, sealGbps: 10, mix: IMIX, handshakesPerSecond: 1000, sessions: 1000 });
+const costs = deviceCosts(asicEngine, targets, traffic);
+const slos = defaultSlos;
+
+/** `r` with each seed's steady window replaced by `figures` (records offered, dropped, episodes, the largest). */
+function withSteady(r: Replicated, figures: readonly (readonly [number, number, number, number])[]): Replicated {
+  return {
+    ...r,
+    runs: r.runs.map((x, i) => {
+      const [offered, dropped, episodes, largestEpisode] = figures[i]!;
+      return {
+        ...x,
+        steady: { ...x.steady, offered, dropped, dropProbability: dropped / offered, episodes, largestEpisode },
+      };
+    }),
+  };
+}
+
+test('one episode of 145 drops in 2e8 records: the binomial bound accepts it, the per-episode bound does not', (t) => {
+  const base = replicate(traffic, roomy, costs, { warmupUs: 10, windowUs: 50, replications: 3, seed: 1 });
+  // Three seeds of 2e8 / 3 records; the 145 drops all in one seed, in one episode (the review's (c), ten times longer).
+  const n = 2e8 / 3;
+  const r = withSteady(base, [
+    [n, 145, 1, 145],
+    [n, 0, 0, 0],
+    [n, 0, 0, 0],
+  ]);
+  // The old rule, records taken as independent: 145 of 2e8 bound below 1e-6, accepted.
+  const binomial = clopperPearsonUpper(145, 2e8, 0.95);
+  t.true(binomial <= slos.dropProbability, `binomial bound ${binomial}`);
+  const row = evaluateSlos(r, slos).rows.find((x) => x.metric === 'dropProbability')!;
+  // Per episode: one episode in 2e8 records (Clopper-Pearson 2.4e-8) × 145 records it lost.
+  t.true(Math.abs(row.bound - clopperPearsonUpper(1, 2e8, 0.95) * 145) <= 1e-12, `bound ${row.bound}`);
+  t.true(row.bound > 3e-6);
+  t.false(row.met);
+  t.is(row.status, 'not resolved');
+  t.is(row.episodes, 1);
+  t.is(row.records, 2e8);
+  t.regex(row.method, /^per episode \(drops < 100 µs apart\): .* on 1 episodes in 200,000,000 records × 145 records/);
+  t.false(evaluateSlos(r, slos).met);
+  // The same drops spread over 145 episodes of one record are what the binomial bound assumes: then both agree it is met.
+  const spread = withSteady(base, [
+    [n, 50, 50, 1],
+    [n, 50, 50, 1],
+    [n, 45, 45, 1],
+  ]);
+  const even = evaluateSlos(spread, slos).rows.find((x) => x.metric === 'dropProbability')!;
+  t.true(Math.abs(even.bound - binomial) <= 1e-15, `bound ${even.bound}`);
+  t.true(even.met);
+});
+
+test('a clean run long enough is accepted; a clean run too short is not resolved', (t) => {
+  // About 7 M records a second: 3 × 2 ms offer some 42,000 records, past the 29,956 that resolve 1e-4.
+  const r = replicate(traffic, roomy, costs, { warmupUs: 10, windowUs: 2000, replications: 3, seed: 3 });
+  const e = dropEvidence(r.runs.map((x) => x.steady));
+  t.is(e.dropped, 0);
+  t.is(e.episodes, 0);
+  t.true(e.records > 29_956, `${e.records} records`);
+  const row = evaluateSlos(r, { ...slos, dropProbability: 1e-4 }).rows.find((x) => x.metric === 'dropProbability')!;
+  t.true(row.met);
+  t.is(row.status, 'met');
+  t.true(Math.abs(row.bound - clopperPearsonUpper(0, e.records, 0.95)) <= 1e-15);
+  t.regex(row.method, /0 episodes in [\d,]+ records × 1 record an episode \(none seen\); 0 dropped$/);
+  // The same records cannot resolve 1e-5.
+  const tight = evaluateSlos(r, { ...slos, dropProbability: 1e-5 }).rows.find((x) => x.metric === 'dropProbability')!;
+  t.is(tight.status, 'not resolved');
+});
+
+test('the flow model counts a burst that overflows the ring as one episode a seed, not one a record', (t) => {
+  // A 4× burst of 50 µs on a device with one lane (41% busy in the steady window), 16 pipeline slots and a 64-entry
+  // ring: it drops hundreds of records in the burst, none in the steady window; the burst and its recovery count
+  // their own episodes (at most 2 a seed).
+  const bursty = checkTraffic({ ...traffic, burstFactor: 4, burstUs: 50 });
+  const small = { ...roomy, lanes: 1, pipelineDepth: 16, rxRingDepth: 64 };
+  const r = replicate(bursty, small, deviceCosts(asicEngine, targets, bursty), {
+    warmupUs: 10,
+    windowUs: 200,
+    replications: 3,
+    seed: 1,
+  });
+  const burst = dropEvidence(r.runs.map((x) => x.burst!));
+  t.true(burst.dropped > 300, `${burst.dropped} dropped in the bursts`);
+  t.true(burst.episodes >= 3 && burst.episodes <= 6, `${burst.episodes} episodes`);
+  t.true(burst.largestEpisode >= burst.dropped / burst.episodes);
+  t.is(dropEvidence(r.runs.map((x) => x.steady)).episodes, 0);
+  // The bound uses them: episodes' Clopper-Pearson × the largest, and the lower end one record an episode.
+  const b = episodeBound(burst, 0.95);
+  t.is(b.perEpisode, burst.largestEpisode);
+  t.true(
+    Math.abs(b.upper - Math.min(1, clopperPearsonUpper(burst.episodes, burst.records, 0.95) * b.perEpisode)) < 1e-15,
+  );
+  t.is(b.lower, clopperPearsonLower(burst.episodes, burst.records, 0.95));
+});
+
+test('evidence that does not hold its drops is refused', (t) => {
+  t.throws(() => episodeBound({ records: 100, dropped: 5, episodes: 0, largestEpisode: 0 }, 0.95), {
+    instanceOf: RangeError,
+  });
+  t.throws(() => episodeBound({ records: 100, dropped: 5, episodes: 2, largestEpisode: 6 }, 0.95), {
+    instanceOf: RangeError,
+  });
+});
