@@ -1,6 +1,7 @@
 // The closed-loop SystemC twin of the whole offload device (hwmodel/cocheck/README.md, "The closed-loop twin"):
 // record layer (RX ring, RX credits, pipeline slots, crypto credits), connection and key managers (a lane each,
-// least-recently-used key slots), memory behind a 4-way LRU cache, the crypto engine (an in-order intake with
+// least-recently-used key slots), memory behind a 4-way LRU cache (a hit served by the cache, a miss by the one
+// DRAM channel memory.yaml names: dram-twin.h), the crypto engine (an in-order intake with
 // head-of-line blocking on its queue slots, DMA channels first come first served or round-robin, symmetric
 // lanes, the public-key lanes, the pipeline latency). Written in the process style: every resource is a thread (or threads) taking
 // jobs from an sc_fifo, every record a thread of its own passing through them, every clocked step starting on
@@ -22,6 +23,8 @@
 #include <systemc>
 #include <unordered_map>
 #include <vector>
+
+#include "dram-twin.h"
 
 using namespace sc_core;
 using u64 = std::uint64_t;
@@ -68,7 +71,8 @@ struct device : sc_module {
   std::map<std::string, u64> p;
   u64 period;
   // Servers.
-  sc_fifo<job*> lookups, derivations, memory_q, sym_q, pk_q;
+  sc_fifo<job*> lookups, derivations, sym_q, pk_q;
+  dram_twin dram;
   std::vector<sc_fifo<job*>*> dma_q;  // one fifo (first come, first served) or one per channel (round-robin)
   u64 dma_next = 0;
   // The intake: commands in arrival order, each waiting for its unit's queue slot.
@@ -88,7 +92,7 @@ struct device : sc_module {
   SC_HAS_PROCESS(device);
   device(sc_module_name n, const std::map<std::string, u64>& params, double s, double b, double l, u64 pk)
       : sc_module(n), p(params), period(p.at("crypto_engine.clock_period")), lookups("lookups", 1 << 20),
-        derivations("derivations", 1 << 20), memory_q("memory_q", 1 << 20), sym_q("sym_q", 1 << 20), pk_q("pk_q", 1 << 20),
+        derivations("derivations", 1 << 20), sym_q("sym_q", 1 << 20), pk_q("pk_q", 1 << 20), dram(p),
         intake_q("intake_q", 1 << 20), sym_slots(static_cast<long>(p.at("crypto_engine.lanes") * p.at("crypto_engine.queue_depth"))),
         pk_slots(static_cast<long>(p.at("crypto_engine.pk_lanes") * p.at("crypto_engine.queue_depth"))),
         rx_credits(static_cast<long>(p.at("record_layer.rx_credits"))), pipeline(static_cast<long>(p.at("record_layer.pipeline_depth"))),
@@ -98,7 +102,6 @@ struct device : sc_module {
     for (u64 i = p.at("key_manager.key_slots"); i > 0; i--) free_slots.push_back(i - 1);
     sc_spawn([this] { server(lookups, false); }, "connection_manager");
     sc_spawn([this] { server(derivations, false); }, "key_manager");
-    for (int i = 0; i < 3; i++) sc_spawn([this] { memory_port(); }, sc_gen_unique_name("memory"));
     sc_spawn([this] { intake(); }, "intake");
     for (u64 i = 0; i < p.at("crypto_engine.lanes"); i++) sc_spawn([this] { server(sym_q, true); }, sc_gen_unique_name("lane"));
     for (u64 i = 0; i < p.at("crypto_engine.pk_lanes"); i++) sc_spawn([this] { server(pk_q, true); }, sc_gen_unique_name("pk_lane"));
@@ -149,31 +152,22 @@ struct device : sc_module {
     return false;
   }
 
-  void memory_port() {
-    const u64 line = p.at("memory.line_size");
-    for (;;) {
-      job* j = memory_q.read();
-      const u64 len = std::max<u64>(1, j->length);
-      bool missed = false;
-      for (u64 l = j->address / line; l <= (j->address + len - 1) / line; l++) missed = !cached(l) || missed;
-      const double ns = static_cast<double>(len) * 8e9 / static_cast<double>(p.at("memory.bandwidth")) +
-                        static_cast<double>(missed ? p.at("memory.latency") : p.at("memory.hit_latency")) / 1000.0;
-      const u64 t = static_cast<u64>(std::llround(ns * 1000.0));
-      if (t > 0) wait(ps(t));
-      j->done.notify(SC_ZERO_TIME);
-    }
-  }
-
   void run(sc_fifo<job*>& q, job& j) {
     q.write(&j);
     wait(j.done);
   }
 
+  // A memory access: the cache serves one whose lines it holds (the hit latency, its bytes at the bandwidth); one that
+  // misses a line waits for the DRAM channel.
   void access(u64 address, u64 length) {
-    job m;
-    m.address = address;
-    m.length = length;
-    run(memory_q, m);
+    const u64 line = p.at("memory.line_size");
+    const u64 len = std::max<u64>(1, length);
+    bool missed = false;
+    for (u64 l = address / line; l <= (address + len - 1) / line; l++) missed = !cached(l) || missed;
+    if (missed) return dram.access(len);
+    const double t = static_cast<double>(p.at("memory.hit_latency")) +
+                     static_cast<double>(len) * 8e12 / static_cast<double>(p.at("memory.bandwidth"));
+    if (t > 0) wait(ps(static_cast<u64>(std::llround(t))));
   }
 
   void manager(sc_fifo<job*>& q, u64 service) {

@@ -45,6 +45,7 @@ import { CryptoCommand } from '../model/commands.js';
 import type { CryptoOp, CryptoOpKind } from '../model/crypto-ops.js';
 import { CRYPTO_OPS } from '../model/crypto-ops.js';
 import type { RecordLayerBufferTrace } from '../model/record-layer.js';
+import { dramParams } from './dram-params.js';
 
 export const ENGINE_TRACE_HEADER = 'dtls13-engine-trace 1';
 
@@ -172,6 +173,7 @@ export class EngineTraceRecorder {
       `engine ${engine}`,
       ...paramLines('crypto_engine', device.cryptoEngine.params),
       ...paramLines('memory', device.memory.params),
+      ...[...dramParams()].map(([k, v]) => `param ${k} ${v}`),
       ...(device.recordLayer?.rxRing !== undefined ? paramLines('record_layer', device.recordLayer.params) : []),
     ];
     device.cryptoEngine.command.forEach((socket, port) =>

@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import type { SimTime } from '../kernel/index.js';
 import { treePath } from './source-tree.js';
+import { DRAM_TWIN_HEADER } from './dram-params.js';
 import { buildSystemC } from './systemc.js';
 import type { TwinOutcome } from './twin-ts.js';
 import type { TwinTraffic } from './twin-traffic.js';
@@ -17,7 +18,7 @@ export const DEVICE_TWIN_SOURCE = treePath('hwmodel', 'cocheck', 'device-twin.cp
 
 /** Compiles (or finds, cached under ~/.cache/dtls13/systemc by a hash of its source, flags and compiler) the SystemC twin. */
 export function buildDeviceTwin(): string {
-  return buildSystemC(DEVICE_TWIN_SOURCE, 'device-twin', ['-Werror']);
+  return buildSystemC(DEVICE_TWIN_SOURCE, 'device-twin', ['-Werror'], [DRAM_TWIN_HEADER]);
 }
 
 /** Runs a description's text through the SystemC twin: each record's outcome by id. */
