@@ -9,8 +9,9 @@
 // parameters and the AEAD's raw engine-file figures (setup cycles, bytes a cycle, latency cycles), and its
 // timing from its own queues (closed loop: nothing is replayed).
 //
-// Reads the description (hwmodel/cocheck/twin-traffic.ts) on stdin; prints "<id> <finish ps>" per record
-// finished and "<id> D" per record dropped at the RX ring.
+// Reads the description (hwmodel/cocheck/twin-traffic.ts, or twin-sim.ts from a simulate() run) on stdin; prints
+// "<id> <finish ps>" per record finished and "<id> D" per record dropped at the RX ring, and for a simulate() run
+// "K <hits> <misses>", what its own key slots found.
 #define SC_INCLUDE_DYNAMIC_PROCESSES
 #include <cmath>
 #include <cstdint>
@@ -326,13 +327,57 @@ struct device : sc_module {
     transfer(out, buffer);
   }
 
-  // The key read of the model's key slots: a hit costs nothing; a miss writes the victim's context back (when the
+  // The key slots of this mode, decided here: key_slots contexts, least recently used out. A connection has a key
+  // once one was installed; a read before that (its first flight) needs nothing. A context lives in the backing store
+  // at 0x10000000 + connection x 64, 64 bytes.
+  std::list<u64> key_lru;  // least recently used first
+  std::unordered_map<u64, std::list<u64>::iterator> key_at;
+  std::unordered_map<u64, bool> keyed;
+  u64 key_hits = 0, key_misses = 0;
+  static u64 context(u64 connection) { return 0x10000000ull + (connection % 65536) * 64; }
+
+  // Gives the connection a slot (most recently used); the connection whose context must be written back, or -1.
+  long long key_place(u64 connection) {
+    keyed[connection] = true;
+    auto it = key_at.find(connection);
+    if (it != key_at.end()) {
+      key_lru.splice(key_lru.end(), key_lru, it->second);
+      return -1;
+    }
+    long long out = -1;
+    if (key_lru.size() >= p.at("key_manager.key_slots")) {
+      out = static_cast<long long>(key_lru.front());
+      key_at.erase(key_lru.front());
+      key_lru.pop_front();
+    }
+    key_lru.push_back(connection);
+    key_at[connection] = std::prev(key_lru.end());
+    return out;
+  }
+
+  // A record's key read: a hit (or no key yet) costs nothing; a miss writes the victim's context back (when the
   // slots were full), reads the connection's, and derives its key and IV again on the key manager's one lane.
-  void key_read(bool miss, long long victim, u64 connection) {
-    if (!miss) return;
-    if (victim >= 0) access(static_cast<u64>(victim), 64);
-    access(0x10000000ull + (connection % 65536) * 64, 64);
+  void key_read(u64 connection) {
+    if (keyed.count(connection) == 0) return;
+    auto it = key_at.find(connection);
+    if (it != key_at.end()) {
+      key_lru.splice(key_lru.end(), key_lru, it->second);
+      key_hits++;
+      return;
+    }
+    key_misses++;
+    const long long victim = key_place(connection);
+    if (victim >= 0) access(context(static_cast<u64>(victim)), 64);
+    access(context(connection), 64);
     manager(derivations, p.at("key_manager.derivation_cost"));
+  }
+
+  // A key installed (a handshake's): derived on the key manager's lane, placed in a slot, the contexts written.
+  void key_install(u64 connection, u64 service) {
+    manager(derivations, service);
+    const long long victim = key_place(connection);
+    if (victim >= 0) access(context(static_cast<u64>(victim)), 64);
+    access(context(connection), 64);
   }
 
   // Each connection's worker takes its datagrams one at a time, in arrival order, as the record layer's does.
@@ -346,7 +391,7 @@ struct device : sc_module {
 
   // A datagram reaching the RX ring; false when the ring drops it. `tail` is the connection's protocol work after
   // its previous datagram (from the run); the rest is this device's own timing.
-  bool inbound(u64 connection, u64 records, bool miss, long long victim, u64 tail, const op_list& ops) {
+  bool inbound(u64 connection, u64 records, u64 tail, const op_list& ops) {
     if (ring_free == 0) return false;
     ring_free--;
     fifo_credits& w = worker(connection);
@@ -358,7 +403,7 @@ struct device : sc_module {
     ring_free++;
     const u64 header = records * p.at("record_layer.header_cost");
     if (header > 0) wait(ps(header));
-    key_read(miss, victim, connection);
+    key_read(connection);
     if (!ops.empty()) {
       crypto_credits.take();
       command(ops, connection);
@@ -372,11 +417,11 @@ struct device : sc_module {
   }
 
   // Outgoing records (at their traced time): a pipeline slot, the header cost, the key read, their seals.
-  void outbound(u64 connection, u64 datagrams, bool miss, long long victim, const op_list& ops) {
+  void outbound(u64 connection, u64 datagrams, const op_list& ops) {
     pipeline.take();
     const u64 header = datagrams * p.at("record_layer.header_cost");
     if (header > 0) wait(ps(header));
-    key_read(miss, victim, connection);
+    key_read(connection);
     if (!ops.empty()) {
       crypto_credits.take();
       command(ops, connection);
@@ -386,12 +431,12 @@ struct device : sc_module {
   }
 };
 
-// A line of a description built from a simulate() run (i, o, h, d, m, u: hwmodel/cocheck/twin-sim.ts).
+// A line of a description built from a simulate() run (i, o, h, n, m, u: hwmodel/cocheck/twin-sim.ts).
 struct traced {
   char kind = 0;
   u64 id = 0, at = 0, connection = 0, count = 0, tail = 0;
-  int miss = 0;
-  long long victim = -1;
+  int write = 0;
+  long long address = -1;
   std::vector<std::pair<std::size_t, u64>> ops;
 };
 
@@ -429,15 +474,15 @@ int sc_main(int, char*[]) {
       in >> row >> r.unit >> r.cycles >> r.bytes_per_cycle >> r.latency >> r.result;
       if (table.size() <= row) table.resize(row + 1);
       table[row] = r;
-    } else if (k == "i" || k == "o" || k == "h" || k == "d" || k == "m" || k == "u") {
+    } else if (k == "i" || k == "o" || k == "h" || k == "n" || k == "m" || k == "u") {
       traced t{};
       t.kind = k[0];
       in >> t.id >> t.at;
-      if (t.kind == 'i') in >> t.connection >> t.count >> t.miss >> t.victim >> t.tail;
-      else if (t.kind == 'o') in >> t.connection >> t.count >> t.miss >> t.victim;
+      if (t.kind == 'i') in >> t.connection >> t.count >> t.tail;
+      else if (t.kind == 'o') in >> t.connection >> t.count;
       else if (t.kind == 'h') in >> t.connection;
-      else if (t.kind == 'd') in >> t.tail;
-      else if (t.kind == 'm') in >> t.miss >> t.victim >> t.count;
+      else if (t.kind == 'n') in >> t.connection >> t.tail;
+      else if (t.kind == 'm') in >> t.write >> t.address >> t.count;
       else in >> t.tail;  // u: when it left the ring unread
       if (t.kind == 'i' || t.kind == 'o' || t.kind == 'h') {
         std::size_t n = 0;
@@ -477,14 +522,14 @@ int sc_main(int, char*[]) {
       if (tp->at > 0) wait(ps(tp->at));
       switch (tp->kind) {
         case 'i': {
-          const bool kept = d.inbound(tp->connection, tp->count, tp->miss != 0, tp->victim, tp->tail, tp->ops);
+          const bool kept = d.inbound(tp->connection, tp->count, tp->tail, tp->ops);
           out.push_back({tp->id, kept ? static_cast<long long>(now_ps()) : -1});
           return;
         }
-        case 'o': d.outbound(tp->connection, tp->count, tp->miss != 0, tp->victim, tp->ops); break;
+        case 'o': d.outbound(tp->connection, tp->count, tp->ops); break;
         case 'h': d.command(tp->ops, tp->connection); break;
-        case 'd': d.manager(d.derivations, tp->tail); break;
-        case 'm': d.access(static_cast<u64>(tp->victim), tp->count); break;
+        case 'n': d.key_install(tp->connection, tp->tail); break;
+        case 'm': d.access(static_cast<u64>(tp->address), tp->count); break;
         default:  // u: a datagram taken and left unread at its connection's close
           if (d.ring_free == 0) return;
           d.ring_free--;
@@ -496,6 +541,7 @@ int sc_main(int, char*[]) {
     }, sc_gen_unique_name("traced"), &small);
   }
   sc_start();
+  if (!traces.empty()) std::cout << "K " << d.key_hits << ' ' << d.key_misses << '\n';
   for (auto& o : out) {
     if (o.second < 0) std::cout << o.first << " D\n";
     else std::cout << o.first << ' ' << o.second << '\n';
