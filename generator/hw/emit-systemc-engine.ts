@@ -2,6 +2,7 @@ import { listEngines, loadEngine } from '../../hwmodel/timing/engine-file.js';
 import { SUITE_ALGORITHMS } from '../../hwmodel/timing/names.js';
 import type { CycleCost } from '../../hwmodel/timing/crypto-table.js';
 import type { HwModuleIR } from './model.js';
+import { loadPlatform } from '../../hwmodel/sizing/workload/platform.js';
 
 /**
  * The engine co-simulation's C++ side (generated/systemc/engine/): the cycle
@@ -34,6 +35,37 @@ function tableBody(name: string, dir: string): string {
     out += `      x.sig["${scheme}"] = {${num(e.signCycles)}, ${num(e.verifyCycles)}};\n`;
   out += `      return x;\n    }();\n    return t;\n  }\n`;
   return out;
+}
+
+/**
+ * The DRAM channel behind the memory's cache, hwmodel/timing/dram-channel.ts
+ * written out with spec/hw/platform's derived figures (platform.ts): the
+ * generated memory books it as the TypeScript model's does.
+ */
+function dramChannel(): string {
+  const d = loadPlatform().dram;
+  return `// The DRAM channel (hwmodel/timing/dram-channel.ts) with spec/hw/platform's figures: ${d.name}.
+struct dram_channel {
+  static constexpr double burst_bytes = ${num(d.burstBytes)}, turnaround_efficiency = ${num(d.turnaroundEfficiency)};
+  static constexpr double activate_ns = ${num(d.activateNs)}, refresh_interval_ns = ${num(d.refreshIntervalNs)}, refresh_ns = ${num(d.refreshNs)};
+  double bits_per_ns, start = 0, free = 0;
+  explicit dram_channel(double bits_per_second = 1) : bits_per_ns((1 * bits_per_second) / 1e9) {}
+  // Books an access of so many bytes reaching the channel at a time (ns); the end of its bus time (ns).
+  double book(double at, std::uint64_t bytes) {
+    double s = std::max(at, free);
+    const double open = refresh_interval_ns - refresh_ns;
+    const double phase = std::fmod(s, refresh_interval_ns);
+    if (phase >= open) s += refresh_interval_ns - phase;
+    const double bus = (std::ceil(static_cast<double>(bytes) / burst_bytes) * burst_bytes * 8) / bits_per_ns / turnaround_efficiency;
+    double end = s + std::max(bus, activate_ns / 1);
+    if (std::fmod(s, refresh_interval_ns) + (end - s) > open) end += refresh_ns;
+    start = s;
+    free = end;
+    return end;
+  }
+};
+
+`;
 }
 
 /** generated/systemc/engine/tables.h */
@@ -82,7 +114,9 @@ struct lane_pool {
   std::uint64_t next_start(std::uint64_t now) { return waiting(now) == 0 ? 0 : starts[head]; }
 };
 
-// A linear entry: setup cycles, bytes a cycle (0: no data term), pipeline latency cycles.
+`;
+  out += dramChannel();
+  out += String.raw`// A linear entry: setup cycles, bytes a cycle (0: no data term), pipeline latency cycles.
 struct linear {
   double setup, bytes_per_cycle, latency;
 };
@@ -378,6 +412,7 @@ int sc_main(int, char*[]) {
       std::string module = path.substr(0, dot), param = path.substr(dot + 1);
       bool known = module == "crypto_engine" ? engine.set_param(param, value)
                    : module == "memory"      ? mem.set_param(param, value)
+                   : module == "dram"        ? true  // the JEDEC figures: the DRAM channel's are in tables.h
                    : module == "record_layer" ? rl.set_param(param, value)
                    : module == "connection_manager" ? cm.set_param(param, value)
                    : module == "key_manager" ? km.set_param(param, value)

@@ -1,6 +1,7 @@
 // The closed-loop SystemC twin of the whole offload device (hwmodel/cocheck/README.md, "The closed-loop twin"):
 // record layer (RX ring, RX credits, pipeline slots, crypto credits), connection and key managers (a lane each,
-// least-recently-used key slots), memory behind a 4-way LRU cache, the crypto engine (an in-order intake with
+// least-recently-used key slots), memory behind a 4-way LRU cache (a hit served by the cache, a miss by the one
+// DRAM channel memory.yaml names: dram-twin.h), the crypto engine (an in-order intake with
 // head-of-line blocking on its queue slots, DMA channels first come first served or round-robin, symmetric
 // lanes, the public-key lanes, the pipeline latency). Written in the process style: every resource is a thread (or threads) taking
 // jobs from an sc_fifo, every record a thread of its own passing through them, every clocked step starting on
@@ -8,8 +9,9 @@
 // parameters and the AEAD's raw engine-file figures (setup cycles, bytes a cycle, latency cycles), and its
 // timing from its own queues (closed loop: nothing is replayed).
 //
-// Reads the description (hwmodel/cocheck/twin-traffic.ts) on stdin; prints "<id> <finish ps>" per record
-// finished and "<id> D" per record dropped at the RX ring.
+// Reads the description (hwmodel/cocheck/twin-traffic.ts, or twin-sim.ts from a simulate() run) on stdin; prints
+// "<id> <finish ps>" per record finished and "<id> D" per record dropped at the RX ring, and for a simulate() run
+// "K <hits> <misses>", what its own key slots found.
 #define SC_INCLUDE_DYNAMIC_PROCESSES
 #include <cmath>
 #include <cstdint>
@@ -22,6 +24,8 @@
 #include <systemc>
 #include <unordered_map>
 #include <vector>
+
+#include "dram-twin.h"
 
 using namespace sc_core;
 using u64 = std::uint64_t;
@@ -68,7 +72,8 @@ struct device : sc_module {
   std::map<std::string, u64> p;
   u64 period;
   // Servers.
-  sc_fifo<job*> lookups, derivations, memory_q, sym_q, pk_q;
+  sc_fifo<job*> lookups, derivations, sym_q, pk_q;
+  dram_twin dram;
   std::vector<sc_fifo<job*>*> dma_q;  // one fifo (first come, first served) or one per channel (round-robin)
   u64 dma_next = 0;
   // The intake: commands in arrival order, each waiting for its unit's queue slot.
@@ -88,7 +93,7 @@ struct device : sc_module {
   SC_HAS_PROCESS(device);
   device(sc_module_name n, const std::map<std::string, u64>& params, double s, double b, double l, u64 pk)
       : sc_module(n), p(params), period(p.at("crypto_engine.clock_period")), lookups("lookups", 1 << 20),
-        derivations("derivations", 1 << 20), memory_q("memory_q", 1 << 20), sym_q("sym_q", 1 << 20), pk_q("pk_q", 1 << 20),
+        derivations("derivations", 1 << 20), sym_q("sym_q", 1 << 20), pk_q("pk_q", 1 << 20), dram(p),
         intake_q("intake_q", 1 << 20), sym_slots(static_cast<long>(p.at("crypto_engine.lanes") * p.at("crypto_engine.queue_depth"))),
         pk_slots(static_cast<long>(p.at("crypto_engine.pk_lanes") * p.at("crypto_engine.queue_depth"))),
         rx_credits(static_cast<long>(p.at("record_layer.rx_credits"))), pipeline(static_cast<long>(p.at("record_layer.pipeline_depth"))),
@@ -98,7 +103,6 @@ struct device : sc_module {
     for (u64 i = p.at("key_manager.key_slots"); i > 0; i--) free_slots.push_back(i - 1);
     sc_spawn([this] { server(lookups, false); }, "connection_manager");
     sc_spawn([this] { server(derivations, false); }, "key_manager");
-    for (int i = 0; i < 3; i++) sc_spawn([this] { memory_port(); }, sc_gen_unique_name("memory"));
     sc_spawn([this] { intake(); }, "intake");
     for (u64 i = 0; i < p.at("crypto_engine.lanes"); i++) sc_spawn([this] { server(sym_q, true); }, sc_gen_unique_name("lane"));
     for (u64 i = 0; i < p.at("crypto_engine.pk_lanes"); i++) sc_spawn([this] { server(pk_q, true); }, sc_gen_unique_name("pk_lane"));
@@ -149,31 +153,22 @@ struct device : sc_module {
     return false;
   }
 
-  void memory_port() {
-    const u64 line = p.at("memory.line_size");
-    for (;;) {
-      job* j = memory_q.read();
-      const u64 len = std::max<u64>(1, j->length);
-      bool missed = false;
-      for (u64 l = j->address / line; l <= (j->address + len - 1) / line; l++) missed = !cached(l) || missed;
-      const double ns = static_cast<double>(len) * 8e9 / static_cast<double>(p.at("memory.bandwidth")) +
-                        static_cast<double>(missed ? p.at("memory.latency") : p.at("memory.hit_latency")) / 1000.0;
-      const u64 t = static_cast<u64>(std::llround(ns * 1000.0));
-      if (t > 0) wait(ps(t));
-      j->done.notify(SC_ZERO_TIME);
-    }
-  }
-
   void run(sc_fifo<job*>& q, job& j) {
     q.write(&j);
     wait(j.done);
   }
 
+  // A memory access: the cache serves one whose lines it holds (the hit latency, its bytes at the bandwidth); one that
+  // misses a line waits for the DRAM channel.
   void access(u64 address, u64 length) {
-    job m;
-    m.address = address;
-    m.length = length;
-    run(memory_q, m);
+    const u64 line = p.at("memory.line_size");
+    const u64 len = std::max<u64>(1, length);
+    bool missed = false;
+    for (u64 l = address / line; l <= (address + len - 1) / line; l++) missed = !cached(l) || missed;
+    if (missed) return dram.access(len);
+    const double t = static_cast<double>(p.at("memory.hit_latency")) +
+                     static_cast<double>(len) * 8e12 / static_cast<double>(p.at("memory.bandwidth"));
+    if (t > 0) wait(ps(static_cast<u64>(std::llround(t))));
   }
 
   void manager(sc_fifo<job*>& q, u64 service) {
@@ -332,13 +327,57 @@ struct device : sc_module {
     transfer(out, buffer);
   }
 
-  // The key read of the model's key slots: a hit costs nothing; a miss writes the victim's context back (when the
+  // The key slots of this mode, decided here: key_slots contexts, least recently used out. A connection has a key
+  // once one was installed; a read before that (its first flight) needs nothing. A context lives in the backing store
+  // at 0x10000000 + connection x 64, 64 bytes.
+  std::list<u64> key_lru;  // least recently used first
+  std::unordered_map<u64, std::list<u64>::iterator> key_at;
+  std::unordered_map<u64, bool> keyed;
+  u64 key_hits = 0, key_misses = 0;
+  static u64 context(u64 connection) { return 0x10000000ull + (connection % 65536) * 64; }
+
+  // Gives the connection a slot (most recently used); the connection whose context must be written back, or -1.
+  long long key_place(u64 connection) {
+    keyed[connection] = true;
+    auto it = key_at.find(connection);
+    if (it != key_at.end()) {
+      key_lru.splice(key_lru.end(), key_lru, it->second);
+      return -1;
+    }
+    long long out = -1;
+    if (key_lru.size() >= p.at("key_manager.key_slots")) {
+      out = static_cast<long long>(key_lru.front());
+      key_at.erase(key_lru.front());
+      key_lru.pop_front();
+    }
+    key_lru.push_back(connection);
+    key_at[connection] = std::prev(key_lru.end());
+    return out;
+  }
+
+  // A record's key read: a hit (or no key yet) costs nothing; a miss writes the victim's context back (when the
   // slots were full), reads the connection's, and derives its key and IV again on the key manager's one lane.
-  void key_read(bool miss, long long victim, u64 connection) {
-    if (!miss) return;
-    if (victim >= 0) access(static_cast<u64>(victim), 64);
-    access(0x10000000ull + (connection % 65536) * 64, 64);
+  void key_read(u64 connection) {
+    if (keyed.count(connection) == 0) return;
+    auto it = key_at.find(connection);
+    if (it != key_at.end()) {
+      key_lru.splice(key_lru.end(), key_lru, it->second);
+      key_hits++;
+      return;
+    }
+    key_misses++;
+    const long long victim = key_place(connection);
+    if (victim >= 0) access(context(static_cast<u64>(victim)), 64);
+    access(context(connection), 64);
     manager(derivations, p.at("key_manager.derivation_cost"));
+  }
+
+  // A key installed (a handshake's): derived on the key manager's lane, placed in a slot, the contexts written.
+  void key_install(u64 connection, u64 service) {
+    manager(derivations, service);
+    const long long victim = key_place(connection);
+    if (victim >= 0) access(context(static_cast<u64>(victim)), 64);
+    access(context(connection), 64);
   }
 
   // Each connection's worker takes its datagrams one at a time, in arrival order, as the record layer's does.
@@ -352,7 +391,7 @@ struct device : sc_module {
 
   // A datagram reaching the RX ring; false when the ring drops it. `tail` is the connection's protocol work after
   // its previous datagram (from the run); the rest is this device's own timing.
-  bool inbound(u64 connection, u64 records, bool miss, long long victim, u64 tail, const op_list& ops) {
+  bool inbound(u64 connection, u64 records, u64 tail, const op_list& ops) {
     if (ring_free == 0) return false;
     ring_free--;
     fifo_credits& w = worker(connection);
@@ -364,7 +403,7 @@ struct device : sc_module {
     ring_free++;
     const u64 header = records * p.at("record_layer.header_cost");
     if (header > 0) wait(ps(header));
-    key_read(miss, victim, connection);
+    key_read(connection);
     if (!ops.empty()) {
       crypto_credits.take();
       command(ops, connection);
@@ -378,11 +417,11 @@ struct device : sc_module {
   }
 
   // Outgoing records (at their traced time): a pipeline slot, the header cost, the key read, their seals.
-  void outbound(u64 connection, u64 datagrams, bool miss, long long victim, const op_list& ops) {
+  void outbound(u64 connection, u64 datagrams, const op_list& ops) {
     pipeline.take();
     const u64 header = datagrams * p.at("record_layer.header_cost");
     if (header > 0) wait(ps(header));
-    key_read(miss, victim, connection);
+    key_read(connection);
     if (!ops.empty()) {
       crypto_credits.take();
       command(ops, connection);
@@ -392,12 +431,12 @@ struct device : sc_module {
   }
 };
 
-// A line of a description built from a simulate() run (i, o, h, d, m, u: hwmodel/cocheck/twin-sim.ts).
+// A line of a description built from a simulate() run (i, o, h, n, m, u: hwmodel/cocheck/twin-sim.ts).
 struct traced {
   char kind = 0;
   u64 id = 0, at = 0, connection = 0, count = 0, tail = 0;
-  int miss = 0;
-  long long victim = -1;
+  int write = 0;
+  long long address = -1;
   std::vector<std::pair<std::size_t, u64>> ops;
 };
 
@@ -435,15 +474,15 @@ int sc_main(int, char*[]) {
       in >> row >> r.unit >> r.cycles >> r.bytes_per_cycle >> r.latency >> r.result;
       if (table.size() <= row) table.resize(row + 1);
       table[row] = r;
-    } else if (k == "i" || k == "o" || k == "h" || k == "d" || k == "m" || k == "u") {
+    } else if (k == "i" || k == "o" || k == "h" || k == "n" || k == "m" || k == "u") {
       traced t{};
       t.kind = k[0];
       in >> t.id >> t.at;
-      if (t.kind == 'i') in >> t.connection >> t.count >> t.miss >> t.victim >> t.tail;
-      else if (t.kind == 'o') in >> t.connection >> t.count >> t.miss >> t.victim;
+      if (t.kind == 'i') in >> t.connection >> t.count >> t.tail;
+      else if (t.kind == 'o') in >> t.connection >> t.count;
       else if (t.kind == 'h') in >> t.connection;
-      else if (t.kind == 'd') in >> t.tail;
-      else if (t.kind == 'm') in >> t.miss >> t.victim >> t.count;
+      else if (t.kind == 'n') in >> t.connection >> t.tail;
+      else if (t.kind == 'm') in >> t.write >> t.address >> t.count;
       else in >> t.tail;  // u: when it left the ring unread
       if (t.kind == 'i' || t.kind == 'o' || t.kind == 'h') {
         std::size_t n = 0;
@@ -483,14 +522,14 @@ int sc_main(int, char*[]) {
       if (tp->at > 0) wait(ps(tp->at));
       switch (tp->kind) {
         case 'i': {
-          const bool kept = d.inbound(tp->connection, tp->count, tp->miss != 0, tp->victim, tp->tail, tp->ops);
+          const bool kept = d.inbound(tp->connection, tp->count, tp->tail, tp->ops);
           out.push_back({tp->id, kept ? static_cast<long long>(now_ps()) : -1});
           return;
         }
-        case 'o': d.outbound(tp->connection, tp->count, tp->miss != 0, tp->victim, tp->ops); break;
+        case 'o': d.outbound(tp->connection, tp->count, tp->ops); break;
         case 'h': d.command(tp->ops, tp->connection); break;
-        case 'd': d.manager(d.derivations, tp->tail); break;
-        case 'm': d.access(static_cast<u64>(tp->victim), tp->count); break;
+        case 'n': d.key_install(tp->connection, tp->tail); break;
+        case 'm': d.access(static_cast<u64>(tp->address), tp->count); break;
         default:  // u: a datagram taken and left unread at its connection's close
           if (d.ring_free == 0) return;
           d.ring_free--;
@@ -502,6 +541,7 @@ int sc_main(int, char*[]) {
     }, sc_gen_unique_name("traced"), &small);
   }
   sc_start();
+  if (!traces.empty()) std::cout << "K " << d.key_hits << ' ' << d.key_misses << '\n';
   for (auto& o : out) {
     if (o.second < 0) std::cout << o.first << " D\n";
     else std::cout << o.first << ' ' << o.second << '\n';

@@ -12,8 +12,10 @@
 //            back every command behind it; admission on a clock edge
 //   dma      dma_channels threads on one request fifo: a transfer starts on a clock edge, lasts its bytes at
 //            dma_bandwidth in whole cycles, then the channel is free and the transfer goes on to memory
-//   memory   as many threads as ports, on one request fifo: a 4-way LRU cache of line_size lines, a burst
-//            costing one hit or miss latency plus its bytes at the memory bandwidth (not on the engine clock)
+//   memory   a 4-way LRU cache of line_size lines: an access whose lines it holds costs the hit latency plus
+//            its bytes at the memory bandwidth; one that misses a line goes to the one DRAM channel
+//            (dram-twin.h: a thread on its request fifo, from spec/hw/platform's JEDEC figures; not on the
+//            engine clock)
 //   units    lanes / pk_lanes threads per unit on the unit's fifo: a lane starts a command on a clock edge,
 //            frees its queue slot, is held for the issue interval; the result follows the pipeline latency;
 //            a public-key command's symmetric part then goes to the symmetric unit without a queue slot
@@ -28,6 +30,7 @@
 #include <sstream>
 #include <systemc>
 #include "engine/tables.h"
+#include "dram-twin.h"
 
 using namespace sc_core;
 using u64 = std::uint64_t;
@@ -46,26 +49,26 @@ struct job {
 struct engine : sc_module {
   u64 period;
   sc_clock clk;
-  sc_fifo<job*> dma_q, mem_q, sym_q, pk_q;
+  sc_fifo<job*> dma_q, sym_q, pk_q;
   sc_semaphore sym_slots, pk_slots;
   // The intake: commands wait here in arrival order.
   sc_fifo<std::pair<sc_semaphore*, sc_event*>*> intake_q;
   // The cache: per set, line numbers, most recently used last.
   std::vector<std::list<u64>> sets;
-  u64 line, hit_ps, miss_ps, mem_bandwidth;
+  u64 line, hit_ps, mem_bandwidth;
+  dram_twin dram;
 
   SC_HAS_PROCESS(engine);
   engine(sc_module_name n, const std::map<std::string, u64>& p)
       : sc_module(n), period(p.at("crypto_engine.clock_period")), clk("clk", ps(period)),
-        dma_q("dma_q", 1 << 20), mem_q("mem_q", 1 << 20), sym_q("sym_q", 1 << 20), pk_q("pk_q", 1 << 20),
+        dma_q("dma_q", 1 << 20), sym_q("sym_q", 1 << 20), pk_q("pk_q", 1 << 20),
         sym_slots("sym_slots", static_cast<int>(p.at("crypto_engine.lanes") * p.at("crypto_engine.queue_depth"))),
         pk_slots("pk_slots", static_cast<int>(p.at("crypto_engine.pk_lanes") * p.at("crypto_engine.queue_depth"))),
         intake_q("intake_q", 1 << 20), line(p.at("memory.line_size")), hit_ps(p.at("memory.hit_latency")),
-        miss_ps(p.at("memory.latency")), mem_bandwidth(p.at("memory.bandwidth")) {
+        mem_bandwidth(p.at("memory.bandwidth")), dram(p) {
     sets.resize(std::max<u64>(1, p.at("memory.cache_size") / line / 4));
     sc_spawn([this] { intake(); }, "intake");
     for (u64 i = 0; i < p.at("crypto_engine.dma_channels"); i++) sc_spawn([this] { server(dma_q, true); }, sc_gen_unique_name("dma"));
-    for (int i = 0; i < 3; i++) sc_spawn([this] { memory_port(); }, sc_gen_unique_name("mem"));
     for (u64 i = 0; i < p.at("crypto_engine.lanes"); i++) sc_spawn([this] { server(sym_q, true); }, sc_gen_unique_name("sym"));
     for (u64 i = 0; i < p.at("crypto_engine.pk_lanes"); i++) sc_spawn([this] { server(pk_q, true); }, sc_gen_unique_name("pk"));
   }
@@ -108,31 +111,20 @@ struct engine : sc_module {
     return false;
   }
 
-  void memory_port() {
-    for (;;) {
-      job* j = mem_q.read();
-      u64 len = std::max<u64>(1, j->length);
-      bool missed = false;
-      for (u64 l = j->address / line; l <= (j->address + len - 1) / line; l++) missed = !lookup(l) || missed;
-      double ns = static_cast<double>(len) * (8e9 / static_cast<double>(mem_bandwidth));
-      ns += static_cast<double>(missed ? miss_ps : hit_ps) / 1000.0;
-      u64 t = static_cast<u64>(std::llround(ns * 1000.0));
-      if (t > 0) wait(ps(t));
-      j->done.notify(SC_ZERO_TIME);
-    }
-  }
-
   // Called from a transaction's thread: hands the job to a server and waits for it.
   void run(sc_fifo<job*>& q, job& j) {
     q.write(&j);
     wait(j.done);
   }
 
+  // Called from a transaction's thread: a hit costs the hit latency and its bytes; a miss waits for the DRAM.
   void memory_access(u64 address, u64 length) {
-    job m;
-    m.address = address;
-    m.length = length;
-    run(mem_q, m);
+    const u64 len = std::max<u64>(1, length);
+    bool missed = false;
+    for (u64 l = address / line; l <= (address + len - 1) / line; l++) missed = !lookup(l) || missed;
+    if (missed) return dram.access(len);
+    const double t = static_cast<double>(hit_ps) + static_cast<double>(len) * 8e12 / static_cast<double>(mem_bandwidth);
+    if (t > 0) wait(ps(static_cast<u64>(std::llround(t))));
   }
 
   // One DMA transfer: the channel for the bytes in whole cycles, then the memory.

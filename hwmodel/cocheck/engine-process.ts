@@ -12,6 +12,7 @@ import type { SimTime } from '../kernel/index.js';
 import { GENERATED_SYSTEMC } from './engine-cosim.js';
 import type { EngineTrace } from './engine-trace.js';
 import { treePath } from './source-tree.js';
+import { DRAM_TWIN_HEADER } from './dram-params.js';
 import { buildSystemC } from './systemc.js';
 
 /** The process-style model's source (handwritten), in the tree's hwmodel/cocheck/. */
@@ -21,7 +22,8 @@ export const ENGINE_PROCESS_SOURCE = treePath('hwmodel', 'cocheck', 'engine-proc
 export function buildEngineProcess(): string {
   const headers = readdirSync(join(GENERATED_SYSTEMC, 'engine'))
     .filter((f) => f.endsWith('.h'))
-    .map((f) => join(GENERATED_SYSTEMC, 'engine', f));
+    .map((f) => join(GENERATED_SYSTEMC, 'engine', f))
+    .concat(DRAM_TWIN_HEADER);
   return buildSystemC(ENGINE_PROCESS_SOURCE, 'engine-process', ['-I', GENERATED_SYSTEMC, '-Werror'], headers);
 }
 

@@ -45,6 +45,7 @@ import { CryptoCommand } from '../model/commands.js';
 import type { CryptoOp, CryptoOpKind } from '../model/crypto-ops.js';
 import { CRYPTO_OPS } from '../model/crypto-ops.js';
 import type { RecordLayerBufferTrace } from '../model/record-layer.js';
+import { dramParams } from './dram-params.js';
 
 export const ENGINE_TRACE_HEADER = 'dtls13-engine-trace 1';
 
@@ -107,6 +108,8 @@ export interface TraceLaneRequest {
   readonly module: 'connection_manager' | 'key_manager';
   readonly service: SimTime;
   readonly done: SimTime | undefined;
+  /** The key manager's derivations that install a key: the connection's. */
+  readonly install?: number;
 }
 
 export type RecordLayerTraceRecord = TraceArrival | TraceSlotRequest;
@@ -138,7 +141,7 @@ export interface TracedDevice {
 
 /** A module with one lane whose bookings the trace records. */
 interface LaneTraced {
-  laneTrace: ((service: SimTime, left: SimTime) => void) | undefined;
+  laneTrace: ((service: SimTime, left: SimTime, install?: number) => void) | undefined;
   readonly params: object;
 }
 
@@ -172,6 +175,7 @@ export class EngineTraceRecorder {
       `engine ${engine}`,
       ...paramLines('crypto_engine', device.cryptoEngine.params),
       ...paramLines('memory', device.memory.params),
+      ...[...dramParams()].map(([k, v]) => `param ${k} ${v}`),
       ...(device.recordLayer?.rxRing !== undefined ? paramLines('record_layer', device.recordLayer.params) : []),
     ];
     device.cryptoEngine.command.forEach((socket, port) =>
@@ -188,10 +192,11 @@ export class EngineTraceRecorder {
       ] as const) {
         if (m === undefined) continue;
         this.#header.push(...paramLines(module, m.params));
-        m.laneTrace = (service, left) => {
+        m.laneTrace = (service, left, install) => {
           const at = sim.now;
           const id: number = this.#line(
-            () => `l ${id} ${at} ${module} ${service} ${left < 0 ? '-' : String(at + left)}`,
+            () =>
+              `l ${id} ${at} ${module} ${service} ${left < 0 ? '-' : String(at + left)}${install === undefined ? '' : ` ${install}`}`,
           );
         };
       }
@@ -409,7 +414,15 @@ export function parseEngineTrace(text: string): EngineTrace {
       case 'l':
         if (w[3] !== 'connection_manager' && w[3] !== 'key_manager')
           throw new EngineTraceError(i + 1, `unknown lane module '${w[3] ?? ''}'`);
-        lanes.push({ kind: 'l', id: n(1), at: n(2), module: w[3], service: n(4), done: done(5) });
+        lanes.push({
+          kind: 'l',
+          id: n(1),
+          at: n(2),
+          module: w[3],
+          service: n(4),
+          done: done(5),
+          ...(w[6] === undefined ? {} : { install: n(6) }),
+        });
         break;
       default:
         throw new EngineTraceError(i + 1, `unknown record '${w[0] ?? ''}'`);

@@ -87,6 +87,7 @@ export {
   compareTwins,
   DEVICE_TWIN_SOURCE,
   runDeviceTwin,
+  runDeviceTwinWithKeys,
   TWIN_TOLERANCE,
   twinComparisonText,
   twinFigures,

@@ -8,20 +8,22 @@
  *
  * What the traffic carries from the run, per datagram reaching the RX ring:
  * its arrival, connection, the records it held, the operations of its
- * crypto command (every AEAD open and mask, with their bytes), whether its
- * key read hit the key slots (and the victim written back on a miss), and
- * the connection's protocol work between its previous datagram's release
- * and this one (the handshake engine, the flights: the real connection's
- * work, which has no C++ counterpart). Everything the device does with it
- * is the twin's own, closed loop: the ring (drops), RX credits, pipeline
- * slots, the header cost, the key slots' miss path on the key manager's
- * lane and memory, crypto credits, the intake, DMA, lanes and latency.
- * The connection's datagrams go in order (one worker each, as the record
- * layer's). The other device traffic of the run goes in at its traced
- * times so the twin sees the same contention: outgoing records (a slot,
- * the header cost, the key read, their seals), the handshake engine's
- * commands (public-key and symmetric), the key installs' derivations and
- * the connection and key managers' other memory accesses.
+ * crypto command (every AEAD open and mask, with their bytes), and the
+ * connection's protocol work between its previous datagram's release and
+ * this one (the handshake engine, the flights: the real connection's work,
+ * which has no C++ counterpart). Everything the device does with it is the
+ * twin's own, closed loop: the ring (drops), RX credits, pipeline slots,
+ * the header cost, the key slots (its own least-recently-used slots decide
+ * each key read's hit or miss, and a miss's victim, write-back, read and
+ * derivation), crypto credits, the intake, DMA, the memory's cache and
+ * DRAM channel, lanes and latency. The connection's datagrams go in order
+ * (one worker each, as the record layer's). The rest of the run's device
+ * traffic goes in at its traced times: outgoing records (a slot, the header
+ * cost, the key read, their seals), the handshake engine's commands
+ * (public-key and symmetric), the key installs (the twin derives, places
+ * the key in its slots and writes the contexts) and the connection
+ * manager's table reads. Those times, the protocol's, are replayed, not
+ * computed: the twin has no DTLS state machine.
  *
  * `simulate()`'s latency of a datagram is its slot's release less its
  * arrival at the ring (the slot is given back once its records are open);
@@ -38,9 +40,6 @@ import { rawOp, TIMED_KINDS, type RawOp } from './twin-raw-ops.js';
 import type { TwinOutcome } from './twin-ts.js';
 import { compareTwins, type TwinComparison, type TwinTolerance } from './twin.js';
 
-/** Key contexts' base address in the model's key manager (64 bytes each). */
-const KEY_BASE = 0x1000_0000;
-
 /** A description built from a run, with the run's own outcomes. */
 export interface SimTwin {
   readonly engine: string;
@@ -55,10 +54,8 @@ export interface SimTwin {
   readonly simulated: ReadonlyMap<number, TwinOutcome>;
   /** The text the SystemC twin reads. */
   readonly text: string;
-  /** Counts of what went in: datagrams, outgoing requests, handshake commands, derivations, memory accesses, ring holders. */
-  readonly counts: Readonly<
-    Record<'inbound' | 'outbound' | 'handshake' | 'derivations' | 'accesses' | 'unread', number>
-  >;
+  /** Counts of what went in: datagrams, outgoing requests, handshake commands, key installs, memory accesses, ring holders. */
+  readonly counts: Readonly<Record<'inbound' | 'outbound' | 'handshake' | 'installs' | 'accesses' | 'unread', number>>;
 }
 
 /** Thrown when a trace cannot drive the twin (no record layer lines: not an offload run). */
@@ -99,44 +96,28 @@ export function simTwinFromTrace(traceText: string): SimTwin {
   const accesses = trace.records.filter((r): r is TraceAccess => r.kind === 'm');
   const arrivals = new Map(trace.recordLayer.filter((r) => r.kind === 'r').map((r) => [r.id, r]));
   const requests = trace.recordLayer.filter((r): r is TraceSlotRequest => r.kind === 'p');
-  const used = new Set<number>(); // commands and accesses attributed to a slot request
-  const usedLanes = new Set<number>(); // key derivations that are a record's miss
+  const used = new Set<number>(); // commands attributed to a slot request
   const within = (at: SimTime, from: SimTime, to: SimTime): boolean => at >= from && at <= to;
 
   const lines: string[] = [`engine ${trace.engine}`, ...[...params].map(([k, v]) => `p ${k} ${v}`)];
   const body: string[] = [];
   const records: { id: number; at: SimTime; seal?: boolean }[] = [];
   const simulated = new Map<number, TwinOutcome>();
-  const counts = { inbound: 0, outbound: 0, handshake: 0, derivations: 0, accesses: 0, unread: 0 };
+  const counts = { inbound: 0, outbound: 0, handshake: 0, installs: 0, accesses: 0, unread: 0 };
   // Per connection: the previous inbound request's release in the run.
   const lastRelease = new Map<number, SimTime>();
   const requestOf = new Map<number, TraceSlotRequest>(); // ring entry -> its request
 
   for (const p of requests) if (p.inbound && p.ring !== undefined) requestOf.set(p.ring, p);
-  // Each slot request's command and key traffic, by time window on its connection (a worker is serial).
-  const attribute = (p: TraceSlotRequest): { command?: TraceCommand; miss: boolean; victim: number } => {
-    if (p.granted === undefined || p.hold === undefined) return { miss: false, victim: -1 };
+  // Each slot request's command, by time window on its connection (a worker is serial). Its key read's outcome is
+  // not taken from the run: the twin's own key slots decide it.
+  const attribute = (p: TraceSlotRequest): { command?: TraceCommand } => {
+    if (p.granted === undefined || p.hold === undefined) return {};
     const from = p.granted;
     const to = p.granted + p.hold;
     const command = commands.find((c) => c.port === 0 && c.address === p.connection && within(c.at, from, to));
     if (command !== undefined) used.add(command.id);
-    let miss = false;
-    let victim = -1;
-    for (const m of accesses) {
-      if (m.port !== 1 || used.has(m.id) || !within(m.at, from, to)) continue;
-      if (!m.write && m.address === KEY_BASE + (p.connection % 65_536) * 64) {
-        miss = true;
-        used.add(m.id);
-      } else if (m.write && victim < 0 && m.address !== KEY_BASE + (p.connection % 65_536) * 64) {
-        victim = m.address;
-        used.add(m.id);
-      }
-    }
-    if (miss) {
-      const l = trace.lanes.find((x) => x.module === 'key_manager' && !usedLanes.has(x.id) && within(x.at, from, to));
-      if (l !== undefined) usedLanes.add(l.id);
-    }
-    return { ...(command === undefined ? {} : { command }), miss, victim: miss ? victim : -1 };
+    return command === undefined ? {} : { command };
   };
   const recordsOf = (c: TraceCommand | undefined): number =>
     Math.max(1, c?.ops.filter((o) => o.kind === 'aead_open' || o.kind === 'aead_seal').length ?? 0);
@@ -169,7 +150,7 @@ export function simTwinFromTrace(traceText: string): SimTwin {
         counts.unread++;
         continue;
       }
-      body.push(`i ${r.id} ${r.at} ${r.connection} 1 0 -1 0 0`);
+      body.push(`i ${r.id} ${r.at} ${r.connection} 1 0 0`);
       counts.inbound++;
       if (r.outcome === 'dropped') {
         records.push({ id: r.id, at: r.at });
@@ -184,9 +165,7 @@ export function simTwinFromTrace(traceText: string): SimTwin {
     let tail = 0;
     if (prev !== undefined) tail = p.at > r.at ? p.at - prev : lastWork(r.connection, prev, p.at) - prev;
     if (p.granted !== undefined && p.hold !== undefined) lastRelease.set(r.connection, p.granted + p.hold);
-    body.push(
-      `i ${r.id} ${r.at} ${r.connection} ${recordsOf(a.command)} ${a.miss ? 1 : 0} ${a.victim} ${tail} ${opsText(a.command)}`,
-    );
+    body.push(`i ${r.id} ${r.at} ${r.connection} ${recordsOf(a.command)} ${tail} ${opsText(a.command)}`);
     counts.inbound++;
     if (
       a.command?.ops.some((o) => o.kind === 'aead_open') === true &&
@@ -200,9 +179,7 @@ export function simTwinFromTrace(traceText: string): SimTwin {
   for (const p of requests) {
     if (p.inbound) continue;
     const a = attributed.get(p.id)!;
-    body.push(
-      `o ${p.id} ${p.at} ${p.connection} ${recordsOf(a.command)} ${a.miss ? 1 : 0} ${a.victim} ${opsText(a.command)}`,
-    );
+    body.push(`o ${p.id} ${p.at} ${p.connection} ${recordsOf(a.command)} ${opsText(a.command)}`);
     counts.outbound++;
     // The seal direction: from the request to its command's end (the run's TX ring and link come after; the twin has neither).
     if (a.command?.ops.some((o) => o.kind === 'aead_seal') === true && a.command.done !== undefined) {
@@ -214,14 +191,16 @@ export function simTwinFromTrace(traceText: string): SimTwin {
     body.push(`h ${c.id} ${c.at} ${c.address} ${opsText(c)}`);
     counts.handshake++;
   }
-  // The key manager's derivations that are no record's miss (key installs), at their traced time.
+  // Key installs (a handshake's keys), at their traced time: the twin derives, places the key in its own slots and
+  // writes the contexts. A record's miss is the twin's to find, so no other derivation and no key-context access of
+  // the run goes in.
   for (const l of trace.lanes) {
-    if (l.module !== 'key_manager' || usedLanes.has(l.id)) continue;
-    body.push(`d ${l.id} ${l.at} ${l.service}`);
-    counts.derivations++;
+    if (l.module !== 'key_manager' || l.install === undefined) continue;
+    body.push(`n ${l.id} ${l.at} ${l.install} ${l.service}`);
+    counts.installs++;
   }
   for (const m of accesses) {
-    if (used.has(m.id)) continue;
+    if (m.port === 1) continue;
     body.push(`m ${m.id} ${m.at} ${m.write ? 1 : 0} ${m.address} ${m.length}`);
     counts.accesses++;
   }

@@ -19,6 +19,7 @@ import {
   recordLayerDefaults,
 } from '../../generated/tlm/index.js';
 import { ConfigError } from '../../runtime/config-error.js';
+import { dramParams } from './dram-params.js';
 import { SeededRandom } from '../kernel/random.js';
 import type { HostParams } from '../model/host.js';
 import { ENGINES_DIR } from '../timing/engine-file.js';
@@ -148,7 +149,7 @@ function paramsOf(device: HostParams | undefined, engineParams: Readonly<Record<
     ['memory', memoryDefaults, device?.memory],
     ['connection_manager', connectionManagerDefaults, device?.connectionManager],
   ];
-  const out = new Map<string, number>();
+  const out = new Map<string, number>(dramParams());
   for (const [module, defaults, given] of modules) {
     for (const [key, value] of Object.entries({ ...defaults, ...given })) {
       const path = `${module}.${key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;

@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import type { SimTime } from '../kernel/index.js';
 import { treePath } from './source-tree.js';
+import { DRAM_TWIN_HEADER } from './dram-params.js';
 import { buildSystemC } from './systemc.js';
 import type { TwinOutcome } from './twin-ts.js';
 import type { TwinTraffic } from './twin-traffic.js';
@@ -17,19 +18,33 @@ export const DEVICE_TWIN_SOURCE = treePath('hwmodel', 'cocheck', 'device-twin.cp
 
 /** Compiles (or finds, cached under ~/.cache/dtls13/systemc by a hash of its source, flags and compiler) the SystemC twin. */
 export function buildDeviceTwin(): string {
-  return buildSystemC(DEVICE_TWIN_SOURCE, 'device-twin', ['-Werror']);
+  return buildSystemC(DEVICE_TWIN_SOURCE, 'device-twin', ['-Werror'], [DRAM_TWIN_HEADER]);
 }
 
 /** Runs a description's text through the SystemC twin: each record's outcome by id. */
 export function runDeviceTwin(binary: string, text: string): Map<number, TwinOutcome> {
+  return runDeviceTwinWithKeys(binary, text).outcomes;
+}
+
+/**
+ * `runDeviceTwin`, and on a description built from a `simulate()` run (twin-sim.ts) the key reads the twin's own
+ * key slots found (hits and misses of connections with a key: a read before the first install counts as neither).
+ */
+export function runDeviceTwinWithKeys(
+  binary: string,
+  text: string,
+): { readonly outcomes: Map<number, TwinOutcome>; readonly keys?: { readonly hits: number; readonly misses: number } } {
   const r = spawnSync(binary, [], { input: text, encoding: 'utf8', timeout: 300_000, maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`the SystemC twin failed (status ${String(r.status)}):\n${r.stderr}`);
-  const out = new Map<number, TwinOutcome>();
+  const outcomes = new Map<number, TwinOutcome>();
+  let keys: { hits: number; misses: number } | undefined;
   for (const line of r.stdout.split('\n')) {
     const m = /^(\d+) (\d+|D)$/.exec(line);
-    if (m !== null) out.set(Number(m[1]), m[2] === 'D' ? { dropped: true } : { finish: Number(m[2]) });
+    if (m !== null) outcomes.set(Number(m[1]), m[2] === 'D' ? { dropped: true } : { finish: Number(m[2]) });
+    const k = /^K (\d+) (\d+)$/.exec(line);
+    if (k !== null) keys = { hits: Number(k[1]), misses: Number(k[2]) };
   }
-  return out;
+  return keys === undefined ? { outcomes } : { outcomes, keys };
 }
 
 /** One model's figures over a description. */

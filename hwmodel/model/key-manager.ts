@@ -24,8 +24,8 @@ export class KeyManager extends KeyManagerSkeleton {
   private readonly lanes: Lanes;
   /** The slot cache (offload device), reported as the buffer `<host>.keySlots`. */
   readonly slots: KeySlots | undefined;
-  /** Trace hook (the engine trace): each key derivation booked on the lane, with the ps until it finishes (-1: queued by admission). */
-  laneTrace: ((service: SimTime, left: SimTime) => void) | undefined;
+  /** Trace hook (the engine trace): each key derivation booked on the lane, with the ps until it finishes (-1: queued by admission), and the connection when it installs a key. */
+  laneTrace: ((service: SimTime, left: SimTime, install?: number) => void) | undefined;
 
   constructor(
     sim: Simulator,
@@ -81,7 +81,7 @@ export class KeyManager extends KeyManagerSkeleton {
     if (gp.command === 'write') {
       const service = this.params.derivationCost + delay.value;
       const left = this.lanes.book(this.sim, service);
-      this.laneTrace?.(service, left);
+      this.laneTrace?.(service, left, gp.address);
       if (left > 0) yield left;
       else if (left < 0) yield* this.lanes.serve(this.sim, service);
     } else if (delay.value > 0) yield delay.value;

@@ -177,6 +177,7 @@ int sc_main(int, char*[]) {
       std::string module = path.substr(0, dot), param = path.substr(dot + 1);
       bool known = module == "crypto_engine" ? engine.set_param(param, value)
                    : module == "memory"      ? mem.set_param(param, value)
+                   : module == "dram"        ? true  // the JEDEC figures: the DRAM channel's are in tables.h
                    : module == "record_layer" ? rl.set_param(param, value)
                    : module == "connection_manager" ? cm.set_param(param, value)
                    : module == "key_manager" ? km.set_param(param, value)

@@ -54,6 +54,27 @@ struct lane_pool {
   std::uint64_t next_start(std::uint64_t now) { return waiting(now) == 0 ? 0 : starts[head]; }
 };
 
+// The DRAM channel (hwmodel/timing/dram-channel.ts) with spec/hw/platform's figures: DDR4-3200AA (22-22-22), 8 Gb x8 devices, one 64-bit rank a channel.
+struct dram_channel {
+  static constexpr double burst_bytes = 64.0, turnaround_efficiency = 0.8205128205128205;
+  static constexpr double activate_ns = 5.3125, refresh_interval_ns = 7800.0, refresh_ns = 350.0;
+  double bits_per_ns, start = 0, free = 0;
+  explicit dram_channel(double bits_per_second = 1) : bits_per_ns((1 * bits_per_second) / 1e9) {}
+  // Books an access of so many bytes reaching the channel at a time (ns); the end of its bus time (ns).
+  double book(double at, std::uint64_t bytes) {
+    double s = std::max(at, free);
+    const double open = refresh_interval_ns - refresh_ns;
+    const double phase = std::fmod(s, refresh_interval_ns);
+    if (phase >= open) s += refresh_interval_ns - phase;
+    const double bus = (std::ceil(static_cast<double>(bytes) / burst_bytes) * burst_bytes * 8) / bits_per_ns / turnaround_efficiency;
+    double end = s + std::max(bus, activate_ns / 1);
+    if (std::fmod(s, refresh_interval_ns) + (end - s) > open) end += refresh_ns;
+    start = s;
+    free = end;
+    return end;
+  }
+};
+
 // A linear entry: setup cycles, bytes a cycle (0: no data term), pipeline latency cycles.
 struct linear {
   double setup, bytes_per_cycle, latency;

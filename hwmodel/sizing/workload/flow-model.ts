@@ -42,6 +42,7 @@
  * recovery as long, then a drain. Figures are per phase of arrival.
  */
 import { SeededRandom } from '../../kernel/index.js';
+import { DramChannel } from '../../timing/dram-channel.js';
 import { TimeHeap } from '../../trace/index.js';
 import { LatencyHistogram, Merged } from './latency-histogram.js';
 import { SlotLru } from './slot-lru.js';
@@ -276,20 +277,11 @@ export function runFlow(
   let dmaFree = knobs.dmaChannels;
   let symFree = knobs.lanes;
   let pkFree = knobs.pkLanes;
-  let memFree = 0;
-  const memRate = (knobs.memChannels * costs.memChannelBitsPerSecond) / 1e9; // bits a ns
-  const dram = costs.dram;
+  const mem = new DramChannel(costs.dram, knobs.memChannels, costs.memChannelBitsPerSecond);
   /** Books the memory for an access of `bytes` from now (after what it serves already, and out of a refresh); its end. */
   const memBook = (bytes: number): number => {
-    let start = Math.max(now, memFree);
-    const phase = start % dram.refreshIntervalNs;
-    const open = dram.refreshIntervalNs - dram.refreshNs; // the refresh takes the last tRFC of every tREFI
-    if (phase >= open) start += dram.refreshIntervalNs - phase;
-    const bus = (Math.ceil(bytes / dram.burstBytes) * dram.burstBytes * 8) / memRate / dram.turnaroundEfficiency;
-    let end = start + Math.max(bus, dram.activateNs / knobs.memChannels);
-    if ((start % dram.refreshIntervalNs) + (end - start) > open) end += dram.refreshNs;
-    busy.memChannels += inWindow(start, end);
-    memFree = end;
+    const end = mem.book(now, bytes);
+    busy.memChannels += inWindow(mem.start, end);
     return end;
   };
   // The host interface: each direction of the PCIe link a server.

@@ -1,9 +1,10 @@
 /**
  * The closed-loop SystemC twin (hwmodel/cocheck/device-twin.cpp) against `simulate()` itself: the run's engine
- * trace made into the twin's traffic (hwmodel/cocheck/twin-sim.ts: the same datagrams, sizes, directions,
- * connections, key-slot hits and misses), the twin's per-record latency p50, p99, p99.9, drops and per-record
- * finishes compared with the run's own within SIM_TWIN_TOLERANCE; a mutated cost on the SystemC side (10× the
- * command cycles) must fail every case, and the run's seed must give the same description byte for byte.
+ * trace made into the twin's traffic (hwmodel/cocheck/twin-sim.ts: the same datagrams, sizes, directions and
+ * connections; the key slots' hits and misses the twin's own), the twin's per-record latency p50, p99, p99.9, drops
+ * and per-record finishes compared with the run's own within SIM_TWIN_TOLERANCE; a mutated cost on the SystemC side
+ * (10× the command cycles) must fail every case, and so must 10× the command cycles in the model with the twin told
+ * the spec figure; the run's seed must give the same description byte for byte.
  */
 import test from 'ava';
 import {
@@ -12,6 +13,7 @@ import {
   engineProfile,
   rawOp,
   runDeviceTwin,
+  runDeviceTwinWithKeys,
   simTwinFromTrace,
   SimTwinError,
   twinComparisonText,
@@ -122,16 +124,52 @@ test('the drop case drops in simulate() and in the twin, the same datagrams', (t
   );
 });
 
-test('the key slots matter: the miss case carries misses, and without their cost the twin disagrees', (t) => {
-  const sim = simTwinFromTrace(traceOf(CASES[1]![1]));
-  const misses = sim.text.split('\n').filter((l) => /^i \d+ \d+ \d+ \d+ 1 /.test(l)).length;
-  t.true(misses > 10, `${misses} datagrams missed the key slots`);
-  // A derivation 100× longer on the SystemC side alone moves the records that missed.
+test("the key slots are the twin's own: it finds about the run's misses, and given other slots it disagrees", (t) => {
+  const text = traceOf(CASES[1]![1]);
+  const sim = simTwinFromTrace(text);
+  // i id at connection records tail n refs…, o id at connection records n refs…: no field for a key read's outcome.
+  for (const line of sim.text.split('\n').filter((l) => /^[io] /.test(l))) {
+    const w = line.split(' ');
+    const n = line.startsWith('i') ? 6 : 5;
+    t.is(w.length, n + 1 + Number(w[n]), line);
+  }
+  t.false(/^d /m.test(sim.text), 'no derivation of the run: the twin derives on its own misses');
+  // The run's misses: the key manager's derivations that install no key.
+  const runMisses = text.split('\n').filter((l) => /^l \d+ \d+ key_manager \d+ (\d+|-)$/.test(l)).length;
+  const twin = runDeviceTwinWithKeys(binary, sim.text);
+  t.log(`key reads: simulate() missed ${runMisses}; the twin ${JSON.stringify(twin.keys)}`);
+  t.true(runMisses > 10, `${runMisses} key reads missed in the run`);
+  t.true(twin.keys !== undefined && Math.abs(twin.keys.misses - runMisses) <= Math.max(2, 0.05 * runMisses));
+  // The slots decide: enough for every connection on the SystemC side alone (no misses), or a derivation 100× longer.
+  const roomy = sim.text.replace(/^p key_manager\.key_slots \d+$/m, 'p key_manager.key_slots 1024');
+  const many = runDeviceTwinWithKeys(binary, roomy);
+  t.is(many.keys?.misses, 0);
+  t.false(compareSimTwin(sim, many.outcomes).agrees, 'the misses are what the case measures');
   const slow = sim.text.replace(
     /^p key_manager\.derivation_cost (\d+)$/m,
     (_, v: string) => `p key_manager.derivation_cost ${Number(v) * 100}`,
   );
   t.false(compareSimTwin(sim, runDeviceTwin(binary, slow)).agrees);
+});
+
+test('a mutation of the model itself fails: simulate() with 10x the command cycles, the twin told the spec figure', (t) => {
+  for (const [name, options] of [CASES[0]!, CASES[1]!]) {
+    const base = options.device?.cryptoEngine?.commandCycles ?? 20;
+    const text = traceOf({
+      ...options,
+      device: { ...options.device, cryptoEngine: { ...options.device?.cryptoEngine, commandCycles: base * 10 } },
+    });
+    // The run's command path cost 10x; the description states the parameter the model should have used.
+    const told = text.replace(
+      /^param crypto_engine\.command_cycles \d+$/m,
+      `param crypto_engine.command_cycles ${base}`,
+    );
+    t.not(told, text);
+    const sim = simTwinFromTrace(told);
+    const c = compareSimTwin(sim, runDeviceTwin(binary, sim.text));
+    t.log(`${name}, the model 10x:\n${twinComparisonText(c, 'simulate')}`);
+    t.false(c.agrees, name);
+  }
 });
 
 test('a seed is a run: the same options give the same description byte for byte, another seed another', (t) => {

@@ -85,15 +85,16 @@ test('test of the test: the process model given another command overhead, or hal
   }
 });
 
-test('the process model is its own: it uses neither the generated engine nor its lane-booking arithmetic', (t) => {
+test('the process model is its own: it uses neither the generated engine nor its lane-booking or DRAM arithmetic', (t) => {
   const source = readFileSync(ENGINE_PROCESS_SOURCE, 'utf8');
   const includes = [...source.matchAll(/^#include [<"]([^>"]+)[>"]/gm)].map((m) => m[1]);
   t.deepEqual(
     includes.filter((h) => h !== undefined && /\.h$/.test(h)),
-    ['engine/tables.h'],
-    'of the generated SystemC, the cycle table only',
+    ['engine/tables.h', 'dram-twin.h'],
+    "of the generated SystemC, the cycle table only; the twins' own DRAM channel beside it",
   );
-  for (const borrowed of ['lane_pool', 'reserve(', 'free_at']) t.false(source.includes(borrowed), borrowed);
+  for (const borrowed of ['lane_pool', 'reserve(', 'free_at', 'dram_channel', '.book('])
+    t.false(source.includes(borrowed), borrowed);
   for (const own of ['sc_fifo<job*>', 'sc_semaphore', 'sc_clock', 'posedge_event', 'sc_spawn'])
     t.true(source.includes(own), own);
 });
