@@ -57,12 +57,19 @@ test('the neighbourhood: every word within an edit of a seed, whole, then each i
   }
 });
 
-test("the issue's GnuTLS word: 7-state wolfSSL model, k = 1 does not ask it, k = 2 and one edit do", (t) => {
+test("the issue's GnuTLS word: 7-state wolfSSL model, k = 1 does not ask it, k = 2 and one edit do; one edit on every model", (t) => {
   const h = stored('wolfssl-server12.json');
   t.false(covers([...wpSuite(h, 1)], GNUTLS_WORD));
   t.true(covers([...wpSuite(h, 2)], GNUTLS_WORD));
   t.true(covers([...neighbourhoodSuite(h, seedsOf(h), 1)], GNUTLS_WORD));
   t.false(covers([...neighbourhoodSuite(h, seedsOf(h), 0)], GNUTLS_WORD), 'the seeds alone do not');
+  // On every stored 1.2 server model, one edit asks it (up to the model's first `closed`), whatever k would.
+  for (const name of ['openssl', 'gnutls', 'wolfssl', 'mbedtls', 'dtls13'].map((p) => `${p}-server12.json`)) {
+    const m = stored(name);
+    const closedAt = run(m, GNUTLS_WORD).indexOf('closed');
+    const asked = closedAt < 0 ? GNUTLS_WORD : GNUTLS_WORD.slice(0, closedAt + 1);
+    t.true(covers([...neighbourhoodSuite(m, seedsOf(m), 1)], asked), name);
+  }
 });
 
 /**
