@@ -5,6 +5,7 @@
  * dtls13's own peer first (learn-self.ts) and diffs against it.
  */
 import { modelToDot } from '../learn/learner/dot.js';
+import type { OracleCoverage } from '../learn/learner/equivalence-oracle.js';
 import { learn, type LearnOptions } from '../learn/learner/learn.js';
 import type { MealyMachine } from '../learn/learner/mealy.js';
 import { learnReport, modelFromReport } from '../learn/learner/report.js';
@@ -53,6 +54,7 @@ async function learnTarget(
   options: LearnOptions,
   watch: LearnWatch,
   started: (sul: SystemUnderLearning, reference: MealyMachine | undefined) => void,
+  tested: (model: MealyMachine, coverage: OracleCoverage) => void,
 ): Promise<LearnReport> {
   if (plan.reference === 'self' && !plan.quiet)
     process.stderr.write(`learning dtls13's own DTLS ${plan.version} ${plan.target.role} as the reference\n`);
@@ -68,8 +70,10 @@ async function learnTarget(
   try {
     const result = await learn(sul, {
       ...options,
+      ...(plan.maxSeconds !== undefined ? { maxSeconds: plan.maxSeconds } : {}),
       onHypothesis: (p) => watch.hypothesis(p),
       onBatch: (p) => watch.batch(p),
+      onCoverage: (model, coverage) => tested(model, coverage),
     });
     if (silent > 0)
       process.stderr.write(
@@ -96,6 +100,7 @@ export async function runLearn(argv: readonly string[]): Promise<number> {
     seed: plan.seed,
     budget: plan.budget,
     extraStates: plan.extraStates,
+    edits: plan.edits,
     ...(plan.maxQueries !== undefined ? { maxQueries: plan.maxQueries } : {}),
     onHypothesis: (p) => say?.(`reference hypothesis ${p.rounds}: ${p.states} states after ${p.queries} queries`),
     onBatch: (p) => say?.(`reference ${batchLine(p)}`),
@@ -119,7 +124,13 @@ export async function runLearn(argv: readonly string[]): Promise<number> {
   // Until the model is learned, a signal writes the newest hypothesis, stops the peer processes the mapper started
   // (per session) and exits; an internal error writes it and returns its status.
   const done = await stoppable(run, () =>
-    learnTarget(plan, options, watch, (sul, reference) => (run.peer = { sul, reference })),
+    learnTarget(
+      plan,
+      options,
+      watch,
+      (sul, reference) => (run.peer = { sul, reference }),
+      (model, coverage) => (run.tested = { model, coverage }),
+    ),
   );
   if (typeof done === 'number') return done;
   const report = done;

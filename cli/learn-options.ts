@@ -92,7 +92,14 @@ export const LEARN_OPTIONS: OptionTable = [
     name: 'extra-states',
     type: 'string',
     value: 'K',
-    help: "the conformance test's bound: no counterexample up to K extra states\n(default 1; 'none': random tests only, no bound)",
+    help: "the conformance test's bound: no counterexample up to K extra states\n(default 1; 'none': not run)",
+    group: 'learning',
+  },
+  {
+    name: 'edits',
+    type: 'string',
+    value: 'D',
+    help: "also test every word within D edits of a normal handshake, each followed\nby the words identifying the state it reaches (default 1; 'none': not run)",
     group: 'learning',
   },
   {
@@ -100,6 +107,13 @@ export const LEARN_OPTIONS: OptionTable = [
     type: 'string',
     value: 'N',
     help: 'stop after N sessions with the newest hypothesis',
+    group: 'learning',
+  },
+  {
+    name: 'max-time',
+    type: 'string',
+    value: 'S',
+    help: 'stop after S seconds with the newest hypothesis and the bounds it passed',
     group: 'learning',
   },
   {

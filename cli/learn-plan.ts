@@ -42,7 +42,11 @@ export interface LearnPlan {
   readonly budget: number;
   /** `--extra-states`: the conformance test's k, or null for random tests only. */
   readonly extraStates: number | null;
+  /** `--edits`: the edit distance of the neighbourhood test, or null for none. */
+  readonly edits: number | null;
   readonly maxQueries: number | undefined;
+  /** `--max-time`: seconds until learning stops with the newest hypothesis. */
+  readonly maxSeconds: number | undefined;
   readonly waitMs: number | undefined;
   readonly out: string | undefined;
   readonly dot: string | undefined;
@@ -102,6 +106,7 @@ export function learnPlan(v: OptionValues): LearnPlan {
   if (inputs !== undefined && inputs.length === 0) throw new CliUsageError('--inputs names no input');
   const wait = stringValue(v.wait);
   const maxQueries = stringValue(v['max-queries']);
+  const maxTime = stringValue(v['max-time']);
   return {
     target,
     version: v.dtls1_2 === true ? '1.2' : '1.3',
@@ -117,7 +122,9 @@ export function learnPlan(v: OptionValues): LearnPlan {
     seed: count('seed', stringValue(v.seed), 1, 0),
     budget: count('budget', stringValue(v.budget), 1000, 0),
     extraStates: v['extra-states'] === 'none' ? null : count('extra-states', stringValue(v['extra-states']), 1, 0),
+    edits: v.edits === 'none' ? null : count('edits', stringValue(v.edits), 1, 0),
     maxQueries: maxQueries === undefined ? undefined : count('max-queries', maxQueries, 0, 1),
+    maxSeconds: maxTime === undefined ? undefined : count('max-time', maxTime, 0, 1),
     waitMs: wait === undefined ? undefined : count('wait', wait, 0, 1),
     out: stringValue(v.out),
     dot: stringValue(v.dot),

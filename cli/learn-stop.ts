@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
+import type { OracleCoverage } from '../learn/learner/equivalence-oracle.js';
 import { hypothesisResult } from '../learn/learner/hypothesis-result.js';
 import { LearnError } from '../learn/learner/learn.js';
 import type { MealyMachine } from '../learn/learner/mealy.js';
@@ -30,6 +31,8 @@ export interface LearnRun {
   readonly command?: readonly string[];
   /** The peer's SUL once learning it began (not the reference's), and the reference model. */
   peer?: { readonly sul: SystemUnderLearning; readonly reference: MealyMachine | undefined };
+  /** The hypothesis the equivalence test is on, and what it has passed so far (learn()'s `onCoverage`). */
+  tested?: { readonly model: MealyMachine; readonly coverage: OracleCoverage };
 }
 
 /** The report with the watch's warnings. */
@@ -53,7 +56,13 @@ export function writeStopped(run: LearnRun, reason: string, status: number, begu
     return;
   }
   const report: LearnReport = {
-    ...withWarnings(learnReport(hypothesisResult(latest, run.peer.sul), run.peer.reference), run.watch),
+    ...withWarnings(
+      learnReport(
+        hypothesisResult(latest, run.peer.sul, run.tested?.model === latest.model ? run.tested.coverage : undefined),
+        run.peer.reference,
+      ),
+      run.watch,
+    ),
     stopped: { reason, status, queries: run.watch.queries, seconds: Math.round(performance.now() - begun) / 1000 },
   };
   writeOutputs(run, report);

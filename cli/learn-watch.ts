@@ -16,9 +16,11 @@ export const PROGRESS_SECONDS = 15;
 
 /** The phase in words: `learning`, `random tests`, `conformance k = 1: 640 of 2310 tests`, `confirming a finding`. */
 export function phaseText(phase: LearnPhase): string {
-  return phase.kind === 'conformance'
-    ? `conformance k = ${phase.extraStates}: ${phase.done} of ${phase.total} tests`
-    : phase.kind;
+  if (phase.kind === 'conformance')
+    return `conformance k = ${phase.extraStates}: ${phase.done} of ${phase.total} tests`;
+  if (phase.kind === 'neighbourhood')
+    return `within ${phase.edits} edit${phase.edits === 1 ? '' : 's'} of a handshake: ${phase.done} of ${phase.total} tests`;
+  return phase.kind;
 }
 
 /** A rate: one decimal below 100 a second, whole above; `-` for no time. */

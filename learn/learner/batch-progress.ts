@@ -13,6 +13,8 @@ export type LearnPhase =
   | { readonly kind: 'random tests' }
   /** The conformance test with k extra states: `done` of its `total` tests asked (after this batch). */
   | { readonly kind: 'conformance'; readonly extraStates: number; readonly done: number; readonly total: number }
+  /** The words within `edits` edits of a normal handshake (neighbourhood.ts): `done` of `total` asked. */
+  | { readonly kind: 'neighbourhood'; readonly edits: number; readonly done: number; readonly total: number }
   /** A bug pattern's word asked and replayed before it is reported (confirm.ts). */
   | { readonly kind: 'confirming a finding' };
 

@@ -61,13 +61,24 @@ function middles(inputs: readonly InputSymbol[], k: number): InputSymbol[][] {
   return out;
 }
 
+/**
+ * Each state's identifier H(t): one shortest word telling t apart from each other state, without repeats (the same
+ * word for the pair both ways: harmonized); `[[]]` for a machine of one state, so a test may end where it stands.
+ */
+export function stateIdentifiers(h: MealyMachine): InputSymbol[][][] {
+  return separatingWords(h).map((row, s) => {
+    const words = unique(row.filter((w, t): w is InputSymbol[] => t !== s && w !== undefined));
+    return words.length === 0 ? [[]] : words;
+  });
+}
+
 /** The words without repeats. */
 function unique(words: readonly InputSymbol[][]): InputSymbol[][] {
   return [...new Map(words.map((w) => [w.join('\u0000'), w])).values()];
 }
 
 /** A test cut after the hypothesis's first `closed` answer. */
-function cut(h: MealyMachine, word: InputSymbol[]): InputSymbol[] {
+export function cut(h: MealyMachine, word: InputSymbol[]): InputSymbol[] {
   const k = run(h, word).indexOf(CLOSED);
   return k < 0 ? word : word.slice(0, k + 1);
 }
@@ -77,24 +88,39 @@ function cut(h: MealyMachine, word: InputSymbol[]): InputSymbol[] {
  * repeats, in a fixed order (shortest middles first).
  */
 export function* wpSuite(h: MealyMachine, k: number): Generator<InputSymbol[]> {
+  for (const [test] of wpTests(h, k)) yield test;
+}
+
+/**
+ * The same tests by the length of their middle: entry j holds the tests the suite for j extra states adds to the one
+ * for j - 1 (entry 0 is the suite for 0), so the suite for j is entries 0..j.
+ */
+export function wpTiers(h: MealyMachine, k: number): InputSymbol[][][] {
+  const tiers: InputSymbol[][][] = Array.from({ length: k + 1 }, () => []);
+  for (const [test, j] of wpTests(h, k)) tiers[j]!.push(test);
+  return tiers;
+}
+
+/** The suite's tests, each with the length of its middle. */
+function* wpTests(h: MealyMachine, k: number): Generator<[InputSymbol[], number]> {
   const n = h.next.length;
   const access = accessWords(h);
-  const sep = separatingWords(h);
-  const local = sep.map((row, s) => unique(row.filter((w, t): w is InputSymbol[] => t !== s && w !== undefined)));
+  const local = stateIdentifiers(h);
   const accessKeys = new Set(access.flatMap((w) => (w === undefined ? [] : [w.join('\u0000')])));
   const seen = new Set<string>();
-  const emit = function* (word: InputSymbol[]): Generator<InputSymbol[]> {
+  let tier = 0;
+  const emit = function* (word: InputSymbol[]): Generator<[InputSymbol[], number]> {
     const test = cut(h, word);
     const key = test.join('\u0000');
     if (seen.has(key)) return;
     seen.add(key);
-    yield test;
+    yield [test, tier];
   };
-  const suffixes = (w: readonly InputSymbol[][]): readonly InputSymbol[][] => (w.length === 0 ? [[]] : w);
-  const identify = function* (prefix: InputSymbol[]): Generator<InputSymbol[]> {
-    for (const w of suffixes(local[stateAfter(h, prefix)]!)) yield* emit([...prefix, ...w]);
+  const identify = function* (prefix: InputSymbol[]): Generator<[InputSymbol[], number]> {
+    for (const w of local[stateAfter(h, prefix)]!) yield* emit([...prefix, ...w]);
   };
   for (const middle of middles(h.inputs, k)) {
+    tier = middle.length;
     for (let s = 0; s < n; s++) {
       const p = access[s];
       if (p === undefined) continue;

@@ -1,25 +1,30 @@
 /**
- * The equivalence oracle: random tests, then the Wp-method's conformance test with k extra states (conformance.ts),
- * which is what the report's guarantee rests on: a hypothesis that passes it is the peer's machine unless the peer has
- * more than k states beyond it. The random tests come first because they find most counterexamples for a fraction of
- * the cost. A counterexample is confirmed (asked again, past the cache) before it is returned: a late answer is not
- * one. The random tests are the randomized Wp-method. Each test is a hypothesis state's access word, a random infix,
- * then a word that tells the state reached apart from another state (the tree's apartness witness of their basis
- * nodes), or a random word when the hypothesis has one state. Tests come from a seeded generator and are run in fixed
- * batches (in parallel sessions, answers merged in order), so a seed gives the same run at any parallelism. The
- * budget is the number of tests per hypothesis. Before the random tests come the seed words (the version's and role's
- * normal handshakes, symbols.ts) and every one-symbol extension of their prefixes: a long handshake in exactly the
- * right order is what random tests miss. Their answers stay in the tree, so from the second hypothesis on they cost
- * no session.
+ * The equivalence oracle: random tests, then the conformance tests the report's guarantee rests on, cheapest bound
+ * first, so a run stopped part way (a query or time limit, a signal) still carries the strongest bound it finished:
+ * the W-method's suite for 0 extra states (conformance.ts: every transition, the state reached identified), then every
+ * word within `edits` edits of a normal handshake (neighbourhood.ts), then the suites for 1..k extra states (each adds
+ * one more input in the middle). A hypothesis that passes all of them is the peer's machine unless the peer has more
+ * than k states beyond it, and the peer answers every word near a normal handshake as it does. The random tests come
+ * first because they find most counterexamples for a fraction of the cost. A counterexample is confirmed (asked again,
+ * past the cache) before it is returned: a late answer is not one. The random tests are the randomized Wp-method.
+ * Each test is a hypothesis state's access word, a random infix, then a word that tells the state reached apart from
+ * another state (the tree's apartness witness of their basis nodes), or a random word when the hypothesis has one
+ * state. Tests come from a seeded generator and are run in fixed batches (in parallel sessions, answers merged in
+ * order), so a seed gives the same run at any parallelism. The budget is the number of tests per hypothesis. Before
+ * the random tests come the seed words (the version's and role's normal handshakes, symbols.ts) and every one-symbol
+ * extension of their prefixes: a long handshake in exactly the right order is what random tests miss. Their answers
+ * stay in the tree, so from the second hypothesis on they cost no session.
  */
 import type { InputSymbol } from '../sul.js';
 import type { MealyMachine } from './mealy.js';
 import { accessWords, run, stateAfter } from './mealy.js';
-import { wpSuite } from './conformance.js';
+import { wpTiers } from './conformance.js';
+import { neighbourhoodSuite } from './neighbourhood.js';
 import type { ObservationTree, TreeNode } from './observation-tree.js';
 import { apartnessWitness } from './observation-tree.js';
 import type { QueryRunner } from './query-runner.js';
 import type { SeededRandom } from './random.js';
+import type { LearnPhase } from './batch-progress.js';
 
 export interface WpOracleOptions {
   /** Tests per hypothesis. */
@@ -32,16 +37,46 @@ export interface WpOracleOptions {
   readonly seeds?: readonly (readonly InputSymbol[])[];
   /** The conformance test's k: the extra states it covers; undefined for none (random tests only). */
   readonly extraStates?: number;
+  /** The edit distance around the seeds (neighbourhood.ts); undefined for none, and none without seeds. */
+  readonly edits?: number;
+  /** Called after every batch of tests with what the hypothesis has passed so far. */
+  readonly onCoverage?: (h: MealyMachine, coverage: OracleCoverage) => void;
 }
 
-/** What the oracle asked of the last hypothesis it passed: the guarantee the model carries. */
+/** A part of the equivalence test. */
+export type CoveragePart =
+  | { readonly kind: 'seeds' }
+  | { readonly kind: 'random' }
+  | { readonly kind: 'extra-states'; readonly k: number }
+  | { readonly kind: 'edits'; readonly distance: number };
+
+/**
+ * What a hypothesis passed: the guarantee the model carries. Each bound counts only when its suite was passed in
+ * full; a part begun and not finished (the run stopped in it) is `unfinished`, with its tests passed so far.
+ */
 export interface OracleCoverage {
-  /** The conformance test's k, or undefined when it was not run. */
+  /** The largest k whose suite (conformance.ts) the hypothesis passed in full, or undefined when none was. */
   readonly extraStates: number | undefined;
-  /** The conformance test's tests (after cutting at `closed` and removing repeats). */
+  /** The tests of that suite, all of tiers 0..k (after cutting at `closed` and removing repeats); 0 when none. */
   readonly conformanceTests: number;
-  /** The seed tests and random tests. */
+  /** The edit distance around the normal handshakes whose tests (neighbourhood.ts) it passed, or undefined. */
+  readonly edits?: number;
+  /** Those tests; 0 when none. */
+  readonly editTests?: number;
+  /** The seed tests and random tests passed (all that were asked for, unless `unfinished` is the random part). */
   readonly randomTests: number;
+  /** The part the run stopped in: its tests passed (in whole batches) of all of them. */
+  readonly unfinished?: { readonly part: CoveragePart; readonly passed: number; readonly of: number };
+}
+
+/** One part of the test as run: what it proves once passed, and its tests. */
+interface Part {
+  readonly part: CoveragePart;
+  /** How many tests, and the tests (drawn as they are run: the random ones come from the generator in turn). */
+  readonly count: number;
+  readonly tests: Iterator<InputSymbol[]>;
+  /** The coverage once it is passed, from the coverage before it. */
+  readonly passed: (before: OracleCoverage) => OracleCoverage;
 }
 
 /** The seed words and every prefix of each extended by each input, without repeats. */
@@ -59,6 +94,14 @@ export function seedTests(seeds: readonly (readonly InputSymbol[])[], inputs: re
   return [...out.values()];
 }
 
+/** The phase a batch of `part` reports (batch-progress.ts), `done` of its tests asked after the batch. */
+function phaseOf(part: Part, done: number): LearnPhase {
+  const c = part.part;
+  if (c.kind === 'extra-states') return { kind: 'conformance', extraStates: c.k, done, total: part.count };
+  if (c.kind === 'edits') return { kind: 'neighbourhood', edits: c.distance, done, total: part.count };
+  return { kind: 'random tests' };
+}
+
 export class RandomWpOracle {
   private readonly tree: ObservationTree;
   private readonly runner: QueryRunner;
@@ -66,6 +109,8 @@ export class RandomWpOracle {
   private readonly options: WpOracleOptions;
   /** The coverage of the last hypothesis passed, undefined before one is. */
   passed: OracleCoverage | undefined;
+  /** The hypothesis being tested (or passed last) and what it passed so far; undefined once refuted. */
+  private tested: { readonly h: MealyMachine; readonly coverage: OracleCoverage } | undefined;
 
   constructor(tree: ObservationTree, runner: QueryRunner, random: SeededRandom, options: WpOracleOptions) {
     this.tree = tree;
@@ -88,40 +133,92 @@ export class RandomWpOracle {
       return w;
     };
     const seeded = seedTests(this.options.seeds ?? [], h.inputs);
-    this.runner.phase = { kind: 'random tests' };
-    for (let k = 0; k < seeded.length; k += this.options.batch) {
-      const found = await this.check(h, seeded.slice(k, k + this.options.batch));
-      if (found !== undefined) return found;
-    }
-    for (let done = 0; done < this.options.budget;) {
-      const tests: InputSymbol[][] = [];
-      for (; tests.length < this.options.batch && done < this.options.budget; done++)
-        tests.push(this.test(h, access, separate));
-      const found = await this.check(h, tests);
-      if (found !== undefined) return found;
-    }
-    let conformanceTests = 0;
-    const k = this.options.extraStates;
-    if (k !== undefined) {
-      let total = 0;
-      for (const _ of wpSuite(h, k)) total++; // counted first for the progress; the suite is not held
-      const phase = (done: number) => ({ kind: 'conformance', extraStates: k, done, total }) as const;
-      let tests: InputSymbol[][] = [];
-      for (const t of wpSuite(h, k)) {
-        tests.push(t);
-        conformanceTests++;
-        if (tests.length < this.options.batch) continue;
-        this.runner.phase = phase(conformanceTests);
-        const found = await this.check(h, tests);
-        if (found !== undefined) return found;
-        tests = [];
+    const budget = this.options.budget;
+    const draw = (): InputSymbol[] => this.test(h, access, separate);
+    const random = (function* (): Generator<InputSymbol[]> {
+      for (let done = 0; done < budget; done++) yield draw();
+    })();
+    let coverage: OracleCoverage = { extraStates: undefined, conformanceTests: 0, randomTests: 0 };
+    this.tested = { h, coverage };
+    for (const part of this.parts(h, seeded, { count: budget, tests: random })) {
+      for (let done = 0; done < part.count;) {
+        const batch: InputSymbol[][] = [];
+        for (let r = part.tests.next(); !r.done; r = part.tests.next())
+          if (batch.push(r.value) === this.options.batch) break;
+        this.runner.phase = phaseOf(part, done + batch.length);
+        const found = await this.check(h, batch);
+        if (found !== undefined) {
+          this.tested = undefined;
+          return found;
+        }
+        done += batch.length;
+        const unfinished = { part: part.part, passed: done, of: part.count };
+        this.tested = { h, coverage: done < part.count ? { ...coverage, unfinished } : part.passed(coverage) };
+        this.options.onCoverage?.(h, this.tested.coverage);
       }
-      this.runner.phase = phase(conformanceTests);
-      const found = await this.check(h, tests);
-      if (found !== undefined) return found;
+      coverage = part.passed(coverage);
+      this.tested = { h, coverage };
     }
-    this.passed = { extraStates: k, conformanceTests, randomTests: seeded.length + this.options.budget };
+    this.passed = coverage;
     return undefined;
+  }
+
+  /**
+   * What the hypothesis `h` passed when it is the one tested last and no counterexample to it was found; undefined
+   * otherwise. For a run stopped during its test.
+   */
+  coverageOf(h: MealyMachine): OracleCoverage | undefined {
+    return this.tested?.h === h ? this.tested.coverage : undefined;
+  }
+
+  /** A counterexample to `h` was found outside the oracle (a finding the peer did not repeat). */
+  refuted(h: MealyMachine): void {
+    if (this.tested?.h === h) this.tested = undefined;
+  }
+
+  /**
+   * The parts in order: the seed words, the random tests, the suite for 0 extra states, the edit neighbourhood,
+   * then the suites for 1..k extra states, each part only the tests the ones before it did not have (so they are
+   * counted once; a suite's count is of all its tests).
+   */
+  private *parts(
+    h: MealyMachine,
+    seeded: readonly InputSymbol[][],
+    random: Pick<Part, 'count' | 'tests'>,
+  ): Generator<Part> {
+    // Apart, as batches of their own: the random generator draws the same words whatever the seeds' count.
+    yield {
+      part: { kind: 'seeds' },
+      count: seeded.length,
+      tests: seeded.values(),
+      passed: (c) => ({ ...c, randomTests: seeded.length }),
+    };
+    yield {
+      part: { kind: 'random' },
+      ...random,
+      passed: (c) => ({ ...c, randomTests: seeded.length + random.count }),
+    };
+    const k = this.options.extraStates;
+    const tiers = k === undefined ? [] : wpTiers(h, k);
+    const wp = (j: number): Part => ({
+      part: { kind: 'extra-states', k: j },
+      count: tiers[j]!.length,
+      tests: tiers[j]!.values(),
+      passed: (c) => ({ ...c, extraStates: j, conformanceTests: c.conformanceTests + tiers[j]!.length }),
+    });
+    if (tiers.length > 0) yield wp(0);
+    const d = this.options.edits;
+    const seeds = this.options.seeds ?? [];
+    if (d !== undefined && seeds.length > 0) {
+      const tests = [...neighbourhoodSuite(h, seeds, d)];
+      yield {
+        part: { kind: 'edits', distance: d },
+        count: tests.length,
+        tests: tests.values(),
+        passed: (c) => ({ ...c, edits: d, editTests: tests.length }),
+      };
+    }
+    for (let j = 1; j < tiers.length; j++) yield wp(j);
   }
 
   /**

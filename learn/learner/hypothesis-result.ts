@@ -1,16 +1,18 @@
 /**
  * The newest hypothesis as a {@link LearnResult}, for a run stopped before learn() returned (a signal, an internal
  * error): `complete: false`, its findings unconfirmed (none was replayed), its figures those of the moment the
- * hypothesis was made.
+ * hypothesis was made, and what it passed of the equivalence test before the stop (learn()'s `onCoverage`), if given.
  */
 import type { InputSymbol } from '../sul.js';
 import { findBugPatterns } from './bug-patterns.js';
+import type { OracleCoverage } from './equivalence-oracle.js';
 import type { HypothesisProgress, LearnResult } from './learn.js';
 import { transitionCount } from './mealy.js';
 
 export function hypothesisResult(
   p: HypothesisProgress,
   sul: { readonly version: '1.2' | '1.3'; readonly role: 'server' | 'client'; readonly inputs: readonly InputSymbol[] },
+  coverage?: OracleCoverage,
 ): LearnResult {
   const context = { version: sul.version, role: sul.role };
   return {
@@ -29,7 +31,7 @@ export function hypothesisResult(
     seconds: p.seconds,
     nondeterministic: p.nondeterministic,
     outvoted: p.outvoted,
-    coverage: undefined,
+    coverage,
     bugPatterns: [],
     unconfirmed: findBugPatterns(p.model, context).map((f) => ({ ...f, replayed: [] })),
     complete: false,

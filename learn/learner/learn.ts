@@ -30,9 +30,17 @@ export interface LearnOptions {
    * The conformance test's k (default 1): after the random tests, the W-method's tests for k extra states
    * (conformance.ts), so a complete model is the peer's unless the peer has more than k states beyond it; every word
    * of up to k + 1 inputs after a state's access word is asked. Each step of k multiplies the tests by about the
-   * alphabet's size. `null` for none (random tests only: no stated guarantee).
+   * alphabet's size. `null` for none.
    */
   readonly extraStates?: number | null;
+  /**
+   * The edit distance of the neighbourhood test (default 1): every word within that many edits (an input substituted,
+   * inserted or deleted, two adjacent swapped) of a seed word, each followed by the words identifying the state it
+   * reaches (neighbourhood.ts); run after the suite for 0 extra states and before the one for 1, since it costs a
+   * fraction of it and holds the orders peers get wrong. `null` for none; nothing without seeds. With `extraStates`
+   * and `edits` both null, the random tests only: no stated guarantee.
+   */
+  readonly edits?: number | null;
   /**
    * How many more sessions may be asked about an answer that disagrees with the others (default 4: an answer is settled
    * after five votes; one the peer repeats twice and two more times than any other is confirmed sooner).
@@ -50,6 +58,11 @@ export interface LearnOptions {
   readonly pruneClosed?: boolean;
   /** Stop after this many sessions with the newest hypothesis (`complete: false`); default no limit. */
   readonly maxQueries?: number;
+  /**
+   * Stop once this many seconds have passed (checked before each session) with the newest hypothesis
+   * (`complete: false`, with the bounds it passed before the stop); default no limit.
+   */
+  readonly maxSeconds?: number;
   /**
    * Words the equivalence oracle tries before its random tests, with every one-symbol extension of their prefixes.
    * Default: the normal handshakes of the SUL's version and role that its alphabet can spell (symbols.ts
@@ -73,6 +86,11 @@ export interface LearnOptions {
    * batch, and the times (batch-progress.ts). learn() prints nothing itself.
    */
   readonly onBatch?: (progress: BatchProgress) => void;
+  /**
+   * Called after each batch of the equivalence test with the hypothesis tested (the newest) and what it has passed so
+   * far: a caller stopped early gives the stopped report that guarantee (hypothesisResult).
+   */
+  readonly onCoverage?: (h: MealyMachine, coverage: OracleCoverage) => void;
 }
 
 /** A hypothesis as learning goes on, with what it cost so far (the counters are copies). */
@@ -117,8 +135,9 @@ export interface LearnResult {
   /** Where an answer disagreed with the others and was outvoted (noise), with the votes. */
   readonly outvoted: readonly Nondeterminism[];
   /**
-   * What the equivalence oracle asked of the model: k and the conformance tests, and the random tests; undefined
-   * when no hypothesis passed it (learning stopped early).
+   * What the equivalence oracle asked of the model and the model passed: k and the conformance tests, the edit
+   * distance and its tests, the random tests; for a run stopped early, what the model passed before the stop (with the
+   * part it stopped in), undefined when it passed nothing or a counterexample to it was found.
    */
   readonly coverage: OracleCoverage | undefined;
   /** Why learning stopped before the oracle passed a hypothesis; undefined when it is complete. */
@@ -159,11 +178,20 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
   const extraStates = options.extraStates === undefined ? 1 : options.extraStates;
   if (extraStates !== null && (!Number.isInteger(extraStates) || extraStates < 0))
     throw new LearnError(`extraStates must be a whole number >= 0 or null, got ${extraStates}`);
+  const edits = options.edits === undefined ? 1 : options.edits;
+  if (edits !== null && (!Number.isInteger(edits) || edits < 0))
+    throw new LearnError(`edits must be a whole number >= 0 or null, got ${edits}`);
+  const maxSeconds = options.maxSeconds;
+  if (maxSeconds !== undefined && !(maxSeconds > 0))
+    throw new LearnError(`maxSeconds must be a number of seconds > 0, got ${maxSeconds}`);
   const repeats = options.repeats ?? 4;
   if (!Number.isInteger(repeats) || repeats < 1)
     throw new LearnError(`repeats must be a whole number >= 1, got ${repeats}`);
   const tree = new ObservationTree(options.pruneClosed ?? true, repeats + 1);
-  const runner = new QueryRunner(sul, tree, options.maxQueries, options.maxNondeterministic ?? 20);
+  const runner = new QueryRunner(sul, tree, options.maxQueries, options.maxNondeterministic ?? 20, {
+    at: maxSeconds === undefined ? Infinity : started + maxSeconds * 1000,
+    seconds: maxSeconds ?? Infinity,
+  });
   const lsharp = new LSharp(sul.inputs, tree, runner);
   const onBatch = options.onBatch;
   if (onBatch !== undefined)
@@ -182,6 +210,8 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
     batch: 64,
     seeds: options.seeds ?? normalHandshakes(sul.version, sul.role, sul.inputs),
     ...(extraStates === null ? {} : { extraStates }),
+    ...(edits === null ? {} : { edits }),
+    ...(options.onCoverage !== undefined ? { onCoverage: options.onCoverage } : {}),
   });
   const context = { version: sul.version, role: sul.role };
   let model: MealyMachine | undefined;
@@ -207,7 +237,10 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
       // The oracle passed the hypothesis: its findings are checked against the peer before they are reported.
       const checked = await confirmFindings(h, context, runner, replays, true);
       runner.phase = LEARNING;
-      if (checked.kind === 'counterexample') return checked.word;
+      if (checked.kind === 'counterexample') {
+        oracle.refuted(h);
+        return checked.word;
+      }
       ({ confirmed: bugPatterns, unconfirmed } = checked);
       checkedModel = h;
       return undefined;
@@ -237,7 +270,7 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
     seconds: (performance.now() - started) / 1000,
     nondeterministic: runner.nondeterministic,
     outvoted: runner.outvoted,
-    coverage: stopped === undefined ? oracle.passed : undefined,
+    coverage: stopped === undefined ? oracle.passed : oracle.coverageOf(model),
     ...(stopped === undefined ? {} : { stopped }),
     bugPatterns,
     unconfirmed,

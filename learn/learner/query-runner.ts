@@ -56,7 +56,10 @@ export async function inParallel<T, R>(
   return results;
 }
 
-/** Thrown inside the learner when the query budget (`maxQueries`) is spent; learn() then returns what it has. */
+/**
+ * Thrown inside the learner when the query budget (`maxQueries`) is spent or the time limit (`maxSeconds`) reached;
+ * learn() then returns what it has.
+ */
 export class QueryBudgetSpent extends Error {
   override readonly name = 'QueryBudgetSpent';
 }
@@ -111,12 +114,21 @@ export class QueryRunner {
   private readonly maxQueries: number;
   /** The most places left nondeterministic: past it, AnswersKeepChanging. */
   private readonly maxNondeterministic: number;
+  /** When to stop (`performance.now()`, and the limit in seconds to name): past it, QueryBudgetSpent. */
+  private readonly deadline: { readonly at: number; readonly seconds: number };
 
-  constructor(sul: SystemUnderLearning, tree: ObservationTree, maxQueries = Infinity, maxNondeterministic = Infinity) {
+  constructor(
+    sul: SystemUnderLearning,
+    tree: ObservationTree,
+    maxQueries = Infinity,
+    maxNondeterministic = Infinity,
+    deadline = { at: Infinity, seconds: Infinity },
+  ) {
     this.sul = sul;
     this.tree = tree;
     this.maxQueries = maxQueries;
     this.maxNondeterministic = maxNondeterministic;
+    this.deadline = deadline;
   }
 
   /** Places where the peer kept answering differently: asked `maxVotes` times, no answer confirmed. */
@@ -139,6 +151,8 @@ export class QueryRunner {
   private async ask(word: readonly InputSymbol[]): Promise<OutputSymbol[]> {
     if (this.stats.queries >= this.maxQueries)
       throw new QueryBudgetSpent(`the budget of ${this.maxQueries} queries is spent`);
+    if (performance.now() >= this.deadline.at)
+      throw new QueryBudgetSpent(`the time limit of ${this.deadline.seconds} s is reached`);
     this.stats.queries++;
     const session = await this.sul.open();
     const out: OutputSymbol[] = [];

@@ -8,7 +8,7 @@ import type { BugPatternId } from './bug-patterns.js';
 import { applicableBugPatterns } from './bug-patterns.js';
 import type { ConfirmedFinding, UnconfirmedFinding } from './confirm.js';
 import type { ModelDifference } from './diff.js';
-import type { OracleCoverage } from './equivalence-oracle.js';
+import type { CoveragePart, OracleCoverage } from './equivalence-oracle.js';
 import { diffModels } from './diff.js';
 import type { LearnResult } from './learn.js';
 import type { MealyMachine } from './mealy.js';
@@ -43,11 +43,15 @@ export interface LearnReport {
   readonly seconds: number;
   readonly complete: boolean;
   /**
-   * What `complete` rests on, in words: "complete: no counterexample up to k extra states, N tests (plus M random
-   * words)", or why learning stopped (describeCoverage).
+   * What `complete` rests on, in words: "complete: no counterexample up to k extra states, N tests; within d edits of
+   * a normal handshake, M tests (plus R random words)", or why learning stopped and what the model passed before it
+   * (describeCoverage).
    */
   readonly guarantee: string;
-  /** The conformance test's k and tests, and the random tests, for the model; absent when learning stopped early. */
+  /**
+   * The conformance test's k and tests, the edit distance and its tests, and the random tests the model passed; for a
+   * stopped run what it passed before the stop (`unfinished`: the part it stopped in); absent when it passed none.
+   */
   readonly coverage?: OracleCoverage;
   /** Where the peer kept answering differently after every vote. */
   readonly nondeterministic: readonly Nondeterminism[];
@@ -123,16 +127,61 @@ export function learnReport(result: LearnResult, reference?: MealyMachine): Lear
 }
 
 /**
- * The guarantee a learned model carries, in a line: with the conformance test, "complete: no counterexample up to k
- * extra states, N tests (plus M random words)" (the model is the peer's unless the peer has more than k states beyond
- * it); without it, "complete: no counterexample in M random words" (no bound); or "incomplete: " and why.
+ * The guarantee a learned model carries, in a line. Complete: "complete: no counterexample up to k extra states, N
+ * tests; within d edits of a normal handshake, M tests (plus R random words)" (the model is the peer's unless the peer
+ * has more than k states beyond it, and the peer answers every word within d edits of a normal handshake, each
+ * followed by the words identifying the state it reaches, as the model does), either bound left out when not run;
+ * without both, "complete: no counterexample in R random words (no bound)". Stopped early: "incomplete: " and why,
+ * then what the model passed before the stop, and how far the part it stopped in went, e.g. "; passed: up to 0 extra
+ * states, 93 tests; within 1 edit of a normal handshake, 155 tests (plus 118 random words); 1 extra state: 128 of 434
+ * more tests passed". Only parts passed in full are stated as bounds.
  */
 export function describeCoverage(result: Pick<LearnResult, 'complete' | 'coverage' | 'stopped'>): string {
   const c = result.coverage;
-  if (!result.complete || c === undefined) return `incomplete: ${result.stopped ?? 'learning stopped early'}`;
-  if (c.extraStates === undefined) return `complete: no counterexample in ${c.randomTests} random words (no bound)`;
-  const states = c.extraStates === 1 ? 'state' : 'states';
-  return `complete: no counterexample up to ${c.extraStates} extra ${states}, ${c.conformanceTests} tests (plus ${c.randomTests} random words)`;
+  if (!result.complete) {
+    const why = `incomplete: ${result.stopped ?? 'learning stopped early'}`;
+    if (c === undefined) return why;
+    const passed = passedBounds(c) ?? (c.randomTests > 0 ? `${c.randomTests} random words` : undefined);
+    const u = c.unfinished;
+    const partial = u === undefined ? '' : `; ${partName(u.part)}: ${u.passed} of ${u.of} ${more(u.part)}tests passed`;
+    return `${why}${passed === undefined ? '' : `; passed: ${passed}`}${partial}`;
+  }
+  if (c === undefined) return 'complete';
+  return `complete: ${passedBounds(c) ?? `no counterexample in ${c.randomTests} random words (no bound)`}`;
+}
+
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+/** The bounds passed in full, with the random words: undefined when no bound was passed. */
+function passedBounds(c: OracleCoverage): string | undefined {
+  const bounds = [
+    ...(c.extraStates === undefined
+      ? []
+      : [`up to ${plural(c.extraStates, 'extra state', 'extra states')}, ${c.conformanceTests} tests`]),
+    ...(c.edits === undefined
+      ? []
+      : [`within ${plural(c.edits, 'edit', 'edits')} of a normal handshake, ${c.editTests ?? 0} tests`]),
+  ];
+  if (bounds.length === 0) return undefined;
+  return `no counterexample ${bounds.join('; ')} (plus ${c.randomTests} random words)`;
+}
+
+function partName(part: CoveragePart): string {
+  switch (part.kind) {
+    case 'seeds':
+      return 'seed words';
+    case 'random':
+      return 'random words';
+    case 'extra-states':
+      return plural(part.k, 'extra state', 'extra states');
+    case 'edits':
+      return `within ${plural(part.distance, 'edit', 'edits')} of a normal handshake`;
+  }
+}
+
+/** The suite for k > 0 extra states is run as the tests the one for k - 1 does not have. */
+function more(part: CoveragePart): string {
+  return part.kind === 'extra-states' && part.k > 0 ? 'more ' : '';
 }
 
 /** A report's model read back (from `--out` JSON); MealyMachineError when it is not a complete machine. */

@@ -6,8 +6,8 @@ import { Client12 } from './client12.js';
 import { Client13 } from './client13.js';
 import { loadCredentials, type CredentialOptions } from './credentials.js';
 import { DatagramChannel } from './datagram-channel.js';
-import { PeerProcess } from './peer-process.js';
-import { freeUdpPort, waitForUdpPort } from './port-bound.js';
+import type { PeerProcess } from './peer-process.js';
+import { StartedServers } from './started-servers.js';
 import { MapperSession, type StepRecord, type FirstHelloWait } from './session.js';
 import { checkedCount, checkedWait, SessionsOverUdp } from './udp-sul.js';
 
@@ -67,23 +67,28 @@ export async function openServerSul(options: ServerSulOptions): Promise<SystemUn
     throw new RangeError(`startMs must be a positive number of milliseconds, got ${startMs}`);
   if (command !== undefined && !command.includes('{port}'))
     throw new RangeError(`serverCommand must contain {port}, got ${JSON.stringify(command)}`);
-  return new SessionsOverUdp(options.version, 'server', inputs, parallel, async () => {
-    let process: PeerProcess | undefined;
-    let firstHello: FirstHelloWait | undefined;
-    let to = peer;
-    if (command !== undefined) {
-      const port = await freeUdpPort(options.host);
-      let ended = false;
-      process = new PeerProcess(
-        command.replaceAll('{port}', String(port)).replaceAll('{host}', options.host),
-        () => (ended = true),
-      );
-      await waitForUdpPort(port, startMs, () => ended);
-      to = { host: options.host, port };
-      firstHello = { limitMs: startMs, onUnanswered: (input) => options.onSilentStart?.(input) };
-    }
-    const channel = await DatagramChannel.toPeer(to);
-    const side = options.version === '1.3' ? new Client13(provider, credentials) : new Client12(provider, credentials);
-    return new MapperSession(channel, side, waitMs, process, firstHello, options.onStep);
-  });
+  // A session's server is started ahead, while earlier sessions run (started-servers.ts): the same fresh server.
+  const servers = command === undefined ? undefined : new StartedServers(command, options.host, startMs, parallel);
+  return new SessionsOverUdp(
+    options.version,
+    'server',
+    inputs,
+    parallel,
+    async () => {
+      let process: PeerProcess | undefined;
+      let firstHello: FirstHelloWait | undefined;
+      let to = peer;
+      if (servers !== undefined) {
+        const started = await servers.take();
+        process = started.process;
+        to = { host: options.host, port: started.port };
+        firstHello = { limitMs: startMs, onUnanswered: (input) => options.onSilentStart?.(input) };
+      }
+      const channel = await DatagramChannel.toPeer(to);
+      const side =
+        options.version === '1.3' ? new Client13(provider, credentials) : new Client12(provider, credentials);
+      return new MapperSession(channel, side, waitMs, process, firstHello, options.onStep);
+    },
+    () => servers?.close() ?? Promise.resolve(),
+  );
 }

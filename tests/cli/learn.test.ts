@@ -185,11 +185,51 @@ test('learn --extra-states: the report states the bound it was given; none is ra
   const report = JSON.parse(readFileSync(out, 'utf8')) as LearnReport;
   t.is(report.coverage?.extraStates, 2);
   t.regex(report.guarantee, /^complete: no counterexample up to 2 extra states, \d+ tests/);
-  const none = await dtls13(['learn', '--replay', saved, '--extra-states', 'none', '--out', out, '--budget', '50'])
-    .done;
+  const args = [
+    'learn',
+    '--replay',
+    saved,
+    '--extra-states',
+    'none',
+    '--edits',
+    'none',
+    '--out',
+    out,
+    '--budget',
+    '50',
+  ];
+  const none = await dtls13(args).done;
   t.is(none.code, 0, none.stderr);
   t.regex((JSON.parse(readFileSync(out, 'utf8')) as LearnReport).guarantee, /random words \(no bound\)$/);
   const bad = await dtls13(['learn', '--replay', saved, '--extra-states', '-1']).done;
   t.is(bad.code, 2);
   t.regex(bad.stderr, /--extra-states must be a whole number >= 0, got '-1'/);
+});
+
+test('learn --edits and --max-time: the bound given is stated; a stopped run states what it passed; bad values name the flag', async (t) => {
+  const saved = await savedReport('for-edits', []);
+  const out = join(dir, 'edits.json');
+  const two = await dtls13(['learn', '--replay', saved, '--edits', '2', '--out', out, '--budget', '50']).done;
+  t.is(two.code, 0, two.stderr);
+  const report = JSON.parse(readFileSync(out, 'utf8')) as LearnReport;
+  t.is(report.coverage?.edits, 2);
+  t.regex(
+    report.guarantee,
+    /^complete: no counterexample up to 1 extra state, \d+ tests; within 2 edits of a normal handshake, \d+ tests/,
+  );
+  const stopped = await dtls13(['learn', '--replay', saved, '--max-queries', '150', '--out', out, '--budget', '50'])
+    .done;
+  t.is(stopped.code, 0, stopped.stderr);
+  t.regex(
+    (JSON.parse(readFileSync(out, 'utf8')) as LearnReport).guarantee,
+    /^incomplete: the budget of 150 queries is spent/,
+  );
+  for (const [flag, value, message] of [
+    ['--edits', '1.5', /--edits must be a whole number >= 0, got '1.5'/],
+    ['--max-time', '0', /--max-time must be a whole number >= 1, got '0'/],
+  ] as const) {
+    const bad = await dtls13(['learn', '--replay', saved, flag, value]).done;
+    t.is(bad.code, 2);
+    t.regex(bad.stderr, message);
+  }
 });
