@@ -14,11 +14,11 @@ import { LEARN_OPTIONS } from '../../cli/learn-options.js';
 import { learnPlan } from '../../cli/learn-plan.js';
 import { withOpensslSpellings } from '../../cli/openssl-spellings.js';
 import { parseOptions } from '../../cli/option-table.js';
-import { checkAgreement, type AgreementResult } from '../../learn/learner/agreement.js';
+import { checkAgreement, walkWords, type AgreementResult } from '../../learn/learner/agreement.js';
 import { diffModels, type ModelDifference } from '../../learn/learner/diff.js';
 import type { MealyMachine } from '../../learn/learner/mealy.js';
 import { modelFromReport, type LearnReport } from '../../learn/learner/report.js';
-import { restrictInputs } from '../../learn/sul.js';
+import { restrictInputs, type SystemUnderLearning } from '../../learn/sul.js';
 import { MAIN } from '../cli/cli-process.js';
 
 /** The docs' alphabets: a 1.2 server's (`$I12`) and a 1.3 server's (`$I13`). */
@@ -81,25 +81,37 @@ export async function learnPeer(name: string, args: readonly string[]): Promise<
   }
 }
 
-/**
- * The model against its peer: `words` random words of length up to 7 (word seed 1), 3 walks each, the majority per
- * step; the peer opened from the report's recorded command, as `dtls13 learn` opened it.
- */
-export async function agreeWithPeer(learned: LearnedPeer, words: number): Promise<AgreementResult> {
+/** The peer opened again from the report's recorded command, as `dtls13 learn` opened it, for `work`. */
+async function withPeer<T>(learned: LearnedPeer, work: (sul: SystemUnderLearning) => Promise<T>): Promise<T> {
   const command = learned.report.command;
   if (command === undefined) throw new Error('the report records no command');
   const plan = learnPlan(parseOptions(withOpensslSpellings(command), LEARN_OPTIONS));
   const sul = await openPlanSul(plan, () => {});
   try {
-    return await checkAgreement(learned.model, restrictInputs(sul, learned.model.inputs), {
-      seed: 1,
-      words,
-      maxLength: 7,
-      walks: 3,
-    });
+    return await work(restrictInputs(sul, learned.model.inputs));
   } finally {
     await sul.close();
   }
+}
+
+/** The model against its peer: `words` random words of length up to 7 (word seed 1), 3 walks each, the majority per step. */
+export function agreeWithPeer(learned: LearnedPeer, words: number): Promise<AgreementResult> {
+  return withPeer(learned, (sul) => checkAgreement(learned.model, sul, { seed: 1, words, maxLength: 7, walks: 3 }));
+}
+
+/** The distinguishing words of the learned and the stored model walked against the peer (3 walks each): who is right. */
+export function walkDifferences(
+  learned: LearnedPeer,
+  differences: readonly ModelDifference[],
+): Promise<AgreementResult> {
+  return withPeer(learned, (sul) =>
+    walkWords(
+      learned.model,
+      sul,
+      differences.map((d) => d.word),
+      3,
+    ),
+  );
 }
 
 /** The words that disagree, one line each: the word, the model's answers and the walks' majority. */
@@ -118,7 +130,16 @@ export function storedDifferences(model: MealyMachine, stored: string): ModelDif
   return diffModels(model, modelFromReport(JSON.parse(readFileSync(stored, 'utf8')) as LearnReport));
 }
 
-/** One line per difference: the distinguishing word and each model's last answer. */
-export function describeDifferences(differences: readonly ModelDifference[]): string {
-  return differences.map((d) => `${d.word.join(' ')}: learned ${d.first.at(-1)}, stored ${d.second.at(-1)}`).join('\n');
+/** One line per difference: the distinguishing word, each model's last answer and, walked, the peer's. */
+export function describeDifferences(differences: readonly ModelDifference[], peer?: AgreementResult): string {
+  return differences
+    .map((d, k) => {
+      const walked = peer?.words[k];
+      const answer =
+        walked === undefined
+          ? ''
+          : `, peer ${walked.peer.outputs.at(-1) ?? '(no majority)'} (${walked.peer.votes.at(-1)} of ${walked.walks.length})`;
+      return `${d.word.join(' ')}: learned ${d.first.at(-1)}, stored ${d.second.at(-1)}${answer}`;
+    })
+    .join('\n');
 }
