@@ -12,7 +12,8 @@ import type { LearnReport } from '../learn/learner/report.js';
 import { modelToXState } from '../learn/learner/xstate.js';
 import type { SystemUnderLearning } from '../learn/sul.js';
 import { interrupted, withInspectDefault } from './inspect-option.js';
-import { serveLearnedModel } from './learn-inspect.js';
+import { withChartStates } from './learn-chart-states.js';
+import { matchingNotes, serveLearnedModel } from './learn-inspect.js';
 import { LEARN_OPTIONS } from './learn-options.js';
 import { learnOwnPeer } from './learn-self.js';
 import { learnPlan } from './learn-plan.js';
@@ -20,7 +21,7 @@ import { openPlanSul, readReport } from './learn-open.js';
 import type { LearnPlan } from './learn-plan.js';
 import { withOpensslSpellings } from './openssl-spellings.js';
 import { parseOptions } from './option-table.js';
-import { LearnWatch } from './learn-watch.js';
+import { batchLine, LearnWatch } from './learn-watch.js';
 import { LEARN_STATUS, stoppable, withWarnings, writeOutputs, type LearnRun } from './learn-stop.js';
 
 function summary(r: LearnReport, target: string): string[] {
@@ -42,6 +43,7 @@ function summary(r: LearnReport, target: string): string[] {
   if (r.bugPatterns.length === 0) lines.push(`bug patterns: none of ${r.bugPatternsChecked.join(', ')}`);
   for (const d of r.differences ?? [])
     lines.push(`differs from the reference: ${d.word.join(' ')} -> ${d.first.at(-1)} (reference: ${d.second.at(-1)})`);
+  if (r.stateMatching !== undefined) lines.push(matchingNotes(r.stateMatching).header);
   return lines;
 }
 
@@ -64,12 +66,23 @@ async function learnTarget(
   const sul = watch.wrap(await openPlanSul(plan, () => silent++));
   started(sul, reference);
   try {
-    const result = await learn(sul, { ...options, onHypothesis: (p) => watch.hypothesis(p) });
+    const result = await learn(sul, {
+      ...options,
+      onHypothesis: (p) => watch.hypothesis(p),
+      onBatch: (p) => watch.batch(p),
+    });
     if (silent > 0)
       process.stderr.write(
         `the server started by --server-command answered nothing to its first ClientHello, waited for 5 s, in ${silent} of ${result.queries} sessions\n`,
       );
-    return withWarnings(learnReport(result, reference), watch);
+    const report = learnReport(result, reference);
+    const matching = report.stateMatching;
+    return withWarnings(
+      matching === undefined || reference === undefined
+        ? report
+        : { ...report, stateMatching: withChartStates(matching, reference, report.version, report.role) },
+      watch,
+    );
   } finally {
     await sul.close();
   }
@@ -85,6 +98,7 @@ export async function runLearn(argv: readonly string[]): Promise<number> {
     extraStates: plan.extraStates,
     ...(plan.maxQueries !== undefined ? { maxQueries: plan.maxQueries } : {}),
     onHypothesis: (p) => say?.(`reference hypothesis ${p.rounds}: ${p.states} states after ${p.queries} queries`),
+    onBatch: (p) => say?.(`reference ${batchLine(p)}`),
   };
   const t = plan.target;
   const target =
@@ -121,14 +135,20 @@ export async function runLearn(argv: readonly string[]): Promise<number> {
       first === undefined ? undefined : `finding ${first.pattern}: ${first.word.join(' ')} (drawn red on the model)`;
     const highlight =
       first === undefined ? undefined : { word: first.word, label: `${first.pattern}: ${first.word.join(' ')}` };
+    const matching = report.stateMatching === undefined ? undefined : matchingNotes(report.stateMatching);
     const page = await serveLearnedModel(
       plan.inspect,
       `learned: ${name}`,
       report.version,
       report.role,
-      modelToDot(model, { name, ...(highlight !== undefined ? { highlight } : {}) }),
+      modelToDot(model, {
+        name,
+        ...(highlight !== undefined ? { highlight } : {}),
+        ...(matching !== undefined ? { states: matching.states } : {}),
+      }),
       modelToXState(model, 'learned'),
       finding,
+      matching?.header,
     );
     process.stdout.write(`inspector: ${page.url} (Ctrl-C to stop)\n`);
     await interrupted();

@@ -136,7 +136,7 @@ export const LEARN_OPTIONS: OptionTable = [
 
 export const LEARN_ABOUT = `Learns the peer's state machine as a Mealy machine (L#, parallel sessions, a seeded
 randomized Wp equivalence oracle), prints its size, cost, nondeterminism and the bug
-patterns it shows, and writes it as JSON and DOT. Progress on stderr every 50 sessions.
+patterns it shows, and writes it as JSON and DOT. Progress on stderr per batch of queries.
 Exit status: 0 learned, 1 a bug pattern was found (confirmed), 2 a usage error,
 3 an internal error, 130 SIGINT, 143 SIGTERM; on 3, 130 and 143 the newest hypothesis
 is written to --out and --dot (complete: false, 'stopped' says why).`;

@@ -1,18 +1,41 @@
 /**
  * What `dtls13 learn` tells its user while it learns and what it keeps for a stop: a SUL wrapped to count sessions,
- * steps, answers and floods; a progress line on stderr every {@link PROGRESS_EVERY} sessions (and at least every
- * {@link PROGRESS_SECONDS} s while sessions run); the newest hypothesis; and the warnings a report carries (a peer that
+ * steps, answers and floods; a progress line on stderr after each batch of queries the learner runs (learn()'s
+ * `onBatch`: queries, the rates over the batch and overall, the phase, the hypothesis's states), and while a batch runs
+ * at least every {@link PROGRESS_SECONDS} s; the newest hypothesis; and the warnings a report carries (a peer that
  * never answered, a peer over the mapper's caps).
  */
+import type { BatchProgress, LearnPhase } from '../learn/learner/batch-progress.js';
 import type { HypothesisProgress } from '../learn/learner/learn.js';
 import type { SystemUnderLearning } from '../learn/sul.js';
 import { CLOSED } from '../learn/sul.js';
 import { FLOOD, TIMEOUT } from '../learn/symbols.js';
 
-/** Sessions between two progress lines. */
-export const PROGRESS_EVERY = 50;
-/** The longest gap between two progress lines while sessions are opened. */
+/** The longest gap between two progress lines while sessions are opened (a long batch against a slow peer). */
 export const PROGRESS_SECONDS = 15;
+
+/** The phase in words: `learning`, `random tests`, `conformance k = 1: 640 of 2310 tests`, `confirming a finding`. */
+export function phaseText(phase: LearnPhase): string {
+  return phase.kind === 'conformance'
+    ? `conformance k = ${phase.extraStates}: ${phase.done} of ${phase.total} tests`
+    : phase.kind;
+}
+
+/** A rate: one decimal below 100 a second, whole above; `-` for no time. */
+function perSecond(queries: number, seconds: number): string {
+  if (seconds <= 0) return '-';
+  const rate = queries / seconds;
+  return rate < 100 ? rate.toFixed(1) : rate.toFixed(0);
+}
+
+/**
+ * A batch's progress line: `batch: 412 queries (+64 in 8.1 s), 7.9 queries/s in the batch, 5.1 overall, 96 s;
+ * conformance k = 1: 640 of 2310 tests; 9 states`.
+ */
+export function batchLine(p: BatchProgress): string {
+  const states = `${p.states} state${p.states === 1 ? '' : 's'}`;
+  return `batch: ${p.queries} queries (+${p.batchQueries} in ${p.batchSeconds.toFixed(1)} s), ${perSecond(p.batchQueries, p.batchSeconds)} queries/s in the batch, ${perSecond(p.queries, p.seconds)} overall, ${p.seconds.toFixed(0)} s; ${phaseText(p.phase)}; ${states}`;
+}
 
 export class LearnWatch {
   /** Sessions opened against the peer. */
@@ -25,6 +48,8 @@ export class LearnWatch {
   floods = 0;
   /** The newest hypothesis, once there is one. */
   latest: HypothesisProgress | undefined;
+  /** The last batch reported, once there is one. */
+  private lastBatch: BatchProgress | undefined;
   private readonly started = performance.now();
   private lastLine = performance.now();
   private readonly print: ((line: string) => void) | undefined;
@@ -66,15 +91,20 @@ export class LearnWatch {
     this.print?.(`hypothesis ${p.rounds}: ${p.states} states after ${p.queries} queries`);
   }
 
-  /** The progress line. */
+  /** For learn()'s `onBatch`: the batch's line. */
+  batch(p: BatchProgress): void {
+    this.lastBatch = p;
+    this.lastLine = performance.now();
+    this.print?.(batchLine(p));
+  }
+
+  /** The line while a batch runs: sessions so far, the rate, and what the last batch was doing. */
   line(): string {
     const seconds = (performance.now() - this.started) / 1000;
-    const rate = seconds > 0 ? this.queries / seconds : 0;
+    const b = this.lastBatch;
     const phase =
-      this.latest === undefined
-        ? 'building the first hypothesis'
-        : `testing or refining hypothesis ${this.latest.rounds} (${this.latest.states} states)`;
-    return `progress: ${this.queries} queries (${this.steps} steps), ${rate.toFixed(1)} queries/s, ${seconds.toFixed(0)} s, ${phase}`;
+      b === undefined ? 'learning, before the first batch ended' : `${phaseText(b.phase)}; ${b.states} states`;
+    return `progress: ${this.queries} queries (${this.steps} steps), ${perSecond(this.queries, seconds)} queries/s, ${seconds.toFixed(0)} s, a batch under way; ${phase}`;
   }
 
   /** What makes the model doubtful, for the report and stderr. */
@@ -93,7 +123,7 @@ export class LearnWatch {
 
   private tick(): void {
     const now = performance.now();
-    if (this.queries % PROGRESS_EVERY !== 0 && now - this.lastLine < PROGRESS_SECONDS * 1000) return;
+    if (now - this.lastLine < PROGRESS_SECONDS * 1000) return;
     this.lastLine = now;
     this.print?.(this.line());
   }

@@ -8,7 +8,8 @@
  * - `learnReport(result, reference?)`: the JSON report, with the bug patterns found and the differences from a
  *   reference model; `modelFromReport` reads a saved report's model back.
  * - `modelToDot`, `modelToXState`: the model drawn by Graphviz or by XState's tools.
- * - `diffModels`: one shortest distinguishing word per difference of two models.
+ * - `diffModels`: one shortest distinguishing word per difference of two models; `matchStates`: which state of a
+ *   reference model each learned state is (the report's `stateMatching`).
  * - `findBugPatterns`, `applicableBugPatterns`: known state machine bugs, in the symbols of `symbols` (`learn()`
  *   reports a model's findings only once replays against the peer confirmed them: `bugPatterns`, `unconfirmed`).
  * - `machineSul`: a known Mealy machine run as a SUL (to test a learner setup, or to replay a model).
@@ -39,6 +40,8 @@ export {
 export { modelToDot, type DotOptions } from './learner/dot.js';
 export { modelToXState, type LearnedMachineConfig, type LearnedTransitionConfig } from './learner/xstate.js';
 export { diffModels, type ModelDifference } from './learner/diff.js';
+export { matchStates, type LearnedStateMatch, type StateMatching } from './learner/state-matching.js';
+export type { BatchProgress, LearnPhase } from './learner/batch-progress.js';
 export {
   applicableBugPatterns,
   findBugPatterns,

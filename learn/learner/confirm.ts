@@ -52,6 +52,7 @@ export async function confirmFindings(
 ): Promise<Confirmation> {
   const findings = findBugPatterns(h, context);
   if (findings.length === 0) return { kind: 'checked', confirmed: [], unconfirmed: [] };
+  runner.phase = { kind: 'confirming a finding' };
   await runner.ensure(findings.map((f) => f.word));
   const confirmed: ConfirmedFinding[] = [];
   const unconfirmed: UnconfirmedFinding[] = [];

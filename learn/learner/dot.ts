@@ -2,7 +2,8 @@
  * A learned model as Graphviz DOT: one node per state (s0 the initial one, marked by an arrow from a point), one edge
  * per pair of states with every `input / output` between them on its label, one per line. Labels are 11 pt, as large
  * as the largest of our charts' (generated/charts/). A finding's word can be highlighted: the edges it takes from s0
- * drawn red and bold, each of its steps marked `▶` on its line.
+ * drawn red and bold, each of its steps marked `▶` on its line. States can carry a note (a second line: what our
+ * chart's state a learned state was matched to), and states not matched drawn filled orange.
  */
 import type { InputSymbol } from '../sul.js';
 import type { MealyMachine } from './mealy.js';
@@ -12,9 +13,12 @@ export interface DotOptions {
   readonly name?: string;
   /** A word whose path from s0 is drawn highlighted (a finding's), with what to call it below the graph. */
   readonly highlight?: { readonly word: readonly InputSymbol[]; readonly label: string };
+  /** Per state (by number), a note drawn under its name, and whether it is drawn as unmatched (filled orange). */
+  readonly states?: readonly { readonly note: string; readonly unmatched: boolean }[];
 }
 
 const HIGHLIGHT = '#c53030';
+const UNMATCHED = '#fbd38d';
 
 function quoted(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
@@ -37,7 +41,14 @@ export function modelToDot(model: MealyMachine, options: DotOptions = {}): strin
     marked.add(`${at},${i}`);
     at = model.next[at]![i]!;
   }
-  model.next.forEach((_, s) => lines.push(`  s${s} [label="s${s}"];`));
+  const notes = options.states;
+  if (notes !== undefined) lines.push('  node [shape=box, style=rounded];');
+  model.next.forEach((_, s) => {
+    const note = notes?.[s];
+    if (note === undefined) return void lines.push(`  s${s} [label="s${s}"];`);
+    const fill = note.unmatched ? `, style="rounded,filled", fillcolor="${UNMATCHED}"` : '';
+    lines.push(`  s${s} [label=${quoted(`s${s}\n${note.note}`)}${fill}];`);
+  });
   model.next.forEach((row, s) => {
     const labels = new Map<number, string[]>();
     const hot = new Set<number>();

@@ -88,6 +88,7 @@ export class RandomWpOracle {
       return w;
     };
     const seeded = seedTests(this.options.seeds ?? [], h.inputs);
+    this.runner.phase = { kind: 'random tests' };
     for (let k = 0; k < seeded.length; k += this.options.batch) {
       const found = await this.check(h, seeded.slice(k, k + this.options.batch));
       if (found !== undefined) return found;
@@ -102,15 +103,20 @@ export class RandomWpOracle {
     let conformanceTests = 0;
     const k = this.options.extraStates;
     if (k !== undefined) {
+      let total = 0;
+      for (const _ of wpSuite(h, k)) total++; // counted first for the progress; the suite is not held
+      const phase = (done: number) => ({ kind: 'conformance', extraStates: k, done, total }) as const;
       let tests: InputSymbol[][] = [];
       for (const t of wpSuite(h, k)) {
         tests.push(t);
         conformanceTests++;
         if (tests.length < this.options.batch) continue;
+        this.runner.phase = phase(conformanceTests);
         const found = await this.check(h, tests);
         if (found !== undefined) return found;
         tests = [];
       }
+      this.runner.phase = phase(conformanceTests);
       const found = await this.check(h, tests);
       if (found !== undefined) return found;
     }

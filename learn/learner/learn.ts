@@ -4,6 +4,8 @@
  */
 import type { InputSymbol, SystemUnderLearning } from '../sul.js';
 import { normalHandshakes } from '../symbols.js';
+import type { BatchProgress } from './batch-progress.js';
+import { LEARNING } from './batch-progress.js';
 import type { ConfirmedFinding, UnconfirmedFinding } from './confirm.js';
 import { confirmFindings } from './confirm.js';
 import { findBugPatterns } from './bug-patterns.js';
@@ -65,6 +67,12 @@ export interface LearnOptions {
    * stopped early (a signal, an error) still has the newest one to write (hypothesis-result.ts).
    */
   readonly onHypothesis?: (progress: HypothesisProgress) => void;
+  /**
+   * Called after each batch of output queries that ran sessions (an L# rule's batch, a batch of the oracle's random or
+   * conformance tests, a finding's replays): its phase, the current hypothesis's states, sessions so far and in the
+   * batch, and the times (batch-progress.ts). learn() prints nothing itself.
+   */
+  readonly onBatch?: (progress: BatchProgress) => void;
 }
 
 /** A hypothesis as learning goes on, with what it cost so far (the counters are copies). */
@@ -157,6 +165,17 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
   const tree = new ObservationTree(options.pruneClosed ?? true, repeats + 1);
   const runner = new QueryRunner(sul, tree, options.maxQueries, options.maxNondeterministic ?? 20);
   const lsharp = new LSharp(sul.inputs, tree, runner);
+  const onBatch = options.onBatch;
+  if (onBatch !== undefined)
+    runner.onBatch = (batchQueries, batchSeconds) =>
+      onBatch({
+        phase: runner.phase,
+        states: lsharp.states.length,
+        queries: runner.stats.queries,
+        batchQueries,
+        seconds: (performance.now() - started) / 1000,
+        batchSeconds,
+      });
   const oracle = new RandomWpOracle(tree, runner, new SeededRandom(options.seed ?? 1), {
     budget,
     infix: options.infix ?? 4,
@@ -183,9 +202,11 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
         seconds: (performance.now() - started) / 1000,
       });
       const counterexample = await oracle.find(h, basis);
+      runner.phase = LEARNING;
       if (counterexample !== undefined) return counterexample;
       // The oracle passed the hypothesis: its findings are checked against the peer before they are reported.
       const checked = await confirmFindings(h, context, runner, replays, true);
+      runner.phase = LEARNING;
       if (checked.kind === 'counterexample') return checked.word;
       ({ confirmed: bugPatterns, unconfirmed } = checked);
       checkedModel = h;

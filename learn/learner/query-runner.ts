@@ -11,6 +11,8 @@
  * what the learner asks before an answer decides a state.
  */
 import type { InputSymbol, OutputSymbol, SystemUnderLearning } from '../sul.js';
+import type { LearnPhase } from './batch-progress.js';
+import { LEARNING } from './batch-progress.js';
 import type { ObservationTree, TreeEdge } from './observation-tree.js';
 import { contested } from './observation-tree.js';
 
@@ -96,6 +98,12 @@ const describe = (word: InputSymbol[], edge: TreeEdge): Nondeterminism => ({
 
 export class QueryRunner {
   readonly stats: QueryStats = { queries: 0, steps: 0, cacheHits: 0, repeats: 0 };
+  /** What the sessions are for: set by whoever asks (L#, the oracle, the findings' check), reported with each batch. */
+  phase: LearnPhase = LEARNING;
+  /** Called after each batch (`ensure`, `confirm`, `replay`) that ran sessions: how many, and how long it took in s. */
+  onBatch: ((sessions: number, seconds: number) => void) | undefined;
+  /** Batches under way (a `confirm` runs an `ensure`): only the outermost one is reported. */
+  private depth = 0;
 
   private readonly sul: SystemUnderLearning;
   private readonly tree: ObservationTree;
@@ -172,6 +180,10 @@ export class QueryRunner {
 
   /** Makes sure the tree answers every word: asks the peer the ones it does not, in parallel. */
   async ensure(words: readonly (readonly InputSymbol[])[]): Promise<void> {
+    return this.batch(() => this.ensureAll(words));
+  }
+
+  private async ensureAll(words: readonly (readonly InputSymbol[])[]): Promise<void> {
     const unknown: (readonly InputSymbol[])[] = [];
     const keys = new Set<string>();
     for (const word of words) {
@@ -194,6 +206,10 @@ export class QueryRunner {
    * more than any other) or settled: asks the words again, past the cache, as long as one is not.
    */
   async confirm(words: readonly (readonly InputSymbol[])[]): Promise<void> {
+    return this.batch(() => this.confirmAll(words));
+  }
+
+  private async confirmAll(words: readonly (readonly InputSymbol[])[]): Promise<void> {
     await this.ensure(words);
     const unsure = (w: readonly InputSymbol[]): boolean =>
       this.tree.knownLength(w) < w.length || this.tree.path(w).some((e) => !this.tree.settled(e));
@@ -212,10 +228,26 @@ export class QueryRunner {
    * what the tree holds. Counted as queries.
    */
   async replay(word: readonly InputSymbol[], times: number): Promise<OutputSymbol[][]> {
-    return inParallel(
-      Array.from({ length: times }, () => word),
-      this.sul.parallel,
-      (w) => this.ask(w),
+    return this.batch(() =>
+      inParallel(
+        Array.from({ length: times }, () => word),
+        this.sul.parallel,
+        (w) => this.ask(w),
+      ),
     );
+  }
+
+  /** Runs one batch, and reports it to `onBatch` when it is the outermost and ran sessions (also when it threw). */
+  private async batch<T>(work: () => Promise<T>): Promise<T> {
+    const queries = this.stats.queries;
+    const started = performance.now();
+    this.depth++;
+    try {
+      return await work();
+    } finally {
+      this.depth--;
+      const sessions = this.stats.queries - queries;
+      if (this.depth === 0 && sessions > 0) this.onBatch?.(sessions, (performance.now() - started) / 1000);
+    }
   }
 }

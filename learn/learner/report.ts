@@ -14,6 +14,8 @@ import type { LearnResult } from './learn.js';
 import type { MealyMachine } from './mealy.js';
 import { MealyMachineError, checkMachine } from './mealy.js';
 import type { Nondeterminism } from './query-runner.js';
+import type { StateMatching } from './state-matching.js';
+import { matchStates } from './state-matching.js';
 
 export interface ReportTransition {
   readonly from: string;
@@ -59,6 +61,11 @@ export interface LearnReport {
   readonly unconfirmed: readonly UnconfirmedFinding[];
   /** Against the reference model, when one was given: one shortest word per difference. */
   readonly differences?: readonly ModelDifference[];
+  /**
+   * Against the reference model, when one was given: which reference state each learned state is (state-matching.ts),
+   * and with `dtls13 learn` our chart's states for it.
+   */
+  readonly stateMatching?: StateMatching;
   readonly model: { readonly initial: 's0'; readonly transitions: readonly ReportTransition[] };
   /**
    * What makes the model doubtful although learning ran (`dtls13 learn`): a peer that never answered (a model of
@@ -108,7 +115,9 @@ export function learnReport(result: LearnResult, reference?: MealyMachine): Lear
     bugPatternsChecked: applicableBugPatterns(result.model, context),
     bugPatterns: result.bugPatterns,
     unconfirmed: result.unconfirmed,
-    ...(reference !== undefined ? { differences: diffModels(result.model, reference) } : {}),
+    ...(reference !== undefined
+      ? { differences: diffModels(result.model, reference), stateMatching: matchStates(result.model, reference) }
+      : {}),
     model: { initial: 's0', transitions: reportTransitions(result.model) },
   };
 }

@@ -109,7 +109,7 @@ export class DtlsConnection implements Connection {
    * resolved 1.3 configuration alone (`resolveConfig('server', options)`:
    * 1.3 only). From `perConnection` only what differs between connections
    * is read (see Dtls13Connection.sharing; for 1.2, `peer` and
-   * `cookieSecret`, the cookie's binding and key).
+   * `cookieSecret`, the cookie's binding and key, and `helloVerify`).
    */
   static serverSharing(configs: VersionConfigs | ResolvedConfig, perConnection: Options): DtlsConnection {
     const c = 'enabled' in configs ? configs : { enabled: ONLY_13, config13: configs, config12: undefined };

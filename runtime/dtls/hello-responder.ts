@@ -10,6 +10,7 @@
 import { HelloVerifyResponder12 } from '../dtls12/hello-verify-responder12.js';
 import { firstRecordNumber, protocolVersionAlert } from '../dtls12/hello-verify12.js';
 import type { DtlsVersionName } from '../versions/versions.js';
+import type { ClientHello } from '../../generated/wire/client-hello.js';
 import type { DtlsOptions } from './options.js';
 import type { HelloRetryOutcome, HelloRetryResponder } from '../connection/hello-retry-responder.js';
 import type { ClientHelloReassemblyOptions } from '../connection/hello-retry-reassembly.js';
@@ -18,6 +19,7 @@ import { chooseServerVersion } from './version-negotiation.js';
 import type { VersionConfigs } from './version-configs.js';
 import { toHex } from '../wire/bytes.js';
 import { AMPLIFICATION_FACTOR } from '../connection/amplification-limit.js';
+import type { CookielessHello } from './cookieless-hello.js';
 
 /** What to do with a datagram from a peer that has no connection yet. */
 export type HelloOutcome =
@@ -34,7 +36,7 @@ export type HelloOutcome =
       readonly kind: 'accept';
       readonly random: string | undefined;
       readonly datagram: Uint8Array;
-      readonly start: Pick<DtlsOptions, 'statelessRetry' | 'peer' | 'cookieSecret' | 'clientHello12'>;
+      readonly start: Pick<DtlsOptions, 'statelessRetry' | 'peer' | 'cookieSecret' | 'clientHello12' | 'helloVerify'>;
       /** A 0-RTT ClientHello's verified binder: the anti-replay key to check before the connection starts. */
       readonly earlyDataKey?: Uint8Array;
     }
@@ -48,29 +50,40 @@ export class HelloResponder {
   private readonly verify12: HelloVerifyResponder12 | undefined;
   /** ClientHellos in fragments, made whole before the version is chosen (client-hello-fragments.ts); undefined where a 1.3 connection reassembles its own. */
   private readonly fragments: ClientHelloFragments | undefined;
+  /** A server without cookies: the ClientHellos that go through the cookie exchange anyway (cookieless-hello.ts). */
+  private readonly cookieless: CookielessHello | undefined;
 
   /**
    * `retry13`: the 1.3 cookie exchange, undefined without cookies; the 1.2 one follows `configs.config12.helloVerify`.
    * `reassembly`: the caps on ClientHellos in fragments (the listener's `maxPendingClientHellos`,
-   * `maxClientHelloLength`).
+   * `maxClientHelloLength`). `cookieless`: a server without cookies (`helloVerify` off, a 1.3 connection reassembling
+   * its own ClientHello) that sends only what it picks through the exchanges (`retry13`, and a 1.2 one made here).
    */
   constructor(
     configs: VersionConfigs,
     retry13: HelloRetryResponder | undefined,
     reassembly: ClientHelloReassemblyOptions = {},
+    cookieless?: CookielessHello,
   ) {
     this.enabled = configs.enabled;
     this.retry13 = retry13;
+    this.cookieless = cookieless;
     this.fragments =
-      this.enabled.includes('DTLSv1.3') && retry13 === undefined ? undefined : new ClientHelloFragments(reassembly);
+      this.enabled.includes('DTLSv1.3') && (retry13 === undefined || cookieless !== undefined)
+        ? undefined
+        : new ClientHelloFragments(reassembly);
     const c12 = configs.config12;
     this.verify12 =
-      c12?.helloVerify === true ? new HelloVerifyResponder12(c12.base.provider, c12.cookieSecret) : undefined;
+      c12 !== undefined && (c12.helloVerify || cookieless !== undefined)
+        ? new HelloVerifyResponder12(c12.base.provider, c12.cookieSecret)
+        : undefined;
   }
 
   /** Partial ClientHellos the 1.3 exchange holds. */
   get pendingClientHellos(): { readonly count: number; readonly bytes: number; readonly evicted: number } | undefined {
-    return this.fragments?.pending ?? this.retry13?.pendingClientHellos;
+    return this.cookieless !== undefined
+      ? this.fragments?.pending
+      : (this.fragments?.pending ?? this.retry13?.pendingClientHellos);
   }
 
   /**
@@ -81,16 +94,27 @@ export class HelloResponder {
   handle(received: Uint8Array, peer: string, now: number, peerAddress?: string): HelloOutcome {
     const whole = this.fragments?.take(received, peer, now) ?? { kind: 'whole', datagram: received };
     if (whole.kind !== 'whole') return whole.kind === 'buffered' ? whole : { kind: 'drop' };
-    const outcome = this.answer(whole.datagram, peer, now, peerAddress);
     // RFC 9147 §5.1: an answer to an address not validated is at most 3x what came from it (the whole ClientHello did,
     // in one datagram or in fragments). None of ours is larger; one that would be is not sent.
     const from = Math.max(received.length, whole.datagram.length);
+    const outcome = this.answer(whole.datagram, from, peer, now, peerAddress);
     return outcome.kind === 'reply' && outcome.datagram.length > AMPLIFICATION_FACTOR * from
       ? { kind: 'drop' }
       : outcome;
   }
 
-  private answer(datagram: Uint8Array, peer: string, now: number, peerAddress: string | undefined): HelloOutcome {
+  /** Whether a cookieless server starts a connection on `hello` (`bytes` came) without the exchange. */
+  private startsWithoutCookie(version: DtlsVersionName, hello: ClientHello, bytes: number): boolean {
+    return this.cookieless !== undefined && !this.cookieless.wantsCookie(version, hello, bytes);
+  }
+
+  private answer(
+    datagram: Uint8Array,
+    bytes: number,
+    peer: string,
+    now: number,
+    peerAddress: string | undefined,
+  ): HelloOutcome {
     const choice = chooseServerVersion(datagram, this.enabled);
     if (choice.version === undefined && choice.reason === 'no-common-version') {
       const reason = `protocol_version: the ClientHello offers no version this server enables (${this.enabled.join(', ')})`;
@@ -104,7 +128,7 @@ export class HelloResponder {
     if (choice.version === 'DTLSv1.2') {
       // The ClientHello decoded above goes on to the cookie check and to the connection (`clientHello12`): decoded once.
       const clientHello12 = choice.clientHello;
-      if (this.verify12 === undefined)
+      if (this.verify12 === undefined || this.startsWithoutCookie('DTLSv1.2', clientHello12.hello, bytes))
         return { kind: 'accept', random: undefined, datagram, start: { peer, clientHello12 } };
       const o = this.verify12.handle(
         { hello: clientHello12.hello, messageSeq: choice.messageSeq, recordSequence: choice.recordSequence },
@@ -113,11 +137,18 @@ export class HelloResponder {
       );
       if (o.kind === 'reply') return { kind: 'reply', datagram: o.datagram, what: 'hello-verify-request' };
       if (o.kind !== 'accept') return { kind: 'drop' };
-      return { kind: 'accept', random: o.random, datagram, start: { peer, cookieSecret: o.secret, clientHello12 } };
+      // The connection checks the cookie again and takes the address as validated (`helloVerify`, off without cookies).
+      const start = { peer, cookieSecret: o.secret, clientHello12, ...(this.cookieless ? { helloVerify: true } : {}) };
+      return { kind: 'accept', random: o.random, datagram, start };
     }
     // DTLS 1.3, or not a ClientHello (nor, without cookies, a whole one: the 1.3 connection reassembles its own).
     if (!this.enabled.includes('DTLSv1.3')) return { kind: 'drop' };
-    if (this.retry13 === undefined) return { kind: 'accept', random: undefined, datagram, start: {} };
+    if (
+      this.retry13 === undefined ||
+      (this.cookieless !== undefined &&
+        (choice.version !== 'DTLSv1.3' || this.startsWithoutCookie('DTLSv1.3', choice.clientHello.hello, bytes)))
+    )
+      return { kind: 'accept', random: undefined, datagram, start: {} };
     const o = this.retry13.handle(
       datagram,
       peer,

@@ -21,12 +21,16 @@ export function state12(o: DtlsOptions, config: Config12, common: CommonState, o
   return connection;
 }
 
-/** A server's 1.2 configuration: the shared one with this peer's cookie binding and key. */
+/**
+ * A server's 1.2 configuration: the shared one with this peer's cookie binding and key, and `helloVerify` where the
+ * connection's own differs (a cookieless server's connection started on a ClientHello whose cookie it checked).
+ */
 export function server12(o: DtlsOptions, config: Config12): Config12 {
-  const { peer, cookieSecret } = o;
+  const { peer, cookieSecret, helloVerify } = o;
   return {
     ...config,
     ...(peer !== undefined ? { peer } : {}),
     ...(cookieSecret !== undefined ? { cookieSecret } : {}),
+    ...(helloVerify !== undefined ? { helloVerify } : {}),
   };
 }

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LEARN_STATUS, stoppable, type LearnRun } from '../../cli/learn-stop.js';
-import { LearnWatch, PROGRESS_EVERY } from '../../cli/learn-watch.js';
+import { LearnWatch } from '../../cli/learn-watch.js';
 import { learn } from '../../learn/learner/learn.js';
 import { machineSul } from '../../learn/learner/machine-sul.js';
 import { learnReport, modelFromReport, type LearnReport } from '../../learn/learner/report.js';
@@ -15,7 +15,7 @@ import { dtls13 } from './cli-process.js';
 /**
  * `dtls13 learn` loses nothing: an internal error and SIGINT write the newest hypothesis to --out and --dot
  * (`complete: false`, `stopped` with the reason and the status) and exit with a status of their own; a peer that
- * never answers is learned with a warning; progress is printed every PROGRESS_EVERY sessions.
+ * never answers is learned with a warning; progress is printed after each batch of queries.
  */
 
 const dir = mkdtempSync(join(tmpdir(), 'dtls13-learn-stop-'));
@@ -132,16 +132,32 @@ test('SIGINT mid-learning writes the newest hypothesis and exits 130', async (t)
   }
 });
 
-test(`progress on stderr every ${PROGRESS_EVERY} sessions: queries, rate, phase, states`, async (t) => {
+test('a progress line on stderr per batch: queries, rates, phase, states; none with --quiet', async (t) => {
   t.timeout(120_000);
   const saved = join(dir, 'server13.json');
-  writeFileSync(saved, JSON.stringify(learnReport(await learn(machineSul(server13()), { budget: 200 }))));
+  const events: number[] = [];
+  const result = await learn(machineSul(server13()), { budget: 200, onBatch: (p) => events.push(p.queries) });
+  writeFileSync(saved, JSON.stringify(learnReport(result)));
   const r = await dtls13(['learn', '--replay', saved, '--budget', '200']).done;
   t.is(r.code, 0, r.stderr);
-  t.regex(
-    r.stderr,
-    new RegExp(
-      `progress: ${PROGRESS_EVERY} queries \\(\\d+ steps\\), [\\d.]+ queries/s, \\d+ s, (building the first hypothesis|testing or refining hypothesis \\d+ \\(\\d+ states\\))`,
-    ),
+  const figures = String.raw`batch: (\d+) queries \(\+(\d+) in [\d.]+ s\), ([\d.]+|-) queries/s in the batch, ([\d.]+|-) overall, \d+ s`;
+  const lines = r.stderr.split('\n').filter((l) => l.startsWith('batch: '));
+  for (const l of lines)
+    t.regex(
+      l,
+      new RegExp(
+        `^${figures}; (learning|random tests|conformance k = 1: \\d+ of \\d+ tests|confirming a finding); \\d+ states?$`,
+      ),
+    );
+  // The replayed model is learned with the same queries as the report's: one line per batch, as learn() reports them.
+  t.deepEqual(
+    lines.map((l) => Number(new RegExp(figures).exec(l)![1])),
+    events,
   );
+  t.regex(r.stderr, /; learning; 1 state\n/);
+  t.regex(r.stderr, /; random tests; \d+ states\n/);
+  t.regex(r.stderr, /; conformance k = 1: (\d+) of \1 tests; 6 states\n/);
+  const quiet = await dtls13(['learn', '--replay', saved, '--budget', '200', '--quiet']).done;
+  t.is(quiet.code, 0, quiet.stderr);
+  t.notRegex(quiet.stderr, /batch:|progress:/);
 });

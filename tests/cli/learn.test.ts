@@ -118,19 +118,39 @@ test('learn --inputs: the model is learned with those inputs only; an input the 
 test('learn --replay --reference: a correct model exits 0 and lists its differences from the reference', async (t) => {
   const correct = await savedReport('correct', []);
   const broken = await savedReport('broken-ref', [['verify', 'Finished', 'ACK', 'connected']]);
-  const r = await dtls13(['learn', '--replay', correct, '--reference', broken, '--budget', '200']).done;
+  const out = join(dir, 'against-reference.json');
+  const r = await dtls13(['learn', '--replay', correct, '--reference', broken, '--budget', '200', '--out', out]).done;
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /bug patterns: none of skipped-certificate-verify, data-before-finished, answer-after-fatal-alert/);
   t.regex(
     r.stdout,
     /differs from the reference: ClientHello Certificate Finished -> Alert\(unexpected_message\) \(reference: ACK\)/,
   );
+  // Every learned state is one of the reference's, named by our chart's state its access word reaches. The broken
+  // reference is connected after ClientHello Certificate Finished (ACK), a Finished our chart does not take in
+  // waitClientCertificateVerify: not answered with an alert, the chart stays there.
+  t.regex(r.stdout, /learned states matched to the reference \(our dtls13-server\)'s: 6 of 6\n/);
+  const matching = (JSON.parse(readFileSync(out, 'utf8')) as LearnReport).stateMatching!;
+  t.is(matching.chartId, 'dtls13-server');
+  t.deepEqual(matching.unmatchedReference, []);
+  t.deepEqual(matching.learned.map((s) => s.chart?.join(' | ')).sort(), [
+    'failed',
+    'waitClientCertificate',
+    'waitClientCertificateVerify',
+    'waitClientCertificateVerify',
+    'waitClientFinished',
+    'waitClientHello',
+  ]);
 });
 
-test('learn --inspect serves our 1.3 server chart beside the learned model, and its XState config', async (t) => {
+test('learn --inspect serves our 1.3 server chart beside the learned model, its states matched, and its XState config', async (t) => {
   const saved = await savedReport('inspected', []);
+  const reference = await savedReport('inspected-reference', [['verify', 'Finished', 'ACK', 'connected']]);
   const port = await freeTcpPort();
-  const live = dtls13(['learn', '--replay', saved, '--budget', '300', `--inspect=${port}`], null);
+  const live = dtls13(
+    ['learn', '--replay', saved, '--reference', reference, '--budget', '300', `--inspect=${port}`],
+    null,
+  );
   try {
     await new Promise<void>((resolve, reject) => {
       live.child.stdout!.on('data', () => {
@@ -142,6 +162,8 @@ test('learn --inspect serves our 1.3 server chart beside the learned model, and 
     t.regex(html, /our chart: dtls13-server/);
     t.regex(html, /<section id="ours">.*<svg/s);
     t.regex(html, /<section id="learned">.*<svg/s);
+    t.regex(html, /<div class="matching">learned states matched to the reference \(our dtls13-server\)'s: 6 of 6/);
+    t.regex(html, /<section id="learned">.*>= ref s\d+: waitClientCertificateVerify</s);
     const config = (await (await fetch(`http://127.0.0.1:${port}/learned.json`)).json()) as {
       initial: string;
       states: Record<string, unknown>;

@@ -7,7 +7,7 @@ import { connect } from '../../runtime/node/dtls/connect.js';
 import { listen, type DtlsListener } from '../../runtime/index.js';
 import type { ListenOptions } from '../../runtime/node/dtls/options.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
-import { pemOptions } from './support.js';
+import { HELLO_OVER_A_THIRD, pemOptions } from './support.js';
 
 const id = makeIdentity('p256', 'localhost');
 const wallClock = (): number => TEST_TIME;
@@ -45,7 +45,7 @@ test('maxHandshakes bounds connections still handshaking', async (t) => {
   // A peer that sends a ClientHello and then goes silent holds the one handshake slot.
   const silent = createSocket('udp4');
   await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
-  const half = DtlsConnection.client(clientOptions);
+  const half = DtlsConnection.client({ ...clientOptions, ...HELLO_OVER_A_THIRD });
   half.connect(0);
   silent.send(half.pollTransmit()!, port, '127.0.0.1');
   // Until the server has read it (not a fixed time: a loaded machine may take longer than any guess).

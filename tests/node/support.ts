@@ -135,3 +135,10 @@ export function pemOptions(identity: Identity): { readonly cert: string; readonl
     key: privateKeyToPem(identity.privateKey),
   };
 }
+
+/**
+ * Client options that make a ClientHello over a third of a P-256 certificate flight (a long ALPN name the server
+ * ignores): a `cookies: false` listener starts its handshake at once instead of asking for the cookie
+ * (runtime/dtls/cookieless-hello.ts), so a peer that sends only this ClientHello holds a handshake.
+ */
+export const HELLO_OVER_A_THIRD = { alpn: ['a'.repeat(250)] } as const;

@@ -21,6 +21,7 @@ import { processAntiReplay, type AntiReplayStore, type SyncAntiReplay } from '..
 import { AntiReplayWait } from '../anti-replay-wait.js';
 import { TICKET_AGE_TOLERANCE_MS } from '../../connection/psk-selection.js';
 import { CallbackError, callApplication } from '../../handshake/callback-error.js';
+import { CookielessHello } from '../../dtls/cookieless-hello.js';
 import { HelloResponder, type HelloOutcome } from '../../dtls/hello-responder.js';
 import { serverConfigs, type VersionConfigs } from '../../dtls/version-configs.js';
 import type { Connection } from '../../connection/connection-api.js';
@@ -167,11 +168,13 @@ export abstract class ListenerAdmission {
       maxPendingClientHellos: this.limits.pendingClientHellos,
       maxClientHelloLength: this.limits.clientHelloLength,
     };
+    // Without cookies, the exchanges still take the ClientHellos whose flight would not fit 3x (cookieless-hello.ts).
     const retry13 =
-      !this.cookies || this.configs.config13 === undefined
+      this.configs.config13 === undefined
         ? undefined
         : new HelloRetryResponder(this.connectionOptions, undefined, undefined, reassembly);
-    this.responder = new HelloResponder(this.configs, retry13, reassembly);
+    const cookieless = this.cookies ? undefined : new CookielessHello(this.config.certificate?.chain);
+    this.responder = new HelloResponder(this.configs, retry13, reassembly, cookieless);
     // Protected records lent, not copied (nothing here keeps a datagram), unless an onDatagram observer may keep one.
     // `route` (a worker's) takes the datagrams another worker or host holds the session of.
     this.transport.serve(

@@ -9,7 +9,7 @@ import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { ListenerAdmission } from '../../../runtime/node/dtls/listener-admission.js';
 import { makeIdentity } from '../../support/pki-fixtures.js';
-import { HelloSource, until } from '../support.js';
+import { HELLO_OVER_A_THIRD, HelloSource, until } from '../support.js';
 import { echo, echoPair } from './echo-pair.js';
 
 test('a listener is a ListenerAdmission; an established session counts one connection of its host', async (t) => {
@@ -66,7 +66,7 @@ test('a second handshake from a host at its handshake share is refused while the
     const listener = pair.listener as unknown as ListenerAdmission;
     const id = makeIdentity('p256', 'localhost');
     // A client that sends its ClientHello and never answers: its handshake stays under way.
-    const stuck = new HelloSource({ trustAnchors: [id.caDer], serverName: 'localhost' });
+    const stuck = new HelloSource({ trustAnchors: [id.caDer], serverName: 'localhost', ...HELLO_OVER_A_THIRD });
     for (const d of stuck.first()) socket.send(d, pair.port, '127.0.0.1');
     await until(() => listener.hostUsage('127.0.0.1').handshakes === 1);
     t.deepEqual(listener.hostUsage('127.0.0.1'), { connections: 2, handshakes: 1 });
