@@ -125,22 +125,31 @@ export async function checkAgreement(
   sul: SystemUnderLearning,
   options: AgreementOptions,
 ): Promise<AgreementResult> {
-  if (!Number.isInteger(options.walks) || options.walks < 1)
-    throw new RangeError(`the walks per word must be >= 1, got ${options.walks}`);
   const words = randomWords(model.inputs, options.seed, options.words, options.maxLength);
-  const walks: OutputSymbol[][][] = words.map(() => []);
+  return walkWords(model, sul, words, options.walks, options.onWord);
+}
+
+/**
+ * Walks the given words against the peer, each `walks` times, and compares each step's majority with the model's
+ * answer: the words two models disagree on (diff.ts) say which of them the peer agrees with.
+ */
+export async function walkWords(
+  model: MealyMachine,
+  sul: SystemUnderLearning,
+  words: readonly (readonly InputSymbol[])[],
+  walks: number,
+  onWord?: (agreement: WordAgreement, done: number) => void,
+): Promise<AgreementResult> {
+  if (!Number.isInteger(walks) || walks < 1) throw new RangeError(`the walks per word must be >= 1, got ${walks}`);
+  const answers: OutputSymbol[][][] = words.map(() => []);
   const results: WordAgreement[] = new Array<WordAgreement>(words.length);
   let done = 0;
-  const each = words.flatMap((word, k) => Array.from({ length: options.walks }, () => ({ word, k })));
+  const each = words.flatMap((word, k) => Array.from({ length: walks }, () => ({ word, k })));
   await inParallel(each, sul.parallel, async ({ word, k }) => {
-    walks[k]!.push(await walk(sul, word));
-    if (walks[k]!.length < options.walks) return;
-    results[k] = wordAgreement(word, run(model, word), walks[k]!);
-    options.onWord?.(results[k], ++done);
+    answers[k]!.push(await walk(sul, word));
+    if (answers[k]!.length < walks) return;
+    results[k] = wordAgreement(word, run(model, word), answers[k]!);
+    onWord?.(results[k], ++done);
   });
-  return {
-    words: results,
-    agreed: results.filter((r) => r.firstDifference < 0).length,
-    walks: options.walks,
-  };
+  return { words: results, agreed: results.filter((r) => r.firstDifference < 0).length, walks };
 }

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { checkAgreement, majority, randomWords } from '../../learn/learner/agreement.js';
+import { checkAgreement, majority, randomWords, walkWords } from '../../learn/learner/agreement.js';
 import { machineSul } from '../../learn/learner/machine-sul.js';
 import type { MealyMachine } from '../../learn/learner/mealy.js';
 import { run } from '../../learn/learner/mealy.js';
@@ -98,4 +98,13 @@ test('one noisy walk in three is outvoted; two in three are not', async (t) => {
   t.false(peer.output.some((row) => row.includes('timeout')));
   t.is(two.agreed, 0);
   t.true(two.words.every((w) => w.firstDifference === 0 && w.peer.outputs[0] === 'timeout'));
+});
+
+test('walkWords: the words two models differ on, walked against the peer, say which model is right', async (t) => {
+  const wrong = withOutput(peer, 0, 0, 'Wrong');
+  const word = [peer.inputs[0]!];
+  t.is((await walkWords(peer, machineSul(peer, { parallel: 2 }), [word], 3)).agreed, 1);
+  const walked = await walkWords(wrong, machineSul(peer, { parallel: 2 }), [word], 3);
+  t.is(walked.agreed, 0);
+  t.deepEqual(walked.words[0]!.peer, { outputs: [peer.output[0]![0]], votes: [3] });
 });

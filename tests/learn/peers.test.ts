@@ -1,0 +1,138 @@
+import test, { type ExecutionContext } from 'ava';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { modelFromReport, type LearnReport } from '../../learn/learner/report.js';
+import { identityFiles } from '../dtls12/openssl12.js';
+import { requireCommand } from '../interop/iot-peers.js';
+import { makeNssDb, nssBuild } from '../interop/nss.js';
+import { wolfsslBuild } from '../interop/wolfssl.js';
+import { makeIdentity } from '../support/pki-fixtures.js';
+import {
+  agreeWithPeer,
+  describeDifferences,
+  disagreements,
+  DOCS_OPTIONS,
+  I12,
+  I13,
+  learnPeer,
+  storedDifferences,
+  storedReport,
+  walkDifferences,
+} from './peer-learning.js';
+
+/**
+ * Peers learned as regression tests: OpenSSL's, GnuTLS's and wolfSSL's DTLS 1.2 servers and NSS's 1.3 server, each
+ * learned with docs/learn.md's command (the handshake alphabet, `--parallel 4 --budget 100 --wait 300`, seed 1, a
+ * P-256 certificate made here), then
+ * - checked against its peer on WORDS random words of length up to 7, 3 walks each, the majority per step
+ *   (scripts/learn-agree.ts's check; 50 words in the docs' runs, fewer here for CI time: each walk starts a server);
+ * - diffed against the stored report in docs/learn/: the models must be equivalent, or the test prints the
+ *   distinguishing words.
+ * Serial: each run starts up to 4 servers at once, and two runs at once would make each other's answers late.
+ */
+
+const WORDS = 20;
+const id = makeIdentity('p256', 'localhost', { at: Date.now() });
+const files = identityFiles(id);
+test.after.always(() => rmSync(files.dir, { recursive: true, force: true }));
+const REFERENCE12 = ['--reference', storedReport('dtls13-server12')];
+
+/** Longer than a run may take on a loaded machine (the test reports its time); ava's 5 minutes would cut one short. */
+const RUN_LIMIT_MS = 20 * 60_000;
+
+async function learnAndCheck(t: ExecutionContext, name: string, args: readonly string[]): Promise<void> {
+  t.timeout(RUN_LIMIT_MS);
+  const learned = await learnPeer(name, args);
+  const r = learned.report;
+  t.log(
+    `${name}: ${r.states} states, ${r.queries} queries (${r.steps} steps), ${learned.seconds.toFixed(1)} s; ${r.guarantee}`,
+  );
+  t.true(learned.status === 0 || learned.status === 1, `dtls13 learn exited ${learned.status}:\n${learned.stderr}`);
+  t.true(r.complete, r.guarantee);
+  const begun = performance.now();
+  const agreement = await agreeWithPeer(learned, WORDS);
+  t.log(
+    `${name}: agrees on ${agreement.agreed} of ${agreement.words.length} words (3 walks each, majority), ${((performance.now() - begun) / 1000).toFixed(1)} s`,
+  );
+  t.is(agreement.agreed, agreement.words.length, `the model disagrees with the peer:\n${disagreements(agreement)}`);
+  const differences = storedDifferences(learned.model, storedReport(name));
+  if (differences.length === 0) {
+    t.pass(`equivalent to docs/learn/${name}.json`);
+    return;
+  }
+  // Which model does the peer agree with on the distinguishing words? The learned one: the stored one is wrong
+  // (replace it, DTLS13_LEARNED_DIR); the stored one: the learner regressed.
+  const peer = await walkDifferences(learned, differences);
+  t.fail(
+    `the model differs from docs/learn/${name}.json (${r.states} states learned; the peer agrees with the learned one on ${peer.agreed} of ${differences.length} words):\n${describeDifferences(differences, peer)}`,
+  );
+}
+
+test('the stored-model check fails on a stored model with one transition changed, naming its word', (t) => {
+  const path = storedReport('openssl-server12');
+  const report = JSON.parse(readFileSync(path, 'utf8')) as LearnReport;
+  const model = modelFromReport(report);
+  t.deepEqual(storedDifferences(model, path), []);
+  const [first, ...rest] = report.model.transitions;
+  const changed = join(files.dir, 'changed.json');
+  writeFileSync(
+    changed,
+    JSON.stringify({ ...report, model: { ...report.model, transitions: [{ ...first!, output: 'Wrong' }, ...rest] } }),
+  );
+  const differences = storedDifferences(model, changed);
+  t.is(differences.length, 1);
+  t.deepEqual(differences[0]!.word, [first!.input]);
+  t.regex(describeDifferences(differences), new RegExp(`^${first!.input}: learned .*, stored Wrong$`));
+});
+
+test.serial('OpenSSL 3.0 s_server, DTLS 1.2: learned, agrees with its peer, the stored model', async (t) => {
+  requireCommand('openssl', 'openssl');
+  const server = `openssl s_server -dtls1_2 -accept {port} -cert '${files.cert}' -key '${files.key}' -quiet`;
+  await learnAndCheck(t, 'openssl-server12', [
+    '-dtls1_2',
+    '--server-command',
+    server,
+    '--inputs',
+    I12,
+    ...DOCS_OPTIONS,
+    ...REFERENCE12,
+  ]);
+});
+
+test.serial('GnuTLS 3.7 gnutls-serv, DTLS 1.2: learned, agrees with its peer, the stored model', async (t) => {
+  requireCommand('gnutls-serv', 'gnutls-bin');
+  const server = `gnutls-serv --udp -p {port} --x509certfile '${files.cert}' --x509keyfile '${files.key}' --echo --priority NORMAL:-VERS-ALL:+VERS-DTLS1.2`;
+  await learnAndCheck(t, 'gnutls-server12', [
+    '-dtls1_2',
+    '--server-command',
+    server,
+    '--inputs',
+    I12,
+    ...DOCS_OPTIONS,
+    ...REFERENCE12,
+  ]);
+});
+
+test.serial('wolfSSL 5.7.2 example server, DTLS 1.2: learned, agrees with its peer, the stored model', async (t) => {
+  const server = `cd '${wolfsslBuild()}' && exec ./examples/server/server -u -v 3 -p {port} -c '${files.cert}' -k '${files.key}' -d`;
+  await learnAndCheck(t, 'wolfssl-server12', [
+    '-dtls1_2',
+    '--server-command',
+    server,
+    '--inputs',
+    I12,
+    ...DOCS_OPTIONS,
+    ...REFERENCE12,
+  ]);
+});
+
+test.serial('NSS 3.110 tstclnt -P server, DTLS 1.3: learned, agrees with its peer, the stored model', async (t) => {
+  const db = await makeNssDb(id, id);
+  try {
+    const nss = nssBuild();
+    const server = `LD_LIBRARY_PATH='${nss}/lib' exec '${nss}/bin/tstclnt' -d 'sql:${db.dir}' -V tls1.3:tls1.3 -P server -u -h 127.0.0.1 -p {port} -n ${db.nickname!}`;
+    await learnAndCheck(t, 'nss-server13', ['-dtls1_3', '--server-command', server, '--inputs', I13, ...DOCS_OPTIONS]);
+  } finally {
+    db.remove();
+  }
+});
