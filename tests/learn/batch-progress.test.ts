@@ -50,23 +50,27 @@ test('each batch of queries is reported once, with the sessions it ran, in every
   t.true(events.length > result.rounds * 3, `${events.length} batches for ${result.rounds} hypotheses`);
   const kinds = new Set(events.map((e) => e.phase.kind));
   t.deepEqual([...kinds].sort(), ['conformance', 'learning', 'random tests']);
-  // The conformance test of the last hypothesis counts up to its total, which is the report's.
-  const last = events.filter((e) => e.phase.kind === 'conformance').slice(-1)[0]!.phase;
-  t.deepEqual(last, {
-    kind: 'conformance',
-    extraStates: 1,
-    done: result.coverage!.conformanceTests,
-    total: result.coverage!.conformanceTests,
-  });
-  // Each batch of the last conformance test is reported as one, counting up.
+  // The last hypothesis's conformance test, a part a bound (k = 0, then the tests k = 1 adds), each batch reported as
+  // one, counting up to its part's total; the parts' totals are the report's conformance tests.
   const lastRandom = events.map((e) => e.phase.kind).lastIndexOf('random tests');
   const conformance = events.slice(lastRandom + 1).map((e) => e.phase);
   t.true(conformance.length > 2, `${conformance.length} conformance batches`);
+  const parts = conformance.filter((p) => p.kind === 'conformance');
+  t.is(parts.length, conformance.length, 'only conformance batches after the random tests');
   t.true(
-    conformance.every(
-      (p, k) => p.kind === 'conformance' && (k === 0 || p.done > (conformance[k - 1] as typeof p).done),
-    ),
+    parts.every((p, k) => {
+      const before = parts[k - 1];
+      if (before === undefined) return p.extraStates === 0;
+      return p.extraStates === before.extraStates ? p.done > before.done : p.extraStates === before.extraStates + 1;
+    }),
   );
+  const totals = new Map(parts.map((p) => [p.extraStates, p.total]));
+  t.is(
+    [...totals.values()].reduce((a, b) => a + b, 0),
+    result.coverage!.conformanceTests,
+  );
+  const last = parts.at(-1)!;
+  t.deepEqual(last, { kind: 'conformance', extraStates: 1, done: last.total, total: last.total });
   t.is(events.at(-1)!.states, result.states);
   t.true(events.every((e) => e.batchSeconds >= 0 && e.seconds >= e.batchSeconds));
 });
