@@ -29,6 +29,7 @@ export * as symbols from './symbols.js';
 export { learn, LearnError, type HypothesisProgress, type LearnOptions, type LearnResult } from './learner/learn.js';
 export { hypothesisResult } from './learner/hypothesis-result.js';
 export type { Nondeterminism } from './learner/query-runner.js';
+export type { CoveragePart, OracleCoverage } from './learner/equivalence-oracle.js';
 export {
   describeCoverage,
   learnReport,
