@@ -146,7 +146,7 @@ test('a progress line on stderr per batch: queries, rates, phase, states; none w
     t.regex(
       l,
       new RegExp(
-        `^${figures}; (learning|random tests|conformance k = 1: \\d+ of \\d+ tests|confirming a finding); \\d+ states?$`,
+        `^${figures}; (learning|random tests|conformance k = [01]: \\d+ of \\d+ tests|within 1 edit of a handshake: \\d+ of \\d+ tests|confirming a finding); \\d+ states?$`,
       ),
     );
   // The replayed model is learned with the same queries as the report's: one line per batch, as learn() reports them.
