@@ -9,44 +9,19 @@
  *
  *   npx tsx scripts/size-estimates.ts a.json [SEEDS] [WINDOW]
  */
-import { readFileSync } from 'node:fs';
 import { estimateText } from '../cli/size-workload-output.js';
-import { engineAtClock } from '../hwmodel/sizing/bounds.js';
-import { checkTargets } from '../hwmodel/sizing/targets.js';
-import { deviceCosts, KNOBS, type DeviceKnobs, type KnobName } from '../hwmodel/sizing/workload/device.js';
+import { KNOBS, type KnobName } from '../hwmodel/sizing/workload/device.js';
 import { estimateSensitivity, estimateVerdict } from '../hwmodel/sizing/workload/estimate-sensitivity.js';
 import { replicate, type RunSettings } from '../hwmodel/sizing/workload/replicate.js';
-import { evaluateSlos, type Slos } from '../hwmodel/sizing/workload/slo.js';
-import { scaleTraffic, type Traffic } from '../hwmodel/sizing/workload/traffic.js';
+import { evaluateSlos } from '../hwmodel/sizing/workload/slo.js';
+import { scaleTraffic } from '../hwmodel/sizing/workload/traffic.js';
 import { answerPricing } from '../hwmodel/sizing/workload/workload-search.js';
-import { loadEngine } from '../hwmodel/timing/engine-file.js';
-
-interface Answer {
-  readonly traffic: Traffic;
-  readonly slos: Slos;
-  readonly run: Partial<RunSettings>;
-  readonly costs: { readonly clockPeriodPs: number };
-  readonly answer?: { readonly knobs: DeviceKnobs };
-}
+import { readAnswer } from './size-answer.js';
 
 const [file, seedsText, windowText] = process.argv.slice(2);
 if (file === undefined) throw new Error('usage: npx tsx scripts/size-estimates.ts ANSWER.json [SEEDS] [WINDOW_US]');
-const a = JSON.parse(readFileSync(file, 'utf8')) as Answer;
-if (a.answer === undefined) throw new Error(`${file} holds no answer`);
-const knobs = a.answer.knobs;
+const { a, knobs, targets, engine, costs } = readAnswer(file);
 const t0 = performance.now();
-// The question's targets as size-rerun.ts takes them: the suite, group and profile the search costed.
-const targets = checkTargets({
-  gbps: Math.max(a.traffic.openGbps, a.traffic.sealGbps),
-  recordSize: Math.max(...a.traffic.mix.map((m) => m.bytes)),
-  handshakesPerSecond: Math.max(a.traffic.handshakesPerSecond, 1e-9),
-  group: process.env['SIZE_GROUP'] ?? 'P-256',
-  suite: 'TLS_AES_128_GCM_SHA256',
-  profile: process.env['SIZE_PROFILE'] ?? 'asic',
-  minimize: 'area',
-});
-const engine = engineAtClock(loadEngine(targets.profile), 1e6 / a.costs.clockPeriodPs);
-const costs = deviceCosts(engine, targets, a.traffic);
 const run: RunSettings = {
   warmupUs: a.run.warmupUs ?? 50,
   windowUs: Number(windowText ?? a.run.windowUs ?? 500),

@@ -12,46 +12,21 @@
  *
  *   npx tsx scripts/size-rerun.ts a.json [SEEDS] [WINDOW] [FIRST_SEED]
  */
-import { readFileSync } from 'node:fs';
-import { loadEngine } from '../hwmodel/timing/engine-file.js';
-import { engineAtClock } from '../hwmodel/sizing/bounds.js';
-import { checkTargets } from '../hwmodel/sizing/targets.js';
 import { clopperPearsonUpper } from '../hwmodel/sizing/workload/binomial-bound.js';
 import { dropEvidence, episodeBound } from '../hwmodel/sizing/workload/episode-bound.js';
-import { deviceCosts, type DeviceKnobs } from '../hwmodel/sizing/workload/device.js';
 import { replicate } from '../hwmodel/sizing/workload/replicate.js';
-import { SLO_CONFIDENCE, type Slos } from '../hwmodel/sizing/workload/slo.js';
-import { scaleTraffic, type Traffic } from '../hwmodel/sizing/workload/traffic.js';
-
-interface Answer {
-  readonly traffic: Traffic;
-  readonly slos: Slos;
-  readonly run: { readonly warmupUs: number };
-  readonly costs: { readonly clockPeriodPs: number };
-  readonly answer?: { readonly knobs: DeviceKnobs };
-}
+import { SLO_CONFIDENCE } from '../hwmodel/sizing/workload/slo.js';
+import { scaleTraffic } from '../hwmodel/sizing/workload/traffic.js';
+import { readAnswer } from './size-answer.js';
 
 const [file, seedsText, windowText, seedText] = process.argv.slice(2);
 if (file === undefined) throw new Error('usage: npx tsx scripts/size-rerun.ts ANSWER.json [SEEDS] [WINDOW_US]');
-const a = JSON.parse(readFileSync(file, 'utf8')) as Answer;
-if (a.answer === undefined) throw new Error(`${file} holds no answer`);
+const { a, knobs, costs } = readAnswer(file);
 const seeds = Number(seedsText ?? 3);
 const windowUs = Number(windowText ?? 10_000);
-// The answer's question as its targets: the suite, group and profile the search costed (asic, P-256, AES-128-GCM).
-const targets = checkTargets({
-  gbps: Math.max(a.traffic.openGbps, a.traffic.sealGbps),
-  recordSize: Math.max(...a.traffic.mix.map((m) => m.bytes)),
-  handshakesPerSecond: Math.max(a.traffic.handshakesPerSecond, 1e-9),
-  group: process.env['SIZE_GROUP'] ?? 'P-256',
-  suite: 'TLS_AES_128_GCM_SHA256',
-  profile: process.env['SIZE_PROFILE'] ?? 'asic',
-  minimize: 'area',
-});
-const engine = engineAtClock(loadEngine(targets.profile), 1e6 / a.costs.clockPeriodPs);
-const costs = deviceCosts(engine, targets, a.traffic);
 const load = scaleTraffic(a.traffic, 1 + a.slos.margin);
-const r = replicate(load, a.answer.knobs, costs, {
-  warmupUs: a.run.warmupUs,
+const r = replicate(load, knobs, costs, {
+  warmupUs: a.run.warmupUs ?? 50,
   windowUs,
   replications: seeds,
   seed: Number(seedText ?? 101),
@@ -69,7 +44,7 @@ const line = (phase: 'steady' | 'burst', limit: number | undefined): void => {
   );
 };
 process.stdout.write(
-  `${file}: ${seeds} seeds from ${seedText ?? 101} × ${windowUs} µs at the sizing load (× ${1 + a.slos.margin}), knobs ${JSON.stringify(a.answer.knobs)}\n`,
+  `${file}: ${seeds} seeds from ${seedText ?? 101} × ${windowUs} µs at the sizing load (× ${1 + a.slos.margin}), knobs ${JSON.stringify(knobs)}\n`,
 );
 line('steady', a.slos.dropProbability);
 line('burst', a.slos.burstDropProbability);
