@@ -91,48 +91,41 @@ test('the stored-model check fails on a stored model with one transition changed
   t.regex(describeDifferences(differences), new RegExp(`^${first!.input}: learned .*, stored Wrong$`));
 });
 
-if (ALL_PEERS)
-  test.serial('OpenSSL 3.0 s_server, DTLS 1.2: learned, agrees with its peer, the stored model', async (t) => {
-    requireCommand('openssl', 'openssl');
-    const server = `openssl s_server -dtls1_2 -accept {port} -cert '${files.cert}' -key '${files.key}' -quiet`;
-    await learnAndCheck(t, 'openssl-server12', [
-      '-dtls1_2',
-      '--server-command',
-      server,
-      '--inputs',
-      I12,
-      ...DOCS_OPTIONS,
-      ...REFERENCE12,
-    ]);
-  });
+/** A 1.2 server learned with the docs' command: `server` starts one on `{port}`; `ci`: in every run, else on request. */
+const SERVERS12: readonly { title: string; name: string; ci: boolean; server: () => string }[] = [
+  {
+    title: 'OpenSSL 3.0 s_server',
+    name: 'openssl-server12',
+    ci: false,
+    server: () => {
+      requireCommand('openssl', 'openssl');
+      return `openssl s_server -dtls1_2 -accept {port} -cert '${files.cert}' -key '${files.key}' -quiet`;
+    },
+  },
+  {
+    title: 'GnuTLS 3.7 gnutls-serv',
+    name: 'gnutls-server12',
+    ci: false,
+    server: () => {
+      requireCommand('gnutls-serv', 'gnutls-bin');
+      return `gnutls-serv --udp -p {port} --x509certfile '${files.cert}' --x509keyfile '${files.key}' --echo --priority NORMAL:-VERS-ALL:+VERS-DTLS1.2`;
+    },
+  },
+  {
+    title: 'wolfSSL 5.7.2 example server',
+    name: 'wolfssl-server12',
+    ci: true,
+    server: () =>
+      `cd '${wolfsslBuild()}' && exec ./examples/server/server -u -v 3 -p {port} -c '${files.cert}' -k '${files.key}' -d`,
+  },
+];
 
-if (ALL_PEERS)
-  test.serial('GnuTLS 3.7 gnutls-serv, DTLS 1.2: learned, agrees with its peer, the stored model', async (t) => {
-    requireCommand('gnutls-serv', 'gnutls-bin');
-    const server = `gnutls-serv --udp -p {port} --x509certfile '${files.cert}' --x509keyfile '${files.key}' --echo --priority NORMAL:-VERS-ALL:+VERS-DTLS1.2`;
-    await learnAndCheck(t, 'gnutls-server12', [
-      '-dtls1_2',
-      '--server-command',
-      server,
-      '--inputs',
-      I12,
-      ...DOCS_OPTIONS,
-      ...REFERENCE12,
-    ]);
-  });
-
-test.serial('wolfSSL 5.7.2 example server, DTLS 1.2: learned, agrees with its peer, the stored model', async (t) => {
-  const server = `cd '${wolfsslBuild()}' && exec ./examples/server/server -u -v 3 -p {port} -c '${files.cert}' -k '${files.key}' -d`;
-  await learnAndCheck(t, 'wolfssl-server12', [
-    '-dtls1_2',
-    '--server-command',
-    server,
-    '--inputs',
-    I12,
-    ...DOCS_OPTIONS,
-    ...REFERENCE12,
-  ]);
-});
+for (const { title, name, ci, server } of SERVERS12)
+  if (ci || ALL_PEERS)
+    test.serial(`${title}, DTLS 1.2: learned, agrees with its peer, the stored model`, async (t) => {
+      const args = ['-dtls1_2', '--server-command', server(), '--inputs', I12, ...DOCS_OPTIONS, ...REFERENCE12];
+      await learnAndCheck(t, name, args);
+    });
 
 test.serial('NSS 3.110 tstclnt -P server, DTLS 1.3: learned, agrees with its peer, the stored model', async (t) => {
   const db = await makeNssDb(id, id);
