@@ -48,7 +48,11 @@ export class HelloResponder {
   private readonly enabled: readonly DtlsVersionName[];
   private readonly retry13: HelloRetryResponder | undefined;
   private readonly verify12: HelloVerifyResponder12 | undefined;
-  /** ClientHellos in fragments, made whole before the version is chosen (client-hello-fragments.ts); undefined where a 1.3 connection reassembles its own. */
+  /**
+   * ClientHellos in fragments, made whole before the version is chosen and, without cookies, before the cookieless
+   * rule looks at them (client-hello-fragments.ts): a fragment alone must not start a connection the whole ClientHello
+   * would have sent through the exchange. Undefined only where a 1.3 connection reassembles its own (no exchange).
+   */
   private readonly fragments: ClientHelloFragments | undefined;
   /** A server without cookies: the ClientHellos that go through the cookie exchange anyway (cookieless-hello.ts). */
   private readonly cookieless: CookielessHello | undefined;
@@ -56,8 +60,8 @@ export class HelloResponder {
   /**
    * `retry13`: the 1.3 cookie exchange, undefined without cookies; the 1.2 one follows `configs.config12.helloVerify`.
    * `reassembly`: the caps on ClientHellos in fragments (the listener's `maxPendingClientHellos`,
-   * `maxClientHelloLength`). `cookieless`: a server without cookies (`helloVerify` off, a 1.3 connection reassembling
-   * its own ClientHello) that sends only what it picks through the exchanges (`retry13`, and a 1.2 one made here).
+   * `maxClientHelloLength`). `cookieless`: a server without cookies (`helloVerify` off) that sends only the whole
+   * ClientHellos it picks through the exchanges (`retry13`, and a 1.2 one made here).
    */
   constructor(
     configs: VersionConfigs,
@@ -69,7 +73,7 @@ export class HelloResponder {
     this.retry13 = retry13;
     this.cookieless = cookieless;
     this.fragments =
-      this.enabled.includes('DTLSv1.3') && (retry13 === undefined || cookieless !== undefined)
+      this.enabled.includes('DTLSv1.3') && retry13 === undefined && cookieless === undefined
         ? undefined
         : new ClientHelloFragments(reassembly);
     const c12 = configs.config12;

@@ -6,6 +6,10 @@ import { HelloRetryResponder } from '../../runtime/connection/hello-retry-respon
 import { serverConfigs } from '../../runtime/dtls/version-configs.js';
 import { AMPLIFICATION_FACTOR } from '../../runtime/connection/amplification-limit.js';
 import { chooseServerVersion } from '../../runtime/dtls/version-negotiation.js';
+import { encodeDtlsHandshake, encodeDtlsPlaintext } from '../../generated/wire/index.js';
+import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
+import { Reader } from '../../runtime/wire/reader.js';
+import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { handshake } from '../support/handshake.js';
 import { makeIdentity, TEST_TIME, type Identity } from '../support/pki-fixtures.js';
 
@@ -161,3 +165,46 @@ test('a 1.3 resumption (a PSK, its flight without a certificate) starts at once 
   t.false(cookieless.wantsCookie('DTLSv1.3', helloOf(client(i, 'DTLSv1.3', { session: ticket.session })), 1));
   t.true(cookieless.wantsCookie('DTLSv1.3', helloOf(client(i, 'DTLSv1.3')), 1), 'the same server, no ticket');
 });
+
+/** The ClientHello in `datagram` (one whole record) cut into two fragments, each in a record of its own. */
+function inTwoFragments(datagram: Uint8Array, firstSeq: number): Uint8Array[] {
+  const [rec] = decodeDatagram(datagram);
+  if (rec?.kind !== 'plaintext') throw new Error('not a plaintext record');
+  const f = readDtlsHandshake(new Reader(rec.record.fragment, 'Handshake'));
+  const half = f.length >>> 1;
+  return [
+    [0, half],
+    [half, f.length],
+  ].map(([from, to], k) =>
+    encodeDtlsPlaintext({
+      type: 'handshake',
+      legacyRecordVersion: rec.record.legacyRecordVersion,
+      epoch: 0,
+      sequenceNumber: firstSeq + k,
+      fragment: encodeDtlsHandshake({ ...f, fragmentOffset: from!, fragment: f.fragment.subarray(from, to) }),
+    }),
+  );
+}
+
+// NSS lowers its MTU after two retransmissions and sends its first ClientHello again in fragments: a fragment alone
+// used to start a connection without the exchange the whole ClientHello had been sent through, and the second
+// ClientHello, with its cookie, then reached that connection, which answered as if it were the first.
+for (const version of VERSIONS) {
+  test(`${version}, no cookies: a ClientHello in fragments is judged whole; a fragment alone starts nothing`, (t) => {
+    const i = id('rsa4096');
+    const options = serverOptions(i);
+    const configs = serverConfigs({ ...options, helloVerify: false });
+    const cookieless = new CookielessHello(i.chain);
+    const responder = new HelloResponder(configs, new HelloRetryResponder(options), {}, cookieless);
+    const c = client(i, version);
+    c.connect(0);
+    const [hello] = drainOut(c);
+    const [first, second] = inTwoFragments(hello!, 1);
+    t.is(responder.handle(first!, PEER, 0, PEER_ADDRESS).kind, 'buffered');
+    const whole = responder.handle(second!, PEER, 0, PEER_ADDRESS);
+    t.is(
+      whole.kind === 'reply' ? whole.what : whole.kind,
+      version === 'DTLSv1.3' ? 'hello-retry-request' : 'hello-verify-request',
+    );
+  });
+}
