@@ -1,6 +1,4 @@
 import type { ExecutionContext } from 'ava';
-import { CookielessHello } from '../../runtime/dtls/cookieless-hello.js';
-import { chooseServerVersion } from '../../runtime/dtls/version-negotiation.js';
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +16,7 @@ import type { DtlsSession } from '../../runtime/node/dtls/session.js';
 import { toHex } from '../../runtime/wire/bytes.js';
 import type { Identity } from '../support/pki-fixtures.js';
 import { LossyProxy, type FateOf } from '../support/udp-relay.js';
+import { cookieAskedFor } from '../support/cookieless.js';
 import { freePort, writePem } from './wolfssl.js';
 
 /**
@@ -391,17 +390,9 @@ export async function serveNssClient(
   };
 }
 
-/**
- * Whether a `cookies: false` listen sent this run's first ClientHello through the cookie exchange anyway: its
- * certificate flight would not fit three times the ClientHello (runtime/dtls/cookieless-hello.ts). A stateless
- * HelloRetryRequest then comes before the handshake, whatever the group.
- */
+/** Whether a `cookies: false` listen sent this run's first ClientHello through the cookie exchange anyway. */
 export function cookieAsked(r: NssClientRun, serverId: Identity): boolean {
-  const first = r.captured.client[0];
-  if (first === undefined) return false;
-  const choice = chooseServerVersion(first, ['DTLSv1.3', 'DTLSv1.2']);
-  if (choice.version === undefined) return false;
-  return new CookielessHello(serverId.chain).wantsCookie(choice.version, choice.clientHello.hello, first.length);
+  return cookieAskedFor(r.captured.client[0], serverId.chain);
 }
 
 export function assertNssClientRun(t: ExecutionContext, r: NssClientRun, messages: readonly string[]): NssReport {
