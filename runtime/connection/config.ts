@@ -447,12 +447,33 @@ function checkSide(role: 'client' | 'server', o: DtlsConfig): void {
   }
 }
 
+/**
+ * The client's `session` option has a ticket's type: a stored ticket's bytes (`session.resumptionTicket`, either
+ * version's) or a {@link ClientSession} object; anything else is a ConfigError (ERR_INVALID_ARG_TYPE) saying what it got.
+ */
+export function checkSessionType(value: unknown): void {
+  if (value === undefined || value instanceof Uint8Array) return;
+  const ticket = value as { readonly ticket?: unknown; readonly psk?: unknown };
+  const isObject = typeof value === 'object' && value !== null;
+  if (isObject && ticket.ticket instanceof Uint8Array && ticket.psk instanceof Uint8Array) return;
+  const given =
+    isObject && Object.getPrototypeOf(value) === Object.prototype
+      ? 'an object without the ticket and psk bytes of a ResumptionTicket'
+      : described(value);
+  throw new ConfigError(
+    'session',
+    `must be a ticket to resume: the bytes of session.resumptionTicket (a Buffer or Uint8Array), or a ResumptionTicket object (decodeResumptionTicket); got ${given}`,
+    'ERR_INVALID_ARG_TYPE',
+  );
+}
+
 /** The session to resume, checked now: it must decode, and the server name it was issued for must be the one asked for. */
 function resumptionSession(
   option: Uint8Array | ClientSession | undefined,
   serverName: string | undefined,
 ): ClientSession | undefined {
   if (option === undefined) return undefined;
+  checkSessionType(option);
   let session: ClientSession;
   try {
     session = option instanceof Uint8Array ? decodeClientSession(option) : option;

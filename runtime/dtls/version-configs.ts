@@ -12,7 +12,7 @@ import type { Session12 } from '../dtls12/session12.js';
 import { ticketOffer12 } from '../dtls12/ticket12.js';
 import { resolveVersionRange, type DtlsVersionName } from '../versions/versions.js';
 import { DecodeError } from '../wire/errors.js';
-import { resolveConfig, type ResolvedConfig } from '../connection/config.js';
+import { checkSessionType, resolveConfig, type ResolvedConfig } from '../connection/config.js';
 import type { DtlsOptions } from './options.js';
 
 export interface VersionConfigs {
@@ -36,6 +36,7 @@ export function clientConfigs(options: DtlsOptions): VersionConfigs {
     resolveVersionRange(options.minVersion, options.maxVersion).enabled,
     options.groups ?? GROUPS_12,
   );
+  checkSessionType(options.session); // before a 1.2-only range sets it aside unread
   // A stored DTLS 1.2 session (session-blob12.ts) resumes only in 1.2: the 1.3 state never sees it.
   const stored12 =
     options.session instanceof Uint8Array && isSession12Blob(options.session) ? options.session : undefined;

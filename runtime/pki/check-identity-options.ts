@@ -12,6 +12,7 @@ import { subjectAltNames } from './general-name.js';
 import { nameConstraints } from './name-constraints.js';
 import { MAX_CHAIN_LENGTH } from './verify-chain.js';
 import { isSystemTrustAnchors } from './system-trust-anchors.js';
+import { pemLabel } from './credential-input.js';
 
 export interface IdentityOptions {
   /** The chain this endpoint presents (DER, leaf first) and the leaf's private key (PKCS#8 DER). */
@@ -24,6 +25,28 @@ export interface IdentityOptions {
 const checkedAnchors = new WeakMap<readonly Uint8Array[], true>();
 /** Certificate options already checked, per provider (the key check imports with it). */
 const checkedCertificates = new WeakMap<object, WeakSet<CryptoProvider>>();
+
+/** How to get DER from PEM, by what the option holds: the package's converter, then openssl's. */
+const TO_DER = {
+  certificate:
+    "convert with parsePemCertificates(pemText) from 'dtls13/crypto' (resolveCredentials({ cert, key, ca }) converts all three), or `openssl x509 -in cert.pem -outform DER`",
+  privateKey:
+    "convert with resolveCredentials({ cert, key }).certificate from 'dtls13/crypto', or `openssl pkcs8 -topk8 -nocrypt -in key.pem -outform DER`",
+} as const;
+
+/**
+ * A ConfigError when `value` is PEM text where this layer takes DER (a string is a wrong type, PEM bytes a wrong
+ * value), saying so and how to convert: else DER's parser would say only that the first byte is '-' (0x2d), not 0x30.
+ */
+function refusePem(option: string, value: unknown, expected: string, convert: string): void {
+  const label = pemLabel(value);
+  if (label === undefined) return;
+  throw new ConfigError(
+    option,
+    `PEM given (${typeof value === 'string' ? 'a string' : 'bytes'} starting -----BEGIN ${label}-----), ${expected} expected: ${convert}`,
+    typeof value === 'string' ? 'ERR_INVALID_ARG_TYPE' : 'ERR_INVALID_ARG_VALUE',
+  );
+}
 
 const AGREEMENT_ONLY: ReadonlySet<KeyType> = new Set(['x25519', 'x448']);
 
@@ -57,6 +80,7 @@ function checkAnchors(anchors: readonly Uint8Array[]): void {
   if (!Array.isArray(anchors)) throw new ConfigError('trustAnchors', 'must be an array of DER certificates');
   for (const [i, der] of anchors.entries()) {
     const option = `trustAnchors[${i}]`;
+    refusePem(option, der, 'DER', TO_DER.certificate);
     const parsed = parseCertificate(der, option);
     if (typeof parsed === 'string') throw new ConfigError(option, `not an X.509 certificate: ${parsed}`);
     const problem = signatureKeyProblem(parsed.fields) ?? extensionProblem(parsed.fields);
@@ -94,6 +118,7 @@ function checkOrder(chain: readonly ParsedCertificate[]): void {
 
 /** The private key parses with `provider`, which can sign with it, and its public half is the leaf's key. */
 function checkKeyPair(provider: CryptoProvider, leaf: ParsedCertificate, pkcs8: Uint8Array): void {
+  refusePem('certificate.privateKey', pkcs8, 'PKCS#8 DER', TO_DER.privateKey);
   if (!(pkcs8 instanceof Uint8Array))
     throw new ConfigError('certificate', 'privateKey must be PKCS#8 DER in a Uint8Array');
   let publicKey: PublicKeyHandle;
@@ -158,6 +183,7 @@ function checkCertificate(provider: CryptoProvider, certificate: NonNullable<Ide
       `the chain holds ${chain.length} certificates; peers refuse more than ${MAX_CHAIN_LENGTH}`,
     );
   const parsed = chain.map((der, i) => {
+    refusePem(`certificate.chain[${i}]`, der, 'DER', TO_DER.certificate);
     const p = parseCertificate(der, `chain[${i}]`);
     if (typeof p === 'string') throw new ConfigError('certificate', `not an X.509 certificate: ${p}`);
     return p;

@@ -4,7 +4,7 @@ import { ConfigError } from '../config-error.js';
 import { nodeProvider } from '../crypto/node/index.js';
 import { checkIdentityOptions } from './check-identity-options.js';
 import { readCertificates } from './certificate-input.js';
-import type { CredentialInput } from './credential-input.js';
+import { checkCredentialTypes, type CredentialInput } from './credential-input.js';
 import { readPrivateKey } from './private-key-input.js';
 import { systemTrustAnchors } from './system-trust-anchors.js';
 
@@ -61,6 +61,8 @@ export class SecureContext {
   static make(options: SecureContextOptions): SecureContext {
     const o = options as Record<string, unknown>;
     if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object');
+    // A wrong type first (node:tls's ERR_INVALID_ARG_TYPE): `cert: 42` is about cert, not about the key it lacks.
+    for (const name of ['cert', 'key', 'ca'] as const) if (o[name] !== undefined) checkCredentialTypes(name, o[name]);
     if ((o['cert'] === undefined) !== (o['key'] === undefined)) {
       throw new ConfigError(
         o['cert'] === undefined ? 'cert' : 'key',

@@ -36,8 +36,20 @@ export const MIN_PSK_LENGTH = 16;
 
 const utf8 = new TextEncoder();
 
+/** What a client's `psk` is, for messages. */
+const CLIENT_SHAPE =
+  '{ identity, key } (identity a string or Uint8Array, key a Uint8Array) or a function (serverName) => that';
+/** What a server's `psk` is, for messages. */
+const SERVER_SHAPE =
+  "identity → key as a Map or an object ({ 'device-1': key }, each key a Uint8Array or { key, hash }), or a function (identity, raw) => key";
+
 function checkKey(option: string, key: unknown): Uint8Array {
-  if (!(key instanceof Uint8Array)) throw new ConfigError(option, 'the key must be a Uint8Array');
+  if (!(key instanceof Uint8Array))
+    throw new ConfigError(
+      option,
+      `the key must be a Uint8Array (a Buffer) of ${MIN_PSK_LENGTH}..255 bytes, got ${described(key)}`,
+      'ERR_INVALID_ARG_TYPE',
+    );
   if (key.length < MIN_PSK_LENGTH || key.length > 255)
     throw new ConfigError(option, `the key must be ${MIN_PSK_LENGTH}..255 bytes, got ${key.length}`);
   return key;
@@ -51,10 +63,18 @@ function checkHash(option: string, hash: unknown): HashAlgorithm {
 }
 
 function resolveClientPsk(option: string, p: ExternalPsk): ResolvedPsk {
-  if (typeof p !== 'object' || p === null) throw new ConfigError(option, 'must be { identity, key } or a function');
-  const identity = typeof p.identity === 'string' ? utf8.encode(p.identity) : p.identity;
-  if (!(identity instanceof Uint8Array) || identity.length === 0 || identity.length > 65_535) {
-    throw new ConfigError(option, 'the identity must be a non-empty string or Uint8Array of at most 65535 bytes');
+  if (typeof p !== 'object' || p === null)
+    throw new ConfigError(option, `must be ${CLIENT_SHAPE}; got ${described(p)}`, 'ERR_INVALID_ARG_TYPE');
+  const given: unknown = p.identity;
+  if (typeof given !== 'string' && !(given instanceof Uint8Array))
+    throw new ConfigError(
+      option,
+      `the identity must be a string or Uint8Array, got ${described(given)}`,
+      'ERR_INVALID_ARG_TYPE',
+    );
+  const identity = typeof given === 'string' ? utf8.encode(given) : given;
+  if (identity.length === 0 || identity.length > 65_535) {
+    throw new ConfigError(option, `the identity must be 1..65535 bytes, got ${identity.length}`);
   }
   return { identity, key: checkKey(option, p.key), hash: checkHash(option, p.hash) };
 }
@@ -77,8 +97,28 @@ export function clientPskSource(
 function resolveEntry(option: string, identity: Uint8Array, entry: ServerPskEntry): ResolvedPsk {
   if (entry instanceof Uint8Array) return { identity, key: checkKey(option, entry), hash: 'sha256' };
   if (typeof entry !== 'object' || entry === null)
-    throw new ConfigError(option, 'each entry is a key (Uint8Array) or { key, hash }');
+    throw new ConfigError(
+      option,
+      `must be a key (Uint8Array) or { key, hash }, got ${described(entry)}`,
+      'ERR_INVALID_ARG_TYPE',
+    );
   return { identity, key: checkKey(option, entry.key), hash: checkHash(option, entry.hash) };
+}
+
+/** The server's map or object as entries; a ConfigError naming `psk` for anything else, or for a client's PSK. */
+function serverEntries(option: unknown): [string, ServerPskEntry][] {
+  if (option instanceof Map) return [...(option as ReadonlyMap<string, ServerPskEntry>)];
+  const plain =
+    typeof option === 'object' &&
+    option !== null &&
+    !Array.isArray(option) &&
+    [Object.prototype, null].includes(Object.getPrototypeOf(option) as object | null);
+  if (!plain) throw new ConfigError('psk', `must be ${SERVER_SHAPE}; got ${described(option)}`, 'ERR_INVALID_ARG_TYPE');
+  const entries = Object.entries(option as Readonly<Record<string, ServerPskEntry>>);
+  // A client's { identity: 'name', key } (its identity a string, which is no entry) given to a server.
+  if ('identity' in option && typeof (option as { identity: unknown }).identity === 'string')
+    throw new ConfigError('psk', `is a client's { identity, key }: a server takes ${SERVER_SHAPE}`);
+  return entries;
 }
 
 /** Validates a map or object now; a function's answers are validated when it gives them. */
@@ -93,7 +133,7 @@ export function serverPskLookup(
       return entry === undefined ? undefined : resolveEntry('psk (returned by the function)', raw, entry);
     };
   }
-  const entries = option instanceof Map ? [...(option as ReadonlyMap<string, ServerPskEntry>)] : Object.entries(option);
+  const entries = serverEntries(option);
   if (entries.length === 0) throw new ConfigError('psk', 'the map has no identities');
   const table = new Map<string, ResolvedPsk>();
   for (const [name, entry] of entries) {

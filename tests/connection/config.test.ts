@@ -7,6 +7,8 @@ import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
 import { DATAGRAM_SIZE, resolveConfig, type DtlsConfig } from '../../runtime/connection/config.js';
 import { resolveConfig12 } from '../../runtime/dtls12/config12.js';
+import { connect } from '../../runtime/index.js';
+import { DtlsConnection, encodeResumptionTicket, type ResumptionTicket } from '../../runtime/sans-io.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 
 const id = makeIdentity('p256', 'server.test');
@@ -97,4 +99,44 @@ test('keyLog that is no function (null, a number, a string) is a ConfigError nam
     t.regex(e?.reason ?? '', /^must be a function \(line: string\) => void/);
   }
   t.notThrows(() => resolveConfig('client', { keyLog: () => {} }));
+});
+
+test('a session that is no ticket (a string, a plain object) says what it got and what a ticket is, in either version', (t) => {
+  const ticket: ResumptionTicket = {
+    suite: 'tls_aes_128_gcm_sha256',
+    serverName: 'server.test',
+    ticket: new Uint8Array(16).fill(7),
+    psk: new Uint8Array(32).fill(9),
+    ticketAgeAdd: 1,
+    receivedAt: Date.UTC(2026, 0, 1),
+    lifetimeSeconds: 7200,
+    maxEarlyData: 0,
+  };
+  const named = { serverName: 'server.test' };
+  t.is(resolveConfig('client', { ...named, session: ticket }).session, ticket);
+  t.deepEqual(resolveConfig('client', { ...named, session: encodeResumptionTicket(ticket) }).session, ticket);
+  const expected =
+    /^must be a ticket to resume: the bytes of session\.resumptionTicket \(a Buffer or Uint8Array\), or a ResumptionTicket object/;
+  const given: [unknown, RegExp][] = [
+    ['abc', /; got type string \('abc'\)$/],
+    [{}, /; got an object without the ticket and psk bytes of a ResumptionTicket$/],
+    [42, /; got type number \(42\)$/],
+  ];
+  for (const [value, got] of given) {
+    const session = value as ResumptionTicket;
+    const calls: [string, () => unknown][] = [
+      ['resolveConfig', () => resolveConfig('client', { ...named, session })],
+      ['DtlsConnection.client', () => DtlsConnection.client({ ...named, session })],
+      // A 1.2-only client sets a 1.3 session aside: the type is checked before that.
+      ['DtlsConnection.client 1.2', () => DtlsConnection.client({ ...named, maxVersion: 'DTLSv1.2', session })],
+      ['connect', () => connect('127.0.0.1', 9, { servername: 'server.test', session: session as never })],
+    ];
+    for (const [call, run] of calls) {
+      const e = t.throws(run, { instanceOf: ConfigError }, `${call} ${String(value)}`);
+      t.is(e?.option, 'session');
+      t.is(e?.code, 'ERR_INVALID_ARG_TYPE');
+      t.regex(e?.reason ?? '', expected);
+      t.regex(e?.reason ?? '', got);
+    }
+  }
 });

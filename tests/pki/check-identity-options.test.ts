@@ -7,6 +7,8 @@ import { checkIdentityOptions, type IdentityOptions } from '../../runtime/pki/ch
 import { derSequence } from '../../runtime/wire/der-writer.js';
 import { PKI_OID } from '../../runtime/pki/oids.js';
 import { PROVIDERS } from '../support/providers.js';
+import { DtlsConnection } from '../../runtime/sans-io.js';
+import { parsePemCertificates, privateKeyToPem, resolveCredentials } from '../../runtime/crypto.js';
 import { days, issue, keyPair, makeChain, makeIntermediate, makeRoot } from './fixtures.js';
 
 /** Certificate options checked at configuration: every problem a ConfigError naming the option. */
@@ -215,15 +217,15 @@ for (const provider of PROVIDERS) {
   test(`${name}: malformed or empty chains: ConfigError certificate`, (t) => {
     const { intermediate, leaf } = makeChain('p256');
     const key = leaf.keys.pkcs8Der;
-    for (const [what, chain] of [
-      ['empty', []],
-      ['garbage leaf', [new Uint8Array([9, 9])]],
-      ['garbage intermediate', [leaf.der, new Uint8Array([0x30, 0x00])]],
-      ['PEM intermediate', [leaf.der, new TextEncoder().encode(intermediate.pem)]],
+    for (const [what, chain, option] of [
+      ['empty', [], 'certificate'],
+      ['garbage leaf', [new Uint8Array([9, 9])], 'certificate'],
+      ['garbage intermediate', [leaf.der, new Uint8Array([0x30, 0x00])], 'certificate'],
+      ['PEM intermediate', [leaf.der, new TextEncoder().encode(intermediate.pem)], 'certificate.chain[1]'],
     ] as const) {
       t.is(
         configError(t, () => checkIdentityOptions(provider, { certificate: { chain, privateKey: key } }), what)?.option,
-        'certificate',
+        option,
         what,
       );
     }
@@ -281,4 +283,59 @@ test('RSA: node checks the key pair; noble, which cannot sign with RSA, says so'
       t.regex(e?.message ?? '', /crypto provider '[a-z]+' cannot sign with a rsa key/);
     }
   }
+});
+
+test('PEM where DER is expected (the sans-I/O layer): "PEM given, DER expected", the option path and how to convert', (t) => {
+  const { root, leaf } = makeChain('p256');
+  const keyPem = privateKeyToPem(leaf.keys.pkcs8Der);
+  const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+  const cases: [string, () => unknown, string, ConfigError['code']][] = [
+    [
+      'a chain certificate as PEM bytes',
+      () =>
+        DtlsConnection.server({ certificate: { chain: [leaf.der, bytes(root.pem)], privateKey: leaf.keys.pkcs8Der } }),
+      'certificate.chain[1]',
+      'ERR_INVALID_ARG_VALUE',
+    ],
+    [
+      'the leaf as a PEM string',
+      () =>
+        DtlsConnection.server({
+          certificate: { chain: [leaf.pem as unknown as Uint8Array], privateKey: leaf.keys.pkcs8Der },
+        }),
+      'certificate.chain[0]',
+      'ERR_INVALID_ARG_TYPE',
+    ],
+    [
+      'the private key as PEM bytes',
+      () => DtlsConnection.server({ certificate: { chain: [leaf.der], privateKey: bytes(`\n${keyPem}`) } }),
+      'certificate.privateKey',
+      'ERR_INVALID_ARG_VALUE',
+    ],
+    [
+      'a trust anchor as PEM bytes',
+      () => DtlsConnection.client({ serverName: 'localhost', trustAnchors: [bytes(root.pem)] }),
+      'trustAnchors[0]',
+      'ERR_INVALID_ARG_VALUE',
+    ],
+  ];
+  for (const [what, run, option, code] of cases) {
+    const e = t.throws(run, { instanceOf: ConfigError }, what);
+    t.is(e?.option, option, what);
+    t.is(e?.code, code, what);
+    const label = option === 'certificate.privateKey' ? 'PRIVATE KEY' : 'CERTIFICATE';
+    t.regex(
+      e?.reason ?? '',
+      new RegExp(`^PEM given \\(.* starting -----BEGIN ${label}-----\\), (PKCS#8 )?DER expected: `),
+      what,
+    );
+    t.regex(e?.reason ?? '', /from 'dtls13\/crypto'.*`openssl (x509|pkcs8) .*-outform DER`/, what);
+    t.notRegex(e?.reason ?? '', /expected tag/, what);
+  }
+  // The converters the messages name give what the layer takes.
+  t.deepEqual(parsePemCertificates(root.pem), [root.der]);
+  const { certificate } = resolveCredentials({ cert: leaf.pem, key: keyPem, ca: root.pem });
+  t.notThrows(() =>
+    DtlsConnection.server({ certificate: { chain: certificate!.chain, privateKey: certificate!.privateKey } }),
+  );
 });

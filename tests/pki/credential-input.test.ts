@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
-import { credentialItems } from '../../runtime/pki/credential-input.js';
+import { checkCredentialTypes, credentialItems, pemLabel } from '../../runtime/pki/credential-input.js';
 import { certificateToPem } from '../../runtime/pki/pem.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 
@@ -50,4 +50,36 @@ test('bad input: ConfigErrors naming the option or the item', (t) => {
       .option,
     'cert',
   );
+});
+
+test("an item that is no string or bytes is ERR_INVALID_ARG_TYPE (node:tls's code) saying the type it got", (t) => {
+  for (const check of [credentialItems, checkCredentialTypes]) {
+    const e = t.throws(() => check('cert', 42 as unknown as string), { instanceOf: ConfigError });
+    t.is(e.option, 'cert');
+    t.is(e.code, 'ERR_INVALID_ARG_TYPE');
+    t.regex(
+      e.reason,
+      /^must be a PEM string, a Buffer or Uint8Array \(PEM or DER\), or an array of them; got type number \(42\)$/,
+    );
+    const inList = t.throws(() => check('ca', [pem, { der: id.caDer }] as unknown as string[]), {
+      instanceOf: ConfigError,
+    });
+    t.is(inList.option, 'ca[1]');
+    t.is(inList.code, 'ERR_INVALID_ARG_TYPE');
+    t.regex(inList.reason, /got an instance of Object$/);
+  }
+  t.notThrows(() => checkCredentialTypes('ca', [pem, id.caDer, Buffer.from(pem)]));
+  // A wrong value of the right type stays ERR_INVALID_ARG_VALUE.
+  t.is(
+    t.throws(() => credentialItems('cert', 'server.crt'), { instanceOf: ConfigError }).code,
+    'ERR_INVALID_ARG_VALUE',
+  );
+});
+
+test("pemLabel: the first block's label of PEM text as a string or bytes, undefined for DER and other values", (t) => {
+  t.is(pemLabel(pem), 'CERTIFICATE');
+  t.is(pemLabel(Buffer.from(`\r\n ${pem}`)), 'CERTIFICATE');
+  t.is(pemLabel(id.chain[0]), undefined);
+  t.is(pemLabel('server.crt'), undefined);
+  t.is(pemLabel(42), undefined);
 });

@@ -274,6 +274,24 @@ test('bad PEM and bad items name the option, the item and the block', (t) => {
   );
 });
 
+test('cert, key or ca of a wrong type: ERR_INVALID_ARG_TYPE naming it and the type received, before cert/key pairing', (t) => {
+  const calls: [string, () => unknown][] = [
+    ['cert', () => createSecureContext({ cert: 42 as unknown as string })],
+    ['cert', () => createSecureContext({ cert: 42 as unknown as string, key: ec.leafKey.pkcs8Der })],
+    ['key', () => createSecureContext({ key: 42 as unknown as string })],
+    ['ca', () => createSecureContext({ ca: 42 as unknown as string })],
+    ['cert', () => connect('127.0.0.1', 9, { cert: 42 as unknown as string, key: ec.leafKey.pkcs8Der })],
+    ['ca', () => connect('127.0.0.1', 9, { ca: 42 as unknown as string })],
+    ['cert', () => listen(() => {}, { cert: 42 as unknown as string, key: ec.leafKey.pkcs8Der, host: '127.0.0.1' })],
+  ];
+  for (const [name, run] of calls) {
+    const e = t.throws(run, { instanceOf: ConfigError }, name);
+    t.is(e?.option, name);
+    t.is(e?.code, 'ERR_INVALID_ARG_TYPE');
+    t.regex(e?.reason ?? '', /, or an array of them; got type number \(42\)$/);
+  }
+});
+
 test('without ca: Node bundled root CAs as DER; the context is immutable; secureContext is exclusive', (t) => {
   const ctx = createSecureContext({ cert: ec.leaf.pem, key: ec.leafKey.pkcs8Der });
   t.is(ctx.trustSource, 'system');

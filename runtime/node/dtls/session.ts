@@ -553,7 +553,7 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
     return !this.ended && this.negotiated?.resumed === true;
   }
 
-  /** The peer's address, port and family. */
+  /** The peer's address, port and family, as node:dtls gives them: an object, where node:tls's `remoteAddress` is the address string. */
   get remoteAddress(): SessionAddress | undefined {
     const r = this.placed ? this.remote : undefined;
     return r ? { address: r.address, family: ipVersion(r.address) === 6 ? 'IPv6' : 'IPv4', port: r.port } : undefined;
