@@ -146,7 +146,7 @@ function runTimed(plan: RunPlan, profile: TimingProfile, engine: Engine | undefi
   if (trace !== undefined)
     files += `Transaction trace (Chrome trace-event JSON) written to ${trace.path}: open it in https://ui.perfetto.dev\n`;
   if (traceOut !== undefined)
-    files += `Engine trace (every crypto command and memory access of the device's engine) written to ${traceOut.path}: it drives the engine co-simulation (hwmodel/cocheck/README.md)\n`;
+    files += `Engine trace (every crypto command and memory access of the device's engine) written to ${traceOut.path}: it drives the engine co-simulation (docs/hwmodel/cocheck.md)\n`;
   process.stdout.write(
     `${formatReport(result.report)}${powerAndArea === undefined ? '' : powerAreaText(powerAndArea)}\n${breakdownTable(result.report)}\n${readingGuide(result.report, result.refused)}\n${lossLine(result)}${runLine(result)}${files}`,
   );

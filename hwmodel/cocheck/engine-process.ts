@@ -1,7 +1,7 @@
 /**
  * The process-style engine co-simulation: `engine-process.cpp`, a second
  * model of the crypto engine and memory written with clocked SC_THREADs and
- * sc_fifos (hwmodel/cocheck/README.md, "A second model, process style"),
+ * sc_fifos (docs/hwmodel/cocheck.md, "A second model, process style"),
  * run on an engine trace and compared with the TypeScript model's replay of
  * the same trace within a stated tolerance, not to the picosecond.
  */

@@ -1,7 +1,7 @@
 /**
  * The engine trace: the workload the device's crypto engine and memory
  * received in one `simulate` run, one line per transaction, compact text.
- * It drives the engine co-simulation (hwmodel/cocheck/README.md, "The
+ * It drives the engine co-simulation (docs/hwmodel/cocheck.md, "The
  * engine co-simulation"): replayed through the TypeScript model and through
  * the generated SystemC engine, whose per-transaction finish times are
  * compared.

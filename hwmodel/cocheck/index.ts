@@ -1,7 +1,7 @@
 /**
  * The co-check: scenarios written once as data (spec/hw/cocheck/*.scn), run
  * by the hwmodel kernel and by Accellera SystemC, traces compared line for
- * line. See hwmodel/cocheck/README.md.
+ * line. See docs/hwmodel/cocheck.md.
  */
 export {
   parseScenario,

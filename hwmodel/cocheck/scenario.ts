@@ -8,7 +8,7 @@
  * [negedge_first]`, `peq Q [then now|PS]`, `event_queue E`,
  * `thread P [sensitive E..] [dont_initialize]`, `method P [sensitive E..]
  * [dont_initialize] [limit N]`, `main`. Operations are listed in
- * hwmodel/cocheck/README.md.
+ * docs/hwmodel/cocheck.md.
  */
 
 /** One operation: its words, and the body of a `loop`. */

@@ -1,6 +1,6 @@
 /**
  * The closed-loop SystemC twin driven by `simulate()` itself
- * (hwmodel/cocheck/README.md, "The twin against simulate()"): an engine
+ * (docs/hwmodel/cocheck.md, "The twin against simulate()"): an engine
  * trace (`simulate({ engineTrace })`, offload platform) turned into the
  * twin's traffic, and `simulate()`'s own per-record outcomes read from the
  * same trace, so the twin's latencies and drops are compared with the real
@@ -227,7 +227,7 @@ export interface SimTwinTolerance extends TwinTolerance {
 
 /**
  * Set from the runs of tests/hwmodel/cocheck/device-twin-sim.test.ts (figures in
- * hwmodel/cocheck/README.md, "The twin against simulate()"). The twin starts
+ * docs/hwmodel/cocheck.md, "The twin against simulate()"). The twin starts
  * each clocked step on an edge and moves DMA data in whole cycles, where the
  * model books in picoseconds: a record's finish moves by a few periods (57 ns,
  * 28.6 periods at 2 ns, the worst of the short ones), a percentile by less

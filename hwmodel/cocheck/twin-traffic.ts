@@ -1,5 +1,5 @@
 /**
- * The traffic both device models read (hwmodel/cocheck/README.md, "The
+ * The traffic both device models read (docs/hwmodel/cocheck.md, "The
  * closed-loop twin"): a seeded description of records arriving at the
  * device (time, connection, payload bytes, seal or open) in bursts, the
  * device's spec/hw parameters, and the AEAD's raw figures read straight

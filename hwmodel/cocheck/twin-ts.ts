@@ -7,7 +7,7 @@
  * `CryptoEngine` (intake, DMA channels, units), on the engine's cost table
  * (the profile's, loadEngine). Closed loop: each record's timing is what
  * these parts' queues give it. The steps, which the SystemC twin follows
- * too (hwmodel/cocheck/README.md, "The closed-loop twin"):
+ * too (docs/hwmodel/cocheck.md, "The closed-loop twin"):
  *
  * 1. at its time the record tries the RX ring (`rx_ring_depth`): full, it is dropped;
  * 2. it takes an RX credit (`rx_credits`), then a pipeline slot (`pipeline_depth`), both in arrival

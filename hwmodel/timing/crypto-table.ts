@@ -60,7 +60,7 @@ export interface SoftwareCrypto {
  * interval, for which the call occupies its lane. `latencyCycles` (absent:
  * 0) is the pipeline fill beyond it: the result is ready that many cycles
  * after the lane issued the call's last block, while the lane already
- * takes the next call (spec/hw/README.md, "Engines").
+ * takes the next call (docs/hwmodel/spec-format.md, "Engines").
  */
 export interface CycleCost {
   readonly setupCycles: number;

@@ -1,5 +1,5 @@
 /**
- * The `clock` section of an engine file (spec/hw/engines, spec/hw/README.md
+ * The `clock` section of an engine file (spec/hw/engines, docs/hwmodel/spec-format.md
  * "Engines"): the range of `crypto_engine.clock_period` the engine's cycle
  * counts hold over, fastest and slowest, with its basis and source.
  * `dtls13 size` searches the clock within it; every cost stays in cycles of

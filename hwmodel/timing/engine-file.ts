@@ -1,6 +1,6 @@
 /**
  * Crypto engines as data: `spec/hw/engines/<name>.yaml`, each figure of the
- * cycle table with the published source it comes from (spec/hw/README.md,
+ * cycle table with the published source it comes from (docs/hwmodel/spec-format.md,
  * "Engines"). The one reader of those files (Node only; imported on its own,
  * not through index.ts, so a run that names no engine needs no YAML parser).
  */

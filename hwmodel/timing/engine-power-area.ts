@@ -1,6 +1,6 @@
 /**
  * The `area`, `power` and `static_power` sections of an engine file
- * (spec/hw/engines, spec/hw/README.md "Engines"): per unit, its area per
+ * (spec/hw/engines, docs/hwmodel/spec-format.md "Engines"): per unit, its area per
  * lane at a named process node (or FPGA family) and the energy of its work
  * (pJ a bit of AEAD data, or pJ an operation); for the engine, its leakage
  * per unit of area; each with its basis and source. Read by engine-file.ts;

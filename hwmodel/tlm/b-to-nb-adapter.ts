@@ -31,7 +31,7 @@ interface Queued {
  * thread in that delta: BEGIN_RESP still finds the call current and
  * notifies `end_request` again, so the thread sends the call after next
  * before the next call's END_REQ (b-to-nb-end-req.scn: SystemC does it with
- * END_REQ at 5 ps; hwmodel/cocheck/README.md).
+ * END_REQ at 5 ps; docs/hwmodel/cocheck.md).
  */
 export class BToNbAdapter {
   readonly #sim: Simulator;
