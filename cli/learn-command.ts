@@ -8,6 +8,7 @@ import { modelToDot } from '../learn/learner/dot.js';
 import type { OracleCoverage } from '../learn/learner/equivalence-oracle.js';
 import { learn, type LearnOptions } from '../learn/learner/learn.js';
 import type { MealyMachine } from '../learn/learner/mealy.js';
+import type { Disagreements, Nondeterminism } from '../learn/learner/query-runner.js';
 import { learnReport, modelFromReport } from '../learn/learner/report.js';
 import type { LearnReport } from '../learn/learner/report.js';
 import { modelToXState } from '../learn/learner/xstate.js';
@@ -29,12 +30,14 @@ function summary(r: LearnReport, target: string): string[] {
   const lines = [
     `learned DTLS ${r.version} ${r.role} ${target}: ${r.states} states, ${r.transitions} transitions, ${r.queries} queries (${r.steps} steps, ${r.cacheHits} cached, ${r.prunedSteps} pruned), ${r.rounds} hypotheses, ${r.seconds.toFixed(1)} s; ${r.guarantee}`,
   ];
+  const votes = (n: Nondeterminism): string =>
+    Object.entries(n.answers)
+      .map(([o, c]) => `${o} x${c}`)
+      .join(', ');
   for (const n of r.nondeterministic)
-    lines.push(
-      `nondeterministic: ${n.word.join(' ')} -> ${Object.entries(n.answers)
-        .map(([o, c]) => `${o} x${c}`)
-        .join(', ')} (kept ${n.kept})`,
-    );
+    lines.push(`nondeterministic: ${n.word.join(' ')} -> ${votes(n)} (kept ${n.kept})`);
+  for (const n of r.undecided ?? [])
+    lines.push(`undecided (voting not finished at the stop): ${n.word.join(' ')} -> ${votes(n)}`);
   for (const b of r.bugPatterns)
     lines.push(`bug pattern ${b.pattern}: ${b.description}: ${b.word.join(' ')} -> ${b.outputs.join(' | ')}`);
   for (const b of r.unconfirmed)
@@ -55,6 +58,7 @@ async function learnTarget(
   watch: LearnWatch,
   started: (sul: SystemUnderLearning, reference: MealyMachine | undefined) => void,
   tested: (model: MealyMachine, coverage: OracleCoverage) => void,
+  votes: (read: () => Disagreements) => void,
 ): Promise<LearnReport> {
   if (plan.reference === 'self' && !plan.quiet)
     process.stderr.write(`learning dtls13's own DTLS ${plan.version} ${plan.target.role} as the reference\n`);
@@ -74,6 +78,7 @@ async function learnTarget(
       onHypothesis: (p) => watch.hypothesis(p),
       onBatch: (p) => watch.batch(p),
       onCoverage: (model, coverage) => tested(model, coverage),
+      onVotes: votes,
     });
     if (silent > 0)
       process.stderr.write(
@@ -130,6 +135,7 @@ export async function runLearn(argv: readonly string[]): Promise<number> {
       watch,
       (sul, reference) => (run.peer = { sul, reference }),
       (model, coverage) => (run.tested = { model, coverage }),
+      (read) => (run.votes = read),
     ),
   );
   if (typeof done === 'number') return done;

@@ -9,6 +9,7 @@ import type { OracleCoverage } from '../learn/learner/equivalence-oracle.js';
 import { hypothesisResult } from '../learn/learner/hypothesis-result.js';
 import { LearnError } from '../learn/learner/learn.js';
 import type { MealyMachine } from '../learn/learner/mealy.js';
+import type { Disagreements } from '../learn/learner/query-runner.js';
 import { modelToDot } from '../learn/learner/dot.js';
 import { learnReport, modelFromReport, type LearnReport } from '../learn/learner/report.js';
 import type { SystemUnderLearning } from '../learn/sul.js';
@@ -33,6 +34,8 @@ export interface LearnRun {
   peer?: { readonly sul: SystemUnderLearning; readonly reference: MealyMachine | undefined };
   /** The hypothesis the equivalence test is on, and what it has passed so far (learn()'s `onCoverage`). */
   tested?: { readonly model: MealyMachine; readonly coverage: OracleCoverage };
+  /** Reads the peer's disagreements as the votes stand (learn()'s `onVotes`): a stopped report's are the stop's. */
+  votes?: () => Disagreements;
 }
 
 /** The report with the watch's warnings. */
@@ -58,7 +61,12 @@ export function writeStopped(run: LearnRun, reason: string, status: number, begu
   const report: LearnReport = {
     ...withWarnings(
       learnReport(
-        hypothesisResult(latest, run.peer.sul, run.tested?.model === latest.model ? run.tested.coverage : undefined),
+        hypothesisResult(
+          latest,
+          run.peer.sul,
+          run.tested?.model === latest.model ? run.tested.coverage : undefined,
+          run.votes?.(),
+        ),
         run.peer.reference,
       ),
       run.watch,

@@ -3,8 +3,9 @@
  *
  * - `learn(sul, options)`: L# with a query cache (`closed` answers pruned), parallel output queries and a seeded
  *   randomized Wp equivalence oracle, over a `SystemUnderLearning` (learn/sul.ts); the model and what it cost.
- * - `hypothesisResult(progress, sul)`: the newest hypothesis (learn()'s `onHypothesis`) as an incomplete result, for a
- *   run stopped early (a signal, an error) that should still write what it learned.
+ * - `hypothesisResult(progress, sul, coverage?, votes?)`: the newest hypothesis (learn()'s `onHypothesis`) as an
+ *   incomplete result, for a run stopped early (a signal, an error) that should still write what it learned, with the
+ *   votes observed up to the stop (learn()'s `onVotes`).
  * - `learnReport(result, reference?)`: the JSON report, with the bug patterns found and the differences from a
  *   reference model; `modelFromReport` reads a saved report's model back.
  * - `modelToDot`, `modelToXState`: the model drawn by Graphviz or by XState's tools.
@@ -28,7 +29,7 @@ export {
 export * as symbols from './symbols.js';
 export { learn, LearnError, type HypothesisProgress, type LearnOptions, type LearnResult } from './learner/learn.js';
 export { hypothesisResult } from './learner/hypothesis-result.js';
-export type { Nondeterminism } from './learner/query-runner.js';
+export type { Disagreements, Nondeterminism } from './learner/query-runner.js';
 export type { CoveragePart, OracleCoverage } from './learner/equivalence-oracle.js';
 export {
   describeCoverage,

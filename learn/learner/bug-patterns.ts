@@ -12,9 +12,13 @@
  *   retransmission (dropped, or answered by the peer's last flight again, in the same state): the peer acted on it.
  *
  * "Completed" is seen two ways: the peer echoes application data in the state reached (learned peers echo), or it
- * answers our Finished with its own (1.2 server, 1.3 client). `skipped-certificate-verify` counts only `Certificate`
- * (the mapper's always carries a certificate), never `EmptyCertificate`, which needs no CertificateVerify. Each pattern is reported once, with a shortest word
- * (a completion seen by the echo: with the ApplicationData that shows it).
+ * answers our Finished with its own (1.2 server, 1.3 client). `skipped-certificate-verify` counts only a `Certificate`
+ * that authenticates us: never `EmptyCertificate` (it needs no CertificateVerify), and a `Certificate` (the mapper's
+ * always carries a certificate) only once the hellos were exchanged (the peer's answer had its ServerHello; learning
+ * a client, we sent ours), when the peer took it (its state changed: a dropped one authenticates nothing) and no new
+ * ServerHello came after it: one sent before the hellos is no part of the handshake that completes. A
+ * CertificateVerify counts only after that Certificate. Each pattern is reported once, with a shortest word (a
+ * completion seen by the echo: with the ApplicationData that shows it).
  */
 import type { InputSymbol, OutputSymbol } from '../sul.js';
 import {
@@ -140,10 +144,14 @@ function withData(
 /** Our Finished was sent (data-before-finished); our Finished was taken, the handshake over (after the handshake). */
 const SENT_FINISHED = 1;
 const FINISHED_TAKEN = 1;
+/** Our Certificate, sent after the hellos (it authenticates us), with no ServerHello since. */
 const SENT_CERTIFICATE = 1;
+/** Our CertificateVerify, sent after that Certificate. */
 const SENT_CERTIFICATE_VERIFY = 2;
 const SENT_CCS = 4;
 const SENT_CKE = 8;
+/** The hellos were exchanged: the server's ServerHello came (learning a server) or we sent ours (learning a client). */
+const HELLOS = 16;
 
 /** The handshake-skipping rules that apply to a version and role and that the alphabet can express. */
 function skipRules(
@@ -155,7 +163,8 @@ function skipRules(
   if (has(CERTIFICATE, CERTIFICATE_VERIFY) && !(c.version === '1.2' && c.role === 'client'))
     rules.push({
       id: 'skipped-certificate-verify',
-      description: 'the handshake completed after a Certificate without its CertificateVerify',
+      description:
+        'the handshake completed after a Certificate (not empty, sent after the hellos) without a CertificateVerify',
       violated: (f) => (f & SENT_CERTIFICATE) !== 0 && (f & SENT_CERTIFICATE_VERIFY) === 0,
     });
   if (c.version === '1.2' && has(CHANGE_CIPHER_SPEC, FINISHED))
@@ -173,9 +182,23 @@ function skipRules(
   return rules;
 }
 
-function handshakeFlags(flags: Flags, input: InputSymbol): Flags {
-  if (input === CERTIFICATE) return flags | SENT_CERTIFICATE;
-  if (input === CERTIFICATE_VERIFY) return flags | SENT_CERTIFICATE_VERIFY;
+/**
+ * The flags after we sent `input` and the peer answered `output`, going from state `from` to `to`: a Certificate
+ * counts once the hellos were exchanged and when the peer took it (its state changed; one it drops changes nothing).
+ */
+function handshakeFlags(
+  flags: Flags,
+  input: InputSymbol,
+  output: OutputSymbol,
+  moved: boolean,
+  c: BugPatternContext,
+): Flags {
+  const hello = c.role === 'server' ? outputHas(output, SERVER_HELLO) : input === SERVER_HELLO;
+  // A ServerHello starts the flights again: a Certificate before it is not this handshake's.
+  if (hello) return (flags & ~(SENT_CERTIFICATE | SENT_CERTIFICATE_VERIFY)) | HELLOS;
+  if (input === CERTIFICATE)
+    return (flags & HELLOS) === 0 || !moved ? flags : (flags | SENT_CERTIFICATE) & ~SENT_CERTIFICATE_VERIFY;
+  if (input === CERTIFICATE_VERIFY) return (flags & SENT_CERTIFICATE) === 0 ? flags : flags | SENT_CERTIFICATE_VERIFY;
   if (input === CHANGE_CIPHER_SPEC) return flags | SENT_CCS;
   if (input === CLIENT_KEY_EXCHANGE) return flags | SENT_CKE;
   return flags;
@@ -233,8 +256,10 @@ export function findBugPatterns(m: MealyMachine, c: BugPatternContext): BugPatte
   for (const rule of skipRules(m, c)) {
     const hit = search(
       m,
-      (f, input, _o, from) => (connected(m, from) ? undefined : handshakeFlags(f, input)),
-      (f, input, output, from, to) => completes(m, input, output, from, to) && rule.violated(handshakeFlags(f, input)),
+      (f, input, output, from, to) =>
+        connected(m, from) ? undefined : handshakeFlags(f, input, output, from !== to, c),
+      (f, input, output, from, to) =>
+        completes(m, input, output, from, to) && rule.violated(handshakeFlags(f, input, output, from !== to, c)),
     );
     add(rule.id, rule.description, withEcho(m, hit));
   }

@@ -15,7 +15,7 @@ import { LSharp } from './lsharp.js';
 import type { MealyMachine } from './mealy.js';
 import { transitionCount } from './mealy.js';
 import { ObservationTree } from './observation-tree.js';
-import type { Nondeterminism } from './query-runner.js';
+import type { Disagreements, Nondeterminism } from './query-runner.js';
 import { AnswersKeepChanging, QueryBudgetSpent, QueryRunner } from './query-runner.js';
 import { SeededRandom } from './random.js';
 
@@ -91,6 +91,12 @@ export interface LearnOptions {
    * far: a caller stopped early gives the stopped report that guarantee (hypothesisResult).
    */
   readonly onCoverage?: (h: MealyMachine, coverage: OracleCoverage) => void;
+  /**
+   * Called once, before the first session, with a function that reads where the peer's answers disagreed as the
+   * votes stand when it is called (every session's so far): a caller stopped early reports these, the votes observed
+   * up to the stop, rather than the newest hypothesis's (hypothesisResult).
+   */
+  readonly onVotes?: (read: () => Disagreements) => void;
 }
 
 /** A hypothesis as learning goes on, with what it cost so far (the counters are copies). */
@@ -105,6 +111,7 @@ export interface HypothesisProgress {
   readonly repeats: number;
   readonly nondeterministic: readonly Nondeterminism[];
   readonly outvoted: readonly Nondeterminism[];
+  readonly undecided: readonly Nondeterminism[];
   /** Seconds since learn() began. */
   readonly seconds: number;
 }
@@ -134,6 +141,11 @@ export interface LearnResult {
   readonly nondeterministic: readonly Nondeterminism[];
   /** Where an answer disagreed with the others and was outvoted (noise), with the votes. */
   readonly outvoted: readonly Nondeterminism[];
+  /**
+   * Where answers disagreed and the voting had not ended when learning stopped (neither nondeterminism nor noise
+   * yet), with the votes so far: empty for a complete run.
+   */
+  readonly undecided: readonly Nondeterminism[];
   /**
    * What the equivalence oracle asked of the model and the model passed: k and the conformance tests, the edit
    * distance and its tests, the random tests; for a run stopped early, what the model passed before the stop (with the
@@ -193,6 +205,7 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
     seconds: maxSeconds ?? Infinity,
   });
   const lsharp = new LSharp(sul.inputs, tree, runner);
+  options.onVotes?.(() => runner.disagreements());
   const onBatch = options.onBatch;
   if (onBatch !== undefined)
     runner.onBatch = (batchQueries, batchSeconds) =>
@@ -227,8 +240,7 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
         rounds: lsharp.rounds,
         model: h,
         prunedSteps: tree.prunedSteps,
-        nondeterministic: runner.nondeterministic,
-        outvoted: runner.outvoted,
+        ...runner.disagreements(),
         seconds: (performance.now() - started) / 1000,
       });
       const counterexample = await oracle.find(h, basis);
@@ -268,8 +280,7 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
     repeats: runner.stats.repeats,
     rounds: lsharp.rounds,
     seconds: (performance.now() - started) / 1000,
-    nondeterministic: runner.nondeterministic,
-    outvoted: runner.outvoted,
+    ...runner.disagreements(),
     coverage: stopped === undefined ? oracle.passed : oracle.coverageOf(model),
     ...(stopped === undefined ? {} : { stopped }),
     bugPatterns,

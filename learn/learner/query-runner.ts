@@ -14,7 +14,7 @@ import type { InputSymbol, OutputSymbol, SystemUnderLearning } from '../sul.js';
 import type { LearnPhase } from './batch-progress.js';
 import { LEARNING } from './batch-progress.js';
 import type { ObservationTree, TreeEdge } from './observation-tree.js';
-import { contested } from './observation-tree.js';
+import { confirmed, contested } from './observation-tree.js';
 
 /** A place where the peer answered the same inputs differently. */
 export interface Nondeterminism {
@@ -64,23 +64,66 @@ export class QueryBudgetSpent extends Error {
   override readonly name = 'QueryBudgetSpent';
 }
 
+/** Where the peer answered differently, as the observation tree holds the votes when asked. */
+export interface Disagreements {
+  /** Voted on `maxVotes` times and no answer confirmed: nondeterminism that asking again did not remove. */
+  readonly nondeterministic: Nondeterminism[];
+  /** An answer confirmed over the others (noise outvoted: a late answer, a lost datagram). */
+  readonly outvoted: Nondeterminism[];
+  /** Neither yet: the voting had not ended (a run stopped in the middle of it). */
+  readonly undecided: Nondeterminism[];
+}
+
+const votesOf = (n: Nondeterminism): string =>
+  Object.entries(n.answers)
+    .map(([o, c]) => `${o} ${c}x`)
+    .join(', ');
+
+/** The first places of a list as `WORD (ANSWER Nx, ...)`, and how many more there are. */
+function shownPlaces(places: readonly Nondeterminism[]): string {
+  const shown = places.slice(0, 3).map((n) => `${n.word.join(' ')} (${votesOf(n)})`);
+  const more = places.length > shown.length ? `; and ${places.length - shown.length} more` : '';
+  return `${shown.join('; ')}${more}`;
+}
+
 /**
- * Thrown inside the learner when more places than the limit answer differently on every asking: the peer (or the
- * network under it) is not deterministic enough to learn; learn() returns what it has, with those words.
+ * Thrown inside the learner when the peer is not deterministic enough to learn: more places than the limit answer
+ * differently on every asking, or words that no round of asking gets a steady answer to. learn() returns what it
+ * has, with the places (`words`, each the inputs up to the answer that keeps changing, with its votes).
  */
 export class AnswersKeepChanging extends Error {
   override readonly name = 'AnswersKeepChanging';
   readonly words: readonly Nondeterminism[];
 
-  constructor(words: readonly Nondeterminism[]) {
-    const shown = words.slice(0, 3).map(
-      (n) =>
-        `${n.word.join(' ')} (${Object.entries(n.answers)
-          .map(([o, c]) => `${o} ${c}x`)
-          .join(', ')})`,
-    );
-    super(`the peer's answers keep changing at ${words.length} places: ${shown.join('; ')}`);
+  constructor(message: string, words: readonly Nondeterminism[]) {
+    super(message);
     this.words = words;
+  }
+
+  /** More than `limit` places stayed nondeterministic after all their votes. */
+  static persistent(places: readonly Nondeterminism[], limit: number): AnswersKeepChanging {
+    return new AnswersKeepChanging(
+      `the peer's answers keep changing at ${places.length} places (more than ${limit}), each voted on to the limit ` +
+        `without a majority: ${shownPlaces(places)}`,
+      places,
+    );
+  }
+
+  /**
+   * `words` still had no steady answer after `rounds` rounds of asking; `places` are where their answers kept
+   * changing (at least one per word).
+   */
+  static unsettled(
+    words: readonly (readonly InputSymbol[])[],
+    places: readonly Nondeterminism[],
+    rounds: number,
+  ): AnswersKeepChanging {
+    const n = words.length;
+    return new AnswersKeepChanging(
+      `the peer's answers keep changing: ${n} ${n === 1 ? 'word' : 'words'} got no steady answer in ${rounds} ` +
+        `rounds of asking, at ${places.length} ${places.length === 1 ? 'place' : 'places'}: ${shownPlaces(places)}`,
+      places,
+    );
   }
 }
 
@@ -133,18 +176,39 @@ export class QueryRunner {
 
   /** Places where the peer kept answering differently: asked `maxVotes` times, no answer confirmed. */
   get nondeterministic(): Nondeterminism[] {
+    return this.places((edge) => this.tree.persistent(edge));
+  }
+
+  /** Where the peer answered differently, as the tree holds the votes now (every session's so far). */
+  disagreements(): Disagreements {
+    return {
+      nondeterministic: this.nondeterministic,
+      outvoted: this.places((edge) => confirmed(edge)),
+      undecided: this.places((edge) => !this.tree.settled(edge)),
+    };
+  }
+
+  private places(which: (edge: TreeEdge) => boolean): Nondeterminism[] {
     return this.tree
       .contested()
-      .filter(({ edge }) => this.tree.persistent(edge))
+      .filter(({ edge }) => which(edge))
       .map(({ word, edge }) => describe(word, edge));
   }
 
-  /** Places where an answer disagreed with the others and was outvoted (noise: a late answer, a lost datagram). */
-  get outvoted(): Nondeterminism[] {
-    return this.tree
-      .contested()
-      .filter(({ edge }) => !this.tree.persistent(edge))
-      .map(({ word, edge }) => describe(word, edge));
+  /**
+   * Where the answers to words still open keep changing: each contested edge on them that is not settled; for a word
+   * with none (its sessions disagree with an answer already confirmed), the last contested edge on it, else its last.
+   */
+  private flipping(words: readonly (readonly InputSymbol[])[]): Nondeterminism[] {
+    const places = new Map<TreeEdge, Nondeterminism>();
+    for (const w of words) {
+      const path = this.tree.path(w);
+      const all = path.flatMap((e, k) => (contested(e) ? [k] : []));
+      const open = all.filter((k) => !this.tree.settled(path[k]!));
+      const at = open.length > 0 ? open : all.length > 0 ? all.slice(-1) : path.length > 0 ? [path.length - 1] : [];
+      for (const k of at) if (!places.has(path[k]!)) places.set(path[k]!, describe(w.slice(0, k + 1), path[k]!));
+    }
+    return [...places.values()];
   }
 
   /** One session: the word's inputs in order, `closed` for the rest once the peer closed. */
@@ -183,11 +247,13 @@ export class QueryRunner {
     let pending = words.filter(open);
     for (let round = 0; pending.length > 0; round++) {
       // Past this, a session that keeps stopping early on one edge is a peer that never answers the same way twice.
-      if (round > ROUND_LIMIT * this.tree.maxVotes) throw new AnswersKeepChanging(this.nondeterministic);
+      if (round > ROUND_LIMIT * this.tree.maxVotes)
+        throw AnswersKeepChanging.unsettled(pending, this.flipping(pending), round);
       if (round > 0 || repeat) this.stats.repeats += pending.length;
       const answers = await inParallel(pending, this.sul.parallel, (w) => this.ask(w));
       for (let k = 0; k < pending.length; k++) this.tree.add(pending[k]!, answers[k]!);
-      if (this.tree.persistentCount() > this.maxNondeterministic) throw new AnswersKeepChanging(this.nondeterministic);
+      if (this.tree.persistentCount() > this.maxNondeterministic)
+        throw AnswersKeepChanging.persistent(this.nondeterministic, this.maxNondeterministic);
       pending = pending.filter(open);
     }
   }

@@ -57,6 +57,8 @@ export interface LearnReport {
   readonly nondeterministic: readonly Nondeterminism[];
   /** Where an answer was outvoted by the others (noise). */
   readonly outvoted: readonly Nondeterminism[];
+  /** Where answers disagreed and the voting had not ended when learning stopped (absent in older reports). */
+  readonly undecided?: readonly Nondeterminism[];
   readonly alphabet: readonly InputSymbol[];
   readonly bugPatternsChecked: readonly BugPatternId[];
   /** The bug patterns the model shows and replays against the peer confirmed. */
@@ -78,8 +80,8 @@ export interface LearnReport {
   readonly warnings?: readonly string[];
   /**
    * Set when the run was stopped before learning ended (a signal, an internal error): the model is the newest
-   * hypothesis (`complete: false`, its figures those of the moment it was made, its findings unconfirmed); `queries`
-   * and `seconds` are the whole run's by the stop, `status` the exit status.
+   * hypothesis (`complete: false`, its figures those of the moment it was made, its findings unconfirmed); its
+   * disagreements, and `queries` and `seconds` here, are the whole run's by the stop; `status` the exit status.
    */
   readonly stopped?: {
     readonly reason: string;
@@ -115,6 +117,7 @@ export function learnReport(result: LearnResult, reference?: MealyMachine): Lear
     ...(result.coverage !== undefined ? { coverage: result.coverage } : {}),
     nondeterministic: result.nondeterministic,
     outvoted: result.outvoted,
+    undecided: result.undecided,
     alphabet: result.alphabet,
     bugPatternsChecked: applicableBugPatterns(result.model, context),
     bugPatterns: result.bugPatterns,

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LEARN_STATUS, stoppable, type LearnRun } from '../../cli/learn-stop.js';
 import { LearnWatch } from '../../cli/learn-watch.js';
-import { learn } from '../../learn/learner/learn.js';
+import { learn, type HypothesisProgress } from '../../learn/learner/learn.js';
 import { machineSul } from '../../learn/learner/machine-sul.js';
+import type { Disagreements } from '../../learn/learner/query-runner.js';
 import { learnReport, modelFromReport, type LearnReport } from '../../learn/learner/report.js';
 import type { SystemUnderLearning } from '../../learn/sul.js';
 import { server13 } from '../learn/machines.js';
@@ -64,6 +65,51 @@ test('an internal error after some hypotheses writes the newest one, incomplete,
   t.is(modelFromReport(report).next.length, report.states);
   t.true(report.states >= 2);
   t.regex(readFileSync(run.dot!, 'utf8'), /digraph/);
+});
+
+test("a stopped run's report holds the votes observed up to the stop, not the hypothesis's", async (t) => {
+  const watch = new LearnWatch(undefined);
+  const run = runIn('votes', watch);
+  // After the first hypothesis, one session answers its first input wrongly; two batches later a session fails.
+  const inner = machineSul(server13(), { parallel: 2 });
+  let glitched = false;
+  let batchesSince = -1;
+  const sul = watch.wrap({
+    ...inner,
+    open: async () => {
+      if (batchesSince >= 2) throw new TypeError('a learner bug');
+      const s = await inner.open();
+      const glitch = watch.latest !== undefined && !glitched;
+      if (glitch) glitched = true;
+      let step = 0;
+      return {
+        step: async (input) => (glitch && step++ === 0 ? 'glitch' : s.step(input)),
+        close: () => s.close(),
+      };
+    },
+  });
+  const done = await stoppable(run, async () => {
+    run.peer = { sul, reference: undefined };
+    const options = {
+      budget: 200,
+      onHypothesis: (p: HypothesisProgress) => watch.hypothesis(p),
+      onBatch: () => (batchesSince += glitched ? 1 : 0),
+      onVotes: (read: () => Disagreements) => (run.votes = read),
+    };
+    return learnReport(await learn(sul, options));
+  });
+  t.is(done, LEARN_STATUS.internalError);
+  const report = JSON.parse(readFileSync(run.out!, 'utf8')) as LearnReport;
+  t.false(report.complete);
+  const places = [...report.nondeterministic, ...report.outvoted, ...(report.undecided ?? [])];
+  t.true(
+    places.some((n) => n.word.length === 1 && n.answers['glitch'] === 1),
+    `the wrong answer after the hypothesis is in the report: ${JSON.stringify(places)}`,
+  );
+  t.false(
+    watch.latest!.outvoted.some((n) => 'glitch' in n.answers),
+    'the hypothesis, made before it, did not have it',
+  );
 });
 
 test('an internal error before any hypothesis writes nothing and still exits 3', async (t) => {

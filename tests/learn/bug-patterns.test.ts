@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { findBugPatterns } from '../../learn/learner/bug-patterns.js';
 import { run } from '../../learn/learner/mealy.js';
+import { modelFromReport } from '../../learn/learner/report.js';
 import { machineOf, server13 } from './machines.js';
 
 const CONTEXT = { version: '1.3', role: 'server' } as const;
@@ -138,4 +140,74 @@ test('skipped-certificate-verify needs a real Certificate: an EmptyCertificate n
     findBugPatterns(real, CONTEXT).map((f) => [f.pattern, f.word.join(' ')]),
     [['skipped-certificate-verify', 'ClientHello Certificate Finished ApplicationData']],
   );
+});
+
+test('skipped-certificate-verify needs the Certificate after the hellos: one sent before the ServerHello is not counted', (t) => {
+  // wolfSSL's 1.3 server as its hypothesis showed it: a Certificate after the HelloRetryRequest, before the
+  // server's hello, is dropped (`timeout`); the handshake then completes without one. Not a skipped CertificateVerify.
+  const inputs = [
+    'ClientHello',
+    'ClientHelloWithCookie',
+    'Certificate',
+    'CertificateVerify',
+    'Finished',
+    'ApplicationData',
+  ];
+  const flight = 'ServerHello+EncryptedExtensions+Certificate+CertificateVerify+Finished';
+  const rows: [string, string, string, string][] = [
+    ['s0', 'ClientHello', 'HelloRetryRequest', 'retry'],
+    ['retry', 'Certificate', 'timeout', 'retry'],
+    ['retry', 'ClientHelloWithCookie', flight, 'flight'],
+    ['flight', 'Certificate', 'Alert(unknown_ca)', 'closed'],
+    ['flight', 'Finished', 'ACK', 'connected'],
+    ['connected', 'ApplicationData', 'ApplicationData', 'connected'],
+  ];
+  t.deepEqual(findBugPatterns(machineOf(inputs, rows), CONTEXT), []);
+  // After the server's flight, a Certificate taken and then Finished without CertificateVerify is the finding; so is
+  // a CertificateVerify sent before the Certificate it should prove. A Certificate dropped there (`timeout`, the same
+  // state: machineOf's default, in `verifyFirst`) authenticates nothing and is not counted.
+  const skips = machineOf(inputs, [
+    ...rows.filter(([from, input]) => !(from === 'flight' && input === 'Certificate')),
+    ['flight', 'Certificate', 'timeout', 'cert'],
+    ['cert', 'Finished', 'ACK', 'connected'],
+  ]);
+  t.deepEqual(
+    findBugPatterns(skips, CONTEXT).map((f) => [f.pattern, f.word.join(' ')]),
+    [['skipped-certificate-verify', 'ClientHello ClientHelloWithCookie Certificate Finished ApplicationData']],
+  );
+  const verifyFirst = machineOf(inputs, [
+    ...rows.filter(([from, input]) => !(from === 'flight' && input === 'Certificate')),
+    ['flight', 'CertificateVerify', 'timeout', 'verified'],
+    ['verified', 'Certificate', 'timeout', 'cert'],
+    ['cert', 'Finished', 'ACK', 'connected'],
+  ]);
+  t.deepEqual(
+    findBugPatterns(verifyFirst, CONTEXT).map((f) => [f.pattern, f.word.join(' ')]),
+    [
+      [
+        'skipped-certificate-verify',
+        'ClientHello ClientHelloWithCookie CertificateVerify Certificate Finished ApplicationData',
+      ],
+    ],
+  );
+  // A new ServerHello after our Certificate starts the flights again: that Certificate is not the new handshake's.
+  const restarted = machineOf(inputs, [
+    ...rows.filter(([from, input]) => !(from === 'flight' && input === 'Certificate')),
+    ['flight', 'Certificate', 'timeout', 'cert'],
+    ['cert', 'ClientHelloWithCookie', flight, 'flight2'],
+    ['flight2', 'Finished', 'ACK', 'connected'],
+  ]);
+  t.deepEqual(findBugPatterns(restarted, CONTEXT), []);
+});
+
+test("wolfSSL's stored 1.3 server hypothesis shows no skipped-certificate-verify (its Certificate came before the hello)", (t) => {
+  const report = JSON.parse(readFileSync(new URL('../../docs/learn/wolfssl-server13.json', import.meta.url), 'utf8'));
+  const m = modelFromReport(report);
+  t.deepEqual(
+    findBugPatterns(m, CONTEXT).map((f) => f.pattern),
+    [],
+  );
+  // The word the pattern used to report: the Certificate answered `timeout` before the server's hello.
+  const word = ['ClientHello', 'Certificate', 'ClientHelloWithCookie', 'Finished', 'ApplicationData'];
+  t.notRegex(run(m, word).slice(0, 2).join(' '), /ServerHello/);
 });

@@ -3,6 +3,8 @@ import { learn } from '../../learn/learner/learn.js';
 import { machineSul } from '../../learn/learner/machine-sul.js';
 import { distinguishingWord, run } from '../../learn/learner/mealy.js';
 import type { MealyMachine } from '../../learn/learner/mealy.js';
+import { ObservationTree } from '../../learn/learner/observation-tree.js';
+import { AnswersKeepChanging, QueryRunner } from '../../learn/learner/query-runner.js';
 import type { SystemUnderLearning } from '../../learn/sul.js';
 import { randomMachine } from './machines.js';
 
@@ -68,7 +70,13 @@ test('a peer that answers every input at random ends learning, reported as incom
   t.false(result.complete);
   t.true(result.nondeterministic.length > 0);
   // Early, with the places that keep changing, long before the query budget.
-  t.regex(result.stopped ?? '', /answers keep changing at \d+ places: \S/);
+  // Either more than 20 places voted on to the limit, or words no round answered alike: named, never "0 places".
+  const places =
+    /answers keep changing(?: at (\d+) places \(more than 20\),|: \d+ words? got no steady answer in \d+ rounds of asking, at (\d+) places?): \S/.exec(
+      result.stopped ?? '',
+    );
+  t.truthy(places, result.stopped);
+  t.true(Number(places?.[1] ?? places?.[2]) > 0);
   t.true(result.queries < 30_000 / 4, `${result.queries} queries`);
   t.log(result.stopped);
 });
@@ -121,4 +129,39 @@ test('an answer the peer never gives twice (a flight split differently each time
     t.truthy(place, `machine ${m}: i0 i2 is reported as nondeterministic`);
     t.true(Object.keys(place?.answers ?? {}).length >= 3, `machine ${m}: with the answers it got`);
   }
+});
+
+test('a word no round answers alike ends learning with the words and places that keep changing, never "0 places"', async (t) => {
+  // One state answering `o` to `i`. After a first clean session, session n is late (answers `timeout`) from step n - 1
+  // on: each round confirms one more answer of the 24-input word and disagrees at the next, so no answer stays
+  // undecided long enough to be voted on to the limit (none is nondeterministic), and the word is still open when
+  // the round limit is reached. The message used to name the places counted nondeterministic: "at 0 places: ".
+  const word = Array.from({ length: 24 }, () => 'i');
+  let sessions = 0;
+  const sul: SystemUnderLearning = {
+    version: '1.3',
+    role: 'server',
+    inputs: ['i'],
+    parallel: 1,
+    open: async () => {
+      const late = sessions++ === 0 ? Infinity : sessions - 2;
+      let step = 0;
+      return { step: async () => (step++ >= late ? 'timeout' : 'o'), close: async () => undefined };
+    },
+    close: async () => undefined,
+  };
+  const runner = new QueryRunner(sul, new ObservationTree());
+  await runner.ensure([word]);
+  const e = await t.throwsAsync(runner.confirm([word]), { instanceOf: AnswersKeepChanging });
+  t.deepEqual(runner.nondeterministic, [], 'no place was voted on to the limit');
+  t.is(
+    e?.message,
+    "the peer's answers keep changing: 1 word got no steady answer in 21 rounds of asking, at 1 place: " +
+      `${word.slice(0, 21).join(' ')} (o 1x, timeout 1x)`,
+  );
+  t.deepEqual(
+    e?.words.map((n) => [n.word.length, n.answers]),
+    [[21, { o: 1, timeout: 1 }]],
+  );
+  t.notRegex(e?.message ?? '', /\b0 places/);
 });
