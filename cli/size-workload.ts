@@ -6,7 +6,7 @@
  * a margin (hwmodel/sizing/workload/). Prints the report, and writes
  * `--json`, `--csv` and the `--plot` folder when asked. Exit 1 when no configuration is found.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../runtime/config-error.js';
@@ -237,10 +237,11 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
   return result.answer === undefined ? 1 : 0;
 }
 
-/** Makes the `--plot` folder before the search runs (a usage error when it cannot be), as --json and --csv are opened. */
+/** Makes the `--plot` folder (its parent must exist) before the search runs, as --json and --csv are opened: a usage error when it cannot be. */
 function plotFolder(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    // Not recursive: the parent must exist, as the folder of a --csv FILE must (and Node's recursive mkdir spins on /proc).
+    if (!existsSync(dir)) mkdirSync(dir);
     openOutput('--plot', join(dir, 'search.csv'));
   } catch (e) {
     if (e instanceof CliUsageError) throw e;

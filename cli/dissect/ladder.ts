@@ -74,7 +74,7 @@ export function ladders(records: readonly CapturedRecord[]): Ladder[] {
 }
 
 /** What one record carries, shortly: its handshake messages, alert, ACK, application data length, or why not known. */
-export function recordCarries(r: RecordView): string {
+function recordCarries(r: RecordView): string {
   const error = r.error === undefined ? '' : ` (error: ${r.error})`;
   if (r.messages.length > 0) return `${r.messages.map(messageName).join(', ')}${error}`;
   if (r.alert) return `alert ${r.alert.description}${error}`;
