@@ -55,7 +55,8 @@ Needs the package yaml, which 'npm install dtls13' does not install (an optional
 dependency): npm install yaml. A clone has it.
 `;
 
-const DISSECT_HELP = `usage: dtls13 dissect FILE.pcap|FILE.pcapng [--keylog FILE] [--port N] [--data] [--json]
+const DISSECT_HELP = `usage: dtls13 dissect FILE.pcap|FILE.pcapng [--keylog FILE] [--port N] [--data] [--json | --ladder]
+                      [--ladder-svg FILE]
 
 Reads a capture (tcpdump or tshark; pcap or pcapng; Ethernet, Linux cooked v1/v2,
 BSD loopback or raw IP), finds the DTLS datagrams on UDP, and prints every record:
@@ -74,6 +75,10 @@ options:
                                 datagram that parses as DTLS)
   --data                        show decrypted application data (as text, or hex)
   --json                        one JSON object per record, one per line, for scripts
+  --ladder                      a ladder of each conversation instead: client and server as two
+                                columns, one arrow a datagram with its time and what its records
+                                carry; a pause over 1 s is one line saying how long it was
+  --ladder-svg FILE             write the ladder as an SVG picture to FILE (besides what is printed)
   -h, --help                    this text
 `;
 
@@ -83,7 +88,7 @@ const SIZE_HELP_TEXT = `usage: dtls13 size --gbps G --handshakes H [--mix imix|B
                   [--slo-drop P] [--slo-p99 US] [--slo-p999 US] [--slo-burst-drop P] [--margin 20%]
                   [--group G] [--suite S] [--profile asic|fpga] [--clock MHZ] [--replications N]
                   [--seed N] [--window US] [--max-window US] [--warmup US] [--max-steps N] [--no-sensitivity]
-                  [--json FILE] [--csv FILE] [--quiet]
+                  [--json FILE] [--csv FILE] [--plot DIR] [--quiet]
        dtls13 size --gbps G --handshakes H --connections N --records N [...]   (protocol-level)
 
 The workload search (the default): the smallest device by area whose SLOs hold under
@@ -104,7 +109,9 @@ shorter screening runs). While an SLO fails, every knob (lanes, public-key lanes
 channels, pipeline slots, RX and TX rings, key slots, memory channels) is grown one step
 and the one that moved the limiting metric most is grown; once met, knobs are trimmed
 while the SLOs hold. The clock is an input (--clock, default the engine's), not searched. Prints the SLO tables, the cost (lower bound, each figure's basis), the
-sensitivity table and the caveats; --json and --csv write them.
+sensitivity table and the caveats; --json and --csv write them. --plot DIR writes the search
+(search.csv: each configuration run, its area, met or not, the answer marked) and the
+sensitivity table (sensitivity.csv), each with an SVG plot drawn from it beside it.
 
 With --connections, --records, --clock-steps or --max-candidates: the protocol-level search, real DTLS connections at link
 rate (the earlier model: [--minimize area|power] [--max-candidates N] [--clock-steps N]

@@ -1,14 +1,27 @@
-/** `dtls13 dissect FILE [--keylog FILE] [--port N] [--data] [--json]`: the DTLS 1.3 and 1.2 records of a capture, decrypted with a key log. */
-import { readFileSync } from 'node:fs';
+/**
+ * `dtls13 dissect FILE [--keylog FILE] [--port N] [--data] [--json | --ladder] [--ladder-svg FILE]`: the DTLS 1.3 and
+ * 1.2 records of a capture, decrypted with a key log, as lines, JSON or a ladder of its datagrams (text, SVG).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { dissectCapture } from './dissect/capture-dissector.js';
 import { recordLine, toJson, traceLines } from './dissect/describe.js';
+import { ladders, ladderText } from './dissect/ladder.js';
+import { ladderSvg } from './dissect/ladder-svg.js';
 import { parseKeyLog, type KeyLog } from './dissect/key-log.js';
 import { parseArgs } from 'node:util';
 import { shortParseError } from './option-table.js';
 import { CliUsageError } from './usage-error.js';
 
 export async function runDissect(argv: readonly string[]): Promise<number> {
-  let values: { keylog?: string; port?: string; json?: boolean; data?: boolean };
+  let values: {
+    keylog?: string;
+    port?: string;
+    json?: boolean;
+    data?: boolean;
+    ladder?: boolean;
+    'ladder-svg'?: string;
+  };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -18,6 +31,8 @@ export async function runDissect(argv: readonly string[]): Promise<number> {
         port: { type: 'string' },
         json: { type: 'boolean' },
         data: { type: 'boolean' },
+        ladder: { type: 'boolean' },
+        'ladder-svg': { type: 'string' },
       },
       allowPositionals: true,
       strict: true,
@@ -29,6 +44,8 @@ export async function runDissect(argv: readonly string[]): Promise<number> {
     throw new CliUsageError(
       positionals.length === 0 ? 'dissect needs a capture FILE' : `one capture FILE, got ${positionals.length}`,
     );
+  if (values.json === true && values.ladder === true)
+    throw new CliUsageError('--json and --ladder each choose what is printed: give one');
   const path = positionals[0]!;
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535))
@@ -40,6 +57,19 @@ export async function runDissect(argv: readonly string[]): Promise<number> {
   if (records.length === 0) {
     process.stderr.write(`dtls13 dissect: no DTLS records in ${path}\n`);
     return 1;
+  }
+  if (values['ladder-svg'] !== undefined) {
+    const svgPath = resolve(values['ladder-svg']);
+    try {
+      writeFileSync(svgPath, ladderSvg(ladders(records), `dtls13 dissect ${basename(path)}`));
+    } catch (e) {
+      throw new CliUsageError(`--ladder-svg ${svgPath}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    process.stderr.write(`dtls13 dissect: ladder written to ${svgPath}\n`);
+  }
+  if (values.ladder === true) {
+    process.stdout.write(ladderText(ladders(records)));
+    return 0;
   }
   const t0 = records[0]!.time;
   for (const r of records) {

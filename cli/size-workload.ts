@@ -4,10 +4,10 @@
  * each way, a record-size mix, burstiness, a session working set, a
  * handshake rate; SLOs accepted at their intervals' conservative end with
  * a margin (hwmodel/sizing/workload/). Prints the report, and writes
- * `--json` and `--csv` when asked. Exit 1 when no configuration is found.
+ * `--json`, `--csv` and the `--plot` folder when asked. Exit 1 when no configuration is found.
  */
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../runtime/config-error.js';
 import { checkTargets } from '../hwmodel/sizing/targets.js';
@@ -28,6 +28,8 @@ import { openOutput } from './simulate-run.js';
 import { parseSetting } from './simulate-set.js';
 import { knobSettings, stepText, workloadAnswerText, workloadCsv, workloadHeader } from './size-workload-output.js';
 import { CliUsageError, numberFlag } from './usage-error.js';
+import { searchCsv, sensitivityCsv } from './size-plot-csv.js';
+import { searchPlotSvg, sensitivityPlotSvg } from './size-plot-svg.js';
 
 /** Option names of the model as the command line spells them. */
 const FLAGS: Readonly<Record<string, string>> = {
@@ -96,6 +98,7 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
         'no-sensitivity': { type: 'boolean' },
         json: { type: 'string' },
         csv: { type: 'string' },
+        plot: { type: 'string' },
         set: { type: 'string', multiple: true },
         quiet: { type: 'boolean' },
       },
@@ -113,9 +116,11 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
   const outputs = {
     json: values.json === undefined ? undefined : resolve(values.json),
     csv: values.csv === undefined ? undefined : resolve(values.csv),
+    plot: values.plot === undefined ? undefined : resolve(values.plot),
   };
   if (outputs.json !== undefined) openOutput('--json', outputs.json);
   if (outputs.csv !== undefined) openOutput('--csv', outputs.csv);
+  if (outputs.plot !== undefined) plotFolder(outputs.plot);
   let result: WorkloadSizing;
   try {
     if (values.set !== undefined) {
@@ -228,7 +233,47 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
     writeFileSync(outputs.csv, workloadCsv(result));
     process.stdout.write(`CSV written to ${outputs.csv}\n`);
   }
+  if (outputs.plot !== undefined) writePlots(outputs.plot, result);
   return result.answer === undefined ? 1 : 0;
+}
+
+/** Makes the `--plot` folder (its parent must exist) before the search runs, as --json and --csv are opened: a usage error when it cannot be. */
+function plotFolder(dir: string): void {
+  try {
+    // Not recursive: the parent must exist, as the folder of a --csv FILE must (and Node's recursive mkdir spins on /proc).
+    if (!existsSync(dir)) mkdirSync(dir);
+    openOutput('--plot', join(dir, 'search.csv'));
+  } catch (e) {
+    if (e instanceof CliUsageError) throw e;
+    throw new CliUsageError(`--plot ${dir}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/**
+ * The search and the sensitivity table as CSV, and each drawn from its CSV as SVG beside it (size-plot-svg.ts):
+ * search.csv, search.svg, sensitivity.csv, sensitivity.svg (the last two when there is a sensitivity table).
+ */
+function writePlots(dir: string, r: WorkloadSizing): void {
+  const search = searchCsv(r);
+  writeFileSync(join(dir, 'search.csv'), search);
+  writeFileSync(
+    join(dir, 'search.svg'),
+    searchPlotSvg(search, { title: 'dtls13 size: the configurations the search ran', subtitle: r.verdict }),
+  );
+  const written = ['search.csv', 'search.svg'];
+  if (r.sensitivity.length > 0) {
+    const sensitivity = sensitivityCsv(r);
+    writeFileSync(join(dir, 'sensitivity.csv'), sensitivity);
+    writeFileSync(
+      join(dir, 'sensitivity.svg'),
+      sensitivityPlotSvg(sensitivity, {
+        title: 'dtls13 size: sensitivity at the answer',
+        subtitle: `under the sizing load on screening runs (${r.plan.screen.replications} × ${r.plan.screen.windowUs} µs)`,
+      }),
+    );
+    written.push('sensitivity.csv', 'sensitivity.svg');
+  }
+  process.stdout.write(`Plots written to ${dir}: ${written.join(', ')}\n`);
 }
 
 /** One record size as a mix (ConfigError 'mix' for a bad one). */

@@ -4,6 +4,8 @@
  * opened before a client connects and must light up the server chart's
  * states live as the handshake runs (connected while the client is up,
  * closed after :quit), with the chart pictures served by the relay itself.
+ * At 1600 × 1000 every chart is drawn at one scale, each label at least
+ * LABEL_PX as the browser renders it, and the zoom buttons change it.
  */
 import test from 'ava';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { launchChromium } from '../support/chromium.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { writePem } from '../interop/wolfssl.js';
 import { dtls13, startServer } from '../cli/cli-process.js';
+import { CHART_ZOOM, LABEL_PX } from '../../cli/inspector-page.js';
 
 const id = makeIdentity('p256', 'localhost', { at: Date.now() });
 const pem = writePem(id);
@@ -25,7 +28,28 @@ test.after.always(() => {
 });
 
 /** Debian's Chromium with a fresh profile directory, headless, nothing fetched in the background. */
-const launch = (): Promise<BrowserContext> => launchChromium(profile, [], { width: 1500, height: 1000 });
+const launch = (): Promise<BrowserContext> => launchChromium(profile, [], { width: 1600, height: 1000 });
+
+/**
+ * Per chart on the page: the CSS pixels a unit of its picture is drawn at, and its smallest label as rendered (each
+ * text's font size times the scale of its transform to the screen).
+ */
+const rendered = (page: Page): Promise<{ chart: string; scale: number; smallest: number }[]> =>
+  page.$$eval('section[data-chart]', (sections) =>
+    sections.map((section) => {
+      const svg = section.querySelector('svg')!;
+      let smallest = Infinity;
+      for (const text of svg.querySelectorAll('text')) {
+        const size = Number(text.getAttribute('font-size'));
+        smallest = Math.min(smallest, size * text.getScreenCTM()!.a);
+      }
+      return {
+        chart: section.getAttribute('data-chart') ?? '',
+        scale: svg.getBoundingClientRect().width / svg.viewBox.baseVal.width,
+        smallest,
+      };
+    }),
+  );
 
 /** The comma-separated active states the page shows for `chart`. */
 const active = async (page: Page, chart: string): Promise<string> =>
@@ -68,7 +92,28 @@ test('the page lights up the server chart live during a real handshake, offline,
     );
     for (const s of ['waitSecondClientHello', 'waitClientFinished', 'connected'])
       t.true(visited.includes(s), `visited ${s}: ${visited.join(', ')}`);
+    const drawn = await rendered(page);
+    t.deepEqual(
+      drawn.map((d) => d.chart),
+      ['dtls13-client', 'dtls13-server', 'dtls13-flight'],
+    );
+    for (const d of drawn) {
+      t.true(d.smallest >= LABEL_PX, `${d.chart}: its smallest label is ${d.smallest.toFixed(2)} px`);
+      t.true(Math.abs(d.scale - CHART_ZOOM) < 0.01, `${d.chart}: drawn at ${d.scale.toFixed(3)} px a unit`);
+    }
     if (process.env.DTLS13_SCREENSHOT) await page.screenshot({ path: process.env.DTLS13_SCREENSHOT });
+    await page.click('#chart-dtls13-server button.in');
+    const zoomed = (await rendered(page)).find((d) => d.chart === 'dtls13-server')!;
+    t.true(Math.abs(zoomed.scale - CHART_ZOOM * 1.25) < 0.01, `zoomed in: ${zoomed.scale.toFixed(3)} px a unit`);
+    t.regex((await page.textContent('#chart-dtls13-server .readout')) ?? '', /^labels \d+\.\d px$/);
+    await page.click('#chart-dtls13-server button.fit');
+    const fitted = await page.$eval('#chart-dtls13-server', (s) => {
+      const box = s.querySelector('.svg')!.getBoundingClientRect();
+      const svg = s.querySelector('svg')!.getBoundingClientRect();
+      return svg.width <= box.width && svg.height <= box.height;
+    });
+    t.true(fitted, 'fit: the whole chart in its box');
+    await page.click('#chart-dtls13-server button.reset');
 
     client.child.stdin!.end(':quit\n');
     t.is((await client.done).code, 0);
