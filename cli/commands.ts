@@ -6,7 +6,7 @@
 import { CLIENT_ABOUT, CLIENT_OPTIONS, SERVER_ABOUT, SERVER_OPTIONS } from './net-options.js';
 import { LEARN_ABOUT, LEARN_OPTIONS } from './learn-options.js';
 import { helpText } from './option-table.js';
-import { GENERATOR_PACKAGES, needing } from './optional-packages.js';
+import { GENERATOR_PACKAGES, needing, needingInstalled } from './optional-packages.js';
 
 export type CommandRunner = (argv: readonly string[]) => Promise<number>;
 
@@ -165,7 +165,8 @@ export const COMMANDS: readonly Command[] = [
     name: 'size',
     summary: 'the smallest offload engine (area or power) meeting a data and handshake rate',
     help: () => SIZE_HELP_TEXT,
-    load: async () => (await needing(['yaml'], () => import('./size-command.js'))).runSize,
+    // Every size search reads engine files (spec/hw/engines), which only yaml parses: looked for before the search starts.
+    load: async () => (await needingInstalled(['yaml'], () => import('./size-command.js'))).runSize,
   },
   {
     name: 'learn',
