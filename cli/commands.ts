@@ -158,8 +158,9 @@ export const COMMANDS: readonly Command[] = [
     name: 'simulate',
     summary: 'DTLS 1.3 clients against the spec/hw device in simulated time',
     help: () => SIMULATE_HELP,
-    // The hardware model reads spec/hw's YAML (engine tables, the engine trace): yaml is an optional peer dependency.
-    load: async () => (await needing(['yaml'], () => import('./simulate-command.js'))).runSimulate,
+    // The hardware model reads spec/hw's YAML (the platform's DRAM on every run, engine tables, the engine trace): yaml
+    // is an optional peer dependency, looked for before the run starts.
+    load: async () => (await needingInstalled(['yaml'], () => import('./simulate-command.js'))).runSimulate,
   },
   {
     name: 'size',

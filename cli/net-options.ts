@@ -422,8 +422,9 @@ export const SERVER_OPTIONS: OptionTable = [
 
 export const CLIENT_ABOUT = `Connects, then sends each line of stdin as it arrives and prints every reply as it
 comes (or sends --message). Once connected it prints on stderr 'connected:' with what
-the handshake settled and 'peer certificate:' (subject, issuer, expiry, SHA-256
-fingerprint; --showcerts adds the chain in PEM). On a line of its own:
+the handshake settled (with --cid, both connection IDs) and 'peer certificate:'
+(subject, issuer, expiry, SHA-256 fingerprint; --showcerts adds the chain in PEM);
+--quiet leaves these out. On a line of its own:
   :keyupdate   update our keys and ask the server to update its own (RFC 9147 §8)
   :rebind      move to a new local UDP port mid-session (with --cid: the server
                checks the new address and follows, RFC 9853)
