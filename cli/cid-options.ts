@@ -2,9 +2,11 @@
  * `--cid N`, `--cid-spares N` and `--rrc MODE` of `dtls13 client` and
  * `dtls13 server` (their rows are CID_OPTIONS in net-options.ts):
  * connection IDs (RFC 9146, RFC 9147 §9) and return routability checks
- * (RFC 9853).
+ * (RFC 9853); and the CIDs a handshake settled, as the 'connected:' lines
+ * show them.
  */
 import type { ConnectionIdOption, RrcProcedure } from '../runtime/cid/cid-options.js';
+import type { SessionConnectionIds } from '../runtime/node/dtls/peer-identity.js';
 import { stringValue, type OptionValues } from './option-table.js';
 import { CliUsageError } from './usage-error.js';
 
@@ -31,4 +33,15 @@ export function cidOptions(v: OptionValues): { cid?: number | ConnectionIdOption
     cid: spares !== undefined ? { length, spares } : length,
     ...(rrcText !== undefined ? { rrc: rrcText === 'off' ? false : rrcText } : {}),
   };
+}
+
+/**
+ * The CIDs the handshake settled, for a 'connected:' line ('' when none were): ` cid ours HEX peer's HEX`, ours the one
+ * the peer's records carry to us, the peer's the one ours carry to it; `empty` for a zero-length one (RFC 9146 §3).
+ */
+export function connectionIdText(ids: SessionConnectionIds | undefined): string {
+  if (ids === undefined) return '';
+  const hex = (cid: Buffer | undefined): string =>
+    cid === undefined || cid.length === 0 ? 'empty' : cid.toString('hex');
+  return ` cid ours ${hex(ids.local)} peer's ${hex(ids.peer)}`;
 }

@@ -8,7 +8,7 @@
  * server's close_notify), 1 with the reason on failure or when the --replies
  * did not all come.
  */
-import { cidOptions } from './cid-options.js';
+import { cidOptions, connectionIdText } from './cid-options.js';
 import { extensionOptions, negotiatedExtensions } from './extension-options.js';
 import { peerOptions } from './peer-options.js';
 import { rawKeyOptions } from './raw-key-options.js';
@@ -16,7 +16,7 @@ import { connect, protocolOf, resolveConfig } from './runtime.js';
 import type { DtlsSession } from '../runtime/node/dtls/session.js';
 import { withInspectDefault, interrupted } from './inspect-option.js';
 import { inputItems, stdinLines, type InputItem, type LineInput } from './line-input.js';
-import { CLIENT_OPTIONS } from './net-options.js';
+import { CLIENT_OPTIONS, REPLY_SILENCE_MS } from './net-options.js';
 import { parseOptions, stringValue } from './option-table.js';
 import { certificateChainText, peerCertificateLine } from './peer-certificate.js';
 import { hostPort, loadCertificates, loadPrivateKey } from './pem-files.js';
@@ -52,17 +52,27 @@ function positiveMs(option: string, text: string | undefined): number | undefine
   return n;
 }
 
-/** --replies N: a count of messages, 0 or more. */
+/** --replies N: a count of reply lines, 0 or more. */
 function replyCount(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(n))
-    throw new CliUsageError(`--replies must be a count of messages (0 or more), got '${text}'`);
+    throw new CliUsageError(`--replies must be a count of reply lines (0 or more), got '${text}'`);
   return n;
 }
 
+/**
+ * The reply lines in one message, as --replies counts them: each newline ends one, and a message that does not end
+ * with a newline ends one at its end (a peer that answers `pong` with no newline). `'one\ntwo\n'` is 2, `'pong'` 1.
+ */
+export function replyLines(text: string): number {
+  let lines = 0;
+  for (const c of text) if (c === '\n') lines++;
+  return text === '' || text.endsWith('\n') ? lines : lines + 1;
+}
+
 export async function runClient(argv: readonly string[]): Promise<number> {
-  const v = parseOptions(withInspectDefault(withOpensslSpellings(argv)), CLIENT_OPTIONS);
+  const v = parseOptions(withInspectDefault(withOpensslSpellings(argv, 'client')), CLIENT_OPTIONS);
   const target = stringValue(v.connect);
   const caPath = stringValue(v.ca);
   const raw = rawKeyOptions(v);
@@ -74,7 +84,7 @@ export async function runClient(argv: readonly string[]): Promise<number> {
   if (peer.fingerprint !== undefined && (caPath !== undefined || v['no-verify-name'] === true))
     throw new CliUsageError('--fingerprint checks the server certificate alone: leave out --ca and --no-verify-name');
   const sessions = clientSessionOptions(v);
-  const { host, port } = hostPort('--connect', target, '127.0.0.1');
+  const { host, port } = hostPort('--connect', target, '127.0.0.1', 1);
   const certPath = stringValue(v.cert);
   const keyPath = stringValue(v.key);
   if (certPath !== undefined ? keyPath === undefined : keyPath !== undefined && !raw.rawPublicKey)
@@ -134,6 +144,7 @@ export async function runClient(argv: readonly string[]): Promise<number> {
       pskIdentity: sessions.options.psk?.identity,
       hasCa: caPath !== undefined,
       showProtocol: v.msg === true || v.trace === true,
+      quiet: v.quiet === true,
     });
     // Ctrl-C (SIGINT) or SIGTERM: close with close_notify, then exit; a second one exits at once.
     const onSignal = (): void => exchange.interrupt();
@@ -191,7 +202,7 @@ function offeredText(
 interface ExchangeLimits {
   readonly timeout: number | undefined;
   readonly idleTimeout: number | undefined;
-  /** --replies N: after the end of input, wait for N messages from the server (counted from the start) before closing. */
+  /** --replies N: after the end of input, wait for N lines from the server (counted from the start) before closing. */
   readonly replies: number | undefined;
   readonly offered: string;
   /** --early-data: say what became of it, and send it again if the server refused it. */
@@ -206,6 +217,8 @@ interface ExchangeLimits {
   readonly hasCa: boolean;
   /** --msg / --trace: say which protocol version was negotiated. */
   readonly showProtocol: boolean;
+  /** --quiet (openssl's -quiet): no summary of the handshake on stderr; failures are still said. */
+  readonly quiet: boolean;
 }
 
 /** The exit code after an interrupt (128 + SIGINT), as shells report a command ended by Ctrl-C. */
@@ -222,7 +235,7 @@ class ClientExchange {
   private closing = false;
   /** Records sent (0-RTT data included). */
   private sent = 0;
-  /** Messages received from the server: what --replies counts. */
+  /** Reply lines received from the server (replyLines): what --replies counts. */
   private received = 0;
   /** For pacing only: records taken as answered (a reply each, or given up on after WINDOW_WAIT_MS). */
   private answered = 0;
@@ -241,6 +254,8 @@ class ClientExchange {
   private connectedAt = 0;
   /** The end of input's close, waiting for FIRST_WORDS_MS to pass and the socket to be read. */
   private closeTimer: NodeJS.Timeout | undefined;
+  /** REPLY_SILENCE_MS: the wait for --replies after the end of input, restarted by each message. */
+  private silenceTimer: NodeJS.Timeout | undefined;
 
   constructor(session: DtlsSession, limits: ExchangeLimits) {
     this.session = session;
@@ -270,16 +285,7 @@ class ClientExchange {
         }
         this.connected = true;
         this.connectedAt = performance.now();
-        const how = connectedAuthentication(p);
-        process.stderr.write(
-          `connected: ${connectedSuite(p)} ${p.group ?? 'no (EC)DHE'} ${how}${connected12Details(p)}${negotiatedExtensions(p)}\n`,
-        );
-        const certificate = peerCertificateLine(p.peerCertificateChain);
-        if (certificate !== undefined) process.stderr.write(`${certificate}\n`);
-        if (this.limits.showCerts) process.stderr.write(certificateChainText(p.peerCertificateChain));
-        process.stderr.write(`resumed: ${p.resumed ? 'yes' : 'no'}\n`);
-        if (this.limits.earlyData) process.stderr.write(`early data: ${p.earlyData}\n`);
-        if (this.limits.showProtocol) process.stderr.write(`protocol: ${protocolOf(p)}\n`);
+        if (!this.limits.quiet) this.sayConnected();
         // 0-RTT data the server refused (or that could not go: a ticket without early data) goes now, under the handshake's keys.
         if (this.limits.earlyData && p.earlyData !== 'accepted') s.send(this.limits.earlyData);
         // Sent as 0-RTT or now, it is a record the server answers like any other.
@@ -291,7 +297,7 @@ class ClientExchange {
         const text = this.decoder.decode(m, { stream: true });
         if (text !== '') process.stdout.write(text);
         if (text !== '') this.lineOpen = !text.endsWith('\n');
-        this.received++;
+        this.received += replyLines(text);
         this.answered++;
         this.touch();
         this.pump();
@@ -303,6 +309,7 @@ class ClientExchange {
         clearTimeout(this.windowTimer);
         clearTimeout(this.idleTimer);
         clearTimeout(this.closeTimer);
+        clearTimeout(this.silenceTimer);
         this.input?.stop();
         if (this.lineOpen) process.stdout.write('\n');
         if (this.interrupted && this.failure === undefined) {
@@ -354,7 +361,23 @@ class ClientExchange {
     });
   }
 
-  /** --replies N was asked for and fewer than N messages came. */
+  /** What the handshake settled, on stderr: the 'connected:' line, the peer's certificate, resumption, early data. */
+  private sayConnected(): void {
+    const s = this.session;
+    const p = s.parameters!;
+    const how = connectedAuthentication(p);
+    process.stderr.write(
+      `connected: ${connectedSuite(p)} ${p.group ?? 'no (EC)DHE'} ${how}${connected12Details(p)}${negotiatedExtensions(p)}${connectionIdText(s.connectionIds)}\n`,
+    );
+    const certificate = peerCertificateLine(p.peerCertificateChain);
+    if (certificate !== undefined) process.stderr.write(`${certificate}\n`);
+    if (this.limits.showCerts) process.stderr.write(certificateChainText(p.peerCertificateChain));
+    process.stderr.write(`resumed: ${p.resumed ? 'yes' : 'no'}\n`);
+    if (this.limits.earlyData) process.stderr.write(`early data: ${p.earlyData}\n`);
+    if (this.limits.showProtocol) process.stderr.write(`protocol: ${protocolOf(p)}\n`);
+  }
+
+  /** --replies N was asked for and fewer than N lines came. */
   private repliesOwed(): boolean {
     return this.limits.replies !== undefined && this.received < this.limits.replies;
   }
@@ -393,6 +416,26 @@ class ClientExchange {
     this.input?.drained();
     // The end of input closes (openssl s_client's convention), once --replies, when asked for, have all come.
     if (this.inputEnded && !this.repliesOwed()) this.closeAfterFirstWords();
+    else if (this.inputEnded) this.awaitReplies();
+  }
+
+  /**
+   * Replies owed at the end of input, with no limit of the user's (--timeout, --idle-timeout): REPLY_SILENCE_MS of
+   * the server's silence ends the wait, so that a server that stopped answering cannot hold the client for good.
+   */
+  private awaitReplies(): void {
+    if (this.limits.timeout !== undefined || this.limits.idleTimeout !== undefined) return;
+    if (this.silenceTimer !== undefined) {
+      this.silenceTimer.refresh();
+      return;
+    }
+    this.silenceTimer = setTimeout(
+      () =>
+        this.fail(
+          `no reply for ${REPLY_SILENCE_MS} ms${this.replyProgress()}; --timeout MS or --idle-timeout MS sets another limit`,
+        ),
+      REPLY_SILENCE_MS,
+    );
   }
 
   /** The end of input's close: at once when the handshake is FIRST_WORDS_MS old, else then, after one more read of the socket. */

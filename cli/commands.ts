@@ -6,7 +6,7 @@
 import { CLIENT_ABOUT, CLIENT_OPTIONS, SERVER_ABOUT, SERVER_OPTIONS } from './net-options.js';
 import { LEARN_ABOUT, LEARN_OPTIONS } from './learn-options.js';
 import { helpText } from './option-table.js';
-import { GENERATOR_PACKAGES, needing } from './optional-packages.js';
+import { GENERATOR_PACKAGES, needing, needingInstalled } from './optional-packages.js';
 
 export type CommandRunner = (argv: readonly string[]) => Promise<number>;
 
@@ -165,14 +165,16 @@ export const COMMANDS: readonly Command[] = [
     name: 'simulate',
     summary: 'DTLS 1.3 clients against the spec/hw device in simulated time',
     help: () => SIMULATE_HELP,
-    // The hardware model reads spec/hw's YAML (engine tables, the engine trace): yaml is an optional peer dependency.
-    load: async () => (await needing(['yaml'], () => import('./simulate-command.js'))).runSimulate,
+    // The hardware model reads spec/hw's YAML (the platform's DRAM on every run, engine tables, the engine trace): yaml
+    // is an optional peer dependency, looked for before the run starts.
+    load: async () => (await needingInstalled(['yaml'], () => import('./simulate-command.js'))).runSimulate,
   },
   {
     name: 'size',
     summary: 'the smallest offload engine (area or power) meeting a data and handshake rate',
     help: () => SIZE_HELP_TEXT,
-    load: async () => (await needing(['yaml'], () => import('./size-command.js'))).runSize,
+    // Every size search reads engine files (spec/hw/engines), which only yaml parses: looked for before the search starts.
+    load: async () => (await needingInstalled(['yaml'], () => import('./size-command.js'))).runSize,
   },
   {
     name: 'learn',

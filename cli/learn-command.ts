@@ -98,7 +98,7 @@ async function learnTarget(
 }
 
 export async function runLearn(argv: readonly string[]): Promise<number> {
-  const plan = learnPlan(parseOptions(withInspectDefault(withOpensslSpellings(argv)), LEARN_OPTIONS));
+  const plan = learnPlan(parseOptions(withInspectDefault(withOpensslSpellings(argv, 'learn')), LEARN_OPTIONS));
   const say = plan.quiet ? undefined : (line: string): boolean => process.stderr.write(`${line}\n`);
   const watch = new LearnWatch(say);
   const options: LearnOptions = {

@@ -97,8 +97,8 @@ export function learnPlan(v: OptionValues): LearnPlan {
       : serverCommand !== undefined
         ? { role: 'server' as const, host: '127.0.0.1', port: 0, serverCommand }
         : connect !== undefined
-          ? { role: 'server' as const, ...hostPort('--connect', connect, '127.0.0.1') }
-          : { role: 'client' as const, ...hostPort('--listen', listen!, '127.0.0.1'), clientCommand: command! };
+          ? { role: 'server' as const, ...hostPort('--connect', connect, '127.0.0.1', 1) }
+          : { role: 'client' as const, ...hostPort('--listen', listen!, '127.0.0.1', 0), clientCommand: command! };
   const inputs = stringValue(v.inputs)
     ?.split(',')
     .map((i) => i.trim())

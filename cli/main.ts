@@ -23,6 +23,22 @@ function version(): string {
   return 'unknown';
 }
 
+/**
+ * parseArgs reads `-nocert` as the short flags `-n -o -c ...` and names the first one only: the unknown option named
+ * whole, as typed (`-nocert`), and the long name to look for near it (`--nocert`; `-sess_out` as `--sess-out`).
+ */
+function wholeOption(message: string, argv: readonly string[]): { message: string; typed: string | undefined } {
+  const unknown = /^unknown option '(-[^']+)'/.exec(message)?.[1];
+  if (unknown === undefined) return { message, typed: undefined };
+  if (unknown.startsWith('--')) return { message, typed: unknown };
+  const word = argv.find((a) => /^-[^-]/.test(a) && a.length > 2 && a.startsWith(unknown));
+  if (word === undefined) return { message, typed: undefined };
+  return {
+    message: `unknown option '${word}' (dtls13 writes its options --name)`,
+    typed: `--${word.slice(1).split('=')[0]!.replace(/_/g, '-')}`,
+  };
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === '--version' || name === '-V' || name === 'version') {
@@ -48,12 +64,11 @@ async function main(argv: readonly string[]): Promise<number> {
     return await run(joinNegativeValues(rest));
   } catch (e) {
     if (e instanceof CliUsageError) {
-      const message = shortParseError(e.message);
-      const unknown = /^unknown option '(--[^']+)'/.exec(message)?.[1];
+      const { message, typed } = wholeOption(shortParseError(e.message), rest);
       // Loaded only on this path: it imports the library's edit distance (runtime/near-name.ts), and a command that runs
       // loads no tsc module of runtime/ (tests/api/cold-entry.test.ts).
       const { nearestOption, optionsInHelp } = await import('./nearest-option.js');
-      const nearest = unknown === undefined ? undefined : nearestOption(unknown, optionsInHelp(command.help()));
+      const nearest = typed === undefined ? undefined : nearestOption(typed, optionsInHelp(command.help()));
       const hint = nearest === undefined ? '' : `; did you mean '${nearest}'?`;
       throw new CliUsageError(`${message}${hint}\nsee 'dtls13 ${name} --help'`, { cause: { command: name } });
     }

@@ -6,6 +6,13 @@
  */
 import type { OptionTable } from './option-table.js';
 
+/**
+ * With --replies N owed at the end of input, and neither --timeout nor --idle-timeout given: the server's silence that
+ * ends the client's wait (exit 1). A server that stopped answering would otherwise hold the client until its own idle
+ * close.
+ */
+export const REPLY_SILENCE_MS = 10_000;
+
 /** Suite and group names, as every command accepts them (IANA names or the short ones). */
 export const SUITE_HELP =
   'cipher suites by IANA name (tls_aes_128_gcm_sha256, ...) or short name\n(aes128gcm, aes256gcm, chacha20, aes128ccm, aes128ccm8), comma-separated; DTLS 1.2 suites\nby OpenSSL name (ECDHE-ECDSA-AES128-GCM-SHA256, ...) or IANA name';
@@ -37,7 +44,7 @@ const VERSION_OPTIONS: OptionTable = [
   {
     name: 'dtls1_3',
     type: 'boolean',
-    help: "DTLS 1.3 only (also -dtls1_3; Debian's openssl 3.0 has no DTLS 1.3): --min-version 1.3\n--max-version 1.3. Default: both, the newest the peer has (openssl -dtls)",
+    help: "DTLS 1.3 only (also -dtls1_3; Debian's openssl 3.0 has no DTLS 1.3): --min-version 1.3\n--max-version 1.3. Default: both, the newest the peer has (openssl's -dtls, taken and\nchanging nothing)",
     group: 'TLS',
   },
 ];
@@ -249,14 +256,20 @@ export const CLIENT_OPTIONS: OptionTable = [
     name: 'replies',
     type: 'string',
     value: 'N',
-    help: 'at the end of input, wait until N messages have come from the server\n(counted from the start, asked for or not) before closing; exit 1 when\nthe server closes or --timeout passes first',
+    help: `at the end of input, wait until N lines have come from the server (counted from\nthe start, asked for or not; a message that ends without a newline ends a line)\nbefore closing; exit 1 when the server closes, --timeout passes, or (neither\n--timeout nor --idle-timeout given) the server is silent for ${REPLY_SILENCE_MS} ms first`,
+    group: 'input and output',
+  },
+  {
+    name: 'quiet',
+    type: 'boolean',
+    help: "no summary of the handshake on stderr ('connected:', 'peer certificate:', 'resumed:');\nfailures are still said (openssl's -quiet, which also keeps the connection at the\nend of input: this client still closes there, or waits with --replies)",
     group: 'input and output',
   },
   {
     name: 'timeout',
     type: 'string',
     value: 'MS',
-    help: 'give up when the whole exchange (handshake, lines, replies) takes longer;\nalso the handshake limit (default 10000 for the handshake, none after)',
+    help: "give up when the whole exchange (handshake, lines, replies) takes longer;\nalso the handshake limit (default 10000 for the handshake, none after but\n--replies' wait)",
     group: 'input and output',
   },
   {
@@ -365,7 +378,7 @@ export const SERVER_OPTIONS: OptionTable = [
   {
     name: 'echo',
     type: 'boolean',
-    help: 'send every message back (default: print it and answer a fixed line)',
+    help: 'send every message back (default: print it and answer each of its lines with a\nfixed line)',
     group: 'input and output',
   },
   ...PSK_OPTIONS,
@@ -391,6 +404,12 @@ export const SERVER_OPTIONS: OptionTable = [
     group: 'sessions',
   },
   {
+    name: 'echo-legacy-session-id',
+    type: 'boolean',
+    help: "echo the ClientHello's legacy_session_id in ServerHello, which RFC 9147 §5 forbids:\nwolfSSL 5.7's clients need it to resume (listen's echoLegacySessionId)",
+    group: 'sessions',
+  },
+  {
     name: 'request-cert-after',
     type: 'string',
     value: 'MS',
@@ -403,16 +422,18 @@ export const SERVER_OPTIONS: OptionTable = [
 
 export const CLIENT_ABOUT = `Connects, then sends each line of stdin as it arrives and prints every reply as it
 comes (or sends --message). Once connected it prints on stderr 'connected:' with what
-the handshake settled and 'peer certificate:' (subject, issuer, expiry, SHA-256
-fingerprint; --showcerts adds the chain in PEM). On a line of its own:
+the handshake settled (with --cid, both connection IDs) and 'peer certificate:'
+(subject, issuer, expiry, SHA-256 fingerprint; --showcerts adds the chain in PEM);
+--quiet leaves these out. On a line of its own:
   :keyupdate   update our keys and ask the server to update its own (RFC 9147 §8)
   :rebind      move to a new local UDP port mid-session (with --cid: the server
                checks the new address and follows, RFC 9853)
   :quit        close with close_notify and exit
   ::TEXT       send ':TEXT'
 At the end of input the client closes with close_notify, as openssl s_client
-does; with --replies N it first waits until N messages have come from the
-server. Ctrl-C closes with close_notify too (a second Ctrl-C exits at once).
+does; with --replies N it first waits until N lines have come from the
+server (${REPLY_SILENCE_MS / 1000} s of the server's silence, unless --timeout or --idle-timeout, ends
+the wait). Ctrl-C closes with close_notify too (a second Ctrl-C exits at once).
 Exit 0 on a clean close: ours at the end of input, :quit or --idle-timeout, or
 the server's close_notify (input not sent by then is reported on stderr). Exit 1
 with the reason on failure (an alert, --timeout) or when the --replies did not

@@ -3,9 +3,15 @@
  * ours before parsing: `-connect HOST:PORT`, `-accept PORT`, `-CAfile FILE`, `-cert`, `-key`, `-psk HEX`,
  * `-psk_identity ID`, `-cipher LIST` / `-ciphersuites LIST`, `-msg`, `-trace`, `-servername NAME`, `-alpn LIST`,
  * `-use_srtp LIST`, `-keylogfile FILE`, `-sess_out` / `-sess_in FILE`, `-showcerts`, `-Verify DEPTH` (a client
- * certificate required: `--verify-client`; the depth is not ours to set), `-dtls1_2` / `-dtls1_3`. node:util's
- * parseArgs would read each as a bundle of short flags.
+ * certificate required: `--verify-client`; the depth is not ours to set), `-dtls1_2` / `-dtls1_3`, `-quiet` (the
+ * client's `--quiet`). Flags that ask for what we do anyway are taken and dropped (`-dtls`, `-brief`, the client's
+ * `-verify_return_error`); the others openssl users reach for are refused whole, with what to use instead.
+ * node:util's parseArgs would read each as a bundle of short flags (`-nocert` as `-n`).
  */
+import { CliUsageError } from './usage-error.js';
+
+/** The commands that read openssl's spellings. */
+export type OpensslCommand = 'client' | 'server' | 'learn';
 
 /** openssl's name → ours (the same value follows, when the option takes one). */
 const SAME_VALUE: Readonly<Record<string, string>> = {
@@ -36,8 +42,44 @@ const VALUE_DROPPED: Readonly<Record<string, string>> = {
   '-Verify': '--verify-client',
 };
 
-/** `argv` with openssl's spellings written as ours; anything else as it was. */
-export function withOpensslSpellings(argv: readonly string[]): string[] {
+/**
+ * Per command: openssl flags that are ours under another name (a string), that ask for what the command does anyway
+ * (null: dropped), or that it does not take (an Error's text: what to use instead).
+ */
+const BY_COMMAND: Readonly<Record<OpensslCommand, Readonly<Record<string, string | null | { refused: string }>>>> = {
+  client: {
+    '-dtls': null, // any DTLS version: the default, both, the newest the server has
+    '-brief': null, // the 'connected:' line is the brief summary already
+    '-verify_return_error': null, // a certificate that does not verify always ends the handshake
+    '-quiet': '--quiet',
+    '-nocert': { refused: 'a client sends a certificate only when given --cert and --key: leave them out' },
+  },
+  server: {
+    '-dtls': null,
+    '-brief': null,
+    '-nocert': {
+      refused:
+        'leave out --cert and --key instead: with --psk HEX the server takes PSK clients only (or --raw-public-key --key FILE)',
+    },
+    '-verify_return_error': {
+      refused:
+        'use --verify-client with --ca FILE: a client certificate is then required, and one that does not verify ends the handshake',
+    },
+    '-quiet': {
+      refused: "the server's output is its log of connections and messages: send it to /dev/null, or grep it",
+    },
+  },
+  learn: {
+    '-dtls': { refused: 'learn learns one version: -dtls1_2 or -dtls1_3 (the default)' },
+  },
+};
+
+/**
+ * `argv` with openssl's spellings written as ours and the flags we do anyway dropped; anything else as it was. An
+ * openssl flag the command does not take is a {@link CliUsageError} naming it whole, with what to use instead.
+ */
+export function withOpensslSpellings(argv: readonly string[], command: OpensslCommand): string[] {
+  const own = BY_COMMAND[command];
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -47,7 +89,11 @@ export function withOpensslSpellings(argv: readonly string[]): string[] {
       if (argv[i + 1] !== undefined && /^\d+$/.test(argv[i + 1]!)) i++;
       continue;
     }
-    out.push(SAME_VALUE[a] ?? a);
+    const mine = Object.hasOwn(own, a) ? own[a] : undefined;
+    if (mine === null) continue;
+    if (typeof mine === 'object')
+      throw new CliUsageError(`openssl's ${a} is not taken by dtls13 ${command}: ${mine.refused}`);
+    out.push(mine ?? SAME_VALUE[a] ?? a);
   }
   return out;
 }

@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 
-import { needing } from '../generator/optional-peers.js';
+import { missingPackage, needing } from '../generator/optional-peers.js';
 
 export { GENERATOR_PACKAGES, needing } from '../generator/optional-peers.js';
 
@@ -18,6 +18,17 @@ export function installed(name: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * {@link needing}, with the packages looked for before anything loads: a command whose modules require a package only
+ * where they use it (the hardware model reads yaml at its first engine file) would otherwise get that far, and fail
+ * with an error about whatever it was reading (`--profile`) instead of the package.
+ */
+export async function needingInstalled<T>(packages: readonly string[], load: () => Promise<T>): Promise<T> {
+  const missing = packages.find((p) => !installed(p));
+  if (missing !== undefined) throw missingPackage(missing, packages);
+  return needing(packages, load);
 }
 
 /** The inspector's module: it needs xstate (the charts' machines), ws and @statelyai/inspect, all optional peers. */

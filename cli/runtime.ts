@@ -22,7 +22,7 @@ export { connect } from '../runtime/node/dtls/connect.js';
 export { listen } from '../runtime/node/dtls/listener.js';
 export { listenWorkers } from '../runtime/node/dtls/workers/worker-listener.js';
 export { certificateFingerprint, fingerprintOption } from '../runtime/pki/fingerprint.js';
-export { parsePemCertificates } from '../runtime/pki/pem.js';
+export { readCertificates } from '../runtime/pki/certificate-input.js';
 export { peerEntry } from '../runtime/pki/raw-public-key.js';
 export { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 export { alpnNames } from '../runtime/session/alpn.js';

@@ -1,10 +1,10 @@
 /**
  * `dtls13 server`: serves until interrupted. Prints each connection, its
- * parameters, each message (answering a fixed line, or with --echo sending
- * it back), why a handshake failed, and each close. Lines typed on stdin
+ * parameters, each message (answering each of its lines with a fixed line, or
+ * with --echo sending it back), why a handshake failed, and each close. Lines typed on stdin
  * go to every connected client; `:keyupdate` updates every connection's keys.
  */
-import { cidOptions } from './cid-options.js';
+import { cidOptions, connectionIdText } from './cid-options.js';
 import { fleetListenOptions } from './fleet-options.js';
 import { extensionOptions, negotiatedExtensions } from './extension-options.js';
 import { peerOptions } from './peer-options.js';
@@ -35,7 +35,7 @@ import { withOpensslSpellings } from './openssl-spellings.js';
 const REPLY = 'dtls13 server: got your message\n';
 
 export async function runServer(argv: readonly string[]): Promise<number> {
-  const v = parseOptions(withInspectDefault(withOpensslSpellings(argv)), SERVER_OPTIONS);
+  const v = parseOptions(withInspectDefault(withOpensslSpellings(argv, 'server')), SERVER_OPTIONS);
   const listen = stringValue(v.listen);
   const certPath = stringValue(v.cert);
   const keyPath = stringValue(v.key);
@@ -48,7 +48,7 @@ export async function runServer(argv: readonly string[]): Promise<number> {
     throw new CliUsageError(
       'server needs --listen HOST:PORT and --cert FILE --key FILE (or --psk HEX, or --raw-public-key --key FILE)',
     );
-  const { host, port } = hostPort('--listen', listen, '127.0.0.1');
+  const { host, port } = hostPort('--listen', listen, '127.0.0.1', 0);
   const caPath = stringValue(v.ca);
   const peer = peerOptions(v);
   const pinned = peer.fingerprint !== undefined;
@@ -200,7 +200,7 @@ export function session(s: DtlsSession, live: Set<DtlsSession>, echo: boolean, a
     const how = connectedAuthentication(p);
     if (askAfter !== undefined) setTimeout(() => askForCertificate(s, who), askAfter).unref();
     process.stdout.write(
-      `${who} connected: ${connectedSuite(p)} ${p.group ?? 'no (EC)DHE'} ${how}${connected12Details(p)}${negotiatedExtensions(p)}${p.clientAuthenticated ? ' client-authenticated' : ''}\n`,
+      `${who} connected: ${connectedSuite(p)} ${p.group ?? 'no (EC)DHE'} ${how}${connected12Details(p)}${negotiatedExtensions(p)}${connectionIdText(s.connectionIds)}${p.clientAuthenticated ? ' client-authenticated' : ''}\n`,
     );
     const certificate = peerCertificateLine(p.peerCertificateChain);
     if (certificate !== undefined) process.stdout.write(`${who} ${certificate}\n`);
@@ -217,8 +217,10 @@ export function session(s: DtlsSession, live: Set<DtlsSession>, echo: boolean, a
         : sendLine(s, reply);
     if (echo) answer(m);
     else {
-      for (const line of m.toString('utf8').replace(/\n$/, '').split('\n')) process.stdout.write(`${who}: ${line}\n`);
-      answer(REPLY);
+      // Each line is answered, as each is printed: a client counts the answers to the lines it sent (--replies).
+      const lines = m.toString('utf8').replace(/\n$/, '').split('\n');
+      for (const line of lines) process.stdout.write(`${who}: ${line}\n`);
+      answer(REPLY.repeat(lines.length));
     }
   };
   s.onmigrate = (from, to) =>

@@ -2,7 +2,7 @@
  * The session options of `dtls13 client` and `dtls13 server`, with OpenSSL's
  * s_client/s_server names: --psk HEX and --psk-identity ID (both sides),
  * --allow-no-dhe-kex (psk_ke), --sess-out/--sess-in (client), --ticket-keys
- * FILE (server). The rows are in net-options.ts; this turns their values
+ * FILE and --echo-legacy-session-id (server). The rows are in net-options.ts; this turns their values
  * into connection options.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -118,11 +118,12 @@ export async function antiReplayStore(
   return { store: new RedisAntiReplay(client), close: async () => void (await client.quit()) };
 }
 
-/** Server: the PSK it accepts for --psk-identity, its ticket keys, psk_ke. */
+/** Server: the PSK it accepts for --psk-identity, its ticket keys, psk_ke, the legacy_session_id echo for wolfSSL. */
 export function serverSessionOptions(v: OptionValues): {
   psk?: Record<string, Uint8Array>;
   ticketKeys?: Uint8Array;
   pskKeyExchangeModes?: readonly PskKeyExchangeModeName[];
+  echoLegacySessionId?: boolean;
 } {
   const psk = stringValue(v.psk);
   const identity = stringValue(v['psk-identity']);
@@ -141,5 +142,6 @@ export function serverSessionOptions(v: OptionValues): {
     ...(psk !== undefined ? { psk: { [identity ?? DEFAULT_PSK_IDENTITY]: hexKey(psk) } } : {}),
     ...(ticketKeys ? { ticketKeys } : {}),
     ...modes(v),
+    ...(v['echo-legacy-session-id'] === true ? { echoLegacySessionId: true } : {}),
   };
 }

@@ -68,7 +68,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (file === undefined || file.startsWith('-'))
     throw new CliUsageError('usage: npx tsx scripts/learn-agree.ts REPORT.json [dtls13 learn options] [--words N] ...');
   const { report, model } = readReport('report', file);
-  const values = parseOptions(withOpensslSpellings(peerArguments(report.command, rest, file)), [
+  const values = parseOptions(withOpensslSpellings(peerArguments(report.command, rest, file), 'learn'), [
     ...LEARN_OPTIONS,
     ...AGREE_OPTIONS,
   ]);

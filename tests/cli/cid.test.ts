@@ -2,7 +2,8 @@
  * `dtls13 client --cid N` / `dtls13 server --cid N`: the interactive client
  * moves to a new local port on `:rebind`; the server checks the new address
  * (RFC 9853) and prints `migrated: OLD -> NEW`; the echo keeps flowing with
- * no new handshake. Usage errors for the options.
+ * no new handshake. Both 'connected:' lines name the CIDs negotiated, each
+ * side's ours being the other's peer's. Usage errors for the options.
  */
 import test from 'ava';
 import { makeIdentity } from '../support/pki-fixtures.js';
@@ -50,6 +51,29 @@ test(':rebind moves the client to a new port; the server follows after RRC and p
     t.is((server.run.out().stdout.match(/ connected: /g) ?? []).length, 1, 'one handshake');
   } finally {
     client.child.kill();
+    await server.stop();
+  }
+});
+
+test("'connected:' names both CIDs when they were negotiated, and none when they were not", async (t) => {
+  const server = await startServer(pem, ['--echo', '--cid', '6']);
+  try {
+    const base = ['client', '--connect', `127.0.0.1:${server.port}`, '--ca', pem.ca, '--servername', 'localhost'];
+    const withCid = await dtls13([...base, '--cid', '4', '--message', 'hi', '--replies', '1']).done;
+    t.is(withCid.code, 0, withCid.stderr);
+    // Ours (4 bytes) is the one the server's records carry to the client; the peer's (6 bytes) the one ours carry.
+    const mine = /^connected: .* cid ours ([0-9a-f]{8}) peer's ([0-9a-f]{12})$/m.exec(withCid.stderr);
+    t.truthy(mine, withCid.stderr);
+    const zero = await dtls13([...base, '--cid', '0', '--message', 'hi', '--replies', '1']).done;
+    t.regex(zero.stderr, /^connected: .* cid ours empty peer's [0-9a-f]{12}$/m);
+    const none = await dtls13([...base, '--message', 'hi', '--replies', '1']).done;
+    t.is(none.code, 0, none.stderr);
+    t.regex(none.stderr, /^connected: /m);
+    t.notRegex(none.stderr, / cid /);
+    const log = await server.stop();
+    const theirs = / connected: .* cid ours ([0-9a-f]{12}) peer's ([0-9a-f]{8})$/m.exec(log);
+    t.deepEqual([theirs?.[1], theirs?.[2]], [mine?.[2], mine?.[1]], log);
+  } finally {
     await server.stop();
   }
 });

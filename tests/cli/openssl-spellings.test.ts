@@ -16,41 +16,60 @@ test.after.always(() => pem.remove());
 
 test('the spellings: each openssl name becomes ours, its value kept; -Verify DEPTH drops the depth', (t) => {
   t.deepEqual(
-    withOpensslSpellings([
-      '-connect',
-      'h:1',
-      '-CAfile',
-      'ca.pem',
-      '-cipher',
-      'ECDHE-ECDSA-AES128-GCM-SHA256',
-      '-msg',
-      '-servername',
-      'x',
-    ]),
+    withOpensslSpellings(
+      ['-connect', 'h:1', '-CAfile', 'ca.pem', '-cipher', 'ECDHE-ECDSA-AES128-GCM-SHA256', '-msg', '-servername', 'x'],
+      'client',
+    ),
     ['--connect', 'h:1', '--ca', 'ca.pem', '--cipher', 'ECDHE-ECDSA-AES128-GCM-SHA256', '--msg', '--servername', 'x'],
   );
   t.deepEqual(
-    withOpensslSpellings([
-      '-accept',
-      '4433',
-      '-cert',
-      'c',
-      '-key',
-      'k',
-      '-Verify',
-      '2',
-      '-psk',
-      'ab',
-      '-psk_identity',
-      'id',
-    ]),
+    withOpensslSpellings(
+      ['-accept', '4433', '-cert', 'c', '-key', 'k', '-Verify', '2', '-psk', 'ab', '-psk_identity', 'id'],
+      'server',
+    ),
     ['--listen', '4433', '--cert', 'c', '--key', 'k', '--verify-client', '--psk', 'ab', '--psk-identity', 'id'],
   );
-  t.deepEqual(withOpensslSpellings(['--connect', 'h:1', 'value-with--dashes']), [
+  t.deepEqual(withOpensslSpellings(['--connect', 'h:1', 'value-with--dashes'], 'client'), [
     '--connect',
     'h:1',
     'value-with--dashes',
   ]);
+});
+
+test("openssl flags asking for what dtls13 does anyway are taken and dropped; -quiet is the client's --quiet", (t) => {
+  t.deepEqual(withOpensslSpellings(['-dtls', '-brief', '-verify_return_error', '-quiet', '-msg'], 'client'), [
+    '--quiet',
+    '--msg',
+  ]);
+  t.deepEqual(withOpensslSpellings(['-dtls', '-brief', '-msg'], 'server'), ['--msg']);
+});
+
+/** Each openssl flag a command does not take, refused as typed (not as parseArgs' first letter) with what to use instead. */
+const REFUSED: readonly (readonly [command: 'client' | 'server' | 'learn', flag: string, instead: RegExp])[] = [
+  ['client', '-nocert', /leave them out/],
+  ['server', '-nocert', /leave out --cert and --key instead: with --psk HEX/],
+  ['server', '-verify_return_error', /use --verify-client with --ca FILE/],
+  ['server', '-quiet', /send it to \/dev\/null/],
+  ['learn', '-dtls', /-dtls1_2 or -dtls1_3/],
+];
+for (const [command, flag, instead] of REFUSED) {
+  test(`dtls13 ${command} ${flag}: named whole, with what to use instead; exit 2`, async (t) => {
+    const target = command === 'server' ? ['-accept', '0'] : ['-connect', '127.0.0.1:9'];
+    const r = await dtls13([command, ...target, flag]).done;
+    t.is(r.code, 2, r.stderr);
+    t.true(r.stderr.startsWith(`dtls13 ${command}: openssl's ${flag} is not taken by dtls13 ${command}: `), r.stderr);
+    t.regex(r.stderr, instead);
+    t.notRegex(r.stderr, /unknown option '-.'/);
+  });
+}
+
+test('a single-dash word no command knows is named whole, with the long option near it', async (t) => {
+  const client = await dtls13(['client', '-connect', '127.0.0.1:9', '-CAfile', pem.ca, '-ign_eof']).done;
+  t.is(client.code, 2, client.stderr);
+  t.regex(client.stderr, /^dtls13 client: unknown option '-ign_eof' \(dtls13 writes its options --name\)\n/);
+  const size = await dtls13(['size', '--gbps', '1', '--handshakes', '1', '-quiet']).done;
+  t.is(size.code, 2, size.stderr);
+  t.regex(size.stderr, /unknown option '-quiet' \(dtls13 writes its options --name\); did you mean '--quiet'\?/);
 });
 
 test('an unknown --cipher name lists the DTLS 1.2 names too', async (t) => {

@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeIdentity } from '../support/pki-fixtures.js';
-import { freePort, writePem } from '../interop/wolfssl.js';
+import { freePort, runWolf, writePem } from '../interop/wolfssl.js';
 import { dtls13, startServer, type CliRun } from './cli-process.js';
 import { ageAntiReplayStore, startRedis } from '../support/redis-server.js';
 
-// The session options of the CLI, with OpenSSL's names: --sess-out/--sess-in, --ticket-keys, --psk/--psk-identity, --allow-no-dhe-kex.
+// The session options of the CLI, with OpenSSL's names: --sess-out/--sess-in, --ticket-keys, --psk/--psk-identity, --allow-no-dhe-kex;
+// and --echo-legacy-session-id, with wolfSSL 5.7.2's example client (tests/interop/build-wolfssl.sh).
 
 const serverId = makeIdentity('p256', 'localhost', { at: Date.now() });
 const pem = writePem(serverId);
@@ -284,5 +285,25 @@ test('--anti-replay redis://HOST:PORT: the server records 0-RTT ClientHellos in 
     t.regex(bad.stderr, /--anti-replay: a redis:\/\/HOST:PORT address/);
   } finally {
     await redis.stop();
+  }
+});
+
+test("--echo-legacy-session-id: wolfSSL's client (-r) resumes from dtls13 server with it, and not without", async (t) => {
+  for (const [flag, resumes] of [
+    [[], false],
+    [['--echo-legacy-session-id'], true],
+  ] as const) {
+    const server = await startServer(pem, flag);
+    const wolf = await runWolf('client', ['-u', '-v', '4', '-p', String(server.port), '-A', pem.ca, '-r']).done;
+    const log = await server.stop();
+    if (resumes) {
+      t.is(wolf.code, 0, wolf.output);
+      t.regex(wolf.output, /reused session id/);
+      t.regex(log, / connected: .* resumed psk_dhe_ke/);
+    } else {
+      // wolfSSL resumes with a session ID and refuses the ServerHello that does not echo it (RFC 9147 §5 forbids that echo).
+      t.regex(wolf.output, /resume error -425/);
+      t.notRegex(log, / resumed /);
+    }
   }
 });

@@ -108,6 +108,8 @@ checkSection('docs/cli.md', '## client and server', () => [
   `less than ${literal('cli/client-command.ts', /FIRST_WORDS_MS = (\d+)/)} ms before`,
   `(${literal('cli/client-command.ts', /WINDOW = (\d+)/)} records in flight; a record not answered within ${literal('cli/client-command.ts', /WINDOW_WAIT_MS = (\d+)/)} ms`,
   `${s(literal('cli/client-command.ts', /handshakeTimeout: timeout \?\? ([\d_]+)/))} by default`,
+  `or \`--idle-timeout\`, ${s(literal('cli/net-options.ts', /REPLY_SILENCE_MS = ([\d_]+)/))} in which nothing comes`,
+  `(\`no reply for ${literal('cli/net-options.ts', /REPLY_SILENCE_MS = ([\d_]+)/)} ms ...\`)`,
   `is ${TICKET_KEY_LENGTH} × N raw bytes`,
 ]);
 

@@ -85,7 +85,7 @@ export async function learnPeer(name: string, args: readonly string[]): Promise<
 async function withPeer<T>(learned: LearnedPeer, work: (sul: SystemUnderLearning) => Promise<T>): Promise<T> {
   const command = learned.report.command;
   if (command === undefined) throw new Error('the report records no command');
-  const plan = learnPlan(parseOptions(withOpensslSpellings(command), LEARN_OPTIONS));
+  const plan = learnPlan(parseOptions(withOpensslSpellings(command, 'learn'), LEARN_OPTIONS));
   const sul = await openPlanSul(plan, () => {});
   try {
     return await work(restrictInputs(sul, learned.model.inputs));
