@@ -7,6 +7,9 @@ import { referenceClient } from '../../learn/mapper/reference.js';
 import type { SystemUnderLearning } from '../../learn/sul.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 
+/** A run's limit: ava's own 5 minutes without a test ending would cut a learning run on a loaded machine short. */
+const LEARN_LIMIT_MS = 20 * 60_000;
+
 /**
  * dtls13 learns its own client over real UDP, in both versions: `dtls13 client` (the package's dist/cli/main.js,
  * which CI builds from this source; under tsx each start costs twice the CPU), started once per session with the
@@ -72,6 +75,7 @@ for (const version of ['1.3', '1.2'] as const) {
   test.serial(
     `dtls13's own ${version} client is learned over UDP: complete, its Finished seen, no bug pattern`,
     async (t) => {
+      t.timeout(LEARN_LIMIT_MS);
       const r = await learnOwnClient(version);
       t.log(
         `${version} client: ${r.states} states, ${r.transitions} transitions, ${r.queries} queries, ${r.seconds.toFixed(1)} s, nondeterministic ${r.nondeterministic.length}, unconfirmed ${r.unconfirmed.length}`,

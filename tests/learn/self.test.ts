@@ -9,6 +9,9 @@ import { SERVER_STEPS } from '../../runtime/connection/server-handshake.js';
 import { certificateToPem, privateKeyToPem } from '../../runtime/pki/pem.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 
+/** A run's limit: ava's own 5 minutes without a test ending would cut a learning run on a loaded machine short. */
+const LEARN_LIMIT_MS = 20 * 60_000;
+
 /**
  * dtls13 learns itself over real UDP: its own 1.3 and 1.2 servers (`referenceServer`, an echo server), 8 sessions at
  * once, the oracle seeded with the normal handshakes (the default). The alphabets are reduced to the handshake's
@@ -91,6 +94,7 @@ for (const version of ['1.3', '1.2'] as const) {
   test.serial(
     `dtls13's own ${version} server is learned over UDP: complete, and connected (ApplicationData echoed)`,
     async (t) => {
+      t.timeout(LEARN_LIMIT_MS);
       const r = await ownServer(version);
       t.log(
         `${version} server: ${r.states} states, ${r.queries} queries, ${r.seconds.toFixed(1)} s, nondeterministic ${r.nondeterministic.length}, outvoted ${r.outvoted.length}; ${describeCoverage(r)}`,
@@ -102,6 +106,7 @@ for (const version of ['1.3', '1.2'] as const) {
 }
 
 test.serial("dtls13's own 1.2 server shows no bug pattern", async (t) => {
+  t.timeout(LEARN_LIMIT_MS);
   const r = await ownServer('1.2');
   t.deepEqual(r.bugPatterns, []);
   t.deepEqual(findBugPatterns(r.model, r), []);
@@ -114,6 +119,7 @@ test.serial("dtls13's own 1.2 server shows no bug pattern", async (t) => {
 test.serial(
   "dtls13's own 1.3 server shows no bug pattern: a finding of a wrongly merged state is learned away",
   async (t) => {
+    t.timeout(LEARN_LIMIT_MS);
     const r = await ownServer('1.3');
     for (const f of r.unconfirmed) t.log(`unconfirmed ${f.pattern}: ${f.word.join(' ')} -> ${f.outputs.join(' | ')}`);
     t.deepEqual(r.bugPatterns, []);
@@ -124,6 +130,7 @@ test.serial(
 test.serial(
   "dtls13's 1.3 server asking for a client certificate: no bug pattern; broken to skip CertificateVerify: reported",
   async (t) => {
+    t.timeout(LEARN_LIMIT_MS);
     // k = 0 here: two more 1.3 servers at k = 1 would take CI minutes more, and this test is about the finding.
     const good = await learnOwnServer('1.3', INPUTS_13, true, 0);
     t.true(connected(good));
