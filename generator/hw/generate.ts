@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { architectureFile } from './emit-architecture.js';
 import { fileName, moduleFile } from './emit-module.js';
+import { platformsFile, PLATFORMS_FILE } from './emit-platforms.js';
 import { tlmReadme } from './emit-readme.js';
 import { systemcFiles } from './emit-systemc.js';
 import { loadArchitecture } from './load-architecture.js';
@@ -26,6 +27,7 @@ export function generateTlm(root: string): {
     `${generatedHeader(HW_SPEC_DIR)}/** Every generated TLM-2.0 module skeleton and the architecture's wiring. */\n${exports.join('\n')}\n`,
   );
   files.set(`${TLM_OUTPUT_DIR}/README.md`, tlmReadme(arch));
+  files.set(PLATFORMS_FILE, platformsFile(root));
   for (const [path, text] of systemcFiles(arch, join(root, HW_SPEC_DIR, 'engines'))) files.set(path, text);
   return { files, architecture: arch };
 }

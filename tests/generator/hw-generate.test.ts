@@ -124,6 +124,7 @@ test('spec/hw generates deterministically, and generated/tlm and generated/syste
     'generated/tlm/key-manager.ts',
     'generated/tlm/memory.ts',
     'generated/tlm/network-channel.ts',
+    'generated/tlm/platforms.ts',
     'generated/tlm/record-layer.ts',
   ]);
   for (const [path, text] of a.files) {

@@ -27,6 +27,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { parse as parseYaml } from 'yaml';
+import { PLATFORMS } from '../../../generated/tlm/platforms.js';
 import { ConfigError } from '../../../runtime/config-error.js';
 import { BASES, type Basis } from '../../timing/engine-file.js';
 import { number, object, string, type Json } from '../../timing/validate.js';
@@ -88,14 +89,22 @@ export const PLATFORM_DIR =
 
 const cache = new Map<string, Platform>();
 
-/** Reads spec/hw/platform/<name>.yaml (once); ConfigError naming the field on anything missing or malformed. */
+/**
+ * Reads spec/hw/platform/<name>.yaml (once); ConfigError naming the field on anything missing or malformed. The
+ * platform files of spec/hw itself come from their generated copy (generated/tlm/platforms.ts), so they need no YAML
+ * parser; a file in another folder is parsed with the optional `yaml` package.
+ */
 export function loadPlatform(name = 'default', dir: string = PLATFORM_DIR): Platform {
   const file = join(dir, `${name}.yaml`);
   const hit = cache.get(file);
   if (hit !== undefined) return hit;
-  if (!existsSync(file)) throw new ConfigError('platform', `no platform file '${name}' (${file})`);
-  const parse = (createRequire(import.meta.url)('yaml') as { parse: typeof parseYaml }).parse;
-  const p = readPlatform(parse(readFileSync(file, 'utf8')) as unknown, name);
+  const generated = dir === PLATFORM_DIR && Object.hasOwn(PLATFORMS, name) ? PLATFORMS[name] : undefined;
+  if (generated === undefined && !existsSync(file))
+    throw new ConfigError('platform', `no platform file '${name}' (${file})`);
+  const doc =
+    generated ??
+    (createRequire(import.meta.url)('yaml') as { parse: typeof parseYaml }).parse(readFileSync(file, 'utf8'));
+  const p = readPlatform(doc as unknown, name);
   cache.set(file, p);
   return p;
 }

@@ -6,10 +6,12 @@
  * record puts on each direction of the host link; bad files refused.
  */
 import test from 'ava';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { memoryDefaults } from '../../../generated/tlm/index.js';
+import { PLATFORMS } from '../../../generated/tlm/platforms.js';
 import { ConfigError } from '../../../runtime/config-error.js';
 import { loadPlatform, PLATFORM_DIR, readPlatform } from '../../../hwmodel/sizing/workload/platform.js';
 
@@ -75,4 +77,24 @@ test('a bad platform file is a ConfigError naming the field', (t) => {
     message: /dram\.cl/,
   });
   t.throws(() => readPlatform({ ...d, platform: 'other' }, 'default'), { instanceOf: ConfigError });
+});
+
+test('the default platform comes from its generated copy, the YAML document as parsed: no YAML parser at run time', (t) => {
+  t.deepEqual(PLATFORMS['default'], doc());
+  // The derived functions compared by what they give.
+  const figures = (p: ReturnType<typeof loadPlatform>): unknown => ({
+    ...p,
+    dram: { ...p.dram, sustained: p.dram.sustained(64) },
+    host: { ...p.host, fetch: p.host.fetch(1200), writeBack: p.host.writeBack(1200) },
+  });
+  t.deepEqual(figures(loadPlatform()), figures(readPlatform(doc(), 'default')));
+  // A copy in another folder is read as YAML, and gives the same platform.
+  const dir = mkdtempSync(join(tmpdir(), 'dtls13-platform-'));
+  try {
+    writeFileSync(join(dir, 'default.yaml'), readFileSync(join(PLATFORM_DIR, 'default.yaml')));
+    t.deepEqual(figures(loadPlatform('default', dir)), figures(loadPlatform()));
+    t.throws(() => loadPlatform('absent', dir), { instanceOf: ConfigError, message: /no platform file 'absent'/ });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
