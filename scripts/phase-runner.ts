@@ -69,7 +69,10 @@ async function runPhase(phase: Phase, label: string, options: RunOptions): Promi
   const failures: string[] = [];
   const beat =
     options.heartbeatMs > 0 && phase.name !== 'tests'
-      ? setInterval(() => options.write(`   ${label} still running, ${duration(Date.now() - started)}`), options.heartbeatMs)
+      ? setInterval(
+          () => options.write(`   ${label} still running, ${duration(Date.now() - started)}`),
+          options.heartbeatMs,
+        )
       : undefined;
   try {
     for (const command of phase.commands) {
@@ -106,15 +109,17 @@ export async function runPhases(plan: TestPlan, options: RunOptions): Promise<Ph
   return results;
 }
 
-/** The closing line: which phases failed, or that all passed; and the whole time. */
+/** The closing line: the phases that failed, passed and were not run (an interrupt), and the whole time. */
 export function summaryLine(plan: TestPlan, results: readonly PhaseResult[], ms: number): string {
-  const failed = results.filter((r) => r.failures.length > 0).map((r) => r.phase.title);
-  const notReached = plan.phases.slice(results.length).map((p) => p.title);
-  const interrupted = results.some((r) => !r.ran) || notReached.length > 0;
-  const parts = [
-    failed.length === 0 ? undefined : `failed: ${failed.join(', ')}`,
-    interrupted ? `interrupted${notReached.length > 0 ? `, not run: ${notReached.join(', ')}` : ''}` : undefined,
-  ].filter((p) => p !== undefined);
-  const phases = plan.phases.length === 1 ? 'the one phase' : `all ${plan.phases.length} phases`;
-  return `== npm test: ${parts.length === 0 ? `${phases} passed` : parts.join('; ')} (${duration(ms)})`;
+  const titles = (keep: (r: PhaseResult) => boolean): string[] => results.filter(keep).map((r) => r.phase.title);
+  const groups: [string, string[]][] = [
+    ['failed', titles((r) => r.failures.length > 0)],
+    ['passed', titles((r) => r.ran && r.failures.length === 0)],
+    [
+      'interrupted',
+      [...titles((r) => !r.ran && r.failures.length === 0), ...plan.phases.slice(results.length).map((p) => p.title)],
+    ],
+  ];
+  const said = groups.filter(([, list]) => list.length > 0).map(([word, list]) => `${word}: ${list.join(', ')}`);
+  return `== npm test: ${said.join('; ')} (${duration(ms)})`;
 }

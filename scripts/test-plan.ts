@@ -109,7 +109,11 @@ export function testPlan(args: readonly string[], caches: TestCaches, layersScri
       ? 'type-check and lint not run: arguments choose tests (`npm run typecheck` and `npm run lint` run them)'
       : undefined;
   return {
-    phases: names.map((name) => ({ name, title: TITLES[name], commands: commandsOf(name, { avaArgs, caches, layersScript }) })),
+    phases: names.map((name) => ({
+      name,
+      title: TITLES[name],
+      commands: commandsOf(name, { avaArgs, caches, layersScript }),
+    })),
     notRun,
   };
 }
