@@ -78,8 +78,13 @@ async function runPhase(phase: Phase, label: string, options: RunOptions): Promi
     for (const command of phase.commands) {
       if (options.interrupted?.() === true) return { phase, failures, ms: Date.now() - started, ran: false };
       options.write(`   $ ${shown(command)}`);
+      const commandStarted = Date.now();
       const failure = await run(command, options.root);
       if (failure !== undefined) failures.push(failure);
+      if (phase.commands.length > 1)
+        options.write(
+          `   ${command.bin}: ${failure === undefined ? 'passed' : 'failed'} (${duration(Date.now() - commandStarted)})`,
+        );
     }
   } finally {
     if (beat !== undefined) clearInterval(beat);

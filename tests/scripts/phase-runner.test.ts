@@ -42,9 +42,16 @@ test('each phase is announced, its commands shown, and it closes with its verdic
   const phaseLines = lines.filter((l) => l.startsWith('=='));
   t.deepEqual(
     phaseLines.map((l) => l.replace(/\([\d.]+ s\)$/, '(T)')),
-    ['== [1/2] tests phase ...', '== [1/2] tests phase: passed (T)', '== [2/2] lint phase ...', '== [2/2] lint phase: passed (T)'],
+    [
+      '== [1/2] tests phase ...',
+      '== [1/2] tests phase: passed (T)',
+      '== [2/2] lint phase ...',
+      '== [2/2] lint phase: passed (T)',
+    ],
   );
   t.is(lines.filter((l) => l.startsWith('   $ ')).length, 3);
+  // A phase of several commands times each.
+  t.is(lines.filter((l) => /^ {3}\S+: passed \([\d.]+ s\)$/.test(l)).length, 2);
   t.deepEqual(
     results.map((r) => r.failures),
     [[], []],
@@ -60,7 +67,9 @@ test('a failed command fails its phase, the rest still run, and the summary name
     results.map((r) => r.failures.map((f) => f.replace(process.execPath, 'node'))),
     [['node (exit 1)'], [], ['node (exit 3)']],
   );
-  t.true(lines.includes(`== [3/3] lint phase: failed: ${process.execPath} (exit 3) (${duration(results[2]?.ms ?? 0)})`));
+  t.true(
+    lines.includes(`== [3/3] lint phase: failed: ${process.execPath} (exit 3) (${duration(results[2]?.ms ?? 0)})`),
+  );
   t.is(summary, '== npm test: failed: tests phase, lint phase; passed: typecheck phase (0.0 s)');
 });
 
@@ -78,19 +87,28 @@ test('after an interrupt no further phase starts, and the summary says which wer
   t.is(summary, '== npm test: passed: tests phase; interrupted: typecheck phase, lint phase (0.0 s)');
 });
 
-test("the phases left out are said first", async (t) => {
+test('the phases left out are said first', async (t) => {
   const { lines } = await carryOut({ phases: [phase('tests', 0)], notRun: 'type-check and lint not run: because' });
   t.is(lines[0], '== type-check and lint not run: because');
 });
 
-test("the runner's own lines count as no test for .ci/count-tests", async (t) => {
-  const plan = { phases: [phase('tests', 1), phase('typecheck', 0), phase('lint', 0)], notRun: 'type-check and lint not run: arguments choose tests' };
+test("CI's .ci/count-tests counts ava's lines in the tests phase, and nothing of the runner's or other phases'", async (t) => {
+  const tests: Phase = { name: 'tests', title: 'tests (ava)', commands: [exiting(1)] };
+  const plan = { phases: [tests, phase('lint', 0)], notRun: 'type-check and lint not run: arguments choose tests' };
   const { lines, summary } = await carryOut(plan);
+  // What ava and dependency-cruiser print between those lines in a real run.
+  const log = lines.flatMap((line) =>
+    line === '== [1/2] tests (ava) ...'
+      ? [line, '  ✔ one', '  ✔ [expected fail] two', '  ✘ three', '', '  1 test failed', '  1 known failure']
+      : line.startsWith('== [2/2] lint ...')
+        ? [line, '✔ no dependency violations found (794 modules, 3889 dependencies cruised)']
+        : [line],
+  );
   const dir = mkdtempSync(join(tmpdir(), 'dtls13-phase-runner-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(join(dir, 'log'), [...lines, summary].join('\n'));
+  writeFileSync(join(dir, 'log'), [...log, summary].join('\n'));
   const counted = spawnSync('bash', [join(ROOT, '.ci/count-tests'), join(dir, 'log')], { encoding: 'utf8' });
-  t.is(counted.stdout.trim(), '0 0 0 0');
+  t.is(counted.stdout.trim(), '1 1 1 0');
 });
 
 test('times read as seconds, then minutes and seconds, then hours and minutes', (t) => {

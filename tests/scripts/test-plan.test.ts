@@ -20,7 +20,7 @@ test('no arguments: the tests, then the type-check, then the lint, nothing left 
   t.is(p.notRun, undefined);
 });
 
-test("arguments go to ava, and the type-check and lint are left out with a line saying so", (t) => {
+test('arguments go to ava, and the type-check and lint are left out with a line saying so', (t) => {
   const p = plan('tests/wire', '--match', '*reader*');
   t.deepEqual(names(p), ['tests']);
   t.deepEqual(p.phases[0]?.commands, [{ bin: 'ava', args: ['tests/wire', '--match', '*reader*'] }]);
@@ -41,7 +41,10 @@ test('--phases with the tests passes the rest to ava', (t) => {
 
 test('an unknown phase is named, with the phases there are', (t) => {
   const error = t.throws(() => plan('--phases=typecheck,format'), { instanceOf: TestPlanError });
-  t.regex(error.message, /--phases=typecheck,format: unknown phase 'format'; expected one or more of tests, typecheck, lint/);
+  t.regex(
+    error.message,
+    /--phases=typecheck,format: unknown phase 'format'; expected one or more of tests, typecheck, lint/,
+  );
   t.throws(() => plan('--phases='), { instanceOf: TestPlanError, message: /no phase named/ });
 });
 
