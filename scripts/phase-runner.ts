@@ -118,12 +118,10 @@ export async function runPhases(plan: TestPlan, options: RunOptions): Promise<Ph
 export function summaryLine(plan: TestPlan, results: readonly PhaseResult[], ms: number): string {
   const titles = (keep: (r: PhaseResult) => boolean): string[] => results.filter(keep).map((r) => r.phase.title);
   const groups: [string, string[]][] = [
-    ['failed', titles((r) => r.failures.length > 0)],
+    ['failed', titles((r) => r.ran && r.failures.length > 0)],
     ['passed', titles((r) => r.ran && r.failures.length === 0)],
-    [
-      'interrupted',
-      [...titles((r) => !r.ran && r.failures.length === 0), ...plan.phases.slice(results.length).map((p) => p.title)],
-    ],
+    // A tool stopped by the interrupt fails; its phase was interrupted rather than failed.
+    ['interrupted', [...titles((r) => !r.ran), ...plan.phases.slice(results.length).map((p) => p.title)]],
   ];
   const said = groups.filter(([, list]) => list.length > 0).map(([word, list]) => `${word}: ${list.join(', ')}`);
   return `== npm test: ${said.join('; ')} (${duration(ms)})`;
