@@ -23,13 +23,13 @@ function phase(name: PhaseName, ...statuses: number[]): Phase {
   return { name, title: `${name} phase`, commands: statuses.map(exiting) };
 }
 
-async function carryOut(plan: TestPlan, interruptAfter?: number) {
+async function carryOut(plan: TestPlan, interruptAfter?: number, heartbeatMs = 0) {
   const lines: string[] = [];
   let phasesDone = 0;
   const results = await runPhases(plan, {
     root: ROOT,
     write: (line) => lines.push(line),
-    heartbeatMs: 0,
+    heartbeatMs,
     afterPhase: () => void phasesDone++,
     interrupted: () => interruptAfter !== undefined && phasesDone >= interruptAfter,
   });
@@ -109,6 +109,21 @@ test("CI's .ci/count-tests counts ava's lines in the tests phase, and nothing of
   writeFileSync(join(dir, 'log'), [...log, summary].join('\n'));
   const counted = spawnSync('bash', [join(ROOT, '.ci/count-tests'), join(dir, 'log')], { encoding: 'utf8' });
   t.is(counted.stdout.trim(), '1 1 1 0');
+});
+
+test('the type-check and lint say they are still running; the tests, which print their own progress, do not', async (t) => {
+  const waiting = { bin: process.execPath, args: ['-e', 'setTimeout(() => {}, 300)'] };
+  const plan = {
+    phases: [
+      { name: 'tests' as const, title: 'tests (ava)', commands: [waiting] },
+      { name: 'typecheck' as const, title: 'type-check (tsc)', commands: [waiting] },
+    ],
+    notRun: undefined,
+  };
+  const { lines } = await carryOut(plan, undefined, 20);
+  const beats = lines.filter((l) => l.includes('still running'));
+  t.true(beats.length > 0);
+  for (const beat of beats) t.regex(beat, /^ {3}\[2\/2\] type-check \(tsc\) still running, [\d.]+ s$/);
 });
 
 test('times read as seconds, then minutes and seconds, then hours and minutes', (t) => {
