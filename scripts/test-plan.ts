@@ -22,7 +22,7 @@ import type { TestCaches } from './test-cache.js';
 export const PHASE_NAMES = ['tests', 'typecheck', 'lint'] as const;
 export type PhaseName = (typeof PHASE_NAMES)[number];
 
-/** One program run: a binary of node_modules/.bin and its arguments. */
+/** One program run: a binary of node_modules/.bin (or an absolute path) and its arguments. */
 export interface PlannedCommand {
   readonly bin: string;
   readonly args: readonly string[];
