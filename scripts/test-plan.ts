@@ -5,9 +5,11 @@
  * rules), in that order: the first test runs seconds after the command, where a type-check and a Prettier pass over a
  * fresh clone took minutes before it. They run one after another, never beside the tests: ava already runs as many
  * test files at once as there are cores, and the tests keep real timers (retransmission, handshake and idle
- * deadlines) that a type-check taking a core away would stretch. With the caches of scripts/test-cache.ts warm, the
- * type-check and lint take seconds, so running them after the tests costs little; cold, they cost what they would
- * have cost before the tests, and the tests have already said what they had to say.
+ * deadlines) that a type-check taking a core away would stretch (on the 2-core machine, ava over tests/record/ took
+ * 23 s alone and 54 s beside a cold tsc, which saved 19 s of the 85 the two took one after the other). With the
+ * caches of scripts/test-cache.ts warm, the type-check and lint take seconds, so running them after the tests costs
+ * little; cold, they cost what they would have cost before the tests, and the tests have already said what they had
+ * to say.
  *
  * Arguments:
  *   (none)                the three phases
