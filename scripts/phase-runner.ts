@@ -114,8 +114,11 @@ export async function runPhases(plan: TestPlan, options: RunOptions): Promise<Ph
   return results;
 }
 
-/** The closing line: the phases that failed, passed and were not run (an interrupt), and the whole time. */
-export function summaryLine(plan: TestPlan, results: readonly PhaseResult[], ms: number): string {
+/**
+ * The closing line: the phases that failed, passed and were not run (an interrupt), and the whole time, after the
+ * command's name (`npm test`, `npm run lint`).
+ */
+export function summaryLine(command: string, plan: TestPlan, results: readonly PhaseResult[], ms: number): string {
   const titles = (keep: (r: PhaseResult) => boolean): string[] => results.filter(keep).map((r) => r.phase.title);
   const groups: [string, string[]][] = [
     ['failed', titles((r) => r.ran && r.failures.length > 0)],
@@ -124,5 +127,5 @@ export function summaryLine(plan: TestPlan, results: readonly PhaseResult[], ms:
     ['interrupted', [...titles((r) => !r.ran), ...plan.phases.slice(results.length).map((p) => p.title)]],
   ];
   const said = groups.filter(([, list]) => list.length > 0).map(([word, list]) => `${word}: ${list.join(', ')}`);
-  return `== npm test: ${said.join('; ')} (${duration(ms)})`;
+  return `== ${command}: ${said.join('; ')} (${duration(ms)})`;
 }

@@ -18,6 +18,10 @@ import { testPlan, TestPlanError, type TestPlan } from './test-plan.js';
 
 const HEARTBEAT_MS = 30_000;
 
+/** What the user typed, as npm names it: `npm test`, `npm run lint`; the script itself when run without npm. */
+const event = process.env['npm_lifecycle_event'];
+const command = event === undefined ? 'scripts/test-phases.ts' : event === 'test' ? 'npm test' : `npm run ${event}`;
+
 const root = realpathSync(fileURLToPath(new URL('..', import.meta.url)));
 const scripts = (JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as { scripts: Record<string, string> })
   .scripts;
@@ -28,7 +32,7 @@ try {
   plan = testPlan(process.argv.slice(2), caches, scripts['lint:layers'] ?? '');
 } catch (e) {
   if (!(e instanceof TestPlanError)) throw e;
-  process.stderr.write(`npm test: ${e.message}\n`);
+  process.stderr.write(`${command}: ${e.message}\n`);
   process.exit(2);
 }
 
@@ -50,5 +54,5 @@ const results = await runPhases(plan, {
   },
   interrupted: () => interrupted,
 });
-write(summaryLine(plan, results, Date.now() - started));
+write(summaryLine(command, plan, results, Date.now() - started));
 process.exitCode = interrupted ? 130 : results.some((r) => r.failures.length > 0) ? 1 : 0;

@@ -33,7 +33,7 @@ async function carryOut(plan: TestPlan, interruptAfter?: number, heartbeatMs = 0
     afterPhase: () => void phasesDone++,
     interrupted: () => interruptAfter !== undefined && phasesDone >= interruptAfter,
   });
-  return { lines, results, summary: summaryLine(plan, results, 0) };
+  return { lines, results, summary: summaryLine('npm test', plan, results, 0) };
 }
 
 test('each phase is announced, its commands shown, and it closes with its verdict and time', async (t) => {
