@@ -73,7 +73,10 @@ test("a terminal: the step's line is redrawn with its time, the time in all and 
     'bundle-entry: one\n\nbundle-entry: the latest line of the step, long enough to be cut at the width\n',
   );
   now = 75_000;
+  // The redraw's timer does not hold the process open (a release's child processes do): this test's timer does.
+  const hold = setInterval(() => undefined, 1_000);
   await out.written;
+  clearInterval(hold);
   progress.say('release: done');
   progress.stop();
   const [header, rest] = out.text.split('\n');
