@@ -63,11 +63,7 @@ test("import of the library's entry loads no CLI, generator or hardware-model mo
       .filter((p): p is string => p !== undefined),
   );
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-  t.deepEqual(
-    [...used].sort(),
-    Object.keys(pkg.dependencies ?? {}).sort(),
-    'packages loaded = dependencies',
-  );
+  t.deepEqual([...used].sort(), Object.keys(pkg.dependencies ?? {}).sort(), 'packages loaded = dependencies');
 });
 
 test('dtls13 --help and --version load no command module', (t) => {
