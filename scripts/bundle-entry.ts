@@ -1,5 +1,5 @@
 /**
- * A build step (`npm run build`, after inline-noble): the package's entry as
+ * A build step (`npm run build`, after tsc): the package's entry as
  * one CommonJS bundle with a V8 code cache.
  *
  * - dist/runtime/index.bundle.cjs: every module the entry imports in one

@@ -19,7 +19,7 @@
  * output of dist/ keep the plain imports.
  */
 import type { Plugin } from 'esbuild';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const NAMESPACE = 'dtls13-lazy';
@@ -71,13 +71,15 @@ export function lazyParts(stands: ReadonlyMap<string, Stand>): Plugin {
         if (args.kind !== 'import-statement' || (args.namespace !== 'file' && args.namespace !== '')) return undefined;
         if (!args.path.startsWith('.') && !isAbsolute(args.path)) return undefined;
         const path = resolve(args.resolveDir, args.path);
-        return stands.has(path) ? { path, namespace: NAMESPACE } : undefined;
+        // The stand-in's name is relative to the build's folder, as esbuild names the file modules: the bundle names
+        // it (a lazy module's key), and an absolute path would make the bundle depend on where it was built.
+        const name = relative(b.initialOptions.absWorkingDir ?? process.cwd(), path);
+        return stands.has(path) ? { path: name, namespace: NAMESPACE, pluginData: path } : undefined;
       });
-      b.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({
-        contents: stands.get(args.path)?.contents ?? '',
-        loader: 'js',
-        resolveDir: join(args.path, '..'),
-      }));
+      b.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
+        const path = typeof args.pluginData === 'string' ? args.pluginData : '';
+        return { contents: stands.get(path)?.contents ?? '', loader: 'js', resolveDir: join(path, '..') };
+      });
     },
   };
 }

@@ -31,7 +31,7 @@ const SEEDED: readonly SimIdentityKind[] = ['p256', 'p384', 'p521', 'ed25519', '
 /** The instant a seeded identity is valid around (2026-01-01T00:00:00Z): no wall clock in a run. */
 export const SIM_IDENTITY_AT = Date.UTC(2026, 0, 1);
 
-// node:crypto's names of the curves and their scalars' sizes (the installed package has no @noble/curves of its own).
+// node:crypto's names of the curves and their scalars' sizes (a seeded identity is made with node:crypto).
 const CURVES = {
   p256: { name: 'prime256v1', size: 32 },
   p384: { name: 'secp384r1', size: 48 },

@@ -11,9 +11,12 @@
  * be byte for byte the same after those runs and `dtls13 demo`.
  *
  * The copy keeps the build away from this tree's dist/, which other tests
- * run from. The dependencies (xstate, and @types/node for the project) are
- * packed from this repository's node_modules, and the install is offline:
- * nothing comes from the registry.
+ * run from. The dependencies (the package's own, the @noble crypto packages;
+ * xstate and @types/node for the project) are packed from this repository's
+ * node_modules, and the install is offline: nothing comes from the registry.
+ * `npm ls` and `npm sbom` in the project list the package's dependencies with
+ * their versions, and the docs' size figures are exactly what the installed
+ * folders measure (scripts/package-figures.ts).
  */
 import test from 'ava';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -32,6 +35,14 @@ import {
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import {
+  blockOf,
+  installedWith,
+  renderCli,
+  renderReadme,
+  treeSize,
+  type PackageFigures,
+} from '../../scripts/package-figures.js';
 import { installCommand } from '../../scripts/release.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -133,7 +144,15 @@ function install(): Installed {
     .split('\n')
     .filter((l) => /^npm warn/.test(l) && !/requires you to be logged in/.test(l));
 
-  const dependencies = ['xstate', '@types/node', 'undici-types'];
+  // The package's own dependencies (the @noble packages), and the project's: each as the version node_modules holds.
+  const own = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> })
+    .dependencies;
+  const dependencies = [
+    ...installedWith(own, join(ROOT, 'node_modules')).map((p) => p.name),
+    'xstate',
+    '@types/node',
+    'undici-types',
+  ];
   const packed = Object.fromEntries(
     dependencies.map((d) => [d, `file:${join(tarballs, pack(join(ROOT, 'node_modules', d), tarballs))}`]),
   );
@@ -153,7 +172,8 @@ function install(): Installed {
       // xstate is an optional peer of dtls13; main.ts inspects, so the project installs it.
       dependencies: { xstate: packed['xstate'] },
       devDependencies: { '@types/node': packed['@types/node'] },
-      overrides: { xstate: packed['xstate'], 'undici-types': packed['undici-types'] },
+      // Every package from its tarball: the offline install asks the registry for none.
+      overrides: Object.fromEntries(dependencies.filter((d) => d !== '@types/node').map((d) => [d, packed[d]])),
     }),
   );
   npm(['install', '--offline'], app);
@@ -316,40 +336,65 @@ test.serial(
   },
 );
 
-/** How far a size or count in the docs may be from what this file measures before the test fails. */
-const FIGURE_TOLERANCE = 0.05;
+test.serial(
+  "npm ls and npm sbom in the project list the package's dependencies, the @noble crypto packages, at its exact versions",
+  (t) => {
+    const { app } = install();
+    const manifest = JSON.parse(readFileSync(join(app, 'node_modules/dtls13/package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const own = installedWith(manifest.dependencies, join(app, 'node_modules'));
+    t.true(
+      own.some((p) => p.name.startsWith('@noble/')),
+      `the package depends on the @noble packages: ${JSON.stringify(manifest.dependencies)}`,
+    );
+    for (const [name, range] of Object.entries(manifest.dependencies))
+      t.regex(range, /^\d+\.\d+\.\d+$/, `dependency ${name}: an exact version, not ${range}`);
+    const ls = npm(['ls', '--all', '--omit=dev', '--offline'], app).stdout;
+    t.log(ls);
+    for (const p of own) t.true(ls.includes(`${p.name}@${p.version}`), `npm ls lists ${p.name}@${p.version}`);
+    const sbom = JSON.parse(npm(['sbom', '--sbom-format', 'cyclonedx', '--omit', 'dev', '--offline'], app).stdout) as {
+      components: { name: string; version: string }[];
+    };
+    const components = sbom.components.map((c) => `${c.name}@${c.version}`);
+    for (const p of own) t.true(components.includes(`${p.name}@${p.version}`), `npm sbom lists ${p.name}@${p.version}`);
+  },
+);
 
 test.serial(
-  "README.md's and docs/cli.md's installed and packed sizes and file count are what the release's tarball measures, within 5%",
+  "README.md's and docs/cli.md's installed and packed sizes and file counts are exactly what the installed release measures",
   (t) => {
     const { app, packed } = install();
-    const measured = treeHash(join(app, 'node_modules/dtls13'));
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const cli = readFileSync(join(ROOT, 'docs/cli.md'), 'utf8');
-    const installedMb = /\((\d+(?:\.\d+)?) MB installed/.exec(readme)?.[1];
-    const brings =
-      /(\d+(?:\.\d+)?) MB installed in ([\d,]+) files \(the\s+native addon's build adds its one file\), (\d+(?:\.\d+)?) MB packed/.exec(
-        cli,
-      );
-    t.truthy(installedMb, 'README.md: "(N MB installed"');
-    t.truthy(
-      brings,
-      'docs/cli.md: "N MB installed in N files (the native addon\'s build adds its one file), N MB packed"',
+    const modules = join(app, 'node_modules');
+    const manifest = JSON.parse(readFileSync(join(modules, 'dtls13/package.json'), 'utf8')) as {
+      name: string;
+      version: string;
+      dependencies: Record<string, string>;
+    };
+    const figures: PackageFigures = {
+      packages: [
+        { name: manifest.name, version: manifest.version, ...treeSize(join(modules, 'dtls13')) },
+        ...installedWith(manifest.dependencies, modules),
+      ],
+      packedBytes: packed.size,
+    };
+    t.log(renderCli(figures));
+    // npm pack's own count and bytes of the files are what the installed folder holds: nothing added or dropped.
+    t.deepEqual(
+      { files: figures.packages[0]?.files, bytes: figures.packages[0]?.bytes },
+      { files: packed.entryCount, bytes: packed.unpackedSize },
     );
-    const figures: [string, number, number][] = [
-      ['README.md: MB installed', Number(installedMb) * 1e6, measured.bytes],
-      ['docs/cli.md: MB installed', Number(brings?.[1]) * 1e6, measured.bytes],
-      ['docs/cli.md: files', Number(brings?.[2]?.replaceAll(',', '')), measured.files],
-      ['docs/cli.md: MB packed', Number(brings?.[3]) * 1e6, packed.size],
-    ];
-    t.log(
-      `measured: ${(measured.bytes / 1e6).toFixed(2)} MB installed in ${measured.files} files, ${(packed.size / 1e6).toFixed(2)} MB packed`,
+    const stale = 'differs from what the installed release measures: run npm run build && npm run package-figures';
+    t.is(
+      blockOf(readFileSync(join(ROOT, 'README.md'), 'utf8'), 'README.md'),
+      renderReadme(figures),
+      `README.md ${stale}`,
     );
-    for (const [what, written, actual] of figures)
-      t.true(
-        Math.abs(written - actual) <= actual * FIGURE_TOLERANCE,
-        `${what}: the doc says ${written}, measured ${actual}: update the doc`,
-      );
+    t.is(
+      blockOf(readFileSync(join(ROOT, 'docs/cli.md'), 'utf8'), 'docs/cli.md'),
+      renderCli(figures),
+      `docs/cli.md ${stale}`,
+    );
   },
 );
 

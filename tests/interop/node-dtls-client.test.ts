@@ -31,7 +31,8 @@ async function exchange(
         type: 'udp4',
         address: '127.0.0.1',
         port,
-        psk: { sensor: KEY },
+        // node-dtls-client 1.x types a key as a string, the bytes of its ASCII characters.
+        psk: { sensor: KEY.toString('ascii') },
         timeout: 10_000,
         ...(ciphers ? { ciphers } : {}),
       } as dtls.Options);
