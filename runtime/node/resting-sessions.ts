@@ -1,5 +1,7 @@
-import { driverCalls as driver, sessionNow, type SessionDriver } from './dtls/session-driver.js';
-import { restCalls as rest } from './dtls/session-rest.js';
+import { sessionNow, type SessionDriver } from './dtls/session-driver.js';
+
+/** What the sweep reads of a session and does to it: its driver's rest, park and shut, and its place. */
+type Resting = Pick<SessionDriver, 'rest' | 'hibernationDeferredSince' | 'park' | 'shut' | 'place'>;
 import { HeapTrimmer, trimNativeHeap } from './heap-trim.js';
 import { TimingWheel } from './timing-wheel.js';
 
@@ -9,7 +11,7 @@ export class RestingSessions {
   private readonly parkMs: number;
   private readonly sweeper: NodeJS.Timeout | undefined;
   /** Established sessions by the time they become idle (last authenticated record + idleMs): a sweep looks only at those due. */
-  private readonly idle: TimingWheel<SessionDriver> | undefined;
+  private readonly idle: TimingWheel<Resting> | undefined;
   private readonly trimmer = new HeapTrimmer(trimNativeHeap);
   readonly counts = { idleClosed: 0, parked: 0, hibernated: 0 };
 
@@ -19,7 +21,7 @@ export class RestingSessions {
     const sweepMs = Math.min(this.idleMs || Infinity, this.parkMs || Infinity);
     if (sweepMs !== Infinity) {
       const tick = Math.round(Math.max(10, Math.min(1000, sweepMs / 4)));
-      this.idle = new TimingWheel<SessionDriver>(sessionNow(), tick);
+      this.idle = new TimingWheel<Resting>(sessionNow(), tick);
       this.sweeper = setInterval(() => this.sweepIdle(), tick);
       this.sweeper.unref();
     }
@@ -41,7 +43,7 @@ export class RestingSessions {
   }
 
   /** The session ended: out of the sweep. */
-  cancel(s: SessionDriver): void {
+  cancel(s: Resting): void {
     this.idle?.cancel(s);
   }
 
@@ -51,26 +53,26 @@ export class RestingSessions {
     const { idleMs, parkMs } = this;
     let rested = 0; // parks in this sweep, first ones and later ones that hibernated: what the C heap trim counts
     this.idle?.advance(now, (e) => {
-      const last = rest.lastAuthenticated(e);
+      const last = e.rest.lastAuthenticated;
       if (idleMs > 0 && last + idleMs < now) {
         this.counts.idleClosed++;
-        driver.shut(e);
+        e.shut();
         return;
       }
       const place = e.place;
       const handshakeKeysDue = place.handshakeKeysUntil !== undefined && now >= place.handshakeKeysUntil;
       // Parked again when its handshake keys may go, after a thaw without waking, or while it could not hibernate.
-      const thawedAt = rest.thawedAt(e);
-      const deferred = rest.hibernationDeferredSince(e);
+      const thawedAt = e.rest.thawedAt;
+      const deferred = e.hibernationDeferredSince;
       const again =
         handshakeKeysDue ||
         (thawedAt !== undefined && thawedAt + parkMs < now) ||
         (deferred !== undefined && deferred + parkMs < now);
-      if (parkMs > 0 && last + parkMs < now && (!rest.isParked(e) || again) && !rest.isHibernated(e)) {
-        if (!rest.isParked(e)) this.counts.parked++;
-        rest.park(e, now);
+      if (parkMs > 0 && last + parkMs < now && (!e.rest.parked || again) && !e.rest.hibernated) {
+        if (!e.rest.parked) this.counts.parked++;
+        e.park(now);
         rested++;
-        if (rest.isHibernated(e)) this.counts.hibernated++;
+        if (e.rest.hibernated) this.counts.hibernated++;
       }
       if (handshakeKeysDue) place.handshakeKeysUntil = undefined;
       this.schedule(e);
@@ -79,19 +81,19 @@ export class RestingSessions {
   }
 
   /** A parked session took a record: due again when quiet for parkMs. */
-  woke(e: SessionDriver): void {
+  woke(e: Resting): void {
     if (!e.place.handshaking) this.schedule(e);
   }
 
   /** Puts an established session in the sweep at its next deadline: idle, quiet, or its handshake keys' end (once parked). */
-  schedule(e: SessionDriver): void {
+  schedule(e: Resting): void {
     const { idleMs, parkMs } = this;
-    const last = rest.lastAuthenticated(e);
+    const last = e.rest.lastAuthenticated;
     let due = idleMs > 0 ? last + idleMs + 1 : Infinity;
     const keysUntil = e.place.handshakeKeysUntil;
-    if (parkMs > 0 && !rest.isParked(e)) due = Math.min(due, last + parkMs + 1);
+    if (parkMs > 0 && !e.rest.parked) due = Math.min(due, last + parkMs + 1);
     else if (parkMs > 0 && keysUntil !== undefined) due = Math.min(due, keysUntil + 1);
-    for (const since of [rest.thawedAt(e), rest.hibernationDeferredSince(e)])
+    for (const since of [e.rest.thawedAt, e.hibernationDeferredSince])
       if (parkMs > 0 && since !== undefined) due = Math.min(due, since + parkMs + 1);
     if (due !== Infinity) this.idle?.schedule(e, due);
   }

@@ -9,14 +9,10 @@ import { SessionStateError } from '../../runtime/index.js';
 import { SessionOpening } from '../../runtime/node/dtls/opening.js';
 
 test('held sends of a session that ends unconfirmed: each callback gets the error, after the teardown, never inside it', async (t) => {
-  const opening = new SessionOpening(
-    {},
-    {
-      announceOpen: () => {},
-      sentFailure: () => undefined,
-      whenWritten: (_s, waiter) => queueMicrotask(() => waiter(undefined)),
-    },
-  );
+  const opening = new SessionOpening({
+    sentFailure: undefined,
+    whenWritten: (waiter) => queueMicrotask(() => waiter(undefined)),
+  });
   opening.awaitConfirmation();
   const told: (Error | null)[] = [];
   let inside = true;

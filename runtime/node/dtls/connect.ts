@@ -2,14 +2,14 @@ import type { Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { ConfigError, described, portOption } from '../../config-error.js';
 import { Transport } from '../transport.js';
-import { driverCalls as driver } from './session-driver.js';
+import { SessionDriver } from './session-driver.js';
 import { bindSocket, createClientSocket } from '../socket-bind.js';
 import { ipVersion } from '../ip-version.js';
 import type { AuthorizationRecord } from './authorization.js';
 import { clientOptions, type ConnectOptions } from './options.js';
 import { integerFrom } from './option-names.js';
 import { attachClientSocket, rebindClient } from './rebind.js';
-import { clientCalls as client, DtlsSession, sessionKeyLog } from './session.js';
+import { DtlsSession, sessionKeyLog } from './session.js';
 import { DtlsConnection } from '../../dtls/connection.js';
 import type { Connection } from '../../connection/connection-api.js';
 import { localEntry } from '../../pki/raw-public-key.js';
@@ -62,18 +62,11 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
   if (transport?.inUse === true)
     throw new ConfigError('transport', 'is in use by another endpoint or session (one transport carries one)');
   const serverName = connectionOptions.serverName;
-  const session = new DtlsSession(
-    'client',
-    mtu,
-    literal ? { address: host, port } : undefined,
-    authorization,
-    undefined,
-    undefined,
-    {
-      certificate: localEntry(connectionOptions),
-      serverName: serverName !== undefined && ipVersion(serverName) === 0 ? serverName : undefined,
-    },
-  );
+  const driver = new SessionDriver<DtlsSession>(literal ? { address: host, port } : undefined, undefined);
+  const session = new DtlsSession('client', mtu, driver, authorization, undefined, {
+    certificate: localEntry(connectionOptions),
+    serverName: serverName !== undefined && ipVersion(serverName) === 0 ? serverName : undefined,
+  });
   // The handshake and idle deadlines are the connection's own (pollTimeout); the session sleeps until them.
   const connection = DtlsConnection.client({
     ...connectionOptions,
@@ -85,7 +78,7 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
   });
 
   if (transport !== undefined) {
-    startOverTransport(session, connection, attachTransport(transport), { address: host, port });
+    startOverTransport(driver, connection, attachTransport(transport), { address: host, port });
     return session;
   }
   const where: Promise<Resolved> = literal ? Promise.resolve({ address: host, family: literal }) : lookup(host);
@@ -93,8 +86,7 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
     (r) => {
       if (session.destroyed) return;
       if (options.bindHost !== undefined && ipVersion(options.bindHost) !== r.family) {
-        client.fail(
-          session,
+        driver.fail(
           new ConfigError(
             'bindHost',
             `must be an IPv${r.family} address like ${host} (${r.address}), got ${options.bindHost}`,
@@ -102,16 +94,16 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
         );
         return;
       }
-      start(session, connection, r, port, options.bindHost, bindPort);
+      start(driver, connection, r, port, options.bindHost, bindPort);
     },
-    (e: unknown) => client.fail(session, e instanceof Error ? e : new Error(`cannot resolve ${host}: ${String(e)}`)),
+    (e: unknown) => driver.fail(e instanceof Error ? e : new Error(`cannot resolve ${host}: ${String(e)}`)),
   );
   return session;
 }
 
 /** Opens the client's connected socket and drives the connection over it. */
 function start(
-  session: DtlsSession,
+  driver: SessionDriver<DtlsSession>,
   connection: Connection,
   server: Resolved,
   port: number,
@@ -120,18 +112,15 @@ function start(
 ): void {
   const socket = createClientSocket(server.family === 6 ? 'udp6' : 'udp4');
   // The session closes its socket once ended (the current one: `rebind` may have replaced the first).
-  driver.drive(session, connection, socket, { address: server.address, port }, { connected: true });
+  driver.drive(connection, socket, { address: server.address, port }, { connected: true });
   // ECONNREFUSED (ICMP port unreachable) goes to DtlsSession.portUnreachable; any other socket error ends the session.
-  const fail = (error: Error): void => {
-    if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') client.portUnreachable(session, error);
-    else client.fail(session, error);
-  };
-  attachClientSocket(socket, session, fail);
-  client.rebindWith(session, (address) => rebindClient(session, fail, address));
+  const fail = (error: Error): void => driver.fail(error, (error as NodeJS.ErrnoException).code === 'ECONNREFUSED');
+  attachClientSocket(socket, driver, fail);
+  driver.rebinder = (address) => rebindClient(driver, fail, address);
   bindSocket(socket, bindPort, bindHost, () => {
-    if (session.isEnded) return;
+    if (driver.isEnded) return;
     // node:dgram hands a failed connect's error to this callback, not to 'error'.
-    socket.connect(port, server.address, (error?: Error) => (error ? fail(error) : client.startHandshake(session)));
+    socket.connect(port, server.address, (error?: Error) => (error ? fail(error) : driver.startHandshake()));
   });
 }
 
@@ -142,30 +131,31 @@ export function connectOverSocket(
   server: { address: string; port: number },
   mtu: number,
 ): DtlsSession {
-  const session = new DtlsSession('client', mtu, server, undefined, undefined);
-  startOverTransport(session, connection, socket, server);
+  const driver = new SessionDriver<DtlsSession>(server, undefined);
+  const session = new DtlsSession('client', mtu, driver, undefined, undefined);
+  startOverTransport(driver, connection, socket, server);
   return session;
 }
 
 /** Drives the connection over a transport's socket, to and from the server's address and port only. */
 function startOverTransport(
-  session: DtlsSession,
+  driver: SessionDriver<DtlsSession>,
   connection: Connection,
   socket: Socket,
   first: { address: string; port: number },
 ): void {
   let server = first;
   // The session closes the socket once ended (the transport is free for another session then).
-  driver.drive(session, connection, socket, server, { connected: false });
-  socket.on('error', (error: Error) => client.fail(session, error));
+  driver.drive(connection, socket, server, { connected: false });
+  socket.on('error', (error: Error) => driver.fail(error));
   // DatagramTransport.moveRemote: the application's ICE agent chose another path.
   socket.on('remote', (to: { address: string; port: number }) => {
     server = to;
-    session.remote = to;
+    driver.remote = to;
   });
   // The demux of a client's transport: only datagrams from the server's address and port reach the session.
-  Transport.of(socket).deliverToOne(session, () => server, UNNAMED, false);
+  Transport.of(socket).deliverToOne(driver, () => server, UNNAMED, false);
   queueMicrotask(() => {
-    if (!session.isEnded) client.startHandshake(session);
+    if (!driver.isEnded) driver.startHandshake();
   });
 }

@@ -15,8 +15,7 @@ import { hostKey } from '../host-key.js';
 import type { ClientHelloPeek } from '../client-hello-peek.js';
 import type { ConnectionEvent } from '../../connection/events.js';
 import type { DtlsSession } from './session.js';
-import { driverCalls as driver, sessionNow } from './session-driver.js';
-import type { RemoteAddress } from '../peer-paths.js';
+import { SessionDriver, sessionNow, type SessionOwner } from './session-driver.js';
 import { processAntiReplay, type AntiReplayStore, type SyncAntiReplay } from '../../session/anti-replay.js';
 import { AntiReplayWait } from '../anti-replay-wait.js';
 import { TICKET_AGE_TOLERANCE_MS } from '../../connection/psk-selection.js';
@@ -58,19 +57,46 @@ export interface ListenerUdpOptions {
 /** The connection-level store of the UDP server's connections: the server decides before the connection exists. */
 const REFUSE_EARLY_DATA = { admit: (): boolean => false };
 
+/** A server session's driver: what the demux, the admission and the sweep hold of each session. */
+type Driver = SessionDriver<DtlsSession>;
+
+/** What the admission tells the listener's sessions part (listener-sessions.ts) of the sessions it makes and ends. */
+export interface AdmissionSide {
+  /** Makes the session for a new connection over `driver` (not driven yet); the driver is its `session` from now on. */
+  makeSession(driver: Driver): void;
+  /** The session is driven and placed: the application may have it (`clientRandom`: ClientHello.random in hex, if read). */
+  accepted(driver: Driver, clientRandom: string | undefined): void;
+  /** The stateless cookie exchange refused a ClientHello with an alert before any session existed. */
+  refused(
+    remote: { readonly address: string; readonly port: number },
+    alert: string,
+    reason: string,
+    thrown: unknown,
+  ): void;
+  /** A session's handshake failed with a fatal alert of ours (not a callback's nor a timeout's). */
+  handshakeFailed(): void;
+  /** An application callback ended a session (`duringHandshake`: before it opened). */
+  callbackFailed(error: Error, driver: Driver, duringHandshake: boolean): void;
+  /** The session has settled its promises. */
+  sessionEnded(driver: Driver): void;
+}
+
 /**
- * The serving part of a listener (DtlsListener's base): a DTLS 1.3/1.2 server on one UDP socket with its admission,
- * cookie exchange and resting sessions, a session per client address and port within global and per-host limits.
+ * The serving part of a DtlsListener: a DTLS 1.3/1.2 server on one UDP socket with its admission, cookie exchange and
+ * resting sessions, a session per client address and port within global and per-host limits. It owns each session's
+ * driver ({@link SessionOwner}): the demux, the sweep and the admission hold drivers; the sessions part (`side`) makes
+ * the sessions and hands them to the application.
  *
  * A client that restarts on the same address and port (RFC 9147 §5.11) starts a second connection beside the first;
  * both get every datagram from that address, and the old one ends (`replaced`) when the new one completes.
  */
-export abstract class ListenerAdmission {
-  protected udp: Socket | undefined;
+export class ListenerAdmission implements SessionOwner<DtlsSession> {
+  private udp: Socket | undefined;
   /** Serving: the socket is bound (or was given bound) and every part below is made. */
-  protected served = false;
-  /** @internal The socket and its demux: the sessions by connection ID and by address and port (once bound). */
-  transport!: Transport<DtlsSession>;
+  served = false;
+  /** The socket and its demux: the sessions' drivers by connection ID and by address and port (once bound). */
+  transport!: Transport<Driver>;
+  private readonly side: AdmissionSide;
   private readonly cidObservers = new Set<ConnectionIdObserver>();
   /** The answer to a ClientHello from a peer without a connection: the version's cookie exchange, or a protocol_version refusal. */
   private responder!: HelloResponder;
@@ -91,7 +117,7 @@ export abstract class ListenerAdmission {
   /** The per-connection options every connection gets as they are (the inspector, the datagram observer, the wall clock). */
   private observers!: Pick<ConnectionOptions, 'inspect' | 'onDatagram' | 'wallClock'>;
   /** node:dtls's `endpoint.busy`: while true, no new handshake starts (a new peer's ClientHello is dropped and counted in `busyRefused`). */
-  protected busyNow = false;
+  busy = false;
   private tallies = {
     refusedGlobal: 0,
     refusedPerHost: 0,
@@ -107,22 +133,15 @@ export abstract class ListenerAdmission {
   /** The configurations of the versions answered (minVersion..maxVersion), resolved once over `config`. */
   private configs!: VersionConfigs;
 
-  /** A session for a new connection from `remote`, not driven yet. */
-  protected abstract makeSession(remote: RemoteAddress): DtlsSession;
-  /** The session is driven and placed: the application may have it (`clientRandom`: ClientHello.random in hex, if read). */
-  protected abstract accepted(session: DtlsSession, clientRandom: string | undefined): void;
-  /** The stateless cookie exchange refused a ClientHello with an alert before any session existed. */
-  protected abstract refused(
-    remote: { readonly address: string; readonly port: number },
-    alert: string,
-    reason: string,
-    thrown: unknown,
-  ): void;
+  /** The admission of a listener whose sessions part is `side`; it serves once {@link bind} resolves. */
+  constructor(side: AdmissionSide) {
+    this.side = side;
+  }
 
   /** Makes every part over `socket` (bound or binding) and serves on it; `route` (a worker's) sees each datagram first. */
   private open(options: UdpServerOptions, limits: UdpServerLimits, socket: Socket, route?: DatagramRoute): void {
     this.udp = socket;
-    this.transport = Transport.forListener<DtlsSession>(socket);
+    this.transport = Transport.forListener<Driver>(socket);
     const {
       antiReplay,
       minVersion,
@@ -193,7 +212,7 @@ export abstract class ListenerAdmission {
   }
 
   /** Makes (or takes, `io.socket`) the socket and every part over it, binds it, and resolves once it is listening. */
-  protected async bind(
+  async bind(
     options: UdpServerOptions,
     limits: UdpServerLimits,
     io:
@@ -202,6 +221,7 @@ export abstract class ListenerAdmission {
   ): Promise<Socket> {
     if (io.socket !== undefined) {
       this.open(options, limits, io.socket, io.route);
+      this.served = true;
       return io.socket;
     }
     const { host, port, reusePort, ttl, ...udp } = io.udp;
@@ -223,15 +243,16 @@ export abstract class ListenerAdmission {
       socket.close();
       throw e instanceof Error ? e : new Error(String(e));
     }
+    this.served = true;
     return socket;
   }
 
   /** Sessions, handshaking or open (a restarting client briefly has two): `stats.sessions`. */
-  protected get openSessions(): number {
+  get openSessions(): number {
     return this.served ? this.admission.connections : 0;
   }
 
-  /** @internal The serving part's counts (what `listener.stats` reads), once bound. */
+  /** The serving part's counts (what `listener.stats` reads), once bound. */
   get serverStats(): UdpServerStats | undefined {
     if (!this.served) return undefined;
     const c = this.tallies;
@@ -250,7 +271,7 @@ export abstract class ListenerAdmission {
     });
   }
 
-  /** @internal Sessions and handshakes counted against `address`'s host (its prefix; tests/node/host-prefix-admission.test.ts). */
+  /** Sessions and handshakes counted against `address`'s host (its prefix; tests/node/host-prefix-admission.test.ts). */
   hostUsage(address: string): { readonly connections: number; readonly handshakes: number } {
     return this.served ? this.admission.usage(this.hostOf(address)) : { connections: 0, handshakes: 0 };
   }
@@ -260,31 +281,36 @@ export abstract class ListenerAdmission {
     return hostKey(address, this.limits.hostPrefixes);
   }
 
-  /** @internal Calls `observer` with every CID a session issues from now on, and again as it retires (or its session ends). */
+  /** Calls `observer` with every CID a session issues from now on, and again as it retires (or its session ends). */
   onConnectionIds(observer: ConnectionIdObserver): void {
     this.cidObservers.add(observer);
   }
 
+  /** The bound UDP socket, once serving. */
+  get socket(): Socket | undefined {
+    return this.served ? this.udp : undefined;
+  }
+
   /** Closes every session (close_notify where connected) and the socket. */
-  protected async closeAll(): Promise<void> {
+  async closeAll(): Promise<void> {
     this.resting.close();
     this.storeWait.clear();
     const open = this.transport.sessions();
-    for (const s of open) driver.shut(s);
-    await Promise.all(open.map((s) => s.flushed()));
+    for (const d of open) d.shut();
+    await Promise.all(open.map((d) => (d.driven ? d.flushedOut() : undefined)));
     const socket = this.udp;
     if (socket !== undefined) await new Promise<void>((resolve) => socket.close(() => resolve()));
     releaseOwnTicketKeys(this.connectionOptions); // the random keys resolveConfig made for this server (owner: its options)
   }
 
   /** A hibernated session's connection again, on the configuration and per-connection options it was made with. */
-  protected thaw(session: DtlsSession, frozen: FrozenSession, now: number): DtlsConnection {
+  thaw(session: Driver, frozen: FrozenSession, now: number): DtlsConnection {
     this.tallies.thawed++;
     return DtlsConnection.thaw(this.configs, this.perConnection(this.askingStore, session.remote.address), frozen, now);
   }
 
   /** A datagram at a hibernated session, screened without thawing it: undefined when a new record of it authenticated. */
-  protected screen(session: DtlsSession, frozen: FrozenSession, datagram: Uint8Array): FrozenSession | undefined {
+  screen(session: Driver, frozen: FrozenSession, datagram: Uint8Array): FrozenSession | undefined {
     const { provider, replayWindow, limits } = this.config;
     const cids = session.place.cids;
     return screenFrozen(frozen, datagram, {
@@ -296,12 +322,12 @@ export abstract class ListenerAdmission {
   }
 
   /** A parked session took a record: due again when quiet for parkMs. */
-  protected sessionWoke(session: DtlsSession): void {
+  sessionWoke(session: Driver): void {
     this.resting.woke(session);
   }
 
   /** Thawed without waking: due to rest again once quiet for parkMs more. */
-  protected sessionThawed(session: DtlsSession): void {
+  sessionThawed(session: Driver): void {
     this.resting.schedule(session);
   }
 
@@ -324,7 +350,7 @@ export abstract class ListenerAdmission {
     address: string,
     port: number,
     key: string,
-    slot: Slot<DtlsSession> | undefined,
+    slot: Slot<Driver> | undefined,
     hello: ClientHelloPeek | undefined,
   ): void {
     if (!hello) {
@@ -337,7 +363,7 @@ export abstract class ListenerAdmission {
       if (newest?.place.handshaking) newest.deliver(d);
       return;
     }
-    if (this.busyNow) {
+    if (this.busy) {
       this.tallies.busyRefused++;
       return;
     }
@@ -376,7 +402,7 @@ export abstract class ListenerAdmission {
   private reply(outcome: HelloOutcome & { kind: 'reply' }, address: string, port: number): void {
     this.transport.datagrams.send([outcome.datagram], 1, port, address, false, NO_CALLBACK);
     if (outcome.what !== 'hello-retry-request' && outcome.what !== 'hello-verify-request')
-      this.refused({ address, port }, outcome.what, outcome.reason ?? outcome.what, outcome.callbackError);
+      this.side.refused({ address, port }, outcome.what, outcome.reason ?? outcome.what, outcome.callbackError);
   }
 
   /**
@@ -468,24 +494,28 @@ export abstract class ListenerAdmission {
     // One restart at a time per address: a newer one supersedes a successor still handshaking.
     const superseded = slot.successor;
     if (superseded !== undefined)
-      driver.abort(superseded, 'replaced', 'superseded by a newer handshake from the same address and port');
-    const session = this.makeSession(remote);
-    const place = session.place;
+      superseded.abort('replaced', 'superseded by a newer handshake from the same address and port');
+    const driver: Driver = new SessionDriver(remote, this);
+    this.side.makeSession(driver);
+    const place = driver.place;
     place.key = key;
     place.host = host;
     place.random = random;
-    driver.drive(session, connection, this.transport.socket, remote);
-    if (slot.primary === undefined) slot.primary = session;
-    else slot.successor = session;
+    driver.drive(connection, this.transport.socket, remote);
+    if (slot.primary === undefined) slot.primary = driver;
+    else slot.successor = driver;
     this.admission.opened(host);
-    this.accepted(session, random);
+    this.side.accepted(driver, random);
     // With the path it came over: the session's peer is there until it moves as a peer moves (RFC 9853, RFC 9146 §6),
     // never wherever the first CID-routed datagram happens to come from (a copy an attacker got there first).
-    session.deliver(first, remote);
+    driver.deliver(first, remote);
   }
 
-  /** The listener hears of each event of a session (but application data) before the session's own handling. */
-  protected sessionEvent(session: DtlsSession, e: ConnectionEvent): void {
+  /**
+   * Each event of a session (but application data), before the session's own handling: a fatal alert of ours while
+   * handshaking (not a callback's nor a timeout's) counts as a refused handshake, as the cookie exchange's refusals do.
+   */
+  sessionEvent(session: Driver, e: ConnectionEvent): void {
     if (e.type === 'handshakeComplete') this.established(session);
     else if (e.type === 'connectionIdIssued') {
       this.transport.issued(session, e.cid);
@@ -494,9 +524,23 @@ export abstract class ListenerAdmission {
       this.transport.retired(session, e.cid);
       for (const o of this.cidObservers) o.retired(e.cid);
     } else if (e.type === 'pathMigrated') this.migrated(session, e.validated);
+    else if (e.type === 'alert' && e.sent && e.level === 'fatal' && session.place.handshaking) {
+      const c = session.connection;
+      if (c?.failure?.callbackError === undefined && c?.expired === undefined) this.side.handshakeFailed();
+    }
   }
 
-  private established(session: DtlsSession): void {
+  /** An application callback ended a session: the sessions part counts it and tells `onhandshakeerror`. */
+  callbackFailed(error: Error, session: Driver, duringHandshake: boolean): void {
+    this.side.callbackFailed(error, session, duringHandshake);
+  }
+
+  /** A session settled its promises: the sessions part lets it go. */
+  sessionEnded(session: Driver): void {
+    this.side.sessionEnded(session);
+  }
+
+  private established(session: Driver): void {
     const place = session.place;
     if (!place.handshaking) return;
     place.handshaking = false;
@@ -506,8 +550,7 @@ export abstract class ListenerAdmission {
     const old = this.transport.established(session);
     if (old) {
       this.tallies.restarts++;
-      driver.abort(
-        old,
+      old.abort(
         'replaced',
         'replaced: the client completed a new handshake from the same address and port (RFC 9147 §5.11)',
       );
@@ -518,7 +561,7 @@ export abstract class ListenerAdmission {
    * The session moved: its address slot follows (unless another session holds it). Its admission count moves only
    * after RRC: without it any key holder could move a session onto a spoofed address and fill a victim host's share.
    */
-  private migrated(session: DtlsSession, validated: boolean): void {
+  private migrated(session: Driver, validated: boolean): void {
     this.tallies.migrations++;
     this.transport.migrated(session);
     if (validated) {
@@ -530,7 +573,7 @@ export abstract class ListenerAdmission {
   }
 
   /** A session's connection ended (`crashed`: by what it threw, counted): out of the demux, the sweep and admission. */
-  protected connectionEnded(session: DtlsSession, crashed: boolean): void {
+  connectionEnded(session: Driver, crashed: boolean): void {
     const place = session.place;
     if (place.handshaking && session.connection?.expired === 'handshake') this.tallies.handshakeTimeouts++;
     this.resting.cancel(session);

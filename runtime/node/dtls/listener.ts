@@ -1,22 +1,20 @@
 import { ConfigError } from '../../config-error.js';
 import { isIP } from 'node:net';
 import type { Socket } from 'node:dgram';
-import type { DatagramRoute } from '../transport.js';
-import type { DatagramIo } from '../datagram-io.js';
-import type { RemoteAddress } from '../peer-paths.js';
-import { ListenerAdmission } from './listener-admission.js';
+import type { DatagramRoute, Transport } from '../transport.js';
+import type { UdpServerStats } from '../server-options.js';
+import { ListenerAdmission, type ConnectionIdObserver } from './listener-admission.js';
+import { ListenerSessions } from './listener-sessions.js';
+import type { SessionDriver } from './session-driver.js';
 import { attachTransport } from './transport.js';
-import { thrownError } from '../../handshake/callback-error.js';
-import { DtlsSessionError, withCode, type HandshakeErrorHandler } from './errors.js';
-import { tell } from './application-callback.js';
+import { DtlsSessionError, type HandshakeErrorHandler } from './errors.js';
 import { serverOptions, type ListenerOptions, type ListenOptions } from './options.js';
-import { DtlsSession, sessionKeyLog, type SessionAddress, type SessionListener, type SessionLocal } from './session.js';
-import { ListenerCounts, listenerStats, type DtlsListenerStats } from './listener-stats.js';
+import type { DtlsSession, SessionAddress } from './session.js';
+import { listenerStats, type DtlsListenerStats } from './listener-stats.js';
 import { inspect } from 'node:util';
 import { listenWorkers, type DtlsWorkerListener, type WorkerListenOptions } from './workers/worker-listener.js';
 import { localEntry } from '../../pki/raw-public-key.js';
 import { DATAGRAM_SIZE } from '../../connection/config.js';
-import type { ConnectionEvent } from '../../connection/events.js';
 
 export type { HandshakeErrorHandler } from './errors.js';
 export type { DtlsListenerStats } from './listener-stats.js';
@@ -30,7 +28,7 @@ export type ListenOptionsFor<H> = H extends SessionHandler ? ListenOptions : Wor
 export type ListenerFor<H> = H extends SessionHandler ? DtlsListener : DtlsWorkerListener;
 
 /** A DTLS 1.3/1.2 server on one UDP socket, node:dtls's DTLSEndpoint: each admitted peer is a {@link DtlsSession}. */
-export class DtlsListener extends ListenerAdmission {
+export class DtlsListener {
   /** Resolves with the bound address once listening; rejects with the system error (`EADDRINUSE`). Never unhandled. */
   readonly listening: Promise<SessionAddress>;
   /** Resolves when the endpoint has closed; rejects with the bind error when it never opened. Never unhandled. */
@@ -38,31 +36,13 @@ export class DtlsListener extends ListenerAdmission {
   readonly stats: DtlsListenerStats;
   /** Set to be told of handshakes refused by the cookie exchange or failed by an application callback, and who. */
   onhandshakeerror: HandshakeErrorHandler | null = null;
-  /** What it counts itself (`stats` reads them with its server's counts). */
-  private readonly counts = new ListenerCounts();
-  private readonly sessions = new Set<DtlsSession>();
-  /** Sessions by their ClientHello.random (hex; the session's own is `session.place.random`), for their key log lines. */
-  private readonly byClientRandom = new Map<string, DtlsSession>();
-  /** Whether a session ever had `onkeylog` set when `onsession` returned (where it is to be set: its secrets come after). */
-  private keyLogOn = false;
-  private readonly mtu: number;
-  /** This end as each of its sessions shows it: the leaf certificate. */
-  private readonly local: SessionLocal;
+  /** The sessions it hands out: made, given to `onsession`, told their key log lines, counted (listener-sessions.ts). */
+  private readonly sessions: ListenerSessions<DtlsListener>;
+  /** The socket, its demux, the cookie exchange, admission and resting: what no session takes (listener-admission.ts). */
+  private readonly admission: ListenerAdmission;
   private bound: SessionAddress | undefined;
   private closing: Promise<void> | undefined;
   private settleClosed!: { resolve: () => void; reject: (e: Error) => void };
-  private readonly onsession: SessionHandler;
-  /** What its sessions tell it (session-rest.ts): one table for all of them, over members that stay its own. */
-  private readonly sessionOwner: SessionListener = {
-    sessionEvent: (s, e) => this.sessionEvent(s, e),
-    connectionEnded: (s, crashed) => this.connectionEnded(s, crashed),
-    sessionEnded: (s) => this.sessionEnded(s),
-    callbackFailed: (error, s, duringHandshake) => this.callbackFailed(error, s, duringHandshake),
-    sessionWoke: (s) => this.sessionWoke(s),
-    thaw: (s, frozen, now) => this.thaw(s, frozen, now),
-    screen: (s, frozen, datagram) => this.screen(s, frozen, datagram),
-    sessionThawed: (s) => this.sessionThawed(s),
-  };
 
   /** @internal Use {@link listen}. `adopted`: a bound socket to serve on, and what to take off it first (a worker's). */
   constructor(
@@ -70,16 +50,18 @@ export class DtlsListener extends ListenerAdmission {
     listenerOptions: ListenerOptions,
     adopted?: { readonly socket: Socket; readonly route: DatagramRoute },
   ) {
-    super();
-    this.onsession = onsession;
     const { udp, transport, server: options, limits } = listenerOptions;
-    this.mtu = options.maxDatagramSize ?? DATAGRAM_SIZE.default;
-    this.local = { certificate: localEntry(options) };
+    const mtu = options.maxDatagramSize ?? DATAGRAM_SIZE.default;
+    const sessions = new ListenerSessions<DtlsListener>(this, onsession, mtu, { certificate: localEntry(options) });
+    const admission = new ListenerAdmission(sessions);
+    this.sessions = sessions;
+    this.admission = admission;
+    const counts = sessions.counts;
     this.stats = listenerStats({
-      counts: this.counts,
-      serverStats: () => this.serverStats,
-      openSessions: () => this.openSessions,
-      datagramCounts: () => this.datagramCounts,
+      counts,
+      serverStats: () => admission.serverStats,
+      openSessions: () => admission.openSessions,
+      datagramCounts: () => (admission.served ? admission.transport.datagrams.counts : undefined),
     });
     this.closed = new Promise<void>((resolve, reject) => (this.settleClosed = { resolve, reject }));
     this.closed.catch(() => {});
@@ -96,11 +78,10 @@ export class DtlsListener extends ListenerAdmission {
     const keyLog = options.keyLog;
     const route = (line: string): void => {
       keyLog?.(line);
-      this.keyLogged(line);
+      sessions.keyLogged(line);
     };
-    options.keyLog = Object.assign(route, { wanted: () => keyLog !== undefined || this.keyLogOn });
-    this.listening = this.bind(options, limits, io).then((bound) => {
-      this.served = true;
+    options.keyLog = Object.assign(route, { wanted: () => keyLog !== undefined || sessions.keyLogWanted });
+    this.listening = admission.bind(options, limits, io).then((bound) => {
       const a = bound.address();
       this.bound = { address: a.address, family: a.family === 'IPv6' ? 'IPv6' : 'IPv4', port: a.port };
       return this.bound;
@@ -108,7 +89,7 @@ export class DtlsListener extends ListenerAdmission {
     this.listening.catch((e: unknown) => {
       this.bound = undefined;
       socket?.close(); // a transport's, free for another endpoint
-      this.counts.destroyedAt = Date.now();
+      counts.destroyedAt = Date.now();
       this.settleClosed.reject(e instanceof Error ? e : new Error(String(e)));
     });
   }
@@ -120,43 +101,58 @@ export class DtlsListener extends ListenerAdmission {
 
   /** Whether the endpoint has closed. */
   get destroyed(): boolean {
-    return this.counts.destroyedAt !== undefined;
+    return this.sessions.counts.destroyedAt !== undefined;
   }
 
   /** node:dtls's `endpoint.busy`: while true, new peers' ClientHellos are dropped (`stats.serverBusyCount`). */
   get busy(): boolean {
-    return this.busyNow;
+    return this.admission.busy;
   }
 
   set busy(busy: boolean) {
-    this.busyNow = busy === true;
-  }
-
-  /** The datagrams and bytes its socket delivered and sent (the socket's own counts: no call per datagram), once listening. */
-  private get datagramCounts(): DatagramIo['counts'] | undefined {
-    return this.served ? this.transport.datagrams.counts : undefined;
+    this.admission.busy = busy === true;
   }
 
   /** @internal The bound UDP socket (undefined before `listening` resolves, or with a failed bind): for benches that read its counts. */
   get socket(): Socket | undefined {
-    return this.served ? this.udp : undefined;
+    return this.admission.socket;
   }
 
   /** @internal A datagram handed to the server as if read from its socket (benches); dropped before the bind. */
   receive(datagram: Uint8Array, address: string, port: number): void {
-    if (this.served) this.transport.receive(datagram, address, port);
+    if (this.admission.served) this.admission.transport.receive(datagram, address, port);
+  }
+
+  /** @internal The socket and its demux: the sessions' drivers by connection ID and by address and port (once bound). */
+  get transport(): Transport<SessionDriver<DtlsSession>> {
+    return this.admission.transport;
+  }
+
+  /** @internal The serving part's counts (what `listener.stats` reads), once bound. */
+  get serverStats(): UdpServerStats | undefined {
+    return this.admission.serverStats;
+  }
+
+  /** @internal Sessions and handshakes counted against `address`'s host (its prefix; tests/node/host-prefix-admission.test.ts). */
+  hostUsage(address: string): { readonly connections: number; readonly handshakes: number } {
+    return this.admission.hostUsage(address);
+  }
+
+  /** @internal Calls `observer` with every CID a session issues from now on, and again as it retires (or its session ends). */
+  onConnectionIds(observer: ConnectionIdObserver): void {
+    this.admission.onConnectionIds(observer);
   }
 
   /** @internal `console.log(listener)`: where it listens, its state and its counts, not its insides. */
   [inspect.custom](_depth: number, options: object, show: typeof inspect): string {
-    const state = this.destroyed ? 'closed' : this.served ? 'listening' : 'binding';
+    const state = this.destroyed ? 'closed' : this.admission.served ? 'listening' : 'binding';
     const a = this.bound;
-    return `DtlsListener ${show({ address: a ? `${a.address}:${a.port}` : undefined, state, busy: this.busyNow, stats: this.stats.toJSON() }, options)}`;
+    return `DtlsListener ${show({ address: a ? `${a.address}:${a.port}` : undefined, state, busy: this.busy, stats: this.stats.toJSON() }, options)}`;
   }
 
   /** Closes every session with close_notify, then the socket; resolves when closed. */
   close(): Promise<void> {
-    this.closing ??= this.served
+    this.closing ??= this.admission.served
       ? this.shut()
       : this.listening.then(
           () => this.shut(),
@@ -169,7 +165,7 @@ export class DtlsListener extends ListenerAdmission {
   destroy(error?: Error): void {
     const reason =
       error ?? new DtlsSessionError('ERR_DTLS_ENDPOINT_DESTROYED', 'the endpoint carrying the session was destroyed');
-    for (const s of this.sessions) s.destroy(reason);
+    this.sessions.destroyAll(reason);
     void this.close();
   }
 
@@ -179,87 +175,12 @@ export class DtlsListener extends ListenerAdmission {
   }
 
   private async shut(): Promise<void> {
-    if (this.served && this.counts.destroyedAt === undefined) {
-      await this.closeAll();
-      this.counts.destroyedAt = Date.now();
+    const counts = this.sessions.counts;
+    if (this.admission.served && counts.destroyedAt === undefined) {
+      await this.admission.closeAll();
+      counts.destroyedAt = Date.now();
       this.settleClosed.resolve();
     }
-  }
-
-  protected makeSession(remote: RemoteAddress): DtlsSession<DtlsListener> {
-    return new DtlsSession<DtlsListener>('server', this.mtu, remote, undefined, this, this.sessionOwner, this.local);
-  }
-
-  protected accepted(session: DtlsSession<DtlsListener>, clientRandom: string | undefined): void {
-    const onsession = this.onsession;
-    this.counts.serverSessions++;
-    this.sessions.add(session);
-    if (clientRandom !== undefined) this.byClientRandom.set(clientRandom, session);
-    try {
-      onsession(session);
-      if (session.onkeylog !== null) this.keyLogOn = true;
-    } catch (e) {
-      // The session cannot go on without its handler: its handshake ends with internal_error, reported as any callback's.
-      session.callbackFailed('onsession', e);
-    }
-  }
-
-  /** A session of this endpoint ended: it is no longer one of those `close()` or `destroy()` ends. */
-  private sessionEnded(session: DtlsSession): void {
-    this.sessions.delete(session);
-    const random = session.place.random;
-    if (random !== undefined && this.byClientRandom.get(random) === session) this.byClientRandom.delete(random);
-  }
-
-  /** A key log line (NSS format: `LABEL <client_random> <secret>`), to the `onkeylog` of the session whose ClientHello had that random. */
-  private keyLogged(line: string): void {
-    const random = line.split(' ', 2)[1];
-    const session = random === undefined ? undefined : this.byClientRandom.get(random);
-    if (session?.onkeylog) sessionKeyLog(session, line);
-  }
-
-  /** An application callback ended a session: counted, and a failed handshake told to `onhandshakeerror`. */
-  private callbackFailed(error: Error, session: DtlsSession, duringHandshake: boolean): void {
-    this.counts.callbackErrors++;
-    if (duringHandshake) {
-      this.counts.handshakeErrors++;
-      const remote = session.remoteAddress;
-      tell(
-        this.onhandshakeerror,
-        withCode(error, 'ERR_DTLS_CALLBACK'),
-        remote ? { address: remote.address, port: remote.port } : { address: '', port: 0 },
-      );
-    }
-  }
-
-  /**
-   * Each event of a session but application data: a fatal alert of ours while handshaking (not a callback's nor a
-   * timeout's) counts as a refused handshake, as the cookie exchange's refusals do.
-   */
-  protected override sessionEvent(session: DtlsSession, e: ConnectionEvent): void {
-    super.sessionEvent(session, e);
-    if (e.type !== 'alert' || !e.sent || e.level !== 'fatal' || !session.place.handshaking) return;
-    const c = session.connection;
-    if (c?.failure?.callbackError === undefined && c?.expired === undefined) this.counts.handshakeErrors++;
-  }
-
-  protected refused(
-    remote: { readonly address: string; readonly port: number },
-    alert: string,
-    reason: string,
-    thrown: unknown,
-  ): void {
-    this.counts.handshakeErrors++;
-    if (thrown !== undefined) this.counts.callbackErrors++;
-    const error =
-      thrown !== undefined
-        ? withCode(thrownError(thrown), 'ERR_DTLS_CALLBACK')
-        : new DtlsSessionError(
-            'ERR_DTLS_ALERT',
-            reason.startsWith(`${alert}:`) ? reason : `${alert}: ${reason}`,
-            alert,
-          );
-    tell(this.onhandshakeerror, error, remote);
   }
 }
 

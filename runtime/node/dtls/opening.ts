@@ -9,37 +9,29 @@ import { SessionStateError } from './errors.js';
 const TICKET_WAIT_MIN_MS = 50;
 const TICKET_WAIT_MAX_MS = 2000;
 
-/**
- * What the opening calls on its session (`S`: the session class, a parameter so this file imports none of it): one
- * table for all sessions, each call naming one, made by the session class over its own private members (session.ts
- * `openingCalls`).
- */
-export interface OpeningCalls<S> {
-  /** Resolves `opened` and calls `onhandshake` (once). */
-  announceOpen(session: S): void;
-  /** What a send whose record the socket wrote reports: the error the session ended with since (destroy's, a socket's), if any. */
-  sentFailure(session: S): Error | undefined;
+/** What the opening asks of its session's driver (session-driver.ts) about the records a send sealed. */
+export interface SentRecords {
   /** Calls `waiter` once the datagrams carrying the records sealed so far have left: with the socket's refusal, if any. */
-  whenWritten(session: S, waiter: (refused: Error | undefined) => void): void;
+  whenWritten(waiter: (refused: Error | undefined) => void): void;
+  /** What a send whose record the socket wrote reports: the error the session ended with since (destroy's, a socket's), if any. */
+  readonly sentFailure: Error | undefined;
 }
 
 type SendCallback = (error: Error | null) => void;
 
 /** One session's way to `opened`: `handshake`, `confirming` (the server's confirmation due), `ticket`, `open`. */
-export class SessionOpening<S> {
+export class SessionOpening {
   private stage: 'handshake' | 'confirming' | 'ticket' | 'open' = 'handshake';
   private ticketTimer: NodeJS.Timeout | undefined;
   /** The connection holds what `send` is given (a confirmation is due: the handshake's, or a post-handshake certificate's). */
   private holding = false;
   /** Callbacks of sends the connection held, in order. */
   private held: SendCallback[] | undefined;
-  private readonly owner: S;
-  private readonly calls: OpeningCalls<S>;
+  private readonly records: SentRecords;
 
-  /** The opening of `owner`, calling back through `calls`. */
-  constructor(owner: S, calls: OpeningCalls<S>) {
-    this.owner = owner;
-    this.calls = calls;
+  /** The opening of the session whose driver is `records`. */
+  constructor(records: SentRecords) {
+    this.records = records;
   }
 
   /** The handshake is complete but not yet confirmed: messages wait, `opened` is pending. */
@@ -58,18 +50,17 @@ export class SessionOpening<S> {
     this.holding = true;
   }
 
-  /** The server confirmed the handshake: open now, or with `waitForTicket` after the first ticket (bounded wait). */
-  confirmed(waitForTicket: boolean, startedAt: number): void {
+  /**
+   * The server confirmed the handshake: `open` (resolves `opened`, calls `onhandshake`) now, or with `waitForTicket`
+   * after the first ticket (a bounded wait; the session opens at once if the ticket comes first).
+   */
+  confirmed(waitForTicket: boolean, startedAt: number, open: () => void): void {
     const tookMs = Date.now() - startedAt;
-    const { owner, calls } = this;
     this.release();
     if (this.stage !== 'confirming') return;
-    if (!waitForTicket) return calls.announceOpen(owner);
+    if (!waitForTicket) return open();
     this.stage = 'ticket';
-    this.ticketTimer = setTimeout(
-      () => calls.announceOpen(owner),
-      Math.min(TICKET_WAIT_MAX_MS, Math.max(TICKET_WAIT_MIN_MS, tookMs)),
-    );
+    this.ticketTimer = setTimeout(open, Math.min(TICKET_WAIT_MAX_MS, Math.max(TICKET_WAIT_MIN_MS, tookMs)));
   }
 
   /** `opened` resolved (or is about to): the ticket wait is over. */
@@ -115,7 +106,7 @@ export class SessionOpening<S> {
   }
 
   private afterFlush(callback: SendCallback): void {
-    const { owner, calls } = this;
-    calls.whenWritten(owner, (refused) => callback(refused ?? calls.sentFailure(owner) ?? null));
+    const records = this.records;
+    records.whenWritten((refused) => callback(refused ?? records.sentFailure ?? null));
   }
 }

@@ -1,7 +1,9 @@
 import type { Socket } from 'node:dgram';
 import { Transport } from '../transport.js';
 import { bindSocket, createClientSocket } from '../socket-bind.js';
-import { clientCalls as client, type DtlsSession, type SessionAddress } from './session.js';
+import type { SessionDriver } from './session-driver.js';
+import type { SessionAddress } from './session-types.js';
+import type { DtlsSession } from './session.js';
 
 /** A client socket's path name: its local address and port (what the client's connection is told datagrams came over). */
 export function localPath(socket: Socket): string {
@@ -17,19 +19,23 @@ export function localPath(socket: Socket): string {
  * Feeds a client socket's datagrams to the session; its errors end the session only while it is current. EMSGSIZE
  * (ICMP fragmentation-needed) cuts later datagrams smaller instead (RFC 9147 §4.4).
  */
-export function attachClientSocket(socket: Socket, session: DtlsSession, fail: (error: Error) => void): void {
+export function attachClientSocket(
+  socket: Socket,
+  driver: SessionDriver<DtlsSession>,
+  fail: (error: Error) => void,
+): void {
   const named = { path: 'unbound' };
   // Named once connected (the local address is the wildcard until then).
   socket.on('connect', () => {
     named.path = localPath(socket);
   });
   socket.on('error', (error) => {
-    if (client.currentSocket(session) !== socket) return;
-    if ((error as NodeJS.ErrnoException).code === 'EMSGSIZE') client.pathMtuExceeded(session);
+    if (driver.currentSocket !== socket) return;
+    if ((error as NodeJS.ErrnoException).code === 'EMSGSIZE') driver.pathMtuExceeded();
     else fail(error);
   });
   // Connected to the server: the kernel lets only its datagrams through.
-  Transport.of(socket).deliverToOne(session, () => session.remote, named, true);
+  Transport.of(socket).deliverToOne(driver, () => driver.remote, named, true);
 }
 
 /**
@@ -37,15 +43,15 @@ export function attachClientSocket(socket: Socket, session: DtlsSession, fail: (
  * answer a path_challenge with path_drop (RFC 9853 §5.2). Resolves with the new local address.
  */
 export function rebindClient(
-  session: DtlsSession,
+  driver: SessionDriver<DtlsSession>,
   fail: (error: Error) => void,
   address?: string,
 ): Promise<SessionAddress> {
-  const old = client.currentSocket(session);
+  const old = driver.currentSocket;
   const oldPath = old === undefined ? 'unbound' : localPath(old);
-  const family = session.remote.address.includes(':') ? 'udp6' : 'udp4';
+  const family = driver.remote.address.includes(':') ? 'udp6' : 'udp4';
   const socket = createClientSocket(family);
-  attachClientSocket(socket, session, fail);
+  attachClientSocket(socket, driver, fail);
   return new Promise((resolve, reject) => {
     const refused = (e: Error): void => {
       try {
@@ -57,11 +63,11 @@ export function rebindClient(
     };
     socket.once('error', refused);
     bindSocket(socket, 0, address, () => {
-      socket.connect(session.remote.port, session.remote.address, (error?: Error) => {
+      socket.connect(driver.remote.port, driver.remote.address, (error?: Error) => {
         if (error) return refused(error); // node:dgram hands a failed connect's error here, not to 'error'
         socket.off('error', refused);
         const a = socket.address();
-        client.moveSocket(session, socket, localPath(socket), oldPath);
+        driver.moveSocket(socket, localPath(socket), oldPath);
         resolve({ address: a.address, family: family === 'udp6' ? 'IPv6' : 'IPv4', port: a.port });
       });
     });

@@ -1,5 +1,4 @@
 import { X509Certificate } from 'node:crypto';
-import type { Socket } from 'node:dgram';
 import { inspect } from 'node:util';
 import { thrownError, type CallbackName } from '../../handshake/callback-error.js';
 import { ConnectionStateError } from '../../dtls/connection.js';
@@ -18,10 +17,10 @@ import {
 import { certificateToPem } from '../../pki/pem.js';
 import { peerEntry } from '../../pki/raw-public-key.js';
 import { certificateFingerprint, type FingerprintHash } from '../../pki/fingerprint.js';
-import { addressOfPath, type RemoteAddress } from '../peer-paths.js';
+import { addressOfPath } from '../peer-paths.js';
 import { ipVersion } from '../ip-version.js';
-import { SessionDriver } from './session-driver.js';
-import type { SessionOwnerOf } from './session-rest.js';
+import type { SessionDriver } from './session-driver.js';
+import type { SessionRest } from './session-rest.js';
 import { LazyOutcome } from '../lazy-outcome.js';
 import type { AuthorizationRecord } from './authorization.js';
 import { MessageTooLargeError, SessionStateError, withCode, type DtlsError } from './errors.js';
@@ -33,7 +32,7 @@ import { keyingMaterialArguments } from './keying-material.js';
 import { SessionCounters, sessionStats, type DtlsSessionStats } from './session-stats.js';
 import { callUnguarded, isThenable, type SessionCallbackName } from './application-callback.js';
 import { EarlyReplies } from './early-replies.js';
-import { SessionOpening, type OpeningCalls } from './opening.js';
+import { SessionOpening } from './opening.js';
 
 export type { SessionAddress, SessionCloseReason, SessionOpened, MessageHandler } from './session-types.js';
 import type { SessionAddress, SessionCloseReason, SessionOpened, MessageHandler } from './session-types.js';
@@ -59,37 +58,10 @@ export function sessionKeyLog(session: DtlsSession, line: string): void {
 }
 
 /**
- * What a client's setup (connect.ts) and its rebinding (rebind.ts) do to the session they drive: one table for all
- * client sessions, made by the class over its own members (its static block, the one place that reaches them).
- */
-export interface ClientCalls {
-  /** Sends the ClientHello. */
-  startHandshake(session: DtlsSession): void;
-  /** Ends the session with `error` (a DNS failure, a socket's), whether or not it has an endpoint yet. */
-  fail(session: DtlsSession, error: Error): void;
-  /** ICMP port unreachable: ends a handshake; after it, not believed (RFC 9147 §4.1), only counted. */
-  portUnreachable(session: DtlsSession, error: Error): void;
-  /** What `rebind()` calls to move the session to a new local UDP port. */
-  rebindWith(session: DtlsSession, rebinder: (address?: string) => Promise<SessionAddress>): void;
-  /** The socket the session sends on now (a rebind replaces it). */
-  currentSocket(session: DtlsSession): Socket | undefined;
-  /** Our datagrams leave from `socket` (`path`) now; the old one stays open a moment (RFC 9853 §5.2). */
-  moveSocket(session: DtlsSession, socket: Socket, path: string, oldPath: string): void;
-  /** The path cannot carry our datagrams (EMSGSIZE): what every path carries from now on. */
-  pathMtuExceeded(session: DtlsSession): void;
-}
-
-/** The client's calls ({@link ClientCalls}), made once by DtlsSession. */
-export let clientCalls!: ClientCalls;
-
-/** What a server session tells its listener: the table the listener (listener.ts) makes for its sessions. */
-export type SessionListener = SessionOwnerOf<DtlsSession>;
-
-/**
  * One DTLS 1.3 (or 1.2) association with one peer, as node:dtls's DTLSSession: `opened` and `closed` always settle.
  * Made by `connect()` or handed to `listen()`'s callback, never constructed directly.
  */
-export class DtlsSession<L extends object = object> extends SessionDriver {
+export class DtlsSession<L extends object = object> {
   readonly role: 'client' | 'server';
   /** The listener that accepted a server session (node:dtls's `session.endpoint`: a DtlsListener, listener.ts); undefined for a client's. */
   readonly listener: L | undefined;
@@ -106,9 +78,10 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
   onclientcertificate: ((certificate: string | undefined) => void) | null = null;
   /** Server, with CIDs: the client moved to `to` and the return routability check (RFC 9853) passed. */
   onmigrate: ((from: SessionAddress, to: SessionAddress) => void) | null = null;
-  /** Client: moves the session to a new local UDP port (given by `connect`). */
-  private rebinder: ((address?: string) => Promise<SessionAddress>) | undefined;
-
+  /** @internal What moves the connection: datagrams in and out, the timer, the end (session-driver.ts; tests look at it). */
+  readonly driver: SessionDriver<DtlsSession>;
+  /** Where the connection is: live, parked or hibernated (session-rest.ts; the driver decides when it moves). */
+  private readonly rest: SessionRest;
   private negotiated: SessionParameters | undefined;
   private readonly counters = new SessionCounters();
   private readonly mtu: number;
@@ -117,15 +90,8 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
   private waiting: MessageInbox | undefined;
   private earlyReplies: EarlyReplies | undefined;
   private latestTicket: Buffer | undefined;
-  /** What its opening (opening.ts) calls back: one table for all sessions, reaching their private members. */
-  private static readonly openingCalls: OpeningCalls<DtlsSession> = {
-    announceOpen: (s) => s.announceOpen(),
-    sentFailure: (s) => (s.isEnded ? s.endedWith : undefined),
-    whenWritten: (s, waiter) => s.whenWritten(waiter),
-  };
-
   /** The way to `opened`: the server's confirmation of a 1.3 client's handshake, then a moment for the first ticket (opening.ts). */
-  private readonly opening = new SessionOpening<DtlsSession>(this, DtlsSession.openingCalls);
+  private readonly opening: SessionOpening;
   // `opened`, `closed`, `ticket` and `stats` are made when first read: a server session nobody asks them of holds none.
   private readonly openedOutcome = new LazyOutcome<SessionOpened>();
   private readonly closedOutcome = new LazyOutcome<void>();
@@ -133,23 +99,23 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
   private statsView: DtlsSessionStats | undefined;
   private lateCertificate: Uint8Array | undefined;
   private endReason: SessionCloseReason | undefined;
-  /** The error the session was ended with from here (destroy's, DNS, ICMP, a timeout); a written send reports it (opening.ts). */
-  private endedWith: Error | undefined;
   private ending = false;
   private ended = false;
   private openedPending = true;
 
-  /** @internal */
+  /** @internal Made by `connect()` and the listener, over the driver they made for it (its owner, the peer's address). */
   constructor(
     role: 'client' | 'server',
     mtu: number,
-    remote: RemoteAddress | undefined,
+    driver: SessionDriver<DtlsSession>,
     authorization: AuthorizationRecord | undefined,
     listener: L | undefined,
-    owner?: SessionListener,
     local: SessionLocal = NO_LOCAL,
   ) {
-    super(remote, owner);
+    this.driver = driver;
+    this.rest = driver.rest;
+    driver.serve(this, this.handle, this.connectionEnded, this.failed);
+    this.opening = new SessionOpening(driver);
     this.role = role;
     this.mtu = mtu;
     this.authorization = authorization;
@@ -157,18 +123,6 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
     this.localCertificate = local.certificate;
     this.clientServerName = local.serverName;
     if (role === 'server') this.ticketOutcome.resolve(undefined);
-  }
-
-  static {
-    clientCalls = {
-      startHandshake: (s) => s.startHandshake(),
-      fail: (s, error) => s.fail(error),
-      portUnreachable: (s, error) => s.portUnreachable(error),
-      rebindWith: (s, rebinder) => (s.rebinder = rebinder),
-      currentSocket: (s) => s.currentSocket,
-      moveSocket: (s, socket, path, oldPath) => s.moveSocket(socket, path, oldPath),
-      pathMtuExceeded: (s) => s.pathMtuExceeded(),
-    };
   }
 
   /** Resolves with `{ protocol }` when the handshake completes; rejects if the session ends first. Never unhandled. */
@@ -188,7 +142,7 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
 
   /** Live statistics. */
   get stats(): DtlsSessionStats {
-    return (this.statsView ??= sessionStats({ counters: this.counters, connection: () => this.connectionStats }));
+    return (this.statsView ??= sessionStats({ counters: this.counters, connection: () => this.rest.connectionStats }));
   }
 
   /**
@@ -219,10 +173,11 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
 
   /** @internal The sans-I/O connection the session drives (tests that look below it). */
   get connection(): Connection | undefined {
-    return this.driven ? this.current : undefined;
+    return this.driver.connection;
   }
 
-  protected handle(e: ConnectionEvent): void {
+  /** An event of the connection, handed out by the driver's pump after the owner heard of it. */
+  private handle(e: ConnectionEvent): void {
     this.eventTap?.(e);
     if (e.type === 'data') {
       const data = handedOver(e.data); // undefined: detached before it was handed over (message-inbox.ts)
@@ -253,6 +208,7 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
       this.opening.confirmed(
         this.latestTicket === undefined && typeof this.authorization?.error !== 'string',
         this.counters.createdAt,
+        () => this.announceOpen(),
       );
     } else if (e.type === 'certificateRequested') this.opening.certificateRequested();
     else if (e.type === 'certificateAccepted') this.opening.release();
@@ -271,14 +227,16 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
     }
   }
 
-  protected connectionEnded(): void {
-    const ending = this.endedBy;
+  /** The connection ended (a microtask after, as a reaction to a promise would run). */
+  private connectionEnded(): void {
+    const driver = this.driver;
+    const ending = driver.endedBy;
     if (ending === undefined) return;
-    this.endReason = this.endedWith ? 'failed' : ending.reason;
+    this.endReason = driver.failedWith ? 'failed' : ending.reason;
     const thrown = ending.callbackError;
-    if (thrown !== undefined) this.owner?.callbackFailed(thrownError(thrown), this, this.openedPending);
-    // The error (a function making it, or endedWith) is made once, when something reads it (sessionFailure).
-    this.finish(this.endedWith ?? sessionFailure(this.current, ending));
+    if (thrown !== undefined) driver.owner?.callbackFailed(thrownError(thrown), driver, this.openedPending);
+    // The error (a function making it, or failedWith) is made once, when something reads it (sessionFailure).
+    this.finish(driver.failedWith ?? sessionFailure(driver.current, ending));
   }
 
   private handshakeCompleted(parameters: SessionParameters): void {
@@ -286,12 +244,12 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
     this.counters.handshakeCompletedAt = Date.now();
     if (this.ending) {
       this.announceOpen();
-      this.shut();
+      this.driver.shut();
       return;
     }
     // A 1.3 client opens once the server confirmed the handshake, then waits a moment for a ticket (opening.ts); a
     // version with no ticket after the handshake (1.2: it came just before, or none) settles it now.
-    const facts = this.current.versionFacts;
+    const facts = this.driver.current.versionFacts;
     if (!facts.ticketsAfterHandshake) this.ticketOutcome.resolve(undefined);
     if (this.role === 'client' && facts.clientAwaitsConfirmation) this.opening.awaitConfirmation();
     else this.announceOpen();
@@ -324,11 +282,17 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
     }
   }
 
-  /** @internal An application callback of this session's threw: the session ends with internal_error and that error. */
+  /** @internal An application callback of this session's threw (or its worker died): it ends with internal_error and that error. */
   callbackFailed(name: CallbackName, thrown: unknown): void {
     if (this.ended) return;
-    if (this.driven) this.apply((connection) => connection.failForCallback(name, thrown));
+    if (this.driver.driven) this.driver.apply((connection) => connection.failForCallback(name, thrown));
     else this.fail(thrownError(thrown));
+  }
+
+  /** A client's socket or its server's name failed (`portUnreachable`: ICMP port unreachable). */
+  private failed(error: Error, portUnreachable: boolean): void {
+    if (portUnreachable) this.portUnreachable(error);
+    else this.fail(error);
   }
 
   /** ICMP port unreachable: ends a handshake; after it, not believed (RFC 9147 §4.1), only counted. */
@@ -340,8 +304,8 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
   /** Ends the session with `error` (a DNS failure, ICMP, a timeout), whether or not it has an endpoint yet. */
   private fail(error: Error): void {
     if (this.ended) return;
-    this.endedWith ??= error;
-    if (this.driven) this.abort('local', error.message);
+    this.driver.failedWith ??= error;
+    if (this.driver.driven) this.driver.abort('local', error.message);
     else this.finish(error);
   }
 
@@ -354,7 +318,8 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
    */
   send(data: SendData, callback?: (error: Error | null) => void): number {
     const bytes = data instanceof Uint8Array ? data : sendBytes(data);
-    const driven = this.live !== undefined || this.driven; // the getter only for a hibernated session
+    const driver = this.driver;
+    const driven = this.rest.live !== undefined || driver.driven; // the getter only for a hibernated session
     if (driven && !this.negotiated && this.earlyReplies && !this.ending)
       return this.earlyReplies.hold(bytes, this.maxMessageSize, this.messageMtu, callback);
     if (!driven || !this.negotiated || this.ended || this.ending)
@@ -362,25 +327,20 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
     // Only a message near the limit pays for working it out (suite, connection ID, the peer's record_size_limit).
     if (
       bytes.length >
-      Math.min(this.mtu, this.pathDatagramLimit, this.negotiated.recordSizeLimit ?? Infinity) - SURELY_FITS_BELOW_MTU
+      Math.min(this.mtu, driver.pathDatagramLimit, this.negotiated.recordSizeLimit ?? Infinity) - SURELY_FITS_BELOW_MTU
     ) {
       const limit = this.maxMessageSize;
       if (bytes.length > limit) throw new MessageTooLargeError(bytes.length, limit, this.messageMtu);
     }
     // Sealed now; the record leaves at the end of the turn, with every other record sent in it (SessionDriver.pump).
     try {
-      (this.live ?? this.current).send(bytes, performance.now());
+      (this.rest.live ?? driver.current).send(bytes, performance.now());
     } catch (e) {
       if (e instanceof ConnectionStateError) throw new SessionStateError(`send: ${e.message}`);
       throw e;
     } finally {
       // Also for a refused send: the refusal may have ended the connection (a 1.2 key at its usage limit), whose alert goes out.
-      if (!this.pumpQueued) {
-        this.pumpQueued = true;
-        queueMicrotask(() => {
-          if (this.pumpQueued) this.pump();
-        }); // one closure per turn that sends, not one held for the session's life
-      }
+      driver.queuePump();
     }
     this.counters.messagesSent++;
     this.counters.bytesSent += bytes.length;
@@ -390,7 +350,7 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
 
   /** Resolves once every datagram handed to the socket so far is written: await it every few sends to pace a sender. */
   flushed(): Promise<void> {
-    return this.driven ? this.flushedOut() : Promise.resolve();
+    return this.driver.driven ? this.driver.flushedOut() : Promise.resolve();
   }
 
   /**
@@ -405,7 +365,7 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
 
   /** The datagram one send() fills at most: `mtu`, less once the path said ours were too large (EMSGSIZE, ICMP). */
   private get messageMtu(): number {
-    return Math.min(this.mtu, this.pathDatagramLimit);
+    return Math.min(this.mtu, this.driver.pathDatagramLimit);
   }
 
   /** Closes with close_notify; resolves when ended. Before the handshake completes, abandons it (`opened`: `ERR_INVALID_STATE`). */
@@ -413,9 +373,9 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
     if (!this.ended && !this.ending) {
       this.ending = true;
       this.counters.closingAt = Date.now();
-      if (!this.driven) this.finish(undefined);
-      else if (this.negotiated) this.shut();
-      else this.abort('local', 'closed before the handshake completed');
+      if (!this.driver.driven) this.finish(undefined);
+      else if (this.negotiated) this.driver.shut();
+      else this.driver.abort('local', 'closed before the handshake completed');
     }
     return this.closed.then(noop, noop);
   }
@@ -424,8 +384,8 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
   destroy(error?: Error): void {
     if (this.ended) return;
     this.ending = true;
-    if (error) this.endedWith ??= withCode(error, 'ERR_DTLS_DESTROYED');
-    if (this.driven) this.abort('local', error?.message ?? 'destroyed');
+    if (error) this.driver.failedWith ??= withCode(error, 'ERR_DTLS_DESTROYED');
+    if (this.driver.driven) this.driver.abort('local', error?.message ?? 'destroyed');
     else this.finish(error && withCode(error, 'ERR_DTLS_DESTROYED'));
   }
 
@@ -456,7 +416,9 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
 
   /** The cipher suite, as node:tls names it (`name`: OpenSSL's, `standardName`: IANA's), once opened. */
   get cipher(): SessionCipher | undefined {
-    return this.negotiated && this.driven ? cipherOf(this.negotiated, this.current.versionFacts) : undefined;
+    return this.negotiated && this.driver.driven
+      ? cipherOf(this.negotiated, this.driver.current.versionFacts)
+      : undefined;
   }
 
   /** The server name: a client's sent server_name (none for an IP address); on a server, the client's, once read. */
@@ -555,7 +517,7 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
 
   /** The peer's address, port and family, as node:dtls gives them: an object, where node:tls's `remoteAddress` is the address string. */
   get remoteAddress(): SessionAddress | undefined {
-    const r = this.placed ? this.remote : undefined;
+    const r = this.driver.placed ? this.driver.remote : undefined;
     return r ? { address: r.address, family: ipVersion(r.address) === 6 ? 'IPv6' : 'IPv4', port: r.port } : undefined;
   }
 
@@ -566,8 +528,8 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
 
   /** Keying material for another protocol (RFC 8446 §7.5), at most 255 × the hash length; throws before `opened`. */
   exportKeyingMaterial(length: number, label: string, context?: Uint8Array | DataView): Buffer {
-    if (!this.driven || !this.negotiated) throw new SessionStateError(this.stateProblem('exportKeyingMaterial'));
-    const connection = this.current;
+    if (!this.driver.driven || !this.negotiated) throw new SessionStateError(this.stateProblem('exportKeyingMaterial'));
+    const connection = this.driver.current;
     const most = connection.versionFacts.exporterLengthLimit(this.negotiated);
     const contextBytes = keyingMaterialArguments(length, label, context, most);
     return Buffer.from(connection.exportKeyingMaterial(length, label, contextBytes));
@@ -576,7 +538,7 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
   /** Updates our keys, and with `requestPeer` the peer's (RFC 9147 §8). */
   updateKeys(requestPeer = false): void {
     this.mustBeOpen('updateKeys');
-    this.direct((connection, now) => connection.updateKeys(requestPeer, now));
+    this.driver.direct((connection, now) => connection.updateKeys(requestPeer, now));
   }
 
   /** Connection IDs, when the handshake negotiated them (RFC 9146; see {@link SessionConnectionIds}). */
@@ -588,14 +550,14 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
   /** Gives the peer `count` more CIDs of ours (NewConnectionId, RFC 9147 §9); `immediate`: it must switch to one now. */
   issueConnectionIds(count: number, options: { readonly immediate?: boolean } = {}): Buffer[] {
     this.mustBeOpen('issueConnectionIds');
-    const cids = this.direct((connection, now) => connection.issueConnectionIds(count, { ...options, now }));
+    const cids = this.driver.direct((connection, now) => connection.issueConnectionIds(count, { ...options, now }));
     return cids.map((c) => Buffer.from(c));
   }
 
   /** Asks the peer for `count` CIDs to move to later (RequestConnectionId, RFC 9147 §9). */
   requestConnectionIds(count: number): void {
     this.mustBeOpen('requestConnectionIds');
-    this.direct((connection, now) => connection.requestConnectionIds(count, now));
+    this.driver.direct((connection, now) => connection.requestConnectionIds(count, now));
   }
 
   /**
@@ -603,23 +565,24 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
    * and follows, no new handshake. DTLS 1.2: only with a CID of the server's (RFC 9146 §6). Resolves with the address.
    */
   rebind(address?: string): Promise<SessionAddress> {
-    if (!this.driven || !this.negotiated || this.ended || !this.rebinder)
+    const rebinder = this.driver.rebinder;
+    if (!this.driver.driven || !this.negotiated || this.ended || !rebinder)
       return Promise.reject(new SessionStateError(this.stateProblem('rebind')));
-    const connection = this.current;
+    const connection = this.driver.current;
     const refused = connection.versionFacts.rebindRefusal(connection.connectionIds);
     if (refused !== undefined) return Promise.reject(refused);
-    return this.rebinder(address);
+    return rebinder(address);
   }
 
   /** Server: asks the client for its certificate after the handshake (RFC 8446 §4.6.2). */
   requestClientCertificate(): void {
     this.mustBeOpen('requestClientCertificate');
-    this.direct((connection, now) => connection.requestClientCertificate(now));
+    this.driver.direct((connection, now) => connection.requestClientCertificate(now));
   }
 
   /** Throws {@link SessionStateError} unless the handshake completed and the session has not ended. */
   private mustBeOpen(what: string): void {
-    if (!this.driven || !this.negotiated || this.ended) throw new SessionStateError(this.stateProblem(what));
+    if (!this.driver.driven || !this.negotiated || this.ended) throw new SessionStateError(this.stateProblem(what));
   }
 
   private stateProblem(what: string): string {
@@ -646,7 +609,7 @@ export class DtlsSession<L extends object = object> extends SessionDriver {
       this.openedPending = false;
       this.openedOutcome.reject(error ?? new SessionStateError('the session closed before the handshake completed'));
     }
-    this.owner?.sessionEnded(this);
+    this.driver.owner?.sessionEnded(this.driver);
     if (!error) return this.closedOutcome.resolve();
     this.closedOutcome.reject(error);
     callUnguarded(() => this.onerror?.(error())); // the application's own exception, as from any Node event handler

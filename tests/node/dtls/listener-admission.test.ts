@@ -1,5 +1,5 @@
 /**
- * ListenerAdmission (runtime/node/dtls/listener-admission.ts), the serving half of every listener, over real UDP:
+ * ListenerAdmission (runtime/node/dtls/listener-admission.ts), the serving part every listener holds, over real UDP:
  * what it counts per host while a session handshakes and after, the CIDs it reports to its observers (issued, and
  * retired when the session ends), and the per-host handshake limit a second client of the same host meets while a
  * first one is still handshaking.
@@ -7,16 +7,19 @@
 import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
-import { ListenerAdmission } from '../../../runtime/node/dtls/listener-admission.js';
 import { makeIdentity } from '../../support/pki-fixtures.js';
 import { HELLO_OVER_A_THIRD, HelloSource, until } from '../support.js';
 import { echo, echoPair } from './echo-pair.js';
 
-test('a listener is a ListenerAdmission; an established session counts one connection of its host', async (t) => {
+test('an established session counts one connection of its host; its driver is what the demux holds', async (t) => {
   const pair = await echoPair();
   try {
-    t.true(pair.listener instanceof ListenerAdmission);
-    const listener = pair.listener as unknown as ListenerAdmission;
+    const listener = pair.listener;
+    t.deepEqual(
+      listener.transport.sessions().map((d) => d.session),
+      [pair.server],
+      "the demux holds the session's driver",
+    );
     t.deepEqual(listener.hostUsage('127.0.0.1'), { connections: 1, handshakes: 0 });
     t.is(pair.listener.stats.sessions, 1);
     t.is(listener.serverStats?.handshaking, 0);
@@ -37,7 +40,7 @@ test('CID observers hear of each CID issued, and of its retirement when the sess
   const retired: string[] = [];
   const pair = await echoPair({ cid: 8 }, { cid: 8 });
   try {
-    const listener = pair.listener as unknown as ListenerAdmission;
+    const listener = pair.listener;
     listener.onConnectionIds({
       issued: (cid) => issued.push(Buffer.from(cid).toString('hex')),
       retired: (cid) => retired.push(Buffer.from(cid).toString('hex')),
@@ -63,7 +66,7 @@ test('a second handshake from a host at its handshake share is refused while the
   socket.bind(0, '127.0.0.1');
   await once(socket, 'listening');
   try {
-    const listener = pair.listener as unknown as ListenerAdmission;
+    const listener = pair.listener;
     const id = makeIdentity('p256', 'localhost');
     // A client that sends its ClientHello and never answers: its handshake stays under way.
     const stuck = new HelloSource({ trustAnchors: [id.caDer], serverName: 'localhost', ...HELLO_OVER_A_THIRD });

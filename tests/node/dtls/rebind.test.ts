@@ -10,7 +10,6 @@ import type { DtlsConnection } from '../../../runtime/dtls/connection.js';
 import { attachClientSocket, localPath, rebindClient } from '../../../runtime/node/dtls/rebind.js';
 import { until } from '../support.js';
 import { echo, echoPair } from './echo-pair.js';
-import { clientCalls } from '../../../runtime/node/dtls/session.js';
 
 test('localPath: address|port of a bound socket, unbound before', async (t) => {
   const s = createSocket('udp4');
@@ -25,15 +24,15 @@ test('a rebind moves the client to a new port; the server follows it and data fl
   const pair = await echoPair({ cid: 8 }, { cid: 8 });
   const failures: Error[] = [];
   try {
-    const old = clientCalls.currentSocket(pair.client)!;
+    const old = pair.client.driver.currentSocket!;
     const oldPort = old.address().port;
-    const moved = await rebindClient(pair.client, (e) => failures.push(e));
+    const moved = await rebindClient(pair.client.driver, (e) => failures.push(e));
     t.not(moved.port, oldPort);
     t.is(moved.family, 'IPv4');
-    t.is(clientCalls.currentSocket(pair.client)!.address().port, moved.port);
+    t.is(pair.client.driver.currentSocket!.address().port, moved.port);
     t.is(await echo(pair.client, 'from the new port'), 'from the new port');
-    await until(() => pair.server.remote.port === moved.port);
-    t.is(pair.server.remote.port, moved.port, 'the server moved the session');
+    await until(() => pair.server.driver.remote.port === moved.port);
+    t.is(pair.server.driver.remote.port, moved.port, 'the server moved the session');
     t.deepEqual(failures, []);
   } finally {
     await pair.close();
@@ -44,10 +43,10 @@ test('a bind to an address not on this host rejects; the session carries on over
   const pair = await echoPair();
   const failures: Error[] = [];
   try {
-    const before = clientCalls.currentSocket(pair.client);
-    const error = await t.throwsAsync(rebindClient(pair.client, (e) => failures.push(e), '192.0.2.1'));
+    const before = pair.client.driver.currentSocket;
+    const error = await t.throwsAsync(rebindClient(pair.client.driver, (e) => failures.push(e), '192.0.2.1'));
     t.regex((error as NodeJS.ErrnoException).code ?? '', /EADDRNOTAVAIL|EINVAL/);
-    t.is(clientCalls.currentSocket(pair.client), before);
+    t.is(pair.client.driver.currentSocket, before);
     t.is(await echo(pair.client, 'still here'), 'still here');
     t.deepEqual(failures, []);
   } finally {
@@ -60,20 +59,20 @@ test('errors end the session only on its current socket, and EMSGSIZE lowers the
   const failures: Error[] = [];
   const stray = createSocket('udp4');
   try {
-    attachClientSocket(stray, pair.client, (e) => failures.push(e));
+    attachClientSocket(stray, pair.client.driver, (e) => failures.push(e));
     stray.emit('error', new Error('ICMP on a socket the client left'));
     t.deepEqual(failures, [], 'not the current socket: no news');
-    const current = clientCalls.currentSocket(pair.client)!;
+    const current = pair.client.driver.currentSocket!;
     const limit = (): number => (pair.client.connection as DtlsConnection).datagramLimit;
     t.true(limit() > 548);
     const tooBig = Object.assign(new Error('message too long'), { code: 'EMSGSIZE' });
     current.emit('error', tooBig);
     t.is(limit(), 548, 'datagrams cut to what every IPv4 path carries');
-    t.false(pair.client.isEnded);
+    t.false(pair.client.driver.isEnded);
     t.is(await echo(pair.client, 'small'), 'small');
     t.deepEqual(failures, []);
     // Any other error on the current socket is the session's end.
-    attachClientSocket(current, pair.client, (e) => failures.push(e));
+    attachClientSocket(current, pair.client.driver, (e) => failures.push(e));
     const refused = Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
     current.emit('error', refused);
     t.true(failures.includes(refused));

@@ -9,12 +9,10 @@ import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import { MessageTooLargeError } from '../../../runtime/node/dtls/errors.js';
 import { DEFAULT_MTU } from '../../../runtime/node/dtls/options.js';
-import { driverCalls, SessionDriver, sessionNow } from '../../../runtime/node/dtls/session-driver.js';
+import { SessionDriver, sessionNow } from '../../../runtime/node/dtls/session-driver.js';
 import { IPV4_SAFE_DATAGRAM } from '../../../runtime/node/peer-paths.js';
 import { until } from '../support.js';
 import { echo, echoPair } from './echo-pair.js';
-import { restCalls as rest } from '../../../runtime/node/dtls/session-rest.js';
-import { clientCalls } from '../../../runtime/node/dtls/session.js';
 
 test('the monotonic clock does not go back', (t) => {
   const a = sessionNow();
@@ -25,14 +23,15 @@ test('the monotonic clock does not go back', (t) => {
 test("a server session: the client's address, its place in the listener, established", async (t) => {
   const pair = await echoPair();
   try {
-    const server = pair.server;
+    const server = pair.server.driver;
     t.true(server instanceof SessionDriver);
-    const local = clientCalls.currentSocket(pair.client)!.address();
+    t.is(server.session, pair.server, 'the driver drives the session the listener handed out');
+    const local = pair.client.driver.currentSocket!.address();
     t.deepEqual({ ...server.remote }, { address: '127.0.0.1', port: local.port });
     t.is(server.place.host, '127.0.0.1');
     await until(() => !server.place.handshaking);
     t.false(server.place.handshaking);
-    t.is(pair.client.place.key, '', 'a client is never placed');
+    t.is(pair.client.driver.place.key, '', 'a client is never placed');
   } finally {
     await pair.close();
   }
@@ -41,9 +40,9 @@ test("a server session: the client's address, its place in the listener, establi
 test('junk, truncated and forged datagrams from the peer address: nothing authenticates, nothing is thrown', async (t) => {
   const pair = await echoPair();
   try {
-    const server = pair.server;
+    const server = pair.server.driver;
     const from = { ...server.remote };
-    const last = rest.lastAuthenticated(server);
+    const last = server.rest.lastAuthenticated;
     const forged: Uint8Array[] = [
       new Uint8Array(0),
       Uint8Array.of(0x2c),
@@ -55,7 +54,7 @@ test('junk, truncated and forged datagrams from the peer address: nothing authen
     for (let i = 0; i < 200; i++) forged.push(randomBytes(1 + (i % 90)));
     for (const d of forged) t.false(server.deliver(d, from));
     t.false(server.isEnded);
-    t.is(rest.lastAuthenticated(server), last);
+    t.is(server.rest.lastAuthenticated, last);
     t.is(pair.listener.serverStats?.connectionErrors, 0, 'no connection threw');
     t.is(await echo(pair.client, 'unharmed'), 'unharmed');
   } finally {
@@ -66,7 +65,7 @@ test('junk, truncated and forged datagrams from the peer address: nothing authen
 test('datagrams from other addresses are kept as paths; the session stays where its peer is', async (t) => {
   const pair = await echoPair({ cid: 8 }, { cid: 8 });
   try {
-    const server = pair.server;
+    const server = pair.server.driver;
     const remote = { ...server.remote };
     for (let port = 1; port <= 50; port++) t.false(server.deliver(randomBytes(60), { address: '127.0.0.9', port }));
     t.deepEqual({ ...server.remote }, remote, 'no unauthenticated datagram moves it');
@@ -81,12 +80,13 @@ test('shut sends close_notify once: the client sees a clean end; a second shut d
   try {
     let clientEnded = false;
     void pair.client.closed.then(() => (clientEnded = true));
-    driverCalls.shut(pair.server);
-    driverCalls.shut(pair.server);
-    t.true(pair.server.isEnded);
+    const server = pair.server.driver;
+    server.shut();
+    server.shut();
+    t.true(server.isEnded);
     await until(() => clientEnded);
     t.true(clientEnded, 'closed resolved: a graceful end');
-    t.false(pair.server.deliver(Uint8Array.of(1), pair.server.remote), 'an ended session takes nothing');
+    t.false(server.deliver(Uint8Array.of(1), server.remote), 'an ended session takes nothing');
   } finally {
     await pair.close();
   }
@@ -99,8 +99,8 @@ test('abort ends at once, with the reason awaiting callers get', async (t) => {
       () => undefined,
       (e: unknown) => e,
     );
-    driverCalls.abort(pair.server, 'replaced', 'replaced: test');
-    t.true(pair.server.isEnded);
+    pair.server.driver.abort('replaced', 'replaced: test');
+    t.true(pair.server.driver.isEnded);
     const error = (await closed) as { code?: string } | undefined;
     t.is(error?.code, 'ERR_DTLS_SESSION_REPLACED');
   } finally {
@@ -117,7 +117,7 @@ test('after EMSGSIZE, maxMessageSize follows the datagram size: a larger send is
     const client = pair.client;
     const before = client.maxMessageSize;
     t.true(before > IPV4_SAFE_DATAGRAM, 'precondition: the default mtu takes more than 548 bytes');
-    clientCalls.pathMtuExceeded(client);
+    client.driver.pathMtuExceeded();
     t.is(client.maxMessageSize, before - (DEFAULT_MTU - IPV4_SAFE_DATAGRAM), 'the same overhead within 548 bytes');
     const size = client.maxMessageSize;
     t.throws(() => client.send(new Uint8Array(size + 1)), { instanceOf: MessageTooLargeError });

@@ -5,7 +5,6 @@
  */
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
-import type { ListenerAdmission } from '../../../../runtime/node/dtls/listener-admission.js';
 import { CidDirectory, cidDirectoryInit } from '../../../../runtime/node/dtls/workers/cid-directory.js';
 import { publishConnectionIds } from '../../../../runtime/node/dtls/workers/published-cids.js';
 import { until } from '../../support.js';
@@ -20,7 +19,7 @@ test("a session's CIDs are published when issued and withdrawn when it ends; for
   const other = new CidDirectory(init, 1);
   const pair = await echoPair({ cid: 8 }, { cid: 8 });
   try {
-    publishConnectionIds(pair.listener as unknown as ListenerAdmission, mine);
+    publishConnectionIds(pair.listener, mine);
     const client = await pair.another({ cid: 8 });
     const local = pair.accepted[1]!.connectionIds!.local!;
     t.true(other.mayHold(0, record(local)), 'another worker sees it');
