@@ -193,6 +193,8 @@ test('dtls13 size on a workload writes the CSV and JSON; bad workload options ar
   // The TX ring is a knob, sized like the others; the clock is the reviewer's input, printed as one.
   t.regex(csv, /\nknob,record_layer\.tx_ring_depth,\d+,/);
   t.regex(csv, /\ninput,crypto_engine\.clock_period_ps,1000,/);
+  // The unseen episode each phase's drop rows took, with where it came from.
+  t.regex(csv, /\nunseen_episode,steady,\d+,,,,"?(the largest in any run of this search|none seen anywhere)/);
   t.regex(text, /at 1000 MHz \(crypto_engine\.clock_period=1000ps\): the reviewer's input, not searched/);
   t.regex(text, /clock 1000 MHz is an input \(--clock/);
   const json = JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8')) as {
