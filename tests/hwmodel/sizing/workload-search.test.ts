@@ -280,6 +280,30 @@ test('dtls13 size with a burst reports the burst apart from the steady window', 
   );
 });
 
+test('a burst the question holds to no SLO of its own is held to 1e-3 (--slo-burst-drop none: not held)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'dtls13-size-burst-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  const held = async (extra: string[]): Promise<number | undefined> => {
+    const file = join(dir, `${extra.length}.json`);
+    await runSize(
+      ['--gbps', '5', '--handshakes', '2000', '--burst', '3:30', '--window', '20', '--warmup', '10'].concat(
+        ['--replications', '2', '--max-steps', '1', '--no-sensitivity', '--quiet', '--json', file],
+        extra,
+      ),
+    );
+    return (JSON.parse(readFileSync(file, 'utf8')) as { slos: { burstDropProbability?: number } }).slos
+      .burstDropProbability;
+  };
+  try {
+    t.is(await held([]), 1e-3);
+    t.is(await held(['--slo-burst-drop', 'none']), undefined);
+  } finally {
+    process.stdout.write = write;
+  }
+});
+
 test('dtls13 size on the fpga engine prints the whole device in LUT, FF, BRAM36 and DSP, and writes it to the CSV', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'dtls13-size-fpga-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
