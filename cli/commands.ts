@@ -102,8 +102,9 @@ key slots, a miss fetched from DRAM. A link offered more than its rate on the wi
 the device. SLOs (defaults: drops ≤ 1e-6, record latency p99 to the wire ≤ 10 µs, the
 handshake rate) are accepted at the conservative end of their 95% bounds (drops: per
 episode, drops under 100 µs apart being one: Clopper-Pearson on the episodes in every seed's
-records × the largest episode), at the load × (1 + margin) (default 20%), on
-runs long enough to resolve them (about 3 / SLO records over --replications seeds, default
+records × the largest episode, an unseen one as large as the largest any configuration that
+passed the screen showed in the search, else 1), at the load × (1 + margin) (default 20%), on
+runs long enough to resolve them (about 3 × episode / SLO records over --replications seeds, default
 3; the window per seed at most --max-window, default 1 s; --window sets the search's
 shorter screening runs). While an SLO fails, every knob (lanes, public-key lanes, DMA
 channels, pipeline slots, RX and TX rings, key slots, memory channels) is grown one step

@@ -271,7 +271,10 @@ export function workloadCsv(r: WorkloadSizing): string {
         );
     for (const k of KNOBS) rows.push(padded('knob', KNOB_SPEC_NAMES[k], a.knobs[k]));
     rows.push(padded('input', 'crypto_engine.clock_period_ps', r.costs.clockPeriodPs));
-  }
+  } else rows.push(padded('verdict', 'no answer', '', '', '', '', r.verdict));
+  // The records an unseen drop episode is taken to lose in the acceptance runs, and where that figure came from.
+  for (const phase of ['steady', 'burst'] as const)
+    rows.push(padded('unseen_episode', phase, r.plan.unseen[phase].records, '', '', '', r.plan.unseen[phase].source));
   for (const s of r.sensitivity)
     rows.push(['sensitivity', s.what, '', '', '', '', '', ...side(s.low), ...side(s.high), s.swing]);
   // An estimate: its range (mean, half_width: × low, × high), its verdict and basis; at each end p99, drops and met

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { engineAtClock } from '../hwmodel/sizing/bounds.js';
 import { checkTargets, type CheckedTargets } from '../hwmodel/sizing/targets.js';
 import { deviceCosts, type DeviceKnobs } from '../hwmodel/sizing/workload/device.js';
+import type { UnseenEpisodes } from '../hwmodel/sizing/workload/episode-bound.js';
 import type { RunSettings } from '../hwmodel/sizing/workload/replicate.js';
 import type { Slos } from '../hwmodel/sizing/workload/slo.js';
 import type { Traffic } from '../hwmodel/sizing/workload/traffic.js';
@@ -20,6 +21,8 @@ export interface SavedAnswer {
   readonly run: Partial<RunSettings>;
   readonly costs: { readonly clockPeriodPs: number };
   readonly answer?: { readonly knobs: DeviceKnobs };
+  /** The unseen episodes the answer's acceptance was sized for (absent in answers saved before they were kept). */
+  readonly plan?: { readonly unseen?: UnseenEpisodes };
 }
 
 /** The answer in `file` with its knobs, the question's targets, the engine at the answer's clock and its costs. */

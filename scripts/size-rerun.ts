@@ -4,7 +4,8 @@
  * SEEDS seeds × WINDOW µs of steady window (default 3 × 10,000), and prints
  * each seed's records offered, dropped and the drops' episodes, the
  * per-episode 95% bound over all of them (episode-bound.ts, the rule that
- * accepts; the binomial bound over the records beside it), and whether
+ * accepts, an episode these runs do not see taken as large as the one the
+ * answer's search took; the binomial bound over the records beside it), and whether
  * that meets the answer's drop SLO (and the burst's, when it has one): met, not met (even
  * the lower bound past it) or not resolved (too few records to tell).
  * FIRST_SEED (default 101) keeps the seeds apart from the search's, whose
@@ -13,7 +14,7 @@
  *   npx tsx scripts/size-rerun.ts a.json [SEEDS] [WINDOW] [FIRST_SEED]
  */
 import { clopperPearsonUpper } from '../hwmodel/sizing/workload/binomial-bound.js';
-import { dropEvidence, episodeBound } from '../hwmodel/sizing/workload/episode-bound.js';
+import { dropEvidence, episodeBound, NONE_SEEN } from '../hwmodel/sizing/workload/episode-bound.js';
 import { replicate } from '../hwmodel/sizing/workload/replicate.js';
 import { SLO_CONFIDENCE } from '../hwmodel/sizing/workload/slo.js';
 import { scaleTraffic } from '../hwmodel/sizing/workload/traffic.js';
@@ -35,11 +36,12 @@ const line = (phase: 'steady' | 'burst', limit: number | undefined): void => {
   const runs = r.runs.map((x) => x[phase]).filter((x) => x !== undefined);
   if (runs.length === 0) return;
   const e = dropEvidence(runs);
-  const b = episodeBound(e, SLO_CONFIDENCE);
+  const unseen = a.plan?.unseen?.[phase] ?? NONE_SEEN[phase];
+  const b = episodeBound(e, SLO_CONFIDENCE, unseen.records);
   const status = limit === undefined ? '' : b.upper <= limit ? 'met' : b.lower > limit ? 'NOT MET' : 'not resolved';
   process.stdout.write(
     `${phase}: ${runs.map((x) => `${x.dropped} of ${x.offered} in ${x.episodes} episodes`).join(', ')} dropped; ` +
-      `${e.dropped} of ${e.records} in ${e.episodes} episodes (largest ${e.largestEpisode}): per-episode bound ${b.upper.toExponential(2)}` +
+      `${e.dropped} of ${e.records} in ${e.episodes} episodes (largest ${e.largestEpisode}): per-episode bound ${b.upper.toExponential(2)} at ${b.perEpisode} records an episode (unseen: ${unseen.source})` +
       `${limit === undefined ? '' : ` against ${limit}: ${status}`} (records taken as independent: ${clopperPearsonUpper(e.dropped, e.records, SLO_CONFIDENCE).toExponential(2)})\n`,
   );
 };

@@ -1,29 +1,36 @@
 /**
- * docs/hwmodel-sizing.md, section 9's last part: the protocol-level `dtls13 size` answer for 100 Gbit/s and 50,000
- * P-256 handshakes a second on `asic` with the memory doubled. Its candidates' table, its clocks' table and the
- * answer's figures are the `--json` the run wrote (docs/hwmodel/size-protocol-asic-memory-2x.json). The search takes
+ * docs/hwmodel-sizing.md, section 9's last part: the protocol-level `dtls13 size` searches for 100 Gbit/s and 50,000
+ * P-256 handshakes a second on `asic`, with the spec's memory and with it doubled; neither finds an answer. Their
+ * candidates' tables, the clocks' table and the prose's figures are the `--json` the runs wrote
+ * (docs/hwmodel/size-protocol-asic.json, size-protocol-asic-memory-2x.json). The search takes
  * minutes, so it is not rerun here; a JSON rerun with other figures, or a table edited away from it, fails here.
  */
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { candidateRow, clockRow, type SizeJson } from './size-protocol-rows.js';
-import { fixed, grouped, ROOT, tableRows } from './sweep-csv.js';
+import { grouped, ROOT, tableRows } from './sweep-csv.js';
 
 const DOC = readFileSync(join(ROOT, 'docs/hwmodel-sizing.md'), 'utf8');
-const start = DOC.indexOf('\n### The answer for 100 Gbit/s');
+const start = DOC.indexOf('\n### The search for 100 Gbit/s');
 const PART = DOC.slice(start, DOC.indexOf('\n## 10. ', start));
 const prose = PART.replace(/\s+/g, ' ');
 const JSON_FILE = /--json (docs\/hwmodel\/size-protocol-asic-memory-2x\.json)\n/.exec(PART)?.[1];
 const run = JSON.parse(readFileSync(join(ROOT, JSON_FILE ?? 'missing'), 'utf8')) as SizeJson;
 
-test('the candidates table is the JSON’s candidates', (t) => {
+test('with the memory doubled the search finds no answer either: its table is the JSON’s candidates', (t) => {
   t.truthy(JSON_FILE, 'the command writes the JSON the part names');
+  t.is(run.answer, undefined);
+  t.regex(run.verdict, /no configuration in the space meets the targets/);
   t.deepEqual(
     tableRows(PART.slice(PART.indexOf("With the memory's bandwidth doubled"))).filter((l) => !/^\| \d+ MHz \|/.test(l)),
     run.candidates.map(candidateRow),
   );
-  t.true(run.candidates.at(-1)!.next.startsWith('meets the targets'));
+  const last = run.candidates.at(-1)!;
+  t.is(last.row.bottleneck, 'device.memory');
+  t.true(last.handshakesPerSecond.mean < 45_000, 'below 90% of the 50,000 asked');
+  t.true(last.row.goodputBitsPerSecond.mean > 100e9, 'past the 100 Gbit/s asked');
+  t.true(prose.includes(`the memory, ${Math.round(last.row.bottleneckUtilization.mean * 100)}% busy, holds them`));
 });
 
 test('with the spec’s memory the search finds no answer: its table is that JSON’s candidates', (t) => {
@@ -45,48 +52,18 @@ test('the clocks table is the JSON’s clocks', (t) => {
   );
 });
 
-test('the answer’s figures are the JSON’s answer', (t) => {
-  const a = run.answer!;
-  const f = a.row.figures;
-  const pm = (k: string): string => `${fixed(f[k]!.mean, 3)} ± ${fixed(f[k]!.halfWidth, 3)}`;
-  const cells = Object.fromEntries(
-    PART.slice(PART.indexOf('| the answer ('))
-      .split('\n')
-      .filter((l) => /^\| [a-z][^|]* \| .+ \|$/.test(l) && !l.startsWith('| the answer'))
-      .map((l) => {
-        const [, name, value] = /^\| ([^|]+) \| (.*) \|$/.exec(l)!;
-        return [name, value];
-      }),
-  );
-  t.true(cells['configuration']!.startsWith(`\`${/^met by (.*) at \d+ MHz/.exec(run.verdict)![1]}\``));
+test('each candidate’s area is its lanes at the engine file’s per-lane figures, and the prose’s are those', (t) => {
+  const engine = readFileSync(join(ROOT, 'spec/hw/engines/asic.yaml'), 'utf8');
+  const [symmetric, publicKey] = [...engine.matchAll(/\n\s+per_lane: (\d+)/g)].map((m) => Number(m[1]));
+  t.is(publicKey, 980);
+  for (const c of run.candidates)
+    t.is(c.row.figures['area_kGE']!.mean, c.configuration.lanes * symmetric! + c.configuration.pkLanes * publicKey!);
+  const bound = run.clocks[0]!;
+  t.true(prose.includes(`a public-key lane priced at ${publicKey} kGE`));
   t.true(
-    cells['clock']!.includes(
-      `a P-256 handshake's ${grouped(run.bounds.handshakeCycles)} cycles need ${run.clocks[1]!.bounds.pkLanes} public-key lanes`,
+    prose.includes(
+      `A P-256 handshake's ${grouped(run.bounds.handshakeCycles)} public-key cycles need ${bound.bounds.pkLanes === 3 ? 'three' : bound.bounds.pkLanes} lanes at 1 GHz; each is ${publicKey} kGE of the ${grouped(bound.boundArea)} kGE lower bound`,
     ),
-  );
-  const g = a.row.goodputBitsPerSecond;
-  t.true(cells['goodput']!.startsWith(`${fixed(g.mean / 1e9, 2)} ± ${fixed(g.halfWidth / 1e9, 2)} Gbit/s`));
-  t.true(
-    cells['handshakes kept up with']!.startsWith(
-      `${grouped(a.handshakesPerSecond.mean)} ± ${grouped(a.handshakesPerSecond.halfWidth)} a second (≥ 90% of 50,000), p50 latency ${grouped(a.row.handshakeP50Us.mean)} µs`,
-    ),
-  );
-  t.true(a.handshakesPerSecond.mean >= 45_000);
-  t.true(
-    cells['power']!.startsWith(
-      `${pm('power_w')} W: dynamic ${pm('power_w_dynamic')} W in the steady window (symmetric ${pm('power_w_symmetric')} W, public-key ${pm('power_w_publicKey')} W with their leakage), static ${fixed(f['power_w_static']!.mean, 3)} W (${grouped(f['area_kGE']!.mean)} kGE`,
-    ),
-  );
-  const k = a.configuration;
-  t.is(f['area_kGE']!.mean, k.lanes * 160 + k.pkLanes * 300);
-  t.true(
-    cells['area']!.startsWith(
-      `${grouped(f['area_kGE']!.mean)} kGE: ${k.lanes} × 160 kGE symmetric + ${k.pkLanes} × 300 kGE`,
-    ),
-  );
-  t.is(
-    cells['bottleneck'],
-    `\`${a.row.bottleneck}\` at ${Math.round(a.row.bottleneckUtilization.mean * 100)} ± ${Math.round(a.row.bottleneckUtilization.halfWidth * 100)}%`,
   );
   t.true(prose.includes('tests/docs/size-protocol-answer.test.ts'), 'the part names this test');
 });

@@ -153,11 +153,12 @@ test('section 10: a small search with a seed still writes its saved CSV byte for
 });
 
 /** The answers searched under the acceptance by evidence, and their CSVs. */
-const EVIDENCE = { a: '100g', b: 'iot', c: '400g' } as const;
+const EVIDENCE = { a: '100g', b: 'iot', 'b, 7 seeds': 'iot-7-seeds', c: '400g' } as const;
 
 /**
  * A drop row's cell: its bound (3 significant figures), the episodes (per-episode rule) and the dropped of the records
- * behind it, as its method names them (read from the CSV's text: the method is a quoted cell with commas in it). An
+ * behind it, as its method names them (read from the CSV's text: the method is a quoted cell with commas in it), and
+ * the records an unseen episode was taken to lose (its `unseen_episode` row; `assumed` when the search saw none). An
  * answer searched before the per-episode rule names no episodes: `(dropped of records)`.
  */
 function dropCell(file: string, all: Row[], metric: string): string {
@@ -169,9 +170,17 @@ function dropCell(file: string, all: Row[], metric: string): string {
   const bound = Number(row['bound_or_area']).toExponential(2);
   const episodes =
     /^[^,]+,[^,]+,(\d+),\d+,(\d+),.* on ([\d,]+) episodes in ([\d,]+) records .*; ([\d,]+) dropped"/.exec(line ?? '');
+  // Its source is a quoted cell with commas in it: read from the CSV's text.
+  const unseen = readFileSync(file, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`unseen_episode,${metric === 'dropProbability' ? 'steady' : 'burst'},`));
+  const size =
+    unseen === undefined
+      ? ''
+      : `; unseen episode ${grouped(Number(unseen.split(',')[2]))}${unseen.includes('assumed') ? ', assumed' : ''}`;
   if (episodes !== null)
     return episodes[4] === grouped(Number(episodes[1])) && episodes[3] === grouped(Number(episodes[2]))
-      ? `${bound} (${episodes[3]} episodes, ${episodes[5]} of ${episodes[4]})`
+      ? `${bound} (${episodes[3]} episodes, ${episodes[5]} of ${episodes[4]}${size})`
       : `records or episodes differ: ${line ?? ''}`;
   const m = /^[^,]+,[^,]+,(\d+),.*: ([\d,]+) dropped of ([\d,]+)"/.exec(line ?? '');
   // The records the method names are the row's records.
@@ -185,6 +194,23 @@ for (const question of Object.keys(EVIDENCE) as (keyof typeof EVIDENCE)[])
     const all = csvRows(file);
     const line = SECTION.split('\n').find((l) => l.startsWith(`| new (${question}) `));
     t.truthy(line, `the table's row new (${question})`);
+    const verdict = readFileSync(file, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('verdict,'));
+    if (verdict !== undefined) {
+      // No answer: the row says so, with the records the unseen episode needs and those the longest runs offer.
+      const m =
+        /not resolved: the drop SLO needs ([\d,]+) records with an unseen episode of ([\d,]+) .*the longest allowed runs offer ([\d,]+)/.exec(
+          verdict,
+        );
+      t.truthy(m, verdict);
+      t.deepEqual(line!.split(' | ').slice(1, 4), [
+        'not resolved',
+        '—',
+        `unseen episode of ${m![2]!}: ${m![1]!} records needed, ${m![3]!} offered`,
+      ]);
+      return;
+    }
     const p99 = pick(all, 'slo_target_load', 'p99Us');
     const hw = Number(p99['half_width']);
     t.deepEqual(line!.split(' | ').slice(1, 7), [

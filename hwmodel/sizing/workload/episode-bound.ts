@@ -7,13 +7,15 @@
  * independent of the others: each record offered may open one, so the
  * episodes seen over every seed bound the episode rate per record by the
  * one-sided Clopper-Pearson bound, and the drop probability is at most
- * that rate times the records an episode loses, the largest episode seen
- * over every seed (at least one record: with no episode seen, an unseen
- * one is taken to lose no more than one, the assumption the answer states).
- * The lower end (for "not met"): the episodes' lower bound times one
- * record each.
+ * that rate times the records an episode loses. An episode not seen is
+ * taken to be as large as the largest seen in any run of the same search
+ * of a configuration that passed the screen (UnseenEpisode, said with its
+ * source in the SLO row), or the largest these runs saw if larger; with
+ * none seen anywhere, one record, an assumption the row states. The runs
+ * an acceptance needs scale with it (run-plan.ts). The lower end (for
+ * "not met"): the episodes' lower bound times one record each.
  */
-import { clopperPearsonLower, clopperPearsonUpper } from './binomial-bound.js';
+import { clopperPearsonLower, clopperPearsonUpper, recordsToResolve } from './binomial-bound.js';
 
 /**
  * Drops less than this apart (µs, in one run) are one episode: a queue
@@ -38,17 +40,58 @@ export interface EpisodeBound {
   /** The drop probability's bound at `confidence`: the upper, and the lower end. */
   readonly upper: number;
   readonly lower: number;
-  /** The records an episode is taken to lose (the largest seen, at least 1). */
+  /** The records an episode is taken to lose (the largest seen here or the unseen episode's, at least 1). */
   readonly perEpisode: number;
 }
 
-/** The per-episode bound on the drop probability of `e` at `confidence`. */
-export function episodeBound(e: DropEvidence, confidence: number): EpisodeBound {
+/** The size an episode not seen in a phase's runs is taken to have, and where that figure came from. */
+export interface UnseenEpisode {
+  readonly records: number;
+  readonly source: string;
+}
+
+/** The unseen episode of each phase an SLO bounds. */
+export interface UnseenEpisodes {
+  readonly steady: UnseenEpisode;
+  readonly burst: UnseenEpisode;
+}
+
+/** Where the search's unseen episodes are taken from, said in the SLO rows. */
+export const SEARCH_EPISODES = 'the largest in any run of this search of a configuration that passed the screen';
+
+/** An unseen episode of `largest` records seen `where` (with none seen anywhere: 1 record, said as an assumption). */
+export function unseenEpisode(largest: number, where: string): UnseenEpisode {
+  return largest >= 1
+    ? { records: largest, source: `${where}: ${largest.toLocaleString('en-US')}` }
+    : { records: 1, source: `none seen anywhere (${where}): 1 record, assumed` };
+}
+
+/** No episode seen anywhere: an unseen one taken to lose one record. */
+export const NONE_SEEN: UnseenEpisodes = {
+  steady: unseenEpisode(0, 'no other runs'),
+  burst: unseenEpisode(0, 'no other runs'),
+};
+
+/** The largest steady-window and burst episode of `runs`, each at least `before`'s. */
+export function largestEpisodes(
+  runs: readonly { steady: { largestEpisode: number }; burst?: { largestEpisode: number } | undefined }[],
+  before: { readonly steady: number; readonly burst: number } = { steady: 0, burst: 0 },
+): { steady: number; burst: number } {
+  return {
+    steady: runs.reduce((m, x) => Math.max(m, x.steady.largestEpisode), before.steady),
+    burst: runs.reduce((m, x) => Math.max(m, x.burst?.largestEpisode ?? 0), before.burst),
+  };
+}
+
+/** The per-episode bound on the drop probability of `e` at `confidence`, an unseen episode taken as `unseen` records. */
+export function episodeBound(e: DropEvidence, confidence: number, unseen = 1): EpisodeBound {
   if (!(e.episodes <= e.dropped && e.largestEpisode <= e.dropped && (e.dropped === 0 || e.episodes >= 1)))
     throw new RangeError(
       `episodes must hold the drops: ${e.dropped} dropped in ${e.episodes} episodes, the largest ${e.largestEpisode}`,
     );
-  const perEpisode = Math.max(1, e.largestEpisode);
+  if (!(unseen >= 1 && Number.isFinite(unseen)))
+    throw new RangeError(`an unseen episode must lose at least 1 record, got ${unseen}`);
+  const perEpisode = Math.max(unseen, e.largestEpisode);
   return {
     upper: Math.min(1, clopperPearsonUpper(e.episodes, e.records, confidence) * perEpisode),
     lower: clopperPearsonLower(e.episodes, e.records, confidence),
@@ -66,4 +109,12 @@ export function dropEvidence(
     episodes: phases.reduce((s, x) => s + x.episodes, 0),
     largestEpisode: phases.reduce((m, x) => Math.max(m, x.largestEpisode), 0),
   };
+}
+
+/**
+ * The records a clean run must offer before the per-episode bound, each episode taken to lose `perEpisode` records,
+ * is within `limit` (about 3 × perEpisode / limit at 95%).
+ */
+export function recordsToResolveEpisodes(limit: number, perEpisode: number, confidence: number): number {
+  return recordsToResolve(limit / perEpisode, confidence);
 }

@@ -6,16 +6,20 @@
  * the steady window sized so the records offered over every seed reach
  * those that resolve the drop SLO (and a p99.9's tail), with 5% to spare
  * for the draw, and enough seeds that the bursts' records resolve the
- * burst's SLO. A run longer than the longest allowed is capped, and a row
- * it cannot resolve stays "not resolved".
+ * burst's SLO. The drop rows are bounded per episode, so the records they
+ * need scale with the records an unseen episode is taken to lose
+ * (episode-bound.ts). A run longer than the longest allowed is capped, and
+ * a row it cannot resolve stays "not resolved"; when even a clean run at
+ * the cap could not meet a drop row, the plan says so and no run is made.
  *
  * Stability first: a link offered more than its rate on the wire (the
  * application data and every record's 29 bytes of header and tag) cannot
  * be held by any buffer, however long the window would have to be to show
  * it; such a question is outside the device.
  */
-import { recordsToResolve } from './binomial-bound.js';
+import { clopperPearsonUpper, recordsToResolve } from './binomial-bound.js';
 import { RECORD_OVERHEAD } from './device.js';
+import { NONE_SEEN, recordsToResolveEpisodes, type UnseenEpisodes } from './episode-bound.js';
 import type { RunSettings } from './replicate.js';
 import { SLO_CONFIDENCE, type Slos } from './slo.js';
 import { meanRecordBytes, recordsPerSecond, type Traffic } from './traffic.js';
@@ -38,6 +42,11 @@ export interface AcceptancePlan {
   readonly burstRecordsNeeded: number;
   /** The window or the seeds were capped short of what the SLOs need: a row may stay not resolved. */
   readonly capped: boolean;
+  /** The unseen episodes the records needed were scaled by. */
+  readonly unseen: UnseenEpisodes;
+  /** The drop row no run at this length could meet, even with no drop in it, and why (undefined: a clean run would). */
+  readonly unresolvable:
+    { readonly metric: 'dropProbability' | 'burstDropProbability'; readonly why: string } | undefined;
 }
 
 /** Records and handshakes a µs under `t`. */
@@ -45,33 +54,60 @@ function perUs(t: Traffic): number {
   return (recordsPerSecond(t.openGbps, t.mix) + recordsPerSecond(t.sealGbps, t.mix) + t.handshakesPerSecond) / 1e6;
 }
 
-/** The acceptance runs for `load` (the traffic the SLOs are judged under) from the screening settings `run`. */
+/**
+ * The acceptance runs for `load` (the traffic the SLOs are judged under) from the screening settings `run`, an episode
+ * not seen taken to lose `unseen`'s records.
+ */
 export function acceptancePlan(
   load: Traffic,
   slos: Slos,
   run: RunSettings,
   maxWindowUs: number = MAX_WINDOW_US,
+  unseen: UnseenEpisodes = NONE_SEEN,
 ): AcceptancePlan {
   const rate = perUs(load);
   const quantileTail = slos.p999Us !== undefined ? 1e-3 : slos.p99Us !== undefined ? 1e-2 : 1;
-  const target = Math.min(slos.dropProbability, quantileTail);
-  const needed = recordsToResolve(target, SLO_CONFIDENCE);
+  const needed = Math.max(
+    recordsToResolveEpisodes(slos.dropProbability, unseen.steady.records, SLO_CONFIDENCE),
+    quantileTail < 1 ? recordsToResolve(quantileTail, SLO_CONFIDENCE) : 0,
+  );
   const bursting = load.burstFactor > 1 && slos.burstDropProbability !== undefined;
-  const burstNeeded = bursting ? recordsToResolve(slos.burstDropProbability!, SLO_CONFIDENCE) : 0;
+  const burstNeeded = bursting
+    ? recordsToResolveEpisodes(slos.burstDropProbability!, unseen.burst.records, SLO_CONFIDENCE)
+    : 0;
   // The burst and its recovery as long.
   const burstPerSeed = bursting ? rate * load.burstUs * (load.burstFactor + 1) : 0;
   const wantSeeds = bursting ? Math.ceil((burstNeeded * 1.05) / burstPerSeed) : 0;
   const replications = Math.min(MAX_REPLICATIONS, Math.max(run.replications, wantSeeds));
   const wantWindow = Math.ceil((needed * 1.05) / (replications * rate));
   const windowUs = Math.min(maxWindowUs, Math.max(run.windowUs, wantWindow));
+  const recordsOffered = rate * windowUs * replications;
+  const burstRecordsOffered = burstPerSeed * replications;
+  // A clean run's bound at the cap (the records expected): past the limit, no run of this length can meet the row.
+  const clean = (records: number, perEpisode: number): number =>
+    records < 1 ? 1 : clopperPearsonUpper(0, Math.floor(records), SLO_CONFIDENCE) * perEpisode;
+  const num = (v: number): string => Math.round(v).toLocaleString('en-US');
+  const short = (what: string, offered: number, need: number, u: UnseenEpisodes['steady']): string =>
+    `${what} needs ${num(need)} records with an unseen episode of ${num(u.records)} (${u.source}); the longest allowed runs offer ${num(offered)}`;
+  const unresolvable =
+    clean(recordsOffered, unseen.steady.records) > slos.dropProbability
+      ? { metric: 'dropProbability' as const, why: short('the drop SLO', recordsOffered, needed, unseen.steady) }
+      : bursting && clean(burstRecordsOffered, unseen.burst.records) > slos.burstDropProbability!
+        ? {
+            metric: 'burstDropProbability' as const,
+            why: short("the burst's drop SLO", burstRecordsOffered, burstNeeded, unseen.burst),
+          }
+        : undefined;
   return {
     screen: run,
     accept: { ...run, windowUs, replications },
-    recordsOffered: rate * windowUs * replications,
+    recordsOffered,
     recordsNeeded: needed,
-    burstRecordsOffered: burstPerSeed * replications,
+    burstRecordsOffered,
     burstRecordsNeeded: burstNeeded,
     capped: windowUs < wantWindow || replications < wantSeeds,
+    unseen,
+    unresolvable,
   };
 }
 

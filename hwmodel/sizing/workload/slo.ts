@@ -4,7 +4,8 @@
  * method. A drop probability (steady and burst) is bounded per episode
  * from the records offered, the drop episodes and the largest episode over
  * every seed (episode-bound.ts: the episodes, not the records, taken as
- * independent): met when the upper bound is within the limit, not met
+ * independent; an episode not seen as large as `unseen` says, and the
+ * records the row needs scaled with it): met when the upper bound is within the limit, not met
  * when even the lower bound is past it, else "not resolved" (the run was
  * too short to tell, never met). A latency percentile (p99, p99.9, to the
  * wire) is met at the upper end of its Student-t interval over the seeds,
@@ -17,7 +18,14 @@
 import { ConfigError } from '../../../runtime/config-error.js';
 import type { Interval } from '../../model/sweep.js';
 import { recordsToResolve } from './binomial-bound.js';
-import { dropEvidence, episodeBound, EPISODE_GAP_US } from './episode-bound.js';
+import {
+  dropEvidence,
+  episodeBound,
+  EPISODE_GAP_US,
+  NONE_SEEN,
+  recordsToResolveEpisodes,
+  type UnseenEpisodes,
+} from './episode-bound.js';
 import type { MetricName, Replicated } from './replicate.js';
 
 /** The confidence every SLO bound is at. */
@@ -63,6 +71,9 @@ export interface SloRow {
   readonly recordsNeeded: number;
   /** A drop row's episodes over every seed (drops less than EPISODE_GAP_US apart in a run are one); undefined for the others. */
   readonly episodes?: number;
+  /** A drop row's records an episode is taken to lose, and where that figure came from. */
+  readonly perEpisode?: number;
+  readonly perEpisodeSource?: string;
 }
 
 const num = (v: number): string => v.toLocaleString('en-US');
@@ -112,8 +123,16 @@ export function checkSlos(s: Slos): Slos {
   return s;
 }
 
-/** The SLO table of `r` (run at the load × (1 + margin)); the handshake target is scaled alike. */
-export function evaluateSlos(r: Replicated, slos: Slos, mode: SloMode = 'exact'): SloVerdict {
+/**
+ * The SLO table of `r` (run at the load × (1 + margin)); the handshake target is scaled alike. An episode these runs
+ * did not see is taken to lose `unseen`'s records (default: one, none seen anywhere).
+ */
+export function evaluateSlos(
+  r: Replicated,
+  slos: Slos,
+  mode: SloMode = 'exact',
+  unseen: UnseenEpisodes = NONE_SEEN,
+): SloVerdict {
   const rows: SloRow[] = [];
   const conf = SLO_CONFIDENCE;
   const pct = `${Math.round(conf * 100)}%`;
@@ -123,10 +142,13 @@ export function evaluateSlos(r: Replicated, slos: Slos, mode: SloMode = 'exact')
     const e = dropEvidence(r.runs.flatMap((x) => (x[phase] === undefined ? [] : [x[phase]])));
     const n = e.records;
     const k = e.dropped;
-    const needed = recordsToResolve(limit, conf);
+    const prior = unseen[phase];
     const m = r.metrics[metric];
     const screen = mode === 'screen';
-    const eb = episodeBound(e, conf);
+    const eb = episodeBound(e, conf, prior.records);
+    const needed = recordsToResolveEpisodes(limit, eb.perEpisode, conf);
+    const source =
+      e.largestEpisode >= prior.records && e.episodes > 0 ? 'the largest these runs saw' : `unseen: ${prior.source}`;
     const bound = screen ? (n === 0 ? 0 : k / n) : eb.upper;
     const met = bound <= limit;
     const status = met ? 'met' : screen || eb.lower > limit ? 'not met' : 'not resolved';
@@ -141,10 +163,12 @@ export function evaluateSlos(r: Replicated, slos: Slos, mode: SloMode = 'exact')
       status,
       method: screen
         ? 'screening: drops / records offered (point estimate)'
-        : `per episode (drops < ${EPISODE_GAP_US} µs apart): Clopper-Pearson one-sided ${pct} on ${num(e.episodes)} episodes in ${num(n)} records × ${num(eb.perEpisode)} record${eb.perEpisode === 1 ? '' : 's'} an episode (${e.episodes > 0 ? 'the largest seen' : 'none seen'}); ${num(k)} dropped`,
+        : `per episode (drops < ${EPISODE_GAP_US} µs apart): Clopper-Pearson one-sided ${pct} on ${num(e.episodes)} episodes in ${num(n)} records × ${num(eb.perEpisode)} record${eb.perEpisode === 1 ? '' : 's'} an episode (${source}); ${num(k)} dropped`,
       records: n,
       recordsNeeded: needed,
       episodes: e.episodes,
+      perEpisode: eb.perEpisode,
+      perEpisodeSource: source,
     });
   };
   const latency = (metric: MetricName, limit: number | undefined, q: number): void => {

@@ -9,7 +9,11 @@
  * the limiting metric most. A configuration that passes the screen is
  * accepted only on runs long enough to resolve its SLOs (run-plan.ts,
  * slo.ts: exact bounds on the drops); failing there, its proof is made on
- * those runs. Once every SLO holds it trims each knob, the largest area a
+ * those runs. An episode the acceptance runs do not see is taken to be as
+ * large as the largest seen in any run of the search of a configuration
+ * that passed the screen, so those runs grow with it; when no run up to the
+ * longest allowed could resolve a drop SLO, the answer is "not resolved",
+ * never met. Once every SLO holds it trims each knob, the largest area a
  * step first, while they still hold (screened, then accepted), never a
  * unit below the load's rate. The answer carries its SLO table, its cost
  * (device-cost.ts) at the nominal load, the sensitivity table (on
@@ -40,7 +44,7 @@ import {
 } from './device.js';
 import { replicate, type Replicated, type RunSettings } from './replicate.js';
 import { estimateSensitivity, type EstimateContext, type EstimateRow } from './estimate-sensitivity.js';
-import { EPISODE_GAP_US } from './episode-bound.js';
+import { EPISODE_GAP_US, largestEpisodes, SEARCH_EPISODES, unseenEpisode } from './episode-bound.js';
 import { evaluateSlos, type Slos, type SloVerdict } from './slo.js';
 import { acceptancePlan, linkOverload, type AcceptancePlan } from './run-plan.js';
 import { meanRecordBytes, scaleTraffic, type Traffic } from './traffic.js';
@@ -145,9 +149,25 @@ export function sizeWorkload(
   const costs = deviceCosts(engine, targets, traffic);
   const load = scaleTraffic(traffic, 1 + slos.margin);
   const maxRecord = Math.max(...traffic.mix.map((m) => m.bytes));
-  const plan = acceptancePlan(load, slos, run, options.maxWindowUs);
-  const screen = (k: DeviceKnobs): Replicated => replicate(load, k, costs, plan.screen);
-  const accept = (k: DeviceKnobs): Replicated => replicate(load, k, costs, plan.accept);
+  // The largest episode of each phase in any run of a configuration that passed the screen: an unseen one's size.
+  let seen = { steady: 0, burst: 0 };
+  const planNow = (): AcceptancePlan =>
+    acceptancePlan(load, slos, run, options.maxWindowUs, {
+      steady: unseenEpisode(seen.steady, SEARCH_EPISODES),
+      burst: unseenEpisode(seen.burst, SEARCH_EPISODES),
+    });
+  const screen = (k: DeviceKnobs): Replicated => replicate(load, k, costs, run);
+  // A configuration that passed the screen `screened`: its episodes noted, then accepted on runs sized for the
+  // unseen episode so far, or "not resolved" without a run when no run up to the longest allowed could resolve it.
+  const accept = (k: DeviceKnobs, screened: Replicated, screenVerdict: SloVerdict): Accepted => {
+    seen = largestEpisodes(screened.runs, seen);
+    const p = planNow();
+    if (p.unresolvable !== undefined)
+      return { rep: screened, verdict: unresolved(screenVerdict, p.unresolvable), plan: p, how: 'not resolvable' };
+    const rep = replicate(load, k, costs, p.accept);
+    seen = largestEpisodes(rep.runs, seen);
+    return { rep, verdict: evaluateSlos(rep, slos, 'exact', p.unseen), plan: p, how: acceptedText(p) };
+  };
   // On an FPGA engine with a resources file the search weighs the whole device over LUT, FF, BRAM36 and DSP
   // (../fpga-fit.ts, the objective); otherwise the knobs' area.
   const fpga = hasFpgaResources(engine.name)
@@ -174,12 +194,11 @@ export function sizeWorkload(
     fitOf(k)?.objective ?? knobCost(engine, k, costs.clockPeriodPs, { symmetric: 0, publicKey: 0 }, maxRecord).area;
   const bounds = workloadBounds(load, costs);
   const caveats = caveatsOf(costs, traffic);
-  const method = methodText(traffic, plan);
   const none = (verdict: string): WorkloadSizing => ({
     traffic,
     slos,
     run,
-    plan,
+    plan: planNow(),
     costs,
     bounds,
     steps,
@@ -187,7 +206,7 @@ export function sizeWorkload(
     sensitivity: [],
     estimates: [],
     verdict,
-    method,
+    method: methodText(traffic, planNow()),
     caveats,
   });
   const steps: SearchStep[] = [];
@@ -207,9 +226,16 @@ export function sizeWorkload(
     let runs = screen;
     if (verdict.met) {
       // Passed the screen: accepted only on the runs that resolve the SLOs; failing there, the proof is made on them.
-      rep = accept(k);
-      verdict = evaluateSlos(rep, slos);
-      runs = accept;
+      const a = accept(k, rep, verdict);
+      const plan = a.plan;
+      if (plan.unresolvable !== undefined) {
+        why = `not resolved: ${plan.unresolvable.why}; never met`;
+        step({ knobs: k, verdict: a.verdict, proof: undefined, area: areaOf(k), action: `${why}: stop` });
+        break;
+      }
+      rep = a.rep;
+      verdict = a.verdict;
+      runs = (x) => replicate(load, x, costs, plan.accept);
       if (verdict.met) {
         met = { knobs: k, verdict, rep };
         step({
@@ -217,7 +243,7 @@ export function sizeWorkload(
           verdict,
           proof: undefined,
           area: areaOf(k),
-          action: `meets every SLO, ${acceptedText(plan)}: trim`,
+          action: `meets every SLO, ${a.how}: trim`,
         });
         break;
       }
@@ -244,13 +270,32 @@ export function sizeWorkload(
     });
     k = grown;
   }
-  if (met !== undefined)
-    met = trim(met, slos, { screen, accept, floor: bounds }, areaOf, options.maxTrims ?? 20, step, plan);
+  if (met !== undefined) met = trim(met, slos, { screen, accept, floor: bounds }, areaOf, options.maxTrims ?? 20, step);
   if (met === undefined) return none(`no configuration found: ${why}`);
+  // The trims may have seen a larger episode than the answer's acceptance was sized for: accepted again on runs sized
+  // for it, or not resolved.
+  let plan = planNow();
+  if (plan.unresolvable !== undefined) return none(`not resolved: ${plan.unresolvable.why}; never met`);
+  if (!evaluateSlos(met.rep, slos, 'exact', plan.unseen).met) {
+    const again = replicate(load, met.knobs, costs, plan.accept);
+    seen = largestEpisodes(again.runs, seen);
+    plan = planNow();
+    const verdict = evaluateSlos(again, slos, 'exact', plan.unseen);
+    if (!verdict.met)
+      return none(
+        `not resolved: the trims saw an episode larger than its acceptance was sized for; run again ${acceptedText(plan).replace('accepted on', 'on')}, ${verdict.limiting.metric} ${verdict.limiting.status}; never met`,
+      );
+    met = { knobs: met.knobs, verdict, rep: again };
+  }
 
-  // At the target load, on runs sized for it.
-  const nominal = replicate(traffic, met.knobs, costs, acceptancePlan(traffic, slos, run, options.maxWindowUs).accept);
-  const atTarget = evaluateSlos(nominal, { ...slos, margin: 0 });
+  // At the target load, on runs sized for it (the same unseen episodes).
+  const nominal = replicate(
+    traffic,
+    met.knobs,
+    costs,
+    acceptancePlan(traffic, slos, run, options.maxWindowUs, plan.unseen).accept,
+  );
+  const atTarget = evaluateSlos(nominal, { ...slos, margin: 0 }, 'exact', plan.unseen);
   const mean = (f: (r: Replicated['runs'][number]) => number): number =>
     nominal.runs.reduce((s, r) => s + f(r), 0) / nominal.runs.length;
   const utilization = Object.fromEntries(KNOBS.map((n) => [n, mean((r) => r.utilization[n])])) as Record<
@@ -284,7 +329,7 @@ export function sizeWorkload(
           load,
           knobs: met.knobs,
           slos,
-          run: plan.screen,
+          run,
           nominalMet: true,
           ...pricing,
         });
@@ -330,11 +375,11 @@ export function sizeWorkload(
     },
     sensitivity,
     estimates,
+    method: methodText(traffic, plan),
     verdict:
       fpga === undefined
         ? `met at ${Math.round(cost.area).toLocaleString('en-US')} ${cost.areaUnit} (${steps.length} configurations run)`
         : `met; the whole device ${fpgaFitText(fitOf(met.knobs)!)} (${steps.length} configurations run)`,
-    method,
     caveats: [
       ...caveats,
       `cost: lower bound; excludes ${cost.excludes.join('; ')}`,
@@ -434,13 +479,12 @@ function trim(
   slos: Slos,
   runs: {
     screen: (k: DeviceKnobs) => Replicated;
-    accept: (k: DeviceKnobs) => Replicated;
+    accept: (k: DeviceKnobs, screened: Replicated, screenVerdict: SloVerdict) => Accepted;
     floor: DeviceKnobs;
   },
   areaOf: (k: DeviceKnobs) => number,
   budget: number,
   step: (s: SearchStep) => void,
-  plan: AcceptancePlan,
 ): { knobs: DeviceKnobs; verdict: SloVerdict; rep: Replicated } {
   let best = start;
   let left = budget;
@@ -449,8 +493,7 @@ function trim(
     const s = runs.screen(k);
     const v = evaluateSlos(s, slos, 'screen');
     if (!v.met) return { verdict: v, rep: s, how: 'on the screen' };
-    const a = runs.accept(k);
-    return { verdict: evaluateSlos(a, slos), rep: a, how: acceptedText(plan) };
+    return runs.accept(k, s, v);
   };
   const saving = (knob: KnobName): number => {
     const down = shrinkKnob(best.knobs, knob);
@@ -552,8 +595,28 @@ function methodText(t: Traffic, plan: AcceptancePlan): string {
     `over an LRU of key slots, so no session has an object of its own; screening runs ${s.replications} seeds × ${s.windowUs} µs (they order and reject, never accept), ` +
     `acceptance runs ${a.replications} seeds × ${a.windowUs.toLocaleString('en-US')} µs steady window (${Math.round(plan.recordsOffered).toLocaleString('en-US')} records offered at the sizing load, ` +
     `${plan.recordsNeeded.toLocaleString('en-US')} needed to resolve the drop SLO${plan.burstRecordsNeeded > 0 ? `; bursts ${Math.round(plan.burstRecordsOffered).toLocaleString('en-US')} records, ${plan.burstRecordsNeeded.toLocaleString('en-US')} needed` : ''}` +
-    `${plan.capped ? '; capped at the longest allowed run' : ''}), each after ${s.warmupUs} µs of warm-up; drops bounded per episode (drops less than ${EPISODE_GAP_US} µs apart in a run are one; the episodes, not the records, taken as independent, each losing at most the largest seen, 1 record when none is seen)`
+    `${plan.capped ? '; capped at the longest allowed run' : ''}), each after ${s.warmupUs} µs of warm-up; drops bounded per episode (drops less than ${EPISODE_GAP_US} µs apart in a run are one; the episodes, not the records, taken as independent; an episode not seen as large as ${plan.unseen.steady.source}${plan.burstRecordsNeeded > 0 ? ` (bursts: ${plan.unseen.burst.source})` : ''})`
   );
+}
+
+/** A configuration's acceptance: its runs and verdict, the plan they were sized by, and how it was judged. */
+interface Accepted {
+  readonly rep: Replicated;
+  readonly verdict: SloVerdict;
+  readonly plan: AcceptancePlan;
+  readonly how: string;
+}
+
+/** `v` (a screen's) with the drop row `u` names not resolved: no run up to the longest allowed could resolve it. */
+function unresolved(v: SloVerdict, u: NonNullable<AcceptancePlan['unresolvable']>): SloVerdict {
+  const rows = v.rows.map((r) =>
+    r.metric === u.metric
+      ? { ...r, met: false, status: 'not resolved' as const, severity: Math.max(1.0001, r.severity), method: u.why }
+      : r,
+  );
+  const limiting = rows.reduce((a, b) => (b.severity > a.severity ? b : a));
+  const failing = [limiting, ...rows.filter((x) => x !== limiting)].filter((x) => !x.met).map((x) => x.metric);
+  return { rows, met: false, limiting, failing };
 }
 
 function acceptedText(plan: AcceptancePlan): string {

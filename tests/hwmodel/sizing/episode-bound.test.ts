@@ -2,15 +2,30 @@
  * Drop SLOs bounded per episode: drops that come in one episode are not
  * accepted where the binomial bound over the records, taken as
  * independent, would have accepted them; a clean run long enough is; the
- * flow model counts a burst's drops as one episode, not one a record.
+ * flow model counts a burst's drops as one episode, not one a record. An
+ * episode the runs did not see is taken as large as the largest seen
+ * elsewhere in the search, and the records an acceptance needs scale with
+ * it, past what the longest allowed run offers: not resolved.
  */
 import test from 'ava';
-import { clopperPearsonLower, clopperPearsonUpper } from '../../../hwmodel/sizing/workload/binomial-bound.js';
+import {
+  clopperPearsonLower,
+  clopperPearsonUpper,
+  recordsToResolve,
+} from '../../../hwmodel/sizing/workload/binomial-bound.js';
 import { deviceCosts } from '../../../hwmodel/sizing/workload/device.js';
-import { dropEvidence, episodeBound } from '../../../hwmodel/sizing/workload/episode-bound.js';
+import {
+  dropEvidence,
+  episodeBound,
+  largestEpisodes,
+  NONE_SEEN,
+  SEARCH_EPISODES,
+  unseenEpisode,
+} from '../../../hwmodel/sizing/workload/episode-bound.js';
 import { replicate, type Replicated } from '../../../hwmodel/sizing/workload/replicate.js';
+import { acceptancePlan, MAX_WINDOW_US } from '../../../hwmodel/sizing/workload/run-plan.js';
 import { evaluateSlos } from '../../../hwmodel/sizing/workload/slo.js';
-import { checkTraffic, IMIX } from '../../../hwmodel/sizing/workload/traffic.js';
+import { checkTraffic, IMIX, scaleTraffic } from '../../../hwmodel/sizing/workload/traffic.js';
 import { asicEngine, asicTargets, defaultSlos, roomy } from './workload-fixtures.js';
 
 const targets = asicTargets();
@@ -76,7 +91,10 @@ test('a clean run long enough is accepted; a clean run too short is not resolved
   t.true(row.met);
   t.is(row.status, 'met');
   t.true(Math.abs(row.bound - clopperPearsonUpper(0, e.records, 0.95)) <= 1e-15);
-  t.regex(row.method, /0 episodes in [\d,]+ records × 1 record an episode \(none seen\); 0 dropped$/);
+  t.regex(
+    row.method,
+    /0 episodes in [\d,]+ records × 1 record an episode \(unseen: none seen anywhere .*assumed\); 0 dropped$/,
+  );
   // The same records cannot resolve 1e-5.
   const tight = evaluateSlos(r, { ...slos, dropProbability: 1e-5 }).rows.find((x) => x.metric === 'dropProbability')!;
   t.is(tight.status, 'not resolved');
@@ -106,6 +124,74 @@ test('the flow model counts a burst that overflows the ring as one episode a see
     Math.abs(b.upper - Math.min(1, clopperPearsonUpper(burst.episodes, burst.records, 0.95) * b.perEpisode)) < 1e-15,
   );
   t.is(b.lower, clopperPearsonLower(burst.episodes, burst.records, 0.95));
+});
+
+test('an unseen episode is as large as the largest the search saw: a clean 3.1 M records no longer meet 1e-6', (t) => {
+  const base = replicate(traffic, roomy, costs, { warmupUs: 10, windowUs: 50, replications: 3, seed: 1 });
+  // The review's (c): no drop in 3 × 1,049,087 records at acceptance; its knobs, run longer, lost 455 records in one episode.
+  const n = 1_049_087;
+  const clean = withSteady(base, [
+    [n, 0, 0, 0],
+    [n, 0, 0, 0],
+    [n, 0, 0, 0],
+  ]);
+  const zeroBound = clopperPearsonUpper(0, 3 * n, 0.95);
+  // With no episode seen anywhere, an unseen one loses one record (said as an assumption): met.
+  const alone = evaluateSlos(clean, slos).rows.find((x) => x.metric === 'dropProbability')!;
+  t.is(alone.status, 'met');
+  t.is(alone.perEpisode, 1);
+  t.regex(alone.perEpisodeSource!, /none seen anywhere.*1 record, assumed/);
+  // With an episode of 455 seen elsewhere in the search, the unseen one is taken as that large: the bound × 455.
+  const unseen = { steady: unseenEpisode(455, SEARCH_EPISODES), burst: NONE_SEEN.burst };
+  const row = evaluateSlos(clean, slos, 'exact', unseen).rows.find((x) => x.metric === 'dropProbability')!;
+  t.true(Math.abs(row.bound - zeroBound * 455) <= 1e-15, `bound ${row.bound}`);
+  t.is(row.status, 'not resolved');
+  t.false(row.met);
+  t.is(row.perEpisode, 455);
+  t.is(row.recordsNeeded, recordsToResolve(1e-6 / 455, 0.95));
+  t.regex(row.method, /× 455 records an episode \(unseen: the largest in any run of this search .*: 455\)/);
+  // The runs' own largest episode, when larger, is the one taken.
+  const own = withSteady(base, [
+    [n, 600, 1, 600],
+    [n, 0, 0, 0],
+    [n, 0, 0, 0],
+  ]);
+  const ownRow = evaluateSlos(own, slos, 'exact', unseen).rows.find((x) => x.metric === 'dropProbability')!;
+  t.is(ownRow.perEpisode, 600);
+  t.is(ownRow.perEpisodeSource, 'the largest these runs saw');
+  t.deepEqual(largestEpisodes(own.runs, { steady: 455, burst: 7 }), { steady: 600, burst: 7 });
+  t.throws(() => episodeBound({ records: 10, dropped: 0, episodes: 0, largestEpisode: 0 }, 0.95, 0), {
+    instanceOf: RangeError,
+  });
+});
+
+test('the acceptance needs records in proportion to the unseen episode; past the longest run, not resolvable', (t) => {
+  // 400 Gbit/s of IMIX each way × 1.2: some 340 M records a second.
+  const load = scaleTraffic(
+    checkTraffic({ openGbps: 400, sealGbps: 400, mix: IMIX, handshakesPerSecond: 50_000, sessions: 1_000_000 }),
+    1.2,
+  );
+  const run = { warmupUs: 50, windowUs: 100, replications: 3, seed: 1 };
+  const one = acceptancePlan(load, slos, run);
+  t.is(one.recordsNeeded, recordsToResolve(1e-6, 0.95));
+  t.is(one.unresolvable, undefined);
+  const big = acceptancePlan(load, slos, run, MAX_WINDOW_US, {
+    steady: unseenEpisode(455, SEARCH_EPISODES),
+    burst: NONE_SEEN.burst,
+  });
+  t.is(big.recordsNeeded, recordsToResolve(1e-6 / 455, 0.95));
+  t.true(big.recordsNeeded > 455 * 2_995_731 * 0.99, `${big.recordsNeeded} needed`);
+  t.true(big.capped);
+  t.is(big.accept.windowUs, MAX_WINDOW_US);
+  t.is(big.unresolvable?.metric, 'dropProbability');
+  t.regex(big.unresolvable?.why ?? '', /unseen episode of 455 .*the longest allowed runs offer/);
+  // An unseen episode the longest run does resolve: a longer window, resolvable.
+  const ten = acceptancePlan(load, slos, run, MAX_WINDOW_US, {
+    steady: unseenEpisode(10, SEARCH_EPISODES),
+    burst: NONE_SEEN.burst,
+  });
+  t.true(ten.accept.windowUs > one.accept.windowUs * 9);
+  t.is(ten.unresolvable, undefined);
 });
 
 test('evidence that does not hold its drops is refused', (t) => {
