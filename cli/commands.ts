@@ -166,9 +166,9 @@ export const COMMANDS: readonly Command[] = [
     name: 'simulate',
     summary: 'DTLS 1.3 clients against the spec/hw device in simulated time',
     help: () => SIMULATE_HELP,
-    // The hardware model reads spec/hw's YAML (the platform's DRAM on every run, engine tables, the engine trace): yaml
-    // is an optional peer dependency, looked for before the run starts.
-    load: async () => (await needingInstalled(['yaml'], () => import('./simulate-command.js'))).runSimulate,
+    // The platform's DRAM model comes generated (generated/tlm/platforms.ts): a plain run needs no YAML parser. An engine
+    // profile (--profile NAME) is a spec/hw/engines YAML file: simulate-engine.ts looks for yaml before it reads one.
+    load: async () => (await import('./simulate-command.js')).runSimulate,
   },
   {
     name: 'size',

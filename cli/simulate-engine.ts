@@ -9,12 +9,16 @@ import { loadEngine, type Engine } from '../hwmodel/timing/engine-file.js';
 import { DEFAULT_PROFILE, type TimingProfile } from '../hwmodel/timing/index.js';
 import type { RunPlan } from './simulate-args.js';
 import { hostParams, parseSetting } from './simulate-set.js';
+import { missingPackage } from '../generator/optional-peers.js';
+import { installed } from './optional-packages.js';
 import { CliUsageError } from './usage-error.js';
 
 /** The plan and profile of a run on engine `plan.engine`. */
 export function withEngine(plan: RunPlan): { plan: RunPlan; profile: TimingProfile; engine: Engine } {
   const name = plan.engine;
   if (name === undefined) throw new RangeError('withEngine: the plan names no engine');
+  // An engine file is YAML, and yaml an optional peer: named as the package before anything is read.
+  if (!installed('yaml')) throw missingPackage('yaml', ['yaml']);
   let engine;
   try {
     engine = loadEngine(name);
