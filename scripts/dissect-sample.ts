@@ -11,46 +11,23 @@
  * program may take up meanwhile). Run: `npx tsx scripts/dissect-sample.ts`.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { connect } from '../runtime/node/dtls/connect.js';
-import { listen } from '../runtime/node/dtls/listener.js';
-import { certificateToPem, privateKeyToPem } from '../runtime/pki/pem.js';
-import { captureLoopback } from '../tests/dissect/tcpdump.js';
-import { freePort } from '../tests/interop/wolfssl.js';
-import { makeIdentity } from '../tests/support/pki-fixtures.js';
+import { captureEcho } from '../tests/dissect/echo-capture.js';
 
 const DIR = resolve(import.meta.dirname, '../docs/dissect');
 const pcap = join(DIR, 'idle-close.pcap');
 const keys = join(DIR, 'idle-close.keys');
 mkdirSync(DIR, { recursive: true });
 
-const id = makeIdentity('p256', 'localhost', { at: Date.now() });
-const port = await freePort();
-const lines: string[] = [];
 const raw = `${pcap}.raw`;
-const capture = await captureLoopback(raw, [port]);
-const server = listen((s) => (s.onmessage = (m) => s.send(m)), {
-  cert: id.chain.map((c) => certificateToPem(c)).join(''),
-  key: privateKeyToPem(id.privateKey),
-  port,
-  host: '127.0.0.1',
-});
-await server.listening;
-const client = connect('127.0.0.1', port, { ca: certificateToPem(id.caDer), servername: 'localhost' });
-client.onkeylog = (l) => lines.push(l);
-try {
-  await client.opened;
+const port = await captureEcho(raw, keys, async (client) => {
   const echoed = new Promise<Buffer>((r) => (client.onmessage = r));
   client.send('hello');
   await echoed;
   process.stdout.write('echoed; waiting for the server to close the idle session (300 s)\n');
   await client.closed.catch(() => undefined);
-} finally {
-  await server.close();
-  await capture.stop();
-}
+});
 execFileSync('tcpdump', ['-r', raw, '-w', pcap, `udp port ${port}`], { stdio: 'ignore' });
 rmSync(raw);
-writeFileSync(keys, `${lines.join('\n')}\n`);
 process.stdout.write(`written ${pcap} and ${keys}\n`);

@@ -10,15 +10,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from '../../runtime/node/dtls/connect.js';
-import { listen } from '../../runtime/node/dtls/listener.js';
 import type { DtlsSession } from '../../runtime/node/dtls/session.js';
-import { certificateToPem, privateKeyToPem } from '../../runtime/pki/pem.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
-import { freePort, startWolfServer, writePem } from '../interop/wolfssl.js';
+import { startWolfServer, writePem } from '../interop/wolfssl.js';
 import { openClientEndpoint } from '../support/udp-client.js';
 import { MAIN } from '../cli/cli-process.js';
 import { captureLoopback } from './tcpdump.js';
+import { captureEcho } from './echo-capture.js';
 import { Dtls13Connection } from '../../runtime/connection/connection.js';
 import type { RecordLayer } from '../../runtime/record/record-layer.js';
 import type { DtlsConnection } from '../../runtime/dtls/connection.js';
@@ -81,38 +79,24 @@ function nextMessage(session: DtlsSession): Promise<Buffer> {
 }
 
 test('dtls13 ↔ dtls13: HRR with a cookie, a fragmented server flight, KeyUpdate; decrypted with the key log, headers without', async (t) => {
-  const port = await freePort();
   const pcap = join(dir, 'dtls13.pcap');
   const keylog = join(dir, 'dtls13.keys');
-  const lines: string[] = [];
-  const capture = await captureLoopback(pcap, [port]);
   // A small datagram size on the server: its Certificate goes in fragments.
-  const server = listen((s) => (s.onmessage = (m) => s.send(m)), {
-    cert: id.chain.map((c) => certificateToPem(c)).join(''),
-    key: privateKeyToPem(id.privateKey),
-    mtu: 300,
-    port,
-    host: '127.0.0.1',
-  });
-  await server.listening;
-  const client = connect('127.0.0.1', port, { ca: certificateToPem(id.caDer), servername: 'localhost' });
-  client.onkeylog = (l) => lines.push(l);
-  try {
-    await client.opened;
-    let reply = nextMessage(client);
-    client.send('before the update');
-    await reply;
-    client.updateKeys(true);
-    await new Promise((r) => setTimeout(r, 300));
-    reply = nextMessage(client);
-    client.send('after the update!');
-    await reply;
-    await client.close();
-  } finally {
-    await server.close();
-    await capture.stop();
-  }
-  writeFileSync(keylog, `${lines.join('\n')}\n`);
+  await captureEcho(
+    pcap,
+    keylog,
+    async (client) => {
+      let reply = nextMessage(client);
+      client.send('before the update');
+      await reply;
+      client.updateKeys(true);
+      await new Promise((r) => setTimeout(r, 300));
+      reply = nextMessage(client);
+      client.send('after the update!');
+      await reply;
+    },
+    { mtu: 300 },
+  );
 
   const { records, text } = dissect([pcap, '--keylog', keylog]);
   t.deepEqual(messagesFrom(records, 'client'), ['client_hello', 'client_hello', 'finished', 'key_update']);

@@ -9,19 +9,14 @@
  */
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connect } from '../../runtime/node/dtls/connect.js';
-import { listen } from '../../runtime/node/dtls/listener.js';
-import { certificateToPem, privateKeyToPem } from '../../runtime/pki/pem.js';
 import { GAP_SECONDS } from '../../cli/dissect/ladder.js';
-import { makeIdentity } from '../support/pki-fixtures.js';
 import { xmlFault } from '../support/xml-well-formed.js';
-import { freePort } from '../interop/wolfssl.js';
 import { MAIN } from '../cli/cli-process.js';
-import { captureLoopback } from './tcpdump.js';
+import { captureEcho } from './echo-capture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dtls13-ladder-'));
 test.after.always(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,36 +44,21 @@ function carried(line: string): string[] {
 }
 
 test('the ladder has the record lines’ datagrams, times, directions and messages; the SVG each arrow', async (t) => {
-  const id = makeIdentity('p256', 'localhost', { at: Date.now() });
-  const port = await freePort();
   const pcap = join(dir, 'ladder.pcap');
   const keylog = join(dir, 'ladder.keys');
-  const lines: string[] = [];
-  const capture = await captureLoopback(pcap, [port]);
-  const server = listen((s) => (s.onmessage = (m) => s.send(m)), {
-    cert: id.chain.map((c) => certificateToPem(c)).join(''),
-    key: privateKeyToPem(id.privateKey),
-    mtu: 300,
-    port,
-    host: '127.0.0.1',
-  });
-  await server.listening;
-  const client = connect('127.0.0.1', port, { ca: certificateToPem(id.caDer), servername: 'localhost' });
-  client.onkeylog = (l) => lines.push(l);
-  try {
-    await client.opened;
-    for (const [i, text] of ['one', 'two'].entries()) {
-      if (i > 0) await new Promise((r) => setTimeout(r, 1500));
-      const echoed = new Promise((r) => (client.onmessage = r));
-      client.send(text);
-      await echoed;
-    }
-    await client.close();
-  } finally {
-    await server.close();
-    await capture.stop();
-  }
-  writeFileSync(keylog, `${lines.join('\n')}\n`);
+  const port = await captureEcho(
+    pcap,
+    keylog,
+    async (client) => {
+      for (const [i, text] of ['one', 'two'].entries()) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 1500));
+        const echoed = new Promise((r) => (client.onmessage = r));
+        client.send(text);
+        await echoed;
+      }
+    },
+    { mtu: 300 },
+  );
   const args = [pcap, '--keylog', keylog, '--port', String(port)];
 
   // The datagrams as the record lines and --json print them (a record's line and JSON object are in the same order).
