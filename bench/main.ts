@@ -16,7 +16,7 @@ import { benchWire } from './wire.js';
  * `-- scale-out-instructions` (only when named: valgrind, minutes) for the workers' instructions per handshake with 1 and 2 workers;
  * `-- receive-instructions` (only when named: valgrind, minutes) for a receiving server's instructions per payload and its record-opening calls';
  * `-- handshake-servers` (only when named: wolfSSL, OpenSSL 3.0's libssl-dev, a minute) for the server's CPU per handshake against C servers;
- * `-- road` (only when named: a few seconds) for the functions and files one echo round trip crosses (issue 57);
+ * `-- road` (only when named: a few seconds) for the functions and files one echo round trip crosses and the frames from socket to event;
  * `-- echo` (only when named: a few seconds) for the CPU per echo round trip in DTLS 1.3 and 1.2 against node:dgram's;
  * `-- lossy` (only when named: root, network namespaces, wolfSSL, minutes) for handshakes over tc netem loss and reordering);
  * `-- learn` (only when named: a minute) for the wall time of `dtls13 learn` with parallel queries against sequential ones;

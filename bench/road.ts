@@ -1,4 +1,5 @@
 import { Session } from 'node:inspector/promises';
+import { Session as SyncSession } from 'node:inspector';
 import { fileURLToPath } from 'node:url';
 import { relative } from 'node:path';
 import { connect, listen } from '../runtime/index.js';
@@ -6,11 +7,12 @@ import { certificateToPem, privateKeyToPem } from '../runtime/pki/pem.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 
 /**
- * The road a datagram takes (issue 57): over `n` echo round trips between a `connect` client and a `listen` server in
+ * The road a datagram takes: over `n` echo round trips between a `connect` client and a `listen` server in
  * one process (client send, server receive, server send, client receive, over loopback UDP), the distinct functions
  * of the package (runtime/, generated/) that ran, the calls per round trip, the files they sit in, and the files on
  * the receive stack (from the socket's callback to `onmessage`, read from one stack trace). V8's precise coverage with
- * call counts, taken after the handshake and a warm-up, so only the data path is counted.
+ * call counts, taken after the handshake and a warm-up, so only the data path is counted. And the frames from the
+ * socket's callback to the statement that queues a record's data as an event, read at a breakpoint there.
  */
 export interface Road {
   readonly version: 'DTLSv1.3' | 'DTLSv1.2';
@@ -19,6 +21,11 @@ export interface Road {
   readonly files: number;
   readonly callsPerRoundTrip: number;
   readonly receiveStackFiles: readonly string[];
+  /**
+   * The frames of the package (runtime/, generated/) from the socket's callback to the push of a record's data as a
+   * `data` event, innermost first (`file:function`): the server's receive of one echo, read at a breakpoint.
+   */
+  readonly eventFrames: readonly string[];
   /** Each function that ran (`file:name`) and its calls per round trip. */
   readonly calls: ReadonlyMap<string, number>;
 }
@@ -38,6 +45,55 @@ function deepStack(): string {
   const stack = new Error('stack').stack ?? '';
   Error.stackTraceLimit = limit;
   return stack;
+}
+
+/**
+ * The statement that queues a record's data as an event, as the transpiled source spells it (tsx puts a module on
+ * one line without spaces; the breakpoint goes at the column where the statement starts).
+ */
+const DATA_EVENT = /events\.push\([^;]*?type:\s*["']data["'],\s*data:/g;
+
+/**
+ * Arms a breakpoint on the line that queues a `data` event (found in the loaded scripts' sources, so it follows the
+ * code wherever it moves) and returns what the first hit's stack holds of the package. The session is the main
+ * thread's own, so the pause is answered synchronously inside the `Debugger.paused` listener.
+ */
+function armEventBreakpoint(): { frames: () => readonly string[]; disarm: () => void } {
+  const session = new SyncSession();
+  session.connect();
+  const scripts = new Map<string, string>(); // script id to the package file it is
+  session.on('Debugger.scriptParsed', (m) => {
+    const file = ourFile(m.params.url);
+    if (file !== undefined) scripts.set(m.params.scriptId, file);
+  });
+  let frames: readonly string[] = [];
+  session.on('Debugger.paused', (m) => {
+    if (frames.length === 0)
+      frames = m.params.callFrames
+        .map((f) => {
+          const file = scripts.get(f.location.scriptId);
+          return file === undefined ? undefined : `${file}:${f.functionName || '(anonymous)'}`;
+        })
+        .filter((f): f is string => f !== undefined);
+    session.post('Debugger.resume');
+  });
+  session.post('Debugger.enable');
+  for (const [id, file] of scripts)
+    if (file.startsWith('runtime/'))
+      session.post('Debugger.getScriptSource', { scriptId: id }, (error, source) => {
+        if (error !== null) return;
+        source.scriptSource.split('\n').forEach((line, lineNumber) => {
+          for (const m of line.matchAll(DATA_EVENT))
+            session.post('Debugger.setBreakpoint', { location: { scriptId: id, lineNumber, columnNumber: m.index } });
+        });
+      });
+  return {
+    frames: () => frames,
+    disarm: () => {
+      session.post('Debugger.disable');
+      session.disconnect();
+    },
+  };
 }
 
 async function road(version: Road['version'], n: number): Promise<Road> {
@@ -66,6 +122,10 @@ async function road(version: Road['version'], n: number): Promise<Road> {
       session.send(payload);
     });
   for (let i = 0; i < 200; i++) await echo(); // warm-up: first-call paths out of the window
+  const breakpoint = armEventBreakpoint();
+  await echo();
+  breakpoint.disarm();
+  const eventFrames = breakpoint.frames();
   stack = '';
   const inspector = new Session();
   inspector.connect();
@@ -112,6 +172,7 @@ async function road(version: Road['version'], n: number): Promise<Road> {
     files: files.size,
     callsPerRoundTrip: calls / n,
     receiveStackFiles,
+    eventFrames,
     calls: perFunction,
   };
 }
@@ -129,6 +190,11 @@ export async function benchRoad(print: (line: string) => void, n = 2000): Promis
     print(
       `  ${version}: ${r.functions} functions in ${r.files} files, ${r.callsPerRoundTrip.toFixed(0)} calls per round trip; ` +
         `receive stack to onmessage: ${r.receiveStackFiles.length} files (${r.receiveStackFiles.join(' < ')})`,
+    );
+    const eventFiles = new Set(r.eventFrames.map((f) => f.slice(0, f.lastIndexOf(':'))));
+    print(
+      `    socket callback to the data event: ${r.eventFrames.length} frames in ${eventFiles.size} files ` +
+        `(${r.eventFrames.join(' < ')})`,
     );
     if (process.env.DTLS13_ROAD_LIST === '1')
       for (const [name, calls] of [...r.calls].sort((a, b) => a[0].localeCompare(b[0])))
