@@ -1,5 +1,6 @@
 import type { Socket } from 'node:dgram';
 import { constants } from 'node:os';
+import { getSystemErrorName } from 'node:util';
 import { nativeBinding, type NativeBinding } from '../crypto/native/binding.js';
 import { beginReceiveBatch, endReceiveBatch, type ReceiveBatchSource } from '../wire/message-arena.js';
 
@@ -57,7 +58,13 @@ export class DatagramIo {
   /** readAll's batch being delivered, reused from read to read (a nested read makes its own). */
   private readonly batch = new DeliveredBatch(SEGMENT_META, 4, 0);
   private watcher: object | undefined;
+  /** Whether the socket keeps the event loop alive (socket.unref(): no); a watcher made again follows it. */
+  private referenced = true;
   private groOn = false;
+  /** The last sender node:dgram delivered from, and its path name. */
+  private fromAddress = '';
+  private fromPort = -1;
+  private fromPath = '';
   /** Takes a send's datagrams elsewhere when it returns true (a fleet's relay through another host: fleet-link.ts). */
   divert: ((datagrams: readonly Uint8Array[], count: number, address: string, port: number) => boolean) | undefined;
 
@@ -136,7 +143,8 @@ export class DatagramIo {
   }
 
   /** Hands up to `max` datagrams waiting on the socket to `deliver`, each a copy; call from the 'message' handler. */
-  drain(deliver: (datagram: Uint8Array, address: string, port: number) => void, max = 256): number {
+  drain(deliver: (datagram: Uint8Array, address: string, port: number, path?: string) => void, max = 256): number {
+    if (this.fd() === undefined) return 0;
     // Never the shared buffer while a datagram lent from it is being delivered (see receive's `lend`).
     const slab = slabInUse ? new Uint8Array(RECEIVE_BATCH * RECEIVE_STRIDE) : (RECEIVE_SLAB ?? receiveSlab());
     const meta = RECEIVE_META;
@@ -146,6 +154,7 @@ export class DatagramIo {
       const fd = this.fd();
       if (fd === undefined) break;
       const n = this.binding!.udpRecvBatch(fd, slab, RECEIVE_STRIDE, meta);
+      if (n < 0) this.failed(n);
       if (n <= 0) break;
       this.counts.drains++;
       this.counts.drainedDatagrams += n;
@@ -164,7 +173,10 @@ export class DatagramIo {
           const [d, ipv4, port] = batch[i]!;
           if (this.fd() === undefined) return taken; // closed by a delivery: node:dgram would deliver nothing more either
           delivering.at = i;
-          if (port !== 0) deliver(d, addressOf(ipv4), port);
+          if (port !== 0) {
+            const address = addressOf(ipv4);
+            deliver(d, address, port, pathOf(ipv4, port, address));
+          }
         }
       } finally {
         endReceiveBatch(outer);
@@ -181,8 +193,9 @@ export class DatagramIo {
 
   /**
    * Hands every datagram arriving on the socket to `deliver`, in order, until it closes; call once, before or after the
-   * bind. Once bound (IPv4, addon, batching on) the socket is read here; never use it on a connected socket, whose ICMP
-   * errors this reading would take. `gro: false` keeps UDP GRO off.
+   * bind. Once bound (IPv4, addon, batching on) the socket is read here; an error the socket reports instead of a
+   * datagram (a connected socket's ICMP: ECONNREFUSED, EMSGSIZE) is its 'error', as node:dgram emits it. `gro: false`
+   * keeps UDP GRO off.
    *
    * `lend: true`: a datagram that starts with a protected record is handed over as a view of the receive buffer, valid
    * until `deliver` returns; every other one is a copy. `path` is `${address}|${port}`, one cached string per sender.
@@ -198,7 +211,14 @@ export class DatagramIo {
       deliver(d, address, port, path);
     };
     this.socket.on('message', (msg, rinfo) => {
-      counted(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), rinfo.address, rinfo.port);
+      const { address, port } = rinfo;
+      // The sender's path name, made once per sender in a row (a client's one server: never again).
+      if (port !== this.fromPort || address !== this.fromAddress) {
+        this.fromAddress = address;
+        this.fromPort = port;
+        this.fromPath = `${address}|${port}`;
+      }
+      counted(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), address, port, this.fromPath);
       this.drain(counted);
     });
     const b = this.binding;
@@ -217,27 +237,57 @@ export class DatagramIo {
     lend: boolean,
   ): void {
     const fd = this.fd();
-    const handle: unknown = this.state === undefined ? undefined : Reflect.get(this.state, 'handle');
-    const recvStop: unknown =
-      handle !== null && typeof handle === 'object' ? Reflect.get(handle, 'recvStop') : undefined;
-    if (fd === undefined || this.watcher !== undefined || typeof recvStop !== 'function') return;
-    const watcher = this.binding!.udpReceiveStart!(fd, () => this.readAll(deliver, lend));
-    if (typeof watcher === 'number') return; // refused (-errno): node:dgram reads on
-    recvStop.call(handle);
-    this.watcher = watcher;
+    if (fd === undefined || !this.watch(deliver, lend)) return;
     // The watcher keeps the event loop alive as the socket did: socket.unref() / ref() go to it too.
     const { ref, unref } = this.socket;
     const b = this.binding!;
     this.socket.unref = (): Socket => {
+      this.referenced = false;
       if (this.watcher !== undefined) b.udpReceiveRef?.(this.watcher, false);
       return unref.call(this.socket);
     };
     this.socket.ref = (): Socket => {
+      this.referenced = true;
       if (this.watcher !== undefined) b.udpReceiveRef?.(this.watcher, true);
       return ref.call(this.socket);
     };
-    this.groOn = gro && this.binding!.udpGroEnable!(fd) === 0;
+    this.groOn = gro && b.udpGroEnable!(fd) === 0;
     this.socket.once('close', () => this.stopReading());
+  }
+
+  /** Watches the socket's descriptor in place of libuv's reading; false, node:dgram reading on, when a step is refused. */
+  private watch(
+    deliver: (datagram: Uint8Array, address: string, port: number, path?: string) => void,
+    lend: boolean,
+  ): boolean {
+    const fd = this.fd();
+    const handle: unknown = this.state === undefined ? undefined : Reflect.get(this.state, 'handle');
+    if (fd === undefined || this.watcher !== undefined || handle === null || typeof handle !== 'object') return false;
+    const recvStop: unknown = Reflect.get(handle, 'recvStop');
+    if (typeof recvStop !== 'function') return false;
+    const b = this.binding!;
+    const watcher = b.udpReceiveStart!(fd, (status) => {
+      this.readAll(deliver, lend);
+      // libuv stops a watch that saw the socket's error flag (POLLERR: a connected socket's ICMP), once read: a new one.
+      if (status >= 0 || this.watcher !== watcher) return;
+      this.stopReading();
+      if (this.watch(deliver, lend)) {
+        if (!this.referenced) b.udpReceiveRef?.(this.watcher!, false);
+      } else if (this.fd() !== undefined) {
+        const recvStart: unknown = Reflect.get(handle, 'recvStart');
+        if (typeof recvStart === 'function') recvStart.call(handle); // node:dgram reads on
+      }
+    });
+    if (typeof watcher === 'number') return false; // refused (-errno)
+    recvStop.call(handle);
+    this.watcher = watcher;
+    return true;
+  }
+
+  /** The socket reported `error` (-errno) where a datagram was expected: its 'error', as node:dgram emits one. */
+  private failed(error: number): void {
+    const code = getSystemErrorName(error);
+    this.socket.emit('error', Object.assign(new Error(`recvmsg ${code}`), { errno: error, code, syscall: 'recvmsg' }));
   }
 
   private stopReading(): void {
@@ -270,6 +320,7 @@ export class DatagramIo {
         if (Reflect.get(this.state!, 'handle') !== handle) return this.stopReading(); // closed by a delivery
         const n = this.binding!.udpReceiveSegments!(fd, slab, RECEIVE_STRIDE, meta);
         // 0: nothing waits; < 0: an error the socket had pending (read, so cleared), no datagram.
+        if (n < 0) this.failed(n);
         if (n <= 0) return;
         counts.reads++;
         // One batch object per read: this io's own, reused, unless nested (a nested read has meta words of its own).

@@ -60,7 +60,7 @@ export function cidKey(cid: Uint8Array): string {
 /**
  * One socket and its demux: a datagram goes to the session of the CID its first record carries (RFC 9146), whatever
  * its address, else to the sessions of its address and port, else to the listener's {@link Admitter}. A client's
- * transport has one session and no admitter ({@link deliverToOne}).
+ * transport reads and places the same way, with one session (at its server's address and port) and no admitter.
  */
 export class Transport<P extends Receiver = Receiver> {
   private static readonly bySocket = new WeakMap<Socket, Transport>();
@@ -90,6 +90,8 @@ export class Transport<P extends Receiver = Receiver> {
   /** The length of our CIDs (0: none, datagrams are placed by address only). */
   private cidLength = 0;
   private admitter: Admitter<P> | undefined;
+  /** A client's: the name of the path its datagrams come over (its socket's local address and port), told with each. */
+  private named: { readonly path: string | undefined } | undefined;
   /** Datagrams whose CID was no session's (or cut short). */
   unknownConnectionId = 0;
   /** Whether a CID is already one of this transport's sessions' (a connection never issues a duplicate). */
@@ -121,20 +123,19 @@ export class Transport<P extends Receiver = Receiver> {
     );
   }
 
-  /** A client's: every datagram from `from()` (any, when `connected`) goes to `session`, on path `named.path`. */
-  deliverToOne(
-    session: Pick<Receiver, 'deliver'>,
-    from: () => { readonly address: string; readonly port: number },
-    named: { readonly path: string | undefined },
-    connected: boolean,
-  ): void {
-    this.socket.on('message', (msg: Buffer, rinfo: { address: string; port: number }) => {
-      if (!connected) {
-        const server = from();
-        if (rinfo.port !== server.port || rinfo.address !== server.address) return;
-      }
-      session.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), undefined, named.path);
-    });
+  /**
+   * A client's: reads every datagram from now on as a listener's transport does; `session` sits at its server's address
+   * and port (`remote`; a connected socket's peer as the kernel names it, once connected) and is told each came over
+   * `named.path`. `lend`: protected records lent, as {@link serve}'s.
+   */
+  serveClient(session: P, named: { readonly path: string | undefined }, lend: boolean): void {
+    const serving = this.named !== undefined;
+    this.named = named;
+    this.migrated(session);
+    if (serving) return;
+    // A connected socket's datagrams come from its peer as the kernel names it (an IPv6 literal may be written otherwise).
+    this.socket.on('connect', () => this.migrated(session, pathOf(this.socket.remoteAddress())));
+    this.io.receive(this.receive, { lend });
   }
 
   /** The datagram I/O under this transport, every session's way out ({@link DatagramIo.send}): counts, batching, observers, a fleet's divert. */
@@ -147,17 +148,8 @@ export class Transport<P extends Receiver = Receiver> {
    * port. Returns the session when a record of it authenticated there after a CID lookup.
    */
   readonly receive = (d: Uint8Array, address: string, port: number, path?: string): P | undefined => {
-    // Where its first record carries its CID, as cidAt (written out here: one call less per datagram).
-    const first = d[0];
+    const at = this.cidAt(d);
     const cidLength = this.cidLength;
-    const at =
-      cidLength === 0 || first === undefined
-        ? 0
-        : (first & 0xe0) === 0x20 && (first & 0x10) !== 0
-          ? 1
-          : first === TLS12_CID
-            ? TLS12_CID_AT
-            : 0;
     if (at !== 0) {
       const session = d.length < at + cidLength ? undefined : this.cids.get(cidKey(d.subarray(at, at + cidLength)));
       if (session !== undefined) return session.deliver(d, { address, port }) ? session : undefined;
@@ -170,15 +162,16 @@ export class Transport<P extends Receiver = Receiver> {
     if (admitter !== undefined && admitter.waiting.paths.size > 0 && admitter.waiting.hold(key, d)) return undefined;
     const slot = this.slots.get(key);
     const hello = d[0] === HANDSHAKE ? peekClientHello(d) : undefined; // a record of a session's data goes on at once
+    const over = this.named?.path;
     if (slot !== undefined && hello === undefined) {
       // Everything but a ClientHello goes to every session of the address; each drops what does not authenticate under its keys.
       const { primary, successor } = slot;
-      primary?.deliver(d);
-      successor?.deliver(d);
+      primary?.deliver(d, undefined, over);
+      successor?.deliver(d, undefined, over);
       return undefined;
     }
     const known = slot !== undefined && hello !== undefined ? this.matching(slot, hello) : undefined;
-    if (known !== undefined) known.deliver(d);
+    if (known !== undefined) known.deliver(d, undefined, over);
     else admitter?.unplaced(d, address, port, key, slot, hello);
     return undefined;
   };
@@ -256,10 +249,10 @@ export class Transport<P extends Receiver = Receiver> {
     if (this.cids.get(k) === session) this.cids.delete(k);
   }
 
-  /** The session moved: its address slot follows unless another session holds it (then its CID alone finds it). */
-  migrated(session: P): void {
+  /** The session moved (to `key`): its address slot follows unless another session holds it (then its CID alone finds it). */
+  migrated(session: P, key = pathOf(session.remote)): void {
     this.leaveSlot(session);
-    const key = (session.place.key = pathOf(session.remote));
+    session.place.key = key;
     const target = this.slots.get(key);
     if (target === undefined) this.slots.set(key, { primary: session, successor: undefined });
     else if (target.primary === undefined) target.primary = session;

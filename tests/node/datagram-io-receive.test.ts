@@ -171,6 +171,34 @@ test('a closed socket releases its port: the duplicate descriptor the own readin
   tx.close();
 });
 
+test("a connected socket's ICMP error is its 'error' as node:dgram's (recvmsg ECONNREFUSED), and the reading goes on after it", async (t) => {
+  const rx = createSocket('udp4');
+  const io = DatagramIo.of(rx);
+  const r = receiving(io);
+  await bound(rx);
+  // A peer that is gone: its port closed, so the kernel answers rx's datagram with ICMP port unreachable.
+  const gone = await bound();
+  const port = gone.address().port;
+  await new Promise<void>((resolve) => gone.close(() => resolve()));
+  await new Promise<void>((resolve, reject) =>
+    rx.connect(port, '127.0.0.1', (e?: Error) => (e ? reject(e) : resolve())),
+  );
+  t.is(io.reading.own, OWN_READING);
+  const refused = new Promise<NodeJS.ErrnoException>((resolve) => rx.once('error', resolve));
+  rx.send(new Uint8Array([1]));
+  const error = await refused;
+  t.like(error, { code: 'ECONNREFUSED', syscall: 'recvmsg', message: 'recvmsg ECONNREFUSED' });
+  t.true(typeof error.errno === 'number' && error.errno < 0);
+  // The peer is back on its port: its datagrams are read as before (libuv stopped the watch that saw the error).
+  const back = await bound(createSocket('udp4'), port);
+  back.send(datagram(1, 100), rx.address().port, '127.0.0.1');
+  await r.until(1);
+  t.deepEqual(r.data, [datagram(1, 100)]);
+  t.is(io.reading.own, OWN_READING);
+  rx.close();
+  back.close();
+});
+
 test('the endpoint counters see every datagram, however it was read (counts)', async (t) => {
   const rx = createSocket('udp4');
   const io = DatagramIo.of(rx);

@@ -17,6 +17,8 @@ import { attachTransport } from './transport.js';
 
 /** A transport client's datagrams carry no socket path (its transport's socket is never rebound). */
 const UNNAMED = { path: undefined };
+/** What a client's transport lends when nothing observes its datagrams (an `onDatagram` observer may keep one). */
+type Lending = { readonly lend: boolean };
 
 interface Resolved {
   readonly address: string;
@@ -77,8 +79,9 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
     idleTimeoutMs: idleMs,
   });
 
+  const lending = { lend: connectionOptions.onDatagram === undefined };
   if (transport !== undefined) {
-    startOverTransport(driver, connection, attachTransport(transport), { address: host, port });
+    startOverTransport(driver, connection, attachTransport(transport), { address: host, port }, lending);
     return session;
   }
   const where: Promise<Resolved> = literal ? Promise.resolve({ address: host, family: literal }) : lookup(host);
@@ -94,7 +97,7 @@ export function connect(host: string, port: number, options: ConnectOptions = {}
         );
         return;
       }
-      start(driver, connection, r, port, options.bindHost, bindPort);
+      start(driver, connection, r, port, options.bindHost, bindPort, lending);
     },
     (e: unknown) => driver.fail(e instanceof Error ? e : new Error(`cannot resolve ${host}: ${String(e)}`)),
   );
@@ -109,14 +112,15 @@ function start(
   port: number,
   bindHost: string | undefined,
   bindPort: number,
+  { lend }: Lending,
 ): void {
   const socket = createClientSocket(server.family === 6 ? 'udp6' : 'udp4');
   // The session closes its socket once ended (the current one: `rebind` may have replaced the first).
   driver.drive(connection, socket, { address: server.address, port }, { connected: true });
   // ECONNREFUSED (ICMP port unreachable) goes to DtlsSession.portUnreachable; any other socket error ends the session.
   const fail = (error: Error): void => driver.fail(error, (error as NodeJS.ErrnoException).code === 'ECONNREFUSED');
-  attachClientSocket(socket, driver, fail);
-  driver.rebinder = (address) => rebindClient(driver, fail, address);
+  attachClientSocket(socket, driver, fail, lend);
+  driver.rebinder = (address) => rebindClient(driver, fail, address, lend);
   bindSocket(socket, bindPort, bindHost, () => {
     if (driver.isEnded) return;
     // node:dgram hands a failed connect's error to this callback, not to 'error'.
@@ -133,7 +137,7 @@ export function connectOverSocket(
 ): DtlsSession {
   const driver = new SessionDriver<DtlsSession>(server, undefined);
   const session = new DtlsSession('client', mtu, driver, undefined, undefined);
-  startOverTransport(driver, connection, socket, server);
+  startOverTransport(driver, connection, socket, server, { lend: false });
   return session;
 }
 
@@ -142,19 +146,20 @@ function startOverTransport(
   driver: SessionDriver<DtlsSession>,
   connection: Connection,
   socket: Socket,
-  first: { address: string; port: number },
+  server: { address: string; port: number },
+  { lend }: Lending,
 ): void {
-  let server = first;
   // The session closes the socket once ended (the transport is free for another session then).
   driver.drive(connection, socket, server, { connected: false });
   socket.on('error', (error: Error) => driver.fail(error));
+  // Only datagrams from the server's address and port reach the session (the demux: its slot).
+  const transport = Transport.of(socket);
+  transport.serveClient(driver, UNNAMED, lend);
   // DatagramTransport.moveRemote: the application's ICE agent chose another path.
   socket.on('remote', (to: { address: string; port: number }) => {
-    server = to;
     driver.remote = to;
+    transport.migrated(driver);
   });
-  // The demux of a client's transport: only datagrams from the server's address and port reach the session.
-  Transport.of(socket).deliverToOne(driver, () => server, UNNAMED, false);
   queueMicrotask(() => {
     if (!driver.isEnded) driver.startHandshake();
   });

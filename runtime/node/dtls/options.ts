@@ -19,7 +19,7 @@ import { clientCredentialContext } from './client-credentials.js';
 import { contentKey } from './content-key.js';
 import type { Dtls12CipherSuite } from '../../versions/suites12.js';
 import { ciphersOption } from './cipher-option.js';
-import type { DatagramTransport } from './transport.js';
+import { isDatagramTransport, type DatagramTransport } from './transport.js';
 import {
   checkOptionNames,
   CONNECT_OPTION_NAMES,
@@ -325,16 +325,12 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
 
 function transportOption(transport: unknown): DatagramTransport | undefined {
   if (transport === undefined) return undefined;
-  // Told by its shape, as before: a `receive` and `attach` (DatagramTransport's private member, attachTransport's).
-  const shape = transport as { readonly receive?: unknown } | null;
-  if (typeof transport !== 'object' || shape === null || typeof shape.receive !== 'function' || !('attach' in shape)) {
-    throw new ConfigError(
-      'transport',
-      'must be a DatagramTransport (new DatagramTransport(send))',
-      'ERR_INVALID_ARG_TYPE',
-    );
-  }
-  return transport as DatagramTransport;
+  if (isDatagramTransport(transport)) return transport;
+  throw new ConfigError(
+    'transport',
+    `must be a DatagramTransport (new DatagramTransport(send)), got ${described(transport)}`,
+    'ERR_INVALID_ARG_TYPE',
+  );
 }
 
 /** The credential options but `key` and `passphrase` (a raw public key's, read by raw-public-key-options.ts). */

@@ -16,13 +16,15 @@ export function localPath(socket: Socket): string {
 }
 
 /**
- * Feeds a client socket's datagrams to the session; its errors end the session only while it is current. EMSGSIZE
- * (ICMP fragmentation-needed) cuts later datagrams smaller instead (RFC 9147 §4.4).
+ * Feeds a client socket's datagrams to the session through its transport (`lend`: protected records lent, not copied);
+ * its errors end the session only while it is current. EMSGSIZE (ICMP fragmentation-needed) cuts later datagrams
+ * smaller instead (RFC 9147 §4.4).
  */
 export function attachClientSocket(
   socket: Socket,
   driver: SessionDriver<DtlsSession>,
   fail: (error: Error) => void,
+  lend = true,
 ): void {
   const named = { path: 'unbound' };
   // Named once connected (the local address is the wildcard until then).
@@ -34,8 +36,7 @@ export function attachClientSocket(
     if ((error as NodeJS.ErrnoException).code === 'EMSGSIZE') driver.pathMtuExceeded();
     else fail(error);
   });
-  // Connected to the server: the kernel lets only its datagrams through.
-  Transport.of(socket).deliverToOne(driver, () => driver.remote, named, true);
+  Transport.of(socket).serveClient(driver, named, lend);
 }
 
 /**
@@ -46,12 +47,13 @@ export function rebindClient(
   driver: SessionDriver<DtlsSession>,
   fail: (error: Error) => void,
   address?: string,
+  lend = true,
 ): Promise<SessionAddress> {
   const old = driver.currentSocket;
   const oldPath = old === undefined ? 'unbound' : localPath(old);
   const family = driver.remote.address.includes(':') ? 'udp6' : 'udp4';
   const socket = createClientSocket(family);
-  attachClientSocket(socket, driver, fail);
+  attachClientSocket(socket, driver, fail, lend);
   return new Promise((resolve, reject) => {
     const refused = (e: Error): void => {
       try {

@@ -62,7 +62,7 @@ export interface SessionOwner<S> {
 export class SessionDriver<S = unknown> {
   /** The peer's address: where datagrams go (it changes when a server's session migrates, RFC 9853). */
   remote: RemoteAddress;
-  /** Where a listener's session sits in its transport's demux and its admission (the listener sets it; a client's is never placed). */
+  /** Where the session sits in its transport's demux (a client's: at its server's address) and a listener's admission. */
   readonly place = new SessionPlace();
   /** Where the connection is: live, parked, hibernated. */
   readonly rest: SessionRest;

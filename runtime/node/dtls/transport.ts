@@ -13,25 +13,42 @@ export interface TransportAddress {
   readonly port: number;
 }
 
-/**
- * Takes a transport's node:dgram-shaped socket for an endpoint or a session (listener.ts, connect.ts), made once per
- * use; made by DatagramTransport over its private member (its static block, the one place that reaches it).
- */
-export let attachTransport!: (transport: DatagramTransport, option?: string) => Socket;
+/** What a transport holds: its send, its local address, and the socket the endpoint or session using it has now. */
+interface Carried {
+  readonly send: DatagramSend;
+  readonly local: TransportAddress;
+  socket: TransportSocket | undefined;
+}
+
+/** Each transport's state, this module's alone: the endpoints reach it through {@link attachTransport}, no member. */
+const carried = new WeakMap<DatagramTransport, Carried>();
+
+/** Whether `value` is a DatagramTransport (made by this module). */
+export function isDatagramTransport(value: unknown): value is DatagramTransport {
+  return typeof value === 'object' && value !== null && carried.has(value as DatagramTransport);
+}
+
+/** The node:dgram-shaped socket an endpoint or a session (listener.ts, connect.ts) uses `transport` through, one at a time. */
+export function attachTransport(transport: DatagramTransport, option = 'transport'): Socket {
+  const state = carried.get(transport)!;
+  if (state.socket !== undefined)
+    throw new ConfigError(option, 'is in use by another endpoint or session (one transport carries one)');
+  const socket = new TransportSocket(state.send, state.local, () => {
+    if (state.socket === socket) state.socket = undefined;
+  });
+  state.socket = socket;
+  // The endpoint and the session use node:dgram's socket only through send, close, address, bind, connect and events, which this has.
+  return socket as unknown as Socket;
+}
 
 /** A datagram path the application owns: dtls13 sends with `send`, the application hands it datagrams (`receive`). */
 export class DatagramTransport {
-  private readonly sendDatagram: DatagramSend;
-  private readonly local: TransportAddress;
-  private socket: TransportSocket | undefined;
-
   constructor(send: DatagramSend, local: TransportAddress = { address: '0.0.0.0', port: 0 }) {
     if (typeof send !== 'function')
       throw new ConfigError('send', 'must be a function (datagram, address, port) => void', 'ERR_INVALID_ARG_TYPE');
     if (typeof local !== 'object' || local === null || isIP(local.address) === 0)
       throw new ConfigError('local', 'must be { address, port } with an IP address');
-    this.sendDatagram = send;
-    this.local = { address: local.address, port: local.port };
+    carried.set(this, { send, local: { address: local.address, port: local.port }, socket: undefined });
   }
 
   /** Whether `datagram` is DTLS by RFC 7983's first-byte rule (20..63; STUN 0..3, RTP and RTCP 128..191). */
@@ -42,7 +59,7 @@ export class DatagramTransport {
 
   /** Hands dtls13 a datagram from `address:port` (copied); false, and dropped, when nothing uses the transport. */
   receive(datagram: Uint8Array, address: string, port: number): boolean {
-    const socket = this.socket;
+    const socket = carried.get(this)!.socket;
     if (socket === undefined) return false;
     socket.deliver(Buffer.from(datagram), address, port);
     return true;
@@ -56,28 +73,12 @@ export class DatagramTransport {
     if (typeof address !== 'string' || isIP(address) === 0)
       throw new ConfigError('address', `must be an IP address, got ${described(address)}`);
     portOption('port', port);
-    this.socket?.emit('remote', { address, port });
+    carried.get(this)!.socket?.emit('remote', { address, port });
   }
 
   /** Whether an endpoint or a session is using the transport now. */
   get inUse(): boolean {
-    return this.socket !== undefined;
-  }
-
-  static {
-    attachTransport = (transport, option) => transport.attach(option);
-  }
-
-  /** The node:dgram-shaped socket the endpoint or session uses, made once per use. */
-  private attach(option = 'transport'): Socket {
-    if (this.socket !== undefined)
-      throw new ConfigError(option, 'is in use by another endpoint or session (one transport carries one)');
-    const socket = new TransportSocket(this.sendDatagram, this.local, () => {
-      if (this.socket === socket) this.socket = undefined;
-    });
-    this.socket = socket;
-    // The endpoint and the session use node:dgram's socket only through send, close, address, bind, connect and events, which this has.
-    return socket as unknown as Socket;
+    return carried.get(this)!.socket !== undefined;
   }
 }
 

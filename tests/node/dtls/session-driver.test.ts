@@ -31,7 +31,8 @@ test("a server session: the client's address, its place in the listener, establi
     t.is(server.place.host, '127.0.0.1');
     await until(() => !server.place.handshaking);
     t.false(server.place.handshaking);
-    t.is(pair.client.driver.place.key, '', 'a client is never placed');
+    const { address, port } = pair.client.driver.remote;
+    t.is(pair.client.driver.place.key, `${address}|${port}`, "a client sits at its server's address in its own demux");
   } finally {
     await pair.close();
   }
