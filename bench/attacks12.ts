@@ -1,4 +1,5 @@
-import { Dtls12Connection } from '../tests/support/dtls12-connection.js';
+import { DtlsConnection } from '../runtime/dtls/connection.js';
+import { state12Of } from '../tests/support/inside12.js';
 import { forgedFlood12 } from '../tests/support/forged12.js';
 import { burst12 as burst12Of, burst13 as burst13Of, flood13 } from '../tests/support/forgery-burst.js';
 import { handshake } from '../tests/support/handshake.js';
@@ -40,10 +41,15 @@ function session12(options: { suite?: string; cid?: number; allowCcm8?: boolean 
     ...(options.allowCcm8 === true ? { allowCcm8: true } : {}),
   } as const;
   const p = pair12(
-    Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'server.test', ...extra } as Parameters<
-      typeof Dtls12Connection.client
+    DtlsConnection.client({
+      maxVersion: 'DTLSv1.2',
+      trustAnchors: [id.caDer],
+      serverName: 'server.test',
+      ...extra,
+    } as Parameters<typeof DtlsConnection.client>[0]),
+    DtlsConnection.server({ maxVersion: 'DTLSv1.2', certificate, ...extra } as Parameters<
+      typeof DtlsConnection.server
     >[0]),
-    Dtls12Connection.server({ certificate, ...extra } as Parameters<typeof Dtls12Connection.server>[0]),
   );
   p.client.connect(0);
   pump(p);
@@ -79,10 +85,10 @@ function flood12(log: (line: string) => void): void {
   );
   const [u12, uCid, u13] = r;
   log(
-    `1.2 forged-record flood, ${f12.records} records in a ${f12.datagram.length}-byte datagram: ${show(u12!)} µs CPU each (${ratio(u12!, u13!)} the 1.3 flood's); drops: ${dropsOf(plain.server.drops)}`,
+    `1.2 forged-record flood, ${f12.records} records in a ${f12.datagram.length}-byte datagram: ${show(u12!)} µs CPU each (${ratio(u12!, u13!)} the 1.3 flood's); drops: ${dropsOf(state12Of(plain.server).drops)}`,
   );
   log(
-    `1.2 forged-record flood with 8-byte CIDs, ${f12cid.records} records in ${f12cid.datagram.length} bytes: ${show(uCid!)} µs CPU each (${ratio(uCid!, u13!)} the 1.3 flood's); drops: ${dropsOf(withCid.server.drops)}`,
+    `1.2 forged-record flood with 8-byte CIDs, ${f12cid.records} records in ${f12cid.datagram.length} bytes: ${show(uCid!)} µs CPU each (${ratio(uCid!, u13!)} the 1.3 flood's); drops: ${dropsOf(state12Of(withCid.server).drops)}`,
   );
   log(
     `1.3 forged-record flood, ${f13.length / 21} records in ${f13.length} bytes (the baseline of the two lines above): ${show(u13!)} µs CPU each`,
@@ -153,7 +159,7 @@ function ccm8Burst(log: (line: string) => void): void {
       p.events.client.some((e) => e.type === 'data' && new TextDecoder().decode(e.data) === 'reply');
   }
   log(
-    `CCM_8 1.2 session, ${BURST} mixed forged datagrams (${(bytes12 / 1e6).toFixed(1)} MB) back to back: ${ended12} (after ${fed12}); ${p.server.drops.authentication} tried and failed, ${p.server.drops['authentication-rate']} dropped untried; ${cpu12.toFixed(1)} µs CPU a datagram; data both ways after: ${both12 ? 'yes' : 'no'}`,
+    `CCM_8 1.2 session, ${BURST} mixed forged datagrams (${(bytes12 / 1e6).toFixed(1)} MB) back to back: ${ended12} (after ${fed12}); ${state12Of(p.server).drops.authentication} tried and failed, ${state12Of(p.server).drops['authentication-rate']} dropped untried; ${cpu12.toFixed(1)} µs CPU a datagram; data both ways after: ${both12 ? 'yes' : 'no'}`,
   );
 }
 

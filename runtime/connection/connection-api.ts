@@ -15,9 +15,9 @@ import type { FrozenSession } from './hibernation.js';
 import type { IgnoreReason } from './record-rules.js';
 import type { StatelessRetry } from './stateless-retry.js';
 import type { Answered12, FallBack12 } from './fall-back12.js';
-import { ManualClock } from '../handshake/manual-clock.js';
-import { DatagramLimit } from './datagram-limit.js';
-import { ConnectionFacts, type ConnectionIds, type VersionFacts } from './connection-facts.js';
+import type { ManualClock } from '../handshake/manual-clock.js';
+import type { DatagramLimit } from './datagram-limit.js';
+import type { ConnectionFacts, ConnectionIds, VersionFacts } from './connection-facts.js';
 
 export type { ConnectionIds, VersionFacts } from './connection-facts.js';
 
@@ -114,20 +114,6 @@ export interface SharedState extends ConnectionFacts {
   pathQueue: PathQueue | undefined;
   recordTimer: RecordTimer | undefined;
   transmitGate: TransmitGate | undefined;
-}
-
-/** A state of its own, for a version state made outside a DtlsConnection: flights cut to `maxDatagramSize`. */
-export function unsharedState(maxDatagramSize: number): SharedState {
-  return Object.assign(new ConnectionFacts(), {
-    events: [],
-    counters: newConnectionCounters(),
-    outgoing: [],
-    clock: new ManualClock(0),
-    datagramLimit: new DatagramLimit(maxDatagramSize),
-    pathQueue: undefined,
-    recordTimer: undefined,
-    transmitGate: undefined,
-  });
 }
 
 /** A call the connection's state does not allow (sending before the handshake completed, after a failure or close). */

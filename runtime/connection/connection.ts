@@ -10,7 +10,6 @@ import { toAlert, type FatalReason } from './alert-mapping.js';
 import type { ResolvedConfig } from './config.js';
 import {
   ConnectionStateError,
-  unsharedState,
   type ConnectionOptions,
   type SharedState,
   type TransmitGate,
@@ -114,7 +113,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     config: ResolvedConfig,
     perConnection: ConnectionOptions,
     charts: Charts13,
-    shared: SharedState = unsharedState(config.maxDatagramSize),
+    shared: SharedState,
   ): Dtls13Connection {
     return new Dtls13Connection(role, perConnection, config, charts, shared);
   }
@@ -129,7 +128,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     charts: Charts13,
     frozen: FrozenSession,
     now: number,
-    shared: SharedState = unsharedState(config.maxDatagramSize),
+    shared: SharedState,
   ): Dtls13Connection {
     const h = thawSession(frozen);
     const c = new Dtls13Connection('server', perConnection, config, charts, shared);

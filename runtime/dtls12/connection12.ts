@@ -84,8 +84,8 @@ export class Connection12 extends VersionStateBase implements VersionState {
   /** DtlsConnection tells its states apart by it; what it reports is the fact in the common state. */
   readonly protocolVersion = 'DTLSv1.2' as const;
   readonly config: Config12;
-  /** The handshake chart's machine (the tests' 1.2 connection, tests/support/dtls12-connection.ts, shows it). */
-  protected readonly machine: Machine12;
+  /** The handshake chart's machine. */
+  private readonly machine: Machine12;
   private readonly handshake: HandshakeInbound12<Connection12>;
   /** The peer's path (a server follows it with CIDs, peer-path12.ts) and the CIDs; a client's own socket path. */
   private readonly peerPath: PeerPath12;

@@ -1,6 +1,8 @@
 import test from 'ava';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
-import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import type { ChartInspectionEvent } from '../../runtime/chart-inspection.js';
+import { encodeSession12 } from '../../runtime/dtls12/session-blob12.js';
+import { state12Of } from '../support/inside12.js';
 import { SessionCache12, type Session12 } from '../../runtime/dtls12/session12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump } from '../dtls12/pair12.js';
@@ -24,9 +26,19 @@ interface Watch {
   readonly disagreements: string[];
 }
 
-function watched(c: Dtls12Connection, side: 'client' | 'server'): Watch {
+/**
+ * A 1.2 connection of `side` on `options`, with an inspector (the `inspect` option) that holds XState's copy of its
+ * chart against the connection's state at every snapshot. Snapshots that come while the connection is being built (the
+ * copy's start) are held against the state it has once built.
+ */
+function watched(side: 'client' | 'server', options: DtlsOptions): { connection: DtlsConnection; watch: Watch } {
   const w: Watch = { seen: [], disagreements: [] };
-  c.inspect((e) => {
+  const built: { connection?: DtlsConnection } = {};
+  const early: string[] = [];
+  const agrees = (c: DtlsConnection, value: string): void => {
+    if (c.state !== value) w.disagreements.push(`XState ${value}, machine ${c.state}`);
+  };
+  const inspect = (e: ChartInspectionEvent): void => {
     const ev = e as { type?: string; snapshot?: { value?: unknown }; actorRef?: { logic?: { id?: string } } };
     if (
       ev.type !== '@xstate.snapshot' ||
@@ -36,17 +48,22 @@ function watched(c: Dtls12Connection, side: 'client' | 'server'): Watch {
       return;
     const value = String(ev.snapshot.value);
     w.seen.push(value);
-    if (c.state !== value) w.disagreements.push(`XState ${value}, machine ${c.state}`);
-  });
-  return w;
+    if (built.connection === undefined) early.push(value);
+    else agrees(built.connection, value);
+  };
+  const made = { ...options, maxVersion: 'DTLSv1.2' as const, inspect };
+  const connection = side === 'client' ? DtlsConnection.client(made) : DtlsConnection.server(made);
+  built.connection = connection;
+  for (const value of early) agrees(connection, value);
+  return { connection, watch: w };
 }
 
-const certificateClient: Dtls12Options = { trustAnchors: [serverId.caDer], serverName: 'server.test' };
-const certificateServer: Dtls12Options = { certificate: { chain: serverId.chain, privateKey: serverId.privateKey } };
+const certificateClient: DtlsOptions = { trustAnchors: [serverId.caDer], serverName: 'server.test' };
+const certificateServer: DtlsOptions = { certificate: { chain: serverId.chain, privateKey: serverId.privateKey } };
 
 const SCENARIOS: Record<
   string,
-  { client: Dtls12Options; server: Dtls12Options; resume?: true; ends: string; through: string }
+  { client: DtlsOptions; server: DtlsOptions; resume?: true; ends: string; through: string }
 > = {
   'full, close_notify': {
     client: certificateClient,
@@ -86,17 +103,15 @@ for (const [name, s] of Object.entries(SCENARIOS)) {
     const cache = new SessionCache12();
     let session = undefined as Session12 | undefined;
     for (const round of s.resume === true ? [1, 2] : [2]) {
-      const client = Dtls12Connection.client({
+      const { connection: client, watch: c } = watched('client', {
         ...s.client,
-        ...(round === 2 && session !== undefined ? { session12: session } : {}),
+        ...(round === 2 && session !== undefined ? { session: encodeSession12(session) } : {}),
       });
-      const server = Dtls12Connection.server({ ...s.server, sessionCache12: cache });
-      const c = watched(client, 'client');
-      const v = watched(server, 'server');
+      const { connection: server, watch: v } = watched('server', { ...s.server, sessionCache12: cache });
       const p = pair12(client, server);
       client.connect(0);
       pump(p);
-      session = client.lastSession;
+      session = state12Of(client).lastSession;
       if (round === 1) continue;
       if (client.state === 'connected') {
         client.close();

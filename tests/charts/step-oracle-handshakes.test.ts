@@ -1,6 +1,7 @@
 import test from 'ava';
-import type { ConnectionOptions, DtlsConnection } from '../../runtime/dtls/connection.js';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
+import { encodeSession12 } from '../../runtime/dtls12/session-blob12.js';
+import { machine12Of, state12Of } from '../support/inside12.js';
 import { SessionCache12 } from '../../runtime/dtls12/session12.js';
 import { pair12, pump, type Pair12 } from '../dtls12/pair12.js';
 import { Link } from '../support/link.js';
@@ -164,8 +165,8 @@ test('DTLS 1.2: every transition the client and server machines take in real han
   const cache = new SessionCache12();
   const KEY = new Uint8Array(32).fill(7);
   const record = (p: Pair12): void => {
-    p.client.machine.onTransition = (f, e, to) => add(seen, 'dtls12-client', `${f} --${e}--> ${to}`);
-    p.server.machine.onTransition = (f, e, to) => add(seen, 'dtls12-server', `${f} --${e}--> ${to}`);
+    machine12Of(p.client).onTransition = (f, e, to) => add(seen, 'dtls12-client', `${f} --${e}--> ${to}`);
+    machine12Of(p.server).onTransition = (f, e, to) => add(seen, 'dtls12-server', `${f} --${e}--> ${to}`);
   };
   const certificate = {
     client: { trustAnchors: [serverId.caDer], serverName: 'server.test' },
@@ -193,7 +194,10 @@ test('DTLS 1.2: every transition the client and server machines take in real han
     { client: { trustAnchors: [clientId.caDer], serverName: 'server.test' }, server: certificate.server },
   ];
   for (const r of runs) {
-    const p = pair12(Dtls12Connection.client(r.client), Dtls12Connection.server(r.server));
+    const p = pair12(
+      DtlsConnection.client({ maxVersion: 'DTLSv1.2', ...r.client }),
+      DtlsConnection.server({ maxVersion: 'DTLSv1.2', ...r.server }),
+    );
     record(p);
     p.client.connect(0);
     pump(p);
@@ -203,13 +207,17 @@ test('DTLS 1.2: every transition the client and server machines take in real han
     pump(p);
     if (r.resume === true) {
       const again = pair12(
-        Dtls12Connection.client({ ...r.client, session12: p.client.lastSession! }),
-        Dtls12Connection.server(r.server),
+        DtlsConnection.client({
+          maxVersion: 'DTLSv1.2',
+          ...r.client,
+          session: encodeSession12(state12Of(p.client).lastSession!),
+        }),
+        DtlsConnection.server({ maxVersion: 'DTLSv1.2', ...r.server }),
       );
       record(again);
       again.client.connect(0);
       pump(again);
-      t.true(again.client.negotiated?.resumed, 'resumed');
+      t.true(state12Of(again.client).negotiated?.resumed, 'resumed');
     }
     p.client.close();
     pump(p);

@@ -1,5 +1,7 @@
 import test from 'ava';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { encodeSession12 } from '../../runtime/dtls12/session-blob12.js';
+import { state12Of } from '../support/inside12.js';
 import type { ConnectionEvent } from '../../runtime/connection/events.js';
 import { SessionCache12 } from '../../runtime/dtls12/session12.js';
 import { ConfigError } from '../../runtime/config-error.js';
@@ -7,7 +9,6 @@ import { encodeAlpnName } from '../../runtime/session/alpn.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { rewriteServerHello } from './hello-tamper12.js';
 import { pair12, pump, type Pair12 } from './pair12.js';
-import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
 
 /**
  * ALPN (RFC 7301) in the DTLS 1.2 handshake, in memory: the `alpn` option
@@ -22,10 +23,10 @@ const now = Date.now();
 const id = makeIdentity('p256', 'server.test', { at: now });
 const certificate = { chain: id.chain, privateKey: id.privateKey };
 
-function run(client: Partial<Dtls12Options>, server: Partial<Dtls12Options>, tap?: Parameters<typeof pump>[1]): Pair12 {
+function run(client: DtlsOptions, server: DtlsOptions, tap?: Parameters<typeof pump>[1]): Pair12 {
   const p = pair12(
-    Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'server.test', ...client }),
-    Dtls12Connection.server({ certificate, ...server }),
+    DtlsConnection.client({ maxVersion: 'DTLSv1.2', trustAnchors: [id.caDer], serverName: 'server.test', ...client }),
+    DtlsConnection.server({ maxVersion: 'DTLSv1.2', certificate, ...server }),
   );
   p.client.connect(0);
   pump(p, tap);
@@ -38,8 +39,8 @@ const alerts = (events: readonly ConnectionEvent[], sent: boolean): string[] =>
 test('the server picks by its own preference; both ends report it', (t) => {
   const p = run({ alpn: ['h2', 'coap', 'webrtc'] }, { alpn: ['webrtc', 'coap'] });
   t.is(p.client.state, 'connected', JSON.stringify(p.client.failure));
-  t.is(p.client.negotiated?.alpnProtocol, 'webrtc');
-  t.is(p.server.negotiated?.alpnProtocol, 'webrtc');
+  t.is(state12Of(p.client).negotiated?.alpnProtocol, 'webrtc');
+  t.is(state12Of(p.server).negotiated?.alpnProtocol, 'webrtc');
   const done = p.events.client.find((e) => e.type === 'handshakeComplete');
   t.is(
     done?.type === 'handshakeComplete' ? done.parameters.alpnProtocol : 'none',
@@ -60,8 +61,8 @@ test('a server function sees the offer and the server name, and its answer is ta
     },
   );
   t.deepEqual(seen, { offered: ['coap', 'h2'], name: 'server.test' });
-  t.is(p.client.negotiated?.alpnProtocol, 'h2');
-  t.is(p.server.negotiated?.alpnProtocol, 'h2');
+  t.is(state12Of(p.client).negotiated?.alpnProtocol, 'h2');
+  t.is(state12Of(p.server).negotiated?.alpnProtocol, 'h2');
 });
 
 test('no protocol in common: the server ends the handshake with no_application_protocol', (t) => {
@@ -84,23 +85,23 @@ test('one side without ALPN: nothing negotiated, the handshake goes on', (t) => 
   ] as const) {
     const p = run(client, server);
     t.is(p.client.state, 'connected');
-    t.is(p.client.negotiated?.alpnProtocol, undefined);
-    t.is(p.server.negotiated?.alpnProtocol, undefined);
+    t.is(state12Of(p.client).negotiated?.alpnProtocol, undefined);
+    t.is(state12Of(p.server).negotiated?.alpnProtocol, undefined);
   }
 });
 
 test('a resumed session negotiates ALPN again', (t) => {
   const cache = new SessionCache12();
   const first = run({ alpn: ['coap'] }, { alpn: ['coap'], sessionCache12: cache });
-  const session = first.client.lastSession;
+  const session = state12Of(first.client).lastSession;
   t.truthy(session);
   const p = run(
-    { alpn: ['coap'], ...(session ? { session12: session } : {}) },
+    { alpn: ['coap'], ...(session ? { session: encodeSession12(session) } : {}) },
     { alpn: ['coap'], sessionCache12: cache },
   );
-  t.true(p.client.negotiated?.resumed);
-  t.is(p.client.negotiated?.alpnProtocol, 'coap');
-  t.is(p.server.negotiated?.alpnProtocol, 'coap');
+  t.true(state12Of(p.client).negotiated?.resumed);
+  t.is(state12Of(p.client).negotiated?.alpnProtocol, 'coap');
+  t.is(state12Of(p.server).negotiated?.alpnProtocol, 'coap');
 });
 
 test('an ALPN answer naming a protocol we did not offer is illegal_parameter', (t) => {
@@ -166,6 +167,6 @@ test('a ServerHello that answers ALPN the client never offered is unsupported_ex
 });
 
 test('a bad alpn option is a ConfigError naming it, for the 1.2 connection too', (t) => {
-  const e = t.throws(() => Dtls12Connection.client({ alpn: [''] }), { instanceOf: ConfigError });
+  const e = t.throws(() => DtlsConnection.client({ maxVersion: 'DTLSv1.2', alpn: [''] }), { instanceOf: ConfigError });
   t.regex(e?.message ?? '', /alpn/);
 });

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { encodeClientHello } from '../../generated/wire/client-hello.js';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { state12Of } from '../support/inside12.js';
 import { resolveConfig12 } from '../../runtime/dtls12/config12.js';
 import { clientHello12 } from '../../runtime/dtls12/hello12.js';
 import { keyBlock } from '../../runtime/dtls12/key-derivation.js';
@@ -24,8 +25,8 @@ const certificate = { chain: id.chain, privateKey: id.privateKey };
 function connected(): Pair12 {
   // No ticket: the renegotiation test below counts the server's message_seq (a NewSessionTicket would take one).
   const p = pair12(
-    Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'server.test' }),
-    Dtls12Connection.server({ certificate, sessionTickets12: false }),
+    DtlsConnection.client({ maxVersion: 'DTLSv1.2', trustAnchors: [id.caDer], serverName: 'server.test' }),
+    DtlsConnection.server({ maxVersion: 'DTLSv1.2', certificate, sessionTickets12: false }),
   );
   p.client.connect(0);
   pump(p);
@@ -74,7 +75,7 @@ function plainHandshakeRecord(body: Uint8Array, msgType: number, seq: number): U
 }
 
 test('a flood of 2,000 ClientHellos without cookies: each gets a HelloVerifyRequest, nothing is kept, the real client then connects', (t) => {
-  const server = Dtls12Connection.server({ certificate, peer: '198.51.100.7:4444' });
+  const server = DtlsConnection.server({ maxVersion: 'DTLSv1.2', certificate, peer: '198.51.100.7:4444' });
   const config = resolveConfig12('client', {});
   let replies = 0;
   for (let i = 0; i < 2000; i++) {
@@ -85,7 +86,10 @@ test('a flood of 2,000 ClientHellos without cookies: each gets a HelloVerifyRequ
   t.is(replies, 2000, 'one HelloVerifyRequest each, no bigger than the hello (RFC 6347 §4.2.1)');
   t.is(server.state, 'waitClientHello');
   t.is(server.pollTimeout(), undefined, 'no timer: nothing to retransmit, nothing kept');
-  const p = pair12(Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'server.test' }), server);
+  const p = pair12(
+    DtlsConnection.client({ maxVersion: 'DTLSv1.2', trustAnchors: [id.caDer], serverName: 'server.test' }),
+    server,
+  );
   p.client.connect(0);
   pump(p);
   t.is(p.server.state, 'connected');
@@ -93,9 +97,19 @@ test('a flood of 2,000 ClientHellos without cookies: each gets a HelloVerifyRequ
 
 test('a cookie made for another address does not open the handshake; the same hello from the right address does', (t) => {
   const secret = new Uint8Array(32).fill(9);
-  const here = Dtls12Connection.server({ certificate, cookieSecret: secret, peer: '192.0.2.1:1' });
-  const elsewhere = Dtls12Connection.server({ certificate, cookieSecret: secret, peer: '192.0.2.99:1' });
-  const client = Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'server.test' });
+  const here = DtlsConnection.server({
+    maxVersion: 'DTLSv1.2',
+    certificate,
+    cookieSecret: secret,
+    peer: '192.0.2.1:1',
+  });
+  const elsewhere = DtlsConnection.server({
+    maxVersion: 'DTLSv1.2',
+    certificate,
+    cookieSecret: secret,
+    peer: '192.0.2.99:1',
+  });
+  const client = DtlsConnection.client({ maxVersion: 'DTLSv1.2', trustAnchors: [id.caDer], serverName: 'server.test' });
   client.connect(0);
   here.receive(client.pollTransmit()!, 0);
   client.receive(here.pollTransmit()!, 0); // the HelloVerifyRequest
@@ -124,9 +138,9 @@ test('forged, replayed, truncated and spoofed records are dropped and counted; t
   p.server.receive(Uint8Array.of(23, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 100, 0, 3, 1, 2, 3), p.now);
   pump(p);
   t.deepEqual(received(p, 'server'), ['one'], 'delivered once');
-  t.true(p.server.drops.replay >= 1);
-  t.true(p.server.drops.authentication >= 1);
-  t.true(p.server.drops.malformed >= 1);
+  t.true(state12Of(p.server).drops.replay >= 1);
+  t.true(state12Of(p.server).drops.authentication >= 1);
+  t.true(state12Of(p.server).drops.malformed >= 1);
   t.is(p.server.state, 'connected');
   p.client.send(new TextEncoder().encode('two'));
   pump(p);
@@ -135,11 +149,11 @@ test('forged, replayed, truncated and spoofed records are dropped and counted; t
 
 test('renegotiation refused both ways with a warning no_renegotiation; the session goes on', (t) => {
   const p = connected();
-  const r = p.client.negotiated!;
+  const r = state12Of(p.client).negotiated!;
   const suite = dtls12Suite(r.cipherSuite)!;
-  const kb = keyBlock(p.client.config.base.provider, suite, r.masterSecret, r.clientRandom, r.serverRandom);
-  const fromServer = new EpochCipher12(p.client.config.base.provider, suite, kb.server, 1);
-  const fromClient = new EpochCipher12(p.client.config.base.provider, suite, kb.client, 1);
+  const kb = keyBlock(state12Of(p.client).config.base.provider, suite, r.masterSecret, r.clientRandom, r.serverRandom);
+  const fromServer = new EpochCipher12(state12Of(p.client).config.base.provider, suite, kb.server, 1);
+  const fromClient = new EpochCipher12(state12Of(p.client).config.base.provider, suite, kb.client, 1);
   // Sequence number 50: ahead of the real records, within the 64-record window of what they send next.
   // HelloRequest (type 0) with the server's next message_seq (ServerHello took the second ClientHello's 1; Finished was 5), sealed as the server would.
   const helloRequest = Uint8Array.of(0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0);
@@ -184,8 +198,8 @@ test('renegotiation refused both ways with a warning no_renegotiation; the sessi
 
 test('a handshake message the state does not take ends the handshake with unexpected_message', (t) => {
   const p = pair12(
-    Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'server.test' }),
-    Dtls12Connection.server({ certificate, helloVerify: false }),
+    DtlsConnection.client({ maxVersion: 'DTLSv1.2', trustAnchors: [id.caDer], serverName: 'server.test' }),
+    DtlsConnection.server({ maxVersion: 'DTLSv1.2', certificate, helloVerify: false }),
   );
   p.client.connect(0);
   // ServerHelloDone where a ServerHello is expected.

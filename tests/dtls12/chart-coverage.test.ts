@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import test from 'ava';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { encodeSession12 } from '../../runtime/dtls12/session-blob12.js';
+import { machine12Of, state12Of } from '../support/inside12.js';
 import { SessionCache12 } from '../../runtime/dtls12/session12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { ROOT } from '../support/spec.js';
@@ -93,22 +95,29 @@ function run(r: Run, taken: { client: Set<string>; server: Set<string> }): void 
       : { certificate: { chain: server.chain, privateKey: server.privateKey } }),
     ...(r.clientAuth === true ? { clientAuthentication: 'required' as const, trustAnchors: [clientId.caDer] } : {}),
   };
-  const first = pair12(Dtls12Connection.client(clientOptions), Dtls12Connection.server(serverOptions));
-  first.client.machine.onTransition = (f, e, t) => taken.client.add(`${f} --${e}--> ${t}`);
-  first.server.machine.onTransition = (f, e, t) => taken.server.add(`${f} --${e}--> ${t}`);
+  const first = pair12(
+    DtlsConnection.client({ maxVersion: 'DTLSv1.2', ...clientOptions }),
+    DtlsConnection.server({ maxVersion: 'DTLSv1.2', ...serverOptions }),
+  );
+  machine12Of(first.client).onTransition = (f, e, t) => taken.client.add(`${f} --${e}--> ${t}`);
+  machine12Of(first.server).onTransition = (f, e, t) => taken.server.add(`${f} --${e}--> ${t}`);
   first.client.connect(0);
   pump(first);
   if (first.client.state !== 'connected') throw new Error(`no handshake: ${JSON.stringify(r)}`);
   if (r.resume !== true) return;
   const second = pair12(
-    Dtls12Connection.client({ ...clientOptions, session12: first.client.lastSession! }),
-    Dtls12Connection.server(serverOptions),
+    DtlsConnection.client({
+      maxVersion: 'DTLSv1.2',
+      ...clientOptions,
+      session: encodeSession12(state12Of(first.client).lastSession!),
+    }),
+    DtlsConnection.server({ maxVersion: 'DTLSv1.2', ...serverOptions }),
   );
-  second.client.machine.onTransition = (f, e, t) => taken.client.add(`${f} --${e}--> ${t}`);
-  second.server.machine.onTransition = (f, e, t) => taken.server.add(`${f} --${e}--> ${t}`);
+  machine12Of(second.client).onTransition = (f, e, t) => taken.client.add(`${f} --${e}--> ${t}`);
+  machine12Of(second.server).onTransition = (f, e, t) => taken.server.add(`${f} --${e}--> ${t}`);
   second.client.connect(0);
   pump(second);
-  if (second.client.negotiated?.resumed !== true) throw new Error(`not resumed: ${JSON.stringify(r)}`);
+  if (state12Of(second.client).negotiated?.resumed !== true) throw new Error(`not resumed: ${JSON.stringify(r)}`);
 }
 
 test('the 1.2 machines take exactly the handshake transitions of their charts', (t) => {
@@ -150,15 +159,18 @@ test('the 1.2 machines take exactly the handshake transitions of their charts', 
 /** After the handshake: data both ways and a close from each side; then a client that refuses the server's certificate. */
 function after(taken: { client: Set<string>; server: Set<string> }): void {
   const record = (p: Pair12): void => {
-    p.client.machine.onTransition = (f, e, t) => taken.client.add(`${f} --${e}--> ${t}`);
-    p.server.machine.onTransition = (f, e, t) => taken.server.add(`${f} --${e}--> ${t}`);
+    machine12Of(p.client).onTransition = (f, e, t) => taken.client.add(`${f} --${e}--> ${t}`);
+    machine12Of(p.server).onTransition = (f, e, t) => taken.server.add(`${f} --${e}--> ${t}`);
   };
   const options = {
     client: { trustAnchors: [server.caDer], serverName: 'server.test' },
     server: { certificate: { chain: server.chain, privateKey: server.privateKey } },
   };
   for (const closer of ['client', 'server'] as const) {
-    const p = pair12(Dtls12Connection.client(options.client), Dtls12Connection.server(options.server));
+    const p = pair12(
+      DtlsConnection.client({ maxVersion: 'DTLSv1.2', ...options.client }),
+      DtlsConnection.server({ maxVersion: 'DTLSv1.2', ...options.server }),
+    );
     record(p);
     p.client.connect(0);
     pump(p);
@@ -171,8 +183,8 @@ function after(taken: { client: Set<string>; server: Set<string> }): void {
   }
   // The client trusts another CA: bad_certificate, sent through the chart's fail; the server takes it as alertReceived.
   const p = pair12(
-    Dtls12Connection.client({ trustAnchors: [clientId.caDer], serverName: 'server.test' }),
-    Dtls12Connection.server(options.server),
+    DtlsConnection.client({ maxVersion: 'DTLSv1.2', trustAnchors: [clientId.caDer], serverName: 'server.test' }),
+    DtlsConnection.server({ maxVersion: 'DTLSv1.2', ...options.server }),
   );
   record(p);
   p.client.connect(0);

@@ -1,7 +1,9 @@
 import test from 'ava';
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import type { Tls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { encodeSession12 } from '../../runtime/dtls12/session-blob12.js';
+import { state12Of } from '../support/inside12.js';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
 import {
   acceptServerExtensions12,
@@ -15,7 +17,6 @@ import { ProtocolError } from '../../runtime/handshake/protocol-error.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { rewriteServerHello } from './hello-tamper12.js';
 import { pair12, pump, type Pair12, type Tap } from './pair12.js';
-import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
 
 /**
  * RFC 9146 connection IDs negotiated in the DTLS 1.2 handshake, in memory:
@@ -59,10 +60,10 @@ function watcher(cidLength: { client: number; server: number }): { seen: Seen; t
   };
 }
 
-function run(client: Partial<Dtls12Options>, server: Partial<Dtls12Options>, tap?: Tap): Pair12 {
+function run(client: DtlsOptions, server: DtlsOptions, tap?: Tap): Pair12 {
   const p = pair12(
-    Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'server.test', ...client }),
-    Dtls12Connection.server({ certificate, ...server }),
+    DtlsConnection.client({ maxVersion: 'DTLSv1.2', trustAnchors: [id.caDer], serverName: 'server.test', ...client }),
+    DtlsConnection.server({ maxVersion: 'DTLSv1.2', certificate, ...server }),
   );
   p.client.connect(0);
   pump(p, tap);
@@ -176,7 +177,7 @@ test('forged, truncated, replayed and CID-less records are dropped and counted, 
   t.deepEqual(received(p, 'server'), ['genuine']);
   const g = genuine ?? lastFromClient()!;
   t.is(g[0], 25, 'data goes as a tls12_cid record');
-  const before = { ...p.server.drops };
+  const before = { ...state12Of(p.server).drops };
 
   // An unknown CID (right length, wrong bytes), as an off-path sender would guess.
   // (Fresh sequence numbers: a repeated one is refused by the replay window before the CID is looked at.)
@@ -188,35 +189,35 @@ test('forged, truncated, replayed and CID-less records are dropped and counted, 
   const unknown = fresh(100);
   unknown.set([1, 2, 3, 4], 11);
   t.notThrows(() => p.server.receive(unknown, p.now));
-  t.is(p.server.drops['connection-id'], before['connection-id'] + 1);
+  t.is(state12Of(p.server).drops['connection-id'], before['connection-id'] + 1);
 
   // The right CID, a forged body.
   const forged = fresh(101);
   forged[forged.length - 1]! ^= 1;
   p.server.receive(forged, p.now);
-  t.is(p.server.drops.authentication, before.authentication + 1);
+  t.is(state12Of(p.server).drops.authentication, before.authentication + 1);
 
   // Truncated: the header, the CID cut short.
   p.server.receive(g.subarray(0, 13), p.now);
   // Truncated: a length past the datagram's end.
   p.server.receive(g.subarray(0, g.length - 3), p.now);
-  t.is(p.server.drops.malformed, before.malformed + 2);
+  t.is(state12Of(p.server).drops.malformed, before.malformed + 2);
 
   // Replayed.
   p.server.receive(g, p.now);
-  t.is(p.server.drops.replay, before.replay + 1);
+  t.is(state12Of(p.server).drops.replay, before.replay + 1);
 
   // A plain epoch-1 record where a CID is due.
   const plain = Uint8Array.of(23, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 50, 0, 24, ...new Array<number>(24).fill(7));
   p.server.receive(plain, p.now);
-  t.is(p.server.drops['connection-id'], before['connection-id'] + 2);
+  t.is(state12Of(p.server).drops['connection-id'], before['connection-id'] + 2);
 
   // An epoch-0 tls12_cid record.
   const epoch0 = g.slice();
   epoch0[3] = 0;
   epoch0[4] = 0;
   p.server.receive(epoch0, p.now);
-  t.is(p.server.drops['connection-id'], before['connection-id'] + 3);
+  t.is(state12Of(p.server).drops['connection-id'], before['connection-id'] + 3);
 
   t.is(p.server.state, 'connected');
   t.deepEqual(received(p, 'server'), ['genuine'], 'nothing forged was delivered');
@@ -228,7 +229,7 @@ test('forged, truncated, replayed and CID-less records are dropped and counted, 
 test('a tls12_cid record to an end that asked for no CID is malformed, dropped', (t) => {
   const p = run({ cid: 0 }, { cid: 4 });
   t.is(p.client.state, 'connected');
-  const before = p.client.drops.malformed;
+  const before = state12Of(p.client).drops.malformed;
   const record = Uint8Array.of(
     25,
     0xfe,
@@ -250,7 +251,7 @@ test('a tls12_cid record to an end that asked for no CID is malformed, dropped',
     ...new Array<number>(24).fill(7),
   );
   t.notThrows(() => p.client.receive(record, p.now));
-  t.is(p.client.drops.malformed, before + 1);
+  t.is(state12Of(p.client).drops.malformed, before + 1);
   t.is(p.client.state, 'connected');
 });
 
@@ -414,15 +415,15 @@ test('a client CID too long for the server’s datagrams is left unanswered: no 
 test('a resumed session negotiates CIDs again and its records carry them', (t) => {
   const cache = new SessionCache12();
   const first = run({ cid: 3 }, { cid: 5, sessionCache12: cache });
-  const session = first.client.lastSession;
+  const session = state12Of(first.client).lastSession;
   if (session === undefined) return void t.fail('no session');
   const w = watcher({ client: 3, server: 5 });
   const p = run(
-    { cid: { length: 3, generate: fixed(0xaa) }, session12: session },
+    { cid: { length: 3, generate: fixed(0xaa) }, session: encodeSession12(session) },
     { cid: { length: 5, generate: fixed(0xbb) }, sessionCache12: cache },
     w.tap,
   );
-  t.true(p.client.negotiated?.resumed);
+  t.true(state12Of(p.client).negotiated?.resumed);
   p.client.send(text('again'));
   p.server.send(text('back'));
   pump(p, w.tap);

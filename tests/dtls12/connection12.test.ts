@@ -8,7 +8,8 @@
 import test from 'ava';
 import type { ConnectionEvent } from '../../runtime/connection/events.js';
 import { decodeSession12 } from '../../runtime/dtls12/session-blob12.js';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { state12Of } from '../support/inside12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump } from './pair12.js';
 
@@ -20,12 +21,17 @@ const types = (events: readonly ConnectionEvent[]): string[] => events.map((e) =
 
 test('a client with a CID: the CID, then its session, then handshakeComplete with the name it sent, normalized', (t) => {
   const p = pair12(
-    Dtls12Connection.client({
+    DtlsConnection.client({
+      maxVersion: 'DTLSv1.2',
       trustAnchors: [id.caDer],
       serverName: 'Server.Test.',
       cid: { length: 4, generate: (n) => new Uint8Array(n).fill(0xc1) },
     }),
-    Dtls12Connection.server({ certificate: { chain: id.chain, privateKey: id.privateKey }, cid: 2 }),
+    DtlsConnection.server({
+      maxVersion: 'DTLSv1.2',
+      certificate: { chain: id.chain, privateKey: id.privateKey },
+      cid: 2,
+    }),
   );
   p.client.connect(0);
   pump(p);
@@ -34,7 +40,7 @@ test('a client with a CID: the CID, then its session, then handshakeComplete wit
   const [cid, ticket, done] = p.events.client;
   t.deepEqual(cid?.type === 'connectionIdIssued' ? [...cid.cid] : undefined, [0xc1, 0xc1, 0xc1, 0xc1]);
   if (ticket?.type !== 'sessionTicket' || done?.type !== 'handshakeComplete') return t.fail();
-  const session = p.client.lastSession;
+  const session = state12Of(p.client).lastSession;
   if (session === undefined) return t.fail('no session');
   t.deepEqual(decodeSession12(ticket.session), session);
   t.is(ticket.expiresAt, session.expiresAt);
@@ -47,12 +53,17 @@ test('a client with a CID: the CID, then its session, then handshakeComplete wit
 test('a client that named an address, or nothing: no servername; no CID: handshakeComplete after the session', (t) => {
   for (const serverName of ['192.0.2.1', '::1', '2001:db8::7', undefined]) {
     const p = pair12(
-      Dtls12Connection.client({
+      DtlsConnection.client({
+        maxVersion: 'DTLSv1.2',
         psk: { identity: 'sensor-17', key: KEY },
         cipherSuites12: ['tls_psk_with_aes_128_gcm_sha256'],
         ...(serverName !== undefined ? { serverName } : {}),
       }),
-      Dtls12Connection.server({ psk: { 'sensor-17': KEY }, cipherSuites12: ['tls_psk_with_aes_128_gcm_sha256'] }),
+      DtlsConnection.server({
+        maxVersion: 'DTLSv1.2',
+        psk: { 'sensor-17': KEY },
+        cipherSuites12: ['tls_psk_with_aes_128_gcm_sha256'],
+      }),
     );
     p.client.connect(0);
     pump(p);

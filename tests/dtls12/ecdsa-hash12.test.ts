@@ -3,7 +3,8 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { nobleProvider } from '../../runtime/crypto/noble/index.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { CryptoProvider, SignatureAlgorithm } from '../../runtime/crypto/provider.js';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { state12Of } from '../support/inside12.js';
 import { chooseScheme12, sign12, verify12 } from '../../runtime/dtls12/signing12.js';
 import { certificateVerifyContent, verifyCertificateVerify } from '../../runtime/handshake/certificate-verify.js';
 import { ProtocolError } from '../../runtime/handshake/protocol-error.js';
@@ -137,7 +138,8 @@ for (const kind of KINDS) {
   for (const provider of PROVIDERS) {
     test(`1.2 in memory on ${provider.name}: a ${kind} server and client certificate with peers offering only ecdsa_secp256r1_sha256`, (t) => {
       const p = pair12(
-        Dtls12Connection.client({
+        DtlsConnection.client({
+          maxVersion: 'DTLSv1.2',
           trustAnchors: [ids[kind].caDer],
           serverName: 'server.test',
           provider,
@@ -146,7 +148,8 @@ for (const kind of KINDS) {
           certificate: { chain: clientIds[kind].chain, privateKey: clientIds[kind].privateKey },
           wallClock: () => TEST_TIME,
         }),
-        Dtls12Connection.server({
+        DtlsConnection.server({
+          maxVersion: 'DTLSv1.2',
           certificate: { chain: ids[kind].chain, privateKey: ids[kind].privateKey },
           provider,
           signatureAlgorithms: ['ecdsa_secp256r1_sha256'],
@@ -159,8 +162,8 @@ for (const kind of KINDS) {
       pump(p);
       t.is(p.client.state, 'connected', JSON.stringify([p.client.failure, p.server.failure]));
       t.is(p.server.state, 'connected', JSON.stringify(p.server.failure));
-      t.is(p.client.negotiated?.signatureAlgorithm, 'ecdsa_secp256r1_sha256');
-      t.true(p.server.negotiated?.clientAuthenticated);
+      t.is(state12Of(p.client).negotiated?.signatureAlgorithm, 'ecdsa_secp256r1_sha256');
+      t.true(state12Of(p.server).negotiated?.clientAuthenticated);
     });
   }
 }
@@ -221,7 +224,8 @@ for (const kind of KINDS) {
         'ECDSA+SHA256',
       ]);
       await server.waitFor('ACCEPT');
-      const conn = Dtls12Connection.client({
+      const conn = DtlsConnection.client({
+        maxVersion: 'DTLSv1.2',
         trustAnchors: [id.caDer],
         serverName: 'server.test',
         cipherSuites12: [SUITE],
@@ -232,7 +236,7 @@ for (const kind of KINDS) {
       const client = await Udp12.client(conn, port);
       try {
         await client.waitFor(isComplete, 15_000, 'handshake');
-        t.is(client.conn.negotiated?.signatureAlgorithm, 'ecdsa_secp256r1_sha256');
+        t.is(state12Of(client.conn).negotiated?.signatureAlgorithm, 'ecdsa_secp256r1_sha256');
         client.send(new TextEncoder().encode('hello from dtls13\n'));
         await server.waitFor('hello from dtls13');
         t.regex(server.out + server.err, /Peer signature type: ECDSA/);
@@ -247,7 +251,8 @@ for (const kind of KINDS) {
   test.serial(
     `openssl s_client -dtls1_2 -sigalgs ECDSA+SHA256 verifies our ${kind} server's ServerKeyExchange`,
     async (t) => {
-      const conn = Dtls12Connection.server({
+      const conn = DtlsConnection.server({
+        maxVersion: 'DTLSv1.2',
         certificate: { chain: id.chain, privateKey: id.privateKey },
         cipherSuites12: [SUITE],
       });

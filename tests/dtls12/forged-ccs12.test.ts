@@ -12,7 +12,8 @@
  * ClientKeyExchange and CertificateVerify did the same at the server.
  */
 import test from 'ava';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { state12Of } from '../support/inside12.js';
 import { decodeDatagram12, encodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { plaintextRecord } from '../support/attacker.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
@@ -50,8 +51,8 @@ function carries(d: Uint8Array, type: number): boolean {
 
 test('a forged ChangeCipherSpec just before the server’s last flight, a NewSessionTicket promised: dropped and counted, the handshake completes', (t) => {
   const p = pair12(
-    Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'server.test' }),
-    Dtls12Connection.server({ certificate, ticketKeys: TICKET_KEY }),
+    DtlsConnection.client({ maxVersion: 'DTLSv1.2', trustAnchors: [id.caDer], serverName: 'server.test' }),
+    DtlsConnection.server({ maxVersion: 'DTLSv1.2', certificate, ticketKeys: TICKET_KEY }),
   );
   let injected = false;
   p.client.connect(0);
@@ -66,19 +67,25 @@ test('a forged ChangeCipherSpec just before the server’s last flight, a NewSes
   });
   t.true(injected, 'the server sent a NewSessionTicket');
   t.is(p.client.state, 'connected', JSON.stringify(p.client.failure));
-  t.is(p.client.ignored['unauthenticated-violation'], 1);
-  t.is(p.client.lastSession?.ticket !== undefined, true, 'the promised ticket arrived and was kept');
+  t.is(state12Of(p.client).ignored['unauthenticated-violation'], 1);
+  t.is(state12Of(p.client).lastSession?.ticket !== undefined, true, 'the promised ticket arrived and was kept');
   talks(t, p);
 });
 
 test('a forged ChangeCipherSpec between the client’s ClientKeyExchange and CertificateVerify: dropped and counted at the server', (t) => {
   const p = pair12(
-    Dtls12Connection.client({
+    DtlsConnection.client({
+      maxVersion: 'DTLSv1.2',
       trustAnchors: [id.caDer],
       serverName: 'server.test',
       certificate: { chain: clientId.chain, privateKey: clientId.privateKey },
     }),
-    Dtls12Connection.server({ certificate, clientAuthentication: 'required', trustAnchors: [clientId.caDer] }),
+    DtlsConnection.server({
+      maxVersion: 'DTLSv1.2',
+      certificate,
+      clientAuthentication: 'required',
+      trustAnchors: [clientId.caDer],
+    }),
   );
   let injected = false;
   p.client.connect(0);
@@ -97,19 +104,19 @@ test('a forged ChangeCipherSpec between the client’s ClientKeyExchange and Cer
   });
   t.true(injected, 'the client sent a CertificateVerify');
   t.is(p.server.state, 'connected', JSON.stringify(p.server.failure));
-  t.is(p.server.ignored['unauthenticated-violation'], 1);
-  t.true(p.server.negotiated?.clientAuthenticated);
+  t.is(state12Of(p.server).ignored['unauthenticated-violation'], 1);
+  t.true(state12Of(p.server).negotiated?.clientAuthenticated);
   talks(t, p);
 });
 
 test('a forged ChangeCipherSpec before any keys, and one after the genuine one: set aside, nothing changes', (t) => {
   const p = pair12(
-    Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'server.test' }),
-    Dtls12Connection.server({ certificate }),
+    DtlsConnection.client({ maxVersion: 'DTLSv1.2', trustAnchors: [id.caDer], serverName: 'server.test' }),
+    DtlsConnection.server({ maxVersion: 'DTLSv1.2', certificate }),
   );
   p.client.connect(0);
   p.server.receive(forgedCcs(), p.now); // the server has not even seen a ClientHello
-  t.is(p.server.ignored['unauthenticated-violation'], 1);
+  t.is(state12Of(p.server).ignored['unauthenticated-violation'], 1);
   pump(p);
   t.is(p.client.state, 'connected');
   p.client.receive(forgedCcs(), p.now); // connected: taken as the peer's flight again, which its handshake records would show

@@ -1,9 +1,9 @@
 import test from 'ava';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { state12Of } from '../support/inside12.js';
 import { keyBlock } from '../../runtime/dtls12/key-derivation.js';
 import { EpochCipher12 } from '../../runtime/record/codec12.js';
 import { dtls12Suite } from '../../runtime/versions/suites12.js';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump, type Pair12 } from './pair12.js';
 
@@ -25,8 +25,13 @@ const FINISHED = 20;
 
 function pair(): Pair12 {
   return pair12(
-    Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'inbound12.test', wallClock: () => NOW }),
-    Dtls12Connection.server({ certificate, sessionTickets12: false, wallClock: () => NOW }),
+    DtlsConnection.client({
+      maxVersion: 'DTLSv1.2',
+      trustAnchors: [id.caDer],
+      serverName: 'inbound12.test',
+      wallClock: () => NOW,
+    }),
+    DtlsConnection.server({ maxVersion: 'DTLSv1.2', certificate, sessionTickets12: false, wallClock: () => NOW }),
   );
 }
 
@@ -124,17 +129,17 @@ test('waitClientHello: anything but a whole ClientHello is dropped unanswered, t
   const ch = firstRecord(hello);
   const half = Math.floor(ch.body.length / 2);
   const server = p.server;
-  const before = server.drops['plaintext-refused'];
+  const before = state12Of(server).drops['plaintext-refused'];
   server.receive(plaintext(5, whole(CERTIFICATE, 0, Uint8Array.of(0, 0, 0))), 0);
   server.receive(plaintext(6, { ...whole(CLIENT_HELLO, 1, ch.body.subarray(0, half)), length: ch.body.length }), 0);
-  t.is(server.drops['plaintext-refused'], before + 2);
-  const malformed = server.drops.malformed;
+  t.is(state12Of(server).drops['plaintext-refused'], before + 2);
+  const malformed = state12Of(server).drops.malformed;
   const garbled = ch.body.slice();
   garbled[34] = 0xff; // the session ID's length, past the end
   server.receive(plaintext(7, whole(CLIENT_HELLO, 1, garbled)), 0);
-  t.is(server.drops.malformed, malformed + 1, 'a ClientHello that does not decode');
+  t.is(state12Of(server).drops.malformed, malformed + 1, 'a ClientHello that does not decode');
   server.receive(Uint8Array.of(22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 8, 0, 5, 1, 0, 0), 0);
-  t.is(server.drops.malformed, malformed + 2, 'a handshake header cut short');
+  t.is(state12Of(server).drops.malformed, malformed + 2, 'a handshake header cut short');
   t.is(server.state, 'waitClientHello');
   t.is(server.pollTransmit(), undefined, 'nothing answered');
   finish(t, p, [hello]);
@@ -227,14 +232,14 @@ test('connected: a plaintext handshake message is dropped; a truncated one under
   p.client.connect(0);
   pump(p);
   t.is(p.server.state, 'connected');
-  const refused = p.server.drops['plaintext-refused'];
+  const refused = state12Of(p.server).drops['plaintext-refused'];
   p.server.receive(plaintext(50, whole(CLIENT_HELLO, 4, new Uint8Array(40))), 0);
-  t.is(p.server.drops['plaintext-refused'], refused + 1);
+  t.is(state12Of(p.server).drops['plaintext-refused'], refused + 1);
   t.is(p.server.state, 'connected');
-  const r = p.client.negotiated!;
+  const r = state12Of(p.client).negotiated!;
   const suite = dtls12Suite(r.cipherSuite)!;
-  const kb = keyBlock(p.client.config.base.provider, suite, r.masterSecret, r.clientRandom, r.serverRandom);
-  const fromClient = new EpochCipher12(p.client.config.base.provider, suite, kb.client, 1);
+  const kb = keyBlock(state12Of(p.client).config.base.provider, suite, r.masterSecret, r.clientRandom, r.serverRandom);
+  const fromClient = new EpochCipher12(state12Of(p.client).config.base.provider, suite, kb.client, 1);
   p.server.receive(fromClient.seal(22, 40, Uint8Array.of(1, 0, 0)), p.now);
   t.is(p.server.state, 'failed');
   t.is(p.server.failure?.alert, 'decode_error');
@@ -252,10 +257,10 @@ test('an EndOfEarlyData (TLS 1.3 only) from a 1.2 client: unexpected_message, in
   q.client.connect(0);
   pump(q);
   t.is(q.server.state, 'connected');
-  const r = q.client.negotiated!;
+  const r = state12Of(q.client).negotiated!;
   const suite = dtls12Suite(r.cipherSuite)!;
-  const kb = keyBlock(q.client.config.base.provider, suite, r.masterSecret, r.clientRandom, r.serverRandom);
-  const fromClient = new EpochCipher12(q.client.config.base.provider, suite, kb.client, 1);
+  const kb = keyBlock(state12Of(q.client).config.base.provider, suite, r.masterSecret, r.clientRandom, r.serverRandom);
+  const fromClient = new EpochCipher12(state12Of(q.client).config.base.provider, suite, kb.client, 1);
   // A whole EndOfEarlyData (empty body), message_seq 4 (the next after the client Finished), under the session keys.
   const message = Uint8Array.of(END_OF_EARLY_DATA, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0);
   q.server.receive(fromClient.seal(22, 40, message), q.now);

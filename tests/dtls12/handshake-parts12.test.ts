@@ -8,7 +8,8 @@ import { RecordPath12 } from '../../runtime/dtls12/record-path12.js';
 import { RecordWriter12 } from '../../runtime/dtls12/record-writer12.js';
 import { ManualClock } from '../../runtime/handshake/manual-clock.js';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { state12Of } from '../support/inside12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump, type Pair12 } from './pair12.js';
 
@@ -28,13 +29,15 @@ const hex = (b: Uint8Array | undefined): string => Buffer.from(b ?? []).toString
 
 function cidPair(): Pair12 {
   return pair12(
-    Dtls12Connection.client({
+    DtlsConnection.client({
+      maxVersion: 'DTLSv1.2',
       trustAnchors: [id.caDer],
       serverName: 'parts12.test',
       wallClock: () => NOW,
       cid: { length: 4, generate: fixed(0xc1) },
     }),
-    Dtls12Connection.server({
+    DtlsConnection.server({
+      maxVersion: 'DTLSv1.2',
       certificate,
       wallClock: () => NOW,
       sessionTickets12: false,
@@ -67,7 +70,7 @@ test('settleCids12: from the hellos on, each side’s protected records carry th
   const sizes: number[] = [];
   for (let d = p.client.pollTransmit(); d !== undefined; d = p.client.pollTransmit()) sizes.push(d.length);
   t.true(sizes.length > 1);
-  t.is(Math.max(...sizes), p.client.config.base.maxDatagramSize);
+  t.is(Math.max(...sizes), state12Of(p.client).config.base.maxDatagramSize);
 });
 
 test('settleCids12: once the hellos settled, a datagram with junk after a genuine record is dropped whole', (t) => {

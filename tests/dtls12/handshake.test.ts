@@ -1,5 +1,7 @@
 import test from 'ava';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { encodeSession12 } from '../../runtime/dtls12/session-blob12.js';
+import { state12Of } from '../support/inside12.js';
 import { SessionCache12 } from '../../runtime/dtls12/session12.js';
 import { DEFAULT_SUITES_12 } from '../../runtime/dtls12/config12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
@@ -23,8 +25,12 @@ for (const suite of DEFAULT_SUITES_12) {
   test(`full handshake and data both ways: ${suite}`, (t) => {
     const id = suite.includes('_rsa_') ? rsa : ecdsa;
     const p = pair12(
-      Dtls12Connection.client({ ...clientOptions(id.caDer), cipherSuites12: [suite] }),
-      Dtls12Connection.server({ certificate: { chain: id.chain, privateKey: id.privateKey }, peer: '192.0.2.1:5000' }),
+      DtlsConnection.client({ maxVersion: 'DTLSv1.2', ...clientOptions(id.caDer), cipherSuites12: [suite] }),
+      DtlsConnection.server({
+        maxVersion: 'DTLSv1.2',
+        certificate: { chain: id.chain, privateKey: id.privateKey },
+        peer: '192.0.2.1:5000',
+      }),
     );
     p.client.connect(0);
     pump(p);
@@ -62,11 +68,13 @@ for (const suite of DEFAULT_SUITES_12) {
 
 test('client authentication: the server sees the client chain; required and missing fails with handshake_failure', (t) => {
   const p = pair12(
-    Dtls12Connection.client({
+    DtlsConnection.client({
+      maxVersion: 'DTLSv1.2',
       ...clientOptions(ecdsa.caDer),
       certificate: { chain: clientId.chain, privateKey: clientId.privateKey },
     }),
-    Dtls12Connection.server({
+    DtlsConnection.server({
+      maxVersion: 'DTLSv1.2',
       certificate: { chain: ecdsa.chain, privateKey: ecdsa.privateKey },
       clientAuthentication: 'required',
       trustAnchors: [clientId.caDer],
@@ -75,12 +83,13 @@ test('client authentication: the server sees the client chain; required and miss
   p.client.connect(0);
   pump(p);
   t.is(p.server.state, 'connected', JSON.stringify(p.server.failure));
-  t.true(p.server.negotiated?.clientAuthenticated);
-  t.deepEqual(p.server.negotiated?.peerCertificateChain, clientId.chain);
+  t.true(state12Of(p.server).negotiated?.clientAuthenticated);
+  t.deepEqual(state12Of(p.server).negotiated?.peerCertificateChain, clientId.chain);
 
   const q = pair12(
-    Dtls12Connection.client(clientOptions(ecdsa.caDer)),
-    Dtls12Connection.server({
+    DtlsConnection.client({ maxVersion: 'DTLSv1.2', ...clientOptions(ecdsa.caDer) }),
+    DtlsConnection.server({
+      maxVersion: 'DTLSv1.2',
       certificate: { chain: ecdsa.chain, privateKey: ecdsa.privateKey },
       clientAuthentication: 'required',
       trustAnchors: [clientId.caDer],
@@ -96,25 +105,29 @@ test('client authentication: the server sees the client chain; required and miss
 test('resumption by session ID: the abbreviated handshake, no certificates', (t) => {
   const cache = new SessionCache12();
   const server = () =>
-    Dtls12Connection.server({
+    DtlsConnection.server({
+      maxVersion: 'DTLSv1.2',
       certificate: { chain: ecdsa.chain, privateKey: ecdsa.privateKey },
       sessionCache12: cache,
     });
-  const p = pair12(Dtls12Connection.client(clientOptions(ecdsa.caDer)), server());
+  const p = pair12(DtlsConnection.client({ maxVersion: 'DTLSv1.2', ...clientOptions(ecdsa.caDer) }), server());
   p.client.connect(0);
   pump(p);
-  const session = p.client.lastSession;
+  const session = state12Of(p.client).lastSession;
   if (session === undefined || !p.events.client.some((e) => e.type === 'sessionTicket'))
     return void t.fail('no session');
   t.is(cache.size, 1);
-  const q = pair12(Dtls12Connection.client({ ...clientOptions(ecdsa.caDer), session12: session }), server());
+  const q = pair12(
+    DtlsConnection.client({ maxVersion: 'DTLSv1.2', ...clientOptions(ecdsa.caDer), session: encodeSession12(session) }),
+    server(),
+  );
   q.client.connect(0);
   pump(q);
   t.is(q.client.state, 'connected', JSON.stringify(q.client.failure));
   t.is(q.server.state, 'connected', JSON.stringify(q.server.failure));
-  t.true(q.client.negotiated?.resumed);
-  t.true(q.server.negotiated?.resumed);
-  t.is(q.client.negotiated?.peerCertificateChain, undefined);
+  t.true(state12Of(q.client).negotiated?.resumed);
+  t.true(state12Of(q.server).negotiated?.resumed);
+  t.is(state12Of(q.client).negotiated?.peerCertificateChain, undefined);
   q.client.send(Uint8Array.of(1, 2, 3));
   pump(q);
   t.deepEqual(
@@ -127,8 +140,12 @@ test('small MTU: every datagram fits 300 bytes, a 4 kB RSA chain arrives in frag
   const big = makeIdentity('rsa2048', 'server.test', { at: now, caKind: 'rsa2048' });
   const chain = [...big.chain, big.caDer];
   const p = pair12(
-    Dtls12Connection.client({ ...clientOptions(big.caDer), maxDatagramSize: 300 }),
-    Dtls12Connection.server({ certificate: { chain, privateKey: big.privateKey }, maxDatagramSize: 300 }),
+    DtlsConnection.client({ maxVersion: 'DTLSv1.2', ...clientOptions(big.caDer), maxDatagramSize: 300 }),
+    DtlsConnection.server({
+      maxVersion: 'DTLSv1.2',
+      certificate: { chain, privateKey: big.privateKey },
+      maxDatagramSize: 300,
+    }),
   );
   let largest = 0;
   p.client.connect(0);
@@ -144,8 +161,8 @@ test('path MTU: the server flight is lost as too large; after pathMtuExceeded(54
   const big = makeIdentity('rsa2048', 'server.test', { at: now, caKind: 'rsa2048' });
   const chain = [...big.chain, big.caDer];
   const p = pair12(
-    Dtls12Connection.client(clientOptions(big.caDer)),
-    Dtls12Connection.server({ certificate: { chain, privateKey: big.privateKey } }),
+    DtlsConnection.client({ maxVersion: 'DTLSv1.2', ...clientOptions(big.caDer) }),
+    DtlsConnection.server({ maxVersion: 'DTLSv1.2', certificate: { chain, privateKey: big.privateKey } }),
   );
   t.is(p.server.datagramLimit, 1200);
   let refused = 0;
@@ -171,8 +188,11 @@ test('path MTU: the server flight is lost as too large; after pathMtuExceeded(54
 
 test('loss: every third datagram lost, the RFC 6347 timer completes the handshake', (t) => {
   const p = pair12(
-    Dtls12Connection.client(clientOptions(ecdsa.caDer)),
-    Dtls12Connection.server({ certificate: { chain: ecdsa.chain, privateKey: ecdsa.privateKey } }),
+    DtlsConnection.client({ maxVersion: 'DTLSv1.2', ...clientOptions(ecdsa.caDer) }),
+    DtlsConnection.server({
+      maxVersion: 'DTLSv1.2',
+      certificate: { chain: ecdsa.chain, privateKey: ecdsa.privateKey },
+    }),
   );
   let n = 0;
   p.client.connect(0);
@@ -184,8 +204,15 @@ test('loss: every third datagram lost, the RFC 6347 timer completes the handshak
 
 test('a silent server: the client gives up after its retransmissions with a timeout', (t) => {
   const p = pair12(
-    Dtls12Connection.client({ ...clientOptions(ecdsa.caDer), retransmission: { maxRetransmissions: 3 } }),
-    Dtls12Connection.server({ certificate: { chain: ecdsa.chain, privateKey: ecdsa.privateKey } }),
+    DtlsConnection.client({
+      maxVersion: 'DTLSv1.2',
+      ...clientOptions(ecdsa.caDer),
+      retransmission: { maxRetransmissions: 3 },
+    }),
+    DtlsConnection.server({
+      maxVersion: 'DTLSv1.2',
+      certificate: { chain: ecdsa.chain, privateKey: ecdsa.privateKey },
+    }),
   );
   let sent = 0;
   p.client.connect(0);
@@ -199,8 +226,15 @@ test('a silent server: the client gives up after its retransmissions with a time
 
 test('the certificate is checked at the wallClock given, not the machine clock: ten years on it has expired', (t) => {
   const p = pair12(
-    Dtls12Connection.client({ ...clientOptions(ecdsa.caDer), wallClock: () => now + 10 * 365 * 24 * 3600 * 1000 }),
-    Dtls12Connection.server({ certificate: { chain: ecdsa.chain, privateKey: ecdsa.privateKey } }),
+    DtlsConnection.client({
+      maxVersion: 'DTLSv1.2',
+      ...clientOptions(ecdsa.caDer),
+      wallClock: () => now + 10 * 365 * 24 * 3600 * 1000,
+    }),
+    DtlsConnection.server({
+      maxVersion: 'DTLSv1.2',
+      certificate: { chain: ecdsa.chain, privateKey: ecdsa.privateKey },
+    }),
   );
   p.client.connect(0);
   pump(p);
@@ -238,8 +272,14 @@ for (const [what, options, mtu, tickets, order, id] of [
 ] as const) {
   test(`the full handshake's flight, ${what}: the ServerHello ${order === 'one' ? 'with the rest' : order}, ${id ? 'a' : 'no'} session ID`, (t) => {
     const p = pair12(
-      Dtls12Connection.client({ ...clientOptions(ecdsa.caDer), maxDatagramSize: mtu, sessionTickets12: tickets }),
-      Dtls12Connection.server({
+      DtlsConnection.client({
+        maxVersion: 'DTLSv1.2',
+        ...clientOptions(ecdsa.caDer),
+        maxDatagramSize: mtu,
+        sessionTickets12: tickets,
+      }),
+      DtlsConnection.server({
+        maxVersion: 'DTLSv1.2',
         certificate: { chain: ecdsa.chain, privateKey: ecdsa.privateKey },
         maxDatagramSize: mtu,
         ...options,
@@ -263,6 +303,6 @@ for (const [what, options, mtu, tickets, order, id] of [
     const done = types.findIndex((d) => d.includes(14));
     const seen = hello === done ? 'one' : hello > done ? 'last' : 'first';
     t.is(seen, order, `server datagrams' message types: ${JSON.stringify(types)}`);
-    t.is(p.client.lastSession?.id.length ?? 0, id ? 32 : 0, 'the session ID the ServerHello gave');
+    t.is(state12Of(p.client).lastSession?.id.length ?? 0, id ? 32 : 0, 'the session ID the ServerHello gave');
   });
 }

@@ -1,11 +1,11 @@
 import test from 'ava';
 import { decodeSession12, encodeSession12 } from '../../runtime/dtls12/session-blob12.js';
 import { SessionCache12 } from '../../runtime/dtls12/session12.js';
-import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
 import { ConfigError } from '../../runtime/config-error.js';
 import { listen } from '../../runtime/node/dtls/listener.js';
 import { connect } from '../../runtime/node/dtls/connect.js';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { state12Of } from '../support/inside12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { credentials, echoServer } from './negotiation-support.js';
 import { pair12, pump } from './pair12.js';
@@ -201,13 +201,16 @@ test('maxSessionIds12: 0 issues no session ID; a bad value is a ConfigError nami
 // The policy checks, in memory: a cache shared by two servers here stands for one listener whose name or policy differs.
 const certificate = { chain: id.chain, privateKey: id.privateKey };
 
-function handshake(
-  client: Partial<Dtls12Options>,
-  server: Partial<Dtls12Options>,
-): ReturnType<typeof pair12<Dtls12Connection>> {
+function handshake(client: DtlsOptions, server: DtlsOptions): ReturnType<typeof pair12<DtlsConnection>> {
   const p = pair12(
-    Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'localhost', sessionTickets12: false, ...client }),
-    Dtls12Connection.server({ certificate, tickets: 0, ...server }),
+    DtlsConnection.client({
+      maxVersion: 'DTLSv1.2',
+      trustAnchors: [id.caDer],
+      serverName: 'localhost',
+      sessionTickets12: false,
+      ...client,
+    }),
+    DtlsConnection.server({ maxVersion: 'DTLSv1.2', certificate, tickets: 0, ...server }),
   );
   p.client.connect(0);
   pump(p);
@@ -217,13 +220,15 @@ function handshake(
 test('a cached session resumes only under the server name it was made for', (t) => {
   const cache = new SessionCache12();
   const first = handshake({}, { sessionCache12: cache });
-  const session = first.client.lastSession!;
-  t.true(handshake({ session12: session }, { sessionCache12: cache }).server.negotiated!.resumed);
+  const session = state12Of(first.client).lastSession!;
+  t.true(
+    state12Of(handshake({ session: encodeSession12(session) }, { sessionCache12: cache }).server).negotiated!.resumed,
+  );
   // The same ID held for another name (the session of another SNI name of the listener): a full handshake.
   cache.store({ ...cache.find(session.id, Date.now())!, serverName: 'other.test' });
-  const other = handshake({ session12: session }, { sessionCache12: cache });
+  const other = handshake({ session: encodeSession12(session) }, { sessionCache12: cache });
   t.is(other.server.state, 'connected');
-  t.false(other.server.negotiated!.resumed);
+  t.false(state12Of(other.server).negotiated!.resumed);
 });
 
 test('a server requiring a client certificate resumes by ID only a session whose client proved one', (t) => {
@@ -232,12 +237,12 @@ test('a server requiring a client certificate resumes by ID only a session whose
   const requiring = { clientAuthentication: 'required' as const, trustAnchors: [clientId.caDer] };
   const cache = new SessionCache12();
   // Made where no certificate was asked for.
-  const plain = handshake(client, { sessionCache12: cache }).client.lastSession!;
-  const a = handshake({ ...client, session12: plain }, { ...requiring, sessionCache12: cache });
+  const plain = state12Of(handshake(client, { sessionCache12: cache }).client).lastSession!;
+  const a = handshake({ ...client, session: encodeSession12(plain) }, { ...requiring, sessionCache12: cache });
   t.is(a.server.state, 'connected');
-  t.false(a.server.negotiated!.resumed, 'not resumed: a full handshake with the certificate');
-  t.true(a.server.negotiated!.clientAuthenticated);
-  const proved = a.client.lastSession!;
-  const b = handshake({ ...client, session12: proved }, { ...requiring, sessionCache12: cache });
-  t.true(b.server.negotiated!.resumed, 'a session with the certificate resumes');
+  t.false(state12Of(a.server).negotiated!.resumed, 'not resumed: a full handshake with the certificate');
+  t.true(state12Of(a.server).negotiated!.clientAuthenticated);
+  const proved = state12Of(a.client).lastSession!;
+  const b = handshake({ ...client, session: encodeSession12(proved) }, { ...requiring, sessionCache12: cache });
+  t.true(state12Of(b.server).negotiated!.resumed, 'a session with the certificate resumes');
 });

@@ -1,5 +1,6 @@
 import test from 'ava';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { machine12Of } from '../support/inside12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump, type Pair12 } from './pair12.js';
 
@@ -15,8 +16,14 @@ const id = makeIdentity('p256', 'machine12.test', { at: NOW });
 
 function pair(): Pair12 {
   return pair12(
-    Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'machine12.test', wallClock: () => NOW }),
-    Dtls12Connection.server({
+    DtlsConnection.client({
+      maxVersion: 'DTLSv1.2',
+      trustAnchors: [id.caDer],
+      serverName: 'machine12.test',
+      wallClock: () => NOW,
+    }),
+    DtlsConnection.server({
+      maxVersion: 'DTLSv1.2',
       certificate: { chain: id.chain, privateKey: id.privateKey },
       sessionTickets12: false,
       wallClock: () => NOW,
@@ -34,10 +41,11 @@ interface Seen {
   readonly ended: boolean;
 }
 
-function watch(c: Dtls12Connection): Seen[] {
+function watch(c: DtlsConnection): Seen[] {
   const seen: Seen[] = [];
-  c.machine.onTransition = (from, event, to) =>
-    seen.push({ from, event, to, kind: c.machine.kind, fact: c.state, ended: c.machine.ended });
+  const machine = machine12Of(c);
+  machine.onTransition = (from, event, to) =>
+    seen.push({ from, event, to, kind: machine.kind, fact: c.state, ended: machine.ended });
   return seen;
 }
 
@@ -45,8 +53,8 @@ test('a full handshake: every transition reported once, in order, each with its 
   const p = pair();
   const client = watch(p.client);
   const server = watch(p.server);
-  t.is(p.server.machine.kind, 'waitClientHello');
-  t.is(p.client.machine.kind, 'start');
+  t.is(machine12Of(p.server).kind, 'waitClientHello');
+  t.is(machine12Of(p.client).kind, 'start');
   p.client.connect(0);
   pump(p);
   t.is(p.server.state, 'connected', JSON.stringify(p.server.failure));
@@ -74,26 +82,26 @@ test('a full handshake: every transition reported once, in order, each with its 
     ],
     'the HelloVerifyRequest loop, then one transition per message (answeringClientHello is within one step)',
   );
-  t.is(p.client.machine.current.kind, 'connected');
+  t.is(machine12Of(p.client).current.kind, 'connected');
 });
 
 test('ended: only once failed or closed', (t) => {
   const p = pair();
   p.client.connect(0);
   pump(p);
-  t.false(p.client.machine.ended);
+  t.false(machine12Of(p.client).ended);
   p.client.close();
-  t.true(p.client.machine.ended);
-  t.is(p.client.machine.kind, 'closed');
+  t.true(machine12Of(p.client).ended);
+  t.is(machine12Of(p.client).kind, 'closed');
   pump(p);
-  t.true(p.server.machine.ended, 'the server closed by close_notify');
+  t.true(machine12Of(p.server).ended, 'the server closed by close_notify');
   const q = pair();
   const seen = watch(q.client);
   q.client.connect(0);
   q.client.pollTransmit();
   q.client.receive(Uint8Array.of(21, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 40), 0); // a fatal handshake_failure
-  t.is(q.client.machine.kind, 'failed');
-  t.true(q.client.machine.ended);
+  t.is(machine12Of(q.client).kind, 'failed');
+  t.true(machine12Of(q.client).ended);
   t.deepEqual(seen.at(-1), {
     from: 'waitServerHello',
     event: 'alertReceived',
@@ -109,8 +117,8 @@ test('a close before the handshake completes: the state entered and kept, report
   p.client.connect(0);
   const seen = watch(p.client);
   p.client.close();
-  t.is(p.client.machine.kind, 'closed');
+  t.is(machine12Of(p.client).kind, 'closed');
   t.is(p.client.state, 'closed');
-  t.true(p.client.machine.ended);
+  t.true(machine12Of(p.client).ended);
   t.deepEqual(seen, []);
 });

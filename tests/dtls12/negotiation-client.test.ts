@@ -4,7 +4,7 @@ import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import type { CryptoProvider } from '../../runtime/crypto/provider.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { state12Of } from '../support/inside12.js';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { firstAnswer } from '../../runtime/connection/first-answer.js';
 import { Reader } from '../../runtime/wire/reader.js';
@@ -70,9 +70,9 @@ test('the one ClientHello offers 1.3 and 1.2: supported_versions, the 1.2 suites
 
 test('a 1.2 ServerHello hands over to the 1.2 client with the ClientHello as sent: a sans-I/O handshake with a 1.2 server completes', (t) => {
   const c = negotiating();
-  const server = Dtls12Connection.server({
+  const server = DtlsConnection.server({
+    maxVersion: 'DTLSv1.2',
     certificate: { chain: id.chain, privateKey: id.privateKey },
-    offers13: false,
   });
   c.connect(0);
   let now = 0;
@@ -80,7 +80,7 @@ test('a 1.2 ServerHello hands over to the 1.2 client with the ClientHello as sen
     now += 1;
     for (let d = c.pollTransmit(); d !== undefined; d = c.pollTransmit()) server.receive(d, now);
     for (let d = server.pollTransmit(); d !== undefined; d = server.pollTransmit()) c.receive(d, now);
-    if (server.negotiated !== undefined && c.state === 'connected') break;
+    if (state12Of(server).negotiated !== undefined && c.state === 'connected') break;
   }
   t.is(c.protocolVersion, 'DTLSv1.2');
   t.is(c.state, 'connected');
@@ -89,7 +89,7 @@ test('a 1.2 ServerHello hands over to the 1.2 client with the ClientHello as sen
   const done = events.find((e) => e.type === 'handshakeComplete');
   t.is(done?.type === 'handshakeComplete' ? (done.parameters as { version?: string }).version : undefined, 'DTLSv1.2');
   t.true(
-    server.negotiated?.helloVerifyRequest,
+    state12Of(server).negotiated?.helloVerifyRequest,
     'after a HelloVerifyRequest, the ClientHello went again with the cookie',
   );
   t.deepEqual(c.exportKeyingMaterial(16, 'EXPERIMENTAL t'), server.exportKeyingMaterial(16, 'EXPERIMENTAL t'));

@@ -1,6 +1,7 @@
 import test from 'ava';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
-import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { encodeSession12 } from '../../runtime/dtls12/session-blob12.js';
+import { state12Of } from '../support/inside12.js';
 import { SessionCache12 } from '../../runtime/dtls12/session12.js';
 import type { Dtls12CipherSuite } from '../../runtime/versions/suites12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
@@ -42,9 +43,9 @@ interface Run {
 
 async function againstServer(
   run: Run,
-  extra: Partial<Dtls12Options> = {},
+  extra: DtlsOptions = {},
   serverArgs: readonly string[] = [],
-): Promise<{ client: Udp12<Dtls12Connection>; server: OpenSslPeer }> {
+): Promise<{ client: Udp12<DtlsConnection>; server: OpenSslPeer }> {
   const id = run.suite.includes('_rsa_') ? files.rsa : files.ecdsa;
   const port = await freeUdpPort();
   const server = new OpenSslPeer([
@@ -63,7 +64,8 @@ async function againstServer(
     ...serverArgs,
   ]);
   await server.waitFor('ACCEPT');
-  const conn = Dtls12Connection.client({
+  const conn = DtlsConnection.client({
+    maxVersion: 'DTLSv1.2',
     trustAnchors: [run.suite.includes('_rsa_') ? rsa.caDer : ecdsa.caDer],
     serverName: 'server.test',
     cipherSuites12: [run.suite],
@@ -80,8 +82,8 @@ for (const [suite] of Object.entries(OPENSSL_NAMES) as [Dtls12CipherSuite, strin
     const { client, server } = await againstServer({ suite });
     try {
       await client.waitFor(isComplete, 15_000, 'handshake');
-      t.is(client.conn.negotiated?.cipherSuite, suite);
-      t.true(client.conn.negotiated?.helloVerifyRequest, "OpenSSL's server asked for a cookie");
+      t.is(state12Of(client.conn).negotiated?.cipherSuite, suite);
+      t.true(state12Of(client.conn).negotiated?.helloVerifyRequest, "OpenSSL's server asked for a cookie");
       client.send(new TextEncoder().encode('hello from dtls13\n'));
       await server.waitFor('hello from dtls13');
       server.write('hello from openssl\n');
@@ -96,11 +98,12 @@ for (const [suite] of Object.entries(OPENSSL_NAMES) as [Dtls12CipherSuite, strin
 
 async function fromClient(
   run: Run,
-  options: Partial<Dtls12Options> = {},
+  options: DtlsOptions = {},
   clientArgs: readonly string[] = [],
-): Promise<{ server: Udp12<Dtls12Connection>; client: OpenSslPeer }> {
+): Promise<{ server: Udp12<DtlsConnection>; client: OpenSslPeer }> {
   const id = run.suite.includes('_rsa_') ? rsa : ecdsa;
-  const conn = Dtls12Connection.server({
+  const conn = DtlsConnection.server({
+    maxVersion: 'DTLSv1.2',
     certificate: { chain: id.chain, privateKey: id.privateKey },
     cipherSuites12: [run.suite],
     allowCcm8: true,
@@ -131,7 +134,7 @@ async function fromClient(
 
 async function exchange(
   t: import('ava').ExecutionContext,
-  server: Udp12<Dtls12Connection>,
+  server: Udp12<DtlsConnection>,
   client: OpenSslPeer,
 ): Promise<void> {
   await client.waitFor('Verify return code: 0 (ok)');
@@ -147,8 +150,8 @@ for (const [suite] of Object.entries(OPENSSL_NAMES) as [Dtls12CipherSuite, strin
     const { server, client } = await fromClient({ suite });
     try {
       await server.waitFor(isComplete, 15_000, 'handshake');
-      t.is(server.conn.negotiated?.cipherSuite, suite);
-      t.true(server.conn.negotiated?.helloVerifyRequest, 'our server asked OpenSSL for a cookie');
+      t.is(state12Of(server.conn).negotiated?.cipherSuite, suite);
+      t.true(state12Of(server.conn).negotiated?.helloVerifyRequest, 'our server asked OpenSSL for a cookie');
       await exchange(t, server, client);
     } finally {
       client.stop();
@@ -164,7 +167,7 @@ test.serial(
     const a = await againstServer({ suite, clientAuth: true });
     try {
       await a.client.waitFor(isComplete, 15_000, 'handshake');
-      t.true(a.client.conn.negotiated?.clientAuthenticated);
+      t.true(state12Of(a.client.conn).negotiated?.clientAuthenticated);
       a.client.send(new TextEncoder().encode('authenticated\n'));
       await a.server.waitFor('authenticated');
       t.regex(a.server.out + a.server.err, /client\.test/);
@@ -175,8 +178,8 @@ test.serial(
     const b = await fromClient({ suite, clientAuth: true });
     try {
       await b.server.waitFor(isComplete, 15_000, 'handshake');
-      t.true(b.server.conn.negotiated?.clientAuthenticated);
-      t.deepEqual(b.server.conn.negotiated?.peerCertificateChain, clientId.chain);
+      t.true(state12Of(b.server.conn).negotiated?.clientAuthenticated);
+      t.deepEqual(state12Of(b.server.conn).negotiated?.peerCertificateChain, clientId.chain);
       await exchange(t, b.server, b.client);
     } finally {
       b.client.stop();
@@ -194,7 +197,7 @@ test.serial('resumption by session ID both ways', async (t) => {
   try {
     await first.client.waitFor(isComplete, 15_000, 'handshake');
     await first.client.waitFor((e) => e.type === 'sessionTicket', 5000, 'session');
-    session = first.client.conn.lastSession;
+    session = state12Of(first.client.conn).lastSession;
   } finally {
     await first.client.close();
   }
@@ -202,17 +205,18 @@ test.serial('resumption by session ID both ways', async (t) => {
   await first.server.waitFor('DONE').catch(() => undefined);
   // s_server -naccept 2 takes a second client; its socket stays connected to the first one's address, so the same local port.
   const serverPort = first.server.child.spawnargs[first.server.child.spawnargs.indexOf('-accept') + 1]!;
-  const conn = Dtls12Connection.client({
+  const conn = DtlsConnection.client({
+    maxVersion: 'DTLSv1.2',
     trustAnchors: [ecdsa.caDer],
     serverName: 'server.test',
     cipherSuites12: [suite],
-    session12: session!,
+    session: encodeSession12(session!),
   });
   const second = await Udp12.client(conn, Number(serverPort), localPort);
   try {
     await second.waitFor(isComplete, 15_000, 'resumed handshake');
     // resumed: OpenSSL echoed the session ID and its Finished verified under the first handshake's master secret.
-    t.true(second.conn.negotiated?.resumed, 'OpenSSL resumed the session');
+    t.true(state12Of(second.conn).negotiated?.resumed, 'OpenSSL resumed the session');
   } finally {
     await second.close();
     first.server.stop();
@@ -235,7 +239,7 @@ test.serial('resumption by session ID both ways', async (t) => {
   const two = await fromClient({ suite }, { sessionCache12: cache }, ['-sess_in', sess, '-no_ticket']);
   try {
     await two.server.waitFor(isComplete, 15_000, 'resumed handshake');
-    t.true(two.server.conn.negotiated?.resumed, 'our server resumed the session');
+    t.true(state12Of(two.server.conn).negotiated?.resumed, 'our server resumed the session');
     await two.client.waitFor('Reused, TLSv1.2');
   } finally {
     two.client.stop();

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
-import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { state12Of } from '../support/inside12.js';
 import type { Dtls12CipherSuite } from '../../runtime/versions/suites12.js';
 import { freeUdpPort, OpenSslPeer } from './openssl12.js';
 import { Udp12, type AnyEvent } from './udp12.js';
@@ -45,9 +45,9 @@ function handshakeTypes(d: Uint8Array): number[] {
 
 async function againstServer(
   suite: Dtls12CipherSuite,
-  client: Partial<Dtls12Options> = {},
+  client: DtlsOptions = {},
   serverArgs: readonly string[] = [],
-): Promise<{ client: Udp12<Dtls12Connection>; server: OpenSslPeer; seen: number[] }> {
+): Promise<{ client: Udp12<DtlsConnection>; server: OpenSslPeer; seen: number[] }> {
   const port = await freeUdpPort();
   const server = new OpenSslPeer([
     's_server',
@@ -64,7 +64,8 @@ async function againstServer(
     ...serverArgs,
   ]);
   await server.waitFor('ACCEPT');
-  const conn = Dtls12Connection.client({
+  const conn = DtlsConnection.client({
+    maxVersion: 'DTLSv1.2',
     psk: { identity: IDENTITY, key: KEY },
     cipherSuites12: [suite],
     allowCcm8: true,
@@ -82,10 +83,11 @@ async function againstServer(
 
 async function fromClient(
   suite: Dtls12CipherSuite,
-  options: Partial<Dtls12Options> = {},
+  options: DtlsOptions = {},
   clientArgs: readonly string[] = [],
-): Promise<{ server: Udp12<Dtls12Connection>; client: OpenSslPeer }> {
-  const conn = Dtls12Connection.server({
+): Promise<{ server: Udp12<DtlsConnection>; client: OpenSslPeer }> {
+  const conn = DtlsConnection.server({
+    maxVersion: 'DTLSv1.2',
     psk: { [IDENTITY]: KEY },
     cipherSuites12: [suite],
     allowCcm8: true,
@@ -114,8 +116,8 @@ for (const suite of Object.keys(OPENSSL_PSK_NAMES) as Dtls12CipherSuite[]) {
     const { client, server, seen } = await againstServer(suite);
     try {
       await client.waitFor(isComplete, 15_000, 'handshake');
-      t.is(client.conn.negotiated?.cipherSuite, suite);
-      t.true(client.conn.negotiated?.extendedMasterSecret);
+      t.is(state12Of(client.conn).negotiated?.cipherSuite, suite);
+      t.true(state12Of(client.conn).negotiated?.extendedMasterSecret);
       t.false(seen.includes(11), 'no Certificate from OpenSSL');
       client.send(new TextEncoder().encode('hello from dtls13\n'));
       await server.waitFor('hello from dtls13');
@@ -132,8 +134,8 @@ for (const suite of Object.keys(OPENSSL_PSK_NAMES) as Dtls12CipherSuite[]) {
     const { server, client } = await fromClient(suite);
     try {
       await server.waitFor(isComplete, 15_000, 'handshake');
-      t.is(server.conn.negotiated?.cipherSuite, suite);
-      t.deepEqual(server.conn.negotiated?.pskIdentity, new TextEncoder().encode(IDENTITY));
+      t.is(state12Of(server.conn).negotiated?.cipherSuite, suite);
+      t.deepEqual(state12Of(server.conn).negotiated?.pskIdentity, new TextEncoder().encode(IDENTITY));
       await client.waitFor(`Cipher is ${OPENSSL_PSK_NAMES[suite]!}`);
       client.write('hello from openssl\n');
       await server.waitFor(() => server.text().includes('hello from openssl'), 10_000, 'data');
@@ -175,7 +177,7 @@ test.serial(
     try {
       await b.server.waitFor((e) => e.type === 'closed', 15_000, 'failure');
       t.is(b.server.conn.failure?.alert, 'unknown_psk_identity');
-      t.is(b.server.conn.negotiated, undefined);
+      t.is(state12Of(b.server.conn).negotiated, undefined);
       await b.client.waitFor(/unknown psk identity|alert number 115/i);
     } finally {
       b.client.stop();
@@ -216,12 +218,17 @@ test.serial(
     ]);
     await server.waitFor('ACCEPT');
     const client = await Udp12.client(
-      Dtls12Connection.client({ psk: { identity: IDENTITY, key: KEY }, cipherSuites12: [suite], ...fast }),
+      DtlsConnection.client({
+        maxVersion: 'DTLSv1.2',
+        psk: { identity: IDENTITY, key: KEY },
+        cipherSuites12: [suite],
+        ...fast,
+      }),
       port,
     );
     try {
       await client.waitFor((e) => e.type === 'closed', 20_000, 'failure');
-      t.is(client.conn.negotiated, undefined);
+      t.is(state12Of(client.conn).negotiated, undefined);
       t.true(client.events.some((e) => e.type === 'closed' && (e as { reason?: string }).reason === 'timeout'));
     } finally {
       await client.close();
@@ -231,10 +238,10 @@ test.serial(
     const b = await fromClient(suite, {}, ['-psk', WRONG_HEX]);
     try {
       const deadline = Date.now() + 15_000;
-      while (b.server.conn.drops.authentication === 0 && Date.now() < deadline)
+      while (state12Of(b.server.conn).drops.authentication === 0 && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 50));
-      t.true(b.server.conn.drops.authentication > 0, "s_client's Finished did not authenticate");
-      t.is(b.server.conn.negotiated, undefined);
+      t.true(state12Of(b.server.conn).drops.authentication > 0, "s_client's Finished did not authenticate");
+      t.is(state12Of(b.server.conn).negotiated, undefined);
       t.false(b.server.events.some(isComplete));
     } finally {
       b.client.stop();

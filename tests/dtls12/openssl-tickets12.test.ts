@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { encodeSession12 } from '../../runtime/dtls12/session-blob12.js';
+import { state12Of } from '../support/inside12.js';
 import type { Session12 } from '../../runtime/dtls12/session12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { freeUdpPort, identityFiles, OpenSslPeer } from './openssl12.js';
@@ -40,11 +42,12 @@ async function connectOnce(
   localPort: number,
   session: Session12 | undefined,
 ): Promise<{ resumed: boolean; seen: number[]; session: Session12 | undefined }> {
-  const conn = Dtls12Connection.client({
+  const conn = DtlsConnection.client({
+    maxVersion: 'DTLSv1.2',
     trustAnchors: [ecdsa.caDer],
     serverName: 'server.test',
     cipherSuites12: [SUITE],
-    ...(session ? { session12: session } : {}),
+    ...(session ? { session: encodeSession12(session) } : {}),
   });
   const seen: number[] = [];
   const client = await Udp12.client(conn, port, localPort);
@@ -55,7 +58,11 @@ async function connectOnce(
   try {
     await client.waitFor(isComplete, 15_000, 'handshake');
     await client.waitFor((e) => e.type === 'sessionTicket', 5000, 'session');
-    return { resumed: client.conn.negotiated?.resumed === true, seen, session: client.conn.lastSession };
+    return {
+      resumed: state12Of(client.conn).negotiated?.resumed === true,
+      seen,
+      session: state12Of(client.conn).lastSession,
+    };
   } finally {
     await client.close();
   }
@@ -106,7 +113,8 @@ async function serveOnce(
   sess: string,
   mode: '-sess_out' | '-sess_in',
 ): Promise<{ resumed: boolean; client: OpenSslPeer; ticket: boolean }> {
-  const conn = Dtls12Connection.server({
+  const conn = DtlsConnection.server({
+    maxVersion: 'DTLSv1.2',
     certificate: { chain: ecdsa.chain, privateKey: ecdsa.privateKey },
     cipherSuites12: [SUITE],
     ticketKeys: TICKET_KEY,
@@ -134,7 +142,7 @@ async function serveOnce(
         await new Promise((r) => setTimeout(r, 50));
     }
     return {
-      resumed: server.conn.negotiated?.resumed === true,
+      resumed: state12Of(server.conn).negotiated?.resumed === true,
       client,
       ticket: client.out.includes('TLS session ticket:'),
     };

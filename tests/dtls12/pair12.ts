@@ -1,10 +1,9 @@
 /**
- * Two sans-I/O DTLS 1.2 connections joined in memory, with a hook on each
- * datagram (drop, change, record): DtlsConnections speaking 1.2, or the
- * harness's Dtls12Connections (tests/support/dtls12-connection.ts) for
- * tests of 1.2's internals.
+ * Two sans-I/O connections joined in memory, with a hook on each datagram
+ * (drop, change, record): DtlsConnections built with `maxVersion:
+ * 'DTLSv1.2'` (tests/support/inside12.ts reads their 1.2 state's internals).
  */
-import type { Dtls12Connection } from '../support/dtls12-connection.js';
+import type { DtlsConnection } from '../../runtime/dtls/connection.js';
 
 export type Tap = (from: 'client' | 'server', datagram: Uint8Array) => Uint8Array | undefined;
 
@@ -20,7 +19,7 @@ interface SansIo {
 /** The events a connection's `pollEvent` gives. */
 type EventOf<C extends SansIo> = Exclude<ReturnType<C['pollEvent']>, undefined>;
 
-export interface Pair12<C extends SansIo = Dtls12Connection> {
+export interface Pair12<C extends SansIo = DtlsConnection> {
   readonly client: C;
   readonly server: C;
   readonly events: { client: EventOf<C>[]; server: EventOf<C>[] };

@@ -1,9 +1,9 @@
 import test from 'ava';
 import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { encodeClientKeyExchangePsk } from '../../generated/wire/client-key-exchange.js';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { state12Of } from '../support/inside12.js';
 import type { ConnectionEvent } from '../../runtime/connection/events.js';
-import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
 import { pskPremasterSecret } from '../../runtime/dtls12/key-derivation.js';
 import type { Dtls12CipherSuite } from '../../runtime/versions/suites12.js';
 import { ConfigError } from '../../runtime/config-error.js';
@@ -42,20 +42,18 @@ function recorder(): {
   };
 }
 
-function pskPair(
-  suite: Dtls12CipherSuite,
-  client: Partial<Dtls12Options> = {},
-  server: Partial<Dtls12Options> = {},
-): Pair12 {
+function pskPair(suite: Dtls12CipherSuite, client: DtlsOptions = {}, server: DtlsOptions = {}): Pair12 {
   return pair12(
-    Dtls12Connection.client({
+    DtlsConnection.client({
+      maxVersion: 'DTLSv1.2',
       psk: { identity: 'sensor-17', key: KEY },
       cipherSuites12: [suite],
       allowCcm8: true,
       ...fast,
       ...client,
     }),
-    Dtls12Connection.server({
+    DtlsConnection.server({
+      maxVersion: 'DTLSv1.2',
       psk: { 'sensor-17': KEY },
       cipherSuites12: [suite],
       allowCcm8: true,
@@ -90,17 +88,17 @@ for (const suite of SUITES) {
     pump(p, rec.tap);
     t.is(p.client.state, 'connected');
     t.is(p.server.state, 'connected');
-    t.is(p.client.negotiated?.cipherSuite, suite);
-    t.deepEqual(p.server.negotiated?.pskIdentity, new TextEncoder().encode('sensor-17'));
-    t.deepEqual(p.client.negotiated?.pskIdentity, new TextEncoder().encode('sensor-17'));
-    t.deepEqual(p.client.negotiated?.masterSecret, p.server.negotiated?.masterSecret);
-    t.is(p.client.negotiated?.peerCertificateChain, undefined);
+    t.is(state12Of(p.client).negotiated?.cipherSuite, suite);
+    t.deepEqual(state12Of(p.server).negotiated?.pskIdentity, new TextEncoder().encode('sensor-17'));
+    t.deepEqual(state12Of(p.client).negotiated?.pskIdentity, new TextEncoder().encode('sensor-17'));
+    t.deepEqual(state12Of(p.client).negotiated?.masterSecret, state12Of(p.server).negotiated?.masterSecret);
+    t.is(state12Of(p.client).negotiated?.peerCertificateChain, undefined);
     // No Certificate (11), CertificateRequest (13) or CertificateVerify (15) either way.
     for (const type of [11, 13, 15])
       t.false([...rec.types.client, ...rec.types.server].includes(type), `message type ${type} was sent`);
     // ServerKeyExchange (12): always for ECDHE_PSK, never for plain PSK without a hint.
     t.is(rec.types.server.includes(12), suite.startsWith('tls_ecdhe_psk'));
-    t.is(p.client.negotiated?.group !== undefined, suite.startsWith('tls_ecdhe_psk'));
+    t.is(state12Of(p.client).negotiated?.group !== undefined, suite.startsWith('tls_ecdhe_psk'));
     p.client.send(new TextEncoder().encode('temperature=21.5'));
     p.server.send(new TextEncoder().encode('ack'));
     pump(p);
@@ -158,50 +156,68 @@ test('a wrong key: the Finished does not open under the other keys and is droppe
       p.events.client.some((e) => e.type === 'closed' && e.reason === 'timeout'),
       suite,
     );
-    t.is(p.server.negotiated, undefined);
-    t.is(p.client.negotiated, undefined);
-    t.true(p.server.drops.authentication > 0, `${suite}: the client's Finished was dropped as not authentic`);
+    t.is(state12Of(p.server).negotiated, undefined);
+    t.is(state12Of(p.client).negotiated, undefined);
+    t.true(
+      state12Of(p.server).drops.authentication > 0,
+      `${suite}: the client's Finished was dropped as not authentic`,
+    );
   }
 });
 
 test('options: a PSK suite needs psk, and psk puts the PSK suites first by default', (t) => {
-  const e = t.throws(() => Dtls12Connection.client({ cipherSuites12: ['tls_psk_with_aes_128_gcm_sha256'] }), {
-    instanceOf: ConfigError,
-  });
+  const e = t.throws(
+    () => DtlsConnection.client({ maxVersion: 'DTLSv1.2', cipherSuites12: ['tls_psk_with_aes_128_gcm_sha256'] }),
+    {
+      instanceOf: ConfigError,
+    },
+  );
   t.is(e?.option, 'cipherSuites12');
-  t.throws(() => Dtls12Connection.client({ psk: { identity: 'a', key: KEY }, pskIdentityHint12: 'x' }), {
-    instanceOf: ConfigError,
-  });
-  const c = Dtls12Connection.client({ psk: { identity: 'a', key: KEY } });
-  t.is(c.config.suites[0], 'tls_ecdhe_psk_with_aes_128_gcm_sha256');
-  t.true(c.config.suites.includes('tls_ecdhe_ecdsa_with_aes_128_gcm_sha256'));
+  t.throws(
+    () => DtlsConnection.client({ maxVersion: 'DTLSv1.2', psk: { identity: 'a', key: KEY }, pskIdentityHint12: 'x' }),
+    {
+      instanceOf: ConfigError,
+    },
+  );
+  const c = DtlsConnection.client({ maxVersion: 'DTLSv1.2', psk: { identity: 'a', key: KEY } });
+  t.is(state12Of(c).config.suites[0], 'tls_ecdhe_psk_with_aes_128_gcm_sha256');
+  t.true(state12Of(c).config.suites.includes('tls_ecdhe_ecdsa_with_aes_128_gcm_sha256'));
   t.false(
-    c.config.suites.includes('tls_psk_with_aes_128_gcm_sha256'),
+    state12Of(c).config.suites.includes('tls_psk_with_aes_128_gcm_sha256'),
     "plain PSK (1.3's psk_ke) is not in the default",
   );
-  const ke = Dtls12Connection.server({ psk: { a: KEY }, pskKeyExchangeModes: ['psk_dhe_ke', 'psk_ke'] });
-  t.true(ke.config.suites.includes('tls_psk_with_aes_128_gcm_sha256'), 'with psk_ke listed, plain PSK too');
-  const s = Dtls12Connection.server({ psk: { a: KEY } });
+  const ke = DtlsConnection.server({
+    maxVersion: 'DTLSv1.2',
+    psk: { a: KEY },
+    pskKeyExchangeModes: ['psk_dhe_ke', 'psk_ke'],
+  });
+  t.true(state12Of(ke).config.suites.includes('tls_psk_with_aes_128_gcm_sha256'), 'with psk_ke listed, plain PSK too');
+  const s = DtlsConnection.server({ maxVersion: 'DTLSv1.2', psk: { a: KEY } });
   t.false(
-    s.config.suites.some((x) => x.includes('ecdsa') || x.includes('_rsa_')),
+    state12Of(s).config.suites.some((x) => x.includes('ecdsa') || x.includes('_rsa_')),
     'a server without a certificate offers PSK suites only',
   );
 });
 
 test('a server with a certificate and psk: a certificate client gets ECDHE_ECDSA, a PSK client gets ECDHE_PSK', (t) => {
   const id = makeIdentity('p256', 'server.test', { at: Date.now() });
-  const server = (): Dtls12Connection =>
-    Dtls12Connection.server({
+  const server = (): DtlsConnection =>
+    DtlsConnection.server({
+      maxVersion: 'DTLSv1.2',
       certificate: { chain: id.chain, privateKey: id.privateKey },
       psk: { 'sensor-17': KEY },
       ...fast,
     });
-  const a = pair12(Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'server.test' }), server());
+  const a = pair12(
+    DtlsConnection.client({ maxVersion: 'DTLSv1.2', trustAnchors: [id.caDer], serverName: 'server.test' }),
+    server(),
+  );
   a.client.connect(0);
   pump(a);
-  t.is(a.client.negotiated?.cipherSuite, 'tls_ecdhe_ecdsa_with_aes_128_gcm_sha256');
+  t.is(state12Of(a.client).negotiated?.cipherSuite, 'tls_ecdhe_ecdsa_with_aes_128_gcm_sha256');
   const b = pair12(
-    Dtls12Connection.client({
+    DtlsConnection.client({
+      maxVersion: 'DTLSv1.2',
       psk: { identity: 'sensor-17', key: KEY },
       cipherSuites12: ['tls_ecdhe_psk_with_aes_128_gcm_sha256'],
     }),
@@ -209,7 +225,7 @@ test('a server with a certificate and psk: a certificate client gets ECDHE_ECDSA
   );
   b.client.connect(0);
   pump(b);
-  t.is(b.client.negotiated?.cipherSuite, 'tls_ecdhe_psk_with_aes_128_gcm_sha256');
+  t.is(state12Of(b.client).negotiated?.cipherSuite, 'tls_ecdhe_psk_with_aes_128_gcm_sha256');
 });
 
 /** Replaces the client's ClientKeyExchange (type 16, epoch 0) body with `body`, keeping the record and handshake headers consistent. */
@@ -301,7 +317,8 @@ test('the premaster secret is RFC 4279 §2 for plain PSK: zeros of the key lengt
   const pm = pskPremasterSecret(Uint8Array.of(1, 2, 3));
   t.deepEqual(pm, Uint8Array.of(0, 3, 0, 0, 0, 0, 3, 1, 2, 3));
   // The ClientHello of a PSK client offers the suites and no certificate-only ones when told so.
-  const c = Dtls12Connection.client({
+  const c = DtlsConnection.client({
+    maxVersion: 'DTLSv1.2',
     psk: { identity: 'a', key: KEY },
     cipherSuites12: ['tls_psk_with_aes_128_gcm_sha256'],
   });

@@ -3,7 +3,8 @@ import type { ConnectionEvent } from '../../runtime/connection/events.js';
 import { keyBlock } from '../../runtime/dtls12/key-derivation.js';
 import { EpochCipher12 } from '../../runtime/record/codec12.js';
 import { dtls12Suite } from '../../runtime/versions/suites12.js';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { state12Of } from '../support/inside12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump, type Pair12 } from './pair12.js';
 
@@ -19,10 +20,10 @@ const id = makeIdentity('p256', 'steps12.test', { at: NOW });
 const certificate = { chain: id.chain, privateKey: id.privateKey };
 const clientOptions = { trustAnchors: [id.caDer], serverName: 'steps12.test', wallClock: () => NOW };
 
-function pair(server: Parameters<typeof Dtls12Connection.server>[0] = { certificate }): Pair12 {
+function pair(server: Parameters<typeof DtlsConnection.server>[0] = { certificate }): Pair12 {
   return pair12(
-    Dtls12Connection.client(clientOptions),
-    Dtls12Connection.server({ sessionTickets12: false, wallClock: () => NOW, ...server }),
+    DtlsConnection.client({ maxVersion: 'DTLSv1.2', ...clientOptions }),
+    DtlsConnection.server({ maxVersion: 'DTLSv1.2', sessionTickets12: false, wallClock: () => NOW, ...server }),
   );
 }
 
@@ -99,10 +100,10 @@ test('close before the handshake completes: closed locally', (t) => {
 
 test('renegotiation (a HelloRequest sealed under the session’s keys): a warning no_renegotiation, the session goes on', (t) => {
   const p = connected();
-  const r = p.client.negotiated!;
+  const r = state12Of(p.client).negotiated!;
   const suite = dtls12Suite(r.cipherSuite)!;
-  const kb = keyBlock(p.client.config.base.provider, suite, r.masterSecret, r.clientRandom, r.serverRandom);
-  const fromServer = new EpochCipher12(p.client.config.base.provider, suite, kb.server, 1);
+  const kb = keyBlock(state12Of(p.client).config.base.provider, suite, r.masterSecret, r.clientRandom, r.serverRandom);
+  const fromServer = new EpochCipher12(state12Of(p.client).config.base.provider, suite, kb.server, 1);
   // HelloRequest (type 0, empty) with the server's next message_seq, record sequence number ahead of the real ones.
   p.client.receive(fromServer.seal(22, 40, Uint8Array.of(0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0)), p.now);
   pump(p);

@@ -1,11 +1,11 @@
 import test from 'ava';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { state12Of } from '../support/inside12.js';
 import { SRTP_EXPORTER_LABEL, srtpKeyingMaterial } from '../../runtime/connection/srtp.js';
 import { ConfigError } from '../../runtime/config-error.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { rewriteServerHello } from './hello-tamper12.js';
 import { pair12, pump, type Pair12 } from './pair12.js';
-import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
 
 /**
  * DTLS-SRTP (RFC 5764) in the DTLS 1.2 handshake, in memory: the `srtp`
@@ -19,10 +19,10 @@ const now = Date.now();
 const id = makeIdentity('p256', 'server.test', { at: now });
 const certificate = { chain: id.chain, privateKey: id.privateKey };
 
-function run(client: Partial<Dtls12Options>, server: Partial<Dtls12Options>, tap?: Parameters<typeof pump>[1]): Pair12 {
+function run(client: DtlsOptions, server: DtlsOptions, tap?: Parameters<typeof pump>[1]): Pair12 {
   const p = pair12(
-    Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'server.test', ...client }),
-    Dtls12Connection.server({ certificate, ...server }),
+    DtlsConnection.client({ maxVersion: 'DTLSv1.2', trustAnchors: [id.caDer], serverName: 'server.test', ...client }),
+    DtlsConnection.server({ maxVersion: 'DTLSv1.2', certificate, ...server }),
   );
   p.client.connect(0);
   pump(p, tap);
@@ -35,10 +35,10 @@ test('the server picks its first preference the client offered; the SRTP keys ar
     { srtp: 'SRTP_AEAD_AES_256_GCM:SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80' },
   );
   t.is(p.client.state, 'connected', JSON.stringify(p.client.failure));
-  t.is(p.client.negotiated?.srtpProfile, 'SRTP_AEAD_AES_128_GCM');
-  t.is(p.server.negotiated?.srtpProfile, 'SRTP_AEAD_AES_128_GCM');
-  const c = srtpKeyingMaterial(p.client, p.client.negotiated!.srtpProfile!);
-  const s = srtpKeyingMaterial(p.server, p.server.negotiated!.srtpProfile!);
+  t.is(state12Of(p.client).negotiated?.srtpProfile, 'SRTP_AEAD_AES_128_GCM');
+  t.is(state12Of(p.server).negotiated?.srtpProfile, 'SRTP_AEAD_AES_128_GCM');
+  const c = srtpKeyingMaterial(p.client, state12Of(p.client).negotiated!.srtpProfile!);
+  const s = srtpKeyingMaterial(p.server, state12Of(p.server).negotiated!.srtpProfile!);
   t.deepEqual(c, s);
   t.is(c.clientKey.length, 16);
   t.is(c.clientSalt.length, 12);
@@ -50,7 +50,7 @@ test('the server picks its first preference the client offered; the SRTP keys ar
 
 test('WebRTC’s usual profile: 60 bytes of keying material, the same both ends', (t) => {
   const p = run({ srtp: ['SRTP_AES128_CM_SHA1_80'] }, { srtp: ['SRTP_AES128_CM_SHA1_80'] });
-  t.is(p.server.negotiated?.srtpProfile, 'SRTP_AES128_CM_SHA1_80');
+  t.is(state12Of(p.server).negotiated?.srtpProfile, 'SRTP_AES128_CM_SHA1_80');
   t.deepEqual(
     p.client.exportKeyingMaterial(60, SRTP_EXPORTER_LABEL),
     p.server.exportKeyingMaterial(60, SRTP_EXPORTER_LABEL),
@@ -65,8 +65,8 @@ test('no profile in common, or one side without SRTP: the handshake goes on with
   ] as const) {
     const p = run(client, server);
     t.is(p.client.state, 'connected');
-    t.is(p.client.negotiated?.srtpProfile, undefined);
-    t.is(p.server.negotiated?.srtpProfile, undefined);
+    t.is(state12Of(p.client).negotiated?.srtpProfile, undefined);
+    t.is(state12Of(p.server).negotiated?.srtpProfile, undefined);
   }
 });
 
@@ -110,6 +110,8 @@ test('a ServerHello that answers use_srtp the client never offered is unsupporte
 });
 
 test('a bad srtp option is a ConfigError naming it, for the 1.2 connection too', (t) => {
-  const e = t.throws(() => Dtls12Connection.server({ certificate, srtp: 'SRTP_NULL' }), { instanceOf: ConfigError });
+  const e = t.throws(() => DtlsConnection.server({ maxVersion: 'DTLSv1.2', certificate, srtp: 'SRTP_NULL' }), {
+    instanceOf: ConfigError,
+  });
   t.regex(e?.message ?? '', /srtp/);
 });

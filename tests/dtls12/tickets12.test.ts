@@ -3,9 +3,10 @@ import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { findExtension } from '../../runtime/handshake/extensions.js';
 import { resolveConfig } from '../../runtime/connection/config.js';
 import { openTicket } from '../../runtime/connection/psk-selection.js';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { encodeSession12 } from '../../runtime/dtls12/session-blob12.js';
+import { state12Of } from '../support/inside12.js';
 import type { ConnectionEvent } from '../../runtime/connection/events.js';
-import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
 import { SessionCache12, type Session12 } from '../../runtime/dtls12/session12.js';
 import { decodeTicket12Contents, encodeTicket12Contents, openTicket12 } from '../../runtime/dtls12/ticket12.js';
 import { encodeTicketContents } from '../../runtime/session/ticket-contents.js';
@@ -26,10 +27,10 @@ const id = makeIdentity('p256', 'server.test', { at: now });
 const certificate = { chain: id.chain, privateKey: id.privateKey };
 const TICKET_KEY = new Uint8Array(32).fill(0x5a);
 
-function pair(client: Partial<Dtls12Options> = {}, server: Partial<Dtls12Options> = {}): Pair12 {
+function pair(client: DtlsOptions = {}, server: DtlsOptions = {}): Pair12 {
   return pair12(
-    Dtls12Connection.client({ trustAnchors: [id.caDer], serverName: 'server.test', ...client }),
-    Dtls12Connection.server({ certificate, ticketKeys: TICKET_KEY, ...server }),
+    DtlsConnection.client({ maxVersion: 'DTLSv1.2', trustAnchors: [id.caDer], serverName: 'server.test', ...client }),
+    DtlsConnection.server({ maxVersion: 'DTLSv1.2', certificate, ticketKeys: TICKET_KEY, ...server }),
   );
 }
 
@@ -55,14 +56,14 @@ function handshakeTypes(): {
 const NEW_SESSION_TICKET = 4;
 const CERTIFICATE = 11;
 
-function firstSession(client: Partial<Dtls12Options> = {}, server: Partial<Dtls12Options> = {}): Session12 {
+function firstSession(client: DtlsOptions = {}, server: DtlsOptions = {}): Session12 {
   const p = pair(client, server);
   const rec = handshakeTypes();
   p.client.connect(0);
   pump(p, rec.tap);
   if (p.client.state !== 'connected') throw new Error('no first handshake');
   if (!rec.seen.server.includes(NEW_SESSION_TICKET)) throw new Error('no NewSessionTicket');
-  return p.client.lastSession!;
+  return state12Of(p.client).lastSession!;
 }
 
 const alerts = (ev: readonly ConnectionEvent[]): string[] =>
@@ -72,7 +73,7 @@ test('a full handshake issues a ticket; the next connection resumes from it alon
   const session = firstSession();
   t.truthy(session.ticket);
   t.true(session.ticket!.length > 60);
-  const p = pair({ session12: session });
+  const p = pair({ session: encodeSession12(session) });
   const rec = handshakeTypes();
   let sentId: Uint8Array | undefined;
   p.client.connect(0);
@@ -85,21 +86,25 @@ test('a full handshake issues a ticket; the next connection resumes from it alon
     return rec.tap(from, d);
   });
   t.is(p.client.state, 'connected');
-  t.true(p.client.negotiated?.resumed);
-  t.true(p.server.negotiated?.resumed);
+  t.true(state12Of(p.client).negotiated?.resumed);
+  t.true(state12Of(p.server).negotiated?.resumed);
   t.false(rec.seen.server.includes(CERTIFICATE), 'no Certificate in an abbreviated handshake');
   t.true(rec.seen.server.includes(NEW_SESSION_TICKET), 'the ticket is renewed');
-  t.deepEqual(p.client.negotiated?.masterSecret, session.masterSecret);
+  t.deepEqual(state12Of(p.client).negotiated?.masterSecret, session.masterSecret);
   t.true(sentId !== undefined && sentId.length === 32);
   t.deepEqual(
-    p.client.lastSession?.id,
+    state12Of(p.client).lastSession?.id,
     sentId,
     'the server echoed the session ID sent with the ticket (RFC 5077 §3.4)',
   );
-  t.notDeepEqual(p.client.lastSession?.ticket, session.ticket);
+  t.notDeepEqual(state12Of(p.client).lastSession?.ticket, session.ticket);
   // The renewed ticket keeps the session's start: a session does not live forever by renewal.
-  const opened = openTicket12(p.server.config.base.ticketKeys!, p.client.lastSession!.ticket!, Date.now());
-  const original = openTicket12(p.server.config.base.ticketKeys!, session.ticket!, Date.now());
+  const opened = openTicket12(
+    state12Of(p.server).config.base.ticketKeys!,
+    state12Of(p.client).lastSession!.ticket!,
+    Date.now(),
+  );
+  const original = openTicket12(state12Of(p.server).config.base.ticketKeys!, session.ticket!, Date.now());
   t.is(opened?.issuedAt, original?.issuedAt);
 });
 
@@ -108,12 +113,12 @@ test('a ticket flipped in any one of several bytes gives a full handshake, never
   for (const at of [0, 4, 20, session.ticket!.length - 1]) {
     const ticket = session.ticket!.slice();
     ticket[at]! ^= 0x01;
-    const p = pair({ session12: { ...session, ticket } });
+    const p = pair({ session: encodeSession12({ ...session, ticket }) });
     const rec = handshakeTypes();
     p.client.connect(0);
     pump(p, rec.tap);
     t.is(p.client.state, 'connected', `byte ${at}`);
-    t.false(p.client.negotiated?.resumed, `byte ${at}`);
+    t.false(state12Of(p.client).negotiated?.resumed, `byte ${at}`);
     t.true(rec.seen.server.includes(CERTIFICATE), `byte ${at}: a full handshake`);
     t.deepEqual(alerts(p.events.server), []);
   }
@@ -121,23 +126,25 @@ test('a ticket flipped in any one of several bytes gives a full handshake, never
 
 test('an expired ticket, one under another ticket key, or for another server name gives a full handshake', (t) => {
   const session = firstSession();
-  const later = pair({ session12: session }, { wallClock: () => Date.now() + 7201 * 1000 });
+  const later = pair({ session: encodeSession12(session) }, { wallClock: () => Date.now() + 7201 * 1000 });
   later.client.connect(0);
   pump(later);
   t.is(later.client.state, 'connected');
-  t.false(later.client.negotiated?.resumed, 'expired by the server clock');
-  const rotated = pair({ session12: session }, { ticketKeys: new Uint8Array(32).fill(1) });
+  t.false(state12Of(later.client).negotiated?.resumed, 'expired by the server clock');
+  const rotated = pair({ session: encodeSession12(session) }, { ticketKeys: new Uint8Array(32).fill(1) });
   rotated.client.connect(0);
   pump(rotated);
-  t.false(rotated.client.negotiated?.resumed, 'another key');
+  t.false(state12Of(rotated.client).negotiated?.resumed, 'another key');
   const other = makeIdentity('p256', 'other.test', { at: now });
   const named = pair12(
-    Dtls12Connection.client({
+    DtlsConnection.client({
+      maxVersion: 'DTLSv1.2',
       trustAnchors: [other.caDer],
       serverName: 'other.test',
-      session12: { ...session, serverName: 'other.test' },
+      session: encodeSession12({ ...session, serverName: 'other.test' }),
     }),
-    Dtls12Connection.server({
+    DtlsConnection.server({
+      maxVersion: 'DTLSv1.2',
       certificate: { chain: other.chain, privateKey: other.privateKey },
       ticketKeys: TICKET_KEY,
     }),
@@ -145,13 +152,13 @@ test('an expired ticket, one under another ticket key, or for another server nam
   named.client.connect(0);
   pump(named);
   t.is(named.client.state, 'connected');
-  t.false(named.client.negotiated?.resumed, 'issued for server.test');
+  t.false(state12Of(named.client).negotiated?.resumed, 'issued for server.test');
 });
 
 test('a 1.3 ticket is never a 1.2 one, and a 1.2 ticket never opens as a 1.3 one (same ticket keys)', (t) => {
   const session = firstSession();
-  const server = Dtls12Connection.server({ certificate, ticketKeys: TICKET_KEY });
-  const keys = server.config.base.ticketKeys!;
+  const server = DtlsConnection.server({ maxVersion: 'DTLSv1.2', certificate, ticketKeys: TICKET_KEY });
+  const keys = state12Of(server).config.base.ticketKeys!;
   // The 1.3 server of the same options has the very same key ring.
   t.is(resolveConfig('server', { certificate, ticketKeys: TICKET_KEY }).ticketKeys, keys);
   // A 1.2 ticket offered to the 1.3 lookup: does not open.
@@ -177,11 +184,11 @@ test('a 1.3 ticket is never a 1.2 one, and a 1.2 ticket never opens as a 1.3 one
       replayGeneration: new Uint8Array(0),
     }),
   );
-  const p = pair({ session12: { ...session, ticket: ticket13 } });
+  const p = pair({ session: encodeSession12({ ...session, ticket: ticket13 }) });
   p.client.connect(0);
   pump(p);
   t.is(p.client.state, 'connected');
-  t.false(p.client.negotiated?.resumed);
+  t.false(state12Of(p.client).negotiated?.resumed);
   t.deepEqual(alerts(p.events.server), []);
 });
 
@@ -214,17 +221,17 @@ test('session-ID resumption still works beside tickets: a server that issues non
   const first = pair({}, { sessionCache12: cache, tickets: 0 });
   first.client.connect(0);
   pump(first);
-  const session = first.client.lastSession!;
+  const session = state12Of(first.client).lastSession!;
   t.is(session.ticket, undefined);
   t.is(cache.size, 1);
-  const second = pair({ session12: session }, { sessionCache12: cache, tickets: 0 });
+  const second = pair({ session: encodeSession12(session) }, { sessionCache12: cache, tickets: 0 });
   second.client.connect(0);
   pump(second);
-  t.true(second.client.negotiated?.resumed);
-  const third = pair({ session12: session, sessionTickets12: false }, { sessionCache12: cache });
+  t.true(state12Of(second.client).negotiated?.resumed);
+  const third = pair({ session: encodeSession12(session), sessionTickets12: false }, { sessionCache12: cache });
   third.client.connect(0);
   pump(third);
-  t.true(third.client.negotiated?.resumed);
+  t.true(state12Of(third.client).negotiated?.resumed);
 });
 
 test('attacker: a session cache shared by two servers resumes a session by ID only where its grant holds (other client CA: full handshake)', (t) => {
@@ -241,19 +248,19 @@ test('attacker: a session cache shared by two servers resumes a session by ID on
   const first = pair(client, trustingA);
   first.client.connect(0);
   pump(first);
-  const session = first.client.lastSession!;
+  const session = state12Of(first.client).lastSession!;
   t.is(cache.size, 1);
   // The attacker holds the session but no certificate that the other server's CA issued.
-  const elsewhere = pair({ session12: session }, { ...trustingA, trustAnchors: [otherCa.caDer] });
+  const elsewhere = pair({ session: encodeSession12(session) }, { ...trustingA, trustAnchors: [otherCa.caDer] });
   elsewhere.client.connect(0);
   pump(elsewhere);
-  t.not(elsewhere.server.negotiated?.resumed, true, 'not resumed under another client CA');
+  t.not(state12Of(elsewhere.server).negotiated?.resumed, true, 'not resumed under another client CA');
   t.not(elsewhere.server.state, 'connected');
   // Where the same is granted, it resumes.
-  const same = pair({ ...client, session12: session }, trustingA);
+  const same = pair({ ...client, session: encodeSession12(session) }, trustingA);
   same.client.connect(0);
   pump(same);
-  t.true(same.server.negotiated?.resumed);
+  t.true(state12Of(same.server).negotiated?.resumed);
 });
 
 test('a server requiring client authentication resumes only a ticket whose session had a client certificate', (t) => {
@@ -262,18 +269,18 @@ test('a server requiring client authentication resumes only a ticket whose sessi
   const requiring = { clientAuthentication: 'required' as const, trustAnchors: [clientId.caDer] };
   // Made where no certificate was asked for: under a server that requires one, a full handshake with the certificate.
   const unauthenticated = firstSession(client);
-  const a = pair({ ...client, session12: unauthenticated }, requiring);
+  const a = pair({ ...client, session: encodeSession12(unauthenticated) }, requiring);
   a.client.connect(0);
   pump(a);
   t.is(a.server.state, 'connected');
-  t.false(a.server.negotiated?.resumed);
-  t.true(a.server.negotiated?.clientAuthenticated);
+  t.false(state12Of(a.server).negotiated?.resumed);
+  t.true(state12Of(a.server).negotiated?.clientAuthenticated);
   // Made with the certificate: resumed.
-  const authenticated = a.client.lastSession!;
-  const b = pair({ ...client, session12: authenticated }, requiring);
+  const authenticated = state12Of(a.client).lastSession!;
+  const b = pair({ ...client, session: encodeSession12(authenticated) }, requiring);
   b.client.connect(0);
   pump(b);
-  t.true(b.server.negotiated?.resumed);
+  t.true(state12Of(b.server).negotiated?.resumed);
 });
 
 test('a PSK session resumes from its ticket with its identity', (t) => {
@@ -284,16 +291,22 @@ test('a PSK session resumes from its ticket with its identity', (t) => {
     cipherSuites12: ['tls_psk_with_aes_128_gcm_sha256' as const],
     ticketKeys: TICKET_KEY,
   };
-  const first = pair12(Dtls12Connection.client(options), Dtls12Connection.server(server));
+  const first = pair12(
+    DtlsConnection.client({ maxVersion: 'DTLSv1.2', ...options }),
+    DtlsConnection.server({ maxVersion: 'DTLSv1.2', ...server }),
+  );
   first.client.connect(0);
   pump(first);
-  const session = first.client.lastSession!;
+  const session = state12Of(first.client).lastSession!;
   t.truthy(session.ticket);
-  const second = pair12(Dtls12Connection.client({ ...options, session12: session }), Dtls12Connection.server(server));
+  const second = pair12(
+    DtlsConnection.client({ maxVersion: 'DTLSv1.2', ...options, session: encodeSession12(session) }),
+    DtlsConnection.server({ maxVersion: 'DTLSv1.2', ...server }),
+  );
   second.client.connect(0);
   pump(second);
-  t.true(second.server.negotiated?.resumed);
-  t.deepEqual(second.server.negotiated?.pskIdentity, new TextEncoder().encode('meter-4'));
+  t.true(state12Of(second.server).negotiated?.resumed);
+  t.deepEqual(state12Of(second.server).negotiated?.pskIdentity, new TextEncoder().encode('meter-4'));
 });
 
 test('attacker: an unsolicited NewSessionTicket (no SessionTicket in the ServerHello) is unexpected_message, never a throw', (t) => {
@@ -355,7 +368,7 @@ function truncateTicket(d: Uint8Array): Uint8Array {
 test('attacker: a session resumed by ID gets a ticket that ends when the session does, not a lifetime later', (t) => {
   const T0 = now;
   const cache = new SessionCache12(16, 3600_000);
-  const server = (at: number, tickets: boolean): Partial<Dtls12Options> => ({
+  const server = (at: number, tickets: boolean): DtlsOptions => ({
     sessionCache12: cache,
     sessionTickets12: tickets,
     ticketLifetime: 3600,
@@ -365,27 +378,30 @@ test('attacker: a session resumed by ID gets a ticket that ends when the session
   const first = pair({ wallClock: () => T0 }, server(T0, false));
   first.client.connect(0);
   pump(first);
-  const session = first.client.lastSession!;
+  const session = state12Of(first.client).lastSession!;
   t.is(session.ticket, undefined);
   // 50 minutes on, resumed by ID: the server issues a ticket, which keeps the session's start.
   const at50 = T0 + 3000_000;
-  const byId = pair({ session12: session, wallClock: () => at50 }, server(at50, true));
+  const byId = pair({ session: encodeSession12(session), wallClock: () => at50 }, server(at50, true));
   byId.client.connect(0);
   pump(byId);
-  t.true(byId.server.negotiated?.resumed);
-  const ticket = byId.client.lastSession?.ticket;
+  t.true(state12Of(byId.server).negotiated?.resumed);
+  const ticket = state12Of(byId.client).lastSession?.ticket;
   t.truthy(ticket);
   t.is(
-    openTicket12(byId.server.config.base.ticketKeys!, ticket!, at50)?.issuedAt,
+    openTicket12(state12Of(byId.server).config.base.ticketKeys!, ticket!, at50)?.issuedAt,
     T0,
     'issued as of the full handshake',
   );
   // 61 minutes on the ticket no longer opens: the chain lived one lifetime.
   const at61 = T0 + 3660_000;
-  t.is(openTicket12(byId.server.config.base.ticketKeys!, ticket!, at61), undefined);
-  const late = pair({ session12: byId.client.lastSession!, wallClock: () => at50 }, server(at61, true));
+  t.is(openTicket12(state12Of(byId.server).config.base.ticketKeys!, ticket!, at61), undefined);
+  const late = pair(
+    { session: encodeSession12(state12Of(byId.client).lastSession!), wallClock: () => at50 },
+    server(at61, true),
+  );
   late.client.connect(0);
   pump(late);
   t.is(late.client.state, 'connected');
-  t.false(late.server.negotiated?.resumed, 'a full handshake');
+  t.false(state12Of(late.server).negotiated?.resumed, 'a full handshake');
 });

@@ -1,5 +1,5 @@
 /**
- * Tests' UDP driver for a sans-I/O Dtls12Connection: one socket, one peer
+ * Tests' UDP driver for a sans-I/O DtlsConnection: one socket, one peer
  * address, the connection's deadlines on a timer; events collected and
  * awaited by predicate. Not part of the package.
  */
@@ -7,7 +7,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import type { ConnectionEvent } from '../../runtime/connection/events.js';
 
-/** What the driver needs of a sans-I/O connection: DtlsConnection and Dtls12Connection both have it. */
+/** What the driver needs of a sans-I/O connection (DtlsConnection has it). */
 export interface SansIo {
   receive(datagram: Uint8Array, now: number): void;
   pollTransmit(): Uint8Array | undefined;

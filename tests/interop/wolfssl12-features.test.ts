@@ -2,8 +2,9 @@ import test, { type ExecutionContext } from 'ava';
 import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import type { DtlsConnectOptions, DtlsListenOptions } from '../../runtime/index.js';
-import { Dtls12Connection } from '../support/dtls12-connection.js';
-import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { state12Of } from '../support/inside12.js';
+import type { Handshake12Result } from '../../runtime/dtls12/handshake-result12.js';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { decodeSession12 } from '../../runtime/dtls12/session-blob12.js';
 import { SessionCache12 } from '../../runtime/dtls12/session12.js';
@@ -36,7 +37,7 @@ import {
  * resumption by session ticket and by session ID. Through connect/listen
  * with `maxVersion: 'DTLSv1.2'` (and the default range where our client
  * resumes), except where the public API cannot do it yet: listen keeps no
- * session cache by ID, so those cases drive Dtls12Connection over UDP
+ * session cache by ID, so those cases drive DtlsConnection over UDP
  * (a small multi-peer server below). Each case checks what both
  * ends report.
  */
@@ -178,19 +179,20 @@ function plainHandshakes(
   return out;
 }
 
-// ---- Dtls12Connection over UDP: what listen does not offer in 1.2 yet (a session cache by ID)
+// ---- DtlsConnection over UDP: what listen does not offer in 1.2 yet (a session cache by ID)
 
 /** wolfSSL's example client (`-u -v 3 …clientArgs`) against our server, to its end (`-r`: two connections). */
 async function fromWolfClient12(
   serverId: Identity,
   /** The server connections' options, or a function making each connection's. */
-  options: Dtls12Options | (() => Dtls12Options),
+  options: DtlsOptions | (() => DtlsOptions),
   clientArgs: readonly string[],
 ): Promise<{ ours: Ours[]; wolf: WolfHandshake[]; output: string; code: number | null }> {
   const pem = writePem(serverId);
   const server = await Server12.start(
     () =>
-      Dtls12Connection.server({
+      DtlsConnection.server({
+        maxVersion: 'DTLSv1.2',
         certificate: { chain: serverId.chain, privateKey: serverId.privateKey },
         allowCcm8: true,
         ...(typeof options === 'function' ? options() : options),
@@ -215,14 +217,17 @@ async function fromWolfClient12(
   }
 }
 
-/** Both ends agree on DTLS 1.2 and SUITE (connection `index` of a Dtls12Connection run). */
+/** What our end of a DtlsConnection run negotiated, once its 1.2 handshake completed. */
+const negotiated12 = (o: Ours | undefined): Handshake12Result | undefined => o && state12Of(o.connection).negotiated;
+
+/** Both ends agree on DTLS 1.2 and SUITE (connection `index` of a DtlsConnection run). */
 function agreed12(t: ExecutionContext, r: { ours: Ours[]; wolf: WolfHandshake[]; output: string }, index = 0): void {
   t.is(
-    r.ours[index]?.connection.negotiated?.version,
+    negotiated12(r.ours[index])?.version,
     'DTLSv1.2',
     `ours: ${JSON.stringify(r.ours[index]?.connection.failure)}; wolfSSL: ${r.output}`,
   );
-  t.is(r.ours[index]?.connection.negotiated?.cipherSuite, SUITE);
+  t.is(negotiated12(r.ours[index])?.cipherSuite, SUITE);
   t.is(r.wolf[index]?.version, 'DTLSv1.2', r.output);
   t.is(r.wolf[index]?.cipher, SUITE.toUpperCase(), r.output);
 }
@@ -386,7 +391,7 @@ test('close_notify answered both ways: wolfSSL waiting for a bidirectional shutd
     t.regex(b.output, /Bidirectional shutdown complete/, 'our server answered its close_notify with ours');
   }));
 
-test('extended master secret: wolfSSL client without it (-n) is refused (RFC 7627 §5.2), accepted by a Dtls12Connection that does not require it', (t) =>
+test('extended master secret: wolfSSL client without it (-n) is refused (RFC 7627 §5.2), accepted by a DtlsConnection that does not require it', (t) =>
   slot(async () => {
     const refused = await fromWolfClient(ecdsa, {}, ['-x', '-n']);
     t.not(refused.code, 0);
@@ -395,7 +400,7 @@ test('extended master secret: wolfSSL client without it (-n) is refused (RFC 762
     t.regex(refused.ours?.error ?? '', /extended_master_secret/);
     const accepted = await fromWolfClient12(ecdsa, { requireExtendedMasterSecret: false }, ['-x', '-n']);
     t.is(accepted.code, 0, accepted.output);
-    t.false(accepted.ours[0]?.connection.negotiated?.extendedMasterSecret);
+    t.false(negotiated12(accepted.ours[0])?.extendedMasterSecret);
     t.true(accepted.output.includes(OUR_REPLY));
   }));
 
@@ -426,7 +431,7 @@ test('resumption by ticket: wolfSSL client (-r) → dtls13 server (listen issues
     );
   }));
 
-test('resumption by session ID: wolfSSL client (-r) → a Dtls12Connection server with a session cache and no tickets', (t) =>
+test('resumption by session ID: wolfSSL client (-r) → a DtlsConnection server with a session cache and no tickets', (t) =>
   slot(async () => {
     const r = await fromWolfClient12(ecdsa, { sessionCache12: new SessionCache12(), sessionTickets12: false }, [
       '-x',
@@ -435,7 +440,7 @@ test('resumption by session ID: wolfSSL client (-r) → a Dtls12Connection serve
     t.is(r.code, 0, r.output);
     t.notRegex(r.output, /Session Ticket CB/, 'no ticket');
     t.deepEqual(
-      r.ours.map((o) => o.connection.negotiated?.resumed),
+      r.ours.map((o) => state12Of(o.connection).negotiated?.resumed),
       [false, true],
       r.output,
     );
@@ -461,7 +466,7 @@ test("a ticket the server cannot open (another key): wolfSSL's client refuses th
     // Each connection with a ticket key of its own, as two servers that share no keys.
     const r = await fromWolfClient12(ecdsa, () => ({ ticketKeys: new Uint8Array(32).fill(++n) }), ['-x', '-r']);
     t.deepEqual(
-      r.ours.map((o) => o.connection.negotiated?.resumed),
+      r.ours.map((o) => state12Of(o.connection).negotiated?.resumed),
       [false, undefined],
     );
     t.deepEqual(

@@ -1,20 +1,21 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
-import type { Dtls12Connection } from '../support/dtls12-connection.js';
+import type { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { state12Of } from '../support/inside12.js';
 import type { Session12 } from '../../runtime/dtls12/session12.js';
 import type { AnyEvent, SansIo } from '../dtls12/udp12.js';
 
 /**
  * Our DTLS 1.2 server where listen has no counterpart yet (a session cache by ID): one UDP socket, one
- * Dtls12Connection per peer address, each driven as Udp12 drives one, every datagram noted.
+ * DtlsConnection per peer address, each driven as Udp12 drives one, every datagram noted.
  */
 
 /** A sans-I/O connection that notes the size of every datagram it sends. */
 export class Recorded implements SansIo {
   readonly sent: number[] = [];
   readonly sentData: Uint8Array[] = [];
-  readonly inner: Dtls12Connection;
-  constructor(inner: Dtls12Connection) {
+  readonly inner: DtlsConnection;
+  constructor(inner: DtlsConnection) {
     this.inner = inner;
   }
   receive(d: Uint8Array, now: number): void {
@@ -50,7 +51,7 @@ export class Recorded implements SansIo {
 
 /** What our end reported of one connection, and what it saw on the wire. */
 export interface Ours {
-  readonly connection: Dtls12Connection;
+  readonly connection: DtlsConnection;
   /** The sizes of the datagrams sent, and the datagrams. */
   readonly sent: readonly number[];
   readonly sentData: readonly Uint8Array[];
@@ -63,7 +64,7 @@ export interface Ours {
 
 /**
  * Our server for peers that connect more than once (a resuming client
- * leaves from a new port): one UDP socket, one Dtls12Connection per peer
+ * leaves from a new port): one UDP socket, one DtlsConnection per peer
  * address, each driven like Udp12 drives one. Each connection answers the
  * first message with `reply`.
  */
@@ -78,9 +79,9 @@ export interface Peer12 {
 export class Server12 {
   readonly peers = new Map<string, Peer12>();
   readonly socket: Socket;
-  private readonly make: () => Dtls12Connection;
+  private readonly make: () => DtlsConnection;
   private readonly reply: Uint8Array;
-  private constructor(socket: Socket, make: () => Dtls12Connection, reply: string) {
+  private constructor(socket: Socket, make: () => DtlsConnection, reply: string) {
     this.socket = socket;
     this.make = make;
     this.reply = new TextEncoder().encode(reply);
@@ -95,7 +96,7 @@ export class Server12 {
     });
   }
 
-  static async start(make: () => Dtls12Connection, reply: string): Promise<Server12> {
+  static async start(make: () => DtlsConnection, reply: string): Promise<Server12> {
     const socket = createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
     return new Server12(socket, make, reply);
@@ -138,7 +139,7 @@ export class Server12 {
       text: p.events
         .map((e) => (e.type === 'data' && e.data !== undefined ? new TextDecoder().decode(e.data) : ''))
         .join(''),
-      session: p.conn.inner.lastSession,
+      session: state12Of(p.conn.inner).lastSession,
     }));
   }
 

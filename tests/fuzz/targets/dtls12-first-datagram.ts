@@ -2,8 +2,8 @@
  * A server's first datagram from an unknown address, in DTLS 1.2: the
  * version choice (`chooseServerVersion`, runtime/connection/version-negotiation.ts)
  * with each set of enabled versions, then, when it picks 1.2, a fresh
- * `Dtls12Connection` server with HelloVerifyRequest on (the cookie check of
- * runtime/dtls12/cookie12.ts). The first input byte picks the enabled
+ * 1.2-only `DtlsConnection` server (`maxVersion: 'DTLSv1.2'`) with
+ * HelloVerifyRequest on (the cookie check of runtime/dtls12/cookie12.ts). The first input byte picks the enabled
  * versions; the rest is the datagram. Seeds are real ClientHellos:
  * OpenSSL's (tests/vectors/openssl-dtls12-handshakes.json), dtls13's 1.2
  * client's first and second (the second with a cookie valid for this
@@ -21,7 +21,6 @@ import { readDtls12Record } from '../../../generated/wire/dtls12-record.js';
 import { decodeHelloVerifyRequest } from '../../../generated/wire/hello-verify-request.js';
 import { DtlsConnection } from '../../../runtime/dtls/connection.js';
 import { nodeProvider } from '../../../runtime/crypto/node/index.js';
-import { Dtls12Connection } from '../../support/dtls12-connection.js';
 import { cookieValid12, makeCookie12 } from '../../../runtime/dtls12/cookie12.js';
 import { decodeDatagram12 } from '../../../runtime/record/datagram12.js';
 import { chooseServerVersion } from '../../../runtime/dtls/version-negotiation.js';
@@ -41,9 +40,14 @@ let identity: ReturnType<typeof makeIdentity> | undefined;
 const id = (): ReturnType<typeof makeIdentity> =>
   (identity ??= makeIdentity('p256', 'server.test', { at: Date.now() }));
 
-function server(): Dtls12Connection {
+function server(): DtlsConnection {
   const { chain, privateKey } = id();
-  return Dtls12Connection.server({ certificate: { chain, privateKey }, cookieSecret: COOKIE_SECRET, peer: PEER });
+  return DtlsConnection.server({
+    maxVersion: 'DTLSv1.2',
+    certificate: { chain, privateKey },
+    cookieSecret: COOKIE_SECRET,
+    peer: PEER,
+  });
 }
 
 /**
@@ -121,7 +125,7 @@ export const dtls12FirstDatagramTarget: FuzzTarget = {
       );
     // dtls13's 1.2 client: its first hello, the HelloVerifyRequest from this server, its second hello (valid cookie).
     const { caDer } = id();
-    const c = Dtls12Connection.client({ trustAnchors: [caDer], serverName: 'server.test' });
+    const c = DtlsConnection.client({ maxVersion: 'DTLSv1.2', trustAnchors: [caDer], serverName: 'server.test' });
     c.connect(0);
     const first = c.pollTransmit();
     if (first) {

@@ -9,7 +9,7 @@
  * that failed did so with one fatal alert and says why; a connected victim
  * only leaves `connected` for `closed` or `failed`.
  */
-import { Dtls12Connection } from '../../support/dtls12-connection.js';
+import { DtlsConnection } from '../../../runtime/dtls/connection.js';
 import { makeIdentity } from '../../support/pki-fixtures.js';
 import { InvariantViolation, type FuzzTarget } from '../engine/target.js';
 
@@ -38,15 +38,17 @@ const ids = (): NonNullable<typeof identities> =>
     client: makeIdentity('p256', 'client.test', { at: Date.now() }),
   });
 
-function pair(clientAuth: boolean): { client: Dtls12Connection; server: Dtls12Connection } {
+function pair(clientAuth: boolean): { client: DtlsConnection; server: DtlsConnection } {
   const { server, client } = ids();
   return {
-    client: Dtls12Connection.client({
+    client: DtlsConnection.client({
+      maxVersion: 'DTLSv1.2',
       trustAnchors: [server.caDer],
       serverName: 'server.test',
       ...(clientAuth ? { certificate: { chain: client.chain, privateKey: client.privateKey } } : {}),
     }),
-    server: Dtls12Connection.server({
+    server: DtlsConnection.server({
+      maxVersion: 'DTLSv1.2',
       certificate: { chain: server.chain, privateKey: server.privateKey },
       cookieSecret: new Uint8Array(32).fill(7),
       ...(clientAuth ? { clientAuthentication: 'required' as const, trustAnchors: [client.caDer] } : {}),
@@ -55,7 +57,7 @@ function pair(clientAuth: boolean): { client: Dtls12Connection; server: Dtls12Co
 }
 
 /** Runs the handshake until the victim is in `state` (or the handshake ends); returns the victim and what its peer sent. */
-function reach(s: Scenario12): { victim: Dtls12Connection; peerSent: Uint8Array[] } {
+function reach(s: Scenario12): { victim: DtlsConnection; peerSent: Uint8Array[] } {
   const p = pair(s.clientAuth);
   const victim = s.victim === 'client' ? p.client : p.server;
   const peerSent: Uint8Array[] = [];

@@ -7,8 +7,6 @@ import { CryptoOpLog, loggingProvider, type CryptoOp } from '../../../hwmodel/mo
 import { seededProvider } from '../../../hwmodel/model/seeded-provider.js';
 import { SeededRandom } from '../../../hwmodel/kernel/index.js';
 import { makeIdentity, TEST_TIME } from '../../support/pki-fixtures.js';
-import { Dtls12Connection } from '../../support/dtls12-connection.js';
-import { resolveConfig12 } from '../../../runtime/dtls12/config12.js';
 import { pair12, pump } from '../../dtls12/pair12.js';
 
 const serverId = makeIdentity('p256', 'server.test');
@@ -117,24 +115,22 @@ for (const measure of [true, false]) {
     const p384 = makeIdentity('p384', 'server.test');
     const [clientLog, serverLog] = [new CryptoOpLog(), new CryptoOpLog()];
     const p = pair12(
-      new Dtls12Connection(
-        resolveConfig12('client', {
-          provider: loggingProvider(nodeProvider, clientLog, measure),
-          // Offered alone, so that the server must sign with SHA-256 on its P-384 key.
-          signatureAlgorithms: ['ecdsa_secp256r1_sha256'],
-          trustAnchors: [p384.caDer],
-          serverName: 'server.test',
-          wallClock: () => TEST_TIME,
-        }),
-      ),
-      new Dtls12Connection(
-        resolveConfig12('server', {
-          provider: loggingProvider(nodeProvider, serverLog, measure),
-          certificate: { chain: p384.chain, privateKey: p384.privateKey },
-          cipherSuites12: ['tls_ecdhe_ecdsa_with_aes_128_gcm_sha256'],
-          wallClock: () => TEST_TIME,
-        }),
-      ),
+      DtlsConnection.client({
+        maxVersion: 'DTLSv1.2',
+        provider: loggingProvider(nodeProvider, clientLog, measure),
+        // Offered alone, so that the server must sign with SHA-256 on its P-384 key.
+        signatureAlgorithms: ['ecdsa_secp256r1_sha256'],
+        trustAnchors: [p384.caDer],
+        serverName: 'server.test',
+        wallClock: () => TEST_TIME,
+      }),
+      DtlsConnection.server({
+        maxVersion: 'DTLSv1.2',
+        provider: loggingProvider(nodeProvider, serverLog, measure),
+        certificate: { chain: p384.chain, privateKey: p384.privateKey },
+        cipherSuites12: ['tls_ecdhe_ecdsa_with_aes_128_gcm_sha256'],
+        wallClock: () => TEST_TIME,
+      }),
     );
     p.client.connect(0);
     pump(p);
