@@ -11,11 +11,14 @@
 //
 // Reads the description (hwmodel/cocheck/twin-traffic.ts, or twin-sim.ts from a simulate() run) on stdin; prints
 // "<id> <finish ps>" per record finished and "<id> D" per record dropped at the RX ring, and for a simulate() run
-// "K <hits> <misses>", what its own key slots found.
+// "K <hits> <misses>", what its own key slots found. Driven by a simulate() run, each connection's worker runs the
+// whole of each call itself: the datagram's records, then the handshake work and the outgoing records that followed
+// it in the run (what they are is the run's; when they happen, the twin's).
 #define SC_INCLUDE_DYNAMIC_PROCESSES
 #include <cmath>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <iostream>
 #include <list>
 #include <map>
@@ -34,6 +37,8 @@ static sc_time ps(u64 v) { return sc_time(static_cast<double>(v), SC_PS); }
 static u64 now_ps() { return sc_time_stamp().value(); }
 
 static const u64 CONNECTION_BASE = 0x10000000ull, KEY_SLOT_BASE = 0x20000000ull, BUFFER_BASE = 0x40000000ull;
+// A simulate() run's connection table (hwmodel/model/connection-manager.ts): 32 bytes an entry from here.
+static const u64 TABLE_BASE = 0x20000000ull;
 static const u64 CONNECTION_ENTRY = 32, KEY_SLOT = 128;
 
 // Credits and slots granted in arrival order: a freed one is handed to the longest waiter, a delta later.
@@ -72,7 +77,7 @@ struct device : sc_module {
   std::map<std::string, u64> p;
   u64 period;
   // Servers.
-  sc_fifo<job*> lookups, derivations, sym_q, pk_q;
+  sc_fifo<job*> lookups, derivations, sym_q, pk_q, handshake_q;
   dram_twin dram;
   std::vector<sc_fifo<job*>*> dma_q;  // one fifo (first come, first served) or one per channel (round-robin)
   u64 dma_next = 0;
@@ -93,7 +98,8 @@ struct device : sc_module {
   SC_HAS_PROCESS(device);
   device(sc_module_name n, const std::map<std::string, u64>& params, double s, double b, double l, u64 pk)
       : sc_module(n), p(params), period(p.at("crypto_engine.clock_period")), lookups("lookups", 1 << 20),
-        derivations("derivations", 1 << 20), sym_q("sym_q", 1 << 20), pk_q("pk_q", 1 << 20), dram(p),
+        derivations("derivations", 1 << 20), sym_q("sym_q", 1 << 20), pk_q("pk_q", 1 << 20),
+        handshake_q("handshake_q", 1 << 20), dram(p),
         intake_q("intake_q", 1 << 20), sym_slots(static_cast<long>(p.at("crypto_engine.lanes") * p.at("crypto_engine.queue_depth"))),
         pk_slots(static_cast<long>(p.at("crypto_engine.pk_lanes") * p.at("crypto_engine.queue_depth"))),
         rx_credits(static_cast<long>(p.at("record_layer.rx_credits"))), pipeline(static_cast<long>(p.at("record_layer.pipeline_depth"))),
@@ -104,6 +110,10 @@ struct device : sc_module {
     sc_spawn([this] { server(lookups, false); }, "connection_manager");
     sc_spawn([this] { server(derivations, false); }, "key_manager");
     sc_spawn([this] { intake(); }, "intake");
+    // The handshake engine's lanes (a simulate() run's description names them): unclocked, first come first served.
+    const u64 handshakes =
+        p.count("handshake_engine.concurrent_handshakes") ? p.at("handshake_engine.concurrent_handshakes") : 0;
+    for (u64 i = 0; i < handshakes; i++) sc_spawn([this] { server(handshake_q, false); }, sc_gen_unique_name("handshake"));
     for (u64 i = 0; i < p.at("crypto_engine.lanes"); i++) sc_spawn([this] { server(sym_q, true); }, sc_gen_unique_name("lane"));
     for (u64 i = 0; i < p.at("crypto_engine.pk_lanes"); i++) sc_spawn([this] { server(pk_q, true); }, sc_gen_unique_name("pk_lane"));
     const u64 channels = p.at("crypto_engine.dma_channels");
@@ -373,31 +383,27 @@ struct device : sc_module {
   }
 
   // A key installed (a handshake's): derived on the key manager's lane, placed in a slot, the contexts written.
-  void key_install(u64 connection, u64 service) {
-    manager(derivations, service);
+  void key_install(u64 connection) {
+    manager(derivations, p.at("key_manager.derivation_cost"));
     const long long victim = key_place(connection);
     if (victim >= 0) access(context(static_cast<u64>(victim)), 64);
     access(context(connection), 64);
   }
 
-  // Each connection's worker takes its datagrams one at a time, in arrival order, as the record layer's does.
+  // Each connection's worker takes its calls one at a time, in order, as the record layer's does.
   std::unordered_map<u64, fifo_credits*> workers;
-  std::unordered_map<u64, u64> last_release;
   fifo_credits& worker(u64 connection) {
     auto it = workers.find(connection);
     if (it == workers.end()) it = workers.emplace(connection, new fifo_credits(1)).first;
     return *it->second;
   }
 
-  // A datagram reaching the RX ring; false when the ring drops it. `tail` is the connection's protocol work after
-  // its previous datagram (from the run); the rest is this device's own timing.
-  bool inbound(u64 connection, u64 records, u64 tail, const op_list& ops) {
+  // A datagram reaching the RX ring; false when the ring drops it. Kept, it leaves with the connection's worker held
+  // (the call goes on: its handshake work and outgoing records) and its slot given back once its records are open.
+  bool inbound(u64 connection, u64 records, const op_list& ops) {
     if (ring_free == 0) return false;
     ring_free--;
-    fifo_credits& w = worker(connection);
-    w.take();
-    auto last = last_release.find(connection);
-    if (last != last_release.end() && last->second + tail > now_ps()) wait(ps(last->second + tail - now_ps()));
+    worker(connection).take();
     rx_credits.take();
     pipeline.take();
     ring_free++;
@@ -411,13 +417,19 @@ struct device : sc_module {
     }
     pipeline.give();
     rx_credits.give();
-    last_release[connection] = now_ps();
-    w.give();
     return true;
   }
 
-  // Outgoing records (at their traced time): a pipeline slot, the header cost, the key read, their seals.
-  void outbound(u64 connection, u64 datagrams, const op_list& ops) {
+  // Handshake work: a handshake engine lane for its messages, its crypto command, then its keys installed.
+  void handshake(u64 connection, u64 messages, u64 installs, const op_list& ops) {
+    manager(handshake_q, messages * p.at("handshake_engine.message_cost"));
+    if (!ops.empty()) command(ops, connection);
+    for (u64 i = 0; i < installs; i++) key_install(connection);
+  }
+
+  // Outgoing records: a pipeline slot, the header cost per datagram, the key read, their seals; then each datagram's
+  // lookup and table read on its way out. Returns when the seals ended (the compared finish).
+  u64 outbound(u64 connection, u64 datagrams, const op_list& ops) {
     pipeline.take();
     const u64 header = datagrams * p.at("record_layer.header_cost");
     if (header > 0) wait(ps(header));
@@ -427,14 +439,23 @@ struct device : sc_module {
       command(ops, connection);
       crypto_credits.give();
     }
+    const u64 sealed = now_ps();
+    const u64 entry = TABLE_BASE + (connection % p.at("connection_manager.max_connections")) * CONNECTION_ENTRY;
+    for (u64 i = 0; i < datagrams; i++) {
+      manager(lookups, p.at("connection_manager.table_lookup_cost"));
+      access(entry, CONNECTION_ENTRY);
+    }
     pipeline.give();
+    return sealed;
   }
 };
 
-// A line of a description built from a simulate() run (i, o, h, n, m, u: hwmodel/cocheck/twin-sim.ts).
+// A line of a description built from a simulate() run (i, h, o, L, m, u: hwmodel/cocheck/twin-sim.ts). `after`: the
+// line whose call this one continues on the connection's worker (-1: it starts at `at`, a timer's call).
 struct traced {
   char kind = 0;
-  u64 id = 0, at = 0, connection = 0, count = 0, tail = 0;
+  u64 id = 0, at = 0, connection = 0, count = 0, installs = 0, left = 0;
+  long long after = -1;
   int write = 0;
   long long address = -1;
   std::vector<std::pair<std::size_t, u64>> ops;
@@ -474,16 +495,22 @@ int sc_main(int, char*[]) {
       in >> row >> r.unit >> r.cycles >> r.bytes_per_cycle >> r.latency >> r.result;
       if (table.size() <= row) table.resize(row + 1);
       table[row] = r;
-    } else if (k == "i" || k == "o" || k == "h" || k == "n" || k == "m" || k == "u") {
+    } else if (k == "i" || k == "o" || k == "h" || k == "L" || k == "m" || k == "u") {
       traced t{};
       t.kind = k[0];
-      in >> t.id >> t.at;
-      if (t.kind == 'i') in >> t.connection >> t.count >> t.tail;
+      in >> t.id;
+      if (t.kind == 'h' || t.kind == 'o') {
+        std::string after;
+        in >> after;
+        t.after = after == "-" ? -1 : std::stoll(after);
+      }
+      in >> t.at;
+      if (t.kind == 'i') in >> t.connection >> t.count;
       else if (t.kind == 'o') in >> t.connection >> t.count;
-      else if (t.kind == 'h') in >> t.connection;
-      else if (t.kind == 'n') in >> t.connection >> t.tail;
+      else if (t.kind == 'h') in >> t.connection >> t.count >> t.installs;
+      else if (t.kind == 'L') in >> t.count;  // the lookup's service
       else if (t.kind == 'm') in >> t.write >> t.address >> t.count;
-      else in >> t.tail;  // u: when it left the ring unread
+      else in >> t.left;  // u: when it left the ring unread
       if (t.kind == 'i' || t.kind == 'o' || t.kind == 'h') {
         std::size_t n = 0;
         in >> n;
@@ -517,27 +544,52 @@ int sc_main(int, char*[]) {
     }, sc_gen_unique_name("record"), &small);
   }
   d.table = table;
+  // Each call's continuation: the handshake work and outgoing records after the line they follow, in order.
+  std::unordered_map<u64, std::vector<const traced*>> next;
+  for (const traced& t : traces)
+    if (t.after >= 0) next[static_cast<u64>(t.after)].push_back(&t);
+  // Runs a handshake work or outgoing request, then what follows it (the connection's worker is held throughout).
+  std::function<void(const traced&)> step = [&](const traced& t) {
+    if (t.kind == 'h') {
+      d.handshake(t.connection, t.count, t.installs, t.ops);
+      out.push_back({t.id, static_cast<long long>(now_ps())});
+    } else {
+      out.push_back({t.id, static_cast<long long>(d.outbound(t.connection, t.count, t.ops))});
+    }
+    auto it = next.find(t.id);
+    if (it != next.end())
+      for (const traced* f : it->second) step(*f);
+  };
   for (const traced& t : traces) {
-    sc_spawn([&d, &out, tp = &t] {
+    if (t.after >= 0) continue;  // run by the call it continues
+    sc_spawn([&d, &out, &next, &step, tp = &t] {
       if (tp->at > 0) wait(ps(tp->at));
       switch (tp->kind) {
         case 'i': {
-          const bool kept = d.inbound(tp->connection, tp->count, tp->tail, tp->ops);
+          const bool kept = d.inbound(tp->connection, tp->count, tp->ops);
           out.push_back({tp->id, kept ? static_cast<long long>(now_ps()) : -1});
+          if (!kept) return;
+          auto it = next.find(tp->id);
+          if (it != next.end())
+            for (const traced* f : it->second) step(*f);
+          d.worker(tp->connection).give();
           return;
         }
-        case 'o': d.outbound(tp->connection, tp->count, tp->ops); break;
-        case 'h': d.command(tp->ops, tp->connection); break;
-        case 'n': d.key_install(tp->connection, tp->tail); break;
-        case 'm': d.access(static_cast<u64>(tp->address), tp->count); break;
+        case 'h':
+        case 'o':  // a call of its own (a timer's), at its traced time
+          d.worker(tp->connection).take();
+          step(*tp);
+          d.worker(tp->connection).give();
+          return;
+        case 'L': d.manager(d.lookups, tp->count); return;
+        case 'm': d.access(static_cast<u64>(tp->address), tp->count); return;
         default:  // u: a datagram taken and left unread at its connection's close
           if (d.ring_free == 0) return;
           d.ring_free--;
-          if (tp->tail > now_ps()) wait(ps(tp->tail - now_ps()));
+          if (tp->left > now_ps()) wait(ps(tp->left - now_ps()));
           d.ring_free++;
           return;
       }
-      out.push_back({tp->id, static_cast<long long>(now_ps())});
     }, sc_gen_unique_name("traced"), &small);
   }
   sc_start();

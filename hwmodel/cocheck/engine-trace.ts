@@ -13,8 +13,10 @@
  * c <id> <at> <port> <b|nb> <address> <done|-> <n> <kind>:<algorithm>:<bytes> …   a crypto command
  * m <id> <at> <port> <r|w> <address> <length> <done|->                             a memory access (ports 0, 1)
  * r <id> <at> <connection> <taken|dropped|refused> <left|->                         a datagram reaching the record layer's RX ring
- * p <id> <at> <connection> <in|out> <ring id|-> <hold|-> <granted|->                 a request for a record pipeline slot
- * l <id> <at> <connection_manager|key_manager> <service> <done|->                     a table lookup or key derivation on its module's lane
+ * p <id> <at> <connection> <in|out> <ring id|-> <hold|-> <granted|-> [<datagrams>]    a request for a record pipeline slot
+ * l <id> <at> <connection_manager|key_manager> <service> <done|-> [<rx|tx> <connection>|<install>]
+ *                                                                                   a table lookup or key derivation on its module's lane
+ * w <id> <at> <connection> <messages> <installs> <flight 0|1> <service> <done|->      handshake work on the handshake engine's lanes
  * ```
  *
  * `at` is when the transaction takes effect (the call's time plus its
@@ -32,9 +34,15 @@ end), `granted` when it got it. A lookup or derivation is the connection
 manager's table lookup (`table_lookup_cost` plus the datagram's delay) or
 the key manager's derivation (`derivation_cost` plus the request's delay)
 booked on that module's one lane, first come first served; `done` when
-it finished (its memory access follows as an `m` line). The record layer,
-connection manager and key manager lines are written on the offload
-platform only. The crypto operations are the model's log
+it finished (its memory access follows as an `m` line). A lookup names
+the datagram's direction and connection, a derivation that installs a key
+the connection; an outgoing slot request the datagrams it sends. Handshake
+work is one real call's, on one of the handshake engine's
+`concurrent_handshakes` lanes for `message_cost` per message: the messages,
+the keys it installs after its crypto command, and whether a flight
+follows (its slot request comes next on that connection). The record
+layer, connection manager, key manager and handshake engine lines are
+written on the offload platform only. The crypto operations are the model's log
  * (`hwmodel/model/crypto-ops.ts`): kind, the provider's algorithm name, bytes.
  */
 import type { SimTime, Simulator } from '../kernel/index.js';
@@ -98,6 +106,8 @@ export interface TraceSlotRequest {
   /** How long the slot was held; undefined: not given back by the end. */
   readonly hold: SimTime | undefined;
   readonly granted: SimTime | undefined;
+  /** An outgoing request's datagrams. */
+  readonly datagrams?: number;
 }
 
 /** A table lookup (connection manager) or key derivation (key manager) on the module's lane. */
@@ -110,6 +120,24 @@ export interface TraceLaneRequest {
   readonly done: SimTime | undefined;
   /** The key manager's derivations that install a key: the connection's. */
   readonly install?: number;
+  /** A lookup's datagram: received or sent, and its connection. */
+  readonly direction?: 'rx' | 'tx';
+  readonly connection?: number;
+}
+
+/** One piece of handshake work on the handshake engine's lanes. */
+export interface TraceHandshakeWork {
+  readonly kind: 'w';
+  readonly id: number;
+  readonly at: SimTime;
+  readonly connection: number;
+  readonly messages: number;
+  /** Traffic keys installed after its crypto command. */
+  readonly installs: number;
+  /** A flight follows: the connection's next outgoing slot request. */
+  readonly flight: boolean;
+  readonly service: SimTime;
+  readonly done: SimTime | undefined;
 }
 
 export type RecordLayerTraceRecord = TraceArrival | TraceSlotRequest;
@@ -124,6 +152,8 @@ export interface EngineTrace {
   readonly recordLayer: readonly RecordLayerTraceRecord[];
   /** The connection manager's lookups and the key manager's derivations (offload platform). */
   readonly lanes: readonly TraceLaneRequest[];
+  /** The handshake engine's work (offload platform). */
+  readonly handshakes: readonly TraceHandshakeWork[];
 }
 
 /** What the recorder taps: the device's crypto engine and memory as `buildHost` makes them. */
@@ -135,8 +165,24 @@ export interface TracedDevice {
     readonly params: object;
     readonly rxRing: object | undefined;
   };
-  readonly connectionManager?: LaneTraced;
+  readonly connectionManager?: {
+    laneTrace: ((service: SimTime, left: SimTime, connection: number, received: boolean) => void) | undefined;
+    readonly params: object;
+  };
   readonly keyManager?: LaneTraced;
+  readonly handshakeEngine?: {
+    workTrace:
+      | ((
+          connection: number,
+          messages: number,
+          installs: number,
+          flight: boolean,
+          service: SimTime,
+          left: SimTime,
+        ) => void)
+      | undefined;
+    readonly params: object;
+  };
 }
 
 /** A module with one lane whose bookings the trace records. */
@@ -186,17 +232,32 @@ export class EngineTraceRecorder {
       .forEach((socket, port) => socket.tap(this.#tap((gp, at) => this.#access(gp, at, port))));
     if (device.recordLayer?.rxRing !== undefined) {
       device.recordLayer.bufferTrace = this.#bufferTrace();
-      for (const [module, m] of [
-        ['connection_manager', device.connectionManager],
-        ['key_manager', device.keyManager],
-      ] as const) {
-        if (m === undefined) continue;
-        this.#header.push(...paramLines(module, m.params));
-        m.laneTrace = (service, left, install) => {
+      const lane = (module: string, service: SimTime, left: SimTime, tail: string): void => {
+        const at = sim.now;
+        const id: number = this.#line(
+          () => `l ${id} ${at} ${module} ${service} ${left < 0 ? '-' : String(at + left)}${tail}`,
+        );
+      };
+      const cm = device.connectionManager;
+      if (cm !== undefined) {
+        this.#header.push(...paramLines('connection_manager', cm.params));
+        cm.laneTrace = (service, left, connection, received) =>
+          lane('connection_manager', service, left, ` ${received ? 'rx' : 'tx'} ${connection}`);
+      }
+      const km = device.keyManager;
+      if (km !== undefined) {
+        this.#header.push(...paramLines('key_manager', km.params));
+        km.laneTrace = (service, left, install) =>
+          lane('key_manager', service, left, install === undefined ? '' : ` ${install}`);
+      }
+      const he = device.handshakeEngine;
+      if (he !== undefined) {
+        this.#header.push(...paramLines('handshake_engine', he.params));
+        he.workTrace = (connection, messages, installs, flight, service, left) => {
           const at = sim.now;
           const id: number = this.#line(
             () =>
-              `l ${id} ${at} ${module} ${service} ${left < 0 ? '-' : String(at + left)}${install === undefined ? '' : ` ${install}`}`,
+              `w ${id} ${at} ${connection} ${messages} ${installs} ${flight ? 1 : 0} ${service} ${left < 0 ? '-' : String(at + left)}`,
           );
         };
       }
@@ -225,6 +286,7 @@ export class EngineTraceRecorder {
         ring: number | undefined;
         granted: SimTime | undefined;
         hold: SimTime | undefined;
+        datagrams: number | undefined;
       }
     >();
     return {
@@ -247,7 +309,7 @@ export class EngineTraceRecorder {
         if (r !== undefined && r.inbound && r.granted === sim.now && r.ring === undefined) r.ring = entry.id;
         else entry.left = sim.now;
       },
-      requested: (connection, inbound) => {
+      requested: (connection, inbound, datagrams) => {
         const r = {
           id: 0,
           at: sim.now,
@@ -255,10 +317,11 @@ export class EngineTraceRecorder {
           ring: undefined as number | undefined,
           granted: undefined as SimTime | undefined,
           hold: undefined as SimTime | undefined,
+          datagrams,
         };
         r.id = this.#line(
           () =>
-            `p ${r.id} ${r.at} ${connection} ${r.inbound ? 'in' : 'out'} ${r.ring === undefined ? '-' : String(r.ring)} ${r.hold === undefined ? '-' : String(r.hold)} ${r.granted === undefined ? '-' : String(r.granted)}`,
+            `p ${r.id} ${r.at} ${connection} ${r.inbound ? 'in' : 'out'} ${r.ring === undefined ? '-' : String(r.ring)} ${r.hold === undefined ? '-' : String(r.hold)} ${r.granted === undefined ? '-' : String(r.granted)}${r.datagrams === undefined ? '' : ` ${r.datagrams}`}`,
         );
         requests.set(connection, r);
       },
@@ -333,6 +396,7 @@ export function parseEngineTrace(text: string): EngineTrace {
   const records: TraceRecord[] = [];
   const recordLayer: RecordLayerTraceRecord[] = [];
   const lanes: TraceLaneRequest[] = [];
+  const handshakes: TraceHandshakeWork[] = [];
   lines.forEach((line, i) => {
     if (i === 0 || line.length === 0) return;
     const w = line.split(' ');
@@ -409,11 +473,15 @@ export function parseEngineTrace(text: string): EngineTrace {
           ring: done(5),
           hold: done(6),
           granted: done(7),
+          ...(w[8] === undefined ? {} : { datagrams: n(8) }),
         });
         break;
-      case 'l':
+      case 'l': {
         if (w[3] !== 'connection_manager' && w[3] !== 'key_manager')
           throw new EngineTraceError(i + 1, `unknown lane module '${w[3] ?? ''}'`);
+        const direction = w[6];
+        if (w[3] === 'connection_manager' && direction !== undefined && direction !== 'rx' && direction !== 'tx')
+          throw new EngineTraceError(i + 1, `word 7 must be 'rx' or 'tx', got '${direction}'`);
         lanes.push({
           kind: 'l',
           id: n(1),
@@ -421,7 +489,25 @@ export function parseEngineTrace(text: string): EngineTrace {
           module: w[3],
           service: n(4),
           done: done(5),
-          ...(w[6] === undefined ? {} : { install: n(6) }),
+          ...(w[6] === undefined
+            ? {}
+            : direction === 'rx' || direction === 'tx'
+              ? { direction, connection: n(7) }
+              : { install: n(6) }),
+        });
+        break;
+      }
+      case 'w':
+        handshakes.push({
+          kind: 'w',
+          id: n(1),
+          at: n(2),
+          connection: n(3),
+          messages: n(4),
+          installs: n(5),
+          flight: n(6) === 1,
+          service: n(7),
+          done: done(8),
         });
         break;
       default:
@@ -429,7 +515,7 @@ export function parseEngineTrace(text: string): EngineTrace {
     }
   });
   if (engine === undefined) throw new EngineTraceError(2, 'no engine line');
-  return { engine, params, records, recordLayer, lanes };
+  return { engine, params, records, recordLayer, lanes, handshakes };
 }
 
 /** The spec/hw engine whose cycle table a profile carries (`default` when it is the built-in one), or `custom`. */

@@ -6,24 +6,32 @@
  * same trace, so the twin's latencies and drops are compared with the real
  * run's, not with a reduced TypeScript path.
  *
- * What the traffic carries from the run, per datagram reaching the RX ring:
- * its arrival, connection, the records it held, the operations of its
- * crypto command (every AEAD open and mask, with their bytes), and the
- * connection's protocol work between its previous datagram's release and
- * this one (the handshake engine, the flights: the real connection's work,
- * which has no C++ counterpart). Everything the device does with it is the
- * twin's own, closed loop: the ring (drops), RX credits, pipeline slots,
- * the header cost, the key slots (its own least-recently-used slots decide
- * each key read's hit or miss, and a miss's victim, write-back, read and
- * derivation), crypto credits, the intake, DMA, the memory's cache and
- * DRAM channel, lanes and latency. The connection's datagrams go in order
- * (one worker each, as the record layer's). The rest of the run's device
- * traffic goes in at its traced times: outgoing records (a slot, the header
- * cost, the key read, their seals), the handshake engine's commands
- * (public-key and symmetric), the key installs (the twin derives, places
- * the key in its slots and writes the contexts) and the connection
- * manager's table reads. Those times, the protocol's, are replayed, not
- * computed: the twin has no DTLS state machine.
+ * What the traffic carries from the run is what the DTLS state machine and
+ * the peers decided, never when the device did it: per datagram reaching
+ * the RX ring, its arrival, connection, records and the operations of its
+ * crypto command (every AEAD open and mask, with their bytes); per call of
+ * a connection's worker, what followed the datagram: the handshake work
+ * (its messages, the operations of its crypto command, the keys it
+ * installs) and the outgoing records (their datagrams and seals). The twin
+ * runs all of it itself, closed loop, on the connection's one worker (in
+ * order, as the record layer's): the ring (drops), RX credits, pipeline
+ * slots, the header cost, its own least-recently-used key slots (each key
+ * read's hit or miss, a miss's victim, write-back, read and derivation),
+ * crypto credits, the intake, DMA, the memory's cache and DRAM channel,
+ * lanes and latency, then the handshake engine's lanes (`message_cost` a
+ * message), the handshake's command, its key installs (derived, placed in
+ * the twin's slots, contexts written), and the outgoing records (a slot,
+ * the header cost, the key read, their seals, the connection manager's
+ * lookup and table read per datagram). So a cost that is wrong on one side
+ * moves the whole chain on that side only: the handshakes, the flights
+ * and the records queued behind them.
+ *
+ * What stays the run's: the arrivals at the ring (the peers' and the
+ * links'), the connection manager's lookups and table reads of received
+ * datagrams (upstream of the ring, at their traced times, on the twin's
+ * lookup lane), and the calls a timer made (a retransmission: none in these
+ * workloads), which start at their traced time on the connection's worker
+ * (`counts.timed`).
  *
  * `simulate()`'s latency of a datagram is its slot's release less its
  * arrival at the ring (the slot is given back once its records are open);
@@ -35,7 +43,13 @@
 import type { SimTime } from '../kernel/index.js';
 import { ConfigError } from '../../runtime/config-error.js';
 import type { CryptoOp } from '../model/crypto-ops.js';
-import { parseEngineTrace, type TraceAccess, type TraceCommand, type TraceSlotRequest } from './engine-trace.js';
+import {
+  parseEngineTrace,
+  type TraceAccess,
+  type TraceCommand,
+  type TraceHandshakeWork,
+  type TraceSlotRequest,
+} from './engine-trace.js';
 import { rawOp, TIMED_KINDS, type RawOp } from './twin-raw-ops.js';
 import type { TwinOutcome } from './twin-ts.js';
 import { compareTwins, type TwinComparison, type TwinTolerance } from './twin.js';
@@ -54,12 +68,27 @@ export interface SimTwin {
   readonly simulated: ReadonlyMap<number, TwinOutcome>;
   /** The text the SystemC twin reads. */
   readonly text: string;
-  /** Counts of what went in: datagrams, outgoing requests, handshake commands, key installs, memory accesses, ring holders. */
-  readonly counts: Readonly<Record<'inbound' | 'outbound' | 'handshake' | 'installs' | 'accesses' | 'unread', number>>;
+  /**
+   * Counts of what went in: datagrams, outgoing requests, handshake work, received datagrams' lookups and memory
+   * accesses (replayed), ring holders, and the calls that start at their traced time (a timer's) rather than after
+   * the datagram that caused them.
+   */
+  readonly counts: Readonly<
+    Record<'inbound' | 'outbound' | 'handshake' | 'lookups' | 'accesses' | 'unread' | 'timed', number>
+  >;
 }
 
 /** Thrown when a trace cannot drive the twin (no record layer lines: not an offload run). */
 export class SimTwinError extends ConfigError {}
+
+/** One step of a connection's worker after a datagram: its `i` line's id or a handshake work's, and when it ended. */
+interface ChainEnd {
+  readonly id: number;
+  readonly kind: 'i' | 'h' | 'o';
+  /** An inbound call's release; a handshake work's: whether a flight follows. */
+  readonly end?: SimTime;
+  readonly flight?: boolean;
+}
 
 /** Builds the twin's traffic from an engine trace written by `simulate()` on the offload platform. */
 export function simTwinFromTrace(traceText: string): SimTwin {
@@ -73,10 +102,12 @@ export function simTwinFromTrace(traceText: string): SimTwin {
     'record_layer.rx_ring_depth',
     'key_manager.derivation_cost',
     'key_manager.key_slots',
+    'connection_manager.table_lookup_cost',
+    'connection_manager.max_connections',
+    'handshake_engine.message_cost',
+    'handshake_engine.concurrent_handshakes',
   ])
     if (!params.has(need)) throw new SimTwinError('trace', `lacks the parameter ${need}`);
-  // The twin's constructor reads these; the run's connection manager is upstream of the ring (not in a record's latency).
-  if (!params.has('connection_manager.table_lookup_cost')) params.set('connection_manager.table_lookup_cost', 0);
 
   // The operation table: one row per kind and algorithm the run used.
   const rows = new Map<string, { index: number; raw: RawOp }>();
@@ -96,50 +127,104 @@ export function simTwinFromTrace(traceText: string): SimTwin {
   const accesses = trace.records.filter((r): r is TraceAccess => r.kind === 'm');
   const arrivals = new Map(trace.recordLayer.filter((r) => r.kind === 'r').map((r) => [r.id, r]));
   const requests = trace.recordLayer.filter((r): r is TraceSlotRequest => r.kind === 'p');
-  const used = new Set<number>(); // commands attributed to a slot request
+  const used = new Set<number>(); // commands attributed to a slot request or a handshake work
   const within = (at: SimTime, from: SimTime, to: SimTime): boolean => at >= from && at <= to;
 
   const lines: string[] = [`engine ${trace.engine}`, ...[...params].map(([k, v]) => `p ${k} ${v}`)];
   const body: string[] = [];
   const records: { id: number; at: SimTime; seal?: boolean }[] = [];
   const simulated = new Map<number, TwinOutcome>();
-  const counts = { inbound: 0, outbound: 0, handshake: 0, installs: 0, accesses: 0, unread: 0 };
-  // Per connection: the previous inbound request's release in the run.
-  const lastRelease = new Map<number, SimTime>();
+  const counts = { inbound: 0, outbound: 0, handshake: 0, lookups: 0, accesses: 0, unread: 0, timed: 0 };
   const requestOf = new Map<number, TraceSlotRequest>(); // ring entry -> its request
-
   for (const p of requests) if (p.inbound && p.ring !== undefined) requestOf.set(p.ring, p);
-  // Each slot request's command, by time window on its connection (a worker is serial). Its key read's outcome is
-  // not taken from the run: the twin's own key slots decide it.
-  const attribute = (p: TraceSlotRequest): { command?: TraceCommand } => {
-    if (p.granted === undefined || p.hold === undefined) return {};
+
+  // Each slot request's command (the record layer's port 0), by time window on its connection (a worker is serial).
+  // Its key read's outcome is not taken from the run: the twin's own key slots decide it.
+  const commandOf = new Map<number, TraceCommand>();
+  for (const p of requests) {
+    if (p.granted === undefined || p.hold === undefined) continue;
     const from = p.granted;
     const to = p.granted + p.hold;
-    const command = commands.find((c) => c.port === 0 && c.address === p.connection && within(c.at, from, to));
-    if (command !== undefined) used.add(command.id);
-    return command === undefined ? {} : { command };
-  };
+    const c = commands.find((x) => x.port === 0 && x.address === p.connection && within(x.at, from, to));
+    if (c === undefined) continue;
+    used.add(c.id);
+    commandOf.set(p.id, c);
+  }
+  // Each handshake work's command (the handshake engine's port 1): the connection's next one from its lane's end.
+  const workCommand = new Map<number, TraceCommand>();
+  for (const w of trace.handshakes) {
+    const c = commands.find(
+      (x) => x.port === 1 && !used.has(x.id) && x.address === w.connection && x.at >= (w.done ?? w.at),
+    );
+    if (c === undefined || (w.done !== undefined && c.at !== w.done)) continue; // no operations: no command
+    used.add(c.id);
+    workCommand.set(w.id, c);
+  }
   const recordsOf = (c: TraceCommand | undefined): number =>
     Math.max(1, c?.ops.filter((o) => o.kind === 'aead_open' || o.kind === 'aead_seal').length ?? 0);
-  // Attribute every slot request first, so what is left is the run's other device traffic.
-  const attributed = new Map(requests.map((p) => [p.id, attribute(p)]));
-  // Per connection: when its traced protocol work ended (outgoing requests' releases, handshake commands' finishes).
-  const workEnds = new Map<number, SimTime[]>();
-  const work = (connection: number, end: SimTime): void => {
-    let list = workEnds.get(connection);
-    if (list === undefined) workEnds.set(connection, (list = []));
-    list.push(end);
-  };
-  for (const p of requests)
-    if (!p.inbound && p.granted !== undefined && p.hold !== undefined) work(p.connection, p.granted + p.hold);
-  const handshakes = commands.filter((c) => !used.has(c.id));
-  for (const c of handshakes) if (c.done !== undefined) work(c.address, c.done);
-  /** The latest end of the connection's traced work in (from, to], or `from`. */
-  const lastWork = (connection: number, from: SimTime, to: SimTime): SimTime => {
-    let t = from;
-    for (const e of workEnds.get(connection) ?? []) if (e > t && e <= to) t = e;
-    return t;
-  };
+  // The outgoing datagrams' lookups are the twin's own (the k-th table read is the k-th lookup's: one lane, in order).
+  const lookups = trace.lanes.filter((l) => l.module === 'connection_manager');
+  const tableReads = accesses.filter((m) => m.port === 0);
+  const sentReads = new Set<number>();
+  lookups.forEach((l, k) => {
+    const m = tableReads[k];
+    if (l.direction === 'tx' && m !== undefined) sentReads.add(m.id);
+  });
+
+  // Per connection, its worker's steps in the order they began: each handshake work and outgoing request follows
+  // the step it came from (a datagram's release, or a handshake work with a flight), or starts at its traced time.
+  type Step = TraceSlotRequest | TraceHandshakeWork;
+  const steps = new Map<number, Step[]>();
+  for (const x of [...requests, ...trace.handshakes].sort((a, b) => a.id - b.id)) {
+    let list = steps.get(x.connection);
+    if (list === undefined) steps.set(x.connection, (list = []));
+    list.push(x);
+  }
+  const inboundOf = new Map<number, number>(); // slot request -> the `i` line's id (its ring entry)
+  for (const [ring, p] of requestOf) inboundOf.set(p.id, ring);
+  for (const list of steps.values()) {
+    let last: ChainEnd | undefined;
+    for (const x of list) {
+      if (x.kind === 'p' && x.inbound) {
+        const i = inboundOf.get(x.id);
+        last =
+          i === undefined || x.granted === undefined || x.hold === undefined
+            ? undefined
+            : { id: i, kind: 'i', end: x.granted + x.hold };
+        continue;
+      }
+      let after: number | undefined;
+      if (x.kind === 'w') {
+        if (last?.kind === 'i' && x.at === last.end) after = last.id;
+        const c = workCommand.get(x.id);
+        body.push(
+          `h ${x.id} ${after ?? '-'} ${x.at} ${x.connection} ${x.messages} ${x.installs} ${c === undefined ? '0' : opsText(c)}`,
+        );
+        counts.handshake++;
+        last = { id: x.id, kind: 'h', flight: x.flight };
+      } else {
+        if (last?.kind === 'h' && last.flight === true) after = last.id;
+        else if (last?.kind === 'i' && x.at === last.end) after = last.id;
+        const c = commandOf.get(x.id);
+        body.push(`o ${x.id} ${after ?? '-'} ${x.at} ${x.connection} ${x.datagrams ?? recordsOf(c)} ${opsText(c)}`);
+        counts.outbound++;
+        // The seal direction: from the request to its command's end (the run's TX ring and link come after).
+        if (c?.ops.some((o) => o.kind === 'aead_seal') === true && c.done !== undefined) {
+          records.push({ id: x.id, at: x.at, seal: true });
+          simulated.set(x.id, { finish: c.done });
+        }
+        last = { id: x.id, kind: 'o' };
+      }
+      if (after === undefined) counts.timed++;
+    }
+  }
+  // A handshake command no work line names (none on the offload platform): at its traced time.
+  for (const c of commands) {
+    if (used.has(c.id)) continue;
+    body.push(`h ${c.id} - ${c.at} ${c.address} 0 0 ${opsText(c)}`);
+    counts.handshake++;
+    counts.timed++;
+  }
 
   for (const r of [...arrivals.values()].sort((a, b) => a.at - b.at || a.id - b.id)) {
     if (r.outcome === 'refused') continue;
@@ -150,7 +235,7 @@ export function simTwinFromTrace(traceText: string): SimTwin {
         counts.unread++;
         continue;
       }
-      body.push(`i ${r.id} ${r.at} ${r.connection} 1 0 0`);
+      body.push(`i ${r.id} ${r.at} ${r.connection} 1 0`);
       counts.inbound++;
       if (r.outcome === 'dropped') {
         records.push({ id: r.id, at: r.at });
@@ -158,49 +243,22 @@ export function simTwinFromTrace(traceText: string): SimTwin {
       }
       continue;
     }
-    const a = attributed.get(p.id)!;
-    // The connection's protocol work since its previous datagram's release: a worker busy when the datagram came
-    // asked for its slot when that work ended; an idle one asked at once (its work ended by the last traced step).
-    const prev = lastRelease.get(r.connection);
-    let tail = 0;
-    if (prev !== undefined) tail = p.at > r.at ? p.at - prev : lastWork(r.connection, prev, p.at) - prev;
-    if (p.granted !== undefined && p.hold !== undefined) lastRelease.set(r.connection, p.granted + p.hold);
-    body.push(`i ${r.id} ${r.at} ${r.connection} ${recordsOf(a.command)} ${tail} ${opsText(a.command)}`);
+    const c = commandOf.get(p.id);
+    body.push(`i ${r.id} ${r.at} ${r.connection} ${recordsOf(c)} ${opsText(c)}`);
     counts.inbound++;
-    if (
-      a.command?.ops.some((o) => o.kind === 'aead_open') === true &&
-      p.hold !== undefined &&
-      p.granted !== undefined
-    ) {
+    if (c?.ops.some((o) => o.kind === 'aead_open') === true && p.hold !== undefined && p.granted !== undefined) {
       records.push({ id: r.id, at: r.at });
       simulated.set(r.id, { finish: p.granted + p.hold });
     }
   }
-  for (const p of requests) {
-    if (p.inbound) continue;
-    const a = attributed.get(p.id)!;
-    body.push(`o ${p.id} ${p.at} ${p.connection} ${recordsOf(a.command)} ${opsText(a.command)}`);
-    counts.outbound++;
-    // The seal direction: from the request to its command's end (the run's TX ring and link come after; the twin has neither).
-    if (a.command?.ops.some((o) => o.kind === 'aead_seal') === true && a.command.done !== undefined) {
-      records.push({ id: p.id, at: p.at, seal: true });
-      simulated.set(p.id, { finish: a.command.done });
-    }
+  // Received datagrams' lookups and table reads, upstream of the ring: at their traced times.
+  for (const l of lookups) {
+    if (l.direction === 'tx') continue;
+    body.push(`L ${l.id} ${l.at} ${l.service}`);
+    counts.lookups++;
   }
-  for (const c of handshakes) {
-    body.push(`h ${c.id} ${c.at} ${c.address} ${opsText(c)}`);
-    counts.handshake++;
-  }
-  // Key installs (a handshake's keys), at their traced time: the twin derives, places the key in its own slots and
-  // writes the contexts. A record's miss is the twin's to find, so no other derivation and no key-context access of
-  // the run goes in.
-  for (const l of trace.lanes) {
-    if (l.module !== 'key_manager' || l.install === undefined) continue;
-    body.push(`n ${l.id} ${l.at} ${l.install} ${l.service}`);
-    counts.installs++;
-  }
-  for (const m of accesses) {
-    if (m.port === 1) continue;
+  for (const m of tableReads) {
+    if (sentReads.has(m.id)) continue;
     body.push(`m ${m.id} ${m.at} ${m.write ? 1 : 0} ${m.address} ${m.length}`);
     counts.accesses++;
   }

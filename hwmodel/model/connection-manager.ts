@@ -16,8 +16,11 @@ const TABLE_BASE = 0x2000_0000;
  */
 export class ConnectionManager extends ConnectionManagerSkeleton {
   private readonly lanes: Lanes;
-  /** Trace hook (the engine trace): each table lookup booked on the lane, with the ps until it finishes (-1: queued by admission). */
-  laneTrace: ((service: SimTime, left: SimTime) => void) | undefined;
+  /**
+   * Trace hook (the engine trace): each table lookup booked on the lane, with the ps until it finishes (-1: queued by
+   * admission), the datagram's connection and whether it was received (else sent).
+   */
+  laneTrace: ((service: SimTime, left: SimTime, connection: number, received: boolean) => void) | undefined;
   private readonly software: boolean;
   private readonly table = new Set<number>();
   /** The table read and its delay when the memory completes it at once (read at once, kept by nobody). */
@@ -98,7 +101,7 @@ export class ConnectionManager extends ConnectionManagerSkeleton {
     if (!this.software) {
       const service = this.params.tableLookupCost + delay.value;
       const left = this.lanes.book(this.sim, service);
-      this.laneTrace?.(service, left);
+      this.laneTrace?.(service, left, gp.address, received);
       if (left > 0) yield left;
       else if (left < 0) yield* this.lanes.serve(this.sim, service);
       delay.value = 0;

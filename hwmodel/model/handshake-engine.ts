@@ -1,4 +1,4 @@
-import type { Simulator, Wait } from '../kernel/index.js';
+import type { SimTime, Simulator, Wait } from '../kernel/index.js';
 import { PayloadPool, type Delay, type GenericPayload } from '../tlm/index.js';
 import type { Module } from '../tlm/index.js';
 import { HandshakeEngineSkeleton, type HandshakeEngineParams } from '../../generated/tlm/index.js';
@@ -15,6 +15,20 @@ import type { Lanes } from './lanes.js';
 export class HandshakeEngine extends HandshakeEngineSkeleton {
   private readonly lanes: Lanes;
   private readonly messageCost: number;
+  /**
+   * Trace hook (the engine trace): each piece of work booked on a lane: its connection, messages, keys installed,
+   * whether a flight follows, the service and the ps until it finishes (-1: queued).
+   */
+  workTrace:
+    | ((
+        connection: number,
+        messages: number,
+        installs: number,
+        flight: boolean,
+        service: SimTime,
+        left: SimTime,
+      ) => void)
+    | undefined;
   /** Crypto commands and key installs: each payload held while its transport runs (engines work concurrently), then reused. */
   readonly #requests = new PayloadPool();
 
@@ -38,6 +52,14 @@ export class HandshakeEngine extends HandshakeEngineSkeleton {
     }
     const service = this.messageCost * work.messages + delay.value;
     const left = this.lanes.book(this.sim, service);
+    this.workTrace?.(
+      work.connection,
+      work.messages,
+      work.keysInstalled,
+      work.outbound !== undefined && (work.outbound.datagrams.length > 0 || work.outbound.ops.length > 0),
+      service,
+      left,
+    );
     if (left > 0) yield left;
     else if (left < 0) yield* this.lanes.serve(this.sim, service);
     delay.value = 0;

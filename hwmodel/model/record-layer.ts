@@ -59,8 +59,8 @@ export interface RecordLayerBufferTrace {
   arrival(connection: number, outcome: 'taken' | 'dropped' | 'refused'): void;
   /** The connection's oldest datagram in the ring left it (into the pipeline, or unread at the close). */
   ringLeft(connection: number): void;
-  /** The connection's worker asks for a pipeline slot (inbound: for a received datagram; otherwise for outgoing records). */
-  requested(connection: number, inbound: boolean): void;
+  /** The connection's worker asks for a pipeline slot (inbound: for a received datagram; otherwise for outgoing records, in `datagrams` datagrams). */
+  requested(connection: number, inbound: boolean, datagrams?: number): void;
   /** The slot is the worker's. */
   granted(connection: number): void;
   /** The worker gave the slot back. */
@@ -570,7 +570,7 @@ export class RecordLayer extends RecordLayerSkeleton {
     if (out.datagrams.length === 0 && out.ops.length === 0) return;
     const pipeline = this.pipeline;
     if (pipeline !== undefined) {
-      this.bufferTrace?.requested(out.connection, false);
+      this.bufferTrace?.requested(out.connection, false, out.datagrams.length);
       yield* pipeline.take();
       this.bufferTrace?.granted(out.connection);
     }

@@ -250,3 +250,43 @@ test('section 10: the per-episode example is the two bounds it names', (t) => {
   t.true(prose.includes(`${burst![1]} of 65,170 records, all in one episode`));
   t.is(n, 65_170 + 254_787, 'the 10 ms runs’ bursts and the twelve seeds’');
 });
+
+test("section 10: (a)'s estimates, each at its range's ends, are the estimate rows of its CSV", (t) => {
+  const file = join(ROOT, 'docs/hwmodel/size-evidence-100g.csv');
+  const all = csvRows(file);
+  const where = (r: Row): string => r['name'] ?? '';
+  const timing = all.filter((r) => r['section'] === 'estimate');
+  const cost = all.filter((r) => r['section'] === 'estimate_cost');
+  // Three cycle estimates, each deciding: met at its optimistic end, not at its pessimistic one.
+  t.deepEqual(
+    timing.map((r) => [where(r).split(' ')[1], r['bound_or_area'], r['low_met'], r['high_met']]),
+    [
+      ['cycles.aead.TLS_AES_128_GCM_SHA256.setup_cycles', 'decides', 'true', 'false'],
+      ['cycles.key_exchange.secp256r1', 'decides', 'true', 'false'],
+      ['cycles.signature.ecdsa_secp256r1_sha256', 'decides', 'true', 'false'],
+    ],
+  );
+  t.true(prose.includes('Three cycle estimates decide it'));
+  const p99 = (r: Row): string => fixed(Number(r['high_p99_us']), 2);
+  t.true(prose.includes(`at × ${timing[0]!['high']!.slice(2)}, p99 ${p99(timing[0]!)} µs and no drop`));
+  t.is(timing[0]!['high_drop'], '0');
+  t.true(prose.includes(`P-256's key exchange at × 1.67 (p99 ${p99(timing[1]!)} µs)`));
+  t.true(prose.includes(`ECDSA P-256 signing at × 1.67 (p99 ${p99(timing[2]!)} µs)`));
+  // The whole device as written, and where each area estimate's ends take it.
+  const whole = sum(all, 'device', 'bound_or_area');
+  t.true(prose.includes(`whole device's ${grouped(whole)} kGE`));
+  const end = (name: string, side: 'low' | 'high'): number =>
+    Number(cost.find((r) => where(r).endsWith(name))![`${side}_p99_us`]);
+  const pct = (v: number): string => `${v >= whole ? '+' : '−'}${Math.abs((v / whole - 1) * 100).toFixed(0)}%`;
+  const lowest = Math.min(...cost.map((r) => Number(r['low_p99_us'])));
+  const highest = Math.max(...cost.map((r) => Number(r['high_p99_us'])));
+  t.is(lowest, end('area.public_key.per_lane', 'low'));
+  t.is(highest, end('area.symmetric.per_lane', 'high'));
+  t.true(prose.includes(`from ${grouped(lowest)} (${pct(lowest)}, the public-key lane at × 0.7)`));
+  t.true(prose.includes(`to ${grouped(highest)} kGE (${pct(highest)}, the symmetric lane at × 2.6)`));
+  const pkHigh = end('area.public_key.per_lane', 'high');
+  t.true(prose.includes(`at × 1.3 makes it ${grouped(pkHigh)} kGE (${pct(pkHigh)})`));
+  // Power: the cost rows' power column, against the answer's 11.89 W.
+  const watts = cost.flatMap((r) => [Number(r['low_drop']), Number(r['high_drop'])]);
+  t.true(prose.includes(`${fixed(Math.min(...watts), 2)} to ${fixed(Math.max(...watts), 2)} W`));
+});

@@ -178,6 +178,7 @@ int sc_main(int, char*[]) {
       bool known = module == "crypto_engine" ? engine.set_param(param, value)
                    : module == "memory"      ? mem.set_param(param, value)
                    : module == "dram"        ? true  // the JEDEC figures: the DRAM channel's are in tables.h
+                   : module == "handshake_engine" ? true  // its work is the closed-loop twin's, not the engine's
                    : module == "record_layer" ? rl.set_param(param, value)
                    : module == "connection_manager" ? cm.set_param(param, value)
                    : module == "key_manager" ? km.set_param(param, value)

@@ -89,9 +89,13 @@ export function acceptancePlan(
   const num = (v: number): string => Math.round(v).toLocaleString('en-US');
   const short = (what: string, offered: number, need: number, u: UnseenEpisodes['steady']): string =>
     `${what} needs ${num(need)} records with an unseen episode of ${num(u.records)} (${u.source}); the longest allowed runs offer ${num(offered)}`;
+  // What resolves it is longer runs, never a larger device: the records needed and offered do not depend on the knobs.
   const unresolvable =
     clean(recordsOffered, unseen.steady.records) > slos.dropProbability
-      ? { metric: 'dropProbability' as const, why: short('the drop SLO', recordsOffered, needed, unseen.steady) }
+      ? {
+          metric: 'dropProbability' as const,
+          why: `${short('the drop SLO', recordsOffered, needed, unseen.steady)} (runs of ${num(wantWindow)} µs a seed would: --max-window ${wantWindow})`,
+        }
       : bursting && clean(burstRecordsOffered, unseen.burst.records) > slos.burstDropProbability!
         ? {
             metric: 'burstDropProbability' as const,

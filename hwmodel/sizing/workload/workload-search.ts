@@ -271,7 +271,8 @@ export function sizeWorkload(
     k = grown;
   }
   if (met !== undefined) met = trim(met, slos, { screen, accept, floor: bounds }, areaOf, options.maxTrims ?? 20, step);
-  if (met === undefined) return none(`no configuration found: ${why}`);
+  // The verdict is the reason alone: the report puts 'No configuration found' before it.
+  if (met === undefined) return none(why);
   // The trims may have seen a larger episode than the answer's acceptance was sized for: accepted again on runs sized
   // for it, or not resolved.
   let plan = planNow();

@@ -1,10 +1,11 @@
 /**
  * The closed-loop SystemC twin (hwmodel/cocheck/device-twin.cpp) against `simulate()` itself: the run's engine
  * trace made into the twin's traffic (hwmodel/cocheck/twin-sim.ts: the same datagrams, sizes, directions and
- * connections; the key slots' hits and misses the twin's own), the twin's per-record latency p50, p99, p99.9, drops
- * and per-record finishes compared with the run's own within SIM_TWIN_TOLERANCE; a mutated cost on the SystemC side
- * (10× the command cycles) must fail every case, and so must 10× the command cycles in the model with the twin told
- * the spec figure; the run's seed must give the same description byte for byte.
+ * connections, and what each call did; when the device did it, the handshakes, flights and key slots' hits and
+ * misses, the twin's own), the twin's per-record latency p50, p99, p99.9, drops and per-record finishes compared with
+ * the run's own within SIM_TWIN_TOLERANCE; a mutated cost on the SystemC side (10× the command cycles) must fail every
+ * case, and so must a model mutated to 10× the command cycles (every case), the handshake engine's message cost or the
+ * key derivation, with the twin told the spec figure; the run's seed must give the same description byte for byte.
  */
 import test from 'ava';
 import {
@@ -15,9 +16,13 @@ import {
   runDeviceTwin,
   runDeviceTwinWithKeys,
   simTwinFromTrace,
+  SIM_TWIN_TOLERANCE,
   SimTwinError,
   twinComparisonText,
+  type SimTwin,
+  type TwinOutcome,
 } from '../../../hwmodel/cocheck/index.js';
+import type { HostParams } from '../../../hwmodel/model/host.js';
 import { simulate, type SimulationOptions } from '../../../hwmodel/model/simulate.js';
 import { StringSink } from '../../../hwmodel/trace/index.js';
 
@@ -79,6 +84,19 @@ const CASES: readonly (readonly [string, SimulationOptions])[] = [
   ],
 ];
 
+/** The records outside the per-record bound (SIM_TWIN_TOLERANCE), and how many of them are sealing requests. */
+function outside(sim: SimTwin, twin: ReadonlyMap<number, TwinOutcome>): string {
+  const period = sim.params.get('crypto_engine.clock_period') ?? 1;
+  const out = sim.records.filter((r) => {
+    const a = sim.simulated.get(r.id);
+    const b = twin.get(r.id);
+    if (a === undefined || b === undefined || !('finish' in a) || !('finish' in b)) return false;
+    const d = Math.abs(a.finish - b.finish);
+    return d > Math.max(SIM_TWIN_TOLERANCE.recordPeriods * period, SIM_TWIN_TOLERANCE.relative * (a.finish - r.at));
+  });
+  return `${out.length} outside the per-record bound (${out.filter((r) => r.seal === true).length} sealing)`;
+}
+
 const tenTimesCommands = (text: string): string =>
   text.replace(
     /^p crypto_engine\.command_cycles (\d+)$/m,
@@ -89,9 +107,10 @@ for (const [name, options] of CASES) {
   test(`the twin agrees with simulate() within the tolerance: ${name}; 10× the command cycles fails`, (t) => {
     const sim = simTwinFromTrace(traceOf(options));
     t.true(sim.records.length > 100, `${sim.records.length} records compared`);
-    const c = compareSimTwin(sim, runDeviceTwin(binary, sim.text));
+    const twin = runDeviceTwin(binary, sim.text);
+    const c = compareSimTwin(sim, twin);
     t.log(
-      `${JSON.stringify(sim.counts)}; ${sim.records.length} compared; worst record ${(c.worstRecord / 1e3).toFixed(1)} ns\n${twinComparisonText(c, 'simulate')}`,
+      `${JSON.stringify(sim.counts)}; ${sim.records.length} compared; worst record ${(c.worstRecord / 1e3).toFixed(1)} ns; ${outside(sim, twin)}\n${twinComparisonText(c, 'simulate')}`,
     );
     t.true(c.agrees, twinComparisonText(c, 'simulate'));
     const mutated = compareSimTwin(sim, runDeviceTwin(binary, tenTimesCommands(sim.text)));
@@ -127,13 +146,14 @@ test('the drop case drops in simulate() and in the twin, the same datagrams', (t
 test("the key slots are the twin's own: it finds about the run's misses, and given other slots it disagrees", (t) => {
   const text = traceOf(CASES[1]![1]);
   const sim = simTwinFromTrace(text);
-  // i id at connection records tail n refs…, o id at connection records n refs…: no field for a key read's outcome.
-  for (const line of sim.text.split('\n').filter((l) => /^[io] /.test(l))) {
+  // i id at connection records n refs…, o id after at connection datagrams n refs…, h id after at connection messages
+  // installs n refs…: no field for a key read's outcome.
+  for (const line of sim.text.split('\n').filter((l) => /^[ioh] /.test(l))) {
     const w = line.split(' ');
-    const n = line.startsWith('i') ? 6 : 5;
+    const n = { i: 5, o: 6, h: 7 }[line[0] as 'i' | 'o' | 'h'];
     t.is(w.length, n + 1 + Number(w[n]), line);
   }
-  t.false(/^d /m.test(sim.text), 'no derivation of the run: the twin derives on its own misses');
+  t.false(/^[dn] /m.test(sim.text), 'no derivation or install of the run: the twin derives on its own misses');
   // The run's misses: the key manager's derivations that install no key.
   const runMisses = text.split('\n').filter((l) => /^l \d+ \d+ key_manager \d+ (\d+|-)$/.test(l)).length;
   const twin = runDeviceTwinWithKeys(binary, sim.text);
@@ -145,6 +165,15 @@ test("the key slots are the twin's own: it finds about the run's misses, and giv
   const many = runDeviceTwinWithKeys(binary, roomy);
   t.is(many.keys?.misses, 0);
   t.false(compareSimTwin(sim, many.outcomes).agrees, 'the misses are what the case measures');
+  // Where the public-key queue sets the tail, its cycles move p99: twice the public-key cycles on the SystemC side.
+  const pk = sim.text.replace(
+    /^x (\d+) 1 (\S+) /gm,
+    (_, row: string, cycles: string) => `x ${row} 1 ${Number(cycles) * 2} `,
+  );
+  t.not(pk, sim.text);
+  const slowPk = compareSimTwin(sim, runDeviceTwin(binary, pk));
+  t.log(`2x the public-key cycles on the SystemC side:\n${twinComparisonText(slowPk, 'simulate')}`);
+  t.true(slowPk.checks.some((k) => k.figure === 'p99' && !k.ok));
   const slow = sim.text.replace(
     /^p key_manager\.derivation_cost (\d+)$/m,
     (_, v: string) => `p key_manager.derivation_cost ${Number(v) * 100}`,
@@ -152,25 +181,86 @@ test("the key slots are the twin's own: it finds about the run's misses, and giv
   t.false(compareSimTwin(sim, runDeviceTwin(binary, slow)).agrees);
 });
 
-test('a mutation of the model itself fails: simulate() with 10x the command cycles, the twin told the spec figure', (t) => {
+test("the calls are the twin's to time: every handshake work and flight follows the datagram that caused it", (t) => {
   for (const [name, options] of [CASES[0]!, CASES[1]!]) {
-    const base = options.device?.cryptoEngine?.commandCycles ?? 20;
-    const text = traceOf({
-      ...options,
-      device: { ...options.device, cryptoEngine: { ...options.device?.cryptoEngine, commandCycles: base * 10 } },
-    });
-    // The run's command path cost 10x; the description states the parameter the model should have used.
-    const told = text.replace(
-      /^param crypto_engine\.command_cycles \d+$/m,
-      `param crypto_engine.command_cycles ${base}`,
+    const sim = simTwinFromTrace(traceOf(options));
+    const follow = sim.text.split('\n').filter((l) => /^[ho] /.test(l));
+    t.true(follow.length > 50, `${name}: ${follow.length} handshake works and outgoing requests`);
+    // No line at a traced time: each names the line it continues (a datagram's, or the handshake work its flight follows).
+    t.is(sim.counts.timed, 0, name);
+    t.true(
+      follow.every((l) => /^[ho] \d+ \d+ /.test(l)),
+      name,
     );
-    t.not(told, text);
-    const sim = simTwinFromTrace(told);
-    const c = compareSimTwin(sim, runDeviceTwin(binary, sim.text));
-    t.log(`${name}, the model 10x:\n${twinComparisonText(c, 'simulate')}`);
-    t.false(c.agrees, name);
+    // The handshake engine's lanes are the twin's: 10× its message cost on the SystemC side alone disagrees.
+    const slow = sim.text.replace(
+      /^p handshake_engine\.message_cost (\d+)$/m,
+      (_, v: string) => `p handshake_engine.message_cost ${Number(v) * 10}`,
+    );
+    t.not(slow, sim.text);
+    t.false(compareSimTwin(sim, runDeviceTwin(binary, slow)).agrees, name);
   }
 });
+
+/** `simulate()` with one parameter set to `times` its spec figure, the trace stating the spec figure (what the twin is told). */
+function mutatedTrace(
+  options: SimulationOptions,
+  param: string,
+  spec: number,
+  times: number,
+  device: (v: number) => HostParams,
+): string {
+  const text = traceOf({ ...options, device: device(spec * times) });
+  const told = text.replace(new RegExp(`^param ${param.replace('.', '\\.')} \\d+$`, 'm'), `param ${param} ${spec}`);
+  if (told === text) throw new Error(`the trace states no ${param} ${spec * times}`);
+  return told;
+}
+
+// A cost the twin replayed (the handshake work's messages, the key installs, the flights: at their traced times)
+// could be wrong in the model and pass; each one is the twin's own now. 10x the command cycles fails every case (p50
+// and the records; p99 too where the tail is symmetric work: the deep-queue and drop cases. Where the public-key queue
+// sets the tail, p99 moves under 1 % in the run as in the twin.)
+const MUTATIONS: readonly {
+  readonly param: string;
+  readonly spec: number;
+  readonly device: (o: SimulationOptions, v: number) => HostParams;
+  readonly cases: readonly number[];
+}[] = [
+  {
+    param: 'crypto_engine.command_cycles',
+    spec: 20,
+    device: (o, v) => ({ ...o.device, cryptoEngine: { ...o.device?.cryptoEngine, commandCycles: v } }),
+    cases: [0, 1, 2, 3, 4],
+  },
+  {
+    param: 'handshake_engine.message_cost',
+    spec: 200_000,
+    device: (o, v) => ({ ...o.device, handshakeEngine: { ...o.device?.handshakeEngine, messageCost: v } }),
+    cases: [0, 1],
+  },
+  {
+    param: 'key_manager.derivation_cost',
+    spec: 150_000,
+    device: (o, v) => ({ ...o.device, keyManager: { ...o.device?.keyManager, derivationCost: v } }),
+    cases: [0, 1],
+  },
+];
+
+for (const m of MUTATIONS)
+  test(`a mutation of the model itself fails: simulate() with 10x ${m.param}, the twin told the spec figure`, (t) => {
+    for (const i of m.cases) {
+      const [name, options] = CASES[i]!;
+      const sim = simTwinFromTrace(mutatedTrace(options, m.param, m.spec, 10, (v) => m.device(options, v)));
+      const c = compareSimTwin(sim, runDeviceTwin(binary, sim.text));
+      t.log(`${name}, the model 10x:\n${twinComparisonText(c, 'simulate')}`);
+      t.false(c.agrees, name);
+      if (m.param === 'crypto_engine.command_cycles' && (i === 2 || i === 3))
+        t.true(
+          c.checks.some((k) => k.figure === 'p99' && !k.ok),
+          `${name}: p99 moves`,
+        );
+    }
+  });
 
 test('a seed is a run: the same options give the same description byte for byte, another seed another', (t) => {
   const options: SimulationOptions = { connections: 6, records: 5, arrivalRate: 2000 };

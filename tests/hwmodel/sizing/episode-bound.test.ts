@@ -185,6 +185,15 @@ test('the acceptance needs records in proportion to the unseen episode; past the
   t.is(big.accept.windowUs, MAX_WINDOW_US);
   t.is(big.unresolvable?.metric, 'dropProbability');
   t.regex(big.unresolvable?.why ?? '', /unseen episode of 455 .*the longest allowed runs offer/);
+  // It names the runs that would resolve it, and runs that long do: longer runs, not a larger device (no knob here).
+  const window = Number(/--max-window (\d+)\)$/.exec(big.unresolvable?.why ?? '')?.[1]);
+  t.true(window > MAX_WINDOW_US, big.unresolvable?.why);
+  const longer = acceptancePlan(load, slos, run, window, {
+    steady: unseenEpisode(455, SEARCH_EPISODES),
+    burst: NONE_SEEN.burst,
+  });
+  t.is(longer.unresolvable, undefined);
+  t.false(longer.capped);
   // An unseen episode the longest run does resolve: a longer window, resolvable.
   const ten = acceptancePlan(load, slos, run, MAX_WINDOW_US, {
     steady: unseenEpisode(10, SEARCH_EPISODES),

@@ -15,6 +15,7 @@ import { deviceCosts } from '../../../hwmodel/sizing/workload/device.js';
 import { engineAtClock } from '../../../hwmodel/sizing/bounds.js';
 import { ConfigError } from '../../../runtime/config-error.js';
 import { runSize } from '../../../cli/size-command.js';
+import { workloadAnswerText } from '../../../cli/size-workload-output.js';
 import { CliUsageError } from '../../../cli/usage-error.js';
 import { asicTargets } from './workload-fixtures.js';
 
@@ -108,6 +109,43 @@ test('an episode seen in the search sizes the acceptance after it; past the long
   );
   // Every acceptance after the episode was seen was sized for it, or not run.
   t.true(r.steps.some((s) => s.action.includes('not resolvable')));
+  // The report says there is no configuration once, then why.
+  const text = workloadAnswerText(r);
+  t.is(text.match(/no configuration found/gi)?.length, 1, text);
+  t.regex(text, /^No configuration found: not resolved: the drop SLO needs /m);
+});
+
+test('a search that stops not resolved before any answer says "No configuration found" once, then why', (t) => {
+  // Drops ≤ 1e-6 with runs of at most 200 µs: the first configuration past the screen cannot be resolved, and the
+  // search stops there (its step says so).
+  const traffic = checkTraffic({
+    openGbps: 1,
+    sealGbps: 1,
+    mix: IMIX,
+    handshake: 'psk',
+    handshakesPerSecond: 1000,
+    sessions: 100,
+  });
+  const slos = {
+    dropProbability: 1e-6,
+    p99Us: 10,
+    p999Us: undefined,
+    handshakesPerSecond: 1000,
+    burstDropProbability: undefined,
+    margin: 0.2,
+  };
+  const run = { warmupUs: 5, windowUs: 20, replications: 2, seed: 7 };
+  const r = sizeWorkload(asicTargets(), traffic, slos, loadEngine('asic'), {
+    run,
+    maxWindowUs: 200,
+    sensitivity: false,
+  });
+  t.is(r.answer, undefined);
+  t.true(r.steps.at(-1)?.action.endsWith('never met: stop'), r.steps.at(-1)?.action);
+  t.regex(r.verdict, /^not resolved: the drop SLO needs [\d,]+ records/);
+  const text = workloadAnswerText(r);
+  t.is(text.match(/no configuration found/gi)?.length, 1, text);
+  t.regex(text, /^No configuration found: not resolved: /m);
 });
 
 test('the clock is an input: --clock stretches every cycle cost, within the range the engine file gives', (t) => {
