@@ -5,15 +5,16 @@
 import type { InputSymbol, SystemUnderLearning } from '../sul.js';
 import { normalHandshakes } from '../symbols.js';
 import type { BatchProgress } from './batch-progress.js';
-import { LEARNING } from './batch-progress.js';
+import { LEARNING, START_MODEL } from './batch-progress.js';
 import type { ConfirmedFinding, UnconfirmedFinding } from './confirm.js';
 import { confirmFindings } from './confirm.js';
 import { findBugPatterns } from './bug-patterns.js';
+import { wpSuite } from './conformance.js';
 import type { OracleCoverage } from './equivalence-oracle.js';
 import { RandomWpOracle } from './equivalence-oracle.js';
 import { LSharp } from './lsharp.js';
 import type { MealyMachine } from './mealy.js';
-import { transitionCount } from './mealy.js';
+import { checkMachine, MealyMachineError, transitionCount } from './mealy.js';
 import { ObservationTree } from './observation-tree.js';
 import type { Disagreements, Nondeterminism } from './query-runner.js';
 import { AnswersKeepChanging, QueryBudgetSpent, QueryRunner } from './query-runner.js';
@@ -69,6 +70,15 @@ export interface LearnOptions {
    * `normalHandshakes`); `[]` for none.
    */
   readonly seeds?: readonly (readonly InputSymbol[])[];
+  /**
+   * A model to start from, such as a stored report's in a regression run: before L#'s first rule, its conformance
+   * tests for 0 extra states (conformance.ts: every transition, the state it reaches identified) are asked, so the
+   * observation tree already holds the words that tell its states apart. When the peer still is that model, L# builds
+   * it from those answers and the equivalence test's first suite is answered from the tree; when not, learning goes on
+   * from the peer's answers as from any others. The model only chooses words to ask, it never answers one. Its inputs
+   * must be the SUL's (in any order); default none.
+   */
+  readonly start?: MealyMachine;
   /**
    * How many fresh sessions replay each bug pattern's word before it is reported (default 3; at least 1): a finding
    * is reported when most replays answer as the model does (confirm.ts). A finding whose word the peer answers
@@ -227,6 +237,11 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
     ...(options.onCoverage !== undefined ? { onCoverage: options.onCoverage } : {}),
   });
   const context = { version: sul.version, role: sul.role };
+  if (options.start !== undefined) {
+    runner.phase = START_MODEL;
+    await runner.ensure([...wpSuite(startModel(options.start, sul.inputs), 0)]);
+    runner.phase = LEARNING;
+  }
   let model: MealyMachine | undefined;
   let bugPatterns: ConfirmedFinding[] = [];
   let unconfirmed: UnconfirmedFinding[] = [];
@@ -287,6 +302,26 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
     unconfirmed,
     complete: stopped === undefined,
   };
+}
+
+/** The start model, checked: a Mealy machine over exactly the SUL's inputs; LearnError naming what is not. */
+function startModel(start: MealyMachine, inputs: readonly InputSymbol[]): MealyMachine {
+  try {
+    checkMachine(start);
+  } catch (e) {
+    if (e instanceof MealyMachineError) throw new LearnError(`the start model: ${e.message}`);
+    throw e;
+  }
+  const missing = inputs.filter((i) => !start.inputs.includes(i));
+  const extra = start.inputs.filter((i) => !inputs.includes(i));
+  if (missing.length > 0 || extra.length > 0)
+    throw new LearnError(
+      `the start model's inputs must be the SUL's: ${[
+        ...(missing.length > 0 ? [`it lacks ${missing.join(', ')}`] : []),
+        ...(extra.length > 0 ? [`it has ${extra.join(', ')}, which the SUL has not`] : []),
+      ].join('; ')}`,
+    );
+  return start;
 }
 
 /**
