@@ -5,20 +5,20 @@
 import type { InputSymbol, SystemUnderLearning } from '../sul.js';
 import { normalHandshakes } from '../symbols.js';
 import type { BatchProgress } from './batch-progress.js';
-import { LEARNING, START_MODEL } from './batch-progress.js';
+import { LEARNING } from './batch-progress.js';
 import type { ConfirmedFinding, UnconfirmedFinding } from './confirm.js';
 import { confirmFindings } from './confirm.js';
 import { findBugPatterns } from './bug-patterns.js';
-import { wpSuite } from './conformance.js';
 import type { OracleCoverage } from './equivalence-oracle.js';
 import { RandomWpOracle } from './equivalence-oracle.js';
 import { LSharp } from './lsharp.js';
 import type { MealyMachine } from './mealy.js';
-import { checkMachine, MealyMachineError, transitionCount } from './mealy.js';
+import { transitionCount } from './mealy.js';
 import { ObservationTree } from './observation-tree.js';
 import type { Disagreements, Nondeterminism } from './query-runner.js';
 import { AnswersKeepChanging, QueryBudgetSpent, QueryRunner } from './query-runner.js';
 import { SeededRandom } from './random.js';
+import { StartModel, StartModelError } from './start-model.js';
 
 export interface LearnOptions {
   /** The equivalence oracle's seed (default 1): the same seed, the same queries. */
@@ -71,12 +71,10 @@ export interface LearnOptions {
    */
   readonly seeds?: readonly (readonly InputSymbol[])[];
   /**
-   * A model to start from, such as a stored report's in a regression run: before L#'s first rule, its conformance
-   * tests for 0 extra states (conformance.ts: every transition, the state it reaches identified) are asked, so the
-   * observation tree already holds the words that tell its states apart. When the peer still is that model, L# builds
-   * it from those answers and the equivalence test's first suite is answered from the tree; when not, learning goes on
-   * from the peer's answers as from any others. The model only chooses words to ask, it never answers one. Its inputs
-   * must be the SUL's (in any order); default none.
+   * A model to start from, such as a stored report's in a regression run: its conformance tests for 0 extra states
+   * are asked against the first hypothesis (start-model.ts), so the observation tree holds the words that tell its
+   * states apart. The model only chooses words to ask, it never answers one. Its inputs must be the SUL's (in any
+   * order); default none.
    */
   readonly start?: MealyMachine;
   /**
@@ -236,12 +234,14 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
     ...(edits === null ? {} : { edits }),
     ...(options.onCoverage !== undefined ? { onCoverage: options.onCoverage } : {}),
   });
-  const context = { version: sul.version, role: sul.role };
-  if (options.start !== undefined) {
-    runner.phase = START_MODEL;
-    await runner.ensure([...wpSuite(startModel(options.start, sul.inputs), 0)]);
-    runner.phase = LEARNING;
+  let start: StartModel | undefined;
+  try {
+    start = options.start === undefined ? undefined : new StartModel(options.start, sul.inputs);
+  } catch (e) {
+    if (e instanceof StartModelError) throw new LearnError(e.message);
+    throw e;
   }
+  const context = { version: sul.version, role: sul.role };
   let model: MealyMachine | undefined;
   let bugPatterns: ConfirmedFinding[] = [];
   let unconfirmed: UnconfirmedFinding[] = [];
@@ -258,7 +258,7 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
         ...runner.disagreements(),
         seconds: (performance.now() - started) / 1000,
       });
-      const counterexample = await oracle.find(h, basis);
+      const counterexample = (await start?.counterexample(h, tree, runner)) ?? (await oracle.find(h, basis));
       runner.phase = LEARNING;
       if (counterexample !== undefined) return counterexample;
       // The oracle passed the hypothesis: its findings are checked against the peer before they are reported.
@@ -302,26 +302,6 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
     unconfirmed,
     complete: stopped === undefined,
   };
-}
-
-/** The start model, checked: a Mealy machine over exactly the SUL's inputs; LearnError naming what is not. */
-function startModel(start: MealyMachine, inputs: readonly InputSymbol[]): MealyMachine {
-  try {
-    checkMachine(start);
-  } catch (e) {
-    if (e instanceof MealyMachineError) throw new LearnError(`the start model: ${e.message}`);
-    throw e;
-  }
-  const missing = inputs.filter((i) => !start.inputs.includes(i));
-  const extra = start.inputs.filter((i) => !inputs.includes(i));
-  if (missing.length > 0 || extra.length > 0)
-    throw new LearnError(
-      `the start model's inputs must be the SUL's: ${[
-        ...(missing.length > 0 ? [`it lacks ${missing.join(', ')}`] : []),
-        ...(extra.length > 0 ? [`it has ${extra.join(', ')}, which the SUL has not`] : []),
-      ].join('; ')}`,
-    );
-  return start;
 }
 
 /**
