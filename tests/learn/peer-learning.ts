@@ -87,8 +87,6 @@ export async function learnPeer(name: string, args: readonly string[]): Promise<
 export interface InProcessOptions {
   /** The model to start from (learn()'s `start`): a stored report's, for a regression run. */
   readonly start?: MealyMachine;
-  /** The most places left nondeterministic before learning stops (learn()'s `maxNondeterministic`). */
-  readonly maxNondeterministic?: number;
 }
 
 /** The learner's options of a plan, as cli/learn-command.ts passes them. */
@@ -131,18 +129,11 @@ export async function learnPeerInProcess(args: readonly string[], extra: InProce
 export const storedModel = (name: string): MealyMachine =>
   modelFromReport(JSON.parse(readFileSync(storedReport(name), 'utf8')) as LearnReport);
 
-/**
- * The peer opened again from the report's recorded command, as `dtls13 learn` opened it, for `work`; `options` are read
- * after the recorded ones and win (`--wait 100`).
- */
-async function withPeer<T>(
-  learned: LearnedPeer,
-  work: (sul: SystemUnderLearning) => Promise<T>,
-  options: readonly string[] = [],
-): Promise<T> {
+/** The peer opened again from the report's recorded command, as `dtls13 learn` opened it, for `work`. */
+async function withPeer<T>(learned: LearnedPeer, work: (sul: SystemUnderLearning) => Promise<T>): Promise<T> {
   const command = learned.report.command;
   if (command === undefined) throw new Error('the report records no command');
-  const plan = learnPlan(parseOptions(withOpensslSpellings([...command, ...options], 'learn'), LEARN_OPTIONS));
+  const plan = learnPlan(parseOptions(withOpensslSpellings(command, 'learn'), LEARN_OPTIONS));
   const sul = await openPlanSul(plan, () => {});
   try {
     return await work(restrictInputs(sul, learned.model.inputs));
@@ -208,35 +199,37 @@ export interface Pace {
 }
 
 /**
- * Walks `word` against the peer `walks` times, one session after another, at `pace`: each walk's answers. For a peer
- * whose answer to the last input depends on the time since its own last flight rather than on the inputs: a short wait
- * brings that input sooner, a pause later.
+ * Walks `word` against the peer `dtls13 learn ARGS` names, `walks` times, one session after another, at `pace`: each
+ * walk's answers. For a peer whose answer to the last input depends on the time since its own last flight rather than
+ * on the inputs: a short wait brings that input sooner, a pause later.
  */
-export function walkPaced(
-  learned: LearnedPeer,
+export async function walkPaced(
+  args: readonly string[],
   word: readonly InputSymbol[],
   walks: number,
   pace: Pace,
 ): Promise<OutputSymbol[][]> {
-  return withPeer(
-    learned,
-    async (sul) => {
-      const out: OutputSymbol[][] = [];
-      for (let k = 0; k < walks; k++) {
-        const session = await sul.open();
-        try {
-          const answers: OutputSymbol[] = [];
-          for (const [n, input] of word.entries()) {
-            if (n === word.length - 1) await delay(pace.pauseMs);
-            answers.push(await session.step(input));
-          }
-          out.push(answers);
-        } finally {
-          await session.close();
-        }
-      }
-      return out;
-    },
-    ['--wait', String(pace.waitMs)],
+  const plan = learnPlan(
+    parseOptions(withOpensslSpellings([...args, '--wait', String(pace.waitMs)], 'learn'), LEARN_OPTIONS),
   );
+  const sul = await openPlanSul(plan, () => {});
+  try {
+    const out: OutputSymbol[][] = [];
+    for (let k = 0; k < walks; k++) {
+      const session = await sul.open();
+      try {
+        const answers: OutputSymbol[] = [];
+        for (const [n, input] of word.entries()) {
+          if (n === word.length - 1) await delay(pace.pauseMs);
+          answers.push(await session.step(input));
+        }
+        out.push(answers);
+      } finally {
+        await session.close();
+      }
+    }
+    return out;
+  } finally {
+    await sul.close();
+  }
 }
