@@ -9,6 +9,8 @@
 export type LearnPhase =
   /** L#'s rules over the observation tree: extending, promoting, identifying, confirming a hypothesis's transitions. */
   | { readonly kind: 'learning' }
+  /** The conformance tests of the model learning starts from (learn()'s `start`), asked before L#'s first rule. */
+  | { readonly kind: 'start model' }
   /** The equivalence oracle's seed words and random tests. */
   | { readonly kind: 'random tests' }
   /** The conformance test with k extra states: `done` of its `total` tests asked (after this batch). */
@@ -19,6 +21,7 @@ export type LearnPhase =
   | { readonly kind: 'confirming a finding' };
 
 export const LEARNING: LearnPhase = { kind: 'learning' };
+export const START_MODEL: LearnPhase = { kind: 'start model' };
 
 /** One batch of output queries, as learn()'s `onBatch` gets it. */
 export interface BatchProgress {

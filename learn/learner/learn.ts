@@ -18,6 +18,7 @@ import { ObservationTree } from './observation-tree.js';
 import type { Disagreements, Nondeterminism } from './query-runner.js';
 import { AnswersKeepChanging, QueryBudgetSpent, QueryRunner } from './query-runner.js';
 import { SeededRandom } from './random.js';
+import { StartModel, StartModelError } from './start-model.js';
 
 export interface LearnOptions {
   /** The equivalence oracle's seed (default 1): the same seed, the same queries. */
@@ -69,6 +70,13 @@ export interface LearnOptions {
    * `normalHandshakes`); `[]` for none.
    */
   readonly seeds?: readonly (readonly InputSymbol[])[];
+  /**
+   * A model to start from, such as a stored report's in a regression run: its conformance tests for 0 extra states
+   * are asked against the first hypothesis (start-model.ts), so the observation tree holds the words that tell its
+   * states apart. The model only chooses words to ask, it never answers one. Its inputs must be the SUL's (in any
+   * order); default none.
+   */
+  readonly start?: MealyMachine;
   /**
    * How many fresh sessions replay each bug pattern's word before it is reported (default 3; at least 1): a finding
    * is reported when most replays answer as the model does (confirm.ts). A finding whose word the peer answers
@@ -226,6 +234,13 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
     ...(edits === null ? {} : { edits }),
     ...(options.onCoverage !== undefined ? { onCoverage: options.onCoverage } : {}),
   });
+  let start: StartModel | undefined;
+  try {
+    start = options.start === undefined ? undefined : new StartModel(options.start, sul.inputs);
+  } catch (e) {
+    if (e instanceof StartModelError) throw new LearnError(e.message);
+    throw e;
+  }
   const context = { version: sul.version, role: sul.role };
   let model: MealyMachine | undefined;
   let bugPatterns: ConfirmedFinding[] = [];
@@ -243,7 +258,7 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
         ...runner.disagreements(),
         seconds: (performance.now() - started) / 1000,
       });
-      const counterexample = await oracle.find(h, basis);
+      const counterexample = (await start?.counterexample(h, tree, runner)) ?? (await oracle.find(h, basis));
       runner.phase = LEARNING;
       if (counterexample !== undefined) return counterexample;
       // The oracle passed the hypothesis: its findings are checked against the peer before they are reported.

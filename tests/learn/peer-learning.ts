@@ -7,18 +7,20 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openPlanSul } from '../../cli/learn-open.js';
 import { LEARN_OPTIONS } from '../../cli/learn-options.js';
-import { learnPlan } from '../../cli/learn-plan.js';
+import { learnPlan, type LearnPlan } from '../../cli/learn-plan.js';
 import { withOpensslSpellings } from '../../cli/openssl-spellings.js';
 import { parseOptions } from '../../cli/option-table.js';
 import { checkAgreement, walkWords, type AgreementResult } from '../../learn/learner/agreement.js';
 import { diffModels, type ModelDifference } from '../../learn/learner/diff.js';
+import { learn, type LearnOptions } from '../../learn/learner/learn.js';
 import type { MealyMachine } from '../../learn/learner/mealy.js';
-import { modelFromReport, type LearnReport } from '../../learn/learner/report.js';
-import { restrictInputs, type SystemUnderLearning } from '../../learn/sul.js';
+import { learnReport, modelFromReport, type LearnReport } from '../../learn/learner/report.js';
+import { restrictInputs, type InputSymbol, type OutputSymbol, type SystemUnderLearning } from '../../learn/sul.js';
 import { MAIN } from '../cli/cli-process.js';
 
 /** The docs' alphabets: a 1.2 server's (`$I12`) and a 1.3 server's (`$I13`). */
@@ -81,6 +83,52 @@ export async function learnPeer(name: string, args: readonly string[]): Promise<
   }
 }
 
+/** What learning in this process adds to the command's options: learn()'s options `dtls13 learn` has no flag for. */
+export interface InProcessOptions {
+  /** The model to start from (learn()'s `start`): a stored report's, for a regression run. */
+  readonly start?: MealyMachine;
+}
+
+/** The learner's options of a plan, as cli/learn-command.ts passes them. */
+function planOptions(plan: LearnPlan): LearnOptions {
+  return {
+    seed: plan.seed,
+    budget: plan.budget,
+    extraStates: plan.extraStates,
+    edits: plan.edits,
+    ...(plan.maxQueries !== undefined ? { maxQueries: plan.maxQueries } : {}),
+    ...(plan.maxSeconds !== undefined ? { maxSeconds: plan.maxSeconds } : {}),
+  };
+}
+
+/**
+ * Learns the peer `dtls13 learn ARGS` names, in this process through the API (the plan and the SUL as the command makes
+ * them, cli/learn-plan.ts and cli/learn-open.ts), with `extra`; the report is learnReport's with ARGS as its command
+ * (the agreement check opens the peer again from it). The exit status is the command's: 1 with a confirmed finding.
+ */
+export async function learnPeerInProcess(args: readonly string[], extra: InProcessOptions): Promise<LearnedPeer> {
+  const plan = learnPlan(parseOptions(withOpensslSpellings(args, 'learn'), LEARN_OPTIONS));
+  const begun = performance.now();
+  const sul = await openPlanSul(plan, () => {});
+  try {
+    const result = await learn(sul, { ...planOptions(plan), ...extra });
+    const report: LearnReport = { command: [...args], ...learnReport(result) };
+    return {
+      status: result.bugPatterns.length > 0 ? 1 : 0,
+      stderr: '',
+      report,
+      model: result.model,
+      seconds: (performance.now() - begun) / 1000,
+    };
+  } finally {
+    await sul.close();
+  }
+}
+
+/** The stored report's model in docs/learn/. */
+export const storedModel = (name: string): MealyMachine =>
+  modelFromReport(JSON.parse(readFileSync(storedReport(name), 'utf8')) as LearnReport);
+
 /** The peer opened again from the report's recorded command, as `dtls13 learn` opened it, for `work`. */
 async function withPeer<T>(learned: LearnedPeer, work: (sul: SystemUnderLearning) => Promise<T>): Promise<T> {
   const command = learned.report.command;
@@ -142,4 +190,46 @@ export function describeDifferences(differences: readonly ModelDifference[], pee
       return `${d.word.join(' ')}: learned ${d.first.at(-1)}, stored ${d.second.at(-1)}${answer}`;
     })
     .join('\n');
+}
+
+/** How a word is walked in time: the mapper's wait per step, and a pause before the word's last input. */
+export interface Pace {
+  readonly waitMs: number;
+  readonly pauseMs: number;
+}
+
+/**
+ * Walks `word` against the peer `dtls13 learn ARGS` names, `walks` times, one session after another, at `pace`: each
+ * walk's answers. For a peer whose answer to the last input depends on the time since its own last flight rather than
+ * on the inputs: a short wait brings that input sooner, a pause later.
+ */
+export async function walkPaced(
+  args: readonly string[],
+  word: readonly InputSymbol[],
+  walks: number,
+  pace: Pace,
+): Promise<OutputSymbol[][]> {
+  const plan = learnPlan(
+    parseOptions(withOpensslSpellings([...args, '--wait', String(pace.waitMs)], 'learn'), LEARN_OPTIONS),
+  );
+  const sul = await openPlanSul(plan, () => {});
+  try {
+    const out: OutputSymbol[][] = [];
+    for (let k = 0; k < walks; k++) {
+      const session = await sul.open();
+      try {
+        const answers: OutputSymbol[] = [];
+        for (const [n, input] of word.entries()) {
+          if (n === word.length - 1) await delay(pace.pauseMs);
+          answers.push(await session.step(input));
+        }
+        out.push(answers);
+      } finally {
+        await session.close();
+      }
+    }
+    return out;
+  } finally {
+    await sul.close();
+  }
 }

@@ -15,9 +15,13 @@ import {
   I12,
   I13,
   learnPeer,
+  learnPeerInProcess,
   storedDifferences,
+  storedModel,
+  type LearnedPeer,
   storedReport,
   walkDifferences,
+  walkPaced,
 } from './peer-learning.js';
 
 /**
@@ -30,10 +34,13 @@ import {
  *   distinguishing words.
  * Serial: each run starts up to 4 servers at once, and two runs at once would make each other's answers late.
  *
- * CI runs wolfSSL's and NSS's. OpenSSL's and GnuTLS's are registered only with DTLS13_LEARN_PEERS=all: OpenSSL's
- * model has 16 states and takes some 2,500 queries (over ten minutes on the 2-core machine), and GnuTLS's does not
- * settle (its answers to a second Finished or ChangeCipherSpec after the handshake change from run to run), so its
- * test fails until the learner can say that without a model; docs/learn.md, "What CI learns".
+ * CI runs wolfSSL's and NSS's with the docs' command, and OpenSSL's started from its stored model (learn()'s `start`)
+ * with the conformance test at k = 0 (`--extra-states 0`): the docs' command, at k = 1, takes some 2,500 queries (over
+ * ten minutes on the 2-core machine), the start and k = 0 some 570, and a stored model the server no longer is does not
+ * come back out (tests/learn/start-model.test.ts). GnuTLS's server is not learned in CI: its answer to a handshake
+ * message after the handshake depends on the time since its last flight (the test below walks that), so learning it
+ * does not settle. The docs' commands for OpenSSL and GnuTLS are registered with DTLS13_LEARN_PEERS=all (GnuTLS's
+ * fails: its model is not complete); docs/learn.md, "What CI learns".
  */
 const ALL_PEERS = process.env['DTLS13_LEARN_PEERS'] === 'all';
 
@@ -48,7 +55,11 @@ const RUN_LIMIT_MS = 20 * 60_000;
 
 async function learnAndCheck(t: ExecutionContext, name: string, args: readonly string[]): Promise<void> {
   t.timeout(RUN_LIMIT_MS);
-  const learned = await learnPeer(name, args);
+  await checkLearned(t, name, await learnPeer(name, args));
+}
+
+/** A learned peer checked: complete, agreeing with its peer on WORDS random words, equivalent to the stored model. */
+async function checkLearned(t: ExecutionContext, name: string, learned: LearnedPeer): Promise<void> {
   const r = learned.report;
   t.log(
     `${name}: ${r.states} states, ${r.queries} queries (${r.steps} steps), ${learned.seconds.toFixed(1)} s; ${r.guarantee}`,
@@ -91,25 +102,25 @@ test('the stored-model check fails on a stored model with one transition changed
   t.regex(describeDifferences(differences), new RegExp(`^${first!.input}: learned .*, stored Wrong$`));
 });
 
+/** OpenSSL 3.0's `s_server` for DTLS 1.2, started per session on `{port}`. */
+function opensslServer(): string {
+  requireCommand('openssl', 'openssl');
+  return `openssl s_server -dtls1_2 -accept {port} -cert '${files.cert}' -key '${files.key}' -quiet`;
+}
+
 /** A 1.2 server learned with the docs' command: `server` starts one on `{port}`; `ci`: in every run, else on request. */
 const SERVERS12: readonly { title: string; name: string; ci: boolean; server: () => string }[] = [
   {
     title: 'OpenSSL 3.0 s_server',
     name: 'openssl-server12',
     ci: false,
-    server: () => {
-      requireCommand('openssl', 'openssl');
-      return `openssl s_server -dtls1_2 -accept {port} -cert '${files.cert}' -key '${files.key}' -quiet`;
-    },
+    server: opensslServer,
   },
   {
     title: 'GnuTLS 3.7 gnutls-serv',
     name: 'gnutls-server12',
     ci: false,
-    server: () => {
-      requireCommand('gnutls-serv', 'gnutls-bin');
-      return `gnutls-serv --udp -p {port} --x509certfile '${files.cert}' --x509keyfile '${files.key}' --echo --priority NORMAL:-VERS-ALL:+VERS-DTLS1.2`;
-    },
+    server: gnutlsServer,
   },
   {
     title: 'wolfSSL 5.7.2 example server',
@@ -126,6 +137,69 @@ for (const { title, name, ci, server } of SERVERS12)
       const args = ['-dtls1_2', '--server-command', server(), '--inputs', I12, ...DOCS_OPTIONS, ...REFERENCE12];
       await learnAndCheck(t, name, args);
     });
+
+test.serial(
+  'OpenSSL 3.0 s_server, DTLS 1.2: learned from its stored model at k = 0, agrees with it and its peer',
+  async (t) => {
+    t.timeout(RUN_LIMIT_MS);
+    const args = [
+      '-dtls1_2',
+      '--server-command',
+      opensslServer(),
+      '--inputs',
+      I12,
+      ...DOCS_OPTIONS,
+      '--extra-states',
+      '0',
+    ];
+    const learned = await learnPeerInProcess(args, { start: storedModel('openssl-server12') });
+    await checkLearned(t, 'openssl-server12', learned);
+  },
+);
+
+/** GnuTLS 3.7.9's `gnutls-serv` for DTLS 1.2, started per session on `{port}`. */
+function gnutlsServer(): string {
+  requireCommand('gnutls-serv', 'gnutls-bin');
+  return `gnutls-serv --udp -p {port} --x509certfile '${files.cert}' --x509keyfile '${files.key}' --echo --priority NORMAL:-VERS-ALL:+VERS-DTLS1.2`;
+}
+
+const HANDSHAKE12 = ['ClientHello', 'ClientHelloWithCookie', 'ClientKeyExchange', 'ChangeCipherSpec', 'Finished'];
+/** A walk whose last input comes soon after the server's last flight, and one whose last input comes 2.5 s after it. */
+const SOON = { waitMs: 150, pauseMs: 0 };
+const LATE = { waitMs: 300, pauseMs: 2500 };
+/** The answer most of the walks gave to their last input. */
+function lastMajority(walks: readonly (readonly string[])[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const w of walks) counts.set(w.at(-1)!, (counts.get(w.at(-1)!) ?? 0) + 1);
+  return [...counts].find(([, n]) => n * 2 > walks.length)?.[0];
+}
+
+/*
+ * Why GnuTLS's server is not learned in CI (docs/learn.md, "What CI learns"): a handshake message after the handshake
+ * (a second Finished, a ClientKeyExchange) gets its last flight again only when its retransmission timer, 1 s, has run
+ * since it last sent that flight; sooner, nothing. The answer depends on the time, not on the inputs, so learning
+ * turns time into states and does not settle where a word's last input comes about a second after the flight.
+ */
+test.serial(
+  'GnuTLS 3.7 gnutls-serv, DTLS 1.2: a handshake message after the handshake is answered by the time',
+  async (t) => {
+    const args = ['-dtls1_2', '--server-command', gnutlsServer(), '--inputs', I12];
+    for (const last of ['Finished', 'ClientKeyExchange']) {
+      const word = [...HANDSHAKE12, last];
+      const soon = await walkPaced(args, word, 3, SOON);
+      const late = await walkPaced(args, word, 3, LATE);
+      for (const [when, walks] of [
+        ['soon', soon],
+        ['2.5 s later', late],
+      ] as const)
+        t.log(`${word.join(' ')}, ${when}: ${walks.map((w) => w.join(' | ')).join('; ')}`);
+      for (const walks of [soon, late])
+        t.is(lastMajority(walks.map((w) => w.slice(0, -1))), 'ChangeCipherSpec+Finished');
+      t.is(lastMajority(soon), 'timeout', `${last} soon after the server's last flight: nothing`);
+      t.is(lastMajority(late), 'ChangeCipherSpec', `${last} 2.5 s after it: the flight again (its Finished a repeat)`);
+    }
+  },
+);
 
 test.serial('NSS 3.110 tstclnt -P server, DTLS 1.3: learned, agrees with its peer, the stored model', async (t) => {
   const db = await makeNssDb(id, id);
