@@ -68,7 +68,7 @@ export interface SentOffer {
  * out, so it is checked where it is passed). Its hooks reach it through {@link calls}, the tests through `inject`.
  */
 export class Dtls13Connection extends VersionStateBase implements VersionState, TransmitGate {
-  /** DtlsConnection tells its states apart by it; what it reports is the fact in the common state. */
+  /** The version this state speaks; what a connection reports is the fact in the common state. */
   readonly protocolVersion = 'DTLSv1.3' as const;
   private readonly context: ClientContext | ServerContext;
   /** Server: its context (the 0-RTT budget the record rules read). */

@@ -69,7 +69,7 @@ export interface Offer12 {
  * checked where it is passed, not declared: the declarations the package ships leave `@internal` members out).
  */
 export class Connection12 extends VersionStateBase implements VersionState {
-  /** DtlsConnection tells its states apart by it; what it reports is the fact in the common state. */
+  /** The version this state speaks; what a connection reports is the fact in the common state. */
   readonly protocolVersion = 'DTLSv1.2' as const;
   readonly config: Config12;
   /** The handshake chart's machine (the tests' 1.2 connection, tests/support/dtls12-connection.ts, shows it). */
@@ -108,7 +108,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
   }
 
   /**
-   * A client that already sent its ClientHello (a 1.3 client's offer that also offered 1.2, runtime/dtls/connection.ts)
+   * A client that already sent its ClientHello (a 1.3 client's offer that also offered 1.2, runtime/dtls/hello-phase.ts)
    * takes up from `offer`: it starts in waitServerHello with that exact ClientHello in its transcript, its message_seq
    * and epoch-0 record numbers going on from the offer's.
    */
