@@ -14,7 +14,6 @@ import type { DeadlineOptions } from './deadlines.js';
 import type { FrozenSession } from './hibernation.js';
 import type { IgnoreReason } from './record-rules.js';
 import type { StatelessRetry } from './stateless-retry.js';
-import type { Answered12, FallBack12 } from './fall-back12.js';
 import type { ManualClock } from '../handshake/manual-clock.js';
 import type { DatagramLimit } from './datagram-limit.js';
 import type { ConnectionFacts, ConnectionIds, VersionFacts } from './connection-facts.js';
@@ -107,10 +106,6 @@ export interface SharedState extends ConnectionFacts {
   readonly outgoing: Uint8Array[];
   readonly clock: ManualClock;
   readonly datagramLimit: DatagramLimit;
-  /** Server doing DTLS 1.2 too: where its 1.3 ClientHello step hands a first ClientHello choosing 1.2 (runtime/dtls). */
-  readonly fallBack12?: FallBack12 | undefined;
-  /** Client offering DTLS 1.2 too: where its 1.3 state hands a first answer choosing 1.2 (runtime/dtls). */
-  readonly answered12?: Answered12 | undefined;
   pathQueue: PathQueue | undefined;
   recordTimer: RecordTimer | undefined;
   transmitGate: TransmitGate | undefined;

@@ -1,3 +1,4 @@
+import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { issueConnectionIds } from './cid-actions.js';
 import { handshakeTypeFromNumber } from '../../generated/wire/enums.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
@@ -41,13 +42,21 @@ import { VersionStateBase } from './version-state-base.js';
 /** A record the record layer delivered (opened, or plaintext). */
 export type { InboundRecord };
 
-/** Content types a client's plaintext records are read for before the version is chosen (RFC 8446 §5.1). */
+/** The alert content type (RFC 8446 §5.1). */
 const ALERT = 21;
-const HANDSHAKE = 22;
 
 const NO_DATAGRAMS: readonly Uint8Array[] = [];
 
 export { HANDSHAKE_KEYS_RETENTION_MS } from './key-lifetime.js';
+
+/** Our first ClientHello as the 1.3 client sent it: what a 1.2 state takes up from when the server answers in 1.2. */
+export interface SentOffer {
+  /** The ClientHello's body exactly as sent (its transcript starts with it). */
+  readonly body: Uint8Array;
+  readonly messageSeq: number;
+  /** The next epoch-0 record sequence number (after every record the ClientHello went in, retransmissions included). */
+  readonly nextRecordSequenceNumber: number;
+}
 
 /**
  * A DTLS 1.3 connection (RFC 9147), the 1.3 version state of DtlsConnection, sans-I/O: datagrams and the caller's time
@@ -58,7 +67,7 @@ export { HANDSHAKE_KEYS_RETENTION_MS } from './key-lifetime.js';
  * out, so it is checked where it is passed). Its hooks reach it through {@link calls}, the tests through `inject`.
  */
 export class Dtls13Connection extends VersionStateBase implements VersionState, TransmitGate {
-  /** DtlsConnection tells its states apart by it; what it reports is the fact in the common state. */
+  /** The version this state speaks; what a connection reports is the fact in the common state. */
   readonly protocolVersion = 'DTLSv1.3' as const;
   private readonly context: ClientContext | ServerContext;
   /** Server: its context (the 0-RTT budget the record rules read). */
@@ -114,8 +123,9 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     perConnection: ConnectionOptions,
     charts: Charts13,
     shared: SharedState,
+    versionOpen = false,
   ): Dtls13Connection {
-    return new Dtls13Connection(role, perConnection, config, charts, shared);
+    return new Dtls13Connection(role, perConnection, config, charts, shared, versionOpen);
   }
 
   /**
@@ -150,6 +160,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     config: ResolvedConfig,
     charts: Charts13,
     shared: SharedState,
+    versionOpen = false,
   ) {
     super(role, shared, config.messageBuffers === 'batch');
     this.outgoing = shared.outgoing;
@@ -166,22 +177,15 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     this.cid = cid;
     this.inbox = new HandshakeReassembler({ maxBufferedBytes: config.limits.maxReassemblyBytes });
     hooks.acks = new AckScheduler(clock, hooks);
-    this.driver = hooks.driver = roleDriver(
-      context,
-      charts,
-      options.inspect,
-      options.statelessRetry,
-      shared.fallBack12,
-      shared.answered12,
-    );
+    this.driver = hooks.driver = roleDriver(context, charts, options.inspect, options.statelessRetry);
     if (role === 'server' && options.statelessRetry) {
       records.continuePlaintextFrom(options.statelessRetry.recordSequence);
       this.inbox.reset(1); // the second ClientHello is message 1; the first and the HelloRetryRequest were message 0
     }
     this.handshake = new HandshakeInbound(hooks, this.inbox);
     this.handlers = new ContentRecords(hooks, this.handshake);
-    // Doing DTLS 1.2 too, the version is open until a hello step chooses it (role-driver.ts): none reported meanwhile.
-    this.report(shared.fallBack12 === undefined && shared.answered12 === undefined);
+    // In a hello phase (runtime/dtls/hello-phase.ts) the version is open until it chooses: none reported meanwhile.
+    this.report(!versionOpen);
   }
 
   /**
@@ -336,13 +340,53 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
   }
 
   /**
+   * Server: the first ClientHello, decoded where its version was chosen (runtime/dtls/hello-phase.ts): when these are
+   * its bytes, not decoded again.
+   */
+  expectClientHello(known: { readonly body: Uint8Array; readonly hello: ClientHello }): void {
+    this.driver.expect?.(known);
+  }
+
+  /** Client: whether it waits for the server's first answer (sent, no HelloRetryRequest taken): the version is open. */
+  get awaitsFirstAnswer(): boolean {
+    return this.driver.awaitsFirstAnswer === true;
+  }
+
+  /**
+   * Client: the server answered our first ClientHello in DTLS 1.2 (runtime/dtls/hello-phase.ts): that ClientHello as
+   * sent, for the 1.2 state to take up from; this state's flight leaves the one clock meanwhile.
+   */
+  stepAside(): SentOffer | undefined {
+    const c = this.context;
+    const hello = c.flight.outstanding.find((m) => m.msgType === 'client_hello');
+    if (hello === undefined) return undefined;
+    c.flight.pause();
+    return {
+      body: hello.body,
+      messageSeq: hello.messageSeq,
+      nextRecordSequenceNumber: this.records.nextPlaintextSequence,
+    };
+  }
+
+  /**
    * Client: a 1.3 answer to our first ClientHello took the connection back from the 1.2 state a HelloVerifyRequest
    * made: this state waits for the server's answer again, its facts in the common state.
    */
   takenBack(): void {
-    this.driver.takenBack?.();
+    this.context.flight.resume();
     this.cookieHelloSent = true;
     this.report(true);
+  }
+
+  /**
+   * Client: a first answer this state refuses before reading it (a HelloVerifyRequest to a client doing 1.3 only): the
+   * datagram and its record counted as read, and the connection fails with `reason`.
+   */
+  refuse(reason: FatalReason): void {
+    if (this.ended) return;
+    this.counts.datagramsReceived++;
+    this.counts.recordsReceived++;
+    this.fail(reason);
   }
 
   /**
@@ -350,7 +394,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
    * shares' private keys, its flight's timer, every epoch's keys).
    */
   abandoned(): void {
-    this.driver.letGo?.();
+    this.driver.releaseOffer?.();
     this.context.flight.stop();
     this.records.releaseAll();
   }
@@ -449,7 +493,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
       const epoch = h.epoch;
       const contentType = contentTypeFromByte(h.contentType);
       const { sequenceNumber } = h;
-      if (epoch === 0 && this.role === 'client' && this.firstPlaintext(d, h, content)) return !this.ended;
+      if (epoch === 0 && this.role === 'client' && this.staleAlert(h)) return !this.ended;
       const r: InboundRecord =
         epoch === 0
           ? { kind: 'record', epoch, sequenceNumber, contentType, content, protected: false }
@@ -470,15 +514,13 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
   }
 
   /**
-   * Client: whether a plaintext record was taken before the version is chosen: a server's first answer choosing DTLS
-   * 1.2 (gone to the 1.2 state), or an alert about the cookie hello (set aside).
+   * Client taken back from a 1.2 state: whether a plaintext record is an alert about the cookie hello (set aside until
+   * the handshake completes).
    */
-  private firstPlaintext(d: Uint8Array, h: Header13, content: Uint8Array): boolean {
-    if (this.cookieHelloSent && h.contentType === ALERT && this.driver.session === undefined) {
-      this.ignore('stale-alert');
-      return true;
-    }
-    return h.at === 0 && h.contentType === HANDSHAKE && this.driver.answered?.(d, content) === true;
+  private staleAlert(h: Header13): boolean {
+    if (!this.cookieHelloSent || h.contentType !== ALERT || this.driver.session !== undefined) return false;
+    this.ignore('stale-alert');
+    return true;
   }
 
   /** @internal A record waiting for keys not installed yet: kept (a copy) within limits.maxDeferredBytes, or set aside. */

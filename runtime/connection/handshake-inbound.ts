@@ -64,8 +64,6 @@ export class HandshakeInbound {
           accepted = true;
           c.context.acks.add(r.epoch, r.sequenceNumber);
           for (const m of res.messages) {
-            // A server's first ClientHello may choose DTLS 1.2: then the 1.2 state took it, and this one has ended.
-            if (m.msgType === 'client_hello' && this.driver.handOver?.(m.body, m.messageSeq, r.sequenceNumber)) return;
             this.message(handshakeTypeToNumber(m.msgType), m.body, r.epoch, r.protected);
             if (c.ended()) return;
           }

@@ -29,13 +29,9 @@ import type { ClientContext, MachineContext, ServerContext } from './machine-con
 import { SERVER_GUARDS, SERVER_STEPS } from './server-handshake.js';
 import type { ServerEvent, ServerState } from './server-states.js';
 import type { StatelessRetry } from './stateless-retry.js';
-import { LONGEST_CLIENT_HELLO_12, type Answered12, type FallBack12 } from './fall-back12.js';
-import { offeredVersions } from './offered-versions.js';
-import { firstAnswer } from './first-answer.js';
 
-/** ClientHello's and HelloVerifyRequest's msg_type (RFC 8446 §4, RFC 6347 §4.3.2). */
+/** ClientHello's msg_type (RFC 8446 §4). */
 const CLIENT_HELLO = 1;
-const HELLO_VERIFY_REQUEST = 3;
 
 /** Events both charts take from the connection itself rather than from a message. */
 export type ControlEvent =
@@ -60,17 +56,12 @@ export interface RoleDriver {
   /** A whole handshake message, decoded into its chart event if the state takes it now (else unexpected_message). */
   deliver(handler: HandshakeHandler, msgType: number, body: Uint8Array): void;
   control(event: ControlEvent): void;
-  /** Server: a whole ClientHello before it is delivered: true when it chose DTLS 1.2 and went to the 1.2 state. */
-  handOver?(body: Uint8Array, messageSeq: number, recordSequence: number): boolean;
-  /**
-   * Client: the first plaintext handshake record of `datagram`: true when it is the server's first answer and chose
-   * DTLS 1.2, and went to the 1.2 state. @throws ProtocolError for a HelloVerifyRequest to a client doing 1.3 only.
-   */
-  answered?(datagram: Uint8Array, content: Uint8Array): boolean;
-  /** Client: a 1.3 answer to our first ClientHello took the connection back from the 1.2 state `answered` made. */
-  takenBack?(): void;
-  /** Client: the connection went on in DTLS 1.2 for good: the held offer's key shares are released. */
-  letGo?(): void;
+  /** Server: the ClientHello about to come, decoded where its version was chosen: when these are its bytes, not decoded again. */
+  expect?(known: { readonly body: Uint8Array; readonly hello: ClientHello }): void;
+  /** Client: the connection went on in DTLS 1.2: the offer's key shares are released. */
+  releaseOffer?(): void;
+  /** Client: waiting for the server's first answer (our first ClientHello sent, no HelloRetryRequest taken). */
+  readonly awaitsFirstAnswer?: boolean;
   /** The fatal path: the chart's `fail` transition, whose step sends the alert once; nothing in a final state. */
   fail(reason: FatalReason): void;
   handles(eventType: string): boolean;
@@ -93,11 +84,9 @@ export function roleDriver(
   charts: Charts13,
   inspect: ((event: ChartInspectionEvent) => void) | undefined,
   statelessRetry: StatelessRetry | undefined,
-  fallBack12?: FallBack12,
-  answered12?: Answered12,
 ): RoleDriver {
-  if (context.role === 'client') return new ClientMachine(context, charts.client, inspect, answered12);
-  const m = new ServerMachine(context, charts.server, inspect, statelessRetry?.clientHello, fallBack12);
+  if (context.role === 'client') return new ClientMachine(context, charts.client, inspect);
+  const m = new ServerMachine(context, charts.server, inspect, statelessRetry?.clientHello);
   if (statelessRetry) m.dispatch({ type: 'statelessRetryVerified', retry: statelessRetry });
   return m;
 }
@@ -199,16 +188,10 @@ function inspected(
 }
 
 class ClientMachine extends Machine13<ClientContext, ClientState, ClientEvent> {
-  /** Offering DTLS 1.2 too: where a 1.2 first answer goes; undefined once the first answer came. */
-  private answered12: Answered12 | undefined;
-  /** The state held while a 1.2 state answers a HelloVerifyRequest (this machine closed meanwhile). */
-  private held: ClientState | undefined;
-
   constructor(
     context: ClientContext,
     chart: Charts13['client'],
     inspect: ((event: ChartInspectionEvent) => void) | undefined,
-    answered12: Answered12 | undefined,
   ) {
     super(
       { kind: 'start' },
@@ -216,64 +199,16 @@ class ClientMachine extends Machine13<ClientContext, ClientState, ClientEvent> {
       chart,
       inspected(sharedDtls13ClientMachine, dtls13ClientInput, CLIENT_STEPS, CLIENT_GUARDS, inspect),
     );
-    this.answered12 = answered12;
   }
 
-  /**
-   * The version chosen, once, from the server's first answer (first-answer.ts): a 1.2 ServerHello or HelloVerifyRequest
-   * goes with the datagram to the 1.2 state and this one closes silently (held for {@link takenBack} after an HVR);
-   * anything else is this state's. A client doing 1.3 only refuses an HVR with protocol_version at once rather than wait
-   * for a ServerHello that never comes: no more forgeable than the plaintext alerts taken anyway (RFC 9147 §4.5.2).
-   */
-  answered(datagram: Uint8Array, content: Uint8Array): boolean {
+  get awaitsFirstAnswer(): boolean {
     const s = this.state;
-    if (s.kind !== 'waitServerHello') return false;
-    const hook = this.answered12;
-    if (hook === undefined) {
-      if (this.context.config.offer12 === undefined && content[0] === HELLO_VERIFY_REQUEST && firstAnswer(content))
-        throw new ProtocolError(
-          'protocol_version',
-          'the server answered with a HelloVerifyRequest (it speaks DTLS 1.2), and this client does DTLS 1.3 only',
-        );
-      return false;
-    }
-    if (s.offer.retry !== undefined) return false;
-    const answer = firstAnswer(content);
-    if (answer === undefined) return false;
-    this.answered12 = undefined;
-    const c = this.context;
-    if (answer.version === 'DTLSv1.3') {
-      c.facts.protocolVersion = 'DTLSv1.3';
-      return false;
-    }
-    const hello = c.flight.outstanding.find((m) => m.msgType === 'client_hello');
-    if (hello === undefined) return false; // never: the first ClientHello is outstanding until the server's flight
-    const offer = {
-      body: hello.body,
-      messageSeq: hello.messageSeq,
-      nextRecordSequenceNumber: c.records.nextPlaintextSequence,
-    };
-    this.held = s;
-    this.state = { kind: 'closed' };
-    this.kind = 'closed';
-    c.flight.pause(); // its timer off the one clock while the 1.2 state speaks
-    hook.takeOver(offer, datagram, c.cid.arriving, answer.helloVerifyRequest);
-    return true;
+    return s.kind === 'waitServerHello' && s.offer.retry === undefined;
   }
 
-  takenBack(): void {
-    const held = this.held;
-    if (held === undefined) return;
-    this.held = undefined;
-    this.state = held;
-    this.kind = held.kind;
-    this.context.flight.resume();
-  }
-
-  letGo(): void {
-    const held = this.held;
-    this.held = undefined;
-    if (held?.kind === 'waitServerHello') for (const k of held.offer.keyShares) k.release();
+  releaseOffer(): void {
+    const s = this.state;
+    if (s.kind === 'waitServerHello') for (const k of s.offer.keyShares) k.release();
   }
 
   override connect(): void {
@@ -298,17 +233,14 @@ class ClientMachine extends Machine13<ClientContext, ClientState, ClientEvent> {
 }
 
 class ServerMachine extends Machine13<ServerContext, ServerState, ServerEvent> {
-  /** A ClientHello decoded already (by the cookie check, or by `handOver`), until a ClientHello comes. */
+  /** A ClientHello decoded already (by the cookie check, or where its version was chosen), until a ClientHello comes. */
   private known: { readonly body: Uint8Array; readonly hello: ClientHello } | undefined;
-  /** Server doing DTLS 1.2 too: the 1.2 side a first ClientHello choosing 1.2 goes to; undefined once one came. */
-  private fallBack12: FallBack12 | undefined;
 
   constructor(
     context: ServerContext,
     chart: Charts13['server'],
     inspect: ((event: ChartInspectionEvent) => void) | undefined,
     known: { readonly body: Uint8Array; readonly hello: ClientHello } | undefined,
-    fallBack12: FallBack12 | undefined,
   ) {
     super(
       { kind: 'waitClientHello' },
@@ -317,33 +249,10 @@ class ServerMachine extends Machine13<ServerContext, ServerState, ServerEvent> {
       inspected(sharedDtls13ServerMachine, dtls13ServerInput, SERVER_STEPS, SERVER_GUARDS, inspect),
     );
     this.known = known;
-    this.fallBack12 = fallBack12;
   }
 
-  /**
-   * The version chosen, once, from the first ClientHello: one offering DTLS 1.2 and not 1.3 (RFC 8446 §4.2.1) goes, as
-   * decoded, to the 1.2 state and this state ends silently; any other is this state's, not decoded again.
-   */
-  handOver(body: Uint8Array, messageSeq: number, recordSequence: number): boolean {
-    const fallBack = this.fallBack12;
-    if (fallBack === undefined || this.state.kind !== 'waitClientHello' || body.length > LONGEST_CLIENT_HELLO_12)
-      return false;
-    this.fallBack12 = undefined; // the first ClientHello chose: a later one is this version's
-    let hello: ClientHello;
-    try {
-      hello = fallBack.decode(body);
-    } catch {
-      return false; // the step's own decoding names what is wrong, with its alert
-    }
-    const offered = offeredVersions(hello);
-    if (offered.dtls13 || !offered.dtls12) {
-      this.known = { body, hello };
-      return false;
-    }
-    this.state = { kind: 'closed' };
-    this.kind = 'closed';
-    fallBack.takeOver({ body, hello }, messageSeq, recordSequence);
-    return true;
+  expect(known: { readonly body: Uint8Array; readonly hello: ClientHello }): void {
+    this.known = known;
   }
 
   /** A ClientHello's plan (hello-plan.ts) is made here and travels in the event. */

@@ -22,7 +22,6 @@ import { integerOption } from '../config-error.js';
 import { ManualClock } from '../handshake/manual-clock.js';
 import { DatagramLimit } from '../connection/datagram-limit.js';
 import { ConnectionFacts } from '../connection/connection-facts.js';
-import type { Answered12, FallBack12 } from '../connection/fall-back12.js';
 
 export interface CommonOptions extends DeadlineOptions {
   readonly onDatagram?: DatagramObserver | undefined;
@@ -50,10 +49,6 @@ export class CommonState extends ConnectionFacts implements SharedState {
   recordTimer: RecordTimer | undefined = undefined;
   /** Asked before the outbound queue gives up a datagram (the 1.3 state; none in 1.2), lent as it is made. */
   transmitGate: TransmitGate | undefined = undefined;
-  /** Server doing DTLS 1.2 too: where its 1.3 ClientHello step hands a first ClientHello choosing 1.2 (connection.ts). */
-  fallBack12: FallBack12 | undefined = undefined;
-  /** Client offering DTLS 1.2 too: where its 1.3 first-answer step hands an answer choosing 1.2 (connection.ts). */
-  answered12: Answered12 | undefined = undefined;
   /** Which deadline ended the connection, if one did. */
   expired: 'handshake' | 'idle' | undefined;
 

@@ -1,12 +1,10 @@
 /**
- * The DTLS connection a caller makes, whichever version it comes to speak (runtime/connection/README.md, "One
- * connection for both versions"): one object with the declared `Connection` surface
- * (runtime/connection/connection-api.ts) whose version-specific part is a state, `Dtls13Connection`
- * (runtime/connection) or `Connection12` (runtime/dtls12/connection12.ts), each implementing `VersionState` itself. The
- * version is chosen once, sans-I/O, by the 1.3 state's hello steps (runtime/connection/role-driver.ts: the server's
- * first ClientHello, the client's first answer), which hand a 1.2 hello to the 1.2 state made here (`fallBack12`,
- * `answered12`). A client offers every version of `minVersion..maxVersion` (default 1.2..1.3) in one ClientHello; a
- * server answers in the newest both have.
+ * The DTLS connection a caller makes, whichever version it comes to speak (runtime/dtls/README.md): one object with the
+ * declared `Connection` surface (runtime/connection/connection-api.ts) and one phase, a discriminated field: `hello`
+ * while the version is open (hello-phase.ts, the one place it is chosen), then `v13` (`Dtls13Connection`,
+ * runtime/connection) or `v12` (`Connection12`, runtime/dtls12), each implementing `VersionState` itself. A client offers
+ * every version of `minVersion..maxVersion` (default 1.2..1.3) in one ClientHello; a server answers in the newest both
+ * have.
  */
 import type { PathDatagram } from '../cid/cid-context.js';
 import type { FatalReason } from '../connection/alert-mapping.js';
@@ -34,13 +32,7 @@ import { exportKeying } from '../connection/export-keying.js';
 import { CommonState } from './common-state.js';
 import { CHARTS13 } from './role-drivers.js';
 import { clientConfigs, serverConfigs, type VersionConfigs } from './version-configs.js';
-import { server12, state12 } from './state12.js';
-import { handshakeRecord12 } from '../dtls12/record-writer12.js';
-import type { Answered12, FallBack12, SentOffer } from '../connection/fall-back12.js';
-import type { Config12 } from '../dtls12/config12.js';
-import type { Held13 } from '../dtls12/connection12.js';
-import { decodeClientHello, type ClientHello } from '../../generated/wire/client-hello.js';
-import { decodeClientHello12 } from '../dtls12/client-hello-body12.js';
+import { firstPhase, type Phase } from './hello-phase.js';
 import { booleanOption } from '../config-error.js';
 
 export {
@@ -63,26 +55,10 @@ type Options = DtlsOptions;
 /** The versions of a configuration resolved for 1.3 alone (one array for every such connection). */
 const ONLY_13: readonly DtlsVersionName[] = ['DTLSv1.3'];
 
-/**
- * What a connection's 1.2 hook (`fallBack12`, `answered12`) makes its 1.2 state from: the connection, its options and
- * its 1.2 configuration, held as data by one object, whose methods all connections share.
- */
-class Hook12 {
-  protected readonly connection: DtlsConnection;
-  protected readonly options: Options;
-  protected readonly config12: Config12;
-
-  constructor(connection: DtlsConnection, options: Options, config12: Config12) {
-    this.connection = connection;
-    this.options = options;
-    this.config12 = config12;
-  }
-}
-
 export class DtlsConnection implements Connection {
   readonly role: 'client' | 'server';
-  /** The version state: the 1.3 connection, or the 1.2 one once 1.2 was chosen. */
-  private current: Dtls13Connection | Connection12;
+  /** The hello phase while the version is open, then the state of the version chosen (hello-phase.ts). */
+  private phase: Phase;
   /** What is held once for both versions: the handshake and idle deadlines, the datagram observer (common-state.ts). */
   private readonly common: CommonState;
   /** The versions offered (client) or answered (server), newest first. */
@@ -157,101 +133,19 @@ export class DtlsConnection implements Connection {
     const limited = booleanOption('amplificationLimit', options.amplificationLimit) ?? true;
     if (limited && role === 'server' && thawed === undefined && options.statelessRetry === undefined)
       common.amplification.limit();
-    if (thawed !== undefined) this.current = thawed(common);
-    else if (role === 'client') {
-      // Offering both versions, the 1.3 state's step that takes the server's first answer chooses: a 1.2 answer goes to
-      // the 1.2 state this connection makes then (`answered12`).
-      if (config13 !== undefined && config12 !== undefined)
-        common.answered12 = new DtlsConnection.AnsweredHook(this, options, config12);
-      this.current =
-        config13 === undefined
-          ? state12(options, config12!, common)
-          : Dtls13Connection.sharing('client', config13, options, CHARTS13, common);
-      common.answered12 = undefined; // its first-answer step holds it until the first answer, then lets it go
-    } else if (config12 !== undefined && (config13 === undefined || options.clientHello12 !== undefined)) {
-      // A 1.2-only server, or the listener chose 1.2 from the ClientHello it decoded (hello-responder.ts): the 1.2
-      // state takes that ClientHello as decoded. A 1.2-only server's refuses one that offers no DTLS 1.2.
-      const state = state12(options, server12(options, config12), common);
-      if (options.clientHello12 !== undefined) state.expectClientHello(options.clientHello12);
-      this.current = state;
-    } else {
-      // The 1.3 server's ClientHello step chooses the version: a first ClientHello choosing 1.2 goes to the 1.2 state
-      // this connection makes then (`fallBack12`), and the 1.3 state ends.
-      if (config12 !== undefined && options.statelessRetry === undefined)
-        common.fallBack12 = new DtlsConnection.FallBackHook(this, options, config12);
-      this.current = Dtls13Connection.sharing('server', config13!, options, CHARTS13, common);
-      common.fallBack12 = undefined; // its ClientHello step holds it until the first ClientHello, then lets it go
-    }
+    this.phase = firstPhase(role, options, configs, common, thawed && thawed(common));
   }
 
-  /**
-   * Where a 1.3 server state hands a first ClientHello that chooses DTLS 1.2 (`CommonState.fallBack12`): a 1.2 state
-   * takes it, decoded by the 1.3 state's step, as one record (its last fragment's record number), and is this
-   * connection's version state from then on. One class for every connection, its methods shared: the step holds the
-   * connection and what its 1.2 state is made from, no closure per connection.
-   */
-  private static readonly FallBackHook = class extends Hook12 implements FallBack12 {
-    decode(body: Uint8Array): ClientHello {
-      return decodeClientHello12(body);
-    }
-
-    takeOver(
-      known: { readonly body: Uint8Array; readonly hello: ClientHello },
-      messageSeq: number,
-      recordSequence: number,
-    ): void {
-      const { connection, options } = this;
-      const common = connection.common;
-      const path = common.peer.current;
-      const first = connection.current;
-      const state = state12(options, server12(options, this.config12), common);
-      state.expectClientHello(known);
-      // One record, the whole message (the 1.2 state reads its first ClientHello whole, hashed as if sent unfragmented).
-      connection.handOver(state, handshakeRecord12('client_hello', known.body, messageSeq, recordSequence), path);
-      if (first.protocolVersion === 'DTLSv1.3') first.abandoned();
-    }
-  };
-
-  /**
-   * Where a 1.3 client state offering both hands the server's first answer when it chose DTLS 1.2
-   * (`CommonState.answered12`): a 1.2 state takes over from our ClientHello as sent and reads the datagram. After a
-   * HelloVerifyRequest the 1.3 state is held for a 1.3 answer to the same ClientHello ({@link held13}). One class for
-   * every connection, as {@link FallBackHook}.
-   */
-  private static readonly AnsweredHook = class extends Hook12 implements Answered12 {
-    takeOver(offer: SentOffer, datagram: Uint8Array, path: string | undefined, helloVerifyRequest: boolean): void {
-      const connection = this.connection;
-      const first = connection.current;
-      if (first.protocolVersion !== 'DTLSv1.3') return; // never: the 1.3 state calls it
-      const hello = decodeClientHello(offer.body);
-      const state = state12(this.options, this.config12, connection.common, { ...offer, hello });
-      connection.handOver(state, datagram, path);
-      if (helloVerifyRequest) state.hold(connection.held13(first));
-      else first.abandoned(); // the 1.2 ServerHello: 1.2 for good
-    }
-  };
-
-  /** The 1.2 state made current reads `datagram`, which the 1.3 state counted already with its one record: taken back. */
-  private handOver(state: Connection12, datagram: Uint8Array, path: string | undefined): void {
-    this.current = state;
-    this.common.counters.datagramsReceived--;
-    this.common.counters.recordsReceived--;
-    state.receive(datagram, this.common.clock.now, path);
+  /** After a call that may end the state speaking for a hello phase: the phase it settled to (hello-phase.ts). */
+  private settle(): void {
+    const p = this.phase;
+    if (p.kind === 'hello') this.phase = p.hello.phase;
   }
 
-  /**
-   * The 1.3 state held after a HelloVerifyRequest: a 1.3 answer to our first ClientHello makes it current again, and it
-   * reads that datagram; once the 1.2 state took a ServerHello (or ended), it lets go of what it holds.
-   */
-  private held13(held: Dtls13Connection): Held13 {
-    return {
-      takeBack: (datagram, now, path) => {
-        this.current = held;
-        held.takenBack();
-        held.receive(datagram, now, path);
-      },
-      release: () => held.abandoned(),
-    };
+  /** The state doing the connection's work: the chosen version's, or the one speaking while the version is open. */
+  private get speaking(): Dtls13Connection | Connection12 {
+    const p = this.phase;
+    return p.kind === 'hello' ? p.hello.speaking : p.state;
   }
 
   /** The version spoken, once known (the version state's, written in the common state; none while the hello steps have not chosen). */
@@ -260,13 +154,15 @@ export class DtlsConnection implements Connection {
   }
 
   connect(now: number): void {
-    this.current.connect(now);
+    this.speaking.connect(now);
   }
 
   receive(datagram: Uint8Array, now: number, path?: string): void {
     this.common.onDatagram?.('received', datagram);
     this.common.amplification.took(datagram.length);
-    this.current.receive(datagram, now, path);
+    const p = this.phase;
+    if (p.kind === 'hello') this.phase = p.hello.receive(datagram, now, path);
+    else p.state.receive(datagram, now, path);
   }
 
   /**
@@ -319,8 +215,10 @@ export class DtlsConnection implements Connection {
 
   /** Runs the version state's timers due at `now`, then the handshake and idle deadlines (common-state.ts). Never throws for what the peer sent. */
   handleTimeout(now: number): void {
-    this.current.onTimer(now);
-    this.common.check(this.current, now);
+    const v = this.speaking;
+    v.onTimer(now);
+    this.common.check(v, now);
+    this.settle();
   }
 
   /** The next event for the application: both versions' states push theirs into this one queue as they happen. */
@@ -333,11 +231,12 @@ export class DtlsConnection implements Connection {
    * first send: tools that wrap `DtlsConnection.prototype.send`, as bench/hwmodel-replay.ts does, see every send.)
    */
   send(data: Uint8Array, now?: number): void {
-    this.current.send(data, now);
+    this.speaking.send(data, now);
   }
 
   close(): void {
-    this.current.close();
+    this.speaking.close();
+    this.settle();
   }
 
   /**
@@ -353,7 +252,8 @@ export class DtlsConnection implements Connection {
 
   /** @internal An application callback the node layer calls failed: the connection ends with internal_error. */
   failForCallback(callback: CallbackName, thrown: unknown): void {
-    this.current.failForCallback(callback, thrown);
+    this.speaking.failForCallback(callback, thrown);
+    this.settle();
   }
 
   /** KeyUpdate (RFC 9147 §8); DTLS 1.3 only. @throws Dtls12FeatureError on a 1.2 session. */
@@ -378,8 +278,9 @@ export class DtlsConnection implements Connection {
 
   /** The 1.3 state, for `feature`, a call only DTLS 1.3 has; asked of a 1.2 session, the Dtls12FeatureError naming why. */
   private state13(feature: Dtls13Feature): Dtls13Connection {
-    const v = this.current;
-    if (v.protocolVersion === 'DTLSv1.3') return v;
+    const p = this.phase;
+    const v = p.kind === 'hello' ? p.hello.speaking13 : p.kind === 'v13' ? p.state : undefined;
+    if (v !== undefined) return v;
     throw notInDtls12(feature);
   }
 
@@ -403,11 +304,11 @@ export class DtlsConnection implements Connection {
   }
 
   park(now: number): void {
-    this.current.park(now);
+    this.speaking.park(now);
   }
 
   releaseKeys(): void {
-    this.current.releaseKeys();
+    this.speaking.releaseKeys();
   }
 
   /**
@@ -415,8 +316,8 @@ export class DtlsConnection implements Connection {
    * session never hibernates (the frozen form is 1.3's).
    */
   hibernate(now: number): FrozenSession | undefined {
-    const v = this.current;
-    return v.protocolVersion === 'DTLSv1.3' ? v.hibernate(now) : undefined;
+    const p = this.phase;
+    return p.kind === 'v13' ? p.state.hibernate(now) : undefined;
   }
 
   /** Whether its version can hibernate at all: DTLS 1.3 can, 1.2 cannot. */
@@ -431,7 +332,7 @@ export class DtlsConnection implements Connection {
 
   /** Records, drops by reason, retransmission state, handshake duration and what is held for the peer: the one counter set and the version state's part. */
   get stats(): ConnectionStats {
-    return { ...this.common.counters, ...this.current.versionStats };
+    return { ...this.common.counters, ...this.speaking.versionStats };
   }
 
   /** The alert that failed the connection, if it failed. */
@@ -492,6 +393,6 @@ export class DtlsConnection implements Connection {
 
   /** @internal The version state (tests of one version's internals). */
   get versionState(): Dtls13Connection | Connection12 {
-    return this.current;
+    return this.speaking;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * A listener's answer to a ClientHello from a peer that has no connection yet, whichever version it will speak: the
- * version chosen as DtlsConnection.server chooses it (version-negotiation.ts), then the stateless cookie exchange of
+ * version chosen by the rule a connection's hello phase uses (`chooseServerVersion`, version-negotiation.ts, calls
+ * hello-phase.ts `chooseVersion`), then the stateless cookie exchange of
  * that version: a HelloRetryRequest (RFC 9147 §5.1, hello-retry-responder.ts) or a HelloVerifyRequest (RFC 6347 §4.2.1,
  * runtime/dtls12/hello-verify-responder12.ts); a ClientHello with no version in common gets a stateless
  * protocol_version alert. What a connection needs to start (the 1.3 cookie's contents, the 1.2 cookie's binding and

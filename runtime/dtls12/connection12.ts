@@ -38,12 +38,11 @@ import type { Handshake12Result } from './handshake-result12.js';
 import { sendAlert12, type HandshakeParts12 } from './handshake-parts12.js';
 import type { Connected12 } from './outcome12.js';
 import type { Out12 } from './out12.js';
-import { Header12, readHeader12 } from '../record/codec12.js';
+import { Header12 } from '../record/codec12.js';
 import type { ReadState12 } from '../record/read-state12.js';
 import { readRecords } from '../record/record-loop.js';
 import { MessageArena } from '../wire/message-arena.js';
-import { APPLICATION_DATA, HANDSHAKE, RecordWriter12 } from './record-writer12.js';
-import { firstAnswer } from '../connection/first-answer.js';
+import { APPLICATION_DATA, RecordWriter12 } from './record-writer12.js';
 import type { Session12 } from './session12.js';
 import type { ChartInspectionEvent } from '../chart-inspection.js';
 import { inspectedChart12 } from './inspected12.js';
@@ -54,17 +53,6 @@ import { negotiated12 } from './negotiated12.js';
 import { PeerPath12 } from './peer-path12.js';
 import { phase12, RecordPath12 } from './record-path12.js';
 import { recordRule, type RecordHandlerName12 } from '../connection/record-rules.js';
-
-/**
- * After a HelloVerifyRequest (authenticated by nothing, RFC 6347 §4.2.1): the 1.3 state of a client offering both that
- * handed it over, untouched, which a 1.3 answer to our first ClientHello takes back (runtime/dtls/connection.ts).
- */
-export interface Held13 {
-  /** The 1.3 answer in `datagram` (its first record), come at `now` over `path`: the 1.3 state reads it and speaks from now on. */
-  takeBack(datagram: Uint8Array, now: number, path: string | undefined): void;
-  /** The version is 1.2 for good (a ServerHello taken, or this state ended): the 1.3 state lets go of its key shares and keys. */
-  release(): void;
-}
 
 /** A ClientHello already sent, for {@link Connection12.fromSentOffer}. */
 export interface Offer12 {
@@ -81,7 +69,7 @@ export interface Offer12 {
  * checked where it is passed, not declared: the declarations the package ships leave `@internal` members out).
  */
 export class Connection12 extends VersionStateBase implements VersionState {
-  /** DtlsConnection tells its states apart by it; what it reports is the fact in the common state. */
+  /** The version this state speaks; what a connection reports is the fact in the common state. */
   readonly protocolVersion = 'DTLSv1.2' as const;
   readonly config: Config12;
   /** The handshake chart's machine. */
@@ -107,8 +95,6 @@ export class Connection12 extends VersionStateBase implements VersionState {
   private newestCidRecord = -1;
   /** Made from an offer already sent: the machine starts where the chart's `connect` leads. */
   private fromOffer = false;
-  /** Client after a HelloVerifyRequest to an offer of both versions: the 1.3 state held until the version is final. */
-  private held13: Held13 | undefined;
 
   /**
    * Watches the handshake in an XState inspector: XState's actor of the role's chart, fed each event the machine takes
@@ -122,7 +108,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
   }
 
   /**
-   * A client that already sent its ClientHello (a 1.3 client's offer that also offered 1.2, runtime/dtls/connection.ts)
+   * A client that already sent its ClientHello (a 1.3 client's offer that also offered 1.2, runtime/dtls/hello-phase.ts)
    * takes up from `offer`: it starts in waitServerHello with that exact ClientHello in its transcript, its message_seq
    * and epoch-0 record numbers going on from the offer's.
    */
@@ -135,15 +121,20 @@ export class Connection12 extends VersionStateBase implements VersionState {
   }
 
   /**
-   * Client, once it took the HelloVerifyRequest it was made for: the 1.3 state it came from is held (see
-   * {@link tookBack}) until the machine's first state past waitServerHello, which lets it go (Machine12.onFinal).
+   * Client: `final` runs once, at the machine's first state past waitServerHello (a ServerHello taken, or the end,
+   * however reached; Machine12.onFinal): the version is 1.2 for good (runtime/dtls/hello-phase.ts).
    */
-  hold(held13: Held13): void {
-    this.held13 = held13;
-    this.machine.onFinal = () => {
-      this.held13 = undefined;
-      held13.release();
-    };
+  whenVersionFinal(final: () => void): void {
+    this.machine.onFinal = final;
+  }
+
+  /**
+   * Client: a 1.3 answer to our first ClientHello took the connection back from this state, made for a
+   * HelloVerifyRequest (runtime/dtls/hello-phase.ts): its flight leaves the one clock for good, and it reads nothing more.
+   */
+  setAside(): void {
+    this.machine.onFinal = undefined;
+    this.flights.stop();
   }
 
   /** Server: the first ClientHello, decoded where its version was chosen (runtime/dtls): not decoded again. */
@@ -235,7 +226,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
     } catch (error) {
       this.caught(error);
     }
-    if (this.machine.ended || (this.held13 !== undefined && this.tookBack(datagram, now, path))) return;
+    if (this.machine.ended) return;
     this.facts.startedAt ??= now;
     this.counts.datagramsReceived++;
     // A client's path is its own socket's (it moves by rebind); a server's is its peer's, which moves only with an
@@ -297,24 +288,6 @@ export class Connection12 extends VersionStateBase implements VersionState {
       retained: { reassemblyBytes: 0, deferredBytes: 0, ackRecords: 0, readEpochs: this.result === undefined ? 1 : 2 },
       paths: { ...NO_PATH_STATS, migrations: this.peerPath.migrations },
     };
-  }
-
-  /**
-   * A HelloVerifyRequest is authenticated by nothing: until this state takes a ServerHello, a 1.3 answer to our first
-   * ClientHello (first-answer.ts, whole in the datagram's first record, a plaintext handshake one) takes the connection
-   * back to the 1.3 state it came from, which reads the datagram (this state never does: its records after the first
-   * are 1.3's); this state's flight leaves the clock for good.
-   */
-  private tookBack(d: Uint8Array, now: number, path: string | undefined): boolean {
-    const held = this.held13!;
-    const h = this.header; // the record loop's, free before it runs
-    if (!readHeader12(d, 0, 0, h) || h.type !== HANDSHAKE || h.epoch !== 0) return false;
-    const content = d.subarray(h.fragmentAt, h.fragmentAt + h.fragmentLength);
-    if (firstAnswer(content)?.version !== 'DTLSv1.3') return false;
-    this.held13 = this.machine.onFinal = undefined;
-    this.flights.stop();
-    held.takeBack(d, now, path);
-    return true;
   }
 
   protected get ended(): boolean {

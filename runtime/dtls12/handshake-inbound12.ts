@@ -159,7 +159,7 @@ export class HandshakeInbound12<C> {
       return this.drop('malformed');
     }
     // RFC 8446 §4.2.1: with supported_versions only what it lists is offered. (A server doing 1.3 too hands this state
-    // only ClientHellos that chose 1.2: runtime/connection/role-driver.ts.)
+    // only ClientHellos that chose 1.2: runtime/dtls/hello-phase.ts.)
     if (!offeredVersions(ch).dtls12) {
       return this.fail({
         alert: 'protocol_version',

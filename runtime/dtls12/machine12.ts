@@ -40,8 +40,8 @@ export class Machine12 extends Machine<HandshakeParts12, HandshakeState12, Event
   ended = false;
   /**
    * Runs once, at the first state past `waitServerHello` (a ServerHello taken, or the end, however reached): the version
-   * is 1.2 for good. A client holding the 1.3 state it came from after a HelloVerifyRequest lets it go here
-   * (connection12.ts `hold`), so no end path can forget it.
+   * is 1.2 for good. The hello phase holding a client's 1.3 state after a HelloVerifyRequest lets it go here
+   * (connection12.ts `whenVersionFinal`, runtime/dtls/hello-phase.ts), so no end path can forget it.
    */
   onFinal: (() => void) | undefined = undefined;
   /** Where the state's kind and a failure's reason are written as the connection's facts (connection-facts.ts). */

@@ -8,9 +8,9 @@ import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { keeping, released } from '../dtls12/key-shares.js';
 
 /**
- * A client offering both versions chooses from the server's first answer, in its 1.3 state's first-answer step
- * (runtime/connection/first-answer.ts reads it in place; role-driver.ts `answered` hands a 1.2 one over; the 1.2 state
- * holds the 1.3 one after a HelloVerifyRequest, runtime/dtls12/connection12.ts `tookBack`; the 1.3 state taken back
+ * A client offering both versions chooses from the server's first answer, in its hello phase
+ * (runtime/connection/first-answer.ts reads it in place; runtime/dtls/hello-phase.ts makes the 1.2 state for a 1.2 one
+ * and, after a HelloVerifyRequest, holds the 1.3 state until the 1.2 one takes a ServerHello; the 1.3 state taken back
  * sets the cookie hello's alerts aside, runtime/connection/connection.ts). Against what an attacker sends: a forged
  * HelloVerifyRequest before the real 1.3 answer, replayed ones, a truncated one, one after the ServerHello, a 1.2
  * ServerHello with a forged version, a plaintext alert about the cookie hello. A 1.3-only client refuses a
@@ -67,8 +67,8 @@ function started(
 }
 
 test('a forged HelloVerifyRequest, then the real 1.3 ServerHello: the held 1.3 state takes the connection back', (t) => {
-  // Mutation: `if (helloVerifyRequest) state.hold(...)` in runtime/dtls/connection.ts dropped: the 1.3 answer goes to
-  // the 1.2 state, which fails.
+  // Mutation: in HelloPhase.answerIn12, `answer.helloVerifyRequest &&` → `false &&`: the 1.3 state is let go at once,
+  // the 1.3 answer goes to the 1.2 state, which fails.
   const { c, s, hello } = started();
   const first = c.versionState;
   c.receive(FORGED_HVR, 1, 'server');
@@ -82,7 +82,7 @@ test('a forged HelloVerifyRequest, then the real 1.3 ServerHello: the held 1.3 s
   t.is(c.versionState, first, 'the 1.3 state it came from, not a new one');
   t.is(c.state, 'connected', JSON.stringify(c.failure));
   t.is(c.protocolVersion, 'DTLSv1.3');
-  // Mutation: `this.flights.stop()` dropped from Connection12.tookBack: the 1.2 state's timer stays on the one clock
+  // Mutation: `this.flights.stop()` dropped from Connection12.setAside: the 1.2 state's timer stays on the one clock
   // and sends the ClientHello with the cookie again (a plaintext handshake record) into the 1.3 session.
   for (const now of [2_000, 5_000, 12_000]) c.handleTimeout(now);
   t.false(
@@ -92,8 +92,9 @@ test('a forged HelloVerifyRequest, then the real 1.3 ServerHello: the held 1.3 s
 });
 
 test('replayed HelloVerifyRequests keep the 1.3 state held: the real 1.3 answer still takes the connection back', (t) => {
-  // Mutation: in Connection12.tookBack, `return false` on an answer that is not 1.3 becomes `{ this.held13 = undefined;
-  // return false; }`: the replay lets the 1.3 state go and the real answer fails the 1.2 state.
+  // Mutation: in HelloPhase.clientReceive, `v12.receive(d, now, path)` for an answer that is not 1.3 becomes
+  // `{ this.v12 = undefined; v12.receive(d, now, path); }`: the replay lets the 1.3 state go and the real answer fails
+  // the 1.2 state.
   const { c, s, hello } = started();
   for (let i = 0; i < 3; i++) c.receive(FORGED_HVR, 1 + i, 'server');
   t.true(c.versionState instanceof Connection12);
@@ -142,11 +143,11 @@ test('a 1.2 ServerHello with a forged server_version names no version: it stays 
 
 for (const seen of [false, true]) {
   test(`a HelloVerifyRequest after a HelloRetryRequest ${seen ? 'the first-answer step read' : 'in a later record'}: set aside, the 1.3 handshake goes on`, (t) => {
-    // Mutations: `if (s.offer.retry !== undefined) return false;` dropped from ClientMachine.answered (role-driver.ts):
+    // Mutations: `&& s.offer.retry === undefined` dropped from ClientMachine.awaitsFirstAnswer (role-driver.ts):
     // with the HelloRetryRequest in a later record (behind an empty handshake record, so the step did not read it), the
     // HelloVerifyRequest hands the 1.3 handshake under way, with our second ClientHello, to a 1.2 state.
-    // `this.context.config.offer12 === undefined &&` dropped there: with the HelloRetryRequest read as the first
-    // answer (the choice settled), the HelloVerifyRequest ends the connection as if it did 1.3 only.
+    // With the HelloRetryRequest read as the first answer, the hello phase ends there (HelloPhase.clientReceive) and
+    // the HelloVerifyRequest is the 1.3 state's, which sets it aside.
     const { c, s, hello } = started({ groups: ['secp384r1'] }, { groups: ['x25519', 'secp384r1'] });
     for (const d of hello) s.receive(d, 1, 'client');
     const [retry] = drain(s);
@@ -298,7 +299,7 @@ test('a client offering both goes on in 1.2 on one; a 1.3-only client past waitS
 });
 
 test('answered in 1.2 without a HelloVerifyRequest, the abandoned 1.3 state releases its key shares at once', (t) => {
-  // Mutation: `else first.abandoned()` dropped from answered12 in runtime/dtls/connection.ts: the offer's private keys
+  // Mutation: `v13.abandoned()` dropped from HelloPhase.answerIn12 after a 1.2 ServerHello: the offer's private keys
   // stay in the unreachable 1.3 state until it is collected.
   const shares: KeyShare[] = [];
   const c = DtlsConnection.client({ ...client, provider: keeping(shares), groups: ['x25519', 'secp256r1'] });

@@ -8,13 +8,13 @@ import { transmitted } from '../support/poll.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 
 /**
- * The role driver (runtime/connection/role-driver.ts) between real connections in memory: the client's first-answer
- * step `answered` for each first answer (a 1.3 ServerHello, a HelloRetryRequest, a 1.2 ServerHello, a
- * HelloVerifyRequest) to a client offering DTLS 1.2 and 1.3 and to a 1.3-only one; the server's `handOver` of a
- * 1.2-only ClientHello to its 1.2 state; what `protocolVersion` reports before and after each; an attacker's answer
- * arriving before the real one. The HelloVerifyRequest reader and the forged, replayed, truncated and late
- * HelloVerifyRequests are first-answer.test.ts's, not repeated here. Each test fails under the one-line mutation of
- * role-driver.ts its comment names.
+ * The role driver (runtime/connection/role-driver.ts) and the hello phase that chooses for it
+ * (runtime/dtls/hello-phase.ts) between real connections in memory: each first answer (a 1.3 ServerHello, a
+ * HelloRetryRequest, a 1.2 ServerHello, a HelloVerifyRequest) to a client offering DTLS 1.2 and 1.3 and to a 1.3-only
+ * one; a 1.2-only ClientHello handed to a server's 1.2 state; what `protocolVersion` reports before and after each; an
+ * attacker's answer arriving before the real one. The HelloVerifyRequest reader and the forged, replayed, truncated and
+ * late HelloVerifyRequests are first-answer.test.ts's, not repeated here. Each test fails under the one-line mutation
+ * its comment names.
  */
 
 const id = makeIdentity('p256', 'localhost');
@@ -57,9 +57,9 @@ for (const kind of Object.keys(CLIENTS) as ClientKind[]) {
   for (const answer of Object.keys(SERVERS) as Answer[]) {
     const expected = EXPECTED[kind][answer];
     test(`a client ${kind}, answered with a ${answer}: ${expected.version}, ${expected.end}`, (t) => {
-      // Mutations: in `answered`, `if (answer.version === 'DTLSv1.3')` → `if (true)` fails the 1.2 answers to the
-      // client offering both; `content[0] === HELLO_VERIFY_REQUEST &&` → `false &&` fails the HelloVerifyRequest to the
-      // 1.3-only client (left waiting instead of refusing it); in client-handshake.ts, `if (selectedVersion !==
+      // Mutations: in HelloPhase.clientReceive, `answer.version === 'DTLSv1.3' ||` → `true ||` fails the 1.2 answers to
+      // the client offering both; `else if (answer.helloVerifyRequest)` → `else if (false)` fails the HelloVerifyRequest
+      // to the 1.3-only client (left waiting instead of refusing it); in client-handshake.ts, `if (selectedVersion !==
       // 'dtls1_3')` → `if (false)` fails the 1.2 ServerHello to the 1.3-only client.
       const c = DtlsConnection.client({ ...client, ...CLIENTS[kind] });
       const s = DtlsConnection.server({ ...server, ...SERVERS[answer] });
@@ -98,7 +98,8 @@ for (const kind of Object.keys(CLIENTS) as ClientKind[]) {
 }
 
 test('a HelloRetryRequest as the first answer settles DTLS 1.3 at once, while the client still waits for a ServerHello', (t) => {
-  // Mutation: `parts.facts.protocolVersion = 'DTLSv1.3';` in `answered` deleted fails this (nothing else says so before the ServerHello).
+  // Mutation: `this.parts.common.protocolVersion = 'DTLSv1.3'` in HelloPhase.clientReceive deleted fails this (nothing
+  // else says so before the ServerHello).
   const c = DtlsConnection.client({ ...client, groups: ['x25519', 'secp256r1'] });
   const s = DtlsConnection.server({ ...server, groups: ['secp256r1'] });
   c.connect(0);
@@ -117,7 +118,7 @@ const SERVER_KINDS = { 'doing 1.2 and 1.3': {}, '1.3 only': { minVersion: 'DTLSv
 for (const [kind, options] of Object.entries(SERVER_KINDS)) {
   test(`a server ${kind}: a 1.3 ClientHello stays in 1.3; a 1.2-only one is handed over to 1.2, or refused`, (t) => {
     // Mutations: in `took`, `next.kind !== 'waitServerHello'` → `false` fails the version a server doing both reports
-    // after a 1.3 ClientHello; in `handOver`, `if (offered.dtls13 || !offered.dtls12)` → `if (true)` fails the
+    // after a 1.3 ClientHello; in hello-phase.ts `chooseVersion`, `return 'DTLSv1.2'` → `return undefined` fails the
     // hand-over (the 1.3 state refuses the 1.2 ClientHello).
     const both = kind === 'doing 1.2 and 1.3';
     for (const [hello, clientOptions] of [
@@ -146,8 +147,8 @@ for (const [kind, options] of Object.entries(SERVER_KINDS)) {
 }
 
 test('an attacker’s 1.2 answer before the real 1.3 one: the client goes to 1.2 and refuses it, never connected', (t) => {
-  // Mutation: in `answered`, `if (answer.version === 'DTLSv1.3')` → `if (true)` fails this (the 1.3 state refuses it
-  // with protocol_version instead of the 1.2 state with decrypt_error).
+  // Mutation: in HelloPhase.clientReceive, `answer.version === 'DTLSv1.3' ||` → `true ||` fails this (the 1.3 state
+  // refuses it with protocol_version instead of the 1.2 state with decrypt_error).
   // The attacker's own 1.2 server answering its own ClientHello: a whole first flight, signed over another random.
   const attackerClient = DtlsConnection.client({ ...client });
   const attacker = DtlsConnection.server({ ...server, maxVersion: 'DTLSv1.2', helloVerify: false });

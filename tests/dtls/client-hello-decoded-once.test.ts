@@ -11,9 +11,9 @@ import { connect } from '../../runtime/node/dtls/connect.js';
 import { credentials, echoServer } from '../dtls12/negotiation-support.js';
 
 /**
- * A new server connection decodes its first ClientHello once (the 1.3 state's ClientHello step chooses the version from
- * what it decoded, and hands a ClientHello choosing 1.2 to the 1.2 state as decoded: Connection12.expectClientHello,
- * runtime/connection/role-driver.ts `handOver`), and so does
+ * A new server connection decodes its first ClientHello once (its hello phase, runtime/dtls/hello-phase.ts, chooses the
+ * version from what it decoded, and hands the ClientHello to the state chosen as decoded: Connection12.expectClientHello,
+ * Dtls13Connection.expectClientHello), and so does
  * a listener's 1.2 cookie exchange (runtime/dtls/hello-responder.ts hands it to the cookie check and the connection),
  * counted by V8's precise call counts; and a state uses the ClientHello it was handed only for those very bytes.
  */

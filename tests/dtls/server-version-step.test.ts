@@ -3,7 +3,7 @@ import { decodeClientHello, encodeClientHello, type ClientHello } from '../../ge
 import { encodeDtlsHandshake, readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { encodeDtlsPlaintext } from '../../generated/wire/dtls-plaintext.js';
 import { readDtls12Record } from '../../generated/wire/dtls12-record.js';
-import { LONGEST_CLIENT_HELLO_12 } from '../../runtime/connection/fall-back12.js';
+import { LONGEST_CLIENT_HELLO_12 } from '../../runtime/dtls/hello-phase.js';
 import { Dtls13Connection } from '../../runtime/connection/connection.js';
 import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
 import { Connection12 } from '../../runtime/dtls12/connection12.js';
@@ -12,8 +12,8 @@ import { Reader } from '../../runtime/wire/reader.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 
 /**
- * A server's version chosen by its 1.3 state's ClientHello step (runtime/connection/role-driver.ts `handOver`), which
- * hands a first ClientHello choosing DTLS 1.2 to the 1.2 state runtime/dtls/connection.ts makes then (`fallBack12`),
+ * A server's version chosen by its hello phase (runtime/dtls/hello-phase.ts), which hands a first ClientHello choosing
+ * DTLS 1.2 to the 1.2 state it makes then, and any other to its 1.3 state,
  * against what an attacker sends: ClientHellos offering both, only 1.2, only 1.3, none, in fragments, truncated. Each
  * case fails under a one-line mutation of the rule it names (the commit that added this file says which).
  */

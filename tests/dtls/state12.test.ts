@@ -5,9 +5,9 @@ import { Connection12 } from '../../runtime/dtls12/connection12.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 
 /**
- * The version chosen once, by the 1.3 state's hello steps, and the 1.2 state (runtime/dtls/state12.ts) made when they
- * choose 1.2: which clients have a choice to make at all, and the server's choice, by its 1.3 state's ClientHello step,
- * from a real first ClientHello of each version (the client's first-answer step against forged answers:
+ * The version chosen once, by the hello phase (runtime/dtls/hello-phase.ts), and the 1.2 state (runtime/dtls/state12.ts)
+ * made when it chooses 1.2: which clients have a choice to make at all, and the server's choice from a real first
+ * ClientHello of each version (the client's choice against forged answers:
  * tests/connection/first-answer.test.ts; over whole handshakes and a hostile network: tests/dtls12/negotiation*.test.ts,
  * versions*.test.ts).
  */

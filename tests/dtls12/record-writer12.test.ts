@@ -6,7 +6,7 @@ import type { Out12 } from '../../runtime/dtls12/out12.js';
 import { EpochCipher12 } from '../../runtime/record/codec12.js';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
-import { LONGEST_CLIENT_HELLO_12 } from '../../runtime/connection/fall-back12.js';
+import { LONGEST_CLIENT_HELLO_12 } from '../../runtime/dtls/hello-phase.js';
 import { Reader } from '../../runtime/wire/reader.js';
 import { dtls12Suite } from '../../runtime/versions/suites12.js';
 
