@@ -184,11 +184,12 @@ export class Connection12 extends VersionStateBase implements VersionState {
     this.machine = new Machine12(config.role, this.parts, charts, shared);
     this.handshake = new HandshakeInbound12(this, Connection12.inbound, this.machine, this.parts, counts);
     // Made as it becomes its DtlsConnection's state: its facts in the common state from now on (the machine wrote the
-    // state). No return routability, no timer but the flight's, nothing staged before the queue's datagrams go.
+    // state). No return routability, no timer but the flight's; the writer seals the application data staged before
+    // the queue's datagrams go (its transmitReady).
     shared.adopt('DTLSv1.2', FACTS12, this.peerPath);
     shared.pathQueue = undefined;
     shared.recordTimer = undefined;
-    shared.transmitGate = undefined;
+    shared.transmitGate = this.writer;
   }
 
   /** Dropped incoming records by reason (the 1.3 record layer's reasons). */
@@ -197,14 +198,13 @@ export class Connection12 extends VersionStateBase implements VersionState {
   }
 
   protected releaseAll(): void {
-    this.writer.epoch1?.cipher.release();
+    this.writer.release();
     this.reads.release();
-    this.writer.epoch1 = undefined;
   }
 
   /** The session has gone quiet: frees its keys' OpenSSL contexts (made again by the next record; 1.2 has no handshake epoch to drop). */
   park(_now?: number): void {
-    this.writer.epoch1?.cipher.park();
+    this.writer.park();
     this.reads.park();
   }
 
@@ -257,7 +257,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
     if (!this.ended) this.guard(() => this.clock.advanceTo(now));
   }
 
-  /** Sends application data (RFC 5246 §6.2.1: records of at most 2^14 bytes, each fitting a datagram). */
+  /** Sends application data (RFC 5246 §6.2.1: records of at most 2^14 bytes, each fitting a datagram), sealed at the next pollTransmit. */
   send(data: Uint8Array): void {
     if (this.machine.kind !== 'connected' || this.writer.epoch1 === undefined)
       throw new ConnectionStateError(`send() in ${this.machine.kind}`);
@@ -420,11 +420,11 @@ export class Connection12 extends VersionStateBase implements VersionState {
     facts.contentType = contentTypeFromNumber(contentType);
     facts.epoch = epoch;
     facts.protected = epoch === 1;
-    const phase =
-      machine.kind === 'connected'
-        ? 'connected'
-        : phase12(this.role, machine.current, reads.keysPending, reads.switched);
-    const rule = recordRule('DTLSv1.2', facts, phase, reads.switched ? 1 : 0);
+    // Connected, the peer's ChangeCipherSpec has switched the read epoch (peer epoch 1): no getter per record.
+    const connected = machine.kind === 'connected';
+    const switched = connected || reads.switched;
+    const phase = connected ? 'connected' : phase12(this.role, machine.current, reads.keysPending, switched);
+    const rule = recordRule('DTLSv1.2', facts, phase, switched ? 1 : 0);
     if (typeof rule === 'string') this.ignore(rule);
     // Application data goes around the chart, as in 1.3 (no handshake state changes with it).
     else if (rule.handler === 'applicationData') this.deliver(content);

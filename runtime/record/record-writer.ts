@@ -4,7 +4,7 @@ import type { CryptoProvider } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
 import { allocate } from '../wire/slab.js';
-import { writeHeader13 } from './codec13.js';
+import { Header13, writeHeader13 } from './codec13.js';
 import { EpochCipher } from './epoch-cipher.js';
 import type { HibernatedRecords } from './hibernated-records.js';
 import type { PaddingPolicy } from './inner-plaintext.js';
@@ -56,6 +56,8 @@ export class RecordWriter {
   private laidHeader = 0;
   private laidInner = 0;
   private laidSnBytes: 1 | 2 = 2;
+  /** The header of the record being laid out (codec13.ts's write half): one object, reused. */
+  private readonly header = new Header13();
   /** RFC 8449: the peer's record_size_limit (the largest DTLSInnerPlaintext we may send it), once negotiated. */
   private sendInnerLimit: number | undefined;
 
@@ -254,7 +256,7 @@ export class RecordWriter {
       throw e;
     }
     staged.add(
-      state!.cipher,
+      state!.cipher.protection,
       sink,
       out,
       this.laidHeader,
@@ -303,7 +305,13 @@ export class RecordWriter {
     const headerLength = 1 + (cid?.length ?? 0) + (seq16 ? 2 : 1) + (withLength ? 2 : 0); // headerLength13, inline
     // Header (codec13.ts), then the DTLSInnerPlaintext, sealed in place: the content is copied once, into the record itself.
     const out = allocate(headerLength + innerLength + tag);
-    writeHeader13(out, w.epoch, cid, state.seq, seq16, withLength, innerLength + tag);
+    const h = this.header;
+    h.epoch = w.epoch;
+    h.sequenceNumber = state.seq;
+    h.seq16 = seq16;
+    h.hasLength = withLength;
+    h.length = innerLength + tag;
+    writeHeader13(out, h, cid);
     out.set(content, headerLength);
     out[headerLength + content.length] = type;
     out.fill(0, headerLength + content.length + 1, headerLength + innerLength);

@@ -54,6 +54,7 @@ export class Dtls12Connection extends Connection12 {
   }
 
   pollTransmit(): Uint8Array | undefined {
+    this.own.transmitGate?.transmitReady(); // what was staged since the last poll sealed, as in DtlsConnection
     const d = this.own.outgoing.shift();
     if (d !== undefined) this.own.counters.datagramsSent++;
     return d;
