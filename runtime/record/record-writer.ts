@@ -33,6 +33,9 @@ export interface RecordWriterConfig {
   readonly limits?: AeadLimits;
 }
 
+/** The header of the record being laid out (codec13.ts's write half): laying out is synchronous, one serves every writer. */
+const laid = new Header13();
+
 /** Thrown when the record layer is asked to protect what it must not (no keys, usage limit reached). */
 export class RecordLayerError extends Error {
   override readonly name = 'RecordLayerError';
@@ -56,8 +59,6 @@ export class RecordWriter {
   private laidHeader = 0;
   private laidInner = 0;
   private laidSnBytes: 1 | 2 = 2;
-  /** The header of the record being laid out (codec13.ts's write half): one object, reused. */
-  private readonly header = new Header13();
   /** RFC 8449: the peer's record_size_limit (the largest DTLSInnerPlaintext we may send it), once negotiated. */
   private sendInnerLimit: number | undefined;
 
@@ -305,7 +306,7 @@ export class RecordWriter {
     const headerLength = 1 + (cid?.length ?? 0) + (seq16 ? 2 : 1) + (withLength ? 2 : 0); // headerLength13, inline
     // Header (codec13.ts), then the DTLSInnerPlaintext, sealed in place: the content is copied once, into the record itself.
     const out = allocate(headerLength + innerLength + tag);
-    const h = this.header;
+    const h = laid;
     h.epoch = w.epoch;
     h.sequenceNumber = state.seq;
     h.seq16 = seq16;
