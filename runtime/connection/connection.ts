@@ -3,9 +3,9 @@ import { issueConnectionIds } from './cid-actions.js';
 import { handshakeTypeFromNumber } from '../../generated/wire/enums.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
 import type { Header13 } from '../record/codec13.js';
-import type { RecordLayer } from '../record/record-layer.js';
+import type { RecordWriter } from '../record/record-writer.js';
 import type { CidContext } from '../cid/cid-context.js';
-import { contentTypeFromByte, type InboundRecord } from '../record/record-reader.js';
+import { contentTypeFromByte, type InboundRecord, type RecordReader } from '../record/record-reader.js';
 import { AckScheduler } from './ack-scheduler.js';
 import { toAlert, type FatalReason } from './alert-mapping.js';
 import type { ResolvedConfig } from './config.js';
@@ -72,7 +72,9 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
   private readonly context: ClientContext | ServerContext;
   /** Server: its context (the 0-RTT budget the record rules read). */
   private readonly server: ServerContext | undefined;
-  private readonly records: RecordLayer;
+  /** The record layer's two halves, side by side (the context's `records` holds both, with what spans them). */
+  private readonly reader: RecordReader;
+  private readonly writer: RecordWriter;
   private readonly cid: CidContext;
   private readonly driver: RoleDriver;
   private readonly inbox: HandshakeReassembler;
@@ -173,13 +175,14 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     if (context.role === 'server') this.server = context;
     else this.confirmation = context.confirmation;
     const { clock, records, cid } = context;
-    this.records = records;
+    this.reader = records.reader;
+    this.writer = records.writer;
     this.cid = cid;
     this.inbox = new HandshakeReassembler({ maxBufferedBytes: config.limits.maxReassemblyBytes });
     hooks.acks = new AckScheduler(clock, hooks);
     this.driver = hooks.driver = roleDriver(context, charts, options.inspect, options.statelessRetry);
     if (role === 'server' && options.statelessRetry) {
-      records.continuePlaintextFrom(options.statelessRetry.recordSequence);
+      records.writer.continuePlaintextFrom(options.statelessRetry.recordSequence);
       this.inbox.reset(1); // the second ClientHello is message 1; the first and the HelloRetryRequest were message 0
     }
     this.handshake = new HandshakeInbound(hooks, this.inbox);
@@ -196,7 +199,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     const facts = this.facts;
     facts.adopt(chosen ? 'DTLSv1.3' : undefined, FACTS13, this.cid);
     facts.pathQueue = this.cid;
-    facts.recordTimer = this.records;
+    facts.recordTimer = this.reader;
     facts.transmitGate = this; // what was staged is sealed before a datagram leaves (transmitReady)
     facts.state = this.driver.kind;
   }
@@ -218,11 +221,11 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
    */
   receive(datagram: Uint8Array, now: number, path?: string): void {
     if (this.frozen) return;
-    const { context, driver, records } = this;
+    const { context, driver, reader } = this;
     // `onTimer` inline (no closure per datagram).
     try {
       context.clock.advanceTo(now);
-      records.handleTimeout(now);
+      reader.handleTimeout(now);
     } catch (error) {
       this.caught(error);
     }
@@ -234,13 +237,13 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     this.receivedAt = now;
     // The datagram, then (when keys arrived in it: a ServerHello ahead of the records it keys) the records kept for them.
     for (let pass: readonly Uint8Array[] = [datagram]; pass.length > 0;) {
-      const generation = records.readKeyGeneration;
+      const generation = reader.readKeyGeneration;
       this.deferredNow = false;
       for (const d of pass) {
-        records.read(d, now, this);
+        reader.read(d, now, this);
         if (this.facts.failure !== undefined || driver.kind === 'closed') return; // ended
       }
-      const overflow = records.recordOverflow;
+      const overflow = reader.recordOverflow;
       if (overflow) {
         return this.fail({
           alert: 'record_overflow',
@@ -248,10 +251,10 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
         });
       }
       // RFC 9147 §4.5.3: what the read keys' integrity limits ask, only when a record failed since the last look.
-      if (records.integrity.failedSinceVerdict) this.integrityVerdict();
-      pass = this.deferred.length > 0 && records.readKeyGeneration !== generation ? this.deferred.take() : NO_DATAGRAMS;
+      if (reader.integrity.failedSinceVerdict) this.integrityVerdict();
+      pass = this.deferred.length > 0 && reader.readKeyGeneration !== generation ? this.deferred.take() : NO_DATAGRAMS;
       // RFC 9147 §7.1: records still waiting for keys get an ACK of what was processed, possibly empty, so the peer resends sooner.
-      if (pass.length === 0 && this.deferredNow && (records.writeEpoch ?? 0) >= 2) this.hooks.acks.ackSoon();
+      if (pass.length === 0 && this.deferredNow && (this.writer.writeEpoch ?? 0) >= 2) this.hooks.acks.ackSoon();
     }
     this.hooks.acks.schedule();
   }
@@ -261,7 +264,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
    * checked (RFC 9853 §5). An ACK waiting to lead the next flight's first datagram can no longer.
    */
   transmitReady(): boolean {
-    this.records.sealStaged();
+    this.writer.sealStaged();
     if (this.cid.holdsBack()) return false;
     if (this.outgoing.length > 0) this.context.outbox.lead = undefined;
     return true;
@@ -271,7 +274,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
   onTimer(now: number): void {
     this.guard(() => {
       this.context.clock.advanceTo(now);
-      this.records.handleTimeout(now);
+      this.reader.handleTimeout(now);
     });
   }
 
@@ -289,13 +292,13 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
       if (typeof refused === 'string') throw new ConnectionStateError(refused);
       return; // held until the server confirms (peer-confirmation.ts)
     }
-    if (this.records.writeKeyExhausted)
+    if (this.writer.writeKeyExhausted)
       throw new ConnectionStateError(
         'the write key reached its usage limit; send again once the KeyUpdate is acknowledged (RFC 9147 §4.5.3)',
       );
-    this.records.stage('application_data', data, this.outgoing);
+    this.writer.stage('application_data', data, this.outgoing);
     this.counts.applicationBytesSent += data.length;
-    if (this.records.keyUpdateDue && !keyUpdateOutstanding(this.context.flight)) this.updateKeys(false, now);
+    if (this.writer.keyUpdateDue && !keyUpdateOutstanding(this.context.flight)) this.updateKeys(false, now);
   }
 
   // ── calls on a connected session (session-calls.ts) ── `now` times the flight a call starts; without it, the last
@@ -335,7 +338,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
   park(now: number): void {
     this.guard(() => {
       this.dropHandshakeKeysWhenDue(now);
-      this.records.park();
+      this.context.records.park();
     });
   }
 
@@ -364,7 +367,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     return {
       body: hello.body,
       messageSeq: hello.messageSeq,
-      nextRecordSequenceNumber: this.records.nextPlaintextSequence,
+      nextRecordSequenceNumber: this.writer.nextPlaintextSequence,
     };
   }
 
@@ -396,11 +399,11 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
   abandoned(): void {
     this.driver.releaseOffer?.();
     this.context.flight.stop();
-    this.records.releaseAll();
+    this.context.records.releaseAll();
   }
 
   private dropHandshakeKeysWhenDue(now: number): void {
-    if (dropHandshakeKeysWhenDue(this.records, this.completedAt, now) && this.server)
+    if (dropHandshakeKeysWhenDue(this.context.records, this.completedAt, now) && this.server)
       this.server.handshakeReadSecret = undefined;
   }
 
@@ -433,7 +436,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
   }
 
   protected releaseAll(): void {
-    this.records.releaseAll();
+    this.context.records.releaseAll();
   }
 
   /** Closes with close_notify (RFC 8446 §6.1); before the handshake completes, ends it with user_canceled. */
@@ -538,7 +541,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
   private peerAuthenticated(epoch: number): void {
     this.peerEpoch = epoch;
     if (epoch < 2) return;
-    this.records.setAcceptPlaintext(false);
+    this.reader.setAcceptPlaintext(false);
     // Handshake keys come from our ServerHello: the peer reads what we send to its address (0-RTT's epoch 1 a replay carries).
     this.facts.amplification.validate();
   }
@@ -559,7 +562,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
       });
     }
     this.confirmation?.connected(at);
-    this.records.setAcceptPlaintext(false);
+    this.reader.setAcceptPlaintext(false);
     for (const d of this.hooks.heldData.take()) this.deliver(d);
   }
 

@@ -127,7 +127,7 @@ export class PeerConfirmation {
     this.heldBytes = 0;
     if (held === undefined) return;
     for (const data of held) {
-      this.records.stage('application_data', data, this.outgoing); // one burst, sealed together at pollTransmit
+      this.records.writer.stage('application_data', data, this.outgoing); // one burst, sealed together at pollTransmit
       this.counts.applicationBytesSent += data.length;
     }
   }

@@ -2,14 +2,18 @@
  * What a 1.2 connection puts on the wire: epoch-0 records (handshake, ChangeCipherSpec, alerts before our
  * ChangeCipherSpec), epoch-1 records sealed by the write epoch, a flight's messages cut into fragments that fit the
  * datagram limit and packed into datagrams (RFC 6347 §4.1.1, §4.2.3), and application data in records of at most 2^14
- * bytes (RFC 5246 §6.2.1). Each datagram goes into the connection's outgoing queue.
+ * bytes (RFC 5246 §6.2.1), staged as 1.3's are (runtime/record/staged-records.ts): numbered and laid out at `send`,
+ * sealed together when a datagram is polled. Each datagram goes into the connection's outgoing queue, in the order its
+ * records were numbered: anything else written seals what was staged first.
  */
 import type { DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import type { HandshakeType } from '../../generated/wire/enums.js';
 import { encodeFragmentView, fragmentMessage } from '../handshake/fragmenter.js';
+import type { TransmitGate } from '../connection/connection-api.js';
 import type { Out12 } from './out12.js';
 import { MAX_PLAINTEXT_12, plainRecord12, WriteEpoch12, type EpochCipher12 } from '../record/codec12.js';
 import type { AeadLimits } from '../record/limits.js';
+import { StagedRecords } from '../record/staged-records.js';
 
 export const CHANGE_CIPHER_SPEC = 20;
 export const ALERT = 21;
@@ -33,7 +37,7 @@ export function handshakeRecord12(
   return plainRecord12(HANDSHAKE, recordSequence, encodeFragmentView(message));
 }
 
-export class RecordWriter12 {
+export class RecordWriter12 implements TransmitGate {
   epoch0Sequence = 0;
   /** Epoch 1, once the keys are made (sealing with it starts after our ChangeCipherSpec). */
   epoch1: WriteEpoch12 | undefined;
@@ -45,6 +49,8 @@ export class RecordWriter12 {
 
   /** The write key's usage limits when not RFC 9147 §4.5.3's (tests lower them). */
   private readonly limits: AeadLimits | undefined;
+  /** Application data numbered and laid out, waiting to be sealed ({@link sealStaged}): only while some wait. */
+  private staged: StagedRecords | undefined;
 
   constructor(outgoing: Uint8Array[], counts: { handshakeMessagesSent: number }, limits?: AeadLimits) {
     this.outgoing = outgoing;
@@ -54,6 +60,7 @@ export class RecordWriter12 {
 
   /** Epoch 1's keys are made (sealing under them starts with the first handshake record after our ChangeCipherSpec). */
   writeKeys(cipher: EpochCipher12): void {
+    this.sealStaged();
     this.epoch1 = new WriteEpoch12(cipher, 0, this.limits);
   }
 
@@ -70,19 +77,49 @@ export class RecordWriter12 {
     return s.recordIvLength + s.tagLength + (cid > 0 ? cid + 1 : 0);
   }
 
+  /** Seals the staged application data into the outgoing queue, in staging order: before anything else is written. */
+  sealStaged(): void {
+    this.transmitReady();
+  }
+
+  /** Before a datagram leaves (the connection's transmit gate): the staged application data sealed, in staging order. */
+  transmitReady(): boolean {
+    const staged = this.staged;
+    if (staged !== undefined) {
+      this.staged = undefined;
+      staged.seal(true);
+    }
+    return true;
+  }
+
+  /** Frees the write key's OpenSSL contexts (made again by the next record), what was staged sealed first. */
+  park(): void {
+    this.sealStaged();
+    this.epoch1?.cipher.park();
+  }
+
+  /** Frees the write key, what was staged sealed first: nothing is sealed after. */
+  release(): void {
+    this.sealStaged();
+    this.epoch1?.cipher.release();
+    this.epoch1 = undefined;
+  }
+
   /** An alert, sealed once our ChangeCipherSpec went out. */
   alert(level: 'warning' | 'fatal', description: number): void {
+    this.sealStaged();
     const body = Uint8Array.of(level === 'warning' ? 1 : 2, description);
     this.outgoing.push(this.sealing ? this.epoch1!.seal(ALERT, body) : this.plain(ALERT, body));
   }
 
   /** A HelloVerifyRequest: RFC 6347 §4.2.1 has it take the ClientHello's message_seq and record sequence number. */
   helloVerifyRequest(body: Uint8Array, messageSeq: number, recordSequenceNumber: number): void {
+    this.sealStaged();
     this.counts.handshakeMessagesSent++;
     this.outgoing.push(handshakeRecord12('hello_verify_request', body, messageSeq, recordSequenceNumber));
   }
 
-  /** Application data in records of at most 2^14 bytes, each fitting a datagram of `maxDatagramSize`. */
+  /** Application data staged in records of at most 2^14 bytes, each fitting a datagram of `maxDatagramSize`. */
   applicationData(data: Uint8Array, maxDatagramSize: number): string | undefined {
     const epoch = this.epoch1!;
     const s = epoch.cipher.suite; // overhead(), inline (once per send)
@@ -97,9 +134,15 @@ export class RecordWriter12 {
         'DTLS 1.2 cannot rekey, so the connection ends'
       );
     }
-    if (data.length === 0) this.outgoing.push(epoch.seal(APPLICATION_DATA, data));
-    for (let at = 0; at < data.length; at += room)
-      this.outgoing.push(epoch.seal(APPLICATION_DATA, data.subarray(at, at + room)));
+    // Each record numbered and laid out now, sealed with those staged after it (1.2's seal reads what it needs of the
+    // header from the record: no header length or sequence number bits in the layout).
+    const staged = (this.staged ??= StagedRecords.take());
+    const cipher = epoch.cipher;
+    const outgoing = this.outgoing;
+    for (let at = 0; at < data.length || at === 0; at += room) {
+      const record = epoch.layOut(APPLICATION_DATA, data.subarray(at, at + room));
+      staged.add(cipher, outgoing, record, 0, cipher.laidPlaintext, epoch.laidSeq, 0, 2);
+    }
     return undefined;
   }
 
@@ -108,6 +151,7 @@ export class RecordWriter12 {
    * `limit` bytes, in order but for the datagrams holding a `sentLast` message, which go after the others.
    */
   flight(messages: readonly Out12[], limit: number): void {
+    this.sealStaged();
     // The flight's records in order: a ChangeCipherSpec (undefined), or a handshake fragment, `sealed` under epoch 1.
     const parts: (
       { readonly sealed: boolean; readonly fragment: DtlsHandshake; readonly last: boolean } | undefined

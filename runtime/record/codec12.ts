@@ -41,29 +41,32 @@ function putSeqNum(out: Uint8Array, at: number, epoch: number, sequenceNumber: n
   out[at + 7] = lo & 0xff;
 }
 
-/** Writes a record header at the start of `out`: type, version, epoch, sequence number, the CID if any, length. */
-function writeHeader12(
-  out: Uint8Array,
-  type: number,
-  epoch: number,
-  sequenceNumber: number,
-  fragmentLength: number,
-  cid?: Uint8Array,
-): void {
+/**
+ * Writes the header `h` describes at the start of `out` (codec12's write half): its type (25 for a tls12_cid record),
+ * version 1.2, epoch, sequence number, `cid` if any, and fragment length; returns its length.
+ */
+export function writeHeader12(out: Uint8Array, h: Header12, cid: Uint8Array | undefined): number {
   const headerLength = HEADER12 + (cid?.length ?? 0);
-  out[0] = type;
+  const fragmentLength = h.fragmentLength;
+  out[0] = h.type;
   out[1] = DTLS12_VERSION >>> 8;
   out[2] = DTLS12_VERSION & 0xff;
-  putSeqNum(out, 3, epoch, sequenceNumber);
+  putSeqNum(out, 3, h.epoch, h.sequenceNumber);
   if (cid !== undefined) out.set(cid, 11);
   out[headerLength - 2] = fragmentLength >>> 8;
   out[headerLength - 1] = fragmentLength & 0xff;
+  return headerLength;
 }
 
 /** An epoch-0 record (RFC 6347 §4.1): its 13-byte header, then `fragment`. */
 export function plainRecord12(type: number, sequenceNumber: number, fragment: Uint8Array): Uint8Array {
   const out = new Uint8Array(HEADER12 + fragment.length);
-  writeHeader12(out, type, 0, sequenceNumber, fragment.length);
+  const h = written;
+  h.type = type;
+  h.epoch = 0;
+  h.sequenceNumber = sequenceNumber;
+  h.fragmentLength = fragment.length;
+  writeHeader12(out, h, undefined);
   out.set(fragment, HEADER12);
   return out;
 }
@@ -192,6 +195,21 @@ export class EpochCipher12 {
 
   /** The whole protected record of `content`; `explicitNonce` (8 bytes, never repeated) for GCM and CCM. */
   seal(type: number, sequenceNumber: number, content: Uint8Array, explicitNonce?: Uint8Array): Uint8Array {
+    const out = this.layOut(type, sequenceNumber, content, explicitNonce);
+    this.sealLaid(out, type, sequenceNumber, this.laidPlaintext, explicitNonce !== undefined);
+    return out;
+  }
+
+  /** The DTLSInnerPlaintext's (or plain content's) length in the record {@link layOut} last laid out. */
+  laidPlaintext = 0;
+
+  /**
+   * The record of `content` numbered `sequenceNumber`, laid out for {@link sealRecord}: its header written (codec12's
+   * write half; with the addon only its type, the addon writing the rest as it seals), `explicitNonce` if given, the
+   * content in place (with a CID: its real type and padding zeros after), room for the tag; in a view carved from the
+   * outgoing slab, as 1.3's records are.
+   */
+  layOut(type: number, sequenceNumber: number, content: Uint8Array, explicitNonce?: Uint8Array): Uint8Array {
     if (content.length > MAX_PLAINTEXT_12)
       throw new RangeError(`a DTLS 1.2 record carries at most ${MAX_PLAINTEXT_12} bytes, got ${content.length}`);
     if (!Number.isInteger(sequenceNumber) || sequenceNumber < 0 || sequenceNumber > 2 ** 48 - 1)
@@ -201,50 +219,81 @@ export class EpochCipher12 {
       throw new RangeError(
         `${this.suite.name} takes a ${explicitLength}-byte explicit nonce, got ${explicitNonce.length}`,
       );
+    const cid = this.cid;
     // A CID record's DTLSInnerPlaintext: the content, its real type, the padding zeros.
     const plaintextLength =
-      this.cid === undefined ? content.length : content.length + 1 + this.padding(content.length, type);
+      cid === undefined ? content.length : content.length + 1 + this.padding(content.length, type);
     if (plaintextLength > MAX_PLAINTEXT_12)
       throw new RangeError(`DTLSInnerPlaintext of ${plaintextLength} bytes is over ${MAX_PLAINTEXT_12}`);
-    const native = this.native;
-    if (native !== undefined) {
-      // One addon call writes header, nonce and tag around the plaintext put in place, in a view carved from the
-      // outgoing slab as 1.3's records are: no ArrayBuffer of its own per record.
-      const at = native.headerLength + explicitLength;
-      const out = allocate(at + plaintextLength + this.suite.tagLength);
-      out.set(content, at);
-      // A CID record's real type follows the content; the padding zeros are already there.
-      if (this.cid !== undefined) out[at + content.length] = type;
-      if (explicitNonce !== undefined) out.set(explicitNonce, native.headerLength);
-      try {
-        native.seal(out, type, sequenceNumber, plaintextLength, explicitNonce !== undefined);
-      } catch (e) {
-        out.fill(0); // the plaintext copy in a slab shared with other records goes, as in 1.3's writer
-        throw e;
-      }
-      return out;
+    const headerLength = HEADER12 + (cid?.length ?? 0);
+    const at = headerLength + explicitLength;
+    const out = allocate(at + plaintextLength + this.suite.tagLength);
+    // The addon writes the header as it seals (native/src/record12.c), reading the type from its first byte here.
+    if (this.native !== undefined) out[0] = type;
+    else {
+      const h = written;
+      h.type = cid === undefined ? type : TLS12_CID;
+      h.epoch = this.epoch;
+      h.sequenceNumber = sequenceNumber;
+      h.fragmentLength = explicitLength + plaintextLength + this.suite.tagLength;
+      writeHeader12(out, h, cid);
     }
-    let plaintext = content;
-    let aad: Uint8Array;
-    let headerLength = HEADER12;
-    if (this.cid === undefined) {
-      aad = additionalData12(this.epoch, sequenceNumber, type, DTLS12_VERSION, content.length);
-    } else {
-      plaintext = new Uint8Array(plaintextLength);
-      plaintext.set(content);
-      plaintext[content.length] = type;
-      aad = cidAdditionalData12(DTLS12_VERSION, this.epoch, sequenceNumber, this.cid, plaintext.length);
-      headerLength += this.cid.length;
-    }
-    const fragmentLength = explicitLength + plaintext.length + this.suite.tagLength;
-    const out = new Uint8Array(headerLength + fragmentLength);
-    writeHeader12(out, this.cid === undefined ? type : TLS12_CID, this.epoch, sequenceNumber, fragmentLength, this.cid);
     if (explicitNonce !== undefined) out.set(explicitNonce, headerLength);
-    else if (explicitLength > 0) putSeqNum(out, headerLength, this.epoch, sequenceNumber);
-    const nonce = recordNonce12(this.suite, this.iv, this.epoch, sequenceNumber, explicitNonce);
-    // An empty plaintext goes in as a fresh Uint8Array: node:crypto's CCM throws "tag not set" for an empty Buffer view.
-    this.aead.sealInto(nonce, aad, [plaintext.length === 0 ? EMPTY : plaintext], out, headerLength + explicitLength);
+    out.set(content, at);
+    if (cid !== undefined) {
+      out[at + content.length] = type;
+      out.fill(0, at + content.length + 1, at + plaintextLength);
+    }
+    this.laidPlaintext = plaintextLength;
     return out;
+  }
+
+  /**
+   * Seals a record {@link layOut} laid out, in place (what StagedRecords calls, staging-records.ts): its explicit nonce
+   * from its sequence number. A plain record's type is its header's first byte; a tls12_cid record's is inside it.
+   */
+  sealRecord(seq: number, record: Uint8Array, _headerLength: number, plaintextLength: number): void {
+    const native = this.native;
+    if (native === undefined) return this.sealLaid(record, record[0]!, seq, plaintextLength, false);
+    try {
+      native.seal(record, record[0]!, seq, plaintextLength, false); // sealLaid's, inline: one call per record
+    } catch (e) {
+      record.fill(0);
+      throw e;
+    }
+  }
+
+  /** Seals a laid-out record in place (wiped if it throws): header, nonce and tag around its plaintext. */
+  private sealLaid(
+    out: Uint8Array,
+    type: number,
+    sequenceNumber: number,
+    plaintextLength: number,
+    explicitGiven: boolean,
+  ): void {
+    try {
+      const native = this.native;
+      // One addon call writes header, nonce and tag around the plaintext in place.
+      if (native !== undefined) return native.seal(out, type, sequenceNumber, plaintextLength, explicitGiven);
+      const cid = this.cid;
+      const explicitLength = this.suite.recordIvLength;
+      const headerLength = HEADER12 + (cid?.length ?? 0);
+      const at = headerLength + explicitLength;
+      if (explicitLength > 0 && !explicitGiven) putSeqNum(out, headerLength, this.epoch, sequenceNumber);
+      const explicit = explicitGiven ? out.subarray(headerLength, at) : undefined;
+      const nonce = recordNonce12(this.suite, this.iv, this.epoch, sequenceNumber, explicit);
+      const aad =
+        cid === undefined
+          ? additionalData12(this.epoch, sequenceNumber, type, DTLS12_VERSION, plaintextLength)
+          : cidAdditionalData12(DTLS12_VERSION, this.epoch, sequenceNumber, cid, plaintextLength);
+      // A copy of the plaintext (sealed over itself); an empty one a fresh Uint8Array: node:crypto's CCM throws "tag not
+      // set" for an empty Buffer view.
+      const plaintext = plaintextLength === 0 ? EMPTY : out.slice(at, at + plaintextLength);
+      this.aead.sealInto(nonce, aad, [plaintext], out, at);
+    } catch (e) {
+      out.fill(0); // the plaintext copy in a slab shared with other records goes, as in 1.3's writer
+      throw e;
+    }
   }
 
   /** The real content type of the record {@link openAt} last opened (a tls12_cid record's is inside it). */
@@ -403,6 +452,9 @@ export class Header12 {
   end = 0;
 }
 
+/** The header of the record being written here (writing is synchronous: one object serves every record). */
+const written = new Header12();
+
 /** Reads the header at `d[at..]` into `h`; false when it does not frame (the record schemas' checks). */
 export function readHeader12(d: Uint8Array, at: number, cidLength: number, h: Header12): boolean {
   const type = d[at]!;
@@ -426,11 +478,12 @@ export function readHeader12(d: Uint8Array, at: number, cidLength: number, h: He
   return true;
 }
 
-/** DTLS 1.2's framing as a {@link RecordCodec}: the 13-byte header, or the tls12_cid one, read in place. */
+/** DTLS 1.2's framing as a {@link RecordCodec}: the 13-byte header, or the tls12_cid one, read and written in place. */
 export const CODEC12: RecordCodec<Header12> = {
   version: 'DTLSv1.2',
   newHeader: () => new Header12(),
   read: readHeader12,
+  write: writeHeader12,
 };
 
 /** One epoch of received records: cipher and replay window (RFC 6347 §4.1.2.6), moved by authentic records only. */
@@ -526,6 +579,19 @@ export class WriteEpoch12 {
 
   /** The protected record of `content`. @throws EpochExhaustedError once sequence numbers or the key's limit run out. */
   seal(type: number, content: Uint8Array): Uint8Array {
+    const record = this.layOut(type, content);
+    this.cipher.sealRecord(this.laidSeq, record, 0, this.cipher.laidPlaintext);
+    return record;
+  }
+
+  /** The sequence number of the record {@link layOut} last numbered. */
+  laidSeq = 0;
+
+  /**
+   * The record of `content` numbered and laid out, for its cipher's `sealRecord` (now, or staged with others until a
+   * datagram leaves: staged-records.ts). @throws EpochExhaustedError once sequence numbers or the key's limit run out.
+   */
+  layOut(type: number, content: Uint8Array): Uint8Array {
     const epoch = this.cipher.epoch;
     if (this.next > LAST_SEQUENCE_NUMBER)
       throw new EpochExhaustedError(`epoch ${epoch}: the 48-bit sequence number would wrap (RFC 6347 §4.1)`);
@@ -534,8 +600,8 @@ export class WriteEpoch12 {
         `epoch ${epoch}: ${this.sealed} records reached ${this.cipher.suite.aead}'s confidentiality limit, and 1.2 cannot rekey`,
       );
     }
-    const record = this.cipher.seal(type, this.next, content);
-    this.next++;
+    const record = this.cipher.layOut(type, this.next, content);
+    this.laidSeq = this.next++;
     this.sealed++;
     this.remaining--;
     return record;

@@ -14,6 +14,8 @@ export class Header13 {
   cidLength = 0;
   /** Whether the sequence number field is 16 bits (the S bit), else 8; it follows the CID. */
   seq16 = false;
+  /** Whether the header carries the record's length (the L bit); without, the record ends its datagram. */
+  hasLength = false;
   /** The header's length (flags, CID, sequence number, length when present). */
   headerLength = 0;
   /** The encrypted record's length: the header's length field, or the rest of the datagram without one. */
@@ -45,6 +47,7 @@ export function readHeader13(d: Uint8Array, at: number, cidLength: number, h: He
   h.hasCid = hasCid;
   h.cidLength = cid;
   h.seq16 = seq16;
+  h.hasLength = hasLength;
   h.headerLength = headerLength;
   h.length = length;
   h.end = at + headerLength + length;
@@ -56,17 +59,16 @@ export function headerLength13(cidLength: number, seq16: boolean, withLength: bo
   return 1 + cidLength + (seq16 ? 2 : 1) + (withLength ? 2 : 0);
 }
 
-/** Writes the unified header of a record of `epoch` at the start of `out`, `seq`'s low bits in clear; returns its length. */
-export function writeHeader13(
-  out: Uint8Array,
-  epoch: number,
-  cid: Uint8Array | undefined,
-  seq: number,
-  seq16: boolean,
-  withLength: boolean,
-  length: number,
-): number {
-  out[0] = 0x20 | (cid !== undefined ? 0x10 : 0) | (seq16 ? 0x08 : 0) | (withLength ? 0x04 : 0) | (epoch & 3);
+/**
+ * Writes the unified header of a record at the start of `out`: `h`'s epoch (its low bits), sequence number (its low
+ * bits, in clear: the mask goes on when sealed), S and L bits and length, and `cid`; returns its length.
+ */
+export function writeHeader13(out: Uint8Array, h: Header13, cid: Uint8Array | undefined): number {
+  const seq16 = h.seq16;
+  const withLength = h.hasLength;
+  const seq = h.sequenceNumber;
+  const length = h.length;
+  out[0] = 0x20 | (cid !== undefined ? 0x10 : 0) | (seq16 ? 0x08 : 0) | (withLength ? 0x04 : 0) | (h.epoch & 3);
   let at = 1;
   if (cid !== undefined) {
     out.set(cid, 1);
@@ -81,9 +83,10 @@ export function writeHeader13(
   return at;
 }
 
-/** DTLS 1.3's framing as a {@link RecordCodec}: unified headers, read in place. */
+/** DTLS 1.3's framing as a {@link RecordCodec}: unified headers, read and written in place. */
 export const CODEC13: RecordCodec<Header13> = {
   version: 'DTLSv1.3',
   newHeader: () => new Header13(),
   read: readHeader13,
+  write: writeHeader13,
 };

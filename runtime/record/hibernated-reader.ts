@@ -3,11 +3,12 @@ import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
 import { DecodeError, Reader } from '../wire/index.js';
 import { isLengthAboveMaximum, readRecord } from '../wire/record-splitter.js';
-import { Header13, MAX_CIPHERTEXT_13, readHeader13 } from './codec13.js';
+import { CODEC13, Header13, MAX_CIPHERTEXT_13 } from './codec13.js';
 import type { DropCounters, DropReason } from './drops.js';
 import { EpochCipher } from './epoch-cipher.js';
 import { INTEGRITY_KEY_UPDATE_THRESHOLD } from './limits.js';
 import { lapsedOrAhead } from './read-epochs.js';
+import { readRecords, type LoopVersion, type RecordSink } from './record-loop.js';
 import { ReplayWindow } from './replay-window.js';
 import { MAX_PROBES, MIN_INTEGRITY_LIMIT, PROBE_EVERY } from './sequence-recovery.js';
 
@@ -49,7 +50,104 @@ export interface ScreeningContext {
 export type Screening = 'thaw' | 'dropped';
 
 const EMPTY = new Uint8Array(0);
-const reader = new Reader(EMPTY, 'Datagram');
+/** What the screening read state hands the loop for a new authentic record: the sink stops there, the session thaws. */
+const THAW = new Uint8Array(0);
+
+/**
+ * A hibernated session's read state on the one record loop (record-loop.ts): its kept epochs open records without
+ * thawing it; plaintext is refused; one failed authentication a datagram; a new record (or a key near its integrity
+ * limit) stops the loop to thaw. One object serves every session: screening is synchronous.
+ */
+class ScreeningState implements LoopVersion<Header13>, RecordSink<Header13> {
+  readonly codec = CODEC13;
+  readonly wholeDatagrams = false;
+  /** A CID not the session's: the records after it are not its to parse either. */
+  readonly endsDatagram: DropReason = 'connection-id';
+  cidLength = 0;
+  reads!: ReadsAtRest;
+  tally!: ScreeningTally;
+  context!: ScreeningContext;
+  /** This datagram's drops by reason, the ciphers it made (by epoch index), the epoch a record failed in. */
+  readonly drops: DropReason[] = [];
+  readonly ciphers = new Map<number, EpochCipher>();
+  failedIn: number | undefined;
+  thawed = false;
+  private readonly reader = new Reader(EMPTY, 'Datagram');
+
+  start(reads: ReadsAtRest, tally: ScreeningTally, context: ScreeningContext): void {
+    this.reads = reads;
+    this.tally = tally;
+    this.context = context;
+    this.cidLength = reads.cidLength;
+    this.drops.length = 0;
+    this.ciphers.clear();
+    this.failedIn = undefined;
+    this.thawed = false;
+  }
+
+  drop(reason: DropReason): void {
+    this.drops.push(reason);
+  }
+
+  /** Not a protected record whose header fits: read as the record layer reads it, for the reason it is dropped. */
+  unframed(d: Uint8Array, at: number): number {
+    const r = this.reader;
+    r.buf = d;
+    r.pos = at;
+    r.end = d.length;
+    try {
+      let rec;
+      try {
+        rec = readRecord(r, this.cidLength);
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+        this.drop(isLengthAboveMaximum(e) ? 'too-long' : 'malformed');
+        return this.remainder(r.pos, d);
+      }
+      if (rec === undefined) {
+        this.drop('unknown-record-type');
+        return this.remainder(r.pos, d);
+      }
+      // A session at rest refuses plaintext; a protected record here did not fit the fast read.
+      if (rec.kind === 'plaintext') this.drop(rec.record.epoch !== 0 ? 'plaintext-epoch' : 'plaintext-refused');
+      else this.drop('malformed');
+      return r.pos;
+    } finally {
+      r.buf = EMPTY;
+    }
+  }
+
+  private remainder(at: number, d: Uint8Array): -1 {
+    if (at < d.length) this.drop('datagram-remainder');
+    return -1;
+  }
+
+  open(d: Uint8Array, h: Header13): Uint8Array | DropReason {
+    const reads = this.reads;
+    const cid = h.hasCid ? d.subarray(h.at + 1, h.at + 1 + reads.cidLength) : undefined;
+    if (reads.cidLength === 0 ? cid !== undefined : cid === undefined || !this.context.ownsConnectionId(cid))
+      return 'connection-id';
+    if (h.length > MAX_CIPHERTEXT_13) return 'too-long';
+    if (h.length < 16) return 'too-short';
+    const epoch = heldEpoch(reads, h.epochBits);
+    if (typeof epoch === 'string') return epoch;
+    if (this.failedIn !== undefined) return 'authentication-rate';
+    const opened = open(reads, this.tally, epoch, d, h, this.ciphers, this.context);
+    if (opened === 'thaw') return THAW;
+    if (opened !== 'failed') return opened;
+    this.failedIn = epoch;
+    return 'authentication';
+  }
+
+  take(): boolean {
+    this.thawed = true;
+    return false;
+  }
+
+  held(): void {}
+}
+
+const screening = new ScreeningState();
 /** The unified header being screened (codec13.ts): screening is synchronous, one object serves every session. */
 const header = new Header13();
 
@@ -60,12 +158,13 @@ export function screenDatagram(
   datagram: Uint8Array,
   context: ScreeningContext,
 ): Screening {
-  const state: Screened = { drops: [], ciphers: new Map(), failedIn: undefined };
+  const state = screening;
+  state.start(reads, tally, context);
   try {
-    if (screenRecords(reads, tally, datagram, context, state) === 'thaw') return 'thaw';
+    readRecords(state, datagram, header, 0, context.maxRecordsPerDatagram, state);
+    if (state.thawed) return 'thaw';
   } finally {
     for (const c of state.ciphers.values()) c.release();
-    reader.buf = EMPTY;
   }
   tally.datagrams++;
   for (const reason of state.drops) tally.drops[reason] = (tally.drops[reason] ?? 0) + 1;
@@ -76,80 +175,6 @@ export function screenDatagram(
     else if (state.failedIn === i) tally.failedInRow[i] = tally.failedInRow[i]! + 1;
   }
   return 'dropped';
-}
-
-/** One datagram's screening: drops by reason, the ciphers it made (by epoch index), the epoch a record failed in. */
-interface Screened {
-  readonly drops: DropReason[];
-  readonly ciphers: Map<number, EpochCipher>;
-  failedIn: number | undefined;
-}
-
-function screenRecords(
-  reads: ReadsAtRest,
-  tally: ScreeningTally,
-  d: Uint8Array,
-  context: ScreeningContext,
-  state: Screened,
-): 'thaw' | undefined {
-  const drops = state.drops;
-  for (let at = 0, records = 0; at < d.length; records++) {
-    if (records === context.maxRecordsPerDatagram) {
-      drops.push('records-per-datagram');
-      return;
-    }
-    if (!readHeader13(d, at, reads.cidLength, header)) {
-      // Not a protected record whose header fits: read as the record layer reads it, for the reason it is dropped.
-      const r = reader;
-      r.buf = d;
-      r.pos = at;
-      r.end = d.length;
-      let rec;
-      try {
-        rec = readRecord(r, reads.cidLength);
-      } catch (e) {
-        if (!(e instanceof DecodeError)) throw e;
-        drops.push(isLengthAboveMaximum(e) ? 'too-long' : 'malformed');
-        return endOfDatagram(r.pos, d, drops);
-      }
-      if (rec === undefined) {
-        drops.push('unknown-record-type');
-        return endOfDatagram(r.pos, d, drops);
-      }
-      // A session at rest refuses plaintext; a protected record here did not fit the fast read.
-      if (rec.kind === 'plaintext') drops.push(rec.record.epoch !== 0 ? 'plaintext-epoch' : 'plaintext-refused');
-      else drops.push('malformed');
-      at = r.pos;
-      continue;
-    }
-    const { headerLength, length, end } = header;
-    const cid = header.hasCid ? d.subarray(at + 1, at + 1 + reads.cidLength) : undefined;
-    if (reads.cidLength === 0 ? cid !== undefined : cid === undefined || !context.ownsConnectionId(cid)) {
-      drops.push('connection-id');
-      return endOfDatagram(end, d, drops);
-    }
-    const record = { at, headerLength, length, seq16: header.seq16 };
-    at = end;
-    if (length > MAX_CIPHERTEXT_13) drops.push('too-long');
-    else if (length < 16) drops.push('too-short');
-    else {
-      const epoch = heldEpoch(reads, header.epochBits);
-      if (typeof epoch === 'string') drops.push(epoch);
-      else if (state.failedIn !== undefined) drops.push('authentication-rate');
-      else {
-        const opened = open(reads, tally, epoch, d, record, state.ciphers, context);
-        if (opened === 'thaw') return opened;
-        if (opened === 'failed') state.failedIn = epoch;
-        drops.push(opened === 'failed' ? 'authentication' : opened);
-      }
-    }
-  }
-  return undefined;
-}
-
-function endOfDatagram(at: number, d: Uint8Array, drops: DropReason[]): undefined {
-  if (at < d.length) drops.push('datagram-remainder');
-  return undefined;
 }
 
 /** The index of the kept epoch two epoch bits name, or why none is (an epoch ahead is not waited for at rest). */
@@ -172,7 +197,7 @@ function open(
   tally: ScreeningTally,
   i: number,
   d: Uint8Array,
-  r: { readonly at: number; readonly headerLength: number; readonly length: number; readonly seq16: boolean },
+  r: Header13,
   ciphers: Map<number, EpochCipher>,
   context: ScreeningContext,
 ): 'thaw' | 'failed' | 'replay' | 'too-old' {

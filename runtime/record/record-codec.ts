@@ -1,4 +1,4 @@
-/** What a version's record codec offers the record loop: a record's header read in place into one reused object. */
+/** A version's record codec: a record's header read in place into one reused object, and written in place from one. */
 import type { DropReason } from './drops.js';
 
 /** Where a record read by a {@link RecordCodec} starts and ends in its datagram; each codec's header adds its fields. */
@@ -21,6 +21,8 @@ export interface RecordCodec<H extends RecordHeader> {
   newHeader(): H;
   /** Reads the header at `d[at..]` into `h` (our CIDs `cidLength` bytes); false, `h` untouched, when it does not frame. */
   read(d: Uint8Array, at: number, cidLength: number, h: H): boolean;
+  /** Writes the header `h` describes at the start of `out`, carrying `cid` (undefined: none); returns its length. */
+  write(out: Uint8Array, h: H, cid: Uint8Array | undefined): number;
 }
 
 /** Where the first `count` records of `d` end when all of `d` is whole `codec` records, unopened (RFC 6347 §4.1.2.7). */

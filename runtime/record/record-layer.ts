@@ -1,7 +1,13 @@
+import type { ContentType } from '../../generated/wire/enums.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
+import type { Header13 } from './codec13.js';
+import type { DropCounters } from './drops.js';
 import type { HibernatedRecords } from './hibernated-records.js';
-import type { RecordReaderConfig } from './record-reader.js';
+import type { IntegrityMonitor } from './integrity-monitor.js';
+import type { SealedRecord } from './record-number.js';
+import type { RecordSink } from './record-loop.js';
+import { RecordReader, type DuplicateObserver, type ReceivedRecord, type RecordReaderConfig } from './record-reader.js';
 import { RecordWriter, type RecordWriterConfig } from './record-writer.js';
 
 export type { RecordNumber, RecordNumberKey, SealedRecord } from './record-number.js';
@@ -10,17 +16,26 @@ export { recordNumberKey } from './record-number.js';
 /** The options of a {@link RecordLayer}: those of its read half and of its write half. */
 export interface RecordLayerConfig extends RecordReaderConfig, RecordWriterConfig {}
 
-/** The DTLS 1.3 record layer (RFC 9147 §4), sans-I/O: datagrams in, records out; bad records counted, never thrown. */
-export class RecordLayer extends RecordWriter {
+/**
+ * The DTLS 1.3 record layer (RFC 9147 §4), sans-I/O: datagrams in, records out; bad records counted, never thrown. It
+ * is two parts side by side, a {@link RecordReader} and a {@link RecordWriter} that know nothing of each other, and
+ * what spans both (CIDs, size limits, parking, release, hibernation, usage). A connection reads and stages through
+ * the two fields; the methods named for one half are that half's, for tools and tests.
+ */
+export class RecordLayer {
+  readonly reader: RecordReader;
+  readonly writer: RecordWriter;
+
   /** @throws ConfigError for a `maxReadEpochs` that is not an integer of at least 2. */
   constructor(config: RecordLayerConfig) {
-    super(config); // the options by the layer's own name (what sans-io exports)
+    this.reader = new RecordReader(config);
+    this.writer = new RecordWriter(config);
   }
 
   /** record_size_limit (RFC 8449): `send` caps our records; `receive` is checked from epoch 2 on. */
   setRecordSizeLimits(limits: { readonly send?: number | undefined; readonly receive?: number | undefined }): void {
-    this.setSendInnerLimit(limits.send);
-    this.setReceiveInnerLimit(limits.receive);
+    this.writer.setSendLimit(limits.send);
+    this.reader.setReceiveInnerLimit(limits.receive);
   }
 
   /** Connection IDs (RFC 9146): the length and test of ours on records to us, and the peer's for our records. */
@@ -29,34 +44,34 @@ export class RecordLayer extends RecordWriter {
       { readonly length: number; readonly ours: (cid: Uint8Array) => boolean; readonly optional?: boolean } | undefined,
     send: Uint8Array | undefined,
   ): void {
-    this.setReceiveConnectionIds(receive);
-    this.setSendConnectionId(send);
+    this.reader.setConnectionIds(receive);
+    this.writer.setSendConnectionId(send);
   }
 
   /** Frees the keys' OpenSSL contexts (about 1.2 KB per key and direction), keeping the keys: for a session gone quiet. */
   park(): void {
-    this.parkReads();
-    this.parkWrites();
+    this.reader.park();
+    this.writer.park();
   }
 
   /** Frees every epoch's keys in both directions (the connection has ended): nothing opens or seals after. */
   releaseAll(): void {
-    this.releaseReads();
-    this.releaseWrites();
+    this.reader.release();
+    this.writer.release();
   }
 
   /** What a session at rest keeps of this layer, or undefined while some state cannot rest. */
   hibernation(keep: (epoch: number) => boolean): HibernatedRecords | undefined {
-    const write = this.writeHibernation();
+    const write = this.writer.hibernation();
     if (write === undefined) return undefined;
-    const read = this.readHibernation(keep);
+    const read = this.reader.hibernation(keep);
     if (read === undefined) return undefined;
     return {
       write,
       reads: read.reads,
       highestDropped: read.highestDropped,
       newestAuthenticated: read.newestAuthenticated,
-      sendLimit: this.sendLimit,
+      sendLimit: this.writer.sendLimit,
       receiveLimit: read.receiveLimit,
       drops: read.drops,
     };
@@ -69,8 +84,8 @@ export class RecordLayer extends RecordWriter {
     writeKeys: TrafficKeys,
     readKeys: (epoch: number) => TrafficKeys,
   ): void {
-    this.restoreWrites(h, suite, writeKeys);
-    this.restoreReads(h, suite, readKeys);
+    this.writer.restore(h, suite, writeKeys);
+    this.reader.restore(h, suite, readKeys);
   }
 
   /** Per-key usage: records protected with the write key, and deprotected / failed per read epoch with its limit. */
@@ -78,8 +93,158 @@ export class RecordLayer extends RecordWriter {
     write?: { epoch: number; used: number; limit: number };
     read: { epoch: number; used: number; failed: number; integrityLimit: number }[];
   } {
-    const read = this.readUsage();
-    const write = this.writeUsage();
+    const read = this.reader.usage();
+    const write = this.writer.usage();
     return write ? { write, read } : { read };
+  }
+
+  // ── the read half's (record-reader.ts) ─────────────────────────────────
+
+  /** Accepts records of `epoch`; older epochs retire as records authenticate. */
+  installReadKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys, now?: number): void {
+    this.reader.installReadKeys(epoch, suite, keys, now);
+  }
+
+  /** Drops a read epoch's keys now; its records count as 'epoch-dropped' from then on. */
+  dropReadEpoch(epoch: number): void {
+    this.reader.dropReadEpoch(epoch);
+  }
+
+  setAcceptPlaintext(accept: boolean): void {
+    this.reader.setAcceptPlaintext(accept);
+  }
+
+  /** Our record_size_limit: checked on records of epoch 2 and later. */
+  setReceiveInnerLimit(limit: number | undefined): void {
+    this.reader.setReceiveInnerLimit(limit);
+  }
+
+  /** Processes every record of a datagram: the records to hand up, none viewing or keeping `datagram`. */
+  receive(datagram: Uint8Array, now: number): ReceivedRecord[] {
+    return this.reader.receive(datagram, now);
+  }
+
+  /** @internal Reads every record of a datagram into `sink` (the reader's `read`). */
+  read(datagram: Uint8Array, now: number, sink: RecordSink<Header13>): void {
+    this.reader.read(datagram, now, sink);
+  }
+
+  nextTimeout(): number | undefined {
+    return this.reader.nextTimeout();
+  }
+
+  handleTimeout(now: number): void {
+    this.reader.handleTimeout(now);
+  }
+
+  get drops(): Readonly<DropCounters> {
+    return this.reader.drops;
+  }
+
+  get integrity(): IntegrityMonitor {
+    return this.reader.integrity;
+  }
+
+  get integrityLimitExceeded(): boolean {
+    return this.reader.integrityLimitExceeded;
+  }
+
+  get recordOverflow(): { readonly epoch: number; readonly length: number } | undefined {
+    return this.reader.recordOverflow;
+  }
+
+  get readKeyGeneration(): number {
+    return this.reader.readKeyGeneration;
+  }
+
+  get onDuplicate(): DuplicateObserver | undefined {
+    return this.reader.onDuplicate;
+  }
+
+  set onDuplicate(observer: DuplicateObserver | undefined) {
+    this.reader.onDuplicate = observer;
+  }
+
+  // ── the write half's (record-writer.ts) ────────────────────────────────
+
+  /** Protects outgoing records with `epoch`'s keys; older epochs stay for `seal`'s `epoch` until retired. */
+  installWriteKeys(epoch: number, suite: SupportedCipherSuite, keys: TrafficKeys): void {
+    this.writer.installWriteKeys(epoch, suite, keys);
+  }
+
+  retireWriteEpoch(epoch: number): void {
+    this.writer.retireWriteEpoch(epoch);
+  }
+
+  /** A DTLSPlaintext record (epoch 0). */
+  sealPlaintext(contentType: ContentType, fragment: Uint8Array, legacyVersion?: 'dtls1_2' | 'dtls1_0'): SealedRecord {
+    return this.writer.sealPlaintext(contentType, fragment, legacyVersion);
+  }
+
+  /** A DTLSCiphertext record of `content`, in the write epoch or `options.epoch`. @throws RecordLayerError. */
+  seal(
+    contentType: ContentType,
+    content: Uint8Array,
+    options?: { sequenceNumberLength?: 8 | 16; includeLength?: boolean; epoch?: number },
+  ): SealedRecord {
+    return this.writer.seal(contentType, content, options);
+  }
+
+  /** One record per content, sealed together. @throws as seal, sealing none. */
+  sealBatch(contentType: ContentType, contents: readonly Uint8Array[]): SealedRecord[] {
+    return this.writer.sealBatch(contentType, contents);
+  }
+
+  /** Numbers `content` now and seals it with the records staged after it, into `sink`. @throws RecordLayerError. */
+  stage(contentType: ContentType, content: Uint8Array, sink: Uint8Array[]): void {
+    this.writer.stage(contentType, content, sink);
+  }
+
+  /** Seals every staged record and appends each to its queue, in staging order. */
+  sealStaged(): void {
+    this.writer.sealStaged();
+  }
+
+  get stagedCount(): number {
+    return this.writer.stagedCount;
+  }
+
+  /** Changes the CID our records carry. */
+  setSendConnectionId(cid: Uint8Array | undefined): void {
+    this.writer.setSendConnectionId(cid);
+  }
+
+  /** Bytes a protected record adds to its content. */
+  protectedOverhead(): number {
+    return this.writer.protectedOverhead();
+  }
+
+  /** Our epoch-0 records continue from `next`, never backwards. */
+  continuePlaintextFrom(next: number): void {
+    this.writer.continuePlaintextFrom(next);
+  }
+
+  get nextPlaintextSequence(): number {
+    return this.writer.nextPlaintextSequence;
+  }
+
+  get writeEpoch(): number | undefined {
+    return this.writer.writeEpoch;
+  }
+
+  get sendLimit(): number | undefined {
+    return this.writer.sendLimit;
+  }
+
+  get maxProtectedContent(): number {
+    return this.writer.maxProtectedContent;
+  }
+
+  get keyUpdateDue(): boolean {
+    return this.writer.keyUpdateDue;
+  }
+
+  get writeKeyExhausted(): boolean {
+    return this.writer.writeKeyExhausted;
   }
 }

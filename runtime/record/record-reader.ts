@@ -69,7 +69,10 @@ export type InboundRecord = Extract<ReceivedRecord, { kind: 'record' }>;
 
 export type { DuplicateObserver } from './read-state13.js';
 
-/** The read half of the DTLS 1.3 record layer (RFC 9147 §4); invalid records are dropped and counted, never thrown. */
+/**
+ * The read half of the DTLS 1.3 record layer (RFC 9147 §4): a connection's field beside its writer (record-writer.ts);
+ * invalid records are dropped and counted, never thrown.
+ */
 export class RecordReader {
   private readonly config: RecordReaderConfig;
   /** Length of the CIDs records to us carry (0: none). */
@@ -135,8 +138,8 @@ export class RecordReader {
     if (limit !== undefined) this.state.receiveInnerLimit = limit;
   }
 
-  /** The CIDs records to us carry: see `RecordLayer.setConnectionIds`. */
-  protected setReceiveConnectionIds(
+  /** The CIDs records to us carry: their length, which are ours, whether a record may come without one. */
+  setConnectionIds(
     receive:
       { readonly length: number; readonly ours: (cid: Uint8Array) => boolean; readonly optional?: boolean } | undefined,
   ): void {
@@ -161,18 +164,17 @@ export class RecordReader {
   }
 
   /** Frees every read epoch's keys' OpenSSL contexts, made again by the next record opened. */
-  protected parkReads(): void {
+  park(): void {
     for (const [, r] of this.readEpochs.entries()) r.cipher.park();
   }
 
-  protected releaseReads(): void {
+  /** Frees every read epoch's keys: nothing opens after. */
+  release(): void {
     for (const [epoch] of [...this.readEpochs.entries()]) this.readEpochs.drop(epoch);
   }
 
   /** The read side of a session at rest (epochs `keep` names), or undefined while some state cannot be put to rest. */
-  protected readHibernation(
-    keep: (epoch: number) => boolean,
-  ): Omit<HibernatedRecords, 'write' | 'sendLimit'> | undefined {
+  hibernation(keep: (epoch: number) => boolean): Omit<HibernatedRecords, 'write' | 'sendLimit'> | undefined {
     if (this.state.acceptPlaintext || this.recordOverflow !== undefined) return undefined;
     if (this.integrity.failedSinceVerdict) return undefined;
     const reads: HibernatedReadEpoch[] = [];
@@ -203,11 +205,7 @@ export class RecordReader {
   }
 
   /** A hibernated session's read epochs again, with their replay windows, usage, limit and drop counts. */
-  protected restoreReads(
-    h: HibernatedRecords,
-    suite: SupportedCipherSuite,
-    keys: (epoch: number) => TrafficKeys,
-  ): void {
+  restore(h: HibernatedRecords, suite: SupportedCipherSuite, keys: (epoch: number) => TrafficKeys): void {
     for (const r of h.reads) {
       this.installReadKeys(r.epoch, suite, keys(r.epoch));
       const held = this.readEpochs.get(r.epoch)!;
@@ -251,7 +249,7 @@ export class RecordReader {
   }
 
   /** Records deprotected and failed per read epoch, with its integrity limit. */
-  protected readUsage(): { epoch: number; used: number; failed: number; integrityLimit: number }[] {
+  usage(): { epoch: number; used: number; failed: number; integrityLimit: number }[] {
     const read: { epoch: number; used: number; failed: number; integrityLimit: number }[] = [];
     for (const [epoch, r] of this.readEpochs.entries())
       read.push({ epoch, used: r.cipher.used, failed: r.cipher.failed, integrityLimit: r.cipher.limits.integrity });

@@ -4,14 +4,13 @@ import type { CryptoProvider } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
 import { allocate } from '../wire/slab.js';
-import { writeHeader13 } from './codec13.js';
+import { Header13, writeHeader13 } from './codec13.js';
 import { EpochCipher } from './epoch-cipher.js';
 import type { HibernatedRecords } from './hibernated-records.js';
 import type { PaddingPolicy } from './inner-plaintext.js';
 import { KEY_UPDATE_THRESHOLD, type AeadLimits } from './limits.js';
 import { FIRST_APPLICATION_EPOCH } from './read-epochs.js';
 import type { SealedRecord } from './record-number.js';
-import { RecordReader, type RecordReaderConfig } from './record-reader.js';
 import { StagedRecords } from './staged-records.js';
 
 /** Largest DTLSInnerPlaintext content (RFC 8446 §5.1). */
@@ -34,13 +33,19 @@ export interface RecordWriterConfig {
   readonly limits?: AeadLimits;
 }
 
+/** The header of the record being laid out (codec13.ts's write half): laying out is synchronous, one serves every writer. */
+const laid = new Header13();
+
 /** Thrown when the record layer is asked to protect what it must not (no keys, usage limit reached). */
 export class RecordLayerError extends Error {
   override readonly name = 'RecordLayerError';
 }
 
-/** The write half of the DTLS 1.3 record layer (RFC 9147 §4); `RecordLayer` adds what spans both halves. */
-export class RecordWriter extends RecordReader {
+/**
+ * The write half of the DTLS 1.3 record layer (RFC 9147 §4): a connection's field beside its reader (record-reader.ts).
+ * Records are numbered and laid out when staged, and sealed together before a datagram leaves.
+ */
+export class RecordWriter {
   private readonly writeConfig: RecordWriterConfig;
   private sendCid: Uint8Array | undefined;
   /** Write ciphers by epoch with their next sequence number; `write` is the newest. */
@@ -57,14 +62,13 @@ export class RecordWriter extends RecordReader {
   /** RFC 8449: the peer's record_size_limit (the largest DTLSInnerPlaintext we may send it), once negotiated. */
   private sendInnerLimit: number | undefined;
 
-  constructor(config: RecordReaderConfig & RecordWriterConfig) {
-    super(config);
+  constructor(config: RecordWriterConfig) {
     this.writeConfig = config;
     this.sendCid = config.sendConnectionId;
   }
 
   /** The peer's record_size_limit: caps the records we protect (padding is cut to fit, content over it throws). */
-  protected setSendInnerLimit(limit: number | undefined): void {
+  setSendLimit(limit: number | undefined): void {
     if (limit !== undefined) this.sendInnerLimit = limit;
   }
 
@@ -139,12 +143,13 @@ export class RecordWriter extends RecordReader {
   }
 
   /** Frees every write epoch's keys' OpenSSL contexts, made again by the next record sealed. */
-  protected parkWrites(): void {
+  park(): void {
     this.sealStaged();
     for (const w of this.writes.values()) w.cipher.park();
   }
 
-  protected releaseWrites(): void {
+  /** Frees every write epoch's keys: nothing seals after. */
+  release(): void {
     this.sealStaged();
     for (const w of this.writes.values()) w.cipher.release();
     this.writes.clear();
@@ -152,7 +157,7 @@ export class RecordWriter extends RecordReader {
   }
 
   /** The write side of a session at rest: its one write epoch, or undefined while it has another (or none). */
-  protected writeHibernation(): HibernatedRecords['write'] | undefined {
+  hibernation(): HibernatedRecords['write'] | undefined {
     const write = this.write;
     const entry = write && this.writes.get(write.epoch);
     if (!write || !entry || this.writes.size !== 1 || this.staged !== undefined) return undefined;
@@ -160,12 +165,12 @@ export class RecordWriter extends RecordReader {
   }
 
   /** A hibernated session's write epoch again, with its sequence number, usage and the peer's record_size_limit. */
-  protected restoreWrites(h: HibernatedRecords, suite: SupportedCipherSuite, keys: TrafficKeys): void {
+  restore(h: HibernatedRecords, suite: SupportedCipherSuite, keys: TrafficKeys): void {
     this.installWriteKeys(h.write.epoch, suite, keys);
     const w = this.writes.get(h.write.epoch)!;
     w.seq = h.write.seq;
     w.cipher.used = h.write.used;
-    this.setSendInnerLimit(h.sendLimit);
+    this.setSendLimit(h.sendLimit);
   }
 
   get writeEpoch(): number | undefined {
@@ -185,7 +190,7 @@ export class RecordWriter extends RecordReader {
   }
 
   /** Records protected with the current write key, and its limit. */
-  protected writeUsage(): { epoch: number; used: number; limit: number } | undefined {
+  usage(): { epoch: number; used: number; limit: number } | undefined {
     return this.write && { epoch: this.write.epoch, used: this.write.used, limit: this.write.limits.confidentiality };
   }
 
@@ -252,7 +257,7 @@ export class RecordWriter extends RecordReader {
       throw e;
     }
     staged.add(
-      state!.cipher,
+      state!.cipher.protection,
       sink,
       out,
       this.laidHeader,
@@ -301,7 +306,13 @@ export class RecordWriter extends RecordReader {
     const headerLength = 1 + (cid?.length ?? 0) + (seq16 ? 2 : 1) + (withLength ? 2 : 0); // headerLength13, inline
     // Header (codec13.ts), then the DTLSInnerPlaintext, sealed in place: the content is copied once, into the record itself.
     const out = allocate(headerLength + innerLength + tag);
-    writeHeader13(out, w.epoch, cid, state.seq, seq16, withLength, innerLength + tag);
+    const h = laid;
+    h.epoch = w.epoch;
+    h.sequenceNumber = state.seq;
+    h.seq16 = seq16;
+    h.hasLength = withLength;
+    h.length = innerLength + tag;
+    writeHeader13(out, h, cid);
     out.set(content, headerLength);
     out[headerLength + content.length] = type;
     out.fill(0, headerLength + content.length + 1, headerLength + innerLength);

@@ -1,4 +1,20 @@
-import type { EpochCipher } from './epoch-cipher.js';
+/**
+ * What seals staged records, either version's: 1.3's RecordProtection (crypto/provider.ts), or 1.2's EpochCipher12
+ * (codec12.ts), which has no call for many records and seals each alone.
+ */
+export interface StagedProtection {
+  /** Seals the record laid out in `record` in place (header, plaintext, room for the tag). */
+  sealRecord(
+    seq: number,
+    record: Uint8Array,
+    headerLength: number,
+    plaintextLength: number,
+    snOffset: number,
+    snBytes: 1 | 2,
+  ): void;
+  /** Several records of one buffer in one call: `layout` as {@link StagedRecords} lays it out. */
+  sealRecords?(buffer: Uint8Array, layout: Float64Array, count: number): void;
+}
 
 /** Numbers per record in a layout (RecordProtection.sealRecords): at, headerLength, plaintextLength, seq, snOffset, snBytes. */
 const STRIDE = 6;
@@ -14,7 +30,7 @@ export class StagedRecords {
     return StagedRecords.spare.pop() ?? new StagedRecords();
   }
 
-  private cipher: EpochCipher | undefined;
+  private protection: StagedProtection | undefined;
   private sink: Uint8Array[] | undefined;
   private readonly records: Uint8Array[] = [];
   /** Reused from one burst to the next (grown as needed): the protection reads it during the call only. */
@@ -24,9 +40,9 @@ export class StagedRecords {
     return this.records.length;
   }
 
-  /** Adds a laid-out record to seal under `cipher` into `sink`; records waiting for another cipher or queue seal first. */
+  /** Adds a laid-out record to seal with `protection` into `sink`; records waiting for another key or queue seal first. */
   add(
-    cipher: EpochCipher,
+    protection: StagedProtection,
     sink: Uint8Array[],
     record: Uint8Array,
     headerLength: number,
@@ -35,8 +51,8 @@ export class StagedRecords {
     snOffset: number,
     snBytes: 1 | 2,
   ): void {
-    if (this.records.length > 0 && (cipher !== this.cipher || sink !== this.sink)) this.seal();
-    this.cipher = cipher;
+    if (this.records.length > 0 && (protection !== this.protection || sink !== this.sink)) this.seal();
+    this.protection = protection;
     this.sink = sink;
     const i = this.records.length;
     if (this.layout.length < STRIDE * (i + 1)) {
@@ -59,23 +75,24 @@ export class StagedRecords {
   seal(giveBack = false): void {
     const records = this.records;
     const n = records.length;
-    const cipher = this.cipher!;
+    const protection = this.protection!;
     const sink = this.sink!;
-    this.cipher = undefined;
+    this.protection = undefined;
     this.sink = undefined;
     try {
       let start = 0;
+      const runs = n > 1 && protection.sealRecords !== undefined;
       for (let i = 1; i <= n; i++) {
         const buffer = records[start]!.buffer;
-        if (i < n && records[i]!.buffer === buffer) continue;
+        if (runs && i < n && records[i]!.buffer === buffer) continue;
         if (i - start === 1) {
           // A run of one (a lone send, a record of a buffer of its own): the single-record call, no layout to check.
           const l = this.layout;
           const at = STRIDE * start;
           const snBytes = l[at + 5] === 1 ? 1 : 2;
-          cipher.protection.sealRecord(l[at + 3]!, records[start]!, l[at + 1]!, l[at + 2]!, l[at + 4]!, snBytes);
+          protection.sealRecord(l[at + 3]!, records[start]!, l[at + 1]!, l[at + 2]!, l[at + 4]!, snBytes);
         } else
-          cipher.protection.sealRecords(
+          protection.sealRecords!(
             new Uint8Array(buffer),
             start === 0 ? this.layout : this.layout.subarray(STRIDE * start),
             i - start,

@@ -43,12 +43,13 @@ function hello(o: Partial<DtlsConfig>, limit?: number): ClientHello {
   };
 }
 
-/** A real record layer; the receive limit it is given is recorded on the way through. */
+/** A real record layer; the receive limit its read half is given is recorded on the way through. */
 function records(): { layer: RecordLayer; receive: (number | undefined)[] } {
   const layer = new RecordLayer({ provider: nodeProvider });
   const receive: (number | undefined)[] = [];
-  const set = layer.setReceiveInnerLimit.bind(layer);
-  layer.setReceiveInnerLimit = (limit) => {
+  const reader = layer.reader;
+  const set = reader.setReceiveInnerLimit.bind(reader);
+  reader.setReceiveInnerLimit = (limit) => {
     receive.push(limit);
     set(limit);
   };

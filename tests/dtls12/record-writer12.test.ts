@@ -137,7 +137,7 @@ test('alerts: in the clear until our ChangeCipherSpec went out, sealed under epo
   t.is(sealed.fragment.length, 2 + suite.recordIvLength + suite.tagLength);
 });
 
-test('application data: records of at most what fits a datagram, each sealed, in order', (t) => {
+test('application data: records of at most what fits a datagram, staged, then each sealed, in order', (t) => {
   const { w, outgoing } = writer();
   w.writeKeys(cipher());
   w.flight(
@@ -149,6 +149,8 @@ test('application data: records of at most what fits a datagram, each sealed, in
   );
   outgoing.length = 0;
   t.is(w.applicationData(random(5000), 1200), undefined);
+  t.is(outgoing.length, 0, 'staged: sealed when a datagram is polled');
+  w.sealStaged();
   const sizes = outgoing.map((d) => d.length);
   t.true(
     sizes.every((s) => s <= 1200),
@@ -161,7 +163,10 @@ test('application data: records of at most what fits a datagram, each sealed, in
     [...outgoing.keys()].map((i) => i + 1),
   );
   w.applicationData(new Uint8Array(0), 1200);
-  t.is(records(outgoing.at(-1)!)[0]!.fragment.length, suite.recordIvLength + suite.tagLength, 'an empty record');
+  w.alert('warning', 0); // anything else written seals what was staged first: the empty record, then the alert
+  t.is(records(outgoing.at(-2)!)[0]!.type, 23);
+  t.is(records(outgoing.at(-1)!)[0]!.type, 21);
+  t.is(records(outgoing.at(-2)!)[0]!.fragment.length, suite.recordIvLength + suite.tagLength, 'an empty record');
 });
 
 test('the key’s last record is kept for the alert: data that would take it is refused whole, the alert still goes', (t) => {
@@ -176,9 +181,11 @@ test('the key’s last record is kept for the alert: data that would take it is 
   );
   // Six records: Finished took 1; three of data take 3; one more of data leaves the last for the alert.
   for (let i = 0; i < 3; i++) t.is(w.applicationData(random(10), 1200), undefined);
+  w.sealStaged();
   const before = outgoing.length;
   t.regex(w.applicationData(random(3000), 100) ?? '', /cannot rekey/, 'its 48 records would take the last');
-  t.is(outgoing.length, before, 'none of its records sealed');
+  w.sealStaged();
+  t.is(outgoing.length, before, 'none of its records staged or sealed');
   t.is(w.applicationData(random(10), 1200), undefined);
   t.regex(w.applicationData(random(10), 1200) ?? '', /may seal 1 more/);
   w.alert('fatal', 80);

@@ -75,7 +75,14 @@ test('writeHeader13 writes the bytes the generated DTLSCiphertext header encoder
         const seq = 0x1234567;
         const length = 0x0abc;
         const out = new Uint8Array(16);
-        const n = writeHeader13(out, 6, c, seq, seq16, withLength, length);
+        const h = Object.assign(new Header13(), {
+          epoch: 6,
+          sequenceNumber: seq,
+          seq16,
+          hasLength: withLength,
+          length,
+        });
+        const n = writeHeader13(out, h, c);
         const w = new Writer('DtlsCiphertextHeader', 16);
         writeDtlsCiphertextHeader(
           w,
