@@ -15,7 +15,7 @@ import {
 import { deviceCosts } from '../../../hwmodel/sizing/workload/device.js';
 import { runFlow } from '../../../hwmodel/sizing/workload/flow-model.js';
 import { replicate } from '../../../hwmodel/sizing/workload/replicate.js';
-import { acceptancePlan, linkOverload } from '../../../hwmodel/sizing/workload/run-plan.js';
+import { acceptancePlan, BURSTS_TO_SEE, linkOverload } from '../../../hwmodel/sizing/workload/run-plan.js';
 import { evaluateSlos } from '../../../hwmodel/sizing/workload/slo.js';
 import { checkTraffic, IMIX, parseMix, scaleTraffic } from '../../../hwmodel/sizing/workload/traffic.js';
 import { sizeWorkload } from '../../../hwmodel/sizing/workload/workload-search.js';
@@ -97,10 +97,17 @@ test('acceptance runs are sized to the SLO: records offered reach 3 / SLO, burst
   t.deepEqual(plan.screen, run);
   t.true(plan.recordsOffered >= plan.recordsNeeded, `${plan.recordsOffered} offered`);
   t.is(plan.recordsNeeded, 2_995_731);
-  // 100 Gbit/s of IMIX each way at × 1.2: about 85 M records a second, so 3 × some 12 ms.
-  t.true(plan.accept.windowUs > 10_000 && plan.accept.windowUs < 15_000, `${plan.accept.windowUs} µs`);
+  // 100 Gbit/s of IMIX each way at × 1.2: about 85 M records a second. A burst is one draw of what it meets: at least
+  // 29 bursts, a seed each (a kind of episode in one burst in ten seen at 95%), the 3.1 M records shared among them.
+  t.is(BURSTS_TO_SEE, 29);
+  t.is(plan.accept.replications, BURSTS_TO_SEE);
+  t.true(plan.accept.windowUs > 1_000 && plan.accept.windowUs < 1_500, `${plan.accept.windowUs} µs`);
   t.false(plan.capped);
   t.true(plan.burstRecordsOffered >= plan.burstRecordsNeeded);
+  // Without a burst held, the seeds are the screen's: 3 × some 12 ms.
+  const steady = acceptancePlan(load, { ...slos, margin: 0.2 }, run);
+  t.is(steady.accept.replications, 3);
+  t.true(steady.accept.windowUs > 10_000 && steady.accept.windowUs < 15_000, `${steady.accept.windowUs} µs`);
   // Capped: the longest allowed run cannot resolve it, and says so.
   const capped = acceptancePlan(load, slos, run, 1000);
   t.true(capped.capped);
