@@ -9,8 +9,9 @@
  * answer's search took; the binomial bound over the records beside it), and whether
  * that meets the answer's drop SLO (and the burst's, when it has one): met, not met (even
  * the lower bound past it) or not resolved (too few records to tell).
- * FIRST_SEED (default 101) keeps the seeds apart from the search's, whose
- * runs share their first microseconds with any longer run of the same seed.
+ * FIRST_SEED (default 101) keeps the seeds apart from the search's (seeds 1
+ * up to run-plan.ts MAX_REPLICATIONS, 100), whose runs share their first
+ * microseconds with any longer run of the same seed.
  *
  *   npx tsx scripts/size-rerun.ts a.json [SEEDS] [WINDOW] [FIRST_SEED]
  */

@@ -12,7 +12,7 @@ import {
   clopperPearsonUpper,
   recordsToResolve,
 } from '../../../hwmodel/sizing/workload/binomial-bound.js';
-import { deviceCosts } from '../../../hwmodel/sizing/workload/device.js';
+import { deviceCosts, type DeviceKnobs } from '../../../hwmodel/sizing/workload/device.js';
 import { runFlow } from '../../../hwmodel/sizing/workload/flow-model.js';
 import { replicate } from '../../../hwmodel/sizing/workload/replicate.js';
 import { acceptancePlan, BURSTS_TO_SEE, linkOverload } from '../../../hwmodel/sizing/workload/run-plan.js';
@@ -114,6 +114,43 @@ test('acceptance runs are sized to the SLO: records offered reach 3 / SLO, burst
   t.is(capped.accept.windowUs, 1000);
   // A p99.9 needs its tail's records even when the drop SLO is loose.
   t.is(acceptancePlan(load, { ...slos, dropProbability: 0.01, p999Us: 5 }, run).recordsNeeded, 2995);
+});
+
+test("a burst is one draw: (a)'s earlier knobs drop in none of three seeds' bursts, and in some of 29", (t) => {
+  // (a)'s question (docs/hwmodel-sizing.md, section 10) and the knobs its search accepted on three seeds' bursts.
+  const traffic = checkTraffic({
+    openGbps: 100,
+    sealGbps: 100,
+    mix: IMIX,
+    trainRecords: 4,
+    handshakesPerSecond: 50_000,
+    sessions: 1_000_000,
+    burstFactor: 1.5,
+    burstUs: 100,
+  });
+  const device: DeviceKnobs = {
+    lanes: 10,
+    pkLanes: 3,
+    dmaChannels: 15,
+    pipelineDepth: 64,
+    rxRingDepth: 256,
+    txRingDepth: 8,
+    keySlots: 1,
+    memChannels: 6,
+    pcieLanes: 1,
+  };
+  const r = replicate(scaleTraffic(traffic, 1.2), device, deviceCosts(engine, targets, traffic), {
+    warmupUs: 50,
+    windowUs: 500,
+    replications: BURSTS_TO_SEE,
+    seed: 1,
+  });
+  const dropped = r.runs.map((x) => x.burst?.episodes ?? 0);
+  t.deepEqual(dropped.slice(0, 3), [0, 0, 0], 'the three bursts the search ran');
+  t.true(
+    dropped.some((e) => e > 0),
+    `the plan's ${BURSTS_TO_SEE} bursts: ${dropped.join(',')}`,
+  );
 });
 
 test('stability first: an egress link offered 1.05 × its rate is outside the device at margin 0, whatever the buffers', (t) => {
