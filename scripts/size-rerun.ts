@@ -3,13 +3,15 @@
  * that accepted it: the same traffic at the sizing load (× (1 + margin)),
  * SEEDS seeds × WINDOW µs of steady window (default 3 × 10,000), and prints
  * each seed's records offered, dropped and the drops' episodes, the
- * per-episode 95% bound over all of them (episode-bound.ts, the rule that
+ * per-episode 95% bound over all of them, the seeds (a burst each) that
+ * had an episode (episode-bound.ts, the rule that
  * accepts, an episode these runs do not see taken as large as the one the
  * answer's search took; the binomial bound over the records beside it), and whether
  * that meets the answer's drop SLO (and the burst's, when it has one): met, not met (even
  * the lower bound past it) or not resolved (too few records to tell).
- * FIRST_SEED (default 101) keeps the seeds apart from the search's, whose
- * runs share their first microseconds with any longer run of the same seed.
+ * FIRST_SEED (default 101) keeps the seeds apart from the search's (seeds 1
+ * up to run-plan.ts MAX_REPLICATIONS, 100), whose runs share their first
+ * microseconds with any longer run of the same seed.
  *
  *   npx tsx scripts/size-rerun.ts a.json [SEEDS] [WINDOW] [FIRST_SEED]
  */
@@ -41,7 +43,7 @@ const line = (phase: 'steady' | 'burst', limit: number | undefined): void => {
   const status = limit === undefined ? '' : b.upper <= limit ? 'met' : b.lower > limit ? 'NOT MET' : 'not resolved';
   process.stdout.write(
     `${phase}: ${runs.map((x) => `${x.dropped} of ${x.offered} in ${x.episodes} episodes`).join(', ')} dropped; ` +
-      `${e.dropped} of ${e.records} in ${e.episodes} episodes (largest ${e.largestEpisode}): per-episode bound ${b.upper.toExponential(2)} at ${b.perEpisode} records an episode (unseen: ${unseen.source})` +
+      `${e.dropped} of ${e.records} in ${e.episodes} episodes (largest ${e.largestEpisode}; ${runs.filter((x) => x.episodes > 0).length} of ${runs.length} seeds with one): per-episode bound ${b.upper.toExponential(2)} at ${b.perEpisode} records an episode (unseen: ${unseen.source})` +
       `${limit === undefined ? '' : ` against ${limit}: ${status}`} (records taken as independent: ${clopperPearsonUpper(e.dropped, e.records, SLO_CONFIDENCE).toExponential(2)})\n`,
   );
 };

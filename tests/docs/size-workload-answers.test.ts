@@ -10,8 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clopperPearsonUpper } from '../../hwmodel/sizing/workload/binomial-bound.js';
-import { EPISODE_GAP_US } from '../../hwmodel/sizing/workload/episode-bound.js';
+import { clopperPearsonUpper, recordsToResolve } from '../../hwmodel/sizing/workload/binomial-bound.js';
+import { EPISODE_GAP_US, recordsToResolveEpisodes } from '../../hwmodel/sizing/workload/episode-bound.js';
 import { csvRows, fixed, grouped, ROOT } from './sweep-csv.js';
 
 const DOC = readFileSync(join(ROOT, 'docs/hwmodel-sizing.md'), 'utf8');
@@ -242,13 +242,106 @@ test('section 10: the per-episode example is the two bounds it names', (t) => {
     prose.includes(`Drops less than ${EPISODE_GAP_US} µs apart in a run are one episode`),
     'the gap is the code’s',
   );
-  // (a)'s reruns' bursts together: one episode of 25 in the records of both reruns.
-  const burst = /one episode of (\d+) in ([\d,]+) records bounds the burst's drops at ([\d.e-]+): met/.exec(prose);
-  t.truthy(burst, "the sentence on (a)'s reruns' bursts");
-  const n = Number(burst![2]!.replace(/,/g, ''));
-  t.is(burst![3], two(clopperPearsonUpper(1, n, 0.95) * Number(burst![1])));
-  t.true(prose.includes(`${burst![1]} of 65,170 records, all in one episode`));
-  t.is(n, 65_170 + 254_787, 'the 10 ms runs’ bursts and the twelve seeds’');
+});
+
+/** One phase of a rerun as scripts/size-rerun.ts printed it: the records, drops, episodes, bound and status. */
+interface RerunPhase {
+  readonly dropped: string;
+  readonly records: string;
+  readonly episodes: number;
+  readonly largest: number;
+  readonly withOne: string;
+  readonly bound: string;
+  readonly perEpisode: number;
+  readonly status: string;
+  readonly independent: string;
+}
+
+/** The reruns kept in docs/hwmodel/size-reruns-100g.txt, by their arguments ("size-100g-knobs.json 3 10000 101"). */
+function reruns(): Map<string, { steady: RerunPhase; burst: RerunPhase }> {
+  const text = readFileSync(join(ROOT, 'docs/hwmodel/size-reruns-100g.txt'), 'utf8');
+  const phase = (block: string, name: string): RerunPhase => {
+    const m = new RegExp(
+      `^${name}: .*; (\\d+) of (\\d+) in (\\d+) episodes \\(largest (\\d+); (\\d+) of (\\d+) seeds with one\\): per-episode bound ([\\d.e+-]+) at (\\d+) records an episode .* against [\\d.e-]+: (met|NOT MET|not resolved) \\(records taken as independent: ([\\d.e+-]+)\\)$`,
+      'm',
+    ).exec(block);
+    if (m === null) throw new Error(`no ${name} line in ${block.slice(0, 120)}`);
+    return {
+      dropped: grouped(Number(m[1])),
+      records: grouped(Number(m[2])),
+      episodes: Number(m[3]),
+      largest: Number(m[4]),
+      withOne: `${m[5]!} of ${m[6]!} seeds`,
+      bound: m[7]!,
+      perEpisode: Number(m[8]),
+      status: m[9]!,
+      independent: m[10]!,
+    };
+  };
+  return new Map(
+    text
+      .split(/^\$ npx tsx scripts\/size-rerun\.ts docs\/hwmodel\//m)
+      .slice(1)
+      .map((block) => [block.split('\n')[0]!, { steady: phase(block, 'steady'), burst: phase(block, 'burst') }]),
+  );
+}
+
+test("section 10: (a)'s reruns are size-reruns-100g.txt, the burst's draws and the 3 × 10 ms check", (t) => {
+  const r = reruns();
+  const run = (args: string): { steady: RerunPhase; burst: RerunPhase } => {
+    const found = r.get(args);
+    if (found === undefined) throw new Error(`no rerun ${args}`);
+    return found;
+  };
+  // The earlier knobs: the search's three bursts (screen and acceptance) clean, sixty seeds not.
+  t.true(
+    prose.includes(
+      `after the screen's 500 µs drop 0 of ${run('size-100g-earlier-knobs.json 3 500 1').burst.records} records`,
+    ),
+  );
+  t.is(run('size-100g-earlier-knobs.json 3 500 1').burst.dropped, '0');
+  const accepted = run('size-100g-earlier-knobs.json 3 12376 1').burst;
+  t.is(accepted.dropped, '0');
+  t.true(prose.includes(`acceptance's 12,376 µs 0 of ${accepted.records},`));
+  const sixty = run('size-100g-earlier-knobs.json 60 500 1').burst;
+  t.true(
+    prose.includes(
+      `drop in a burst on ${sixty.withOne.replace(' seeds', '')} seeds, ${sixty.dropped} of ${sixty.records} records, the largest episode ${sixty.largest}: per-episode bound ${sixty.bound} against the 1e-3 SLO, ${sixty.status} (taken as independent records, ${sixty.independent} would have read as met)`,
+    ),
+  );
+  const early = run('size-100g-earlier-knobs.json 3 10000 101');
+  t.true(
+    prose.includes(
+      `drop ${early.steady.dropped} of ${early.steady.records} in the steady windows and ${early.burst.dropped} of ${early.burst.records} records in their bursts, all in one episode, on ${early.burst.withOne}: bound ${early.burst.bound} against 1e-3, ${early.burst.status}`,
+    ),
+  );
+  t.is(early.burst.episodes, 1);
+  // The new knobs: 3 × 10 ms resolves neither row; as long as the rule asks, and sixty bursts, met.
+  const ten = run('size-100g-knobs.json 3 10000 101');
+  const needed = recordsToResolveEpisodes(1e-3, ten.burst.perEpisode, 0.95);
+  t.true(
+    prose.includes(
+      `(a) drops ${ten.steady.dropped} of ${ten.steady.records} records in the steady windows (bound ${ten.steady.bound}, ${ten.steady.status}: fewer records than the ${grouped(recordsToResolve(1e-6, 0.95))} a 1e-6 SLO needs`,
+    ),
+  );
+  t.true(
+    prose.includes(
+      `${ten.burst.dropped} of ${ten.burst.records} in its three bursts (bound ${ten.burst.bound} at ${ten.burst.perEpisode} records an episode, ${ten.burst.status}: three bursts are too few for an unseen episode of ${ten.burst.perEpisode}, which needs ${grouped(needed)} records`,
+    ),
+  );
+  const long = run('size-100g-knobs.json 3 12376 101').steady;
+  t.true(prose.includes(`it drops ${long.dropped} of ${long.records} (bound ${long.bound}, ${long.status})`));
+  const more = run('size-100g-knobs.json 60 500 104');
+  t.true(
+    prose.includes(
+      `drop ${more.burst.dropped} of ${more.burst.records} records (bound ${more.burst.bound} at ${more.burst.perEpisode} an episode, ${more.burst.status}), and their steady windows ${more.steady.dropped} of ${more.steady.records}`,
+    ),
+  );
+  // The answer's own unseen burst episode is the one the reruns took.
+  t.is(
+    pick(csvRows(join(ROOT, 'docs/hwmodel/size-evidence-100g.csv')), 'unseen_episode', 'burst')['limit_or_count'],
+    String(ten.burst.perEpisode),
+  );
 });
 
 test("section 10: (a)'s estimates, each at its range's ends, are the estimate rows of its CSV", (t) => {

@@ -6,7 +6,14 @@
  * the steady window sized so the records offered over every seed reach
  * those that resolve the drop SLO (and a p99.9's tail), with 5% to spare
  * for the draw, and enough seeds that the bursts' records resolve the
- * burst's SLO. The drop rows are bounded per episode, so the records they
+ * burst's SLO. A burst is one trial however many records it offers: its
+ * episodes come from the state the burst meets (trains in flight, a
+ * refresh, the rings' fill), so three seeds' bursts are three draws of
+ * it, and the search would take an episode it never drew to lose one
+ * record. With a burst held, the acceptance runs at least BURSTS_TO_SEE
+ * bursts, each on its own seed (the steady window shared among them), so
+ * a kind of burst episode that comes in one burst in ten is seen at 95%
+ * and sets the unseen episode the burst row is sized for. The drop rows are bounded per episode, so the records they
  * need scale with the records an unseen episode is taken to lose
  * (episode-bound.ts). A run longer than the longest allowed is capped, and
  * a row it cannot resolve stays "not resolved"; when even a clean run at
@@ -26,8 +33,12 @@ import { meanRecordBytes, recordsPerSecond, type Traffic } from './traffic.js';
 
 /** The longest steady window an acceptance run may take by default (µs a seed). */
 export const MAX_WINDOW_US = 1_000_000;
-/** The most seeds an acceptance may take (for the bursts' records). */
-export const MAX_REPLICATIONS = 30;
+/** The most seeds an acceptance may take (for the bursts: a seed a burst). */
+export const MAX_REPLICATIONS = 100;
+/** The share of bursts a kind of burst episode must come in to be seen, at 95%, in BURSTS_TO_SEE bursts. */
+export const BURST_EPISODE_SHARE = 0.1;
+/** The fewest bursts (seeds) that accept a burst's SLO: ln 0.05 / ln (1 − BURST_EPISODE_SHARE), 29. */
+export const BURSTS_TO_SEE = recordsToResolve(BURST_EPISODE_SHARE, SLO_CONFIDENCE);
 
 export interface AcceptancePlan {
   /** The search's short runs: ordering and rejecting, never accepting. */
@@ -77,7 +88,8 @@ export function acceptancePlan(
     : 0;
   // The burst and its recovery as long.
   const burstPerSeed = bursting ? rate * load.burstUs * (load.burstFactor + 1) : 0;
-  const wantSeeds = bursting ? Math.ceil((burstNeeded * 1.05) / burstPerSeed) : 0;
+  // A seed a burst: enough for the records the SLO needs, and never fewer than it takes to see a kind of episode.
+  const wantSeeds = bursting ? Math.max(BURSTS_TO_SEE, Math.ceil((burstNeeded * 1.05) / burstPerSeed)) : 0;
   const replications = Math.min(MAX_REPLICATIONS, Math.max(run.replications, wantSeeds));
   const wantWindow = Math.ceil((needed * 1.05) / (replications * rate));
   const windowUs = Math.min(maxWindowUs, Math.max(run.windowUs, wantWindow));
