@@ -162,16 +162,9 @@ export interface DtlsConfig {
   /** The versions to negotiate, as `session.protocol` reports them: 'DTLSv1.2' (default min) to 'DTLSv1.3' (default max). */
   readonly minVersion?: DtlsVersionName;
   readonly maxVersion?: DtlsVersionName;
-  /** @internal Client: the DTLS 1.2 suites also offered, set by runtime/dtls/version-configs.ts. Not a user option. */
-  readonly offer12?: readonly Dtls12CipherSuite[];
-  /**
-   * @internal Client, with `offer12`: a 1.2 session offered beside 1.3 (RFC 5077 §3.4): its ID as legacy_session_id
-   * (RFC 9147 §5.3 allows it) and the SessionTicket extension; built by runtime/dtls12/ticket12.ts.
-   */
-  readonly offer12Session?: Offer12Session;
 }
 
-/** What a ClientHello offering 1.3 and 1.2 carries of a 1.2 session (DtlsConfig.offer12Session). */
+/** What a ClientHello offering 1.3 and 1.2 carries of a 1.2 session (ResolvedConfig.offer12Session). */
 export interface Offer12Session {
   readonly sessionId: Uint8Array;
   readonly extensions: readonly ClientHelloExtension[];
@@ -220,8 +213,12 @@ export interface ResolvedConfig {
   readonly srtp: readonly SrtpProfileName[] | undefined;
   readonly signatureAlgorithmsCert: readonly SignatureAlgorithm[] | undefined;
   readonly versions: VersionRange;
-  /** Client: the DTLS 1.2 suites offered beside 1.3, when the range enables 1.2. */
+  /** Client: the DTLS 1.2 suites offered beside 1.3, when the range enables 1.2 (set by runtime/dtls/version-configs.ts). */
   readonly offer12: readonly Dtls12CipherSuite[] | undefined;
+  /**
+   * Client, with `offer12`: a 1.2 session offered beside 1.3 (RFC 5077 §3.4): its ID as legacy_session_id (RFC 9147
+   * §5.3 allows it) and the SessionTicket extension; built by runtime/dtls12/ticket12.ts.
+   */
   readonly offer12Session?: Offer12Session | undefined;
   /** @internal Key usage limits other than RFC 9147 §4.5.3's (no option: tests lower them to reach a KeyUpdate). */
   readonly aeadLimits?: AeadLimits | undefined;
@@ -396,11 +393,7 @@ export function resolveConfig(role: 'client' | 'server', o: DtlsConfig, owner: o
     srtp: srtpOption(o.srtp),
     signatureAlgorithmsCert: signatureSchemesOption('signatureAlgorithmsCert', o.signatureAlgorithmsCert),
     versions,
-    offer12:
-      role === 'client' && versions.enabled.includes('DTLSv1.2') && o.offer12 !== undefined && o.offer12.length > 0
-        ? o.offer12
-        : undefined,
-    offer12Session: o.offer12Session,
+    offer12: undefined,
   };
 }
 

@@ -22,7 +22,6 @@ import { Dtls13Connection } from '../connection/connection.js';
 import type { DeadlineOptions } from '../connection/deadlines.js';
 import type { ConnectionEvent } from '../connection/events.js';
 import type { FrozenSession } from '../connection/hibernation.js';
-import { frozenSessionStats } from '../connection/connection-hibernation.js';
 import type { CallbackName } from '../handshake/callback-error.js';
 import type { DtlsVersionName } from '../versions/versions.js';
 import type { Connection12 } from '../dtls12/connection12.js';
@@ -110,11 +109,6 @@ export class DtlsConnection implements Connection {
       { enabled: ONLY_13, config13: config, config12: undefined },
       thawed,
     );
-  }
-
-  /** @internal The stats a hibernated session would show if thawed now (runtime/connection/connection-hibernation.ts). */
-  static frozenStats(frozen: FrozenSession): ConnectionStats {
-    return frozenSessionStats(frozen);
   }
 
   private constructor(

@@ -88,7 +88,7 @@ export class EarlyStage extends Stage {
   /** Handshake Secret = HKDF-Extract(Derive-Secret(Early, "derived", ""), (EC)DHE), zeros for PSK-only. */
   handshake(sharedSecret?: Uint8Array): HandshakeStage {
     const salt = this.noPsk ? EarlyStage.constants(this.ctx).derived.slice() : this.derived();
-    return HandshakeStage.from(
+    return new HandshakeStage(
       this.ctx,
       this.ctx.provider.hkdfExtract(this.ctx.hash, salt, sharedSecret ?? new Uint8Array(hashLen(this.ctx))),
     );
@@ -96,9 +96,9 @@ export class EarlyStage extends Stage {
 }
 
 export class HandshakeStage extends Stage {
-  /** @internal Built by {@link EarlyStage.handshake}. */
-  static from(ctx: ScheduleContext, secret: Uint8Array): HandshakeStage {
-    return new HandshakeStage(ctx, secret);
+  /** The stage of a Handshake Secret; {@link EarlyStage.handshake} makes it. */
+  constructor(ctx: ScheduleContext, secret: Uint8Array) {
+    super(ctx, secret);
   }
 
   /** client_handshake_traffic_secret, over ClientHello...ServerHello. */
@@ -113,7 +113,7 @@ export class HandshakeStage extends Stage {
 
   /** Master Secret = HKDF-Extract(Derive-Secret(Handshake, "derived", ""), 0). */
   master(): MasterStage {
-    return MasterStage.from(
+    return new MasterStage(
       this.ctx,
       this.ctx.provider.hkdfExtract(this.ctx.hash, this.derived(), new Uint8Array(hashLen(this.ctx))),
     );
@@ -121,9 +121,9 @@ export class HandshakeStage extends Stage {
 }
 
 export class MasterStage extends Stage {
-  /** @internal Built by {@link HandshakeStage.master}. */
-  static from(ctx: ScheduleContext, secret: Uint8Array): MasterStage {
-    return new MasterStage(ctx, secret);
+  /** The stage of a Master Secret; {@link HandshakeStage.master} makes it. */
+  constructor(ctx: ScheduleContext, secret: Uint8Array) {
+    super(ctx, secret);
   }
 
   /** client_application_traffic_secret_0, over ClientHello...server Finished. */

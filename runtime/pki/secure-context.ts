@@ -44,21 +44,8 @@ export class SecureContext {
   readonly trustSource: 'ca' | 'system';
   readonly #ca: readonly Uint8Array[] | undefined;
 
-  /** Use {@link createSecureContext}. */
-  private constructor(certificate: CertificateCredential | undefined, ca: readonly Uint8Array[] | undefined) {
-    this.certificate = certificate;
-    this.#ca = ca;
-    this.trustSource = ca !== undefined ? 'ca' : 'system';
-    Object.freeze(this);
-  }
-
-  /** The trust anchors (DER): `ca`, or the bundled roots (read at the first use: runtime/pki/system-trust-anchors.ts). */
-  get trustAnchors(): readonly Uint8Array[] {
-    return this.#ca ?? systemTrustAnchors();
-  }
-
-  /** @internal */
-  static make(options: SecureContextOptions): SecureContext {
+  /** The same as {@link createSecureContext}: every problem throws ConfigError naming the option. */
+  constructor(options: SecureContextOptions = {}) {
     const o = options as Record<string, unknown>;
     if (typeof options !== 'object' || options === null) throw new ConfigError('options', 'must be an object');
     // A wrong type first (node:tls's ERR_INVALID_ARG_TYPE): `cert: 42` is about cert, not about the key it lacks.
@@ -83,7 +70,15 @@ export class SecureContext {
         ...(ca ? { trustAnchors: ca } : {}),
       }),
     );
-    return new SecureContext(certificate, ca);
+    this.certificate = certificate;
+    this.#ca = ca;
+    this.trustSource = ca !== undefined ? 'ca' : 'system';
+    Object.freeze(this);
+  }
+
+  /** The trust anchors (DER): `ca`, or the bundled roots (read at the first use: runtime/pki/system-trust-anchors.ts). */
+  get trustAnchors(): readonly Uint8Array[] {
+    return this.#ca ?? systemTrustAnchors();
   }
 }
 
@@ -122,7 +117,7 @@ function renamed(check: () => void): void {
  * does not match the leaf, a missing or wrong passphrase, `cert` without `key` or the reverse.
  */
 export function createSecureContext(options: SecureContextOptions = {}): SecureContext {
-  return SecureContext.make(options);
+  return new SecureContext(options);
 }
 
 /** The node-style credential options: `secureContext`, or those of {@link createSecureContext}. */

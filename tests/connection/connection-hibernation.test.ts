@@ -1,5 +1,6 @@
 import test from 'ava';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { frozenSessionStats } from '../../runtime/connection/connection-hibernation.js';
 import { resolveConfig } from '../../runtime/connection/config.js';
 import { roundTrip } from '../support/handshake.js';
 import { Link } from '../support/link.js';
@@ -36,7 +37,7 @@ test('a frozen session’s stats, read without thawing, are those of the connect
   t.true(before.retransmissions > 0, 'the lost flight was sent again');
   const frozen = link.server.hibernate(link.now);
   if (frozen === undefined) return t.fail('a quiet server session hibernates');
-  const shown = DtlsConnection.frozenStats(frozen);
+  const shown = frozenSessionStats(frozen);
   const thawed = DtlsConnection.thaw(config, { wallClock }, frozen, link.now);
   t.deepEqual(shown, thawed.stats, 'as thawed');
   const { retained: _r1, ...kept } = before;

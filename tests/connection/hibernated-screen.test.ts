@@ -1,5 +1,6 @@
 import test from 'ava';
 import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
+import { frozenSessionStats } from '../../runtime/connection/connection-hibernation.js';
 import { resolveConfig, type ResolvedConfig } from '../../runtime/connection/config.js';
 import { screenFrozen, thawSession, type FrozenSession } from '../../runtime/connection/hibernation.js';
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
@@ -78,13 +79,13 @@ function screen(x: Frozen, d: Uint8Array): boolean {
 }
 
 function drops(x: Frozen): Record<string, number> {
-  return Object.fromEntries(Object.entries(DtlsConnection.frozenStats(x.frozen).drops).filter(([, n]) => n > 0));
+  return Object.fromEntries(Object.entries(frozenSessionStats(x.frozen).drops).filter(([, n]) => n > 0));
 }
 
 for (const provider of providers)
   test(`${provider.name}: forged, replayed, plaintext and malformed datagrams leave a hibernated session frozen, counted; a new record thaws it and is delivered once`, (t) => {
     const x = hibernated(provider);
-    const before = DtlsConnection.frozenStats(x.frozen);
+    const before = frozenSessionStats(x.frozen);
     const forged = [
       forgedCiphertext(3, 7, bytesFrom(1, 32)), // the session's epoch
       forgedCiphertext(2, 7, bytesFrom(2, 32)), // the handshake's, kept for 2 × MSL
@@ -112,7 +113,7 @@ for (const provider of providers)
       'records-per-datagram': 1,
     });
     t.is(
-      DtlsConnection.frozenStats(x.frozen).datagramsReceived,
+      frozenSessionStats(x.frozen).datagramsReceived,
       before.datagramsReceived + forged.length,
       'each datagram counted',
     );
@@ -206,7 +207,7 @@ test('after a long run of lost records, a hibernated session finds the peer agai
     if (d === undefined || screen(x, d)) break;
   }
   t.is(screened, PROBE_EVERY - 1, 'the 16th failure in a row is probed a span ahead, as SequenceRecovery does awake');
-  t.is(DtlsConnection.frozenStats(x.frozen).drops.authentication, PROBE_EVERY - 1);
+  t.is(frozenSessionStats(x.frozen).drops.authentication, PROBE_EVERY - 1);
   const server = DtlsConnection.thaw(x.config, { wallClock }, x.frozen, x.now + 1);
   server.receive(d!, x.now + 1);
   const data: string[] = [];

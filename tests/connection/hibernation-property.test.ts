@@ -2,6 +2,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { frozenSessionStats } from '../../runtime/connection/connection-hibernation.js';
 import { resolveConfig } from '../../runtime/connection/config.js';
 import { screenFrozen } from '../../runtime/connection/hibernation.js';
 import { bytesFrom, forgedCiphertext, plaintextAlert } from '../support/attacker.js';
@@ -56,7 +57,7 @@ class Run {
   private readonly wire: { at: number; to: 'client' | 'server'; d: Uint8Array }[] = [];
   readonly received = { client: [] as string[], server: [] as string[] };
   hibernations = 0;
-  /** Freezes whose form showed other stats than the connection thawed from it (DtlsConnection.frozenStats). */
+  /** Freezes whose form showed other stats than the connection thawed from it (frozenSessionStats). */
   statsMismatches = 0;
   /** Forged datagrams screened at a frozen session that asked for a thaw. */
   forgedThaws = 0;
@@ -112,7 +113,7 @@ class Run {
       if (kept === undefined) this.forgedThaws++;
       frozen = kept ?? frozen;
     }
-    const unthawed = DtlsConnection.frozenStats(frozen);
+    const unthawed = frozenSessionStats(frozen);
     this.server = DtlsConnection.thaw(config, { wallClock }, frozen, this.now);
     if (!isDeepStrictEqual(unthawed, this.server.stats)) this.statsMismatches++;
   }

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { DtlsConnection, HANDSHAKE_KEYS_RETENTION_MS, type ConnectionOptions } from '../../runtime/dtls/connection.js';
+import { frozenSessionStats } from '../../runtime/connection/connection-hibernation.js';
 import { resolveConfig, type ResolvedConfig } from '../../runtime/connection/config.js';
 import type { FrozenSession } from '../../runtime/connection/hibernation.js';
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
@@ -82,7 +83,7 @@ for (const provider of providers as CryptoProvider[])
       let server = thawed(x, frozen);
       t.is(server.state, 'connected');
       t.deepEqual(
-        DtlsConnection.frozenStats(frozen),
+        frozenSessionStats(frozen),
         server.stats,
         'the frozen form shows the stats the thawed connection has',
       );

@@ -40,6 +40,13 @@ test('integerFrom: the default of the call, 0 as "no limit", and a ConfigError n
   t.throws(() => integerFrom('listen', 'udpTTL', undefined), { instanceOf: ConfigError }); // no default: only when given
 });
 
+test('hostId (with workers): 0..255, default 0', (t) => {
+  t.is(integerFrom('listen', 'hostId', undefined), 0);
+  t.is(integerFrom('listen', 'hostId', 255), 255);
+  t.is(t.throws(() => integerFrom('listen', 'hostId', 256), { instanceOf: ConfigError }).option, 'hostId');
+  t.is(t.throws(() => integerFrom('listen', 'hostId', -1), { instanceOf: ConfigError }).option, 'hostId');
+});
+
 test("mtu's row is the connection's maxDatagramSize range", (t) => {
   for (const table of [LISTEN_OPTION_NAMES, CONNECT_OPTION_NAMES])
     t.deepEqual(

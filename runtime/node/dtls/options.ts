@@ -54,8 +54,7 @@ type RenamedServerOptions =
   | InternalOptions;
 
 /** Options of the connection that are set by connect/listen themselves (or, `amplificationLimit`, left on), never given. */
-type InternalOptions =
-  'offer12' | 'offer12Session' | 'cipherSuites12' | 'requireExtendedMasterSecret' | 'amplificationLimit';
+type InternalOptions = 'cipherSuites12' | 'requireExtendedMasterSecret' | 'amplificationLimit';
 
 /** What an `sni` entry holds: a context from `createSecureContext`, or the options to make one (`cert`, `key`, `passphrase`). */
 export type SniCredentials = SecureContext | SecureContextOptions;

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { DtlsConnection, type ConnectionStats } from '../../dtls/connection.js';
+import type { ConnectionStats } from '../../dtls/connection.js';
 import type { Connection } from '../../connection/connection-api.js';
 import type { FrozenSession } from '../../connection/hibernation.js';
+import { frozenSessionStats } from '../../connection/connection-hibernation.js';
 
 /**
  * A session's rest, the part of a DtlsSession that says where its connection is: live, parked (key contexts freed)
@@ -54,7 +55,7 @@ export class SessionRest {
     const frozen = this.frozen;
     if (frozen === undefined) return this.live?.stats;
     if (this.frozenStats?.frozen === frozen) return this.frozenStats.stats;
-    const read = { frozen, stats: DtlsConnection.frozenStats(frozen) };
+    const read = { frozen, stats: frozenSessionStats(frozen) };
     this.frozenStats = read;
     queueMicrotask(() => {
       if (this.frozenStats === read) this.frozenStats = undefined;

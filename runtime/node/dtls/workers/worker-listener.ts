@@ -27,7 +27,8 @@ import { SharedAntiReplay, type AdmitRequest } from './shared-anti-replay.js';
 import type { ToPrimary, ToWorker, WorkerInit, WorkerSocket } from './worker-messages.js';
 import { cidDirectoryInit, directorySlots } from './cid-directory.js';
 import { fleetOption } from './fleet-options.js';
-import { hostIdOption, ownerCidOption, workerCount, workerListenOptions } from './worker-options.js';
+import { integerFrom } from '../option-names.js';
+import { ownerCidOption, workerCount, workerListenOptions } from './worker-options.js';
 import { WORKER_STAT_NAMES, readRow, statsBuffer, type WorkerStats } from './worker-stats.js';
 import type { EndedSession } from './worker-death.js';
 
@@ -270,7 +271,7 @@ export class DtlsWorkerListener {
     const family = isIP(host) === 6 ? 'udp6' : 'udp4';
     const ipv6Only = options.ipv6Only === true;
     const count = this.workers;
-    const hostId = hostIdOption(options.hostId);
+    const hostId = integerFrom('listen', 'hostId', options.hostId);
     const cid = ownerCidOption(options.cid);
     const fleet = fleetOption(options.fleet, hostId, cid?.length ?? 0, {
       host,
@@ -518,7 +519,7 @@ function moduleUrl(module: unknown): string {
 export function listenWorkers(module: string | URL, options: WorkerListenOptions): DtlsWorkerListener {
   const url = moduleUrl(module);
   const count = workerCount(options.workers);
-  hostIdOption(options.hostId);
+  const hostId = integerFrom('listen', 'hostId', options.hostId);
   if (options.transport !== undefined)
     throw new ConfigError('transport', 'is not for workers: each worker binds a socket of its own');
   if (options.ticketKeyFile !== undefined) {
@@ -526,7 +527,7 @@ export function listenWorkers(module: string | URL, options: WorkerListenOptions
       throw new ConfigError('ticketKeyFile', 'give either ticketKeys or ticketKeyFile, not both');
     readTicketKeyFile(options.ticketKeyFile);
   }
-  fleetOption(options.fleet, hostIdOption(options.hostId), ownerCidOption(options.cid)?.length ?? 0, {
+  fleetOption(options.fleet, hostId, ownerCidOption(options.cid)?.length ?? 0, {
     host: options.host ?? '0.0.0.0',
     port: options.port ?? 0,
     workers: count,

@@ -1,11 +1,10 @@
 /**
- * `workers` and `hostId` of `listen`, and the options that cross to a worker thread intact (structured clone); functions
+ * `workers` of `listen`, `cid` with workers, and the options that cross to a worker thread intact (structured clone); functions
  * and class instances are the worker module's to export (docs/scale-out.md): given here, a ConfigError.
  */
 import { availableParallelism } from 'node:os';
 import { ConfigError, integerOption, described } from '../../../config-error.js';
 import { MIN_OWNER_CID_LENGTH } from '../../../cid/cid-owner.js';
-import { integerFrom } from '../option-names.js';
 
 /** Most workers (a CID's worker byte names 256; more threads than cores only cost). */
 export const MAX_WORKERS = 64;
@@ -20,11 +19,6 @@ export function workerCount(value: unknown): number {
       'ERR_INVALID_ARG_TYPE',
     );
   return integerOption('workers', value, 1, MAX_WORKERS);
-}
-
-/** `hostId`: this host's number in a fleet (0..255), the first byte of every CID it issues; default 0. */
-export function hostIdOption(value: unknown): number {
-  return integerFrom('listen', 'hostId', value);
 }
 
 /** `cid` with workers or a host id: a length of at least 6 (or { length, spares, maxIssued, maxPeer }), no generator of one's own. */

@@ -1,5 +1,5 @@
 /**
- * runtime/node/dtls/workers/worker-options.ts: `workers`, `hostId` and `cid` with workers, and which of listen's
+ * runtime/node/dtls/workers/worker-options.ts: `workers` and `cid` with workers, and which of listen's
  * options can go to a worker thread: what structured clone keeps as it is; a function or class instance is a
  * ConfigError naming the option and pointing to the worker module.
  */
@@ -8,7 +8,6 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { ConfigError } from '../../../../runtime/config-error.js';
 import {
-  hostIdOption,
   MAX_WORKERS,
   ownerCidOption,
   workerCount,
@@ -21,13 +20,6 @@ test("workers: 1..64 or 'auto' (one per core, within 1..64)", (t) => {
   t.is(workerCount('auto'), Math.max(1, Math.min(64, availableParallelism())));
   for (const bad of [0, 65, 1.5, '2', 'all', null])
     t.is(t.throws(() => workerCount(bad), { instanceOf: ConfigError }).option, 'workers', String(bad));
-});
-
-test('hostId: 0..255, default 0', (t) => {
-  t.is(hostIdOption(undefined), 0);
-  t.is(hostIdOption(255), 255);
-  t.is(t.throws(() => hostIdOption(256), { instanceOf: ConfigError }).option, 'hostId');
-  t.is(t.throws(() => hostIdOption(-1), { instanceOf: ConfigError }).option, 'hostId');
 });
 
 test('cid with workers: at least 6 bytes (or 0), no generator of its own, the rest passed on', (t) => {
