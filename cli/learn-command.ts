@@ -6,6 +6,7 @@
  */
 import { modelToDot } from '../learn/learner/dot.js';
 import type { OracleCoverage } from '../learn/learner/equivalence-oracle.js';
+import { flippingLines } from '../learn/learner/flipping.js';
 import { learn, type LearnOptions } from '../learn/learner/learn.js';
 import type { MealyMachine } from '../learn/learner/mealy.js';
 import type { Disagreements, Nondeterminism } from '../learn/learner/query-runner.js';
@@ -107,6 +108,7 @@ export async function runLearn(argv: readonly string[]): Promise<number> {
     extraStates: plan.extraStates,
     edits: plan.edits,
     ...(plan.maxQueries !== undefined ? { maxQueries: plan.maxQueries } : {}),
+    maxFlipping: plan.maxFlipping,
     onHypothesis: (p) => say?.(`reference hypothesis ${p.rounds}: ${p.states} states after ${p.queries} queries`),
     onBatch: (p) => say?.(`reference ${batchLine(p)}`),
   };
@@ -141,6 +143,7 @@ export async function runLearn(argv: readonly string[]): Promise<number> {
   if (typeof done === 'number') return done;
   const report = done;
   for (const w of report.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+  for (const line of flippingLines(report.flipping ?? [])) process.stderr.write(`${line}\n`);
   const lines = summary(report, target);
   process.stdout.write(`${(plan.quiet ? lines.slice(0, 1) : lines).join('\n')}\n`);
   const model = modelFromReport(report);

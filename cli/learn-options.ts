@@ -110,6 +110,13 @@ export const LEARN_OPTIONS: OptionTable = [
     group: 'learning',
   },
   {
+    name: 'max-flipping',
+    type: 'string',
+    value: 'N',
+    help: "stop once the peer's answers to the same inputs keep flipping at more than\nN places: it does not converge (default 3; 'none': never)",
+    group: 'learning',
+  },
+  {
     name: 'max-time',
     type: 'string',
     value: 'S',

@@ -45,6 +45,8 @@ export interface LearnPlan {
   /** `--edits`: the edit distance of the neighbourhood test, or null for none. */
   readonly edits: number | null;
   readonly maxQueries: number | undefined;
+  /** `--max-flipping`: the most places that keep flipping before learning stops (the peer does not converge). */
+  readonly maxFlipping: number;
   /** `--max-time`: seconds until learning stops with the newest hypothesis. */
   readonly maxSeconds: number | undefined;
   readonly waitMs: number | undefined;
@@ -124,6 +126,7 @@ export function learnPlan(v: OptionValues): LearnPlan {
     extraStates: v['extra-states'] === 'none' ? null : count('extra-states', stringValue(v['extra-states']), 1, 0),
     edits: v.edits === 'none' ? null : count('edits', stringValue(v.edits), 1, 0),
     maxQueries: maxQueries === undefined ? undefined : count('max-queries', maxQueries, 0, 1),
+    maxFlipping: v['max-flipping'] === 'none' ? Infinity : count('max-flipping', stringValue(v['max-flipping']), 3, 0),
     maxSeconds: maxTime === undefined ? undefined : count('max-time', maxTime, 0, 1),
     waitMs: wait === undefined ? undefined : count('wait', wait, 0, 1),
     out: stringValue(v.out),

@@ -11,6 +11,7 @@ import { LearnError } from '../learn/learner/learn.js';
 import type { MealyMachine } from '../learn/learner/mealy.js';
 import type { Disagreements } from '../learn/learner/query-runner.js';
 import { modelToDot } from '../learn/learner/dot.js';
+import { flippingLines } from '../learn/learner/flipping.js';
 import { learnReport, modelFromReport, type LearnReport } from '../learn/learner/report.js';
 import type { SystemUnderLearning } from '../learn/sul.js';
 import { ConfigError } from '../runtime/config-error.js';
@@ -48,7 +49,13 @@ export function withWarnings(report: LearnReport, watch: LearnWatch): LearnRepor
 export function writeOutputs(run: LearnRun, report: LearnReport): void {
   const recorded = run.command !== undefined ? { command: run.command, ...report } : report;
   if (run.out !== undefined) writeFileSync(run.out, `${JSON.stringify(recorded, null, 2)}\n`);
-  if (run.dot !== undefined) writeFileSync(run.dot, modelToDot(modelFromReport(report), { name: run.name(report) }));
+  if (run.dot === undefined) return;
+  const places = report.flipping ?? [];
+  const flipping =
+    places.length === 0
+      ? {}
+      : { flipping: { words: places.map((f) => f.word), label: flippingLines(places.slice(0, 5)).join('\n') } };
+  writeFileSync(run.dot, modelToDot(modelFromReport(report), { name: run.name(report), ...flipping }));
 }
 
 /** Writes the newest hypothesis as a stopped run's report (synchronously: a signal handler calls it). */

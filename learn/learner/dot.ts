@@ -15,6 +15,11 @@ export interface DotOptions {
   readonly highlight?: { readonly word: readonly InputSymbol[]; readonly label: string };
   /** Per state (by number), a note drawn under its name, and whether it is drawn as unmatched (filled orange). */
   readonly states?: readonly { readonly note: string; readonly unmatched: boolean }[];
+  /**
+   * Words whose last step the peer answered either way (a run that did not converge, flipping.ts): that transition is
+   * drawn dashed and marked `≈`, and `label` is written below the graph.
+   */
+  readonly flipping?: { readonly words: readonly (readonly InputSymbol[])[]; readonly label: string };
 }
 
 const HIGHLIGHT = '#c53030';
@@ -41,6 +46,17 @@ export function modelToDot(model: MealyMachine, options: DotOptions = {}): strin
     marked.add(`${at},${i}`);
     at = model.next[at]![i]!;
   }
+  // The (state, input) last steps of the flipping words.
+  const flipped = new Set<string>();
+  for (const word of options.flipping?.words ?? []) {
+    let state = 0;
+    word.forEach((input, k) => {
+      const i = model.inputs.indexOf(input);
+      if (i < 0 || state < 0) return void (state = -1);
+      if (k === word.length - 1) flipped.add(`${state},${i}`);
+      state = model.next[state]![i]!;
+    });
+  }
   const notes = options.states;
   if (notes !== undefined) lines.push('  node [shape=box, style=rounded];');
   model.next.forEach((_, s) => {
@@ -52,18 +68,24 @@ export function modelToDot(model: MealyMachine, options: DotOptions = {}): strin
   model.next.forEach((row, s) => {
     const labels = new Map<number, string[]>();
     const hot = new Set<number>();
+    const unsteady = new Set<number>();
     row.forEach((t, i) => {
       const mark = marked.has(`${s},${i}`);
+      const flips = flipped.has(`${s},${i}`);
       if (mark) hot.add(t);
-      labels.set(t, [...(labels.get(t) ?? []), `${mark ? '▶ ' : ''}${model.inputs[i]!} / ${model.output[s]![i]!}`]);
+      if (flips) unsteady.add(t);
+      const prefix = `${mark ? '▶ ' : ''}${flips ? '≈ ' : ''}`;
+      labels.set(t, [...(labels.get(t) ?? []), `${prefix}${model.inputs[i]!} / ${model.output[s]![i]!}`]);
     });
     for (const [t, parts] of labels) {
       const style = hot.has(t) ? `, color="${HIGHLIGHT}", fontcolor="${HIGHLIGHT}", penwidth=3` : '';
-      lines.push(`  s${s} -> s${t} [label=${quoted(parts.join('\n'))}${style}];`);
+      const dashed = unsteady.has(t) ? ', style=dashed' : '';
+      lines.push(`  s${s} -> s${t} [label=${quoted(parts.join('\n'))}${style}${dashed}];`);
     }
   });
-  if (options.highlight !== undefined)
-    lines.push(`  label=${quoted(options.highlight.label)}; labelloc=b; fontcolor="${HIGHLIGHT}"; fontsize=14;`);
+  const below = [options.highlight?.label, options.flipping?.label].filter((l) => l !== undefined);
+  if (below.length > 0)
+    lines.push(`  label=${quoted(below.join('\n'))}; labelloc=b; fontcolor="${HIGHLIGHT}"; fontsize=14;`);
   lines.push('}', '');
   return lines.join('\n');
 }

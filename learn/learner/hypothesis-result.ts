@@ -2,7 +2,7 @@
  * The newest hypothesis as a {@link LearnResult}, for a run stopped before learn() returned (a signal, an internal
  * error): `complete: false`, its findings unconfirmed (none was replayed), its figures those of the moment the
  * hypothesis was made, and what it passed of the equivalence test before the stop (learn()'s `onCoverage`), if given.
- * Its disagreements (`nondeterministic`, `outvoted`, `undecided`) are `votes`, the votes observed up to the stop
+ * Its disagreements (`flipping`, `nondeterministic`, `outvoted`, `undecided`) are `votes`, the votes observed up to the stop
  * (learn()'s `onVotes`), when given; else the hypothesis's, as they stood when it was made.
  */
 import type { InputSymbol } from '../sul.js';
@@ -33,6 +33,7 @@ export function hypothesisResult(
     repeats: p.repeats,
     rounds: p.rounds,
     seconds: p.seconds,
+    flipping: (votes ?? p).flipping,
     nondeterministic: (votes ?? p).nondeterministic,
     outvoted: (votes ?? p).outvoted,
     undecided: (votes ?? p).undecided,

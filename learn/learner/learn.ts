@@ -7,6 +7,7 @@ import { normalHandshakes } from '../symbols.js';
 import type { BatchProgress } from './batch-progress.js';
 import { LEARNING } from './batch-progress.js';
 import type { ConfirmedFinding, UnconfirmedFinding } from './confirm.js';
+import type { Flipping } from './flipping.js';
 import { confirmFindings } from './confirm.js';
 import { findBugPatterns } from './bug-patterns.js';
 import type { OracleCoverage } from './equivalence-oracle.js';
@@ -52,6 +53,13 @@ export interface LearnOptions {
    * stops with the newest hypothesis (`complete: false`) and those places, instead of voting on.
    */
   readonly maxNondeterministic?: number;
+  /**
+   * The most places where the peer keeps repeating a minority answer to the same inputs (default 3; observation-tree.ts
+   * `flipping`): past it, learning stops with the newest hypothesis (`complete: false`), the places and whether their
+   * answers follow time (`flipping`, flipping.ts): the peer does not converge, and more queries would only grow the
+   * model. `Infinity` never stops for it.
+   */
+  readonly maxFlipping?: number;
   /**
    * Answer every extension of an answer `closed` with `closed`, without asking (default true). False asks every step:
    * only to measure what the pruning saves.
@@ -117,6 +125,7 @@ export interface HypothesisProgress {
   readonly cacheHits: number;
   readonly prunedSteps: number;
   readonly repeats: number;
+  readonly flipping: readonly Flipping[];
   readonly nondeterministic: readonly Nondeterminism[];
   readonly outvoted: readonly Nondeterminism[];
   readonly undecided: readonly Nondeterminism[];
@@ -145,6 +154,12 @@ export interface LearnResult {
   /** Hypotheses the equivalence oracle tested. */
   readonly rounds: number;
   readonly seconds: number;
+  /**
+   * Where the peer keeps repeating a minority answer to the same inputs, with the ms since its previous answer behind
+   * each answer and whether they tell the answers apart (`cause: 'time'`: the answer depends on time); more of them
+   * than `maxFlipping` end learning.
+   */
+  readonly flipping: readonly Flipping[];
   /** Where the peer kept answering the same inputs differently after every vote, and what was kept. */
   readonly nondeterministic: readonly Nondeterminism[];
   /** Where an answer disagreed with the others and was outvoted (noise), with the votes. */
@@ -168,7 +183,8 @@ export interface LearnResult {
   readonly unconfirmed: readonly UnconfirmedFinding[];
   /**
    * False when learning stopped before the oracle passed a hypothesis (`stopped` says why): `maxQueries` was reached,
-   * the peer's answers kept changing at more than `maxNondeterministic` places, or counterexamples stopped teaching
+   * the peer's answers kept flipping at more than `maxFlipping` places (it does not converge) or kept changing at more
+   * than `maxNondeterministic` places, or counterexamples stopped teaching
    * anything because the peer's answers to them kept disagreeing (see `nondeterministic`).
    */
   readonly complete: boolean;
@@ -207,11 +223,22 @@ export async function learn(sul: SystemUnderLearning, options: LearnOptions = {}
   const repeats = options.repeats ?? 4;
   if (!Number.isInteger(repeats) || repeats < 1)
     throw new LearnError(`repeats must be a whole number >= 1, got ${repeats}`);
+  const maxFlipping = options.maxFlipping ?? 3;
+  if (!(maxFlipping === Infinity || (Number.isInteger(maxFlipping) && maxFlipping >= 0)))
+    throw new LearnError(`maxFlipping must be a whole number >= 0 or Infinity, got ${maxFlipping}`);
   const tree = new ObservationTree(options.pruneClosed ?? true, repeats + 1);
-  const runner = new QueryRunner(sul, tree, options.maxQueries, options.maxNondeterministic ?? 20, {
+  const deadline = {
     at: maxSeconds === undefined ? Infinity : started + maxSeconds * 1000,
     seconds: maxSeconds ?? Infinity,
-  });
+  };
+  const runner = new QueryRunner(
+    sul,
+    tree,
+    options.maxQueries,
+    options.maxNondeterministic ?? 20,
+    deadline,
+    maxFlipping,
+  );
   const lsharp = new LSharp(sul.inputs, tree, runner);
   options.onVotes?.(() => runner.disagreements());
   const onBatch = options.onBatch;

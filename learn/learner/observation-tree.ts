@@ -22,7 +22,23 @@ export interface TreeEdge {
   readonly votes: Map<OutputSymbol, number>;
   /** How many times the leading answer changed. */
   flips: number;
+  /**
+   * Per answer, the ms from the peer's previous answer other than `timeout` (or the session's start) to the sending of
+   * this input, for the first {@link TIMED_VOTES} sessions that gave it: what tells an answer that follows time from
+   * one that is noise (flipping.ts).
+   */
+  readonly elapsed: Map<OutputSymbol, number[]>;
 }
+
+/** The elapsed times kept per answer on an edge. */
+export const TIMED_VOTES = 32;
+
+/**
+ * A place keeps flipping once an answer other than the leading one came back at least this many times, and as at
+ * least {@link FLIP_SHARE} of the votes there: a minority the peer repeats, not a one-off late answer.
+ */
+export const FLIP_VOTES = 3;
+export const FLIP_SHARE = 0.2;
 
 /** One node: the state the peer is in after the inputs on the path from the root. */
 export class TreeNode {
@@ -82,6 +98,16 @@ export function confirmed(edge: TreeEdge): boolean {
   return onlyLate && lead > next;
 }
 
+/**
+ * The peer keeps giving two answers here: another answer than the leading one came back {@link FLIP_VOTES} times and
+ * as {@link FLIP_SHARE} of the votes. Late answers at a rate of 1 % a step reach that at hardly any place; an answer
+ * that depends on time (the peer's retransmission timer against the mapper's wait) at many.
+ */
+export function flipping(edge: TreeEdge): boolean {
+  const { next, total } = tally(edge);
+  return next >= FLIP_VOTES && next >= FLIP_SHARE * total;
+}
+
 /** Whether other answers than the leading one were seen here. */
 export function contested(edge: TreeEdge): boolean {
   return edge.votes.size > 1;
@@ -134,7 +160,13 @@ export class ObservationTree {
     const known = node.children.get(input);
     if (known !== undefined || !node.closed) return known;
     this.prunedSteps++;
-    const edge: TreeEdge = { output: CLOSED, node: this.make(node, input, true), votes: new Map(), flips: 0 };
+    const edge: TreeEdge = {
+      output: CLOSED,
+      node: this.make(node, input, true),
+      votes: new Map(),
+      flips: 0,
+      elapsed: new Map(),
+    };
     node.children.set(input, edge);
     return edge;
   }
@@ -182,9 +214,14 @@ export class ObservationTree {
 
   /**
    * Adds one session's answers to a word as votes. Returns where they disagree with an unsettled edge (the vote is
-   * counted there and the rest of the session is not used), or undefined when all of it went in.
+   * counted there and the rest of the session is not used), or undefined when all of it went in. `elapsed`, when
+   * given: per step, the ms since the peer's previous answer other than `timeout` when the input was sent.
    */
-  add(word: readonly InputSymbol[], outputs: readonly OutputSymbol[]): TreeConflict | undefined {
+  add(
+    word: readonly InputSymbol[],
+    outputs: readonly OutputSymbol[],
+    elapsed?: readonly number[],
+  ): TreeConflict | undefined {
     let node = this.root;
     for (let k = 0; k < word.length; k++) {
       if (node.closed) return undefined; // the rest is implied by the `closed` before it, not asked
@@ -193,11 +230,18 @@ export class ObservationTree {
       let edge = this.child(node, input);
       if (edge === undefined) {
         const closes = this.pruneClosed && (node.closed || answered === CLOSED);
-        edge = { output: answered, node: this.make(node, input, closes), votes: new Map(), flips: 0 };
+        const made = this.make(node, input, closes);
+        edge = { output: answered, node: made, votes: new Map(), flips: 0, elapsed: new Map() };
         node.children.set(input, edge);
       }
       if (edge.votes.size === 0) edge.output = answered; // implied by a `closed` since outvoted: now asked
       this.vote(node, input, edge, answered);
+      const ms = elapsed?.[k];
+      if (ms !== undefined) {
+        const times = edge.elapsed.get(answered);
+        if (times === undefined) edge.elapsed.set(answered, [ms]);
+        else if (times.length < TIMED_VOTES) times.push(ms);
+      }
       // A session that disagrees stops here (re-asked), unless the peer has shown it does not repeat this answer.
       if (edge.output !== answered && !this.persistent(edge)) return { position: k, edge };
       node = edge.node;
@@ -218,10 +262,17 @@ export class ObservationTree {
     }
   }
 
-  /** How many edges are persistently nondeterministic. */
+  /** How many edges are persistently nondeterministic (and not flipping: counted apart). */
   persistentCount(): number {
     let n = 0;
-    for (const { edge } of this.contestedEdges) if (this.persistent(edge)) n++;
+    for (const { edge } of this.contestedEdges) if (this.persistent(edge) && !flipping(edge)) n++;
+    return n;
+  }
+
+  /** How many edges keep flipping (a minority answer the peer repeats). */
+  flippingCount(): number {
+    let n = 0;
+    for (const { edge } of this.contestedEdges) if (flipping(edge)) n++;
     return n;
   }
 

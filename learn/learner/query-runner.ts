@@ -13,8 +13,11 @@
 import type { InputSymbol, OutputSymbol, SystemUnderLearning } from '../sul.js';
 import type { LearnPhase } from './batch-progress.js';
 import { LEARNING } from './batch-progress.js';
+import { TIMEOUT } from '../symbols.js';
+import type { Flipping } from './flipping.js';
+import { describeFlipping, flippingReason } from './flipping.js';
 import type { ObservationTree, TreeEdge } from './observation-tree.js';
-import { confirmed, contested } from './observation-tree.js';
+import { confirmed, contested, flipping as keepsFlipping } from './observation-tree.js';
 
 /** A place where the peer answered the same inputs differently. */
 export interface Nondeterminism {
@@ -66,6 +69,11 @@ export class QueryBudgetSpent extends Error {
 
 /** Where the peer answered differently, as the observation tree holds the votes when asked. */
 export interface Disagreements {
+  /**
+   * A minority answer the peer keeps repeating (observation-tree.ts `flipping`), whatever the votes decided, with the
+   * times behind its answers and whether they follow time (flipping.ts). Not in the lists below.
+   */
+  readonly flipping: Flipping[];
   /** Voted on `maxVotes` times and no answer confirmed: nondeterminism that asking again did not remove. */
   readonly nondeterministic: Nondeterminism[];
   /** An answer confirmed over the others (noise outvoted: a late answer, a lost datagram). */
@@ -98,6 +106,11 @@ export class AnswersKeepChanging extends Error {
   constructor(message: string, words: readonly Nondeterminism[]) {
     super(message);
     this.words = words;
+  }
+
+  /** More than `limit` places keep flipping: the peer does not converge (flipping.ts says why, in words). */
+  static flipping(places: readonly Flipping[], limit: number): AnswersKeepChanging {
+    return new AnswersKeepChanging(flippingReason(places, limit), places);
   }
 
   /** More than `limit` places stayed nondeterministic after all their votes. */
@@ -157,6 +170,8 @@ export class QueryRunner {
   private readonly maxQueries: number;
   /** The most places left nondeterministic: past it, AnswersKeepChanging. */
   private readonly maxNondeterministic: number;
+  /** The most places that keep flipping: past it, AnswersKeepChanging (the peer does not converge). */
+  private readonly maxFlipping: number;
   /** When to stop (`performance.now()`, and the limit in seconds to name): past it, QueryBudgetSpent. */
   private readonly deadline: { readonly at: number; readonly seconds: number };
 
@@ -166,25 +181,36 @@ export class QueryRunner {
     maxQueries = Infinity,
     maxNondeterministic = Infinity,
     deadline = { at: Infinity, seconds: Infinity },
+    maxFlipping = Infinity,
   ) {
     this.sul = sul;
     this.tree = tree;
     this.maxQueries = maxQueries;
     this.maxNondeterministic = maxNondeterministic;
     this.deadline = deadline;
+    this.maxFlipping = maxFlipping;
   }
 
   /** Places where the peer kept answering differently: asked `maxVotes` times, no answer confirmed. */
   get nondeterministic(): Nondeterminism[] {
-    return this.places((edge) => this.tree.persistent(edge));
+    return this.places((edge) => this.tree.persistent(edge) && !keepsFlipping(edge));
+  }
+
+  /** Places where the peer keeps repeating a minority answer, with the times behind the answers. */
+  get flippingPlaces(): Flipping[] {
+    return this.tree
+      .contested()
+      .filter(({ edge }) => keepsFlipping(edge))
+      .map(({ word, edge }) => describeFlipping(word, edge));
   }
 
   /** Where the peer answered differently, as the tree holds the votes now (every session's so far). */
   disagreements(): Disagreements {
     return {
+      flipping: this.flippingPlaces,
       nondeterministic: this.nondeterministic,
-      outvoted: this.places((edge) => confirmed(edge)),
-      undecided: this.places((edge) => !this.tree.settled(edge)),
+      outvoted: this.places((edge) => confirmed(edge) && !keepsFlipping(edge)),
+      undecided: this.places((edge) => !this.tree.settled(edge) && !keepsFlipping(edge)),
     };
   }
 
@@ -211,8 +237,11 @@ export class QueryRunner {
     return [...places.values()];
   }
 
-  /** One session: the word's inputs in order, `closed` for the rest once the peer closed. */
-  private async ask(word: readonly InputSymbol[]): Promise<OutputSymbol[]> {
+  /**
+   * One session: the word's inputs in order, `closed` for the rest once the peer closed; with, per step, the ms from
+   * the peer's previous answer other than `timeout` (or the session's start) to the sending of the input.
+   */
+  private async ask(word: readonly InputSymbol[]): Promise<{ outputs: OutputSymbol[]; elapsed: number[] }> {
     if (this.stats.queries >= this.maxQueries)
       throw new QueryBudgetSpent(`the budget of ${this.maxQueries} queries is spent`);
     if (performance.now() >= this.deadline.at)
@@ -220,6 +249,8 @@ export class QueryRunner {
     this.stats.queries++;
     const session = await this.sul.open();
     const out: OutputSymbol[] = [];
+    const elapsed: number[] = [];
+    let answeredAt = performance.now();
     try {
       for (const input of word) {
         if (this.tree.pruneClosed && out[out.length - 1] === 'closed') {
@@ -227,12 +258,16 @@ export class QueryRunner {
           continue;
         }
         this.stats.steps++;
-        out.push(await session.step(input));
+        const sent = performance.now();
+        elapsed.push(Math.round((sent - answeredAt) * 10) / 10);
+        const output = await session.step(input);
+        if (output !== TIMEOUT) answeredAt = performance.now();
+        out.push(output);
       }
     } finally {
       await session.close();
     }
-    return out;
+    return { outputs: out, elapsed };
   }
 
   /**
@@ -251,7 +286,9 @@ export class QueryRunner {
         throw AnswersKeepChanging.unsettled(pending, this.flipping(pending), round);
       if (round > 0 || repeat) this.stats.repeats += pending.length;
       const answers = await inParallel(pending, this.sul.parallel, (w) => this.ask(w));
-      for (let k = 0; k < pending.length; k++) this.tree.add(pending[k]!, answers[k]!);
+      for (let k = 0; k < pending.length; k++) this.tree.add(pending[k]!, answers[k]!.outputs, answers[k]!.elapsed);
+      if (this.tree.flippingCount() > this.maxFlipping)
+        throw AnswersKeepChanging.flipping(this.flippingPlaces, this.maxFlipping);
       if (this.tree.persistentCount() > this.maxNondeterministic)
         throw AnswersKeepChanging.persistent(this.nondeterministic, this.maxNondeterministic);
       pending = pending.filter(open);
@@ -312,7 +349,7 @@ export class QueryRunner {
       inParallel(
         Array.from({ length: times }, () => word),
         this.sul.parallel,
-        (w) => this.ask(w),
+        async (w) => (await this.ask(w)).outputs,
       ),
     );
   }

@@ -9,6 +9,7 @@ import { applicableBugPatterns } from './bug-patterns.js';
 import type { ConfirmedFinding, UnconfirmedFinding } from './confirm.js';
 import type { ModelDifference } from './diff.js';
 import type { CoveragePart, OracleCoverage } from './equivalence-oracle.js';
+import type { Flipping } from './flipping.js';
 import { diffModels } from './diff.js';
 import type { LearnResult } from './learn.js';
 import type { MealyMachine } from './mealy.js';
@@ -53,6 +54,12 @@ export interface LearnReport {
    * stopped run what it passed before the stop (`unfinished`: the part it stopped in); absent when it passed none.
    */
   readonly coverage?: OracleCoverage;
+  /**
+   * Where the peer keeps repeating a minority answer to the same inputs, with the ms since its previous answer behind
+   * each answer and whether they follow time (`cause`): more of them than the limit end learning (absent in older
+   * reports).
+   */
+  readonly flipping?: readonly Flipping[];
   /** Where the peer kept answering differently after every vote. */
   readonly nondeterministic: readonly Nondeterminism[];
   /** Where an answer was outvoted by the others (noise). */
@@ -115,6 +122,7 @@ export function learnReport(result: LearnResult, reference?: MealyMachine): Lear
     complete: result.complete,
     guarantee: describeCoverage(result),
     ...(result.coverage !== undefined ? { coverage: result.coverage } : {}),
+    flipping: result.flipping,
     nondeterministic: result.nondeterministic,
     outvoted: result.outvoted,
     undecided: result.undecided,

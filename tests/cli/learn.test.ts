@@ -227,6 +227,7 @@ test('learn --edits and --max-time: the bound given is stated; a stopped run sta
   for (const [flag, value, message] of [
     ['--edits', '1.5', /--edits must be a whole number >= 0, got '1.5'/],
     ['--max-time', '0', /--max-time must be a whole number >= 1, got '0'/],
+    ['--max-flipping', 'few', /--max-flipping must be a whole number >= 0, got 'few'/],
   ] as const) {
     const bad = await dtls13(['learn', '--replay', saved, flag, value]).done;
     t.is(bad.code, 2);

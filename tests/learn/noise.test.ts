@@ -28,6 +28,11 @@ for (const probability of [0.005, 0.01]) {
       );
       t.true(noisy.outvoted.length > 0, `seed ${seed}: the late answers are reported as outvoted`);
       t.deepEqual(noisy.nondeterministic, [], `seed ${seed}: none reported as persisting`);
+      // Late answers do not come back at one place: no place keeps flipping, and learning does not stop for it.
+      t.deepEqual(noisy.flipping, [], `seed ${seed}: none reported as flipping`);
+      t.true(clean.complete, `seed ${seed}: without noise, complete`);
+      t.deepEqual(clean.flipping, [], `seed ${seed}: without noise, nothing flips`);
+      t.is(distinguishingWord(clean.model, truth), undefined, `seed ${seed}: without noise, equivalent`);
       for (const n of noisy.outvoted)
         t.true((n.answers['timeout'] ?? 0) >= 1, `${n.word.join(' ')}: a timeout outvoted`);
       t.log(

@@ -50,8 +50,9 @@ test('a transition that really answers at random is reported, and learning still
     step === 1 && output === run(truth, ['i0', 'i1'])[1] ? (coin++ % 6 < 3 ? 'a' : 'b') : output,
   );
   const result = await learn(sul, { seed: 4, budget: 300, maxQueries: 20_000 });
-  // Where a run of three outvoted the other answer it is reported as outvoted, elsewhere as persisting.
-  const seen = [...result.nondeterministic, ...result.outvoted];
+  // Where a run of three outvoted the other answer it is reported as outvoted, elsewhere as persisting, and where
+  // both answers keep coming back as flipping.
+  const seen = [...result.flipping, ...result.nondeterministic, ...result.outvoted];
   t.true(seen.length > 0);
   t.true(
     seen.some((n) => 'a' in n.answers && 'b' in n.answers),
@@ -59,14 +60,32 @@ test('a transition that really answers at random is reported, and learning still
   );
 });
 
-test('a peer that answers every input at random ends learning, reported as incomplete, without an error', async (t) => {
+/** A machine's SUL where a third of all answers are 'x' instead of the machine's (a fixed pseudo-random sequence). */
+function atRandom(): SystemUnderLearning {
   const truth = randomMachine(23, 6, 3);
   let coin = 7;
-  // A fixed pseudo-random sequence: a third of all answers are 'x' instead of the machine's.
-  const sul = disturbed(truth, 4, (_session, _step, output) =>
+  return disturbed(truth, 4, (_session, _step, output) =>
     (coin = (coin * 1103515245 + 12345) % 2147483648) % 3 === 0 ? 'x' : output,
   );
-  const result = await learn(sul, { seed: 6, budget: 200, maxQueries: 30_000 });
+}
+
+test('a peer that answers every input at random ends learning early: it does not converge, the places named', async (t) => {
+  const result = await learn(atRandom(), { seed: 6, budget: 200, maxQueries: 30_000 });
+  t.false(result.complete);
+  // More than 3 places (the default maxFlipping) where the 'x' keeps coming back, each named with its votes.
+  t.regex(
+    result.stopped ?? '',
+    /^the peer does not converge: its answers to the same inputs keep flipping at \d+ places \(more than 3\); it is nondeterministic/,
+  );
+  t.true(result.flipping.length > 3);
+  for (const f of result.flipping)
+    t.true((f.answers['x'] ?? 0) >= 3 || (f.answers[f.kept] ?? 0) >= 3, f.word.join(' '));
+  t.true(result.queries < 30_000 / 4, `${result.queries} queries`);
+  t.log(result.stopped);
+});
+
+test('a peer that answers every input at random, without the flipping limit, ends on the nondeterminism limits', async (t) => {
+  const result = await learn(atRandom(), { seed: 6, budget: 200, maxQueries: 30_000, maxFlipping: Infinity });
   t.false(result.complete);
   t.true(result.nondeterministic.length > 0);
   // Early, with the places that keep changing, long before the query budget.
@@ -95,7 +114,7 @@ test('answers that flip while identification runs never throw out of learn() (wi
     });
     const result = await learn(sul, { seed, budget: 100, maxQueries: 5000 });
     t.true(result.states >= 1, `seed ${seed}: a model`);
-    t.true(result.nondeterministic.length > 0, `seed ${seed}: the flips are reported`);
+    t.true(result.nondeterministic.length + result.flipping.length > 0, `seed ${seed}: the flips are reported`);
   }
 });
 

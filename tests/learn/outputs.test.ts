@@ -37,6 +37,19 @@ test("DOT: a finding's word drawn red along its path from s0, each step marked, 
   t.regex(modelToDot(m), /edge \[fontname="Helvetica", fontsize=11\]/, "labels as large as our charts' largest");
 });
 
+test('DOT: a run that did not converge has the last step of each flipping word dashed and marked, and why below', (t) => {
+  const m = minimize(server13());
+  const word = ['ClientHello', 'Certificate', 'Finished'];
+  const dot = modelToDot(m, { flipping: { words: [word], label: 'does not converge: flipping: ClientHello ...' } });
+  const edges = dot.split(/;\n/).filter((e) => e.includes(' -> '));
+  const dashed = edges.filter((e) => e.includes('style=dashed'));
+  t.is(dashed.length, 1, 'only the flipping step');
+  t.true(dashed[0]!.includes('≈ Finished /'), dashed[0]);
+  t.is(edges.filter((e) => e.includes('≈')).length, 1);
+  t.regex(dot, /label="does not converge: flipping: ClientHello \.\.\."; labelloc=b;/);
+  t.false(modelToDot(m).includes('≈'), 'nothing marked without flipping words');
+});
+
 test('XState: createMachine takes the config, and an actor fed the inputs walks the model', (t) => {
   const m = minimize(server13());
   const machine = createMachine(modelToXState(m, 'learned-server'));

@@ -1,0 +1,89 @@
+import test from 'ava';
+import { describeFlipping, flippingLines, flippingVerdict, mannWhitneyP } from '../../learn/learner/flipping.js';
+import { learn } from '../../learn/learner/learn.js';
+import { TreeNode } from '../../learn/learner/observation-tree.js';
+import type { TreeEdge } from '../../learn/learner/observation-tree.js';
+import { timedPeer } from './timed-peer.js';
+
+test('a peer whose answer follows a real timer: learning ends early, not converging, with the flipping words', async (t) => {
+  // After H, F is answered Resent once 25 ms have passed since the peer's last answer, sooner timeout; each timeout
+  // step takes 5 to 15 ms. Whether two or three timeout steps make 25 ms changes from session to session.
+  const result = await learn(timedPeer({ waitMs: 10, thresholdMs: 25, seed: 3 }), {
+    seed: 1,
+    budget: 100,
+    maxQueries: 5000,
+  });
+  t.false(result.complete);
+  t.regex(
+    result.stopped ?? '',
+    /^the peer does not converge: its answers to the same inputs keep flipping at 4 places \(more than 3\); its answers depend on time, not only on the inputs \(they follow the ms since its previous answer: p = [\d.e-]+\): \S/,
+  );
+  t.true(result.flipping.length >= 4);
+  for (const f of result.flipping) {
+    // Each flipping word: the handshake, then an F that is answered either way, with both answers' counts and times.
+    t.true(f.word.includes('H'), f.word.join(' '));
+    t.is(f.word.at(-1), 'F', f.word.join(' '));
+    t.deepEqual(Object.keys(f.answers).sort(), ['Resent', 'timeout'], f.word.join(' '));
+    t.true(f.answers['Resent']! >= 3 || f.answers['timeout']! >= 3);
+    t.true(f.elapsed['Resent']!.median > f.elapsed['timeout']!.median, `${f.word.join(' ')}: Resent comes later`);
+  }
+  t.is(flippingVerdict(result.flipping).cause, 'time');
+  // Stopped early: before, the same peer took 2,780 queries to the nondeterminism limit (20 places), at 23 states.
+  t.true(result.queries <= 1500, `${result.queries} queries`);
+  t.log(`${result.queries} queries, ${result.states} states, ${result.seconds.toFixed(1)} s: ${result.stopped}`);
+});
+
+test('the exact Mann-Whitney test: separated samples, interleaved ones, ties', (t) => {
+  // 2 of the C(6, 3) = 20 orderings are as separated as these (either way).
+  t.is(mannWhitneyP([1, 2, 3], [4, 5, 6]), 0.1);
+  t.is(mannWhitneyP([7, 8, 9, 10], [1, 2, 3, 4]), 2 / 70);
+  t.is(mannWhitneyP([1, 4, 5, 8], [2, 3, 6, 7]), 1);
+  t.is(mannWhitneyP([0, 0, 0], [0, 0]), 1);
+  t.is(mannWhitneyP([], [1]), 1);
+});
+
+/** An edge with these answers, each given at these elapsed times. */
+function edgeOf(times: Record<string, number[]>, kept: string): TreeEdge {
+  return {
+    output: kept,
+    node: new TreeNode(1, undefined, undefined, false),
+    votes: new Map(Object.entries(times).map(([o, ms]) => [o, ms.length])),
+    flips: 0,
+    elapsed: new Map(Object.entries(times)),
+  };
+}
+
+test('a place whose answers follow the elapsed time is called time-dependent; one whose answers do not, not', (t) => {
+  const timed = describeFlipping(
+    ['H', 'F'],
+    edgeOf({ timeout: [10, 12, 20, 22, 30, 25], Resent: [51, 60, 55, 70, 65] }, 'timeout'),
+  );
+  // 2 of the C(11, 5) = 462 orderings are as separated.
+  t.is(timed.cause, 'time');
+  t.is(timed.p, Number((2 / 462).toPrecision(3)));
+  t.deepEqual(timed.elapsed, { timeout: { median: 21, votes: 6 }, Resent: { median: 60, votes: 5 } });
+  t.deepEqual(timed.answers, { timeout: 6, Resent: 5 });
+  const noise = describeFlipping(
+    ['H', 'F'],
+    edgeOf({ timeout: [10, 40, 20, 55, 30], Resent: [12, 60, 25, 35] }, 'timeout'),
+  );
+  t.is(noise.cause, 'unknown');
+  t.is(flippingVerdict([noise, noise, noise]).cause, 'unknown');
+  t.is(
+    flippingVerdict([timed, noise]).cause,
+    'unknown',
+    'one place at p = 0.0043 and one at chance: not enough together',
+  );
+  t.is(flippingVerdict([timed, timed, noise]).cause, 'time');
+  // What the DOT's note and `dtls13 learn`'s stderr say.
+  t.deepEqual(flippingLines([timed, timed]), [
+    `does not converge: the answers keep flipping at 2 places; its answers depend on time, not only on the inputs (they follow the ms since its previous answer: p = ${flippingVerdict([timed, timed]).p})`,
+    'flipping: H F (timeout 6x after 21 ms, Resent 5x after 60 ms)',
+    'flipping: H F (timeout 6x after 21 ms, Resent 5x after 60 ms)',
+  ]);
+  t.regex(
+    flippingLines([noise])[0]!,
+    /; it is nondeterministic \(its answers do not follow the ms since its previous answer: p = /,
+  );
+  t.deepEqual(flippingLines([]), []);
+});
