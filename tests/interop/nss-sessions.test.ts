@@ -51,7 +51,10 @@ function textFile(text: string): { readonly path: string; remove(): void } {
  * Our client → tstclnt -P server: one connection from `localPort` (NSS's
  * DTLS server answers the address of its run's first datagram only, so every
  * connection comes from the same port), offering `session`; it takes NSS's
- * line ("from nss", -A), its first NewSessionTicket, sends a line and closes.
+ * line ("from nss", -A), its first NewSessionTicket, sends a line and closes. The server's last connection ends with
+ * its close_notify right after its line and ticket; the client reads the datagrams a turn brings in one batch, so by
+ * the time a promise continues it may have taken the close_notify. The exporter is read when the handshake completes
+ * (the event is handed out before the next datagram is read), and the line is sent only while the session is open.
  */
 async function ourConnection(port: number, localPort: number, session: Uint8Array | undefined, line: string) {
   const c = openClientEndpoint({
@@ -62,9 +65,11 @@ async function ourConnection(port: number, localPort: number, session: Uint8Arra
     handshakeTimeoutMs: 10_000,
     ...(session ? { session } : {}),
   });
+  let exporter = '';
   const ticket = new Promise<Uint8Array>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no NewSessionTicket within 10 s')), 10_000);
     c.onEvent((e) => {
+      if (e.type === 'handshakeComplete') exporter = ourExporter(c.connection);
       if (e.type !== 'sessionTicket') return;
       clearTimeout(timer);
       resolve(e.session);
@@ -74,8 +79,8 @@ async function ourConnection(port: number, localPort: number, session: Uint8Arra
     const p = await c.handshake;
     const got = new TextDecoder().decode(await c.receive());
     const t = await ticket;
-    c.send(new TextEncoder().encode(line));
-    return { parameters: p, got, ticket: t, exporter: ourExporter(c.connection) };
+    if (c.connection.state === 'connected') c.send(new TextEncoder().encode(line));
+    return { parameters: p, got, ticket: t, exporter };
   } finally {
     c.close();
     await c.closed;
