@@ -1,3 +1,6 @@
+import { DecodeError, type Reader } from '../wire/index.js';
+import { isLengthAboveMaximum, readRecord, type DtlsRecord } from '../wire/record-splitter.js';
+
 /** Why an incoming record was dropped (RFC 9147 §4.5.2: invalid records are discarded and counted, never thrown). */
 export const DROP_REASONS = [
   /** The record header or framing could not be parsed. */
@@ -46,4 +49,25 @@ const ZERO: DropCounters = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) a
 
 export function emptyDropCounters(): DropCounters {
   return { ...ZERO };
+}
+
+/**
+ * The next record at `r`'s position, or undefined once it is dropped for its framing (`too-long`, `malformed`,
+ * `unknown-record-type`, counted by `counter`): the caller then drops the datagram's remainder from `r.pos`.
+ */
+export function readRecordOrDrop(
+  r: Reader,
+  cidLength: number,
+  counter: { drop(reason: DropReason): void },
+): DtlsRecord | undefined {
+  let rec: DtlsRecord | undefined;
+  try {
+    rec = readRecord(r, cidLength);
+  } catch (e) {
+    if (!(e instanceof DecodeError)) throw e;
+    counter.drop(isLengthAboveMaximum(e) ? 'too-long' : 'malformed');
+    return undefined;
+  }
+  if (rec === undefined) counter.drop('unknown-record-type');
+  return rec;
 }

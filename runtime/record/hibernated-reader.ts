@@ -1,10 +1,9 @@
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { SupportedCipherSuite } from '../crypto/suites.js';
 import type { TrafficKeys } from '../keyschedule/derived-keys.js';
-import { DecodeError, Reader } from '../wire/index.js';
-import { isLengthAboveMaximum, readRecord } from '../wire/record-splitter.js';
+import { Reader } from '../wire/index.js';
 import { CODEC13, Header13, MAX_CIPHERTEXT_13 } from './codec13.js';
-import type { DropCounters, DropReason } from './drops.js';
+import { readRecordOrDrop, type DropCounters, type DropReason } from './drops.js';
 import { EpochCipher } from './epoch-cipher.js';
 import { INTEGRITY_KEY_UPDATE_THRESHOLD } from './limits.js';
 import { lapsedOrAhead } from './read-epochs.js';
@@ -96,18 +95,8 @@ class ScreeningState implements LoopVersion<Header13>, RecordSink<Header13> {
     r.pos = at;
     r.end = d.length;
     try {
-      let rec;
-      try {
-        rec = readRecord(r, this.cidLength);
-      } catch (e) {
-        if (!(e instanceof DecodeError)) throw e;
-        this.drop(isLengthAboveMaximum(e) ? 'too-long' : 'malformed');
-        return this.remainder(r.pos, d);
-      }
-      if (rec === undefined) {
-        this.drop('unknown-record-type');
-        return this.remainder(r.pos, d);
-      }
+      const rec = readRecordOrDrop(r, this.cidLength, this);
+      if (rec === undefined) return this.remainder(r.pos, d);
       // A session at rest refuses plaintext; a protected record here did not fit the fast read.
       if (rec.kind === 'plaintext') this.drop(rec.record.epoch !== 0 ? 'plaintext-epoch' : 'plaintext-refused');
       else this.drop('malformed');

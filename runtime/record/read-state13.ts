@@ -1,10 +1,9 @@
 /** DTLS 1.3's read side (RFC 9147 §4): a record's epoch, sequence number, budgets, replay window and content type. */
 import { contentTypeToNumber } from '../../generated/wire/enums.js';
-import { copyOf, DecodeError, Reader } from '../wire/index.js';
+import { copyOf, Reader } from '../wire/index.js';
 import { lendArena, type MessageArena } from '../wire/message-arena.js';
-import { isLengthAboveMaximum, readRecord, type DtlsRecord } from '../wire/record-splitter.js';
 import { CODEC13, MAX_CIPHERTEXT_13, type Header13 } from './codec13.js';
-import { emptyDropCounters, type DropCounters, type DropReason } from './drops.js';
+import { emptyDropCounters, readRecordOrDrop, type DropCounters, type DropReason } from './drops.js';
 import type { EpochCipher } from './epoch-cipher.js';
 import type { IntegrityMonitor } from './integrity-monitor.js';
 import { OPEN_RUNS, OpenedAhead, type OpenRun } from './opened-ahead.js';
@@ -191,18 +190,8 @@ export class ReadState13 implements LoopVersion<Header13> {
 
   private decoded(d: Uint8Array, at: number, sink: RecordSink<Header13>, h: Header13): number {
     const r = this.reader;
-    let rec: DtlsRecord | undefined;
-    try {
-      rec = readRecord(r, this.cidLength);
-    } catch (e) {
-      if (!(e instanceof DecodeError)) throw e;
-      this.drop(isLengthAboveMaximum(e) ? 'too-long' : 'malformed');
-      return this.remainder(r.pos, d);
-    }
-    if (rec === undefined) {
-      this.drop('unknown-record-type');
-      return this.remainder(r.pos, d);
-    }
+    const rec = readRecordOrDrop(r, this.cidLength, this);
+    if (rec === undefined) return this.remainder(r.pos, d);
     h.at = at;
     h.end = r.pos;
     if (rec.kind === 'ciphertext') {

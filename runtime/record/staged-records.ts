@@ -1,20 +1,9 @@
+import type { RecordProtection } from '../crypto/provider.js';
 /**
  * What seals staged records, either version's: 1.3's RecordProtection (crypto/provider.ts), or 1.2's EpochCipher12
  * (codec12.ts), which has no call for many records and seals each alone.
  */
-export interface StagedProtection {
-  /** Seals the record laid out in `record` in place (header, plaintext, room for the tag). */
-  sealRecord(
-    seq: number,
-    record: Uint8Array,
-    headerLength: number,
-    plaintextLength: number,
-    snOffset: number,
-    snBytes: 1 | 2,
-  ): void;
-  /** Several records of one buffer in one call: `layout` as {@link StagedRecords} lays it out. */
-  sealRecords?(buffer: Uint8Array, layout: Float64Array, count: number): void;
-}
+export type StagedProtection = Pick<RecordProtection, 'sealRecord'> & Partial<Pick<RecordProtection, 'sealRecords'>>;
 
 /** Numbers per record in a layout (RecordProtection.sealRecords): at, headerLength, plaintextLength, seq, snOffset, snBytes. */
 const STRIDE = 6;
