@@ -53,6 +53,7 @@ import { CryptoCommand } from '../model/commands.js';
 import type { CryptoOp, CryptoOpKind } from '../model/crypto-ops.js';
 import { CRYPTO_OPS } from '../model/crypto-ops.js';
 import type { RecordLayerBufferTrace } from '../model/record-layer.js';
+import type { HandshakeWorkTrace } from '../model/handshake-engine.js';
 import { dramParams } from './dram-params.js';
 
 export const ENGINE_TRACE_HEADER = 'dtls13-engine-trace 1';
@@ -171,16 +172,7 @@ export interface TracedDevice {
   };
   readonly keyManager?: LaneTraced;
   readonly handshakeEngine?: {
-    workTrace:
-      | ((
-          connection: number,
-          messages: number,
-          installs: number,
-          flight: boolean,
-          service: SimTime,
-          left: SimTime,
-        ) => void)
-      | undefined;
+    workTrace: HandshakeWorkTrace | undefined;
     readonly params: object;
   };
 }

@@ -12,6 +12,16 @@ import type { Lanes } from './lanes.js';
  * with the work's key exchange, signature, hash and HKDF operations, a key
  * install per traffic key, then the flight goes back to the record layer.
  */
+/** A trace hook's view of one piece of handshake work booked on a lane (hwmodel/cocheck/engine-trace.ts). */
+export type HandshakeWorkTrace = (
+  connection: number,
+  messages: number,
+  installs: number,
+  flight: boolean,
+  service: SimTime,
+  left: SimTime,
+) => void;
+
 export class HandshakeEngine extends HandshakeEngineSkeleton {
   private readonly lanes: Lanes;
   private readonly messageCost: number;
@@ -19,16 +29,7 @@ export class HandshakeEngine extends HandshakeEngineSkeleton {
    * Trace hook (the engine trace): each piece of work booked on a lane: its connection, messages, keys installed,
    * whether a flight follows, the service and the ps until it finishes (-1: queued).
    */
-  workTrace:
-    | ((
-        connection: number,
-        messages: number,
-        installs: number,
-        flight: boolean,
-        service: SimTime,
-        left: SimTime,
-      ) => void)
-    | undefined;
+  workTrace: HandshakeWorkTrace | undefined;
   /** Crypto commands and key installs: each payload held while its transport runs (engines work concurrently), then reused. */
   readonly #requests = new PayloadPool();
 

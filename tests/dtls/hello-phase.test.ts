@@ -1,7 +1,6 @@
 import test from 'ava';
-import { decodeClientHello, encodeClientHello, type ClientHello } from '../../generated/wire/client-hello.js';
-import { encodeDtlsHandshake, readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
-import { encodeDtlsPlaintext } from '../../generated/wire/dtls-plaintext.js';
+import { decodeClientHello } from '../../generated/wire/client-hello.js';
+import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { readDtls12Record } from '../../generated/wire/dtls12-record.js';
 import { Dtls13Connection } from '../../runtime/connection/connection.js';
 import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
@@ -11,6 +10,7 @@ import { Connection12 } from '../../runtime/dtls12/connection12.js';
 import type { DtlsVersionName } from '../../runtime/versions/versions.js';
 import { Reader } from '../../runtime/wire/reader.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
+import { offering, fragment } from './client-hellos.js';
 
 /**
  * The hello phase (runtime/dtls/hello-phase.ts), the one place the version is chosen: its rule (`chooseVersion`), the
@@ -35,33 +35,6 @@ function realBody(): Uint8Array {
   c.connect(0);
   const record = readDtls12Record(new Reader(c.pollTransmit()!, 'Datagram'));
   return readDtlsHandshake(new Reader(record.fragment, 'Handshake')).fragment;
-}
-
-/** `hello` with supported_versions listing `versions`, or without the extension (`undefined`). */
-function offering(hello: ClientHello, versions: readonly string[] | undefined): Uint8Array {
-  const extensions = hello.extensions.filter((e) => e.extensionType !== 'supported_versions');
-  const sv = { extensionType: 'supported_versions', extensionData: { versions } };
-  return encodeClientHello({
-    ...hello,
-    extensions: versions === undefined ? extensions : ([sv, ...extensions] as ClientHello['extensions']),
-  });
-}
-
-/** A ClientHello fragment in one epoch-0 record numbered `sequenceNumber`. */
-function fragment(body: Uint8Array, offset: number, length: number, sequenceNumber: number): Uint8Array {
-  return encodeDtlsPlaintext({
-    type: 'handshake',
-    legacyRecordVersion: 'dtls1_2',
-    epoch: 0,
-    sequenceNumber,
-    fragment: encodeDtlsHandshake({
-      msgType: 'client_hello',
-      length,
-      messageSeq: 0,
-      fragmentOffset: offset,
-      fragment: body,
-    }),
-  });
 }
 
 function drain(c: DtlsConnection): Uint8Array[] {

@@ -1,7 +1,6 @@
 import test from 'ava';
 import { decodeClientHello, encodeClientHello, type ClientHello } from '../../generated/wire/client-hello.js';
-import { encodeDtlsHandshake, readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
-import { encodeDtlsPlaintext } from '../../generated/wire/dtls-plaintext.js';
+import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { readDtls12Record } from '../../generated/wire/dtls12-record.js';
 import { LONGEST_CLIENT_HELLO_12 } from '../../runtime/dtls/hello-phase.js';
 import { Dtls13Connection } from '../../runtime/connection/connection.js';
@@ -10,6 +9,7 @@ import { Connection12 } from '../../runtime/dtls12/connection12.js';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { Reader } from '../../runtime/wire/reader.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
+import { offering, fragment } from './client-hellos.js';
 
 /**
  * A server's version chosen by its hello phase (runtime/dtls/hello-phase.ts), which hands a first ClientHello choosing
@@ -28,33 +28,6 @@ function realHello(options: DtlsOptions): ClientHello {
   c.connect(0);
   const record = readDtls12Record(new Reader(c.pollTransmit()!, 'Datagram'));
   return decodeClientHello(readDtlsHandshake(new Reader(record.fragment, 'Handshake')).fragment);
-}
-
-/** `hello` with supported_versions listing `versions`, or without the extension (`undefined`). */
-function offering(hello: ClientHello, versions: readonly string[] | undefined): Uint8Array {
-  const extensions = hello.extensions.filter((e) => e.extensionType !== 'supported_versions');
-  const sv = { extensionType: 'supported_versions', extensionData: { versions } };
-  return encodeClientHello({
-    ...hello,
-    extensions: versions === undefined ? extensions : ([sv, ...extensions] as ClientHello['extensions']),
-  });
-}
-
-/** A ClientHello fragment (`body` from `offset`, of a message `length` long) in one epoch-0 record numbered `sequenceNumber`. */
-function fragment(body: Uint8Array, offset: number, length: number, sequenceNumber: number): Uint8Array {
-  return encodeDtlsPlaintext({
-    type: 'handshake',
-    legacyRecordVersion: 'dtls1_2',
-    epoch: 0,
-    sequenceNumber,
-    fragment: encodeDtlsHandshake({
-      msgType: 'client_hello',
-      length,
-      messageSeq: 0,
-      fragmentOffset: offset,
-      fragment: body,
-    }),
-  });
 }
 
 const whole = (body: Uint8Array): Uint8Array => fragment(body, 0, body.length, 0);

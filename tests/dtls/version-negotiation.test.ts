@@ -1,5 +1,5 @@
 import test from 'ava';
-import { decodeClientHello, encodeClientHello, type ClientHello } from '../../generated/wire/client-hello.js';
+import { decodeClientHello, type ClientHello } from '../../generated/wire/client-hello.js';
 import { encodeDtlsHandshake, readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { encodeDtlsPlaintext } from '../../generated/wire/dtls-plaintext.js';
 import { readDtls12Record } from '../../generated/wire/dtls12-record.js';
@@ -11,6 +11,7 @@ import { firstAnswer } from '../../runtime/connection/first-answer.js';
 import { concatBytes } from '../../runtime/wire/bytes.js';
 import { Reader } from '../../runtime/wire/reader.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
+import { offering } from './client-hellos.js';
 
 /**
  * The readers the version is chosen by (runtime/dtls/version-negotiation.ts, runtime/connection/first-answer.ts) against what an attacker sends: a server's
@@ -39,16 +40,6 @@ function record(msgType: HandshakeTypeName, body: Uint8Array, sequenceNumber = 0
     epoch: 0,
     sequenceNumber,
     fragment: encodeDtlsHandshake({ msgType, length, messageSeq: 0, fragmentOffset: 0, fragment: body }),
-  });
-}
-
-/** `hello` with supported_versions listing `versions`, or without the extension (`undefined`). */
-function offering(hello: ClientHello, versions: readonly string[] | undefined): Uint8Array {
-  const extensions = hello.extensions.filter((e) => e.extensionType !== 'supported_versions');
-  const sv = { extensionType: 'supported_versions', extensionData: { versions } };
-  return encodeClientHello({
-    ...hello,
-    extensions: versions === undefined ? extensions : ([sv, ...extensions] as ClientHello['extensions']),
   });
 }
 
