@@ -255,6 +255,8 @@ interface RerunPhase {
   readonly perEpisode: number;
   readonly status: string;
   readonly independent: string;
+  /** A clean steady window sized by the one-record assumption: its bound at the bursts' largest episode, said. */
+  readonly atBurstEpisode: { readonly episode: number; readonly bound: string; readonly status: string } | undefined;
 }
 
 /** The reruns kept in docs/hwmodel/size-reruns-100g.txt, by their arguments ("size-100g-knobs.json 3 10000 101"). */
@@ -262,7 +264,7 @@ function reruns(): Map<string, { steady: RerunPhase; burst: RerunPhase }> {
   const text = readFileSync(join(ROOT, 'docs/hwmodel/size-reruns-100g.txt'), 'utf8');
   const phase = (block: string, name: string): RerunPhase => {
     const m = new RegExp(
-      `^${name}: .*; (\\d+) of (\\d+) in (\\d+) episodes \\(largest (\\d+); (\\d+) of (\\d+) seeds with one\\): per-episode bound ([\\d.e+-]+) at (\\d+) records an episode .* against [\\d.e-]+: (met|NOT MET|not resolved) \\(records taken as independent: ([\\d.e+-]+)\\)$`,
+      `^${name}: .*; (\\d+) of (\\d+) in (\\d+) episodes \\(largest (\\d+); (\\d+) of (\\d+) seeds with one\\): per-episode bound ([\\d.e+-]+) at (\\d+) records an episode .* against [\\d.e-]+: (met|NOT MET|not resolved) \\(records taken as independent: ([\\d.e+-]+)\\)(?:; the bound is on the episode rate: .* at the bursts' largest episode \\((\\d+) records, .*\\) it is ([\\d.e+-]+), (met|not resolved).*)?$`,
       'm',
     ).exec(block);
     if (m === null) throw new Error(`no ${name} line in ${block.slice(0, 120)}`);
@@ -276,6 +278,7 @@ function reruns(): Map<string, { steady: RerunPhase; burst: RerunPhase }> {
       perEpisode: Number(m[8]),
       status: m[9]!,
       independent: m[10]!,
+      atBurstEpisode: m[11] === undefined ? undefined : { episode: Number(m[11]), bound: m[12]!, status: m[13]! },
     };
   };
   return new Map(
