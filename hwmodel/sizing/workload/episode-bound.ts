@@ -111,8 +111,9 @@ export function episodeBound(e: DropEvidence, confidence: number, unseen = 1): E
 /**
  * What a steady-window drop row bounds when its runs saw no episode and neither did any run it may draw on: the
  * episode rate per record, which is a bound on the drop probability only if an episode loses one record, and no run
- * showed that. The bursts are the same device under more load; the largest episode they showed (`burstEpisode`, 0:
- * none) is the figure evidence gives, and the bound at it is what the row would be were a steady episode that large.
+ * showed that. The largest episode the bursts showed (`burstEpisode`, 0: none) is the one figure evidence gives, and
+ * the bound at it is what the row would be were a steady episode that large; it is not a bound either (a steady
+ * episode, rarer, may be larger: (a)'s, docs/hwmodel-sizing.md section 10).
  */
 export interface AssumedEpisode {
   readonly burstEpisode: number;
@@ -143,9 +144,10 @@ export function assumedEpisodeText(a: AssumedEpisode, limit: number): string {
   if (a.bound === undefined) return `${head} (no episode seen in any phase to size one)`;
   const status = a.bound <= limit ? 'met' : 'not resolved';
   return (
-    `${head}; at the bursts' largest episode (${a.burstEpisode.toLocaleString('en-US')} records, the same device ` +
-    `under more load) it is ${a.bound.toExponential(2)}, ${status}` +
-    (a.bound <= limit ? '' : ` (${a.recordsNeeded!.toLocaleString('en-US')} records needed)`)
+    `${head}; at the bursts' largest episode (${a.burstEpisode.toLocaleString('en-US')} records) it is ` +
+    `${a.bound.toExponential(2)}, ${status}` +
+    (a.bound <= limit ? '' : ` (${a.recordsNeeded!.toLocaleString('en-US')} records needed)`) +
+    ', and a steady episode may be larger still: no run bounds the size of an episode it has not seen'
   );
 }
 
