@@ -5,7 +5,9 @@
  * from the records offered, the drop episodes and the largest episode over
  * every seed (episode-bound.ts: the episodes, not the records, taken as
  * independent; an episode not seen as large as `unseen` says, and the
- * records the row needs scaled with it): met when the upper bound is within the limit, not met
+ * records the row needs scaled with it; a steady row resting on the
+ * one-record assumption says its bound is the episode rate's, and gives
+ * the bound at the bursts' largest episode): met when the upper bound is within the limit, not met
  * when even the lower bound is past it, else "not resolved" (the run was
  * too short to tell, never met). A latency percentile (p99, p99.9, to the
  * wire) is met at the upper end of its Student-t interval over the seeds,
