@@ -8,7 +8,9 @@
 //
 // The memory is one server whose bookings (a channel's derated burst time, at least a row activation's share of
 // tFAW, the refresh stall) follow the platform's DRAM figures; PCIe (lookaside) one booking server a direction.
-// Prints "<id> <finish ps>" per record finished and "<id> D" per arrival the ring dropped.
+// Prints "<id> <finish ps>" per record finished (the end of its DMA out, or of its write-back in lookaside), "<id> D"
+// per arrival the ring dropped, and "W <id> <ps>" when the egress link has sent a sealed record's last bit (inline): a
+// record's latency to the wire ends there, its TX ring entry held and its place in the link's queue waited for.
 #define SC_INCLUDE_DYNAMIC_PROCESSES
 #include <algorithm>
 #include <cmath>
@@ -275,6 +277,7 @@ struct flow : sc_module {
       dma(datagram);
       link_free = std::max(now_ns(), link_free) + datagram * 8 / at("linkGbps");
       const double sent = link_free;
+      std::cout << "W " << a.id << " " << std::llround(sent * 1000.0) << "\n";
       sc_spawn([this, sent] {
         wait_until(sent);
         if (tx_waiting.empty())

@@ -3,16 +3,20 @@
  * (hwmodel/sizing/workload/flow-model.ts) and its SystemC twin
  * (flow-twin.cpp, process style, no shared code) run on the same arrivals
  * (the flow model's own, seen through its observer) and the same device
- * (knobs, per-record costs, the platform's DRAM and PCIe figures), compared
- * on the steady window's records: p50, p99, p99.9 and drops within
- * FLOW_TWIN_TOLERANCE (twin.ts's comparison).
+ * (knobs, per-record costs, the platform's DRAM and PCIe figures, the TX
+ * ring and the egress link's rate), compared on the steady window's
+ * records: p50, p99, p99.9 and drops within FLOW_TWIN_TOLERANCE (twin.ts's
+ * comparison), twice: the latency to the end of each record's DMA out, and
+ * to the wire (a sealed record's when the egress link has sent its last
+ * bit, so its wait for a TX ring entry and its place in the link's queue
+ * count; an opened record's, and every record's in lookaside, at its end).
  */
 import type { DeviceCosts, DeviceKnobs } from '../sizing/workload/device.js';
 import { runFlow, type RunPlan } from '../sizing/workload/flow-model.js';
 import type { Traffic } from '../sizing/workload/traffic.js';
 import { treePath } from './source-tree.js';
 import { buildSystemC } from './systemc.js';
-import { compareTwins, runDeviceTwin, type TwinComparison, type TwinTolerance } from './twin.js';
+import { compareTwins, runDeviceTwinWithKeys, type TwinComparison, type TwinTolerance } from './twin.js';
 import type { TwinOutcome } from './twin-ts.js';
 
 export const FLOW_TWIN_SOURCE = treePath('hwmodel', 'cocheck', 'flow-twin.cpp');
@@ -41,7 +45,22 @@ export interface FlowTwinRun {
   /** The steady window's records (not handshakes): id and arrival (ps). */
   readonly records: readonly { readonly id: number; readonly at: number }[];
   readonly flow: ReadonlyMap<number, TwinOutcome>;
+  /** The flow model's outcomes to the wire. */
+  readonly flowWire: ReadonlyMap<number, TwinOutcome>;
   readonly params: ReadonlyMap<string, number>;
+}
+
+/** A record's outcome to the wire: when the link sent it (a sealed record, inline), else its end or its drop. */
+function toWire(
+  outcomes: ReadonlyMap<number, TwinOutcome>,
+  sent: ReadonlyMap<number, number>,
+): Map<number, TwinOutcome> {
+  const wire = new Map<number, TwinOutcome>();
+  for (const [id, o] of outcomes) {
+    const at = sent.get(id);
+    wire.set(id, at === undefined ? o : { finish: at });
+  }
+  return wire;
 }
 
 /** Runs the flow model on `traffic` and `knobs` and writes what it saw as the twin's description. */
@@ -49,6 +68,7 @@ export function flowTwinRun(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceC
   const arrivals: string[] = [];
   const records: { id: number; at: number }[] = [];
   const flow = new Map<number, TwinOutcome>();
+  const sent = new Map<number, number>();
   const ps = (ns: number): number => Math.round(ns * 1000);
   runFlow(traffic, knobs, costs, plan, {
     arrival(id, atNs, kind, size, session, phase) {
@@ -57,6 +77,9 @@ export function flowTwinRun(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceC
     },
     outcome(id, finishNs) {
       flow.set(id, finishNs === undefined ? { dropped: true } : { finish: ps(finishNs) });
+    },
+    sent(id, atNs) {
+      sent.set(id, ps(atNs));
     },
   });
   const p: Record<string, number> = {
@@ -90,7 +113,20 @@ export function flowTwinRun(traffic: Traffic, knobs: DeviceKnobs, costs: DeviceC
     ...arrivals,
     '',
   ].join('\n');
-  return { text, records, flow, params: new Map([['crypto_engine.clock_period', PERIOD_PS]]) };
+  return {
+    text,
+    records,
+    flow,
+    flowWire: toWire(flow, sent),
+    params: new Map([['crypto_engine.clock_period', PERIOD_PS]]),
+  };
+}
+
+/** The two comparisons of one run: to the end of DMA out (or the write-back) and to the wire; agreeing in both. */
+export interface FlowTwinComparison {
+  readonly dma: TwinComparison;
+  readonly wire: TwinComparison;
+  readonly agrees: boolean;
 }
 
 /** The twin run on `run`'s description (or `text`, a changed one), compared with the flow model. */
@@ -99,6 +135,9 @@ export function compareFlowTwin(
   run: FlowTwinRun,
   text: string = run.text,
   tolerance: TwinTolerance = FLOW_TWIN_TOLERANCE,
-): TwinComparison {
-  return compareTwins(run, run.flow, runDeviceTwin(binary, text), tolerance);
+): FlowTwinComparison {
+  const twin = runDeviceTwinWithKeys(binary, text);
+  const dma = compareTwins(run, run.flow, twin.outcomes, tolerance);
+  const wire = compareTwins(run, run.flowWire, toWire(twin.outcomes, twin.sent), tolerance);
+  return { dma, wire, agrees: dma.agrees && wire.agrees };
 }

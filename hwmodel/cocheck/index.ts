@@ -102,5 +102,6 @@ export {
   flowTwinRun,
   FLOW_TWIN_SOURCE,
   FLOW_TWIN_TOLERANCE,
+  type FlowTwinComparison,
   type FlowTwinRun,
 } from './flow-twin.js';

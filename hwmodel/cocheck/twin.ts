@@ -28,23 +28,31 @@ export function runDeviceTwin(binary: string, text: string): Map<number, TwinOut
 
 /**
  * `runDeviceTwin`, and on a description built from a `simulate()` run (twin-sim.ts) the key reads the twin's own
- * key slots found (hits and misses of connections with a key: a read before the first install counts as neither).
+ * key slots found (hits and misses of connections with a key: a read before the first install counts as neither);
+ * from the flow model's twin (flow-twin.cpp), when the egress link sent each sealed record (`W` lines, ps).
  */
 export function runDeviceTwinWithKeys(
   binary: string,
   text: string,
-): { readonly outcomes: Map<number, TwinOutcome>; readonly keys?: { readonly hits: number; readonly misses: number } } {
+): {
+  readonly outcomes: Map<number, TwinOutcome>;
+  readonly keys?: { readonly hits: number; readonly misses: number };
+  readonly sent: Map<number, SimTime>;
+} {
   const r = spawnSync(binary, [], { input: text, encoding: 'utf8', timeout: 300_000, maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`the SystemC twin failed (status ${String(r.status)}):\n${r.stderr}`);
   const outcomes = new Map<number, TwinOutcome>();
   let keys: { hits: number; misses: number } | undefined;
+  const sent = new Map<number, SimTime>();
   for (const line of r.stdout.split('\n')) {
+    const w = /^W (\d+) (\d+)$/.exec(line);
+    if (w !== null) sent.set(Number(w[1]), Number(w[2]));
     const m = /^(\d+) (\d+|D)$/.exec(line);
     if (m !== null) outcomes.set(Number(m[1]), m[2] === 'D' ? { dropped: true } : { finish: Number(m[2]) });
     const k = /^K (\d+) (\d+)$/.exec(line);
     if (k !== null) keys = { hits: Number(k[1]), misses: Number(k[2]) };
   }
-  return keys === undefined ? { outcomes } : { outcomes, keys };
+  return keys === undefined ? { outcomes, sent } : { outcomes, keys, sent };
 }
 
 /** One model's figures over a description. */

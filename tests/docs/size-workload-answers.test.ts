@@ -255,6 +255,8 @@ interface RerunPhase {
   readonly perEpisode: number;
   readonly status: string;
   readonly independent: string;
+  /** A clean steady window sized by the one-record assumption: its bound at the bursts' largest episode, said. */
+  readonly atBurstEpisode: { readonly episode: number; readonly bound: string; readonly status: string } | undefined;
 }
 
 /** The reruns kept in docs/hwmodel/size-reruns-100g.txt, by their arguments ("size-100g-knobs.json 3 10000 101"). */
@@ -262,7 +264,7 @@ function reruns(): Map<string, { steady: RerunPhase; burst: RerunPhase }> {
   const text = readFileSync(join(ROOT, 'docs/hwmodel/size-reruns-100g.txt'), 'utf8');
   const phase = (block: string, name: string): RerunPhase => {
     const m = new RegExp(
-      `^${name}: .*; (\\d+) of (\\d+) in (\\d+) episodes \\(largest (\\d+); (\\d+) of (\\d+) seeds with one\\): per-episode bound ([\\d.e+-]+) at (\\d+) records an episode .* against [\\d.e-]+: (met|NOT MET|not resolved) \\(records taken as independent: ([\\d.e+-]+)\\)$`,
+      `^${name}: .*; (\\d+) of (\\d+) in (\\d+) episodes \\(largest (\\d+); (\\d+) of (\\d+) seeds with one\\): per-episode bound ([\\d.e+-]+) at (\\d+) records an episode .* against [\\d.e-]+: (met|NOT MET|not resolved) \\(records taken as independent: ([\\d.e+-]+)\\)(?:; the bound is on the episode rate: .* at the bursts' largest episode \\((\\d+) records\\) it is ([\\d.e+-]+), (met|not resolved).*)?$`,
       'm',
     ).exec(block);
     if (m === null) throw new Error(`no ${name} line in ${block.slice(0, 120)}`);
@@ -276,6 +278,7 @@ function reruns(): Map<string, { steady: RerunPhase; burst: RerunPhase }> {
       perEpisode: Number(m[8]),
       status: m[9]!,
       independent: m[10]!,
+      atBurstEpisode: m[11] === undefined ? undefined : { episode: Number(m[11]), bound: m[12]!, status: m[13]! },
     };
   };
   return new Map(
@@ -331,6 +334,34 @@ test("section 10: (a)'s reruns are size-reruns-100g.txt, the burst's draws and t
   );
   const long = run('size-100g-knobs.json 3 12376 101').steady;
   t.true(prose.includes(`it drops ${long.dropped} of ${long.records} (bound ${long.bound}, ${long.status})`));
+  // Its steady row's one-record assumption, said with the bound at the bursts' largest episode; and a run as long as
+  // that episode needs, which saw the steady episodes the assumption had left out.
+  const at = long.atBurstEpisode;
+  if (at === undefined) return t.fail('the 3 × 12,376 µs rerun says its one-record assumption');
+  const atNeeded = grouped(recordsToResolveEpisodes(1e-6, at.episode, 0.95));
+  t.true(
+    prose.includes(
+      `(the rerun as long as the acceptance prints it: ${at.bound} at ${at.episode} records an episode, ${at.status}, ${atNeeded} records needed)`,
+    ),
+  );
+  const longer = run('size-100g-knobs.json 3 1320000 101').steady;
+  t.true(longer.episodes > 0 && longer.atBurstEpisode === undefined);
+  t.true(
+    prose.includes(
+      `${longer.records} records), (a) drops ${longer.dropped} records in the steady windows in ${longer.episodes} episodes, all on ${longer.withOne}, the largest ${grouped(longer.largest)} records: per-episode bound ${longer.bound} against 1e-6, ${longer.status} by the rule`,
+    ),
+  );
+  t.true(prose.includes(`and ${longer.independent} even with the records taken as independent`));
+  t.true(prose.includes(`the largest steady episode is ${Math.round(longer.largest / at.episode)} times the bursts'`));
+  const wanted = recordsToResolveEpisodes(1e-6, longer.largest, 0.95).toExponential(1).replace('e+', 'e');
+  t.true(prose.includes(`a clean run would need some ${wanted} records`));
+  const held =
+    /^drops by what held the intake's head: (steady [^;]+);.* busy in the steady window: .*pkLanes ([\d.]+%)/m.exec(
+      readFileSync(join(ROOT, 'docs/hwmodel/size-reruns-100g.txt'), 'utf8').split('3 1320000 101\n')[1] ?? '',
+    );
+  if (held === null) return t.fail('the 3 × 1.32 s rerun says what held the intake');
+  t.true(prose.includes(`(\`drops by what held the intake's head: ${held[1]!}\`)`));
+  t.true(prose.includes(`public-key lanes are ${held[2]!} busy at the sizing load`));
   const more = run('size-100g-knobs.json 60 500 104');
   t.true(
     prose.includes(

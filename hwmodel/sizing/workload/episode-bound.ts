@@ -11,7 +11,9 @@
  * taken to be as large as the largest seen in any run of the same search
  * of a configuration that passed the screen (UnseenEpisode, said with its
  * source in the SLO row), or the largest these runs saw if larger; with
- * none seen anywhere, one record, an assumption the row states. The runs
+ * none seen anywhere, one record, an assumption the row states, with what
+ * the bound then means (the episode rate's) and what it would be at the
+ * bursts' largest episode (AssumedEpisode). The runs
  * an acceptance needs scale with it (run-plan.ts). The lower end (for
  * "not met"): the episodes' lower bound times one record each.
  */
@@ -48,6 +50,13 @@ export interface EpisodeBound {
 export interface UnseenEpisode {
   readonly records: number;
   readonly source: string;
+  /** No episode seen anywhere: the one record is an assumption, not a figure (absent in answers saved before). */
+  readonly assumed?: boolean;
+}
+
+/** Whether `u`'s size is the one-record assumption (answers saved before the flag: said so by its source). */
+export function isAssumed(u: UnseenEpisode): boolean {
+  return u.assumed ?? u.source.endsWith('1 record, assumed');
 }
 
 /** The unseen episode of each phase an SLO bounds. */
@@ -63,7 +72,7 @@ export const SEARCH_EPISODES = 'the largest in any run of this search of a confi
 export function unseenEpisode(largest: number, where: string): UnseenEpisode {
   return largest >= 1
     ? { records: largest, source: `${where}: ${largest.toLocaleString('en-US')}` }
-    : { records: 1, source: `none seen anywhere (${where}): 1 record, assumed` };
+    : { records: 1, source: `none seen anywhere (${where}): 1 record, assumed`, assumed: true };
 }
 
 /** No episode seen anywhere: an unseen one taken to lose one record. */
@@ -97,6 +106,49 @@ export function episodeBound(e: DropEvidence, confidence: number, unseen = 1): E
     lower: clopperPearsonLower(e.episodes, e.records, confidence),
     perEpisode,
   };
+}
+
+/**
+ * What a steady-window drop row bounds when its runs saw no episode and neither did any run it may draw on: the
+ * episode rate per record, which is a bound on the drop probability only if an episode loses one record, and no run
+ * showed that. The largest episode the bursts showed (`burstEpisode`, 0: none) is the one figure evidence gives, and
+ * the bound at it is what the row would be were a steady episode that large; it is not a bound either (a steady
+ * episode, rarer, may be larger: (a)'s, docs/hwmodel-sizing.md section 10).
+ */
+export interface AssumedEpisode {
+  readonly burstEpisode: number;
+  /** At `burstEpisode` records an episode (undefined: no burst episode seen either). */
+  readonly bound: number | undefined;
+  readonly recordsNeeded: number | undefined;
+}
+
+/** `e`'s bound at the bursts' largest episode, when its per-episode figure is the one-record assumption. */
+export function assumedEpisode(
+  e: DropEvidence,
+  limit: number,
+  confidence: number,
+  burstEpisode: number,
+): AssumedEpisode {
+  if (burstEpisode < 2) return { burstEpisode, bound: undefined, recordsNeeded: undefined };
+  return {
+    burstEpisode,
+    bound: episodeBound(e, confidence, burstEpisode).upper,
+    recordsNeeded: recordsToResolveEpisodes(limit, burstEpisode, confidence),
+  };
+}
+
+/** The assumption said plainly, for a drop row's method. */
+export function assumedEpisodeText(a: AssumedEpisode, limit: number): string {
+  const head =
+    'the bound is on the episode rate: it bounds the drops only if an episode loses 1 record, which no run showed';
+  if (a.bound === undefined) return `${head} (no episode seen in any phase to size one)`;
+  const status = a.bound <= limit ? 'met' : 'not resolved';
+  return (
+    `${head}; at the bursts' largest episode (${a.burstEpisode.toLocaleString('en-US')} records) it is ` +
+    `${a.bound.toExponential(2)}, ${status}` +
+    (a.bound <= limit ? '' : ` (${a.recordsNeeded!.toLocaleString('en-US')} records needed)`) +
+    ', and a steady episode may be larger still: no run bounds the size of an episode it has not seen'
+  );
 }
 
 /** The evidence of `phases` (one a seed), summed. */

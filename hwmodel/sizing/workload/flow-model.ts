@@ -57,6 +57,8 @@ export interface FlowObserver {
   arrival(id: number, atNs: number, kind: number, size: number, session: number, phase: number): void;
   /** A record's end (ns), or undefined: the ring dropped the arrival. */
   outcome(id: number, finishNs: number | undefined): void;
+  /** A sealed record's last bit sent on the egress link (ns; inline only): its latency to the wire ends here. */
+  sent?(id: number, atNs: number): void;
 }
 
 /** How long a run is (µs) and its seed. */
@@ -544,6 +546,7 @@ export function runFlow(
         account();
         txCount--;
         wire[e.phase]!.add(now - e.arrival);
+        observe?.sent?.(e.id, now);
         const next = txWait.shift();
         if (next !== undefined) txOut(next);
         return;

@@ -5,7 +5,9 @@
  * from the records offered, the drop episodes and the largest episode over
  * every seed (episode-bound.ts: the episodes, not the records, taken as
  * independent; an episode not seen as large as `unseen` says, and the
- * records the row needs scaled with it): met when the upper bound is within the limit, not met
+ * records the row needs scaled with it; a steady row resting on the
+ * one-record assumption says its bound is the episode rate's, and gives
+ * the bound at the bursts' largest episode): met when the upper bound is within the limit, not met
  * when even the lower bound is past it, else "not resolved" (the run was
  * too short to tell, never met). A latency percentile (p99, p99.9, to the
  * wire) is met at the upper end of its Student-t interval over the seeds,
@@ -19,11 +21,15 @@ import { ConfigError } from '../../../runtime/config-error.js';
 import type { Interval } from '../../model/sweep.js';
 import { recordsToResolve } from './binomial-bound.js';
 import {
+  assumedEpisode,
+  assumedEpisodeText,
   dropEvidence,
   episodeBound,
   EPISODE_GAP_US,
+  isAssumed,
   NONE_SEEN,
   recordsToResolveEpisodes,
+  type AssumedEpisode,
   type UnseenEpisodes,
 } from './episode-bound.js';
 import type { MetricName, Replicated } from './replicate.js';
@@ -74,6 +80,8 @@ export interface SloRow {
   /** A drop row's records an episode is taken to lose, and where that figure came from. */
   readonly perEpisode?: number;
   readonly perEpisodeSource?: string;
+  /** A steady drop row whose per-episode figure is the one-record assumption: what evidence says instead. */
+  readonly assumed?: AssumedEpisode;
 }
 
 const num = (v: number): string => v.toLocaleString('en-US');
@@ -152,6 +160,16 @@ export function evaluateSlos(
     const bound = screen ? (n === 0 ? 0 : k / n) : eb.upper;
     const met = bound <= limit;
     const status = met ? 'met' : screen || eb.lower > limit ? 'not met' : 'not resolved';
+    // No episode here, none anywhere to size one: the one record is an assumption; the bursts' episodes say otherwise.
+    const bursts = unseen.burst;
+    const burstEpisode = Math.max(
+      isAssumed(bursts) ? 0 : bursts.records,
+      ...r.runs.map((x) => x.burst?.largestEpisode ?? 0),
+    );
+    const assumed =
+      !screen && phase === 'steady' && e.episodes === 0 && isAssumed(prior)
+        ? assumedEpisode(e, limit, conf, burstEpisode)
+        : undefined;
     rows.push({
       metric,
       direction: 'at most',
@@ -163,12 +181,14 @@ export function evaluateSlos(
       status,
       method: screen
         ? 'screening: drops / records offered (point estimate)'
-        : `per episode (drops < ${EPISODE_GAP_US} µs apart): Clopper-Pearson one-sided ${pct} on ${num(e.episodes)} episodes in ${num(n)} records × ${num(eb.perEpisode)} record${eb.perEpisode === 1 ? '' : 's'} an episode (${source}); ${num(k)} dropped`,
+        : `per episode (drops < ${EPISODE_GAP_US} µs apart): Clopper-Pearson one-sided ${pct} on ${num(e.episodes)} episodes in ${num(n)} records × ${num(eb.perEpisode)} record${eb.perEpisode === 1 ? '' : 's'} an episode (${source}); ${num(k)} dropped` +
+          (assumed === undefined ? '' : `; ${assumedEpisodeText(assumed, limit)}`),
       records: n,
       recordsNeeded: needed,
       episodes: e.episodes,
       perEpisode: eb.perEpisode,
       perEpisodeSource: source,
+      ...(assumed === undefined ? {} : { assumed }),
     });
   };
   const latency = (metric: MetricName, limit: number | undefined, q: number): void => {

@@ -5,7 +5,9 @@
  * flow model counts a burst's drops as one episode, not one a record. An
  * episode the runs did not see is taken as large as the largest seen
  * elsewhere in the search, and the records an acceptance needs scale with
- * it, past what the longest allowed run offers: not resolved.
+ * it, past what the longest allowed run offers: not resolved. With none
+ * seen anywhere, the row says its bound is the episode rate's and what it
+ * would be at the bursts' largest episode.
  */
 import test from 'ava';
 import {
@@ -17,6 +19,7 @@ import { deviceCosts } from '../../../hwmodel/sizing/workload/device.js';
 import {
   dropEvidence,
   episodeBound,
+  isAssumed,
   largestEpisodes,
   NONE_SEEN,
   SEARCH_EPISODES,
@@ -93,7 +96,7 @@ test('a clean run long enough is accepted; a clean run too short is not resolved
   t.true(Math.abs(row.bound - clopperPearsonUpper(0, e.records, 0.95)) <= 1e-15);
   t.regex(
     row.method,
-    /0 episodes in [\d,]+ records × 1 record an episode \(unseen: none seen anywhere .*assumed\); 0 dropped$/,
+    /0 episodes in [\d,]+ records × 1 record an episode \(unseen: none seen anywhere .*assumed\); 0 dropped; the bound is on the episode rate: it bounds the drops only if an episode loses 1 record, which no run showed \(no episode seen in any phase to size one\)$/,
   );
   // The same records cannot resolve 1e-5.
   const tight = evaluateSlos(r, { ...slos, dropProbability: 1e-5 }).rows.find((x) => x.metric === 'dropProbability')!;
@@ -163,6 +166,56 @@ test('an unseen episode is as large as the largest the search saw: a clean 3.1 M
   t.throws(() => episodeBound({ records: 10, dropped: 0, episodes: 0, largestEpisode: 0 }, 0.95, 0), {
     instanceOf: RangeError,
   });
+});
+
+test('a clean steady window sized by the one-record assumption says so, and its bound at the bursts’ episode', (t) => {
+  const base = replicate(traffic, roomy, costs, { warmupUs: 10, windowUs: 50, replications: 3, seed: 1 });
+  // (a)'s acceptance: no steady episode in some 3.1 M records, none in any steady window of its search; its search's
+  // bursts lost up to 108 records in one episode.
+  const n = 1_049_327;
+  const clean = withSteady(base, [
+    [n, 0, 0, 0],
+    [n, 0, 0, 0],
+    [n, 0, 0, 0],
+  ]);
+  const unseen = { steady: NONE_SEEN.steady, burst: unseenEpisode(108, SEARCH_EPISODES) };
+  t.true(isAssumed(unseen.steady));
+  t.false(isAssumed(unseen.burst));
+  const row = evaluateSlos(clean, slos, 'exact', unseen).rows.find((x) => x.metric === 'dropProbability')!;
+  const rate = clopperPearsonUpper(0, 3 * n, 0.95);
+  // The rule accepts on the assumption (the episode rate is below 1e-6), and the row says what that rests on.
+  t.is(row.status, 'met');
+  t.true(Math.abs(row.bound - rate) <= 1e-18);
+  t.is(row.assumed?.burstEpisode, 108);
+  t.true(Math.abs(row.assumed!.bound! - rate * 108) <= 1e-15, `${row.assumed?.bound}`);
+  t.is(row.assumed?.recordsNeeded, recordsToResolve(1e-6 / 108, 0.95));
+  t.regex(
+    row.method,
+    /the bound is on the episode rate: it bounds the drops only if an episode loses 1 record, which no run showed; at the bursts' largest episode \(108 records\) it is 1\.03e-4, not resolved \(323,5\d\d,\d\d\d records needed\), and a steady episode may be larger still: no run bounds the size of an episode it has not seen$/,
+  );
+  // Enough clean records for 108 an episode: the row says the bound at it is met too.
+  const long = withSteady(base, [
+    [1.2e8, 0, 0, 0],
+    [1.2e8, 0, 0, 0],
+    [1.2e8, 0, 0, 0],
+  ]);
+  const longRow = evaluateSlos(long, slos, 'exact', unseen).rows.find((x) => x.metric === 'dropProbability')!;
+  t.true(longRow.assumed!.bound! <= 1e-6);
+  t.regex(longRow.method, /it is \d\.\d\de-7, met, and a steady episode may be larger still/);
+  // A steady episode seen, or an unseen one sized by evidence: no assumption, nothing said.
+  const seen = withSteady(base, [
+    [n, 3, 1, 3],
+    [n, 0, 0, 0],
+    [n, 0, 0, 0],
+  ]);
+  t.is(evaluateSlos(seen, slos, 'exact', unseen).rows.find((x) => x.metric === 'dropProbability')!.assumed, undefined);
+  const sized = { steady: unseenEpisode(455, SEARCH_EPISODES), burst: unseen.burst };
+  const sizedRow = evaluateSlos(clean, slos, 'exact', sized).rows.find((x) => x.metric === 'dropProbability')!;
+  t.is(sizedRow.assumed, undefined);
+  t.notRegex(sizedRow.method, /episode rate/);
+  // An answer saved before the flag: its source says it.
+  t.true(isAssumed({ records: 1, source: 'none seen anywhere (no other runs): 1 record, assumed' }));
+  t.false(isAssumed({ records: 1, source: 'the largest in any run of this search: 1' }));
 });
 
 test('the acceptance needs records in proportion to the unseen episode; past the longest run, not resolvable', (t) => {
