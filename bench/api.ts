@@ -39,7 +39,7 @@ interface Contender {
 
 /** The baseline server: each peer's sans-I/O connection, driven over one UDP socket here; it echoes every message. */
 async function bareServer(): Promise<{ port: number; close: () => Promise<void> }> {
-  // Its clients are this bench's own: no anti-amplification wait (runtime/connection/amplification-limit.ts) in the baseline.
+  // Its clients are this bench's own: no anti-amplification wait (runtime/shared/amplification-limit.ts) in the baseline.
   const options = { certificate: { chain: id.chain, privateKey: id.privateKey }, amplificationLimit: false };
   const configs = serverConfigs(options);
   const socket = createSocket('udp4');

@@ -11,9 +11,9 @@
  * the hardware model and the dissector, which use those).
  */
 export { ConfigError } from '../runtime/config-error.js';
-export { resolveConfig } from '../runtime/connection/config.js';
-export { recordSizeLimitOption } from '../runtime/connection/record-size-limit.js';
-export { srtpOption } from '../runtime/connection/srtp.js';
+export { resolveConfig } from '../runtime/shared/config.js';
+export { recordSizeLimitOption } from '../runtime/shared/record-size-limit.js';
+export { srtpOption } from '../runtime/shared/srtp.js';
 export { NATIVE_DISABLED_BY_ENV, nativeUnavailableReason } from '../runtime/crypto/native/binding.js';
 export { ALL_CIPHER_SUITES } from '../runtime/crypto/suites.js';
 export { isDtls12, protocolOf } from '../runtime/dtls12/negotiated12.js';

@@ -47,18 +47,18 @@ export {
   type SessionErrorCode,
   type SystemErrorCode,
 } from './node/dtls/errors.js';
-export { ConnectionStateError } from './connection/connection-api.js';
+export { ConnectionStateError } from './shared/connection-api.js';
 export { Dtls12FeatureError } from './dtls12/feature-error12.js';
 
 // What options and events hold.
-export type { SessionParameters, NegotiatedParameters, Negotiated12Parameters } from './connection/events.js';
+export type { SessionParameters, NegotiatedParameters, Negotiated12Parameters } from './shared/events.js';
 export { isDtls12 } from './dtls12/negotiated12.js';
-export type { ConnectionStats } from './connection/connection-api.js';
+export type { ConnectionStats } from './shared/connection-api.js';
 export type { AntiReplayWaitStats } from './node/anti-replay-wait.js';
 export type { ChartInspectionEvent } from './chart-inspection.js';
 export type { KeyExchangeGroup, SignatureAlgorithm } from './crypto/provider.js';
 export type { SupportedCipherSuite } from './crypto/suites.js';
-export type { SrtpProfileName } from './connection/srtp.js';
+export type { SrtpProfileName } from './shared/srtp.js';
 export type { ClientPskOption, ExternalPsk, PskKeyExchangeModeName, ServerPskOption } from './session/external-psk.js';
 export { MemoryAntiReplay, type AntiReplayStore, type SyncAntiReplay } from './session/anti-replay.js';
 export { RedisAntiReplay, type RedisAntiReplayClient, type RedisSetClient } from './session/redis-anti-replay.js';

@@ -38,19 +38,19 @@ export interface TypedMachineBinding {
 /** The charts whose machine is generated, and the runtime modules that implement them. */
 export const TYPED_MACHINES: Readonly<Record<string, TypedMachineBinding>> = {
   'dtls13-client': {
-    states: 'runtime/connection/client-states.js',
+    states: 'runtime/dtls13/client-states.js',
     state: 'ClientState',
     event: 'ClientEvent',
-    implementation: 'runtime/connection/client-handshake.js',
+    implementation: 'runtime/dtls13/client-handshake.js',
     steps: 'CLIENT_STEPS',
     guards: 'CLIENT_GUARDS',
     context: 'ClientContext',
   },
   'dtls13-server': {
-    states: 'runtime/connection/server-states.js',
+    states: 'runtime/dtls13/server-states.js',
     state: 'ServerState',
     event: 'ServerEvent',
-    implementation: 'runtime/connection/server-handshake.js',
+    implementation: 'runtime/dtls13/server-handshake.js',
     steps: 'SERVER_STEPS',
     guards: 'SERVER_GUARDS',
     context: 'ServerContext',

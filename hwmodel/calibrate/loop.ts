@@ -70,7 +70,7 @@ const certificates = new WeakMap<
 
 /**
  * One trust-anchor list per identity, as an application keeps its options:
- * the runtime parses a list once (runtime/connection/option-cache.ts), so a
+ * the runtime parses a list once (runtime/shared/option-cache.ts), so a
  * fresh array per handshake would charge every handshake with parsing the
  * anchors, which the model's workload and a real server do not pay.
  */

@@ -3,7 +3,7 @@ import { GenericPayload, PayloadPool, TlmSync, type Delay, type PhaseRef, type S
 import type { Module } from '../tlm/index.js';
 import { RecordLayerSkeleton, type RecordLayerParams } from '../../generated/tlm/index.js';
 import { ConnectionStateError, type DtlsConnection } from '../../runtime/dtls/connection.js';
-import type { ConnectionEvent } from '../../runtime/connection/events.js';
+import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import { HandshakeWork, NONE, type Outbound } from './commands.js';
 import { CryptoOpLog } from './crypto-ops.js';
 import {

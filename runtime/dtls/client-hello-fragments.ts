@@ -7,7 +7,7 @@
  * the whole ClientHello then goes through the HelloVerifyRequest exchange like any other.
  */
 import { encodeDtlsHandshake, encodeDtlsPlaintext } from '../../generated/wire/index.js';
-import { ClientHelloReassembly, type ClientHelloReassemblyOptions } from '../connection/hello-retry-reassembly.js';
+import { ClientHelloReassembly, type ClientHelloReassemblyOptions } from '../dtls13/hello-retry-reassembly.js';
 
 /** What became of a datagram: its ClientHello whole (in one record, rebuilt when it came in pieces), kept for more, or nothing to act on. */
 export type FragmentOutcome =

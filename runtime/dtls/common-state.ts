@@ -1,6 +1,6 @@
 /**
  * What a DtlsConnection holds once, whichever version it speaks (after rustls's `CommonState`): the connection's facts
- * (runtime/connection/connection-facts.ts: its state, failure, last authenticated record, peer path and CIDs, version
+ * (runtime/shared/connection-facts.ts: its state, failure, last authenticated record, peer path and CIDs, version
  * and exporter, each written by the version state that learns it, when it changes), the handshake and idle deadlines
  * (`handshakeTimeoutMs`, `idleTimeoutMs`), run from the handshake's start (a fact the version state writes), which
  * deadline ended the connection, the datagram observer, the one event queue, the one counter set, the one outbound
@@ -14,14 +14,14 @@ import {
   type SharedState,
   type TransmitGate,
   type VersionState,
-} from '../connection/connection-api.js';
-import type { ConnectionEvent } from '../connection/events.js';
-import type { DatagramObserver } from '../connection/datagram-observer.js';
-import type { DeadlineOptions } from '../connection/deadlines.js';
+} from '../shared/connection-api.js';
+import type { ConnectionEvent } from '../shared/events.js';
+import type { DatagramObserver } from '../shared/datagram-observer.js';
+import type { DeadlineOptions } from '../shared/deadlines.js';
 import { integerOption } from '../config-error.js';
 import { ManualClock } from '../handshake/manual-clock.js';
-import { DatagramLimit } from '../connection/datagram-limit.js';
-import { ConnectionFacts } from '../connection/connection-facts.js';
+import { DatagramLimit } from '../shared/datagram-limit.js';
+import { ConnectionFacts } from '../shared/connection-facts.js';
 
 export interface CommonOptions extends DeadlineOptions {
   readonly onDatagram?: DatagramObserver | undefined;

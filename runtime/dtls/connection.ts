@@ -1,14 +1,14 @@
 /**
  * The DTLS connection a caller makes, whichever version it comes to speak (runtime/dtls/README.md): one object with the
- * declared `Connection` surface (runtime/connection/connection-api.ts) and one phase, a discriminated field: `hello`
+ * declared `Connection` surface (runtime/shared/connection-api.ts) and one phase, a discriminated field: `hello`
  * while the version is open (hello-phase.ts, the one place it is chosen), then `v13` (`Dtls13Connection`,
- * runtime/connection) or `v12` (`Connection12`, runtime/dtls12), each implementing `VersionState` itself. A client offers
+ * runtime/dtls13) or `v12` (`Connection12`, runtime/dtls12), each implementing `VersionState` itself. A client offers
  * every version of `minVersion..maxVersion` (default 1.2..1.3) in one ClientHello; a server answers in the newest both
  * have.
  */
 import type { PathDatagram } from '../cid/cid-context.js';
-import type { FatalReason } from '../connection/alert-mapping.js';
-import type { ResolvedConfig } from '../connection/config.js';
+import type { FatalReason } from '../shared/alert-mapping.js';
+import type { ResolvedConfig } from '../shared/config.js';
 import {
   ConnectionStateError,
   type Connection,
@@ -17,17 +17,17 @@ import {
   type ConnectionStats,
   type SharedState,
   type VersionFacts,
-} from '../connection/connection-api.js';
-import { Dtls13Connection } from '../connection/connection.js';
-import type { DeadlineOptions } from '../connection/deadlines.js';
-import type { ConnectionEvent } from '../connection/events.js';
-import type { FrozenSession } from '../connection/hibernation.js';
+} from '../shared/connection-api.js';
+import { Dtls13Connection } from '../dtls13/connection.js';
+import type { DeadlineOptions } from '../shared/deadlines.js';
+import type { ConnectionEvent } from '../shared/events.js';
+import type { FrozenSession } from '../shared/hibernation.js';
 import type { CallbackName } from '../handshake/callback-error.js';
 import type { DtlsVersionName } from '../versions/versions.js';
 import type { Connection12 } from '../dtls12/connection12.js';
 import { notInDtls12, type Dtls13Feature } from '../dtls12/feature-error12.js';
-import { connectionIdsOf } from '../connection/connection-facts.js';
-import { exportKeying } from '../connection/export-keying.js';
+import { connectionIdsOf } from '../shared/connection-facts.js';
+import { exportKeying } from '../shared/export-keying.js';
 import { CommonState } from './common-state.js';
 import { CHARTS13 } from './role-drivers.js';
 import { clientConfigs, serverConfigs, type VersionConfigs } from './version-configs.js';
@@ -41,9 +41,9 @@ export {
   type ConnectionOptions,
   type ConnectionStats,
   type RetainedState,
-} from '../connection/connection-api.js';
-export type { IgnoreReason } from '../connection/record-rules.js';
-export { HANDSHAKE_KEYS_RETENTION_MS } from '../connection/connection.js';
+} from '../shared/connection-api.js';
+export type { IgnoreReason } from '../shared/record-rules.js';
+export { HANDSHAKE_KEYS_RETENTION_MS } from '../dtls13/connection.js';
 
 import type { DtlsOptions } from './options.js';
 
@@ -164,7 +164,7 @@ export class DtlsConnection implements Connection {
    * ready (the transmit gate the version state lent the common state, `TransmitGate`: 1.3 seals the application data
    * staged since the last call, and holds the queue while a new peer address is checked). A server holds the queue
    * while its next datagram would take what it sent past 3x what the peer sent, until the peer's address is validated
-   * (RFC 9147 §5.1, runtime/connection/amplification-limit.ts).
+   * (RFC 9147 §5.1, runtime/shared/amplification-limit.ts).
    */
   pollTransmit(): Uint8Array | undefined {
     const common = this.common;

@@ -13,7 +13,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { ClientHello } from '../../generated/wire/client-hello.js';
-import { AMPLIFICATION_FACTOR } from '../connection/amplification-limit.js';
+import { AMPLIFICATION_FACTOR } from '../shared/amplification-limit.js';
 import { parseCertificate } from '../pki/certification-path.js';
 import type { DtlsVersionName } from '../versions/versions.js';
 

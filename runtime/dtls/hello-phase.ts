@@ -14,10 +14,10 @@
  */
 import { decodeClientHello, type ClientHello } from '../../generated/wire/client-hello.js';
 import { readDtlsHandshake, type DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
-import type { ResolvedConfig } from '../connection/config.js';
-import { Dtls13Connection } from '../connection/connection.js';
-import { firstAnswer, type FirstAnswer } from '../connection/first-answer.js';
-import { offeredVersions } from '../connection/offered-versions.js';
+import type { ResolvedConfig } from '../shared/config.js';
+import { Dtls13Connection } from '../dtls13/connection.js';
+import { firstAnswer, type FirstAnswer } from './first-answer.js';
+import { offeredVersions } from '../shared/offered-versions.js';
 import { decodeClientHello12 } from '../dtls12/client-hello-body12.js';
 import type { Config12 } from '../dtls12/config12.js';
 import type { Connection12 } from '../dtls12/connection12.js';

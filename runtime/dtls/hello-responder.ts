@@ -13,13 +13,13 @@ import { firstRecordNumber, protocolVersionAlert } from '../dtls12/hello-verify1
 import type { DtlsVersionName } from '../versions/versions.js';
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import type { DtlsOptions } from './options.js';
-import type { HelloRetryOutcome, HelloRetryResponder } from '../connection/hello-retry-responder.js';
-import type { ClientHelloReassemblyOptions } from '../connection/hello-retry-reassembly.js';
+import type { HelloRetryOutcome, HelloRetryResponder } from '../dtls13/hello-retry-responder.js';
+import type { ClientHelloReassemblyOptions } from '../dtls13/hello-retry-reassembly.js';
 import { ClientHelloFragments } from './client-hello-fragments.js';
 import { chooseServerVersion } from './version-negotiation.js';
 import type { VersionConfigs } from './version-configs.js';
 import { toHex } from '../wire/bytes.js';
-import { AMPLIFICATION_FACTOR } from '../connection/amplification-limit.js';
+import { AMPLIFICATION_FACTOR } from '../shared/amplification-limit.js';
 import type { CookielessHello } from './cookieless-hello.js';
 
 /** What to do with a datagram from a peer that has no connection yet. */

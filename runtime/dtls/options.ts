@@ -1,7 +1,7 @@
 /** The options of the one DtlsConnection (connection.ts): the 1.3 connection's, the DTLS 1.2 ones, the version range and the deadlines. */
 import type { ClientHello } from '../../generated/wire/client-hello.js';
-import type { ConnectionOptions } from '../connection/connection-api.js';
-import type { DeadlineOptions } from '../connection/deadlines.js';
+import type { ConnectionOptions } from '../shared/connection-api.js';
+import type { DeadlineOptions } from '../shared/deadlines.js';
 import type { Options12 } from '../dtls12/config12.js';
 
 /** The DTLS 1.2 options a connection takes beside the shared ones (runtime/dtls12/config12.ts). */

@@ -12,7 +12,7 @@ import type { Session12 } from '../dtls12/session12.js';
 import { ticketOffer12 } from '../dtls12/ticket12.js';
 import { resolveVersionRange, type DtlsVersionName } from '../versions/versions.js';
 import { DecodeError } from '../wire/errors.js';
-import { checkSessionType, resolveConfig, type ResolvedConfig } from '../connection/config.js';
+import { checkSessionType, resolveConfig, type ResolvedConfig } from '../shared/config.js';
 import type { DtlsOptions } from './options.js';
 
 export interface VersionConfigs {

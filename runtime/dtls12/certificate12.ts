@@ -9,8 +9,8 @@ import {
 } from '../../generated/wire/tls12-certificate.js';
 import { decodeTls12RawPublicKey, encodeTls12RawPublicKey } from '../../generated/wire/tls12-raw-public-key.js';
 import type { PrivateKeyHandle } from '../crypto/provider.js';
-import { ownChain, type CertificateTypeName } from '../connection/certificate-types.js';
-import { cachedPrivateKey } from '../connection/option-cache.js';
+import { ownChain, type CertificateTypeName } from '../shared/certificate-types.js';
+import { cachedPrivateKey } from '../shared/option-cache.js';
 import type { Config12 } from './config12.js';
 import { acceptChain12, type Peer12 } from './keys12.js';
 

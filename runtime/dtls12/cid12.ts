@@ -15,7 +15,7 @@
 import type { ClientHello, ClientHelloExtension } from '../../generated/wire/client-hello.js';
 import type { Tls12ServerHello, Tls12ServerHelloExtension } from '../../generated/wire/tls12-server-hello.js';
 import type { ResolvedConnectionIds } from '../cid/cid-options.js';
-import type { NegotiatedIds } from '../connection/connection-facts.js';
+import type { NegotiatedIds } from '../shared/connection-facts.js';
 import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 

@@ -8,8 +8,8 @@
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { encodeHelloVerifyRequest } from '../../generated/wire/hello-verify-request.js';
 import type { NamedGroupName } from '../../generated/wire/enums.js';
-import { cachedPrivateKey } from '../connection/option-cache.js';
-import { resumableHere } from '../connection/psk-selection.js';
+import { cachedPrivateKey } from '../shared/option-cache.js';
+import { resumableHere } from '../shared/psk-selection.js';
 import { findExtension } from '../handshake/extensions.js';
 import type { Config12 } from './config12.js';
 import { cookieValid12, makeCookie12 } from './cookie12.js';

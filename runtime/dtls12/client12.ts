@@ -56,7 +56,7 @@ import {
 } from './psk-key-exchange12.js';
 import { clientPsk12 } from './psk12.js';
 import { acceptNewSessionTicket12, ticketOffer12 } from './ticket12.js';
-import { acceptCertificateTypes, type CertificateTypes } from '../connection/certificate-types.js';
+import { acceptCertificateTypes, type CertificateTypes } from '../shared/certificate-types.js';
 import { acceptCertificate12, ownCertificate12 } from './certificate12.js';
 
 export type { HandshakeParts12 } from './handshake-parts12.js';

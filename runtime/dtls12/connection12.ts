@@ -15,7 +15,7 @@
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import { NO_PATH_STATS } from '../cid/cid-context.js';
 import { alertDescriptionFromNumber, contentTypeFromNumber, type ContentType } from '../../generated/wire/enums.js';
-import { toAlert, type FatalReason } from '../connection/alert-mapping.js';
+import { toAlert, type FatalReason } from '../shared/alert-mapping.js';
 import { Flights12 } from './flights12.js';
 import { FACTS12 } from './version-facts12.js';
 import type { ManualClock } from '../handshake/manual-clock.js';
@@ -25,8 +25,8 @@ import {
   type SharedState,
   type VersionState,
   type VersionStats,
-} from '../connection/connection-api.js';
-import { VersionStateBase } from '../connection/version-state-base.js';
+} from '../shared/connection-api.js';
+import { VersionStateBase } from '../shared/version-state-base.js';
 import type { DropCounters, DropReason } from '../record/drops.js';
 import { clientStateFromOffer } from './client12.js';
 import { negotiatedIds12 } from './cid12.js';
@@ -47,12 +47,12 @@ import type { Session12 } from './session12.js';
 import type { ChartInspectionEvent } from '../chart-inspection.js';
 import { inspectedChart12 } from './inspected12.js';
 import { Machine12, type Charts12, type HandshakeState12 } from './machine12.js';
-import { sentServerName } from '../connection/sni-selection.js';
+import { sentServerName } from '../shared/sni-selection.js';
 import { encodeSession12 } from './session-blob12.js';
 import { negotiated12 } from './negotiated12.js';
 import { PeerPath12 } from './peer-path12.js';
 import { phase12, RecordPath12 } from './record-path12.js';
-import { recordRule, type RecordHandlerName12 } from '../connection/record-rules.js';
+import { recordRule, type RecordHandlerName12 } from '../shared/record-rules.js';
 
 /** A ClientHello already sent, for {@link Connection12.fromSentOffer}. */
 export interface Offer12 {
@@ -385,7 +385,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
       this.facts.amplification.validate();
       if (h.type === TLS12_CID && sequenceNumber > this.newestCidRecord) this.newerCidRecord(sequenceNumber);
     }
-    // Its row of the 1.2 rules of the one record-rule table (runtime/connection/record-rules.ts), application data
+    // Its row of the 1.2 rules of the one record-rule table (runtime/shared/record-rules.ts), application data
     // included: its handler, or set aside. The phase `connected` inline (phase12's first answer: one call less).
     const reads = this.reads;
     const machine = this.machine;

@@ -7,7 +7,7 @@
  */
 import type { AlertDescriptionName, HandshakeType } from '../../generated/wire/enums.js';
 import type { Tls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
-import type { FatalReason } from '../connection/alert-mapping.js';
+import type { FatalReason } from '../shared/alert-mapping.js';
 import type { ClientHelloPlan12 } from './client-hello-plan12.js';
 
 /** A whole handshake message as received: the transcript takes these exact bytes. */

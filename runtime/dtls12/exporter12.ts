@@ -1,4 +1,4 @@
-import type { Exporter } from '../connection/connection-facts.js';
+import type { Exporter } from '../shared/connection-facts.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { dtls12Suite } from '../versions/suites12.js';
 import type { Handshake12Result } from './handshake-result12.js';

@@ -8,13 +8,13 @@
  */
 import type { ClientHello, ClientHelloExtension } from '../../generated/wire/client-hello.js';
 import type { Tls12ServerHello, Tls12ServerHelloExtension } from '../../generated/wire/tls12-server-hello.js';
-import type { ResolvedConfig } from '../connection/config.js';
+import type { ResolvedConfig } from '../shared/config.js';
 import { findExtension } from '../handshake/extensions.js';
-import { certificateTypeOffer } from '../connection/certificate-types.js';
-import { acceptedAlpn, chooseAlpn, offeredAlpn, protocolNameList } from '../connection/alpn-negotiation.js';
+import { certificateTypeOffer } from '../shared/certificate-types.js';
+import { acceptedAlpn, chooseAlpn, offeredAlpn, protocolNameList } from '../shared/alpn-negotiation.js';
 import { acceptedCids12, answerCid12, cidOffer12, newLocalCid12, offeredCid12, type Cids12 } from './cid12.js';
 import { acceptedSrtp12, offeredSrtp12, type SrtpOffer12 } from './srtp12.js';
-import { chooseSrtp, srtpAnswer, srtpOffer, type SrtpProfileName } from '../connection/srtp.js';
+import { chooseSrtp, srtpAnswer, srtpOffer, type SrtpProfileName } from '../shared/srtp.js';
 
 /** What a ClientHello offered of ALPN, use_srtp and connection_id. */
 export interface Offer12Extensions {

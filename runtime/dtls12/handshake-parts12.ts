@@ -4,10 +4,10 @@
  * the end) it returns in its state instead (outcome12.ts), and the connection (connection12.ts) takes it from there.
  */
 import { alertDescriptionToNumber, type AlertDescriptionName } from '../../generated/wire/enums.js';
-import { ConnectionStateError } from '../connection/connection-api.js';
+import { ConnectionStateError } from '../shared/connection-api.js';
 import type { ReadState12 } from '../record/read-state12.js';
 import type { Config12 } from './config12.js';
-import type { ConnectionEvent } from '../connection/events.js';
+import type { ConnectionEvent } from '../shared/events.js';
 import type { Negotiated12Extensions } from './extensions12.js';
 import type { Flights12 } from './flights12.js';
 import type { RecordWriter12 } from './record-writer12.js';

@@ -3,7 +3,7 @@
  * connection reports it (`handshakeComplete`, negotiated12.ts) and keeps it for the RFC 5705 exporter.
  */
 import type { KeyExchangeGroup, SignatureAlgorithm } from '../crypto/provider.js';
-import type { SrtpProfileName } from '../connection/srtp.js';
+import type { SrtpProfileName } from '../shared/srtp.js';
 import type { Dtls12CipherSuite } from '../versions/suites12.js';
 
 /** What a 1.2 handshake settled, for `handshakeComplete`. */

@@ -1,5 +1,5 @@
 /**
- * The listener's DTLS 1.2 cookie exchange with the rules of the 1.3 one (runtime/connection/hello-retry-responder.ts):
+ * The listener's DTLS 1.2 cookie exchange with the rules of the 1.3 one (runtime/dtls13/hello-retry-responder.ts):
  * a cookie is valid for a limited time and starts one connection. The HMAC key of cookie12.ts rotates: each period of
  * {@link COOKIE_PERIOD_12_MS} has its own, derived from the listener's secret, and a cookie made under the current or
  * the previous period's key is taken (so a cookie lives 30 to 60 s); a cookie that already let a connection start is

@@ -8,8 +8,8 @@ import type { ClientHello, ClientHelloExtension } from '../../generated/wire/cli
 import type { CipherSuite } from '../../generated/wire/enums.js';
 import type { Tls12ServerHello, Tls12ServerHelloExtension } from '../../generated/wire/tls12-server-hello.js';
 import type { SignatureAlgorithm } from '../crypto/provider.js';
-import { withPkcs1 } from '../connection/messages.js';
-import { serverNameExtension } from '../connection/sni-selection.js';
+import { withPkcs1 } from '../shared/messages.js';
+import { serverNameExtension } from '../shared/sni-selection.js';
 import type { Config12 } from './config12.js';
 
 const EMPTY = new Uint8Array(0);

@@ -7,8 +7,8 @@ import { handshakeTypeToNumber, type HandshakeType } from '../../generated/wire/
 import { decodeTls12Finished, encodeTls12Finished } from '../../generated/wire/tls12-finished.js';
 import type { Tls12Certificate } from '../../generated/wire/tls12-certificate.js';
 import type { KeyExchangeGroup, PublicKeyHandle, SignatureAlgorithm } from '../crypto/provider.js';
-import { acceptPeerCertificate } from '../connection/peer-authentication.js';
-import type { CertificateTypeName } from '../connection/certificate-types.js';
+import { acceptPeerCertificate } from '../shared/peer-authentication.js';
+import type { CertificateTypeName } from '../shared/certificate-types.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { constantTimeEqual } from '../wire/bytes.js';
 import type { Config12 } from './config12.js';
@@ -21,7 +21,7 @@ import type { Connected12 } from './outcome12.js';
 import type { Session12 } from './session12.js';
 import type { Out12 } from './out12.js';
 import { extendedMasterSecret, keyBlock, masterSecret, verifyData } from './key-derivation.js';
-import { keyLogger } from '../connection/key-material.js';
+import { keyLogger } from '../shared/key-material.js';
 import { EpochCipher12 } from '../record/codec12.js';
 import type { Dtls12SuiteParams } from '../versions/suites12.js';
 

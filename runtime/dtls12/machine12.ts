@@ -4,7 +4,7 @@
  * 1.2 adds: the states a connection enters outside the chart (a close or the peer's close_notify before the handshake
  * completes, the retransmission limit), and `onTransition`, the coverage oracle's view of each transition taken.
  */
-import type { ConnectionFacts } from '../connection/connection-facts.js';
+import type { ConnectionFacts } from '../shared/connection-facts.js';
 import { Machine, type ChartBinding, type ChartTakes, type ChartWatcher } from '../machine/machine.js';
 import type { ClientState12 } from './client12.js';
 import type { ClientEvent12, Event12, ServerEvent12 } from './event12.js';

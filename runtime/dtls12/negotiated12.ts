@@ -2,9 +2,9 @@
  * What a session reports of its handshake, whichever version it spoke: the 1.3 connection's `NegotiatedParameters`, or
  * a DTLS 1.2 handshake's in the same shape (`version: 'DTLSv1.2'`, a 1.2 suite, extended master secret), so
  * `session.parameters`, the CLI's `connected:` line and the endpoint read both alike (the types are in
- * runtime/connection/events.ts).
+ * runtime/shared/events.ts).
  */
-import type { Negotiated12Parameters, SessionParameters } from '../connection/events.js';
+import type { Negotiated12Parameters, SessionParameters } from '../shared/events.js';
 import type { Handshake12Result } from './handshake-result12.js';
 
 /** The protocol a handshake's parameters are of. */

@@ -2,7 +2,7 @@
  * The states a DTLS 1.2 handshake ends its steps in, carrying what the connection (connection12.ts) reports of them:
  * the step returns the outcome, the connection sends the alert, reports the event and keeps the result.
  */
-import type { FatalReason } from '../connection/alert-mapping.js';
+import type { FatalReason } from '../shared/alert-mapping.js';
 import type { Cids12 } from './cid12.js';
 import type { Handshake12Result } from './handshake-result12.js';
 import type { Session12 } from './session12.js';

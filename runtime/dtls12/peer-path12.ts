@@ -1,4 +1,4 @@
-import { connectionIdsOf, type NegotiatedIds, type PeerLink } from '../connection/connection-facts.js';
+import { connectionIdsOf, type NegotiatedIds, type PeerLink } from '../shared/connection-facts.js';
 import { rebindRefused12 } from './feature-error12.js';
 import { FACTS12 } from './version-facts12.js';
 

@@ -18,7 +18,7 @@ import {
   encodeServerKeyExchangePsk,
 } from '../../generated/wire/server-key-exchange.js';
 import type { CryptoProvider, KeyExchangeGroup, KeyShare } from '../crypto/provider.js';
-import { describeIdentity } from '../connection/psk-selection.js';
+import { describeIdentity } from '../shared/psk-selection.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import type { ResolvedPsk } from '../session/external-psk.js';
 import { offeredGroup12 } from './hello-checks.js';

@@ -5,7 +5,7 @@
  * (the suite's PRF hash is used) and is ignored. The server's psk_identity_hint is the 1.2 option `pskIdentityHint12`;
  * the client does not use a hint to choose its identity (the `psk` option gives it).
  */
-import type { ResolvedConfig } from '../connection/config.js';
+import type { ResolvedConfig } from '../shared/config.js';
 import { ConfigError } from '../config-error.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import type { ResolvedPsk } from '../session/external-psk.js';

@@ -11,7 +11,7 @@
  *   RecordPath12.integrityVerdict}): nothing but count ('count', the default), a per-key rate ('rate': past
  *   `limits.integrityBudgetSeconds`' share of a second, any of the key's records dropped untried too), or the end of
  *   the session at the limit ('close');
- * - which record may come in which phase is the 1.2 rows of the record-rule table (runtime/connection/record-rules.ts),
+ * - which record may come in which phase is the 1.2 rows of the record-rule table (runtime/shared/record-rules.ts),
  *   in the phase {@link phase12} names; one no row admits is counted in `stats.ignored` under the row's reason.
  *
  * A datagram is still taken whole or not at all: one whose framing fails anywhere is dropped as `malformed` before any
@@ -19,9 +19,9 @@
  */
 import { dtls12ClientTakes } from '../../generated/charts/dtls12-client-transitions.js';
 import { dtls12ServerTakes } from '../../generated/charts/dtls12-server-transitions.js';
-import type { FatalReason } from '../connection/alert-mapping.js';
-import type { ConnectionLimits } from '../connection/connection-limits.js';
-import type { RecordPhase12 } from '../connection/record-rules.js';
+import type { FatalReason } from '../shared/alert-mapping.js';
+import type { ConnectionLimits } from '../shared/connection-limits.js';
+import type { RecordPhase12 } from '../shared/record-rules.js';
 import { emptyDropCounters, type DropCounters, type DropReason } from '../record/drops.js';
 import { IntegrityMonitor } from '../record/integrity-monitor.js';
 import { ReadState12 } from '../record/read-state12.js';

@@ -19,7 +19,7 @@ import { encodeTls12ServerHello, type Tls12ServerHello } from '../../generated/w
 import type { KeyShare } from '../crypto/provider.js';
 import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
-import { requestedName } from '../connection/psk-selection.js';
+import { requestedName } from '../shared/psk-selection.js';
 import { guardTable, stepTable } from '../machine/step-table.js';
 import type { ClientHelloPlan12, Resumption12 } from './client-hello-plan12.js';
 import { sessionIdGiven12, type Session12 } from './session12.js';
@@ -49,7 +49,7 @@ import { acceptPskClientKeyExchange12, isPskSuite, pskServerKeyExchange12 } from
 import { SESSION_STEPS12 } from './session-steps12.js';
 import { chooseScheme12, sign12, verify12 } from './signing12.js';
 import { dtls12Suite } from '../versions/suites12.js';
-import { grantFor } from '../connection/ticket-grant.js';
+import { grantFor } from '../shared/ticket-grant.js';
 import {
   issuesTicket12,
   newSessionTicket12,
@@ -63,7 +63,7 @@ import {
   chooseCertificateTypes,
   type CertificateTypes,
   type ServerCertificateTypes,
-} from '../connection/certificate-types.js';
+} from '../shared/certificate-types.js';
 import { decodeCertificate12, ownCertificate12 } from './certificate12.js';
 
 export type { HandshakeParts12 } from './handshake-parts12.js';

@@ -22,7 +22,7 @@ export interface Session12 {
   readonly pskIdentity?: Uint8Array;
   /** Server: the client proved a certificate in the full handshake (a server that requires one resumes only such a session). */
   readonly clientAuthenticated?: boolean;
-  /** Server: what the server that cached it granted (runtime/connection/ticket-grant.ts); a cache shared by servers resumes it only where the same is granted. */
+  /** Server: what the server that cached it granted (runtime/shared/ticket-grant.ts); a cache shared by servers resumes it only where the same is granted. */
   readonly grant?: Uint8Array;
 }
 

@@ -1,7 +1,7 @@
 /**
  * DTLS-SRTP (RFC 5764) in a DTLS 1.2 handshake: the client's use_srtp in the ClientHello, the server's answer in the
  * ServerHello (RFC 5764 §4.1.1; 1.3 moves it to EncryptedExtensions, the body is the same). The option is the 1.3
- * connection's (`srtp`), the choice the same (runtime/connection/srtp.ts: the server's first preference the client
+ * connection's (`srtp`), the choice the same (runtime/shared/srtp.ts: the server's first preference the client
  * offered; none in common: no answer and no SRTP), and so are the keys: `srtpKeyingMaterial` over the 1.2 connection's
  * RFC 5705 exporter with "EXTRACTOR-dtls_srtp" (§4.2).
  *
@@ -11,7 +11,7 @@
  */
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import type { UseSrtpData } from '../../generated/wire/ext-use-srtp.js';
-import { SRTP_PROFILES, acceptedSrtpProfile, type SrtpProfileName } from '../connection/srtp.js';
+import { SRTP_PROFILES, acceptedSrtpProfile, type SrtpProfileName } from '../shared/srtp.js';
 import { findExtension } from '../handshake/extensions.js';
 import { ProtocolError } from '../handshake/protocol-error.js';
 import { bytesEqual } from '../wire/bytes.js';

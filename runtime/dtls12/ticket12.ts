@@ -11,7 +11,7 @@
  * What a 1.2 ticket holds: the suite, the master secret (made with the extended master secret: only such sessions are
  * kept, RFC 7627 §5.3), when the session began and for how long it may be resumed, the server name of the original
  * ClientHello, the PSK identity of a PSK session, whether the client authenticated with a certificate, and what the
- * issuing server granted (runtime/connection/ticket-grant.ts: resumed only where the same is granted now). No
+ * issuing server granted (runtime/shared/ticket-grant.ts: resumed only where the same is granted now). No
  * certificate is kept: a resumed handshake reports the peer as not re-authenticated, as resumption by session ID does.
  */
 import type { ClientHello, ClientHelloExtension } from '../../generated/wire/client-hello.js';
@@ -21,8 +21,8 @@ import {
   encodeTls12NewSessionTicket,
 } from '../../generated/wire/tls12-new-session-ticket.js';
 import type { Tls12ServerHelloExtension } from '../../generated/wire/tls12-server-hello.js';
-import { openSealedTicket, requestedName, resumableHere } from '../connection/psk-selection.js';
-import { ticketGrant } from '../connection/ticket-grant.js';
+import { openSealedTicket, requestedName, resumableHere } from '../shared/psk-selection.js';
+import { ticketGrant } from '../shared/ticket-grant.js';
 import { findExtension } from '../handshake/extensions.js';
 import { readName, readOptionalVector, readSuite, readVector, writeName, writeVector } from '../session/blob-fields.js';
 import type { TicketKeys } from '../session/ticket-keys.js';
@@ -52,7 +52,7 @@ export interface Ticket12Contents {
   readonly pskIdentity: Uint8Array | undefined;
   /** The client proved a certificate in the full handshake: a server requiring client authentication resumes only such sessions. */
   readonly clientAuthenticated: boolean;
-  /** What the issuing server granted (runtime/connection/ticket-grant.ts): a server resumes the ticket only when it would grant the same now. */
+  /** What the issuing server granted (runtime/shared/ticket-grant.ts): a server resumes the ticket only when it would grant the same now. */
   readonly grant: Uint8Array;
 }
 

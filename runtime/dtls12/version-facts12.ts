@@ -1,7 +1,7 @@
-/** DTLS 1.2's answers to what a session above the connection asks (runtime/connection/connection-api.ts, VersionFacts). */
-import type { VersionFacts } from '../connection/connection-api.js';
-import type { Negotiated12Parameters, SessionParameters } from '../connection/events.js';
-import { MAX_RECORD_PLAINTEXT } from '../connection/message-size.js';
+/** DTLS 1.2's answers to what a session above the connection asks (runtime/shared/connection-api.ts, VersionFacts). */
+import type { VersionFacts } from '../shared/connection-api.js';
+import type { Negotiated12Parameters, SessionParameters } from '../shared/events.js';
+import { MAX_RECORD_PLAINTEXT } from '../shared/message-size.js';
 import { DTLS12_CIPHER_SUITES } from '../versions/suites12.js';
 import { rebindRefused12 } from './feature-error12.js';
 import { opensslName12 } from './openssl-names.js';

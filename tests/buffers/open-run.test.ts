@@ -6,7 +6,7 @@ import { connect } from '../../runtime/node/dtls/connect.js';
 import { listen, type DtlsListener } from '../../runtime/node/dtls/listener.js';
 import type { DtlsSession } from '../../runtime/node/dtls/session.js';
 import { OPEN_RUNS, OPENED_AHEAD } from '../../runtime/record/opened-ahead.js';
-import type { ConnectionStats } from '../../runtime/connection/connection-api.js';
+import type { ConnectionStats } from '../../runtime/shared/connection-api.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 
 /**

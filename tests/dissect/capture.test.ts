@@ -17,7 +17,7 @@ import { openClientEndpoint } from '../support/udp-client.js';
 import { MAIN } from '../cli/cli-process.js';
 import { captureLoopback } from './tcpdump.js';
 import { captureEcho } from './echo-capture.js';
-import { Dtls13Connection } from '../../runtime/connection/connection.js';
+import { Dtls13Connection } from '../../runtime/dtls13/connection.js';
 import type { RecordLayer } from '../../runtime/record/record-layer.js';
 import type { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { until } from '../node/support.js';

@@ -23,7 +23,7 @@ const client: DtlsOptions = { wallClock: () => TEST_TIME, trustAnchors: [id.caDe
 const server: DtlsOptions = {
   wallClock: () => TEST_TIME,
   certificate: { chain: id.chain, privateKey: id.privateKey },
-  amplificationLimit: false, // an in-memory peer: tests/connection/amplification-limit.test.ts tests the limit
+  amplificationLimit: false, // an in-memory peer: tests/shared/amplification-limit.test.ts tests the limit
 };
 
 function drain(c: DtlsConnection): Uint8Array[] {

@@ -14,7 +14,7 @@ const id = createThrowawayIdentity({ serverName: 'surface.test', caName: 'surfac
 const serverOptions: DtlsOptions = {
   certificate: { chain: id.chain, privateKey: id.privateKey },
   wallClock: () => NOW,
-  amplificationLimit: false, // an in-memory peer: tests/connection/amplification-limit.test.ts tests the limit
+  amplificationLimit: false, // an in-memory peer: tests/shared/amplification-limit.test.ts tests the limit
 };
 const clientOptions: DtlsOptions = { trustAnchors: [id.caDer], serverName: 'surface.test', wallClock: () => NOW };
 

@@ -2,7 +2,7 @@ import test from 'ava';
 import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { readDtls12Record } from '../../generated/wire/dtls12-record.js';
-import { Dtls13Connection } from '../../runtime/connection/connection.js';
+import { Dtls13Connection } from '../../runtime/dtls13/connection.js';
 import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
 import { chooseVersion, LONGEST_CLIENT_HELLO_12 } from '../../runtime/dtls/hello-phase.js';
 import { chooseServerVersion } from '../../runtime/dtls/version-negotiation.js';
@@ -16,7 +16,7 @@ import { offering, fragment } from './client-hellos.js';
  * The hello phase (runtime/dtls/hello-phase.ts), the one place the version is chosen: its rule (`chooseVersion`), the
  * same for a connection and for the listener (`chooseServerVersion`); a server's first ClientHello in fragments, each
  * datagram read and counted once, by the phase or by the state chosen; the phase ended by what ends the state speaking
- * for it. tests/dtls/server-version-step.test.ts and tests/connection/first-answer.test.ts try the rest against forged
+ * for it. tests/dtls/server-version-step.test.ts and tests/dtls/first-answer.test.ts try the rest against forged
  * hellos and answers.
  */
 

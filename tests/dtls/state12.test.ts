@@ -1,5 +1,5 @@
 import test from 'ava';
-import { Dtls13Connection } from '../../runtime/connection/connection.js';
+import { Dtls13Connection } from '../../runtime/dtls13/connection.js';
 import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
 import { Connection12 } from '../../runtime/dtls12/connection12.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
@@ -8,7 +8,7 @@ import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
  * The version chosen once, by the hello phase (runtime/dtls/hello-phase.ts), and the 1.2 state (runtime/dtls/state12.ts)
  * made when it chooses 1.2: which clients have a choice to make at all, and the server's choice from a real first
  * ClientHello of each version (the client's choice against forged answers:
- * tests/connection/first-answer.test.ts; over whole handshakes and a hostile network: tests/dtls12/negotiation*.test.ts,
+ * tests/dtls/first-answer.test.ts; over whole handshakes and a hostile network: tests/dtls12/negotiation*.test.ts,
  * versions*.test.ts).
  */
 
@@ -17,7 +17,7 @@ const client: DtlsOptions = { wallClock: () => TEST_TIME, trustAnchors: [id.caDe
 const server: DtlsOptions = {
   wallClock: () => TEST_TIME,
   certificate: { chain: id.chain, privateKey: id.privateKey },
-  amplificationLimit: false, // an in-memory peer: tests/connection/amplification-limit.test.ts tests the limit
+  amplificationLimit: false, // an in-memory peer: tests/shared/amplification-limit.test.ts tests the limit
 };
 
 /** A client of `options` that sent its first ClientHello. */

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { SRTP_EXPORTER_LABEL } from '../../runtime/connection/srtp.js';
+import { SRTP_EXPORTER_LABEL } from '../../runtime/shared/srtp.js';
 import { connect } from '../../runtime/node/dtls/connect.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { credentials, echoServer } from './negotiation-support.js';

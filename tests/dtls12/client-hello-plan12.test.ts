@@ -8,7 +8,7 @@
 import test from 'ava';
 import type { ClientHello, ClientHelloExtension } from '../../generated/wire/client-hello.js';
 import { decodeHelloVerifyRequest } from '../../generated/wire/hello-verify-request.js';
-import { grantFor } from '../../runtime/connection/ticket-grant.js';
+import { grantFor } from '../../runtime/shared/ticket-grant.js';
 import { chooseSuite12, clientHelloPlan12 } from '../../runtime/dtls12/client-hello-plan12.js';
 import { resolveConfig12, type Dtls12Options } from '../../runtime/dtls12/config12.js';
 import { cookieValid12 } from '../../runtime/dtls12/cookie12.js';

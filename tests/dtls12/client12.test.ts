@@ -1,6 +1,6 @@
 import test from 'ava';
 import { decodeClientHello, encodeClientHello } from '../../generated/wire/client-hello.js';
-import type { ConnectionEvent } from '../../runtime/connection/events.js';
+import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import type { KeyShare } from '../../runtime/crypto/provider.js';
 import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
 import { encodeSession12 } from '../../runtime/dtls12/session-blob12.js';

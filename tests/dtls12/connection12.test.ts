@@ -3,10 +3,10 @@
  * through real handshakes: our CID first, then a client's session (bytes decoding to the session it resumes with), then
  * the parameters, a client's `servername` the name it sent as 1.3 reports it (lower case, no final dot; none for an
  * address); the server reports neither a session nor a name. (Data, alerts, `closed` and a peer's move:
- * counters.test.ts, attacker.test.ts, tests/connection/version-state-base.test.ts, cid12-migration.test.ts.)
+ * counters.test.ts, attacker.test.ts, tests/shared/version-state-base.test.ts, cid12-migration.test.ts.)
  */
 import test from 'ava';
-import type { ConnectionEvent } from '../../runtime/connection/events.js';
+import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import { decodeSession12 } from '../../runtime/dtls12/session-blob12.js';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { state12Of } from '../support/inside12.js';

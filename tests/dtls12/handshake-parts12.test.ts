@@ -1,6 +1,6 @@
 import test from 'ava';
-import { newConnectionCounters } from '../../runtime/connection/connection-api.js';
-import type { ConnectionEvent } from '../../runtime/connection/events.js';
+import { newConnectionCounters } from '../../runtime/shared/connection-api.js';
+import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import { resolveConfig12 } from '../../runtime/dtls12/config12.js';
 import { Flights12 } from '../../runtime/dtls12/flights12.js';
 import { sendAlert12, switchReadEpoch12, type HandshakeParts12 } from '../../runtime/dtls12/handshake-parts12.js';

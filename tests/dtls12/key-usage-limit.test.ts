@@ -7,7 +7,7 @@
  */
 import test from 'ava';
 import { createSocket, type Socket } from 'node:dgram';
-import type { ConnectionEvent, SessionParameters } from '../../runtime/connection/events.js';
+import type { ConnectionEvent, SessionParameters } from '../../runtime/shared/events.js';
 import { ConnectionStateError, DtlsConnection } from '../../runtime/dtls/connection.js';
 import { serverConfigs, type VersionConfigs } from '../../runtime/dtls/version-configs.js';
 import { makeIdentity } from '../support/pki-fixtures.js';

@@ -5,7 +5,7 @@
  * the server's CID; a server never does (Dtls12FeatureError naming `rebind`).
  */
 import test from 'ava';
-import type { NegotiatedIds } from '../../runtime/connection/connection-facts.js';
+import type { NegotiatedIds } from '../../runtime/shared/connection-facts.js';
 import { Dtls12FeatureError } from '../../runtime/dtls12/feature-error12.js';
 import { PeerPath12 } from '../../runtime/dtls12/peer-path12.js';
 

@@ -3,7 +3,7 @@ import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { encodeClientKeyExchangePsk } from '../../generated/wire/client-key-exchange.js';
 import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
 import { state12Of } from '../support/inside12.js';
-import type { ConnectionEvent } from '../../runtime/connection/events.js';
+import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import { pskPremasterSecret } from '../../runtime/dtls12/key-derivation.js';
 import type { Dtls12CipherSuite } from '../../runtime/versions/suites12.js';
 import { ConfigError } from '../../runtime/config-error.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { ConnectionEvent } from '../../runtime/connection/events.js';
+import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import { keyBlock } from '../../runtime/dtls12/key-derivation.js';
 import { EpochCipher12 } from '../../runtime/record/codec12.js';
 import { dtls12Suite } from '../../runtime/versions/suites12.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { SRTP_EXPORTER_LABEL } from '../../runtime/connection/srtp.js';
+import { SRTP_EXPORTER_LABEL } from '../../runtime/shared/srtp.js';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { runWolf, startWolfServer, writePem } from '../interop/wolfssl.js';
 import { makeIdentity } from '../support/pki-fixtures.js';

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
 import { state12Of } from '../support/inside12.js';
-import { SRTP_EXPORTER_LABEL, srtpKeyingMaterial } from '../../runtime/connection/srtp.js';
+import { SRTP_EXPORTER_LABEL, srtpKeyingMaterial } from '../../runtime/shared/srtp.js';
 import { ConfigError } from '../../runtime/config-error.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { rewriteServerHello } from './hello-tamper12.js';

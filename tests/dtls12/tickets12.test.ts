@@ -1,12 +1,12 @@
 import test from 'ava';
 import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { findExtension } from '../../runtime/handshake/extensions.js';
-import { resolveConfig } from '../../runtime/connection/config.js';
-import { openTicket } from '../../runtime/connection/psk-selection.js';
+import { resolveConfig } from '../../runtime/shared/config.js';
+import { openTicket } from '../../runtime/shared/psk-selection.js';
 import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
 import { encodeSession12 } from '../../runtime/dtls12/session-blob12.js';
 import { state12Of } from '../support/inside12.js';
-import type { ConnectionEvent } from '../../runtime/connection/events.js';
+import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import { SessionCache12, type Session12 } from '../../runtime/dtls12/session12.js';
 import { decodeTicket12Contents, encodeTicket12Contents, openTicket12 } from '../../runtime/dtls12/ticket12.js';
 import { encodeTicketContents } from '../../runtime/session/ticket-contents.js';

@@ -1,9 +1,9 @@
 import test from 'ava';
-import type { SessionParameters } from '../../runtime/connection/events.js';
+import type { SessionParameters } from '../../runtime/shared/events.js';
 import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
 import { Dtls12FeatureError } from '../../runtime/dtls12/feature-error12.js';
 import { FACTS12 } from '../../runtime/dtls12/version-facts12.js';
-import { FACTS13 } from '../../runtime/connection/version-facts13.js';
+import { FACTS13 } from '../../runtime/dtls13/version-facts13.js';
 import type { Dtls12CipherSuite } from '../../runtime/versions/suites12.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { pair12, pump } from './pair12.js';

@@ -4,7 +4,7 @@ import test from 'ava';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { EpochCipher12, EpochExhaustedError, ReadEpoch12, WriteEpoch12 } from '../../runtime/record/codec12.js';
 import { DTLS12_CIPHER_SUITES } from '../../runtime/versions/suites12.js';
-import { keyLogger } from '../../runtime/connection/key-material.js';
+import { keyLogger } from '../../runtime/shared/key-material.js';
 import { fromHex } from '../support/canon.js';
 import { PROVIDERS } from '../support/providers.js';
 

@@ -1,5 +1,5 @@
 import type { ExecutionContext } from 'ava';
-import type { ConnectionEvent, NegotiatedParameters } from '../../runtime/connection/events.js';
+import type { ConnectionEvent, NegotiatedParameters } from '../../runtime/shared/events.js';
 import { openClientEndpoint, type UdpClientEndpoint, type UdpClientOptions } from '../support/udp-client.js';
 import { listen } from '../../runtime/node/dtls/listener.js';
 import type { ListenOptions } from '../../runtime/node/dtls/options.js';

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { connect, listen } from '../../runtime/index.js';
 import { certificateToPem } from '../../runtime/pki/pem.js';
-import { AMPLIFICATION_FACTOR } from '../../runtime/connection/amplification-limit.js';
+import { AMPLIFICATION_FACTOR } from '../../runtime/shared/amplification-limit.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { pemOptions } from './support.js';
 

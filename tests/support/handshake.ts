@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from '../../runtime/dtls/connection.js';
-import type { NegotiatedParameters } from '../../runtime/connection/events.js';
+import type { NegotiatedParameters } from '../../runtime/shared/events.js';
 import { Link } from './link.js';
 import type { Identity } from './pki-fixtures.js';
 import { makePair, type ServerOverrides } from './stepper.js';

@@ -1,5 +1,5 @@
-import { Dtls13Connection, type InboundRecord } from '../../runtime/connection/connection.js';
-import { ConnectionStateError } from '../../runtime/connection/connection-api.js';
+import { Dtls13Connection, type InboundRecord } from '../../runtime/dtls13/connection.js';
+import { ConnectionStateError } from '../../runtime/shared/connection-api.js';
 import type { DtlsConnection } from '../../runtime/dtls/connection.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ConnectionEvent } from '../../runtime/connection/events.js';
+import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import type { DtlsConnection } from '../../runtime/dtls/connection.js';
 
 /** What a sans-I/O connection has queued for its caller, taken in order: the datagrams to send, the events to report. */

@@ -24,7 +24,7 @@ export function makePair(
     certificate: { chain: serverId.chain, privateKey: serverId.privateKey },
     wallClock: () => TEST_TIME,
     // The pair shares an in-memory link: the client's address is the server's peer by construction, and the steppers
-    // here hold time still. The limit's own tests ask for it (tests/connection/amplification-limit.test.ts).
+    // here hold time still. The limit's own tests ask for it (tests/shared/amplification-limit.test.ts).
     amplificationLimit: false,
     ...(options.clientId ? { trustAnchors: [options.clientId.caDer] } : {}),
     ...options.server,

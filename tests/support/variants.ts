@@ -1,6 +1,6 @@
 import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
-import type { NegotiatedParameters } from '../../runtime/connection/events.js';
-import { HelloRetryResponder } from '../../runtime/connection/hello-retry-responder.js';
+import type { NegotiatedParameters } from '../../runtime/shared/events.js';
+import { HelloRetryResponder } from '../../runtime/dtls13/hello-retry-responder.js';
 import type { KeyExchangeGroup } from '../../runtime/crypto/provider.js';
 import type { Identity } from './pki-fixtures.js';
 import { TEST_TIME } from './pki-fixtures.js';

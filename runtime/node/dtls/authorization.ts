@@ -4,7 +4,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import type { CertificateAlert } from '../../pki/certificate-failure.js';
-import { cachedVerifier } from '../../connection/option-cache.js';
+import { cachedVerifier } from '../../shared/option-cache.js';
 import type { CertificateVerifier, ChainResult } from '../../pki/verify-chain.js';
 
 /** node:tls's short codes for what a certificate check found. */

@@ -11,7 +11,7 @@ import { integerFrom } from './option-names.js';
 import { attachClientSocket, rebindClient } from './rebind.js';
 import { DtlsSession, sessionKeyLog } from './session.js';
 import { DtlsConnection } from '../../dtls/connection.js';
-import type { Connection } from '../../connection/connection-api.js';
+import type { Connection } from '../../shared/connection-api.js';
 import { localEntry } from '../../pki/raw-public-key.js';
 import { attachTransport } from './transport.js';
 

@@ -3,7 +3,7 @@
  * resolves, not as 0.5-RTT data (RFC 8446 §4.6.1 allows it): until the client's Finished verifies, a replayed 0-RTT
  * ClientHello is answered all the same. Held at most {@link MAX_HELD_SEND_BYTES} in {@link MAX_HELD_MESSAGES} messages.
  */
-import { MAX_HELD_MESSAGES, MAX_HELD_SEND_BYTES } from '../../connection/peer-confirmation.js';
+import { MAX_HELD_MESSAGES, MAX_HELD_SEND_BYTES } from '../../dtls13/peer-confirmation.js';
 import { MessageTooLargeError, SessionStateError } from './errors.js';
 
 export { MAX_HELD_MESSAGES, MAX_HELD_SEND_BYTES };

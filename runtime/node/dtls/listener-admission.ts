@@ -7,23 +7,23 @@ import {
   type ConnectionOptions,
   type DtlsOptions,
 } from '../../dtls/connection.js';
-import { resolveConfig, type ResolvedConfig } from '../../connection/config.js';
-import { HelloRetryResponder } from '../../connection/hello-retry-responder.js';
-import { screenFrozen, type FrozenSession } from '../../connection/hibernation.js';
+import { resolveConfig, type ResolvedConfig } from '../../shared/config.js';
+import { HelloRetryResponder } from '../../dtls13/hello-retry-responder.js';
+import { screenFrozen, type FrozenSession } from '../../shared/hibernation.js';
 import { Admission, type Refusal } from '../admission.js';
 import { hostKey } from '../host-key.js';
 import type { ClientHelloPeek } from '../client-hello-peek.js';
-import type { ConnectionEvent } from '../../connection/events.js';
+import type { ConnectionEvent } from '../../shared/events.js';
 import type { DtlsSession } from './session.js';
 import { SessionDriver, sessionNow, type SessionOwner } from './session-driver.js';
 import { processAntiReplay, type AntiReplayStore, type SyncAntiReplay } from '../../session/anti-replay.js';
 import { AntiReplayWait } from '../anti-replay-wait.js';
-import { TICKET_AGE_TOLERANCE_MS } from '../../connection/psk-selection.js';
+import { TICKET_AGE_TOLERANCE_MS } from '../../shared/psk-selection.js';
 import { CallbackError, callApplication } from '../../handshake/callback-error.js';
 import { CookielessHello } from '../../dtls/cookieless-hello.js';
 import { HelloResponder, type HelloOutcome } from '../../dtls/hello-responder.js';
 import { serverConfigs, type VersionConfigs } from '../../dtls/version-configs.js';
-import type { Connection } from '../../connection/connection-api.js';
+import type { Connection } from '../../shared/connection-api.js';
 import type { UdpServerLimits, UdpServerOptions, UdpServerStats } from '../server-options.js';
 import { boundSocket } from '../socket-bind.js';
 import { cidKey, Transport, type DatagramRoute, type Slot } from '../transport.js';

@@ -14,7 +14,7 @@ import { listenerStats, type DtlsListenerStats } from './listener-stats.js';
 import { inspect } from 'node:util';
 import { listenWorkers, type DtlsWorkerListener, type WorkerListenOptions } from './workers/worker-listener.js';
 import { localEntry } from '../../pki/raw-public-key.js';
-import { DATAGRAM_SIZE } from '../../connection/config.js';
+import { DATAGRAM_SIZE } from '../../shared/config.js';
 
 export type { HandshakeErrorHandler } from './errors.js';
 export type { DtlsListenerStats } from './listener-stats.js';

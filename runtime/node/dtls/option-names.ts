@@ -6,11 +6,11 @@
  * node:dtls's own, read by options.ts (or connect.ts, the workers) into what `to` names ({@link passedOn}).
  */
 import { ConfigError, integerOption } from '../../config-error.js';
-import { DATAGRAM_SIZE } from '../../connection/config.js';
+import { DATAGRAM_SIZE } from '../../shared/config.js';
 import {
   DEFAULT_MAX_CLIENT_HELLO_LENGTH,
   DEFAULT_MAX_PENDING_CLIENT_HELLOS,
-} from '../../connection/hello-retry-reassembly.js';
+} from '../../dtls13/hello-retry-reassembly.js';
 import { DEFAULT_SESSION_CACHE_SIZE } from '../../dtls12/session12.js';
 import { nearestName } from '../../near-name.js';
 import { MAX_SERVER_CONNECTIONS } from '../connection-limits.js';

@@ -2,8 +2,8 @@
 import { isIP } from 'node:net';
 import { booleanOption, ConfigError, described, functionOption } from '../../config-error.js';
 import type { ConnectionOptions } from '../../dtls/connection.js';
-import { DATAGRAM_SIZE, KEY_LOG_SHAPE } from '../../connection/config.js';
-import type { ServerCredentials, SniOption } from '../../connection/sni-selection.js';
+import { DATAGRAM_SIZE, KEY_LOG_SHAPE } from '../../shared/config.js';
+import type { ServerCredentials, SniOption } from '../../shared/sni-selection.js';
 import {
   credentialContext,
   SecureContext,

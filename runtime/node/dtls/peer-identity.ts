@@ -1,6 +1,6 @@
 /** What a session says of its peer: the cipher as node:tls names it, its authorization, its CIDs as Buffers. */
-import type { ConnectionIds, VersionFacts } from '../../connection/connection-api.js';
-import type { SessionParameters } from '../../connection/events.js';
+import type { ConnectionIds, VersionFacts } from '../../shared/connection-api.js';
+import type { SessionParameters } from '../../shared/events.js';
 import { protocolOf } from '../../dtls12/negotiated12.js';
 import type { AuthorizationRecord } from './authorization.js';
 

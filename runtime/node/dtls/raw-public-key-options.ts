@@ -3,7 +3,7 @@
  * fallback) and checks the peer's against `peerPublicKey` or `fingerprint`; a server given either requires one.
  */
 import { booleanOption, ConfigError } from '../../config-error.js';
-import type { RawPublicKeyOption } from '../../connection/raw-public-key-option.js';
+import type { RawPublicKeyOption } from '../../shared/raw-public-key-option.js';
 import type { CredentialInput } from '../../pki/credential-input.js';
 import { fingerprintOption } from '../../pki/fingerprint.js';
 import { readPrivateKey } from '../../pki/private-key-input.js';

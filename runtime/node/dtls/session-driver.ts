@@ -1,14 +1,14 @@
 import type { Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
-import type { Connection } from '../../connection/connection-api.js';
-import type { ConnectionEvent } from '../../connection/events.js';
+import type { Connection } from '../../shared/connection-api.js';
+import type { ConnectionEvent } from '../../shared/events.js';
 import { IPV4_SAFE_DATAGRAM, IPV6_SAFE_DATAGRAM, PeerPaths, pathOf, type RemoteAddress } from '../peer-paths.js';
 import { Transport } from '../transport.js';
 import type { DatagramIo } from '../datagram-io.js';
 import { SessionPlace } from '../session-place.js';
 import { describeFailure, type SessionEnding } from './session-failure.js';
 import { SessionRest } from './session-rest.js';
-import type { FrozenSession } from '../../connection/hibernation.js';
+import type { FrozenSession } from '../../shared/hibernation.js';
 import type { SessionAddress, SessionCloseReason } from './session-types.js';
 
 /** Milliseconds on the monotonic clock the connection runs on (the listener's and its sweep's time too). */

@@ -1,5 +1,5 @@
 /** The error a session ends with, from how its connection ended (a deadline, an alert, a restart); none if graceful. */
-import type { Connection } from '../../connection/connection-api.js';
+import type { Connection } from '../../shared/connection-api.js';
 import { thrownError } from '../../handshake/callback-error.js';
 import { DtlsSessionError } from './errors.js';
 import type { SessionCloseReason } from './session-types.js';

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { ConnectionStats } from '../../dtls/connection.js';
-import type { Connection } from '../../connection/connection-api.js';
-import type { FrozenSession } from '../../connection/hibernation.js';
-import { frozenSessionStats } from '../../connection/connection-hibernation.js';
+import type { Connection } from '../../shared/connection-api.js';
+import type { FrozenSession } from '../../shared/hibernation.js';
+import { frozenSessionStats } from '../../dtls13/connection-hibernation.js';
 
 /**
  * A session's rest, the part of a DtlsSession that says where its connection is: live, parked (key contexts freed)

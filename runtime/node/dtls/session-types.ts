@@ -1,4 +1,4 @@
-import type { ConnectionEvent } from '../../connection/events.js';
+import type { ConnectionEvent } from '../../shared/events.js';
 
 /** What `opened` resolves with. */
 export interface SessionOpened {

@@ -3,9 +3,9 @@ import { inspect } from 'node:util';
 import { thrownError, type CallbackName } from '../../handshake/callback-error.js';
 import { ConnectionStateError } from '../../dtls/connection.js';
 import { protocolOf } from '../../dtls12/negotiated12.js';
-import { FACTS13 } from '../../connection/version-facts13.js';
-import type { ConnectionEvent, SessionParameters } from '../../connection/events.js';
-import type { Connection } from '../../connection/connection-api.js';
+import { FACTS13 } from '../../dtls13/version-facts13.js';
+import type { ConnectionEvent, SessionParameters } from '../../shared/events.js';
+import type { Connection } from '../../shared/connection-api.js';
 import {
   authorizationErrorOf,
   cipherOf,

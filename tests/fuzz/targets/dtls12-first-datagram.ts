@@ -1,6 +1,6 @@
 /**
  * A server's first datagram from an unknown address, in DTLS 1.2: the
- * version choice (`chooseServerVersion`, runtime/connection/version-negotiation.ts)
+ * version choice (`chooseServerVersion`, runtime/dtls/version-negotiation.ts)
  * with each set of enabled versions, then, when it picks 1.2, a fresh
  * 1.2-only `DtlsConnection` server (`maxVersion: 'DTLSv1.2'`) with
  * HelloVerifyRequest on (the cookie check of runtime/dtls12/cookie12.ts). The first input byte picks the enabled
