@@ -116,7 +116,7 @@ export default {
       to: {
         path: '^runtime/',
         pathNot:
-          '^runtime/(dtls13/(client|server)-(handshake|states)|dtls12/(client|server)12|dtls12/states12|handshake/flight-steps)\\.ts$',
+          '^runtime/(dtls13/(client|server)-(handshake|states)|dtls12/(client|server)|handshake/flight-steps)\\.ts$',
       },
     },
     {

@@ -16,7 +16,7 @@ export { recordSizeLimitOption } from '../runtime/shared/record-size-limit.js';
 export { srtpOption } from '../runtime/shared/srtp.js';
 export { NATIVE_DISABLED_BY_ENV, nativeUnavailableReason } from '../runtime/crypto/native/binding.js';
 export { ALL_CIPHER_SUITES } from '../runtime/crypto/suites.js';
-export { isDtls12, protocolOf } from '../runtime/dtls12/negotiated12.js';
+export { isDtls12, protocolOf } from '../runtime/dtls12/negotiated.js';
 export { OPENSSL_NAMES_12, opensslName12, suite12ByName } from '../runtime/dtls12/openssl-names.js';
 export { connect } from '../runtime/node/dtls/connect.js';
 export { listen } from '../runtime/node/dtls/listener.js';

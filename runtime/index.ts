@@ -48,11 +48,11 @@ export {
   type SystemErrorCode,
 } from './node/dtls/errors.js';
 export { ConnectionStateError } from './shared/connection-api.js';
-export { Dtls12FeatureError } from './dtls12/feature-error12.js';
+export { Dtls12FeatureError } from './dtls12/feature-error.js';
 
 // What options and events hold.
 export type { SessionParameters, NegotiatedParameters, Negotiated12Parameters } from './shared/events.js';
-export { isDtls12 } from './dtls12/negotiated12.js';
+export { isDtls12 } from './dtls12/negotiated.js';
 export type { ConnectionStats } from './shared/connection-api.js';
 export type { AntiReplayWaitStats } from './node/anti-replay-wait.js';
 export type { ChartInspectionEvent } from './chart-inspection.js';

@@ -17,8 +17,8 @@ export type {
   Negotiated12Parameters,
   SessionParameters,
 } from './shared/events.js';
-export { Dtls12FeatureError } from './dtls12/feature-error12.js';
-export { isDtls12 } from './dtls12/negotiated12.js';
+export { Dtls12FeatureError } from './dtls12/feature-error.js';
+export { isDtls12 } from './dtls12/negotiated.js';
 export {
   HelloRetryResponder,
   type ClientHelloReassemblyOptions,

@@ -18,9 +18,9 @@ import type { ResolvedConfig } from '../shared/config.js';
 import { Dtls13Connection } from '../dtls13/connection.js';
 import { firstAnswer, type FirstAnswer } from './first-answer.js';
 import { offeredVersions } from '../shared/offered-versions.js';
-import { decodeClientHello12 } from '../dtls12/client-hello-body12.js';
-import type { Config12 } from '../dtls12/config12.js';
-import type { Connection12 } from '../dtls12/connection12.js';
+import { decodeClientHello12 } from '../dtls12/client-hello-body.js';
+import type { Config12 } from '../dtls12/config.js';
+import type { Connection12 } from '../dtls12/connection.js';
 import { handshakeRecord12 } from '../dtls12/record-writer12.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
 import { Header12, readHeader12 } from '../record/codec12.js';
@@ -239,7 +239,7 @@ export class HelloPhase {
   ): void {
     let known: DecodedClientHello | undefined;
     try {
-      known = { body, hello: decodeClientHello12(body) }; // a 1.2 one may have no extensions (client-hello-body12.ts)
+      known = { body, hello: decodeClientHello12(body) }; // a 1.2 one may have no extensions (client-hello-body.ts)
     } catch {
       known = undefined;
     }

@@ -3,13 +3,13 @@
  * version chosen by the rule a connection's hello phase uses (`chooseServerVersion`, version-negotiation.ts, calls
  * hello-phase.ts `chooseVersion`), then the stateless cookie exchange of
  * that version: a HelloRetryRequest (RFC 9147 §5.1, hello-retry-responder.ts) or a HelloVerifyRequest (RFC 6347 §4.2.1,
- * runtime/dtls12/hello-verify-responder12.ts); a ClientHello with no version in common gets a stateless
+ * runtime/dtls12/hello-verify-responder.ts); a ClientHello with no version in common gets a stateless
  * protocol_version alert. What a connection needs to start (the 1.3 cookie's contents, the 1.2 cookie's binding and
  * key) comes out as its per-connection options, so the listener starts one DtlsConnection and never looks at versions.
  * Nothing is kept per peer beyond what the two responders bound.
  */
-import { HelloVerifyResponder12 } from '../dtls12/hello-verify-responder12.js';
-import { firstRecordNumber, protocolVersionAlert } from '../dtls12/hello-verify12.js';
+import { HelloVerifyResponder12 } from '../dtls12/hello-verify-responder.js';
+import { firstRecordNumber, protocolVersionAlert } from '../dtls12/hello-verify.js';
 import type { DtlsVersionName } from '../versions/versions.js';
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import type { DtlsOptions } from './options.js';

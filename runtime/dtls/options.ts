@@ -2,10 +2,10 @@
 import type { ClientHello } from '../../generated/wire/client-hello.js';
 import type { ConnectionOptions } from '../shared/connection-api.js';
 import type { DeadlineOptions } from '../shared/deadlines.js';
-import type { Options12 } from '../dtls12/config12.js';
+import type { Options12 } from '../dtls12/config.js';
 
-/** The DTLS 1.2 options a connection takes beside the shared ones (runtime/dtls12/config12.ts). */
-export type { Options12 } from '../dtls12/config12.js';
+/** The DTLS 1.2 options a connection takes beside the shared ones (runtime/dtls12/config.ts). */
+export type { Options12 } from '../dtls12/config.js';
 
 /** What a listener's cookie exchange hands the server connection it starts (hello-responder.ts). */
 export interface Admitted {

@@ -3,8 +3,8 @@
  * with its inspector; a client's taking up from the ClientHello its 1.3 state already sent, a server's configuration
  * with this peer's cookie binding and key.
  */
-import type { Config12 } from '../dtls12/config12.js';
-import { Connection12, type Offer12 } from '../dtls12/connection12.js';
+import type { Config12 } from '../dtls12/config.js';
+import { Connection12, type Offer12 } from '../dtls12/connection.js';
 import type { CommonState } from './common-state.js';
 import type { DtlsOptions } from './options.js';
 import { CHARTS12 } from './role-drivers.js';

@@ -1,15 +1,15 @@
 /**
  * The configurations of the versions a connection may speak, from one set of options, resolved once: the shared options
- * for both, the 1.3 ones when 1.3 is enabled, the 1.2 ones (runtime/dtls12/config12.ts) over the same resolved base
+ * for both, the 1.3 ones when 1.3 is enabled, the 1.2 ones (runtime/dtls12/config.ts) over the same resolved base
  * when 1.2 is. The range (`minVersion`..`maxVersion`, default 1.2..1.3) less DTLS 1.2 when `groups` names no group 1.2
  * can use (groups12.ts).
  */
 import { ConfigError } from '../config-error.js';
-import { resolveConfig12On, type Config12 } from '../dtls12/config12.js';
+import { resolveConfig12On, type Config12 } from '../dtls12/config.js';
 import { GROUPS_12, versionsForGroups } from '../versions/groups12.js';
-import { decodeSession12, isSession12Blob } from '../dtls12/session-blob12.js';
-import type { Session12 } from '../dtls12/session12.js';
-import { ticketOffer12 } from '../dtls12/ticket12.js';
+import { decodeSession12, isSession12Blob } from '../dtls12/session-blob.js';
+import type { Session12 } from '../dtls12/session.js';
+import { ticketOffer12 } from '../dtls12/ticket.js';
 import { resolveVersionRange, type DtlsVersionName } from '../versions/versions.js';
 import { DecodeError } from '../wire/errors.js';
 import { checkSessionType, resolveConfig, type ResolvedConfig } from '../shared/config.js';
@@ -37,7 +37,7 @@ export function clientConfigs(options: DtlsOptions): VersionConfigs {
     options.groups ?? GROUPS_12,
   );
   checkSessionType(options.session); // before a 1.2-only range sets it aside unread
-  // A stored DTLS 1.2 session (session-blob12.ts) resumes only in 1.2: the 1.3 state never sees it.
+  // A stored DTLS 1.2 session (session-blob.ts) resumes only in 1.2: the 1.3 state never sees it.
   const stored12 =
     options.session instanceof Uint8Array && isSession12Blob(options.session) ? options.session : undefined;
   if (stored12 !== undefined && !enabled.includes('DTLSv1.2')) {

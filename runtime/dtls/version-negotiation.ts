@@ -6,7 +6,7 @@
  *
  * A pure reader: a datagram in, a decision out; it never throws.
  */
-import { decodeClientHello12 } from '../dtls12/client-hello-body12.js';
+import { decodeClientHello12 } from '../dtls12/client-hello-body.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { chooseVersion, type DecodedClientHello } from './hello-phase.js';
 import { Reader } from '../wire/reader.js';
@@ -21,7 +21,7 @@ export type ServerVersionChoice =
   | { readonly version: 'DTLSv1.3'; readonly clientHello: DecodedClientHello }
   /**
    * `messageSeq`, `recordSequence`: the ClientHello's message_seq and its record's sequence number, which a
-   * HelloVerifyRequest answering it repeats (hello-verify12.ts).
+   * HelloVerifyRequest answering it repeats (hello-verify.ts).
    */
   | {
       readonly version: 'DTLSv1.2';
@@ -52,7 +52,7 @@ export function chooseServerVersion(datagram: Uint8Array, enabled: readonly Dtls
     messageSeq = f.messageSeq;
     if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length)
       return { version: undefined, reason: 'not-a-client-hello' };
-    const ch = decodeClientHello12(f.fragment); // a 1.2 one may have no extensions (client-hello-body12.ts)
+    const ch = decodeClientHello12(f.fragment); // a 1.2 one may have no extensions (client-hello-body.ts)
     clientHello = { body: f.fragment, hello: ch };
   } catch {
     return { version: undefined, reason: 'not-a-client-hello' };

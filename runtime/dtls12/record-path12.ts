@@ -26,8 +26,8 @@ import { emptyDropCounters, type DropCounters, type DropReason } from '../record
 import { IntegrityMonitor } from '../record/integrity-monitor.js';
 import { ReadState12 } from '../record/read-state12.js';
 import type { MessageArena } from '../wire/message-arena.js';
-import type { ClientState12 } from './client12.js';
-import type { ServerState12 } from './server12.js';
+import type { ClientState12 } from './client.js';
+import type { ServerState12 } from './server.js';
 
 export class RecordPath12 {
   readonly drops: DropCounters = emptyDropCounters();

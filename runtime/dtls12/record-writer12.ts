@@ -10,7 +10,7 @@ import type { DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import type { HandshakeType } from '../../generated/wire/enums.js';
 import { encodeFragmentView, fragmentMessage } from '../handshake/fragmenter.js';
 import type { TransmitGate } from '../shared/connection-api.js';
-import type { Out12 } from './out12.js';
+import type { Out12 } from './out.js';
 import { MAX_PLAINTEXT_12, plainRecord12, WriteEpoch12, type EpochCipher12 } from '../record/codec12.js';
 import type { AeadLimits } from '../record/limits.js';
 import { StagedRecords } from '../record/staged-records.js';

@@ -36,7 +36,7 @@ import { recordRule, type RecordPhase } from '../shared/record-rules.js';
 import { thawSession, type FrozenSession } from '../shared/hibernation.js';
 import { freezeConnection, restoreContext } from './connection-hibernation.js';
 import { ConnectionHooks, type ConnectionCalls } from './connection-hooks.js';
-import { FACTS13 } from './version-facts13.js';
+import { FACTS13 } from './version-facts.js';
 import { VersionStateBase } from '../shared/version-state-base.js';
 
 /** A record the record layer delivered (opened, or plaintext). */

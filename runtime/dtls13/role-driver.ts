@@ -24,7 +24,7 @@ import type { ClientEvent, ClientState, InboundMessage } from './client-states.j
 import type { HandshakeHandler } from './handler-table.js';
 import { planClientHello } from './hello-plan.js';
 import type { Session } from '../shared/key-material.js';
-import { Exporter13 } from './exporter13.js';
+import { Exporter13 } from './exporter.js';
 import type { ClientContext, MachineContext, ServerContext } from './machine-context.js';
 import { SERVER_GUARDS, SERVER_STEPS } from './server-handshake.js';
 import type { ServerEvent, ServerState } from './server-states.js';

@@ -44,7 +44,7 @@ export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay' |
   readonly ipv4HostPrefix?: number;
   /** Leading bits of an IPv6 source address that name one host (default 56, RFC 6177; 16..128). */
   readonly ipv6HostPrefix?: number;
-  /** The DTLS 1.2 suites, in preference order (from `ciphers`; default: runtime/dtls12/config12.ts's). */
+  /** The DTLS 1.2 suites, in preference order (from `ciphers`; default: runtime/dtls12/config.ts's). */
   readonly cipherSuites12?: readonly Dtls12CipherSuite[];
   /** DTLS 1.2: refuse a client without extended_master_secret (RFC 7627; default true). */
   readonly requireExtendedMasterSecret?: boolean;

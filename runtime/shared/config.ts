@@ -217,7 +217,7 @@ export interface ResolvedConfig {
   readonly offer12: readonly Dtls12CipherSuite[] | undefined;
   /**
    * Client, with `offer12`: a 1.2 session offered beside 1.3 (RFC 5077 §3.4): its ID as legacy_session_id (RFC 9147
-   * §5.3 allows it) and the SessionTicket extension; built by runtime/dtls12/ticket12.ts.
+   * §5.3 allows it) and the SessionTicket extension; built by runtime/dtls12/ticket.ts.
    */
   readonly offer12Session?: Offer12Session | undefined;
   /** @internal Key usage limits other than RFC 9147 §4.5.3's (no option: tests lower them to reach a KeyUpdate). */

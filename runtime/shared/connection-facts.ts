@@ -15,7 +15,7 @@ export interface ConnectionIds {
   readonly issued: readonly Uint8Array[];
 }
 
-/** What differs between the versions that a session above acts on (1.3: version-facts13.ts; 1.2: version-facts12.ts). */
+/** What differs between the versions that a session above acts on (1.3: version-facts.ts; 1.2: version-facts.ts). */
 export interface VersionFacts {
   /**
    * The most application data one `send()` carries: one record in one datagram of `mtu` bytes, after what `settled`

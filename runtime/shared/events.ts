@@ -37,7 +37,7 @@ export interface NegotiatedParameters {
   readonly recordSizeLimit: number | undefined;
 }
 
-/** What a DTLS 1.2 handshake settled, in the shape of a 1.3 one's (runtime/dtls12/negotiated12.ts makes it). */
+/** What a DTLS 1.2 handshake settled, in the shape of a 1.3 one's (runtime/dtls12/negotiated.ts makes it). */
 export interface Negotiated12Parameters extends Omit<NegotiatedParameters, 'cipherSuite'> {
   readonly version: 'DTLSv1.2';
   readonly cipherSuite: Dtls12CipherSuite;

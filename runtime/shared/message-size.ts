@@ -1,4 +1,4 @@
-/** The largest `send()` that fits one record in one datagram (DTLS 1.3's rule; DTLS 1.2's is runtime/dtls12/version-facts12.ts). */
+/** The largest `send()` that fits one record in one datagram (DTLS 1.3's rule; DTLS 1.2's is runtime/dtls12/version-facts.ts). */
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';
 
 /** RFC 8446 §5.1: a record's plaintext is at most 2^14 bytes. */

@@ -1,6 +1,6 @@
 /**
  * What both version states of DtlsConnection build on (`Dtls13Connection`, connection.ts; `Connection12`,
- * runtime/dtls12/connection12.ts): the common state they report into (its facts, counters and event queue), the records
+ * runtime/dtls12/connection.ts): the common state they report into (its facts, counters and event queue), the records
  * they set aside by reason, application data handed up, and the ends every version takes alike, written once: an
  * application callback that failed, a deadline that passed (reported `closed` as `timeout`), the keys freed once ended,
  * and the one catch of calls from the application and timers. Each version keeps its own record path (`receive`,

@@ -4,7 +4,7 @@ import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { readDtls12Record } from '../../generated/wire/dtls12-record.js';
 import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
-import { Connection12 } from '../../runtime/dtls12/connection12.js';
+import { Connection12 } from '../../runtime/dtls12/connection.js';
 import { Reader } from '../../runtime/wire/reader.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { connect } from '../../runtime/node/dtls/connect.js';

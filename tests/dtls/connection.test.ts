@@ -1,6 +1,6 @@
 import test from 'ava';
 import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
-import { Dtls12FeatureError } from '../../runtime/dtls12/feature-error12.js';
+import { Dtls12FeatureError } from '../../runtime/dtls12/feature-error.js';
 import { createThrowawayIdentity } from '../../runtime/pki/throwaway-identity.js';
 
 /**

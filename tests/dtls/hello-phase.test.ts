@@ -6,7 +6,7 @@ import { Dtls13Connection } from '../../runtime/dtls13/connection.js';
 import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
 import { chooseVersion, LONGEST_CLIENT_HELLO_12 } from '../../runtime/dtls/hello-phase.js';
 import { chooseServerVersion } from '../../runtime/dtls/version-negotiation.js';
-import { Connection12 } from '../../runtime/dtls12/connection12.js';
+import { Connection12 } from '../../runtime/dtls12/connection.js';
 import type { DtlsVersionName } from '../../runtime/versions/versions.js';
 import { Reader } from '../../runtime/wire/reader.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';

@@ -5,7 +5,7 @@ import { readDtls12Record } from '../../generated/wire/dtls12-record.js';
 import { LONGEST_CLIENT_HELLO_12 } from '../../runtime/dtls/hello-phase.js';
 import { Dtls13Connection } from '../../runtime/dtls13/connection.js';
 import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
-import { Connection12 } from '../../runtime/dtls12/connection12.js';
+import { Connection12 } from '../../runtime/dtls12/connection.js';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { Reader } from '../../runtime/wire/reader.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';

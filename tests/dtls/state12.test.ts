@@ -1,7 +1,7 @@
 import test from 'ava';
 import { Dtls13Connection } from '../../runtime/dtls13/connection.js';
 import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
-import { Connection12 } from '../../runtime/dtls12/connection12.js';
+import { Connection12 } from '../../runtime/dtls12/connection.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 
 /**

@@ -5,7 +5,7 @@ import { encodeDtlsPlaintext } from '../../generated/wire/dtls-plaintext.js';
 import { readDtls12Record } from '../../generated/wire/dtls12-record.js';
 import type { HandshakeTypeName } from '../../generated/wire/enums.js';
 import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
-import { Connection12 } from '../../runtime/dtls12/connection12.js';
+import { Connection12 } from '../../runtime/dtls12/connection.js';
 import { chooseServerVersion } from '../../runtime/dtls/version-negotiation.js';
 import { firstAnswer } from '../../runtime/dtls/first-answer.js';
 import { concatBytes } from '../../runtime/wire/bytes.js';

@@ -1,9 +1,9 @@
 import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { ConfigError } from '../../runtime/config-error.js';
-import { Dtls12FeatureError } from '../../runtime/dtls12/feature-error12.js';
-import { isDtls12 } from '../../runtime/dtls12/negotiated12.js';
-import { isSession12Blob } from '../../runtime/dtls12/session-blob12.js';
+import { Dtls12FeatureError } from '../../runtime/dtls12/feature-error.js';
+import { isDtls12 } from '../../runtime/dtls12/negotiated.js';
+import { isSession12Blob } from '../../runtime/dtls12/session-blob.js';
 import { connect } from '../../runtime/node/dtls/connect.js';
 import { DtlsSessionError, MessageTooLargeError, SessionStateError } from '../../runtime/node/dtls/errors.js';
 import { listen } from '../../runtime/node/dtls/listener.js';

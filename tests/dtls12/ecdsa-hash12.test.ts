@@ -5,7 +5,7 @@ import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { CryptoProvider, SignatureAlgorithm } from '../../runtime/crypto/provider.js';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
 import { state12Of } from '../support/inside12.js';
-import { chooseScheme12, sign12, verify12 } from '../../runtime/dtls12/signing12.js';
+import { chooseScheme12, sign12, verify12 } from '../../runtime/dtls12/signing.js';
 import { certificateVerifyContent, verifyCertificateVerify } from '../../runtime/handshake/certificate-verify.js';
 import { ProtocolError } from '../../runtime/handshake/protocol-error.js';
 import { handshake } from '../support/handshake.js';

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { decodeSession12, encodeSession12 } from '../../runtime/dtls12/session-blob12.js';
-import { SessionCache12 } from '../../runtime/dtls12/session12.js';
+import { decodeSession12, encodeSession12 } from '../../runtime/dtls12/session-blob.js';
+import { SessionCache12 } from '../../runtime/dtls12/session.js';
 import { ConfigError } from '../../runtime/config-error.js';
 import { listen } from '../../runtime/node/dtls/listener.js';
 import { connect } from '../../runtime/node/dtls/connect.js';

@@ -10,7 +10,7 @@
  */
 import test from 'ava';
 import { DtlsConnection } from '../../runtime/dtls/connection.js';
-import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
+import type { Dtls12Options } from '../../runtime/dtls12/config.js';
 import { forgedFlood12, forgedRecord12 } from '../support/forged12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump, type Pair12 } from './pair12.js';

@@ -1,9 +1,9 @@
 import test from 'ava';
 import type { FatalReason } from '../../runtime/shared/alert-mapping.js';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../../runtime/shared/connection-limits.js';
-import type { ClientState12 } from '../../runtime/dtls12/client12.js';
+import type { ClientState12 } from '../../runtime/dtls12/client.js';
 import { changeCipherSpecDue12, phase12, RecordPath12 } from '../../runtime/dtls12/record-path12.js';
-import type { ServerState12 } from '../../runtime/dtls12/server12.js';
+import type { ServerState12 } from '../../runtime/dtls12/server.js';
 
 /**
  * The limits and rules of DTLS 1.2's inbound record path (runtime/dtls12/record-path12.ts), on its own (the 1.2 rows of

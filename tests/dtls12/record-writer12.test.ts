@@ -2,7 +2,7 @@ import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { handshakeRecord12, RecordWriter12 } from '../../runtime/dtls12/record-writer12.js';
-import type { Out12 } from '../../runtime/dtls12/out12.js';
+import type { Out12 } from '../../runtime/dtls12/out.js';
 import { EpochCipher12 } from '../../runtime/record/codec12.js';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';

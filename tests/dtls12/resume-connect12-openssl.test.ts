@@ -1,5 +1,5 @@
 import test from 'ava';
-import { decodeSession12 } from '../../runtime/dtls12/session-blob12.js';
+import { decodeSession12 } from '../../runtime/dtls12/session-blob.js';
 import { connect } from '../../runtime/node/dtls/connect.js';
 import type { ConnectOptions } from '../../runtime/node/dtls/options.js';
 import { makeIdentity } from '../support/pki-fixtures.js';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
-import { decodeSession12, encodeSession12, isSession12Blob } from '../../runtime/dtls12/session-blob12.js';
+import { decodeSession12, encodeSession12, isSession12Blob } from '../../runtime/dtls12/session-blob.js';
 import { connect } from '../../runtime/node/dtls/connect.js';
 import type { ConnectOptions } from '../../runtime/node/dtls/options.js';
 import { decodeClientSession } from '../../runtime/session/client-session.js';

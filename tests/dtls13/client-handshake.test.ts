@@ -15,7 +15,7 @@ import {
 } from '../../generated/wire/index.js';
 import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import type { ConnectionOptions, DtlsConnection } from '../../runtime/dtls/connection.js';
-import { isDtls12 } from '../../runtime/dtls12/negotiated12.js';
+import { isDtls12 } from '../../runtime/dtls12/negotiated.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { handshakeFragment, plaintextRecord } from '../support/attacker.js';
 import { handshake } from '../support/handshake.js';

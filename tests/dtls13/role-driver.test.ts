@@ -2,7 +2,7 @@ import test from 'ava';
 import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
 import type { DtlsVersionName } from '../../runtime/versions/versions.js';
 import { Dtls13Connection } from '../../runtime/dtls13/connection.js';
-import { Connection12 } from '../../runtime/dtls12/connection12.js';
+import { Connection12 } from '../../runtime/dtls12/connection.js';
 import { Link } from '../support/link.js';
 import { transmitted } from '../support/poll.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';

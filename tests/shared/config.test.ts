@@ -6,7 +6,7 @@
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
 import { DATAGRAM_SIZE, resolveConfig, type DtlsConfig } from '../../runtime/shared/config.js';
-import { resolveConfig12 } from '../../runtime/dtls12/config12.js';
+import { resolveConfig12 } from '../../runtime/dtls12/config.js';
 import { connect } from '../../runtime/index.js';
 import { DtlsConnection, encodeResumptionTicket, type ResumptionTicket } from '../../runtime/sans-io.js';
 import { makeIdentity } from '../support/pki-fixtures.js';

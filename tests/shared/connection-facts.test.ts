@@ -2,8 +2,8 @@ import test from 'ava';
 import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
 import { createThrowawayIdentity } from '../../runtime/pki/throwaway-identity.js';
 import { ConnectionFacts, type PeerLink } from '../../runtime/shared/connection-facts.js';
-import { FACTS13 } from '../../runtime/dtls13/version-facts13.js';
-import { FACTS12 } from '../../runtime/dtls12/version-facts12.js';
+import { FACTS13 } from '../../runtime/dtls13/version-facts.js';
+import { FACTS12 } from '../../runtime/dtls12/version-facts.js';
 
 /**
  * What DtlsConnection reports of itself, read from its common state where the version state writes it

@@ -7,7 +7,7 @@ import { createThrowawayIdentity } from '../../runtime/pki/throwaway-identity.js
 
 /**
  * The one check of an exporter call (runtime/shared/export-keying.ts) in front of the exporter each version's
- * completing step installs in the common state (runtime/dtls13/exporter13.ts, runtime/dtls12/exporter12.ts): before
+ * completing step installs in the common state (runtime/dtls13/exporter.ts, runtime/dtls12/exporter.ts): before
  * completion a ConnectionStateError, a bad length, label or context a ConfigError naming it, in both versions alike;
  * the same bytes on both sides; a 1.3 session's exporter gone once it ended, a 1.2 one's kept (as before the move).
  */

@@ -4,7 +4,7 @@ import { HelloRetryResponder } from '../../runtime/dtls13/hello-retry-responder.
 import type { KeyExchangeGroup } from '../../runtime/crypto/provider.js';
 import type { Identity } from './pki-fixtures.js';
 import { TEST_TIME } from './pki-fixtures.js';
-import { isDtls12 } from '../../runtime/dtls12/negotiated12.js';
+import { isDtls12 } from '../../runtime/dtls12/negotiated.js';
 
 /** One handshake shape: client authentication, a key-share HelloRetryRequest, a stateless cookie exchange. */
 export interface Variant {

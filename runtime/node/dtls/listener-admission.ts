@@ -28,7 +28,7 @@ import type { UdpServerLimits, UdpServerOptions, UdpServerStats } from '../serve
 import { boundSocket } from '../socket-bind.js';
 import { cidKey, Transport, type DatagramRoute, type Slot } from '../transport.js';
 import { RestingSessions } from '../resting-sessions.js';
-import { SessionCache12 } from '../../dtls12/session12.js';
+import { SessionCache12 } from '../../dtls12/session.js';
 
 /** What a connection starts with from the cookie exchange (hello-responder.ts). */
 type HelloStart = Extract<HelloOutcome, { kind: 'accept' }>['start'];

@@ -11,7 +11,7 @@ import {
   DEFAULT_MAX_CLIENT_HELLO_LENGTH,
   DEFAULT_MAX_PENDING_CLIENT_HELLOS,
 } from '../../dtls13/hello-retry-reassembly.js';
-import { DEFAULT_SESSION_CACHE_SIZE } from '../../dtls12/session12.js';
+import { DEFAULT_SESSION_CACHE_SIZE } from '../../dtls12/session.js';
 import { nearestName } from '../../near-name.js';
 import { MAX_SERVER_CONNECTIONS } from '../connection-limits.js';
 import { MAX_OWNERS } from '../../cid/cid-owner.js';

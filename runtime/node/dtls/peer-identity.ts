@@ -1,7 +1,7 @@
 /** What a session says of its peer: the cipher as node:tls names it, its authorization, its CIDs as Buffers. */
 import type { ConnectionIds, VersionFacts } from '../../shared/connection-api.js';
 import type { SessionParameters } from '../../shared/events.js';
-import { protocolOf } from '../../dtls12/negotiated12.js';
+import { protocolOf } from '../../dtls12/negotiated.js';
 import type { AuthorizationRecord } from './authorization.js';
 
 /** `session.cipher`: `name` is OpenSSL's, `standardName` IANA's (the same in DTLS 1.3), `version` the protocol. */

@@ -7,9 +7,9 @@
  */
 import { ConfigError, described } from '../../config-error.js';
 import type { PskKeyExchangeModeName } from '../../../generated/wire/enums.js';
-import { DEFAULT_SUITES_12 } from '../../dtls12/config12.js';
+import { DEFAULT_SUITES_12 } from '../../dtls12/config.js';
 import { opensslName12 } from '../../dtls12/openssl-names.js';
-import { DEFAULT_PSK_SUITES_12 } from '../../dtls12/psk12.js';
+import { DEFAULT_PSK_SUITES_12 } from '../../dtls12/psk.js';
 
 /** The profiles `profile` names. */
 export type ProfileName = 'rfc7925';

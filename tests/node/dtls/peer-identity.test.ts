@@ -4,7 +4,7 @@
  * why not, and the connection IDs as Buffers.
  */
 import test from 'ava';
-import { FACTS13 } from '../../../runtime/dtls13/version-facts13.js';
+import { FACTS13 } from '../../../runtime/dtls13/version-facts.js';
 import {
   authorizationErrorOf,
   cipherOf,
