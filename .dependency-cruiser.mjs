@@ -23,7 +23,7 @@ const RUNTIME_LAYERS = [
   'shared', // what both version states share: surface, events, facts, record rules, configuration, the state base
   'dtls13', // the DTLS 1.3 version state
   'dtls12', // the DTLS 1.2 version state
-  'dtls', // the one DtlsConnection over both versions' states: version negotiation, the listener's cookie exchange
+  'connection', // the one DtlsConnection over both versions' states: version negotiation, the listener's cookie exchange
   'node', // UDP, the node:dtls-shaped API
 ];
 

@@ -18,8 +18,8 @@ import { connect } from '../runtime/node/dtls/connect.js';
 import { listen } from '../runtime/node/dtls/listener.js';
 import type { DtlsSession } from '../runtime/node/dtls/session.js';
 import { createSocket } from 'node:dgram';
-import { DtlsConnection } from '../runtime/dtls/connection.js';
-import { serverConfigs } from '../runtime/dtls/version-configs.js';
+import { DtlsConnection } from '../runtime/connection/connection.js';
+import { serverConfigs } from '../runtime/connection/version-configs.js';
 import { createSecureContext } from '../runtime/pki/secure-context.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { DtlsConnection } from '../runtime/dtls/connection.js';
+import { DtlsConnection } from '../runtime/connection/connection.js';
 import { clientOptions } from '../runtime/node/dtls/options.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 

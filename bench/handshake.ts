@@ -1,4 +1,4 @@
-import { DtlsConnection } from '../runtime/dtls/connection.js';
+import { DtlsConnection } from '../runtime/connection/connection.js';
 import type { CryptoProvider } from '../runtime/crypto/provider.js';
 import { nobleProvider } from '../runtime/crypto/noble/index.js';
 import { nodeProvider } from '../runtime/crypto/node/index.js';

@@ -1,5 +1,5 @@
 import { loadavg } from 'node:os';
-import { DtlsConnection } from '../runtime/dtls/connection.js';
+import { DtlsConnection } from '../runtime/connection/connection.js';
 import { resolveConfig } from '../runtime/shared/config.js';
 import { screenFrozen, type FrozenSession } from '../runtime/shared/hibernation.js';
 import { listen, type DtlsListener } from '../runtime/node/dtls/listener.js';

@@ -1,5 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { DtlsConnection, type ConnectionOptions } from '../runtime/dtls/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../runtime/connection/connection.js';
 import { connect } from '../runtime/node/dtls/connect.js';
 import { DtlsListener, listen } from '../runtime/node/dtls/listener.js';
 import type { ListenOptions } from '../runtime/node/dtls/options.js';

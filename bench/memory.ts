@@ -4,7 +4,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import type { HandshakeTypeName } from '../generated/wire/enums.js';
 import { handshakeFragment, plaintextRecord } from '../tests/support/attacker.js';
-import { DtlsConnection, type ConnectionOptions } from '../runtime/dtls/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../runtime/connection/connection.js';
 import { HelloRetryResponder } from '../runtime/dtls13/hello-retry-responder.js';
 import {
   DEFAULT_MAX_CLIENT_HELLO_LENGTH,

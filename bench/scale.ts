@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { retained } from '../tests/support/retained.js';
-import { DtlsConnection, type ConnectionOptions } from '../runtime/dtls/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../runtime/connection/connection.js';
 import { listen, type DtlsListener } from '../runtime/node/dtls/listener.js';
 import { certificateToPem, privateKeyToPem } from '../runtime/pki/pem.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';

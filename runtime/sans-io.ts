@@ -8,7 +8,7 @@ export {
   type ConnectionOptions,
   type ConnectionStats,
   type DtlsOptions,
-} from './dtls/connection.js';
+} from './connection/connection.js';
 export { ConfigError, type ConfigErrorCode } from './config-error.js';
 export type { DtlsConfig } from './shared/config.js';
 export type {

@@ -3,7 +3,7 @@
  * and a server DtlsConnection in this process, datagrams handed straight
  * from one to the other (no network, no loss), timed with the wall clock.
  */
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import type { CryptoProvider, KeyExchangeGroup } from '../../runtime/crypto/provider.js';
 import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
 import { wallTime, type Clock } from './clock.js';

@@ -1,4 +1,4 @@
-import type { ConnectionOptions } from '../../runtime/dtls/connection.js';
+import type { ConnectionOptions } from '../../runtime/connection/connection.js';
 import type { CryptoOpKind, CryptoOpSink } from './crypto-ops.js';
 import type { Uint32Source } from './seeded-provider.js';
 

@@ -1,5 +1,5 @@
 import { SeededRandom, type SimTime } from '../kernel/index.js';
-import type { ConnectionOptions } from '../../runtime/dtls/connection.js';
+import type { ConnectionOptions } from '../../runtime/connection/connection.js';
 import { nobleProvider } from '../../runtime/crypto/noble/index.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { KeyExchangeGroup } from '../../runtime/crypto/provider.js';

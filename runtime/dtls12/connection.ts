@@ -108,7 +108,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
   }
 
   /**
-   * A client that already sent its ClientHello (a 1.3 client's offer that also offered 1.2, runtime/dtls/hello-phase.ts)
+   * A client that already sent its ClientHello (a 1.3 client's offer that also offered 1.2, runtime/connection/hello-phase.ts)
    * takes up from `offer`: it starts in waitServerHello with that exact ClientHello in its transcript, its message_seq
    * and epoch-0 record numbers going on from the offer's.
    */
@@ -122,7 +122,7 @@ export class Connection12 extends VersionStateBase implements VersionState {
 
   /**
    * Client: `final` runs once, at the machine's first state past waitServerHello (a ServerHello taken, or the end,
-   * however reached; Machine12.onFinal): the version is 1.2 for good (runtime/dtls/hello-phase.ts).
+   * however reached; Machine12.onFinal): the version is 1.2 for good (runtime/connection/hello-phase.ts).
    */
   whenVersionFinal(final: () => void): void {
     this.machine.onFinal = final;
@@ -130,20 +130,20 @@ export class Connection12 extends VersionStateBase implements VersionState {
 
   /**
    * Client: a 1.3 answer to our first ClientHello took the connection back from this state, made for a
-   * HelloVerifyRequest (runtime/dtls/hello-phase.ts): its flight leaves the one clock for good, and it reads nothing more.
+   * HelloVerifyRequest (runtime/connection/hello-phase.ts): its flight leaves the one clock for good, and it reads nothing more.
    */
   setAside(): void {
     this.machine.onFinal = undefined;
     this.flights.stop();
   }
 
-  /** Server: the first ClientHello, decoded where its version was chosen (runtime/dtls): not decoded again. */
+  /** Server: the first ClientHello, decoded where its version was chosen (runtime/connection): not decoded again. */
   expectClientHello(known: { readonly body: Uint8Array; readonly hello: ClientHello }): void {
     this.handshake.expect(known);
   }
 
   /**
-   * `charts`: the 1.2 charts' generated machines (runtime/dtls/role-drivers.ts); `shared`: the event queue, counters,
+   * `charts`: the 1.2 charts' generated machines (runtime/connection/role-drivers.ts); `shared`: the event queue, counters,
    * outbound queue, clock and facts of its DtlsConnection (the handshake's start there when it began before this
    * object).
    */

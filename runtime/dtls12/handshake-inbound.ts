@@ -48,7 +48,7 @@ export class HandshakeInbound12<C> {
   private readonly parts: HandshakeParts12;
   /** The connection's counters (whole messages handed to the handshake are counted here). */
   private readonly counts: { handshakeMessagesReceived: number };
-  /** Server: the first ClientHello, decoded where its version was chosen (runtime/dtls), until a ClientHello comes. */
+  /** Server: the first ClientHello, decoded where its version was chosen (runtime/connection), until a ClientHello comes. */
   private known: { readonly body: Uint8Array; readonly hello: ClientHello } | undefined;
 
   /**
@@ -159,7 +159,7 @@ export class HandshakeInbound12<C> {
       return this.drop('malformed');
     }
     // RFC 8446 §4.2.1: with supported_versions only what it lists is offered. (A server doing 1.3 too hands this state
-    // only ClientHellos that chose 1.2: runtime/dtls/hello-phase.ts.)
+    // only ClientHellos that chose 1.2: runtime/connection/hello-phase.ts.)
     if (!offeredVersions(ch).dtls12) {
       return this.fail({
         alert: 'protocol_version',

@@ -22,7 +22,7 @@ export type HelloVerify12Outcome =
   /** A ClientHello the cookie cannot be made over: drop it. */
   | { readonly kind: 'drop' };
 
-/** A first ClientHello as the listener read it (runtime/dtls/version-negotiation.ts): decoded once, before any connection. */
+/** A first ClientHello as the listener read it (runtime/connection/version-negotiation.ts): decoded once, before any connection. */
 export interface FirstClientHello12 {
   readonly hello: ClientHello;
   /** Its message_seq and its record's sequence number, which the HelloVerifyRequest repeats. */

@@ -1,6 +1,6 @@
 /**
  * A 1.2 connection's handshake machine: the one `Machine` (runtime/machine/machine.ts) that also runs the 1.3 charts,
- * here over the role's 1.2 chart (`dtls12ClientStep` / `dtls12ServerStep`, bound in runtime/dtls/role-drivers.ts). What
+ * here over the role's 1.2 chart (`dtls12ClientStep` / `dtls12ServerStep`, bound in runtime/connection/role-drivers.ts). What
  * 1.2 adds: the states a connection enters outside the chart (a close or the peer's close_notify before the handshake
  * completes, the retransmission limit), and `onTransition`, the coverage oracle's view of each transition taken.
  */
@@ -14,7 +14,7 @@ import type { ServerState12 } from './server.js';
 /** A 1.2 handshake's state, either role's. */
 export type HandshakeState12 = ClientState12 | ServerState12;
 
-/** The 1.2 charts bound to their generated step functions (runtime/dtls/role-drivers.ts binds them, beside 1.3's). */
+/** The 1.2 charts bound to their generated step functions (runtime/connection/role-drivers.ts binds them, beside 1.3's). */
 export interface Charts12 {
   readonly client: ChartBinding<HandshakeParts12, ClientState12, ClientEvent12>;
   readonly server: ChartBinding<HandshakeParts12, ServerState12, ServerEvent12>;
@@ -41,7 +41,7 @@ export class Machine12 extends Machine<HandshakeParts12, HandshakeState12, Event
   /**
    * Runs once, at the first state past `waitServerHello` (a ServerHello taken, or the end, however reached): the version
    * is 1.2 for good. The hello phase holding a client's 1.3 state after a HelloVerifyRequest lets it go here
-   * (connection.ts `whenVersionFinal`, runtime/dtls/hello-phase.ts), so no end path can forget it.
+   * (connection.ts `whenVersionFinal`, runtime/connection/hello-phase.ts), so no end path can forget it.
    */
   onFinal: (() => void) | undefined = undefined;
   /** Where the state's kind and a failure's reason are written as the connection's facts (connection-facts.ts). */

@@ -25,7 +25,7 @@ const HANDSHAKE_HEADER = 12;
 /**
  * A whole handshake message (fragment_offset 0) in one epoch-0 record numbered `recordSequence`, as a datagram: the
  * HelloVerifyRequest under the ClientHello's numbers (RFC 6347 §4.2.1), or a ClientHello a 1.3 state reassembled,
- * handed to the 1.2 state that reads it whole from one record (runtime/dtls/connection.ts).
+ * handed to the 1.2 state that reads it whole from one record (runtime/connection/connection.ts).
  */
 export function handshakeRecord12(
   msgType: HandshakeType,

@@ -187,7 +187,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
     }
     this.handshake = new HandshakeInbound(hooks, this.inbox);
     this.handlers = new ContentRecords(hooks, this.handshake);
-    // In a hello phase (runtime/dtls/hello-phase.ts) the version is open until it chooses: none reported meanwhile.
+    // In a hello phase (runtime/connection/hello-phase.ts) the version is open until it chooses: none reported meanwhile.
     this.report(!versionOpen);
   }
 
@@ -343,7 +343,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
   }
 
   /**
-   * Server: the first ClientHello, decoded where its version was chosen (runtime/dtls/hello-phase.ts): when these are
+   * Server: the first ClientHello, decoded where its version was chosen (runtime/connection/hello-phase.ts): when these are
    * its bytes, not decoded again.
    */
   expectClientHello(known: { readonly body: Uint8Array; readonly hello: ClientHello }): void {
@@ -356,7 +356,7 @@ export class Dtls13Connection extends VersionStateBase implements VersionState, 
   }
 
   /**
-   * Client: the server answered our first ClientHello in DTLS 1.2 (runtime/dtls/hello-phase.ts): that ClientHello as
+   * Client: the server answered our first ClientHello in DTLS 1.2 (runtime/connection/hello-phase.ts): that ClientHello as
    * sent, for the 1.2 state to take up from; this state's flight leaves the one clock meanwhile.
    */
   stepAside(): SentOffer | undefined {

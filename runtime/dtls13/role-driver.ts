@@ -73,7 +73,7 @@ export interface RoleDriver {
   readonly kind: string;
 }
 
-/** The 1.3 charts bound to their generated step functions (runtime/dtls/role-drivers.ts binds them, beside 1.2's). */
+/** The 1.3 charts bound to their generated step functions (runtime/connection/role-drivers.ts binds them, beside 1.2's). */
 export interface Charts13 {
   readonly client: ChartBinding<ClientContext, ClientState, ClientEvent>;
   readonly server: ChartBinding<ServerContext, ServerState, ServerEvent>;

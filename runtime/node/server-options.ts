@@ -1,6 +1,6 @@
 import { releaseOwnTicketKeys } from '../session/ticket-key-cache.js';
-import type { ConnectionOptions } from '../dtls/connection.js';
-import { DtlsConnection } from '../dtls/connection.js';
+import type { ConnectionOptions } from '../connection/connection.js';
+import { DtlsConnection } from '../connection/connection.js';
 import { ConfigError, described } from '../config-error.js';
 import type { AntiReplayStore } from '../session/anti-replay.js';
 import type { Dtls12CipherSuite } from '../versions/suites12.js';

@@ -213,7 +213,7 @@ export interface ResolvedConfig {
   readonly srtp: readonly SrtpProfileName[] | undefined;
   readonly signatureAlgorithmsCert: readonly SignatureAlgorithm[] | undefined;
   readonly versions: VersionRange;
-  /** Client: the DTLS 1.2 suites offered beside 1.3, when the range enables 1.2 (set by runtime/dtls/version-configs.ts). */
+  /** Client: the DTLS 1.2 suites offered beside 1.3, when the range enables 1.2 (set by runtime/connection/version-configs.ts). */
   readonly offer12: readonly Dtls12CipherSuite[] | undefined;
   /**
    * Client, with `offer12`: a 1.2 session offered beside 1.3 (RFC 5077 §3.4): its ID as legacy_session_id (RFC 9147
@@ -285,7 +285,7 @@ export const KEY_LOG_SHAPE = '(line: string) => void, called with each NSS key l
 export function resolveConfig(role: 'client' | 'server', o: DtlsConfig, owner: object = o): ResolvedConfig {
   const provider = o.provider ?? defaultProvider();
   const versions = resolveVersionRange(o.minVersion, o.maxVersion);
-  // The 1.3 configuration needs 1.3 in its range; a 1.2-only range is resolved by runtime/dtls/version-configs.ts.
+  // The 1.3 configuration needs 1.3 in its range; a 1.2-only range is resolved by runtime/connection/version-configs.ts.
   if (!versions.enabled.includes('DTLSv1.3')) {
     throw new ConfigError(
       'maxVersion',

@@ -180,7 +180,7 @@ export interface RecordTimer {
 
 /**
  * A version state of DtlsConnection: the surface less what DtlsConnection answers from its common state
- * (runtime/dtls/common-state.ts) and less what only DTLS 1.3 has, plus the part DtlsConnection calls.
+ * (runtime/connection/common-state.ts) and less what only DTLS 1.3 has, plus the part DtlsConnection calls.
  */
 export interface VersionState extends Omit<
   Connection,

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
 import { encodeSession12 } from '../../runtime/dtls12/session-blob.js';
 import { machine12Of, state12Of } from '../support/inside12.js';
 import { SessionCache12 } from '../../runtime/dtls12/session.js';

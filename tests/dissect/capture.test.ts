@@ -19,7 +19,7 @@ import { captureLoopback } from './tcpdump.js';
 import { captureEcho } from './echo-capture.js';
 import { Dtls13Connection } from '../../runtime/dtls13/connection.js';
 import type { RecordLayer } from '../../runtime/record/record-layer.js';
-import type { DtlsConnection } from '../../runtime/dtls/connection.js';
+import type { DtlsConnection } from '../../runtime/connection/connection.js';
 import { until } from '../node/support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dtls13-dissect-'));

@@ -9,7 +9,7 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { sniffVersion } from '../../cli/dissect/version-sniff.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 
 const recorded = JSON.parse(

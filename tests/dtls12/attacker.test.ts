@@ -1,6 +1,6 @@
 import test from 'ava';
 import { encodeClientHello } from '../../generated/wire/client-hello.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { state12Of } from '../support/inside12.js';
 import { resolveConfig12 } from '../../runtime/dtls12/config.js';
 import { clientHello12 } from '../../runtime/dtls12/hello.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import test from 'ava';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { encodeSession12 } from '../../runtime/dtls12/session-blob.js';
 import { machine12Of, state12Of } from '../support/inside12.js';
 import { SessionCache12 } from '../../runtime/dtls12/session.js';

@@ -6,7 +6,7 @@
  */
 import test from 'ava';
 import { decodeClientHello12 } from '../../runtime/dtls12/client-hello-body.js';
-import { chooseServerVersion } from '../../runtime/dtls/version-negotiation.js';
+import { chooseServerVersion } from '../../runtime/connection/version-negotiation.js';
 import { helloVerify12 } from '../../runtime/dtls12/hello-verify.js';
 import { defaultProvider } from '../../runtime/crypto.js';
 

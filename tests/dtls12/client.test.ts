@@ -2,7 +2,7 @@ import test from 'ava';
 import { decodeClientHello, encodeClientHello } from '../../generated/wire/client-hello.js';
 import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import type { KeyShare } from '../../runtime/crypto/provider.js';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import { encodeSession12 } from '../../runtime/dtls12/session-blob.js';
 import { state12Of } from '../support/inside12.js';
 import { Connection12 } from '../../runtime/dtls12/connection.js';

@@ -8,7 +8,7 @@
 import test from 'ava';
 import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import { decodeSession12 } from '../../runtime/dtls12/session-blob.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { state12Of } from '../support/inside12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump } from './pair12.js';

@@ -3,7 +3,7 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { nobleProvider } from '../../runtime/crypto/noble/index.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { CryptoProvider, SignatureAlgorithm } from '../../runtime/crypto/provider.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { state12Of } from '../support/inside12.js';
 import { chooseScheme12, sign12, verify12 } from '../../runtime/dtls12/signing.js';
 import { certificateVerifyContent, verifyCertificateVerify } from '../../runtime/handshake/certificate-verify.js';

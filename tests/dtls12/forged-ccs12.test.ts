@@ -12,7 +12,7 @@
  * ClientKeyExchange and CertificateVerify did the same at the server.
  */
 import test from 'ava';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { state12Of } from '../support/inside12.js';
 import { decodeDatagram12, encodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { plaintextRecord } from '../support/attacker.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { state12Of } from '../support/inside12.js';
 import { keyBlock } from '../../runtime/dtls12/key-derivation.js';
 import { EpochCipher12 } from '../../runtime/record/codec12.js';

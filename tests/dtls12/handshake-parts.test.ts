@@ -8,7 +8,7 @@ import { RecordPath12 } from '../../runtime/dtls12/record-path12.js';
 import { RecordWriter12 } from '../../runtime/dtls12/record-writer12.js';
 import { ManualClock } from '../../runtime/handshake/manual-clock.js';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { state12Of } from '../support/inside12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump, type Pair12 } from './pair12.js';

@@ -3,10 +3,10 @@ import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import type { CryptoProvider } from '../../runtime/crypto/provider.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { state12Of } from '../support/inside12.js';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
-import { firstAnswer } from '../../runtime/dtls/first-answer.js';
+import { firstAnswer } from '../../runtime/connection/first-answer.js';
 import { Reader } from '../../runtime/wire/reader.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 
@@ -27,7 +27,7 @@ function firstClientHello(d: Uint8Array): ReturnType<typeof decodeClientHello> {
   return decodeClientHello(readDtlsHandshake(new Reader(w.record.fragment, 'H')).fragment);
 }
 
-/** The version the first answer in datagram `d` names, read as the client's first-answer step reads its first record's content (runtime/dtls/first-answer.ts). */
+/** The version the first answer in datagram `d` names, read as the client's first-answer step reads its first record's content (runtime/connection/first-answer.ts). */
 function answeredVersion(d: Uint8Array): 'DTLSv1.2' | 'DTLSv1.3' | undefined {
   return d.length < 13 || d[0] !== 22 ? undefined : firstAnswer(d.subarray(13))?.version;
 }

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { encodeClientKeyExchangePsk } from '../../generated/wire/client-key-exchange.js';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import { state12Of } from '../support/inside12.js';
 import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import { pskPremasterSecret } from '../../runtime/dtls12/key-derivation.js';

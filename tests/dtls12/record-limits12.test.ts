@@ -9,7 +9,7 @@
  * tests/dtls12/flood12-udp.test.ts sends the same over real UDP.
  */
 import test from 'ava';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import type { Dtls12Options } from '../../runtime/dtls12/config.js';
 import { forgedFlood12, forgedRecord12 } from '../support/forged12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';

@@ -6,7 +6,7 @@ import type { Out12 } from '../../runtime/dtls12/out.js';
 import { EpochCipher12 } from '../../runtime/record/codec12.js';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
-import { LONGEST_CLIENT_HELLO_12 } from '../../runtime/dtls/hello-phase.js';
+import { LONGEST_CLIENT_HELLO_12 } from '../../runtime/connection/hello-phase.js';
 import { Reader } from '../../runtime/wire/reader.js';
 import { dtls12Suite } from '../../runtime/versions/suites12.js';
 
@@ -207,7 +207,7 @@ test('a sealed message of a flight is cut so that each record, nonce and tag inc
   for (const d of outgoing) t.true(d.length <= 100, `a datagram of ${d.length} bytes`);
 });
 
-// A ClientHello the 1.3 state reassembled, made one record for the 1.2 state (runtime/dtls/connection.ts).
+// A ClientHello the 1.3 state reassembled, made one record for the 1.2 state (runtime/connection/connection.ts).
 test('handshakeRecord12: one epoch-0 handshake record, the whole message, its message_seq, the record number given', (t) => {
   for (const length of [0, 1, 255, 256, LONGEST_CLIENT_HELLO_12]) {
     const body = new Uint8Array(length).map((_, i) => i & 0xff);

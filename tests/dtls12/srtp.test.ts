@@ -1,5 +1,5 @@
 import test from 'ava';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import { state12Of } from '../support/inside12.js';
 import { SRTP_EXPORTER_LABEL, srtpKeyingMaterial } from '../../runtime/shared/srtp.js';
 import { ConfigError } from '../../runtime/config-error.js';

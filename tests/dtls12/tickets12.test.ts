@@ -3,7 +3,7 @@ import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { findExtension } from '../../runtime/handshake/extensions.js';
 import { resolveConfig } from '../../runtime/shared/config.js';
 import { openTicket } from '../../runtime/shared/psk-selection.js';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import { encodeSession12 } from '../../runtime/dtls12/session-blob.js';
 import { state12Of } from '../support/inside12.js';
 import type { ConnectionEvent } from '../../runtime/shared/events.js';

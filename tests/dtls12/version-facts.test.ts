@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { SessionParameters } from '../../runtime/shared/events.js';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import { Dtls12FeatureError } from '../../runtime/dtls12/feature-error.js';
 import { FACTS12 } from '../../runtime/dtls12/version-facts.js';
 import { FACTS13 } from '../../runtime/dtls13/version-facts.js';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
-import { ConnectionStateError } from '../../runtime/dtls/connection.js';
+import { ConnectionStateError } from '../../runtime/connection/connection.js';
 import { handshake } from '../support/handshake.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { makePair } from '../support/stepper.js';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { encodeAlert, encodeEncryptedExtensions, encodeServerHello } from '../../generated/wire/index.js';
-import { ConnectionStateError, DtlsConnection } from '../../runtime/dtls/connection.js';
+import { ConnectionStateError, DtlsConnection } from '../../runtime/connection/connection.js';
 import { DEFAULT_CONNECTION_LIMITS } from '../../runtime/shared/connection-limits.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import {

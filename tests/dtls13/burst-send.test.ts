@@ -2,7 +2,7 @@ import test from 'ava';
 import { resolveConfig } from '../../runtime/shared/config.js';
 import { Dtls13Connection } from '../../runtime/dtls13/connection.js';
 import type { RecordLayer } from '../../runtime/record/record-layer.js';
-import { ConnectionStateError, DtlsConnection } from '../../runtime/dtls/connection.js';
+import { ConnectionStateError, DtlsConnection } from '../../runtime/connection/connection.js';
 import { RecordLayerError } from '../../runtime/record/record-writer.js';
 import { Link } from '../support/link.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';

@@ -15,7 +15,7 @@
  */
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { forgedRecord12 } from '../support/forged12.js';
 import { forgeryRun } from '../support/forgery-rate.js';
 import { makeIdentity } from '../support/pki-fixtures.js';

@@ -14,7 +14,7 @@ import {
   type ServerHello,
 } from '../../generated/wire/index.js';
 import type { ConnectionEvent } from '../../runtime/shared/events.js';
-import type { ConnectionOptions, DtlsConnection } from '../../runtime/dtls/connection.js';
+import type { ConnectionOptions, DtlsConnection } from '../../runtime/connection/connection.js';
 import { isDtls12 } from '../../runtime/dtls12/negotiated.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { handshakeFragment, plaintextRecord } from '../support/attacker.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { frozenSessionStats } from '../../runtime/dtls13/connection-hibernation.js';
 import { resolveConfig } from '../../runtime/shared/config.js';
 import { roundTrip } from '../support/handshake.js';

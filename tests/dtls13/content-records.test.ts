@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { ContentType } from '../../generated/wire/enums.js';
 import { encodeAck } from '../../generated/wire/index.js';
-import type { DtlsConnection } from '../../runtime/dtls/connection.js';
+import type { DtlsConnection } from '../../runtime/connection/connection.js';
 import { injectRecord } from '../support/inject.js';
 import { connected, linked } from '../support/handshake.js';
 import { makeIdentity } from '../support/pki-fixtures.js';

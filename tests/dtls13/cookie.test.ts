@@ -1,9 +1,9 @@
 import test from 'ava';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { decodeAlert } from '../../generated/wire/index.js';
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
 import { HelloRetryResponder } from '../../runtime/dtls13/hello-retry-responder.js';
-import { chooseServerVersion } from '../../runtime/dtls/version-negotiation.js';
+import { chooseServerVersion } from '../../runtime/connection/version-negotiation.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 
 /** The stateless cookie exchange (RFC 9147 §5.1): no server state before a valid cookie. */

@@ -7,7 +7,7 @@ import {
   encodeNewSessionTicket,
   encodeReturnRoutabilityCheck,
 } from '../../generated/wire/index.js';
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
 import { HelloRetryResponder } from '../../runtime/dtls13/hello-retry-responder.js';
 import { chartEdges } from '../support/chart-graph.js';
 import { Link } from '../support/link.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import { freshAntiReplay } from '../support/fresh-anti-replay.js';
 import { handshake } from '../support/handshake.js';

@@ -8,7 +8,7 @@
  */
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { bytesFrom, forgedCiphertext } from '../support/attacker.js';
 import { handshake, roundTrip } from '../support/handshake.js';
 import type { Link } from '../support/link.js';

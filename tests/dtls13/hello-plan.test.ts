@@ -1,5 +1,5 @@
 import test from 'ava';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import { TICKET_AGE_TOLERANCE_MS } from '../../runtime/shared/psk-selection.js';
 import { MemoryAntiReplay } from '../../runtime/session/anti-replay.js';

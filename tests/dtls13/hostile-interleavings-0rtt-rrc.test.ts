@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
 import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import { HelloRetryResponder } from '../../runtime/dtls13/hello-retry-responder.js';
 import { TICKET_AGE_TOLERANCE_MS } from '../../runtime/shared/psk-selection.js';

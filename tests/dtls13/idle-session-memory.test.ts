@@ -1,7 +1,7 @@
 import test from 'ava';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { createThrowawayIdentity } from '../../runtime/pki/throwaway-identity.js';
-import { serverConfigs } from '../../runtime/dtls/version-configs.js';
+import { serverConfigs } from '../../runtime/connection/version-configs.js';
 import { retained } from '../support/retained.js';
 
 /**

@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { ConnectionOptions, DtlsConnection } from '../../runtime/dtls/connection.js';
+import type { ConnectionOptions, DtlsConnection } from '../../runtime/connection/connection.js';
 import type { RecordLayer } from '../../runtime/record/record-layer.js';
 import { RecordLayerError } from '../../runtime/record/record-writer.js';
 import { handshake, roundTrip } from '../support/handshake.js';

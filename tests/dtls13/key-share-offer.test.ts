@@ -6,7 +6,7 @@
  */
 import test, { type ExecutionContext } from 'ava';
 import { decodeClientHello, decodeDtlsHandshake } from '../../generated/wire/index.js';
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
 import type { SessionParameters } from '../../runtime/shared/events.js';
 import { findExtension } from '../../runtime/handshake/extensions.js';
 import { connect } from '../../runtime/node/dtls/connect.js';

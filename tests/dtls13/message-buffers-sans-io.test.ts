@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import { defaultProvider } from '../../runtime/crypto.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { beginReceiveBatch, endReceiveBatch } from '../../runtime/wire/message-arena.js';
 import { pair12, pump, type Pair12 } from '../dtls12/pair12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { HANDSHAKE_KEYS_RETENTION_MS } from '../../runtime/dtls/connection.js';
+import { HANDSHAKE_KEYS_RETENTION_MS } from '../../runtime/connection/connection.js';
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { handshake, roundTrip } from '../support/handshake.js';

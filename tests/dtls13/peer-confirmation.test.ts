@@ -5,7 +5,7 @@
  * each datagram handed over (or held back) by the test.
  */
 import test from 'ava';
-import type { DtlsConnection } from '../../runtime/dtls/connection.js';
+import type { DtlsConnection } from '../../runtime/connection/connection.js';
 import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import { MAX_HELD_MESSAGES, MAX_HELD_SEND_BYTES } from '../../runtime/dtls13/peer-confirmation.js';
 import { handshake } from '../support/handshake.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { DtlsOptions } from '../../runtime/dtls/connection.js';
+import type { DtlsOptions } from '../../runtime/connection/connection.js';
 import { certificateBody, certificateRequestBody } from '../../runtime/shared/messages.js';
 import { injectHandshakeMessage } from '../support/inject.js';
 import { connected } from '../support/handshake.js';

@@ -12,7 +12,7 @@ import { acceptCertificateTypes } from '../../runtime/shared/certificate-types.j
 import { resolveConfig } from '../../runtime/shared/config.js';
 import { checkEncryptedExtensions } from '../../runtime/dtls13/extension-policy.js';
 import { acceptPeerCertificate } from '../../runtime/shared/peer-authentication.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { decodeCertificate12 } from '../../runtime/dtls12/certificate.js';
 import { decodeDatagram12, encodeDatagram12, type Dtls12WireRecord } from '../../runtime/record/datagram12.js';
 import { ProtocolError } from '../../runtime/handshake/protocol-error.js';

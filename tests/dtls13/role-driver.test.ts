@@ -1,5 +1,5 @@
 import test from 'ava';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import type { DtlsVersionName } from '../../runtime/versions/versions.js';
 import { Dtls13Connection } from '../../runtime/dtls13/connection.js';
 import { Connection12 } from '../../runtime/dtls12/connection.js';
@@ -9,7 +9,7 @@ import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 
 /**
  * The role driver (runtime/dtls13/role-driver.ts) and the hello phase that chooses for it
- * (runtime/dtls/hello-phase.ts) between real connections in memory: each first answer (a 1.3 ServerHello, a
+ * (runtime/connection/hello-phase.ts) between real connections in memory: each first answer (a 1.3 ServerHello, a
  * HelloRetryRequest, a 1.2 ServerHello, a HelloVerifyRequest) to a client offering DTLS 1.2 and 1.3 and to a 1.3-only
  * one; a 1.2-only ClientHello handed to a server's 1.2 state; what `protocolVersion` reports before and after each; an
  * attacker's answer arriving before the real one. The HelloVerifyRequest reader and the forged, replayed, truncated and

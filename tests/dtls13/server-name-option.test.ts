@@ -1,6 +1,6 @@
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { connect } from '../../runtime/node/dtls/connect.js';
 import { createCertificate, generateKeyPair } from '../../runtime/pki/certificate-builder.js';
 import { resolveServerName } from '../../runtime/pki/server-name.js';

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
 import type { ResolvedConfig } from '../../runtime/shared/config.js';
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { CryptoError, type CryptoProvider } from '../../runtime/crypto/provider.js';
 import { handshake } from '../support/handshake.js';

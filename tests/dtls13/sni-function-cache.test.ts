@@ -1,5 +1,5 @@
 import test from 'ava';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { HelloRetryResponder } from '../../runtime/dtls13/hello-retry-responder.js';
 import type { CryptoProvider } from '../../runtime/crypto/provider.js';
 import { defaultProvider } from '../../runtime/crypto/registry.js';

@@ -10,7 +10,7 @@ import {
   type ClientHelloExtension,
 } from '../../generated/wire/index.js';
 import { ConfigError } from '../../runtime/config-error.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { HelloRetryResponder } from '../../runtime/dtls13/hello-retry-responder.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { handshake } from '../support/handshake.js';

@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { SessionParameters } from '../../runtime/shared/events.js';
 import { FACTS13 } from '../../runtime/dtls13/version-facts.js';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { pair12, pump } from '../dtls12/pair12.js';
 

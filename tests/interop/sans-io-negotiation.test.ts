@@ -1,5 +1,5 @@
 import test from 'ava';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import { toHex } from '../../runtime/wire/bytes.js';
 import { freeUdpPort, identityFiles, OpenSslPeer } from '../dtls12/openssl12.js';

@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import type { DtlsConnectOptions, DtlsListenOptions } from '../../runtime/index.js';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import { state12Of } from '../support/inside12.js';
 import type { Handshake12Result } from '../../runtime/dtls12/handshake-result.js';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
@@ -307,7 +307,7 @@ test("HelloVerifyRequest both ways: our client answers the cookie of wolfSSL's s
       "wolfSSL's second ClientHello carries our cookie",
     );
     // Without the cookie exchange (cookies: false) wolfSSL's ClientHello gets a HelloVerifyRequest only where our flight
-    // would not fit three times it (RFC 9147 §5.1's limit, runtime/dtls/cookieless-hello.ts); otherwise the flight
+    // would not fit three times it (RFC 9147 §5.1's limit, runtime/connection/cookieless-hello.ts); otherwise the flight
     // goes at once. Either way our first answer is within 3x the ClientHellos before it.
     const c = await fromWolfClient(ecdsa, { cookies: false }, ['-x']);
     agreed(t, c);

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { decodeDtlsHandshake, encodeDtlsHandshake, encodeDtlsPlaintext } from '../../generated/wire/index.js';
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
 import { HelloRetryResponder, type HelloRetryOutcome } from '../../runtime/dtls13/hello-retry-responder.js';
 import { openClientEndpoint } from '../support/udp-client.js';
 import { listen, type DtlsListener, type SessionHandler } from '../../runtime/index.js';

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { ConfigError } from '../../runtime/config-error.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { openClientEndpoint } from '../support/udp-client.js';
 import { connect } from '../../runtime/node/dtls/connect.js';
 import { listen, type DtlsListener } from '../../runtime/index.js';

@@ -37,7 +37,7 @@ for (const cookies of [true, false]) {
       serverName: 'udp.test',
       wallClock,
       // Without cookies, a ClientHello over a third of the flight starts at once; a smaller one would be sent through
-      // the cookie exchange anyway (runtime/dtls/cookieless-hello.ts).
+      // the cookie exchange anyway (runtime/connection/cookieless-hello.ts).
       ...(cookies ? {} : HELLO_OVER_A_THIRD),
     });
     const params = await client.handshake;

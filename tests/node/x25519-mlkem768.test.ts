@@ -1,6 +1,6 @@
 import test from 'ava';
 import { decodeDtlsHandshake, encodeDtlsHandshake, encodeDtlsPlaintext } from '../../generated/wire/index.js';
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { CryptoProvider, KeyShare } from '../../runtime/crypto/provider.js';
 import { openClientEndpoint } from '../support/udp-client.js';

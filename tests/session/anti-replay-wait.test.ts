@@ -2,7 +2,7 @@ import test from 'ava';
 import type { Socket } from 'node:dgram';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { connect } from '../../runtime/node/dtls/connect.js';
 import { listen, type DtlsListener } from '../../runtime/node/dtls/listener.js';
 import type { ListenOptions } from '../../runtime/node/dtls/options.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { ConnectionStateError } from '../../runtime/dtls/connection.js';
+import { ConnectionStateError } from '../../runtime/connection/connection.js';
 import { MAX_WAITING_FLIGHTS } from '../../runtime/dtls13/session-actions.js';
 import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import { encodeCertificateRequest } from '../../generated/wire/index.js';

@@ -1,8 +1,8 @@
 import test, { type ExecutionContext } from 'ava';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
-import { HelloResponder } from '../../runtime/dtls/hello-responder.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
+import { HelloResponder } from '../../runtime/connection/hello-responder.js';
 import { HelloRetryResponder } from '../../runtime/dtls13/hello-retry-responder.js';
-import { serverConfigs } from '../../runtime/dtls/version-configs.js';
+import { serverConfigs } from '../../runtime/connection/version-configs.js';
 import { AMPLIFICATION_FACTOR } from '../../runtime/shared/amplification-limit.js';
 import { MemoryAntiReplay } from '../../runtime/session/anti-replay.js';
 import { handshake } from '../support/handshake.js';

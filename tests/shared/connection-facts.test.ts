@@ -1,5 +1,5 @@
 import test from 'ava';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import { createThrowawayIdentity } from '../../runtime/pki/throwaway-identity.js';
 import { ConnectionFacts, type PeerLink } from '../../runtime/shared/connection-facts.js';
 import { FACTS13 } from '../../runtime/dtls13/version-facts.js';

@@ -2,7 +2,7 @@ import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
 import { ConnectionStateError } from '../../runtime/shared/connection-api.js';
 import { exportKeying } from '../../runtime/shared/export-keying.js';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import { createThrowawayIdentity } from '../../runtime/pki/throwaway-identity.js';
 
 /**

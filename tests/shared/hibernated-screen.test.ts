@@ -1,5 +1,5 @@
 import test from 'ava';
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
 import { frozenSessionStats } from '../../runtime/dtls13/connection-hibernation.js';
 import { resolveConfig, type ResolvedConfig } from '../../runtime/shared/config.js';
 import { screenFrozen, thawSession, type FrozenSession } from '../../runtime/shared/hibernation.js';

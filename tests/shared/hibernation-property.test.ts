@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { frozenSessionStats } from '../../runtime/dtls13/connection-hibernation.js';
 import { resolveConfig } from '../../runtime/shared/config.js';
 import { screenFrozen } from '../../runtime/shared/hibernation.js';

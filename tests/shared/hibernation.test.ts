@@ -1,5 +1,9 @@
 import test from 'ava';
-import { DtlsConnection, HANDSHAKE_KEYS_RETENTION_MS, type ConnectionOptions } from '../../runtime/dtls/connection.js';
+import {
+  DtlsConnection,
+  HANDSHAKE_KEYS_RETENTION_MS,
+  type ConnectionOptions,
+} from '../../runtime/connection/connection.js';
 import { frozenSessionStats } from '../../runtime/dtls13/connection-hibernation.js';
 import { resolveConfig, type ResolvedConfig } from '../../runtime/shared/config.js';
 import type { FrozenSession } from '../../runtime/shared/hibernation.js';

@@ -80,7 +80,7 @@ test('ClientHello: server_name for a DNS name (normalized), never for an IP lite
 });
 
 test('ClientHello: the cookie echoed, the options extensions, and pre_shared_key last after the DTLS 1.2 ones', (t) => {
-  // offer12 as runtime/dtls/version-configs.ts sets it on a client's resolved configuration
+  // offer12 as runtime/connection/version-configs.ts sets it on a client's resolved configuration
   const config = {
     ...client({ serverName: 'a.example', postHandshakeAuth: true, alpn: ['h2', 'coap'], recordSizeLimit: 512 }),
     offer12: ['tls_ecdhe_ecdsa_with_aes_128_gcm_sha256' as const],

@@ -3,7 +3,7 @@ import { decodeClientHello, type ClientHello } from '../../generated/wire/client
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { readDtls12Record } from '../../generated/wire/dtls12-record.js';
 import { offeredVersions } from '../../runtime/shared/offered-versions.js';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import { Reader } from '../../runtime/wire/reader.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 

@@ -7,7 +7,7 @@ import {
   type ClientHello,
 } from '../../generated/wire/index.js';
 import { ConfigError } from '../../runtime/config-error.js';
-import type { DtlsConnection } from '../../runtime/dtls/connection.js';
+import type { DtlsConnection } from '../../runtime/connection/connection.js';
 import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import type { RecordLayer } from '../../runtime/record/record-layer.js';
 import { RecordLayerError } from '../../runtime/record/record-writer.js';
@@ -15,7 +15,7 @@ import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { handshake } from '../support/handshake.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { makePair, reach, type ServerOverrides } from '../support/stepper.js';
-import type { ConnectionOptions } from '../../runtime/dtls/connection.js';
+import type { ConnectionOptions } from '../../runtime/connection/connection.js';
 import { injectHandshakeMessage } from '../support/inject.js';
 
 // record_size_limit (RFC 8449, TLS 1.3 meaning: the DTLSInnerPlaintext's length) between two dtls13 connections.

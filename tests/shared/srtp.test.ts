@@ -8,7 +8,7 @@ import {
   type UseSrtpData,
 } from '../../generated/wire/index.js';
 import { ConfigError } from '../../runtime/config-error.js';
-import type { ConnectionOptions } from '../../runtime/dtls/connection.js';
+import type { ConnectionOptions } from '../../runtime/connection/connection.js';
 import { SRTP_EXPORTER_LABEL, srtpAnswer, srtpKeyingMaterial, srtpProfileInfo } from '../../runtime/shared/srtp.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { handshake } from '../support/handshake.js';

@@ -5,7 +5,7 @@
  * one after close_notify); keys freed only once the connection has ended.
  */
 import test from 'ava';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import { createThrowawayIdentity } from '../../runtime/pki/throwaway-identity.js';
 import { plaintextRecord } from '../support/attacker.js';

@@ -1,4 +1,4 @@
-import type { ConnectionOptions } from '../../runtime/dtls/connection.js';
+import type { ConnectionOptions } from '../../runtime/connection/connection.js';
 import type { NegotiatedParameters } from '../../runtime/shared/events.js';
 import { Link } from './link.js';
 import type { Identity } from './pki-fixtures.js';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { DtlsConnection } from '../../runtime/dtls/connection.js';
+import type { DtlsConnection } from '../../runtime/connection/connection.js';
 import { DEFAULT_CONNECTION_LIMITS } from '../../runtime/shared/connection-limits.js';
 import { bytesFrom, handshakeFragment, plaintextAck, plaintextAlert, plaintextRecord } from './attacker.js';
 

@@ -5,7 +5,7 @@
  * tests/dtls13/idle-session.test.ts reads a 1.3 state's private parts).
  */
 import { ConnectionStateError } from '../../runtime/shared/connection-api.js';
-import type { DtlsConnection } from '../../runtime/dtls/connection.js';
+import type { DtlsConnection } from '../../runtime/connection/connection.js';
 import { Connection12 } from '../../runtime/dtls12/connection.js';
 import type { Machine12 } from '../../runtime/dtls12/machine.js';
 

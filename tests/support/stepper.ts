@@ -1,4 +1,4 @@
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
 import { decodeDatagram, encodeDatagram } from '../../runtime/wire/datagram.js';
 import type { Identity } from './pki-fixtures.js';
 import { TEST_TIME } from './pki-fixtures.js';

@@ -1,7 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { ConfigError, integerOption } from '../../runtime/config-error.js';
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
 import type { Connection } from '../../runtime/shared/connection-api.js';
 import type { ConnectionEvent, NegotiatedParameters, SessionParameters } from '../../runtime/shared/events.js';
 import { connectOverSocket } from '../../runtime/node/dtls/connect.js';

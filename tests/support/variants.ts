@@ -1,4 +1,4 @@
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
 import type { NegotiatedParameters } from '../../runtime/shared/events.js';
 import { HelloRetryResponder } from '../../runtime/dtls13/hello-retry-responder.js';
 import type { KeyExchangeGroup } from '../../runtime/crypto/provider.js';

@@ -1,7 +1,7 @@
 /** `ciphers`, node:tls's OpenSSL cipher string, read into the TLS 1.3 and DTLS 1.2 suite lists. */
 import { ConfigError, described } from '../../config-error.js';
 import type { SupportedCipherSuite } from '../../crypto/suites.js';
-import type { ConnectionOptions } from '../../dtls/connection.js';
+import type { ConnectionOptions } from '../../connection/connection.js';
 import type { Dtls12CipherSuite } from '../../versions/suites12.js';
 import { OPENSSL_NAMES_12, opensslName12, suite12ByName } from '../../dtls12/openssl-names.js';
 import { resolveVersionRange } from '../../versions/versions.js';

@@ -10,7 +10,7 @@ import { clientOptions, type ConnectOptions } from './options.js';
 import { integerFrom } from './option-names.js';
 import { attachClientSocket, rebindClient } from './rebind.js';
 import { DtlsSession, sessionKeyLog } from './session.js';
-import { DtlsConnection } from '../../dtls/connection.js';
+import { DtlsConnection } from '../../connection/connection.js';
 import type { Connection } from '../../shared/connection-api.js';
 import { localEntry } from '../../pki/raw-public-key.js';
 import { attachTransport } from './transport.js';

@@ -6,7 +6,7 @@ import {
   HANDSHAKE_KEYS_RETENTION_MS,
   type ConnectionOptions,
   type DtlsOptions,
-} from '../../dtls/connection.js';
+} from '../../connection/connection.js';
 import { resolveConfig, type ResolvedConfig } from '../../shared/config.js';
 import { HelloRetryResponder } from '../../dtls13/hello-retry-responder.js';
 import { screenFrozen, type FrozenSession } from '../../shared/hibernation.js';
@@ -20,9 +20,9 @@ import { processAntiReplay, type AntiReplayStore, type SyncAntiReplay } from '..
 import { AntiReplayWait } from '../anti-replay-wait.js';
 import { TICKET_AGE_TOLERANCE_MS } from '../../shared/psk-selection.js';
 import { CallbackError, callApplication } from '../../handshake/callback-error.js';
-import { CookielessHello } from '../../dtls/cookieless-hello.js';
-import { HelloResponder, type HelloOutcome } from '../../dtls/hello-responder.js';
-import { serverConfigs, type VersionConfigs } from '../../dtls/version-configs.js';
+import { CookielessHello } from '../../connection/cookieless-hello.js';
+import { HelloResponder, type HelloOutcome } from '../../connection/hello-responder.js';
+import { serverConfigs, type VersionConfigs } from '../../connection/version-configs.js';
 import type { Connection } from '../../shared/connection-api.js';
 import type { UdpServerLimits, UdpServerOptions, UdpServerStats } from '../server-options.js';
 import { boundSocket } from '../socket-bind.js';

@@ -1,7 +1,7 @@
 /** node:dtls's option names translated to the connection's and the UDP server's own; the rest pass through. */
 import { isIP } from 'node:net';
 import { booleanOption, ConfigError, described, functionOption } from '../../config-error.js';
-import type { ConnectionOptions } from '../../dtls/connection.js';
+import type { ConnectionOptions } from '../../connection/connection.js';
 import { DATAGRAM_SIZE, KEY_LOG_SHAPE } from '../../shared/config.js';
 import type { ServerCredentials, SniOption } from '../../shared/sni-selection.js';
 import {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { ConnectionStats } from '../../dtls/connection.js';
+import type { ConnectionStats } from '../../connection/connection.js';
 import type { Connection } from '../../shared/connection-api.js';
 import type { FrozenSession } from '../../shared/hibernation.js';
 import { frozenSessionStats } from '../../dtls13/connection-hibernation.js';

@@ -1,4 +1,4 @@
-import type { ConnectionStats } from '../../dtls/connection.js';
+import type { ConnectionStats } from '../../connection/connection.js';
 import { liveStats } from './plain-stats.js';
 
 /** What a session counts itself (as `session.stats` documents it); the rest comes from its connection. */

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { inspect } from 'node:util';
 import { thrownError, type CallbackName } from '../../handshake/callback-error.js';
-import { ConnectionStateError } from '../../dtls/connection.js';
+import { ConnectionStateError } from '../../connection/connection.js';
 import { protocolOf } from '../../dtls12/negotiated.js';
 import { FACTS13 } from '../../dtls13/version-facts.js';
 import type { ConnectionEvent, SessionParameters } from '../../shared/events.js';

@@ -9,7 +9,7 @@
  * that failed did so with one fatal alert and says why; a connected victim
  * only leaves `connected` for `closed` or `failed`.
  */
-import { DtlsConnection } from '../../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../../runtime/connection/connection.js';
 import { makeIdentity } from '../../support/pki-fixtures.js';
 import { InvariantViolation, type FuzzTarget } from '../engine/target.js';
 

@@ -6,7 +6,7 @@
 import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
-import type { DtlsConnection } from '../../../runtime/dtls/connection.js';
+import type { DtlsConnection } from '../../../runtime/connection/connection.js';
 import { attachClientSocket, localPath, rebindClient } from '../../../runtime/node/dtls/rebind.js';
 import { until } from '../support.js';
 import { echo, echoPair } from './echo-pair.js';

@@ -4,8 +4,8 @@
  * a replaced session; none for a graceful end. The error is made only when asked for.
  */
 import test from 'ava';
-import { DtlsConnection } from '../../../runtime/dtls/connection.js';
-import type { DtlsOptions } from '../../../runtime/dtls/options.js';
+import { DtlsConnection } from '../../../runtime/connection/connection.js';
+import type { DtlsOptions } from '../../../runtime/connection/options.js';
 import { DtlsSessionError } from '../../../runtime/node/dtls/errors.js';
 import { describeFailure, sessionFailure, type SessionEnding } from '../../../runtime/node/dtls/session-failure.js';
 import { handshake } from '../../support/handshake.js';

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { SeededRandom } from '../../../../hwmodel/kernel/random.js';
 import { seededProvider } from '../../../../hwmodel/model/seeded-provider.js';
-import { DtlsConnection, type ConnectionOptions } from '../../../../runtime/dtls/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../../../runtime/connection/connection.js';
 import type { ConnectionEvent } from '../../../../runtime/shared/events.js';
 import { nodeProvider } from '../../../../runtime/crypto/node/index.js';
 import { MemoryAntiReplay } from '../../../../runtime/session/anti-replay.js';

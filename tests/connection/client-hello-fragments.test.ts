@@ -1,12 +1,12 @@
 /**
- * A listener's ClientHello in fragments before its version is chosen (runtime/dtls/client-hello-fragments.ts):
+ * A listener's ClientHello in fragments before its version is chosen (runtime/connection/client-hello-fragments.ts):
  * fragments in any order make one whole ClientHello record; a whole one passes as it came; fragments that
  * contradict each other (the entry is dropped), claim too much, come from another address or are malformed are dropped or held apart,
  * and a flood of first fragments stays within the cache's bounds. Nothing a peer sends throws.
  */
 import test from 'ava';
 import { encodeDtlsHandshake, encodeDtlsPlaintext } from '../../generated/wire/index.js';
-import { ClientHelloFragments } from '../../runtime/dtls/client-hello-fragments.js';
+import { ClientHelloFragments } from '../../runtime/connection/client-hello-fragments.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 
 const body = new Uint8Array(1000).map((_, i) => (i * 7) & 0xff);

@@ -3,7 +3,7 @@ import { Session } from 'node:inspector/promises';
 import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { readDtls12Record } from '../../generated/wire/dtls12-record.js';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import { Connection12 } from '../../runtime/dtls12/connection.js';
 import { Reader } from '../../runtime/wire/reader.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
@@ -11,10 +11,10 @@ import { connect } from '../../runtime/node/dtls/connect.js';
 import { credentials, echoServer } from '../dtls12/negotiation-support.js';
 
 /**
- * A new server connection decodes its first ClientHello once (its hello phase, runtime/dtls/hello-phase.ts, chooses the
+ * A new server connection decodes its first ClientHello once (its hello phase, runtime/connection/hello-phase.ts, chooses the
  * version from what it decoded, and hands the ClientHello to the state chosen as decoded: Connection12.expectClientHello,
  * Dtls13Connection.expectClientHello), and so does
- * a listener's 1.2 cookie exchange (runtime/dtls/hello-responder.ts hands it to the cookie check and the connection),
+ * a listener's 1.2 cookie exchange (runtime/connection/hello-responder.ts hands it to the cookie check and the connection),
  * counted by V8's precise call counts; and a state uses the ClientHello it was handed only for those very bytes.
  */
 

@@ -8,7 +8,7 @@
  * of its own) start at once, as `cookies: false` asks.
  *
  * The flight is estimated, not built: its chain, the signature its key makes, and the handshake's other messages and
- * headers (constants measured from dtls13's own flights, tests/dtls/cookieless-hello.test.ts). Close to the flight,
+ * headers (constants measured from dtls13's own flights, tests/connection/cookieless-hello.test.ts). Close to the flight,
  * and higher rather than lower where it errs: an estimate too high costs one round trip, one too low the timer.
  */
 import type { KeyObject } from 'node:crypto';

@@ -1,10 +1,10 @@
 import test from 'ava';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import { Dtls12FeatureError } from '../../runtime/dtls12/feature-error.js';
 import { createThrowawayIdentity } from '../../runtime/pki/throwaway-identity.js';
 
 /**
- * DtlsConnection's own surface (runtime/dtls/connection.ts): the polls answered from its common state for either
+ * DtlsConnection's own surface (runtime/connection/connection.ts): the polls answered from its common state for either
  * version (the one outbound queue, the one clock, the deadlines), and what only DTLS 1.3 has called on the 1.3 state or
  * refused in 1.2 by the connection itself.
  */

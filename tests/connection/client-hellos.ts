@@ -1,6 +1,6 @@
 /**
  * ClientHellos the version-choice tests make from a real one: with supported_versions changed, and cut into
- * fragments of epoch-0 records (tests/dtls/hello-phase, server-version-step, version-negotiation).
+ * fragments of epoch-0 records (tests/connection/hello-phase, server-version-step, version-negotiation).
  */
 import { encodeClientHello, type ClientHello } from '../../generated/wire/client-hello.js';
 import { encodeDtlsHandshake } from '../../generated/wire/dtls-handshake.js';

@@ -4,17 +4,17 @@ import { encodeDtlsHandshake, readDtlsHandshake } from '../../generated/wire/dtl
 import { encodeDtlsPlaintext } from '../../generated/wire/dtls-plaintext.js';
 import { readDtls12Record } from '../../generated/wire/dtls12-record.js';
 import type { HandshakeTypeName } from '../../generated/wire/enums.js';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import { Connection12 } from '../../runtime/dtls12/connection.js';
-import { chooseServerVersion } from '../../runtime/dtls/version-negotiation.js';
-import { firstAnswer } from '../../runtime/dtls/first-answer.js';
+import { chooseServerVersion } from '../../runtime/connection/version-negotiation.js';
+import { firstAnswer } from '../../runtime/connection/first-answer.js';
 import { concatBytes } from '../../runtime/wire/bytes.js';
 import { Reader } from '../../runtime/wire/reader.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { offering } from './client-hellos.js';
 
 /**
- * The readers the version is chosen by (runtime/dtls/version-negotiation.ts, runtime/dtls/first-answer.ts) against what an attacker sends: a server's
+ * The readers the version is chosen by (runtime/connection/version-negotiation.ts, runtime/connection/first-answer.ts) against what an attacker sends: a server's
  * choice from ClientHellos offering both versions, only 1.2, only 1.3, none, truncated and repeated; a client's reading
  * of forged, truncated and stretched HelloVerifyRequests. Each case fails under a one-line mutation of its rule (the
  * commit that added this file says which). The downgrade sentinel a 1.2 ServerHello may carry is the 1.2 client's to
@@ -103,7 +103,7 @@ function helloVerifyRequest(version: number, cookie: number, claimed = cookie): 
 }
 
 test('a HelloVerifyRequest that is one names 1.2; forged, truncated or stretched ones name nothing', (t) => {
-  // The record's content, as the client's first-answer step reads it (runtime/dtls/first-answer.ts).
+  // The record's content, as the client's first-answer step reads it (runtime/connection/first-answer.ts).
   const hvr = (body: Uint8Array) => firstAnswer(record('hello_verify_request', body).subarray(13));
   t.deepEqual(hvr(helloVerifyRequest(0xfefd, 16)), { version: 'DTLSv1.2', helloVerifyRequest: true });
   t.deepEqual(hvr(helloVerifyRequest(0xfeff, 1)), { version: 'DTLSv1.2', helloVerifyRequest: true }, 'DTLS 1.0');

@@ -2,9 +2,9 @@ import test from 'ava';
 import { decodeClientHello, encodeClientHello, type ClientHello } from '../../generated/wire/client-hello.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { readDtls12Record } from '../../generated/wire/dtls12-record.js';
-import { LONGEST_CLIENT_HELLO_12 } from '../../runtime/dtls/hello-phase.js';
+import { LONGEST_CLIENT_HELLO_12 } from '../../runtime/connection/hello-phase.js';
 import { Dtls13Connection } from '../../runtime/dtls13/connection.js';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import { Connection12 } from '../../runtime/dtls12/connection.js';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { Reader } from '../../runtime/wire/reader.js';
@@ -12,7 +12,7 @@ import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { offering, fragment } from './client-hellos.js';
 
 /**
- * A server's version chosen by its hello phase (runtime/dtls/hello-phase.ts), which hands a first ClientHello choosing
+ * A server's version chosen by its hello phase (runtime/connection/hello-phase.ts), which hands a first ClientHello choosing
  * DTLS 1.2 to the 1.2 state it makes then, and any other to its 1.3 state,
  * against what an attacker sends: ClientHellos offering both, only 1.2, only 1.3, none, in fragments, truncated. Each
  * case fails under a one-line mutation of the rule it names (the commit that added this file says which).

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { Dtls13Connection } from '../../runtime/dtls13/connection.js';
-import { firstAnswer } from '../../runtime/dtls/first-answer.js';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { firstAnswer } from '../../runtime/connection/first-answer.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import { Connection12 } from '../../runtime/dtls12/connection.js';
 import type { KeyShare } from '../../runtime/crypto/provider.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
@@ -9,7 +9,7 @@ import { keeping, released } from '../dtls12/key-shares.js';
 
 /**
  * A client offering both versions chooses from the server's first answer, in its hello phase
- * (runtime/dtls/first-answer.ts reads it in place; runtime/dtls/hello-phase.ts makes the 1.2 state for a 1.2 one
+ * (runtime/connection/first-answer.ts reads it in place; runtime/connection/hello-phase.ts makes the 1.2 state for a 1.2 one
  * and, after a HelloVerifyRequest, holds the 1.3 state until the 1.2 one takes a ServerHello; the 1.3 state taken back
  * sets the cookie hello's alerts aside, runtime/dtls13/connection.ts). Against what an attacker sends: a forged
  * HelloVerifyRequest before the real 1.3 answer, replayed ones, a truncated one, one after the ServerHello, a 1.2

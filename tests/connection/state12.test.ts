@@ -1,14 +1,14 @@
 import test from 'ava';
 import { Dtls13Connection } from '../../runtime/dtls13/connection.js';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import { Connection12 } from '../../runtime/dtls12/connection.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 
 /**
- * The version chosen once, by the hello phase (runtime/dtls/hello-phase.ts), and the 1.2 state (runtime/dtls/state12.ts)
+ * The version chosen once, by the hello phase (runtime/connection/hello-phase.ts), and the 1.2 state (runtime/connection/state12.ts)
  * made when it chooses 1.2: which clients have a choice to make at all, and the server's choice from a real first
  * ClientHello of each version (the client's choice against forged answers:
- * tests/dtls/first-answer.test.ts; over whole handshakes and a hostile network: tests/dtls12/negotiation*.test.ts,
+ * tests/connection/first-answer.test.ts; over whole handshakes and a hostile network: tests/dtls12/negotiation*.test.ts,
  * versions*.test.ts).
  */
 

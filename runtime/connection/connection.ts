@@ -1,5 +1,5 @@
 /**
- * The DTLS connection a caller makes, whichever version it comes to speak (runtime/dtls/README.md): one object with the
+ * The DTLS connection a caller makes, whichever version it comes to speak (runtime/connection/README.md): one object with the
  * declared `Connection` surface (runtime/shared/connection-api.ts) and one phase, a discriminated field: `hello`
  * while the version is open (hello-phase.ts, the one place it is chosen), then `v13` (`Dtls13Connection`,
  * runtime/dtls13) or `v12` (`Connection12`, runtime/dtls12), each implementing `VersionState` itself. A client offers

@@ -1,13 +1,13 @@
 /**
- * CommonState (runtime/dtls/common-state.ts): the deadlines a connection runs under. The handshake deadline runs from
+ * CommonState (runtime/connection/common-state.ts): the deadlines a connection runs under. The handshake deadline runs from
  * the first start until the handshake is done, then the idle one from the later of that and the peer's last
  * authenticated record; 0 is none; bad values are ConfigErrors naming the option. `check` ends a real connection when
  * its deadline passed, and not a moment before; unauthenticated datagrams never move the deadline.
  */
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
-import { CommonState } from '../../runtime/dtls/common-state.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { CommonState } from '../../runtime/connection/common-state.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 
 test('options: 0 or absent is no deadline; out of range is a ConfigError naming the option', (t) => {
@@ -29,7 +29,7 @@ test('options: 0 or absent is no deadline; out of range is a ConfigError naming 
 test('the handshake deadline runs from the start; then the idle one from the last authenticated record', (t) => {
   const s = new CommonState({ handshakeTimeoutMs: 1000, idleTimeoutMs: 5000 }, 1200);
   t.is(s.deadline(), undefined, 'not started');
-  s.startedAt = 100; // the version state writes it once (tests/dtls/connection.test.ts: a later datagram changes nothing)
+  s.startedAt = 100; // the version state writes it once (tests/connection/connection.test.ts: a later datagram changes nothing)
   t.is(s.deadline(), 1100);
   s.handshakeDoneAt = 400;
   t.is(s.deadline(), 5400, 'idle from the handshake end');

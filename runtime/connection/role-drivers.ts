@@ -2,7 +2,7 @@
  * The handshake charts of both versions bound to their generated machines: every `dtls<version><Role>Step` the
  * connection runs is imported here, and only here, and each is driven by the one `Machine` (runtime/machine/machine.ts)
  * through its version's driver (runtime/dtls13/role-driver.ts for 1.3, runtime/dtls12/machine.ts for 1.2).
- * runtime/dtls sits above both versions' folders, so it is the one place that may see both.
+ * runtime/connection sits above both versions' folders, so it is the one place that may see both.
  */
 import { dtls12ClientStep, dtls12ClientTakes } from '../../generated/charts/dtls12-client-transitions.js';
 import { dtls12ServerStep, dtls12ServerTakes } from '../../generated/charts/dtls12-server-transitions.js';

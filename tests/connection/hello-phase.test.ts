@@ -3,9 +3,9 @@ import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { readDtls12Record } from '../../generated/wire/dtls12-record.js';
 import { Dtls13Connection } from '../../runtime/dtls13/connection.js';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
-import { chooseVersion, LONGEST_CLIENT_HELLO_12 } from '../../runtime/dtls/hello-phase.js';
-import { chooseServerVersion } from '../../runtime/dtls/version-negotiation.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
+import { chooseVersion, LONGEST_CLIENT_HELLO_12 } from '../../runtime/connection/hello-phase.js';
+import { chooseServerVersion } from '../../runtime/connection/version-negotiation.js';
 import { Connection12 } from '../../runtime/dtls12/connection.js';
 import type { DtlsVersionName } from '../../runtime/versions/versions.js';
 import { Reader } from '../../runtime/wire/reader.js';
@@ -13,10 +13,10 @@ import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { offering, fragment } from './client-hellos.js';
 
 /**
- * The hello phase (runtime/dtls/hello-phase.ts), the one place the version is chosen: its rule (`chooseVersion`), the
+ * The hello phase (runtime/connection/hello-phase.ts), the one place the version is chosen: its rule (`chooseVersion`), the
  * same for a connection and for the listener (`chooseServerVersion`); a server's first ClientHello in fragments, each
  * datagram read and counted once, by the phase or by the state chosen; the phase ended by what ends the state speaking
- * for it. tests/dtls/server-version-step.test.ts and tests/dtls/first-answer.test.ts try the rest against forged
+ * for it. tests/connection/server-version-step.test.ts and tests/connection/first-answer.test.ts try the rest against forged
  * hellos and answers.
  */
 

@@ -1,11 +1,11 @@
 import test from 'ava';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
-import { HelloResponder } from '../../runtime/dtls/hello-responder.js';
-import { CookielessHello, certificateFlightBytes } from '../../runtime/dtls/cookieless-hello.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
+import { HelloResponder } from '../../runtime/connection/hello-responder.js';
+import { CookielessHello, certificateFlightBytes } from '../../runtime/connection/cookieless-hello.js';
 import { HelloRetryResponder } from '../../runtime/dtls13/hello-retry-responder.js';
-import { serverConfigs } from '../../runtime/dtls/version-configs.js';
+import { serverConfigs } from '../../runtime/connection/version-configs.js';
 import { AMPLIFICATION_FACTOR } from '../../runtime/shared/amplification-limit.js';
-import { chooseServerVersion } from '../../runtime/dtls/version-negotiation.js';
+import { chooseServerVersion } from '../../runtime/connection/version-negotiation.js';
 import { encodeDtlsHandshake, encodeDtlsPlaintext } from '../../generated/wire/index.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { Reader } from '../../runtime/wire/reader.js';
