@@ -24,7 +24,8 @@ const RUNTIME_LAYERS = [
   'dtls13', // the DTLS 1.3 version state
   'dtls12', // the DTLS 1.2 version state
   'connection', // the one DtlsConnection over both versions' states: version negotiation, the listener's cookie exchange
-  'node', // UDP, the node:dtls-shaped API
+  'node', // UDP: sockets, the demux, timers, resting sessions, admission
+  'api', // the node:dtls-shaped API: listen, connect, DtlsSession, DtlsListener, workers
 ];
 
 const layerRules = RUNTIME_LAYERS.slice(0, -1).map((folder, i) => ({

@@ -14,9 +14,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { openClientEndpoint } from '../tests/support/udp-client.js';
-import { connect } from '../runtime/node/dtls/connect.js';
-import { listen } from '../runtime/node/dtls/listener.js';
-import type { DtlsSession } from '../runtime/node/dtls/session.js';
+import { connect } from '../runtime/api/connect.js';
+import { listen } from '../runtime/api/listener.js';
+import type { DtlsSession } from '../runtime/api/session.js';
 import { createSocket } from 'node:dgram';
 import { DtlsConnection } from '../runtime/connection/connection.js';
 import { serverConfigs } from '../runtime/connection/version-configs.js';

@@ -17,7 +17,7 @@ import type { KeyExchangeGroup } from '../runtime/crypto/provider.js';
 import type { SupportedCipherSuite } from '../runtime/crypto/suites.js';
 import { openClientEndpoint } from '../tests/support/udp-client.js';
 import { DatagramIo } from '../runtime/node/datagram-io.js';
-import { listen, type DtlsListener } from '../runtime/node/dtls/listener.js';
+import { listen, type DtlsListener } from '../runtime/api/listener.js';
 import { cpuTime } from '../hwmodel/calibrate/clock.js';
 import { median } from '../hwmodel/calibrate/stats.js';
 import type { SimIdentity } from '../hwmodel/model/identity.js';

@@ -6,7 +6,7 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { retained } from '../tests/support/retained.js';
 import { DtlsConnection, type ConnectionOptions } from '../runtime/connection/connection.js';
-import { listen, type DtlsListener } from '../runtime/node/dtls/listener.js';
+import { listen, type DtlsListener } from '../runtime/api/listener.js';
 import { certificateToPem, privateKeyToPem } from '../runtime/pki/pem.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 import { median } from './network/stats.js';

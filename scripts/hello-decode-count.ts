@@ -8,7 +8,7 @@
 import { Session } from 'node:inspector/promises';
 import { DtlsConnection, type DtlsOptions } from '../runtime/connection/connection.js';
 import { makeIdentity, TEST_TIME } from '../tests/support/pki-fixtures.js';
-import { connect } from '../runtime/node/dtls/connect.js';
+import { connect } from '../runtime/api/connect.js';
 import { credentials, echoServer } from '../tests/dtls12/negotiation-support.js';
 
 const WATCHED = [

@@ -7,7 +7,7 @@ import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/conne
 import { Connection12 } from '../../runtime/dtls12/connection.js';
 import { Reader } from '../../runtime/wire/reader.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
-import { connect } from '../../runtime/node/dtls/connect.js';
+import { connect } from '../../runtime/api/connect.js';
 import { credentials, echoServer } from '../dtls12/negotiation-support.js';
 
 /**

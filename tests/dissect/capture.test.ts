@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DtlsSession } from '../../runtime/node/dtls/session.js';
+import type { DtlsSession } from '../../runtime/api/session.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { startWolfServer, writePem } from '../interop/wolfssl.js';
 import { openClientEndpoint } from '../support/udp-client.js';

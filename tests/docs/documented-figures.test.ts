@@ -19,7 +19,7 @@ import { MAX_USED_COOKIES } from '../../runtime/handshake/used-cookies.js';
 import { DEFAULT_PENDING_CLIENT_HELLO_MS } from '../../runtime/dtls13/hello-retry-reassembly.js';
 import { TICKET_AGE_TOLERANCE_MS } from '../../runtime/shared/psk-selection.js';
 import { DEFAULT_ANTI_REPLAY_WAIT } from '../../runtime/node/anti-replay-wait.js';
-import { WAITING_BYTES, WAITING_MESSAGES } from '../../runtime/node/dtls/message-inbox.js';
+import { WAITING_BYTES, WAITING_MESSAGES } from '../../runtime/api/message-inbox.js';
 import { MAX_WAITING_FLIGHTS } from '../../runtime/dtls13/post-handshake-queue.js';
 import {
   DEFAULT_MAX_MESSAGE_LENGTH,
@@ -39,7 +39,7 @@ import {
 } from '../../runtime/record/limits.js';
 import { RECEIVE_BATCH } from '../../runtime/node/datagram-io.js';
 import { RECORD_TEXT } from '../../cli/line-input.js';
-import { CONNECT_OPTION_NAMES, LISTEN_OPTION_NAMES } from '../../runtime/node/dtls/option-names.js';
+import { CONNECT_OPTION_NAMES, LISTEN_OPTION_NAMES } from '../../runtime/api/option-names.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -245,7 +245,7 @@ checkSection('docs/security/timers.md', '## Handshake', () => {
     `(\`connect\`, ${n(connectHandshakeMs())} ms; 0 means ${longest(longestHandshakeMs())})`,
     `| ${s(DEFAULT_PENDING_CLIENT_HELLO_MS)}, fixed |`,
     `| ${s(cookieLifetimeMs())}, fixed | A cookie is good for ${s(cookieLifetimeMs())}`,
-    `between ${literal('runtime/node/dtls/opening.ts', /TICKET_WAIT_MIN_MS = (\d+)/)} ms and ${s(literal('runtime/node/dtls/opening.ts', /TICKET_WAIT_MAX_MS = (\d+)/))}`,
+    `between ${literal('runtime/api/opening.ts', /TICKET_WAIT_MIN_MS = (\d+)/)} ms and ${s(literal('runtime/api/opening.ts', /TICKET_WAIT_MAX_MS = (\d+)/))}`,
     `\`antiReplayWait.timeoutMs\` (${n(DEFAULT_ANTI_REPLAY_WAIT.timeoutMs)} ms)`,
   ];
 });

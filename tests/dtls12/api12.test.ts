@@ -4,10 +4,10 @@ import { ConfigError } from '../../runtime/config-error.js';
 import { Dtls12FeatureError } from '../../runtime/dtls12/feature-error.js';
 import { isDtls12 } from '../../runtime/dtls12/negotiated.js';
 import { isSession12Blob } from '../../runtime/dtls12/session-blob.js';
-import { connect } from '../../runtime/node/dtls/connect.js';
-import { DtlsSessionError, MessageTooLargeError, SessionStateError } from '../../runtime/node/dtls/errors.js';
-import { listen } from '../../runtime/node/dtls/listener.js';
-import type { DtlsSession } from '../../runtime/node/dtls/session.js';
+import { connect } from '../../runtime/api/connect.js';
+import { DtlsSessionError, MessageTooLargeError, SessionStateError } from '../../runtime/api/errors.js';
+import { listen } from '../../runtime/api/listener.js';
+import type { DtlsSession } from '../../runtime/api/session.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { credentials, echoServer } from './negotiation-support.js';
 

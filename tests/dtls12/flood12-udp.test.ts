@@ -10,8 +10,8 @@
  * after. `npm run bench -- attacks` gives the CPU a datagram costs.
  */
 import test from 'ava';
-import { connect } from '../../runtime/node/dtls/connect.js';
-import type { DtlsSession } from '../../runtime/node/dtls/session.js';
+import { connect } from '../../runtime/api/connect.js';
+import type { DtlsSession } from '../../runtime/api/session.js';
 import { forgedFlood12 } from '../support/forged12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { clientSocket, otherSocket, until } from '../support/spoofer.js';

@@ -6,7 +6,7 @@ import { COOKIE_PERIOD_12_MS, HelloVerifyResponder12 } from '../../runtime/dtls1
 import type { FirstClientHello12 } from '../../runtime/dtls12/hello-verify.js';
 import { chooseServerVersion } from '../../runtime/connection/version-negotiation.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
-import { connect } from '../../runtime/node/dtls/connect.js';
+import { connect } from '../../runtime/api/connect.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { credentials, echoServer } from './negotiation-support.js';
 

@@ -15,8 +15,8 @@
  * next.
  */
 import test from 'ava';
-import { connect } from '../../runtime/node/dtls/connect.js';
-import type { DtlsSession } from '../../runtime/node/dtls/session.js';
+import { connect } from '../../runtime/api/connect.js';
+import type { DtlsSession } from '../../runtime/api/session.js';
 import { burst12, burst13 } from '../support/forgery-burst.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { clientSocket, until } from '../support/spoofer.js';

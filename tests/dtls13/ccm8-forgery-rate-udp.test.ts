@@ -12,8 +12,8 @@
  * server's datagram count and for the echo, never for a time.
  */
 import test from 'ava';
-import { connect } from '../../runtime/node/dtls/connect.js';
-import type { DtlsSession } from '../../runtime/node/dtls/session.js';
+import { connect } from '../../runtime/api/connect.js';
+import type { DtlsSession } from '../../runtime/api/session.js';
 import { bytesFrom, forgedCiphertext } from '../support/attacker.js';
 import { forgedRecord12 } from '../support/forged12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';

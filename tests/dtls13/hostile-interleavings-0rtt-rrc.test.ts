@@ -229,7 +229,7 @@ function zeroRttRun(steps: readonly ZeroRttStep[], net: Net, store: SyncAntiRepl
     }
     if (address !== TICKET_ADDRESS)
       failure ??= `a 0-RTT ClientHello from ${address}, which its ticket does not name, skipped the cookie exchange`;
-    // As the server under listen() does (runtime/node/dtls/listener-admission.ts, startAfterStore): the store decides; refused, the
+    // As the server under listen() does (runtime/api/listener-admission.ts, startAfterStore): the store decides; refused, the
     // ClientHello gets the cookie exchange instead.
     if (!store.admit(outcome.earlyDataKey, WINDOW)) {
       const retry = responder.handle(d, path, link.now);

@@ -9,8 +9,8 @@ import { decodeClientHello, decodeDtlsHandshake } from '../../generated/wire/ind
 import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
 import type { SessionParameters } from '../../runtime/shared/events.js';
 import { findExtension } from '../../runtime/handshake/extensions.js';
-import { connect } from '../../runtime/node/dtls/connect.js';
-import { listen } from '../../runtime/node/dtls/listener.js';
+import { connect } from '../../runtime/api/connect.js';
+import { listen } from '../../runtime/api/listener.js';
 import type { KeyExchangeGroup } from '../../runtime/crypto/provider.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';

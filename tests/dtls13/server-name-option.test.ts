@@ -1,7 +1,7 @@
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
 import { DtlsConnection } from '../../runtime/connection/connection.js';
-import { connect } from '../../runtime/node/dtls/connect.js';
+import { connect } from '../../runtime/api/connect.js';
 import { createCertificate, generateKeyPair } from '../../runtime/pki/certificate-builder.js';
 import { resolveServerName } from '../../runtime/pki/server-name.js';
 import { handshake } from '../support/handshake.js';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SessionParameters } from '../../runtime/shared/events.js';
-import { listen } from '../../runtime/node/dtls/listener.js';
+import { listen } from '../../runtime/api/listener.js';
 import { openClientEndpoint } from '../support/udp-client.js';
 import { identity } from './sessions.js';
 import {

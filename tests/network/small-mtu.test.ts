@@ -24,7 +24,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_MTU } from '../../runtime/node/dtls/options.js';
+import { DEFAULT_MTU } from '../../runtime/api/options.js';
 import { Lines } from '../support/netns.js';
 import { captureIn, ipPackets, PathBed, rsaChain, type Capture, type IpPacket } from './path-bed.js';
 import type { PeerConfig } from './peer.js';
@@ -229,7 +229,7 @@ test.serial.failing(
   },
 );
 
-// The client's socket is connected (runtime/node/dtls/connect.ts). Linux reports ICMP fragmentation-needed on a
+// The client's socket is connected (runtime/api/connect.ts). Linux reports ICMP fragmentation-needed on a
 // connected UDP socket as a pending EMSGSIZE error (it is also how the kernel learns the path MTU), which node:dgram emits
 // as the socket's 'error' ("recvmsg EMSGSIZE"). That ended the session, as ECONNREFUSED does; now it is a path MTU signal
 // (RFC 9147 §4.4): the client cuts its flights to 548-byte datagrams, and the retransmitted ClientHello gets through.

@@ -4,7 +4,7 @@ import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection
 import { HelloRetryResponder, type HelloRetryOutcome } from '../../runtime/dtls13/hello-retry-responder.js';
 import { openClientEndpoint } from '../support/udp-client.js';
 import { listen, type DtlsListener, type SessionHandler } from '../../runtime/index.js';
-import type { ListenOptions } from '../../runtime/node/dtls/options.js';
+import type { ListenOptions } from '../../runtime/api/options.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { pemOptions } from './support.js';

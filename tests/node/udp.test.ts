@@ -1,7 +1,7 @@
 import test from 'ava';
 import { openClientEndpoint } from '../support/udp-client.js';
 import { listen, type SessionHandler } from '../../runtime/index.js';
-import type { ListenOptions } from '../../runtime/node/dtls/options.js';
+import type { ListenOptions } from '../../runtime/api/options.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { HELLO_OVER_A_THIRD, pemOptions } from './support.js';
 

@@ -77,7 +77,7 @@ function bare(options: DtlsOptions, hellos: readonly Uint8Array[]): Count {
 
 /**
  * A listener's front: the stateless cookie exchange (`cookies`: the 1.3 HelloRetryRequest, the 1.2
- * HelloVerifyRequest) answers each datagram, or starts a connection with it, as runtime/node/dtls/listener-admission.ts
+ * HelloVerifyRequest) answers each datagram, or starts a connection with it, as runtime/api/listener-admission.ts
  * does; the connection's schedule then runs unanswered.
  */
 function front(options: DtlsOptions, cookies: boolean, hellos: readonly Uint8Array[]): Count {
