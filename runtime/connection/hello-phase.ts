@@ -21,7 +21,7 @@ import { offeredVersions } from '../shared/offered-versions.js';
 import { decodeClientHello12 } from '../dtls12/client-hello-body.js';
 import type { Config12 } from '../dtls12/config.js';
 import type { Connection12 } from '../dtls12/connection.js';
-import { handshakeRecord12 } from '../dtls12/record-writer12.js';
+import { handshakeRecord12 } from '../record/record-writer12.js';
 import { HandshakeReassembler } from '../handshake/reassembler.js';
 import { Header12, readHeader12 } from '../record/codec12.js';
 import type { DtlsVersionName } from '../versions/versions.js';

@@ -37,12 +37,12 @@ import { eventName12, type Event12 } from './event.js';
 import type { Handshake12Result } from './handshake-result.js';
 import { sendAlert12, type HandshakeParts12 } from './handshake-parts.js';
 import type { Connected12 } from './outcome.js';
-import type { Out12 } from './out.js';
+import type { Out12 } from '../record/out12.js';
 import { Header12 } from '../record/codec12.js';
 import type { ReadState12 } from '../record/read-state12.js';
 import { readRecords } from '../record/record-loop.js';
 import { MessageArena } from '../wire/message-arena.js';
-import { RecordWriter12 } from './record-writer12.js';
+import { RecordWriter12 } from '../record/record-writer12.js';
 import type { Session12 } from './session.js';
 import type { ChartInspectionEvent } from '../chart-inspection.js';
 import { inspectedChart12 } from './inspected.js';
@@ -51,7 +51,7 @@ import { sentServerName } from '../shared/sni-selection.js';
 import { encodeSession12 } from './session-blob.js';
 import { negotiated12 } from './negotiated.js';
 import { PeerPath12 } from './peer-path.js';
-import { phase12, RecordPath12 } from './record-path12.js';
+import { phase12, RecordPath12 } from './record-path.js';
 import { recordRule, type RecordHandlerName12 } from '../shared/record-rules.js';
 
 /** A ClientHello already sent, for {@link Connection12.fromSentOffer}. */

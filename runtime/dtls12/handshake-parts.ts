@@ -10,7 +10,7 @@ import type { Config12 } from './config.js';
 import type { ConnectionEvent } from '../shared/events.js';
 import type { Negotiated12Extensions } from './extensions.js';
 import type { Flights12 } from './flights.js';
-import type { RecordWriter12 } from './record-writer12.js';
+import type { RecordWriter12 } from '../record/record-writer12.js';
 
 export interface HandshakeParts12 {
   /** The options; `config.wallClock()` for certificate validity and session expiry. */

@@ -12,7 +12,7 @@ import type { CryptoProvider } from '../crypto/provider.js';
 import { cookieValid12, makeCookie12 } from './cookie.js';
 import { plainRecord12 } from '../record/codec12.js';
 import { toHex } from '../wire/bytes.js';
-import { ALERT, handshakeRecord12, RECORD_HEADER } from './record-writer12.js';
+import { ALERT, handshakeRecord12, RECORD_HEADER } from '../record/record-writer12.js';
 
 export type HelloVerify12Outcome =
   /** Send `datagram` back (a HelloVerifyRequest); keep nothing. */

@@ -19,10 +19,10 @@ import type { Handshake12Result } from './handshake-result.js';
 import type { Negotiated12Extensions } from './extensions.js';
 import type { Connected12 } from './outcome.js';
 import type { Session12 } from './session.js';
-import type { Out12 } from './out.js';
+import type { Out12 } from '../record/out12.js';
 import { extendedMasterSecret, keyBlock, masterSecret, verifyData } from './key-derivation.js';
 import { keyLogger } from '../shared/key-material.js';
-import { EpochCipher12 } from '../record/codec12.js';
+import { EpochCipher12 } from '../record/epoch-cipher12.js';
 import type { Dtls12SuiteParams } from '../versions/suites12.js';
 
 export interface Peer12 {

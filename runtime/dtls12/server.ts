@@ -31,7 +31,7 @@ import { checkClientHello12, type ClientHello12Security } from './hello-checks.j
 import { offeredSchemes12, serverHello12 } from './hello.js';
 import { settleCids12, type HandshakeParts12 } from './handshake-parts.js';
 import type { Outcome12 } from './outcome.js';
-import type { Out12 } from './out.js';
+import type { Out12 } from '../record/out12.js';
 import {
   acceptChain12,
   addMessage12,

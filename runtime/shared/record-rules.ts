@@ -36,7 +36,7 @@ export type RecordHandlerName =
 export type RecordHandlers<R> = Readonly<Record<Exclude<RecordHandlerName, 'applicationData'>, (record: R) => void>>;
 
 /**
- * Where a DTLS 1.2 connection is, as far as which records it takes (runtime/dtls12/record-path12.ts `phase12`):
+ * Where a DTLS 1.2 connection is, as far as which records it takes (runtime/dtls12/record-path.ts `phase12`):
  * - `handshake`: the peer's ChangeCipherSpec is not due (no keys to switch to yet, or a message must come first: a
  *   NewSessionTicket the ServerHello promised, RFC 5077 §3.3, or the client's CertificateVerify);
  * - `change-cipher-spec`: the state takes the peer's ChangeCipherSpec now;

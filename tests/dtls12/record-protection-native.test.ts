@@ -15,7 +15,7 @@ import { nativeBinding, type NativeBinding } from '../../runtime/crypto/native/b
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
-import { EpochCipher12 } from '../../runtime/record/codec12.js';
+import { EpochCipher12 } from '../../runtime/record/epoch-cipher12.js';
 import { DTLS12_CIPHER_SUITES, type Dtls12SuiteParams } from '../../runtime/versions/suites12.js';
 
 const SUITES: readonly Dtls12SuiteParams[] = [

@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import { keyBlock } from '../../runtime/dtls12/key-derivation.js';
-import { EpochCipher12 } from '../../runtime/record/codec12.js';
+import { EpochCipher12 } from '../../runtime/record/epoch-cipher12.js';
 import { dtls12Suite } from '../../runtime/versions/suites12.js';
 import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { state12Of } from '../support/inside12.js';

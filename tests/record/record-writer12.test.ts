@@ -1,9 +1,9 @@
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
-import { handshakeRecord12, RecordWriter12 } from '../../runtime/dtls12/record-writer12.js';
-import type { Out12 } from '../../runtime/dtls12/out.js';
-import { EpochCipher12 } from '../../runtime/record/codec12.js';
+import { handshakeRecord12, RecordWriter12 } from '../../runtime/record/record-writer12.js';
+import type { Out12 } from '../../runtime/record/out12.js';
+import { EpochCipher12 } from '../../runtime/record/epoch-cipher12.js';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { LONGEST_CLIENT_HELLO_12 } from '../../runtime/connection/hello-phase.js';
@@ -11,7 +11,7 @@ import { Reader } from '../../runtime/wire/reader.js';
 import { dtls12Suite } from '../../runtime/versions/suites12.js';
 
 /**
- * What a 1.2 connection puts on the wire (runtime/dtls12/record-writer12.ts), on its own: a flight cut into fragments
+ * What a 1.2 connection puts on the wire (runtime/record/record-writer12.ts), on its own: a flight cut into fragments
  * and packed into datagrams that fit the limit, whose fragments give back each message; the HelloVerifyRequest under
  * the ClientHello's numbers (RFC 6347 §4.2.1); alerts in the clear until our ChangeCipherSpec and sealed after;
  * application data in records that fit a datagram; and the key's last record kept for the alert (1.2 cannot rekey).

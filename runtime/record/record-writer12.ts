@@ -9,11 +9,12 @@
 import type { DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import type { HandshakeType } from '../../generated/wire/enums.js';
 import { encodeFragmentView, fragmentMessage } from '../handshake/fragmenter.js';
-import type { TransmitGate } from '../shared/connection-api.js';
-import type { Out12 } from './out.js';
-import { MAX_PLAINTEXT_12, plainRecord12, WriteEpoch12, type EpochCipher12 } from '../record/codec12.js';
-import type { AeadLimits } from '../record/limits.js';
-import { StagedRecords } from '../record/staged-records.js';
+import type { Out12 } from './out12.js';
+import { MAX_PLAINTEXT_12, plainRecord12 } from './codec12.js';
+import { WriteEpoch12 } from './epochs12.js';
+import type { EpochCipher12 } from './epoch-cipher12.js';
+import type { AeadLimits } from './limits.js';
+import { StagedRecords } from './staged-records.js';
 
 export const CHANGE_CIPHER_SPEC = 20;
 export const ALERT = 21;
@@ -37,7 +38,8 @@ export function handshakeRecord12(
   return plainRecord12(HANDSHAKE, recordSequence, encodeFragmentView(message));
 }
 
-export class RecordWriter12 implements TransmitGate {
+/** 1.2's writer; its `transmitReady` is the connection's `TransmitGate` (runtime/shared/connection-api.ts), met by shape. */
+export class RecordWriter12 {
   epoch0Sequence = 0;
   /** Epoch 1, once the keys are made (sealing with it starts after our ChangeCipherSpec). */
   epoch1: WriteEpoch12 | undefined;

@@ -2,11 +2,11 @@ import test from 'ava';
 import type { FatalReason } from '../../runtime/shared/alert-mapping.js';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../../runtime/shared/connection-limits.js';
 import type { ClientState12 } from '../../runtime/dtls12/client.js';
-import { changeCipherSpecDue12, phase12, RecordPath12 } from '../../runtime/dtls12/record-path12.js';
+import { changeCipherSpecDue12, phase12, RecordPath12 } from '../../runtime/dtls12/record-path.js';
 import type { ServerState12 } from '../../runtime/dtls12/server.js';
 
 /**
- * The limits and rules of DTLS 1.2's inbound record path (runtime/dtls12/record-path12.ts), on its own (the 1.2 rows of
+ * The limits and rules of DTLS 1.2's inbound record path (runtime/dtls12/record-path.ts), on its own (the 1.2 rows of
  * the record-rule table: tests/shared/record-rules.test.ts; what they set aside, counted by the version state:
  * tests/shared/version-state-base.test.ts): what a failed authentication at the key's integrity limit does under
  * each `limits.integrityPolicy12`; and the phase a connection is in, the peer's ChangeCipherSpec due only when the
