@@ -20,10 +20,12 @@ const RUNTIME_LAYERS = [
   'record', // the record layer: protection, epochs, replay window
   'session', // tickets, PSKs, anti-replay, ALPN
   'cid', // connection IDs and path validation (RFC 9146, 9147 §9, 9853)
-  'connection', // the sans-I/O DTLS 1.3 connection
-  'dtls12', // the DTLS 1.2 connection, on the pieces of the 1.3 one
-  'dtls', // the one DtlsConnection over both versions' states: version negotiation, the listener's cookie exchange
-  'node', // UDP, the node:dtls-shaped API
+  'shared', // what both version states share: surface, events, facts, record rules, configuration, the state base
+  'dtls13', // the DTLS 1.3 version state
+  'dtls12', // the DTLS 1.2 version state
+  'connection', // the one DtlsConnection over both versions' states: version negotiation, the listener's cookie exchange
+  'node', // UDP: sockets, the demux, timers, resting sessions, admission
+  'api', // the node:dtls-shaped API: listen, connect, DtlsSession, DtlsListener, workers
 ];
 
 const layerRules = RUNTIME_LAYERS.slice(0, -1).map((folder, i) => ({
@@ -51,6 +53,14 @@ export default {
       to: { circular: true, via: { pathNot: '^hwmodel/kernel/(event|process|wait)\\.ts$' } },
     },
     ...layerRules,
+    {
+      name: 'runtime-versions-apart',
+      comment:
+        'runtime/dtls12/ does not import runtime/dtls13/ (nor the reverse, by the layer order): what both versions use is in runtime/shared/',
+      severity: 'error',
+      from: { path: '^runtime/dtls12/' },
+      to: { path: '^runtime/dtls13/' },
+    },
     {
       name: 'runtime-imports-nothing-above',
       comment:
@@ -107,7 +117,7 @@ export default {
       to: {
         path: '^runtime/',
         pathNot:
-          '^runtime/(connection/(client|server)-(handshake|states)|dtls12/(client|server)12|dtls12/states12|handshake/flight-steps)\\.ts$',
+          '^runtime/(dtls13/(client|server)-(handshake|states)|dtls12/(client|server)|handshake/flight-steps)\\.ts$',
       },
     },
     {

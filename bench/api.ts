@@ -14,12 +14,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import { openClientEndpoint } from '../tests/support/udp-client.js';
-import { connect } from '../runtime/node/dtls/connect.js';
-import { listen } from '../runtime/node/dtls/listener.js';
-import type { DtlsSession } from '../runtime/node/dtls/session.js';
+import { connect } from '../runtime/api/connect.js';
+import { listen } from '../runtime/api/listener.js';
+import type { DtlsSession } from '../runtime/api/session.js';
 import { createSocket } from 'node:dgram';
-import { DtlsConnection } from '../runtime/dtls/connection.js';
-import { serverConfigs } from '../runtime/dtls/version-configs.js';
+import { DtlsConnection } from '../runtime/connection/connection.js';
+import { serverConfigs } from '../runtime/connection/version-configs.js';
 import { createSecureContext } from '../runtime/pki/secure-context.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 
@@ -39,7 +39,7 @@ interface Contender {
 
 /** The baseline server: each peer's sans-I/O connection, driven over one UDP socket here; it echoes every message. */
 async function bareServer(): Promise<{ port: number; close: () => Promise<void> }> {
-  // Its clients are this bench's own: no anti-amplification wait (runtime/connection/amplification-limit.ts) in the baseline.
+  // Its clients are this bench's own: no anti-amplification wait (runtime/shared/amplification-limit.ts) in the baseline.
   const options = { certificate: { chain: id.chain, privateKey: id.privateKey }, amplificationLimit: false };
   const configs = serverConfigs(options);
   const socket = createSocket('udp4');

@@ -3,7 +3,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { randomFillSync } from 'node:crypto';
 import { connect, type DtlsSession } from '../runtime/index.js';
 import { listenWorkers } from '../runtime/workers.js';
-import type { DtlsWorkerListener } from '../runtime/node/dtls/workers/worker-listener.js';
+import type { DtlsWorkerListener } from '../runtime/api/workers/worker-listener.js';
 import { pemIdentity } from '../tests/api/fixtures.js';
 
 /**
@@ -30,7 +30,7 @@ const CHUNK = 100;
 /** Forged records per flood round at most (the flood stops earlier when the round trips are done). */
 const FLOOD_CAP = 10_000;
 const LOST_AFTER_MS = 1000;
-const ECHO_WORKER = new URL('../tests/node/workers/fixtures/echo-worker.ts', import.meta.url);
+const ECHO_WORKER = new URL('../tests/api/workers/fixtures/echo-worker.ts', import.meta.url);
 
 interface Round {
   readonly rttMs: number;

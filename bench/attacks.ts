@@ -1,5 +1,5 @@
-import { DtlsConnection } from '../runtime/dtls/connection.js';
-import { HelloRetryResponder } from '../runtime/connection/hello-retry-responder.js';
+import { DtlsConnection } from '../runtime/connection/connection.js';
+import { HelloRetryResponder } from '../runtime/dtls13/hello-retry-responder.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 import { bytesFrom, forgedCiphertext } from '../tests/support/attacker.js';
 import { handshake } from '../tests/support/handshake.js';

@@ -1,4 +1,4 @@
-import { DtlsConnection } from '../runtime/dtls/connection.js';
+import { DtlsConnection } from '../runtime/connection/connection.js';
 import { state12Of } from '../tests/support/inside12.js';
 import { forgedFlood12 } from '../tests/support/forged12.js';
 import { burst12 as burst12Of, burst13 as burst13Of, flood13 } from '../tests/support/forgery-burst.js';

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
-import { DtlsConnection } from '../runtime/dtls/connection.js';
-import { clientOptions } from '../runtime/node/dtls/options.js';
+import { DtlsConnection } from '../runtime/connection/connection.js';
+import { clientOptions } from '../runtime/api/options.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 
 const NOW = Date.UTC(2026, 10, 21);

@@ -1,4 +1,4 @@
-import type { DtlsOptions } from '../runtime/dtls/connection.js';
+import type { DtlsOptions } from '../runtime/connection/connection.js';
 import { forgeryRun, type ForgerySuite, type ForgeryVersion } from '../tests/support/forgery-rate.js';
 import { makeIdentity } from '../tests/support/pki-fixtures.js';
 

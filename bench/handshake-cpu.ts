@@ -1,5 +1,5 @@
 import { Session } from 'node:inspector';
-import { DtlsConnection, type ConnectionOptions } from '../runtime/dtls/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../runtime/connection/connection.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 import { clientSetupCpu } from './client-setup.js';
 

@@ -1,5 +1,5 @@
-import { DtlsConnection, type ConnectionOptions } from '../runtime/dtls/connection.js';
-import type { ConnectionEvent } from '../runtime/connection/events.js';
+import { DtlsConnection, type ConnectionOptions } from '../runtime/connection/connection.js';
+import type { ConnectionEvent } from '../runtime/shared/events.js';
 import { nodeProvider } from '../runtime/crypto/node/index.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 

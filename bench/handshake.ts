@@ -1,4 +1,4 @@
-import { DtlsConnection } from '../runtime/dtls/connection.js';
+import { DtlsConnection } from '../runtime/connection/connection.js';
 import type { CryptoProvider } from '../runtime/crypto/provider.js';
 import { nobleProvider } from '../runtime/crypto/noble/index.js';
 import { nodeProvider } from '../runtime/crypto/node/index.js';
@@ -23,7 +23,7 @@ function identity() {
 /** One options object per side, reused for every connection, as a server or client application would. */
 function options(provider: CryptoProvider, id: ReturnType<typeof identity>) {
   return {
-    // In memory, its client known: no anti-amplification wait (runtime/connection/amplification-limit.ts).
+    // In memory, its client known: no anti-amplification wait (runtime/shared/amplification-limit.ts).
     server: {
       provider,
       certificate: { chain: id.chain, privateKey: id.key },

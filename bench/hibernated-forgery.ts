@@ -1,8 +1,8 @@
 import { loadavg } from 'node:os';
-import { DtlsConnection } from '../runtime/dtls/connection.js';
-import { resolveConfig } from '../runtime/connection/config.js';
-import { screenFrozen, type FrozenSession } from '../runtime/connection/hibernation.js';
-import { listen, type DtlsListener } from '../runtime/node/dtls/listener.js';
+import { DtlsConnection } from '../runtime/connection/connection.js';
+import { resolveConfig } from '../runtime/shared/config.js';
+import { screenFrozen, type FrozenSession } from '../runtime/shared/hibernation.js';
+import { listen, type DtlsListener } from '../runtime/api/listener.js';
 import { clockOf, DEFAULT_CLOCK } from '../hwmodel/calibrate/clock.js';
 import { bytesFrom, forgedCiphertext } from '../tests/support/attacker.js';
 import { Link } from '../tests/support/link.js';

@@ -16,7 +16,7 @@
  * simulation's send thread makes it), not from the recorded arrays, which
  * would give the baseline its data for free.
  */
-import { DtlsConnection } from '../runtime/dtls/connection.js';
+import { DtlsConnection } from '../runtime/connection/connection.js';
 import { CryptoOpLog } from '../hwmodel/model/crypto-ops.js';
 import { SideConnections, type EnterConnection } from '../hwmodel/model/routed-crypto.js';
 import { payloads, sideConnections, type Workload } from '../hwmodel/model/scenario.js';

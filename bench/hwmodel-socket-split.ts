@@ -11,13 +11,13 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { DtlsConnection } from '../runtime/dtls/connection.js';
+import { DtlsConnection } from '../runtime/connection/connection.js';
 import { nodeProvider } from '../runtime/crypto/node/index.js';
 import type { KeyExchangeGroup } from '../runtime/crypto/provider.js';
 import type { SupportedCipherSuite } from '../runtime/crypto/suites.js';
 import { openClientEndpoint } from '../tests/support/udp-client.js';
 import { DatagramIo } from '../runtime/node/datagram-io.js';
-import { listen, type DtlsListener } from '../runtime/node/dtls/listener.js';
+import { listen, type DtlsListener } from '../runtime/api/listener.js';
 import { cpuTime } from '../hwmodel/calibrate/clock.js';
 import { median } from '../hwmodel/calibrate/stats.js';
 import type { SimIdentity } from '../hwmodel/model/identity.js';

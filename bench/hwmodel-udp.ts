@@ -33,7 +33,7 @@ import { nodeProvider } from '../runtime/crypto/node/index.js';
 import type { KeyExchangeGroup } from '../runtime/crypto/provider.js';
 import type { SupportedCipherSuite } from '../runtime/crypto/suites.js';
 import { openClientEndpoint } from '../tests/support/udp-client.js';
-import { listen } from '../runtime/node/dtls/listener.js';
+import { listen } from '../runtime/api/listener.js';
 
 /** One real-UDP configuration the model predicts: no UDP run is fitted (the Ed25519 and P-384 ones are outside the in-memory fit too). */
 export interface UdpCase {

@@ -20,7 +20,7 @@ import {
 } from './hwmodel-udp.js';
 import { measureSocketSplit } from './hwmodel-socket-split.js';
 import { simulate } from '../hwmodel/model/simulate.js';
-import { DtlsConnection } from '../runtime/dtls/connection.js';
+import { DtlsConnection } from '../runtime/connection/connection.js';
 import { formatRate } from './harness.js';
 import type { TimingProfile } from '../hwmodel/timing/index.js';
 

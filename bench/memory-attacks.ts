@@ -1,8 +1,8 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { DtlsConnection, type ConnectionOptions } from '../runtime/dtls/connection.js';
-import { connect } from '../runtime/node/dtls/connect.js';
-import { DtlsListener, listen } from '../runtime/node/dtls/listener.js';
-import type { ListenOptions } from '../runtime/node/dtls/options.js';
+import { DtlsConnection, type ConnectionOptions } from '../runtime/connection/connection.js';
+import { connect } from '../runtime/api/connect.js';
+import { DtlsListener, listen } from '../runtime/api/listener.js';
+import type { ListenOptions } from '../runtime/api/options.js';
 import { DEFAULT_ANTI_REPLAY_WAIT, type AntiReplayWaitStats } from '../runtime/node/anti-replay-wait.js';
 import { MemoryAntiReplay, type AntiReplayStore } from '../runtime/session/anti-replay.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';

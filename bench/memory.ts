@@ -4,12 +4,12 @@ import { createSocket, type Socket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import type { HandshakeTypeName } from '../generated/wire/enums.js';
 import { handshakeFragment, plaintextRecord } from '../tests/support/attacker.js';
-import { DtlsConnection, type ConnectionOptions } from '../runtime/dtls/connection.js';
-import { HelloRetryResponder } from '../runtime/connection/hello-retry-responder.js';
+import { DtlsConnection, type ConnectionOptions } from '../runtime/connection/connection.js';
+import { HelloRetryResponder } from '../runtime/dtls13/hello-retry-responder.js';
 import {
   DEFAULT_MAX_CLIENT_HELLO_LENGTH,
   DEFAULT_MAX_PENDING_CLIENT_HELLOS,
-} from '../runtime/connection/hello-retry-reassembly.js';
+} from '../runtime/dtls13/hello-retry-reassembly.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 import { benchMemoryAttacks } from './memory-attacks.js';
 

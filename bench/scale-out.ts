@@ -5,15 +5,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listen } from '../runtime/index.js';
 import { listenWorkers } from '../runtime/workers.js';
-import type { DtlsListener } from '../runtime/node/dtls/listener.js';
-import type { DtlsWorkerListener } from '../runtime/node/dtls/workers/worker-listener.js';
+import type { DtlsListener } from '../runtime/api/listener.js';
+import type { DtlsWorkerListener } from '../runtime/api/workers/worker-listener.js';
 import { certificateToPem, privateKeyToPem } from '../runtime/pki/pem.js';
 import type { KeyPairKind } from '../runtime/pki/key-pair.js';
 import { createThrowawayIdentity } from '../runtime/pki/throwaway-identity.js';
 import { cHandshakes, describeBuild, findCClient, type CClient } from './scale-out/c-client.js';
 import type { ClientReply, ClientRequest } from './scale-out/clients.js';
 import { describePlacement, pin, pinning, placementFor, type Placement } from './scale-out/placement.js';
-import type { WorkerStats } from '../runtime/node/dtls/workers/worker-stats.js';
+import type { WorkerStats } from '../runtime/api/workers/worker-stats.js';
 
 /**
  * `npm run bench -- scale-out`: one server on N worker threads

@@ -6,7 +6,7 @@
  * show them.
  */
 import type { ConnectionIdOption, RrcProcedure } from '../runtime/cid/cid-options.js';
-import type { SessionConnectionIds } from '../runtime/node/dtls/peer-identity.js';
+import type { SessionConnectionIds } from '../runtime/api/peer-identity.js';
 import { stringValue, type OptionValues } from './option-table.js';
 import { CliUsageError } from './usage-error.js';
 

@@ -13,7 +13,7 @@ import { extensionOptions, negotiatedExtensions } from './extension-options.js';
 import { peerOptions } from './peer-options.js';
 import { rawKeyOptions } from './raw-key-options.js';
 import { connect, protocolOf, resolveConfig } from './runtime.js';
-import type { DtlsSession } from '../runtime/node/dtls/session.js';
+import type { DtlsSession } from '../runtime/api/session.js';
 import { withInspectDefault, interrupted } from './inspect-option.js';
 import { inputItems, stdinLines, type InputItem, type LineInput } from './line-input.js';
 import { CLIENT_OPTIONS, REPLY_SILENCE_MS } from './net-options.js';

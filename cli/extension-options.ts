@@ -4,7 +4,7 @@
  * extensions, checked by the runtime's own validators and refused as usage
  * errors naming the flag.
  */
-import type { SrtpProfileName } from '../runtime/connection/srtp.js';
+import type { SrtpProfileName } from '../runtime/shared/srtp.js';
 import { alpnNames, ConfigError, recordSizeLimitOption, srtpOption } from './runtime.js';
 import { stringValue, type OptionValues } from './option-table.js';
 import { CliUsageError } from './usage-error.js';

@@ -6,7 +6,7 @@
  * rows are cli/net-options.ts's FLEET_OPTIONS (the help loads no more).
  */
 import { readFileSync } from 'node:fs';
-import type { FleetOptions } from '../runtime/node/dtls/workers/fleet-options.js';
+import type { FleetOptions } from '../runtime/api/workers/fleet-options.js';
 import { stringValue, type OptionValues } from './option-table.js';
 import { CliUsageError } from './usage-error.js';
 

@@ -6,7 +6,7 @@
  * (dissect/live-conversation.ts). A received datagram is shown once the connection has
  * processed it (its keys may come from a record in it).
  */
-import type { DatagramObserver } from '../runtime/connection/datagram-observer.js';
+import type { DatagramObserver } from '../runtime/shared/datagram-observer.js';
 import { nodeProvider } from '../runtime/crypto/node/index.js';
 import { recordLine, traceLines } from './dissect/describe.js';
 import { addKeyLogLine, type KeyLog } from './dissect/key-log.js';

@@ -11,16 +11,16 @@
  * the hardware model and the dissector, which use those).
  */
 export { ConfigError } from '../runtime/config-error.js';
-export { resolveConfig } from '../runtime/connection/config.js';
-export { recordSizeLimitOption } from '../runtime/connection/record-size-limit.js';
-export { srtpOption } from '../runtime/connection/srtp.js';
+export { resolveConfig } from '../runtime/shared/config.js';
+export { recordSizeLimitOption } from '../runtime/shared/record-size-limit.js';
+export { srtpOption } from '../runtime/shared/srtp.js';
 export { NATIVE_DISABLED_BY_ENV, nativeUnavailableReason } from '../runtime/crypto/native/binding.js';
 export { ALL_CIPHER_SUITES } from '../runtime/crypto/suites.js';
-export { isDtls12, protocolOf } from '../runtime/dtls12/negotiated12.js';
+export { isDtls12, protocolOf } from '../runtime/dtls12/negotiated.js';
 export { OPENSSL_NAMES_12, opensslName12, suite12ByName } from '../runtime/dtls12/openssl-names.js';
-export { connect } from '../runtime/node/dtls/connect.js';
-export { listen } from '../runtime/node/dtls/listener.js';
-export { listenWorkers } from '../runtime/node/dtls/workers/worker-listener.js';
+export { connect } from '../runtime/api/connect.js';
+export { listen } from '../runtime/api/listener.js';
+export { listenWorkers } from '../runtime/api/workers/worker-listener.js';
 export { certificateFingerprint, fingerprintOption } from '../runtime/pki/fingerprint.js';
 export { readCertificates } from '../runtime/pki/certificate-input.js';
 export { peerEntry } from '../runtime/pki/raw-public-key.js';

@@ -4,7 +4,7 @@
  * --request-cert-after through DTLS13_SERVER_ECHO and
  * DTLS13_SERVER_ASK_AFTER, set by the server command).
  */
-import type { DtlsSession } from '../runtime/node/dtls/session.js';
+import type { DtlsSession } from '../runtime/api/session.js';
 import { session } from './server-command.js';
 
 const live = new Set<DtlsSession>();

@@ -8,7 +8,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import type { KeyExchangeGroup } from '../runtime/crypto/provider.js';
 import type { SupportedCipherSuite } from '../runtime/crypto/suites.js';
 import { ALL_CIPHER_SUITES, OPENSSL_NAMES_12 } from './runtime.js';
-import type { DatagramObserver } from '../runtime/connection/datagram-observer.js';
+import type { DatagramObserver } from '../runtime/shared/datagram-observer.js';
 import type { InspectionEvent } from 'xstate';
 import { inspectPort } from './inspect-option.js';
 import type { ChartInspector } from './inspector.js';

@@ -8,7 +8,7 @@
  * negotiated version shows in the `connected:` line.
  */
 import { isDtls12, opensslName12, suite12ByName } from './runtime.js';
-import type { SessionParameters } from '../runtime/connection/events.js';
+import type { SessionParameters } from '../runtime/shared/events.js';
 import type { DtlsVersionName } from '../runtime/versions/versions.js';
 import type { OptionValues } from './option-table.js';
 import { stringValue } from './option-table.js';

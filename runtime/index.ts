@@ -3,7 +3,7 @@
  * `createSecureContext`: tests/api/root-exports.txt). The layers below have entries of their own: `dtls13/sans-io`,
  * `dtls13/wire`, `dtls13/crypto`, `dtls13/workers`.
  */
-export { connect } from './node/dtls/connect.js';
+export { connect } from './api/connect.js';
 export {
   listen,
   DtlsListener,
@@ -12,7 +12,7 @@ export {
   type ListenerFor,
   type ListenOptionsFor,
   type SessionHandler,
-} from './node/dtls/listener.js';
+} from './api/listener.js';
 export {
   DtlsSession,
   type MessageHandler,
@@ -20,20 +20,20 @@ export {
   type SessionAddress,
   type SessionCloseReason,
   type SessionOpened,
-} from './node/dtls/session.js';
-export type { DtlsSessionStats } from './node/dtls/session-stats.js';
-export { createSecureContext, type DtlsSecureContextOptions } from './node/dtls/secure-context.js';
+} from './api/session.js';
+export type { DtlsSessionStats } from './api/session-stats.js';
+export { createSecureContext, type DtlsSecureContextOptions } from './api/secure-context.js';
 export type { SecureContext, CredentialInput, SecureContextOptions } from './pki/secure-context.js';
 export type { FingerprintHash } from './pki/fingerprint.js';
-export type { ConnectOptions as DtlsConnectOptions, ListenOptions as DtlsListenOptions } from './node/dtls/options.js';
+export type { ConnectOptions as DtlsConnectOptions, ListenOptions as DtlsListenOptions } from './api/options.js';
 export type {
   WorkerListenOptions as DtlsWorkerListenOptions,
   DtlsWorkerListener,
   DtlsWorkerListenerStats,
-} from './node/dtls/workers/worker-listener.js';
-export type { FleetOptions as DtlsFleetOptions } from './node/dtls/workers/fleet-options.js';
-export { DatagramTransport, type DatagramSend, type TransportAddress } from './node/dtls/transport.js';
-export { warmUp } from './node/dtls/warm-up.js';
+} from './api/workers/worker-listener.js';
+export type { FleetOptions as DtlsFleetOptions } from './api/workers/fleet-options.js';
+export { DatagramTransport, type DatagramSend, type TransportAddress } from './api/transport.js';
+export { warmUp } from './api/warm-up.js';
 
 // Errors: every one a session, a listener or an option check throws or hands over, each with a `code`.
 export { ConfigError, type ConfigErrorCode } from './config-error.js';
@@ -46,19 +46,19 @@ export {
   type DtlsErrorCode,
   type SessionErrorCode,
   type SystemErrorCode,
-} from './node/dtls/errors.js';
-export { ConnectionStateError } from './connection/connection-api.js';
-export { Dtls12FeatureError } from './dtls12/feature-error12.js';
+} from './api/errors.js';
+export { ConnectionStateError } from './shared/connection-api.js';
+export { Dtls12FeatureError } from './dtls12/feature-error.js';
 
 // What options and events hold.
-export type { SessionParameters, NegotiatedParameters, Negotiated12Parameters } from './connection/events.js';
-export { isDtls12 } from './dtls12/negotiated12.js';
-export type { ConnectionStats } from './connection/connection-api.js';
+export type { SessionParameters, NegotiatedParameters, Negotiated12Parameters } from './shared/events.js';
+export { isDtls12 } from './dtls12/negotiated.js';
+export type { ConnectionStats } from './shared/connection-api.js';
 export type { AntiReplayWaitStats } from './node/anti-replay-wait.js';
 export type { ChartInspectionEvent } from './chart-inspection.js';
 export type { KeyExchangeGroup, SignatureAlgorithm } from './crypto/provider.js';
 export type { SupportedCipherSuite } from './crypto/suites.js';
-export type { SrtpProfileName } from './connection/srtp.js';
+export type { SrtpProfileName } from './shared/srtp.js';
 export type { ClientPskOption, ExternalPsk, PskKeyExchangeModeName, ServerPskOption } from './session/external-psk.js';
 export { MemoryAntiReplay, type AntiReplayStore, type SyncAntiReplay } from './session/anti-replay.js';
 export { RedisAntiReplay, type RedisAntiReplayClient, type RedisSetClient } from './session/redis-anti-replay.js';

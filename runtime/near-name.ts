@@ -1,4 +1,4 @@
-/** "Did you mean": the name a misspelled option was meant to be (node/dtls/option-names.ts, cli/nearest-option.ts). */
+/** "Did you mean": the name a misspelled option was meant to be (api/option-names.ts, cli/nearest-option.ts). */
 
 /** Edits from `a` to `b`: insert, delete or replace a character, or swap two neighbours (optimal string alignment). */
 export function editDistance(a: string, b: string): number {

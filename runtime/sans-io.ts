@@ -8,27 +8,27 @@ export {
   type ConnectionOptions,
   type ConnectionStats,
   type DtlsOptions,
-} from './dtls/connection.js';
+} from './connection/connection.js';
 export { ConfigError, type ConfigErrorCode } from './config-error.js';
-export type { DtlsConfig } from './connection/config.js';
+export type { DtlsConfig } from './shared/config.js';
 export type {
   ConnectionEvent,
   NegotiatedParameters,
   Negotiated12Parameters,
   SessionParameters,
-} from './connection/events.js';
-export { Dtls12FeatureError } from './dtls12/feature-error12.js';
-export { isDtls12 } from './dtls12/negotiated12.js';
+} from './shared/events.js';
+export { Dtls12FeatureError } from './dtls12/feature-error.js';
+export { isDtls12 } from './dtls12/negotiated.js';
 export {
   HelloRetryResponder,
   type ClientHelloReassemblyOptions,
   type HelloRetryOutcome,
-} from './connection/hello-retry-responder.js';
+} from './dtls13/hello-retry-responder.js';
 export type { CryptoProvider, HashAlgorithm } from './crypto/provider.js';
 export type { SupportedCipherSuite } from './crypto/suites.js';
 export type { ContentType } from '../generated/wire/enums.js';
-export type { StatelessRetry } from './connection/stateless-retry.js';
-export type { ServerCredentials, SniEntry, SniOption } from './connection/sni-selection.js';
+export type { StatelessRetry } from './shared/stateless-retry.js';
+export type { ServerCredentials, SniEntry, SniOption } from './shared/sni-selection.js';
 export {
   SRTP_EXPORTER_LABEL,
   SRTP_PROFILES,
@@ -38,8 +38,8 @@ export {
   type SrtpKeyingMaterial,
   type SrtpProfileInfo,
   type SrtpProfileName,
-} from './connection/srtp.js';
-export { MAX_RECORD_SIZE_LIMIT, MIN_RECORD_SIZE_LIMIT } from './connection/record-size-limit.js';
+} from './shared/srtp.js';
+export { MAX_RECORD_SIZE_LIMIT, MIN_RECORD_SIZE_LIMIT } from './shared/record-size-limit.js';
 export { ProtocolError } from './handshake/protocol-error.js';
 export type { ChartInspectionEvent } from './chart-inspection.js';
 export * from '../generated/charts/index.js';

@@ -8,7 +8,7 @@ export {
   type DtlsWorkerListenerStats,
   type WorkerListenOptions as DtlsWorkerListenOptions,
   type WorkerExit,
-} from './node/dtls/workers/worker-listener.js';
-export type { EndedSession } from './node/dtls/workers/worker-death.js';
-export type { FleetOptions as DtlsFleetOptions } from './node/dtls/workers/fleet-options.js';
-export type { WorkerStats } from './node/dtls/workers/worker-stats.js';
+} from './api/workers/worker-listener.js';
+export type { EndedSession } from './api/workers/worker-death.js';
+export type { FleetOptions as DtlsFleetOptions } from './api/workers/fleet-options.js';
+export type { WorkerStats } from './api/workers/worker-stats.js';

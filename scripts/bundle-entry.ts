@@ -131,7 +131,7 @@ async function bundleCommonJs(root: string, shared: readonly string[]): Promise<
 function writeWorker(root: string): void {
   writeFileSync(
     resolve(root, WORKER),
-    `// dtls13: the worker thread's file (scripts/bundle-entry.ts)\nimport { runWorker } from './node/dtls/workers/worker-main.js';\nrunWorker((specifier) => import(specifier));\n`,
+    `// dtls13: the worker thread's file (scripts/bundle-entry.ts)\nimport { runWorker } from './api/workers/worker-main.js';\nrunWorker((specifier) => import(specifier));\n`,
   );
 }
 

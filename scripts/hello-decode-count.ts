@@ -6,9 +6,9 @@
  * readers the hello steps choose the version by (the listener's over the first datagram).
  */
 import { Session } from 'node:inspector/promises';
-import { DtlsConnection, type DtlsOptions } from '../runtime/dtls/connection.js';
+import { DtlsConnection, type DtlsOptions } from '../runtime/connection/connection.js';
 import { makeIdentity, TEST_TIME } from '../tests/support/pki-fixtures.js';
-import { connect } from '../runtime/node/dtls/connect.js';
+import { connect } from '../runtime/api/connect.js';
 import { credentials, echoServer } from '../tests/dtls12/negotiation-support.js';
 
 const WATCHED = [

@@ -6,8 +6,8 @@
  * wolf-goodput.c's dtls12 mode). Handshakes: sequential latency and a
  * rate with 8 in flight; goodput: systems for goodput.ts's rounds.
  */
-import { connect } from '../../runtime/node/dtls/connect.js';
-import type { DtlsSession } from '../../runtime/node/dtls/session.js';
+import { connect } from '../../runtime/api/connect.js';
+import type { DtlsSession } from '../../runtime/api/session.js';
 import type { CryptoProvider } from '../../runtime/crypto/provider.js';
 import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
 import { certificateToPem } from '../../runtime/pki/pem.js';

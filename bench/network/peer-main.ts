@@ -4,7 +4,7 @@ import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { CryptoProvider } from '../../runtime/crypto/provider.js';
 import { DatagramIo } from '../../runtime/node/datagram-io.js';
-import { listen, type DtlsListener } from '../../runtime/node/dtls/listener.js';
+import { listen, type DtlsListener } from '../../runtime/api/listener.js';
 import { lastCpu } from './placement.js';
 import type { FromPeer, Receiver, ToPeer } from './protocol.js';
 

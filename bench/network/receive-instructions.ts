@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
-import { listen } from '../../runtime/node/dtls/listener.js';
+import { listen } from '../../runtime/api/listener.js';
 import type { MessageBuffers } from '../../runtime/wire/message-arena.js';
 import { makeIdentity } from '../../tests/support/pki-fixtures.js';
 import { openSession, type Version } from './dtls12.js';

@@ -26,7 +26,7 @@ import { contentTypeFromNumber, handshakeTypeToNumber, type HandshakeTypeName } 
 import type { CryptoProvider } from '../../runtime/crypto/provider.js';
 import { decodeDatagram12, type Dtls12WireRecord } from '../../runtime/record/datagram12.js';
 import { keyBlock } from '../../runtime/dtls12/key-derivation.js';
-import { EpochCipher12 } from '../../runtime/record/codec12.js';
+import { EpochCipher12 } from '../../runtime/record/epoch-cipher12.js';
 import { dtls12Suite, type Dtls12SuiteParams } from '../../runtime/versions/suites12.js';
 import { DecodeError } from '../../runtime/wire/index.js';
 import type { KeyLog } from './key-log.js';

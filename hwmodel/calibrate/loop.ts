@@ -3,7 +3,7 @@
  * and a server DtlsConnection in this process, datagrams handed straight
  * from one to the other (no network, no loss), timed with the wall clock.
  */
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import type { CryptoProvider, KeyExchangeGroup } from '../../runtime/crypto/provider.js';
 import type { SupportedCipherSuite } from '../../runtime/crypto/suites.js';
 import { wallTime, type Clock } from './clock.js';
@@ -70,7 +70,7 @@ const certificates = new WeakMap<
 
 /**
  * One trust-anchor list per identity, as an application keeps its options:
- * the runtime parses a list once (runtime/connection/option-cache.ts), so a
+ * the runtime parses a list once (runtime/shared/option-cache.ts), so a
  * fresh array per handshake would charge every handshake with parsing the
  * anchors, which the model's workload and a real server do not pay.
  */

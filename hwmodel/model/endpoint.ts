@@ -1,6 +1,6 @@
 import type { SimEvent } from '../kernel/index.js';
 import { GenericPayload, type Delay } from '../tlm/index.js';
-import type { DtlsConnection } from '../../runtime/dtls/connection.js';
+import type { DtlsConnection } from '../../runtime/connection/connection.js';
 import { CryptoCommand, HandshakeWork, NONE } from './commands.js';
 import type { CryptoOp, CryptoOpLog } from './crypto-ops.js';
 import type { EnterConnection } from './routed-crypto.js';

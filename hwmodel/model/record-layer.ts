@@ -2,8 +2,8 @@ import { fromMs, timeoutOr, toMs, type SimTime, type Simulator, type Wait } from
 import { GenericPayload, PayloadPool, TlmSync, type Delay, type PhaseRef, type SyncEnum } from '../tlm/index.js';
 import type { Module } from '../tlm/index.js';
 import { RecordLayerSkeleton, type RecordLayerParams } from '../../generated/tlm/index.js';
-import { ConnectionStateError, type DtlsConnection } from '../../runtime/dtls/connection.js';
-import type { ConnectionEvent } from '../../runtime/connection/events.js';
+import { ConnectionStateError, type DtlsConnection } from '../../runtime/connection/connection.js';
+import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import { HandshakeWork, NONE, type Outbound } from './commands.js';
 import { CryptoOpLog } from './crypto-ops.js';
 import {

@@ -1,4 +1,4 @@
-import type { ConnectionOptions } from '../../runtime/dtls/connection.js';
+import type { ConnectionOptions } from '../../runtime/connection/connection.js';
 import type { CryptoOpKind, CryptoOpSink } from './crypto-ops.js';
 import type { Uint32Source } from './seeded-provider.js';
 
@@ -37,7 +37,7 @@ export type EnterConnection = () => void;
  * with one provider, as an application builds them: the runtime checks a
  * certificate option and imports the private key once per options object
  * and provider (runtime/pki/check-identity-options.ts,
- * runtime/connection/option-cache.ts). A provider per connection (each
+ * runtime/shared/option-cache.ts). A provider per connection (each
  * needs its own seeded stream and operation log) paid that configuration
  * check on every server connection, about 0.7 ms, a quarter of a
  * 10,000-connection run, which a real server pays once. Each connection

@@ -1,5 +1,5 @@
 import { SeededRandom, type SimTime } from '../kernel/index.js';
-import type { ConnectionOptions } from '../../runtime/dtls/connection.js';
+import type { ConnectionOptions } from '../../runtime/connection/connection.js';
 import { nobleProvider } from '../../runtime/crypto/noble/index.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { KeyExchangeGroup } from '../../runtime/crypto/provider.js';
@@ -83,7 +83,7 @@ function optionsWith(
         tickets: w.tickets ?? 0,
         // The model's clients are the device's peers by construction and no cookie exchange is modelled: its figures
         // are the handshake's own cost, without the wait of RFC 9147 §5.1's limit for a stranger's address
-        // (runtime/connection/amplification-limit.ts), which the connection would otherwise apply.
+        // (runtime/shared/amplification-limit.ts), which the connection would otherwise apply.
         amplificationLimit: false,
       };
 }

@@ -1,5 +1,5 @@
 import { ConfigError, integerOption } from '../../runtime/config-error.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import type { KeyExchangeGroup } from '../../runtime/crypto/provider.js';
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../../runtime/crypto/suites.js';
 import { MS, SEC, Simulator, timeoutOr, type SimTime, type Wait } from '../kernel/index.js';

@@ -1,7 +1,7 @@
 import type { CryptoProvider } from '../../runtime/crypto/provider.js';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
 import type { WriteKeys } from '../../runtime/dtls12/key-derivation.js';
-import { EpochCipher12 } from '../../runtime/record/codec12.js';
+import { EpochCipher12 } from '../../runtime/record/epoch-cipher12.js';
 import type { Dtls12SuiteParams } from '../../runtime/versions/suites12.js';
 import { encodeDtlsPlaintext } from '../../generated/wire/dtls-plaintext.js';
 import { contentTypeFromNumber, contentTypeToNumber } from '../../generated/wire/enums.js';

@@ -6,7 +6,7 @@ import {
   verifyData,
   type KeyBlock,
 } from '../../runtime/dtls12/key-derivation.js';
-import { schemesForKey12, sign12 } from '../../runtime/dtls12/signing12.js';
+import { schemesForKey12, sign12 } from '../../runtime/dtls12/signing.js';
 import { serverKeyExchangeSignedData, wholeMessageHeader } from '../../runtime/dtls12/transcript.js';
 import { dtls12Suite, type Dtls12SuiteParams } from '../../runtime/versions/suites12.js';
 import { concatBytes } from '../../runtime/wire/bytes.js';

@@ -19,7 +19,7 @@ enum { UDP_REUSE_PORT_NONE = 0, UDP_REUSE_PORT_FIRST = 1, UDP_REUSE_PORT_JOIN = 
  * (EADDRINUSE) where any socket holds the port, and with port 0 the kernel
  * picks a port no socket holds. Set before, a port-0 bind may be given a
  * port another SO_REUSEPORT group of the same user holds, and join it: two
- * servers on port 0 would share datagrams (tests/node/workers/port-zero.test.ts).
+ * servers on port 0 would share datagrams (tests/api/workers/port-zero.test.ts).
  * Linux only; elsewhere -ENOSYS.
  */
 int udp_socket_bind(const uint8_t *address, int address_length, int port, int v6only, int reuse_port);

@@ -1,4 +1,4 @@
-/** The events connection-ID handling reports to the application, in the connection's queue (runtime/connection/events.ts). */
+/** The events connection-ID handling reports to the application, in the connection's queue (runtime/shared/events.ts). */
 export type CidEvent =
   /** A connection ID of ours that records to us may carry from now (the UDP server routes datagrams by it). */
   | { readonly type: 'connectionIdIssued'; readonly cid: Uint8Array }

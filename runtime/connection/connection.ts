@@ -1,620 +1,392 @@
-import type { ClientHello } from '../../generated/wire/client-hello.js';
-import { issueConnectionIds } from './cid-actions.js';
-import { handshakeTypeFromNumber } from '../../generated/wire/enums.js';
-import { HandshakeReassembler } from '../handshake/reassembler.js';
-import type { Header13 } from '../record/codec13.js';
-import type { RecordWriter } from '../record/record-writer.js';
-import type { CidContext } from '../cid/cid-context.js';
-import { contentTypeFromByte, type InboundRecord, type RecordReader } from '../record/record-reader.js';
-import { AckScheduler } from './ack-scheduler.js';
-import { toAlert, type FatalReason } from './alert-mapping.js';
-import type { ResolvedConfig } from './config.js';
+/**
+ * The DTLS connection a caller makes, whichever version it comes to speak (runtime/connection/README.md): one object with the
+ * declared `Connection` surface (runtime/shared/connection-api.ts) and one phase, a discriminated field: `hello`
+ * while the version is open (hello-phase.ts, the one place it is chosen), then `v13` (`Dtls13Connection`,
+ * runtime/dtls13) or `v12` (`Connection12`, runtime/dtls12), each implementing `VersionState` itself. A client offers
+ * every version of `minVersion..maxVersion` (default 1.2..1.3) in one ClientHello; a server answers in the newest both
+ * have.
+ */
+import type { PathDatagram } from '../cid/cid-context.js';
+import type { FatalReason } from '../shared/alert-mapping.js';
+import type { ResolvedConfig } from '../shared/config.js';
 import {
   ConnectionStateError,
-  type ConnectionOptions,
+  type Connection,
+  type ConnectionCounters,
+  type ConnectionIds,
+  type ConnectionStats,
   type SharedState,
-  type TransmitGate,
-  type VersionState,
-  type VersionStats,
-} from './connection-api.js';
-import {
-  issueMoreConnectionIds,
-  requestClientCertificate,
-  requestMoreConnectionIds,
-  updateKeys,
-} from './session-calls.js';
-import type { ClientContext, ServerContext } from './machine-context.js';
-import { assembleContext } from './parts-assembly.js';
-import { roleDriver, type Charts13, type RoleDriver } from './role-driver.js';
-import { keyUpdateOutstanding } from './post-handshake-flights.js';
-import { dropHandshakeKeysWhenDue, integrityLimitVerdict } from './key-lifetime.js';
-import { ContentRecords } from './content-records.js';
-import type { PeerConfirmation } from './peer-confirmation.js';
-import { HandshakeInbound } from './handshake-inbound.js';
-import { HeldRecords } from './held-records.js';
-import { recordRule, type RecordPhase } from './record-rules.js';
-import { thawSession, type FrozenSession } from './hibernation.js';
-import { freezeConnection, restoreContext } from './connection-hibernation.js';
-import { ConnectionHooks, type ConnectionCalls } from './connection-hooks.js';
-import { FACTS13 } from './version-facts13.js';
-import { VersionStateBase } from './version-state-base.js';
+  type VersionFacts,
+} from '../shared/connection-api.js';
+import { Dtls13Connection } from '../dtls13/connection.js';
+import type { DeadlineOptions } from '../shared/deadlines.js';
+import type { ConnectionEvent } from '../shared/events.js';
+import type { FrozenSession } from '../shared/hibernation.js';
+import type { CallbackName } from '../handshake/callback-error.js';
+import type { DtlsVersionName } from '../versions/versions.js';
+import type { Connection12 } from '../dtls12/connection.js';
+import { notInDtls12, type Dtls13Feature } from '../dtls12/feature-error.js';
+import { connectionIdsOf } from '../shared/connection-facts.js';
+import { exportKeying } from '../shared/export-keying.js';
+import { CommonState } from './common-state.js';
+import { CHARTS13 } from './role-drivers.js';
+import { clientConfigs, serverConfigs, type VersionConfigs } from './version-configs.js';
+import { firstPhase, type Phase } from './hello-phase.js';
+import { booleanOption } from '../config-error.js';
 
-/** A record the record layer delivered (opened, or plaintext). */
-export type { InboundRecord };
+export {
+  ConnectionStateError,
+  type Connection,
+  type ConnectionIds,
+  type ConnectionOptions,
+  type ConnectionStats,
+  type RetainedState,
+} from '../shared/connection-api.js';
+export type { IgnoreReason } from '../shared/record-rules.js';
+export { HANDSHAKE_KEYS_RETENTION_MS } from '../dtls13/connection.js';
 
-/** The alert content type (RFC 8446 §5.1). */
-const ALERT = 21;
+import type { DtlsOptions } from './options.js';
 
-const NO_DATAGRAMS: readonly Uint8Array[] = [];
+export type { DtlsOptions, Options12 } from './options.js';
 
-export { HANDSHAKE_KEYS_RETENTION_MS } from './key-lifetime.js';
+type Options = DtlsOptions;
 
-/** Our first ClientHello as the 1.3 client sent it: what a 1.2 state takes up from when the server answers in 1.2. */
-export interface SentOffer {
-  /** The ClientHello's body exactly as sent (its transcript starts with it). */
-  readonly body: Uint8Array;
-  readonly messageSeq: number;
-  /** The next epoch-0 record sequence number (after every record the ClientHello went in, retransmissions included). */
-  readonly nextRecordSequenceNumber: number;
-}
+/** The versions of a configuration resolved for 1.3 alone (one array for every such connection). */
+const ONLY_13: readonly DtlsVersionName[] = ['DTLSv1.3'];
 
-/**
- * A DTLS 1.3 connection (RFC 9147), the 1.3 version state of DtlsConnection, sans-I/O: datagrams and the caller's time
- * in; datagrams, the next timer deadline and events out. The handshake is the machine generated from the dtls13-client
- * or dtls13-server chart; every record the peer sends is handled under one catch, mapped to an alert by `toAlert`.
- *
- * It is the record loop's `RecordSink` (its internal `take` and `held`: the shipped declarations leave internal members
- * out, so it is checked where it is passed). Its hooks reach it through {@link calls}, the tests through `inject`.
- */
-export class Dtls13Connection extends VersionStateBase implements VersionState, TransmitGate {
-  /** The version this state speaks; what a connection reports is the fact in the common state. */
-  readonly protocolVersion = 'DTLSv1.3' as const;
-  private readonly context: ClientContext | ServerContext;
-  /** Server: its context (the 0-RTT budget the record rules read). */
-  private readonly server: ServerContext | undefined;
-  /** The record layer's two halves, side by side (the context's `records` holds both, with what spans them). */
-  private readonly reader: RecordReader;
-  private readonly writer: RecordWriter;
-  private readonly cid: CidContext;
-  private readonly driver: RoleDriver;
-  private readonly inbox: HandshakeReassembler;
-  /** The one outbound queue of its DtlsConnection. */
-  private readonly outgoing: Uint8Array[];
-  /** The size of the datagram being handled (what a new path's anti-amplification budget counts). */
-  private datagramBytes = 0;
-  private receivedAt = 0;
-  /** Whether a record of the pass being read was kept for keys not installed yet. */
-  private deferredNow = false;
-  /**
-   * Client taken back from a 1.2 state that resent our ClientHello with a cookie: a 1.3 server's plaintext alerts about
-   * that hello (RFC 9147 §5.3: illegal_parameter for a non-empty legacy_cookie) are not about this handshake and are
-   * set aside until it completes (a peer that means to end it does so under the handshake keys).
-   */
-  private cookieHelloSent = false;
-  /** Records waiting for keys; with the application data held until connected, within limits.maxDeferredBytes. */
-  private readonly deferred: HeldRecords;
-  /** The newest epoch in which the peer has sent a record that authenticated. */
-  private peerEpoch = 0;
-  private readonly handlers: ContentRecords;
-  private readonly handshake: HandshakeInbound;
-  /** Client: what the server may still refuse (peer-confirmation.ts). */
-  private readonly confirmation: PeerConfirmation | undefined;
-  private completedAt: number | undefined;
-  /** Watched in the inspector (its XState actors are not hibernated). */
-  private readonly inspected: boolean;
-  /** Hibernated: this object is done with ({@link hibernate}). */
-  private frozen = false;
-  private readonly hooks: ConnectionHooks<Dtls13Connection>;
-
-  /** What the hooks call back: one table for all connections, reaching their private members. */
-  private static readonly calls: ConnectionCalls<Dtls13Connection> = {
-    ignore: (c, reason) => c.ignore(reason),
-    deliver: (c, data, early) => c.deliver(data, early),
-    connected: (c) => c.connected(),
-    timedOut: (c, what) => c.timedOut(what),
-    guard: (c, fn) => c.guard(fn),
-  };
+export class DtlsConnection implements Connection {
+  readonly role: 'client' | 'server';
+  /** The hello phase while the version is open, then the state of the version chosen (hello-phase.ts). */
+  private phase: Phase;
+  /** What is held once for both versions: the handshake and idle deadlines, the datagram observer (common-state.ts). */
+  private readonly common: CommonState;
+  /** The versions offered (client) or answered (server), newest first. */
+  readonly versions: readonly DtlsVersionName[];
 
   /**
-   * A connection on a configuration resolved once for many (`resolveConfig`), run by the 1.3 charts' machines. From
-   * `perConnection` only what differs between connections is read; events and counts go into `shared`.
+   * `options`: the protocol configuration (the 1.2 options too: `cipherSuites12`, ...; connection-api.ts), the version
+   * range (`minVersion`, `maxVersion`) and the handshake and idle deadlines (none by default).
+   * @throws ConfigError naming the option.
    */
-  static sharing(
-    role: 'client' | 'server',
-    config: ResolvedConfig,
-    perConnection: ConnectionOptions,
-    charts: Charts13,
-    shared: SharedState,
-    versionOpen = false,
-  ): Dtls13Connection {
-    return new Dtls13Connection(role, perConnection, config, charts, shared, versionOpen);
+  static client(options: Options = {}): DtlsConnection {
+    return new DtlsConnection('client', options, clientConfigs(options));
+  }
+
+  /** See {@link client}. */
+  static server(options: Options): DtlsConnection {
+    return new DtlsConnection('server', options, serverConfigs(options));
   }
 
   /**
-   * A server connection again from a session {@link hibernate} froze, connected where it left off, on the options it
-   * was made with; its handshake keys dropped if due at `now`. @throws FrozenFormError when `frozen` is not one.
+   * @internal
+   * A server connection on configurations resolved once for many (as a
+   * UDP server does at listen): `configs` from `serverConfigs`, or a
+   * resolved 1.3 configuration alone (`resolveConfig('server', options)`:
+   * 1.3 only). From `perConnection` only what differs between connections
+   * is read (see Dtls13Connection.sharing; for 1.2, `peer` and
+   * `cookieSecret`, the cookie's binding and key, and `helloVerify`).
    */
+  static serverSharing(configs: VersionConfigs | ResolvedConfig, perConnection: Options): DtlsConnection {
+    const c = 'enabled' in configs ? configs : { enabled: ONLY_13, config13: configs, config12: undefined };
+    return new DtlsConnection('server', perConnection, c);
+  }
+
+  /** @internal A hibernated 1.3 server session made a connection again (Dtls13Connection.thaw). */
   static thaw(
-    config: ResolvedConfig,
-    perConnection: ConnectionOptions,
-    charts: Charts13,
+    configs: VersionConfigs | ResolvedConfig,
+    perConnection: Options,
     frozen: FrozenSession,
     now: number,
-    shared: SharedState,
-  ): Dtls13Connection {
-    const h = thawSession(frozen);
-    const c = new Dtls13Connection('server', perConnection, config, charts, shared);
-    restoreContext(c.context, c.driver, h);
-    if (c.server) c.server.handshakeReadSecret = h.handshakeReadSecret;
-    c.inbox.reset(h.receiveSeq);
-    c.peerEpoch = h.peerEpoch;
-    shared.startedAt = h.startedAt;
-    c.completedAt = h.completedAt;
-    Object.assign(c.counts, h.counts, { handshakeMessagesSent: h.messagesSent });
-    c.ignoredCounts = h.ignored && { ...h.ignored };
-    c.dropHandshakeKeysWhenDue(now); // as they would have gone had the session stayed awake
-    return c;
+  ): DtlsConnection {
+    const config = 'enabled' in configs ? configs.config13 : configs;
+    if (config === undefined)
+      throw new ConnectionStateError('a hibernated session is DTLS 1.3, which this configuration does not enable');
+    const thawed = (shared: SharedState): Dtls13Connection =>
+      Dtls13Connection.thaw(config, perConnection, CHARTS13, frozen, now, shared);
+    return new DtlsConnection(
+      'server',
+      perConnection,
+      { enabled: ONLY_13, config13: config, config12: undefined },
+      thawed,
+    );
   }
 
   private constructor(
     role: 'client' | 'server',
-    options: ConnectionOptions,
-    config: ResolvedConfig,
-    charts: Charts13,
-    shared: SharedState,
-    versionOpen = false,
+    options: Options,
+    configs: VersionConfigs,
+    thawed?: (shared: SharedState) => Dtls13Connection,
   ) {
-    super(role, shared, config.messageBuffers === 'batch');
-    this.outgoing = shared.outgoing;
-    this.inspected = options.inspect !== undefined;
-    const held = { capacity: config.limits.maxDeferredBytes, used: 0 }; // one cap for both queues
-    this.deferred = new HeldRecords(held);
-    const hooks = new ConnectionHooks(this, Dtls13Connection.calls, role, this.counts, new HeldRecords(held));
-    this.hooks = hooks;
-    const context = (this.context = hooks.context = assembleContext(role, config, options, hooks, shared));
-    if (context.role === 'server') this.server = context;
-    else this.confirmation = context.confirmation;
-    const { clock, records, cid } = context;
-    this.reader = records.reader;
-    this.writer = records.writer;
-    this.cid = cid;
-    this.inbox = new HandshakeReassembler({ maxBufferedBytes: config.limits.maxReassemblyBytes });
-    hooks.acks = new AckScheduler(clock, hooks);
-    this.driver = hooks.driver = roleDriver(context, charts, options.inspect, options.statelessRetry);
-    if (role === 'server' && options.statelessRetry) {
-      records.writer.continuePlaintextFrom(options.statelessRetry.recordSequence);
-      this.inbox.reset(1); // the second ClientHello is message 1; the first and the HelloRetryRequest were message 0
-    }
-    this.handshake = new HandshakeInbound(hooks, this.inbox);
-    this.handlers = new ContentRecords(hooks, this.handshake);
-    // In a hello phase (runtime/dtls/hello-phase.ts) the version is open until it chooses: none reported meanwhile.
-    this.report(!versionOpen);
+    this.role = role;
+    this.versions = configs.enabled;
+    const { config13, config12 } = configs;
+    this.common = new CommonState(options, config13?.maxDatagramSize ?? config12!.base.maxDatagramSize);
+    const common = this.common;
+    // A new server's peer has proven nothing (a hibernated session's has, and a 1.3 ClientHello whose cookie the
+    // listener's stateless exchange checked): 3x what it sent until it does (RFC 9147 §5.1, amplification-limit.ts).
+    const limited = booleanOption('amplificationLimit', options.amplificationLimit) ?? true;
+    if (limited && role === 'server' && thawed === undefined && options.statelessRetry === undefined)
+      common.amplification.limit();
+    this.phase = firstPhase(role, options, configs, common, thawed && thawed(common));
   }
 
-  /**
-   * Its facts into the common state: when made (`chosen`: its version is already the connection's), or again when a
-   * client's 1.3 state is taken back from a 1.2 state (nothing of its own failed, authenticated or completed).
-   */
-  private report(chosen: boolean): void {
-    const facts = this.facts;
-    facts.adopt(chosen ? 'DTLSv1.3' : undefined, FACTS13, this.cid);
-    facts.pathQueue = this.cid;
-    facts.recordTimer = this.reader;
-    facts.transmitGate = this; // what was staged is sealed before a datagram leaves (transmitReady)
-    facts.state = this.driver.kind;
+  /** After a call that may end the state speaking for a hello phase: the phase it settled to (hello-phase.ts). */
+  private settle(): void {
+    const p = this.phase;
+    if (p.kind === 'hello') this.phase = p.hello.phase;
   }
 
-  // ── the sans-I/O surface ────────────────────────────────────────────────
+  /** The state doing the connection's work: the chosen version's, or the one speaking while the version is open. */
+  private get speaking(): Dtls13Connection | Connection12 {
+    const p = this.phase;
+    return p.kind === 'hello' ? p.hello.speaking : p.state;
+  }
 
-  /** Client: starts the handshake (sends the ClientHello). */
+  /** The version spoken, once known (the version state's, written in the common state; none while the hello steps have not chosen). */
+  get protocolVersion(): DtlsVersionName | undefined {
+    return this.common.protocolVersion;
+  }
+
   connect(now: number): void {
-    if (this.role !== 'client') throw new ConnectionStateError('only a client connects');
-    if (this.driver.kind !== 'start') throw new ConnectionStateError('connect() was already called');
-    this.onTimer(now);
-    this.facts.startedAt ??= now;
-    this.guard(() => this.driver.connect());
+    this.speaking.connect(now);
   }
 
-  /**
-   * Processes one datagram from the peer; never throws for what the peer sent. `path` names where it came from
-   * (`address|port`; omitted: the current path); with CIDs a new path starts a return routability check (RFC 9853).
-   */
   receive(datagram: Uint8Array, now: number, path?: string): void {
-    if (this.frozen) return;
-    const { context, driver, reader } = this;
-    // `onTimer` inline (no closure per datagram).
-    try {
-      context.clock.advanceTo(now);
-      reader.handleTimeout(now);
-    } catch (error) {
-      this.caught(error);
-    }
-    if (this.facts.failure !== undefined || driver.kind === 'closed') return; // ended
-    if (this.role === 'server') this.facts.startedAt ??= now; // a server's handshake starts with its first datagram
-    this.counts.datagramsReceived++;
-    this.cid.arrived(path);
-    this.datagramBytes = datagram.length;
-    this.receivedAt = now;
-    // The datagram, then (when keys arrived in it: a ServerHello ahead of the records it keys) the records kept for them.
-    for (let pass: readonly Uint8Array[] = [datagram]; pass.length > 0;) {
-      const generation = reader.readKeyGeneration;
-      this.deferredNow = false;
-      for (const d of pass) {
-        reader.read(d, now, this);
-        if (this.facts.failure !== undefined || driver.kind === 'closed') return; // ended
-      }
-      const overflow = reader.recordOverflow;
-      if (overflow) {
-        return this.fail({
-          alert: 'record_overflow',
-          message: `a protected record of epoch ${overflow.epoch} holds ${overflow.length} bytes, above our record_size_limit (RFC 8449 §4)`,
-        });
-      }
-      // RFC 9147 §4.5.3: what the read keys' integrity limits ask, only when a record failed since the last look.
-      if (reader.integrity.failedSinceVerdict) this.integrityVerdict();
-      pass = this.deferred.length > 0 && reader.readKeyGeneration !== generation ? this.deferred.take() : NO_DATAGRAMS;
-      // RFC 9147 §7.1: records still waiting for keys get an ACK of what was processed, possibly empty, so the peer resends sooner.
-      if (pass.length === 0 && this.deferredNow && (this.writer.writeEpoch ?? 0) >= 2) this.hooks.acks.ackSoon();
-    }
-    this.hooks.acks.schedule();
+    this.common.onDatagram?.('received', datagram);
+    this.common.amplification.took(datagram.length);
+    const p = this.phase;
+    if (p.kind === 'hello') this.phase = p.hello.receive(datagram, now, path);
+    else p.state.receive(datagram, now, path);
   }
 
   /**
-   * Before a datagram leaves: the application data staged since the last call sealed; false while a new peer address is
-   * checked (RFC 9853 §5). An ACK waiting to lead the next flight's first datagram can no longer.
+   * The next datagram to send, if any: the one outbound queue both versions' states fill, once the version state is
+   * ready (the transmit gate the version state lent the common state, `TransmitGate`: 1.3 seals the application data
+   * staged since the last call, and holds the queue while a new peer address is checked). A server holds the queue
+   * while its next datagram would take what it sent past 3x what the peer sent, until the peer's address is validated
+   * (RFC 9147 §5.1, runtime/shared/amplification-limit.ts).
    */
-  transmitReady(): boolean {
-    this.writer.sealStaged();
-    if (this.cid.holdsBack()) return false;
-    if (this.outgoing.length > 0) this.context.outbox.lead = undefined;
-    return true;
+  pollTransmit(): Uint8Array | undefined {
+    const common = this.common;
+    const gate = common.transmitGate;
+    if (gate !== undefined && !gate.transmitReady()) return undefined;
+    const outgoing = common.outgoing;
+    const d = outgoing[0];
+    if (d === undefined || !common.amplification.admit(outgoing)) return undefined;
+    outgoing.shift();
+    common.counters.datagramsSent++;
+    common.onDatagram?.('sent', d);
+    return d;
   }
 
-  /** Runs the timers due at `now` (retransmissions, delayed ACKs, key retention). Never throws for what the peer sent. */
-  onTimer(now: number): void {
-    this.guard(() => {
-      this.context.clock.advanceTo(now);
-      this.reader.handleTimeout(now);
-    });
+  /**
+   * The next datagram for a path other than the current one (return routability probes and answers, RFC 9853), with its
+   * path; send it there, not to the current peer address. DTLS 1.2 has none.
+   */
+  pollPathTransmit(): PathDatagram | undefined {
+    const d = this.common.pathQueue?.takePathDatagram();
+    if (d === undefined) return undefined;
+    this.common.counters.datagramsSent++;
+    this.common.onDatagram?.('sent', d.datagram);
+    return d;
   }
 
-  /** Sends application data (one record, sealed at the next pollTransmit); `now` times a KeyUpdate it may start. */
+  /**
+   * The earliest time `handleTimeout` has work, if any: the one clock's next timer (a flight's retransmission, a
+   * delayed ACK, a path check), the version's record timer (1.3's key retention) and the handshake or idle deadline;
+   * none once the connection has ended. A driver only sleeps until it and calls `handleTimeout`.
+   */
+  pollTimeout(): number | undefined {
+    const common = this.common;
+    const s = common.state;
+    if (s === 'closed' || s === 'failed') return undefined;
+    let next = common.clock.nextDeadline();
+    const record = common.recordTimer?.nextTimeout();
+    if (record !== undefined && (next === undefined || record < next)) next = record;
+    const deadline = common.deadline();
+    return deadline !== undefined && (next === undefined || deadline < next) ? deadline : next;
+  }
+
+  /** Runs the version state's timers due at `now`, then the handshake and idle deadlines (common-state.ts). Never throws for what the peer sent. */
+  handleTimeout(now: number): void {
+    const v = this.speaking;
+    v.onTimer(now);
+    this.common.check(v, now);
+    this.settle();
+  }
+
+  /** The next event for the application: both versions' states push theirs into this one queue as they happen. */
+  pollEvent(): ConnectionEvent | undefined {
+    return this.common.events.shift();
+  }
+
+  /**
+   * Application data (one record) to the version state. (A prototype method, not one bound per connection after the
+   * first send: tools that wrap `DtlsConnection.prototype.send`, as bench/hwmodel-replay.ts does, see every send.)
+   */
   send(data: Uint8Array, now?: number): void {
-    if (this.frozen)
-      throw new ConnectionStateError('the connection hibernated: its session goes on in the connection thawed from it');
-    const failure = this.facts.failure;
-    if (failure) throw new ConnectionStateError(`the connection failed (${failure.alert})`);
-    const session = this.driver.session;
-    if (this.driver.kind === 'closed') throw new ConnectionStateError('the connection is closed');
-    if (!session) throw new ConnectionStateError('the handshake is not complete');
-    const refused = this.confirmation?.waiting !== undefined ? this.confirmation.hold(data) : false;
-    if (refused !== false) {
-      if (typeof refused === 'string') throw new ConnectionStateError(refused);
-      return; // held until the server confirms (peer-confirmation.ts)
-    }
-    if (this.writer.writeKeyExhausted)
-      throw new ConnectionStateError(
-        'the write key reached its usage limit; send again once the KeyUpdate is acknowledged (RFC 9147 §4.5.3)',
-      );
-    this.writer.stage('application_data', data, this.outgoing);
-    this.counts.applicationBytesSent += data.length;
-    if (this.writer.keyUpdateDue && !keyUpdateOutstanding(this.context.flight)) this.updateKeys(false, now);
+    this.speaking.send(data, now);
   }
 
-  // ── calls on a connected session (session-calls.ts) ── `now` times the flight a call starts; without it, the last
-  // time given (long past after an idle period) would make the flight's timer due at once.
+  close(): void {
+    this.speaking.close();
+    this.settle();
+  }
 
-  /** KeyUpdate; also started by itself when the write key nears its usage limit. */
+  /**
+   * Keying material for another protocol (RFC 8446 §7.5 in DTLS 1.3, RFC 5705 in 1.2): `length` bytes for `label` and
+   * `context`, from the exporter the completed handshake installed in the common state (1.3: HKDF from the
+   * exporter_master_secret, until the connection ends; 1.2: the PRF over the master secret and both randoms). @throws
+   * ConnectionStateError before the handshake completes; ConfigError naming `length` (1 to the version's limit),
+   * `label` (a non-empty string) or `context` (a Uint8Array).
+   */
+  exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Uint8Array {
+    return exportKeying(this.common.exporter, length, label, context);
+  }
+
+  /** @internal An application callback the node layer calls failed: the connection ends with internal_error. */
+  failForCallback(callback: CallbackName, thrown: unknown): void {
+    this.speaking.failForCallback(callback, thrown);
+    this.settle();
+  }
+
+  /** KeyUpdate (RFC 9147 §8); DTLS 1.3 only. @throws Dtls12FeatureError on a 1.2 session. */
   updateKeys(requestPeer = false, now?: number): void {
-    this.catchUp(now);
-    updateKeys(this.hooks, requestPeer);
+    this.state13('updateKeys').updateKeys(requestPeer, now);
   }
 
-  /** Server: post-handshake authentication; answered by a `clientAuthenticated` event, or the alert that ends it. */
+  /** Server: post-handshake authentication (RFC 8446 §4.6.2); DTLS 1.3 only. @throws Dtls12FeatureError on a 1.2 session. */
   requestClientCertificate(now?: number): void {
-    this.catchUp(now);
-    requestClientCertificate(this.hooks, this.context.config);
+    this.state13('requestClientCertificate').requestClientCertificate(now);
   }
 
-  /** NewConnectionId: `count` more CIDs of ours for the peer, returned. */
-  issueConnectionIds(
-    count: number,
-    options: { readonly immediate?: boolean; readonly now?: number } = {},
-  ): Uint8Array[] {
-    this.catchUp(options.now);
-    return issueMoreConnectionIds(this.hooks, this.cid, count, options.immediate === true);
+  /** NewConnectionId (RFC 9147 §9): `count` more CIDs of ours for the peer, returned; DTLS 1.3 only. */
+  issueConnectionIds(count: number, options?: { readonly immediate?: boolean; readonly now?: number }): Uint8Array[] {
+    return this.state13('issueConnectionIds').issueConnectionIds(count, options);
   }
 
-  /** RequestConnectionId: asks the peer for `count` CIDs. */
+  /** RequestConnectionId (RFC 9147 §9): asks the peer for `count` CIDs; DTLS 1.3 only. */
   requestConnectionIds(count: number, now?: number): void {
-    this.catchUp(now);
-    requestMoreConnectionIds(this.hooks, this.cid, count);
+    this.state13('requestConnectionIds').requestConnectionIds(count, now);
+  }
+
+  /** The 1.3 state, for `feature`, a call only DTLS 1.3 has; asked of a 1.2 session, the Dtls12FeatureError naming why. */
+  private state13(feature: Dtls13Feature): Dtls13Connection {
+    const p = this.phase;
+    const v = p.kind === 'hello' ? p.hello.speaking13 : p.kind === 'v13' ? p.state : undefined;
+    if (v !== undefined) return v;
+    throw notInDtls12(feature);
   }
 
   /**
-   * The session has gone quiet: frees what its keys cost beyond themselves (native OpenSSL contexts, made again by the
-   * next record) and, once {@link HANDSHAKE_KEYS_RETENTION_MS} have passed, the handshake's keys. Any time is safe.
+   * We moved: our datagrams leave from `path` now (a client that rebound its socket), through the version's one object
+   * for the path and CIDs (1.3: a spare CID of the peer's when there is one, RFC 9146 §8; 1.2: only with a CID of the
+   * server's). @throws Dtls12FeatureError on a 1.2 session that cannot move.
    */
+  rebind(path: string): void {
+    this.common.peer.rebind(path);
+  }
+
+  /**
+   * The network said a datagram was too large for the path (RFC 9147 §4.4, RFC 6347 §4.1.1.1: ICMP
+   * fragmentation-needed, or a send refused with EMSGSIZE): flights, their retransmissions included, are cut into
+   * datagrams of at most `size` bytes from now on (never below 256), whichever version speaks. The flight's
+   * retransmission timer resends it. Returns whether the limit fell.
+   */
+  pathMtuExceeded(size: number): boolean {
+    return this.common.datagramLimit.lower(size);
+  }
+
   park(now: number): void {
-    this.guard(() => {
-      this.dropHandshakeKeysWhenDue(now);
-      this.context.records.park();
-    });
+    this.speaking.park(now);
+  }
+
+  releaseKeys(): void {
+    this.speaking.releaseKeys();
   }
 
   /**
-   * Server: the first ClientHello, decoded where its version was chosen (runtime/dtls/hello-phase.ts): when these are
-   * its bytes, not decoded again.
-   */
-  expectClientHello(known: { readonly body: Uint8Array; readonly hello: ClientHello }): void {
-    this.driver.expect?.(known);
-  }
-
-  /** Client: whether it waits for the server's first answer (sent, no HelloRetryRequest taken): the version is open. */
-  get awaitsFirstAnswer(): boolean {
-    return this.driver.awaitsFirstAnswer === true;
-  }
-
-  /**
-   * Client: the server answered our first ClientHello in DTLS 1.2 (runtime/dtls/hello-phase.ts): that ClientHello as
-   * sent, for the 1.2 state to take up from; this state's flight leaves the one clock meanwhile.
-   */
-  stepAside(): SentOffer | undefined {
-    const c = this.context;
-    const hello = c.flight.outstanding.find((m) => m.msgType === 'client_hello');
-    if (hello === undefined) return undefined;
-    c.flight.pause();
-    return {
-      body: hello.body,
-      messageSeq: hello.messageSeq,
-      nextRecordSequenceNumber: this.writer.nextPlaintextSequence,
-    };
-  }
-
-  /**
-   * Client: a 1.3 answer to our first ClientHello took the connection back from the 1.2 state a HelloVerifyRequest
-   * made: this state waits for the server's answer again, its facts in the common state.
-   */
-  takenBack(): void {
-    this.context.flight.resume();
-    this.cookieHelloSent = true;
-    this.report(true);
-  }
-
-  /**
-   * Client: a first answer this state refuses before reading it (a HelloVerifyRequest to a client doing 1.3 only): the
-   * datagram and its record counted as read, and the connection fails with `reason`.
-   */
-  refuse(reason: FatalReason): void {
-    if (this.ended) return;
-    this.counts.datagramsReceived++;
-    this.counts.recordsReceived++;
-    this.fail(reason);
-  }
-
-  /**
-   * The connection went on in DTLS 1.2 for good: what this state holds goes now rather than when collected (its key
-   * shares' private keys, its flight's timer, every epoch's keys).
-   */
-  abandoned(): void {
-    this.driver.releaseOffer?.();
-    this.context.flight.stop();
-    this.context.records.releaseAll();
-  }
-
-  private dropHandshakeKeysWhenDue(now: number): void {
-    if (dropHandshakeKeysWhenDue(this.context.records, this.completedAt, now) && this.server)
-      this.server.handshakeReadSecret = undefined;
-  }
-
-  /**
-   * Server: a quiet, established session frozen into a compact form (a few hundred bytes) that {@link thaw} makes a
-   * connection of again; this object is then done with. Undefined, and nothing changes, unless the session is at rest:
-   * connected, nothing to send, deliver, retransmit, ACK, hold or reassemble, one write epoch, no read epoch ahead of
-   * its session's, no path check, no post-handshake authentication, not inspected.
+   * Server: the session frozen for hibernation (Dtls13Connection.hibernate), or undefined when it is not at rest. A 1.2
+   * session never hibernates (the frozen form is 1.3's).
    */
   hibernate(now: number): FrozenSession | undefined {
-    const { server, completedAt } = this;
-    const session = this.driver.session;
-    if (server === undefined || session === undefined || this.ended || this.frozen || this.inspected) return undefined;
-    if (completedAt === undefined || server.earlyDataRemaining !== undefined || this.hooks.acks.armed) return undefined;
-    const { inbox, deferred } = this;
-    const heldData = this.hooks.heldData;
-    if (this.outgoing.length > 0 || inbox.retainedBytes > 0 || deferred.length > 0 || heldData.length > 0)
-      return undefined;
-    const { peerEpoch, counts, ignoredCounts: ignored } = this;
-    const startedAt = this.facts.startedAt ?? 0;
-    const own = { receiveSeq: inbox.nextReceiveSeq, peerEpoch, startedAt, completedAt, counts, ignored };
-    const frozen = freezeConnection(
-      this.context,
-      session,
-      { ...own, handshakeReadSecret: server.handshakeReadSecret },
-      now,
-    );
-    if (frozen !== undefined) this.frozen = true;
-    return frozen;
+    const p = this.phase;
+    return p.kind === 'v13' ? p.state.hibernate(now) : undefined;
   }
 
-  protected releaseAll(): void {
-    this.context.records.releaseAll();
+  /** Whether its version can hibernate at all: DTLS 1.3 can, 1.2 cannot. */
+  get canHibernate(): boolean {
+    return this.common.versionFacts.hibernates;
   }
 
-  /** Closes with close_notify (RFC 8446 §6.1); before the handshake completes, ends it with user_canceled. */
-  close(): void {
-    if (this.ended) return;
-    if (this.driver.session) this.guard(() => this.driver.control({ type: 'close' }));
-    else this.context.abandon('closed by the application before the handshake completed');
+  /** The handshake chart's state (`waitServerHello`, `connected`, `failed`, ...), as the version state keeps it in the common state. */
+  get state(): string {
+    return this.common.state;
   }
 
-  /** Drops by reason, retransmission state, handshake duration and what is held for the peer: `stats` less the counters. */
-  get versionStats(): VersionStats {
-    const { records, flight, acks } = this.context;
-    const completedAt = this.completedAt;
-    return {
-      drops: { ...records.drops },
-      ignored: this.ignored,
-      retransmissions: flight.retransmissions,
-      flightState: flight.state,
-      retransmitTimeout: flight.timeout,
-      handshakeDuration: completedAt === undefined ? undefined : completedAt - (this.facts.startedAt ?? 0),
-      retained: {
-        reassemblyBytes: this.inbox.retainedBytes,
-        deferredBytes: this.deferred.bytes + this.hooks.heldData.bytes,
-        ackRecords: acks.size,
-        readEpochs: records.usage().read.length,
-      },
-      paths: this.cid.stats,
-    };
+  /** Records, drops by reason, retransmission state, handshake duration and what is held for the peer: the one counter set and the version state's part. */
+  get stats(): ConnectionStats {
+    return { ...this.common.counters, ...this.speaking.versionStats };
   }
 
-  // ── inbound, one record at a time ──────────────────────────────────────
-
-  /** A delivered record: what its authentication proves, then its row of RECORD_RULES and that row's handler. */
-  private acceptRecord(r: InboundRecord, now: number): void {
-    const driver = this.driver;
-    if (r.protected) {
-      this.facts.lastAuthenticatedReceive = now;
-      if (r.epoch > this.peerEpoch) this.peerAuthenticated(r.epoch);
-      this.confirmation?.recordAuthenticated(this.context, driver.session, r);
-      if (r.epoch >= 3) this.cid.observe(r, this.datagramBytes);
-    }
-    const phase: RecordPhase = driver.session
-      ? 'connected'
-      : this.server?.earlyDataRemaining !== undefined
-        ? 'early-data'
-        : 'handshake';
-    const rule = recordRule('DTLSv1.3', r, phase, this.peerEpoch);
-    if (typeof rule === 'string') this.ignore(rule);
-    else if (rule.handler === 'applicationData') this.deliver(r.content);
-    else this.handlers[rule.handler](r);
-  }
-
-  /** @internal The record loop hands each opened record here, under the one catch. False once ended. */
-  take(d: Uint8Array, h: Header13, content: Uint8Array): boolean {
-    this.counts.recordsReceived++;
-    try {
-      const epoch = h.epoch;
-      const contentType = contentTypeFromByte(h.contentType);
-      const { sequenceNumber } = h;
-      if (epoch === 0 && this.role === 'client' && this.staleAlert(h)) return !this.ended;
-      const r: InboundRecord =
-        epoch === 0
-          ? { kind: 'record', epoch, sequenceNumber, contentType, content, protected: false }
-          : {
-              kind: 'record',
-              epoch,
-              sequenceNumber,
-              contentType,
-              content,
-              protected: true,
-              connectionId: h.hasCid ? d.slice(h.at + 1, h.at + 1 + h.cidLength) : undefined,
-            };
-      this.acceptRecord(r, this.receivedAt);
-    } catch (error) {
-      this.fail(toAlert(error));
-    }
-    return this.facts.failure === undefined && this.driver.kind !== 'closed'; // not ended
+  /** The alert that failed the connection, if it failed. */
+  get failure(): FatalReason | undefined {
+    return this.common.failure;
   }
 
   /**
-   * Client taken back from a 1.2 state: whether a plaintext record is an alert about the cookie hello (set aside until
-   * the handshake completes).
+   * Which deadline ended the connection in `handleTimeout`: `handshake` (`handshakeTimeoutMs`: failed, alert
+   * handshake_failure, closed as `timeout`) or `idle` (`idleTimeoutMs`: close_notify sent, closed as `timeout`);
+   * undefined otherwise.
    */
-  private staleAlert(h: Header13): boolean {
-    if (!this.cookieHelloSent || h.contentType !== ALERT || this.driver.session !== undefined) return false;
-    this.ignore('stale-alert');
-    return true;
+  get expired(): 'handshake' | 'idle' | undefined {
+    return this.common.expired;
   }
 
-  /** @internal A record waiting for keys not installed yet: kept (a copy) within limits.maxDeferredBytes, or set aside. */
-  held(d: Uint8Array, h: Header13): void {
-    if (this.refusedEarlyData(h.epochBits)) this.ignore('early-data-refused');
-    else if (this.deferred.push(d.slice(h.at, h.end))) this.deferredNow = true;
-    else this.ignore('deferred-cap');
-  }
-
-  protected get ended(): boolean {
-    return this.facts.failure !== undefined || this.driver.kind === 'closed';
-  }
-
-  /** The peer proved it holds newer `epoch` keys: plaintext ends (RFC 9147 §6.1). */
-  private peerAuthenticated(epoch: number): void {
-    this.peerEpoch = epoch;
-    if (epoch < 2) return;
-    this.reader.setAcceptPlaintext(false);
-    // Handshake keys come from our ServerHello: the peer reads what we send to its address (0-RTT's epoch 1 a replay carries).
-    this.facts.amplification.validate();
-  }
-
-  /** The handshake completed: spare CIDs out, plaintext off, held application data delivered. */
-  private connected(): void {
-    if (this.completedAt !== undefined) return;
-    const at = (this.completedAt = this.context.clock.now);
-    // As the deadlines count it: a client's lasts until the server has confirmed it (peer-confirmation.ts).
-    if (this.confirmation?.waiting !== 'handshake') this.facts.handshakeDoneAt = at;
-    const cid = this.cid.session;
-    if (cid !== undefined && cid.receivesCid && cid.options.spares > 0) {
-      // Spares for the peer to move to on a new path (RFC 9147 §9, RFC 9146 §8), sent once its final flight allows.
-      const spares = issueConnectionIds(this.cid, cid, cid.options.spares);
-      this.driver.control({
-        type: 'issueConnectionIds',
-        payload: { cids: spares.map((c) => ({ cid: c })), usage: 'cid_spare' },
-      });
-    }
-    this.confirmation?.connected(at);
-    this.reader.setAcceptPlaintext(false);
-    for (const d of this.hooks.heldData.take()) this.deliver(d);
+  /** The connection's own deadlines, in ms (0: none): `handshakeTimeoutMs` and `idleTimeoutMs` as given. */
+  get deadlineOptions(): Required<DeadlineOptions> {
+    return this.common.deadlineOptions;
   }
 
   /**
-   * A server's epoch-1 record once its ServerHello is out without 0-RTT (or after the client's Finished): early data it
-   * refused, skipped rather than kept for keys that never come (RFC 8446 §4.2.10).
+   * When the peer last sent a record that authenticated under keys of this connection (in the caller's time), or
+   * undefined. Plaintext, forged and replayed records never move it: idle timers should read this.
    */
-  private refusedEarlyData(epochBits: number): boolean {
-    const server = this.server;
-    if (server === undefined || epochBits !== 1 || server.earlyDataRemaining !== undefined || this.driver.session)
-      return false;
-    const state = this.driver.kind;
-    return state !== 'waitClientHello' && state !== 'waitSecondClientHello';
+  get lastAuthenticatedReceive(): number | undefined {
+    return this.common.lastAuthenticatedReceive;
+  }
+
+  /** The peer's current path (as given to `receive`), once one was named. */
+  get path(): string | undefined {
+    return this.common.peer.current;
   }
 
   /**
-   * @internal The test seam (tests/support/inject.ts): a record, or a whole handshake message as if reassembled from an
-   * authenticated record of `epoch`, handled under the fatal path.
+   * Connection IDs (RFC 9146, RFC 9147 §9), once the hellos negotiated them: `local` is the CID records to us carry now
+   * (undefined for a zero-length one), `peer` the one our records carry, `spares` how many of the peer's we hold for a
+   * new path, `rrc` whether address changes are checked (RFC 9853). Undefined when no CIDs were negotiated.
    */
-  inject(what: InboundRecord | { readonly msgType: number; readonly body: Uint8Array; readonly epoch: number }): void {
-    if (this.ended) return;
-    this.guard(() => {
-      if ('kind' in what) return this.acceptRecord(what, this.context.clock.now);
-      if (this.handshake.admit(handshakeTypeFromNumber(what.msgType), what.epoch, true))
-        this.handshake.message(what.msgType, what.body, what.epoch, true);
-    });
+  get connectionIds(): ConnectionIds | undefined {
+    return connectionIdsOf(this.common.peer.session);
   }
 
-  // ── timers and the fatal path ──────────────────────────────────────────
-
-  private catchUp(now: number | undefined): void {
-    if (now !== undefined) this.onTimer(now);
+  /** The largest datagram a flight is cut into now. */
+  get datagramLimit(): number {
+    return this.common.datagramLimit.value;
   }
 
-  /** RFC 9147 §4.5.3: what the read keys' integrity limits ask after a record failed to open. */
-  private integrityVerdict(): void {
-    const failed = integrityLimitVerdict(this.context, this.driver.session, (fn) => this.guard(fn));
-    if (failed !== undefined) this.fail(failed);
+  /** What the version spoken (or, before it is known, offered first) means for a session above the connection. */
+  get versionFacts(): VersionFacts {
+    return this.common.versionFacts;
   }
 
-  /** A flight's retransmissions ran out without `what` acknowledged. */
-  private timedOut(what: string): void {
-    if (this.facts.failure) return;
-    this.fail({
-      alert: 'handshake_failure',
-      message: `timeout: the peer did not acknowledge ${what} before the retransmission limit`,
-    });
-    this.closedAs('timeout');
+  /** The counters as they are now, both versions' one set (common-state.ts), without the copies `stats` makes: read it at once. */
+  get counters(): Readonly<ConnectionCounters> {
+    return this.common.counters;
   }
 
-  protected fail(reason: FatalReason): void {
-    if (this.facts.failure) return;
-    this.driver.fail(reason); // the chart's fatal-alert step sends it (session-actions.ts)
+  /** @internal The version state (tests of one version's internals). */
+  get versionState(): Dtls13Connection | Connection12 {
+    return this.speaking;
   }
 }

@@ -13,7 +13,7 @@ export interface FlightHooks<M> {
   optional?(messages: readonly M[]): boolean;
   /**
    * Whether our last transmission still waits in the outbound queue (the anti-amplification limit holds it,
-   * runtime/connection/amplification-limit.ts): a retransmission now would only queue a copy behind it, so it is not
+   * runtime/shared/amplification-limit.ts): a retransmission now would only queue a copy behind it, so it is not
    * made nor counted (the timer backs off as after one).
    */
   held?(): boolean;

@@ -1,4 +1,4 @@
-/** The one driver of a generated handshake chart for either DTLS version (bound in runtime/dtls/role-drivers.ts). */
+/** The one driver of a generated handshake chart for either DTLS version (bound in runtime/connection/role-drivers.ts). */
 
 /** A chart's generated machine: the state `event` moves `state` to, or undefined when the state does not take it. */
 export type ChartStep<C, S, E> = (context: C, state: S, event: E) => S | undefined;

@@ -4,7 +4,7 @@ import { DatagramIo } from './datagram-io.js';
 import { pathOf, type RemoteAddress } from './peer-paths.js';
 import type { SessionPlace } from './session-place.js';
 
-/** A session as the demux sees it (runtime/node/dtls/session-driver.ts, which sends through this file). */
+/** A session as the demux sees it (runtime/api/session-driver.ts, which sends through this file). */
 export interface Receiver {
   /** Hands the connection a datagram (`from`: where it came from, when it may differ from `remote`); true when a record of it authenticated. */
   deliver(datagram: Uint8Array, from?: RemoteAddress, path?: string): boolean;

@@ -1,6 +1,8 @@
 /** DTLS 1.2's read side: epoch 0 in plaintext, epoch 1 from the peer's ChangeCipherSpec. Peer input never throws. */
 import type { MessageArena } from '../wire/message-arena.js';
-import { CODEC12, DTLS12_VERSION, ReadEpoch12, type EpochCipher12, type Header12 } from './codec12.js';
+import { CODEC12, DTLS12_VERSION, type Header12 } from './codec12.js';
+import { ReadEpoch12 } from './epochs12.js';
+import type { EpochCipher12 } from './epoch-cipher12.js';
 import { TLS12_CID } from './datagram12.js';
 import type { DropReason } from './drops.js';
 import type { IntegrityMonitor } from './integrity-monitor.js';

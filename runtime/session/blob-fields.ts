@@ -1,7 +1,7 @@
 /**
  * The fields the four session blobs share: a 1.3 ticket's contents (ticket-contents.ts), a client's stored 1.3 ticket
- * (client-session.ts), a 1.2 ticket's contents and a client's stored 1.2 session (runtime/dtls12/ticket12.ts,
- * session-blob12.ts). A byte string follows its length; both are named in errors, `len_<field>` and `<field>`.
+ * (client-session.ts), a 1.2 ticket's contents and a client's stored 1.2 session (runtime/dtls12/ticket.ts,
+ * session-blob.ts). A byte string follows its length; both are named in errors, `len_<field>` and `<field>`.
  */
 import { cipherSuiteFromNumber, type CipherSuite } from '../../generated/wire/enums.js';
 import { CIPHER_SUITES, type SupportedCipherSuite } from '../crypto/suites.js';

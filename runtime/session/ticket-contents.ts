@@ -35,7 +35,7 @@ export interface TicketContents {
   readonly address: TicketAddress;
   /** The external PSK identity the session stands on (made with it, or resumed from a ticket of such a session). */
   readonly pskIdentity: Uint8Array | undefined;
-  /** What the issuing server granted (runtime/connection/ticket-grant.ts): a server resumes the ticket only when it would grant the same now. */
+  /** What the issuing server granted (runtime/shared/ticket-grant.ts): a server resumes the ticket only when it would grant the same now. */
   readonly grant: Uint8Array;
   /** The anti-replay store's generation when the ticket was issued (session/anti-replay.ts): 0-RTT only under the same. */
   readonly replayGeneration: Uint8Array;

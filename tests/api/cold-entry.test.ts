@@ -30,7 +30,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { socketPlan } from '../../runtime/node/dtls/workers/reuseport-sockets.js';
+import { socketPlan } from '../../runtime/api/workers/reuseport-sockets.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const ADDON = join(ROOT, 'native', 'build', 'Release', 'dtls13_native.node');

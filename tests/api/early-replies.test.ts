@@ -7,7 +7,7 @@ import {
   type DtlsSession,
   type DtlsConnectOptions,
 } from '../../runtime/index.js';
-import { EarlyReplies, MAX_HELD_MESSAGES, MAX_HELD_SEND_BYTES } from '../../runtime/node/dtls/early-replies.js';
+import { EarlyReplies, MAX_HELD_MESSAGES, MAX_HELD_SEND_BYTES } from '../../runtime/api/early-replies.js';
 import { pemIdentity, sleep } from './fixtures.js';
 
 /**

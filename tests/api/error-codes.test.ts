@@ -1,5 +1,5 @@
 /**
- * The system error codes of DtlsErrorCode (runtime/node/dtls/error-codes.ts)
+ * The system error codes of DtlsErrorCode (runtime/api/error-codes.ts)
  * against the running Node: every libuv error name Node knows
  * (`util.getSystemErrorMap()`) and every code of node:dns's errors is in the
  * union, so a system error passed on to `onerror` always has a code the type
@@ -8,7 +8,7 @@
 import test from 'ava';
 import * as dns from 'node:dns';
 import { getSystemErrorMap } from 'node:util';
-import { DNS_ERROR_CODES, LIBUV_ERROR_CODES } from '../../runtime/node/dtls/error-codes.js';
+import { DNS_ERROR_CODES, LIBUV_ERROR_CODES } from '../../runtime/api/error-codes.js';
 
 test("every libuv error name of this Node is in DtlsErrorCode's list", (t) => {
   const names = [...new Set([...getSystemErrorMap().values()].map(([name]) => name))].sort();

@@ -1,4 +1,4 @@
-import type { DtlsSession } from '../../runtime/node/dtls/session.js';
+import type { DtlsSession } from '../../runtime/api/session.js';
 import { certificateToPem, privateKeyToPem } from '../../runtime/pki/pem.js';
 import { createThrowawayIdentity } from '../../runtime/pki/throwaway-identity.js';
 import { createHash } from 'node:crypto';

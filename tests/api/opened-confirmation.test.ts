@@ -2,7 +2,7 @@
  * A DTLS 1.3 client's `opened` means the server took the handshake: a
  * server that asked for a certificate can refuse it after the client's
  * Finished, so `opened` waits for the server's acknowledgement of the
- * client's final flight (runtime/connection/peer-confirmation.ts, docs/node-dtls.md).
+ * client's final flight (runtime/dtls13/peer-confirmation.ts, docs/node-dtls.md).
  * Real UDP; a relay holds or drops the server's datagrams after the
  * client's final flight, so what the client has heard is decided by the
  * test, not by timing.

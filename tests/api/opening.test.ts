@@ -1,12 +1,12 @@
 /**
- * A 1.3 client's sends held until the server confirms the handshake (runtime/node/dtls/opening.ts): when the session
+ * A 1.3 client's sends held until the server confirms the handshake (runtime/api/opening.ts): when the session
  * ends first, their callbacks hear it, and none runs inside the session's teardown (DtlsSession.finish), where a
  * callback that throws (an application bug) would cut it short: the listener would keep the session, `closed` would
  * never settle.
  */
 import test from 'ava';
 import { SessionStateError } from '../../runtime/index.js';
-import { SessionOpening } from '../../runtime/node/dtls/opening.js';
+import { SessionOpening } from '../../runtime/api/opening.js';
 
 test('held sends of a session that ends unconfirmed: each callback gets the error, after the teardown, never inside it', async (t) => {
   const opening = new SessionOpening({

@@ -1,5 +1,5 @@
 /**
- * `warmUp()` (runtime/node/dtls/warm-up.ts): one DTLS 1.3 handshake in
+ * `warmUp()` (runtime/api/warm-up.ts): one DTLS 1.3 handshake in
  * memory (listen and connect over transports joined in memory), once per
  * thread, leaving nothing open; real handshakes work after
  * it. What it saves a fresh process is a figure of `npm run bench -- cold`

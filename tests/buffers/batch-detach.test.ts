@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import { Worker } from 'node:worker_threads';
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { OPEN_RUNS, OPENED_AHEAD } from '../../runtime/record/opened-ahead.js';
-import { handedOver } from '../../runtime/node/dtls/message-inbox.js';
+import { handedOver } from '../../runtime/api/message-inbox.js';
 import { bed, message, MESSAGE, stillAnswers, until, type Bed, type Version } from './batch-bed.js';
 
 /**

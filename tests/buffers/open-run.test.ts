@@ -2,11 +2,11 @@ import test, { type ExecutionContext } from 'ava';
 import { createSocket, type Socket } from 'node:dgram';
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { DatagramIo } from '../../runtime/node/datagram-io.js';
-import { connect } from '../../runtime/node/dtls/connect.js';
-import { listen, type DtlsListener } from '../../runtime/node/dtls/listener.js';
-import type { DtlsSession } from '../../runtime/node/dtls/session.js';
+import { connect } from '../../runtime/api/connect.js';
+import { listen, type DtlsListener } from '../../runtime/api/listener.js';
+import type { DtlsSession } from '../../runtime/api/session.js';
 import { OPEN_RUNS, OPENED_AHEAD } from '../../runtime/record/opened-ahead.js';
-import type { ConnectionStats } from '../../runtime/connection/connection-api.js';
+import type { ConnectionStats } from '../../runtime/shared/connection-api.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 
 /**

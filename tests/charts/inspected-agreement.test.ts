@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { ConnectionOptions, DtlsConnection } from '../../runtime/dtls/connection.js';
+import type { ConnectionOptions, DtlsConnection } from '../../runtime/connection/connection.js';
 import { Link } from '../support/link.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { makePair } from '../support/stepper.js';

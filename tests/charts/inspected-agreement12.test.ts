@@ -1,15 +1,15 @@
 import test from 'ava';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import type { ChartInspectionEvent } from '../../runtime/chart-inspection.js';
-import { encodeSession12 } from '../../runtime/dtls12/session-blob12.js';
+import { encodeSession12 } from '../../runtime/dtls12/session-blob.js';
 import { state12Of } from '../support/inside12.js';
-import { SessionCache12, type Session12 } from '../../runtime/dtls12/session12.js';
+import { SessionCache12, type Session12 } from '../../runtime/dtls12/session.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump } from '../dtls12/pair12.js';
 
 /**
  * The inspector's copy of each 1.2 chart (XState's actor, fed every event
- * the generated machine takes: runtime/dtls12/inspected12.ts) against the
+ * the generated machine takes: runtime/dtls12/inspected.ts) against the
  * machine itself: at every snapshot XState reports, its state is the
  * connection's, and XState took the transitions the machine's guards chose
  * (resumption, client authentication, PSK, a failure

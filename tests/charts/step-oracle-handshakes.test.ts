@@ -1,8 +1,8 @@
 import test from 'ava';
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
-import { encodeSession12 } from '../../runtime/dtls12/session-blob12.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
+import { encodeSession12 } from '../../runtime/dtls12/session-blob.js';
 import { machine12Of, state12Of } from '../support/inside12.js';
-import { SessionCache12 } from '../../runtime/dtls12/session12.js';
+import { SessionCache12 } from '../../runtime/dtls12/session.js';
 import { pair12, pump, type Pair12 } from '../dtls12/pair12.js';
 import { Link } from '../support/link.js';
 import { makeIdentity } from '../support/pki-fixtures.js';

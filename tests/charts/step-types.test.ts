@@ -11,7 +11,7 @@ import { ROOT } from '../support/spec.js';
 /**
  * The runtime's implementation against its chart: the chart is changed in a
  * temporary copy, compiled by the generator, and the real client
- * implementation (runtime/connection/client-handshake.ts) type-checked
+ * implementation (runtime/dtls13/client-handshake.ts) type-checked
  * against the new generated modules, with the generated machine
  * (`dtls13ClientStep` in dtls13-client-transitions.ts) that calls its steps.
  * A transition whose step the implementation lacks, or a step the chart no
@@ -29,7 +29,7 @@ function clientErrors(edit: (chart: Chart) => void): string[] {
   writeFileSync(join(dir, 'charts/dtls13-client.json'), JSON.stringify(chart));
   const [ir] = loadCharts(dir, 'charts', { has: () => true } as unknown as ReadonlySet<string>);
   const project = new Project({ tsConfigFilePath: join(ROOT, 'tsconfig.json'), skipAddingFilesFromTsConfig: true });
-  const target = project.addSourceFileAtPath(join(ROOT, 'runtime/connection/client-handshake.ts'));
+  const target = project.addSourceFileAtPath(join(ROOT, 'runtime/dtls13/client-handshake.ts'));
   project.resolveSourceFileDependencies();
   project.createSourceFile(join(ROOT, 'generated/charts/dtls13-client.ts'), chartModule(ir!), { overwrite: true });
   const machine = project.createSourceFile(

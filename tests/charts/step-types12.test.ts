@@ -12,7 +12,7 @@ import { ROOT } from '../support/spec.js';
  * The DTLS 1.2 machines against their charts (spec/charts/dtls12-*.json),
  * as step-types.test.ts does for 1.3: the chart is changed in a
  * temporary copy, compiled by the generator, and the real steps
- * (runtime/dtls12/client12.ts, server12.ts) type-checked with the generated
+ * (runtime/dtls12/client.ts, server.ts) type-checked with the generated
  * machine (`dtls12ClientStep`/`dtls12ServerStep`) that calls them. A
  * transition whose step is missing, a step the chart no longer names, a
  * step run in a state it was not written for and a chart state the union
@@ -22,8 +22,8 @@ import { ROOT } from '../support/spec.js';
 type Chart = { states: Record<string, { on?: Record<string, unknown> }> };
 
 const IMPLEMENTATION = {
-  'dtls12-client': 'runtime/dtls12/client12.ts',
-  'dtls12-server': 'runtime/dtls12/server12.ts',
+  'dtls12-client': 'runtime/dtls12/client.ts',
+  'dtls12-server': 'runtime/dtls12/server.ts',
 } as const;
 
 /** Type errors of the role's steps and its generated machine when generated/charts/<id>*.ts are what the generator makes of the `edit`ed chart. */

@@ -1,17 +1,17 @@
 import test from 'ava';
-import { Dtls13Connection } from '../../runtime/connection/connection.js';
+import { Dtls13Connection } from '../../runtime/dtls13/connection.js';
 import { firstAnswer } from '../../runtime/connection/first-answer.js';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
-import { Connection12 } from '../../runtime/dtls12/connection12.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
+import { Connection12 } from '../../runtime/dtls12/connection.js';
 import type { KeyShare } from '../../runtime/crypto/provider.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { keeping, released } from '../dtls12/key-shares.js';
 
 /**
  * A client offering both versions chooses from the server's first answer, in its hello phase
- * (runtime/connection/first-answer.ts reads it in place; runtime/dtls/hello-phase.ts makes the 1.2 state for a 1.2 one
+ * (runtime/connection/first-answer.ts reads it in place; runtime/connection/hello-phase.ts makes the 1.2 state for a 1.2 one
  * and, after a HelloVerifyRequest, holds the 1.3 state until the 1.2 one takes a ServerHello; the 1.3 state taken back
- * sets the cookie hello's alerts aside, runtime/connection/connection.ts). Against what an attacker sends: a forged
+ * sets the cookie hello's alerts aside, runtime/dtls13/connection.ts). Against what an attacker sends: a forged
  * HelloVerifyRequest before the real 1.3 answer, replayed ones, a truncated one, one after the ServerHello, a 1.2
  * ServerHello with a forged version, a plaintext alert about the cookie hello. A 1.3-only client refuses a
  * HelloVerifyRequest that is one with protocol_version and leaves a forged one aside. Once 1.2 is final, the 1.3 state
@@ -23,7 +23,7 @@ const client: DtlsOptions = { wallClock: () => TEST_TIME, trustAnchors: [id.caDe
 const server: DtlsOptions = {
   wallClock: () => TEST_TIME,
   certificate: { chain: id.chain, privateKey: id.privateKey },
-  amplificationLimit: false, // an in-memory peer: tests/connection/amplification-limit.test.ts tests the limit
+  amplificationLimit: false, // an in-memory peer: tests/shared/amplification-limit.test.ts tests the limit
 };
 
 /** `body` as a handshake message of type `msgType` in one epoch-0 record (`fragment`: the bytes the header says it carries). */

@@ -12,7 +12,7 @@ import test from 'ava';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect } from '../../runtime/node/dtls/connect.js';
+import { connect } from '../../runtime/api/connect.js';
 import { certificateToPem } from '../../runtime/pki/pem.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { MAIN } from '../cli/cli-process.js';

@@ -11,7 +11,7 @@ import { Conversation12 } from '../../cli/dissect/conversation12.js';
 import { parseKeyLog } from '../../cli/dissect/key-log.js';
 import type { RecordView } from '../../cli/dissect/record-view.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump } from '../dtls12/pair12.js';
 

@@ -9,7 +9,7 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { sniffVersion } from '../../cli/dissect/version-sniff.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 
 const recorded = JSON.parse(
@@ -31,7 +31,7 @@ test('a 1.2 ServerHello alone says 1.2; a 1.3 ServerHello (supported_versions) s
   const client = DtlsConnection.client({ trustAnchors: [id.caDer], serverName: 'localhost' });
   const server = DtlsConnection.server({
     certificate: { chain: id.chain, privateKey: id.privateKey },
-    amplificationLimit: false, // an in-memory peer: tests/connection/amplification-limit.test.ts tests the limit
+    amplificationLimit: false, // an in-memory peer: tests/shared/amplification-limit.test.ts tests the limit
   });
   client.connect(0);
   server.receive(client.pollTransmit()!, 0);

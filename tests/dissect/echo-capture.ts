@@ -4,9 +4,9 @@
  * what the client does once the handshake is done; the client and server close after it, then the capture stops.
  */
 import { writeFileSync } from 'node:fs';
-import { connect } from '../../runtime/node/dtls/connect.js';
-import { listen } from '../../runtime/node/dtls/listener.js';
-import type { DtlsSession } from '../../runtime/node/dtls/session.js';
+import { connect } from '../../runtime/api/connect.js';
+import { listen } from '../../runtime/api/listener.js';
+import type { DtlsSession } from '../../runtime/api/session.js';
 import { certificateToPem, privateKeyToPem } from '../../runtime/pki/pem.js';
 import { freePort } from '../interop/wolfssl.js';
 import { makeIdentity } from '../support/pki-fixtures.js';

@@ -12,15 +12,15 @@ import {
   DEFAULT_CONNECTION_LIMITS,
   resolveLimits,
   type ConnectionLimits,
-} from '../../runtime/connection/connection-limits.js';
-import { MAX_HELD_MESSAGES, MAX_HELD_SEND_BYTES } from '../../runtime/connection/peer-confirmation.js';
+} from '../../runtime/shared/connection-limits.js';
+import { MAX_HELD_MESSAGES, MAX_HELD_SEND_BYTES } from '../../runtime/dtls13/peer-confirmation.js';
 import { TICKET_KEY_LENGTH } from '../../runtime/session/ticket-keys.js';
 import { MAX_USED_COOKIES } from '../../runtime/handshake/used-cookies.js';
-import { DEFAULT_PENDING_CLIENT_HELLO_MS } from '../../runtime/connection/hello-retry-reassembly.js';
-import { TICKET_AGE_TOLERANCE_MS } from '../../runtime/connection/psk-selection.js';
+import { DEFAULT_PENDING_CLIENT_HELLO_MS } from '../../runtime/dtls13/hello-retry-reassembly.js';
+import { TICKET_AGE_TOLERANCE_MS } from '../../runtime/shared/psk-selection.js';
 import { DEFAULT_ANTI_REPLAY_WAIT } from '../../runtime/node/anti-replay-wait.js';
-import { WAITING_BYTES, WAITING_MESSAGES } from '../../runtime/node/dtls/message-inbox.js';
-import { MAX_WAITING_FLIGHTS } from '../../runtime/connection/post-handshake-queue.js';
+import { WAITING_BYTES, WAITING_MESSAGES } from '../../runtime/api/message-inbox.js';
+import { MAX_WAITING_FLIGHTS } from '../../runtime/dtls13/post-handshake-queue.js';
 import {
   DEFAULT_MAX_MESSAGE_LENGTH,
   DEFAULT_MAX_MESSAGES_AHEAD,
@@ -30,7 +30,7 @@ import {
 import { MAX_REQUESTS_ANSWERED } from '../../runtime/cid/cid-state.js';
 import { MAX_HELD_DATAGRAMS } from '../../runtime/cid/cid-context.js';
 import { CHALLENGES_PER_PATH } from '../../runtime/cid/path-validation.js';
-import { AMPLIFICATION_FACTOR } from '../../runtime/connection/amplification-limit.js';
+import { AMPLIFICATION_FACTOR } from '../../runtime/shared/amplification-limit.js';
 import {
   DEFAULT_AEAD_LIMITS,
   INTEGRITY_KEY_UPDATE_THRESHOLD,
@@ -39,7 +39,7 @@ import {
 } from '../../runtime/record/limits.js';
 import { RECEIVE_BATCH } from '../../runtime/node/datagram-io.js';
 import { RECORD_TEXT } from '../../cli/line-input.js';
-import { CONNECT_OPTION_NAMES, LISTEN_OPTION_NAMES } from '../../runtime/node/dtls/option-names.js';
+import { CONNECT_OPTION_NAMES, LISTEN_OPTION_NAMES } from '../../runtime/api/option-names.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -169,7 +169,7 @@ checkSection('docs/security/buffers.md', '## Per connection', () => {
     Math.floor((ccm8 * (1 - INTEGRITY_RATE_THRESHOLD)) / DEFAULT_CONNECTION_LIMITS.integrityBudgetSeconds),
   );
   const replay = /replayWindow \?\? (\d+), (\d+), 1 << (\d+)\)/.exec(
-    readFileSync(join(ROOT, 'runtime/connection/config.ts'), 'utf8'),
+    readFileSync(join(ROOT, 'runtime/shared/config.ts'), 'utf8'),
   );
   return [
     limitClaim('maxReassemblyBytes', 4_096, 16_777_216),
@@ -245,7 +245,7 @@ checkSection('docs/security/timers.md', '## Handshake', () => {
     `(\`connect\`, ${n(connectHandshakeMs())} ms; 0 means ${longest(longestHandshakeMs())})`,
     `| ${s(DEFAULT_PENDING_CLIENT_HELLO_MS)}, fixed |`,
     `| ${s(cookieLifetimeMs())}, fixed | A cookie is good for ${s(cookieLifetimeMs())}`,
-    `between ${literal('runtime/node/dtls/opening.ts', /TICKET_WAIT_MIN_MS = (\d+)/)} ms and ${s(literal('runtime/node/dtls/opening.ts', /TICKET_WAIT_MAX_MS = (\d+)/))}`,
+    `between ${literal('runtime/api/opening.ts', /TICKET_WAIT_MIN_MS = (\d+)/)} ms and ${s(literal('runtime/api/opening.ts', /TICKET_WAIT_MAX_MS = (\d+)/))}`,
     `\`antiReplayWait.timeoutMs\` (${n(DEFAULT_ANTI_REPLAY_WAIT.timeoutMs)} ms)`,
   ];
 });

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { SRTP_EXPORTER_LABEL } from '../../runtime/connection/srtp.js';
-import { connect } from '../../runtime/node/dtls/connect.js';
+import { SRTP_EXPORTER_LABEL } from '../../runtime/shared/srtp.js';
+import { connect } from '../../runtime/api/connect.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { credentials, echoServer } from './negotiation-support.js';
 import { freeUdpPort, identityFiles, OpenSslPeer } from './openssl12.js';

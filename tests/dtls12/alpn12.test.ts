@@ -1,9 +1,9 @@
 import test from 'ava';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
-import { encodeSession12 } from '../../runtime/dtls12/session-blob12.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
+import { encodeSession12 } from '../../runtime/dtls12/session-blob.js';
 import { state12Of } from '../support/inside12.js';
-import type { ConnectionEvent } from '../../runtime/connection/events.js';
-import { SessionCache12 } from '../../runtime/dtls12/session12.js';
+import type { ConnectionEvent } from '../../runtime/shared/events.js';
+import { SessionCache12 } from '../../runtime/dtls12/session.js';
 import { ConfigError } from '../../runtime/config-error.js';
 import { encodeAlpnName } from '../../runtime/session/alpn.js';
 import { makeIdentity } from '../support/pki-fixtures.js';

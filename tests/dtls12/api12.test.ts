@@ -1,13 +1,13 @@
 import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { ConfigError } from '../../runtime/config-error.js';
-import { Dtls12FeatureError } from '../../runtime/dtls12/feature-error12.js';
-import { isDtls12 } from '../../runtime/dtls12/negotiated12.js';
-import { isSession12Blob } from '../../runtime/dtls12/session-blob12.js';
-import { connect } from '../../runtime/node/dtls/connect.js';
-import { DtlsSessionError, MessageTooLargeError, SessionStateError } from '../../runtime/node/dtls/errors.js';
-import { listen } from '../../runtime/node/dtls/listener.js';
-import type { DtlsSession } from '../../runtime/node/dtls/session.js';
+import { Dtls12FeatureError } from '../../runtime/dtls12/feature-error.js';
+import { isDtls12 } from '../../runtime/dtls12/negotiated.js';
+import { isSession12Blob } from '../../runtime/dtls12/session-blob.js';
+import { connect } from '../../runtime/api/connect.js';
+import { DtlsSessionError, MessageTooLargeError, SessionStateError } from '../../runtime/api/errors.js';
+import { listen } from '../../runtime/api/listener.js';
+import type { DtlsSession } from '../../runtime/api/session.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { credentials, echoServer } from './negotiation-support.js';
 

@@ -1,11 +1,11 @@
 import test from 'ava';
 import { encodeClientHello } from '../../generated/wire/client-hello.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { state12Of } from '../support/inside12.js';
-import { resolveConfig12 } from '../../runtime/dtls12/config12.js';
-import { clientHello12 } from '../../runtime/dtls12/hello12.js';
+import { resolveConfig12 } from '../../runtime/dtls12/config.js';
+import { clientHello12 } from '../../runtime/dtls12/hello.js';
 import { keyBlock } from '../../runtime/dtls12/key-derivation.js';
-import { EpochCipher12 } from '../../runtime/record/codec12.js';
+import { EpochCipher12 } from '../../runtime/record/epoch-cipher12.js';
 import { dtls12Suite } from '../../runtime/versions/suites12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump, type Pair12 } from './pair12.js';

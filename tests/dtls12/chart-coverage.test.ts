@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import test from 'ava';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
-import { encodeSession12 } from '../../runtime/dtls12/session-blob12.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
+import { encodeSession12 } from '../../runtime/dtls12/session-blob.js';
 import { machine12Of, state12Of } from '../support/inside12.js';
-import { SessionCache12 } from '../../runtime/dtls12/session12.js';
+import { SessionCache12 } from '../../runtime/dtls12/session.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { ROOT } from '../support/spec.js';
 import { pair12, pump, type Pair12 } from './pair12.js';
@@ -137,7 +137,7 @@ test('the 1.2 machines take exactly the handshake transitions of their charts', 
     const expected = transitions(c);
     const notTaken = [...expected].filter((x) => !taken[side].has(x));
     t.deepEqual(notTaken, [], `${side}: chart transitions no handshake took`);
-    // Application data goes around the chart (connection12.ts `take`), as in 1.3: no step of the chart sees it.
+    // Application data goes around the chart (connection.ts `take`), as in 1.3: no step of the chart sees it.
     t.deepEqual(
       [...taken[side]].filter((x) => x.includes('ApplicationData')),
       [],

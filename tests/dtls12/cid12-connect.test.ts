@@ -1,5 +1,5 @@
 import test from 'ava';
-import { connect } from '../../runtime/node/dtls/connect.js';
+import { connect } from '../../runtime/api/connect.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { credentials, echoServer } from './negotiation-support.js';
 

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { createSocket, type Socket } from 'node:dgram';
-import { listen } from '../../runtime/node/dtls/listener.js';
+import { listen } from '../../runtime/api/listener.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { identityFiles } from './openssl12.js';
 import { MbedPeer } from './mbedtls.js';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { createSocket, type Socket } from 'node:dgram';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { freeUdpPort, identityFiles } from './openssl12.js';

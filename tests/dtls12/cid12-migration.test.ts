@@ -1,7 +1,7 @@
 import test from 'ava';
 import { createSocket } from 'node:dgram';
-import { connect } from '../../runtime/node/dtls/connect.js';
-import type { DtlsSession } from '../../runtime/node/dtls/session.js';
+import { connect } from '../../runtime/api/connect.js';
+import type { DtlsSession } from '../../runtime/api/session.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { credentials, echoServer } from './negotiation-support.js';
 
@@ -11,7 +11,7 @@ import { credentials, echoServer } from './negotiation-support.js';
  * whose address changes (a NAT rebinding; here `session.rebind()`, a new
  * local port) keeps its session. The server moves to the new address only
  * for a datagram that authenticated a record newer than any before
- * (runtime/dtls12/peer-path12.ts): a replayed or forged tls12_cid record
+ * (runtime/dtls12/peer-path.ts): a replayed or forged tls12_cid record
  * from another address, carrying the session's CID, moves nothing.
  */
 

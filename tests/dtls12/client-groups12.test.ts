@@ -5,7 +5,7 @@
  * dual-version ClientHello lists the same curves after the configured groups.
  */
 import test from 'ava';
-import { clientConfigs, serverConfigs } from '../../runtime/dtls/version-configs.js';
+import { clientConfigs, serverConfigs } from '../../runtime/connection/version-configs.js';
 import { clientGroups12 } from '../../runtime/versions/groups12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import { createThrowawayIdentity } from '../../runtime/pki/throwaway-identity.js';
 
 /**
@@ -14,7 +14,7 @@ const id = createThrowawayIdentity({ serverName: 'counters.test', caName: 'count
 const serverOptions: DtlsOptions = {
   certificate: { chain: id.chain, privateKey: id.privateKey },
   wallClock: () => NOW,
-  amplificationLimit: false, // an in-memory peer: tests/connection/amplification-limit.test.ts tests the limit
+  amplificationLimit: false, // an in-memory peer: tests/shared/amplification-limit.test.ts tests the limit
 };
 const clientOptions: DtlsOptions = { trustAnchors: [id.caDer], serverName: 'counters.test', wallClock: () => NOW };
 

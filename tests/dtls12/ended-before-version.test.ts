@@ -1,5 +1,5 @@
 import test from 'ava';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 
 /**

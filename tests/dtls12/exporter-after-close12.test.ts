@@ -1,6 +1,6 @@
 import test from 'ava';
 import { makeIdentity } from '../support/pki-fixtures.js';
-import { connect } from '../../runtime/node/dtls/connect.js';
+import { connect } from '../../runtime/api/connect.js';
 import { credentials, echoServer } from './negotiation-support.js';
 
 /**

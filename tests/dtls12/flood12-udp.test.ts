@@ -4,14 +4,14 @@
  * address and port, and one of tls12_cid records carrying the session's
  * RFC 9146 CID (a 4-byte one: 1,597 of 41 bytes) from any other address (the listener
  * routes those by CID), open at most 128 records at the session: the 1.3
- * limits (runtime/dtls12/record-path12.ts). Before, every record of them
+ * limits (runtime/dtls12/record-path.ts). Before, every record of them
  * was decrypted. The test waits for the server to have read each datagram
  * (its drop counters) before sending the next; the session still echoes
  * after. `npm run bench -- attacks` gives the CPU a datagram costs.
  */
 import test from 'ava';
-import { connect } from '../../runtime/node/dtls/connect.js';
-import type { DtlsSession } from '../../runtime/node/dtls/session.js';
+import { connect } from '../../runtime/api/connect.js';
+import type { DtlsSession } from '../../runtime/api/session.js';
 import { forgedFlood12 } from '../support/forged12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { clientSocket, otherSocket, until } from '../support/spoofer.js';

@@ -1,7 +1,7 @@
 /**
  * Issue 49 item 6: a plaintext ChangeCipherSpec is anyone's, so a 1.2
  * connection takes one only where its state does (RECORD_RULES['DTLSv1.2'],
- * runtime/connection/record-rules.ts): with the peer's keys pending, the
+ * runtime/shared/record-rules.ts): with the peer's keys pending, the
  * state taking it, and no NewSessionTicket the ServerHello promised still
  * due (RFC 5077 §3.3). A forged one anywhere else is dropped and counted
  * (`ignored['unauthenticated-violation']`), and the handshake completes.
@@ -12,7 +12,7 @@
  * ClientKeyExchange and CertificateVerify did the same at the server.
  */
 import test from 'ava';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { state12Of } from '../support/inside12.js';
 import { decodeDatagram12, encodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { plaintextRecord } from '../support/attacker.js';

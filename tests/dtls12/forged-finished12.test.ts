@@ -7,7 +7,7 @@
  * is dropped with next_receive_seq rewound to it: the handshake completes.
  */
 import test, { type ExecutionContext } from 'ava';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { decodeDatagram12, encodeDatagram12 } from '../../runtime/record/datagram12.js';
 import type { HandshakeTypeName } from '../../generated/wire/enums.js';
 import { handshakeFragment, plaintextRecord } from '../support/attacker.js';

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { connect } from '../../runtime/node/dtls/connect.js';
-import type { ConnectOptions } from '../../runtime/node/dtls/options.js';
+import { connect } from '../../runtime/api/connect.js';
+import type { ConnectOptions } from '../../runtime/api/options.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { credentials, echoServer } from './negotiation-support.js';
 

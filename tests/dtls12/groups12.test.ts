@@ -1,7 +1,7 @@
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
-import { connect } from '../../runtime/node/dtls/connect.js';
-import { listen } from '../../runtime/node/dtls/listener.js';
+import { connect } from '../../runtime/api/connect.js';
+import { listen } from '../../runtime/api/listener.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { credentials, echoServer } from './negotiation-support.js';
 

@@ -1,9 +1,9 @@
 import test from 'ava';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
-import { encodeSession12 } from '../../runtime/dtls12/session-blob12.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
+import { encodeSession12 } from '../../runtime/dtls12/session-blob.js';
 import { state12Of } from '../support/inside12.js';
-import { SessionCache12 } from '../../runtime/dtls12/session12.js';
-import { DEFAULT_SUITES_12 } from '../../runtime/dtls12/config12.js';
+import { SessionCache12 } from '../../runtime/dtls12/session.js';
+import { DEFAULT_SUITES_12 } from '../../runtime/dtls12/config.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump } from './pair12.js';
 

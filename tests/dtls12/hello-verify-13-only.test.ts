@@ -1,6 +1,6 @@
 import test from 'ava';
-import { connect } from '../../runtime/node/dtls/connect.js';
-import { DtlsSessionError } from '../../runtime/node/dtls/errors.js';
+import { connect } from '../../runtime/api/connect.js';
+import { DtlsSessionError } from '../../runtime/api/errors.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { credentials } from './negotiation-support.js';
 import { freeUdpPort, identityFiles, OpenSslPeer } from './openssl12.js';

@@ -7,9 +7,9 @@
  */
 import test from 'ava';
 import { createSocket, type Socket } from 'node:dgram';
-import type { ConnectionEvent, SessionParameters } from '../../runtime/connection/events.js';
-import { ConnectionStateError, DtlsConnection } from '../../runtime/dtls/connection.js';
-import { serverConfigs, type VersionConfigs } from '../../runtime/dtls/version-configs.js';
+import type { ConnectionEvent, SessionParameters } from '../../runtime/shared/events.js';
+import { ConnectionStateError, DtlsConnection } from '../../runtime/connection/connection.js';
+import { serverConfigs, type VersionConfigs } from '../../runtime/connection/version-configs.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { openClientEndpoint } from '../support/udp-client.js';
 import { pair12, pump, type Pair12 } from './pair12.js';

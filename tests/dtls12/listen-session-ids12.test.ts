@@ -1,10 +1,10 @@
 import test from 'ava';
-import { decodeSession12, encodeSession12 } from '../../runtime/dtls12/session-blob12.js';
-import { SessionCache12 } from '../../runtime/dtls12/session12.js';
+import { decodeSession12, encodeSession12 } from '../../runtime/dtls12/session-blob.js';
+import { SessionCache12 } from '../../runtime/dtls12/session.js';
 import { ConfigError } from '../../runtime/config-error.js';
-import { listen } from '../../runtime/node/dtls/listener.js';
-import { connect } from '../../runtime/node/dtls/connect.js';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { listen } from '../../runtime/api/listener.js';
+import { connect } from '../../runtime/api/connect.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import { state12Of } from '../support/inside12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { credentials, echoServer } from './negotiation-support.js';

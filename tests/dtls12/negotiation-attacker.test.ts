@@ -1,12 +1,12 @@
 import test from 'ava';
 import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
-import { COOKIE_PERIOD_12_MS, HelloVerifyResponder12 } from '../../runtime/dtls12/hello-verify-responder12.js';
-import type { FirstClientHello12 } from '../../runtime/dtls12/hello-verify12.js';
-import { chooseServerVersion } from '../../runtime/dtls/version-negotiation.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
+import { COOKIE_PERIOD_12_MS, HelloVerifyResponder12 } from '../../runtime/dtls12/hello-verify-responder.js';
+import type { FirstClientHello12 } from '../../runtime/dtls12/hello-verify.js';
+import { chooseServerVersion } from '../../runtime/connection/version-negotiation.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
-import { connect } from '../../runtime/node/dtls/connect.js';
+import { connect } from '../../runtime/api/connect.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { credentials, echoServer } from './negotiation-support.js';
 
@@ -150,7 +150,7 @@ test('the admission limits and the handshake deadline hold 1.2 handshakes: a sec
   }
 });
 
-/** The 1.2 ClientHello in `datagram` as the listener reads it once (runtime/dtls/version-negotiation.ts). */
+/** The 1.2 ClientHello in `datagram` as the listener reads it once (runtime/connection/version-negotiation.ts). */
 function first12(datagram: Uint8Array): FirstClientHello12 {
   const choice = chooseServerVersion(datagram, ['DTLSv1.3', 'DTLSv1.2']);
   if (choice.version !== 'DTLSv1.2') throw new Error(`chose ${String(choice.version)}`);

@@ -3,7 +3,7 @@ import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import type { CryptoProvider } from '../../runtime/crypto/provider.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { state12Of } from '../support/inside12.js';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { firstAnswer } from '../../runtime/connection/first-answer.js';

@@ -7,9 +7,9 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
-import { listen, type DtlsListener } from '../../runtime/node/dtls/listener.js';
-import type { ListenOptions } from '../../runtime/node/dtls/options.js';
-import type { DtlsSession } from '../../runtime/node/dtls/session.js';
+import { listen, type DtlsListener } from '../../runtime/api/listener.js';
+import type { ListenOptions } from '../../runtime/api/options.js';
+import type { DtlsSession } from '../../runtime/api/session.js';
 import { Reader } from '../../runtime/wire/reader.js';
 import type { Identity } from '../support/pki-fixtures.js';
 

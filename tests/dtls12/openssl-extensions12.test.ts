@@ -1,6 +1,6 @@
 import test from 'ava';
-import { SRTP_EXPORTER_LABEL, srtpKeyingMaterial } from '../../runtime/connection/srtp.js';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { SRTP_EXPORTER_LABEL, srtpKeyingMaterial } from '../../runtime/shared/srtp.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { freeUdpPort, identityFiles, OpenSslPeer } from './openssl12.js';
 import { negotiated, Udp12 } from './udp12.js';

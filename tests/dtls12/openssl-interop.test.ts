@@ -1,8 +1,8 @@
 import test from 'ava';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
-import { encodeSession12 } from '../../runtime/dtls12/session-blob12.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
+import { encodeSession12 } from '../../runtime/dtls12/session-blob.js';
 import { state12Of } from '../support/inside12.js';
-import { SessionCache12 } from '../../runtime/dtls12/session12.js';
+import { SessionCache12 } from '../../runtime/dtls12/session.js';
 import type { Dtls12CipherSuite } from '../../runtime/versions/suites12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { freeUdpPort, identityFiles, OpenSslPeer } from './openssl12.js';

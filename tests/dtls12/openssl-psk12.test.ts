@@ -1,5 +1,5 @@
 import test from 'ava';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import { state12Of } from '../support/inside12.js';
 import type { Dtls12CipherSuite } from '../../runtime/versions/suites12.js';
 import { freeUdpPort, OpenSslPeer } from './openssl12.js';

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
-import { listen, type DtlsListener } from '../../runtime/node/dtls/listener.js';
-import type { DtlsSession } from '../../runtime/node/dtls/session.js';
+import { listen, type DtlsListener } from '../../runtime/api/listener.js';
+import type { DtlsSession } from '../../runtime/api/session.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { credentials } from './negotiation-support.js';
 import { identityFiles, OpenSslPeer } from './openssl12.js';

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
-import { encodeSession12 } from '../../runtime/dtls12/session-blob12.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
+import { encodeSession12 } from '../../runtime/dtls12/session-blob.js';
 import { state12Of } from '../support/inside12.js';
-import type { Session12 } from '../../runtime/dtls12/session12.js';
+import type { Session12 } from '../../runtime/dtls12/session.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { freeUdpPort, identityFiles, OpenSslPeer } from './openssl12.js';
 import { Udp12, type AnyEvent } from './udp12.js';

@@ -17,7 +17,7 @@ import { extendedMasterSecret, keyBlock, pskPremasterSecret, verifyData } from '
 import { HandshakeLog12 } from '../../runtime/dtls12/handshake-log.js';
 import { serverKeyExchangeSignedData } from '../../runtime/dtls12/transcript.js';
 import { parseCertificateFields } from '../../runtime/pki/certificate-fields.js';
-import { EpochCipher12, type Opened12 } from '../../runtime/record/codec12.js';
+import { EpochCipher12, type Opened12 } from '../../runtime/record/epoch-cipher12.js';
 import { DTLS12_CIPHER_SUITES, type Dtls12CipherSuite } from '../../runtime/versions/suites12.js';
 import { Reader } from '../../runtime/wire/reader.js';
 import { fromHex, hex } from '../support/canon.js';

@@ -3,7 +3,7 @@
  * (drop, change, record): DtlsConnections built with `maxVersion:
  * 'DTLSv1.2'` (tests/support/inside12.ts reads their 1.2 state's internals).
  */
-import type { DtlsConnection } from '../../runtime/dtls/connection.js';
+import type { DtlsConnection } from '../../runtime/connection/connection.js';
 
 export type Tap = (from: 'client' | 'server', datagram: Uint8Array) => Uint8Array | undefined;
 

@@ -8,7 +8,7 @@
  */
 import test from 'ava';
 import { connect } from '../../runtime/index.js';
-import type { ConnectOptions } from '../../runtime/node/dtls/options.js';
+import type { ConnectOptions } from '../../runtime/api/options.js';
 import { iotMaterial } from '../interop/iot-peers.js';
 import { freeUdpPort, OpenSslPeer } from './openssl12.js';
 

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { connect } from '../../runtime/node/dtls/connect.js';
-import { listen } from '../../runtime/node/dtls/listener.js';
+import { connect } from '../../runtime/api/connect.js';
+import { listen } from '../../runtime/api/listener.js';
 
 /**
  * DTLS 1.2 PSK through the public API: the same `psk` option as 1.3 on

@@ -14,7 +14,7 @@ import test from 'ava';
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { CryptoProvider } from '../../runtime/crypto/provider.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { decodeDatagram12, encodeDatagram12 } from '../../runtime/record/datagram12.js';
 import type { MessageBuffers } from '../../runtime/wire/message-arena.js';
 import { makeIdentity } from '../support/pki-fixtures.js';

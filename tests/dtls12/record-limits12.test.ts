@@ -3,14 +3,14 @@
  * datagram (`limits.maxRecordsPerDatagram`) and, past 100 failures in a
  * second (`limits.maxFailedAuthenticationsPerSecond`), opens no more of a
  * datagram after its first failure: the 1.3 record layer's limits and drop
- * reasons, through the same IntegrityMonitor (runtime/dtls12/record-path12.ts).
+ * reasons, through the same IntegrityMonitor (runtime/dtls12/record-path.ts).
  * A 65,507-byte datagram of minimal forged epoch-1 records (1,770 of 37
  * bytes; 1,455 of 45 with an 8-byte RFC 9146 CID) was all decrypted before.
  * tests/dtls12/flood12-udp.test.ts sends the same over real UDP.
  */
 import test from 'ava';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
-import type { Dtls12Options } from '../../runtime/dtls12/config12.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
+import type { Dtls12Options } from '../../runtime/dtls12/config.js';
 import { forgedFlood12, forgedRecord12 } from '../support/forged12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { pair12, pump, type Pair12 } from './pair12.js';

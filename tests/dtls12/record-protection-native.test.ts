@@ -15,7 +15,7 @@ import { nativeBinding, type NativeBinding } from '../../runtime/crypto/native/b
 import { nativeProvider } from '../../runtime/crypto/native/index.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
-import { EpochCipher12 } from '../../runtime/record/codec12.js';
+import { EpochCipher12 } from '../../runtime/record/epoch-cipher12.js';
 import { DTLS12_CIPHER_SUITES, type Dtls12SuiteParams } from '../../runtime/versions/suites12.js';
 
 const SUITES: readonly Dtls12SuiteParams[] = [
@@ -117,7 +117,7 @@ if (nativeProvider === undefined || nativeBinding === undefined) {
     const suite = DTLS12_CIPHER_SUITES.tls_ecdhe_ecdsa_with_aes_128_gcm_sha256;
     const child = `
       import { defaultProvider } from '${new URL('../../runtime/crypto/registry.ts', import.meta.url).pathname}';
-      import { EpochCipher12 } from '${new URL('../../runtime/record/codec12.ts', import.meta.url).pathname}';
+      import { EpochCipher12 } from '${new URL('../../runtime/record/epoch-cipher12.ts', import.meta.url).pathname}';
       import { DTLS12_CIPHER_SUITES } from '${new URL('../../runtime/versions/suites12.ts', import.meta.url).pathname}';
       const fill = (n, k) => Uint8Array.from({ length: n }, (_, i) => (i * 29 + k * 11) & 0xff);
       const suite = DTLS12_CIPHER_SUITES.${suite.name};

@@ -2,7 +2,8 @@ import { createCipheriv, randomBytes, type CipherCCMTypes, type CipherGCMTypes }
 import test from 'ava';
 import { IntegrityMonitor } from '../../runtime/record/integrity-monitor.js';
 import { decodeDatagram12, encodeDatagram12 } from '../../runtime/record/datagram12.js';
-import { EpochCipher12, ReadEpoch12, type Opened12, type Refused12 } from '../../runtime/record/codec12.js';
+import { EpochCipher12, type Opened12, type Refused12 } from '../../runtime/record/epoch-cipher12.js';
+import { ReadEpoch12 } from '../../runtime/record/epochs12.js';
 import { DTLS12_CIPHER_SUITES, type Dtls12SuiteParams } from '../../runtime/versions/suites12.js';
 import { fromHex, hex } from '../support/canon.js';
 import { PROVIDERS } from '../support/providers.js';

@@ -1,7 +1,7 @@
 import test from 'ava';
-import { decodeSession12 } from '../../runtime/dtls12/session-blob12.js';
-import { connect } from '../../runtime/node/dtls/connect.js';
-import type { ConnectOptions } from '../../runtime/node/dtls/options.js';
+import { decodeSession12 } from '../../runtime/dtls12/session-blob.js';
+import { connect } from '../../runtime/api/connect.js';
+import type { ConnectOptions } from '../../runtime/api/options.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { freeUdpPort, identityFiles, OpenSslPeer, pem } from './openssl12.js';
 

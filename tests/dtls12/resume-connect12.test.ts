@@ -1,8 +1,8 @@
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
-import { decodeSession12, encodeSession12, isSession12Blob } from '../../runtime/dtls12/session-blob12.js';
-import { connect } from '../../runtime/node/dtls/connect.js';
-import type { ConnectOptions } from '../../runtime/node/dtls/options.js';
+import { decodeSession12, encodeSession12, isSession12Blob } from '../../runtime/dtls12/session-blob.js';
+import { connect } from '../../runtime/api/connect.js';
+import type { ConnectOptions } from '../../runtime/api/options.js';
 import { decodeClientSession } from '../../runtime/session/client-session.js';
 import { DecodeError } from '../../runtime/wire/errors.js';
 import { makeIdentity } from '../support/pki-fixtures.js';

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { SRTP_EXPORTER_LABEL } from '../../runtime/connection/srtp.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { SRTP_EXPORTER_LABEL } from '../../runtime/shared/srtp.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { runWolf, startWolfServer, writePem } from '../interop/wolfssl.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { negotiated, Udp12 } from './udp12.js';

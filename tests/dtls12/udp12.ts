@@ -5,7 +5,7 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
-import type { ConnectionEvent } from '../../runtime/connection/events.js';
+import type { ConnectionEvent } from '../../runtime/shared/events.js';
 
 /** What the driver needs of a sans-I/O connection (DtlsConnection has it). */
 export interface SansIo {

@@ -1,11 +1,11 @@
 import test from 'ava';
 import { decodeClientHello, encodeClientHello } from '../../generated/wire/client-hello.js';
 import { encodeDtlsHandshake, readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { state12Of } from '../support/inside12.js';
 import { decodeDatagram12, encodeDatagram12 } from '../../runtime/record/datagram12.js';
 import { DOWNGRADE_SENTINEL_TLS12 } from '../../runtime/dtls12/downgrade.js';
-import { chooseServerVersion } from '../../runtime/dtls/version-negotiation.js';
+import { chooseServerVersion } from '../../runtime/connection/version-negotiation.js';
 import type { DtlsVersionName } from '../../runtime/versions/versions.js';
 import { Reader } from '../../runtime/wire/reader.js';
 import { runWolf, writePem } from '../interop/wolfssl.js';

@@ -2,7 +2,7 @@ import test from 'ava';
 import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import { ConfigError } from '../../runtime/config-error.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import {
   checkDowngradeSentinel,
   DOWNGRADE_SENTINEL_TLS11,
@@ -11,7 +11,7 @@ import {
 } from '../../runtime/dtls12/downgrade.js';
 import { resolveVersionRange } from '../../runtime/versions/versions.js';
 import { ProtocolError } from '../../runtime/handshake/protocol-error.js';
-import { listen } from '../../runtime/node/dtls/listener.js';
+import { listen } from '../../runtime/api/listener.js';
 import { hex } from '../support/canon.js';
 import { handshake } from '../support/handshake.js';
 import { makeIdentity } from '../support/pki-fixtures.js';

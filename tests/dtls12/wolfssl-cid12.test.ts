@@ -1,5 +1,5 @@
 import test from 'ava';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { runWolf, startWolfServer, writePem } from '../interop/wolfssl.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { Udp12 } from './udp12.js';

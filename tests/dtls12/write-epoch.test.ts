@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { IntegrityMonitor } from '../../runtime/record/integrity-monitor.js';
 import test from 'ava';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
-import { EpochCipher12, EpochExhaustedError, ReadEpoch12, WriteEpoch12 } from '../../runtime/record/codec12.js';
+import { EpochCipher12 } from '../../runtime/record/epoch-cipher12.js';
+import { EpochExhaustedError, ReadEpoch12, WriteEpoch12 } from '../../runtime/record/epochs12.js';
 import { DTLS12_CIPHER_SUITES } from '../../runtime/versions/suites12.js';
-import { keyLogger } from '../../runtime/connection/key-material.js';
+import { keyLogger } from '../../runtime/shared/key-material.js';
 import { fromHex } from '../support/canon.js';
 import { PROVIDERS } from '../support/providers.js';
 

@@ -1,9 +1,9 @@
 import test from 'ava';
-import { HandshakeOutbox, type OutMessage } from '../../runtime/connection/outbox.js';
+import { HandshakeOutbox, type OutMessage } from '../../runtime/dtls13/outbox.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { recordPair } from '../support/record-pair.js';
-import { DatagramLimit } from '../../runtime/connection/datagram-limit.js';
+import { DatagramLimit } from '../../runtime/shared/datagram-limit.js';
 
 /**
  * HandshakeOutbox's ACK bookkeeping (RFC 9147 §7): each record it sent names

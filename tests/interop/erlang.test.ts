@@ -9,8 +9,8 @@
 import test from 'ava';
 import { fileURLToPath } from 'node:url';
 import { connect, listen, type DtlsSession } from '../../runtime/index.js';
-import { isDtls12 } from '../../runtime/dtls12/negotiated12.js';
-import type { ConnectOptions, ListenOptions } from '../../runtime/node/dtls/options.js';
+import { isDtls12 } from '../../runtime/dtls12/negotiated.js';
+import type { ConnectOptions, ListenOptions } from '../../runtime/api/options.js';
 import { dtls13 } from '../cli/cli-process.js';
 import { freeUdpPort } from '../dtls12/openssl12.js';
 import { iotMaterial, PeerProcess, requireCommand, SLOW_PEER_HANDSHAKE_MS } from './iot-peers.js';

@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import { connect, listen, type DtlsSession } from '../../runtime/index.js';
-import type { ConnectOptions, ListenOptions } from '../../runtime/node/dtls/options.js';
+import type { ConnectOptions, ListenOptions } from '../../runtime/api/options.js';
 import { freeUdpPort } from '../dtls12/openssl12.js';
 import { IOT_PSK, iotMaterial, PeerProcess, requireCommand } from './iot-peers.js';
 

@@ -7,7 +7,7 @@
  */
 import test from 'ava';
 import { connect, listen, type DtlsSession } from '../../runtime/index.js';
-import type { ConnectOptions } from '../../runtime/node/dtls/options.js';
+import type { ConnectOptions } from '../../runtime/api/options.js';
 import { freeUdpPort } from '../dtls12/openssl12.js';
 import { iotMaterial, SLOW_PEER_HANDSHAKE_MS } from './iot-peers.js';
 import { startJsse } from './jsse.js';

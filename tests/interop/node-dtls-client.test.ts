@@ -2,7 +2,7 @@
  * node-dtls-client (npm, a devDependency at an exact version) against a dtls13 `listen` server, over real UDP (issue
  * 56, finding 7). Its PSK client sends a ClientHello with no extensions block at all (RFC 5246 §7.4.1.2 allows it),
  * which the server used to drop unanswered, nothing counted: the client timed out. Now the server reads it
- * (runtime/dtls12/client-hello-body12.ts). By default the server requires extended_master_secret (RFC 7627), which
+ * (runtime/dtls12/client-hello-body.ts). By default the server requires extended_master_secret (RFC 7627), which
  * such a client cannot offer: it is refused at once with a handshake_failure alert. With `extendedMasterSecret:
  * 'preferred'` and psk_ke allowed (node-dtls-client knows plain PSK only), the handshake completes and data goes both
  * ways, with AES-128-GCM and with AES-128-CCM_8.

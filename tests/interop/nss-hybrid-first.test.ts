@@ -1,6 +1,6 @@
 /**
  * Why a hybrid-first client whose two key shares do not fit one datagram sends no share rather than the X25519 one
- * alone (runtime/connection/key-share-offer.ts): NSS 3.110's server, preferring mlkem768x25519, takes an X25519
+ * alone (runtime/dtls13/key-share-offer.ts): NSS 3.110's server, preferring mlkem768x25519, takes an X25519
  * share it was sent instead of asking for the hybrid one, so the post-quantum exchange would be lost. With no share
  * it asks for its first choice: X25519MLKEM768 (and X25519 when it prefers that).
  */

@@ -3,8 +3,8 @@ import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SessionParameters } from '../../runtime/connection/events.js';
-import { listen } from '../../runtime/node/dtls/listener.js';
+import type { SessionParameters } from '../../runtime/shared/events.js';
+import { listen } from '../../runtime/api/listener.js';
 import { openClientEndpoint } from '../support/udp-client.js';
 import { identity } from './sessions.js';
 import {
@@ -313,7 +313,7 @@ test('NSS client → dtls13 server: our ticket resumes at a restarted server wit
 
 /**
  * NSS's client ends accepted 0-RTT with an EndOfEarlyData in DTLS 1.3 too (RFC 9147 §5.6 removed it) and hashes it
- * into its transcript; our server takes it as NSS's own server does (runtime/connection/handler-table.ts, the server
+ * into its transcript; our server takes it as NSS's own server does (runtime/dtls13/handler-table.ts, the server
  * chart's waitClientFinished), so NSS's Finished verifies and the session goes on.
  */
 test('NSS client → dtls13 server: 0-RTT with our tickets is taken, and each session goes on after it', async (t) => {

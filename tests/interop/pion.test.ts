@@ -9,7 +9,7 @@
  */
 import test from 'ava';
 import { connect, listen, type DtlsSession } from '../../runtime/index.js';
-import type { ConnectOptions, ListenOptions } from '../../runtime/node/dtls/options.js';
+import type { ConnectOptions, ListenOptions } from '../../runtime/api/options.js';
 import { iotMaterial } from './iot-peers.js';
 import { pionClient, pionHandshakes, pionServer } from './pion.js';
 import { debianVersion, recordInterop } from '../support/interop-record.js';

@@ -1,15 +1,15 @@
 import test from 'ava';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
-import type { ConnectionEvent } from '../../runtime/connection/events.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
+import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import { toHex } from '../../runtime/wire/bytes.js';
 import { freeUdpPort, identityFiles, OpenSslPeer } from '../dtls12/openssl12.js';
 import { Udp12, type AnyEvent } from '../dtls12/udp12.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
-import { SRTP_EXPORTER_LABEL } from '../../runtime/connection/srtp.js';
+import { SRTP_EXPORTER_LABEL } from '../../runtime/shared/srtp.js';
 import { runWolf, startWolfServer, wolfHandshakes, writePem } from './wolfssl.js';
 
 /**
- * Version negotiation inside the sans-I/O core (runtime/connection/README.md,
+ * Version negotiation inside the sans-I/O core (runtime/dtls13/README.md,
  * "One connection for both versions"), over real UDP: the test owns each
  * dgram socket (tests/dtls12/udp12.ts) and hands the DtlsConnection every
  * datagram (`receive`), sends what `pollTransmit` gives and calls

@@ -1,9 +1,9 @@
 import type { ExecutionContext } from 'ava';
-import type { ConnectionEvent, NegotiatedParameters } from '../../runtime/connection/events.js';
+import type { ConnectionEvent, NegotiatedParameters } from '../../runtime/shared/events.js';
 import { openClientEndpoint, type UdpClientEndpoint, type UdpClientOptions } from '../support/udp-client.js';
-import { listen } from '../../runtime/node/dtls/listener.js';
-import type { ListenOptions } from '../../runtime/node/dtls/options.js';
-import type { DtlsSession } from '../../runtime/node/dtls/session.js';
+import { listen } from '../../runtime/api/listener.js';
+import type { ListenOptions } from '../../runtime/api/options.js';
+import type { DtlsSession } from '../../runtime/api/session.js';
 import type { KeyPairKind } from '../../runtime/pki/key-pair.js';
 import { makeIdentity, type Identity } from '../support/pki-fixtures.js';
 import { LossyProxy, type FateOf } from '../support/udp-relay.js';

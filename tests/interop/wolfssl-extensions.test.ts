@@ -1,5 +1,5 @@
 import test from 'ava';
-import { SRTP_EXPORTER_LABEL } from '../../runtime/connection/srtp.js';
+import { SRTP_EXPORTER_LABEL } from '../../runtime/shared/srtp.js';
 import { toHex } from '../../runtime/wire/bytes.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { assertServed, assertTalked, identity, serveWolfClient, talkToWolfServer } from './sessions.js';

@@ -3,7 +3,7 @@
  * ClientHello carried the hybrid key share alone, 1,343 bytes in two fragments, and wolfSSL 5.7.2 timed out: it ignores
  * a first ClientHello in fragments that has no cookie (src/dtls13.c: only a verified ClientHello may come in
  * fragments), so it never answered. Now the hybrid and X25519 shares go together only when the ClientHello fits one
- * datagram (runtime/connection/key-share-offer.ts); at the default MTU (1,200) the ML-KEM-768 share alone (1,216
+ * datagram (runtime/dtls13/key-share-offer.ts); at the default MTU (1,200) the ML-KEM-768 share alone (1,216
  * bytes) cannot, so the ClientHello goes whole in one datagram with no key share, X25519MLKEM768 still first in
  * supported_groups, and wolfSSL (built without ML-KEM) asks for a classical group of its choosing in its
  * HelloRetryRequest, with its cookie when it does the cookie exchange. With `mtu: 1500` both shares fit, and wolfSSL

@@ -1,7 +1,7 @@
 import test, { type ExecutionContext } from 'ava';
-import { connect } from '../../runtime/node/dtls/connect.js';
-import { listen } from '../../runtime/node/dtls/listener.js';
-import type { DtlsSession } from '../../runtime/node/dtls/session.js';
+import { connect } from '../../runtime/api/connect.js';
+import { listen } from '../../runtime/api/listener.js';
+import type { DtlsSession } from '../../runtime/api/session.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { identity } from './sessions.js';
 import { runWolf, startWolfServer, wolfHandshakes, writePem } from './wolfssl.js';

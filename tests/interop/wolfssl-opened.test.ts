@@ -6,7 +6,7 @@ import { identity } from './sessions.js';
 import { startWolfServer, writePem } from './wolfssl.js';
 
 // node:dtls's `opened` against wolfSSL's example server requiring a client certificate (-A CA -F): a refusal after our
-// Finished rejects `opened` with the alert; an accepted certificate opens and data flows (runtime/connection/peer-confirmation.ts).
+// Finished rejects `opened` with the alert; an accepted certificate opens and data flows (runtime/dtls13/peer-confirmation.ts).
 
 const serverId = identity('p256');
 const clientId = makeIdentity('p256', 'client.test', { at: Date.now() });

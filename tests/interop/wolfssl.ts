@@ -15,7 +15,7 @@ import {
   type DtlsListenOptions,
   type DtlsSession,
 } from '../../runtime/index.js';
-import type { SessionParameters } from '../../runtime/connection/events.js';
+import type { SessionParameters } from '../../runtime/shared/events.js';
 
 /**
  * wolfSSL's example client and server (built with DTLS 1.3 by

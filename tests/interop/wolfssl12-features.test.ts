@@ -2,12 +2,12 @@ import test, { type ExecutionContext } from 'ava';
 import { decodeClientHello } from '../../generated/wire/client-hello.js';
 import { readDtlsHandshake } from '../../generated/wire/dtls-handshake.js';
 import type { DtlsConnectOptions, DtlsListenOptions } from '../../runtime/index.js';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import { state12Of } from '../support/inside12.js';
-import type { Handshake12Result } from '../../runtime/dtls12/handshake-result12.js';
+import type { Handshake12Result } from '../../runtime/dtls12/handshake-result.js';
 import { decodeDatagram12 } from '../../runtime/record/datagram12.js';
-import { decodeSession12 } from '../../runtime/dtls12/session-blob12.js';
-import { SessionCache12 } from '../../runtime/dtls12/session12.js';
+import { decodeSession12 } from '../../runtime/dtls12/session-blob.js';
+import { SessionCache12 } from '../../runtime/dtls12/session.js';
 import { freeUdpPort } from '../dtls12/openssl12.js';
 import type { Dtls12CipherSuite } from '../../runtime/versions/suites12.js';
 import { Reader } from '../../runtime/wire/reader.js';
@@ -307,7 +307,7 @@ test("HelloVerifyRequest both ways: our client answers the cookie of wolfSSL's s
       "wolfSSL's second ClientHello carries our cookie",
     );
     // Without the cookie exchange (cookies: false) wolfSSL's ClientHello gets a HelloVerifyRequest only where our flight
-    // would not fit three times it (RFC 9147 §5.1's limit, runtime/dtls/cookieless-hello.ts); otherwise the flight
+    // would not fit three times it (RFC 9147 §5.1's limit, runtime/connection/cookieless-hello.ts); otherwise the flight
     // goes at once. Either way our first answer is within 3x the ClientHellos before it.
     const c = await fromWolfClient(ecdsa, { cookies: false }, ['-x']);
     agreed(t, c);
@@ -559,7 +559,7 @@ for (const by of ['ticket', 'session ID'] as const) {
 // ECDSA keys on P-384 and P-521. Ours sign with the scheme of their curve (ecdsa_secp384r1_sha384, ...), which wolfSSL
 // takes. wolfSSL's sign with ECDSA and SHA-256 (0x0403, ecdsa_secp256r1_sha256): in TLS 1.2 that names only the hash
 // (RFC 5246 §7.4.1.4.1, RFC 8422 §5.10; the curve binding is TLS 1.3's, RFC 8446 §4.2.3), and our 1.2 end verifies it
-// (runtime/dtls12/signing12.ts verify12 through the provider's ecdsaVerify).
+// (runtime/dtls12/signing.ts verify12 through the provider's ecdsaVerify).
 for (const kind of ['p384', 'p521'] as const) {
   const peerId = makeIdentity(kind, 'server.test', { at: now });
   const peerClient = makeIdentity(kind, 'client.test', { at: now });

@@ -1,8 +1,8 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
-import type { DtlsConnection } from '../../runtime/dtls/connection.js';
+import type { DtlsConnection } from '../../runtime/connection/connection.js';
 import { state12Of } from '../support/inside12.js';
-import type { Session12 } from '../../runtime/dtls12/session12.js';
+import type { Session12 } from '../../runtime/dtls12/session.js';
 import type { AnyEvent, SansIo } from '../dtls12/udp12.js';
 
 /**

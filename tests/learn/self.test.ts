@@ -5,7 +5,7 @@ import { describeCoverage } from '../../learn/learner/report.js';
 import { openServerSul } from '../../learn/mapper/server-sul.js';
 import { referenceServer } from '../../learn/mapper/reference.js';
 import type { SystemUnderLearning } from '../../learn/sul.js';
-import { SERVER_STEPS } from '../../runtime/connection/server-handshake.js';
+import { SERVER_STEPS } from '../../runtime/dtls13/server-handshake.js';
 import { certificateToPem, privateKeyToPem } from '../../runtime/pki/pem.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 

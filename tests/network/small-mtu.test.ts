@@ -24,7 +24,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_MTU } from '../../runtime/node/dtls/options.js';
+import { DEFAULT_MTU } from '../../runtime/api/options.js';
 import { Lines } from '../support/netns.js';
 import { captureIn, ipPackets, PathBed, rsaChain, type Capture, type IpPacket } from './path-bed.js';
 import type { PeerConfig } from './peer.js';
@@ -193,7 +193,7 @@ test.serial(
 // What the path MTU test above relies on, taken away: a firewall that drops IP fragments. The server's flight is refused
 // by r2 (ICMP, which its unconnected socket never hears), its kernel then cuts the retransmission into IP fragments, and
 // r1 drops them. Nothing of the flight is acknowledged, so the next transmission is cut to 548-byte datagrams (RFC 9147
-// §4.4's back-off, runtime/connection/outbox.ts), which cross whole.
+// §4.4's back-off, runtime/dtls13/outbox.ts), which cross whole.
 test.serial(
   'path MTU 576 behind a firewall that drops IP fragments, default mtu, RSA-2048 chain: the unanswered server flight is retransmitted in 548-byte datagrams and the handshake completes',
   async (t) => {
@@ -229,7 +229,7 @@ test.serial.failing(
   },
 );
 
-// The client's socket is connected (runtime/node/dtls/connect.ts). Linux reports ICMP fragmentation-needed on a
+// The client's socket is connected (runtime/api/connect.ts). Linux reports ICMP fragmentation-needed on a
 // connected UDP socket as a pending EMSGSIZE error (it is also how the kernel learns the path MTU), which node:dgram emits
 // as the socket's 'error' ("recvmsg EMSGSIZE"). That ended the session, as ECONNREFUSED does; now it is a path MTU signal
 // (RFC 9147 §4.4): the client cuts its flights to 548-byte datagrams, and the retransmitted ClientHello gets through.

@@ -1,12 +1,12 @@
 import test from 'ava';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { ConfigError } from '../../runtime/config-error.js';
-import { clientOptions } from '../../runtime/node/dtls/options.js';
+import { clientOptions } from '../../runtime/api/options.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 
 /**
  * connect()'s `cert`, `key`, `passphrase` and `ca` are read once per content
- * (runtime/node/dtls/client-credentials.ts): the same content gives the same
+ * (runtime/api/client-credentials.ts): the same content gives the same
  * anchors, other content (the same Buffer rewritten included) is read anew,
  * and options that fail throw every time.
  */

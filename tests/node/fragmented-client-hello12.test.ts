@@ -8,9 +8,9 @@
 import test from 'ava';
 import { decodeDtlsHandshake, encodeDtlsHandshake, encodeDtlsPlaintext } from '../../generated/wire/index.js';
 import { connect, listen } from '../../runtime/index.js';
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
-import { HelloResponder, type HelloOutcome } from '../../runtime/dtls/hello-responder.js';
-import { serverConfigs } from '../../runtime/dtls/version-configs.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
+import { HelloResponder, type HelloOutcome } from '../../runtime/connection/hello-responder.js';
+import { serverConfigs } from '../../runtime/connection/version-configs.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { pemIdentity } from '../api/fixtures.js';

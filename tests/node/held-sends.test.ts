@@ -1,6 +1,6 @@
 import test from 'ava';
 import { createSocket } from 'node:dgram';
-import { MAX_HELD_MESSAGES } from '../../runtime/connection/peer-confirmation.js';
+import { MAX_HELD_MESSAGES } from '../../runtime/dtls13/peer-confirmation.js';
 import { nativeBinding } from '../../runtime/crypto/native/binding.js';
 import { DatagramIo, SEND_BATCH_MAX } from '../../runtime/node/datagram-io.js';
 import { connect, listen } from '../../runtime/index.js';

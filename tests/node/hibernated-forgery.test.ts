@@ -1,7 +1,7 @@
 import test, { type ExecutionContext } from 'ava';
 import { createSocket, type Socket } from 'node:dgram';
 import { listen, type DtlsListener, type DtlsSession } from '../../runtime/index.js';
-import type { ConnectionStats } from '../../runtime/connection/connection-api.js';
+import type { ConnectionStats } from '../../runtime/shared/connection-api.js';
 import { bytesFrom, forgedCiphertext, plaintextAck, plaintextAlert } from '../support/attacker.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { openClientEndpoint, type UdpClientEndpoint } from '../support/udp-client.js';

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
 import { listen, type DtlsListener } from '../../runtime/index.js';
-import type { ListenOptions } from '../../runtime/node/dtls/options.js';
+import type { ListenOptions } from '../../runtime/api/options.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { HelloSource, pemOptions, until } from './support.js';
 

@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { DtlsConnection } from '../../runtime/dtls/connection.js';
+import type { DtlsConnection } from '../../runtime/connection/connection.js';
 import { listen, type DtlsSession } from '../../runtime/index.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { retained } from '../support/retained.js';

@@ -3,7 +3,7 @@ import { connect, listen, type DtlsListener, type DtlsSession } from '../../runt
 import { pemIdentity } from '../api/fixtures.js';
 
 /**
- * `listener.stats.handshakeErrors` (runtime/node/dtls/listener.ts `sessionEvent`): a handshake this server refuses with
+ * `listener.stats.handshakeErrors` (runtime/api/listener.ts `sessionEvent`): a handshake this server refuses with
  * a fatal alert once its session exists counts, as the cookie exchange's refusals do; one the client ends with its own
  * alert does not (the server sent none). Real UDP sockets on loopback, our own client.
  */

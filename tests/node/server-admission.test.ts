@@ -1,9 +1,9 @@
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
 import { openClientEndpoint, type UdpClientEndpoint } from '../support/udp-client.js';
-import { connect } from '../../runtime/node/dtls/connect.js';
+import { connect } from '../../runtime/api/connect.js';
 import { listen, type DtlsListener, type SessionHandler } from '../../runtime/index.js';
-import type { ListenOptions } from '../../runtime/node/dtls/options.js';
+import type { ListenOptions } from '../../runtime/api/options.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { HelloSource, pemOptions, RawClient, rawSocket, sendAll, sleep, until } from './support.js';
 

@@ -1,17 +1,17 @@
 import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { connect, listen } from '../../runtime/index.js';
 import { certificateToPem } from '../../runtime/pki/pem.js';
-import { AMPLIFICATION_FACTOR } from '../../runtime/connection/amplification-limit.js';
+import { AMPLIFICATION_FACTOR } from '../../runtime/shared/amplification-limit.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { pemOptions } from './support.js';
 
 /**
  * RFC 9147 §5.1's anti-amplification rule over real UDP through listen() with `cookies: false` and a big flight (an
  * RSA-4096 certificate, over three times any ClientHello of ours): the listener answers with the cookie exchange
- * instead of a flight it could not send (runtime/dtls/cookieless-hello.ts). A socket that sends one ClientHello and
+ * instead of a flight it could not send (runtime/connection/cookieless-hello.ts). A socket that sends one ClientHello and
  * never answers gets that one small answer and the server keeps nothing; a real client connects with its
  * retransmission timer longer than the test, so the handshake needed none of its retransmissions.
  */

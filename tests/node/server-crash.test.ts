@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { HandshakeTypeName } from '../../generated/wire/enums.js';
 import { handshakeFragment, plaintextRecord } from '../support/attacker.js';
-import { connect } from '../../runtime/node/dtls/connect.js';
+import { connect } from '../../runtime/api/connect.js';
 import { certificateToPem } from '../../runtime/pki/pem.js';
 import { TEST_TIME } from '../support/pki-fixtures.js';
 import { HelloSource, rawSocket, sendAll, sleep, until } from './support.js';

@@ -1,6 +1,6 @@
 import test, { type ExecutionContext } from 'ava';
 import { connect, listen, type DtlsSession } from '../../runtime/index.js';
-import type { DtlsListener } from '../../runtime/node/dtls/listener.js';
+import type { DtlsListener } from '../../runtime/api/listener.js';
 import { nextMessage, pemIdentity, sleep } from '../api/fixtures.js';
 
 /**

@@ -1,11 +1,11 @@
 import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { ConfigError } from '../../runtime/config-error.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { openClientEndpoint } from '../support/udp-client.js';
-import { connect } from '../../runtime/node/dtls/connect.js';
+import { connect } from '../../runtime/api/connect.js';
 import { listen, type DtlsListener } from '../../runtime/index.js';
-import type { ListenOptions } from '../../runtime/node/dtls/options.js';
+import type { ListenOptions } from '../../runtime/api/options.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { HELLO_OVER_A_THIRD, pemOptions } from './support.js';
 

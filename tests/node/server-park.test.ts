@@ -1,7 +1,7 @@
 import test, { type ExecutionContext } from 'ava';
 import { ConfigError, connect, listen, type DtlsSession } from '../../runtime/index.js';
 import { nativeBinding } from '../../runtime/crypto/native/binding.js';
-import type { DtlsListener } from '../../runtime/node/dtls/listener.js';
+import type { DtlsListener } from '../../runtime/api/listener.js';
 import { nextMessage, pemIdentity, sleep } from '../api/fixtures.js';
 
 /**

@@ -2,7 +2,7 @@ import test from 'ava';
 import { once } from 'node:events';
 import { openClientEndpoint, type UdpClientEndpoint } from '../support/udp-client.js';
 import { listen, type DtlsSession } from '../../runtime/index.js';
-import type { SessionCloseReason } from '../../runtime/node/dtls/session.js';
+import type { SessionCloseReason } from '../../runtime/api/session.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { HelloSource, pemOptions, rawSocket, sendAll, until } from './support.js';
 

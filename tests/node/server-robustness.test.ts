@@ -2,7 +2,7 @@ import test from 'ava';
 import { createSocket, type Socket } from 'node:dgram';
 import { openClientEndpoint, type UdpClientEndpoint } from '../support/udp-client.js';
 import { listen, type DtlsListener } from '../../runtime/index.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { Prng } from '../support/prng.js';
 import { badWeather, LossyProxy } from '../support/udp-relay.js';

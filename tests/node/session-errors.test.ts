@@ -2,7 +2,7 @@ import test from 'ava';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { openClientEndpoint } from '../support/udp-client.js';
-import type { Connection } from '../../runtime/connection/connection-api.js';
+import type { Connection } from '../../runtime/shared/connection-api.js';
 import { listen, type DtlsError, type DtlsSession } from '../../runtime/index.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { pemOptions, until } from './support.js';

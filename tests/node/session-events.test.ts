@@ -1,7 +1,7 @@
 import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
-import type { DtlsConnection } from '../../runtime/dtls/connection.js';
+import type { DtlsConnection } from '../../runtime/connection/connection.js';
 import { DatagramTransport, listen, type DtlsSession } from '../../runtime/index.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { pemOptions, RawClient, until } from './support.js';

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createSocket, type Socket } from 'node:dgram';
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
 import { certificateToPem, privateKeyToPem } from '../../runtime/pki/pem.js';
 import type { Identity } from '../support/pki-fixtures.js';
 
@@ -139,6 +139,6 @@ export function pemOptions(identity: Identity): { readonly cert: string; readonl
 /**
  * Client options that make a ClientHello over a third of a P-256 certificate flight (a long ALPN name the server
  * ignores): a `cookies: false` listener starts its handshake at once instead of asking for the cookie
- * (runtime/dtls/cookieless-hello.ts), so a peer that sends only this ClientHello holds a handshake.
+ * (runtime/connection/cookieless-hello.ts), so a peer that sends only this ClientHello holds a handshake.
  */
 export const HELLO_OVER_A_THIRD = { alpn: ['a'.repeat(250)] } as const;

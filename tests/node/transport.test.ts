@@ -7,7 +7,7 @@
  */
 import test, { type ExecutionContext } from 'ava';
 import { listen, type DtlsSession } from '../../runtime/index.js';
-import type { DtlsConnection } from '../../runtime/dtls/connection.js';
+import type { DtlsConnection } from '../../runtime/connection/connection.js';
 import type { Transport } from '../../runtime/node/transport.js';
 import { certificateToPem, privateKeyToPem } from '../../runtime/pki/pem.js';
 import { createThrowawayIdentity } from '../../runtime/pki/throwaway-identity.js';

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { openClientEndpoint } from '../support/udp-client.js';
 import { listen, type SessionHandler } from '../../runtime/index.js';
-import type { ListenOptions } from '../../runtime/node/dtls/options.js';
+import type { ListenOptions } from '../../runtime/api/options.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { HELLO_OVER_A_THIRD, pemOptions } from './support.js';
 
@@ -37,7 +37,7 @@ for (const cookies of [true, false]) {
       serverName: 'udp.test',
       wallClock,
       // Without cookies, a ClientHello over a third of the flight starts at once; a smaller one would be sent through
-      // the cookie exchange anyway (runtime/dtls/cookieless-hello.ts).
+      // the cookie exchange anyway (runtime/connection/cookieless-hello.ts).
       ...(cookies ? {} : HELLO_OVER_A_THIRD),
     });
     const params = await client.handshake;

@@ -1,11 +1,11 @@
 import test from 'ava';
 import { decodeDtlsHandshake, encodeDtlsHandshake, encodeDtlsPlaintext } from '../../generated/wire/index.js';
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
 import { nodeProvider } from '../../runtime/crypto/node/index.js';
 import type { CryptoProvider, KeyShare } from '../../runtime/crypto/provider.js';
 import { openClientEndpoint } from '../support/udp-client.js';
 import { listen, type DtlsListener, type SessionHandler } from '../../runtime/index.js';
-import type { ListenOptions } from '../../runtime/node/dtls/options.js';
+import type { ListenOptions } from '../../runtime/api/options.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { HelloSource, pemOptions, rawSocket, sendAll, sleep } from './support.js';

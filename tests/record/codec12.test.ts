@@ -1,13 +1,8 @@
 import test from 'ava';
 import { concatBytes } from '../../runtime/wire/bytes.js';
-import {
-  CODEC12,
-  EpochCipher12,
-  Header12,
-  ReadEpoch12,
-  readHeader12,
-  WriteEpoch12,
-} from '../../runtime/record/codec12.js';
+import { CODEC12, Header12, readHeader12 } from '../../runtime/record/codec12.js';
+import { EpochCipher12 } from '../../runtime/record/epoch-cipher12.js';
+import { ReadEpoch12, WriteEpoch12 } from '../../runtime/record/epochs12.js';
 import { IntegrityMonitor } from '../../runtime/record/integrity-monitor.js';
 import { framed } from '../../runtime/record/record-codec.js';
 import { DTLS12_CIPHER_SUITES } from '../../runtime/versions/suites12.js';

@@ -1,5 +1,6 @@
 import test from 'ava';
-import { EpochCipher12, Header12, plainRecord12, readHeader12 } from '../../runtime/record/codec12.js';
+import { EpochCipher12 } from '../../runtime/record/epoch-cipher12.js';
+import { Header12, plainRecord12, readHeader12 } from '../../runtime/record/codec12.js';
 import { IntegrityMonitor } from '../../runtime/record/integrity-monitor.js';
 import { HELD } from '../../runtime/record/record-codec.js';
 import { MAX_HELD12, ReadState12 } from '../../runtime/record/read-state12.js';

@@ -17,7 +17,7 @@
 import test from 'ava';
 import { createPublicKey } from 'node:crypto';
 import { connect, listen } from '../../runtime/index.js';
-import type { ConnectOptions, ListenOptions } from '../../runtime/node/dtls/options.js';
+import type { ConnectOptions, ListenOptions } from '../../runtime/api/options.js';
 import { certificateFingerprint } from '../../runtime/pki/fingerprint.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 import { credentials } from '../dtls12/negotiation-support.js';

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
-import type { ConnectionEvent } from '../../runtime/connection/events.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
+import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import { freshAntiReplay } from '../support/fresh-anti-replay.js';
 import { handshake } from '../support/handshake.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';

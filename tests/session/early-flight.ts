@@ -1,4 +1,4 @@
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
 import { openClientEndpoint } from '../support/udp-client.js';
 
 /**

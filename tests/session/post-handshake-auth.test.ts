@@ -1,7 +1,7 @@
 import test from 'ava';
-import { ConnectionStateError } from '../../runtime/dtls/connection.js';
-import { MAX_WAITING_FLIGHTS } from '../../runtime/connection/session-actions.js';
-import type { ConnectionEvent } from '../../runtime/connection/events.js';
+import { ConnectionStateError } from '../../runtime/connection/connection.js';
+import { MAX_WAITING_FLIGHTS } from '../../runtime/dtls13/session-actions.js';
+import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import { encodeCertificateRequest } from '../../generated/wire/index.js';
 import { handshake, roundTrip } from '../support/handshake.js';
 import { makeIdentity } from '../support/pki-fixtures.js';

@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
 import { createClient } from 'redis';
-import { listen } from '../../runtime/node/dtls/listener.js';
+import { listen } from '../../runtime/api/listener.js';
 import { RedisAntiReplay } from '../../runtime/session/redis-anti-replay.js';
 import { recordedEarlyFlight } from './early-flight.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';

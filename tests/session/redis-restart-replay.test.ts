@@ -2,7 +2,7 @@ import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { createClient } from 'redis';
-import { listen, type DtlsListener } from '../../runtime/node/dtls/listener.js';
+import { listen, type DtlsListener } from '../../runtime/api/listener.js';
 import { RedisAntiReplay } from '../../runtime/session/redis-anti-replay.js';
 import { recordedEarlyFlight } from './early-flight.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';

@@ -8,8 +8,8 @@
  * saw); the resumption itself goes on, one round trip later for the data.
  */
 import test from 'ava';
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
-import type { ConnectionEvent } from '../../runtime/connection/events.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
+import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import { MemoryAntiReplay } from '../../runtime/session/anti-replay.js';
 import { handshake } from '../support/handshake.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';

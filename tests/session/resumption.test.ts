@@ -1,6 +1,6 @@
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
-import type { ConnectionEvent } from '../../runtime/connection/events.js';
+import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import { decodeClientSession, encodeClientSession } from '../../runtime/session/client-session.js';
 import { handshake, roundTrip } from '../support/handshake.js';
 import type { Link } from '../support/link.js';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { decodeClientHello, decodeDtlsHandshake, type ClientHello } from '../../generated/wire/index.js';
-import type { ConnectionOptions } from '../../runtime/dtls/connection.js';
+import type { ConnectionOptions } from '../../runtime/connection/connection.js';
 import { findExtension } from '../../runtime/handshake/extensions.js';
 import { decodeDatagram } from '../../runtime/wire/datagram.js';
 import { handshake } from '../support/handshake.js';

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { connect, listen, type DtlsListener, type DtlsListenOptions, type DtlsSession } from '../../runtime/index.js';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
-import { MAX_IDENTITIES_CONSIDERED } from '../../runtime/connection/psk-selection.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
+import { MAX_IDENTITIES_CONSIDERED } from '../../runtime/shared/psk-selection.js';
 import { encodeClientHello } from '../../generated/wire/index.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { nextMessage, pemIdentity } from '../api/fixtures.js';

@@ -1,8 +1,8 @@
 import test from 'ava';
 import type { Socket } from 'node:dgram';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
-import { connect } from '../../runtime/node/dtls/connect.js';
-import { listen, type DtlsListener } from '../../runtime/node/dtls/listener.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
+import { connect } from '../../runtime/api/connect.js';
+import { listen, type DtlsListener } from '../../runtime/api/listener.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';
 import { rawSocket, sendAll, until } from '../node/support.js';
 

@@ -1,4 +1,4 @@
-import type { ConnectionOptions } from '../../runtime/dtls/connection.js';
+import type { ConnectionOptions } from '../../runtime/connection/connection.js';
 import { PathLink } from './path-link.js';
 import type { Identity } from './pki-fixtures.js';
 import { makePair } from './stepper.js';

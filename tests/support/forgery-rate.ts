@@ -14,7 +14,7 @@
  * `seconds` the client stops sending and the flood stops; what is still in
  * flight is delivered. The clock moves a millisecond at a time.
  */
-import { DtlsConnection, type DtlsOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type DtlsOptions } from '../../runtime/connection/connection.js';
 import { bytesFrom, forgedCiphertext } from './attacker.js';
 import { forgedRecord12 } from './forged12.js';
 import { Link } from './link.js';

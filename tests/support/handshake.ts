@@ -1,9 +1,9 @@
-import type { ConnectionOptions } from '../../runtime/dtls/connection.js';
-import type { NegotiatedParameters } from '../../runtime/connection/events.js';
+import type { ConnectionOptions } from '../../runtime/connection/connection.js';
+import type { NegotiatedParameters } from '../../runtime/shared/events.js';
 import { Link } from './link.js';
 import type { Identity } from './pki-fixtures.js';
 import { makePair, type ServerOverrides } from './stepper.js';
-import { isDtls12 } from '../../runtime/dtls12/negotiated12.js';
+import { isDtls12 } from '../../runtime/dtls12/negotiated.js';
 
 /** What {@link linked}, {@link handshake} and {@link connected} take: makePair's options and the Link's. */
 export interface HandshakeOptions {

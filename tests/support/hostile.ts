@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import type { DtlsConnection } from '../../runtime/dtls/connection.js';
-import { DEFAULT_CONNECTION_LIMITS } from '../../runtime/connection/connection-limits.js';
+import type { DtlsConnection } from '../../runtime/connection/connection.js';
+import { DEFAULT_CONNECTION_LIMITS } from '../../runtime/shared/connection-limits.js';
 import { bytesFrom, handshakeFragment, plaintextAck, plaintextAlert, plaintextRecord } from './attacker.js';
 
 /**
  * The attacker's generators and the retained-state check shared by the
- * hostile-interleavings properties (tests/connection/hostile-interleavings*.test.ts).
+ * hostile-interleavings properties (tests/dtls13/hostile-interleavings*.test.ts).
  */
 
 export type Side = 'client' | 'server';

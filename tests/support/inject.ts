@@ -1,6 +1,6 @@
-import { Dtls13Connection, type InboundRecord } from '../../runtime/connection/connection.js';
-import { ConnectionStateError } from '../../runtime/connection/connection-api.js';
-import type { DtlsConnection } from '../../runtime/dtls/connection.js';
+import { Dtls13Connection, type InboundRecord } from '../../runtime/dtls13/connection.js';
+import { ConnectionStateError } from '../../runtime/shared/connection-api.js';
+import type { DtlsConnection } from '../../runtime/connection/connection.js';
 
 /**
  * Test-only entry points into a DTLS 1.3 connection that skip the record

@@ -1,13 +1,13 @@
 /**
  * What tests of DTLS 1.2's internals read of a DtlsConnection that speaks 1.2 (built with `maxVersion: 'DTLSv1.2'`):
- * its 1.2 version state (runtime/dtls12/connection12.ts: the handshake's result, the last session, drops by reason,
+ * its 1.2 version state (runtime/dtls12/connection.ts: the handshake's result, the last session, drops by reason,
  * the resolved 1.2 configuration) and that state's handshake machine, which the state keeps to itself (read here, as
- * tests/connection/idle-session.test.ts reads a 1.3 state's private parts).
+ * tests/dtls13/idle-session.test.ts reads a 1.3 state's private parts).
  */
-import { ConnectionStateError } from '../../runtime/connection/connection-api.js';
-import type { DtlsConnection } from '../../runtime/dtls/connection.js';
-import { Connection12 } from '../../runtime/dtls12/connection12.js';
-import type { Machine12 } from '../../runtime/dtls12/machine12.js';
+import { ConnectionStateError } from '../../runtime/shared/connection-api.js';
+import type { DtlsConnection } from '../../runtime/connection/connection.js';
+import { Connection12 } from '../../runtime/dtls12/connection.js';
+import type { Machine12 } from '../../runtime/dtls12/machine.js';
 
 /** The 1.2 version state of `c`; throws while it speaks 1.3 (or has not chosen yet). */
 export function state12Of(c: DtlsConnection): Connection12 {

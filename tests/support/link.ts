@@ -1,5 +1,5 @@
-import type { DtlsConnection } from '../../runtime/dtls/connection.js';
-import type { ConnectionEvent } from '../../runtime/connection/events.js';
+import type { DtlsConnection } from '../../runtime/connection/connection.js';
+import type { ConnectionEvent } from '../../runtime/shared/events.js';
 
 /**
  * Two connections joined by an in-memory link with a scripted clock: each

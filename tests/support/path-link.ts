@@ -1,5 +1,5 @@
-import type { DtlsConnection } from '../../runtime/dtls/connection.js';
-import type { ConnectionEvent } from '../../runtime/connection/events.js';
+import type { DtlsConnection } from '../../runtime/connection/connection.js';
+import type { ConnectionEvent } from '../../runtime/shared/events.js';
 
 /** One datagram on the simulated network, as the test sees it. */
 export interface Wire {

@@ -1,5 +1,5 @@
-import type { ConnectionEvent } from '../../runtime/connection/events.js';
-import type { DtlsConnection } from '../../runtime/dtls/connection.js';
+import type { ConnectionEvent } from '../../runtime/shared/events.js';
+import type { DtlsConnection } from '../../runtime/connection/connection.js';
 
 /** What a sans-I/O connection has queued for its caller, taken in order: the datagrams to send, the events to report. */
 

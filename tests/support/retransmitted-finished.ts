@@ -1,4 +1,4 @@
-import type { DtlsConnection } from '../../runtime/dtls/connection.js';
+import type { DtlsConnection } from '../../runtime/connection/connection.js';
 
 /**
  * Runs a handshake in which the server's answers to the client's final

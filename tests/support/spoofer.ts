@@ -6,7 +6,7 @@
  * address.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { DatagramTransport } from '../../runtime/node/dtls/transport.js';
+import { DatagramTransport } from '../../runtime/api/transport.js';
 
 export interface ClientSocket {
   readonly socket: Socket;

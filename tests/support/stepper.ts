@@ -1,4 +1,4 @@
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
 import { decodeDatagram, encodeDatagram } from '../../runtime/wire/datagram.js';
 import type { Identity } from './pki-fixtures.js';
 import { TEST_TIME } from './pki-fixtures.js';
@@ -24,7 +24,7 @@ export function makePair(
     certificate: { chain: serverId.chain, privateKey: serverId.privateKey },
     wallClock: () => TEST_TIME,
     // The pair shares an in-memory link: the client's address is the server's peer by construction, and the steppers
-    // here hold time still. The limit's own tests ask for it (tests/connection/amplification-limit.test.ts).
+    // here hold time still. The limit's own tests ask for it (tests/shared/amplification-limit.test.ts).
     amplificationLimit: false,
     ...(options.clientId ? { trustAnchors: [options.clientId.caDer] } : {}),
     ...options.server,

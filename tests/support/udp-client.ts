@@ -1,11 +1,11 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { ConfigError, integerOption } from '../../runtime/config-error.js';
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
-import type { Connection } from '../../runtime/connection/connection-api.js';
-import type { ConnectionEvent, NegotiatedParameters, SessionParameters } from '../../runtime/connection/events.js';
-import { connectOverSocket } from '../../runtime/node/dtls/connect.js';
-import type { DtlsSession, SessionCloseReason } from '../../runtime/node/dtls/session.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
+import type { Connection } from '../../runtime/shared/connection-api.js';
+import type { ConnectionEvent, NegotiatedParameters, SessionParameters } from '../../runtime/shared/events.js';
+import { connectOverSocket } from '../../runtime/api/connect.js';
+import type { DtlsSession, SessionCloseReason } from '../../runtime/api/session.js';
 
 /**
  * A client for tests that look below `connect()`: the sans-I/O connection,

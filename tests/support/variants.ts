@@ -1,10 +1,10 @@
-import { DtlsConnection, type ConnectionOptions } from '../../runtime/dtls/connection.js';
-import type { NegotiatedParameters } from '../../runtime/connection/events.js';
-import { HelloRetryResponder } from '../../runtime/connection/hello-retry-responder.js';
+import { DtlsConnection, type ConnectionOptions } from '../../runtime/connection/connection.js';
+import type { NegotiatedParameters } from '../../runtime/shared/events.js';
+import { HelloRetryResponder } from '../../runtime/dtls13/hello-retry-responder.js';
 import type { KeyExchangeGroup } from '../../runtime/crypto/provider.js';
 import type { Identity } from './pki-fixtures.js';
 import { TEST_TIME } from './pki-fixtures.js';
-import { isDtls12 } from '../../runtime/dtls12/negotiated12.js';
+import { isDtls12 } from '../../runtime/dtls12/negotiated.js';
 
 /** One handshake shape: client authentication, a key-share HelloRetryRequest, a stateless cookie exchange. */
 export interface Variant {

@@ -1,7 +1,7 @@
 import test from 'ava';
-import { DtlsConnection } from '../../runtime/dtls/connection.js';
-import type { DeadlineOptions } from '../../runtime/connection/deadlines.js';
-import type { ConnectionEvent } from '../../runtime/connection/events.js';
+import { DtlsConnection } from '../../runtime/connection/connection.js';
+import type { DeadlineOptions } from '../../runtime/shared/deadlines.js';
+import type { ConnectionEvent } from '../../runtime/shared/events.js';
 import { ConfigError } from '../../runtime/config-error.js';
 import { Link } from '../support/link.js';
 import { makeIdentity, TEST_TIME } from '../support/pki-fixtures.js';

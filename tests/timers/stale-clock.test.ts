@@ -1,5 +1,5 @@
 import test, { type ExecutionContext } from 'ava';
-import type { DtlsConnection } from '../../runtime/dtls/connection.js';
+import type { DtlsConnection } from '../../runtime/connection/connection.js';
 import { handshake } from '../support/handshake.js';
 import { makeIdentity } from '../support/pki-fixtures.js';
 

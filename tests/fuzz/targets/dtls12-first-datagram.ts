@@ -3,7 +3,7 @@
  * version choice (`chooseServerVersion`, runtime/connection/version-negotiation.ts)
  * with each set of enabled versions, then, when it picks 1.2, a fresh
  * 1.2-only `DtlsConnection` server (`maxVersion: 'DTLSv1.2'`) with
- * HelloVerifyRequest on (the cookie check of runtime/dtls12/cookie12.ts). The first input byte picks the enabled
+ * HelloVerifyRequest on (the cookie check of runtime/dtls12/cookie.ts). The first input byte picks the enabled
  * versions; the rest is the datagram. Seeds are real ClientHellos:
  * OpenSSL's (tests/vectors/openssl-dtls12-handshakes.json), dtls13's 1.2
  * client's first and second (the second with a cookie valid for this
@@ -19,11 +19,11 @@ import { decodeClientHello, type ClientHello } from '../../../generated/wire/cli
 import { readDtlsHandshake } from '../../../generated/wire/dtls-handshake.js';
 import { readDtls12Record } from '../../../generated/wire/dtls12-record.js';
 import { decodeHelloVerifyRequest } from '../../../generated/wire/hello-verify-request.js';
-import { DtlsConnection } from '../../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../../runtime/connection/connection.js';
 import { nodeProvider } from '../../../runtime/crypto/node/index.js';
-import { cookieValid12, makeCookie12 } from '../../../runtime/dtls12/cookie12.js';
+import { cookieValid12, makeCookie12 } from '../../../runtime/dtls12/cookie.js';
 import { decodeDatagram12 } from '../../../runtime/record/datagram12.js';
-import { chooseServerVersion } from '../../../runtime/dtls/version-negotiation.js';
+import { chooseServerVersion } from '../../../runtime/connection/version-negotiation.js';
 import type { DtlsVersionName } from '../../../runtime/versions/versions.js';
 import { findExtension } from '../../../runtime/handshake/extensions.js';
 import { DecodeError } from '../../../runtime/wire/errors.js';

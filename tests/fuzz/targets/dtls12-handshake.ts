@@ -1,6 +1,6 @@
 /**
- * The DTLS 1.2 handshake machines (runtime/dtls12/connection12.ts with
- * client12.ts / server12.ts) on arbitrary datagrams, in every state they
+ * The DTLS 1.2 handshake machines (runtime/dtls12/connection.ts with
+ * client.ts / server.ts) on arbitrary datagrams, in every state they
  * wait in: a real handshake between two dtls13 1.2 ends is run up to the
  * chosen state of the victim (client or server, plain or with client
  * authentication), then the input is delivered as datagrams (each a
@@ -9,7 +9,7 @@
  * that failed did so with one fatal alert and says why; a connected victim
  * only leaves `connected` for `closed` or `failed`.
  */
-import { DtlsConnection } from '../../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../../runtime/connection/connection.js';
 import { makeIdentity } from '../../support/pki-fixtures.js';
 import { InvariantViolation, type FuzzTarget } from '../engine/target.js';
 

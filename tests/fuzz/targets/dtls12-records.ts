@@ -20,13 +20,9 @@ import { defaultProvider } from '../../../runtime/crypto/registry.js';
 import { nodeProvider } from '../../../runtime/crypto/node/index.js';
 import type { CryptoProvider } from '../../../runtime/crypto/provider.js';
 import { decodeDatagram12, encodeDatagram12, type Dtls12WireRecord } from '../../../runtime/record/datagram12.js';
-import {
-  EpochCipher12,
-  MAX_PLAINTEXT_12,
-  ReadEpoch12,
-  type Opened12,
-  type Refused12,
-} from '../../../runtime/record/codec12.js';
+import { EpochCipher12, type Opened12, type Refused12 } from '../../../runtime/record/epoch-cipher12.js';
+import { MAX_PLAINTEXT_12 } from '../../../runtime/record/codec12.js';
+import { ReadEpoch12 } from '../../../runtime/record/epochs12.js';
 import type { Dtls12SuiteParams } from '../../../runtime/versions/suites12.js';
 import type { WriteKeys } from '../../../runtime/dtls12/key-derivation.js';
 import { DecodeError } from '../../../runtime/wire/errors.js';

@@ -33,7 +33,8 @@ import {
 import { decodeTls12Handshake, encodeTls12Handshake } from '../../../generated/wire/tls12-handshake.js';
 import { nobleProvider } from '../../../runtime/crypto/noble/index.js';
 import { decodeDatagram12, encodeDatagram12, type Dtls12WireRecord } from '../../../runtime/record/datagram12.js';
-import { EpochCipher12, ReadEpoch12 } from '../../../runtime/record/codec12.js';
+import { EpochCipher12 } from '../../../runtime/record/epoch-cipher12.js';
+import { ReadEpoch12 } from '../../../runtime/record/epochs12.js';
 import { DTLS12_CIPHER_SUITES } from '../../../runtime/versions/suites12.js';
 import { DecodeError } from '../../../runtime/wire/errors.js';
 import { Reader } from '../../../runtime/wire/reader.js';

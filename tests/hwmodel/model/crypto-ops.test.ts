@@ -1,5 +1,5 @@
 import test from 'ava';
-import { DtlsConnection, type ConnectionOptions } from '../../../runtime/dtls/connection.js';
+import { DtlsConnection, type ConnectionOptions } from '../../../runtime/connection/connection.js';
 import { nobleProvider } from '../../../runtime/crypto/noble/index.js';
 import { nodeProvider } from '../../../runtime/crypto/node/index.js';
 import type { CryptoProvider } from '../../../runtime/crypto/provider.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { DtlsConnection } from '../../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../../runtime/connection/connection.js';
 import { makeSimIdentity } from '../../../hwmodel/model/identity.js';
 import { connectionOptions, payload, type Workload } from '../../../hwmodel/model/scenario.js';
 import { simulate, type ConnectionTranscript } from '../../../hwmodel/model/simulate.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { DtlsConnection } from '../../../runtime/dtls/connection.js';
+import { DtlsConnection } from '../../../runtime/connection/connection.js';
 import { CryptoOpLog } from '../../../hwmodel/model/crypto-ops.js';
 import { makeSimIdentity } from '../../../hwmodel/model/identity.js';
 import { CryptoRoute } from '../../../hwmodel/model/routed-crypto.js';

@@ -15,9 +15,9 @@
  */
 import { concatBytes } from '../../../../runtime/wire/bytes.js';
 import { contentTypeFromNumber } from '../../../../generated/wire/enums.js';
-import { ConnectionStateError, type DtlsConnection } from '../../../../runtime/dtls/connection.js';
+import { ConnectionStateError, type DtlsConnection } from '../../../../runtime/connection/connection.js';
 import { nodeProvider } from '../../../../runtime/crypto/node/index.js';
-import { Dtls12FeatureError } from '../../../../runtime/dtls12/feature-error12.js';
+import { Dtls12FeatureError } from '../../../../runtime/dtls12/feature-error.js';
 import type { SupportedCipherSuite } from '../../../../runtime/crypto/suites.js';
 import type { TrafficKeys } from '../../../../runtime/keyschedule/derived-keys.js';
 import { RecordLayer } from '../../../../runtime/record/record-layer.js';

@@ -9,8 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { SeededRandom } from '../../../../hwmodel/kernel/random.js';
 import { seededProvider } from '../../../../hwmodel/model/seeded-provider.js';
-import { DtlsConnection, type ConnectionOptions } from '../../../../runtime/dtls/connection.js';
-import type { ConnectionEvent } from '../../../../runtime/connection/events.js';
+import { DtlsConnection, type ConnectionOptions } from '../../../../runtime/connection/connection.js';
+import type { ConnectionEvent } from '../../../../runtime/shared/events.js';
 import { nodeProvider } from '../../../../runtime/crypto/node/index.js';
 import { MemoryAntiReplay } from '../../../../runtime/session/anti-replay.js';
 import { decodeDatagram, encodeDatagram } from '../../../../runtime/wire/datagram.js';

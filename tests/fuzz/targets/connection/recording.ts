@@ -17,7 +17,7 @@ import {
 } from '../../../../runtime/keyschedule/derived-keys.js';
 import { RecordLayer } from '../../../../runtime/record/record-layer.js';
 import { drive, flush, makePair, VARIANTS, type Side, type Variant } from './pair.js';
-import { isDtls12 } from '../../../../runtime/dtls12/negotiated12.js';
+import { isDtls12 } from '../../../../runtime/dtls12/negotiated.js';
 
 /** A record as its sender protected it. */
 export interface SentRecord {

@@ -1,0 +1,273 @@
+/**
+ * The one table of the options `listen`, `connect` and `createSecureContext` take, so a misspelled or unsupported one
+ * is a ConfigError, never silently ignored. An integer's row holds its range, default and meaning of 0
+ * ({@link IntegerRow}; docs/node-dtls.md's figures are checked against it). {@link ListedExactly} keeps it complete.
+ * `true` passes an option on to the connection (or UDP server) under its own name, checked there; a row with `to` is
+ * node:dtls's own, read by options.ts (or connect.ts, the workers) into what `to` names ({@link passedOn}).
+ */
+import { ConfigError, integerOption } from '../config-error.js';
+import { DATAGRAM_SIZE } from '../shared/config.js';
+import {
+  DEFAULT_MAX_CLIENT_HELLO_LENGTH,
+  DEFAULT_MAX_PENDING_CLIENT_HELLOS,
+} from '../dtls13/hello-retry-reassembly.js';
+import { DEFAULT_SESSION_CACHE_SIZE } from '../dtls12/session.js';
+import { nearestName } from '../near-name.js';
+import { MAX_SERVER_CONNECTIONS } from '../node/connection-limits.js';
+import { MAX_OWNERS } from '../cid/cid-owner.js';
+
+/** `Listed` as a table naming exactly the keys of `Options`: a missing or extra name fails to compile. */
+export type ListedExactly<Listed, Options> = {
+  readonly [K in keyof Options | keyof Listed]-?: K extends keyof Options
+    ? K extends keyof Listed
+      ? true | IntegerRow | ReadRow
+      : 'missing'
+    : 'not an option';
+};
+
+/** An integer option: `min..max`, its default when not given, and what `0` ("no limit") becomes, when it means that. */
+export interface IntegerRow {
+  readonly min: number;
+  readonly max: number;
+  readonly default?: number;
+  readonly zero?: number;
+  readonly to?: string;
+}
+
+/** An option read, not passed on: `to` names what it becomes (the connection's, server's, socket's option) or who reads it. */
+export interface ReadRow {
+  readonly to: string;
+}
+
+/** What `handshakeTimeout: 0` ("no limit") becomes: a handshake slot is never held for longer than an hour. */
+export const LONGEST_HANDSHAKE_MS = 3_600_000;
+/** The longest idle time taken, a day. */
+const DAY_MS = 86_400_000;
+/** The largest SO_RCVBUF / SO_SNDBUF asked for (the kernel clamps it to its own maximum anyway). */
+const MAX_SOCKET_BUFFER = 2 ** 31 - 1;
+
+const HANDSHAKE_TIMEOUT = { min: 0, max: LONGEST_HANDSHAKE_MS, zero: LONGEST_HANDSHAKE_MS } as const;
+const IDLE_TIMEOUT = { min: 0, max: DAY_MS } as const;
+/** `maxSessions`, `maxSessionsPerHost`: 0 is no limit, which is the most either takes (connection-limits.ts). */
+const SESSIONS = { min: 0, max: MAX_SERVER_CONNECTIONS, zero: MAX_SERVER_CONNECTIONS } as const;
+const MTU = { min: DATAGRAM_SIZE.min, max: DATAGRAM_SIZE.max, default: DATAGRAM_SIZE.default } as const;
+
+/** The options `listen` and `connect` both take. */
+const SHARED_OPTION_NAMES = {
+  allowCcm8: true,
+  alpn: { to: 'alpn' },
+  antiReplay: true,
+  ca: { to: 'trustAnchors' },
+  cert: { to: 'certificate' },
+  cid: true,
+  ciphers: { to: 'cipherSuites, cipherSuites12' },
+  cipherSuites: true,
+  connectionIdTaken: true,
+  earlyData: true,
+  echoLegacySessionId: true,
+  extendedMasterSecret: { to: 'requireExtendedMasterSecret' },
+  fingerprint: { to: 'verifyPeer, rawPublicKey' },
+  groups: true,
+  inspect: true,
+  key: { to: 'certificate, rawPublicKey' },
+  limits: true,
+  maxEarlyData: true,
+  maxVersion: true,
+  messageBuffers: true,
+  minVersion: true,
+  mtu: { ...MTU, to: 'maxDatagramSize' },
+  onDatagram: true,
+  passphrase: { to: 'certificate, rawPublicKey' },
+  peerAddress: true,
+  peerPublicKey: { to: 'rawPublicKey' },
+  postHandshakeAuth: true,
+  profile: { to: 'ciphers, allowCcm8, pskKeyExchangeModes' },
+  provider: true,
+  psk: true,
+  pskKeyExchangeModes: true,
+  rawPublicKey: { to: 'rawPublicKey' },
+  recordSizeLimit: true,
+  rejectUnauthorized: { to: 'verifyPeer' },
+  replayWindow: true,
+  retransmission: true,
+  rrc: true,
+  rrcTimeoutMs: true,
+  secureContext: { to: 'certificate, trustAnchors' },
+  session: true,
+  signatureAlgorithms: true,
+  signatureAlgorithmsCert: true,
+  sni: true,
+  srtp: true,
+  statelessRetry: true,
+  ticketKeys: true,
+  ticketLifetime: true,
+  tickets: true,
+  transport: { to: 'transport' },
+  wallClock: true,
+} as const;
+
+/** Every option of `listen` (ListenOptions, options.ts). */
+export const LISTEN_OPTION_NAMES = {
+  ...SHARED_OPTION_NAMES,
+  rejectUnauthorized: { to: 'clientAuthentication' },
+  sni: { to: 'sni' },
+  handshakeTimeout: { ...HANDSHAKE_TIMEOUT, default: 10_000, to: 'handshakeMs' },
+  idleTimeout: { ...IDLE_TIMEOUT, default: 300_000, to: 'idleTimeoutMs' },
+  antiReplayWait: true,
+  cookies: true,
+  fleet: { to: 'the workers' },
+  host: { to: 'host' },
+  hostId: { min: 0, max: MAX_OWNERS - 1, default: 0, to: 'the workers' },
+  idleTimeoutMs: { ...IDLE_TIMEOUT, default: 300_000 },
+  ipv4HostPrefix: true,
+  ipv6HostPrefix: true,
+  ipv6Only: { to: 'ipv6Only' },
+  keyLog: true,
+  maxClientHelloLength: { min: 64, max: 16_372, default: DEFAULT_MAX_CLIENT_HELLO_LENGTH },
+  maxHandshakes: { min: 1, max: 1_000_000, default: 1_000 },
+  maxHandshakesPerHost: { min: 1, max: 1_000_000, default: 10 },
+  maxPendingClientHellos: { min: 0, max: 1_000_000, default: DEFAULT_MAX_PENDING_CLIENT_HELLOS },
+  maxSessionIds12: { min: 0, max: 1_000_000, default: DEFAULT_SESSION_CACHE_SIZE },
+  maxSessions: { ...SESSIONS, default: 10_000, to: 'connections' },
+  maxSessionsPerHost: { ...SESSIONS, default: 100, to: 'connectionsPerHost' },
+  parkAfterMs: { min: 0, max: DAY_MS, default: 30_000 },
+  port: { min: 0, max: 65_535, default: 0, to: 'port' },
+  requestCert: { to: 'clientAuthentication' },
+  reusePort: { to: 'reusePort' },
+  ticketKeyFile: { to: 'the workers' },
+  udpReceiveBufferSize: { min: 1, max: MAX_SOCKET_BUFFER, to: 'recvBufferSize' },
+  udpSendBufferSize: { min: 1, max: MAX_SOCKET_BUFFER, to: 'sendBufferSize' },
+  udpTTL: { min: 1, max: 255, to: 'ttl' },
+  verifyPeer: true,
+  workers: { to: 'the workers' },
+} as const;
+
+/** Every option of `connect` (ConnectOptions, options.ts). */
+export const CONNECT_OPTION_NAMES = {
+  ...SHARED_OPTION_NAMES,
+  handshakeTimeout: { ...HANDSHAKE_TIMEOUT, default: 30_000, to: 'handshakeTimeoutMs' },
+  idleTimeout: { ...IDLE_TIMEOUT, default: 0, to: 'idleTimeoutMs' },
+  bindHost: { to: 'bindHost' },
+  bindPort: { min: 0, max: 65_535, default: 0, to: 'bindPort' },
+  clientAuthentication: true,
+  servername: { to: 'serverName' },
+} as const;
+
+/** Every option of `createSecureContext` (DtlsSecureContextOptions, secure-context.ts). */
+export const SECURE_CONTEXT_OPTION_NAMES = {
+  ca: true,
+  cert: true,
+  key: true,
+  passphrase: true,
+  isServer: true,
+} as const;
+
+/** node:dtls / node:tls options dtls13 does not take, and why (and what to use instead). */
+const REFUSED: Readonly<Record<string, string>> = {
+  sessionIdContext:
+    'is not supported: it scopes TLS 1.2 session IDs, and DTLS 1.3 resumes with tickets only, which the server seals with its ticketKeys (give every server that should resume the others\u2019 tickets the same ticketKeys)',
+  signal:
+    'is not supported: node:dtls takes no AbortSignal, and neither does dtls13; end a session with session.close() or destroy(), an endpoint with endpoint.close() or destroy()',
+  ecdhCurve: 'is not supported: name the key exchange groups in groups (x25519, secp256r1, x25519mlkem768, ...)',
+  pskIdentityHint: 'is not supported: DTLS 1.3 has no PSK identity hint (RFC 8446 removed it)',
+  honorCipherOrder: 'is not supported: the server always picks by its own order of cipherSuites / ciphers',
+  sigalgs: 'is not supported: give signatureAlgorithms (IANA names: ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256, ...)',
+  secureProtocol: "is not supported: give minVersion / maxVersion ('DTLSv1.2', 'DTLSv1.3')",
+  checkServerIdentity:
+    'is not supported as a function: the certificate is checked against servername (or host); rejectUnauthorized: false leaves the decision to you',
+};
+
+/** dtls13's own names of options given under node:dtls's, or the lower layer's names that do not apply here. */
+const RENAMED: Readonly<Record<string, string>> = {
+  handshakeTimeoutMs: 'handshakeTimeout',
+  maxConnections: 'maxSessions',
+  maxConnectionsPerHost: 'maxSessionsPerHost',
+  maxDatagramSize: 'mtu',
+  certificate: 'cert and key',
+  trustAnchors: 'ca',
+  serverName: 'servername',
+  clientAuthentication: 'requestCert and rejectUnauthorized',
+  keyLog: 'session.onkeylog',
+  SNICallback: 'sni (a function)',
+  pskCallback: 'psk (a function)',
+  ALPNProtocols: 'alpn',
+  localAddress: 'bindHost',
+  localPort: 'bindPort',
+};
+
+type Call = 'listen' | 'connect' | 'createSecureContext';
+
+/** A table's rows by option name. */
+type Row = Readonly<Record<string, true | IntegerRow | ReadRow>>;
+
+const KNOWN: Readonly<Record<Call, Row>> = {
+  listen: LISTEN_OPTION_NAMES,
+  connect: CONNECT_OPTION_NAMES,
+  createSecureContext: SECURE_CONTEXT_OPTION_NAMES,
+};
+
+/** The known name closest to `name`, case aside, when one is close enough to be a slip (2 edits, or a quarter of it). */
+export function closestOption(name: string, known: readonly string[]): string | undefined {
+  return nearestName(name, known, Math.max(2, Math.floor(name.length / 4)), (s) => s.toLowerCase());
+}
+
+/**
+ * Throws a ConfigError for `options` that are no object, or for the first option `call` does not take, saying why (and
+ * the closest known name). An option whose value is `undefined` is no option.
+ */
+export function checkOptionNames(call: Call, options: unknown): asserts options is object {
+  if (typeof options !== 'object' || options === null)
+    throw new ConfigError('options', 'must be an object', 'ERR_INVALID_ARG_TYPE');
+  const known = KNOWN[call];
+  for (const name of Object.keys(options)) {
+    if (Object.hasOwn(known, name) || options[name as keyof typeof options] === undefined) continue;
+    throw new ConfigError(name, unknownReason(call, name));
+  }
+}
+
+function unknownReason(call: Call, name: string): string {
+  const refused = REFUSED[name];
+  if (refused !== undefined) return refused;
+  if (name === 'isServer') return `is an option of createSecureContext(), not of ${call}()`;
+  if (
+    call === 'createSecureContext' &&
+    (Object.hasOwn(LISTEN_OPTION_NAMES, name) || Object.hasOwn(CONNECT_OPTION_NAMES, name))
+  ) {
+    return `is not taken by createSecureContext(), whose contexts hold credentials only (cert, key, passphrase, ca); give it to listen() or connect()`;
+  }
+  const renamed = RENAMED[name];
+  if (renamed !== undefined) return `is not an option of ${call}(): give ${renamed}`;
+  if (call === 'connect' && Object.hasOwn(LISTEN_OPTION_NAMES, name))
+    return 'is an option of listen(), not of connect()';
+  if (call === 'listen' && Object.hasOwn(CONNECT_OPTION_NAMES, name))
+    return 'is an option of connect(), not of listen()';
+  const near = closestOption(name, Object.keys(KNOWN[call]));
+  return `is not an option of ${call}()${near !== undefined ? ` (did you mean ${near}?)` : ''}`;
+}
+
+/** The integer options of `call`'s table. */
+type IntegerName<Table> = { [K in keyof Table]: Table[K] extends IntegerRow ? K : never }[keyof Table];
+
+/** The integer options of listen, of connect. */
+export type ListenIntegerOption = IntegerName<typeof LISTEN_OPTION_NAMES>;
+export type ConnectIntegerOption = IntegerName<typeof CONNECT_OPTION_NAMES>;
+
+/** `value` of the integer option `name` of `call`, checked against its row; its default when undefined. */
+export function integerFrom(call: 'listen', name: ListenIntegerOption, value: unknown): number;
+export function integerFrom(call: 'connect', name: ConnectIntegerOption, value: unknown): number;
+export function integerFrom(call: 'listen' | 'connect', name: string, value: unknown): number {
+  const row = KNOWN[call][name] as IntegerRow;
+  const n = integerOption(name, value ?? row.default, row.min, row.max);
+  return n === 0 && row.zero !== undefined ? row.zero : n;
+}
+
+/** The options of a table that are read (their rows have `to`), not passed on. */
+type ReadName<Table> = { [K in keyof Table]: Table[K] extends ReadRow ? K : never }[keyof Table];
+
+/** The options of `o` passed on under their own names: all but those `table` reads (an option it lacks passes). */
+export function passedOn<Table extends Row, O extends object>(table: Table, o: O): Omit<O, ReadName<Table>> {
+  const rest: Record<string, unknown> = {};
+  for (const name of Object.keys(o))
+    if ((table[name] as Partial<ReadRow> | undefined)?.to === undefined) rest[name] = o[name as keyof O];
+  return rest as Omit<O, ReadName<Table>>;
+}

@@ -1,0 +1,463 @@
+/** node:dtls's option names translated to the connection's and the UDP server's own; the rest pass through. */
+import { isIP } from 'node:net';
+import { booleanOption, ConfigError, described, functionOption } from '../config-error.js';
+import type { ConnectionOptions } from '../connection/connection.js';
+import { DATAGRAM_SIZE, KEY_LOG_SHAPE } from '../shared/config.js';
+import type { ServerCredentials, SniOption } from '../shared/sni-selection.js';
+import {
+  credentialContext,
+  SecureContext,
+  type CredentialOptions,
+  type SecureContextOptions,
+} from '../pki/secure-context.js';
+import { systemRootsVerifier } from '../pki/system-trust-anchors.js';
+import { validateServerOptions, type UdpServerLimits, type UdpServerOptions } from './server-options.js';
+import { lenientVerifier, strictVerifier, type AuthorizationRecord } from './authorization.js';
+import { resolveServerName } from '../pki/server-name.js';
+import { BytesLru } from '../pki/bytes-lru.js';
+import { clientCredentialContext } from './client-credentials.js';
+import { contentKey } from './content-key.js';
+import type { Dtls12CipherSuite } from '../versions/suites12.js';
+import { ciphersOption } from './cipher-option.js';
+import { isDatagramTransport, type DatagramTransport } from './transport.js';
+import {
+  checkOptionNames,
+  CONNECT_OPTION_NAMES,
+  integerFrom,
+  LISTEN_OPTION_NAMES,
+  passedOn,
+  type ListedExactly,
+} from './option-names.js';
+import { checkContextRole } from './secure-context.js';
+import type { FleetOptions } from './workers/fleet-options.js';
+import type { ListenerUdpOptions } from './listener-admission.js';
+import { withProfile, type ProfileName } from './profile-option.js';
+import { extendedMasterSecretOption, type ExtendedMasterSecretOption } from './ems-option.js';
+import { rawPublicKeyOptions, type RawPublicKeyOptions } from './raw-public-key-options.js';
+import { clientFingerprint, serverFingerprint, type FingerprintOptionValue } from './fingerprint-options.js';
+
+/** node:dtls's default `mtu`: the largest datagram sent, in bytes. */
+export const DEFAULT_MTU = DATAGRAM_SIZE.default;
+
+/** The server options renamed here (given under their node:dtls names instead). */
+type RenamedServerOptions =
+  | 'alpn'
+  | 'rawPublicKey'
+  | 'certificate'
+  | 'trustAnchors'
+  | 'maxDatagramSize'
+  | 'handshakeTimeoutMs'
+  | 'clientAuthentication'
+  | 'serverName'
+  | 'checkServerIdentity'
+  | 'sni'
+  | InternalOptions;
+
+/** Options of the connection that are set by connect/listen themselves (or, `amplificationLimit`, left on), never given. */
+type InternalOptions = 'cipherSuites12' | 'requireExtendedMasterSecret' | 'amplificationLimit';
+
+/** What an `sni` entry holds: a context from `createSecureContext`, or the options to make one (`cert`, `key`, `passphrase`). */
+export type SniCredentials = SecureContext | SecureContextOptions;
+
+/** What a name maps to in `sni`: one identity, or several (ECDSA and RSA): the client's best fit is presented. */
+export type SniEntryCredentials = SniCredentials | readonly SniCredentials[];
+
+/**
+ * `sni` of {@link listen}: host name → credentials (a Map or an object; `'*.example.com'` wildcards, `'*'` the
+ * fallback), or a function of the requested name. A name nothing matches is refused with unrecognized_name.
+ */
+export type ListenSniOption =
+  | ReadonlyMap<string, SniEntryCredentials>
+  | { readonly [servername: string]: SniEntryCredentials }
+  | ((servername: string) => SniEntryCredentials | undefined);
+
+/** Options of {@link listen}. */
+export interface ListenOptions
+  extends Omit<UdpServerOptions, RenamedServerOptions>, CredentialOptions, RawPublicKeyOptions {
+  /** ALPN: the protocols served, most preferred first (a list, or a wire-format Buffer of length-prefixed names, as node:tls), or a function choosing among the client's offers. */
+  readonly alpn?: UdpServerOptions['alpn'] | Uint8Array;
+  /** Server Name Indication: the identity to serve each requested name with (see {@link ListenSniOption}). */
+  readonly sni?: ListenSniOption;
+  /** Port to bind (default 0: any free port; read it from `endpoint.address`). node:dtls requires it. */
+  readonly port?: number;
+  /** Address to bind (default `'0.0.0.0'`, as node:dtls). */
+  readonly host?: string;
+  /** Largest datagram sent, in bytes (default 1,200; 256..65,507). Handshake flights are fragmented to it and `send()` is limited by it. */
+  readonly mtu?: number;
+  /** A handshake must complete within this many ms (default 10,000; 0: one hour), or the session is dropped. */
+  readonly handshakeTimeout?: number;
+  /** Sessions at most, handshaking or open (default 10,000; 0: no limit). A full endpoint answers new peers with silence. */
+  readonly maxSessions?: number;
+  /**
+   * Sessions at most from one host, an IPv4 address or an IPv6 /56 by default (default 100, 1 % of the table; 0: no
+   * limit): filling the table takes 100 hosts that answered a cookie. Raise it for carrier-grade NAT.
+   */
+  readonly maxSessionsPerHost?: number;
+  /** Serve on this many worker threads ('auto': one per core); `listen` then takes a module (scale-out.md). */
+  readonly workers?: number | 'auto';
+  /** With `workers`: this host's number in a fleet (0..255), carried in every CID it issues (runtime/cid/cid-owner.ts; default 0). */
+  readonly hostId?: number;
+  /** With `workers`: the ticket keys from this file (32-byte keys, hex lines or raw; the current one first), re-read when it changes (docs/scale-out.md). */
+  readonly ticketKeyFile?: string;
+  /** With `workers` and `hostId`: the fleet of hosts records are forwarded between by their CID (docs/scale-out.md). */
+  readonly fleet?: FleetOptions;
+  /** Set SO_REUSEPORT so several processes share the port (Node 22.12 or 23.1 and later: node:dgram's `reusePort`). */
+  readonly reusePort?: boolean;
+  /** Ask each client for a certificate, verified against `ca` (default false). */
+  readonly requestCert?: boolean;
+  /** With `requestCert`: refuse clients without a valid certificate (default true); false admits clients that send none. */
+  readonly rejectUnauthorized?: boolean;
+  /**
+   * node:tls's cipher string: the TLS 1.3 and DTLS 1.2 suites named, in that preference
+   * (`'TLS_AES_256_GCM_SHA384:ECDHE-ECDSA-AES128-GCM-SHA256'`); OpenSSL keywords are skipped, unknown names refused.
+   */
+  readonly ciphers?: string;
+  /** Close a session after this many ms without a record that authenticated (default 300,000; 0: never). The same as `idleTimeoutMs`. */
+  readonly idleTimeout?: number;
+  /** With an IPv6 `host`: serve IPv6 only (true), or IPv4 peers too as mapped addresses (default false). No effect on IPv4. */
+  readonly ipv6Only?: boolean;
+  /** SO_RCVBUF of the socket, in bytes (default: the system's; the kernel clamps it). */
+  readonly udpReceiveBufferSize?: number;
+  /** SO_SNDBUF of the socket, in bytes (default: the system's; the kernel clamps it). */
+  readonly udpSendBufferSize?: number;
+  /** IP time-to-live of the datagrams sent, 1..255 (default: the system's). */
+  readonly udpTTL?: number;
+  /** Run over this {@link DatagramTransport} instead of a UDP socket (WebRTC); then no `host` or `port`. */
+  readonly transport?: DatagramTransport;
+  /** 'rfc7925': also take what RFC 7925 IoT devices speak (the CCM_8 suites, a plain PSK); profile-option.ts. */
+  readonly profile?: ProfileName;
+  /** DTLS 1.2: 'required' (default) refuses a client without extended_master_secret (RFC 7627); 'preferred' lets it in (ems-option.ts). */
+  readonly extendedMasterSecret?: ExtendedMasterSecretOption;
+  /** Require a client certificate whose fingerprint is one of these (`'sha-256 AB:CD:...'`, SDP's form), in place of `ca`: see docs/node-dtls.md. */
+  readonly fingerprint?: FingerprintOptionValue;
+}
+
+/** The client options renamed here. */
+type RenamedClientOptions =
+  | 'alpn'
+  | 'certificate'
+  | 'trustAnchors'
+  | 'maxDatagramSize'
+  | 'serverName'
+  | 'checkServerIdentity'
+  | 'verifyPeer'
+  | 'keyLog'
+  | 'rawPublicKey'
+  | InternalOptions;
+
+/** Options of {@link connect}. */
+export interface ConnectOptions
+  extends Omit<ConnectionOptions, RenamedClientOptions>, CredentialOptions, RawPublicKeyOptions {
+  /** ALPN: the protocols offered, most preferred first (a list, or a wire-format Buffer of length-prefixed names, as node:tls). */
+  readonly alpn?: ConnectionOptions['alpn'] | Uint8Array;
+  /** The name sent as server_name and checked against the certificate (default: the `host` argument). */
+  readonly servername?: string;
+  /** Refuse a server whose certificate does not chain to `ca` or match `servername` (default true). */
+  readonly rejectUnauthorized?: boolean;
+  /** Largest datagram sent, in bytes (default 1,200; 256..65,507). */
+  readonly mtu?: number;
+  /** The handshake must complete within this many ms (default 30,000; 0: one hour, the longest). */
+  readonly handshakeTimeout?: number;
+  /** End the session after this many ms with nothing authentic from the server (default 0: never). */
+  readonly idleTimeout?: number;
+  /** Local address to bind (default: any, same family as the server's). */
+  readonly bindHost?: string;
+  /** Local port to bind (default 0: any free port). */
+  readonly bindPort?: number;
+  /** node:tls's / OpenSSL's cipher string, as for {@link ListenOptions.ciphers}. */
+  readonly ciphers?: string;
+  /** Run over this {@link DatagramTransport} instead of a UDP socket of our own; then `bindHost` and `bindPort` must not be given. */
+  readonly transport?: DatagramTransport;
+  /** 'rfc7925': offer what RFC 7925 IoT devices speak first (the CCM_8 suites, a plain PSK); profile-option.ts. */
+  readonly profile?: ProfileName;
+  /** DTLS 1.2: 'required' (default) refuses a server without extended_master_secret (RFC 7627); 'preferred' lets it in (ems-option.ts). */
+  readonly extendedMasterSecret?: ExtendedMasterSecretOption;
+  /** Accept the server's certificate when its fingerprint is one of these (`'sha-256 AB:CD:...'`, SDP's form), in place of `ca` and the name. */
+  readonly fingerprint?: FingerprintOptionValue;
+}
+
+/** Whether this Node's node:dgram takes `reusePort` (added in 22.12.0 and 23.1.0). */
+export function dgramHasReusePort(version = process.versions.node): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
+}
+
+/** What `listen` hands the listener: its options and limits (checked: validateServerOptions), and how to get datagrams. */
+export interface ListenerOptions {
+  /** `keyLog` is set again by the listener (its sessions' `onkeylog` routed through it). */
+  readonly server: Omit<UdpServerOptions, 'keyLog'> & { keyLog?: NonNullable<UdpServerOptions['keyLog']> };
+  readonly limits: UdpServerLimits;
+  readonly udp: ListenerUdpOptions;
+  readonly transport: DatagramTransport | undefined;
+}
+
+/** The socket's address and options: `host` checked already (serverOptions). */
+function udpOptions(o: ListenOptions, host: string | undefined): ListenerUdpOptions {
+  const ipv6Only = booleanOption('ipv6Only', o.ipv6Only);
+  return {
+    host: host ?? '0.0.0.0',
+    port: integerFrom('listen', 'port', o.port),
+    reusePort: o.reusePort === true,
+    ...(ipv6Only !== undefined ? { ipv6Only } : {}),
+    ...(o.udpReceiveBufferSize !== undefined
+      ? { recvBufferSize: integerFrom('listen', 'udpReceiveBufferSize', o.udpReceiveBufferSize) }
+      : {}),
+    ...(o.udpSendBufferSize !== undefined
+      ? { sendBufferSize: integerFrom('listen', 'udpSendBufferSize', o.udpSendBufferSize) }
+      : {}),
+    ...(o.udpTTL !== undefined ? { ttl: integerFrom('listen', 'udpTTL', o.udpTTL) } : {}),
+  };
+}
+
+/** `alpn` as node:tls takes it too: a Buffer or Uint8Array in wire format (length-prefixed names) → the names. */
+export function alpnOption<T>(alpn: T | Uint8Array): T | string[] {
+  if (!(alpn instanceof Uint8Array)) return alpn;
+  const names: string[] = [];
+  for (let at = 0; at < alpn.length;) {
+    const length = alpn[at]!;
+    if (length === 0)
+      throw new ConfigError(
+        'alpn',
+        `holds an empty protocol name at byte ${at} (in wire format, each name is 1..255 bytes after its length byte)`,
+      );
+    if (at + 1 + length > alpn.length)
+      throw new ConfigError(
+        'alpn',
+        `ends inside the protocol name at byte ${at}: its length byte says ${length}, ${alpn.length - at - 1} bytes are left`,
+      );
+    names.push(Buffer.from(alpn.subarray(at + 1, at + 1 + length)).toString('latin1'));
+    at += 1 + length;
+  }
+  if (names.length === 0)
+    throw new ConfigError('alpn', 'is an empty Buffer: give at least one length-prefixed protocol name');
+  return names;
+}
+
+/** option-names.ts lists exactly the options of listen and connect: a name missing there, or one listed that is no option, fails to compile here. */
+export const LISTED_OPTION_NAMES: {
+  readonly listen: ListedExactly<typeof LISTEN_OPTION_NAMES, ListenOptions>;
+  readonly connect: ListedExactly<typeof CONNECT_OPTION_NAMES, ConnectOptions>;
+} = { listen: LISTEN_OPTION_NAMES, connect: CONNECT_OPTION_NAMES };
+
+/** Why a single endpoint refuses each option of `listen({ workers })`. */
+const WORKER_ONLY = {
+  workers: 'is taken by listen() itself (a module as its first argument), not by a single endpoint',
+  hostId: 'needs workers (workers: 1 for one event loop): the workers put it in their CIDs',
+  ticketKeyFile: 'needs workers (workers: 1 for one event loop), whose primary watches the file',
+  fleet: 'needs workers (workers: 1 for one event loop): their CIDs name the host that holds a session',
+} as const;
+
+/** The listener's options from node:dtls's, all checked; a ConfigError names the option that is wrong. */
+export function serverOptions(given: ListenOptions): ListenerOptions {
+  checkOptionNames('listen', given);
+  const o = withProfile('server', given);
+  const rest = passedOn(LISTEN_OPTION_NAMES, o);
+  const ems = extendedMasterSecretOption(o.extendedMasterSecret);
+  for (const name of Object.keys(WORKER_ONLY) as (keyof typeof WORKER_ONLY)[])
+    if (o[name] !== undefined) throw new ConfigError(name, WORKER_ONLY[name]);
+  checkContextRole(o.secureContext, 'listen');
+  functionOption('keyLog', o.keyLog, KEY_LOG_SHAPE);
+  if (o.idleTimeout !== undefined && rest.idleTimeoutMs !== undefined)
+    throw new ConfigError('idleTimeout', 'give either idleTimeout or idleTimeoutMs, not both');
+  if (o.transport !== undefined) {
+    const clash = (
+      ['host', 'port', 'reusePort', 'ipv6Only', 'udpReceiveBufferSize', 'udpSendBufferSize', 'udpTTL'] as const
+    ).find((k) => o[k] !== undefined);
+    if (clash !== undefined)
+      throw new ConfigError(clash, 'is not for a transport: its owner binds the socket and sets its options');
+  }
+  if (booleanOption('reusePort', o.reusePort) === true && !dgramHasReusePort()) {
+    throw new ConfigError(
+      'reusePort',
+      `needs node:dgram's reusePort (Node 22.12 or 23.1 and later); this is Node ${process.versions.node}`,
+    );
+  }
+  const host = o.host;
+  if (host !== undefined && (typeof host !== 'string' || isIP(host) === 0)) {
+    throw new ConfigError(
+      'host',
+      `must be an IP address to bind, got ${described(host)}`,
+      typeof host === 'string' ? 'ERR_INVALID_ARG_VALUE' : 'ERR_INVALID_ARG_TYPE',
+    );
+  }
+  const udp = udpOptions(o, host);
+  const ask = booleanOption('requestCert', o.requestCert) === true;
+  const reject = booleanOption('rejectUnauthorized', o.rejectUnauthorized) !== false;
+  const { suites13: suites, suites12 } = ciphersOption(o.ciphers, rest);
+  // A server serving only sni names needs no cert of its own; then no credentials are read here.
+  const raw = rawPublicKeyOptions('server', o);
+  const context =
+    raw?.keyOnly === true || (o.cert === undefined && o.secureContext === undefined && o.ca === undefined && !ask)
+      ? undefined
+      : credentialContext(o);
+  const transport = transportOption(o.transport);
+  const server: ListenerOptions['server'] = {
+    // Without ca, a client's certificate is checked against the bundled roots, read at the first check (a given verifyPeer, fingerprint or raw key replaces it).
+    ...(context?.trustSource === 'system' ? { verifyPeer: systemRootsVerifier('clientAuth') } : {}),
+    ...rest,
+    ...(context?.certificate ? { certificate: context.certificate } : {}),
+    ...(context?.trustSource === 'ca' ? { trustAnchors: context.trustAnchors } : {}),
+    ...(suites !== undefined ? { cipherSuites: suites } : {}),
+    ...(suites12 !== undefined ? { cipherSuites12: suites12 } : {}),
+    ...(o.alpn !== undefined ? { alpn: alpnOption(o.alpn) } : {}),
+    ...(o.sni !== undefined ? { sni: sniOption(o.sni) } : {}),
+    maxDatagramSize: integerFrom('listen', 'mtu', o.mtu),
+    // idleTimeout is the name connect has; idleTimeoutMs the server's own (both at once is refused above)
+    idleTimeoutMs:
+      o.idleTimeout !== undefined
+        ? integerFrom('listen', 'idleTimeout', o.idleTimeout)
+        : integerFrom('listen', 'idleTimeoutMs', rest.idleTimeoutMs),
+    clientAuthentication: ask ? (reject ? 'required' : 'optional') : 'none',
+    ...(raw
+      ? { rawPublicKey: raw.option, ...(raw.option.verifyPeer ? { clientAuthentication: 'required' as const } : {}) }
+      : serverFingerprint(o)),
+    ...(ems !== undefined ? { requireExtendedMasterSecret: ems } : {}),
+  };
+  // listen's own names for these limits, checked here (their ConfigErrors name what the caller gave)
+  const limits = validateServerOptions(server, {
+    handshakeMs: integerFrom('listen', 'handshakeTimeout', o.handshakeTimeout),
+    connections: integerFrom('listen', 'maxSessions', o.maxSessions),
+    connectionsPerHost: integerFrom('listen', 'maxSessionsPerHost', o.maxSessionsPerHost),
+  });
+  return { server, limits, udp, transport };
+}
+
+function transportOption(transport: unknown): DatagramTransport | undefined {
+  if (transport === undefined) return undefined;
+  if (isDatagramTransport(transport)) return transport;
+  throw new ConfigError(
+    'transport',
+    `must be a DatagramTransport (new DatagramTransport(send)), got ${described(transport)}`,
+    'ERR_INVALID_ARG_TYPE',
+  );
+}
+
+/** The credential options but `key` and `passphrase` (a raw public key's, read by raw-public-key-options.ts). */
+function withoutKey(o: CredentialOptions): CredentialOptions {
+  const { key: _key, passphrase: _passphrase, ...rest } = o;
+  return rest;
+}
+
+/** A client connection's options from node:dtls's, for the server at `host` (a name or an address). */
+export function clientOptions(
+  host: string,
+  given: ConnectOptions,
+  authorization: AuthorizationRecord,
+): {
+  readonly connection: ConnectionOptions;
+  /** The DTLS 1.2 suites `ciphers` named, when it named some. */
+  readonly cipherSuites12: readonly Dtls12CipherSuite[] | undefined;
+  /** DTLS 1.2: whether extended_master_secret is required (undefined: the default, required). */
+  readonly requireExtendedMasterSecret: boolean | undefined;
+  readonly mtu: number;
+  readonly transport: DatagramTransport | undefined;
+} {
+  checkOptionNames('connect', given);
+  const o = withProfile('client', given);
+  const rest = passedOn(CONNECT_OPTION_NAMES, o);
+  checkContextRole(o.secureContext, 'connect');
+  if (o.transport !== undefined) {
+    const clash = (['bindHost', 'bindPort'] as const).find((k) => o[k] !== undefined);
+    if (clash !== undefined) throw new ConfigError(clash, 'is not for a transport: its owner binds the socket');
+  }
+  const servername = o.servername;
+  if (servername !== undefined && typeof servername !== 'string')
+    throw new ConfigError('servername', `must be a string, got ${described(servername)}`);
+  // servername '' (node:tls): send no server_name, and check the certificate against host.
+  const noSni = servername === '';
+  // Checked first so that an error names the option the caller gave (servername, or host as its default).
+  const identity = resolveServerName(
+    noSni || servername === undefined ? host : servername,
+    noSni || servername === undefined ? 'host' : 'servername',
+  );
+  const serverName = noSni ? undefined : identity;
+  const raw = rawPublicKeyOptions('client', o);
+  const context = clientCredentialContext(raw?.keyOnly === true ? withoutKey(o) : o);
+  const lenient = booleanOption('rejectUnauthorized', o.rejectUnauthorized) === false;
+  const pinned = raw ? undefined : clientFingerprint(o);
+  // A pinned fingerprint or raw key replaces the trust anchors: the bundled roots are not read for them.
+  const anchorsUnused = pinned !== undefined || raw?.option.verifyPeer !== undefined;
+  const credentials = {
+    ...(context.certificate ? { certificate: context.certificate } : {}),
+    trustAnchors: anchorsUnused ? [] : context.trustAnchors,
+  };
+  const size = integerFrom('connect', 'mtu', o.mtu);
+  const { suites13: suites, suites12 } = ciphersOption(o.ciphers, rest);
+  const connection: ConnectionOptions = {
+    ...rest,
+    ...credentials,
+    ...(suites !== undefined ? { cipherSuites: suites } : {}),
+    ...(o.alpn !== undefined ? { alpn: alpnOption(o.alpn) } : {}),
+    ...(serverName !== undefined ? { serverName } : {}),
+    maxDatagramSize: size,
+    ...(raw ? { rawPublicKey: raw.option } : {}),
+    ...(pinned
+      ? { verifyPeer: pinned }
+      : lenient
+        ? { verifyPeer: lenientVerifier(credentials.trustAnchors, identity, authorization) }
+        : noSni
+          ? { verifyPeer: strictVerifier(credentials.trustAnchors, identity) }
+          : {}),
+  };
+  return {
+    connection,
+    cipherSuites12: suites12,
+    requireExtendedMasterSecret: extendedMasterSecretOption(o.extendedMasterSecret),
+    mtu: size,
+    transport: transportOption(o.transport),
+  };
+}
+
+/** The certificate of one `sni` entry; a ConfigError names the entry. */
+function sniCredentials(option: string, entry: SniCredentials): ServerCredentials {
+  if (typeof entry !== 'object' || entry === null)
+    throw new ConfigError(option, 'must be a secure context or { cert, key }');
+  let certificate: ServerCredentials | undefined;
+  try {
+    certificate = entry instanceof SecureContext ? entry.certificate : credentialContext(entry).certificate;
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError(`${option}.${e.option}`, e.reason);
+    throw e;
+  }
+  if (!certificate)
+    throw new ConfigError(option, 'needs a certificate: cert and key, or a secure context made with them');
+  return certificate;
+}
+
+/** One `sni` entry (one identity or a list, each named in errors as `option[i]`) → the connection's. */
+function sniEntry(option: string, entry: SniEntryCredentials): ServerCredentials | readonly ServerCredentials[] {
+  if (!Array.isArray(entry)) return sniCredentials(option, entry as SniCredentials);
+  if (entry.length === 0) throw new ConfigError(option, 'must hold at least one secure context or { cert, key }');
+  return entry.map((e: SniCredentials, i) => sniCredentials(`${option}[${i}]`, e));
+}
+
+/** Distinct `sni` function results remembered by content (a server with more names re-reads the least recent). */
+const SNI_CONTENT_ENTRIES = 64;
+
+/** node:dtls's `sni` (contexts or their options, one or a list per name) → the connection's (chains and keys, DER). */
+export function sniOption(sni: ListenSniOption): SniOption {
+  if (typeof sni === 'function') {
+    // Remembered by object and by content: else every (even spoofed) ClientHello naming a host parses the PEM again.
+    const made = new WeakMap<object, ServerCredentials | readonly ServerCredentials[]>();
+    const byContent = new BytesLru<ServerCredentials | readonly ServerCredentials[]>(SNI_CONTENT_ENTRIES);
+    return (servername: string) => {
+      const entry = sni(servername);
+      if (entry === undefined) return undefined;
+      let c = made.get(entry);
+      if (!c) {
+        const key = contentKey(entry);
+        c = key === undefined ? undefined : byContent.get(key);
+        if (!c) {
+          c = sniEntry(`sni('${servername}')`, entry);
+          if (key !== undefined) byContent.set(key, c);
+        }
+        made.set(entry, c);
+      }
+      return c;
+    };
+  }
+  if (typeof sni !== 'object' || sni === null) throw new ConfigError('sni', 'must be a Map, an object or a function');
+  const entries: [string, SniEntryCredentials][] =
+    sni instanceof Map ? [...(sni as ReadonlyMap<string, SniEntryCredentials>)] : Object.entries(sni);
+  return new Map(entries.map(([name, entry]) => [name, sniEntry(`sni['${name}']`, entry)]));
+}

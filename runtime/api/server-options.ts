@@ -1,0 +1,143 @@
+import { releaseOwnTicketKeys } from '../session/ticket-key-cache.js';
+import type { ConnectionOptions } from '../connection/connection.js';
+import { DtlsConnection } from '../connection/connection.js';
+import { ConfigError, described } from '../config-error.js';
+import type { AntiReplayStore } from '../session/anti-replay.js';
+import type { Dtls12CipherSuite } from '../versions/suites12.js';
+import type { AdmissionLimits } from '../node/admission.js';
+import {
+  antiReplayWaitLimits,
+  type AntiReplayWaitLimits,
+  type AntiReplayWaitOptions,
+  type AntiReplayWaitStats,
+} from '../node/anti-replay-wait.js';
+import { hostPrefixes, type HostPrefixes } from '../node/host-key.js';
+import { integerFrom, LISTEN_OPTION_NAMES } from './option-names.js';
+
+export interface UdpServerOptions extends Omit<ConnectionOptions, 'antiReplay' | 'amplificationLimit'> {
+  /**
+   * The 0-RTT anti-replay store (RFC 8446 §8; default: this process's memory); servers sharing `ticketKeys` share it
+   * too (`RedisAntiReplay`). With `cookies: false` only a synchronous store can admit early data.
+   */
+  readonly antiReplay?: AntiReplayStore;
+  /** Caps on what is held while an asynchronous `antiReplay` store decides (see {@link AntiReplayWaitOptions}). */
+  readonly antiReplayWait?: AntiReplayWaitOptions;
+  /** Answer new clients with a stateless cookie HelloRetryRequest (RFC 9147 §5.1) (default true). */
+  readonly cookies?: boolean;
+  /** Connections still handshaking at most (default 1,000); new peers beyond it get silence. */
+  readonly maxHandshakes?: number;
+  /** Connections still handshaking at most from one host (default 10: 1 % of the global one, no host takes all). */
+  readonly maxHandshakesPerHost?: number;
+  /** Close a connection after this many ms without an authenticated record (default 300,000; 0: never). */
+  readonly idleTimeoutMs?: number;
+  /**
+   * A session with no authenticated record for this many ms parks (default 30,000; 0: never): its keys' contexts are
+   * freed until its next record, its handshake keys go after 2 MSL (RFC 9147 §5.8.1), and a 1.3 session at rest
+   * hibernates to a string of a few hundred bytes, thawed by an authentic record or a call on it.
+   */
+  readonly parkAfterMs?: number;
+  /** Fragmented ClientHellos held before the cookie exchange, (default 128; 0: dropped); past it the oldest goes. */
+  readonly maxPendingClientHellos?: number;
+  /** Longest ClientHello body reassembled before the cookie exchange, in bytes (default 8,192; 64..16,372). */
+  readonly maxClientHelloLength?: number;
+  /** Leading bits of an IPv4 source address that name one host for the per-host limits (default 32; 8..32). */
+  readonly ipv4HostPrefix?: number;
+  /** Leading bits of an IPv6 source address that name one host (default 56, RFC 6177; 16..128). */
+  readonly ipv6HostPrefix?: number;
+  /** The DTLS 1.2 suites, in preference order (from `ciphers`; default: runtime/dtls12/config.ts's). */
+  readonly cipherSuites12?: readonly Dtls12CipherSuite[];
+  /** DTLS 1.2: refuse a client without extended_master_secret (RFC 7627; default true). */
+  readonly requireExtendedMasterSecret?: boolean;
+  /** DTLS 1.2: sessions kept for resumption by session ID (RFC 5246 §7.3; default 1,024; 0: none), never shared. */
+  readonly maxSessionIds12?: number;
+}
+
+/** What the server refused or ended by itself; a field `listener.stats` has under its name is documented there. */
+export interface UdpServerStats {
+  /** ClientHello datagrams from new peers dropped, silently, because a limit was reached: `refusedGlobal` + `refusedPerHost`. */
+  readonly refused: number;
+  readonly refusedGlobal: number;
+  readonly refusedPerHost: number;
+  /** ClientHello datagrams from new peers dropped, silently, while the server was `busy`. */
+  readonly busyRefused: number;
+  /** Datagrams of no session that could not be a ClientHello, dropped before any handshake state (node:dtls's `serverRejectedCount`). */
+  readonly notClientHello: number;
+  readonly idleClosed: number;
+  readonly parked: number;
+  readonly hibernated: number;
+  readonly thawed: number;
+  /** Times the C heap was trimmed after sessions parked, and the ms it took in all. */
+  readonly trims: number;
+  readonly trimMs: number;
+  readonly handshaking: number;
+  readonly handshakeTimeouts: number;
+  readonly restarts: number;
+  /** Connections ended, or datagrams dropped, because the connection code threw (a bug, never the process's end). */
+  readonly connectionErrors: number;
+  readonly storeRejections: number;
+  readonly pendingClientHellos: number;
+  readonly unknownConnectionId: number;
+  readonly migrations: number;
+  /** Connection IDs of this server's sessions the server routes by. */
+  readonly connectionIds: number;
+  readonly sessionIds12: number;
+  readonly antiReplay: AntiReplayWaitStats;
+}
+
+/** The server's limits, checked. */
+export interface UdpServerLimits extends AdmissionLimits {
+  readonly hostPrefixes: HostPrefixes;
+  readonly idleMs: number;
+  readonly parkMs: number;
+  readonly handshakeMs: number;
+  readonly pendingClientHellos: number;
+  readonly clientHelloLength: number;
+  readonly antiReplayWait: AntiReplayWaitLimits;
+  readonly sessionIds12: number;
+}
+
+/** The limits listen's options give under node:dtls's names (`maxSessions`, ...), checked by serverOptions (runtime/api/options.ts). */
+export type NamedLimits = Pick<UdpServerLimits, 'connections' | 'connectionsPerHost' | 'handshakeMs'>;
+
+/** Checks the server's own options (a ConfigError names the wrong one) and returns its limits, `named` among them. */
+export function validateServerOptions(options: UdpServerOptions, named: NamedLimits): UdpServerLimits {
+  // minVersion and maxVersion: checked by serverOptions (its `ciphers` reads the range first).
+  const {
+    inspect,
+    antiReplay,
+    minVersion: _minVersion,
+    maxVersion: _maxVersion,
+    cipherSuites12: _cipherSuites12,
+    requireExtendedMasterSecret: _ems,
+    maxSessionIds12: _maxSessionIds12,
+    ...connectionOptions
+  } = options;
+  if (
+    antiReplay !== undefined &&
+    (typeof antiReplay !== 'object' || antiReplay === null || typeof antiReplay.admit !== 'function')
+  ) {
+    throw new ConfigError(
+      'antiReplay',
+      'must be a store with admit(key, windowMs) (MemoryAntiReplay, RedisAntiReplay)',
+    );
+  }
+  if (inspect !== undefined && typeof inspect !== 'function')
+    throw new ConfigError('inspect', 'must be a function receiving inspection events');
+  if (options.cookies !== undefined && typeof options.cookies !== 'boolean')
+    throw new ConfigError('cookies', `must be a boolean, got ${described(options.cookies)}`);
+  DtlsConnection.server(connectionOptions); // the connection options, now rather than at the first client (uninspected: it is no connection)
+  releaseOwnTicketKeys(connectionOptions); // the random ticket keys that check made for its throwaway options: now, not at a garbage collection
+  // idleTimeoutMs was checked by serverOptions (runtime/api/options.ts); the rest against their option-names.ts rows.
+  return {
+    ...named,
+    handshakes: integerFrom('listen', 'maxHandshakes', options.maxHandshakes),
+    handshakesPerHost: integerFrom('listen', 'maxHandshakesPerHost', options.maxHandshakesPerHost),
+    idleMs: options.idleTimeoutMs ?? LISTEN_OPTION_NAMES.idleTimeoutMs.default,
+    parkMs: integerFrom('listen', 'parkAfterMs', options.parkAfterMs),
+    pendingClientHellos: integerFrom('listen', 'maxPendingClientHellos', options.maxPendingClientHellos),
+    clientHelloLength: integerFrom('listen', 'maxClientHelloLength', options.maxClientHelloLength),
+    hostPrefixes: hostPrefixes(options.ipv4HostPrefix, options.ipv6HostPrefix),
+    antiReplayWait: antiReplayWaitLimits(options.antiReplayWait),
+    sessionIds12: integerFrom('listen', 'maxSessionIds12', options.maxSessionIds12),
+  };
+}

@@ -1,0 +1,74 @@
+import type { ConnectionStats } from '../connection/connection.js';
+import { liveStats } from './plain-stats.js';
+
+/** What a session counts itself (as `session.stats` documents it); the rest comes from its connection. */
+export class SessionCounters {
+  /** When the session was made, `close()` was called, the handshake completed, the session ended (ms since the epoch). */
+  createdAt = Date.now();
+  closingAt: number | undefined = undefined;
+  handshakeCompletedAt: number | undefined = undefined;
+  destroyedAt: number | undefined = undefined;
+  messagesSent = 0;
+  messagesReceived = 0;
+  bytesSent = 0;
+  bytesReceived = 0;
+  messagesDropped = 0;
+  icmpUnreachable = 0;
+}
+
+/** What the stats read of their session: its counters, and its connection's statistics once it has a connection. */
+export interface SessionStatsSource {
+  readonly counters: SessionCounters;
+  readonly connection: () => ConnectionStats | undefined;
+}
+
+/**
+ * `session.stats`: node:dtls's session statistics, live (one object per session). Times are ms since the epoch, counts
+ * numbers (node:dtls: bigints); `JSON.stringify` and `util.inspect` show plain data.
+ */
+export interface DtlsSessionStats {
+  readonly createdAt: number;
+  readonly closingAt: number | undefined;
+  readonly handshakeCompletedAt: number | undefined;
+  readonly destroyedAt: number | undefined;
+  /** Application data bytes received. */
+  readonly bytesReceived: number;
+  /** Application data bytes sent. */
+  readonly bytesSent: number;
+  readonly messagesReceived: number;
+  readonly messagesSent: number;
+  /** Messages dropped because nobody read them (no `onmessage`, 1,024 messages or 1 MiB waiting), or, in 'batch' mode, whose ArrayBuffer the application transferred in a callback before they were handed over. */
+  readonly messagesDropped: number;
+  /** ICMP port unreachables (`ECONNREFUSED`) after the handshake: not authenticated, so counted and ignored. */
+  readonly icmpUnreachable: number;
+  /** Handshake flights sent again. */
+  readonly retransmitCount: number;
+  /** UDP datagrams this session sent and received (handshake, ACKs and records). */
+  readonly datagramsSent: number;
+  readonly datagramsReceived: number;
+  /** Whether the session is still live (false once it ended: the values are then final). */
+  readonly isConnected: boolean;
+  /** Everything the connection counts (drops by reason, handshake duration, retained state), or undefined before there is a connection. */
+  readonly connectionStats: ConnectionStats | undefined;
+  /** Every value now, as plain data (what `JSON.stringify` writes). */
+  toJSON(): Record<string, unknown>;
+}
+
+/** A session's `stats`. */
+export const sessionStats = liveStats<SessionStatsSource, DtlsSessionStats>('DtlsSessionStats', {
+  createdAt: (s) => s.counters.createdAt,
+  closingAt: (s) => s.counters.closingAt,
+  handshakeCompletedAt: (s) => s.counters.handshakeCompletedAt,
+  destroyedAt: (s) => s.counters.destroyedAt,
+  bytesReceived: (s) => s.counters.bytesReceived,
+  bytesSent: (s) => s.counters.bytesSent,
+  messagesReceived: (s) => s.counters.messagesReceived,
+  messagesSent: (s) => s.counters.messagesSent,
+  messagesDropped: (s) => s.counters.messagesDropped,
+  icmpUnreachable: (s) => s.counters.icmpUnreachable,
+  retransmitCount: (s) => s.connection()?.retransmissions ?? 0,
+  datagramsSent: (s) => s.connection()?.datagramsSent ?? 0,
+  datagramsReceived: (s) => s.connection()?.datagramsReceived ?? 0,
+  isConnected: (s) => s.counters.destroyedAt === undefined,
+  connectionStats: (s) => s.connection(),
+});

@@ -1,0 +1,36 @@
+/**
+ * The DTLS 1.2 version state as DtlsConnection (connection.ts) makes it: on its common state, bound to the 1.2 charts,
+ * with its inspector; a client's taking up from the ClientHello its 1.3 state already sent, a server's configuration
+ * with this peer's cookie binding and key.
+ */
+import type { Config12 } from '../dtls12/config.js';
+import { Connection12, type Offer12 } from '../dtls12/connection.js';
+import type { CommonState } from './common-state.js';
+import type { DtlsOptions } from './options.js';
+import { CHARTS12 } from './role-drivers.js';
+
+/**
+ * The 1.2 state on `config` (its connection bound to the 1.2 charts, counting in the common counters, its events into
+ * the common queue), with the connection's inspector; a client that already sent `offer` takes up from it.
+ */
+export function state12(o: DtlsOptions, config: Config12, common: CommonState, offer?: Offer12): Connection12 {
+  const connection = new Connection12(config, CHARTS12, common);
+  if (offer !== undefined) connection.fromSentOffer(offer);
+  const inspect = o.inspect;
+  if (inspect !== undefined) connection.inspect((event) => inspect.call(o, event)); // the 1.2 chart's actor from here on
+  return connection;
+}
+
+/**
+ * A server's 1.2 configuration: the shared one with this peer's cookie binding and key, and `helloVerify` where the
+ * connection's own differs (a cookieless server's connection started on a ClientHello whose cookie it checked).
+ */
+export function server12(o: DtlsOptions, config: Config12): Config12 {
+  const { peer, cookieSecret, helloVerify } = o;
+  return {
+    ...config,
+    ...(peer !== undefined ? { peer } : {}),
+    ...(cookieSecret !== undefined ? { cookieSecret } : {}),
+    ...(helloVerify !== undefined ? { helloVerify } : {}),
+  };
+}

@@ -1,0 +1,466 @@
+/**
+ * The DTLS 1.2 connection (RFC 6347) inside DtlsConnection's 1.2 state (state12.ts), on its DtlsConnection's event
+ * queue, outbound queue and clock. The handshake is the machine generated from the charts (the steps of client.ts /
+ * server.ts); this file is the record path around it, dispatching each chart event to it:
+ *
+ * - each record's header read in place (runtime/record/codec12.ts) and opened by the read state (read-state12.ts: epoch
+ *   0 plaintext, epoch 1 once the peer's ChangeCipherSpec switched it, up to 8 epoch-1 records held until then);
+ * - handshake records through handshake-inbound.ts (fragments reassembled, each message its chart event);
+ * - flights through the FlightController (the dtls13-flight chart) with RFC 6347 §4.2.4's timer (1 s doubling to 60 s),
+ *   no ACKs: a flight ends when the peer's next flight arrives; the last flight of a handshake is not timed and is sent
+ *   again when the peer sends its own again; our records cut into datagrams by record-writer12.ts;
+ * - renegotiation refused with a warning no_renegotiation (RFC 5746 §4.2, §4.4); nothing a peer sends throws: bad
+ *   records are dropped and counted, handshake violations end the connection with one fatal alert.
+ */
+import type { ClientHello } from '../../generated/wire/client-hello.js';
+import { NO_PATH_STATS } from '../cid/cid-context.js';
+import { alertDescriptionFromNumber, contentTypeFromNumber, type ContentType } from '../../generated/wire/enums.js';
+import { toAlert, type FatalReason } from '../shared/alert-mapping.js';
+import { Flights12 } from './flights.js';
+import { FACTS12 } from './version-facts.js';
+import type { ManualClock } from '../handshake/manual-clock.js';
+import { HandshakeInbound12, type Inbound12Calls } from './handshake-inbound.js';
+import {
+  ConnectionStateError,
+  type SharedState,
+  type VersionState,
+  type VersionStats,
+} from '../shared/connection-api.js';
+import { VersionStateBase } from '../shared/version-state-base.js';
+import type { DropCounters, DropReason } from '../record/drops.js';
+import { clientStateFromOffer } from './client.js';
+import { negotiatedIds12 } from './cid.js';
+import { Exporter12 } from './exporter.js';
+import type { Config12 } from './config.js';
+import { TLS12_CID } from '../record/datagram12.js';
+import { eventName12, type Event12 } from './event.js';
+import type { Handshake12Result } from './handshake-result.js';
+import { sendAlert12, type HandshakeParts12 } from './handshake-parts.js';
+import type { Connected12 } from './outcome.js';
+import type { Out12 } from '../record/out12.js';
+import { Header12 } from '../record/codec12.js';
+import type { ReadState12 } from '../record/read-state12.js';
+import { readRecords } from '../record/record-loop.js';
+import { MessageArena } from '../wire/message-arena.js';
+import { RecordWriter12 } from '../record/record-writer12.js';
+import type { Session12 } from './session.js';
+import type { ChartInspectionEvent } from '../chart-inspection.js';
+import { inspectedChart12 } from './inspected.js';
+import { Machine12, type Charts12, type HandshakeState12 } from './machine.js';
+import { sentServerName } from '../shared/sni-selection.js';
+import { encodeSession12 } from './session-blob.js';
+import { negotiated12 } from './negotiated.js';
+import { PeerPath12 } from './peer-path.js';
+import { phase12, RecordPath12 } from './record-path.js';
+import { recordRule, type RecordHandlerName12 } from '../shared/record-rules.js';
+
+/** A ClientHello already sent, for {@link Connection12.fromSentOffer}. */
+export interface Offer12 {
+  readonly hello: ClientHello;
+  /** The ClientHello's body exactly as sent. */
+  readonly body: Uint8Array;
+  readonly messageSeq: number;
+  /** The next epoch-0 record sequence number (after the offer's records). */
+  readonly nextRecordSequenceNumber: number;
+}
+
+/**
+ * DtlsConnection's DTLS 1.2 version state. It is the one record loop's `RecordSink` (its `@internal` `take` and `held`,
+ * checked where it is passed, not declared: the declarations the package ships leave `@internal` members out).
+ */
+export class Connection12 extends VersionStateBase implements VersionState {
+  /** The version this state speaks; what a connection reports is the fact in the common state. */
+  readonly protocolVersion = 'DTLSv1.2' as const;
+  readonly config: Config12;
+  /** The handshake chart's machine. */
+  private readonly machine: Machine12;
+  private readonly handshake: HandshakeInbound12<Connection12>;
+  /** The peer's path (a server follows it with CIDs, peer-path.ts) and the CIDs; a client's own socket path. */
+  private readonly peerPath: PeerPath12;
+  /** The time (the caller's) and the path (undefined: the current one) of the datagram being read. */
+  private now = 0;
+  private arrivedOn: string | undefined;
+  private readonly writer: RecordWriter12;
+  private readonly reads: ReadState12;
+  /** 'batch' mode's memory for application data (wire/message-arena.ts), or undefined ('own'). */
+  private readonly arena: MessageArena | undefined;
+  /** The one clock of its DtlsConnection: the caller's time, on which the flight timer runs. */
+  private readonly clock: ManualClock;
+  private readonly flights: Flights12;
+  private result: Handshake12Result | undefined;
+  private session: Session12 | undefined;
+  private readonly recordPath: RecordPath12;
+  private readonly parts: HandshakeParts12;
+  /** The highest sequence number of an authenticated tls12_cid record (RFC 9146 §6's "newer"), -1 before any. */
+  private newestCidRecord = -1;
+  /** Made from an offer already sent: the machine starts where the chart's `connect` leads. */
+  private fromOffer = false;
+
+  /**
+   * Watches the handshake in an XState inspector: XState's actor of the role's chart, fed each event the machine takes
+   * (inspected.ts). Call it before the first event. A client made from an offer starts past the chart's initial
+   * state: its copy takes the `connect` transition (the ClientHello sent) at once.
+   */
+  inspect(callback: (event: ChartInspectionEvent) => void): void {
+    const inspected = inspectedChart12(this.role, callback);
+    this.machine.watch(inspected);
+    if (this.fromOffer) inspected.took({ type: 'connect' }, { kind: 'start' }, this.parts);
+  }
+
+  /**
+   * A client that already sent its ClientHello (a 1.3 client's offer that also offered 1.2, runtime/connection/hello-phase.ts)
+   * takes up from `offer`: it starts in waitServerHello with that exact ClientHello in its transcript, its message_seq
+   * and epoch-0 record numbers going on from the offer's.
+   */
+  fromSentOffer(offer: Offer12): void {
+    this.flights.messageSeq = offer.messageSeq + 1;
+    this.writer.epoch0Sequence = offer.nextRecordSequenceNumber;
+    this.handshake.reassembler.reset(0);
+    this.machine.enter(clientStateFromOffer(this.parts, offer.hello, offer.body, offer.messageSeq));
+    this.fromOffer = true;
+  }
+
+  /**
+   * Client: `final` runs once, at the machine's first state past waitServerHello (a ServerHello taken, or the end,
+   * however reached; Machine12.onFinal): the version is 1.2 for good (runtime/connection/hello-phase.ts).
+   */
+  whenVersionFinal(final: () => void): void {
+    this.machine.onFinal = final;
+  }
+
+  /**
+   * Client: a 1.3 answer to our first ClientHello took the connection back from this state, made for a
+   * HelloVerifyRequest (runtime/connection/hello-phase.ts): its flight leaves the one clock for good, and it reads nothing more.
+   */
+  setAside(): void {
+    this.machine.onFinal = undefined;
+    this.flights.stop();
+  }
+
+  /** Server: the first ClientHello, decoded where its version was chosen (runtime/connection): not decoded again. */
+  expectClientHello(known: { readonly body: Uint8Array; readonly hello: ClientHello }): void {
+    this.handshake.expect(known);
+  }
+
+  /**
+   * `charts`: the 1.2 charts' generated machines (runtime/connection/role-drivers.ts); `shared`: the event queue, counters,
+   * outbound queue, clock and facts of its DtlsConnection (the handshake's start there when it began before this
+   * object).
+   */
+  constructor(config: Config12, charts: Charts12, shared: SharedState) {
+    super(config.role, shared, config.base.messageBuffers === 'batch');
+    this.config = config;
+    this.peerPath = new PeerPath12(config.role);
+    this.arena = config.base.messageBuffers === 'batch' ? new MessageArena() : undefined;
+    const counts = shared.counters;
+    this.clock = shared.clock;
+    this.writer = new RecordWriter12(shared.outgoing, counts, config.base.aeadLimits);
+    this.recordPath = new RecordPath12(config.base.limits, config.base.replayWindow, this.arena, (reason) =>
+      this.fail(reason),
+    );
+    this.reads = this.recordPath.state;
+    const limit = shared.datagramLimit; // the one limit, lowered by the path (DtlsConnection.pathMtuExceeded)
+    const transmit = (messages: readonly Out12[]): void => this.writer.flight(messages, limit.value);
+    const timedOut = (): void => {
+      const max = config.base.retransmission.maxRetransmissions ?? 10;
+      const message = `no answer after ${max} retransmissions (RFC 6347 §4.2.4)`;
+      this.end({ kind: 'failed', reason: { alert: 'internal_error', message }, sent: false });
+    };
+    const held = (): boolean => shared.amplification.holds(shared.outgoing);
+    this.flights = new Flights12(transmit, this.clock, config.base.retransmission, timedOut, held);
+    // tls12_cid records carry our CID at its negotiated length (RFC 9146 §4), set as the hellos settle it
+    // (handshake-parts.ts); until then a datagram that does not frame is read record by record.
+    this.reads.wholeDatagrams = config.base.connectionIds === undefined;
+    this.parts = { config, flights: this.flights, writer: this.writer, reads: this.reads, events: this.events };
+    this.machine = new Machine12(config.role, this.parts, charts, shared);
+    this.handshake = new HandshakeInbound12(this, Connection12.inbound, this.machine, this.parts, counts);
+    // Made as it becomes its DtlsConnection's state: its facts in the common state from now on (the machine wrote the
+    // state). No return routability, no timer but the flight's; the writer seals the application data staged before
+    // the queue's datagrams go (its transmitReady).
+    shared.adopt('DTLSv1.2', FACTS12, this.peerPath);
+    shared.pathQueue = undefined;
+    shared.recordTimer = undefined;
+    shared.transmitGate = this.writer;
+  }
+
+  /** Dropped incoming records by reason (the 1.3 record layer's reasons). */
+  get drops(): Readonly<DropCounters> {
+    return this.recordPath.drops;
+  }
+
+  protected releaseAll(): void {
+    this.writer.release();
+    this.reads.release();
+  }
+
+  /** The session has gone quiet: frees its keys' OpenSSL contexts (made again by the next record; 1.2 has no handshake epoch to drop). */
+  park(_now?: number): void {
+    this.writer.park();
+    this.reads.park();
+  }
+
+  /** The last session handed out (client: to resume; server: stored), as in the `session12` event. */
+  get lastSession(): Session12 | undefined {
+    return this.session;
+  }
+
+  get negotiated(): Handshake12Result | undefined {
+    return this.result;
+  }
+
+  connect(now: number): void {
+    if (this.machine.kind !== 'start') throw new ConnectionStateError(`connect() in ${this.machine.kind}`);
+    this.facts.startedAt ??= now;
+    this.clock.advanceTo(now);
+    this.dispatch({ type: 'connect' });
+  }
+
+  /**
+   * Takes a datagram from the peer. It may be lent (a view of a receive buffer, valid only during this call): nothing
+   * handed up or kept views it. Each record's header is read in place (runtime/record/codec12.ts): epoch-0 content and
+   * epoch-1 records held for the ChangeCipherSpec are copied out, epoch-1 records opened into arrays of their own.
+   */
+  receive(datagram: Uint8Array, now: number, path?: string): void {
+    try {
+      this.clock.advanceTo(now); // the flight timer's deadlines due by then fire first (`onTimer` inline: no closure)
+    } catch (error) {
+      this.caught(error);
+    }
+    if (this.machine.ended) return;
+    this.facts.startedAt ??= now;
+    this.counts.datagramsReceived++;
+    // A client's path is its own socket's (it moves by rebind); a server's is its peer's, which moves only with an
+    // authenticated record (peer-path.ts): only the first path is taken here.
+    if (path !== undefined && this.peerPath.current === undefined) this.peerPath.current = path;
+    this.now = now;
+    this.arrivedOn = path;
+    const integrity = this.recordPath.integrity;
+    if (integrity.failedInDatagram !== 0) integrity.datagramStarted();
+    readRecords(this.reads, datagram, this.header, now, this.recordPath.maxRecords, this);
+    this.arena?.datagramDone();
+  }
+
+  /** The header of the record being read (runtime/record/codec12.ts): one object, reused. */
+  private readonly header = new Header12();
+
+  /** The flight timer: a flight not answered in time goes again, until its retransmissions run out (the connection then ends as `timeout`). */
+  onTimer(now: number): void {
+    if (!this.ended) this.guard(() => this.clock.advanceTo(now));
+  }
+
+  /** Sends application data (RFC 5246 §6.2.1: records of at most 2^14 bytes, each fitting a datagram), sealed at the next pollTransmit. */
+  send(data: Uint8Array): void {
+    if (this.machine.kind !== 'connected' || this.writer.epoch1 === undefined)
+      throw new ConnectionStateError(`send() in ${this.machine.kind}`);
+    const exhausted = this.writer.applicationData(data, this.config.base.maxDatagramSize);
+    if (exhausted === undefined) return void (this.counts.applicationBytesSent += data.length);
+    // The key's usage limit: internal_error ends the connection (the record kept for it), the send refused by name.
+    this.fail({ alert: 'internal_error', message: exhausted });
+    throw new ConnectionStateError(exhausted);
+  }
+
+  /** RFC 5246 §7.2.1: close_notify, then nothing more is sent. */
+  close(): void {
+    if (this.ended) return;
+    if (this.machine.kind === 'connected') return this.dispatch({ type: 'close' });
+    // Before the handshake completes the chart has no close: nothing is sent (no keys to send it under).
+    this.end({ kind: 'closed', reason: 'local' });
+  }
+
+  /** Ended outside the chart (a close or close_notify before the handshake completes, the retransmissions run out). */
+  private end(state: Extract<HandshakeState12, { kind: 'closed' | 'failed' }>): void {
+    this.machine.enter(state);
+    this.flights.stop();
+    this.events.push({ type: 'closed', reason: state.kind === 'closed' ? state.reason : 'timeout' });
+  }
+
+  /** Drops, what the record-rule table set aside, the flight, the handshake's duration and the peer's moves: `stats` less the counters. */
+  get versionStats(): VersionStats {
+    const flights = this.flights;
+    const { startedAt, handshakeDoneAt: completedAt } = this.facts;
+    return {
+      drops: { ...this.drops },
+      ignored: this.ignored,
+      retransmissions: flights.retransmissions,
+      flightState: flights.state,
+      retransmitTimeout: flights.timeout,
+      handshakeDuration: completedAt === undefined || startedAt === undefined ? undefined : completedAt - startedAt,
+      retained: { reassemblyBytes: 0, deferredBytes: 0, ackRecords: 0, readEpochs: this.result === undefined ? 1 : 2 },
+      paths: { ...NO_PATH_STATS, migrations: this.peerPath.migrations },
+    };
+  }
+
+  protected get ended(): boolean {
+    return this.machine.ended;
+  }
+
+  private drop(reason: DropReason): void {
+    this.recordPath.drop(reason);
+  }
+
+  /** What its inbound handshake calls back: one table for all connections, reaching their private members. */
+  private static readonly inbound: Inbound12Calls<Connection12> = {
+    dispatch: (c, event) => c.dispatch(event),
+    fail: (c, reason) => c.fail(reason),
+    drop: (c, reason) => c.drop(reason),
+    addressValidated: (c) => c.facts.amplification.validate(),
+  };
+
+  /**
+   * What the step that moved the machine from `before` returned with its state (outcome.ts): the completed handshake
+   * reported, or the end sent and reported.
+   */
+  private settled(before: HandshakeState12, now: HandshakeState12): void {
+    if (now.kind === 'connected') {
+      if (before.kind !== 'connected') this.completed(now);
+      return;
+    }
+    if (now.kind === 'failed') {
+      if (now.sent) sendAlert12(this.parts, 'fatal', now.reason.alert);
+    } else if (now.kind === 'closed') sendAlert12(this.parts, 'warning', 'close_notify');
+    else return;
+    this.flights.stop();
+    this.events.push({ type: 'closed', reason: now.kind === 'failed' ? 'failed' : now.reason });
+  }
+
+  /**
+   * The handshake completed: its result kept; its CIDs and its exporter (RFC 5705, exporter.ts) written as the
+   * connection's facts; reported: our RFC 9146 CID first (a listener routes the tls12_cid records that carry it to this
+   * session), then a client's session to resume (as a 1.3 client's first ticket is there when `opened` resolves), then
+   * the parameters (a client's `servername`: the name it sent, as 1.3 reports it).
+   */
+  private completed(s: Connected12): void {
+    this.result = s.result;
+    this.session = s.session;
+    const ids = s.cids && negotiatedIds12(s.cids);
+    this.peerPath.session = ids;
+    this.facts.exporter = new Exporter12(this.config.base.provider, s.result);
+    this.facts.handshakeDoneAt = this.now;
+    const events = this.events;
+    const cid = ids?.local.current;
+    if (cid !== undefined) events.push({ type: 'connectionIdIssued', cid });
+    const client = this.role === 'client';
+    const session = client ? s.session : undefined;
+    if (session !== undefined)
+      events.push({ type: 'sessionTicket', session: encodeSession12(session), expiresAt: session.expiresAt });
+    const servername = client ? sentServerName(this.config.base.serverName) : undefined;
+    events.push({ type: 'handshakeComplete', parameters: negotiated12(s.result, servername) });
+  }
+
+  /** Takes one chart event: a step's error becomes the one fatal alert (the state unchanged until then); an event the state does not take is unexpected_message. */
+  private dispatch(event: Event12): void {
+    const machine = this.machine;
+    const before = machine.current;
+    let taken: boolean;
+    try {
+      taken = machine.dispatch(event);
+    } catch (e) {
+      return this.fail(toAlert(e));
+    }
+    if (!taken) return this.fail({ alert: 'unexpected_message', message: `${eventName12(event)} in ${before.kind}` });
+    const now = machine.current;
+    if (now !== before) this.settled(before, now);
+  }
+
+  /** The chart's `fail`: its sendFatalAlert step sends the one fatal alert and ends the connection. */
+  protected fail(reason: FatalReason): void {
+    if (this.ended) return;
+    const event = { type: 'fail', reason } as const;
+    const before = this.machine.current;
+    if (this.machine.dispatch(event)) this.settled(before, this.machine.current);
+    else this.machine.force(event, { kind: 'failed', reason, sent: false });
+  }
+
+  /**
+   * @internal The one record loop (runtime/record/record-loop.ts) hands each record the read state opened here (the
+   * connection is its sink), its header in `h` (epoch 0: its fragment): false once the connection has ended.
+   */
+  take(_d: Uint8Array, h: Header12, content: Uint8Array): boolean {
+    const { contentType, sequenceNumber } = h;
+    this.counts.recordsReceived++;
+    const epoch = h.epoch === 0 ? 0 : 1;
+    if (epoch === 1) {
+      this.facts.lastAuthenticatedReceive = this.now;
+      // Epoch 1's keys come from our ServerHello's random: the peer reads what we send to its address (RFC 9147 §5.1).
+      this.facts.amplification.validate();
+      if (h.type === TLS12_CID && sequenceNumber > this.newestCidRecord) this.newerCidRecord(sequenceNumber);
+    }
+    // Its row of the 1.2 rules of the one record-rule table (runtime/shared/record-rules.ts), application data
+    // included: its handler, or set aside. The phase `connected` inline (phase12's first answer: one call less).
+    const reads = this.reads;
+    const machine = this.machine;
+    const facts = this.recordFacts;
+    facts.contentType = contentTypeFromNumber(contentType);
+    facts.epoch = epoch;
+    facts.protected = epoch === 1;
+    // Connected, the peer's ChangeCipherSpec has switched the read epoch (peer epoch 1): no getter per record.
+    const connected = machine.kind === 'connected';
+    const switched = connected || reads.switched;
+    const phase = connected ? 'connected' : phase12(this.role, machine.current, reads.keysPending, switched);
+    const rule = recordRule('DTLSv1.2', facts, phase, switched ? 1 : 0);
+    if (typeof rule === 'string') this.ignore(rule);
+    // Application data goes around the chart, as in 1.3 (no handshake state changes with it).
+    else if (rule.handler === 'applicationData') this.deliver(content);
+    else this.handle(rule.handler, content, epoch, sequenceNumber);
+    return !machine.ended;
+  }
+
+  /** What the record-rule table reads of the record being taken: one object, reused. */
+  private readonly recordFacts: { contentType: ContentType; epoch: number; protected: boolean } = {
+    contentType: 0,
+    epoch: 0,
+    protected: false,
+  };
+
+  /** @internal The read state keeps the epoch-1 records that wait for the ChangeCipherSpec itself. */
+  held(): void {}
+
+  /**
+   * The newest tls12_cid record yet authenticated: a connected server follows its peer to the path it came over (RFC
+   * 9146 §6), the move reported before what the record brought.
+   */
+  private newerCidRecord(sequenceNumber: number): void {
+    this.newestCidRecord = sequenceNumber;
+    if (this.role !== 'server' || this.machine.kind !== 'connected') return;
+    const moved = this.peerPath.taken(this.arrivedOn, true);
+    if (moved !== undefined)
+      this.events.push({ type: 'pathMigrated', from: moved.from, to: moved.to, validated: false });
+  }
+
+  private handle(handler: RecordHandlerName12, fragment: Uint8Array, epoch: 0 | 1, recordSequenceNumber: number): void {
+    switch (handler) {
+      case 'handshake':
+        return this.handshake.record(fragment, epoch, recordSequenceNumber);
+      case 'changeCipherSpec':
+        return this.changeCipherSpec(fragment);
+      case 'changeCipherSpecAgain':
+        return; // the peer's flight again: its handshake records say what to do
+      case 'alert':
+        return this.alertRecord(fragment);
+      case 'applicationData':
+        return this.deliver(fragment);
+    }
+  }
+
+  private changeCipherSpec(fragment: Uint8Array): void {
+    if (fragment.length !== 1 || fragment[0] !== 1) return this.drop('malformed');
+    this.dispatch({ type: 'ChangeCipherSpec' });
+    if (this.ended) return;
+    const h = new Header12();
+    for (const r of this.reads.takeHeld()) if (!this.ended) readRecords(this.reads, r, h, this.now, 1, this);
+  }
+
+  private alertRecord(fragment: Uint8Array): void {
+    if (fragment.length !== 2) return this.drop('malformed');
+    const level = fragment[0] === 2 ? 'fatal' : 'warning';
+    const description = alertDescriptionFromNumber(fragment[1]!);
+    const name = typeof description === 'string' ? description : 'internal_error';
+    this.events.push({ type: 'alert', level, description: name, sent: false });
+    if (name === 'close_notify') {
+      if (this.machine.kind === 'connected') return this.dispatch({ type: 'closeNotify' });
+      // During the handshake the chart has no closeNotify: the connection ends, nothing answered.
+      return this.end({ kind: 'closed', reason: 'close_notify' });
+    }
+    if (level === 'fatal') this.dispatch({ type: 'alertReceived', description: name });
+  }
+}

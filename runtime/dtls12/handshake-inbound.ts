@@ -1,0 +1,223 @@
+/**
+ * A 1.2 connection's handshake records in: each record's fragments (12-byte headers) reassembled by the 1.3
+ * HandshakeReassembler (same format, same caps), the server's first ClientHello taken whole with its input step (the
+ * plan: cookie, resumption, suite), and each whole message made its chart event. A message the state does not take (the
+ * generated `dtls12*Takes`) is unexpected_message; the peer's flight again is the flight controller's business during
+ * the handshake and the chart's `FinishedRetransmitted` once connected.
+ */
+import type { ClientHello } from '../../generated/wire/client-hello.js';
+import type { HandshakeType } from '../../generated/wire/enums.js';
+import { decodeClientHello12 } from './client-hello-body.js';
+import { readDtlsHandshake, type DtlsHandshake } from '../../generated/wire/dtls-handshake.js';
+import { decodeTls12ServerHello } from '../../generated/wire/tls12-server-hello.js';
+import { toAlert, type FatalReason } from '../shared/alert-mapping.js';
+import { offeredVersions } from '../shared/offered-versions.js';
+import { HandshakeReassembler } from '../handshake/reassembler.js';
+import type { DropReason } from '../record/drops.js';
+import { bytesEqual } from '../wire/bytes.js';
+import { Reader } from '../wire/reader.js';
+import { clientHelloPlan12, type ClientHelloPlan12 } from './client-hello-plan.js';
+import {
+  clientMessageEvent12,
+  messageEventType12,
+  serverMessageEvent12,
+  type Event12,
+  type Message12,
+} from './event.js';
+import type { Machine12 } from './machine.js';
+import type { HandshakeParts12 } from './handshake-parts.js';
+
+/**
+ * What the inbound handshake calls back on its connection: one table for every connection (Connection12's), each call
+ * given the connection it is for, so the connection's own members stay private.
+ */
+export interface Inbound12Calls<C> {
+  /** Takes a chart event (a step's error, or an event not taken, ends the connection). */
+  dispatch(c: C, event: Event12): void;
+  fail(c: C, reason: FatalReason): void;
+  drop(c: C, reason: DropReason): void;
+  /** A ClientHello came back with our cookie: the peer reads what we send to its address (RFC 9147 §5.1's limit lifts). */
+  addressValidated(c: C): void;
+}
+
+export class HandshakeInbound12<C> {
+  readonly reassembler = new HandshakeReassembler();
+  private readonly owner: C;
+  private readonly calls: Inbound12Calls<C>;
+  private readonly machine: Machine12;
+  private readonly parts: HandshakeParts12;
+  /** The connection's counters (whole messages handed to the handshake are counted here). */
+  private readonly counts: { handshakeMessagesReceived: number };
+  /** Server: the first ClientHello, decoded where its version was chosen (runtime/connection), until a ClientHello comes. */
+  private known: { readonly body: Uint8Array; readonly hello: ClientHello } | undefined;
+
+  /**
+   * `owner`'s handshake records in, calling back through `calls`; `machine` its chart, `parts` what its steps use (the
+   * configuration, our flights: the peer's next flight ends ours, its last flight again means ours was lost, RFC 6347
+   * §4.2.4).
+   */
+  constructor(
+    owner: C,
+    calls: Inbound12Calls<C>,
+    machine: Machine12,
+    parts: HandshakeParts12,
+    counts: { handshakeMessagesReceived: number },
+  ) {
+    this.owner = owner;
+    this.calls = calls;
+    this.machine = machine;
+    this.parts = parts;
+    this.counts = counts;
+  }
+
+  private fail(reason: FatalReason): void {
+    this.calls.fail(this.owner, reason);
+  }
+
+  private drop(reason: DropReason): void {
+    this.calls.drop(this.owner, reason);
+  }
+
+  private dispatch(event: Event12): void {
+    this.calls.dispatch(this.owner, event);
+  }
+
+  /** Server: the ClientHello about to come, decoded already: when these are its bytes, not decoded twice. */
+  expect(known: { readonly body: Uint8Array; readonly hello: ClientHello }): void {
+    this.known = known;
+  }
+
+  /** A handshake record's content (after the record-rule table admitted it), under `epoch`. */
+  record(fragment: Uint8Array, epoch: 0 | 1, recordSequenceNumber: number): void {
+    const machine = this.machine;
+    const fragments: DtlsHandshake[] = [];
+    try {
+      const r = new Reader(fragment, 'Handshake12');
+      while (r.pos < r.end) fragments.push(readDtlsHandshake(r));
+    } catch (e) {
+      if (epoch === 1) return this.fail(toAlert(e));
+      return this.drop('malformed');
+    }
+    for (const f of fragments) {
+      if (machine.ended) return;
+      if (machine.current.kind === 'waitClientHello') {
+        this.clientHello(f, recordSequenceNumber);
+        continue;
+      }
+      let result = this.reassembler.receive(f);
+      if (result.kind === 'inconsistent') {
+        // Nothing under epoch 0 is authenticated, and epoch-1 messages come only once every epoch-0 one was taken: the
+        // bytes held may be an attacker's. The newest win, so the peer's own (or its retransmission) get through.
+        this.reassembler.forget(f.messageSeq);
+        result = this.reassembler.receive(f);
+      }
+      if (result.kind === 'old') {
+        // Connected, the peer's last flight again is the chart's FinishedRetransmitted; during the handshake the flight timer's business.
+        if (machine.current.kind === 'connected') this.dispatch({ type: 'FinishedRetransmitted' });
+        else this.parts.flights.peerResent();
+      } else if (result.kind === 'complete') {
+        for (const m of result.messages) {
+          if (machine.ended) return;
+          if (epoch === 0 && this.awaitsEpoch1(m)) {
+            // Anyone's: the state takes only its peer's ChangeCipherSpec or Finished now (RFC 6347 §4.1.2.7: invalid
+            // records are dropped). next_receive_seq goes back to it, so the peer's own message is not taken as old.
+            this.reassembler.reset(m.messageSeq);
+            return this.drop('plaintext-refused');
+          }
+          this.message({ msgType: m.msgType, messageSeq: m.messageSeq, body: m.body, recordSequenceNumber }, epoch);
+        }
+      }
+    }
+  }
+
+  /**
+   * During the handshake, whether the state waits for its peer's ChangeCipherSpec or Finished (which come only under
+   * epoch 1) and does not take `m`: then `m` under epoch 0 can only be an attacker's.
+   */
+  private awaitsEpoch1(m: { readonly msgType: HandshakeType }): boolean {
+    const machine = this.machine;
+    if (machine.current.kind === 'connected') return false;
+    if (!machine.handles('ChangeCipherSpec') && !machine.handles('Finished')) return false;
+    const type = messageEventType12(this.parts.config.role, m.msgType);
+    return type === undefined || type === 'Finished' || !machine.handles(type);
+  }
+
+  /**
+   * Server in waitClientHello: a whole ClientHello only; no state before the cookie (RFC 6347 §4.2.1). Its plan
+   * (client-hello-plan.ts: the cookie check, the session to resume, the suite) is the input step the chart's guards
+   * branch on; one that does not decode is dropped unanswered.
+   */
+  private clientHello(f: DtlsHandshake, recordSequenceNumber: number): void {
+    if (f.msgType !== 'client_hello' || f.fragmentOffset !== 0 || f.fragment.length !== f.length)
+      return this.drop('plaintext-refused');
+    const known = this.known;
+    this.known = undefined;
+    let ch: ClientHello;
+    try {
+      ch = known !== undefined && bytesEqual(known.body, f.fragment) ? known.hello : decodeClientHello12(f.fragment);
+    } catch {
+      return this.drop('malformed');
+    }
+    // RFC 8446 §4.2.1: with supported_versions only what it lists is offered. (A server doing 1.3 too hands this state
+    // only ClientHellos that chose 1.2: runtime/connection/hello-phase.ts.)
+    if (!offeredVersions(ch).dtls12) {
+      return this.fail({
+        alert: 'protocol_version',
+        message: 'the ClientHello offers no version this server enables (DTLSv1.2)',
+      });
+    }
+    const config = this.parts.config;
+    let plan: ClientHelloPlan12;
+    try {
+      plan = clientHelloPlan12(config, ch, config.wallClock());
+    } catch (e) {
+      return this.fail(toAlert(e));
+    }
+    const m: Message12 = { msgType: f.msgType, messageSeq: f.messageSeq, body: f.fragment, recordSequenceNumber };
+    if (plan.kind === 'verify') {
+      this.counts.handshakeMessagesReceived++;
+      return this.dispatch({ type: 'ClientHello', message: m, plan });
+    }
+    if (config.helloVerify) this.calls.addressValidated(this.owner); // the plan checked its cookie
+    // Our records go on from the ClientHello's record sequence number (RFC 6347 §4.2.1), our messages from its
+    // message_seq (§4.2.2).
+    const { writer, flights } = this.parts;
+    writer.epoch0Sequence = Math.max(writer.epoch0Sequence, recordSequenceNumber);
+    flights.messageSeq = f.messageSeq;
+    this.reassembler.reset(f.messageSeq + 1);
+    this.message(m, 0, plan);
+  }
+
+  private message(m: Message12, epoch: 0 | 1, plan?: ClientHelloPlan12): void {
+    this.counts.handshakeMessagesReceived++;
+    if (this.machine.current.kind === 'connected') return this.afterHandshake(m, epoch);
+    // The messages after our ChangeCipherSpec come under epoch 1, and Finished only so.
+    if ((m.msgType === 'finished') !== (epoch === 1))
+      return this.fail({ alert: 'unexpected_message', message: `${m.msgType} under epoch ${epoch}` });
+    this.parts.flights.peerFlight(false);
+    this.dispatchMessage(m, plan);
+  }
+
+  /** A message as its chart event: one the state does not take (the generated `dtls12*Takes`) is unexpected_message. */
+  private dispatchMessage(m: Message12, plan: ClientHelloPlan12 | undefined): void {
+    const machine = this.machine;
+    let event: Event12 | undefined;
+    try {
+      event =
+        this.parts.config.role === 'client'
+          ? clientMessageEvent12(m, decodeTls12ServerHello)
+          : serverMessageEvent12(m, plan);
+    } catch (e) {
+      return this.fail(toAlert(e));
+    }
+    if (event === undefined || !machine.handles(event.type))
+      return this.fail({ alert: 'unexpected_message', message: `${m.msgType} in ${machine.current.kind}` });
+    this.dispatch(event);
+  }
+
+  /** Connected: renegotiation (a HelloRequest or ClientHello under epoch 1) refused by the chart (RFC 5746 §4.2, §4.4), anything else is unexpected. */
+  private afterHandshake(m: Message12, epoch: 0 | 1): void {
+    if (epoch === 0) return this.drop('plaintext-refused');
+    this.dispatchMessage(m, undefined);
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * One entry of a DTLS 1.2 flight of ours, as the handshake steps build it (client.ts, server.ts, keys.ts), the
+ * flight controller keeps it for retransmission (flights.ts) and the record writer cuts it into records
+ * (record-writer12.ts).
+ */
+import type { HandshakeType } from '../../generated/wire/enums.js';
+
+/** One entry of a flight: a handshake message (with its message_seq, sent under `epoch`) or ChangeCipherSpec. */
+export type Out12 =
+  | {
+      readonly kind: 'handshake';
+      readonly msgType: HandshakeType;
+      readonly messageSeq: number;
+      readonly body: Uint8Array;
+      readonly epoch: 0 | 1;
+      /** The datagrams holding it go out after the rest of the flight's (record-writer12.ts). */
+      readonly sentLast?: true;
+    }
+  | { readonly kind: 'changeCipherSpec' };

@@ -1,0 +1,247 @@
+import type { ContentType, ContentTypeName } from '../../generated/wire/enums.js';
+import type { DtlsVersionName } from '../versions/versions.js';
+
+/** Why an accepted record's content was set aside without failing the connection. */
+export type IgnoreReason =
+  | 'unauthenticated-violation'
+  | 'reassembly-refused'
+  | 'deferred-cap'
+  | 'early-data-cap'
+  | 'early-data-refused'
+  | 'stale-alert'
+  | 'ack-epoch';
+
+/** No record set aside for any reason (frozen: a 1.2 connection hands it out until it sets one aside). */
+export const NONE_IGNORED: Readonly<Record<IgnoreReason, number>> = Object.freeze({
+  'unauthenticated-violation': 0,
+  'reassembly-refused': 0,
+  'deferred-cap': 0,
+  'early-data-refused': 0,
+  'early-data-cap': 0,
+  'stale-alert': 0,
+  'ack-epoch': 0,
+});
+
+/** Where a DTLS 1.3 connection is, for which records it takes (`early-data`: a server while epoch 1 is readable). */
+export type RecordPhase = 'handshake' | 'early-data' | 'connected';
+
+/** What handles a record a 1.3 rule admits (one method of {@link RecordHandlers}). */
+export type RecordHandlerName =
+  'handshake' | 'ack' | 'alert' | 'earlyData' | 'heldApplicationData' | 'applicationData' | 'returnRoutabilityCheck';
+
+/**
+ * The handlers a 1.3 connection provides for the table; each takes a record the table admitted. Application data once
+ * connected goes to the connection's own `deliver` (version-state-base.ts), as in 1.2.
+ */
+export type RecordHandlers<R> = Readonly<Record<Exclude<RecordHandlerName, 'applicationData'>, (record: R) => void>>;
+
+/**
+ * Where a DTLS 1.2 connection is, as far as which records it takes (runtime/dtls12/record-path.ts `phase12`):
+ * - `handshake`: the peer's ChangeCipherSpec is not due (no keys to switch to yet, or a message must come first: a
+ *   NewSessionTicket the ServerHello promised, RFC 5077 §3.3, or the client's CertificateVerify);
+ * - `change-cipher-spec`: the state takes the peer's ChangeCipherSpec now;
+ * - `after-change-cipher-spec`: the peer's epoch-1 keys read, its Finished still to come (or ours, on a server
+ *   resuming);
+ * - `connected`.
+ */
+export type RecordPhase12 = 'handshake' | 'change-cipher-spec' | 'after-change-cipher-spec' | 'connected';
+
+/** What handles a record a 1.2 rule admits (Connection12's record path). */
+export type RecordHandlerName12 =
+  'handshake' | 'changeCipherSpec' | 'changeCipherSpecAgain' | 'alert' | 'applicationData';
+
+/** Each version's phases and handlers: the columns of its rows. */
+interface VersionColumns {
+  readonly 'DTLSv1.3': { readonly phase: RecordPhase; readonly handler: RecordHandlerName };
+  readonly 'DTLSv1.2': { readonly phase: RecordPhase12; readonly handler: RecordHandlerName12 };
+}
+
+/** A version's rows. */
+export type VersionRule<V extends DtlsVersionName> = RecordRule<
+  VersionColumns[V]['phase'],
+  VersionColumns[V]['handler']
+>;
+
+/** One row: records of `contentType` within `epochs` (`'peer'`: the peer's newest), in one of `phases`, go to `handler`. */
+export interface RecordRule<P extends string = RecordPhase, H extends string = RecordHandlerName> {
+  readonly contentType: ContentTypeName;
+  readonly epochs: { readonly min: number | 'peer'; readonly max?: number };
+  readonly protectedOnly: boolean;
+  readonly phases: readonly P[];
+  readonly handler: H;
+  /** What a record of this content type that no row admits counts as (from the first row of the type). */
+  readonly refused: IgnoreReason;
+}
+
+const ANY_PHASE: readonly RecordPhase[] = ['handshake', 'early-data', 'connected'];
+const BEFORE_CONNECTED: readonly RecordPhase[] = ['handshake', 'early-data'];
+const ANY_PHASE_12: readonly RecordPhase12[] = [
+  'handshake',
+  'change-cipher-spec',
+  'after-change-cipher-spec',
+  'connected',
+];
+
+/**
+ * The one table of inbound records, by version (after aioquic's frame-handler table): what each version admits in each
+ * phase, checked once per record before its content is read; a record no row admits is counted in `stats.ignored`.
+ * Which handshake message may come in which epoch is finer, per fragment (handler-table.ts).
+ */
+export const RECORD_RULES: { readonly [V in DtlsVersionName]: readonly VersionRule<V>[] } = {
+  'DTLSv1.3': [
+    // Hellos in plaintext, the rest under keys: HANDSHAKE_HANDLERS decides per message.
+    {
+      contentType: 'handshake',
+      epochs: { min: 0 },
+      protectedOnly: false,
+      phases: ANY_PHASE,
+      handler: 'handshake',
+      refused: 'unauthenticated-violation',
+    },
+    // RFC 9147 §7: ACKs only under keys; a plaintext ACK could be anyone's.
+    {
+      contentType: 'ack',
+      epochs: { min: 1 },
+      protectedOnly: true,
+      phases: ANY_PHASE,
+      handler: 'ack',
+      refused: 'unauthenticated-violation',
+    },
+    // RFC 9147 §4.5.2: an alert older than the epoch the peer has already moved to is stale or forged.
+    {
+      contentType: 'alert',
+      epochs: { min: 'peer' },
+      protectedOnly: false,
+      phases: ANY_PHASE,
+      handler: 'alert',
+      refused: 'stale-alert',
+    },
+    // 0-RTT data (RFC 8446 §4.2.10) while the server takes it.
+    {
+      contentType: 'application_data',
+      epochs: { min: 1, max: 1 },
+      protectedOnly: true,
+      phases: ['early-data'],
+      handler: 'earlyData',
+      refused: 'unauthenticated-violation',
+    },
+    // RFC 9147 §6.1: application data only under application keys (epoch 3 and later); under handshake keys it is dropped.
+    {
+      contentType: 'application_data',
+      epochs: { min: 3 },
+      protectedOnly: true,
+      phases: ['connected'],
+      handler: 'applicationData',
+      refused: 'unauthenticated-violation',
+    },
+    // The peer finished before we did (our Finished check is still to come): held, within limits.maxDeferredBytes, until we are connected.
+    {
+      contentType: 'application_data',
+      epochs: { min: 3 },
+      protectedOnly: true,
+      phases: BEFORE_CONNECTED,
+      handler: 'heldApplicationData',
+      refused: 'unauthenticated-violation',
+    },
+    // RFC 9853 §4: return routability only under application keys, once connected.
+    {
+      contentType: 'return_routability_check',
+      epochs: { min: 3 },
+      protectedOnly: true,
+      phases: ['connected'],
+      handler: 'returnRoutabilityCheck',
+      refused: 'unauthenticated-violation',
+    },
+  ],
+  'DTLSv1.2': [
+    // Hellos to ClientKeyExchange in plaintext, Finished (and a refused renegotiation) under epoch 1: the handler decides per message.
+    {
+      contentType: 'handshake',
+      epochs: { min: 0, max: 1 },
+      protectedOnly: false,
+      phases: ANY_PHASE_12,
+      handler: 'handshake',
+      refused: 'unauthenticated-violation',
+    },
+    // RFC 5246 §7.1: the peer's ChangeCipherSpec, in plaintext, only where its state takes it; anywhere else it could be anyone's.
+    {
+      contentType: 'change_cipher_spec',
+      epochs: { min: 0, max: 0 },
+      protectedOnly: false,
+      phases: ['change-cipher-spec'],
+      handler: 'changeCipherSpec',
+      refused: 'unauthenticated-violation',
+    },
+    // The same again after it switched the keys: the peer resent its flight (ours was lost); the flight's other records say so.
+    {
+      contentType: 'change_cipher_spec',
+      epochs: { min: 0, max: 0 },
+      protectedOnly: false,
+      phases: ['after-change-cipher-spec', 'connected'],
+      handler: 'changeCipherSpecAgain',
+      refused: 'unauthenticated-violation',
+    },
+    // Once the peer's epoch-1 keys read, a plaintext alert could be anyone's (an off-path sender could end the session).
+    {
+      contentType: 'alert',
+      epochs: { min: 'peer' },
+      protectedOnly: false,
+      phases: ANY_PHASE_12,
+      handler: 'alert',
+      refused: 'stale-alert',
+    },
+    // Application data only under epoch 1 and once connected (RFC 5246 §7.1: after Finished).
+    {
+      contentType: 'application_data',
+      epochs: { min: 1, max: 1 },
+      protectedOnly: true,
+      phases: ['connected'],
+      handler: 'applicationData',
+      refused: 'unauthenticated-violation',
+    },
+  ],
+};
+
+/** What the table needs to know of one record. */
+export interface RecordFacts {
+  readonly contentType: ContentType;
+  readonly epoch: number;
+  readonly protected: boolean;
+}
+
+/** The rows of each version grouped by content type once: what {@link recordRule} looks in. */
+const BY_TYPE: { readonly [V in DtlsVersionName]: ReadonlyMap<ContentType, readonly VersionRule<V>[]> } = {
+  'DTLSv1.3': byContentType(RECORD_RULES['DTLSv1.3']),
+  'DTLSv1.2': byContentType(RECORD_RULES['DTLSv1.2']),
+};
+
+/** The first of `version`'s rows that admits `record` in `phase`, or why it is refused. */
+export function recordRule<V extends DtlsVersionName>(
+  version: V,
+  record: RecordFacts,
+  phase: VersionColumns[V]['phase'],
+  peerEpoch: number,
+): VersionRule<V> | IgnoreReason {
+  const rows = (BY_TYPE[version] as ReadonlyMap<ContentType, readonly VersionRule<V>[]>).get(record.contentType);
+  if (rows === undefined) return 'unauthenticated-violation';
+  for (const rule of rows) {
+    // Whether the row admits the record (inline: one lookup per record): its epochs, protection, phase.
+    const { min, max } = rule.epochs;
+    if (record.epoch < (min === 'peer' ? peerEpoch : min) || (max !== undefined && record.epoch > max)) continue;
+    if (rule.protectedOnly && !record.protected) continue;
+    if (rule.phases.includes(phase)) return rule;
+  }
+  return rows[0]?.refused ?? 'unauthenticated-violation';
+}
+
+function byContentType<R extends { readonly contentType: ContentType }>(
+  rules: readonly R[],
+): ReadonlyMap<ContentType, readonly R[]> {
+  const byType = new Map<ContentType, R[]>();
+  for (const rule of rules) {
+    const rows = byType.get(rule.contentType);
+    if (rows) rows.push(rule);
+    else byType.set(rule.contentType, [rule]);
+  }
+  return byType;
+}
