@@ -5,7 +5,8 @@
  * soon after its last answer and the other way when it comes later. Each vote carries the ms from the peer's previous
  * answer other than `timeout` to the sending of the input; the two most given answers' times are compared with an
  * exact two-sided Mann-Whitney test. When they differ (p below {@link TIME_P}) the place is called time-dependent; when
- * not, nondeterministic (noise, a random choice, or a cause not measured).
+ * not, nondeterministic (noise, a random choice, or a cause not measured). A place whose times cannot differ (a
+ * session's first input, sent 0 ms after its start in every vote) is untimed: it says nothing about time either way.
  */
 import type { InputSymbol, OutputSymbol } from '../sul.js';
 import type { TreeEdge } from './observation-tree.js';
@@ -28,6 +29,11 @@ export interface Flipping extends Nondeterminism {
   readonly cause: 'time' | 'unknown';
   /** The Mann-Whitney test's two-sided p-value (1 when fewer than two answers were timed). */
   readonly p: number;
+  /**
+   * Whether the two most given answers' times could tell them apart: false when one of them has no timed vote or
+   * every timed vote of both came after the same ms (a session's first input), so p = 1 is no evidence.
+   */
+  readonly timed: boolean;
 }
 
 function median(xs: readonly number[]): number {
@@ -74,6 +80,8 @@ export function describeFlipping(word: readonly InputSymbol[], edge: TreeEdge): 
   const byVotes = [...edge.votes].sort((x, y) => y[1] - x[1]);
   const [first, second] = byVotes.map(([o]) => edge.elapsed.get(o) ?? []);
   const p = first !== undefined && second !== undefined ? mannWhitneyP(first, second) : 1;
+  const both = [...(first ?? []), ...(second ?? [])];
+  const timed = (first?.length ?? 0) > 0 && (second?.length ?? 0) > 0 && both.some((ms) => ms !== both[0]);
   const elapsed: Record<OutputSymbol, { median: number; votes: number }> = {};
   for (const [o] of byVotes) {
     const times = edge.elapsed.get(o) ?? [];
@@ -86,6 +94,7 @@ export function describeFlipping(word: readonly InputSymbol[], edge: TreeEdge): 
     elapsed,
     cause: p < TIME_P ? 'time' : 'unknown',
     p: Number(p.toPrecision(3)),
+    timed,
   };
 }
 
@@ -102,16 +111,19 @@ export function flippingText(f: Flipping): string {
 export interface FlippingVerdict {
   /** `time`: the answers follow the ms since the peer's previous answer (p < {@link TIME_P}); else `unknown`. */
   readonly cause: 'time' | 'unknown';
-  /** Fisher's combination of the places' p-values (each place's own test: `Flipping.p`). */
+  /** Fisher's combination of the timed places' p-values (each place's own test: `Flipping.p`). */
   readonly p: number;
+  /** The timed places combined (`Flipping.timed`): 0 when no place's times could tell its answers apart. */
   readonly places: number;
 }
 
 /**
  * Fisher's method: -2 Σ ln p over k places is χ² with 2k degrees of freedom when no place's answers follow time;
- * its tail for an even number of degrees is e^(-x/2) Σ_{j<k} (x/2)^j / j!.
+ * its tail for an even number of degrees is e^(-x/2) Σ_{j<k} (x/2)^j / j!. Untimed places are left out: their p = 1
+ * is no evidence, and each would add two degrees of freedom.
  */
-export function flippingVerdict(places: readonly Flipping[]): FlippingVerdict {
+export function flippingVerdict(flipping: readonly Flipping[]): FlippingVerdict {
+  const places = flipping.filter((f) => f.timed);
   const half = places.reduce((s, f) => s - Math.log(Math.max(f.p, 1e-300)), 0);
   let term = 1;
   let sum = 0;
@@ -123,8 +135,13 @@ export function flippingVerdict(places: readonly Flipping[]): FlippingVerdict {
   return { cause: p < TIME_P ? 'time' : 'unknown', p: Number(p.toPrecision(3)), places: places.length };
 }
 
-/** The verdict in words: "its answers depend on time, ..." or "it is nondeterministic ...". */
+/**
+ * The verdict in words: "its answers depend on time, ...", "it is nondeterministic ...", or, when no place was timed,
+ * that time cannot be told.
+ */
 export function verdictText(v: FlippingVerdict): string {
+  if (v.places === 0)
+    return "whether its answers depend on time is not known (at each place every answer came the same ms after the peer's previous answer, as a session's first input does)";
   return v.cause === 'time'
     ? `its answers depend on time, not only on the inputs (they follow the ms since its previous answer: p = ${v.p})`
     : `it is nondeterministic (its answers do not follow the ms since its previous answer: p = ${v.p})`;

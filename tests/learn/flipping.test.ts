@@ -89,3 +89,25 @@ test('a place whose answers follow the elapsed time is called time-dependent; on
   );
   t.deepEqual(flippingLines([]), []);
 });
+
+test('a place whose times cannot differ (a first input, 0 ms in every vote) says nothing about time', (t) => {
+  // Erlang/OTP's server left a quarter of first ClientHellos unanswered: every vote at 0 ms since the session's start.
+  const first = describeFlipping(
+    ['ClientHello'],
+    edgeOf({ HelloVerifyRequest: [0, 0, 0, 0, 0], timeout: [0, 0] }, 'HelloVerifyRequest'),
+  );
+  t.false(first.timed);
+  t.is(first.cause, 'unknown');
+  t.is(flippingVerdict([first]).places, 0);
+  t.regex(flippingLines([first])[0]!, /; whether its answers depend on time is not known \(/);
+  t.notRegex(flippingLines([first])[0]!, /do not follow/);
+  // Left out of Fisher's combination: two time-dependent places stay time-dependent beside it.
+  const timed = describeFlipping(
+    ['H', 'F'],
+    edgeOf({ timeout: [10, 12, 20, 22, 30, 25], Resent: [51, 60, 55, 70, 65] }, 'timeout'),
+  );
+  t.true(timed.timed);
+  t.deepEqual(flippingVerdict([timed, timed, first]), flippingVerdict([timed, timed]));
+  // One answer never timed: no evidence either.
+  t.false(describeFlipping(['H'], edgeOf({ A: [1, 5, 9], B: [] }, 'A')).timed);
+});
