@@ -1,0 +1,53 @@
+/**
+ * docs/hwmodel-sizing.md, section 10, "The public-key lanes are sized for the intake": each figure of the paragraph
+ * made from the code that sizes them (hwmodel/sizing/workload/intake-blocking.ts) on (a)'s question (read from
+ * docs/hwmodel/size-100g-last-met-knobs.json, with the configuration its search kept last), and every configuration
+ * that search ran (docs/hwmodel/size-search-100g.txt, as printed) at least the rule's public-key lanes.
+ */
+import test from 'ava';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readAnswer } from '../../scripts/size-answer.js';
+import { intakeBlockingBound, pkLanesForIntake } from '../../hwmodel/sizing/workload/intake-blocking.js';
+import { recordsPerSecond, scaleTraffic } from '../../hwmodel/sizing/workload/traffic.js';
+import { fixed, grouped, ROOT } from './sweep-csv.js';
+
+const DOC = readFileSync(join(ROOT, 'docs/hwmodel-sizing.md'), 'utf8');
+const HEADING = '**The public-key lanes are sized for the intake, not their rate.**';
+const paragraph = DOC.slice(DOC.indexOf(HEADING)).split('\n\n')[0]!.replace(/\s+/g, ' ');
+
+test("section 10: the intake rule's figures for (a)'s question are the code's", (t) => {
+  t.true(paragraph.startsWith(HEADING), 'the paragraph is there');
+  const { a, costs, knobs } = readAnswer(join(ROOT, 'docs/hwmodel/size-100g-last-met-knobs.json'));
+  const load = scaleTraffic(a.traffic, 1 + a.slos.margin);
+  const erlangs = (load.handshakesPerSecond * costs.handshakePkNs) / 1e9;
+  const atRate = Math.ceil(erlangs);
+  const held = pkLanesForIntake(erlangs, costs.queueDepth, a.slos.dropProbability);
+  const pct = (lanes: number): string => `${fixed((erlangs / lanes) * 100, 1)}% busy`;
+  const bound = (lanes: number): string => intakeBlockingBound(erlangs, lanes, costs.queueDepth).toExponential(2);
+  const records = recordsPerSecond(load.openGbps, load.mix) + recordsPerSecond(load.sealGbps, load.mix);
+  t.true(paragraph.includes(`one public-key time (${fixed(costs.handshakePkNs / 1000, 2)} µs`), 'the public-key time');
+  t.true(paragraph.includes(`some ${Math.round(records / 1e6)} million records a second`), 'the records a second');
+  t.true(
+    paragraph.includes(`of blocked intake is ${grouped((records * costs.handshakePkNs) / 1e9)} records`),
+    'the records one blocking stops',
+  );
+  t.true(
+    paragraph.includes(
+      `a = ${fixed(erlangs, 2)} erlangs: at its rate's ${atRate} lanes (${pct(atRate)}) the bound is ${bound(atRate)}, at ${held} lanes (${pct(held)}) ${bound(held)}, so (a) starts at ${held} public-key lanes`,
+    ),
+    'the bounds at the rate and at the rule',
+  );
+  t.true(held > atRate);
+  t.true(
+    knobs.pkLanes >= held,
+    `the kept configuration's ${knobs.pkLanes} public-key lanes, at least the rule's ${held}`,
+  );
+  const run = readFileSync(join(ROOT, 'docs/hwmodel/size-search-100g.txt'), 'utf8');
+  const pks = [...run.matchAll(/^ {2}\[lanes \d+, pk (\d+),/gm)].map((m) => Number(m[1]));
+  t.true(pks.length > 0, 'the configurations the search ran');
+  t.true(
+    pks.every((pk) => pk >= held),
+    `public-key lanes run: ${pks.join(', ')}`,
+  );
+});
