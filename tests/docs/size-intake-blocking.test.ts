@@ -51,3 +51,48 @@ test("section 10: the intake rule's figures for (a)'s question are the code's", 
     `public-key lanes run: ${pks.join(', ')}`,
   );
 });
+
+/** A rerun's block in docs/hwmodel/size-reruns-100g.txt by its arguments, as scripts/size-rerun.ts printed it. */
+function rerun(args: string): string {
+  const text = readFileSync(join(ROOT, 'docs/hwmodel/size-reruns-100g.txt'), 'utf8');
+  const block = text
+    .split(/^\$ npx tsx scripts\/size-rerun\.ts docs\/hwmodel\//m)
+    .find((b) => b.split('\n')[0] === args);
+  if (block === undefined) throw new Error(`no rerun ${args}`);
+  return block;
+}
+
+test('section 10: the cause on the same seed is its rerun: a fourth public-key lane, no drop held at the intake', (t) => {
+  const prose = DOC.slice(DOC.indexOf('**The cause, on the same seed.**')).split('\n\n')[0]!.replace(/\s+/g, ' ');
+  const args = 'size-100g-pk4-knobs.json 1 1320000 103';
+  t.true(prose.includes(`(\`${args}\``));
+  const block = rerun(args);
+  const steady =
+    /^steady: .*; (\d+) of (\d+) in (\d+) episodes .*per-episode bound ([\d.e+-]+) at 1 records an episode .* at the bursts' largest episode \((\d+) records\) it is ([\d.e+-]+), (not resolved|met)/m.exec(
+      block,
+    );
+  if (steady === null) return t.fail('the steady line');
+  const held = /^drops by what held the intake's head: (steady [^;]+);.*pkLanes ([\d.]+%)/m.exec(block);
+  if (held === null) return t.fail('what held the intake');
+  t.true(
+    prose.includes(
+      `drop ${steady[1]!} of ${grouped(Number(steady[2]))} records in the steady window, the public-key lanes ${held[2]!} busy`,
+    ),
+  );
+  t.is(steady[1], '0');
+  t.true(prose.includes(`(\`drops by what held the intake's head: ${held[1]!}\`)`));
+  t.true(
+    prose.includes(
+      `its steady bound, ${steady[4]!}, is again on the one-record assumption (at the bursts' ${steady[5]!} records an episode, ${steady[6]!}, ${steady[7]!})`,
+    ),
+  );
+  // The same seed dropped at three lanes, every drop held by them.
+  const three = rerun('size-100g-pk3-knobs.json 3 1320000 101');
+  const drops = /^drops by what held the intake's head: steady pkLanes (\d+);/m.exec(three);
+  t.truthy(drops);
+  t.true(prose.includes(`the seed of all ${grouped(Number(drops![1]))} drops`));
+  // Seed 103's window (its records, the same at four lanes) dropped at three.
+  const seed103 = new RegExp(`, (\\d+) of ${steady[2]!} in \\d+ episodes`).exec(three);
+  t.truthy(seed103, 'seed 103 in the three-lane rerun');
+  t.is(seed103![1], drops![1], 'all its drops on that seed');
+});
