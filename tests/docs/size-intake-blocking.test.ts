@@ -96,3 +96,50 @@ test('section 10: the cause on the same seed is its rerun: a fourth public-key l
   t.truthy(seed103, 'seed 103 in the three-lane rerun');
   t.is(seed103![1], drops![1], 'all its drops on that seed');
 });
+
+test("section 10: the search's kept configuration run as long is its rerun", (t) => {
+  const prose = DOC.slice(DOC.indexOf("**The search's kept configuration, run as long.**"))
+    .split('\n\n')[0]!
+    .replace(/\s+/g, ' ');
+  const args = 'size-100g-last-met-knobs.json 3 1320000 101';
+  t.true(prose.includes(`(\`${args}\``));
+  const block = rerun(args);
+  const steady =
+    /^steady: .*; (\d+) of (\d+) in (\d+) episodes .*per-episode bound ([\d.e+-]+) at 1 records an episode .* at the bursts' largest episode \((\d+) records\) it is ([\d.e+-]+), (not resolved|met) \(([\d,]+) records needed\)/m.exec(
+      block,
+    );
+  const burst =
+    /^burst: .*per-episode bound ([\d.e+-]+) at (\d+) records an episode .* against 0\.001: (not resolved|met)/m.exec(
+      block,
+    );
+  const held = /^drops by what held the intake's head: (steady [^;]+; burst [^;]+);.*pkLanes ([\d.]+%)/m.exec(block);
+  if (steady === null || burst === null || held === null) return t.fail('the rerun’s lines');
+  t.true(
+    prose.includes(
+      `drops ${steady[1]!} of ${grouped(Number(steady[2]))} records in the steady windows, the public-key lanes ${held[2]!} busy`,
+    ),
+  );
+  t.true(prose.includes(`(\`drops by what held the intake's head: ${held[1]!}\`)`));
+  t.true(
+    prose.includes(
+      `Its steady bound, ${steady[4]!}, is met only on the one-record assumption; at the ${steady[5]!} records of the search's largest burst episode it is ${steady[6]!}, ${steady[7]!} (${steady[8]!} records needed)`,
+    ),
+  );
+  t.true(prose.includes(`(bound ${burst[1]!} at ${burst[2]!} an episode)`));
+  t.is(burst[3], 'not resolved');
+  const needed = Number(steady[8]!.replaceAll(',', ''));
+  t.true(prose.includes(`some ${needed.toExponential(1).replace('e+', 'e')} records`));
+  // The knobs it ran are the last configuration the search kept.
+  const { knobs } = readAnswer(join(ROOT, 'docs/hwmodel/size-100g-last-met-knobs.json'));
+  const run = readFileSync(join(ROOT, 'docs/hwmodel/size-search-100g.txt'), 'utf8');
+  const kept = run
+    .split('\n')
+    .filter((l) => l.includes('still meets') && l.endsWith('kept'))
+    .at(-1);
+  t.truthy(kept);
+  t.true(
+    kept!.startsWith(
+      `  [lanes ${knobs.lanes}, pk ${knobs.pkLanes}, dma ${knobs.dmaChannels}, pipe ${knobs.pipelineDepth}, ring ${knobs.rxRingDepth}, tx ${knobs.txRingDepth}, slots ${knobs.keySlots}, mem ${knobs.memChannels},`,
+    ),
+  );
+});
