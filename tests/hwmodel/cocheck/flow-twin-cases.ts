@@ -104,7 +104,7 @@ export function flowTwinCases(): readonly FlowTwinCase[] {
       halfLinkShows: true,
     },
     {
-      name: `(a)'s answer ${knobsText(a.knobs)}: its question's traffic`,
+      name: `(a)'s earlier answer ${knobsText(a.knobs)}: its question's traffic`,
       traffic: a.traffic,
       knobs: a.knobs,
       windowUs: 40,
