@@ -25,6 +25,6 @@ test("section 12: (a)'s case is the saved answer's device, and every case agrees
   const rows = csvRows(join(ROOT, FLOW_TWIN_CSV));
   const knobs = (JSON.parse(readFileSync(join(ROOT, ANSWER_A_FILE), 'utf8')) as { answer: { knobs: DeviceKnobs } })
     .answer.knobs;
-  t.truthy(rows.find((r) => r['case']!.startsWith(`(a)'s answer ${knobsText(knobs)}:`)));
+  t.truthy(rows.find((r) => r['case']!.startsWith(`(a)'s earlier answer ${knobsText(knobs)}:`)));
   t.true(rows.length > 0 && rows.every((r) => r['agrees'] === 'true'));
 });

@@ -197,6 +197,36 @@ for (const question of Object.keys(EVIDENCE) as (keyof typeof EVIDENCE)[])
     const verdict = readFileSync(file, 'utf8')
       .split('\n')
       .find((l) => l.startsWith('verdict,'));
+    const unseenOf = (phase: string): { size: string; assumed: boolean } => {
+      const u = readFileSync(file, 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith(`unseen_episode,${phase},`));
+      return { size: grouped(Number(u?.split(',')[2])), assumed: u?.includes('assumed') === true };
+    };
+    const trims =
+      /the trims saw an episode larger than its acceptance was sized for; run again on (.+?), (\w+) not resolved/.exec(
+        verdict ?? '',
+      );
+    if (trims !== null) {
+      // No answer: an episode the trims saw left the row its name gives unresolved on the runs sized for it.
+      const steady = unseenOf('steady');
+      const burst = unseenOf('burst');
+      const cell = (metric: string, u: { size: string; assumed: boolean }, none: string): string =>
+        trims[2] === metric ? `the trims saw an episode of ${u.size}: not resolved on ${trims[1]!}` : none;
+      t.deepEqual(line!.split(' | ').slice(1, 7), [
+        'not resolved',
+        '—',
+        cell(
+          'dropProbability',
+          steady,
+          `no steady episode seen (unseen episode ${steady.size}${steady.assumed ? ', assumed' : ''})`,
+        ),
+        cell('burstDropProbability', burst, 'no burst'),
+        '—',
+        '—',
+      ]);
+      return;
+    }
     if (verdict !== undefined) {
       // No answer: the row says so, with the records the unseen episode needs and those the longest runs offer.
       const m =
@@ -259,7 +289,7 @@ interface RerunPhase {
   readonly atBurstEpisode: { readonly episode: number; readonly bound: string; readonly status: string } | undefined;
 }
 
-/** The reruns kept in docs/hwmodel/size-reruns-100g.txt, by their arguments ("size-100g-knobs.json 3 10000 101"). */
+/** The reruns kept in docs/hwmodel/size-reruns-100g.txt, by their arguments ("size-100g-pk3-knobs.json 3 10000 101"). */
 function reruns(): Map<string, { steady: RerunPhase; burst: RerunPhase }> {
   const text = readFileSync(join(ROOT, 'docs/hwmodel/size-reruns-100g.txt'), 'utf8');
   const phase = (block: string, name: string): RerunPhase => {
@@ -320,7 +350,7 @@ test("section 10: (a)'s reruns are size-reruns-100g.txt, the burst's draws and t
   );
   t.is(early.burst.episodes, 1);
   // The new knobs: 3 × 10 ms resolves neither row; as long as the rule asks, and sixty bursts, met.
-  const ten = run('size-100g-knobs.json 3 10000 101');
+  const ten = run('size-100g-pk3-knobs.json 3 10000 101');
   const needed = recordsToResolveEpisodes(1e-3, ten.burst.perEpisode, 0.95);
   t.true(
     prose.includes(
@@ -332,7 +362,7 @@ test("section 10: (a)'s reruns are size-reruns-100g.txt, the burst's draws and t
       `${ten.burst.dropped} of ${ten.burst.records} in its three bursts (bound ${ten.burst.bound} at ${ten.burst.perEpisode} records an episode, ${ten.burst.status}: three bursts are too few for an unseen episode of ${ten.burst.perEpisode}, which needs ${grouped(needed)} records`,
     ),
   );
-  const long = run('size-100g-knobs.json 3 12376 101').steady;
+  const long = run('size-100g-pk3-knobs.json 3 12376 101').steady;
   t.true(prose.includes(`it drops ${long.dropped} of ${long.records} (bound ${long.bound}, ${long.status})`));
   // Its steady row's one-record assumption, said with the bound at the bursts' largest episode; and a run as long as
   // that episode needs, which saw the steady episodes the assumption had left out.
@@ -344,7 +374,7 @@ test("section 10: (a)'s reruns are size-reruns-100g.txt, the burst's draws and t
       `(the rerun as long as the acceptance prints it: ${at.bound} at ${at.episode} records an episode, ${at.status}, ${atNeeded} records needed)`,
     ),
   );
-  const longer = run('size-100g-knobs.json 3 1320000 101').steady;
+  const longer = run('size-100g-pk3-knobs.json 3 1320000 101').steady;
   t.true(longer.episodes > 0 && longer.atBurstEpisode === undefined);
   t.true(
     prose.includes(
@@ -362,7 +392,7 @@ test("section 10: (a)'s reruns are size-reruns-100g.txt, the burst's draws and t
   if (held === null) return t.fail('the 3 × 1.32 s rerun says what held the intake');
   t.true(prose.includes(`(\`drops by what held the intake's head: ${held[1]!}\`)`));
   t.true(prose.includes(`public-key lanes are ${held[2]!} busy at the sizing load`));
-  const more = run('size-100g-knobs.json 60 500 104');
+  const more = run('size-100g-pk3-knobs.json 60 500 104');
   t.true(
     prose.includes(
       `drop ${more.burst.dropped} of ${more.burst.records} records (bound ${more.burst.bound} at ${more.burst.perEpisode} an episode, ${more.burst.status}), and their steady windows ${more.steady.dropped} of ${more.steady.records}`,
@@ -370,13 +400,13 @@ test("section 10: (a)'s reruns are size-reruns-100g.txt, the burst's draws and t
   );
   // The answer's own unseen burst episode is the one the reruns took.
   t.is(
-    pick(csvRows(join(ROOT, 'docs/hwmodel/size-evidence-100g.csv')), 'unseen_episode', 'burst')['limit_or_count'],
+    pick(csvRows(join(ROOT, 'docs/hwmodel/size-evidence-100g-pk3.csv')), 'unseen_episode', 'burst')['limit_or_count'],
     String(ten.burst.perEpisode),
   );
 });
 
 test("section 10: (a)'s estimates, each at its range's ends, are the estimate rows of its CSV", (t) => {
-  const file = join(ROOT, 'docs/hwmodel/size-evidence-100g.csv');
+  const file = join(ROOT, 'docs/hwmodel/size-evidence-100g-pk3.csv');
   const all = csvRows(file);
   const where = (r: Row): string => r['name'] ?? '';
   const timing = all.filter((r) => r['section'] === 'estimate');

@@ -2,14 +2,20 @@
  * The analytic start of the workload search: each unit at 100% busy under
  * the load (× (1 + margin)), the pipeline and the TX ring by Little's law, a small RX ring and
  * key slot count, the PCIe lanes its busier direction needs (a power of two); the search only adds from here, then trims.
+ * The public-key lanes, whose full queue blocks the shared intake, start where that blocking is within the drop SLO
+ * (intake-blocking.ts), not at their rate.
  */
 import { RECORD_OVERHEAD, type DeviceCosts, type DeviceKnobs } from './device.js';
 import { recordsPerSecond, type Traffic } from './traffic.js';
+import { pkLanesForIntake } from './intake-blocking.js';
 
 const pow2 = (x: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, x)));
 
-/** The least of each knob that can carry `traffic` (already scaled by the margin) at 100% busy. */
-export function workloadBounds(traffic: Traffic, costs: DeviceCosts): DeviceKnobs {
+/**
+ * The least of each knob that can carry `traffic` (already scaled by the margin) at 100% busy; the public-key lanes
+ * at least what keeps the intake's blocking within `dropSlo` (without one: their rate).
+ */
+export function workloadBounds(traffic: Traffic, costs: DeviceCosts, dropSlo?: number): DeviceKnobs {
   const totalWeight = traffic.mix.reduce((s, m) => s + m.weight, 0);
   const mean = (f: (i: number) => number): number =>
     traffic.mix.reduce((s, m, i) => s + (m.weight / totalWeight) * f(i), 0);
@@ -33,12 +39,17 @@ export function workloadBounds(traffic: Traffic, costs: DeviceCosts): DeviceKnob
       : 0;
   // Lookaside: a record holds its slot for the host's read latency as well.
   const hostNs = lookaside ? costs.host.readLatencyNs : 0;
+  const pkErlangs = (traffic.handshakesPerSecond * costs.handshakePkNs) / 1e9;
   const inFlight = (records * (mean((i) => (costs.openNs[i]! + costs.sealNs[i]!) / 2) + dmaNsPerRecord + hostNs)) / 1e9;
   return {
     lanes: Math.max(1, Math.ceil(symNs / 1e9)),
     // No public-key work (PSK handshakes): no public-key lanes.
     pkLanes:
-      costs.handshakePkNs === 0 ? 0 : Math.max(1, Math.ceil((traffic.handshakesPerSecond * costs.handshakePkNs) / 1e9)),
+      costs.handshakePkNs === 0
+        ? 0
+        : dropSlo === undefined
+          ? Math.max(1, Math.ceil(pkErlangs))
+          : pkLanesForIntake(pkErlangs, costs.queueDepth, dropSlo),
     dmaChannels: Math.max(1, Math.ceil((records * bitsPerRecord) / costs.dmaBitsPerSecond)),
     pipelineDepth: Math.max(8, pow2(inFlight)),
     rxRingDepth: 64,

@@ -49,6 +49,7 @@ import { evaluateSlos, type Slos, type SloVerdict } from './slo.js';
 import { acceptancePlan, linkOverload, type AcceptancePlan } from './run-plan.js';
 import { meanRecordBytes, scaleTraffic, type Traffic } from './traffic.js';
 import { workloadBounds } from './workload-bounds.js';
+import { intakeBlockingText } from './intake-blocking.js';
 
 export interface WorkloadSizingOptions {
   readonly run?: Partial<RunSettings>;
@@ -192,8 +193,8 @@ export function sizeWorkload(
   };
   const areaOf = (k: DeviceKnobs): number =>
     fitOf(k)?.objective ?? knobCost(engine, k, costs.clockPeriodPs, { symmetric: 0, publicKey: 0 }, maxRecord).area;
-  const bounds = workloadBounds(load, costs);
-  const caveats = caveatsOf(costs, traffic);
+  const bounds = workloadBounds(load, costs, slos.dropProbability);
+  const caveats = caveatsOf(costs, traffic, { load, dropSlo: slos.dropProbability, pkLanes: bounds.pkLanes });
   const none = (verdict: string): WorkloadSizing => ({
     traffic,
     slos,
@@ -644,8 +645,14 @@ export function clockNote(clockPeriodPs: number): string {
   );
 }
 
-function caveatsOf(c: DeviceCosts, t: Traffic): string[] {
+function caveatsOf(
+  c: DeviceCosts,
+  t: Traffic,
+  pk: { readonly load: Traffic; readonly dropSlo: number; readonly pkLanes: number },
+): string[] {
+  const erlangs = (pk.load.handshakesPerSecond * c.handshakePkNs) / 1e9;
   return [
+    ...(c.handshakePkNs > 0 && erlangs > 0 ? [intakeBlockingText(erlangs, pk.pkLanes, c.queueDepth, pk.dropSlo)] : []),
     clockNote(c.clockPeriodPs),
     'the record-level model does not run the DTLS protocol (dtls13 simulate does, for a few thousand connections): record and handshake costs are the engine tables’ cycles',
     `handshake symmetric work (key schedule, flight records) is an estimate: ${c.handshakeSymNs.toFixed(0)} ns a handshake`,

@@ -2,10 +2,10 @@
  * The cases the flow model is co-checked on against its SystemC twin (flow-twin.test.ts), and the table of their
  * figures that docs/hwmodel-sizing.md section 12 shows: scripts/size-flow-twin.ts writes it to
  * docs/hwmodel/size-flow-twin.csv, flow-twin.test.ts checks the stored CSV is what the cases give now, and
- * tests/docs/size-flow-twin-table.test.ts checks the docs' table against the CSV. Headline answer (a)'s case takes its
- * question's traffic and its knobs from docs/hwmodel/size-100g-knobs.json, the saved answer, so a new answer moves the
- * case with it; (b) and (c) have no answer under the current rules (their searches end "not resolved"), and their
- * cases keep the devices those searches answered before.
+ * tests/docs/size-flow-twin-table.test.ts checks the docs' table against the CSV. Headline (a)'s case takes its
+ * question's traffic and its knobs from docs/hwmodel/size-100g-pk3-knobs.json, the answer its search gave before the
+ * public-key lanes were sized for the intake; (a), (b) and (c) have no answer under the current rules (their searches
+ * end "not resolved"), and their cases keep the devices those searches answered before.
  */
 import { readFileSync } from 'node:fs';
 import { deviceCosts, type DeviceKnobs } from '../../../hwmodel/sizing/workload/device.js';
@@ -35,7 +35,7 @@ export interface FlowTwinCase {
 }
 
 /** The saved headline answer (a): its question and knobs. */
-export const ANSWER_A_FILE = 'docs/hwmodel/size-100g-knobs.json';
+export const ANSWER_A_FILE = 'docs/hwmodel/size-100g-pk3-knobs.json';
 /** Where the cases' figures are kept for the docs. */
 export const FLOW_TWIN_CSV = 'docs/hwmodel/size-flow-twin.csv';
 
@@ -104,7 +104,7 @@ export function flowTwinCases(): readonly FlowTwinCase[] {
       halfLinkShows: true,
     },
     {
-      name: `(a)'s answer ${knobsText(a.knobs)}: its question's traffic`,
+      name: `(a)'s earlier answer ${knobsText(a.knobs)}: its question's traffic`,
       traffic: a.traffic,
       knobs: a.knobs,
       windowUs: 40,

@@ -6,7 +6,7 @@
  * FLOW_TWIN_TOLERANCE (3 % + 10 ns; drops within 1 % of the records), to
  * the end of DMA out and to the wire (the TX ring's wait and the egress
  * link's queue included): light load, one lane, a key-slot-starved device,
- * headline answer (a)'s saved device and (b)'s and (c)'s earlier ones on
+ * headline (a)'s, (b)'s and (c)'s earlier answers' devices on
  * their questions' traffic (flow-twin-cases.ts). A twin given symmetric
  * costs 1.5 times the model's fails every case; a twin whose egress link
  * runs at half the rate fails to the wire in the four cases where the

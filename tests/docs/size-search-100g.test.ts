@@ -1,0 +1,48 @@
+/**
+ * docs/hwmodel-sizing.md, section 10, "(a) is not resolved": the search's configurations, the one it kept and its
+ * verdict are its output as printed (docs/hwmodel/size-search-100g.txt), and its verdict is its CSV's
+ * (docs/hwmodel/size-evidence-100g.csv).
+ */
+import test from 'ava';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { grouped, ROOT } from './sweep-csv.js';
+
+const DOC = readFileSync(join(ROOT, 'docs/hwmodel-sizing.md'), 'utf8');
+const HEADING = '**(a) is not resolved.**';
+const paragraph = DOC.slice(DOC.indexOf(HEADING)).split('\n\n')[0]!.replace(/\s+/g, ' ');
+const RUN = readFileSync(join(ROOT, 'docs/hwmodel/size-search-100g.txt'), 'utf8');
+
+/** A configuration line's knobs as the docs write them: lanes / pk / DMA / pipeline / RX ring / TX ring / key slots / memory channels. */
+function knobs(line: string): string {
+  const m = /\[lanes (\d+), pk (\d+), dma (\d+), pipe (\d+), ring (\d+), tx (\d+), slots (\d+), mem (\d+),/.exec(line);
+  if (m === null) throw new Error(`no knobs in ${line}`);
+  return m
+    .slice(1)
+    .map((v) => grouped(Number(v)))
+    .join(' / ');
+}
+
+test("section 10: (a)'s search is its saved output: the growth, the kept configuration, the verdict", (t) => {
+  t.true(paragraph.startsWith(HEADING), 'the paragraph is there');
+  const lines = RUN.split('\n').filter((l) => l.startsWith('  ['));
+  const grown = lines.filter((l) => l.includes('(proven: it moved the metric most)'));
+  // The values each growth took, in order, are the numbers of the sentence that lists them.
+  const values = grown.map((l) => /; \w+ → (\d+) \(proven/.exec(l)![1]!);
+  const sentence = paragraph.slice(paragraph.indexOf('The search grew'), paragraph.indexOf('That configuration'));
+  t.deepEqual(
+    [...sentence.matchAll(/\d[\d,]*/g)].map((m) => m[0].replace(/,$/, '').replaceAll(',', '')),
+    values,
+  );
+  const met = lines.find((l) => l.includes('meets every SLO'))!;
+  t.true(paragraph.includes(`That configuration, ${knobs(met)}, passed`), 'the first that met');
+  t.true(met.includes('accepted on 29 × 1,281 µs') && paragraph.includes('(29 × 1,281 µs)'));
+  const kept = lines.filter((l) => l.includes('still meets') && l.endsWith('kept')).at(-1)!;
+  const area = /area ([\d,]+):/.exec(kept)![1]!;
+  t.true(paragraph.includes(`(${knobs(kept)}, ${area} kGE of knobs)`), 'the kept configuration and its area');
+  const verdict = /^No configuration found: (.*)$/m.exec(RUN)![1]!;
+  t.true(paragraph.includes(`\`${verdict}\``), 'the verdict as printed');
+  t.true(readFileSync(join(ROOT, 'docs/hwmodel/size-evidence-100g.csv'), 'utf8').includes(`"${verdict}"`));
+  const trimmed = lines.find((l) => / trim \w+ → \d+: burstDropProbability not resolved, accepted/.test(l))!;
+  t.true(paragraph.includes(`Trimming the DMA channels to ${/dmaChannels → (\d+)/.exec(trimmed)![1]!}`));
+});
