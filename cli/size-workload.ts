@@ -193,9 +193,10 @@ export async function runSizeWorkload(argv: readonly string[]): Promise<number> 
     };
     process.stdout.write(workloadHeader({ traffic }, profile));
     if (values.quiet !== true) {
-      const b = workloadBounds(scaleTraffic(traffic, 1 + slos.margin), deviceCosts(engine, targets, traffic));
+      const load = scaleTraffic(traffic, 1 + slos.margin);
+      const b = workloadBounds(load, deviceCosts(engine, targets, traffic), slos.dropProbability);
       process.stdout.write(
-        `Start (each unit 100% busy at the load × ${1 + slos.margin}): ${knobSettings(b)}\n\nConfigurations run (limiting metric, what the search did; a bottleneck is proven by growing every suspect one step):\n`,
+        `Start (each unit 100% busy at the load × ${1 + slos.margin}; the public-key lanes so a full queue rarely blocks the intake): ${knobSettings(b)}\n\nConfigurations run (limiting metric, what the search did; a bottleneck is proven by growing every suspect one step):\n`,
       );
     }
     result = sizeWorkload(targets, traffic, slos, engine, {
