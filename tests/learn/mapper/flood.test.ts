@@ -131,7 +131,11 @@ test('dtls13 learn (dist/cli/main.js) against a flooding server: peak RSS under 
     t.true(peak < 150, `peak RSS ${peak.toFixed(0)} MB`);
     const report = readFileSync(out, 'utf8');
     t.true(report.length < 100_000, `a report of ${report.length} bytes`);
-    t.regex(stderr, /warning: the peer went over the mapper's caps/);
+    // When no step was a flood, the report's answers say what the steps read instead.
+    t.true(
+      /warning: the peer went over the mapper's caps/.test(stderr),
+      `no flood warning; stderr:\n${stderr}\nthe report:\n${report.slice(0, 4000)}`,
+    );
     t.true(flooder.received() > 0);
     t.log(`peak RSS ${peak.toFixed(0)} MB, report ${report.length} bytes`);
   } finally {
