@@ -124,7 +124,8 @@ test('dtls13 learn (dist/cli/main.js) against a flooding server: peak RSS under 
     child.stdout.resume();
     let peak = 0;
     const poll = setInterval(() => (peak = Math.max(peak, peakRssMb(child.pid!) ?? peak)), 50);
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    // 'close', not 'exit': 'exit' may come before the last of stderr is read, and the warning is its last lines.
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     clearInterval(poll);
     t.is(code, 0, stderr);
     t.true(peak > 0, 'the peak was read');
