@@ -47,6 +47,8 @@ export function intakeBlockingBound(erlangs: number, lanes: number, queueDepth: 
 
 /** The fewest public-key lanes (at least their rate's, at least one) whose intake-blocking bound is within `dropSlo`. */
 export function pkLanesForIntake(erlangs: number, queueDepth: number, dropSlo: number): number {
+  // No count of lanes brings the bound to 0: the search below would not end.
+  if (!(dropSlo > 0)) throw new RangeError(`dropSlo: a probability above 0 expected, got ${dropSlo}`);
   let c = Math.max(1, Math.ceil(erlangs));
   while (intakeBlockingBound(erlangs, c, queueDepth) > dropSlo) c++;
   return c;

@@ -34,6 +34,9 @@ test('the bound falls as lanes are added; the rule takes the first within the SL
   t.true(intakeBlockingBound(a, c, 16) <= 1e-6);
   t.true(intakeBlockingBound(a, c - 1, 16) > 1e-6);
   t.is(intakeBlockingBound(0, 1, 16), 0, 'no handshakes, no blocking');
+  // No lane count reaches a bound of 0: refused, not searched for ever.
+  for (const slo of [0, -1, Number.NaN])
+    t.throws(() => pkLanesForIntake(a, 16, slo), { instanceOf: RangeError, message: /dropSlo/ });
 });
 
 test("(a)'s question starts above its rate's public-key lanes, where its intake would block", (t) => {
