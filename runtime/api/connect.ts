@@ -117,7 +117,7 @@ function start(
   const socket = createClientSocket(server.family === 6 ? 'udp6' : 'udp4');
   // The session closes its socket once ended (the current one: `rebind` may have replaced the first).
   driver.drive(connection, socket, { address: server.address, port }, { connected: true });
-  // ECONNREFUSED (ICMP port unreachable) goes to DtlsSession.portUnreachable; any other socket error ends the session.
+  // ECONNREFUSED (ICMP port unreachable) ends only a handshake (DtlsSession.failed); any other socket error ends the session.
   const fail = (error: Error): void => driver.fail(error, (error as NodeJS.ErrnoException).code === 'ECONNREFUSED');
   attachClientSocket(socket, driver, fail, lend);
   driver.rebinder = (address) => rebindClient(driver, fail, address, lend);

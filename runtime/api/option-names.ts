@@ -1,12 +1,13 @@
 /**
  * The one table of the options `listen`, `connect` and `createSecureContext` take, so a misspelled or unsupported one
  * is a ConfigError, never silently ignored. An integer's row holds its range, default and meaning of 0
- * ({@link IntegerRow}; docs/node-dtls.md's figures are checked against it). {@link ListedExactly} keeps it complete.
- * `true` passes an option on to the connection (or UDP server) under its own name, checked there; a row with `to` is
- * node:dtls's own, read by options.ts (or connect.ts, the workers) into what `to` names ({@link passedOn}).
+ * ({@link IntegerRow}; docs/node-dtls.md's figures are checked against it); a boolean's, string's, function's or
+ * choice's row its kind ({@link KindRow}), checked for every call by {@link checkOptions}. {@link ListedExactly} keeps
+ * it complete. `true` passes an option on to the connection (or UDP server) under its own name, checked there; a row
+ * with `to` is node:dtls's own, read by options.ts (or connect.ts, the workers) into what `to` names ({@link passedOn}).
  */
-import { ConfigError, integerOption } from '../config-error.js';
-import { DATAGRAM_SIZE } from '../shared/config.js';
+import { ConfigError, described, integerOption } from '../config-error.js';
+import { DATAGRAM_SIZE, KEY_LOG_SHAPE } from '../shared/config.js';
 import {
   DEFAULT_MAX_CLIENT_HELLO_LENGTH,
   DEFAULT_MAX_PENDING_CLIENT_HELLOS,
@@ -20,7 +21,7 @@ import { MAX_OWNERS } from '../cid/cid-owner.js';
 export type ListedExactly<Listed, Options> = {
   readonly [K in keyof Options | keyof Listed]-?: K extends keyof Options
     ? K extends keyof Listed
-      ? true | IntegerRow | ReadRow
+      ? true | IntegerRow | ReadRow | KindRow
       : 'missing'
     : 'not an option';
 };
@@ -38,6 +39,18 @@ export interface IntegerRow {
 export interface ReadRow {
   readonly to: string;
 }
+
+/**
+ * An option of one kind, checked by {@link checkOptions} when given: a `boolean`, a `string`, a `function` (of
+ * `shape`, said in the error), or one of the strings `oneOf`; `to` as a {@link ReadRow}'s, else passed on.
+ */
+export type KindRow = (
+  | { readonly kind: 'boolean' | 'string' }
+  | { readonly kind: 'function'; readonly shape: string }
+  | { readonly oneOf: readonly string[] }
+) & { readonly to?: string };
+
+const BOOLEAN = { kind: 'boolean' } as const;
 
 /** What `handshakeTimeout: 0` ("no limit") becomes: a handshake slot is never held for longer than an hour. */
 export const LONGEST_HANDSHAKE_MS = 3_600_000;
@@ -65,7 +78,7 @@ const SHARED_OPTION_NAMES = {
   connectionIdTaken: true,
   earlyData: true,
   echoLegacySessionId: true,
-  extendedMasterSecret: { to: 'requireExtendedMasterSecret' },
+  extendedMasterSecret: { oneOf: ['required', 'preferred'], to: 'requireExtendedMasterSecret' },
   fingerprint: { to: 'verifyPeer, rawPublicKey' },
   groups: true,
   inspect: true,
@@ -81,13 +94,13 @@ const SHARED_OPTION_NAMES = {
   peerAddress: true,
   peerPublicKey: { to: 'rawPublicKey' },
   postHandshakeAuth: true,
-  profile: { to: 'ciphers, allowCcm8, pskKeyExchangeModes' },
+  profile: { oneOf: ['rfc7925'], to: 'ciphers, allowCcm8, pskKeyExchangeModes' },
   provider: true,
   psk: true,
   pskKeyExchangeModes: true,
-  rawPublicKey: { to: 'rawPublicKey' },
+  rawPublicKey: { ...BOOLEAN, to: 'rawPublicKey' },
   recordSizeLimit: true,
-  rejectUnauthorized: { to: 'verifyPeer' },
+  rejectUnauthorized: { ...BOOLEAN, to: 'verifyPeer' },
   replayWindow: true,
   retransmission: true,
   rrc: true,
@@ -109,20 +122,21 @@ const SHARED_OPTION_NAMES = {
 /** Every option of `listen` (ListenOptions, options.ts). */
 export const LISTEN_OPTION_NAMES = {
   ...SHARED_OPTION_NAMES,
-  rejectUnauthorized: { to: 'clientAuthentication' },
+  rejectUnauthorized: { ...BOOLEAN, to: 'clientAuthentication' },
   sni: { to: 'sni' },
   handshakeTimeout: { ...HANDSHAKE_TIMEOUT, default: 10_000, to: 'handshakeMs' },
   idleTimeout: { ...IDLE_TIMEOUT, default: 300_000, to: 'idleTimeoutMs' },
   antiReplayWait: true,
-  cookies: true,
+  cookies: BOOLEAN,
   fleet: { to: 'the workers' },
   host: { to: 'host' },
   hostId: { min: 0, max: MAX_OWNERS - 1, default: 0, to: 'the workers' },
   idleTimeoutMs: { ...IDLE_TIMEOUT, default: 300_000 },
   ipv4HostPrefix: true,
   ipv6HostPrefix: true,
-  ipv6Only: { to: 'ipv6Only' },
-  keyLog: true,
+  inspect: { kind: 'function', shape: 'receiving inspection events' },
+  ipv6Only: { ...BOOLEAN, to: 'ipv6Only' },
+  keyLog: { kind: 'function', shape: KEY_LOG_SHAPE },
   maxClientHelloLength: { min: 64, max: 16_372, default: DEFAULT_MAX_CLIENT_HELLO_LENGTH },
   maxHandshakes: { min: 1, max: 1_000_000, default: 1_000 },
   maxHandshakesPerHost: { min: 1, max: 1_000_000, default: 10 },
@@ -132,8 +146,8 @@ export const LISTEN_OPTION_NAMES = {
   maxSessionsPerHost: { ...SESSIONS, default: 100, to: 'connectionsPerHost' },
   parkAfterMs: { min: 0, max: DAY_MS, default: 30_000 },
   port: { min: 0, max: 65_535, default: 0, to: 'port' },
-  requestCert: { to: 'clientAuthentication' },
-  reusePort: { to: 'reusePort' },
+  requestCert: { ...BOOLEAN, to: 'clientAuthentication' },
+  reusePort: { ...BOOLEAN, to: 'reusePort' },
   ticketKeyFile: { to: 'the workers' },
   udpReceiveBufferSize: { min: 1, max: MAX_SOCKET_BUFFER, to: 'recvBufferSize' },
   udpSendBufferSize: { min: 1, max: MAX_SOCKET_BUFFER, to: 'sendBufferSize' },
@@ -150,7 +164,7 @@ export const CONNECT_OPTION_NAMES = {
   bindHost: { to: 'bindHost' },
   bindPort: { min: 0, max: 65_535, default: 0, to: 'bindPort' },
   clientAuthentication: true,
-  servername: { to: 'serverName' },
+  servername: { kind: 'string', to: 'serverName' },
 } as const;
 
 /** Every option of `createSecureContext` (DtlsSecureContextOptions, secure-context.ts). */
@@ -159,7 +173,7 @@ export const SECURE_CONTEXT_OPTION_NAMES = {
   cert: true,
   key: true,
   passphrase: true,
-  isServer: true,
+  isServer: BOOLEAN,
 } as const;
 
 /** node:dtls / node:tls options dtls13 does not take, and why (and what to use instead). */
@@ -198,7 +212,7 @@ const RENAMED: Readonly<Record<string, string>> = {
 type Call = 'listen' | 'connect' | 'createSecureContext';
 
 /** A table's rows by option name. */
-type Row = Readonly<Record<string, true | IntegerRow | ReadRow>>;
+type Row = Readonly<Record<string, true | IntegerRow | ReadRow | KindRow>>;
 
 const KNOWN: Readonly<Record<Call, Row>> = {
   listen: LISTEN_OPTION_NAMES,
@@ -212,16 +226,31 @@ export function closestOption(name: string, known: readonly string[]): string | 
 }
 
 /**
- * Throws a ConfigError for `options` that are no object, or for the first option `call` does not take, saying why (and
- * the closest known name). An option whose value is `undefined` is no option.
+ * Throws a ConfigError for `options` that are no object, for the first option `call` does not take, saying why (and
+ * the closest known name), or for the first whose row has a kind its value is not. An option whose value is
+ * `undefined` is no option.
  */
-export function checkOptionNames(call: Call, options: unknown): asserts options is object {
+export function checkOptions(call: Call, options: unknown): asserts options is object {
   if (typeof options !== 'object' || options === null)
     throw new ConfigError('options', 'must be an object', 'ERR_INVALID_ARG_TYPE');
   const known = KNOWN[call];
   for (const name of Object.keys(options)) {
-    if (Object.hasOwn(known, name) || options[name as keyof typeof options] === undefined) continue;
-    throw new ConfigError(name, unknownReason(call, name));
+    const value: unknown = options[name as keyof typeof options];
+    if (value === undefined) continue;
+    if (!Object.hasOwn(known, name)) throw new ConfigError(name, unknownReason(call, name));
+    const row = known[name]!;
+    if (typeof row === 'object' && ('kind' in row || 'oneOf' in row)) checkKind(name, row, value);
+  }
+}
+
+/** Throws a ConfigError naming `name`, what its row takes and what was given, when `value` is not of its kind. */
+function checkKind(name: string, row: KindRow, value: unknown): void {
+  if ('oneOf' in row) {
+    if (typeof value !== 'string' || !row.oneOf.includes(value))
+      throw new ConfigError(name, `must be ${row.oneOf.map((v) => `'${v}'`).join(' or ')}, got ${described(value)}`);
+  } else if (typeof value !== row.kind) {
+    const shape = row.kind === 'function' ? ` ${row.shape}` : '';
+    throw new ConfigError(name, `must be a ${row.kind}${shape}, got ${described(value)}`, 'ERR_INVALID_ARG_TYPE');
   }
 }
 

@@ -1,8 +1,8 @@
 /** node:dtls's option names translated to the connection's and the UDP server's own; the rest pass through. */
 import { isIP } from 'node:net';
-import { booleanOption, ConfigError, described, functionOption } from '../config-error.js';
+import { ConfigError, described } from '../config-error.js';
 import type { ConnectionOptions } from '../connection/connection.js';
-import { DATAGRAM_SIZE, KEY_LOG_SHAPE } from '../shared/config.js';
+import { DATAGRAM_SIZE } from '../shared/config.js';
 import type { ServerCredentials, SniOption } from '../shared/sni-selection.js';
 import {
   credentialContext,
@@ -21,7 +21,7 @@ import type { Dtls12CipherSuite } from '../versions/suites12.js';
 import { ciphersOption } from './cipher-option.js';
 import { isDatagramTransport, type DatagramTransport } from './transport.js';
 import {
-  checkOptionNames,
+  checkOptions,
   CONNECT_OPTION_NAMES,
   integerFrom,
   LISTEN_OPTION_NAMES,
@@ -32,9 +32,11 @@ import { checkContextRole } from './secure-context.js';
 import type { FleetOptions } from './workers/fleet-options.js';
 import type { ListenerUdpOptions } from './listener-admission.js';
 import { withProfile, type ProfileName } from './profile-option.js';
-import { extendedMasterSecretOption, type ExtendedMasterSecretOption } from './ems-option.js';
 import { rawPublicKeyOptions, type RawPublicKeyOptions } from './raw-public-key-options.js';
 import { clientFingerprint, serverFingerprint, type FingerprintOptionValue } from './fingerprint-options.js';
+
+/** The values `extendedMasterSecret` takes (its row in option-names.ts checks them). */
+export type ExtendedMasterSecretOption = 'required' | 'preferred';
 
 /** node:dtls's default `mtu`: the largest datagram sent, in bytes. */
 export const DEFAULT_MTU = DATAGRAM_SIZE.default;
@@ -126,7 +128,7 @@ export interface ListenOptions
   readonly transport?: DatagramTransport;
   /** 'rfc7925': also take what RFC 7925 IoT devices speak (the CCM_8 suites, a plain PSK); profile-option.ts. */
   readonly profile?: ProfileName;
-  /** DTLS 1.2: 'required' (default) refuses a client without extended_master_secret (RFC 7627); 'preferred' lets it in (ems-option.ts). */
+  /** DTLS 1.2: 'required' (default) refuses a client without extended_master_secret (RFC 7627); 'preferred' lets it in. */
   readonly extendedMasterSecret?: ExtendedMasterSecretOption;
   /** Require a client certificate whose fingerprint is one of these (`'sha-256 AB:CD:...'`, SDP's form), in place of `ca`: see docs/node-dtls.md. */
   readonly fingerprint?: FingerprintOptionValue;
@@ -170,7 +172,7 @@ export interface ConnectOptions
   readonly transport?: DatagramTransport;
   /** 'rfc7925': offer what RFC 7925 IoT devices speak first (the CCM_8 suites, a plain PSK); profile-option.ts. */
   readonly profile?: ProfileName;
-  /** DTLS 1.2: 'required' (default) refuses a server without extended_master_secret (RFC 7627); 'preferred' lets it in (ems-option.ts). */
+  /** DTLS 1.2: 'required' (default) refuses a server without extended_master_secret (RFC 7627); 'preferred' lets it in. */
   readonly extendedMasterSecret?: ExtendedMasterSecretOption;
   /** Accept the server's certificate when its fingerprint is one of these (`'sha-256 AB:CD:...'`, SDP's form), in place of `ca` and the name. */
   readonly fingerprint?: FingerprintOptionValue;
@@ -193,12 +195,11 @@ export interface ListenerOptions {
 
 /** The socket's address and options: `host` checked already (serverOptions). */
 function udpOptions(o: ListenOptions, host: string | undefined): ListenerUdpOptions {
-  const ipv6Only = booleanOption('ipv6Only', o.ipv6Only);
   return {
     host: host ?? '0.0.0.0',
     port: integerFrom('listen', 'port', o.port),
     reusePort: o.reusePort === true,
-    ...(ipv6Only !== undefined ? { ipv6Only } : {}),
+    ...(o.ipv6Only !== undefined ? { ipv6Only: o.ipv6Only } : {}),
     ...(o.udpReceiveBufferSize !== undefined
       ? { recvBufferSize: integerFrom('listen', 'udpReceiveBufferSize', o.udpReceiveBufferSize) }
       : {}),
@@ -249,14 +250,13 @@ const WORKER_ONLY = {
 
 /** The listener's options from node:dtls's, all checked; a ConfigError names the option that is wrong. */
 export function serverOptions(given: ListenOptions): ListenerOptions {
-  checkOptionNames('listen', given);
+  checkOptions('listen', given);
   const o = withProfile('server', given);
   const rest = passedOn(LISTEN_OPTION_NAMES, o);
-  const ems = extendedMasterSecretOption(o.extendedMasterSecret);
+  const ems = requireExtendedMasterSecret(o.extendedMasterSecret);
   for (const name of Object.keys(WORKER_ONLY) as (keyof typeof WORKER_ONLY)[])
     if (o[name] !== undefined) throw new ConfigError(name, WORKER_ONLY[name]);
   checkContextRole(o.secureContext, 'listen');
-  functionOption('keyLog', o.keyLog, KEY_LOG_SHAPE);
   if (o.idleTimeout !== undefined && rest.idleTimeoutMs !== undefined)
     throw new ConfigError('idleTimeout', 'give either idleTimeout or idleTimeoutMs, not both');
   if (o.transport !== undefined) {
@@ -266,7 +266,7 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
     if (clash !== undefined)
       throw new ConfigError(clash, 'is not for a transport: its owner binds the socket and sets its options');
   }
-  if (booleanOption('reusePort', o.reusePort) === true && !dgramHasReusePort()) {
+  if (o.reusePort === true && !dgramHasReusePort()) {
     throw new ConfigError(
       'reusePort',
       `needs node:dgram's reusePort (Node 22.12 or 23.1 and later); this is Node ${process.versions.node}`,
@@ -281,8 +281,8 @@ export function serverOptions(given: ListenOptions): ListenerOptions {
     );
   }
   const udp = udpOptions(o, host);
-  const ask = booleanOption('requestCert', o.requestCert) === true;
-  const reject = booleanOption('rejectUnauthorized', o.rejectUnauthorized) !== false;
+  const ask = o.requestCert === true;
+  const reject = o.rejectUnauthorized !== false;
   const { suites13: suites, suites12 } = ciphersOption(o.ciphers, rest);
   // A server serving only sni names needs no cert of its own; then no credentials are read here.
   const raw = rawPublicKeyOptions('server', o);
@@ -352,7 +352,7 @@ export function clientOptions(
   readonly mtu: number;
   readonly transport: DatagramTransport | undefined;
 } {
-  checkOptionNames('connect', given);
+  checkOptions('connect', given);
   const o = withProfile('client', given);
   const rest = passedOn(CONNECT_OPTION_NAMES, o);
   checkContextRole(o.secureContext, 'connect');
@@ -361,8 +361,6 @@ export function clientOptions(
     if (clash !== undefined) throw new ConfigError(clash, 'is not for a transport: its owner binds the socket');
   }
   const servername = o.servername;
-  if (servername !== undefined && typeof servername !== 'string')
-    throw new ConfigError('servername', `must be a string, got ${described(servername)}`);
   // servername '' (node:tls): send no server_name, and check the certificate against host.
   const noSni = servername === '';
   // Checked first so that an error names the option the caller gave (servername, or host as its default).
@@ -373,7 +371,7 @@ export function clientOptions(
   const serverName = noSni ? undefined : identity;
   const raw = rawPublicKeyOptions('client', o);
   const context = clientCredentialContext(raw?.keyOnly === true ? withoutKey(o) : o);
-  const lenient = booleanOption('rejectUnauthorized', o.rejectUnauthorized) === false;
+  const lenient = o.rejectUnauthorized === false;
   const pinned = raw ? undefined : clientFingerprint(o);
   // A pinned fingerprint or raw key replaces the trust anchors: the bundled roots are not read for them.
   const anchorsUnused = pinned !== undefined || raw?.option.verifyPeer !== undefined;
@@ -402,10 +400,19 @@ export function clientOptions(
   return {
     connection,
     cipherSuites12: suites12,
-    requireExtendedMasterSecret: extendedMasterSecretOption(o.extendedMasterSecret),
+    requireExtendedMasterSecret: requireExtendedMasterSecret(o.extendedMasterSecret),
     mtu: size,
     transport: transportOption(o.transport),
   };
+}
+
+/**
+ * `extendedMasterSecret` (DTLS 1.2, RFC 7627) as the 1.2 connection's `requireExtendedMasterSecret`: 'required' (the
+ * default, undefined) refuses a peer without it (the triple-handshake attack, §1); 'preferred' goes on without it,
+ * never resuming such a session (§5.3, §5.4).
+ */
+function requireExtendedMasterSecret(value: ExtendedMasterSecretOption | undefined): boolean | undefined {
+  return value === undefined ? undefined : value === 'required';
 }
 
 /** The certificate of one `sni` entry; a ConfigError names the entry. */

@@ -5,7 +5,7 @@
  *
  * Without it CCM_8 is refused: an 8-byte tag lets a forgery through after about 2^7 tries (RFC 9147 §4.5.3).
  */
-import { ConfigError, described } from '../config-error.js';
+import { ConfigError } from '../config-error.js';
 import type { PskKeyExchangeModeName } from '../../generated/wire/enums.js';
 import { DEFAULT_SUITES_12 } from '../dtls12/config.js';
 import { opensslName12 } from '../dtls12/openssl-names.js';
@@ -31,7 +31,6 @@ const TLS13_IOT = ['TLS_AES_128_CCM_8_SHA256', 'TLS_AES_128_CCM_SHA256'];
 /** The options `o` means under its `profile` (`ciphers`, `allowCcm8`, `pskKeyExchangeModes` filled in). */
 export function withProfile<O extends ProfiledOptions>(role: 'client' | 'server', o: O): O {
   if (o.profile === undefined) return o;
-  if (o.profile !== 'rfc7925') throw new ConfigError('profile', `must be 'rfc7925', got ${described(o.profile)}`);
   if (o.allowCcm8 === false)
     throw new ConfigError('profile', "'rfc7925' uses the CCM_8 suites, which allowCcm8: false refuses");
   if (o.groups !== undefined && !o.groups.includes('secp256r1'))

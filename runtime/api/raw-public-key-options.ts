@@ -2,7 +2,7 @@
  * The raw public key options (RFC 7250): `rawPublicKey: true` presents `key`'s SubjectPublicKeyInfo (a `cert` as the
  * fallback) and checks the peer's against `peerPublicKey` or `fingerprint`; a server given either requires one.
  */
-import { booleanOption, ConfigError } from '../config-error.js';
+import { ConfigError } from '../config-error.js';
 import type { RawPublicKeyOption } from '../shared/raw-public-key-option.js';
 import type { CredentialInput } from '../pki/credential-input.js';
 import { fingerprintOption } from '../pki/fingerprint.js';
@@ -44,7 +44,6 @@ export interface RawPublicKeySetting {
 
 /** Whether raw public keys are on: `rawPublicKey`, or `peerPublicKey` under the rfc7925 profile. */
 function enabled(o: Related): boolean {
-  booleanOption('rawPublicKey', o.rawPublicKey);
   if (o.rawPublicKey === false) {
     if (o.peerPublicKey !== undefined)
       throw new ConfigError('peerPublicKey', 'checks raw public keys, which rawPublicKey: false turns off');

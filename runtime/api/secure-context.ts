@@ -2,13 +2,13 @@
  * node:dtls's `createSecureContext`: node:tls's credential options, and `isServer`, which holds a context to one side
  * (a server context given to `connect`, or a client one to `listen`, is a ConfigError).
  */
-import { booleanOption, ConfigError } from '../config-error.js';
+import { ConfigError } from '../config-error.js';
 import {
   createSecureContext as makeContext,
   type SecureContext,
   type SecureContextOptions,
 } from '../pki/secure-context.js';
-import { checkOptionNames, SECURE_CONTEXT_OPTION_NAMES, type ListedExactly } from './option-names.js';
+import { checkOptions, SECURE_CONTEXT_OPTION_NAMES, type ListedExactly } from './option-names.js';
 
 /** The options of {@link createSecureContext}. */
 export interface DtlsSecureContextOptions extends SecureContextOptions {
@@ -39,9 +39,8 @@ export function checkContextRole(context: unknown, call: 'listen' | 'connect'): 
  * (`alpn`, `ciphers`, `sni`, ...) go to `listen` or `connect` here: on a context they are a ConfigError.
  */
 export function createSecureContext(options: DtlsSecureContextOptions = {}): SecureContext {
-  checkOptionNames('createSecureContext', options);
+  checkOptions('createSecureContext', options);
   const { isServer, ...credentials } = options;
-  booleanOption('isServer', isServer);
   const context = makeContext(credentials);
   if (isServer !== undefined) roles.set(context, isServer ? 'server' : 'client');
   return context;

@@ -1,7 +1,7 @@
 import { releaseOwnTicketKeys } from '../session/ticket-key-cache.js';
 import type { ConnectionOptions } from '../connection/connection.js';
 import { DtlsConnection } from '../connection/connection.js';
-import { ConfigError, described } from '../config-error.js';
+import { ConfigError } from '../config-error.js';
 import type { AntiReplayStore } from '../session/anti-replay.js';
 import type { Dtls12CipherSuite } from '../versions/suites12.js';
 import type { AdmissionLimits } from '../node/admission.js';
@@ -101,9 +101,10 @@ export type NamedLimits = Pick<UdpServerLimits, 'connections' | 'connectionsPerH
 
 /** Checks the server's own options (a ConfigError names the wrong one) and returns its limits, `named` among them. */
 export function validateServerOptions(options: UdpServerOptions, named: NamedLimits): UdpServerLimits {
-  // minVersion and maxVersion: checked by serverOptions (its `ciphers` reads the range first).
+  // minVersion and maxVersion: checked by serverOptions (its `ciphers` reads the range first); inspect and cookies by
+  // their option-names.ts rows.
   const {
-    inspect,
+    inspect: _inspect,
     antiReplay,
     minVersion: _minVersion,
     maxVersion: _maxVersion,
@@ -121,10 +122,6 @@ export function validateServerOptions(options: UdpServerOptions, named: NamedLim
       'must be a store with admit(key, windowMs) (MemoryAntiReplay, RedisAntiReplay)',
     );
   }
-  if (inspect !== undefined && typeof inspect !== 'function')
-    throw new ConfigError('inspect', 'must be a function receiving inspection events');
-  if (options.cookies !== undefined && typeof options.cookies !== 'boolean')
-    throw new ConfigError('cookies', `must be a boolean, got ${described(options.cookies)}`);
   DtlsConnection.server(connectionOptions); // the connection options, now rather than at the first client (uninspected: it is no connection)
   releaseOwnTicketKeys(connectionOptions); // the random ticket keys that check made for its throwaway options: now, not at a garbage collection
   // idleTimeoutMs was checked by serverOptions (runtime/api/options.ts); the rest against their option-names.ts rows.

@@ -289,16 +289,13 @@ export class DtlsSession<L extends object = object> {
     else this.fail(thrownError(thrown));
   }
 
-  /** A client's socket or its server's name failed (`portUnreachable`: ICMP port unreachable). */
+  /**
+   * A client's socket or its server's name failed. ICMP port unreachable (`portUnreachable`) ends a handshake; after
+   * it, it is not believed (RFC 9147 §4.1), only counted.
+   */
   private failed(error: Error, portUnreachable: boolean): void {
-    if (portUnreachable) this.portUnreachable(error);
+    if (portUnreachable && this.counters.handshakeCompletedAt !== undefined) this.counters.icmpUnreachable++;
     else this.fail(error);
-  }
-
-  /** ICMP port unreachable: ends a handshake; after it, not believed (RFC 9147 §4.1), only counted. */
-  private portUnreachable(error: Error): void {
-    if (this.counters.handshakeCompletedAt === undefined) this.fail(error);
-    else this.counters.icmpUnreachable++;
   }
 
   /** Ends the session with `error` (a DNS failure, ICMP, a timeout), whether or not it has an endpoint yet. */

@@ -19,6 +19,7 @@ import {
   type DtlsListenOptions,
   type DtlsSession,
 } from '../../runtime/index.js';
+import { clientOptions } from '../../runtime/api/options.js';
 import { pemIdentity, sleep } from './fixtures.js';
 import { ipv6Unavailable } from '../support/ipv6.js';
 
@@ -492,4 +493,14 @@ test("exportKeyingMaterial: node:dtls's errors, codes and wording (ERR_OUT_OF_RA
     client.exportKeyingMaterial(16, 'EXPERIMENTAL-test', bytes),
   );
   await client.close();
+});
+
+test("extendedMasterSecret: 'required' requires (1.2's requireExtendedMasterSecret), 'preferred' does not, absent is the default", (t) => {
+  const record = { error: undefined };
+  const ems = (value?: 'required' | 'preferred'): boolean | undefined =>
+    clientOptions('localhost', value === undefined ? {} : { extendedMasterSecret: value }, record)
+      .requireExtendedMasterSecret;
+  t.is(ems('required'), true);
+  t.is(ems('preferred'), false);
+  t.is(ems(undefined), undefined);
 });

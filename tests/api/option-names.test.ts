@@ -1,7 +1,8 @@
 /**
  * runtime/api/option-names.ts, the one table of listen's and connect's options: an integer option is checked
  * against its row (range, default per call, what 0 becomes), once, under the name the caller gave; the "did you mean"
- * hint counts a swap of neighbours as one edit; the options a row reads (`to`) are not passed on.
+ * hint counts a swap of neighbours as one edit; the options a row reads (`to`) are not passed on; a boolean's,
+ * string's, function's or choice's row is checked for every call, naming the option, what it takes and what it got.
  */
 import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
@@ -9,7 +10,7 @@ import { DATAGRAM_SIZE } from '../../runtime/shared/config.js';
 import { MAX_SERVER_CONNECTIONS } from '../../runtime/node/connection-limits.js';
 import { listen } from '../../runtime/api/listener.js';
 import {
-  checkOptionNames,
+  checkOptions,
   closestOption,
   CONNECT_OPTION_NAMES,
   integerFrom,
@@ -83,6 +84,32 @@ test('did you mean: a swap of neighbours is one edit (two swaps in a long name s
   t.is(closestOption('maxHnadshaeks', Object.keys(LISTEN_OPTION_NAMES)), 'maxHandshakes');
   t.is(closestOption('MAXSESSIONS', Object.keys(LISTEN_OPTION_NAMES)), 'maxSessions');
   t.is(closestOption('frobnicate', Object.keys(LISTEN_OPTION_NAMES)), undefined);
-  const e = t.throws(() => checkOptionNames('connect', { rejectUnauhtorized: false }), { instanceOf: ConfigError });
+  const e = t.throws(() => checkOptions('connect', { rejectUnauhtorized: false }), { instanceOf: ConfigError });
   t.regex(e?.reason ?? '', /did you mean rejectUnauthorized\?/);
+});
+
+test("a kind's row: anything but its kind is a ConfigError naming the option, what it takes and what it got", (t) => {
+  for (const [call, options, option, takes, got] of [
+    ['connect', { extendedMasterSecret: true }, 'extendedMasterSecret', "'required' or 'preferred'", 'boolean'],
+    ['listen', { extendedMasterSecret: 'Required' }, 'extendedMasterSecret', "'required' or 'preferred'", 'Required'],
+    ['connect', { extendedMasterSecret: 'off' }, 'extendedMasterSecret', "'required' or 'preferred'", 'off'],
+    ['connect', { extendedMasterSecret: null }, 'extendedMasterSecret', "'required' or 'preferred'", 'null'],
+    ['connect', { profile: 'rfc9999' }, 'profile', "'rfc7925'", 'rfc9999'],
+    ['connect', { rawPublicKey: 'yes' }, 'rawPublicKey', 'a boolean', 'yes'],
+    ['listen', { requestCert: 1 }, 'requestCert', 'a boolean', 'number'],
+    ['listen', { cookies: 'no' }, 'cookies', 'a boolean', 'no'],
+    ['listen', { keyLog: 'file' }, 'keyLog', 'a function (line: string) => void', 'file'],
+    ['listen', { inspect: {} }, 'inspect', 'a function receiving inspection events', 'Object'],
+    ['connect', { servername: 7 }, 'servername', 'a string', 'number'],
+    ['createSecureContext', { isServer: 'yes' }, 'isServer', 'a boolean', 'yes'],
+  ] as const) {
+    const e = t.throws(() => checkOptions(call, options), { instanceOf: ConfigError });
+    t.is(e?.option, option);
+    t.true(e?.reason.includes(`must be ${takes}`), e?.message);
+    t.true(e?.reason.includes(got), e?.message);
+  }
+  for (const value of ['required', 'preferred', undefined])
+    t.notThrows(() =>
+      checkOptions('connect', { extendedMasterSecret: value, profile: 'rfc7925', rawPublicKey: false }),
+    );
 });

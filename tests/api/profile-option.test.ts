@@ -6,6 +6,7 @@ import test from 'ava';
 import { ConfigError } from '../../runtime/config-error.js';
 import type { PskKeyExchangeModeName } from '../../generated/wire/enums.js';
 import { withProfile as profiled } from '../../runtime/api/profile-option.js';
+import { checkOptions } from '../../runtime/api/option-names.js';
 
 /** The options withProfile reads and fills in, as connect and listen hold them. */
 interface Options {
@@ -61,9 +62,10 @@ test('what the caller set is kept', (t) => {
   t.truthy(withProfile('client', { profile: 'rfc7925', groups: ['x25519', 'secp256r1'] }));
 });
 
-test('an unknown profile, allowCcm8: false, groups without secp256r1: ConfigError naming profile', (t) => {
+test('an unknown profile (its option-names.ts row), allowCcm8: false, groups without secp256r1: ConfigError naming profile', (t) => {
+  const unknown = t.throws(() => checkOptions('connect', { profile: 'rfc9999' }), { instanceOf: ConfigError });
+  t.is(unknown?.option, 'profile', unknown?.message);
   for (const o of [
-    { profile: 'rfc9999' as 'rfc7925' },
     { profile: 'rfc7925', allowCcm8: false },
     { profile: 'rfc7925', groups: ['x25519'] },
   ] as const) {
