@@ -28,6 +28,9 @@ export class RecordLayerError extends Error {
   override readonly name = 'RecordLayerError';
 }
 
+/** What a form left of the record it laid out: laying out is synchronous, one serves every writer (no object per record). */
+const laid: LaidRecord = { headerLength: 0, plaintextLength: 0, snOffset: 0, snBytes: 2 };
+
 /** The last record sequence number of an epoch (RFC 6347 §4.1, RFC 9147 §4: 48 bits). */
 const LAST_SEQUENCE_NUMBER = 2 ** 48 - 1;
 /** contentTypeToNumber, inline: once per record. */
@@ -52,8 +55,7 @@ export class RecordWriter<K extends WriteCipher> {
   private plaintextSeq = 0;
   /** Records numbered and laid out, waiting to be protected together ({@link stage}): only while some wait. */
   private staged: StagedRecords | undefined;
-  /** What the form left of the record it laid out, and its sequence number. */
-  private readonly laid: LaidRecord = { headerLength: 0, plaintextLength: 0, snOffset: 0, snBytes: 2 };
+  /** The sequence number of the record {@link layOut} numbered last. */
   private laidSeq = 0;
 
   constructor(form: WriteForm<K>, config: Omit<RecordWriterConfig, 'provider'> = {}) {
@@ -248,7 +250,7 @@ export class RecordWriter<K extends WriteCipher> {
             withLength: includeLength ?? this.shape.withLength,
           };
     const record = this.layOut(state, epoch, typeNumber(contentType), content, shape);
-    const l = this.laid;
+    const l = laid;
     const seq = this.laidSeq;
     try {
       state.cipher.protection.sealRecord(seq, record, l.headerLength, l.plaintextLength, l.snOffset, l.snBytes);
@@ -274,7 +276,7 @@ export class RecordWriter<K extends WriteCipher> {
       if (staged.count === 0) this.sealStaged(); // nothing staged: the spare goes back
       throw e;
     }
-    const l = this.laid;
+    const l = laid;
     const protection = state.cipher.protection;
     staged.add(
       protection,
@@ -315,7 +317,7 @@ export class RecordWriter<K extends WriteCipher> {
     return state;
   }
 
-  /** Checks, numbers and lays out one record, leaving the rest in {@link laid} (no object per record). */
+  /** Checks, numbers and lays out one record, leaving its layout in `laid`. */
   private layOut(
     state: { readonly cipher: K; seq: number },
     epoch: number | undefined,
@@ -331,7 +333,7 @@ export class RecordWriter<K extends WriteCipher> {
       );
     if (state.seq > LAST_SEQUENCE_NUMBER)
       throw new RecordLayerError(`epoch ${w.epoch}: the 48-bit sequence number would wrap (RFC 6347 §4.1)`);
-    const record = this.form.layOut(w, state.seq, type, content, shape, this.laid);
+    const record = this.form.layOut(w, state.seq, type, content, shape, laid);
     this.laidSeq = state.seq++;
     w.used++;
     return record;
